@@ -1,0 +1,139 @@
+// The `steward` command: start, migrate, user create, import customers.
+import { readFileSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { migrateDatabase } from '../db/migrate.js';
+import { loadConfig, type Config } from '../server/config.js';
+import { SYSTEM_ACTOR } from '../server/lib/actor.js';
+import { AppError } from '../server/lib/errors.js';
+import { DEFAULT_WEB_DIR, openConfiguredDatabase, startServer, stopOnSignals } from '../server/start.js';
+import { importCustomersCsv } from '../server/domains/imports/customer-import.js';
+import { createUser } from '../server/domains/users/users.service.js';
+import { UserCreate, ROLES } from '../shared/schemas/users.js';
+import { createProgress } from './progress.js';
+
+const program = new Command('steward').description('Steward: proactive customer service management').showHelpAfterError();
+
+function port(value: string) {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new InvalidArgumentError('a port from 0 to 65535');
+  return n;
+}
+
+function config(overrides: Partial<Config> = {}): Config {
+  return loadConfig(process.env, overrides);
+}
+
+program
+  .command('start')
+  .description('serve the API and web UI (migrates the database first)')
+  .option('--demo', 'seed the demo company on an empty database and print the demo logins')
+  .option('--port <port>', 'port (default: $PORT or 3000)', port)
+  .option('--host <host>', 'address to listen on (default: $HOST or 127.0.0.1)')
+  .action(async (opts: { demo?: boolean; port?: number; host?: string }) => {
+    const cfg = config({
+      webDir: DEFAULT_WEB_DIR,
+      ...(opts.port !== undefined ? { port: opts.port } : {}),
+      ...(opts.host ? { host: opts.host } : {}),
+    });
+    const server = await startServer(cfg, { demo: opts.demo });
+    stopOnSignals(server, server.app.log);
+    const where = server.handle.kind === 'pglite' ? `embedded PGlite in ${cfg.dataDir}` : `PostgreSQL ${server.handle.location}`;
+    const lines = [``, `Steward is running at ${server.url}`, `  database: ${where}`, `  API docs: ${server.url}/api/docs`];
+    if (server.demo) {
+      lines.push(`  demo data: ${server.demo.organizations} organizations, ${server.demo.customers} customers`);
+      lines.push(`  demo logins:`);
+      for (const l of server.demo.logins) lines.push(`    ${l.role.padEnd(9)} ${l.email.padEnd(32)} ${l.password}`);
+    }
+    console.log(lines.join('\n') + '\n');
+  });
+
+program
+  .command('migrate')
+  .description('apply pending database migrations and exit')
+  .action(async () => {
+    const cfg = config();
+    const handle = await openConfiguredDatabase(cfg);
+    try {
+      await migrateDatabase(handle);
+      console.log(`migrations applied (${handle.kind}: ${handle.location})`);
+    } finally {
+      await handle.close();
+    }
+  });
+
+const user = program.command('user').description('manage users');
+user
+  .command('create')
+  .description('create a user; prints a generated password when none is given')
+  .requiredOption('--email <email>', 'e-mail (the login)')
+  .requiredOption('--name <name>', 'display name')
+  .addOption(new Option('--role <role>', 'role').choices(ROLES).makeOptionMandatory())
+  .option('--password <password>', 'password (default: $STEWARD_USER_PASSWORD, else generated)')
+  .option('--customer-id <id>', 'for role customer: the customer record')
+  .action(async (opts: { email: string; name: string; role: string; password?: string; customerId?: string }) => {
+    const generated = !opts.password && !process.env.STEWARD_USER_PASSWORD;
+    const password = opts.password ?? process.env.STEWARD_USER_PASSWORD ?? randomBytes(12).toString('base64url');
+    const input = UserCreate.safeParse({ email: opts.email, name: opts.name, role: opts.role, password, customerId: opts.customerId });
+    if (!input.success) {
+      const issue = input.error.issues[0]!;
+      throw new AppError(400, 'validation_error', `--${String(issue.path[0] ?? '')}: ${issue.message}`);
+    }
+    const handle = await openConfiguredDatabase(config());
+    try {
+      await migrateDatabase(handle);
+      const created = await createUser(handle.db, SYSTEM_ACTOR, input.data);
+      console.log(`created ${created.role} ${created.email} (${created.id})`);
+      if (generated) console.log(`password: ${password}`);
+    } finally {
+      await handle.close();
+    }
+  });
+
+const importCmd = program.command('import').description('bulk imports');
+importCmd
+  .command('customers')
+  .description('import customers from a CSV file: all-or-nothing unless --skip-invalid')
+  .argument('<file>', 'CSV with a header: name,email,phone,organization,segment,language,timeZone,externalId,organizationAccess,cf.<key>')
+  .option('--skip-invalid', 'import the valid rows and report the invalid ones')
+  .option('--dry-run', 'validate only; write nothing')
+  .option('--errors <file>', 'write the per-row error report to this CSV file')
+  .action(async (file: string, opts: { skipInvalid?: boolean; dryRun?: boolean; errors?: string }) => {
+    const text = readFileSync(file, 'utf8');
+    const handle = await openConfiguredDatabase(config());
+    const progress = createProgress();
+    try {
+      await migrateDatabase(handle);
+      const report = await importCustomersCsv(handle.db, SYSTEM_ACTOR, text, {
+        skipInvalid: opts.skipInvalid,
+        dryRun: opts.dryRun,
+        onProgress: (phase, done, total) => progress.update(phase, done, total),
+      });
+      progress.stop();
+      for (const e of report.errors.slice(0, 50)) console.error(`line ${e.row}: ${e.field}: ${e.message}`);
+      if (report.errors.length > 50) console.error(`... and ${report.errors.length - 50} more errors`);
+      if (opts.errors) {
+        const rows = report.errors.map((e) => [e.row, e.field, `"${e.message.replace(/"/g, '""')}"`].join(','));
+        writeFileSync(opts.errors, ['line,field,message', ...rows].join('\n') + '\n');
+        console.error(`error report written to ${opts.errors}`);
+      }
+      console.log(
+        `${report.total} rows: ${report.valid} valid, ${report.invalid} invalid; ` +
+          (report.committed
+            ? `imported ${report.imported} customers, created ${report.organizationsCreated} organizations`
+            : report.dryRun
+              ? 'dry run: nothing written'
+              : 'nothing imported (fix the rows or use --skip-invalid)'),
+      );
+      if (!report.committed && !report.dryRun && report.invalid > 0) process.exitCode = 1;
+    } finally {
+      progress.stop();
+      await handle.close();
+    }
+  });
+
+program.parseAsync(process.argv).catch((err: unknown) => {
+  if (err instanceof AppError) console.error(`steward: ${err.message}`);
+  else console.error(`steward: ${err instanceof Error ? err.message : String(err)}`);
+  process.exit(err instanceof AppError && err.statusCode < 500 ? 2 : 1);
+});

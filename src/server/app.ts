@@ -1,0 +1,84 @@
+// Builds the Fastify application: API, OpenAPI document, health checks and the web UI.
+// No listening and no database opening here, so tests and the CLI compose it as they need.
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import Fastify, { type FastifyServerOptions } from 'fastify';
+import fastifyStatic from '@fastify/static';
+import fastifySwagger from '@fastify/swagger';
+import fastifySwaggerUi from '@fastify/swagger-ui';
+import {
+  jsonSchemaTransform,
+  serializerCompiler,
+  validatorCompiler,
+  type ZodTypeProvider,
+} from 'fastify-type-provider-zod';
+import type { Database } from '../db/client.js';
+import type { Config } from './config.js';
+import { healthRoutes } from './domains/health/health.routes.js';
+import { registerAuth } from './plugins/auth.js';
+import { registerErrorHandler } from './plugins/error-handler.js';
+import { registerApiRoutes } from './routes.js';
+
+export const API_VERSION = '0.1.0';
+
+export interface AppOptions {
+  db: Database;
+  databaseKind: 'pglite' | 'postgres';
+  config: Config;
+  logger?: FastifyServerOptions['logger'];
+}
+
+export async function buildApp({ db, databaseKind, config, logger = false }: AppOptions) {
+  const app = Fastify({
+    logger,
+    bodyLimit: 1024 * 1024,
+    // On close, idle keep-alive sockets are dropped at once; in-flight requests are let finish.
+    forceCloseConnections: 'idle',
+    return503OnClosing: true,
+    trustProxy: process.env.STEWARD_TRUST_PROXY === '1',
+    requestIdHeader: 'x-request-id',
+  }).withTypeProvider<ZodTypeProvider>();
+
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  registerErrorHandler(app);
+
+  await app.register(fastifySwagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'Steward API',
+        version: API_VERSION,
+        description:
+          'Proactive customer service management. Errors are {"error": {"code", "message"}}; lists use cursor pagination (?limit=, ?cursor=).',
+      },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+      security: [{ bearer: [] }],
+    },
+    transform: jsonSchemaTransform,
+  });
+  await app.register(fastifySwaggerUi, { routePrefix: '/api/docs' });
+
+  registerAuth(app, db);
+  await app.register(healthRoutes({ db, config, databaseKind }));
+  await registerApiRoutes(app, { db, config, databaseKind });
+
+  const webDir = config.webDir;
+  const hasWeb = !!webDir && existsSync(join(webDir, 'index.html'));
+  if (hasWeb) {
+    await app.register(fastifyStatic, { root: webDir, prefix: '/', wildcard: false, index: 'index.html' });
+  }
+  app.setNotFoundHandler((request, reply) => {
+    const path = request.url.split('?')[0]!;
+    // Client-side routes of the single-page app get its index.html.
+    if (hasWeb && request.method === 'GET' && !path.startsWith('/api/') && !/\.[a-z0-9]+$/i.test(path)) {
+      return reply.type('text/html').sendFile('index.html');
+    }
+    return reply
+      .status(404)
+      .send({ error: { code: 'not_found', message: `no route ${request.method} ${path}` } });
+  });
+  return app;
+}
+
+export type App = Awaited<ReturnType<typeof buildApp>>;

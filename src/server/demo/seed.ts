@@ -1,0 +1,119 @@
+// The demo company: segments, organizations in each, a few hundred customers, staff and a
+// portal customer with known passwords. Deterministic (fixed faker seed) and idempotent:
+// it does nothing when the demo admin already exists.
+import { Faker, en } from '@faker-js/faker';
+import type { Database } from '../../db/client.js';
+import { SYSTEM_ACTOR } from '../lib/actor.js';
+import { findLiveUserByEmail } from '../domains/auth/auth.repo.js';
+import { importCustomersCsv } from '../domains/imports/customer-import.js';
+import { createOrganization } from '../domains/organizations/organizations.service.js';
+import { createSegment } from '../domains/segments/segments.service.js';
+import { createUser } from '../domains/users/users.service.js';
+import { listCustomers } from '../domains/customers/customers.service.js';
+
+export const DEMO_LOGINS = [
+  { role: 'admin', email: 'admin@steward.demo', password: 'steward-admin', name: 'Alex Admin' },
+  { role: 'agent', email: 'ava@steward.demo', password: 'steward-agent', name: 'Ava Agent' },
+  { role: 'agent', email: 'ben@steward.demo', password: 'steward-agent', name: 'Ben Agent' },
+] as const;
+export const DEMO_CUSTOMER_PASSWORD = 'steward-customer';
+
+const SEGMENTS = [
+  { key: 'enterprise', name: 'Enterprise', description: 'Large accounts with a named customer team and custom PSAs' },
+  { key: 'smb', name: 'Small and medium business', description: 'Standard PSA, pooled service team' },
+  { key: 'consumer', name: 'Consumer', description: 'Individual buyers of the web shop' },
+];
+
+const ORGANIZATIONS = [
+  { name: 'Northwind Traders', domains: ['northwind.example'], segment: 'enterprise', customers: 60 },
+  { name: 'Contoso Retail', domains: ['contoso.example'], segment: 'enterprise', customers: 55 },
+  { name: 'Fabrikam Manufacturing', domains: ['fabrikam.example'], segment: 'enterprise', customers: 45 },
+  { name: 'Tailspin Outfitters', domains: ['tailspin.example'], segment: 'smb', customers: 25 },
+  { name: 'Wingtip Hardware', domains: ['wingtip.example'], segment: 'smb', customers: 20 },
+  { name: 'Alpine Ski House', domains: ['alpineskihouse.example'], segment: 'smb', customers: 15 },
+  { name: 'Blue Yonder Pharmacy', domains: ['blueyonder.example'], segment: 'smb', customers: 15 },
+  { name: 'Coho Winery', domains: ['cohowinery.example'], segment: 'smb', customers: 10 },
+];
+const CONSUMERS = 90;
+
+const ZONES = ['Europe/Berlin', 'Europe/London', 'America/New_York', 'America/Chicago', 'Europe/Paris', 'Asia/Singapore'];
+const LANGUAGES = ['en', 'de', 'fr', 'en', 'en', 'es'];
+
+export interface DemoSummary {
+  created: boolean;
+  logins: { role: string; email: string; password: string }[];
+  organizations: number;
+  customers: number;
+}
+
+const csvCell = (v: string) => (/[",\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);
+
+export async function seedDemo(db: Database): Promise<DemoSummary> {
+  const portalEmail = 'maria.jensen@northwind.example';
+  const logins = [
+    ...DEMO_LOGINS.map(({ role, email, password }) => ({ role, email, password })),
+    { role: 'customer', email: portalEmail, password: DEMO_CUSTOMER_PASSWORD },
+  ];
+  const total = ORGANIZATIONS.reduce((n, o) => n + o.customers, 0) + CONSUMERS + 1;
+  if (await findLiveUserByEmail(db, DEMO_LOGINS[0].email)) {
+    return { created: false, logins, organizations: ORGANIZATIONS.length, customers: total };
+  }
+  const actor = SYSTEM_ACTOR;
+  const faker = new Faker({ locale: [en] });
+  faker.seed(20261123);
+
+  for (const s of SEGMENTS) await createSegment(db, actor, s);
+  for (const o of ORGANIZATIONS) {
+    await createOrganization(db, actor, {
+      name: o.name,
+      domains: o.domains,
+      segment: o.segment,
+      customFields: { accountManager: faker.person.fullName(), region: faker.helpers.arrayElement(['EMEA', 'AMER', 'APAC']) },
+    });
+  }
+
+  const lines = ['name,email,phone,organization,segment,language,timeZone,externalId,organizationAccess,cf.tier'];
+  const used = new Set<string>([portalEmail]);
+  lines.push(
+    ['Maria Jensen', portalEmail, '+49 30 5550100', 'Northwind Traders', '', 'en', 'Europe/Berlin', 'CRM-10000', 'true', 'gold'].join(','),
+  );
+  let n = 1;
+  const person = (domain: string | undefined, org: string, segment: string) => {
+    const first = faker.person.firstName();
+    const last = faker.person.lastName();
+    let email = faker.internet.email({ firstName: first, lastName: last, provider: domain }).toLowerCase();
+    while (used.has(email)) email = `${n}.${email}`;
+    used.add(email);
+    const i = faker.number.int({ min: 0, max: ZONES.length - 1 });
+    lines.push(
+      [
+        `${first} ${last}`,
+        email,
+        faker.phone.number({ style: 'international' }),
+        org,
+        segment,
+        LANGUAGES[i]!,
+        ZONES[i]!,
+        `CRM-${10000 + n++}`,
+        String(faker.datatype.boolean({ probability: 0.2 })),
+        faker.helpers.arrayElement(['gold', 'silver', 'bronze']),
+      ]
+        .map(csvCell)
+        .join(','),
+    );
+  };
+  for (const o of ORGANIZATIONS) for (let i = 0; i < o.customers; i++) person(o.domains[0], o.name, '');
+  for (let i = 0; i < CONSUMERS; i++) person(undefined, '', 'consumer');
+  await importCustomersCsv(db, actor, lines.join('\n'));
+
+  for (const l of DEMO_LOGINS) await createUser(db, actor, { ...l });
+  const [portalCustomer] = (await listCustomers(db, actor, { email: portalEmail, limit: 1, sort: 'name' })).items;
+  await createUser(db, actor, {
+    email: portalEmail,
+    name: 'Maria Jensen',
+    role: 'customer',
+    password: DEMO_CUSTOMER_PASSWORD,
+    customerId: portalCustomer!.id,
+  });
+  return { created: true, logins, organizations: ORGANIZATIONS.length, customers: total };
+}

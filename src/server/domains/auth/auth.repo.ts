@@ -1,0 +1,120 @@
+import { and, eq, isNull, sql } from 'drizzle-orm';
+import type { Database } from '../../../db/client.js';
+import { rows } from '../../../db/client.js';
+import { customers } from '../customers/customers.table.js';
+import { authTokens, loginAttempts, users } from './auth.table.js';
+
+export async function findLiveUserByEmail(db: Database, email: string) {
+  const [user] = await db
+    .select()
+    .from(users)
+    .where(and(sql`lower(${users.email}) = lower(${email})`, isNull(users.deletedAt)))
+    .limit(1);
+  return user;
+}
+
+export async function findUserById(db: Database, id: string) {
+  const [user] = await db
+    .select()
+    .from(users)
+    .where(and(eq(users.id, id), isNull(users.deletedAt)))
+    .limit(1);
+  return user;
+}
+
+/** The token's row with its user and, for customers, their organization: one query per request. */
+export async function findTokenWithUser(db: Database, tokenHash: string) {
+  const [row] = await db
+    .select({
+      tokenId: authTokens.id,
+      kind: authTokens.kind,
+      expiresAt: authTokens.expiresAt,
+      revokedAt: authTokens.revokedAt,
+      lastUsedAt: authTokens.lastUsedAt,
+      userId: users.id,
+      role: users.role,
+      active: users.active,
+      userDeletedAt: users.deletedAt,
+      customerId: users.customerId,
+      organizationId: customers.organizationId,
+      organizationAccess: customers.organizationAccess,
+      customerDeletedAt: customers.deletedAt,
+    })
+    .from(authTokens)
+    .innerJoin(users, eq(users.id, authTokens.userId))
+    .leftJoin(customers, eq(customers.id, users.customerId))
+    .where(eq(authTokens.tokenHash, tokenHash))
+    .limit(1);
+  return row;
+}
+
+export async function insertToken(
+  db: Database,
+  values: { userId: string; kind: 'session' | 'api'; name?: string | null; tokenHash: string; expiresAt: Date | null },
+) {
+  const [row] = await db.insert(authTokens).values(values).returning();
+  return row!;
+}
+
+export async function touchToken(db: Database, tokenId: string) {
+  await db.update(authTokens).set({ lastUsedAt: sql`now()` }).where(eq(authTokens.id, tokenId));
+}
+
+export async function revokeToken(db: Database, tokenId: string, userId?: string) {
+  const result = await db
+    .update(authTokens)
+    .set({ revokedAt: sql`now()` })
+    .where(
+      and(eq(authTokens.id, tokenId), isNull(authTokens.revokedAt), userId ? eq(authTokens.userId, userId) : undefined),
+    )
+    .returning({ id: authTokens.id });
+  return result.length > 0;
+}
+
+export async function revokeAllTokensOfUser(db: Database, userId: string) {
+  await db
+    .update(authTokens)
+    .set({ revokedAt: sql`now()` })
+    .where(and(eq(authTokens.userId, userId), isNull(authTokens.revokedAt)));
+}
+
+export async function listApiTokens(db: Database, userId?: string) {
+  return db
+    .select()
+    .from(authTokens)
+    .where(and(eq(authTokens.kind, 'api'), userId ? eq(authTokens.userId, userId) : undefined))
+    .orderBy(authTokens.createdAt);
+}
+
+export async function recordLoginAttempt(db: Database, email: string, ip: string, succeeded: boolean) {
+  await db.insert(loginAttempts).values({ email: email.toLowerCase(), ip, succeeded });
+}
+
+export interface LoginFailures {
+  emailFailures: number;
+  ipFailures: number;
+  /** Seconds until the oldest counted failure leaves the window. */
+  retryAfter: number;
+}
+
+/** Failures in the window: per e-mail since its last success, and per address. */
+export async function countLoginFailures(db: Database, email: string, ip: string, windowSeconds: number) {
+  const [row] = await rows<LoginFailures>(
+    db,
+    sql`
+    with recent as (
+      select lower(email) as email, ip, succeeded, at from ${loginAttempts}
+      where at > now() - make_interval(secs => ${windowSeconds})
+        and (lower(email) = lower(${email}) or ip = ${ip})
+    ), last_ok as (
+      select coalesce(max(at), '-infinity'::timestamptz) as at from recent where email = lower(${email}) and succeeded
+    )
+    select
+      count(*) filter (where r.email = lower(${email}) and not r.succeeded and r.at > l.at)::int as "emailFailures",
+      count(*) filter (where r.ip = ${ip} and not r.succeeded)::int as "ipFailures",
+      coalesce(ceil(extract(epoch from (min(r.at) filter (where not r.succeeded)
+        + make_interval(secs => ${windowSeconds}) - now()))), 0)::int as "retryAfter"
+    from recent r cross join last_ok l`,
+  );
+  return row ?? { emailFailures: 0, ipFailures: 0, retryAfter: 0 };
+}

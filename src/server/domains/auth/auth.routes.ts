@@ -1,0 +1,93 @@
+import { z } from 'zod';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { IdParams } from '../../../shared/schemas/common.js';
+import { ApiToken, ApiTokenCreate, ApiTokenCreated, LoginRequest, LoginResponse, Me } from '../../../shared/schemas/users.js';
+import { ADMIN, AUTHED, actorOf, errors } from '../../lib/http.js';
+import type { RouteDeps } from '../../routes.js';
+import { getMe, toUserDto } from '../users/users.service.js';
+import * as auth from './auth.service.js';
+
+type TokenRow = Awaited<ReturnType<typeof auth.listApiTokens>>[number];
+const toApiTokenDto = (t: TokenRow) => ({
+  id: t.id,
+  name: t.name,
+  userId: t.userId,
+  createdAt: t.createdAt.toISOString(),
+  expiresAt: t.expiresAt?.toISOString() ?? null,
+  lastUsedAt: t.lastUsedAt?.toISOString() ?? null,
+  revokedAt: t.revokedAt?.toISOString() ?? null,
+});
+
+export const authRoutes =
+  ({ db, config }: RouteDeps): FastifyPluginAsyncZod =>
+  async (app) => {
+    app.post(
+      '/auth/login',
+      {
+        config: { access: 'public' },
+        schema: {
+          tags: ['auth'],
+          summary: 'Sign in with e-mail and password; returns a session token',
+          body: LoginRequest,
+          response: { 200: LoginResponse, ...errors(400, 401, 429) },
+        },
+      },
+      async (request) => {
+        const result = await auth.login(db, { ...request.body, ip: request.ip, ttlSeconds: config.sessionTtlSeconds });
+        return { token: result.token, expiresAt: result.expiresAt!.toISOString(), user: toUserDto(result.user) };
+      },
+    );
+
+    app.post(
+      '/auth/logout',
+      { schema: { tags: ['auth'], summary: 'End the session of the token used', response: { 204: z.null(), ...errors(401) } } },
+      async (request, reply) => {
+        await auth.logout(db, actorOf(request));
+        return reply.status(204).send(null);
+      },
+    );
+
+    app.get(
+      '/auth/me',
+      { schema: { tags: ['auth'], summary: 'Who am I', response: { 200: Me, ...errors(401) } } },
+      async (request) => getMe(db, actorOf(request)),
+    );
+
+    app.get(
+      '/auth/tokens',
+      {
+        config: { access: ADMIN },
+        schema: { tags: ['auth'], summary: 'API tokens for integrations', response: { 200: z.object({ items: z.array(ApiToken) }), ...errors(...AUTHED) } },
+      },
+      async () => ({ items: (await auth.listApiTokens(db)).map(toApiTokenDto) }),
+    );
+
+    app.post(
+      '/auth/tokens',
+      {
+        config: { access: ADMIN },
+        schema: {
+          tags: ['auth'],
+          summary: 'Create a long-lived API token (the token is shown once)',
+          body: ApiTokenCreate,
+          response: { 201: ApiTokenCreated, ...errors(...AUTHED, 404) },
+        },
+      },
+      async (request, reply) => {
+        const created = await auth.createApiToken(db, actorOf(request), request.body);
+        return reply.status(201).send({ ...toApiTokenDto(created.row), token: created.token });
+      },
+    );
+
+    app.delete(
+      '/auth/tokens/:id',
+      {
+        config: { access: ADMIN },
+        schema: { tags: ['auth'], summary: 'Revoke an API token', params: IdParams, response: { 204: z.null(), ...errors(...AUTHED, 404) } },
+      },
+      async (request, reply) => {
+        await auth.revokeApiToken(db, request.params.id);
+        return reply.status(204).send(null);
+      },
+    );
+  };

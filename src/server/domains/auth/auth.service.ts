@@ -1,0 +1,111 @@
+// Sign-in, sessions and API tokens. Tokens are opaque random strings stored hashed; sessions
+// expire, API tokens live until revoked or their own expiry. Failed sign-ins are throttled
+// through the database so every node counts the same attempts.
+import type { Database } from '../../../db/client.js';
+import type { Actor } from '../../lib/actor.js';
+import { AppError, forbidden, notFound, tooManyRequests, unauthorized } from '../../lib/errors.js';
+import { findUserById } from './auth.repo.js';
+import * as repo from './auth.repo.js';
+import { dummyPasswordHash, verifyPassword } from './passwords.js';
+import { hashToken, newToken } from './tokens.js';
+
+export const LOGIN_WINDOW_SECONDS = 15 * 60;
+export const MAX_FAILURES_PER_EMAIL = 5;
+export const MAX_FAILURES_PER_IP = 50;
+const TOUCH_EVERY_MS = 60_000;
+
+export async function login(
+  db: Database,
+  opts: { email: string; password: string; ip: string; ttlSeconds: number },
+) {
+  const failures = await repo.countLoginFailures(db, opts.email, opts.ip, LOGIN_WINDOW_SECONDS);
+  if (failures.emailFailures >= MAX_FAILURES_PER_EMAIL || failures.ipFailures >= MAX_FAILURES_PER_IP) {
+    throw tooManyRequests('too many failed sign-ins; wait and try again', Math.max(1, failures.retryAfter));
+  }
+  const user = await repo.findLiveUserByEmail(db, opts.email);
+  const ok = user?.passwordHash
+    ? await verifyPassword(user.passwordHash, opts.password)
+    : (await verifyPassword(await dummyPasswordHash(), opts.password), false);
+  if (!user || !ok || !user.active) {
+    await repo.recordLoginAttempt(db, opts.email, opts.ip, false);
+    throw unauthorized('invalid_credentials', 'e-mail or password is wrong, or the account is disabled');
+  }
+  await repo.recordLoginAttempt(db, opts.email, opts.ip, true);
+  const issued = await issueToken(db, { userId: user.id, kind: 'session', ttlSeconds: opts.ttlSeconds });
+  return { ...issued, user };
+}
+
+export async function issueToken(
+  db: Database,
+  opts: { userId: string; kind: 'session' | 'api'; name?: string; ttlSeconds?: number; expiresAt?: Date | null },
+) {
+  const { token, tokenHash } = newToken();
+  const expiresAt =
+    opts.expiresAt !== undefined
+      ? opts.expiresAt
+      : opts.ttlSeconds !== undefined
+        ? new Date(Date.now() + opts.ttlSeconds * 1000)
+        : null;
+  const row = await repo.insertToken(db, { userId: opts.userId, kind: opts.kind, name: opts.name, tokenHash, expiresAt });
+  return { token, tokenId: row.id, expiresAt: row.expiresAt, row };
+}
+
+/** The actor behind a bearer token, or a 401 saying why not. */
+export async function authenticate(db: Database, token: string): Promise<Actor> {
+  if (!token.startsWith('stw_') || token.length > 100) throw unauthorized('invalid_token', 'the token is not valid');
+  const row = await repo.findTokenWithUser(db, hashToken(token));
+  if (!row || row.revokedAt || row.userDeletedAt || !row.active) {
+    throw unauthorized('invalid_token', 'the token is not valid, revoked, or its user is disabled');
+  }
+  if (row.expiresAt && row.expiresAt.getTime() <= Date.now()) {
+    throw unauthorized('token_expired', 'the token has expired: sign in again');
+  }
+  if (row.role === 'customer' && (!row.customerId || row.customerDeletedAt)) {
+    throw unauthorized('invalid_token', 'the customer record of this login no longer exists');
+  }
+  if (!row.lastUsedAt || Date.now() - row.lastUsedAt.getTime() > TOUCH_EVERY_MS) {
+    await repo.touchToken(db, row.tokenId);
+  }
+  return {
+    kind: 'user',
+    userId: row.userId,
+    role: row.role,
+    customerId: row.customerId,
+    organizationId: row.organizationId ?? null,
+    organizationAccess: row.organizationAccess ?? false,
+    tokenId: row.tokenId,
+  };
+}
+
+export async function logout(db: Database, actor: Actor) {
+  if (actor.tokenId) await repo.revokeToken(db, actor.tokenId);
+}
+
+export async function createApiToken(
+  db: Database,
+  actor: Actor,
+  opts: { name: string; userId?: string; expiresAt?: string },
+) {
+  const userId = opts.userId ?? actor.userId;
+  if (!userId) throw forbidden('the system has no tokens');
+  const user = await findUserById(db, userId);
+  if (!user) throw notFound('user');
+  if (opts.expiresAt && new Date(opts.expiresAt).getTime() <= Date.now()) {
+    throw new AppError(400, 'validation_error', 'body.expiresAt: must be in the future', [
+      { path: 'body.expiresAt', message: 'must be in the future' },
+    ]);
+  }
+  const issued = await issueToken(db, {
+    userId,
+    kind: 'api',
+    name: opts.name,
+    expiresAt: opts.expiresAt ? new Date(opts.expiresAt) : null,
+  });
+  return { token: issued.token, row: issued.row };
+}
+
+export async function revokeApiToken(db: Database, id: string) {
+  if (!(await repo.revokeToken(db, id))) throw notFound('token');
+}
+
+export const listApiTokens = (db: Database) => repo.listApiTokens(db);

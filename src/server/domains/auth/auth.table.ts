@@ -1,0 +1,67 @@
+import { sql } from 'drizzle-orm';
+import { bigserial, boolean, check, index, pgTable, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { createdAt, deletedAt, idColumn, timestamptz, updatedAt } from '../../../db/columns.js';
+import type { Role } from '../../../shared/schemas/users.js';
+import { customers } from '../customers/customers.table.js';
+
+export const users = pgTable(
+  'users',
+  {
+    id: idColumn(),
+    email: text('email').notNull(),
+    name: text('name').notNull(),
+    role: text('role').$type<Role>().notNull(),
+    /** argon2id PHC string; null = cannot sign in with a password. */
+    passwordHash: text('password_hash'),
+    /** For role `customer`: the customer record this login belongs to. */
+    customerId: uuid('customer_id').references(() => customers.id),
+    active: boolean('active').notNull().default(true),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+    deletedAt: deletedAt(),
+  },
+  (t) => [
+    uniqueIndex('users_email_live_uq')
+      .on(sql`lower(${t.email})`)
+      .where(sql`${t.deletedAt} is null`),
+    index('users_customer').on(t.customerId),
+    check('users_role_ck', sql`${t.role} in ('admin', 'agent', 'customer')`),
+    check('users_customer_role_ck', sql`(${t.role} = 'customer') = (${t.customerId} is not null)`),
+  ],
+);
+
+/** Session tokens (from login) and long-lived API tokens; only a SHA-256 of the token is stored. */
+export const authTokens = pgTable(
+  'auth_tokens',
+  {
+    id: idColumn(),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id),
+    kind: text('kind').$type<'session' | 'api'>().notNull(),
+    name: text('name'),
+    tokenHash: text('token_hash').notNull(),
+    createdAt: createdAt(),
+    expiresAt: timestamptz('expires_at'),
+    lastUsedAt: timestamptz('last_used_at'),
+    revokedAt: timestamptz('revoked_at'),
+  },
+  (t) => [
+    uniqueIndex('auth_tokens_hash_uq').on(t.tokenHash),
+    index('auth_tokens_user').on(t.userId),
+    check('auth_tokens_kind_ck', sql`${t.kind} in ('session', 'api')`),
+  ],
+);
+
+/** Every login attempt; failures within a window throttle further attempts (shared by all nodes). */
+export const loginAttempts = pgTable(
+  'login_attempts',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    email: text('email').notNull(),
+    ip: text('ip').notNull(),
+    succeeded: boolean('succeeded').notNull(),
+    at: createdAt('at'),
+  },
+  (t) => [index('login_attempts_email_at').on(sql`lower(${t.email})`, t.at), index('login_attempts_ip_at').on(t.ip, t.at)],
+);

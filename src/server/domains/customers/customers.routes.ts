@@ -1,0 +1,89 @@
+import { z } from 'zod';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { IdParams, IsoDateTime, page } from '../../../shared/schemas/common.js';
+import { Customer, CustomerCreate, CustomerListQuery, CustomerUpdate } from '../../../shared/schemas/customers.js';
+import { AUTHED, STAFF, actorOf, errors } from '../../lib/http.js';
+import type { RouteDeps } from '../../routes.js';
+import { listDomainEventsFor } from '../domain-events/domain-events.repo.js';
+import * as customers from './customers.service.js';
+
+export const DomainEvent = z.object({
+  id: z.string(),
+  type: z.string(),
+  actorId: z.string().nullable(),
+  actorKind: z.string(),
+  data: z.record(z.string(), z.unknown()),
+  occurredAt: IsoDateTime,
+});
+
+export const customersRoutes =
+  ({ db }: RouteDeps): FastifyPluginAsyncZod =>
+  async (app) => {
+    const tags = ['customers'];
+    app.get(
+      '/customers',
+      {
+        schema: {
+          tags,
+          summary: 'List customers (a customer sees themselves, and their organization when allowed)',
+          querystring: CustomerListQuery,
+          response: { 200: page(Customer), ...errors(...AUTHED) },
+        },
+      },
+      async (request) => customers.listCustomers(db, actorOf(request), request.query),
+    );
+    app.post(
+      '/customers',
+      {
+        config: { access: STAFF },
+        schema: { tags, summary: 'Create a customer', body: CustomerCreate, response: { 201: Customer, ...errors(...AUTHED, 409, 422) } },
+      },
+      async (request, reply) => reply.status(201).send(await customers.createCustomer(db, actorOf(request), request.body)),
+    );
+    app.get(
+      '/customers/:id',
+      { schema: { tags, summary: 'Read a customer', params: IdParams, response: { 200: Customer, ...errors(...AUTHED, 404) } } },
+      async (request) => customers.getCustomer(db, actorOf(request), request.params.id),
+    );
+    app.patch(
+      '/customers/:id',
+      {
+        schema: {
+          tags,
+          summary: 'Change a customer (customers may change their own name, phone, language and time zone)',
+          params: IdParams,
+          body: CustomerUpdate,
+          response: { 200: Customer, ...errors(...AUTHED, 404, 409, 422) },
+        },
+      },
+      async (request) => customers.updateCustomer(db, actorOf(request), request.params.id, request.body),
+    );
+    app.delete(
+      '/customers/:id',
+      {
+        config: { access: ['admin'] },
+        schema: { tags, summary: 'Delete (soft) a customer and their portal login', params: IdParams, response: { 204: z.null(), ...errors(...AUTHED, 404) } },
+      },
+      async (request, reply) => {
+        await customers.deleteCustomer(db, actorOf(request), request.params.id);
+        return reply.status(204).send(null);
+      },
+    );
+    app.get(
+      '/customers/:id/history',
+      {
+        config: { access: STAFF },
+        schema: {
+          tags,
+          summary: 'Every change to the customer record (who, when, what)',
+          params: IdParams,
+          response: { 200: z.object({ items: z.array(DomainEvent) }), ...errors(...AUTHED, 404) },
+        },
+      },
+      async (request) => {
+        await customers.getCustomer(db, actorOf(request), request.params.id);
+        const events = await listDomainEventsFor(db, 'customer', request.params.id);
+        return { items: events.map((e) => ({ ...e, occurredAt: e.occurredAt.toISOString() })) };
+      },
+    );
+  };

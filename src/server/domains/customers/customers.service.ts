@@ -1,0 +1,128 @@
+// Use cases on customer records. Every change writes its domain event in the same transaction.
+import { and, eq, isNull, sql } from 'drizzle-orm';
+import type { Database } from '../../../db/client.js';
+import type { Customer, CustomerCreate, CustomerListQuery, CustomerUpdate } from '../../../shared/schemas/customers.js';
+import type { Actor } from '../../lib/actor.js';
+import { conflict, notFound, unprocessable } from '../../lib/errors.js';
+import { translateDbError } from '../../lib/db-errors.js';
+import * as policy from '../../policies/customers.js';
+import { users } from '../auth/auth.table.js';
+import { diff, recordDomainEvent } from '../domain-events/domain-events.repo.js';
+import { organizationExists } from '../organizations/organizations.repo.js';
+import { segmentExists } from '../segments/segments.repo.js';
+import * as repo from './customers.repo.js';
+
+const uniqueErrors = {
+  customers_email_live_uq: conflict('email_taken', 'a customer with this e-mail already exists'),
+  customers_external_id_live_uq: conflict('external_id_taken', 'a customer with this externalId already exists'),
+};
+
+export function toCustomerDto(row: NonNullable<Awaited<ReturnType<typeof repo.findCustomer>>>): Customer {
+  return {
+    id: row.id,
+    name: row.name,
+    email: row.email,
+    phone: row.phone,
+    organizationId: row.organizationId,
+    organizationName: row.organizationName,
+    segment: row.segment,
+    effectiveSegment: row.effectiveSegment,
+    language: row.language,
+    timeZone: row.timeZone,
+    externalId: row.externalId,
+    organizationAccess: row.organizationAccess,
+    customFields: row.customFields,
+    createdAt: row.createdAt.toISOString(),
+    updatedAt: row.updatedAt.toISOString(),
+  };
+}
+
+/** Checks references and uniqueness so the client gets a message naming the field. */
+async function checkCustomerFields(db: Database, input: CustomerUpdate, exceptId?: string) {
+  if (input.organizationId && !(await organizationExists(db, input.organizationId))) {
+    throw unprocessable('invalid_reference', 'body.organizationId: no such organization', [
+      { path: 'body.organizationId', message: 'no such organization' },
+    ]);
+  }
+  if (input.segment && !(await segmentExists(db, input.segment))) {
+    throw unprocessable('invalid_reference', `body.segment: no segment "${input.segment}"`, [
+      { path: 'body.segment', message: 'no such segment' },
+    ]);
+  }
+  if (input.email && (await repo.findCustomerIdByEmail(db, input.email, exceptId))) {
+    throw uniqueErrors.customers_email_live_uq;
+  }
+  if (input.externalId && (await repo.findCustomerIdByExternalId(db, input.externalId, exceptId))) {
+    throw uniqueErrors.customers_external_id_live_uq;
+  }
+}
+
+export async function getCustomer(db: Database, actor: Actor, id: string): Promise<Customer> {
+  const row = await repo.findCustomer(db, id);
+  // A customer asking for someone else's record learns nothing, not even that it exists.
+  if (!row || !policy.canReadCustomer(actor, row)) throw notFound('customer');
+  return toCustomerDto(row);
+}
+
+export async function listCustomers(db: Database, actor: Actor, query: CustomerListQuery) {
+  const page = await repo.listCustomers(db, query, policy.customerListScope(actor));
+  return { items: page.items.map(toCustomerDto), nextCursor: page.nextCursor, total: page.total };
+}
+
+export async function createCustomer(db: Database, actor: Actor, input: CustomerCreate): Promise<Customer> {
+  policy.assertCanCreateCustomer(actor);
+  try {
+    const id = await db.transaction(async (tx) => {
+      await checkCustomerFields(tx, input);
+      const [row] = await repo.insertCustomers(tx, [input]);
+      await recordDomainEvent(tx, actor, {
+        type: 'customer.created',
+        entityType: 'customer',
+        entityId: row!.id,
+        data: { ...input },
+      });
+      return row!.id;
+    });
+    return getCustomer(db, actor, id);
+  } catch (err) {
+    throw translateDbError(err, uniqueErrors);
+  }
+}
+
+export async function updateCustomer(db: Database, actor: Actor, id: string, input: CustomerUpdate) {
+  try {
+    await db.transaction(async (tx) => {
+      const before = await repo.findCustomer(tx, id);
+      if (!before || !policy.canReadCustomer(actor, before)) throw notFound('customer');
+      policy.assertCanUpdateCustomer(
+        actor,
+        before,
+        Object.keys(input).filter((k) => input[k as keyof CustomerUpdate] !== undefined),
+      );
+      await checkCustomerFields(tx, input, id);
+      const changes = diff(before as unknown as Record<string, unknown>, input);
+      if (Object.keys(changes).length === 0) return;
+      await repo.updateCustomerRow(tx, id, input);
+      await recordDomainEvent(tx, actor, { type: 'customer.updated', entityType: 'customer', entityId: id, data: { changes } });
+    });
+  } catch (err) {
+    throw translateDbError(err, uniqueErrors);
+  }
+  return getCustomer(db, actor, id);
+}
+
+export async function deleteCustomer(db: Database, actor: Actor, id: string) {
+  policy.assertCanDeleteCustomer(actor);
+  await db.transaction(async (tx) => {
+    const before = await repo.findCustomer(tx, id);
+    if (!before) throw notFound('customer');
+    await repo.softDeleteCustomer(tx, id);
+    // Their portal login goes with them.
+    await tx
+      .update(users)
+      .set({ deletedAt: sql`now()`, active: false, updatedAt: sql`now()` })
+      .where(and(eq(users.customerId, id), isNull(users.deletedAt)));
+    await recordDomainEvent(tx, actor, { type: 'customer.deleted', entityType: 'customer', entityId: id });
+  });
+}
+

@@ -1,0 +1,43 @@
+import { sql } from 'drizzle-orm';
+import { boolean, index, jsonb, pgTable, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { segments } from '../segments/segments.table.js';
+import { createdAt, deletedAt, idColumn, updatedAt } from '../../../db/columns.js';
+import type { CustomFields } from '../../../shared/schemas/common.js';
+import { organizations } from '../organizations/organizations.table.js';
+
+export const customers = pgTable(
+  'customers',
+  {
+    id: idColumn(),
+    name: text('name').notNull(),
+    email: text('email'),
+    phone: text('phone'),
+    organizationId: uuid('organization_id').references(() => organizations.id),
+    /** Own segment; when null the organization's segment applies. */
+    segment: text('segment').references(() => segments.key, { onUpdate: 'cascade' }),
+    language: text('language'),
+    timeZone: text('time_zone'),
+    /** Identifier in an operational system (orders, CRM): events refer to customers by it. */
+    externalId: text('external_id'),
+    /** May this customer see their organization and its other customers (portal)? */
+    organizationAccess: boolean('organization_access').notNull().default(false),
+    customFields: jsonb('custom_fields').$type<CustomFields>().notNull().default({}),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+    deletedAt: deletedAt(),
+  },
+  (t) => [
+    uniqueIndex('customers_email_live_uq')
+      .on(sql`lower(${t.email})`)
+      .where(sql`${t.deletedAt} is null and ${t.email} is not null`),
+    uniqueIndex('customers_external_id_live_uq')
+      .on(t.externalId)
+      .where(sql`${t.deletedAt} is null and ${t.externalId} is not null`),
+    index('customers_name_trgm').using('gin', sql`lower(${t.name}) gin_trgm_ops`),
+    index('customers_email_trgm').using('gin', sql`lower(${t.email}) gin_trgm_ops`),
+    index('customers_name_sort').on(t.name, t.id),
+    index('customers_created_sort').on(t.createdAt, t.id),
+    index('customers_organization').on(t.organizationId),
+    index('customers_segment').on(t.segment),
+  ],
+);

@@ -1,0 +1,49 @@
+import { and, asc, eq } from 'drizzle-orm';
+import type { Database } from '../../../db/client.js';
+import type { Actor } from '../../lib/actor.js';
+import { domainEvents } from './domain-events.table.js';
+
+export interface DomainEventInput {
+  type: string;
+  entityType: string;
+  entityId: string;
+  data?: Record<string, unknown>;
+}
+
+/** Call inside the transaction that makes the change, so the event exists exactly when the change does. */
+export async function recordDomainEvents(tx: Database, actor: Actor, events: DomainEventInput[]): Promise<void> {
+  if (events.length === 0) return;
+  await tx.insert(domainEvents).values(
+    events.map((e) => ({
+      type: e.type,
+      entityType: e.entityType,
+      entityId: e.entityId,
+      data: e.data ?? {},
+      actorId: actor.userId,
+      actorKind: actor.kind,
+    })),
+  );
+}
+
+export const recordDomainEvent = (tx: Database, actor: Actor, event: DomainEventInput) =>
+  recordDomainEvents(tx, actor, [event]);
+
+export async function listDomainEventsFor(db: Database, entityType: string, entityId: string, limit = 200) {
+  return db
+    .select()
+    .from(domainEvents)
+    .where(and(eq(domainEvents.entityType, entityType), eq(domainEvents.entityId, entityId)))
+    .orderBy(asc(domainEvents.occurredAt), asc(domainEvents.id))
+    .limit(limit);
+}
+
+/** The fields whose values differ, as {field: {from, to}}: the `data` of an `*.updated` event. */
+export function diff<T extends Record<string, unknown>>(before: T, patch: Partial<T>): Record<string, { from: unknown; to: unknown }> {
+  const changes: Record<string, { from: unknown; to: unknown }> = {};
+  for (const [key, to] of Object.entries(patch)) {
+    if (to === undefined) continue;
+    const from = before[key];
+    if (JSON.stringify(from) !== JSON.stringify(to)) changes[key] = { from, to };
+  }
+  return changes;
+}

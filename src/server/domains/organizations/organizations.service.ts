@@ -1,0 +1,117 @@
+// Use cases on organizations (business customers). Domains are unique among live organizations:
+// they decide which organization an unknown e-mail sender belongs to.
+import type { Database } from '../../../db/client.js';
+import type {
+  Organization,
+  OrganizationCreate,
+  OrganizationListQuery,
+  OrganizationUpdate,
+} from '../../../shared/schemas/organizations.js';
+import type { Actor } from '../../lib/actor.js';
+import { conflict, notFound, unprocessable } from '../../lib/errors.js';
+import { translateDbError } from '../../lib/db-errors.js';
+import * as policy from '../../policies/organizations.js';
+import { diff, recordDomainEvent } from '../domain-events/domain-events.repo.js';
+import { segmentExists } from '../segments/segments.repo.js';
+import * as repo from './organizations.repo.js';
+
+type Row = NonNullable<Awaited<ReturnType<typeof repo.findOrganization>>>;
+
+export function toOrganizationDto(row: Row): Organization {
+  return {
+    id: row.id,
+    name: row.name,
+    domains: row.domains,
+    segment: row.segment,
+    customFields: row.customFields,
+    notes: row.notes,
+    customerCount: row.customerCount,
+    createdAt: row.createdAt.toISOString(),
+    updatedAt: row.updatedAt.toISOString(),
+  };
+}
+
+async function checkOrganizationFields(db: Database, input: OrganizationUpdate, exceptId?: string) {
+  if (input.segment && !(await segmentExists(db, input.segment))) {
+    throw unprocessable('invalid_reference', `body.segment: no segment "${input.segment}"`, [
+      { path: 'body.segment', message: 'no such segment' },
+    ]);
+  }
+  if (input.domains?.length) {
+    const owners = await repo.findDomainOwners(db, input.domains, exceptId);
+    if (owners.length > 0) {
+      const taken = input.domains.filter((d) => owners.some((o) => o.domains.includes(d)));
+      throw conflict('domain_taken', `domain ${taken.join(', ')} already belongs to ${owners[0]!.name}`);
+    }
+  }
+}
+
+export async function getOrganization(db: Database, actor: Actor, id: string) {
+  const row = await repo.findOrganization(db, id);
+  if (!row || !policy.canReadOrganization(actor, row)) throw notFound('organization');
+  return toOrganizationDto(row);
+}
+
+export async function listOrganizations(db: Database, actor: Actor, query: OrganizationListQuery) {
+  const page = await repo.listOrganizations(db, query, policy.organizationListScope(actor));
+  return { items: page.items.map(toOrganizationDto), nextCursor: page.nextCursor, total: page.total };
+}
+
+export async function createOrganization(db: Database, actor: Actor, input: OrganizationCreate) {
+  policy.assertCanWriteOrganization(actor);
+  try {
+    const id = await db.transaction(async (tx) => {
+      await checkOrganizationFields(tx, input);
+      const [row] = await repo.insertOrganizations(tx, [input]);
+      await recordDomainEvent(tx, actor, {
+        type: 'organization.created',
+        entityType: 'organization',
+        entityId: row!.id,
+        data: { ...input },
+      });
+      return row!.id;
+    });
+    return getOrganization(db, actor, id);
+  } catch (err) {
+    throw translateDbError(err);
+  }
+}
+
+export async function updateOrganization(db: Database, actor: Actor, id: string, input: OrganizationUpdate) {
+  policy.assertCanWriteOrganization(actor);
+  try {
+    await db.transaction(async (tx) => {
+      const before = await repo.findOrganization(tx, id);
+      if (!before) throw notFound('organization');
+      await checkOrganizationFields(tx, input, id);
+      const changes = diff(before as unknown as Record<string, unknown>, input);
+      if (Object.keys(changes).length === 0) return;
+      await repo.updateOrganizationRow(tx, id, input);
+      await recordDomainEvent(tx, actor, {
+        type: 'organization.updated',
+        entityType: 'organization',
+        entityId: id,
+        data: { changes },
+      });
+    });
+  } catch (err) {
+    throw translateDbError(err);
+  }
+  return getOrganization(db, actor, id);
+}
+
+export async function deleteOrganization(db: Database, actor: Actor, id: string) {
+  policy.assertCanDeleteOrganization(actor);
+  await db.transaction(async (tx) => {
+    const before = await repo.findOrganization(tx, id);
+    if (!before) throw notFound('organization');
+    if (before.customerCount > 0) {
+      throw conflict(
+        'organization_has_customers',
+        `${before.name} still has ${before.customerCount} customers: move or delete them first`,
+      );
+    }
+    await repo.softDeleteOrganization(tx, id);
+    await recordDomainEvent(tx, actor, { type: 'organization.deleted', entityType: 'organization', entityId: id });
+  });
+}

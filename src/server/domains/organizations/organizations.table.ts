@@ -1,0 +1,28 @@
+import { sql } from 'drizzle-orm';
+import { index, jsonb, pgTable, text } from 'drizzle-orm/pg-core';
+import { segments } from '../segments/segments.table.js';
+import { createdAt, deletedAt, idColumn, updatedAt } from '../../../db/columns.js';
+import type { CustomFields } from '../../../shared/schemas/common.js';
+
+export const organizations = pgTable(
+  'organizations',
+  {
+    id: idColumn(),
+    name: text('name').notNull(),
+    /** Lower-case e-mail domains; used to match unknown senders to their organization. */
+    domains: text('domains').array().notNull().default(sql`'{}'::text[]`),
+    segment: text('segment').references(() => segments.key, { onUpdate: 'cascade' }),
+    customFields: jsonb('custom_fields').$type<CustomFields>().notNull().default({}),
+    notes: text('notes'),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+    deletedAt: deletedAt(),
+  },
+  (t) => [
+    index('organizations_name_trgm').using('gin', sql`lower(${t.name}) gin_trgm_ops`),
+    index('organizations_name_sort').on(t.name, t.id),
+    index('organizations_created_sort').on(t.createdAt, t.id),
+    index('organizations_domains_gin').using('gin', t.domains),
+    index('organizations_segment').on(t.segment),
+  ],
+);

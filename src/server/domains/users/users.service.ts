@@ -1,0 +1,145 @@
+// Staff and portal logins. Admin-only, except that everyone may read themselves (auth/me).
+import { and, asc, eq, isNull, sql } from 'drizzle-orm';
+import type { Database } from '../../../db/client.js';
+import type { Me, User, UserCreate, UserUpdate } from '../../../shared/schemas/users.js';
+import type { Actor } from '../../lib/actor.js';
+import { isAdmin } from '../../lib/actor.js';
+import { conflict, forbidden, notFound, unprocessable } from '../../lib/errors.js';
+import { translateDbError } from '../../lib/db-errors.js';
+import { findLiveUserByEmail, findUserById, revokeAllTokensOfUser } from '../auth/auth.repo.js';
+import { users } from '../auth/auth.table.js';
+import { hashPassword } from '../auth/passwords.js';
+import { findCustomer } from '../customers/customers.repo.js';
+import { diff, recordDomainEvent } from '../domain-events/domain-events.repo.js';
+
+type UserRow = typeof users.$inferSelect;
+
+export const toUserDto = (u: UserRow): User => ({
+  id: u.id,
+  email: u.email,
+  name: u.name,
+  role: u.role,
+  customerId: u.customerId,
+  active: u.active,
+  createdAt: u.createdAt.toISOString(),
+  updatedAt: u.updatedAt.toISOString(),
+});
+
+const emailTaken = conflict('email_taken', 'a user with this e-mail already exists');
+
+function assertAdmin(actor: Actor) {
+  if (!isAdmin(actor)) throw forbidden('only admins manage users');
+}
+
+export async function getMe(db: Database, actor: Actor): Promise<Me> {
+  const user = actor.userId ? await findUserById(db, actor.userId) : undefined;
+  if (!user) throw notFound('user');
+  return { ...toUserDto(user), organizationId: actor.organizationId, organizationAccess: actor.organizationAccess };
+}
+
+export async function listUsers(db: Database, actor: Actor, filter: { role?: User['role'] } = {}) {
+  assertAdmin(actor);
+  const found = await db
+    .select()
+    .from(users)
+    .where(and(isNull(users.deletedAt), filter.role ? eq(users.role, filter.role) : undefined))
+    .orderBy(asc(users.name));
+  return found.map(toUserDto);
+}
+
+export async function getUser(db: Database, actor: Actor, id: string) {
+  assertAdmin(actor);
+  const user = await findUserById(db, id);
+  if (!user) throw notFound('user');
+  return toUserDto(user);
+}
+
+export async function createUser(db: Database, actor: Actor, input: UserCreate): Promise<User> {
+  assertAdmin(actor);
+  if (input.role === 'customer') {
+    if (!input.customerId) {
+      throw unprocessable('validation_error', 'body.customerId: required for role customer', [
+        { path: 'body.customerId', message: 'required for role customer' },
+      ]);
+    }
+  } else if (input.customerId) {
+    throw unprocessable('validation_error', 'body.customerId: only for role customer', [
+      { path: 'body.customerId', message: 'only for role customer' },
+    ]);
+  }
+  const passwordHash = input.password ? await hashPassword(input.password) : null;
+  try {
+    const user = await db.transaction(async (tx) => {
+      if (input.customerId && !(await findCustomer(tx, input.customerId))) {
+        throw unprocessable('invalid_reference', 'body.customerId: no such customer', [
+          { path: 'body.customerId', message: 'no such customer' },
+        ]);
+      }
+      if (await findLiveUserByEmail(tx, input.email)) throw emailTaken;
+      const [row] = await tx
+        .insert(users)
+        .values({ email: input.email, name: input.name, role: input.role, passwordHash, customerId: input.customerId ?? null })
+        .returning();
+      await recordDomainEvent(tx, actor, {
+        type: 'user.created',
+        entityType: 'user',
+        entityId: row!.id,
+        data: { email: input.email, role: input.role },
+      });
+      return row!;
+    });
+    return toUserDto(user);
+  } catch (err) {
+    throw translateDbError(err, { users_email_live_uq: emailTaken });
+  }
+}
+
+export async function updateUser(db: Database, actor: Actor, id: string, input: UserUpdate) {
+  assertAdmin(actor);
+  const passwordHash = input.password ? await hashPassword(input.password) : undefined;
+  await db.transaction(async (tx) => {
+    const before = await findUserById(tx, id);
+    if (!before) throw notFound('user');
+    if (input.role && input.role !== before.role && (input.role === 'customer' || before.role === 'customer')) {
+      throw unprocessable('validation_error', 'body.role: staff and customer logins cannot change into each other');
+    }
+    if (id === actor.userId && (input.active === false || (input.role && input.role !== 'admin'))) {
+      throw conflict('self_lockout', 'you cannot disable yourself or drop your own admin role');
+    }
+    const { password: _password, ...fields } = input;
+    const changes = diff(before as unknown as Record<string, unknown>, fields);
+    if (passwordHash) changes.password = { from: '***', to: '***' };
+    if (Object.keys(changes).length === 0) return;
+    await tx
+      .update(users)
+      .set({ ...fields, ...(passwordHash ? { passwordHash } : {}), updatedAt: sql`now()` })
+      .where(eq(users.id, id));
+    // A new password or a disabled account ends every session and token of that user.
+    if (passwordHash || input.active === false) await revokeAllTokensOfUser(tx, id);
+    await recordDomainEvent(tx, actor, { type: 'user.updated', entityType: 'user', entityId: id, data: { changes } });
+  });
+  return getUser(db, actor, id);
+}
+
+export async function deleteUser(db: Database, actor: Actor, id: string) {
+  assertAdmin(actor);
+  if (id === actor.userId) throw conflict('self_lockout', 'you cannot delete yourself');
+  await db.transaction(async (tx) => {
+    const before = await findUserById(tx, id);
+    if (!before) throw notFound('user');
+    await tx
+      .update(users)
+      .set({ deletedAt: sql`now()`, active: false, updatedAt: sql`now()` })
+      .where(eq(users.id, id));
+    await revokeAllTokensOfUser(tx, id);
+    await recordDomainEvent(tx, actor, { type: 'user.deleted', entityType: 'user', entityId: id });
+  });
+}
+
+/** First start: with no user at all, create the admin named by the environment. */
+export async function bootstrapAdmin(db: Database, actor: Actor, email: string | undefined, password: string | undefined) {
+  if (!email || !password) return undefined;
+  const [{ n } = { n: 0 }] = await db.select({ n: sql<number>`count(*)::int` }).from(users);
+  if (n > 0) return undefined;
+  return createUser(db, actor, { email: email.toLowerCase(), name: 'Administrator', role: 'admin', password });
+}

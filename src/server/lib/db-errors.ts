@@ -1,0 +1,39 @@
+// Turns constraint violations the database reports into the 409/422 a client can act on.
+// Services check first for clear messages; this catches the race where two requests pass the check.
+import { AppError } from './errors.js';
+
+interface PgError {
+  code?: string;
+  constraint?: string;
+}
+
+function pgErrorOf(err: unknown): PgError | undefined {
+  for (let e: unknown = err, depth = 0; e && depth < 4; e = (e as { cause?: unknown }).cause, depth++) {
+    const candidate = e as PgError;
+    if (typeof candidate.code === 'string' && /^[0-9A-Z]{5}$/.test(candidate.code)) return candidate;
+  }
+  return undefined;
+}
+
+export function translateDbError(err: unknown, constraints: Record<string, AppError> = {}): unknown {
+  const pgErr = pgErrorOf(err);
+  if (!pgErr) return err;
+  if (pgErr.constraint && constraints[pgErr.constraint]) return constraints[pgErr.constraint];
+  switch (pgErr.code) {
+    case '23505':
+      return new AppError(409, 'conflict', `a record with the same unique value exists (${pgErr.constraint ?? 'unique'})`);
+    case '23503':
+      return new AppError(422, 'invalid_reference', `a referenced record does not exist (${pgErr.constraint ?? 'foreign key'})`);
+    case '22P02':
+    case '22007':
+    case '22008':
+      return new AppError(400, 'validation_error', 'a value has the wrong format');
+    case '40001':
+    case '40P01':
+      return new AppError(409, 'retry', 'the change collided with another one; try again');
+    default:
+      return err;
+  }
+}
+
+export const isUniqueViolation = (err: unknown) => pgErrorOf(err)?.code === '23505';

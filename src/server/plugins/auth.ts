@@ -1,0 +1,30 @@
+// Reads `Authorization: Bearer <token>` and enforces the route's `config.access` before the body
+// is even validated, so an anonymous caller learns nothing about a route's input.
+import type { FastifyInstance } from 'fastify';
+import type { Database } from '../../db/client.js';
+import { authenticate } from '../domains/auth/auth.service.js';
+import { forbidden, unauthorized } from '../lib/errors.js';
+
+export function registerAuth(app: FastifyInstance, db: Database) {
+  app.decorateRequest('actor', null);
+  app.addHook('onRequest', async (request) => {
+    const access = request.routeOptions.config?.access;
+    const header = request.headers.authorization;
+    const isPublic = access === 'public' || !request.routeOptions.url?.startsWith('/api/v1');
+    if (!header) {
+      if (isPublic) return;
+      throw unauthorized();
+    }
+    const match = /^Bearer\s+(\S+)$/i.exec(header);
+    if (!match) throw unauthorized('invalid_token', 'use Authorization: Bearer <token>');
+    try {
+      request.actor = await authenticate(db, match[1]!);
+    } catch (err) {
+      if (isPublic) return; // a stale token on a public route is simply ignored
+      throw err;
+    }
+    if (Array.isArray(access) && !access.includes(request.actor.role as never)) {
+      throw forbidden(`this needs the role ${access.join(' or ')}`);
+    }
+  });
+}

@@ -1,0 +1,22 @@
+// Every domain's routes, mounted under /api/v1.
+import type { FastifyInstance } from 'fastify';
+import type { Database } from '../db/client.js';
+import type { Config } from './config.js';
+import { authRoutes } from './domains/auth/auth.routes.js';
+import { customersRoutes } from './domains/customers/customers.routes.js';
+import { importsRoutes } from './domains/imports/imports.routes.js';
+import { organizationsRoutes } from './domains/organizations/organizations.routes.js';
+import { segmentsRoutes } from './domains/segments/segments.routes.js';
+import { usersRoutes } from './domains/users/users.routes.js';
+
+export interface RouteDeps {
+  db: Database;
+  config: Config;
+  databaseKind: 'pglite' | 'postgres';
+}
+
+export async function registerApiRoutes(app: FastifyInstance, deps: RouteDeps) {
+  for (const routes of [authRoutes, usersRoutes, customersRoutes, organizationsRoutes, segmentsRoutes, importsRoutes]) {
+    await app.register(routes(deps), { prefix: '/api/v1' });
+  }
+}

@@ -1,0 +1,88 @@
+// Opens the database, migrates, creates the first admin, optionally seeds the demo, listens.
+// Shutdown (SIGTERM/SIGINT): stop accepting, let in-flight requests finish, close the database.
+import { fileURLToPath } from 'node:url';
+import type { FastifyBaseLogger } from 'fastify';
+import { openDatabase, type DatabaseHandle } from '../db/client.js';
+import { migrateDatabase } from '../db/migrate.js';
+import { Email } from '../shared/schemas/common.js';
+import { Password } from '../shared/schemas/users.js';
+import { buildApp, type App } from './app.js';
+import type { Config } from './config.js';
+import { seedDemo, type DemoSummary } from './demo/seed.js';
+import { SYSTEM_ACTOR } from './lib/actor.js';
+import { bootstrapAdmin } from './domains/users/users.service.js';
+
+export const DEFAULT_WEB_DIR = fileURLToPath(new URL('../../dist/web', import.meta.url));
+
+export function openConfiguredDatabase(config: Config): Promise<DatabaseHandle> {
+  return config.databaseUrl
+    ? openDatabase({ kind: 'postgres', url: config.databaseUrl })
+    : openDatabase({ kind: 'pglite', dataDir: config.dataDir });
+}
+
+export interface RunningServer {
+  app: App;
+  handle: DatabaseHandle;
+  url: string;
+  demo?: DemoSummary;
+  stop(): Promise<void>;
+}
+
+export async function startServer(config: Config, opts: { demo?: boolean; logger?: boolean | object } = {}): Promise<RunningServer> {
+  if (config.adminEmail || config.adminPassword) {
+    if (!config.adminEmail || !config.adminPassword) {
+      throw new Error('set both STEWARD_ADMIN_EMAIL and STEWARD_ADMIN_PASSWORD, or neither');
+    }
+    if (!Email.safeParse(config.adminEmail).success) throw new Error('STEWARD_ADMIN_EMAIL is not an e-mail address');
+    const pw = Password.safeParse(config.adminPassword);
+    if (!pw.success) throw new Error(`STEWARD_ADMIN_PASSWORD ${pw.error.issues[0]?.message}`);
+  }
+  const handle = await openConfiguredDatabase(config);
+  try {
+    await migrateDatabase(handle);
+    await bootstrapAdmin(handle.db, SYSTEM_ACTOR, config.adminEmail, config.adminPassword);
+    const demo = opts.demo ? await seedDemo(handle.db) : undefined;
+    const app = await buildApp({
+      db: handle.db,
+      databaseKind: handle.kind,
+      config,
+      logger: opts.logger ?? { level: config.logLevel },
+    });
+    await app.listen({ port: config.port, host: config.host });
+    const address = app.server.address();
+    const port = typeof address === 'object' && address ? address.port : config.port;
+    const host = config.host.includes(':') ? `[${config.host}]` : config.host;
+    let stopping: Promise<void> | undefined;
+    const stop = () =>
+      (stopping ??= (async () => {
+        await app.close();
+        await handle.close();
+      })());
+    return { app, handle, url: `http://${host}:${port}`, demo, stop };
+  } catch (err) {
+    await handle.close().catch(() => {});
+    throw err;
+  }
+}
+
+/** SIGTERM/SIGINT: graceful stop; a second signal exits at once. */
+export function stopOnSignals(server: RunningServer, log: FastifyBaseLogger) {
+  let signalled = false;
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (signalled) process.exit(1);
+    signalled = true;
+    log.info({ signal }, 'shutting down: finishing in-flight requests');
+    server.stop().then(
+      () => {
+        log.info('shut down cleanly');
+        process.exit(0);
+      },
+      (err: unknown) => {
+        log.error({ err }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', onSignal);
+  process.on('SIGINT', onSignal);
+}

@@ -1,0 +1,108 @@
+// Shapes shared by the API, the OpenAPI document and the web UI.
+import { z } from 'zod';
+
+export const LIMITS = {
+  name: 200,
+  email: 254,
+  phone: 40,
+  notes: 20_000,
+  externalId: 200,
+  customFieldKeys: 50,
+  customFieldValue: 2_000,
+  domains: 50,
+  search: 200,
+  pageDefault: 50,
+  pageMax: 500,
+  password: { min: 8, max: 256 },
+} as const;
+
+export const Id = z.uuid({ message: 'must be a UUID' });
+
+export const IsoDateTime = z.iso.datetime({ offset: false }).describe('ISO 8601 UTC time, e.g. 2026-11-23T09:00:00.000Z');
+
+export const CustomFieldKey = z
+  .string()
+  .regex(/^[A-Za-z][A-Za-z0-9_]{0,62}$/, 'custom field keys start with a letter: letters, digits, _ (max 63)');
+
+export const CustomFieldValue = z.union([z.string().max(LIMITS.customFieldValue), z.number(), z.boolean(), z.null()]);
+
+export const CustomFields = z
+  .record(CustomFieldKey, CustomFieldValue)
+  .refine((r) => Object.keys(r).length <= LIMITS.customFieldKeys, {
+    message: `at most ${LIMITS.customFieldKeys} custom fields`,
+  });
+export type CustomFields = z.infer<typeof CustomFields>;
+
+export const SegmentKey = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9_-]{0,49}$/, 'segment keys are lower-case letters, digits, - and _ (max 50)');
+
+export const Name = z.string().trim().min(1, 'must not be empty').max(LIMITS.name);
+
+export const Email = z
+  .string()
+  .trim()
+  .max(LIMITS.email)
+  .pipe(z.email({ message: 'must be an e-mail address' }))
+  .transform((e) => e.toLowerCase());
+
+const zoneCache = new Map<string, boolean>();
+export function isTimeZone(tz: string): boolean {
+  let ok = zoneCache.get(tz);
+  if (ok === undefined) {
+    try {
+      new Intl.DateTimeFormat('en', { timeZone: tz });
+      ok = tz.length <= 64;
+    } catch {
+      ok = false;
+    }
+    zoneCache.set(tz, ok);
+  }
+  return ok;
+}
+export const TimeZone = z.string().refine(isTimeZone, 'must be an IANA time zone such as Europe/Berlin');
+
+export const Language = z
+  .string()
+  .regex(/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, 'must be a language tag such as en or de-CH');
+
+export const Phone = z
+  .string()
+  .trim()
+  .max(LIMITS.phone)
+  .regex(/^\+?[0-9 ()./-]{3,}$/, 'must be a phone number');
+
+export const Limit = z.coerce
+  .number()
+  .int()
+  .min(1)
+  .max(LIMITS.pageMax)
+  .default(LIMITS.pageDefault)
+  .describe(`page size, default ${LIMITS.pageDefault}, max ${LIMITS.pageMax}`);
+
+export const Cursor = z.string().max(500).describe('opaque cursor from the previous page');
+
+export const BooleanQuery = z
+  .enum(['true', 'false'])
+  .transform((v) => v === 'true');
+
+export const Search = z.string().trim().min(1).max(LIMITS.search);
+
+export const ErrorBody = z.object({
+  error: z.object({
+    code: z.string(),
+    message: z.string(),
+    details: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+  }),
+});
+export type ErrorBody = z.infer<typeof ErrorBody>;
+
+export function page<T extends z.ZodType>(item: T) {
+  return z.object({
+    items: z.array(item),
+    nextCursor: z.string().nullable(),
+    total: z.number().int().optional(),
+  });
+}
+
+export const IdParams = z.strictObject({ id: Id });

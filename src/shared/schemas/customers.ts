@@ -1,0 +1,71 @@
+import { z } from 'zod';
+import {
+  BooleanQuery,
+  Cursor,
+  CustomFields,
+  Email,
+  Id,
+  IsoDateTime,
+  LIMITS,
+  Language,
+  Limit,
+  Name,
+  Phone,
+  Search,
+  SegmentKey,
+  TimeZone,
+} from './common.js';
+
+const fields = {
+  name: Name,
+  email: Email.nullable().optional(),
+  phone: Phone.nullable().optional(),
+  organizationId: Id.nullable().optional(),
+  segment: SegmentKey.nullable().optional().describe('own segment; default: the organization’s'),
+  language: Language.nullable().optional(),
+  timeZone: TimeZone.nullable().optional(),
+  externalId: z.string().trim().min(1).max(LIMITS.externalId).nullable().optional(),
+  organizationAccess: z.boolean().optional().describe('may see the organization and its other customers'),
+  customFields: CustomFields.optional(),
+};
+
+/** The body of POST /customers; also the customer form in the web UI. */
+export const CustomerCreate = z.strictObject(fields);
+export type CustomerCreate = z.infer<typeof CustomerCreate>;
+
+export const CustomerUpdate = z.strictObject({ ...fields, name: Name.optional() });
+export type CustomerUpdate = z.infer<typeof CustomerUpdate>;
+
+export const Customer = z.object({
+  id: Id,
+  name: z.string(),
+  email: z.string().nullable(),
+  phone: z.string().nullable(),
+  organizationId: Id.nullable(),
+  organizationName: z.string().nullable(),
+  segment: z.string().nullable(),
+  effectiveSegment: z.string().nullable().describe('own segment, else the organization’s'),
+  language: z.string().nullable(),
+  timeZone: z.string().nullable(),
+  externalId: z.string().nullable(),
+  organizationAccess: z.boolean(),
+  customFields: z.record(z.string(), z.unknown()),
+  createdAt: IsoDateTime,
+  updatedAt: IsoDateTime,
+});
+export type Customer = z.infer<typeof Customer>;
+
+export const CUSTOMER_SORTS = ['name', '-name', 'createdAt', '-createdAt'] as const;
+
+export const CustomerListQuery = z.strictObject({
+  q: Search.optional().describe('part of the name or e-mail'),
+  organizationId: Id.optional(),
+  segment: SegmentKey.optional().describe('effective segment'),
+  email: z.string().max(LIMITS.email).optional().describe('exact e-mail, case-insensitive'),
+  externalId: z.string().max(LIMITS.externalId).optional(),
+  sort: z.enum(CUSTOMER_SORTS).default('name'),
+  limit: Limit,
+  cursor: Cursor.optional(),
+  includeTotal: BooleanQuery.optional(),
+});
+export type CustomerListQuery = z.infer<typeof CustomerListQuery>;

@@ -1,0 +1,70 @@
+import { z } from 'zod';
+import { Email, Id, IsoDateTime, LIMITS, Name } from './common.js';
+
+export const ROLES = ['admin', 'agent', 'customer'] as const;
+export const Role = z.enum(ROLES);
+export type Role = z.infer<typeof Role>;
+
+export const Password = z
+  .string()
+  .min(LIMITS.password.min, `must be at least ${LIMITS.password.min} characters`)
+  .max(LIMITS.password.max);
+
+export const User = z.object({
+  id: Id,
+  email: z.string(),
+  name: z.string(),
+  role: Role,
+  customerId: Id.nullable(),
+  active: z.boolean(),
+  createdAt: IsoDateTime,
+  updatedAt: IsoDateTime,
+});
+export type User = z.infer<typeof User>;
+
+export const UserCreate = z.strictObject({
+  email: Email,
+  name: Name,
+  role: Role,
+  password: Password.optional(),
+  customerId: Id.optional().describe('required for role customer: the customer this login belongs to'),
+});
+export type UserCreate = z.infer<typeof UserCreate>;
+
+export const UserUpdate = z.strictObject({
+  name: Name.optional(),
+  role: Role.optional(),
+  password: Password.optional(),
+  active: z.boolean().optional(),
+});
+export type UserUpdate = z.infer<typeof UserUpdate>;
+
+export const LoginRequest = z.strictObject({
+  email: z.string().trim().min(1).max(LIMITS.email),
+  password: z.string().min(1).max(LIMITS.password.max),
+});
+
+export const LoginResponse = z.object({ token: z.string(), expiresAt: IsoDateTime, user: User });
+
+export const Me = User.extend({
+  organizationId: Id.nullable(),
+  organizationAccess: z.boolean(),
+});
+export type Me = z.infer<typeof Me>;
+
+export const ApiTokenCreate = z.strictObject({
+  name: Name,
+  userId: Id.optional().describe('the user the token acts as; default: you'),
+  expiresAt: IsoDateTime.optional().describe('default: never'),
+});
+
+export const ApiToken = z.object({
+  id: Id,
+  name: z.string().nullable(),
+  userId: Id,
+  createdAt: IsoDateTime,
+  expiresAt: IsoDateTime.nullable(),
+  lastUsedAt: IsoDateTime.nullable(),
+  revokedAt: IsoDateTime.nullable(),
+});
+export const ApiTokenCreated = ApiToken.extend({ token: z.string().describe('shown once; store it now') });
