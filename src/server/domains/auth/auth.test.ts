@@ -1,0 +1,153 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sql } from 'drizzle-orm';
+import { startTestApp, type TestApp } from '../../../../test/helpers/app.js';
+import { TEST_PASSWORD, makeUser, unique } from '../../../../test/helpers/factories.js';
+import { SYSTEM_ACTOR } from '../../lib/actor.js';
+import { bootstrapAdmin } from '../users/users.service.js';
+import { MAX_FAILURES_PER_EMAIL, issueToken } from './auth.service.js';
+import { authTokens } from './auth.table.js';
+
+let t: TestApp;
+beforeAll(async () => {
+  t = await startTestApp();
+});
+afterAll(() => t?.close());
+
+describe('sign-in', () => {
+  it('returns a working session token for the right password', async () => {
+    const { user } = await makeUser(t.db, 'agent');
+    const res = await t.post('/api/v1/auth/login', { email: user.email.toUpperCase(), password: TEST_PASSWORD });
+    expect(res.status).toBe(200);
+    expect(res.body.token).toMatch(/^stw_/);
+    expect(res.body.user).toMatchObject({ id: user.id, role: 'agent' });
+    expect(new Date(res.body.expiresAt).getTime()).toBeGreaterThan(Date.now() + 3600_000);
+    const me = await t.get('/api/v1/auth/me', res.body.token);
+    expect(me.body).toMatchObject({ id: user.id, email: user.email, role: 'agent' });
+  });
+
+  it('stores only a hash of the token', async () => {
+    const { user } = await makeUser(t.db, 'agent');
+    const res = await t.post('/api/v1/auth/login', { email: user.email, password: TEST_PASSWORD });
+    const stored = await t.db.select({ h: authTokens.tokenHash }).from(authTokens).where(sql`${authTokens.userId} = ${user.id}`);
+    expect(stored.map((s) => s.h)).not.toContain(res.body.token);
+    expect(stored.every((s) => /^[0-9a-f]{64}$/.test(s.h))).toBe(true);
+  });
+
+  it('gives the same answer for a wrong password and an unknown user', async () => {
+    const { user } = await makeUser(t.db, 'agent');
+    const wrong = await t.post('/api/v1/auth/login', { email: user.email, password: 'not the password' });
+    const unknown = await t.post('/api/v1/auth/login', { email: `nobody-${unique()}@example.com`, password: 'whatever1' });
+    expect(wrong.status).toBe(401);
+    expect(unknown.status).toBe(401);
+    expect(wrong.body).toEqual(unknown.body);
+    expect(wrong.body.error.code).toBe('invalid_credentials');
+  });
+
+  it('rejects a malformed body with the field named', async () => {
+    const res = await t.post('/api/v1/auth/login', { email: 'a@b.c' });
+    expect(res.status).toBe(400);
+    expect(res.body.error).toMatchObject({ code: 'validation_error' });
+    expect(res.body.error.message).toContain('body.password');
+  });
+
+  it('throttles repeated failures for one e-mail, even with the right password, with Retry-After', async () => {
+    const { user } = await makeUser(t.db, 'agent');
+    for (let i = 0; i < MAX_FAILURES_PER_EMAIL; i++) {
+      const r = await t.post('/api/v1/auth/login', { email: user.email, password: `wrong-${i}-pass` });
+      expect(r.status).toBe(401);
+    }
+    const blocked = await t.post('/api/v1/auth/login', { email: user.email, password: TEST_PASSWORD });
+    expect(blocked.status).toBe(429);
+    expect(blocked.body.error.code).toBe('too_many_requests');
+    expect(Number(blocked.headers.get('retry-after'))).toBeGreaterThan(0);
+    // Another account is not affected.
+    const other = await makeUser(t.db, 'agent');
+    const ok = await t.post('/api/v1/auth/login', { email: other.user.email, password: TEST_PASSWORD });
+    expect(ok.status).toBe(200);
+  });
+
+  it('refuses a disabled user', async () => {
+    const admin = await makeUser(t.db, 'admin');
+    const { user } = await makeUser(t.db, 'agent');
+    await t.patch(`/api/v1/users/${user.id}`, { active: false }, admin.token);
+    const res = await t.post('/api/v1/auth/login', { email: user.email, password: TEST_PASSWORD });
+    expect(res.status).toBe(401);
+  });
+});
+
+describe('tokens', () => {
+  it('401 without a token, with a malformed header, and with an unknown token', async () => {
+    const none = await t.get('/api/v1/customers');
+    expect(none.status).toBe(401);
+    expect(none.body.error.code).toBe('unauthorized');
+    const basic = await t.request('GET', '/api/v1/customers', { headers: { authorization: 'Basic abc' } });
+    expect(basic.status).toBe(401);
+    const unknown = await t.get('/api/v1/customers', `stw_${'x'.repeat(43)}`);
+    expect(unknown.status).toBe(401);
+    expect(unknown.body.error.code).toBe('invalid_token');
+  });
+
+  it('401 token_expired for an expired session', async () => {
+    const { user } = await makeUser(t.db, 'agent');
+    const { token } = await issueToken(t.db, { userId: user.id, kind: 'session', ttlSeconds: -1 });
+    const res = await t.get('/api/v1/auth/me', token);
+    expect(res.status).toBe(401);
+    expect(res.body.error.code).toBe('token_expired');
+  });
+
+  it('logout revokes the token used', async () => {
+    const { token } = await makeUser(t.db, 'agent');
+    expect((await t.get('/api/v1/auth/me', token)).status).toBe(200);
+    expect((await t.post('/api/v1/auth/logout', undefined, token)).status).toBe(204);
+    expect((await t.get('/api/v1/auth/me', token)).status).toBe(401);
+  });
+
+  it('a password change ends the user’s sessions', async () => {
+    const admin = await makeUser(t.db, 'admin');
+    const agent = await makeUser(t.db, 'agent');
+    const res = await t.patch(`/api/v1/users/${agent.user.id}`, { password: 'a whole new password' }, admin.token);
+    expect(res.status).toBe(200);
+    expect((await t.get('/api/v1/auth/me', agent.token)).status).toBe(401);
+  });
+
+  it('admins create long-lived API tokens that work until revoked; agents may not', async () => {
+    const admin = await makeUser(t.db, 'admin');
+    const agent = await makeUser(t.db, 'agent');
+    const denied = await t.post('/api/v1/auth/tokens', { name: 'erp' }, agent.token);
+    expect(denied.status).toBe(403);
+    const created = await t.post('/api/v1/auth/tokens', { name: 'erp', userId: agent.user.id }, admin.token);
+    expect(created.status).toBe(201);
+    expect(created.body).toMatchObject({ name: 'erp', userId: agent.user.id, expiresAt: null });
+    const me = await t.get('/api/v1/auth/me', created.body.token);
+    expect(me.body.id).toBe(agent.user.id);
+    const list = await t.get('/api/v1/auth/tokens', admin.token);
+    expect(list.body.items.map((i: { id: string }) => i.id)).toContain(created.body.id);
+    expect(JSON.stringify(list.body)).not.toContain(created.body.token);
+    expect((await t.del(`/api/v1/auth/tokens/${created.body.id}`, admin.token)).status).toBe(204);
+    expect((await t.get('/api/v1/auth/me', created.body.token)).status).toBe(401);
+    expect((await t.del(`/api/v1/auth/tokens/${created.body.id}`, admin.token)).status).toBe(404);
+  });
+
+  it('an API token with a past expiry is refused at creation', async () => {
+    const admin = await makeUser(t.db, 'admin');
+    const res = await t.post('/api/v1/auth/tokens', { name: 'old', expiresAt: '2001-01-01T00:00:00Z' }, admin.token);
+    expect(res.status).toBe(400);
+    expect(res.body.error.message).toContain('expiresAt');
+  });
+});
+
+describe('first admin', () => {
+  it('is created from the environment only when there is no user at all', async () => {
+    const fresh = await startTestApp();
+    try {
+      const created = await bootstrapAdmin(fresh.db, SYSTEM_ACTOR, 'Boss@Example.com', 'first-admin-pw');
+      expect(created).toMatchObject({ email: 'boss@example.com', role: 'admin' });
+      const again = await bootstrapAdmin(fresh.db, SYSTEM_ACTOR, 'other@example.com', 'first-admin-pw');
+      expect(again).toBeUndefined();
+      const login = await fresh.post('/api/v1/auth/login', { email: 'boss@example.com', password: 'first-admin-pw' });
+      expect(login.status).toBe(200);
+    } finally {
+      await fresh.close();
+    }
+  });
+});

@@ -1,0 +1,90 @@
+// The HTTP surface as a whole: health, OpenAPI, and the error contract for malformed requests.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestApp, type TestApp } from '../../../../test/helpers/app.js';
+import { makeUser } from '../../../../test/helpers/factories.js';
+
+let t: TestApp;
+let token: string;
+beforeAll(async () => {
+  t = await startTestApp();
+  token = (await makeUser(t.db, 'admin')).token;
+});
+afterAll(() => t?.close());
+
+describe('health', () => {
+  it('healthz and readyz answer without a token', async () => {
+    expect((await t.get('/healthz')).body).toEqual({ status: 'ok' });
+    const ready = await t.get('/readyz');
+    expect(ready.status).toBe(200);
+    expect(ready.body).toEqual({ status: 'ok', database: t.handle.kind });
+  });
+});
+
+describe('OpenAPI', () => {
+  it('documents every API route with its schemas', async () => {
+    const res = await t.get('/api/docs/json');
+    expect(res.status).toBe(200);
+    expect(res.body.openapi).toBe('3.1.0');
+    const paths = Object.keys(res.body.paths);
+    for (const p of ['/api/v1/auth/login', '/api/v1/customers', '/api/v1/customers/{id}', '/api/v1/organizations', '/api/v1/segments', '/api/v1/users', '/api/v1/imports/customers']) {
+      expect(paths).toContain(p);
+    }
+    const create = res.body.paths['/api/v1/customers'].post;
+    expect(Object.keys(create.responses)).toEqual(expect.arrayContaining(['201', '400', '401', '403', '409', '422']));
+    expect(JSON.stringify(create.requestBody)).toContain('organizationId');
+  });
+
+  it('serves a browsable page at /api/docs', async () => {
+    const res = await fetch(`${t.url}/api/docs`, { redirect: 'follow' });
+    expect(res.status).toBe(200);
+    expect(await res.text()).toContain('swagger');
+  });
+});
+
+describe('error contract', () => {
+  it('unknown API route: 404 with code', async () => {
+    const res = await t.get('/api/v1/nope', token);
+    expect(res.status).toBe(404);
+    expect(res.body.error.code).toBe('not_found');
+  });
+
+  it('invalid JSON: 400 invalid_json', async () => {
+    const res = await t.request('POST', '/api/v1/customers', { token, raw: '{"name": ' });
+    expect(res.status).toBe(400);
+    expect(res.body.error.code).toBe('invalid_json');
+  });
+
+  it('unsupported content type: 415', async () => {
+    const res = await t.request('POST', '/api/v1/customers', { token, raw: 'name=x', contentType: 'application/x-www-form-urlencoded' });
+    expect(res.status).toBe(415);
+    expect(res.body.error.code).toBe('unsupported_media_type');
+  });
+
+  it('oversize body: 413', async () => {
+    const res = await t.post('/api/v1/customers', { name: 'x'.repeat(2 * 1024 * 1024) }, token);
+    expect(res.status).toBe(413);
+    expect(res.body.error.code).toBe('payload_too_large');
+  });
+
+  it('malformed path id and query: 400 naming the field', async () => {
+    const id = await t.get('/api/v1/customers/not-a-uuid', token);
+    expect(id.status).toBe(400);
+    expect(id.body.error.message).toMatch(/^params\.id/);
+    const limit = await t.get('/api/v1/customers?limit=100000', token);
+    expect(limit.status).toBe(400);
+    expect(limit.body.error.message).toMatch(/^query\.limit/);
+    const unknown = await t.get('/api/v1/customers?colour=red', token);
+    expect(unknown.status).toBe(400);
+    const cursor = await t.get('/api/v1/customers?cursor=garbage', token);
+    expect(cursor.status).toBe(400);
+    expect(cursor.body.error.code).toBe('invalid_cursor');
+  });
+
+  it('a JSON array or a string where an object belongs: 400, not 500', async () => {
+    for (const raw of ['[]', '"x"', '42', 'null']) {
+      const res = await t.request('POST', '/api/v1/customers', { token, raw });
+      expect(res.status, raw).toBe(400);
+      expect(res.body.error.code).toBeTypeOf('string');
+    }
+  });
+});

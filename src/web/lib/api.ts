@@ -1,0 +1,133 @@
+// The one way the UI talks to the API: adds the bearer token kept in localStorage, turns
+// {"error": {code, message, details}} bodies into a thrown ApiError, and reports a rejected
+// session (401 on a request that carried a token) so the app can send the user to sign in.
+import type { ErrorBody } from '../../shared/schemas/common.js';
+
+export const API_BASE = '/api/v1';
+const TOKEN_KEY = 'steward.token';
+
+export type ErrorDetail = NonNullable<ErrorBody['error']['details']>[number];
+
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly details: ErrorDetail[] = [],
+  ) {
+    super(message);
+    this.name = 'ApiError';
+  }
+}
+
+/** localStorage can be unavailable (private modes, blocked storage): then the session lives in memory. */
+let memoryToken: string | null = null;
+export const tokenStore = {
+  key: TOKEN_KEY,
+  get(): string | null {
+    try {
+      return localStorage.getItem(TOKEN_KEY);
+    } catch {
+      return memoryToken;
+    }
+  },
+  set(token: string) {
+    memoryToken = token;
+    try {
+      localStorage.setItem(TOKEN_KEY, token);
+    } catch {
+      // memory only
+    }
+  },
+  clear() {
+    memoryToken = null;
+    try {
+      localStorage.removeItem(TOKEN_KEY);
+    } catch {
+      // memory only
+    }
+  },
+};
+
+let unauthorizedHandler: ((error: ApiError) => void) | undefined;
+/** Called when the server rejects the stored token (expired, revoked, user disabled). */
+export function onUnauthorized(handler: ((error: ApiError) => void) | undefined) {
+  unauthorizedHandler = handler;
+}
+
+export type Query = Record<string, string | number | boolean | null | undefined>;
+
+/** `path?query`, leaving out empty values. */
+export function withQuery(path: string, query?: Query): string {
+  const params = new URLSearchParams();
+  for (const [key, value] of Object.entries(query ?? {})) {
+    if (value === undefined || value === null || value === '') continue;
+    params.set(key, String(value));
+  }
+  const qs = params.toString();
+  return qs ? `${path}?${qs}` : path;
+}
+
+function isErrorBody(body: unknown): body is ErrorBody {
+  if (typeof body !== 'object' || body === null || !('error' in body)) return false;
+  const error = (body as { error: unknown }).error;
+  return typeof error === 'object' && error !== null && 'code' in error && 'message' in error;
+}
+
+export interface RequestOptions {
+  query?: Query;
+  body?: unknown;
+  signal?: AbortSignal;
+}
+
+export async function request<T>(method: string, path: string, opts: RequestOptions = {}): Promise<T> {
+  const token = tokenStore.get();
+  const headers: Record<string, string> = { Accept: 'application/json' };
+  if (token) headers.Authorization = `Bearer ${token}`;
+  if (opts.body !== undefined) headers['Content-Type'] = 'application/json';
+
+  let res: Response;
+  try {
+    res = await fetch(API_BASE + withQuery(path, opts.query), {
+      method,
+      headers,
+      body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
+      signal: opts.signal,
+    });
+  } catch (err) {
+    if (opts.signal?.aborted) throw err;
+    throw new ApiError(0, 'network_error', 'Cannot reach the Steward server. Check your connection and try again.');
+  }
+
+  const text = res.status === 204 ? '' : await res.text();
+  let body: unknown = undefined;
+  if (text) {
+    try {
+      body = JSON.parse(text);
+    } catch {
+      body = undefined;
+    }
+  }
+  if (!res.ok) {
+    const error = isErrorBody(body)
+      ? new ApiError(res.status, body.error.code, body.error.message, body.error.details ?? [])
+      : new ApiError(res.status, `http_${res.status}`, `The server answered ${res.status} ${res.statusText}`.trim());
+    if (res.status === 401 && token) {
+      tokenStore.clear();
+      unauthorizedHandler?.(error);
+    }
+    throw error;
+  }
+  return body as T;
+}
+
+export const api = {
+  get: <T>(path: string, query?: Query, signal?: AbortSignal) => request<T>('GET', path, { query, signal }),
+  post: <T>(path: string, body?: unknown) => request<T>('POST', path, { body }),
+  patch: <T>(path: string, body: unknown) => request<T>('PATCH', path, { body }),
+};
+
+export function toApiError(err: unknown): ApiError {
+  if (err instanceof ApiError) return err;
+  return new ApiError(0, 'client_error', err instanceof Error ? err.message : String(err));
+}
