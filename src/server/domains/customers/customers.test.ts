@@ -1,0 +1,245 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestApp, type TestApp } from '../../../../test/helpers/app.js';
+import { buildCustomer, makeCustomer, makeOrganization, makeSegment, makeUser, unique } from '../../../../test/helpers/factories.js';
+
+let t: TestApp;
+let admin: string;
+let agent: string;
+beforeAll(async () => {
+  t = await startTestApp();
+  admin = (await makeUser(t.db, 'admin')).token;
+  agent = (await makeUser(t.db, 'agent')).token;
+});
+afterAll(() => t?.close());
+
+describe('create, read, update, delete', () => {
+  it('creates a customer with every field and reads it back', async () => {
+    const org = await makeOrganization(t.db, { segment: (await makeSegment(t.db)).key });
+    const body = {
+      name: '  Ada Lovelace ',
+      email: `Ada.${unique()}@Example.COM`,
+      phone: '+44 20 7946 0958',
+      organizationId: org.id,
+      language: 'en-GB',
+      timeZone: 'Europe/London',
+      externalId: `crm-${unique()}`,
+      organizationAccess: true,
+      customFields: { tier: 'gold', seats: 12, vip: true },
+    };
+    const res = await t.post('/api/v1/customers', body, agent);
+    expect(res.status).toBe(201);
+    expect(res.body).toMatchObject({
+      name: 'Ada Lovelace',
+      email: body.email.toLowerCase(),
+      organizationId: org.id,
+      organizationName: org.name,
+      segment: null,
+      effectiveSegment: org.segment,
+      customFields: body.customFields,
+      organizationAccess: true,
+    });
+    expect(res.body.createdAt).toMatch(/Z$/);
+    const read = await t.get(`/api/v1/customers/${res.body.id}`, agent);
+    expect(read.body).toEqual(res.body);
+  });
+
+  it('updates only the given fields and records who changed what', async () => {
+    const c = await makeCustomer(t.db, { phone: '+1 555 0100' });
+    const res = await t.patch(`/api/v1/customers/${c.id}`, { phone: '+1 555 0199', language: 'de' }, agent);
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ phone: '+1 555 0199', language: 'de', name: c.name, email: c.email });
+    const history = await t.get(`/api/v1/customers/${c.id}/history`, agent);
+    expect(history.body.items.map((e: { type: string }) => e.type)).toEqual(['customer.created', 'customer.updated']);
+    expect(history.body.items[1].data.changes.phone).toEqual({ from: '+1 555 0100', to: '+1 555 0199' });
+    expect(history.body.items[1].actorKind).toBe('user');
+  });
+
+  it('clears nullable fields with null', async () => {
+    const c = await makeCustomer(t.db, { phone: '+1 555 0100' });
+    const res = await t.patch(`/api/v1/customers/${c.id}`, { phone: null }, agent);
+    expect(res.body.phone).toBeNull();
+  });
+
+  it('soft-deletes: gone from reads and lists, e-mail free again; only admins may', async () => {
+    const c = await makeCustomer(t.db);
+    expect((await t.del(`/api/v1/customers/${c.id}`, agent)).status).toBe(403);
+    expect((await t.del(`/api/v1/customers/${c.id}`, admin)).status).toBe(204);
+    expect((await t.get(`/api/v1/customers/${c.id}`, admin)).status).toBe(404);
+    expect((await t.del(`/api/v1/customers/${c.id}`, admin)).status).toBe(404);
+    const list = await t.get(`/api/v1/customers?email=${encodeURIComponent(c.email!)}`, admin);
+    expect(list.body.items).toHaveLength(0);
+    const again = await t.post('/api/v1/customers', { name: 'Same mail', email: c.email }, agent);
+    expect(again.status).toBe(201);
+  });
+
+  it('deleting a customer removes their portal login', async () => {
+    const c = await makeCustomer(t.db);
+    const portal = await makeUser(t.db, 'customer', { customerId: c.id });
+    expect((await t.get('/api/v1/auth/me', portal.token)).status).toBe(200);
+    await t.del(`/api/v1/customers/${c.id}`, admin);
+    expect((await t.get('/api/v1/auth/me', portal.token)).status).toBe(401);
+  });
+});
+
+describe('validation', () => {
+  it.each([
+    [{ name: '' }, 'body.name'],
+    [{ name: 'x', email: 'not-an-email' }, 'body.email'],
+    [{ name: 'x', phone: 'call me maybe' }, 'body.phone'],
+    [{ name: 'x', timeZone: 'Mars/Olympus' }, 'body.timeZone'],
+    [{ name: 'x', language: 'English' }, 'body.language'],
+    [{ name: 'x', organizationId: '123' }, 'body.organizationId'],
+    [{ name: 'x', segment: 'Not A Key' }, 'body.segment'],
+    [{ name: 'x', customFields: { 'bad key': 1 } }, 'body.customFields'],
+    [{ name: 'x', customFields: { nested: { a: 1 } } }, 'body.customFields'],
+    [{ name: 'x'.repeat(201) }, 'body.name'],
+    [{ name: 'x', unknownField: 1 }, 'body'],
+  ])('%j -> 400 naming %s', async (body, field) => {
+    const res = await t.post('/api/v1/customers', body, agent);
+    expect(res.status).toBe(400);
+    expect(res.body.error.code).toBe('validation_error');
+    expect(res.body.error.message.startsWith(field)).toBe(true);
+  });
+
+  it('unknown organization or segment: 422 invalid_reference, nothing written', async () => {
+    const email = `ref-${unique()}@example.com`;
+    const org = await t.post('/api/v1/customers', { name: 'x', email, organizationId: '01900000-0000-7000-8000-000000000000' }, agent);
+    expect(org.status).toBe(422);
+    expect(org.body.error).toMatchObject({ code: 'invalid_reference' });
+    const seg = await t.post('/api/v1/customers', { name: 'x', email, segment: 'nosuchsegment' }, agent);
+    expect(seg.status).toBe(422);
+    const list = await t.get(`/api/v1/customers?email=${email}`, agent);
+    expect(list.body.items).toHaveLength(0);
+  });
+
+  it('e-mails are unique case-insensitively (409), also on update', async () => {
+    const a = await makeCustomer(t.db);
+    const dup = await t.post('/api/v1/customers', { name: 'Dup', email: a.email!.toUpperCase() }, agent);
+    expect(dup.status).toBe(409);
+    expect(dup.body.error.code).toBe('email_taken');
+    const b = await makeCustomer(t.db);
+    const upd = await t.patch(`/api/v1/customers/${b.id}`, { email: a.email }, agent);
+    expect(upd.status).toBe(409);
+    expect((await t.get(`/api/v1/customers/${b.id}`, agent)).body.email).toBe(b.email);
+  });
+
+  it('stores SQL-looking input literally', async () => {
+    const name = "Robert'); DROP TABLE customers;--";
+    const res = await t.post('/api/v1/customers', buildCustomer({ name }), agent);
+    expect(res.status).toBe(201);
+    expect(res.body.name).toBe(name);
+    const search = await t.get(`/api/v1/customers?q=${encodeURIComponent("'); DROP")}`, agent);
+    expect(search.status).toBe(200);
+    expect(search.body.items.map((c: { id: string }) => c.id)).toEqual([res.body.id]);
+    const pct = await t.get(`/api/v1/customers?q=${encodeURIComponent('%')}`, agent);
+    expect(pct.body.items).toHaveLength(0);
+  });
+});
+
+describe('listing', () => {
+  let orgId: string;
+  const names: string[] = [];
+  beforeAll(async () => {
+    const org = await makeOrganization(t.db);
+    orgId = org.id;
+    for (let i = 0; i < 23; i++) {
+      const c = await makeCustomer(t.db, { name: `Listing ${String(i).padStart(2, '0')} ${unique()}`, organizationId: orgId });
+      names.push(c.name);
+    }
+  });
+
+  it('walks every page exactly once, in both sort orders', async () => {
+    for (const sort of ['name', '-name', 'createdAt', '-createdAt']) {
+      const seen: string[] = [];
+      let cursor: string | null = null;
+      let pages = 0;
+      do {
+        const res: { body: { items: { name: string }[]; nextCursor: string | null } } = await t.get(
+          `/api/v1/customers?organizationId=${orgId}&limit=5&sort=${sort}${cursor ? `&cursor=${cursor}` : ''}`,
+          agent,
+        );
+        seen.push(...res.body.items.map((c) => c.name));
+        cursor = res.body.nextCursor;
+        pages++;
+      } while (cursor);
+      expect(pages, sort).toBe(5);
+      const expected = [...names].sort();
+      expect(seen, sort).toEqual(sort.startsWith('-') ? expected.reverse() : expected);
+    }
+  });
+
+  it('searches by part of the name or e-mail and counts', async () => {
+    const c = await makeCustomer(t.db, { name: 'Zebulon Quixote', email: `zq-${unique()}@quixote.example` });
+    const byName = await t.get('/api/v1/customers?q=ulon%20quix&includeTotal=true', agent);
+    expect(byName.body.items.map((x: { id: string }) => x.id)).toEqual([c.id]);
+    expect(byName.body.total).toBe(1);
+    const byMail = await t.get('/api/v1/customers?q=QUIXOTE.EXAMPLE', agent);
+    expect(byMail.body.items.map((x: { id: string }) => x.id)).toEqual([c.id]);
+    const total = await t.get(`/api/v1/customers?organizationId=${orgId}&includeTotal=true&limit=1`, agent);
+    expect(total.body.total).toBe(23);
+  });
+
+  it('filters by effective segment (own, else the organization’s)', async () => {
+    const seg = await makeSegment(t.db);
+    const other = await makeSegment(t.db);
+    const org = await makeOrganization(t.db, { segment: seg.key });
+    const inherits = await makeCustomer(t.db, { organizationId: org.id });
+    const own = await makeCustomer(t.db, { segment: seg.key });
+    await makeCustomer(t.db, { organizationId: org.id, segment: other.key });
+    const res = await t.get(`/api/v1/customers?segment=${seg.key}`, agent);
+    expect(res.body.items.map((x: { id: string }) => x.id).sort()).toEqual([inherits.id, own.id].sort());
+  });
+});
+
+describe('customer boundaries', () => {
+  it('a customer sees only themselves without organization access', async () => {
+    const org = await makeOrganization(t.db);
+    const me = await makeCustomer(t.db, { organizationId: org.id });
+    const colleague = await makeCustomer(t.db, { organizationId: org.id });
+    const { token } = await makeUser(t.db, 'customer', { customerId: me.id });
+    expect((await t.get(`/api/v1/customers/${me.id}`, token)).status).toBe(200);
+    const other = await t.get(`/api/v1/customers/${colleague.id}`, token);
+    expect(other.status).toBe(404);
+    const list = await t.get('/api/v1/customers?includeTotal=true', token);
+    expect(list.body.items.map((x: { id: string }) => x.id)).toEqual([me.id]);
+    expect(list.body.total).toBe(1);
+    expect((await t.get(`/api/v1/customers/${colleague.id}/history`, token)).status).toBe(403);
+  });
+
+  it('with organization access: their organization’s customers, never another organization’s', async () => {
+    const org = await makeOrganization(t.db);
+    const otherOrg = await makeOrganization(t.db);
+    const me = await makeCustomer(t.db, { organizationId: org.id, organizationAccess: true });
+    const colleague = await makeCustomer(t.db, { organizationId: org.id });
+    const stranger = await makeCustomer(t.db, { organizationId: otherOrg.id });
+    const { token } = await makeUser(t.db, 'customer', { customerId: me.id });
+    expect((await t.get(`/api/v1/customers/${colleague.id}`, token)).status).toBe(200);
+    expect((await t.get(`/api/v1/customers/${stranger.id}`, token)).status).toBe(404);
+    const list = await t.get(`/api/v1/customers?organizationId=${otherOrg.id}`, token);
+    expect(list.body.items).toHaveLength(0);
+    const all = await t.get('/api/v1/customers?limit=500', token);
+    expect(all.body.items.map((x: { id: string }) => x.id).sort()).toEqual([me.id, colleague.id].sort());
+  });
+
+  it('a customer may edit their own profile fields only', async () => {
+    const me = await makeCustomer(t.db);
+    const someone = await makeCustomer(t.db);
+    const { token } = await makeUser(t.db, 'customer', { customerId: me.id });
+    const ok = await t.patch(`/api/v1/customers/${me.id}`, { name: 'New Name', timeZone: 'Europe/Berlin' }, token);
+    expect(ok.status).toBe(200);
+    expect(ok.body.name).toBe('New Name');
+    const seg = await t.patch(`/api/v1/customers/${me.id}`, { organizationAccess: true }, token);
+    expect(seg.status).toBe(403);
+    expect((await t.get(`/api/v1/customers/${me.id}`, token)).body.organizationAccess).toBe(false);
+    const other = await t.patch(`/api/v1/customers/${someone.id}`, { name: 'Hacked' }, token);
+    expect(other.status).toBe(404);
+    expect((await t.get(`/api/v1/customers/${someone.id}`, admin)).body.name).toBe(someone.name);
+  });
+
+  it('a customer cannot create or delete customers', async () => {
+    const { token } = await makeUser(t.db, 'customer');
+    expect((await t.post('/api/v1/customers', buildCustomer(), token)).status).toBe(403);
+    const c = await makeCustomer(t.db);
+    expect((await t.del(`/api/v1/customers/${c.id}`, token)).status).toBe(403);
+  });
+});

@@ -1,0 +1,109 @@
+// Who is signed in. The token lives in localStorage (see lib/api.ts); on start the app asks
+// /auth/me whether it is still good. A 401 anywhere ends the session and shows the sign-in page.
+import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
+import type { LoginResponse, Me } from '../../shared/schemas/users.js';
+import type { z } from 'zod';
+import { api, onUnauthorized, tokenStore } from '../lib/api.js';
+
+type Status = 'checking' | 'signed-in' | 'signed-out';
+type EndReason = 'expired' | 'signed-out';
+
+export interface Auth {
+  status: Status;
+  me: Me | null;
+  /**
+   * Why nobody is signed in: `expired` when the server ended the session (the sign-in page says
+   * so and returns the user to where they were), `signed-out` after signing out deliberately.
+   */
+  endReason: EndReason | null;
+  signIn(email: string, password: string): Promise<void>;
+  signOut(): Promise<void>;
+}
+
+const AuthContext = createContext<Auth | null>(null);
+
+export function AuthProvider({ children }: { children: ReactNode }) {
+  const [status, setStatus] = useState<Status>(() => (tokenStore.get() ? 'checking' : 'signed-out'));
+  const [me, setMe] = useState<Me | null>(null);
+  const [endReason, setEndReason] = useState<EndReason | null>(null);
+
+  const endSession = useCallback((reason: EndReason | null) => {
+    setMe(null);
+    setStatus('signed-out');
+    setEndReason(reason);
+  }, []);
+
+  useEffect(() => {
+    onUnauthorized(() => endSession('expired'));
+    return () => onUnauthorized(undefined);
+  }, [endSession]);
+
+  // Signing out in another tab signs out here too.
+  useEffect(() => {
+    const onStorage = (e: StorageEvent) => {
+      if (e.key === tokenStore.key && !e.newValue) endSession('signed-out');
+    };
+    window.addEventListener('storage', onStorage);
+    return () => window.removeEventListener('storage', onStorage);
+  }, [endSession]);
+
+  useEffect(() => {
+    if (status !== 'checking') return;
+    let cancelled = false;
+    api.get<Me>('/auth/me').then(
+      (found) => {
+        if (cancelled) return;
+        setMe(found);
+        setStatus('signed-in');
+      },
+      () => {
+        // 401 is handled by onUnauthorized; anything else (server down) also means "sign in".
+        if (!cancelled) endSession(null);
+      },
+    );
+    return () => {
+      cancelled = true;
+    };
+  }, [status, endSession]);
+
+  const signIn = useCallback(async (email: string, password: string) => {
+    const { token } = await api.post<z.infer<typeof LoginResponse>>('/auth/login', { email, password });
+    tokenStore.set(token);
+    // /auth/me also says which organization a customer may see.
+    const found = await api.get<Me>('/auth/me');
+    setMe(found);
+    setEndReason(null);
+    setStatus('signed-in');
+  }, []);
+
+  const signOut = useCallback(async () => {
+    try {
+      await api.post('/auth/logout');
+    } catch {
+      // The session ends here regardless; a failed call only leaves a token that expires.
+    }
+    tokenStore.clear();
+    endSession('signed-out');
+  }, [endSession]);
+
+  const value = useMemo(
+    () => ({ status, me, endReason, signIn, signOut }),
+    [status, me, endReason, signIn, signOut],
+  );
+  return <AuthContext.Provider value={value}>{children}</AuthContext.Provider>;
+}
+
+export function useAuth(): Auth {
+  const auth = useContext(AuthContext);
+  if (!auth) throw new Error('useAuth outside <AuthProvider>');
+  return auth;
+}
+
+/** The signed-in user; only for screens behind <RequireAuth>. */
+export function useMe(): Me {
+  const { me } = useAuth();
+  if (!me) throw new Error('useMe on a screen without a signed-in user');
+  return me;
+}
+
+export const isStaff = (me: Me) => me.role === 'admin' || me.role === 'agent';

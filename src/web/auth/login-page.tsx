@@ -1,0 +1,96 @@
+import { useState, type FormEvent } from 'react';
+import { Navigate, useLocation } from 'react-router-dom';
+import { toApiError } from '../lib/api.js';
+import { useDocumentTitle } from '../layout/use-document-title.js';
+import { useAuth } from './auth-context.js';
+
+/** Where RequireAuth sent the user from, so signing in returns there. */
+export interface LoginLocationState {
+  from?: string;
+}
+
+const LOGIN_MESSAGES: Record<string, string> = {
+  invalid_credentials: 'The e-mail address or password is wrong, or the account is disabled.',
+  too_many_requests: 'Too many failed sign-ins. Wait a few minutes and try again.',
+};
+
+export function LoginPage() {
+  useDocumentTitle('Sign in');
+  const { status, endReason, signIn } = useAuth();
+  const location = useLocation();
+  const from = (location.state as LoginLocationState | null)?.from;
+  const [email, setEmail] = useState('');
+  const [password, setPassword] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  if (status === 'signed-in') {
+    return <Navigate to={from && from !== '/login' ? from : '/customers'} replace />;
+  }
+
+  async function submit(e: FormEvent) {
+    e.preventDefault();
+    if (!email.trim() || !password) {
+      setError('Enter your e-mail address and password.');
+      return;
+    }
+    setBusy(true);
+    setError(null);
+    try {
+      await signIn(email.trim(), password);
+    } catch (err) {
+      const apiError = toApiError(err);
+      setError(LOGIN_MESSAGES[apiError.code] ?? apiError.message);
+      setBusy(false);
+    }
+  }
+
+  return (
+    <div className="login-screen">
+      <main className="login-card" aria-labelledby="login-title">
+        <div className="brand brand--large" aria-hidden="true">
+          <span className="brand__mark">S</span>
+          <span className="brand__name">Steward</span>
+        </div>
+        <h1 id="login-title">Sign in</h1>
+        <p className="muted">Customer service management</p>
+        {endReason === 'expired' && !error && (
+          <p className="notice notice--info" role="status">
+            Your session has ended. Please sign in again.
+          </p>
+        )}
+        {error && (
+          <p className="notice notice--error" role="alert" data-testid="login-error">
+            {error}
+          </p>
+        )}
+        <form onSubmit={submit} noValidate>
+          <div className="field">
+            <label htmlFor="login-email">E-mail address</label>
+            <input
+              id="login-email"
+              type="email"
+              autoComplete="username"
+              autoFocus
+              value={email}
+              onChange={(e) => setEmail(e.target.value)}
+            />
+          </div>
+          <div className="field">
+            <label htmlFor="login-password">Password</label>
+            <input
+              id="login-password"
+              type="password"
+              autoComplete="current-password"
+              value={password}
+              onChange={(e) => setPassword(e.target.value)}
+            />
+          </div>
+          <button type="submit" className="button button--primary button--block" disabled={busy}>
+            {busy ? 'Signing in…' : 'Sign in'}
+          </button>
+        </form>
+      </main>
+    </div>
+  );
+}

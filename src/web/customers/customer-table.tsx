@@ -1,0 +1,74 @@
+import { Link } from 'react-router-dom';
+import type { Customer } from '../../shared/schemas/customers.js';
+import { formatDate, orDash } from '../lib/format.js';
+import { SortHeader } from '../layout/sort-header.js';
+
+/** Customers as a table; used by the customer list and an organization's page. */
+export function CustomerTable(props: {
+  items: Customer[];
+  busy: boolean;
+  showOrganization?: boolean;
+  /** Whether organization names link to the organization (customers without access cannot open it). */
+  linkOrganization?: boolean;
+  sort?: { value: string; onSort(sort: string): void };
+  segmentName?(key: string): string;
+}) {
+  const { items, sort, showOrganization = true, linkOrganization = true } = props;
+  const segmentName = props.segmentName ?? ((key: string) => key);
+  return (
+    <div className="table-wrap">
+      <table className="table" data-testid="customer-table" aria-busy={props.busy}>
+        <thead>
+          <tr>
+            {sort ? (
+              <SortHeader label="Name" field="name" sort={sort.value} onSort={sort.onSort} />
+            ) : (
+              <th scope="col">Name</th>
+            )}
+            <th scope="col">E-mail</th>
+            <th scope="col">Phone</th>
+            {showOrganization && <th scope="col">Organization</th>}
+            <th scope="col">Segment</th>
+            {sort ? (
+              <SortHeader label="Created" field="createdAt" sort={sort.value} onSort={sort.onSort} />
+            ) : (
+              <th scope="col">Created</th>
+            )}
+          </tr>
+        </thead>
+        <tbody>
+          {items.map((c) => (
+            <tr key={c.id} data-testid="customer-row">
+              <td className="cell-primary">
+                <Link to={`/customers/${c.id}`}>{c.name}</Link>
+              </td>
+              <td className="cell-email">{orDash(c.email)}</td>
+              <td className="cell-nowrap">{orDash(c.phone)}</td>
+              {showOrganization && (
+                <td>
+                  {c.organizationId && !linkOrganization ? (
+                    c.organizationName
+                  ) : c.organizationId ? (
+                    <Link className="link-quiet" to={`/organizations/${c.organizationId}`}>
+                      {c.organizationName}
+                    </Link>
+                  ) : (
+                    <span className="muted">Individual</span>
+                  )}
+                </td>
+              )}
+              <td>
+                {c.effectiveSegment ? (
+                  <span className="tag">{segmentName(c.effectiveSegment)}</span>
+                ) : (
+                  <span className="muted">—</span>
+                )}
+              </td>
+              <td className="cell-nowrap muted">{formatDate(c.createdAt)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}

@@ -1,0 +1,65 @@
+import { NavLink, Outlet } from 'react-router-dom';
+import { isStaff, useAuth, useMe } from '../auth/auth-context.js';
+import { roleLabel } from '../lib/format.js';
+
+const navClass = ({ isActive }: { isActive: boolean }) => (isActive ? 'nav__link nav__link--active' : 'nav__link');
+
+/** The frame of every signed-in screen: product name, main navigation, who is signed in. */
+export function AppLayout() {
+  const me = useMe();
+  const { signOut } = useAuth();
+  const staff = isStaff(me);
+  return (
+    <div className="app">
+      <a className="skip-link" href="#main">
+        Skip to content
+      </a>
+      <header className="topbar">
+        <div className="topbar__inner">
+          <NavLink to="/customers" className="brand" aria-label="Steward home">
+            <span className="brand__mark" aria-hidden="true">
+              S
+            </span>
+            <span className="brand__name">Steward</span>
+          </NavLink>
+          <nav className="nav" aria-label="Main">
+            <NavLink to="/customers" end className={navClass}>
+              Customers
+            </NavLink>
+            {staff && (
+              <NavLink to="/organizations" className={navClass}>
+                Organizations
+              </NavLink>
+            )}
+            {!staff && me.organizationAccess && me.organizationId && (
+              <NavLink to={`/organizations/${me.organizationId}`} className={navClass}>
+                My organization
+              </NavLink>
+            )}
+            {!staff && me.customerId && (
+              <NavLink to={`/customers/${me.customerId}`} className={navClass}>
+                My profile
+              </NavLink>
+            )}
+          </nav>
+          <div className="session">
+            <div className="session__who">
+              <span className="session__name" data-testid="user-name">
+                {me.name}
+              </span>
+              <span className={`role-badge role-badge--${me.role}`} data-testid="user-role">
+                {roleLabel(me.role)}
+              </span>
+            </div>
+            <button type="button" className="button button--ghost button--small" onClick={() => void signOut()}>
+              Sign out
+            </button>
+          </div>
+        </div>
+      </header>
+      <main id="main" className="page" tabIndex={-1}>
+        <Outlet />
+      </main>
+    </div>
+  );
+}

@@ -1,0 +1,112 @@
+// Small building blocks shared by the screens: page header, loading and error states, pager.
+import type { ReactNode } from 'react';
+import { Link } from 'react-router-dom';
+import type { ApiError } from '../lib/api.js';
+import { formatNumber } from '../lib/format.js';
+
+export function PageHeader(props: { title: ReactNode; subtitle?: ReactNode; actions?: ReactNode; back?: { to: string; label: string } }) {
+  return (
+    <div className="page-header">
+      {props.back && (
+        <Link className="back-link" to={props.back.to}>
+          ← {props.back.label}
+        </Link>
+      )}
+      <div className="page-header__row">
+        <div>
+          <h1>{props.title}</h1>
+          {props.subtitle && <p className="page-header__subtitle">{props.subtitle}</p>}
+        </div>
+        {props.actions && <div className="page-header__actions">{props.actions}</div>}
+      </div>
+    </div>
+  );
+}
+
+export function Loading({ label = 'Loading…' }: { label?: string }) {
+  return (
+    <p className="loading" role="status">
+      <span className="spinner" aria-hidden="true" />
+      {label}
+    </p>
+  );
+}
+
+/** An error from the API, with a retry where trying again can help. */
+export function ErrorNotice({ error, onRetry }: { error: ApiError; onRetry?: () => void }) {
+  return (
+    <div className="notice notice--error" role="alert">
+      <span>{error.message}</span>
+      {onRetry && error.status !== 404 && error.status !== 403 && (
+        <button type="button" className="button button--small" onClick={onRetry}>
+          Try again
+        </button>
+      )}
+    </div>
+  );
+}
+
+export function NotFound({ what, back }: { what: string; back: { to: string; label: string } }) {
+  return (
+    <div className="empty-state" data-testid="not-found">
+      <h1>{what} not found</h1>
+      <p className="muted">It does not exist, was deleted, or you do not have access to it.</p>
+      <Link className="button" to={back.to}>
+        {back.label}
+      </Link>
+    </div>
+  );
+}
+
+export function Pager(props: {
+  offset: number | undefined;
+  shown: number;
+  total: number | undefined;
+  hasPrevious: boolean;
+  nextCursor: string | null | undefined;
+  busy: boolean;
+  onPrevious(): void;
+  onNext(cursor: string): void;
+}) {
+  const { offset, shown, total, nextCursor } = props;
+  let summary: string;
+  if (shown === 0) summary = '';
+  else if (offset === undefined) summary = total === undefined ? '' : `${formatNumber(shown)} of ${formatNumber(total)}`;
+  else {
+    const range = `${formatNumber(offset + 1)}–${formatNumber(offset + shown)}`;
+    summary = total === undefined ? range : `${range} of ${formatNumber(total)}`;
+  }
+  if (!props.hasPrevious && !nextCursor && !summary) return null;
+  return (
+    <nav className="pager" aria-label="Pages">
+      <span className="pager__summary" data-testid="pager-summary" aria-live="polite">
+        {summary}
+      </span>
+      <div className="pager__buttons">
+        <button
+          type="button"
+          className="button button--small"
+          disabled={!props.hasPrevious || props.busy}
+          onClick={() => {
+            props.onPrevious();
+            window.scrollTo({ top: 0 });
+          }}
+        >
+          Previous
+        </button>
+        <button
+          type="button"
+          className="button button--small"
+          disabled={!nextCursor || props.busy}
+          onClick={() => {
+            if (!nextCursor) return;
+            props.onNext(nextCursor);
+            window.scrollTo({ top: 0 });
+          }}
+        >
+          Next
+        </button>
+      </div>
+    </nav>
+  );
+}

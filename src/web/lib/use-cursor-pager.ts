@@ -1,0 +1,69 @@
+// Cursor paging kept in the address: `?cursor=` is the page shown, and the cursors of the pages
+// before it ride along in the history entry's state. The API hands out only "next" cursors, so
+// this stack is what makes "Previous" possible; it survives reloads and the Back button.
+import { useCallback } from 'react';
+import { useLocation, useSearchParams } from 'react-router-dom';
+
+interface PagerState {
+  /** Cursors of the earlier pages, oldest first; '' stands for the first page. */
+  previous?: string[];
+}
+
+export const PAGE_SIZE = 50;
+
+export interface CursorPager {
+  cursor: string | undefined;
+  /** Index of the first row on this page, or undefined when not known (opened from a bare link). */
+  offset: number | undefined;
+  hasPrevious: boolean;
+  next(nextCursor: string): void;
+  previous(): void;
+  /** Changes filter parameters and goes back to the first page. */
+  setFilters(changes: Record<string, string | undefined>, opts?: { replace?: boolean }): void;
+}
+
+export function useCursorPager(pageSize = PAGE_SIZE): CursorPager {
+  const [params, setParams] = useSearchParams();
+  const location = useLocation();
+  const cursor = params.get('cursor') || undefined;
+  const stack = (location.state as PagerState | null)?.previous ?? [];
+
+  const next = useCallback(
+    (nextCursor: string) => {
+      const p = new URLSearchParams(params);
+      p.set('cursor', nextCursor);
+      setParams(p, { state: { previous: [...stack, cursor ?? ''] } satisfies PagerState });
+    },
+    [params, setParams, stack, cursor],
+  );
+
+  const previous = useCallback(() => {
+    const p = new URLSearchParams(params);
+    const before = stack[stack.length - 1];
+    if (before) p.set('cursor', before);
+    else p.delete('cursor');
+    setParams(p, { state: { previous: stack.slice(0, -1) } satisfies PagerState });
+  }, [params, setParams, stack]);
+
+  const setFilters = useCallback(
+    (changes: Record<string, string | undefined>, opts: { replace?: boolean } = {}) => {
+      const p = new URLSearchParams(params);
+      for (const [key, value] of Object.entries(changes)) {
+        if (value) p.set(key, value);
+        else p.delete(key);
+      }
+      p.delete('cursor');
+      setParams(p, { replace: opts.replace, state: { previous: [] } satisfies PagerState });
+    },
+    [params, setParams],
+  );
+
+  return {
+    cursor,
+    offset: cursor === undefined ? 0 : stack.length > 0 ? stack.length * pageSize : undefined,
+    hasPrevious: cursor !== undefined,
+    next,
+    previous,
+    setFilters,
+  };
+}
