@@ -1,4 +1,13 @@
+import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
-import { CustomerUpdate } from '../shared/schemas/customers.js';
-console.log(CustomerUpdate.safeParse({ email: 'x' }).success);
-createRoot(document.getElementById('root')!).render(<p>hi</p>);
+import { BrowserRouter } from 'react-router-dom';
+import { App } from './app.js';
+import './styles.css';
+
+createRoot(document.getElementById('root')!).render(
+  <StrictMode>
+    <BrowserRouter>
+      <App />
+    </BrowserRouter>
+  </StrictMode>,
+);

@@ -16,7 +16,8 @@ export function RequireAuth({ children }: { children: ReactNode }) {
   }
   if (status === 'signed-out') {
     // After a deliberate sign-out the next person starts fresh, not on the last user's screen.
-    const state: LoginLocationState = endReason === 'signed-out' ? {} : { from: location.pathname + location.search };
+    const state: LoginLocationState =
+      endReason === 'signed-out' ? {} : { from: location.pathname + location.search };
     return <Navigate to="/login" replace state={state} />;
   }
   return <>{children}</>;

@@ -34,7 +34,9 @@ function describe(event: DomainEvent): string[] {
       const changes = (event.data.changes ?? {}) as Changes;
       const lines = Object.entries(changes).map(([field, { from, to }]) =>
         // Ids mean nothing to a reader; the detail page shows the organization's name.
-        field === 'organizationId' ? 'Changed the organization' : `Changed ${fieldLabel(field).toLowerCase()} from ${show(from)} to ${show(to)}`,
+        field === 'organizationId'
+          ? 'Changed the organization'
+          : `Changed ${fieldLabel(field).toLowerCase()} from ${show(from)} to ${show(to)}`,
       );
       return lines.length > 0 ? lines : ['Updated the record'];
     }

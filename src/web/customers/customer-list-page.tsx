@@ -46,7 +46,11 @@ export function CustomerListPage() {
         title="Customers"
         subtitle={
           <span data-testid="customer-total">
-            {total === undefined ? '\u00a0' : filtered ? `${countOf(total, 'customer')} found` : countOf(total, 'customer')}
+            {total === undefined
+              ? '\u00a0'
+              : filtered
+                ? `${countOf(total, 'customer')} found`
+                : countOf(total, 'customer')}
           </span>
         }
       />
@@ -78,7 +82,11 @@ export function CustomerListPage() {
           </div>
         )}
         {filtered && (
-          <button type="button" className="button button--ghost" onClick={() => setFilters({ q: '', segment: '' })}>
+          <button
+            type="button"
+            className="button button--ghost"
+            onClick={() => setFilters({ q: '', segment: '' })}
+          >
             Clear filters
           </button>
         )}

@@ -2,7 +2,8 @@ import { NavLink, Outlet } from 'react-router-dom';
 import { isStaff, useAuth, useMe } from '../auth/auth-context.js';
 import { roleLabel } from '../lib/format.js';
 
-const navClass = ({ isActive }: { isActive: boolean }) => (isActive ? 'nav__link nav__link--active' : 'nav__link');
+const navClass = ({ isActive }: { isActive: boolean }) =>
+  isActive ? 'nav__link nav__link--active' : 'nav__link';
 
 /** The frame of every signed-in screen: product name, main navigation, who is signed in. */
 export function AppLayout() {
@@ -51,7 +52,11 @@ export function AppLayout() {
                 {roleLabel(me.role)}
               </span>
             </div>
-            <button type="button" className="button button--ghost button--small" onClick={() => void signOut()}>
+            <button
+              type="button"
+              className="button button--ghost button--small"
+              onClick={() => void signOut()}
+            >
               Sign out
             </button>
           </div>

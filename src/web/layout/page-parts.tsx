@@ -1,10 +1,15 @@
 // Small building blocks shared by the screens: page header, loading and error states, pager.
-import type { ReactNode } from 'react';
+import { useRef, type ReactNode } from 'react';
 import { Link } from 'react-router-dom';
 import type { ApiError } from '../lib/api.js';
 import { formatNumber } from '../lib/format.js';
 
-export function PageHeader(props: { title: ReactNode; subtitle?: ReactNode; actions?: ReactNode; back?: { to: string; label: string } }) {
+export function PageHeader(props: {
+  title: ReactNode;
+  subtitle?: ReactNode;
+  actions?: ReactNode;
+  back?: { to: string; label: string };
+}) {
   return (
     <div className="page-header">
       {props.back && (
@@ -69,16 +74,23 @@ export function Pager(props: {
   onNext(cursor: string): void;
 }) {
   const { offset, shown, total, nextCursor } = props;
+  const ref = useRef<HTMLElement>(null);
+  // A new page starts at its first row: bring the list's top into view if it scrolled away.
+  const revealList = () => {
+    const list = ref.current?.previousElementSibling;
+    if (list && list.getBoundingClientRect().top < 0) list.scrollIntoView({ block: 'start' });
+  };
   let summary: string;
   if (shown === 0) summary = '';
-  else if (offset === undefined) summary = total === undefined ? '' : `${formatNumber(shown)} of ${formatNumber(total)}`;
+  else if (offset === undefined)
+    summary = total === undefined ? '' : `${formatNumber(shown)} of ${formatNumber(total)}`;
   else {
     const range = `${formatNumber(offset + 1)}–${formatNumber(offset + shown)}`;
     summary = total === undefined ? range : `${range} of ${formatNumber(total)}`;
   }
   if (!props.hasPrevious && !nextCursor && !summary) return null;
   return (
-    <nav className="pager" aria-label="Pages">
+    <nav className="pager" aria-label="Pages" ref={ref}>
       <span className="pager__summary" data-testid="pager-summary" aria-live="polite">
         {summary}
       </span>
@@ -89,7 +101,7 @@ export function Pager(props: {
           disabled={!props.hasPrevious || props.busy}
           onClick={() => {
             props.onPrevious();
-            window.scrollTo({ top: 0 });
+            revealList();
           }}
         >
           Previous
@@ -101,7 +113,7 @@ export function Pager(props: {
           onClick={() => {
             if (!nextCursor) return;
             props.onNext(nextCursor);
-            window.scrollTo({ top: 0 });
+            revealList();
           }}
         >
           Next

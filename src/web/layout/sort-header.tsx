@@ -1,5 +1,10 @@
 /** A column header that sorts the list by its field; a second click reverses the order. */
-export function SortHeader(props: { label: string; field: string; sort: string; onSort(sort: string): void }) {
+export function SortHeader(props: {
+  label: string;
+  field: string;
+  sort: string;
+  onSort(sort: string): void;
+}) {
   const { label, field, sort, onSort } = props;
   const direction = sort === field ? 'ascending' : sort === `-${field}` ? 'descending' : 'none';
   const nextSort = direction === 'ascending' ? `-${field}` : field;

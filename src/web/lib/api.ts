@@ -96,7 +96,11 @@ export async function request<T>(method: string, path: string, opts: RequestOpti
     });
   } catch (err) {
     if (opts.signal?.aborted) throw err;
-    throw new ApiError(0, 'network_error', 'Cannot reach the Steward server. Check your connection and try again.');
+    throw new ApiError(
+      0,
+      'network_error',
+      'Cannot reach the Steward server. Check your connection and try again.',
+    );
   }
 
   const text = res.status === 204 ? '' : await res.text();
@@ -111,7 +115,11 @@ export async function request<T>(method: string, path: string, opts: RequestOpti
   if (!res.ok) {
     const error = isErrorBody(body)
       ? new ApiError(res.status, body.error.code, body.error.message, body.error.details ?? [])
-      : new ApiError(res.status, `http_${res.status}`, `The server answered ${res.status} ${res.statusText}`.trim());
+      : new ApiError(
+          res.status,
+          `http_${res.status}`,
+          `The server answered ${res.status} ${res.statusText}`.trim(),
+        );
     if (res.status === 401 && token) {
       tokenStore.clear();
       unauthorizedHandler?.(error);

@@ -1,7 +1,7 @@
 // Turns validation problems, from the shared zod schema in the browser or from the server's
 // error details, into one message per form field.
 import type { z } from 'zod';
-import { ApiError } from './api.js';
+import type { ApiError } from './api.js';
 
 export type FieldErrors = Partial<Record<string, string>>;
 
@@ -19,7 +19,10 @@ export function fieldErrorsFromIssues(issues: readonly z.core.$ZodIssue[]): Fiel
  * Server details name fields as `body.email`; conflicts carry no details, so their codes are
  * mapped to the field they are about.
  */
-export function fieldErrorsFromApiError(err: ApiError, conflictFields: Record<string, string> = {}): FieldErrors {
+export function fieldErrorsFromApiError(
+  err: ApiError,
+  conflictFields: Record<string, string> = {},
+): FieldErrors {
   const errors: FieldErrors = {};
   for (const d of err.details) {
     const parts = d.path.split('.');

@@ -1,7 +1,7 @@
 // Reads one API resource for a screen. A newer request supersedes an older one (the older is
 // aborted), so fast typing in a search box never shows the results of an earlier query.
 import { useCallback, useEffect, useState } from 'react';
-import { ApiError, api, toApiError, withQuery, type Query } from './api.js';
+import { api, toApiError, withQuery, type ApiError, type Query } from './api.js';
 
 export interface ApiState<T> {
   data: T | undefined;
@@ -22,7 +22,11 @@ interface Loaded<T> {
  * GET `path` with `query`; `path = null` skips the request (e.g. a screen the role may not use).
  * With `keepPrevious`, the last result stays visible while the next one loads (lists, paging).
  */
-export function useApi<T>(path: string | null, query?: Query, opts: { keepPrevious?: boolean } = {}): ApiState<T> {
+export function useApi<T>(
+  path: string | null,
+  query?: Query,
+  opts: { keepPrevious?: boolean } = {},
+): ApiState<T> {
   const url = path === null ? null : withQuery(path, query);
   const [nonce, setNonce] = useState(0);
   const [state, setState] = useState<Loaded<T>>({ url: null, done: false });

@@ -1,7 +1,7 @@
 // Cursor paging kept in the address: `?cursor=` is the page shown, and the cursors of the pages
 // before it ride along in the history entry's state. The API hands out only "next" cursors, so
 // this stack is what makes "Previous" possible; it survives reloads and the Back button.
-import { useCallback } from 'react';
+import { useCallback, useMemo } from 'react';
 import { useLocation, useSearchParams } from 'react-router-dom';
 
 interface PagerState {
@@ -26,7 +26,8 @@ export function useCursorPager(pageSize = PAGE_SIZE): CursorPager {
   const [params, setParams] = useSearchParams();
   const location = useLocation();
   const cursor = params.get('cursor') || undefined;
-  const stack = (location.state as PagerState | null)?.previous ?? [];
+  const stored = (location.state as PagerState | null)?.previous;
+  const stack = useMemo(() => stored ?? [], [stored]);
 
   const next = useCallback(
     (nextCursor: string) => {

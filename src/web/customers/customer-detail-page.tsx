@@ -1,0 +1,150 @@
+import { useEffect, useState, type ReactNode } from 'react';
+import { Link, useLocation, useNavigate, useParams } from 'react-router-dom';
+import type { Customer } from '../../shared/schemas/customers.js';
+import { isStaff, useMe } from '../auth/auth-context.js';
+import { formatDateTime, orDash } from '../lib/format.js';
+import type { SegmentList } from '../lib/types.js';
+import { useApi } from '../lib/use-api.js';
+import { ErrorNotice, Loading, NotFound, PageHeader } from '../layout/page-parts.js';
+import { useDocumentTitle } from '../layout/use-document-title.js';
+import { CustomerHistory } from './customer-history.js';
+
+/** Set by the edit form when it navigates back here after saving. */
+export interface CustomerDetailState {
+  notice?: string;
+}
+
+function Field({ name, label, children }: { name: string; label: string; children: ReactNode }) {
+  return (
+    <div className="facts__item">
+      <dt>{label}</dt>
+      <dd data-testid={`customer-${name}`}>{children}</dd>
+    </div>
+  );
+}
+
+export function CustomerDetailPage() {
+  const { id = '' } = useParams();
+  const me = useMe();
+  const staff = isStaff(me);
+  const location = useLocation();
+  const navigate = useNavigate();
+  // Shown once: the history entry forgets it, so a reload does not announce the save again.
+  const [notice] = useState((location.state as CustomerDetailState | null)?.notice);
+  useEffect(() => {
+    if ((location.state as CustomerDetailState | null)?.notice) {
+      navigate({ pathname: location.pathname, search: location.search }, { replace: true, state: null });
+    }
+  }, [location, navigate]);
+  const customer = useApi<Customer>(`/customers/${id}`);
+  const segments = useApi<SegmentList>(staff ? '/segments' : null);
+  useDocumentTitle(customer.data?.name ?? 'Customer');
+
+  const back = staff || me.organizationAccess ? { to: '/customers', label: 'Customers' } : undefined;
+  if (customer.error) {
+    // A malformed id is answered with 400; to the user it is simply not there.
+    if (customer.error.status === 404 || customer.error.status === 400) {
+      return <NotFound what="Customer" back={{ to: '/customers', label: 'Back to customers' }} />;
+    }
+    return <ErrorNotice error={customer.error} onRetry={customer.reload} />;
+  }
+  if (!customer.data) return <Loading label="Loading customer…" />;
+  const c = customer.data;
+  const canEdit = staff || c.id === me.customerId;
+  const segmentName = (key: string) => segments.data?.items.find((s) => s.key === key)?.name ?? key;
+
+  return (
+    <>
+      <PageHeader
+        back={back}
+        title={<span data-testid="customer-heading">{c.name}</span>}
+        subtitle={c.organizationName ?? 'Individual customer'}
+        actions={
+          canEdit && (
+            <Link className="button button--primary" to={`/customers/${c.id}/edit`}>
+              Edit
+            </Link>
+          )
+        }
+      />
+      {notice && (
+        <p className="notice notice--success" role="status" data-testid="notice">
+          {notice}
+        </p>
+      )}
+      <div className="detail-grid">
+        <section className="card" aria-labelledby="contact-title">
+          <h2 id="contact-title">Contact</h2>
+          <dl className="facts">
+            <Field name="email" label="E-mail">
+              {c.email ? <a href={`mailto:${c.email}`}>{c.email}</a> : '—'}
+            </Field>
+            <Field name="phone" label="Phone">
+              {c.phone ? <a href={`tel:${c.phone.replace(/[^+0-9]/g, '')}`}>{c.phone}</a> : '—'}
+            </Field>
+            <Field name="language" label="Language">
+              {orDash(c.language)}
+            </Field>
+            <Field name="timeZone" label="Time zone">
+              {orDash(c.timeZone)}
+            </Field>
+          </dl>
+        </section>
+        <section className="card" aria-labelledby="account-title">
+          <h2 id="account-title">Account</h2>
+          <dl className="facts">
+            <Field name="organization" label="Organization">
+              {c.organizationId && (staff || me.organizationAccess) ? (
+                <Link to={`/organizations/${c.organizationId}`}>{c.organizationName}</Link>
+              ) : (
+                (c.organizationName ?? 'None (individual)')
+              )}
+            </Field>
+            <Field name="segment" label="Segment">
+              {c.effectiveSegment ? (
+                <>
+                  <span className="tag">{segmentName(c.effectiveSegment)}</span>
+                  {!c.segment && <span className="muted"> from organization</span>}
+                </>
+              ) : (
+                '—'
+              )}
+            </Field>
+            {c.organizationId && (
+              <Field name="organizationAccess" label="Organization access">
+                {c.organizationAccess ? 'May see the organization and its customers' : 'Own record only'}
+              </Field>
+            )}
+            <Field name="externalId" label="External ID">
+              {c.externalId ? <code>{c.externalId}</code> : '—'}
+            </Field>
+            <Field name="createdAt" label="Created">
+              {formatDateTime(c.createdAt)}
+            </Field>
+            <Field name="updatedAt" label="Last changed">
+              {formatDateTime(c.updatedAt)}
+            </Field>
+          </dl>
+        </section>
+        {Object.keys(c.customFields).length > 0 && (
+          <section className="card" aria-labelledby="custom-title">
+            <h2 id="custom-title">Custom fields</h2>
+            <dl className="facts">
+              {Object.entries(c.customFields).map(([key, value]) => (
+                <Field key={key} name={`cf-${key}`} label={key}>
+                  {orDash(value === null || value === undefined ? null : String(value))}
+                </Field>
+              ))}
+            </dl>
+          </section>
+        )}
+      </div>
+      {staff && (
+        <section className="section" aria-labelledby="history-title">
+          <h2 id="history-title">History</h2>
+          <CustomerHistory customerId={c.id} />
+        </section>
+      )}
+    </>
+  );
+}

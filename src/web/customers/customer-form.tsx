@@ -1,0 +1,346 @@
+// The customer edit form. It sends only the fields the user changed, checked first with the
+// same zod schema the API uses (CustomerUpdate), so the browser and the server agree on what is
+// valid; what only the server can know (a taken e-mail, a vanished organization) comes back
+// per field too.
+import { useState, type FormEvent, type ReactNode } from 'react';
+import { Link, useNavigate } from 'react-router-dom';
+import { LIMITS } from '../../shared/schemas/common.js';
+import { CustomerUpdate, type Customer } from '../../shared/schemas/customers.js';
+import type { Organization } from '../../shared/schemas/organizations.js';
+import type { Segment } from '../../shared/schemas/segments.js';
+import { api, toApiError } from '../lib/api.js';
+import { fieldErrorsFromApiError, fieldErrorsFromIssues, type FieldErrors } from '../lib/field-errors.js';
+import { fieldLabel } from './customer-fields.js';
+import type { CustomerDetailState } from './customer-detail-page.js';
+
+interface FormValues {
+  name: string;
+  email: string;
+  phone: string;
+  organizationId: string;
+  segment: string;
+  language: string;
+  timeZone: string;
+  externalId: string;
+  organizationAccess: boolean;
+}
+type FieldName = keyof FormValues;
+type TextFieldName = Exclude<FieldName, 'organizationAccess'>;
+
+export const STAFF_FIELDS: readonly FieldName[] = [
+  'name',
+  'email',
+  'phone',
+  'organizationId',
+  'segment',
+  'language',
+  'timeZone',
+  'externalId',
+  'organizationAccess',
+];
+/** What customers may change on their own record; mirrors SELF_EDITABLE_FIELDS of the server policy. */
+export const SELF_FIELDS: readonly FieldName[] = ['name', 'phone', 'language', 'timeZone'];
+
+/** The API's conflict codes name no field; these are the fields they are about. */
+const CONFLICT_FIELDS = { email_taken: 'email', external_id_taken: 'externalId' };
+
+function valuesOf(c: Customer): FormValues {
+  return {
+    name: c.name,
+    email: c.email ?? '',
+    phone: c.phone ?? '',
+    organizationId: c.organizationId ?? '',
+    segment: c.segment ?? '',
+    language: c.language ?? '',
+    timeZone: c.timeZone ?? '',
+    externalId: c.externalId ?? '',
+    organizationAccess: c.organizationAccess,
+  };
+}
+
+/** The PATCH body: changed fields only; an emptied optional field becomes null (cleared). */
+function changesOf(
+  values: FormValues,
+  initial: FormValues,
+  fields: readonly FieldName[],
+): Record<string, unknown> {
+  const patch: Record<string, unknown> = {};
+  for (const field of fields) {
+    if (values[field] === initial[field]) continue;
+    const value = values[field];
+    if (typeof value === 'boolean' || field === 'name') patch[field] = value;
+    else patch[field] = value.trim() === '' ? null : value;
+  }
+  return patch;
+}
+
+let zones: string[] | undefined;
+function timeZones(): string[] {
+  try {
+    zones ??= Intl.supportedValuesOf('timeZone');
+  } catch {
+    zones = [];
+  }
+  return zones;
+}
+const LANGUAGES = ['en', 'de', 'fr', 'es', 'it', 'nl', 'pt', 'da', 'sv', 'nb', 'fi', 'pl', 'cs', 'ja', 'zh'];
+
+const inputId = (field: string) => `customer-${field}`;
+
+function Field(props: { field: FieldName; error?: string; hint?: string; children: ReactNode }) {
+  const { field, error, hint } = props;
+  return (
+    <div className={error ? 'field field--invalid' : 'field'}>
+      {props.children}
+      {hint && (
+        <p className="field__hint" id={`${inputId(field)}-hint`}>
+          {hint}
+        </p>
+      )}
+      {error && (
+        <p className="field__error" id={`${inputId(field)}-error`} data-testid={`error-${field}`}>
+          {error}
+        </p>
+      )}
+    </div>
+  );
+}
+
+/** aria attributes that tie an input to its hint and error message. */
+function describedBy(field: FieldName, error: string | undefined, hint: boolean) {
+  const ids = [hint ? `${inputId(field)}-hint` : '', error ? `${inputId(field)}-error` : ''].filter(Boolean);
+  return {
+    'aria-invalid': error ? true : undefined,
+    'aria-describedby': ids.length ? ids.join(' ') : undefined,
+  };
+}
+
+export function CustomerForm(props: {
+  customer: Customer;
+  fields: readonly FieldName[];
+  organizations?: Organization[];
+  segments?: Segment[];
+}) {
+  const { customer, fields } = props;
+  const navigate = useNavigate();
+  const [initial] = useState(() => valuesOf(customer));
+  const [values, setValues] = useState(initial);
+  const [errors, setErrors] = useState<FieldErrors>({});
+  const [formError, setFormError] = useState<string | null>(null);
+  const [info, setInfo] = useState<string | null>(null);
+  const [saving, setSaving] = useState(false);
+  const has = (field: FieldName) => fields.includes(field);
+
+  function set<K extends FieldName>(field: K, value: FormValues[K]) {
+    setValues((v) => ({ ...v, [field]: value }));
+    setInfo(null);
+    if (errors[field]) setErrors(({ [field]: _, ...rest }) => rest);
+  }
+
+  function showErrors(found: FieldErrors) {
+    setErrors(found);
+    setFormError(null);
+    const first = fields.find((f) => found[f]);
+    if (first) document.getElementById(inputId(first))?.focus();
+  }
+
+  async function submit(e: FormEvent) {
+    e.preventDefault();
+    setInfo(null);
+    const parsed = CustomerUpdate.safeParse(changesOf(values, initial, fields));
+    if (!parsed.success) {
+      showErrors(fieldErrorsFromIssues(parsed.error.issues));
+      return;
+    }
+    if (Object.keys(parsed.data).length === 0) {
+      setErrors({});
+      setInfo('Nothing has changed.');
+      return;
+    }
+    setSaving(true);
+    try {
+      await api.patch<Customer>(`/customers/${customer.id}`, parsed.data);
+      const state: CustomerDetailState = { notice: 'Changes saved.' };
+      navigate(`/customers/${customer.id}`, { state });
+    } catch (err) {
+      const apiError = toApiError(err);
+      const found = fieldErrorsFromApiError(apiError, CONFLICT_FIELDS);
+      // A message about a field this form does not show goes to the top of the form instead.
+      if (fields.some((f) => found[f])) showErrors(found);
+      else {
+        setErrors({});
+        setFormError(apiError.message);
+      }
+      setSaving(false);
+    }
+  }
+
+  const errorFields = fields.filter((f) => errors[f]);
+  const text = (
+    field: TextFieldName,
+    opts: { type?: string; hint?: string; list?: string; autoComplete?: string; maxLength?: number } = {},
+  ) => (
+    <Field field={field} error={errors[field]} hint={opts.hint}>
+      <label htmlFor={inputId(field)}>{fieldLabel(field)}</label>
+      <input
+        id={inputId(field)}
+        name={field}
+        type={opts.type ?? 'text'}
+        list={opts.list}
+        autoComplete={opts.autoComplete ?? 'off'}
+        maxLength={opts.maxLength}
+        value={values[field]}
+        onChange={(e) => set(field, e.target.value)}
+        {...describedBy(field, errors[field], !!opts.hint)}
+      />
+    </Field>
+  );
+
+  return (
+    <form className="form card" onSubmit={submit} noValidate aria-label={`Edit ${customer.name}`}>
+      {errorFields.length > 0 && (
+        <div className="notice notice--error error-summary" role="alert" data-testid="form-errors">
+          <p>Please correct the following before saving:</p>
+          <ul>
+            {errorFields.map((f) => (
+              <li key={f}>
+                <a href={`#${inputId(f)}`}>
+                  {fieldLabel(f)}: {errors[f]}
+                </a>
+              </li>
+            ))}
+          </ul>
+        </div>
+      )}
+      {formError && (
+        <p className="notice notice--error" role="alert" data-testid="form-error">
+          {formError}
+        </p>
+      )}
+      {info && (
+        <p className="notice notice--info" role="status">
+          {info}
+        </p>
+      )}
+
+      <fieldset className="form__group">
+        <legend>Contact</legend>
+        <div className="form__grid">
+          {has('name') && text('name', { maxLength: LIMITS.name, autoComplete: 'name' })}
+          {has('email') && text('email', { type: 'email', maxLength: LIMITS.email })}
+          {has('phone') &&
+            text('phone', {
+              type: 'tel',
+              maxLength: LIMITS.phone,
+              hint: 'International format, e.g. +49 30 5550100',
+            })}
+          {has('language') &&
+            text('language', { list: 'language-options', hint: 'A language tag such as en or de-CH' })}
+          {has('timeZone') &&
+            text('timeZone', { list: 'time-zone-options', hint: 'An IANA time zone such as Europe/Berlin' })}
+        </div>
+      </fieldset>
+
+      {(has('organizationId') || has('segment') || has('externalId')) && (
+        <fieldset className="form__group">
+          <legend>Account</legend>
+          <div className="form__grid">
+            {has('organizationId') && (
+              <Field field="organizationId" error={errors.organizationId}>
+                <label htmlFor={inputId('organizationId')}>Organization</label>
+                <select
+                  id={inputId('organizationId')}
+                  value={values.organizationId}
+                  onChange={(e) => set('organizationId', e.target.value)}
+                  {...describedBy('organizationId', errors.organizationId, false)}
+                >
+                  <option value="">None (individual customer)</option>
+                  {/* The current organization stays selectable even if the list did not include it. */}
+                  {customer.organizationId &&
+                    !props.organizations?.some((o) => o.id === customer.organizationId) && (
+                      <option value={customer.organizationId}>{customer.organizationName}</option>
+                    )}
+                  {props.organizations?.map((o) => (
+                    <option key={o.id} value={o.id}>
+                      {o.name}
+                    </option>
+                  ))}
+                </select>
+              </Field>
+            )}
+            {has('segment') && (
+              <Field
+                field="segment"
+                error={errors.segment}
+                hint="By default a customer belongs to their organization’s segment."
+              >
+                <label htmlFor={inputId('segment')}>Segment</label>
+                <select
+                  id={inputId('segment')}
+                  value={values.segment}
+                  onChange={(e) => set('segment', e.target.value)}
+                  {...describedBy('segment', errors.segment, true)}
+                >
+                  <option value="">{values.organizationId ? 'Organization’s segment' : 'None'}</option>
+                  {props.segments?.map((s) => (
+                    <option key={s.key} value={s.key}>
+                      {s.name}
+                    </option>
+                  ))}
+                </select>
+              </Field>
+            )}
+            {has('externalId') &&
+              text('externalId', {
+                maxLength: LIMITS.externalId,
+                hint: 'The ID of this customer in your CRM or shop',
+              })}
+          </div>
+          {has('organizationAccess') && (
+            <div className="checkbox">
+              <input
+                id={inputId('organizationAccess')}
+                type="checkbox"
+                checked={values.organizationAccess}
+                disabled={!values.organizationId}
+                onChange={(e) => set('organizationAccess', e.target.checked)}
+                aria-describedby={`${inputId('organizationAccess')}-hint`}
+              />
+              <div>
+                <label htmlFor={inputId('organizationAccess')}>Organization access</label>
+                <p className="field__hint" id={`${inputId('organizationAccess')}-hint`}>
+                  In the portal, this customer may see their organization and its other customers.
+                </p>
+                {errors.organizationAccess && (
+                  <p className="field__error" data-testid="error-organizationAccess">
+                    {errors.organizationAccess}
+                  </p>
+                )}
+              </div>
+            </div>
+          )}
+        </fieldset>
+      )}
+
+      <datalist id="time-zone-options">
+        {timeZones().map((z) => (
+          <option key={z} value={z} />
+        ))}
+      </datalist>
+      <datalist id="language-options">
+        {LANGUAGES.map((l) => (
+          <option key={l} value={l} />
+        ))}
+      </datalist>
+
+      <div className="form__actions">
+        <button type="submit" className="button button--primary" disabled={saving}>
+          {saving ? 'Saving…' : 'Save changes'}
+        </button>
+        <Link className="button" to={`/customers/${customer.id}`}>
+          Cancel
+        </Link>
+      </div>
+    </form>
+  );
+}

@@ -1,0 +1,137 @@
+import { useParams } from 'react-router-dom';
+import type { Customer } from '../../shared/schemas/customers.js';
+import type { Organization } from '../../shared/schemas/organizations.js';
+import { isStaff, useMe } from '../auth/auth-context.js';
+import { countOf, formatDateTime, orDash } from '../lib/format.js';
+import type { Page, SegmentList } from '../lib/types.js';
+import { useApi } from '../lib/use-api.js';
+import { PAGE_SIZE, useCursorPager } from '../lib/use-cursor-pager.js';
+import { CustomerTable } from '../customers/customer-table.js';
+import { ErrorNotice, Loading, NotFound, PageHeader, Pager } from '../layout/page-parts.js';
+import { useDocumentTitle } from '../layout/use-document-title.js';
+
+export function OrganizationDetailPage() {
+  const { id = '' } = useParams();
+  const me = useMe();
+  const staff = isStaff(me);
+  const organization = useApi<Organization>(`/organizations/${id}`);
+  const segments = useApi<SegmentList>(staff ? '/segments' : null);
+  const pager = useCursorPager();
+  // Customers are asked for only once the organization is known to be visible.
+  const customers = useApi<Page<Customer>>(
+    organization.data ? '/customers' : null,
+    { organizationId: id, sort: 'name', limit: PAGE_SIZE, cursor: pager.cursor, includeTotal: true },
+    { keepPrevious: true },
+  );
+  useDocumentTitle(organization.data?.name ?? 'Organization');
+  const segmentName = (key: string) => segments.data?.items.find((s) => s.key === key)?.name ?? key;
+
+  if (organization.error) {
+    if (organization.error.status === 404 || organization.error.status === 400) {
+      return (
+        <NotFound
+          what="Organization"
+          back={
+            staff
+              ? { to: '/organizations', label: 'Back to organizations' }
+              : { to: '/customers', label: 'Back to customers' }
+          }
+        />
+      );
+    }
+    return <ErrorNotice error={organization.error} onRetry={organization.reload} />;
+  }
+  if (!organization.data) return <Loading label="Loading organization…" />;
+  const o = organization.data;
+  const customFields = Object.entries(o.customFields);
+
+  return (
+    <>
+      <PageHeader
+        back={staff ? { to: '/organizations', label: 'Organizations' } : undefined}
+        title={<span data-testid="organization-heading">{o.name}</span>}
+        subtitle={o.domains.join(', ') || undefined}
+      />
+      <div className="detail-grid">
+        <section className="card" aria-labelledby="org-overview-title">
+          <h2 id="org-overview-title">Overview</h2>
+          <dl className="facts">
+            <div className="facts__item">
+              <dt>Segment</dt>
+              <dd data-testid="organization-segment">
+                {o.segment ? <span className="tag">{segmentName(o.segment)}</span> : '—'}
+              </dd>
+            </div>
+            <div className="facts__item">
+              <dt>Customers</dt>
+              <dd data-testid="organization-customer-count">{countOf(o.customerCount, 'customer')}</dd>
+            </div>
+            <div className="facts__item">
+              <dt>Domains</dt>
+              <dd>{o.domains.length > 0 ? o.domains.join(', ') : '—'}</dd>
+            </div>
+            <div className="facts__item">
+              <dt>Created</dt>
+              <dd>{formatDateTime(o.createdAt)}</dd>
+            </div>
+          </dl>
+        </section>
+        {customFields.length > 0 && (
+          <section className="card" aria-labelledby="org-custom-title">
+            <h2 id="org-custom-title">Custom fields</h2>
+            <dl className="facts">
+              {customFields.map(([key, value]) => (
+                <div className="facts__item" key={key}>
+                  <dt>{key}</dt>
+                  <dd>{orDash(value === null || value === undefined ? null : String(value))}</dd>
+                </div>
+              ))}
+            </dl>
+          </section>
+        )}
+        {o.notes && (
+          <section className="card" aria-labelledby="org-notes-title">
+            <h2 id="org-notes-title">Notes</h2>
+            <p className="prewrap">{o.notes}</p>
+          </section>
+        )}
+      </div>
+
+      <section className="section" aria-labelledby="org-customers-title">
+        <div className="section__header">
+          <h2 id="org-customers-title">Customers</h2>
+          {customers.data?.total !== undefined && (
+            <span className="muted" data-testid="organization-customer-total">
+              {countOf(customers.data.total, 'customer')}
+            </span>
+          )}
+        </div>
+        {customers.error && <ErrorNotice error={customers.error} onRetry={customers.reload} />}
+        {!customers.data && !customers.error && <Loading label="Loading customers…" />}
+        {customers.data && customers.data.items.length === 0 && (
+          <p className="muted">This organization has no customers yet.</p>
+        )}
+        {customers.data && customers.data.items.length > 0 && (
+          <>
+            <CustomerTable
+              items={customers.data.items}
+              busy={customers.loading}
+              showOrganization={false}
+              segmentName={segmentName}
+            />
+            <Pager
+              offset={pager.offset}
+              shown={customers.data.items.length}
+              total={customers.data.total}
+              hasPrevious={pager.hasPrevious}
+              nextCursor={customers.data.nextCursor}
+              busy={customers.loading}
+              onPrevious={pager.previous}
+              onNext={pager.next}
+            />
+          </>
+        )}
+      </section>
+    </>
+  );
+}
