@@ -55,7 +55,14 @@ export async function startServer(config: Config, opts: { demo?: boolean; logger
     let stopping: Promise<void> | undefined;
     const stop = () =>
       (stopping ??= (async () => {
-        await app.close();
+        // close() drops idle keep-alive sockets once; a socket busy with an in-flight request
+        // would otherwise linger until its keep-alive timeout after answering, so sweep again.
+        const sweep = setInterval(() => app.server.closeIdleConnections(), 100);
+        try {
+          await app.close();
+        } finally {
+          clearInterval(sweep);
+        }
         await handle.close();
       })());
     return { app, handle, url: `http://${host}:${port}`, demo, stop };

@@ -1,0 +1,96 @@
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEMO, eventually, signIn, startStack, text, type Stack } from './harness.js';
+
+let stack: Stack;
+beforeAll(async () => {
+  stack = await startStack();
+});
+afterAll(async () => {
+  await stack?.stop();
+});
+
+const loginHeading = (page: Page) => page.getByRole('heading', { name: 'Sign in' });
+
+describe('sign-in', () => {
+  it('rejects a wrong password with a message and stays on the sign-in page', async () => {
+    const page = await stack.newPage();
+    await page.goto(stack.url);
+    // Signed out, the app sends every screen to the sign-in page.
+    await loginHeading(page).waitFor();
+    expect(new URL(page.url()).pathname).toBe('/login');
+    expect(await page.title()).toBe('Sign in · Steward');
+
+    await page.getByLabel('E-mail address').fill(DEMO.admin.email);
+    await page.getByLabel('Password').fill('not-the-password');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    const error = page.getByRole('alert');
+    await eventually(() => text(error)).toBe('The e-mail address or password is wrong, or the account is disabled.');
+    expect(new URL(page.url()).pathname).toBe('/login');
+    expect(await page.evaluate(() => localStorage.getItem('steward.token'))).toBeNull();
+  });
+
+  it('signs an admin in onto the customer list with the total and the first page of rows', async () => {
+    const page = await stack.newPage();
+    await signIn(page, stack.url, DEMO.admin);
+    expect(new URL(page.url()).pathname).toBe('/customers');
+    expect(await text(page.getByTestId('user-role'))).toBe('Administrator');
+    await eventually(() => text(page.getByTestId('customer-total'))).toBe('336 customers');
+    expect(await page.getByTestId('customer-row').count()).toBe(50);
+    expect(await text(page.getByTestId('pager-summary'))).toBe('1–50 of 336');
+    expect(await page.title()).toBe('Customers · Steward');
+
+    // The first row is the alphabetically first customer, as the API says.
+    const first = await stack.api<{ items: { name: string }[] }>('/customers?limit=1', { login: DEMO.admin });
+    expect(await text(page.getByTestId('customer-row').first().locator('td').first())).toBe(first.items[0]!.name);
+  });
+
+  it('returns to the requested page after signing in', async () => {
+    const page = await stack.newPage();
+    await page.goto(`${stack.url}/organizations?q=contoso`);
+    await loginHeading(page).waitFor();
+    await page.getByLabel('E-mail address').fill(DEMO.agent.email);
+    await page.getByLabel('Password').fill(DEMO.agent.password);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await eventually(() => text(page.getByTestId('organization-total'))).toBe('1 organization found');
+    expect(await page.getByLabel('Search organizations').inputValue()).toBe('contoso');
+    expect(await text(page.getByTestId('user-role'))).toBe('Agent');
+  });
+
+  it('signs out to the sign-in page, and the old session no longer works', async () => {
+    const page = await stack.newPage();
+    await signIn(page, stack.url, DEMO.admin);
+    const token = await page.evaluate(() => localStorage.getItem('steward.token'));
+    expect(token).toMatch(/^stw_/);
+
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await loginHeading(page).waitFor();
+    expect(new URL(page.url()).pathname).toBe('/login');
+    expect(await page.evaluate(() => localStorage.getItem('steward.token'))).toBeNull();
+    const me = await fetch(`${stack.url}/api/v1/auth/me`, { headers: { authorization: `Bearer ${token}` } });
+    expect(me.status).toBe(401);
+
+    // Back in history or by address, signed-out screens still lead to the sign-in page.
+    await page.goto(`${stack.url}/customers`);
+    await loginHeading(page).waitFor();
+    expect(new URL(page.url()).pathname).toBe('/login');
+  });
+
+  it('sends the user to sign in when the server ends the session', async () => {
+    const page = await stack.newPage();
+    await signIn(page, stack.url, DEMO.agent);
+    await eventually(() => text(page.getByTestId('customer-total'))).toBe('336 customers');
+    // The session is revoked behind the page's back (as if it expired).
+    const token = await page.evaluate(() => localStorage.getItem('steward.token'));
+    await fetch(`${stack.url}/api/v1/auth/logout`, { method: 'POST', headers: { authorization: `Bearer ${token}` } });
+
+    await page.getByRole('link', { name: 'Organizations' }).click();
+    await loginHeading(page).waitFor();
+    expect(await text(page.getByRole('status'))).toBe('Your session has ended. Please sign in again.');
+    await page.getByLabel('E-mail address').fill(DEMO.agent.email);
+    await page.getByLabel('Password').fill(DEMO.agent.password);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    // ...and brings them back to where they were going.
+    await eventually(() => text(page.getByTestId('organization-total'))).toBe('8 organizations');
+  });
+});

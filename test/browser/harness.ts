@@ -1,0 +1,145 @@
+// One real Steward (API + built web UI, demo data, fresh PGlite folder) and one headless
+// Chromium per test file. The UI must be built first (`npm run build`, or `npm run test:browser`).
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
+import { expect } from 'vitest';
+import { loadConfig } from '../../src/server/config.js';
+import { DEFAULT_WEB_DIR, startServer } from '../../src/server/start.js';
+
+export const DEMO = {
+  admin: { email: 'admin@steward.demo', password: 'steward-admin', name: 'Alex Admin' },
+  agent: { email: 'ava@steward.demo', password: 'steward-agent', name: 'Ava Agent' },
+  customer: { email: 'maria.jensen@northwind.example', password: 'steward-customer', name: 'Maria Jensen' },
+} as const;
+export type Login = (typeof DEMO)[keyof typeof DEMO];
+
+/** How long a UI assertion waits for the page to get there. */
+const WAIT_MS = 15_000;
+
+export interface Stack {
+  url: string;
+  browser: Browser;
+  /** A fresh browser context (own localStorage) and page; uncaught page errors fail `stop`. */
+  newPage(): Promise<Page>;
+  /** Calls the API directly, e.g. to learn the expected values of an assertion. */
+  api<T = unknown>(path: string, opts?: { login?: Login; method?: string; body?: unknown }): Promise<T>;
+  stop(): Promise<void>;
+}
+
+export async function startStack(): Promise<Stack> {
+  if (!existsSync(join(DEFAULT_WEB_DIR, 'index.html'))) {
+    throw new Error(`no built web UI in ${DEFAULT_WEB_DIR}: run \`npm run build\` first`);
+  }
+  const dataDir = await mkdtemp(join(tmpdir(), 'steward-browser-'));
+  // Always a fresh embedded database: the demo seed must not land in a shared PostgreSQL.
+  const env = {
+    ...process.env,
+    PORT: '0',
+    HOST: '127.0.0.1',
+    STEWARD_DATA_DIR: dataDir,
+    DATABASE_URL: '',
+    STEWARD_ADMIN_EMAIL: '',
+    STEWARD_ADMIN_PASSWORD: '',
+  };
+  const server = await startServer(loadConfig(env, { webDir: DEFAULT_WEB_DIR }), { demo: true, logger: false });
+  let browser: Browser;
+  try {
+    browser = await chromium.launch({
+      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+      args: [
+        '--headless=new',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
+    });
+  } catch (err) {
+    await server.stop();
+    await rm(dataDir, { recursive: true, force: true });
+    throw err;
+  }
+
+  const contexts: BrowserContext[] = [];
+  const pageErrors: string[] = [];
+  const tokens = new Map<string, string>();
+
+  async function api<T>(path: string, opts: { login?: Login; method?: string; body?: unknown } = {}): Promise<T> {
+    const headers: Record<string, string> = {};
+    if (opts.login) {
+      let token = tokens.get(opts.login.email);
+      if (!token) {
+        const res = await fetch(`${server.url}/api/v1/auth/login`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ email: opts.login.email, password: opts.login.password }),
+        });
+        token = ((await res.json()) as { token: string }).token;
+        tokens.set(opts.login.email, token);
+      }
+      headers.authorization = `Bearer ${token}`;
+    }
+    if (opts.body !== undefined) headers['content-type'] = 'application/json';
+    const res = await fetch(`${server.url}/api/v1${path}`, {
+      method: opts.method ?? 'GET',
+      headers,
+      body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
+    });
+    if (!res.ok) throw new Error(`${opts.method ?? 'GET'} ${path}: ${res.status} ${await res.text()}`);
+    return (res.status === 204 ? undefined : await res.json()) as T;
+  }
+
+  return {
+    url: server.url,
+    browser,
+    api,
+    async newPage() {
+      const context = await browser.newContext({
+        viewport: { width: 1280, height: 800 },
+        locale: 'en-US',
+        timezoneId: 'UTC',
+      });
+      contexts.push(context);
+      context.setDefaultTimeout(WAIT_MS);
+      const page = await context.newPage();
+      page.on('pageerror', (err) => pageErrors.push(`${page.url()}: ${err.message}`));
+      return page;
+    },
+    async stop() {
+      for (const context of contexts) await context.close().catch(() => {});
+      await browser.close().catch(() => {});
+      await server.stop();
+      await rm(dataDir, { recursive: true, force: true });
+      expect(pageErrors, 'uncaught errors in the page').toEqual([]);
+    },
+  };
+}
+
+/** Waits until `read()` yields `expected` (UI updates are asynchronous). */
+export function eventually<T>(read: () => Promise<T>) {
+  return expect.poll(read, { timeout: WAIT_MS, interval: 100 });
+}
+
+export const text = (locator: Locator) => locator.innerText().then((t) => t.trim());
+export const texts = (locator: Locator) => locator.allInnerTexts().then((all) => all.map((t) => t.trim()));
+
+export async function signIn(page: Page, url: string, login: Login) {
+  await page.goto(`${url}/login`);
+  await page.getByLabel('E-mail address').fill(login.email);
+  await page.getByLabel('Password').fill(login.password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await eventually(() => text(page.getByTestId('user-name'))).toBe(login.name);
+}
+
+/** The names in the customer table, once it has finished loading. */
+export async function customerNames(page: Page): Promise<string[]> {
+  const table = page.getByTestId('customer-table');
+  await eventually(() => table.getAttribute('aria-busy')).toBe('false');
+  return texts(table.getByTestId('customer-row').locator('td:first-child'));
+}

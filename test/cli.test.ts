@@ -1,0 +1,178 @@
+// The `steward` command as a user runs it: a real process, real environment variables, real
+// signals. The data folder (PGlite) is used unless TEST_DATABASE_URL points at PostgreSQL.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestDatabase } from './helpers/db.js';
+
+const ROOT = new URL('..', import.meta.url).pathname;
+let dir: string;
+let env: NodeJS.ProcessEnv;
+let closeDb: (() => Promise<void>) | undefined;
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'steward-cli-'));
+  env = { ...process.env, STEWARD_DATA_DIR: join(dir, 'data'), LOG_LEVEL: 'warn' };
+  delete env.DATABASE_URL;
+  if (process.env.TEST_DATABASE_URL) {
+    const handle = await createTestDatabase();
+    env.DATABASE_URL = handle.url;
+    closeDb = handle.close;
+  }
+});
+afterAll(async () => {
+  rmSync(dir, { recursive: true, force: true });
+  await closeDb?.().catch(() => {});
+});
+
+function steward(args: string[], extraEnv: NodeJS.ProcessEnv = {}): ChildProcess {
+  return spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], {
+    cwd: ROOT,
+    env: { ...env, ...extraEnv },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+}
+
+function run(args: string[], extraEnv: NodeJS.ProcessEnv = {}) {
+  return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
+    const child = steward(args, extraEnv);
+    let stdout = '';
+    let stderr = '';
+    child.stdout!.on('data', (d) => (stdout += d));
+    child.stderr!.on('data', (d) => (stderr += d));
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+/** Starts `steward start`, resolves once it prints its URL. */
+function startServer(args: string[], extraEnv: NodeJS.ProcessEnv) {
+  const child = steward(['start', ...args], extraEnv);
+  let out = '';
+  const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
+  const url = new Promise<string>((resolve, reject) => {
+    child.stdout!.on('data', (d) => {
+      out += d;
+      const m = /running at (http:\/\/\S+)/.exec(out);
+      if (m) resolve(m[1]!);
+    });
+    child.stderr!.on('data', (d) => (out += d));
+    child.on('close', (code) => reject(new Error(`steward start exited ${code}: ${out}`)));
+  });
+  return { child, url, exited, output: () => out };
+}
+
+const login = (url: string, email: string, password: string) =>
+  fetch(`${url}/api/v1/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email, password }),
+  });
+
+describe('steward CLI', () => {
+  it('migrate applies migrations and exits 0', async () => {
+    const res = await run(['migrate']);
+    expect(res.stderr).toBe('');
+    expect(res.code).toBe(0);
+    expect(res.stdout).toContain('migrations applied');
+  });
+
+  it('start honours PORT, HOST and the admin variables; SIGTERM lets an in-flight request finish; restart keeps the data', { timeout: 60_000 }, async () => {
+    const port = String(20000 + Math.floor(Math.random() * 20000));
+    const adminEnv = { PORT: port, HOST: '127.0.0.1', LOG_LEVEL: 'info', STEWARD_ADMIN_EMAIL: 'root@example.com', STEWARD_ADMIN_PASSWORD: 'first start pw' };
+    const first = startServer([], adminEnv);
+    const url = await first.url;
+    expect(url).toBe(`http://127.0.0.1:${port}`);
+    const res = await login(url, 'root@example.com', 'first start pw');
+    expect(res.status).toBe(200);
+    const { token } = (await res.json()) as { token: string };
+
+    // A slow request (a 20,000-row import), then SIGTERM while it runs: it must still complete.
+    const rows = ['name,email'];
+    for (let i = 0; i < 20000; i++) rows.push(`Person ${i},p${i}@inflight.example`);
+    const inFlight = fetch(`${url}/api/v1/imports/customers`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'text/csv' },
+      body: rows.join('\n'),
+    });
+    await new Promise((r) => setTimeout(r, 150));
+    first.child.kill('SIGTERM');
+    const answer = await inFlight;
+    expect(answer.status).toBe(200);
+    expect(((await answer.json()) as { imported: number }).imported).toBe(20000);
+    expect(await first.exited).toBe(0);
+    expect(first.output()).toContain('shut down cleanly');
+
+    // Restart with other admin variables: the first admin and the data are still there.
+    const second = startServer([], { ...adminEnv, STEWARD_ADMIN_EMAIL: 'other@example.com' });
+    const url2 = await second.url;
+    expect((await login(url2, 'root@example.com', 'first start pw')).status).toBe(200);
+    expect((await login(url2, 'other@example.com', 'first start pw')).status).toBe(401);
+    const { token: t2 } = (await (await login(url2, 'root@example.com', 'first start pw')).json()) as { token: string };
+    const list = await fetch(`${url2}/api/v1/customers?q=inflight.example&includeTotal=true&limit=1`, {
+      headers: { authorization: `Bearer ${t2}` },
+    });
+    expect(((await list.json()) as { total: number }).total).toBe(20000);
+    second.child.kill('SIGTERM');
+    expect(await second.exited).toBe(0);
+  });
+
+  it('user create makes a user who can sign in; bad input exits 2 with a message', async () => {
+    const ok = await run(['user', 'create', '--email', 'Agent.K@example.com', '--name', 'Agent K', '--role', 'agent', '--password', 'men in black']);
+    expect(ok.code).toBe(0);
+    expect(ok.stdout).toContain('created agent agent.k@example.com');
+    const generated = await run(['user', 'create', '--email', 'gen@example.com', '--name', 'Gen', '--role', 'admin']);
+    expect(generated.stdout).toMatch(/password: \S{12,}/);
+    const bad = await run(['user', 'create', '--email', 'nope', '--name', 'X', '--role', 'agent']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('--email');
+    const badRole = await run(['user', 'create', '--email', 'r@example.com', '--name', 'X', '--role', 'king']);
+    expect(badRole.code).not.toBe(0);
+    expect(badRole.stderr).toContain('king');
+    const dup = await run(['user', 'create', '--email', 'agent.k@example.com', '--name', 'Again', '--role', 'agent']);
+    expect(dup.code).toBe(2);
+    expect(dup.stderr).toContain('already exists');
+  });
+
+  it('import customers: progress, per-row errors, nothing written unless --skip-invalid', async () => {
+    const file = join(dir, 'customers.csv');
+    const errorsFile = join(dir, 'errors.csv');
+    const lines = ['name,email,organization'];
+    for (let i = 0; i < 2500; i++) lines.push(`Imported ${i},imp${i}@cli.example,CLI Org`);
+    lines.push('Broken,not-an-email,CLI Org');
+    writeFileSync(file, lines.join('\n'));
+
+    const strict = await run(['import', 'customers', file, '--errors', errorsFile]);
+    expect(strict.code).toBe(1);
+    expect(strict.stderr).toContain('line 2502: email: must be an e-mail address');
+    expect(strict.stderr).toMatch(/validate: 2501\/2501 rows \(100%\)/);
+    expect(strict.stdout).toContain('nothing imported');
+    expect(readFileSync(errorsFile, 'utf8')).toContain('2502,email,"must be an e-mail address"');
+
+    const lenient = await run(['import', 'customers', file, '--skip-invalid']);
+    expect(lenient.code).toBe(0);
+    expect(lenient.stderr).toMatch(/write: 2500\/2500 rows \(100%\)/);
+    expect(lenient.stdout).toContain('imported 2500 customers, created 1 organizations');
+
+    const again = await run(['import', 'customers', file, '--dry-run']);
+    expect(again.stdout).toContain('0 valid, 2501 invalid');
+  });
+
+  it('start --demo seeds the demo company once and prints the logins', async () => {
+    const demoDir = join(dir, 'demo-data');
+    const extra = { PORT: '0', STEWARD_DATA_DIR: demoDir, DATABASE_URL: '' };
+    const server = startServer(['--demo'], extra);
+    const url = await server.url;
+    expect(server.output()).toContain('admin@steward.demo');
+    expect(server.output()).toContain('steward-agent');
+    const res = await login(url, 'admin@steward.demo', 'steward-admin');
+    const { token } = (await res.json()) as { token: string };
+    const customers = await fetch(`${url}/api/v1/customers?includeTotal=true&limit=1`, { headers: { authorization: `Bearer ${token}` } });
+    expect(((await customers.json()) as { total: number }).total).toBe(336);
+    const orgs = await fetch(`${url}/api/v1/organizations?includeTotal=true&limit=1`, { headers: { authorization: `Bearer ${token}` } });
+    expect(((await orgs.json()) as { total: number }).total).toBe(8);
+    server.child.kill('SIGTERM');
+    expect(await server.exited).toBe(0);
+  });
+});
