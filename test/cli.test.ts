@@ -78,59 +78,109 @@ describe('steward CLI', () => {
     expect(res.stdout).toContain('migrations applied');
   });
 
-  it('start honours PORT, HOST and the admin variables; SIGTERM lets an in-flight request finish; restart keeps the data', { timeout: 60_000 }, async () => {
-    const port = String(20000 + Math.floor(Math.random() * 20000));
-    const adminEnv = { PORT: port, HOST: '127.0.0.1', LOG_LEVEL: 'info', STEWARD_ADMIN_EMAIL: 'root@example.com', STEWARD_ADMIN_PASSWORD: 'first start pw' };
-    const first = startServer([], adminEnv);
-    const url = await first.url;
-    expect(url).toBe(`http://127.0.0.1:${port}`);
-    const res = await login(url, 'root@example.com', 'first start pw');
-    expect(res.status).toBe(200);
-    const { token } = (await res.json()) as { token: string };
+  it(
+    'start honours PORT, HOST and the admin variables; SIGTERM lets an in-flight request finish; restart keeps the data',
+    { timeout: 60_000 },
+    async () => {
+      const port = String(20000 + Math.floor(Math.random() * 20000));
+      const adminEnv = {
+        PORT: port,
+        HOST: '127.0.0.1',
+        LOG_LEVEL: 'info',
+        STEWARD_ADMIN_EMAIL: 'root@example.com',
+        STEWARD_ADMIN_PASSWORD: 'first start pw',
+      };
+      const first = startServer([], adminEnv);
+      const url = await first.url;
+      expect(url).toBe(`http://127.0.0.1:${port}`);
+      const res = await login(url, 'root@example.com', 'first start pw');
+      expect(res.status).toBe(200);
+      const { token } = (await res.json()) as { token: string };
 
-    // A slow request (a 20,000-row import), then SIGTERM while it runs: it must still complete.
-    const rows = ['name,email'];
-    for (let i = 0; i < 20000; i++) rows.push(`Person ${i},p${i}@inflight.example`);
-    const inFlight = fetch(`${url}/api/v1/imports/customers`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${token}`, 'content-type': 'text/csv' },
-      body: rows.join('\n'),
-    });
-    await new Promise((r) => setTimeout(r, 150));
-    first.child.kill('SIGTERM');
-    const answer = await inFlight;
-    expect(answer.status).toBe(200);
-    expect(((await answer.json()) as { imported: number }).imported).toBe(20000);
-    expect(await first.exited).toBe(0);
-    expect(first.output()).toContain('shut down cleanly');
+      // A slow request (a 20,000-row import), then SIGTERM while it runs: it must still complete.
+      const rows = ['name,email'];
+      for (let i = 0; i < 20000; i++) rows.push(`Person ${i},p${i}@inflight.example`);
+      const inFlight = fetch(`${url}/api/v1/imports/customers`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'text/csv' },
+        body: rows.join('\n'),
+      });
+      await new Promise((r) => setTimeout(r, 150));
+      first.child.kill('SIGTERM');
+      const answer = await inFlight;
+      expect(answer.status).toBe(200);
+      expect(((await answer.json()) as { imported: number }).imported).toBe(20000);
+      expect(await first.exited).toBe(0);
+      expect(first.output()).toContain('shut down cleanly');
 
-    // Restart with other admin variables: the first admin and the data are still there.
-    const second = startServer([], { ...adminEnv, STEWARD_ADMIN_EMAIL: 'other@example.com' });
-    const url2 = await second.url;
-    expect((await login(url2, 'root@example.com', 'first start pw')).status).toBe(200);
-    expect((await login(url2, 'other@example.com', 'first start pw')).status).toBe(401);
-    const { token: t2 } = (await (await login(url2, 'root@example.com', 'first start pw')).json()) as { token: string };
-    const list = await fetch(`${url2}/api/v1/customers?q=inflight.example&includeTotal=true&limit=1`, {
-      headers: { authorization: `Bearer ${t2}` },
-    });
-    expect(((await list.json()) as { total: number }).total).toBe(20000);
-    second.child.kill('SIGTERM');
-    expect(await second.exited).toBe(0);
-  });
+      // Restart with other admin variables: the first admin and the data are still there.
+      const second = startServer([], { ...adminEnv, STEWARD_ADMIN_EMAIL: 'other@example.com' });
+      const url2 = await second.url;
+      expect((await login(url2, 'root@example.com', 'first start pw')).status).toBe(200);
+      expect((await login(url2, 'other@example.com', 'first start pw')).status).toBe(401);
+      const { token: t2 } = (await (await login(url2, 'root@example.com', 'first start pw')).json()) as {
+        token: string;
+      };
+      const list = await fetch(`${url2}/api/v1/customers?q=inflight.example&includeTotal=true&limit=1`, {
+        headers: { authorization: `Bearer ${t2}` },
+      });
+      expect(((await list.json()) as { total: number }).total).toBe(20000);
+      second.child.kill('SIGTERM');
+      expect(await second.exited).toBe(0);
+    },
+  );
 
   it('user create makes a user who can sign in; bad input exits 2 with a message', async () => {
-    const ok = await run(['user', 'create', '--email', 'Agent.K@example.com', '--name', 'Agent K', '--role', 'agent', '--password', 'men in black']);
+    const ok = await run([
+      'user',
+      'create',
+      '--email',
+      'Agent.K@example.com',
+      '--name',
+      'Agent K',
+      '--role',
+      'agent',
+      '--password',
+      'men in black',
+    ]);
     expect(ok.code).toBe(0);
     expect(ok.stdout).toContain('created agent agent.k@example.com');
-    const generated = await run(['user', 'create', '--email', 'gen@example.com', '--name', 'Gen', '--role', 'admin']);
+    const generated = await run([
+      'user',
+      'create',
+      '--email',
+      'gen@example.com',
+      '--name',
+      'Gen',
+      '--role',
+      'admin',
+    ]);
     expect(generated.stdout).toMatch(/password: \S{12,}/);
     const bad = await run(['user', 'create', '--email', 'nope', '--name', 'X', '--role', 'agent']);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('--email');
-    const badRole = await run(['user', 'create', '--email', 'r@example.com', '--name', 'X', '--role', 'king']);
+    const badRole = await run([
+      'user',
+      'create',
+      '--email',
+      'r@example.com',
+      '--name',
+      'X',
+      '--role',
+      'king',
+    ]);
     expect(badRole.code).not.toBe(0);
     expect(badRole.stderr).toContain('king');
-    const dup = await run(['user', 'create', '--email', 'agent.k@example.com', '--name', 'Again', '--role', 'agent']);
+    const dup = await run([
+      'user',
+      'create',
+      '--email',
+      'agent.k@example.com',
+      '--name',
+      'Again',
+      '--role',
+      'agent',
+    ]);
     expect(dup.code).toBe(2);
     expect(dup.stderr).toContain('already exists');
   });
@@ -168,9 +218,13 @@ describe('steward CLI', () => {
     expect(server.output()).toContain('steward-agent');
     const res = await login(url, 'admin@steward.demo', 'steward-admin');
     const { token } = (await res.json()) as { token: string };
-    const customers = await fetch(`${url}/api/v1/customers?includeTotal=true&limit=1`, { headers: { authorization: `Bearer ${token}` } });
+    const customers = await fetch(`${url}/api/v1/customers?includeTotal=true&limit=1`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
     expect(((await customers.json()) as { total: number }).total).toBe(336);
-    const orgs = await fetch(`${url}/api/v1/organizations?includeTotal=true&limit=1`, { headers: { authorization: `Bearer ${token}` } });
+    const orgs = await fetch(`${url}/api/v1/organizations?includeTotal=true&limit=1`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
     expect(((await orgs.json()) as { total: number }).total).toBe(8);
     server.child.kill('SIGTERM');
     expect(await server.exited).toBe(0);

@@ -12,7 +12,9 @@ import { createUser } from '../server/domains/users/users.service.js';
 import { UserCreate, ROLES } from '../shared/schemas/users.js';
 import { createProgress } from './progress.js';
 
-const program = new Command('steward').description('Steward: proactive customer service management').showHelpAfterError();
+const program = new Command('steward')
+  .description('Steward: proactive customer service management')
+  .showHelpAfterError();
 
 function port(value: string) {
   const n = Number(value);
@@ -38,12 +40,23 @@ program
     });
     const server = await startServer(cfg, { demo: opts.demo });
     stopOnSignals(server, server.app.log);
-    const where = server.handle.kind === 'pglite' ? `embedded PGlite in ${cfg.dataDir}` : `PostgreSQL ${server.handle.location}`;
-    const lines = [``, `Steward is running at ${server.url}`, `  database: ${where}`, `  API docs: ${server.url}/api/docs`];
+    const where =
+      server.handle.kind === 'pglite'
+        ? `embedded PGlite in ${cfg.dataDir}`
+        : `PostgreSQL ${server.handle.location}`;
+    const lines = [
+      ``,
+      `Steward is running at ${server.url}`,
+      `  database: ${where}`,
+      `  API docs: ${server.url}/api/docs`,
+    ];
     if (server.demo) {
-      lines.push(`  demo data: ${server.demo.organizations} organizations, ${server.demo.customers} customers`);
+      lines.push(
+        `  demo data: ${server.demo.organizations} organizations, ${server.demo.customers} customers`,
+      );
       lines.push(`  demo logins:`);
-      for (const l of server.demo.logins) lines.push(`    ${l.role.padEnd(9)} ${l.email.padEnd(32)} ${l.password}`);
+      for (const l of server.demo.logins)
+        lines.push(`    ${l.role.padEnd(9)} ${l.email.padEnd(32)} ${l.password}`);
     }
     console.log(lines.join('\n') + '\n');
   });
@@ -71,30 +84,42 @@ user
   .addOption(new Option('--role <role>', 'role').choices(ROLES).makeOptionMandatory())
   .option('--password <password>', 'password (default: $STEWARD_USER_PASSWORD, else generated)')
   .option('--customer-id <id>', 'for role customer: the customer record')
-  .action(async (opts: { email: string; name: string; role: string; password?: string; customerId?: string }) => {
-    const generated = !opts.password && !process.env.STEWARD_USER_PASSWORD;
-    const password = opts.password ?? process.env.STEWARD_USER_PASSWORD ?? randomBytes(12).toString('base64url');
-    const input = UserCreate.safeParse({ email: opts.email, name: opts.name, role: opts.role, password, customerId: opts.customerId });
-    if (!input.success) {
-      const issue = input.error.issues[0]!;
-      throw new AppError(400, 'validation_error', `--${String(issue.path[0] ?? '')}: ${issue.message}`);
-    }
-    const handle = await openConfiguredDatabase(config());
-    try {
-      await migrateDatabase(handle);
-      const created = await createUser(handle.db, SYSTEM_ACTOR, input.data);
-      console.log(`created ${created.role} ${created.email} (${created.id})`);
-      if (generated) console.log(`password: ${password}`);
-    } finally {
-      await handle.close();
-    }
-  });
+  .action(
+    async (opts: { email: string; name: string; role: string; password?: string; customerId?: string }) => {
+      const generated = !opts.password && !process.env.STEWARD_USER_PASSWORD;
+      const password =
+        opts.password ?? process.env.STEWARD_USER_PASSWORD ?? randomBytes(12).toString('base64url');
+      const input = UserCreate.safeParse({
+        email: opts.email,
+        name: opts.name,
+        role: opts.role,
+        password,
+        customerId: opts.customerId,
+      });
+      if (!input.success) {
+        const issue = input.error.issues[0]!;
+        throw new AppError(400, 'validation_error', `--${String(issue.path[0] ?? '')}: ${issue.message}`);
+      }
+      const handle = await openConfiguredDatabase(config());
+      try {
+        await migrateDatabase(handle);
+        const created = await createUser(handle.db, SYSTEM_ACTOR, input.data);
+        console.log(`created ${created.role} ${created.email} (${created.id})`);
+        if (generated) console.log(`password: ${password}`);
+      } finally {
+        await handle.close();
+      }
+    },
+  );
 
 const importCmd = program.command('import').description('bulk imports');
 importCmd
   .command('customers')
   .description('import customers from a CSV file: all-or-nothing unless --skip-invalid')
-  .argument('<file>', 'CSV with a header: name,email,phone,organization,segment,language,timeZone,externalId,organizationAccess,cf.<key>')
+  .argument(
+    '<file>',
+    'CSV with a header: name,email,phone,organization,segment,language,timeZone,externalId,organizationAccess,cf.<key>',
+  )
   .option('--skip-invalid', 'import the valid rows and report the invalid ones')
   .option('--dry-run', 'validate only; write nothing')
   .option('--errors <file>', 'write the per-row error report to this CSV file')
@@ -113,7 +138,9 @@ importCmd
       for (const e of report.errors.slice(0, 50)) console.error(`line ${e.row}: ${e.field}: ${e.message}`);
       if (report.errors.length > 50) console.error(`... and ${report.errors.length - 50} more errors`);
       if (opts.errors) {
-        const rows = report.errors.map((e) => [e.row, e.field, `"${e.message.replace(/"/g, '""')}"`].join(','));
+        const rows = report.errors.map((e) =>
+          [e.row, e.field, `"${e.message.replace(/"/g, '""')}"`].join(','),
+        );
         writeFileSync(opts.errors, ['line,field,message', ...rows].join('\n') + '\n');
         console.error(`error report written to ${opts.errors}`);
       }

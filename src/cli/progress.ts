@@ -9,7 +9,11 @@ export interface Progress {
 export function createProgress(stream: NodeJS.WriteStream = process.stderr): Progress {
   if (stream.isTTY) {
     const bar = new cliProgress.SingleBar(
-      { format: '{phase} |{bar}| {percentage}% {value}/{total} rows {eta_formatted}', stream, hideCursor: true },
+      {
+        format: '{phase} |{bar}| {percentage}% {value}/{total} rows {eta_formatted}',
+        stream,
+        hideCursor: true,
+      },
       cliProgress.Presets.shades_classic,
     );
     let current = '';

@@ -11,8 +11,14 @@ export const idColumn = () =>
 
 export const timestamptz = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
 
-export const createdAt = (name = 'created_at') => timestamptz(name).notNull().default(sql`now()`);
-export const updatedAt = () => timestamptz('updated_at').notNull().default(sql`now()`);
+export const createdAt = (name = 'created_at') =>
+  timestamptz(name)
+    .notNull()
+    .default(sql`now()`);
+export const updatedAt = () =>
+  timestamptz('updated_at')
+    .notNull()
+    .default(sql`now()`);
 export const deletedAt = () => timestamptz('deleted_at');
 
 export const newId = () => uuidv7();

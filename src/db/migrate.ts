@@ -13,7 +13,9 @@ const MIGRATION_LOCK = 7_411_001; // arbitrary, constant: the advisory lock key 
 
 export async function migrateDatabase(handle: DatabaseHandle): Promise<void> {
   if (handle.kind === 'pglite') {
-    await migratePglite(handle.db as unknown as PgliteDatabase<typeof schema>, { migrationsFolder: MIGRATIONS_FOLDER });
+    await migratePglite(handle.db as unknown as PgliteDatabase<typeof schema>, {
+      migrationsFolder: MIGRATIONS_FOLDER,
+    });
     return;
   }
   const client = await handle.pool!.connect();

@@ -16,7 +16,14 @@ export interface RouteDeps {
 }
 
 export async function registerApiRoutes(app: FastifyInstance, deps: RouteDeps) {
-  for (const routes of [authRoutes, usersRoutes, customersRoutes, organizationsRoutes, segmentsRoutes, importsRoutes]) {
+  for (const routes of [
+    authRoutes,
+    usersRoutes,
+    customersRoutes,
+    organizationsRoutes,
+    segmentsRoutes,
+    importsRoutes,
+  ]) {
     await app.register(routes(deps), { prefix: '/api/v1' });
   }
 }

@@ -28,12 +28,16 @@ export interface RunningServer {
   stop(): Promise<void>;
 }
 
-export async function startServer(config: Config, opts: { demo?: boolean; logger?: boolean | object } = {}): Promise<RunningServer> {
+export async function startServer(
+  config: Config,
+  opts: { demo?: boolean; logger?: boolean | object } = {},
+): Promise<RunningServer> {
   if (config.adminEmail || config.adminPassword) {
     if (!config.adminEmail || !config.adminPassword) {
       throw new Error('set both STEWARD_ADMIN_EMAIL and STEWARD_ADMIN_PASSWORD, or neither');
     }
-    if (!Email.safeParse(config.adminEmail).success) throw new Error('STEWARD_ADMIN_EMAIL is not an e-mail address');
+    if (!Email.safeParse(config.adminEmail).success)
+      throw new Error('STEWARD_ADMIN_EMAIL is not an e-mail address');
     const pw = Password.safeParse(config.adminPassword);
     if (!pw.success) throw new Error(`STEWARD_ADMIN_PASSWORD ${pw.error.issues[0]?.message}`);
   }

@@ -25,7 +25,9 @@ describe('sign-in', () => {
     await page.getByLabel('Password').fill('not-the-password');
     await page.getByRole('button', { name: 'Sign in' }).click();
     const error = page.getByRole('alert');
-    await eventually(() => text(error)).toBe('The e-mail address or password is wrong, or the account is disabled.');
+    await eventually(() => text(error)).toBe(
+      'The e-mail address or password is wrong, or the account is disabled.',
+    );
     expect(new URL(page.url()).pathname).toBe('/login');
     expect(await page.evaluate(() => localStorage.getItem('steward.token'))).toBeNull();
   });
@@ -42,7 +44,9 @@ describe('sign-in', () => {
 
     // The first row is the alphabetically first customer, as the API says.
     const first = await stack.api<{ items: { name: string }[] }>('/customers?limit=1', { login: DEMO.admin });
-    expect(await text(page.getByTestId('customer-row').first().locator('td').first())).toBe(first.items[0]!.name);
+    expect(await text(page.getByTestId('customer-row').first().locator('td').first())).toBe(
+      first.items[0]!.name,
+    );
   });
 
   it('returns to the requested page after signing in', async () => {
@@ -82,7 +86,10 @@ describe('sign-in', () => {
     await eventually(() => text(page.getByTestId('customer-total'))).toBe('336 customers');
     // The session is revoked behind the page's back (as if it expired).
     const token = await page.evaluate(() => localStorage.getItem('steward.token'));
-    await fetch(`${stack.url}/api/v1/auth/logout`, { method: 'POST', headers: { authorization: `Bearer ${token}` } });
+    await fetch(`${stack.url}/api/v1/auth/logout`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}` },
+    });
 
     await page.getByRole('link', { name: 'Organizations' }).click();
     await loginHeading(page).waitFor();

@@ -44,7 +44,10 @@ export async function startStack(): Promise<Stack> {
     STEWARD_ADMIN_EMAIL: '',
     STEWARD_ADMIN_PASSWORD: '',
   };
-  const server = await startServer(loadConfig(env, { webDir: DEFAULT_WEB_DIR }), { demo: true, logger: false });
+  const server = await startServer(loadConfig(env, { webDir: DEFAULT_WEB_DIR }), {
+    demo: true,
+    logger: false,
+  });
   let browser: Browser;
   try {
     browser = await chromium.launch({
@@ -70,7 +73,10 @@ export async function startStack(): Promise<Stack> {
   const pageErrors: string[] = [];
   const tokens = new Map<string, string>();
 
-  async function api<T>(path: string, opts: { login?: Login; method?: string; body?: unknown } = {}): Promise<T> {
+  async function api<T>(
+    path: string,
+    opts: { login?: Login; method?: string; body?: unknown } = {},
+  ): Promise<T> {
     const headers: Record<string, string> = {};
     if (opts.login) {
       let token = tokens.get(opts.login.email);
@@ -134,7 +140,8 @@ export async function signIn(page: Page, url: string, login: Login) {
   await page.getByLabel('E-mail address').fill(login.email);
   await page.getByLabel('Password').fill(login.password);
   await page.getByRole('button', { name: 'Sign in' }).click();
-  await eventually(() => text(page.getByTestId('user-name'))).toBe(login.name);
+  // Playwright's own waiting, not expect.poll: this also runs in beforeAll hooks.
+  await page.getByTestId('user-name').filter({ hasText: login.name }).waitFor();
 }
 
 /** The names in the customer table, once it has finished loading. */

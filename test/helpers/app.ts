@@ -20,7 +20,13 @@ export async function startTestApp(overrides: Partial<Config> = {}) {
   async function request<T = any>(
     method: string,
     path: string,
-    opts: { token?: string; body?: unknown; raw?: string; contentType?: string; headers?: Record<string, string> } = {},
+    opts: {
+      token?: string;
+      body?: unknown;
+      raw?: string;
+      contentType?: string;
+      headers?: Record<string, string>;
+    } = {},
   ): Promise<ApiResponse<T>> {
     const headers: Record<string, string> = { ...opts.headers };
     if (opts.token) headers.authorization = `Bearer ${opts.token}`;
@@ -47,7 +53,8 @@ export async function startTestApp(overrides: Partial<Config> = {}) {
     request,
     get: <T = any>(path: string, token?: string) => request<T>('GET', path, { token }),
     post: <T = any>(path: string, body: unknown, token?: string) => request<T>('POST', path, { body, token }),
-    patch: <T = any>(path: string, body: unknown, token?: string) => request<T>('PATCH', path, { body, token }),
+    patch: <T = any>(path: string, body: unknown, token?: string) =>
+      request<T>('PATCH', path, { body, token }),
     del: <T = any>(path: string, token?: string) => request<T>('DELETE', path, { token }),
     async close() {
       await app.close();

@@ -19,7 +19,11 @@ export const DEMO_LOGINS = [
 export const DEMO_CUSTOMER_PASSWORD = 'steward-customer';
 
 const SEGMENTS = [
-  { key: 'enterprise', name: 'Enterprise', description: 'Large accounts with a named customer team and custom PSAs' },
+  {
+    key: 'enterprise',
+    name: 'Enterprise',
+    description: 'Large accounts with a named customer team and custom PSAs',
+  },
   { key: 'smb', name: 'Small and medium business', description: 'Standard PSA, pooled service team' },
   { key: 'consumer', name: 'Consumer', description: 'Individual buyers of the web shop' },
 ];
@@ -36,7 +40,14 @@ const ORGANIZATIONS = [
 ];
 const CONSUMERS = 90;
 
-const ZONES = ['Europe/Berlin', 'Europe/London', 'America/New_York', 'America/Chicago', 'Europe/Paris', 'Asia/Singapore'];
+const ZONES = [
+  'Europe/Berlin',
+  'Europe/London',
+  'America/New_York',
+  'America/Chicago',
+  'Europe/Paris',
+  'Asia/Singapore',
+];
 const LANGUAGES = ['en', 'de', 'fr', 'en', 'en', 'es'];
 
 export interface DemoSummary {
@@ -68,14 +79,30 @@ export async function seedDemo(db: Database): Promise<DemoSummary> {
       name: o.name,
       domains: o.domains,
       segment: o.segment,
-      customFields: { accountManager: faker.person.fullName(), region: faker.helpers.arrayElement(['EMEA', 'AMER', 'APAC']) },
+      customFields: {
+        accountManager: faker.person.fullName(),
+        region: faker.helpers.arrayElement(['EMEA', 'AMER', 'APAC']),
+      },
     });
   }
 
-  const lines = ['name,email,phone,organization,segment,language,timeZone,externalId,organizationAccess,cf.tier'];
+  const lines = [
+    'name,email,phone,organization,segment,language,timeZone,externalId,organizationAccess,cf.tier',
+  ];
   const used = new Set<string>([portalEmail]);
   lines.push(
-    ['Maria Jensen', portalEmail, '+49 30 5550100', 'Northwind Traders', '', 'en', 'Europe/Berlin', 'CRM-10000', 'true', 'gold'].join(','),
+    [
+      'Maria Jensen',
+      portalEmail,
+      '+49 30 5550100',
+      'Northwind Traders',
+      '',
+      'en',
+      'Europe/Berlin',
+      'CRM-10000',
+      'true',
+      'gold',
+    ].join(','),
   );
   let n = 1;
   const person = (domain: string | undefined, org: string, segment: string) => {
@@ -107,7 +134,8 @@ export async function seedDemo(db: Database): Promise<DemoSummary> {
   await importCustomersCsv(db, actor, lines.join('\n'));
 
   for (const l of DEMO_LOGINS) await createUser(db, actor, { ...l });
-  const [portalCustomer] = (await listCustomers(db, actor, { email: portalEmail, limit: 1, sort: 'name' })).items;
+  const [portalCustomer] = (await listCustomers(db, actor, { email: portalEmail, limit: 1, sort: 'name' }))
+    .items;
   await createUser(db, actor, {
     email: portalEmail,
     name: 'Maria Jensen',

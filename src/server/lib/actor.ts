@@ -22,5 +22,6 @@ export const SYSTEM_ACTOR: Actor = {
   tokenId: null,
 };
 
-export const isStaff = (actor: Actor) => actor.role === 'admin' || actor.role === 'agent' || actor.role === 'system';
+export const isStaff = (actor: Actor) =>
+  actor.role === 'admin' || actor.role === 'agent' || actor.role === 'system';
 export const isAdmin = (actor: Actor) => actor.role === 'admin' || actor.role === 'system';

@@ -21,9 +21,17 @@ export function translateDbError(err: unknown, constraints: Record<string, AppEr
   if (pgErr.constraint && constraints[pgErr.constraint]) return constraints[pgErr.constraint];
   switch (pgErr.code) {
     case '23505':
-      return new AppError(409, 'conflict', `a record with the same unique value exists (${pgErr.constraint ?? 'unique'})`);
+      return new AppError(
+        409,
+        'conflict',
+        `a record with the same unique value exists (${pgErr.constraint ?? 'unique'})`,
+      );
     case '23503':
-      return new AppError(422, 'invalid_reference', `a referenced record does not exist (${pgErr.constraint ?? 'foreign key'})`);
+      return new AppError(
+        422,
+        'invalid_reference',
+        `a referenced record does not exist (${pgErr.constraint ?? 'foreign key'})`,
+      );
     case '22P02':
     case '22007':
     case '22008':

@@ -20,8 +20,10 @@ export class AppError extends Error {
 
 export const badRequest = (code: string, message: string, details?: ErrorDetail[]) =>
   new AppError(400, code, message, details);
-export const unauthorized = (code = 'unauthorized', message = 'sign in first: send Authorization: Bearer <token>') =>
-  new AppError(401, code, message);
+export const unauthorized = (
+  code = 'unauthorized',
+  message = 'sign in first: send Authorization: Bearer <token>',
+) => new AppError(401, code, message);
 export const forbidden = (message = 'your role may not do this') => new AppError(403, 'forbidden', message);
 export const notFound = (what: string) => new AppError(404, 'not_found', `${what} not found`);
 export const conflict = (code: string, message: string) => new AppError(409, code, message);

@@ -21,7 +21,9 @@ export function sortFrom(sort: string, columns: Record<string, AnyPgColumn>, idC
 export const sortKey = (s: Sort) => sql<string>`${s.column}::text`;
 
 export function orderBy(s: Sort): SQL[] {
-  return s.desc ? [sql`${s.column} desc`, sql`${s.idColumn} desc`] : [sql`${s.column} asc`, sql`${s.idColumn} asc`];
+  return s.desc
+    ? [sql`${s.column} desc`, sql`${s.idColumn} desc`]
+    : [sql`${s.column} asc`, sql`${s.idColumn} asc`];
 }
 
 export function afterCursor(s: Sort, cursor: string | undefined): SQL | undefined {
@@ -41,7 +43,12 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export function decodeCursor(cursor: string): { value: string; id: string } {
   try {
     const parsed: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    if (Array.isArray(parsed) && typeof parsed[0] === 'string' && typeof parsed[1] === 'string' && UUID.test(parsed[1])) {
+    if (
+      Array.isArray(parsed) &&
+      typeof parsed[0] === 'string' &&
+      typeof parsed[1] === 'string' &&
+      UUID.test(parsed[1])
+    ) {
       return { value: parsed[0], id: parsed[1] };
     }
   } catch {
@@ -59,4 +66,5 @@ export function toPage<T extends { id: string; sortKey: string }>(rowsPlusOne: T
 }
 
 /** A LIKE pattern matching `text` anywhere, with the user's %, _ and \ taken literally. */
-export const containsPattern = (text: string) => `%${text.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+export const containsPattern = (text: string) =>
+  `%${text.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;

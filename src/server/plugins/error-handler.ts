@@ -6,7 +6,11 @@ import { AppError, type ErrorDetail } from '../lib/errors.js';
 import { translateDbError } from '../lib/db-errors.js';
 
 const FASTIFY_CODES: Record<string, [number, string, string]> = {
-  FST_ERR_CTP_INVALID_MEDIA_TYPE: [415, 'unsupported_media_type', 'send JSON with Content-Type: application/json'],
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: [
+    415,
+    'unsupported_media_type',
+    'send JSON with Content-Type: application/json',
+  ],
   FST_ERR_CTP_BODY_TOO_LARGE: [413, 'payload_too_large', 'the request body is too large'],
   FST_ERR_CTP_EMPTY_JSON_BODY: [400, 'invalid_json', 'the body is empty but Content-Type says JSON'],
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: [400, 'bad_request', 'Content-Length does not match the body'],
@@ -47,7 +51,9 @@ export function registerErrorHandler(app: FastifyInstance) {
     }
     if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) {
       if (error instanceof SyntaxError) {
-        return reply.status(400).send({ error: { code: 'invalid_json', message: 'the body is not valid JSON' } });
+        return reply
+          .status(400)
+          .send({ error: { code: 'invalid_json', message: 'the body is not valid JSON' } });
       }
       return reply
         .status(error.statusCode)
@@ -58,6 +64,8 @@ export function registerErrorHandler(app: FastifyInstance) {
     } else {
       request.log.error({ err: error }, 'unhandled error');
     }
-    return reply.status(500).send({ error: { code: 'internal_error', message: 'something went wrong on our side' } });
+    return reply
+      .status(500)
+      .send({ error: { code: 'internal_error', message: 'something went wrong on our side' } });
   });
 }

@@ -12,7 +12,9 @@ export const SELF_EDITABLE_FIELDS = ['name', 'phone', 'language', 'timeZone'] as
 export function canReadCustomer(actor: Actor, c: { id: string; organizationId: string | null }): boolean {
   if (isStaff(actor)) return true;
   if (c.id === actor.customerId) return true;
-  return actor.organizationAccess && actor.organizationId !== null && c.organizationId === actor.organizationId;
+  return (
+    actor.organizationAccess && actor.organizationId !== null && c.organizationId === actor.organizationId
+  );
 }
 
 /** The SQL condition limiting a list to what the actor may see (undefined = everything). */

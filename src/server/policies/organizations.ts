@@ -12,7 +12,8 @@ export function canReadOrganization(actor: Actor, org: { id: string }): boolean 
 
 export function organizationListScope(actor: Actor): SQL | undefined {
   if (isStaff(actor)) return undefined;
-  if (actor.organizationAccess && actor.organizationId) return sql`${organizations.id} = ${actor.organizationId}`;
+  if (actor.organizationAccess && actor.organizationId)
+    return sql`${organizations.id} = ${actor.organizationId}`;
   return sql`false`;
 }
 

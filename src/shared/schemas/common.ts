@@ -18,13 +18,23 @@ export const LIMITS = {
 
 export const Id = z.uuid({ message: 'must be a UUID' });
 
-export const IsoDateTime = z.iso.datetime({ offset: false }).describe('ISO 8601 UTC time, e.g. 2026-11-23T09:00:00.000Z');
+export const IsoDateTime = z.iso
+  .datetime({ offset: false })
+  .describe('ISO 8601 UTC time, e.g. 2026-11-23T09:00:00.000Z');
 
 export const CustomFieldKey = z
   .string()
-  .regex(/^[A-Za-z][A-Za-z0-9_]{0,62}$/, 'custom field keys start with a letter: letters, digits, _ (max 63)');
+  .regex(
+    /^[A-Za-z][A-Za-z0-9_]{0,62}$/,
+    'custom field keys start with a letter: letters, digits, _ (max 63)',
+  );
 
-export const CustomFieldValue = z.union([z.string().max(LIMITS.customFieldValue), z.number(), z.boolean(), z.null()]);
+export const CustomFieldValue = z.union([
+  z.string().max(LIMITS.customFieldValue),
+  z.number(),
+  z.boolean(),
+  z.null(),
+]);
 
 export const CustomFields = z
   .record(CustomFieldKey, CustomFieldValue)
@@ -82,9 +92,7 @@ export const Limit = z.coerce
 
 export const Cursor = z.string().max(500).describe('opaque cursor from the previous page');
 
-export const BooleanQuery = z
-  .enum(['true', 'false'])
-  .transform((v) => v === 'true');
+export const BooleanQuery = z.enum(['true', 'false']).transform((v) => v === 'true');
 
 export const Search = z.string().trim().min(1).max(LIMITS.search);
 

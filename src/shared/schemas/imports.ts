@@ -20,8 +20,16 @@ export const ImportReport = z.object({
 export type ImportReport = z.infer<typeof ImportReport>;
 
 export const ImportQuery = z.strictObject({
-  skipInvalid: z.enum(['true', 'false']).transform((v) => v === 'true').optional().describe('import the valid rows, report the others'),
-  dryRun: z.enum(['true', 'false']).transform((v) => v === 'true').optional().describe('validate only; write nothing'),
+  skipInvalid: z
+    .enum(['true', 'false'])
+    .transform((v) => v === 'true')
+    .optional()
+    .describe('import the valid rows, report the others'),
+  dryRun: z
+    .enum(['true', 'false'])
+    .transform((v) => v === 'true')
+    .optional()
+    .describe('validate only; write nothing'),
 });
 
 /** Columns of a customer CSV; `cf.<key>` columns fill custom fields. */

@@ -1,11 +1,25 @@
 import { z } from 'zod';
-import { BooleanQuery, Cursor, CustomFields, Id, IsoDateTime, LIMITS, Limit, Name, Search, SegmentKey } from './common.js';
+import {
+  BooleanQuery,
+  Cursor,
+  CustomFields,
+  Id,
+  IsoDateTime,
+  LIMITS,
+  Limit,
+  Name,
+  Search,
+  SegmentKey,
+} from './common.js';
 
 export const Domain = z
   .string()
   .trim()
   .toLowerCase()
-  .regex(/^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, 'must be a domain such as example.com');
+  .regex(
+    /^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/,
+    'must be a domain such as example.com',
+  );
 
 const fields = {
   name: Name,

@@ -50,14 +50,23 @@ export async function findTokenWithUser(db: Database, tokenHash: string) {
 
 export async function insertToken(
   db: Database,
-  values: { userId: string; kind: 'session' | 'api'; name?: string | null; tokenHash: string; expiresAt: Date | null },
+  values: {
+    userId: string;
+    kind: 'session' | 'api';
+    name?: string | null;
+    tokenHash: string;
+    expiresAt: Date | null;
+  },
 ) {
   const [row] = await db.insert(authTokens).values(values).returning();
   return row!;
 }
 
 export async function touchToken(db: Database, tokenId: string) {
-  await db.update(authTokens).set({ lastUsedAt: sql`now()` }).where(eq(authTokens.id, tokenId));
+  await db
+    .update(authTokens)
+    .set({ lastUsedAt: sql`now()` })
+    .where(eq(authTokens.id, tokenId));
 }
 
 export async function revokeToken(db: Database, tokenId: string, userId?: string) {
@@ -65,7 +74,11 @@ export async function revokeToken(db: Database, tokenId: string, userId?: string
     .update(authTokens)
     .set({ revokedAt: sql`now()` })
     .where(
-      and(eq(authTokens.id, tokenId), isNull(authTokens.revokedAt), userId ? eq(authTokens.userId, userId) : undefined),
+      and(
+        eq(authTokens.id, tokenId),
+        isNull(authTokens.revokedAt),
+        userId ? eq(authTokens.userId, userId) : undefined,
+      ),
     )
     .returning({ id: authTokens.id });
   return result.length > 0;

@@ -1,7 +1,14 @@
 import { z } from 'zod';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { IdParams } from '../../../shared/schemas/common.js';
-import { ApiToken, ApiTokenCreate, ApiTokenCreated, LoginRequest, LoginResponse, Me } from '../../../shared/schemas/users.js';
+import {
+  ApiToken,
+  ApiTokenCreate,
+  ApiTokenCreated,
+  LoginRequest,
+  LoginResponse,
+  Me,
+} from '../../../shared/schemas/users.js';
 import { ADMIN, AUTHED, actorOf, errors } from '../../lib/http.js';
 import type { RouteDeps } from '../../routes.js';
 import { getMe, toUserDto } from '../users/users.service.js';
@@ -33,14 +40,28 @@ export const authRoutes =
         },
       },
       async (request) => {
-        const result = await auth.login(db, { ...request.body, ip: request.ip, ttlSeconds: config.sessionTtlSeconds });
-        return { token: result.token, expiresAt: result.expiresAt!.toISOString(), user: toUserDto(result.user) };
+        const result = await auth.login(db, {
+          ...request.body,
+          ip: request.ip,
+          ttlSeconds: config.sessionTtlSeconds,
+        });
+        return {
+          token: result.token,
+          expiresAt: result.expiresAt!.toISOString(),
+          user: toUserDto(result.user),
+        };
       },
     );
 
     app.post(
       '/auth/logout',
-      { schema: { tags: ['auth'], summary: 'End the session of the token used', response: { 204: z.null(), ...errors(401) } } },
+      {
+        schema: {
+          tags: ['auth'],
+          summary: 'End the session of the token used',
+          response: { 204: z.null(), ...errors(401) },
+        },
+      },
       async (request, reply) => {
         await auth.logout(db, actorOf(request));
         return reply.status(204).send(null);
@@ -57,7 +78,11 @@ export const authRoutes =
       '/auth/tokens',
       {
         config: { access: ADMIN },
-        schema: { tags: ['auth'], summary: 'API tokens for integrations', response: { 200: z.object({ items: z.array(ApiToken) }), ...errors(...AUTHED) } },
+        schema: {
+          tags: ['auth'],
+          summary: 'API tokens for integrations',
+          response: { 200: z.object({ items: z.array(ApiToken) }), ...errors(...AUTHED) },
+        },
       },
       async () => ({ items: (await auth.listApiTokens(db)).map(toApiTokenDto) }),
     );
@@ -83,7 +108,12 @@ export const authRoutes =
       '/auth/tokens/:id',
       {
         config: { access: ADMIN },
-        schema: { tags: ['auth'], summary: 'Revoke an API token', params: IdParams, response: { 204: z.null(), ...errors(...AUTHED, 404) } },
+        schema: {
+          tags: ['auth'],
+          summary: 'Revoke an API token',
+          params: IdParams,
+          response: { 204: z.null(), ...errors(...AUTHED, 404) },
+        },
       },
       async (request, reply) => {
         await auth.revokeApiToken(db, request.params.id);

@@ -37,7 +37,13 @@ export async function login(
 
 export async function issueToken(
   db: Database,
-  opts: { userId: string; kind: 'session' | 'api'; name?: string; ttlSeconds?: number; expiresAt?: Date | null },
+  opts: {
+    userId: string;
+    kind: 'session' | 'api';
+    name?: string;
+    ttlSeconds?: number;
+    expiresAt?: Date | null;
+  },
 ) {
   const { token, tokenHash } = newToken();
   const expiresAt =
@@ -46,13 +52,20 @@ export async function issueToken(
       : opts.ttlSeconds !== undefined
         ? new Date(Date.now() + opts.ttlSeconds * 1000)
         : null;
-  const row = await repo.insertToken(db, { userId: opts.userId, kind: opts.kind, name: opts.name, tokenHash, expiresAt });
+  const row = await repo.insertToken(db, {
+    userId: opts.userId,
+    kind: opts.kind,
+    name: opts.name,
+    tokenHash,
+    expiresAt,
+  });
   return { token, tokenId: row.id, expiresAt: row.expiresAt, row };
 }
 
 /** The actor behind a bearer token, or a 401 saying why not. */
 export async function authenticate(db: Database, token: string): Promise<Actor> {
-  if (!token.startsWith('stw_') || token.length > 100) throw unauthorized('invalid_token', 'the token is not valid');
+  if (!token.startsWith('stw_') || token.length > 100)
+    throw unauthorized('invalid_token', 'the token is not valid');
   const row = await repo.findTokenWithUser(db, hashToken(token));
   if (!row || row.revokedAt || row.userDeletedAt || !row.active) {
     throw unauthorized('invalid_token', 'the token is not valid, revoked, or its user is disabled');

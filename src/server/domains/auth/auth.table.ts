@@ -63,5 +63,8 @@ export const loginAttempts = pgTable(
     succeeded: boolean('succeeded').notNull(),
     at: createdAt('at'),
   },
-  (t) => [index('login_attempts_email_at').on(sql`lower(${t.email})`, t.at), index('login_attempts_ip_at').on(t.ip, t.at)],
+  (t) => [
+    index('login_attempts_email_at').on(sql`lower(${t.email})`, t.at),
+    index('login_attempts_ip_at').on(t.ip, t.at),
+  ],
 );

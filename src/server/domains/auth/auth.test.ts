@@ -16,7 +16,10 @@ afterAll(() => t?.close());
 describe('sign-in', () => {
   it('returns a working session token for the right password', async () => {
     const { user } = await makeUser(t.db, 'agent');
-    const res = await t.post('/api/v1/auth/login', { email: user.email.toUpperCase(), password: TEST_PASSWORD });
+    const res = await t.post('/api/v1/auth/login', {
+      email: user.email.toUpperCase(),
+      password: TEST_PASSWORD,
+    });
     expect(res.status).toBe(200);
     expect(res.body.token).toMatch(/^stw_/);
     expect(res.body.user).toMatchObject({ id: user.id, role: 'agent' });
@@ -28,7 +31,10 @@ describe('sign-in', () => {
   it('stores only a hash of the token', async () => {
     const { user } = await makeUser(t.db, 'agent');
     const res = await t.post('/api/v1/auth/login', { email: user.email, password: TEST_PASSWORD });
-    const stored = await t.db.select({ h: authTokens.tokenHash }).from(authTokens).where(sql`${authTokens.userId} = ${user.id}`);
+    const stored = await t.db
+      .select({ h: authTokens.tokenHash })
+      .from(authTokens)
+      .where(sql`${authTokens.userId} = ${user.id}`);
     expect(stored.map((s) => s.h)).not.toContain(res.body.token);
     expect(stored.every((s) => /^[0-9a-f]{64}$/.test(s.h))).toBe(true);
   });
@@ -36,7 +42,10 @@ describe('sign-in', () => {
   it('gives the same answer for a wrong password and an unknown user', async () => {
     const { user } = await makeUser(t.db, 'agent');
     const wrong = await t.post('/api/v1/auth/login', { email: user.email, password: 'not the password' });
-    const unknown = await t.post('/api/v1/auth/login', { email: `nobody-${unique()}@example.com`, password: 'whatever1' });
+    const unknown = await t.post('/api/v1/auth/login', {
+      email: `nobody-${unique()}@example.com`,
+      password: 'whatever1',
+    });
     expect(wrong.status).toBe(401);
     expect(unknown.status).toBe(401);
     expect(wrong.body).toEqual(unknown.body);
@@ -105,7 +114,11 @@ describe('tokens', () => {
   it('a password change ends the user’s sessions', async () => {
     const admin = await makeUser(t.db, 'admin');
     const agent = await makeUser(t.db, 'agent');
-    const res = await t.patch(`/api/v1/users/${agent.user.id}`, { password: 'a whole new password' }, admin.token);
+    const res = await t.patch(
+      `/api/v1/users/${agent.user.id}`,
+      { password: 'a whole new password' },
+      admin.token,
+    );
     expect(res.status).toBe(200);
     expect((await t.get('/api/v1/auth/me', agent.token)).status).toBe(401);
   });
@@ -130,7 +143,11 @@ describe('tokens', () => {
 
   it('an API token with a past expiry is refused at creation', async () => {
     const admin = await makeUser(t.db, 'admin');
-    const res = await t.post('/api/v1/auth/tokens', { name: 'old', expiresAt: '2001-01-01T00:00:00Z' }, admin.token);
+    const res = await t.post(
+      '/api/v1/auth/tokens',
+      { name: 'old', expiresAt: '2001-01-01T00:00:00Z' },
+      admin.token,
+    );
     expect(res.status).toBe(400);
     expect(res.body.error.message).toContain('expiresAt');
   });
@@ -144,7 +161,10 @@ describe('first admin', () => {
       expect(created).toMatchObject({ email: 'boss@example.com', role: 'admin' });
       const again = await bootstrapAdmin(fresh.db, SYSTEM_ACTOR, 'other@example.com', 'first-admin-pw');
       expect(again).toBeUndefined();
-      const login = await fresh.post('/api/v1/auth/login', { email: 'boss@example.com', password: 'first-admin-pw' });
+      const login = await fresh.post('/api/v1/auth/login', {
+        email: 'boss@example.com',
+        password: 'first-admin-pw',
+      });
       expect(login.status).toBe(200);
     } finally {
       await fresh.close();

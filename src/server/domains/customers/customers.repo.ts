@@ -56,7 +56,13 @@ export async function findCustomerIdByExternalId(db: Database, externalId: strin
   const [row] = await db
     .select({ id: customers.id })
     .from(customers)
-    .where(and(eq(customers.externalId, externalId), live, exceptId ? sql`${customers.id} <> ${exceptId}` : undefined))
+    .where(
+      and(
+        eq(customers.externalId, externalId),
+        live,
+        exceptId ? sql`${customers.id} <> ${exceptId}` : undefined,
+      ),
+    )
     .limit(1);
   return row?.id;
 }
@@ -102,7 +108,11 @@ export async function insertCustomers(db: Database, values: (typeof customers.$i
   return db.insert(customers).values(values).returning({ id: customers.id });
 }
 
-export async function updateCustomerRow(db: Database, id: string, values: Partial<typeof customers.$inferInsert>) {
+export async function updateCustomerRow(
+  db: Database,
+  id: string,
+  values: Partial<typeof customers.$inferInsert>,
+) {
   await db
     .update(customers)
     .set({ ...values, updatedAt: sql`now()` })

@@ -1,7 +1,12 @@
 import { z } from 'zod';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { IdParams, IsoDateTime, page } from '../../../shared/schemas/common.js';
-import { Customer, CustomerCreate, CustomerListQuery, CustomerUpdate } from '../../../shared/schemas/customers.js';
+import {
+  Customer,
+  CustomerCreate,
+  CustomerListQuery,
+  CustomerUpdate,
+} from '../../../shared/schemas/customers.js';
 import { AUTHED, STAFF, actorOf, errors } from '../../lib/http.js';
 import type { RouteDeps } from '../../routes.js';
 import { listDomainEventsFor } from '../domain-events/domain-events.repo.js';
@@ -36,13 +41,26 @@ export const customersRoutes =
       '/customers',
       {
         config: { access: STAFF },
-        schema: { tags, summary: 'Create a customer', body: CustomerCreate, response: { 201: Customer, ...errors(...AUTHED, 409, 422) } },
+        schema: {
+          tags,
+          summary: 'Create a customer',
+          body: CustomerCreate,
+          response: { 201: Customer, ...errors(...AUTHED, 409, 422) },
+        },
       },
-      async (request, reply) => reply.status(201).send(await customers.createCustomer(db, actorOf(request), request.body)),
+      async (request, reply) =>
+        reply.status(201).send(await customers.createCustomer(db, actorOf(request), request.body)),
     );
     app.get(
       '/customers/:id',
-      { schema: { tags, summary: 'Read a customer', params: IdParams, response: { 200: Customer, ...errors(...AUTHED, 404) } } },
+      {
+        schema: {
+          tags,
+          summary: 'Read a customer',
+          params: IdParams,
+          response: { 200: Customer, ...errors(...AUTHED, 404) },
+        },
+      },
       async (request) => customers.getCustomer(db, actorOf(request), request.params.id),
     );
     app.patch(
@@ -62,7 +80,12 @@ export const customersRoutes =
       '/customers/:id',
       {
         config: { access: ['admin'] },
-        schema: { tags, summary: 'Delete (soft) a customer and their portal login', params: IdParams, response: { 204: z.null(), ...errors(...AUTHED, 404) } },
+        schema: {
+          tags,
+          summary: 'Delete (soft) a customer and their portal login',
+          params: IdParams,
+          response: { 204: z.null(), ...errors(...AUTHED, 404) },
+        },
       },
       async (request, reply) => {
         await customers.deleteCustomer(db, actorOf(request), request.params.id);

@@ -1,7 +1,12 @@
 // Use cases on customer records. Every change writes its domain event in the same transaction.
 import { and, eq, isNull, sql } from 'drizzle-orm';
 import type { Database } from '../../../db/client.js';
-import type { Customer, CustomerCreate, CustomerListQuery, CustomerUpdate } from '../../../shared/schemas/customers.js';
+import type {
+  Customer,
+  CustomerCreate,
+  CustomerListQuery,
+  CustomerUpdate,
+} from '../../../shared/schemas/customers.js';
 import type { Actor } from '../../lib/actor.js';
 import { conflict, notFound, unprocessable } from '../../lib/errors.js';
 import { translateDbError } from '../../lib/db-errors.js';
@@ -14,7 +19,10 @@ import * as repo from './customers.repo.js';
 
 const uniqueErrors = {
   customers_email_live_uq: conflict('email_taken', 'a customer with this e-mail already exists'),
-  customers_external_id_live_uq: conflict('external_id_taken', 'a customer with this externalId already exists'),
+  customers_external_id_live_uq: conflict(
+    'external_id_taken',
+    'a customer with this externalId already exists',
+  ),
 };
 
 export function toCustomerDto(row: NonNullable<Awaited<ReturnType<typeof repo.findCustomer>>>): Customer {
@@ -103,7 +111,12 @@ export async function updateCustomer(db: Database, actor: Actor, id: string, inp
       const changes = diff(before as unknown as Record<string, unknown>, input);
       if (Object.keys(changes).length === 0) return;
       await repo.updateCustomerRow(tx, id, input);
-      await recordDomainEvent(tx, actor, { type: 'customer.updated', entityType: 'customer', entityId: id, data: { changes } });
+      await recordDomainEvent(tx, actor, {
+        type: 'customer.updated',
+        entityType: 'customer',
+        entityId: id,
+        data: { changes },
+      });
     });
   } catch (err) {
     throw translateDbError(err, uniqueErrors);
@@ -125,4 +138,3 @@ export async function deleteCustomer(db: Database, actor: Actor, id: string) {
     await recordDomainEvent(tx, actor, { type: 'customer.deleted', entityType: 'customer', entityId: id });
   });
 }
-

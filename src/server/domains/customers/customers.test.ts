@@ -1,6 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../../../../test/helpers/app.js';
-import { buildCustomer, makeCustomer, makeOrganization, makeSegment, makeUser, unique } from '../../../../test/helpers/factories.js';
+import {
+  buildCustomer,
+  makeCustomer,
+  makeOrganization,
+  makeSegment,
+  makeUser,
+  unique,
+} from '../../../../test/helpers/factories.js';
 
 let t: TestApp;
 let admin: string;
@@ -49,7 +56,10 @@ describe('create, read, update, delete', () => {
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ phone: '+1 555 0199', language: 'de', name: c.name, email: c.email });
     const history = await t.get(`/api/v1/customers/${c.id}/history`, agent);
-    expect(history.body.items.map((e: { type: string }) => e.type)).toEqual(['customer.created', 'customer.updated']);
+    expect(history.body.items.map((e: { type: string }) => e.type)).toEqual([
+      'customer.created',
+      'customer.updated',
+    ]);
     expect(history.body.items[1].data.changes.phone).toEqual({ from: '+1 555 0100', to: '+1 555 0199' });
     expect(history.body.items[1].actorKind).toBe('user');
   });
@@ -103,7 +113,11 @@ describe('validation', () => {
 
   it('unknown organization or segment: 422 invalid_reference, nothing written', async () => {
     const email = `ref-${unique()}@example.com`;
-    const org = await t.post('/api/v1/customers', { name: 'x', email, organizationId: '01900000-0000-7000-8000-000000000000' }, agent);
+    const org = await t.post(
+      '/api/v1/customers',
+      { name: 'x', email, organizationId: '01900000-0000-7000-8000-000000000000' },
+      agent,
+    );
     expect(org.status).toBe(422);
     expect(org.body.error).toMatchObject({ code: 'invalid_reference' });
     const seg = await t.post('/api/v1/customers', { name: 'x', email, segment: 'nosuchsegment' }, agent);
@@ -143,7 +157,10 @@ describe('listing', () => {
     const org = await makeOrganization(t.db);
     orgId = org.id;
     for (let i = 0; i < 23; i++) {
-      const c = await makeCustomer(t.db, { name: `Listing ${String(i).padStart(2, '0')} ${unique()}`, organizationId: orgId });
+      const c = await makeCustomer(t.db, {
+        name: `Listing ${String(i).padStart(2, '0')} ${unique()}`,
+        organizationId: orgId,
+      });
       names.push(c.name);
     }
   });
@@ -225,7 +242,11 @@ describe('customer boundaries', () => {
     const me = await makeCustomer(t.db);
     const someone = await makeCustomer(t.db);
     const { token } = await makeUser(t.db, 'customer', { customerId: me.id });
-    const ok = await t.patch(`/api/v1/customers/${me.id}`, { name: 'New Name', timeZone: 'Europe/Berlin' }, token);
+    const ok = await t.patch(
+      `/api/v1/customers/${me.id}`,
+      { name: 'New Name', timeZone: 'Europe/Berlin' },
+      token,
+    );
     expect(ok.status).toBe(200);
     expect(ok.body.name).toBe('New Name');
     const seg = await t.patch(`/api/v1/customers/${me.id}`, { organizationAccess: true }, token);

@@ -11,7 +11,11 @@ export interface DomainEventInput {
 }
 
 /** Call inside the transaction that makes the change, so the event exists exactly when the change does. */
-export async function recordDomainEvents(tx: Database, actor: Actor, events: DomainEventInput[]): Promise<void> {
+export async function recordDomainEvents(
+  tx: Database,
+  actor: Actor,
+  events: DomainEventInput[],
+): Promise<void> {
   if (events.length === 0) return;
   await tx.insert(domainEvents).values(
     events.map((e) => ({
@@ -38,7 +42,10 @@ export async function listDomainEventsFor(db: Database, entityType: string, enti
 }
 
 /** The fields whose values differ, as {field: {from, to}}: the `data` of an `*.updated` event. */
-export function diff<T extends Record<string, unknown>>(before: T, patch: Partial<T>): Record<string, { from: unknown; to: unknown }> {
+export function diff<T extends Record<string, unknown>>(
+  before: T,
+  patch: Partial<T>,
+): Record<string, { from: unknown; to: unknown }> {
   const changes: Record<string, { from: unknown; to: unknown }> = {};
   for (const [key, to] of Object.entries(patch)) {
     if (to === undefined) continue;

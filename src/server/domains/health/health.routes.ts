@@ -10,7 +10,10 @@ export const healthRoutes =
   async (app) => {
     app.get(
       '/healthz',
-      { config: { access: 'public' }, schema: { tags: ['health'], summary: 'The process is up', response: { 200: Health } } },
+      {
+        config: { access: 'public' },
+        schema: { tags: ['health'], summary: 'The process is up', response: { 200: Health } },
+      },
       async () => ({ status: 'ok' as const }),
     );
     app.get(
@@ -21,7 +24,9 @@ export const healthRoutes =
       },
       async (_request, reply) => {
         const ok = await pingDatabase(db);
-        return reply.status(ok ? 200 : 503).send({ status: ok ? 'ok' : 'unavailable', database: databaseKind });
+        return reply
+          .status(ok ? 200 : 503)
+          .send({ status: ok ? 'ok' : 'unavailable', database: databaseKind });
       },
     );
   };

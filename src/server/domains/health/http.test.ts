@@ -26,11 +26,21 @@ describe('OpenAPI', () => {
     expect(res.status).toBe(200);
     expect(res.body.openapi).toBe('3.1.0');
     const paths = Object.keys(res.body.paths);
-    for (const p of ['/api/v1/auth/login', '/api/v1/customers', '/api/v1/customers/{id}', '/api/v1/organizations', '/api/v1/segments', '/api/v1/users', '/api/v1/imports/customers']) {
+    for (const p of [
+      '/api/v1/auth/login',
+      '/api/v1/customers',
+      '/api/v1/customers/{id}',
+      '/api/v1/organizations',
+      '/api/v1/segments',
+      '/api/v1/users',
+      '/api/v1/imports/customers',
+    ]) {
       expect(paths).toContain(p);
     }
     const create = res.body.paths['/api/v1/customers'].post;
-    expect(Object.keys(create.responses)).toEqual(expect.arrayContaining(['201', '400', '401', '403', '409', '422']));
+    expect(Object.keys(create.responses)).toEqual(
+      expect.arrayContaining(['201', '400', '401', '403', '409', '422']),
+    );
     expect(JSON.stringify(create.requestBody)).toContain('organizationId');
   });
 
@@ -55,7 +65,11 @@ describe('error contract', () => {
   });
 
   it('unsupported content type: 415', async () => {
-    const res = await t.request('POST', '/api/v1/customers', { token, raw: 'name=x', contentType: 'application/x-www-form-urlencoded' });
+    const res = await t.request('POST', '/api/v1/customers', {
+      token,
+      raw: 'name=x',
+      contentType: 'application/x-www-form-urlencoded',
+    });
     expect(res.status).toBe(415);
     expect(res.body.error.code).toBe('unsupported_media_type');
   });

@@ -6,7 +6,11 @@ import { parse } from 'csv-parse/sync';
 import { and, isNull, sql } from 'drizzle-orm';
 import type { Database } from '../../../db/client.js';
 import { CustomerCreate } from '../../../shared/schemas/customers.js';
-import { CUSTOMER_CSV_COLUMNS, type ImportReport, type ImportRowError } from '../../../shared/schemas/imports.js';
+import {
+  CUSTOMER_CSV_COLUMNS,
+  type ImportReport,
+  type ImportRowError,
+} from '../../../shared/schemas/imports.js';
 import type { Actor } from '../../lib/actor.js';
 import { isAdmin } from '../../lib/actor.js';
 import { forbidden, unprocessable } from '../../lib/errors.js';
@@ -51,7 +55,12 @@ interface Candidate {
 
 function parseCsv(text: string) {
   try {
-    return parse(text, { bom: true, skip_empty_lines: true, relax_column_count: false, info: true }) as unknown as {
+    return parse(text, {
+      bom: true,
+      skip_empty_lines: true,
+      relax_column_count: false,
+      info: true,
+    }) as unknown as {
       record: string[];
       info: { lines: number };
     }[];
@@ -60,7 +69,14 @@ function parseCsv(text: string) {
   }
 }
 
-const BOOLEAN: Record<string, boolean> = { true: true, yes: true, '1': true, false: false, no: false, '0': false };
+const BOOLEAN: Record<string, boolean> = {
+  true: true,
+  yes: true,
+  '1': true,
+  false: false,
+  no: false,
+  '0': false,
+};
 
 export async function importCustomersCsv(
   db: Database,
@@ -72,7 +88,9 @@ export async function importCustomersCsv(
   const records = parseCsv(text);
   if (records.length === 0) throw unprocessable('invalid_csv', 'the file is empty: expected a header line');
   const header = records[0]!.record.map(normalizeHeader);
-  const unknown = header.filter((h) => !h.startsWith('cf.') && !(CUSTOMER_CSV_COLUMNS as readonly string[]).includes(h));
+  const unknown = header.filter(
+    (h) => !h.startsWith('cf.') && !(CUSTOMER_CSV_COLUMNS as readonly string[]).includes(h),
+  );
   if (unknown.length > 0) {
     throw unprocessable(
       'invalid_csv',
@@ -143,13 +161,23 @@ export async function importCustomersCsv(
       ? db
           .select({ v: sql<string>`lower(${customers.email})` })
           .from(customers)
-          .where(and(isNull(customers.deletedAt), sql`lower(${customers.email}) = any(${sql.param(emails)}::text[])`))
+          .where(
+            and(
+              isNull(customers.deletedAt),
+              sql`lower(${customers.email}) = any(${sql.param(emails)}::text[])`,
+            ),
+          )
       : [],
     externalIds.length
       ? db
           .select({ v: sql<string>`${customers.externalId}` })
           .from(customers)
-          .where(and(isNull(customers.deletedAt), sql`${customers.externalId} = any(${sql.param(externalIds)}::text[])`))
+          .where(
+            and(
+              isNull(customers.deletedAt),
+              sql`${customers.externalId} = any(${sql.param(externalIds)}::text[])`,
+            ),
+          )
       : [],
     db.select({ key: segments.key }).from(segments).where(isNull(segments.deletedAt)),
   ]);
@@ -161,9 +189,12 @@ export async function importCustomersCsv(
       errors.push({ row: c.line, field, message });
       invalidLines.add(c.line);
     };
-    if (c.input.email && takenEmail.has(c.input.email.toLowerCase())) fail('email', 'a customer with this e-mail already exists');
-    if (c.input.externalId && takenExternal.has(c.input.externalId)) fail('externalId', 'a customer with this externalId already exists');
-    if (c.input.segment && !segmentKeys.has(c.input.segment)) fail('segment', `no segment "${c.input.segment}"`);
+    if (c.input.email && takenEmail.has(c.input.email.toLowerCase()))
+      fail('email', 'a customer with this e-mail already exists');
+    if (c.input.externalId && takenExternal.has(c.input.externalId))
+      fail('externalId', 'a customer with this externalId already exists');
+    if (c.input.segment && !segmentKeys.has(c.input.segment))
+      fail('segment', `no segment "${c.input.segment}"`);
   }
   const valid = candidates.filter((c) => !invalidLines.has(c.line));
   errors.sort((a, b) => a.row - b.row);
@@ -206,7 +237,12 @@ export async function importCustomersCsv(
         await recordDomainEvents(
           tx,
           actor,
-          created.map((o) => ({ type: 'organization.created', entityType: 'organization', entityId: o.id, data: { name: o.name, source: 'import' } })),
+          created.map((o) => ({
+            type: 'organization.created',
+            entityType: 'organization',
+            entityId: o.id,
+            data: { name: o.name, source: 'import' },
+          })),
         );
         report.organizationsCreated = created.length;
       }
@@ -223,7 +259,12 @@ export async function importCustomersCsv(
       await recordDomainEvents(
         tx,
         actor,
-        inserted.map((r) => ({ type: 'customer.created', entityType: 'customer', entityId: r.id, data: { source: 'import' } })),
+        inserted.map((r) => ({
+          type: 'customer.created',
+          entityType: 'customer',
+          entityId: r.id,
+          data: { source: 'import' },
+        })),
       );
       report.imported += inserted.length;
       progress('write', report.imported, valid.length);

@@ -11,8 +11,10 @@ export const IMPORT_BODY_LIMIT = 50 * 1024 * 1024;
 export const importsRoutes =
   ({ db }: RouteDeps): FastifyPluginAsyncZod =>
   async (app) => {
-    app.addContentTypeParser(['text/csv', 'text/plain'], { parseAs: 'string', bodyLimit: IMPORT_BODY_LIMIT }, (_req, body, done) =>
-      done(null, body),
+    app.addContentTypeParser(
+      ['text/csv', 'text/plain'],
+      { parseAs: 'string', bodyLimit: IMPORT_BODY_LIMIT },
+      (_req, body, done) => done(null, body),
     );
     app.post(
       '/imports/customers',
@@ -21,13 +23,18 @@ export const importsRoutes =
         bodyLimit: IMPORT_BODY_LIMIT,
         schema: {
           tags: ['customers'],
-          summary: 'Import customers from CSV (Content-Type: text/csv); all-or-nothing unless skipInvalid=true',
+          summary:
+            'Import customers from CSV (Content-Type: text/csv); all-or-nothing unless skipInvalid=true',
           description:
             'Columns: name, email, phone, organization (name; created when new), segment, language, timeZone, externalId, organizationAccess, cf.<key> for custom fields. ' +
             'Answers 200 with the report when rows were written (or on dryRun), 422 with the report when invalid rows stopped the import.',
           querystring: ImportQuery,
           body: z.string().describe('the CSV file'),
-          response: { 200: ImportReport, 422: ErrorBody.extend({ report: ImportReport.optional() }), ...errors(...AUTHED, 413, 415) },
+          response: {
+            200: ImportReport,
+            422: ErrorBody.extend({ report: ImportReport.optional() }),
+            ...errors(...AUTHED, 413, 415),
+          },
         },
       },
       async (request, reply) => {
@@ -37,7 +44,9 @@ export const importsRoutes =
             error: {
               code: 'import_invalid',
               message: `${report.invalid} of ${report.total} rows are invalid; nothing was imported (use skipInvalid=true to import the valid rows)`,
-              details: report.errors.slice(0, 100).map((e) => ({ path: `row ${e.row}.${e.field}`, message: e.message })),
+              details: report.errors
+                .slice(0, 100)
+                .map((e) => ({ path: `row ${e.row}.${e.field}`, message: e.message })),
             },
             report,
           });

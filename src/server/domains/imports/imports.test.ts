@@ -1,6 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../../../../test/helpers/app.js';
-import { makeCustomer, makeOrganization, makeSegment, makeUser, unique } from '../../../../test/helpers/factories.js';
+import {
+  makeCustomer,
+  makeOrganization,
+  makeSegment,
+  makeUser,
+  unique,
+} from '../../../../test/helpers/factories.js';
 
 let t: TestApp;
 let admin: string;
@@ -28,7 +34,15 @@ describe('customer import', () => {
       ]),
     );
     expect(res.status).toBe(200);
-    expect(res.body).toMatchObject({ total: 3, valid: 3, invalid: 0, imported: 3, organizationsCreated: 1, committed: true, errors: [] });
+    expect(res.body).toMatchObject({
+      total: 3,
+      valid: 3,
+      invalid: 0,
+      imported: 3,
+      organizationsCreated: 1,
+      committed: true,
+      errors: [],
+    });
     const ann = await t.get(`/api/v1/customers?email=ann-${u}@example.com`, admin);
     expect(ann.body.items[0]).toMatchObject({
       organizationId: existing.id,
@@ -83,7 +97,12 @@ describe('customer import', () => {
   });
 
   it('refuses unknown columns, a missing name column, broken CSV and an empty file', async () => {
-    for (const text of ['name,colour\nA,red', 'email\na@example.com', 'name,email\n"unterminated,a@b.c', '']) {
+    for (const text of [
+      'name,colour\nA,red',
+      'email\na@example.com',
+      'name,email\n"unterminated,a@b.c',
+      '',
+    ]) {
       const res = await importCsv(text);
       expect(res.status, text).toBe(422);
       expect(res.body.error.code).toBe('invalid_csv');

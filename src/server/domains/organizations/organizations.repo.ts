@@ -46,7 +46,10 @@ export async function findDomainOwners(db: Database, domains: string[], exceptId
     .where(
       and(
         live,
-        sql`${organizations.domains} && ${sql`array[${sql.join(domains.map((d) => sql`${d}`), sql`, `)}]::text[]`}`,
+        sql`${organizations.domains} && ${sql`array[${sql.join(
+          domains.map((d) => sql`${d}`),
+          sql`, `,
+        )}]::text[]`}`,
         exceptId ? sql`${organizations.id} <> ${exceptId}` : undefined,
       ),
     );
@@ -65,7 +68,11 @@ function filters(q: Partial<OrganizationListQuery>, scope: SQL | undefined) {
 }
 
 export async function listOrganizations(db: Database, q: OrganizationListQuery, scope: SQL | undefined) {
-  const sort = sortFrom(q.sort, { name: organizations.name, createdAt: organizations.createdAt }, organizations.id);
+  const sort = sortFrom(
+    q.sort,
+    { name: organizations.name, createdAt: organizations.createdAt },
+    organizations.id,
+  );
   const found = await db
     .select({ ...columns, sortKey: sortKey(sort) })
     .from(organizations)
@@ -85,10 +92,17 @@ export async function listOrganizations(db: Database, q: OrganizationListQuery, 
 }
 
 export async function insertOrganizations(db: Database, values: (typeof organizations.$inferInsert)[]) {
-  return db.insert(organizations).values(values).returning({ id: organizations.id, name: organizations.name });
+  return db
+    .insert(organizations)
+    .values(values)
+    .returning({ id: organizations.id, name: organizations.name });
 }
 
-export async function updateOrganizationRow(db: Database, id: string, values: Partial<typeof organizations.$inferInsert>) {
+export async function updateOrganizationRow(
+  db: Database,
+  id: string,
+  values: Partial<typeof organizations.$inferInsert>,
+) {
   await db
     .update(organizations)
     .set({ ...values, updatedAt: sql`now()` })

@@ -31,7 +31,12 @@ export const organizationsRoutes =
       '/organizations',
       {
         config: { access: STAFF },
-        schema: { tags, summary: 'Create an organization', body: OrganizationCreate, response: { 201: Organization, ...errors(...AUTHED, 409, 422) } },
+        schema: {
+          tags,
+          summary: 'Create an organization',
+          body: OrganizationCreate,
+          response: { 201: Organization, ...errors(...AUTHED, 409, 422) },
+        },
       },
       async (request, reply) =>
         reply.status(201).send(await organizations.createOrganization(db, actorOf(request), request.body)),
@@ -45,15 +50,26 @@ export const organizationsRoutes =
       '/organizations/:id',
       {
         config: { access: STAFF },
-        schema: { tags, params: IdParams, body: OrganizationUpdate, response: { 200: Organization, ...errors(...AUTHED, 404, 409, 422) } },
+        schema: {
+          tags,
+          params: IdParams,
+          body: OrganizationUpdate,
+          response: { 200: Organization, ...errors(...AUTHED, 404, 409, 422) },
+        },
       },
-      async (request) => organizations.updateOrganization(db, actorOf(request), request.params.id, request.body),
+      async (request) =>
+        organizations.updateOrganization(db, actorOf(request), request.params.id, request.body),
     );
     app.delete(
       '/organizations/:id',
       {
         config: { access: ['admin'] },
-        schema: { tags, summary: 'Delete (soft) an organization without customers', params: IdParams, response: { 204: z.null(), ...errors(...AUTHED, 404, 409) } },
+        schema: {
+          tags,
+          summary: 'Delete (soft) an organization without customers',
+          params: IdParams,
+          response: { 204: z.null(), ...errors(...AUTHED, 404, 409) },
+        },
       },
       async (request, reply) => {
         await organizations.deleteOrganization(db, actorOf(request), request.params.id);

@@ -112,6 +112,10 @@ export async function deleteOrganization(db: Database, actor: Actor, id: string)
       );
     }
     await repo.softDeleteOrganization(tx, id);
-    await recordDomainEvent(tx, actor, { type: 'organization.deleted', entityType: 'organization', entityId: id });
+    await recordDomainEvent(tx, actor, {
+      type: 'organization.deleted',
+      entityType: 'organization',
+      entityId: id,
+    });
   });
 }

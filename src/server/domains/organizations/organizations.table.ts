@@ -10,7 +10,10 @@ export const organizations = pgTable(
     id: idColumn(),
     name: text('name').notNull(),
     /** Lower-case e-mail domains; used to match unknown senders to their organization. */
-    domains: text('domains').array().notNull().default(sql`'{}'::text[]`),
+    domains: text('domains')
+      .array()
+      .notNull()
+      .default(sql`'{}'::text[]`),
     segment: text('segment').references(() => segments.key, { onUpdate: 'cascade' }),
     customFields: jsonb('custom_fields').$type<CustomFields>().notNull().default({}),
     notes: text('notes'),

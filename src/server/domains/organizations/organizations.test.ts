@@ -1,6 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../../../../test/helpers/app.js';
-import { buildOrganization, makeCustomer, makeOrganization, makeSegment, makeUser, unique } from '../../../../test/helpers/factories.js';
+import {
+  buildOrganization,
+  makeCustomer,
+  makeOrganization,
+  makeSegment,
+  makeUser,
+  unique,
+} from '../../../../test/helpers/factories.js';
 
 let t: TestApp;
 let admin: string;
@@ -18,16 +25,31 @@ describe('organizations', () => {
     const u = unique();
     const res = await t.post(
       '/api/v1/organizations',
-      { name: `Acme ${u}`, domains: [`ACME-${u}.example`], segment: seg.key, customFields: { region: 'EMEA' }, notes: 'Key account' },
+      {
+        name: `Acme ${u}`,
+        domains: [`ACME-${u}.example`],
+        segment: seg.key,
+        customFields: { region: 'EMEA' },
+        notes: 'Key account',
+      },
       agent,
     );
     expect(res.status).toBe(201);
-    expect(res.body).toMatchObject({ domains: [`acme-${u}.example`], segment: seg.key, customerCount: 0, notes: 'Key account' });
+    expect(res.body).toMatchObject({
+      domains: [`acme-${u}.example`],
+      segment: seg.key,
+      customerCount: 0,
+      notes: 'Key account',
+    });
     await makeCustomer(t.db, { organizationId: res.body.id });
     await makeCustomer(t.db, { organizationId: res.body.id });
     const read = await t.get(`/api/v1/organizations/${res.body.id}`, agent);
     expect(read.body.customerCount).toBe(2);
-    const upd = await t.patch(`/api/v1/organizations/${res.body.id}`, { notes: null, name: `Acme Corp ${u}` }, agent);
+    const upd = await t.patch(
+      `/api/v1/organizations/${res.body.id}`,
+      { notes: null, name: `Acme Corp ${u}` },
+      agent,
+    );
     expect(upd.body).toMatchObject({ notes: null, name: `Acme Corp ${u}`, customerCount: 2 });
   });
 
@@ -37,7 +59,11 @@ describe('organizations', () => {
     expect(res.status).toBe(409);
     expect(res.body.error.code).toBe('domain_taken');
     const b = await makeOrganization(t.db);
-    const upd = await t.patch(`/api/v1/organizations/${b.id}`, { domains: [...b.domains, a.domains[0]] }, agent);
+    const upd = await t.patch(
+      `/api/v1/organizations/${b.id}`,
+      { domains: [...b.domains, a.domains[0]] },
+      agent,
+    );
     expect(upd.status).toBe(409);
   });
 
@@ -52,7 +78,11 @@ describe('organizations', () => {
   it('searches by name part or exact domain, filters by segment', async () => {
     const seg = await makeSegment(t.db);
     const u = unique();
-    const org = await makeOrganization(t.db, { name: `Umbrella ${u} Holdings`, domains: [`umbrella-${u}.example`], segment: seg.key });
+    const org = await makeOrganization(t.db, {
+      name: `Umbrella ${u} Holdings`,
+      domains: [`umbrella-${u}.example`],
+      segment: seg.key,
+    });
     const byName = await t.get(`/api/v1/organizations?q=${u}%20hold`, agent);
     expect(byName.body.items.map((o: { id: string }) => o.id)).toEqual([org.id]);
     const byDomain = await t.get(`/api/v1/organizations?q=umbrella-${u}.example`, agent);
@@ -72,7 +102,9 @@ describe('organizations', () => {
     expect((await t.del(`/api/v1/organizations/${org.id}`, admin)).status).toBe(204);
     expect((await t.get(`/api/v1/organizations/${org.id}`, admin)).status).toBe(404);
     // Its domain is free again.
-    expect((await t.post('/api/v1/organizations', buildOrganization({ domains: org.domains }), agent)).status).toBe(201);
+    expect(
+      (await t.post('/api/v1/organizations', buildOrganization({ domains: org.domains }), agent)).status,
+    ).toBe(201);
   });
 
   it('a deleted organization cannot be given to a customer', async () => {

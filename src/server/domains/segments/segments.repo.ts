@@ -31,13 +31,18 @@ export async function segmentExists(db: Database, key: string): Promise<boolean>
   return !!row;
 }
 
-export const listSegments = (db: Database) => db.select(columns).from(segments).where(live).orderBy(asc(segments.name));
+export const listSegments = (db: Database) =>
+  db.select(columns).from(segments).where(live).orderBy(asc(segments.name));
 
 export async function insertSegments(db: Database, values: (typeof segments.$inferInsert)[]) {
   return db.insert(segments).values(values).returning({ id: segments.id, key: segments.key });
 }
 
-export async function updateSegmentRow(db: Database, key: string, values: Partial<typeof segments.$inferInsert>) {
+export async function updateSegmentRow(
+  db: Database,
+  key: string,
+  values: Partial<typeof segments.$inferInsert>,
+) {
   await db
     .update(segments)
     .set({ ...values, updatedAt: sql`now()` })

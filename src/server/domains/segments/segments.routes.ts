@@ -13,7 +13,11 @@ export const segmentsRoutes =
       '/segments',
       {
         config: { access: STAFF },
-        schema: { tags, summary: 'List segments with how many organizations and customers use each', response: { 200: z.object({ items: z.array(Segment) }), ...errors(...AUTHED) } },
+        schema: {
+          tags,
+          summary: 'List segments with how many organizations and customers use each',
+          response: { 200: z.object({ items: z.array(Segment) }), ...errors(...AUTHED) },
+        },
       },
       async (request) => ({ items: await segments.listSegments(db, actorOf(request)) }),
     );
@@ -23,18 +27,27 @@ export const segmentsRoutes =
         config: { access: ADMIN },
         schema: { tags, body: SegmentCreate, response: { 201: Segment, ...errors(...AUTHED, 409) } },
       },
-      async (request, reply) => reply.status(201).send(await segments.createSegment(db, actorOf(request), request.body)),
+      async (request, reply) =>
+        reply.status(201).send(await segments.createSegment(db, actorOf(request), request.body)),
     );
     app.get(
       '/segments/:key',
-      { config: { access: STAFF }, schema: { tags, params: SegmentKeyParams, response: { 200: Segment, ...errors(...AUTHED, 404) } } },
+      {
+        config: { access: STAFF },
+        schema: { tags, params: SegmentKeyParams, response: { 200: Segment, ...errors(...AUTHED, 404) } },
+      },
       async (request) => segments.getSegment(db, actorOf(request), request.params.key),
     );
     app.patch(
       '/segments/:key',
       {
         config: { access: ADMIN },
-        schema: { tags, params: SegmentKeyParams, body: SegmentUpdate, response: { 200: Segment, ...errors(...AUTHED, 404) } },
+        schema: {
+          tags,
+          params: SegmentKeyParams,
+          body: SegmentUpdate,
+          response: { 200: Segment, ...errors(...AUTHED, 404) },
+        },
       },
       async (request) => segments.updateSegment(db, actorOf(request), request.params.key, request.body),
     );
@@ -42,7 +55,12 @@ export const segmentsRoutes =
       '/segments/:key',
       {
         config: { access: ADMIN },
-        schema: { tags, summary: 'Delete (soft) an unused segment', params: SegmentKeyParams, response: { 204: z.null(), ...errors(...AUTHED, 404, 409) } },
+        schema: {
+          tags,
+          summary: 'Delete (soft) an unused segment',
+          params: SegmentKeyParams,
+          response: { 204: z.null(), ...errors(...AUTHED, 404, 409) },
+        },
       },
       async (request, reply) => {
         await segments.deleteSegment(db, actorOf(request), request.params.key);

@@ -42,12 +42,20 @@ export async function getSegment(db: Database, actor: Actor, key: string) {
 
 export async function createSegment(db: Database, actor: Actor, input: SegmentCreate) {
   assertAdmin(actor);
-  const taken = conflict('segment_exists', `a segment with key "${input.key}" exists or existed; keys are never reused`);
+  const taken = conflict(
+    'segment_exists',
+    `a segment with key "${input.key}" exists or existed; keys are never reused`,
+  );
   try {
     await db.transaction(async (tx) => {
       if (await repo.findSegmentAnyState(tx, input.key)) throw taken;
       const [row] = await repo.insertSegments(tx, [input]);
-      await recordDomainEvent(tx, actor, { type: 'segment.created', entityType: 'segment', entityId: row!.id, data: { ...input } });
+      await recordDomainEvent(tx, actor, {
+        type: 'segment.created',
+        entityType: 'segment',
+        entityId: row!.id,
+        data: { ...input },
+      });
     });
   } catch (err) {
     throw translateDbError(err, { segments_key_uq: taken });
@@ -63,7 +71,12 @@ export async function updateSegment(db: Database, actor: Actor, key: string, inp
     const changes = diff(before as unknown as Record<string, unknown>, input);
     if (Object.keys(changes).length === 0) return;
     await repo.updateSegmentRow(tx, key, input);
-    await recordDomainEvent(tx, actor, { type: 'segment.updated', entityType: 'segment', entityId: before.id, data: { changes } });
+    await recordDomainEvent(tx, actor, {
+      type: 'segment.updated',
+      entityType: 'segment',
+      entityId: before.id,
+      data: { changes },
+    });
   });
   return getSegment(db, actor, key);
 }
@@ -80,6 +93,10 @@ export async function deleteSegment(db: Database, actor: Actor, key: string) {
       );
     }
     await repo.softDeleteSegment(tx, key);
-    await recordDomainEvent(tx, actor, { type: 'segment.deleted', entityType: 'segment', entityId: before.id });
+    await recordDomainEvent(tx, actor, {
+      type: 'segment.deleted',
+      entityType: 'segment',
+      entityId: before.id,
+    });
   });
 }

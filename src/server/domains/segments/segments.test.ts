@@ -19,8 +19,16 @@ describe('segments', () => {
     expect(res.status).toBe(201);
     expect(res.body).toMatchObject({ key, name: 'Enterprise', organizationCount: 0, customerCount: 0 });
     await makeOrganization(t.db, { segment: key });
-    const upd = await t.patch(`/api/v1/segments/${key}`, { name: 'Enterprise accounts', description: 'Big ones' }, admin);
-    expect(upd.body).toMatchObject({ name: 'Enterprise accounts', description: 'Big ones', organizationCount: 1 });
+    const upd = await t.patch(
+      `/api/v1/segments/${key}`,
+      { name: 'Enterprise accounts', description: 'Big ones' },
+      admin,
+    );
+    expect(upd.body).toMatchObject({
+      name: 'Enterprise accounts',
+      description: 'Big ones',
+      organizationCount: 1,
+    });
     const list = await t.get('/api/v1/segments', agent);
     expect(list.body.items.find((s: { key: string }) => s.key === key)?.organizationCount).toBe(1);
   });

@@ -27,13 +27,22 @@ export const usersRoutes =
       '/users',
       {
         config: { access: ADMIN },
-        schema: { tags, summary: 'Create a user', body: UserCreate, response: { 201: User, ...errors(...AUTHED, 409, 422) } },
+        schema: {
+          tags,
+          summary: 'Create a user',
+          body: UserCreate,
+          response: { 201: User, ...errors(...AUTHED, 409, 422) },
+        },
       },
-      async (request, reply) => reply.status(201).send(await users.createUser(db, actorOf(request), request.body)),
+      async (request, reply) =>
+        reply.status(201).send(await users.createUser(db, actorOf(request), request.body)),
     );
     app.get(
       '/users/:id',
-      { config: { access: ADMIN }, schema: { tags, params: IdParams, response: { 200: User, ...errors(...AUTHED, 404) } } },
+      {
+        config: { access: ADMIN },
+        schema: { tags, params: IdParams, response: { 200: User, ...errors(...AUTHED, 404) } },
+      },
       async (request) => users.getUser(db, actorOf(request), request.params.id),
     );
     app.patch(
@@ -54,7 +63,12 @@ export const usersRoutes =
       '/users/:id',
       {
         config: { access: ADMIN },
-        schema: { tags, summary: 'Delete (soft) a user', params: IdParams, response: { 204: z.null(), ...errors(...AUTHED, 404, 409) } },
+        schema: {
+          tags,
+          summary: 'Delete (soft) a user',
+          params: IdParams,
+          response: { 204: z.null(), ...errors(...AUTHED, 404, 409) },
+        },
       },
       async (request, reply) => {
         await users.deleteUser(db, actorOf(request), request.params.id);

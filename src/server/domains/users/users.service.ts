@@ -34,7 +34,11 @@ function assertAdmin(actor: Actor) {
 export async function getMe(db: Database, actor: Actor): Promise<Me> {
   const user = actor.userId ? await findUserById(db, actor.userId) : undefined;
   if (!user) throw notFound('user');
-  return { ...toUserDto(user), organizationId: actor.organizationId, organizationAccess: actor.organizationAccess };
+  return {
+    ...toUserDto(user),
+    organizationId: actor.organizationId,
+    organizationAccess: actor.organizationAccess,
+  };
 }
 
 export async function listUsers(db: Database, actor: Actor, filter: { role?: User['role'] } = {}) {
@@ -78,7 +82,13 @@ export async function createUser(db: Database, actor: Actor, input: UserCreate):
       if (await findLiveUserByEmail(tx, input.email)) throw emailTaken;
       const [row] = await tx
         .insert(users)
-        .values({ email: input.email, name: input.name, role: input.role, passwordHash, customerId: input.customerId ?? null })
+        .values({
+          email: input.email,
+          name: input.name,
+          role: input.role,
+          passwordHash,
+          customerId: input.customerId ?? null,
+        })
         .returning();
       await recordDomainEvent(tx, actor, {
         type: 'user.created',
@@ -100,8 +110,15 @@ export async function updateUser(db: Database, actor: Actor, id: string, input: 
   await db.transaction(async (tx) => {
     const before = await findUserById(tx, id);
     if (!before) throw notFound('user');
-    if (input.role && input.role !== before.role && (input.role === 'customer' || before.role === 'customer')) {
-      throw unprocessable('validation_error', 'body.role: staff and customer logins cannot change into each other');
+    if (
+      input.role &&
+      input.role !== before.role &&
+      (input.role === 'customer' || before.role === 'customer')
+    ) {
+      throw unprocessable(
+        'validation_error',
+        'body.role: staff and customer logins cannot change into each other',
+      );
     }
     if (id === actor.userId && (input.active === false || (input.role && input.role !== 'admin'))) {
       throw conflict('self_lockout', 'you cannot disable yourself or drop your own admin role');
@@ -116,7 +133,12 @@ export async function updateUser(db: Database, actor: Actor, id: string, input: 
       .where(eq(users.id, id));
     // A new password or a disabled account ends every session and token of that user.
     if (passwordHash || input.active === false) await revokeAllTokensOfUser(tx, id);
-    await recordDomainEvent(tx, actor, { type: 'user.updated', entityType: 'user', entityId: id, data: { changes } });
+    await recordDomainEvent(tx, actor, {
+      type: 'user.updated',
+      entityType: 'user',
+      entityId: id,
+      data: { changes },
+    });
   });
   return getUser(db, actor, id);
 }
@@ -137,9 +159,19 @@ export async function deleteUser(db: Database, actor: Actor, id: string) {
 }
 
 /** First start: with no user at all, create the admin named by the environment. */
-export async function bootstrapAdmin(db: Database, actor: Actor, email: string | undefined, password: string | undefined) {
+export async function bootstrapAdmin(
+  db: Database,
+  actor: Actor,
+  email: string | undefined,
+  password: string | undefined,
+) {
   if (!email || !password) return undefined;
   const [{ n } = { n: 0 }] = await db.select({ n: sql<number>`count(*)::int` }).from(users);
   if (n > 0) return undefined;
-  return createUser(db, actor, { email: email.toLowerCase(), name: 'Administrator', role: 'admin', password });
+  return createUser(db, actor, {
+    email: email.toLowerCase(),
+    name: 'Administrator',
+    role: 'admin',
+    password,
+  });
 }

@@ -15,38 +15,66 @@ afterAll(() => t?.close());
 describe('users', () => {
   it('admins create staff who can then sign in', async () => {
     const email = `new-agent-${unique()}@example.com`;
-    const res = await t.post('/api/v1/users', { email, name: 'New Agent', role: 'agent', password: 'long enough pw' }, admin.token);
+    const res = await t.post(
+      '/api/v1/users',
+      { email, name: 'New Agent', role: 'agent', password: 'long enough pw' },
+      admin.token,
+    );
     expect(res.status).toBe(201);
     expect(res.body).toMatchObject({ email, role: 'agent', active: true, customerId: null });
     expect(JSON.stringify(res.body)).not.toContain('password');
     expect((await t.post('/api/v1/auth/login', { email, password: 'long enough pw' })).status).toBe(200);
-    const dup = await t.post('/api/v1/users', { email: email.toUpperCase(), name: 'Again', role: 'agent' }, admin.token);
+    const dup = await t.post(
+      '/api/v1/users',
+      { email: email.toUpperCase(), name: 'Again', role: 'agent' },
+      admin.token,
+    );
     expect(dup.status).toBe(409);
   });
 
   it('an agent cannot call admin routes', async () => {
     expect((await t.get('/api/v1/users', agent)).status).toBe(403);
-    const res = await t.post('/api/v1/users', { email: `x-${unique()}@example.com`, name: 'X', role: 'admin' }, agent);
+    const res = await t.post(
+      '/api/v1/users',
+      { email: `x-${unique()}@example.com`, name: 'X', role: 'admin' },
+      agent,
+    );
     expect(res.status).toBe(403);
     expect(res.body.error.code).toBe('forbidden');
     expect((await t.post('/api/v1/imports/customers', undefined, agent)).status).toBe(403);
   });
 
   it('customer logins need a customer record, staff logins must not have one', async () => {
-    const noCustomer = await t.post('/api/v1/users', { email: `c-${unique()}@example.com`, name: 'C', role: 'customer' }, admin.token);
+    const noCustomer = await t.post(
+      '/api/v1/users',
+      { email: `c-${unique()}@example.com`, name: 'C', role: 'customer' },
+      admin.token,
+    );
     expect(noCustomer.status).toBe(422);
     const c = await makeCustomer(t.db);
-    const staffWith = await t.post('/api/v1/users', { email: `s-${unique()}@example.com`, name: 'S', role: 'agent', customerId: c.id }, admin.token);
+    const staffWith = await t.post(
+      '/api/v1/users',
+      { email: `s-${unique()}@example.com`, name: 'S', role: 'agent', customerId: c.id },
+      admin.token,
+    );
     expect(staffWith.status).toBe(422);
-    const ok = await t.post('/api/v1/users', { email: c.email, name: c.name, role: 'customer', customerId: c.id }, admin.token);
+    const ok = await t.post(
+      '/api/v1/users',
+      { email: c.email, name: c.name, role: 'customer', customerId: c.id },
+      admin.token,
+    );
     expect(ok.status).toBe(201);
     const roleChange = await t.patch(`/api/v1/users/${ok.body.id}`, { role: 'agent' }, admin.token);
     expect(roleChange.status).toBe(422);
   });
 
   it('admins cannot lock themselves out', async () => {
-    expect((await t.patch(`/api/v1/users/${admin.user.id}`, { active: false }, admin.token)).status).toBe(409);
-    expect((await t.patch(`/api/v1/users/${admin.user.id}`, { role: 'agent' }, admin.token)).status).toBe(409);
+    expect((await t.patch(`/api/v1/users/${admin.user.id}`, { active: false }, admin.token)).status).toBe(
+      409,
+    );
+    expect((await t.patch(`/api/v1/users/${admin.user.id}`, { role: 'agent' }, admin.token)).status).toBe(
+      409,
+    );
     expect((await t.del(`/api/v1/users/${admin.user.id}`, admin.token)).status).toBe(409);
   });
 

@@ -1,0 +1,32 @@
+import { describe, expect, it } from 'vitest';
+import { loadConfig } from './config.js';
+
+describe('loadConfig', () => {
+  it('has the documented defaults', () => {
+    const c = loadConfig({});
+    expect(c).toMatchObject({
+      port: 3000,
+      host: '127.0.0.1',
+      databaseUrl: undefined,
+      sessionTtlSeconds: 43200,
+    });
+    expect(c.dataDir.endsWith('/data')).toBe(true);
+  });
+  it('reads the environment', () => {
+    const c = loadConfig({
+      PORT: '8080',
+      HOST: '0.0.0.0',
+      STEWARD_DATA_DIR: '/var/lib/steward',
+      DATABASE_URL: 'postgres://x@y/z',
+    });
+    expect(c).toMatchObject({
+      port: 8080,
+      host: '0.0.0.0',
+      dataDir: '/var/lib/steward',
+      databaseUrl: 'postgres://x@y/z',
+    });
+  });
+  it.each(['abc', '-1', '70000', '3.5'])('refuses PORT=%s with a clear message', (port) => {
+    expect(() => loadConfig({ PORT: port })).toThrow(/PORT must be a whole number/);
+  });
+});

@@ -1,0 +1,233 @@
+import { mkdir } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Customer } from '../../src/shared/schemas/customers.js';
+import { DEMO, customerNames, eventually, signIn, startStack, text, type Stack } from './harness.js';
+
+interface CustomerPage {
+  items: Customer[];
+  nextCursor: string | null;
+  total?: number;
+}
+
+const SCREENSHOT = fileURLToPath(new URL('../../tmp/ui-customers.png', import.meta.url));
+
+let stack: Stack;
+let page: Page;
+beforeAll(async () => {
+  stack = await startStack();
+  page = await stack.newPage();
+  await signIn(page, stack.url, DEMO.admin);
+});
+afterAll(async () => {
+  await stack?.stop();
+});
+
+const total = () => text(page.getByTestId('customer-total'));
+const summary = () => text(page.getByTestId('pager-summary'));
+
+async function openList() {
+  await page.goto(`${stack.url}/customers`);
+  await eventually(total).toBe('336 customers');
+}
+
+describe('customer list', () => {
+  it('looks right (screenshot for review)', async () => {
+    await openList();
+    await mkdir(fileURLToPath(new URL('../../tmp/', import.meta.url)), { recursive: true });
+    await page.screenshot({ path: SCREENSHOT });
+  });
+
+  it('filters by a name fragment', async () => {
+    await openList();
+    // A surname from the demo data; the API says which customers it should find.
+    const sample = await stack.api<CustomerPage>('/customers?limit=1&sort=-name', { login: DEMO.admin });
+    const fragment = sample.items[0]!.name.split(' ').at(-1)!.slice(0, 4).toLowerCase();
+    const expected = await stack.api<CustomerPage>(`/customers?q=${fragment}&limit=50&includeTotal=true`, {
+      login: DEMO.admin,
+    });
+    expect(expected.total).toBeGreaterThan(0);
+    expect(expected.total).toBeLessThan(50);
+
+    await page.getByLabel('Search customers').fill(fragment);
+    await eventually(total).toBe(`${expected.total} ${expected.total === 1 ? 'customer' : 'customers'} found`);
+    const names = await customerNames(page);
+    expect(names).toEqual(expected.items.map((c) => c.name));
+    for (const c of expected.items) {
+      expect(`${c.name} ${c.email}`.toLowerCase()).toContain(fragment);
+    }
+    // The search is in the address, so it survives a reload.
+    expect(new URL(page.url()).searchParams.get('q')).toBe(fragment);
+    await page.reload();
+    await eventually(total).toBe(`${expected.total} ${expected.total === 1 ? 'customer' : 'customers'} found`);
+    expect(await page.getByLabel('Search customers').inputValue()).toBe(fragment);
+
+    await page.getByRole('button', { name: 'Clear filters' }).click();
+    await eventually(total).toBe('336 customers');
+    expect(await page.getByLabel('Search customers').inputValue()).toBe('');
+  });
+
+  it('filters by segment', async () => {
+    await openList();
+    await page.getByLabel('Segment').selectOption({ label: 'Consumer' });
+    await eventually(total).toBe('90 customers found');
+    // Consumers belong to no organization.
+    const orgCells = await page.getByTestId('customer-row').locator('td:nth-child(4)').allInnerTexts();
+    expect(new Set(orgCells)).toEqual(new Set(['Individual']));
+  });
+
+  it('pages forward and back with cursors', async () => {
+    await openList();
+    const api1 = await stack.api<CustomerPage>('/customers?limit=50', { login: DEMO.admin });
+    const api2 = await stack.api<CustomerPage>(`/customers?limit=50&cursor=${api1.nextCursor}`, { login: DEMO.admin });
+    const page1 = await customerNames(page);
+    expect(page1).toEqual(api1.items.map((c) => c.name));
+    expect(await page.getByRole('button', { name: 'Previous' }).isDisabled()).toBe(true);
+
+    await page.getByRole('button', { name: 'Next' }).click();
+    await eventually(summary).toBe('51–100 of 336');
+    await eventually(() => customerNames(page)).toEqual(api2.items.map((c) => c.name));
+
+    await page.getByRole('button', { name: 'Next' }).click();
+    await eventually(summary).toBe('101–150 of 336');
+    await page.getByRole('button', { name: 'Previous' }).click();
+    await eventually(summary).toBe('51–100 of 336');
+    await eventually(() => customerNames(page)).toEqual(api2.items.map((c) => c.name));
+
+    await page.getByRole('button', { name: 'Previous' }).click();
+    await eventually(summary).toBe('1–50 of 336');
+    await eventually(() => customerNames(page)).toEqual(page1);
+    expect(new URL(page.url()).searchParams.get('cursor')).toBeNull();
+  });
+
+  it('pages through search results, and the last page has no Next', async () => {
+    await openList();
+    // Matches the e-mail domain of Northwind's 61 customers: two pages.
+    const expected = await stack.api<CustomerPage>('/customers?q=northwind&limit=500&includeTotal=true', {
+      login: DEMO.admin,
+    });
+    const n = expected.total!;
+    expect(n).toBe(61);
+    await page.getByLabel('Search customers').fill('northwind');
+    await eventually(summary).toBe(`1–50 of ${n}`);
+    await page.getByRole('button', { name: 'Next' }).click();
+    await eventually(summary).toBe(`51–${n} of ${n}`);
+    await eventually(() => customerNames(page)).toEqual(expected.items.slice(50).map((c) => c.name));
+    expect(await page.getByRole('button', { name: 'Next' }).isDisabled()).toBe(true);
+    await page.getByRole('button', { name: 'Previous' }).click();
+    await eventually(() => customerNames(page)).toEqual(expected.items.slice(0, 50).map((c) => c.name));
+  });
+});
+
+describe('customer detail and edit', () => {
+  let target: Customer;
+  beforeAll(async () => {
+    const list = await stack.api<CustomerPage>('/customers?limit=3&segment=smb', { login: DEMO.admin });
+    target = list.items[0]!;
+  });
+
+  async function openTarget() {
+    await page.goto(`${stack.url}/customers?q=${encodeURIComponent(target.email!)}`);
+    await page.getByRole('link', { name: target.name }).click();
+    await eventually(() => text(page.getByTestId('customer-heading'))).toBe(target.name);
+  }
+
+  it('shows the customer’s record', async () => {
+    await openTarget();
+    expect(await text(page.getByTestId('customer-email'))).toBe(target.email);
+    expect(await text(page.getByTestId('customer-phone'))).toBe(target.phone);
+    expect(await text(page.getByTestId('customer-organization'))).toBe(target.organizationName);
+    expect(await text(page.getByTestId('customer-externalId'))).toBe(target.externalId);
+    expect(await page.title()).toBe(`${target.name} · Steward`);
+  });
+
+  it('saves a changed phone number, which is still there after a reload', async () => {
+    await openTarget();
+    await page.getByRole('link', { name: 'Edit' }).click();
+    const phone = page.getByLabel('Phone');
+    expect(await phone.inputValue()).toBe(target.phone);
+    await phone.fill('+44 20 7946 0958');
+    await page.getByRole('button', { name: 'Save changes' }).click();
+
+    await eventually(() => text(page.getByTestId('notice'))).toBe('Changes saved.');
+    expect(new URL(page.url()).pathname).toBe(`/customers/${target.id}`);
+    expect(await text(page.getByTestId('customer-phone'))).toBe('+44 20 7946 0958');
+
+    await page.reload();
+    await eventually(() => text(page.getByTestId('customer-phone'))).toBe('+44 20 7946 0958');
+    expect(await page.getByTestId('notice').count()).toBe(0);
+    const stored = await stack.api<Customer>(`/customers/${target.id}`, { login: DEMO.admin });
+    expect(stored.phone).toBe('+44 20 7946 0958');
+    expect(stored.email).toBe(target.email); // only the changed field was sent
+    // The change is in the record's history, attributed to the signed-in admin.
+    await eventually(() => text(page.getByTestId('customer-history').locator('li').first())).toContain(
+      `Changed phone from “${target.phone}” to “+44 20 7946 0958”`,
+    );
+    expect(await text(page.getByTestId('customer-history').locator('.timeline__who').first())).toBe('You');
+  });
+
+  it('rejects an invalid e-mail in the browser with the shared schema’s message, saving nothing', async () => {
+    await openTarget();
+    await page.getByRole('link', { name: 'Edit' }).click();
+    const patches: string[] = [];
+    const onRequest = (req: { method(): string; url(): string }) => {
+      if (req.method() === 'PATCH') patches.push(req.url());
+    };
+    page.on('request', onRequest);
+    try {
+      await page.getByLabel('E-mail').fill('not-an-email');
+      await page.getByLabel('Phone').fill('+1 212 555 0100');
+      await page.getByRole('button', { name: 'Save changes' }).click();
+
+      // The message comes from Email in src/shared/schemas/common.ts.
+      await eventually(() => text(page.getByTestId('error-email'))).toBe('must be an e-mail address');
+      expect(await page.getByLabel('E-mail').getAttribute('aria-invalid')).toBe('true');
+      expect(await text(page.getByTestId('form-errors'))).toContain('E-mail: must be an e-mail address');
+      await expect.poll(() => page.evaluate(() => document.activeElement?.id)).toBe('customer-email');
+      expect(patches).toEqual([]);
+      expect(new URL(page.url()).pathname).toBe(`/customers/${target.id}/edit`);
+
+      // Correcting the field clears its message.
+      await page.getByLabel('E-mail').fill(target.email!);
+      expect(await page.getByTestId('error-email').count()).toBe(0);
+    } finally {
+      page.off('request', onRequest);
+    }
+    const stored = await stack.api<Customer>(`/customers/${target.id}`, { login: DEMO.admin });
+    expect(stored.email).toBe(target.email);
+    expect(stored.phone).toBe('+44 20 7946 0958');
+  });
+
+  it('shows what only the server knows (an e-mail in use) next to the field', async () => {
+    const other = (await stack.api<CustomerPage>('/customers?limit=1&segment=consumer', { login: DEMO.admin })).items[0]!;
+    await openTarget();
+    await page.getByRole('link', { name: 'Edit' }).click();
+    await page.getByLabel('E-mail').fill(other.email!.toUpperCase());
+    await page.getByRole('button', { name: 'Save changes' }).click();
+    await eventually(() => text(page.getByTestId('error-email'))).toBe('a customer with this e-mail already exists');
+    expect(new URL(page.url()).pathname).toBe(`/customers/${target.id}/edit`);
+    const stored = await stack.api<Customer>(`/customers/${target.id}`, { login: DEMO.admin });
+    expect(stored.email).toBe(target.email);
+  });
+
+  it('changes organization, segment and access from the pickers', async () => {
+    await openTarget();
+    await page.getByRole('link', { name: 'Edit' }).click();
+    await page.getByLabel('Organization', { exact: true }).selectOption({ label: 'Coho Winery' });
+    await page.getByLabel('Segment').selectOption({ label: 'Enterprise' });
+    await page.getByLabel('Organization access').check();
+    await page.getByRole('button', { name: 'Save changes' }).click();
+    await eventually(() => text(page.getByTestId('notice'))).toBe('Changes saved.');
+    expect(await text(page.getByTestId('customer-organization'))).toBe('Coho Winery');
+    expect(await text(page.getByTestId('customer-segment'))).toBe('Enterprise');
+    expect(await text(page.getByTestId('customer-organizationAccess'))).toBe('May see the organization and its customers');
+    const stored = await stack.api<Customer>(`/customers/${target.id}`, { login: DEMO.admin });
+    expect(stored).toMatchObject({ organizationName: 'Coho Winery', segment: 'enterprise', organizationAccess: true });
+  });
+
+  it('says so when a customer does not exist', async () => {
+    await page.goto(`${stack.url}/customers/00000000-0000-7000-8000-000000000000`);
+    await eventually(() => text(page.getByTestId('not-found').locator('h1'))).toBe('Customer not found');
+  });
+});
