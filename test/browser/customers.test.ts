@@ -51,7 +51,9 @@ describe('customer list', () => {
     expect(expected.total).toBeLessThan(50);
 
     await page.getByLabel('Search customers').fill(fragment);
-    await eventually(total).toBe(`${expected.total} ${expected.total === 1 ? 'customer' : 'customers'} found`);
+    await eventually(total).toBe(
+      `${expected.total} ${expected.total === 1 ? 'customer' : 'customers'} found`,
+    );
     const names = await customerNames(page);
     expect(names).toEqual(expected.items.map((c) => c.name));
     for (const c of expected.items) {
@@ -60,7 +62,9 @@ describe('customer list', () => {
     // The search is in the address, so it survives a reload.
     expect(new URL(page.url()).searchParams.get('q')).toBe(fragment);
     await page.reload();
-    await eventually(total).toBe(`${expected.total} ${expected.total === 1 ? 'customer' : 'customers'} found`);
+    await eventually(total).toBe(
+      `${expected.total} ${expected.total === 1 ? 'customer' : 'customers'} found`,
+    );
     expect(await page.getByLabel('Search customers').inputValue()).toBe(fragment);
 
     await page.getByRole('button', { name: 'Clear filters' }).click();
@@ -80,7 +84,9 @@ describe('customer list', () => {
   it('pages forward and back with cursors', async () => {
     await openList();
     const api1 = await stack.api<CustomerPage>('/customers?limit=50', { login: DEMO.admin });
-    const api2 = await stack.api<CustomerPage>(`/customers?limit=50&cursor=${api1.nextCursor}`, { login: DEMO.admin });
+    const api2 = await stack.api<CustomerPage>(`/customers?limit=50&cursor=${api1.nextCursor}`, {
+      login: DEMO.admin,
+    });
     const page1 = await customerNames(page);
     expect(page1).toEqual(api1.items.map((c) => c.name));
     expect(await page.getByRole('button', { name: 'Previous' }).isDisabled()).toBe(true);
@@ -200,12 +206,16 @@ describe('customer detail and edit', () => {
   });
 
   it('shows what only the server knows (an e-mail in use) next to the field', async () => {
-    const other = (await stack.api<CustomerPage>('/customers?limit=1&segment=consumer', { login: DEMO.admin })).items[0]!;
+    const other = (
+      await stack.api<CustomerPage>('/customers?limit=1&segment=consumer', { login: DEMO.admin })
+    ).items[0]!;
     await openTarget();
     await page.getByRole('link', { name: 'Edit' }).click();
     await page.getByLabel('E-mail').fill(other.email!.toUpperCase());
     await page.getByRole('button', { name: 'Save changes' }).click();
-    await eventually(() => text(page.getByTestId('error-email'))).toBe('a customer with this e-mail already exists');
+    await eventually(() => text(page.getByTestId('error-email'))).toBe(
+      'a customer with this e-mail already exists',
+    );
     expect(new URL(page.url()).pathname).toBe(`/customers/${target.id}/edit`);
     const stored = await stack.api<Customer>(`/customers/${target.id}`, { login: DEMO.admin });
     expect(stored.email).toBe(target.email);
@@ -221,9 +231,15 @@ describe('customer detail and edit', () => {
     await eventually(() => text(page.getByTestId('notice'))).toBe('Changes saved.');
     expect(await text(page.getByTestId('customer-organization'))).toBe('Coho Winery');
     expect(await text(page.getByTestId('customer-segment'))).toBe('Enterprise');
-    expect(await text(page.getByTestId('customer-organizationAccess'))).toBe('May see the organization and its customers');
+    expect(await text(page.getByTestId('customer-organizationAccess'))).toBe(
+      'May see the organization and its customers',
+    );
     const stored = await stack.api<Customer>(`/customers/${target.id}`, { login: DEMO.admin });
-    expect(stored).toMatchObject({ organizationName: 'Coho Winery', segment: 'enterprise', organizationAccess: true });
+    expect(stored).toMatchObject({
+      organizationName: 'Coho Winery',
+      segment: 'enterprise',
+      organizationAccess: true,
+    });
   });
 
   it('says so when a customer does not exist', async () => {

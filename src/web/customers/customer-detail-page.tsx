@@ -2,7 +2,7 @@ import { useEffect, useState, type ReactNode } from 'react';
 import { Link, useLocation, useNavigate, useParams } from 'react-router-dom';
 import type { Customer } from '../../shared/schemas/customers.js';
 import { isStaff, useMe } from '../auth/auth-context.js';
-import { formatDateTime, orDash } from '../lib/format.js';
+import { formatDateTime, humanize, orDash } from '../lib/format.js';
 import type { SegmentList } from '../lib/types.js';
 import { useApi } from '../lib/use-api.js';
 import { ErrorNotice, Loading, NotFound, PageHeader } from '../layout/page-parts.js';
@@ -104,7 +104,7 @@ export function CustomerDetailPage() {
               {c.effectiveSegment ? (
                 <>
                   <span className="tag">{segmentName(c.effectiveSegment)}</span>
-                  {!c.segment && <span className="muted"> from organization</span>}
+                  {!c.segment && <span className="muted"> · from organization</span>}
                 </>
               ) : (
                 '—'
@@ -131,7 +131,7 @@ export function CustomerDetailPage() {
             <h2 id="custom-title">Custom fields</h2>
             <dl className="facts">
               {Object.entries(c.customFields).map(([key, value]) => (
-                <Field key={key} name={`cf-${key}`} label={key}>
+                <Field key={key} name={`cf-${key}`} label={humanize(key)}>
                   {orDash(value === null || value === undefined ? null : String(value))}
                 </Field>
               ))}

@@ -43,7 +43,7 @@ export function CustomerEditPage() {
   const header = (
     <PageHeader
       back={{ to: `/customers/${c.id}`, label: c.name }}
-      title="Edit customer"
+      title={staff ? 'Edit customer' : 'Edit your profile'}
       subtitle={staff ? c.name : 'Your contact details'}
     />
   );

@@ -1,5 +1,5 @@
 // Small building blocks shared by the screens: page header, loading and error states, pager.
-import { useRef, type ReactNode } from 'react';
+import { useRef, useState, type ReactNode } from 'react';
 import { Link } from 'react-router-dom';
 import type { ApiError } from '../lib/api.js';
 import { formatNumber } from '../lib/format.js';
@@ -88,37 +88,43 @@ export function Pager(props: {
     const range = `${formatNumber(offset + 1)}–${formatNumber(offset + shown)}`;
     summary = total === undefined ? range : `${range} of ${formatNumber(total)}`;
   }
+  // While the next page loads, the rows on screen are still the old ones: so is the summary.
+  const [settled, setSettled] = useState(summary);
+  if (!props.busy && summary !== settled) setSettled(summary);
+  if (props.busy) summary = settled;
   if (!props.hasPrevious && !nextCursor && !summary) return null;
   return (
     <nav className="pager" aria-label="Pages" ref={ref}>
       <span className="pager__summary" data-testid="pager-summary" aria-live="polite">
         {summary}
       </span>
-      <div className="pager__buttons">
-        <button
-          type="button"
-          className="button button--small"
-          disabled={!props.hasPrevious || props.busy}
-          onClick={() => {
-            props.onPrevious();
-            revealList();
-          }}
-        >
-          Previous
-        </button>
-        <button
-          type="button"
-          className="button button--small"
-          disabled={!nextCursor || props.busy}
-          onClick={() => {
-            if (!nextCursor) return;
-            props.onNext(nextCursor);
-            revealList();
-          }}
-        >
-          Next
-        </button>
-      </div>
+      {(props.hasPrevious || nextCursor) && (
+        <div className="pager__buttons">
+          <button
+            type="button"
+            className="button button--small"
+            disabled={!props.hasPrevious || props.busy}
+            onClick={() => {
+              props.onPrevious();
+              revealList();
+            }}
+          >
+            Previous
+          </button>
+          <button
+            type="button"
+            className="button button--small"
+            disabled={!nextCursor || props.busy}
+            onClick={() => {
+              if (!nextCursor) return;
+              props.onNext(nextCursor);
+              revealList();
+            }}
+          >
+            Next
+          </button>
+        </div>
+      )}
     </nav>
   );
 }

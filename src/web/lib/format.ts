@@ -19,3 +19,12 @@ export const roleLabel = (role: string) => ROLE_LABELS[role] ?? role;
 export function orDash(value: string | number | null | undefined): string {
   return value === null || value === undefined || value === '' ? '—' : String(value);
 }
+
+/** A custom field key for display: "accountManager" -> "Account manager". */
+export function humanize(key: string): string {
+  const words = key
+    .replace(/_/g, ' ')
+    .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
+    .toLowerCase();
+  return words.charAt(0).toUpperCase() + words.slice(1);
+}

@@ -2,7 +2,7 @@ import { useParams } from 'react-router-dom';
 import type { Customer } from '../../shared/schemas/customers.js';
 import type { Organization } from '../../shared/schemas/organizations.js';
 import { isStaff, useMe } from '../auth/auth-context.js';
-import { countOf, formatDateTime, orDash } from '../lib/format.js';
+import { countOf, formatDateTime, humanize, orDash } from '../lib/format.js';
 import type { Page, SegmentList } from '../lib/types.js';
 import { useApi } from '../lib/use-api.js';
 import { PAGE_SIZE, useCursorPager } from '../lib/use-cursor-pager.js';
@@ -82,7 +82,7 @@ export function OrganizationDetailPage() {
             <dl className="facts">
               {customFields.map(([key, value]) => (
                 <div className="facts__item" key={key}>
-                  <dt>{key}</dt>
+                  <dt>{humanize(key)}</dt>
                   <dd>{orDash(value === null || value === undefined ? null : String(value))}</dd>
                 </div>
               ))}

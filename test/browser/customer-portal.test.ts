@@ -1,0 +1,109 @@
+// What a customer (portal user) sees: Maria Jensen of Northwind Traders, who has organization access.
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Customer } from '../../src/shared/schemas/customers.js';
+import type { Me } from '../../src/shared/schemas/users.js';
+import type { Organization } from '../../src/shared/schemas/organizations.js';
+import { DEMO, customerNames, eventually, signIn, startStack, text, texts, type Stack } from './harness.js';
+
+let stack: Stack;
+let page: Page;
+let me: Me;
+beforeAll(async () => {
+  stack = await startStack();
+  page = await stack.newPage();
+  await signIn(page, stack.url, DEMO.customer);
+  me = await stack.api<Me>('/auth/me', { login: DEMO.customer });
+});
+afterAll(async () => {
+  await stack?.stop();
+});
+
+describe('customer portal', () => {
+  it('lists only the customers of Maria’s own organization', async () => {
+    expect(await text(page.getByTestId('user-role'))).toBe('Customer');
+    await eventually(() => text(page.getByTestId('customer-total'))).toBe('61 customers');
+    // Staff-only filters are not offered.
+    expect(await page.getByLabel('Segment').count()).toBe(0);
+
+    const organizations = new Set<string>();
+    for (const cell of await texts(page.getByTestId('customer-row').locator('td:nth-child(4)')))
+      organizations.add(cell);
+    await page.getByRole('button', { name: 'Next' }).click();
+    await eventually(() => text(page.getByTestId('pager-summary'))).toBe('51–61 of 61');
+    for (const cell of await texts(page.getByTestId('customer-row').locator('td:nth-child(4)')))
+      organizations.add(cell);
+    expect([...organizations]).toEqual(['Northwind Traders']);
+
+    // Searching for another organization's customers finds nothing.
+    await page.getByLabel('Search customers').fill('contoso');
+    await eventually(() => text(page.getByTestId('customer-total'))).toBe('0 customers found');
+    expect(await page.getByText('No customers match these filters.').count()).toBe(1);
+  });
+
+  it('sees their own organization only, not the organizations of others', async () => {
+    // No organization directory in the navigation, only their own.
+    const nav = page.getByRole('navigation', { name: 'Main' });
+    expect(await texts(nav.getByRole('link'))).toEqual(['Customers', 'My organization', 'My profile']);
+
+    await nav.getByRole('link', { name: 'My organization' }).click();
+    await eventually(() => text(page.getByTestId('organization-heading'))).toBe('Northwind Traders');
+    expect(new URL(page.url()).pathname).toBe(`/organizations/${me.organizationId}`);
+
+    // The organization list, reached by address, holds Northwind alone.
+    await page.goto(`${stack.url}/organizations`);
+    await eventually(() => texts(page.getByTestId('organization-row').locator('td:first-child'))).toEqual([
+      'Northwind Traders',
+    ]);
+    expect(await text(page.getByTestId('organization-total'))).toBe('1 organization');
+
+    // Another organization, or one of its customers, by address: not found.
+    const contoso = (
+      await stack.api<{ items: Organization[] }>('/organizations?q=contoso', { login: DEMO.admin })
+    ).items[0]!;
+    await page.goto(`${stack.url}/organizations/${contoso.id}`);
+    await eventually(() => text(page.getByTestId('not-found').locator('h1'))).toBe('Organization not found');
+    const stranger = (
+      await stack.api<{ items: Customer[] }>(`/customers?organizationId=${contoso.id}&limit=1`, {
+        login: DEMO.admin,
+      })
+    ).items[0]!;
+    await page.goto(`${stack.url}/customers/${stranger.id}`);
+    await eventually(() => text(page.getByTestId('not-found').locator('h1'))).toBe('Customer not found');
+  });
+
+  it('edits only the fields a customer may change on their own profile', async () => {
+    await page.goto(`${stack.url}/customers`);
+    await page.getByRole('link', { name: 'My profile' }).click();
+    await eventually(() => text(page.getByTestId('customer-heading'))).toBe('Maria Jensen');
+    // Staff see the change history; a customer does not.
+    expect(await page.getByRole('heading', { name: 'History' }).count()).toBe(0);
+    await page.getByRole('link', { name: 'Edit' }).click();
+    const form = page.getByRole('form');
+    expect(await texts(form.locator('label'))).toEqual(['Name', 'Phone', 'Language', 'Time zone']);
+
+    await page.getByLabel('Phone').fill('+49 30 5550199');
+    await page.getByLabel('Time zone').fill('Europe/Copenhagen');
+    await page.getByRole('button', { name: 'Save changes' }).click();
+    await eventually(() => text(page.getByTestId('notice'))).toBe('Changes saved.');
+    expect(await text(page.getByTestId('customer-phone'))).toBe('+49 30 5550199');
+    expect(await text(page.getByTestId('customer-timeZone'))).toBe('Europe/Copenhagen');
+
+    // Colleagues' records are read-only.
+    await page.goto(`${stack.url}/customers`);
+    const colleague = (await customerNames(page)).find((n) => n !== 'Maria Jensen')!;
+    await page.getByRole('link', { name: colleague }).click();
+    await eventually(() => text(page.getByTestId('customer-heading'))).toBe(colleague);
+    expect(await page.getByRole('link', { name: 'Edit' }).count()).toBe(0);
+  });
+
+  it('signs out to the sign-in page', async () => {
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByRole('heading', { name: 'Sign in' }).waitFor();
+    expect(new URL(page.url()).pathname).toBe('/login');
+    expect(await page.evaluate(() => localStorage.getItem('steward.token'))).toBeNull();
+    await page.goBack();
+    await page.getByRole('heading', { name: 'Sign in' }).waitFor();
+    expect(new URL(page.url()).pathname).toBe('/login');
+  });
+});
