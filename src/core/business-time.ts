@@ -264,14 +264,25 @@ function horizon(what: string): CalendarError {
  * `start` if open, otherwise at the next opening; a count ending on a close returns that close.
  */
 export function addBusinessMinutes(cal: BusinessCalendar, start: Date, minutes: number): Date {
-  const t0 = instantOf(start, 'start');
   if (!Number.isInteger(minutes) || minutes < 0) {
     throw new RangeError(`minutes must be a whole number >= 0, got ${minutes}`);
   }
-  if (minutes === 0) return new Date(t0);
+  return addBusinessMs(cal, start, minutes * MINUTE_MS);
+}
+
+/**
+ * The same in milliseconds of business time: for clocks that resume after a pause that fell
+ * between two whole minutes.
+ */
+export function addBusinessMs(cal: BusinessCalendar, start: Date, ms: number): Date {
+  const t0 = instantOf(start, 'start');
+  if (!Number.isInteger(ms) || ms < 0) {
+    throw new RangeError(`ms must be a whole number >= 0, got ${ms}`);
+  }
+  if (ms === 0) return new Date(t0);
   if (cal.neverOpen) throw new CalendarError('never_open', 'the calendar has no open hours');
-  if (cal.always) return new Date(t0 + minutes * MINUTE_MS);
-  let remaining = minutes * MINUTE_MS;
+  if (cal.always) return new Date(t0 + ms);
+  let remaining = ms;
   let d = cal.locate(t0);
   for (const last = d + HORIZON_DAYS; d <= last; d++) {
     if (cal.closedDay(d)) continue;
@@ -292,7 +303,7 @@ export function addBusinessMinutes(cal: BusinessCalendar, start: Date, minutes: 
   }
   throw new CalendarError(
     'horizon_exceeded',
-    `${minutes} business minutes do not fit within ${HORIZON_DAYS} days after ${start.toISOString()}`,
+    `${ms / MINUTE_MS} business minutes do not fit within ${HORIZON_DAYS} days after ${start.toISOString()}`,
   );
 }
 
@@ -321,13 +332,18 @@ function openMsBetween(cal: BusinessCalendar, a: number, b: number): number {
   return sum;
 }
 
-/** Business minutes in [from, to): open ms / 60,000, fractional if the ends are; 0 when to <= from. */
-export function businessMinutesBetween(cal: BusinessCalendar, from: Date, to: Date): number {
+/** Business milliseconds in [from, to); 0 when to <= from. */
+export function businessMsBetween(cal: BusinessCalendar, from: Date, to: Date): number {
   const a = instantOf(from, 'from');
   const b = instantOf(to, 'to');
   if (b <= a || cal.neverOpen) return 0;
-  if (cal.always) return (b - a) / MINUTE_MS;
-  return openMsBetween(cal, a, b) / MINUTE_MS;
+  if (cal.always) return b - a;
+  return openMsBetween(cal, a, b);
+}
+
+/** Business minutes in [from, to): open ms / 60,000, fractional if the ends are; 0 when to <= from. */
+export function businessMinutesBetween(cal: BusinessCalendar, from: Date, to: Date): number {
+  return businessMsBetween(cal, from, to) / MINUTE_MS;
 }
 
 /** Whether `at` lies in open time (opens inclusive, closes exclusive). */

@@ -4,3 +4,8 @@ export * from '../server/domains/organizations/organizations.table.js';
 export * from '../server/domains/customers/customers.table.js';
 export * from '../server/domains/auth/auth.table.js';
 export * from '../server/domains/domain-events/domain-events.table.js';
+export * from '../server/domains/calendars/calendars.table.js';
+export * from '../server/domains/agreements/agreements.table.js';
+export * from '../server/domains/teams/teams.table.js';
+export * from '../server/domains/cases/cases.table.js';
+export * from '../server/domains/settings/settings.table.js';

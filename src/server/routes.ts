@@ -8,6 +8,11 @@ import { importsRoutes } from './domains/imports/imports.routes.js';
 import { organizationsRoutes } from './domains/organizations/organizations.routes.js';
 import { segmentsRoutes } from './domains/segments/segments.routes.js';
 import { usersRoutes } from './domains/users/users.routes.js';
+import { agreementsRoutes } from './domains/agreements/agreements.routes.js';
+import { calendarsRoutes } from './domains/calendars/calendars.routes.js';
+import { casesRoutes } from './domains/cases/cases.routes.js';
+import { settingsRoutes } from './domains/settings/settings.routes.js';
+import { teamsRoutes } from './domains/teams/teams.routes.js';
 
 export interface RouteDeps {
   db: Database;

@@ -11,6 +11,7 @@ import type { Config } from './config.js';
 import { seedDemo, type DemoSummary } from './demo/seed.js';
 import { SYSTEM_ACTOR } from './lib/actor.js';
 import { bootstrapAdmin } from './domains/users/users.service.js';
+import { startScheduler } from './jobs/scheduler.js';
 
 export const DEFAULT_WEB_DIR = fileURLToPath(new URL('../../dist/web', import.meta.url));
 
@@ -53,6 +54,7 @@ export async function startServer(
       logger: opts.logger ?? { level: config.logLevel },
     });
     await app.listen({ port: config.port, host: config.host });
+    const scheduler = startScheduler(handle.db, app.log);
     const address = app.server.address();
     const port = typeof address === 'object' && address ? address.port : config.port;
     const host = config.host.includes(':') ? `[${config.host}]` : config.host;
@@ -67,6 +69,7 @@ export async function startServer(
         } finally {
           clearInterval(sweep);
         }
+        await scheduler.stop();
         await handle.close();
       })());
     return { app, handle, url: `http://${host}:${port}`, demo, stop };

@@ -5,12 +5,16 @@ import type { AnyPgColumn } from 'drizzle-orm/pg-core';
 import { badRequest } from './errors.js';
 
 export interface Sort {
-  column: AnyPgColumn;
+  column: AnyPgColumn | SQL;
   idColumn: AnyPgColumn;
   desc: boolean;
 }
 
-export function sortFrom(sort: string, columns: Record<string, AnyPgColumn>, idColumn: AnyPgColumn): Sort {
+export function sortFrom(
+  sort: string,
+  columns: Record<string, AnyPgColumn | SQL>,
+  idColumn: AnyPgColumn,
+): Sort {
   const desc = sort.startsWith('-');
   const column = columns[desc ? sort.slice(1) : sort];
   if (!column) throw badRequest('validation_error', `query.sort: unknown sort "${sort}"`);

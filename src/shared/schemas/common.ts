@@ -14,6 +14,8 @@ export const LIMITS = {
   pageDefault: 50,
   pageMax: 500,
   password: { min: 8, max: 256 },
+  subject: 300,
+  messageBody: 100_000,
 } as const;
 
 export const Id = z.uuid({ message: 'must be a UUID' });

@@ -1,0 +1,191 @@
+// Product and service agreements (PSAs): targets on case clocks, scoped to a customer, an
+// organization, a segment, or everyone. Changing targets, calendar or pause rules recomputes
+// the running clocks of the cases that follow the agreement.
+import { and, asc, eq, isNull, lte, sql } from 'drizzle-orm';
+import type { Database } from '../../../db/client.js';
+import type { Agreement, AgreementCreate, AgreementUpdate } from '../../../shared/schemas/agreements.js';
+import type { Actor } from '../../lib/actor.js';
+import { isAdmin, isStaff } from '../../lib/actor.js';
+import { conflict, forbidden, notFound, unprocessable } from '../../lib/errors.js';
+import { translateDbError } from '../../lib/db-errors.js';
+import { users } from '../auth/auth.table.js';
+import { findCalendar } from '../calendars/calendars.service.js';
+import { findCustomer } from '../customers/customers.repo.js';
+import { diff, recordDomainEvent } from '../domain-events/domain-events.repo.js';
+import { organizationExists } from '../organizations/organizations.repo.js';
+import { segmentExists } from '../segments/segments.repo.js';
+import { findAgreement, type AgreementRow } from './agreements.repo.js';
+import { agreements } from './agreements.table.js';
+
+const scopeTaken = conflict(
+  'agreement_scope_taken',
+  'an active agreement for this scope exists: deactivate it first, or edit it',
+);
+
+const today = () => new Date().toISOString().slice(0, 10);
+
+export function toAgreementDto(row: AgreementRow): Agreement {
+  return {
+    id: row.id,
+    name: row.name,
+    description: row.description,
+    calendarId: row.calendarId,
+    scope: {
+      customerId: row.scopeCustomerId,
+      organizationId: row.scopeOrganizationId,
+      segment: row.scopeSegment,
+    },
+    scopeLevel: row.scopeCustomerId
+      ? 'customer'
+      : row.scopeOrganizationId
+        ? 'organization'
+        : row.scopeSegment
+          ? 'segment'
+          : 'default',
+    targets: row.targets,
+    pauseOn: row.pauseOn,
+    warnPercent: row.warnPercent,
+    ownerId: row.ownerId,
+    reviewDate: row.reviewDate,
+    reviewDue: row.reviewDate !== null && row.reviewDate <= today(),
+    active: row.active,
+    createdAt: row.createdAt.toISOString(),
+    updatedAt: row.updatedAt.toISOString(),
+  };
+}
+
+async function checkReferences(db: Database, input: AgreementUpdate) {
+  const invalid = (path: string, message: string) =>
+    unprocessable('invalid_reference', `${path}: ${message}`, [{ path, message }]);
+  if (input.calendarId && !(await findCalendar(db, input.calendarId)))
+    throw invalid('body.calendarId', 'no such calendar');
+  const s = input.scope;
+  if (s?.customerId && !(await findCustomer(db, s.customerId)))
+    throw invalid('body.scope.customerId', 'no such customer');
+  if (s?.organizationId && !(await organizationExists(db, s.organizationId)))
+    throw invalid('body.scope.organizationId', 'no such organization');
+  if (s?.segment && !(await segmentExists(db, s.segment)))
+    throw invalid('body.scope.segment', 'no such segment');
+  if (input.ownerId) {
+    const [owner] = await db
+      .select({ id: users.id })
+      .from(users)
+      .where(
+        and(eq(users.id, input.ownerId), isNull(users.deletedAt), sql`${users.role} in ('agent', 'admin')`),
+      );
+    if (!owner) throw invalid('body.ownerId', 'the owner must be an agent or admin');
+  }
+}
+
+const scopeColumns = (scope: AgreementUpdate['scope']) =>
+  scope === undefined
+    ? {}
+    : {
+        scopeCustomerId: scope.customerId ?? null,
+        scopeOrganizationId: scope.organizationId ?? null,
+        scopeSegment: scope.segment ?? null,
+      };
+
+export async function getAgreement(db: Database, actor: Actor, id: string) {
+  if (!isStaff(actor)) throw forbidden('only staff see agreements');
+  const row = await findAgreement(db, id);
+  if (!row) throw notFound('agreement');
+  return toAgreementDto(row);
+}
+
+export async function listAgreements(
+  db: Database,
+  actor: Actor,
+  filter: { reviewDue?: boolean; active?: boolean } = {},
+) {
+  if (!isStaff(actor)) throw forbidden('only staff see agreements');
+  const found = await db
+    .select()
+    .from(agreements)
+    .where(
+      and(
+        isNull(agreements.deletedAt),
+        filter.reviewDue ? lte(agreements.reviewDate, today()) : undefined,
+        filter.active !== undefined ? eq(agreements.active, filter.active) : undefined,
+      ),
+    )
+    .orderBy(filter.reviewDue ? asc(agreements.reviewDate) : asc(agreements.name));
+  return found.map(toAgreementDto);
+}
+
+export async function createAgreement(db: Database, actor: Actor, input: AgreementCreate) {
+  if (!isAdmin(actor)) throw forbidden('only admins manage agreements');
+  try {
+    const row = await db.transaction(async (tx) => {
+      await checkReferences(tx, input);
+      const { scope, ...fields } = input;
+      const [created] = await tx
+        .insert(agreements)
+        .values({ ...fields, ...scopeColumns(scope ?? {}), ownerId: input.ownerId ?? actor.userId })
+        .returning();
+      await recordDomainEvent(tx, actor, {
+        type: 'agreement.created',
+        entityType: 'agreement',
+        entityId: created!.id,
+        data: { ...input },
+      });
+      return created!;
+    });
+    return toAgreementDto(row);
+  } catch (err) {
+    throw translateDbError(err, { agreements_active_scope_uq: scopeTaken });
+  }
+}
+
+/** Fields whose change moves the due times of running clocks. */
+const CLOCK_FIELDS = ['calendarId', 'targets', 'warnPercent', 'pauseOn'] as const;
+
+export async function updateAgreement(
+  db: Database,
+  actor: Actor,
+  id: string,
+  input: AgreementUpdate,
+  recompute: (tx: Database, agreementId: string) => Promise<number>,
+) {
+  if (!isAdmin(actor)) throw forbidden('only admins manage agreements');
+  try {
+    const result = await db.transaction(async (tx) => {
+      const before = await findAgreement(tx, id);
+      if (!before) throw notFound('agreement');
+      await checkReferences(tx, input);
+      const { scope, ...fields } = input;
+      const values = { ...fields, ...scopeColumns(scope) };
+      const changes = diff(before as unknown as Record<string, unknown>, values);
+      if (Object.keys(changes).length === 0) return { row: before, recomputed: 0 };
+      const [row] = await tx
+        .update(agreements)
+        .set({ ...values, updatedAt: sql`clock_timestamp()` })
+        .where(eq(agreements.id, id))
+        .returning();
+      await recordDomainEvent(tx, actor, {
+        type: 'agreement.updated',
+        entityType: 'agreement',
+        entityId: id,
+        data: { changes },
+      });
+      const recomputed = CLOCK_FIELDS.some((f) => f in changes) ? await recompute(tx, id) : 0;
+      return { row: row!, recomputed };
+    });
+    return { ...toAgreementDto(result.row), recomputedClocks: result.recomputed };
+  } catch (err) {
+    throw translateDbError(err, { agreements_active_scope_uq: scopeTaken });
+  }
+}
+
+export async function deleteAgreement(db: Database, actor: Actor, id: string) {
+  if (!isAdmin(actor)) throw forbidden('only admins manage agreements');
+  await db.transaction(async (tx) => {
+    if (!(await findAgreement(tx, id))) throw notFound('agreement');
+    // Clocks already running keep their agreement (history stays true); new cases no longer get it.
+    await tx
+      .update(agreements)
+      .set({ deletedAt: sql`now()`, active: false })
+      .where(eq(agreements.id, id));
+    await recordDomainEvent(tx, actor, { type: 'agreement.deleted', entityType: 'agreement', entityId: id });
+  });
+}

@@ -1,0 +1,167 @@
+// Business calendars. Admins write them; a change recomputes every running promise clock on it.
+import { and, asc, eq, isNull, sql } from 'drizzle-orm';
+import { z } from 'zod';
+import type { Database } from '../../../db/client.js';
+import { compileCalendar, CalendarError, type BusinessCalendar } from '../../../core/business-time.js';
+import { CalendarInput } from '../../../shared/schemas/calendars.js';
+import { IsoDateTime, Id } from '../../../shared/schemas/common.js';
+import type { Actor } from '../../lib/actor.js';
+import { isAdmin, isStaff } from '../../lib/actor.js';
+import { conflict, forbidden, notFound, unprocessable } from '../../lib/errors.js';
+import { diff, recordDomainEvent } from '../domain-events/domain-events.repo.js';
+import { calendars } from './calendars.table.js';
+
+export const CalendarUpdate = CalendarInput.partial();
+export const Calendar = z.object({
+  id: Id,
+  name: z.string(),
+  timezone: z.string(),
+  hours: z.array(z.object({ day: z.number().int(), open: z.string(), close: z.string() })),
+  holidays: z.array(z.string()),
+  is247: z.boolean(),
+  weeklyOpenMinutes: z.number().int(),
+  createdAt: IsoDateTime,
+  updatedAt: IsoDateTime,
+});
+
+type Row = typeof calendars.$inferSelect;
+
+const compiled = new Map<string, BusinessCalendar>();
+/** The compiled calendar for a row, cached per version (id + updatedAt). */
+export function businessCalendarOf(
+  row: Pick<Row, 'id' | 'timezone' | 'hours' | 'holidays' | 'updatedAt'>,
+): BusinessCalendar {
+  const key = `${row.id}:${row.updatedAt.getTime()}`;
+  let cal = compiled.get(key);
+  if (!cal) {
+    cal = compileCalendar({ timezone: row.timezone, hours: row.hours, holidays: row.holidays });
+    if (compiled.size > 500) compiled.clear();
+    compiled.set(key, cal);
+  }
+  return cal;
+}
+
+export function toCalendarDto(row: Row) {
+  const weeklyOpenMinutes = row.hours.reduce((n, h) => n + toMinutes(h.close) - toMinutes(h.open), 0);
+  return {
+    id: row.id,
+    name: row.name,
+    timezone: row.timezone,
+    hours: row.hours,
+    holidays: row.holidays,
+    is247: weeklyOpenMinutes === 7 * 24 * 60 && row.holidays.length === 0,
+    weeklyOpenMinutes,
+    createdAt: row.createdAt.toISOString(),
+    updatedAt: row.updatedAt.toISOString(),
+  };
+}
+const toMinutes = (hhmm: string) => Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3, 5));
+
+function assertCompiles(spec: { timezone: string; hours: Row['hours']; holidays: string[] }) {
+  try {
+    compileCalendar(spec);
+  } catch (err) {
+    if (err instanceof CalendarError) throw unprocessable('invalid_calendar', err.message);
+    throw err;
+  }
+}
+
+export async function findCalendar(db: Database, id: string) {
+  const [row] = await db
+    .select()
+    .from(calendars)
+    .where(and(eq(calendars.id, id), isNull(calendars.deletedAt)))
+    .limit(1);
+  return row;
+}
+
+export async function getCalendar(db: Database, actor: Actor, id: string) {
+  if (!isStaff(actor)) throw forbidden('only staff see calendars');
+  const row = await findCalendar(db, id);
+  if (!row) throw notFound('calendar');
+  return toCalendarDto(row);
+}
+
+export async function listCalendars(db: Database, actor: Actor) {
+  if (!isStaff(actor)) throw forbidden('only staff see calendars');
+  const found = await db
+    .select()
+    .from(calendars)
+    .where(isNull(calendars.deletedAt))
+    .orderBy(asc(calendars.name));
+  return found.map(toCalendarDto);
+}
+
+export async function createCalendar(db: Database, actor: Actor, input: CalendarInput) {
+  if (!isAdmin(actor)) throw forbidden('only admins manage calendars');
+  assertCompiles(input);
+  const row = await db.transaction(async (tx) => {
+    const [created] = await tx.insert(calendars).values(input).returning();
+    await recordDomainEvent(tx, actor, {
+      type: 'calendar.created',
+      entityType: 'calendar',
+      entityId: created!.id,
+      data: { ...input },
+    });
+    return created!;
+  });
+  return toCalendarDto(row);
+}
+
+/**
+ * Changes a calendar and recomputes the due and warning times of every running clock on it,
+ * in the same transaction. `recompute` comes from the cases domain (it owns the clocks).
+ */
+export async function updateCalendar(
+  db: Database,
+  actor: Actor,
+  id: string,
+  input: z.infer<typeof CalendarUpdate>,
+  recompute: (tx: Database, calendarId: string) => Promise<number>,
+) {
+  if (!isAdmin(actor)) throw forbidden('only admins manage calendars');
+  const result = await db.transaction(async (tx) => {
+    const before = await findCalendar(tx, id);
+    if (!before) throw notFound('calendar');
+    const next = {
+      timezone: input.timezone ?? before.timezone,
+      hours: input.hours ?? before.hours,
+      holidays: input.holidays ?? before.holidays,
+    };
+    assertCompiles(next);
+    const changes = diff(before as unknown as Record<string, unknown>, input);
+    if (Object.keys(changes).length === 0) return { row: before, recomputed: 0 };
+    const [row] = await tx
+      .update(calendars)
+      .set({ ...input, updatedAt: sql`clock_timestamp()` })
+      .where(eq(calendars.id, id))
+      .returning();
+    await recordDomainEvent(tx, actor, {
+      type: 'calendar.updated',
+      entityType: 'calendar',
+      entityId: id,
+      data: { changes },
+    });
+    const recomputed = 'name' in changes && Object.keys(changes).length === 1 ? 0 : await recompute(tx, id);
+    return { row: row!, recomputed };
+  });
+  return { ...toCalendarDto(result.row), recomputedClocks: result.recomputed };
+}
+
+export async function deleteCalendar(db: Database, actor: Actor, id: string) {
+  if (!isAdmin(actor)) throw forbidden('only admins manage calendars');
+  await db.transaction(async (tx) => {
+    if (!(await findCalendar(tx, id))) throw notFound('calendar');
+    const inUse = await tx.execute(
+      sql`select 1 from agreements where calendar_id = ${id} and deleted_at is null limit 1`,
+    );
+    if ((inUse as unknown as { rows: unknown[] }).rows.length > 0) {
+      throw conflict('calendar_in_use', 'agreements use this calendar: give them another one first');
+    }
+    await tx
+      .update(calendars)
+      .set({ deletedAt: sql`now()` })
+      .where(eq(calendars.id, id));
+    await recordDomainEvent(tx, actor, { type: 'calendar.deleted', entityType: 'calendar', entityId: id });
+  });
+}

@@ -1,0 +1,21 @@
+import { jsonb, pgTable, text } from 'drizzle-orm/pg-core';
+import { createdAt, deletedAt, idColumn, updatedAt } from '../../../db/columns.js';
+
+export interface CalendarHoursRow {
+  day: number;
+  open: string;
+  close: string;
+}
+
+/** Business hours in one time zone, with holidays: every promise clock runs on one. */
+export const calendars = pgTable('calendars', {
+  id: idColumn(),
+  name: text('name').notNull(),
+  timezone: text('timezone').notNull(),
+  hours: jsonb('hours').$type<CalendarHoursRow[]>().notNull(),
+  /** Local dates (YYYY-MM-DD) in the calendar's zone, closed all day. */
+  holidays: jsonb('holidays').$type<string[]>().notNull().default([]),
+  createdAt: createdAt(),
+  updatedAt: updatedAt(),
+  deletedAt: deletedAt(),
+});

@@ -1,0 +1,98 @@
+// Files on cases, stored in the database (every node can serve them). Uploaded to a case first,
+// then attached to the message that sends them. Served only to those who may see the message.
+import { createHash } from 'node:crypto';
+import { and, eq } from 'drizzle-orm';
+import type { Database } from '../../../db/client.js';
+import type { Actor } from '../../lib/actor.js';
+import { isStaff } from '../../lib/actor.js';
+import { AppError, notFound, unprocessable } from '../../lib/errors.js';
+import * as policy from '../../policies/cases.js';
+import { recordDomainEvent } from '../domain-events/domain-events.repo.js';
+import * as repo from './cases.repo.js';
+import { attachmentBlobs, attachments, messages } from './cases.table.js';
+
+export const MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024;
+/** Types a mail client or browser would run: refused whatever they are called. */
+const BLOCKED_EXTENSIONS =
+  /\.(exe|com|bat|cmd|msi|scr|pif|cpl|ps1|vbs|vbe|js|jse|wsf|wsh|hta|jar|sh|app|dmg|lnk|reg)$/i;
+const BLOCKED_TYPES = new Set([
+  'application/x-msdownload',
+  'application/x-msdos-program',
+  'application/x-sh',
+  'application/java-archive',
+  'application/x-executable',
+  'text/javascript',
+  'application/javascript',
+]);
+
+export function attachmentProblem(filename: string, contentType: string, size: number): string | null {
+  if (!filename || filename.length > 255 || /[\\/\0]/.test(filename))
+    return 'filename must be 1-255 characters without slashes';
+  if (size === 0) return 'the file is empty';
+  if (size > MAX_ATTACHMENT_BYTES) return `files are limited to ${MAX_ATTACHMENT_BYTES / 1024 / 1024} MiB`;
+  if (BLOCKED_EXTENSIONS.test(filename) || BLOCKED_TYPES.has(contentType.toLowerCase()))
+    return 'executable files are not accepted';
+  return null;
+}
+
+export async function uploadAttachment(
+  db: Database,
+  actor: Actor,
+  caseId: string,
+  file: { filename: string; contentType: string; data: Buffer },
+) {
+  const c = await repo.findCase(db, caseId);
+  if (!c || !policy.canReadCase(actor, c)) throw notFound('case');
+  const problem = attachmentProblem(file.filename, file.contentType, file.data.length);
+  if (problem) throw new AppError(problem.includes('limited') ? 413 : 422, 'invalid_attachment', problem);
+  const row = await db.transaction(async (tx) => {
+    const [a] = await tx
+      .insert(attachments)
+      .values({
+        caseId,
+        filename: file.filename,
+        contentType: file.contentType,
+        size: file.data.length,
+        sha256: createHash('sha256').update(file.data).digest('hex'),
+        uploadedBy: actor.userId,
+      })
+      .returning();
+    await tx.insert(attachmentBlobs).values({ attachmentId: a!.id, data: file.data });
+    await recordDomainEvent(tx, actor, {
+      type: 'case.attachment_uploaded',
+      entityType: 'case',
+      entityId: caseId,
+      data: { attachmentId: a!.id, filename: file.filename, size: file.data.length },
+    });
+    return a!;
+  });
+  return {
+    id: row.id,
+    filename: row.filename,
+    contentType: row.contentType,
+    size: row.size,
+    url: `/api/v1/attachments/${row.id}`,
+  };
+}
+
+export async function readAttachment(db: Database, actor: Actor, id: string) {
+  const [row] = await db
+    .select({ a: attachments, isPublic: messages.public })
+    .from(attachments)
+    .leftJoin(messages, eq(messages.id, attachments.messageId))
+    .where(eq(attachments.id, id));
+  if (!row) throw notFound('attachment');
+  const c = await repo.findCase(db, row.a.caseId);
+  if (!c || !policy.canReadCase(actor, c)) throw notFound('attachment');
+  if (!isStaff(actor)) {
+    // Customers: files on public messages, and their own uploads not yet sent.
+    const visible = row.a.messageId ? row.isPublic === true : row.a.uploadedBy === actor.userId;
+    if (!visible) throw notFound('attachment');
+  }
+  const [blob] = await db
+    .select()
+    .from(attachmentBlobs)
+    .where(and(eq(attachmentBlobs.attachmentId, id)));
+  if (!blob) throw unprocessable('attachment_missing', 'the file’s content is missing');
+  return { ...row.a, data: blob.data };
+}

@@ -1,0 +1,155 @@
+import { and, eq, isNull, sql, type SQL } from 'drizzle-orm';
+import { alias, type AnyPgColumn } from 'drizzle-orm/pg-core';
+import type { Database } from '../../../db/client.js';
+import type { CaseListQuery } from '../../../shared/schemas/cases.js';
+import type { CaseViewFilters } from '../../../shared/schemas/views.js';
+import { afterCursor, orderBy, sortKey, toPage, type Sort } from '../../lib/pagination.js';
+import { agreements } from '../agreements/agreements.table.js';
+import { users } from '../auth/auth.table.js';
+import { customers } from '../customers/customers.table.js';
+import { organizations } from '../organizations/organizations.table.js';
+import { teams } from '../teams/teams.table.js';
+import { casePromises, cases } from './cases.table.js';
+
+const assignee = alias(users, 'assignee');
+
+export const caseColumns = {
+  id: cases.id,
+  number: cases.number,
+  subject: cases.subject,
+  customerId: cases.customerId,
+  customerName: customers.name,
+  customerEmail: customers.email,
+  organizationId: cases.organizationId,
+  organizationName: organizations.name,
+  channel: cases.channel,
+  category: cases.category,
+  priority: cases.priority,
+  status: cases.status,
+  assigneeId: cases.assigneeId,
+  assigneeName: assignee.name,
+  teamId: cases.teamId,
+  teamName: teams.name,
+  tags: cases.tags,
+  customFields: cases.customFields,
+  requiredSkills: cases.requiredSkills,
+  agreementId: cases.agreementId,
+  agreementName: agreements.name,
+  mergedIntoId: cases.mergedIntoId,
+  nextDueAt: cases.nextDueAt,
+  firstRespondedAt: cases.firstRespondedAt,
+  lastAgentReplyAt: cases.lastAgentReplyAt,
+  lastCustomerMessageAt: cases.lastCustomerMessageAt,
+  solvedAt: cases.solvedAt,
+  closedAt: cases.closedAt,
+  reopenCount: cases.reopenCount,
+  createdAt: cases.createdAt,
+  updatedAt: cases.updatedAt,
+};
+
+export type CaseRow = NonNullable<Awaited<ReturnType<typeof findCase>>>;
+
+function baseQuery(db: Database, extra: Record<string, SQL> = {}) {
+  return db
+    .select({ ...caseColumns, ...extra })
+    .from(cases)
+    .innerJoin(customers, eq(customers.id, cases.customerId))
+    .leftJoin(organizations, eq(organizations.id, cases.organizationId))
+    .leftJoin(assignee, eq(assignee.id, cases.assigneeId))
+    .leftJoin(teams, eq(teams.id, cases.teamId))
+    .leftJoin(agreements, eq(agreements.id, cases.agreementId));
+}
+
+export async function findCase(db: Database, id: string) {
+  const [row] = await baseQuery(db)
+    .where(and(eq(cases.id, id), isNull(cases.deletedAt)))
+    .limit(1);
+  return row;
+}
+
+/** The case row alone, locked for a change. */
+export async function lockCase(db: Database, id: string) {
+  const [row] = await db
+    .select()
+    .from(cases)
+    .where(and(eq(cases.id, id), isNull(cases.deletedAt)))
+    .for('update');
+  return row;
+}
+
+export async function listClocks(db: Database, caseIds: string[]) {
+  if (caseIds.length === 0) return [];
+  return db
+    .select()
+    .from(casePromises)
+    .where(sql`${casePromises.caseId} = any(${sql.param(caseIds)}::uuid[])`)
+    .orderBy(casePromises.caseId, casePromises.kind, casePromises.cycle);
+}
+
+const csvOf = (v: string[] | undefined) => (v && v.length ? v : undefined);
+
+/** SQL conditions for queue filters (from a saved view and/or the query string). */
+export function caseFilters(f: CaseViewFilters & { q?: string }, me: string | null): SQL | undefined {
+  const inList = (col: AnyPgColumn, values: string[] | undefined) =>
+    csvOf(values) ? sql`${col} = any(${sql.param(values)}::text[])` : undefined;
+  return and(
+    inList(cases.status, f.status),
+    inList(cases.priority, f.priority),
+    inList(cases.category, f.category),
+    inList(cases.channel, f.channel),
+    f.assigneeId === 'none'
+      ? isNull(cases.assigneeId)
+      : f.assigneeId === 'me'
+        ? me
+          ? eq(cases.assigneeId, me)
+          : sql`false`
+        : f.assigneeId
+          ? eq(cases.assigneeId, f.assigneeId)
+          : undefined,
+    f.teamId === 'none' ? isNull(cases.teamId) : f.teamId ? eq(cases.teamId, f.teamId) : undefined,
+    csvOf(f.tags) ? sql`${cases.tags} @> ${sql.param(f.tags)}::text[]` : undefined,
+    f.customerId ? eq(cases.customerId, f.customerId) : undefined,
+    f.organizationId ? eq(cases.organizationId, f.organizationId) : undefined,
+    f.promise === 'breached'
+      ? sql`${cases.id} in (select p.case_id from case_promises p where p.met_at is null and (p.state = 'breached' or (p.state = 'active' and p.due_at <= now())))`
+      : f.promise === 'at_risk'
+        ? sql`${cases.id} in (select p.case_id from case_promises p where p.state = 'active' and p.warn_at <= now() and p.due_at > now())`
+        : undefined,
+    f.q
+      ? sql`(${cases.searchVector} @@ plainto_tsquery('simple', ${f.q})
+          or ${cases.id} in (select m.case_id from messages m where m.search_vector @@ plainto_tsquery('simple', ${f.q})))`
+      : undefined,
+  );
+}
+
+export const CASE_SORT_COLUMNS = {
+  // Cases without running clocks sort last in the urgency order.
+  nextDueAt: sql`coalesce(${cases.nextDueAt}, 'infinity'::timestamptz)`,
+  createdAt: cases.createdAt,
+  updatedAt: cases.updatedAt,
+};
+
+export async function listCases(
+  db: Database,
+  q: Pick<CaseListQuery, 'limit' | 'cursor' | 'includeTotal'>,
+  where: SQL | undefined,
+  sort: Sort,
+) {
+  const live = and(isNull(cases.deletedAt), where);
+  const found = await baseQuery(db, { sortKey: sortKey(sort) })
+    .where(and(live, afterCursor(sort, q.cursor)))
+    .orderBy(...orderBy(sort))
+    .limit(q.limit + 1);
+  const page = toPage(found as ((typeof found)[number] & { sortKey: string })[], q.limit);
+  let total: number | undefined;
+  if (q.includeTotal) total = await countCases(db, where);
+  return { ...page, total };
+}
+
+export async function countCases(db: Database, where: SQL | undefined) {
+  const [row] = await db
+    .select({ n: sql<number>`count(*)::int` })
+    .from(cases)
+    .where(and(isNull(cases.deletedAt), where));
+  return row?.n ?? 0;
+}

@@ -1,0 +1,422 @@
+import { z } from 'zod';
+import type { FastifyPluginAsyncZod, ZodTypeProvider } from 'fastify-type-provider-zod';
+import { Id, IdParams, page } from '../../../shared/schemas/common.js';
+import {
+  Attachment,
+  BulkCaseUpdate,
+  Case,
+  CaseCreate,
+  CaseListQuery,
+  CaseStatus,
+  CaseSummary,
+  CaseUpdate,
+  Category,
+  CategoryInput,
+  CustomFieldDefinition,
+  CustomFieldDefinitionInput,
+  Message,
+  MessageCreate,
+  TimelineEntry,
+} from '../../../shared/schemas/cases.js';
+import { CaseView, CaseViewInput } from '../../../shared/schemas/views.js';
+import { ADMIN, AUTHED, STAFF, actorOf, errors } from '../../lib/http.js';
+import { unprocessable } from '../../lib/errors.js';
+import type { RouteDeps } from '../../routes.js';
+import { MAX_ATTACHMENT_BYTES, readAttachment, uploadAttachment } from './attachments.service.js';
+import * as relations from './case-relations.service.js';
+import * as cases from './cases.service.js';
+import * as catalog from './catalog.service.js';
+import { addMessage, listMessages } from './messages.service.js';
+import * as views from './views.service.js';
+
+const LinkedCase = z.object({ id: Id, number: z.number().int(), subject: z.string(), status: z.string() });
+const Presence = z.object({ userId: Id, name: z.string(), composing: z.boolean(), seenAt: z.string() });
+const tags = ['cases'];
+
+export const casesRoutes =
+  ({ db }: RouteDeps): FastifyPluginAsyncZod =>
+  async (app) => {
+    app.get(
+      '/cases',
+      {
+        schema: {
+          tags,
+          summary: 'List cases: queue filters, saved views, full-text search; urgency order by default',
+          querystring: CaseListQuery,
+          response: { 200: page(CaseSummary), ...errors(...AUTHED, 404) },
+        },
+      },
+      async (request) => cases.listCases(db, actorOf(request), request.query),
+    );
+    app.post(
+      '/cases',
+      {
+        schema: {
+          tags,
+          summary: 'Open a case (customers: for themselves; admins may give a historic createdAt)',
+          body: CaseCreate,
+          response: { 201: Case, ...errors(...AUTHED, 422) },
+        },
+      },
+      async (request, reply) =>
+        reply.status(201).send(await cases.createCase(db, actorOf(request), request.body)),
+    );
+    app.get(
+      '/cases/:id',
+      {
+        schema: {
+          tags,
+          summary: 'A case with its promise clocks',
+          params: IdParams,
+          response: { 200: Case, ...errors(...AUTHED, 404) },
+        },
+      },
+      async (request) => cases.getCase(db, actorOf(request), request.params.id),
+    );
+    app.patch(
+      '/cases/:id',
+      {
+        config: { access: STAFF },
+        schema: {
+          tags,
+          summary: 'Change a case',
+          params: IdParams,
+          body: CaseUpdate,
+          response: { 200: Case, ...errors(...AUTHED, 404, 409, 422) },
+        },
+      },
+      async (request) => cases.updateCase(db, actorOf(request), request.params.id, request.body),
+    );
+    app.post(
+      '/cases/bulk',
+      {
+        config: { access: STAFF },
+        schema: {
+          tags,
+          summary: 'Change many cases at once (all or none)',
+          body: BulkCaseUpdate,
+          response: { 200: z.object({ updated: z.number().int() }), ...errors(...AUTHED, 404, 409, 422) },
+        },
+      },
+      async (request) => cases.bulkUpdateCases(db, actorOf(request), request.body),
+    );
+    app.get(
+      '/cases/:id/messages',
+      {
+        schema: {
+          tags,
+          summary: 'The conversation (customers see public messages only)',
+          params: IdParams,
+          response: { 200: z.object({ items: z.array(Message) }), ...errors(...AUTHED, 404) },
+        },
+      },
+      async (request) => ({ items: await listMessages(db, actorOf(request), request.params.id) }),
+    );
+    app.post(
+      '/cases/:id/messages',
+      {
+        schema: {
+          tags,
+          summary: 'Reply (public) or add an internal note; optionally set the status in the same step',
+          params: IdParams,
+          body: MessageCreate.extend({
+            status: CaseStatus.optional().describe('staff: the case status after this message'),
+          }),
+          response: { 201: Message, ...errors(...AUTHED, 404, 409, 422) },
+        },
+      },
+      async (request, reply) =>
+        reply.status(201).send(await addMessage(db, actorOf(request), request.params.id, request.body)),
+    );
+    app.get(
+      '/cases/:id/timeline',
+      {
+        config: { access: STAFF },
+        schema: {
+          tags,
+          summary: 'Every change: who, when, what (fields, status, assignment, messages, promises)',
+          params: IdParams,
+          response: { 200: z.object({ items: z.array(TimelineEntry) }), ...errors(...AUTHED, 404) },
+        },
+      },
+      async (request) => ({ items: await relations.caseTimeline(db, actorOf(request), request.params.id) }),
+    );
+    app.post(
+      '/cases/:id/merge',
+      {
+        config: { access: STAFF },
+        schema: {
+          tags,
+          summary: 'Merge this case into another: messages and links move, this one closes and points there',
+          params: IdParams,
+          body: z.strictObject({ intoId: Id }),
+          response: { 200: Case, ...errors(...AUTHED, 404, 409, 422) },
+        },
+      },
+      async (request) => {
+        await relations.mergeCases(db, actorOf(request), request.params.id, request.body.intoId);
+        return cases.getCase(db, actorOf(request), request.body.intoId);
+      },
+    );
+    app.get(
+      '/cases/:id/links',
+      {
+        schema: {
+          tags,
+          summary: 'Related cases',
+          params: IdParams,
+          response: { 200: z.object({ items: z.array(LinkedCase) }), ...errors(...AUTHED, 404) },
+        },
+      },
+      async (request) => ({
+        items: await relations.listLinkedCases(db, actorOf(request), request.params.id),
+      }),
+    );
+    app.post(
+      '/cases/:id/links',
+      {
+        config: { access: STAFF },
+        schema: {
+          tags,
+          params: IdParams,
+          body: z.strictObject({ caseId: Id }),
+          response: { 204: z.null(), ...errors(...AUTHED, 404, 422) },
+        },
+      },
+      async (request, reply) => {
+        await relations.linkCases(db, actorOf(request), request.params.id, request.body.caseId);
+        return reply.status(204).send(null);
+      },
+    );
+    app.delete(
+      '/cases/:id/links/:otherId',
+      {
+        config: { access: STAFF },
+        schema: {
+          tags,
+          params: z.strictObject({ id: Id, otherId: Id }),
+          response: { 204: z.null(), ...errors(...AUTHED, 404) },
+        },
+      },
+      async (request, reply) => {
+        await relations.unlinkCases(db, actorOf(request), request.params.id, request.params.otherId);
+        return reply.status(204).send(null);
+      },
+    );
+    app.get(
+      '/cases/:id/presence',
+      {
+        config: { access: STAFF },
+        schema: {
+          tags,
+          summary: 'Other agents with this case open',
+          params: IdParams,
+          response: { 200: z.object({ items: z.array(Presence) }), ...errors(...AUTHED, 404) },
+        },
+      },
+      async (request) => ({ items: await relations.listPresence(db, actorOf(request), request.params.id) }),
+    );
+    app.post(
+      '/cases/:id/presence',
+      {
+        config: { access: STAFF },
+        schema: {
+          tags,
+          summary: 'Heartbeat: I have this case open (composing: I am writing a reply); answers who else has',
+          params: IdParams,
+          body: z.strictObject({ composing: z.boolean().default(false) }),
+          response: { 200: z.object({ items: z.array(Presence) }), ...errors(...AUTHED, 404) },
+        },
+      },
+      async (request) => ({
+        items: await relations.touchPresence(db, actorOf(request), request.params.id, request.body.composing),
+      }),
+    );
+
+    // Saved views
+    app.get(
+      '/views',
+      {
+        config: { access: STAFF },
+        schema: {
+          tags: ['views'],
+          summary: 'Queue views with their counts',
+          response: { 200: z.object({ items: z.array(CaseView) }), ...errors(...AUTHED) },
+        },
+      },
+      async (request) => ({ items: await views.listViews(db, actorOf(request)) }),
+    );
+    app.post(
+      '/views',
+      {
+        config: { access: STAFF },
+        schema: { tags: ['views'], body: CaseViewInput, response: { 201: CaseView, ...errors(...AUTHED) } },
+      },
+      async (request, reply) =>
+        reply.status(201).send(await views.createView(db, actorOf(request), request.body)),
+    );
+    app.patch(
+      '/views/:id',
+      {
+        config: { access: STAFF },
+        schema: {
+          tags: ['views'],
+          params: IdParams,
+          body: CaseViewInput.partial(),
+          response: { 200: CaseView, ...errors(...AUTHED, 404) },
+        },
+      },
+      async (request) => views.updateView(db, actorOf(request), request.params.id, request.body),
+    );
+    app.delete(
+      '/views/:id',
+      {
+        config: { access: STAFF },
+        schema: { tags: ['views'], params: IdParams, response: { 204: z.null(), ...errors(...AUTHED, 404) } },
+      },
+      async (request, reply) => {
+        await views.deleteView(db, actorOf(request), request.params.id);
+        return reply.status(204).send(null);
+      },
+    );
+
+    // Catalog: categories and custom fields
+    app.get(
+      '/categories',
+      {
+        schema: {
+          tags: ['catalog'],
+          response: { 200: z.object({ items: z.array(Category) }), ...errors(401) },
+        },
+      },
+      async () => ({ items: await catalog.listCategories(db) }),
+    );
+    app.post(
+      '/categories',
+      {
+        config: { access: ADMIN },
+        schema: {
+          tags: ['catalog'],
+          body: CategoryInput,
+          response: { 201: Category, ...errors(...AUTHED, 409) },
+        },
+      },
+      async (request, reply) =>
+        reply.status(201).send(await catalog.createCategory(db, actorOf(request), request.body)),
+    );
+    app.patch(
+      '/categories/:key',
+      {
+        config: { access: ADMIN },
+        schema: {
+          tags: ['catalog'],
+          params: z.strictObject({ key: z.string().max(50) }),
+          body: CategoryInput.omit({ key: true }).partial(),
+          response: { 200: Category, ...errors(...AUTHED, 404) },
+        },
+      },
+      async (request) => catalog.updateCategory(db, actorOf(request), request.params.key, request.body),
+    );
+    app.get(
+      '/case-fields',
+      {
+        config: { access: STAFF },
+        schema: {
+          tags: ['catalog'],
+          response: { 200: z.object({ items: z.array(CustomFieldDefinition) }), ...errors(...AUTHED) },
+        },
+      },
+      async () => ({ items: await catalog.listCustomFields(db) }),
+    );
+    app.post(
+      '/case-fields',
+      {
+        config: { access: ADMIN },
+        schema: {
+          tags: ['catalog'],
+          summary: 'Define a typed custom field for cases',
+          body: CustomFieldDefinitionInput,
+          response: { 201: CustomFieldDefinition, ...errors(...AUTHED, 409, 422) },
+        },
+      },
+      async (request, reply) =>
+        reply.status(201).send(await catalog.createCustomField(db, actorOf(request), request.body)),
+    );
+    app.patch(
+      '/case-fields/:key',
+      {
+        config: { access: ADMIN },
+        schema: {
+          tags: ['catalog'],
+          params: z.strictObject({ key: z.string().max(50) }),
+          body: CustomFieldDefinitionInput.omit({ key: true, type: true }).partial(),
+          response: { 200: CustomFieldDefinition, ...errors(...AUTHED, 404, 422) },
+        },
+      },
+      async (request) => catalog.updateCustomField(db, actorOf(request), request.params.key, request.body),
+    );
+
+    // Attachments: raw upload in its own scope, so only this route accepts any content type.
+    await app.register(async (scope) => {
+      const files = scope.withTypeProvider<ZodTypeProvider>();
+      files.addContentTypeParser(
+        '*',
+        { parseAs: 'buffer', bodyLimit: MAX_ATTACHMENT_BYTES + 1 },
+        (_req, body, done) => done(null, body),
+      );
+      files.post(
+        '/cases/:id/attachments',
+        {
+          bodyLimit: MAX_ATTACHMENT_BYTES + 1,
+          schema: {
+            tags,
+            summary:
+              'Upload a file (raw body, its Content-Type; ?filename=); then send it with a message (attachmentIds)',
+            params: IdParams,
+            querystring: z.strictObject({ filename: z.string().min(1).max(255) }),
+            response: { 201: Attachment, ...errors(...AUTHED, 404, 413, 422) },
+          },
+        },
+        async (request, reply) => {
+          const data = request.body as unknown;
+          if (!Buffer.isBuffer(data))
+            throw unprocessable('invalid_attachment', 'send the file as the raw request body');
+          const contentType = (request.headers['content-type'] ?? 'application/octet-stream')
+            .split(';')[0]!
+            .trim();
+          const created = await uploadAttachment(db, actorOf(request), request.params.id, {
+            filename: request.query.filename,
+            contentType,
+            data,
+          });
+          return reply.status(201).send(created);
+        },
+      );
+    });
+    app.get(
+      '/attachments/:id',
+      {
+        schema: {
+          tags,
+          summary: 'Download a file (only if you may see its message)',
+          params: IdParams,
+          response: errors(...AUTHED, 404),
+        },
+      },
+      async (request, reply) => {
+        const file = await readAttachment(db, actorOf(request), request.params.id);
+        const inline = /^image\/(png|jpeg|gif|webp)$/.test(file.contentType);
+        const ascii = file.filename.replace(/[^\x20-\x7e]|["\\]/g, '_');
+        return reply
+          .header('content-type', file.contentType)
+          .header(
+            'content-disposition',
+            `${inline ? 'inline' : 'attachment'}; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(file.filename)}`,
+          )
+          .header('x-content-type-options', 'nosniff')
+          .header('content-security-policy', "default-src 'none'; sandbox")
+          .header('cache-control', 'private, max-age=3600')
+          .send(file.data as never);
+      },
+    );
+  };

@@ -1,0 +1,491 @@
+// Use cases on cases: open, read, list, change, bulk change. Every change is one transaction
+// that writes the case, its timeline entries (domain events) and its promise clocks together.
+import { and, eq, isNull, sql } from 'drizzle-orm';
+import type { Database } from '../../../db/client.js';
+import {
+  remainingMinutes,
+  stateAt,
+  usedMinutes,
+  type Clock,
+  type ClockKind,
+} from '../../../core/promise-clocks.js';
+import type { BusinessCalendar } from '../../../core/business-time.js';
+import type {
+  Case,
+  CaseCreate,
+  CaseListQuery,
+  CaseSummary,
+  CaseUpdate,
+  CasePromise,
+} from '../../../shared/schemas/cases.js';
+import type { CaseViewFilters } from '../../../shared/schemas/views.js';
+import type { Actor } from '../../lib/actor.js';
+import { isAdmin } from '../../lib/actor.js';
+import { conflict, forbidden, notFound, unprocessable } from '../../lib/errors.js';
+import { sortFrom } from '../../lib/pagination.js';
+import * as policy from '../../policies/cases.js';
+import { findAgreementWithCalendar, selectAgreementFor } from '../agreements/agreements.repo.js';
+import { users } from '../auth/auth.table.js';
+import { businessCalendarOf } from '../calendars/calendars.service.js';
+import { customers } from '../customers/customers.table.js';
+import { diff, recordDomainEvent } from '../domain-events/domain-events.repo.js';
+import { organizations } from '../organizations/organizations.table.js';
+import { pickAssignee } from '../teams/assignment.js';
+import { teams } from '../teams/teams.table.js';
+import { onCaseCreated, onAgentReply, onStatusChange, onTargetsChanged, type ClockCase } from './clocks.js';
+import { assertCustomFields, loadDefinitions, missingRequired } from './custom-fields.js';
+import * as repo from './cases.repo.js';
+import { caseViews, categories, cases, messages } from './cases.table.js';
+
+const UNSOLVED = new Set(['new', 'open', 'pending', 'on_hold']);
+type ClockRow = Awaited<ReturnType<typeof repo.listClocks>>[number];
+
+const iso = (d: Date | null | undefined) => (d ? d.toISOString() : null);
+const ref = (id: string | null, name: string | null) => (id && name !== null ? { id, name } : null);
+
+function toClock(r: ClockRow): Clock {
+  return { ...r, kind: r.kind as ClockKind, state: r.state as Clock['state'] };
+}
+
+function toPromiseDto(r: ClockRow, cal: BusinessCalendar | undefined, now: Date): CasePromise {
+  const clock = toClock(r);
+  return {
+    id: r.id,
+    kind: clock.kind,
+    cycle: r.cycle,
+    state: stateAt(clock, now),
+    targetMinutes: r.targetMinutes,
+    startedAt: r.startedAt.toISOString(),
+    dueAt: iso(r.dueAt),
+    warnAt: iso(r.warnAt),
+    metAt: iso(r.metAt),
+    breachedAt: iso(r.breachedAt ?? (stateAt(clock, now) === 'breached' ? r.dueAt : null)),
+    pausedAt: iso(r.pausedAt),
+    usedMinutes: cal ? usedMinutes(cal, clock, now) : Math.floor(r.usedMs / 60_000),
+    remainingMinutes: cal ? remainingMinutes(cal, clock, now) : null,
+    agreementId: r.agreementId,
+  };
+}
+
+/** The worst state of a case's unmet clocks, for queue rows. */
+function promiseState(clocks: ClockRow[], now: Date): CaseSummary['promiseState'] {
+  const open = clocks.filter((c) => c.metAt === null && c.state !== 'met');
+  if (open.length === 0) return 'none';
+  if (open.some((c) => stateAt(toClock(c), now) === 'breached')) return 'breached';
+  if (open.some((c) => c.state === 'active' && c.warnAt !== null && c.warnAt <= now)) return 'at_risk';
+  return 'ok';
+}
+
+function toSummary(row: repo.CaseRow) {
+  return {
+    id: row.id,
+    number: row.number,
+    subject: row.subject,
+    customerId: row.customerId,
+    customer: { id: row.customerId, name: row.customerName, email: row.customerEmail },
+    organizationId: row.organizationId,
+    organization: ref(row.organizationId, row.organizationName),
+    channel: row.channel as Case['channel'],
+    category: row.category,
+    priority: row.priority as Case['priority'],
+    status: row.status as Case['status'],
+    assigneeId: row.assigneeId,
+    assignee: ref(row.assigneeId, row.assigneeName),
+    teamId: row.teamId,
+    team: ref(row.teamId, row.teamName),
+    tags: row.tags,
+    agreementId: row.agreementId,
+    agreement: ref(row.agreementId, row.agreementName),
+    mergedIntoId: row.mergedIntoId,
+    nextDueAt: iso(row.nextDueAt),
+    firstRespondedAt: iso(row.firstRespondedAt),
+    solvedAt: iso(row.solvedAt),
+    closedAt: iso(row.closedAt),
+    reopenCount: row.reopenCount,
+    createdAt: row.createdAt.toISOString(),
+    updatedAt: row.updatedAt.toISOString(),
+  };
+}
+
+async function calendarsFor(db: Database, clocks: ClockRow[]) {
+  const cals = new Map<string, BusinessCalendar>();
+  for (const agreementId of new Set(clocks.map((c) => c.agreementId))) {
+    const found = await findAgreementWithCalendar(db, agreementId);
+    if (found) cals.set(agreementId, businessCalendarOf(found.calendar));
+  }
+  return cals;
+}
+
+export async function getCase(db: Database, actor: Actor, id: string, now = new Date()): Promise<Case> {
+  const row = await repo.findCase(db, id);
+  if (!row || !policy.canReadCase(actor, row)) throw notFound('case');
+  const clocks = await repo.listClocks(db, [id]);
+  const cals = await calendarsFor(db, clocks);
+  return {
+    ...toSummary(row),
+    customFields: row.customFields,
+    requiredSkills: row.requiredSkills,
+    promises: clocks.map((c) => toPromiseDto(c, cals.get(c.agreementId), now)),
+  };
+}
+
+/** Filters of a saved view the actor may use, merged under the query's own filters. */
+async function viewFilters(
+  db: Database,
+  actor: Actor,
+  viewId: string | undefined,
+): Promise<{ filters: CaseViewFilters; sort?: string }> {
+  if (!viewId) return { filters: {} };
+  const [view] = await db
+    .select()
+    .from(caseViews)
+    .where(and(eq(caseViews.id, viewId), isNull(caseViews.deletedAt)));
+  if (!view || (view.ownerId !== null && view.ownerId !== actor.userId)) throw notFound('view');
+  return { filters: view.filters, sort: view.sort };
+}
+
+export function queryFilters(q: Partial<CaseListQuery>): CaseViewFilters & { q?: string } {
+  const f: CaseViewFilters & { q?: string } = {};
+  if (q.status) f.status = q.status;
+  if (q.priority) f.priority = q.priority;
+  if (q.category) f.category = q.category;
+  if (q.channel) f.channel = q.channel;
+  if (q.assigneeId) f.assigneeId = q.assigneeId;
+  if (q.teamId) f.teamId = q.teamId;
+  if (q.tag) f.tags = q.tag;
+  if (q.customerId) f.customerId = q.customerId;
+  if (q.organizationId) f.organizationId = q.organizationId;
+  if (q.promise) f.promise = q.promise;
+  if (q.q) f.q = q.q;
+  return f;
+}
+
+export async function listCases(db: Database, actor: Actor, q: CaseListQuery, now = new Date()) {
+  const view = await viewFilters(db, actor, q.view);
+  const where = and(
+    policy.caseListScope(actor),
+    repo.caseFilters(view.filters, actor.userId),
+    repo.caseFilters(queryFilters(q), actor.userId),
+  );
+  const sort = sortFrom(q.sort ?? view.sort ?? 'nextDueAt', repo.CASE_SORT_COLUMNS, cases.id);
+  const page = await repo.listCases(db, q, where, sort);
+  const clocks = await repo.listClocks(
+    db,
+    page.items.map((r) => r.id),
+  );
+  const byCase = new Map<string, ClockRow[]>();
+  for (const c of clocks) byCase.set(c.caseId, [...(byCase.get(c.caseId) ?? []), c]);
+  return {
+    items: page.items.map((row) => ({
+      ...toSummary(row),
+      promiseState: promiseState(byCase.get(row.id) ?? [], now),
+    })),
+    nextCursor: page.nextCursor,
+    total: page.total,
+  };
+}
+
+// ---- writing -------------------------------------------------------------------------------
+
+const invalid = (path: string, message: string) =>
+  unprocessable('invalid_reference', `${path}: ${message}`, [{ path, message }]);
+
+async function checkCategory(db: Database, key: string) {
+  const [cat] = await db.select().from(categories).where(eq(categories.key, key));
+  if (!cat || !cat.active) throw invalid('body.category', `no active category "${key}"`);
+}
+async function checkTeam(db: Database, id: string) {
+  const [team] = await db
+    .select({ id: teams.id })
+    .from(teams)
+    .where(and(eq(teams.id, id), isNull(teams.deletedAt)));
+  if (!team) throw invalid('body.teamId', 'no such team');
+}
+async function checkAssignee(db: Database, id: string) {
+  const [u] = await db
+    .select({ id: users.id })
+    .from(users)
+    .where(
+      and(
+        eq(users.id, id),
+        isNull(users.deletedAt),
+        eq(users.active, true),
+        sql`${users.role} in ('agent', 'admin')`,
+      ),
+    );
+  if (!u) throw invalid('body.assigneeId', 'the assignee must be an active agent or admin');
+}
+
+/** The customer with what agreement selection needs (organization, effective segment). */
+async function customerForCase(db: Database, customerId: string) {
+  const [c] = await db
+    .select({
+      id: customers.id,
+      organizationId: customers.organizationId,
+      segment: sql<string | null>`coalesce(${customers.segment}, ${organizations.segment})`,
+    })
+    .from(customers)
+    .leftJoin(organizations, eq(organizations.id, customers.organizationId))
+    .where(and(eq(customers.id, customerId), isNull(customers.deletedAt)));
+  return c;
+}
+
+const clockCase = (c: typeof cases.$inferSelect): ClockCase => ({
+  id: c.id,
+  status: c.status,
+  priority: c.priority,
+  agreementId: c.agreementId,
+  createdAt: c.createdAt,
+  lastAgentReplyAt: c.lastAgentReplyAt,
+});
+
+export async function createCase(db: Database, actor: Actor, raw: CaseCreate): Promise<Case> {
+  const input = raw as Required<Pick<CaseCreate, 'channel' | 'category' | 'priority'>> & CaseCreate;
+  policy.assertCanCreateCase(actor, input.customerId);
+  const staff = actor.role !== 'customer';
+  if (
+    !staff &&
+    (input.assigneeId ||
+      input.teamId ||
+      input.status ||
+      input.tags ||
+      input.customFields ||
+      input.requiredSkills)
+  ) {
+    throw forbidden('customers give a subject, a category and a message; the team does the rest');
+  }
+  if (input.createdAt && !isAdmin(actor))
+    throw forbidden('only admins import cases with their historic createdAt');
+  if (input.createdAt && new Date(input.createdAt) > new Date())
+    throw unprocessable('validation_error', 'body.createdAt: must not be in the future');
+  const id = await db.transaction(async (tx) => {
+    const customer = await customerForCase(tx, input.customerId);
+    if (!customer) throw invalid('body.customerId', 'no such customer');
+    await checkCategory(tx, input.category);
+    if (input.teamId) await checkTeam(tx, input.teamId);
+    if (input.assigneeId) await checkAssignee(tx, input.assigneeId);
+    await assertCustomFields(tx, input.customFields);
+    const selected = await selectAgreementFor(tx, {
+      customerId: customer.id,
+      organizationId: customer.organizationId,
+      segment: customer.segment,
+    });
+    let assigneeId = input.assigneeId ?? null;
+    if (!assigneeId && input.teamId) {
+      assigneeId = await pickAssignee(tx, {
+        teamId: input.teamId,
+        requiredSkills: input.requiredSkills ?? [],
+      });
+    }
+    const status = input.status ?? (assigneeId ? 'open' : 'new');
+    const at = input.createdAt ? new Date(input.createdAt) : new Date();
+    const [row] = await tx
+      .insert(cases)
+      .values({
+        subject: input.subject,
+        customerId: customer.id,
+        organizationId: customer.organizationId,
+        channel: staff ? input.channel : 'portal',
+        category: input.category,
+        priority: input.priority,
+        status,
+        assigneeId,
+        teamId: input.teamId ?? null,
+        tags: input.tags ?? [],
+        customFields: input.customFields ?? {},
+        requiredSkills: input.requiredSkills ?? [],
+        agreementId: selected?.agreement.id ?? null,
+        createdAt: at,
+        updatedAt: at,
+        solvedAt: status === 'solved' || status === 'closed' ? at : null,
+        closedAt: status === 'closed' ? at : null,
+        lastCustomerMessageAt: input.message && input.message.from !== 'agent' ? at : null,
+        lastAgentReplyAt: input.message?.from === 'agent' ? at : null,
+        firstRespondedAt: input.message?.from === 'agent' ? at : null,
+      })
+      .returning();
+    const c = row!;
+    await recordDomainEvent(tx, actor, {
+      type: 'case.created',
+      entityType: 'case',
+      entityId: c.id,
+      data: {
+        subject: c.subject,
+        channel: c.channel,
+        category: c.category,
+        priority: c.priority,
+        status: c.status,
+        assigneeId: c.assigneeId,
+        teamId: c.teamId,
+        agreementId: c.agreementId,
+        customerId: c.customerId,
+        autoAssigned: !input.assigneeId && !!assigneeId,
+      },
+    });
+    if (input.message) {
+      const fromAgent = staff && input.message.from === 'agent';
+      await tx.insert(messages).values({
+        caseId: c.id,
+        authorType: fromAgent ? 'agent' : 'customer',
+        authorUserId: fromAgent || !staff ? actor.userId : null,
+        authorCustomerId: fromAgent ? null : customer.id,
+        public: true,
+        body: input.message.body,
+        channel: c.channel,
+        createdAt: at,
+      });
+    }
+    await onCaseCreated(tx, actor, clockCase(c));
+    // We wrote first (a proactive case, an outbound call): that is the first response.
+    if (input.message?.from === 'agent' && staff) await onAgentReply(tx, actor, clockCase(c), at);
+    return c.id;
+  });
+  return getCase(db, actor, id);
+}
+
+/**
+ * Applies a change to one case inside the caller's transaction: validation, assignment,
+ * status bookkeeping, timeline, clocks. Shared by PATCH and bulk updates.
+ */
+export async function applyCaseUpdate(
+  tx: Database,
+  actor: Actor,
+  id: string,
+  input: CaseUpdate & { addTags?: string[]; removeTags?: string[] },
+) {
+  const before = await repo.lockCase(tx, id);
+  if (!before) throw notFound('case');
+  if (before.status === 'closed')
+    throw conflict('case_closed', `case #${before.number} is closed; open a follow-up case instead`);
+  if (before.mergedIntoId)
+    throw conflict('case_merged', `case #${before.number} was merged into another case`);
+  if (input.category) await checkCategory(tx, input.category);
+  if (input.teamId) await checkTeam(tx, input.teamId);
+  if (input.assigneeId) await checkAssignee(tx, input.assigneeId);
+  await assertCustomFields(tx, input.customFields);
+
+  const next: Partial<typeof cases.$inferInsert> = {};
+  for (const key of [
+    'subject',
+    'category',
+    'priority',
+    'status',
+    'assigneeId',
+    'teamId',
+    'requiredSkills',
+  ] as const) {
+    if (input[key] !== undefined) (next as Record<string, unknown>)[key] = input[key];
+  }
+  if (input.customFields) next.customFields = { ...before.customFields, ...input.customFields };
+  if (input.tags || input.addTags || input.removeTags) {
+    const tags = new Set(input.tags ?? before.tags);
+    input.addTags?.forEach((t) => tags.add(t));
+    input.removeTags?.forEach((t) => tags.delete(t));
+    next.tags = [...tags];
+  }
+  let customerChanged = false;
+  if (input.customerId && input.customerId !== before.customerId) {
+    const customer = await customerForCase(tx, input.customerId);
+    if (!customer) throw invalid('body.customerId', 'no such customer');
+    next.customerId = customer.id;
+    next.organizationId = customer.organizationId;
+    const selected = await selectAgreementFor(tx, {
+      customerId: customer.id,
+      organizationId: customer.organizationId,
+      segment: customer.segment,
+    });
+    next.agreementId = selected?.agreement.id ?? null;
+    customerChanged = true;
+  }
+  // A new team without a named assignee: the team's assignment mode decides.
+  if (input.teamId !== undefined && input.teamId !== before.teamId && input.assigneeId === undefined) {
+    next.assigneeId = input.teamId
+      ? await pickAssignee(tx, {
+          teamId: input.teamId,
+          requiredSkills: input.requiredSkills ?? before.requiredSkills,
+        })
+      : before.assigneeId;
+  }
+  const status = next.status ?? before.status;
+  if (next.status === 'new' && before.status !== 'new')
+    throw unprocessable('invalid_status', 'body.status: a case cannot go back to new');
+  if (status === 'new' && next.assigneeId) next.status = 'open';
+  if ((status === 'solved' || status === 'closed') && before.status !== status) {
+    const missing = missingRequired(await loadDefinitions(tx), next.customFields ?? before.customFields);
+    if (missing.length > 0) {
+      throw unprocessable(
+        'required_fields',
+        `fill in ${missing.join(', ')} before solving`,
+        missing.map((k) => ({ path: `body.customFields.${k}`, message: 'required to solve' })),
+      );
+    }
+  }
+  const now = new Date();
+  const finalStatus = next.status ?? before.status;
+  if (finalStatus !== before.status) {
+    if (finalStatus === 'solved') next.solvedAt = now;
+    if (finalStatus === 'closed') {
+      next.closedAt = now;
+      next.solvedAt = before.solvedAt ?? now;
+    }
+    if (before.status === 'solved' && UNSOLVED.has(finalStatus)) {
+      next.solvedAt = null;
+      next.reopenCount = before.reopenCount + 1;
+    }
+  }
+  const changes = diff(before as unknown as Record<string, unknown>, next as Record<string, unknown>);
+  delete changes.solvedAt;
+  delete changes.closedAt;
+  delete changes.reopenCount;
+  if (Object.keys(changes).length === 0) return before;
+  const [after] = await tx
+    .update(cases)
+    .set({ ...next, updatedAt: now })
+    .where(eq(cases.id, id))
+    .returning();
+  await recordDomainEvent(tx, actor, {
+    type: 'case.updated',
+    entityType: 'case',
+    entityId: id,
+    data: { changes },
+  });
+  const c = clockCase(after!);
+  if (changes.priority || customerChanged)
+    await onTargetsChanged(tx, actor, c, now, before.firstRespondedAt !== null);
+  if (changes.status) await onStatusChange(tx, actor, c, before.status, now);
+  return after!;
+}
+
+export async function updateCase(db: Database, actor: Actor, id: string, input: CaseUpdate) {
+  policy.assertStaffOnCases(actor);
+  await db.transaction((tx) => applyCaseUpdate(tx, actor, id, input));
+  return getCase(db, actor, id);
+}
+
+export async function bulkUpdateCases(
+  db: Database,
+  actor: Actor,
+  input: {
+    ids: string[];
+    set: Omit<CaseUpdate, 'subject' | 'customerId' | 'customFields' | 'tags' | 'requiredSkills'> & {
+      addTags?: string[];
+      removeTags?: string[];
+    };
+  },
+) {
+  policy.assertStaffOnCases(actor);
+  const ids = [...new Set(input.ids)].sort();
+  await db.transaction(async (tx) => {
+    for (const id of ids) {
+      try {
+        await applyCaseUpdate(tx, actor, id, input.set);
+      } catch (err) {
+        if (err instanceof Error && 'statusCode' in err) {
+          (err as Error).message = `case ${id}: ${err.message}`;
+        }
+        throw err;
+      }
+    }
+  });
+  return { updated: ids.length };
+}

@@ -1,0 +1,261 @@
+import { sql } from 'drizzle-orm';
+import {
+  bigint,
+  bigserial,
+  boolean,
+  check,
+  customType,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  primaryKey,
+  text,
+  uniqueIndex,
+  uuid,
+} from 'drizzle-orm/pg-core';
+import { createdAt, deletedAt, idColumn, timestamptz, updatedAt } from '../../../db/columns.js';
+import type { CaseViewFilters } from '../../../shared/schemas/views.js';
+import type { CustomFieldType } from '../../../shared/schemas/cases.js';
+import { agreements } from '../agreements/agreements.table.js';
+import { users } from '../auth/auth.table.js';
+import { customers } from '../customers/customers.table.js';
+import { organizations } from '../organizations/organizations.table.js';
+import { teams } from '../teams/teams.table.js';
+
+const tsvector = customType<{ data: string }>({ dataType: () => 'tsvector' });
+const bytea = customType<{ data: Buffer }>({ dataType: () => 'bytea' });
+
+/** Case categories: the glossary's list is seeded; admins add more. */
+export const categories = pgTable('categories', {
+  key: text('key').primaryKey(),
+  name: text('name').notNull(),
+  active: boolean('active').notNull().default(true),
+  builtin: boolean('builtin').notNull().default(false),
+  createdAt: createdAt(),
+});
+
+/** Admin-defined, typed custom fields of cases. */
+export const customFieldDefinitions = pgTable('custom_field_definitions', {
+  key: text('key').primaryKey(),
+  label: text('label').notNull(),
+  type: text('type').$type<CustomFieldType>().notNull(),
+  options: text('options').array(),
+  required: boolean('required').notNull().default(false),
+  active: boolean('active').notNull().default(true),
+  createdAt: createdAt(),
+});
+
+export const cases = pgTable(
+  'cases',
+  {
+    id: idColumn(),
+    /** Human-friendly reference (#1042) for subjects, phone calls and e-mail threading. */
+    number: bigserial('number', { mode: 'number' }).notNull(),
+    subject: text('subject').notNull(),
+    customerId: uuid('customer_id')
+      .notNull()
+      .references(() => customers.id),
+    /** The customer's organization when the case was opened. */
+    organizationId: uuid('organization_id').references(() => organizations.id),
+    channel: text('channel').notNull(),
+    category: text('category')
+      .notNull()
+      .references(() => categories.key),
+    priority: text('priority').notNull(),
+    status: text('status').notNull(),
+    assigneeId: uuid('assignee_id').references(() => users.id),
+    teamId: uuid('team_id').references(() => teams.id),
+    tags: text('tags')
+      .array()
+      .notNull()
+      .default(sql`'{}'::text[]`),
+    customFields: jsonb('custom_fields').$type<Record<string, unknown>>().notNull().default({}),
+    requiredSkills: text('required_skills')
+      .array()
+      .notNull()
+      .default(sql`'{}'::text[]`),
+    /** The agreement whose targets the promise clocks follow (null: none applies). */
+    agreementId: uuid('agreement_id').references(() => agreements.id),
+    mergedIntoId: uuid('merged_into_id'),
+    /** Earliest due time of the case's running promise clocks: the queue's urgency order. */
+    nextDueAt: timestamptz('next_due_at'),
+    firstRespondedAt: timestamptz('first_responded_at'),
+    lastCustomerMessageAt: timestamptz('last_customer_message_at'),
+    lastAgentReplyAt: timestamptz('last_agent_reply_at'),
+    solvedAt: timestamptz('solved_at'),
+    closedAt: timestamptz('closed_at'),
+    reopenCount: integer('reopen_count').notNull().default(0),
+    searchVector: tsvector('search_vector').generatedAlwaysAs(
+      sql`to_tsvector('simple', coalesce(subject, ''))`,
+    ),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+    deletedAt: deletedAt(),
+  },
+  (t) => [
+    uniqueIndex('cases_number_uq').on(t.number),
+    index('cases_status_team').on(t.status, t.teamId),
+    index('cases_assignee_status').on(t.assigneeId, t.status),
+    index('cases_customer').on(t.customerId, t.createdAt),
+    index('cases_organization').on(t.organizationId),
+    index('cases_created').on(t.createdAt, t.id),
+    index('cases_updated').on(t.updatedAt, t.id),
+    index('cases_next_due').on(t.nextDueAt, t.id),
+    index('cases_tags').using('gin', t.tags),
+    index('cases_search').using('gin', t.searchVector),
+    check('cases_status_ck', sql`${t.status} in ('new', 'open', 'pending', 'on_hold', 'solved', 'closed')`),
+    check('cases_priority_ck', sql`${t.priority} in ('low', 'normal', 'high', 'urgent')`),
+    check(
+      'cases_channel_ck',
+      sql`${t.channel} in ('email', 'web', 'portal', 'phone', 'chat', 'api', 'proactive')`,
+    ),
+  ],
+);
+
+export const messages = pgTable(
+  'messages',
+  {
+    id: idColumn(),
+    caseId: uuid('case_id')
+      .notNull()
+      .references(() => cases.id),
+    authorType: text('author_type').$type<'agent' | 'customer' | 'system'>().notNull(),
+    /** The user who wrote it (agents, portal customers); null for e-mail or system messages. */
+    authorUserId: uuid('author_user_id').references(() => users.id),
+    authorCustomerId: uuid('author_customer_id').references(() => customers.id),
+    /** Public: seen by the customer. Not public: an internal note. */
+    public: boolean('public').notNull(),
+    body: text('body').notNull(),
+    channel: text('channel'),
+    searchVector: tsvector('search_vector').generatedAlwaysAs(sql`to_tsvector('simple', coalesce(body, ''))`),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    index('messages_case').on(t.caseId, t.createdAt),
+    index('messages_search').using('gin', t.searchVector),
+    check('messages_author_type_ck', sql`${t.authorType} in ('agent', 'customer', 'system')`),
+  ],
+);
+
+/** Files on messages. The bytes live in the database, so every server node can serve them. */
+export const attachments = pgTable(
+  'attachments',
+  {
+    id: idColumn(),
+    caseId: uuid('case_id')
+      .notNull()
+      .references(() => cases.id),
+    messageId: uuid('message_id').references(() => messages.id),
+    filename: text('filename').notNull(),
+    contentType: text('content_type').notNull(),
+    size: integer('size').notNull(),
+    sha256: text('sha256').notNull(),
+    uploadedBy: uuid('uploaded_by').references(() => users.id),
+    createdAt: createdAt(),
+  },
+  (t) => [index('attachments_case').on(t.caseId), index('attachments_message').on(t.messageId)],
+);
+
+export const attachmentBlobs = pgTable('attachment_blobs', {
+  attachmentId: uuid('attachment_id')
+    .primaryKey()
+    .references(() => attachments.id),
+  data: bytea('data').notNull(),
+});
+
+export const caseLinks = pgTable(
+  'case_links',
+  {
+    caseId: uuid('case_id')
+      .notNull()
+      .references(() => cases.id),
+    linkedCaseId: uuid('linked_case_id')
+      .notNull()
+      .references(() => cases.id),
+    createdBy: uuid('created_by').references(() => users.id),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.caseId, t.linkedCaseId] }),
+    check('case_links_not_self_ck', sql`${t.caseId} <> ${t.linkedCaseId}`),
+  ],
+);
+
+/** One promise clock per applicable target: start, due, warn, and how it ended. */
+export const casePromises = pgTable(
+  'case_promises',
+  {
+    id: idColumn(),
+    caseId: uuid('case_id')
+      .notNull()
+      .references(() => cases.id),
+    agreementId: uuid('agreement_id')
+      .notNull()
+      .references(() => agreements.id),
+    kind: text('kind').notNull(),
+    /** 1 for the first clock of a kind; next_response and periodic_update restart with 2, 3, ... */
+    cycle: integer('cycle').notNull().default(1),
+    targetMinutes: integer('target_minutes').notNull(),
+    warnMinutes: integer('warn_minutes').notNull(),
+    state: text('state').notNull(),
+    startedAt: timestamptz('started_at').notNull(),
+    /** Business time (ms) used in earlier running stretches (before pauses). */
+    usedMs: bigint('used_ms', { mode: 'number' }).notNull().default(0),
+    /** Start of the current running stretch (null while paused or finished). */
+    runningSince: timestamptz('running_since'),
+    dueAt: timestamptz('due_at'),
+    warnAt: timestamptz('warn_at'),
+    pausedAt: timestamptz('paused_at'),
+    metAt: timestamptz('met_at'),
+    breachedAt: timestamptz('breached_at'),
+    warnedAt: timestamptz('warned_at'),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    index('case_promises_case').on(t.caseId, t.kind, t.cycle),
+    // The scheduler's two questions: which running clocks are past due, which past their warning.
+    index('case_promises_due')
+      .on(t.dueAt)
+      .where(sql`${t.state} = 'active'`),
+    index('case_promises_warn')
+      .on(t.warnAt)
+      .where(sql`${t.state} = 'active' and ${t.warnedAt} is null`),
+    index('case_promises_agreement')
+      .on(t.agreementId)
+      .where(sql`${t.state} in ('active', 'paused')`),
+    check('case_promises_state_ck', sql`${t.state} in ('active', 'paused', 'met', 'breached')`),
+  ],
+);
+
+/** Saved queue views: personal (ownerId) or shared (null). */
+export const caseViews = pgTable('case_views', {
+  id: idColumn(),
+  name: text('name').notNull(),
+  ownerId: uuid('owner_id').references(() => users.id),
+  filters: jsonb('filters').$type<CaseViewFilters>().notNull(),
+  sort: text('sort').notNull().default('nextDueAt'),
+  position: integer('position').notNull().default(0),
+  createdAt: createdAt(),
+  updatedAt: updatedAt(),
+  deletedAt: deletedAt(),
+});
+
+/** Who has a case open and whether they are typing: the collision warning. */
+export const casePresence = pgTable(
+  'case_presence',
+  {
+    caseId: uuid('case_id')
+      .notNull()
+      .references(() => cases.id),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id),
+    composing: boolean('composing').notNull().default(false),
+    seenAt: timestamptz('seen_at')
+      .notNull()
+      .default(sql`now()`),
+  },
+  (t) => [primaryKey({ columns: [t.caseId, t.userId] })],
+);

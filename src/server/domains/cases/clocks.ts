@@ -1,0 +1,411 @@
+// Runs the pure promise-clock state machine (src/core/promise-clocks.ts) against the database:
+// loads a case's clocks under a row lock, applies a transition, stores what changed, writes a
+// timeline entry per state change, and keeps cases.next_due_at. The lock (FOR UPDATE on the
+// clock rows) is what keeps a breach from being recorded twice when the scheduler and a
+// request look at the same clock: both take it, and the second sees the first's result.
+import { and, eq, inArray, sql } from 'drizzle-orm';
+import type { Database } from '../../../db/client.js';
+import type { BusinessCalendar } from '../../../core/business-time.js';
+import {
+  PAUSABLE_KINDS,
+  isOpen,
+  meetClock,
+  pauseClock,
+  reopenClock,
+  resumeClock,
+  retargetClock,
+  settle,
+  startClock,
+  targetFor,
+  type Clock,
+  type ClockKind,
+  type Priority,
+} from '../../../core/promise-clocks.js';
+import type { Actor } from '../../lib/actor.js';
+import { businessCalendarOf } from '../calendars/calendars.service.js';
+import { findAgreementWithCalendar, type AgreementRow } from '../agreements/agreements.repo.js';
+import { recordDomainEvents, type DomainEventInput } from '../domain-events/domain-events.repo.js';
+import { casePromises, cases } from './cases.table.js';
+
+export type StoredClock = Clock & { id?: string; agreementId: string };
+
+export interface ClockCase {
+  id: string;
+  status: string;
+  priority: string;
+  agreementId: string | null;
+  createdAt: Date;
+  lastAgentReplyAt: Date | null;
+}
+
+interface Ctx {
+  agreement: AgreementRow;
+  cal: BusinessCalendar;
+}
+
+const SOLVED = new Set(['solved', 'closed']);
+
+async function loadCtx(tx: Database, agreementId: string | null): Promise<Ctx | null> {
+  if (!agreementId) return null;
+  const found = await findAgreementWithCalendar(tx, agreementId);
+  if (!found) return null;
+  return { agreement: found.agreement, cal: businessCalendarOf(found.calendar) };
+}
+
+async function loadClocks(tx: Database, caseId: string): Promise<StoredClock[]> {
+  const found = await tx
+    .select()
+    .from(casePromises)
+    .where(eq(casePromises.caseId, caseId))
+    .orderBy(casePromises.kind, casePromises.cycle)
+    .for('update');
+  return found.map((r) => ({ ...r, kind: r.kind as ClockKind, state: r.state as Clock['state'] }));
+}
+
+function transitionEvents(
+  caseId: string,
+  before: StoredClock | undefined,
+  after: StoredClock,
+): DomainEventInput[] {
+  const base = { entityType: 'case', entityId: caseId };
+  const data = {
+    kind: after.kind,
+    cycle: after.cycle,
+    dueAt: after.dueAt?.toISOString() ?? null,
+    targetMinutes: after.targetMinutes,
+  };
+  if (!before) return [{ ...base, type: 'case.promise_started', data: { ...data, state: after.state } }];
+  const events: DomainEventInput[] = [];
+  if (before.state !== 'breached' && after.state === 'breached') {
+    events.push({
+      ...base,
+      type: 'case.promise_breached',
+      data: { ...data, breachedAt: after.breachedAt?.toISOString() },
+    });
+  }
+  if (before.metAt === null && after.metAt !== null) {
+    events.push({
+      ...base,
+      type: 'case.promise_met',
+      data: { ...data, metAt: after.metAt.toISOString(), late: after.state === 'breached' },
+    });
+  } else if (before.metAt !== null && after.metAt === null) {
+    events.push({ ...base, type: 'case.promise_reopened', data });
+  } else if (before.state === 'active' && after.state === 'paused') {
+    events.push({
+      ...base,
+      type: 'case.promise_paused',
+      data: { ...data, usedMinutes: Math.floor(after.usedMs / 60_000) },
+    });
+  } else if (before.state === 'paused' && after.state === 'active') {
+    events.push({ ...base, type: 'case.promise_resumed', data });
+  } else if (before.targetMinutes !== after.targetMinutes || before.agreementId !== after.agreementId) {
+    events.push({
+      ...base,
+      type: 'case.promise_rescheduled',
+      data: { ...data, fromMinutes: before.targetMinutes },
+    });
+  }
+  return events;
+}
+
+const changed = (a: StoredClock, b: StoredClock) =>
+  (Object.keys(b) as (keyof StoredClock)[]).some((k) => {
+    const x = a[k];
+    const y = b[k];
+    return x instanceof Date || y instanceof Date
+      ? (x as Date | null)?.getTime() !== (y as Date | null)?.getTime()
+      : x !== y;
+  });
+
+/** Stores the clocks that differ, logs their transitions, refreshes the case's next due time. */
+async function saveClocks(
+  tx: Database,
+  actor: Actor,
+  caseId: string,
+  before: StoredClock[],
+  after: StoredClock[],
+  removed: StoredClock[] = [],
+) {
+  const byId = new Map(before.filter((c) => c.id).map((c) => [c.id!, c]));
+  const events: DomainEventInput[] = [];
+  for (const clock of after) {
+    const prev = clock.id ? byId.get(clock.id) : undefined;
+    if (prev && !changed(prev, clock)) continue;
+    const { id, ...values } = clock;
+    if (id) {
+      await tx
+        .update(casePromises)
+        .set({ ...values, updatedAt: sql`now()` })
+        .where(eq(casePromises.id, id));
+    } else {
+      await tx.insert(casePromises).values({ ...values, caseId });
+    }
+    events.push(...transitionEvents(caseId, prev, clock));
+  }
+  if (removed.length > 0) {
+    await tx.delete(casePromises).where(
+      inArray(
+        casePromises.id,
+        removed.map((c) => c.id!),
+      ),
+    );
+    for (const c of removed) {
+      events.push({
+        entityType: 'case',
+        entityId: caseId,
+        type: 'case.promise_cancelled',
+        data: { kind: c.kind, cycle: c.cycle },
+      });
+    }
+  }
+  await recordDomainEvents(tx, actor, events);
+  await refreshNextDue(tx, [caseId]);
+}
+
+export async function refreshNextDue(tx: Database, caseIds: string[]) {
+  if (caseIds.length === 0) return;
+  await tx.execute(sql`
+    update cases c set next_due_at = (
+      select min(p.due_at) from case_promises p
+      where p.case_id = c.id and p.met_at is null and p.state in ('active', 'breached')
+    )
+    where c.id = any(${sql.param(caseIds)}::uuid[])`);
+}
+
+const latest = (clocks: StoredClock[], kind: ClockKind) =>
+  clocks
+    .filter((c) => c.kind === kind)
+    .reduce<StoredClock | undefined>((a, c) => (!a || c.cycle > a.cycle ? c : a), undefined);
+
+function start(
+  ctx: Ctx,
+  kind: ClockKind,
+  cycle: number,
+  priority: string,
+  at: Date,
+  paused = false,
+): StoredClock | undefined {
+  const target = targetFor(ctx.agreement.targets, kind, priority as Priority);
+  if (target === undefined) return undefined;
+  return {
+    ...startClock(ctx.cal, {
+      kind,
+      cycle,
+      targetMinutes: target,
+      warnPercent: ctx.agreement.warnPercent,
+      at,
+      paused,
+    }),
+    agreementId: ctx.agreement.id,
+  };
+}
+
+const pausedBy = (ctx: Ctx, status: string) => ctx.agreement.pauseOn.includes(status);
+
+async function transition(
+  tx: Database,
+  actor: Actor,
+  c: ClockCase,
+  at: Date,
+  plan: (ctx: Ctx, clocks: StoredClock[]) => { clocks: StoredClock[]; removed?: StoredClock[] },
+) {
+  const ctx = await loadCtx(tx, c.agreementId);
+  if (!ctx) return;
+  const before = await loadClocks(tx, c.id);
+  // A due time that passed before this change is a breach, whether or not the scheduler saw it.
+  const settled = before.map((clock) => ({
+    ...settle(clock, at),
+    id: clock.id,
+    agreementId: clock.agreementId,
+  }));
+  const { clocks, removed } = plan(ctx, settled);
+  await saveClocks(tx, actor, c.id, before, clocks, removed);
+}
+
+const mapOpen = (clocks: StoredClock[], f: (c: StoredClock) => Clock) =>
+  clocks.map((c) => (isOpen(c) ? { ...f(c), id: c.id, agreementId: c.agreementId } : c));
+
+/** A new case: first response and resolution start at its creation. */
+export const onCaseCreated = (tx: Database, actor: Actor, c: ClockCase) =>
+  transition(tx, actor, c, c.createdAt, (ctx) => {
+    const clocks = [
+      start(ctx, 'first_response', 1, c.priority, c.createdAt),
+      start(ctx, 'resolution', 1, c.priority, c.createdAt, pausedBy(ctx, c.status)),
+    ].filter((x): x is StoredClock => !!x);
+    return {
+      clocks: SOLVED.has(c.status)
+        ? clocks.map((k) => ({ ...meetClock(ctx.cal, k, c.createdAt), agreementId: k.agreementId }))
+        : clocks,
+    };
+  });
+
+/** A public agent reply meets first and next response, and the periodic update (which restarts). */
+export const onAgentReply = (tx: Database, actor: Actor, c: ClockCase, at: Date) =>
+  transition(tx, actor, c, at, (ctx, clocks) => {
+    const next = mapOpen(clocks, (k) => (k.kind === 'resolution' ? k : meetClock(ctx.cal, k, at)));
+    if (!SOLVED.has(c.status)) {
+      const last = latest(clocks, 'periodic_update');
+      const periodic = start(
+        ctx,
+        'periodic_update',
+        (last?.cycle ?? 0) + 1,
+        c.priority,
+        at,
+        pausedBy(ctx, c.status),
+      );
+      if (periodic) next.push(periodic);
+    }
+    return { clocks: next };
+  });
+
+/** A customer message after an agent reply starts the next-response clock. */
+export const onCustomerMessage = (tx: Database, actor: Actor, c: ClockCase, at: Date) =>
+  transition(tx, actor, c, at, (ctx, clocks) => {
+    const last = latest(clocks, 'next_response');
+    if (!c.lastAgentReplyAt || (last && isOpen(last)) || SOLVED.has(c.status)) return { clocks };
+    const firstOpen = clocks.some((k) => k.kind === 'first_response' && isOpen(k));
+    if (firstOpen) return { clocks };
+    const next = start(ctx, 'next_response', (last?.cycle ?? 0) + 1, c.priority, at);
+    return { clocks: next ? [...clocks, next] : clocks };
+  });
+
+/** Status changes pause, resume, meet (solved) or reopen clocks. */
+export const onStatusChange = (tx: Database, actor: Actor, c: ClockCase, from: string, at: Date) =>
+  transition(tx, actor, c, at, (ctx, clocks) => {
+    const to = c.status;
+    if (SOLVED.has(to)) return { clocks: mapOpen(clocks, (k) => meetClock(ctx.cal, k, at)) };
+    if (SOLVED.has(from)) {
+      const resolution = latest(clocks, 'resolution');
+      return {
+        clocks: clocks.map((k) =>
+          k === resolution
+            ? { ...reopenClock(ctx.cal, k, at, pausedBy(ctx, to)), id: k.id, agreementId: k.agreementId }
+            : k,
+        ),
+      };
+    }
+    const pause = pausedBy(ctx, to);
+    return {
+      clocks: mapOpen(clocks, (k) =>
+        PAUSABLE_KINDS.includes(k.kind)
+          ? pause
+            ? pauseClock(ctx.cal, k, at)
+            : resumeClock(ctx.cal, k, at)
+          : k,
+      ),
+    };
+  });
+
+/**
+ * The priority or the agreement changed: running clocks take the new target (and calendar),
+ * keeping the time already used; kinds without a target any more are cancelled; first
+ * response and resolution start (from the case's creation) if they now have a target.
+ */
+export const onTargetsChanged = (
+  tx: Database,
+  actor: Actor,
+  c: ClockCase,
+  at: Date,
+  firstResponded: boolean,
+) =>
+  transition(tx, actor, c, at, (ctx, clocks) => {
+    const removed: StoredClock[] = [];
+    const kept: StoredClock[] = [];
+    for (const k of clocks) {
+      if (!isOpen(k)) {
+        kept.push(k);
+        continue;
+      }
+      const target = targetFor(ctx.agreement.targets, k.kind, c.priority as Priority);
+      if (target === undefined) removed.push(k);
+      else
+        kept.push({
+          ...retargetClock(ctx.cal, k, target, ctx.agreement.warnPercent),
+          id: k.id,
+          agreementId: ctx.agreement.id,
+        });
+    }
+    if (!clocks.some((k) => k.kind === 'first_response') && !firstResponded) {
+      const k = start(ctx, 'first_response', 1, c.priority, c.createdAt);
+      if (k) kept.push({ ...settle(k, at), agreementId: k.agreementId });
+    }
+    if (!clocks.some((k) => k.kind === 'resolution') && !SOLVED.has(c.status)) {
+      const k = start(ctx, 'resolution', 1, c.priority, c.createdAt, pausedBy(ctx, c.status));
+      if (k) kept.push({ ...settle(k, at), agreementId: k.agreementId });
+    }
+    return { clocks: kept, removed };
+  });
+
+/**
+ * An agreement's targets or calendar changed: recompute every running clock that follows it,
+ * in batches, with one UPDATE per batch. Returns how many clocks were recomputed.
+ */
+export async function recomputeClocksForAgreement(
+  tx: Database,
+  agreementId: string,
+  batchSize = 5000,
+): Promise<number> {
+  const ctx = await loadCtx(tx, agreementId);
+  if (!ctx) return 0;
+  let after = '00000000-0000-0000-0000-000000000000';
+  let total = 0;
+  for (;;) {
+    const batch = await tx
+      .select({ clock: casePromises, priority: cases.priority })
+      .from(casePromises)
+      .innerJoin(cases, eq(cases.id, casePromises.caseId))
+      .where(
+        and(
+          eq(casePromises.agreementId, agreementId),
+          sql`${casePromises.state} in ('active', 'paused')`,
+          sql`${casePromises.id} > ${after}`,
+        ),
+      )
+      .orderBy(casePromises.id)
+      .limit(batchSize);
+    if (batch.length === 0) break;
+    after = batch[batch.length - 1]!.clock.id;
+    const updates: { id: string; target: number; warn: number; due: Date | null; warnAt: Date | null }[] = [];
+    for (const { clock, priority } of batch) {
+      const target =
+        targetFor(ctx.agreement.targets, clock.kind as ClockKind, priority as Priority) ??
+        clock.targetMinutes;
+      const next = retargetClock(
+        ctx.cal,
+        { ...clock, kind: clock.kind as ClockKind, state: clock.state as Clock['state'] },
+        target,
+        ctx.agreement.warnPercent,
+      );
+      updates.push({
+        id: clock.id,
+        target: next.targetMinutes,
+        warn: next.warnMinutes,
+        due: next.dueAt,
+        warnAt: next.warnAt,
+      });
+    }
+    const values = sql.join(
+      updates.map(
+        (u) =>
+          sql`(${u.id}::uuid, ${u.target}::int, ${u.warn}::int, ${u.due?.toISOString() ?? null}::timestamptz, ${u.warnAt?.toISOString() ?? null}::timestamptz)`,
+      ),
+      sql`, `,
+    );
+    await tx.execute(sql`
+      update case_promises p set target_minutes = v.target, warn_minutes = v.warn, due_at = v.due, warn_at = v.warn_at, updated_at = now()
+      from (values ${values}) as v(id, target, warn, due, warn_at)
+      where p.id = v.id`);
+    await refreshNextDue(tx, [...new Set(batch.map((b) => b.clock.caseId))]);
+    total += batch.length;
+  }
+  return total;
+}
+
+export async function recomputeClocksForCalendar(tx: Database, calendarId: string): Promise<number> {
+  const found = await tx.execute(sql`select id from agreements where calendar_id = ${calendarId}`);
+  let total = 0;
+  for (const { id } of (found as unknown as { rows: { id: string }[] }).rows)
+    total += await recomputeClocksForAgreement(tx, id);
+  return total;
+}

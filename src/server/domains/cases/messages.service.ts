@@ -1,0 +1,220 @@
+// Messages on cases: public replies, internal notes, customer messages. A reply meets the
+// response clocks; a customer message reopens a solved case and starts the next-response clock.
+// Replying over someone else's newer reply is a collision (409) unless forced.
+import { and, asc, desc, eq, gt, inArray, isNull, ne, or } from 'drizzle-orm';
+import type { Database } from '../../../db/client.js';
+import type { Message, MessageCreate } from '../../../shared/schemas/cases.js';
+import type { CaseStatus } from '../../../shared/schemas/cases.js';
+import type { Actor } from '../../lib/actor.js';
+import { isAdmin, isStaff } from '../../lib/actor.js';
+import { AppError, conflict, forbidden, notFound, unprocessable } from '../../lib/errors.js';
+import * as policy from '../../policies/cases.js';
+import { users } from '../auth/auth.table.js';
+import { customers } from '../customers/customers.table.js';
+import { recordDomainEvent } from '../domain-events/domain-events.repo.js';
+import { applyCaseUpdate } from './cases.service.js';
+import * as repo from './cases.repo.js';
+import { attachments, cases, messages } from './cases.table.js';
+import { onAgentReply, onCustomerMessage, type ClockCase } from './clocks.js';
+
+type Row = typeof messages.$inferSelect;
+
+const attachmentUrl = (id: string) => `/api/v1/attachments/${id}`;
+
+async function toMessageDtos(db: Database, rows: Row[]): Promise<Message[]> {
+  if (rows.length === 0) return [];
+  const ids = rows.map((r) => r.id);
+  const files = await db.select().from(attachments).where(inArray(attachments.messageId, ids));
+  const userIds = [...new Set(rows.map((r) => r.authorUserId).filter((x): x is string => !!x))];
+  const customerIds = [...new Set(rows.map((r) => r.authorCustomerId).filter((x): x is string => !!x))];
+  const names = new Map<string, string>();
+  if (userIds.length)
+    for (const u of await db
+      .select({ id: users.id, name: users.name })
+      .from(users)
+      .where(inArray(users.id, userIds)))
+      names.set(u.id, u.name);
+  if (customerIds.length)
+    for (const c of await db
+      .select({ id: customers.id, name: customers.name })
+      .from(customers)
+      .where(inArray(customers.id, customerIds)))
+      names.set(c.id, c.name);
+  return rows.map((r) => ({
+    id: r.id,
+    caseId: r.caseId,
+    authorType: r.authorType,
+    authorUserId: r.authorUserId,
+    authorName: names.get(r.authorUserId ?? '') ?? names.get(r.authorCustomerId ?? '') ?? null,
+    public: r.public,
+    body: r.body,
+    channel: r.channel,
+    attachments: files
+      .filter((f) => f.messageId === r.id)
+      .map((f) => ({
+        id: f.id,
+        filename: f.filename,
+        contentType: f.contentType,
+        size: f.size,
+        url: attachmentUrl(f.id),
+      })),
+    createdAt: r.createdAt.toISOString(),
+  }));
+}
+
+export async function listMessages(db: Database, actor: Actor, caseId: string) {
+  const c = await repo.findCase(db, caseId);
+  if (!c || !policy.canReadCase(actor, c)) throw notFound('case');
+  const rows = await db
+    .select()
+    .from(messages)
+    .where(and(eq(messages.caseId, caseId), isStaff(actor) ? undefined : eq(messages.public, true)))
+    .orderBy(asc(messages.createdAt), asc(messages.id));
+  return toMessageDtos(db, rows);
+}
+
+const clockCase = (c: typeof cases.$inferSelect): ClockCase => ({
+  id: c.id,
+  status: c.status,
+  priority: c.priority,
+  agreementId: c.agreementId,
+  createdAt: c.createdAt,
+  lastAgentReplyAt: c.lastAgentReplyAt,
+});
+
+/** A newer public message by someone else than the one the author had seen: a collision. */
+async function findCollision(tx: Database, actor: Actor, caseId: string, lastSeenMessageId: string | null) {
+  let seenAt: Date | null = null;
+  if (lastSeenMessageId) {
+    const [seen] = await tx
+      .select({ createdAt: messages.createdAt })
+      .from(messages)
+      .where(and(eq(messages.id, lastSeenMessageId), eq(messages.caseId, caseId)));
+    if (!seen) throw unprocessable('invalid_reference', 'body.lastSeenMessageId: not a message of this case');
+    seenAt = seen.createdAt;
+  }
+  const [newer] = await tx
+    .select()
+    .from(messages)
+    .where(
+      and(
+        eq(messages.caseId, caseId),
+        eq(messages.public, true),
+        seenAt ? gt(messages.createdAt, seenAt) : undefined,
+        lastSeenMessageId ? ne(messages.id, lastSeenMessageId) : undefined,
+        or(
+          isNull(messages.authorUserId),
+          ne(messages.authorUserId, actor.userId ?? '00000000-0000-0000-0000-000000000000'),
+        ),
+      ),
+    )
+    .orderBy(desc(messages.createdAt))
+    .limit(1);
+  return newer;
+}
+
+export async function addMessage(
+  db: Database,
+  actor: Actor,
+  caseId: string,
+  input: MessageCreate & { status?: CaseStatus },
+) {
+  const found = await repo.findCase(db, caseId);
+  if (!found || !policy.canReadCase(actor, found)) throw notFound('case');
+  policy.assertCanWriteMessage(actor, input);
+  if (input.createdAt && !isAdmin(actor))
+    throw forbidden('only admins import messages with their historic createdAt');
+  const staff = isStaff(actor);
+  const from = staff ? (input.from ?? 'agent') : 'customer';
+  const id = await db.transaction(async (tx) => {
+    const c = await repo.lockCase(tx, caseId);
+    if (!c) throw notFound('case');
+    if (c.mergedIntoId)
+      throw conflict('case_merged', `case #${c.number} was merged: write in the case it was merged into`);
+    if (c.status === 'closed' && input.public)
+      throw conflict('case_closed', `case #${c.number} is closed; open a follow-up case instead`);
+    if (staff && from === 'agent' && input.public && input.lastSeenMessageId !== undefined && !input.force) {
+      const newer = await findCollision(tx, actor, caseId, input.lastSeenMessageId);
+      if (newer) {
+        const [dto] = await toMessageDtos(tx, [newer]);
+        throw new AppError(
+          409,
+          'collision',
+          `${dto!.authorName ?? 'someone'} replied while you were writing; read it, then send again (or force)`,
+          [{ path: 'message', message: newer.id }],
+        );
+      }
+    }
+    const at = input.createdAt ? new Date(input.createdAt) : new Date();
+    if (input.attachmentIds?.length) {
+      const files = await tx
+        .select()
+        .from(attachments)
+        .where(
+          and(
+            inArray(attachments.id, input.attachmentIds),
+            eq(attachments.caseId, caseId),
+            isNull(attachments.messageId),
+          ),
+        );
+      const mine = files.filter((f) => staff || f.uploadedBy === actor.userId);
+      if (mine.length !== new Set(input.attachmentIds).size) {
+        throw unprocessable(
+          'invalid_reference',
+          'body.attachmentIds: upload the files to this case first; each file goes on one message',
+        );
+      }
+    }
+    const [msg] = await tx
+      .insert(messages)
+      .values({
+        caseId,
+        authorType: from,
+        authorUserId: from === 'agent' || !staff ? actor.userId : null,
+        authorCustomerId: from === 'customer' ? c.customerId : null,
+        public: input.public,
+        body: input.body,
+        channel: staff ? (from === 'customer' ? c.channel : 'web') : 'portal',
+        createdAt: at,
+      })
+      .returning();
+    if (input.attachmentIds?.length) {
+      await tx
+        .update(attachments)
+        .set({ messageId: msg!.id })
+        .where(inArray(attachments.id, input.attachmentIds));
+    }
+    await recordDomainEvent(tx, actor, {
+      type: input.public ? (from === 'agent' ? 'case.replied' : 'case.customer_message') : 'case.note_added',
+      entityType: 'case',
+      entityId: caseId,
+      data: { messageId: msg!.id, public: input.public, from, attachments: input.attachmentIds?.length ?? 0 },
+    });
+
+    if (input.public && from === 'agent') {
+      const [after] = await tx
+        .update(cases)
+        .set({ lastAgentReplyAt: at, firstRespondedAt: c.firstRespondedAt ?? at, updatedAt: new Date() })
+        .where(eq(cases.id, caseId))
+        .returning();
+      await onAgentReply(tx, actor, clockCase(after!), at);
+      const status = input.status ?? (c.status === 'new' ? 'open' : undefined);
+      if (status && status !== c.status) await applyCaseUpdate(tx, actor, caseId, { status });
+    } else if (input.public && from === 'customer') {
+      // The customer wrote back: a solved case reopens; a case waiting on them is open again.
+      if (c.status === 'solved' || c.status === 'pending')
+        await applyCaseUpdate(tx, actor, caseId, { status: 'open' });
+      const [updated] = await tx
+        .update(cases)
+        .set({ lastCustomerMessageAt: at, updatedAt: new Date() })
+        .where(eq(cases.id, caseId))
+        .returning();
+      await onCustomerMessage(tx, actor, clockCase(updated!), at);
+    } else if (input.status && input.status !== c.status) {
+      await applyCaseUpdate(tx, actor, caseId, { status: input.status });
+    }
+    return msg!.id;
+  });
+  const [row] = await db.select().from(messages).where(eq(messages.id, id));
+  return (await toMessageDtos(db, [row!]))[0]!;
+}

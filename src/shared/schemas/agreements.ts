@@ -1,0 +1,99 @@
+import { z } from 'zod';
+import { Id, IsoDateTime, Name, SegmentKey } from './common.js';
+import { CaseStatus, Priority, PromiseKind } from './cases.js';
+
+/** Up to two years of business minutes: several-month targets are legitimate, centuries are typos. */
+export const MAX_TARGET_MINUTES = 2 * 365 * 24 * 60;
+
+export const AgreementTarget = z.strictObject({
+  kind: PromiseKind,
+  priority: Priority.optional().describe(
+    'only for cases of this priority; without: every priority not named elsewhere',
+  ),
+  minutes: z
+    .number()
+    .int()
+    .min(0)
+    .max(MAX_TARGET_MINUTES)
+    .describe('business minutes on the agreement’s calendar'),
+});
+export type AgreementTarget = z.infer<typeof AgreementTarget>;
+
+export const AgreementScope = z
+  .strictObject({
+    customerId: Id.optional(),
+    organizationId: Id.optional(),
+    segment: SegmentKey.optional(),
+  })
+  .refine(
+    (s) => Object.values(s).filter((v) => v !== undefined).length <= 1,
+    'name at most one of customerId, organizationId, segment',
+  );
+
+const PausableStatus = CaseStatus.extract(['pending', 'on_hold']);
+
+const fields = {
+  name: Name,
+  description: z.string().max(5000).nullable().optional(),
+  calendarId: Id,
+  scope: AgreementScope.optional().describe('none: the default agreement'),
+  targets: z
+    .array(AgreementTarget)
+    .min(1)
+    .max(40)
+    .superRefine((targets, ctx) => {
+      const seen = new Set<string>();
+      targets.forEach((t, i) => {
+        const key = `${t.kind}/${t.priority ?? '*'}`;
+        if (seen.has(key))
+          ctx.addIssue({
+            code: 'custom',
+            path: [i],
+            message: `${t.kind} for ${t.priority ?? 'every priority'} is given twice`,
+          });
+        seen.add(key);
+      });
+    }),
+  pauseOn: z.array(PausableStatus).max(2).optional(),
+  warnPercent: z.number().int().min(1).max(100).optional(),
+  ownerId: Id.nullable().optional(),
+  reviewDate: z.iso
+    .date()
+    .nullable()
+    .optional()
+    .describe('when the agreement is due for review with the customer'),
+  active: z.boolean().optional(),
+};
+
+export const AgreementCreate = z.strictObject(fields);
+export type AgreementCreate = z.infer<typeof AgreementCreate>;
+export const AgreementUpdate = z.strictObject({
+  ...fields,
+  name: Name.optional(),
+  calendarId: Id.optional(),
+  targets: fields.targets.optional(),
+});
+export type AgreementUpdate = z.infer<typeof AgreementUpdate>;
+
+export const Agreement = z.object({
+  id: Id,
+  name: z.string(),
+  description: z.string().nullable(),
+  calendarId: Id,
+  scope: z.object({
+    customerId: Id.nullable(),
+    organizationId: Id.nullable(),
+    segment: z.string().nullable(),
+  }),
+  scopeLevel: z.enum(['customer', 'organization', 'segment', 'default']),
+  targets: z.array(AgreementTarget),
+  pauseOn: z.array(z.string()),
+  warnPercent: z.number().int(),
+  ownerId: Id.nullable(),
+  reviewDate: z.string().nullable(),
+  reviewDue: z.boolean(),
+  active: z.boolean(),
+  createdAt: IsoDateTime,
+  updatedAt: IsoDateTime,
+});
+export type Agreement = z.infer<typeof Agreement>;

@@ -1,0 +1,281 @@
+import { z } from 'zod';
+import { BooleanQuery, Cursor, Id, IsoDateTime, LIMITS, Limit, Search } from './common.js';
+
+export const CASE_STATUSES = ['new', 'open', 'pending', 'on_hold', 'solved', 'closed'] as const;
+export const CaseStatus = z.enum(CASE_STATUSES);
+export type CaseStatus = z.infer<typeof CaseStatus>;
+/** Statuses in which a case still needs work. */
+export const UNSOLVED_STATUSES: CaseStatus[] = ['new', 'open', 'pending', 'on_hold'];
+
+export const PRIORITIES = ['low', 'normal', 'high', 'urgent'] as const;
+export const Priority = z.enum(PRIORITIES);
+export type Priority = z.infer<typeof Priority>;
+
+export const CHANNELS = ['email', 'web', 'portal', 'phone', 'chat', 'api', 'proactive'] as const;
+export const Channel = z.enum(CHANNELS);
+export type Channel = z.infer<typeof Channel>;
+
+export const BUILTIN_CATEGORIES = [
+  ['order_status', 'Order status inquiry'],
+  ['late_delivery', 'Late delivery'],
+  ['damaged_product', 'Damaged product'],
+  ['wrong_item', 'Wrong item shipped'],
+  ['invoice_error', 'Invoice error'],
+  ['order_change', 'Order change'],
+  ['complaint', 'Complaint'],
+  ['technical_question', 'Technical question'],
+  ['other', 'Other'],
+] as const;
+
+export const Key = z
+  .string()
+  .regex(/^[a-z][a-z0-9_]{0,49}$/, 'lower-case letters, digits and _ (max 50), starting with a letter');
+export const Tag = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .regex(/^[a-z0-9][a-z0-9_:.-]{0,49}$/, 'tags are lower-case letters, digits and _ : . - (max 50)');
+export const Tags = z
+  .array(Tag)
+  .max(50)
+  .transform((t) => [...new Set(t)]);
+export const Skill = Tag;
+
+export const CUSTOM_FIELD_TYPES = ['text', 'number', 'boolean', 'date', 'select'] as const;
+export const CustomFieldType = z.enum(CUSTOM_FIELD_TYPES);
+export type CustomFieldType = z.infer<typeof CustomFieldType>;
+
+export const CustomFieldDefinitionInput = z.strictObject({
+  key: Key,
+  label: z.string().trim().min(1).max(100),
+  type: CustomFieldType,
+  options: z.array(z.string().trim().min(1).max(100)).max(100).optional(),
+  required: z.boolean().optional(),
+  active: z.boolean().optional(),
+});
+export const CustomFieldDefinition = z.object({
+  key: z.string(),
+  label: z.string(),
+  type: CustomFieldType,
+  options: z.array(z.string()).nullable(),
+  required: z.boolean(),
+  active: z.boolean(),
+});
+
+export const CategoryInput = z.strictObject({
+  key: Key,
+  name: z.string().trim().min(1).max(100),
+  active: z.boolean().optional(),
+});
+export const Category = z.object({
+  key: z.string(),
+  name: z.string(),
+  active: z.boolean(),
+  builtin: z.boolean(),
+});
+
+export const MessageBody = z.string().trim().min(1, 'must not be empty').max(LIMITS.messageBody);
+
+export const CaseCreate = z.strictObject({
+  subject: z.string().trim().min(1, 'must not be empty').max(LIMITS.subject),
+  customerId: Id,
+  channel: Channel.default('api'),
+  category: Key.default('other'),
+  priority: Priority.default('normal'),
+  status: CaseStatus.optional().describe('default: new, or open when assigned'),
+  assigneeId: Id.nullable().optional(),
+  teamId: Id.nullable().optional(),
+  tags: Tags.optional(),
+  customFields: z.record(z.string(), z.unknown()).optional(),
+  requiredSkills: z.array(Skill).max(20).optional(),
+  message: z
+    .strictObject({
+      body: MessageBody,
+      from: z.enum(['customer', 'agent']).default('customer'),
+    })
+    .optional()
+    .describe('the first message; by default what the customer wrote'),
+  createdAt: IsoDateTime.optional().describe('admins importing history: when the case was opened'),
+});
+export type CaseCreate = z.input<typeof CaseCreate>;
+
+export const CaseUpdate = z.strictObject({
+  subject: z.string().trim().min(1).max(LIMITS.subject).optional(),
+  customerId: Id.optional(),
+  category: Key.optional(),
+  priority: Priority.optional(),
+  status: CaseStatus.optional(),
+  assigneeId: Id.nullable().optional(),
+  teamId: Id.nullable().optional(),
+  tags: Tags.optional(),
+  customFields: z.record(z.string(), z.unknown()).optional(),
+  requiredSkills: z.array(Skill).max(20).optional(),
+});
+export type CaseUpdate = z.infer<typeof CaseUpdate>;
+
+export const MessageCreate = z.strictObject({
+  body: MessageBody,
+  public: z.boolean().describe('true: a reply the customer sees; false: an internal note'),
+  from: z
+    .enum(['agent', 'customer'])
+    .optional()
+    .describe('staff logging what the customer said (phone, import): customer'),
+  attachmentIds: z.array(Id).max(20).optional(),
+  lastSeenMessageId: Id.nullable()
+    .optional()
+    .describe('the newest message you had seen: a newer public reply by someone else is a collision (409)'),
+  force: z.boolean().optional().describe('send despite a collision'),
+  createdAt: IsoDateTime.optional().describe('admins importing history'),
+});
+export type MessageCreate = z.infer<typeof MessageCreate>;
+
+export const Attachment = z.object({
+  id: Id,
+  filename: z.string(),
+  contentType: z.string(),
+  size: z.number().int(),
+  url: z.string(),
+});
+
+export const Message = z.object({
+  id: Id,
+  caseId: Id,
+  authorType: z.enum(['agent', 'customer', 'system']),
+  authorUserId: Id.nullable(),
+  authorName: z.string().nullable(),
+  public: z.boolean(),
+  body: z.string(),
+  channel: z.string().nullable(),
+  attachments: z.array(Attachment),
+  createdAt: IsoDateTime,
+});
+export type Message = z.infer<typeof Message>;
+
+export const PROMISE_KINDS = ['first_response', 'next_response', 'periodic_update', 'resolution'] as const;
+export const PromiseKind = z.enum(PROMISE_KINDS);
+export type PromiseKind = z.infer<typeof PromiseKind>;
+export const PROMISE_STATES = ['active', 'paused', 'met', 'breached'] as const;
+export const PromiseState = z.enum(PROMISE_STATES);
+export type PromiseState = z.infer<typeof PromiseState>;
+
+export const CasePromise = z.object({
+  id: Id,
+  kind: PromiseKind,
+  cycle: z.number().int(),
+  state: PromiseState,
+  targetMinutes: z.number().int(),
+  startedAt: IsoDateTime,
+  dueAt: IsoDateTime.nullable().describe('null while paused'),
+  warnAt: IsoDateTime.nullable(),
+  metAt: IsoDateTime.nullable().optional(),
+  breachedAt: IsoDateTime.nullable().optional(),
+  pausedAt: IsoDateTime.nullable().optional(),
+  usedMinutes: z.number().int().describe('business minutes used so far'),
+  remainingMinutes: z
+    .number()
+    .int()
+    .nullable()
+    .describe('business minutes left (negative: overdue); null when met'),
+  agreementId: Id,
+});
+export type CasePromise = z.infer<typeof CasePromise>;
+
+const Ref = z.object({ id: Id, name: z.string() });
+
+export const Case = z.object({
+  id: Id,
+  number: z.number().int(),
+  subject: z.string(),
+  customerId: Id,
+  customer: z.object({ id: Id, name: z.string(), email: z.string().nullable() }),
+  organizationId: Id.nullable(),
+  organization: Ref.nullable(),
+  channel: Channel,
+  category: z.string(),
+  priority: Priority,
+  status: CaseStatus,
+  assigneeId: Id.nullable(),
+  assignee: Ref.nullable(),
+  teamId: Id.nullable(),
+  team: Ref.nullable(),
+  tags: z.array(z.string()),
+  customFields: z.record(z.string(), z.unknown()),
+  requiredSkills: z.array(z.string()),
+  agreementId: Id.nullable(),
+  agreement: Ref.nullable().describe('the agreement whose targets apply, and why: most specific wins'),
+  mergedIntoId: Id.nullable(),
+  nextDueAt: IsoDateTime.nullable(),
+  firstRespondedAt: IsoDateTime.nullable(),
+  solvedAt: IsoDateTime.nullable(),
+  closedAt: IsoDateTime.nullable(),
+  reopenCount: z.number().int(),
+  promises: z.array(CasePromise),
+  createdAt: IsoDateTime,
+  updatedAt: IsoDateTime,
+});
+export type Case = z.infer<typeof Case>;
+
+export const CaseSummary = Case.omit({ promises: true, customFields: true, requiredSkills: true }).extend({
+  promiseState: z.enum(['ok', 'at_risk', 'breached', 'none']).describe('worst state of the running clocks'),
+});
+export type CaseSummary = z.infer<typeof CaseSummary>;
+
+const csv = <T extends z.ZodType<unknown, string>>(item: T) =>
+  z
+    .string()
+    .max(1000)
+    .transform((s) =>
+      s
+        .split(',')
+        .map((x) => x.trim())
+        .filter(Boolean),
+    )
+    .pipe(z.array(item).max(20));
+
+export const CASE_SORTS = ['nextDueAt', 'createdAt', '-createdAt', 'updatedAt', '-updatedAt'] as const;
+
+export const CaseListQuery = z.strictObject({
+  view: Id.optional().describe('apply a saved view; other filters narrow it further'),
+  status: csv(CaseStatus).optional().describe('comma-separated'),
+  priority: csv(Priority).optional(),
+  category: csv(Key).optional(),
+  channel: csv(Channel).optional(),
+  assigneeId: z.union([Id, z.enum(['me', 'none'])]).optional(),
+  teamId: z.union([Id, z.literal('none')]).optional(),
+  tag: csv(Tag).optional().describe('cases with all of these tags'),
+  customerId: Id.optional(),
+  organizationId: Id.optional(),
+  promise: z
+    .enum(['at_risk', 'breached'])
+    .optional()
+    .describe('running clocks past their warning, or past due'),
+  q: Search.optional().describe('full-text search over subjects and messages'),
+  sort: z.enum(CASE_SORTS).optional(),
+  limit: Limit,
+  cursor: Cursor.optional(),
+  includeTotal: BooleanQuery.optional(),
+});
+export type CaseListQuery = z.infer<typeof CaseListQuery>;
+
+export const BulkCaseUpdate = z.strictObject({
+  ids: z.array(Id).min(1).max(500),
+  set: z.strictObject({
+    status: CaseStatus.optional(),
+    priority: Priority.optional(),
+    category: Key.optional(),
+    assigneeId: Id.nullable().optional(),
+    teamId: Id.nullable().optional(),
+    addTags: Tags.optional(),
+    removeTags: Tags.optional(),
+  }),
+});
+
+export const TimelineEntry = z.object({
+  id: Id,
+  type: z.string(),
+  actorId: Id.nullable(),
+  actorName: z.string().nullable(),
+  actorKind: z.string(),
+  data: z.record(z.string(), z.unknown()),
+  occurredAt: IsoDateTime,
+});

@@ -1,0 +1,35 @@
+import { z } from 'zod';
+import { Id } from './common.js';
+import { CASE_SORTS, CaseStatus, Channel, Key, Priority, Tag } from './cases.js';
+
+export const CaseViewFilters = z.strictObject({
+  status: z.array(CaseStatus).max(6).optional(),
+  priority: z.array(Priority).max(4).optional(),
+  category: z.array(Key).max(50).optional(),
+  channel: z.array(Channel).max(7).optional(),
+  assigneeId: z.union([Id, z.enum(['me', 'none'])]).optional(),
+  teamId: z.union([Id, z.literal('none')]).optional(),
+  tags: z.array(Tag).max(20).optional(),
+  customerId: Id.optional(),
+  organizationId: Id.optional(),
+  promise: z.enum(['at_risk', 'breached']).optional(),
+});
+export type CaseViewFilters = z.infer<typeof CaseViewFilters>;
+
+export const CaseViewInput = z.strictObject({
+  name: z.string().trim().min(1).max(100),
+  filters: CaseViewFilters,
+  sort: z.enum(CASE_SORTS).optional(),
+  shared: z.boolean().optional().describe('admins: visible to every agent; otherwise only to you'),
+  position: z.number().int().min(0).max(1000).optional(),
+});
+
+export const CaseView = z.object({
+  id: Id,
+  name: z.string(),
+  filters: CaseViewFilters,
+  sort: z.enum(CASE_SORTS),
+  shared: z.boolean(),
+  position: z.number().int(),
+  count: z.number().int().optional(),
+});
