@@ -28,6 +28,11 @@ export async function registerApiRoutes(app: FastifyInstance, deps: RouteDeps) {
     organizationsRoutes,
     segmentsRoutes,
     importsRoutes,
+    casesRoutes,
+    teamsRoutes,
+    calendarsRoutes,
+    agreementsRoutes,
+    settingsRoutes,
   ]) {
     await app.register(routes(deps), { prefix: '/api/v1' });
   }

@@ -10,6 +10,11 @@ import { createUser } from '../../src/server/domains/users/users.service.js';
 import type { CustomerCreate } from '../../src/shared/schemas/customers.js';
 import type { OrganizationCreate } from '../../src/shared/schemas/organizations.js';
 import type { Role } from '../../src/shared/schemas/users.js';
+import { createCalendar } from '../../src/server/domains/calendars/calendars.service.js';
+import { createAgreement } from '../../src/server/domains/agreements/agreements.service.js';
+import { createCase } from '../../src/server/domains/cases/cases.service.js';
+import type { AgreementCreate } from '../../src/shared/schemas/agreements.js';
+import type { CaseCreate } from '../../src/shared/schemas/cases.js';
 
 export const unique = () => randomBytes(4).toString('hex');
 
@@ -47,3 +52,37 @@ export async function makeUser(db: Database, role: Role, opts: { customerId?: st
   const { token } = await issueToken(db, { userId: user.id, kind: 'session', ttlSeconds: 3600 });
   return { user, token };
 }
+
+// ---- cases and agreements -------------------------------------------------------------------
+
+export const ALWAYS_OPEN = [1, 2, 3, 4, 5, 6, 7].map((day) => ({ day, open: '00:00', close: '24:00' }));
+export const WEEKDAYS_9_TO_5 = [1, 2, 3, 4, 5].map((day) => ({ day, open: '09:00', close: '17:00' }));
+
+export const makeCalendar = (db: Database, hours = ALWAYS_OPEN, timezone = 'Europe/Berlin', holidays: string[] = []) =>
+  createCalendar(db, SYSTEM_ACTOR, { name: `Calendar ${unique()}`, timezone, hours, holidays });
+
+/** An agreement for one new customer, so tests do not see each other's agreements. */
+export async function makeAgreement(db: Database, overrides: Partial<AgreementCreate> & { calendarId?: string } = {}) {
+  const calendarId = overrides.calendarId ?? (await makeCalendar(db)).id;
+  return createAgreement(db, SYSTEM_ACTOR, {
+    name: `PSA ${unique()}`,
+    calendarId,
+    targets: [
+      { kind: 'first_response', minutes: 60 },
+      { kind: 'resolution', minutes: 480 },
+    ],
+    ...overrides,
+  });
+}
+
+/** A customer with their own agreement (targets as given), ready for cases. */
+export async function makeCustomerWithAgreement(db: Database, overrides: Partial<AgreementCreate> = {}) {
+  const customer = await makeCustomer(db);
+  const agreement = await makeAgreement(db, { scope: { customerId: customer.id }, ...overrides });
+  return { customer, agreement };
+}
+
+export const makeCase = (db: Database, customerId: string, overrides: Partial<CaseCreate> = {}) =>
+  createCase(db, SYSTEM_ACTOR, { subject: `Case ${unique()}`, customerId, ...overrides });
+
+export const minutesAgo = (m: number) => new Date(Date.now() - m * 60_000).toISOString();

@@ -18,10 +18,11 @@ import type {
   CaseUpdate,
   CasePromise,
 } from '../../../shared/schemas/cases.js';
+import { CaseCreate as CaseCreateSchema } from '../../../shared/schemas/cases.js';
 import type { CaseViewFilters } from '../../../shared/schemas/views.js';
 import type { Actor } from '../../lib/actor.js';
 import { isAdmin } from '../../lib/actor.js';
-import { conflict, forbidden, notFound, unprocessable } from '../../lib/errors.js';
+import { AppError, conflict, forbidden, notFound, unprocessable } from '../../lib/errors.js';
 import { sortFrom } from '../../lib/pagination.js';
 import * as policy from '../../policies/cases.js';
 import { findAgreementWithCalendar, selectAgreementFor } from '../agreements/agreements.repo.js';
@@ -240,7 +241,13 @@ const clockCase = (c: typeof cases.$inferSelect): ClockCase => ({
 });
 
 export async function createCase(db: Database, actor: Actor, raw: CaseCreate): Promise<Case> {
-  const input = raw as Required<Pick<CaseCreate, 'channel' | 'category' | 'priority'>> & CaseCreate;
+  // Internal callers (demo seed, signal actions) get the same defaults and checks as the API.
+  const parsed = CaseCreateSchema.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new AppError(400, 'validation_error', `body.${issue.path.join('.')}: ${issue.message}`);
+  }
+  const input = parsed.data;
   policy.assertCanCreateCase(actor, input.customerId);
   const staff = actor.role !== 'customer';
   if (
