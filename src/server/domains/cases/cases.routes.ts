@@ -359,6 +359,8 @@ export const casesRoutes =
     // Attachments: raw upload in its own scope, so only this route accepts any content type.
     await app.register(async (scope) => {
       const files = scope.withTypeProvider<ZodTypeProvider>();
+      // Every type arrives as raw bytes here (the built-in JSON and text parsers would not).
+      files.removeAllContentTypeParsers();
       files.addContentTypeParser(
         '*',
         { parseAs: 'buffer', bodyLimit: MAX_ATTACHMENT_BYTES + 1 },
