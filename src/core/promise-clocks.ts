@@ -162,8 +162,9 @@ export function reopenClock(cal: BusinessCalendar, clock: Clock, at: Date, pause
     state: clock.state === 'breached' ? 'breached' : 'active',
     runningSince: null,
   };
+  // Paused goes through schedule too, so the due time of the met stretch does not linger.
   return paused
-    ? { ...c, state: c.state === 'breached' ? 'breached' : 'paused', pausedAt: at }
+    ? schedule(cal, { ...c, state: c.state === 'breached' ? 'breached' : 'paused', pausedAt: at })
     : resumeClock(cal, c, at);
 }
 
