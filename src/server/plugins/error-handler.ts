@@ -2,6 +2,7 @@
 // field (body.email, query.limit, params.id); nothing a client sends can produce a 500.
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from 'fastify-type-provider-zod';
+import { CalendarError } from '../../core/business-time.js';
 import { AppError, type ErrorDetail } from '../lib/errors.js';
 import { translateDbError } from '../lib/db-errors.js';
 
@@ -33,6 +34,10 @@ export function registerErrorHandler(app: FastifyInstance) {
       return reply.status(400).send({
         error: { code: 'validation_error', message: `${first.path}: ${first.message}`, details },
       });
+    }
+    if (error instanceof CalendarError) {
+      // The clock arithmetic refused (services check first; this is the last guard).
+      return reply.status(422).send({ error: { code: error.code, message: error.message } });
     }
     const translated = translateDbError(error);
     if (translated instanceof AppError) {

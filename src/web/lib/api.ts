@@ -77,6 +77,8 @@ function isErrorBody(body: unknown): body is ErrorBody {
 export interface RequestOptions {
   query?: Query;
   body?: unknown;
+  /** A raw body (a file upload) sent as is, with its own Content-Type. */
+  raw?: { data: Blob; contentType: string };
   signal?: AbortSignal;
 }
 
@@ -85,13 +87,14 @@ export async function request<T>(method: string, path: string, opts: RequestOpti
   const headers: Record<string, string> = { Accept: 'application/json' };
   if (token) headers.Authorization = `Bearer ${token}`;
   if (opts.body !== undefined) headers['Content-Type'] = 'application/json';
+  if (opts.raw) headers['Content-Type'] = opts.raw.contentType;
 
   let res: Response;
   try {
     res = await fetch(API_BASE + withQuery(path, opts.query), {
       method,
       headers,
-      body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
+      body: opts.raw ? opts.raw.data : opts.body === undefined ? undefined : JSON.stringify(opts.body),
       signal: opts.signal,
     });
   } catch (err) {
@@ -103,6 +106,7 @@ export async function request<T>(method: string, path: string, opts: RequestOpti
     );
   }
 
+  if (!res.ok) throw await errorOf(res, token);
   const text = res.status === 204 ? '' : await res.text();
   let body: unknown = undefined;
   if (text) {
@@ -112,27 +116,50 @@ export async function request<T>(method: string, path: string, opts: RequestOpti
       body = undefined;
     }
   }
-  if (!res.ok) {
-    const error = isErrorBody(body)
-      ? new ApiError(res.status, body.error.code, body.error.message, body.error.details ?? [])
-      : new ApiError(
-          res.status,
-          `http_${res.status}`,
-          `The server answered ${res.status} ${res.statusText}`.trim(),
-        );
-    if (res.status === 401 && token) {
-      tokenStore.clear();
-      unauthorizedHandler?.(error);
-    }
-    throw error;
-  }
   return body as T;
+}
+
+/** The ApiError for a failed response; a rejected token also ends the session. */
+async function errorOf(res: Response, token: string | null): Promise<ApiError> {
+  let body: unknown = undefined;
+  try {
+    body = JSON.parse(await res.text());
+  } catch {
+    body = undefined;
+  }
+  const error = isErrorBody(body)
+    ? new ApiError(res.status, body.error.code, body.error.message, body.error.details ?? [])
+    : new ApiError(res.status, `http_${res.status}`, `The server answered ${res.status} ${res.statusText}`.trim());
+  if (res.status === 401 && token) {
+    tokenStore.clear();
+    unauthorizedHandler?.(error);
+  }
+  return error;
+}
+
+/**
+ * A file the API serves behind the bearer token (attachments): a plain link cannot carry the
+ * header, so it is fetched here and handed out as a Blob.
+ */
+export async function fetchBlob(url: string): Promise<Blob> {
+  const token = tokenStore.get();
+  let res: Response;
+  try {
+    res = await fetch(url, { headers: token ? { Authorization: `Bearer ${token}` } : {} });
+  } catch {
+    throw new ApiError(0, 'network_error', 'Cannot reach the Steward server. Check your connection and try again.');
+  }
+  if (!res.ok) throw await errorOf(res, token);
+  return res.blob();
 }
 
 export const api = {
   get: <T>(path: string, query?: Query, signal?: AbortSignal) => request<T>('GET', path, { query, signal }),
   post: <T>(path: string, body?: unknown) => request<T>('POST', path, { body }),
   patch: <T>(path: string, body: unknown) => request<T>('PATCH', path, { body }),
+  delete: <T = void>(path: string) => request<T>('DELETE', path),
+  upload: <T>(path: string, query: Query, data: Blob, contentType: string) =>
+    request<T>('POST', path, { query, raw: { data, contentType } }),
 };
 
 export function toApiError(err: unknown): ApiError {

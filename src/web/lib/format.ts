@@ -28,3 +28,70 @@ export function humanize(key: string): string {
     .toLowerCase();
   return words.charAt(0).toUpperCase() + words.slice(1);
 }
+
+/**
+ * A span of minutes the way people say it: "45 min", "1 h 15 min", "8 h". Business time never
+ * uses days: a business day is as long as its calendar says, so "1 d" would mislead.
+ */
+export function formatMinutes(minutes: number): string {
+  const m = Math.abs(Math.round(minutes));
+  const h = Math.floor(m / 60);
+  const rest = m % 60;
+  if (h === 0) return `${rest} min`;
+  return rest === 0 ? `${formatNumber(h)} h` : `${formatNumber(h)} h ${rest} min`;
+}
+
+/** A wall-clock span in milliseconds (its sign ignored) as "2 d 3 h", "1 h 15 min", "5 min". */
+export function formatWallClock(ms: number): string {
+  const totalMinutes = Math.floor(Math.abs(ms) / 60_000);
+  const d = Math.floor(totalMinutes / 1440);
+  const h = Math.floor((totalMinutes % 1440) / 60);
+  const m = totalMinutes % 60;
+  if (d > 0) return h > 0 ? `${d} d ${h} h` : `${d} d`;
+  if (h > 0) return m > 0 ? `${h} h ${m} min` : `${h} h`;
+  return `${m} min`;
+}
+
+const weekdayDateTime = new Intl.DateTimeFormat(undefined, {
+  weekday: 'short',
+  month: 'short',
+  day: 'numeric',
+  hour: 'numeric',
+  minute: '2-digit',
+});
+/** "Mon, Nov 30, 9:30 AM": a deadline, where the weekday matters more than the year. */
+export const formatDue = (iso: string) => weekdayDateTime.format(new Date(iso));
+
+/** The same, as a clock in another time zone ("Mon 09:30"), or null when that zone is the viewer's. */
+export function formatInZone(iso: string, timeZone: string): string | null {
+  const local = Intl.DateTimeFormat().resolvedOptions().timeZone;
+  if (sameOffset(iso, timeZone, local)) return null;
+  return new Intl.DateTimeFormat(undefined, {
+    timeZone,
+    weekday: 'short',
+    hour: '2-digit',
+    minute: '2-digit',
+    hourCycle: 'h23',
+  }).format(new Date(iso));
+}
+
+function sameOffset(iso: string, a: string, b: string) {
+  const f = (tz: string) =>
+    new Intl.DateTimeFormat('en-US', {
+      timeZone: tz,
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      hourCycle: 'h23',
+    }).format(new Date(iso));
+  return f(a) === f(b);
+}
+
+/** "3.2 MB" */
+export function formatBytes(n: number): string {
+  if (n < 1024) return `${n} B`;
+  if (n < 1024 * 1024) return `${(n / 1024).toFixed(n < 10 * 1024 ? 1 : 0)} KB`;
+  return `${(n / 1024 / 1024).toFixed(1)} MB`;
+}

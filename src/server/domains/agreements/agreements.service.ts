@@ -9,7 +9,8 @@ import { isAdmin, isStaff } from '../../lib/actor.js';
 import { conflict, forbidden, notFound, unprocessable } from '../../lib/errors.js';
 import { translateDbError } from '../../lib/db-errors.js';
 import { users } from '../auth/auth.table.js';
-import { findCalendar } from '../calendars/calendars.service.js';
+import { addBusinessMinutes, CalendarError, type BusinessCalendar } from '../../../core/business-time.js';
+import { businessCalendarOf, findCalendar } from '../calendars/calendars.service.js';
 import { findCustomer } from '../customers/customers.repo.js';
 import { diff, recordDomainEvent } from '../domain-events/domain-events.repo.js';
 import { organizationExists } from '../organizations/organizations.repo.js';
@@ -77,6 +78,25 @@ async function checkReferences(db: Database, input: AgreementUpdate) {
   }
 }
 
+/** Every target must be reachable on the calendar: no never-open calendar, no target beyond the horizon. */
+export function assertTargetsReachable(cal: BusinessCalendar, targets: { kind: string; minutes: number }[]) {
+  const from = new Date();
+  for (const [i, target] of targets.entries()) {
+    try {
+      addBusinessMinutes(cal, from, target.minutes);
+    } catch (err) {
+      if (!(err instanceof CalendarError)) throw err;
+      const path = err.code === 'never_open' ? 'body.calendarId' : `body.targets.${i}.minutes`;
+      throw unprocessable(err.code === 'never_open' ? 'calendar_never_open' : 'target_unreachable', `${path}: ${err.message}`, [{ path, message: err.message }]);
+    }
+  }
+}
+
+async function checkReachable(db: Database, calendarId: string, targets: { kind: string; minutes: number }[]) {
+  const calendar = await findCalendar(db, calendarId);
+  if (calendar) assertTargetsReachable(businessCalendarOf(calendar), targets);
+}
+
 const scopeColumns = (scope: AgreementUpdate['scope']) =>
   scope === undefined
     ? {}
@@ -118,6 +138,7 @@ export async function createAgreement(db: Database, actor: Actor, input: Agreeme
   try {
     const row = await db.transaction(async (tx) => {
       await checkReferences(tx, input);
+      await checkReachable(tx, input.calendarId, input.targets);
       const { scope, ...fields } = input;
       const [created] = await tx
         .insert(agreements)
@@ -153,6 +174,7 @@ export async function updateAgreement(
       const before = await findAgreement(tx, id);
       if (!before) throw notFound('agreement');
       await checkReferences(tx, input);
+      if (input.calendarId || input.targets) await checkReachable(tx, input.calendarId ?? before.calendarId, input.targets ?? before.targets);
       const { scope, ...fields } = input;
       const values = { ...fields, ...scopeColumns(scope) };
       const changes = diff(before as unknown as Record<string, unknown>, values);

@@ -9,6 +9,7 @@ import type { Actor } from '../../lib/actor.js';
 import { isAdmin, isStaff } from '../../lib/actor.js';
 import { conflict, forbidden, notFound, unprocessable } from '../../lib/errors.js';
 import { diff, recordDomainEvent } from '../domain-events/domain-events.repo.js';
+import { assertTargetsReachable } from '../agreements/agreements.service.js';
 import { calendars } from './calendars.table.js';
 
 export const CalendarUpdate = CalendarInput.partial();
@@ -129,6 +130,14 @@ export async function updateCalendar(
       holidays: input.holidays ?? before.holidays,
     };
     assertCompiles(next);
+    const users = (await tx.execute(sql`select targets from agreements where calendar_id = ${id} and deleted_at is null`)) as unknown as {
+      rows: { targets: { kind: string; minutes: number }[] }[];
+    };
+    if (users.rows.length > 0) {
+      // The agreements on this calendar must still be able to keep their promises.
+      const cal = compileCalendar(next);
+      for (const row of users.rows) assertTargetsReachable(cal, row.targets);
+    }
     const changes = diff(before as unknown as Record<string, unknown>, input);
     if (Object.keys(changes).length === 0) return { row: before, recomputed: 0 };
     const [row] = await tx

@@ -161,7 +161,7 @@ describe('attachments', () => {
     fetch(`${t.url}/api/v1/cases/${caseId}/attachments?filename=${encodeURIComponent(filename)}`, {
       method: 'POST',
       headers: { authorization: `Bearer ${token}`, 'content-type': type },
-      body,
+      body: typeof body === 'string' ? body : new Uint8Array(body),
     });
   const download = (url: string, token: string) => fetch(t.url + url, { headers: { authorization: `Bearer ${token}` } });
 

@@ -1,0 +1,98 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestApp, type TestApp } from '../../../../test/helpers/app.js';
+import { makeCase, makeCustomer, makeUser } from '../../../../test/helpers/factories.js';
+
+let t: TestApp;
+let admin: string;
+beforeAll(async () => {
+  t = await startTestApp();
+  admin = (await makeUser(t.db, 'admin')).token;
+});
+afterAll(() => t?.close());
+
+async function team(mode: string, members: { user: { id: string } }[]) {
+  const res = await t.post('/api/v1/teams', { name: `Team ${mode} ${Math.random()}`, assignmentMode: mode, memberIds: members.map((m) => m.user.id) }, admin);
+  expect(res.status).toBe(201);
+  return res.body as { id: string; members: { userId: string }[] };
+}
+
+const openFor = async (teamId: string, extra: Record<string, unknown> = {}) => {
+  const customer = await makeCustomer(t.db);
+  return t.post('/api/v1/cases', { subject: 'Assign me', customerId: customer.id, teamId, ...extra }, admin);
+};
+
+describe('teams and assignment', () => {
+  it('manual teams keep cases in the team queue', async () => {
+    const a = await makeUser(t.db, 'agent');
+    const tm = await team('manual', [a]);
+    const c = await openFor(tm.id);
+    expect(c.body).toMatchObject({ teamId: tm.id, assigneeId: null, status: 'new' });
+  });
+
+  it('round robin takes turns among available members', async () => {
+    const [a, b, c] = [await makeUser(t.db, 'agent'), await makeUser(t.db, 'agent'), await makeUser(t.db, 'agent')];
+    const tm = await team('round_robin', [a, b, c]);
+    const assigned: string[] = [];
+    for (let i = 0; i < 6; i++) assigned.push((await openFor(tm.id)).body.assigneeId);
+    expect(new Set(assigned.slice(0, 3)).size).toBe(3);
+    expect(assigned.slice(3)).toEqual(assigned.slice(0, 3));
+    expect((await openFor(tm.id)).body.status).toBe('open');
+  });
+
+  it('least-loaded picks the member with the fewest open cases who has the skills and room', async () => {
+    const busy = await makeUser(t.db, 'agent');
+    const idle = await makeUser(t.db, 'agent');
+    const german = await makeUser(t.db, 'agent');
+    const tm = await team('least_loaded', [busy, idle, german]);
+    const customer = await makeCustomer(t.db);
+    for (let i = 0; i < 3; i++) await makeCase(t.db, customer.id, { assigneeId: busy.user.id });
+    await makeCase(t.db, customer.id, { assigneeId: german.user.id });
+    expect((await t.patch(`/api/v1/agents/${german.user.id}`, { skills: ['german'] }, admin)).body.skills).toEqual(['german']);
+    expect((await openFor(tm.id)).body.assigneeId).toBe(idle.user.id);
+    // Only the German speaker has the skill, load or not.
+    expect((await openFor(tm.id, { requiredSkills: ['german'] })).body.assigneeId).toBe(german.user.id);
+    // At capacity: nobody with the skill has room, so the case waits in the team queue.
+    await t.patch(`/api/v1/agents/${german.user.id}`, { capacity: 2 }, admin);
+    expect((await openFor(tm.id, { requiredSkills: ['german'] })).body.assigneeId).toBeNull();
+  });
+
+  it('an agent going away hands their open cases to the team', async () => {
+    const leaving = await makeUser(t.db, 'agent');
+    const staying = await makeUser(t.db, 'agent');
+    const tm = await team('round_robin', [leaving, staying]);
+    const c1 = (await openFor(tm.id, { assigneeId: leaving.user.id })).body;
+    const loose = (await t.post('/api/v1/cases', { subject: 'No team', customerId: (await makeCustomer(t.db)).id, assigneeId: leaving.user.id }, admin)).body;
+    const res = await t.patch(`/api/v1/agents/${leaving.user.id}`, { availability: 'away' }, leaving.token);
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ availability: 'away', reassigned: 2, openCases: 0 });
+    expect((await t.get(`/api/v1/cases/${c1.id}`, admin)).body.assigneeId).toBe(staying.user.id);
+    expect((await t.get(`/api/v1/cases/${loose.id}`, admin)).body.assigneeId).toBeNull();
+    // Away agents get no new cases.
+    expect((await openFor(tm.id)).body.assigneeId).toBe(staying.user.id);
+  });
+
+  it('agents set only their own availability; only admins manage teams, skills and capacity', async () => {
+    const a = await makeUser(t.db, 'agent');
+    const b = await makeUser(t.db, 'agent');
+    expect((await t.patch(`/api/v1/agents/${b.user.id}`, { availability: 'away' }, a.token)).status).toBe(403);
+    expect((await t.patch(`/api/v1/agents/${a.user.id}`, { capacity: 99 }, a.token)).status).toBe(403);
+    expect((await t.post('/api/v1/teams', { name: 'Mine' }, a.token)).status).toBe(403);
+    const customer = (await makeUser(t.db, 'customer')).token;
+    expect((await t.get('/api/v1/teams', customer)).status).toBe(403);
+    expect((await t.get('/api/v1/agents', customer)).status).toBe(403);
+  });
+
+  it('members must be staff; a team with unsolved cases cannot be deleted', async () => {
+    const customerUser = await makeUser(t.db, 'customer');
+    const bad = await t.post('/api/v1/teams', { name: 'Bad', memberIds: [customerUser.user.id] }, admin);
+    expect(bad.status).toBe(422);
+    const a = await makeUser(t.db, 'agent');
+    const tm = await team('manual', [a]);
+    const c = (await openFor(tm.id)).body;
+    expect((await t.del(`/api/v1/teams/${tm.id}`, admin)).status).toBe(409);
+    await t.patch(`/api/v1/cases/${c.id}`, { status: 'solved' }, admin);
+    expect((await t.del(`/api/v1/teams/${tm.id}`, admin)).status).toBe(204);
+    const listed = await t.get('/api/v1/teams', admin);
+    expect(listed.body.items.map((x: { id: string }) => x.id)).not.toContain(tm.id);
+  });
+});

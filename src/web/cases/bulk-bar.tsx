@@ -1,0 +1,157 @@
+// Changes the selected cases at once (POST /cases/bulk: all or none).
+import { useState, type FormEvent } from 'react';
+import { CASE_STATUSES, PRIORITIES, Tag } from '../../shared/schemas/cases.js';
+import { useMe } from '../auth/auth-context.js';
+import { api, toApiError } from '../lib/api.js';
+import { countOf } from '../lib/format.js';
+import type { AgentProfile, Team } from '../lib/types.js';
+import { priorityLabel, statusLabel } from './case-labels.js';
+
+export interface BulkChange {
+  status?: string;
+  priority?: string;
+  assigneeId?: string | null;
+  teamId?: string | null;
+  addTags?: string[];
+}
+
+function describeChange(set: BulkChange, agents: AgentProfile[], teams: Team[]): string {
+  if (set.status) return `Status set to ${statusLabel(set.status)}`;
+  if (set.priority) return `Priority set to ${priorityLabel(set.priority)}`;
+  if (set.assigneeId === null) return 'Unassigned';
+  if (set.assigneeId) return `Assigned to ${agents.find((a) => a.userId === set.assigneeId)?.name ?? 'the agent'}`;
+  if (set.teamId === null) return 'Team removed';
+  if (set.teamId) return `Moved to ${teams.find((t) => t.id === set.teamId)?.name ?? 'the team'}`;
+  if (set.addTags) return `Tagged “${set.addTags.join(', ')}”`;
+  return 'Updated';
+}
+
+export function BulkBar(props: {
+  ids: string[];
+  agents: AgentProfile[];
+  teams: Team[];
+  onDone(message: string): void;
+  onClear(): void;
+}) {
+  const { ids, agents, teams } = props;
+  const me = useMe();
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const [tag, setTag] = useState('');
+
+  async function apply(set: BulkChange) {
+    setBusy(true);
+    setError(null);
+    try {
+      const res = await api.post<{ updated: number }>('/cases/bulk', { ids, set });
+      props.onDone(`${describeChange(set, agents, teams)} on ${countOf(res.updated, 'case')}.`);
+      setTag('');
+    } catch (err) {
+      setError(toApiError(err).message);
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  function addTag(e: FormEvent) {
+    e.preventDefault();
+    const parsed = Tag.safeParse(tag);
+    if (!parsed.success) {
+      setError(`Tag: ${parsed.error.issues[0]?.message ?? 'not valid'}`);
+      return;
+    }
+    void apply({ addTags: [parsed.data] });
+  }
+
+  // Each picker applies at once and then shows its placeholder again.
+  const picker = (
+    label: string,
+    id: string,
+    options: { value: string; label: string }[],
+    toChange: (value: string) => BulkChange,
+  ) => (
+    <div className="bulk-bar__control">
+      <label htmlFor={id} className="visually-hidden">
+        {label}
+      </label>
+      <select
+        id={id}
+        value=""
+        disabled={busy}
+        onChange={(e) => {
+          if (e.target.value) void apply(toChange(e.target.value));
+        }}
+      >
+        <option value="">{label}…</option>
+        {options.map((o) => (
+          <option key={o.value} value={o.value}>
+            {o.label}
+          </option>
+        ))}
+      </select>
+    </div>
+  );
+
+  return (
+    <div className="bulk-bar" role="region" aria-label="Bulk actions" data-testid="bulk-bar">
+      <span className="bulk-bar__count" data-testid="bulk-count">
+        {countOf(ids.length, 'case')} selected
+      </span>
+      {picker(
+        'Set status',
+        'bulk-status',
+        CASE_STATUSES.filter((s) => s !== 'new').map((s) => ({ value: s, label: statusLabel(s) })),
+        (status) => ({ status }),
+      )}
+      {picker(
+        'Set priority',
+        'bulk-priority',
+        PRIORITIES.map((p) => ({ value: p, label: priorityLabel(p) })),
+        (priority) => ({ priority }),
+      )}
+      {picker(
+        'Assign',
+        'bulk-assign',
+        [
+          { value: me.id, label: 'Me' },
+          ...agents.filter((a) => a.userId !== me.id).map((a) => ({ value: a.userId, label: a.name })),
+          { value: 'none', label: 'Nobody (unassign)' },
+        ],
+        (v) => ({ assigneeId: v === 'none' ? null : v }),
+      )}
+      {teams.length > 0 &&
+        picker(
+          'Move to team',
+          'bulk-team',
+          [...teams.map((t) => ({ value: t.id, label: t.name })), { value: 'none', label: 'No team' }],
+          (v) => ({ teamId: v === 'none' ? null : v }),
+        )}
+      <form className="bulk-bar__tag" onSubmit={addTag}>
+        <label htmlFor="bulk-tag" className="visually-hidden">
+          Tag to add
+        </label>
+        <input
+          id="bulk-tag"
+          type="text"
+          placeholder="Add tag"
+          value={tag}
+          maxLength={50}
+          disabled={busy}
+          onChange={(e) => setTag(e.target.value)}
+        />
+        <button type="submit" className="button button--small" disabled={busy || !tag.trim()}>
+          Add
+        </button>
+      </form>
+      <button type="button" className="button button--ghost button--small" onClick={props.onClear}>
+        Clear selection
+      </button>
+      {busy && <span className="spinner" role="status" aria-label="Applying" />}
+      {error && (
+        <p className="bulk-bar__error" role="alert">
+          {error}
+        </p>
+      )}
+    </div>
+  );
+}

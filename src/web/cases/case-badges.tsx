@@ -1,0 +1,91 @@
+// Small status markers: case status, priority, and how a case stands against its promises.
+import type { CasePromise, CaseSummary } from '../lib/types.js';
+import { formatMinutes, formatWallClock } from '../lib/format.js';
+import { priorityLabel, statusLabel } from './case-labels.js';
+
+export function StatusBadge({ status }: { status: string }) {
+  return (
+    <span className={`badge badge--status-${status}`} data-testid="status-badge">
+      {statusLabel(status)}
+    </span>
+  );
+}
+
+export function PriorityBadge({ priority }: { priority: string }) {
+  return (
+    <span className={`priority priority--${priority}`} data-testid="priority-badge">
+      <span className="priority__dot" aria-hidden="true" />
+      {priorityLabel(priority)}
+    </span>
+  );
+}
+
+/**
+ * The queue's promise column: the worst state of the running clocks, and the wall-clock time to
+ * the next deadline (the case page has the business-time details).
+ */
+export function PromiseBadge({ summary, now }: { summary: CaseSummary; now: number }) {
+  const { promiseState, nextDueAt } = summary;
+  if (promiseState === 'none' && !nextDueAt) return <span className="muted">—</span>;
+  const left = nextDueAt ? new Date(nextDueAt).getTime() - now : null;
+  let label: string;
+  if (left === null) label = promiseState === 'breached' ? 'Breached' : 'No deadline';
+  else if (left < 0) label = `${formatWallClock(left)} overdue`;
+  else label = `${formatWallClock(left)} left`;
+  const state = promiseState === 'none' ? 'ok' : promiseState;
+  const title =
+    state === 'breached'
+      ? 'A promise is breached'
+      : state === 'at_risk'
+        ? 'A promise is at risk'
+        : 'Promises on track';
+  return (
+    <span
+      className={`promise-badge promise-badge--${state}`}
+      data-testid="promise-badge"
+      data-state={state}
+      title={nextDueAt ? `${title}; next due ${new Date(nextDueAt).toLocaleString()}` : title}
+    >
+      {state !== 'ok' && <span className="promise-badge__state">{state === 'at_risk' ? 'At risk' : 'Breached'}</span>}
+      {label}
+    </span>
+  );
+}
+
+export type ClockView = 'running' | 'at_risk' | 'overdue' | 'paused' | 'met' | 'met_late' | 'breached';
+
+/** What a clock means right now: a running clock past its warning time is at risk. */
+export function clockView(p: CasePromise, now: number): ClockView {
+  if (p.state === 'met') return p.breachedAt ? 'met_late' : 'met';
+  if (p.state === 'paused') return 'paused';
+  if (p.state === 'breached') return p.metAt ? 'met_late' : 'breached';
+  if (p.remainingMinutes !== null && p.remainingMinutes < 0) return 'overdue';
+  if (p.dueAt && new Date(p.dueAt).getTime() <= now) return 'overdue';
+  if (p.warnAt && new Date(p.warnAt).getTime() <= now) return 'at_risk';
+  return 'running';
+}
+
+const CLOCK_LABELS: Record<ClockView, string> = {
+  running: 'Running',
+  at_risk: 'At risk',
+  overdue: 'Overdue',
+  paused: 'Paused',
+  met: 'Met',
+  met_late: 'Met late',
+  breached: 'Breached',
+};
+
+export function ClockStateBadge({ view, state }: { view: ClockView; state: string }) {
+  return (
+    <span className={`clock-state clock-state--${view}`} data-testid="clock-state" data-state={state}>
+      {CLOCK_LABELS[view]}
+    </span>
+  );
+}
+
+/** "1 h 15 min left", "20 min overdue", in business time. */
+export function businessTimeLeft(remainingMinutes: number): string {
+  return remainingMinutes < 0
+    ? `${formatMinutes(remainingMinutes)} overdue`
+    : `${formatMinutes(remainingMinutes)} left`;
+}

@@ -1,0 +1,45 @@
+// Words for the case vocabulary (DESIGN.md glossary), shared by the queue, the case page and admin.
+import type { CaseStatus, Channel, Priority, PromiseKind } from '../../shared/schemas/cases.js';
+
+export const STATUS_LABELS: Record<CaseStatus, string> = {
+  new: 'New',
+  open: 'Open',
+  pending: 'Pending',
+  on_hold: 'On hold',
+  solved: 'Solved',
+  closed: 'Closed',
+};
+
+export const PRIORITY_LABELS: Record<Priority, string> = {
+  low: 'Low',
+  normal: 'Normal',
+  high: 'High',
+  urgent: 'Urgent',
+};
+
+export const PROMISE_KIND_LABELS: Record<PromiseKind, string> = {
+  first_response: 'First response',
+  next_response: 'Next response',
+  periodic_update: 'Periodic update',
+  resolution: 'Resolution',
+};
+
+export const CHANNEL_LABELS: Record<Channel, string> = {
+  email: 'E-mail',
+  web: 'Web form',
+  portal: 'Portal',
+  phone: 'Phone',
+  chat: 'Chat',
+  api: 'API',
+  proactive: 'Proactive',
+};
+
+const lookup =
+  <K extends string>(labels: Record<K, string>) =>
+  (key: string): string =>
+    (labels as Record<string, string>)[key] ?? key;
+
+export const statusLabel = lookup(STATUS_LABELS);
+export const priorityLabel = lookup(PRIORITY_LABELS);
+export const promiseKindLabel = lookup(PROMISE_KIND_LABELS);
+export const channelLabel = lookup(CHANNEL_LABELS);

@@ -1,0 +1,263 @@
+// One case: header with its properties (editable in place), the conversation and the reply
+// composer, or the timeline; on the side the promise clocks, the customer, tags, fields and
+// linked cases. The case, its clocks and the conversation refresh on their own; other agents
+// with the case open are shown (presence), and replying over a newer reply is caught (collision).
+import { useCallback, useMemo, useRef, useState } from 'react';
+import { Link, useLocation, useNavigate, useParams } from 'react-router-dom';
+import { useMe } from '../auth/auth-context.js';
+import { formatDateTime } from '../lib/format.js';
+import type { AgentProfile, Case, Category, CustomFieldDefinition, Items, Message, Team } from '../lib/types.js';
+import { useApi } from '../lib/use-api.js';
+import { useInterval, useNow } from '../lib/use-interval.js';
+import { useShortcuts } from '../lib/use-shortcuts.js';
+import { ErrorNotice, Loading, NotFound } from '../layout/page-parts.js';
+import { useDocumentTitle } from '../layout/use-document-title.js';
+import { PriorityBadge, StatusBadge } from './case-badges.js';
+import { channelLabel } from './case-labels.js';
+import { CaseProperties, CustomFieldsPanel, SubjectEditor, TagEditor, useSaveCase } from './case-properties.js';
+import type { FromQueueState } from './case-queue-page.js';
+import { CaseTimeline } from './case-timeline.js';
+import { Conversation } from './conversation.js';
+import { CustomerPanel, useCustomerCases } from './customer-panel.js';
+import { LinkedCases } from './linked-cases.js';
+import { PresenceBanner, usePresence } from './presence.js';
+import { PromisePanel } from './promise-panel.js';
+import { ReplyComposer, loadDraft, type Collision, type ComposerMode } from './reply-composer.js';
+
+/** The conversation refreshes this often (new customer messages, colleagues' replies). */
+const MESSAGES_MS = 15_000;
+/** The case and its clocks refresh this often. */
+const CASE_MS = 30_000;
+/** An agent counts as typing this long after their last keystroke. */
+const TYPING_MS = 20_000;
+
+/** Keyed by id, so moving to another case starts from a clean slate (no stale data or draft). */
+export function CasePageRoute() {
+  const { id = '' } = useParams();
+  return <CasePage key={id} id={id} />;
+}
+
+function CasePage({ id }: { id: string }) {
+  const me = useMe();
+  const location = useLocation();
+  const navigate = useNavigate();
+  const back = (location.state as FromQueueState | null)?.fromQueue ?? { path: '/cases', label: 'Cases' };
+  const now = useNow(15_000);
+
+  const caseApi = useApi<Case>(`/cases/${id}`, undefined, { keepPrevious: true });
+  const messages = useApi<Items<Message>>(`/cases/${id}/messages`, undefined, { keepPrevious: true });
+  const agents = useApi<Items<AgentProfile>>('/agents');
+  const teams = useApi<Items<Team>>('/teams');
+  const categories = useApi<Items<Category>>('/categories');
+  const fields = useApi<Items<CustomFieldDefinition>>('/case-fields');
+  // A saved change answers with the new case: shown at once, until the next read replaces it.
+  const [patched, setPatched] = useState<Case | null>(null);
+  const c = patched && caseApi.data && patched.updatedAt >= caseApi.data.updatedAt ? patched : caseApi.data;
+  const customerCases = useCustomerCases(c?.customerId);
+
+  const reloadCase = caseApi.reload;
+  const reloadMessages = messages.reload;
+  useInterval(reloadMessages, MESSAGES_MS);
+  useInterval(reloadCase, CASE_MS);
+
+  const [tab, setTab] = useState<'conversation' | 'timeline'>('conversation');
+  const [mode, setMode] = useState<ComposerMode>(() => loadDraft(id)?.mode ?? 'reply');
+  const textareaRef = useRef<HTMLTextAreaElement>(null);
+  const [lastTypedAt, setLastTypedAt] = useState(0);
+  const composing = now - lastTypedAt < TYPING_MS;
+  const others = usePresence(id, composing);
+  const [collision, setCollision] = useState<Collision | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [timelineNonce, setTimelineNonce] = useState(0);
+
+  const onTyping = useCallback(() => {
+    // Re-render (and so re-announce "typing") only when the state flips, not on every keystroke.
+    const t = Date.now();
+    setLastTypedAt((prev) => (t - prev > TYPING_MS / 4 ? t : prev));
+  }, []);
+
+  const { save, saving } = useSaveCase(
+    id,
+    (updated) => {
+      setError(null);
+      setPatched(updated);
+      reloadCase();
+      customerCases.reload();
+      setTimelineNonce((n) => n + 1);
+    },
+    setError,
+  );
+
+  const items = useMemo(() => messages.data?.items ?? [], [messages.data]);
+  const lastSeenMessageId = items.at(-1)?.id ?? null;
+
+  const focusComposer = (m: ComposerMode) => {
+    setTab('conversation');
+    setMode(m);
+    // After the tab (and composer) is on screen.
+    requestAnimationFrame(() => {
+      textareaRef.current?.focus();
+      textareaRef.current?.scrollIntoView({ block: 'nearest' });
+    });
+  };
+  useShortcuts({
+    r: () => focusComposer('reply'),
+    n: () => focusComposer('note'),
+    t: () => setTab((t) => (t === 'timeline' ? 'conversation' : 'timeline')),
+    u: () => navigate(back.path),
+  });
+
+  useDocumentTitle(c ? `#${c.number} ${c.subject}` : 'Case');
+
+  if (caseApi.error && !c) {
+    if (caseApi.error.status === 404 || caseApi.error.status === 400) {
+      return <NotFound what="Case" back={{ to: '/cases', label: 'Back to cases' }} />;
+    }
+    return <ErrorNotice error={caseApi.error} onRetry={caseApi.reload} />;
+  }
+  if (!c) return <Loading label="Loading case…" />;
+
+  const locked = c.status === 'closed' || c.mergedIntoId !== null;
+  const composerDisabled = c.mergedIntoId
+    ? 'This case was merged: write in the case it was merged into.'
+    : c.status === 'closed'
+      ? 'This case is closed. Open a follow-up case to write to the customer.'
+      : undefined;
+
+  return (
+    <div className="case-page" data-testid="case-page">
+      <div className="case-header">
+        <Link className="back-link" to={back.path}>
+          ← {back.label}
+        </Link>
+        <div className="case-header__row">
+          <SubjectEditor c={c} save={save} locked={locked} />
+          <div className="case-header__badges">
+            <StatusBadge status={c.status} />
+            <PriorityBadge priority={c.priority} />
+          </div>
+        </div>
+        <p className="case-header__sub muted">
+          {c.customer.name}
+          {c.organization && ` · ${c.organization.name}`} · via {channelLabel(c.channel)} · opened{' '}
+          {formatDateTime(c.createdAt)}
+          {c.reopenCount > 0 && ` · reopened ${c.reopenCount}×`}
+        </p>
+        {c.mergedIntoId && (
+          <p className="notice notice--info" role="status">
+            This case was merged. <Link to={`/cases/${c.mergedIntoId}`}>Go to the case it was merged into</Link>
+          </p>
+        )}
+        <CaseProperties
+          c={c}
+          agents={agents.data?.items ?? []}
+          teams={teams.data?.items ?? []}
+          categories={categories.data?.items ?? []}
+          save={save}
+          saving={saving}
+          locked={locked}
+        />
+        {error && (
+          <p className="notice notice--error" role="alert" data-testid="case-error">
+            <span>{error}</span>
+            <button type="button" className="button button--small" onClick={() => setError(null)}>
+              Dismiss
+            </button>
+          </p>
+        )}
+        <PresenceBanner others={others} />
+      </div>
+
+      <div className="case-layout">
+        <div className="case-main">
+          <div className="tabs" role="tablist" aria-label="Case">
+            <button
+              type="button"
+              role="tab"
+              id="tab-conversation"
+              aria-selected={tab === 'conversation'}
+              aria-controls="panel-conversation"
+              className={tab === 'conversation' ? 'tab tab--active' : 'tab'}
+              onClick={() => setTab('conversation')}
+            >
+              Conversation <span className="tab__count">{items.length}</span>
+            </button>
+            <button
+              type="button"
+              role="tab"
+              id="tab-timeline"
+              aria-selected={tab === 'timeline'}
+              aria-controls="panel-timeline"
+              className={tab === 'timeline' ? 'tab tab--active' : 'tab'}
+              onClick={() => setTab('timeline')}
+            >
+              Timeline
+            </button>
+          </div>
+          {tab === 'conversation' ? (
+            <div role="tabpanel" id="panel-conversation" aria-labelledby="tab-conversation">
+              {messages.error && <ErrorNotice error={messages.error} onRetry={messages.reload} />}
+              {!messages.data && !messages.error && <Loading label="Loading conversation…" />}
+              {messages.data && (
+                <Conversation messages={items} highlightId={collision?.messageId} meId={me.id} />
+              )}
+              <ReplyComposer
+                caseId={c.id}
+                caseStatus={c.status}
+                lastSeenMessageId={lastSeenMessageId}
+                mode={mode}
+                onModeChange={(m) => focusComposer(m)}
+                textareaRef={textareaRef}
+                onTyping={onTyping}
+                disabled={composerDisabled}
+                onSent={() => {
+                  setCollision(null);
+                  setLastTypedAt(0);
+                  reloadMessages();
+                  reloadCase();
+                  setTimelineNonce((n) => n + 1);
+                }}
+                onCollision={(col) => {
+                  setCollision(col);
+                  reloadMessages();
+                  // Bring the reply the agent missed into view once it is loaded.
+                  setTimeout(() => {
+                    if (col.messageId)
+                      document.getElementById(`message-${col.messageId}`)?.scrollIntoView({ block: 'center' });
+                  }, 400);
+                }}
+              />
+            </div>
+          ) : (
+            <div role="tabpanel" id="panel-timeline" aria-labelledby="tab-timeline">
+              <CaseTimeline key={timelineNonce} caseId={c.id} />
+            </div>
+          )}
+        </div>
+
+        <aside className="case-side" aria-label="Case details">
+          <PromisePanel c={c} now={now} />
+          <CustomerPanel c={c} others={customerCases} />
+          <TagEditor c={c} save={save} locked={locked} />
+          {fields.data && (
+            <CustomFieldsPanel
+              key={c.updatedAt}
+              c={c}
+              definitions={fields.data.items}
+              save={save}
+              locked={locked}
+            />
+          )}
+          <LinkedCases
+            c={c}
+            suggestions={customerCases.data?.items.filter((o) => o.id !== c.id) ?? []}
+            onChanged={() => {
+              reloadCase();
+              setTimelineNonce((n) => n + 1);
+            }}
+          />
+        </aside>
+      </div>
+    </div>
+  );
+}

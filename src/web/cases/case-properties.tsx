@@ -1,0 +1,364 @@
+// Editing a case in place: each property saves on its own (PATCH /cases/:id) as soon as it is
+// changed, so two agents changing different properties never overwrite each other.
+import { useState, type FormEvent } from 'react';
+import { CASE_STATUSES, CaseUpdate, PRIORITIES, Tag } from '../../shared/schemas/cases.js';
+import { useMe } from '../auth/auth-context.js';
+import { api, toApiError } from '../lib/api.js';
+import type { AgentProfile, Case, Category, CustomFieldDefinition, Team } from '../lib/types.js';
+import { priorityLabel, statusLabel } from './case-labels.js';
+
+export type SaveCase = (patch: Record<string, unknown>) => Promise<boolean>;
+
+/** PATCHes the case, checked first with the API's own schema; errors are shown by the caller. */
+export function useSaveCase(caseId: string, onSaved: (updated: Case) => void, onError: (message: string) => void) {
+  const [saving, setSaving] = useState<string | null>(null);
+  const save: SaveCase = async (patch) => {
+    const parsed = CaseUpdate.safeParse(patch);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      onError(`${issue?.path.join('.') ?? 'value'}: ${issue?.message ?? 'not valid'}`);
+      return false;
+    }
+    setSaving(Object.keys(patch)[0] ?? null);
+    try {
+      onSaved(await api.patch<Case>(`/cases/${caseId}`, parsed.data));
+      return true;
+    } catch (err) {
+      onError(toApiError(err).message);
+      return false;
+    } finally {
+      setSaving(null);
+    }
+  };
+  return { save, saving };
+}
+
+function Property(props: {
+  id: string;
+  label: string;
+  value: string;
+  options: { value: string; label: string }[];
+  disabled?: boolean;
+  busy?: boolean;
+  onChange(value: string): void;
+}) {
+  return (
+    <div className={props.busy ? 'property property--busy' : 'property'}>
+      <label htmlFor={props.id}>{props.label}</label>
+      <select
+        id={props.id}
+        value={props.value}
+        disabled={props.disabled || props.busy}
+        onChange={(e) => props.onChange(e.target.value)}
+        data-testid={props.id}
+      >
+        {props.options.map((o) => (
+          <option key={o.value} value={o.value}>
+            {o.label}
+          </option>
+        ))}
+      </select>
+    </div>
+  );
+}
+
+export function CaseProperties(props: {
+  c: Case;
+  agents: AgentProfile[];
+  teams: Team[];
+  categories: Category[];
+  save: SaveCase;
+  saving: string | null;
+  locked: boolean;
+}) {
+  const { c, save, saving, locked } = props;
+  const me = useMe();
+  const statuses = CASE_STATUSES.filter((s) => s !== 'new' || c.status === 'new');
+  const categories = props.categories.filter((cat) => cat.active || cat.key === c.category);
+  if (!categories.some((cat) => cat.key === c.category))
+    categories.push({ key: c.category, name: c.category, active: false, builtin: false });
+  const agents = props.agents.some((a) => a.userId === c.assigneeId) || !c.assignee
+    ? props.agents
+    : [...props.agents, { userId: c.assignee.id, name: c.assignee.name } as AgentProfile];
+  const teams = props.teams.some((t) => t.id === c.teamId) || !c.team
+    ? props.teams
+    : [...props.teams, { id: c.team.id, name: c.team.name } as Team];
+
+  return (
+    <div className="properties" data-testid="case-properties">
+      <Property
+        id="case-status"
+        label="Status"
+        value={c.status}
+        options={statuses.map((s) => ({ value: s, label: statusLabel(s) }))}
+        disabled={locked}
+        busy={saving === 'status'}
+        onChange={(status) => void save({ status })}
+      />
+      <Property
+        id="case-priority"
+        label="Priority"
+        value={c.priority}
+        options={PRIORITIES.map((p) => ({ value: p, label: priorityLabel(p) }))}
+        disabled={locked}
+        busy={saving === 'priority'}
+        onChange={(priority) => void save({ priority })}
+      />
+      <Property
+        id="case-assignee"
+        label="Assignee"
+        value={c.assigneeId ?? ''}
+        options={[
+          { value: '', label: 'Unassigned' },
+          ...agents.map((a) => ({ value: a.userId, label: a.userId === me.id ? `${a.name} (me)` : a.name })),
+        ]}
+        disabled={locked}
+        busy={saving === 'assigneeId'}
+        onChange={(v) => void save({ assigneeId: v || null })}
+      />
+      <Property
+        id="case-team"
+        label="Team"
+        value={c.teamId ?? ''}
+        options={[{ value: '', label: 'No team' }, ...teams.map((t) => ({ value: t.id, label: t.name }))]}
+        disabled={locked}
+        busy={saving === 'teamId'}
+        onChange={(v) => void save({ teamId: v || null })}
+      />
+      <Property
+        id="case-category"
+        label="Category"
+        value={c.category}
+        options={categories.map((cat) => ({ value: cat.key, label: cat.name }))}
+        disabled={locked}
+        busy={saving === 'category'}
+        onChange={(category) => void save({ category })}
+      />
+    </div>
+  );
+}
+
+/** The subject as a heading, editable in place. */
+export function SubjectEditor(props: { c: Case; save: SaveCase; locked: boolean }) {
+  const { c } = props;
+  const [editing, setEditing] = useState(false);
+  const [text, setText] = useState(c.subject);
+  async function submit(e: FormEvent) {
+    e.preventDefault();
+    if (text.trim() === c.subject) {
+      setEditing(false);
+      return;
+    }
+    if (await props.save({ subject: text })) setEditing(false);
+  }
+  if (editing) {
+    return (
+      <form className="subject-form" onSubmit={submit}>
+        <label htmlFor="case-subject" className="visually-hidden">
+          Subject
+        </label>
+        <input
+          id="case-subject"
+          type="text"
+          autoFocus
+          maxLength={300}
+          value={text}
+          onChange={(e) => setText(e.target.value)}
+          onKeyDown={(e) => {
+            if (e.key === 'Escape') {
+              setText(c.subject);
+              setEditing(false);
+            }
+          }}
+        />
+        <button type="submit" className="button button--primary button--small">
+          Save
+        </button>
+        <button
+          type="button"
+          className="button button--ghost button--small"
+          onClick={() => {
+            setText(c.subject);
+            setEditing(false);
+          }}
+        >
+          Cancel
+        </button>
+      </form>
+    );
+  }
+  return (
+    <h1 className="case-title">
+      <span className="case-title__number" data-testid="case-number">
+        #{c.number}
+      </span>{' '}
+      <span data-testid="case-subject">{c.subject}</span>
+      {!props.locked && (
+        <button
+          type="button"
+          className="icon-button"
+          aria-label="Edit subject"
+          title="Edit subject"
+          onClick={() => {
+            setText(c.subject);
+            setEditing(true);
+          }}
+        >
+          <svg viewBox="0 0 20 20" aria-hidden="true">
+            <path d="M13.6 2.9a2 2 0 0 1 2.83 0l.67.67a2 2 0 0 1 0 2.83l-9.2 9.2a1 1 0 0 1-.46.26l-3.5.9a.75.75 0 0 1-.91-.91l.9-3.5a1 1 0 0 1 .26-.46l9.4-9Zm1.77 1.06a.5.5 0 0 0-.7 0L5.6 13l-.5 1.9 1.9-.5 9.04-9.07a.5.5 0 0 0 0-.7l-.67-.67Z" />
+          </svg>
+        </button>
+      )}
+    </h1>
+  );
+}
+
+export function TagEditor(props: { c: Case; save: SaveCase; locked: boolean }) {
+  const { c, save } = props;
+  const [text, setText] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  async function add(e: FormEvent) {
+    e.preventDefault();
+    const parsed = Tag.safeParse(text);
+    if (!parsed.success) {
+      setError(parsed.error.issues[0]?.message ?? 'not a valid tag');
+      return;
+    }
+    setError(null);
+    if (c.tags.includes(parsed.data)) {
+      setText('');
+      return;
+    }
+    if (await save({ tags: [...c.tags, parsed.data] })) setText('');
+  }
+  return (
+    <section className="card panel" aria-labelledby="tags-title">
+      <h2 id="tags-title">Tags</h2>
+      {c.tags.length === 0 && <p className="muted">No tags.</p>}
+      {c.tags.length > 0 && (
+        <ul className="tag-list" data-testid="case-tags">
+          {c.tags.map((t) => (
+            <li key={t} className="tag tag--removable">
+              {t}
+              {!props.locked && (
+                <button
+                  type="button"
+                  aria-label={`Remove tag ${t}`}
+                  onClick={() => void save({ tags: c.tags.filter((x) => x !== t) })}
+                >
+                  ×
+                </button>
+              )}
+            </li>
+          ))}
+        </ul>
+      )}
+      {!props.locked && (
+        <form className="inline-form" onSubmit={add}>
+          <label htmlFor="case-tag" className="visually-hidden">
+            Add a tag
+          </label>
+          <input
+            id="case-tag"
+            type="text"
+            placeholder="Add a tag"
+            maxLength={50}
+            value={text}
+            onChange={(e) => {
+              setText(e.target.value);
+              setError(null);
+            }}
+          />
+          <button type="submit" className="button button--small" disabled={!text.trim()}>
+            Add
+          </button>
+        </form>
+      )}
+      {error && (
+        <p className="field__error" role="alert">
+          {error}
+        </p>
+      )}
+    </section>
+  );
+}
+
+/** Custom fields defined by the admins (GET /case-fields); required ones block solving. */
+export function CustomFieldsPanel(props: {
+  c: Case;
+  definitions: CustomFieldDefinition[];
+  save: SaveCase;
+  locked: boolean;
+}) {
+  const { c } = props;
+  const active = props.definitions.filter((d) => d.active || c.customFields[d.key] !== undefined);
+  const initial = () =>
+    Object.fromEntries(
+      active.map((d) => [d.key, c.customFields[d.key] === undefined || c.customFields[d.key] === null ? '' : String(c.customFields[d.key])]),
+    );
+  const [values, setValues] = useState<Record<string, string>>(initial);
+  const [saved, setSaved] = useState(false);
+  if (active.length === 0) return null;
+  const changed = active.filter((d) => (values[d.key] ?? '') !== (initial()[d.key] ?? ''));
+
+  async function submit(e: FormEvent) {
+    e.preventDefault();
+    const patch: Record<string, unknown> = {};
+    for (const d of changed) {
+      const raw = values[d.key] ?? '';
+      patch[d.key] =
+        raw === '' ? null : d.type === 'number' ? Number(raw) : d.type === 'boolean' ? raw === 'true' : raw;
+    }
+    if (await props.save({ customFields: patch })) setSaved(true);
+  }
+
+  return (
+    <section className="card panel" aria-labelledby="fields-title">
+      <h2 id="fields-title">Fields</h2>
+      <form onSubmit={submit} className="fields-form">
+        {active.map((d) => {
+          const id = `cf-${d.key}`;
+          const value = values[d.key] ?? '';
+          const set = (v: string) => {
+            setValues((all) => ({ ...all, [d.key]: v }));
+            setSaved(false);
+          };
+          return (
+            <div className="field field--compact" key={d.key}>
+              <label htmlFor={id}>
+                {d.label}
+                {d.required && <span className="required" title="Required to solve"> *</span>}
+              </label>
+              {d.type === 'select' || d.type === 'boolean' ? (
+                <select id={id} value={value} disabled={props.locked} onChange={(e) => set(e.target.value)}>
+                  <option value="">—</option>
+                  {(d.type === 'boolean' ? ['true', 'false'] : (d.options ?? [])).map((o) => (
+                    <option key={o} value={o}>
+                      {d.type === 'boolean' ? (o === 'true' ? 'Yes' : 'No') : o}
+                    </option>
+                  ))}
+                </select>
+              ) : (
+                <input
+                  id={id}
+                  type={d.type === 'number' ? 'number' : d.type === 'date' ? 'date' : 'text'}
+                  value={value}
+                  disabled={props.locked}
+                  onChange={(e) => set(e.target.value)}
+                />
+              )}
+            </div>
+          );
+        })}
+        {!props.locked && (
+          <div className="panel__actions">
+            <button type="submit" className="button button--small" disabled={changed.length === 0}>
+              Save fields
+            </button>
+            {saved && changed.length === 0 && <span className="muted">Saved.</span>}
+          </div>
+        )}
+      </form>
+    </section>
+  );
+}

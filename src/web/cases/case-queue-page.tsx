@@ -1,0 +1,400 @@
+// The agent workspace: saved views (with live counts) on the left, the chosen view's cases on
+// the right, with search, paging, multi-select and bulk changes. Keyboard: j/k move, x selects,
+// Enter opens, / searches.
+import { useCallback, useMemo, useRef, useState } from 'react';
+import { Link, useLocation, useNavigate, useSearchParams } from 'react-router-dom';
+import { CASE_SORTS } from '../../shared/schemas/cases.js';
+import { LIMITS } from '../../shared/schemas/common.js';
+import { countOf, formatNumber } from '../lib/format.js';
+import type { AgentProfile, CaseSummary, CaseView, Items, Page, Team } from '../lib/types.js';
+import { useApi } from '../lib/use-api.js';
+import { PAGE_SIZE, useCursorPager } from '../lib/use-cursor-pager.js';
+import { useInterval, useNow } from '../lib/use-interval.js';
+import { useShortcuts } from '../lib/use-shortcuts.js';
+import { ErrorNotice, Loading, PageHeader, Pager } from '../layout/page-parts.js';
+import { SearchBox } from '../layout/search-box.js';
+import { useDocumentTitle } from '../layout/use-document-title.js';
+import { BulkBar } from './bulk-bar.js';
+import { PriorityBadge, PromiseBadge, StatusBadge } from './case-badges.js';
+
+/** How often the view counts and the list refresh on their own. */
+const REFRESH_MS = 30_000;
+/** `?view=all`: every case, solved and closed too. */
+const ALL = 'all';
+
+const SORT_LABELS: Record<(typeof CASE_SORTS)[number], string> = {
+  nextDueAt: 'Most urgent first',
+  createdAt: 'Oldest first',
+  '-createdAt': 'Newest first',
+  updatedAt: 'Least recently updated',
+  '-updatedAt': 'Recently updated',
+};
+const isSort = (s: string | null): s is (typeof CASE_SORTS)[number] =>
+  (CASE_SORTS as readonly (string | null)[]).includes(s);
+
+/** Where the case page's back link returns to. */
+export interface FromQueueState {
+  fromQueue?: { path: string; label: string };
+}
+
+export function CaseQueuePage() {
+  const [params] = useSearchParams();
+  const location = useLocation();
+  const navigate = useNavigate();
+  const pager = useCursorPager();
+  const now = useNow();
+
+  const views = useApi<Items<CaseView>>('/views', undefined, { keepPrevious: true });
+  const allCount = useApi<Page<CaseSummary>>('/cases', { limit: 1, includeTotal: true }, { keepPrevious: true });
+  const agents = useApi<Items<AgentProfile>>('/agents');
+  const teams = useApi<Items<Team>>('/teams');
+
+  const viewParam = params.get('view');
+  const firstView = views.data?.items[0]?.id;
+  // Without ?view= the first view is shown (once the views are known).
+  const viewId = viewParam ?? (views.data ? (firstView ?? ALL) : undefined);
+  const view = views.data?.items.find((v) => v.id === viewId);
+  const q = params.get('q') ?? '';
+  const sortParam = params.get('sort');
+  const sort = isSort(sortParam) ? sortParam : (view?.sort ?? 'nextDueAt');
+
+  const list = useApi<Page<CaseSummary>>(
+    viewId === undefined || (viewId !== ALL && views.data && !view) ? null : '/cases',
+    {
+      view: viewId === ALL ? undefined : viewId,
+      q: q.trim(),
+      sort,
+      limit: PAGE_SIZE,
+      cursor: pager.cursor,
+      includeTotal: true,
+    },
+    { keepPrevious: true },
+  );
+  const unknownView = viewId !== undefined && viewId !== ALL && views.data !== undefined && !view;
+
+  useInterval(() => {
+    views.reload();
+    allCount.reload();
+    list.reload();
+  }, REFRESH_MS);
+
+  const viewName = viewId === ALL ? 'All cases' : (view?.name ?? 'Cases');
+  useDocumentTitle(viewName);
+
+  // Selection and the keyboard cursor belong to one list: a new view, search or page resets them.
+  const listKey = `${viewId}|${q}|${sort}|${pager.cursor ?? ''}`;
+  const [selected, setSelected] = useState<{ key: string; ids: Set<string> }>({ key: listKey, ids: new Set() });
+  const [active, setActive] = useState<{ key: string; index: number }>({ key: listKey, index: -1 });
+  const selectedIds = selected.key === listKey ? selected.ids : new Set<string>();
+  const activeIndex = active.key === listKey ? active.index : -1;
+  // A notice about a bulk change belongs to the list it was made on.
+  const [noticeState, setNotice] = useState<{ key: string; text: string } | null>(null);
+  const notice = noticeState?.key === listKey ? noticeState.text : null;
+
+  const items = useMemo(() => list.data?.items ?? [], [list.data]);
+  // Rows that left the list (refresh, bulk change) leave the selection too.
+  const visibleSelected = items.filter((c) => selectedIds.has(c.id)).map((c) => c.id);
+  const allSelected = items.length > 0 && visibleSelected.length === items.length;
+
+  const toggle = useCallback(
+    (id: string) => {
+      setSelected((s) => {
+        const ids = new Set(s.key === listKey ? s.ids : []);
+        if (ids.has(id)) ids.delete(id);
+        else ids.add(id);
+        return { key: listKey, ids };
+      });
+    },
+    [listKey],
+  );
+  const clearSelection = () => setSelected({ key: listKey, ids: new Set() });
+
+  const tableRef = useRef<HTMLTableElement>(null);
+  const moveTo = useCallback(
+    (index: number) => {
+      if (items.length === 0) return;
+      const next = Math.max(0, Math.min(items.length - 1, index));
+      setActive({ key: listKey, index: next });
+      const row = tableRef.current?.querySelectorAll('tbody tr')[next];
+      row?.scrollIntoView({ block: 'nearest' });
+    },
+    [items.length, listKey],
+  );
+  const open = useCallback(
+    (c: CaseSummary) => {
+      const state: FromQueueState = {
+        fromQueue: { path: location.pathname + location.search, label: viewName },
+      };
+      navigate(`/cases/${c.id}`, { state });
+    },
+    [navigate, location, viewName],
+  );
+
+  useShortcuts({
+    j: () => moveTo(activeIndex + 1),
+    k: () => moveTo(activeIndex < 0 ? 0 : activeIndex - 1),
+    ArrowDown: () => moveTo(activeIndex + 1),
+    ArrowUp: () => moveTo(activeIndex < 0 ? 0 : activeIndex - 1),
+    x: () => {
+      const c = items[activeIndex];
+      if (c) toggle(c.id);
+    },
+    Enter: () => {
+      const c = items[activeIndex];
+      if (c) open(c);
+    },
+    o: () => {
+      const c = items[activeIndex];
+      if (c) open(c);
+    },
+    '/': () => document.getElementById('case-search')?.focus(),
+  });
+
+  const { setFilters } = pager;
+  const onSearch = useCallback((text: string) => setFilters({ q: text }, { replace: true }), [setFilters]);
+
+  const total = list.data?.total;
+  const agentList = agents.data?.items ?? [];
+  const teamList = teams.data?.items ?? [];
+
+  return (
+    <div className="queue">
+      <aside className="queue__sidebar" aria-label="Views">
+        <h2 className="queue__sidebar-title">Views</h2>
+        {views.error && <ErrorNotice error={views.error} onRetry={views.reload} />}
+        {!views.data && !views.error && <Loading label="Loading views…" />}
+        <ul className="view-list" data-testid="view-list">
+          {views.data?.items.map((v) => (
+            <li key={v.id}>
+              <Link
+                to={`/cases?view=${v.id}`}
+                className={v.id === viewId ? 'view-link view-link--active' : 'view-link'}
+                aria-current={v.id === viewId ? 'page' : undefined}
+                data-testid="view-link"
+              >
+                <span className="view-link__name">{v.name}</span>
+                {v.count !== undefined && (
+                  <span className="view-link__count" data-testid="view-count">
+                    {formatNumber(v.count)}
+                  </span>
+                )}
+              </Link>
+            </li>
+          ))}
+          {views.data && (
+            <li>
+              <Link
+                to={`/cases?view=${ALL}`}
+                className={viewId === ALL ? 'view-link view-link--active' : 'view-link'}
+                aria-current={viewId === ALL ? 'page' : undefined}
+                data-testid="view-link"
+              >
+                <span className="view-link__name">All cases</span>
+                {allCount.data?.total !== undefined && (
+                  <span className="view-link__count" data-testid="view-count">
+                    {formatNumber(allCount.data.total)}
+                  </span>
+                )}
+              </Link>
+            </li>
+          )}
+        </ul>
+        <p className="queue__hint muted">
+          Press <kbd>?</kbd> for keyboard shortcuts
+        </p>
+      </aside>
+
+      <section className="queue__main" aria-labelledby="queue-title">
+        <PageHeader
+          title={<span id="queue-title">{viewName}</span>}
+          subtitle={
+            <span data-testid="case-total">
+              {total === undefined
+                ? '\u00a0'
+                : q.trim()
+                  ? `${countOf(total, 'case')} found`
+                  : countOf(total, 'case')}
+            </span>
+          }
+        />
+        <div className="toolbar">
+          <SearchBox
+            id="case-search"
+            label="Search cases"
+            placeholder="Search subjects and messages"
+            maxLength={LIMITS.search}
+            value={q}
+            onSearch={onSearch}
+          />
+          <div className="toolbar__filter">
+            <label htmlFor="case-sort">Sort</label>
+            <select
+              id="case-sort"
+              value={sort}
+              onChange={(e) => setFilters({ sort: e.target.value === view?.sort ? undefined : e.target.value })}
+            >
+              {CASE_SORTS.map((s) => (
+                <option key={s} value={s}>
+                  {SORT_LABELS[s]}
+                </option>
+              ))}
+            </select>
+          </div>
+          {q && (
+            <button type="button" className="button button--ghost" onClick={() => setFilters({ q: '' })}>
+              Clear search
+            </button>
+          )}
+        </div>
+
+        {notice && (
+          <p className="notice notice--success" role="status" data-testid="notice">
+            {notice}
+          </p>
+        )}
+        {visibleSelected.length > 0 && (
+          <BulkBar
+            ids={visibleSelected}
+            agents={agentList}
+            teams={teamList}
+            onClear={clearSelection}
+            onDone={(message) => {
+              setNotice({ key: listKey, text: message });
+              clearSelection();
+              list.reload();
+              views.reload();
+            }}
+          />
+        )}
+
+        {unknownView && (
+          <div className="empty-state empty-state--inline">
+            <p>This view does not exist any more. Pick another one on the left.</p>
+          </div>
+        )}
+        {list.error && <ErrorNotice error={list.error} onRetry={list.reload} />}
+        {!list.data && !list.error && !unknownView && <Loading label="Loading cases…" />}
+        {list.data && items.length === 0 && (
+          <div className="empty-state empty-state--inline" data-testid="queue-empty">
+            <p>{q.trim() ? 'No cases match this search.' : 'No cases here. Nice work.'}</p>
+          </div>
+        )}
+        {items.length > 0 && (
+          <>
+            <div className="table-wrap">
+              <table className="table table--cases" data-testid="case-table" aria-busy={list.loading} ref={tableRef}>
+                <thead>
+                  <tr>
+                    <th scope="col" className="cell-check">
+                      <input
+                        type="checkbox"
+                        aria-label="Select all cases on this page"
+                        checked={allSelected}
+                        ref={(el) => {
+                          if (el) el.indeterminate = visibleSelected.length > 0 && !allSelected;
+                        }}
+                        onChange={() =>
+                          setSelected({
+                            key: listKey,
+                            ids: allSelected ? new Set() : new Set(items.map((c) => c.id)),
+                          })
+                        }
+                      />
+                    </th>
+                    <th scope="col" className="cell-number">
+                      #
+                    </th>
+                    <th scope="col">Subject</th>
+                    <th scope="col">Customer</th>
+                    <th scope="col">Status</th>
+                    <th scope="col">Priority</th>
+                    <th scope="col">Assignee</th>
+                    <th scope="col">Promise</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {items.map((c, i) => {
+                    const isSelected = selectedIds.has(c.id);
+                    return (
+                      <tr
+                        key={c.id}
+                        data-testid="case-row"
+                        data-case-id={c.id}
+                        data-active={i === activeIndex ? 'true' : undefined}
+                        className={[
+                          i === activeIndex ? 'row--active' : '',
+                          isSelected ? 'row--selected' : '',
+                        ].join(' ')}
+                        onClick={() => setActive({ key: listKey, index: i })}
+                      >
+                        <td className="cell-check">
+                          <input
+                            type="checkbox"
+                            aria-label={`Select case ${c.number}`}
+                            checked={isSelected}
+                            onChange={() => toggle(c.id)}
+                          />
+                        </td>
+                        <td className="cell-number muted" data-testid="case-number">
+                          {c.number}
+                        </td>
+                        <td className="cell-primary cell-subject">
+                          <Link
+                            to={`/cases/${c.id}`}
+                            state={
+                              {
+                                fromQueue: { path: location.pathname + location.search, label: viewName },
+                              } satisfies FromQueueState
+                            }
+                          >
+                            {c.subject}
+                          </Link>
+                          {c.tags.length > 0 && (
+                            <span className="cell-subject__tags">
+                              {c.tags.slice(0, 3).map((t) => (
+                                <span key={t} className="tag tag--quiet">
+                                  {t}
+                                </span>
+                              ))}
+                            </span>
+                          )}
+                        </td>
+                        <td className="cell-customer">
+                          <span className="cell-customer__name">{c.customer.name}</span>
+                          {c.organization && <span className="cell-customer__org muted">{c.organization.name}</span>}
+                        </td>
+                        <td>
+                          <StatusBadge status={c.status} />
+                        </td>
+                        <td>
+                          <PriorityBadge priority={c.priority} />
+                        </td>
+                        <td className="cell-assignee" data-testid="case-assignee">
+                          {c.assignee ? c.assignee.name : <span className="muted">Unassigned</span>}
+                          {c.team && <span className="cell-customer__org muted">{c.team.name}</span>}
+                        </td>
+                        <td className="cell-nowrap">
+                          <PromiseBadge summary={c} now={now} />
+                        </td>
+                      </tr>
+                    );
+                  })}
+                </tbody>
+              </table>
+            </div>
+            <Pager
+              offset={pager.offset}
+              shown={items.length}
+              total={total}
+              hasPrevious={pager.hasPrevious}
+              nextCursor={list.data?.nextCursor}
+              busy={list.loading}
+              onPrevious={pager.previous}
+              onNext={pager.next}
+            />
+          </>
+        )}
+      </section>
+    </div>
+  );
+}

@@ -1,0 +1,155 @@
+// The audit trail of a case: every change, message and promise event, who did it and when.
+import { useMe } from '../auth/auth-context.js';
+import { formatDateTime, formatDue, formatMinutes } from '../lib/format.js';
+import type { AgentProfile, Category, Items, Team, TimelineEntry } from '../lib/types.js';
+import { useApi } from '../lib/use-api.js';
+import { ErrorNotice, Loading } from '../layout/page-parts.js';
+import { channelLabel, priorityLabel, promiseKindLabel, statusLabel } from './case-labels.js';
+
+type Changes = Record<string, { from: unknown; to: unknown }>;
+
+interface Names {
+  agent(id: unknown): string;
+  team(id: unknown): string;
+  category(key: unknown): string;
+}
+
+const FIELD_LABELS: Record<string, string> = {
+  subject: 'subject',
+  status: 'status',
+  priority: 'priority',
+  category: 'category',
+  assigneeId: 'assignee',
+  teamId: 'team',
+  tags: 'tags',
+  customerId: 'customer',
+  customFields: 'fields',
+  requiredSkills: 'required skills',
+  agreementId: 'agreement',
+};
+
+function showValue(field: string, value: unknown, names: Names): string {
+  if (value === null || value === undefined || value === '') return 'none';
+  if (Array.isArray(value)) return value.length ? value.join(', ') : 'none';
+  switch (field) {
+    case 'status':
+      return statusLabel(String(value));
+    case 'priority':
+      return priorityLabel(String(value));
+    case 'assigneeId':
+      return names.agent(value);
+    case 'teamId':
+      return names.team(value);
+    case 'category':
+      return names.category(value);
+    default:
+      return typeof value === 'object' ? JSON.stringify(value) : `“${String(value)}”`;
+  }
+}
+
+function kindOf(data: Record<string, unknown>) {
+  const kind = promiseKindLabel(String(data.kind ?? 'promise'));
+  const cycle = Number(data.cycle ?? 1);
+  return cycle > 1 ? `${kind} (cycle ${cycle})` : kind;
+}
+
+function describe(e: TimelineEntry, names: Names): string[] {
+  const d = e.data;
+  switch (e.type) {
+    case 'case.created': {
+      const via = d.channel ? ` via ${channelLabel(String(d.channel))}` : '';
+      return [`Opened the case${via}, priority ${priorityLabel(String(d.priority ?? 'normal'))}`];
+    }
+    case 'case.updated': {
+      const changes = (d.changes ?? {}) as Changes;
+      const lines = Object.entries(changes).map(([field, { from, to }]) =>
+        field === 'customFields' || field === 'agreementId' || field === 'customerId'
+          ? `Changed the ${FIELD_LABELS[field] ?? field}`
+          : `Changed ${FIELD_LABELS[field] ?? field} from ${showValue(field, from, names)} to ${showValue(field, to, names)}`,
+      );
+      if (d.reason === 'assignee_away') lines.push('(the assignee went away)');
+      return lines.length ? lines : ['Updated the case'];
+    }
+    case 'case.replied':
+      return [`Replied to the customer${Number(d.attachments) > 0 ? ' with files' : ''}`];
+    case 'case.note_added':
+      return ['Added an internal note'];
+    case 'case.customer_message':
+      return ['The customer wrote'];
+    case 'case.attachment_uploaded':
+      return [`Uploaded ${String(d.filename ?? 'a file')}`];
+    case 'case.promise_started':
+      return [
+        `${kindOf(d)} clock started: ${formatMinutes(Number(d.targetMinutes ?? 0))}${
+          d.dueAt ? `, due ${formatDue(String(d.dueAt))}` : ''
+        }`,
+      ];
+    case 'case.promise_met':
+      return [`${kindOf(d)} promise met${d.late ? ' (late)' : ''}`];
+    case 'case.promise_paused':
+      return [`${kindOf(d)} clock paused`];
+    case 'case.promise_resumed':
+      return [`${kindOf(d)} clock resumed${d.dueAt ? `: due ${formatDue(String(d.dueAt))}` : ''}`];
+    case 'case.promise_warning':
+      return [`${kindOf(d)} promise at risk`];
+    case 'case.promise_breached':
+      return [`${kindOf(d)} promise breached`];
+    case 'case.promise_reopened':
+      return [`${kindOf(d)} clock reopened`];
+    case 'case.promise_rescheduled':
+      return [
+        `${kindOf(d)} target changed from ${formatMinutes(Number(d.fromMinutes ?? 0))} to ${formatMinutes(
+          Number(d.targetMinutes ?? 0),
+        )}`,
+      ];
+    case 'case.promise_cancelled':
+      return [`${kindOf(d)} clock cancelled`];
+    case 'case.linked':
+      return ['Linked another case'];
+    case 'case.unlinked':
+      return ['Removed a link to another case'];
+    case 'case.merged':
+      return [`Merged into case #${String(d.intoNumber ?? '?')}`];
+    case 'case.merged_in':
+      return [`Case #${String(d.fromNumber ?? '?')} was merged into this one`];
+    default:
+      return [e.type];
+  }
+}
+
+export function CaseTimeline({ caseId }: { caseId: string }) {
+  const me = useMe();
+  const timeline = useApi<Items<TimelineEntry>>(`/cases/${caseId}/timeline`);
+  const agents = useApi<Items<AgentProfile>>('/agents');
+  const teams = useApi<Items<Team>>('/teams');
+  const categories = useApi<Items<Category>>('/categories');
+  const names: Names = {
+    agent: (id) =>
+      id === me.id ? 'you' : (agents.data?.items.find((a) => a.userId === id)?.name ?? 'another agent'),
+    team: (id) => teams.data?.items.find((t) => t.id === id)?.name ?? 'a team',
+    category: (key) => categories.data?.items.find((c) => c.key === key)?.name ?? String(key),
+  };
+
+  if (timeline.error) return <ErrorNotice error={timeline.error} onRetry={timeline.reload} />;
+  if (!timeline.data) return <Loading label="Loading timeline…" />;
+  const entries = [...timeline.data.items].reverse();
+  return (
+    <ol className="timeline" data-testid="case-timeline">
+      {entries.map((e) => (
+        <li key={e.id} className={`timeline__item timeline__item--${e.type.replace(/\W/g, '-')}`} data-type={e.type}>
+          <div className="timeline__meta">
+            <span className="timeline__who">
+              {e.actorKind === 'system' ? 'Steward' : e.actorId === me.id ? 'You' : (e.actorName ?? 'Someone')}
+            </span>
+            <time dateTime={e.occurredAt}>{formatDateTime(e.occurredAt)}</time>
+          </div>
+          {describe(e, names).map((line, i) => (
+            <p key={i} className="timeline__text">
+              {line}
+            </p>
+          ))}
+        </li>
+      ))}
+    </ol>
+  );
+}

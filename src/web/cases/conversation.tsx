@@ -1,0 +1,134 @@
+// The conversation of a case: what the customer wrote, public replies, and internal notes
+// (which the customer never sees, so they look unmistakably different).
+import { useState } from 'react';
+import { fetchBlob, toApiError } from '../lib/api.js';
+import { formatBytes, formatDateTime } from '../lib/format.js';
+import type { Attachment, Message } from '../lib/types.js';
+import { channelLabel } from './case-labels.js';
+
+function AttachmentLink({ file }: { file: Attachment }) {
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  // The file sits behind the bearer token: fetch it, then hand the browser an object URL.
+  async function download() {
+    setBusy(true);
+    setError(null);
+    try {
+      const blob = await fetchBlob(file.url);
+      const url = URL.createObjectURL(blob);
+      const a = document.createElement('a');
+      a.href = url;
+      a.download = file.filename;
+      document.body.append(a);
+      a.click();
+      a.remove();
+      setTimeout(() => URL.revokeObjectURL(url), 60_000);
+    } catch (err) {
+      setError(toApiError(err).message);
+    } finally {
+      setBusy(false);
+    }
+  }
+  return (
+    <li className="attachment">
+      <button
+        type="button"
+        className="attachment__button"
+        onClick={() => void download()}
+        disabled={busy}
+        data-testid="attachment"
+      >
+        <svg viewBox="0 0 20 20" aria-hidden="true" className="attachment__icon">
+          <path d="M13.2 3.8a2.75 2.75 0 0 0-3.9 0L4.6 8.5a4.25 4.25 0 0 0 6 6l4.2-4.2a.75.75 0 1 1 1.06 1.06l-4.2 4.2a5.75 5.75 0 0 1-8.13-8.13l4.7-4.7a4.25 4.25 0 0 1 6 6l-4.7 4.7a2.75 2.75 0 0 1-3.9-3.9l4.45-4.45a.75.75 0 0 1 1.06 1.06l-4.45 4.45a1.25 1.25 0 0 0 1.77 1.77l4.7-4.7a2.75 2.75 0 0 0 0-3.9Z" />
+        </svg>
+        <span className="attachment__name">{file.filename}</span>
+        <span className="muted">{busy ? 'Downloading…' : formatBytes(file.size)}</span>
+      </button>
+      {error && (
+        <span className="field__error" role="alert">
+          {error}
+        </span>
+      )}
+    </li>
+  );
+}
+
+function authorRole(m: Message): string {
+  if (m.authorType === 'customer') return 'Customer';
+  if (m.authorType === 'system') return 'System';
+  return 'Agent';
+}
+
+export function Conversation(props: {
+  messages: Message[];
+  /** A reply that arrived while the agent was writing (a collision): highlighted. */
+  highlightId?: string;
+  meId: string;
+}) {
+  const { messages, highlightId } = props;
+  if (messages.length === 0) {
+    return (
+      <div className="empty-state empty-state--inline">
+        <p>No messages yet.</p>
+      </div>
+    );
+  }
+  return (
+    <ol className="conversation" data-testid="conversation">
+      {messages.map((m) => {
+        const kind = !m.public ? 'note' : m.authorType === 'customer' ? 'customer' : 'agent';
+        return (
+          <li
+            key={m.id}
+            id={`message-${m.id}`}
+            className={[
+              'message',
+              `message--${kind}`,
+              m.id === highlightId ? 'message--highlight' : '',
+            ].join(' ')}
+            data-testid="message"
+            data-visibility={m.public ? 'public' : 'internal'}
+            data-message-id={m.id}
+          >
+            <div className="message__meta">
+              <span className="message__author">
+                {m.authorUserId === props.meId ? 'You' : (m.authorName ?? authorRole(m))}
+              </span>
+              {kind === 'note' ? (
+                <span className="message__internal" data-testid="internal-label">
+                  <svg viewBox="0 0 20 20" aria-hidden="true">
+                    <path d="M10 2a4 4 0 0 0-4 4v2H5a1 1 0 0 0-1 1v8a1 1 0 0 0 1 1h10a1 1 0 0 0 1-1V9a1 1 0 0 0-1-1h-1V6a4 4 0 0 0-4-4Zm2.5 6h-5V6a2.5 2.5 0 0 1 5 0v2Z" />
+                  </svg>
+                  Internal note · not visible to the customer
+                </span>
+              ) : (
+                <span className="message__role">
+                  {authorRole(m)}
+                  {m.authorType === 'customer' && m.channel ? ` · ${channelLabel(m.channel)}` : ''}
+                </span>
+              )}
+              <time className="message__time" dateTime={m.createdAt}>
+                {formatDateTime(m.createdAt)}
+              </time>
+            </div>
+            {m.id === highlightId && (
+              <p className="message__new" role="status">
+                New while you were writing
+              </p>
+            )}
+            <div className="message__body prewrap" data-testid="message-body">
+              {m.body}
+            </div>
+            {m.attachments.length > 0 && (
+              <ul className="attachments">
+                {m.attachments.map((a) => (
+                  <AttachmentLink key={a.id} file={a} />
+                ))}
+              </ul>
+            )}
+          </li>
+        );
+      })}
+    </ol>
+  );
+}

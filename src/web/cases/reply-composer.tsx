@@ -1,0 +1,300 @@
+// Writing to the customer (a public reply) or to colleagues (an internal note), with files and
+// the case status after sending. Ctrl+Enter sends. The newest message the agent has seen goes
+// along: if someone else replied in the meantime the server answers 409 `collision`, the page
+// shows that reply, and the agent sends again or "Send anyway".
+import { useEffect, useId, useState, type KeyboardEvent, type RefObject } from 'react';
+import { CASE_STATUSES, MessageCreate } from '../../shared/schemas/cases.js';
+import { api, toApiError } from '../lib/api.js';
+import { formatBytes } from '../lib/format.js';
+import type { Attachment, Message } from '../lib/types.js';
+import { statusLabel } from './case-labels.js';
+
+export type ComposerMode = 'reply' | 'note';
+
+interface Draft {
+  body: string;
+  mode: ComposerMode;
+}
+
+/** Drafts survive a reload or a look at another case (per tab, like the browser's own forms). */
+const draftKey = (caseId: string) => `steward.draft.${caseId}`;
+export function loadDraft(caseId: string): Draft | null {
+  try {
+    const raw = sessionStorage.getItem(draftKey(caseId));
+    return raw ? (JSON.parse(raw) as Draft) : null;
+  } catch {
+    return null;
+  }
+}
+function saveDraft(caseId: string, draft: Draft | null) {
+  try {
+    if (draft && draft.body) sessionStorage.setItem(draftKey(caseId), JSON.stringify(draft));
+    else sessionStorage.removeItem(draftKey(caseId));
+  } catch {
+    // storage unavailable: the draft lives only on screen
+  }
+}
+
+/**
+ * Uploads one file to the case. The server's own JSON and plain-text body parsers claim
+ * `application/json` and `text/plain` uploads before the upload route sees the bytes (it answers
+ * 422 invalid_attachment / 400 invalid_json); such files are sent again as octet-stream.
+ */
+async function uploadFile(caseId: string, file: File): Promise<Attachment> {
+  const type = file.type || 'application/octet-stream';
+  const path = `/cases/${caseId}/attachments`;
+  try {
+    return await api.upload<Attachment>(path, { filename: file.name }, file, type);
+  } catch (err) {
+    const e = toApiError(err);
+    if ((e.code === 'invalid_attachment' || e.code === 'invalid_json') && type !== 'application/octet-stream') {
+      return api.upload<Attachment>(path, { filename: file.name }, file, 'application/octet-stream');
+    }
+    throw e;
+  }
+}
+
+export interface Collision {
+  message: string;
+  messageId: string | undefined;
+}
+
+export function ReplyComposer(props: {
+  caseId: string;
+  caseStatus: string;
+  /** The newest message on screen: what the agent has seen when they send. */
+  lastSeenMessageId: string | null;
+  mode: ComposerMode;
+  onModeChange(mode: ComposerMode): void;
+  textareaRef: RefObject<HTMLTextAreaElement | null>;
+  /** Called on every keystroke, for the "is typing" presence. */
+  onTyping(): void;
+  onSent(message: Message): void;
+  onCollision(collision: Collision): void;
+  disabled?: string;
+}) {
+  const { caseId, mode } = props;
+  const uid = useId();
+  const [body, setBody] = useState(() => loadDraft(caseId)?.body ?? '');
+  const [files, setFiles] = useState<Attachment[]>([]);
+  const [uploading, setUploading] = useState(0);
+  const [statusAfter, setStatusAfter] = useState('');
+  const [sending, setSending] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const [collision, setCollision] = useState<Collision | null>(null);
+
+  useEffect(() => saveDraft(caseId, { body, mode }), [caseId, body, mode]);
+
+  const isReply = mode === 'reply';
+  const canSend = body.trim() !== '' && uploading === 0 && !sending && !props.disabled;
+
+  async function send(force = false) {
+    if (!canSend) return;
+    setError(null);
+    const parsed = MessageCreate.safeParse({
+      body,
+      public: isReply,
+      attachmentIds: files.length ? files.map((f) => f.id) : undefined,
+      lastSeenMessageId: isReply ? props.lastSeenMessageId : undefined,
+      force: force || undefined,
+    });
+    if (!parsed.success) {
+      setError(parsed.error.issues[0]?.message ?? 'The message is not valid.');
+      return;
+    }
+    setSending(true);
+    try {
+      const message = await api.post<Message>(`/cases/${caseId}/messages`, {
+        ...parsed.data,
+        status: statusAfter || undefined,
+      });
+      setBody('');
+      setFiles([]);
+      setStatusAfter('');
+      setCollision(null);
+      saveDraft(caseId, null);
+      props.onSent(message);
+    } catch (err) {
+      const e = toApiError(err);
+      if (e.status === 409 && e.code === 'collision') {
+        const c = { message: e.message, messageId: e.details[0]?.message };
+        setCollision(c);
+        props.onCollision(c);
+      } else setError(e.message);
+    } finally {
+      setSending(false);
+    }
+  }
+
+  async function addFiles(list: FileList | null) {
+    if (!list || list.length === 0) return;
+    setError(null);
+    const chosen = [...list];
+    setUploading((n) => n + chosen.length);
+    for (const file of chosen) {
+      try {
+        const uploaded = await uploadFile(caseId, file);
+        setFiles((f) => [...f, uploaded]);
+      } catch (err) {
+        setError(`${file.name}: ${toApiError(err).message}`);
+      } finally {
+        setUploading((n) => n - 1);
+      }
+    }
+  }
+
+  function onKeyDown(e: KeyboardEvent<HTMLTextAreaElement>) {
+    if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) {
+      e.preventDefault();
+      void send();
+    } else if (e.key === 'Escape') {
+      e.currentTarget.blur();
+    }
+  }
+
+  const sendLabel = sending
+    ? 'Sending…'
+    : isReply
+      ? statusAfter
+        ? `Send and set ${statusLabel(statusAfter).toLowerCase()}`
+        : 'Send reply'
+      : 'Add note';
+
+  return (
+    <section
+      className={isReply ? 'composer' : 'composer composer--note'}
+      aria-label={isReply ? 'Reply to the customer' : 'Internal note'}
+      data-testid="composer"
+    >
+      <div className="composer__tabs" role="radiogroup" aria-label="Message type">
+        <button
+          type="button"
+          role="radio"
+          aria-checked={isReply}
+          className={isReply ? 'composer__tab composer__tab--active' : 'composer__tab'}
+          onClick={() => props.onModeChange('reply')}
+        >
+          Public reply <kbd>r</kbd>
+        </button>
+        <button
+          type="button"
+          role="radio"
+          aria-checked={!isReply}
+          className={!isReply ? 'composer__tab composer__tab--active composer__tab--note' : 'composer__tab'}
+          onClick={() => props.onModeChange('note')}
+        >
+          Internal note <kbd>n</kbd>
+        </button>
+      </div>
+      {collision && (
+        <div className="notice notice--warning composer__collision" role="alert" data-testid="collision">
+          <span>{collision.message}</span>
+          <button
+            type="button"
+            className="button button--small"
+            onClick={() => void send(true)}
+            disabled={!canSend}
+          >
+            Send anyway
+          </button>
+        </div>
+      )}
+      <label htmlFor={`${uid}-body`} className="visually-hidden">
+        {isReply ? 'Reply' : 'Internal note'}
+      </label>
+      <textarea
+        id={`${uid}-body`}
+        ref={props.textareaRef}
+        className="composer__body"
+        rows={5}
+        placeholder={
+          props.disabled ??
+          (isReply ? 'Write a reply the customer will see…' : 'Write a note for your team (the customer does not see it)…')
+        }
+        disabled={!!props.disabled}
+        value={body}
+        onChange={(e) => {
+          setBody(e.target.value);
+          props.onTyping();
+        }}
+        onKeyDown={onKeyDown}
+        data-testid="composer-body"
+      />
+      {files.length > 0 && (
+        <ul className="composer__files" aria-label="Attached files">
+          {files.map((f) => (
+            <li key={f.id} className="composer__file">
+              <span>{f.filename}</span>
+              <span className="muted">{formatBytes(f.size)}</span>
+              <button
+                type="button"
+                className="button button--ghost button--small"
+                aria-label={`Remove ${f.filename}`}
+                onClick={() => setFiles((all) => all.filter((x) => x.id !== f.id))}
+              >
+                ×
+              </button>
+            </li>
+          ))}
+        </ul>
+      )}
+      {error && (
+        <p className="notice notice--error" role="alert" data-testid="composer-error">
+          {error}
+        </p>
+      )}
+      <div className="composer__actions">
+        <label className="button button--ghost button--small composer__attach">
+          <input
+            type="file"
+            multiple
+            className="visually-hidden"
+            disabled={!!props.disabled}
+            onChange={(e) => {
+              void addFiles(e.target.files);
+              e.target.value = '';
+            }}
+            data-testid="composer-file"
+          />
+          Attach files
+        </label>
+        {uploading > 0 && (
+          <span className="muted" role="status">
+            Uploading {uploading} {uploading === 1 ? 'file' : 'files'}…
+          </span>
+        )}
+        <span className="composer__spacer" />
+        <label htmlFor={`${uid}-status`} className="composer__status-label">
+          Status after sending
+        </label>
+        <select
+          id={`${uid}-status`}
+          className="composer__status"
+          value={statusAfter}
+          onChange={(e) => setStatusAfter(e.target.value)}
+          disabled={!!props.disabled}
+        >
+          <option value="">
+            {/* A first reply opens a new case on its own. */}
+            {isReply && props.caseStatus === 'new' ? 'Open' : `Keep (${statusLabel(props.caseStatus)})`}
+          </option>
+          {CASE_STATUSES.filter((s) => s !== 'new' && s !== 'closed' && s !== props.caseStatus).map((s) => (
+            <option key={s} value={s}>
+              {statusLabel(s)}
+            </option>
+          ))}
+        </select>
+        <button
+          type="button"
+          className={isReply ? 'button button--primary' : 'button button--note'}
+          onClick={() => void send()}
+          disabled={!canSend}
+          title="Ctrl+Enter"
+          data-testid="composer-send"
+        >
+          {sendLabel}
+        </button>
+      </div>
+    </section>
+  );
+}
