@@ -67,8 +67,10 @@ function schedule(cal: BusinessCalendar, c: Clock): Clock {
     c.usedMs < c.warnMinutes * MINUTE
       ? addBusinessMs(cal, c.runningSince, c.warnMinutes * MINUTE - c.usedMs)
       : c.runningSince;
+  // A warning already given stands only while the warning point has not moved past it.
+  const warnedAt = c.warnedAt !== null && warnAt <= c.warnedAt ? c.warnedAt : null;
   // A breach is final: its due time stays the one that was missed.
-  return { ...c, dueAt: c.state === 'breached' ? c.dueAt : dueAt, warnAt };
+  return { ...c, dueAt: c.state === 'breached' ? c.dueAt : dueAt, warnAt, warnedAt };
 }
 
 export function startClock(

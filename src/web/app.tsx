@@ -1,7 +1,18 @@
 import { Navigate, Route, Routes } from 'react-router-dom';
+import { AdminLayout } from './admin/admin-layout.js';
+import { AgentsPage } from './admin/agents-page.js';
+import { AgreementFormPage } from './admin/agreement-form-page.js';
+import { AgreementsPage } from './admin/agreements-page.js';
+import { CalendarFormPage } from './admin/calendar-form-page.js';
+import { CalendarsPage } from './admin/calendars-page.js';
+import { TeamFormPage } from './admin/team-form-page.js';
+import { TeamsPage } from './admin/teams-page.js';
 import { AuthProvider } from './auth/auth-context.js';
 import { LoginPage } from './auth/login-page.js';
 import { RequireAuth } from './auth/require-auth.js';
+import { HomeRedirect, RequireAdmin, RequireStaff } from './auth/require-role.js';
+import { CasePageRoute } from './cases/case-page.js';
+import { CaseQueuePage } from './cases/case-queue-page.js';
 import { CustomerDetailPage } from './customers/customer-detail-page.js';
 import { CustomerEditPage } from './customers/customer-edit-page.js';
 import { CustomerListPage } from './customers/customer-list-page.js';
@@ -22,12 +33,48 @@ export function App() {
             </RequireAuth>
           }
         >
-          <Route index element={<Navigate to="/customers" replace />} />
+          <Route index element={<HomeRedirect />} />
+          <Route
+            path="cases"
+            element={
+              <RequireStaff>
+                <CaseQueuePage />
+              </RequireStaff>
+            }
+          />
+          <Route
+            path="cases/:id"
+            element={
+              <RequireStaff>
+                <CasePageRoute />
+              </RequireStaff>
+            }
+          />
           <Route path="customers" element={<CustomerListPage />} />
           <Route path="customers/:id" element={<CustomerDetailPage />} />
           <Route path="customers/:id/edit" element={<CustomerEditPage />} />
           <Route path="organizations" element={<OrganizationListPage />} />
           <Route path="organizations/:id" element={<OrganizationDetailPage />} />
+          <Route
+            path="admin"
+            element={
+              <RequireAdmin>
+                <AdminLayout />
+              </RequireAdmin>
+            }
+          >
+            <Route index element={<Navigate to="calendars" replace />} />
+            <Route path="calendars" element={<CalendarsPage />} />
+            <Route path="calendars/new" element={<CalendarFormPage />} />
+            <Route path="calendars/:id" element={<CalendarFormPage />} />
+            <Route path="agreements" element={<AgreementsPage />} />
+            <Route path="agreements/new" element={<AgreementFormPage />} />
+            <Route path="agreements/:id" element={<AgreementFormPage />} />
+            <Route path="teams" element={<TeamsPage />} />
+            <Route path="teams/new" element={<TeamFormPage />} />
+            <Route path="teams/:id" element={<TeamFormPage />} />
+            <Route path="agents" element={<AgentsPage />} />
+          </Route>
           <Route path="*" element={<NotFoundPage />} />
         </Route>
       </Routes>

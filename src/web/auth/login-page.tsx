@@ -25,7 +25,7 @@ export function LoginPage() {
   const [busy, setBusy] = useState(false);
 
   if (status === 'signed-in') {
-    return <Navigate to={from && from !== '/login' ? from : '/customers'} replace />;
+    return <Navigate to={from && from !== '/login' ? from : '/'} replace />;
   }
 
   async function submit(e: FormEvent) {

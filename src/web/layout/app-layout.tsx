@@ -1,6 +1,7 @@
 import { NavLink, Outlet } from 'react-router-dom';
 import { isStaff, useAuth, useMe } from '../auth/auth-context.js';
 import { roleLabel } from '../lib/format.js';
+import { ShortcutsHelp } from './shortcuts-help.js';
 
 const navClass = ({ isActive }: { isActive: boolean }) =>
   isActive ? 'nav__link nav__link--active' : 'nav__link';
@@ -17,13 +18,18 @@ export function AppLayout() {
       </a>
       <header className="topbar">
         <div className="topbar__inner">
-          <NavLink to="/customers" className="brand" aria-label="Steward home">
+          <NavLink to="/" className="brand" aria-label="Steward home">
             <span className="brand__mark" aria-hidden="true">
               S
             </span>
             <span className="brand__name">Steward</span>
           </NavLink>
           <nav className="nav" aria-label="Main">
+            {staff && (
+              <NavLink to="/cases" className={navClass}>
+                Cases
+              </NavLink>
+            )}
             <NavLink to="/customers" end className={navClass}>
               Customers
             </NavLink>
@@ -42,8 +48,14 @@ export function AppLayout() {
                 My profile
               </NavLink>
             )}
+            {me.role === 'admin' && (
+              <NavLink to="/admin" className={navClass}>
+                Admin
+              </NavLink>
+            )}
           </nav>
           <div className="session">
+            {staff && <ShortcutsHelp />}
             <div className="session__who">
               <span className="session__name" data-testid="user-name">
                 {me.name}

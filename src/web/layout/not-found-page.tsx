@@ -3,5 +3,5 @@ import { useDocumentTitle } from './use-document-title.js';
 
 export function NotFoundPage() {
   useDocumentTitle('Not found');
-  return <NotFound what="Page" back={{ to: '/customers', label: 'Go to customers' }} />;
+  return <NotFound what="Page" back={{ to: '/', label: 'Go to the start page' }} />;
 }

@@ -16,7 +16,7 @@ export async function recordBreaches(db: Database, limit = JOB_BATCH): Promise<n
     sql`
     with due as (
       select id from case_promises
-      where state = 'active' and due_at <= now()
+      where state = 'active' and due_at < now()
       order by due_at limit ${limit}
       for update skip locked
     ), flipped as (

@@ -111,7 +111,7 @@ export function caseFilters(f: CaseViewFilters & { q?: string }, me: string | nu
     f.customerId ? eq(cases.customerId, f.customerId) : undefined,
     f.organizationId ? eq(cases.organizationId, f.organizationId) : undefined,
     f.promise === 'breached'
-      ? sql`${cases.id} in (select p.case_id from case_promises p where p.met_at is null and (p.state = 'breached' or (p.state = 'active' and p.due_at <= now())))`
+      ? sql`${cases.id} in (select p.case_id from case_promises p where p.met_at is null and (p.state = 'breached' or (p.state = 'active' and p.due_at < now())))`
       : f.promise === 'at_risk'
         ? sql`${cases.id} in (select p.case_id from case_promises p where p.state = 'active' and p.warn_at <= now() and p.due_at > now())`
         : undefined,

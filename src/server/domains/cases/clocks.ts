@@ -358,7 +358,8 @@ export async function recomputeClocksForAgreement(
       .where(
         and(
           eq(casePromises.agreementId, agreementId),
-          sql`${casePromises.state} in ('active', 'paused')`,
+          // A clock already past due keeps it: the breach is the scheduler's to record.
+          sql`(${casePromises.state} = 'paused' or (${casePromises.state} = 'active' and ${casePromises.dueAt} >= now()))`,
           sql`${casePromises.id} > ${after}`,
         ),
       )
@@ -366,7 +367,7 @@ export async function recomputeClocksForAgreement(
       .limit(batchSize);
     if (batch.length === 0) break;
     after = batch[batch.length - 1]!.clock.id;
-    const updates: { id: string; target: number; warn: number; due: Date | null; warnAt: Date | null }[] = [];
+    const updates: { id: string; target: number; warn: number; due: Date | null; warnAt: Date | null; warnedAt: Date | null }[] = [];
     for (const { clock, priority } of batch) {
       const target =
         targetFor(ctx.agreement.targets, clock.kind as ClockKind, priority as Priority) ??
@@ -383,18 +384,20 @@ export async function recomputeClocksForAgreement(
         warn: next.warnMinutes,
         due: next.dueAt,
         warnAt: next.warnAt,
+        warnedAt: next.warnedAt,
       });
     }
     const values = sql.join(
       updates.map(
         (u) =>
-          sql`(${u.id}::uuid, ${u.target}::int, ${u.warn}::int, ${u.due?.toISOString() ?? null}::timestamptz, ${u.warnAt?.toISOString() ?? null}::timestamptz)`,
+          sql`(${u.id}::uuid, ${u.target}::int, ${u.warn}::int, ${u.due?.toISOString() ?? null}::timestamptz, ${u.warnAt?.toISOString() ?? null}::timestamptz, ${u.warnedAt?.toISOString() ?? null}::timestamptz)`,
       ),
       sql`, `,
     );
     await tx.execute(sql`
-      update case_promises p set target_minutes = v.target, warn_minutes = v.warn, due_at = v.due, warn_at = v.warn_at, updated_at = now()
-      from (values ${values}) as v(id, target, warn, due, warn_at)
+      update case_promises p set target_minutes = v.target, warn_minutes = v.warn, due_at = v.due, warn_at = v.warn_at,
+        warned_at = v.warned_at, updated_at = now()
+      from (values ${values}) as v(id, target, warn, due, warn_at, warned_at)
       where p.id = v.id`);
     await refreshNextDue(tx, [...new Set(batch.map((b) => b.clock.caseId))]);
     total += batch.length;

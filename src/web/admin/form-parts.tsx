@@ -1,0 +1,88 @@
+// Building blocks of the admin forms. Problems are keyed by their full path ("hours.3.close",
+// "targets.1.minutes"), from the shared zod schema in the browser or from the server's error
+// details (`body.hours.3.close`), so a message lands next to the very input it is about.
+import type { ReactNode } from 'react';
+import type { z } from 'zod';
+import type { ApiError } from '../lib/api.js';
+
+export type PathErrors = Partial<Record<string, string>>;
+
+export function errorsFromIssues(issues: readonly z.core.$ZodIssue[]): PathErrors {
+  const errors: PathErrors = {};
+  for (const issue of issues) {
+    const key = issue.path.length ? issue.path.map(String).join('.') : '_form';
+    errors[key] ??= issue.message;
+  }
+  return errors;
+}
+
+export function errorsFromApi(err: ApiError): PathErrors {
+  const errors: PathErrors = {};
+  for (const d of err.details) {
+    const key = d.path.startsWith('body.') ? d.path.slice(5) : d.path === 'body' ? '_form' : d.path;
+    errors[key] ??= d.message;
+  }
+  return errors;
+}
+
+/** The first message at `path` or below it (e.g. "hours.3" also covers "hours.3.close"). */
+export function errorAt(errors: PathErrors, path: string): string | undefined {
+  if (errors[path]) return errors[path];
+  const prefix = `${path}.`;
+  for (const [key, message] of Object.entries(errors)) if (key.startsWith(prefix)) return message;
+  return undefined;
+}
+
+export function FormField(props: {
+  id: string;
+  label: ReactNode;
+  error?: string;
+  hint?: ReactNode;
+  className?: string;
+  children: ReactNode;
+}) {
+  const { id, error, hint } = props;
+  return (
+    <div className={['field', error ? 'field--invalid' : '', props.className ?? ''].join(' ')}>
+      <label htmlFor={id}>{props.label}</label>
+      {props.children}
+      {hint && (
+        <p className="field__hint" id={`${id}-hint`}>
+          {hint}
+        </p>
+      )}
+      {error && (
+        <p className="field__error" id={`${id}-error`} data-testid={`error-${id}`}>
+          {error}
+        </p>
+      )}
+    </div>
+  );
+}
+
+/** aria attributes tying an input to its hint and error. */
+export function describedBy(id: string, error: string | undefined, hint = false) {
+  const ids = [hint ? `${id}-hint` : '', error ? `${id}-error` : ''].filter(Boolean);
+  return {
+    'aria-invalid': error ? true : undefined,
+    'aria-describedby': ids.length ? ids.join(' ') : undefined,
+  };
+}
+
+/** What is wrong, at the top of the form, when there is anything. */
+export function ErrorSummary({ errors, labels }: { errors: PathErrors; labels: (path: string) => string }) {
+  const entries = Object.entries(errors).filter((e): e is [string, string] => !!e[1]);
+  if (entries.length === 0) return null;
+  return (
+    <div className="notice notice--error error-summary" role="alert" data-testid="form-errors">
+      <p>Please correct the following before saving:</p>
+      <ul>
+        {entries.map(([path, message]) => (
+          <li key={path}>
+            {labels(path)}: {message}
+          </li>
+        ))}
+      </ul>
+    </div>
+  );
+}

@@ -1,0 +1,24 @@
+import type { ReactNode } from 'react';
+import { Navigate } from 'react-router-dom';
+import { isStaff, useMe } from './auth-context.js';
+import { NotFound } from '../layout/page-parts.js';
+
+/** The agent workspace: customers are sent to their start page (their portal comes later). */
+export function RequireStaff({ children }: { children: ReactNode }) {
+  const me = useMe();
+  if (!isStaff(me)) return <Navigate to="/" replace />;
+  return <>{children}</>;
+}
+
+/** Administration: to anyone else it does not exist. */
+export function RequireAdmin({ children }: { children: ReactNode }) {
+  const me = useMe();
+  if (me.role !== 'admin') return <NotFound what="Page" back={{ to: '/', label: 'Go to the start page' }} />;
+  return <>{children}</>;
+}
+
+/** Staff land on their cases; customers on their own records. */
+export function HomeRedirect() {
+  const me = useMe();
+  return <Navigate to={isStaff(me) ? '/cases' : '/customers'} replace />;
+}
