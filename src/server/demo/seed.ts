@@ -10,6 +10,7 @@ import { createOrganization } from '../domains/organizations/organizations.servi
 import { createSegment } from '../domains/segments/segments.service.js';
 import { createUser } from '../domains/users/users.service.js';
 import { listCustomers } from '../domains/customers/customers.service.js';
+import { seedDemoCases } from './seed-cases.js';
 
 export const DEMO_LOGINS = [
   { role: 'admin', email: 'admin@steward.demo', password: 'steward-admin', name: 'Alex Admin' },
@@ -55,6 +56,7 @@ export interface DemoSummary {
   logins: { role: string; email: string; password: string }[];
   organizations: number;
   customers: number;
+  cases?: number;
 }
 
 const csvCell = (v: string) => (/[",\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);
@@ -143,5 +145,6 @@ export async function seedDemo(db: Database): Promise<DemoSummary> {
     password: DEMO_CUSTOMER_PASSWORD,
     customerId: portalCustomer!.id,
   });
-  return { created: true, logins, organizations: ORGANIZATIONS.length, customers: total };
+  const desk = await seedDemoCases(db);
+  return { created: true, logins, organizations: ORGANIZATIONS.length, customers: total, cases: desk.cases };
 }

@@ -1,0 +1,245 @@
+// The demo company's service desk: calendars, agreements (default, enterprise segment,
+// Northwind's own), teams with assignment modes, and a few weeks of cases in every state,
+// dated relative to now so the queues always show promises met, at risk and breached.
+import { Faker, en } from '@faker-js/faker';
+import type { Database } from '../../db/client.js';
+import type { CaseCreate } from '../../shared/schemas/cases.js';
+import { SYSTEM_ACTOR } from '../lib/actor.js';
+import { createAgreement } from '../domains/agreements/agreements.service.js';
+import { createCalendar } from '../domains/calendars/calendars.service.js';
+import { listCustomers } from '../domains/customers/customers.service.js';
+import { applyCaseUpdate, createCase } from '../domains/cases/cases.service.js';
+import { addMessage } from '../domains/cases/messages.service.js';
+import { listOrganizations } from '../domains/organizations/organizations.service.js';
+import { createTeam, updateAgentProfile } from '../domains/teams/teams.service.js';
+import { listUsers } from '../domains/users/users.service.js';
+
+const WEEKDAYS = (open: string, close: string) => [1, 2, 3, 4, 5].map((day) => ({ day, open, close }));
+
+const SUBJECTS: [string, string, string][] = [
+  [
+    'order_status',
+    'Where is my order {ref}?',
+    'I ordered {ref} last week and have heard nothing since. Can you tell me when it ships?',
+  ],
+  [
+    'late_delivery',
+    'Delivery {ref} is late',
+    'The delivery for {ref} was promised for Tuesday and has not arrived.',
+  ],
+  [
+    'damaged_product',
+    'Item arrived damaged ({ref})',
+    'Two of the boxes in shipment {ref} were crushed and the contents are broken.',
+  ],
+  ['wrong_item', 'Wrong item shipped in {ref}', 'We received size M instead of L in order {ref}.'],
+  [
+    'invoice_error',
+    'Invoice {ref} shows the wrong price',
+    'Invoice {ref} charges list price although our contract price applies.',
+  ],
+  ['order_change', 'Change delivery address for {ref}', 'Please deliver {ref} to our new warehouse instead.'],
+  [
+    'complaint',
+    'Complaint about repeated delays',
+    'This is the third late delivery this month. We need a plan to fix this.',
+  ],
+  [
+    'technical_question',
+    'How do I connect the scanner to the portal?',
+    'Our new barcode scanner does not show up in the ordering portal.',
+  ],
+];
+
+export async function seedDemoCases(db: Database) {
+  const actor = SYSTEM_ACTOR;
+  const faker = new Faker({ locale: [en] });
+  faker.seed(4711);
+
+  const berlin = await createCalendar(db, actor, {
+    name: 'Berlin office',
+    timezone: 'Europe/Berlin',
+    hours: WEEKDAYS('08:00', '18:00'),
+    holidays: [
+      '2026-01-01',
+      '2026-04-03',
+      '2026-04-06',
+      '2026-05-01',
+      '2026-05-14',
+      '2026-05-25',
+      '2026-10-03',
+      '2026-12-24',
+      '2026-12-25',
+      '2026-12-26',
+      '2026-12-31',
+    ],
+  });
+  const always = await createCalendar(db, actor, {
+    name: '24/7 support',
+    timezone: 'UTC',
+    hours: [1, 2, 3, 4, 5, 6, 7].map((day) => ({ day, open: '00:00', close: '24:00' })),
+    holidays: [],
+  });
+  await createCalendar(db, actor, {
+    name: 'New York office',
+    timezone: 'America/New_York',
+    hours: [...WEEKDAYS('09:00', '12:30'), ...WEEKDAYS('13:30', '17:30')],
+    holidays: ['2026-01-01', '2026-05-25', '2026-07-03', '2026-09-07', '2026-11-26', '2026-12-25'],
+  });
+
+  const users = await listUsers(db, actor);
+  const ava = users.find((u) => u.email === 'ava@steward.demo')!;
+  const ben = users.find((u) => u.email === 'ben@steward.demo')!;
+  const adminUser = users.find((u) => u.email === 'admin@steward.demo')!;
+
+  await createAgreement(db, actor, {
+    name: 'Standard service',
+    description: 'Everyone without a more specific agreement.',
+    calendarId: berlin.id,
+    targets: [
+      { kind: 'first_response', minutes: 240 },
+      { kind: 'first_response', priority: 'high', minutes: 120 },
+      { kind: 'first_response', priority: 'urgent', minutes: 60 },
+      { kind: 'next_response', minutes: 480 },
+      { kind: 'resolution', minutes: 2400 },
+    ],
+    ownerId: adminUser.id,
+    reviewDate: '2027-03-31',
+  });
+  await createAgreement(db, actor, {
+    name: 'Enterprise premium',
+    description: 'Round-the-clock response for enterprise accounts.',
+    calendarId: always.id,
+    scope: { segment: 'enterprise' },
+    targets: [
+      { kind: 'first_response', minutes: 60 },
+      { kind: 'first_response', priority: 'urgent', minutes: 15 },
+      { kind: 'next_response', minutes: 120 },
+      { kind: 'periodic_update', priority: 'urgent', minutes: 240 },
+      { kind: 'resolution', minutes: 1440 },
+    ],
+    ownerId: ava.id,
+    reviewDate: '2027-01-15',
+  });
+  const orgs = (await listOrganizations(db, actor, { limit: 50, sort: 'name' })).items;
+  const northwind = orgs.find((o) => o.name === 'Northwind Traders')!;
+  await createAgreement(db, actor, {
+    name: 'Northwind Traders PSA',
+    description: 'Negotiated with Northwind’s purchasing team: faster response on the business calendar.',
+    calendarId: berlin.id,
+    scope: { organizationId: northwind.id },
+    targets: [
+      { kind: 'first_response', minutes: 30 },
+      { kind: 'next_response', minutes: 60 },
+      { kind: 'resolution', minutes: 960 },
+    ],
+    warnPercent: 60,
+    ownerId: ava.id,
+    reviewDate: '2026-11-01',
+  });
+
+  await updateAgentProfile(
+    db,
+    actor,
+    ava.id,
+    { skills: ['german', 'enterprise'], capacity: 25 },
+    async () => 0,
+  );
+  await updateAgentProfile(
+    db,
+    actor,
+    ben.id,
+    { skills: ['english', 'invoice'], capacity: 25 },
+    async () => 0,
+  );
+  const orders = await createTeam(db, actor, {
+    name: 'Order support',
+    description: 'Orders, deliveries, changes',
+    assignmentMode: 'round_robin',
+    memberIds: [ava.id, ben.id],
+  });
+  const billing = await createTeam(db, actor, {
+    name: 'Billing',
+    description: 'Invoices and credits',
+    assignmentMode: 'least_loaded',
+    memberIds: [ben.id],
+  });
+  const enterprise = await createTeam(db, actor, {
+    name: 'Enterprise desk',
+    description: 'Named contacts for enterprise accounts',
+    assignmentMode: 'manual',
+    memberIds: [ava.id],
+  });
+
+  const customers = (await listCustomers(db, actor, { limit: 500, sort: 'name' })).items;
+  const now = Date.now();
+  const hours = (h: number) => new Date(now - h * 3_600_000).toISOString();
+  let created = 0;
+  for (let i = 0; i < 60; i++) {
+    const customer = faker.helpers.arrayElement(customers);
+    const [category, subjectT, bodyT] = faker.helpers.arrayElement(SUBJECTS);
+    const ref =
+      category === 'invoice_error'
+        ? `INV-${faker.number.int({ min: 20000, max: 29999 })}`
+        : `SO-${faker.number.int({ min: 100000, max: 199999 })}`;
+    const ageHours = faker.helpers.weightedArrayElement([
+      { value: faker.number.float({ min: 0.1, max: 6 }), weight: 4 },
+      { value: faker.number.float({ min: 6, max: 48 }), weight: 4 },
+      { value: faker.number.float({ min: 48, max: 120 }), weight: 2 },
+    ]);
+    const enterpriseCustomer = customer.effectiveSegment === 'enterprise';
+    const team =
+      category === 'invoice_error'
+        ? billing
+        : enterpriseCustomer && faker.datatype.boolean()
+          ? enterprise
+          : orders;
+    const input: CaseCreate = {
+      subject: subjectT.replace('{ref}', ref),
+      customerId: customer.id,
+      channel: faker.helpers.arrayElement(['email', 'email', 'web', 'phone', 'portal'] as const),
+      category,
+      priority: faker.helpers.weightedArrayElement([
+        { value: 'normal' as const, weight: 6 },
+        { value: 'high' as const, weight: 3 },
+        { value: 'urgent' as const, weight: 1 },
+        { value: 'low' as const, weight: 2 },
+      ]),
+      teamId: team.id,
+      tags: category === 'complaint' ? ['escalated'] : [],
+      requiredSkills: category === 'invoice_error' ? ['invoice'] : [],
+      message: { body: bodyT.replace('{ref}', ref) },
+      createdAt: hours(ageHours),
+    };
+    const c = await createCase(db, actor, input);
+    created++;
+    // Older cases have progressed: replied, waiting on the customer, or solved.
+    const stage =
+      ageHours < 1
+        ? 'new'
+        : ageHours > 48
+          ? faker.helpers.arrayElement(['solved', 'solved', 'pending', 'replied'])
+          : faker.helpers.arrayElement(['replied', 'replied', 'pending', 'solved', 'untouched']);
+    if (stage === 'untouched' || stage === 'new') continue;
+    const replyAt = new Date(
+      new Date(c.createdAt).getTime() +
+        faker.number.float({ min: 0.05, max: Math.min(ageHours * 0.5, 1.5) }) * 3_600_000,
+    );
+    const agentActor = {
+      ...actor,
+      kind: 'user' as const,
+      userId: c.assigneeId ?? ava.id,
+      role: 'agent' as const,
+    };
+    await addMessage(db, { ...agentActor, role: 'admin' }, c.id, {
+      body: `Thank you for letting us know about ${ref}. I am looking into it and will update you shortly.`,
+      public: true,
+      createdAt: replyAt.toISOString(),
+      status: stage === 'pending' ? 'pending' : undefined,
+    });
+    if (stage === 'solved') {
+      await db.transaction((tx) => applyCaseUpdate(tx, actor, c.id, { status: 'solved' }));
+    }
+  }
+  return { cases: created, teams: 3, agreements: 3, calendars: 3 };
+}
