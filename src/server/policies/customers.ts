@@ -6,8 +6,7 @@ import { isAdmin, isStaff } from '../lib/actor.js';
 import { forbidden } from '../lib/errors.js';
 import { customers } from '../domains/customers/customers.table.js';
 
-/** Fields a customer may change on their own record (portal profile). */
-export const SELF_EDITABLE_FIELDS = ['name', 'phone', 'language', 'timeZone'] as const;
+import { SELF_EDITABLE_FIELDS } from '../../shared/schemas/customers.js';
 
 export function canReadCustomer(actor: Actor, c: { id: string; organizationId: string | null }): boolean {
   if (isStaff(actor)) return true;

@@ -29,6 +29,9 @@ const fields = {
   customFields: CustomFields.optional(),
 };
 
+/** Fields a customer may change on their own record (portal profile). */
+export const SELF_EDITABLE_FIELDS = ['name', 'phone', 'language', 'timeZone'] as const;
+
 /** The body of POST /customers; also the customer form in the web UI. */
 export const CustomerCreate = z.strictObject(fields);
 export type CustomerCreate = z.infer<typeof CustomerCreate>;

@@ -16,6 +16,7 @@ export const DomainEvent = z.object({
   id: z.string(),
   type: z.string(),
   actorId: z.string().nullable(),
+  actorName: z.string().nullable(),
   actorKind: z.string(),
   data: z.record(z.string(), z.unknown()),
   occurredAt: IsoDateTime,

@@ -8,7 +8,7 @@ import type {
   CustomerUpdate,
 } from '../../../shared/schemas/customers.js';
 import type { Actor } from '../../lib/actor.js';
-import { conflict, notFound, unprocessable } from '../../lib/errors.js';
+import { AppError, notFound, unprocessable } from '../../lib/errors.js';
 import { translateDbError } from '../../lib/db-errors.js';
 import * as policy from '../../policies/customers.js';
 import { users } from '../auth/auth.table.js';
@@ -17,12 +17,13 @@ import { organizationExists } from '../organizations/organizations.repo.js';
 import { segmentExists } from '../segments/segments.repo.js';
 import * as repo from './customers.repo.js';
 
+const taken = (field: 'email' | 'externalId', code: string, what: string) =>
+  new AppError(409, code, `body.${field}: a customer with this ${what} already exists`, [
+    { path: `body.${field}`, message: `a customer with this ${what} already exists` },
+  ]);
 const uniqueErrors = {
-  customers_email_live_uq: conflict('email_taken', 'a customer with this e-mail already exists'),
-  customers_external_id_live_uq: conflict(
-    'external_id_taken',
-    'a customer with this externalId already exists',
-  ),
+  customers_email_live_uq: taken('email', 'email_taken', 'e-mail'),
+  customers_external_id_live_uq: taken('externalId', 'external_id_taken', 'externalId'),
 };
 
 export function toCustomerDto(row: NonNullable<Awaited<ReturnType<typeof repo.findCustomer>>>): Customer {
@@ -102,14 +103,11 @@ export async function updateCustomer(db: Database, actor: Actor, id: string, inp
     await db.transaction(async (tx) => {
       const before = await repo.findCustomer(tx, id);
       if (!before || !policy.canReadCustomer(actor, before)) throw notFound('customer');
-      policy.assertCanUpdateCustomer(
-        actor,
-        before,
-        Object.keys(input).filter((k) => input[k as keyof CustomerUpdate] !== undefined),
-      );
-      await checkCustomerFields(tx, input, id);
+      // Only what actually changes counts: a client may send the whole record back.
       const changes = diff(before as unknown as Record<string, unknown>, input);
+      policy.assertCanUpdateCustomer(actor, before, Object.keys(changes));
       if (Object.keys(changes).length === 0) return;
+      await checkCustomerFields(tx, input, id);
       await repo.updateCustomerRow(tx, id, input);
       await recordDomainEvent(tx, actor, {
         type: 'customer.updated',

@@ -62,6 +62,7 @@ describe('create, read, update, delete', () => {
     ]);
     expect(history.body.items[1].data.changes.phone).toEqual({ from: '+1 555 0100', to: '+1 555 0199' });
     expect(history.body.items[1].actorKind).toBe('user');
+    expect(history.body.items[1].actorName).toMatch(/^agent /);
   });
 
   it('clears nullable fields with null', async () => {
@@ -131,6 +132,7 @@ describe('validation', () => {
     const dup = await t.post('/api/v1/customers', { name: 'Dup', email: a.email!.toUpperCase() }, agent);
     expect(dup.status).toBe(409);
     expect(dup.body.error.code).toBe('email_taken');
+    expect(dup.body.error.details).toEqual([{ path: 'body.email', message: 'a customer with this e-mail already exists' }]);
     const b = await makeCustomer(t.db);
     const upd = await t.patch(`/api/v1/customers/${b.id}`, { email: a.email }, agent);
     expect(upd.status).toBe(409);
@@ -249,6 +251,15 @@ describe('customer boundaries', () => {
     );
     expect(ok.status).toBe(200);
     expect(ok.body.name).toBe('New Name');
+    // Sending the whole record back is fine as long as only own-profile fields change.
+    const current = (await t.get(`/api/v1/customers/${me.id}`, token)).body;
+    const whole = await t.patch(
+      `/api/v1/customers/${me.id}`,
+      { name: 'Newer Name', email: current.email, segment: current.segment, organizationAccess: current.organizationAccess, customFields: current.customFields },
+      token,
+    );
+    expect(whole.status).toBe(200);
+    expect(whole.body.name).toBe('Newer Name');
     const seg = await t.patch(`/api/v1/customers/${me.id}`, { organizationAccess: true }, token);
     expect(seg.status).toBe(403);
     expect((await t.get(`/api/v1/customers/${me.id}`, token)).body.organizationAccess).toBe(false);

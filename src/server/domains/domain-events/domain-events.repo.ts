@@ -1,6 +1,7 @@
 import { and, asc, eq } from 'drizzle-orm';
 import type { Database } from '../../../db/client.js';
 import type { Actor } from '../../lib/actor.js';
+import { users } from '../auth/auth.table.js';
 import { domainEvents } from './domain-events.table.js';
 
 export interface DomainEventInput {
@@ -32,10 +33,20 @@ export async function recordDomainEvents(
 export const recordDomainEvent = (tx: Database, actor: Actor, event: DomainEventInput) =>
   recordDomainEvents(tx, actor, [event]);
 
+/** The history of one entity, oldest first, with the name of who did each change. */
 export async function listDomainEventsFor(db: Database, entityType: string, entityId: string, limit = 200) {
   return db
-    .select()
+    .select({
+      id: domainEvents.id,
+      type: domainEvents.type,
+      actorId: domainEvents.actorId,
+      actorName: users.name,
+      actorKind: domainEvents.actorKind,
+      data: domainEvents.data,
+      occurredAt: domainEvents.occurredAt,
+    })
     .from(domainEvents)
+    .leftJoin(users, eq(users.id, domainEvents.actorId))
     .where(and(eq(domainEvents.entityType, entityType), eq(domainEvents.entityId, entityId)))
     .orderBy(asc(domainEvents.occurredAt), asc(domainEvents.id))
     .limit(limit);
