@@ -7,27 +7,29 @@ import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { Database } from '../../../db/client.js';
 import type { BusinessCalendar } from '../../../core/business-time.js';
 import {
-  PAUSABLE_KINDS,
-  isOpen,
-  meetClock,
-  pauseClock,
-  reopenClock,
-  resumeClock,
   retargetClock,
-  settle,
-  startClock,
   targetFor,
   type Clock,
   type ClockKind,
   type Priority,
 } from '../../../core/promise-clocks.js';
+import {
+  planAgentReply,
+  planCaseCreated,
+  planCustomerMessage,
+  planStatusChange,
+  planTargetsChanged,
+  settleAll,
+  type Plan,
+  type StoredClock,
+} from '../../../core/clock-plans.js';
 import type { Actor } from '../../lib/actor.js';
 import { businessCalendarOf } from '../calendars/calendars.service.js';
 import { findAgreementWithCalendar, type AgreementRow } from '../agreements/agreements.repo.js';
 import { recordDomainEvents, type DomainEventInput } from '../domain-events/domain-events.repo.js';
 import { casePromises, cases } from './cases.table.js';
 
-export type StoredClock = Clock & { id?: string; agreementId: string };
+export type { StoredClock };
 
 export interface ClockCase {
   id: string;
@@ -43,7 +45,6 @@ interface Ctx {
   cal: BusinessCalendar;
 }
 
-const SOLVED = new Set(['solved', 'closed']);
 
 async function loadCtx(tx: Database, agreementId: string | null): Promise<Ctx | null> {
   if (!agreementId) return null;
@@ -173,169 +174,41 @@ export async function refreshNextDue(tx: Database, caseIds: string[]) {
     where c.id = any(${sql.param(caseIds)}::uuid[])`);
 }
 
-const latest = (clocks: StoredClock[], kind: ClockKind) =>
-  clocks
-    .filter((c) => c.kind === kind)
-    .reduce<StoredClock | undefined>((a, c) => (!a || c.cycle > a.cycle ? c : a), undefined);
-
-function start(
-  ctx: Ctx,
-  kind: ClockKind,
-  cycle: number,
-  priority: string,
-  at: Date,
-  paused = false,
-): StoredClock | undefined {
-  const target = targetFor(ctx.agreement.targets, kind, priority as Priority);
-  if (target === undefined) return undefined;
-  return {
-    ...startClock(ctx.cal, {
-      kind,
-      cycle,
-      targetMinutes: target,
-      warnPercent: ctx.agreement.warnPercent,
-      at,
-      paused,
-    }),
-    agreementId: ctx.agreement.id,
-  };
-}
-
-const pausedBy = (ctx: Ctx, status: string) => ctx.agreement.pauseOn.includes(status);
-
 async function transition(
   tx: Database,
   actor: Actor,
   c: ClockCase,
   at: Date,
-  plan: (ctx: Ctx, clocks: StoredClock[]) => { clocks: StoredClock[]; removed?: StoredClock[] },
+  plan: (ctx: Ctx, clocks: StoredClock[]) => Plan,
 ) {
   const ctx = await loadCtx(tx, c.agreementId);
   if (!ctx) return;
   const before = await loadClocks(tx, c.id);
   // A due time that passed before this change is a breach, whether or not the scheduler saw it.
-  const settled = before.map((clock) => ({
-    ...settle(clock, at),
-    id: clock.id,
-    agreementId: clock.agreementId,
-  }));
+  const settled = settleAll(before, at);
   const { clocks, removed } = plan(ctx, settled);
   await saveClocks(tx, actor, c.id, before, clocks, removed);
 }
 
-const mapOpen = (clocks: StoredClock[], f: (c: StoredClock) => Clock) =>
-  clocks.map((c) => (isOpen(c) ? { ...f(c), id: c.id, agreementId: c.agreementId } : c));
-
-/** A new case: first response and resolution start at its creation. */
 export const onCaseCreated = (tx: Database, actor: Actor, c: ClockCase) =>
-  transition(tx, actor, c, c.createdAt, (ctx) => {
-    const clocks = [
-      start(ctx, 'first_response', 1, c.priority, c.createdAt),
-      start(ctx, 'resolution', 1, c.priority, c.createdAt, pausedBy(ctx, c.status)),
-    ].filter((x): x is StoredClock => !!x);
-    return {
-      clocks: SOLVED.has(c.status)
-        ? clocks.map((k) => ({ ...meetClock(ctx.cal, k, c.createdAt), agreementId: k.agreementId }))
-        : clocks,
-    };
-  });
+  transition(tx, actor, c, c.createdAt, (ctx) => planCaseCreated(ctx, c));
 
-/** A public agent reply meets first and next response, and the periodic update (which restarts). */
 export const onAgentReply = (tx: Database, actor: Actor, c: ClockCase, at: Date) =>
-  transition(tx, actor, c, at, (ctx, clocks) => {
-    const next = mapOpen(clocks, (k) => (k.kind === 'resolution' ? k : meetClock(ctx.cal, k, at)));
-    if (!SOLVED.has(c.status)) {
-      const last = latest(clocks, 'periodic_update');
-      const periodic = start(
-        ctx,
-        'periodic_update',
-        (last?.cycle ?? 0) + 1,
-        c.priority,
-        at,
-        pausedBy(ctx, c.status),
-      );
-      if (periodic) next.push(periodic);
-    }
-    return { clocks: next };
-  });
+  transition(tx, actor, c, at, (ctx, clocks) => planAgentReply(ctx, clocks, c, at));
 
-/** A customer message after an agent reply starts the next-response clock. */
 export const onCustomerMessage = (tx: Database, actor: Actor, c: ClockCase, at: Date) =>
-  transition(tx, actor, c, at, (ctx, clocks) => {
-    const last = latest(clocks, 'next_response');
-    if (!c.lastAgentReplyAt || (last && isOpen(last)) || SOLVED.has(c.status)) return { clocks };
-    const firstOpen = clocks.some((k) => k.kind === 'first_response' && isOpen(k));
-    if (firstOpen) return { clocks };
-    const next = start(ctx, 'next_response', (last?.cycle ?? 0) + 1, c.priority, at);
-    return { clocks: next ? [...clocks, next] : clocks };
-  });
+  transition(tx, actor, c, at, (ctx, clocks) => planCustomerMessage(ctx, clocks, c, at));
 
-/** Status changes pause, resume, meet (solved) or reopen clocks. */
 export const onStatusChange = (tx: Database, actor: Actor, c: ClockCase, from: string, at: Date) =>
-  transition(tx, actor, c, at, (ctx, clocks) => {
-    const to = c.status;
-    if (SOLVED.has(to)) return { clocks: mapOpen(clocks, (k) => meetClock(ctx.cal, k, at)) };
-    if (SOLVED.has(from)) {
-      const resolution = latest(clocks, 'resolution');
-      return {
-        clocks: clocks.map((k) =>
-          k === resolution
-            ? { ...reopenClock(ctx.cal, k, at, pausedBy(ctx, to)), id: k.id, agreementId: k.agreementId }
-            : k,
-        ),
-      };
-    }
-    const pause = pausedBy(ctx, to);
-    return {
-      clocks: mapOpen(clocks, (k) =>
-        PAUSABLE_KINDS.includes(k.kind)
-          ? pause
-            ? pauseClock(ctx.cal, k, at)
-            : resumeClock(ctx.cal, k, at)
-          : k,
-      ),
-    };
-  });
+  transition(tx, actor, c, at, (ctx, clocks) => planStatusChange(ctx, clocks, c, from, at));
 
-/**
- * The priority or the agreement changed: running clocks take the new target (and calendar),
- * keeping the time already used; kinds without a target any more are cancelled; first
- * response and resolution start (from the case's creation) if they now have a target.
- */
 export const onTargetsChanged = (
   tx: Database,
   actor: Actor,
   c: ClockCase,
   at: Date,
   firstResponded: boolean,
-) =>
-  transition(tx, actor, c, at, (ctx, clocks) => {
-    const removed: StoredClock[] = [];
-    const kept: StoredClock[] = [];
-    for (const k of clocks) {
-      if (!isOpen(k)) {
-        kept.push(k);
-        continue;
-      }
-      const target = targetFor(ctx.agreement.targets, k.kind, c.priority as Priority);
-      if (target === undefined) removed.push(k);
-      else
-        kept.push({
-          ...retargetClock(ctx.cal, k, target, ctx.agreement.warnPercent),
-          id: k.id,
-          agreementId: ctx.agreement.id,
-        });
-    }
-    if (!clocks.some((k) => k.kind === 'first_response') && !firstResponded) {
-      const k = start(ctx, 'first_response', 1, c.priority, c.createdAt);
-      if (k) kept.push({ ...settle(k, at), agreementId: k.agreementId });
-    }
-    if (!clocks.some((k) => k.kind === 'resolution') && !SOLVED.has(c.status)) {
-      const k = start(ctx, 'resolution', 1, c.priority, c.createdAt, pausedBy(ctx, c.status));
-      if (k) kept.push({ ...settle(k, at), agreementId: k.agreementId });
-    }
-    return { clocks: kept, removed };
-  });
+) => transition(tx, actor, c, at, (ctx, clocks) => planTargetsChanged(ctx, clocks, c, at, firstResponded));
 
 /**
  * An agreement's targets or calendar changed: recompute every running clock that follows it,
@@ -367,7 +240,14 @@ export async function recomputeClocksForAgreement(
       .limit(batchSize);
     if (batch.length === 0) break;
     after = batch[batch.length - 1]!.clock.id;
-    const updates: { id: string; target: number; warn: number; due: Date | null; warnAt: Date | null; warnedAt: Date | null }[] = [];
+    const updates: {
+      id: string;
+      target: number;
+      warn: number;
+      due: Date | null;
+      warnAt: Date | null;
+      warnedAt: Date | null;
+    }[] = [];
     for (const { clock, priority } of batch) {
       const target =
         targetFor(ctx.agreement.targets, clock.kind as ClockKind, priority as Priority) ??
