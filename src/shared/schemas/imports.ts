@@ -44,3 +44,57 @@ export const CUSTOMER_CSV_COLUMNS = [
   'externalId',
   'organizationAccess',
 ] as const;
+
+// ---- cases (migration from another help desk) -------------------------------------------------
+
+const ImportedMessage = z.strictObject({
+  body: z.string().trim().min(1).max(100_000),
+  public: z.boolean().default(true),
+  from: z.enum(['customer', 'agent']),
+  createdAt: z.iso.datetime({ offset: false }),
+  authorEmail: z.string().max(254).optional().describe('for agent messages: the agent’s login e-mail'),
+});
+
+export const ImportedCase = z.strictObject({
+  subject: z.string().trim().min(1).max(300),
+  customerId: z.uuid().optional(),
+  customerEmail: z.string().max(254).optional().describe('instead of customerId'),
+  channel: z.enum(['email', 'web', 'portal', 'phone', 'chat', 'api', 'proactive']).default('email'),
+  category: z.string().max(50).default('other'),
+  priority: z.enum(['low', 'normal', 'high', 'urgent']).default('normal'),
+  status: z.enum(['new', 'open', 'pending', 'on_hold', 'solved', 'closed']).default('closed'),
+  createdAt: z.iso.datetime({ offset: false }),
+  solvedAt: z.iso
+    .datetime({ offset: false })
+    .optional()
+    .describe('default: the last message (for solved and closed cases)'),
+  assigneeEmail: z.string().max(254).optional(),
+  teamId: z.uuid().optional(),
+  tags: z
+    .array(
+      z
+        .string()
+        .trim()
+        .toLowerCase()
+        .regex(/^[a-z0-9][a-z0-9_:.-]{0,49}$/),
+    )
+    .max(50)
+    .optional(),
+  messages: z.array(ImportedMessage).max(500).default([]),
+});
+export type ImportedCase = z.infer<typeof ImportedCase>;
+
+export const CaseImportRequest = z.strictObject({
+  cases: z.array(ImportedCase).min(1).max(1000),
+});
+
+export const CaseImportReport = z.object({
+  total: z.number().int(),
+  imported: z.number().int(),
+  invalid: z.number().int(),
+  committed: z.boolean(),
+  dryRun: z.boolean(),
+  caseIds: z.array(z.string()).describe('ids of the imported cases, in input order'),
+  errors: z.array(z.object({ index: z.number().int(), field: z.string(), message: z.string() })),
+});
+export type CaseImportReport = z.infer<typeof CaseImportReport>;

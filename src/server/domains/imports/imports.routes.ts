@@ -1,7 +1,13 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { ErrorBody } from '../../../shared/schemas/common.js';
-import { ImportQuery, ImportReport } from '../../../shared/schemas/imports.js';
+import {
+  CaseImportReport,
+  CaseImportRequest,
+  ImportQuery,
+  ImportReport,
+} from '../../../shared/schemas/imports.js';
+import { importCases } from './case-import.js';
 import { ADMIN, AUTHED, actorOf, errors } from '../../lib/http.js';
 import type { RouteDeps } from '../../routes.js';
 import { importCustomersCsv } from './customer-import.js';
@@ -47,6 +53,42 @@ export const importsRoutes =
               details: report.errors
                 .slice(0, 100)
                 .map((e) => ({ path: `row ${e.row}.${e.field}`, message: e.message })),
+            },
+            report,
+          });
+        }
+        return report;
+      },
+    );
+    app.post(
+      '/imports/cases',
+      {
+        config: { access: ADMIN },
+        bodyLimit: IMPORT_BODY_LIMIT,
+        schema: {
+          tags: ['cases'],
+          summary: 'Import case history (up to 1,000 cases a call) with messages and historic times',
+          description:
+            'Promise clocks are computed by replaying each case’s history on the agreement that applies. All or nothing unless skipInvalid=true; dryRun=true only checks. 422 with the report when invalid cases stopped the import.',
+          querystring: ImportQuery,
+          body: CaseImportRequest,
+          response: {
+            200: CaseImportReport,
+            422: ErrorBody.extend({ report: CaseImportReport.optional() }),
+            ...errors(...AUTHED, 413),
+          },
+        },
+      },
+      async (request, reply) => {
+        const report = await importCases(db, actorOf(request), request.body.cases, request.query);
+        if (!report.committed && !report.dryRun) {
+          return reply.status(422).send({
+            error: {
+              code: 'import_invalid',
+              message: `${report.invalid} of ${report.total} cases are invalid; nothing was imported`,
+              details: report.errors
+                .slice(0, 100)
+                .map((e) => ({ path: `cases.${e.index}.${e.field}`, message: e.message })),
             },
             report,
           });
