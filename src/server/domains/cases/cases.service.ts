@@ -33,7 +33,8 @@ import { diff, recordDomainEvent } from '../domain-events/domain-events.repo.js'
 import { organizations } from '../organizations/organizations.table.js';
 import { pickAssignee } from '../teams/assignment.js';
 import { teams } from '../teams/teams.table.js';
-import { onCaseCreated, onAgentReply, onStatusChange, onTargetsChanged, type ClockCase } from './clocks.js';
+import { insertNewClocks, nextDueOf, onStatusChange, onTargetsChanged, type ClockCase } from './clocks.js';
+import { planAgentReply, planCaseCreated, type PlanCase } from '../../../core/clock-plans.js';
 import { assertCustomFields, loadDefinitions, missingRequired } from './custom-fields.js';
 import * as repo from './cases.repo.js';
 import { caseViews, categories, cases, messages } from './cases.table.js';
@@ -286,6 +287,15 @@ export async function createCase(db: Database, actor: Actor, raw: CaseCreate): P
     }
     const status = input.status ?? (assigneeId ? 'open' : 'new');
     const at = input.createdAt ? new Date(input.createdAt) : new Date();
+    // The clocks are planned before the insert, so the case row carries its next due time.
+    const fromAgent = staff && input.message?.from === 'agent';
+    const ctx = selected
+      ? { agreement: selected.agreement, cal: businessCalendarOf(selected.calendar) }
+      : null;
+    const plan: PlanCase = { status, priority: input.priority, createdAt: at, lastAgentReplyAt: null };
+    let clocks = ctx ? planCaseCreated(ctx, plan).clocks : [];
+    // We wrote first (a proactive case, an outbound call): that is the first response.
+    if (ctx && fromAgent) clocks = planAgentReply(ctx, clocks, plan, at).clocks;
     const [row] = await tx
       .insert(cases)
       .values({
@@ -309,6 +319,7 @@ export async function createCase(db: Database, actor: Actor, raw: CaseCreate): P
         lastCustomerMessageAt: input.message && input.message.from !== 'agent' ? at : null,
         lastAgentReplyAt: input.message?.from === 'agent' ? at : null,
         firstRespondedAt: input.message?.from === 'agent' ? at : null,
+        nextDueAt: nextDueOf(clocks),
       })
       .returning();
     const c = row!;
@@ -330,7 +341,6 @@ export async function createCase(db: Database, actor: Actor, raw: CaseCreate): P
       },
     });
     if (input.message) {
-      const fromAgent = staff && input.message.from === 'agent';
       await tx.insert(messages).values({
         caseId: c.id,
         authorType: fromAgent ? 'agent' : 'customer',
@@ -342,9 +352,7 @@ export async function createCase(db: Database, actor: Actor, raw: CaseCreate): P
         createdAt: at,
       });
     }
-    await onCaseCreated(tx, actor, clockCase(c));
-    // We wrote first (a proactive case, an outbound call): that is the first response.
-    if (input.message?.from === 'agent' && staff) await onAgentReply(tx, actor, clockCase(c), at);
+    await insertNewClocks(tx, actor, c.id, clocks);
     return c.id;
   });
   return getCase(db, actor, id);

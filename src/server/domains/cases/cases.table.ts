@@ -101,7 +101,10 @@ export const cases = pgTable(
     index('cases_organization').on(t.organizationId),
     index('cases_created').on(t.createdAt, t.id),
     index('cases_updated').on(t.updatedAt, t.id),
-    index('cases_next_due').on(t.nextDueAt, t.id),
+    // The queue's default order (urgency): cases without running clocks last.
+    index('cases_urgency')
+      .on(sql`coalesce(${t.nextDueAt}, 'infinity'::timestamptz)`, t.id)
+      .where(sql`${t.deletedAt} is null`),
     index('cases_tags').using('gin', t.tags),
     index('cases_search').using('gin', t.searchVector),
     check('cases_status_ck', sql`${t.status} in ('new', 'open', 'pending', 'on_hold', 'solved', 'closed')`),

@@ -1,7 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import { startTestApp, type TestApp } from '../../../../test/helpers/app.js';
-import { makeCase, makeCustomer, makeOrganization, makeUser, minutesAgo, unique } from '../../../../test/helpers/factories.js';
+import {
+  makeCase,
+  makeCustomer,
+  makeOrganization,
+  makeUser,
+  minutesAgo,
+  unique,
+} from '../../../../test/helpers/factories.js';
 import { rows } from '../../../db/client.js';
 import { closeSolvedCases } from './case-jobs.js';
 
@@ -22,7 +29,11 @@ const post = (path: string, body: unknown, token = agent.token) => t.post(path, 
 describe('opening cases', () => {
   it('opens a case with defaults and a first customer message', async () => {
     const customer = await makeCustomer(t.db);
-    const res = await post('/api/v1/cases', { subject: '  Late parcel ', customerId: customer.id, message: { body: 'Where is it?' } });
+    const res = await post('/api/v1/cases', {
+      subject: '  Late parcel ',
+      customerId: customer.id,
+      message: { body: 'Where is it?' },
+    });
     expect(res.status).toBe(201);
     expect(res.body).toMatchObject({
       subject: 'Late parcel',
@@ -36,7 +47,9 @@ describe('opening cases', () => {
     });
     expect(res.body.number).toBeGreaterThan(0);
     const msgs = await t.get(`/api/v1/cases/${res.body.id}/messages`, agent.token);
-    expect(msgs.body.items).toMatchObject([{ authorType: 'customer', public: true, body: 'Where is it?', authorName: customer.name }]);
+    expect(msgs.body.items).toMatchObject([
+      { authorType: 'customer', public: true, body: 'Where is it?', authorName: customer.name },
+    ]);
   });
 
   it.each([
@@ -58,9 +71,17 @@ describe('opening cases', () => {
   it('only admins give a historic createdAt, never in the future', async () => {
     const customer = await makeCustomer(t.db);
     const past = minutesAgo(600);
-    const ok = await t.post('/api/v1/cases', { subject: 'Old', customerId: customer.id, createdAt: past }, admin);
+    const ok = await t.post(
+      '/api/v1/cases',
+      { subject: 'Old', customerId: customer.id, createdAt: past },
+      admin,
+    );
     expect(ok.body.createdAt).toBe(past);
-    const future = await t.post('/api/v1/cases', { subject: 'Later', customerId: customer.id, createdAt: '2999-01-01T00:00:00Z' }, admin);
+    const future = await t.post(
+      '/api/v1/cases',
+      { subject: 'Later', customerId: customer.id, createdAt: '2999-01-01T00:00:00Z' },
+      admin,
+    );
     expect(future.status).toBe(422);
   });
 
@@ -68,11 +89,25 @@ describe('opening cases', () => {
     const me = await makeCustomer(t.db);
     const other = await makeCustomer(t.db);
     const { token } = await makeUser(t.db, 'customer', { customerId: me.id });
-    const mine = await t.post('/api/v1/cases', { subject: 'Help', customerId: me.id, channel: 'phone' }, token);
+    const mine = await t.post(
+      '/api/v1/cases',
+      { subject: 'Help', customerId: me.id, channel: 'phone' },
+      token,
+    );
     expect(mine.status).toBe(201);
     expect(mine.body.channel).toBe('portal');
-    expect((await t.post('/api/v1/cases', { subject: 'Help', customerId: other.id }, token)).status).toBe(403);
-    expect((await t.post('/api/v1/cases', { subject: 'Help', customerId: me.id, assigneeId: agent.user.id }, token)).status).toBe(403);
+    expect((await t.post('/api/v1/cases', { subject: 'Help', customerId: other.id }, token)).status).toBe(
+      403,
+    );
+    expect(
+      (
+        await t.post(
+          '/api/v1/cases',
+          { subject: 'Help', customerId: me.id, assigneeId: agent.user.id },
+          token,
+        )
+      ).status,
+    ).toBe(403);
     expect((await t.patch(`/api/v1/cases/${mine.body.id}`, { priority: 'urgent' }, token)).status).toBe(403);
   });
 });
@@ -91,7 +126,9 @@ describe('case boundaries', () => {
     expect((await t.get(`/api/v1/cases/${colleagues.id}`, token)).status).toBe(404);
     expect((await t.get(`/api/v1/cases/${strangers.id}`, token)).status).toBe(404);
     expect((await t.get(`/api/v1/cases/${strangers.id}/messages`, token)).status).toBe(404);
-    expect((await t.post(`/api/v1/cases/${strangers.id}/messages`, { body: 'hi', public: true }, token)).status).toBe(404);
+    expect(
+      (await t.post(`/api/v1/cases/${strangers.id}/messages`, { body: 'hi', public: true }, token)).status,
+    ).toBe(404);
     const list = await t.get('/api/v1/cases?limit=500', token);
     expect(list.body.items.map((c: { id: string }) => c.id)).toEqual([mine.id]);
     const filtered = await t.get(`/api/v1/cases?customerId=${stranger.id}`, token);
@@ -102,7 +139,9 @@ describe('case boundaries', () => {
     expect((await t.get(`/api/v1/cases/${colleagues.id}`, orgToken)).status).toBe(200);
     expect((await t.get(`/api/v1/cases/${strangers.id}`, orgToken)).status).toBe(404);
     const orgList = await t.get('/api/v1/cases?limit=500', orgToken);
-    expect(orgList.body.items.map((c: { id: string }) => c.id).sort()).toEqual([mine.id, colleagues.id].sort());
+    expect(orgList.body.items.map((c: { id: string }) => c.id).sort()).toEqual(
+      [mine.id, colleagues.id].sort(),
+    );
   });
 
   it('customers never see internal notes, and cannot write them', async () => {
@@ -113,7 +152,9 @@ describe('case boundaries', () => {
     const { token } = await makeUser(t.db, 'customer', { customerId: me.id });
     const seen = await t.get(`/api/v1/cases/${c.id}/messages`, token);
     expect(seen.body.items.map((m: { body: string }) => m.body)).toEqual(['Dear customer, done.']);
-    expect((await t.post(`/api/v1/cases/${c.id}/messages`, { body: 'x', public: false }, token)).status).toBe(403);
+    expect((await t.post(`/api/v1/cases/${c.id}/messages`, { body: 'x', public: false }, token)).status).toBe(
+      403,
+    );
     expect((await t.get(`/api/v1/cases/${c.id}/timeline`, token)).status).toBe(403);
   });
 });
@@ -127,29 +168,53 @@ describe('messages', () => {
     expect(presence.status).toBe(200);
     const seenBy1 = await t.get(`/api/v1/cases/${c.id}/presence`, agent.token);
     expect(seenBy1.body.items).toMatchObject([{ userId: agent2.user.id, composing: true }]);
-    const r2 = await t.post(`/api/v1/cases/${c.id}/messages`, { body: 'Answer from 2', public: true, lastSeenMessageId: first.id }, agent2.token);
+    const r2 = await t.post(
+      `/api/v1/cases/${c.id}/messages`,
+      { body: 'Answer from 2', public: true, lastSeenMessageId: first.id },
+      agent2.token,
+    );
     expect(r2.status).toBe(201);
-    const r1 = await t.post(`/api/v1/cases/${c.id}/messages`, { body: 'Answer from 1', public: true, lastSeenMessageId: first.id }, agent.token);
+    const r1 = await t.post(
+      `/api/v1/cases/${c.id}/messages`,
+      { body: 'Answer from 1', public: true, lastSeenMessageId: first.id },
+      agent.token,
+    );
     expect(r1.status).toBe(409);
     expect(r1.body.error.code).toBe('collision');
     expect(r1.body.error.details[0].message).toBe(r2.body.id);
-    const forced = await t.post(`/api/v1/cases/${c.id}/messages`, { body: 'Answer from 1', public: true, lastSeenMessageId: first.id, force: true }, agent.token);
+    const forced = await t.post(
+      `/api/v1/cases/${c.id}/messages`,
+      { body: 'Answer from 1', public: true, lastSeenMessageId: first.id, force: true },
+      agent.token,
+    );
     expect(forced.status).toBe(201);
-    const again = await t.post(`/api/v1/cases/${c.id}/messages`, { body: 'Follow-up', public: true, lastSeenMessageId: forced.body.id }, agent.token);
+    const again = await t.post(
+      `/api/v1/cases/${c.id}/messages`,
+      { body: 'Follow-up', public: true, lastSeenMessageId: forced.body.id },
+      agent.token,
+    );
     expect(again.status).toBe(201);
   });
 
   it('a reply can set the status; solved cases reopen when the customer writes; closed ones refuse', async () => {
     const me = await makeCustomer(t.db);
     const c = await makeCase(t.db, me.id);
-    const r = await post(`/api/v1/cases/${c.id}/messages`, { body: 'Please send a photo', public: true, status: 'pending' });
+    const r = await post(`/api/v1/cases/${c.id}/messages`, {
+      body: 'Please send a photo',
+      public: true,
+      status: 'pending',
+    });
     expect(r.status).toBe(201);
     expect((await t.get(`/api/v1/cases/${c.id}`, agent.token)).body.status).toBe('pending');
     const { token } = await makeUser(t.db, 'customer', { customerId: me.id });
     await t.post(`/api/v1/cases/${c.id}/messages`, { body: 'Photo attached', public: true }, token);
     expect((await t.get(`/api/v1/cases/${c.id}`, agent.token)).body.status).toBe('open');
     await t.patch(`/api/v1/cases/${c.id}`, { status: 'closed' }, agent.token);
-    const late = await t.post(`/api/v1/cases/${c.id}/messages`, { body: 'One more thing', public: true }, token);
+    const late = await t.post(
+      `/api/v1/cases/${c.id}/messages`,
+      { body: 'One more thing', public: true },
+      token,
+    );
     expect(late.status).toBe(409);
     expect(late.body.error.code).toBe('case_closed');
     expect((await t.patch(`/api/v1/cases/${c.id}`, { status: 'open' }, agent.token)).status).toBe(409);
@@ -157,13 +222,20 @@ describe('messages', () => {
 });
 
 describe('attachments', () => {
-  const upload = (caseId: string, filename: string, body: string | Buffer, type: string, token = agent.token) =>
+  const upload = (
+    caseId: string,
+    filename: string,
+    body: string | Buffer,
+    type: string,
+    token = agent.token,
+  ) =>
     fetch(`${t.url}/api/v1/cases/${caseId}/attachments?filename=${encodeURIComponent(filename)}`, {
       method: 'POST',
       headers: { authorization: `Bearer ${token}`, 'content-type': type },
       body: typeof body === 'string' ? body : new Uint8Array(body),
     });
-  const download = (url: string, token: string) => fetch(t.url + url, { headers: { authorization: `Bearer ${token}` } });
+  const download = (url: string, token: string) =>
+    fetch(t.url + url, { headers: { authorization: `Bearer ${token}` } });
 
   it('are uploaded, sent with a message and served only to those who may see it', async () => {
     const me = await makeCustomer(t.db);
@@ -173,8 +245,14 @@ describe('attachments', () => {
     expect(up.status).toBe(201);
     const file = (await up.json()) as { id: string; url: string; size: number };
     expect(file.size).toBe(bytes.length);
-    const sent = await post(`/api/v1/cases/${c.id}/messages`, { body: 'Your invoice', public: true, attachmentIds: [file.id] });
-    expect(sent.body.attachments).toMatchObject([{ id: file.id, filename: 'Rechnung März.pdf', contentType: 'application/pdf' }]);
+    const sent = await post(`/api/v1/cases/${c.id}/messages`, {
+      body: 'Your invoice',
+      public: true,
+      attachmentIds: [file.id],
+    });
+    expect(sent.body.attachments).toMatchObject([
+      { id: file.id, filename: 'Rechnung März.pdf', contentType: 'application/pdf' },
+    ]);
     const { token } = await makeUser(t.db, 'customer', { customerId: me.id });
     const got = await download(file.url, token);
     expect(got.status).toBe(200);
@@ -186,15 +264,26 @@ describe('attachments', () => {
     const stranger = (await makeUser(t.db, 'customer')).token;
     expect((await download(file.url, stranger)).status).toBe(404);
     // The same file cannot go on a second message.
-    const twice = await post(`/api/v1/cases/${c.id}/messages`, { body: 'again', public: true, attachmentIds: [file.id] });
+    const twice = await post(`/api/v1/cases/${c.id}/messages`, {
+      body: 'again',
+      public: true,
+      attachmentIds: [file.id],
+    });
     expect(twice.status).toBe(422);
   });
 
   it('files on internal notes stay internal', async () => {
     const me = await makeCustomer(t.db);
     const c = await makeCase(t.db, me.id);
-    const file = (await (await upload(c.id, 'notes.txt', 'internal', 'text/plain')).json()) as { id: string; url: string };
-    await post(`/api/v1/cases/${c.id}/messages`, { body: 'see file', public: false, attachmentIds: [file.id] });
+    const file = (await (await upload(c.id, 'notes.txt', 'internal', 'text/plain')).json()) as {
+      id: string;
+      url: string;
+    };
+    await post(`/api/v1/cases/${c.id}/messages`, {
+      body: 'see file',
+      public: false,
+      attachmentIds: [file.id],
+    });
     const { token } = await makeUser(t.db, 'customer', { customerId: me.id });
     expect((await download(file.url, token)).status).toBe(404);
     expect((await download(file.url, agent.token)).status).toBe(200);
@@ -206,7 +295,12 @@ describe('attachments', () => {
     expect(exe.status).toBe(422);
     expect(((await exe.json()) as { error: { code: string } }).error.code).toBe('invalid_attachment');
     expect((await upload(c.id, 'empty.txt', '', 'text/plain')).status).toBe(422);
-    const big = await upload(c.id, 'big.bin', Buffer.alloc(10 * 1024 * 1024 + 10), 'application/octet-stream');
+    const big = await upload(
+      c.id,
+      'big.bin',
+      Buffer.alloc(10 * 1024 * 1024 + 10),
+      'application/octet-stream',
+    );
     expect(big.status).toBe(413);
   });
 });
@@ -216,7 +310,10 @@ describe('queues', () => {
     const word = `zebra${unique()}`;
     const customer = await makeCustomer(t.db);
     const bySubject = await makeCase(t.db, customer.id, { subject: `Problem with ${word} delivery` });
-    const byBody = await makeCase(t.db, customer.id, { subject: 'Other', message: { body: `The ${word} arrived broken` } });
+    const byBody = await makeCase(t.db, customer.id, {
+      subject: 'Other',
+      message: { body: `The ${word} arrived broken` },
+    });
     const res = await t.get(`/api/v1/cases?q=${word}&includeTotal=true`, agent.token);
     expect(res.body.total).toBe(2);
     expect(res.body.items.map((c: { id: string }) => c.id).sort()).toEqual([bySubject.id, byBody.id].sort());
@@ -229,7 +326,13 @@ describe('queues', () => {
     await makeCase(t.db, customer.id, { tags: [tag] });
     const views = await t.get('/api/v1/views', agent.token);
     expect(views.body.items.map((v: { name: string }) => v.name)).toEqual(
-      expect.arrayContaining(['My open cases', 'Unassigned', 'Promises at risk', 'Promises breached', 'All unsolved']),
+      expect.arrayContaining([
+        'My open cases',
+        'Unassigned',
+        'Promises at risk',
+        'Promises breached',
+        'All unsolved',
+      ]),
     );
     const mine = await t.post('/api/v1/views', { name: 'VIP', filters: { tags: [tag] } }, agent.token);
     expect(mine.status).toBe(201);
@@ -239,19 +342,31 @@ describe('queues', () => {
     expect((await t.get(`/api/v1/cases?view=${mine.body.id}`, agent2.token)).status).toBe(404);
     const viaView = await t.get(`/api/v1/cases?view=${mine.body.id}&assigneeId=me`, agent.token);
     expect(viaView.body.items).toHaveLength(1);
-    expect((await t.post('/api/v1/views', { name: 'Team', filters: {}, shared: true }, agent.token)).status).toBe(403);
-    expect((await t.post('/api/v1/views', { name: 'Team', filters: {}, shared: true }, admin)).body.shared).toBe(true);
+    expect(
+      (await t.post('/api/v1/views', { name: 'Team', filters: {}, shared: true }, agent.token)).status,
+    ).toBe(403);
+    expect(
+      (await t.post('/api/v1/views', { name: 'Team', filters: {}, shared: true }, admin)).body.shared,
+    ).toBe(true);
   });
 
   it('bulk update changes all cases or none', async () => {
     const customer = await makeCustomer(t.db);
     const a = await makeCase(t.db, customer.id);
     const b = await makeCase(t.db, customer.id);
-    const ok = await post('/api/v1/cases/bulk', { ids: [a.id, b.id], set: { priority: 'high', addTags: ['bulk'], assigneeId: agent.user.id } });
+    const ok = await post('/api/v1/cases/bulk', {
+      ids: [a.id, b.id],
+      set: { priority: 'high', addTags: ['bulk'], assigneeId: agent.user.id },
+    });
     expect(ok.body).toEqual({ updated: 2 });
     for (const id of [a.id, b.id]) {
       const c = (await t.get(`/api/v1/cases/${id}`, agent.token)).body;
-      expect(c).toMatchObject({ priority: 'high', tags: ['bulk'], assigneeId: agent.user.id, status: 'open' });
+      expect(c).toMatchObject({
+        priority: 'high',
+        tags: ['bulk'],
+        assigneeId: agent.user.id,
+        status: 'open',
+      });
     }
     const closed = await makeCase(t.db, customer.id, { status: 'closed' });
     const fail = await post('/api/v1/cases/bulk', { ids: [a.id, closed.id], set: { priority: 'low' } });
@@ -268,11 +383,16 @@ describe('merge and links', () => {
     const res = await post(`/api/v1/cases/${dup.id}/merge`, { intoId: keep.id });
     expect(res.status).toBe(200);
     const msgs = await t.get(`/api/v1/cases/${keep.id}/messages`, agent.token);
-    expect(msgs.body.items.map((m: { body: string }) => m.body)).toEqual(['First mail', 'Second mail about the same']);
+    expect(msgs.body.items.map((m: { body: string }) => m.body)).toEqual([
+      'First mail',
+      'Second mail about the same',
+    ]);
     const merged = (await t.get(`/api/v1/cases/${dup.id}`, agent.token)).body;
     expect(merged).toMatchObject({ status: 'closed', mergedIntoId: keep.id });
     const timeline = await t.get(`/api/v1/cases/${keep.id}/timeline`, agent.token);
-    expect(timeline.body.items.find((e: { type: string }) => e.type === 'case.merged_in').data).toMatchObject({ fromId: dup.id, messagesMoved: 1 });
+    expect(timeline.body.items.find((e: { type: string }) => e.type === 'case.merged_in').data).toMatchObject(
+      { fromId: dup.id, messagesMoved: 1 },
+    );
     expect((await post(`/api/v1/cases/${dup.id}/messages`, { body: 'x', public: true })).status).toBe(409);
     expect((await post(`/api/v1/cases/${keep.id}/merge`, { intoId: keep.id })).status).toBe(422);
   });
@@ -282,7 +402,9 @@ describe('merge and links', () => {
     const a = await makeCase(t.db, customer.id);
     const b = await makeCase(t.db, customer.id);
     expect((await post(`/api/v1/cases/${a.id}/links`, { caseId: b.id })).status).toBe(204);
-    expect((await t.get(`/api/v1/cases/${b.id}/links`, agent.token)).body.items.map((x: { id: string }) => x.id)).toEqual([a.id]);
+    expect(
+      (await t.get(`/api/v1/cases/${b.id}/links`, agent.token)).body.items.map((x: { id: string }) => x.id),
+    ).toEqual([a.id]);
     expect((await t.del(`/api/v1/cases/${b.id}/links/${a.id}`, agent.token)).status).toBe(204);
     expect((await t.get(`/api/v1/cases/${a.id}/links`, agent.token)).body.items).toEqual([]);
   });
@@ -291,19 +413,34 @@ describe('merge and links', () => {
 describe('custom fields, timeline, auto-close', () => {
   it('typed custom fields are checked, and required ones must be filled before solving', async () => {
     const key = `reason_${unique()}`;
-    const def = await t.post('/api/v1/case-fields', { key, label: 'Reason', type: 'select', options: ['broken', 'late'], required: true }, admin);
+    const def = await t.post(
+      '/api/v1/case-fields',
+      { key, label: 'Reason', type: 'select', options: ['broken', 'late'], required: true },
+      admin,
+    );
     expect(def.status).toBe(201);
-    expect((await t.post('/api/v1/case-fields', { key: `n_${unique()}`, label: 'x', type: 'select' }, admin)).status).toBe(422);
+    expect(
+      (await t.post('/api/v1/case-fields', { key: `n_${unique()}`, label: 'x', type: 'select' }, admin))
+        .status,
+    ).toBe(422);
     const c = await makeCase(t.db, (await makeCustomer(t.db)).id);
     const bad = await t.patch(`/api/v1/cases/${c.id}`, { customFields: { [key]: 'lost' } }, agent.token);
     expect(bad.status).toBe(422);
     expect(bad.body.error.message).toContain(`body.customFields.${key}`);
-    const unknownField = await t.patch(`/api/v1/cases/${c.id}`, { customFields: { nosuchfield: 1 } }, agent.token);
+    const unknownField = await t.patch(
+      `/api/v1/cases/${c.id}`,
+      { customFields: { nosuchfield: 1 } },
+      agent.token,
+    );
     expect(unknownField.status).toBe(422);
     const solve = await t.patch(`/api/v1/cases/${c.id}`, { status: 'solved' }, agent.token);
     expect(solve.status).toBe(422);
     expect(solve.body.error.code).toBe('required_fields');
-    const ok = await t.patch(`/api/v1/cases/${c.id}`, { status: 'solved', customFields: { [key]: 'late' } }, agent.token);
+    const ok = await t.patch(
+      `/api/v1/cases/${c.id}`,
+      { status: 'solved', customFields: { [key]: 'late' } },
+      agent.token,
+    );
     expect(ok.status).toBe(200);
     expect(ok.body.customFields[key]).toBe('late');
     await t.patch(`/api/v1/case-fields/${key}`, { required: false, active: false }, admin);
@@ -315,12 +452,20 @@ describe('custom fields, timeline, auto-close', () => {
     const entries = (await t.get(`/api/v1/cases/${c.id}/timeline`, agent.token)).body.items;
     const update = entries.find((e: { type: string }) => e.type === 'case.updated');
     expect(update.actorName).toBe(agent.user.name);
-    expect(update.data.changes).toMatchObject({ priority: { from: 'normal', to: 'urgent' }, assigneeId: { from: null, to: agent2.user.id }, status: { from: 'new', to: 'open' } });
+    expect(update.data.changes).toMatchObject({
+      priority: { from: 'normal', to: 'urgent' },
+      assigneeId: { from: null, to: agent2.user.id },
+      status: { from: 'new', to: 'open' },
+    });
   });
 
   it('solved cases close after the configured time, once', async () => {
     const customer = await makeCustomer(t.db);
-    const old = await t.post('/api/v1/cases', { subject: 'Old', customerId: customer.id, status: 'solved', createdAt: minutesAgo(3 * 60) }, admin);
+    const old = await t.post(
+      '/api/v1/cases',
+      { subject: 'Old', customerId: customer.id, status: 'solved', createdAt: minutesAgo(3 * 60) },
+      admin,
+    );
     const fresh = await makeCase(t.db, customer.id, { status: 'solved' });
     const set = await t.patch('/api/v1/settings', { caseAutoCloseHours: 2 }, admin);
     expect(set.body.caseAutoCloseHours).toBe(2);

@@ -27,8 +27,18 @@ beforeAll(async () => {
 });
 afterAll(() => t?.close());
 
-type Promise_ = { kind: string; cycle: number; state: string; dueAt: string | null; warnAt: string | null; metAt?: string | null; remainingMinutes: number | null; usedMinutes: number };
-const clock = (c: { promises: Promise_[] }, kind: string, cycle = 1) => c.promises.find((p) => p.kind === kind && p.cycle === cycle)!;
+type Promise_ = {
+  kind: string;
+  cycle: number;
+  state: string;
+  dueAt: string | null;
+  warnAt: string | null;
+  metAt?: string | null;
+  remainingMinutes: number | null;
+  usedMinutes: number;
+};
+const clock = (c: { promises: Promise_[] }, kind: string, cycle = 1) =>
+  c.promises.find((p) => p.kind === kind && p.cycle === cycle)!;
 const near = (iso: string | null | undefined, expected: number, toleranceMs = 5_000) =>
   expect(Math.abs(new Date(iso!).getTime() - expected)).toBeLessThan(toleranceMs);
 
@@ -94,7 +104,11 @@ describe('due times on business calendars (hand-computed)', () => {
       expect(await applied((await makeCustomer(own.db, { organizationId: org.id })).id)).toBe(bySegment.id);
       expect(await applied((await makeCustomer(own.db)).id)).toBe(byDefault.id);
       // One active agreement per scope.
-      const dup = await own.post('/api/v1/agreements', { name: 'Again', calendarId, targets: [{ kind: 'resolution', minutes: 1 }] }, (await makeUser(own.db, 'admin')).token);
+      const dup = await own.post(
+        '/api/v1/agreements',
+        { name: 'Again', calendarId, targets: [{ kind: 'resolution', minutes: 1 }] },
+        (await makeUser(own.db, 'admin')).token,
+      );
       expect(dup.status).toBe(409);
       expect(dup.body.error.code).toBe('agreement_scope_taken');
     } finally {
@@ -115,10 +129,18 @@ describe('meeting promises', () => {
     const { customer } = await makeCustomerWithAgreement(t.db);
     const c = await openCase(customer.id, { message: { body: 'My parcel has not arrived.' } });
     expect(c.status).toBe('new');
-    const note = await t.post(`/api/v1/cases/${c.id}/messages`, { body: 'Checking with the carrier', public: false }, agent);
+    const note = await t.post(
+      `/api/v1/cases/${c.id}/messages`,
+      { body: 'Checking with the carrier', public: false },
+      agent,
+    );
     expect(note.status).toBe(201);
     expect(clock((await t.get(`/api/v1/cases/${c.id}`, agent)).body, 'first_response').state).toBe('active');
-    const reply = await t.post(`/api/v1/cases/${c.id}/messages`, { body: 'We are on it.', public: true }, agent);
+    const reply = await t.post(
+      `/api/v1/cases/${c.id}/messages`,
+      { body: 'We are on it.', public: true },
+      agent,
+    );
     expect(reply.status).toBe(201);
     const after = (await t.get(`/api/v1/cases/${c.id}`, agent)).body;
     const first = clock(after, 'first_response');
@@ -139,7 +161,11 @@ describe('meeting promises', () => {
     });
     const c = await openCase(customer.id);
     await t.post(`/api/v1/cases/${c.id}/messages`, { body: 'Hello', public: true }, agent);
-    const msg = await t.post(`/api/v1/cases/${c.id}/messages`, { body: 'Still waiting', public: true, from: 'customer' }, agent);
+    const msg = await t.post(
+      `/api/v1/cases/${c.id}/messages`,
+      { body: 'Still waiting', public: true, from: 'customer' },
+      agent,
+    );
     let now = (await t.get(`/api/v1/cases/${c.id}`, agent)).body;
     const next = clock(now, 'next_response');
     expect(next.state).toBe('active');
@@ -147,7 +173,11 @@ describe('meeting promises', () => {
     await t.post(`/api/v1/cases/${c.id}/messages`, { body: 'Here is an update', public: true }, agent);
     now = (await t.get(`/api/v1/cases/${c.id}`, agent)).body;
     expect(clock(now, 'next_response').state).toBe('met');
-    await t.post(`/api/v1/cases/${c.id}/messages`, { body: 'Thanks, one more question', public: true, from: 'customer' }, agent);
+    await t.post(
+      `/api/v1/cases/${c.id}/messages`,
+      { body: 'Thanks, one more question', public: true, from: 'customer' },
+      agent,
+    );
     now = (await t.get(`/api/v1/cases/${c.id}`, agent)).body;
     expect(clock(now, 'next_response', 2).state).toBe('active');
   });
@@ -173,7 +203,11 @@ describe('meeting promises', () => {
     expect(res.usedMinutes).toBeGreaterThanOrEqual(59);
     expect(res.usedMinutes).toBeLessThanOrEqual(61);
     const { token } = await makeUser(t.db, 'customer', { customerId: customer.id });
-    const back = await t.post(`/api/v1/cases/${c.id}/messages`, { body: 'It broke again', public: true }, token);
+    const back = await t.post(
+      `/api/v1/cases/${c.id}/messages`,
+      { body: 'It broke again', public: true },
+      token,
+    );
     expect(back.status).toBe(201);
     const reopened = (await t.get(`/api/v1/cases/${c.id}`, agent)).body;
     expect(reopened.status).toBe('open');
@@ -222,7 +256,9 @@ describe('recomputing', () => {
     });
     const c = await openCase(customer.id);
     const high = (await t.patch(`/api/v1/cases/${c.id}`, { priority: 'high' }, agent)).body;
-    expect(clock(high, 'first_response').dueAt).toBe(new Date(new Date(c.createdAt).getTime() + 30 * 60_000).toISOString());
+    expect(clock(high, 'first_response').dueAt).toBe(
+      new Date(new Date(c.createdAt).getTime() + 30 * 60_000).toISOString(),
+    );
     const timeline = await t.get(`/api/v1/cases/${c.id}/timeline`, agent);
     expect(timeline.body.items.map((e: { type: string }) => e.type)).toContain('case.promise_rescheduled');
   });
@@ -233,7 +269,11 @@ describe('recomputing', () => {
     const c = await openCase(customer.id, { createdAt: '2026-11-20T15:30:00.000Z' });
     expect(clock(c, 'first_response').dueAt).toBe('2026-11-23T08:30:00.000Z');
     // Saturdays 10-14 become open: 30 minutes on Friday + 30 on Saturday from 10:00.
-    const res = await t.patch(`/api/v1/calendars/${cal.id}`, { hours: [...WEEKDAYS_9_TO_5, { day: 6, open: '10:00', close: '14:00' }] }, admin);
+    const res = await t.patch(
+      `/api/v1/calendars/${cal.id}`,
+      { hours: [...WEEKDAYS_9_TO_5, { day: 6, open: '10:00', close: '14:00' }] },
+      admin,
+    );
     expect(res.status).toBe(200);
     expect(res.body.recomputedClocks).toBeGreaterThanOrEqual(1);
     const after = (await t.get(`/api/v1/cases/${c.id}`, agent)).body;
@@ -243,16 +283,32 @@ describe('recomputing', () => {
   it('an agreement target change recomputes its cases', async () => {
     const { customer, agreement } = await makeCustomerWithAgreement(t.db);
     const c = await openCase(customer.id);
-    const res = await t.patch(`/api/v1/agreements/${agreement.id}`, { targets: [{ kind: 'first_response', minutes: 15 }, { kind: 'resolution', minutes: 480 }] }, admin);
+    const res = await t.patch(
+      `/api/v1/agreements/${agreement.id}`,
+      {
+        targets: [
+          { kind: 'first_response', minutes: 15 },
+          { kind: 'resolution', minutes: 480 },
+        ],
+      },
+      admin,
+    );
     expect(res.body.recomputedClocks).toBe(2);
     const after = (await t.get(`/api/v1/cases/${c.id}`, agent)).body;
-    expect(clock(after, 'first_response').dueAt).toBe(new Date(new Date(c.createdAt).getTime() + 15 * 60_000).toISOString());
+    expect(clock(after, 'first_response').dueAt).toBe(
+      new Date(new Date(c.createdAt).getTime() + 15 * 60_000).toISOString(),
+    );
   });
 });
 
 describe('warnings and breaches (the scheduler jobs)', () => {
   it('records each breach and warning once, as timeline entries', async () => {
-    const { customer } = await makeCustomerWithAgreement(t.db, { targets: [{ kind: 'first_response', minutes: 60 }, { kind: 'resolution', minutes: 100 }] });
+    const { customer } = await makeCustomerWithAgreement(t.db, {
+      targets: [
+        { kind: 'first_response', minutes: 60 },
+        { kind: 'resolution', minutes: 100 },
+      ],
+    });
     const c = await openCase(customer.id, { createdAt: minutesAgo(80) });
     // first response (60) is past due; resolution (100, warn at 75) is past its warning.
     let breaches = 0;
@@ -263,9 +319,16 @@ describe('warnings and breaches (the scheduler jobs)', () => {
     for (let n = await recordWarnings(t.db); n > 0; n = await recordWarnings(t.db)) warnings += n;
     expect(warnings).toBeGreaterThanOrEqual(1);
     expect(await recordWarnings(t.db)).toBe(0);
-    const timeline = (await t.get(`/api/v1/cases/${c.id}/timeline`, agent)).body.items as { type: string; data: { kind: string } }[];
-    expect(timeline.filter((e) => e.type === 'case.promise_breached').map((e) => e.data.kind)).toEqual(['first_response']);
-    expect(timeline.filter((e) => e.type === 'case.promise_warning').map((e) => e.data.kind)).toEqual(['resolution']);
+    const timeline = (await t.get(`/api/v1/cases/${c.id}/timeline`, agent)).body.items as {
+      type: string;
+      data: { kind: string };
+    }[];
+    expect(timeline.filter((e) => e.type === 'case.promise_breached').map((e) => e.data.kind)).toEqual([
+      'first_response',
+    ]);
+    expect(timeline.filter((e) => e.type === 'case.promise_warning').map((e) => e.data.kind)).toEqual([
+      'resolution',
+    ]);
     const now = (await t.get(`/api/v1/cases/${c.id}`, agent)).body;
     expect(clock(now, 'first_response').state).toBe('breached');
     const listed = await t.get(`/api/v1/cases?customerId=${customer.id}&promise=breached`, agent);

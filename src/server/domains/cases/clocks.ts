@@ -45,7 +45,6 @@ interface Ctx {
   cal: BusinessCalendar;
 }
 
-
 async function loadCtx(tx: Database, agreementId: string | null): Promise<Ctx | null> {
   if (!agreementId) return null;
   const found = await findAgreementWithCalendar(tx, agreementId);
@@ -162,6 +161,28 @@ async function saveClocks(
   }
   await recordDomainEvents(tx, actor, events);
   await refreshNextDue(tx, [caseId]);
+}
+
+/** The earliest due time among clocks still to be kept: the case's place in the urgency order. */
+export function nextDueOf(clocks: StoredClock[]): Date | null {
+  const due = clocks
+    .filter((k) => k.metAt === null && (k.state === 'active' || k.state === 'breached') && k.dueAt)
+    .map((k) => k.dueAt!.getTime());
+  return due.length ? new Date(Math.min(...due)) : null;
+}
+
+/**
+ * Clocks of a case that is being created, planned in memory (see createCase): one INSERT for
+ * the clocks and one for their timeline entries, instead of a load-transition-save round.
+ */
+export async function insertNewClocks(tx: Database, actor: Actor, caseId: string, clocks: StoredClock[]) {
+  if (clocks.length === 0) return;
+  await tx.insert(casePromises).values(clocks.map(({ id: _id, ...k }) => ({ ...k, caseId })));
+  const events = clocks.flatMap((k) => {
+    const started = transitionEvents(caseId, undefined, { ...k, metAt: null, state: 'active' });
+    return k.metAt ? [...started, ...transitionEvents(caseId, { ...k, metAt: null }, k)] : started;
+  });
+  await recordDomainEvents(tx, actor, events);
 }
 
 export async function refreshNextDue(tx: Database, caseIds: string[]) {
