@@ -32,11 +32,13 @@ describe('sign-in', () => {
     expect(await page.evaluate(() => localStorage.getItem('steward.token'))).toBeNull();
   });
 
-  it('signs an admin in onto the customer list with the total and the first page of rows', async () => {
+  it('signs an admin in onto the case queue; the customer list shows the total and the first page', async () => {
     const page = await stack.newPage();
     await signIn(page, stack.url, DEMO.admin);
-    expect(new URL(page.url()).pathname).toBe('/customers');
+    // Staff start in their workspace.
+    await eventually(async () => new URL(page.url()).pathname).toBe('/cases');
     expect(await text(page.getByTestId('user-role'))).toBe('Administrator');
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Customers' }).click();
     await eventually(() => text(page.getByTestId('customer-total'))).toBe('336 customers');
     expect(await page.getByTestId('customer-row').count()).toBe(50);
     expect(await text(page.getByTestId('pager-summary'))).toBe('1–50 of 336');
@@ -83,6 +85,7 @@ describe('sign-in', () => {
   it('sends the user to sign in when the server ends the session', async () => {
     const page = await stack.newPage();
     await signIn(page, stack.url, DEMO.agent);
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Customers' }).click();
     await eventually(() => text(page.getByTestId('customer-total'))).toBe('336 customers');
     // The session is revoked behind the page's back (as if it expired).
     const token = await page.evaluate(() => localStorage.getItem('steward.token'));

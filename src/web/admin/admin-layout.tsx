@@ -1,6 +1,7 @@
 import { NavLink, Outlet } from 'react-router-dom';
 
-const tabClass = ({ isActive }: { isActive: boolean }) => (isActive ? 'subnav__link subnav__link--active' : 'subnav__link');
+const tabClass = ({ isActive }: { isActive: boolean }) =>
+  isActive ? 'subnav__link subnav__link--active' : 'subnav__link';
 
 /** Administration: business calendars, agreements (PSAs), teams and agents. */
 export function AdminLayout() {

@@ -35,7 +35,9 @@ export function hoursSummary(cal: Pick<Calendar, 'hours'>): string {
     const same = start !== null && day <= 7 && perDay.get(day) === perDay.get(start);
     if (start !== null && !same) {
       const label = start === prev ? dayShort(start) : `${dayShort(start)}–${dayShort(prev)}`;
-      parts.push(start === 1 && prev === 7 ? `Every day ${perDay.get(start)}` : `${label} ${perDay.get(start)}`);
+      parts.push(
+        start === 1 && prev === 7 ? `Every day ${perDay.get(start)}` : `${label} ${perDay.get(start)}`,
+      );
       start = null;
     }
     if (start === null && day <= 7 && perDay.has(day)) start = day;

@@ -2,6 +2,7 @@ import { Link } from 'react-router-dom';
 import type { Calendar, Items } from '../lib/types.js';
 import { useApi } from '../lib/use-api.js';
 import { countOf } from '../lib/format.js';
+import { Flash } from '../layout/flash.js';
 import { ErrorNotice, Loading, PageHeader } from '../layout/page-parts.js';
 import { useDocumentTitle } from '../layout/use-document-title.js';
 import { hoursSummary, weeklyHours } from './calendar-labels.js';
@@ -21,6 +22,7 @@ export function CalendarsPage() {
           </Link>
         }
       />
+      <Flash />
       {calendars.error && <ErrorNotice error={calendars.error} onRetry={calendars.reload} />}
       {!calendars.data && !calendars.error && <Loading label="Loading calendars…" />}
       {calendars.data && items.length === 0 && (

@@ -19,7 +19,8 @@ function describeChange(set: BulkChange, agents: AgentProfile[], teams: Team[]):
   if (set.status) return `Status set to ${statusLabel(set.status)}`;
   if (set.priority) return `Priority set to ${priorityLabel(set.priority)}`;
   if (set.assigneeId === null) return 'Unassigned';
-  if (set.assigneeId) return `Assigned to ${agents.find((a) => a.userId === set.assigneeId)?.name ?? 'the agent'}`;
+  if (set.assigneeId)
+    return `Assigned to ${agents.find((a) => a.userId === set.assigneeId)?.name ?? 'the agent'}`;
   if (set.teamId === null) return 'Team removed';
   if (set.teamId) return `Moved to ${teams.find((t) => t.id === set.teamId)?.name ?? 'the team'}`;
   if (set.addTags) return `Tagged “${set.addTags.join(', ')}”`;

@@ -28,11 +28,13 @@ export function PromiseBadge({ summary, now }: { summary: CaseSummary; now: numb
   const { promiseState, nextDueAt } = summary;
   if (promiseState === 'none' && !nextDueAt) return <span className="muted">—</span>;
   const left = nextDueAt ? new Date(nextDueAt).getTime() - now : null;
-  let label: string;
-  if (left === null) label = promiseState === 'breached' ? 'Breached' : 'No deadline';
-  else if (left < 0) label = `${formatWallClock(left)} overdue`;
-  else label = `${formatWallClock(left)} left`;
   const state = promiseState === 'none' ? 'ok' : promiseState;
+  let label: string;
+  if (left === null) label = state === 'breached' ? 'Breached' : 'No deadline';
+  else if (left < 0) label = `${formatWallClock(left)} overdue`;
+  else if (state === 'breached') label = `Breached · ${formatWallClock(left)} left`;
+  else if (state === 'at_risk') label = `At risk · ${formatWallClock(left)} left`;
+  else label = `${formatWallClock(left)} left`;
   const title =
     state === 'breached'
       ? 'A promise is breached'
@@ -46,7 +48,6 @@ export function PromiseBadge({ summary, now }: { summary: CaseSummary; now: numb
       data-state={state}
       title={nextDueAt ? `${title}; next due ${new Date(nextDueAt).toLocaleString()}` : title}
     >
-      {state !== 'ok' && <span className="promise-badge__state">{state === 'at_risk' ? 'At risk' : 'Breached'}</span>}
       {label}
     </span>
   );

@@ -6,7 +6,15 @@ import { useCallback, useMemo, useRef, useState } from 'react';
 import { Link, useLocation, useNavigate, useParams } from 'react-router-dom';
 import { useMe } from '../auth/auth-context.js';
 import { formatDateTime } from '../lib/format.js';
-import type { AgentProfile, Case, Category, CustomFieldDefinition, Items, Message, Team } from '../lib/types.js';
+import type {
+  AgentProfile,
+  Case,
+  Category,
+  CustomFieldDefinition,
+  Items,
+  Message,
+  Team,
+} from '../lib/types.js';
 import { useApi } from '../lib/use-api.js';
 import { useInterval, useNow } from '../lib/use-interval.js';
 import { useShortcuts } from '../lib/use-shortcuts.js';
@@ -14,7 +22,13 @@ import { ErrorNotice, Loading, NotFound } from '../layout/page-parts.js';
 import { useDocumentTitle } from '../layout/use-document-title.js';
 import { PriorityBadge, StatusBadge } from './case-badges.js';
 import { channelLabel } from './case-labels.js';
-import { CaseProperties, CustomFieldsPanel, SubjectEditor, TagEditor, useSaveCase } from './case-properties.js';
+import {
+  CaseProperties,
+  CustomFieldsPanel,
+  SubjectEditor,
+  TagEditor,
+  useSaveCase,
+} from './case-properties.js';
 import type { FromQueueState } from './case-queue-page.js';
 import { CaseTimeline } from './case-timeline.js';
 import { Conversation } from './conversation.js';
@@ -94,11 +108,14 @@ function CasePage({ id }: { id: string }) {
   const focusComposer = (m: ComposerMode) => {
     setTab('conversation');
     setMode(m);
-    // After the tab (and composer) is on screen.
-    requestAnimationFrame(() => {
+    // At once when the composer is on screen, so the very next keystroke lands in it; else
+    // once the conversation tab has rendered it.
+    const focus = () => {
       textareaRef.current?.focus();
       textareaRef.current?.scrollIntoView({ block: 'nearest' });
-    });
+    };
+    if (textareaRef.current) focus();
+    else requestAnimationFrame(focus);
   };
   useShortcuts({
     r: () => focusComposer('reply'),
@@ -145,7 +162,8 @@ function CasePage({ id }: { id: string }) {
         </p>
         {c.mergedIntoId && (
           <p className="notice notice--info" role="status">
-            This case was merged. <Link to={`/cases/${c.mergedIntoId}`}>Go to the case it was merged into</Link>
+            This case was merged.{' '}
+            <Link to={`/cases/${c.mergedIntoId}`}>Go to the case it was merged into</Link>
           </p>
         )}
         <CaseProperties
@@ -223,7 +241,9 @@ function CasePage({ id }: { id: string }) {
                   // Bring the reply the agent missed into view once it is loaded.
                   setTimeout(() => {
                     if (col.messageId)
-                      document.getElementById(`message-${col.messageId}`)?.scrollIntoView({ block: 'center' });
+                      document
+                        .getElementById(`message-${col.messageId}`)
+                        ?.scrollIntoView({ block: 'center' });
                   }, 400);
                 }}
               />

@@ -71,7 +71,9 @@ export function CasePicker(props: {
           {error}
         </p>
       )}
-      {options && options.length === 0 && <p className="muted picker__empty">{q ? 'No matching cases.' : ''}</p>}
+      {options && options.length === 0 && (
+        <p className="muted picker__empty">{q ? 'No matching cases.' : ''}</p>
+      )}
       {options && options.length > 0 && (
         <ul className="picker__results">
           {options.map((c) => (

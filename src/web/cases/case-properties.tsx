@@ -10,7 +10,11 @@ import { priorityLabel, statusLabel } from './case-labels.js';
 export type SaveCase = (patch: Record<string, unknown>) => Promise<boolean>;
 
 /** PATCHes the case, checked first with the API's own schema; errors are shown by the caller. */
-export function useSaveCase(caseId: string, onSaved: (updated: Case) => void, onError: (message: string) => void) {
+export function useSaveCase(
+  caseId: string,
+  onSaved: (updated: Case) => void,
+  onError: (message: string) => void,
+) {
   const [saving, setSaving] = useState<string | null>(null);
   const save: SaveCase = async (patch) => {
     const parsed = CaseUpdate.safeParse(patch);
@@ -77,12 +81,14 @@ export function CaseProperties(props: {
   const categories = props.categories.filter((cat) => cat.active || cat.key === c.category);
   if (!categories.some((cat) => cat.key === c.category))
     categories.push({ key: c.category, name: c.category, active: false, builtin: false });
-  const agents = props.agents.some((a) => a.userId === c.assigneeId) || !c.assignee
-    ? props.agents
-    : [...props.agents, { userId: c.assignee.id, name: c.assignee.name } as AgentProfile];
-  const teams = props.teams.some((t) => t.id === c.teamId) || !c.team
-    ? props.teams
-    : [...props.teams, { id: c.team.id, name: c.team.name } as Team];
+  const agents =
+    props.agents.some((a) => a.userId === c.assigneeId) || !c.assignee
+      ? props.agents
+      : [...props.agents, { userId: c.assignee.id, name: c.assignee.name } as AgentProfile];
+  const teams =
+    props.teams.some((t) => t.id === c.teamId) || !c.team
+      ? props.teams
+      : [...props.teams, { id: c.team.id, name: c.team.name } as Team];
 
   return (
     <div className="properties" data-testid="case-properties">
@@ -294,7 +300,12 @@ export function CustomFieldsPanel(props: {
   const active = props.definitions.filter((d) => d.active || c.customFields[d.key] !== undefined);
   const initial = () =>
     Object.fromEntries(
-      active.map((d) => [d.key, c.customFields[d.key] === undefined || c.customFields[d.key] === null ? '' : String(c.customFields[d.key])]),
+      active.map((d) => [
+        d.key,
+        c.customFields[d.key] === undefined || c.customFields[d.key] === null
+          ? ''
+          : String(c.customFields[d.key]),
+      ]),
     );
   const [values, setValues] = useState<Record<string, string>>(initial);
   const [saved, setSaved] = useState(false);
@@ -327,7 +338,12 @@ export function CustomFieldsPanel(props: {
             <div className="field field--compact" key={d.key}>
               <label htmlFor={id}>
                 {d.label}
-                {d.required && <span className="required" title="Required to solve"> *</span>}
+                {d.required && (
+                  <span className="required" title="Required to solve">
+                    {' '}
+                    *
+                  </span>
+                )}
               </label>
               {d.type === 'select' || d.type === 'boolean' ? (
                 <select id={id} value={value} disabled={props.locked} onChange={(e) => set(e.target.value)}>

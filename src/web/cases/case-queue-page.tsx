@@ -45,7 +45,11 @@ export function CaseQueuePage() {
   const now = useNow();
 
   const views = useApi<Items<CaseView>>('/views', undefined, { keepPrevious: true });
-  const allCount = useApi<Page<CaseSummary>>('/cases', { limit: 1, includeTotal: true }, { keepPrevious: true });
+  const allCount = useApi<Page<CaseSummary>>(
+    '/cases',
+    { limit: 1, includeTotal: true },
+    { keepPrevious: true },
+  );
   const agents = useApi<Items<AgentProfile>>('/agents');
   const teams = useApi<Items<Team>>('/teams');
 
@@ -83,7 +87,10 @@ export function CaseQueuePage() {
 
   // Selection and the keyboard cursor belong to one list: a new view, search or page resets them.
   const listKey = `${viewId}|${q}|${sort}|${pager.cursor ?? ''}`;
-  const [selected, setSelected] = useState<{ key: string; ids: Set<string> }>({ key: listKey, ids: new Set() });
+  const [selected, setSelected] = useState<{ key: string; ids: Set<string> }>({
+    key: listKey,
+    ids: new Set(),
+  });
   const [active, setActive] = useState<{ key: string; index: number }>({ key: listKey, index: -1 });
   const selectedIds = selected.key === listKey ? selected.ids : new Set<string>();
   const activeIndex = active.key === listKey ? active.index : -1;
@@ -117,6 +124,8 @@ export function CaseQueuePage() {
       setActive({ key: listKey, index: next });
       const row = tableRef.current?.querySelectorAll('tbody tr')[next];
       row?.scrollIntoView({ block: 'nearest' });
+      // The row's link takes the focus: Enter then opens it, and screen readers follow along.
+      row?.querySelector<HTMLAnchorElement>('.cell-subject a')?.focus({ preventScroll: true });
     },
     [items.length, listKey],
   );
@@ -231,7 +240,9 @@ export function CaseQueuePage() {
             <select
               id="case-sort"
               value={sort}
-              onChange={(e) => setFilters({ sort: e.target.value === view?.sort ? undefined : e.target.value })}
+              onChange={(e) =>
+                setFilters({ sort: e.target.value === view?.sort ? undefined : e.target.value })
+              }
             >
               {CASE_SORTS.map((s) => (
                 <option key={s} value={s}>
@@ -282,7 +293,12 @@ export function CaseQueuePage() {
         {items.length > 0 && (
           <>
             <div className="table-wrap">
-              <table className="table table--cases" data-testid="case-table" aria-busy={list.loading} ref={tableRef}>
+              <table
+                className="table table--cases"
+                data-testid="case-table"
+                aria-busy={list.loading}
+                ref={tableRef}
+              >
                 <thead>
                   <tr>
                     <th scope="col" className="cell-check">
@@ -361,7 +377,9 @@ export function CaseQueuePage() {
                         </td>
                         <td className="cell-customer">
                           <span className="cell-customer__name">{c.customer.name}</span>
-                          {c.organization && <span className="cell-customer__org muted">{c.organization.name}</span>}
+                          {c.organization && (
+                            <span className="cell-customer__org muted">{c.organization.name}</span>
+                          )}
                         </td>
                         <td>
                           <StatusBadge status={c.status} />

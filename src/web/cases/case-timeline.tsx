@@ -136,10 +136,18 @@ export function CaseTimeline({ caseId }: { caseId: string }) {
   return (
     <ol className="timeline" data-testid="case-timeline">
       {entries.map((e) => (
-        <li key={e.id} className={`timeline__item timeline__item--${e.type.replace(/\W/g, '-')}`} data-type={e.type}>
+        <li
+          key={e.id}
+          className={`timeline__item timeline__item--${e.type.replace(/\W/g, '-')}`}
+          data-type={e.type}
+        >
           <div className="timeline__meta">
             <span className="timeline__who">
-              {e.actorKind === 'system' ? 'Steward' : e.actorId === me.id ? 'You' : (e.actorName ?? 'Someone')}
+              {e.actorKind === 'system'
+                ? 'Steward'
+                : e.actorId === me.id
+                  ? 'You'
+                  : (e.actorName ?? 'Someone')}
             </span>
             <time dateTime={e.occurredAt}>{formatDateTime(e.occurredAt)}</time>
           </div>

@@ -81,11 +81,9 @@ export function Conversation(props: {
           <li
             key={m.id}
             id={`message-${m.id}`}
-            className={[
-              'message',
-              `message--${kind}`,
-              m.id === highlightId ? 'message--highlight' : '',
-            ].join(' ')}
+            className={['message', `message--${kind}`, m.id === highlightId ? 'message--highlight' : ''].join(
+              ' ',
+            )}
             data-testid="message"
             data-visibility={m.public ? 'public' : 'internal'}
             data-message-id={m.id}

@@ -35,7 +35,11 @@ export function CustomerPanel({ c, others }: { c: Case; others: ReturnType<typeo
       )}
       <p className="panel__line">
         {c.organization ? (
-          <Link className="link-quiet" to={`/organizations/${c.organization.id}`} data-testid="organization-link">
+          <Link
+            className="link-quiet"
+            to={`/organizations/${c.organization.id}`}
+            data-testid="organization-link"
+          >
             {c.organization.name}
           </Link>
         ) : (

@@ -128,7 +128,11 @@ export function LinkedCases(props: { c: Case; suggestions: CaseSummary[]; onChan
             Link a case
           </button>
           {!closed && (
-            <button type="button" className="button button--ghost button--small" onClick={() => setMode('merge')}>
+            <button
+              type="button"
+              className="button button--ghost button--small"
+              onClick={() => setMode('merge')}
+            >
               Merge into…
             </button>
           )}

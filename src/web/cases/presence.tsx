@@ -44,8 +44,8 @@ export function PresenceBanner({ others }: { others: Presence[] }) {
       <span className="presence__dot" aria-hidden="true" />
       {typing.length > 0 && (
         <span>
-          <strong>{names(typing)}</strong> {typing.length === 1 ? 'is' : 'are'} typing a reply: check before you
-          answer.
+          <strong>{names(typing)}</strong> {typing.length === 1 ? 'is' : 'are'} typing a reply: check before
+          you answer.
         </span>
       )}
       {typing.length > 0 && viewing.length > 0 && <span className="presence__sep">·</span>}

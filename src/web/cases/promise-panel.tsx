@@ -18,7 +18,8 @@ const ordinal = (n: number) => {
 
 /** Running clocks first (soonest due on top), then finished ones, newest first. */
 function ordered(promises: CasePromise[]): CasePromise[] {
-  const running = (p: CasePromise) => !p.metAt && (p.state === 'active' || p.state === 'paused' || p.state === 'breached');
+  const running = (p: CasePromise) =>
+    !p.metAt && (p.state === 'active' || p.state === 'paused' || p.state === 'breached');
   return [...promises].sort((a, b) => {
     const ra = running(a);
     const rb = running(b);
@@ -58,9 +59,8 @@ function Clock({ p, now, timezone }: { p: CasePromise; now: number; timezone: st
               <>
                 <time dateTime={p.dueAt}>{formatDue(p.dueAt)}</time>
                 {inZone && (
-                  <span className="muted" data-testid="clock-due-zone">
-                    {' '}
-                    ({inZone} {timezone})
+                  <span className="muted clock__zone" data-testid="clock-due-zone">
+                    {inZone} {timezone}
                   </span>
                 )}
               </>
@@ -77,9 +77,13 @@ function Clock({ p, now, timezone }: { p: CasePromise; now: number; timezone: st
         ) : (
           p.remainingMinutes !== null && (
             <div>
-              <dt>Time left</dt>
-              <dd data-testid="clock-left" className={p.remainingMinutes < 0 ? 'clock__overdue' : undefined}>
-                {businessTimeLeft(p.remainingMinutes)}
+              <dt>{p.remainingMinutes < 0 ? 'Overdue by' : 'Time left'}</dt>
+              <dd
+                data-testid="clock-left"
+                className={p.remainingMinutes < 0 ? 'clock__overdue' : undefined}
+                title={businessTimeLeft(p.remainingMinutes) + ' in business time'}
+              >
+                {formatMinutes(p.remainingMinutes)}
               </dd>
             </div>
           )

@@ -47,7 +47,10 @@ async function uploadFile(caseId: string, file: File): Promise<Attachment> {
     return await api.upload<Attachment>(path, { filename: file.name }, file, type);
   } catch (err) {
     const e = toApiError(err);
-    if ((e.code === 'invalid_attachment' || e.code === 'invalid_json') && type !== 'application/octet-stream') {
+    if (
+      (e.code === 'invalid_attachment' || e.code === 'invalid_json') &&
+      type !== 'application/octet-stream'
+    ) {
       return api.upload<Attachment>(path, { filename: file.name }, file, 'application/octet-stream');
     }
     throw e;
@@ -209,7 +212,9 @@ export function ReplyComposer(props: {
         rows={5}
         placeholder={
           props.disabled ??
-          (isReply ? 'Write a reply the customer will see…' : 'Write a note for your team (the customer does not see it)…')
+          (isReply
+            ? 'Write a reply the customer will see…'
+            : 'Write a note for your team (the customer does not see it)…')
         }
         disabled={!!props.disabled}
         value={body}
@@ -244,7 +249,7 @@ export function ReplyComposer(props: {
         </p>
       )}
       <div className="composer__actions">
-        <label className="button button--ghost button--small composer__attach">
+        <label className="button button--small composer__attach">
           <input
             type="file"
             multiple

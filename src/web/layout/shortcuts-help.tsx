@@ -1,5 +1,6 @@
 // The keyboard shortcuts, listed in a dialog that `?` opens from anywhere in the workspace.
 import { useEffect, useRef, useState } from 'react';
+import { createPortal } from 'react-dom';
 import { isTypingTarget } from '../lib/use-shortcuts.js';
 
 const GROUPS: { title: string; keys: [string[], string][] }[] = [
@@ -60,49 +61,57 @@ export function ShortcutsHelp() {
       >
         ?
       </button>
-      <dialog
-        ref={ref}
-        className="dialog"
-        aria-labelledby="shortcuts-title"
-        data-testid="shortcuts-help"
-        onClose={() => setOpen(false)}
-        onClick={(e) => {
-          // A click on the backdrop (the dialog element itself, outside its content) closes it.
-          if (e.target === e.currentTarget) setOpen(false);
-        }}
-      >
-        <div className="dialog__content">
-          <div className="dialog__header">
-            <h2 id="shortcuts-title">Keyboard shortcuts</h2>
-            <button type="button" className="button button--ghost button--small" onClick={() => setOpen(false)}>
-              Close
-            </button>
+      {createPortal(
+        <dialog
+          ref={ref}
+          className="dialog"
+          aria-labelledby="shortcuts-title"
+          data-testid="shortcuts-help"
+          onClose={() => setOpen(false)}
+          onClick={(e) => {
+            // A click on the backdrop (the dialog element itself, outside its content) closes it.
+            if (e.target === e.currentTarget) setOpen(false);
+          }}
+        >
+          <div className="dialog__content">
+            <div className="dialog__header">
+              <h2 id="shortcuts-title">Keyboard shortcuts</h2>
+              <button
+                type="button"
+                className="button button--ghost button--small"
+                onClick={() => setOpen(false)}
+              >
+                Close
+              </button>
+            </div>
+            <p className="muted dialog__intro">Shortcuts work when you are not typing in a field.</p>
+            <div className="shortcut-groups">
+              {GROUPS.map((g) => (
+                <section key={g.title}>
+                  <h3>{g.title}</h3>
+                  <dl className="shortcuts">
+                    {g.keys.map(([keys, what]) => (
+                      <div key={what} className="shortcuts__row">
+                        <dt>
+                          {keys.map((k, i) => (
+                            <span key={k}>
+                              {i > 0 && <span className="muted">{keys[0] === 'Ctrl' ? ' + ' : ' or '}</span>}
+                              <kbd>{k}</kbd>
+                            </span>
+                          ))}
+                        </dt>
+                        <dd>{what}</dd>
+                      </div>
+                    ))}
+                  </dl>
+                </section>
+              ))}
+            </div>
           </div>
-          <p className="muted dialog__intro">Shortcuts work when you are not typing in a field.</p>
-          <div className="shortcut-groups">
-            {GROUPS.map((g) => (
-              <section key={g.title}>
-                <h3>{g.title}</h3>
-                <dl className="shortcuts">
-                  {g.keys.map(([keys, what]) => (
-                    <div key={what} className="shortcuts__row">
-                      <dt>
-                        {keys.map((k, i) => (
-                          <span key={k}>
-                            {i > 0 && <span className="muted">{keys[0] === 'Ctrl' ? ' + ' : ' or '}</span>}
-                            <kbd>{k}</kbd>
-                          </span>
-                        ))}
-                      </dt>
-                      <dd>{what}</dd>
-                    </div>
-                  ))}
-                </dl>
-              </section>
-            ))}
-          </div>
-        </div>
-      </dialog>
+        </dialog>,
+        // Outside the top bar, so none of its dark-theme styles leak into the dialog.
+        document.body,
+      )}
     </>
   );
 }

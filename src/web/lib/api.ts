@@ -121,7 +121,7 @@ export async function request<T>(method: string, path: string, opts: RequestOpti
 
 /** The ApiError for a failed response; a rejected token also ends the session. */
 async function errorOf(res: Response, token: string | null): Promise<ApiError> {
-  let body: unknown = undefined;
+  let body: unknown;
   try {
     body = JSON.parse(await res.text());
   } catch {
@@ -129,7 +129,11 @@ async function errorOf(res: Response, token: string | null): Promise<ApiError> {
   }
   const error = isErrorBody(body)
     ? new ApiError(res.status, body.error.code, body.error.message, body.error.details ?? [])
-    : new ApiError(res.status, `http_${res.status}`, `The server answered ${res.status} ${res.statusText}`.trim());
+    : new ApiError(
+        res.status,
+        `http_${res.status}`,
+        `The server answered ${res.status} ${res.statusText}`.trim(),
+      );
   if (res.status === 401 && token) {
     tokenStore.clear();
     unauthorizedHandler?.(error);
@@ -147,7 +151,11 @@ export async function fetchBlob(url: string): Promise<Blob> {
   try {
     res = await fetch(url, { headers: token ? { Authorization: `Bearer ${token}` } : {} });
   } catch {
-    throw new ApiError(0, 'network_error', 'Cannot reach the Steward server. Check your connection and try again.');
+    throw new ApiError(
+      0,
+      'network_error',
+      'Cannot reach the Steward server. Check your connection and try again.',
+    );
   }
   if (!res.ok) throw await errorOf(res, token);
   return res.blob();

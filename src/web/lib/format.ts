@@ -41,13 +41,15 @@ export function formatMinutes(minutes: number): string {
   return rest === 0 ? `${formatNumber(h)} h` : `${formatNumber(h)} h ${rest} min`;
 }
 
-/** A wall-clock span in milliseconds (its sign ignored) as "2 d 3 h", "1 h 15 min", "5 min". */
+/** A wall-clock span in milliseconds (its sign ignored) as "2 d 3 h", "14 h", "1 h 15 min", "5 min". */
 export function formatWallClock(ms: number): string {
   const totalMinutes = Math.floor(Math.abs(ms) / 60_000);
   const d = Math.floor(totalMinutes / 1440);
   const h = Math.floor((totalMinutes % 1440) / 60);
   const m = totalMinutes % 60;
   if (d > 0) return h > 0 ? `${d} d ${h} h` : `${d} d`;
+  // Past a few hours, minutes are noise in a queue.
+  if (h >= 10) return `${h} h`;
   if (h > 0) return m > 0 ? `${h} h ${m} min` : `${h} h`;
   return `${m} min`;
 }

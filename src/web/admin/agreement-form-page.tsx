@@ -1,0 +1,702 @@
+// Creating and editing an agreement (PSA): who it covers (everyone, a segment, an organization
+// or one customer: the most specific one applies to a case), on which calendar its clocks run,
+// and its targets per promise kind and priority, in business minutes. Checked with the API's
+// AgreementCreate / AgreementUpdate schemas before sending.
+import { useEffect, useId, useState, type FormEvent } from 'react';
+import { Link, useNavigate, useParams } from 'react-router-dom';
+import { AgreementCreate, AgreementUpdate } from '../../shared/schemas/agreements.js';
+import { PRIORITIES, PROMISE_KINDS, type Priority, type PromiseKind } from '../../shared/schemas/cases.js';
+import { LIMITS } from '../../shared/schemas/common.js';
+import type { Customer } from '../../shared/schemas/customers.js';
+import type { Organization } from '../../shared/schemas/organizations.js';
+import { api, toApiError } from '../lib/api.js';
+import { formatMinutes } from '../lib/format.js';
+import type { AgentProfile, Agreement, Calendar, Items, Page, SegmentList } from '../lib/types.js';
+import { useApi } from '../lib/use-api.js';
+import { ErrorNotice, Loading, NotFound, PageHeader } from '../layout/page-parts.js';
+import { useDocumentTitle } from '../layout/use-document-title.js';
+import { priorityLabel, promiseKindLabel } from '../cases/case-labels.js';
+import {
+  ErrorSummary,
+  FormField,
+  describedBy,
+  errorAt,
+  errorsFromApi,
+  errorsFromIssues,
+  type PathErrors,
+} from './form-parts.js';
+
+type ScopeType = 'default' | 'segment' | 'organization' | 'customer';
+
+interface TargetRow {
+  kind: PromiseKind;
+  priority: Priority | '';
+  minutes: string;
+}
+
+interface Values {
+  name: string;
+  description: string;
+  calendarId: string;
+  scopeType: ScopeType;
+  segment: string;
+  organizationId: string;
+  customer: { id: string; name: string } | null;
+  targets: TargetRow[];
+  pauseOn: string[];
+  warnPercent: string;
+  reviewDate: string;
+  ownerId: string;
+  active: boolean;
+}
+
+const PAUSABLE = [
+  ['pending', 'Pending (waiting for the customer)'],
+  ['on_hold', 'On hold (waiting for a third party)'],
+] as const;
+
+const FIELD_LABELS: Record<string, string> = {
+  name: 'Name',
+  description: 'Description',
+  calendarId: 'Calendar',
+  scope: 'Applies to',
+  targets: 'Targets',
+  pauseOn: 'Pause clocks',
+  warnPercent: 'Warn at',
+  reviewDate: 'Review date',
+  ownerId: 'Owner',
+};
+
+function valuesOf(a: Agreement | undefined, customerName: string | undefined): Values {
+  if (!a) {
+    return {
+      name: '',
+      description: '',
+      calendarId: '',
+      scopeType: 'default',
+      segment: '',
+      organizationId: '',
+      customer: null,
+      targets: [
+        { kind: 'first_response', priority: '', minutes: '60' },
+        { kind: 'resolution', priority: '', minutes: '480' },
+      ],
+      pauseOn: ['pending', 'on_hold'],
+      warnPercent: '75',
+      reviewDate: '',
+      ownerId: '',
+      active: true,
+    };
+  }
+  return {
+    name: a.name,
+    description: a.description ?? '',
+    calendarId: a.calendarId,
+    scopeType: a.scopeLevel,
+    segment: a.scope.segment ?? '',
+    organizationId: a.scope.organizationId ?? '',
+    customer: a.scope.customerId ? { id: a.scope.customerId, name: customerName ?? 'Customer' } : null,
+    targets: a.targets.map((t) => ({ kind: t.kind, priority: t.priority ?? '', minutes: String(t.minutes) })),
+    pauseOn: a.pauseOn,
+    warnPercent: String(a.warnPercent),
+    reviewDate: a.reviewDate ?? '',
+    ownerId: a.ownerId ?? '',
+    active: a.active,
+  };
+}
+
+/** The request body; numbers that are not numbers stay NaN so the schema reports them. */
+function bodyOf(v: Values) {
+  const scope =
+    v.scopeType === 'segment'
+      ? { segment: v.segment || undefined }
+      : v.scopeType === 'organization'
+        ? { organizationId: v.organizationId || undefined }
+        : v.scopeType === 'customer'
+          ? { customerId: v.customer?.id }
+          : {};
+  const num = (s: string) => (s.trim() === '' ? NaN : Number(s));
+  return {
+    name: v.name,
+    description: v.description.trim() || null,
+    calendarId: v.calendarId,
+    scope,
+    targets: v.targets.map((t) => ({
+      kind: t.kind,
+      ...(t.priority ? { priority: t.priority } : {}),
+      minutes: num(t.minutes),
+    })),
+    pauseOn: v.pauseOn,
+    warnPercent: num(v.warnPercent),
+    reviewDate: v.reviewDate || null,
+    ownerId: v.ownerId || null,
+    active: v.active,
+  };
+}
+
+export function AgreementFormPage() {
+  const { id } = useParams();
+  const existing = useApi<Agreement>(id ? `/agreements/${id}` : null);
+  const customerId = existing.data?.scope.customerId;
+  const customer = useApi<Customer>(customerId ? `/customers/${customerId}` : null);
+  const calendars = useApi<Items<Calendar>>('/calendars');
+  const organizations = useApi<Page<Organization>>('/organizations', { limit: LIMITS.pageMax, sort: 'name' });
+  const segments = useApi<SegmentList>('/segments');
+  const agents = useApi<Items<AgentProfile>>('/agents');
+  useDocumentTitle(id ? (existing.data ? `Edit ${existing.data.name}` : 'Edit agreement') : 'New agreement');
+
+  if (id && existing.error) {
+    if (existing.error.status === 404 || existing.error.status === 400)
+      return <NotFound what="Agreement" back={{ to: '/admin/agreements', label: 'Back to agreements' }} />;
+    return <ErrorNotice error={existing.error} onRetry={existing.reload} />;
+  }
+  const failed = calendars.error ?? organizations.error ?? segments.error ?? agents.error;
+  if (failed) return <ErrorNotice error={failed} />;
+  if (
+    (id && !existing.data) ||
+    (customerId && !customer.data && !customer.error) ||
+    !calendars.data ||
+    !organizations.data ||
+    !segments.data ||
+    !agents.data
+  )
+    return <Loading label="Loading agreement…" />;
+  return (
+    <AgreementForm
+      key={id ?? 'new'}
+      agreement={existing.data}
+      customerName={customer.data?.name}
+      calendars={calendars.data.items}
+      organizations={organizations.data.items}
+      segments={segments.data.items}
+      agents={agents.data.items}
+    />
+  );
+}
+
+function AgreementForm(props: {
+  agreement: Agreement | undefined;
+  customerName: string | undefined;
+  calendars: Calendar[];
+  organizations: Organization[];
+  segments: SegmentList['items'];
+  agents: AgentProfile[];
+}) {
+  const { agreement, calendars } = props;
+  const navigate = useNavigate();
+  const [values, setValues] = useState<Values>(() => {
+    const v = valuesOf(agreement, props.customerName);
+    // A new agreement starts on the only calendar there is.
+    if (!agreement && calendars.length === 1) v.calendarId = calendars[0]!.id;
+    return v;
+  });
+  const [errors, setErrors] = useState<PathErrors>({});
+  const [formError, setFormError] = useState<string | null>(null);
+  const [saving, setSaving] = useState(false);
+  const [deleting, setDeleting] = useState(false);
+
+  const update = (changes: Partial<Values>, clear: string[] = []) => {
+    setValues((v) => ({ ...v, ...changes }));
+    if (clear.length)
+      setErrors((e) =>
+        Object.fromEntries(
+          Object.entries(e).filter(
+            ([k]) => !clear.some((c) => k === c || k.startsWith(`${c}.`) || k === '_form'),
+          ),
+        ),
+      );
+  };
+  const setTarget = (i: number, changes: Partial<TargetRow>) =>
+    update({ targets: values.targets.map((t, j) => (j === i ? { ...t, ...changes } : t)) }, ['targets']);
+
+  async function submit(e: FormEvent) {
+    e.preventDefault();
+    setFormError(null);
+    const body = bodyOf(values);
+    if (values.scopeType !== 'default' && Object.values(body.scope).every((x) => x === undefined)) {
+      setErrors({ scope: `choose the ${values.scopeType} this agreement is for` });
+      return;
+    }
+    const parsed = (agreement ? AgreementUpdate : AgreementCreate).safeParse(body);
+    if (!parsed.success) {
+      setErrors(errorsFromIssues(parsed.error.issues));
+      return;
+    }
+    setErrors({});
+    setSaving(true);
+    try {
+      if (agreement) await api.patch(`/agreements/${agreement.id}`, parsed.data);
+      else await api.post('/agreements', parsed.data);
+      navigate('/admin/agreements', {
+        state: {
+          notice: agreement ? 'Agreement saved; running clocks follow the new terms.' : 'Agreement created.',
+        },
+      });
+    } catch (err) {
+      const apiError = toApiError(err);
+      const found = errorsFromApi(apiError);
+      if (apiError.code === 'agreement_scope_taken') found.scope = apiError.message;
+      if (Object.keys(found).length) setErrors(found);
+      else setFormError(apiError.message);
+      setSaving(false);
+    }
+  }
+
+  async function remove() {
+    if (!agreement) return;
+    setDeleting(true);
+    try {
+      await api.delete(`/agreements/${agreement.id}`);
+      navigate('/admin/agreements', { state: { notice: 'Agreement deleted.' } });
+    } catch (err) {
+      setFormError(toApiError(err).message);
+      setDeleting(false);
+    }
+  }
+
+  const label = (path: string) => {
+    const [field, index, part] = path.split('.');
+    if (field === 'targets' && index !== undefined) {
+      const t = values.targets[Number(index)];
+      return `Target ${Number(index) + 1}${t ? ` (${promiseKindLabel(t.kind)})` : ''}${part ? `: ${part}` : ''}`;
+    }
+    return FIELD_LABELS[field ?? ''] ?? 'Agreement';
+  };
+  const scopeError = errorAt(errors, 'scope');
+  const targetsError = errors.targets;
+
+  return (
+    <>
+      <PageHeader
+        back={{ to: '/admin/agreements', label: 'Agreements' }}
+        title={agreement ? `Edit ${agreement.name}` : 'New agreement'}
+        subtitle="Targets count business minutes on the agreement’s calendar."
+      />
+      <form
+        className="form card"
+        onSubmit={submit}
+        noValidate
+        aria-label={agreement ? 'Edit agreement' : 'New agreement'}
+      >
+        <ErrorSummary errors={errors} labels={label} />
+        {formError && (
+          <p className="notice notice--error" role="alert" data-testid="form-error">
+            {formError}
+          </p>
+        )}
+        <div className="form__grid">
+          <FormField id="agreement-name" label="Name" error={errors.name}>
+            <input
+              id="agreement-name"
+              type="text"
+              maxLength={200}
+              value={values.name}
+              onChange={(e) => update({ name: e.target.value }, ['name'])}
+              {...describedBy('agreement-name', errors.name)}
+            />
+          </FormField>
+          <FormField
+            id="agreement-calendar"
+            label="Calendar"
+            error={errors.calendarId}
+            hint={
+              calendars.length === 0 ? (
+                <>
+                  No calendars yet: <Link to="/admin/calendars/new">create one</Link> first.
+                </>
+              ) : undefined
+            }
+          >
+            <select
+              id="agreement-calendar"
+              value={values.calendarId}
+              onChange={(e) => update({ calendarId: e.target.value }, ['calendarId'])}
+              {...describedBy('agreement-calendar', errors.calendarId, calendars.length === 0)}
+            >
+              <option value="">Choose a calendar…</option>
+              {calendars.map((c) => (
+                <option key={c.id} value={c.id}>
+                  {c.name} ({c.is247 ? '24/7' : c.timezone})
+                </option>
+              ))}
+            </select>
+          </FormField>
+        </div>
+        <FormField id="agreement-description" label="Description" error={errors.description}>
+          <textarea
+            id="agreement-description"
+            rows={2}
+            maxLength={5000}
+            value={values.description}
+            onChange={(e) => update({ description: e.target.value }, ['description'])}
+          />
+        </FormField>
+
+        <fieldset className="form__group">
+          <legend>Applies to</legend>
+          <div className="radio-row" role="radiogroup" aria-label="Applies to">
+            {(
+              [
+                ['default', 'Everyone (default)'],
+                ['segment', 'A segment'],
+                ['organization', 'An organization'],
+                ['customer', 'One customer'],
+              ] as const
+            ).map(([type, text]) => (
+              <label key={type} className="radio">
+                <input
+                  type="radio"
+                  name="scope-type"
+                  value={type}
+                  checked={values.scopeType === type}
+                  onChange={() => update({ scopeType: type }, ['scope'])}
+                />
+                {text}
+              </label>
+            ))}
+          </div>
+          <p className="field__hint scope-hint">
+            The most specific agreement applies to a case: customer, then organization, then segment, then the
+            default.
+          </p>
+          <div className={scopeError ? 'field field--invalid scope-target' : 'field scope-target'}>
+            {values.scopeType === 'segment' && (
+              <>
+                <label htmlFor="agreement-segment">Segment</label>
+                <select
+                  id="agreement-segment"
+                  value={values.segment}
+                  onChange={(e) => update({ segment: e.target.value }, ['scope'])}
+                >
+                  <option value="">Choose a segment…</option>
+                  {props.segments.map((s) => (
+                    <option key={s.key} value={s.key}>
+                      {s.name}
+                    </option>
+                  ))}
+                </select>
+              </>
+            )}
+            {values.scopeType === 'organization' && (
+              <>
+                <label htmlFor="agreement-organization">Organization</label>
+                <select
+                  id="agreement-organization"
+                  value={values.organizationId}
+                  onChange={(e) => update({ organizationId: e.target.value }, ['scope'])}
+                >
+                  <option value="">Choose an organization…</option>
+                  {props.organizations.map((o) => (
+                    <option key={o.id} value={o.id}>
+                      {o.name}
+                    </option>
+                  ))}
+                </select>
+              </>
+            )}
+            {values.scopeType === 'customer' && (
+              <CustomerPicker
+                value={values.customer}
+                onChange={(customer) => update({ customer }, ['scope'])}
+              />
+            )}
+            {scopeError && (
+              <p className="field__error" data-testid="error-scope">
+                {scopeError}
+              </p>
+            )}
+          </div>
+        </fieldset>
+
+        <fieldset className="form__group">
+          <legend>Targets</legend>
+          {targetsError && (
+            <p className="field__error" data-testid="error-targets">
+              {targetsError}
+            </p>
+          )}
+          <table className="targets-table" data-testid="targets-table">
+            <thead>
+              <tr>
+                <th scope="col">Promise</th>
+                <th scope="col">For priority</th>
+                <th scope="col">Business minutes</th>
+                <th scope="col">
+                  <span className="visually-hidden">Remove</span>
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {values.targets.map((t, i) => {
+                const rowError = errors[`targets.${i}`];
+                const minutesError = errors[`targets.${i}.minutes`];
+                const minutes = Number(t.minutes);
+                return (
+                  <tr
+                    key={i}
+                    data-testid="target-row"
+                    className={rowError || minutesError ? 'row--invalid' : undefined}
+                  >
+                    <td>
+                      <select
+                        aria-label={`Target ${i + 1} promise`}
+                        value={t.kind}
+                        onChange={(e) => setTarget(i, { kind: e.target.value as PromiseKind })}
+                      >
+                        {PROMISE_KINDS.map((k) => (
+                          <option key={k} value={k}>
+                            {promiseKindLabel(k)}
+                          </option>
+                        ))}
+                      </select>
+                    </td>
+                    <td>
+                      <select
+                        aria-label={`Target ${i + 1} priority`}
+                        value={t.priority}
+                        onChange={(e) => setTarget(i, { priority: e.target.value as Priority | '' })}
+                      >
+                        <option value="">Any priority</option>
+                        {PRIORITIES.map((p) => (
+                          <option key={p} value={p}>
+                            {priorityLabel(p)}
+                          </option>
+                        ))}
+                      </select>
+                    </td>
+                    <td>
+                      <div className="minutes-input">
+                        <input
+                          type="number"
+                          min={0}
+                          step={1}
+                          aria-label={`Target ${i + 1} minutes`}
+                          className={minutesError ? 'input--invalid' : undefined}
+                          value={t.minutes}
+                          onChange={(e) => setTarget(i, { minutes: e.target.value })}
+                          aria-invalid={minutesError ? true : undefined}
+                        />
+                        <span className="muted minutes-input__hint">
+                          {t.minutes !== '' && Number.isFinite(minutes) && minutes >= 60
+                            ? `= ${formatMinutes(minutes)}`
+                            : ''}
+                        </span>
+                      </div>
+                      {(minutesError || rowError) && (
+                        <p className="field__error">{minutesError ?? rowError}</p>
+                      )}
+                    </td>
+                    <td>
+                      <button
+                        type="button"
+                        className="button button--ghost button--small"
+                        aria-label={`Remove target ${i + 1}`}
+                        disabled={values.targets.length === 1}
+                        onClick={() =>
+                          update({ targets: values.targets.filter((_, j) => j !== i) }, ['targets'])
+                        }
+                      >
+                        ×
+                      </button>
+                    </td>
+                  </tr>
+                );
+              })}
+            </tbody>
+          </table>
+          <button
+            type="button"
+            className="button button--small"
+            onClick={() =>
+              update(
+                { targets: [...values.targets, { kind: 'next_response', priority: '', minutes: '240' }] },
+                ['targets'],
+              )
+            }
+          >
+            Add target
+          </button>
+          <p className="field__hint targets-hint">
+            A target for a priority wins over the “any priority” target of the same promise.
+          </p>
+        </fieldset>
+
+        <fieldset className="form__group">
+          <legend>Clock rules and review</legend>
+          <div className="form__grid">
+            <div className="field">
+              <span className="field__label">Pause clocks while a case is</span>
+              {PAUSABLE.map(([status, text]) => (
+                <label key={status} className="checkbox checkbox--inline">
+                  <input
+                    type="checkbox"
+                    checked={values.pauseOn.includes(status)}
+                    onChange={(e) =>
+                      update(
+                        {
+                          pauseOn: e.target.checked
+                            ? [...values.pauseOn, status]
+                            : values.pauseOn.filter((s) => s !== status),
+                        },
+                        ['pauseOn'],
+                      )
+                    }
+                  />
+                  <span>{text}</span>
+                </label>
+              ))}
+              {errorAt(errors, 'pauseOn') && <p className="field__error">{errorAt(errors, 'pauseOn')}</p>}
+            </div>
+            <FormField
+              id="agreement-warn"
+              label="Warn at (% of the target used)"
+              error={errors.warnPercent}
+              hint="A case shows as “at risk” from this point on."
+            >
+              <input
+                id="agreement-warn"
+                type="number"
+                min={1}
+                max={100}
+                value={values.warnPercent}
+                onChange={(e) => update({ warnPercent: e.target.value }, ['warnPercent'])}
+                {...describedBy('agreement-warn', errors.warnPercent, true)}
+              />
+            </FormField>
+            <FormField
+              id="agreement-review"
+              label="Review date"
+              error={errors.reviewDate}
+              hint="When to review the agreement with the customer."
+            >
+              <input
+                id="agreement-review"
+                type="date"
+                value={values.reviewDate}
+                onChange={(e) => update({ reviewDate: e.target.value }, ['reviewDate'])}
+                {...describedBy('agreement-review', errors.reviewDate, true)}
+              />
+            </FormField>
+            <FormField id="agreement-owner" label="Owner" error={errors.ownerId}>
+              <select
+                id="agreement-owner"
+                value={values.ownerId}
+                onChange={(e) => update({ ownerId: e.target.value }, ['ownerId'])}
+              >
+                <option value="">{agreement ? 'Nobody' : 'Me'}</option>
+                {props.agents.map((a) => (
+                  <option key={a.userId} value={a.userId}>
+                    {a.name}
+                  </option>
+                ))}
+              </select>
+            </FormField>
+          </div>
+          <label className="checkbox">
+            <input
+              type="checkbox"
+              checked={values.active}
+              onChange={(e) => update({ active: e.target.checked })}
+            />
+            <span>
+              Active <span className="muted">(inactive agreements start no new clocks)</span>
+            </span>
+          </label>
+        </fieldset>
+
+        <div className="form__actions">
+          <button type="submit" className="button button--primary" disabled={saving}>
+            {saving ? 'Saving…' : agreement ? 'Save agreement' : 'Create agreement'}
+          </button>
+          <Link className="button" to="/admin/agreements">
+            Cancel
+          </Link>
+          {agreement && (
+            <button
+              type="button"
+              className="button button--danger form__actions-end"
+              disabled={deleting}
+              onClick={() => {
+                if (window.confirm(`Delete the agreement “${agreement.name}”?`)) void remove();
+              }}
+            >
+              Delete
+            </button>
+          )}
+        </div>
+      </form>
+    </>
+  );
+}
+
+/** Finds a customer by name or e-mail for a customer-scoped agreement. */
+function CustomerPicker(props: {
+  value: { id: string; name: string } | null;
+  onChange(value: { id: string; name: string } | null): void;
+}) {
+  const uid = useId();
+  const [text, setText] = useState('');
+  const [found, setFound] = useState<Customer[]>([]);
+  const q = text.trim();
+  useEffect(() => {
+    if (!q) return;
+    const controller = new AbortController();
+    const timer = setTimeout(() => {
+      api.get<Page<Customer>>('/customers', { q, limit: 8 }, controller.signal).then(
+        (page) => setFound(page.items),
+        () => {},
+      );
+    }, 250);
+    return () => {
+      clearTimeout(timer);
+      controller.abort();
+    };
+  }, [q]);
+
+  if (props.value) {
+    return (
+      <div className="chosen">
+        <span className="field__label">Customer</span>
+        <span className="chosen__value" data-testid="scope-customer">
+          {props.value.name}
+          <button
+            type="button"
+            className="button button--ghost button--small"
+            onClick={() => props.onChange(null)}
+          >
+            Change
+          </button>
+        </span>
+      </div>
+    );
+  }
+  return (
+    <div className="picker">
+      <label htmlFor={`${uid}-customer`}>Customer</label>
+      <input
+        id={`${uid}-customer`}
+        type="search"
+        placeholder="Search by name or e-mail"
+        maxLength={LIMITS.search}
+        value={text}
+        onChange={(e) => setText(e.target.value)}
+      />
+      {q && found.length > 0 && (
+        <ul className="picker__results">
+          {found.map((c) => (
+            <li key={c.id}>
+              <button
+                type="button"
+                className="picker__option"
+                onClick={() => props.onChange({ id: c.id, name: c.name })}
+              >
+                <span className="picker__subject">{c.name}</span>
+                <span className="muted">{c.email}</span>
+              </button>
+            </li>
+          ))}
+        </ul>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,300 @@
+// Administration: an admin sets up a business calendar and an agreement in the UI; a case then
+// runs on them, and its first-response clock is due exactly when business time says it is.
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Agreement } from '../../src/shared/schemas/agreements.js';
+import type { Customer } from '../../src/shared/schemas/customers.js';
+import type { Organization } from '../../src/shared/schemas/organizations.js';
+import type { AgentProfile, Team } from '../../src/shared/schemas/teams.js';
+import type { z } from 'zod';
+
+type TeamDto = z.infer<typeof Team>;
+type AgentDto = z.infer<typeof AgentProfile>;
+import { DEMO, eventually, signIn, startStack, text, texts, type Stack } from './harness.js';
+import { createCase, getCase, type CalendarDto } from './fixtures.js';
+
+let stack: Stack;
+let page: Page;
+const admin = { login: DEMO.admin };
+
+beforeAll(async () => {
+  stack = await startStack();
+  page = await stack.newPage();
+  await signIn(page, stack.url, DEMO.admin);
+});
+afterAll(async () => {
+  await stack?.stop();
+});
+
+const CALENDAR = 'Berlin hours (browser test)';
+const AGREEMENT = 'Berlin PSA (browser test)';
+const norm = (s: string) => s.replace(/\s+/g, ' ').trim();
+
+/** The UTC instant of a wall-clock time in Europe/Berlin (offsets from the ICU zone data). */
+function berlin(date: string, time: string): Date {
+  const [y, m, d] = date.split('-').map(Number) as [number, number, number];
+  const [hh, mm] = time.split(':').map(Number) as [number, number];
+  const wall = Date.UTC(y, m - 1, d, hh, mm);
+  const offsetAt = (instant: number) => {
+    const parts = new Intl.DateTimeFormat('en-US', {
+      timeZone: 'Europe/Berlin',
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: 'numeric',
+      day: 'numeric',
+      hour: 'numeric',
+      minute: 'numeric',
+    }).formatToParts(new Date(instant));
+    const get = (t: string) => Number(parts.find((p) => p.type === t)!.value);
+    return Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute')) - instant;
+  };
+  let guess = wall - offsetAt(wall);
+  guess = wall - offsetAt(guess);
+  return new Date(guess);
+}
+
+const isoDate = (d: Date) => d.toISOString().slice(0, 10);
+const addDays = (day: string, n: number) =>
+  isoDate(new Date(Date.parse(`${day}T12:00:00Z`) + n * 86_400_000));
+
+/** A Friday one to two weeks back, and the Monday after it (dates in Berlin). */
+function pastFridayAndMonday(): { friday: string; monday: string } {
+  let day = addDays(isoDate(new Date()), -8);
+  while (new Date(`${day}T12:00:00Z`).getUTCDay() !== 5) day = addDays(day, -1);
+  return { friday: day, monday: addDays(day, 3) };
+}
+
+/** An organization no seeded agreement names, so ours is the one its cases follow. */
+async function organizationWithoutAgreement(): Promise<Organization> {
+  const orgs = await stack.api<{ items: Organization[] }>('/organizations?limit=500&sort=name', admin);
+  const agreements = await stack.api<{ items: Agreement[] }>('/agreements', admin);
+  const taken = new Set(agreements.items.map((a) => a.scope.organizationId).filter(Boolean));
+  const free = orgs.items.find((o) => !taken.has(o.id) && o.customerCount > 0);
+  if (!free) throw new Error('every demo organization has an agreement');
+  return free;
+}
+
+describe('calendars', () => {
+  it('creates a Mon–Fri 09:00–17:00 Berlin calendar with the weekly hours editor', async () => {
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Admin' }).click();
+    await eventually(async () => new URL(page.url()).pathname).toBe('/admin/calendars');
+    await page.getByRole('link', { name: 'New calendar' }).click();
+
+    await page.getByLabel('Name', { exact: true }).fill(CALENDAR);
+    await page.getByLabel('Time zone').fill('Europe/Berlin');
+    await page.getByRole('button', { name: 'Add hours on Monday' }).click();
+    expect(await page.getByLabel('Monday opens').inputValue()).toBe('09:00');
+    expect(await page.getByLabel('Monday closes').inputValue()).toBe('17:00');
+
+    // A mistake is caught in the browser, by the shared schema, next to the interval.
+    const posts: string[] = [];
+    page.on('request', (r) => {
+      if (r.method() === 'POST' && r.url().endsWith('/api/v1/calendars')) posts.push(r.url());
+    });
+    await page.getByLabel('Monday closes').fill('08:00');
+    await page.getByRole('button', { name: 'Create calendar' }).click();
+    await eventually(() => text(page.getByTestId('error-interval'))).toBe(
+      'close 08:00 is before open 09:00 (an interval may not cross midnight: write two)',
+    );
+    expect(await text(page.getByTestId('form-errors'))).toContain('Monday 09:00–08:00 (close)');
+    expect(posts).toEqual([]);
+
+    await page.getByLabel('Monday closes').fill('17:00');
+    expect(await page.getByTestId('error-interval').count()).toBe(0);
+    await page.getByRole('button', { name: 'Copy to Tue–Fri' }).click();
+    for (const day of ['tuesday', 'wednesday', 'thursday', 'friday']) {
+      expect(await page.getByTestId(`hours-${day}`).getByTestId('hours-interval').count()).toBe(1);
+    }
+    expect(await text(page.getByTestId('hours-saturday'))).toContain('Closed');
+    expect(await text(page.getByTestId('weekly-total'))).toBe('40 h a week');
+
+    // A holiday well away from the weekends the test relies on.
+    const nextYear = new Date().getUTCFullYear() + 1;
+    await page.getByLabel('Add a holiday').fill(`${nextYear}-12-25`);
+    await page.getByRole('button', { name: 'Add', exact: true }).click();
+    expect(await page.getByTestId('holiday-list').locator('li').count()).toBe(1);
+
+    await page.getByRole('button', { name: 'Create calendar' }).click();
+    await eventually(() => text(page.getByTestId('notice'))).toBe('Calendar created.');
+    const row = page.getByTestId('calendar-row').filter({ hasText: CALENDAR });
+    expect(norm(await text(row))).toContain('Europe/Berlin Mon–Fri 09:00–17:00 · 40 h a week 1 holiday');
+
+    const calendars = await stack.api<{ items: CalendarDto[] }>('/calendars', admin);
+    const created = calendars.items.find((c) => c.name === CALENDAR)!;
+    expect(created.timezone).toBe('Europe/Berlin');
+    expect(created.hours).toEqual([1, 2, 3, 4, 5].map((day) => ({ day, open: '09:00', close: '17:00' })));
+    expect(created.holidays).toEqual([`${nextYear}-12-25`]);
+  });
+});
+
+describe('agreements', () => {
+  let organization: Organization;
+
+  it('creates an agreement for an organization on that calendar', async () => {
+    organization = await organizationWithoutAgreement();
+    await page
+      .getByRole('navigation', { name: 'Administration' })
+      .getByRole('link', { name: 'Agreements' })
+      .click();
+    await page.getByRole('link', { name: 'New agreement' }).click();
+
+    await page.getByLabel('Name', { exact: true }).fill(AGREEMENT);
+    await page.getByLabel('Calendar').selectOption({ label: `${CALENDAR} (Europe/Berlin)` });
+    await page.getByRole('radio', { name: 'An organization' }).check();
+    await page.getByLabel('Organization', { exact: true }).selectOption({ label: organization.name });
+
+    // Two targets for the same promise and priority: refused before sending.
+    await page.getByRole('button', { name: 'Add target' }).click();
+    await page.getByLabel('Target 3 promise').selectOption('first_response');
+    await page.getByRole('button', { name: 'Create agreement' }).click();
+    await eventually(() => text(page.getByTestId('form-errors'))).toContain(
+      'first_response for every priority is given twice',
+    );
+    await page.getByRole('button', { name: 'Remove target 3' }).click();
+
+    await page.getByLabel('Target 1 promise').selectOption('first_response');
+    await page.getByLabel('Target 1 minutes').fill('60');
+    await page.getByLabel('Target 2 promise').selectOption('resolution');
+    await page.getByLabel('Target 2 minutes').fill('480');
+    expect(await text(page.getByTestId('target-row').nth(1))).toContain('= 8 h');
+    // A review date in the past: the agreement is due for review.
+    await page.getByLabel('Review date').fill('2026-01-15');
+    await page.getByRole('button', { name: 'Create agreement' }).click();
+
+    await eventually(() => text(page.getByTestId('notice'))).toBe('Agreement created.');
+    const row = page.getByTestId('agreement-row').filter({ hasText: AGREEMENT });
+    expect(await text(row.getByTestId('agreement-scope'))).toBe(`Organization: ${organization.name}`);
+    expect(norm(await text(row))).toContain('First response: 1 h Resolution: 8 h');
+    expect(await text(row.getByTestId('review-due'))).toBe('Review due');
+
+    await page.getByLabel('Due for review only').check();
+    await eventually(() => texts(page.getByTestId('agreement-row').locator('td:first-child'))).toContain(
+      AGREEMENT,
+    );
+
+    const stored = (await stack.api<{ items: Agreement[] }>('/agreements', admin)).items.find(
+      (a) => a.name === AGREEMENT,
+    )!;
+    expect(stored).toMatchObject({
+      scopeLevel: 'organization',
+      scope: { organizationId: organization.id },
+      targets: [
+        { kind: 'first_response', minutes: 60 },
+        { kind: 'resolution', minutes: 480 },
+      ],
+      reviewDue: true,
+    });
+  });
+
+  it('runs a case opened Friday 16:30 in Berlin to a first response due Monday 09:30', async () => {
+    const customers = await stack.api<{ items: Customer[] }>(
+      `/customers?organizationId=${organization.id}&limit=50`,
+      admin,
+    );
+    // Not a customer with an agreement of their own (that would be more specific than ours).
+    const agreements = await stack.api<{ items: Agreement[] }>('/agreements', admin);
+    const own = new Set(agreements.items.map((a) => a.scope.customerId).filter(Boolean));
+    const customer = customers.items.find((x) => !own.has(x.id))!;
+    const { friday, monday } = pastFridayAndMonday();
+    const opened = berlin(friday, '16:30');
+    // By hand: 30 business minutes left on Friday (16:30–17:00), the other 30 on Monday from 09:00.
+    const due = berlin(monday, '09:30');
+
+    const created = await createCase(stack, {
+      subject: 'Weekend arithmetic',
+      customerId: customer.id,
+      createdAt: opened.toISOString(),
+    });
+    const c = await getCase(stack, created.id);
+    expect(c.agreement?.name).toBe(AGREEMENT);
+    const first = c.promises.find((p) => p.kind === 'first_response')!;
+    expect(first.dueAt).toBe(due.toISOString());
+
+    // The viewer in Berlin sees Monday 9:30 AM (the browser formats in its own zone).
+    const context = await stack.browser.newContext({
+      viewport: { width: 1280, height: 900 },
+      locale: 'en-US',
+      timezoneId: 'Europe/Berlin',
+    });
+    try {
+      const berlinPage = await context.newPage();
+      await signIn(berlinPage, stack.url, DEMO.admin);
+      await berlinPage.goto(`${stack.url}/cases/${c.id}`);
+      const clock = berlinPage.getByTestId('clock').and(berlinPage.locator('[data-kind="first_response"]'));
+      const mondayLabel = new Intl.DateTimeFormat('en-US', {
+        timeZone: 'UTC',
+        weekday: 'short',
+        month: 'short',
+        day: 'numeric',
+      }).format(new Date(`${monday}T12:00:00Z`));
+      await eventually(async () => norm(await text(clock.getByTestId('clock-due')))).toBe(
+        `${mondayLabel}, 9:30 AM`,
+      );
+      expect(await text(berlinPage.getByTestId('applied-agreement'))).toContain(AGREEMENT);
+      // Long past due: the clock is overdue (or already recorded as breached).
+      expect(['active', 'breached']).toContain(
+        await clock.getByTestId('clock-state').getAttribute('data-state'),
+      );
+      expect(await text(clock.getByTestId('clock-state'))).toMatch(/^(Overdue|Breached)$/);
+    } finally {
+      await context.close();
+    }
+
+    // The UTC viewer sees 08:30 (winter) or 07:30 (summer) UTC, with the calendar's own time beside it.
+    await page.goto(`${stack.url}/cases/${c.id}`);
+    const clock = page.getByTestId('clock').and(page.locator('[data-kind="first_response"]'));
+    await eventually(async () => norm(await text(clock.getByTestId('clock-due-zone')))).toBe(
+      'Mon 09:30 Europe/Berlin',
+    );
+  });
+});
+
+describe('teams and agents', () => {
+  it('creates a team with members and an assignment mode', async () => {
+    await page.goto(`${stack.url}/admin/teams`);
+    await page.getByRole('link', { name: 'New team' }).click();
+    await page.getByLabel('Name', { exact: true }).fill('Returns desk');
+    await page.getByRole('radio', { name: /Least loaded/ }).check();
+    await page
+      .getByTestId('member-picker')
+      .getByRole('checkbox', { name: /Ava Agent/ })
+      .check();
+    await page
+      .getByTestId('member-picker')
+      .getByRole('checkbox', { name: /Ben Agent/ })
+      .check();
+    await page.getByRole('button', { name: 'Create team' }).click();
+    await eventually(() => text(page.getByTestId('notice'))).toBe('Team created.');
+    const row = page.getByTestId('team-row').filter({ hasText: 'Returns desk' });
+    expect(await text(row)).toContain('Least loaded');
+
+    const team = (await stack.api<{ items: TeamDto[] }>('/teams', admin)).items.find(
+      (t) => t.name === 'Returns desk',
+    )!;
+    expect(team.assignmentMode).toBe('least_loaded');
+    expect(team.members.map((m) => m.name).sort()).toEqual(['Ava Agent', 'Ben Agent']);
+  });
+
+  it('sets an agent’s skills and capacity', async () => {
+    await page.goto(`${stack.url}/admin/agents`);
+    const row = page.getByTestId('agent-row').filter({ hasText: 'ben@steward.demo' });
+    await row.getByLabel('Skills of Ben Agent').fill('returns, german');
+    await row.getByLabel('Capacity of Ben Agent').fill('12');
+    await row.getByRole('button', { name: 'Save' }).click();
+    await eventually(() => text(page.getByTestId('notice'))).toBe('Ben Agent saved.');
+    const ben = (await stack.api<{ items: AgentDto[] }>('/agents', admin)).items.find(
+      (a) => a.email === 'ben@steward.demo',
+    )!;
+    expect(ben.skills).toEqual(['returns', 'german']);
+    expect(ben.capacity).toBe(12);
+  });
+
+  it('is for admins only: agents see no Admin navigation and cannot open it', async () => {
+    const agentPage = await stack.newPage();
+    await signIn(agentPage, stack.url, DEMO.agent);
+    const nav = agentPage.getByRole('navigation', { name: 'Main' });
+    expect(await texts(nav.getByRole('link'))).toEqual(['Cases', 'Customers', 'Organizations']);
+    await agentPage.goto(`${stack.url}/admin/calendars`);
+    await eventually(() => text(agentPage.getByTestId('not-found').locator('h1'))).toBe('Page not found');
+  });
+});

@@ -1,0 +1,396 @@
+// The agent workspace: queue views with counts, the case page (reply, internal note, promise
+// clocks, collision), bulk changes and keyboard shortcuts. The cases run on a 24/7 calendar
+// created here, so every clock is predictable.
+import { mkdir } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Case, CaseSummary, Message } from '../../src/shared/schemas/cases.js';
+import type { CaseView } from '../../src/shared/schemas/views.js';
+import type { z } from 'zod';
+import { DEMO, eventually, signIn, startStack, text, texts, type Stack } from './harness.js';
+import {
+  agreementForCustomer,
+  createAlwaysOpenCalendar,
+  createCase,
+  findCustomer,
+  getCase,
+} from './fixtures.js';
+
+const TMP = fileURLToPath(new URL('../../tmp/', import.meta.url));
+
+let stack: Stack;
+let page: Page;
+let mariaId: string;
+let parcel: Case;
+const admin = { login: DEMO.admin };
+
+beforeAll(async () => {
+  stack = await startStack();
+  const maria = await findCustomer(stack, DEMO.customer.email);
+  mariaId = maria.id;
+  const calendar = await createAlwaysOpenCalendar(stack);
+  await agreementForCustomer(stack, maria.id, {
+    name: 'Maria Jensen PSA (browser tests)',
+    calendarId: calendar.id,
+    targets: [
+      { kind: 'first_response', minutes: 60 },
+      { kind: 'resolution', minutes: 480 },
+    ],
+  });
+  parcel = await createCase(stack, {
+    subject: 'Parcel zephyrine never arrived',
+    customerId: maria.id,
+    message: 'My order SO-4711 was due last week and has not arrived.',
+  });
+  page = await stack.newPage();
+  await signIn(page, stack.url, DEMO.admin);
+});
+afterAll(async () => {
+  await stack?.stop();
+});
+
+const views = () => stack.api<{ items: z.infer<typeof CaseView>[] }>('/views', admin);
+const viewLink = (name: string) => page.getByTestId('view-link').filter({ hasText: name });
+const norm = (s: string) => s.replace(/\s+/g, ' ').trim();
+/** The due time as the page formats it: en-US, UTC (the harness's browser locale and zone). */
+const dueText = (iso: string) =>
+  norm(
+    new Intl.DateTimeFormat('en-US', {
+      timeZone: 'UTC',
+      weekday: 'short',
+      month: 'short',
+      day: 'numeric',
+      hour: 'numeric',
+      minute: '2-digit',
+    }).format(new Date(iso)),
+  );
+const clock = (kind: string) =>
+  page
+    .getByTestId('clock')
+    .and(page.locator(`[data-kind="${kind}"]`))
+    .first();
+
+async function openQueue(viewName: string) {
+  await page.goto(`${stack.url}/cases`);
+  await viewLink(viewName).click();
+  await eventually(() => page.getByTestId('case-table').getAttribute('aria-busy')).toBe('false');
+}
+
+async function openCase(c: Case) {
+  await page.goto(`${stack.url}/cases/${c.id}`);
+  await eventually(() => text(page.getByTestId('case-subject'))).toBe(c.subject);
+}
+
+describe('queue', () => {
+  it('lands staff on the queue and shows the views with their counts', async () => {
+    await page.goto(stack.url);
+    await eventually(async () => new URL(page.url()).pathname).toBe('/cases');
+    const expected = await views();
+    expect(expected.items.map((v) => v.name)).toContain('All unsolved');
+    await eventually(() => texts(page.getByTestId('view-link').locator('.view-link__name'))).toEqual([
+      ...expected.items.map((v) => v.name),
+      'All cases',
+    ]);
+    for (const v of expected.items) {
+      expect(await text(viewLink(v.name).getByTestId('view-count'))).toBe(String(v.count));
+    }
+  });
+
+  it('opens All unsolved: its count, its first page in urgency order, and the new case in it', async () => {
+    await openQueue('All unsolved');
+    const view = (await views()).items.find((v) => v.name === 'All unsolved')!;
+    const expected = await stack.api<{ items: CaseSummary[]; total: number }>(
+      `/cases?view=${view.id}&limit=50&includeTotal=true`,
+      admin,
+    );
+    expect(view.count).toBe(expected.total);
+    expect(expected.total).toBeGreaterThanOrEqual(1);
+    await eventually(() => text(page.getByTestId('case-total'))).toBe(
+      `${expected.total} ${expected.total === 1 ? 'case' : 'cases'}`,
+    );
+    expect(await text(viewLink('All unsolved').getByTestId('view-count'))).toBe(String(expected.total));
+    expect(await texts(page.getByTestId('case-number'))).toEqual(expected.items.map((c) => String(c.number)));
+
+    // Full-text search narrows the view to the new case.
+    await page.getByLabel('Search cases', { exact: true }).fill('zephyrine');
+    await eventually(() => text(page.getByTestId('case-total'))).toBe('1 case found');
+    const row = page.getByTestId('case-row');
+    expect(await row.count()).toBe(1);
+    const cells = await texts(row.locator('td'));
+    expect(cells[1]).toBe(String(parcel.number));
+    expect(cells[2]).toBe('Parcel zephyrine never arrived');
+    expect(cells[3]).toContain('Maria Jensen');
+    expect(cells[4]).toBe('New');
+    expect(cells[5]).toBe('Normal');
+    expect(cells[6]).toContain('Unassigned');
+    // The first response is due within the hour on the 24/7 calendar.
+    expect(await row.getByTestId('promise-badge').getAttribute('data-state')).toBe('ok');
+    expect(await text(row.getByTestId('promise-badge'))).toMatch(/^(\d+ min|1 h) left$/);
+  });
+
+  it('looks right (screenshot for review)', async () => {
+    await openQueue('All unsolved');
+    await page.getByTestId('case-row').nth(1).locator('input[type="checkbox"]').check();
+    await page.getByTestId('case-row').nth(2).locator('input[type="checkbox"]').check();
+    await mkdir(TMP, { recursive: true });
+    await page.screenshot({ path: `${TMP}ui-queue.png` });
+    await page.getByRole('button', { name: 'Clear selection' }).click();
+    expect(await page.getByTestId('bulk-bar').count()).toBe(0);
+  });
+});
+
+describe('case page', () => {
+  it('answers with a public reply: the first-response promise is met and the case opens', async () => {
+    await page.goto(`${stack.url}/cases`);
+    await viewLink('All unsolved').click();
+    await page.getByLabel('Search cases', { exact: true }).fill('zephyrine');
+    await page.getByRole('link', { name: 'Parcel zephyrine never arrived' }).click();
+    await eventually(() => text(page.getByTestId('case-subject'))).toBe('Parcel zephyrine never arrived');
+    expect(await text(page.getByTestId('case-number'))).toBe(`#${parcel.number}`);
+    expect(await text(page.getByTestId('applied-agreement'))).toContain('Maria Jensen PSA (browser tests)');
+
+    // Before: the clock runs, due an hour after the case was opened.
+    const before = await getCase(stack, parcel.id);
+    const first = before.promises.find((p) => p.kind === 'first_response')!;
+    expect(first.state).toBe('active');
+    expect(await clock('first_response').getByTestId('clock-state').getAttribute('data-state')).toBe(
+      'active',
+    );
+    expect(norm(await text(clock('first_response').getByTestId('clock-due')))).toBe(dueText(first.dueAt!));
+    expect(await text(clock('first_response').getByTestId('clock-left'))).toMatch(/^(\d+ min|1 h)$/);
+    expect(await text(clock('first_response').getByTestId('clock-kind'))).toBe('First response');
+    expect(await text(clock('resolution').getByTestId('clock-left'))).toMatch(/^(7 h \d+ min|8 h)$/);
+    expect(await page.getByTestId('case-status').inputValue()).toBe('new');
+
+    // `r` opens the reply; Ctrl+Enter sends it.
+    await page.keyboard.press('r');
+    await eventually(() => page.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe(
+      'composer-body',
+    );
+    await page.keyboard.type('Hello Maria, your parcel is on its way and arrives tomorrow.');
+    await page.keyboard.press('Control+Enter');
+
+    const messages = page.getByTestId('message');
+    await eventually(() => messages.count()).toBe(2);
+    expect(await messages.last().getAttribute('data-visibility')).toBe('public');
+    expect(await text(messages.last().getByTestId('message-body'))).toBe(
+      'Hello Maria, your parcel is on its way and arrives tomorrow.',
+    );
+    await eventually(() =>
+      clock('first_response').getByTestId('clock-state').getAttribute('data-state'),
+    ).toBe('met');
+    expect(await text(clock('first_response').getByTestId('clock-state'))).toBe('Met');
+    await eventually(() => page.getByTestId('case-status').inputValue()).toBe('open');
+    expect(await text(page.locator('.case-header__badges').getByTestId('status-badge'))).toBe('Open');
+    expect(await page.getByTestId('composer-body').inputValue()).toBe('');
+
+    const after = await getCase(stack, parcel.id);
+    expect(after.status).toBe('open');
+    expect(after.promises.find((p) => p.kind === 'first_response')!.state).toBe('met');
+  });
+
+  it('adds an internal note that is marked internal and hidden from the customer', async () => {
+    await openCase(parcel);
+    await page.keyboard.press('n');
+    await eventually(() => page.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe(
+      'composer-body',
+    );
+    await page.keyboard.type('Carrier confirmed a delay at the hub; do not promise a date.');
+    await page.getByRole('button', { name: 'Add note' }).click();
+
+    const note = page.getByTestId('message').filter({ hasText: 'Carrier confirmed a delay' });
+    await eventually(() => note.count()).toBe(1);
+    expect(await note.getAttribute('data-visibility')).toBe('internal');
+    expect(await text(note.getByTestId('internal-label'))).toBe(
+      'Internal note · not visible to the customer',
+    );
+    // Public messages carry no such label.
+    expect(
+      await page
+        .getByTestId('message')
+        .filter({ hasText: 'your parcel is on its way' })
+        .getByTestId('internal-label')
+        .count(),
+    ).toBe(0);
+
+    // Staff see the note through the API, the customer does not.
+    const staffView = await stack.api<{ items: Message[] }>(`/cases/${parcel.id}/messages`, admin);
+    expect(staffView.items.map((m) => m.body)).toContain(
+      'Carrier confirmed a delay at the hub; do not promise a date.',
+    );
+    const customerView = await stack.api<{ items: Message[] }>(`/cases/${parcel.id}/messages`, {
+      login: DEMO.customer,
+    });
+    expect(customerView.items.map((m) => m.body)).toEqual([
+      'My order SO-4711 was due last week and has not arrived.',
+      'Hello Maria, your parcel is on its way and arrives tomorrow.',
+    ]);
+    expect(customerView.items.every((m) => m.public)).toBe(true);
+  });
+
+  it('shows who else is on the case, and catches a reply sent over a colleague’s newer one', async () => {
+    const c = await createCase(stack, { subject: 'Invoice quintessa is wrong', customerId: mariaId });
+    // Ava has the case open and is writing.
+    await stack.api(`/cases/${c.id}/presence`, {
+      login: DEMO.agent,
+      method: 'POST',
+      body: { composing: true },
+    });
+    await openCase(c);
+    await eventually(() => text(page.getByTestId('presence-banner'))).toBe(
+      'Ava Agent is typing a reply: check before you answer.',
+    );
+
+    // Ava answers first, while the admin is still writing.
+    await page.keyboard.press('r');
+    await page.keyboard.type('We will correct the invoice today.');
+    expect(await page.getByTestId('composer-body').inputValue()).toBe('We will correct the invoice today.');
+    await stack.api(`/cases/${c.id}/messages`, {
+      login: DEMO.agent,
+      method: 'POST',
+      body: { body: 'I have sent a corrected invoice.', public: true },
+    });
+    await page.getByTestId('composer-send').click();
+
+    await eventually(() => text(page.getByTestId('collision'))).toContain(
+      'Ava Agent replied while you were writing',
+    );
+    const avaReply = page.getByTestId('message').filter({ hasText: 'I have sent a corrected invoice.' });
+    await eventually(() => avaReply.count()).toBe(1);
+    expect(await avaReply.getAttribute('class')).toContain('message--highlight');
+    // Nothing was sent; the draft is still there.
+    expect(await page.getByTestId('composer-body').inputValue()).toBe('We will correct the invoice today.');
+    let messages = await stack.api<{ items: Message[] }>(`/cases/${c.id}/messages`, admin);
+    expect(messages.items.map((m) => m.body)).not.toContain('We will correct the invoice today.');
+
+    await page.getByRole('button', { name: 'Send anyway' }).click();
+    await eventually(() => page.getByTestId('message').count()).toBe(3);
+    expect(await page.getByTestId('collision').count()).toBe(0);
+    messages = await stack.api<{ items: Message[] }>(`/cases/${c.id}/messages`, admin);
+    expect(messages.items.map((m) => m.body)).toEqual([
+      'Invoice quintessa is wrong: please help.',
+      'I have sent a corrected invoice.',
+      'We will correct the invoice today.',
+    ]);
+  });
+
+  it('changes priority and assignee in place, and the timeline records who did it', async () => {
+    await openCase(parcel);
+    await page.getByTestId('case-priority').selectOption('urgent');
+    await eventually(() => text(page.locator('.case-header__badges').getByTestId('priority-badge'))).toBe(
+      'Urgent',
+    );
+    await page.getByTestId('case-assignee').selectOption({ label: 'Ava Agent' });
+    await eventually(async () => (await getCase(stack, parcel.id)).assignee?.name).toBe('Ava Agent');
+    expect((await getCase(stack, parcel.id)).priority).toBe('urgent');
+
+    await page.getByRole('tab', { name: 'Timeline' }).click();
+    const timeline = page.getByTestId('case-timeline');
+    await eventually(() => text(timeline)).toContain('Changed assignee from none to Ava Agent');
+    expect(await text(timeline)).toContain('Changed priority from Normal to Urgent');
+    expect(await text(timeline)).toContain('First response promise met');
+    expect(await text(timeline.locator('li').first().locator('.timeline__who'))).toBe('You');
+  });
+
+  it('uploads a file with a reply, and downloads it again', async () => {
+    await openCase(parcel);
+    await page.keyboard.press('r');
+    await page.keyboard.type('The delivery note is attached.');
+    await page.getByTestId('composer-file').setInputFiles({
+      name: 'delivery-note.pdf',
+      mimeType: 'application/pdf',
+      buffer: Buffer.from('%PDF-1.4 delivery note'),
+    });
+    await eventually(() => text(page.locator('.composer__file'))).toContain('delivery-note.pdf');
+    await page.getByTestId('composer-send').click();
+    const sent = page.getByTestId('message').filter({ hasText: 'The delivery note is attached.' });
+    await eventually(() => sent.getByTestId('attachment').count()).toBe(1);
+    expect(await text(sent.getByTestId('attachment'))).toContain('delivery-note.pdf');
+
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      sent.getByTestId('attachment').click(),
+    ]);
+    expect(download.suggestedFilename()).toBe('delivery-note.pdf');
+  });
+
+  it('looks right (screenshot for review)', async () => {
+    await openCase(parcel);
+    await page.keyboard.press('n');
+    await page.keyboard.type('Draft of a note, for the screenshot.');
+    // A tall window rather than a full-page shot: the sticky top bar would land mid-page.
+    await page.setViewportSize({ width: 1280, height: 1300 });
+    await page.screenshot({ path: `${TMP}ui-case.png` });
+    await page.setViewportSize({ width: 1280, height: 800 });
+    await page.getByTestId('composer-body').fill('');
+  });
+});
+
+describe('bulk changes', () => {
+  it('sets the priority of two selected cases at once', async () => {
+    const one = await createCase(stack, {
+      subject: 'Bulkwort order one',
+      customerId: mariaId,
+      priority: 'low',
+    });
+    const two = await createCase(stack, {
+      subject: 'Bulkwort order two',
+      customerId: mariaId,
+      priority: 'low',
+    });
+    await openQueue('All unsolved');
+    await page.getByLabel('Search cases', { exact: true }).fill('bulkwort');
+    await eventually(() => text(page.getByTestId('case-total'))).toBe('2 cases found');
+
+    await page.getByLabel(`Select case ${one.number}`, { exact: true }).check();
+    await page.getByLabel(`Select case ${two.number}`, { exact: true }).check();
+    await eventually(() => text(page.getByTestId('bulk-count'))).toBe('2 cases selected');
+    await page.getByLabel('Set priority', { exact: true }).selectOption('high');
+
+    await eventually(() => text(page.getByTestId('notice'))).toBe('Priority set to High on 2 cases.');
+    await eventually(() => texts(page.getByTestId('case-row').getByTestId('priority-badge'))).toEqual([
+      'High',
+      'High',
+    ]);
+    expect(await page.getByTestId('bulk-bar').count()).toBe(0);
+    expect((await getCase(stack, one.id)).priority).toBe('high');
+    expect((await getCase(stack, two.id)).priority).toBe('high');
+  });
+});
+
+describe('keyboard shortcuts', () => {
+  it('? shows the shortcuts; j and Enter open a case from the queue; u goes back', async () => {
+    await openQueue('All unsolved');
+    await page.keyboard.press('?');
+    const help = page.getByTestId('shortcuts-help');
+    await eventually(() => help.isVisible()).toBe(true);
+    expect(await text(help.getByRole('heading', { name: 'Keyboard shortcuts' }))).toBe('Keyboard shortcuts');
+    expect(await text(help)).toContain('Write an internal note');
+    // While the dialog is open, other shortcuts stay quiet; Escape closes it.
+    await page.keyboard.press('j');
+    expect(await page.locator('tr[data-active="true"]').count()).toBe(0);
+    await page.keyboard.press('Escape');
+    await eventually(() => help.isVisible()).toBe(false);
+
+    await page.keyboard.press('j');
+    await page.keyboard.press('j');
+    const active = page.locator('tr[data-active="true"]');
+    await eventually(() => active.count()).toBe(1);
+    const id = await active.getAttribute('data-case-id');
+    expect(id).toBe(await page.getByTestId('case-row').nth(1).getAttribute('data-case-id'));
+    await page.keyboard.press('Enter');
+    await eventually(async () => new URL(page.url()).pathname).toBe(`/cases/${id}`);
+    await page.getByTestId('case-subject').waitFor();
+
+    // Typing in a field is never taken for a shortcut.
+    await page.keyboard.press('r');
+    await page.keyboard.type('?jk');
+    expect(await help.isVisible()).toBe(false);
+    expect(await page.getByTestId('composer-body').inputValue()).toBe('?jk');
+    await page.getByTestId('composer-body').fill('');
+    await page.keyboard.press('Escape');
+    await page.keyboard.press('u');
+    await eventually(async () => new URL(page.url()).pathname).toBe('/cases');
+  });
+});

@@ -1,0 +1,84 @@
+// Data the case and admin browser tests build through the API, so they do not depend on what
+// the demo seed happens to contain: a 24/7 calendar (clocks count every minute), an agreement
+// for one customer (the most specific scope wins over any seeded agreement), and cases.
+import type { Agreement } from '../../src/shared/schemas/agreements.js';
+import type { Case } from '../../src/shared/schemas/cases.js';
+import type { Customer } from '../../src/shared/schemas/customers.js';
+import { DEMO, type Stack } from './harness.js';
+
+const admin = { login: DEMO.admin };
+
+export interface CalendarDto {
+  id: string;
+  name: string;
+  timezone: string;
+  hours: { day: number; open: string; close: string }[];
+  holidays: string[];
+}
+
+export async function findCustomer(stack: Stack, email: string): Promise<Customer> {
+  const page = await stack.api<{ items: Customer[] }>(`/customers?q=${encodeURIComponent(email)}`, admin);
+  const found = page.items.find((c) => c.email === email);
+  if (!found) throw new Error(`no demo customer ${email}`);
+  return found;
+}
+
+export function createAlwaysOpenCalendar(stack: Stack, name = 'Browser tests 24/7') {
+  return stack.api<CalendarDto>('/calendars', {
+    ...admin,
+    method: 'POST',
+    body: {
+      name,
+      timezone: 'UTC',
+      hours: [1, 2, 3, 4, 5, 6, 7].map((day) => ({ day, open: '00:00', close: '24:00' })),
+      holidays: [],
+    },
+  });
+}
+
+/**
+ * The agreement for one customer. Should the seed one day hold an agreement for that customer
+ * already, that one is given these terms instead (one active agreement per scope).
+ */
+export async function agreementForCustomer(
+  stack: Stack,
+  customerId: string,
+  terms: {
+    name: string;
+    calendarId: string;
+    targets: { kind: string; minutes: number; priority?: string }[];
+  },
+): Promise<Agreement> {
+  try {
+    return await stack.api<Agreement>('/agreements', {
+      ...admin,
+      method: 'POST',
+      body: { ...terms, scope: { customerId } },
+    });
+  } catch (err) {
+    if (!String(err).includes(': 409 ')) throw err;
+    const all = await stack.api<{ items: Agreement[] }>('/agreements', admin);
+    const existing = all.items.find((a) => a.scope.customerId === customerId && a.active)!;
+    return stack.api<Agreement>(`/agreements/${existing.id}`, { ...admin, method: 'PATCH', body: terms });
+  }
+}
+
+export function createCase(
+  stack: Stack,
+  body: { subject: string; customerId: string; message?: string; priority?: string; createdAt?: string },
+) {
+  return stack.api<Case>('/cases', {
+    ...admin,
+    method: 'POST',
+    body: {
+      subject: body.subject,
+      customerId: body.customerId,
+      channel: 'email',
+      priority: body.priority,
+      createdAt: body.createdAt,
+      message: { body: body.message ?? `${body.subject}: please help.` },
+    },
+  });
+}
+
+export const getCase = (stack: Stack, id: string) => stack.api<Case>(`/cases/${id}`, admin);
