@@ -78,7 +78,12 @@ export function CasePicker(props: {
         <ul className="picker__results">
           {options.map((c) => (
             <li key={c.id}>
-              <button type="button" className="picker__option" onClick={() => props.onPick(c)}>
+              <button
+                type="button"
+                className="picker__option"
+                title={c.subject}
+                onClick={() => props.onPick(c)}
+              >
                 <span className="muted">#{c.number}</span>
                 <span className="picker__subject">{c.subject}</span>
                 <StatusBadge status={c.status} />

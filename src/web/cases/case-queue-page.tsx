@@ -14,6 +14,7 @@ import { useShortcuts } from '../lib/use-shortcuts.js';
 import { ErrorNotice, Loading, PageHeader, Pager } from '../layout/page-parts.js';
 import { SearchBox } from '../layout/search-box.js';
 import { useDocumentTitle } from '../layout/use-document-title.js';
+import { AvailabilitySwitch } from './availability-switch.js';
 import { BulkBar } from './bulk-bar.js';
 import { PriorityBadge, PromiseBadge, StatusBadge } from './case-badges.js';
 
@@ -208,6 +209,14 @@ export function CaseQueuePage() {
             </li>
           )}
         </ul>
+        <AvailabilitySwitch
+          agents={agents.data?.items}
+          onChanged={() => {
+            agents.reload();
+            views.reload();
+            list.reload();
+          }}
+        />
         <p className="queue__hint muted">
           Press <kbd>?</kbd> for keyboard shortcuts
         </p>
