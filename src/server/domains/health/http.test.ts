@@ -42,6 +42,8 @@ describe('OpenAPI', () => {
       expect.arrayContaining(['201', '400', '401', '403', '409', '422']),
     );
     expect(JSON.stringify(create.requestBody)).toContain('organizationId');
+    const caseDoc = JSON.stringify(res.body.paths['/api/v1/cases/{id}'].get.responses['200']);
+    expect(caseDoc).toContain('remainingMinutes');
   });
 
   it('serves a browsable page at /api/docs', async () => {
