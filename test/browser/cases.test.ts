@@ -297,20 +297,30 @@ describe('case page', () => {
     await openCase(parcel);
     await page.keyboard.press('r');
     await page.keyboard.type('The delivery note is attached.');
-    await page.getByTestId('composer-file').setInputFiles({
-      name: 'delivery-note.pdf',
-      mimeType: 'application/pdf',
-      buffer: Buffer.from('%PDF-1.4 delivery note'),
-    });
-    await eventually(() => text(page.locator('.composer__file'))).toContain('delivery-note.pdf');
+    await page.getByTestId('composer-file').setInputFiles([
+      {
+        name: 'delivery-note.pdf',
+        mimeType: 'application/pdf',
+        buffer: Buffer.from('%PDF-1.4 delivery note'),
+      },
+      // Plain text takes the composer's octet-stream fallback (the server's text parser claims it).
+      { name: 'tracking.txt', mimeType: 'text/plain', buffer: Buffer.from('JJD000390007') },
+    ]);
+    await eventually(() => texts(page.locator('.composer__file > span:first-child'))).toEqual([
+      'delivery-note.pdf',
+      'tracking.txt',
+    ]);
     await page.getByTestId('composer-send').click();
     const sent = page.getByTestId('message').filter({ hasText: 'The delivery note is attached.' });
-    await eventually(() => sent.getByTestId('attachment').count()).toBe(1);
-    expect(await text(sent.getByTestId('attachment'))).toContain('delivery-note.pdf');
+    await eventually(() => sent.getByTestId('attachment').count()).toBe(2);
+    expect((await texts(sent.locator('.attachment__name'))).sort()).toEqual([
+      'delivery-note.pdf',
+      'tracking.txt',
+    ]);
 
     const [download] = await Promise.all([
       page.waitForEvent('download'),
-      sent.getByTestId('attachment').click(),
+      sent.getByTestId('attachment').filter({ hasText: 'delivery-note.pdf' }).click(),
     ]);
     expect(download.suggestedFilename()).toBe('delivery-note.pdf');
   });

@@ -98,6 +98,14 @@ export function BulkBar(props: {
       <span className="bulk-bar__count" data-testid="bulk-count">
         {countOf(ids.length, 'case')} selected
       </span>
+      <button
+        type="button"
+        className="button button--ghost button--small"
+        onClick={props.onClear}
+        aria-label="Clear selection"
+      >
+        Clear
+      </button>
       {picker(
         'Set status',
         'bulk-status',
@@ -116,7 +124,7 @@ export function BulkBar(props: {
         [
           { value: me.id, label: 'Me' },
           ...agents.filter((a) => a.userId !== me.id).map((a) => ({ value: a.userId, label: a.name })),
-          { value: 'none', label: 'Nobody (unassign)' },
+          { value: 'none', label: 'Nobody' },
         ],
         (v) => ({ assigneeId: v === 'none' ? null : v }),
       )}
@@ -144,9 +152,6 @@ export function BulkBar(props: {
           Add
         </button>
       </form>
-      <button type="button" className="button button--ghost button--small" onClick={props.onClear}>
-        Clear selection
-      </button>
       {busy && <span className="spinner" role="status" aria-label="Applying" />}
       {error && (
         <p className="bulk-bar__error" role="alert">
