@@ -9,3 +9,4 @@ export * from '../server/domains/agreements/agreements.table.js';
 export * from '../server/domains/teams/teams.table.js';
 export * from '../server/domains/cases/cases.table.js';
 export * from '../server/domains/settings/settings.table.js';
+export * from '../server/domains/events/events.table.js';

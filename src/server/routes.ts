@@ -13,6 +13,7 @@ import { calendarsRoutes } from './domains/calendars/calendars.routes.js';
 import { casesRoutes } from './domains/cases/cases.routes.js';
 import { settingsRoutes } from './domains/settings/settings.routes.js';
 import { teamsRoutes } from './domains/teams/teams.routes.js';
+import { eventsRoutes } from './domains/events/events.routes.js';
 
 export interface RouteDeps {
   db: Database;
@@ -33,6 +34,7 @@ export async function registerApiRoutes(app: FastifyInstance, deps: RouteDeps) {
     calendarsRoutes,
     agreementsRoutes,
     settingsRoutes,
+    eventsRoutes,
   ]) {
     await app.register(routes(deps), { prefix: '/api/v1' });
   }

@@ -1,0 +1,160 @@
+// Event sources: the systems allowed to send events, each with its own credentials. Every change
+// writes its domain event in the same transaction; secrets never go into those events.
+import type { Database } from '../../../db/client.js';
+import type {
+  EventSource,
+  EventSourceCreate,
+  EventSourceCredentials,
+  EventSourceUpdate,
+} from '../../../shared/schemas/events.js';
+import type { Actor } from '../../lib/actor.js';
+import { translateDbError } from '../../lib/db-errors.js';
+import { AppError, conflict, notFound, unauthorized } from '../../lib/errors.js';
+import { hashToken } from '../auth/tokens.js';
+import { diff, recordDomainEvent } from '../domain-events/domain-events.repo.js';
+import * as repo from './event-sources.repo.js';
+import type { EventSourceRow } from './event-sources.repo.js';
+import { assertCanManageSources } from './events.policy.js';
+import { isSourceToken, newSourceCredentials } from './source-credentials.js';
+
+export const toEventSourceDto = (row: EventSourceRow): EventSource => ({
+  id: row.id,
+  key: row.key,
+  name: row.name,
+  createUnknownCustomers: row.createUnknownCustomers,
+  active: row.active,
+  createdAt: row.createdAt.toISOString(),
+  updatedAt: row.updatedAt.toISOString(),
+});
+
+const keyTaken = (key: string) =>
+  conflict('source_exists', `an event source with key "${key}" exists or existed; keys are never reused`);
+
+export async function listEventSources(db: Database, actor: Actor) {
+  assertCanManageSources(actor);
+  return (await repo.listEventSources(db)).map(toEventSourceDto);
+}
+
+export async function getEventSource(db: Database, actor: Actor, key: string) {
+  assertCanManageSources(actor);
+  const row = await repo.findLiveEventSource(db, key);
+  if (!row) throw notFound('event source');
+  return toEventSourceDto(row);
+}
+
+export async function createEventSource(
+  db: Database,
+  actor: Actor,
+  input: EventSourceCreate,
+): Promise<EventSourceCredentials> {
+  assertCanManageSources(actor);
+  const { token, tokenHash, webhookSecret } = newSourceCredentials();
+  try {
+    const row = await db.transaction(async (tx) => {
+      if (await repo.findEventSourceAnyState(tx, input.key)) throw keyTaken(input.key);
+      const created = await repo.insertEventSource(tx, { ...input, tokenHash, webhookSecret });
+      await recordDomainEvent(tx, actor, {
+        type: 'event_source.created',
+        entityType: 'event_source',
+        entityId: created.id,
+        data: { ...input },
+      });
+      return created;
+    });
+    return { ...toEventSourceDto(row), token, webhookSecret };
+  } catch (err) {
+    throw translateDbError(err, { event_sources_key_uq: keyTaken(input.key) });
+  }
+}
+
+export async function updateEventSource(db: Database, actor: Actor, key: string, input: EventSourceUpdate) {
+  assertCanManageSources(actor);
+  const row = await db.transaction(async (tx) => {
+    const before = await repo.findLiveEventSource(tx, key);
+    if (!before) throw notFound('event source');
+    const changes = diff(before as unknown as Record<string, unknown>, input);
+    if (Object.keys(changes).length === 0) return before;
+    const after = await repo.updateEventSourceRow(tx, before.id, input);
+    await recordDomainEvent(tx, actor, {
+      type: 'event_source.updated',
+      entityType: 'event_source',
+      entityId: before.id,
+      data: { changes },
+    });
+    return after!;
+  });
+  return toEventSourceDto(row);
+}
+
+/** New token and webhook secret; the old ones stop working when this commits. */
+export async function rotateEventSourceCredentials(
+  db: Database,
+  actor: Actor,
+  key: string,
+): Promise<EventSourceCredentials> {
+  assertCanManageSources(actor);
+  const { token, tokenHash, webhookSecret } = newSourceCredentials();
+  const row = await db.transaction(async (tx) => {
+    const before = await repo.findLiveEventSource(tx, key);
+    if (!before) throw notFound('event source');
+    const after = await repo.updateEventSourceRow(tx, before.id, { tokenHash, webhookSecret });
+    await recordDomainEvent(tx, actor, {
+      type: 'event_source.credentials_rotated',
+      entityType: 'event_source',
+      entityId: before.id,
+    });
+    return after!;
+  });
+  return { ...toEventSourceDto(row), token, webhookSecret };
+}
+
+export async function deleteEventSource(db: Database, actor: Actor, key: string) {
+  assertCanManageSources(actor);
+  await db.transaction(async (tx) => {
+    const before = await repo.findLiveEventSource(tx, key);
+    if (!before) throw notFound('event source');
+    await repo.softDeleteEventSource(tx, before.id);
+    await recordDomainEvent(tx, actor, {
+      type: 'event_source.deleted',
+      entityType: 'event_source',
+      entityId: before.id,
+    });
+  });
+}
+
+export const sourceInactive = (key: string) =>
+  new AppError(403, 'source_inactive', `event source "${key}" is inactive; an admin can activate it`);
+
+/** The live, active source a `stw_src_…` token belongs to, or a 401/403 saying why not. */
+export async function authenticateSource(db: Database, token: string): Promise<EventSourceRow> {
+  const source = isSourceToken(token)
+    ? await repo.findEventSourceByTokenHash(db, hashToken(token))
+    : undefined;
+  if (!source) {
+    throw unauthorized(
+      'invalid_token',
+      'the token is not valid, was rotated, or its source was deleted; send a source token (stw_src_…) or a staff token with ?source=',
+    );
+  }
+  if (!source.active) throw sourceInactive(source.key);
+  return source;
+}
+
+/** The source staff name with `?source=`: it must exist and be active. */
+export async function sourceForStaff(db: Database, key: string): Promise<EventSourceRow> {
+  const source = await repo.findLiveEventSource(db, key);
+  if (!source) {
+    throw new AppError(422, 'invalid_reference', `query.source: no event source "${key}"`, [
+      { path: 'query.source', message: 'no such event source' },
+    ]);
+  }
+  if (!source.active) throw sourceInactive(source.key);
+  return source;
+}
+
+/** The live source of a webhook URL (its secret checks the signature), or 404. */
+export async function sourceForWebhook(db: Database, key: string): Promise<EventSourceRow> {
+  const source = await repo.findLiveEventSource(db, key);
+  if (!source) throw notFound('event source');
+  return source;
+}

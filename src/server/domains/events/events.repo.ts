@@ -1,0 +1,157 @@
+import { and, eq, gte, lt, sql, type SQL } from 'drizzle-orm';
+import type { Database } from '../../../db/client.js';
+import type { EventListQuery } from '../../../shared/schemas/events.js';
+import { afterCursor, orderBy, sortFrom, sortKey, toPage } from '../../lib/pagination.js';
+import { customers } from '../customers/customers.table.js';
+import { organizations } from '../organizations/organizations.table.js';
+import { eventSources, events } from './events.table.js';
+
+const textArray = (values: string[]) => sql`${sql.param(values)}::text[]`;
+
+/** Which of these ids the source has sent before. */
+export async function findStoredEventIds(db: Database, sourceId: string, eventIds: string[]) {
+  if (eventIds.length === 0) return new Set<string>();
+  const found = await db
+    .select({ eventId: events.eventId })
+    .from(events)
+    .where(and(eq(events.sourceId, sourceId), sql`${events.eventId} = any(${textArray(eventIds)})`));
+  return new Set(found.map((r) => r.eventId));
+}
+
+export interface CustomerMatch {
+  id: string;
+  organizationId: string | null;
+  /** Lower-case. */
+  email: string | null;
+  externalId: string | null;
+}
+
+/** Live customers with any of these ids, external ids or e-mails (case-insensitive): one query. */
+export async function findCustomersByRefs(
+  db: Database,
+  refs: { ids: string[]; externalIds: string[]; emails: string[] },
+): Promise<CustomerMatch[]> {
+  const conditions: SQL[] = [];
+  if (refs.ids.length) conditions.push(sql`${customers.id} = any(${sql.param(refs.ids)}::uuid[])`);
+  if (refs.externalIds.length)
+    conditions.push(sql`${customers.externalId} = any(${textArray(refs.externalIds)})`);
+  if (refs.emails.length)
+    conditions.push(
+      sql`lower(${customers.email}) = any(${textArray(refs.emails.map((e) => e.toLowerCase()))})`,
+    );
+  if (conditions.length === 0) return [];
+  return db
+    .select({
+      id: customers.id,
+      organizationId: customers.organizationId,
+      email: sql<string | null>`lower(${customers.email})`,
+      externalId: customers.externalId,
+    })
+    .from(customers)
+    .where(and(sql`${customers.deletedAt} is null`, sql`(${sql.join(conditions, sql` or `)})`));
+}
+
+/** Live organizations with any of these ids or e-mail domains: one query. */
+export async function findOrganizationsByRefs(db: Database, refs: { ids: string[]; domains: string[] }) {
+  const conditions: SQL[] = [];
+  if (refs.ids.length) conditions.push(sql`${organizations.id} = any(${sql.param(refs.ids)}::uuid[])`);
+  if (refs.domains.length) conditions.push(sql`${organizations.domains} && ${textArray(refs.domains)}`);
+  if (conditions.length === 0) return [];
+  return db
+    .select({ id: organizations.id, domains: organizations.domains })
+    .from(organizations)
+    .where(and(sql`${organizations.deletedAt} is null`, sql`(${sql.join(conditions, sql` or `)})`));
+}
+
+/**
+ * Inserts the customers no one else has inserted meanwhile: rows that collide with a live
+ * customer's e-mail or external id (a concurrent batch) are skipped, not an error.
+ */
+export async function insertCustomersIfAbsent(db: Database, values: (typeof customers.$inferInsert)[]) {
+  if (values.length === 0) return [];
+  return db
+    .insert(customers)
+    .values(values)
+    .onConflictDoNothing()
+    .returning({
+      id: customers.id,
+      organizationId: customers.organizationId,
+      email: sql<string | null>`lower(${customers.email})`,
+      externalId: customers.externalId,
+    });
+}
+
+/** Inserts the events whose (source, id) is new; returns the ids that went in. */
+export async function insertEventsIfNew(db: Database, values: (typeof events.$inferInsert)[]) {
+  if (values.length === 0) return new Set<string>();
+  const inserted = await db
+    .insert(events)
+    .values(values)
+    .onConflictDoNothing({ target: [events.sourceId, events.eventId] })
+    .returning({ eventId: events.eventId });
+  return new Set(inserted.map((r) => r.eventId));
+}
+
+const columns = {
+  id: events.id,
+  eventId: events.eventId,
+  source: eventSources.key,
+  type: events.type,
+  occurredAt: events.occurredAt,
+  receivedAt: events.receivedAt,
+  customerId: events.customerId,
+  organizationId: events.organizationId,
+  refs: events.refs,
+  data: events.data,
+};
+
+export type EventRow = Awaited<ReturnType<typeof findEvent>> & {};
+
+export async function findEvent(db: Database, id: string) {
+  const [row] = await db
+    .select(columns)
+    .from(events)
+    .innerJoin(eventSources, eq(eventSources.id, events.sourceId))
+    .where(eq(events.id, id))
+    .limit(1);
+  return row;
+}
+
+function filters(q: EventListQuery): SQL | undefined {
+  let ref: SQL | undefined;
+  if (q.ref) {
+    const colon = q.ref.indexOf(':');
+    // @> uses the GIN (jsonb_path_ops) index on refs.
+    ref = sql`${events.refs} @> ${JSON.stringify({ [q.ref.slice(0, colon)]: q.ref.slice(colon + 1) })}::jsonb`;
+  }
+  return and(
+    q.type ? eq(events.type, q.type) : undefined,
+    q.customerId ? eq(events.customerId, q.customerId) : undefined,
+    q.source ? eq(eventSources.key, q.source) : undefined,
+    ref,
+    q.occurredAfter ? gte(events.occurredAt, new Date(q.occurredAfter)) : undefined,
+    q.occurredBefore ? lt(events.occurredAt, new Date(q.occurredBefore)) : undefined,
+  );
+}
+
+export async function listEvents(db: Database, q: EventListQuery) {
+  const sort = sortFrom(q.sort, { occurredAt: events.occurredAt, receivedAt: events.receivedAt }, events.id);
+  const found = await db
+    .select({ ...columns, sortKey: sortKey(sort) })
+    .from(events)
+    .innerJoin(eventSources, eq(eventSources.id, events.sourceId))
+    .where(and(filters(q), afterCursor(sort, q.cursor)))
+    .orderBy(...orderBy(sort))
+    .limit(q.limit + 1);
+  const page = toPage(found, q.limit);
+  let total: number | undefined;
+  if (q.includeTotal) {
+    const [row] = await db
+      .select({ n: sql<number>`count(*)::int` })
+      .from(events)
+      .innerJoin(eventSources, eq(eventSources.id, events.sourceId))
+      .where(filters(q));
+    total = row?.n ?? 0;
+  }
+  return { ...page, total };
+}

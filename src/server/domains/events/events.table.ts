@@ -1,0 +1,61 @@
+import { boolean, index, jsonb, pgTable, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { createdAt, deletedAt, idColumn, timestamptz, updatedAt } from '../../../db/columns.js';
+import type { EventRefs } from '../../../shared/schemas/events.js';
+import { customers } from '../customers/customers.table.js';
+import { organizations } from '../organizations/organizations.table.js';
+
+/** Systems that send operational events: each has its own API token and webhook secret. */
+export const eventSources = pgTable(
+  'event_sources',
+  {
+    id: idColumn(),
+    /** Stable key (`erp`, `wms`): in webhook URLs and `?source=`; never reused. */
+    key: text('key').notNull(),
+    name: text('name').notNull(),
+    /** An event naming an unknown customer creates them (else the event is rejected). */
+    createUnknownCustomers: boolean('create_unknown_customers').notNull().default(true),
+    active: boolean('active').notNull().default(true),
+    /** SHA-256 of the source's API token (`stw_src_…`). */
+    tokenHash: text('token_hash').notNull(),
+    /** The HMAC key of webhook signatures: kept as is, because verifying needs it. */
+    webhookSecret: text('webhook_secret').notNull(),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+    deletedAt: deletedAt(),
+  },
+  (t) => [
+    uniqueIndex('event_sources_key_uq').on(t.key),
+    uniqueIndex('event_sources_token_hash_uq').on(t.tokenHash),
+  ],
+);
+
+/**
+ * Operational events (orders, shipments, invoices): facts from outside systems that signal rules
+ * read. Idempotent by the source's id. Not to be confused with `domain_events` (our own changes).
+ */
+export const events = pgTable(
+  'events',
+  {
+    id: idColumn(),
+    sourceId: uuid('source_id')
+      .notNull()
+      .references(() => eventSources.id),
+    /** The source's id of the event. */
+    eventId: text('event_id').notNull(),
+    type: text('type').notNull(),
+    occurredAt: timestamptz('occurred_at').notNull(),
+    receivedAt: createdAt('received_at'),
+    customerId: uuid('customer_id').references(() => customers.id),
+    organizationId: uuid('organization_id').references(() => organizations.id),
+    refs: jsonb('refs').$type<EventRefs>().notNull().default({}),
+    data: jsonb('data').$type<Record<string, unknown>>().notNull().default({}),
+  },
+  (t) => [
+    uniqueIndex('events_source_event_uq').on(t.sourceId, t.eventId),
+    index('events_type_occurred').on(t.type, t.occurredAt),
+    index('events_customer_occurred').on(t.customerId, t.occurredAt),
+    index('events_refs_gin').using('gin', t.refs.op('jsonb_path_ops')),
+    // The unfiltered list, newest first, and keyset paging on it.
+    index('events_occurred').on(t.occurredAt, t.id),
+  ],
+);

@@ -1,0 +1,339 @@
+// Ingest of operational events: one event or a batch of up to 1,000, each judged on its own
+// (accepted, duplicate, rejected with a reason). Set-based: whatever the batch size, a handful of
+// queries in one transaction: the ids seen before, the customers and organizations named, the
+// customers to create, the events. The transaction commits before the answer leaves, so an
+// accepted event survives a crash right after. Idempotent per source by the event's id: the
+// unique (source_id, event_id) index decides, so concurrent senders of one id get one `accepted`.
+import type { Database } from '../../../db/client.js';
+import { LIMITS } from '../../../shared/schemas/common.js';
+import {
+  EVENT_LIMITS,
+  EventInput,
+  type IngestAnswer,
+  type IngestResult,
+} from '../../../shared/schemas/events.js';
+import type { Actor } from '../../lib/actor.js';
+import { badRequest } from '../../lib/errors.js';
+import { recordDomainEvents } from '../domain-events/domain-events.repo.js';
+import type { EventSourceRow } from './event-sources.repo.js';
+import * as repo from './events.repo.js';
+
+const bodyError = (path: string, message: string) =>
+  badRequest('validation_error', `${path}: ${message}`, [{ path, message }]);
+
+/** The events of a body: one event, or {"events": [...]}. Malformed envelopes are a 400. */
+export function eventsOfBody(body: unknown): unknown[] {
+  if (body === null || typeof body !== 'object' || Array.isArray(body)) {
+    throw bodyError('body', 'send one event, or {"events": [...]}');
+  }
+  if (!('events' in body)) return [body];
+  const list = (body as { events: unknown }).events;
+  if (Object.keys(body).length > 1) throw bodyError('body', 'a batch has only the field "events"');
+  if (!Array.isArray(list)) throw bodyError('body.events', 'must be an array of events');
+  if (list.length === 0) throw bodyError('body.events', 'must hold at least one event');
+  if (list.length > EVENT_LIMITS.batch) {
+    throw bodyError('body.events', `at most ${EVENT_LIMITS.batch} events per call (got ${list.length})`);
+  }
+  return list;
+}
+
+function rawIdOf(raw: unknown): string | null {
+  const id = raw !== null && typeof raw === 'object' ? (raw as { id?: unknown }).id : undefined;
+  return typeof id === 'string' ? id.slice(0, EVENT_LIMITS.id) : null;
+}
+
+function reasonOf(issues: { path: PropertyKey[]; message: string }[]): string {
+  return issues
+    .slice(0, 3)
+    .map((i) => `${i.path.length ? i.path.map(String).join('.') : 'event'}: ${i.message}`)
+    .join('; ');
+}
+
+interface Pending {
+  index: number;
+  input: EventInput;
+  customerId: string | null;
+  organizationId: string | null;
+  /** The customer to create for this event, when it names an unknown one. */
+  newCustomer?: NewCustomer;
+}
+
+interface NewCustomer {
+  name: string;
+  email: string | null;
+  externalId: string | null;
+  organizationId: string | null;
+  id?: string;
+  events: Pending[];
+}
+
+function customerNameOf(input: EventInput): string {
+  const fromData = input.data?.customerName;
+  const name = typeof fromData === 'string' ? fromData.trim() : '';
+  return (name || input.customer?.email || input.customer?.externalId || 'Unknown customer').slice(
+    0,
+    LIMITS.name,
+  );
+}
+
+export interface IngestOptions {
+  /** Who sends: the staff user, or the system for a source's own token and webhooks. */
+  actor: Actor;
+  source: EventSourceRow;
+  /** The events as sent (not yet validated). */
+  events: unknown[];
+}
+
+const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+const RETRYABLE = new Set(['40P01', '40001']);
+function isRetryable(err: unknown): boolean {
+  for (let e: unknown = err, depth = 0; e && depth < 4; e = (e as { cause?: unknown }).cause, depth++) {
+    if (RETRYABLE.has((e as { code?: string }).code ?? '')) return true;
+  }
+  return false;
+}
+
+export async function ingestEvents(db: Database, opts: IngestOptions): Promise<IngestAnswer> {
+  // Two batches creating the same new customers in a different order can deadlock; PostgreSQL
+  // aborts one of them, and running it again then finds the other's rows.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await db.transaction((tx) => ingestOnce(tx, opts));
+    } catch (err) {
+      if (attempt >= 3 || !isRetryable(err)) throw err;
+    }
+  }
+}
+
+async function ingestOnce(
+  tx: Database,
+  { actor, source, events: raw }: IngestOptions,
+): Promise<IngestAnswer> {
+  const results: IngestResult[] = new Array(raw.length);
+  const reject = (index: number, id: string | null, reason: string) => {
+    results[index] = { index, id, status: 'rejected', reason };
+  };
+
+  // 1. Each event on its own: a bad one is reported and the rest go on.
+  let pending: Pending[] = [];
+  raw.forEach((item, index) => {
+    const parsed = EventInput.safeParse(item);
+    if (parsed.success) pending.push({ index, input: parsed.data, customerId: null, organizationId: null });
+    else reject(index, rawIdOf(item), reasonOf(parsed.error.issues));
+  });
+
+  // 2. Ids this source sent before: nothing to do (saves creating customers for a resent batch).
+  const seen = await repo.findStoredEventIds(
+    tx,
+    source.id,
+    pending.map((p) => p.input.id),
+  );
+  pending = pending.filter((p) => {
+    if (!seen.has(p.input.id)) return true;
+    results[p.index] = { index: p.index, id: p.input.id, status: 'duplicate', reason: 'already received' };
+    return false;
+  });
+
+  // 3. Customers and organizations named by the batch: one query each.
+  const customerRefs = pending.flatMap((p) => (p.input.customer ? [p.input.customer] : []));
+  const orgRefs = pending.flatMap((p) => (p.input.organization ? [p.input.organization] : []));
+  const distinct = (values: (string | undefined)[]) => [...new Set(values.filter((v): v is string => !!v))];
+  const foundCustomers = await repo.findCustomersByRefs(tx, {
+    ids: distinct(customerRefs.map((c) => c.id)),
+    externalIds: distinct(customerRefs.map((c) => c.externalId)),
+    emails: distinct(customerRefs.map((c) => c.email)),
+  });
+  const foundOrgs = await repo.findOrganizationsByRefs(tx, {
+    ids: distinct(orgRefs.map((o) => o.id)),
+    domains: distinct(orgRefs.map((o) => o.domain)),
+  });
+  const customerBy = {
+    id: new Map(foundCustomers.map((c) => [c.id, c])),
+    externalId: new Map(foundCustomers.filter((c) => c.externalId).map((c) => [c.externalId!, c])),
+    email: new Map(foundCustomers.filter((c) => c.email).map((c) => [c.email!, c])),
+  };
+  const orgById = new Map(foundOrgs.map((o) => [o.id, o.id]));
+  const orgByDomain = new Map(foundOrgs.flatMap((o) => o.domains.map((d) => [d, o.id] as const)));
+
+  const needCustomer: Pending[] = [];
+  pending = pending.filter((p) => {
+    const { customer, organization } = p.input;
+    if (organization) {
+      const orgId =
+        (organization.id && orgById.get(organization.id)) ||
+        (organization.domain && orgByDomain.get(organization.domain));
+      if (!orgId) {
+        reject(p.index, p.input.id, 'organization: no such organization (matched by id, then domain)');
+        return false;
+      }
+      p.organizationId = orgId;
+    }
+    if (customer) {
+      const match =
+        (customer.id && customerBy.id.get(customer.id)) ||
+        (customer.externalId && customerBy.externalId.get(customer.externalId)) ||
+        (customer.email && customerBy.email.get(customer.email));
+      if (match) {
+        p.customerId = match.id;
+        p.organizationId ??= match.organizationId;
+      } else if (!source.createUnknownCustomers) {
+        reject(
+          p.index,
+          p.input.id,
+          `customer: no such customer, and source "${source.key}" does not create unknown customers`,
+        );
+        return false;
+      } else if (!customer.externalId && !customer.email) {
+        reject(
+          p.index,
+          p.input.id,
+          'customer: no customer with this id (give externalId or email to create one)',
+        );
+        return false;
+      } else {
+        needCustomer.push(p);
+      }
+    }
+    return true;
+  });
+
+  // 4. A repeated id within the batch: the first that survived the checks above is the event.
+  const firstOf = new Map<string, number>();
+  pending = pending.filter((p) => {
+    const first = firstOf.get(p.input.id);
+    if (first === undefined) {
+      firstOf.set(p.input.id, p.index);
+      return true;
+    }
+    results[p.index] = {
+      index: p.index,
+      id: p.input.id,
+      status: 'duplicate',
+      reason: `repeats events[${first}]`,
+    };
+    return false;
+  });
+
+  // 5. Unknown customers: one new customer per identity however many events name it.
+  const kept = new Set(pending);
+  const newCustomers: NewCustomer[] = [];
+  const newBy = { externalId: new Map<string, NewCustomer>(), email: new Map<string, NewCustomer>() };
+  for (const p of needCustomer) {
+    if (!kept.has(p)) continue;
+    const { externalId, email } = p.input.customer!;
+    let c =
+      (externalId && newBy.externalId.get(externalId)) || (email && newBy.email.get(email)) || undefined;
+    if (!c) {
+      c = {
+        name: customerNameOf(p.input),
+        email: null,
+        externalId: null,
+        organizationId: p.organizationId,
+        events: [],
+      };
+      newCustomers.push(c);
+    }
+    // Fill in what this event adds, unless another new customer already has that value.
+    if (externalId && !c.externalId && !newBy.externalId.has(externalId)) {
+      c.externalId = externalId;
+      newBy.externalId.set(externalId, c);
+    }
+    if (email && !c.email && !newBy.email.has(email)) {
+      c.email = email;
+      newBy.email.set(email, c);
+    }
+    c.events.push(p);
+  }
+  let customersCreated = 0;
+  if (newCustomers.length > 0) {
+    // A stable order, so concurrent batches take the unique-index locks in the same order.
+    newCustomers.sort(
+      (a, b) => compare(a.externalId ?? '', b.externalId ?? '') || compare(a.email ?? '', b.email ?? ''),
+    );
+    const inserted = await repo.insertCustomersIfAbsent(
+      tx,
+      newCustomers.map((c) => ({
+        name: c.name,
+        email: c.email,
+        externalId: c.externalId,
+        organizationId: c.organizationId,
+      })),
+    );
+    customersCreated = inserted.length;
+    const assign = (rows: repo.CustomerMatch[]) => {
+      const byExternal = new Map(rows.filter((r) => r.externalId).map((r) => [r.externalId!, r]));
+      const byEmail = new Map(rows.filter((r) => r.email).map((r) => [r.email!, r]));
+      for (const c of newCustomers) {
+        if (c.id) continue;
+        const row = (c.externalId && byExternal.get(c.externalId)) || (c.email && byEmail.get(c.email));
+        if (row) {
+          c.id = row.id;
+          for (const p of c.events) p.organizationId ??= row.organizationId;
+        }
+      }
+    };
+    assign(inserted);
+    await recordDomainEvents(
+      tx,
+      actor,
+      inserted.map((r) => ({
+        type: 'customer.created',
+        entityType: 'customer',
+        entityId: r.id,
+        data: { source: 'events', eventSource: source.key },
+      })),
+    );
+    // Skipped rows: a concurrent batch created the same customer first. Use theirs.
+    const missing = newCustomers.filter((c) => !c.id);
+    if (missing.length > 0) {
+      assign(
+        await repo.findCustomersByRefs(tx, {
+          ids: [],
+          externalIds: distinct(missing.map((c) => c.externalId ?? undefined)),
+          emails: distinct(missing.map((c) => c.email ?? undefined)),
+        }),
+      );
+    }
+    for (const c of newCustomers) {
+      for (const p of c.events) {
+        if (c.id) p.customerId = c.id;
+        else {
+          reject(p.index, p.input.id, 'customer: could not be created (a conflicting change); send it again');
+          kept.delete(p);
+        }
+      }
+    }
+    pending = pending.filter((p) => kept.has(p));
+  }
+
+  // 6. The events: the unique index decides between concurrent senders of one id.
+  pending.sort((a, b) => compare(a.input.id, b.input.id));
+  const inserted = await repo.insertEventsIfNew(
+    tx,
+    pending.map((p) => ({
+      sourceId: source.id,
+      eventId: p.input.id,
+      type: p.input.type,
+      occurredAt: new Date(p.input.occurredAt),
+      customerId: p.customerId,
+      organizationId: p.organizationId,
+      refs: p.input.refs ?? {},
+      data: p.input.data ?? {},
+    })),
+  );
+  for (const p of pending) {
+    results[p.index] = inserted.has(p.input.id)
+      ? { index: p.index, id: p.input.id, status: 'accepted' }
+      : { index: p.index, id: p.input.id, status: 'duplicate', reason: 'already received' };
+  }
+
+  const count = (status: IngestResult['status']) => results.filter((r) => r.status === status).length;
+  return {
+    accepted: count('accepted'),
+    duplicate: count('duplicate'),
+    rejected: count('rejected'),
+    customersCreated,
+    results,
+  };
+}

@@ -1,0 +1,262 @@
+// Operational events from outside systems (orders, shipments, invoices) and the sources that send
+// them. One schema per shape, shared by the ingest endpoint, the OpenAPI document and the UI.
+import { z } from 'zod';
+import { BooleanQuery, Cursor, Email, Id, IsoDateTime, LIMITS, Limit, Name } from './common.js';
+
+export const EVENT_LIMITS = {
+  /** Events in one call. */
+  batch: 1_000,
+  /** `data` of one event, as compact JSON (UTF-8 bytes). */
+  dataBytes: 32 * 1024,
+  /** Nesting depth of `data`. */
+  dataDepth: 32,
+  id: 200,
+  type: 100,
+  refs: 20,
+  refValue: 200,
+  /** A request body (one call). 1,000 small events fit comfortably. */
+  bodyBytes: 8 * 1024 * 1024,
+  /** How far `occurredAt` may lie in the future (clock skew between systems). */
+  futureSkewSeconds: 300,
+  /** How far a webhook's timestamp may be from the server's clock (replay window). */
+  webhookToleranceSeconds: 300,
+} as const;
+
+/** Text stored in a column: no control characters (PostgreSQL refuses NUL in text and JSON). */
+// eslint-disable-next-line no-control-regex
+const NO_CONTROL = /^[^\u0000-\u001f\u007f]*$/;
+const ShortText = (max: number) =>
+  z
+    .string()
+    .trim()
+    .min(1, 'must not be empty')
+    .max(max)
+    .regex(NO_CONTROL, 'must not contain control characters');
+
+export const EventId = z
+  .string()
+  .min(1, 'must not be empty')
+  .max(EVENT_LIMITS.id)
+  .regex(/^\S+$/, 'must not contain spaces or control characters')
+  .describe('the source’s id of the event; unique per source (idempotency key)');
+
+export const EventType = z
+  .string()
+  .max(EVENT_LIMITS.type)
+  .regex(/^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)+$/, 'must be dotted lower-case words, e.g. shipment.scanned')
+  .describe('e.g. order.created, shipment.scanned, invoice.issued');
+
+export const RefKey = z
+  .string()
+  .regex(/^[A-Za-z][A-Za-z0-9_]{0,62}$/, 'ref keys start with a letter: letters, digits, _ (max 63)');
+
+export const EventRefs = z
+  .record(RefKey, ShortText(EVENT_LIMITS.refValue))
+  .refine((r) => Object.keys(r).length <= EVENT_LIMITS.refs, {
+    message: `at most ${EVENT_LIMITS.refs} refs`,
+  })
+  .describe('identifiers in operational systems: orderId, shipmentId, invoiceId, …');
+export type EventRefs = z.infer<typeof EventRefs>;
+
+export const EventCustomerRef = z
+  .strictObject({
+    id: Id.optional(),
+    externalId: ShortText(LIMITS.externalId).optional(),
+    email: Email.optional(),
+  })
+  .refine((c) => !!(c.id || c.externalId || c.email), { message: 'give id, externalId or email' })
+  .describe('matched by id, then externalId, then e-mail (case-insensitive)');
+export type EventCustomerRef = z.infer<typeof EventCustomerRef>;
+
+export const EventOrganizationRef = z
+  .strictObject({
+    id: Id.optional(),
+    externalId: ShortText(LIMITS.externalId).optional(),
+    domain: z
+      .string()
+      .trim()
+      .toLowerCase()
+      .max(253)
+      .regex(/^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+$/, 'must be a domain name')
+      .optional(),
+  })
+  .refine((o) => !!(o.id || o.domain), {
+    message: 'give id or domain (organizations have no externalId in Steward yet)',
+  })
+  .describe('matched by id, else by one of its e-mail domains (externalId is accepted, not matched yet)');
+export type EventOrganizationRef = z.infer<typeof EventOrganizationRef>;
+
+const utf8 = new TextEncoder();
+
+/**
+ * Why `data` cannot be stored, or null: too deep, too large, or holding text PostgreSQL's jsonb
+ * refuses (NUL, unpaired surrogates). Iterative, so hostile nesting cannot overflow the stack.
+ */
+export function dataProblem(data: Record<string, unknown>): string | null {
+  const stack: [unknown, number][] = [[data, 1]];
+  const badText = (s: string) =>
+    s.includes('\u0000') || /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/.test(s);
+  while (stack.length > 0) {
+    const [value, depth] = stack.pop()!;
+    if (typeof value === 'string') {
+      if (badText(value)) return 'must not contain NUL characters or unpaired surrogates';
+    } else if (value !== null && typeof value === 'object') {
+      if (depth > EVENT_LIMITS.dataDepth) return `must not be nested deeper than ${EVENT_LIMITS.dataDepth}`;
+      const entries = Array.isArray(value) ? value.map((v) => ['', v] as const) : Object.entries(value);
+      for (const [key, child] of entries) {
+        if (key && badText(key)) return 'keys must not contain NUL characters or unpaired surrogates';
+        stack.push([child, depth + 1]);
+      }
+    }
+  }
+  const bytes = utf8.encode(JSON.stringify(data)).length;
+  return bytes > EVENT_LIMITS.dataBytes
+    ? `must be at most ${EVENT_LIMITS.dataBytes} bytes as JSON (is ${bytes})`
+    : null;
+}
+
+/** One event as a source sends it. Each event of a batch is validated on its own. */
+export const EventInput = z.strictObject({
+  id: EventId,
+  type: EventType,
+  occurredAt: IsoDateTime.refine(
+    (t) => Date.parse(t) <= Date.now() + EVENT_LIMITS.futureSkewSeconds * 1000,
+    `must not be in the future (${EVENT_LIMITS.futureSkewSeconds} s allowed for clock skew)`,
+  ),
+  customer: EventCustomerRef.optional(),
+  organization: EventOrganizationRef.optional(),
+  refs: EventRefs.optional(),
+  data: z
+    .record(z.string(), z.unknown())
+    .superRefine((d, ctx) => {
+      const problem = dataProblem(d);
+      if (problem) ctx.addIssue({ code: 'custom', message: problem });
+    })
+    .optional()
+    .describe(
+      `any JSON object, at most ${EVENT_LIMITS.dataBytes} bytes; data.customerName names a customer created from this event`,
+    ),
+});
+export type EventInput = z.infer<typeof EventInput>;
+
+/** The body of POST /events and the webhook: one event, or {"events": [...]}. */
+export const EventsBody = z
+  .record(z.string(), z.unknown())
+  .describe(
+    `One event {"id", "type", "occurredAt", "customer"?, "organization"?, "refs"?, "data"?}, or {"events": [up to ${EVENT_LIMITS.batch} events]}. Each event is validated on its own: an invalid one is reported as rejected and does not stop the others.`,
+  )
+  .meta({
+    examples: [
+      {
+        id: 'wms-88121',
+        type: 'shipment.scanned',
+        occurredAt: '2026-11-23T09:00:00.000Z',
+        customer: { externalId: 'C-1001' },
+        refs: { orderId: 'SO-1', shipmentId: 'SH-7' },
+        data: { location: 'Leipzig hub' },
+      },
+    ],
+  });
+
+export const INGEST_STATUSES = ['accepted', 'duplicate', 'rejected'] as const;
+
+export const IngestResult = z.object({
+  index: z.number().int().describe('position in the batch (0 for a single event)'),
+  id: z.string().nullable().describe('the event’s id as sent (null when it had none)'),
+  status: z.enum(INGEST_STATUSES),
+  reason: z.string().optional().describe('why it was rejected, or what it duplicates'),
+});
+export type IngestResult = z.infer<typeof IngestResult>;
+
+export const IngestAnswer = z.object({
+  accepted: z.number().int(),
+  duplicate: z.number().int(),
+  rejected: z.number().int(),
+  customersCreated: z.number().int(),
+  results: z.array(IngestResult),
+});
+export type IngestAnswer = z.infer<typeof IngestAnswer>;
+
+export const EventSourceKey = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9_-]{0,49}$/, 'source keys are lower-case letters, digits, - and _ (max 50)');
+
+export const IngestQuery = z.strictObject({
+  source: EventSourceKey.optional().describe('required with a user token: the source the events come from'),
+});
+
+/** A stored event. */
+export const Event = z.object({
+  id: Id.describe('Steward’s id'),
+  eventId: z.string().describe('the source’s id of the event'),
+  source: z.string().describe('the source’s key'),
+  type: z.string(),
+  occurredAt: IsoDateTime,
+  receivedAt: IsoDateTime,
+  customerId: Id.nullable(),
+  organizationId: Id.nullable(),
+  refs: z.record(z.string(), z.string()),
+  data: z.record(z.string(), z.unknown()),
+});
+export type Event = z.infer<typeof Event>;
+
+export const EVENT_SORTS = ['occurredAt', '-occurredAt', 'receivedAt', '-receivedAt'] as const;
+
+export const EventListQuery = z.strictObject({
+  type: EventType.optional(),
+  customerId: Id.optional(),
+  source: EventSourceKey.optional(),
+  ref: z
+    .string()
+    .max(300)
+    .regex(/^[A-Za-z][A-Za-z0-9_]{0,62}:.+$/, 'must be key:value, e.g. orderId:SO-1')
+    .optional()
+    .describe('one ref, e.g. orderId:SO-1'),
+  occurredAfter: IsoDateTime.optional().describe('inclusive'),
+  occurredBefore: IsoDateTime.optional().describe('exclusive'),
+  sort: z.enum(EVENT_SORTS).default('-occurredAt'),
+  limit: Limit,
+  cursor: Cursor.optional(),
+  includeTotal: BooleanQuery.optional(),
+});
+export type EventListQuery = z.infer<typeof EventListQuery>;
+
+// ---- sources ----------------------------------------------------------------------------------
+
+export const EventSourceCreate = z.strictObject({
+  key: EventSourceKey,
+  name: Name,
+  createUnknownCustomers: z
+    .boolean()
+    .default(true)
+    .describe('create a customer for an event naming an unknown one (else the event is rejected)'),
+  active: z.boolean().default(true).describe('an inactive source’s events are refused (403)'),
+});
+export type EventSourceCreate = z.infer<typeof EventSourceCreate>;
+
+export const EventSourceUpdate = z.strictObject({
+  name: Name.optional(),
+  createUnknownCustomers: z.boolean().optional(),
+  active: z.boolean().optional(),
+});
+export type EventSourceUpdate = z.infer<typeof EventSourceUpdate>;
+
+export const EventSource = z.object({
+  id: Id,
+  key: z.string(),
+  name: z.string(),
+  createUnknownCustomers: z.boolean(),
+  active: z.boolean(),
+  createdAt: IsoDateTime,
+  updatedAt: IsoDateTime,
+});
+export type EventSource = z.infer<typeof EventSource>;
+
+export const EventSourceCredentials = EventSource.extend({
+  token: z.string().describe('the source’s API token (Bearer); shown once'),
+  webhookSecret: z.string().describe('the key of the webhook signature (HMAC-SHA256); shown once'),
+});
+export type EventSourceCredentials = z.infer<typeof EventSourceCredentials>;
+
+export const EventSourceKeyParams = z.strictObject({ key: EventSourceKey });
+export const WebhookParams = z.strictObject({ sourceKey: EventSourceKey });
