@@ -17,6 +17,11 @@ export function registerAuth(app: FastifyInstance, db: Database) {
     }
     const match = /^Bearer\s+(\S+)$/i.exec(header);
     if (!match) throw unauthorized('invalid_token', 'use Authorization: Bearer <token>');
+    if (match[1]!.startsWith('stw_src_')) {
+      // An event source's token: its own routes (public here) check it; nothing else takes it.
+      if (isPublic) return;
+      throw unauthorized('invalid_token', 'an event source token works only for sending events');
+    }
     try {
       request.actor = await authenticate(db, match[1]!);
     } catch (err) {
