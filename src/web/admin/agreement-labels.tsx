@@ -32,9 +32,9 @@ export function scopeText(a: Agreement, names: ScopeNames): string {
     case 'customer':
       return 'Customer';
     case 'organization':
-      return `Organization: ${names.organization(a.scope.organizationId ?? '') ?? 'an organization'}`;
+      return `Organization: ${names.organization(a.scope.organizationId ?? '') ?? '…'}`;
     case 'segment':
-      return `Segment: ${names.segment(a.scope.segment ?? '') ?? a.scope.segment}`;
+      return `Segment: ${names.segment(a.scope.segment ?? '') ?? a.scope.segment ?? ''}`;
     default:
       return 'Default (everyone else)';
   }
