@@ -177,3 +177,19 @@ export const CalendarInput = z.strictObject({
   holidays: HolidayList,
 });
 export type CalendarInput = z.infer<typeof CalendarInput>;
+
+export const CalendarUpdate = CalendarInput.partial();
+export type CalendarUpdate = z.infer<typeof CalendarUpdate>;
+
+export const Calendar = z.object({
+  id: z.uuid(),
+  name: z.string(),
+  timezone: z.string(),
+  hours: z.array(z.object({ day: z.number().int(), open: z.string(), close: z.string() })),
+  holidays: z.array(z.string()),
+  is247: z.boolean(),
+  weeklyOpenMinutes: z.number().int(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+});
+export type Calendar = z.infer<typeof Calendar>;

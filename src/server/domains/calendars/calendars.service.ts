@@ -1,10 +1,10 @@
 // Business calendars. Admins write them; a change recomputes every running promise clock on it.
 import { and, asc, eq, isNull, sql } from 'drizzle-orm';
-import { z } from 'zod';
+import type { z } from 'zod';
 import type { Database } from '../../../db/client.js';
 import { compileCalendar, CalendarError, type BusinessCalendar } from '../../../core/business-time.js';
-import { CalendarInput } from '../../../shared/schemas/calendars.js';
-import { IsoDateTime, Id } from '../../../shared/schemas/common.js';
+import type { CalendarInput } from '../../../shared/schemas/calendars.js';
+import { Calendar, CalendarUpdate } from '../../../shared/schemas/calendars.js';
 import type { Actor } from '../../lib/actor.js';
 import { isAdmin, isStaff } from '../../lib/actor.js';
 import { conflict, forbidden, notFound, unprocessable } from '../../lib/errors.js';
@@ -12,18 +12,7 @@ import { diff, recordDomainEvent } from '../domain-events/domain-events.repo.js'
 import { assertTargetsReachable } from '../agreements/agreements.service.js';
 import { calendars } from './calendars.table.js';
 
-export const CalendarUpdate = CalendarInput.partial();
-export const Calendar = z.object({
-  id: Id,
-  name: z.string(),
-  timezone: z.string(),
-  hours: z.array(z.object({ day: z.number().int(), open: z.string(), close: z.string() })),
-  holidays: z.array(z.string()),
-  is247: z.boolean(),
-  weeklyOpenMinutes: z.number().int(),
-  createdAt: IsoDateTime,
-  updatedAt: IsoDateTime,
-});
+export { Calendar, CalendarUpdate };
 
 type Row = typeof calendars.$inferSelect;
 
@@ -130,7 +119,9 @@ export async function updateCalendar(
       holidays: input.holidays ?? before.holidays,
     };
     assertCompiles(next);
-    const users = (await tx.execute(sql`select targets from agreements where calendar_id = ${id} and deleted_at is null`)) as unknown as {
+    const users = (await tx.execute(
+      sql`select targets from agreements where calendar_id = ${id} and deleted_at is null`,
+    )) as unknown as {
       rows: { targets: { kind: string; minutes: number }[] }[];
     };
     if (users.rows.length > 0) {

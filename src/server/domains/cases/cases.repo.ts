@@ -115,10 +115,13 @@ export function caseFilters(f: CaseViewFilters & { q?: string }, me: string | nu
       : f.promise === 'at_risk'
         ? sql`${cases.id} in (select p.case_id from case_promises p where p.state = 'active' and p.warn_at <= now() and p.due_at > now())`
         : undefined,
-    f.q
-      ? sql`(${cases.searchVector} @@ plainto_tsquery('simple', ${f.q})
+    // "#1042" or "1042" also finds case number 1042.
+    f.q && /^#?\d{1,15}$/.test(f.q.trim())
+      ? sql`(${cases.number} = ${Number(f.q.trim().replace('#', ''))} or ${cases.searchVector} @@ plainto_tsquery('simple', ${f.q}))`
+      : f.q
+        ? sql`(${cases.searchVector} @@ plainto_tsquery('simple', ${f.q})
           or ${cases.id} in (select m.case_id from messages m where m.search_vector @@ plainto_tsquery('simple', ${f.q})))`
-      : undefined,
+        : undefined,
   );
 }
 

@@ -481,3 +481,13 @@ describe('custom fields, timeline, auto-close', () => {
     expect(logged[0]!.n).toBe(1);
   });
 });
+
+describe('search by number', () => {
+  it('"#1042" and "1042" find the case with that number', async () => {
+    const c = await makeCase(t.db, (await makeCustomer(t.db)).id);
+    for (const q of [`%23${c.number}`, `${c.number}`]) {
+      const res = await t.get(`/api/v1/cases?q=${q}`, agent.token);
+      expect(res.body.items.map((x: { id: string }) => x.id)).toContain(c.id);
+    }
+  });
+});
