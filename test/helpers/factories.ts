@@ -58,11 +58,18 @@ export async function makeUser(db: Database, role: Role, opts: { customerId?: st
 export const ALWAYS_OPEN = [1, 2, 3, 4, 5, 6, 7].map((day) => ({ day, open: '00:00', close: '24:00' }));
 export const WEEKDAYS_9_TO_5 = [1, 2, 3, 4, 5].map((day) => ({ day, open: '09:00', close: '17:00' }));
 
-export const makeCalendar = (db: Database, hours = ALWAYS_OPEN, timezone = 'Europe/Berlin', holidays: string[] = []) =>
-  createCalendar(db, SYSTEM_ACTOR, { name: `Calendar ${unique()}`, timezone, hours, holidays });
+export const makeCalendar = (
+  db: Database,
+  hours = ALWAYS_OPEN,
+  timezone = 'Europe/Berlin',
+  holidays: string[] = [],
+) => createCalendar(db, SYSTEM_ACTOR, { name: `Calendar ${unique()}`, timezone, hours, holidays });
 
 /** An agreement for one new customer, so tests do not see each other's agreements. */
-export async function makeAgreement(db: Database, overrides: Partial<AgreementCreate> & { calendarId?: string } = {}) {
+export async function makeAgreement(
+  db: Database,
+  overrides: Partial<AgreementCreate> & { calendarId?: string } = {},
+) {
   const calendarId = overrides.calendarId ?? (await makeCalendar(db)).id;
   return createAgreement(db, SYSTEM_ACTOR, {
     name: `PSA ${unique()}`,

@@ -87,12 +87,20 @@ export function assertTargetsReachable(cal: BusinessCalendar, targets: { kind: s
     } catch (err) {
       if (!(err instanceof CalendarError)) throw err;
       const path = err.code === 'never_open' ? 'body.calendarId' : `body.targets.${i}.minutes`;
-      throw unprocessable(err.code === 'never_open' ? 'calendar_never_open' : 'target_unreachable', `${path}: ${err.message}`, [{ path, message: err.message }]);
+      throw unprocessable(
+        err.code === 'never_open' ? 'calendar_never_open' : 'target_unreachable',
+        `${path}: ${err.message}`,
+        [{ path, message: err.message }],
+      );
     }
   }
 }
 
-async function checkReachable(db: Database, calendarId: string, targets: { kind: string; minutes: number }[]) {
+async function checkReachable(
+  db: Database,
+  calendarId: string,
+  targets: { kind: string; minutes: number }[],
+) {
   const calendar = await findCalendar(db, calendarId);
   if (calendar) assertTargetsReachable(businessCalendarOf(calendar), targets);
 }
@@ -174,7 +182,8 @@ export async function updateAgreement(
       const before = await findAgreement(tx, id);
       if (!before) throw notFound('agreement');
       await checkReferences(tx, input);
-      if (input.calendarId || input.targets) await checkReachable(tx, input.calendarId ?? before.calendarId, input.targets ?? before.targets);
+      if (input.calendarId || input.targets)
+        await checkReachable(tx, input.calendarId ?? before.calendarId, input.targets ?? before.targets);
       const { scope, ...fields } = input;
       const values = { ...fields, ...scopeColumns(scope) };
       const changes = diff(before as unknown as Record<string, unknown>, values);

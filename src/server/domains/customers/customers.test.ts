@@ -132,7 +132,9 @@ describe('validation', () => {
     const dup = await t.post('/api/v1/customers', { name: 'Dup', email: a.email!.toUpperCase() }, agent);
     expect(dup.status).toBe(409);
     expect(dup.body.error.code).toBe('email_taken');
-    expect(dup.body.error.details).toEqual([{ path: 'body.email', message: 'a customer with this e-mail already exists' }]);
+    expect(dup.body.error.details).toEqual([
+      { path: 'body.email', message: 'a customer with this e-mail already exists' },
+    ]);
     const b = await makeCustomer(t.db);
     const upd = await t.patch(`/api/v1/customers/${b.id}`, { email: a.email }, agent);
     expect(upd.status).toBe(409);
@@ -255,7 +257,13 @@ describe('customer boundaries', () => {
     const current = (await t.get(`/api/v1/customers/${me.id}`, token)).body;
     const whole = await t.patch(
       `/api/v1/customers/${me.id}`,
-      { name: 'Newer Name', email: current.email, segment: current.segment, organizationAccess: current.organizationAccess, customFields: current.customFields },
+      {
+        name: 'Newer Name',
+        email: current.email,
+        segment: current.segment,
+        organizationAccess: current.organizationAccess,
+        customFields: current.customFields,
+      },
       token,
     );
     expect(whole.status).toBe(200);

@@ -11,7 +11,11 @@ beforeAll(async () => {
 afterAll(() => t?.close());
 
 async function team(mode: string, members: { user: { id: string } }[]) {
-  const res = await t.post('/api/v1/teams', { name: `Team ${mode} ${Math.random()}`, assignmentMode: mode, memberIds: members.map((m) => m.user.id) }, admin);
+  const res = await t.post(
+    '/api/v1/teams',
+    { name: `Team ${mode} ${Math.random()}`, assignmentMode: mode, memberIds: members.map((m) => m.user.id) },
+    admin,
+  );
   expect(res.status).toBe(201);
   return res.body as { id: string; members: { userId: string }[] };
 }
@@ -30,7 +34,11 @@ describe('teams and assignment', () => {
   });
 
   it('round robin takes turns among available members', async () => {
-    const [a, b, c] = [await makeUser(t.db, 'agent'), await makeUser(t.db, 'agent'), await makeUser(t.db, 'agent')];
+    const [a, b, c] = [
+      await makeUser(t.db, 'agent'),
+      await makeUser(t.db, 'agent'),
+      await makeUser(t.db, 'agent'),
+    ];
     const tm = await team('round_robin', [a, b, c]);
     const assigned: string[] = [];
     for (let i = 0; i < 6; i++) assigned.push((await openFor(tm.id)).body.assigneeId);
@@ -47,7 +55,9 @@ describe('teams and assignment', () => {
     const customer = await makeCustomer(t.db);
     for (let i = 0; i < 3; i++) await makeCase(t.db, customer.id, { assigneeId: busy.user.id });
     await makeCase(t.db, customer.id, { assigneeId: german.user.id });
-    expect((await t.patch(`/api/v1/agents/${german.user.id}`, { skills: ['german'] }, admin)).body.skills).toEqual(['german']);
+    expect(
+      (await t.patch(`/api/v1/agents/${german.user.id}`, { skills: ['german'] }, admin)).body.skills,
+    ).toEqual(['german']);
     expect((await openFor(tm.id)).body.assigneeId).toBe(idle.user.id);
     // Only the German speaker has the skill, load or not.
     expect((await openFor(tm.id, { requiredSkills: ['german'] })).body.assigneeId).toBe(german.user.id);
@@ -61,7 +71,13 @@ describe('teams and assignment', () => {
     const staying = await makeUser(t.db, 'agent');
     const tm = await team('round_robin', [leaving, staying]);
     const c1 = (await openFor(tm.id, { assigneeId: leaving.user.id })).body;
-    const loose = (await t.post('/api/v1/cases', { subject: 'No team', customerId: (await makeCustomer(t.db)).id, assigneeId: leaving.user.id }, admin)).body;
+    const loose = (
+      await t.post(
+        '/api/v1/cases',
+        { subject: 'No team', customerId: (await makeCustomer(t.db)).id, assigneeId: leaving.user.id },
+        admin,
+      )
+    ).body;
     const res = await t.patch(`/api/v1/agents/${leaving.user.id}`, { availability: 'away' }, leaving.token);
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ availability: 'away', reassigned: 2, openCases: 0 });
@@ -74,7 +90,9 @@ describe('teams and assignment', () => {
   it('agents set only their own availability; only admins manage teams, skills and capacity', async () => {
     const a = await makeUser(t.db, 'agent');
     const b = await makeUser(t.db, 'agent');
-    expect((await t.patch(`/api/v1/agents/${b.user.id}`, { availability: 'away' }, a.token)).status).toBe(403);
+    expect((await t.patch(`/api/v1/agents/${b.user.id}`, { availability: 'away' }, a.token)).status).toBe(
+      403,
+    );
     expect((await t.patch(`/api/v1/agents/${a.user.id}`, { capacity: 99 }, a.token)).status).toBe(403);
     expect((await t.post('/api/v1/teams', { name: 'Mine' }, a.token)).status).toBe(403);
     const customer = (await makeUser(t.db, 'customer')).token;
