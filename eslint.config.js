@@ -4,7 +4,7 @@ import reactHooks from 'eslint-plugin-react-hooks';
 import globals from 'globals';
 
 export default tseslint.config(
-  { ignores: ['dist/', 'drizzle/', 'data/', 'node_modules/'] },
+  { ignores: ['dist/', 'drizzle/', 'data/', 'node_modules/', 'tmp/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
