@@ -3,6 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../../../../test/helpers/app.js';
 import {
+  ALWAYS_OPEN,
   WEEKDAYS_9_TO_5,
   makeAgreement,
   makeCalendar,
@@ -13,6 +14,7 @@ import {
   makeUser,
   minutesAgo,
 } from '../../../../test/helpers/factories.js';
+import { addBusinessMinutes, compileCalendar } from '../../../core/business-time.js';
 import { SYSTEM_ACTOR } from '../../lib/actor.js';
 import { recordBreaches, recordWarnings } from './case-jobs.js';
 import { createCase } from './cases.service.js';
@@ -264,20 +266,22 @@ describe('recomputing', () => {
   });
 
   it('a calendar change recomputes due times of running clocks at once', async () => {
-    const cal = await makeCalendar(t.db, WEEKDAYS_9_TO_5, 'Europe/Berlin');
+    // Created now on a 24/7 calendar, so the clocks are still running whenever this runs.
+    const cal = await makeCalendar(t.db, ALWAYS_OPEN, 'Europe/Berlin');
     const { customer } = await makeCustomerWithAgreement(t.db, { calendarId: cal.id });
-    const c = await openCase(customer.id, { createdAt: '2026-11-20T15:30:00.000Z' });
-    expect(clock(c, 'first_response').dueAt).toBe('2026-11-23T08:30:00.000Z');
-    // Saturdays 10-14 become open: 30 minutes on Friday + 30 on Saturday from 10:00.
-    const res = await t.patch(
-      `/api/v1/calendars/${cal.id}`,
-      { hours: [...WEEKDAYS_9_TO_5, { day: 6, open: '10:00', close: '14:00' }] },
-      admin,
-    );
+    const c = await openCase(customer.id);
+    const created = new Date(c.createdAt);
+    expect(clock(c, 'first_response').dueAt).toBe(new Date(created.getTime() + 60 * 60_000).toISOString());
+    const hours = [...WEEKDAYS_9_TO_5, { day: 6, open: '10:00', close: '14:00' }];
+    const res = await t.patch(`/api/v1/calendars/${cal.id}`, { hours }, admin);
     expect(res.status).toBe(200);
-    expect(res.body.recomputedClocks).toBeGreaterThanOrEqual(1);
+    expect(res.body.recomputedClocks).toBe(2);
     const after = (await t.get(`/api/v1/cases/${c.id}`, agent)).body;
-    expect(clock(after, 'first_response').dueAt).toBe('2026-11-21T09:30:00.000Z');
+    // The business-time core is checked against its own oracle; here: the recompute uses it.
+    const next = compileCalendar({ timezone: 'Europe/Berlin', hours, holidays: [] });
+    expect(clock(after, 'first_response').dueAt).toBe(addBusinessMinutes(next, created, 60).toISOString());
+    expect(clock(after, 'resolution').dueAt).toBe(addBusinessMinutes(next, created, 480).toISOString());
+    expect(after.nextDueAt).toBe(clock(after, 'first_response').dueAt);
   });
 
   it('an agreement target change recomputes its cases', async () => {
