@@ -1,3 +1,4 @@
+import { useEffect, useState } from 'react';
 import { Link, useSearchParams } from 'react-router-dom';
 import { LIMITS } from '../../shared/schemas/common.js';
 import type { Organization } from '../../shared/schemas/organizations.js';
@@ -23,6 +24,9 @@ export function AgreementsPage() {
   useDocumentTitle('Agreements');
   const [params, setParams] = useSearchParams();
   const reviewDue = params.get('reviewDue') === 'true';
+  // The box answers the click at once; the URL (and the list) follow when navigation settles.
+  const [checked, setChecked] = useState(reviewDue);
+  useEffect(() => setChecked(reviewDue), [reviewDue]);
   const agreements = useApi<Items<Agreement>>('/agreements', { reviewDue: reviewDue ? 'true' : undefined });
   const calendars = useApi<Items<Calendar>>('/calendars');
   const names = useScopeNames();
@@ -45,8 +49,11 @@ export function AgreementsPage() {
         <label className="checkbox toolbar__check">
           <input
             type="checkbox"
-            checked={reviewDue}
-            onChange={(e) => setParams(e.target.checked ? { reviewDue: 'true' } : {}, { replace: true })}
+            checked={checked}
+            onChange={(e) => {
+              setChecked(e.target.checked);
+              setParams(e.target.checked ? { reviewDue: 'true' } : {}, { replace: true });
+            }}
           />
           <span>Due for review only</span>
         </label>
