@@ -159,16 +159,16 @@ async function main() {
       with c as (select array_agg(id order by id) as ids, array_agg(organization_id order by id) as orgs from customers)
       insert into cases (id, subject, customer_id, organization_id, channel, category, priority, status, tags, agreement_id, created_at, updated_at, solved_at)
       select gen_random_uuid(),
-        'Fill ' || g || ': ' || (${words})[1 + g % 20] || ' ' || (${words})[1 + (g * 7) % 20],
+        'Fill ' || g || ': ' || (${words})[1 + g % 20] || ' ' || (${words})[1 + (g::bigint * 7) % 20],
         c.ids[1 + g % 1000], c.orgs[1 + g % 1000],
         (array['email','web','portal','phone'])[1 + g % 4], (array['order_status','late_delivery','damaged_product','invoice_error','other'])[1 + g % 5],
         (array['low','normal','normal','high','urgent'])[1 + g % 5],
         (array['new','open','open','pending','solved','closed','closed','closed','closed','closed'])[1 + g % 10],
         case when g % 17 = 0 then array['vip'] else '{}'::text[] end,
         ${agreement.id}::uuid,
-        now() - make_interval(mins => (g * 7919) % 43200) - interval '1 hour',
-        now() - make_interval(mins => (g * 7919) % 43200) - interval '1 hour',
-        case when g % 10 >= 4 then now() - make_interval(mins => (g * 7919) % 43200) else null end
+        now() - make_interval(mins => ((g::bigint * 7919) % 43200)::int) - interval '1 hour',
+        now() - make_interval(mins => ((g::bigint * 7919) % 43200)::int) - interval '1 hour',
+        case when g % 10 >= 4 then now() - make_interval(mins => ((g::bigint * 7919) % 43200)::int) else null end
       from generate_series(${from + 1}::int, ${to}::int) g, c`);
     progress('fill cases', to, remaining);
   }
@@ -189,7 +189,7 @@ async function main() {
     from cases, (values ('first_response', 240), ('resolution', 2400)) as k(kind, minutes)
     where subject like 'Fill %'`);
   await db.execute(
-    sql`update cases c set next_due_at = p.due from (select case_id, min(due_at) as due from case_promises where met_at is null and state = 'active' group by case_id) p where p.case_id = c.id and c.subject like 'Fill %'`,
+    sql`update cases c set next_due_at = p.due, next_warn_at = p.warn from (select case_id, min(due_at) as due, min(warn_at) as warn from case_promises where met_at is null and state = 'active' group by case_id) p where p.case_id = c.id and c.subject like 'Fill %'`,
   );
   await db.execute(sql`analyze`);
   progress('fill clocks', remaining, remaining);

@@ -67,6 +67,7 @@ export async function mergeCases(db: Database, actor: Actor, sourceId: string, t
         closedAt: now,
         solvedAt: source.solvedAt ?? now,
         nextDueAt: null,
+        nextWarnAt: null,
         updatedAt: now,
       })
       .where(eq(cases.id, sourceId));

@@ -110,10 +110,12 @@ export function caseFilters(f: CaseViewFilters & { q?: string }, me: string | nu
     csvOf(f.tags) ? sql`${cases.tags} @> ${sql.param(f.tags)}::text[]` : undefined,
     f.customerId ? eq(cases.customerId, f.customerId) : undefined,
     f.organizationId ? eq(cases.organizationId, f.organizationId) : undefined,
+    // Exact and index-driven: next_due_at is the earliest unmet due time (past = breached);
+    // next_warn_at the earliest warning of a running clock (passed, nothing overdue = at risk).
     f.promise === 'breached'
-      ? sql`${cases.id} in (select p.case_id from case_promises p where p.met_at is null and (p.state = 'breached' or (p.state = 'active' and p.due_at < now())))`
+      ? sql`coalesce(${cases.nextDueAt}, 'infinity'::timestamptz) < now()`
       : f.promise === 'at_risk'
-        ? sql`${cases.id} in (select p.case_id from case_promises p where p.state = 'active' and p.warn_at <= now() and p.due_at > now())`
+        ? sql`${cases.nextWarnAt} <= now() and ${cases.nextDueAt} >= now()`
         : undefined,
     // "#1042" or "1042" also finds case number 1042.
     f.q && /^#?\d{1,15}$/.test(f.q.trim())

@@ -33,7 +33,7 @@ import { diff, recordDomainEvent } from '../domain-events/domain-events.repo.js'
 import { organizations } from '../organizations/organizations.table.js';
 import { pickAssignee } from '../teams/assignment.js';
 import { teams } from '../teams/teams.table.js';
-import { insertNewClocks, nextDueOf, onStatusChange, onTargetsChanged, type ClockCase } from './clocks.js';
+import { insertNewClocks, nextTimesOf, onStatusChange, onTargetsChanged, type ClockCase } from './clocks.js';
 import { planAgentReply, planCaseCreated, type PlanCase } from '../../../core/clock-plans.js';
 import { assertCustomFields, loadDefinitions, missingRequired } from './custom-fields.js';
 import * as repo from './cases.repo.js';
@@ -319,7 +319,7 @@ export async function createCase(db: Database, actor: Actor, raw: CaseCreate): P
         lastCustomerMessageAt: input.message && input.message.from !== 'agent' ? at : null,
         lastAgentReplyAt: input.message?.from === 'agent' ? at : null,
         firstRespondedAt: input.message?.from === 'agent' ? at : null,
-        nextDueAt: nextDueOf(clocks),
+        ...nextTimesOf(clocks),
       })
       .returning();
     const c = row!;

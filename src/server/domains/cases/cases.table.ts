@@ -80,6 +80,8 @@ export const cases = pgTable(
     mergedIntoId: uuid('merged_into_id'),
     /** Earliest due time of the case's running promise clocks: the queue's urgency order. */
     nextDueAt: timestamptz('next_due_at'),
+    /** Earliest warning time of the running clocks: with next_due_at, the at-risk queue. */
+    nextWarnAt: timestamptz('next_warn_at'),
     firstRespondedAt: timestamptz('first_responded_at'),
     lastCustomerMessageAt: timestamptz('last_customer_message_at'),
     lastAgentReplyAt: timestamptz('last_agent_reply_at'),
@@ -105,6 +107,9 @@ export const cases = pgTable(
     index('cases_urgency')
       .on(sql`coalesce(${t.nextDueAt}, 'infinity'::timestamptz)`, t.id)
       .where(sql`${t.deletedAt} is null`),
+    index('cases_next_warn')
+      .on(t.nextWarnAt)
+      .where(sql`${t.deletedAt} is null and ${t.nextWarnAt} is not null`),
     index('cases_tags').using('gin', t.tags),
     index('cases_search').using('gin', t.searchVector),
     check('cases_status_ck', sql`${t.status} in ('new', 'open', 'pending', 'on_hold', 'solved', 'closed')`),

@@ -305,6 +305,38 @@ describe('recomputing', () => {
   });
 });
 
+describe('queues by promise state', () => {
+  it('at risk: a warning has passed and nothing is overdue; breached: something is', async () => {
+    const { customer } = await makeCustomerWithAgreement(t.db, {
+      targets: [
+        { kind: 'first_response', minutes: 60 },
+        { kind: 'resolution', minutes: 480 },
+      ],
+    });
+    const atRisk = await openCase(customer.id, { createdAt: minutesAgo(50) }); // warned at 45, due at 60
+    const breached = await openCase(customer.id, { createdAt: minutesAgo(70) });
+    const fine = await openCase(customer.id, { createdAt: minutesAgo(5) });
+    const ids = async (promise: string) =>
+      (await t.get(`/api/v1/cases?customerId=${customer.id}&promise=${promise}`, agent)).body.items.map(
+        (c: { id: string }) => c.id,
+      );
+    expect(await ids('at_risk')).toEqual([atRisk.id]);
+    expect(await ids('breached')).toEqual([breached.id]);
+    const rows = (await t.get(`/api/v1/cases?customerId=${customer.id}`, agent)).body.items as {
+      id: string;
+      promiseState: string;
+    }[];
+    expect(Object.fromEntries(rows.map((r) => [r.id, r.promiseState]))).toEqual({
+      [atRisk.id]: 'at_risk',
+      [breached.id]: 'breached',
+      [fine.id]: 'ok',
+    });
+    // Answering meets first response: the case leaves both queues.
+    await t.post(`/api/v1/cases/${breached.id}/messages`, { body: 'Sorry', public: true }, agent);
+    expect(await ids('breached')).toEqual([]);
+  });
+});
+
 describe('warnings and breaches (the scheduler jobs)', () => {
   it('records each breach and warning once, as timeline entries', async () => {
     const { customer } = await makeCustomerWithAgreement(t.db, {

@@ -163,12 +163,22 @@ async function saveClocks(
   await refreshNextDue(tx, [caseId]);
 }
 
-/** The earliest due time among clocks still to be kept: the case's place in the urgency order. */
-export function nextDueOf(clocks: StoredClock[]): Date | null {
-  const due = clocks
-    .filter((k) => k.metAt === null && (k.state === 'active' || k.state === 'breached') && k.dueAt)
-    .map((k) => k.dueAt!.getTime());
-  return due.length ? new Date(Math.min(...due)) : null;
+/**
+ * The case-level summary of its clocks: the earliest due time of the promises still to be kept
+ * (the urgency order; past = breached) and the earliest warning of the running ones (passed,
+ * with nothing due yet = at risk). Queues filter and sort on these two columns.
+ */
+export function nextTimesOf(clocks: StoredClock[]): { nextDueAt: Date | null; nextWarnAt: Date | null } {
+  const min = (xs: number[]) => (xs.length ? new Date(Math.min(...xs)) : null);
+  const unmet = clocks.filter((k) => k.metAt === null);
+  return {
+    nextDueAt: min(
+      unmet
+        .filter((k) => (k.state === 'active' || k.state === 'breached') && k.dueAt)
+        .map((k) => k.dueAt!.getTime()),
+    ),
+    nextWarnAt: min(unmet.filter((k) => k.state === 'active' && k.warnAt).map((k) => k.warnAt!.getTime())),
+  };
 }
 
 /**
@@ -188,10 +198,15 @@ export async function insertNewClocks(tx: Database, actor: Actor, caseId: string
 export async function refreshNextDue(tx: Database, caseIds: string[]) {
   if (caseIds.length === 0) return;
   await tx.execute(sql`
-    update cases c set next_due_at = (
-      select min(p.due_at) from case_promises p
-      where p.case_id = c.id and p.met_at is null and p.state in ('active', 'breached')
-    )
+    update cases c set
+      next_due_at = (
+        select min(p.due_at) from case_promises p
+        where p.case_id = c.id and p.met_at is null and p.state in ('active', 'breached')
+      ),
+      next_warn_at = (
+        select min(p.warn_at) from case_promises p
+        where p.case_id = c.id and p.met_at is null and p.state = 'active'
+      )
     where c.id = any(${sql.param(caseIds)}::uuid[])`);
 }
 

@@ -27,6 +27,7 @@ import { casePromises, cases, categories, messages } from '../cases/cases.table.
 import { customers } from '../customers/customers.table.js';
 import { domainEvents } from '../domain-events/domain-events.table.js';
 import { organizations } from '../organizations/organizations.table.js';
+import { nextTimesOf } from '../cases/clocks.js';
 import { teams } from '../teams/teams.table.js';
 
 const BATCH = 1000;
@@ -216,9 +217,6 @@ export async function importCases(
       .filter((m) => m.from === 'customer')
       .map((m) => m.createdAt)
       .sort();
-    const due = clocks
-      .filter((k) => k.metAt === null && (k.state === 'active' || k.state === 'breached') && k.dueAt)
-      .map((k) => k.dueAt!.getTime());
     caseRows.push({
       id,
       subject: c.subject,
@@ -241,7 +239,7 @@ export async function importCases(
         : null,
       solvedAt,
       closedAt: c.status === 'closed' ? solvedAt : null,
-      nextDueAt: due.length ? new Date(Math.min(...due)) : null,
+      ...nextTimesOf(clocks),
     });
     for (const m of c.messages) {
       messageRows.push({
