@@ -31,5 +31,6 @@ export const CaseView = z.object({
   sort: z.enum(CASE_SORTS),
   shared: z.boolean(),
   position: z.number().int(),
-  count: z.number().int().optional(),
+  count: z.number().int().optional().describe('matching cases, exact up to 10,000'),
+  countCapped: z.boolean().optional().describe('true: there are more than `count` (show "10,000+")'),
 });

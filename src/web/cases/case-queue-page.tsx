@@ -186,6 +186,7 @@ export function CaseQueuePage() {
                 {v.count !== undefined && (
                   <span className="view-link__count" data-testid="view-count">
                     {formatNumber(v.count)}
+                    {v.countCapped ? '+' : ''}
                   </span>
                 )}
               </Link>

@@ -1,6 +1,6 @@
 import { and, eq, isNull, sql, type SQL } from 'drizzle-orm';
 import { alias, type AnyPgColumn } from 'drizzle-orm/pg-core';
-import type { Database } from '../../../db/client.js';
+import { rows, type Database } from '../../../db/client.js';
 import type { CaseListQuery } from '../../../shared/schemas/cases.js';
 import type { CaseViewFilters } from '../../../shared/schemas/views.js';
 import { afterCursor, orderBy, sortKey, toPage, type Sort } from '../../lib/pagination.js';
@@ -149,6 +149,19 @@ export async function listCases(
   let total: number | undefined;
   if (q.includeTotal) total = await countCases(db, where);
   return { ...page, total };
+}
+
+/** Exact counts up to this many; beyond, a view says "10,000+" (bounded work at any size). */
+export const VIEW_COUNT_CAP = 10_000;
+
+/** Counts at most `cap` matching cases: reads no more than `cap` index entries. */
+export async function countCasesCapped(db: Database, where: SQL | undefined, cap = VIEW_COUNT_CAP) {
+  const [row] = await rows<{ n: number }>(
+    db,
+    sql`select count(*)::int as n from (select 1 from ${cases} where ${and(isNull(cases.deletedAt), where)} limit ${cap + 1}) t`,
+  );
+  const n = row?.n ?? 0;
+  return { count: Math.min(n, cap), capped: n > cap };
 }
 
 export async function countCases(db: Database, where: SQL | undefined) {

@@ -11,6 +11,7 @@ import {
 } from '../../../../test/helpers/factories.js';
 import { rows } from '../../../db/client.js';
 import { closeSolvedCases } from './case-jobs.js';
+import { caseFilters, countCasesCapped } from './cases.repo.js';
 
 let t: TestApp;
 let admin: string;
@@ -489,5 +490,18 @@ describe('search by number', () => {
       const res = await t.get(`/api/v1/cases?q=${q}`, agent.token);
       expect(res.body.items.map((x: { id: string }) => x.id)).toContain(c.id);
     }
+  });
+});
+
+describe('view counts', () => {
+  it('are exact up to the cap and say so beyond it', async () => {
+    const customer = await makeCustomer(t.db);
+    for (let i = 0; i < 3; i++) await makeCase(t.db, customer.id);
+    const where = caseFilters({ customerId: customer.id }, null);
+    expect(await countCasesCapped(t.db, where, 5)).toEqual({ count: 3, capped: false });
+    expect(await countCasesCapped(t.db, where, 3)).toEqual({ count: 3, capped: false });
+    expect(await countCasesCapped(t.db, where, 2)).toEqual({ count: 2, capped: true });
+    const views = (await t.get('/api/v1/views', agent.token)).body.items as { countCapped: boolean }[];
+    expect(views.every((v) => v.countCapped === false)).toBe(true);
   });
 });

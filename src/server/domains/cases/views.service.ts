@@ -8,20 +8,20 @@ import { isAdmin } from '../../lib/actor.js';
 import { forbidden, notFound } from '../../lib/errors.js';
 import * as policy from '../../policies/cases.js';
 import { recordDomainEvent } from '../domain-events/domain-events.repo.js';
-import { caseFilters, countCases } from './cases.repo.js';
+import { caseFilters, countCasesCapped } from './cases.repo.js';
 import { caseViews } from './cases.table.js';
 
 type Input = z.infer<typeof CaseViewInput>;
 type Row = typeof caseViews.$inferSelect;
 
-const toDto = (r: Row, count?: number) => ({
+const toDto = (r: Row, count?: { count: number; capped: boolean }) => ({
   id: r.id,
   name: r.name,
   filters: r.filters,
   sort: r.sort as 'nextDueAt',
   shared: r.ownerId === null,
   position: r.position,
-  ...(count !== undefined ? { count } : {}),
+  ...(count ? { count: count.count, countCapped: count.capped } : {}),
 });
 
 const visible = (actor: Actor) =>
@@ -39,7 +39,9 @@ export async function listViews(db: Database, actor: Actor, withCounts = true) {
     .orderBy(asc(caseViews.position), asc(caseViews.name));
   if (!withCounts) return rows.map((r) => toDto(r));
   // One count per view; each is an index-driven count of the view's filters.
-  const counts = await Promise.all(rows.map((r) => countCases(db, caseFilters(r.filters, actor.userId))));
+  const counts = await Promise.all(
+    rows.map((r) => countCasesCapped(db, caseFilters(r.filters, actor.userId))),
+  );
   return rows.map((r, i) => toDto(r, counts[i]));
 }
 
@@ -76,7 +78,7 @@ export async function createView(db: Database, actor: Actor, input: Input) {
     entityId: row!.id,
     data: { name: input.name },
   });
-  return toDto(row!, await countCases(db, caseFilters(row!.filters, actor.userId)));
+  return toDto(row!, await countCasesCapped(db, caseFilters(row!.filters, actor.userId)));
 }
 
 export async function updateView(db: Database, actor: Actor, id: string, input: Partial<Input>) {
@@ -89,7 +91,7 @@ export async function updateView(db: Database, actor: Actor, id: string, input: 
     .set({ ...fields, updatedAt: sql`now()` })
     .where(eq(caseViews.id, id))
     .returning();
-  return toDto(row!, await countCases(db, caseFilters(row!.filters, actor.userId)));
+  return toDto(row!, await countCasesCapped(db, caseFilters(row!.filters, actor.userId)));
 }
 
 export async function deleteView(db: Database, actor: Actor, id: string) {
