@@ -1,0 +1,125 @@
+// The searchable, segment-filtered, sortable, paged directory lists (customers, organizations):
+// one hook for their state and one component for everything above the table.
+import { useCallback } from 'react';
+import { useSearchParams } from 'react-router-dom';
+import { LIMITS } from '../../shared/schemas/common.js';
+import { isStaff, useMe } from '../auth/auth-context.js';
+import { countOf } from '../lib/format.js';
+import type { Page, SegmentList } from '../lib/types.js';
+import { useApi } from '../lib/use-api.js';
+import { PAGE_SIZE, useCursorPager } from '../lib/use-cursor-pager.js';
+import { ErrorNotice, Loading, PageHeader } from './page-parts.js';
+import { SearchBox } from './search-box.js';
+
+export function useDirectoryList<T, S extends string>(path: string, sorts: readonly S[], defaultSort: S) {
+  const me = useMe();
+  const staff = isStaff(me);
+  const [params] = useSearchParams();
+  const pager = useCursorPager();
+  const q = params.get('q') ?? '';
+  const segment = params.get('segment') ?? '';
+  const sortParam = params.get('sort');
+  const sort = sorts.includes(sortParam as S) ? (sortParam as S) : defaultSort;
+  const list = useApi<Page<T>>(
+    path,
+    { q: q.trim(), segment, sort, limit: PAGE_SIZE, cursor: pager.cursor, includeTotal: true },
+    { keepPrevious: true },
+  );
+  const segments = useApi<SegmentList>(staff ? '/segments' : null);
+  const segmentName = (key: string) => segments.data?.items.find((s) => s.key === key)?.name ?? key;
+  const { setFilters } = pager;
+  const onSearch = useCallback((text: string) => setFilters({ q: text }, { replace: true }), [setFilters]);
+  const onSort = (s: string) => setFilters({ sort: s === defaultSort ? undefined : s });
+  return {
+    me,
+    staff,
+    pager,
+    q,
+    segment,
+    sort,
+    list,
+    segments,
+    segmentName,
+    setFilters,
+    onSearch,
+    onSort,
+    filtered: q.trim() !== '' || segment !== '',
+    items: list.data?.items ?? [],
+    total: list.data?.total,
+  };
+}
+
+type DirectoryState = ReturnType<typeof useDirectoryList<unknown, string>>;
+
+export function DirectoryListHead(props: {
+  state: DirectoryState;
+  /** Singular noun: "customer" gives ids customer-*, "12 customers", "No customers match…". */
+  noun: string;
+  title: string;
+  searchPlaceholder: string;
+  emptyText: string;
+}) {
+  const { state, noun, title } = props;
+  const { total, filtered, staff, segment, segments, setFilters, list, items } = state;
+  return (
+    <>
+      <PageHeader
+        title={title}
+        subtitle={
+          <span data-testid={`${noun}-total`}>
+            {total === undefined
+              ? '\u00a0'
+              : filtered
+                ? `${countOf(total, noun)} found`
+                : countOf(total, noun)}
+          </span>
+        }
+      />
+      <div className="toolbar">
+        <SearchBox
+          id={`${noun}-search`}
+          label={`Search ${title.toLowerCase()}`}
+          placeholder={props.searchPlaceholder}
+          maxLength={LIMITS.search}
+          value={state.q}
+          onSearch={state.onSearch}
+        />
+        {staff && (
+          <div className="toolbar__filter">
+            <label htmlFor={`${noun}-segment`}>Segment</label>
+            <select
+              id={`${noun}-segment`}
+              value={segment}
+              onChange={(e) => setFilters({ segment: e.target.value })}
+              disabled={!segments.data}
+            >
+              <option value="">All segments</option>
+              {segments.data?.items.map((s) => (
+                <option key={s.key} value={s.key}>
+                  {s.name}
+                </option>
+              ))}
+            </select>
+          </div>
+        )}
+        {filtered && (
+          <button
+            type="button"
+            className="button button--ghost"
+            onClick={() => setFilters({ q: '', segment: '' })}
+          >
+            Clear filters
+          </button>
+        )}
+      </div>
+
+      {list.error && <ErrorNotice error={list.error} onRetry={list.reload} />}
+      {!list.data && !list.error && <Loading label={`Loading ${title.toLowerCase()}…`} />}
+      {list.data && items.length === 0 && (
+        <div className="empty-state empty-state--inline">
+          <p>{filtered ? `No ${title.toLowerCase()} match these filters.` : props.emptyText}</p>
+        </div>
+      )}
+    </>
+  );
+}
