@@ -216,6 +216,7 @@ describe('steward CLI', () => {
     const url = await server.url;
     expect(server.output()).toContain('admin@steward.demo');
     expect(server.output()).toContain('steward-agent');
+    expect(server.output()).toContain('336 customers, 60 cases');
     const res = await login(url, 'admin@steward.demo', 'steward-admin');
     const { token } = (await res.json()) as { token: string };
     const customers = await fetch(`${url}/api/v1/customers?includeTotal=true&limit=1`, {

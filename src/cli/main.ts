@@ -52,7 +52,7 @@ program
     ];
     if (server.demo) {
       lines.push(
-        `  demo data: ${server.demo.organizations} organizations, ${server.demo.customers} customers`,
+        `  demo data: ${server.demo.organizations} organizations, ${server.demo.customers} customers, ${server.demo.cases} cases`,
       );
       lines.push(`  demo logins:`);
       for (const l of server.demo.logins)

@@ -51,6 +51,9 @@ const SUBJECTS: [string, string, string][] = [
   ],
 ];
 
+/** How many cases the demo opens. */
+export const DEMO_CASES = 60;
+
 export async function seedDemoCases(db: Database) {
   const actor = SYSTEM_ACTOR;
   const faker = new Faker({ locale: [en] });
@@ -175,7 +178,7 @@ export async function seedDemoCases(db: Database) {
   const now = Date.now();
   const hours = (h: number) => new Date(now - h * 3_600_000).toISOString();
   let created = 0;
-  for (let i = 0; i < 60; i++) {
+  for (let i = 0; i < DEMO_CASES; i++) {
     const customer = faker.helpers.arrayElement(customers);
     const [category, subjectT, bodyT] = faker.helpers.arrayElement(SUBJECTS);
     const ref =

@@ -10,7 +10,7 @@ import { createOrganization } from '../domains/organizations/organizations.servi
 import { createSegment } from '../domains/segments/segments.service.js';
 import { createUser } from '../domains/users/users.service.js';
 import { listCustomers } from '../domains/customers/customers.service.js';
-import { seedDemoCases } from './seed-cases.js';
+import { DEMO_CASES, seedDemoCases } from './seed-cases.js';
 
 export const DEMO_LOGINS = [
   { role: 'admin', email: 'admin@steward.demo', password: 'steward-admin', name: 'Alex Admin' },
@@ -56,7 +56,7 @@ export interface DemoSummary {
   logins: { role: string; email: string; password: string }[];
   organizations: number;
   customers: number;
-  cases?: number;
+  cases: number;
 }
 
 const csvCell = (v: string) => (/[",\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);
@@ -69,7 +69,13 @@ export async function seedDemo(db: Database): Promise<DemoSummary> {
   ];
   const total = ORGANIZATIONS.reduce((n, o) => n + o.customers, 0) + CONSUMERS + 1;
   if (await findLiveUserByEmail(db, DEMO_LOGINS[0].email)) {
-    return { created: false, logins, organizations: ORGANIZATIONS.length, customers: total };
+    return {
+      created: false,
+      logins,
+      organizations: ORGANIZATIONS.length,
+      customers: total,
+      cases: DEMO_CASES,
+    };
   }
   const actor = SYSTEM_ACTOR;
   const faker = new Faker({ locale: [en] });
