@@ -25,15 +25,35 @@ export async function findAgreementWithCalendar(db: Database, id: string) {
   return row;
 }
 
+export interface AgreementScopeOf {
+  scopeCustomerId: string | null;
+  scopeOrganizationId: string | null;
+  scopeSegment: string | null;
+}
+
 /**
- * The agreement that applies to a customer: the most specific active one (the customer's own,
- * then their organization's, then their segment's, then the default).
+ * The most specific of the candidate agreements for a customer: the customer's own, then their
+ * organization's, then their segment's, then the default. The one rule for live cases and imports.
  */
+export function mostSpecificAgreement<A extends AgreementScopeOf>(
+  candidates: A[],
+  who: { id: string; organizationId: string | null; segment: string | null },
+): A | undefined {
+  return (
+    candidates.find((a) => a.scopeCustomerId === who.id) ??
+    candidates.find((a) => who.organizationId !== null && a.scopeOrganizationId === who.organizationId) ??
+    candidates.find((a) => who.segment !== null && a.scopeSegment === who.segment) ??
+    candidates.find((a) => !a.scopeCustomerId && !a.scopeOrganizationId && !a.scopeSegment)
+  );
+}
+
+/** The agreement (with its calendar) that applies to a customer; see mostSpecificAgreement. */
 export async function selectAgreementFor(
   db: Database,
   who: { customerId: string; organizationId: string | null; segment: string | null },
 ) {
-  const [row] = await db
+  // At most four candidates: one active agreement per scope.
+  const candidates = await db
     .select({ agreement: agreements, calendar: calendars })
     .from(agreements)
     .innerJoin(calendars, eq(calendars.id, agreements.calendarId))
@@ -48,10 +68,10 @@ export async function selectAgreementFor(
           or num_nonnulls(${agreements.scopeCustomerId}, ${agreements.scopeOrganizationId}, ${agreements.scopeSegment}) = 0
         )`,
       ),
-    )
-    .orderBy(
-      sql`case when ${agreements.scopeCustomerId} is not null then 0 when ${agreements.scopeOrganizationId} is not null then 1 when ${agreements.scopeSegment} is not null then 2 else 3 end`,
-    )
-    .limit(1);
-  return row;
+    );
+  const chosen = mostSpecificAgreement(
+    candidates.map((c) => c.agreement),
+    { id: who.customerId, organizationId: who.organizationId, segment: who.segment },
+  );
+  return candidates.find((c) => c.agreement === chosen);
 }

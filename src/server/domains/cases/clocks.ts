@@ -15,7 +15,6 @@ import {
 } from '../../../core/promise-clocks.js';
 import {
   planAgentReply,
-  planCaseCreated,
   planCustomerMessage,
   planStatusChange,
   planTargetsChanged,
@@ -225,9 +224,6 @@ async function transition(
   const { clocks, removed } = plan(ctx, settled);
   await saveClocks(tx, actor, c.id, before, clocks, removed);
 }
-
-export const onCaseCreated = (tx: Database, actor: Actor, c: ClockCase) =>
-  transition(tx, actor, c, c.createdAt, (ctx) => planCaseCreated(ctx, c));
 
 export const onAgentReply = (tx: Database, actor: Actor, c: ClockCase, at: Date) =>
   transition(tx, actor, c, at, (ctx, clocks) => planAgentReply(ctx, clocks, c, at));

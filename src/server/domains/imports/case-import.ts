@@ -19,6 +19,7 @@ import type { CaseImportReport, ImportedCase } from '../../../shared/schemas/imp
 import type { Actor } from '../../lib/actor.js';
 import { isAdmin } from '../../lib/actor.js';
 import { forbidden } from '../../lib/errors.js';
+import { mostSpecificAgreement } from '../agreements/agreements.repo.js';
 import { agreements } from '../agreements/agreements.table.js';
 import { users } from '../auth/auth.table.js';
 import { businessCalendarOf } from '../calendars/calendars.service.js';
@@ -31,24 +32,11 @@ import { nextTimesOf } from '../cases/clocks.js';
 import { teams } from '../teams/teams.table.js';
 
 const BATCH = 1000;
-type AgreementRow = typeof agreements.$inferSelect;
 
 interface Who {
   id: string;
   organizationId: string | null;
   segment: string | null;
-}
-
-/** The most specific of the candidate agreements for a customer (customer, organization, segment, default). */
-export function mostSpecificAgreement<
-  A extends Pick<AgreementRow, 'scopeCustomerId' | 'scopeOrganizationId' | 'scopeSegment'>,
->(candidates: A[], who: Who): A | undefined {
-  return (
-    candidates.find((a) => a.scopeCustomerId === who.id) ??
-    candidates.find((a) => who.organizationId !== null && a.scopeOrganizationId === who.organizationId) ??
-    candidates.find((a) => who.segment !== null && a.scopeSegment === who.segment) ??
-    candidates.find((a) => !a.scopeCustomerId && !a.scopeOrganizationId && !a.scopeSegment)
-  );
 }
 
 /** Replays one case's history through the clock plans; returns its clocks as of now. */
