@@ -10,3 +10,5 @@ export * from '../server/domains/teams/teams.table.js';
 export * from '../server/domains/cases/cases.table.js';
 export * from '../server/domains/settings/settings.table.js';
 export * from '../server/domains/events/events.table.js';
+export * from '../server/domains/signals/signals.table.js';
+export * from '../server/domains/commitments/commitments.table.js';

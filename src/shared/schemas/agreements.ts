@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { Id, IsoDateTime, Name, SegmentKey } from './common.js';
 import { CaseStatus, Priority, PromiseKind } from './cases.js';
+import { CommitmentDefinition } from './signals.js';
 
 /** Up to two years of business minutes: several-month targets are legitimate, centuries are typos. */
 export const MAX_TARGET_MINUTES = 2 * 365 * 24 * 60;
@@ -54,6 +55,19 @@ const fields = {
         seen.add(key);
       });
     }),
+  commitments: z
+    .array(CommitmentDefinition)
+    .max(20)
+    .superRefine((list, ctx) => {
+      const seen = new Set<string>();
+      list.forEach((c, i) => {
+        if (seen.has(c.key))
+          ctx.addIssue({ code: 'custom', path: [i, 'key'], message: `commitment ${c.key} is given twice` });
+        seen.add(c.key);
+      });
+    })
+    .optional()
+    .describe('promises on operations, measured by events (delivery by the promised date, …)'),
   pauseOn: z.array(PausableStatus).max(2).optional(),
   warnPercent: z.number().int().min(1).max(100).optional(),
   ownerId: Id.nullable().optional(),
@@ -87,6 +101,7 @@ export const Agreement = z.object({
   }),
   scopeLevel: z.enum(['customer', 'organization', 'segment', 'default']),
   targets: z.array(AgreementTarget),
+  commitments: z.array(CommitmentDefinition),
   pauseOn: z.array(z.string()),
   warnPercent: z.number().int(),
   ownerId: Id.nullable(),

@@ -44,6 +44,7 @@ export function toAgreementDto(row: AgreementRow): Agreement {
           ? 'segment'
           : 'default',
     targets: row.targets,
+    commitments: row.commitments,
     pauseOn: row.pauseOn,
     warnPercent: row.warnPercent,
     ownerId: row.ownerId,

@@ -13,6 +13,7 @@ import {
 } from 'drizzle-orm/pg-core';
 import { createdAt, deletedAt, idColumn, updatedAt } from '../../../db/columns.js';
 import type { AgreementTarget } from '../../../shared/schemas/agreements.js';
+import type { CommitmentDefinition } from '../../../shared/schemas/signals.js';
 import { users } from '../auth/auth.table.js';
 import { calendars } from '../calendars/calendars.table.js';
 import { customers } from '../customers/customers.table.js';
@@ -36,6 +37,8 @@ export const agreements = pgTable(
     scopeOrganizationId: uuid('scope_organization_id').references(() => organizations.id),
     scopeSegment: text('scope_segment').references(() => segments.key, { onUpdate: 'cascade' }),
     targets: jsonb('targets').$type<AgreementTarget[]>().notNull(),
+    /** Promises on operations (delivery by the promised date, ...), measured by events. */
+    commitments: jsonb('commitments').$type<CommitmentDefinition[]>().notNull().default([]),
     /** Case statuses during which the resolution and periodic-update clocks stand still. */
     pauseOn: text('pause_on')
       .array()

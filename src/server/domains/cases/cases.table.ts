@@ -78,6 +78,8 @@ export const cases = pgTable(
     /** The agreement whose targets the promise clocks follow (null: none applies). */
     agreementId: uuid('agreement_id').references(() => agreements.id),
     mergedIntoId: uuid('merged_into_id'),
+    /** Operational references the case is about (orderId, shipmentId): set on proactive cases. */
+    refs: jsonb('refs').$type<Record<string, string>>().notNull().default({}),
     /** Earliest due time of the case's running promise clocks: the queue's urgency order. */
     nextDueAt: timestamptz('next_due_at'),
     /** Earliest warning time of the running clocks: with next_due_at, the at-risk queue. */

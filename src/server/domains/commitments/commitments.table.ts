@@ -1,0 +1,61 @@
+import { sql } from 'drizzle-orm';
+import { index, integer, pgTable, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { createdAt, idColumn, timestamptz, updatedAt } from '../../../db/columns.js';
+import type { CommitmentState } from '../../../shared/schemas/signals.js';
+import { agreements } from '../agreements/agreements.table.js';
+import { customers } from '../customers/customers.table.js';
+import { events } from '../events/events.table.js';
+import { organizations } from '../organizations/organizations.table.js';
+
+/**
+ * One promise on operations, measured: opened by an event under an agreement's commitment
+ * (`key`), tied to a ref (the order), closed by the fulfilling or breaking event, or by its due
+ * time passing (overdue, or met for `avoid` commitments).
+ */
+export const commitments = pgTable(
+  'commitments',
+  {
+    id: idColumn(),
+    agreementId: uuid('agreement_id')
+      .notNull()
+      .references(() => agreements.id),
+    key: text('key').notNull(),
+    name: text('name').notNull(),
+    mode: text('mode').$type<'fulfil' | 'avoid'>().notNull(),
+    customerId: uuid('customer_id').references(() => customers.id),
+    organizationId: uuid('organization_id').references(() => organizations.id),
+    segment: text('segment'),
+    refKey: text('ref_key').notNull(),
+    refValue: text('ref_value').notNull(),
+    /** The event type that closes it (fulfilledBy or brokenBy). */
+    closesOn: text('closes_on').notNull(),
+    state: text('state').$type<CommitmentState>().notNull().default('open'),
+    openedAt: timestamptz('opened_at').notNull(),
+    dueAt: timestamptz('due_at').notNull(),
+    closedAt: timestamptz('closed_at'),
+    openedByEventId: uuid('opened_by_event_id')
+      .notNull()
+      .references(() => events.id),
+    closedByEventId: uuid('closed_by_event_id').references(() => events.id),
+    repromised: integer('repromised').notNull().default(0),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    // One live instance per commitment and ref (per customer: refs are the sender's ids).
+    uniqueIndex('commitments_live_uq')
+      .on(t.key, t.refValue, sql`coalesce(${t.customerId}::text, '')`)
+      .where(sql`${t.state} in ('open', 'overdue')`),
+    index('commitments_due')
+      .on(t.dueAt)
+      .where(sql`${t.state} = 'open'`),
+    index('commitments_closing')
+      .on(t.closesOn, t.refValue)
+      .where(sql`${t.state} in ('open', 'overdue')`),
+    index('commitments_customer').on(t.customerId, t.dueAt),
+    index('commitments_organization').on(t.organizationId, t.dueAt),
+    index('commitments_agreement_closed').on(t.agreementId, t.closedAt),
+    index('commitments_closed').on(t.closedAt),
+    index('commitments_list').on(t.dueAt, t.id),
+  ],
+);

@@ -1,0 +1,243 @@
+// Signals (detected risks to a promise), commitments (promises on operations, opened and
+// fulfilled by events) and the proactive KPIs. Shared by the API, OpenAPI and the UI.
+import { z } from 'zod';
+import { BooleanQuery, Cursor, Id, IsoDateTime, Limit, Name } from './common.js';
+import { EventType, RefKey } from './events.js';
+import { ACTION_KINDS, Condition, Duration, FieldPath, Severity } from './rules.js';
+
+// ---- signals ------------------------------------------------------------------------------------
+
+export const SIGNAL_STATES = ['open', 'acted', 'resolved', 'dismissed'] as const;
+export const SignalState = z.enum(SIGNAL_STATES);
+export type SignalState = z.infer<typeof SignalState>;
+/** States in which a signal still needs attention (and dedupes repeats). */
+export const LIVE_SIGNAL_STATES: SignalState[] = ['open', 'acted'];
+
+export const ACTION_STATES = ['pending', 'done', 'failed', 'skipped'] as const;
+
+export const SignalAction = z.object({
+  id: Id,
+  position: z.number().int(),
+  kind: z.enum(ACTION_KINDS),
+  state: z.enum(ACTION_STATES),
+  attempts: z.number().int(),
+  result: z.record(z.string(), z.unknown()).nullable().describe('what the action did: caseId, messageId, …'),
+  error: z.string().nullable(),
+  doneAt: IsoDateTime.nullable(),
+});
+export type SignalAction = z.infer<typeof SignalAction>;
+
+export const Signal = z.object({
+  id: Id,
+  ruleId: Id,
+  ruleVersion: z.number().int(),
+  ruleName: z.string(),
+  kind: z.enum(['match', 'absence', 'threshold']),
+  severity: Severity,
+  state: SignalState,
+  title: z.string(),
+  customerId: Id.nullable(),
+  customerName: z.string().nullable(),
+  organizationId: Id.nullable(),
+  organizationName: z.string().nullable(),
+  refKey: z.string().nullable(),
+  refValue: z.string().nullable(),
+  refs: z.record(z.string(), z.string()).describe('refs of the first evidence event'),
+  dueAt: IsoDateTime.nullable().describe('when the promise at risk falls due (absence rules)'),
+  detectedAt: IsoDateTime,
+  actedAt: IsoDateTime.nullable(),
+  resolvedAt: IsoDateTime.nullable(),
+  resolution: z.string().nullable().describe('why it was resolved or dismissed'),
+  evidenceCount: z.number().int(),
+  lastEvidenceAt: IsoDateTime,
+  caseId: Id.nullable().describe('the proactive case opened for it'),
+  caseNumber: z.number().int().nullable(),
+  customerContactedFirst: z.boolean().describe('the customer had already written in when it was detected'),
+});
+export type Signal = z.infer<typeof Signal>;
+
+export const SignalEvidence = z.object({
+  eventId: Id,
+  sourceEventId: z.string(),
+  type: z.string(),
+  occurredAt: IsoDateTime,
+  refs: z.record(z.string(), z.string()),
+  data: z.record(z.string(), z.unknown()),
+  addedAt: IsoDateTime,
+});
+
+export const SignalDetail = Signal.extend({
+  evidence: z.array(SignalEvidence),
+  actions: z.array(SignalAction),
+});
+export type SignalDetail = z.infer<typeof SignalDetail>;
+
+export const SignalListQuery = z.strictObject({
+  state: z
+    .string()
+    .regex(/^(open|acted|resolved|dismissed)(,(open|acted|resolved|dismissed))*$/, 'states, comma-separated')
+    .optional()
+    .describe('one or more states, comma-separated, e.g. open,acted'),
+  severity: Severity.optional(),
+  ruleId: Id.optional(),
+  customerId: Id.optional(),
+  organizationId: Id.optional(),
+  limit: Limit,
+  cursor: Cursor.optional(),
+  includeTotal: BooleanQuery.optional(),
+});
+export type SignalListQuery = z.infer<typeof SignalListQuery>;
+
+export const SignalDismiss = z.strictObject({ reason: z.string().trim().min(1).max(1000) });
+export const SignalResolve = z.strictObject({ reason: z.string().trim().min(1).max(1000).optional() });
+
+// ---- commitments --------------------------------------------------------------------------------
+
+/**
+ * A commitment of an agreement: a promise on operations, measured per instance. An instance is
+ * opened by an event (`opens`), keyed by a ref (`ref`), due at a time taken from the event
+ * (`dueFrom`) or a fixed time after it (`within`).
+ * - mode `fulfil` (delivery by the promised date, a callback within 2 h): met when the
+ *   `fulfilledBy` event arrives by the due time, late after it.
+ * - mode `avoid` (invoice correct first time): broken when the `brokenBy` event arrives before
+ *   the due time, met when the due time passes without it.
+ */
+export const CommitmentDefinition = z
+  .strictObject({
+    key: z.string().regex(/^[a-z][a-z0-9_]{0,49}$/, 'lower-case letters, digits and _ (max 50)'),
+    name: Name,
+    mode: z.enum(['fulfil', 'avoid']).default('fulfil'),
+    opens: EventType.describe('the event that opens an instance, e.g. order.promised'),
+    ref: RefKey.describe('the ref that ties the events of one instance, e.g. orderId'),
+    dueFrom: FieldPath.optional().describe('a time in the opening event, e.g. data.promisedAt'),
+    within: Duration.optional().describe('or: due this long after the opening event'),
+    fulfilledBy: EventType.optional().describe('mode fulfil: the event that keeps the promise'),
+    brokenBy: EventType.optional().describe('mode avoid: the event that breaks it'),
+    where: z.array(Condition).max(10).optional().describe('conditions on the opening event'),
+  })
+  .superRefine((c, ctx) => {
+    if (!!c.dueFrom === !!c.within)
+      ctx.addIssue({ code: 'custom', path: ['dueFrom'], message: 'give either dueFrom or within' });
+    if (c.mode === 'fulfil' && !c.fulfilledBy)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['fulfilledBy'],
+        message: 'a fulfil commitment names fulfilledBy',
+      });
+    if (c.mode === 'avoid' && !c.brokenBy)
+      ctx.addIssue({ code: 'custom', path: ['brokenBy'], message: 'an avoid commitment names brokenBy' });
+  });
+export type CommitmentDefinition = z.infer<typeof CommitmentDefinition>;
+
+export const COMMITMENT_STATES = ['open', 'overdue', 'met', 'late', 'broken', 'cancelled'] as const;
+export const CommitmentState = z.enum(COMMITMENT_STATES);
+export type CommitmentState = z.infer<typeof CommitmentState>;
+
+export const Commitment = z.object({
+  id: Id,
+  agreementId: Id,
+  agreementName: z.string(),
+  key: z.string(),
+  name: z.string(),
+  mode: z.enum(['fulfil', 'avoid']),
+  customerId: Id.nullable(),
+  customerName: z.string().nullable(),
+  organizationId: Id.nullable(),
+  refKey: z.string(),
+  refValue: z.string(),
+  state: CommitmentState,
+  openedAt: IsoDateTime,
+  dueAt: IsoDateTime,
+  closedAt: IsoDateTime.nullable(),
+  openedByEventId: Id,
+  closedByEventId: Id.nullable(),
+  repromised: z.number().int().describe('times the due time was moved by a repeated opening event'),
+});
+export type Commitment = z.infer<typeof Commitment>;
+
+export const CommitmentListQuery = z.strictObject({
+  state: z
+    .string()
+    .regex(/^[a-z]+(,[a-z]+)*$/)
+    .optional()
+    .describe('one or more of open, overdue, met, late, broken, cancelled; comma-separated'),
+  customerId: Id.optional(),
+  organizationId: Id.optional(),
+  agreementId: Id.optional(),
+  key: z.string().max(50).optional(),
+  ref: z.string().max(200).optional().describe('the ref value, e.g. SO-1'),
+  dueBefore: IsoDateTime.optional(),
+  dueAfter: IsoDateTime.optional(),
+  limit: Limit,
+  cursor: Cursor.optional(),
+  includeTotal: BooleanQuery.optional(),
+});
+export type CommitmentListQuery = z.infer<typeof CommitmentListQuery>;
+
+export const CommitmentRateQuery = z.strictObject({
+  by: z.enum(['customer', 'organization', 'segment', 'agreement']).default('agreement'),
+  from: IsoDateTime.optional().describe('closed at or after (default: 90 days ago)'),
+  to: IsoDateTime.optional().describe('closed before (default: now)'),
+  key: z.string().max(50).optional().describe('one commitment key only'),
+  limit: Limit,
+});
+
+export const CommitmentRate = z.object({
+  groupId: z.string().nullable().describe('the customer, organization or agreement id, or the segment key'),
+  groupName: z.string().nullable(),
+  met: z.number().int(),
+  late: z.number().int(),
+  broken: z.number().int(),
+  overdue: z.number().int().describe('due and still not fulfilled'),
+  onTimeRate: z.number().nullable().describe('met / (met + late + broken + overdue), 0..1'),
+});
+
+// ---- KPIs and board -----------------------------------------------------------------------------
+
+export const ProactiveKpiQuery = z.strictObject({
+  from: IsoDateTime.optional().describe('signals detected at or after (default: 30 days ago)'),
+  to: IsoDateTime.optional(),
+});
+
+export const ProactiveKpis = z.object({
+  from: IsoDateTime,
+  to: IsoDateTime,
+  signals: z.number().int(),
+  caughtBeforeContact: z.number().int().describe('signals detected before the customer had written in'),
+  caughtBeforeContactShare: z.number().nullable(),
+  contactsAvoided: z
+    .number()
+    .int()
+    .describe('signals handled (acted or resolved) where the customer never wrote in about them'),
+  leadTimeMinutes: z
+    .object({ median: z.number().nullable(), p90: z.number().nullable(), count: z.number().int() })
+    .describe('time from detection to the due time of the promise at risk'),
+  bySeverity: z.record(z.string(), z.number().int()),
+  commitments: z.object({
+    met: z.number().int(),
+    late: z.number().int(),
+    broken: z.number().int(),
+    overdue: z.number().int(),
+    onTimeRate: z.number().nullable(),
+  }),
+});
+export type ProactiveKpis = z.infer<typeof ProactiveKpis>;
+
+export const BoardQuery = z.strictObject({
+  horizon: Duration.optional().describe('commitments due within this (default P2D)'),
+});
+
+export const Board = z.object({
+  generatedAt: IsoDateTime,
+  signals: z.array(Signal).describe('open and acted signals, most severe and oldest first (max 200)'),
+  commitmentsDueSoon: z
+    .array(Commitment)
+    .describe('open commitments due within the horizon, and overdue ones'),
+  counts: z.object({
+    bySeverity: z.record(z.string(), z.number().int()),
+    openSignals: z.number().int(),
+    overdueCommitments: z.number().int(),
+    dueSoonCommitments: z.number().int(),
+  }),
+});
+export type Board = z.infer<typeof Board>;
