@@ -1,0 +1,226 @@
+// Rule evaluation over one event, without I/O. Contract:
+// - `readField` reads a rule's field path from an event as rules see it (`EventContext`);
+//   a missing field is `undefined`, never an error.
+// - `conditionHolds`: eq/neq compare scalars (numbers with numbers, else as text, case-sensitive);
+//   in/nin test membership; gt/gte/lt/lte compare numbers, or times when both sides are ISO
+//   times; contains is substring for text, membership for arrays; exists is "present and not
+//   null" (or its negation with value false). A condition on a missing field is false, except
+//   neq, nin and exists:false, which hold.
+// - `selectorMatches`: the event's type is one of the selector's and every condition holds.
+// - `inScope`: the customer's segment and agreement are among the rule's (when it names them).
+// - `expectationDue`: when an absence rule's wait for this starting event ends.
+// - `dedupeKeyOf`: the key that makes one live signal per rule + customer + ref.
+import type {
+  AbsenceRule,
+  Condition,
+  EventSelector,
+  RuleDefinition,
+  RuleScope,
+} from '../../shared/schemas/rules.js';
+import { isoDurationMs } from '../../shared/schemas/rules.js';
+
+export interface EventContext {
+  /** Steward's id of the event. */
+  id: string;
+  type: string;
+  occurredAt: Date;
+  source: string | null;
+  refs: Record<string, string>;
+  data: Record<string, unknown>;
+  customer: {
+    id: string;
+    name: string | null;
+    email: string | null;
+    externalId: string | null;
+    segment: string | null;
+    tags: string[];
+  } | null;
+  organization: { id: string; name: string | null; domains: string[] } | null;
+  /** The agreement that applies to the customer (most specific), for rule scopes. */
+  agreementId: string | null;
+}
+
+const hasOwn = (o: object, k: string) => Object.prototype.hasOwnProperty.call(o, k);
+
+export function readField(ctx: EventContext, path: string): unknown {
+  const [head, ...rest] = path.split('.');
+  switch (head) {
+    case 'type':
+      return ctx.type;
+    case 'occurredAt':
+      return ctx.occurredAt.toISOString();
+    case 'source':
+      return ctx.source ?? undefined;
+    case 'segment':
+      return ctx.customer?.segment ?? undefined;
+    case 'refs':
+      return rest.length === 1 && hasOwn(ctx.refs, rest[0]!) ? ctx.refs[rest[0]!] : undefined;
+    case 'customer':
+      return ctx.customer && rest.length === 1 && hasOwn(ctx.customer, rest[0]!)
+        ? (ctx.customer as Record<string, unknown>)[rest[0]!]
+        : undefined;
+    case 'organization':
+      return ctx.organization && rest.length === 1 && hasOwn(ctx.organization, rest[0]!)
+        ? (ctx.organization as Record<string, unknown>)[rest[0]!]
+        : undefined;
+    case 'data': {
+      let value: unknown = ctx.data;
+      for (const key of rest) {
+        if (value === null || typeof value !== 'object') return undefined;
+        if (Array.isArray(value)) {
+          if (!/^\d+$/.test(key)) return undefined;
+          value = value[Number(key)];
+        } else {
+          if (!hasOwn(value, key)) return undefined;
+          value = (value as Record<string, unknown>)[key];
+        }
+      }
+      return value;
+    }
+    default:
+      return undefined;
+  }
+}
+
+const ISO_TIME = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/;
+
+/** A time from a field value: an ISO 8601 string (a date alone is midnight UTC), or null. */
+export function timeOf(value: unknown): Date | null {
+  if (typeof value !== 'string' || !ISO_TIME.test(value)) return null;
+  const t = Date.parse(value.length === 10 ? `${value}T00:00:00Z` : value);
+  return Number.isNaN(t) ? null : new Date(t);
+}
+
+function sameScalar(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (a === null || b === null || a === undefined || b === undefined) return false;
+  if (typeof a === 'number' || typeof b === 'number') {
+    const x = Number(a);
+    const y = Number(b);
+    return (
+      typeof a !== 'boolean' &&
+      typeof b !== 'boolean' &&
+      !Number.isNaN(x) &&
+      x === y &&
+      String(a).trim() !== '' &&
+      String(b).trim() !== ''
+    );
+  }
+  if (typeof a === 'object' || typeof b === 'object') return false;
+  return String(a) === String(b);
+}
+
+function compare(actual: unknown, expected: unknown): number | null {
+  if (typeof expected === 'number') {
+    const n =
+      typeof actual === 'number'
+        ? actual
+        : typeof actual === 'string' && actual.trim() !== ''
+          ? Number(actual)
+          : NaN;
+    return Number.isNaN(n) ? null : n - expected;
+  }
+  if (typeof expected === 'string') {
+    const a = timeOf(actual);
+    const b = timeOf(expected);
+    if (a && b) return a.getTime() - b.getTime();
+    if (typeof actual === 'number' && expected.trim() !== '' && !Number.isNaN(Number(expected)))
+      return actual - Number(expected);
+  }
+  return null;
+}
+
+export function conditionHolds(cond: Condition, ctx: EventContext): boolean {
+  const actual = readField(ctx, cond.field);
+  const present = actual !== undefined && actual !== null;
+  switch (cond.op) {
+    case 'exists':
+      return cond.value === false ? !present : present;
+    case 'eq':
+      return present && sameScalar(actual, cond.value);
+    case 'neq':
+      return !present || !sameScalar(actual, cond.value);
+    case 'in':
+      return present && Array.isArray(cond.value) && cond.value.some((v) => sameScalar(actual, v));
+    case 'nin':
+      return !present || !Array.isArray(cond.value) || !cond.value.some((v) => sameScalar(actual, v));
+    case 'contains':
+      if (Array.isArray(actual)) return actual.some((v) => sameScalar(v, cond.value));
+      return (
+        typeof actual === 'string' &&
+        cond.value !== null &&
+        cond.value !== undefined &&
+        actual.includes(String(cond.value))
+      );
+    case 'gt':
+    case 'gte':
+    case 'lt':
+    case 'lte': {
+      if (!present) return false;
+      const d = compare(actual, cond.value);
+      if (d === null) return false;
+      return cond.op === 'gt' ? d > 0 : cond.op === 'gte' ? d >= 0 : cond.op === 'lt' ? d < 0 : d <= 0;
+    }
+  }
+}
+
+export const typesOf = (selector: EventSelector): string[] =>
+  Array.isArray(selector.type) ? selector.type : [selector.type];
+
+export function selectorMatches(selector: EventSelector, ctx: EventContext): boolean {
+  if (!typesOf(selector).includes(ctx.type)) return false;
+  return (selector.where ?? []).every((c) => conditionHolds(c, ctx));
+}
+
+export function inScope(scope: RuleScope | undefined, ctx: EventContext): boolean {
+  if (!scope) return true;
+  if (scope.segments?.length && !scope.segments.includes(ctx.customer?.segment ?? '')) return false;
+  if (scope.agreements?.length && !scope.agreements.includes(ctx.agreementId ?? '')) return false;
+  return true;
+}
+
+/** The ref a rule dedupes on: the configured one, or an absence rule's sameRef. */
+export function dedupeRefOf(rule: RuleDefinition): string | null {
+  if (rule.dedupe?.ref) return rule.dedupe.ref;
+  return rule.kind === 'absence' ? rule.sameRef : null;
+}
+
+/**
+ * One live signal per rule and this key. Threshold rules per organization dedupe on the
+ * organization; the others on the customer. A rule with dedupe disabled gets a unique key
+ * (the event's id), so every firing is its own signal.
+ */
+export function dedupeKeyOf(rule: RuleDefinition, ctx: EventContext): string {
+  if (rule.dedupe && rule.dedupe.enabled === false) return `event:${ctx.id}`;
+  const who =
+    rule.kind === 'threshold' && rule.per === 'organization'
+      ? `org:${ctx.organization?.id ?? '-'}`
+      : `customer:${ctx.customer?.id ?? '-'}`;
+  const ref = dedupeRefOf(rule);
+  return ref ? `${who}|${ref}:${ctx.refs[ref] ?? '-'}` : who;
+}
+
+export interface ExpectationTimes {
+  /** When the wait ends and the rule fires. */
+  dueAt: Date;
+  /** When the promise itself falls due (the deadline), or the end of `within`. */
+  promiseDueAt: Date;
+}
+
+/** When an absence rule's wait, started by this event, ends; null when the event has no deadline. */
+export function expectationDue(rule: AbsenceRule, start: EventContext): ExpectationTimes | null {
+  if (rule.within) {
+    const ms = isoDurationMs(rule.within);
+    if (ms === null) return null;
+    const at = new Date(start.occurredAt.getTime() + ms);
+    return { dueAt: at, promiseDueAt: at };
+  }
+  if (!rule.by) return null;
+  const deadline = timeOf(readField(start, rule.by));
+  if (!deadline) return null;
+  const lead = rule.lead ? (isoDurationMs(rule.lead) ?? 0) : 0;
+  return { dueAt: new Date(deadline.getTime() - lead), promiseDueAt: deadline };
+}
+
+/** The ref value tying an absence rule's events, or null when the event lacks it. */
+export const refValueOf = (ctx: EventContext, key: string): string | null => ctx.refs[key] ?? null;
