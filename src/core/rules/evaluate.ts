@@ -32,8 +32,8 @@ export interface EventContext {
     name: string | null;
     email: string | null;
     externalId: string | null;
+    /** Own segment, else the organization's. */
     segment: string | null;
-    tags: string[];
   } | null;
   organization: { id: string; name: string | null; domains: string[] } | null;
   /** The agreement that applies to the customer (most specific), for rule scopes. */
