@@ -2,8 +2,9 @@
 // - `readField` reads a rule's field path from an event as rules see it (`EventContext`);
 //   a missing field is `undefined`, never an error.
 // - `conditionHolds`: eq/neq compare scalars (numbers with numbers, else as text, case-sensitive);
-//   in/nin test membership; gt/gte/lt/lte compare numbers, or times when both sides are ISO
-//   times; contains is substring for text, membership for arrays; exists is "present and not
+//   in/nin test membership; gt/gte/lt/lte compare numbers (decimal numeric text counts as a
+//   number), or times when both sides are ISO times (no zone means UTC); arrays and objects equal
+//   no scalar; contains is substring for text, membership for arrays; exists is "present and not
 //   null" (or its negation with value false). A condition on a missing field is false, except
 //   neq, nin and exists:false, which hold.
 // - `selectorMatches`: the event's type is one of the selector's and every condition holds.
@@ -41,6 +42,8 @@ export interface EventContext {
 }
 
 const hasOwn = (o: object, k: string) => Object.prototype.hasOwnProperty.call(o, k);
+/** Keys a path never reads, even as own properties (JSON.parse makes `__proto__` an own key). */
+const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 
 export function readField(ctx: EventContext, path: string): unknown {
   const [head, ...rest] = path.split('.');
@@ -71,7 +74,7 @@ export function readField(ctx: EventContext, path: string): unknown {
           if (!/^\d+$/.test(key)) return undefined;
           value = value[Number(key)];
         } else {
-          if (!hasOwn(value, key)) return undefined;
+          if (FORBIDDEN_KEYS.has(key) || !hasOwn(value, key)) return undefined;
           value = (value as Record<string, unknown>)[key];
         }
       }
@@ -82,52 +85,60 @@ export function readField(ctx: EventContext, path: string): unknown {
   }
 }
 
-const ISO_TIME = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/;
+const ISO_TIME = /^(\d{4})-(\d{2})-(\d{2})(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/;
 
-/** A time from a field value: an ISO 8601 string (a date alone is midnight UTC), or null. */
+/**
+ * A time from a field value: an ISO 8601 string, or null. A date alone is midnight UTC, and a
+ * time without a zone is UTC too (never the server's zone: the result must not depend on where
+ * it runs). Impossible dates (2026-02-30) are null rather than rolled over.
+ */
 export function timeOf(value: unknown): Date | null {
-  if (typeof value !== 'string' || !ISO_TIME.test(value)) return null;
-  const t = Date.parse(value.length === 10 ? `${value}T00:00:00Z` : value);
+  if (typeof value !== 'string') return null;
+  const m = ISO_TIME.exec(value);
+  if (!m) return null;
+  const [, y, mo, d, time, , , zone] = m;
+  const day = new Date(Date.UTC(Number(y), Number(mo) - 1, Number(d)));
+  if (
+    day.getUTCFullYear() !== Number(y) ||
+    day.getUTCMonth() !== Number(mo) - 1 ||
+    day.getUTCDate() !== Number(d)
+  )
+    return null;
+  const t = Date.parse(!time ? `${value}T00:00:00Z` : zone ? value : `${value}Z`);
   return Number.isNaN(t) ? null : new Date(t);
 }
 
+/** Plain decimal notation only: "0x10", "Infinity" and "" are text, not numbers. */
+const NUMERIC_TEXT = /^\s*[-+]?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?\s*$/;
+const numberOf = (v: unknown): number | null =>
+  typeof v === 'number'
+    ? Number.isNaN(v)
+      ? null
+      : v
+    : typeof v === 'string' && NUMERIC_TEXT.test(v)
+      ? Number(v)
+      : null;
+
 function sameScalar(a: unknown, b: unknown): boolean {
-  if (a === b) return true;
+  if (a === b) return a === null || typeof a !== 'object';
   if (a === null || b === null || a === undefined || b === undefined) return false;
-  if (typeof a === 'number' || typeof b === 'number') {
-    const x = Number(a);
-    const y = Number(b);
-    return (
-      typeof a !== 'boolean' &&
-      typeof b !== 'boolean' &&
-      !Number.isNaN(x) &&
-      x === y &&
-      String(a).trim() !== '' &&
-      String(b).trim() !== ''
-    );
-  }
   if (typeof a === 'object' || typeof b === 'object') return false;
+  if (typeof a === 'number' || typeof b === 'number') {
+    const x = numberOf(a);
+    return x !== null && x === numberOf(b);
+  }
   return String(a) === String(b);
 }
 
 function compare(actual: unknown, expected: unknown): number | null {
-  if (typeof expected === 'number') {
-    const n =
-      typeof actual === 'number'
-        ? actual
-        : typeof actual === 'string' && actual.trim() !== ''
-          ? Number(actual)
-          : NaN;
-    return Number.isNaN(n) ? null : n - expected;
-  }
   if (typeof expected === 'string') {
     const a = timeOf(actual);
     const b = timeOf(expected);
     if (a && b) return a.getTime() - b.getTime();
-    if (typeof actual === 'number' && expected.trim() !== '' && !Number.isNaN(Number(expected)))
-      return actual - Number(expected);
   }
-  return null;
+  const x = numberOf(actual);
+  const y = numberOf(expected);
+  return x === null || y === null ? null : x - y;
 }
 
 export function conditionHolds(cond: Condition, ctx: EventContext): boolean {
@@ -197,7 +208,7 @@ export function dedupeKeyOf(rule: RuleDefinition, ctx: EventContext): string {
       ? `org:${ctx.organization?.id ?? '-'}`
       : `customer:${ctx.customer?.id ?? '-'}`;
   const ref = dedupeRefOf(rule);
-  return ref ? `${who}|${ref}:${ctx.refs[ref] ?? '-'}` : who;
+  return ref ? `${who}|${ref}:${refValueOf(ctx, ref) ?? '-'}` : who;
 }
 
 export interface ExpectationTimes {
@@ -223,4 +234,5 @@ export function expectationDue(rule: AbsenceRule, start: EventContext): Expectat
 }
 
 /** The ref value tying an absence rule's events, or null when the event lacks it. */
-export const refValueOf = (ctx: EventContext, key: string): string | null => ctx.refs[key] ?? null;
+export const refValueOf = (ctx: EventContext, key: string): string | null =>
+  hasOwn(ctx.refs, key) ? (ctx.refs[key] ?? null) : null;
