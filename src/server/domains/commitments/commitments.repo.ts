@@ -1,0 +1,202 @@
+// SQL of commitments (promises on operations, measured per instance): lists, the board's due-soon
+// slice, and the on-time rates. The engine that opens and closes them lives elsewhere
+// (commitments.engine.ts); here they are only read.
+import { and, asc, eq, gte, inArray, lt, sql, type SQL } from 'drizzle-orm';
+import { rows, type Database } from '../../../db/client.js';
+import type { CommitmentState } from '../../../shared/schemas/signals.js';
+import { afterCursor, orderBy, sortKey, toPage, type Sort } from '../../lib/pagination.js';
+import { agreements } from '../agreements/agreements.table.js';
+import { customers } from '../customers/customers.table.js';
+import { organizations } from '../organizations/organizations.table.js';
+import { segments } from '../segments/segments.table.js';
+import { commitments } from './commitments.table.js';
+
+const columns = {
+  id: commitments.id,
+  agreementId: commitments.agreementId,
+  agreementName: agreements.name,
+  key: commitments.key,
+  name: commitments.name,
+  mode: commitments.mode,
+  customerId: commitments.customerId,
+  customerName: customers.name,
+  organizationId: commitments.organizationId,
+  refKey: commitments.refKey,
+  refValue: commitments.refValue,
+  state: commitments.state,
+  openedAt: commitments.openedAt,
+  dueAt: commitments.dueAt,
+  closedAt: commitments.closedAt,
+  openedByEventId: commitments.openedByEventId,
+  closedByEventId: commitments.closedByEventId,
+  repromised: commitments.repromised,
+};
+
+const byDue: Sort = { column: commitments.dueAt, idColumn: commitments.id, desc: false };
+
+/** The select every commitment answer uses; `sortKey` is the list's cursor value. */
+function selectCommitments(db: Database) {
+  return db
+    .select({ ...columns, sortKey: sortKey(byDue) })
+    .from(commitments)
+    .innerJoin(agreements, eq(agreements.id, commitments.agreementId))
+    .leftJoin(customers, eq(customers.id, commitments.customerId));
+}
+
+export type CommitmentRow = Awaited<ReturnType<typeof findCommitment>> & {};
+
+export async function findCommitment(db: Database, id: string) {
+  const [row] = await selectCommitments(db).where(eq(commitments.id, id)).limit(1);
+  return row;
+}
+
+export interface CommitmentFilter {
+  states?: CommitmentState[];
+  customerId?: string;
+  organizationId?: string;
+  agreementId?: string;
+  key?: string;
+  ref?: string;
+  dueBefore?: string;
+  dueAfter?: string;
+}
+
+function filters(f: CommitmentFilter): SQL | undefined {
+  return and(
+    f.states?.length ? inArray(commitments.state, f.states) : undefined,
+    f.customerId ? eq(commitments.customerId, f.customerId) : undefined,
+    f.organizationId ? eq(commitments.organizationId, f.organizationId) : undefined,
+    f.agreementId ? eq(commitments.agreementId, f.agreementId) : undefined,
+    f.key ? eq(commitments.key, f.key) : undefined,
+    f.ref ? eq(commitments.refValue, f.ref) : undefined,
+    f.dueBefore ? lt(commitments.dueAt, new Date(f.dueBefore)) : undefined,
+    f.dueAfter ? gte(commitments.dueAt, new Date(f.dueAfter)) : undefined,
+  );
+}
+
+export async function listCommitments(
+  db: Database,
+  q: CommitmentFilter & { limit: number; cursor?: string; includeTotal?: boolean },
+) {
+  const found = await selectCommitments(db)
+    .where(and(filters(q), afterCursor(byDue, q.cursor)))
+    .orderBy(...orderBy(byDue))
+    .limit(q.limit + 1);
+  const page = toPage(found, q.limit);
+  let total: number | undefined;
+  if (q.includeTotal) {
+    const [row] = await db
+      .select({ n: sql<number>`count(*)::int` })
+      .from(commitments)
+      .where(filters(q));
+    total = row?.n ?? 0;
+  }
+  return { ...page, total };
+}
+
+/** Overdue commitments, and open ones due by `until`: soonest first. */
+export async function listDueSoonCommitments(db: Database, until: Date, limit: number) {
+  return selectCommitments(db)
+    .where(dueSoon(until))
+    .orderBy(asc(commitments.dueAt), asc(commitments.id))
+    .limit(limit);
+}
+
+/** A time as a query parameter, the same on both drivers. */
+const at = (d: Date) => sql`${d.toISOString()}::timestamptz`;
+
+const dueSoon = (until: Date) =>
+  sql`(${commitments.state} = 'overdue' or (${commitments.state} = 'open' and ${commitments.dueAt} <= ${at(until)}))`;
+
+export async function countDueSoonCommitments(db: Database, until: Date) {
+  const [row] = await db
+    .select({
+      overdue: sql<number>`count(*) filter (where ${commitments.state} = 'overdue')::int`,
+      dueSoon: sql<number>`count(*) filter (where ${commitments.state} = 'open')::int`,
+    })
+    .from(commitments)
+    .where(dueSoon(until));
+  return { overdue: row?.overdue ?? 0, dueSoon: row?.dueSoon ?? 0 };
+}
+
+/** How commitments closed in [from, to) ended, plus those overdue now. */
+export async function commitmentOutcomes(db: Database, period: { from: Date; to: Date }) {
+  const closedIn = sql`${commitments.closedAt} >= ${at(period.from)} and ${commitments.closedAt} < ${at(period.to)}`;
+  const [row] = await db
+    .select({
+      met: sql<number>`count(*) filter (where ${commitments.state} = 'met' and ${closedIn})::int`,
+      late: sql<number>`count(*) filter (where ${commitments.state} = 'late' and ${closedIn})::int`,
+      broken: sql<number>`count(*) filter (where ${commitments.state} = 'broken' and ${closedIn})::int`,
+      overdue: sql<number>`count(*) filter (where ${commitments.state} = 'overdue')::int`,
+    })
+    .from(commitments)
+    .where(sql`(${commitments.state} = 'overdue' or (${closedIn}))`);
+  return { met: row?.met ?? 0, late: row?.late ?? 0, broken: row?.broken ?? 0, overdue: row?.overdue ?? 0 };
+}
+
+export type RateGroup = 'customer' | 'organization' | 'segment' | 'agreement';
+
+/**
+ * On-time rates per group over the commitments closed in [from, to) (met, late, broken) and the
+ * ones overdue now: one statement, worst first.
+ */
+export async function commitmentRates(
+  db: Database,
+  q: { by: RateGroup; from: Date; to: Date; key?: string; limit: number },
+) {
+  const group: Record<RateGroup, { id: SQL; name: SQL; join: SQL }> = {
+    customer: {
+      id: sql`${commitments.customerId}::text`,
+      name: sql`${customers.name}`,
+      join: sql`left join ${customers} on ${customers.id} = ${commitments.customerId}`,
+    },
+    organization: {
+      id: sql`${commitments.organizationId}::text`,
+      name: sql`${organizations.name}`,
+      join: sql`left join ${organizations} on ${organizations.id} = ${commitments.organizationId}`,
+    },
+    segment: {
+      id: sql`${commitments.segment}`,
+      name: sql`${segments.name}`,
+      join: sql`left join ${segments} on ${segments.key} = ${commitments.segment}`,
+    },
+    agreement: {
+      id: sql`${commitments.agreementId}::text`,
+      name: sql`${agreements.name}`,
+      join: sql`left join ${agreements} on ${agreements.id} = ${commitments.agreementId}`,
+    },
+  };
+  const g = group[q.by];
+  const closedIn = sql`${commitments.closedAt} >= ${at(q.from)} and ${commitments.closedAt} < ${at(q.to)}`;
+  return rows<{
+    group_id: string | null;
+    group_name: string | null;
+    met: number;
+    late: number;
+    broken: number;
+    overdue: number;
+    on_time_rate: number | null;
+  }>(
+    db,
+    sql`
+    select group_id, group_name, met, late, broken, overdue,
+      met::float8 / nullif(met + late + broken + overdue, 0) as on_time_rate
+    from (
+      select ${g.id} as group_id, ${g.name} as group_name,
+        count(*) filter (where ${commitments.state} = 'met')::int as met,
+        count(*) filter (where ${commitments.state} = 'late')::int as late,
+        count(*) filter (where ${commitments.state} = 'broken')::int as broken,
+        count(*) filter (where ${commitments.state} = 'overdue')::int as overdue
+      from ${commitments} ${g.join}
+      where (
+        ${commitments.state} = 'overdue'
+        or (${commitments.state} in ('met', 'late', 'broken') and ${closedIn})
+      )
+      ${q.key ? sql`and ${commitments.key} = ${q.key}` : sql``}
+      group by 1, 2
+    ) g
+    order by on_time_rate asc nulls last, group_name asc nulls last, group_id asc nulls last
+    limit ${q.limit}
+  `,
+  );
+}

@@ -1,0 +1,55 @@
+import { z } from 'zod';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { IdParams, page } from '../../../shared/schemas/common.js';
+import {
+  Commitment,
+  CommitmentListQuery,
+  CommitmentRate,
+  CommitmentRateQuery,
+} from '../../../shared/schemas/signals.js';
+import { AUTHED, STAFF, actorOf, errors } from '../../lib/http.js';
+import type { RouteDeps } from '../../routes.js';
+import * as commitments from './commitments.service.js';
+
+const tags = ['commitments'];
+
+export const commitmentsRoutes =
+  ({ db }: RouteDeps): FastifyPluginAsyncZod =>
+  async (app) => {
+    app.get(
+      '/commitments',
+      {
+        config: { access: STAFF },
+        schema: {
+          tags,
+          summary: 'Commitments (promises on operations), soonest due first',
+          querystring: CommitmentListQuery,
+          response: { 200: page(Commitment), ...errors(...AUTHED) },
+        },
+      },
+      async (request) => commitments.listCommitments(db, actorOf(request), request.query),
+    );
+    // Before /commitments/:id; "rates" would not parse as an id anyway.
+    app.get(
+      '/commitments/rates',
+      {
+        config: { access: STAFF },
+        schema: {
+          tags,
+          summary:
+            'On-time rates per customer, organization, segment or agreement (default: closed in the last 90 days, plus overdue now), worst first',
+          querystring: CommitmentRateQuery,
+          response: { 200: z.object({ items: z.array(CommitmentRate) }), ...errors(...AUTHED) },
+        },
+      },
+      async (request) => commitments.commitmentRates(db, actorOf(request), request.query),
+    );
+    app.get(
+      '/commitments/:id',
+      {
+        config: { access: STAFF },
+        schema: { tags, params: IdParams, response: { 200: Commitment, ...errors(...AUTHED, 404) } },
+      },
+      async (request) => commitments.getCommitment(db, actorOf(request), request.params.id),
+    );
+  };

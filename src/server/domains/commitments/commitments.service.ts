@@ -1,0 +1,94 @@
+// Reading commitments: the list, one, and on-time rates per customer, organization, segment or
+// agreement. Staff only. Commitments are opened and closed by events (commitments.engine.ts).
+import type { Database } from '../../../db/client.js';
+import {
+  COMMITMENT_STATES,
+  type Commitment,
+  type CommitmentListQuery,
+  type CommitmentState,
+} from '../../../shared/schemas/signals.js';
+import type { Actor } from '../../lib/actor.js';
+import { badRequest, notFound } from '../../lib/errors.js';
+import { assertCanReadProactive } from '../signals/signals.policy.js';
+import * as repo from './commitments.repo.js';
+
+const RATES_DEFAULT_MS = 90 * 24 * 3600 * 1000;
+
+export function toCommitmentDto(row: repo.CommitmentRow): Commitment {
+  return {
+    id: row.id,
+    agreementId: row.agreementId,
+    agreementName: row.agreementName,
+    key: row.key,
+    name: row.name,
+    mode: row.mode,
+    customerId: row.customerId,
+    customerName: row.customerName,
+    organizationId: row.organizationId,
+    refKey: row.refKey,
+    refValue: row.refValue,
+    state: row.state,
+    openedAt: row.openedAt.toISOString(),
+    dueAt: row.dueAt.toISOString(),
+    closedAt: row.closedAt?.toISOString() ?? null,
+    openedByEventId: row.openedByEventId,
+    closedByEventId: row.closedByEventId,
+    repromised: row.repromised,
+  };
+}
+
+function statesOf(list: string | undefined): CommitmentState[] | undefined {
+  if (!list) return undefined;
+  const states = list.split(',');
+  const unknown = states.find((s) => !(COMMITMENT_STATES as readonly string[]).includes(s));
+  if (unknown !== undefined) {
+    const message = `unknown state "${unknown}": one or more of ${COMMITMENT_STATES.join(', ')}`;
+    throw badRequest('validation_error', `query.state: ${message}`, [{ path: 'query.state', message }]);
+  }
+  return states as CommitmentState[];
+}
+
+export async function listCommitments(db: Database, actor: Actor, q: CommitmentListQuery) {
+  assertCanReadProactive(actor);
+  const page = await repo.listCommitments(db, { ...q, states: statesOf(q.state) });
+  return { items: page.items.map(toCommitmentDto), nextCursor: page.nextCursor, total: page.total };
+}
+
+export async function getCommitment(db: Database, actor: Actor, id: string): Promise<Commitment> {
+  assertCanReadProactive(actor);
+  const row = await repo.findCommitment(db, id);
+  if (!row) throw notFound('commitment');
+  return toCommitmentDto(row);
+}
+
+/** A period [from, to) from optional bounds: `to` defaults to now, `from` to `defaultMs` before it. */
+export function periodOf(q: { from?: string; to?: string }, defaultMs: number, at = 'query') {
+  const to = q.to ? new Date(q.to) : new Date();
+  const from = q.from ? new Date(q.from) : new Date(to.getTime() - defaultMs);
+  if (from.getTime() >= to.getTime()) {
+    const message = 'from must be before to';
+    throw badRequest('validation_error', `${at}.from: ${message}`, [{ path: `${at}.from`, message }]);
+  }
+  return { from, to };
+}
+
+export async function commitmentRates(
+  db: Database,
+  actor: Actor,
+  q: { by: repo.RateGroup; from?: string; to?: string; key?: string; limit: number },
+) {
+  assertCanReadProactive(actor);
+  const { from, to } = periodOf(q, RATES_DEFAULT_MS);
+  const found = await repo.commitmentRates(db, { by: q.by, from, to, key: q.key, limit: q.limit });
+  return {
+    items: found.map((r) => ({
+      groupId: r.group_id,
+      groupName: r.group_name,
+      met: r.met,
+      late: r.late,
+      broken: r.broken,
+      overdue: r.overdue,
+      onTimeRate: r.on_time_rate === null ? null : Number(r.on_time_rate),
+    })),
+  };
+}
