@@ -20,6 +20,10 @@ import { AppLayout } from './layout/app-layout.js';
 import { NotFoundPage } from './layout/not-found-page.js';
 import { OrganizationDetailPage } from './organizations/organization-detail-page.js';
 import { OrganizationListPage } from './organizations/organization-list-page.js';
+import { RuleEditorPage } from './rules/rule-editor-page.js';
+import { RulesPage } from './rules/rules-page.js';
+import { BoardPage } from './signals/board-page.js';
+import { SignalPage } from './signals/signal-page.js';
 
 export function App() {
   return (
@@ -50,6 +54,22 @@ export function App() {
               </RequireStaff>
             }
           />
+          <Route
+            path="board"
+            element={
+              <RequireStaff>
+                <BoardPage />
+              </RequireStaff>
+            }
+          />
+          <Route
+            path="signals/:id"
+            element={
+              <RequireStaff>
+                <SignalPage />
+              </RequireStaff>
+            }
+          />
           <Route path="customers" element={<CustomerListPage />} />
           <Route path="customers/:id" element={<CustomerDetailPage />} />
           <Route path="customers/:id/edit" element={<CustomerEditPage />} />
@@ -74,6 +94,9 @@ export function App() {
             <Route path="teams/new" element={<TeamFormPage />} />
             <Route path="teams/:id" element={<TeamFormPage />} />
             <Route path="agents" element={<AgentsPage />} />
+            <Route path="rules" element={<RulesPage />} />
+            <Route path="rules/new" element={<RuleEditorPage />} />
+            <Route path="rules/:id" element={<RuleEditorPage />} />
           </Route>
           <Route path="*" element={<NotFoundPage />} />
         </Route>

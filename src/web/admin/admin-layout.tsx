@@ -3,7 +3,7 @@ import { NavLink, Outlet } from 'react-router-dom';
 const tabClass = ({ isActive }: { isActive: boolean }) =>
   isActive ? 'subnav__link subnav__link--active' : 'subnav__link';
 
-/** Administration: business calendars, agreements (PSAs), teams and agents. */
+/** Administration: business calendars, agreements (PSAs), signal rules, teams and agents. */
 export function AdminLayout() {
   return (
     <div className="admin">
@@ -13,6 +13,9 @@ export function AdminLayout() {
         </NavLink>
         <NavLink to="/admin/agreements" className={tabClass}>
           Agreements
+        </NavLink>
+        <NavLink to="/admin/rules" className={tabClass}>
+          Signal rules
         </NavLink>
         <NavLink to="/admin/teams" className={tabClass}>
           Teams

@@ -1,6 +1,7 @@
 // Creating and editing an agreement (PSA): who it covers (everyone, a segment, an organization
 // or one customer: the most specific one applies to a case), on which calendar its clocks run,
-// and its targets per promise kind and priority, in business minutes. Checked with the API's
+// its targets per promise kind and priority, in business minutes, and its commitments (promises
+// on operations, measured by events). Checked with the API's
 // AgreementCreate / AgreementUpdate schemas before sending.
 import { useEffect, useId, useState, type FormEvent } from 'react';
 import { Link, useNavigate, useParams } from 'react-router-dom';
@@ -16,6 +17,12 @@ import { useApi } from '../lib/use-api.js';
 import { ErrorNotice, Loading, NotFound, PageHeader } from '../layout/page-parts.js';
 import { useDocumentTitle } from '../layout/use-document-title.js';
 import { priorityLabel, promiseKindLabel } from '../cases/case-labels.js';
+import {
+  CommitmentsEditor,
+  definitionsOf,
+  rowsOf,
+  type CommitmentRow,
+} from '../signals/commitments-editor.js';
 import {
   ErrorSummary,
   FormField,
@@ -43,6 +50,7 @@ interface Values {
   organizationId: string;
   customer: { id: string; name: string } | null;
   targets: TargetRow[];
+  commitments: CommitmentRow[];
   pauseOn: string[];
   warnPercent: string;
   reviewDate: string;
@@ -61,6 +69,7 @@ const FIELD_LABELS: Record<string, string> = {
   calendarId: 'Calendar',
   scope: 'Applies to',
   targets: 'Targets',
+  commitments: 'Commitments',
   pauseOn: 'Pause clocks',
   warnPercent: 'Warn at',
   reviewDate: 'Review date',
@@ -81,6 +90,7 @@ function valuesOf(a: Agreement | undefined, customerName: string | undefined): V
         { kind: 'first_response', priority: '', minutes: '60' },
         { kind: 'resolution', priority: '', minutes: '480' },
       ],
+      commitments: [],
       pauseOn: ['pending', 'on_hold'],
       warnPercent: '75',
       reviewDate: '',
@@ -97,6 +107,7 @@ function valuesOf(a: Agreement | undefined, customerName: string | undefined): V
     organizationId: a.scope.organizationId ?? '',
     customer: a.scope.customerId ? { id: a.scope.customerId, name: customerName ?? 'Customer' } : null,
     targets: a.targets.map((t) => ({ kind: t.kind, priority: t.priority ?? '', minutes: String(t.minutes) })),
+    commitments: rowsOf(a.commitments),
     pauseOn: a.pauseOn,
     warnPercent: String(a.warnPercent),
     reviewDate: a.reviewDate ?? '',
@@ -126,6 +137,7 @@ function bodyOf(v: Values) {
       ...(t.priority ? { priority: t.priority } : {}),
       minutes: num(t.minutes),
     })),
+    commitments: definitionsOf(v.commitments),
     pauseOn: v.pauseOn,
     warnPercent: num(v.warnPercent),
     reviewDate: v.reviewDate || null,
@@ -259,6 +271,10 @@ function AgreementForm(props: {
     if (field === 'targets' && index !== undefined) {
       const t = values.targets[Number(index)];
       return `Target ${Number(index) + 1}${t ? ` (${promiseKindLabel(t.kind)})` : ''}${part ? `: ${part}` : ''}`;
+    }
+    if (field === 'commitments' && index !== undefined) {
+      const c = values.commitments[Number(index)];
+      return `Commitment ${Number(index) + 1}${c?.name.trim() ? ` (${c.name.trim()})` : ''}${part ? `: ${part}` : ''}`;
     }
     return FIELD_LABELS[field ?? ''] ?? 'Agreement';
   };
@@ -519,6 +535,19 @@ function AgreementForm(props: {
           <p className="field__hint targets-hint">
             A target for a priority wins over the “any priority” target of the same promise.
           </p>
+        </fieldset>
+
+        <fieldset className="form__group">
+          <legend>Commitments</legend>
+          <p className="field__hint commitments-hint">
+            Promises on operations, measured per order, shipment or invoice: an event opens one, another keeps
+            or breaks it. Their on-time rates show on the board and in the KPIs.
+          </p>
+          <CommitmentsEditor
+            rows={values.commitments}
+            errors={errors}
+            onChange={(commitments) => update({ commitments }, ['commitments'])}
+          />
         </fieldset>
 
         <fieldset className="form__group">

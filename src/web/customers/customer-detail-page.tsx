@@ -7,6 +7,7 @@ import type { SegmentList } from '../lib/types.js';
 import { useApi } from '../lib/use-api.js';
 import { ErrorNotice, Loading, NotFound, PageHeader } from '../layout/page-parts.js';
 import { useDocumentTitle } from '../layout/use-document-title.js';
+import { CustomerCommitments, CustomerSignals } from '../signals/customer-proactive.js';
 import { CustomerHistory } from './customer-history.js';
 
 /** Set by the edit form when it navigates back here after saving. */
@@ -139,6 +140,18 @@ export function CustomerDetailPage() {
           </section>
         )}
       </div>
+      {staff && (
+        <section className="section" aria-labelledby="signals-title">
+          <h2 id="signals-title">Signals</h2>
+          <CustomerSignals customerId={c.id} />
+        </section>
+      )}
+      {staff && (
+        <section className="section" aria-labelledby="commitments-title">
+          <h2 id="commitments-title">Commitments</h2>
+          <CustomerCommitments customerId={c.id} />
+        </section>
+      )}
       {staff && (
         <section className="section" aria-labelledby="history-title">
           <h2 id="history-title">History</h2>

@@ -30,6 +30,11 @@ export function AppLayout() {
                 Cases
               </NavLink>
             )}
+            {staff && (
+              <NavLink to="/board" className={navClass}>
+                At risk
+              </NavLink>
+            )}
             <NavLink to="/customers" end className={navClass}>
               Customers
             </NavLink>

@@ -1,0 +1,197 @@
+// Signal rules (admin): what each watches, how severe its signals are, whether it is on, how many
+// of its signals are live, and its version. The switch turns a rule on or off at once.
+import { useState } from 'react';
+import { Link, useSearchParams } from 'react-router-dom';
+import { RULE_KINDS, type Rule } from '../../shared/schemas/rules.js';
+import { api, toApiError } from '../lib/api.js';
+import { formatDateTime, formatNumber } from '../lib/format.js';
+import type { Page } from '../lib/types.js';
+import { useApi } from '../lib/use-api.js';
+import { PAGE_SIZE, useCursorPager } from '../lib/use-cursor-pager.js';
+import { Flash } from '../layout/flash.js';
+import { ErrorNotice, Loading, PageHeader, Pager } from '../layout/page-parts.js';
+import { useDocumentTitle } from '../layout/use-document-title.js';
+import { SeverityBadge } from '../signals/signal-badges.js';
+import { ruleKindLabel } from '../signals/signal-labels.js';
+
+export function RulesPage() {
+  useDocumentTitle('Signal rules');
+  const [params] = useSearchParams();
+  const pager = useCursorPager();
+  const kind = params.get('kind') ?? '';
+  const enabled = params.get('enabled') ?? '';
+  const rules = useApi<Page<Rule>>(
+    '/rules',
+    { kind, enabled, limit: PAGE_SIZE, cursor: pager.cursor },
+    { keepPrevious: true },
+  );
+  const [overrides, setOverrides] = useState<Record<string, boolean>>({});
+  const [busy, setBusy] = useState<Record<string, boolean>>({});
+  const [error, setError] = useState<string | null>(null);
+  const items = rules.data?.items ?? [];
+
+  async function toggle(rule: Rule, on: boolean) {
+    setError(null);
+    setOverrides((o) => ({ ...o, [rule.id]: on }));
+    setBusy((b) => ({ ...b, [rule.id]: true }));
+    try {
+      await api.patch(`/rules/${rule.id}`, { enabled: on });
+      rules.reload();
+    } catch (err) {
+      setOverrides((o) => ({ ...o, [rule.id]: !on }));
+      setError(`Could not ${on ? 'enable' : 'disable'} “${rule.name}”: ${toApiError(err).message}`);
+    } finally {
+      setBusy((b) => ({ ...b, [rule.id]: false }));
+    }
+  }
+
+  const filtered = !!(kind || enabled);
+  return (
+    <>
+      <PageHeader
+        title="Signal rules"
+        subtitle="Conditions over operational events that say a promise is at risk, and what to do then."
+        actions={
+          <Link className="button button--primary" to="/admin/rules/new">
+            New rule
+          </Link>
+        }
+      />
+      <Flash />
+      <div className="toolbar">
+        <div className="toolbar__filter">
+          <label htmlFor="rules-kind">Kind</label>
+          <select
+            id="rules-kind"
+            value={kind}
+            onChange={(e) => pager.setFilters({ kind: e.target.value }, { replace: true })}
+          >
+            <option value="">All kinds</option>
+            {RULE_KINDS.map((k) => (
+              <option key={k} value={k}>
+                {ruleKindLabel(k)}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div className="toolbar__filter">
+          <label htmlFor="rules-enabled">State</label>
+          <select
+            id="rules-enabled"
+            value={enabled}
+            onChange={(e) => pager.setFilters({ enabled: e.target.value }, { replace: true })}
+          >
+            <option value="">Enabled and disabled</option>
+            <option value="true">Enabled</option>
+            <option value="false">Disabled</option>
+          </select>
+        </div>
+      </div>
+      {error && (
+        <p className="notice notice--error" role="alert" data-testid="form-error">
+          {error}
+        </p>
+      )}
+      {rules.error && <ErrorNotice error={rules.error} onRetry={rules.reload} />}
+      {!rules.data && !rules.error && <Loading label="Loading rules…" />}
+      {rules.data && items.length === 0 && (
+        <div className="empty-state empty-state--inline" data-testid="rules-empty">
+          <p>
+            {filtered ? (
+              'No rule matches these filters.'
+            ) : (
+              <>
+                No signal rules yet. <Link to="/admin/rules/new">Write the first one</Link>: for example, “no
+                scan 48 hours after dispatch”, and try it on past events with a dry run before it goes live.
+              </>
+            )}
+          </p>
+        </div>
+      )}
+      {items.length > 0 && (
+        <>
+          <div className="table-wrap">
+            <table className="table" data-testid="rule-table" aria-busy={rules.loading}>
+              <thead>
+                <tr>
+                  <th scope="col">Name</th>
+                  <th scope="col">Kind</th>
+                  <th scope="col">Severity</th>
+                  <th scope="col">Enabled</th>
+                  <th scope="col" className="cell-number">
+                    Live signals
+                  </th>
+                  <th scope="col" className="cell-number">
+                    Version
+                  </th>
+                  <th scope="col">Changed</th>
+                </tr>
+              </thead>
+              <tbody>
+                {items.map((r) => {
+                  const on = overrides[r.id] ?? r.enabled;
+                  return (
+                    <tr
+                      key={r.id}
+                      data-testid="rule-row"
+                      data-rule-id={r.id}
+                      className={on ? undefined : 'row--inactive'}
+                    >
+                      <td className="cell-primary">
+                        <Link to={`/admin/rules/${r.id}`}>{r.name}</Link>
+                        {r.definition.description && (
+                          <div className="muted cell-sub">{r.definition.description}</div>
+                        )}
+                      </td>
+                      <td className="cell-nowrap" data-testid="rule-kind">
+                        {ruleKindLabel(r.kind)}
+                      </td>
+                      <td>
+                        <SeverityBadge severity={r.severity} />
+                      </td>
+                      <td>
+                        <label className="switch">
+                          <input
+                            type="checkbox"
+                            role="switch"
+                            checked={on}
+                            disabled={busy[r.id]}
+                            aria-label={`Enabled: ${r.name}`}
+                            onChange={(e) => void toggle(r, e.target.checked)}
+                          />
+                          <span className="switch__track" aria-hidden="true" />
+                          <span className="switch__text">{on ? 'On' : 'Off'}</span>
+                        </label>
+                      </td>
+                      <td className="cell-number" data-testid="rule-open-signals">
+                        {r.openSignals > 0 ? (
+                          <Link to={`/board?rule=${r.id}`}>{formatNumber(r.openSignals)}</Link>
+                        ) : (
+                          <span className="muted">0</span>
+                        )}
+                      </td>
+                      <td className="cell-number" data-testid="rule-version">
+                        {r.version}
+                      </td>
+                      <td className="cell-nowrap muted">{formatDateTime(r.updatedAt)}</td>
+                    </tr>
+                  );
+                })}
+              </tbody>
+            </table>
+          </div>
+          <Pager
+            offset={pager.offset}
+            shown={items.length}
+            total={rules.data?.total}
+            hasPrevious={pager.hasPrevious}
+            nextCursor={rules.data?.nextCursor}
+            busy={rules.loading}
+            onPrevious={pager.previous}
+            onNext={pager.next}
+          />
+        </>
+      )}
+    </>
+  );
+}

@@ -1,0 +1,539 @@
+// Promises at risk: the live signals (open and acted on), most severe first, and the commitments
+// coming due or overdue, with the proactive KPIs on top. Polls every 5 s while the tab is shown
+// (use-interval pauses in the background and catches up on return); filters are client-side on
+// the board's data and live in the address, so a filtered board can be shared.
+import { useMemo, useState } from 'react';
+import { Link, useSearchParams } from 'react-router-dom';
+import type { Severity } from '../../shared/schemas/rules.js';
+import type { Board, Commitment, ProactiveKpis, Signal } from '../../shared/schemas/signals.js';
+import { useMe } from '../auth/auth-context.js';
+import type { ApiError } from '../lib/api.js';
+import { countOf, formatDue, formatNumber, formatWallClock } from '../lib/format.js';
+import { useApi } from '../lib/use-api.js';
+import { useInterval, useNow } from '../lib/use-interval.js';
+import { ErrorNotice, Loading, PageHeader } from '../layout/page-parts.js';
+import { useDocumentTitle } from '../layout/use-document-title.js';
+import { CommitmentStateBadge, DueIn, SeverityBadge, SignalStateBadge } from './signal-badges.js';
+import { SEVERITY_ORDER, severityLabel } from './signal-labels.js';
+
+/** How often the board asks for news. */
+export const BOARD_REFRESH_MS = 5_000;
+/** The KPIs move slowly and cost more: a tenth as often. */
+const KPI_REFRESH_MS = 50_000;
+
+const HORIZONS = [
+  ['PT12H', '12 hours'],
+  ['P1D', '1 day'],
+  ['P2D', '2 days'],
+  ['P7D', '7 days'],
+] as const;
+const DEFAULT_HORIZON = 'P2D';
+
+const SORTS = {
+  severity: 'Most severe first',
+  due: 'Due soonest first',
+  detected: 'Newest first',
+} as const;
+type Sort = keyof typeof SORTS;
+const isSort = (s: string | null): s is Sort => s !== null && s in SORTS;
+
+const clock = new Intl.DateTimeFormat(undefined, {
+  hour: '2-digit',
+  minute: '2-digit',
+  second: '2-digit',
+  hourCycle: 'h23',
+});
+
+const rank = (s: string) => {
+  const i = SEVERITY_ORDER.indexOf(s as Severity);
+  return i < 0 ? SEVERITY_ORDER.length : i;
+};
+const time = (iso: string | null) => (iso ? Date.parse(iso) : Infinity);
+
+function sortSignals(signals: Signal[], sort: Sort): Signal[] {
+  const list = [...signals];
+  if (sort === 'due')
+    return list.sort((a, b) => time(a.dueAt) - time(b.dueAt) || rank(a.severity) - rank(b.severity));
+  if (sort === 'detected') return list.sort((a, b) => time(b.detectedAt) - time(a.detectedAt));
+  return list.sort((a, b) => rank(a.severity) - rank(b.severity) || time(a.detectedAt) - time(b.detectedAt));
+}
+
+const percent = (share: number | null) => (share === null ? '—' : `${Math.round(share * 100)}%`);
+
+export function BoardPage() {
+  useDocumentTitle('Promises at risk');
+  const me = useMe();
+  const [params, setParams] = useSearchParams();
+  const now = useNow(BOARD_REFRESH_MS);
+
+  const horizonParam = params.get('horizon');
+  const horizon = HORIZONS.some(([h]) => h === horizonParam) ? horizonParam! : DEFAULT_HORIZON;
+  const board = useApi<Board>('/board', { horizon }, { keepPrevious: true });
+  const kpis = useApi<ProactiveKpis>('/kpis/proactive', undefined, { keepPrevious: true });
+  useInterval(board.reload, BOARD_REFRESH_MS);
+  useInterval(kpis.reload, KPI_REFRESH_MS);
+
+  // A failed poll keeps the last good board on screen, with a note, until the next one works.
+  const [last, setLast] = useState<Board | undefined>(undefined);
+  if (board.data && board.data !== last) setLast(board.data);
+  const data = board.data ?? last;
+
+  const severity = params.get('severity') ?? '';
+  const customer = params.get('customer') ?? '';
+  const rule = params.get('rule') ?? '';
+  const sortParam = params.get('sort');
+  const sort: Sort = isSort(sortParam) ? sortParam : 'severity';
+  const setParam = (key: string, value: string) => {
+    const p = new URLSearchParams(params);
+    if (value) p.set(key, value);
+    else p.delete(key);
+    setParams(p, { replace: true });
+  };
+  const filtered = !!(severity || customer || rule);
+
+  const allSignals = useMemo(() => data?.signals ?? [], [data]);
+  const allCommitments = useMemo(() => data?.commitmentsDueSoon ?? [], [data]);
+  // The filter choices are what the board holds (plus the chosen one, should it have left).
+  const customers = useMemo(() => {
+    const names = new Map<string, string>();
+    for (const s of allSignals) if (s.customerId) names.set(s.customerId, s.customerName ?? 'Unnamed');
+    for (const c of allCommitments) if (c.customerId) names.set(c.customerId, c.customerName ?? 'Unnamed');
+    if (customer && !names.has(customer)) names.set(customer, 'Chosen customer');
+    return [...names].sort((a, b) => a[1].localeCompare(b[1]));
+  }, [allSignals, allCommitments, customer]);
+  const rules = useMemo(() => {
+    const names = new Map<string, string>();
+    for (const s of allSignals) names.set(s.ruleId, s.ruleName);
+    if (rule && !names.has(rule)) names.set(rule, 'Chosen rule');
+    return [...names].sort((a, b) => a[1].localeCompare(b[1]));
+  }, [allSignals, rule]);
+
+  const signals = sortSignals(
+    allSignals.filter(
+      (s) =>
+        (!severity || s.severity === severity) &&
+        (!customer || s.customerId === customer) &&
+        (!rule || s.ruleId === rule),
+    ),
+    sort,
+  );
+  const commitments = allCommitments
+    .filter((c) => !customer || c.customerId === customer)
+    .sort((a, b) => time(a.dueAt) - time(b.dueAt));
+
+  const horizonLabel = HORIZONS.find(([h]) => h === horizon)?.[1] ?? horizon;
+
+  return (
+    <div className="board">
+      <PageHeader
+        title="Promises at risk"
+        subtitle="Signals that a promise to a customer is at risk, and the commitments coming due."
+        actions={
+          data && (
+            <span className="board__updated" data-testid="board-updated" title="Refreshes every 5 seconds">
+              <span className="board__live" aria-hidden="true" />
+              Updated {clock.format(new Date(data.generatedAt))}
+            </span>
+          )
+        }
+      />
+      <KpiStrip kpis={kpis.data} error={kpis.error} />
+
+      {board.error && data && (
+        <p className="notice notice--warning" role="status" data-testid="board-stale">
+          Could not refresh the board ({board.error.message}); showing what was there. Trying again…
+        </p>
+      )}
+      {board.error && !data && <ErrorNotice error={board.error} onRetry={board.reload} />}
+      {!data && !board.error && <Loading label="Loading the board…" />}
+
+      {data && (
+        <>
+          <section className="section" aria-labelledby="board-signals-title">
+            <div className="section__header board__section-header">
+              <h2 id="board-signals-title">
+                Signals{' '}
+                <span className="muted board__count" data-testid="board-signal-count">
+                  {filtered
+                    ? `${formatNumber(signals.length)} of ${formatNumber(allSignals.length)}`
+                    : formatNumber(allSignals.length)}
+                </span>
+              </h2>
+              <ul className="severity-counts" aria-label="Live signals by severity">
+                {SEVERITY_ORDER.map((s) => {
+                  const n = data.counts.bySeverity[s] ?? 0;
+                  return (
+                    <li key={s}>
+                      <button
+                        type="button"
+                        className={`severity-count severity-count--${s}${severity === s ? ' severity-count--active' : ''}`}
+                        aria-pressed={severity === s}
+                        data-testid={`severity-count-${s}`}
+                        onClick={() => setParam('severity', severity === s ? '' : s)}
+                      >
+                        {severityLabel(s)} <strong>{formatNumber(n)}</strong>
+                      </button>
+                    </li>
+                  );
+                })}
+              </ul>
+            </div>
+            <div className="toolbar">
+              <div className="toolbar__filter">
+                <label htmlFor="board-severity">Severity</label>
+                <select
+                  id="board-severity"
+                  value={severity}
+                  onChange={(e) => setParam('severity', e.target.value)}
+                >
+                  <option value="">All severities</option>
+                  {SEVERITY_ORDER.map((s) => (
+                    <option key={s} value={s}>
+                      {severityLabel(s)}
+                    </option>
+                  ))}
+                </select>
+              </div>
+              <div className="toolbar__filter">
+                <label htmlFor="board-customer">Customer</label>
+                <select
+                  id="board-customer"
+                  value={customer}
+                  onChange={(e) => setParam('customer', e.target.value)}
+                >
+                  <option value="">All customers</option>
+                  {customers.map(([id, name]) => (
+                    <option key={id} value={id}>
+                      {name}
+                    </option>
+                  ))}
+                </select>
+              </div>
+              <div className="toolbar__filter">
+                <label htmlFor="board-rule">Rule</label>
+                <select id="board-rule" value={rule} onChange={(e) => setParam('rule', e.target.value)}>
+                  <option value="">All rules</option>
+                  {rules.map(([id, name]) => (
+                    <option key={id} value={id}>
+                      {name}
+                    </option>
+                  ))}
+                </select>
+              </div>
+              <div className="toolbar__filter">
+                <label htmlFor="board-sort">Sort</label>
+                <select
+                  id="board-sort"
+                  value={sort}
+                  onChange={(e) => setParam('sort', e.target.value === 'severity' ? '' : e.target.value)}
+                >
+                  {Object.entries(SORTS).map(([key, label]) => (
+                    <option key={key} value={key}>
+                      {label}
+                    </option>
+                  ))}
+                </select>
+              </div>
+              {filtered && (
+                <button
+                  type="button"
+                  className="button button--ghost"
+                  onClick={() => {
+                    const p = new URLSearchParams(params);
+                    for (const k of ['severity', 'customer', 'rule']) p.delete(k);
+                    setParams(p, { replace: true });
+                  }}
+                >
+                  Clear filters
+                </button>
+              )}
+            </div>
+            {allSignals.length === 0 ? (
+              <div className="empty-state empty-state--inline" data-testid="board-signals-empty">
+                <p>
+                  No promise is at risk right now. Signals appear here as soon as a signal rule fires on the
+                  events your systems send.
+                  {me.role === 'admin' ? (
+                    <>
+                      {' '}
+                      <Link to="/admin/rules">Manage signal rules</Link>.
+                    </>
+                  ) : (
+                    ' Administrators write the rules.'
+                  )}
+                </p>
+              </div>
+            ) : signals.length === 0 ? (
+              <div className="empty-state empty-state--inline" data-testid="board-signals-empty">
+                <p>No live signal matches these filters. Clear the filters to see all of them.</p>
+              </div>
+            ) : (
+              <SignalTable signals={signals} now={now} admin={me.role === 'admin'} />
+            )}
+            {allSignals.length >= 200 && (
+              <p className="field__hint">
+                The board shows the 200 most severe and oldest live signals; a customer’s page lists all of
+                theirs.
+              </p>
+            )}
+          </section>
+
+          <section className="section" aria-labelledby="board-commitments-title">
+            <div className="section__header board__section-header">
+              <h2 id="board-commitments-title">
+                Commitments due{' '}
+                <span className="muted board__count" data-testid="board-commitment-count">
+                  {countOf(data.counts.overdueCommitments, 'overdue', 'overdue')} ·{' '}
+                  {formatNumber(data.counts.dueSoonCommitments)} due within {horizonLabel}
+                </span>
+              </h2>
+              <div className="toolbar__filter">
+                <label htmlFor="board-horizon">Due within</label>
+                <select
+                  id="board-horizon"
+                  value={horizon}
+                  onChange={(e) =>
+                    setParam('horizon', e.target.value === DEFAULT_HORIZON ? '' : e.target.value)
+                  }
+                >
+                  {HORIZONS.map(([h, label]) => (
+                    <option key={h} value={h}>
+                      {label}
+                    </option>
+                  ))}
+                </select>
+              </div>
+            </div>
+            {commitments.length === 0 ? (
+              <div className="empty-state empty-state--inline" data-testid="board-commitments-empty">
+                <p>
+                  {customer
+                    ? 'This customer has no commitment overdue or due soon.'
+                    : `No commitment is overdue or due within ${horizonLabel}.`}{' '}
+                  Commitments are the promises on operations in an agreement (delivery by the promised date,
+                  …), opened by events.
+                  {me.role === 'admin' && (
+                    <>
+                      {' '}
+                      <Link to="/admin/agreements">Add them to an agreement</Link>.
+                    </>
+                  )}
+                </p>
+              </div>
+            ) : (
+              <CommitmentTable commitments={commitments} now={now} />
+            )}
+          </section>
+        </>
+      )}
+    </div>
+  );
+}
+
+function KpiStrip({ kpis, error }: { kpis: ProactiveKpis | undefined; error: ApiError | undefined }) {
+  if (error && !kpis)
+    return (
+      <p className="notice notice--warning" role="status">
+        The proactive KPIs are not available: {error.message}
+      </p>
+    );
+  const tiles: [string, string, string, string][] = kpis
+    ? [
+        ['signals', 'Signals', formatNumber(kpis.signals), 'detected in the last 30 days'],
+        [
+          'caught',
+          'Caught before contact',
+          percent(kpis.caughtBeforeContactShare),
+          `${formatNumber(kpis.caughtBeforeContact)} before the customer wrote in`,
+        ],
+        [
+          'avoided',
+          'Contacts avoided',
+          formatNumber(kpis.contactsAvoided),
+          'handled; the customer never asked',
+        ],
+        [
+          'lead',
+          'Median lead time',
+          kpis.leadTimeMinutes.median === null ? '—' : formatWallClock(kpis.leadTimeMinutes.median * 60_000),
+          'from detection to the due time',
+        ],
+        [
+          'ontime',
+          'Commitments on time',
+          percent(kpis.commitments.onTimeRate),
+          `${formatNumber(kpis.commitments.met)} met · ${formatNumber(
+            kpis.commitments.late + kpis.commitments.broken,
+          )} late or broken`,
+        ],
+      ]
+    : [];
+  return (
+    <ul className="kpi-strip" aria-label="Proactive service, last 30 days" aria-busy={!kpis}>
+      {kpis
+        ? tiles.map(([key, label, value, note]) => (
+            <li key={key} className="kpi" data-testid={`kpi-${key}`}>
+              <span className="kpi__label">{label}</span>
+              <span className="kpi__value" data-testid="kpi-value">
+                {value}
+              </span>
+              <span className="kpi__note">{note}</span>
+            </li>
+          ))
+        : ['signals', 'caught', 'avoided', 'lead', 'ontime'].map((key) => (
+            <li key={key} className="kpi kpi--loading">
+              <span className="kpi__label">&nbsp;</span>
+              <span className="kpi__value">…</span>
+            </li>
+          ))}
+    </ul>
+  );
+}
+
+function SignalTable({ signals, now, admin }: { signals: Signal[]; now: number; admin: boolean }) {
+  return (
+    <div className="table-wrap">
+      <table className="table table--board" data-testid="board-signals">
+        <thead>
+          <tr>
+            <th scope="col">Severity</th>
+            <th scope="col">Signal</th>
+            <th scope="col">Customer</th>
+            <th scope="col">Rule</th>
+            <th scope="col">Ref</th>
+            <th scope="col">Age</th>
+            <th scope="col">Due</th>
+            <th scope="col">Case</th>
+          </tr>
+        </thead>
+        <tbody>
+          {signals.map((s) => (
+            <tr key={s.id} data-testid="board-signal-row" data-signal-id={s.id} data-severity={s.severity}>
+              <td>
+                <SeverityBadge severity={s.severity} />
+              </td>
+              <td className="cell-primary">
+                <Link to={`/signals/${s.id}`} data-testid="signal-title">
+                  {s.title}
+                </Link>
+                {s.state !== 'open' && (
+                  <span className="cell-sub">
+                    <SignalStateBadge state={s.state} />
+                  </span>
+                )}
+              </td>
+              <td className="cell-customer" data-testid="signal-customer">
+                {s.customerId ? (
+                  <Link className="link-quiet" to={`/customers/${s.customerId}`}>
+                    {s.customerName ?? 'Unnamed customer'}
+                  </Link>
+                ) : (
+                  <span className="muted">No customer</span>
+                )}
+                {s.organizationName && <span className="cell-customer__org muted">{s.organizationName}</span>}
+              </td>
+              <td data-testid="signal-rule">
+                {admin ? (
+                  <Link className="link-quiet" to={`/admin/rules/${s.ruleId}`}>
+                    {s.ruleName}
+                  </Link>
+                ) : (
+                  s.ruleName
+                )}
+              </td>
+              <td data-testid="signal-ref">
+                {s.refValue ? (
+                  <span className="ref" title={s.refKey ?? undefined}>
+                    <span className="ref__key">{s.refKey}</span> <code>{s.refValue}</code>
+                  </span>
+                ) : (
+                  <span className="muted">—</span>
+                )}
+              </td>
+              <td
+                className="cell-nowrap"
+                data-testid="signal-age"
+                title={new Date(s.detectedAt).toLocaleString()}
+              >
+                {formatWallClock(now - Date.parse(s.detectedAt))}
+              </td>
+              <td className="cell-nowrap" data-testid="signal-due">
+                {s.dueAt ? (
+                  <>
+                    <time dateTime={s.dueAt}>{formatDue(s.dueAt)}</time>
+                    <span className="cell-sub">
+                      <DueIn dueAt={s.dueAt} now={now} />
+                    </span>
+                  </>
+                ) : (
+                  <span className="muted">—</span>
+                )}
+              </td>
+              <td className="cell-nowrap" data-testid="signal-case">
+                {s.caseId ? (
+                  <Link to={`/cases/${s.caseId}`}>#{s.caseNumber ?? '…'}</Link>
+                ) : (
+                  <span className="muted">No case</span>
+                )}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+function CommitmentTable({ commitments, now }: { commitments: Commitment[]; now: number }) {
+  return (
+    <div className="table-wrap">
+      <table className="table table--board" data-testid="board-commitments">
+        <thead>
+          <tr>
+            <th scope="col">State</th>
+            <th scope="col">Commitment</th>
+            <th scope="col">Customer</th>
+            <th scope="col">Ref</th>
+            <th scope="col">Due</th>
+          </tr>
+        </thead>
+        <tbody>
+          {commitments.map((c) => (
+            <tr key={c.id} data-testid="board-commitment-row" data-state={c.state}>
+              <td>
+                <CommitmentStateBadge state={c.state} />
+              </td>
+              <td className="cell-primary">
+                <span className="board__commitment-name">{c.name}</span>
+                <span className="cell-sub muted">{c.agreementName}</span>
+              </td>
+              <td className="cell-customer">
+                {c.customerId ? (
+                  <Link className="link-quiet" to={`/customers/${c.customerId}`}>
+                    {c.customerName ?? 'Unnamed customer'}
+                  </Link>
+                ) : (
+                  <span className="muted">No customer</span>
+                )}
+              </td>
+              <td>
+                <span className="ref">
+                  <span className="ref__key">{c.refKey}</span> <code>{c.refValue}</code>
+                </span>
+              </td>
+              <td className="cell-nowrap" data-testid="commitment-due">
+                <time dateTime={c.dueAt}>{formatDue(c.dueAt)}</time>
+                <span className="cell-sub">
+                  <DueIn dueAt={c.dueAt} now={now} />
+                </span>
+                {c.repromised > 0 && (
+                  <span className="cell-sub muted">re-promised {countOf(c.repromised, 'time')}</span>
+                )}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}

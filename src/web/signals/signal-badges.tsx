@@ -1,0 +1,48 @@
+// Markers of the proactive-service screens: how severe a signal is, where it stands, and how a
+// commitment stands against its due time.
+import { formatWallClock } from '../lib/format.js';
+import { actionStateLabel, commitmentStateLabel, severityLabel, signalStateLabel } from './signal-labels.js';
+
+export function SeverityBadge({ severity }: { severity: string }) {
+  return (
+    <span className={`severity severity--${severity}`} data-testid="severity-badge" data-severity={severity}>
+      <span className="severity__mark" aria-hidden="true" />
+      {severityLabel(severity)}
+    </span>
+  );
+}
+
+export function SignalStateBadge({ state }: { state: string }) {
+  return (
+    <span className={`badge badge--signal-${state}`} data-testid="signal-state" data-state={state}>
+      {signalStateLabel(state)}
+    </span>
+  );
+}
+
+export function CommitmentStateBadge({ state }: { state: string }) {
+  return (
+    <span className={`badge badge--commitment-${state}`} data-testid="commitment-state" data-state={state}>
+      {commitmentStateLabel(state)}
+    </span>
+  );
+}
+
+export function ActionStateBadge({ state }: { state: string }) {
+  return (
+    <span className={`badge badge--action-${state}`} data-testid="action-state" data-state={state}>
+      {actionStateLabel(state)}
+    </span>
+  );
+}
+
+/** "in 3 h", "2 h overdue": a due time against the clock on the wall. */
+export function DueIn({ dueAt, now, done = false }: { dueAt: string; now: number; done?: boolean }) {
+  const left = new Date(dueAt).getTime() - now;
+  if (done) return null;
+  return (
+    <span className={left < 0 ? 'due-in due-in--overdue' : 'due-in'}>
+      {left < 0 ? `${formatWallClock(left)} overdue` : `in ${formatWallClock(left)}`}
+    </span>
+  );
+}

@@ -1,0 +1,65 @@
+// Words for the proactive-service vocabulary (DESIGN.md glossary: signal, signal rule,
+// commitment), shared by the board, the signal page, the rule editor and the customer page.
+import type { ACTION_KINDS, RULE_KINDS, Severity } from '../../shared/schemas/rules.js';
+import type { ACTION_STATES, CommitmentState, SignalState } from '../../shared/schemas/signals.js';
+
+export const SEVERITY_LABELS: Record<Severity, string> = {
+  critical: 'Critical',
+  high: 'High',
+  medium: 'Medium',
+  low: 'Low',
+};
+
+/** Most severe first: the order of the board. */
+export const SEVERITY_ORDER: Severity[] = ['critical', 'high', 'medium', 'low'];
+
+export const SIGNAL_STATE_LABELS: Record<SignalState, string> = {
+  open: 'Open',
+  acted: 'Acted on',
+  resolved: 'Resolved',
+  dismissed: 'Dismissed',
+};
+
+export const COMMITMENT_STATE_LABELS: Record<CommitmentState, string> = {
+  open: 'Open',
+  overdue: 'Overdue',
+  met: 'Met',
+  late: 'Met late',
+  broken: 'Broken',
+  cancelled: 'Cancelled',
+};
+
+export const ACTION_KIND_LABELS: Record<(typeof ACTION_KINDS)[number], string> = {
+  open_case: 'Open a proactive case',
+  notify_customer: 'Notify the customer',
+  notify_team: 'Notify a team',
+  escalate: 'Escalate',
+  start_playbook: 'Start a playbook',
+  attach_to_incident: 'Attach to an incident',
+};
+
+export const ACTION_STATE_LABELS: Record<(typeof ACTION_STATES)[number], string> = {
+  pending: 'Pending',
+  done: 'Done',
+  failed: 'Failed',
+  skipped: 'Skipped',
+};
+
+export const RULE_KIND_LABELS: Record<(typeof RULE_KINDS)[number], [string, string]> = {
+  match: ['Match', 'An event that is a risk in itself (a damaged parcel, a failed payment).'],
+  absence: ['Absence', 'An event that does not come in time after another (no scan 48 h after dispatch).'],
+  threshold: ['Threshold', 'Too many events in a window (3 complaints in 30 days).'],
+};
+
+const lookup =
+  <K extends string>(labels: Record<K, string>) =>
+  (key: string): string =>
+    (labels as Record<string, string>)[key] ?? key;
+
+export const severityLabel = lookup(SEVERITY_LABELS);
+export const signalStateLabel = lookup(SIGNAL_STATE_LABELS);
+export const commitmentStateLabel = lookup(COMMITMENT_STATE_LABELS);
+export const actionKindLabel = lookup(ACTION_KIND_LABELS);
+export const actionStateLabel = lookup(ACTION_STATE_LABELS);
+export const ruleKindLabel = (kind: string) =>
+  (RULE_KIND_LABELS as Record<string, [string, string]>)[kind]?.[0] ?? kind;

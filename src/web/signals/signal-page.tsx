@@ -1,0 +1,368 @@
+// One signal: what was detected (rule, customer, ref, times), the evidence events behind it, what
+// its actions did, and the two ways to close it: resolve (the promise is safe again) or dismiss
+// (a false alarm; the reason is required and kept). Refreshes on its own, so actions that finish
+// in the background show up.
+import { useState, type FormEvent, type ReactNode } from 'react';
+import { Link, useParams } from 'react-router-dom';
+import {
+  LIVE_SIGNAL_STATES,
+  SignalDismiss,
+  SignalResolve,
+  type SignalAction,
+  type SignalDetail,
+} from '../../shared/schemas/signals.js';
+import { useMe } from '../auth/auth-context.js';
+import { api, toApiError } from '../lib/api.js';
+import { formatDateTime, formatDue } from '../lib/format.js';
+import { useApi } from '../lib/use-api.js';
+import { useInterval, useNow } from '../lib/use-interval.js';
+import { ErrorNotice, Loading, NotFound, PageHeader } from '../layout/page-parts.js';
+import { useDocumentTitle } from '../layout/use-document-title.js';
+import { ActionStateBadge, DueIn, SeverityBadge, SignalStateBadge } from './signal-badges.js';
+import { actionKindLabel, ruleKindLabel } from './signal-labels.js';
+
+const REFRESH_MS = 10_000;
+
+function Fact({ name, label, children }: { name: string; label: string; children: ReactNode }) {
+  return (
+    <div className="facts__item">
+      <dt>{label}</dt>
+      <dd data-testid={`signal-${name}`}>{children}</dd>
+    </div>
+  );
+}
+
+/** Compact JSON for a table cell: `{"location":"Leipzig hub"}`. */
+export const compactJson = (value: unknown) => JSON.stringify(value);
+
+export function SignalPage() {
+  const { id = '' } = useParams();
+  const signal = useApi<SignalDetail>(`/signals/${id}`, undefined, { keepPrevious: true });
+  useInterval(signal.reload, REFRESH_MS);
+  useDocumentTitle(signal.data?.title ?? 'Signal');
+
+  if (signal.error && !signal.data) {
+    if (signal.error.status === 404 || signal.error.status === 400)
+      return <NotFound what="Signal" back={{ to: '/board', label: 'Back to the board' }} />;
+    return <ErrorNotice error={signal.error} onRetry={signal.reload} />;
+  }
+  if (!signal.data) return <Loading label="Loading signal…" />;
+  return <SignalView key={signal.data.id} s={signal.data} onChanged={signal.reload} />;
+}
+
+function SignalView({ s, onChanged }: { s: SignalDetail; onChanged(): void }) {
+  const me = useMe();
+  const now = useNow();
+  const live = LIVE_SIGNAL_STATES.includes(s.state);
+  const [mode, setMode] = useState<'idle' | 'dismiss' | 'resolve'>('idle');
+  const [reason, setReason] = useState('');
+  const [reasonError, setReasonError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const [notice, setNotice] = useState<string | null>(null);
+
+  async function close(e: FormEvent) {
+    e.preventDefault();
+    setError(null);
+    const dismiss = mode === 'dismiss';
+    const parsed = dismiss
+      ? SignalDismiss.safeParse({ reason })
+      : SignalResolve.safeParse(reason.trim() ? { reason } : {});
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0]!;
+      setReasonError(
+        issue.code === 'too_small' ? 'Say why: the reason is kept with the signal.' : issue.message,
+      );
+      return;
+    }
+    setBusy(true);
+    try {
+      await api.post(`/signals/${s.id}/${dismiss ? 'dismiss' : 'resolve'}`, parsed.data);
+      setNotice(dismiss ? 'Signal dismissed.' : 'Signal resolved.');
+      setMode('idle');
+      setReason('');
+      onChanged();
+    } catch (err) {
+      const apiError = toApiError(err);
+      const detail = apiError.details.find((d) => d.path.endsWith('reason'));
+      if (detail) setReasonError(detail.message);
+      else setError(apiError.message);
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  const open = (next: 'dismiss' | 'resolve') => {
+    setMode(next);
+    setReason('');
+    setReasonError(null);
+    setError(null);
+    setNotice(null);
+  };
+
+  return (
+    <>
+      <PageHeader
+        back={{ to: '/board', label: 'Promises at risk' }}
+        title={<span data-testid="signal-heading">{s.title}</span>}
+        subtitle={
+          <span className="signal-header__badges">
+            <SeverityBadge severity={s.severity} />
+            <SignalStateBadge state={s.state} />
+            <span className="muted">
+              {ruleKindLabel(s.kind)} rule · detected {formatDateTime(s.detectedAt)}
+            </span>
+          </span>
+        }
+        actions={
+          live &&
+          mode === 'idle' && (
+            <>
+              <button type="button" className="button button--primary" onClick={() => open('resolve')}>
+                Resolve
+              </button>
+              <button type="button" className="button" onClick={() => open('dismiss')}>
+                Dismiss
+              </button>
+            </>
+          )
+        }
+      />
+      {notice && (
+        <p className="notice notice--success" role="status" data-testid="notice">
+          {notice}
+        </p>
+      )}
+      {error && (
+        <p className="notice notice--error" role="alert" data-testid="form-error">
+          {error}
+        </p>
+      )}
+      {live && mode !== 'idle' && (
+        <form
+          className="card signal-close"
+          onSubmit={close}
+          noValidate
+          aria-label={mode === 'dismiss' ? 'Dismiss signal' : 'Resolve signal'}
+        >
+          <div className={reasonError ? 'field field--invalid' : 'field'}>
+            <label htmlFor="signal-reason">
+              {mode === 'dismiss' ? 'Why dismiss it?' : 'How was it resolved? (optional)'}
+            </label>
+            <textarea
+              id="signal-reason"
+              rows={2}
+              maxLength={1000}
+              value={reason}
+              autoFocus
+              placeholder={
+                mode === 'dismiss' ? 'e.g. the carrier confirmed the parcel is on its way' : undefined
+              }
+              onChange={(e) => {
+                setReason(e.target.value);
+                setReasonError(null);
+              }}
+              aria-invalid={reasonError ? true : undefined}
+              aria-describedby={reasonError ? 'signal-reason-error' : undefined}
+            />
+            {reasonError && (
+              <p className="field__error" id="signal-reason-error" data-testid="error-reason">
+                {reasonError}
+              </p>
+            )}
+          </div>
+          <div className="signal-close__actions">
+            <button type="submit" className="button button--primary" disabled={busy}>
+              {busy ? 'Saving…' : mode === 'dismiss' ? 'Dismiss signal' : 'Resolve signal'}
+            </button>
+            <button type="button" className="button button--ghost" onClick={() => setMode('idle')}>
+              Cancel
+            </button>
+          </div>
+        </form>
+      )}
+
+      <div className="detail-grid">
+        <section className="card" aria-labelledby="signal-facts-title">
+          <h2 id="signal-facts-title">What was detected</h2>
+          <dl className="facts">
+            <Fact name="rule" label="Rule">
+              {me.role === 'admin' ? <Link to={`/admin/rules/${s.ruleId}`}>{s.ruleName}</Link> : s.ruleName}
+              <span className="muted"> · version {s.ruleVersion}</span>
+            </Fact>
+            <Fact name="customer" label="Customer">
+              {s.customerId ? (
+                <Link to={`/customers/${s.customerId}`}>{s.customerName ?? 'Unnamed customer'}</Link>
+              ) : (
+                '—'
+              )}
+              {s.organizationId && (
+                <>
+                  <span className="muted"> · </span>
+                  <Link to={`/organizations/${s.organizationId}`}>
+                    {s.organizationName ?? 'Organization'}
+                  </Link>
+                </>
+              )}
+            </Fact>
+            <Fact name="ref" label="Ref">
+              {s.refValue ? (
+                <span className="ref">
+                  <span className="ref__key">{s.refKey}</span> <code>{s.refValue}</code>
+                </span>
+              ) : (
+                '—'
+              )}
+            </Fact>
+            <Fact name="detected" label="Detected">
+              <time dateTime={s.detectedAt}>{formatDateTime(s.detectedAt)}</time>
+            </Fact>
+            <Fact name="due" label="Promise due">
+              {s.dueAt ? (
+                <>
+                  <time dateTime={s.dueAt}>{formatDue(s.dueAt)}</time>{' '}
+                  <DueIn dueAt={s.dueAt} now={now} done={!live} />
+                </>
+              ) : (
+                '—'
+              )}
+            </Fact>
+            <Fact name="contacted-first" label="Customer wrote in first">
+              {s.customerContactedFirst ? 'Yes: the customer had written in before it was detected' : 'No'}
+            </Fact>
+          </dl>
+        </section>
+        <section className="card" aria-labelledby="signal-handling-title">
+          <h2 id="signal-handling-title">Handling</h2>
+          <dl className="facts">
+            <Fact name="state" label="State">
+              <SignalStateBadge state={s.state} />
+            </Fact>
+            <Fact name="case" label="Proactive case">
+              {s.caseId ? <Link to={`/cases/${s.caseId}`}>Case #{s.caseNumber ?? '…'}</Link> : 'None'}
+            </Fact>
+            <Fact name="acted" label="Acted on">
+              {s.actedAt ? formatDateTime(s.actedAt) : '—'}
+            </Fact>
+            <Fact name="resolved" label={s.state === 'dismissed' ? 'Dismissed' : 'Resolved'}>
+              {s.resolvedAt ? formatDateTime(s.resolvedAt) : '—'}
+            </Fact>
+            <Fact name="resolution" label="Reason">
+              {s.resolution ? <span className="prewrap">{s.resolution}</span> : '—'}
+            </Fact>
+          </dl>
+        </section>
+      </div>
+
+      <section className="section" aria-labelledby="signal-evidence-title">
+        <h2 id="signal-evidence-title">
+          Evidence <span className="muted">({s.evidence.length})</span>
+        </h2>
+        {s.evidence.length === 0 ? (
+          <div className="empty-state empty-state--inline">
+            <p>
+              No evidence events: an absence rule fires on what did <em>not</em> arrive; its starting event is
+              the evidence.
+            </p>
+          </div>
+        ) : (
+          <div className="table-wrap">
+            <table className="table" data-testid="signal-evidence">
+              <thead>
+                <tr>
+                  <th scope="col">Type</th>
+                  <th scope="col">Occurred</th>
+                  <th scope="col">Refs</th>
+                  <th scope="col">Data</th>
+                  <th scope="col">Event id</th>
+                </tr>
+              </thead>
+              <tbody>
+                {s.evidence.map((e) => (
+                  <tr key={e.eventId} data-testid="evidence-row">
+                    <td className="cell-nowrap" data-testid="evidence-type">
+                      <code>{e.type}</code>
+                    </td>
+                    <td className="cell-nowrap" data-testid="evidence-occurred">
+                      <time dateTime={e.occurredAt}>{formatDateTime(e.occurredAt)}</time>
+                    </td>
+                    <td data-testid="evidence-refs">
+                      {Object.keys(e.refs).length === 0 ? (
+                        <span className="muted">—</span>
+                      ) : (
+                        Object.entries(e.refs).map(([k, v]) => (
+                          <span key={k} className="ref ref--chip">
+                            <span className="ref__key">{k}</span> <code>{v}</code>
+                          </span>
+                        ))
+                      )}
+                    </td>
+                    <td className="cell-json" data-testid="evidence-data">
+                      {Object.keys(e.data).length === 0 ? (
+                        <span className="muted">—</span>
+                      ) : (
+                        <code>{compactJson(e.data)}</code>
+                      )}
+                    </td>
+                    <td className="cell-nowrap muted">
+                      <code>{e.sourceEventId}</code>
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+      </section>
+
+      <section className="section" aria-labelledby="signal-actions-title">
+        <h2 id="signal-actions-title">Actions</h2>
+        {s.actions.length === 0 ? (
+          <div className="empty-state empty-state--inline">
+            <p>The rule has no actions: the signal waits here and on the board for someone to act on it.</p>
+          </div>
+        ) : (
+          <ol className="signal-actions" data-testid="signal-actions">
+            {s.actions.map((a) => (
+              <ActionItem key={a.id} a={a} />
+            ))}
+          </ol>
+        )}
+      </section>
+    </>
+  );
+}
+
+function ActionItem({ a }: { a: SignalAction }) {
+  const result = a.result ?? {};
+  const caseId = typeof result.caseId === 'string' ? result.caseId : null;
+  const caseNumber = typeof result.caseNumber === 'number' ? result.caseNumber : null;
+  const rest = Object.fromEntries(
+    Object.entries(result).filter(([k]) => k !== 'caseId' && k !== 'caseNumber'),
+  );
+  return (
+    <li className={`signal-action signal-action--${a.state}`} data-testid="signal-action" data-kind={a.kind}>
+      <div className="signal-action__head">
+        <span className="signal-action__kind">
+          {a.position + 1}. {actionKindLabel(a.kind)}
+        </span>
+        <ActionStateBadge state={a.state} />
+      </div>
+      <div className="signal-action__body muted">
+        {a.doneAt && <span>{formatDateTime(a.doneAt)}</span>}
+        {a.attempts > 1 && <span>{a.attempts} attempts</span>}
+        {caseId && (
+          <span>
+            <Link to={`/cases/${caseId}`}>{caseNumber ? `Case #${caseNumber}` : 'The case'}</Link>
+          </span>
+        )}
+        {Object.keys(rest).length > 0 && <code className="signal-action__result">{compactJson(rest)}</code>}
+      </div>
+      {a.error && (
+        <p className="field__error" data-testid="action-error">
+          {a.error}
+        </p>
+      )}
+    </li>
+  );
+}
