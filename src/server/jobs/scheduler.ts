@@ -4,17 +4,26 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { Database } from '../../db/client.js';
 import { JOB_BATCH, closeSolvedCases, recordBreaches, recordWarnings } from '../domains/cases/case-jobs.js';
+import { closeDueCommitments } from '../domains/commitments/commitments.engine.js';
+import { ACTION_BATCH, runSignalActions } from '../domains/signals/actions.js';
+import { TIMER_BATCH, fireDueExpectations } from '../domains/signals/expectations.js';
 
 export interface Job {
   name: string;
   everyMs: number;
   run(db: Database): Promise<number>;
+  /** A run that did this many has more waiting: run again at once (default JOB_BATCH). */
+  batch?: number;
 }
 
 export const DEFAULT_JOBS: Job[] = [
   { name: 'promise-breaches', everyMs: 1_000, run: (db) => recordBreaches(db) },
   { name: 'promise-warnings', everyMs: 1_000, run: (db) => recordWarnings(db) },
   { name: 'case-auto-close', everyMs: 60_000, run: (db) => closeSolvedCases(db) },
+  // Absence rules fire within a fraction of a second of their due time (a cheap indexed probe).
+  { name: 'signal-timers', everyMs: 200, run: (db) => fireDueExpectations(db), batch: TIMER_BATCH },
+  { name: 'signal-actions', everyMs: 500, run: (db) => runSignalActions(db), batch: ACTION_BATCH },
+  { name: 'commitments-due', everyMs: 1_000, run: (db) => closeDueCommitments(db) },
 ];
 
 export function startScheduler(db: Database, log: FastifyBaseLogger, jobs: Job[] = DEFAULT_JOBS) {
@@ -22,16 +31,21 @@ export function startScheduler(db: Database, log: FastifyBaseLogger, jobs: Job[]
   const running = new Set<Promise<void>>();
   let stopped = false;
   for (const job of jobs) {
+    let busy = false;
     const tick = async () => {
-      if (stopped) return;
+      // One run of a job at a time per process: a slow run is not overtaken by the next tick.
+      if (stopped || busy) return;
+      busy = true;
       try {
         let n: number;
         do {
           n = await job.run(db);
           if (n > 0) log.info({ job: job.name, count: n }, 'job done');
-        } while (n >= JOB_BATCH && !stopped);
+        } while (n >= (job.batch ?? JOB_BATCH) && !stopped);
       } catch (err) {
         if (!stopped) log.error({ err, job: job.name }, 'job failed');
+      } finally {
+        busy = false;
       }
     };
     const timer = setInterval(() => {

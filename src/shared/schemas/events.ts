@@ -173,6 +173,10 @@ export const IngestAnswer = z.object({
   duplicate: z.number().int(),
   rejected: z.number().int(),
   customersCreated: z.number().int(),
+  signalsOpened: z
+    .number()
+    .int()
+    .describe('new signals the accepted events opened at once (absence rules fire later)'),
   results: z.array(IngestResult),
 });
 export type IngestAnswer = z.infer<typeof IngestAnswer>;

@@ -81,15 +81,15 @@ export async function insertCustomersIfAbsent(db: Database, values: (typeof cust
     });
 }
 
-/** Inserts the events whose (source, id) is new; returns the ids that went in. */
+/** Inserts the events whose (source, id) is new; returns Steward's ids of those that went in, by the source's id. */
 export async function insertEventsIfNew(db: Database, values: (typeof events.$inferInsert)[]) {
-  if (values.length === 0) return new Set<string>();
+  if (values.length === 0) return new Map<string, string>();
   const inserted = await db
     .insert(events)
     .values(values)
     .onConflictDoNothing({ target: [events.sourceId, events.eventId] })
-    .returning({ eventId: events.eventId });
-  return new Set(inserted.map((r) => r.eventId));
+    .returning({ id: events.id, eventId: events.eventId });
+  return new Map(inserted.map((r) => [r.eventId, r.id]));
 }
 
 const columns = {

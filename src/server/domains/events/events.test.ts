@@ -84,6 +84,7 @@ describe('ingest', () => {
       duplicate: 0,
       rejected: 0,
       customersCreated: 0,
+      signalsOpened: 0,
       results: [{ index: 0, id: event.id, status: 'accepted' }],
     });
     const [stored] = await storedOf(src.key);

@@ -1,7 +1,7 @@
 // Ingest of operational events: one event or a batch of up to 1,000, each judged on its own
 // (accepted, duplicate, rejected with a reason). Set-based: whatever the batch size, a handful of
 // queries in one transaction: the ids seen before, the customers and organizations named, the
-// customers to create, the events. The transaction commits before the answer leaves, so an
+// customers to create, the events, and what the signal rules and commitments make of them. The transaction commits before the answer leaves, so an
 // accepted event survives a crash right after. Idempotent per source by the event's id: the
 // unique (source_id, event_id) index decides, so concurrent senders of one id get one `accepted`.
 import type { Database } from '../../../db/client.js';
@@ -15,6 +15,7 @@ import {
 import type { Actor } from '../../lib/actor.js';
 import { badRequest } from '../../lib/errors.js';
 import { recordDomainEvents } from '../domain-events/domain-events.repo.js';
+import { processEvents } from '../signals/engine.js';
 import type { EventSourceRow } from './event-sources.repo.js';
 import * as repo from './events.repo.js';
 
@@ -322,6 +323,25 @@ async function ingestOnce(
       data: p.input.data ?? {},
     })),
   );
+  // 7. The rules and commitments see the new events in this same transaction.
+  const stored = pending.flatMap((p) => {
+    const id = inserted.get(p.input.id);
+    return id
+      ? [
+          {
+            id,
+            type: p.input.type,
+            occurredAt: new Date(p.input.occurredAt),
+            source: source.key,
+            customerId: p.customerId,
+            organizationId: p.organizationId,
+            refs: p.input.refs ?? {},
+            data: p.input.data ?? {},
+          },
+        ]
+      : [];
+  });
+  const engine = await processEvents(tx, stored);
   for (const p of pending) {
     results[p.index] = inserted.has(p.input.id)
       ? { index: p.index, id: p.input.id, status: 'accepted' }
@@ -334,6 +354,7 @@ async function ingestOnce(
     duplicate: count('duplicate'),
     rejected: count('rejected'),
     customersCreated,
+    signalsOpened: engine.signalsOpened,
     results,
   };
 }

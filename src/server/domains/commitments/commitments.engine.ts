@@ -1,0 +1,155 @@
+// Commitments follow the events, inside the ingest transaction (see signals/engine.ts):
+// - an opening event under the customer's agreement (the most specific one) opens an instance,
+//   or moves the due time of the live instance for the same commitment and ref (re-promised);
+// - a closing event with the same ref closes the live instance: met or late (fulfil), broken
+//   (avoid). Set-based: one statement for the openings, one for the closings.
+// The due time passing is the job's part (closeDueCommitments below).
+import { sql } from 'drizzle-orm';
+import { uuidv7 } from 'uuidv7';
+import type { Database } from '../../../db/client.js';
+import { rows } from '../../../db/client.js';
+import { closingEventOf, commitmentOpening } from '../../../core/rules/commitments.js';
+import type { EventContext } from '../../../core/rules/evaluate.js';
+import { SYSTEM_ACTOR } from '../../lib/actor.js';
+import { recordDomainEvents } from '../domain-events/domain-events.repo.js';
+import type { ActiveAgreement } from '../signals/event-context.js';
+
+const JOB_BATCH = 1000;
+const param = <T>(values: T[]) => sql.param(values);
+
+export async function trackCommitments(
+  tx: Database,
+  ctxs: EventContext[],
+  agreements: ActiveAgreement[],
+): Promise<{ opened: number; closed: number }> {
+  const agreementBy = new Map(agreements.map((a) => [a.id, a]));
+  const closingTypes = new Set(agreements.flatMap((a) => a.commitments.map(closingEventOf)));
+
+  // Closings first: an order delivered and re-promised in one batch is closed, then opened anew.
+  const closers = ctxs.filter((c) => closingTypes.has(c.type));
+  let closed: { id: string; state: string }[] = [];
+  if (closers.length > 0) {
+    closed = await rows<{ id: string; state: string }>(
+      tx,
+      sql`
+      update commitments c set
+        state = case when c.mode = 'avoid' then 'broken' when v.at <= c.due_at then 'met' else 'late' end,
+        closed_at = v.at, closed_by_event_id = v.id, updated_at = now()
+      from (
+        select distinct on (c2.id) c2.id as commitment_id, v.id, v.at
+        from unnest(${param(closers.map((c) => c.id))}::uuid[], ${param(closers.map((c) => c.type))}::text[],
+          ${param(closers.map((c) => c.occurredAt.toISOString()))}::timestamptz[],
+          ${param(closers.map((c) => c.customer?.id ?? null))}::uuid[],
+          ${param(closers.map((c) => JSON.stringify(c.refs)))}::text[]) as v(id, type, at, customer_id, refs)
+        join commitments c2 on c2.closes_on = v.type and c2.ref_value = (v.refs::jsonb ->> c2.ref_key)
+          and c2.customer_id is not distinct from v.customer_id and c2.state in ('open', 'overdue')
+        order by c2.id, v.at
+      ) v
+      where c.id = v.commitment_id and c.state in ('open', 'overdue')
+      returning c.id, c.state`,
+    );
+  }
+
+  const openings: {
+    agreement: ActiveAgreement;
+    key: string;
+    name: string;
+    mode: string;
+    closesOn: string;
+    refKey: string;
+    refValue: string;
+    dueAt: Date;
+    ctx: EventContext;
+  }[] = [];
+  for (const ctx of ctxs) {
+    const agreement = ctx.agreementId ? agreementBy.get(ctx.agreementId) : undefined;
+    if (!agreement) continue;
+    for (const def of agreement.commitments) {
+      const opening = commitmentOpening(def, ctx);
+      if (!opening) continue;
+      openings.push({
+        agreement,
+        key: def.key,
+        name: def.name,
+        mode: def.mode,
+        closesOn: closingEventOf(def)!,
+        refKey: def.ref,
+        refValue: opening.refValue,
+        dueAt: opening.dueAt,
+        ctx,
+      });
+    }
+  }
+  // One row per commitment, ref and customer per statement: the latest opening wins.
+  const latest = new Map<string, (typeof openings)[number]>();
+  for (const o of openings) latest.set(`${o.key}|${o.refValue}|${o.ctx.customer?.id ?? ''}`, o);
+  const list = [...latest.values()];
+  let opened: { id: string; inserted: boolean; key: string; due_at: Date }[] = [];
+  if (list.length > 0) {
+    opened = await rows(
+      tx,
+      sql`
+      insert into commitments (id, agreement_id, key, name, mode, customer_id, organization_id, segment,
+        ref_key, ref_value, closes_on, opened_at, due_at, opened_by_event_id)
+      select * from unnest(${param(list.map(() => uuidv7()))}::uuid[], ${param(list.map((o) => o.agreement.id))}::uuid[],
+        ${param(list.map((o) => o.key))}::text[], ${param(list.map((o) => o.name))}::text[],
+        ${param(list.map((o) => o.mode))}::text[], ${param(list.map((o) => o.ctx.customer?.id ?? null))}::uuid[],
+        ${param(list.map((o) => o.ctx.organization?.id ?? null))}::uuid[],
+        ${param(list.map((o) => o.ctx.customer?.segment ?? null))}::text[],
+        ${param(list.map((o) => o.refKey))}::text[], ${param(list.map((o) => o.refValue))}::text[],
+        ${param(list.map((o) => o.closesOn))}::text[],
+        ${param(list.map((o) => o.ctx.occurredAt.toISOString()))}::timestamptz[],
+        ${param(list.map((o) => o.dueAt.toISOString()))}::timestamptz[], ${param(list.map((o) => o.ctx.id))}::uuid[])
+      on conflict (key, ref_value, (coalesce(customer_id::text, ''))) where state in ('open', 'overdue')
+      do update set
+        repromised = commitments.repromised + (case when excluded.due_at <> commitments.due_at then 1 else 0 end),
+        state = case when excluded.due_at > now() then 'open' else commitments.state end,
+        due_at = excluded.due_at, updated_at = now()
+      returning id, (xmax = 0) as inserted, key, due_at`,
+    );
+  }
+  await recordDomainEvents(tx, SYSTEM_ACTOR, [
+    ...closed.map((c) => ({
+      type: `commitment.${c.state}`,
+      entityType: 'commitment',
+      entityId: c.id,
+    })),
+    ...opened.map((o) => ({
+      type: o.inserted ? 'commitment.opened' : 'commitment.repromised',
+      entityType: 'commitment',
+      entityId: o.id,
+      data: { key: o.key, dueAt: new Date(o.due_at).toISOString() },
+    })),
+  ]);
+  return { opened: opened.filter((o) => o.inserted).length, closed: closed.length };
+}
+
+/**
+ * Open commitments past their due time: fulfil ones become overdue, avoid ones are met (nothing
+ * broke them in time). Claimed with SKIP LOCKED, flipped once: safe on any number of nodes.
+ */
+export async function closeDueCommitments(db: Database, limit = JOB_BATCH): Promise<number> {
+  const done = await rows<{ n: number }>(
+    db,
+    sql`
+    with due as (
+      select id from commitments where state = 'open' and due_at < now()
+      order by due_at limit ${limit}
+      for update skip locked
+    ), flipped as (
+      update commitments c
+      set state = case when c.mode = 'avoid' then 'met' else 'overdue' end,
+        closed_at = case when c.mode = 'avoid' then c.due_at else null end, updated_at = now()
+      from due where c.id = due.id and c.state = 'open'
+      returning c.id, c.state, c.due_at
+    ), logged as (
+      insert into domain_events (id, type, entity_type, entity_id, actor_kind, data, occurred_at)
+      select gen_random_uuid(), 'commitment.' || state, 'commitment', id, 'system',
+        jsonb_build_object('dueAt', to_char(due_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')), now()
+      from flipped
+      returning 1
+    )
+    select count(*)::int as n from logged`,
+  );
+  return done[0]?.n ?? 0;
+}

@@ -1,0 +1,420 @@
+// The signal engine end to end: events through POST /api/v1/events, rules and commitments acting
+// on them in the ingest transaction, the timer and action jobs run as the scheduler runs them.
+// Each test uses its own event types, so the rules of one test do not see another's events.
+import { sql } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openDatabase, rows } from '../../../db/client.js';
+import { startTestApp, type TestApp } from '../../../../test/helpers/app.js';
+import { usingPostgres } from '../../../../test/helpers/db.js';
+import {
+  makeAgreement,
+  makeCustomer,
+  makeUser,
+  minutesAgo,
+  unique,
+} from '../../../../test/helpers/factories.js';
+import type { RuleDefinitionInput } from '../../../shared/schemas/rules.js';
+import { RuleDefinition } from '../../../shared/schemas/rules.js';
+import { closeDueCommitments } from '../commitments/commitments.engine.js';
+import { runSignalActions } from './actions.js';
+import { fireDueExpectations } from './expectations.js';
+
+let t: TestApp;
+let admin: string;
+let agent: string;
+let source: { key: string; token: string };
+beforeAll(async () => {
+  t = await startTestApp();
+  admin = (await makeUser(t.db, 'admin')).token;
+  agent = (await makeUser(t.db, 'agent')).token;
+  const res = await t.post('/api/v1/event-sources', { key: `src-${unique()}`, name: 'ERP' }, admin);
+  expect(res.status).toBe(201);
+  source = res.body;
+});
+afterAll(() => t?.close());
+
+/** A rule stored as the rules API stores it (definition, version 1, its version row). */
+async function makeRule(input: RuleDefinitionInput) {
+  const definition = RuleDefinition.parse(input);
+  const [rule] = await rows<{ id: string }>(
+    t.db,
+    sql`insert into signal_rules (id, name, kind, severity, enabled, definition)
+      values (gen_random_uuid(), ${definition.name}, ${definition.kind}, ${definition.severity}, ${definition.enabled},
+        ${JSON.stringify(definition)}::jsonb) returning id`,
+  );
+  await t.db.execute(
+    sql`insert into signal_rule_versions (rule_id, version, definition) values (${rule!.id}, 1, ${JSON.stringify(definition)}::jsonb)`,
+  );
+  return rule!.id;
+}
+
+/** Event types of one test: `x<hex>.<name>`. */
+const typesFor = () => {
+  const p = `x${unique()}`;
+  return (name: string) => `${p}.${name}`;
+};
+
+const send = async (events: Record<string, unknown>[]) => {
+  const res = await t.post('/api/v1/events', { events }, source.token);
+  expect(res.status).toBe(200);
+  expect(res.body.rejected).toBe(0);
+  return res.body;
+};
+
+const ev = (type: string, overrides: Record<string, unknown> = {}) => ({
+  id: `e-${unique()}`,
+  type,
+  occurredAt: minutesAgo(1),
+  ...overrides,
+});
+
+const signalsOf = (ruleId: string) =>
+  rows<{
+    id: string;
+    state: string;
+    evidence_count: number;
+    customer_id: string | null;
+    ref_value: string | null;
+    case_id: string | null;
+    due_at: Date | null;
+    resolution: string | null;
+  }>(t.db, sql`select * from signals where rule_id = ${ruleId} order by detected_at, id`);
+
+describe('match rules', () => {
+  it('open a signal, dedupe repeats into evidence, and run the actions in order', async () => {
+    const type = typesFor()('exception');
+    const customer = await makeCustomer(t.db, { externalId: `C-${unique()}` });
+    const ruleId = await makeRule({
+      kind: 'match',
+      name: 'Damaged or lost',
+      severity: 'high',
+      when: { type, where: [{ field: 'data.reason', op: 'in', value: ['damaged', 'lost'] }] },
+      actions: [
+        {
+          kind: 'open_case',
+          category: 'damaged_product',
+          priority: 'high',
+          subject: 'Shipment {{refs.shipmentId}} for {{customer.name}} is {{data.reason}}',
+          note: 'Reported by the carrier at {{event.occurredAt}}',
+        },
+        {
+          kind: 'notify_customer',
+          message: 'Dear {{customer.name}}, your parcel {{refs.shipmentId}} was {{data.reason}}.',
+        },
+      ],
+    });
+    const refs = { orderId: 'SO-9', shipmentId: `SH-${unique()}` };
+    const answer = await send([
+      ev(type, { customer: { externalId: customer.externalId }, refs, data: { reason: 'damaged' } }),
+      ev(type, { customer: { externalId: customer.externalId }, refs, data: { reason: 'delayed' } }),
+    ]);
+    expect(answer.signalsOpened).toBe(1);
+
+    // A second report about the same shipment adds evidence, not a signal.
+    const again = await send([
+      ev(type, { customer: { externalId: customer.externalId }, refs, data: { reason: 'lost' } }),
+    ]);
+    expect(again.signalsOpened).toBe(0);
+    let [signal] = await signalsOf(ruleId);
+    expect(signal).toMatchObject({
+      state: 'open',
+      evidence_count: 2,
+      customer_id: customer.id,
+      case_id: null,
+    });
+
+    expect(await runSignalActions(t.db)).toBe(2);
+    [signal] = await signalsOf(ruleId);
+    expect(signal!.state).toBe('acted');
+    const c = await t.get(`/api/v1/cases/${signal!.case_id}`, agent);
+    expect(c.status).toBe(200);
+    expect(c.body).toMatchObject({
+      channel: 'proactive',
+      category: 'damaged_product',
+      priority: 'high',
+      subject: `Shipment ${refs.shipmentId} for ${customer.name} is damaged`,
+    });
+    const messages = await t.get(`/api/v1/cases/${signal!.case_id}/messages`, agent);
+    const bodies = (messages.body.items ?? messages.body).map((m: any) => [m.public, m.body]);
+    expect(bodies).toContainEqual([false, expect.stringMatching(/^Reported by the carrier at \d{4}-/)]);
+    expect(bodies).toContainEqual([
+      true,
+      `Dear ${customer.name}, your parcel ${refs.shipmentId} was damaged.`,
+    ]);
+    const [caseRow] = await rows<{ refs: Record<string, string> }>(
+      t.db,
+      sql`select refs from cases where id = ${signal!.case_id}`,
+    );
+    expect(caseRow!.refs).toEqual(refs);
+    // Nothing left to run.
+    expect(await runSignalActions(t.db)).toBe(0);
+  });
+
+  it('respect the scope and disabled rules', async () => {
+    const type = typesFor()('usage_dropped');
+    const scoped = await makeRule({
+      kind: 'match',
+      name: 'Enterprise only',
+      when: { type },
+      scope: { segments: ['nowhere'] },
+    });
+    const off = await makeRule({ kind: 'match', name: 'Off', enabled: false, when: { type } });
+    const on = await makeRule({ kind: 'match', name: 'On', when: { type }, dedupe: { enabled: false } });
+    await send([ev(type, { customer: { email: `u-${unique()}@example.com` } }), ev(type)]);
+    expect(await signalsOf(scoped)).toHaveLength(0);
+    expect(await signalsOf(off)).toHaveLength(0);
+    // dedupe disabled: every event is its own signal.
+    expect(await signalsOf(on)).toHaveLength(2);
+  });
+
+  it('an action that cannot work fails with its reason and the signal is still acted on', async () => {
+    const type = typesFor()('noted');
+    const ruleId = await makeRule({
+      kind: 'match',
+      name: 'No customer to open for',
+      when: { type },
+      actions: [{ kind: 'open_case', subject: 'x' }],
+    });
+    await send([ev(type)]);
+    await runSignalActions(t.db);
+    const [signal] = await signalsOf(ruleId);
+    expect(signal!.state).toBe('acted');
+    const [action] = await rows<{ state: string; error: string }>(
+      t.db,
+      sql`select state, error from signal_actions where signal_id = ${signal!.id}`,
+    );
+    expect(action).toEqual({ state: 'failed', error: 'the signal names no customer to open a case for' });
+  });
+});
+
+describe('threshold rules', () => {
+  it('fire when the count is reached inside the window, per customer', async () => {
+    const type = typesFor()('complaint');
+    const ruleId = await makeRule({
+      kind: 'threshold',
+      name: '3 in 30 days',
+      when: { type },
+      count: 3,
+      window: 'P30D',
+    });
+    const a = await makeCustomer(t.db, { externalId: `C-${unique()}` });
+    const b = await makeCustomer(t.db, { externalId: `C-${unique()}` });
+    const of = (c: typeof a, daysAgo: number) =>
+      ev(type, { customer: { externalId: c.externalId }, occurredAt: minutesAgo(daysAgo * 1440) });
+    // a: one 40 days ago (outside), two recent -> 2 in the window: nothing yet.
+    expect((await send([of(a, 40), of(a, 10), of(a, 2), of(b, 1), of(b, 1)])).signalsOpened).toBe(0);
+    expect(await signalsOf(ruleId)).toHaveLength(0);
+    // The third recent complaint of a: fires, with the three in the window as evidence.
+    expect((await send([of(a, 0)])).signalsOpened).toBe(1);
+    const [signal] = await signalsOf(ruleId);
+    expect(signal).toMatchObject({ customer_id: a.id, evidence_count: 3 });
+    // A fourth adds evidence to the live signal.
+    expect((await send([of(a, 0)])).signalsOpened).toBe(0);
+    expect((await signalsOf(ruleId))[0]!.evidence_count).toBe(4);
+  });
+});
+
+describe('absence rules', () => {
+  it('fire when the expected event does not come in time, and resolve when it arrives late', async () => {
+    const at = typesFor();
+    const ruleId = await makeRule({
+      kind: 'absence',
+      name: 'No scan',
+      after: { type: at('dispatched') },
+      expect: { type: at('scanned') },
+      sameRef: 'shipmentId',
+      within: 'PT5S',
+      actions: [{ kind: 'open_case', subject: 'Shipment {{refs.shipmentId}} has not moved' }],
+    });
+    const customer = await makeCustomer(t.db, { externalId: `C-${unique()}` });
+    const who = { customer: { externalId: customer.externalId } };
+    const [late, onTime, pending] = ['L', 'T', 'P'].map((x) => `SH-${x}-${unique()}`);
+    await send([
+      // Dispatched 10 s ago: due 5 s ago.
+      ev(at('dispatched'), {
+        ...who,
+        refs: { shipmentId: late },
+        occurredAt: new Date(Date.now() - 10_000).toISOString(),
+      }),
+      ev(at('dispatched'), {
+        ...who,
+        refs: { shipmentId: onTime },
+        occurredAt: new Date(Date.now() - 10_000).toISOString(),
+      }),
+      ev(at('scanned'), {
+        ...who,
+        refs: { shipmentId: onTime },
+        occurredAt: new Date(Date.now() - 8_000).toISOString(),
+      }),
+      // Dispatched now: not due for 5 s.
+      ev(at('dispatched'), { ...who, refs: { shipmentId: pending }, occurredAt: new Date().toISOString() }),
+    ]);
+    const waits = await rows<{ ref_value: string; state: string }>(
+      t.db,
+      sql`select ref_value, state from rule_expectations where rule_id = ${ruleId} order by ref_value`,
+    );
+    expect(waits.map((w) => [w.ref_value, w.state]).sort()).toEqual([
+      [late, 'waiting'],
+      [pending, 'waiting'],
+    ]);
+
+    expect(await fireDueExpectations(t.db)).toBe(1);
+    expect(await fireDueExpectations(t.db)).toBe(0);
+    let signals = await signalsOf(ruleId);
+    expect(signals).toHaveLength(1);
+    expect(signals[0]).toMatchObject({ ref_value: late, state: 'open', customer_id: customer.id });
+    await runSignalActions(t.db);
+
+    // The scan arrives after all: the signal resolves itself.
+    await send([
+      ev(at('scanned'), { ...who, refs: { shipmentId: late }, occurredAt: new Date().toISOString() }),
+    ]);
+    signals = await signalsOf(ruleId);
+    expect(signals[0]).toMatchObject({ state: 'resolved', evidence_count: 2 });
+    expect(signals[0]!.resolution).toContain('awaited event arrived');
+  });
+
+  it('fire before a deadline in the data (a promise at risk) and ignore starts already met', async () => {
+    const at = typesFor();
+    const ruleId = await makeRule({
+      kind: 'absence',
+      name: 'Will miss the promised date',
+      after: { type: at('promised') },
+      expect: { type: at('delivered') },
+      sameRef: 'orderId',
+      by: 'data.promisedAt',
+      lead: 'PT24H',
+    });
+    const promisedAt = new Date(Date.now() + 3600_000).toISOString(); // in 1 h: the 24 h lead has begun
+    const order = `SO-${unique()}`;
+    const delivered = `SO-${unique()}`;
+    // Out of order: the delivery of `delivered` was received before its promise.
+    await send([ev(at('delivered'), { refs: { orderId: delivered } })]);
+    await send([
+      ev(at('promised'), { refs: { orderId: order }, data: { promisedAt } }),
+      ev(at('promised'), { refs: { orderId: delivered }, data: { promisedAt }, occurredAt: minutesAgo(10) }),
+      ev(at('promised'), { refs: { orderId: `SO-${unique()}` }, data: { promisedAt: 'soon' } }),
+    ]);
+    expect(await fireDueExpectations(t.db)).toBe(1);
+    const [signal] = await signalsOf(ruleId);
+    expect(signal!.ref_value).toBe(order);
+    expect(new Date(signal!.due_at!).toISOString()).toBe(promisedAt);
+  });
+});
+
+describe('commitments', () => {
+  it('open on the promise, close on the delivery: met, late, overdue, re-promised', async () => {
+    const at = typesFor();
+    const customer = await makeCustomer(t.db, { externalId: `C-${unique()}` });
+    await makeAgreement(t.db, {
+      scope: { customerId: customer.id },
+      commitments: [
+        {
+          key: 'delivery',
+          name: 'Delivery by the promised date',
+          mode: 'fulfil',
+          opens: at('promised'),
+          ref: 'orderId',
+          dueFrom: 'data.promisedAt',
+          fulfilledBy: at('delivered'),
+        },
+      ],
+    });
+    const who = { customer: { externalId: customer.externalId } };
+    const soon = new Date(Date.now() + 86_400_000).toISOString();
+    const past = new Date(Date.now() - 3_600_000).toISOString();
+    const [met, late, overdue] = ['M', 'L', 'O'].map((x) => `SO-${x}-${unique()}`);
+    await send([
+      ev(at('promised'), { ...who, refs: { orderId: met }, data: { promisedAt: soon } }),
+      ev(at('promised'), {
+        ...who,
+        refs: { orderId: late },
+        data: { promisedAt: past },
+        occurredAt: minutesAgo(120),
+      }),
+      ev(at('promised'), {
+        ...who,
+        refs: { orderId: overdue },
+        data: { promisedAt: past },
+        occurredAt: minutesAgo(120),
+      }),
+    ]);
+    // Re-promised later: the due time moves.
+    const later = new Date(Date.now() + 2 * 86_400_000).toISOString();
+    await send([ev(at('promised'), { ...who, refs: { orderId: met }, data: { promisedAt: later } })]);
+    expect(await closeDueCommitments(t.db)).toBe(2);
+    await send([
+      ev(at('delivered'), { ...who, refs: { orderId: met } }),
+      ev(at('delivered'), { ...who, refs: { orderId: late } }),
+    ]);
+    const found = await rows<{ ref_value: string; state: string; repromised: number; due_at: Date }>(
+      t.db,
+      sql`select ref_value, state, repromised, due_at from commitments where customer_id = ${customer.id}`,
+    );
+    const by = new Map(found.map((f) => [f.ref_value, f]));
+    expect(by.get(met)).toMatchObject({ state: 'met', repromised: 1 });
+    expect(new Date(by.get(met)!.due_at).toISOString()).toBe(later);
+    expect(by.get(late)!.state).toBe('late');
+    expect(by.get(overdue)!.state).toBe('overdue');
+  });
+});
+
+describe.runIf(usingPostgres())('on PostgreSQL with several nodes', () => {
+  it('fires each due wait exactly once while four nodes race', async () => {
+    const at = typesFor();
+    const ruleId = await makeRule({
+      kind: 'absence',
+      name: 'Race',
+      after: { type: at('dispatched') },
+      expect: { type: at('scanned') },
+      sameRef: 'shipmentId',
+      within: 'PT1S',
+      actions: [{ kind: 'notify_team', teamId: '00000000-0000-0000-0000-000000000000', message: 'x' }],
+    });
+    const old = new Date(Date.now() - 60_000).toISOString();
+    await send(
+      Array.from({ length: 300 }, (_, i) =>
+        ev(at('dispatched'), { refs: { shipmentId: `R-${i}` }, occurredAt: old }),
+      ),
+    );
+    // Four pools on the same database, each running the timer job until nothing is due.
+    const url = (t.handle as { url?: string }).url!;
+    const handles = await Promise.all(
+      [1, 2, 3, 4].map(() => openDatabase({ kind: 'postgres', url, poolSize: 2 })),
+    );
+    try {
+      const fired = await Promise.all(
+        handles.map(async (h) => {
+          let n = 0;
+          for (let k; (k = await fireDueExpectations(h.db, 50)) > 0;) n += k;
+          return n;
+        }),
+      );
+      const states = await rows(
+        t.db,
+        sql`select state, count(*)::int from rule_expectations where rule_id = ${ruleId} group by 1`,
+      );
+      expect(states).toEqual([{ state: 'fired', count: 300 }]);
+      expect(fired.reduce((a, b) => a + b, 0)).toBe(300);
+      const ran = await Promise.all(
+        handles.map(async (h) => {
+          let n = 0;
+          for (let k; (k = await runSignalActions(h.db)) > 0;) n += k;
+          return n;
+        }),
+      );
+      expect(ran.reduce((a, b) => a + b, 0)).toBe(300);
+    } finally {
+      await Promise.all(handles.map((h) => h.close()));
+    }
+    const signals = await signalsOf(ruleId);
+    expect(signals).toHaveLength(300);
+    expect(new Set(signals.map((s) => s.ref_value)).size).toBe(300);
+    const [actions] = await rows<{ n: number; failed: number }>(
+      t.db,
+      sql`select count(*)::int as n, count(*) filter (where a.state = 'failed')::int as failed
+        from signal_actions a join signals s on s.id = a.signal_id where s.rule_id = ${ruleId}`,
+    );
+    expect(actions).toEqual({ n: 300, failed: 300 });
+  });
+});

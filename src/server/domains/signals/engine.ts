@@ -1,0 +1,328 @@
+// The signal engine's event side: runs inside the ingest transaction over the events a batch
+// stored, so an accepted event and everything it caused commit together (and a crash loses
+// neither). Set-based: whatever the batch size, a fixed handful of statements per rule kind.
+// - match rules fire on each matching event;
+// - threshold rules record their hits and count them per subject in the window;
+// - absence rules: expected events end the waits they meet (and resolve signals already fired
+//   for them); starting events begin new waits, which the timer job fires when due;
+// - commitments of the customers' agreements are opened and closed (commitments.engine.ts).
+import { and, eq, isNull, sql } from 'drizzle-orm';
+import { uuidv7 } from 'uuidv7';
+import type { Database } from '../../../db/client.js';
+import { rows } from '../../../db/client.js';
+import {
+  dedupeKeyOf,
+  dedupeRefOf,
+  expectationDue,
+  inScope,
+  selectorMatches,
+  typesOf,
+  type EventContext,
+} from '../../../core/rules/evaluate.js';
+import type { AbsenceRule, ThresholdRule } from '../../../shared/schemas/rules.js';
+import { isoDurationMs } from '../../../shared/schemas/rules.js';
+import { trackCommitments } from '../commitments/commitments.engine.js';
+import { activeAgreements, contextsFor, type StoredEvent } from './event-context.js';
+import { openSignals, resolveSignals, type Firing, type LiveRule } from './open-signals.js';
+import { signalRules } from './signals.table.js';
+
+export interface EngineResult {
+  signalsOpened: number;
+  signalsRepeated: number;
+  signalsResolved: number;
+  waitsStarted: number;
+  waitsEnded: number;
+  commitmentsOpened: number;
+  commitmentsClosed: number;
+}
+
+const NOTHING: EngineResult = {
+  signalsOpened: 0,
+  signalsRepeated: 0,
+  signalsResolved: 0,
+  waitsStarted: 0,
+  waitsEnded: 0,
+  commitmentsOpened: 0,
+  commitmentsClosed: 0,
+};
+
+export async function liveRules(db: Database): Promise<LiveRule[]> {
+  return db
+    .select({ id: signalRules.id, version: signalRules.version, definition: signalRules.definition })
+    .from(signalRules)
+    .where(and(eq(signalRules.enabled, true), isNull(signalRules.deletedAt)));
+}
+
+/** Event types any rule or commitment looks at. */
+function typesWatched(rules: LiveRule[], commitmentTypes: string[]): Set<string> {
+  const types = new Set(commitmentTypes);
+  for (const { definition: d } of rules) {
+    const selectors = d.kind === 'absence' ? [d.after, d.expect] : [d.when];
+    for (const s of selectors) for (const t of typesOf(s)) types.add(t);
+  }
+  return types;
+}
+
+const byTime = (a: EventContext, b: EventContext) =>
+  a.occurredAt.getTime() - b.occurredAt.getTime() || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+
+export function firingOf(
+  rule: LiveRule,
+  ctx: EventContext,
+  evidence: string[],
+  since: Date,
+  dueAt: Date | null = null,
+): Firing {
+  const refKey = dedupeRefOf(rule.definition);
+  return {
+    rule,
+    dedupeKey: dedupeKeyOf(rule.definition, ctx),
+    customerId: ctx.customer?.id ?? null,
+    organizationId: ctx.organization?.id ?? null,
+    refKey,
+    refValue: refKey ? (ctx.refs[refKey] ?? null) : null,
+    refs: ctx.refs,
+    dueAt,
+    evidence,
+    since,
+  };
+}
+
+export async function processEvents(tx: Database, stored: StoredEvent[]): Promise<EngineResult> {
+  if (stored.length === 0) return NOTHING;
+  const rules = await liveRules(tx);
+  const agreements = await activeAgreements(tx);
+  const commitmentTypes = agreements.flatMap((a) =>
+    a.commitments.flatMap((c) => [c.opens, c.fulfilledBy ?? c.brokenBy ?? c.opens]),
+  );
+  const watched = typesWatched(rules, commitmentTypes);
+  const relevant = stored.filter((e) => watched.has(e.type));
+  if (relevant.length === 0) return NOTHING;
+  const needAgreements =
+    commitmentTypes.length > 0 || rules.some((r) => r.definition.scope?.agreements?.length);
+  const ctxs = (await contextsFor(tx, relevant, needAgreements ? { agreements } : {})).sort(byTime);
+
+  const firings: Firing[] = [];
+  const result = { ...NOTHING };
+  for (const rule of rules) {
+    const d = rule.definition;
+    if (d.kind === 'match') {
+      for (const ctx of ctxs) {
+        if (selectorMatches(d.when, ctx) && inScope(d.scope, ctx))
+          firings.push(firingOf(rule, ctx, [ctx.id], ctx.occurredAt));
+      }
+    }
+  }
+  firings.push(...(await thresholdFirings(tx, rules, ctxs)));
+  const absence = await runAbsenceRules(tx, rules, ctxs);
+  result.waitsStarted = absence.started;
+  result.waitsEnded = absence.ended;
+  result.signalsResolved = absence.resolved;
+
+  const written = await openSignals(tx, firings);
+  result.signalsOpened = written.opened.length;
+  result.signalsRepeated = written.repeated.length;
+
+  if (commitmentTypes.length > 0) {
+    const c = await trackCommitments(tx, ctxs, agreements);
+    result.commitmentsOpened = c.opened;
+    result.commitmentsClosed = c.closed;
+  }
+  return result;
+}
+
+// ---- threshold --------------------------------------------------------------------------------
+
+async function thresholdFirings(tx: Database, rules: LiveRule[], ctxs: EventContext[]): Promise<Firing[]> {
+  const hits: { rule: LiveRule; subject: string; ctx: EventContext }[] = [];
+  for (const rule of rules) {
+    const d = rule.definition;
+    if (d.kind !== 'threshold') continue;
+    for (const ctx of ctxs) {
+      const subject = d.per === 'organization' ? ctx.organization?.id : ctx.customer?.id;
+      if (subject && selectorMatches(d.when, ctx) && inScope(d.scope, ctx)) hits.push({ rule, subject, ctx });
+    }
+  }
+  if (hits.length === 0) return [];
+  await tx.execute(sql`
+    insert into rule_hits (rule_id, subject_id, event_id, occurred_at)
+    select * from unnest(${sql.param(hits.map((h) => h.rule.id))}::uuid[],
+      ${sql.param(hits.map((h) => h.subject))}::uuid[], ${sql.param(hits.map((h) => h.ctx.id))}::uuid[],
+      ${sql.param(hits.map((h) => h.ctx.occurredAt.toISOString()))}::timestamptz[])
+    on conflict do nothing`);
+  // The latest hit of each rule and subject in this batch: count its window.
+  const latest = new Map<string, (typeof hits)[number]>();
+  for (const h of hits) latest.set(`${h.rule.id}|${h.subject}`, h); // ctxs are in time order
+  const ends = [...latest.values()];
+  const counted = await rows<{ rule_id: string; subject_id: string; n: number; ids: string[]; since: Date }>(
+    tx,
+    sql`
+    select v.rule_id, v.subject_id, count(*)::int as n,
+      (array_agg(h.event_id order by h.occurred_at desc))[1:200] as ids, min(h.occurred_at) as since
+    from unnest(${sql.param(ends.map((h) => h.rule.id))}::uuid[], ${sql.param(ends.map((h) => h.subject))}::uuid[],
+      ${sql.param(ends.map((h) => h.ctx.occurredAt.toISOString()))}::timestamptz[],
+      ${sql.param(ends.map((h) => isoDurationMs((h.rule.definition as ThresholdRule).window)! / 1000))}::float8[])
+      as v(rule_id, subject_id, at, secs)
+    join rule_hits h on h.rule_id = v.rule_id and h.subject_id = v.subject_id
+      and h.occurred_at > v.at - make_interval(secs => v.secs) and h.occurred_at <= v.at
+    group by v.rule_id, v.subject_id`,
+  );
+  const firings: Firing[] = [];
+  for (const c of counted) {
+    const end = latest.get(`${c.rule_id}|${c.subject_id}`)!;
+    if (c.n < (end.rule.definition as ThresholdRule).count) continue;
+    firings.push(firingOf(end.rule, end.ctx, c.ids, new Date(c.since)));
+  }
+  return firings;
+}
+
+// ---- absence ----------------------------------------------------------------------------------
+
+interface Start {
+  rule: LiveRule;
+  ctx: EventContext;
+  ref: string;
+  dueAt: Date;
+  promiseDueAt: Date;
+}
+
+async function runAbsenceRules(tx: Database, rules: LiveRule[], ctxs: EventContext[]) {
+  const absence = rules.filter((r) => r.definition.kind === 'absence');
+  const out = { started: 0, ended: 0, resolved: 0 };
+  if (absence.length === 0) return out;
+
+  const expects: { rule: LiveRule; ctx: EventContext; ref: string }[] = [];
+  const starts: Start[] = [];
+  for (const rule of absence) {
+    const d = rule.definition as AbsenceRule;
+    for (const ctx of ctxs) {
+      const ref = ctx.refs[d.sameRef];
+      if (!ref) continue;
+      if (selectorMatches(d.expect, ctx)) expects.push({ rule, ctx, ref });
+      if (selectorMatches(d.after, ctx) && inScope(d.scope, ctx)) {
+        const due = expectationDue(d, ctx);
+        if (due) starts.push({ rule, ctx, ref, ...due });
+      }
+    }
+  }
+
+  // 1. Expected events end the waits started before them (the latest expected event per rule
+  //    and ref is enough). A wait that already fired resolves its signal instead.
+  if (expects.length > 0) {
+    const last = new Map<string, (typeof expects)[number]>();
+    for (const e of expects) last.set(`${e.rule.id}|${e.ref}`, e);
+    const ends = [...last.values()];
+    const ended = await rows<{ signal_id: string | null; event_id: string; type: string }>(
+      tx,
+      sql`
+      update rule_expectations x
+      set state = case when x.state = 'waiting' then 'fulfilled' else x.state end, closed_at = now()
+      from unnest(${sql.param(ends.map((e) => e.rule.id))}::uuid[], ${sql.param(ends.map((e) => e.ref))}::text[],
+        ${sql.param(ends.map((e) => e.ctx.occurredAt.toISOString()))}::timestamptz[],
+        ${sql.param(ends.map((e) => e.ctx.id))}::uuid[], ${sql.param(ends.map((e) => e.ctx.type))}::text[])
+        as v(rule_id, ref_value, at, event_id, type)
+      where x.rule_id = v.rule_id and x.ref_value = v.ref_value and x.started_at <= v.at
+        and (x.state = 'waiting' or (x.state = 'fired' and x.closed_at is null))
+      returning x.signal_id, v.event_id, v.type`,
+    );
+    out.ended = ended.length;
+    out.resolved = await resolveSignals(
+      tx,
+      ended
+        .filter((e) => e.signal_id)
+        .map((e) => ({
+          signalId: e.signal_id!,
+          eventId: e.event_id,
+          reason: `the awaited event arrived (${e.type})`,
+        })),
+    );
+  }
+
+  // 2. Starting events begin waits, unless the expected event is already here: later in this
+  //    batch, or received earlier although it happened after the start (out-of-order senders).
+  let fresh = starts.filter(
+    (s) =>
+      !expects.some(
+        (e) =>
+          e.rule === s.rule &&
+          e.ref === s.ref &&
+          e.ctx.id !== s.ctx.id &&
+          e.ctx.occurredAt >= s.ctx.occurredAt,
+      ),
+  );
+  if (fresh.length === 0) return out;
+  fresh = await withoutEarlierArrivals(tx, fresh);
+  if (fresh.length === 0) return out;
+  const inserted = await rows<{ id: string }>(
+    tx,
+    sql`
+    insert into rule_expectations (id, rule_id, rule_version, ref_value, customer_id, organization_id,
+      started_by_event_id, started_at, due_at, promise_due_at)
+    select * from unnest(${sql.param(fresh.map(() => uuidv7()))}::uuid[], ${sql.param(fresh.map((s) => s.rule.id))}::uuid[],
+      ${sql.param(fresh.map((s) => s.rule.version))}::int[], ${sql.param(fresh.map((s) => s.ref))}::text[],
+      ${sql.param(fresh.map((s) => s.ctx.customer?.id ?? null))}::uuid[],
+      ${sql.param(fresh.map((s) => s.ctx.organization?.id ?? null))}::uuid[],
+      ${sql.param(fresh.map((s) => s.ctx.id))}::uuid[],
+      ${sql.param(fresh.map((s) => s.ctx.occurredAt.toISOString()))}::timestamptz[],
+      ${sql.param(fresh.map((s) => s.dueAt.toISOString()))}::timestamptz[],
+      ${sql.param(fresh.map((s) => s.promiseDueAt.toISOString()))}::timestamptz[])
+    on conflict do nothing
+    returning id`,
+  );
+  out.started = inserted.length;
+  return out;
+}
+
+/** Drops the starts whose expected event was stored before (one GIN-indexed query per rule). */
+async function withoutEarlierArrivals(tx: Database, starts: Start[]): Promise<Start[]> {
+  const byRule = new Map<LiveRule, Start[]>();
+  for (const s of starts) byRule.set(s.rule, [...(byRule.get(s.rule) ?? []), s]);
+  const keep: Start[] = [];
+  for (const [rule, list] of byRule) {
+    const d = rule.definition as AbsenceRule;
+    const probes = [...new Set(list.map((s) => s.ref))].map(
+      (ref) => sql`e.refs @> ${JSON.stringify({ [d.sameRef]: ref })}::jsonb`,
+    );
+    const found = await rows<{
+      id: string;
+      type: string;
+      occurred_at: Date;
+      customer_id: string | null;
+      organization_id: string | null;
+      refs: Record<string, string>;
+      data: Record<string, unknown>;
+      source: string | null;
+    }>(
+      tx,
+      sql`
+      select e.id, e.type, e.occurred_at, e.customer_id, e.organization_id, e.refs, e.data, s.key as source
+      from events e join event_sources s on s.id = e.source_id
+      where e.type = any(${sql.param(typesOf(d.expect))}::text[]) and (${sql.join(probes, sql` or `)})`,
+    );
+    if (found.length === 0) {
+      keep.push(...list);
+      continue;
+    }
+    const ctxs = await contextsFor(
+      tx,
+      found.map((f) => ({
+        id: f.id,
+        type: f.type,
+        occurredAt: new Date(f.occurred_at),
+        source: f.source,
+        customerId: f.customer_id,
+        organizationId: f.organization_id,
+        refs: f.refs,
+        data: f.data,
+      })),
+    );
+    const arrived = ctxs.filter((c) => selectorMatches(d.expect, c));
+    for (const s of list) {
+      const met = arrived.some(
+        (a) => a.refs[d.sameRef] === s.ref && a.id !== s.ctx.id && a.occurredAt >= s.ctx.occurredAt,
+      );
+      if (!met) keep.push(s);
+    }
+  }
+  return keep;
+}

@@ -1,0 +1,105 @@
+// Builds the `EventContext` rules see (src/core/rules/evaluate.ts) for a batch of stored events:
+// one query for the customers and organizations they name, one for the active agreements when
+// a rule scope or a commitment needs them. Used by the live engine and the dry run alike.
+import { and, eq, isNull, sql } from 'drizzle-orm';
+import type { Database } from '../../../db/client.js';
+import type { EventContext } from '../../../core/rules/evaluate.js';
+import { mostSpecificAgreement } from '../agreements/agreements.repo.js';
+import { agreements } from '../agreements/agreements.table.js';
+import { customers } from '../customers/customers.table.js';
+import { organizations } from '../organizations/organizations.table.js';
+
+/** A stored event, as much as rules need of it. */
+export interface StoredEvent {
+  id: string;
+  type: string;
+  occurredAt: Date;
+  source: string | null;
+  customerId: string | null;
+  organizationId: string | null;
+  refs: Record<string, string>;
+  data: Record<string, unknown>;
+}
+
+export type ActiveAgreement = Pick<
+  typeof agreements.$inferSelect,
+  'id' | 'name' | 'scopeCustomerId' | 'scopeOrganizationId' | 'scopeSegment' | 'commitments'
+>;
+
+/** The active agreements: at most one per scope, so a handful of rows. */
+export async function activeAgreements(db: Database): Promise<ActiveAgreement[]> {
+  return db
+    .select({
+      id: agreements.id,
+      name: agreements.name,
+      scopeCustomerId: agreements.scopeCustomerId,
+      scopeOrganizationId: agreements.scopeOrganizationId,
+      scopeSegment: agreements.scopeSegment,
+      commitments: agreements.commitments,
+    })
+    .from(agreements)
+    .where(and(eq(agreements.active, true), isNull(agreements.deletedAt)));
+}
+
+export interface ContextOptions {
+  /** Look up the agreement of each customer (rule scopes by agreement, commitments). */
+  agreements?: ActiveAgreement[];
+}
+
+export async function contextsFor(
+  db: Database,
+  stored: StoredEvent[],
+  opts: ContextOptions = {},
+): Promise<EventContext[]> {
+  const customerIds = [...new Set(stored.map((e) => e.customerId).filter((id): id is string => !!id))];
+  const orgIds = [...new Set(stored.map((e) => e.organizationId).filter((id): id is string => !!id))];
+  const people = customerIds.length
+    ? await db
+        .select({
+          id: customers.id,
+          name: customers.name,
+          email: customers.email,
+          externalId: customers.externalId,
+          organizationId: customers.organizationId,
+          segment: sql<string | null>`coalesce(${customers.segment}, ${organizations.segment})`,
+        })
+        .from(customers)
+        .leftJoin(organizations, eq(organizations.id, customers.organizationId))
+        .where(sql`${customers.id} = any(${sql.param(customerIds)}::uuid[])`)
+    : [];
+  const orgs = orgIds.length
+    ? await db
+        .select({ id: organizations.id, name: organizations.name, domains: organizations.domains })
+        .from(organizations)
+        .where(sql`${organizations.id} = any(${sql.param(orgIds)}::uuid[])`)
+    : [];
+  const personBy = new Map(people.map((p) => [p.id, p]));
+  const orgBy = new Map(orgs.map((o) => [o.id, o]));
+  const agreementBy = new Map<string, string | null>();
+  const agreementOf = (p: (typeof people)[number]) => {
+    if (!opts.agreements) return null;
+    let id = agreementBy.get(p.id);
+    if (id === undefined) {
+      id = mostSpecificAgreement(opts.agreements, p)?.id ?? null;
+      agreementBy.set(p.id, id);
+    }
+    return id;
+  };
+  return stored.map((e) => {
+    const p = e.customerId ? personBy.get(e.customerId) : undefined;
+    const o = e.organizationId ? orgBy.get(e.organizationId) : undefined;
+    return {
+      id: e.id,
+      type: e.type,
+      occurredAt: e.occurredAt,
+      source: e.source,
+      refs: e.refs,
+      data: e.data,
+      customer: p
+        ? { id: p.id, name: p.name, email: p.email, externalId: p.externalId, segment: p.segment }
+        : null,
+      organization: o ? { id: o.id, name: o.name, domains: o.domains } : null,
+      agreementId: p ? agreementOf(p) : null,
+    };
+  });
+}

@@ -1,0 +1,104 @@
+// The timer side of absence rules: waits whose due time has passed fire, once, whichever server
+// process gets there first. A statement claims due waits with FOR UPDATE SKIP LOCKED and flips
+// them from waiting to fired; the signals are written in the same transaction, so a crash fires
+// nothing or everything, and a restart picks up what was due meanwhile (the waits are rows).
+import { sql } from 'drizzle-orm';
+import type { Database } from '../../../db/client.js';
+import { rows } from '../../../db/client.js';
+import type { RuleDefinition } from '../../../shared/schemas/rules.js';
+import { firingOf } from './engine.js';
+import { contextsFor } from './event-context.js';
+import { firingKey, openSignals, type LiveRule } from './open-signals.js';
+
+export const TIMER_BATCH = 500;
+
+interface Claimed {
+  id: string;
+  rule_id: string;
+  rule_version: number;
+  started_by_event_id: string;
+  started_at: Date;
+  promise_due_at: Date | null;
+}
+
+/** Fires the waits that are due. Returns how many fired. */
+export async function fireDueExpectations(db: Database, limit = TIMER_BATCH): Promise<number> {
+  return db.transaction(async (tx) => {
+    const claimed = await rows<Claimed>(
+      tx,
+      sql`
+      with due as (
+        select id from rule_expectations
+        where state = 'waiting' and due_at <= now()
+        order by due_at limit ${limit}
+        for update skip locked
+      )
+      update rule_expectations x set state = 'fired'
+      from due where x.id = due.id and x.state = 'waiting'
+      returning x.id, x.rule_id, x.rule_version, x.started_by_event_id, x.started_at, x.promise_due_at`,
+    );
+    if (claimed.length === 0) return 0;
+
+    // The rule as it was when the wait began (its version), else as it is now.
+    const ruleRows = await rows<{ id: string; version: number; definition: RuleDefinition }>(
+      tx,
+      sql`
+      select distinct on (r.id, c.rule_version) r.id, c.rule_version as version,
+        coalesce(v.definition, r.definition) as definition
+      from unnest(${sql.param(claimed.map((c) => c.rule_id))}::uuid[], ${sql.param(claimed.map((c) => c.rule_version))}::int[])
+        as c(rule_id, rule_version)
+      join signal_rules r on r.id = c.rule_id
+      left join signal_rule_versions v on v.rule_id = c.rule_id and v.version = c.rule_version`,
+    );
+    const ruleOf = new Map<string, LiveRule>(ruleRows.map((r) => [`${r.id}@${r.version}`, r]));
+
+    const started = await rows<{
+      id: string;
+      type: string;
+      occurred_at: Date;
+      customer_id: string | null;
+      organization_id: string | null;
+      refs: Record<string, string>;
+      data: Record<string, unknown>;
+      source: string | null;
+    }>(
+      tx,
+      sql`
+      select e.id, e.type, e.occurred_at, e.customer_id, e.organization_id, e.refs, e.data, s.key as source
+      from events e join event_sources s on s.id = e.source_id
+      where e.id = any(${sql.param(claimed.map((c) => c.started_by_event_id))}::uuid[])`,
+    );
+    const ctxs = await contextsFor(
+      tx,
+      started.map((e) => ({
+        id: e.id,
+        type: e.type,
+        occurredAt: new Date(e.occurred_at),
+        source: e.source,
+        customerId: e.customer_id,
+        organizationId: e.organization_id,
+        refs: e.refs,
+        data: e.data,
+      })),
+    );
+    const ctxOf = new Map(ctxs.map((c) => [c.id, c]));
+
+    const fired = claimed.flatMap((c) => {
+      const rule = ruleOf.get(`${c.rule_id}@${c.rule_version}`);
+      const ctx = ctxOf.get(c.started_by_event_id);
+      if (!rule || !ctx) return [];
+      const dueAt = c.promise_due_at ? new Date(c.promise_due_at) : null;
+      return [{ wait: c, firing: firingOf(rule, ctx, [ctx.id], new Date(c.started_at), dueAt) }];
+    });
+    const { signalOf } = await openSignals(
+      tx,
+      fired.map((f) => f.firing),
+    );
+    await tx.execute(sql`
+      update rule_expectations x set signal_id = v.signal_id
+      from unnest(${sql.param(fired.map((f) => f.wait.id))}::uuid[],
+        ${sql.param(fired.map((f) => signalOf.get(firingKey(f.firing))!))}::uuid[]) as v(id, signal_id)
+      where x.id = v.id`);
+    return claimed.length;
+  });
+}

@@ -1,0 +1,189 @@
+// Writes what rules detected, set-based, inside the caller's transaction: new signals (one live
+// signal per rule and dedupe key: the partial unique index decides, so two nodes detecting the
+// same thing at once still make one), their evidence (idempotent per signal and event), their
+// actions (an outbox the action runner works through) and a `signal.opened` domain event.
+// Repeats of a live signal only add evidence.
+import { sql } from 'drizzle-orm';
+import { uuidv7 } from 'uuidv7';
+import type { Database } from '../../../db/client.js';
+import { rows } from '../../../db/client.js';
+import type { RuleDefinition } from '../../../shared/schemas/rules.js';
+import { SYSTEM_ACTOR } from '../../lib/actor.js';
+import { recordDomainEvents } from '../domain-events/domain-events.repo.js';
+import { signalActions } from './signals.table.js';
+
+export interface LiveRule {
+  id: string;
+  version: number;
+  definition: RuleDefinition;
+}
+
+export interface Firing {
+  rule: LiveRule;
+  dedupeKey: string;
+  customerId: string | null;
+  organizationId: string | null;
+  refKey: string | null;
+  refValue: string | null;
+  refs: Record<string, string>;
+  /** When the promise at risk falls due (absence rules). */
+  dueAt: Date | null;
+  /** Event ids, with the time of the earliest (for "did the customer write in first?"). */
+  evidence: string[];
+  since: Date;
+}
+
+export interface OpenedSignals {
+  /** Signals created now (not repeats). */
+  opened: string[];
+  /** Live signals that only gained evidence. */
+  repeated: string[];
+  /** The signal each firing went to, by `ruleId|dedupeKey`. */
+  signalOf: Map<string, string>;
+}
+
+export const firingKey = (f: Pick<Firing, 'rule' | 'dedupeKey'>) => `${f.rule.id}|${f.dedupeKey}`;
+
+const titleOf = (f: Firing) =>
+  f.refKey && f.refValue ? `${f.rule.definition.name} · ${f.refKey} ${f.refValue}` : f.rule.definition.name;
+
+/** Firings of one rule and dedupe key in one batch become one (PostgreSQL updates a row once per statement). */
+function merge(firings: Firing[]): Firing[] {
+  const byKey = new Map<string, Firing>();
+  for (const f of firings) {
+    const key = firingKey(f);
+    const seen = byKey.get(key);
+    if (!seen) byKey.set(key, { ...f, evidence: [...f.evidence] });
+    else {
+      seen.evidence.push(...f.evidence);
+      if (f.since < seen.since) seen.since = f.since;
+      seen.dueAt ??= f.dueAt;
+    }
+  }
+  return [...byKey.values()];
+}
+
+export async function openSignals(tx: Database, raw: Firing[]): Promise<OpenedSignals> {
+  if (raw.length === 0) return { opened: [], repeated: [], signalOf: new Map() };
+  const firings = merge(raw);
+  const col = <T>(pick: (f: Firing) => T) => sql.param(firings.map(pick));
+  const written = await rows<{ id: string; rule_id: string; dedupe_key: string; inserted: boolean }>(
+    tx,
+    sql`
+    insert into signals (id, rule_id, rule_version, kind, severity, title, dedupe_key, customer_id,
+      organization_id, ref_key, ref_value, refs, due_at, evidence_count, customer_contacted_first)
+    select v.id, v.rule_id, v.rule_version, v.kind, v.severity, v.title, v.dedupe_key, v.customer_id,
+      v.organization_id, v.ref_key, v.ref_value, v.refs::jsonb, v.due_at, 0,
+      -- The customer wrote in (a case of their own, still unsolved) after the trouble began.
+      v.customer_id is not null and exists (
+        select 1 from cases c
+        where c.customer_id = v.customer_id and c.channel <> 'proactive'
+          and c.status in ('new', 'open', 'pending', 'on_hold') and c.created_at >= v.since)
+    from unnest(${col(() => uuidv7())}::uuid[], ${col((f) => f.rule.id)}::uuid[],
+      ${col((f) => f.rule.version)}::int[], ${col((f) => f.rule.definition.kind)}::text[],
+      ${col((f) => f.rule.definition.severity)}::text[], ${col(titleOf)}::text[],
+      ${col((f) => f.dedupeKey)}::text[], ${col((f) => f.customerId)}::uuid[],
+      ${col((f) => f.organizationId)}::uuid[], ${col((f) => f.refKey)}::text[],
+      ${col((f) => f.refValue)}::text[], ${col((f) => JSON.stringify(f.refs))}::text[],
+      ${col((f) => f.dueAt?.toISOString() ?? null)}::timestamptz[],
+      ${col((f) => f.since.toISOString())}::timestamptz[])
+      as v(id, rule_id, rule_version, kind, severity, title, dedupe_key, customer_id,
+        organization_id, ref_key, ref_value, refs, due_at, since)
+    on conflict (rule_id, dedupe_key) where state in ('open', 'acted')
+    do update set last_evidence_at = now(), updated_at = now()
+    returning id, rule_id, dedupe_key, (xmax = 0) as inserted`,
+  );
+  const idOf = new Map(written.map((w) => [`${w.rule_id}|${w.dedupe_key}`, w]));
+
+  // Evidence, and the count of what was really new.
+  const pairs = firings.flatMap((f) => {
+    const id = idOf.get(firingKey(f))!.id;
+    return [...new Set(f.evidence)].map((e) => [id, e] as const);
+  });
+  await tx.execute(sql`
+    with added as (
+      insert into signal_evidence (signal_id, event_id)
+      select * from unnest(${sql.param(pairs.map((p) => p[0]))}::uuid[], ${sql.param(pairs.map((p) => p[1]))}::uuid[])
+      on conflict do nothing
+      returning signal_id
+    )
+    update signals s set evidence_count = s.evidence_count + a.n
+    from (select signal_id, count(*)::int as n from added group by signal_id) a
+    where s.id = a.signal_id`);
+
+  const fresh = firings.filter((f) => idOf.get(firingKey(f))!.inserted);
+  const opened = fresh.map((f) => idOf.get(firingKey(f))!.id);
+  const actions = fresh.flatMap((f, i) =>
+    f.rule.definition.actions.map((a, position) => ({
+      signalId: opened[i]!,
+      position,
+      kind: a.kind,
+      params: a as Record<string, unknown>,
+    })),
+  );
+  if (actions.length) await tx.insert(signalActions).values(actions);
+  await recordDomainEvents(
+    tx,
+    SYSTEM_ACTOR,
+    fresh.map((f, i) => ({
+      type: 'signal.opened',
+      entityType: 'signal',
+      entityId: opened[i]!,
+      data: {
+        ruleId: f.rule.id,
+        ruleVersion: f.rule.version,
+        severity: f.rule.definition.severity,
+        customerId: f.customerId,
+        refKey: f.refKey,
+        refValue: f.refValue,
+        evidence: f.evidence.length,
+      },
+    })),
+  );
+  const repeated = written.filter((w) => !w.inserted).map((w) => w.id);
+  const signalOf = new Map(firings.map((f) => [firingKey(f), idOf.get(firingKey(f))!.id]));
+  return { opened, repeated, signalOf };
+}
+
+/**
+ * Live signals whose awaited event arrived: resolved, the event added as evidence, their pending
+ * actions skipped. Returns how many were resolved.
+ */
+export async function resolveSignals(
+  tx: Database,
+  resolved: { signalId: string; eventId: string; reason: string }[],
+): Promise<number> {
+  if (resolved.length === 0) return 0;
+  const ids = sql.param(resolved.map((r) => r.signalId));
+  const done = await rows<{ id: string; resolution: string }>(
+    tx,
+    sql`
+    update signals s set state = 'resolved', resolved_at = now(), updated_at = now(), resolution = v.reason
+    from unnest(${ids}::uuid[], ${sql.param(resolved.map((r) => r.reason))}::text[]) as v(id, reason)
+    where s.id = v.id and s.state in ('open', 'acted')
+    returning s.id, s.resolution`,
+  );
+  await tx.execute(sql`
+    insert into signal_evidence (signal_id, event_id)
+    select * from unnest(${ids}::uuid[], ${sql.param(resolved.map((r) => r.eventId))}::uuid[])
+    on conflict do nothing`);
+  if (done.length === 0) return 0;
+  const doneIds = sql.param(done.map((d) => d.id));
+  await tx.execute(sql`
+    update signals s set evidence_count = (select count(*) from signal_evidence e where e.signal_id = s.id)
+    where s.id = any(${doneIds}::uuid[])`);
+  await tx.execute(sql`
+    update signal_actions set state = 'skipped', error = 'the signal was resolved first', done_at = now()
+    where signal_id = any(${doneIds}::uuid[]) and state = 'pending'`);
+  await recordDomainEvents(
+    tx,
+    SYSTEM_ACTOR,
+    done.map((d) => ({
+      type: 'signal.resolved',
+      entityType: 'signal',
+      entityId: d.id,
+      data: { reason: d.resolution, automatic: true },
+    })),
+  );
+  return done.length;
+}
