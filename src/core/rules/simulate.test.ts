@@ -94,7 +94,7 @@ describe('match rules', () => {
     ev(id, 'shipment.exception', at, who, { orderId }, { reason });
 
   const withDedupe: Scenario[] = [
-    ['nothing matches', [exc('e1', 0, 'ada', 'late'), ev('e2', 1, 'shipment.scanned')], []],
+    ['nothing matches', [exc('e1', 0, 'ada', 'late'), ev('e2', 'shipment.scanned', 1)], []],
     [
       'one match',
       [exc('e1', 0, 'ada', 'damaged')],
