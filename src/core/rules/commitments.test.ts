@@ -1,0 +1,286 @@
+import { describe, expect, it } from 'vitest';
+import { CommitmentDefinition } from '../../shared/schemas/signals.js';
+import { closingEventOf, closingState, commitmentOpening, dueState, onTimeRate } from './commitments.js';
+import type { EventContext } from './evaluate.js';
+
+const T = (iso: string) => new Date(iso);
+const def = (input: unknown) => CommitmentDefinition.parse(input);
+
+/** Delivery by the promised date (fulfil, due from the event). */
+const delivery = def({
+  key: 'on_time_delivery',
+  name: 'On-time delivery',
+  opens: 'order.promised',
+  ref: 'orderId',
+  dueFrom: 'data.promisedAt',
+  fulfilledBy: 'shipment.delivered',
+});
+/** A callback within 2 hours, for web requests of enterprise customers only. */
+const callback = def({
+  key: 'callback',
+  name: 'Callback in 2 h',
+  opens: 'callback.requested',
+  ref: 'requestId',
+  within: 'PT2H',
+  fulfilledBy: 'call.completed',
+  where: [
+    { field: 'data.channel', op: 'eq', value: 'web' },
+    { field: 'segment', op: 'in', value: ['enterprise'] },
+  ],
+});
+/** Invoices correct first time: broken by a dispute within 14 days (avoid). */
+const invoices = def({
+  key: 'invoice_accuracy',
+  name: 'Invoice accuracy',
+  mode: 'avoid',
+  opens: 'invoice.issued',
+  ref: 'invoiceId',
+  within: 'P14D',
+  brokenBy: 'invoice.disputed',
+});
+
+function event(
+  type: string,
+  refs: Record<string, string>,
+  data: Record<string, unknown> = {},
+  segment = 'enterprise',
+): EventContext {
+  return {
+    id: 'ev-1',
+    type,
+    occurredAt: T('2026-03-02T10:00:00.000Z'),
+    source: 'erp',
+    refs,
+    data,
+    customer: { id: 'cus-1', name: 'Ada', email: null, externalId: null, segment },
+    organization: null,
+    agreementId: null,
+  };
+}
+
+describe('commitmentOpening', () => {
+  const cases: [
+    name: string,
+    d: CommitmentDefinition,
+    e: EventContext,
+    want: { refValue: string; dueAt: string } | null,
+  ][] = [
+    [
+      'due from the event',
+      delivery,
+      event('order.promised', { orderId: 'SO-1' }, { promisedAt: '2026-03-05T12:00:00Z' }),
+      { refValue: 'SO-1', dueAt: '2026-03-05T12:00:00.000Z' },
+    ],
+    [
+      'due from a time with an offset',
+      delivery,
+      event('order.promised', { orderId: 'SO-1' }, { promisedAt: '2026-03-05T14:00:00+02:00' }),
+      { refValue: 'SO-1', dueAt: '2026-03-05T12:00:00.000Z' },
+    ],
+    [
+      'due from a zone-less time: UTC',
+      delivery,
+      event('order.promised', { orderId: 'SO-1' }, { promisedAt: '2026-03-05T12:00:00' }),
+      { refValue: 'SO-1', dueAt: '2026-03-05T12:00:00.000Z' },
+    ],
+    [
+      'due from a date alone: midnight UTC',
+      delivery,
+      event('order.promised', { orderId: 'SO-1' }, { promisedAt: '2026-03-05' }),
+      { refValue: 'SO-1', dueAt: '2026-03-05T00:00:00.000Z' },
+    ],
+    [
+      'due already past: opened all the same (the engine closes it)',
+      delivery,
+      event('order.promised', { orderId: 'SO-1' }, { promisedAt: '2026-03-01T00:00:00Z' }),
+      { refValue: 'SO-1', dueAt: '2026-03-01T00:00:00.000Z' },
+    ],
+    ['no due time in the event', delivery, event('order.promised', { orderId: 'SO-1' }), null],
+    ['a null due time', delivery, event('order.promised', { orderId: 'SO-1' }, { promisedAt: null }), null],
+    [
+      'an unreadable due time',
+      delivery,
+      event('order.promised', { orderId: 'SO-1' }, { promisedAt: 'Friday' }),
+      null,
+    ],
+    [
+      'an impossible due date',
+      delivery,
+      event('order.promised', { orderId: 'SO-1' }, { promisedAt: '2026-02-30' }),
+      null,
+    ],
+    [
+      'a number as due time',
+      delivery,
+      event('order.promised', { orderId: 'SO-1' }, { promisedAt: 1772712000000 }),
+      null,
+    ],
+    [
+      'another type',
+      delivery,
+      event('order.created', { orderId: 'SO-1' }, { promisedAt: '2026-03-05' }),
+      null,
+    ],
+    [
+      'the closing type',
+      delivery,
+      event('shipment.delivered', { orderId: 'SO-1' }, { promisedAt: '2026-03-05' }),
+      null,
+    ],
+    [
+      'without the ref',
+      delivery,
+      event('order.promised', { shipmentId: 'SH-1' }, { promisedAt: '2026-03-05' }),
+      null,
+    ],
+    [
+      'with an empty ref',
+      delivery,
+      event('order.promised', { orderId: '' }, { promisedAt: '2026-03-05' }),
+      null,
+    ],
+    [
+      'the ref in data does not count',
+      delivery,
+      event('order.promised', {}, { orderId: 'SO-1', promisedAt: '2026-03-05' }),
+      null,
+    ],
+    [
+      'within: due that long after the event',
+      callback,
+      event('callback.requested', { requestId: 'R-9' }, { channel: 'web' }),
+      { refValue: 'R-9', dueAt: '2026-03-02T12:00:00.000Z' },
+    ],
+    [
+      'a condition fails',
+      callback,
+      event('callback.requested', { requestId: 'R-9' }, { channel: 'phone' }),
+      null,
+    ],
+    [
+      'the field of a condition is missing',
+      callback,
+      event('callback.requested', { requestId: 'R-9' }),
+      null,
+    ],
+    [
+      'the segment condition fails',
+      callback,
+      event('callback.requested', { requestId: 'R-9' }, { channel: 'web' }, 'smb'),
+      null,
+    ],
+    [
+      'avoid: due when the quiet period ends',
+      invoices,
+      event('invoice.issued', { invoiceId: 'INV-1', orderId: 'SO-1' }),
+      { refValue: 'INV-1', dueAt: '2026-03-16T10:00:00.000Z' },
+    ],
+  ];
+  it.each(cases)('%s', (_name, d, e, want) => {
+    const got = commitmentOpening(d, e);
+    expect(got && { refValue: got.refValue, dueAt: got.dueAt.toISOString() }).toEqual(want);
+  });
+
+  it('does not read a prototype-named ref the event lacks', () => {
+    const d = def({ ...delivery, ref: 'constructor' });
+    expect(
+      commitmentOpening(d, event('order.promised', { orderId: 'SO-1' }, { promisedAt: '2026-03-05' })),
+    ).toBeNull();
+    expect(
+      commitmentOpening(d, event('order.promised', { constructor: 'C-1' }, { promisedAt: '2026-03-05' }))
+        ?.refValue,
+    ).toBe('C-1');
+  });
+});
+
+describe('closingEventOf', () => {
+  it.each([
+    ['fulfil', delivery, 'shipment.delivered'],
+    ['fulfil, within', callback, 'call.completed'],
+    ['avoid', invoices, 'invoice.disputed'],
+  ] as const)('%s → %s', (_name, d, want) => {
+    expect(closingEventOf(d)).toBe(want);
+  });
+});
+
+describe('closingState', () => {
+  const due = T('2026-03-05T12:00:00.000Z');
+  const cases: [mode: 'fulfil' | 'avoid', closedAt: string, want: 'met' | 'late' | 'broken'][] = [
+    ['fulfil', '2026-03-01T00:00:00.000Z', 'met'],
+    ['fulfil', '2026-03-05T11:59:59.999Z', 'met'],
+    ['fulfil', '2026-03-05T12:00:00.000Z', 'met'],
+    ['fulfil', '2026-03-05T12:00:00.001Z', 'late'],
+    ['fulfil', '2026-04-01T00:00:00.000Z', 'late'],
+    ['avoid', '2026-03-01T00:00:00.000Z', 'broken'],
+    ['avoid', '2026-03-05T12:00:00.000Z', 'broken'],
+    ['avoid', '2026-03-05T12:00:00.001Z', 'broken'],
+  ];
+  it.each(cases)('%s closed at %s → %s', (mode, closedAt, want) => {
+    expect(closingState({ mode }, due, T(closedAt))).toBe(want);
+  });
+});
+
+describe('dueState', () => {
+  it('the due time passing: fulfil is overdue, avoid is met', () => {
+    expect(dueState('fulfil')).toBe('overdue');
+    expect(dueState('avoid')).toBe('met');
+  });
+});
+
+describe('onTimeRate', () => {
+  const cases: [
+    counts: { met: number; late: number; broken: number; overdue: number },
+    want: number | null,
+  ][] = [
+    [{ met: 0, late: 0, broken: 0, overdue: 0 }, null],
+    [{ met: 5, late: 0, broken: 0, overdue: 0 }, 1],
+    [{ met: 0, late: 2, broken: 0, overdue: 0 }, 0],
+    [{ met: 0, late: 0, broken: 0, overdue: 3 }, 0],
+    [{ met: 3, late: 1, broken: 0, overdue: 0 }, 0.75],
+    [{ met: 1, late: 1, broken: 1, overdue: 1 }, 0.25],
+    [{ met: 9, late: 0, broken: 1, overdue: 0 }, 0.9],
+    [{ met: 2, late: 0, broken: 0, overdue: 1 }, 2 / 3],
+  ];
+  it.each(cases)('%j → %s', (counts, want) => {
+    expect(onTimeRate(counts)).toBe(want);
+  });
+});
+
+describe('CommitmentDefinition', () => {
+  it('fills mode fulfil', () => {
+    expect(delivery.mode).toBe('fulfil');
+  });
+  const base = {
+    key: 'k',
+    name: 'K',
+    opens: 'order.promised',
+    ref: 'orderId',
+    fulfilledBy: 'shipment.delivered',
+  };
+  const cases: [name: string, input: unknown, path: string, message: RegExp][] = [
+    [
+      'both dueFrom and within',
+      { ...base, dueFrom: 'data.promisedAt', within: 'P1D' },
+      'dueFrom',
+      /either dueFrom or within/,
+    ],
+    ['neither dueFrom nor within', base, 'dueFrom', /either dueFrom or within/],
+    [
+      'fulfil without fulfilledBy',
+      { ...base, within: 'P1D', fulfilledBy: undefined },
+      'fulfilledBy',
+      /names fulfilledBy/,
+    ],
+    ['avoid without brokenBy', { ...base, mode: 'avoid', within: 'P1D' }, 'brokenBy', /names brokenBy/],
+    ['a key with capitals', { ...base, within: 'P1D', key: 'OnTime' }, 'key', /lower-case letters/],
+    ['a within in months', { ...base, within: 'P1M' }, 'within', /ISO 8601 duration/],
+    ['a dueFrom that is not a field', { ...base, dueFrom: 'promisedAt' }, 'dueFrom', /a field is/],
+  ];
+  it.each(cases)('refuses %s', (_name, input, path, message) => {
+    const r = CommitmentDefinition.safeParse(input);
+    expect(r.success).toBe(false);
+    const issue = r.error!.issues.find((i) => i.path.join('.') === path);
+    expect(issue, JSON.stringify(r.error!.issues)).toBeDefined();
+    expect(issue!.message).toMatch(message);
+  });
+});

@@ -1,0 +1,57 @@
+// Commitment instances on operations, without I/O: what the engine asks when an event comes in
+// or a due time passes. Contract:
+// - `commitmentOpening`: the event opens an instance of the commitment when it is of the `opens`
+//   type, every `where` condition holds and it carries the `ref`; the instance is due at the time
+//   in `dueFrom` (an ISO time in the event; a date alone is midnight UTC) or `within` after the
+//   event. Anything else (other type, a condition failing, no ref, no readable due time) is null.
+// - `closingEventOf`: the event type that closes an instance (fulfilledBy or brokenBy).
+// - `closingState`: the state when the closing event arrives before the due time has closed it:
+//   fulfil commitments are met at or before the due time and late after it; for avoid
+//   commitments the breaking event arrived, so they are broken.
+// - `dueState`: what the due time passing means: overdue (fulfil) or met (avoid).
+// - `onTimeRate`: met / (met + late + broken + overdue), null when there is nothing to rate.
+import { isoDurationMs } from '../../shared/schemas/rules.js';
+import type { CommitmentDefinition } from '../../shared/schemas/signals.js';
+import { conditionHolds, type EventContext, readField, refValueOf, timeOf } from './evaluate.js';
+
+export type CommitmentMode = CommitmentDefinition['mode'];
+
+export function commitmentOpening(
+  def: CommitmentDefinition,
+  ctx: EventContext,
+): { refValue: string; dueAt: Date } | null {
+  if (ctx.type !== def.opens) return null;
+  if (!(def.where ?? []).every((c) => conditionHolds(c, ctx))) return null;
+  const refValue = refValueOf(ctx, def.ref);
+  if (refValue === null || refValue === '') return null;
+  let dueAt: Date | null = null;
+  if (def.dueFrom) dueAt = timeOf(readField(ctx, def.dueFrom));
+  else if (def.within) {
+    const ms = isoDurationMs(def.within);
+    dueAt = ms === null ? null : new Date(ctx.occurredAt.getTime() + ms);
+  }
+  return dueAt ? { refValue, dueAt } : null;
+}
+
+/** The event type that closes an instance: fulfilledBy (fulfil) or brokenBy (avoid). */
+export function closingEventOf(def: CommitmentDefinition): string | null {
+  return (def.mode === 'avoid' ? def.brokenBy : def.fulfilledBy) ?? null;
+}
+
+export function closingState(
+  def: { mode: CommitmentMode },
+  dueAt: Date,
+  closedAt: Date,
+): 'met' | 'late' | 'broken' {
+  if (def.mode === 'avoid') return 'broken';
+  return closedAt.getTime() <= dueAt.getTime() ? 'met' : 'late';
+}
+
+export function dueState(mode: CommitmentMode): 'overdue' | 'met' {
+  return mode === 'avoid' ? 'met' : 'overdue';
+}
+
+export function onTimeRate(c: { met: number; late: number; broken: number; overdue: number }): number | null {
+  const all = c.met + c.late + c.broken + c.overdue;
+  return all > 0 ? c.met / all : null;
+}
