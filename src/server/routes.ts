@@ -14,6 +14,9 @@ import { casesRoutes } from './domains/cases/cases.routes.js';
 import { settingsRoutes } from './domains/settings/settings.routes.js';
 import { teamsRoutes } from './domains/teams/teams.routes.js';
 import { eventsRoutes } from './domains/events/events.routes.js';
+import { rulesRoutes } from './domains/signals/rules.routes.js';
+import { signalsRoutes } from './domains/signals/signals.routes.js';
+import { commitmentsRoutes } from './domains/commitments/commitments.routes.js';
 
 export interface RouteDeps {
   db: Database;
@@ -35,6 +38,9 @@ export async function registerApiRoutes(app: FastifyInstance, deps: RouteDeps) {
     agreementsRoutes,
     settingsRoutes,
     eventsRoutes,
+    rulesRoutes,
+    signalsRoutes,
+    commitmentsRoutes,
   ]) {
     await app.register(routes(deps), { prefix: '/api/v1' });
   }

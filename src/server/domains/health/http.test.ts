@@ -34,6 +34,20 @@ describe('OpenAPI', () => {
       '/api/v1/segments',
       '/api/v1/users',
       '/api/v1/imports/customers',
+      '/api/v1/rules',
+      '/api/v1/rules/dry-run',
+      '/api/v1/rules/{id}',
+      '/api/v1/rules/{id}/versions',
+      '/api/v1/rules/{id}/dry-run',
+      '/api/v1/signals',
+      '/api/v1/signals/{id}',
+      '/api/v1/signals/{id}/dismiss',
+      '/api/v1/signals/{id}/resolve',
+      '/api/v1/board',
+      '/api/v1/kpis/proactive',
+      '/api/v1/commitments',
+      '/api/v1/commitments/rates',
+      '/api/v1/commitments/{id}',
     ]) {
       expect(paths).toContain(p);
     }
@@ -42,6 +56,15 @@ describe('OpenAPI', () => {
       expect.arrayContaining(['201', '400', '401', '403', '409', '422']),
     );
     expect(JSON.stringify(create.requestBody)).toContain('organizationId');
+    const rule = res.body.paths['/api/v1/rules'].post;
+    expect(Object.keys(rule.responses)).toEqual(expect.arrayContaining(['201', '400', '401', '403', '422']));
+    expect(Object.keys(res.body.paths['/api/v1/rules/{id}'].put.responses)).toEqual(
+      expect.arrayContaining(['200', '404', '422']),
+    );
+    expect(Object.keys(res.body.paths['/api/v1/signals/{id}/dismiss'].post.responses)).toEqual(
+      expect.arrayContaining(['200', '404', '409']),
+    );
+    expect(JSON.stringify(rule.requestBody)).toContain('sameRef');
     const caseDoc = JSON.stringify(res.body.paths['/api/v1/cases/{id}'].get.responses['200']);
     expect(caseDoc).toContain('remainingMinutes');
   });

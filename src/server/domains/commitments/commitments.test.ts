@@ -1,0 +1,314 @@
+// Commitments through the API: the list (filters, pages), one, and on-time rates per group, on
+// rows made by the factories (real rows in the real database; the engine is tested elsewhere).
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestApp, type TestApp } from '../../../../test/helpers/app.js';
+import {
+  makeAgreement,
+  makeCustomer,
+  makeOrganization,
+  makeSegment,
+  makeUser,
+  unique,
+} from '../../../../test/helpers/factories.js';
+import { hoursAgo, hoursFromNow, makeCommitment } from '../../../../test/helpers/signal-factories.js';
+
+let t: TestApp;
+let agent: string;
+let admin: string;
+let customerToken: string;
+beforeAll(async () => {
+  t = await startTestApp();
+  agent = (await makeUser(t.db, 'agent')).token;
+  admin = (await makeUser(t.db, 'admin')).token;
+  customerToken = (await makeUser(t.db, 'customer')).token;
+});
+afterAll(() => t?.close());
+
+const ids = (res: { body: { items: { id: string }[] } }) => res.body.items.map((c) => c.id);
+
+describe('commitments: list and read', () => {
+  const key = `delivery_${unique()}`;
+  let agreement: Awaited<ReturnType<typeof makeAgreement>>;
+  let other: Awaited<ReturnType<typeof makeAgreement>>;
+  let c1: Awaited<ReturnType<typeof makeCustomer>>;
+  let c2: Awaited<ReturnType<typeof makeCustomer>>;
+  let org: Awaited<ReturnType<typeof makeOrganization>>;
+  const k: Record<string, Awaited<ReturnType<typeof makeCommitment>>> = {};
+
+  beforeAll(async () => {
+    org = await makeOrganization(t.db);
+    c1 = await makeCustomer(t.db, { organizationId: org.id });
+    c2 = await makeCustomer(t.db);
+    agreement = await makeAgreement(t.db, { scope: { customerId: c1.id } });
+    other = await makeAgreement(t.db, { scope: { customerId: c2.id } });
+    const make = (o: Parameters<typeof makeCommitment>[1]) => makeCommitment(t.db, { key, ...o });
+    k.a = await make({
+      agreementId: agreement.id,
+      customerId: c1.id,
+      organizationId: org.id,
+      state: 'overdue',
+      dueAt: hoursAgo(10),
+      refValue: 'SO-1',
+    });
+    k.b = await make({
+      agreementId: agreement.id,
+      customerId: c1.id,
+      organizationId: org.id,
+      dueAt: hoursFromNow(5),
+    });
+    k.c = await make({
+      agreementId: other.id,
+      customerId: c2.id,
+      state: 'met',
+      dueAt: hoursAgo(2),
+      closedAt: hoursAgo(3),
+    });
+    k.d = await make({ agreementId: other.id, customerId: c2.id, dueAt: hoursFromNow(30), refValue: 'SO-4' });
+    k.e = await make({
+      agreementId: agreement.id,
+      customerId: c1.id,
+      organizationId: org.id,
+      state: 'late',
+      dueAt: hoursAgo(20),
+      closedAt: hoursAgo(1),
+    });
+  });
+
+  it('lists soonest due first, with the agreement and customer named', async () => {
+    const res = await t.get(`/api/v1/commitments?key=${key}`, agent);
+    expect(res.status).toBe(200);
+    expect(ids(res)).toEqual(['e', 'a', 'c', 'b', 'd'].map((x) => k[x]!.id));
+    expect(res.body.items[1]).toEqual({
+      id: k.a!.id,
+      agreementId: agreement.id,
+      agreementName: agreement.name,
+      key,
+      name: 'On-time delivery',
+      mode: 'fulfil',
+      customerId: c1.id,
+      customerName: c1.name,
+      organizationId: org.id,
+      refKey: 'orderId',
+      refValue: 'SO-1',
+      state: 'overdue',
+      openedAt: k.a!.openedAt.toISOString(),
+      dueAt: k.a!.dueAt.toISOString(),
+      closedAt: null,
+      openedByEventId: k.a!.openedByEventId,
+      closedByEventId: null,
+      repromised: 0,
+    });
+    expect(res.body.items[0].closedAt).toBe(k.e!.closedAt!.toISOString());
+  });
+
+  it.each([
+    ['state=open,overdue', ['a', 'b', 'd']],
+    ['state=met,late', ['e', 'c']],
+    ['state=cancelled', []],
+    ['customer c2', ['c', 'd']],
+    ['organization', ['e', 'a', 'b']],
+    ['agreement', ['e', 'a', 'b']],
+    ['ref', ['d']],
+    ['due window', ['c', 'b']],
+  ])('filters by %s', async (what, expected) => {
+    const query: Record<string, string> = {
+      'state=open,overdue': 'state=open,overdue',
+      'state=met,late': 'state=met,late',
+      'state=cancelled': 'state=cancelled',
+      'customer c2': `customerId=${c2.id}`,
+      organization: `organizationId=${org.id}`,
+      agreement: `agreementId=${agreement.id}`,
+      ref: 'ref=SO-4',
+      'due window': `dueAfter=${hoursAgo(5).toISOString()}&dueBefore=${hoursFromNow(10).toISOString()}`,
+    };
+    const res = await t.get(`/api/v1/commitments?key=${key}&${query[what]}`, agent);
+    expect(res.status).toBe(200);
+    expect(ids(res)).toEqual(expected.map((x) => k[x]!.id));
+  });
+
+  it('pages with a cursor and counts on request', async () => {
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    let first = true;
+    do {
+      const res: any = await t.get(
+        `/api/v1/commitments?key=${key}&limit=2${first ? '&includeTotal=true' : ''}${cursor ? `&cursor=${cursor}` : ''}`,
+        agent,
+      );
+      if (first) expect(res.body.total).toBe(5);
+      first = false;
+      expect(res.body.items.length).toBeLessThanOrEqual(2);
+      seen.push(...ids(res));
+      cursor = res.body.nextCursor;
+    } while (cursor);
+    expect(seen).toEqual(['e', 'a', 'c', 'b', 'd'].map((x) => k[x]!.id));
+  });
+
+  it('refuses unknown states and malformed filters with 400', async () => {
+    const res = await t.get('/api/v1/commitments?state=open,pending', agent);
+    expect(res.status).toBe(400);
+    expect(res.body.error.details).toEqual([
+      { path: 'query.state', message: expect.stringContaining('unknown state "pending"') },
+    ]);
+    for (const q of ['state=Open', 'customerId=1', 'dueBefore=tomorrow', 'limit=0', 'surprise=1']) {
+      expect((await t.get(`/api/v1/commitments?${q}`, agent)).status).toBe(400);
+    }
+  });
+
+  it('reads one; 404 for an unknown one', async () => {
+    const res = await t.get(`/api/v1/commitments/${k.c!.id}`, agent);
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({
+      id: k.c!.id,
+      agreementName: other.name,
+      customerName: c2.name,
+      organizationId: null,
+      state: 'met',
+      closedAt: k.c!.closedAt!.toISOString(),
+    });
+    expect((await t.get(`/api/v1/commitments/${crypto.randomUUID()}`, agent)).status).toBe(404);
+    expect((await t.get('/api/v1/commitments/nope', agent)).status).toBe(400);
+  });
+
+  it('customers see none of it; admins and agents do', async () => {
+    for (const path of [
+      '/api/v1/commitments',
+      `/api/v1/commitments/${k.a!.id}`,
+      '/api/v1/commitments/rates',
+    ]) {
+      const res = await t.get(path, customerToken);
+      expect(res.status).toBe(403);
+      expect(res.body.error.code).toBe('forbidden');
+      expect((await t.get(path, admin)).status).toBe(200);
+      expect((await t.get(path)).status).toBe(401);
+    }
+    // Not even the commitments about the customer themselves.
+    const own = await makeUser(t.db, 'customer', { customerId: c1.id });
+    expect((await t.get(`/api/v1/commitments?customerId=${c1.id}`, own.token)).status).toBe(403);
+    expect((await t.get(`/api/v1/commitments/${k.a!.id}`, own.token)).status).toBe(403);
+  });
+});
+
+describe('commitments: on-time rates', () => {
+  const key = `rates_${unique()}`;
+  const g: Record<string, { id: string; name: string }> = {};
+  let s1: string;
+  let s2: string;
+
+  beforeAll(async () => {
+    s1 = (await makeSegment(t.db, `enterprise-${unique()}`)).key;
+    s2 = (await makeSegment(t.db, `smb-${unique()}`)).key;
+    const o1 = await makeOrganization(t.db, { name: `Org one ${unique()}` });
+    const o2 = await makeOrganization(t.db, { name: `Org two ${unique()}` });
+    const c1 = await makeCustomer(t.db, { organizationId: o1.id });
+    const c2 = await makeCustomer(t.db, { organizationId: o2.id });
+    const c3 = await makeCustomer(t.db);
+    const a1 = await makeAgreement(t.db, { scope: { customerId: c1.id } });
+    const a2 = await makeAgreement(t.db, { scope: { customerId: c2.id } });
+    Object.assign(g, { o1, o2, c1, c2, c3, a1, a2 });
+    const make = async (
+      who: { customerId: string; organizationId: string | null; segment: string | null; agreementId: string },
+      states: [string, number?][],
+    ) => {
+      for (const [state, closedDaysAgo = 1] of states)
+        await makeCommitment(t.db, {
+          key,
+          ...who,
+          state: state as any,
+          dueAt: hoursAgo(closedDaysAgo * 24 + 1),
+          closedAt: ['open', 'overdue'].includes(state) ? null : hoursAgo(closedDaysAgo * 24),
+        });
+    };
+    // c1 (org one, segment one, agreement one): met, met, late -> 2/3
+    await make({ customerId: c1.id, organizationId: o1.id, segment: s1, agreementId: a1.id }, [
+      ['met'],
+      ['met'],
+      ['late'],
+    ]);
+    // c2 (org two, segment two, agreement two): met, broken, overdue -> 1/3
+    await make({ customerId: c2.id, organizationId: o2.id, segment: s2, agreementId: a2.id }, [
+      ['met'],
+      ['broken', 10],
+      ['overdue'],
+    ]);
+    // c3 (no organization, no segment, agreement two): met x3, late -> 3/4; the rest does not count
+    // (cancelled, open, closed 100 days ago)
+    await make({ customerId: c3.id, organizationId: null, segment: null, agreementId: a2.id }, [
+      ['met'],
+      ['met', 30],
+      ['met', 89],
+      ['late', 2],
+      ['cancelled'],
+      ['open'],
+      ['late', 100],
+    ]);
+  });
+
+  const rates = async (query: string) => {
+    const res = await t.get(`/api/v1/commitments/rates?key=${key}&${query}`, agent);
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    return res.body.items as any[];
+  };
+
+  it('per customer, worst first', async () => {
+    expect(await rates('by=customer')).toEqual([
+      { groupId: g.c2!.id, groupName: g.c2!.name, met: 1, late: 0, broken: 1, overdue: 1, onTimeRate: 1 / 3 },
+      { groupId: g.c1!.id, groupName: g.c1!.name, met: 2, late: 1, broken: 0, overdue: 0, onTimeRate: 2 / 3 },
+      { groupId: g.c3!.id, groupName: g.c3!.name, met: 3, late: 1, broken: 0, overdue: 0, onTimeRate: 0.75 },
+    ]);
+  });
+
+  it('per organization and per segment: customers without one form one group', async () => {
+    const byOrg = await rates('by=organization');
+    expect(byOrg.map((r) => [r.groupId, r.groupName, r.met, r.late, r.broken, r.overdue])).toEqual([
+      [g.o2!.id, g.o2!.name, 1, 0, 1, 1],
+      [g.o1!.id, g.o1!.name, 2, 1, 0, 0],
+      [null, null, 3, 1, 0, 0],
+    ]);
+    const bySegment = await rates('by=segment');
+    expect(bySegment.map((r) => [r.groupId, r.groupName, r.onTimeRate])).toEqual([
+      [s2, `Segment ${s2}`, 1 / 3],
+      [s1, `Segment ${s1}`, 2 / 3],
+      [null, null, 0.75],
+    ]);
+  });
+
+  it('per agreement (the default), worst first', async () => {
+    const byAgreement = await rates('');
+    expect(byAgreement).toEqual([
+      { groupId: g.a2!.id, groupName: g.a2!.name, met: 4, late: 1, broken: 1, overdue: 1, onTimeRate: 4 / 7 },
+      { groupId: g.a1!.id, groupName: g.a1!.name, met: 2, late: 1, broken: 0, overdue: 0, onTimeRate: 2 / 3 },
+    ]);
+  });
+
+  it('takes a period and a limit', async () => {
+    // 200 days back: c3's late delivery of 100 days ago counts too.
+    const long = await rates(`by=customer&from=${hoursAgo(200 * 24).toISOString()}`);
+    expect(long.find((r) => r.groupId === g.c3!.id)).toMatchObject({ met: 3, late: 2, onTimeRate: 0.6 });
+    // The last 5 days: the overdue one still counts, the broken one (10 days ago) does not.
+    // c2 and c3 tie at 1/2 (by name then), c1 follows at 2/3.
+    const recent = await rates(`by=customer&from=${hoursAgo(5 * 24).toISOString()}`);
+    const tied = [
+      [g.c2!.name, g.c2!.id, 1, 0, 0, 1, 0.5],
+      [g.c3!.name, g.c3!.id, 1, 1, 0, 0, 0.5],
+    ].sort((a, b) => (a[0]! < b[0]! ? -1 : 1));
+    expect(
+      recent.map((r) => [r.groupName, r.groupId, r.met, r.late, r.broken, r.overdue, r.onTimeRate]),
+    ).toEqual([...tied, [g.c1!.name, g.c1!.id, 2, 1, 0, 0, 2 / 3]]);
+    expect(await rates('by=customer&limit=1')).toHaveLength(1);
+    const other = await t.get(`/api/v1/commitments/rates?key=none_${unique()}`, agent);
+    expect(other.body.items).toEqual([]);
+  });
+
+  it('refuses a backwards period and unknown groupings', async () => {
+    const back = await t.get(
+      `/api/v1/commitments/rates?from=${hoursAgo(1).toISOString()}&to=${hoursAgo(2).toISOString()}`,
+      agent,
+    );
+    expect(back.status).toBe(400);
+    expect(back.body.error.details[0].path).toBe('query.from');
+    const unknown = await t.get('/api/v1/commitments/rates?by=team', agent);
+    expect(unknown.status).toBe(400);
+    expect(unknown.body.error.details[0].path).toBe('query.by');
+  });
+});

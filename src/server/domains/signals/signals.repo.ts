@@ -1,0 +1,220 @@
+// SQL of signals as people see them: the list, one with its evidence and actions, the state
+// changes people make (dismiss, resolve), the board's live slice and the proactive KPIs.
+import { and, asc, eq, inArray, sql, type SQL } from 'drizzle-orm';
+import type { Database } from '../../../db/client.js';
+import type { Severity } from '../../../shared/schemas/rules.js';
+import { LIVE_SIGNAL_STATES, type SignalState } from '../../../shared/schemas/signals.js';
+import { afterCursor, orderBy, sortKey, toPage, type Sort } from '../../lib/pagination.js';
+import { cases } from '../cases/cases.table.js';
+import { customers } from '../customers/customers.table.js';
+import { events } from '../events/events.table.js';
+import { organizations } from '../organizations/organizations.table.js';
+import { signalActions, signalEvidence, signalRules, signals } from './signals.table.js';
+
+const columns = {
+  id: signals.id,
+  ruleId: signals.ruleId,
+  ruleVersion: signals.ruleVersion,
+  ruleName: signalRules.name,
+  kind: signals.kind,
+  severity: signals.severity,
+  state: signals.state,
+  title: signals.title,
+  customerId: signals.customerId,
+  customerName: customers.name,
+  organizationId: signals.organizationId,
+  organizationName: organizations.name,
+  refKey: signals.refKey,
+  refValue: signals.refValue,
+  refs: signals.refs,
+  dueAt: signals.dueAt,
+  detectedAt: signals.detectedAt,
+  actedAt: signals.actedAt,
+  resolvedAt: signals.resolvedAt,
+  resolution: signals.resolution,
+  evidenceCount: signals.evidenceCount,
+  lastEvidenceAt: signals.lastEvidenceAt,
+  caseId: signals.caseId,
+  caseNumber: cases.number,
+  customerContactedFirst: signals.customerContactedFirst,
+};
+
+const newestFirst: Sort = { column: signals.detectedAt, idColumn: signals.id, desc: true };
+
+/** The select every signal answer uses; `sortKey` is the list's cursor value. */
+function selectSignals(db: Database) {
+  return db
+    .select({ ...columns, sortKey: sortKey(newestFirst) })
+    .from(signals)
+    .innerJoin(signalRules, eq(signalRules.id, signals.ruleId))
+    .leftJoin(customers, eq(customers.id, signals.customerId))
+    .leftJoin(organizations, eq(organizations.id, signals.organizationId))
+    .leftJoin(cases, eq(cases.id, signals.caseId));
+}
+
+export type SignalRow = Awaited<ReturnType<typeof findSignal>> & {};
+
+export async function findSignal(db: Database, id: string) {
+  const [row] = await selectSignals(db).where(eq(signals.id, id)).limit(1);
+  return row;
+}
+
+export interface SignalFilter {
+  states?: SignalState[];
+  severity?: Severity;
+  ruleId?: string;
+  customerId?: string;
+  organizationId?: string;
+}
+
+function filters(f: SignalFilter): SQL | undefined {
+  return and(
+    f.states?.length ? inArray(signals.state, f.states) : undefined,
+    f.severity ? eq(signals.severity, f.severity) : undefined,
+    f.ruleId ? eq(signals.ruleId, f.ruleId) : undefined,
+    f.customerId ? eq(signals.customerId, f.customerId) : undefined,
+    f.organizationId ? eq(signals.organizationId, f.organizationId) : undefined,
+  );
+}
+
+export async function listSignals(
+  db: Database,
+  q: SignalFilter & { limit: number; cursor?: string; includeTotal?: boolean },
+) {
+  const found = await selectSignals(db)
+    .where(and(filters(q), afterCursor(newestFirst, q.cursor)))
+    .orderBy(...orderBy(newestFirst))
+    .limit(q.limit + 1);
+  const page = toPage(found, q.limit);
+  let total: number | undefined;
+  if (q.includeTotal) {
+    const [row] = await db
+      .select({ n: sql<number>`count(*)::int` })
+      .from(signals)
+      .where(filters(q));
+    total = row?.n ?? 0;
+  }
+  return { ...page, total };
+}
+
+/** The events behind a signal, oldest first. */
+export async function listEvidence(db: Database, signalId: string, limit: number) {
+  return db
+    .select({
+      eventId: events.id,
+      sourceEventId: events.eventId,
+      type: events.type,
+      occurredAt: events.occurredAt,
+      refs: events.refs,
+      data: events.data,
+      addedAt: signalEvidence.addedAt,
+    })
+    .from(signalEvidence)
+    .innerJoin(events, eq(events.id, signalEvidence.eventId))
+    .where(eq(signalEvidence.signalId, signalId))
+    .orderBy(asc(events.occurredAt), asc(signalEvidence.addedAt), asc(events.id))
+    .limit(limit);
+}
+
+export async function listActions(db: Database, signalId: string) {
+  return db
+    .select({
+      id: signalActions.id,
+      position: signalActions.position,
+      kind: signalActions.kind,
+      state: signalActions.state,
+      attempts: signalActions.attempts,
+      result: signalActions.result,
+      error: signalActions.error,
+      doneAt: signalActions.doneAt,
+    })
+    .from(signalActions)
+    .where(eq(signalActions.signalId, signalId))
+    .orderBy(asc(signalActions.position));
+}
+
+/** Locks a signal for a state change; its state, or undefined when there is none. */
+export async function lockSignal(db: Database, id: string) {
+  const [row] = await db
+    .select({ id: signals.id, state: signals.state })
+    .from(signals)
+    .where(eq(signals.id, id))
+    .for('update');
+  return row;
+}
+
+/** Ends a signal (resolved or dismissed); its actions not yet run are skipped. */
+export async function closeSignal(
+  db: Database,
+  id: string,
+  change: { state: 'resolved' | 'dismissed'; resolution: string },
+): Promise<number> {
+  await db
+    .update(signals)
+    .set({
+      state: change.state,
+      resolution: change.resolution,
+      resolvedAt: sql`now()`,
+      updatedAt: sql`clock_timestamp()`,
+    })
+    .where(eq(signals.id, id));
+  const skipped = await db
+    .update(signalActions)
+    .set({ state: 'skipped' })
+    .where(and(eq(signalActions.signalId, id), eq(signalActions.state, 'pending')))
+    .returning({ id: signalActions.id });
+  return skipped.length;
+}
+
+// ---- board ---------------------------------------------------------------------------------
+
+const live = inArray(signals.state, LIVE_SIGNAL_STATES);
+const severityRank = sql`case ${signals.severity} when 'critical' then 0 when 'high' then 1 when 'medium' then 2 else 3 end`;
+
+/** Live signals, most severe first, then oldest first. */
+export async function listLiveSignals(db: Database, limit: number) {
+  return selectSignals(db)
+    .where(live)
+    .orderBy(asc(severityRank), asc(signals.detectedAt), asc(signals.id))
+    .limit(limit);
+}
+
+export async function countLiveBySeverity(db: Database) {
+  return db
+    .select({ severity: signals.severity, n: sql<number>`count(*)::int` })
+    .from(signals)
+    .where(live)
+    .groupBy(signals.severity);
+}
+
+// ---- KPIs ----------------------------------------------------------------------------------
+
+const at = (d: Date) => sql`${d.toISOString()}::timestamptz`;
+
+/** Signals detected in [from, to): the counts and lead-time percentiles of the proactive KPIs. */
+export async function signalKpis(db: Database, period: { from: Date; to: Date }) {
+  const inPeriod = sql`${signals.detectedAt} >= ${at(period.from)} and ${signals.detectedAt} < ${at(period.to)}`;
+  const leadMinutes = sql`extract(epoch from (${signals.dueAt} - ${signals.detectedAt})) / 60`;
+  const [totals] = await db
+    .select({
+      signals: sql<number>`count(*)::int`,
+      caught: sql<number>`count(*) filter (where not ${signals.customerContactedFirst})::int`,
+      avoided: sql<number>`count(*) filter (
+        where ${signals.state} in ('acted', 'resolved')
+          and ${signals.customerContactAt} is null
+          and not ${signals.customerContactedFirst}
+      )::int`,
+      // percentile_cont ignores the nulls of signals without a due time.
+      median: sql<number | null>`percentile_cont(0.5) within group (order by ${leadMinutes})::float8`,
+      p90: sql<number | null>`percentile_cont(0.9) within group (order by ${leadMinutes})::float8`,
+      leadCount: sql<number>`count(${signals.dueAt})::int`,
+    })
+    .from(signals)
+    .where(inPeriod);
+  const bySeverity = await db
+    .select({ severity: signals.severity, n: sql<number>`count(*)::int` })
+    .from(signals)
+    .where(inPeriod)
+    .groupBy(signals.severity);
+  return { totals: totals!, bySeverity };
+}

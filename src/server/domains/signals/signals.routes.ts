@@ -1,0 +1,106 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { IdParams, page } from '../../../shared/schemas/common.js';
+import {
+  Board,
+  BoardQuery,
+  ProactiveKpiQuery,
+  ProactiveKpis,
+  Signal,
+  SignalDetail,
+  SignalDismiss,
+  SignalListQuery,
+  SignalResolve,
+} from '../../../shared/schemas/signals.js';
+import { AUTHED, STAFF, actorOf, errors } from '../../lib/http.js';
+import type { RouteDeps } from '../../routes.js';
+import * as signals from './signals.service.js';
+
+const tags = ['signals'];
+
+export const signalsRoutes =
+  ({ db }: RouteDeps): FastifyPluginAsyncZod =>
+  async (app) => {
+    app.get(
+      '/signals',
+      {
+        config: { access: STAFF },
+        schema: {
+          tags,
+          summary: 'Signals (detected risks to a promise), newest first',
+          querystring: SignalListQuery,
+          response: { 200: page(Signal), ...errors(...AUTHED) },
+        },
+      },
+      async (request) => signals.listSignals(db, actorOf(request), request.query),
+    );
+    app.get(
+      '/signals/:id',
+      {
+        config: { access: STAFF },
+        schema: {
+          tags,
+          summary: `A signal with its evidence events (oldest first, at most ${signals.SIGNAL_LIMITS.evidence}) and actions`,
+          params: IdParams,
+          response: { 200: SignalDetail, ...errors(...AUTHED, 404) },
+        },
+      },
+      async (request) => signals.getSignal(db, actorOf(request), request.params.id),
+    );
+    app.post(
+      '/signals/:id/dismiss',
+      {
+        config: { access: STAFF },
+        schema: {
+          tags,
+          summary: 'Dismiss an open or acted signal (not a risk after all); its pending actions are skipped',
+          description: '409 signal_closed: the signal is resolved or dismissed already.',
+          params: IdParams,
+          body: SignalDismiss,
+          response: { 200: Signal, ...errors(...AUTHED, 404, 409) },
+        },
+      },
+      async (request) => signals.dismissSignal(db, actorOf(request), request.params.id, request.body.reason),
+    );
+    app.post(
+      '/signals/:id/resolve',
+      {
+        config: { access: STAFF },
+        schema: {
+          tags,
+          summary: 'Resolve an open or acted signal; its pending actions are skipped',
+          description: '409 signal_closed: the signal is resolved or dismissed already.',
+          params: IdParams,
+          body: SignalResolve,
+          response: { 200: Signal, ...errors(...AUTHED, 404, 409) },
+        },
+      },
+      async (request) => signals.resolveSignal(db, actorOf(request), request.params.id, request.body.reason),
+    );
+    app.get(
+      '/board',
+      {
+        config: { access: STAFF },
+        schema: {
+          tags,
+          summary: `What needs attention now: live signals, and commitments overdue or due within the horizon (default P2D); at most ${signals.SIGNAL_LIMITS.board} of each`,
+          querystring: BoardQuery,
+          response: { 200: Board, ...errors(...AUTHED) },
+        },
+      },
+      async (request) => signals.getBoard(db, actorOf(request), request.query),
+    );
+    app.get(
+      '/kpis/proactive',
+      {
+        config: { access: STAFF },
+        schema: {
+          tags: ['signals', 'kpis'],
+          summary:
+            'Proactive KPIs over signals detected in [from, to) (default: the last 30 days): caught before contact, contacts avoided, lead time, commitments on time',
+          querystring: ProactiveKpiQuery,
+          response: { 200: ProactiveKpis, ...errors(...AUTHED) },
+        },
+      },
+      async (request) => signals.getProactiveKpis(db, actorOf(request), request.query),
+    );
+  };

@@ -1,0 +1,204 @@
+// Use cases on signals as staff handle them: list and read (with evidence and actions), dismiss
+// or resolve, the board of what needs attention now, and the proactive KPIs. Signals are opened
+// by the engine (engine.ts), not here.
+import { eq } from 'drizzle-orm';
+import type { Database } from '../../../db/client.js';
+import { isoDurationMs, SEVERITIES } from '../../../shared/schemas/rules.js';
+import {
+  LIVE_SIGNAL_STATES,
+  type Board,
+  type ProactiveKpis,
+  type Signal,
+  type SignalDetail,
+  type SignalListQuery,
+  type SignalState,
+} from '../../../shared/schemas/signals.js';
+import type { Actor } from '../../lib/actor.js';
+import { conflict, notFound } from '../../lib/errors.js';
+import { users } from '../auth/auth.table.js';
+import * as commitmentsRepo from '../commitments/commitments.repo.js';
+import { periodOf, toCommitmentDto } from '../commitments/commitments.service.js';
+import { recordDomainEvent } from '../domain-events/domain-events.repo.js';
+import { assertCanHandleSignals, assertCanReadProactive } from './signals.policy.js';
+import * as repo from './signals.repo.js';
+
+export const SIGNAL_LIMITS = { evidence: 200, board: 200 } as const;
+const KPI_DEFAULT_MS = 30 * 24 * 3600 * 1000;
+const DEFAULT_HORIZON = 'P2D';
+
+const iso = (d: Date | null) => d?.toISOString() ?? null;
+
+export function toSignalDto(row: repo.SignalRow): Signal {
+  return {
+    id: row.id,
+    ruleId: row.ruleId,
+    ruleVersion: row.ruleVersion,
+    ruleName: row.ruleName,
+    kind: row.kind,
+    severity: row.severity,
+    state: row.state,
+    title: row.title,
+    customerId: row.customerId,
+    customerName: row.customerName,
+    organizationId: row.organizationId,
+    organizationName: row.organizationName,
+    refKey: row.refKey,
+    refValue: row.refValue,
+    refs: row.refs,
+    dueAt: iso(row.dueAt),
+    detectedAt: row.detectedAt.toISOString(),
+    actedAt: iso(row.actedAt),
+    resolvedAt: iso(row.resolvedAt),
+    resolution: row.resolution,
+    evidenceCount: row.evidenceCount,
+    lastEvidenceAt: row.lastEvidenceAt.toISOString(),
+    caseId: row.caseId,
+    caseNumber: row.caseNumber,
+    customerContactedFirst: row.customerContactedFirst,
+  };
+}
+
+// ---- reading -------------------------------------------------------------------------------
+
+export async function listSignals(db: Database, actor: Actor, q: SignalListQuery) {
+  assertCanReadProactive(actor);
+  const states = q.state ? [...new Set(q.state.split(','))] : undefined;
+  const page = await repo.listSignals(db, { ...q, states: states as SignalState[] | undefined });
+  return { items: page.items.map(toSignalDto), nextCursor: page.nextCursor, total: page.total };
+}
+
+export async function getSignal(db: Database, actor: Actor, id: string): Promise<SignalDetail> {
+  assertCanReadProactive(actor);
+  const row = await repo.findSignal(db, id);
+  if (!row) throw notFound('signal');
+  const [evidence, actions] = [
+    await repo.listEvidence(db, id, SIGNAL_LIMITS.evidence),
+    await repo.listActions(db, id),
+  ];
+  return {
+    ...toSignalDto(row),
+    evidence: evidence.map((e) => ({
+      eventId: e.eventId,
+      sourceEventId: e.sourceEventId,
+      type: e.type,
+      occurredAt: e.occurredAt.toISOString(),
+      refs: e.refs,
+      data: e.data,
+      addedAt: e.addedAt.toISOString(),
+    })),
+    actions: actions.map((a) => ({
+      id: a.id,
+      position: a.position,
+      kind: a.kind as SignalDetail['actions'][number]['kind'],
+      state: a.state,
+      attempts: a.attempts,
+      result: a.result,
+      error: a.error,
+      doneAt: iso(a.doneAt),
+    })),
+  };
+}
+
+// ---- handling ------------------------------------------------------------------------------
+
+async function closeSignal(
+  db: Database,
+  actor: Actor,
+  id: string,
+  to: 'dismissed' | 'resolved',
+  reason: (tx: Database) => Promise<string>,
+): Promise<Signal> {
+  assertCanHandleSignals(actor);
+  await db.transaction(async (tx) => {
+    const current = await repo.lockSignal(tx, id);
+    if (!current) throw notFound('signal');
+    if (!LIVE_SIGNAL_STATES.includes(current.state))
+      throw conflict(
+        'signal_closed',
+        `the signal is ${current.state} already; only open or acted signals end`,
+      );
+    const resolution = await reason(tx);
+    const skippedActions = await repo.closeSignal(tx, id, { state: to, resolution });
+    await recordDomainEvent(tx, actor, {
+      type: to === 'dismissed' ? 'signal.dismissed' : 'signal.resolved',
+      entityType: 'signal',
+      entityId: id,
+      data: { from: current.state, resolution, skippedActions },
+    });
+  });
+  return toSignalDto((await repo.findSignal(db, id))!);
+}
+
+/** Not a risk after all (a false alarm, handled elsewhere): closed with the reason given. */
+export const dismissSignal = (db: Database, actor: Actor, id: string, reason: string) =>
+  closeSignal(db, actor, id, 'dismissed', async () => reason);
+
+/** The risk is dealt with; without a reason the resolution says who resolved it. */
+export const resolveSignal = (db: Database, actor: Actor, id: string, reason?: string) =>
+  closeSignal(db, actor, id, 'resolved', async (tx) => {
+    if (reason) return reason;
+    const [user] = actor.userId
+      ? await tx.select({ name: users.name }).from(users).where(eq(users.id, actor.userId))
+      : [];
+    return `resolved by ${user?.name ?? 'the system'}`;
+  });
+
+// ---- board and KPIs ------------------------------------------------------------------------
+
+const zeroBySeverity = () => Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as Record<string, number>;
+
+export async function getBoard(db: Database, actor: Actor, q: { horizon?: string }): Promise<Board> {
+  assertCanReadProactive(actor);
+  const now = new Date();
+  const until = new Date(now.getTime() + (isoDurationMs(q.horizon ?? DEFAULT_HORIZON) ?? 0));
+  const [signalRows, bySeverityRows, commitmentRows, commitmentCounts] = [
+    await repo.listLiveSignals(db, SIGNAL_LIMITS.board),
+    await repo.countLiveBySeverity(db),
+    await commitmentsRepo.listDueSoonCommitments(db, until, SIGNAL_LIMITS.board),
+    await commitmentsRepo.countDueSoonCommitments(db, until),
+  ];
+  const bySeverity = zeroBySeverity();
+  for (const r of bySeverityRows) bySeverity[r.severity] = r.n;
+  return {
+    generatedAt: now.toISOString(),
+    signals: signalRows.map(toSignalDto),
+    commitmentsDueSoon: commitmentRows.map(toCommitmentDto),
+    counts: {
+      bySeverity,
+      openSignals: bySeverityRows.reduce((n, r) => n + r.n, 0),
+      overdueCommitments: commitmentCounts.overdue,
+      dueSoonCommitments: commitmentCounts.dueSoon,
+    },
+  };
+}
+
+const ratio = (part: number, whole: number) => (whole === 0 ? null : part / whole);
+
+export async function getProactiveKpis(
+  db: Database,
+  actor: Actor,
+  q: { from?: string; to?: string },
+): Promise<ProactiveKpis> {
+  assertCanReadProactive(actor);
+  const period = periodOf(q, KPI_DEFAULT_MS);
+  const { totals, bySeverity: severityRows } = await repo.signalKpis(db, period);
+  const outcomes = await commitmentsRepo.commitmentOutcomes(db, period);
+  const bySeverity = zeroBySeverity();
+  for (const r of severityRows) bySeverity[r.severity] = r.n;
+  // Minutes to the hundredth: enough for a KPI, and free of float noise (204.00000000000003).
+  const minutes = (v: number | string | null) => (v === null ? null : Math.round(Number(v) * 100) / 100);
+  return {
+    from: period.from.toISOString(),
+    to: period.to.toISOString(),
+    signals: totals.signals,
+    caughtBeforeContact: totals.caught,
+    caughtBeforeContactShare: ratio(totals.caught, totals.signals),
+    contactsAvoided: totals.avoided,
+    leadTimeMinutes: { median: minutes(totals.median), p90: minutes(totals.p90), count: totals.leadCount },
+    bySeverity,
+    commitments: {
+      ...outcomes,
+      onTimeRate: ratio(outcomes.met, outcomes.met + outcomes.late + outcomes.broken + outcomes.overdue),
+    },
+  };
+}

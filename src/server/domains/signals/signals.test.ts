@@ -1,0 +1,563 @@
+// Signals as staff handle them, through the API: list with filters and pages, one with its
+// evidence and actions, dismiss and resolve, the board, and the proactive KPIs (on rows made by
+// the factories in test/helpers/signal-factories.ts: real rows, not the engine).
+import { sql } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { rows } from '../../../db/client.js';
+import { startTestApp, type TestApp } from '../../../../test/helpers/app.js';
+import { makeCase, makeCustomer, makeOrganization, makeUser } from '../../../../test/helpers/factories.js';
+import {
+  hoursAgo,
+  hoursFromNow,
+  makeCommitment,
+  makeEvent,
+  makeRule,
+  makeSignal,
+  sourceIdFor,
+} from '../../../../test/helpers/signal-factories.js';
+import { events } from '../events/events.table.js';
+
+let t: TestApp;
+let admin: string;
+let agent: string;
+let agentName: string;
+let customerToken: string;
+beforeAll(async () => {
+  t = await startTestApp();
+  admin = (await makeUser(t.db, 'admin')).token;
+  const a = await makeUser(t.db, 'agent');
+  agent = a.token;
+  agentName = a.user.name;
+  customerToken = (await makeUser(t.db, 'customer')).token;
+});
+afterAll(() => t?.close());
+
+const ids = (res: { body: { items: { id: string }[] } }) => res.body.items.map((s) => s.id);
+
+describe('signals: list and read', () => {
+  let ruleX: Awaited<ReturnType<typeof makeRule>>;
+  let ruleY: Awaited<ReturnType<typeof makeRule>>;
+  let custA: Awaited<ReturnType<typeof makeCustomer>>;
+  let custB: Awaited<ReturnType<typeof makeCustomer>>;
+  let org: Awaited<ReturnType<typeof makeOrganization>>;
+  let caseNumber: number;
+  const s: Record<string, Awaited<ReturnType<typeof makeSignal>>> = {};
+  const ev: Record<string, Awaited<ReturnType<typeof makeEvent>>> = {};
+
+  beforeAll(async () => {
+    ruleX = await makeRule(t.db, { name: 'Damaged shipment' });
+    ruleY = await makeRule(t.db, { name: 'No scan', severity: 'low' });
+    org = await makeOrganization(t.db);
+    custA = await makeCustomer(t.db, { organizationId: org.id });
+    custB = await makeCustomer(t.db);
+    const proactive = await makeCase(t.db, custA.id);
+    caseNumber = proactive.number;
+    // Evidence stored out of time order: the detail gives it oldest first.
+    ev.late = await makeEvent(t.db, {
+      occurredAt: hoursAgo(1),
+      customerId: custA.id,
+      refs: { shipmentId: 'SH-1' },
+    });
+    ev.early = await makeEvent(t.db, {
+      occurredAt: hoursAgo(3),
+      customerId: custA.id,
+      refs: { shipmentId: 'SH-1' },
+      data: { reason: 'damaged' },
+    });
+    ev.middle = await makeEvent(t.db, { occurredAt: hoursAgo(2), customerId: custA.id });
+    s.s1 = await makeSignal(t.db, {
+      ruleId: ruleX.id,
+      customerId: custA.id,
+      organizationId: org.id,
+      severity: 'high',
+      detectedAt: hoursAgo(5),
+    });
+    s.s2 = await makeSignal(t.db, {
+      ruleId: ruleX.id,
+      customerId: custB.id,
+      severity: 'critical',
+      state: 'acted',
+      actedAt: hoursAgo(3.5),
+      detectedAt: hoursAgo(4),
+    });
+    s.s3 = await makeSignal(t.db, {
+      ruleId: ruleY.id,
+      customerId: custA.id,
+      severity: 'low',
+      state: 'resolved',
+      resolvedAt: hoursAgo(2),
+      detectedAt: hoursAgo(3),
+    });
+    s.s4 = await makeSignal(t.db, {
+      ruleId: ruleY.id,
+      severity: 'medium',
+      state: 'dismissed',
+      detectedAt: hoursAgo(2),
+    });
+    s.s5 = await makeSignal(t.db, {
+      ruleId: ruleX.id,
+      customerId: custA.id,
+      organizationId: org.id,
+      severity: 'high',
+      detectedAt: hoursAgo(1),
+      refKey: 'shipmentId',
+      refValue: 'SH-1',
+      dueAt: hoursFromNow(6),
+      caseId: proactive.id,
+      customerContactedFirst: true,
+      evidence: [ev.late!.id, ev.early!.id, ev.middle!.id],
+      actions: [
+        { kind: 'open_case', state: 'done', result: { caseId: proactive.id } },
+        { kind: 'notify_customer', state: 'pending' },
+        { kind: 'notify_team', state: 'failed' },
+      ],
+    });
+  });
+
+  it('lists a rule’s signals newest first, with rule, customer, organization and case joined', async () => {
+    const res = await t.get(`/api/v1/signals?ruleId=${ruleX.id}`, agent);
+    expect(res.status).toBe(200);
+    expect(ids(res)).toEqual([s.s5!.id, s.s2!.id, s.s1!.id]);
+    expect(res.body.items[0]).toEqual({
+      id: s.s5!.id,
+      ruleId: ruleX.id,
+      ruleVersion: 1,
+      ruleName: 'Damaged shipment',
+      kind: 'match',
+      severity: 'high',
+      state: 'open',
+      title: s.s5!.title,
+      customerId: custA.id,
+      customerName: custA.name,
+      organizationId: org.id,
+      organizationName: org.name,
+      refKey: 'shipmentId',
+      refValue: 'SH-1',
+      refs: { shipmentId: 'SH-1' },
+      dueAt: s.s5!.dueAt!.toISOString(),
+      detectedAt: s.s5!.detectedAt.toISOString(),
+      actedAt: null,
+      resolvedAt: null,
+      resolution: null,
+      evidenceCount: 3,
+      lastEvidenceAt: s.s5!.lastEvidenceAt.toISOString(),
+      caseId: s.s5!.caseId,
+      caseNumber,
+      customerContactedFirst: true,
+    });
+    expect(res.body.items[1]).toMatchObject({
+      customerName: custB.name,
+      organizationId: null,
+      organizationName: null,
+      caseId: null,
+      caseNumber: null,
+      state: 'acted',
+      actedAt: s.s2!.actedAt!.toISOString(),
+    });
+  });
+
+  it.each([
+    ['customerId', () => `customerId=${custA.id}`, () => ['s5', 's3', 's1']],
+    ['organizationId', () => `organizationId=${org.id}`, () => ['s5', 's1']],
+    ['open,acted of rule X', () => `state=open,acted&ruleId=${ruleX.id}`, () => ['s5', 's2', 's1']],
+    ['acted of rule X', () => `state=acted&ruleId=${ruleX.id}`, () => ['s2']],
+    ['resolved,dismissed of rule Y', () => `state=resolved,dismissed&ruleId=${ruleY.id}`, () => ['s4', 's3']],
+    ['severity high of rule X', () => `severity=high&ruleId=${ruleX.id}`, () => ['s5', 's1']],
+    ['severity critical for customer B', () => `severity=critical&customerId=${custB.id}`, () => ['s2']],
+  ])('filters by %s', async (_what, query, expected) => {
+    const res = await t.get(`/api/v1/signals?${query()}`, agent);
+    expect(res.status).toBe(200);
+    expect(ids(res)).toEqual(expected().map((k) => s[k]!.id));
+  });
+
+  it('pages with a cursor and counts on request', async () => {
+    const first = await t.get(`/api/v1/signals?ruleId=${ruleX.id}&limit=2&includeTotal=true`, agent);
+    expect(ids(first)).toEqual([s.s5!.id, s.s2!.id]);
+    expect(first.body.total).toBe(3);
+    const second = await t.get(
+      `/api/v1/signals?ruleId=${ruleX.id}&limit=2&cursor=${first.body.nextCursor}`,
+      agent,
+    );
+    expect(ids(second)).toEqual([s.s1!.id]);
+    expect(second.body.nextCursor).toBeNull();
+    expect(second.body.total).toBeUndefined();
+  });
+
+  it('refuses bad filters with 400 naming the field', async () => {
+    for (const [query, path] of [
+      ['state=open,closed', 'query.state'],
+      ['severity=dire', 'query.severity'],
+      ['ruleId=nope', 'query.ruleId'],
+      ['limit=501', 'query.limit'],
+      ['colour=red', 'query'],
+    ]) {
+      const res = await t.get(`/api/v1/signals?${query}`, agent);
+      expect(res.status).toBe(400);
+      expect(res.body.error.details.map((d: any) => d.path)).toContain(path);
+    }
+    expect((await t.get('/api/v1/signals?cursor=abc', agent)).body.error.code).toBe('invalid_cursor');
+  });
+
+  it('reads one with its evidence oldest first and its actions in order', async () => {
+    const res = await t.get(`/api/v1/signals/${s.s5!.id}`, agent);
+    expect(res.status).toBe(200);
+    const list = await t.get(`/api/v1/signals?ruleId=${ruleX.id}&limit=1`, agent);
+    const { evidence, actions, ...signal } = res.body;
+    expect(signal).toEqual(list.body.items[0]);
+    expect(evidence.map((e: any) => e.eventId)).toEqual([ev.early!.id, ev.middle!.id, ev.late!.id]);
+    expect(evidence[0]).toEqual({
+      eventId: ev.early!.id,
+      sourceEventId: ev.early!.eventId,
+      type: 'shipment.exception',
+      occurredAt: ev.early!.occurredAt.toISOString(),
+      refs: { shipmentId: 'SH-1' },
+      data: { reason: 'damaged' },
+      addedAt: expect.any(String),
+    });
+    expect(actions.map((a: any) => [a.position, a.kind, a.state])).toEqual([
+      [0, 'open_case', 'done'],
+      [1, 'notify_customer', 'pending'],
+      [2, 'notify_team', 'failed'],
+    ]);
+    expect(actions[0]).toMatchObject({ attempts: 0, result: { caseId: s.s5!.caseId }, error: null });
+    expect(actions[0].doneAt).not.toBeNull();
+    expect(actions[1]).toMatchObject({ result: null, doneAt: null });
+  });
+
+  it('gives at most 200 evidence events, the oldest', async () => {
+    const sourceId = await sourceIdFor(t.db);
+    const base = Date.now() - 300 * 60_000;
+    const many = await t.db
+      .insert(events)
+      .values(
+        Array.from({ length: 205 }, (_, i) => ({
+          sourceId,
+          eventId: `bulk-${i}-${base}`,
+          type: 'shipment.scanned',
+          occurredAt: new Date(base + (204 - i) * 60_000),
+        })),
+      )
+      .returning({ id: events.id, occurredAt: events.occurredAt });
+    const signal = await makeSignal(t.db, { ruleId: ruleY.id, evidence: many.map((e) => e.id) });
+    const res = await t.get(`/api/v1/signals/${signal.id}`, agent);
+    expect(res.body.evidenceCount).toBe(205);
+    expect(res.body.evidence).toHaveLength(200);
+    const oldestFirst = [...many].sort((a, b) => a.occurredAt.getTime() - b.occurredAt.getTime());
+    expect(res.body.evidence.map((e: any) => e.eventId)).toEqual(oldestFirst.slice(0, 200).map((e) => e.id));
+  });
+
+  it('404 for an unknown signal, 400 for a malformed id', async () => {
+    expect((await t.get(`/api/v1/signals/${crypto.randomUUID()}`, agent)).status).toBe(404);
+    expect((await t.get('/api/v1/signals/42', agent)).status).toBe(400);
+  });
+});
+
+describe('signals: dismiss and resolve', () => {
+  const domainEventsOf = (id: string) =>
+    rows<{ type: string; data: any; actor_id: string | null }>(
+      t.db,
+      sql`select type, data, actor_id from domain_events where entity_type = 'signal' and entity_id = ${id}`,
+    );
+  const actionStates = async (id: string) =>
+    (
+      await rows<{ state: string }>(
+        t.db,
+        sql`select state from signal_actions where signal_id = ${id} order by position`,
+      )
+    ).map((r) => r.state);
+
+  it('dismisses an open signal with the reason; pending actions are skipped; only once', async () => {
+    const signal = await makeSignal(t.db, {
+      actions: [
+        { kind: 'open_case', state: 'done' },
+        { kind: 'notify_customer', state: 'pending' },
+        { kind: 'notify_team', state: 'failed' },
+        { kind: 'escalate', state: 'pending' },
+      ],
+    });
+    const res = await t.post(
+      `/api/v1/signals/${signal.id}/dismiss`,
+      { reason: '  false alarm: test shipment ' },
+      agent,
+    );
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({
+      id: signal.id,
+      state: 'dismissed',
+      resolution: 'false alarm: test shipment',
+    });
+    expect(Math.abs(Date.parse(res.body.resolvedAt) - Date.now())).toBeLessThan(60_000);
+    expect(await actionStates(signal.id)).toEqual(['done', 'skipped', 'failed', 'skipped']);
+    expect(await domainEventsOf(signal.id)).toEqual([
+      {
+        type: 'signal.dismissed',
+        data: { from: 'open', resolution: 'false alarm: test shipment', skippedActions: 2 },
+        actor_id: expect.any(String),
+      },
+    ]);
+    const again = await t.post(`/api/v1/signals/${signal.id}/dismiss`, { reason: 'again' }, agent);
+    expect(again.status).toBe(409);
+    expect(again.body.error.code).toBe('signal_closed');
+    const resolve = await t.post(`/api/v1/signals/${signal.id}/resolve`, {}, agent);
+    expect(resolve.status).toBe(409);
+    expect(resolve.body.error.code).toBe('signal_closed');
+    expect((await t.get(`/api/v1/signals/${signal.id}`, agent)).body.resolution).toBe(
+      'false alarm: test shipment',
+    );
+  });
+
+  it('resolves an acted signal; without a reason the resolution names who', async () => {
+    const signal = await makeSignal(t.db, {
+      state: 'acted',
+      actedAt: hoursAgo(1),
+      actions: [{ kind: 'notify_customer' }],
+    });
+    const res = await t.post(`/api/v1/signals/${signal.id}/resolve`, {}, agent);
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ state: 'resolved', resolution: `resolved by ${agentName}` });
+    expect(res.body.resolvedAt).not.toBeNull();
+    expect(await actionStates(signal.id)).toEqual(['skipped']);
+    expect((await domainEventsOf(signal.id)).map((e) => [e.type, e.data.from])).toEqual([
+      ['signal.resolved', 'acted'],
+    ]);
+    const withReason = await makeSignal(t.db);
+    const res2 = await t.post(
+      `/api/v1/signals/${withReason.id}/resolve`,
+      { reason: 'Carrier replaced it' },
+      admin,
+    );
+    expect(res2.body).toMatchObject({ state: 'resolved', resolution: 'Carrier replaced it' });
+    expect((await t.post(`/api/v1/signals/${withReason.id}/dismiss`, { reason: 'x' }, admin)).status).toBe(
+      409,
+    );
+  });
+
+  it('a resolved or dismissed signal frees its dedupe key for a new live one', async () => {
+    const signal = await makeSignal(t.db);
+    await t.post(`/api/v1/signals/${signal.id}/resolve`, {}, agent);
+    const [live] = await rows<{ n: number }>(
+      t.db,
+      sql`select count(*)::int as n from signals where rule_id = ${signal.ruleId} and dedupe_key = ${signal.dedupeKey} and state in ('open', 'acted')`,
+    );
+    expect(live!.n).toBe(0);
+  });
+
+  it('refuses a dismissal without a reason, unknown fields, unknown signals', async () => {
+    const signal = await makeSignal(t.db);
+    for (const body of [{}, { reason: '   ' }, { reason: 'x'.repeat(1001) }, { reason: 'ok', extra: 1 }]) {
+      const res = await t.post(`/api/v1/signals/${signal.id}/dismiss`, body, agent);
+      expect(res.status).toBe(400);
+      expect(res.body.error.code).toBe('validation_error');
+    }
+    expect((await t.post(`/api/v1/signals/${signal.id}/resolve`, { reason: '' }, agent)).status).toBe(400);
+    expect(
+      (await t.post(`/api/v1/signals/${crypto.randomUUID()}/dismiss`, { reason: 'x' }, agent)).status,
+    ).toBe(404);
+    expect((await t.post(`/api/v1/signals/${crypto.randomUUID()}/resolve`, {}, agent)).status).toBe(404);
+    expect((await t.get(`/api/v1/signals/${signal.id}`, agent)).body.state).toBe('open');
+  });
+
+  it('customers may neither see nor handle signals, the board or the KPIs', async () => {
+    const customer = await makeCustomer(t.db);
+    const own = await makeUser(t.db, 'customer', { customerId: customer.id });
+    // Even a signal about the customer themselves.
+    const signal = await makeSignal(t.db, { customerId: customer.id });
+    for (const token of [customerToken, own.token]) {
+      for (const res of [
+        await t.get('/api/v1/signals', token),
+        await t.get(`/api/v1/signals?customerId=${customer.id}`, token),
+        await t.get(`/api/v1/signals/${signal.id}`, token),
+        await t.post(`/api/v1/signals/${signal.id}/dismiss`, { reason: 'mine' }, token),
+        await t.post(`/api/v1/signals/${signal.id}/resolve`, {}, token),
+        await t.get('/api/v1/board', token),
+        await t.get('/api/v1/kpis/proactive', token),
+      ]) {
+        expect(res.status).toBe(403);
+        expect(res.body.error.code).toBe('forbidden');
+      }
+    }
+    expect((await t.get('/api/v1/signals')).status).toBe(401);
+    expect((await t.get(`/api/v1/signals/${signal.id}`, agent)).body.state).toBe('open');
+  });
+});
+
+describe('board', () => {
+  let b: TestApp;
+  let token: string;
+  beforeAll(async () => {
+    b = await startTestApp();
+    token = (await makeUser(b.db, 'agent')).token;
+  });
+  afterAll(() => b?.close());
+
+  it('lists live signals most severe then oldest first, and commitments due within the horizon', async () => {
+    const rule = await makeRule(b.db);
+    const sig = async (severity: any, hours: number, state: any = 'open') =>
+      makeSignal(b.db, { ruleId: rule.id, severity, state, detectedAt: hoursAgo(hours) });
+    const a = await sig('low', 5);
+    const bb = await sig('critical', 1, 'acted');
+    const c = await sig('critical', 3);
+    const d = await sig('high', 2);
+    await sig('medium', 6, 'resolved');
+    await sig('high', 7, 'dismissed');
+    const g = await sig('medium', 10);
+
+    const customer = await makeCustomer(b.db);
+    const com = (state: any, dueHours: number) =>
+      makeCommitment(b.db, { customerId: customer.id, state, dueAt: hoursFromNow(dueHours) });
+    const k1 = await com('overdue', -5);
+    const k2 = await com('open', 10);
+    const k3 = await com('open', 47);
+    const k4 = await com('open', 72);
+    await com('met', 5);
+    await com('late', -30);
+    const k6 = await com('open', -1);
+
+    const res = await b.get('/api/v1/board', token);
+    expect(res.status).toBe(200);
+    expect(res.body.signals.map((s: any) => s.id)).toEqual([c.id, bb.id, d.id, g.id, a.id]);
+    expect(res.body.signals[0]).toMatchObject({ ruleName: rule.name, severity: 'critical', state: 'open' });
+    expect(res.body.commitmentsDueSoon.map((k: any) => k.id)).toEqual([k1.id, k6.id, k2.id, k3.id]);
+    expect(res.body.commitmentsDueSoon[0]).toMatchObject({ state: 'overdue', customerName: customer.name });
+    expect(res.body.counts).toEqual({
+      bySeverity: { low: 1, medium: 1, high: 1, critical: 2 },
+      openSignals: 5,
+      overdueCommitments: 1,
+      dueSoonCommitments: 3,
+    });
+    expect(Math.abs(Date.parse(res.body.generatedAt) - Date.now())).toBeLessThan(60_000);
+
+    const wide = await b.get('/api/v1/board?horizon=P4D', token);
+    expect(wide.body.commitmentsDueSoon.map((k: any) => k.id)).toEqual([k1.id, k6.id, k2.id, k3.id, k4.id]);
+    expect(wide.body.counts.dueSoonCommitments).toBe(4);
+    const narrow = await b.get('/api/v1/board?horizon=PT1H', token);
+    expect(narrow.body.commitmentsDueSoon.map((k: any) => k.id)).toEqual([k1.id, k6.id]);
+    expect(narrow.body.counts).toMatchObject({ overdueCommitments: 1, dueSoonCommitments: 1 });
+
+    const bad = await b.get('/api/v1/board?horizon=2%20days', token);
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.details[0].path).toBe('query.horizon');
+  });
+
+  it('shows at most 200 signals, while the counts count them all', async () => {
+    const rule = await makeRule(b.db);
+    await b.db.execute(sql`
+      insert into signals (id, rule_id, rule_version, kind, severity, state, title, dedupe_key, detected_at)
+      select gen_random_uuid(), ${rule.id}, 1, 'match', 'low', 'open', 'bulk ' || i, 'bulk:' || i, now() - i * interval '1 minute'
+      from generate_series(1, 210) as i`);
+    const res = await b.get('/api/v1/board', token);
+    expect(res.body.signals).toHaveLength(200);
+    expect(res.body.counts.openSignals).toBe(215);
+    expect(res.body.counts.bySeverity.low).toBe(211);
+  });
+});
+
+describe('proactive KPIs', () => {
+  let k: TestApp;
+  let token: string;
+  const from = '2026-03-01T00:00:00.000Z';
+  const to = '2026-04-01T00:00:00.000Z';
+  const at = (iso: string) => new Date(iso);
+  const plus = (iso: string, minutes: number) => new Date(Date.parse(iso) + minutes * 60_000);
+
+  beforeAll(async () => {
+    k = await startTestApp();
+    token = (await makeUser(k.db, 'admin')).token;
+    const rule = await makeRule(k.db);
+    const sig = (o: Parameters<typeof makeSignal>[1]) => makeSignal(k.db, { ruleId: rule.id, ...o });
+    const d1 = '2026-03-02T10:00:00.000Z';
+    const d2 = '2026-03-10T10:00:00.000Z';
+    const d4 = '2026-03-20T08:30:00.000Z';
+    const d5 = '2026-03-31T23:00:00.000Z';
+    // 1: handled before the customer wrote: caught, avoided; lead 120 min
+    await sig({ severity: 'critical', state: 'resolved', detectedAt: at(d1), dueAt: plus(d1, 120) });
+    // 2: acted, but the customer wrote in later: caught, not avoided; lead 60
+    await sig({
+      severity: 'high',
+      state: 'acted',
+      detectedAt: at(d2),
+      dueAt: plus(d2, 60),
+      customerContactAt: plus(d2, 30),
+    });
+    // 3: the customer had written first: not caught; open; no due time
+    await sig({
+      severity: 'high',
+      state: 'open',
+      detectedAt: at('2026-03-15T00:00:00.000Z'),
+      customerContactedFirst: true,
+    });
+    // 4: dismissed: caught, not avoided; lead 30
+    await sig({ severity: 'medium', state: 'dismissed', detectedAt: at(d4), dueAt: plus(d4, 30) });
+    // 5: resolved but the customer wrote first: not caught, not avoided; lead 240
+    await sig({
+      severity: 'low',
+      state: 'resolved',
+      detectedAt: at(d5),
+      dueAt: plus(d5, 240),
+      customerContactedFirst: true,
+    });
+    // 6: at the period's first instant: caught, avoided; no due time
+    await sig({ severity: 'medium', state: 'acted', detectedAt: at(from) });
+    // Outside [from, to): just before, and at its end.
+    await sig({ severity: 'critical', state: 'resolved', detectedAt: plus(from, -1), dueAt: plus(from, 10) });
+    await sig({ severity: 'critical', state: 'acted', detectedAt: at(to), dueAt: plus(to, 10) });
+
+    const com = (state: any, closedAt: Date | null) =>
+      makeCommitment(k.db, { state, closedAt, dueAt: closedAt ?? hoursFromNow(1) });
+    for (const day of ['03', '12', '28']) await com('met', at(`2026-03-${day}T12:00:00.000Z`));
+    await com('late', at('2026-03-05T00:00:00.000Z'));
+    await com('broken', at('2026-03-31T23:59:59.000Z'));
+    await com('cancelled', at('2026-03-06T00:00:00.000Z'));
+    await com('met', at('2026-02-27T00:00:00.000Z'));
+    await com('late', at(to));
+    await com('overdue', null);
+    await com('open', null);
+  });
+  afterAll(() => k?.close());
+
+  it('counts, shares, lead-time percentiles and commitment outcomes over the period', async () => {
+    const res = await k.get(`/api/v1/kpis/proactive?from=${from}&to=${to}`, token);
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({
+      from,
+      to,
+      signals: 6,
+      caughtBeforeContact: 4,
+      caughtBeforeContactShare: 4 / 6,
+      contactsAvoided: 2,
+      // Lead times 30, 60, 120, 240: median between 60 and 120; p90 at 2.7 of 3 steps.
+      leadTimeMinutes: { median: 90, p90: 204, count: 4 },
+      bySeverity: { low: 1, medium: 2, high: 2, critical: 1 },
+      commitments: { met: 3, late: 1, broken: 1, overdue: 1, onTimeRate: 0.5 },
+    });
+  });
+
+  it('an empty period has no shares or percentiles; overdue commitments still count', async () => {
+    const res = await k.get(
+      '/api/v1/kpis/proactive?from=2025-01-01T00:00:00.000Z&to=2025-02-01T00:00:00.000Z',
+      token,
+    );
+    expect(res.body).toEqual({
+      from: '2025-01-01T00:00:00.000Z',
+      to: '2025-02-01T00:00:00.000Z',
+      signals: 0,
+      caughtBeforeContact: 0,
+      caughtBeforeContactShare: null,
+      contactsAvoided: 0,
+      leadTimeMinutes: { median: null, p90: null, count: 0 },
+      bySeverity: { low: 0, medium: 0, high: 0, critical: 0 },
+      commitments: { met: 0, late: 0, broken: 0, overdue: 1, onTimeRate: 0 },
+    });
+  });
+
+  it('defaults to the last 30 days; refuses a backwards period', async () => {
+    const res = await k.get('/api/v1/kpis/proactive', token);
+    expect(res.status).toBe(200);
+    expect(Date.parse(res.body.to) - Date.parse(res.body.from)).toBe(30 * 24 * 3600_000);
+    expect(Math.abs(Date.parse(res.body.to) - Date.now())).toBeLessThan(60_000);
+    const back = await k.get(`/api/v1/kpis/proactive?from=${to}&to=${from}`, token);
+    expect(back.status).toBe(400);
+    expect(back.body.error.details).toEqual([{ path: 'query.from', message: 'from must be before to' }]);
+    expect((await k.get('/api/v1/kpis/proactive?from=yesterday', token)).status).toBe(400);
+  });
+});
