@@ -82,3 +82,34 @@ export function createCase(
 }
 
 export const getCase = (stack: Stack, id: string) => stack.api<Case>(`/cases/${id}`, admin);
+
+/** An event source (a made-up warehouse system) and its API token, shown once on creation. */
+export async function createEventSource(stack: Stack, key: string, name = `Browser tests ${key}`) {
+  return stack.api<{ key: string; token: string }>('/event-sources', {
+    ...admin,
+    method: 'POST',
+    body: { key, name, createUnknownCustomers: true },
+  });
+}
+
+export interface EventIn {
+  id: string;
+  type: string;
+  occurredAt: string;
+  customer?: { id?: string; email?: string; externalId?: string };
+  refs?: Record<string, string>;
+  data?: Record<string, unknown>;
+}
+
+/** POST /events with a source's own token, as an operational system does; every event must be accepted. */
+export async function sendEvents(stack: Stack, token: string, events: EventIn[]) {
+  const res = await fetch(`${stack.url}/api/v1/events`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ events }),
+  });
+  const body = (await res.json()) as { accepted: number; results: { status: string; reason?: string }[] };
+  if (!res.ok || body.accepted !== events.length)
+    throw new Error(`POST /events: ${res.status} ${JSON.stringify(body)}`);
+  return body;
+}

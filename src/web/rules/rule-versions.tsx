@@ -30,7 +30,7 @@ export function VersionsPanel(props: {
           {[...versions.data.items]
             .sort((a, b) => b.version - a.version)
             .map((v) => (
-              <li key={v.version} className="version" data-testid="rule-version">
+              <li key={v.version} className="version" data-testid="version-item">
                 <div className="version__head">
                   <strong>Version {v.version}</strong>
                   {v.version === props.current && <span className="tag">current</span>}

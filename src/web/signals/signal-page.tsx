@@ -235,7 +235,7 @@ function SignalView({ s, onChanged }: { s: SignalDetail; onChanged(): void }) {
         <section className="card" aria-labelledby="signal-handling-title">
           <h2 id="signal-handling-title">Handling</h2>
           <dl className="facts">
-            <Fact name="state" label="State">
+            <Fact name="current-state" label="State">
               <SignalStateBadge state={s.state} />
             </Fact>
             <Fact name="case" label="Proactive case">
@@ -290,9 +290,12 @@ function SignalView({ s, onChanged }: { s: SignalDetail; onChanged(): void }) {
                       {Object.keys(e.refs).length === 0 ? (
                         <span className="muted">—</span>
                       ) : (
-                        Object.entries(e.refs).map(([k, v]) => (
-                          <span key={k} className="ref ref--chip">
-                            <span className="ref__key">{k}</span> <code>{v}</code>
+                        Object.entries(e.refs).map(([k, v], i) => (
+                          <span key={k}>
+                            {i > 0 && ' '}
+                            <span className="ref ref--chip">
+                              <span className="ref__key">{k}</span> <code>{v}</code>
+                            </span>
                           </span>
                         ))
                       )}

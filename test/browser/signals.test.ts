@@ -1,0 +1,334 @@
+// Proactive service: an admin writes a signal rule in the editor (a bad value is caught next to
+// its field, the JSON view follows the form and back, a dry run counts past events), events sent
+// by an operational system open a signal that shows up on the board without a reload, the signal
+// page shows the evidence and the proactive case, a dismissal with a reason closes it, and the
+// customer page lists it. Everything asserted on is created here: the demo data may hold rules
+// and signals of its own.
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Case } from '../../src/shared/schemas/cases.js';
+import type { Rule } from '../../src/shared/schemas/rules.js';
+import type { Signal, SignalDetail } from '../../src/shared/schemas/signals.js';
+import { DEMO, eventually, signIn, startStack, text, texts, type Stack } from './harness.js';
+import { createEventSource, findCustomer, sendEvents } from './fixtures.js';
+
+let stack: Stack;
+let page: Page;
+let mariaId: string;
+let token: string;
+let ruleId: string;
+let signal: Signal;
+const admin = { login: DEMO.admin };
+
+const RULE = 'Damaged parcel (browser test)';
+const CODE = 'bt-zephyr-damage';
+const ago = (hours: number) => new Date(Date.now() - hours * 3_600_000).toISOString();
+const norm = (s: string) => s.replace(/\s+/g, ' ').trim();
+
+beforeAll(async () => {
+  stack = await startStack();
+  mariaId = (await findCustomer(stack, DEMO.customer.email)).id;
+  token = (await createEventSource(stack, 'bt-wms')).token;
+  // Two damaged parcels last week, before any rule watched: what the dry run should find.
+  await sendEvents(stack, token, [
+    {
+      id: 'bt-past-1',
+      type: 'shipment.exception',
+      occurredAt: ago(72),
+      customer: { email: DEMO.customer.email },
+      refs: { orderId: 'SO-BT-1', shipmentId: 'SH-BT-1' },
+      data: { code: CODE, location: 'Leipzig hub' },
+    },
+    {
+      id: 'bt-past-2',
+      type: 'shipment.exception',
+      occurredAt: ago(48),
+      customer: { email: DEMO.customer.email },
+      refs: { orderId: 'SO-BT-2', shipmentId: 'SH-BT-2' },
+      data: { code: CODE, location: 'Kassel hub' },
+    },
+    // Another exception code: the rule's condition leaves it out.
+    {
+      id: 'bt-past-3',
+      type: 'shipment.exception',
+      occurredAt: ago(24),
+      customer: { email: DEMO.customer.email },
+      refs: { orderId: 'SO-BT-3', shipmentId: 'SH-BT-3' },
+      data: { code: 'bt-address-unclear' },
+    },
+  ]);
+  page = await stack.newPage();
+  await signIn(page, stack.url, DEMO.admin);
+});
+afterAll(async () => {
+  await stack?.stop();
+});
+
+const jsonView = async () =>
+  JSON.parse(await page.getByTestId('rule-json').inputValue()) as Record<string, unknown>;
+
+describe('rule editor', () => {
+  it('writes a match rule: a bad value is caught at its field, JSON and form agree, a dry run counts past events', async () => {
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Admin' }).click();
+    await page
+      .getByRole('navigation', { name: 'Administration' })
+      .getByRole('link', { name: 'Signal rules' })
+      .click();
+    await eventually(async () => new URL(page.url()).pathname).toBe('/admin/rules');
+    await page.getByRole('link', { name: 'New rule' }).click();
+    await eventually(() => text(page.getByTestId('rule-heading'))).toBe('New signal rule');
+
+    await page.getByLabel('Name', { exact: true }).fill(RULE);
+
+    // A new rule starts as an absence rule; a wait in words is not a duration, and the shared
+    // schema says so next to the input, before anything is sent.
+    const posts: string[] = [];
+    page.on('request', (r) => {
+      if (r.method() === 'POST' && r.url().endsWith('/api/v1/rules')) posts.push(r.url());
+    });
+    await page.getByLabel('Fire when it has not come within').fill('48 hours');
+    await eventually(() => text(page.getByTestId('error-rule-within'))).toBe(
+      'must be an ISO 8601 duration between PT1S and P366D, e.g. PT48H or P30D',
+    );
+    await page.getByLabel('Fire when it has not come within').fill('PT48H');
+    expect(await page.getByTestId('error-rule-within').count()).toBe(0);
+    expect(await text(page.getByTestId('rule-within-meaning'))).toBe('= 2 d');
+
+    // It is a match rule after all: the name stays.
+    await page.getByRole('radio', { name: /^Match/ }).check();
+    expect(await page.getByLabel('Name', { exact: true }).inputValue()).toBe(RULE);
+    const events = page.getByTestId('selector-when');
+    await events.getByLabel('Event type').fill('Shipment Exception');
+    await eventually(() => text(page.getByTestId('error-rule-when-type'))).toBe(
+      'must be dotted lower-case words, e.g. shipment.scanned',
+    );
+    await events.getByLabel('Event type').fill('shipment.exception');
+    expect(await page.getByTestId('error-rule-when-type').count()).toBe(0);
+
+    await events.getByRole('button', { name: 'Add condition' }).click();
+    await page.getByLabel('Condition 1 field').fill('data.code');
+    await page.getByLabel('Condition 1 operator').selectOption('eq');
+    await page.getByLabel('Condition 1 value').fill(CODE);
+    await page.getByLabel('Severity').selectOption('high');
+    await page.getByLabel('…and per ref (optional)').fill('shipmentId');
+
+    await page.getByRole('button', { name: '+ Open a proactive case' }).click();
+    await page.getByLabel('Subject').fill('Parcel {{refs.shipmentId}} damaged: call {{customer.name}}');
+    expect(await texts(page.getByTestId('rule-action').locator('.placeholder'))).toEqual([
+      '{{refs.shipmentId}}',
+      '{{customer.name}}',
+    ]);
+
+    // The JSON view is the same rule.
+    const json = await jsonView();
+    expect(json).toMatchObject({
+      name: RULE,
+      kind: 'match',
+      severity: 'high',
+      enabled: true,
+      when: { type: 'shipment.exception', where: [{ field: 'data.code', op: 'eq', value: CODE }] },
+      dedupe: { ref: 'shipmentId' },
+      actions: [
+        {
+          kind: 'open_case',
+          category: 'other',
+          priority: 'normal',
+          subject: 'Parcel {{refs.shipmentId}} damaged: call {{customer.name}}',
+        },
+      ],
+    });
+    expect(json).not.toHaveProperty('within');
+    expect(json).not.toHaveProperty('after');
+
+    // …and edits there reach the form.
+    await page
+      .getByTestId('rule-json')
+      .fill(
+        JSON.stringify({ ...json, description: 'Written in the JSON view', severity: 'critical' }, null, 2),
+      );
+    await eventually(() => page.getByLabel('Description (optional)').inputValue()).toBe(
+      'Written in the JSON view',
+    );
+    expect(await page.getByLabel('Severity').inputValue()).toBe('critical');
+    await page.getByLabel('Severity').selectOption('high');
+    await eventually(async () => (await jsonView()).severity).toBe('high');
+    // Broken JSON is reported and leaves the form alone.
+    await page.getByTestId('rule-json').fill('{ "name": ');
+    await eventually(() => page.getByTestId('error-rule-json').count()).toBe(1);
+    expect(await page.getByLabel('Name', { exact: true }).inputValue()).toBe(RULE);
+    await page.getByLabel('Severity').selectOption('medium');
+    await eventually(() => page.getByTestId('error-rule-json').count()).toBe(0);
+    expect(await jsonView()).toMatchObject({ name: RULE, severity: 'medium' });
+    await page.getByLabel('Severity').selectOption('high');
+
+    // Dry run over the last 30 days: the two damaged parcels, not the unclear address.
+    await page.getByRole('button', { name: 'Dry run', exact: true }).click();
+    await eventually(() => text(page.getByTestId('dry-run-signals'))).toBe('2 signals');
+    expect(norm(await text(page.getByTestId('dry-run-summary')))).toMatch(
+      /^Would have opened 2 signals for 1 customer, from [\d,]+ events? scanned between /,
+    );
+    expect(norm(await text(page.getByTestId('dry-run-customer')))).toBe('Maria Jensen 2');
+    expect(await page.getByTestId('dry-run-sample').count()).toBe(2);
+    expect(norm(await text(page.getByTestId('dry-run-samples')))).toContain('SH-BT-1');
+    expect(posts).toEqual([]);
+
+    await page.getByRole('button', { name: 'Create rule' }).click();
+    await eventually(() => text(page.getByTestId('rule-heading'))).toBe(RULE);
+    expect(await text(page.getByTestId('notice'))).toBe('Rule created: it watches new events from now on.');
+    ruleId = new URL(page.url()).pathname.split('/').pop()!;
+    expect(await text(page.getByTestId('rule-version'))).toMatch(/^Version 1 · saved .+ · 0 live signals$/);
+    await eventually(() => page.getByTestId('version-item').count()).toBe(1);
+
+    const stored = await stack.api<Rule>(`/rules/${ruleId}`, admin);
+    expect(stored).toMatchObject({ name: RULE, kind: 'match', severity: 'high', enabled: true, version: 1 });
+    expect(stored.definition).toMatchObject({
+      description: 'Written in the JSON view',
+      dedupe: { ref: 'shipmentId' },
+    });
+  });
+
+  it('lists the rule with its kind, severity, state and version', async () => {
+    await page.goto(`${stack.url}/admin/rules`);
+    const row = page.getByTestId('rule-row').filter({ hasText: RULE });
+    await eventually(() => row.count()).toBe(1);
+    expect(await text(row.getByTestId('rule-kind'))).toBe('Match');
+    expect(await text(row.getByTestId('severity-badge'))).toBe('High');
+    expect(await row.getByRole('switch', { name: `Enabled: ${RULE}` }).isChecked()).toBe(true);
+    expect(await text(row.getByTestId('rule-version'))).toBe('1');
+    expect(await text(row.getByTestId('rule-open-signals'))).toBe('0');
+  });
+});
+
+describe('signals', () => {
+  it('opens a signal from an event sent through the API, and the board shows it without a reload', async () => {
+    await page.goto(`${stack.url}/board`);
+    await eventually(() => page.getByTestId('board-updated').count()).toBe(1);
+    const before = await text(page.getByTestId('board-updated'));
+    // Marks this document: a reload would lose it.
+    await page.evaluate(() => Object.assign(window, { boardMarker: 'still here' }));
+
+    await sendEvents(stack, token, [
+      {
+        id: 'bt-live-1',
+        type: 'shipment.exception',
+        occurredAt: ago(0.05),
+        customer: { email: DEMO.customer.email },
+        refs: { orderId: 'SO-BT-9', shipmentId: 'SH-BT-LIVE' },
+        data: { code: CODE, location: 'Erfurt hub' },
+      },
+    ]);
+    const found = await stack.api<{ items: Signal[] }>(`/signals?ruleId=${ruleId}`, admin);
+    expect(found.items).toHaveLength(1);
+    signal = found.items[0]!;
+    expect(signal).toMatchObject({
+      customerId: mariaId,
+      severity: 'high',
+      refKey: 'shipmentId',
+      refValue: 'SH-BT-LIVE',
+    });
+
+    const row = page.locator(`[data-testid="board-signal-row"][data-signal-id="${signal.id}"]`);
+    await eventually(() => row.count()).toBe(1);
+    expect(await page.evaluate(() => (window as unknown as { boardMarker?: string }).boardMarker)).toBe(
+      'still here',
+    );
+    expect(await text(page.getByTestId('board-updated'))).not.toBe(before);
+    expect(await text(row.getByTestId('signal-title'))).toBe(signal.title);
+    expect(await text(row.getByTestId('severity-badge'))).toBe('High');
+    expect(await text(row.getByTestId('signal-customer'))).toContain('Maria Jensen');
+    expect(await text(row.getByTestId('signal-rule'))).toBe(RULE);
+    expect(norm(await text(row.getByTestId('signal-ref')))).toBe('shipmentId SH-BT-LIVE');
+    expect(await text(row.getByTestId('signal-age'))).toMatch(/^\d+ min$/);
+    // The rule's action opens the proactive case in the background; the next poll shows it.
+    await eventually(() => text(row.getByTestId('signal-case'))).toMatch(/^#\d+$/);
+
+    // Filters work on the board's data: another severity hides it, this one keeps it.
+    await page.getByLabel('Severity', { exact: true }).selectOption('low');
+    await eventually(() => row.count()).toBe(0);
+    await page.getByLabel('Severity', { exact: true }).selectOption('high');
+    await eventually(() => row.count()).toBe(1);
+    await page.getByLabel('Rule', { exact: true }).selectOption({ label: RULE });
+    await eventually(() => page.getByTestId('board-signal-row').count()).toBe(1);
+    expect(await text(page.getByTestId('board-signal-count'))).toMatch(/^1 of \d+$/);
+  });
+
+  it('shows the signal: rule, customer, ref, evidence and the proactive case its action opened', async () => {
+    await page
+      .locator(`[data-testid="board-signal-row"][data-signal-id="${signal.id}"]`)
+      .getByTestId('signal-title')
+      .click();
+    await eventually(() => text(page.getByTestId('signal-heading'))).toBe(signal.title);
+    const detail = await stack.api<SignalDetail>(`/signals/${signal.id}`, admin);
+    expect(detail.caseId).not.toBeNull();
+
+    expect(await text(page.getByTestId('signal-rule'))).toBe(`${RULE} · version 1`);
+    expect(await page.getByTestId('signal-rule').getByRole('link').getAttribute('href')).toBe(
+      `/admin/rules/${ruleId}`,
+    );
+    expect(await text(page.getByTestId('signal-customer'))).toContain('Maria Jensen');
+    expect(norm(await text(page.getByTestId('signal-ref')))).toBe('shipmentId SH-BT-LIVE');
+
+    const evidence = page.getByTestId('evidence-row');
+    expect(await evidence.count()).toBe(1);
+    expect(await text(evidence.getByTestId('evidence-type'))).toBe('shipment.exception');
+    expect(norm(await text(evidence.getByTestId('evidence-refs')))).toBe(
+      'orderId SO-BT-9 shipmentId SH-BT-LIVE',
+    );
+    expect(await text(evidence.getByTestId('evidence-data'))).toBe(
+      `{"code":"${CODE}","location":"Erfurt hub"}`,
+    );
+
+    const action = page.getByTestId('signal-action');
+    await eventually(() => action.getByTestId('action-state').getAttribute('data-state')).toBe('done');
+    expect(await text(action.locator('.signal-action__kind'))).toBe('1. Open a proactive case');
+    const proactive = await stack.api<Case>(`/cases/${detail.caseId}`, admin);
+    expect(proactive.subject).toBe('Parcel SH-BT-LIVE damaged: call Maria Jensen');
+    expect(await text(page.getByTestId('signal-case'))).toBe(`Case #${proactive.number}`);
+    expect(await text(action.getByRole('link'))).toBe(`Case #${proactive.number}`);
+  });
+
+  it('dismisses the signal: a reason is required, and the page shows the new state', async () => {
+    await page.getByRole('button', { name: 'Dismiss', exact: true }).click();
+    await page.getByRole('button', { name: 'Dismiss signal' }).click();
+    expect(await text(page.getByTestId('error-reason'))).toBe('Say why: the reason is kept with the signal.');
+    await page.getByLabel('Why dismiss it?').fill('Carrier re-packed the parcel; it arrives tomorrow.');
+    await page.getByRole('button', { name: 'Dismiss signal' }).click();
+    await eventually(() => text(page.getByTestId('notice'))).toBe('Signal dismissed.');
+    await eventually(() =>
+      page.locator('.page-header').getByTestId('signal-state').getAttribute('data-state'),
+    ).toBe('dismissed');
+    expect(await text(page.locator('.page-header').getByTestId('signal-state'))).toBe('Dismissed');
+    expect(await text(page.getByTestId('signal-resolution'))).toBe(
+      'Carrier re-packed the parcel; it arrives tomorrow.',
+    );
+    expect(await page.getByRole('button', { name: 'Dismiss', exact: true }).count()).toBe(0);
+    const stored = await stack.api<Signal>(`/signals/${signal.id}`, admin);
+    expect(stored).toMatchObject({
+      state: 'dismissed',
+      resolution: 'Carrier re-packed the parcel; it arrives tomorrow.',
+    });
+
+    // Off the board, which lists live signals only.
+    await page.goto(`${stack.url}/board`);
+    await eventually(() => page.getByTestId('board-updated').count()).toBe(1);
+    expect(await page.locator(`[data-signal-id="${signal.id}"]`).count()).toBe(0);
+  });
+
+  it('lists the signal on the customer page', async () => {
+    await page.goto(`${stack.url}/customers/${mariaId}`);
+    const row = page.getByTestId('customer-signal-row').filter({ hasText: signal.title });
+    await eventually(() => row.count()).toBe(1);
+    expect(await text(row.getByTestId('severity-badge'))).toBe('High');
+    expect(await text(row.getByTestId('signal-state'))).toBe('Dismissed');
+    await row.getByRole('link', { name: signal.title }).click();
+    await eventually(() => text(page.getByTestId('signal-heading'))).toBe(signal.title);
+  });
+
+  it('turns the rule off from the list', async () => {
+    await page.goto(`${stack.url}/admin/rules`);
+    const toggle = page.getByRole('switch', { name: `Enabled: ${RULE}` });
+    await toggle.uncheck();
+    await eventually(async () => (await stack.api<Rule>(`/rules/${ruleId}`, admin)).enabled).toBe(false);
+    expect(await toggle.isChecked()).toBe(false);
+  });
+});
