@@ -57,8 +57,17 @@ async function eventPage(
 
 export async function dryRun(
   db: Database,
-  opts: { definition: RuleDefinition; from: Date; to: Date },
+  opts: {
+    definition: RuleDefinition;
+    from: Date;
+    to: Date;
+    /** Tests make these small, to see the paging and the cut-off at work. */
+    maxEvents?: number;
+    pageSize?: number;
+  },
 ): Promise<DryRunAnswer> {
+  const maxEvents = opts.maxEvents ?? RULE_LIMITS.dryRunEvents;
+  const pageSize = opts.pageSize ?? PAGE;
   const rule = opts.definition;
   const types = eventTypesOf(rule);
   // Agreements only matter when the scope names some; then each customer's is looked up once.
@@ -67,14 +76,14 @@ export async function dryRun(
   let after: { at: string; id: string } | null = null;
   let truncated = false;
   for (;;) {
-    const room = RULE_LIMITS.dryRunEvents - contexts.length;
+    const room = maxEvents - contexts.length;
     // One more than there is room for tells whether the period holds more than the limit.
     const page = await eventPage(db, {
       types,
       from: opts.from,
       to: opts.to,
       after,
-      limit: Math.min(PAGE, room + 1),
+      limit: Math.min(pageSize, room + 1),
     });
     if (page.length > room) {
       truncated = true;
@@ -82,7 +91,7 @@ export async function dryRun(
     }
     contexts.push(...(await contextsFor(db, page, { agreements })));
     const last = page[page.length - 1];
-    if (truncated || !last || page.length < PAGE) break;
+    if (truncated || !last || page.length < pageSize) break;
     after = { at: last.at, id: last.id };
   }
 

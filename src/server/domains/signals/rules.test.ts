@@ -12,8 +12,10 @@ import {
   unique,
 } from '../../../../test/helpers/factories.js';
 import { makeExpectation, makeSignal } from '../../../../test/helpers/signal-factories.js';
+import { RuleDefinition } from '../../../shared/schemas/rules.js';
 import { SYSTEM_ACTOR } from '../../lib/actor.js';
 import { createTeam, deleteTeam } from '../teams/teams.service.js';
+import { dryRun } from './dry-run.js';
 
 let t: TestApp;
 let admin: string;
@@ -520,12 +522,18 @@ describe('rules: who may', () => {
 describe('dry run', () => {
   // Event types no stored, enabled rule looks at, so the live engine leaves these events alone.
   const T = `dry${unique().replace(/[0-9]/g, 'x')}`;
-  const types = { exception: `${T}.exception`, dispatched: `${T}.dispatched`, scanned: `${T}.scanned` };
+  const types = {
+    exception: `${T}.exception`,
+    dispatched: `${T}.dispatched`,
+    scanned: `${T}.scanned`,
+    tick: `${T}.tick`,
+  };
   const ago = (h: number) => new Date(Date.now() - h * 3600_000).toISOString();
   let sourceToken: string;
   const customers: { id: string; name: string; externalId: string }[] = [];
   const sent: Record<string, string> = {};
 
+  const tickAt = ago(6);
   beforeAll(async () => {
     const src = await t.post('/api/v1/event-sources', { key: `wms-${unique()}`, name: 'Warehouse' }, admin);
     sourceToken = src.body.token;
@@ -554,6 +562,8 @@ describe('dry run', () => {
       ev('d1', types.dispatched, 72, 0, { shipmentId: 'SH-10' }),
       ev('d2', types.dispatched, 72, 1, { shipmentId: 'SH-11' }),
       ev('s1', types.scanned, 48, 0, { shipmentId: 'SH-10' }),
+      // Five at the very same instant, for paging across equal times.
+      ...[1, 2, 3, 4, 5].map((i) => ({ ...ev(`t${i}`, types.tick, 0, 3, {}), occurredAt: tickAt })),
     ];
     const res = await t.post('/api/v1/events', { events: batch }, sourceToken);
     expect(res.body.accepted).toBe(batch.length);
@@ -696,6 +706,29 @@ describe('dry run', () => {
     expect(res.body.customers).toEqual([
       { customerId: customers[1]!.id, name: 'Dry customer 1', signals: 1 },
     ]);
+  });
+
+  it('reads in keyset pages (equal times included) and stops at the event limit', async () => {
+    const period = { from: new Date(Date.now() - 30 * 24 * 3600_000), to: new Date() };
+    const every = RuleDefinition.parse({
+      kind: 'match',
+      name: 'Every tick',
+      when: { type: types.tick },
+      dedupe: { enabled: false },
+    });
+    const paged = await dryRun(t.db, { definition: every, ...period, pageSize: 2 });
+    expect(paged).toMatchObject({ eventsScanned: 5, truncated: false, signals: 5 });
+    expect(paged.samples.flatMap((x) => x.evidence).sort()).toEqual(
+      ['t1', 't2', 't3', 't4', 't5'].map((id) => sent[id]!).sort(),
+    );
+    const exact = await dryRun(t.db, { definition: every, ...period, pageSize: 5, maxEvents: 5 });
+    expect(exact).toMatchObject({ eventsScanned: 5, truncated: false });
+    const cut = await dryRun(t.db, { definition: every, ...period, pageSize: 2, maxEvents: 4 });
+    expect(cut).toMatchObject({ eventsScanned: 4, truncated: true, signals: 4 });
+    const matches = RuleDefinition.parse(damaged());
+    const cutShort = await dryRun(t.db, { definition: matches, ...period, pageSize: 10, maxEvents: 2 });
+    expect(cutShort).toMatchObject({ eventsScanned: 2, truncated: true, signals: 2 });
+    expect(cutShort.samples.map((x) => x.evidence[0])).toEqual([sent.x1, sent.x2]);
   });
 
   it('writes nothing', async () => {
