@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { BooleanQuery, Cursor, Id, IsoDateTime, LIMITS, Limit, Search } from './common.js';
+import { EventRefs } from './events.js';
 
 export const CASE_STATUSES = ['new', 'open', 'pending', 'on_hold', 'solved', 'closed'] as const;
 export const CaseStatus = z.enum(CASE_STATUSES);
@@ -96,6 +97,9 @@ export const CaseCreate = z.strictObject({
     .optional()
     .describe('the first message; by default what the customer wrote'),
   createdAt: IsoDateTime.optional().describe('admins importing history: when the case was opened'),
+  refs: EventRefs.optional().describe(
+    'operational references the case is about (orderId, shipmentId, …); a customer contact sharing one with an open proactive case joins that case',
+  ),
 });
 export type CaseCreate = z.input<typeof CaseCreate>;
 
@@ -201,6 +205,7 @@ export const Case = z.object({
   tags: z.array(z.string()),
   customFields: z.record(z.string(), z.unknown()),
   requiredSkills: z.array(z.string()),
+  refs: z.record(z.string(), z.string()).describe('operational references (orderId, shipmentId, …)'),
   agreementId: Id.nullable(),
   agreement: Ref.nullable().describe('the agreement whose targets apply, and why: most specific wins'),
   mergedIntoId: Id.nullable(),

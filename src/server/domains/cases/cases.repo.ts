@@ -33,6 +33,7 @@ export const caseColumns = {
   tags: cases.tags,
   customFields: cases.customFields,
   requiredSkills: cases.requiredSkills,
+  refs: cases.refs,
   agreementId: cases.agreementId,
   agreementName: agreements.name,
   mergedIntoId: cases.mergedIntoId,

@@ -28,6 +28,7 @@ import * as cases from './cases.service.js';
 import * as catalog from './catalog.service.js';
 import { addMessage, listMessages } from './messages.service.js';
 import * as views from './views.service.js';
+import { openOrJoinCase } from './proactive-contact.js';
 
 const LinkedCase = z.object({ id: Id, number: z.number().int(), subject: z.string(), status: z.string() });
 const Presence = z.object({ userId: Id, name: z.string(), composing: z.boolean(), seenAt: z.string() });
@@ -54,12 +55,17 @@ export const casesRoutes =
         schema: {
           tags,
           summary: 'Open a case (customers: for themselves; admins may give a historic createdAt)',
+          description:
+            'A message from the customer about something an open proactive case already covers (a ref it shares, a ref value it mentions, or none mentioned at all) joins that case: the answer is then 200 with that case and the header x-steward-joined: proactive.',
           body: CaseCreate,
-          response: { 201: Case, ...errors(...AUTHED, 422) },
+          response: { 200: Case, 201: Case, ...errors(...AUTHED, 422) },
         },
       },
-      async (request, reply) =>
-        reply.status(201).send(await cases.createCase(db, actorOf(request), request.body)),
+      async (request, reply) => {
+        const opened = await openOrJoinCase(db, actorOf(request), request.body);
+        if (opened.joined) reply.header('x-steward-joined', 'proactive');
+        return reply.status(opened.joined ? 200 : 201).send(opened.case);
+      },
     );
     app.get(
       '/cases/:id',

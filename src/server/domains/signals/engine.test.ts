@@ -228,7 +228,11 @@ describe('absence rules', () => {
     });
     const customer = await makeCustomer(t.db, { externalId: `C-${unique()}` });
     const who = { customer: { externalId: customer.externalId } };
-    const [late, onTime, pending] = ['L', 'T', 'P'].map((x) => `SH-${x}-${unique()}`);
+    const [late, onTime, pending] = ['L', 'T', 'P'].map((x) => `SH-${x}-${unique()}`) as [
+      string,
+      string,
+      string,
+    ];
     await send([
       // Dispatched 10 s ago: due 5 s ago.
       ev(at('dispatched'), {
@@ -323,7 +327,11 @@ describe('commitments', () => {
     const who = { customer: { externalId: customer.externalId } };
     const soon = new Date(Date.now() + 86_400_000).toISOString();
     const past = new Date(Date.now() - 3_600_000).toISOString();
-    const [met, late, overdue] = ['M', 'L', 'O'].map((x) => `SO-${x}-${unique()}`);
+    const [met, late, overdue] = ['M', 'L', 'O'].map((x) => `SO-${x}-${unique()}`) as [
+      string,
+      string,
+      string,
+    ];
     await send([
       ev(at('promised'), { ...who, refs: { orderId: met }, data: { promisedAt: soon } }),
       ev(at('promised'), {

@@ -15,6 +15,7 @@ import {
   dedupeRefOf,
   expectationDue,
   inScope,
+  refValueOf,
   selectorMatches,
   typesOf,
   type EventContext,
@@ -80,7 +81,7 @@ export function firingOf(
     customerId: ctx.customer?.id ?? null,
     organizationId: ctx.organization?.id ?? null,
     refKey,
-    refValue: refKey ? (ctx.refs[refKey] ?? null) : null,
+    refValue: refKey ? refValueOf(ctx, refKey) : null,
     refs: ctx.refs,
     dueAt,
     evidence,
@@ -196,7 +197,7 @@ async function runAbsenceRules(tx: Database, rules: LiveRule[], ctxs: EventConte
   for (const rule of absence) {
     const d = rule.definition as AbsenceRule;
     for (const ctx of ctxs) {
-      const ref = ctx.refs[d.sameRef];
+      const ref = refValueOf(ctx, d.sameRef);
       if (!ref) continue;
       if (selectorMatches(d.expect, ctx)) expects.push({ rule, ctx, ref });
       if (selectorMatches(d.after, ctx) && inScope(d.scope, ctx)) {
@@ -319,7 +320,7 @@ async function withoutEarlierArrivals(tx: Database, starts: Start[]): Promise<St
     const arrived = ctxs.filter((c) => selectorMatches(d.expect, c));
     for (const s of list) {
       const met = arrived.some(
-        (a) => a.refs[d.sameRef] === s.ref && a.id !== s.ctx.id && a.occurredAt >= s.ctx.occurredAt,
+        (a) => refValueOf(a, d.sameRef) === s.ref && a.id !== s.ctx.id && a.occurredAt >= s.ctx.occurredAt,
       );
       if (!met) keep.push(s);
     }

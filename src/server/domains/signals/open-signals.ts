@@ -187,3 +187,10 @@ export async function resolveSignals(
   );
   return done.length;
 }
+
+/** The customer wrote in about the signals behind this case (first contact only). */
+export async function noteCustomerContact(tx: Database, caseId: string) {
+  await tx.execute(sql`
+    update signals set customer_contact_at = now(), updated_at = now()
+    where case_id = ${caseId} and customer_contact_at is null`);
+}

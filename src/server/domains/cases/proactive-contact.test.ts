@@ -1,0 +1,150 @@
+// A customer who writes in about what a proactive case covers lands in it; anything else, or
+// anyone else, opens a case of their own.
+import { sql } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { rows } from '../../../db/client.js';
+import { startTestApp, type TestApp } from '../../../../test/helpers/app.js';
+import { makeCase, makeUser, unique } from '../../../../test/helpers/factories.js';
+import { makeSignal } from '../../../../test/helpers/signal-factories.js';
+
+let t: TestApp;
+let agent: string;
+beforeAll(async () => {
+  t = await startTestApp();
+  agent = (await makeUser(t.db, 'agent')).token;
+});
+afterAll(() => t?.close());
+
+/** A portal customer with an open proactive case about an order and its shipment, and its signal. */
+async function customerWithProactiveCase() {
+  const { user, token } = await makeUser(t.db, 'customer');
+  const customerId = user.customerId!;
+  const refs = { orderId: `SO-${1000 + Math.floor(Math.random() * 8000)}`, shipmentId: `SH-${unique()}` };
+  const proactive = await makeCase(t.db, customerId, {
+    channel: 'proactive',
+    subject: 'Your parcel is delayed',
+    refs,
+  });
+  const signal = await makeSignal(t.db, {
+    customerId,
+    caseId: proactive.id,
+    refKey: 'orderId',
+    refValue: refs.orderId,
+  });
+  return { customerId, token, refs, proactive, signal };
+}
+
+const write = (
+  token: string,
+  subject: string,
+  body: string,
+  extra: Record<string, unknown> = {},
+  customerId?: string,
+) =>
+  t.post(
+    '/api/v1/cases',
+    { subject, message: { body }, ...(customerId ? { customerId } : {}), ...extra },
+    token,
+  );
+
+const messagesOf = async (caseId: string) =>
+  (
+    (await t.get(`/api/v1/cases/${caseId}/messages`, agent)).body.items as {
+      body: string;
+      authorType: string;
+    }[]
+  ).map((m) => m.body);
+
+describe('a customer contact about a proactive case', () => {
+  it('mentioning its order joins the case, and the signal learns the customer wrote in', async () => {
+    const c = await customerWithProactiveCase();
+    const res = await write(
+      c.token,
+      'Where is my order?',
+      `Hello, about ${c.refs.orderId.toLowerCase()}: any news?`,
+      {},
+      c.customerId,
+    );
+    expect(res.status).toBe(200);
+    expect(res.headers.get('x-steward-joined')).toBe('proactive');
+    expect(res.body.id).toBe(c.proactive.id);
+    expect(await messagesOf(c.proactive.id)).toContain(
+      `Where is my order?\n\nHello, about ${c.refs.orderId.toLowerCase()}: any news?`,
+    );
+    const [signal] = await rows<{ customer_contact_at: Date | null }>(
+      t.db,
+      sql`select customer_contact_at from signals where id = ${c.signal.id}`,
+    );
+    expect(signal!.customer_contact_at).not.toBeNull();
+    const timeline = await t.get(`/api/v1/cases/${c.proactive.id}/timeline`, agent);
+    expect(JSON.stringify(timeline.body)).toContain('case.contact_joined');
+  });
+
+  it('with no reference at all joins the newest proactive case; with the refs given, the matching one', async () => {
+    const c = await customerWithProactiveCase();
+    const joined = await write(c.token, 'Thanks', 'Thank you for telling me.', {}, c.customerId);
+    expect([joined.status, joined.body.id]).toEqual([200, c.proactive.id]);
+    const byRef = await write(
+      c.token,
+      'Parcel',
+      'It has arrived',
+      { refs: { shipmentId: c.refs.shipmentId } },
+      c.customerId,
+    );
+    expect([byRef.status, byRef.body.id]).toEqual([200, c.proactive.id]);
+  });
+
+  it('about another order, or with refs that match nothing, opens a case of its own', async () => {
+    const c = await customerWithProactiveCase();
+    const other = await write(c.token, 'Invoice', 'Invoice INV-20931 is wrong', {}, c.customerId);
+    expect(other.status).toBe(201);
+    expect(other.body.id).not.toBe(c.proactive.id);
+    const refs = await write(
+      c.token,
+      'Order',
+      'Where is it?',
+      { refs: { orderId: 'SO-0001' } },
+      c.customerId,
+    );
+    expect(refs.status).toBe(201);
+    expect(refs.body.refs).toEqual({ orderId: 'SO-0001' });
+    expect(await messagesOf(c.proactive.id)).toEqual([]);
+  });
+
+  it('never joins another customer’s proactive case, even naming its order', async () => {
+    const a = await customerWithProactiveCase();
+    const { user, token } = await makeUser(t.db, 'customer');
+    const res = await write(token, 'Order', `What about ${a.refs.orderId}?`, {}, user.customerId!);
+    expect(res.status).toBe(201);
+    expect(res.body.customerId).toBe(user.customerId);
+    expect(await messagesOf(a.proactive.id)).toEqual([]);
+  });
+
+  it('a solved proactive case does not take new contacts; staff logging a call for the customer joins like the customer', async () => {
+    const c = await customerWithProactiveCase();
+    const solved = await t.patch(`/api/v1/cases/${c.proactive.id}`, { status: 'solved' }, agent);
+    expect(solved.status).toBe(200);
+    const fresh = await write(c.token, 'Order', `About ${c.refs.orderId}`, {}, c.customerId);
+    expect(fresh.status).toBe(201);
+
+    const d = await customerWithProactiveCase();
+    const logged = await t.post(
+      '/api/v1/cases',
+      {
+        customerId: d.customerId,
+        subject: 'Phone call',
+        channel: 'phone',
+        message: { body: `Asked about ${d.refs.shipmentId}`, from: 'customer' },
+      },
+      agent,
+    );
+    expect([logged.status, logged.body.id]).toEqual([200, d.proactive.id]);
+    // An agent writing first (an outbound note) opens a case as before.
+    const outbound = await t.post(
+      '/api/v1/cases',
+      { customerId: d.customerId, subject: 'Courtesy call', message: { body: 'We called', from: 'agent' } },
+      agent,
+    );
+    expect(outbound.status).toBe(201);
+  });
+});

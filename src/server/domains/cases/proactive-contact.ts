@@ -1,0 +1,65 @@
+// A customer who writes in about something a proactive case already covers lands in that case,
+// not in a new one (see src/core/proactive-match.ts for which case). The message is added as the
+// customer's reply (reopening the case when solved), the signal behind the case learns that the
+// customer made contact (for the "contacts avoided" KPI), and the timeline says why it joined.
+// Every channel that opens cases for customers goes through openOrJoinCase.
+import { sql } from 'drizzle-orm';
+import type { Database } from '../../../db/client.js';
+import { rows } from '../../../db/client.js';
+import { chooseProactiveCase, type ProactiveCandidate } from '../../../core/proactive-match.js';
+import { UNSOLVED_STATUSES, type Case, type CaseCreate } from '../../../shared/schemas/cases.js';
+import type { Actor } from '../../lib/actor.js';
+import { isStaff } from '../../lib/actor.js';
+import { AppError } from '../../lib/errors.js';
+import { recordDomainEvent } from '../domain-events/domain-events.repo.js';
+import { noteCustomerContact } from '../signals/open-signals.js';
+import { createCase, getCase } from './cases.service.js';
+import { addMessage } from './messages.service.js';
+
+export interface OpenedCase {
+  case: Case;
+  /** The contact joined an open proactive case instead of opening one. */
+  joined: boolean;
+}
+
+export async function openOrJoinCase(db: Database, actor: Actor, input: CaseCreate): Promise<OpenedCase> {
+  const fromCustomer =
+    !!input.message && (!isStaff(actor) || (input.message.from ?? 'customer') === 'customer');
+  if (!fromCustomer || input.channel === 'proactive' || input.createdAt || !input.customerId) {
+    return { case: await createCase(db, actor, input), joined: false };
+  }
+  const candidates = await rows<ProactiveCandidate & { number: number }>(
+    db,
+    sql`select id, number, refs from cases
+      where customer_id = ${input.customerId} and channel = 'proactive' and merged_into_id is null
+        and status = any(${sql.param(UNSOLVED_STATUSES)}::text[])
+      order by created_at desc, id desc limit 20`,
+  );
+  const choice = chooseProactiveCase(candidates, {
+    refs: input.refs,
+    text: `${input.subject ?? ''}\n${input.message!.body}`,
+  });
+  if (!choice) return { case: await createCase(db, actor, input), joined: false };
+  try {
+    await db.transaction(async (tx) => {
+      await addMessage(tx, actor, choice.id, {
+        body: input.subject ? `${input.subject}\n\n${input.message!.body}` : input.message!.body,
+        public: true,
+        ...(isStaff(actor) ? { from: 'customer' as const } : {}),
+      });
+      await recordDomainEvent(tx, actor, {
+        type: 'case.contact_joined',
+        entityType: 'case',
+        entityId: choice.id,
+        data: { subject: input.subject, channel: input.channel ?? null, reason: choice.reason },
+      });
+      await noteCustomerContact(tx, choice.id);
+    });
+  } catch (err) {
+    // Closed or merged meanwhile: the contact opens its own case after all.
+    if (err instanceof AppError && err.statusCode === 409)
+      return { case: await createCase(db, actor, input), joined: false };
+    throw err;
+  }
+  return { case: await getCase(db, actor, choice.id), joined: true };
+}
