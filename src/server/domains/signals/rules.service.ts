@@ -4,7 +4,8 @@
 import type { Database } from '../../../db/client.js';
 import type { DryRunAnswer, Rule, RuleDefinition } from '../../../shared/schemas/rules.js';
 import type { Actor } from '../../lib/actor.js';
-import { badRequest, notFound, unprocessable, type ErrorDetail } from '../../lib/errors.js';
+import { notFound, unprocessable, type ErrorDetail } from '../../lib/errors.js';
+import { periodOf } from '../commitments/commitments.service.js';
 import { recordDomainEvent } from '../domain-events/domain-events.repo.js';
 import { dryRun } from './dry-run.js';
 import * as repo from './rules.repo.js';
@@ -293,22 +294,12 @@ export async function deleteRule(db: Database, actor: Actor, id: string) {
 
 // ---- dry run -------------------------------------------------------------------------------
 
-function periodOf(body: { from?: string; to?: string }) {
-  const to = body.to ? new Date(body.to) : new Date();
-  const from = body.from ? new Date(body.from) : new Date(to.getTime() - DRY_RUN_DEFAULT_MS);
-  if (from.getTime() >= to.getTime()) {
-    const message = 'from must be before to';
-    throw badRequest('validation_error', `body.from: ${message}`, [{ path: 'body.from', message }]);
-  }
-  return { from, to };
-}
-
 /**
  * What a rule would have done over past events. Only the scope is checked against the database
  * here: actions do not run in a dry run, so an unfinished action list does not stop one.
  */
 async function tryRule(db: Database, definition: RuleDefinition, body: { from?: string; to?: string }) {
-  const { from, to } = periodOf(body);
+  const { from, to } = periodOf(body, DRY_RUN_DEFAULT_MS, 'body');
   refuse(await scopeIssues(db, definition, 'body.definition'));
   return dryRun(db, { definition, from, to });
 }
