@@ -6,7 +6,12 @@ import type { Database } from '../../db/client.js';
 import { JOB_BATCH, closeSolvedCases, recordBreaches, recordWarnings } from '../domains/cases/case-jobs.js';
 import { closeDueCommitments } from '../domains/commitments/commitments.engine.js';
 import { ACTION_BATCH, runSignalActions } from '../domains/signals/actions.js';
-import { TIMER_BATCH, fireDueExpectations } from '../domains/signals/expectations.js';
+import {
+  PRUNE_BATCH,
+  TIMER_BATCH,
+  fireDueExpectations,
+  pruneRuleHits,
+} from '../domains/signals/expectations.js';
 
 export interface Job {
   name: string;
@@ -24,6 +29,7 @@ export const DEFAULT_JOBS: Job[] = [
   { name: 'signal-timers', everyMs: 200, run: (db) => fireDueExpectations(db), batch: TIMER_BATCH },
   { name: 'signal-actions', everyMs: 500, run: (db) => runSignalActions(db), batch: ACTION_BATCH },
   { name: 'commitments-due', everyMs: 1_000, run: (db) => closeDueCommitments(db) },
+  { name: 'rule-hits-prune', everyMs: 600_000, run: (db) => pruneRuleHits(db), batch: PRUNE_BATCH },
 ];
 
 export function startScheduler(db: Database, log: FastifyBaseLogger, jobs: Job[] = DEFAULT_JOBS) {

@@ -426,3 +426,27 @@ describe.runIf(usingPostgres())('on PostgreSQL with several nodes', () => {
     expect(actions).toEqual({ n: 300, failed: 300 });
   });
 });
+
+describe('housekeeping', () => {
+  it('prunes threshold hits older than their window, keeps the rest', async () => {
+    const type = typesFor()('complaint');
+    const ruleId = await makeRule({
+      kind: 'threshold',
+      name: 'Two a day',
+      when: { type },
+      count: 2,
+      window: 'P1D',
+    });
+    const customer = await makeCustomer(t.db, { externalId: `C-${unique()}` });
+    const of = (minutes: number) =>
+      ev(type, { customer: { externalId: customer.externalId }, occurredAt: minutesAgo(minutes) });
+    await send([of(4 * 1440), of(3 * 1440), of(60)]);
+    const { pruneRuleHits } = await import('./expectations.js');
+    expect(await pruneRuleHits(t.db)).toBeGreaterThanOrEqual(2);
+    const left = await rows<{ n: number }>(
+      t.db,
+      sql`select count(*)::int as n from rule_hits where rule_id = ${ruleId}`,
+    );
+    expect(left[0]!.n).toBe(1);
+  });
+});

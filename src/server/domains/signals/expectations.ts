@@ -102,3 +102,29 @@ export async function fireDueExpectations(db: Database, limit = TIMER_BATCH): Pr
     return claimed.length;
   });
 }
+
+export const PRUNE_BATCH = 5_000;
+
+/**
+ * Threshold hits older than their rule's window (plus a day for late senders) count for nothing
+ * any more: deleted in batches, and all hits of deleted or disabled rules. Returns how many.
+ */
+export async function pruneRuleHits(db: Database, limit = PRUNE_BATCH): Promise<number> {
+  const done = await rows<{ n: number }>(
+    db,
+    sql`
+    with old as (
+      select h.rule_id, h.subject_id, h.event_id from rule_hits h
+      join signal_rules r on r.id = h.rule_id
+      where r.deleted_at is not null or not r.enabled or r.kind <> 'threshold'
+        or h.occurred_at < now() - (r.definition ->> 'window')::interval - interval '1 day'
+      limit ${limit}
+    ), gone as (
+      delete from rule_hits h using old
+      where h.rule_id = old.rule_id and h.subject_id = old.subject_id and h.event_id = old.event_id
+      returning 1
+    )
+    select count(*)::int as n from gone`,
+  );
+  return done[0]?.n ?? 0;
+}
