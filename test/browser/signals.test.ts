@@ -2,7 +2,8 @@
 // its field, the JSON view follows the form and back, a dry run counts past events), events sent
 // by an operational system open a signal that shows up on the board without a reload, the signal
 // page shows the evidence and the proactive case, a dismissal with a reason closes it, and the
-// customer page lists it. Everything asserted on is created here: the demo data may hold rules
+// customer page lists it; a commitment added to an agreement in its form is opened and kept by
+// events, on the board and the customer page. Everything asserted on is created here: the demo data may hold rules
 // and signals of its own.
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -10,7 +11,14 @@ import type { Case } from '../../src/shared/schemas/cases.js';
 import type { Rule } from '../../src/shared/schemas/rules.js';
 import type { Signal, SignalDetail } from '../../src/shared/schemas/signals.js';
 import { DEMO, eventually, signIn, startStack, text, texts, type Stack } from './harness.js';
-import { createEventSource, findCustomer, sendEvents } from './fixtures.js';
+import {
+  agreementForCustomer,
+  createAlwaysOpenCalendar,
+  createEventSource,
+  findCustomer,
+  sendEvents,
+} from './fixtures.js';
+import type { Agreement } from '../../src/shared/schemas/agreements.js';
 
 let stack: Stack;
 let page: Page;
@@ -284,7 +292,7 @@ describe('signals', () => {
     const proactive = await stack.api<Case>(`/cases/${detail.caseId}`, admin);
     expect(proactive.subject).toBe('Parcel SH-BT-LIVE damaged: call Maria Jensen');
     expect(await text(page.getByTestId('signal-case'))).toBe(`Case #${proactive.number}`);
-    expect(await text(action.getByRole('link'))).toBe(`Case #${proactive.number}`);
+    expect(await text(action.getByTestId('action-outcome'))).toBe(`Opened case #${proactive.number}`);
   });
 
   it('dismisses the signal: a reason is required, and the page shows the new state', async () => {
@@ -330,5 +338,94 @@ describe('signals', () => {
     await toggle.uncheck();
     await eventually(async () => (await stack.api<Rule>(`/rules/${ruleId}`, admin)).enabled).toBe(false);
     expect(await toggle.isChecked()).toBe(false);
+  });
+});
+
+describe('commitments', () => {
+  const NAME = 'Delivery by the promised date (browser test)';
+  let agreement: Agreement;
+
+  it('adds a commitment to an agreement in its form; a bad key is caught at its field', async () => {
+    const calendar = await createAlwaysOpenCalendar(stack, 'Signals browser test 24/7');
+    agreement = await agreementForCustomer(stack, mariaId, {
+      name: 'Maria Jensen PSA (signals browser test)',
+      calendarId: calendar.id,
+      targets: [{ kind: 'first_response', minutes: 60 }],
+    });
+    await page.goto(`${stack.url}/admin/agreements/${agreement.id}`);
+    await eventually(() => page.getByTestId('commitments-editor').count()).toBe(1);
+    expect(await page.getByTestId('commitment-row').count()).toBe(0);
+    await page.getByRole('button', { name: 'Add commitment' }).click();
+    const row = page.getByTestId('commitment-row');
+    await row.getByLabel('Name', { exact: true }).fill(NAME);
+    await row.getByLabel('Key', { exact: true }).fill('Delivery');
+    // The usual promise is filled in: order.promised opens it, due at data.promisedAt, kept by delivery.
+    expect(await row.getByLabel('Opened by the event').inputValue()).toBe('order.promised');
+    expect(await row.getByLabel('Followed by the ref').inputValue()).toBe('orderId');
+    expect(await row.getByLabel('Due at the field').inputValue()).toBe('data.promisedAt');
+    expect(await row.getByLabel('Kept by the event').inputValue()).toBe('shipment.delivered');
+
+    await page.getByRole('button', { name: 'Save agreement' }).click();
+    await eventually(() => text(page.getByTestId('error-commitment-0-key'))).toBe(
+      'lower-case letters, digits and _ (max 50)',
+    );
+    expect(await text(page.getByTestId('form-errors'))).toContain(`Commitment 1 (${NAME}): key`);
+    await row.getByLabel('Key', { exact: true }).fill('delivery');
+    await page.getByRole('button', { name: 'Save agreement' }).click();
+    await eventually(() => text(page.getByTestId('notice'))).toBe(
+      'Agreement saved; running clocks follow the new terms.',
+    );
+    const stored = await stack.api<Agreement>(`/agreements/${agreement.id}`, admin);
+    expect(stored.commitments).toEqual([
+      {
+        key: 'delivery',
+        name: NAME,
+        mode: 'fulfil',
+        opens: 'order.promised',
+        ref: 'orderId',
+        dueFrom: 'data.promisedAt',
+        fulfilledBy: 'shipment.delivered',
+      },
+    ]);
+  });
+
+  it('shows the commitment an event opens on the board and the customer page, and its keeping', async () => {
+    const promisedAt = new Date(Date.now() + 6 * 3_600_000).toISOString();
+    await sendEvents(stack, token, [
+      {
+        id: 'bt-promise-1',
+        type: 'order.promised',
+        occurredAt: ago(0.05),
+        customer: { email: DEMO.customer.email },
+        refs: { orderId: 'SO-BT-C1' },
+        data: { promisedAt },
+      },
+    ]);
+    await page.goto(`${stack.url}/board`);
+    const row = page.getByTestId('board-commitment-row').filter({ hasText: 'SO-BT-C1' });
+    await eventually(() => row.count()).toBe(1);
+    expect(await text(row.getByTestId('commitment-state'))).toBe('Open');
+    expect(await text(row)).toContain(NAME);
+    expect(await text(row)).toContain('Maria Jensen');
+    expect(await text(row.getByTestId('commitment-due'))).toMatch(/in (5 h \d+ min|6 h)$/);
+
+    await page.goto(`${stack.url}/customers/${mariaId}`);
+    const mine = page.getByTestId('customer-commitment-row').filter({ hasText: 'SO-BT-C1' });
+    await eventually(() => mine.count()).toBe(1);
+    expect(await text(mine.getByTestId('commitment-state'))).toBe('Open');
+
+    await sendEvents(stack, token, [
+      {
+        id: 'bt-delivered-1',
+        type: 'shipment.delivered',
+        occurredAt: ago(0.01),
+        customer: { email: DEMO.customer.email },
+        refs: { orderId: 'SO-BT-C1', shipmentId: 'SH-BT-C1' },
+      },
+    ]);
+    await page.reload();
+    await eventually(() => mine.getByTestId('commitment-state').getAttribute('data-state')).toBe('met');
+    expect(await text(mine.getByTestId('commitment-state'))).toBe('Met');
+    expect(await text(mine.locator('td').last())).not.toBe('—');
   });
 });

@@ -99,6 +99,9 @@ export function ActionsEditor(props: { ed: EditorApi; categories: Category[]; te
           const path = ['actions', i];
           const kind = typeof a.kind === 'string' ? a.kind : '';
           const rowError = ed.error(path) ?? ed.error([...path, 'kind']);
+          const needsCase =
+            (kind === 'notify_customer' || kind === 'escalate') &&
+            !actions.slice(0, i).some((b) => b.kind === 'open_case');
           return (
             <li key={i} className="rule-action" data-testid="rule-action" data-kind={kind}>
               <div className="rule-action__head">
@@ -135,6 +138,12 @@ export function ActionsEditor(props: { ed: EditorApi; categories: Category[]; te
                 </span>
               </div>
               {rowError && <p className="field__error">{rowError}</p>}
+              {needsCase && (
+                <p className="notice notice--warning" data-testid="action-needs-case">
+                  {kind === 'escalate' ? 'Escalating' : 'Telling the customer'} works on the proactive case:
+                  put “Open a proactive case” before it.
+                </p>
+              )}
               {kind === 'open_case' && (
                 <>
                   <div className="form__grid form__grid--3">
@@ -181,7 +190,7 @@ export function ActionsEditor(props: { ed: EditorApi; categories: Category[]; te
                   path={[...path, 'message']}
                   label="Message to the customer"
                   multiline
-                  hint="Sent on the proactive case, so open one first."
+                  hint="Sent as a reply on the proactive case."
                   placeholder="Dear {{customer.name}}, your order {{refs.orderId}} is delayed…"
                   after={<TemplateHint template={getAt(a, ['message'])} />}
                 />

@@ -334,6 +334,7 @@ function RuleEditor(props: {
                         name="rule-kind"
                         value={k}
                         checked={kind === k}
+                        disabled={!!saved && saved.kind !== k}
                         onChange={() => setKind(k)}
                       />
                       <span>
@@ -343,6 +344,12 @@ function RuleEditor(props: {
                   ),
                 )}
               </div>
+              {saved && (
+                <p className="field__hint">
+                  A saved rule keeps its kind (its signals were opened by it); for another kind, create a new
+                  rule.
+                </p>
+              )}
               {ed.error(['kind']) && <p className="field__error">{ed.error(['kind'])}</p>}
             </div>
           </fieldset>

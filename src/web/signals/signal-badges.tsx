@@ -40,9 +40,11 @@ export function ActionStateBadge({ state }: { state: string }) {
 export function DueIn({ dueAt, now, done = false }: { dueAt: string; now: number; done?: boolean }) {
   const left = new Date(dueAt).getTime() - now;
   if (done) return null;
-  return (
-    <span className={left < 0 ? 'due-in due-in--overdue' : 'due-in'}>
-      {left < 0 ? `${formatWallClock(left)} overdue` : `in ${formatWallClock(left)}`}
-    </span>
-  );
+  const label =
+    Math.abs(left) < 60_000
+      ? 'due now'
+      : left < 0
+        ? `${formatWallClock(left)} overdue`
+        : `in ${formatWallClock(left)}`;
+  return <span className={left < 0 ? 'due-in due-in--overdue' : 'due-in'}>{label}</span>;
 }

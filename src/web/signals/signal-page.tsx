@@ -14,11 +14,13 @@ import {
 import { useMe } from '../auth/auth-context.js';
 import { api, toApiError } from '../lib/api.js';
 import { formatDateTime, formatDue } from '../lib/format.js';
+import type { Items, Team } from '../lib/types.js';
 import { useApi } from '../lib/use-api.js';
 import { useInterval, useNow } from '../lib/use-interval.js';
 import { ErrorNotice, Loading, NotFound, PageHeader } from '../layout/page-parts.js';
 import { useDocumentTitle } from '../layout/use-document-title.js';
 import { ActionStateBadge, DueIn, SeverityBadge, SignalStateBadge } from './signal-badges.js';
+import { priorityLabel } from '../cases/case-labels.js';
 import { actionKindLabel, ruleKindLabel } from './signal-labels.js';
 
 const REFRESH_MS = 10_000;
@@ -54,6 +56,8 @@ function SignalView({ s, onChanged }: { s: SignalDetail; onChanged(): void }) {
   const me = useMe();
   const now = useNow();
   const live = LIVE_SIGNAL_STATES.includes(s.state);
+  const teams = useApi<Items<Team>>(s.actions.some((a) => a.result?.teamId) ? '/teams' : null);
+  const teamName = (id: string) => teams.data?.items.find((t) => t.id === id)?.name;
   const [mode, setMode] = useState<'idle' | 'dismiss' | 'resolve'>('idle');
   const [reason, setReason] = useState('');
   const [reasonError, setReasonError] = useState<string | null>(null);
@@ -327,7 +331,7 @@ function SignalView({ s, onChanged }: { s: SignalDetail; onChanged(): void }) {
         ) : (
           <ol className="signal-actions" data-testid="signal-actions">
             {s.actions.map((a) => (
-              <ActionItem key={a.id} a={a} />
+              <ActionItem key={a.id} a={a} caseNumber={s.caseNumber ?? undefined} teamName={teamName} />
             ))}
           </ol>
         )}
@@ -336,13 +340,66 @@ function SignalView({ s, onChanged }: { s: SignalDetail; onChanged(): void }) {
   );
 }
 
-function ActionItem({ a }: { a: SignalAction }) {
-  const result = a.result ?? {};
-  const caseId = typeof result.caseId === 'string' ? result.caseId : null;
-  const caseNumber = typeof result.caseNumber === 'number' ? result.caseNumber : null;
-  const rest = Object.fromEntries(
-    Object.entries(result).filter(([k]) => k !== 'caseId' && k !== 'caseNumber'),
-  );
+/** What an action did, in words; keys this page does not know are shown as JSON. */
+function outcomeOf(
+  a: SignalAction,
+  caseNumber: number | undefined,
+  teamName: (id: string) => string | undefined,
+) {
+  const r = a.result ?? {};
+  const known = new Set(['caseId', 'caseNumber', 'joined', 'existing', 'messageId', 'teamId', 'priority']);
+  const caseId = typeof r.caseId === 'string' ? r.caseId : null;
+  const number = typeof r.caseNumber === 'number' ? r.caseNumber : caseNumber;
+  const caseLink = caseId ? (
+    <Link to={`/cases/${caseId}`}>{number ? `case #${number}` : 'the case'}</Link>
+  ) : null;
+  const team = typeof r.teamId === 'string' ? (teamName(r.teamId) ?? 'a team') : null;
+  let words: ReactNode = null;
+  if (a.state === 'done') {
+    switch (a.kind) {
+      case 'open_case':
+        words = r.existing ? (
+          <>The signal had {caseLink} already</>
+        ) : r.joined ? (
+          <>Joined the open proactive {caseLink} about the same ref</>
+        ) : (
+          <>Opened {caseLink}</>
+        );
+        break;
+      case 'notify_customer':
+        words = <>Wrote to the customer on {caseLink}</>;
+        break;
+      case 'notify_team':
+        words = (
+          <>
+            Notified {team ?? 'the team'}
+            {caseLink && <> (noted on {caseLink})</>}
+          </>
+        );
+        break;
+      case 'escalate':
+        words = (
+          <>
+            Raised {caseLink} to {priorityLabel(String(r.priority ?? ''))}
+            {team && <> and moved it to {team}</>}
+          </>
+        );
+        break;
+      default:
+        words = caseLink;
+    }
+  } else if (caseLink) words = <>On {caseLink}</>;
+  const rest = Object.fromEntries(Object.entries(r).filter(([k]) => !known.has(k)));
+  return { words, rest };
+}
+
+function ActionItem(props: {
+  a: SignalAction;
+  caseNumber: number | undefined;
+  teamName(id: string): string | undefined;
+}) {
+  const { a } = props;
+  const { words, rest } = outcomeOf(a, props.caseNumber, props.teamName);
   return (
     <li className={`signal-action signal-action--${a.state}`} data-testid="signal-action" data-kind={a.kind}>
       <div className="signal-action__head">
@@ -352,13 +409,13 @@ function ActionItem({ a }: { a: SignalAction }) {
         <ActionStateBadge state={a.state} />
       </div>
       <div className="signal-action__body muted">
-        {a.doneAt && <span>{formatDateTime(a.doneAt)}</span>}
-        {a.attempts > 1 && <span>{a.attempts} attempts</span>}
-        {caseId && (
-          <span>
-            <Link to={`/cases/${caseId}`}>{caseNumber ? `Case #${caseNumber}` : 'The case'}</Link>
+        {words && (
+          <span className="signal-action__outcome" data-testid="action-outcome">
+            {words}
           </span>
         )}
+        {a.doneAt && <span>{formatDateTime(a.doneAt)}</span>}
+        {a.attempts > 1 && <span>{a.attempts} attempts</span>}
         {Object.keys(rest).length > 0 && <code className="signal-action__result">{compactJson(rest)}</code>}
       </div>
       {a.error && (
