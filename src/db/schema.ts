@@ -12,3 +12,6 @@ export * from '../server/domains/settings/settings.table.js';
 export * from '../server/domains/events/events.table.js';
 export * from '../server/domains/signals/signals.table.js';
 export * from '../server/domains/commitments/commitments.table.js';
+export * from '../server/domains/mail/mail.table.js';
+export * from '../server/domains/kb/kb.table.js';
+export * from '../server/domains/portal/portal.table.js';

@@ -80,6 +80,8 @@ export const cases = pgTable(
     mergedIntoId: uuid('merged_into_id'),
     /** Operational references the case is about (orderId, shipmentId): set on proactive cases. */
     refs: jsonb('refs').$type<Record<string, string>>().notNull().default({}),
+    /** Secret in this case's reply address (support+<token>@…): mail to it joins the case. */
+    replyToken: text('reply_token'),
     /** Earliest due time of the case's running promise clocks: the queue's urgency order. */
     nextDueAt: timestamptz('next_due_at'),
     /** Earliest warning time of the running clocks: with next_due_at, the at-risk queue. */
@@ -114,6 +116,7 @@ export const cases = pgTable(
       .where(sql`${t.deletedAt} is null and ${t.nextWarnAt} is not null`),
     index('cases_tags').using('gin', t.tags),
     index('cases_search').using('gin', t.searchVector),
+    uniqueIndex('cases_reply_token_uq').on(t.replyToken),
     check('cases_status_ck', sql`${t.status} in ('new', 'open', 'pending', 'on_hold', 'solved', 'closed')`),
     check('cases_priority_ck', sql`${t.priority} in ('low', 'normal', 'high', 'urgent')`),
     check(
@@ -137,7 +140,15 @@ export const messages = pgTable(
     /** Public: seen by the customer. Not public: an internal note. */
     public: boolean('public').notNull(),
     body: text('body').notNull(),
+    /** Sanitized HTML of a message that came as HTML (e-mail); `body` is its text. */
+    bodyHtml: text('body_html'),
     channel: text('channel'),
+    /** A logged phone call: direction, duration, outcome. */
+    call: jsonb('call').$type<{
+      direction: 'inbound' | 'outbound';
+      durationSeconds: number;
+      outcome: string;
+    }>(),
     searchVector: tsvector('search_vector').generatedAlwaysAs(sql`to_tsvector('simple', coalesce(body, ''))`),
     createdAt: createdAt(),
   },
@@ -161,6 +172,8 @@ export const attachments = pgTable(
     contentType: text('content_type').notNull(),
     size: integer('size').notNull(),
     sha256: text('sha256').notNull(),
+    /** Content-ID of an inline image (an HTML body refers to it as cid:…). */
+    contentId: text('content_id'),
     uploadedBy: uuid('uploaded_by').references(() => users.id),
     createdAt: createdAt(),
   },
