@@ -12,6 +12,16 @@ export interface Config {
   logLevel: string;
   /** Folder of the built web UI; undefined = do not serve it. */
   webDir: string | undefined;
+  /** Port of the built-in SMTP receiver (listens on `host`); undefined = off. */
+  smtpPort: number | undefined;
+  /** Outbound mail server, e.g. smtp://user:pass@mail.example.com:587; undefined = mail stays in the outbox. */
+  smtpUrl: string | undefined;
+  /** The From of outgoing mail, e.g. "Support <support@example.com>"; agents' names are put in front. */
+  mailFrom: string;
+  /** Where people reach this Steward in a browser, for links in mail (portal, sign-in links). */
+  publicUrl: string;
+  /** Seconds between two polls of an IMAP mailbox. */
+  imapPollSeconds: number;
 }
 
 function int(name: string, value: string | undefined, fallback: number, min: number, max: number): number {
@@ -34,6 +44,32 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     sessionTtlSeconds: int('STEWARD_SESSION_TTL', env.STEWARD_SESSION_TTL, 12 * 3600, 60, 90 * 24 * 3600),
     logLevel: env.LOG_LEVEL || 'info',
     webDir: undefined,
+    smtpPort:
+      env.STEWARD_SMTP_PORT === undefined || env.STEWARD_SMTP_PORT === ''
+        ? undefined
+        : int('STEWARD_SMTP_PORT', env.STEWARD_SMTP_PORT, 2525, 0, 65535),
+    smtpUrl: smtpUrl(env.STEWARD_SMTP_URL),
+    mailFrom: env.STEWARD_MAIL_FROM || 'Steward Support <support@steward.localhost>',
+    publicUrl: (env.STEWARD_PUBLIC_URL || `http://${env.HOST || '127.0.0.1'}:${env.PORT || 3000}`).replace(
+      /\/+$/,
+      '',
+    ),
+    imapPollSeconds: int('STEWARD_IMAP_POLL_SECONDS', env.STEWARD_IMAP_POLL_SECONDS, 30, 1, 3600),
     ...overrides,
   };
+}
+
+function smtpUrl(value: string | undefined): string | undefined {
+  if (!value) return undefined;
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new Error(
+      `STEWARD_SMTP_URL must be a URL such as smtp://user:pass@mail.example.com:587, got "${value}"`,
+    );
+  }
+  if (url.protocol !== 'smtp:' && url.protocol !== 'smtps:')
+    throw new Error(`STEWARD_SMTP_URL must start with smtp:// or smtps://, got "${url.protocol}"`);
+  return value;
 }
