@@ -35,6 +35,53 @@ export function attachmentProblem(filename: string, contentType: string, size: n
   return null;
 }
 
+export interface StoredFile {
+  filename: string;
+  contentType: string;
+  data: Buffer;
+  /** Content-ID of an inline image (mail bodies refer to it as cid:…). */
+  contentId?: string | null;
+}
+
+/**
+ * Stores files on a message inside the caller's transaction (mail, web form, conversations):
+ * files that fail `attachmentProblem` are skipped and reported, not fatal to the message.
+ */
+export async function storeAttachments(
+  tx: Database,
+  target: { caseId: string; messageId: string | null; uploadedBy?: string | null },
+  files: StoredFile[],
+): Promise<{
+  stored: { id: string; filename: string; contentId: string | null }[];
+  skipped: { filename: string; reason: string }[];
+}> {
+  const stored: { id: string; filename: string; contentId: string | null }[] = [];
+  const skipped: { filename: string; reason: string }[] = [];
+  for (const file of files) {
+    const problem = attachmentProblem(file.filename, file.contentType, file.data.length);
+    if (problem) {
+      skipped.push({ filename: file.filename, reason: problem });
+      continue;
+    }
+    const [a] = await tx
+      .insert(attachments)
+      .values({
+        caseId: target.caseId,
+        messageId: target.messageId,
+        filename: file.filename,
+        contentType: file.contentType,
+        size: file.data.length,
+        sha256: createHash('sha256').update(file.data).digest('hex'),
+        contentId: file.contentId ?? null,
+        uploadedBy: target.uploadedBy ?? null,
+      })
+      .returning({ id: attachments.id });
+    await tx.insert(attachmentBlobs).values({ attachmentId: a!.id, data: file.data });
+    stored.push({ id: a!.id, filename: file.filename, contentId: file.contentId ?? null });
+  }
+  return { stored, skipped };
+}
+
 export async function uploadAttachment(
   db: Database,
   actor: Actor,
