@@ -11,6 +11,7 @@ import { createSegment } from '../domains/segments/segments.service.js';
 import { createUser } from '../domains/users/users.service.js';
 import { listCustomers } from '../domains/customers/customers.service.js';
 import { DEMO_CASES, seedDemoCases } from './seed-cases.js';
+import { countSignals, seedDemoSignals } from './seed-signals.js';
 
 export const DEMO_LOGINS = [
   { role: 'admin', email: 'admin@steward.demo', password: 'steward-admin', name: 'Alex Admin' },
@@ -57,6 +58,8 @@ export interface DemoSummary {
   organizations: number;
   customers: number;
   cases: number;
+  /** Signals the demo's rules have detected (at first start: in the order-to-delivery flow). */
+  signals: number;
 }
 
 const csvCell = (v: string) => (/[",\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);
@@ -75,6 +78,7 @@ export async function seedDemo(db: Database): Promise<DemoSummary> {
       organizations: ORGANIZATIONS.length,
       customers: total,
       cases: DEMO_CASES,
+      signals: await countSignals(db),
     };
   }
   const actor = SYSTEM_ACTOR;
@@ -152,5 +156,13 @@ export async function seedDemo(db: Database): Promise<DemoSummary> {
     customerId: portalCustomer!.id,
   });
   const desk = await seedDemoCases(db);
-  return { created: true, logins, organizations: ORGANIZATIONS.length, customers: total, cases: desk.cases };
+  const proactive = await seedDemoSignals(db);
+  return {
+    created: true,
+    logins,
+    organizations: ORGANIZATIONS.length,
+    customers: total,
+    cases: desk.cases,
+    signals: proactive.signals,
+  };
 }

@@ -1,0 +1,865 @@
+// The demo's order-to-delivery flow, watched by the default signal rules. An ERP and a warehouse
+// system (event sources), the commitments of the demo agreements (delivery by the promised date,
+// invoice correct first time, Northwind's callback within 2 hours), the rules an operations team
+// starts with, and about fifty orders of the last two and a half weeks sent as events through the
+// real ingest path. Most are delivered on time; some late, some stuck at a hub, some about to miss
+// their promised date, a damaged and a lost parcel, a disputed invoice, a customer complaining for
+// the third time. The timer, action and due-time jobs then run until quiet, so the first start
+// shows proactive cases, signals and commitments met, late and overdue; three waits come due a
+// few minutes after seeding, so whoever watches the board sees signals appear.
+// Deterministic: a fixed faker seed and a fixed mix; times are relative to now. Does nothing when
+// the demo's sources exist already.
+import { Faker, en } from '@faker-js/faker';
+import { and, count, eq, isNotNull } from 'drizzle-orm';
+import type { Database } from '../../db/client.js';
+import type { RuleDefinitionInput } from '../../shared/schemas/rules.js';
+import { RuleDefinition } from '../../shared/schemas/rules.js';
+import type { CommitmentDefinition } from '../../shared/schemas/signals.js';
+import { SYSTEM_ACTOR, type Actor } from '../lib/actor.js';
+import { listAgreements, updateAgreement } from '../domains/agreements/agreements.service.js';
+import { createCase } from '../domains/cases/cases.service.js';
+import { addMessage } from '../domains/cases/messages.service.js';
+import { openOrJoinCase } from '../domains/cases/proactive-contact.js';
+import { closeDueCommitments } from '../domains/commitments/commitments.engine.js';
+import { listCustomers } from '../domains/customers/customers.service.js';
+import {
+  createEventSource,
+  listEventSources,
+  sourceForStaff,
+} from '../domains/events/event-sources.service.js';
+import { ingestEvents } from '../domains/events/ingest.js';
+import { runSignalActions } from '../domains/signals/actions.js';
+import { fireDueExpectations } from '../domains/signals/expectations.js';
+import { createRule } from '../domains/signals/rules.service.js';
+import { signals } from '../domains/signals/signals.table.js';
+import { listTeams } from '../domains/teams/teams.service.js';
+import { listUsers } from '../domains/users/users.service.js';
+
+/** How many orders of each kind the demo flow holds (52 in all). */
+export const DEMO_ORDER_MIX = {
+  /** Delivered before the promised date. */
+  onTime: 26,
+  /** Delivered after it. */
+  late: 6,
+  /** On their way (or not yet dispatched), the promise more than a day ahead. */
+  inTransit: 7,
+  /** No scan for more than 48 hours: the "not scanned" rule has fired. */
+  stuck: 4,
+  /** Stuck, then scanned again right after the rule fired: its signal resolved itself. */
+  movesAgain: 1,
+  /** Not delivered a day before the promised date (or after it). */
+  willMiss: 3,
+  damaged: 1,
+  lost: 1,
+  /** Waits that come due 5, 12 and 20 minutes after seeding. */
+  upcoming: 3,
+} as const;
+
+/** The demo's default rules, by name. */
+export const DEMO_RULES = {
+  notScanned: 'Shipment not scanned for 48 hours',
+  willMiss: 'Order will miss its promised date',
+  enterpriseWillMiss: 'Enterprise order will miss its promised date',
+  damagedOrLost: 'Damaged or lost in transit',
+  carrierDelay: 'Carrier delay reported',
+  repeatComplaints: 'Repeat complaints',
+  invoiceDisputed: 'Invoice disputed',
+} as const;
+
+const COMMITMENTS = {
+  delivery: {
+    key: 'on_time_delivery',
+    name: 'Delivery by the promised date',
+    mode: 'fulfil',
+    opens: 'order.promised',
+    ref: 'orderId',
+    dueFrom: 'data.promisedAt',
+    fulfilledBy: 'shipment.delivered',
+  },
+  invoice: {
+    key: 'invoice_accuracy',
+    name: 'Invoice correct first time',
+    mode: 'avoid',
+    opens: 'invoice.issued',
+    ref: 'invoiceId',
+    within: 'P14D',
+    brokenBy: 'invoice.disputed',
+  },
+  callback: {
+    key: 'callback_2h',
+    name: 'Callback within 2 hours',
+    mode: 'fulfil',
+    opens: 'callback.requested',
+    ref: 'callbackId',
+    within: 'PT2H',
+    fulfilledBy: 'callback.completed',
+  },
+} satisfies Record<string, CommitmentDefinition>;
+
+const SIGNATURE = '\n\nKind regards,\nyour customer service team';
+
+function defaultRules(team: { orders: string; billing: string; enterprise: string }): RuleDefinitionInput[] {
+  return [
+    {
+      kind: 'absence',
+      name: DEMO_RULES.notScanned,
+      description:
+        'A parcel the carrier has not scanned for two days is usually stuck at a hub or lost. Tell the customer before they have to ask, and have the carrier trace it. Any news from the carrier restarts the wait; a parcel reported lost is handled by "Damaged or lost in transit".',
+      severity: 'medium',
+      after: {
+        type: ['shipment.dispatched', 'shipment.scanned', 'shipment.exception'],
+        where: [{ field: 'data.reason', op: 'neq', value: 'lost' }],
+      },
+      expect: { type: ['shipment.scanned', 'shipment.exception', 'shipment.delivered'] },
+      sameRef: 'shipmentId',
+      within: 'PT48H',
+      actions: [
+        {
+          kind: 'open_case',
+          category: 'late_delivery',
+          priority: 'normal',
+          teamId: team.orders,
+          subject: 'Shipment {{refs.shipmentId}} (order {{refs.orderId}}) not scanned for 48 hours',
+          note: 'Last scan: {{data.location}} by {{data.carrier}} (tracking {{data.trackingNumber}}) at {{event.occurredAt}}. Ask the carrier for a trace and update the customer within one business day.',
+        },
+        {
+          kind: 'notify_customer',
+          message: `Hello {{customer.name}},\n\nyour order {{refs.orderId}} is on its way with {{data.carrier}}, but the parcel (shipment {{refs.shipmentId}}) has not been scanned since {{data.location}} two days ago. We have asked {{data.carrier}} to trace it and will update you within one business day. You do not need to do anything.${SIGNATURE}`,
+        },
+      ],
+    },
+    {
+      kind: 'absence',
+      name: DEMO_RULES.willMiss,
+      description:
+        'Not delivered a day before the date promised to the customer: tell them now, with a new date, rather than after the date has passed. Enterprise accounts have a rule of their own.',
+      severity: 'medium',
+      after: { type: 'order.promised', where: [{ field: 'segment', op: 'neq', value: 'enterprise' }] },
+      expect: { type: 'shipment.delivered' },
+      sameRef: 'orderId',
+      by: 'data.promisedAt',
+      lead: 'PT24H',
+      actions: [
+        {
+          kind: 'open_case',
+          category: 'late_delivery',
+          priority: 'normal',
+          teamId: team.orders,
+          subject: 'Order {{refs.orderId}} will miss its promised date ({{data.promisedDate}})',
+          note: 'Promised to {{customer.name}} for {{data.promisedAt}} and not delivered yet. Find out where it is, agree a new date with the warehouse and tell the customer.',
+        },
+        {
+          kind: 'notify_customer',
+          message: `Hello {{customer.name}},\n\nwe are sorry: your order {{refs.orderId}} will most likely not arrive by {{data.promisedDate}} as we promised. We are on it and will send you a new delivery date today. If the delay causes you a problem, reply to this message and we will find a solution together.${SIGNATURE}`,
+        },
+      ],
+    },
+    {
+      kind: 'absence',
+      name: DEMO_RULES.enterpriseWillMiss,
+      description:
+        'The same promise for enterprise accounts: the Enterprise desk takes it at high priority and calls the customer the same day.',
+      severity: 'high',
+      scope: { segments: ['enterprise'] },
+      after: { type: 'order.promised' },
+      expect: { type: 'shipment.delivered' },
+      sameRef: 'orderId',
+      by: 'data.promisedAt',
+      lead: 'PT24H',
+      actions: [
+        {
+          kind: 'open_case',
+          category: 'late_delivery',
+          priority: 'high',
+          teamId: team.enterprise,
+          subject:
+            'Order {{refs.orderId}} for {{organization.name}} will miss its promised date ({{data.promisedDate}})',
+        },
+        {
+          kind: 'notify_customer',
+          message: `Hello {{customer.name}},\n\nwe are sorry: your order {{refs.orderId}} will most likely not arrive by {{data.promisedDate}} as we promised. Your account team is on it and will call you today with a new delivery date.${SIGNATURE}`,
+        },
+        {
+          kind: 'escalate',
+          priority: 'high',
+          teamId: team.enterprise,
+          note: 'Enterprise promise at risk: {{organization.name}} was promised {{refs.orderId}} for {{data.promisedDate}}. Call {{customer.name}} today with a new date.',
+        },
+      ],
+    },
+    {
+      kind: 'match',
+      name: DEMO_RULES.damagedOrLost,
+      description:
+        'The carrier reports a parcel damaged or lost: offer a replacement or a credit before the customer has to chase it.',
+      severity: 'high',
+      when: {
+        type: 'shipment.exception',
+        where: [{ field: 'data.reason', op: 'in', value: ['damaged', 'lost'] }],
+      },
+      dedupe: { enabled: true, ref: 'shipmentId' },
+      actions: [
+        {
+          kind: 'open_case',
+          category: 'damaged_product',
+          priority: 'high',
+          teamId: team.orders,
+          subject: 'Shipment {{refs.shipmentId}} {{data.reason}} in transit (order {{refs.orderId}})',
+          note: '{{data.carrier}} reported it {{data.reason}} at {{data.location}}: {{data.note}}. Offer a replacement shipment or a credit.',
+        },
+        {
+          kind: 'notify_customer',
+          message: `Hello {{customer.name}},\n\n{{data.carrier}} has told us that the parcel with your order {{refs.orderId}} was {{data.reason}} in transit. We are sorry. We will send a replacement as soon as possible and confirm its delivery date here; if you would rather have a credit, just reply.${SIGNATURE}`,
+        },
+      ],
+    },
+    {
+      kind: 'match',
+      name: DEMO_RULES.carrierDelay,
+      description:
+        'The carrier reports a delay (weather, a missed connection). No action of its own: it shows on the board so the team sees trouble building up; the 48-hour and promised-date rules act if it gets worse.',
+      severity: 'low',
+      when: { type: 'shipment.exception', where: [{ field: 'data.reason', op: 'eq', value: 'delayed' }] },
+      dedupe: { enabled: true, ref: 'shipmentId' },
+      actions: [],
+    },
+    {
+      kind: 'threshold',
+      name: DEMO_RULES.repeatComplaints,
+      description:
+        'A third complaint within 30 days puts the relationship at risk: a senior agent calls the customer and looks for the root cause.',
+      severity: 'high',
+      when: { type: 'complaint.received' },
+      count: 3,
+      window: 'P30D',
+      per: 'customer',
+      actions: [
+        {
+          kind: 'open_case',
+          category: 'complaint',
+          priority: 'high',
+          teamId: team.orders,
+          subject: 'Repeat complaints: {{customer.name}} complained 3 times in 30 days',
+          note: 'The first of them: {{data.summary}} Follow the complaint procedure: acknowledge, investigate the root cause, resolve, follow up.',
+        },
+        {
+          kind: 'notify_customer',
+          message: `Hello {{customer.name}},\n\nyou have had reason to complain to us three times in the last few weeks, and we are sorry. A senior member of our team will call you within one business day to understand what went wrong and to agree what we change.${SIGNATURE}`,
+        },
+        {
+          kind: 'notify_team',
+          teamId: team.orders,
+          message:
+            '{{customer.name}} has complained three times in 30 days. Call them today and find the root cause before the next order ships.',
+        },
+      ],
+    },
+    {
+      kind: 'match',
+      name: DEMO_RULES.invoiceDisputed,
+      description:
+        'A customer disputes an invoice: Billing checks it against the contract and answers within two business days.',
+      severity: 'medium',
+      when: { type: 'invoice.disputed' },
+      dedupe: { enabled: true, ref: 'invoiceId' },
+      actions: [
+        {
+          kind: 'open_case',
+          category: 'invoice_error',
+          priority: 'normal',
+          teamId: team.billing,
+          subject: 'Invoice {{refs.invoiceId}} disputed by {{customer.name}}',
+          note: 'Reason given: {{data.reason}}. Disputed: {{data.amountDisputed}} of {{data.amount}} {{data.currency}}.',
+        },
+        {
+          kind: 'notify_customer',
+          message: `Hello {{customer.name}},\n\nthank you for telling us about invoice {{refs.invoiceId}}. Our billing team is checking it against your contract and will answer within two business days. You do not need to pay the disputed amount until then.${SIGNATURE}`,
+        },
+      ],
+    },
+  ];
+}
+
+// ---- the orders ---------------------------------------------------------------------------------
+
+const HOUR = 3_600_000;
+const CARRIERS = ['DHL Freight', 'DB Schenker', 'DPD', 'UPS'];
+const WAREHOUSE = 'Kassel distribution centre';
+const HUBS = [
+  'Hannover hub',
+  'Leipzig hub',
+  'Nuremberg hub',
+  'Cologne hub',
+  'Hamburg hub',
+  'Frankfurt hub',
+  'Dortmund hub',
+];
+const CITIES = ['Berlin', 'Munich', 'Hamburg', 'Stuttgart', 'Düsseldorf', 'Dresden', 'Bremen', 'Vienna'];
+
+interface DemoCustomer {
+  id: string;
+  name: string;
+  externalId: string;
+  email: string | null;
+  segment: string | null;
+  organizationId: string | null;
+  organization: string | null;
+}
+
+type Kind = keyof typeof DEMO_ORDER_MIX;
+
+interface Order {
+  kind: Kind;
+  orderId: string;
+  shipmentId: string;
+  invoiceId: string;
+  customer: DemoCustomer;
+  carrier: string;
+  trackingNumber: string;
+  shipTo: string;
+  route: string[];
+  lines: number;
+  createdAt: Date;
+  promisedAt: Date;
+  dispatchedAt?: Date;
+  scans: Date[];
+  exception?: { at: Date; reason: 'damaged' | 'lost' | 'delayed'; note: string };
+  deliveredAt?: Date;
+  invoice?: { issuedAt: Date; amount: number; disputedAt?: Date };
+}
+
+interface Plan {
+  orders: Order[];
+  complaints: { id: string; customer: DemoCustomer; at: Date; orderId: string; summary: string }[];
+  callbacks: { id: string; customer: DemoCustomer; requestedAt: Date; completedAt?: Date; topic: string }[];
+  /** The customer of a stuck order who wrote in before the rule fired. */
+  wroteFirst: Order;
+  /** Maria Jensen's stuck order: she answers the proactive notification. */
+  mariaStuck: Order;
+  /** Scanned again right after its signal fired. */
+  movesAgain: Order;
+  /** Past its promised date: the customer writes in after we told them (joins the proactive case). */
+  writesAfter: Order;
+}
+
+function planOrders(now: number, f: Faker, customers: DemoCustomer[]): Plan {
+  const ago = (h: number) => new Date(now - h * HOUR);
+  const plus = (d: Date, h: number) => new Date(d.getTime() + h * HOUR);
+  const u = (min: number, max: number) => f.number.float({ min, max, fractionDigits: 2 });
+  const toHour = (d: Date) => new Date(Math.round(d.getTime() / HOUR) * HOUR);
+  /** Promises are for the end of a working day: 16:00 UTC (17:00 in Berlin in winter). */
+  const endOfDay = (d: Date) => {
+    const x = new Date(d);
+    x.setUTCHours(16, 0, 0, 0);
+    if (x < d) x.setUTCDate(x.getUTCDate() + 1);
+    return x;
+  };
+  const latest = (...ds: Date[]) => new Date(Math.max(...ds.map((d) => d.getTime())));
+
+  const by = (p: (c: DemoCustomer) => boolean) => customers.filter(p);
+  const maria = customers.find((c) => c.email === 'maria.jensen@northwind.example')!;
+  const enterprise = by((c) => c.segment === 'enterprise' && c !== maria);
+  // Contoso and Fabrikam: the enterprise segment's agreement (Northwind has its own).
+  const premium = enterprise.filter((c) => c.organization !== 'Northwind Traders');
+  const northwind = enterprise.filter((c) => c.organization === 'Northwind Traders');
+  const smb = by((c) => c.segment === 'smb');
+  const consumers = by((c) => c.segment === 'consumer');
+  const anyone = () =>
+    f.helpers.arrayElement(
+      f.helpers.weightedArrayElement([
+        { value: enterprise, weight: 45 },
+        { value: smb, weight: 35 },
+        { value: consumers, weight: 20 },
+      ]),
+    );
+
+  const orders: Order[] = [];
+  const order = (kind: Kind, customer: DemoCustomer, createdAt: Date, promisedAt: Date): Order => {
+    const o: Order = {
+      kind,
+      orderId: '',
+      shipmentId: '',
+      invoiceId: '',
+      customer,
+      carrier: f.helpers.arrayElement(CARRIERS),
+      trackingNumber: f.string.numeric(12),
+      shipTo: f.helpers.arrayElement(CITIES),
+      route: f.helpers.arrayElements(HUBS, 3),
+      lines: f.number.int({ min: 1, max: 12 }),
+      createdAt,
+      promisedAt,
+      scans: [],
+    };
+    orders.push(o);
+    return o;
+  };
+  /** Dispatched at `at`, then scanned after each gap (hours). */
+  const ship = (o: Order, at: Date, gaps: number[]) => {
+    o.dispatchedAt = at;
+    let t = at;
+    for (const g of gaps) o.scans.push((t = plus(t, g)));
+    return t;
+  };
+
+  let disputed: Order | undefined;
+  for (let i = 0; i < DEMO_ORDER_MIX.onTime; i++) {
+    const customer = i === 0 ? maria : i === 1 ? f.helpers.arrayElement(premium) : anyone();
+    // The second one's invoice is disputed (an enterprise customer: the commitment is broken).
+    const created = ago(i === 1 ? u(120, 200) : u(84, 430));
+    const o = order('onTime', customer, created, created);
+    if (i === 1) disputed = o;
+    const gaps = Array.from({ length: f.number.int({ min: 2, max: 3 }) }, () => u(5, 16));
+    const last = ship(o, plus(created, u(6, 20)), gaps);
+    o.deliveredAt = plus(last, u(3, 10));
+    o.promisedAt = endOfDay(latest(plus(created, 48), plus(o.deliveredAt, u(2, 30))));
+  }
+  const complainer = f.helpers.arrayElement(smb);
+  for (let i = 0; i < DEMO_ORDER_MIX.late; i++) {
+    const created = ago(u(140, 400));
+    const o = order('late', i < 2 ? complainer : anyone(), created, endOfDay(plus(created, u(48, 60))));
+    // Held at a hub for a day or more on the way.
+    const last = ship(o, plus(created, u(8, 20)), [u(6, 14), u(20, 40), u(5, 12)]);
+    o.deliveredAt = latest(plus(last, u(3, 10)), plus(o.promisedAt, u(3, 28)));
+  }
+  for (let i = 0; i < DEMO_ORDER_MIX.inTransit; i++) {
+    if (i < 2) {
+      // Ordered a few hours ago, not yet dispatched.
+      order('inTransit', anyone(), ago(u(3, 10)), endOfDay(ago(-u(40, 90))));
+      continue;
+    }
+    const created = ago(u(20, 44));
+    const o = order('inTransit', i === 2 ? maria : anyone(), created, endOfDay(ago(-u(30, 90))));
+    let t = plus(created, u(4, 8));
+    o.dispatchedAt = t;
+    if (i === 3 || i === 4) {
+      o.exception = {
+        at: plus(t, u(1, 3)),
+        reason: 'delayed',
+        note: i === 3 ? 'Storm warning: line haul held back overnight' : 'Missed the connecting line haul',
+      };
+      t = o.exception.at;
+    }
+    for (let gap = u(6, 14); t.getTime() + gap * HOUR < now - HOUR && o.scans.length < 3; gap = u(6, 14))
+      o.scans.push((t = plus(t, gap)));
+  }
+
+  // Stuck: the last scan `hours` ago. Promise far enough ahead that only the 48-hour rule fires,
+  // or close (or past) so the promised-date rule fires too, after it (the proactive case is shared).
+  const stuck = (kind: Kind, customer: DemoCustomer, hours: number, scans: number, promisedAt: Date) => {
+    const last = ago(hours + u(0, 1));
+    const gaps = Array.from({ length: scans }, () => u(8, 16));
+    const dispatched = plus(last, -gaps.reduce((a, b) => a + b, 0));
+    const o = order(kind, customer, plus(dispatched, -u(6, 20)), promisedAt);
+    ship(o, dispatched, gaps);
+    return o;
+  };
+  const wroteFirst = stuck('stuck', anyone(), 60, 1, endOfDay(ago(-40)));
+  stuck('stuck', anyone(), 75, 0, endOfDay(ago(-30)));
+  stuck('stuck', anyone(), 70, 1, toHour(ago(-6)));
+  const mariaStuck = stuck('stuck', maria, 90, 2, toHour(ago(8)));
+  const movesAgain = stuck('movesAgain', anyone(), 58, 1, endOfDay(ago(-44)));
+
+  // Will miss: a back-order not yet dispatched; one in transit whose date has passed; an
+  // enterprise order due tomorrow morning.
+  order('willMiss', f.helpers.arrayElement(consumers), ago(40), toHour(ago(-10)));
+  const w2 = order('willMiss', f.helpers.arrayElement(smb), ago(70 + u(0, 2)), toHour(ago(4)));
+  ship(w2, ago(30), [10]);
+  const w3 = order('willMiss', f.helpers.arrayElement(premium), ago(50), toHour(ago(-12)));
+  ship(w3, ago(26), [12]);
+
+  const damaged = order('damaged', anyone(), ago(120), endOfDay(ago(24)));
+  ship(damaged, ago(110), [40]);
+  damaged.exception = {
+    at: ago(40),
+    reason: 'damaged',
+    note: 'Pallet wrap torn, two cartons crushed on unloading',
+  };
+  damaged.deliveredAt = ago(30);
+  const lost = order('lost', anyone(), ago(150), toHour(ago(30)));
+  ship(lost, ago(140), [40]);
+  lost.exception = { at: ago(60), reason: 'lost', note: 'Not found at the hub after an inventory search' };
+
+  // Waits that come due minutes after seeding.
+  const minutes = (m: number) => ago(-m / 60);
+  const u1 = order('upcoming', anyone(), ago(57), endOfDay(ago(-60)));
+  ship(u1, plus(minutes(5), -48), []);
+  const u2 = order('upcoming', anyone(), ago(67), endOfDay(ago(-40)));
+  ship(u2, ago(60), [60 - (48 - 12 / 60)]); // scanned 47 h 48 min ago
+  order('upcoming', f.helpers.arrayElement(premium), ago(5), plus(minutes(20), 24));
+
+  // Numbers in the order the orders were placed; invoices when the goods leave.
+  orders.sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime());
+  orders.forEach((o, i) => {
+    o.orderId = `SO-${1001 + i}`;
+    o.shipmentId = `SH-${50001 + i}`;
+    o.invoiceId = `INV-${70001 + i}`;
+    if (o.dispatchedAt) {
+      const issuedAt = new Date(Math.min(plus(o.dispatchedAt, u(0.2, 2)).getTime(), now - 0.1 * HOUR));
+      o.invoice = { issuedAt, amount: f.number.int({ min: 180, max: 24_000 }) };
+    }
+  });
+  const invoice = disputed!.invoice!;
+  invoice.disputedAt = new Date(Math.min(plus(invoice.issuedAt, u(30, 70)).getTime(), now - 2 * HOUR));
+
+  // Three complaints in 30 days from one customer (two about late orders); two from another.
+  const [late1, late2] = orders.filter((o) => o.kind === 'late' && o.customer === complainer);
+  const other = f.helpers.arrayElement(smb.filter((c) => c !== complainer));
+  const complaints = [
+    {
+      customer: complainer,
+      at: ago(24 * 19 + u(0, 5)),
+      orderId: 'SO-0961',
+      summary: 'Order SO-0961 arrived without the delivery note; goods receipt could not book it.',
+    },
+    {
+      customer: complainer,
+      at: plus(late1!.deliveredAt!, u(2, 8)),
+      orderId: late1!.orderId,
+      summary: `Order ${late1!.orderId} arrived after the promised date and nobody told us.`,
+    },
+    {
+      customer: complainer,
+      at: plus(late2!.deliveredAt!, u(2, 8)),
+      orderId: late2!.orderId,
+      summary: `Again late: ${late2!.orderId}. This keeps happening.`,
+    },
+    {
+      customer: other,
+      at: ago(200),
+      orderId: 'SO-0974',
+      summary: 'Wrong pallet labels on SO-0974.',
+    },
+    {
+      customer: other,
+      at: ago(50),
+      orderId: 'SO-0988',
+      summary: 'Driver refused to carry the goods to the loading bay.',
+    },
+  ]
+    .sort((a, b) => a.at.getTime() - b.at.getTime())
+    .map((c, i) => ({ ...c, id: `CMP-${2001 + i}` }));
+
+  const caller = () => f.helpers.arrayElement(northwind);
+  const callbacks = [
+    {
+      customer: caller(),
+      requestedAt: ago(50),
+      completedAt: ago(50 - 3.2),
+      topic: 'Credit note for returns',
+    },
+    { customer: caller(), requestedAt: ago(30), completedAt: ago(30 - 0.75), topic: 'Change of ship-to' },
+    { customer: caller(), requestedAt: ago(9), topic: 'Framework contract prices 2027' },
+    { customer: caller(), requestedAt: ago(40 / 60), topic: 'Rush order for the Hamburg store' },
+  ].map((c, i) => ({ ...c, id: `CB-${4001 + i}` }));
+
+  return { orders, complaints, callbacks, wroteFirst, mariaStuck, movesAgain, writesAfter: w2 };
+}
+
+// ---- the events ---------------------------------------------------------------------------------
+
+type EventIn = {
+  id: string;
+  type: string;
+  occurredAt: string;
+  customer: { externalId: string };
+  refs: Record<string, string>;
+  data: Record<string, unknown>;
+};
+
+function eventsOf(plan: Plan) {
+  const erpOpen: EventIn[] = [];
+  const wms: EventIn[] = [];
+  const erpClose: EventIn[] = [];
+  const ev = (
+    id: string,
+    type: string,
+    at: Date,
+    c: DemoCustomer,
+    refs: Record<string, string>,
+    data: Record<string, unknown>,
+  ): EventIn => ({
+    id,
+    type,
+    occurredAt: at.toISOString(),
+    customer: { externalId: c.externalId },
+    refs,
+    data: { customerName: c.name, ...data },
+  });
+  for (const o of plan.orders) {
+    const c = o.customer;
+    const orderRefs = { orderId: o.orderId };
+    erpOpen.push(
+      ev(`erp-${o.orderId}-created`, 'order.created', o.createdAt, c, orderRefs, {
+        lines: o.lines,
+        shipTo: o.shipTo,
+      }),
+      ev(
+        `erp-${o.orderId}-promised`,
+        'order.promised',
+        new Date(o.createdAt.getTime() + 10 * 60_000),
+        c,
+        orderRefs,
+        {
+          promisedAt: o.promisedAt.toISOString(),
+          promisedDate: o.promisedAt.toISOString().slice(0, 10),
+          shipTo: o.shipTo,
+        },
+      ),
+    );
+    if (o.invoice) {
+      const refs = { invoiceId: o.invoiceId, orderId: o.orderId };
+      const money = { amount: o.invoice.amount, currency: 'EUR' };
+      erpOpen.push(ev(`erp-${o.invoiceId}-issued`, 'invoice.issued', o.invoice.issuedAt, c, refs, money));
+      if (o.invoice.disputedAt)
+        erpClose.push(
+          ev(`erp-${o.invoiceId}-disputed`, 'invoice.disputed', o.invoice.disputedAt, c, refs, {
+            ...money,
+            amountDisputed: Math.round(o.invoice.amount * 0.18),
+            reason: 'Contract price not applied: list price charged',
+          }),
+        );
+    }
+    if (!o.dispatchedAt) continue;
+    const refs = { orderId: o.orderId, shipmentId: o.shipmentId };
+    const parcel = { carrier: o.carrier, trackingNumber: o.trackingNumber };
+    wms.push(
+      ev(`wms-${o.shipmentId}-dispatched`, 'shipment.dispatched', o.dispatchedAt, c, refs, {
+        ...parcel,
+        location: WAREHOUSE,
+      }),
+    );
+    o.scans.forEach((at, i) =>
+      wms.push(
+        ev(`wms-${o.shipmentId}-scan-${i + 1}`, 'shipment.scanned', at, c, refs, {
+          ...parcel,
+          location: o.route[i % o.route.length],
+        }),
+      ),
+    );
+    if (o.exception) {
+      const scansBefore = o.scans.filter((at) => at < o.exception!.at).length;
+      wms.push(
+        ev(`wms-${o.shipmentId}-exception`, 'shipment.exception', o.exception.at, c, refs, {
+          ...parcel,
+          reason: o.exception.reason,
+          note: o.exception.note,
+          location: scansBefore ? o.route[(scansBefore - 1) % o.route.length] : WAREHOUSE,
+        }),
+      );
+    }
+    if (o.deliveredAt)
+      wms.push(
+        ev(`wms-${o.shipmentId}-delivered`, 'shipment.delivered', o.deliveredAt, c, refs, {
+          ...parcel,
+          location: o.shipTo,
+        }),
+      );
+  }
+  for (const k of plan.complaints)
+    erpClose.push(
+      ev(
+        `erp-${k.id}`,
+        'complaint.received',
+        k.at,
+        k.customer,
+        { complaintId: k.id, orderId: k.orderId },
+        {
+          summary: k.summary,
+          channel: 'phone',
+        },
+      ),
+    );
+  for (const b of plan.callbacks) {
+    const refs = { callbackId: b.id };
+    erpOpen.push(
+      ev(`erp-${b.id}-requested`, 'callback.requested', b.requestedAt, b.customer, refs, { topic: b.topic }),
+    );
+    if (b.completedAt)
+      erpClose.push(
+        ev(`erp-${b.id}-completed`, 'callback.completed', b.completedAt, b.customer, refs, {
+          topic: b.topic,
+        }),
+      );
+  }
+  return { erpOpen, wms, erpClose };
+}
+
+// ---- seeding ------------------------------------------------------------------------------------
+
+async function send(db: Database, sourceKey: string, events: EventIn[]) {
+  const source = await sourceForStaff(db, sourceKey);
+  for (let i = 0; i < events.length; i += 1000) {
+    const answer = await ingestEvents(db, {
+      actor: SYSTEM_ACTOR,
+      source,
+      events: events.slice(i, i + 1000),
+    });
+    const refused = answer.results.filter((r) => r.status !== 'accepted');
+    if (refused.length > 0)
+      throw new Error(`demo events not accepted: ${JSON.stringify(refused.slice(0, 3))}`);
+  }
+}
+
+/**
+ * The jobs the scheduler runs, until there is nothing left to do. Waits fire one at a time, in
+ * the order they fell due, so the earlier signal opens the proactive case a later one joins.
+ */
+async function runJobsUntilQuiet(db: Database) {
+  for (let round = 0; round < 20; round++) {
+    let done = 0;
+    for (let fired = 1; fired > 0; done += fired) fired = await fireDueExpectations(db, 1);
+    done += await runSignalActions(db);
+    done += await closeDueCommitments(db);
+    if (done === 0) return;
+  }
+}
+
+async function caseOfSignal(db: Database, refValue: string): Promise<string> {
+  const [found] = await db
+    .select({ caseId: signals.caseId })
+    .from(signals)
+    .where(and(eq(signals.refValue, refValue), isNotNull(signals.caseId)))
+    .limit(1);
+  if (!found?.caseId) throw new Error(`demo: no proactive case for ${refValue}`);
+  return found.caseId;
+}
+
+export async function countSignals(db: Database): Promise<number> {
+  const [row] = await db.select({ n: count() }).from(signals);
+  return row?.n ?? 0;
+}
+
+export async function seedDemoSignals(db: Database): Promise<{ signals: number }> {
+  const actor = SYSTEM_ACTOR;
+  if ((await listEventSources(db, actor)).some((s) => s.key === 'erp'))
+    return { signals: await countSignals(db) };
+  const faker = new Faker({ locale: [en] });
+  faker.seed(1123);
+  const now = Date.now();
+
+  await createEventSource(db, actor, {
+    key: 'erp',
+    name: 'ERP (orders, invoices, customer service)',
+    createUnknownCustomers: false,
+    active: true,
+  });
+  await createEventSource(db, actor, {
+    key: 'wms',
+    name: 'Warehouse and carriers',
+    createUnknownCustomers: false,
+    active: true,
+  });
+
+  const agreements = await listAgreements(db, actor);
+  const named = (name: string) => agreements.find((a) => a.name === name)!;
+  const withCommitments = (name: string, add: CommitmentDefinition[]) => {
+    const a = named(name);
+    return updateAgreement(db, actor, a.id, { commitments: [...a.commitments, ...add] }, async () => 0);
+  };
+  await withCommitments('Standard service', [COMMITMENTS.delivery]);
+  await withCommitments('Enterprise premium', [COMMITMENTS.delivery, COMMITMENTS.invoice]);
+  await withCommitments('Northwind Traders PSA', [COMMITMENTS.delivery, COMMITMENTS.callback]);
+
+  const teams = await listTeams(db, actor);
+  const teamId = (name: string) => teams.find((t) => t.name === name)!.id;
+  const team = {
+    orders: teamId('Order support'),
+    billing: teamId('Billing'),
+    enterprise: teamId('Enterprise desk'),
+  };
+  for (const rule of defaultRules(team)) await createRule(db, actor, RuleDefinition.parse(rule));
+
+  const customers = (await listCustomers(db, actor, { limit: 500, sort: 'name' })).items
+    .filter((c) => c.externalId)
+    .map((c) => ({
+      id: c.id,
+      name: c.name,
+      externalId: c.externalId!,
+      email: c.email,
+      segment: c.effectiveSegment,
+      organizationId: c.organizationId,
+      organization: c.organizationName,
+    }))
+    .sort((a, b) => (a.externalId < b.externalId ? -1 : 1));
+  const plan = planOrders(now, faker, customers);
+  const { erpOpen, wms, erpClose } = eventsOf(plan);
+  // Openings before closings: a commitment opened and closed in one batch would stay open.
+  await send(db, 'erp', erpOpen);
+  await send(db, 'wms', wms);
+  await send(db, 'erp', erpClose);
+
+  // One customer wrote in about their stuck order before any rule fired.
+  const w = plan.wroteFirst;
+  await createCase(db, actor, {
+    subject: `Where is my order ${w.orderId}?`,
+    customerId: w.customer.id,
+    channel: 'email',
+    category: 'order_status',
+    teamId: team.orders,
+    message: {
+      body: `Hello, the tracking for ${w.orderId} (${w.carrier} ${w.trackingNumber}) has not changed for two days. Can you find out where it is?`,
+    },
+    createdAt: new Date(now - 20 * HOUR).toISOString(),
+  });
+  await runJobsUntilQuiet(db);
+
+  // The stuck parcel moves again after all: its signal resolves itself.
+  const m = plan.movesAgain;
+  const scanned = m.route[m.scans.length % m.route.length]!;
+  await send(db, 'wms', [
+    {
+      id: `wms-${m.shipmentId}-scan-${m.scans.length + 1}`,
+      type: 'shipment.scanned',
+      occurredAt: new Date().toISOString(),
+      customer: { externalId: m.customer.externalId },
+      refs: { orderId: m.orderId, shipmentId: m.shipmentId },
+      data: {
+        customerName: m.customer.name,
+        carrier: m.carrier,
+        trackingNumber: m.trackingNumber,
+        location: scanned,
+      },
+    },
+  ]);
+  await runJobsUntilQuiet(db);
+
+  const users = await listUsers(db, actor);
+  const ben = users.find((u) => u.email === 'ben@steward.demo')!;
+  const benActor: Actor = { ...actor, kind: 'user', userId: ben.id, role: 'agent' };
+  await addMessage(db, benActor, await caseOfSignal(db, m.shipmentId), {
+    body: `Good news: ${m.carrier} scanned your parcel at ${scanned} just now, so it is moving again and should reach you by ${m.promisedAt.toISOString().slice(0, 10)} as promised. I am closing this case; reply if anything is still wrong.`,
+    public: true,
+    status: 'solved',
+  });
+
+  // A customer e-mails about an order we had already told them about: the mail joins that case
+  // (and counts as a contact the proactive message did not avoid).
+  const late = plan.writesAfter;
+  await openOrJoinCase(db, actor, {
+    subject: `Order ${late.orderId}`,
+    customerId: late.customer.id,
+    channel: 'email',
+    category: 'order_status',
+    message: {
+      body: `Your message says ${late.orderId} will be late. It was promised for ${late.promisedAt.toISOString().slice(0, 10)} and our site is waiting for it. Can you give us a firm delivery date today?`,
+    },
+  });
+
+  // Maria Jensen answers the notification about her stuck order, in the portal.
+  const maria = users.find((u) => u.email === plan.mariaStuck.customer.email)!;
+  const mariaActor: Actor = {
+    ...actor,
+    kind: 'user',
+    userId: maria.id,
+    role: 'customer',
+    customerId: plan.mariaStuck.customer.id,
+    organizationId: plan.mariaStuck.customer.organizationId,
+    organizationAccess: true,
+  };
+  await addMessage(db, mariaActor, await caseOfSignal(db, plan.mariaStuck.shipmentId), {
+    body: `Thanks for the warning. We need these parts for a line changeover on Friday. If the parcel is not found by tomorrow noon, please send a replacement by express and we will refuse the first one.`,
+    public: true,
+  });
+
+  return { signals: await countSignals(db) };
+}
