@@ -52,7 +52,7 @@ program
     ];
     if (server.demo) {
       lines.push(
-        `  demo data: ${server.demo.organizations} organizations, ${server.demo.customers} customers, ${server.demo.cases} cases`,
+        `  demo data: ${server.demo.organizations} organizations, ${server.demo.customers} customers, ${server.demo.cases} cases, ${server.demo.signals} signals`,
       );
       lines.push(`  demo logins:`);
       for (const l of server.demo.logins)
