@@ -1,0 +1,254 @@
+// The demo's order-to-delivery flow, seeded into a fresh database as `steward start --demo` does:
+// the default rules exist and are on, the events went through ingest, and what the rules and
+// commitments made of them agrees with the events themselves (stuck parcels, late deliveries),
+// checked against queries over the events rather than against the seed's own plan.
+import { sql } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { rows, type Database } from '../../db/client.js';
+import { createTestDatabase } from '../../../test/helpers/db.js';
+import { seedDemo, type DemoSummary } from './seed.js';
+import { DEMO_ORDER_MIX, DEMO_RULES, seedDemoSignals } from './seed-signals.js';
+
+let handle: Awaited<ReturnType<typeof createTestDatabase>>;
+let db: Database;
+let summary: DemoSummary;
+beforeAll(async () => {
+  handle = await createTestDatabase();
+  db = handle.db;
+  summary = await seedDemo(db);
+}, 120_000);
+afterAll(() => handle?.close());
+
+const orders = Object.values(DEMO_ORDER_MIX).reduce((a, b) => a + b, 0);
+
+async function signalsOf(rule: string) {
+  return rows<{
+    state: string;
+    ref_value: string | null;
+    case_id: string | null;
+    resolution: string | null;
+    evidence_count: number;
+  }>(
+    db,
+    sql`select s.state, s.ref_value, s.case_id, s.resolution, s.evidence_count
+      from signals s join signal_rules r on r.id = s.rule_id where r.name = ${rule} order by s.ref_value`,
+  );
+}
+
+describe('demo signals seed', () => {
+  it('adds the ERP and warehouse sources, the agreements’ commitments and the default rules, enabled', async () => {
+    expect(summary).toMatchObject({ created: true, cases: 60, signals: 17 });
+    expect(
+      await rows(db, sql`select key, active, create_unknown_customers from event_sources order by key`),
+    ).toEqual([
+      { key: 'erp', active: true, create_unknown_customers: false },
+      { key: 'wms', active: true, create_unknown_customers: false },
+    ]);
+    expect(
+      await rows(
+        db,
+        sql`select name, (select array_agg(c->>'key' order by c->>'key') from jsonb_array_elements(commitments) c) as keys
+          from agreements order by name`,
+      ),
+    ).toEqual([
+      { name: 'Enterprise premium', keys: ['invoice_accuracy', 'on_time_delivery'] },
+      { name: 'Northwind Traders PSA', keys: ['callback_2h', 'on_time_delivery'] },
+      { name: 'Standard service', keys: ['on_time_delivery'] },
+    ]);
+    const rules = await rows<{ name: string; enabled: boolean; version: number; versions: number }>(
+      db,
+      sql`select name, enabled, version, (select count(*)::int from signal_rule_versions v where v.rule_id = r.id) as versions
+        from signal_rules r where deleted_at is null order by name`,
+    );
+    expect(rules.map((r) => r.name)).toEqual(Object.values(DEMO_RULES).sort());
+    for (const r of rules) expect(r).toMatchObject({ enabled: true, version: 1, versions: 1 });
+  });
+
+  it(`sends ${orders} orders through ingest for existing customers`, async () => {
+    const [counted] = await rows<{ orders: number; customers: number; unknown: number }>(
+      db,
+      sql`select
+        (select count(distinct refs->>'orderId')::int from events where type = 'order.promised') as orders,
+        (select count(*)::int from customers) as customers,
+        (select count(*)::int from events where customer_id is null) as unknown`,
+    );
+    expect(counted).toEqual({ orders, customers: summary.customers, unknown: 0 });
+  });
+
+  it('catches every parcel without a scan for 48 hours, on a proactive case', async () => {
+    // Stuck, by the events alone: the last carrier news is over 48 h old and is not a delivery or a loss.
+    const stuck = await rows<{ shipment: string }>(
+      db,
+      sql`select shipment from (
+          select distinct on (refs->>'shipmentId') refs->>'shipmentId' as shipment, type, occurred_at,
+            data->>'reason' as reason
+          from events where type like 'shipment.%' order by refs->>'shipmentId', occurred_at desc) last
+        where type <> 'shipment.delivered' and reason is distinct from 'lost'
+          and occurred_at < now() - interval '48 hours'
+        order by shipment`,
+    );
+    expect(stuck).toHaveLength(DEMO_ORDER_MIX.stuck);
+    const live = (await signalsOf(DEMO_RULES.notScanned)).filter((s) => s.state !== 'resolved');
+    expect(live.map((s) => s.ref_value)).toEqual(stuck.map((s) => s.shipment));
+    for (const s of live) {
+      expect(s.state).toBe('acted');
+      const [c] = await rows<{ channel: string; status: string; refs: Record<string, string> }>(
+        db,
+        sql`select channel, status, refs from cases where id = ${s.case_id}`,
+      );
+      expect(c).toMatchObject({ channel: 'proactive', status: 'open', refs: { shipmentId: s.ref_value } });
+    }
+  });
+
+  it('resolves the signal of the parcel that moved again, and the agent solves its case', async () => {
+    const resolved = (await signalsOf(DEMO_RULES.notScanned)).filter((s) => s.state === 'resolved');
+    expect(resolved).toHaveLength(DEMO_ORDER_MIX.movesAgain);
+    expect(resolved[0]!.resolution).toBe('the awaited event arrived (shipment.scanned)');
+    const [c] = await rows<{ status: string }>(
+      db,
+      sql`select status from cases where id = ${resolved[0]!.case_id}`,
+    );
+    expect(c!.status).toBe('solved');
+  });
+
+  it('closes delivery commitments as the deliveries say: met, late, overdue', async () => {
+    const promised = await rows<{
+      order_id: string;
+      promised_at: Date;
+      delivered_at: Date | null;
+      state: string;
+    }>(
+      db,
+      sql`select p.refs->>'orderId' as order_id, (p.data->>'promisedAt')::timestamptz as promised_at,
+          d.occurred_at as delivered_at, c.state
+        from events p
+        left join events d on d.type = 'shipment.delivered' and d.refs->>'orderId' = p.refs->>'orderId'
+        left join commitments c on c.key = 'on_time_delivery' and c.ref_value = p.refs->>'orderId'
+        where p.type = 'order.promised'`,
+    );
+    expect(promised).toHaveLength(orders);
+    const now = Date.now();
+    for (const p of promised) {
+      const due = new Date(p.promised_at).getTime();
+      const delivered = p.delivered_at ? new Date(p.delivered_at).getTime() : null;
+      const expected =
+        delivered !== null ? (delivered <= due ? 'met' : 'late') : due < now ? 'overdue' : 'open';
+      expect({ order: p.order_id, state: p.state }).toEqual({ order: p.order_id, state: expected });
+    }
+    const tally = await rows<{ key: string; state: string; n: number }>(
+      db,
+      sql`select key, state, count(*)::int as n from commitments group by key, state order by key, state`,
+    );
+    const n = (key: string, state: string) => tally.find((t) => t.key === key && t.state === state)?.n ?? 0;
+    expect(n('on_time_delivery', 'late')).toBe(DEMO_ORDER_MIX.late);
+    expect(n('on_time_delivery', 'met')).toBe(DEMO_ORDER_MIX.onTime + DEMO_ORDER_MIX.damaged);
+    // The stuck parcel promised for yesterday, the order in transit past its date, the lost one.
+    expect(n('on_time_delivery', 'overdue')).toBe(3);
+    expect(n('invoice_accuracy', 'broken')).toBe(1);
+    expect(['met', 'late', 'overdue', 'open'].map((s) => n('callback_2h', s))).toEqual([1, 1, 1, 1]);
+  });
+
+  it('turns the signals into proactive cases, one per order, and tells the customers', async () => {
+    const byRule = Object.fromEntries(
+      await Promise.all(
+        Object.values(DEMO_RULES).map(async (name) => [name, (await signalsOf(name)).length] as const),
+      ),
+    );
+    expect(byRule).toMatchObject({
+      [DEMO_RULES.notScanned]: DEMO_ORDER_MIX.stuck + DEMO_ORDER_MIX.movesAgain,
+      [DEMO_RULES.damagedOrLost]: 2,
+      [DEMO_RULES.carrierDelay]: 2,
+      [DEMO_RULES.repeatComplaints]: 1,
+      [DEMO_RULES.invoiceDisputed]: 1,
+    });
+    // Two stuck parcels close to their date, the three orders that will miss it, the lost one.
+    expect(byRule[DEMO_RULES.willMiss]! + byRule[DEMO_RULES.enterpriseWillMiss]!).toBe(6);
+    expect(byRule[DEMO_RULES.willMiss]).toBeGreaterThan(0);
+    expect(byRule[DEMO_RULES.enterpriseWillMiss]).toBeGreaterThan(0);
+    expect((await signalsOf(DEMO_RULES.repeatComplaints))[0]!.evidence_count).toBe(3);
+    // The carrier delays are watched only: open, no case.
+    for (const s of await signalsOf(DEMO_RULES.carrierDelay))
+      expect(s).toMatchObject({ state: 'open', case_id: null });
+
+    const cases = await rows<{
+      id: string;
+      order_id: string | null;
+      signals: number;
+      told: number;
+      category: string;
+    }>(
+      db,
+      sql`select c.id, c.refs->>'orderId' as order_id, c.category,
+          (select count(*)::int from signals s where s.case_id = c.id) as signals,
+          (select count(*)::int from messages m where m.case_id = c.id and m.public and m.author_type = 'agent') as told
+        from cases c where c.channel = 'proactive'`,
+    );
+    expect(cases).toHaveLength(12);
+    for (const c of cases) {
+      expect(c.signals).toBeGreaterThan(0);
+      expect(c.told).toBeGreaterThan(0);
+    }
+    const orderIds = cases.map((c) => c.order_id);
+    expect(new Set(orderIds).size).toBe(orderIds.length);
+    // Stuck parcels and orders that will miss their date; damaged and lost; complaints; the invoice.
+    expect(cases.map((c) => c.category).sort()).toEqual([
+      'complaint',
+      'damaged_product',
+      'damaged_product',
+      'invoice_error',
+      ...Array<string>(8).fill('late_delivery'),
+    ]);
+    const [actions] = await rows<{ pending: number; failed: number }>(
+      db,
+      sql`select count(*) filter (where state = 'pending')::int as pending,
+        count(*) filter (where state = 'failed')::int as failed from signal_actions`,
+    );
+    expect(actions).toEqual({ pending: 0, failed: 0 });
+  });
+
+  it('has customers who wrote in first, answered the proactive message, or wrote in after it', async () => {
+    const [contacts] = await rows<{ first: number; after: number }>(
+      db,
+      sql`select count(*) filter (where customer_contacted_first)::int as first,
+        count(*) filter (where customer_contact_at is not null)::int as after from signals`,
+    );
+    expect(contacts).toEqual({ first: 1, after: 1 });
+    const answered = await rows<{ email: string; channel: string }>(
+      db,
+      sql`select cu.email, m.channel from messages m join cases c on c.id = m.case_id
+        join customers cu on cu.id = c.customer_id
+        where c.channel = 'proactive' and m.author_type = 'customer' order by m.channel`,
+    );
+    // Maria in the portal; the other by e-mail, joined to the proactive case (whose channel the
+    // message takes).
+    expect(answered).toEqual([
+      { email: 'maria.jensen@northwind.example', channel: 'portal' },
+      { email: expect.not.stringContaining('maria'), channel: 'proactive' },
+    ]);
+  });
+
+  it('leaves three waits that come due minutes after seeding', async () => {
+    const soon = await rows<{ minutes: number }>(
+      db,
+      sql`select extract(epoch from due_at - now()) / 60 as minutes from rule_expectations
+        where state = 'waiting' and due_at < now() + interval '30 minutes' order by due_at`,
+    );
+    expect(soon).toHaveLength(DEMO_ORDER_MIX.upcoming);
+    for (const s of soon) expect(Number(s.minutes)).toBeGreaterThan(2);
+  });
+
+  it('seeds once: a second run adds nothing', async () => {
+    const census = () =>
+      rows(
+        db,
+        sql`select (select count(*)::int from events) as events, (select count(*)::int from signals) as signals,
+          (select count(*)::int from cases) as cases, (select count(*)::int from messages) as messages,
+          (select count(*)::int from commitments) as commitments, (select count(*)::int from signal_rules) as rules,
+          (select count(*)::int from event_sources) as sources, (select count(*)::int from rule_expectations) as waits`,
+      );
+    const before = await census();
+    expect(await seedDemo(db)).toMatchObject({ created: false, signals: summary.signals });
+    expect(await seedDemoSignals(db)).toEqual({ signals: summary.signals });
+    expect(await census()).toEqual(before);
+  });
+});
