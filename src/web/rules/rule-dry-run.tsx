@@ -1,13 +1,12 @@
 // Dry run: the rule as it stands in the editor (saved or not) replayed over past events, to see
 // how many signals it would have opened, for whom, and examples, before it goes live.
-import { useState, type FormEvent } from 'react';
+import { useMemo, useState, type FormEvent } from 'react';
 import { Link } from 'react-router-dom';
-import type { z } from 'zod';
-import { DryRunBody, type DryRunAnswer, type RuleDefinition } from '../../shared/schemas/rules.js';
+import { DryRunBody, RuleDefinition, type DryRunAnswer } from '../../shared/schemas/rules.js';
 import { api, toApiError } from '../lib/api.js';
 import { countOf, formatDate, formatDateTime, formatNumber } from '../lib/format.js';
 import { errorsFromApi, type PathErrors } from '../admin/form-parts.js';
-import { sameJson } from './rule-draft.js';
+import { messageOf, sameJson, type Draft } from './rule-draft.js';
 
 const DAY_MS = 86_400_000;
 /** yyyy-mm-dd of a time, in the viewer's zone (what a date input shows). */
@@ -17,23 +16,37 @@ function dateInput(ms: number): string {
   return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
 }
 
+/** The draft as a dry run takes it: a rule not yet named can be tried all the same. */
+function forDryRun(draft: Draft) {
+  const named =
+    typeof draft.name === 'string' && draft.name.trim() ? draft : { ...draft, name: 'Untitled rule' };
+  return RuleDefinition.safeParse(named);
+}
+
 export function DryRunPanel(props: {
-  parsed: z.ZodSafeParseResult<RuleDefinition>;
+  draft: Draft;
   /** Server messages about the definition, keyed by its paths (as the form shows them). */
   onDefinitionErrors(errors: PathErrors): void;
 }) {
-  const { parsed } = props;
+  const { draft } = props;
+  const parsed = useMemo(() => forDryRun(draft), [draft]);
   const [from, setFrom] = useState(() => dateInput(Date.now() - 30 * DAY_MS));
   const [to, setTo] = useState(() => dateInput(Date.now()));
   const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  // A message belongs to the rule it was about: once the rule changes, it goes.
+  const [failure, setFailure] = useState<{ message: string; draft: Draft } | null>(null);
+  const error = failure && failure.draft === draft ? failure.message : null;
+  const setError = (message: string | null) => setFailure(message ? { message, draft } : null);
   const [run, setRun] = useState<{ answer: DryRunAnswer; definition: unknown } | null>(null);
 
   async function submit(e: FormEvent) {
     e.preventDefault();
     setError(null);
     if (!parsed.success) {
-      setError('Correct the rule first: the dry run tries the rule as the form shows it.');
+      const issue = parsed.error.issues[0];
+      setError(
+        `Correct the rule first${issue ? ` (${issue.path.map(String).join('.') || 'rule'}: ${messageOf(issue)})` : ''}: the dry run tries the rule as the form shows it.`,
+      );
       return;
     }
     const fromMs = new Date(`${from}T00:00:00`).getTime();

@@ -568,7 +568,7 @@ function RuleEditor(props: {
               setNotice(null);
             }}
           />
-          <DryRunPanel parsed={parsed} onDefinitionErrors={setServerErrors} />
+          <DryRunPanel draft={draft} onDefinitionErrors={setServerErrors} />
           {saved && (
             <VersionsPanel
               key={saved.version}
