@@ -1,0 +1,285 @@
+// The outbox: every outgoing mail is a `mail_messages` row (direction out) with its RFC 822
+// source, written in the transaction of the change that caused it, and sent afterwards by the
+// `mail-outbox` job. So a reply and its mail commit together, and a failing mail server never
+// fails an agent's reply.
+//
+// Settings: queueMail and the sender read the process's mail settings (the From, the SMTP URL),
+// set once from the config when the API is built (`configureMail`, called by mailRoutes) — so a
+// server, a test app and the jobs of that process agree. Tests that compose or send without an
+// app call configureMail themselves. Without an SMTP URL, mail is `held`: kept in the outbox and
+// readable in the UI (the demo mode), never sent.
+//
+// Sending: a claim statement takes due `queued` rows with FOR UPDATE SKIP LOCKED and leases them
+// (run_after moves past the longest send, attempts + 1) in one statement, so any number of
+// processes may run the job and each mail is handed to the SMTP server once. The SMTP exchange
+// happens outside any transaction (an embedded database is not held during network I/O); its
+// outcome is written afterwards: `sent`; a 4xx or network error back to `queued` with back-off;
+// a 5xx answer, or the last attempt, `failed`. A process that dies mid-send leaves the lease to
+// expire, and the mail is tried again (at least once, never twice while all is well).
+import { sql } from 'drizzle-orm';
+import nodemailer from 'nodemailer';
+import type { Database } from '../../../db/client.js';
+import { rows } from '../../../db/client.js';
+import type { Config } from '../../config.js';
+import { loadConfig } from '../../config.js';
+import { SYSTEM_ACTOR } from '../../lib/actor.js';
+import { recordDomainEvent } from '../domain-events/domain-events.repo.js';
+import {
+  capReferences,
+  composeMail,
+  domainOf,
+  fromName as composeFromName,
+  newMessageId,
+  newReplyToken,
+  parseMailFrom,
+  replyAddress,
+  stripBrackets,
+} from './compose.js';
+import { mailMessages, type MailStatus } from './mail.table.js';
+
+export interface MailSettings {
+  mailFrom: string;
+  smtpUrl: string | undefined;
+}
+
+let settings: MailSettings = { mailFrom: loadConfig({}).mailFrom, smtpUrl: undefined };
+
+/** Sets the process's mail settings (the From, the SMTP server). A changed server gets a new transport. */
+export function configureMail(config: Pick<Config, 'mailFrom' | 'smtpUrl'>) {
+  parseMailFrom(config.mailFrom); // fails at start, not at the first mail
+  if (config.smtpUrl !== settings.smtpUrl) void closeMailTransport();
+  settings = { mailFrom: config.mailFrom, smtpUrl: config.smtpUrl };
+}
+
+export const mailSettings = (): Readonly<MailSettings> => settings;
+
+export const HELD_REASON = 'not sent: no SMTP server set (STEWARD_SMTP_URL) — the demo mode';
+
+export interface QueueMailInput {
+  to: string;
+  toName?: string | null;
+  subject: string;
+  text: string;
+  html?: string;
+  caseId?: string | null;
+  caseMessageId?: string | null;
+  /** The person writing (an agent): put in front of the mail's From name. */
+  fromName?: string | null;
+  /** Automatic mail (sign-in links, notices): Auto-Submitted: auto-generated. Not for agents' replies. */
+  autoSubmitted?: boolean;
+  /** Threading: given, these are used as they are; else a case's mail thread supplies them. */
+  inReplyTo?: string | null;
+  references?: string[];
+}
+
+/**
+ * Composes a mail and puts it in the outbox, inside the caller's transaction: `queued` when an
+ * SMTP server is configured, else `held`. Mail about a case carries the case's reply address
+ * (the token is made on the case's first mail) and threads onto the case's earlier mail: In-Reply-To
+ * the customer's latest mail (else our latest), References the thread oldest first, capped.
+ * The subject is used as given (see caseMailSubject for case mail).
+ */
+export async function queueMail(
+  tx: Database,
+  input: QueueMailInput,
+): Promise<{ id: string; messageId: string }> {
+  const { mailFrom, smtpUrl } = settings;
+  const from = parseMailFrom(mailFrom);
+  const messageId = newMessageId(domainOf(from.address));
+  let replyTo: string | null = null;
+  let inReplyTo = input.inReplyTo ? stripBrackets(input.inReplyTo) : null;
+  let references = input.references ?? [];
+  if (input.caseId) {
+    const [c] = await rows<{ reply_token: string }>(
+      tx,
+      sql`update cases set reply_token = coalesce(reply_token, ${newReplyToken()})
+        where id = ${input.caseId} returning reply_token`,
+    );
+    if (!c) throw new Error(`queueMail: no case ${input.caseId}`);
+    replyTo = replyAddress(mailFrom, c.reply_token);
+    if (input.inReplyTo === undefined && input.references === undefined) {
+      const thread = await caseThread(tx, input.caseId);
+      inReplyTo = thread.inReplyTo;
+      references = thread.references;
+    }
+  }
+  references = capReferences(references);
+  const name = composeFromName(from.name, input.fromName);
+  const raw = await composeMail({
+    messageId,
+    from: { name, address: from.address },
+    to: { name: input.toName ?? null, address: input.to },
+    replyTo,
+    subject: input.subject,
+    text: input.text,
+    html: input.html ?? null,
+    inReplyTo,
+    references,
+    autoSubmitted: input.autoSubmitted ?? false,
+  });
+  const status: MailStatus = smtpUrl ? 'queued' : 'held';
+  const [row] = await tx
+    .insert(mailMessages)
+    .values({
+      direction: 'out',
+      messageId,
+      inReplyTo,
+      references,
+      caseId: input.caseId ?? null,
+      caseMessageId: input.caseMessageId ?? null,
+      fromAddress: from.address,
+      fromName: name || null,
+      toAddresses: [input.to.toLowerCase()],
+      subject: input.subject,
+      textBody: input.text,
+      htmlBody: input.html ?? null,
+      status,
+      reason: status === 'held' ? HELD_REASON : null,
+      runAfter: status === 'queued' ? sql`now()` : null,
+      raw,
+    })
+    .returning({ id: mailMessages.id });
+  await recordDomainEvent(tx, SYSTEM_ACTOR, {
+    type: status === 'held' ? 'mail.held' : 'mail.queued',
+    entityType: 'mail',
+    entityId: row!.id,
+    data: { to: input.to, subject: input.subject, caseId: input.caseId ?? null, messageId },
+  });
+  return { id: row!.id, messageId };
+}
+
+/** The case's mail so far: whom to answer (the customer's latest mail, else ours) and the chain. */
+async function caseThread(tx: Database, caseId: string) {
+  const thread = await rows<{ message_id: string; direction: string; references: string[] }>(
+    tx,
+    sql`select message_id, direction, "references" from mail_messages
+      where case_id = ${caseId} and (direction = 'out' or status = 'processed')
+      order by created_at, id`,
+  );
+  const parent = [...thread].reverse().find((m) => m.direction === 'in') ?? thread[thread.length - 1] ?? null;
+  return {
+    inReplyTo: parent?.message_id ?? null,
+    // The parent's own chain first (the customer's thread may begin before us), then ours.
+    references: [...(parent?.references ?? []), ...thread.map((m) => m.message_id)],
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Sending
+
+export const SEND_BATCH = 20;
+export const MAX_SEND_ATTEMPTS = 6;
+/** Back-off after attempt n (1-based): 30 s, 2 min, 10 min, 30 min, 2 h; then failed. */
+const BACKOFF_MS = [30_000, 120_000, 600_000, 1_800_000, 7_200_000];
+export const defaultBackoff = (attempt: number) => BACKOFF_MS[Math.min(attempt, BACKOFF_MS.length) - 1]!;
+/** A claimed mail is not claimed again for this long: longer than any send may take. */
+const LEASE_SECONDS = 600;
+
+type Transport = ReturnType<typeof nodemailer.createTransport>;
+let transport: { url: string; t: Transport } | null = null;
+
+/** One pooled SMTP transport per process (per SMTP URL). */
+function transportFor(url: string): Transport {
+  if (transport?.url === url) return transport.t;
+  transport?.t.close();
+  const t = nodemailer.createTransport({
+    url,
+    pool: true,
+    maxConnections: 3,
+    connectionTimeout: 30_000,
+    greetingTimeout: 30_000,
+    socketTimeout: 120_000,
+  } as Parameters<typeof nodemailer.createTransport>[0]);
+  transport = { url, t };
+  return t;
+}
+
+/** Closes the pooled connections (server stop, tests). */
+export async function closeMailTransport() {
+  const t = transport?.t;
+  transport = null;
+  t?.close();
+}
+
+interface Claimed {
+  id: string;
+  message_id: string;
+  from_address: string;
+  to_addresses: string[];
+  attempts: number;
+  raw: Buffer | Uint8Array;
+}
+
+export interface SendOptions {
+  limit?: number;
+  /** Back-off after a failed attempt (tests shorten it). */
+  backoffMs?: (attempt: number) => number;
+}
+
+/**
+ * Sends due queued mail through the configured SMTP server. Returns how many it handled
+ * (sent, rescheduled or failed). Without an SMTP URL it does nothing (mail stays queued or held).
+ */
+export async function sendQueuedMail(db: Database, opts: SendOptions = {}): Promise<number> {
+  const url = settings.smtpUrl;
+  if (!url) return 0;
+  const limit = opts.limit ?? SEND_BATCH;
+  const backoff = opts.backoffMs ?? defaultBackoff;
+  const claimed = await rows<Claimed>(
+    db,
+    sql`
+    with due as (
+      select id from mail_messages
+      where direction = 'out' and status = 'queued' and run_after <= now()
+      order by run_after, id limit ${limit}
+      for update skip locked
+    )
+    update mail_messages m
+      set attempts = m.attempts + 1, run_after = now() + make_interval(secs => ${LEASE_SECONDS})
+    from due where m.id = due.id and m.status = 'queued' and m.run_after <= now()
+    returning m.id, m.message_id, m.from_address, m.to_addresses, m.attempts, m.raw`,
+  );
+  if (claimed.length === 0) return 0;
+  const t = transportFor(url);
+  await Promise.all(
+    claimed.map(async (m) => {
+      try {
+        const info = await t.sendMail({
+          envelope: { from: m.from_address, to: m.to_addresses },
+          raw: Buffer.from(m.raw),
+        });
+        await finishSend(db, m, 'sent', null, { response: info.response });
+      } catch (err) {
+        const e = err as { responseCode?: number; message?: string };
+        const reason = (e.message ?? String(err)).slice(0, 1000);
+        const permanent = typeof e.responseCode === 'number' && e.responseCode >= 500;
+        if (permanent || m.attempts >= MAX_SEND_ATTEMPTS) await finishSend(db, m, 'failed', reason);
+        else await finishSend(db, m, 'queued', reason, undefined, backoff(m.attempts));
+      }
+    }),
+  );
+  return claimed.length;
+}
+
+async function finishSend(
+  db: Database,
+  m: Claimed,
+  status: 'sent' | 'failed' | 'queued',
+  reason: string | null,
+  data: Record<string, unknown> = {},
+  retryInMs = 0,
+) {
+  await db.transaction(async (tx) => {
+    await tx.execute(sql`
+      update mail_messages set status = ${status}, reason = ${reason},
+        sent_at = ${status === 'sent' ? sql`now()` : null},
+        run_after = ${status === 'queued' ? sql`now() + make_interval(secs => ${retryInMs / 1000})` : null}
+      where id = ${m.id}`);
+    await recordDomainEvent(tx, SYSTEM_ACTOR, {
+      type: status === 'queued' ? 'mail.retry_scheduled' : `mail.${status}`,
+      entityType: 'mail',
+      entityId: m.id,
+      data: { messageId: m.message_id, attempts: m.attempts, ...(reason ? { reason } : {}), ...data },
+    });
+  });
+}
