@@ -1,0 +1,82 @@
+// Mail: the mailboxes customers write to (and their IMAP polling), and the mail in and out.
+// One schema per shape, shared by the API, the OpenAPI document and the UI.
+import { z } from 'zod';
+import { Email, Id, IsoDateTime, Name } from './common.js';
+
+export const MAIL_LIMITS = {
+  /** Largest mail the SMTP receiver accepts (announced as EHLO SIZE). */
+  messageBytes: 25 * 1024 * 1024,
+  imapUrl: 1_000,
+  imapFolder: 200,
+  /** Mails one IMAP poll takes from a mailbox; the rest waits for the next poll. */
+  pollBatch: 50,
+} as const;
+
+/** What the API shows instead of a mailbox's IMAP password. */
+export const PASSWORD_MASK = '********';
+
+export const ImapUrl = z
+  .string()
+  .trim()
+  .max(MAIL_LIMITS.imapUrl)
+  .refine((value) => {
+    try {
+      const url = new URL(value);
+      return (url.protocol === 'imap:' || url.protocol === 'imaps:') && !!url.hostname && !!url.username;
+    } catch {
+      return false;
+    }
+  }, 'must be imaps://user:password@host[:993] or imap://user:password@host[:143] (STARTTLS when offered)')
+  .describe(
+    'imaps://user:password@host:993 (TLS) or imap://… (STARTTLS when the server offers it); URL-encode @ in the user as %40. Answers show the password masked; send the masked URL back to keep the password.',
+  );
+
+export const ImapFolder = z.string().trim().min(1).max(MAIL_LIMITS.imapFolder);
+
+export const Mailbox = z.object({
+  id: Id,
+  address: z.string().describe('lower-case; customers write to it (and to its +token reply forms)'),
+  name: z.string(),
+  teamId: Id.nullable().describe('new cases from this mailbox go to this team'),
+  team: z.object({ id: Id, name: z.string() }).nullable(),
+  imapUrl: z.string().nullable().describe(`polled when set; the password shows as ${PASSWORD_MASK}`),
+  imapFolder: z.string(),
+  imapUidValidity: z.number().int().nullable(),
+  imapLastUid: z.number().int().describe('mails above this UID (in this UIDVALIDITY) are new'),
+  lastPolledAt: IsoDateTime.nullable(),
+  lastError: z.string().nullable().describe('the last poll’s error; null after a good poll'),
+  active: z.boolean(),
+  createdAt: IsoDateTime,
+  updatedAt: IsoDateTime,
+});
+export type Mailbox = z.infer<typeof Mailbox>;
+
+export const MailboxCreate = z.strictObject({
+  address: Email,
+  name: Name,
+  teamId: Id.nullable().optional(),
+  imapUrl: ImapUrl.nullable().optional(),
+  imapFolder: ImapFolder.default('INBOX'),
+  active: z.boolean().default(true),
+});
+export type MailboxCreate = z.input<typeof MailboxCreate>;
+
+export const MailboxUpdate = z.strictObject({
+  address: Email.optional(),
+  name: Name.optional(),
+  teamId: Id.nullable().optional(),
+  imapUrl: ImapUrl.nullable().optional(),
+  imapFolder: ImapFolder.optional(),
+  active: z.boolean().optional(),
+});
+export type MailboxUpdate = z.infer<typeof MailboxUpdate>;
+
+export const MailboxPollResult = z.object({
+  received: z.number().int().describe('mails fetched from the IMAP folder this time'),
+  processed: z.number().int(),
+  ignored: z.number().int().describe('auto-replies, bounces, our own mail'),
+  duplicate: z.number().int(),
+  failed: z.number().int().describe('kept with their error (see the mail log)'),
+  error: z.string().nullable().describe('the poll itself failed (connection, login, folder)'),
+});
+export type MailboxPollResult = z.infer<typeof MailboxPollResult>;
