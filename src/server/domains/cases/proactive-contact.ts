@@ -20,13 +20,25 @@ export interface OpenedCase {
   case: Case;
   /** The contact joined an open proactive case instead of opening one. */
   joined: boolean;
+  /** The message the contact became (the new case's first message, or the one added on joining). */
+  messageId: string | null;
+}
+
+/** A new case, with the id of its first message (channels attach files and HTML to it). */
+async function opened(db: Database, actor: Actor, input: CaseCreate): Promise<OpenedCase> {
+  const c = await createCase(db, actor, input);
+  const [first] = await rows<{ id: string }>(
+    db,
+    sql`select id from messages where case_id = ${c.id} order by created_at, id limit 1`,
+  );
+  return { case: c, joined: false, messageId: first?.id ?? null };
 }
 
 export async function openOrJoinCase(db: Database, actor: Actor, input: CaseCreate): Promise<OpenedCase> {
   const fromCustomer =
     !!input.message && (!isStaff(actor) || (input.message.from ?? 'customer') === 'customer');
   if (!fromCustomer || input.channel === 'proactive' || input.createdAt || !input.customerId) {
-    return { case: await createCase(db, actor, input), joined: false };
+    return opened(db, actor, input);
   }
   const candidates = await rows<ProactiveCandidate & { number: number }>(
     db,
@@ -39,10 +51,11 @@ export async function openOrJoinCase(db: Database, actor: Actor, input: CaseCrea
     refs: input.refs,
     text: `${input.subject ?? ''}\n${input.message!.body}`,
   });
-  if (!choice) return { case: await createCase(db, actor, input), joined: false };
+  if (!choice) return opened(db, actor, input);
+  let messageId: string;
   try {
-    await db.transaction(async (tx) => {
-      await addMessage(tx, actor, choice.id, {
+    messageId = await db.transaction(async (tx) => {
+      const message = await addMessage(tx, actor, choice.id, {
         body: input.subject ? `${input.subject}\n\n${input.message!.body}` : input.message!.body,
         public: true,
         ...(isStaff(actor) ? { from: 'customer' as const } : {}),
@@ -54,12 +67,12 @@ export async function openOrJoinCase(db: Database, actor: Actor, input: CaseCrea
         data: { subject: input.subject, channel: input.channel ?? null, reason: choice.reason },
       });
       await noteCustomerContact(tx, choice.id);
+      return message.id;
     });
   } catch (err) {
     // Closed or merged meanwhile: the contact opens its own case after all.
-    if (err instanceof AppError && err.statusCode === 409)
-      return { case: await createCase(db, actor, input), joined: false };
+    if (err instanceof AppError && err.statusCode === 409) return opened(db, actor, input);
     throw err;
   }
-  return { case: await getCase(db, actor, choice.id), joined: true };
+  return { case: await getCase(db, actor, choice.id), joined: true, messageId };
 }
