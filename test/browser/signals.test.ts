@@ -260,7 +260,34 @@ describe('signals', () => {
     expect(await text(page.getByTestId('board-signal-count'))).toMatch(/^1 of \d+$/);
   });
 
+  it('stops asking while the tab is hidden, and catches up when it is shown again', async () => {
+    await page.goto(`${stack.url}/board`);
+    await eventually(() => page.getByTestId('board-updated').count()).toBe(1);
+    const setHidden = (hidden: boolean) =>
+      page.evaluate((h) => {
+        Object.defineProperty(document, 'hidden', { configurable: true, get: () => h });
+        Object.defineProperty(document, 'visibilityState', {
+          configurable: true,
+          get: () => (h ? 'hidden' : 'visible'),
+        });
+        document.dispatchEvent(new Event('visibilitychange'));
+      }, hidden);
+    const polls: string[] = [];
+    page.on('request', (r) => {
+      if (new URL(r.url()).pathname === '/api/v1/board') polls.push(r.url());
+    });
+    await setHidden(true);
+    await page.waitForTimeout(200);
+    polls.length = 0;
+    // More than one 5-second period.
+    await page.waitForTimeout(6_500);
+    expect(polls).toEqual([]);
+    await setHidden(false);
+    await eventually(() => polls.length).toBeGreaterThan(0);
+  });
+
   it('shows the signal: rule, customer, ref, evidence and the proactive case its action opened', async () => {
+    await page.goto(`${stack.url}/board`);
     await page
       .locator(`[data-testid="board-signal-row"][data-signal-id="${signal.id}"]`)
       .getByTestId('signal-title')
