@@ -359,6 +359,43 @@ describe('signals', () => {
     await eventually(() => text(page.getByTestId('signal-heading'))).toBe(signal.title);
   });
 
+  it('saves a new version of the rule, shows the server’s objection at its action, and loads an old version back', async () => {
+    await page.goto(`${stack.url}/admin/rules/${ruleId}`);
+    await eventually(() => text(page.getByTestId('rule-heading'))).toBe(RULE);
+    expect(await page.getByRole('radio', { name: /^Absence/ }).isDisabled()).toBe(true);
+
+    // Telling the customer needs the case opened first: the form warns, the server refuses.
+    await page.getByRole('button', { name: '+ Notify the customer' }).click();
+    await page.getByLabel('Message to the customer').fill('Dear {{customer.name}}, we are on it.');
+    await page.getByRole('button', { name: 'Move action 2 up' }).click();
+    expect(await text(page.getByTestId('action-needs-case'))).toBe(
+      'Telling the customer works on the proactive case: put “Open a proactive case” before it.',
+    );
+    await page.getByRole('button', { name: 'Save rule' }).click();
+    const first = page.getByTestId('rule-action').first();
+    expect(await first.getAttribute('data-kind')).toBe('notify_customer');
+    await eventually(() => first.locator('.field__error').count()).toBe(1);
+    expect(await text(first.locator('.field__error'))).toMatch(/open_case/);
+    expect(await text(page.getByTestId('form-errors'))).toContain('Action 1');
+
+    await page.getByRole('button', { name: 'Move action 2 up' }).click();
+    expect(await page.getByTestId('form-errors').count()).toBe(0);
+    await page.getByRole('button', { name: 'Save rule' }).click();
+    await eventually(() => text(page.getByTestId('notice'))).toBe('Saved as version 2.');
+    expect(await text(page.getByTestId('rule-version'))).toMatch(/^Version 2 · /);
+    await eventually(() => page.getByTestId('version-item').count()).toBe(2);
+    const stored = await stack.api<Rule>(`/rules/${ruleId}`, admin);
+    expect(stored.version).toBe(2);
+    expect(stored.definition.actions.map((a) => a.kind)).toEqual(['open_case', 'notify_customer']);
+
+    await page.getByRole('button', { name: 'Load into the editor' }).click();
+    expect(await text(page.getByTestId('notice'))).toBe(
+      'Version 1 is in the editor: save to make it the current version.',
+    );
+    expect(await page.getByTestId('rule-action').count()).toBe(1);
+    expect(await text(page.getByTestId('rule-dirty'))).toBe('Unsaved changes');
+  });
+
   it('turns the rule off from the list', async () => {
     await page.goto(`${stack.url}/admin/rules`);
     const toggle = page.getByRole('switch', { name: `Enabled: ${RULE}` });
