@@ -633,10 +633,10 @@ describe('expectationDue', () => {
     due: string | null,
     promise: string | null,
   ][] = [
-    ['within PT5S', { within: 'PT5S' }, event(), '2026-03-02T10:00:05.000Z', '2026-03-02T10:00:05.000Z'],
-    ['within PT48H', { within: 'PT48H' }, event(), '2026-03-04T10:00:00.000Z', '2026-03-04T10:00:00.000Z'],
-    ['within P1DT2H', { within: 'P1DT2H' }, event(), '2026-03-03T12:00:00.000Z', '2026-03-03T12:00:00.000Z'],
-    ['within PT1.5S', { within: 'PT1.5S' }, event(), '2026-03-02T10:00:01.500Z', '2026-03-02T10:00:01.500Z'],
+    ['within PT5S', { within: 'PT5S' }, event(), '2026-03-02T10:00:05.000Z', null],
+    ['within PT48H', { within: 'PT48H' }, event(), '2026-03-04T10:00:00.000Z', null],
+    ['within P1DT2H', { within: 'P1DT2H' }, event(), '2026-03-03T12:00:00.000Z', null],
+    ['within PT1.5S', { within: 'PT1.5S' }, event(), '2026-03-02T10:00:01.500Z', null],
     [
       'by, no lead',
       { by: 'data.promisedAt' },

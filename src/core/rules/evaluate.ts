@@ -214,8 +214,8 @@ export function dedupeKeyOf(rule: RuleDefinition, ctx: EventContext): string {
 export interface ExpectationTimes {
   /** When the wait ends and the rule fires. */
   dueAt: Date;
-  /** When the promise itself falls due (the deadline), or the end of `within`. */
-  promiseDueAt: Date;
+  /** When the promise itself falls due (the deadline of `by`); null for `within` waits. */
+  promiseDueAt: Date | null;
 }
 
 /** When an absence rule's wait, started by this event, ends; null when the event has no deadline. */
@@ -223,8 +223,8 @@ export function expectationDue(rule: AbsenceRule, start: EventContext): Expectat
   if (rule.within) {
     const ms = isoDurationMs(rule.within);
     if (ms === null) return null;
-    const at = new Date(start.occurredAt.getTime() + ms);
-    return { dueAt: at, promiseDueAt: at };
+    // A wait of its own: no promise's due time is known beyond it.
+    return { dueAt: new Date(start.occurredAt.getTime() + ms), promiseDueAt: null };
   }
   if (!rule.by) return null;
   const deadline = timeOf(readField(start, rule.by));

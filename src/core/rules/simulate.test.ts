@@ -442,7 +442,7 @@ describe('absence rules with within', () => {
           org: 'acme',
           ref: 'SH-1',
           firedAt: 10,
-          dueAt: 10,
+          dueAt: null,
           evidence: ['d1'],
         },
       ],
@@ -463,7 +463,7 @@ describe('absence rules with within', () => {
     [
       'without a scan the signal stays live: the next firing adds evidence',
       [dispatched('d1', 0), dispatched('d2', 20)],
-      [{ firedAt: 10, dueAt: 10, evidence: ['d1', 'd2'] }],
+      [{ firedAt: 10, dueAt: null, evidence: ['d1', 'd2'] }],
     ],
     [
       'a scan before the dispatch is ignored',
@@ -477,9 +477,9 @@ describe('absence rules with within', () => {
     ],
     ['…and after it in id order too', [dispatched('a-dispatch', 3), scanned('b-scan', 3)], []],
     [
-      'a repeated dispatch while waiting starts no second wait',
+      'a repeated dispatch while waiting restarts the wait (no second wait)',
       [dispatched('d1', 0), dispatched('d2', 5)],
-      [{ firedAt: 10, evidence: ['d1'] }],
+      [{ firedAt: 15, evidence: ['d2'] }],
     ],
     [
       '…and the first scan ends the one wait',
@@ -487,9 +487,9 @@ describe('absence rules with within', () => {
       [],
     ],
     [
-      'a dispatch exactly at the due time is the same wait still',
+      'a dispatch exactly at the due time restarts the wait',
       [dispatched('d1', 0), dispatched('d2', 10)],
-      [{ firedAt: 10, evidence: ['d1'] }],
+      [{ firedAt: 20, evidence: ['d2'] }],
     ],
     [
       'a wait due before an event fires before it: the next dispatch starts a new wait',
@@ -596,7 +596,7 @@ describe('absence rules with within', () => {
         ev('b3', 'device.heartbeat', 14, 'ada', { deviceId: 'D1' }),
         ev('b4', 'device.heartbeat', 30, 'ada', { deviceId: 'D1' }),
       ],
-      [{ ref: 'D1', firedAt: 24, dueAt: 24, evidence: ['b3'] }],
+      [{ ref: 'D1', firedAt: 24, dueAt: null, evidence: ['b3'] }],
       35,
     ],
   ];
@@ -687,9 +687,10 @@ describe('absence rules with a deadline and a lead', () => {
       [{ firedAt: 10 }],
     ],
     [
-      'a re-promise while waiting keeps the first deadline',
+      'a re-promise while waiting moves the deadline',
       [promised('p1', 0, 72), promised('p2', 10, 200)],
-      [{ firedAt: 48, dueAt: 72, evidence: ['p1'] }],
+      [{ firedAt: 176, dueAt: 200, evidence: ['p2'] }],
+      300,
     ],
     [
       'earlier deadlines fire first, whatever the start order',

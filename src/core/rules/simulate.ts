@@ -181,7 +181,7 @@ interface Wait {
   start: EventContext;
   refValue: string;
   dueAt: number;
-  promiseDueAt: Date;
+  promiseDueAt: Date | null;
   done: boolean;
 }
 
@@ -233,11 +233,13 @@ function simulateAbsence(rule: AbsenceRule, events: EventContext[], now: number,
     if (
       selectorMatches(rule.after, e) &&
       inScope(rule.scope, e) &&
-      !waiting.has(refValue) &&
       !((lastExpected.get(refValue) ?? -Infinity) >= at)
     ) {
       const times = expectationDue(rule, e);
       if (times) {
+        // A repeated start (re-promised, dispatched again) replaces the running wait.
+        const running = waiting.get(refValue);
+        if (running) running.done = true;
         const w: Wait = {
           seq: seq++,
           start: e,

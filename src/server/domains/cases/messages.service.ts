@@ -16,6 +16,7 @@ import { applyCaseUpdate } from './cases.service.js';
 import * as repo from './cases.repo.js';
 import { attachments, cases, messages } from './cases.table.js';
 import { onAgentReply, onCustomerMessage, type ClockCase } from './clocks.js';
+import { noteCustomerContact } from '../signals/open-signals.js';
 
 type Row = typeof messages.$inferSelect;
 
@@ -210,6 +211,8 @@ export async function addMessage(
         .where(eq(cases.id, caseId))
         .returning();
       await onCustomerMessage(tx, actor, clockCase(updated!), at);
+      // The customer wrote about what a proactive case covers: its signals learn of the contact.
+      if (c.channel === 'proactive') await noteCustomerContact(tx, caseId);
     } else if (input.status && input.status !== c.status) {
       await applyCaseUpdate(tx, actor, caseId, { status: input.status });
     }

@@ -1,6 +1,6 @@
 // A customer who writes in about something a proactive case already covers lands in that case,
 // not in a new one (see src/core/proactive-match.ts for which case). The message is added as the
-// customer's reply (reopening the case when solved), the signal behind the case learns that the
+// customer's reply (only unsolved cases are joined), the signal behind the case learns that the
 // customer made contact (for the "contacts avoided" KPI), and the timeline says why it joined.
 // Every channel that opens cases for customers goes through openOrJoinCase.
 import { sql } from 'drizzle-orm';

@@ -25,31 +25,6 @@ export async function trackCommitments(
   const agreementBy = new Map(agreements.map((a) => [a.id, a]));
   const closingTypes = new Set(agreements.flatMap((a) => a.commitments.map(closingEventOf)));
 
-  // Closings first: an order delivered and re-promised in one batch is closed, then opened anew.
-  const closers = ctxs.filter((c) => closingTypes.has(c.type));
-  let closed: { id: string; state: string }[] = [];
-  if (closers.length > 0) {
-    closed = await rows<{ id: string; state: string }>(
-      tx,
-      sql`
-      update commitments c set
-        state = case when c.mode = 'avoid' then 'broken' when v.at <= c.due_at then 'met' else 'late' end,
-        closed_at = v.at, closed_by_event_id = v.id, updated_at = now()
-      from (
-        select distinct on (c2.id) c2.id as commitment_id, v.id, v.at
-        from unnest(${param(closers.map((c) => c.id))}::uuid[], ${param(closers.map((c) => c.type))}::text[],
-          ${param(closers.map((c) => c.occurredAt.toISOString()))}::timestamptz[],
-          ${param(closers.map((c) => c.customer?.id ?? null))}::uuid[],
-          ${param(closers.map((c) => JSON.stringify(c.refs)))}::text[]) as v(id, type, at, customer_id, refs)
-        join commitments c2 on c2.closes_on = v.type and c2.ref_value = (v.refs::jsonb ->> c2.ref_key)
-          and c2.customer_id is not distinct from v.customer_id and c2.state in ('open', 'overdue')
-        order by c2.id, v.at
-      ) v
-      where c.id = v.commitment_id and c.state in ('open', 'overdue')
-      returning c.id, c.state`,
-    );
-  }
-
   const openings: {
     agreement: ActiveAgreement;
     key: string;
@@ -108,6 +83,37 @@ export async function trackCommitments(
       returning id, (xmax = 0) as inserted, key, due_at`,
     );
   }
+  // Closings after openings, so a promise and its delivery in one batch are opened, then closed;
+  // an instance only closes on an event that happened after it opened. A closing event without
+  // a customer (a carrier's scan) closes by ref alone.
+  const closers = ctxs.filter((c) => closingTypes.has(c.type));
+  let closed: { id: string; state: string }[] = [];
+  if (closers.length > 0) {
+    closed = await rows<{ id: string; state: string }>(
+      tx,
+      sql`
+      update commitments c set
+        state = case when c.mode = 'avoid' then 'broken' when v.at <= c.due_at then 'met' else 'late' end,
+        closed_at = v.at, closed_by_event_id = v.id, updated_at = now()
+      from (
+        select distinct on (c2.id) c2.id as commitment_id, v.id, v.at
+        from unnest(${param(closers.map((c) => c.id))}::uuid[], ${param(closers.map((c) => c.type))}::text[],
+          ${param(closers.map((c) => c.occurredAt.toISOString()))}::timestamptz[],
+          ${param(closers.map((c) => c.customer?.id ?? null))}::uuid[],
+          ${param(closers.map((c) => JSON.stringify(c.refs)))}::text[]) as v(id, type, at, customer_id, refs)
+        join commitments c2 on c2.closes_on = v.type and c2.ref_value = (v.refs::jsonb ->> c2.ref_key)
+          and (v.customer_id is null or c2.customer_id is not distinct from v.customer_id)
+          and c2.opened_at <= v.at
+          and (c2.state in ('open', 'overdue')
+            -- an avoid commitment met by its due time, broken by an event from before it that came late
+            or (c2.mode = 'avoid' and c2.state = 'met' and v.at <= c2.due_at))
+        order by c2.id, v.at
+      ) v
+      where c.id = v.commitment_id
+      returning c.id, c.state`,
+    );
+  }
+
   await recordDomainEvents(tx, SYSTEM_ACTOR, [
     ...closed.map((c) => ({
       type: `commitment.${c.state}`,

@@ -142,11 +142,13 @@ async function finish(
     where id = ${id}`);
 }
 
+/** Acted on: nothing left pending and at least one action did its work (all failed: still open). */
 async function markActedWhenDone(tx: Database, signalId: string) {
   await tx.execute(sql`
     update signals set state = 'acted', acted_at = now(), updated_at = now()
     where id = ${signalId} and state = 'open'
-      and not exists (select 1 from signal_actions where signal_id = ${signalId} and state = 'pending')`);
+      and not exists (select 1 from signal_actions where signal_id = ${signalId} and state = 'pending')
+      and exists (select 1 from signal_actions where signal_id = ${signalId} and state = 'done')`);
 }
 
 /** What templates can name: the customer, the organization, the refs and data of the first evidence. */
@@ -167,7 +169,9 @@ async function templateVars(tx: Database, s: SignalRow) {
       (select jsonb_build_object('name', c.name, 'email', c.email, 'externalId', c.external_id)
         from customers c where c.id = ${s.customer_id}) as customer,
       (select jsonb_build_object('name', o.name) from organizations o where o.id = ${s.organization_id}) as organization,
-      (select jsonb_build_object('type', e.type, 'occurredAt', e.occurred_at, 'data', e.data, 'refs', e.refs)
+      (select jsonb_build_object('type', e.type,
+          'occurredAt', to_char(e.occurred_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
+          'data', e.data, 'refs', e.refs)
         from signal_evidence se join events e on e.id = se.event_id
         where se.signal_id = ${s.id} order by e.occurred_at limit 1) as event`,
   );

@@ -167,7 +167,7 @@ describe('match rules', () => {
     expect(await signalsOf(on)).toHaveLength(2);
   });
 
-  it('an action that cannot work fails with its reason and the signal is still acted on', async () => {
+  it('an action that cannot work fails with its reason, and the signal stays open for a person', async () => {
     const type = typesFor()('noted');
     const ruleId = await makeRule({
       kind: 'match',
@@ -178,7 +178,7 @@ describe('match rules', () => {
     await send([ev(type)]);
     await runSignalActions(t.db);
     const [signal] = await signalsOf(ruleId);
-    expect(signal!.state).toBe('acted');
+    expect(signal!.state).toBe('open');
     const [action] = await rows<{ state: string; error: string }>(
       t.db,
       sql`select state, error from signal_actions where signal_id = ${signal!.id}`,
@@ -274,8 +274,16 @@ describe('absence rules', () => {
       ev(at('scanned'), { ...who, refs: { shipmentId: late }, occurredAt: new Date().toISOString() }),
     ]);
     signals = await signalsOf(ruleId);
-    expect(signals[0]).toMatchObject({ state: 'resolved', evidence_count: 2 });
+    expect(signals[0]).toMatchObject({ state: 'resolved', evidence_count: 2, due_at: null });
     expect(signals[0]!.resolution).toContain('awaited event arrived');
+    // The proactive case stays open, with a note that the risk resolved itself.
+    const notes = await rows<{ body: string; public: boolean }>(
+      t.db,
+      sql`select body, public from messages where case_id = ${signals[0]!.case_id} and author_type = 'system'`,
+    );
+    expect(notes).toEqual([
+      { body: `Resolved by itself: the awaited event arrived (${at('scanned')})`, public: false },
+    ]);
   });
 
   it('fire before a deadline in the data (a promise at risk) and ignore starts already met', async () => {
@@ -302,6 +310,23 @@ describe('absence rules', () => {
     expect(await fireDueExpectations(t.db)).toBe(1);
     const [signal] = await signalsOf(ruleId);
     expect(signal!.ref_value).toBe(order);
+    // A re-promise moves a running wait: promised far ahead, nothing is due any more.
+    const moved = `SO-${unique()}`;
+    await send([
+      ev(at('promised'), { refs: { orderId: moved }, data: { promisedAt }, occurredAt: minutesAgo(5) }),
+    ]);
+    await send([
+      ev(at('promised'), {
+        refs: { orderId: moved },
+        data: { promisedAt: new Date(Date.now() + 5 * 86_400_000).toISOString() },
+      }),
+    ]);
+    expect(await fireDueExpectations(t.db)).toBe(0);
+    const [wait] = await rows<{ n: number }>(
+      t.db,
+      sql`select count(*)::int as n from rule_expectations where rule_id = ${ruleId} and ref_value = ${moved} and state = 'waiting'`,
+    );
+    expect(wait!.n).toBe(1);
     expect(new Date(signal!.due_at!).toISOString()).toBe(promisedAt);
   });
 });
@@ -327,7 +352,8 @@ describe('commitments', () => {
     const who = { customer: { externalId: customer.externalId } };
     const soon = new Date(Date.now() + 86_400_000).toISOString();
     const past = new Date(Date.now() - 3_600_000).toISOString();
-    const [met, late, overdue] = ['M', 'L', 'O'].map((x) => `SO-${x}-${unique()}`) as [
+    const [met, late, overdue, sameCall] = ['M', 'L', 'O', 'S'].map((x) => `SO-${x}-${unique()}`) as [
+      string,
       string,
       string,
       string,
@@ -353,7 +379,16 @@ describe('commitments', () => {
     expect(await closeDueCommitments(t.db)).toBe(2);
     await send([
       ev(at('delivered'), { ...who, refs: { orderId: met } }),
-      ev(at('delivered'), { ...who, refs: { orderId: late } }),
+      // The carrier does not know the customer: the ref alone closes it.
+      ev(at('delivered'), { refs: { orderId: late } }),
+      // Promised and delivered in one call.
+      ev(at('promised'), {
+        ...who,
+        refs: { orderId: sameCall },
+        data: { promisedAt: soon },
+        occurredAt: minutesAgo(30),
+      }),
+      ev(at('delivered'), { ...who, refs: { orderId: sameCall }, occurredAt: minutesAgo(1) }),
     ]);
     const found = await rows<{ ref_value: string; state: string; repromised: number; due_at: Date }>(
       t.db,
@@ -364,6 +399,7 @@ describe('commitments', () => {
     expect(new Date(by.get(met)!.due_at).toISOString()).toBe(later);
     expect(by.get(late)!.state).toBe('late');
     expect(by.get(overdue)!.state).toBe('overdue');
+    expect(by.get(sameCall)!.state).toBe('met');
   });
 });
 

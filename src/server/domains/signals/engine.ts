@@ -184,7 +184,7 @@ interface Start {
   ctx: EventContext;
   ref: string;
   dueAt: Date;
-  promiseDueAt: Date;
+  promiseDueAt: Date | null;
 }
 
 async function runAbsenceRules(tx: Database, rules: LiveRule[], ctxs: EventContext[]) {
@@ -213,18 +213,29 @@ async function runAbsenceRules(tx: Database, rules: LiveRule[], ctxs: EventConte
     const last = new Map<string, (typeof expects)[number]>();
     for (const e of expects) last.set(`${e.rule.id}|${e.ref}`, e);
     const ends = [...last.values()];
+    // The waiting and the fired-but-open waits are looked up apart, so each side probes its
+    // partial index per (rule, ref); one join on `waiting or fired` read every open wait.
     const ended = await rows<{ signal_id: string | null; event_id: string; type: string }>(
       tx,
       sql`
+      with v as (
+        select * from unnest(${sql.param(ends.map((e) => e.rule.id))}::uuid[], ${sql.param(ends.map((e) => e.ref))}::text[],
+          ${sql.param(ends.map((e) => e.ctx.occurredAt.toISOString()))}::timestamptz[],
+          ${sql.param(ends.map((e) => e.ctx.id))}::uuid[], ${sql.param(ends.map((e) => e.ctx.type))}::text[])
+          as v(rule_id, ref_value, at, event_id, type)
+      ), matched as (
+        select x.id, v.event_id, v.type from v join rule_expectations x
+          on x.rule_id = v.rule_id and x.ref_value = v.ref_value and x.state = 'waiting' and x.started_at <= v.at
+        union all
+        select x.id, v.event_id, v.type from v join rule_expectations x
+          on x.rule_id = v.rule_id and x.ref_value = v.ref_value and x.state = 'fired' and x.closed_at is null
+            and x.started_at <= v.at
+      )
       update rule_expectations x
       set state = case when x.state = 'waiting' then 'fulfilled' else x.state end, closed_at = now()
-      from unnest(${sql.param(ends.map((e) => e.rule.id))}::uuid[], ${sql.param(ends.map((e) => e.ref))}::text[],
-        ${sql.param(ends.map((e) => e.ctx.occurredAt.toISOString()))}::timestamptz[],
-        ${sql.param(ends.map((e) => e.ctx.id))}::uuid[], ${sql.param(ends.map((e) => e.ctx.type))}::text[])
-        as v(rule_id, ref_value, at, event_id, type)
-      where x.rule_id = v.rule_id and x.ref_value = v.ref_value and x.started_at <= v.at
-        and (x.state = 'waiting' or (x.state = 'fired' and x.closed_at is null))
-      returning x.signal_id, v.event_id, v.type`,
+      from matched o
+      where x.id = o.id and (x.state = 'waiting' or (x.state = 'fired' and x.closed_at is null))
+      returning x.signal_id, o.event_id, o.type`,
     );
     out.ended = ended.length;
     out.resolved = await resolveSignals(
@@ -253,8 +264,13 @@ async function runAbsenceRules(tx: Database, rules: LiveRule[], ctxs: EventConte
   );
   if (fresh.length === 0) return out;
   fresh = await withoutEarlierArrivals(tx, fresh);
+  // The latest start per rule and ref: a repeated starting event (re-promised, dispatched again)
+  // moves the running wait rather than starting a second one.
+  const latestStart = new Map<string, Start>();
+  for (const s of fresh) latestStart.set(`${s.rule.id}|${s.ref}`, s);
+  fresh = [...latestStart.values()];
   if (fresh.length === 0) return out;
-  const inserted = await rows<{ id: string }>(
+  const inserted = await rows<{ id: string; inserted: boolean }>(
     tx,
     sql`
     insert into rule_expectations (id, rule_id, rule_version, ref_value, customer_id, organization_id,
@@ -266,64 +282,80 @@ async function runAbsenceRules(tx: Database, rules: LiveRule[], ctxs: EventConte
       ${sql.param(fresh.map((s) => s.ctx.id))}::uuid[],
       ${sql.param(fresh.map((s) => s.ctx.occurredAt.toISOString()))}::timestamptz[],
       ${sql.param(fresh.map((s) => s.dueAt.toISOString()))}::timestamptz[],
-      ${sql.param(fresh.map((s) => s.promiseDueAt.toISOString()))}::timestamptz[])
-    on conflict do nothing
-    returning id`,
+      ${sql.param(fresh.map((s) => s.promiseDueAt?.toISOString() ?? null))}::timestamptz[])
+    on conflict (rule_id, ref_value) where state = 'waiting' do update set
+      rule_version = excluded.rule_version, started_by_event_id = excluded.started_by_event_id,
+      started_at = excluded.started_at, due_at = excluded.due_at, promise_due_at = excluded.promise_due_at
+      where rule_expectations.started_at <= excluded.started_at
+    returning id, (xmax = 0) as inserted`,
   );
-  out.started = inserted.length;
+  out.started = inserted.filter((r) => r.inserted).length;
   return out;
 }
 
-/** Drops the starts whose expected event was stored before (one GIN-indexed query per rule). */
+/**
+ * Drops the starts whose expected event was stored before. One statement for all rules: each
+ * distinct ref (key and value) is one lookup in the GIN index on refs, and only events at or after
+ * the earliest start with that ref come back. OFFSET 0 keeps the lookups apart: given the type
+ * too, the planner would rather read every event of the expected type since that start.
+ */
 async function withoutEarlierArrivals(tx: Database, starts: Start[]): Promise<Start[]> {
-  const byRule = new Map<LiveRule, Start[]>();
-  for (const s of starts) byRule.set(s.rule, [...(byRule.get(s.rule) ?? []), s]);
-  const keep: Start[] = [];
-  for (const [rule, list] of byRule) {
-    const d = rule.definition as AbsenceRule;
-    const probes = [...new Set(list.map((s) => s.ref))].map(
-      (ref) => sql`e.refs @> ${JSON.stringify({ [d.sameRef]: ref })}::jsonb`,
-    );
-    const found = await rows<{
-      id: string;
-      type: string;
-      occurred_at: Date;
-      customer_id: string | null;
-      organization_id: string | null;
-      refs: Record<string, string>;
-      data: Record<string, unknown>;
-      source: string | null;
-    }>(
-      tx,
-      sql`
-      select e.id, e.type, e.occurred_at, e.customer_id, e.organization_id, e.refs, e.data, s.key as source
-      from events e join event_sources s on s.id = e.source_id
-      where e.type = any(${sql.param(typesOf(d.expect))}::text[]) and (${sql.join(probes, sql` or `)})`,
-    );
-    if (found.length === 0) {
-      keep.push(...list);
-      continue;
-    }
-    const ctxs = await contextsFor(
-      tx,
-      found.map((f) => ({
-        id: f.id,
-        type: f.type,
-        occurredAt: new Date(f.occurred_at),
-        source: f.source,
-        customerId: f.customer_id,
-        organizationId: f.organization_id,
-        refs: f.refs,
-        data: f.data,
-      })),
-    );
-    const arrived = ctxs.filter((c) => selectorMatches(d.expect, c));
-    for (const s of list) {
-      const met = arrived.some(
-        (a) => refValueOf(a, d.sameRef) === s.ref && a.id !== s.ctx.id && a.occurredAt >= s.ctx.occurredAt,
-      );
-      if (!met) keep.push(s);
-    }
+  const probes = new Map<string, { key: string; value: string; at: Date; types: Set<string> }>();
+  for (const s of starts) {
+    const d = s.rule.definition as AbsenceRule;
+    const id = `${d.sameRef}\u0000${s.ref}`;
+    let p = probes.get(id);
+    if (!p) probes.set(id, (p = { key: d.sameRef, value: s.ref, at: s.ctx.occurredAt, types: new Set() }));
+    if (s.ctx.occurredAt < p.at) p.at = s.ctx.occurredAt;
+    for (const t of typesOf(d.expect)) p.types.add(t);
   }
-  return keep;
+  const list = [...probes.values()];
+  const found = await rows<{
+    id: string;
+    type: string;
+    occurred_at: Date;
+    customer_id: string | null;
+    organization_id: string | null;
+    refs: Record<string, string>;
+    data: Record<string, unknown>;
+    source: string | null;
+  }>(
+    tx,
+    sql`
+    select distinct on (e.id) e.id, e.type, e.occurred_at, e.customer_id, e.organization_id, e.refs, e.data,
+      s.key as source
+    from unnest(${sql.param(list.map((p) => p.key))}::text[], ${sql.param(list.map((p) => p.value))}::text[],
+      ${sql.param(list.map((p) => p.at.toISOString()))}::timestamptz[],
+      ${sql.param(list.map((p) => [...p.types].join(',')))}::text[]) as p(key, value, at, types)
+    join lateral (select * from events e where e.refs @> jsonb_build_object(p.key, p.value) offset 0) e
+      on e.occurred_at >= p.at and e.type = any(string_to_array(p.types, ','))
+    join event_sources s on s.id = e.source_id`,
+  );
+  if (found.length === 0) return starts;
+  const stored = found.map((f) => ({
+    id: f.id,
+    type: f.type,
+    occurredAt: new Date(f.occurred_at),
+    source: f.source,
+    customerId: f.customer_id,
+    organizationId: f.organization_id,
+    refs: f.refs,
+    data: f.data,
+  }));
+  // Conditions on the expected event need it as rules see it; a type alone does not.
+  const conditions = starts.some((s) => (s.rule.definition as AbsenceRule).expect.where?.length);
+  const ctxs: EventContext[] = conditions
+    ? await contextsFor(tx, stored)
+    : stored.map((e) => ({ ...e, customer: null, organization: null, agreementId: null }));
+  const byRef = new Map<string, EventContext[]>();
+  for (const { key, value } of list) byRef.set(`${key}\u0000${value}`, []);
+  for (const a of ctxs)
+    for (const key of Object.keys(a.refs)) byRef.get(`${key}\u0000${refValueOf(a, key)}`)?.push(a);
+  return starts.filter((s) => {
+    const d = s.rule.definition as AbsenceRule;
+    const met = byRef
+      .get(`${d.sameRef}\u0000${s.ref}`)!
+      .some((a) => a.id !== s.ctx.id && a.occurredAt >= s.ctx.occurredAt && selectorMatches(d.expect, a));
+    return !met;
+  });
 }

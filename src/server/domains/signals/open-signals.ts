@@ -175,6 +175,26 @@ export async function resolveSignals(
   await tx.execute(sql`
     update signal_actions set state = 'skipped', error = 'the signal was resolved first', done_at = now()
     where signal_id = any(${doneIds}::uuid[]) and state = 'pending'`);
+  // The proactive case stays with the team (they may still owe the customer a word); a note
+  // there says the risk resolved itself.
+  const notes = await rows<{ case_id: string }>(
+    tx,
+    sql`
+    insert into messages (id, case_id, author_type, public, body, channel)
+    select gen_random_uuid(), s.case_id, 'system', false, 'Resolved by itself: ' || s.resolution, 'proactive'
+    from signals s where s.id = any(${doneIds}::uuid[]) and s.case_id is not null
+    returning case_id`,
+  );
+  await recordDomainEvents(
+    tx,
+    SYSTEM_ACTOR,
+    notes.map((n) => ({
+      type: 'case.note_added',
+      entityType: 'case',
+      entityId: n.case_id,
+      data: { signalResolved: true },
+    })),
+  );
   await recordDomainEvents(
     tx,
     SYSTEM_ACTOR,

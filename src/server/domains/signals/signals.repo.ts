@@ -160,7 +160,7 @@ export async function closeSignal(
     .where(eq(signals.id, id));
   const skipped = await db
     .update(signalActions)
-    .set({ state: 'skipped' })
+    .set({ state: 'skipped', doneAt: sql`now()`, error: `the signal was ${change.state} first` })
     .where(and(eq(signalActions.signalId, id), eq(signalActions.state, 'pending')))
     .returning({ id: signalActions.id });
   return skipped.length;
