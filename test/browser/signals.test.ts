@@ -283,7 +283,7 @@ describe('signals', () => {
     await page.waitForTimeout(6_500);
     expect(polls).toEqual([]);
     await setHidden(false);
-    await eventually(() => polls.length).toBeGreaterThan(0);
+    await eventually(async () => polls.length).toBeGreaterThan(0);
   });
 
   it('shows the signal: rule, customer, ref, evidence and the proactive case its action opened', async () => {
