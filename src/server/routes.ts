@@ -17,6 +17,7 @@ import { eventsRoutes } from './domains/events/events.routes.js';
 import { rulesRoutes } from './domains/signals/rules.routes.js';
 import { signalsRoutes } from './domains/signals/signals.routes.js';
 import { commitmentsRoutes } from './domains/commitments/commitments.routes.js';
+import { mailRoutes } from './domains/mail/mail.routes.js';
 
 export interface RouteDeps {
   db: Database;
@@ -41,6 +42,7 @@ export async function registerApiRoutes(app: FastifyInstance, deps: RouteDeps) {
     rulesRoutes,
     signalsRoutes,
     commitmentsRoutes,
+    mailRoutes,
   ]) {
     await app.register(routes(deps), { prefix: '/api/v1' });
   }

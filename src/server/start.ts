@@ -12,6 +12,7 @@ import { seedDemo, type DemoSummary } from './demo/seed.js';
 import { SYSTEM_ACTOR } from './lib/actor.js';
 import { bootstrapAdmin } from './domains/users/users.service.js';
 import { startScheduler } from './jobs/scheduler.js';
+import { closeMailTransport } from './domains/mail/outbox.js';
 
 export const DEFAULT_WEB_DIR = fileURLToPath(new URL('../../dist/web', import.meta.url));
 
@@ -70,6 +71,7 @@ export async function startServer(
           clearInterval(sweep);
         }
         await scheduler.stop();
+        await closeMailTransport();
         await handle.close();
       })());
     return { app, handle, url: `http://${host}:${port}`, demo, stop };

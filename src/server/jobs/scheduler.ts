@@ -5,6 +5,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { Database } from '../../db/client.js';
 import { JOB_BATCH, closeSolvedCases, recordBreaches, recordWarnings } from '../domains/cases/case-jobs.js';
 import { closeDueCommitments } from '../domains/commitments/commitments.engine.js';
+import { SEND_BATCH, sendQueuedMail } from '../domains/mail/outbox.js';
 import { ACTION_BATCH, runSignalActions } from '../domains/signals/actions.js';
 import {
   PRUNE_BATCH,
@@ -30,6 +31,8 @@ export const DEFAULT_JOBS: Job[] = [
   { name: 'signal-actions', everyMs: 500, run: (db) => runSignalActions(db), batch: ACTION_BATCH },
   { name: 'commitments-due', everyMs: 1_000, run: (db) => closeDueCommitments(db) },
   { name: 'rule-hits-prune', everyMs: 600_000, run: (db) => pruneRuleHits(db), batch: PRUNE_BATCH },
+  // Outgoing mail: sent within a second or so of the reply (nothing to do without STEWARD_SMTP_URL).
+  { name: 'mail-outbox', everyMs: 1_000, run: (db) => sendQueuedMail(db), batch: SEND_BATCH },
 ];
 
 export function startScheduler(db: Database, log: FastifyBaseLogger, jobs: Job[] = DEFAULT_JOBS) {

@@ -1,7 +1,7 @@
 // Mail: the mailboxes customers write to (and their IMAP polling), and the mail in and out.
 // One schema per shape, shared by the API, the OpenAPI document and the UI.
 import { z } from 'zod';
-import { Email, Id, IsoDateTime, Name } from './common.js';
+import { Cursor, Email, Id, IsoDateTime, Limit, Name } from './common.js';
 
 export const MAIL_LIMITS = {
   /** Largest mail the SMTP receiver accepts (announced as EHLO SIZE). */
@@ -80,3 +80,67 @@ export const MailboxPollResult = z.object({
   error: z.string().nullable().describe('the poll itself failed (connection, login, folder)'),
 });
 export type MailboxPollResult = z.infer<typeof MailboxPollResult>;
+
+// ---- mail in and out (the mail log and the outbox) ------------------------------------------
+
+export const MailDirection = z.enum(['in', 'out']);
+export type MailDirection = z.infer<typeof MailDirection>;
+
+export const MAIL_STATUSES = ['processed', 'ignored', 'failed', 'queued', 'held', 'sent'] as const;
+export const MailStatus = z
+  .enum(MAIL_STATUSES)
+  .describe(
+    'in: processed (became a case or a message on one), ignored (auto-reply, bounce, loop, our own), failed; out: queued, held (no SMTP server set: kept in the outbox, the demo mode), sent, failed (gave up)',
+  );
+export type MailStatus = z.infer<typeof MailStatus>;
+
+export const MailMessage = z.object({
+  id: Id,
+  direction: MailDirection,
+  status: MailStatus,
+  messageId: z.string().describe('RFC 5322 Message-ID without angle brackets'),
+  inReplyTo: z.string().nullable(),
+  references: z.array(z.string()).describe('the thread, oldest first'),
+  mailboxId: Id.nullable(),
+  caseId: Id.nullable(),
+  caseNumber: z.number().int().nullable(),
+  caseMessageId: Id.nullable().describe('the case message this mail became (in) or carries (out)'),
+  fromAddress: z.string(),
+  fromName: z.string().nullable(),
+  toAddresses: z.array(z.string()),
+  ccAddresses: z.array(z.string()),
+  subject: z.string(),
+  reason: z.string().nullable().describe('why it was ignored or held, or the last error'),
+  attempts: z.number().int().describe('out: sending attempts so far'),
+  runAfter: IsoDateTime.nullable().describe('out: the next attempt, while queued'),
+  sentAt: IsoDateTime.nullable(),
+  createdAt: IsoDateTime,
+});
+export type MailMessage = z.infer<typeof MailMessage>;
+
+export const MailHeader = z.object({ name: z.string(), value: z.string() });
+
+export const MailMessageDetail = MailMessage.extend({
+  replyTo: z.string().nullable(),
+  headers: z.array(MailHeader).describe('every header of the raw message, decoded, in order'),
+  textBody: z.string().nullable().describe('the whole text, quoted history and signature included'),
+  htmlBody: z.string().nullable().describe('sanitized HTML; show it sandboxed'),
+  rawSize: z.number().int().describe('bytes of the RFC 822 source (GET …/raw)'),
+});
+export type MailMessageDetail = z.infer<typeof MailMessageDetail>;
+
+export const MailListQuery = z.strictObject({
+  direction: MailDirection.optional(),
+  status: z
+    .string()
+    .regex(
+      /^(processed|ignored|failed|queued|held|sent)(,(processed|ignored|failed|queued|held|sent))*$/,
+      'statuses, comma-separated',
+    )
+    .optional()
+    .describe('one or more statuses, comma-separated, e.g. queued,held'),
+  caseId: Id.optional(),
+  limit: Limit,
+  cursor: Cursor.optional(),
+});
+export type MailListQuery = z.infer<typeof MailListQuery>;

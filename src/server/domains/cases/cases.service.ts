@@ -38,6 +38,7 @@ import { planAgentReply, planCaseCreated, type PlanCase } from '../../../core/cl
 import { assertCustomFields, loadDefinitions, missingRequired } from './custom-fields.js';
 import * as repo from './cases.repo.js';
 import { caseViews, categories, cases, messages } from './cases.table.js';
+import { mailCaseMessage } from '../mail/mail.service.js';
 
 const UNSOLVED = new Set(['new', 'open', 'pending', 'on_hold']);
 type ClockRow = Awaited<ReturnType<typeof repo.listClocks>>[number];
@@ -343,16 +344,21 @@ export async function createCase(db: Database, actor: Actor, raw: CaseCreate): P
       },
     });
     if (input.message) {
-      await tx.insert(messages).values({
-        caseId: c.id,
-        authorType: fromAgent ? 'agent' : 'customer',
-        authorUserId: fromAgent || !staff ? actor.userId : null,
-        authorCustomerId: fromAgent ? null : customer.id,
-        public: true,
-        body: input.message.body,
-        channel: c.channel,
-        createdAt: at,
-      });
+      const [first] = await tx
+        .insert(messages)
+        .values({
+          caseId: c.id,
+          authorType: fromAgent ? 'agent' : 'customer',
+          authorUserId: fromAgent || !staff ? actor.userId : null,
+          authorCustomerId: fromAgent ? null : customer.id,
+          public: true,
+          body: input.message.body,
+          channel: c.channel,
+          createdAt: at,
+        })
+        .returning({ id: messages.id });
+      // We wrote first (a proactive case, an agent writing to a customer): it goes out by e-mail.
+      if (fromAgent && !input.createdAt) await mailCaseMessage(tx, { caseId: c.id, messageId: first!.id });
     }
     await insertNewClocks(tx, actor, c.id, clocks);
     return c.id;

@@ -16,6 +16,7 @@ import { applyCaseUpdate } from './cases.service.js';
 import * as repo from './cases.repo.js';
 import { attachments, cases, messages } from './cases.table.js';
 import { onAgentReply, onCustomerMessage, type ClockCase } from './clocks.js';
+import { mailCaseMessage } from '../mail/mail.service.js';
 import { noteCustomerContact } from '../signals/open-signals.js';
 
 type Row = typeof messages.$inferSelect;
@@ -216,6 +217,9 @@ export async function addMessage(
     } else if (input.status && input.status !== c.status) {
       await applyCaseUpdate(tx, actor, caseId, { status: input.status });
     }
+    // An agent's public reply goes to the customer by e-mail too (imported history does not).
+    if (input.public && from === 'agent' && !input.createdAt)
+      await mailCaseMessage(tx, { caseId, messageId: msg!.id });
     return msg!.id;
   });
   const [row] = await db.select().from(messages).where(eq(messages.id, id));

@@ -4,6 +4,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import addressparser from 'nodemailer/lib/addressparser';
 import MailComposer from 'nodemailer/lib/mail-composer';
+import { replyAddress as plusAddress, replyTokenFromBytes } from '../../../core/mail/addresses.js';
 
 export interface Mailbox {
   name: string;
@@ -19,7 +20,7 @@ export function parseMailFrom(mailFrom: string): Mailbox {
   return { name: first?.name?.trim() ?? '', address };
 }
 
-export const domainOf = (address: string) => address.slice(address.lastIndexOf('@') + 1);
+export { domainOf } from '../../../core/mail/addresses.js';
 
 /** `<uuid@domain>` without the angle brackets, as mail_messages stores Message-IDs. */
 export const newMessageId = (domain: string) => `${randomUUID()}@${domain}`;
@@ -31,21 +32,12 @@ export function fromName(team: string, person?: string | null): string {
   return team ? `${who} (${team})` : who;
 }
 
-/** A reply token: 20 lower-case hex characters (80 bits), safe in any mail system's local part. */
-export const newReplyToken = () => randomBytes(10).toString('hex');
+/** A new reply token: lower-case base32 of 10 random bytes (16 characters, 80 bits); see core/mail/addresses. */
+export const newReplyToken = () => replyTokenFromBytes(randomBytes(10));
 
-/** support@example.com + token -> support+<token>@example.com */
-export function replyAddress(mailFrom: string, token: string): string {
-  const { address } = parseMailFrom(mailFrom);
-  const at = address.lastIndexOf('@');
-  return `${address.slice(0, at)}+${token}${address.slice(at)}`;
-}
-
-/** The reply token in an address such as support+<token>@example.com, or null. */
-export function replyTokenOf(address: string): string | null {
-  const m = /\+([0-9a-f]{20})@/i.exec(address);
-  return m ? m[1]!.toLowerCase() : null;
-}
+/** support@example.com + token -> support+<token>@example.com (the case's reply address). */
+export const replyAddress = (mailFrom: string, token: string) =>
+  plusAddress(parseMailFrom(mailFrom).address, token);
 
 /** "[#1042] Late delivery"; "Re: [#1042] Late delivery" when answering the customer's mail. */
 export function caseMailSubject(number: number, subject: string, reply: boolean): string {
@@ -76,7 +68,16 @@ export interface ComposeInput {
   references?: string[];
   /** Automatic mail (sign-in links, notices): RFC 3834 Auto-Submitted, so auto-responders stay quiet. */
   autoSubmitted?: boolean;
+  attachments?: MailAttachment[];
   date?: Date;
+}
+
+export interface MailAttachment {
+  filename: string;
+  contentType: string;
+  content: Buffer;
+  /** For an inline image an HTML body shows as cid:… */
+  contentId?: string | null;
 }
 
 /** The message's RFC 822 source. */
@@ -93,6 +94,16 @@ export function composeMail(input: ComposeInput): Promise<Buffer> {
     messageId: `<${stripBrackets(input.messageId)}>`,
     ...(input.inReplyTo ? { inReplyTo: `<${stripBrackets(input.inReplyTo)}>` } : {}),
     ...(input.references?.length ? { references: input.references.map((r) => `<${stripBrackets(r)}>`) } : {}),
+    ...(input.attachments?.length
+      ? {
+          attachments: input.attachments.map((a) => ({
+            filename: a.filename,
+            contentType: a.contentType,
+            content: a.content,
+            ...(a.contentId ? { cid: a.contentId } : {}),
+          })),
+        }
+      : {}),
     headers,
     date: input.date ?? new Date(),
   })

@@ -29,6 +29,7 @@ import {
   composeMail,
   domainOf,
   fromName as composeFromName,
+  type MailAttachment,
   newMessageId,
   newReplyToken,
   parseMailFrom,
@@ -70,6 +71,7 @@ export interface QueueMailInput {
   /** Threading: given, these are used as they are; else a case's mail thread supplies them. */
   inReplyTo?: string | null;
   references?: string[];
+  attachments?: MailAttachment[];
 }
 
 /**
@@ -116,6 +118,7 @@ export async function queueMail(
     inReplyTo,
     references,
     autoSubmitted: input.autoSubmitted ?? false,
+    attachments: input.attachments ?? [],
   });
   const status: MailStatus = smtpUrl ? 'queued' : 'held';
   const [row] = await tx

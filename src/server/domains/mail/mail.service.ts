@@ -1,0 +1,290 @@
+// Mail as staff see it (the mail log: inbound and the outbox), retrying outgoing mail, and the
+// rule that turns an agent's public reply into a mail to the customer (mailCaseMessage, called
+// in the reply's transaction). Customers have no part in the mail log: they see their cases.
+import { and, eq, inArray, sql } from 'drizzle-orm';
+import { simpleParser, type AddressObject, type HeaderValue } from 'mailparser';
+import type { Database } from '../../../db/client.js';
+import { rows } from '../../../db/client.js';
+import type {
+  MailListQuery,
+  MailMessage,
+  MailMessageDetail,
+  MailStatus,
+} from '../../../shared/schemas/mail.js';
+import type { Actor } from '../../lib/actor.js';
+import { isStaff } from '../../lib/actor.js';
+import { conflict, forbidden, notFound } from '../../lib/errors.js';
+import { afterCursor, orderBy, sortKey, toPage, type Sort } from '../../lib/pagination.js';
+import { recordDomainEvent } from '../domain-events/domain-events.repo.js';
+import { cases } from '../cases/cases.table.js';
+import { caseMailSubject, type MailAttachment } from './compose.js';
+import { mailMessages } from './mail.table.js';
+import { mailSettings, queueMail } from './outbox.js';
+
+// ---- who may see mail -------------------------------------------------------------------------
+
+/** The mail log holds every customer's mail: staff only. */
+export function assertCanReadMail(actor: Actor) {
+  if (!isStaff(actor)) throw forbidden('customers see their cases, not the mail log');
+}
+
+// ---- agents' replies become mail --------------------------------------------------------------
+
+/**
+ * Queues the mail that carries a case message to the customer, inside the message's
+ * transaction, when the message is a public one written by an agent (or the system, e.g. a
+ * proactive notification) and the customer has an e-mail address. Not for internal notes,
+ * customers' messages, logged calls or chats. Callers skip imported (historic) messages.
+ * The From names the agent; the subject is "[#n] subject", "Re: …" once the customer has mailed.
+ */
+export async function mailCaseMessage(
+  tx: Database,
+  target: { caseId: string; messageId: string },
+): Promise<{ id: string; messageId: string } | null> {
+  const [m] = await rows<{
+    body: string;
+    public: boolean;
+    author_type: string;
+    channel: string | null;
+    call: unknown;
+    author_name: string | null;
+    number: number;
+    subject: string;
+    email: string | null;
+    customer_name: string;
+    customer_deleted: boolean;
+    mailed_us: boolean;
+  }>(
+    tx,
+    sql`select m.body, m.public, m.author_type, m.channel, m.call, u.name as author_name,
+        c.number, c.subject, cu.email, cu.name as customer_name, cu.deleted_at is not null as customer_deleted,
+        exists (select 1 from mail_messages mm where mm.case_id = c.id and mm.direction = 'in'
+          and mm.status = 'processed') as mailed_us
+      from messages m
+      join cases c on c.id = m.case_id
+      join customers cu on cu.id = c.customer_id
+      left join users u on u.id = m.author_user_id
+      where m.id = ${target.messageId} and m.case_id = ${target.caseId}`,
+  );
+  if (!m || !m.public || m.author_type !== 'agent' || !m.email || m.customer_deleted) return null;
+  if (m.call || m.channel === 'phone' || m.channel === 'chat') return null;
+  const files = await rows<{
+    filename: string;
+    content_type: string;
+    content_id: string | null;
+    data: Buffer;
+  }>(
+    tx,
+    sql`select a.filename, a.content_type, a.content_id, b.data
+      from attachments a join attachment_blobs b on b.attachment_id = a.id
+      where a.message_id = ${target.messageId} order by a.created_at, a.id`,
+  );
+  const attachments: MailAttachment[] = files.map((f) => ({
+    filename: f.filename,
+    contentType: f.content_type,
+    content: Buffer.from(f.data),
+    contentId: f.content_id,
+  }));
+  return queueMail(tx, {
+    to: m.email,
+    toName: m.customer_name,
+    subject: caseMailSubject(m.number, m.subject, m.mailed_us),
+    text: m.body,
+    caseId: target.caseId,
+    caseMessageId: target.messageId,
+    fromName: m.author_name,
+    attachments,
+  });
+}
+
+// ---- the mail log -----------------------------------------------------------------------------
+
+const newestFirst: Sort = { column: mailMessages.createdAt, idColumn: mailMessages.id, desc: true };
+
+const listFields = {
+  id: mailMessages.id,
+  direction: mailMessages.direction,
+  status: mailMessages.status,
+  messageId: mailMessages.messageId,
+  inReplyTo: mailMessages.inReplyTo,
+  references: mailMessages.references,
+  mailboxId: mailMessages.mailboxId,
+  caseId: mailMessages.caseId,
+  caseNumber: cases.number,
+  caseMessageId: mailMessages.caseMessageId,
+  fromAddress: mailMessages.fromAddress,
+  fromName: mailMessages.fromName,
+  toAddresses: mailMessages.toAddresses,
+  ccAddresses: mailMessages.ccAddresses,
+  subject: mailMessages.subject,
+  reason: mailMessages.reason,
+  attempts: mailMessages.attempts,
+  runAfter: mailMessages.runAfter,
+  sentAt: mailMessages.sentAt,
+  createdAt: mailMessages.createdAt,
+};
+
+type ListRow = Omit<typeof mailMessages.$inferSelect, 'textBody' | 'htmlBody' | 'raw'> & {
+  caseNumber: number | null;
+};
+
+const iso = (d: Date | null) => (d ? d.toISOString() : null);
+
+function toMailDto(r: ListRow): MailMessage {
+  return {
+    id: r.id,
+    direction: r.direction,
+    status: r.status,
+    messageId: r.messageId,
+    inReplyTo: r.inReplyTo,
+    references: r.references,
+    mailboxId: r.mailboxId,
+    caseId: r.caseId,
+    caseNumber: r.caseNumber ?? null,
+    caseMessageId: r.caseMessageId,
+    fromAddress: r.fromAddress,
+    fromName: r.fromName,
+    toAddresses: r.toAddresses,
+    ccAddresses: r.ccAddresses,
+    subject: r.subject,
+    reason: r.reason,
+    attempts: r.attempts,
+    runAfter: r.status === 'queued' ? iso(r.runAfter) : null,
+    sentAt: iso(r.sentAt),
+    createdAt: r.createdAt.toISOString(),
+  };
+}
+
+/** Mail in and out, newest first; filters: direction, statuses, case. */
+export async function listMail(db: Database, actor: Actor, q: MailListQuery) {
+  assertCanReadMail(actor);
+  const statuses = q.status ? ([...new Set(q.status.split(','))] as MailStatus[]) : undefined;
+  const found = await db
+    .select({ ...listFields, sortKey: sortKey(newestFirst) })
+    .from(mailMessages)
+    .leftJoin(cases, eq(cases.id, mailMessages.caseId))
+    .where(
+      and(
+        q.direction ? eq(mailMessages.direction, q.direction) : undefined,
+        statuses ? inArray(mailMessages.status, statuses) : undefined,
+        q.caseId ? eq(mailMessages.caseId, q.caseId) : undefined,
+        afterCursor(newestFirst, q.cursor),
+      ),
+    )
+    .orderBy(...orderBy(newestFirst))
+    .limit(q.limit + 1);
+  const page = toPage(found, q.limit);
+  return { items: page.items.map(toMailDto), nextCursor: page.nextCursor };
+}
+
+async function findMail(db: Database, id: string) {
+  const [row] = await db
+    .select({
+      ...listFields,
+      textBody: mailMessages.textBody,
+      htmlBody: mailMessages.htmlBody,
+      raw: mailMessages.raw,
+    })
+    .from(mailMessages)
+    .leftJoin(cases, eq(cases.id, mailMessages.caseId))
+    .where(eq(mailMessages.id, id));
+  return row;
+}
+
+/** Headers as a person reads them: decoded, addresses as written, dates in ISO 8601. */
+function headerText(value: HeaderValue): string {
+  if (typeof value === 'string') return value;
+  if (value instanceof Date) return value.toISOString();
+  if (Array.isArray(value)) return value.map((v) => headerText(v)).join(' ');
+  if ('text' in value) return (value as AddressObject).text;
+  const params = Object.entries(value.params ?? {}).map(([k, v]) => `; ${k}=${v}`);
+  return `${value.value}${params.join('')}`;
+}
+
+async function readHeaders(raw: Buffer | null) {
+  if (!raw) return { headers: [], replyTo: null };
+  // Only the header block is parsed: a 25 MB attachment need not be decoded to show headers.
+  const text = raw.toString('latin1');
+  const end = text.search(/\r?\n\r?\n/);
+  const block = end >= 0 ? raw.subarray(0, end) : raw;
+  const parsed = await simpleParser(Buffer.concat([block, Buffer.from('\r\n\r\n')]), {
+    skipHtmlToText: true,
+    skipTextToHtml: true,
+    skipTextLinks: true,
+  });
+  const seen = new Map<string, number>();
+  for (const l of parsed.headerLines) seen.set(l.key, (seen.get(l.key) ?? 0) + 1);
+  const headers = parsed.headerLines.map((l) => {
+    const colon = l.line.indexOf(':');
+    const name = l.line.slice(0, colon).trim();
+    const decoded = seen.get(l.key) === 1 ? parsed.headers.get(l.key) : undefined;
+    const value =
+      decoded !== undefined
+        ? headerText(decoded)
+        : l.line
+            .slice(colon + 1)
+            .replace(/\r?\n[ \t]+/g, ' ')
+            .trim();
+    return { name, value };
+  });
+  return { headers, replyTo: parsed.replyTo?.text ?? null };
+}
+
+export async function getMail(db: Database, actor: Actor, id: string): Promise<MailMessageDetail> {
+  assertCanReadMail(actor);
+  const row = await findMail(db, id);
+  if (!row) throw notFound('mail');
+  const raw = row.raw ? Buffer.from(row.raw) : null;
+  const { headers, replyTo } = await readHeaders(raw);
+  return {
+    ...toMailDto(row),
+    replyTo,
+    headers,
+    textBody: row.textBody,
+    htmlBody: row.htmlBody,
+    rawSize: raw?.length ?? 0,
+  };
+}
+
+/** The RFC 822 source, as received or as sent. */
+export async function getMailRaw(db: Database, actor: Actor, id: string) {
+  assertCanReadMail(actor);
+  const [row] = await db
+    .select({ raw: mailMessages.raw, direction: mailMessages.direction })
+    .from(mailMessages)
+    .where(eq(mailMessages.id, id));
+  if (!row) throw notFound('mail');
+  if (!row.raw) throw notFound('mail source');
+  return { raw: Buffer.from(row.raw), filename: `mail-${id}.eml` };
+}
+
+/**
+ * Puts a failed or held outgoing mail back in the queue (attempts start over). 409 without an
+ * SMTP server (it would only be held again), and for mail that is not failed or held.
+ */
+export async function retryMail(db: Database, actor: Actor, id: string): Promise<MailMessageDetail> {
+  assertCanReadMail(actor);
+  if (!mailSettings().smtpUrl)
+    throw conflict('no_smtp', 'no SMTP server is set (STEWARD_SMTP_URL): mail stays in the outbox');
+  await db.transaction(async (tx) => {
+    const [m] = await rows<{ id: string; direction: string; status: string }>(
+      tx,
+      sql`select id, direction, status from mail_messages where id = ${id} for update`,
+    );
+    if (!m) throw notFound('mail');
+    if (m.direction !== 'out' || (m.status !== 'failed' && m.status !== 'held'))
+      throw conflict(
+        'not_retryable',
+        `only failed or held outgoing mail is sent again; this one is ${m.status}`,
+      );
+    await tx.execute(sql`update mail_messages
+      set status = 'queued', attempts = 0, reason = null, run_after = now() where id = ${id}`);
+    await recordDomainEvent(tx, actor, {
+      type: 'mail.retried',
+      entityType: 'mail',
+      entityId: id,
+      data: { from: m.status },
+    });
+  });
+  return getMail(db, actor, id);
+}
