@@ -1,0 +1,64 @@
+// Rate limits for public endpoints (web form, magic links, votes, deflection reports), counted
+// in the `public_requests` table so every node sees the same count. A transaction-scoped
+// advisory lock on (action, client key) makes check-and-record atomic: two nodes racing for the
+// last slot cannot both get it. Rejected requests are not recorded, so a client that keeps
+// hammering is let in again as soon as its oldest counted request leaves the window.
+import { sql } from 'drizzle-orm';
+import type { Database } from '../../db/client.js';
+import { rows } from '../../db/client.js';
+import { publicRequests } from '../domains/portal/portal.table.js';
+import { tooManyRequests } from './errors.js';
+
+export interface RateLimit {
+  /** What is asked for: `web_form`, `magic_link`, `kb_vote`, … */
+  action: string;
+  /** Whose requests count together: usually the client's IP, or an e-mail address. */
+  clientKey: string;
+  /** Requests allowed within the window. */
+  max: number;
+  windowSeconds: number;
+}
+
+/** Rows older than this are pruned by `prunePublicRequests`; keep windows shorter. */
+export const PUBLIC_REQUEST_RETENTION_SECONDS = 7 * 24 * 3600;
+export const PUBLIC_REQUEST_PRUNE_BATCH = 5_000;
+
+/**
+ * Throws a 429 (with `retry-after`: seconds until the oldest counted request leaves the window)
+ * when `max` requests of this action and client key are already in the window; else records this
+ * request. Pass the request's transaction if it has one: the record then stands or falls with it.
+ */
+export async function assertWithinRate(db: Database, limit: RateLimit): Promise<void> {
+  const { action, clientKey, max, windowSeconds } = limit;
+  await db.transaction(async (tx) => {
+    await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${action}), hashtext(${clientKey}))`);
+    const [row] = await rows<{ n: number; retryAfter: number | null }>(
+      tx,
+      sql`select count(*)::int as n,
+            ceil(extract(epoch from (min(at) + make_interval(secs => ${windowSeconds}) - now())))::int as "retryAfter"
+          from ${publicRequests}
+          where action = ${action} and client_key = ${clientKey}
+            and at > now() - make_interval(secs => ${windowSeconds})`,
+    );
+    if (row && row.n >= max) {
+      throw tooManyRequests(
+        `too many requests; try again in ${Math.max(1, row.retryAfter ?? windowSeconds)} seconds`,
+        Math.max(1, row.retryAfter ?? windowSeconds),
+      );
+    }
+    await tx.insert(publicRequests).values({ action, clientKey });
+  });
+}
+
+/** Deletes request records past the retention (a batch at a time); returns how many. */
+export async function prunePublicRequests(db: Database, batch = PUBLIC_REQUEST_PRUNE_BATCH): Promise<number> {
+  const deleted = await rows<{ id: string }>(
+    db,
+    sql`delete from ${publicRequests} where id in (
+          select id from ${publicRequests}
+          where at < now() - make_interval(secs => ${PUBLIC_REQUEST_RETENTION_SECONDS})
+          limit ${batch})
+        returning id`,
+  );
+  return deleted.length;
+}
