@@ -75,6 +75,25 @@ export const Category = z.object({
   builtin: z.boolean(),
 });
 
+/** A logged phone call: which way, how long, how it ended. */
+export const CALL_DIRECTIONS = ['inbound', 'outbound'] as const;
+export const CALL_OUTCOMES = [
+  'resolved',
+  'callback_needed',
+  'voicemail',
+  'no_answer',
+  'transferred',
+  'other',
+] as const;
+export const CallDetails = z
+  .strictObject({
+    direction: z.enum(CALL_DIRECTIONS),
+    durationSeconds: z.number().int().min(0).max(86_400),
+    outcome: z.enum(CALL_OUTCOMES),
+  })
+  .describe('a logged phone call: the message body is its summary');
+export type CallDetails = z.infer<typeof CallDetails>;
+
 export const MessageBody = z.string().trim().min(1, 'must not be empty').max(LIMITS.messageBody);
 
 export const CaseCreate = z.strictObject({
@@ -93,6 +112,7 @@ export const CaseCreate = z.strictObject({
     .strictObject({
       body: MessageBody,
       from: z.enum(['customer', 'agent']).default('customer'),
+      call: CallDetails.optional().describe('staff: the case was opened from this phone call'),
     })
     .optional()
     .describe('the first message; by default what the customer wrote'),
@@ -130,6 +150,9 @@ export const MessageCreate = z.strictObject({
     .describe('the newest message you had seen: a newer public reply by someone else is a collision (409)'),
   force: z.boolean().optional().describe('send despite a collision'),
   createdAt: IsoDateTime.optional().describe('admins importing history'),
+  call: CallDetails.optional().describe(
+    'staff logging a phone call: direction, duration, outcome (never mailed to the customer)',
+  ),
 });
 export type MessageCreate = z.infer<typeof MessageCreate>;
 
@@ -150,6 +173,7 @@ export const Message = z.object({
   public: z.boolean(),
   body: z.string(),
   channel: z.string().nullable(),
+  call: CallDetails.nullable().describe('a logged phone call'),
   attachments: z.array(Attachment),
   createdAt: IsoDateTime,
 });

@@ -260,7 +260,8 @@ export async function createCase(db: Database, actor: Actor, raw: CaseCreate): P
       input.status ||
       input.tags ||
       input.customFields ||
-      input.requiredSkills)
+      input.requiredSkills ||
+      input.message?.call)
   ) {
     throw forbidden('customers give a subject, a category and a message; the team does the rest');
   }
@@ -354,6 +355,7 @@ export async function createCase(db: Database, actor: Actor, raw: CaseCreate): P
           public: true,
           body: input.message.body,
           channel: c.channel,
+          call: input.message.call ?? null,
           createdAt: at,
         })
         .returning({ id: messages.id });

@@ -51,6 +51,7 @@ async function toMessageDtos(db: Database, rows: Row[]): Promise<Message[]> {
     public: r.public,
     body: r.body,
     channel: r.channel,
+    call: (r.call as Message['call']) ?? null,
     attachments: files
       .filter((f) => f.messageId === r.id)
       .map((f) => ({
@@ -119,11 +120,13 @@ export async function addMessage(
   db: Database,
   actor: Actor,
   caseId: string,
-  input: MessageCreate & { status?: CaseStatus },
+  /** `channel`: internal callers recording where the message came from (a chat transcript). */
+  input: MessageCreate & { status?: CaseStatus; channel?: 'phone' | 'chat' },
 ) {
   const found = await repo.findCase(db, caseId);
   if (!found || !policy.canReadCase(actor, found)) throw notFound('case');
   policy.assertCanWriteMessage(actor, input);
+  if (input.call && !isStaff(actor)) throw forbidden('only staff log phone calls');
   if (input.createdAt && !isAdmin(actor))
     throw forbidden('only admins import messages with their historic createdAt');
   const staff = isStaff(actor);
@@ -176,7 +179,10 @@ export async function addMessage(
         authorCustomerId: from === 'customer' ? c.customerId : null,
         public: input.public,
         body: input.body,
-        channel: staff ? (from === 'customer' ? c.channel : 'web') : 'portal',
+        channel:
+          input.channel ??
+          (input.call ? 'phone' : staff ? (from === 'customer' ? c.channel : 'web') : 'portal'),
+        call: input.call ?? null,
         createdAt: at,
       })
       .returning();
