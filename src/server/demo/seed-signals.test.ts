@@ -90,14 +90,18 @@ describe('demo signals seed', () => {
     expect(stuck).toHaveLength(DEMO_ORDER_MIX.stuck);
     const live = (await signalsOf(DEMO_RULES.notScanned)).filter((s) => s.state !== 'resolved');
     expect(live.map((s) => s.ref_value)).toEqual(stuck.map((s) => s.shipment));
+    const statuses: string[] = [];
     for (const s of live) {
       expect(s.state).toBe('acted');
       const [c] = await rows<{ channel: string; status: string; refs: Record<string, string> }>(
         db,
         sql`select channel, status, refs from cases where id = ${s.case_id}`,
       );
-      expect(c).toMatchObject({ channel: 'proactive', status: 'open', refs: { shipmentId: s.ref_value } });
+      expect(c).toMatchObject({ channel: 'proactive', refs: { shipmentId: s.ref_value } });
+      statuses.push(c!.status);
     }
+    // Maria Jensen's: a replacement was sent and the case solved (the parcel is still missing).
+    expect(statuses.sort()).toEqual(['open', 'open', 'open', 'solved']);
   });
 
   it('resolves the signal of the parcel that moved again, and the agent solves its case', async () => {
@@ -207,12 +211,17 @@ describe('demo signals seed', () => {
   });
 
   it('has customers who wrote in first, answered the proactive message, or wrote in after it', async () => {
-    const [contacts] = await rows<{ first: number; after: number }>(
+    // Contact after detection: the signals behind the two cases the customers wrote in (Maria's
+    // case carries two signals: the parcel and the promised date).
+    const [contacts] = await rows<{ first: number; after: number; written: number }>(
       db,
       sql`select count(*) filter (where customer_contacted_first)::int as first,
-        count(*) filter (where customer_contact_at is not null)::int as after from signals`,
+        count(*) filter (where customer_contact_at is not null)::int as after,
+        count(*) filter (where exists (select 1 from messages m
+          where m.case_id = s.case_id and m.author_type = 'customer'))::int as written
+        from signals s`,
     );
-    expect(contacts).toEqual({ first: 1, after: 1 });
+    expect(contacts).toEqual({ first: 1, after: 3, written: 3 });
     const answered = await rows<{ email: string; channel: string }>(
       db,
       sql`select cu.email, m.channel from messages m join cases c on c.id = m.case_id
@@ -225,6 +234,16 @@ describe('demo signals seed', () => {
       { email: 'maria.jensen@northwind.example', channel: 'portal' },
       { email: expect.not.stringContaining('maria'), channel: 'proactive' },
     ]);
+    // The portal customer's proactive cases are solved: a new contact of hers that names no
+    // reference would join an open one (the browser tests open cases for her).
+    const [maria] = await rows<{ unsolved: number; solved: number }>(
+      db,
+      sql`select count(*) filter (where c.status not in ('solved', 'closed'))::int as unsolved,
+          count(*) filter (where c.status = 'solved')::int as solved
+        from cases c join customers cu on cu.id = c.customer_id
+        where c.channel = 'proactive' and cu.email = 'maria.jensen@northwind.example'`,
+    );
+    expect(maria).toEqual({ unsolved: 0, solved: 1 });
   });
 
   it('leaves three waits that come due minutes after seeding', async () => {

@@ -334,7 +334,7 @@ interface Plan {
   callbacks: { id: string; customer: DemoCustomer; requestedAt: Date; completedAt?: Date; topic: string }[];
   /** The customer of a stuck order who wrote in before the rule fired. */
   wroteFirst: Order;
-  /** Maria Jensen's stuck order: she answers the proactive notification. */
+  /** Maria Jensen's stuck order: she answers the proactive notification; an agent solves it. */
   mariaStuck: Order;
   /** Scanned again right after its signal fired. */
   movesAgain: Order;
@@ -783,7 +783,8 @@ export async function seedDemoSignals(db: Database): Promise<{ signals: number }
     .sort((a, b) => (a.externalId < b.externalId ? -1 : 1));
   const plan = planOrders(now, faker, customers);
   const { erpOpen, wms, erpClose } = eventsOf(plan);
-  // Openings before closings: a commitment opened and closed in one batch would stay open.
+  // As the systems would send them: the ERP's orders and invoices, the warehouse's parcels, then
+  // the ERP's later news (disputes, complaints, callbacks made).
   await send(db, 'erp', erpOpen);
   await send(db, 'wms', wms);
   await send(db, 'erp', erpClose);
@@ -845,20 +846,31 @@ export async function seedDemoSignals(db: Database): Promise<{ signals: number }
     },
   });
 
-  // Maria Jensen answers the notification about her stuck order, in the portal.
-  const maria = users.find((u) => u.email === plan.mariaStuck.customer.email)!;
+  // Maria Jensen answers the notification about her stuck order in the portal, and Ava sends a
+  // replacement and solves the case. Solved on purpose: a customer's new contact that names no
+  // reference joins their open proactive case, and the portal customer's contacts (the browser
+  // tests open cases for her) must stay cases of their own.
+  const d = plan.mariaStuck;
+  const mariaCase = await caseOfSignal(db, d.shipmentId);
+  const maria = users.find((u) => u.email === d.customer.email)!;
   const mariaActor: Actor = {
     ...actor,
     kind: 'user',
     userId: maria.id,
     role: 'customer',
-    customerId: plan.mariaStuck.customer.id,
-    organizationId: plan.mariaStuck.customer.organizationId,
+    customerId: d.customer.id,
+    organizationId: d.customer.organizationId,
     organizationAccess: true,
   };
-  await addMessage(db, mariaActor, await caseOfSignal(db, plan.mariaStuck.shipmentId), {
+  await addMessage(db, mariaActor, mariaCase, {
     body: `Thanks for the warning. We need these parts for a line changeover on Friday. If the parcel is not found by tomorrow noon, please send a replacement by express and we will refuse the first one.`,
     public: true,
+  });
+  const ava = users.find((u) => u.email === 'ava@steward.demo')!;
+  await addMessage(db, { ...actor, kind: 'user', userId: ava.id, role: 'agent' }, mariaCase, {
+    body: `Dear Maria, we have sent a replacement for ${d.orderId} by express today; it will be with you tomorrow before 10:00. ${d.carrier} keeps tracing the first parcel: if it turns up, please refuse it and we will take it back at our cost.`,
+    public: true,
+    status: 'solved',
   });
 
   return { signals: await countSignals(db) };
