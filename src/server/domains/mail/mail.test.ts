@@ -1,0 +1,256 @@
+// Mail through the API on a started server: which messages become mail (public agent replies to
+// customers with an address; not notes, customers' messages or imports), held without SMTP and
+// queued with it, the mail log (list, filters, paging, detail, raw source, retry), and its
+// boundary: customers reach none of it.
+import { sql } from 'drizzle-orm';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { rows } from '../../../db/client.js';
+import { startTestApp, type TestApp } from '../../../../test/helpers/app.js';
+import { makeCustomer, makeUser } from '../../../../test/helpers/factories.js';
+import { SYSTEM_ACTOR } from '../../lib/actor.js';
+import { addMessage } from '../cases/messages.service.js';
+import { HELD_REASON, configureMail } from './outbox.js';
+
+const FROM = 'Steward Support <support@steward.localhost>';
+let t: TestApp;
+let agentToken: string;
+let agentName: string;
+let adminToken: string;
+
+beforeAll(async () => {
+  t = await startTestApp({ mailFrom: FROM, smtpUrl: undefined });
+  const agent = await makeUser(t.db, 'agent');
+  agentToken = agent.token;
+  agentName = agent.user.name;
+  adminToken = (await makeUser(t.db, 'admin')).token;
+});
+afterAll(() => t?.close());
+afterEach(() => configureMail({ mailFrom: FROM, smtpUrl: undefined }));
+
+async function openCase(customerId: string, subject = 'Where is my order?') {
+  const res = await t.post(
+    '/api/v1/cases',
+    { subject, customerId, channel: 'email', message: { body: 'It has not arrived.' } },
+    agentToken,
+  );
+  expect(res.status).toBe(201);
+  return res.body as { id: string; number: number };
+}
+const reply = (caseId: string, body: unknown, token = agentToken) =>
+  t.post(`/api/v1/cases/${caseId}/messages`, body, token);
+const mailOf = async (caseId: string) =>
+  (await t.get(`/api/v1/mail?caseId=${caseId}`, agentToken)).body.items as any[];
+
+describe('which messages become mail', () => {
+  it('a public agent reply to a customer with an address: held in the outbox without SMTP', async () => {
+    const customer = await makeCustomer(t.db, { name: 'Maria Jensen', email: 'maria@northwind.example' });
+    const c = await openCase(customer.id);
+    expect(await mailOf(c.id)).toEqual([]); // the customer's own first message sends nothing
+    const res = await reply(c.id, { body: 'It ships today.', public: true });
+    expect(res.status).toBe(201);
+    const mails = await mailOf(c.id);
+    expect(mails).toHaveLength(1);
+    expect(mails[0]).toMatchObject({
+      direction: 'out',
+      status: 'held',
+      reason: HELD_REASON,
+      caseId: c.id,
+      caseNumber: c.number,
+      caseMessageId: res.body.id,
+      fromAddress: 'support@steward.localhost',
+      fromName: `${agentName} (Steward Support)`,
+      toAddresses: ['maria@northwind.example'],
+      subject: `[#${c.number}] Where is my order?`,
+      attempts: 0,
+      runAfter: null,
+      sentAt: null,
+    });
+  });
+
+  it('an internal note, a customer’s message and a customer without e-mail send nothing', async () => {
+    const customer = await makeCustomer(t.db);
+    const c = await openCase(customer.id);
+    expect((await reply(c.id, { body: 'Checking the warehouse', public: false })).status).toBe(201);
+    // The agent logs what the customer said on the phone: the customer's message.
+    expect((await reply(c.id, { body: 'Customer called back', public: true, from: 'customer' })).status).toBe(
+      201,
+    );
+    const { token } = await makeUser(t.db, 'customer', { customerId: customer.id });
+    expect((await reply(c.id, { body: 'Any news?', public: true }, token)).status).toBe(201);
+    expect(await mailOf(c.id)).toEqual([]);
+
+    const silent = await makeCustomer(t.db, { email: null, phone: '+45 1234 5678' });
+    const c2 = await openCase(silent.id);
+    expect((await reply(c2.id, { body: 'We will call you', public: true })).status).toBe(201);
+    expect(await mailOf(c2.id)).toEqual([]);
+  });
+
+  it('imported history sends nothing; a case an agent opens by writing sends its first message', async () => {
+    const customer = await makeCustomer(t.db);
+    const c = await openCase(customer.id);
+    const past = new Date(Date.now() - 3600_000).toISOString();
+    expect((await reply(c.id, { body: 'Old reply', public: true, createdAt: past }, adminToken)).status).toBe(
+      201,
+    );
+    expect(await mailOf(c.id)).toEqual([]);
+
+    const res = await t.post(
+      '/api/v1/cases',
+      {
+        subject: 'Your replacement',
+        customerId: customer.id,
+        channel: 'email',
+        message: { body: 'We are sending a replacement.', from: 'agent' },
+      },
+      agentToken,
+    );
+    expect(res.status).toBe(201);
+    const mails = await mailOf(res.body.id);
+    expect(mails.map((m) => [m.subject, m.toAddresses[0], m.fromName])).toEqual([
+      [`[#${res.body.number}] Your replacement`, customer.email, `${agentName} (Steward Support)`],
+    ]);
+  });
+
+  it('a proactive notification (the system writing) goes out under the support name', async () => {
+    const customer = await makeCustomer(t.db);
+    const c = await openCase(customer.id, 'Your parcel');
+    await addMessage(t.db, SYSTEM_ACTOR, c.id, { body: 'Your parcel is delayed by a day.', public: true });
+    const [m] = await mailOf(c.id);
+    expect(m).toMatchObject({ fromName: 'Steward Support', subject: `[#${c.number}] Your parcel` });
+  });
+
+  it('queued when an SMTP server is set', async () => {
+    configureMail({ mailFrom: FROM, smtpUrl: 'smtp://127.0.0.1:9' });
+    const customer = await makeCustomer(t.db);
+    const c = await openCase(customer.id);
+    await reply(c.id, { body: 'On its way', public: true });
+    const [m] = await mailOf(c.id);
+    expect(m.status).toBe('queued');
+    expect(m.reason).toBeNull();
+    expect(Date.parse(m.runAfter)).toBeLessThanOrEqual(Date.now() + 1000);
+  });
+});
+
+describe('the mail log', () => {
+  let caseId: string;
+  let mailIds: string[];
+  beforeAll(async () => {
+    const customer = await makeCustomer(t.db, { email: 'log@customer.example' });
+    const c = await openCase(customer.id, 'Lieferung verspätet');
+    caseId = c.id;
+    for (const body of ['one', 'two', 'three']) await reply(c.id, { body, public: true });
+    mailIds = (await mailOf(c.id)).map((m) => m.id);
+  });
+
+  it('lists newest first with keyset pages and filters', async () => {
+    expect(mailIds).toHaveLength(3);
+    const first = await t.get(`/api/v1/mail?caseId=${caseId}&limit=2`, agentToken);
+    expect(first.status).toBe(200);
+    expect(first.body.items.map((m: any) => m.id)).toEqual(mailIds.slice(0, 2));
+    const second = await t.get(
+      `/api/v1/mail?caseId=${caseId}&limit=2&cursor=${first.body.nextCursor}`,
+      agentToken,
+    );
+    expect(second.body.items.map((m: any) => m.id)).toEqual(mailIds.slice(2));
+    expect(second.body.nextCursor).toBeNull();
+    const held = await t.get(`/api/v1/mail?direction=out&status=held,failed&caseId=${caseId}`, agentToken);
+    expect(held.body.items).toHaveLength(3);
+    expect((await t.get(`/api/v1/mail?direction=in&caseId=${caseId}`, agentToken)).body.items).toEqual([]);
+    expect((await t.get(`/api/v1/mail?status=sent&caseId=${caseId}`, agentToken)).body.items).toEqual([]);
+    const bad = await t.get('/api/v1/mail?status=lost', agentToken);
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.code).toBe('validation_error');
+  });
+
+  it('reads one mail with its headers and text, and its raw source', async () => {
+    const id = mailIds[2]!; // the oldest: "one"
+    const res = await t.get(`/api/v1/mail/${id}`, agentToken);
+    expect(res.status).toBe(200);
+    const m = res.body;
+    const [{ reply_token }] = (await rows<{ reply_token: string }>(
+      t.db,
+      sql`select reply_token from cases where id = ${caseId}`,
+    )) as [{ reply_token: string }];
+    expect(m.replyTo).toBe(`support+${reply_token}@steward.localhost`);
+    expect(m.textBody).toBe('one');
+    expect(m.htmlBody).toBeNull();
+    const header = (name: string) => m.headers.find((h: any) => h.name === name)?.value;
+    expect(header('Message-ID')).toBe(`<${m.messageId}>`);
+    expect(header('Subject')).toMatch(/^\[#\d+\] Lieferung verspätet$/);
+    expect(header('From')).toBe(`"${agentName} (Steward Support)" <support@steward.localhost>`);
+    expect(header('X-Steward-Mail')).toBe('1');
+    expect(header('Reply-To')).toBe(`support+${reply_token}@steward.localhost`);
+    // No mail from the customer yet: each reply threads onto our previous one.
+    const [three, two] = await Promise.all(
+      mailIds.slice(0, 2).map(async (mid) => (await t.get(`/api/v1/mail/${mid}`, agentToken)).body),
+    );
+    expect(three.inReplyTo).toBe(two.messageId);
+    expect(three.references).toEqual([m.messageId, two.messageId]);
+
+    const raw = await fetch(`${t.url}/api/v1/mail/${id}/raw`, {
+      headers: { authorization: `Bearer ${agentToken}` },
+    });
+    expect(raw.status).toBe(200);
+    expect(raw.headers.get('content-type')).toBe('message/rfc822');
+    expect(raw.headers.get('content-disposition')).toBe(`attachment; filename="mail-${id}.eml"`);
+    const bytes = Buffer.from(await raw.arrayBuffer());
+    expect(bytes.length).toBe(m.rawSize);
+    expect(bytes.toString()).toContain(`Message-ID: <${m.messageId}>`);
+  });
+
+  it('retry: 409 without SMTP; with SMTP a held mail goes back to the queue, once', async () => {
+    const id = mailIds[0]!;
+    const none = await t.post(`/api/v1/mail/${id}/retry`, undefined, agentToken);
+    expect(none.status).toBe(409);
+    expect(none.body.error.code).toBe('no_smtp');
+    configureMail({ mailFrom: FROM, smtpUrl: 'smtp://127.0.0.1:9' });
+    const ok = await t.post(`/api/v1/mail/${id}/retry`, undefined, agentToken);
+    expect(ok.status).toBe(200);
+    expect(ok.body).toMatchObject({ id, status: 'queued', attempts: 0, reason: null });
+    const again = await t.post(`/api/v1/mail/${id}/retry`, undefined, agentToken);
+    expect(again.status).toBe(409);
+    expect(again.body.error.code).toBe('not_retryable');
+    const missing = await t.post(
+      '/api/v1/mail/01900000-0000-7000-8000-000000000000/retry',
+      undefined,
+      agentToken,
+    );
+    expect(missing.status).toBe(404);
+  });
+
+  it('unknown mail: 404; not a UUID: 400', async () => {
+    expect((await t.get('/api/v1/mail/01900000-0000-7000-8000-000000000000', agentToken)).status).toBe(404);
+    expect((await t.get('/api/v1/mail/nope', agentToken)).status).toBe(400);
+  });
+
+  it('customers reach none of it, not even mail to themselves; no token: 401', async () => {
+    const [{ customer_id }] = (await rows<{ customer_id: string }>(
+      t.db,
+      sql`select customer_id from cases where id = ${caseId}`,
+    )) as [{ customer_id: string }];
+    const { token } = await makeUser(t.db, 'customer', { customerId: customer_id });
+    const id = mailIds[1]!;
+    for (const [method, path] of [
+      ['GET', '/api/v1/mail'],
+      ['GET', `/api/v1/mail?caseId=${caseId}`],
+      ['GET', `/api/v1/mail/${id}`],
+      ['GET', `/api/v1/mail/${id}/raw`],
+      ['POST', `/api/v1/mail/${id}/retry`],
+    ] as const) {
+      const res = await t.request(method, path, { token });
+      expect(res.status, `${method} ${path}`).toBe(403);
+      expect(res.body.error.code).toBe('forbidden');
+      expect(JSON.stringify(res.body)).not.toContain('log@customer.example');
+      expect((await t.request(method, path)).status).toBe(401);
+    }
+  });
+
+  it('is in the OpenAPI document', async () => {
+    const doc = (await t.get('/api/docs/json')).body;
+    for (const p of ['/api/v1/mail', '/api/v1/mail/{id}', '/api/v1/mail/{id}/raw', '/api/v1/mail/{id}/retry'])
+      expect(Object.keys(doc.paths)).toContain(p);
+    expect(Object.keys(doc.paths['/api/v1/mail/{id}/retry'].post.responses)).toEqual(
+      expect.arrayContaining(['200', '401', '403', '404', '409']),
+    );
+  });
+});
