@@ -4,7 +4,7 @@
 import { and, asc, desc, eq, gt, inArray, isNull, ne, or } from 'drizzle-orm';
 import type { Database } from '../../../db/client.js';
 import type { Message, MessageCreate } from '../../../shared/schemas/cases.js';
-import type { CaseStatus } from '../../../shared/schemas/cases.js';
+import type { Channel, CaseStatus } from '../../../shared/schemas/cases.js';
 import type { Actor } from '../../lib/actor.js';
 import { isAdmin, isStaff } from '../../lib/actor.js';
 import { AppError, conflict, forbidden, notFound, unprocessable } from '../../lib/errors.js';
@@ -120,8 +120,8 @@ export async function addMessage(
   db: Database,
   actor: Actor,
   caseId: string,
-  /** `channel`: internal callers recording where the message came from (a chat transcript). */
-  input: MessageCreate & { status?: CaseStatus; channel?: 'phone' | 'chat' },
+  /** `channel`: internal callers recording where the message came from (a chat transcript, an e-mail). */
+  input: MessageCreate & { status?: CaseStatus; channel?: Channel },
 ) {
   const found = await repo.findCase(db, caseId);
   if (!found || !policy.canReadCase(actor, found)) throw notFound('case');

@@ -148,3 +148,25 @@ describe('a customer contact about a proactive case', () => {
     expect(outbound.status).toBe(201);
   });
 });
+
+describe('the joined message', () => {
+  it('keeps the channel it came through', async () => {
+    const c = await customerWithProactiveCase();
+    const res = await t.post(
+      '/api/v1/cases',
+      {
+        customerId: c.customerId,
+        subject: 'Call',
+        channel: 'phone',
+        message: { body: `About ${c.refs.orderId}`, from: 'customer' },
+      },
+      agent,
+    );
+    expect(res.status).toBe(200);
+    const [m] = await rows<{ channel: string }>(
+      t.db,
+      sql`select channel from messages where case_id = ${c.proactive.id} order by created_at desc limit 1`,
+    );
+    expect(m!.channel).toBe('phone');
+  });
+});

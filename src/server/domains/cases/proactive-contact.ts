@@ -58,7 +58,7 @@ export async function openOrJoinCase(db: Database, actor: Actor, input: CaseCrea
       const message = await addMessage(tx, actor, choice.id, {
         body: input.subject ? `${input.subject}\n\n${input.message!.body}` : input.message!.body,
         public: true,
-        ...(isStaff(actor) ? { from: 'customer' as const } : {}),
+        ...(isStaff(actor) ? { from: 'customer' as const, channel: input.channel ?? 'api' } : {}),
       });
       await recordDomainEvent(tx, actor, {
         type: 'case.contact_joined',

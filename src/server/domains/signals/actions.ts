@@ -206,16 +206,18 @@ async function perform(tx: Database, action: RuleAction, s: SignalRow): Promise<
     case 'open_case': {
       if (s.case_id) return { caseId: s.case_id, existing: true };
       if (!s.customer_id) throw new ActionRefused('the signal names no customer to open a case for');
-      // Another signal about the same thing may have opened a proactive case already: join it.
+      // Another signal about the same thing (any ref in common: the order, its shipment) may have
+      // opened a proactive case already: join it, and it learns this signal's refs too.
       const [covering] =
-        s.ref_key && s.ref_value
+        Object.keys(s.refs).length > 0
           ? await rows<{ id: string; number: number }>(
               tx,
-              sql`select id, number from cases
-                where customer_id = ${s.customer_id} and channel = 'proactive' and merged_into_id is null
-                  and status = any(${sql.param(UNSOLVED_STATUSES)}::text[])
-                  and refs @> ${JSON.stringify({ [s.ref_key]: s.ref_value })}::jsonb
-                order by created_at desc limit 1`,
+              sql`select c.id, c.number from cases c
+                where c.customer_id = ${s.customer_id} and c.channel = 'proactive' and c.merged_into_id is null
+                  and c.status = any(${sql.param(UNSOLVED_STATUSES)}::text[])
+                  and exists (select 1 from jsonb_each_text(${JSON.stringify(s.refs)}::jsonb) r
+                    where c.refs ->> r.key = r.value)
+                order by c.created_at desc limit 1`,
             )
           : [];
       let caseId: string;
@@ -227,6 +229,9 @@ async function perform(tx: Database, action: RuleAction, s: SignalRow): Promise<
           body: `Another signal about this: ${s.title}${action.note ? `\n\n${render(action.note)}` : ''}`,
           public: false,
         });
+        await tx.execute(
+          sql`update cases set refs = ${JSON.stringify(s.refs)}::jsonb || refs where id = ${caseId}`,
+        );
       } else {
         const created = await createCase(tx, SYSTEM_ACTOR, {
           subject: render(action.subject) || s.title,

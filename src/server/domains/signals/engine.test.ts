@@ -486,3 +486,41 @@ describe('housekeeping', () => {
     expect(left[0]!.n).toBe(1);
   });
 });
+
+describe('proactive cases shared by signals about one order', () => {
+  it('a second signal with any ref in common joins the first one’s case, whichever acts first', async () => {
+    const at = typesFor();
+    const customer = await makeCustomer(t.db, { externalId: `C-${unique()}` });
+    const byOrder = await makeRule({
+      kind: 'match',
+      name: 'Order late',
+      when: { type: at('order_late') },
+      dedupe: { ref: 'orderId' },
+      actions: [{ kind: 'open_case', subject: 'Order {{refs.orderId}} is late' }],
+    });
+    const byShipment = await makeRule({
+      kind: 'match',
+      name: 'Shipment stuck',
+      when: { type: at('shipment_stuck') },
+      dedupe: { ref: 'shipmentId' },
+      actions: [{ kind: 'open_case', subject: 'Shipment {{refs.shipmentId}} is stuck' }],
+    });
+    const order = `SO-${unique()}`;
+    const shipment = `SH-${unique()}`;
+    const who = { customer: { externalId: customer.externalId } };
+    // The order signal names only the order; the shipment signal names both.
+    await send([ev(at('order_late'), { ...who, refs: { orderId: order } })]);
+    await runSignalActions(t.db);
+    await send([ev(at('shipment_stuck'), { ...who, refs: { orderId: order, shipmentId: shipment } })]);
+    await runSignalActions(t.db);
+    const [a] = await signalsOf(byOrder);
+    const [b] = await signalsOf(byShipment);
+    expect(a!.case_id).not.toBeNull();
+    expect(b!.case_id).toBe(a!.case_id);
+    const [c] = await rows<{ refs: Record<string, string> }>(
+      t.db,
+      sql`select refs from cases where id = ${a!.case_id}`,
+    );
+    expect(c!.refs).toEqual({ orderId: order, shipmentId: shipment });
+  });
+});
