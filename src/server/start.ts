@@ -12,6 +12,7 @@ import { seedDemo, type DemoSummary } from './demo/seed.js';
 import { SYSTEM_ACTOR } from './lib/actor.js';
 import { bootstrapAdmin } from './domains/users/users.service.js';
 import { startScheduler } from './jobs/scheduler.js';
+import { startSmtpReceiver } from './domains/mail/smtp-receiver.js';
 import { closeMailTransport } from './domains/mail/outbox.js';
 
 export const DEFAULT_WEB_DIR = fileURLToPath(new URL('../../dist/web', import.meta.url));
@@ -27,6 +28,8 @@ export interface RunningServer {
   handle: DatabaseHandle;
   url: string;
   demo?: DemoSummary;
+  /** The SMTP receiver's port, when STEWARD_SMTP_PORT turned it on. */
+  smtpPort?: number;
   stop(): Promise<void>;
 }
 
@@ -56,12 +59,30 @@ export async function startServer(
     });
     await app.listen({ port: config.port, host: config.host });
     const scheduler = startScheduler(handle.db, app.log);
+    // STEWARD_SMTP_PORT: the built-in SMTP receiver, on the same host as the API.
+    const smtp =
+      config.smtpPort === undefined
+        ? undefined
+        : await startSmtpReceiver({
+            db: handle.db,
+            host: config.host,
+            port: config.smtpPort,
+            mailFrom: config.mailFrom,
+            log: app.log,
+          }).catch(async (err: unknown) => {
+            await scheduler.stop();
+            await app.close();
+            throw err;
+          });
+    if (smtp) app.log.info({ port: smtp.port, host: config.host }, 'SMTP receiver listening');
     const address = app.server.address();
     const port = typeof address === 'object' && address ? address.port : config.port;
     const host = config.host.includes(':') ? `[${config.host}]` : config.host;
     let stopping: Promise<void> | undefined;
     const stop = () =>
       (stopping ??= (async () => {
+        // No new mail first; mail being received is stored before the database closes.
+        await smtp?.stop();
         // close() drops idle keep-alive sockets once; a socket busy with an in-flight request
         // would otherwise linger until its keep-alive timeout after answering, so sweep again.
         const sweep = setInterval(() => app.server.closeIdleConnections(), 100);
@@ -74,7 +95,7 @@ export async function startServer(
         await closeMailTransport();
         await handle.close();
       })());
-    return { app, handle, url: `http://${host}:${port}`, demo, stop };
+    return { app, handle, url: `http://${host}:${port}`, demo, stop, smtpPort: smtp?.port };
   } catch (err) {
     await handle.close().catch(() => {});
     throw err;
