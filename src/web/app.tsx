@@ -16,6 +16,8 @@ import { CaseQueuePage } from './cases/case-queue-page.js';
 import { CustomerDetailPage } from './customers/customer-detail-page.js';
 import { CustomerEditPage } from './customers/customer-edit-page.js';
 import { CustomerListPage } from './customers/customer-list-page.js';
+import { MailDetailPage } from './mail/mail-detail-page.js';
+import { MailListPage } from './mail/mail-list-page.js';
 import { AppLayout } from './layout/app-layout.js';
 import { NotFoundPage } from './layout/not-found-page.js';
 import { OrganizationDetailPage } from './organizations/organization-detail-page.js';
@@ -67,6 +69,22 @@ export function App() {
             element={
               <RequireStaff>
                 <SignalPage />
+              </RequireStaff>
+            }
+          />
+          <Route
+            path="mail"
+            element={
+              <RequireStaff>
+                <MailListPage />
+              </RequireStaff>
+            }
+          />
+          <Route
+            path="mail/:id"
+            element={
+              <RequireStaff>
+                <MailDetailPage />
               </RequireStaff>
             }
           />

@@ -296,7 +296,13 @@ describe('teams and agents', () => {
     const agentPage = await stack.newPage();
     await signIn(agentPage, stack.url, DEMO.agent);
     const nav = agentPage.getByRole('navigation', { name: 'Main' });
-    expect(await texts(nav.getByRole('link'))).toEqual(['Cases', 'At risk', 'Customers', 'Organizations']);
+    expect(await texts(nav.getByRole('link'))).toEqual([
+      'Cases',
+      'At risk',
+      'Mail',
+      'Customers',
+      'Organizations',
+    ]);
     await agentPage.goto(`${stack.url}/admin/calendars`);
     await eventually(() => text(agentPage.getByTestId('not-found').locator('h1'))).toBe('Page not found');
   });

@@ -1,9 +1,13 @@
 // The conversation of a case: what the customer wrote, public replies, and internal notes
 // (which the customer never sees, so they look unmistakably different).
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
+import { Link } from 'react-router-dom';
+import type { MailMessage } from '../../shared/schemas/mail.js';
+import { isStaff, useMe } from '../auth/auth-context.js';
 import { fetchBlob, toApiError } from '../lib/api.js';
 import { formatBytes, formatDateTime } from '../lib/format.js';
-import type { Attachment, Message } from '../lib/types.js';
+import type { Attachment, Message, Page } from '../lib/types.js';
+import { useApi } from '../lib/use-api.js';
 import { channelLabel } from './case-labels.js';
 
 function AttachmentLink({ file }: { file: Attachment }) {
@@ -53,6 +57,55 @@ function AttachmentLink({ file }: { file: Attachment }) {
   );
 }
 
+/**
+ * The case's outgoing mail by the message it carries (staff only): one request per case page,
+ * asked again when a message is added.
+ */
+function useCaseMail(messages: Message[]) {
+  const staff = isStaff(useMe());
+  const caseId = messages[0]?.caseId;
+  const mail = useApi<Page<MailMessage>>(staff && caseId ? '/mail' : null, {
+    caseId,
+    direction: 'out',
+    limit: 500,
+  });
+  const { reload } = mail;
+  const last = messages[messages.length - 1]?.id;
+  const [seen, setSeen] = useState(last);
+  useEffect(() => {
+    if (last !== seen) {
+      setSeen(last);
+      reload();
+    }
+  }, [last, seen, reload]);
+  const byMessage = new Map<string, MailMessage>();
+  for (const m of mail.data?.items ?? []) if (m.caseMessageId) byMessage.set(m.caseMessageId, m);
+  return byMessage;
+}
+
+/** "Sent by e-mail to …", "Held in the outbox", …: what became of the mail that carries a reply. */
+function MailNote({ mail }: { mail: MailMessage }) {
+  const to = mail.toAddresses.join(', ');
+  const text =
+    mail.status === 'sent'
+      ? `Sent by e-mail to ${to}`
+      : mail.status === 'held'
+        ? `Held in the outbox (no SMTP server set): not sent to ${to}`
+        : mail.status === 'queued'
+          ? `Sending by e-mail to ${to}…`
+          : `E-mail to ${to} failed`;
+  return (
+    <Link
+      to={`/mail/${mail.id}`}
+      className={`message__mail message__mail--${mail.status}`}
+      data-testid="message-mail"
+      data-status={mail.status}
+    >
+      {text}
+    </Link>
+  );
+}
+
 function authorRole(m: Message): string {
   if (m.authorType === 'customer') return 'Customer';
   if (m.authorType === 'system') return 'System';
@@ -66,6 +119,7 @@ export function Conversation(props: {
   meId: string;
 }) {
   const { messages, highlightId } = props;
+  const mailByMessage = useCaseMail(messages);
   if (messages.length === 0) {
     return (
       <div className="empty-state empty-state--inline">
@@ -117,6 +171,7 @@ export function Conversation(props: {
             <div className="message__body prewrap" data-testid="message-body">
               {m.body}
             </div>
+            {mailByMessage.has(m.id) && <MailNote mail={mailByMessage.get(m.id)!} />}
             {m.attachments.length > 0 && (
               <ul className="attachments">
                 {m.attachments.map((a) => (

@@ -35,6 +35,11 @@ export function AppLayout() {
                 At risk
               </NavLink>
             )}
+            {staff && (
+              <NavLink to="/mail" className={navClass}>
+                Mail
+              </NavLink>
+            )}
             <NavLink to="/customers" end className={navClass}>
               Customers
             </NavLink>

@@ -1,0 +1,254 @@
+// One mail: who, to whom, the threading headers (Message-ID, In-Reply-To, References, Reply-To),
+// how sending went, the text and the sanitized HTML (in a sandboxed frame: no scripts, no
+// requests), every header, the raw source, and "send again" for failed or held outgoing mail.
+import { useState, type ReactNode } from 'react';
+import { Link, useParams } from 'react-router-dom';
+import type { MailMessageDetail } from '../../shared/schemas/mail.js';
+import { api, fetchBlob, toApiError, API_BASE } from '../lib/api.js';
+import { formatBytes, formatDateTime } from '../lib/format.js';
+import { useApi } from '../lib/use-api.js';
+import { ErrorNotice, Loading, NotFound, PageHeader } from '../layout/page-parts.js';
+import { useDocumentTitle } from '../layout/use-document-title.js';
+import { MAIL_STATUS_HINTS, MailStatusBadge, directionLabel } from './mail-badges.js';
+import type { MailStatus } from '../../shared/schemas/mail.js';
+
+function Fact({ name, label, children }: { name: string; label: string; children: ReactNode }) {
+  return (
+    <div className="facts__item">
+      <dt>{label}</dt>
+      <dd data-testid={`mail-${name}`}>{children}</dd>
+    </div>
+  );
+}
+
+const id = (value: string | null) => (value ? <code>{`<${value}>`}</code> : '—');
+
+/** The HTML body in a frame that may run nothing and load nothing (only inline images). */
+function HtmlBody({ html }: { html: string }) {
+  const doc = `<!doctype html><meta charset="utf-8"><meta http-equiv="Content-Security-Policy" content="default-src 'none'; img-src data:; style-src 'unsafe-inline'">${html}`;
+  return (
+    <iframe
+      className="mail-html"
+      title="HTML version of the mail"
+      sandbox=""
+      srcDoc={doc}
+      data-testid="mail-html"
+    />
+  );
+}
+
+export function MailDetailPage() {
+  const { id: mailId = '' } = useParams();
+  const mail = useApi<MailMessageDetail>(`/mail/${mailId}`, undefined, { keepPrevious: true });
+  useDocumentTitle(mail.data?.subject || 'Mail');
+  if (mail.error && !mail.data) {
+    if (mail.error.status === 404 || mail.error.status === 400)
+      return <NotFound what="Mail" back={{ to: '/mail', label: 'Back to mail' }} />;
+    return <ErrorNotice error={mail.error} onRetry={mail.reload} />;
+  }
+  if (!mail.data) return <Loading label="Loading mail…" />;
+  return <MailView key={mail.data.id} m={mail.data} onChanged={mail.reload} />;
+}
+
+function MailView({ m, onChanged }: { m: MailMessageDetail; onChanged(): void }) {
+  const [tab, setTab] = useState<'text' | 'html'>(m.textBody === null && m.htmlBody ? 'html' : 'text');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const [notice, setNotice] = useState<string | null>(null);
+  const retryable = m.direction === 'out' && (m.status === 'failed' || m.status === 'held');
+
+  async function retry() {
+    setBusy(true);
+    setError(null);
+    setNotice(null);
+    try {
+      await api.post(`/mail/${m.id}/retry`);
+      setNotice('Back in the queue: it goes out within a few seconds.');
+      onChanged();
+    } catch (err) {
+      setError(toApiError(err).message);
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  async function downloadSource() {
+    setError(null);
+    try {
+      const blob = await fetchBlob(`${API_BASE}/mail/${m.id}/raw`);
+      const url = URL.createObjectURL(blob);
+      const a = document.createElement('a');
+      a.href = url;
+      a.download = `mail-${m.id}.eml`;
+      document.body.append(a);
+      a.click();
+      a.remove();
+      setTimeout(() => URL.revokeObjectURL(url), 60_000);
+    } catch (err) {
+      setError(toApiError(err).message);
+    }
+  }
+
+  return (
+    <>
+      <PageHeader
+        back={{ to: m.direction === 'in' ? '/mail?view=in' : '/mail', label: 'Mail' }}
+        title={<span data-testid="mail-heading">{m.subject || '(no subject)'}</span>}
+        subtitle={
+          <span className="signal-header__badges">
+            <MailStatusBadge status={m.status} />
+            <span className="muted" data-testid="mail-status-hint">
+              {directionLabel(m.direction)} · {MAIL_STATUS_HINTS[m.status as MailStatus]}
+            </span>
+          </span>
+        }
+        actions={
+          <>
+            {retryable && (
+              <button
+                type="button"
+                className="button button--primary"
+                disabled={busy}
+                onClick={() => void retry()}
+                data-testid="mail-retry"
+              >
+                {busy ? 'Sending…' : 'Send again'}
+              </button>
+            )}
+            {m.rawSize > 0 && (
+              <button type="button" className="button" onClick={() => void downloadSource()}>
+                Download source ({formatBytes(m.rawSize)})
+              </button>
+            )}
+          </>
+        }
+      />
+      {notice && (
+        <p className="notice notice--success" role="status" data-testid="notice">
+          {notice}
+        </p>
+      )}
+      {error && (
+        <p className="notice notice--error" role="alert" data-testid="form-error">
+          {error}
+        </p>
+      )}
+      <div className="detail-grid">
+        <section className="card" aria-labelledby="mail-who-title">
+          <h2 id="mail-who-title">Who and how</h2>
+          <dl className="facts">
+            <Fact name="from" label="From">
+              {m.fromName ? `${m.fromName} <${m.fromAddress}>` : m.fromAddress}
+            </Fact>
+            <Fact name="to" label="To">
+              {m.toAddresses.join(', ') || '—'}
+            </Fact>
+            {m.ccAddresses.length > 0 && (
+              <Fact name="cc" label="Cc">
+                {m.ccAddresses.join(', ')}
+              </Fact>
+            )}
+            <Fact name="reply-to" label="Reply-To">
+              {m.replyTo ?? '—'}
+            </Fact>
+            <Fact name="case" label="Case">
+              {m.caseId ? <Link to={`/cases/${m.caseId}`}>Case #{m.caseNumber}</Link> : '—'}
+            </Fact>
+            <Fact name="created" label={m.direction === 'out' ? 'Written' : 'Received'}>
+              <time dateTime={m.createdAt}>{formatDateTime(m.createdAt)}</time>
+            </Fact>
+            {m.direction === 'out' && (
+              <>
+                <Fact name="sent" label="Sent">
+                  {m.sentAt ? <time dateTime={m.sentAt}>{formatDateTime(m.sentAt)}</time> : 'Not yet'}
+                </Fact>
+                <Fact name="attempts" label="Attempts">
+                  {m.attempts}
+                  {m.runAfter && <span className="muted"> · next try {formatDateTime(m.runAfter)}</span>}
+                </Fact>
+              </>
+            )}
+            {m.reason && (
+              <Fact name="reason" label={m.status === 'ignored' ? 'Why ignored' : 'Note'}>
+                {m.reason}
+              </Fact>
+            )}
+          </dl>
+        </section>
+        <section className="card" aria-labelledby="mail-thread-title">
+          <h2 id="mail-thread-title">Threading</h2>
+          <dl className="facts">
+            <Fact name="message-id" label="Message-ID">
+              {id(m.messageId)}
+            </Fact>
+            <Fact name="in-reply-to" label="In-Reply-To">
+              {id(m.inReplyTo)}
+            </Fact>
+            <Fact name="references" label="References">
+              {m.references.length === 0 ? (
+                '—'
+              ) : (
+                <ol className="mail-references">
+                  {m.references.map((r) => (
+                    <li key={r}>
+                      <code>{`<${r}>`}</code>
+                    </li>
+                  ))}
+                </ol>
+              )}
+            </Fact>
+          </dl>
+        </section>
+      </div>
+      <section className="card mail-body" aria-labelledby="mail-body-title">
+        <h2 id="mail-body-title">Message</h2>
+        {m.htmlBody && m.textBody !== null && (
+          <div className="tabs" role="tablist" aria-label="Message versions">
+            <button
+              type="button"
+              role="tab"
+              aria-selected={tab === 'text'}
+              className={tab === 'text' ? 'tab tab--active' : 'tab'}
+              onClick={() => setTab('text')}
+            >
+              Text
+            </button>
+            <button
+              type="button"
+              role="tab"
+              aria-selected={tab === 'html'}
+              className={tab === 'html' ? 'tab tab--active' : 'tab'}
+              onClick={() => setTab('html')}
+            >
+              HTML
+            </button>
+          </div>
+        )}
+        {tab === 'html' && m.htmlBody ? (
+          <HtmlBody html={m.htmlBody} />
+        ) : (
+          <pre className="mail-text prewrap" data-testid="mail-text">
+            {m.textBody ?? '(no text)'}
+          </pre>
+        )}
+      </section>
+      <details className="card mail-headers">
+        <summary>All headers ({m.headers.length})</summary>
+        <table className="table" data-testid="mail-headers">
+          <tbody>
+            {m.headers.map((h, i) => (
+              <tr key={i}>
+                <th scope="row" className="cell-nowrap">
+                  {h.name}
+                </th>
+                <td>
+                  <code className="mail-header-value">{h.value}</code>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </details>
+    </>
+  );
+}

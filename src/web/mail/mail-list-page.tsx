@@ -1,0 +1,160 @@
+// The mail log for staff: the outbox (what Steward sends and whether it went) and the inbox
+// (what arrived and what became of it), newest first, with the case each mail belongs to.
+import { Link, useSearchParams } from 'react-router-dom';
+import { MAIL_STATUSES, type MailMessage } from '../../shared/schemas/mail.js';
+import { formatDateTime } from '../lib/format.js';
+import type { Page } from '../lib/types.js';
+import { useApi } from '../lib/use-api.js';
+import { PAGE_SIZE, useCursorPager } from '../lib/use-cursor-pager.js';
+import { ErrorNotice, Loading, PageHeader, Pager } from '../layout/page-parts.js';
+import { useDocumentTitle } from '../layout/use-document-title.js';
+import { MAIL_STATUS_HINTS, MailStatusBadge, directionLabel, mailStatusLabel } from './mail-badges.js';
+
+const OUT_STATUSES = ['queued', 'held', 'sent', 'failed'] as const;
+const IN_STATUSES = ['processed', 'ignored', 'failed'] as const;
+
+const VIEWS = [
+  { key: 'out', label: 'Outbox' },
+  { key: 'in', label: 'Inbox' },
+  { key: 'all', label: 'All mail' },
+] as const;
+
+/** The other party: whom we wrote to, or who wrote to us. */
+export function correspondent(m: MailMessage): string {
+  if (m.direction === 'out') return m.toAddresses.join(', ') || '—';
+  return m.fromName ? `${m.fromName} <${m.fromAddress}>` : m.fromAddress;
+}
+
+export function MailListPage() {
+  useDocumentTitle('Mail');
+  const [params] = useSearchParams();
+  const pager = useCursorPager();
+  const view = (params.get('view') ?? 'out') as (typeof VIEWS)[number]['key'];
+  const status = params.get('status') ?? '';
+  const direction = view === 'all' ? undefined : view;
+  const statuses = view === 'out' ? OUT_STATUSES : view === 'in' ? IN_STATUSES : MAIL_STATUSES;
+  const list = useApi<Page<MailMessage>>(
+    '/mail',
+    { direction, status, limit: PAGE_SIZE, cursor: pager.cursor },
+    { keepPrevious: true },
+  );
+  const items = list.data?.items ?? [];
+  const anyHeld = items.some((m) => m.status === 'held');
+
+  return (
+    <>
+      <PageHeader
+        title="Mail"
+        subtitle="What Steward sends to customers and what it receives, with the case each mail belongs to."
+      />
+      <div className="tabs" role="tablist" aria-label="Mail views">
+        {VIEWS.map((v) => (
+          <button
+            key={v.key}
+            type="button"
+            role="tab"
+            aria-selected={view === v.key}
+            className={view === v.key ? 'tab tab--active' : 'tab'}
+            data-testid={`mail-view-${v.key}`}
+            onClick={() => pager.setFilters({ view: v.key === 'out' ? undefined : v.key, status: undefined })}
+          >
+            {v.label}
+          </button>
+        ))}
+      </div>
+      <div className="toolbar">
+        <div className="toolbar__filter">
+          <label htmlFor="mail-status">Status</label>
+          <select
+            id="mail-status"
+            value={status}
+            onChange={(e) => pager.setFilters({ status: e.target.value }, { replace: true })}
+          >
+            <option value="">All statuses</option>
+            {statuses.map((s) => (
+              <option key={s} value={s}>
+                {mailStatusLabel(s)}
+              </option>
+            ))}
+          </select>
+        </div>
+      </div>
+      {anyHeld && (
+        <p className="notice notice--info" data-testid="mail-held-notice">
+          Held mail was {MAIL_STATUS_HINTS.held}: no SMTP server is set (STEWARD_SMTP_URL), so replies stay
+          here, readable, instead of going out.
+        </p>
+      )}
+      {list.error && <ErrorNotice error={list.error} onRetry={list.reload} />}
+      {!list.data && !list.error && <Loading label="Loading mail…" />}
+      {list.data && items.length === 0 && (
+        <div className="empty-state empty-state--inline" data-testid="mail-empty">
+          <p>
+            {view === 'out'
+              ? 'Nothing in the outbox: agents’ public replies to customers with an e-mail address appear here.'
+              : 'No mail to show.'}
+          </p>
+        </div>
+      )}
+      {items.length > 0 && (
+        <>
+          <div className="table-wrap">
+            <table className="table" data-testid="mail-table" aria-busy={list.loading}>
+              <thead>
+                <tr>
+                  {view === 'all' && <th scope="col">Direction</th>}
+                  <th scope="col">Status</th>
+                  <th scope="col">{view === 'in' ? 'From' : view === 'out' ? 'To' : 'To / from'}</th>
+                  <th scope="col">Subject</th>
+                  <th scope="col">Case</th>
+                  <th scope="col">Time</th>
+                </tr>
+              </thead>
+              <tbody>
+                {items.map((m) => (
+                  <tr key={m.id} data-testid="mail-row" data-mail-id={m.id}>
+                    {view === 'all' && <td className="muted">{directionLabel(m.direction)}</td>}
+                    <td>
+                      <MailStatusBadge status={m.status} />
+                      {m.status === 'held' && (
+                        <span className="visually-hidden"> ({MAIL_STATUS_HINTS.held})</span>
+                      )}
+                    </td>
+                    <td data-testid="mail-correspondent">{correspondent(m)}</td>
+                    <td className="cell-primary">
+                      <Link to={`/mail/${m.id}`} data-testid="mail-subject">
+                        {m.subject || '(no subject)'}
+                      </Link>
+                    </td>
+                    <td className="cell-nowrap">
+                      {m.caseId ? (
+                        <Link to={`/cases/${m.caseId}`}>#{m.caseNumber}</Link>
+                      ) : (
+                        <span className="muted">—</span>
+                      )}
+                    </td>
+                    <td className="cell-nowrap muted">
+                      <time dateTime={m.sentAt ?? m.createdAt}>
+                        {formatDateTime(m.sentAt ?? m.createdAt)}
+                      </time>
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+          <Pager
+            offset={pager.offset}
+            shown={items.length}
+            total={undefined}
+            hasPrevious={pager.hasPrevious}
+            nextCursor={list.data?.nextCursor}
+            busy={list.loading}
+            onPrevious={pager.previous}
+            onNext={pager.next}
+          />
+        </>
+      )}
+    </>
+  );
+}

@@ -1,0 +1,113 @@
+// Mail in the demo (no SMTP server set): an agent's reply to a customer with an e-mail address
+// is held in the outbox, readable: the case says so on the message, the mail page lists it with
+// its recipient and subject, and its detail shows the headers and the text.
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Case } from '../../src/shared/schemas/cases.js';
+import type { MailMessageDetail } from '../../src/shared/schemas/mail.js';
+import { DEMO, eventually, signIn, startStack, text, texts, type Stack } from './harness.js';
+import { createCase, findCustomer } from './fixtures.js';
+
+let stack: Stack;
+let page: Page;
+let parcel: Case;
+const REPLY = 'Hello Maria, your replacement quokka lamp leaves our warehouse today.';
+
+beforeAll(async () => {
+  stack = await startStack();
+  const maria = await findCustomer(stack, DEMO.customer.email);
+  parcel = await createCase(stack, {
+    subject: 'Quokka lamp arrived broken',
+    customerId: maria.id,
+    message: 'The lamp I ordered arrived in pieces.',
+  });
+  page = await stack.newPage();
+  await signIn(page, stack.url, DEMO.agent);
+});
+afterAll(async () => {
+  await stack?.stop();
+});
+
+describe('mail in the demo mode', () => {
+  it('an agent’s reply is held in the outbox, and the case says so', async () => {
+    await page.goto(`${stack.url}/cases/${parcel.id}`);
+    await eventually(() => text(page.getByTestId('case-subject'))).toBe(parcel.subject);
+    await page.getByTestId('composer-body').fill(REPLY);
+    await page.getByTestId('composer-send').click();
+    const messages = page.getByTestId('message');
+    await eventually(() => messages.count()).toBe(2);
+    const note = messages.last().getByTestId('message-mail');
+    await eventually(() => note.getAttribute('data-status')).toBe('held');
+    expect(await text(note)).toBe(
+      `Held in the outbox (no SMTP server set): not sent to ${DEMO.customer.email}`,
+    );
+    // The customer's own message carries no mail.
+    expect(await messages.first().getByTestId('message-mail').count()).toBe(0);
+  });
+
+  it('the Mail page lists it with recipient, subject and case; the detail shows headers and text', async () => {
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Mail' }).click();
+    await eventually(() => new URL(page.url()).pathname).toBe('/mail');
+    const row = page.getByTestId('mail-row').filter({ hasText: 'Quokka lamp arrived broken' });
+    await eventually(() => row.count()).toBe(1);
+    expect(await text(row.getByTestId('mail-status'))).toBe('Held');
+    expect(await row.getByTestId('mail-status').getAttribute('title')).toBe(
+      'not sent: no SMTP server set — the demo mode',
+    );
+    expect(await text(row.getByTestId('mail-correspondent'))).toBe(DEMO.customer.email);
+    expect(await text(row.getByTestId('mail-subject'))).toBe(
+      `[#${parcel.number}] Quokka lamp arrived broken`,
+    );
+    expect(await row.getByRole('link', { name: `#${parcel.number}`, exact: true }).getAttribute('href')).toBe(
+      `/cases/${parcel.id}`,
+    );
+    expect(await text(page.getByTestId('mail-held-notice'))).toContain('no SMTP server is set');
+
+    await row.getByTestId('mail-subject').click();
+    await eventually(() => text(page.getByTestId('mail-heading'))).toBe(
+      `[#${parcel.number}] Quokka lamp arrived broken`,
+    );
+    const id = new URL(page.url()).pathname.split('/').pop()!;
+    const mail = await stack.api<MailMessageDetail>(`/mail/${id}`, { login: DEMO.agent });
+    expect(await text(page.getByTestId('mail-status-hint'))).toBe(
+      'Outgoing · not sent: no SMTP server set — the demo mode',
+    );
+    expect(await text(page.getByTestId('mail-to'))).toBe(DEMO.customer.email);
+    expect(await text(page.getByTestId('mail-from'))).toBe(
+      'Ava Agent (Steward Support) <support@steward.localhost>',
+    );
+    expect(await text(page.getByTestId('mail-reply-to'))).toMatch(
+      /^support\+[a-z2-7]{16}@steward\.localhost$/,
+    );
+    expect(await text(page.getByTestId('mail-reply-to'))).toBe(mail.replyTo);
+    expect(await text(page.getByTestId('mail-message-id'))).toBe(`<${mail.messageId}>`);
+    expect(await text(page.getByTestId('mail-case'))).toBe(`Case #${parcel.number}`);
+    expect(await text(page.getByTestId('mail-text'))).toBe(REPLY);
+    // Every header, decoded, behind a disclosure.
+    await page.getByText(/^All headers/).click();
+    const names = await page.getByTestId('mail-headers').locator('th').allTextContents();
+    expect(names).toEqual(
+      expect.arrayContaining(['From', 'To', 'Reply-To', 'Subject', 'Message-ID', 'X-Steward-Mail']),
+    );
+    // Sending again needs an SMTP server: the page says why it cannot.
+    await page.getByTestId('mail-retry').click();
+    await eventually(() => text(page.getByTestId('form-error'))).toBe(
+      'no SMTP server is set (STEWARD_SMTP_URL): mail stays in the outbox',
+    );
+
+    // Back to the case through the mail's case link.
+    await page.getByTestId('mail-case').getByRole('link').click();
+    await eventually(() => text(page.getByTestId('case-subject'))).toBe(parcel.subject);
+  });
+
+  it('customers have no Mail page', async () => {
+    const customerPage = await stack.newPage();
+    await signIn(customerPage, stack.url, DEMO.customer);
+    const nav = customerPage.getByRole('navigation', { name: 'Main' });
+    expect(await texts(nav.getByRole('link'))).not.toContain('Mail');
+    // The address sends them back to their start page; the API would refuse them anyway (403).
+    await customerPage.goto(`${stack.url}/mail`);
+    await eventually(() => new URL(customerPage.url()).pathname).toBe('/customers');
+    expect(await customerPage.getByTestId('mail-table').count()).toBe(0);
+  });
+});
