@@ -3,6 +3,7 @@
 // `pickLanguage`: the variant asked for; else one of the same language (`de-CH` asked, `de`
 // available, or the other way round); else English; else the first in alphabetical order.
 // `fallback` says the reader did not get what they asked for.
+import { SLUG_MAX, SLUG_PATTERN } from '../../shared/schemas/kb.js';
 
 export const DEFAULT_LANGUAGE = 'en';
 
@@ -27,8 +28,7 @@ export function pickLanguage(
   return { language: chosen, fallback: requested !== undefined };
 }
 
-export const SLUG_PATTERN = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
-export const SLUG_MAX = 100;
+export { SLUG_MAX, SLUG_PATTERN };
 
 const TRANSLITERATE: Record<string, string> = { ß: 'ss', æ: 'ae', œ: 'oe', ø: 'o', đ: 'd', ł: 'l', þ: 'th' };
 

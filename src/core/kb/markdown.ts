@@ -21,7 +21,7 @@ export function isSafeUrl(url: string): boolean {
 
 export const isExternalUrl = (url: string) => /^(https?:)?\/\//i.test(url.trim());
 
-function createRenderer(): MarkdownIt {
+function createRenderer() {
   const md = new MarkdownIt({ html: false, linkify: true, typographer: false, breaks: false });
   md.validateLink = (url) => isSafeUrl(url);
   const defaultLinkOpen =
@@ -29,7 +29,7 @@ function createRenderer(): MarkdownIt {
     ((tokens, idx, options, _env, self) => self.renderToken(tokens, idx, options));
   md.renderer.rules.link_open = (tokens, idx, options, env, self) => {
     const token = tokens[idx]!;
-    const href = token.attrGet('href') ?? '';
+    const href = String(token.attrGet('href') ?? '');
     if (isExternalUrl(href)) {
       token.attrSet('target', '_blank');
       token.attrSet('rel', 'noopener noreferrer nofollow');

@@ -39,11 +39,11 @@ describe('assertWithinRate', () => {
     expect(retry).toBeGreaterThanOrEqual(1);
     expect(retry).toBeLessThanOrEqual(60);
     // Rejected requests are not recorded: still 3 rows.
-    const [{ n }] = await rows<{ n: number }>(
+    const [counted] = await rows<{ n: number }>(
       handle.db,
       sql`select count(*)::int as n from ${publicRequests} where client_key = ${key}`,
     );
-    expect(n).toBe(3);
+    expect(counted?.n).toBe(3);
   });
 
   it('counts per action and per client key', async () => {
@@ -96,10 +96,10 @@ describe('assertWithinRate', () => {
       { action: 'prune', clientKey: key, at: new Date() },
     ]);
     expect(await prunePublicRequests(handle.db)).toBeGreaterThanOrEqual(1);
-    const [{ n }] = await rows<{ n: number }>(
+    const [counted] = await rows<{ n: number }>(
       handle.db,
       sql`select count(*)::int as n from ${publicRequests} where client_key = ${key}`,
     );
-    expect(n).toBe(1);
+    expect(counted?.n).toBe(1);
   });
 });
