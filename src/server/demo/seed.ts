@@ -12,6 +12,7 @@ import { createUser } from '../domains/users/users.service.js';
 import { listCustomers } from '../domains/customers/customers.service.js';
 import { DEMO_CASES, seedDemoCases } from './seed-cases.js';
 import { countSignals, seedDemoSignals } from './seed-signals.js';
+import { seedDemoKb } from './seed-kb.js';
 
 export const DEMO_LOGINS = [
   { role: 'admin', email: 'admin@steward.demo', password: 'steward-admin', name: 'Alex Admin' },
@@ -71,6 +72,7 @@ export async function seedDemo(db: Database): Promise<DemoSummary> {
     { role: 'customer', email: portalEmail, password: DEMO_CUSTOMER_PASSWORD },
   ];
   const total = ORGANIZATIONS.reduce((n, o) => n + o.customers, 0) + CONSUMERS + 1;
+  await seedDemoKb(db); // idempotent on its own: also fills a demo database from before the help center
   if (await findLiveUserByEmail(db, DEMO_LOGINS[0].email)) {
     return {
       created: false,
