@@ -47,7 +47,7 @@ describe('mail in the demo mode', () => {
 
   it('the Mail page lists it with recipient, subject and case; the detail shows headers and text', async () => {
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Mail' }).click();
-    await eventually(() => new URL(page.url()).pathname).toBe('/mail');
+    await eventually(async () => new URL(page.url()).pathname).toBe('/mail');
     const row = page.getByTestId('mail-row').filter({ hasText: 'Quokka lamp arrived broken' });
     await eventually(() => row.count()).toBe(1);
     expect(await text(row.getByTestId('mail-status'))).toBe('Held');
@@ -107,7 +107,7 @@ describe('mail in the demo mode', () => {
     expect(await texts(nav.getByRole('link'))).not.toContain('Mail');
     // The address sends them back to their start page; the API would refuse them anyway (403).
     await customerPage.goto(`${stack.url}/mail`);
-    await eventually(() => new URL(customerPage.url()).pathname).toBe('/customers');
+    await eventually(async () => new URL(customerPage.url()).pathname).toBe('/customers');
     expect(await customerPage.getByTestId('mail-table').count()).toBe(0);
   });
 });
