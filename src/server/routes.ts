@@ -18,6 +18,7 @@ import { rulesRoutes } from './domains/signals/rules.routes.js';
 import { signalsRoutes } from './domains/signals/signals.routes.js';
 import { commitmentsRoutes } from './domains/commitments/commitments.routes.js';
 import { mailRoutes } from './domains/mail/mail.routes.js';
+import { mailboxesRoutes } from './domains/mail/mailboxes.routes.js';
 import { kbRoutes } from './domains/kb/kb.routes.js';
 
 export interface RouteDeps {
@@ -44,6 +45,7 @@ export async function registerApiRoutes(app: FastifyInstance, deps: RouteDeps) {
     signalsRoutes,
     commitmentsRoutes,
     mailRoutes,
+    mailboxesRoutes,
     kbRoutes,
   ]) {
     await app.register(routes(deps), { prefix: '/api/v1' });

@@ -6,6 +6,8 @@ import type { Database } from '../../db/client.js';
 import { JOB_BATCH, closeSolvedCases, recordBreaches, recordWarnings } from '../domains/cases/case-jobs.js';
 import { closeDueCommitments } from '../domains/commitments/commitments.engine.js';
 import { SEND_BATCH, sendQueuedMail } from '../domains/mail/outbox.js';
+import { pollDueMailboxes } from '../domains/mail/imap-poller.js';
+import { MAIL_LIMITS } from '../../shared/schemas/mail.js';
 import { ACTION_BATCH, runSignalActions } from '../domains/signals/actions.js';
 import {
   PRUNE_BATCH,
@@ -33,6 +35,8 @@ export const DEFAULT_JOBS: Job[] = [
   { name: 'rule-hits-prune', everyMs: 600_000, run: (db) => pruneRuleHits(db), batch: PRUNE_BATCH },
   // Outgoing mail: sent within a second or so of the reply (nothing to do without STEWARD_SMTP_URL).
   { name: 'mail-outbox', everyMs: 1_000, run: (db) => sendQueuedMail(db), batch: SEND_BATCH },
+  // IMAP mailboxes: each polled every STEWARD_IMAP_POLL_SECONDS; the claim decides which are due.
+  { name: 'imap-poll', everyMs: 1_000, run: (db) => pollDueMailboxes(db), batch: MAIL_LIMITS.pollBatch },
 ];
 
 export function startScheduler(db: Database, log: FastifyBaseLogger, jobs: Job[] = DEFAULT_JOBS) {
