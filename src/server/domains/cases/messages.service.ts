@@ -223,8 +223,9 @@ export async function addMessage(
     } else if (input.status && input.status !== c.status) {
       await applyCaseUpdate(tx, actor, caseId, { status: input.status });
     }
-    // An agent's public reply goes to the customer by e-mail too (imported history does not).
-    if (input.public && from === 'agent' && !input.createdAt)
+    // An agent's public reply goes to the customer by e-mail too (not imported history, and not
+    // what already came as a mail).
+    if (input.public && from === 'agent' && !input.createdAt && input.channel !== 'email')
       await mailCaseMessage(tx, { caseId, messageId: msg!.id });
     return msg!.id;
   });

@@ -119,6 +119,23 @@ describe('which messages become mail', () => {
     expect(m).toMatchObject({ fromName: 'Steward Support', subject: `[#${c.number}] Your parcel` });
   });
 
+  it('an agent message that came as a mail, or a logged call, is not mailed back', async () => {
+    const customer = await makeCustomer(t.db);
+    const c = await openCase(customer.id);
+    await addMessage(t.db, SYSTEM_ACTOR, c.id, {
+      body: 'Forwarded by the agent',
+      public: true,
+      channel: 'email',
+    });
+    const call = await reply(c.id, {
+      body: 'Called the customer: delivery tomorrow',
+      public: true,
+      call: { direction: 'outbound', durationSeconds: 120, outcome: 'resolved' },
+    });
+    expect(call.status).toBe(201);
+    expect(await mailOf(c.id)).toEqual([]);
+  });
+
   it('queued when an SMTP server is set', async () => {
     configureMail({ mailFrom: FROM, smtpUrl: 'smtp://127.0.0.1:9' });
     const customer = await makeCustomer(t.db);
