@@ -19,6 +19,8 @@ import { signalsRoutes } from './domains/signals/signals.routes.js';
 import { commitmentsRoutes } from './domains/commitments/commitments.routes.js';
 import { mailRoutes } from './domains/mail/mail.routes.js';
 import { mailboxesRoutes } from './domains/mail/mailboxes.routes.js';
+import { portalRoutes } from './domains/portal/portal.routes.js';
+import { conversationsRoutes } from './domains/conversations/conversations.routes.js';
 import { kbRoutes } from './domains/kb/kb.routes.js';
 
 export interface RouteDeps {
@@ -46,6 +48,8 @@ export async function registerApiRoutes(app: FastifyInstance, deps: RouteDeps) {
     commitmentsRoutes,
     mailRoutes,
     mailboxesRoutes,
+    portalRoutes,
+    conversationsRoutes,
     kbRoutes,
   ]) {
     await app.register(routes(deps), { prefix: '/api/v1' });

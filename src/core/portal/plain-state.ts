@@ -7,20 +7,12 @@
 // the customer's time zone; a due time in the past is admitted as late, never shown as a
 // promise. `nextClock` picks the clock to speak of from a case's clocks. Pure: no I/O, the
 // clock `now` is given.
+import type { PlainStateCode } from '../../shared/schemas/portal.js';
+
+export type { PlainStateCode };
 
 export type CaseStatusWord = 'new' | 'open' | 'pending' | 'on_hold' | 'solved' | 'closed';
 export type ClockKindWord = 'first_response' | 'next_response' | 'periodic_update' | 'resolution';
-
-export const PLAIN_STATE_CODES = [
-  'received',
-  'working',
-  'answered',
-  'waiting_for_you',
-  'on_hold',
-  'solved',
-  'closed',
-] as const;
-export type PlainStateCode = (typeof PLAIN_STATE_CODES)[number];
 
 /** Who the case waits for: us (the team), you (the customer), others (a third party), or nobody. */
 export type WaitingFor = 'us' | 'you' | 'others' | null;

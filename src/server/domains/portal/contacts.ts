@@ -1,0 +1,74 @@
+// Who wrote in: the live customer with an e-mail address, or a new one in the organization that
+// owns the address's domain. Shared by the channels that meet strangers (web form, conversations).
+import { sql } from 'drizzle-orm';
+import type { Database } from '../../../db/client.js';
+import { rows } from '../../../db/client.js';
+import { domainOf } from '../../../core/mail/addresses.js';
+import type { Actor } from '../../lib/actor.js';
+import { conflict } from '../../lib/errors.js';
+import { customers } from '../customers/customers.table.js';
+import { recordDomainEvent } from '../domain-events/domain-events.repo.js';
+
+export interface Contact {
+  id: string;
+  organizationId: string | null;
+  created: boolean;
+}
+
+/**
+ * The customer with this address (case-insensitive, live), else a new one: named as given, in
+ * the organization whose `domains` hold the address's domain. Runs inside the caller's
+ * transaction; two requests creating the same stranger at once end with one customer.
+ */
+export async function findOrCreateCustomerByEmail(
+  tx: Database,
+  actor: Actor,
+  input: {
+    email: string;
+    name: string;
+    language?: string | null;
+    externalId?: string | null;
+    source: string;
+  },
+): Promise<Contact> {
+  const email = input.email.trim().toLowerCase();
+  const find = () =>
+    rows<{ id: string; organization_id: string | null }>(
+      tx,
+      sql`select id, organization_id from customers
+        where lower(email) = ${email} and deleted_at is null limit 1`,
+    );
+  const [known] = await find();
+  if (known) return { id: known.id, organizationId: known.organization_id, created: false };
+  const [org] = await rows<{ id: string }>(
+    tx,
+    sql`select id from organizations
+      where ${domainOf(email)} = any(domains) and deleted_at is null
+      order by created_at, id limit 1`,
+  );
+  const organizationId = org?.id ?? null;
+  const [created] = await tx
+    .insert(customers)
+    .values({
+      name: input.name,
+      email,
+      organizationId,
+      language: input.language ?? null,
+      externalId: input.externalId ?? null,
+    })
+    .onConflictDoNothing()
+    .returning({ id: customers.id });
+  if (!created) {
+    const [other] = await find();
+    // Not by e-mail: the externalId belongs to someone else.
+    if (!other) throw conflict('external_id_taken', 'customer.externalId: another customer has it');
+    return { id: other.id, organizationId: other.organization_id, created: false };
+  }
+  await recordDomainEvent(tx, actor, {
+    type: 'customer.created',
+    entityType: 'customer',
+    entityId: created.id,
+    data: { name: input.name, email, organizationId, language: input.language ?? null, source: input.source },
+  });
+  return { id: created.id, organizationId, created: true };
+}

@@ -1,0 +1,188 @@
+// Sign-in by e-mailed link for customers. Asking for a link answers the same whatever the
+// address (no account enumeration); only a live customer with that address gets a mail, and a
+// portal login (role customer, no password) is made for them on the way. The link carries a
+// random token; the database keeps only its SHA-256. A link works once, for 15 minutes: using
+// it is one UPDATE … WHERE used_at IS NULL, so of two requests racing with the same link
+// exactly one wins. Staff never sign in by link (their accounts have passwords and more power).
+import { createHash, randomBytes } from 'node:crypto';
+import { sql } from 'drizzle-orm';
+import type { Database } from '../../../db/client.js';
+import { rows } from '../../../db/client.js';
+import { PORTAL_LIMITS } from '../../../shared/schemas/portal.js';
+import { SYSTEM_ACTOR } from '../../lib/actor.js';
+import { AppError } from '../../lib/errors.js';
+import { assertWithinRate } from '../../lib/rate-limit.js';
+import { issueToken } from '../auth/auth.service.js';
+import { findUserById } from '../auth/auth.repo.js';
+import { users } from '../auth/auth.table.js';
+import { recordDomainEvent } from '../domain-events/domain-events.repo.js';
+import { queueMail } from '../mail/outbox.js';
+import { magicLinks } from './portal.table.js';
+
+export const MAGIC_LINK_TTL_MS = PORTAL_LIMITS.magicLinkMinutes * 60_000;
+/** Links asked for per client IP, and per address, within the window. */
+export const MAGIC_LINK_RATE = { perIp: 10, perAddress: 3, windowSeconds: 15 * 60 } as const;
+/** Every answer takes at least this long, so a known address does not answer measurably slower. */
+export const MAGIC_LINK_MIN_MS = 250;
+
+export const MAGIC_LINK_ANSWER =
+  'If this address belongs to a customer account, a sign-in link is on its way. It works once, for 15 minutes.';
+
+const hash = (token: string) => createHash('sha256').update(token).digest('hex');
+
+export type MagicLinkOutcome = 'sent' | 'unknown_address' | 'not_a_customer_login' | 'login_disabled';
+
+/**
+ * Queues a sign-in mail for the live customer with this address, if any. Always resolves the
+ * same way for the caller; the outcome is for logs and tests only.
+ */
+export async function requestMagicLink(
+  db: Database,
+  opts: { email: string; ip: string; publicUrl: string; now?: Date },
+): Promise<{ outcome: MagicLinkOutcome }> {
+  const started = Date.now();
+  const email = opts.email.trim().toLowerCase();
+  // Counted before looking anything up: unknown addresses use up the same allowance.
+  await assertWithinRate(db, {
+    action: 'magic_link',
+    clientKey: opts.ip,
+    max: MAGIC_LINK_RATE.perIp,
+    windowSeconds: MAGIC_LINK_RATE.windowSeconds,
+  });
+  await assertWithinRate(db, {
+    action: 'magic_link_address',
+    clientKey: email,
+    max: MAGIC_LINK_RATE.perAddress,
+    windowSeconds: MAGIC_LINK_RATE.windowSeconds,
+  });
+  const outcome = await db.transaction(async (tx): Promise<MagicLinkOutcome> => {
+    const [customer] = await rows<{ id: string; name: string; email: string }>(
+      tx,
+      sql`select id, name, email from customers
+        where lower(email) = ${email} and deleted_at is null limit 1`,
+    );
+    if (!customer) return 'unknown_address';
+    const findUser = () =>
+      rows<{ id: string; role: string; customer_id: string | null; active: boolean }>(
+        tx,
+        sql`select id, role, customer_id, active from users
+          where lower(email) = ${email} and deleted_at is null limit 1`,
+      );
+    let [user] = await findUser();
+    if (!user) {
+      // The first link makes the portal login: role customer, no password.
+      const [created] = await tx
+        .insert(users)
+        .values({ email, name: customer.name, role: 'customer', customerId: customer.id })
+        .onConflictDoNothing()
+        .returning({ id: users.id });
+      if (created) {
+        await recordDomainEvent(tx, SYSTEM_ACTOR, {
+          type: 'user.created',
+          entityType: 'user',
+          entityId: created.id,
+          data: { email, role: 'customer', customerId: customer.id, source: 'magic_link' },
+        });
+      }
+      [user] = await findUser();
+      if (!user) return 'unknown_address';
+    }
+    // Staff (or a login tied to another customer record) never sign in by link.
+    if (user.role !== 'customer' || user.customer_id !== customer.id) return 'not_a_customer_login';
+    if (!user.active) return 'login_disabled';
+    const token = `ml_${randomBytes(32).toString('base64url')}`;
+    const now = opts.now ?? new Date();
+    const [link] = await tx
+      .insert(magicLinks)
+      .values({
+        userId: user.id,
+        tokenHash: hash(token),
+        expiresAt: new Date(now.getTime() + MAGIC_LINK_TTL_MS),
+        requestedIp: opts.ip,
+      })
+      .returning({ id: magicLinks.id });
+    const url = `${opts.publicUrl}/login/magic?token=${encodeURIComponent(token)}`;
+    await queueMail(tx, {
+      to: customer.email,
+      toName: customer.name,
+      subject: 'Your sign-in link',
+      text: [
+        `Hello ${customer.name},`,
+        '',
+        'Open this link to sign in and see your requests:',
+        '',
+        url,
+        '',
+        `The link works once, for ${PORTAL_LIMITS.magicLinkMinutes} minutes.`,
+        'If you did not ask for it, ignore this mail: nobody can sign in without the link.',
+      ].join('\n'),
+      autoSubmitted: true,
+    });
+    await recordDomainEvent(tx, SYSTEM_ACTOR, {
+      type: 'auth.magic_link_requested',
+      entityType: 'user',
+      entityId: user.id,
+      data: { linkId: link!.id, ip: opts.ip },
+    });
+    return 'sent';
+  });
+  const wait = MAGIC_LINK_MIN_MS - (Date.now() - started);
+  if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+  return { outcome };
+}
+
+const linkError = (status: number, code: string, message: string) => new AppError(status, code, message);
+
+/**
+ * Uses a link: marks it used and opens a session, in one transaction. Unknown or malformed:
+ * 400 `link_invalid`; used before: 410 `link_used`; past 15 minutes: 410 `link_expired`; the
+ * login or the customer gone or disabled since: 403 `account_disabled`.
+ */
+export async function verifyMagicLink(db: Database, opts: { token: string; ip: string; ttlSeconds: number }) {
+  const tokenHash = hash(opts.token);
+  const result = await db.transaction(async (tx) => {
+    const [used] = await rows<{ id: string; user_id: string }>(
+      tx,
+      sql`update magic_links set used_at = now()
+        where token_hash = ${tokenHash} and used_at is null and expires_at > now()
+        returning id, user_id`,
+    );
+    if (!used) {
+      const [link] = await rows<{ used_at: Date | null }>(
+        tx,
+        sql`select used_at from magic_links where token_hash = ${tokenHash}`,
+      );
+      if (!link) throw linkError(400, 'link_invalid', 'this sign-in link is not valid: ask for a new one');
+      if (link.used_at)
+        throw linkError(410, 'link_used', 'this sign-in link was used already: ask for a new one');
+      throw linkError(410, 'link_expired', 'this sign-in link has expired: ask for a new one');
+    }
+    const user = await findUserById(tx, used.user_id);
+    const [customer] = user?.customerId
+      ? await rows<{ id: string }>(
+          tx,
+          sql`select id from customers where id = ${user.customerId} and deleted_at is null`,
+        )
+      : [];
+    if (!user || !user.active || user.role !== 'customer' || !customer) {
+      // Committed with the link used: it cannot be tried again.
+      await recordDomainEvent(tx, SYSTEM_ACTOR, {
+        type: 'auth.magic_link_refused',
+        entityType: 'user',
+        entityId: used.user_id,
+        data: { linkId: used.id, ip: opts.ip },
+      });
+      return null;
+    }
+    const issued = await issueToken(tx, { userId: user.id, kind: 'session', ttlSeconds: opts.ttlSeconds });
+    await recordDomainEvent(tx, SYSTEM_ACTOR, {
+      type: 'auth.magic_link_used',
+      entityType: 'user',
+      entityId: user.id,
+      data: { linkId: used.id, ip: opts.ip, tokenId: issued.tokenId },
+    });
+    return { token: issued.token, expiresAt: issued.expiresAt!, user };
+  });
+  if (!result) throw linkError(403, 'account_disabled', 'this account is disabled');
+  return result;
+}
