@@ -294,68 +294,72 @@ async function runAbsenceRules(tx: Database, rules: LiveRule[], ctxs: EventConte
 }
 
 /**
- * Drops the starts whose expected event was stored before. One statement for all rules: each
- * distinct ref (key and value) is one lookup in the GIN index on refs, and only events at or after
- * the earliest start with that ref come back. OFFSET 0 keeps the lookups apart: given the type
- * too, the planner would rather read every event of the expected type since that start.
+ * Drops the starts whose expected event was stored before (one query per rule). Only events at or
+ * after the rule's earliest start in this batch can end its waits, so each query reads the
+ * expected types from that time on (the (type, occurred_at) index) and matches the refs there:
+ * the work follows the recent traffic, not every event of the type ever stored.
  */
 async function withoutEarlierArrivals(tx: Database, starts: Start[]): Promise<Start[]> {
-  const probes = new Map<string, { key: string; value: string; at: Date; types: Set<string> }>();
+  const byRule = new Map<LiveRule, Start[]>();
   for (const s of starts) {
-    const d = s.rule.definition as AbsenceRule;
-    const id = `${d.sameRef}\u0000${s.ref}`;
-    let p = probes.get(id);
-    if (!p) probes.set(id, (p = { key: d.sameRef, value: s.ref, at: s.ctx.occurredAt, types: new Set() }));
-    if (s.ctx.occurredAt < p.at) p.at = s.ctx.occurredAt;
-    for (const t of typesOf(d.expect)) p.types.add(t);
+    const list = byRule.get(s.rule);
+    if (list) list.push(s);
+    else byRule.set(s.rule, [s]);
   }
-  const list = [...probes.values()];
-  const found = await rows<{
-    id: string;
-    type: string;
-    occurred_at: Date;
-    customer_id: string | null;
-    organization_id: string | null;
-    refs: Record<string, string>;
-    data: Record<string, unknown>;
-    source: string | null;
-  }>(
-    tx,
-    sql`
-    select distinct on (e.id) e.id, e.type, e.occurred_at, e.customer_id, e.organization_id, e.refs, e.data,
-      s.key as source
-    from unnest(${sql.param(list.map((p) => p.key))}::text[], ${sql.param(list.map((p) => p.value))}::text[],
-      ${sql.param(list.map((p) => p.at.toISOString()))}::timestamptz[],
-      ${sql.param(list.map((p) => [...p.types].join(',')))}::text[]) as p(key, value, at, types)
-    join lateral (select * from events e where e.refs @> jsonb_build_object(p.key, p.value) offset 0) e
-      on e.occurred_at >= p.at and e.type = any(string_to_array(p.types, ','))
-    join event_sources s on s.id = e.source_id`,
-  );
-  if (found.length === 0) return starts;
-  const stored = found.map((f) => ({
-    id: f.id,
-    type: f.type,
-    occurredAt: new Date(f.occurred_at),
-    source: f.source,
-    customerId: f.customer_id,
-    organizationId: f.organization_id,
-    refs: f.refs,
-    data: f.data,
-  }));
-  // Conditions on the expected event need it as rules see it; a type alone does not.
-  const conditions = starts.some((s) => (s.rule.definition as AbsenceRule).expect.where?.length);
-  const ctxs: EventContext[] = conditions
-    ? await contextsFor(tx, stored)
-    : stored.map((e) => ({ ...e, customer: null, organization: null, agreementId: null }));
-  const byRef = new Map<string, EventContext[]>();
-  for (const { key, value } of list) byRef.set(`${key}\u0000${value}`, []);
-  for (const a of ctxs)
-    for (const key of Object.keys(a.refs)) byRef.get(`${key}\u0000${refValueOf(a, key)}`)?.push(a);
-  return starts.filter((s) => {
-    const d = s.rule.definition as AbsenceRule;
-    const met = byRef
-      .get(`${d.sameRef}\u0000${s.ref}`)!
-      .some((a) => a.id !== s.ctx.id && a.occurredAt >= s.ctx.occurredAt && selectorMatches(d.expect, a));
-    return !met;
-  });
+  const keep: Start[] = [];
+  for (const [rule, list] of byRule) {
+    const d = rule.definition as AbsenceRule;
+    const refs = [...new Set(list.map((s) => s.ref))];
+    const since = new Date(Math.min(...list.map((s) => s.ctx.occurredAt.getTime())));
+    const found = await rows<{
+      id: string;
+      type: string;
+      occurred_at: Date;
+      customer_id: string | null;
+      organization_id: string | null;
+      refs: Record<string, string>;
+      data: Record<string, unknown>;
+      source: string | null;
+    }>(
+      tx,
+      sql`
+      select e.id, e.type, e.occurred_at, e.customer_id, e.organization_id, e.refs, e.data, s.key as source
+      from events e join event_sources s on s.id = e.source_id
+      where e.type = any(${sql.param(typesOf(d.expect))}::text[]) and e.occurred_at >= ${since.toISOString()}::timestamptz
+        and e.refs ->> ${d.sameRef}::text = any(${sql.param(refs)}::text[])`,
+    );
+    if (found.length === 0) {
+      keep.push(...list);
+      continue;
+    }
+    const stored = found.map((f) => ({
+      id: f.id,
+      type: f.type,
+      occurredAt: new Date(f.occurred_at),
+      source: f.source,
+      customerId: f.customer_id,
+      organizationId: f.organization_id,
+      refs: f.refs,
+      data: f.data,
+    }));
+    // Conditions on the expected event need it as rules see it; a type alone does not.
+    const ctxs: EventContext[] = d.expect.where?.length
+      ? await contextsFor(tx, stored)
+      : stored.map((e) => ({ ...e, customer: null, organization: null, agreementId: null }));
+    const arrived = new Map<string, EventContext[]>();
+    for (const c of ctxs) {
+      const ref = refValueOf(c, d.sameRef);
+      if (ref === null || !selectorMatches(d.expect, c)) continue;
+      const same = arrived.get(ref);
+      if (same) same.push(c);
+      else arrived.set(ref, [c]);
+    }
+    for (const s of list) {
+      const met = (arrived.get(s.ref) ?? []).some(
+        (a) => a.id !== s.ctx.id && a.occurredAt >= s.ctx.occurredAt,
+      );
+      if (!met) keep.push(s);
+    }
+  }
+  return keep;
 }
