@@ -1,0 +1,863 @@
+// Events and signals: npx tsx bench/events.ts [--events 200000] [--batch 1000] [--concurrency 4]
+//   [--customers 5000] [--timers 200] [--timer-lead 10] [--postgres URL]
+// Starts a real server (scheduler running) on a temp PGlite folder or a scratch PostgreSQL
+// database, with 20 enabled signal rules (match, absence, threshold; some scoped, some with
+// actions), an agreement with a delivery commitment and a few thousand customers. Then:
+// 1. sends order, shipment, complaint, usage and invoice events over HTTP in batches, with
+//    `concurrency` requests in flight: events/s end to end (an answer comes after the events are
+//    stored, the rules evaluated and the signals written, in one transaction);
+// 2. meanwhile, timer probes: `shipment.dispatched` events back-dated so that the 48 h absence
+//    rule falls due `timer-lead` seconds after they are sent, never answered; the delay from
+//    each wait's due time to its signal (signals.detected_at - rule_expectations.due_at);
+// 3. bulk inserts the same rows (same batch size and concurrency) into the same `events` table
+//    with plain multi-row INSERTs under a second source: no HTTP, no rules, no customer lookup.
+// The goals (issue 4): end to end at least half the raw insert rate; timer delay p99 under 1 s.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import pg from 'pg';
+import { sql } from 'drizzle-orm';
+import { PgPreparedQuery } from 'drizzle-orm/pg-core';
+import { rows, type Database } from '../src/db/client.js';
+import { loadConfig } from '../src/server/config.js';
+import { startServer } from '../src/server/start.js';
+import { SYSTEM_ACTOR } from '../src/server/lib/actor.js';
+import { issueToken } from '../src/server/domains/auth/auth.service.js';
+import { events as eventsTable } from '../src/server/domains/events/events.table.js';
+import { importCustomersCsv } from '../src/server/domains/imports/customer-import.js';
+import { createSegment } from '../src/server/domains/segments/segments.service.js';
+import { createUser } from '../src/server/domains/users/users.service.js';
+import { RuleDefinition, type RuleDefinitionInput } from '../src/shared/schemas/rules.js';
+import { fmt, now, percentile, printTable, progress } from './lib.js';
+
+const { values: args } = parseArgs({
+  options: {
+    events: { type: 'string', default: '200000' },
+    batch: { type: 'string', default: '1000' },
+    concurrency: { type: 'string', default: '4' },
+    customers: { type: 'string', default: '5000' },
+    timers: { type: 'string', default: '200' },
+    'timer-lead': { type: 'string', default: '10' },
+    postgres: { type: 'string' },
+    profile: { type: 'boolean', default: false },
+    keep: { type: 'boolean', default: false },
+  },
+});
+const TOTAL = Number(args.events);
+const BATCH = Number(args.batch);
+const CONCURRENCY = Number(args.concurrency);
+const CUSTOMERS = Number(args.customers);
+const TIMERS = Number(args.timers);
+/** Seconds from sending a probe to its due time: longer than a batch takes under load. */
+const TIMER_LEAD_MS = Number(args['timer-lead']) * 1000;
+const SEGMENTS = ['enterprise', 'smb', 'consumer'] as const;
+const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
+
+// ---- database and server ------------------------------------------------------------------------
+
+async function scratchDatabase() {
+  if (!args.postgres) {
+    const dir = mkdtempSync(join(tmpdir(), 'steward-bench-events-'));
+    return {
+      dataDir: dir,
+      url: undefined,
+      cleanup: async () => rmSync(dir, { recursive: true, force: true }),
+      keep: async () => {},
+    };
+  }
+  const name = `steward_bench_events_${Date.now()}`;
+  const admin = new pg.Client({ connectionString: args.postgres });
+  await admin.connect();
+  await admin.query(`create database "${name}"`);
+  const url = new URL(args.postgres);
+  url.pathname = `/${name}`;
+  return {
+    dataDir: undefined,
+    url: url.toString(),
+    cleanup: async () => {
+      await admin.query(`drop database if exists "${name}" with (force)`);
+      await admin.end();
+    },
+    // --keep: leave the scratch database for EXPLAIN ANALYZE (drop it by hand afterwards).
+    keep: () => admin.end(),
+  };
+}
+
+// ---- the rules ----------------------------------------------------------------------------------
+
+/** 20 rules, as a customer team might write them: 9 match, 6 absence, 5 threshold. */
+function benchRules(agreementId: string): RuleDefinitionInput[] {
+  return [
+    {
+      kind: 'match',
+      name: 'Shipment damaged or lost',
+      severity: 'high',
+      when: {
+        type: 'shipment.exception',
+        where: [{ field: 'data.reason', op: 'in', value: ['damaged', 'lost'] }],
+      },
+      dedupe: { ref: 'shipmentId' },
+      actions: [
+        {
+          kind: 'open_case',
+          category: 'damaged_product',
+          priority: 'high',
+          subject: 'Shipment {{refs.shipmentId}} for {{customer.name}} is {{data.reason}}',
+          note: 'Reported by {{data.carrier}} at {{event.occurredAt}}',
+        },
+        {
+          kind: 'notify_customer',
+          message:
+            'Dear {{customer.name}}, your parcel {{refs.shipmentId}} was {{data.reason}}. We are on it.',
+        },
+      ],
+    },
+    {
+      kind: 'match',
+      name: 'Delivery address problem',
+      when: {
+        type: 'shipment.exception',
+        where: [{ field: 'data.reason', op: 'eq', value: 'address_problem' }],
+      },
+      dedupe: { ref: 'orderId' },
+    },
+    {
+      kind: 'match',
+      name: 'Serious complaint',
+      severity: 'high',
+      when: {
+        type: 'complaint.received',
+        where: [{ field: 'data.severity', op: 'in', value: ['high', 'critical'] }],
+      },
+      dedupe: { ref: 'complaintId' },
+      actions: [
+        {
+          kind: 'open_case',
+          category: 'complaint',
+          priority: 'urgent',
+          subject: 'Complaint {{refs.complaintId}} from {{customer.name}}: {{data.category}}',
+        },
+      ],
+    },
+    {
+      kind: 'match',
+      name: 'Large invoice disputed (enterprise)',
+      severity: 'high',
+      when: { type: 'invoice.disputed', where: [{ field: 'data.amount', op: 'gt', value: 1000 }] },
+      scope: { segments: ['enterprise'] },
+      dedupe: { ref: 'invoiceId' },
+    },
+    {
+      kind: 'match',
+      name: 'Usage collapsed',
+      severity: 'high',
+      when: { type: 'usage.dropped', where: [{ field: 'data.dropPercent', op: 'gte', value: 50 }] },
+      scope: { segments: ['enterprise', 'smb'] },
+    },
+    {
+      kind: 'match',
+      name: 'Large portal order',
+      severity: 'low',
+      when: {
+        type: 'order.created',
+        where: [
+          { field: 'data.amount', op: 'gt', value: 4000 },
+          { field: 'data.channel', op: 'eq', value: 'portal' },
+        ],
+      },
+    },
+    {
+      kind: 'match',
+      name: 'Held at customs',
+      when: {
+        type: 'shipment.scanned',
+        where: [
+          { field: 'data.status', op: 'eq', value: 'held_at_customs' },
+          { field: 'refs.shipmentId', op: 'exists' },
+        ],
+      },
+      dedupe: { ref: 'shipmentId' },
+    },
+    {
+      kind: 'match',
+      name: 'Delivered without signature (enterprise)',
+      severity: 'low',
+      when: {
+        type: 'shipment.delivered',
+        where: [
+          { field: 'data.signed', op: 'eq', value: false },
+          { field: 'refs.orderId', op: 'exists' },
+        ],
+      },
+      scope: { segments: ['enterprise'] },
+      dedupe: { ref: 'orderId' },
+    },
+    {
+      kind: 'match',
+      name: 'Invoice disputed under the delivery agreement',
+      when: { type: 'invoice.disputed' },
+      scope: { agreements: [agreementId] },
+      dedupe: { ref: 'invoiceId' },
+    },
+    {
+      kind: 'absence',
+      name: 'No scan 48 h after dispatch',
+      severity: 'high',
+      after: { type: 'shipment.dispatched' },
+      expect: { type: 'shipment.scanned' },
+      sameRef: 'shipmentId',
+      within: 'PT48H',
+      actions: [
+        {
+          kind: 'open_case',
+          category: 'late_delivery',
+          subject: 'Shipment {{refs.shipmentId}} has not moved',
+        },
+      ],
+    },
+    {
+      kind: 'absence',
+      name: 'Not delivered 5 days after the first scan',
+      after: { type: 'shipment.scanned' },
+      expect: { type: 'shipment.delivered' },
+      sameRef: 'shipmentId',
+      within: 'P5D',
+    },
+    {
+      kind: 'absence',
+      name: 'Will miss the promised date',
+      severity: 'high',
+      after: { type: 'order.promised' },
+      expect: { type: 'shipment.delivered' },
+      sameRef: 'orderId',
+      by: 'data.promisedAt',
+      lead: 'PT24H',
+    },
+    {
+      kind: 'absence',
+      name: 'Order not promised within 4 h',
+      severity: 'low',
+      after: { type: 'order.created' },
+      expect: { type: 'order.promised' },
+      sameRef: 'orderId',
+      within: 'PT4H',
+    },
+    {
+      kind: 'absence',
+      name: 'Invoice unpaid at its due date',
+      after: { type: 'invoice.issued' },
+      expect: { type: 'invoice.paid' },
+      sameRef: 'invoiceId',
+      by: 'data.dueAt',
+      scope: { segments: ['enterprise', 'smb'] },
+    },
+    {
+      kind: 'absence',
+      name: 'Complaint not answered in 2 days',
+      after: { type: 'complaint.received', where: [{ field: 'data.severity', op: 'neq', value: 'low' }] },
+      expect: { type: 'complaint.answered' },
+      sameRef: 'complaintId',
+      within: 'P2D',
+    },
+    {
+      kind: 'threshold',
+      name: '3 complaints in 30 days',
+      severity: 'high',
+      when: { type: 'complaint.received' },
+      count: 3,
+      window: 'P30D',
+    },
+    {
+      kind: 'threshold',
+      name: 'Repeated shipment exceptions at one organization',
+      severity: 'critical',
+      when: { type: 'shipment.exception' },
+      count: 5,
+      window: 'P7D',
+      per: 'organization',
+    },
+    {
+      kind: 'threshold',
+      name: 'Usage drops across an organization',
+      when: { type: 'usage.dropped' },
+      count: 3,
+      window: 'P7D',
+      per: 'organization',
+      scope: { segments: ['enterprise'] },
+    },
+    {
+      kind: 'threshold',
+      name: 'Frequent invoice disputes',
+      when: { type: 'invoice.disputed' },
+      count: 2,
+      window: 'P90D',
+    },
+    {
+      kind: 'threshold',
+      name: 'Delays piling up for a customer',
+      when: { type: 'shipment.scanned', where: [{ field: 'data.delayMinutes', op: 'gt', value: 60 }] },
+      count: 3,
+      window: 'P1D',
+    },
+  ];
+}
+
+/** Stored as the rules API stores a new rule: the definition, version 1 and its version row. */
+async function insertRule(db: Database, input: RuleDefinitionInput) {
+  const definition = RuleDefinition.parse(input);
+  const [rule] = await rows<{ id: string }>(
+    db,
+    sql`insert into signal_rules (id, name, kind, severity, enabled, definition)
+      values (gen_random_uuid(), ${definition.name}, ${definition.kind}, ${definition.severity}, true,
+        ${JSON.stringify(definition)}::jsonb) returning id`,
+  );
+  await db.execute(
+    sql`insert into signal_rule_versions (rule_id, version, definition) values (${rule!.id}, 1, ${JSON.stringify(definition)}::jsonb)`,
+  );
+  return rule!.id;
+}
+
+// ---- the events ---------------------------------------------------------------------------------
+
+/** A small seeded generator, so every run sends the same stream. */
+function mulberry32(seed: number) {
+  return () => {
+    seed = (seed + 0x6d2b79f5) | 0;
+    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+const random = mulberry32(4);
+const chance = (p: number) => random() < p;
+const between = (lo: number, hi: number) => lo + Math.floor(random() * (hi - lo + 1));
+const pick = <T>(list: readonly T[]) => list[Math.floor(random() * list.length)]!;
+/** Some customers are much busier than others. */
+const someCustomer = () => Math.floor(CUSTOMERS * random() ** 2);
+const externalId = (c: number) => `C-${String(c).padStart(6, '0')}`;
+
+interface Draft {
+  type: string;
+  refs: Record<string, string>;
+  data: Record<string, unknown>;
+}
+interface Flow {
+  customer: number;
+  steps: Generator<Draft, void, number>;
+  lastAt: number;
+}
+
+const CARRIERS = ['DHL', 'UPS', 'DPD', 'GLS', 'FedEx'];
+const HUBS = ['Leipzig hub', 'Hamburg depot', 'Cologne hub', 'Munich depot', 'Vienna hub', 'Prague depot'];
+let seq = 0;
+
+/** One order: created, promised, dispatched, scanned, delivered (or stuck), maybe invoiced. */
+function* orderFlow(): Generator<Draft, void, number> {
+  const n = ++seq;
+  const orderId = `SO-${n}`;
+  const shipmentId = `SH-${n}`;
+  const amount = between(20, 6000);
+  // What a yield returns is the time of the next event of the flow.
+  const at0 = yield {
+    type: 'order.created',
+    refs: { orderId },
+    data: {
+      amount,
+      currency: 'EUR',
+      channel: pick(['portal', 'email', 'phone', 'edi']),
+      items: between(1, 12),
+    },
+  };
+  if (chance(0.01)) return; // never promised
+  const express = chance(0.05); // due within a day: the 24 h lead has begun, the wait fires at once
+  const promisedAt = new Date(at0 + (express ? between(12, 23) * HOUR : between(2, 6) * DAY)).toISOString();
+  yield { type: 'order.promised', refs: { orderId }, data: { promisedAt, express } };
+  const carrier = pick(CARRIERS);
+  yield {
+    type: 'shipment.dispatched',
+    refs: { orderId, shipmentId },
+    data: { carrier, parcels: between(1, 3) },
+  };
+  if (chance(0.02)) return; // lost before the first scan
+  for (let scans = between(1, 3); scans > 0; scans--) {
+    const delayed = chance(0.05);
+    yield {
+      type: 'shipment.scanned',
+      refs: { orderId, shipmentId },
+      data: {
+        carrier,
+        location: pick(HUBS),
+        status: chance(0.01) ? 'held_at_customs' : delayed ? 'delayed' : 'in_transit',
+        delayMinutes: delayed ? between(30, 600) : 0,
+      },
+    };
+  }
+  if (chance(0.03)) {
+    const reason = pick(['damaged', 'lost', 'address_problem', 'delay']);
+    yield { type: 'shipment.exception', refs: { orderId, shipmentId }, data: { carrier, reason } };
+    if (reason === 'lost') return;
+  }
+  const at1 = yield {
+    type: 'shipment.delivered',
+    refs: { orderId, shipmentId },
+    data: { carrier, signed: chance(0.9) },
+  };
+  if (chance(0.4)) {
+    const invoiceId = `INV-${n}`;
+    const dueAt = new Date(at1 + between(14, 30) * DAY).toISOString();
+    yield { type: 'invoice.issued', refs: { invoiceId, orderId }, data: { amount, currency: 'EUR', dueAt } };
+    if (chance(0.05)) {
+      yield {
+        type: 'invoice.disputed',
+        refs: { invoiceId, orderId },
+        data: { amount, reason: pick(['wrong_price', 'not_delivered', 'duplicate']) },
+      };
+    } else if (chance(0.95)) {
+      yield { type: 'invoice.paid', refs: { invoiceId, orderId }, data: { amount } };
+    }
+  }
+}
+
+function* complaintFlow(): Generator<Draft, void, number> {
+  const complaintId = `CMP-${++seq}`;
+  const severity = pick(['low', 'low', 'medium', 'medium', 'high', 'critical']);
+  yield {
+    type: 'complaint.received',
+    refs: { complaintId },
+    data: { severity, category: pick(['delivery', 'quality', 'billing', 'service']), channel: 'phone' },
+  };
+  if (chance(0.85)) yield { type: 'complaint.answered', refs: { complaintId }, data: { by: 'service desk' } };
+}
+
+function* usageFlow(): Generator<Draft, void, number> {
+  const subscriptionId = `SUB-${++seq}`;
+  for (let reports = between(1, 3); reports > 0; reports--) {
+    yield {
+      type: 'usage.reported',
+      refs: { subscriptionId },
+      data: { activeUsers: between(1, 500), apiCalls: between(0, 100_000) },
+    };
+  }
+  if (chance(0.15)) {
+    yield {
+      type: 'usage.dropped',
+      refs: { subscriptionId },
+      data: { dropPercent: between(10, 95), metric: pick(['activeUsers', 'apiCalls']) },
+    };
+  }
+}
+
+/**
+ * Interleaves many flows at once. A flow rests for `gap` events after each of its events, so the
+ * events of one order reach the server batches apart, as in life (minutes or days apart), and
+ * not in two batches in flight at once.
+ */
+class EventStream {
+  private ready: Flow[] = [];
+  private resting: { flow: Flow; until: number }[] = [];
+  private sent = 0;
+  constructor(
+    private readonly gap: number,
+    private readonly choice = 3000,
+  ) {}
+
+  private start(at: number): Flow {
+    const r = random();
+    const steps = r < 0.7 ? orderFlow() : r < 0.8 ? complaintFlow() : usageFlow();
+    return { customer: someCustomer(), steps, lastAt: at - 60_000 };
+  }
+
+  /** The next event, happening about `at` (a few seconds earlier, never before its flow's last). */
+  next(at: number) {
+    for (;;) {
+      let woke = 0;
+      while (woke < this.resting.length && this.resting[woke]!.until <= this.sent)
+        this.ready.push(this.resting[woke++]!.flow);
+      if (woke > 0) this.resting.splice(0, woke);
+      while (this.ready.length < this.choice) this.ready.push(this.start(at));
+      const i = Math.floor(random() * this.ready.length);
+      const flow = this.ready[i]!;
+      this.ready[i] = this.ready[this.ready.length - 1]!;
+      this.ready.pop();
+      const occurredAt = Math.max(flow.lastAt + 1, at - between(0, 30_000));
+      const step = flow.steps.next(occurredAt);
+      if (step.done) continue;
+      flow.lastAt = occurredAt;
+      this.resting.push({ flow, until: this.sent + this.gap });
+      return {
+        id: `ev-${++this.sent}`,
+        type: step.value.type,
+        occurredAt: new Date(occurredAt).toISOString(),
+        customer: { externalId: externalId(flow.customer) },
+        refs: step.value.refs,
+        data: step.value.data,
+      };
+    }
+  }
+}
+
+// ---- --profile: time spent per SQL statement ----------------------------------------------------
+
+const statements = new Map<string, { calls: number; ms: number }>();
+let profiling = false;
+/** Times every statement drizzle runs (both drivers go through queryWithCache), by its text. */
+function profileStatements() {
+  const proto = PgPreparedQuery.prototype as unknown as {
+    queryWithCache(text: string, params: unknown[], query: () => Promise<unknown>): Promise<unknown>;
+  };
+  const original = proto.queryWithCache;
+  proto.queryWithCache = async function (text, params, query) {
+    const t = now();
+    try {
+      return await original.call(this, text, params, query);
+    } finally {
+      if (profiling) {
+        const key = text.replace(/\s+/g, ' ').trim().slice(0, 110);
+        const s = statements.get(key) ?? { calls: 0, ms: 0 };
+        s.calls++;
+        s.ms += now() - t;
+        statements.set(key, s);
+      }
+    }
+  };
+}
+
+function printProfile(loadMs: number) {
+  const top = [...statements].sort((a, b) => b[1].ms - a[1].ms).slice(0, 20);
+  const total = [...statements.values()].reduce((a, s) => a + s.ms, 0);
+  console.log(
+    `\nStatements during the load: ${fmt(total)} ms in SQL of ${fmt(loadMs)} ms wall (x concurrency for PostgreSQL)`,
+  );
+  for (const [text, s] of top)
+    console.log(
+      `${fmt(s.ms).padStart(9)} ms ${fmt(s.calls).padStart(7)}x ${fmt(s.ms / s.calls, 2).padStart(8)} ms  ${text}`,
+    );
+}
+
+// ---- the run ------------------------------------------------------------------------------------
+
+async function main() {
+  const scratch = await scratchDatabase();
+  const config = loadConfig({}, { port: 0, host: '127.0.0.1', logLevel: 'warn' });
+  if (scratch.url) config.databaseUrl = scratch.url;
+  if (scratch.dataDir) config.dataDir = scratch.dataDir;
+  const server = await startServer(config);
+  const db = server.handle.db;
+  try {
+    await run(db, `${server.url}/api/v1`, server.handle.kind);
+  } finally {
+    await server.stop();
+    if (!args.keep) await scratch.cleanup();
+    else {
+      await scratch.keep();
+      console.error(`kept the database: ${scratch.url ?? scratch.dataDir}`);
+    }
+  }
+}
+
+async function run(db: Database, base: string, kind: string) {
+  // Setup: an admin, segments, customers in organizations, an agreement with a delivery
+  // commitment, two event sources, the 20 rules.
+  const admin = await createUser(db, SYSTEM_ACTOR, {
+    email: 'bench@example.com',
+    name: 'Bench',
+    role: 'admin',
+    password: 'bench-password',
+  });
+  const { token } = await issueToken(db, { userId: admin.id, kind: 'session', ttlSeconds: 86_400 });
+  const call = async (method: string, path: string, body: unknown, bearer = token) => {
+    const res = await fetch(base + path, {
+      method,
+      headers: { authorization: `Bearer ${bearer}`, 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+    if (res.status >= 400) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`);
+    return res.json() as Promise<any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+  };
+  for (const key of SEGMENTS) await createSegment(db, SYSTEM_ACTOR, { key, name: key });
+  const csv = ['name,email,external_id,organization,segment'];
+  for (let c = 0; c < CUSTOMERS; c++) {
+    const segment = c % 5 === 0 ? 'enterprise' : c % 5 < 3 ? 'smb' : 'consumer';
+    const org = segment === 'consumer' ? '' : `Bench Org ${c % Math.max(1, Math.floor(CUSTOMERS / 20))}`;
+    csv.push(`Bench Customer ${c},bench${c}@example.com,${externalId(c)},${org},${segment}`);
+  }
+  await importCustomersCsv(db, SYSTEM_ACTOR, csv.join('\n'));
+  const calendar = await call('POST', '/calendars', {
+    name: 'Always open',
+    timezone: 'UTC',
+    hours: [1, 2, 3, 4, 5, 6, 7].map((day) => ({ day, open: '00:00', close: '24:00' })),
+    holidays: [],
+  });
+  const agreement = await call('POST', '/agreements', {
+    name: 'Standard service',
+    calendarId: calendar.id,
+    targets: [
+      { kind: 'first_response', minutes: 240 },
+      { kind: 'resolution', minutes: 2400 },
+    ],
+    commitments: [
+      {
+        key: 'delivery',
+        name: 'Delivery by the promised date',
+        opens: 'order.promised',
+        ref: 'orderId',
+        dueFrom: 'data.promisedAt',
+        fulfilledBy: 'shipment.delivered',
+      },
+    ],
+  });
+  const source = await call('POST', '/event-sources', { key: 'bench-erp', name: 'ERP and warehouse' });
+  const rawSource = await call('POST', '/event-sources', { key: 'bench-raw', name: 'Raw inserts' });
+  const rules = benchRules(agreement.id);
+  const ruleIds = new Map<string, string>();
+  for (const r of rules) ruleIds.set(r.name, await insertRule(db, r));
+  const probeRule = ruleIds.get('No scan 48 h after dispatch')!;
+  await db.execute(sql`analyze`);
+
+  // 1. The load, with timer probes spread over the part of the run whose due times fall in it.
+  const stream = new EventStream(2 * BATCH * CONCURRENCY);
+  const batches = Math.ceil(TOTAL / BATCH);
+  const latencies: number[] = [];
+  const probes: { ref: string; dueAt: number; answeredAt: number }[] = [];
+  let sent = 0;
+  let nextBatch = 0;
+  let firstError: string | undefined;
+  let rejected = 0;
+  if (args.profile) profileStatements();
+  profiling = true;
+  const t0 = now();
+  const started = Date.now();
+  await Promise.all(
+    Array.from({ length: CONCURRENCY }, async () => {
+      while (nextBatch < batches) {
+        const b = nextBatch++;
+        const n = Math.min(BATCH, TOTAL - b * BATCH);
+        const at = Date.now();
+        const list = Array.from({ length: n }, () => stream.next(at));
+        // Probes so far should be K x (the share of the run left after the lead has passed).
+        const elapsed = at - started;
+        const estimated = b > 0 ? (elapsed / (b * BATCH)) * TOTAL : 0;
+        const mine: (typeof probes)[number][] = [];
+        if (estimated > 0 && elapsed + TIMER_LEAD_MS + 1000 < estimated) {
+          const due = Math.min(TIMERS, Math.ceil((TIMERS * elapsed) / (estimated - TIMER_LEAD_MS - 1000)));
+          while (probes.length < due) {
+            const k = probes.length;
+            const probe = { ref: `SH-PROBE-${k}`, dueAt: at + TIMER_LEAD_MS, answeredAt: 0 };
+            probes.push(probe);
+            mine.push(probe);
+            // Replaces an ordinary event (not another probe): the batch keeps its size.
+            let slot = Math.floor(random() * list.length);
+            while (list[slot]!.id.startsWith('probe-')) slot = (slot + 1) % list.length;
+            list[slot] = {
+              id: `probe-${k}`,
+              type: 'shipment.dispatched',
+              occurredAt: new Date(probe.dueAt - 48 * HOUR).toISOString(),
+              customer: { externalId: externalId(someCustomer()) },
+              refs: { orderId: `SO-PROBE-${k}`, shipmentId: probe.ref },
+              data: { carrier: pick(CARRIERS), parcels: 1 },
+            };
+          }
+        }
+        const t = now();
+        const answer = await call('POST', '/events', { events: list }, source.token);
+        latencies.push(now() - t);
+        for (const p of mine) p.answeredAt = Date.now();
+        if (answer.rejected > 0) {
+          rejected += answer.rejected;
+          firstError ??= answer.results.find((r: { status: string }) => r.status === 'rejected')?.reason;
+        }
+        sent += answer.accepted;
+        progress('events', Math.min(TOTAL, (b + 1) * BATCH), TOTAL);
+      }
+    }),
+  );
+  const loadSeconds = (now() - t0) / 1000;
+  profiling = false;
+  const loadEnded = Date.now();
+  if (rejected > 0) console.error(`${rejected} events rejected, e.g. ${firstError}`);
+
+  // Probes that the load left no room for are sent now: their delays are measured without load.
+  const late: typeof probes = [];
+  while (probes.length < TIMERS) {
+    const k = probes.length;
+    late.push({ ref: `SH-PROBE-${k}`, dueAt: Date.now() + 2000, answeredAt: 0 });
+    probes.push(late.at(-1)!);
+  }
+  if (late.length) {
+    await call(
+      'POST',
+      '/events',
+      {
+        events: late.map((p, i) => ({
+          id: `probe-late-${i}`,
+          type: 'shipment.dispatched',
+          occurredAt: new Date(p.dueAt - 48 * HOUR).toISOString(),
+          customer: { externalId: externalId(i) },
+          refs: { shipmentId: p.ref },
+        })),
+      },
+      source.token,
+    );
+    for (const p of late) p.answeredAt = Date.now();
+  }
+
+  // 2. Wait for every probe to fire, then read the delays.
+  const lastDue = Math.max(...probes.map((p) => p.dueAt));
+  for (;;) {
+    const [w] = await rows<{ n: number }>(
+      db,
+      sql`select count(*)::int as n from rule_expectations
+        where rule_id = ${probeRule} and ref_value like 'SH-PROBE-%' and signal_id is null`,
+    );
+    if (w!.n === 0 || Date.now() > lastDue + 60_000) break;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  const delays = await rows<{ ref_value: string; ms: number }>(
+    db,
+    sql`select x.ref_value, extract(epoch from (s.detected_at - x.due_at)) * 1000 as ms
+      from rule_expectations x join signals s on s.id = x.signal_id
+      where x.rule_id = ${probeRule} and x.ref_value like 'SH-PROBE-%'`,
+  );
+  const probeBy = new Map(probes.map((p) => [p.ref, p]));
+  // Under load: due while the load ran, and stored before it fell due (else the delay would be
+  // the batch's own latency, not the timer's).
+  const underLoad = delays
+    .filter((d) => {
+      const p = probeBy.get(d.ref_value)!;
+      return p.dueAt <= loadEnded && p.answeredAt <= p.dueAt;
+    })
+    .map((d) => Number(d.ms));
+  const storedLate = probes.filter((p) => p.answeredAt > p.dueAt).length;
+
+  // 3. The raw rate: the same rows, batch size and concurrency, plain INSERTs, same database.
+  const stored = await rows<{
+    event_id: string;
+    type: string;
+    occurred_at: Date;
+    customer_id: string | null;
+    organization_id: string | null;
+    refs: Record<string, string>;
+    data: Record<string, unknown>;
+  }>(
+    db,
+    sql`select event_id, type, occurred_at, customer_id, organization_id, refs, data
+      from events where source_id = ${source.id} order by id`,
+  );
+  const chunks: (typeof eventsTable.$inferInsert)[][] = [];
+  for (let i = 0; i < stored.length; i += BATCH) {
+    chunks.push(
+      stored.slice(i, i + BATCH).map((e) => ({
+        sourceId: rawSource.id,
+        eventId: e.event_id,
+        type: e.type,
+        occurredAt: new Date(e.occurred_at),
+        customerId: e.customer_id,
+        organizationId: e.organization_id,
+        refs: e.refs,
+        data: e.data,
+      })),
+    );
+  }
+  let nextChunk = 0;
+  const t1 = now();
+  await Promise.all(
+    Array.from({ length: CONCURRENCY }, async () => {
+      while (nextChunk < chunks.length) {
+        const c = nextChunk++;
+        await db.insert(eventsTable).values(chunks[c]!);
+        progress('raw insert', Math.min(stored.length, (c + 1) * BATCH), stored.length);
+      }
+    }),
+  );
+  const rawSeconds = (now() - t1) / 1000;
+
+  // 4. What the rules wrote.
+  const [counts] = await rows<{
+    signals: number;
+    evidence: number;
+    actions: number;
+    hits: number;
+    commitments: number;
+    cases: number;
+  }>(
+    db,
+    sql`select (select count(*)::int from signals) as signals,
+      (select count(*)::int from signal_evidence) as evidence,
+      (select count(*)::int from signal_actions) as actions,
+      (select count(*)::int from rule_hits) as hits,
+      (select count(*)::int from commitments) as commitments,
+      (select count(*)::int from cases where channel = 'proactive') as cases`,
+  );
+  const waits = new Map(
+    (
+      await rows<{ state: string; n: number }>(
+        db,
+        sql`select state, count(*)::int as n from rule_expectations group by state`,
+      )
+    ).map((w) => [w.state, w.n]),
+  );
+  // A check: waits still open although their expected event is stored (all expect selectors of
+  // the bench rules are a type alone, so type and ref decide).
+  const [missed] = await rows<{ n: number }>(
+    db,
+    sql`select count(*)::int as n from rule_expectations x join signal_rules r on r.id = x.rule_id
+      where (x.state = 'waiting' or (x.state = 'fired' and x.closed_at is null)) and exists (
+        select 1 from events e where e.source_id = ${source.id}
+          and e.refs @> jsonb_build_object(r.definition->>'sameRef', x.ref_value)
+          and e.type = r.definition->'expect'->>'type' and e.occurred_at >= x.started_at)`,
+  );
+  const perKind = await rows<{ kind: string; n: number }>(
+    db,
+    sql`select kind, count(*)::int as n from signals group by kind order by kind`,
+  );
+
+  const e2e = sent / loadSeconds;
+  const raw = stored.length / rawSeconds;
+  const ratio = e2e / raw;
+  const delayText = (list: number[]) =>
+    list.length
+      ? `p50 ${fmt(percentile(list, 50))} ms, p95 ${fmt(percentile(list, 95))} ms, p99 ${fmt(percentile(list, 99))} ms, max ${fmt(Math.max(...list))} ms (${fmt(list.length)} waits)`
+      : 'n/a (the run is shorter than the timer lead)';
+  printTable('bench/events', [
+    ['database', kind],
+    ['events (accepted)', `${fmt(sent)} of ${fmt(TOTAL)}`],
+    ['batch size, concurrency', `${fmt(BATCH)}, ${CONCURRENCY} in flight`],
+    ['customers, rules', `${fmt(CUSTOMERS)}, ${rules.length} enabled (+ 1 delivery commitment)`],
+    ['end to end (HTTP, rules, signals)', `${fmt(e2e)} events/s (${fmt(loadSeconds, 1)} s)`],
+    ['raw bulk insert, same rows', `${fmt(raw)} rows/s (${fmt(rawSeconds, 1)} s)`],
+    ['ratio (goal >= 50%)', `${fmt(ratio * 100, 1)}% ${ratio >= 0.5 ? 'met' : 'NOT met'}`],
+    [
+      'batch request latency',
+      `p50 ${fmt(percentile(latencies, 50))} ms, p99 ${fmt(percentile(latencies, 99))} ms`,
+    ],
+    [
+      'signals written',
+      `${fmt(counts!.signals)} (${perKind.map((k) => `${k.kind} ${fmt(k.n)}`).join(', ')}), ${fmt(counts!.evidence)} evidence rows`,
+    ],
+    ['actions queued, proactive cases', `${fmt(counts!.actions)}, ${fmt(counts!.cases)}`],
+    ['threshold hits, commitments', `${fmt(counts!.hits)}, ${fmt(counts!.commitments)}`],
+    [
+      'waits started / fulfilled / fired',
+      `${fmt([...waits.values()].reduce((a, b) => a + b, 0))} / ${fmt(waits.get('fulfilled') ?? 0)} / ${fmt(waits.get('fired') ?? 0)} (${fmt(waits.get('waiting') ?? 0)} waiting)`,
+    ],
+    ['waits still open though the awaited event is stored', fmt(missed!.n)],
+    ['timer delay under load (goal p99 < 1 s)', delayText(underLoad)],
+    [
+      'timer probes',
+      `${fmt(probes.length)} sent, ${fmt(delays.length)} fired, ${fmt(underLoad.length)} due during the load` +
+        (storedLate ? `, ${fmt(storedLate)} stored after their due time (left out)` : ''),
+    ],
+    [
+      'timer delay goal',
+      underLoad.length ? (percentile(underLoad, 99) < 1000 ? 'met' : 'NOT met') : 'not measured',
+    ],
+  ]);
+  if (args.profile) printProfile(loadSeconds * 1000);
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});
