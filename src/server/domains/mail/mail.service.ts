@@ -12,7 +12,7 @@ import type {
   MailStatus,
 } from '../../../shared/schemas/mail.js';
 import type { Actor } from '../../lib/actor.js';
-import { isStaff } from '../../lib/actor.js';
+import { isAdmin, isStaff } from '../../lib/actor.js';
 import { conflict, forbidden, notFound } from '../../lib/errors.js';
 import { afterCursor, orderBy, sortKey, toPage, type Sort } from '../../lib/pagination.js';
 import { recordDomainEvent } from '../domain-events/domain-events.repo.js';
@@ -236,24 +236,35 @@ export async function getMail(db: Database, actor: Actor, id: string): Promise<M
   if (!row) throw notFound('mail');
   const raw = row.raw ? Buffer.from(row.raw) : null;
   const { headers, replyTo } = await readHeaders(raw);
+  const hidden = isSystemMailHidden(actor, row);
   return {
     ...toMailDto(row),
     replyTo,
     headers,
-    textBody: row.textBody,
-    htmlBody: row.htmlBody,
+    textBody: hidden ? SYSTEM_MAIL_HIDDEN : row.textBody,
+    htmlBody: hidden ? null : row.htmlBody,
     rawSize: raw?.length ?? 0,
   };
+}
+
+const SYSTEM_MAIL_HIDDEN =
+  '(Hidden: mail outside cases, such as sign-in links, is shown to admins only, so no one else can use a customer’s link.)';
+
+/** Outgoing mail that belongs to no case (sign-in links): its content is for admins only. */
+function isSystemMailHidden(actor: Actor, row: { direction: string; caseId: string | null }) {
+  return row.direction === 'out' && row.caseId === null && !isAdmin(actor);
 }
 
 /** The RFC 822 source, as received or as sent. */
 export async function getMailRaw(db: Database, actor: Actor, id: string) {
   assertCanReadMail(actor);
   const [row] = await db
-    .select({ raw: mailMessages.raw, direction: mailMessages.direction })
+    .select({ raw: mailMessages.raw, direction: mailMessages.direction, caseId: mailMessages.caseId })
     .from(mailMessages)
     .where(eq(mailMessages.id, id));
   if (!row) throw notFound('mail');
+  if (isSystemMailHidden(actor, row))
+    throw forbidden('mail outside cases (sign-in links) is shown to admins only');
   if (!row.raw) throw notFound('mail source');
   return { raw: Buffer.from(row.raw), filename: `mail-${id}.eml` };
 }

@@ -262,6 +262,24 @@ describe('the mail log', () => {
     }
   });
 
+  it('mail outside cases (sign-in links) shows its content to admins only', async () => {
+    const customer = await makeCustomer(t.db, { email: `link-${Date.now()}@customer.example` });
+    const res = await t.request('POST', '/api/v1/auth/magic-link', { body: { email: customer.email } });
+    expect(res.status).toBe(202);
+    const [mail] = await rows<{ id: string }>(
+      t.db,
+      sql`select id from mail_messages where direction = 'out' and case_id is null and ${customer.email} = any(to_addresses)`,
+    );
+    const asAdmin = await t.get(`/api/v1/mail/${mail!.id}`, adminToken);
+    expect(asAdmin.body.textBody).toContain('/login/magic?token=');
+    const asAgent = await t.get(`/api/v1/mail/${mail!.id}`, agentToken);
+    expect(asAgent.status).toBe(200);
+    expect(asAgent.body.textBody).not.toContain('token=');
+    expect(asAgent.body.textBody).toContain('admins only');
+    expect((await t.get(`/api/v1/mail/${mail!.id}/raw`, agentToken)).status).toBe(403);
+    expect((await t.get(`/api/v1/mail/${mail!.id}/raw`, adminToken)).status).toBe(200);
+  });
+
   it('is in the OpenAPI document', async () => {
     const doc = (await t.get('/api/docs/json')).body;
     for (const p of ['/api/v1/mail', '/api/v1/mail/{id}', '/api/v1/mail/{id}/raw', '/api/v1/mail/{id}/retry'])
