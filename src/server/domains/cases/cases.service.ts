@@ -21,7 +21,7 @@ import type {
 import { CaseCreate as CaseCreateSchema } from '../../../shared/schemas/cases.js';
 import type { CaseViewFilters } from '../../../shared/schemas/views.js';
 import type { Actor } from '../../lib/actor.js';
-import { isAdmin } from '../../lib/actor.js';
+import { isAdmin, isStaff } from '../../lib/actor.js';
 import { AppError, conflict, forbidden, notFound, unprocessable } from '../../lib/errors.js';
 import { sortFrom } from '../../lib/pagination.js';
 import * as policy from '../../policies/cases.js';
@@ -79,7 +79,9 @@ function promiseState(clocks: ClockRow[], now: Date): CaseSummary['promiseState'
   return 'ok';
 }
 
-function toSummary(row: repo.CaseRow) {
+/** The case row as the API shows it; customers do not see tags, team or assignee (internal). */
+function toSummary(row: repo.CaseRow, actor: Actor) {
+  const internal = isStaff(actor);
   return {
     id: row.id,
     number: row.number,
@@ -92,11 +94,11 @@ function toSummary(row: repo.CaseRow) {
     category: row.category,
     priority: row.priority as Case['priority'],
     status: row.status as Case['status'],
-    assigneeId: row.assigneeId,
-    assignee: ref(row.assigneeId, row.assigneeName),
-    teamId: row.teamId,
-    team: ref(row.teamId, row.teamName),
-    tags: row.tags,
+    assigneeId: internal ? row.assigneeId : null,
+    assignee: internal ? ref(row.assigneeId, row.assigneeName) : null,
+    teamId: internal ? row.teamId : null,
+    team: internal ? ref(row.teamId, row.teamName) : null,
+    tags: internal ? row.tags : [],
     refs: row.refs,
     agreementId: row.agreementId,
     agreement: ref(row.agreementId, row.agreementName),
@@ -126,9 +128,9 @@ export async function getCase(db: Database, actor: Actor, id: string, now = new 
   const clocks = await repo.listClocks(db, [id]);
   const cals = await calendarsFor(db, clocks);
   return {
-    ...toSummary(row),
-    customFields: row.customFields,
-    requiredSkills: row.requiredSkills,
+    ...toSummary(row, actor),
+    customFields: isStaff(actor) ? row.customFields : {},
+    requiredSkills: isStaff(actor) ? row.requiredSkills : [],
     promises: clocks.map((c) => toPromiseDto(c, cals.get(c.agreementId), now)),
   };
 }
@@ -181,7 +183,7 @@ export async function listCases(db: Database, actor: Actor, q: CaseListQuery, no
   for (const c of clocks) byCase.set(c.caseId, [...(byCase.get(c.caseId) ?? []), c]);
   return {
     items: page.items.map((row) => ({
-      ...toSummary(row),
+      ...toSummary(row, actor),
       promiseState: promiseState(byCase.get(row.id) ?? [], now),
     })),
     nextCursor: page.nextCursor,

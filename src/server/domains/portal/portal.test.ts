@@ -448,6 +448,34 @@ describe('boundaries', () => {
     expect((await t.get('/api/v1/portal/cases', me.token)).body.items).toEqual([]);
   });
 
+  it('the case API shows a customer no tags, custom fields, skills, team or assignee', async () => {
+    const me = await customerLogin();
+    const { user: agentUser } = await makeUser(t.db, 'agent');
+    const admin = (await makeUser(t.db, 'admin')).token;
+    const team = (await t.post('/api/v1/teams', { name: `Team ${unique()}` }, admin)).body;
+    const id = (await openAs(me.token)).body.id as string;
+    const internal = await t.patch(
+      `/api/v1/cases/${id}`,
+      { tags: ['difficult-customer'], requiredSkills: ['german'], assigneeId: agentUser.id, teamId: team.id },
+      agent,
+    );
+    expect(internal.status).toBe(200);
+    expect(internal.body.tags).toEqual(['difficult-customer']);
+    const seen = (await t.get(`/api/v1/cases/${id}`, me.token)).body;
+    expect(seen).toMatchObject({
+      tags: [],
+      customFields: {},
+      requiredSkills: [],
+      assigneeId: null,
+      assignee: null,
+      teamId: null,
+      team: null,
+    });
+    const listed = (await t.get('/api/v1/cases', me.token)).body.items[0];
+    expect(listed).toMatchObject({ id, tags: [], assignee: null, team: null });
+    expect(JSON.stringify([seen, listed])).not.toContain('difficult-customer');
+  });
+
   it('organization requests: colleagues only with access, never another organization', async () => {
     const org = await makeOrganization(t.db);
     const otherOrg = await makeOrganization(t.db);
