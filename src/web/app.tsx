@@ -25,6 +25,11 @@ import { OrganizationListPage } from './organizations/organization-list-page.js'
 import { RuleEditorPage } from './rules/rule-editor-page.js';
 import { RulesPage } from './rules/rules-page.js';
 import { BoardPage } from './signals/board-page.js';
+import { HelpArticlePage } from './kb/help-article-page.js';
+import { HelpCenterPage } from './kb/help-center-page.js';
+import { HelpLayout } from './kb/help-layout.js';
+import { KbArticlePageRoute } from './kb/kb-article-page.js';
+import { KbListPage } from './kb/kb-list-page.js';
 import { SignalPage } from './signals/signal-page.js';
 
 export function App() {
@@ -32,6 +37,11 @@ export function App() {
     <AuthProvider>
       <Routes>
         <Route path="/login" element={<LoginPage />} />
+        {/* The help center is public: readers need no account. */}
+        <Route path="/help" element={<HelpLayout />}>
+          <Route index element={<HelpCenterPage />} />
+          <Route path=":slug" element={<HelpArticlePage />} />
+        </Route>
         <Route
           element={
             <RequireAuth>
@@ -53,6 +63,22 @@ export function App() {
             element={
               <RequireStaff>
                 <CasePageRoute />
+              </RequireStaff>
+            }
+          />
+          <Route
+            path="kb"
+            element={
+              <RequireStaff>
+                <KbListPage />
+              </RequireStaff>
+            }
+          />
+          <Route
+            path="kb/:id"
+            element={
+              <RequireStaff>
+                <KbArticlePageRoute />
               </RequireStaff>
             }
           />

@@ -302,6 +302,7 @@ describe('teams and agents', () => {
       'Mail',
       'Customers',
       'Organizations',
+      'Knowledge base',
     ]);
     await agentPage.goto(`${stack.url}/admin/calendars`);
     await eventually(() => text(agentPage.getByTestId('not-found').locator('h1'))).toBe('Page not found');

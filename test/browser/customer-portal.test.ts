@@ -44,7 +44,12 @@ describe('customer portal', () => {
   it('sees their own organization only, not the organizations of others', async () => {
     // No organization directory in the navigation, only their own.
     const nav = page.getByRole('navigation', { name: 'Main' });
-    expect(await texts(nav.getByRole('link'))).toEqual(['Customers', 'My organization', 'My profile']);
+    expect(await texts(nav.getByRole('link'))).toEqual([
+      'Customers',
+      'My organization',
+      'My profile',
+      'Help',
+    ]);
 
     await nav.getByRole('link', { name: 'My organization' }).click();
     await eventually(() => text(page.getByTestId('organization-heading'))).toBe('Northwind Traders');

@@ -196,6 +196,15 @@ export const HelpArticleSummary = z.object({
 });
 export type HelpArticleSummary = z.infer<typeof HelpArticleSummary>;
 
+export const HelpArticlePage = z.object({
+  items: z.array(HelpArticleSummary),
+  nextCursor: z.string().nullable(),
+  broadened: z
+    .boolean()
+    .describe('no article has every word searched for: these have some of them (as word starts)'),
+});
+export type HelpArticlePage = z.infer<typeof HelpArticlePage>;
+
 export const HelpArticleQuery = z.strictObject({ language: Language.optional() });
 
 export const HelpArticle = z.object({

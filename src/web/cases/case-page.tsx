@@ -36,7 +36,14 @@ import { CustomerPanel, useCustomerCases } from './customer-panel.js';
 import { LinkedCases } from './linked-cases.js';
 import { PresenceBanner, usePresence } from './presence.js';
 import { PromisePanel } from './promise-panel.js';
-import { ReplyComposer, loadDraft, type Collision, type ComposerMode } from './reply-composer.js';
+import {
+  ReplyComposer,
+  loadDraft,
+  type Collision,
+  type ComposerInsert,
+  type ComposerMode,
+} from './reply-composer.js';
+import { KbSuggestionsPanel } from '../kb/kb-suggestions-panel.js';
 
 /** The conversation refreshes this often (new customer messages, colleagues' replies). */
 const MESSAGES_MS = 15_000;
@@ -83,6 +90,7 @@ function CasePage({ id }: { id: string }) {
   const [collision, setCollision] = useState<Collision | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [timelineNonce, setTimelineNonce] = useState(0);
+  const [insert, setInsert] = useState<ComposerInsert | null>(null);
 
   const onTyping = useCallback(() => {
     // Re-render (and so re-announce "typing") only when the state flips, not on every keystroke.
@@ -228,6 +236,7 @@ function CasePage({ id }: { id: string }) {
                 textareaRef={textareaRef}
                 onTyping={onTyping}
                 disabled={composerDisabled}
+                insert={insert}
                 onSent={() => {
                   setCollision(null);
                   setLastTypedAt(0);
@@ -268,6 +277,17 @@ function CasePage({ id }: { id: string }) {
               locked={locked}
             />
           )}
+          <KbSuggestionsPanel
+            caseId={c.id}
+            onInsert={
+              composerDisabled
+                ? undefined
+                : (text) => {
+                    setInsert({ text });
+                    focusComposer('reply');
+                  }
+            }
+          />
           <LinkedCases
             c={c}
             suggestions={customerCases.data?.items.filter((o) => o.id !== c.id) ?? []}

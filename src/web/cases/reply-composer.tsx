@@ -62,6 +62,12 @@ export interface Collision {
   messageId: string | undefined;
 }
 
+/** Text to add to the reply from elsewhere on the page (a help-center link); each object once. */
+export interface ComposerInsert {
+  text: string;
+}
+const appliedInserts = new WeakSet<ComposerInsert>();
+
 export function ReplyComposer(props: {
   caseId: string;
   caseStatus: string;
@@ -75,6 +81,7 @@ export function ReplyComposer(props: {
   onSent(message: Message): void;
   onCollision(collision: Collision): void;
   disabled?: string;
+  insert?: ComposerInsert | null;
 }) {
   const { caseId, mode } = props;
   const uid = useId();
@@ -87,6 +94,13 @@ export function ReplyComposer(props: {
   const [collision, setCollision] = useState<Collision | null>(null);
 
   useEffect(() => saveDraft(caseId, { body, mode }), [caseId, body, mode]);
+  useEffect(() => {
+    const insert = props.insert;
+    // Once per insert, even when the composer mounts again (tab switch) or effects run twice.
+    if (!insert || appliedInserts.has(insert)) return;
+    appliedInserts.add(insert);
+    setBody((b) => (b.trim() === '' ? insert.text : `${b.replace(/\s+$/, '')}\n${insert.text}`));
+  }, [props.insert]);
 
   const isReply = mode === 'reply';
   const canSend = body.trim() !== '' && uploading === 0 && !sending && !props.disabled;

@@ -58,6 +58,16 @@ export function AppLayout() {
                 My profile
               </NavLink>
             )}
+            {staff && (
+              <NavLink to="/kb" className={navClass}>
+                Knowledge base
+              </NavLink>
+            )}
+            {!staff && (
+              <NavLink to="/help" className={navClass}>
+                Help
+              </NavLink>
+            )}
             {me.role === 'admin' && (
               <NavLink to="/admin" className={navClass}>
                 Admin

@@ -74,7 +74,10 @@ describe('what readers see', () => {
     const found = await t.get(`/api/v1/help/articles?q=${word}`);
     expect(found.status).toBe(200);
     expect(found.body.items.map((a: any) => a.title)).toEqual([`Published ${word}`]);
-    expect((await t.get(`/api/v1/help/articles?q=secret+${word}`)).body.items).toEqual([]);
+    // Only the draft has both words: the search is broadened, and still finds only what is live.
+    const secret = await t.get(`/api/v1/help/articles?q=secret+${word}`);
+    expect(secret.body.broadened).toBe(true);
+    expect(secret.body.items.map((a: any) => a.title)).toEqual([`Published ${word}`]);
 
     const one = await t.get(`/api/v1/help/articles/${published.slug}`);
     expect(one.body).toMatchObject({
@@ -113,6 +116,24 @@ describe('what readers see', () => {
     );
     expect(p2.body.items.map((a: any) => a.articleId)).toEqual([inBody.id]);
     expect(p2.body.nextCursor).toBeNull();
+  });
+
+  it('broadens a search nobody matches fully to articles with some of its words (as word starts)', async () => {
+    const word = `zq${unique()}`;
+    const a = await article([['en', `Damaged ${word}s`, 'Photos help.']]);
+    const strict = await t.get(`/api/v1/help/articles?q=${word}s`);
+    expect(strict.body).toMatchObject({
+      broadened: false,
+      items: [expect.objectContaining({ articleId: a.id })],
+    });
+    // No article has both words, and "zq…" alone is only the start of the title's word.
+    const broad = await t.get(
+      `/api/v1/help/articles?q=${encodeURIComponent(`${word} nothingmatches${word}`)}`,
+    );
+    expect(broad.body.broadened).toBe(true);
+    expect(broad.body.items.map((i: any) => i.articleId)).toEqual([a.id]);
+    const none = await t.get(`/api/v1/help/articles?q=nothingmatches${word}`);
+    expect(none.body).toEqual({ items: [], nextCursor: null, broadened: false });
   });
 
   it('lists by category and title, and the categories with what is published in them', async () => {

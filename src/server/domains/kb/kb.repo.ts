@@ -297,6 +297,8 @@ const publishedFrom = sql`${kbArticleVersions} v
 
 export interface PublishedSearch {
   q?: string;
+  /** Instead of `q`: a to_tsquery('simple', …) text (e.g. an OR of prefixes). */
+  tsquery?: string;
   language?: string;
   categoryKey?: string;
   limit: number;
@@ -305,14 +307,18 @@ export interface PublishedSearch {
 
 /**
  * Published articles, one variant each (the asked language, else English, else the first). With
- * `q`: those matching websearch_to_tsquery('simple', q), best first by ts_rank (the title weighs
- * more: it is weight A in the vector, the body B), keyset on (rank, id); else by title.
+ * `q`: those matching websearch_to_tsquery('simple', q) (or `tsquery`), best first by ts_rank (the
+ * title weighs more: it is weight A in the vector, the body B), keyset on (rank, id); else by title.
  */
 export async function searchPublished(db: Database, s: PublishedSearch) {
   const where: SQL[] = [sql`v.state = 'published'`];
   if (s.language) where.push(sql`v.language = ${s.language}`);
   if (s.categoryKey) where.push(sql`c.key = ${s.categoryKey}`);
-  const query = s.q ? sql`websearch_to_tsquery('simple', ${s.q})` : null;
+  const query = s.tsquery
+    ? sql`to_tsquery('simple', ${s.tsquery})`
+    : s.q
+      ? sql`websearch_to_tsquery('simple', ${s.q})`
+      : null;
   if (query) where.push(sql`v.search_vector @@ ${query}`);
   const rank = query ? sql`ts_rank(v.search_vector, ${query})` : sql`0::real`;
   const cursor = s.cursor ? decodeCursor(s.cursor) : null;

@@ -426,15 +426,28 @@ const categoryOf = (r: repo.PublishedRow) =>
     ? { id: r.categoryId, key: r.categoryKey, name: r.categoryName }
     : null;
 
+/**
+ * The help center's list or search. A search wants every word (websearch syntax); when no
+ * article has them all, it is broadened to articles with any of the words, as prefixes
+ * ("damaged parcels" still finds "damaged goods"), and says so.
+ */
 export async function searchHelp(db: Database, query: HelpListQuery) {
-  const page = await repo.searchPublished(db, {
-    q: query.q,
+  const search = {
     language: query.language,
     categoryKey: query.category,
     limit: query.limit,
     cursor: query.cursor,
-  });
+  };
+  let page = await repo.searchPublished(db, { ...search, q: query.q });
   const words = query.q ? queryWords(query.q) : [];
+  let broadened = false;
+  if (query.q && page.items.length === 0) {
+    const anyOf = orPrefixQuery(words);
+    if (anyOf) {
+      page = await repo.searchPublished(db, { ...search, tsquery: anyOf });
+      broadened = page.items.length > 0;
+    }
+  }
   const items: HelpArticleSummary[] = page.items.map((r) => ({
     articleId: r.articleId,
     slug: r.slug,
@@ -444,7 +457,7 @@ export async function searchHelp(db: Database, query: HelpListQuery) {
     category: categoryOf(r),
     publishedAt: r.publishedAt,
   }));
-  return { items, nextCursor: page.nextCursor };
+  return { items, nextCursor: page.nextCursor, broadened };
 }
 
 export async function getHelpArticle(

@@ -1,0 +1,237 @@
+// The knowledge base for staff: every article with its languages and what is live or waiting as
+// a draft (filters and search in the address), the report (helpfulness, deflection), and for
+// admins the categories.
+import { useCallback } from 'react';
+import { Link, useSearchParams } from 'react-router-dom';
+import type { HelpCategories, KbArticleSummary, KbCategory } from '../../shared/schemas/kb.js';
+import { KB_LIMITS, KB_LIST_STATES } from '../../shared/schemas/kb.js';
+import { useMe } from '../auth/auth-context.js';
+import { formatDateTime } from '../lib/format.js';
+import type { Items, Page } from '../lib/types.js';
+import { useApi } from '../lib/use-api.js';
+import { PAGE_SIZE, useCursorPager } from '../lib/use-cursor-pager.js';
+import { Flash } from '../layout/flash.js';
+import { ErrorNotice, Loading, PageHeader, Pager } from '../layout/page-parts.js';
+import { SearchBox } from '../layout/search-box.js';
+import { useDocumentTitle } from '../layout/use-document-title.js';
+import { KbCategoriesPanel } from './kb-categories.js';
+import { languageName, languageStateLabel } from './kb-labels.js';
+import { KbReportView } from './kb-report.js';
+import './kb.css';
+
+const STATE_LABELS: Record<(typeof KB_LIST_STATES)[number], string> = {
+  published: 'Published',
+  draft: 'Draft waiting',
+  unpublished: 'Not published',
+};
+
+type View = 'articles' | 'report' | 'categories';
+
+export function KbListPage() {
+  const me = useMe();
+  const [params, setParams] = useSearchParams();
+  const view: View = (['report', 'categories'] as const).find((v) => v === params.get('view')) ?? 'articles';
+  useDocumentTitle(view === 'report' ? 'Knowledge base report' : 'Knowledge base');
+  const categories = useApi<Items<KbCategory>>('/kb/categories');
+
+  const tab = (v: View, label: string) => (
+    <button
+      type="button"
+      role="tab"
+      aria-selected={view === v}
+      className={view === v ? 'tab tab--active' : 'tab'}
+      onClick={() => setParams(v === 'articles' ? {} : { view: v })}
+    >
+      {label}
+    </button>
+  );
+
+  return (
+    <>
+      <PageHeader
+        title="Knowledge base"
+        subtitle="Articles for the help center, the web form and the portal, in every language you publish."
+        actions={
+          <>
+            <Link className="button" to="/help" target="_blank" rel="noopener">
+              Open the help center
+            </Link>
+            <Link className="button button--primary" to="/kb/new">
+              New article
+            </Link>
+          </>
+        }
+      />
+      <Flash />
+      <div className="tabs" role="tablist" aria-label="Knowledge base">
+        {tab('articles', 'Articles')}
+        {tab('report', 'Report')}
+        {me.role === 'admin' && tab('categories', 'Categories')}
+      </div>
+      {view === 'articles' && <ArticleList categories={categories.data?.items} />}
+      {view === 'report' && <KbReportView />}
+      {view === 'categories' && me.role === 'admin' && (
+        <KbCategoriesPanel categories={categories.data?.items} onChanged={categories.reload} />
+      )}
+    </>
+  );
+}
+
+function ArticleList({ categories }: { categories: KbCategory[] | undefined }) {
+  const [params] = useSearchParams();
+  const pager = useCursorPager();
+  const q = params.get('q') ?? '';
+  const categoryId = params.get('categoryId') ?? '';
+  const language = params.get('language') ?? '';
+  const state = params.get('state') ?? '';
+  const articles = useApi<Page<KbArticleSummary>>(
+    '/kb/articles',
+    { q, categoryId, language, state, limit: PAGE_SIZE, cursor: pager.cursor },
+    { keepPrevious: true },
+  );
+  const published = useApi<HelpCategories>('/help/categories');
+  const { setFilters } = pager;
+  const onSearch = useCallback(
+    (text: string) => setFilters({ q: text.trim() }, { replace: true }),
+    [setFilters],
+  );
+  const items = articles.data?.items ?? [];
+  const languages = [
+    ...new Set([...(published.data?.languages ?? []), 'en', 'de', 'fr', ...(language ? [language] : [])]),
+  ].sort();
+  const filtered = !!(q || categoryId || language || state);
+
+  return (
+    <>
+      <div className="toolbar">
+        <SearchBox
+          id="kb-search"
+          label="Search articles"
+          placeholder="Search titles, text and slugs"
+          value={q}
+          maxLength={KB_LIMITS.query}
+          onSearch={onSearch}
+        />
+        <div className="toolbar__filter">
+          <label htmlFor="kb-category">Category</label>
+          <select
+            id="kb-category"
+            value={categoryId}
+            onChange={(e) => setFilters({ categoryId: e.target.value }, { replace: true })}
+          >
+            <option value="">All categories</option>
+            {categories?.map((c) => (
+              <option key={c.id} value={c.id}>
+                {c.name}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div className="toolbar__filter">
+          <label htmlFor="kb-language">Language</label>
+          <select
+            id="kb-language"
+            value={language}
+            onChange={(e) => setFilters({ language: e.target.value }, { replace: true })}
+          >
+            <option value="">All languages</option>
+            {languages.map((l) => (
+              <option key={l} value={l}>
+                {languageName(l)}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div className="toolbar__filter">
+          <label htmlFor="kb-state">State</label>
+          <select
+            id="kb-state"
+            value={state}
+            onChange={(e) => setFilters({ state: e.target.value }, { replace: true })}
+          >
+            <option value="">Any state</option>
+            {KB_LIST_STATES.map((s) => (
+              <option key={s} value={s}>
+                {STATE_LABELS[s]}
+              </option>
+            ))}
+          </select>
+        </div>
+      </div>
+      {articles.error && <ErrorNotice error={articles.error} onRetry={articles.reload} />}
+      {!articles.data && !articles.error && <Loading label="Loading articles…" />}
+      {articles.data && items.length === 0 && (
+        <div className="empty-state empty-state--inline" data-testid="kb-empty">
+          <p>
+            {filtered ? (
+              'No article matches these filters.'
+            ) : (
+              <>
+                No articles yet. <Link to="/kb/new">Write the first one</Link>: the questions customers ask
+                most often are the best start.
+              </>
+            )}
+          </p>
+        </div>
+      )}
+      {items.length > 0 && (
+        <>
+          <div className="table-wrap">
+            <table className="table" data-testid="kb-table" aria-busy={articles.loading}>
+              <thead>
+                <tr>
+                  <th scope="col">Article</th>
+                  <th scope="col">Category</th>
+                  <th scope="col">Languages</th>
+                  <th scope="col">Changed</th>
+                </tr>
+              </thead>
+              <tbody>
+                {items.map((a) => {
+                  const main = a.languages.find((l) => l.language === 'en') ?? a.languages[0];
+                  return (
+                    <tr key={a.id} data-testid="kb-row">
+                      <td className="cell-primary">
+                        <Link to={`/kb/${a.id}`}>{main?.title ?? a.slug}</Link>
+                        <div className="muted cell-sub">/help/{a.slug}</div>
+                      </td>
+                      <td>{a.category?.name ?? <span className="muted">—</span>}</td>
+                      <td>
+                        <ul className="kb-lang-states">
+                          {a.languages.map((l) => (
+                            <li
+                              key={l.language}
+                              className={
+                                l.publishedVersion !== null
+                                  ? 'kb-lang-state kb-lang-state--live'
+                                  : 'kb-lang-state'
+                              }
+                              title={languageName(l.language)}
+                            >
+                              <strong>{l.language.toUpperCase()}</strong> {languageStateLabel(l)}
+                            </li>
+                          ))}
+                        </ul>
+                      </td>
+                      <td className="cell-nowrap muted">{formatDateTime(a.updatedAt)}</td>
+                    </tr>
+                  );
+                })}
+              </tbody>
+            </table>
+          </div>
+          <Pager
+            offset={pager.offset}
+            shown={items.length}
+            total={undefined}
+            hasPrevious={pager.hasPrevious}
+            nextCursor={articles.data?.nextCursor}
+            busy={articles.loading}
+            onPrevious={pager.previous}
+            onNext={pager.next}
+          />
+        </>
+      )}
+    </>
+  );
+}

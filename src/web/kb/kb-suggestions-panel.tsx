@@ -1,0 +1,95 @@
+// On the case page: published help-center articles matching the case's subject and the
+// customer's newest message, in the customer's language when known. The agent copies an
+// article's link, or puts it into the reply.
+import { useState } from 'react';
+import type { KbSuggestion } from '../../shared/schemas/kb.js';
+import type { Items } from '../lib/types.js';
+import { useApi } from '../lib/use-api.js';
+import './kb.css';
+
+async function copyText(text: string): Promise<boolean> {
+  try {
+    await navigator.clipboard.writeText(text);
+    return true;
+  } catch {
+    // No clipboard permission (plain http, some browsers): the old way.
+    const area = document.createElement('textarea');
+    area.value = text;
+    area.setAttribute('readonly', '');
+    area.style.position = 'fixed';
+    area.style.opacity = '0';
+    document.body.appendChild(area);
+    area.select();
+    const ok = document.execCommand('copy');
+    area.remove();
+    return ok;
+  }
+}
+
+export function KbSuggestionsPanel(props: {
+  caseId: string;
+  /** Puts text into the reply composer; without it there is no "Insert into reply". */
+  onInsert?(text: string): void;
+}) {
+  const suggestions = useApi<Items<KbSuggestion>>('/kb/suggest', { caseId: props.caseId });
+  const [copied, setCopied] = useState<string | null>(null);
+  const items = suggestions.data?.items ?? [];
+
+  return (
+    <section className="card panel" aria-labelledby="kb-suggestions-title" data-testid="kb-suggestions">
+      <h2 id="kb-suggestions-title">Help articles</h2>
+      {suggestions.error && <p className="muted">{suggestions.error.message}</p>}
+      {suggestions.data && items.length === 0 && (
+        <p className="muted">No published article matches this case.</p>
+      )}
+      {items.length > 0 && (
+        <ul className="kb-suggestions">
+          {items.map((s) => (
+            <li key={s.articleId} className="kb-suggestion" data-testid="kb-suggestion">
+              <a
+                href={s.url}
+                target="_blank"
+                rel="noopener noreferrer"
+                className="kb-suggestion__title"
+                lang={s.language}
+              >
+                {s.title}
+              </a>
+              {s.language !== 'en' && (
+                <span className="tag tag--quiet kb-suggestion__lang">{s.language}</span>
+              )}
+              {s.snippet && (
+                <p className="kb-suggestion__snippet muted" lang={s.language}>
+                  {s.snippet}
+                </p>
+              )}
+              <div className="kb-suggestion__actions">
+                <button
+                  type="button"
+                  className="button button--ghost button--small"
+                  onClick={() =>
+                    void copyText(s.url).then((ok) => {
+                      setCopied(ok ? s.articleId : null);
+                      if (ok) setTimeout(() => setCopied((c) => (c === s.articleId ? null : c)), 2000);
+                    })
+                  }
+                >
+                  {copied === s.articleId ? 'Copied' : 'Copy link'}
+                </button>
+                {props.onInsert && (
+                  <button
+                    type="button"
+                    className="button button--ghost button--small"
+                    onClick={() => props.onInsert?.(`${s.title}: ${s.url}`)}
+                  >
+                    Insert into reply
+                  </button>
+                )}
+              </div>
+            </li>
+          ))}
+        </ul>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,178 @@
+// The knowledge base in a real browser: a visitor without an account searches the help center,
+// reads an article (and its German version) and votes; an agent sees suggestions on a case and
+// puts one into the reply; an agent edits and publishes an article with the live preview.
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { KbArticleSummary, KbReport } from '../../src/shared/schemas/kb.js';
+import type { Me } from '../../src/shared/schemas/users.js';
+import { DEMO, eventually, signIn, startStack, text, texts, type Stack } from './harness.js';
+
+let stack: Stack;
+beforeAll(async () => {
+  stack = await startStack();
+});
+afterAll(async () => {
+  await stack?.stop();
+});
+
+const votesOf = async (slug: string) => {
+  const report = await stack.api<KbReport>('/kb/report', { login: DEMO.agent });
+  const row = report.articles.find((a) => a.slug === slug)!;
+  return { helpful: row.helpful, unhelpful: row.unhelpful };
+};
+
+describe('help center (no account)', () => {
+  let page: Page;
+  beforeAll(async () => {
+    page = await stack.newPage();
+  });
+
+  it('searches, opens an article, switches language and votes once', async () => {
+    const before = await votesOf('damaged-delivery');
+    await page.goto(`${stack.url}/help`);
+    const categories = page.getByRole('navigation', { name: 'Categories' });
+    await eventually(() =>
+      texts(categories.getByRole('button')).then((t) => t.map((s) => s.replace(/\s+/g, ' '))),
+    ).toEqual(['All articles', 'Orders and delivery 4', 'Invoices and payment 3', 'Returns and damage 3']);
+    // Nobody is signed in: the help center offers to sign in, not the app's navigation.
+    expect(await page.getByRole('link', { name: 'Sign in' }).count()).toBe(1);
+    expect(await page.getByRole('navigation', { name: 'Main' }).count()).toBe(0);
+
+    await page.getByLabel('Search the help center').fill('damaged parcel');
+    await eventually(() => text(page.locator('#help-results-title'))).toBe('Results for “damaged parcel”');
+    const results = page.getByTestId('help-results').locator('.help-list__title');
+    await eventually(() => texts(results).then((t) => t[0])).toBe('My delivery arrived damaged');
+    expect(new URL(page.url()).searchParams.get('q')).toBe('damaged parcel');
+
+    await results.first().click();
+    await eventually(() => text(page.getByRole('heading', { level: 1 }))).toBe('My delivery arrived damaged');
+    expect(await text(page.getByTestId('help-article-body'))).toContain('Take photos of the damaged goods');
+    await page.getByRole('navigation', { name: 'Languages' }).getByRole('link', { name: 'German' }).click();
+    await eventually(() => text(page.getByRole('heading', { level: 1 }))).toBe('Ware beschädigt angekommen');
+    expect(await page.getByTestId('help-article').getAttribute('lang')).toBe('de');
+
+    await page.getByRole('button', { name: 'Yes' }).click();
+    await eventually(() => text(page.getByTestId('help-vote-thanks'))).toContain(
+      'Thank you for your feedback!',
+    );
+    await eventually(() => votesOf('damaged-delivery')).toEqual({ ...before, helpful: before.helpful + 1 });
+
+    // Changing the answer replaces the vote: still one from this browser.
+    await page.getByRole('button', { name: 'Change my answer' }).click();
+    await page.getByRole('button', { name: 'No' }).click();
+    await eventually(() => text(page.getByTestId('help-vote-thanks'))).toContain(
+      'We will work on this article',
+    );
+    await eventually(() => votesOf('damaged-delivery')).toEqual({
+      helpful: before.helpful,
+      unhelpful: before.unhelpful + 1,
+    });
+
+    // Coming back, the browser remembers the answer.
+    await page.reload();
+    await eventually(() => text(page.getByTestId('help-vote-thanks'))).toContain(
+      'We will work on this article',
+    );
+  });
+
+  it('lists a category, and says when nothing matches', async () => {
+    await page.goto(`${stack.url}/help`);
+    await page.getByRole('button', { name: /^Invoices and payment/ }).click();
+    await eventually(() => texts(page.getByTestId('help-results').locator('.help-list__title'))).toEqual([
+      'Getting a copy of an invoice',
+      'Payment methods and payment terms',
+      'Something is wrong on my invoice',
+    ]);
+    await page.getByLabel('Search the help center').fill('xylophone');
+    await eventually(() => text(page.getByTestId('help-empty'))).toContain('No article matches “xylophone”');
+  });
+
+  it('keeps the staff workspace closed: /kb asks to sign in', async () => {
+    await page.goto(`${stack.url}/kb`);
+    await page.waitForURL(`${stack.url}/login`);
+  });
+});
+
+describe('knowledge base for agents', () => {
+  let page: Page;
+  beforeAll(async () => {
+    page = await stack.newPage();
+    await signIn(page, stack.url, DEMO.agent);
+  });
+
+  it('suggests articles on a case page and puts one into the reply', async () => {
+    const maria = await stack.api<Me>('/auth/me', { login: DEMO.customer });
+    const kase = await stack.api<{ id: string }>('/cases', {
+      login: DEMO.agent,
+      method: 'POST',
+      body: {
+        subject: 'Parcel arrived damaged',
+        customerId: maria.customerId,
+        channel: 'email',
+        message: { body: 'The box was crushed and two glasses are broken. What now?' },
+      },
+    });
+    await page.goto(`${stack.url}/cases/${kase.id}`);
+    const panel = page.getByTestId('kb-suggestions');
+    await eventually(() => texts(panel.locator('.kb-suggestion__title')).then((t) => t[0])).toBe(
+      'My delivery arrived damaged',
+    );
+    const first = panel.getByTestId('kb-suggestion').first();
+    // Absolute, for the customer: STEWARD_PUBLIC_URL (here the default, from HOST and PORT).
+    const href = (await first.locator('a').getAttribute('href'))!;
+    expect(href).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/help\/damaged-delivery$/);
+
+    await first.getByRole('button', { name: 'Insert into reply' }).click();
+    const composer = page.getByTestId('composer').locator('textarea');
+    await eventually(() => composer.inputValue()).toBe(`My delivery arrived damaged: ${href}`);
+    await eventually(() => page.evaluate(() => document.activeElement?.tagName)).toBe('TEXTAREA');
+  });
+
+  it('edits an article with a live preview, publishes it, and the help center shows it', async () => {
+    await page
+      .getByRole('navigation', { name: 'Main' })
+      .getByRole('link', { name: 'Knowledge base' })
+      .click();
+    await page.getByLabel('State').selectOption('draft');
+    const rows = page.getByTestId('kb-row');
+    await eventually(() => texts(rows.locator('td:first-child a'))).toEqual([
+      'Changing or cancelling an order',
+    ]);
+    expect(await text(rows.first().locator('.kb-lang-state'))).toBe('EN v1 live, v2 draft');
+    await rows.first().locator('td:first-child a').click();
+
+    await eventually(() => text(page.getByTestId('kb-language-state'))).toContain('Draft v2 not published');
+    const body = page.getByLabel('Text (Markdown)');
+    expect(await body.inputValue()).toContain('From next month orders placed before 14:00');
+    await body.fill(
+      'Orders can be changed **until they are packed**.\n\n<b>raw</b> [x](javascript:alert(1))',
+    );
+    const preview = page.getByTestId('kb-preview');
+    await eventually(() => preview.innerHTML()).toBe(
+      '<p>Orders can be changed <strong>until they are packed</strong>.</p>\n<p>&lt;b&gt;raw&lt;/b&gt; [x](javascript:alert(1))</p>\n',
+    );
+    expect(await text(page.getByTestId('kb-language-state'))).toContain('Unsaved changes');
+
+    await page.getByRole('button', { name: 'Publish', exact: true }).click();
+    await eventually(() => text(page.getByTestId('kb-notice'))).toBe(
+      'Published: readers see this version now.',
+    );
+    await eventually(() => text(page.getByTestId('kb-language-state'))).toMatch(/^Published v2/);
+    expect(await texts(page.getByTestId('kb-history').locator('.kb-history__head strong'))).toEqual([
+      'v2',
+      'v1',
+    ]);
+    expect(await texts(page.getByTestId('kb-history').locator('.badge'))).toEqual(['Published', 'Archived']);
+
+    const list = await stack.api<{ items: KbArticleSummary[] }>('/kb/articles?state=draft', {
+      login: DEMO.agent,
+    });
+    expect(list.items).toEqual([]);
+
+    const reader = await stack.newPage();
+    await reader.goto(`${stack.url}/help/change-or-cancel-an-order`);
+    await eventually(() => text(reader.getByTestId('help-article-body'))).toBe(
+      'Orders can be changed until they are packed.\n\n<b>raw</b> [x](javascript:alert(1))',
+    );
+  });
+});
