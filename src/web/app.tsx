@@ -7,6 +7,7 @@ import { CalendarFormPage } from './admin/calendar-form-page.js';
 import { CalendarsPage } from './admin/calendars-page.js';
 import { TeamFormPage } from './admin/team-form-page.js';
 import { TeamsPage } from './admin/teams-page.js';
+import { MailboxFormPage, MailboxesPage } from './admin/mailboxes-page.js';
 import { AuthProvider } from './auth/auth-context.js';
 import { LoginPage } from './auth/login-page.js';
 import { RequireAuth } from './auth/require-auth.js';
@@ -138,6 +139,9 @@ export function App() {
             <Route path="teams/new" element={<TeamFormPage />} />
             <Route path="teams/:id" element={<TeamFormPage />} />
             <Route path="agents" element={<AgentsPage />} />
+            <Route path="mailboxes" element={<MailboxesPage />} />
+            <Route path="mailboxes/new" element={<MailboxFormPage />} />
+            <Route path="mailboxes/:id" element={<MailboxFormPage />} />
             <Route path="rules" element={<RulesPage />} />
             <Route path="rules/new" element={<RuleEditorPage />} />
             <Route path="rules/:id" element={<RuleEditorPage />} />

@@ -3,7 +3,7 @@ import { NavLink, Outlet } from 'react-router-dom';
 const tabClass = ({ isActive }: { isActive: boolean }) =>
   isActive ? 'subnav__link subnav__link--active' : 'subnav__link';
 
-/** Administration: business calendars, agreements (PSAs), signal rules, teams and agents. */
+/** Administration: business calendars, agreements (PSAs), signal rules, teams, agents and mailboxes. */
 export function AdminLayout() {
   return (
     <div className="admin">
@@ -22,6 +22,9 @@ export function AdminLayout() {
         </NavLink>
         <NavLink to="/admin/agents" className={tabClass}>
           Agents
+        </NavLink>
+        <NavLink to="/admin/mailboxes" className={tabClass}>
+          Mailboxes
         </NavLink>
       </nav>
       <Outlet />

@@ -1,0 +1,118 @@
+// Mailboxes in the admin UI: an admin adds an IMAP mailbox (a real dovecot), polls it now, and
+// the mail waiting there becomes a case; the password never shows and survives a save.
+import { ImapFlow } from 'imapflow';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startDovecot, type Dovecot } from '../helpers/dovecot.js';
+import { plainMail } from '../helpers/mail-fixtures.js';
+import { DEMO, eventually, signIn, startStack, text, texts, type Stack } from './harness.js';
+
+const USER = { user: 'help@imap.test', password: 'browser-imap-secret' };
+let stack: Stack;
+let page: Page;
+let dovecot: Dovecot;
+
+beforeAll(async () => {
+  dovecot = await startDovecot([USER]);
+  stack = await startStack();
+  page = await stack.newPage();
+  await signIn(page, stack.url, DEMO.admin);
+});
+afterAll(async () => {
+  await stack?.stop();
+  await dovecot?.stop();
+});
+
+async function appendMail(raw: Buffer) {
+  const client = new ImapFlow({
+    host: dovecot.host,
+    port: dovecot.port,
+    secure: false,
+    auth: { user: USER.user, pass: USER.password },
+    logger: false,
+  });
+  await client.connect();
+  try {
+    await client.append('INBOX', raw);
+  } finally {
+    await client.logout();
+  }
+}
+
+describe('mailboxes (admin)', () => {
+  it('adds an IMAP mailbox, polls it now, and the waiting mail becomes a case', async () => {
+    await page.goto(`${stack.url}/admin`);
+    await page
+      .getByRole('navigation', { name: 'Administration' })
+      .getByRole('link', { name: 'Mailboxes' })
+      .click();
+    await page.getByRole('link', { name: 'New mailbox' }).click();
+    await page.getByLabel('Address').fill(USER.user);
+    await page.getByLabel('Name', { exact: true }).fill('Help desk');
+    const team = (await texts(page.getByLabel('Team for new cases').locator('option')))[1]!;
+    await page.getByLabel('Team for new cases').selectOption({ label: team });
+    await page.getByLabel('IMAP URL').fill(dovecot.url());
+    await page.getByRole('button', { name: 'Create mailbox' }).click();
+
+    const row = page.getByTestId('mailbox-row').filter({ hasText: USER.user });
+    await eventually(() => text(row)).toContain('Help desk');
+    expect((await texts(row.locator('td'))).slice(0, 3)).toEqual([
+      `${USER.user}\nHelp desk`,
+      team,
+      'IMAP (INBOX)',
+    ]);
+    // The imap-poll job takes a new mailbox's first look at once (empty); the next is 30 s away.
+    await eventually(async () => {
+      await page.reload();
+      return text(row.locator('td').nth(3));
+    }).toMatch(/\d/);
+
+    await appendMail(
+      plainMail({ from: 'Rita Ruiz <rita@example.org>', to: USER.user, subject: 'Lid missing from the box' }),
+    );
+    await row.getByRole('link', { name: USER.user }).click();
+    // The password is masked in the form.
+    const shown = await page.getByLabel('IMAP URL').inputValue();
+    expect(shown).toBe(`imap://help%40imap.test:********@127.0.0.1:${dovecot.port}`);
+    expect(await page.content()).not.toContain(USER.password);
+
+    await page.getByRole('button', { name: 'Poll now' }).click();
+    await eventually(() => text(page.getByTestId('poll-result'))).toBe('1 new mail: 1 filed.');
+    await eventually(() => text(page.getByTestId('mailbox-poll'))).toContain('position: UID 1');
+
+    const cases = await stack.api<{
+      items: { subject: string; channel: string; team: { name: string } | null }[];
+    }>('/cases?q=Lid%20missing', { login: DEMO.admin });
+    expect(cases.items.map((c) => [c.subject, c.channel, c.team?.name])).toEqual([
+      ['Lid missing from the box', 'email', team],
+    ]);
+
+    // Saving with the masked URL keeps the password: the next poll still logs in.
+    await page.getByLabel('Name', { exact: true }).fill('Help desk (IMAP)');
+    await page.getByRole('button', { name: 'Save mailbox' }).click();
+    await eventually(() => text(page.getByTestId('mailbox-row').filter({ hasText: USER.user }))).toContain(
+      'Help desk (IMAP)',
+    );
+    await page.getByTestId('mailbox-row').filter({ hasText: USER.user }).getByRole('link').click();
+    await page.getByRole('button', { name: 'Poll now' }).click();
+    await eventually(() => text(page.getByTestId('poll-result'))).toBe('No new mail.');
+  });
+
+  it('shows a failing mailbox with its error', async () => {
+    await page.goto(`${stack.url}/admin/mailboxes/new`);
+    await page.getByLabel('Address').fill('wrong@imap.test');
+    await page.getByLabel('Name', { exact: true }).fill('Wrong password');
+    await page.getByLabel('IMAP URL').fill(`imap://help%40imap.test:nope@127.0.0.1:${dovecot.port}`);
+    await page.getByRole('button', { name: 'Create mailbox' }).click();
+    await page.getByTestId('mailbox-row').filter({ hasText: 'wrong@imap.test' }).getByRole('link').click();
+    await page.getByRole('button', { name: 'Poll now' }).click();
+    await eventually(() => text(page.getByTestId('poll-result'))).toMatch(/^The poll failed: /);
+    await eventually(() => text(page.getByTestId('mailbox-last-error'))).toMatch(/^Last poll failed: /);
+    await page.getByRole('link', { name: 'Mailboxes' }).first().click();
+    await eventually(() =>
+      text(
+        page.getByTestId('mailbox-row').filter({ hasText: 'wrong@imap.test' }).getByTestId('mailbox-error'),
+      ),
+    ).toBe('Failed');
+  });
+});
