@@ -121,6 +121,7 @@ async function htmlAsText(html: string): Promise<string> {
 function readMail(parsed: ParsedMail, raw: Buffer, opts: ReceiveOptions): InboundMail {
   const headers = rawHeaders(parsed);
   const from = addressesOf(parsed.from)[0] ?? null;
+  const envelopeFrom = normalizeAddress(opts.envelopeFrom);
   const to = addressesOf(parsed.to).map((a) => a.address);
   const cc = addressesOf(parsed.cc).map((a) => a.address);
   const extra = [...(headers['delivered-to'] ?? []), ...(headers['x-original-to'] ?? [])];
@@ -130,7 +131,7 @@ function readMail(parsed: ParsedMail, raw: Buffer, opts: ReceiveOptions): Inboun
       syntheticMessageId(createHash('sha256').update(raw).digest('hex')),
     inReplyTo: messageIdsIn(parsed.inReplyTo)[0] ?? null,
     references: messageIdsIn(parsed.references),
-    from: from ?? (opts.envelopeFrom ? { address: normalizeAddress(opts.envelopeFrom)!, name: null } : null),
+    from: from ?? (envelopeFrom ? { address: envelopeFrom, name: null } : null),
     to,
     cc,
     recipients: [...(opts.envelopeTo ?? []), ...to, ...cc, ...extra],
