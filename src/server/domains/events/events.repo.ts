@@ -1,5 +1,6 @@
 import { and, eq, gte, lt, sql, type SQL } from 'drizzle-orm';
-import type { Database } from '../../../db/client.js';
+import { rows, type Database } from '../../../db/client.js';
+import { newId } from '../../../db/columns.js';
 import type { EventListQuery } from '../../../shared/schemas/events.js';
 import { afterCursor, orderBy, sortFrom, sortKey, toPage } from '../../lib/pagination.js';
 import { customers } from '../customers/customers.table.js';
@@ -81,15 +82,30 @@ export async function insertCustomersIfAbsent(db: Database, values: (typeof cust
     });
 }
 
-/** Inserts the events whose (source, id) is new; returns Steward's ids of those that went in, by the source's id. */
+/**
+ * Inserts the events whose (source, id) is new; returns Steward's ids of those that went in, by
+ * the source's id. The rows go in as one array per column (insert … select from unnest): a
+ * 1,000-row VALUES list is 9,000 parameters for the query builder and the server to handle.
+ */
 export async function insertEventsIfNew(db: Database, values: (typeof events.$inferInsert)[]) {
   if (values.length === 0) return new Map<string, string>();
-  const inserted = await db
-    .insert(events)
-    .values(values)
-    .onConflictDoNothing({ target: [events.sourceId, events.eventId] })
-    .returning({ id: events.id, eventId: events.eventId });
-  return new Map(inserted.map((r) => [r.eventId, r.id]));
+  const column = <T>(pick: (v: (typeof values)[number]) => T) => sql.param(values.map(pick));
+  const inserted = await rows<{ id: string; event_id: string }>(
+    db,
+    sql`
+    insert into events (id, source_id, event_id, type, occurred_at, customer_id, organization_id, refs, data)
+    select v.id, v.source_id, v.event_id, v.type, v.occurred_at, v.customer_id, v.organization_id,
+      v.refs::jsonb, v.data::jsonb
+    from unnest(${column((v) => v.id ?? newId())}::uuid[], ${column((v) => v.sourceId)}::uuid[],
+      ${column((v) => v.eventId)}::text[], ${column((v) => v.type)}::text[],
+      ${column((v) => v.occurredAt.toISOString())}::timestamptz[], ${column((v) => v.customerId ?? null)}::uuid[],
+      ${column((v) => v.organizationId ?? null)}::uuid[], ${column((v) => JSON.stringify(v.refs ?? {}))}::text[],
+      ${column((v) => JSON.stringify(v.data ?? {}))}::text[])
+      as v(id, source_id, event_id, type, occurred_at, customer_id, organization_id, refs, data)
+    on conflict (source_id, event_id) do nothing
+    returning id, event_id`,
+  );
+  return new Map(inserted.map((r) => [r.event_id, r.id]));
 }
 
 const columns = {
