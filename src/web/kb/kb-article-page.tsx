@@ -144,6 +144,7 @@ function NewArticle() {
         <div className="form__grid form__grid--3">
           <FormField id="kb-title" label="Title" error={errors.title}>
             <input
+              type="text"
               id="kb-title"
               value={title}
               maxLength={200}
@@ -153,6 +154,7 @@ function NewArticle() {
           </FormField>
           <FormField id="kb-slug" label="Address" hint={`/help/${shownSlug || '…'}`} error={errors.slug}>
             <input
+              type="text"
               id="kb-slug"
               value={shownSlug}
               maxLength={100}
@@ -181,6 +183,7 @@ function NewArticle() {
               error={errors.language}
             >
               <input
+                type="text"
                 id="kb-language"
                 value={language}
                 maxLength={35}
@@ -316,6 +319,7 @@ function AddLanguage(props: { existing: string[]; onAdd(language: string): void 
         Language tag
       </label>
       <input
+        type="text"
         id="kb-new-language"
         placeholder="de, fr, de-CH"
         value={tag}
@@ -445,6 +449,7 @@ function LanguageEditor(props: {
       )}
       <FormField id="kb-title" label="Title" error={errors.title}>
         <input
+          type="text"
           id="kb-title"
           value={title}
           maxLength={200}
@@ -590,6 +595,7 @@ function ArticleSettings(props: { article: KbArticle; onSaved(article: KbArticle
           error={errorAt(errors, 'slug')}
         >
           <input
+            type="text"
             id="kb-settings-slug"
             value={slug}
             maxLength={100}

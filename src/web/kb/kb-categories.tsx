@@ -119,11 +119,18 @@ export function KbCategoriesPanel(props: { categories: KbCategory[] | undefined;
       <form className="inline-form kb-category-form" onSubmit={(e) => void add(e)}>
         <div className="field">
           <label htmlFor="kb-cat-name">New category</label>
-          <input id="kb-cat-name" value={name} maxLength={200} onChange={(e) => setName(e.target.value)} />
+          <input
+            type="text"
+            id="kb-cat-name"
+            value={name}
+            maxLength={200}
+            onChange={(e) => setName(e.target.value)}
+          />
         </div>
         <div className="field">
           <label htmlFor="kb-cat-key">Key</label>
           <input
+            type="text"
             id="kb-cat-key"
             value={shownKey}
             maxLength={50}
