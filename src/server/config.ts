@@ -18,7 +18,7 @@ export interface Config {
   smtpUrl: string | undefined;
   /** The From of outgoing mail, e.g. "Support <support@example.com>"; agents' names are put in front. */
   mailFrom: string;
-  /** Where people reach this Steward in a browser, for links in mail (portal, sign-in links). */
+  /** Where people reach this Steward in a browser, for links in mail (portal, sign-in links); '' until known. */
   publicUrl: string;
   /** Seconds between two polls of an IMAP mailbox. */
   imapPollSeconds: number;
@@ -50,10 +50,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
         : int('STEWARD_SMTP_PORT', env.STEWARD_SMTP_PORT, 2525, 0, 65535),
     smtpUrl: smtpUrl(env.STEWARD_SMTP_URL),
     mailFrom: env.STEWARD_MAIL_FROM || 'Steward Support <support@steward.localhost>',
-    publicUrl: (env.STEWARD_PUBLIC_URL || `http://${env.HOST || '127.0.0.1'}:${env.PORT || 3000}`).replace(
-      /\/+$/,
-      '',
-    ),
+    // Unset with PORT=0 (a port chosen at start): the server fills in the address it listens on.
+    publicUrl: (
+      env.STEWARD_PUBLIC_URL ||
+      (env.PORT === '0' ? '' : `http://${env.HOST || '127.0.0.1'}:${env.PORT || 3000}`)
+    ).replace(/\/+$/, ''),
     imapPollSeconds: int('STEWARD_IMAP_POLL_SECONDS', env.STEWARD_IMAP_POLL_SECONDS, 30, 1, 3600),
     ...overrides,
   };

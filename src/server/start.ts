@@ -78,6 +78,8 @@ export async function startServer(
     const address = app.server.address();
     const port = typeof address === 'object' && address ? address.port : config.port;
     const host = config.host.includes(':') ? `[${config.host}]` : config.host;
+    // Links in mail and suggestions point at the address we listen on unless one was given.
+    if (!config.publicUrl) config.publicUrl = `http://${host}:${port}`;
     let stopping: Promise<void> | undefined;
     const stop = () =>
       (stopping ??= (async () => {

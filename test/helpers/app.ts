@@ -11,11 +11,12 @@ export interface ApiResponse<T = any> {
 
 export async function startTestApp(overrides: Partial<Config> = {}) {
   const handle = await createTestDatabase();
-  const config = loadConfig({}, { port: 0, host: '127.0.0.1', ...overrides });
+  const config = loadConfig({}, { port: 0, host: '127.0.0.1', publicUrl: '', ...overrides });
   const app = await buildApp({ db: handle.db, databaseKind: handle.kind, config });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const address = app.server.address();
   const url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+  if (!config.publicUrl) config.publicUrl = url;
 
   async function request<T = any>(
     method: string,

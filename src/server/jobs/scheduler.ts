@@ -3,6 +3,7 @@
 // this loop only decides when to look. A job that finds a full batch runs again at once.
 import type { FastifyBaseLogger } from 'fastify';
 import type { Database } from '../../db/client.js';
+import { PUBLIC_REQUEST_PRUNE_BATCH, prunePublicRequests } from '../lib/rate-limit.js';
 import { JOB_BATCH, closeSolvedCases, recordBreaches, recordWarnings } from '../domains/cases/case-jobs.js';
 import { closeDueCommitments } from '../domains/commitments/commitments.engine.js';
 import { SEND_BATCH, sendQueuedMail } from '../domains/mail/outbox.js';
@@ -33,6 +34,12 @@ export const DEFAULT_JOBS: Job[] = [
   { name: 'signal-actions', everyMs: 500, run: (db) => runSignalActions(db), batch: ACTION_BATCH },
   { name: 'commitments-due', everyMs: 1_000, run: (db) => closeDueCommitments(db) },
   { name: 'rule-hits-prune', everyMs: 600_000, run: (db) => pruneRuleHits(db), batch: PRUNE_BATCH },
+  {
+    name: 'public-requests-prune',
+    everyMs: 600_000,
+    run: (db) => prunePublicRequests(db),
+    batch: PUBLIC_REQUEST_PRUNE_BATCH,
+  },
   // Outgoing mail: sent within a second or so of the reply (nothing to do without STEWARD_SMTP_URL).
   { name: 'mail-outbox', everyMs: 1_000, run: (db) => sendQueuedMail(db), batch: SEND_BATCH },
   // IMAP mailboxes: each polled every STEWARD_IMAP_POLL_SECONDS; the claim decides which are due.
