@@ -213,8 +213,9 @@ async function runAbsenceRules(tx: Database, rules: LiveRule[], ctxs: EventConte
     const last = new Map<string, (typeof expects)[number]>();
     for (const e of expects) last.set(`${e.rule.id}|${e.ref}`, e);
     const ends = [...last.values()];
-    // The waiting and the fired-but-open waits are looked up apart, so each side probes its
-    // partial index per (rule, ref); one join on `waiting or fired` read every open wait.
+    // Two probes per (rule, ref), one in each partial index (the waiting, the fired but still
+    // open). LATERAL with OFFSET 0 keeps them probes: joined flat, the planner may read every
+    // open wait into a hash, which it prefers on PGlite, whose tables are never analyzed.
     const ended = await rows<{ signal_id: string | null; event_id: string; type: string }>(
       tx,
       sql`
@@ -224,12 +225,15 @@ async function runAbsenceRules(tx: Database, rules: LiveRule[], ctxs: EventConte
           ${sql.param(ends.map((e) => e.ctx.id))}::uuid[], ${sql.param(ends.map((e) => e.ctx.type))}::text[])
           as v(rule_id, ref_value, at, event_id, type)
       ), matched as (
-        select x.id, v.event_id, v.type from v join rule_expectations x
-          on x.rule_id = v.rule_id and x.ref_value = v.ref_value and x.state = 'waiting' and x.started_at <= v.at
-        union all
-        select x.id, v.event_id, v.type from v join rule_expectations x
-          on x.rule_id = v.rule_id and x.ref_value = v.ref_value and x.state = 'fired' and x.closed_at is null
+        select w.id, v.event_id, v.type from v cross join lateral (
+          select x.id from rule_expectations x
+          where x.rule_id = v.rule_id and x.ref_value = v.ref_value and x.state = 'waiting' and x.started_at <= v.at
+          union all
+          select x.id from rule_expectations x
+          where x.rule_id = v.rule_id and x.ref_value = v.ref_value and x.state = 'fired' and x.closed_at is null
             and x.started_at <= v.at
+          offset 0
+        ) w
       )
       update rule_expectations x
       set state = case when x.state = 'waiting' then 'fulfilled' else x.state end, closed_at = now()
