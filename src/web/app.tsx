@@ -32,12 +32,21 @@ import { HelpLayout } from './kb/help-layout.js';
 import { KbArticlePageRoute } from './kb/kb-article-page.js';
 import { KbListPage } from './kb/kb-list-page.js';
 import { SignalPage } from './signals/signal-page.js';
+import { MagicLinkPage } from './auth/magic-link.js';
+import { RequireCustomer } from './auth/require-role.js';
+import { WebFormPage } from './form/web-form-page.js';
+import { NewRequestPage } from './portal/new-request-page.js';
+import { PortalCasePageRoute } from './portal/portal-case-page.js';
+import { PortalHomePage } from './portal/portal-home-page.js';
 
 export function App() {
   return (
     <AuthProvider>
       <Routes>
         <Route path="/login" element={<LoginPage />} />
+        <Route path="/login/magic" element={<MagicLinkPage />} />
+        {/* The web form, alone on its page: sites embed it in an iframe (/embed.js). */}
+        <Route path="/form" element={<WebFormPage />} />
         {/* The help center is public: readers need no account. */}
         <Route path="/help" element={<HelpLayout />}>
           <Route index element={<HelpCenterPage />} />
@@ -51,6 +60,30 @@ export function App() {
           }
         >
           <Route index element={<HomeRedirect />} />
+          <Route
+            path="portal"
+            element={
+              <RequireCustomer>
+                <PortalHomePage />
+              </RequireCustomer>
+            }
+          />
+          <Route
+            path="portal/new"
+            element={
+              <RequireCustomer>
+                <NewRequestPage />
+              </RequireCustomer>
+            }
+          />
+          <Route
+            path="portal/cases/:id"
+            element={
+              <RequireCustomer>
+                <PortalCasePageRoute />
+              </RequireCustomer>
+            }
+          />
           <Route
             path="cases"
             element={

@@ -1,4 +1,5 @@
-// What a customer (portal user) sees: Maria Jensen of Northwind Traders, who has organization access.
+// What a customer (portal user) sees of the directory: Maria Jensen of Northwind Traders, who has
+// organization access. (Her requests, the portal proper, are test/browser/portal.test.ts.)
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Customer } from '../../src/shared/schemas/customers.js';
@@ -20,8 +21,10 @@ afterAll(async () => {
 });
 
 describe('customer portal', () => {
-  it('lists only the customers of Maria’s own organization', async () => {
+  it('starts on her requests, and lists only the customers of her own organization', async () => {
     expect(await text(page.getByTestId('user-role'))).toBe('Customer');
+    await eventually(async () => new URL(page.url()).pathname).toBe('/portal');
+    await page.goto(`${stack.url}/customers`);
     await eventually(() => text(page.getByTestId('customer-total'))).toBe('61 customers');
     // Staff-only filters are not offered.
     expect(await page.getByLabel('Segment').count()).toBe(0);
@@ -45,7 +48,7 @@ describe('customer portal', () => {
     // No organization directory in the navigation, only their own.
     const nav = page.getByRole('navigation', { name: 'Main' });
     expect(await texts(nav.getByRole('link'))).toEqual([
-      'Customers',
+      'My requests',
       'My organization',
       'My profile',
       'Help',

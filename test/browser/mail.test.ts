@@ -107,7 +107,7 @@ describe('mail in the demo mode', () => {
     expect(await texts(nav.getByRole('link'))).not.toContain('Mail');
     // The address sends them back to their start page; the API would refuse them anyway (403).
     await customerPage.goto(`${stack.url}/mail`);
-    await eventually(async () => new URL(customerPage.url()).pathname).toBe('/customers');
+    await eventually(async () => new URL(customerPage.url()).pathname).toBe('/portal');
     expect(await customerPage.getByTestId('mail-table').count()).toBe(0);
   });
 });

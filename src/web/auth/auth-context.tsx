@@ -17,6 +17,8 @@ export interface Auth {
    */
   endReason: EndReason | null;
   signIn(email: string, password: string): Promise<void>;
+  /** Signs in with a session token obtained another way (an e-mailed sign-in link). */
+  adoptToken(token: string): Promise<void>;
   signOut(): Promise<void>;
 }
 
@@ -66,6 +68,14 @@ export function AuthProvider({ children }: { children: ReactNode }) {
     };
   }, [status, endSession]);
 
+  const adoptToken = useCallback(async (token: string) => {
+    tokenStore.set(token);
+    const found = await api.get<Me>('/auth/me');
+    setMe(found);
+    setEndReason(null);
+    setStatus('signed-in');
+  }, []);
+
   const signIn = useCallback(async (email: string, password: string) => {
     const { token } = await api.post<z.infer<typeof LoginResponse>>('/auth/login', { email, password });
     tokenStore.set(token);
@@ -87,8 +97,8 @@ export function AuthProvider({ children }: { children: ReactNode }) {
   }, [endSession]);
 
   const value = useMemo(
-    () => ({ status, me, endReason, signIn, signOut }),
-    [status, me, endReason, signIn, signOut],
+    () => ({ status, me, endReason, signIn, adoptToken, signOut }),
+    [status, me, endReason, signIn, adoptToken, signOut],
   );
   return <AuthContext.Provider value={value}>{children}</AuthContext.Provider>;
 }

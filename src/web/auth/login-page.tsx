@@ -3,6 +3,7 @@ import { Navigate, useLocation } from 'react-router-dom';
 import { toApiError } from '../lib/api.js';
 import { useDocumentTitle } from '../layout/use-document-title.js';
 import { useAuth } from './auth-context.js';
+import { MagicLinkRequestForm } from './magic-link.js';
 
 /** Where RequireAuth sent the user from, so signing in returns there. */
 export interface LoginLocationState {
@@ -23,6 +24,7 @@ export function LoginPage() {
   const [password, setPassword] = useState('');
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  const [byLink, setByLink] = useState(false);
 
   if (status === 'signed-in') {
     return <Navigate to={from && from !== '/login' ? from : '/'} replace />;
@@ -64,32 +66,48 @@ export function LoginPage() {
             {error}
           </p>
         )}
-        <form onSubmit={submit} noValidate>
-          <div className="field">
-            <label htmlFor="login-email">E-mail address</label>
-            <input
-              id="login-email"
-              type="email"
-              autoComplete="username"
-              autoFocus
-              value={email}
-              onChange={(e) => setEmail(e.target.value)}
-            />
-          </div>
-          <div className="field">
-            <label htmlFor="login-password">Password</label>
-            <input
-              id="login-password"
-              type="password"
-              autoComplete="current-password"
-              value={password}
-              onChange={(e) => setPassword(e.target.value)}
-            />
-          </div>
-          <button type="submit" className="button button--primary button--block" disabled={busy}>
-            {busy ? 'Signing in…' : 'Sign in'}
-          </button>
-        </form>
+        {byLink ? (
+          <MagicLinkRequestForm initialEmail={email.trim()} onCancel={() => setByLink(false)} />
+        ) : (
+          <form onSubmit={submit} noValidate>
+            <div className="field">
+              <label htmlFor="login-email">E-mail address</label>
+              <input
+                id="login-email"
+                type="email"
+                autoComplete="username"
+                autoFocus
+                value={email}
+                onChange={(e) => setEmail(e.target.value)}
+              />
+            </div>
+            <div className="field">
+              <label htmlFor="login-password">Password</label>
+              <input
+                id="login-password"
+                type="password"
+                autoComplete="current-password"
+                value={password}
+                onChange={(e) => setPassword(e.target.value)}
+              />
+            </div>
+            <button type="submit" className="button button--primary button--block" disabled={busy}>
+              {busy ? 'Signing in…' : 'Sign in'}
+            </button>
+            <div className="magic-link">
+              <button
+                type="button"
+                className="button button--ghost button--block"
+                onClick={() => {
+                  setError(null);
+                  setByLink(true);
+                }}
+              >
+                E-mail me a sign-in link
+              </button>
+            </div>
+          </form>
+        )}
       </main>
     </div>
   );

@@ -3,7 +3,7 @@ import { Navigate } from 'react-router-dom';
 import { isStaff, useMe } from './auth-context.js';
 import { NotFound } from '../layout/page-parts.js';
 
-/** The agent workspace: customers are sent to their start page (their portal comes later). */
+/** The agent workspace: customers are sent to their start page (the portal). */
 export function RequireStaff({ children }: { children: ReactNode }) {
   const me = useMe();
   if (!isStaff(me)) return <Navigate to="/" replace />;
@@ -17,8 +17,15 @@ export function RequireAdmin({ children }: { children: ReactNode }) {
   return <>{children}</>;
 }
 
-/** Staff land on their cases; customers on their own records. */
+/** The customer portal: staff are sent to their start page. */
+export function RequireCustomer({ children }: { children: ReactNode }) {
+  const me = useMe();
+  if (me.role !== 'customer') return <Navigate to="/" replace />;
+  return <>{children}</>;
+}
+
+/** Staff land on their cases; customers on their requests (the portal). */
 export function HomeRedirect() {
   const me = useMe();
-  return <Navigate to={isStaff(me) ? '/cases' : '/customers'} replace />;
+  return <Navigate to={isStaff(me) ? '/cases' : '/portal'} replace />;
 }

@@ -36,6 +36,8 @@ import { CustomerPanel, useCustomerCases } from './customer-panel.js';
 import { LinkedCases } from './linked-cases.js';
 import { PresenceBanner, usePresence } from './presence.js';
 import { PromisePanel } from './promise-panel.js';
+import { CaseRatingPanel } from './case-rating.js';
+import { LogCallButton } from './log-call-dialog.js';
 import {
   ReplyComposer,
   loadDraft,
@@ -160,6 +162,15 @@ function CasePage({ id }: { id: string }) {
           <div className="case-header__badges">
             <StatusBadge status={c.status} />
             <PriorityBadge priority={c.priority} />
+            <LogCallButton
+              caseId={c.id}
+              disabled={locked}
+              onLogged={() => {
+                reloadMessages();
+                reloadCase();
+                setTimelineNonce((n) => n + 1);
+              }}
+            />
           </div>
         </div>
         <p className="case-header__sub muted">
@@ -266,6 +277,7 @@ function CasePage({ id }: { id: string }) {
 
         <aside className="case-side" aria-label="Case details">
           <PromisePanel c={c} now={now} />
+          <CaseRatingPanel caseId={c.id} status={c.status} />
           <CustomerPanel c={c} others={customerCases} />
           <TagEditor c={c} save={save} locked={locked} />
           {fields.data && (

@@ -16,6 +16,7 @@ import { SearchBox } from '../layout/search-box.js';
 import { useDocumentTitle } from '../layout/use-document-title.js';
 import { AvailabilitySwitch } from './availability-switch.js';
 import { BulkBar } from './bulk-bar.js';
+import { LogCallButton } from './log-call-dialog.js';
 import { PriorityBadge, PromiseBadge, StatusBadge } from './case-badges.js';
 
 /** How often the view counts and the list refresh on their own. */
@@ -235,6 +236,7 @@ export function CaseQueuePage() {
                   : countOf(total, 'case')}
             </span>
           }
+          actions={<LogCallButton />}
         />
         <div className="toolbar">
           <SearchBox

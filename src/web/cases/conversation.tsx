@@ -9,6 +9,7 @@ import { formatBytes, formatDateTime } from '../lib/format.js';
 import type { Attachment, Message, Page } from '../lib/types.js';
 import { useApi } from '../lib/use-api.js';
 import { channelLabel } from './case-labels.js';
+import { callLine } from './log-call-dialog.js';
 
 function AttachmentLink({ file }: { file: Attachment }) {
   const [busy, setBusy] = useState(false);
@@ -166,6 +167,11 @@ export function Conversation(props: {
             {m.id === highlightId && (
               <p className="message__new" role="status">
                 New while you were writing
+              </p>
+            )}
+            {m.call && (
+              <p className="message__call" data-testid="message-call">
+                {callLine(m.call)}
               </p>
             )}
             <div className="message__body prewrap" data-testid="message-body">

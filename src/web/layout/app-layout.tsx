@@ -40,9 +40,16 @@ export function AppLayout() {
                 Mail
               </NavLink>
             )}
-            <NavLink to="/customers" end className={navClass}>
-              Customers
-            </NavLink>
+            {!staff && (
+              <NavLink to="/portal" className={navClass}>
+                My requests
+              </NavLink>
+            )}
+            {staff && (
+              <NavLink to="/customers" end className={navClass}>
+                Customers
+              </NavLink>
+            )}
             {staff && (
               <NavLink to="/organizations" className={navClass}>
                 Organizations

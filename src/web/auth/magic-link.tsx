@@ -1,0 +1,160 @@
+// Sign-in by e-mailed link, for customers: asking for a link (on the sign-in page, and where a
+// link turned out used or expired), and the page the link opens (/login/magic?token=…).
+import { useEffect, useId, useState, type FormEvent } from 'react';
+import { Link, Navigate, useSearchParams } from 'react-router-dom';
+import type { z } from 'zod';
+import type { MagicLinkRequested } from '../../shared/schemas/portal.js';
+import type { LoginResponse } from '../../shared/schemas/users.js';
+import { api, toApiError, type ApiError } from '../lib/api.js';
+import { useDocumentTitle } from '../layout/use-document-title.js';
+import { useAuth } from './auth-context.js';
+import '../portal/portal.css';
+
+const LINK_MESSAGES: Record<string, string> = {
+  link_used: 'This sign-in link was used already: each link works once.',
+  link_expired: 'This sign-in link has expired: links work for 15 minutes.',
+  link_invalid: 'This sign-in link is not valid. Perhaps it was cut off when copied.',
+  account_disabled: 'This account is disabled. Contact us if you think it should not be.',
+  too_many_requests: 'Too many attempts. Wait a few minutes and try again.',
+};
+
+export function MagicLinkRequestForm(props: { initialEmail?: string; onCancel?: () => void }) {
+  const uid = useId();
+  const [email, setEmail] = useState(props.initialEmail ?? '');
+  const [sent, setSent] = useState<string | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  async function submit(e: FormEvent) {
+    e.preventDefault();
+    if (!email.trim()) {
+      setError('Enter your e-mail address.');
+      return;
+    }
+    setBusy(true);
+    setError(null);
+    try {
+      const res = await api.post<z.infer<typeof MagicLinkRequested>>('/auth/magic-link', {
+        email: email.trim(),
+      });
+      setSent(res.message);
+    } catch (err) {
+      const apiError = toApiError(err);
+      setError(LINK_MESSAGES[apiError.code] ?? apiError.message);
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  if (sent) {
+    return (
+      <p className="notice notice--success" role="status" data-testid="magic-link-sent">
+        {sent}
+      </p>
+    );
+  }
+  return (
+    <form onSubmit={submit} noValidate aria-label="E-mail me a sign-in link">
+      <p className="muted">
+        Customers can sign in without a password: we e-mail you a link. Staff sign in with their password.
+      </p>
+      {error && (
+        <p className="notice notice--error" role="alert">
+          {error}
+        </p>
+      )}
+      <div className="field">
+        <label htmlFor={`${uid}-email`}>Your e-mail address</label>
+        <input
+          id={`${uid}-email`}
+          type="email"
+          autoComplete="email"
+          value={email}
+          onChange={(e) => setEmail(e.target.value)}
+          autoFocus
+        />
+      </div>
+      <button type="submit" className="button button--primary button--block" disabled={busy}>
+        {busy ? 'Sending…' : 'Send me a link'}
+      </button>
+      {props.onCancel && (
+        <button type="button" className="button button--ghost button--block" onClick={props.onCancel}>
+          Sign in with a password instead
+        </button>
+      )}
+    </form>
+  );
+}
+
+/** One verification per token, even when React runs the effect twice (development). */
+const verifications = new Map<string, Promise<z.infer<typeof LoginResponse>>>();
+function verifyOnce(token: string) {
+  let found = verifications.get(token);
+  if (!found) {
+    found = api.post<z.infer<typeof LoginResponse>>('/auth/magic-link/verify', { token });
+    verifications.set(token, found);
+  }
+  return found;
+}
+
+export function MagicLinkPage() {
+  useDocumentTitle('Signing in');
+  const [params] = useSearchParams();
+  const token = params.get('token') ?? '';
+  const { adoptToken } = useAuth();
+  const [error, setError] = useState<ApiError | null>(null);
+  const [done, setDone] = useState(false);
+
+  useEffect(() => {
+    if (!token) return;
+    let cancelled = false;
+    verifyOnce(token)
+      .then((res) => adoptToken(res.token))
+      .then(
+        () => {
+          if (!cancelled) setDone(true);
+        },
+        (err: unknown) => {
+          if (!cancelled) setError(toApiError(err));
+        },
+      );
+    return () => {
+      cancelled = true;
+    };
+  }, [token, adoptToken]);
+
+  // The token leaves the address bar (and the history) as soon as it is used.
+  if (done) return <Navigate to="/portal" replace />;
+  const problem = !token
+    ? LINK_MESSAGES.link_invalid
+    : error
+      ? (LINK_MESSAGES[error.code] ?? error.message)
+      : null;
+
+  return (
+    <div className="login-screen">
+      <main className="login-card" aria-labelledby="magic-title">
+        <div className="brand brand--large" aria-hidden="true">
+          <span className="brand__mark">S</span>
+          <span className="brand__name">Steward</span>
+        </div>
+        <h1 id="magic-title">{problem ? 'This link does not work' : 'Signing you in…'}</h1>
+        {problem ? (
+          <>
+            <p className="notice notice--error" role="alert" data-testid="magic-link-error">
+              {problem}
+            </p>
+            <MagicLinkRequestForm />
+            <p className="magic-link">
+              <Link to="/login">Back to sign in</Link>
+            </p>
+          </>
+        ) : (
+          <p className="muted" role="status">
+            One moment, please.
+          </p>
+        )}
+      </main>
+    </div>
+  );
+}

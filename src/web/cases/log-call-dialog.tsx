@@ -1,0 +1,308 @@
+// Logging a phone call: on a case (a message with the call's direction, duration and outcome),
+// or as a new case opened from the call (channel phone). A call is never mailed to the customer.
+import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
+import { createPortal } from 'react-dom';
+import { useNavigate } from 'react-router-dom';
+import { CALL_OUTCOMES, CallDetails, type Case, type Message } from '../../shared/schemas/cases.js';
+import type { Customer } from '../../shared/schemas/customers.js';
+import { api, toApiError } from '../lib/api.js';
+import type { Category, Items, Page } from '../lib/types.js';
+import { useApi } from '../lib/use-api.js';
+
+export const OUTCOME_LABELS: Record<(typeof CALL_OUTCOMES)[number], string> = {
+  resolved: 'Resolved on the call',
+  callback_needed: 'Callback needed',
+  voicemail: 'Left a voicemail',
+  no_answer: 'No answer',
+  transferred: 'Transferred',
+  other: 'Other',
+};
+
+/** "Inbound call · 5 min 12 s · Resolved on the call" */
+export function callLine(call: NonNullable<Message['call']>): string {
+  const m = Math.floor(call.durationSeconds / 60);
+  const s = call.durationSeconds % 60;
+  const length = m > 0 ? `${m} min${s ? ` ${s} s` : ''}` : `${s} s`;
+  return `${call.direction === 'inbound' ? 'Inbound' : 'Outbound'} call · ${length} · ${OUTCOME_LABELS[call.outcome]}`;
+}
+
+function CustomerSearch(props: { onPick(c: Customer): void; id: string }) {
+  const [text, setText] = useState('');
+  const [found, setFound] = useState<Customer[]>([]);
+  const q = text.trim();
+  useEffect(() => {
+    if (q.length < 2) return;
+    const controller = new AbortController();
+    const timer = setTimeout(() => {
+      api.get<Page<Customer>>('/customers', { q, limit: 8 }, controller.signal).then(
+        (page) => setFound(page.items),
+        () => {},
+      );
+    }, 250);
+    return () => {
+      clearTimeout(timer);
+      controller.abort();
+    };
+  }, [q]);
+  return (
+    <div className="picker">
+      <input
+        id={props.id}
+        type="search"
+        placeholder="Name or e-mail"
+        value={text}
+        onChange={(e) => setText(e.target.value)}
+        autoComplete="off"
+      />
+      {q.length >= 2 && found.length > 0 && (
+        <ul className="picker__results" aria-label="Customers found">
+          {found.map((c) => (
+            <li key={c.id}>
+              <button type="button" className="picker__option" onClick={() => props.onPick(c)}>
+                <span className="picker__subject">{c.name}</span>
+                <span className="muted">{c.email ?? c.organizationName ?? ''}</span>
+              </button>
+            </li>
+          ))}
+        </ul>
+      )}
+    </div>
+  );
+}
+
+/**
+ * The dialog. With `caseId` the call goes on that case; without, it opens a case (a customer,
+ * a subject and a category are asked for) and the page moves to it.
+ */
+export function LogCallDialog(props: { caseId?: string; onClose(): void; onLogged?(): void }) {
+  const uid = useId();
+  const navigate = useNavigate();
+  const ref = useRef<HTMLDialogElement>(null);
+  const newCase = !props.caseId;
+  const categories = useApi<Items<Category>>(newCase ? '/categories' : null);
+  const [direction, setDirection] = useState<'inbound' | 'outbound'>('inbound');
+  const [minutes, setMinutes] = useState('');
+  const [seconds, setSeconds] = useState('');
+  const [outcome, setOutcome] = useState<(typeof CALL_OUTCOMES)[number]>('resolved');
+  const [summary, setSummary] = useState('');
+  const [shown, setShown] = useState(true);
+  const [customer, setCustomer] = useState<Customer | null>(null);
+  const [subject, setSubject] = useState('');
+  const [category, setCategory] = useState('other');
+  const [error, setError] = useState<string | null>(null);
+  const [saving, setSaving] = useState(false);
+
+  useEffect(() => {
+    const dialog = ref.current;
+    if (dialog && !dialog.open) dialog.showModal();
+  }, []);
+
+  async function submit(e: FormEvent) {
+    e.preventDefault();
+    setError(null);
+    const call = CallDetails.safeParse({
+      direction,
+      durationSeconds: (Number(minutes || 0) || 0) * 60 + (Number(seconds || 0) || 0),
+      outcome,
+    });
+    if (!call.success || !/^\d*$/.test(minutes) || !/^\d*$/.test(seconds)) {
+      setError('The duration is minutes and seconds, in whole numbers.');
+      return;
+    }
+    if (!summary.trim()) {
+      setError('Write what the call was about.');
+      return;
+    }
+    if (newCase && (!customer || !subject.trim())) {
+      setError('Choose the customer and give the case a subject.');
+      return;
+    }
+    setSaving(true);
+    try {
+      if (newCase) {
+        const created = await api.post<Case>('/cases', {
+          subject: subject.trim(),
+          customerId: customer!.id,
+          channel: 'phone',
+          category,
+          // What the caller asked (inbound), or what we told them (outbound).
+          message: { body: summary, from: direction === 'inbound' ? 'customer' : 'agent', call: call.data },
+        });
+        props.onClose();
+        navigate(`/cases/${created.id}`);
+      } else {
+        await api.post(`/cases/${props.caseId}/messages`, { body: summary, public: shown, call: call.data });
+        props.onLogged?.();
+        props.onClose();
+      }
+    } catch (err) {
+      setError(toApiError(err).message);
+      setSaving(false);
+    }
+  }
+
+  return createPortal(
+    <dialog
+      ref={ref}
+      className="dialog"
+      aria-labelledby={`${uid}-title`}
+      onClose={props.onClose}
+      data-testid="log-call-dialog"
+    >
+      <form className="dialog__content form" onSubmit={submit} noValidate>
+        <div className="dialog__header">
+          <h2 id={`${uid}-title`}>{newCase ? 'New case from a call' : 'Log a call'}</h2>
+          <button type="button" className="button button--ghost button--small" onClick={props.onClose}>
+            Close
+          </button>
+        </div>
+        {error && (
+          <p className="notice notice--error" role="alert" data-testid="log-call-error">
+            {error}
+          </p>
+        )}
+        {newCase && (
+          <>
+            <div className="field">
+              <label htmlFor={`${uid}-customer`}>Customer</label>
+              {customer ? (
+                <p className="chosen">
+                  <span className="chosen__value">
+                    {customer.name}
+                    {customer.email ? ` · ${customer.email}` : ''}
+                  </span>
+                  <button
+                    type="button"
+                    className="button button--ghost button--small"
+                    onClick={() => setCustomer(null)}
+                  >
+                    Change
+                  </button>
+                </p>
+              ) : (
+                <CustomerSearch id={`${uid}-customer`} onPick={setCustomer} />
+              )}
+            </div>
+            <div className="form__grid">
+              <div className="field">
+                <label htmlFor={`${uid}-subject`}>Subject</label>
+                <input
+                  type="text"
+                  id={`${uid}-subject`}
+                  value={subject}
+                  onChange={(e) => setSubject(e.target.value)}
+                />
+              </div>
+              <div className="field">
+                <label htmlFor={`${uid}-category`}>Category</label>
+                <select id={`${uid}-category`} value={category} onChange={(e) => setCategory(e.target.value)}>
+                  {(categories.data?.items ?? [{ key: 'other', name: 'Other', active: true, builtin: true }])
+                    .filter((c) => c.active)
+                    .map((c) => (
+                      <option key={c.key} value={c.key}>
+                        {c.name}
+                      </option>
+                    ))}
+                </select>
+              </div>
+            </div>
+          </>
+        )}
+        <fieldset className="form__group">
+          <legend>The call</legend>
+          <div className="radio-row" role="radiogroup" aria-label="Direction">
+            {(['inbound', 'outbound'] as const).map((d) => (
+              <label key={d} className="radio">
+                <input
+                  type="radio"
+                  name={`${uid}-direction`}
+                  checked={direction === d}
+                  onChange={() => setDirection(d)}
+                />
+                {d === 'inbound' ? 'The customer called us' : 'We called the customer'}
+              </label>
+            ))}
+          </div>
+          <div className="form__grid">
+            <div className="field">
+              <label htmlFor={`${uid}-minutes`}>Minutes</label>
+              <input
+                type="text"
+                id={`${uid}-minutes`}
+                inputMode="numeric"
+                value={minutes}
+                onChange={(e) => setMinutes(e.target.value.trim())}
+              />
+            </div>
+            <div className="field">
+              <label htmlFor={`${uid}-seconds`}>Seconds</label>
+              <input
+                type="text"
+                id={`${uid}-seconds`}
+                inputMode="numeric"
+                value={seconds}
+                onChange={(e) => setSeconds(e.target.value.trim())}
+              />
+            </div>
+            <div className="field">
+              <label htmlFor={`${uid}-outcome`}>Outcome</label>
+              <select
+                id={`${uid}-outcome`}
+                value={outcome}
+                onChange={(e) => setOutcome(e.target.value as typeof outcome)}
+              >
+                {CALL_OUTCOMES.map((o) => (
+                  <option key={o} value={o}>
+                    {OUTCOME_LABELS[o]}
+                  </option>
+                ))}
+              </select>
+            </div>
+          </div>
+        </fieldset>
+        <div className="field">
+          <label htmlFor={`${uid}-summary`}>Summary</label>
+          <textarea
+            id={`${uid}-summary`}
+            rows={4}
+            value={summary}
+            onChange={(e) => setSummary(e.target.value)}
+          />
+        </div>
+        {!newCase && (
+          <label className="checkbox">
+            <input type="checkbox" checked={shown} onChange={(e) => setShown(e.target.checked)} />
+            Show in the customer’s conversation (not mailed); unticked, it is an internal note
+          </label>
+        )}
+        <div className="form__actions">
+          <button type="submit" className="button button--primary" disabled={saving}>
+            {saving ? 'Saving…' : newCase ? 'Open the case' : 'Log the call'}
+          </button>
+        </div>
+      </form>
+    </dialog>,
+    document.body,
+  );
+}
+
+/** A button that opens the dialog: on a case, or (without caseId) for a new case. */
+export function LogCallButton(props: { caseId?: string; onLogged?(): void; disabled?: boolean }) {
+  const [open, setOpen] = useState(false);
+  return (
+    <>
+      <button
+        type="button"
+        className="button button--small"
+        onClick={() => setOpen(true)}
+        disabled={props.disabled}
+        data-testid="log-call"
+      >
+        {props.caseId ? 'Log a call' : 'New case from a call'}
+      </button>
+      {open && (
+        <LogCallDialog caseId={props.caseId} onClose={() => setOpen(false)} onLogged={props.onLogged} />
+      )}
+    </>
+  );
+}

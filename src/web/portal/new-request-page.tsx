@@ -1,0 +1,130 @@
+// A new request from a signed-in customer: subject, message, files. Articles that may answer it
+// are suggested while they type; opening one and leaving without sending counts as deflected.
+import { useId, useState, type FormEvent } from 'react';
+import { useNavigate } from 'react-router-dom';
+import { PORTAL_LIMITS, PortalCaseCreate, type PortalCase } from '../../shared/schemas/portal.js';
+import { useMe } from '../auth/auth-context.js';
+import { api, toApiError } from '../lib/api.js';
+import { fieldErrorsFromApiError, fieldErrorsFromIssues, type FieldErrors } from '../lib/field-errors.js';
+import { PageHeader } from '../layout/page-parts.js';
+import { useDocumentTitle } from '../layout/use-document-title.js';
+import { FilePicker } from './file-picker.js';
+import { addPicked, toUploads, type PickedFile } from './files.js';
+import { HelpSuggestions, useDeflection, useHelpSuggestions } from './help-suggestions.js';
+import './portal.css';
+
+/** Where the new request's page learns it was just sent. */
+export interface CreatedState {
+  created?: number;
+}
+
+export function NewRequestPage() {
+  useDocumentTitle('New request');
+  const uid = useId();
+  const me = useMe();
+  const navigate = useNavigate();
+  const [subject, setSubject] = useState('');
+  const [message, setMessage] = useState('');
+  const [files, setFiles] = useState<PickedFile[]>([]);
+  const [fileProblem, setFileProblem] = useState<string | null>(null);
+  const [errors, setErrors] = useState<FieldErrors>({});
+  const [error, setError] = useState<string | null>(null);
+  const [sending, setSending] = useState(false);
+  const suggestions = useHelpSuggestions(subject.length >= 3 ? `${subject}\n${message}` : '', 'portal');
+  const deflection = useDeflection('portal');
+
+  async function submit(e: FormEvent) {
+    e.preventDefault();
+    setError(null);
+    const parsed = PortalCaseCreate.safeParse({ subject, message, files: [] });
+    if (!parsed.success) {
+      setErrors(fieldErrorsFromIssues(parsed.error.issues));
+      return;
+    }
+    setErrors({});
+    setSending(true);
+    try {
+      const created = await api.post<PortalCase>('/portal/cases', {
+        subject: parsed.data.subject,
+        message: parsed.data.message,
+        files: await toUploads(files),
+      });
+      deflection.submitted({ caseId: created.id, query: suggestions.query, shown: suggestions.shownAny });
+      navigate(`/portal/cases/${created.id}`, { state: { created: created.number } satisfies CreatedState });
+    } catch (err) {
+      const apiError = toApiError(err);
+      setErrors(fieldErrorsFromApiError(apiError));
+      setError(apiError.message);
+      setSending(false);
+    }
+  }
+
+  return (
+    <div className="portal portal--narrow">
+      <PageHeader
+        title="New request"
+        subtitle={`We answer here and by e-mail to ${me.email}.`}
+        back={{ to: '/portal', label: 'My requests' }}
+      />
+      <form className="form card" onSubmit={submit} noValidate aria-label="New request">
+        {error && (
+          <p className="notice notice--error" role="alert" data-testid="request-error">
+            {error}
+          </p>
+        )}
+        <div className={errors.subject ? 'field field--invalid' : 'field'}>
+          <label htmlFor={`${uid}-subject`}>Subject</label>
+          <input
+            type="text"
+            id={`${uid}-subject`}
+            value={subject}
+            maxLength={300}
+            onChange={(e) => setSubject(e.target.value)}
+            aria-describedby={errors.subject ? `${uid}-subject-error` : undefined}
+            autoFocus
+          />
+          {errors.subject && (
+            <span className="field__error" id={`${uid}-subject-error`}>
+              {errors.subject}
+            </span>
+          )}
+        </div>
+        <HelpSuggestions
+          items={suggestions.items}
+          onOpen={(s) => deflection.opened(s.articleId, suggestions.query)}
+        />
+        <div className={errors.message ? 'field field--invalid' : 'field'}>
+          <label htmlFor={`${uid}-message`}>Message</label>
+          <textarea
+            id={`${uid}-message`}
+            rows={8}
+            value={message}
+            onChange={(e) => setMessage(e.target.value)}
+            aria-describedby={errors.message ? `${uid}-message-error` : undefined}
+          />
+          {errors.message && (
+            <span className="field__error" id={`${uid}-message-error`}>
+              {errors.message}
+            </span>
+          )}
+        </div>
+        <FilePicker
+          files={files}
+          problem={fileProblem ?? errors.files ?? null}
+          hint={`Up to ${PORTAL_LIMITS.files} files, 10 MB each.`}
+          onAdd={(list) => {
+            const next = addPicked(files, list);
+            setFiles(next.files);
+            setFileProblem(next.problem);
+          }}
+          onRemove={(key) => setFiles((all) => all.filter((f) => f.key !== key))}
+        />
+        <div className="form__actions">
+          <button type="submit" className="button button--primary" disabled={sending}>
+            {sending ? 'Sending…' : 'Send request'}
+          </button>
+        </div>
+      </form>
+    </div>
+  );
+}

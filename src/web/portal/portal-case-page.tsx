@@ -1,0 +1,374 @@
+// One request as its customer sees it: where it stands in plain words, the conversation (no
+// internal notes: the API never sends them), a reply with files, and a rating once solved.
+import { useId, useState, type FormEvent } from 'react';
+import { Link, useLocation, useParams } from 'react-router-dom';
+import type { Message } from '../../shared/schemas/cases.js';
+import { RATING_MAX, type PortalCase, type Rating } from '../../shared/schemas/portal.js';
+import { useMe } from '../auth/auth-context.js';
+import { api, fetchBlob, request as apiRequest, toApiError } from '../lib/api.js';
+import { formatBytes, formatDate, formatDateTime } from '../lib/format.js';
+import type { Attachment, Items } from '../lib/types.js';
+import { useApi } from '../lib/use-api.js';
+import { useInterval } from '../lib/use-interval.js';
+import { ErrorNotice, Loading, NotFound } from '../layout/page-parts.js';
+import { useDocumentTitle } from '../layout/use-document-title.js';
+import { FilePicker } from './file-picker.js';
+import { addPicked, type PickedFile } from './files.js';
+import type { CreatedState } from './new-request-page.js';
+import { PlainStateLine } from './plain-state.js';
+import './portal.css';
+
+export function PortalCasePageRoute() {
+  const { id = '' } = useParams();
+  return <PortalCasePage key={id} id={id} />;
+}
+
+function PortalCasePage({ id }: { id: string }) {
+  const location = useLocation();
+  const created = (location.state as CreatedState | null)?.created;
+  const c = useApi<PortalCase>(`/portal/cases/${id}`, undefined, { keepPrevious: true });
+  const messages = useApi<Items<Message>>(`/cases/${id}/messages`, undefined, { keepPrevious: true });
+  useInterval(() => {
+    c.reload();
+    messages.reload();
+  }, 30_000);
+  useDocumentTitle(c.data ? `#${c.data.number} ${c.data.subject}` : 'Request');
+
+  if (c.error && !c.data) {
+    if (c.error.status === 404 || c.error.status === 400)
+      return <NotFound what="Request" back={{ to: '/portal', label: 'Back to my requests' }} />;
+    return <ErrorNotice error={c.error} onRetry={c.reload} />;
+  }
+  if (!c.data) return <Loading label="Loading your request…" />;
+  const r = c.data;
+  const refresh = () => {
+    c.reload();
+    messages.reload();
+  };
+
+  return (
+    <div className="portal portal--narrow" data-testid="portal-case">
+      <Link className="back-link" to="/portal">
+        ← My requests
+      </Link>
+      {created && (
+        <p className="notice notice--success" role="status" data-testid="request-created">
+          Thank you — we have your request #{created}. We will answer here and by e-mail.
+        </p>
+      )}
+      <h1 className="portal-case__title" data-testid="request-subject">
+        {r.subject}
+      </h1>
+      <p className="muted portal-case__sub">
+        #{r.number} · opened {formatDate(r.createdAt)}
+        {!r.mine && ` · asked by ${r.customer.name}`}
+      </p>
+      <PlainStateLine state={r.plainState} large />
+      {r.mergedIntoId && (
+        <p className="notice notice--info">
+          This request continues in another one. <Link to={`/portal/cases/${r.mergedIntoId}`}>Go there</Link>
+        </p>
+      )}
+      {(r.canRate || r.rating) && <RatingCard request={r} onSaved={c.reload} />}
+      <section aria-label="Conversation" className="portal-case__conversation">
+        <h2 className="visually-hidden">Conversation</h2>
+        {messages.error && <ErrorNotice error={messages.error} onRetry={messages.reload} />}
+        {!messages.data && !messages.error && <Loading label="Loading the conversation…" />}
+        {messages.data && <PortalConversation messages={messages.data.items} />}
+      </section>
+      {r.canReply ? (
+        <ReplyForm caseId={r.id} solved={r.status === 'solved'} onSent={refresh} />
+      ) : (
+        !r.mergedIntoId && (
+          <p className="notice notice--info" data-testid="closed-note">
+            This request is closed. <Link to="/portal/new">Start a new request</Link> if you need more help.
+          </p>
+        )
+      )}
+    </div>
+  );
+}
+
+function FileLink({ file }: { file: Attachment }) {
+  const [error, setError] = useState<string | null>(null);
+  async function open() {
+    try {
+      const blob = await fetchBlob(file.url);
+      const url = URL.createObjectURL(blob);
+      const a = document.createElement('a');
+      a.href = url;
+      a.download = file.filename;
+      document.body.append(a);
+      a.click();
+      a.remove();
+      setTimeout(() => URL.revokeObjectURL(url), 60_000);
+    } catch (err) {
+      setError(toApiError(err).message);
+    }
+  }
+  return (
+    <li className="attachment">
+      <button
+        type="button"
+        className="attachment__button"
+        onClick={() => void open()}
+        data-testid="attachment"
+      >
+        <span className="attachment__name">{file.filename}</span>
+        <span className="muted">{formatBytes(file.size)}</span>
+      </button>
+      {error && (
+        <span className="field__error" role="alert">
+          {error}
+        </span>
+      )}
+    </li>
+  );
+}
+
+const OUTCOMES: Record<string, string> = {
+  resolved: 'resolved',
+  callback_needed: 'we call back',
+  voicemail: 'voicemail',
+  no_answer: 'no answer',
+  transferred: 'transferred',
+  other: 'other',
+};
+
+export function callSummary(call: NonNullable<Message['call']>): string {
+  const m = Math.floor(call.durationSeconds / 60);
+  const s = call.durationSeconds % 60;
+  const length = m > 0 ? `${m} min${s ? ` ${s} s` : ''}` : `${s} s`;
+  return `${call.direction === 'inbound' ? 'Call from you' : 'Call from us'} · ${length} · ${OUTCOMES[call.outcome] ?? call.outcome}`;
+}
+
+function PortalConversation({ messages }: { messages: Message[] }) {
+  const me = useMe();
+  if (messages.length === 0) return <p className="muted">No messages yet.</p>;
+  return (
+    <ol className="conversation" data-testid="conversation">
+      {messages.map((m) => {
+        const ours = m.authorType !== 'customer';
+        const who = ours
+          ? `${m.authorName ?? 'Support'} · Support team`
+          : m.authorUserId === me.id || m.authorName === me.name
+            ? 'You'
+            : (m.authorName ?? 'Customer');
+        return (
+          <li
+            key={m.id}
+            className={`message ${ours ? 'message--agent' : 'message--customer'}`}
+            data-testid="message"
+            data-author={ours ? 'team' : 'customer'}
+          >
+            <div className="message__meta">
+              <span className="message__author">{who}</span>
+              <time className="message__time" dateTime={m.createdAt}>
+                {formatDateTime(m.createdAt)}
+              </time>
+            </div>
+            {m.call && (
+              <p className="message__call" data-testid="message-call">
+                {callSummary(m.call)}
+              </p>
+            )}
+            <div className="message__body prewrap" data-testid="message-body">
+              {m.body}
+            </div>
+            {m.attachments.length > 0 && (
+              <ul className="attachments">
+                {m.attachments.map((a) => (
+                  <FileLink key={a.id} file={a} />
+                ))}
+              </ul>
+            )}
+          </li>
+        );
+      })}
+    </ol>
+  );
+}
+
+/** Sends one file to the case (raw body); JSON and text files go as octet-stream (see reply-composer). */
+async function upload(caseId: string, file: File): Promise<Attachment> {
+  const path = `/cases/${caseId}/attachments`;
+  const type = file.type || 'application/octet-stream';
+  const raw = type === 'application/json' || type.startsWith('text/') ? 'application/octet-stream' : type;
+  return api.upload<Attachment>(path, { filename: file.name }, file, raw);
+}
+
+function ReplyForm(props: { caseId: string; solved: boolean; onSent(): void }) {
+  const uid = useId();
+  const [body, setBody] = useState('');
+  const [files, setFiles] = useState<PickedFile[]>([]);
+  const [problem, setProblem] = useState<string | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [sending, setSending] = useState(false);
+
+  async function send(e: FormEvent) {
+    e.preventDefault();
+    if (!body.trim()) {
+      setError('Write your reply first.');
+      return;
+    }
+    setSending(true);
+    setError(null);
+    try {
+      const uploaded: Attachment[] = [];
+      for (const f of files) uploaded.push(await upload(props.caseId, f.file));
+      await api.post(`/cases/${props.caseId}/messages`, {
+        body,
+        public: true,
+        attachmentIds: uploaded.length ? uploaded.map((a) => a.id) : undefined,
+      });
+      setBody('');
+      setFiles([]);
+      props.onSent();
+    } catch (err) {
+      setError(toApiError(err).message);
+    } finally {
+      setSending(false);
+    }
+  }
+
+  return (
+    <form className="card portal-reply" onSubmit={send} noValidate aria-label="Reply">
+      <div className="field">
+        <label htmlFor={`${uid}-reply`}>Your reply</label>
+        <textarea
+          id={`${uid}-reply`}
+          rows={5}
+          value={body}
+          onChange={(e) => setBody(e.target.value)}
+          data-testid="reply-body"
+        />
+        {props.solved && <span className="field__hint">Writing again reopens your request.</span>}
+      </div>
+      <FilePicker
+        files={files}
+        problem={problem}
+        hint="Up to 5 files, 10 MB each."
+        onAdd={(list) => {
+          const next = addPicked(files, list);
+          setFiles(next.files);
+          setProblem(next.problem);
+        }}
+        onRemove={(key) => setFiles((all) => all.filter((f) => f.key !== key))}
+      />
+      {error && (
+        <p className="notice notice--error" role="alert" data-testid="reply-error">
+          {error}
+        </p>
+      )}
+      <div className="form__actions">
+        <button type="submit" className="button button--primary" disabled={sending}>
+          {sending ? 'Sending…' : 'Send reply'}
+        </button>
+      </div>
+    </form>
+  );
+}
+
+function RatingCard({ request, onSaved }: { request: PortalCase; onSaved(): void }) {
+  const uid = useId();
+  const current = request.rating;
+  const [rating, setRating] = useState(current?.rating ?? 0);
+  const [comment, setComment] = useState(current?.comment ?? '');
+  const [editing, setEditing] = useState(!current);
+  const [saving, setSaving] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const [thanks, setThanks] = useState(false);
+
+  if (!request.canRate) {
+    return (
+      <p className="muted" data-testid="rating-readonly">
+        Rated {current!.rating} of {RATING_MAX} by {request.customer.name}.
+      </p>
+    );
+  }
+
+  async function save(e: FormEvent) {
+    e.preventDefault();
+    if (rating < 1) {
+      setError('Choose how many stars.');
+      return;
+    }
+    setSaving(true);
+    setError(null);
+    try {
+      await apiRequest<Rating>('PUT', `/portal/cases/${request.id}/rating`, {
+        body: { rating, comment: comment.trim() || null },
+      });
+      setEditing(false);
+      setThanks(true);
+      onSaved();
+    } catch (err) {
+      setError(toApiError(err).message);
+    } finally {
+      setSaving(false);
+    }
+  }
+
+  if (!editing && current) {
+    return (
+      <section className="card rating" aria-label="Your rating" data-testid="rating">
+        <p>
+          {thanks && <strong>Thank you for your rating. </strong>}
+          You rated this <span data-testid="rating-value">{current.rating}</span> of {RATING_MAX}
+          {current.comment ? `: “${current.comment}”` : '.'}
+        </p>
+        <button type="button" className="button button--small" onClick={() => setEditing(true)}>
+          Change rating
+        </button>
+      </section>
+    );
+  }
+
+  return (
+    <form className="card rating" onSubmit={save} aria-label="Rate this request" data-testid="rating-form">
+      <fieldset className="rating__stars">
+        <legend>How did we do?</legend>
+        {Array.from({ length: RATING_MAX }, (_, i) => i + 1).map((n) => (
+          <label key={n} className={n <= rating ? 'star star--on' : 'star'}>
+            <input
+              type="radio"
+              name={`${uid}-rating`}
+              value={n}
+              checked={rating === n}
+              onChange={() => setRating(n)}
+              className="visually-hidden"
+            />
+            <span aria-hidden="true">★</span>
+            <span className="visually-hidden">
+              {n} {n === 1 ? 'star' : 'stars'}
+            </span>
+          </label>
+        ))}
+      </fieldset>
+      <div className="field">
+        <label htmlFor={`${uid}-comment`}>Anything to add? (optional)</label>
+        <textarea
+          id={`${uid}-comment`}
+          rows={2}
+          value={comment}
+          onChange={(e) => setComment(e.target.value)}
+        />
+      </div>
+      {error && (
+        <p className="notice notice--error" role="alert">
+          {error}
+        </p>
+      )}
+      <div className="form__actions">
+        <button type="submit" className="button button--primary" disabled={saving}>
+          {saving ? 'Saving…' : 'Send rating'}
+        </button>
+        {current && (
+          <button type="button" className="button button--ghost" onClick={() => setEditing(false)}>
+            Cancel
+          </button>
+        )}
+      </div>
+    </form>
+  );
+}
