@@ -150,7 +150,7 @@ describe('a customer contact about a proactive case', () => {
 });
 
 describe('the joined message', () => {
-  it('keeps the channel it came through', async () => {
+  it('keeps the channel it came through, and a logged call its details', async () => {
     const c = await customerWithProactiveCase();
     const res = await t.post(
       '/api/v1/cases',
@@ -158,15 +158,22 @@ describe('the joined message', () => {
         customerId: c.customerId,
         subject: 'Call',
         channel: 'phone',
-        message: { body: `About ${c.refs.orderId}`, from: 'customer' },
+        message: {
+          body: `About ${c.refs.orderId}`,
+          from: 'customer',
+          call: { direction: 'inbound', durationSeconds: 95, outcome: 'resolved' },
+        },
       },
       agent,
     );
     expect(res.status).toBe(200);
-    const [m] = await rows<{ channel: string }>(
+    const [m] = await rows<{ channel: string; call: unknown }>(
       t.db,
-      sql`select channel from messages where case_id = ${c.proactive.id} order by created_at desc limit 1`,
+      sql`select channel, call from messages where case_id = ${c.proactive.id} order by created_at desc limit 1`,
     );
-    expect(m!.channel).toBe('phone');
+    expect(m).toEqual({
+      channel: 'phone',
+      call: { direction: 'inbound', durationSeconds: 95, outcome: 'resolved' },
+    });
   });
 });

@@ -59,6 +59,7 @@ export async function openOrJoinCase(db: Database, actor: Actor, input: CaseCrea
         body: input.subject ? `${input.subject}\n\n${input.message!.body}` : input.message!.body,
         public: true,
         ...(isStaff(actor) ? { from: 'customer' as const, channel: input.channel ?? 'api' } : {}),
+        ...(input.message!.call ? { call: input.message!.call } : {}),
       });
       await recordDomainEvent(tx, actor, {
         type: 'case.contact_joined',
