@@ -171,7 +171,11 @@ export const Message = z.object({
   authorUserId: Id.nullable(),
   authorName: z.string().nullable(),
   public: z.boolean(),
-  body: z.string(),
+  body: z.string().describe('the text; for e-mail, trimmed of quoted history and signature'),
+  bodyHtml: z
+    .string()
+    .nullable()
+    .describe('sanitized HTML of a message that came as HTML (e-mail): no scripts, styles or remote images'),
   channel: z.string().nullable(),
   call: CallDetails.nullable().describe('a logged phone call'),
   attachments: z.array(Attachment),

@@ -10,6 +10,7 @@ import type { Attachment, Message, Page } from '../lib/types.js';
 import { useApi } from '../lib/use-api.js';
 import { channelLabel } from './case-labels.js';
 import { callLine } from './log-call-dialog.js';
+import { HtmlBody } from '../mail/html-body.js';
 
 function AttachmentLink({ file }: { file: Attachment }) {
   const [busy, setBusy] = useState(false);
@@ -174,9 +175,7 @@ export function Conversation(props: {
                 {callLine(m.call)}
               </p>
             )}
-            <div className="message__body prewrap" data-testid="message-body">
-              {m.body}
-            </div>
+            <MessageBody body={m.body} html={m.bodyHtml} />
             {mailByMessage.has(m.id) && <MailNote mail={mailByMessage.get(m.id)!} />}
             {m.attachments.length > 0 && (
               <ul className="attachments">
@@ -189,5 +188,30 @@ export function Conversation(props: {
         );
       })}
     </ol>
+  );
+}
+
+/** The text, and for a mail that came as HTML, its formatted version on request. */
+function MessageBody({ body, html }: { body: string; html: string | null }) {
+  const [formatted, setFormatted] = useState(false);
+  return (
+    <>
+      {formatted && html ? (
+        <HtmlBody html={html} title="The message as formatted by the sender" />
+      ) : (
+        <div className="message__body prewrap" data-testid="message-body">
+          {body}
+        </div>
+      )}
+      {html && (
+        <button
+          type="button"
+          className="button button--ghost message__format"
+          onClick={() => setFormatted((f) => !f)}
+        >
+          {formatted ? 'Show the text' : 'Show as formatted'}
+        </button>
+      )}
+    </>
   );
 }

@@ -10,6 +10,7 @@ import { useApi } from '../lib/use-api.js';
 import { ErrorNotice, Loading, NotFound, PageHeader } from '../layout/page-parts.js';
 import { useDocumentTitle } from '../layout/use-document-title.js';
 import { MAIL_STATUS_HINTS, MailStatusBadge, directionLabel } from './mail-badges.js';
+import { HtmlBody } from './html-body.js';
 import type { MailStatus } from '../../shared/schemas/mail.js';
 
 function Fact({ name, label, children }: { name: string; label: string; children: ReactNode }) {
@@ -22,20 +23,6 @@ function Fact({ name, label, children }: { name: string; label: string; children
 }
 
 const id = (value: string | null) => (value ? <code>{`<${value}>`}</code> : '—');
-
-/** The HTML body in a frame that may run nothing and load nothing (only inline images). */
-function HtmlBody({ html }: { html: string }) {
-  const doc = `<!doctype html><meta charset="utf-8"><meta http-equiv="Content-Security-Policy" content="default-src 'none'; img-src data:; style-src 'unsafe-inline'">${html}`;
-  return (
-    <iframe
-      className="mail-html"
-      title="HTML version of the mail"
-      sandbox=""
-      srcDoc={doc}
-      data-testid="mail-html"
-    />
-  );
-}
 
 export function MailDetailPage() {
   const { id: mailId = '' } = useParams();

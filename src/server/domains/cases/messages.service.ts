@@ -50,6 +50,7 @@ async function toMessageDtos(db: Database, rows: Row[]): Promise<Message[]> {
     authorName: names.get(r.authorUserId ?? '') ?? names.get(r.authorCustomerId ?? '') ?? null,
     public: r.public,
     body: r.body,
+    bodyHtml: r.bodyHtml ?? null,
     channel: r.channel,
     call: (r.call as Message['call']) ?? null,
     attachments: files

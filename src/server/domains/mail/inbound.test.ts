@@ -96,6 +96,9 @@ describe('parsing raw mail', () => {
     expect(m.body).toContain('my order SO-2211 was promised for Friday');
     expect(m.body).toContain('Grüße from Zürich');
     expect(m.authorType).toBe('customer');
+    // The API gives the sanitized HTML next to the text (the case page shows it on request).
+    expect(m.bodyHtml).toContain('<b>SO-2211</b>');
+    expect(m.bodyHtml).not.toContain('<script');
     const stored = await messageRow(res.messageId!);
     expect(stored.channel).toBe('email');
     expect(stored.body_html).toContain('<b>SO-2211</b>');
