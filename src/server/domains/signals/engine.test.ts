@@ -524,3 +524,37 @@ describe('proactive cases shared by signals about one order', () => {
     expect(c!.refs).toEqual({ orderId: order, shipmentId: shipment });
   });
 });
+
+describe('a wait whose expected event came in a transaction alongside', () => {
+  it('is fulfilled when it falls due, not fired', async () => {
+    const at = typesFor();
+    const ruleId = await makeRule({
+      kind: 'absence',
+      name: 'No scan (race)',
+      after: { type: at('dispatched') },
+      expect: { type: at('scanned') },
+      sameRef: 'shipmentId',
+      within: 'PT5S',
+    });
+    const shipment = `SH-${unique()}`;
+    await send([
+      ev(at('dispatched'), {
+        refs: { shipmentId: shipment },
+        occurredAt: new Date(Date.now() - 10_000).toISOString(),
+      }),
+    ]);
+    // The scan as a concurrent ingest would have stored it: it could not see the wait to end it.
+    await t.db.execute(sql`
+      insert into events (id, source_id, event_id, type, occurred_at, refs, data)
+      select gen_random_uuid(), s.id, ${`e-${unique()}`}, ${at('scanned')}, now() - interval '8 seconds',
+        ${JSON.stringify({ shipmentId: shipment })}::jsonb, '{}'::jsonb
+      from event_sources s where s.key = ${source.key}`);
+    expect(await fireDueExpectations(t.db)).toBe(1);
+    expect(await signalsOf(ruleId)).toHaveLength(0);
+    const [wait] = await rows<{ state: string }>(
+      t.db,
+      sql`select state from rule_expectations where rule_id = ${ruleId}`,
+    );
+    expect(wait!.state).toBe('fulfilled');
+  });
+});

@@ -297,13 +297,7 @@ async function runAbsenceRules(tx: Database, rules: LiveRule[], ctxs: EventConte
   return out;
 }
 
-/**
- * Drops the starts whose expected event was stored before (one query per rule). Only events at or
- * after the rule's earliest start in this batch can end its waits, so each query reads the
- * expected types from that time on (the (type, occurred_at) index) and matches the refs there:
- * the work follows the recent traffic, not every event of the type ever stored. The source's key
- * is a subquery: joined, the planner tends to scan events per source through the unique index.
- */
+/** Drops the starts whose expected event was stored before (see awaitedArrivals). */
 async function withoutEarlierArrivals(tx: Database, starts: Start[]): Promise<Start[]> {
   const byRule = new Map<LiveRule, Start[]>();
   for (const s of starts) {
@@ -313,59 +307,74 @@ async function withoutEarlierArrivals(tx: Database, starts: Start[]): Promise<St
   }
   const keep: Start[] = [];
   for (const [rule, list] of byRule) {
-    const d = rule.definition as AbsenceRule;
-    const refs = [...new Set(list.map((s) => s.ref))];
-    const since = new Date(Math.min(...list.map((s) => s.ctx.occurredAt.getTime())));
-    const found = await rows<{
-      id: string;
-      type: string;
-      occurred_at: Date;
-      customer_id: string | null;
-      organization_id: string | null;
-      refs: Record<string, string>;
-      data: Record<string, unknown>;
-      source: string | null;
-    }>(
+    const met = await awaitedArrivals(
       tx,
-      sql`
-      select e.id, e.type, e.occurred_at, e.customer_id, e.organization_id, e.refs, e.data,
-        (select s.key from event_sources s where s.id = e.source_id) as source
-      from events e
-      where e.type = any(${sql.param(typesOf(d.expect))}::text[]) and e.occurred_at >= ${since.toISOString()}::timestamptz
-        and e.refs ->> ${d.sameRef}::text = any(${sql.param(refs)}::text[])`,
+      rule.definition as AbsenceRule,
+      list.map((s) => ({ ref: s.ref, startedAt: s.ctx.occurredAt, startEventId: s.ctx.id })),
     );
-    if (found.length === 0) {
-      keep.push(...list);
-      continue;
-    }
-    const stored = found.map((f) => ({
-      id: f.id,
-      type: f.type,
-      occurredAt: new Date(f.occurred_at),
-      source: f.source,
-      customerId: f.customer_id,
-      organizationId: f.organization_id,
-      refs: f.refs,
-      data: f.data,
-    }));
-    // Conditions on the expected event need it as rules see it; a type alone does not.
-    const ctxs: EventContext[] = d.expect.where?.length
-      ? await contextsFor(tx, stored)
-      : stored.map((e) => ({ ...e, customer: null, organization: null, agreementId: null }));
-    const arrived = new Map<string, EventContext[]>();
-    for (const c of ctxs) {
-      const ref = refValueOf(c, d.sameRef);
-      if (ref === null || !selectorMatches(d.expect, c)) continue;
-      const same = arrived.get(ref);
-      if (same) same.push(c);
-      else arrived.set(ref, [c]);
-    }
-    for (const s of list) {
-      const met = (arrived.get(s.ref) ?? []).some(
-        (a) => a.id !== s.ctx.id && a.occurredAt >= s.ctx.occurredAt,
-      );
-      if (!met) keep.push(s);
-    }
+    list.forEach((s, i) => {
+      if (!met[i]) keep.push(s);
+    });
   }
   return keep;
+}
+
+/**
+ * For each wait of one absence rule: is its expected event stored already (same ref, at or after
+ * the start, not the starting event itself)? One indexed query for the rule's waits. Used when a
+ * wait would start (the event came early, out of order) and again when it would fire (the event
+ * came in a concurrent transaction that could not see the wait), so neither leaves a false alarm.
+ */
+export async function awaitedArrivals(
+  tx: Database,
+  d: AbsenceRule,
+  waits: { ref: string; startedAt: Date; startEventId: string }[],
+): Promise<boolean[]> {
+  if (waits.length === 0) return [];
+  const refs = [...new Set(waits.map((w) => w.ref))];
+  const since = new Date(Math.min(...waits.map((w) => w.startedAt.getTime())));
+  const found = await rows<{
+    id: string;
+    type: string;
+    occurred_at: Date;
+    customer_id: string | null;
+    organization_id: string | null;
+    refs: Record<string, string>;
+    data: Record<string, unknown>;
+    source: string | null;
+  }>(
+    tx,
+    sql`
+    select e.id, e.type, e.occurred_at, e.customer_id, e.organization_id, e.refs, e.data,
+      (select s.key from event_sources s where s.id = e.source_id) as source
+    from events e
+    where e.type = any(${sql.param(typesOf(d.expect))}::text[]) and e.occurred_at >= ${since.toISOString()}::timestamptz
+      and e.refs ->> ${d.sameRef}::text = any(${sql.param(refs)}::text[])`,
+  );
+  if (found.length === 0) return waits.map(() => false);
+  const stored = found.map((f) => ({
+    id: f.id,
+    type: f.type,
+    occurredAt: new Date(f.occurred_at),
+    source: f.source,
+    customerId: f.customer_id,
+    organizationId: f.organization_id,
+    refs: f.refs,
+    data: f.data,
+  }));
+  // Conditions on the expected event need it as rules see it; a type alone does not.
+  const ctxs: EventContext[] = d.expect.where?.length
+    ? await contextsFor(tx, stored)
+    : stored.map((e) => ({ ...e, customer: null, organization: null, agreementId: null }));
+  const arrived = new Map<string, EventContext[]>();
+  for (const c of ctxs) {
+    const ref = refValueOf(c, d.sameRef);
+    if (ref === null || !selectorMatches(d.expect, c)) continue;
+    const same = arrived.get(ref);
+    if (same) same.push(c);
+    else arrived.set(ref, [c]);
+  }
+  return waits.map((w) =>
+    (arrived.get(w.ref) ?? []).some((a) => a.id !== w.startEventId && a.occurredAt >= w.startedAt),
+  );
 }

@@ -1,12 +1,14 @@
 // The timer side of absence rules: waits whose due time has passed fire, once, whichever server
-// process gets there first. A statement claims due waits with FOR UPDATE SKIP LOCKED and flips
-// them from waiting to fired; the signals are written in the same transaction, so a crash fires
-// nothing or everything, and a restart picks up what was due meanwhile (the waits are rows).
+// process gets there first. A statement claims due waits with FOR UPDATE SKIP LOCKED; before
+// firing, each is checked once more for its expected event (it may have been stored by a
+// transaction that ran alongside the one that started the wait, and could not see it): those
+// are fulfilled, the rest fire. The signals are written in the same transaction, so a crash
+// fires nothing or everything, and a restart picks up what was due meanwhile (the waits are rows).
 import { sql } from 'drizzle-orm';
 import type { Database } from '../../../db/client.js';
 import { rows } from '../../../db/client.js';
 import type { RuleDefinition } from '../../../shared/schemas/rules.js';
-import { firingOf } from './engine.js';
+import { awaitedArrivals, firingOf } from './engine.js';
 import { contextsFor } from './event-context.js';
 import { firingKey, openSignals, type LiveRule } from './open-signals.js';
 
@@ -15,27 +17,24 @@ export const TIMER_BATCH = 500;
 interface Claimed {
   id: string;
   rule_id: string;
+  ref_value: string;
   rule_version: number;
   started_by_event_id: string;
   started_at: Date;
   promise_due_at: Date | null;
 }
 
-/** Fires the waits that are due. Returns how many fired. */
+/** Fires the waits that are due. Returns how many due waits it handled (fired, or fulfilled after all). */
 export async function fireDueExpectations(db: Database, limit = TIMER_BATCH): Promise<number> {
   return db.transaction(async (tx) => {
     const claimed = await rows<Claimed>(
       tx,
       sql`
-      with due as (
-        select id from rule_expectations
-        where state = 'waiting' and due_at <= now()
-        order by due_at limit ${limit}
-        for update skip locked
-      )
-      update rule_expectations x set state = 'fired'
-      from due where x.id = due.id and x.state = 'waiting'
-      returning x.id, x.rule_id, x.rule_version, x.started_by_event_id, x.started_at, x.promise_due_at`,
+      select id, rule_id, rule_version, ref_value, started_by_event_id, started_at, promise_due_at
+      from rule_expectations
+      where state = 'waiting' and due_at <= now()
+      order by due_at limit ${limit}
+      for update skip locked`,
     );
     if (claimed.length === 0) return 0;
 
@@ -52,6 +51,38 @@ export async function fireDueExpectations(db: Database, limit = TIMER_BATCH): Pr
     );
     const ruleOf = new Map<string, LiveRule>(ruleRows.map((r) => [`${r.id}@${r.version}`, r]));
 
+    // The expected event may be here after all: those waits are fulfilled, not fired.
+    const byRule = new Map<string, Claimed[]>();
+    for (const c of claimed)
+      byRule.set(`${c.rule_id}@${c.rule_version}`, [
+        ...(byRule.get(`${c.rule_id}@${c.rule_version}`) ?? []),
+        c,
+      ]);
+    const fulfilled = new Set<string>();
+    for (const [key, waits] of byRule) {
+      const rule = ruleOf.get(key);
+      if (rule?.definition.kind !== 'absence') continue;
+      const met = await awaitedArrivals(
+        tx,
+        rule.definition,
+        waits.map((w) => ({
+          ref: w.ref_value,
+          startedAt: new Date(w.started_at),
+          startEventId: w.started_by_event_id,
+        })),
+      );
+      waits.forEach((w, i) => {
+        if (met[i]) fulfilled.add(w.id);
+      });
+    }
+    const toFire = claimed.filter((c) => !fulfilled.has(c.id));
+    await tx.execute(sql`
+      update rule_expectations x
+      set state = case when x.id = any(${sql.param([...fulfilled])}::uuid[]) then 'fulfilled' else 'fired' end,
+        closed_at = case when x.id = any(${sql.param([...fulfilled])}::uuid[]) then now() else null end
+      where x.id = any(${sql.param(claimed.map((c) => c.id))}::uuid[])`);
+    if (toFire.length === 0) return claimed.length;
+
     const started = await rows<{
       id: string;
       type: string;
@@ -66,7 +97,7 @@ export async function fireDueExpectations(db: Database, limit = TIMER_BATCH): Pr
       sql`
       select e.id, e.type, e.occurred_at, e.customer_id, e.organization_id, e.refs, e.data, s.key as source
       from events e join event_sources s on s.id = e.source_id
-      where e.id = any(${sql.param(claimed.map((c) => c.started_by_event_id))}::uuid[])`,
+      where e.id = any(${sql.param(toFire.map((c) => c.started_by_event_id))}::uuid[])`,
     );
     const ctxs = await contextsFor(
       tx,
@@ -83,7 +114,7 @@ export async function fireDueExpectations(db: Database, limit = TIMER_BATCH): Pr
     );
     const ctxOf = new Map(ctxs.map((c) => [c.id, c]));
 
-    const fired = claimed.flatMap((c) => {
+    const fired = toFire.flatMap((c) => {
       const rule = ruleOf.get(`${c.rule_id}@${c.rule_version}`);
       const ctx = ctxOf.get(c.started_by_event_id);
       if (!rule || !ctx) return [];
