@@ -9,7 +9,7 @@ import { uuidv7 } from 'uuidv7';
 import type { Database } from '../../../db/client.js';
 import { rows } from '../../../db/client.js';
 import { closingEventOf, commitmentOpening } from '../../../core/rules/commitments.js';
-import type { EventContext } from '../../../core/rules/evaluate.js';
+import { refValueOf, type EventContext } from '../../../core/rules/evaluate.js';
 import { SYSTEM_ACTOR } from '../../lib/actor.js';
 import { recordDomainEvents } from '../domain-events/domain-events.repo.js';
 import type { ActiveAgreement } from '../signals/event-context.js';
@@ -23,7 +23,6 @@ export async function trackCommitments(
   agreements: ActiveAgreement[],
 ): Promise<{ opened: number; closed: number }> {
   const agreementBy = new Map(agreements.map((a) => [a.id, a]));
-  const closingTypes = new Set(agreements.flatMap((a) => a.commitments.map(closingEventOf)));
 
   const openings: {
     agreement: ActiveAgreement;
@@ -86,7 +85,23 @@ export async function trackCommitments(
   // Closings after openings, so a promise and its delivery in one batch are opened, then closed;
   // an instance only closes on an event that happened after it opened. A closing event without
   // a customer (a carrier's scan) closes by ref alone.
-  const closers = ctxs.filter((c) => closingTypes.has(c.type));
+  // (type, ref key, ref value) of each closing event, from the commitments' definitions, so the
+  // statement finds its instances through the (closes_on, ref_value) indexes.
+  const refKeysOf = new Map<string, Set<string>>();
+  for (const a of agreements)
+    for (const def of a.commitments) {
+      const type = closingEventOf(def);
+      if (!type) continue;
+      const keys = refKeysOf.get(type) ?? new Set<string>();
+      keys.add(def.ref);
+      refKeysOf.set(type, keys);
+    }
+  const closers = ctxs.flatMap((c) =>
+    [...(refKeysOf.get(c.type) ?? [])].flatMap((key) => {
+      const value = refValueOf(c, key);
+      return value ? [{ ctx: c, key, value }] : [];
+    }),
+  );
   let closed: { id: string; state: string }[] = [];
   if (closers.length > 0) {
     closed = await rows<{ id: string; state: string }>(
@@ -97,11 +112,12 @@ export async function trackCommitments(
         closed_at = v.at, closed_by_event_id = v.id, updated_at = now()
       from (
         select distinct on (c2.id) c2.id as commitment_id, v.id, v.at
-        from unnest(${param(closers.map((c) => c.id))}::uuid[], ${param(closers.map((c) => c.type))}::text[],
-          ${param(closers.map((c) => c.occurredAt.toISOString()))}::timestamptz[],
-          ${param(closers.map((c) => c.customer?.id ?? null))}::uuid[],
-          ${param(closers.map((c) => JSON.stringify(c.refs)))}::text[]) as v(id, type, at, customer_id, refs)
-        join commitments c2 on c2.closes_on = v.type and c2.ref_value = (v.refs::jsonb ->> c2.ref_key)
+        from unnest(${param(closers.map((c) => c.ctx.id))}::uuid[], ${param(closers.map((c) => c.ctx.type))}::text[],
+          ${param(closers.map((c) => c.key))}::text[], ${param(closers.map((c) => c.value))}::text[],
+          ${param(closers.map((c) => c.ctx.occurredAt.toISOString()))}::timestamptz[],
+          ${param(closers.map((c) => c.ctx.customer?.id ?? null))}::uuid[])
+          as v(id, type, ref_key, ref_value, at, customer_id)
+        join commitments c2 on c2.closes_on = v.type and c2.ref_value = v.ref_value and c2.ref_key = v.ref_key
           and (v.customer_id is null or c2.customer_id is not distinct from v.customer_id)
           and c2.opened_at <= v.at
           and (c2.state in ('open', 'overdue')

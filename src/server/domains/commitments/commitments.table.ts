@@ -52,6 +52,10 @@ export const commitments = pgTable(
     index('commitments_closing')
       .on(t.closesOn, t.refValue)
       .where(sql`${t.state} in ('open', 'overdue')`),
+    // An avoid commitment met at its due time, broken by a late-arriving event from before it.
+    index('commitments_avoid_met')
+      .on(t.closesOn, t.refValue)
+      .where(sql`${t.mode} = 'avoid' and ${t.state} = 'met'`),
     index('commitments_customer').on(t.customerId, t.dueAt),
     index('commitments_organization').on(t.organizationId, t.dueAt),
     index('commitments_agreement_closed').on(t.agreementId, t.closedAt),

@@ -54,7 +54,9 @@ export const events = pgTable(
     uniqueIndex('events_source_event_uq').on(t.sourceId, t.eventId),
     index('events_type_occurred').on(t.type, t.occurredAt),
     index('events_customer_occurred').on(t.customerId, t.occurredAt),
-    index('events_refs_gin').using('gin', t.refs.op('jsonb_path_ops')),
+    // fastupdate off: lookups by ref would otherwise scan the whole pending list, which PGlite
+    // (no autovacuum) never merges.
+    index('events_refs_gin').using('gin', t.refs.op('jsonb_path_ops')).with({ fastupdate: false }),
     // The unfiltered list, newest first, and keyset paging on it.
     index('events_occurred').on(t.occurredAt, t.id),
   ],

@@ -558,3 +558,41 @@ describe('a wait whose expected event came in a transaction alongside', () => {
     expect(wait!.state).toBe('fulfilled');
   });
 });
+
+describe('avoid commitments', () => {
+  it('met when the due time passes unbroken; broken by a dispute from before the due time that came late', async () => {
+    const at = typesFor();
+    const customer = await makeCustomer(t.db, { externalId: `C-${unique()}` });
+    await makeAgreement(t.db, {
+      scope: { customerId: customer.id },
+      commitments: [
+        {
+          key: 'invoice_right',
+          name: 'Invoice correct first time',
+          mode: 'avoid',
+          opens: at('issued'),
+          ref: 'invoiceId',
+          within: 'PT1H',
+          brokenBy: at('disputed'),
+        },
+      ],
+    });
+    const who = { customer: { externalId: customer.externalId } };
+    const [kept, disputed] = ['K', 'D'].map((x) => `INV-${x}-${unique()}`) as [string, string];
+    await send([
+      ev(at('issued'), { ...who, refs: { invoiceId: kept }, occurredAt: minutesAgo(120) }),
+      ev(at('issued'), { ...who, refs: { invoiceId: disputed }, occurredAt: minutesAgo(120) }),
+    ]);
+    expect(await closeDueCommitments(t.db)).toBeGreaterThanOrEqual(2);
+    // Disputed 30 minutes after issue (inside the hour), received only now.
+    await send([ev(at('disputed'), { ...who, refs: { invoiceId: disputed }, occurredAt: minutesAgo(90) })]);
+    const found = await rows<{ ref_value: string; state: string }>(
+      t.db,
+      sql`select ref_value, state from commitments where customer_id = ${customer.id} order by ref_value`,
+    );
+    expect(Object.fromEntries(found.map((f) => [f.ref_value, f.state]))).toEqual({
+      [kept]: 'met',
+      [disputed]: 'broken',
+    });
+  });
+});
