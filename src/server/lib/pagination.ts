@@ -1,7 +1,8 @@
 // Keyset ("cursor") pagination over (sort column, id). The cursor carries the sort value exactly
 // as PostgreSQL printed it (microseconds included), so pages never skip or repeat a row.
 import { sql, type SQL } from 'drizzle-orm';
-import type { AnyPgColumn } from 'drizzle-orm/pg-core';
+import type { AnyPgColumn, PgTable } from 'drizzle-orm/pg-core';
+import type { Database } from '../../db/client.js';
 import { badRequest } from './errors.js';
 
 export interface Sort {
@@ -72,3 +73,18 @@ export function toPage<T extends { id: string; sortKey: string }>(rowsPlusOne: T
 /** A LIKE pattern matching `text` anywhere, with the user's %, _ and \ taken literally. */
 export const containsPattern = (text: string) =>
   `%${text.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+
+/** The exact number of rows a list's filters select (`includeTotal`), or undefined when not asked. */
+export async function totalIf(
+  db: Database,
+  wanted: boolean | undefined,
+  table: PgTable,
+  where: SQL | undefined,
+): Promise<number | undefined> {
+  if (!wanted) return undefined;
+  const [row] = await db
+    .select({ n: sql<number>`count(*)::int` })
+    .from(table)
+    .where(where);
+  return row?.n ?? 0;
+}

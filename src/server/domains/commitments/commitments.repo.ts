@@ -4,7 +4,7 @@
 import { and, asc, eq, gte, inArray, lt, sql, type SQL } from 'drizzle-orm';
 import { rows, type Database } from '../../../db/client.js';
 import type { CommitmentState } from '../../../shared/schemas/signals.js';
-import { afterCursor, orderBy, sortKey, toPage, type Sort } from '../../lib/pagination.js';
+import { afterCursor, orderBy, sortKey, toPage, type Sort, totalIf } from '../../lib/pagination.js';
 import { agreements } from '../agreements/agreements.table.js';
 import { customers } from '../customers/customers.table.js';
 import { organizations } from '../organizations/organizations.table.js';
@@ -83,14 +83,7 @@ export async function listCommitments(
     .orderBy(...orderBy(byDue))
     .limit(q.limit + 1);
   const page = toPage(found, q.limit);
-  let total: number | undefined;
-  if (q.includeTotal) {
-    const [row] = await db
-      .select({ n: sql<number>`count(*)::int` })
-      .from(commitments)
-      .where(filters(q));
-    total = row?.n ?? 0;
-  }
+  const total = await totalIf(db, q.includeTotal, commitments, filters(q));
   return { ...page, total };
 }
 

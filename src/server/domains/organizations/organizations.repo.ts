@@ -1,7 +1,15 @@
 import { and, eq, isNull, sql, type SQL } from 'drizzle-orm';
 import type { Database } from '../../../db/client.js';
 import type { OrganizationListQuery } from '../../../shared/schemas/organizations.js';
-import { afterCursor, containsPattern, orderBy, sortFrom, sortKey, toPage } from '../../lib/pagination.js';
+import {
+  afterCursor,
+  containsPattern,
+  orderBy,
+  sortFrom,
+  sortKey,
+  toPage,
+  totalIf,
+} from '../../lib/pagination.js';
 import { organizations } from './organizations.table.js';
 
 const live = isNull(organizations.deletedAt);
@@ -80,14 +88,7 @@ export async function listOrganizations(db: Database, q: OrganizationListQuery, 
     .orderBy(...orderBy(sort))
     .limit(q.limit + 1);
   const page = toPage(found, q.limit);
-  let total: number | undefined;
-  if (q.includeTotal) {
-    const [row] = await db
-      .select({ n: sql<number>`count(*)::int` })
-      .from(organizations)
-      .where(filters(q, scope));
-    total = row?.n ?? 0;
-  }
+  const total = await totalIf(db, q.includeTotal, organizations, filters(q, scope));
   return { ...page, total };
 }
 

@@ -4,7 +4,7 @@ import { and, asc, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import type { Database } from '../../../db/client.js';
 import type { Severity } from '../../../shared/schemas/rules.js';
 import { LIVE_SIGNAL_STATES, type SignalState } from '../../../shared/schemas/signals.js';
-import { afterCursor, orderBy, sortKey, toPage, type Sort } from '../../lib/pagination.js';
+import { afterCursor, orderBy, sortKey, toPage, type Sort, totalIf } from '../../lib/pagination.js';
 import { cases } from '../cases/cases.table.js';
 import { customers } from '../customers/customers.table.js';
 import { events } from '../events/events.table.js';
@@ -86,14 +86,7 @@ export async function listSignals(
     .orderBy(...orderBy(newestFirst))
     .limit(q.limit + 1);
   const page = toPage(found, q.limit);
-  let total: number | undefined;
-  if (q.includeTotal) {
-    const [row] = await db
-      .select({ n: sql<number>`count(*)::int` })
-      .from(signals)
-      .where(filters(q));
-    total = row?.n ?? 0;
-  }
+  const total = await totalIf(db, q.includeTotal, signals, filters(q));
   return { ...page, total };
 }
 
