@@ -4,7 +4,7 @@ import { ImapFlow } from 'imapflow';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDovecot, type Dovecot } from '../helpers/dovecot.js';
-import { plainMail } from '../helpers/mail-fixtures.js';
+import { mailFixture, plainMail } from '../helpers/mail-fixtures.js';
 import { DEMO, eventually, signIn, startStack, text, texts, type Stack } from './harness.js';
 
 const USER = { user: 'help@imap.test', password: 'browser-imap-secret' };
@@ -114,5 +114,27 @@ describe('mailboxes (admin)', () => {
         page.getByTestId('mailbox-row').filter({ hasText: 'wrong@imap.test' }).getByTestId('mailbox-error'),
       ),
     ).toBe('Failed');
+  });
+
+  it('shows a mail that came as HTML as formatted, inline image included, on request', async () => {
+    await appendMail(
+      mailFixture('inline-image', { To: USER.user, 'Message-ID': '<inline-browser@example.it>' }),
+    );
+    await page.goto(`${stack.url}/admin/mailboxes`);
+    await page.getByTestId('mailbox-row').filter({ hasText: USER.user }).getByRole('link').click();
+    await page.getByRole('button', { name: 'Poll now' }).click();
+    await eventually(() => text(page.getByTestId('poll-result'))).toBe('1 new mail: 1 filed.');
+    const cases = await stack.api<{ items: { id: string }[] }>('/cases?q=Wrong%20colour', {
+      login: DEMO.admin,
+    });
+    expect(cases.items).toHaveLength(1);
+    await page.goto(`${stack.url}/cases/${cases.items[0]!.id}`);
+    await eventually(() => text(page.getByTestId('message-body').first())).toContain('I ordered blue.');
+    await page.getByRole('button', { name: 'Show as formatted' }).click();
+    const frame = page.frameLocator('[data-testid="mail-html"]');
+    await eventually(() => frame.locator('img').getAttribute('src')).toMatch(/^data:image\//);
+    expect(await frame.locator('body').innerText()).toContain('I ordered blue.');
+    await page.getByRole('button', { name: 'Show the text' }).click();
+    await eventually(() => page.getByTestId('mail-html').count()).toBe(0);
   });
 });

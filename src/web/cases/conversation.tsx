@@ -194,10 +194,11 @@ export function Conversation(props: {
 /** The text, and for a mail that came as HTML, its formatted version on request. */
 function MessageBody({ body, html }: { body: string; html: string | null }) {
   const [formatted, setFormatted] = useState(false);
+  const shown = useInlineImages(formatted ? html : null);
   return (
     <>
-      {formatted && html ? (
-        <HtmlBody html={html} title="The message as formatted by the sender" />
+      {formatted && shown ? (
+        <HtmlBody html={shown} title="The message as formatted by the sender" />
       ) : (
         <div className="message__body prewrap" data-testid="message-body">
           {body}
@@ -214,4 +215,46 @@ function MessageBody({ body, html }: { body: string; html: string | null }) {
       )}
     </>
   );
+}
+
+const INLINE_IMAGE = /src="(\/api\/v1\/attachments\/[0-9a-f-]{36})"/g;
+
+/**
+ * The HTML with its inline images (stored attachments, which need the sign-in) as data: URLs,
+ * since the sandboxed frame may load nothing itself. Null until they are read.
+ */
+function useInlineImages(html: string | null): string | null {
+  const [ready, setReady] = useState<{ from: string; html: string } | null>(null);
+  useEffect(() => {
+    if (!html) return;
+    let cancelled = false;
+    const urls = [...new Set([...html.matchAll(INLINE_IMAGE)].map((m) => m[1]!))];
+    void Promise.all(
+      urls.map(async (url) => {
+        try {
+          const blob = await fetchBlob(url);
+          const data = await new Promise<string>((resolve, reject) => {
+            const reader = new FileReader();
+            reader.onload = () => resolve(String(reader.result));
+            reader.onerror = () => reject(reader.error);
+            reader.readAsDataURL(blob);
+          });
+          return [url, data] as const;
+        } catch {
+          return [url, ''] as const; // shown as a broken image, the text stays readable
+        }
+      }),
+    ).then((pairs) => {
+      if (cancelled) return;
+      const dataOf = new Map(pairs);
+      setReady({
+        from: html,
+        html: html.replace(INLINE_IMAGE, (_, url: string) => `src="${dataOf.get(url) ?? ''}"`),
+      });
+    });
+    return () => {
+      cancelled = true;
+    };
+  }, [html]);
+  return html && ready?.from === html ? ready.html : null;
 }
