@@ -23,7 +23,7 @@ import {
 import type { AbsenceRule, ThresholdRule } from '../../../shared/schemas/rules.js';
 import { isoDurationMs } from '../../../shared/schemas/rules.js';
 import { trackCommitments } from '../commitments/commitments.engine.js';
-import { activeAgreements, contextsFor, type StoredEvent } from './event-context.js';
+import { activeAgreements, contextsFor, loadStoredEvents, type StoredEvent } from './event-context.js';
 import { openSignals, resolveSignals, type Firing, type LiveRule } from './open-signals.js';
 import { signalRules } from './signals.table.js';
 
@@ -333,35 +333,12 @@ export async function awaitedArrivals(
   if (waits.length === 0) return [];
   const refs = [...new Set(waits.map((w) => w.ref))];
   const since = new Date(Math.min(...waits.map((w) => w.startedAt.getTime())));
-  const found = await rows<{
-    id: string;
-    type: string;
-    occurred_at: Date;
-    customer_id: string | null;
-    organization_id: string | null;
-    refs: Record<string, string>;
-    data: Record<string, unknown>;
-    source: string | null;
-  }>(
+  const stored = await loadStoredEvents(
     tx,
-    sql`
-    select e.id, e.type, e.occurred_at, e.customer_id, e.organization_id, e.refs, e.data,
-      (select s.key from event_sources s where s.id = e.source_id) as source
-    from events e
-    where e.type = any(${sql.param(typesOf(d.expect))}::text[]) and e.occurred_at >= ${since.toISOString()}::timestamptz
+    sql`e.type = any(${sql.param(typesOf(d.expect))}::text[]) and e.occurred_at >= ${since.toISOString()}::timestamptz
       and e.refs ->> ${d.sameRef}::text = any(${sql.param(refs)}::text[])`,
   );
-  if (found.length === 0) return waits.map(() => false);
-  const stored = found.map((f) => ({
-    id: f.id,
-    type: f.type,
-    occurredAt: new Date(f.occurred_at),
-    source: f.source,
-    customerId: f.customer_id,
-    organizationId: f.organization_id,
-    refs: f.refs,
-    data: f.data,
-  }));
+  if (stored.length === 0) return waits.map(() => false);
   // Conditions on the expected event need it as rules see it; a type alone does not.
   const ctxs: EventContext[] = d.expect.where?.length
     ? await contextsFor(tx, stored)

@@ -1,8 +1,9 @@
 // Builds the `EventContext` rules see (src/core/rules/evaluate.ts) for a batch of stored events:
 // one query for the customers and organizations they name, one for the active agreements when
 // a rule scope or a commitment needs them. Used by the live engine and the dry run alike.
-import { and, eq, isNull, sql } from 'drizzle-orm';
+import { and, eq, isNull, sql, type SQL } from 'drizzle-orm';
 import type { Database } from '../../../db/client.js';
+import { rows } from '../../../db/client.js';
 import type { EventContext } from '../../../core/rules/evaluate.js';
 import { mostSpecificAgreement } from '../agreements/agreements.repo.js';
 import { agreements } from '../agreements/agreements.table.js';
@@ -19,6 +20,37 @@ export interface StoredEvent {
   organizationId: string | null;
   refs: Record<string, string>;
   data: Record<string, unknown>;
+}
+
+/** Stored events matching a condition on `events e`, as rules need them (the source's key too). */
+export async function loadStoredEvents(db: Database, where: SQL): Promise<StoredEvent[]> {
+  const found = await rows<{
+    id: string;
+    type: string;
+    occurred_at: Date | string;
+    customer_id: string | null;
+    organization_id: string | null;
+    refs: Record<string, string>;
+    data: Record<string, unknown>;
+    source: string | null;
+  }>(
+    db,
+    sql`
+    select e.id, e.type, e.occurred_at, e.customer_id, e.organization_id, e.refs, e.data,
+      (select s.key from event_sources s where s.id = e.source_id) as source
+    from events e
+    where ${where}`,
+  );
+  return found.map((f) => ({
+    id: f.id,
+    type: f.type,
+    occurredAt: new Date(f.occurred_at),
+    source: f.source,
+    customerId: f.customer_id,
+    organizationId: f.organization_id,
+    refs: f.refs,
+    data: f.data,
+  }));
 }
 
 export type ActiveAgreement = Pick<

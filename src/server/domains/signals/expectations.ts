@@ -9,7 +9,7 @@ import type { Database } from '../../../db/client.js';
 import { rows } from '../../../db/client.js';
 import type { RuleDefinition } from '../../../shared/schemas/rules.js';
 import { awaitedArrivals, firingOf } from './engine.js';
-import { contextsFor } from './event-context.js';
+import { contextsFor, loadStoredEvents } from './event-context.js';
 import { firingKey, openSignals, type LiveRule } from './open-signals.js';
 
 export const TIMER_BATCH = 500;
@@ -83,34 +83,12 @@ export async function fireDueExpectations(db: Database, limit = TIMER_BATCH): Pr
       where x.id = any(${sql.param(claimed.map((c) => c.id))}::uuid[])`);
     if (toFire.length === 0) return claimed.length;
 
-    const started = await rows<{
-      id: string;
-      type: string;
-      occurred_at: Date;
-      customer_id: string | null;
-      organization_id: string | null;
-      refs: Record<string, string>;
-      data: Record<string, unknown>;
-      source: string | null;
-    }>(
-      tx,
-      sql`
-      select e.id, e.type, e.occurred_at, e.customer_id, e.organization_id, e.refs, e.data, s.key as source
-      from events e join event_sources s on s.id = e.source_id
-      where e.id = any(${sql.param(toFire.map((c) => c.started_by_event_id))}::uuid[])`,
-    );
     const ctxs = await contextsFor(
       tx,
-      started.map((e) => ({
-        id: e.id,
-        type: e.type,
-        occurredAt: new Date(e.occurred_at),
-        source: e.source,
-        customerId: e.customer_id,
-        organizationId: e.organization_id,
-        refs: e.refs,
-        data: e.data,
-      })),
+      await loadStoredEvents(
+        tx,
+        sql`e.id = any(${sql.param(toFire.map((c) => c.started_by_event_id))}::uuid[])`,
+      ),
     );
     const ctxOf = new Map(ctxs.map((c) => [c.id, c]));
 
