@@ -42,8 +42,12 @@ export const Signal = z.object({
   organizationName: z.string().nullable(),
   refKey: z.string().nullable(),
   refValue: z.string().nullable(),
-  refs: z.record(z.string(), z.string()).describe('refs of the first evidence event'),
-  dueAt: IsoDateTime.nullable().describe('when the promise at risk falls due (absence rules)'),
+  refs: z
+    .record(z.string(), z.string())
+    .describe('refs of the event that fired it (for threshold rules, the latest counted event)'),
+  dueAt: IsoDateTime.nullable().describe(
+    'when the promise at risk falls due: the deadline of an absence rule with `by`; null otherwise',
+  ),
   detectedAt: IsoDateTime,
   actedAt: IsoDateTime.nullable(),
   resolvedAt: IsoDateTime.nullable(),
