@@ -1,6 +1,6 @@
 // The proactive side of a customer page (staff only): the commitments measured for them and the
 // signals raised about them, newest first, each with a way to see more.
-import { useState } from 'react';
+import { useState, type ReactNode } from 'react';
 import { Link } from 'react-router-dom';
 import type { Commitment, Signal } from '../../shared/schemas/signals.js';
 import { formatDateTime, formatDue } from '../lib/format.js';
@@ -11,156 +11,165 @@ import { CommitmentStateBadge, SeverityBadge, SignalStateBadge } from './signal-
 
 const STEP = 10;
 
-function MoreButton({
-  shown,
-  more,
-  loading,
-  onMore,
+/**
+ * A list that starts with a few rows and grows on request: loading, error and empty states, the
+ * table the caller renders, and "Show more" while the API has more.
+ */
+function GrowingList<T>({
+  path,
+  query,
+  what,
+  empty,
+  children,
 }: {
-  shown: number;
-  more: boolean;
-  loading: boolean;
-  onMore(): void;
+  path: string;
+  query: Record<string, string>;
+  what: string;
+  empty: ReactNode;
+  children(items: T[], loading: boolean): ReactNode;
 }) {
-  if (!more) return null;
+  const [limit, setLimit] = useState(STEP);
+  const list = useApi<Page<T>>(path, { ...query, limit }, { keepPrevious: true });
+  if (list.error) return <ErrorNotice error={list.error} onRetry={list.reload} />;
+  if (!list.data) return <Loading label={`Loading ${what}…`} />;
+  const items = list.data.items;
+  if (items.length === 0) return <>{empty}</>;
   return (
-    <div className="pager">
-      <span className="pager__summary">{shown} shown</span>
-      <button type="button" className="button button--small" disabled={loading} onClick={onMore}>
-        {loading ? 'Loading…' : 'Show more'}
-      </button>
-    </div>
+    <>
+      {children(items, list.loading)}
+      {list.data.nextCursor && (
+        <div className="pager">
+          <span className="pager__summary">{items.length} shown</span>
+          <button
+            type="button"
+            className="button button--small"
+            disabled={list.loading}
+            onClick={() => setLimit((n) => n + STEP * 2)}
+          >
+            {list.loading ? 'Loading…' : 'Show more'}
+          </button>
+        </div>
+      )}
+    </>
   );
 }
 
 export function CustomerSignals({ customerId }: { customerId: string }) {
-  const [limit, setLimit] = useState(STEP);
-  const list = useApi<Page<Signal>>('/signals', { customerId, limit }, { keepPrevious: true });
-  if (list.error) return <ErrorNotice error={list.error} onRetry={list.reload} />;
-  if (!list.data) return <Loading label="Loading signals…" />;
-  const items = list.data.items;
-  if (items.length === 0)
-    return (
-      <div className="empty-state empty-state--inline" data-testid="customer-signals-empty">
-        <p>No signals about this customer: no signal rule has fired on their events.</p>
-      </div>
-    );
   return (
-    <>
-      <div className="table-wrap">
-        <table className="table" data-testid="customer-signals" aria-busy={list.loading}>
-          <thead>
-            <tr>
-              <th scope="col">Severity</th>
-              <th scope="col">Signal</th>
-              <th scope="col">State</th>
-              <th scope="col">Detected</th>
-              <th scope="col">Case</th>
-            </tr>
-          </thead>
-          <tbody>
-            {items.map((s) => (
-              <tr key={s.id} data-testid="customer-signal-row" data-state={s.state}>
-                <td>
-                  <SeverityBadge severity={s.severity} />
-                </td>
-                <td className="cell-primary">
-                  <Link to={`/signals/${s.id}`}>{s.title}</Link>
-                  <span className="cell-sub muted">{s.ruleName}</span>
-                </td>
-                <td>
-                  <SignalStateBadge state={s.state} />
-                </td>
-                <td className="cell-nowrap">
-                  <time dateTime={s.detectedAt}>{formatDateTime(s.detectedAt)}</time>
-                </td>
-                <td className="cell-nowrap">
-                  {s.caseId ? (
-                    <Link to={`/cases/${s.caseId}`}>#{s.caseNumber ?? '…'}</Link>
-                  ) : (
-                    <span className="muted">—</span>
-                  )}
-                </td>
+    <GrowingList<Signal>
+      path="/signals"
+      query={{ customerId }}
+      what="signals"
+      empty={
+        <div className="empty-state empty-state--inline" data-testid="customer-signals-empty">
+          <p>No signals about this customer: no signal rule has fired on their events.</p>
+        </div>
+      }
+    >
+      {(items, loading) => (
+        <div className="table-wrap">
+          <table className="table" data-testid="customer-signals" aria-busy={loading}>
+            <thead>
+              <tr>
+                <th scope="col">Severity</th>
+                <th scope="col">Signal</th>
+                <th scope="col">State</th>
+                <th scope="col">Detected</th>
+                <th scope="col">Case</th>
               </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
-      <MoreButton
-        shown={items.length}
-        more={!!list.data.nextCursor}
-        loading={list.loading}
-        onMore={() => setLimit((n) => n + STEP * 2)}
-      />
-    </>
+            </thead>
+            <tbody>
+              {items.map((s) => (
+                <tr key={s.id} data-testid="customer-signal-row" data-state={s.state}>
+                  <td>
+                    <SeverityBadge severity={s.severity} />
+                  </td>
+                  <td className="cell-primary">
+                    <Link to={`/signals/${s.id}`}>{s.title}</Link>
+                    <span className="cell-sub muted">{s.ruleName}</span>
+                  </td>
+                  <td>
+                    <SignalStateBadge state={s.state} />
+                  </td>
+                  <td className="cell-nowrap">
+                    <time dateTime={s.detectedAt}>{formatDateTime(s.detectedAt)}</time>
+                  </td>
+                  <td className="cell-nowrap">
+                    {s.caseId ? (
+                      <Link to={`/cases/${s.caseId}`}>#{s.caseNumber ?? '…'}</Link>
+                    ) : (
+                      <span className="muted">—</span>
+                    )}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </GrowingList>
   );
 }
 
 export function CustomerCommitments({ customerId }: { customerId: string }) {
-  const [limit, setLimit] = useState(STEP);
-  const list = useApi<Page<Commitment>>('/commitments', { customerId, limit }, { keepPrevious: true });
-  if (list.error) return <ErrorNotice error={list.error} onRetry={list.reload} />;
-  if (!list.data) return <Loading label="Loading commitments…" />;
-  const items = list.data.items;
-  if (items.length === 0)
-    return (
-      <div className="empty-state empty-state--inline" data-testid="customer-commitments-empty">
-        <p>
-          No commitments measured for this customer yet. They start when an event opens a commitment of the
-          agreement that applies to them.
-        </p>
-      </div>
-    );
   return (
-    <>
-      <div className="table-wrap">
-        <table className="table" data-testid="customer-commitments" aria-busy={list.loading}>
-          <thead>
-            <tr>
-              <th scope="col">State</th>
-              <th scope="col">Commitment</th>
-              <th scope="col">Ref</th>
-              <th scope="col">Due</th>
-              <th scope="col">Closed</th>
-            </tr>
-          </thead>
-          <tbody>
-            {items.map((c) => (
-              <tr key={c.id} data-testid="customer-commitment-row" data-state={c.state}>
-                <td>
-                  <CommitmentStateBadge state={c.state} />
-                </td>
-                <td className="cell-primary">
-                  <span>{c.name}</span>
-                  <span className="cell-sub muted">{c.agreementName}</span>
-                </td>
-                <td>
-                  <span className="ref">
-                    <span className="ref__key">{c.refKey}</span> <code>{c.refValue}</code>
-                  </span>
-                </td>
-                <td className="cell-nowrap">
-                  <time dateTime={c.dueAt}>{formatDue(c.dueAt)}</time>
-                  {c.repromised > 0 && <span className="cell-sub muted">re-promised ×{c.repromised}</span>}
-                </td>
-                <td className="cell-nowrap">
-                  {c.closedAt ? (
-                    <time dateTime={c.closedAt}>{formatDateTime(c.closedAt)}</time>
-                  ) : (
-                    <span className="muted">—</span>
-                  )}
-                </td>
+    <GrowingList<Commitment>
+      path="/commitments"
+      query={{ customerId }}
+      what="commitments"
+      empty={
+        <div className="empty-state empty-state--inline" data-testid="customer-commitments-empty">
+          <p>
+            No commitments measured for this customer yet. They start when an event opens a commitment of the
+            agreement that applies to them.
+          </p>
+        </div>
+      }
+    >
+      {(items, loading) => (
+        <div className="table-wrap">
+          <table className="table" data-testid="customer-commitments" aria-busy={loading}>
+            <thead>
+              <tr>
+                <th scope="col">State</th>
+                <th scope="col">Commitment</th>
+                <th scope="col">Ref</th>
+                <th scope="col">Due</th>
+                <th scope="col">Closed</th>
               </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
-      <MoreButton
-        shown={items.length}
-        more={!!list.data.nextCursor}
-        loading={list.loading}
-        onMore={() => setLimit((n) => n + STEP * 2)}
-      />
-    </>
+            </thead>
+            <tbody>
+              {items.map((c) => (
+                <tr key={c.id} data-testid="customer-commitment-row" data-state={c.state}>
+                  <td>
+                    <CommitmentStateBadge state={c.state} />
+                  </td>
+                  <td className="cell-primary">
+                    <span>{c.name}</span>
+                    <span className="cell-sub muted">{c.agreementName}</span>
+                  </td>
+                  <td>
+                    <span className="ref">
+                      <span className="ref__key">{c.refKey}</span> <code>{c.refValue}</code>
+                    </span>
+                  </td>
+                  <td className="cell-nowrap">
+                    <time dateTime={c.dueAt}>{formatDue(c.dueAt)}</time>
+                    {c.repromised > 0 && <span className="cell-sub muted">re-promised ×{c.repromised}</span>}
+                  </td>
+                  <td className="cell-nowrap">
+                    {c.closedAt ? (
+                      <time dateTime={c.closedAt}>{formatDateTime(c.closedAt)}</time>
+                    ) : (
+                      <span className="muted">—</span>
+                    )}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </GrowingList>
   );
 }
