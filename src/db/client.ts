@@ -63,6 +63,7 @@ export async function openDatabase(options: DatabaseOptions): Promise<DatabaseHa
     throw err;
   }
   const db = drizzlePglite({ client, schema }) as unknown as Database;
+  turns.set(db, Promise.resolve());
   return {
     db,
     kind: 'pglite',
@@ -76,6 +77,25 @@ export async function openDatabase(options: DatabaseOptions): Promise<DatabaseHa
       }
     },
   };
+}
+
+// PGlite is one connection: transactions queue for it first come, first served. Bulk writers
+// (an ingest batch: hundreds of ms) take turns here before they queue there, so the connection's
+// queue holds at most one of them, and a short transaction that must not wait (the timer job
+// firing absence rules) waits behind one batch, not behind every batch in flight. On PostgreSQL
+// (a pool, rows locked one by one) bulk work runs side by side and this is a pass-through.
+const turns = new WeakMap<Database, Promise<unknown>>();
+
+/** Runs `work` when the bulk writers before it on this database are done (PGlite only). */
+export function bulkTurn<T>(db: Database, work: () => Promise<T>): Promise<T> {
+  const before = turns.get(db);
+  if (!before) return work();
+  const mine = before.then(work);
+  turns.set(
+    db,
+    mine.catch(() => {}),
+  );
+  return mine;
 }
 
 /** Is the database answering? Used by /readyz. */

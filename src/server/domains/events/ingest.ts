@@ -4,7 +4,7 @@
 // customers to create, the events, and what the signal rules and commitments make of them. The transaction commits before the answer leaves, so an
 // accepted event survives a crash right after. Idempotent per source by the event's id: the
 // unique (source_id, event_id) index decides, so concurrent senders of one id get one `accepted`.
-import type { Database } from '../../../db/client.js';
+import { bulkTurn, type Database } from '../../../db/client.js';
 import { LIMITS } from '../../../shared/schemas/common.js';
 import {
   EVENT_LIMITS,
@@ -95,12 +95,27 @@ function isRetryable(err: unknown): boolean {
   return false;
 }
 
+/** Each event on its own (no database): a bad one is reported and the rest go on. */
+function validate(raw: unknown[]) {
+  const rejected: IngestResult[] = [];
+  const valid: { index: number; input: EventInput }[] = [];
+  raw.forEach((item, index) => {
+    const parsed = EventInput.safeParse(item);
+    if (parsed.success) valid.push({ index, input: parsed.data });
+    else
+      rejected.push({ index, id: rawIdOf(item), status: 'rejected', reason: reasonOf(parsed.error.issues) });
+  });
+  return { count: raw.length, valid, rejected };
+}
+
 export async function ingestEvents(db: Database, opts: IngestOptions): Promise<IngestAnswer> {
+  // Validated before the transaction: it holds a connection (on PGlite, the only one) for SQL alone.
+  const checked = validate(opts.events);
   // Two batches creating the same new customers in a different order can deadlock; PostgreSQL
   // aborts one of them, and running it again then finds the other's rows.
   for (let attempt = 1; ; attempt++) {
     try {
-      return await db.transaction((tx) => ingestOnce(tx, opts));
+      return await bulkTurn(db, () => db.transaction((tx) => ingestOnce(tx, opts, checked)));
     } catch (err) {
       if (attempt >= 3 || !isRetryable(err)) throw err;
     }
@@ -109,20 +124,20 @@ export async function ingestEvents(db: Database, opts: IngestOptions): Promise<I
 
 async function ingestOnce(
   tx: Database,
-  { actor, source, events: raw }: IngestOptions,
+  { actor, source }: IngestOptions,
+  checked: ReturnType<typeof validate>,
 ): Promise<IngestAnswer> {
-  const results: IngestResult[] = new Array(raw.length);
+  const results: IngestResult[] = new Array(checked.count);
   const reject = (index: number, id: string | null, reason: string) => {
     results[index] = { index, id, status: 'rejected', reason };
   };
-
-  // 1. Each event on its own: a bad one is reported and the rest go on.
-  let pending: Pending[] = [];
-  raw.forEach((item, index) => {
-    const parsed = EventInput.safeParse(item);
-    if (parsed.success) pending.push({ index, input: parsed.data, customerId: null, organizationId: null });
-    else reject(index, rawIdOf(item), reasonOf(parsed.error.issues));
-  });
+  for (const r of checked.rejected) results[r.index] = r;
+  let pending: Pending[] = checked.valid.map(({ index, input }) => ({
+    index,
+    input,
+    customerId: null,
+    organizationId: null,
+  }));
 
   // 2. Ids this source sent before: nothing to do (saves creating customers for a resent batch).
   const seen = await repo.findStoredEventIds(
