@@ -1,8 +1,6 @@
 import { boolean, index, jsonb, pgTable, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { createdAt, deletedAt, idColumn, timestamptz, updatedAt } from '../../../db/columns.js';
 import type { EventRefs } from '../../../shared/schemas/events.js';
-import { customers } from '../customers/customers.table.js';
-import { organizations } from '../organizations/organizations.table.js';
 
 /** Systems that send operational events: each has its own API token and webhook secret. */
 export const eventSources = pgTable(
@@ -32,21 +30,23 @@ export const eventSources = pgTable(
 /**
  * Operational events (orders, shipments, invoices): facts from outside systems that signal rules
  * read. Idempotent by the source's id. Not to be confused with `domain_events` (our own changes).
+ * The busiest table: no foreign keys. Source, customer and organization ids are written by the
+ * ingest from rows it read in the same transaction, and those rows are never deleted (soft
+ * deletes); a foreign key check per event row ran a lookup and took a KEY SHARE lock on the
+ * source's and the customer's rows (PGlite, 1,000 events: insert 62 -> 36 ms).
  */
 export const events = pgTable(
   'events',
   {
     id: idColumn(),
-    sourceId: uuid('source_id')
-      .notNull()
-      .references(() => eventSources.id),
+    sourceId: uuid('source_id').notNull(),
     /** The source's id of the event. */
     eventId: text('event_id').notNull(),
     type: text('type').notNull(),
     occurredAt: timestamptz('occurred_at').notNull(),
     receivedAt: createdAt('received_at'),
-    customerId: uuid('customer_id').references(() => customers.id),
-    organizationId: uuid('organization_id').references(() => organizations.id),
+    customerId: uuid('customer_id'),
+    organizationId: uuid('organization_id'),
     refs: jsonb('refs').$type<EventRefs>().notNull().default({}),
     data: jsonb('data').$type<Record<string, unknown>>().notNull().default({}),
   },
