@@ -47,13 +47,20 @@ export function mostSpecificAgreement<A extends AgreementScopeOf>(
   );
 }
 
-/** The agreement (with its calendar) that applies to a customer; see mostSpecificAgreement. */
-export async function selectAgreementFor(
-  db: Database,
-  who: { customerId: string; organizationId: string | null; segment: string | null },
-) {
-  // At most four candidates: one active agreement per scope.
-  const candidates = await db
+export interface AgreementCustomer {
+  id: string;
+  organizationId: string | null;
+  segment: string | null;
+}
+
+/**
+ * The active agreements (with their calendars) that may apply to any of these customers, in one
+ * query: their own, their organizations', their segments' and the default. Pick each customer's
+ * with agreementFor. Live cases (one customer), imports and signal actions (many) share it.
+ */
+export async function agreementCandidatesFor(db: Database, who: AgreementCustomer[]) {
+  const distinct = (xs: (string | null)[]) => [...new Set(xs.filter((x): x is string => x !== null))];
+  return db
     .select({ agreement: agreements, calendar: calendars })
     .from(agreements)
     .innerJoin(calendars, eq(calendars.id, agreements.calendarId))
@@ -62,16 +69,32 @@ export async function selectAgreementFor(
         eq(agreements.active, true),
         isNull(agreements.deletedAt),
         sql`(
-          ${agreements.scopeCustomerId} = ${who.customerId}
-          or ${agreements.scopeOrganizationId} = ${who.organizationId}
-          or ${agreements.scopeSegment} = ${who.segment}
+          ${agreements.scopeCustomerId} = any(${sql.param(distinct(who.map((w) => w.id)))}::uuid[])
+          or ${agreements.scopeOrganizationId} = any(${sql.param(distinct(who.map((w) => w.organizationId)))}::uuid[])
+          or ${agreements.scopeSegment} = any(${sql.param(distinct(who.map((w) => w.segment)))}::text[])
           or num_nonnulls(${agreements.scopeCustomerId}, ${agreements.scopeOrganizationId}, ${agreements.scopeSegment}) = 0
         )`,
       ),
     );
+}
+
+export type AgreementCandidate = Awaited<ReturnType<typeof agreementCandidatesFor>>[number];
+
+/** The candidate (agreement with calendar) that applies to the customer; see mostSpecificAgreement. */
+export function agreementFor(candidates: AgreementCandidate[], who: AgreementCustomer) {
   const chosen = mostSpecificAgreement(
     candidates.map((c) => c.agreement),
-    { id: who.customerId, organizationId: who.organizationId, segment: who.segment },
+    who,
   );
   return candidates.find((c) => c.agreement === chosen);
+}
+
+/** The agreement (with its calendar) that applies to a customer; see mostSpecificAgreement. */
+export async function selectAgreementFor(
+  db: Database,
+  who: { customerId: string; organizationId: string | null; segment: string | null },
+) {
+  const customer = { id: who.customerId, organizationId: who.organizationId, segment: who.segment };
+  // At most four candidates: one active agreement per scope.
+  return agreementFor(await agreementCandidatesFor(db, [customer]), customer);
 }

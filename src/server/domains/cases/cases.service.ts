@@ -1,6 +1,7 @@
 // Use cases on cases: open, read, list, change, bulk change. Every change is one transaction
 // that writes the case, its timeline entries (domain events) and its promise clocks together.
 import { and, eq, isNull, sql } from 'drizzle-orm';
+import type { z } from 'zod';
 import type { Database } from '../../../db/client.js';
 import {
   remainingMinutes,
@@ -25,15 +26,27 @@ import { isAdmin, isStaff } from '../../lib/actor.js';
 import { AppError, conflict, forbidden, notFound, unprocessable } from '../../lib/errors.js';
 import { sortFrom } from '../../lib/pagination.js';
 import * as policy from '../../policies/cases.js';
-import { findAgreementWithCalendar, selectAgreementFor } from '../agreements/agreements.repo.js';
+import {
+  findAgreementWithCalendar,
+  selectAgreementFor,
+  type AgreementCandidate,
+  type AgreementCustomer,
+} from '../agreements/agreements.repo.js';
 import { users } from '../auth/auth.table.js';
 import { businessCalendarOf } from '../calendars/calendars.service.js';
 import { customers } from '../customers/customers.table.js';
-import { diff, recordDomainEvent } from '../domain-events/domain-events.repo.js';
+import { diff, recordDomainEvent, type DomainEventInput } from '../domain-events/domain-events.repo.js';
 import { organizations } from '../organizations/organizations.table.js';
 import { pickAssignee } from '../teams/assignment.js';
 import { teams } from '../teams/teams.table.js';
-import { insertNewClocks, nextTimesOf, onStatusChange, onTargetsChanged, type ClockCase } from './clocks.js';
+import {
+  insertNewClocks,
+  nextTimesOf,
+  onStatusChange,
+  onTargetsChanged,
+  planContextOf,
+  type ClockCase,
+} from './clocks.js';
 import { planAgentReply, planCaseCreated, type PlanCase } from '../../../core/clock-plans.js';
 import { assertCustomFields, loadDefinitions, missingRequired } from './custom-fields.js';
 import * as repo from './cases.repo.js';
@@ -196,9 +209,18 @@ export async function listCases(db: Database, actor: Actor, q: CaseListQuery, no
 const invalid = (path: string, message: string) =>
   unprocessable('invalid_reference', `${path}: ${message}`, [{ path, message }]);
 
+/** The keys among these that name an active category: what a new or changed case may use. */
+export async function activeCategories(db: Database, keys: string[]): Promise<Set<string>> {
+  const found = await db
+    .select({ key: categories.key })
+    .from(categories)
+    .where(and(sql`${categories.key} = any(${sql.param(keys)}::text[])`, eq(categories.active, true)));
+  return new Set(found.map((c) => c.key));
+}
+
 async function checkCategory(db: Database, key: string) {
-  const [cat] = await db.select().from(categories).where(eq(categories.key, key));
-  if (!cat || !cat.active) throw invalid('body.category', `no active category "${key}"`);
+  if (!(await activeCategories(db, [key])).has(key))
+    throw invalid('body.category', `no active category "${key}"`);
 }
 async function checkTeam(db: Database, id: string) {
   const [team] = await db
@@ -222,9 +244,12 @@ async function checkAssignee(db: Database, id: string) {
   if (!u) throw invalid('body.assigneeId', 'the assignee must be an active agent or admin');
 }
 
-/** The customer with what agreement selection needs (organization, effective segment). */
-async function customerForCase(db: Database, customerId: string) {
-  const [c] = await db
+/**
+ * Customers a case may be opened for (not deleted), with what agreement selection needs:
+ * organization, effective segment.
+ */
+export async function customersForCases(db: Database, customerIds: string[]): Promise<CaseCustomer[]> {
+  return db
     .select({
       id: customers.id,
       organizationId: customers.organizationId,
@@ -232,9 +257,101 @@ async function customerForCase(db: Database, customerId: string) {
     })
     .from(customers)
     .leftJoin(organizations, eq(organizations.id, customers.organizationId))
-    .where(and(eq(customers.id, customerId), isNull(customers.deletedAt)));
+    .where(and(sql`${customers.id} = any(${sql.param(customerIds)}::uuid[])`, isNull(customers.deletedAt)));
+}
+
+async function customerForCase(db: Database, customerId: string): Promise<CaseCustomer | undefined> {
+  const [c] = await customersForCases(db, [customerId]);
   return c;
 }
+
+export type CaseCustomer = AgreementCustomer;
+type CaseInput = z.output<typeof CaseCreateSchema>;
+
+/**
+ * A new case's row, with its clocks planned in memory so the row carries its next due time: what
+ * createCase inserts once its input is checked. Signal actions open many cases at once with it.
+ */
+export function newCaseRow(
+  input: CaseInput,
+  o: {
+    id?: string;
+    customer: CaseCustomer;
+    agreement: AgreementCandidate | undefined;
+    assigneeId: string | null;
+    staff: boolean;
+    at: Date;
+  },
+) {
+  const { customer, assigneeId, staff, at } = o;
+  const status = input.status ?? (assigneeId ? 'open' : 'new');
+  const fromAgent = staff && input.message?.from === 'agent';
+  const ctx = o.agreement ? planContextOf(o.agreement) : null;
+  const plan: PlanCase = { status, priority: input.priority, createdAt: at, lastAgentReplyAt: null };
+  let clocks = ctx ? planCaseCreated(ctx, plan).clocks : [];
+  // We wrote first (a proactive case, an outbound call): that is the first response.
+  if (ctx && fromAgent) clocks = planAgentReply(ctx, clocks, plan, at).clocks;
+  const row = {
+    ...(o.id ? { id: o.id } : {}),
+    subject: input.subject,
+    customerId: customer.id,
+    organizationId: customer.organizationId,
+    channel: staff ? input.channel : 'portal',
+    category: input.category,
+    priority: input.priority,
+    status,
+    assigneeId,
+    teamId: input.teamId ?? null,
+    tags: input.tags ?? [],
+    customFields: input.customFields ?? {},
+    requiredSkills: input.requiredSkills ?? [],
+    refs: input.refs ?? {},
+    agreementId: o.agreement?.agreement.id ?? null,
+    createdAt: at,
+    updatedAt: at,
+    solvedAt: status === 'solved' || status === 'closed' ? at : null,
+    closedAt: status === 'closed' ? at : null,
+    lastCustomerMessageAt: input.message && input.message.from !== 'agent' ? at : null,
+    lastAgentReplyAt: input.message?.from === 'agent' ? at : null,
+    firstRespondedAt: input.message?.from === 'agent' ? at : null,
+    ...nextTimesOf(clocks),
+  } satisfies typeof cases.$inferInsert;
+  return { row, clocks, fromAgent };
+}
+
+/** The `case.created` timeline entry of a case just inserted. */
+export const caseCreatedEvent = (
+  c: Pick<
+    typeof cases.$inferSelect,
+    | 'id'
+    | 'subject'
+    | 'channel'
+    | 'category'
+    | 'priority'
+    | 'status'
+    | 'assigneeId'
+    | 'teamId'
+    | 'agreementId'
+    | 'customerId'
+  >,
+  autoAssigned: boolean,
+): DomainEventInput => ({
+  type: 'case.created',
+  entityType: 'case',
+  entityId: c.id,
+  data: {
+    subject: c.subject,
+    channel: c.channel,
+    category: c.category,
+    priority: c.priority,
+    status: c.status,
+    assigneeId: c.assigneeId,
+    teamId: c.teamId,
+    agreementId: c.agreementId,
+    customerId: c.customerId,
+    autoAssigned,
+  },
+});
 
 const clockCase = (c: typeof cases.$inferSelect): ClockCase => ({
   id: c.id,
@@ -290,62 +407,12 @@ export async function createCase(db: Database, actor: Actor, raw: CaseCreate): P
         requiredSkills: input.requiredSkills ?? [],
       });
     }
-    const status = input.status ?? (assigneeId ? 'open' : 'new');
     const at = input.createdAt ? new Date(input.createdAt) : new Date();
-    // The clocks are planned before the insert, so the case row carries its next due time.
-    const fromAgent = staff && input.message?.from === 'agent';
-    const ctx = selected
-      ? { agreement: selected.agreement, cal: businessCalendarOf(selected.calendar) }
-      : null;
-    const plan: PlanCase = { status, priority: input.priority, createdAt: at, lastAgentReplyAt: null };
-    let clocks = ctx ? planCaseCreated(ctx, plan).clocks : [];
-    // We wrote first (a proactive case, an outbound call): that is the first response.
-    if (ctx && fromAgent) clocks = planAgentReply(ctx, clocks, plan, at).clocks;
-    const [row] = await tx
-      .insert(cases)
-      .values({
-        subject: input.subject,
-        customerId: customer.id,
-        organizationId: customer.organizationId,
-        channel: staff ? input.channel : 'portal',
-        category: input.category,
-        priority: input.priority,
-        status,
-        assigneeId,
-        teamId: input.teamId ?? null,
-        tags: input.tags ?? [],
-        customFields: input.customFields ?? {},
-        requiredSkills: input.requiredSkills ?? [],
-        refs: input.refs ?? {},
-        agreementId: selected?.agreement.id ?? null,
-        createdAt: at,
-        updatedAt: at,
-        solvedAt: status === 'solved' || status === 'closed' ? at : null,
-        closedAt: status === 'closed' ? at : null,
-        lastCustomerMessageAt: input.message && input.message.from !== 'agent' ? at : null,
-        lastAgentReplyAt: input.message?.from === 'agent' ? at : null,
-        firstRespondedAt: input.message?.from === 'agent' ? at : null,
-        ...nextTimesOf(clocks),
-      })
-      .returning();
+    const planned = newCaseRow(input, { customer, agreement: selected, assigneeId, staff, at });
+    const { clocks, fromAgent } = planned;
+    const [row] = await tx.insert(cases).values(planned.row).returning();
     const c = row!;
-    await recordDomainEvent(tx, actor, {
-      type: 'case.created',
-      entityType: 'case',
-      entityId: c.id,
-      data: {
-        subject: c.subject,
-        channel: c.channel,
-        category: c.category,
-        priority: c.priority,
-        status: c.status,
-        assigneeId: c.assigneeId,
-        teamId: c.teamId,
-        agreementId: c.agreementId,
-        customerId: c.customerId,
-        autoAssigned: !input.assigneeId && !!assigneeId,
-      },
-    });
+    await recordDomainEvent(tx, actor, caseCreatedEvent(c, !input.assigneeId && !!assigneeId));
     if (input.message) {
       const [first] = await tx
         .insert(messages)

@@ -24,6 +24,7 @@ import {
 } from '../../../core/clock-plans.js';
 import type { Actor } from '../../lib/actor.js';
 import { businessCalendarOf } from '../calendars/calendars.service.js';
+import type { calendars } from '../calendars/calendars.table.js';
 import { findAgreementWithCalendar, type AgreementRow } from '../agreements/agreements.repo.js';
 import { recordDomainEvents, type DomainEventInput } from '../domain-events/domain-events.repo.js';
 import { casePromises, cases } from './cases.table.js';
@@ -39,16 +40,24 @@ export interface ClockCase {
   lastAgentReplyAt: Date | null;
 }
 
+type CalendarRow = typeof calendars.$inferSelect;
+
 interface Ctx {
   agreement: AgreementRow;
   cal: BusinessCalendar;
 }
 
+/** What the clock plans need of an agreement: its targets and its compiled calendar. */
+export const planContextOf = (found: { agreement: AgreementRow; calendar: CalendarRow }): Ctx => ({
+  agreement: found.agreement,
+  cal: businessCalendarOf(found.calendar),
+});
+
 async function loadCtx(tx: Database, agreementId: string | null): Promise<Ctx | null> {
   if (!agreementId) return null;
   const found = await findAgreementWithCalendar(tx, agreementId);
   if (!found) return null;
-  return { agreement: found.agreement, cal: businessCalendarOf(found.calendar) };
+  return planContextOf(found);
 }
 
 async function loadClocks(tx: Database, caseId: string): Promise<StoredClock[]> {
@@ -180,18 +189,25 @@ export function nextTimesOf(clocks: StoredClock[]): { nextDueAt: Date | null; ne
   };
 }
 
+/** The rows of a new case's clocks, planned in memory (createCase, imports, signal actions). */
+export const newClockRows = (caseId: string, clocks: StoredClock[]): (typeof casePromises.$inferInsert)[] =>
+  clocks.map(({ id: _id, ...k }) => ({ ...k, caseId }));
+
+/** The timeline entries of a new case's clocks: each started, and met when planned met already. */
+export const newClockEvents = (caseId: string, clocks: StoredClock[]): DomainEventInput[] =>
+  clocks.flatMap((k) => {
+    const started = transitionEvents(caseId, undefined, { ...k, metAt: null, state: 'active' });
+    return k.metAt ? [...started, ...transitionEvents(caseId, { ...k, metAt: null }, k)] : started;
+  });
+
 /**
  * Clocks of a case that is being created, planned in memory (see createCase): one INSERT for
  * the clocks and one for their timeline entries, instead of a load-transition-save round.
  */
 export async function insertNewClocks(tx: Database, actor: Actor, caseId: string, clocks: StoredClock[]) {
   if (clocks.length === 0) return;
-  await tx.insert(casePromises).values(clocks.map(({ id: _id, ...k }) => ({ ...k, caseId })));
-  const events = clocks.flatMap((k) => {
-    const started = transitionEvents(caseId, undefined, { ...k, metAt: null, state: 'active' });
-    return k.metAt ? [...started, ...transitionEvents(caseId, { ...k, metAt: null }, k)] : started;
-  });
-  await recordDomainEvents(tx, actor, events);
+  await tx.insert(casePromises).values(newClockRows(caseId, clocks));
+  await recordDomainEvents(tx, actor, newClockEvents(caseId, clocks));
 }
 
 export async function refreshNextDue(tx: Database, caseIds: string[]) {

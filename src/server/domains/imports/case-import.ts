@@ -19,16 +19,13 @@ import type { CaseImportReport, ImportedCase } from '../../../shared/schemas/imp
 import type { Actor } from '../../lib/actor.js';
 import { isAdmin } from '../../lib/actor.js';
 import { forbidden } from '../../lib/errors.js';
-import { mostSpecificAgreement } from '../agreements/agreements.repo.js';
-import { agreements } from '../agreements/agreements.table.js';
+import { agreementCandidatesFor, agreementFor } from '../agreements/agreements.repo.js';
 import { users } from '../auth/auth.table.js';
-import { businessCalendarOf } from '../calendars/calendars.service.js';
-import { calendars } from '../calendars/calendars.table.js';
 import { casePromises, cases, categories, messages } from '../cases/cases.table.js';
 import { customers } from '../customers/customers.table.js';
 import { domainEvents } from '../domain-events/domain-events.table.js';
 import { organizations } from '../organizations/organizations.table.js';
-import { nextTimesOf } from '../cases/clocks.js';
+import { newClockRows, nextTimesOf, planContextOf } from '../cases/clocks.js';
 import { teams } from '../teams/teams.table.js';
 
 const BATCH = 1000;
@@ -163,25 +160,11 @@ export async function importCases(
   if (options.dryRun || (errors.length > 0 && !options.skipInvalid) || resolved.length === 0) return report;
 
   // Candidate agreements for all these customers at once, with their calendars compiled once.
-  const orgIds = [...new Set(resolved.map((r) => r.customer.organizationId).filter((x): x is string => !!x))];
-  const segs = [...new Set(resolved.map((r) => r.customer.segment).filter((x): x is string => !!x))];
-  const candidates = await db
-    .select({ agreement: agreements, calendar: calendars })
-    .from(agreements)
-    .innerJoin(calendars, sql`${calendars.id} = ${agreements.calendarId}`)
-    .where(
-      and(
-        sql`${agreements.active}`,
-        isNull(agreements.deletedAt),
-        sql`(${agreements.scopeCustomerId} = any(${sql.param(resolved.map((r) => r.customer.id))}::uuid[])
-          or ${agreements.scopeOrganizationId} = any(${sql.param(orgIds)}::uuid[])
-          or ${agreements.scopeSegment} = any(${sql.param(segs)}::text[])
-          or num_nonnulls(${agreements.scopeCustomerId}, ${agreements.scopeOrganizationId}, ${agreements.scopeSegment}) = 0)`,
-      ),
-    );
-  const ctxOf = new Map<string, PlanCtx>();
-  for (const { agreement, calendar } of candidates)
-    ctxOf.set(agreement.id, { agreement, cal: businessCalendarOf(calendar) });
+  const candidates = await agreementCandidatesFor(
+    db,
+    resolved.map((r) => r.customer),
+  );
+  const ctxOf = new Map<string, PlanCtx>(candidates.map((c) => [c.agreement.id, planContextOf(c)]));
 
   const caseRows: (typeof cases.$inferInsert)[] = [];
   const messageRows: (typeof messages.$inferInsert)[] = [];
@@ -189,10 +172,7 @@ export async function importCases(
   const eventRows: (typeof domainEvents.$inferInsert)[] = [];
   for (const { c, customer, assigneeId } of resolved) {
     const id = newId();
-    const agreement = mostSpecificAgreement(
-      candidates.map((x) => x.agreement),
-      customer,
-    );
+    const agreement = agreementFor(candidates, customer)?.agreement;
     const solved = c.status === 'solved' || c.status === 'closed';
     const lastAt = c.messages.reduce((t, m) => (m.createdAt > t ? m.createdAt : t), c.createdAt);
     const solvedAt = solved ? new Date(c.solvedAt ?? lastAt) : null;
@@ -244,7 +224,7 @@ export async function importCases(
         createdAt: new Date(m.createdAt),
       });
     }
-    for (const { id: _id, ...k } of clocks) clockRows.push({ ...k, caseId: id });
+    clockRows.push(...newClockRows(id, clocks));
     eventRows.push({
       type: 'case.imported',
       entityType: 'case',
