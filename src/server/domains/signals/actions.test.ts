@@ -1,0 +1,504 @@
+// The action runner's batch: `open_case` actions done set-based give what running them one by
+// one gives (cases, clocks, notes, refs, timeline, results), leave to the one-by-one path what
+// it must decide, and fall back to it when the batch fails. On PostgreSQL, runners racing on
+// one database open each case once.
+import { eq, sql } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openDatabase, rows, type Database } from '../../../db/client.js';
+import { createTestDatabase, usingPostgres } from '../../../../test/helpers/db.js';
+import { makeCustomerWithAgreement, makeCustomer, unique } from '../../../../test/helpers/factories.js';
+import { makeEvent, makeRule, makeSignal } from '../../../../test/helpers/signal-factories.js';
+import type { z } from 'zod';
+import type { OpenCaseAction } from '../../../shared/schemas/rules.js';
+import { RuleAction } from '../../../shared/schemas/rules.js';
+import type { SignalState } from '../../../shared/schemas/signals.js';
+import { SYSTEM_ACTOR } from '../../lib/actor.js';
+import { createCase } from '../cases/cases.service.js';
+import { categories } from '../cases/cases.table.js';
+import { deleteCustomer } from '../customers/customers.service.js';
+import { createTeam } from '../teams/teams.service.js';
+import { runSignalActions } from './actions.js';
+import { signalActions, signals } from './signals.table.js';
+
+let handle: Awaited<ReturnType<typeof createTestDatabase>>;
+let db: Database;
+let ruleId: string;
+beforeAll(async () => {
+  handle = await createTestDatabase();
+  db = handle.db;
+  ruleId = (await makeRule(db, { name: 'Order late' })).id;
+});
+afterAll(() => handle?.close());
+
+type OpenCase = Omit<z.input<typeof OpenCaseAction>, 'kind'>;
+
+/** A signal with one pending open_case action; its evidence one event with these refs and data. */
+async function pendingSignal(o: {
+  customerId: string | null;
+  refs: Record<string, string>;
+  title: string;
+  action: OpenCase;
+  data?: Record<string, unknown>;
+  state?: SignalState;
+}) {
+  const event = await makeEvent(db, {
+    type: 'order.late',
+    customerId: o.customerId,
+    refs: o.refs,
+    data: o.data ?? {},
+    occurredAt: new Date('2026-01-05T10:00:00.250Z'),
+  });
+  const s = await makeSignal(db, {
+    ruleId,
+    customerId: o.customerId,
+    title: o.title,
+    state: o.state,
+    evidence: [event.id],
+  });
+  await db.update(signals).set({ refs: o.refs }).where(eq(signals.id, s.id));
+  await db.insert(signalActions).values({
+    signalId: s.id,
+    position: 0,
+    kind: 'open_case',
+    params: RuleAction.parse({ kind: 'open_case', ...o.action }),
+  });
+  return s.id;
+}
+
+const actionOf = async (signalId: string) =>
+  (
+    await rows<{
+      state: string;
+      attempts: number;
+      error: string | null;
+      result: Record<string, unknown> | null;
+    }>(db, sql`select state, attempts, error, result from signal_actions where signal_id = ${signalId}`)
+  )[0]!;
+
+const signalOf = async (signalId: string) =>
+  (
+    await rows<{ state: string; case_id: string | null; acted_at: Date | null }>(
+      db,
+      sql`select state, case_id, acted_at from signals where id = ${signalId}`,
+    )
+  )[0]!;
+
+const caseOf = async (caseId: string) =>
+  (
+    await rows<{ number: string | number; refs: Record<string, string>; created_at: Date }>(
+      db,
+      sql`select number, refs, created_at from cases where id = ${caseId}`,
+    )
+  )[0]!;
+
+const notesOf = async (caseId: string) =>
+  (
+    await rows<{ body: string }>(
+      db,
+      sql`select body from messages where case_id = ${caseId} and not public order by created_at, id`,
+    )
+  ).map((m) => m.body);
+
+const ISO = /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}(:?\d{2})?)$/;
+
+/**
+ * Everything the actions wrote for one customer, with ids named by role and times relative to
+ * their case's creation: two customers whose signals were alike compare equal.
+ */
+async function outcome(customer: { id: string; name: string }, agreementId: string, signalIds: string[]) {
+  const customerId = customer.id;
+  const cs = await rows<Record<string, unknown> & { id: string; number: string | number; created_at: Date }>(
+    db,
+    sql`select * from cases where customer_id = ${customerId} order by number`,
+  );
+  const names = new Map<string, string>([
+    [customerId, 'customer'],
+    [agreementId, 'agreement'],
+  ]);
+  cs.forEach((c, i) => {
+    names.set(c.id, `case ${i}`);
+    names.set(String(c.number), `case number ${i}`);
+  });
+  signalIds.forEach((id, i) => names.set(id, `signal ${i}`));
+  const messages = await rows<Record<string, unknown> & { id: string }>(
+    db,
+    sql`select m.* from messages m join cases c on c.id = m.case_id where c.customer_id = ${customerId}
+      order by c.number, m.created_at, m.id`,
+  );
+  messages.forEach((m, i) => names.set(m.id, `message ${i}`));
+  const drop = new Set([
+    'id',
+    'number',
+    'created_at',
+    'occurred_at',
+    'search_vector',
+    'done_at',
+    'updated_at',
+  ]);
+  const norm = (v: unknown, base: number, key = ''): unknown => {
+    if (v instanceof Date) return v.getTime() - base;
+    if (typeof v === 'string' && ISO.test(v)) return new Date(v).getTime() - base;
+    if ((typeof v === 'string' || typeof v === 'number') && names.has(String(v)))
+      return key === 'caseNumber' || key === 'number' || typeof v === 'string' ? names.get(String(v)) : v;
+    if (typeof v === 'string') return v.replaceAll(customer.name, 'the customer');
+    if (Array.isArray(v)) return v.map((x) => norm(x, base));
+    if (v && typeof v === 'object')
+      return Object.fromEntries(
+        Object.entries(v)
+          .filter(([k]) => !drop.has(k))
+          .map(([k, x]) => [k, norm(x, base, k)]),
+      );
+    return v;
+  };
+  const out = [];
+  for (const c of cs) {
+    const base = new Date(c.created_at).getTime();
+    const clocks = await rows(
+      db,
+      sql`select * from case_promises where case_id = ${c.id} order by kind, cycle`,
+    );
+    const events = await rows(
+      db,
+      sql`select type, actor_id, actor_kind, data from domain_events
+        where entity_type = 'case' and entity_id = ${c.id} order by occurred_at, id`,
+    );
+    out.push({
+      case: norm(c, base),
+      updatedWithCreation: new Date(c.updated_at as Date).getTime() === base,
+      clocks: clocks.map((k) => norm(k, base)),
+      messages: messages
+        .filter((m) => m.case_id === c.id)
+        .map((m) => ({
+          ...(norm(m, base) as object),
+          afterCase: new Date(m.created_at as Date).getTime() >= base,
+        })),
+      events: events.map((e) => norm(e, base)),
+    });
+  }
+  for (const id of signalIds) {
+    const [signal] = await rows(
+      db,
+      sql`select state, case_id, acted_at is not null as acted from signals where id = ${id}`,
+    );
+    const [action] = await rows(
+      db,
+      sql`select state, attempts, error, result from signal_actions where signal_id = ${id}`,
+    );
+    const events = await rows(
+      db,
+      sql`select type, actor_kind, data from domain_events where entity_type = 'signal' and entity_id = ${id} order by occurred_at, id`,
+    );
+    out.push({ signal: norm(signal, 0), action: norm(action, 0), events: events.map((e) => norm(e, 0)) });
+  }
+  return out;
+}
+
+describe('open_case in a batch', () => {
+  it('opens and joins cases exactly as running the actions one by one does', async () => {
+    // The same story for two customers: once through the batch, once one by one.
+    const story = async () => {
+      const { customer, agreement } = await makeCustomerWithAgreement(db);
+      // An unsolved proactive case from before, about order O0.
+      await createCase(db, SYSTEM_ACTOR, {
+        subject: 'Earlier',
+        customerId: customer.id,
+        channel: 'proactive',
+        refs: { orderId: 'O0' },
+      });
+      const action: OpenCase = {
+        category: 'late_delivery',
+        priority: 'high',
+        subject: 'Order {{refs.orderId}} is late ({{data.reason}}, {{rule.name}})',
+        note: 'Seen {{event.type}} at {{event.occurredAt}} for {{customer.name}}',
+      };
+      const of = (title: string, refs: Record<string, string>, a: Partial<OpenCase> = {}) =>
+        pendingSignal({
+          customerId: customer.id,
+          refs,
+          title,
+          action: { ...action, ...a },
+          data: { reason: 'carrier' },
+        });
+      const ids = [
+        await of('joins the earlier case', { orderId: 'O0', invoiceId: 'I0' }),
+        await of('opens case 1', { orderId: 'O1' }),
+        await of('joins case 1 by the order', { orderId: 'O1', shipmentId: 'S1' }),
+        await of('opens case 2 (no note)', { orderId: 'O2' }, { note: undefined, priority: 'low' }),
+        // Shares S1 only with what case 1 learnt from the signal before: joins; its orderId loses.
+        await of('joins case 1 by the shipment', { shipmentId: 'S1', orderId: 'O9', invoiceId: 'I1' }),
+        await of('opens case 3 (no refs)', {}),
+      ];
+      return { customer, agreement, ids };
+    };
+    const batched = await story();
+    expect(await runSignalActions(db)).toBe(6);
+    const oneByOne = await story();
+    expect(await runSignalActions(db, 50, { batch: false })).toBe(6);
+
+    const a = await outcome(batched.customer, batched.agreement.id, batched.ids);
+    const b = await outcome(oneByOne.customer, oneByOne.agreement.id, oneByOne.ids);
+    expect(a).toEqual(b);
+
+    // The values themselves, for the batch.
+    const [joinedEarlier, open1, join1, open2, join1b, open3] = await Promise.all(batched.ids.map(actionOf));
+    const signal = await Promise.all(batched.ids.map(signalOf));
+    expect(signal.map((s) => s.state)).toEqual(Array(6).fill('acted'));
+    expect(
+      [joinedEarlier, open1, join1, open2, join1b, open3].map((x) => [
+        x!.state,
+        x!.attempts,
+        x!.result!.joined,
+      ]),
+    ).toEqual([
+      ['done', 1, true],
+      ['done', 1, false],
+      ['done', 1, true],
+      ['done', 1, false],
+      ['done', 1, true],
+      ['done', 1, false],
+    ]);
+    const case1 = signal[1]!.case_id!;
+    expect(signal[2]!.case_id).toBe(case1);
+    expect(signal[4]!.case_id).toBe(case1);
+    expect(join1!.result).toEqual({
+      caseId: case1,
+      caseNumber: Number((await caseOf(case1)).number),
+      joined: true,
+    });
+    expect((await caseOf(case1)).refs).toEqual({ orderId: 'O1', shipmentId: 'S1', invoiceId: 'I1' });
+    expect((await caseOf(signal[0]!.case_id!)).refs).toEqual({ orderId: 'O0', invoiceId: 'I0' });
+    expect((await caseOf(signal[5]!.case_id!)).refs).toEqual({});
+    const seen = `Seen order.late at 2026-01-05T10:00:00.250Z for ${batched.customer.name}`;
+    expect(await notesOf(case1)).toEqual([
+      seen,
+      `Another signal about this: joins case 1 by the order\n\n${seen}`,
+      `Another signal about this: joins case 1 by the shipment\n\n${seen}`,
+    ]);
+    expect(await notesOf(signal[3]!.case_id!)).toEqual([]);
+    const [c] = await rows<{ subject: string; priority: string; category: string; status: string }>(
+      db,
+      sql`select subject, priority, category, status from cases where id = ${signal[3]!.case_id}`,
+    );
+    expect(c).toEqual({
+      subject: 'Order O2 is late (carrier, Order late)',
+      priority: 'low',
+      category: 'late_delivery',
+      status: 'new',
+    });
+    // One batch: the cases it opened share their creation time (one by one, each has its own).
+    const opened = await Promise.all([1, 3, 5].map((i) => caseOf(signal[i]!.case_id!)));
+    expect(new Set(opened.map((o) => new Date(o.created_at).getTime())).size).toBe(1);
+  });
+
+  it('leaves what createCase refuses to the one-by-one path, which fails it as before', async () => {
+    const ok = await makeCustomer(db);
+    const gone = await makeCustomer(db);
+    await deleteCustomer(db, SYSTEM_ACTOR, gone.id);
+    await db.insert(categories).values({ key: 'retired_topic', name: 'Retired', active: false });
+    const base = { refs: {}, title: 'Late', action: { subject: 'Late order' } };
+    const unknown = await pendingSignal({
+      ...base,
+      customerId: ok.id,
+      action: { subject: 'x', category: 'no_such_topic' },
+    });
+    const inactive = await pendingSignal({
+      ...base,
+      customerId: ok.id,
+      action: { subject: 'x', category: 'retired_topic' },
+    });
+    const deleted = await pendingSignal({ ...base, customerId: gone.id });
+    const fine = await pendingSignal({
+      ...base,
+      customerId: (await makeCustomer(db)).id,
+      refs: { orderId: `O-${unique()}` },
+    });
+    const resolved = await pendingSignal({ ...base, customerId: ok.id, state: 'resolved' });
+    const nobody = await pendingSignal({ ...base, customerId: null });
+    expect(await runSignalActions(db)).toBe(6);
+    expect(await actionOf(unknown)).toMatchObject({
+      state: 'failed',
+      attempts: 1,
+      error: 'body.category: no active category "no_such_topic"',
+    });
+    expect(await actionOf(inactive)).toMatchObject({
+      state: 'failed',
+      error: 'body.category: no active category "retired_topic"',
+    });
+    expect(await actionOf(deleted)).toMatchObject({
+      state: 'failed',
+      error: 'body.customerId: no such customer',
+    });
+    expect(await actionOf(resolved)).toMatchObject({
+      state: 'skipped',
+      attempts: 0,
+      error: 'the signal is resolved',
+    });
+    expect(await actionOf(nobody)).toMatchObject({
+      state: 'failed',
+      error: 'the signal names no customer to open a case for',
+    });
+    expect(await actionOf(fine)).toMatchObject({ state: 'done', attempts: 1, result: { joined: false } });
+    expect((await signalOf(fine)).state).toBe('acted');
+    expect((await signalOf(unknown)).state).toBe('open');
+    expect((await signalOf(resolved)).state).toBe('resolved');
+  });
+
+  it('joins a covering case even when its own category could not open one', async () => {
+    const customer = await makeCustomer(db);
+    const order = `O-${unique()}`;
+    const earlier = await createCase(db, SYSTEM_ACTOR, {
+      subject: 'Earlier',
+      customerId: customer.id,
+      channel: 'proactive',
+      refs: { orderId: order, carrier: 'DHL' },
+    });
+    const id = await pendingSignal({
+      customerId: customer.id,
+      refs: { orderId: order, carrier: 'UPS', shipmentId: 'S-1' },
+      title: 'Order stuck',
+      action: { subject: 'x', category: 'no_such_topic' },
+    });
+    // Another customer's case with the same ref is not theirs to join.
+    const other = await makeCustomer(db);
+    const foreign = await pendingSignal({
+      customerId: other.id,
+      refs: { orderId: order },
+      title: 'Theirs',
+      action: { subject: 'x' },
+    });
+    expect(await runSignalActions(db)).toBe(2);
+    expect(await actionOf(id)).toMatchObject({
+      state: 'done',
+      result: { caseId: earlier.id, caseNumber: earlier.number, joined: true },
+    });
+    expect((await caseOf(earlier.id)).refs).toEqual({ orderId: order, carrier: 'DHL', shipmentId: 'S-1' });
+    expect(await notesOf(earlier.id)).toEqual(['Another signal about this: Order stuck']);
+    expect((await signalOf(foreign)).case_id).not.toBe(earlier.id);
+    expect((await actionOf(foreign)).result).toMatchObject({ joined: false });
+  });
+
+  it('an action left to the one-by-one path keeps its customer’s later ones behind it', async () => {
+    const team = await createTeam(db, SYSTEM_ACTOR, { name: `Logistics ${unique()}` });
+    const customer = await makeCustomer(db);
+    const order = `O-${unique()}`;
+    // With a team (assignment depends on order): one by one. The next one, in the batch's reach,
+    // must not open a case before it: it joins the team's case, as it would one after the other.
+    const first = await pendingSignal({
+      customerId: customer.id,
+      refs: { orderId: order },
+      title: 'First',
+      action: { subject: 'First', teamId: team.id },
+    });
+    const second = await pendingSignal({
+      customerId: customer.id,
+      refs: { orderId: order, shipmentId: 'S-2' },
+      title: 'Second',
+      action: { subject: 'Second' },
+    });
+    expect(await runSignalActions(db)).toBe(2);
+    const caseId = (await signalOf(first)).case_id!;
+    expect(await actionOf(first)).toMatchObject({ state: 'done', result: { caseId, joined: false } });
+    expect(await actionOf(second)).toMatchObject({ state: 'done', result: { caseId, joined: true } });
+    const [c] = await rows<{ team_id: string; refs: Record<string, string> }>(
+      db,
+      sql`select team_id, refs from cases where id = ${caseId}`,
+    );
+    expect(c).toEqual({ team_id: team.id, refs: { orderId: order, shipmentId: 'S-2' } });
+  });
+
+  it('a failing statement rolls the batch back; its actions run one by one, the failing one is retried', async () => {
+    await db.execute(sql`create or replace function steward_test_refuse() returns trigger language plpgsql as $$
+      begin if new.body like '%REFUSE-ME%' then raise exception 'refused by the test'; end if; return new; end $$`);
+    await db.execute(sql`create trigger steward_test_refuse before insert on messages
+      for each row execute function steward_test_refuse()`);
+    try {
+      const ids = [];
+      for (const note of ['fine', 'REFUSE-ME', 'also fine'])
+        ids.push(
+          await pendingSignal({
+            customerId: (await makeCustomer(db)).id,
+            refs: { orderId: `O-${unique()}` },
+            title: note,
+            action: { subject: 'Late', note },
+          }),
+        );
+      // The batch fails; all three run one by one (the refused one: retried later).
+      expect(await runSignalActions(db)).toBe(3);
+      const [a, refused, c] = await Promise.all(ids.map(actionOf));
+      expect(a).toMatchObject({ state: 'done', attempts: 1 });
+      expect(c).toMatchObject({ state: 'done', attempts: 1 });
+      expect(refused).toMatchObject({
+        state: 'pending',
+        attempts: 1,
+        error: expect.stringContaining('insert into "messages"'),
+      });
+      expect((await signalOf(ids[1]!)).case_id).toBeNull();
+      // Nothing of the rolled-back batch stayed: one case each for the two that were done.
+      const [n] = await rows<{ n: number }>(
+        db,
+        sql`select count(*)::int as n from cases c join signals s on s.customer_id = c.customer_id
+          where s.id = any(${sql.param(ids)}::uuid[])`,
+      );
+      expect(n!.n).toBe(2);
+    } finally {
+      await db.execute(sql`drop trigger steward_test_refuse on messages`);
+    }
+  });
+});
+
+describe.runIf(usingPostgres())('on PostgreSQL with several nodes', () => {
+  it('opens each case once while four runners race over 100 actions', async () => {
+    const customers = await Promise.all(Array.from({ length: 20 }, () => makeCustomer(db)));
+    const ids: string[] = [];
+    for (let i = 0; i < 100; i++)
+      ids.push(
+        await pendingSignal({
+          customerId: customers[i % 20]!.id,
+          refs: { orderId: `R-${unique()}-${i}` },
+          title: `Race ${i}`,
+          action: { subject: 'Order {{refs.orderId}}', note: 'n' },
+        }),
+      );
+    const url = handle.url!;
+    const handles = await Promise.all(
+      [1, 2, 3, 4].map(() => openDatabase({ kind: 'postgres', url, poolSize: 2 })),
+    );
+    let ran: number[];
+    try {
+      ran = await Promise.all(
+        handles.map(async (h) => {
+          let n = 0;
+          for (let k; (k = await runSignalActions(h.db, 10)) > 0;) n += k;
+          return n;
+        }),
+      );
+    } finally {
+      await Promise.all(handles.map((h) => h.close()));
+    }
+    expect(ran.reduce((x, y) => x + y, 0)).toBe(100);
+    const [actions] = await rows<{ done: number; once: number }>(
+      db,
+      sql`select count(*) filter (where state = 'done')::int as done, count(*) filter (where attempts = 1)::int as once
+        from signal_actions where signal_id = any(${sql.param(ids)}::uuid[])`,
+    );
+    expect(actions).toEqual({ done: 100, once: 100 });
+    const [cases] = await rows<{ n: number; distinct: number; signals: number }>(
+      db,
+      sql`select count(*)::int as n,
+          (select count(distinct case_id)::int from signals where id = any(${sql.param(ids)}::uuid[])) as distinct,
+          (select count(*)::int from signals where id = any(${sql.param(ids)}::uuid[]) and state = 'acted') as signals
+        from cases where customer_id = any(${sql.param(customers.map((c) => c.id))}::uuid[])`,
+    );
+    expect(cases).toEqual({ n: 100, distinct: 100, signals: 100 });
+    const [events] = await rows<{ done: number; created: number; notes: number }>(
+      db,
+      sql`select
+          count(*) filter (where type = 'signal.action_done' and entity_id = any(${sql.param(ids)}::uuid[]))::int as done,
+          count(*) filter (where type = 'case.created' and data->>'customerId' = any(${sql.param(customers.map((c) => c.id))}::text[]))::int as created,
+          (select count(*)::int from messages m join cases c on c.id = m.case_id
+            where c.customer_id = any(${sql.param(customers.map((c) => c.id))}::uuid[])) as notes
+        from domain_events`,
+    );
+    expect(events).toEqual({ done: 100, created: 100, notes: 100 });
+  });
+});
