@@ -406,6 +406,33 @@ describe('open_case in a batch', () => {
     expect(c).toEqual({ team_id: team.id, refs: { orderId: order, shipmentId: 'S-2' } });
   });
 
+  it('a signal is acted only once its last action is done', async () => {
+    const customer = await makeCustomer(db);
+    const id = await pendingSignal({
+      customerId: customer.id,
+      refs: { orderId: `O-${unique()}` },
+      title: 'Late',
+      action: { subject: 'Late' },
+    });
+    await db.insert(signalActions).values({
+      signalId: id,
+      position: 1,
+      kind: 'notify_customer',
+      params: RuleAction.parse({ kind: 'notify_customer', message: 'Sorry, {{customer.name}}' }),
+    });
+    // A batch of one: the case is opened, the customer not yet told.
+    expect(await runSignalActions(db, 1)).toBe(1);
+    expect(await signalOf(id)).toMatchObject({ state: 'open', acted_at: null });
+    expect(await runSignalActions(db)).toBe(1);
+    const signal = await signalOf(id);
+    expect(signal.state).toBe('acted');
+    const [told] = await rows<{ body: string; public: boolean }>(
+      db,
+      sql`select body, public from messages where case_id = ${signal.case_id} and public`,
+    );
+    expect(told).toEqual({ body: `Sorry, ${customer.name}`, public: true });
+  });
+
   it('a failing statement rolls the batch back; its actions run one by one, the failing one is retried', async () => {
     await db.execute(sql`create or replace function steward_test_refuse() returns trigger language plpgsql as $$
       begin if new.body like '%REFUSE-ME%' then raise exception 'refused by the test'; end if; return new; end $$`);

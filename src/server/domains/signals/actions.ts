@@ -661,21 +661,24 @@ async function writeBatch(tx: Database, steps: Step[]) {
   }
   await recordDomainEvents(tx, SYSTEM_ACTOR, events);
 
-  const signalIds = sql.param(steps.map((st) => st.signal.id));
-  await tx.execute(sql`
-    update signals s set case_id = v.case_id, updated_at = now()
-    from unnest(${signalIds}::uuid[], ${sql.param(steps.map((st) => st.target.id))}::uuid[]) as v(id, case_id)
-    where s.id = v.id`);
   await tx.execute(sql`
     update signal_actions a set state = 'done', result = v.result::jsonb, error = null, done_at = now(),
       attempts = a.attempts + 1
     from unnest(${sql.param(steps.map((st) => st.action.id))}::uuid[],
       ${sql.param(steps.map((st) => JSON.stringify(resultOf(st))))}::text[]) as v(id, result)
     where a.id = v.id`);
-  // markActedWhenDone, for all of them.
+  // The signals learn their case and, as markActedWhenDone has it, are acted when none of their
+  // actions is pending and one is done: one row version each.
   await tx.execute(sql`
-    update signals s set state = 'acted', acted_at = now(), updated_at = now()
-    where s.id = any(${signalIds}::uuid[]) and s.state = 'open'
-      and not exists (select 1 from signal_actions a where a.signal_id = s.id and a.state = 'pending')
-      and exists (select 1 from signal_actions a where a.signal_id = s.id and a.state = 'done')`);
+    update signals s set case_id = v.case_id, updated_at = now(),
+      state = case when s.state = 'open' and v.finished then 'acted' else s.state end,
+      acted_at = case when s.state = 'open' and v.finished then now() else s.acted_at end
+    from (
+      select u.id, u.case_id,
+        not exists (select 1 from signal_actions a where a.signal_id = u.id and a.state = 'pending')
+          and exists (select 1 from signal_actions a where a.signal_id = u.id and a.state = 'done') as finished
+      from unnest(${sql.param(steps.map((st) => st.signal.id))}::uuid[],
+        ${sql.param(steps.map((st) => st.target.id))}::uuid[]) as u(id, case_id)
+    ) v
+    where s.id = v.id`);
 }
