@@ -4,7 +4,7 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, usingPostgres } from '../../test/helpers/db.js';
-import { bulkTurn, type DatabaseHandle } from './client.js';
+import { bulkTurn, rows, type DatabaseHandle } from './client.js';
 
 let handle: DatabaseHandle;
 beforeAll(async () => {
@@ -49,7 +49,7 @@ describe('bulkTurn', () => {
       await db.execute(sql`select 1`);
       throw new Error('this batch failed');
     });
-    const next = bulkTurn(db, async () => (await db.execute(sql`select 41 + 1 as n`)).rows);
+    const next = bulkTurn(db, () => rows<{ n: number }>(db, sql`select 41 + 1 as n`));
     await expect(failing).rejects.toThrow('this batch failed');
     expect(await next).toEqual([{ n: 42 }]);
   });
