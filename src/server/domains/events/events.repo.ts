@@ -4,6 +4,7 @@ import { newId } from '../../../db/columns.js';
 import type { EventListQuery } from '../../../shared/schemas/events.js';
 import { afterCursor, orderBy, sortFrom, sortKey, toPage } from '../../lib/pagination.js';
 import { customers } from '../customers/customers.table.js';
+import { personColumns, type Person } from '../signals/event-context.js';
 import { organizations } from '../organizations/organizations.table.js';
 import { eventSources, events } from './events.table.js';
 
@@ -27,11 +28,16 @@ export interface CustomerMatch {
   externalId: string | null;
 }
 
+/** A customer found by the ingest, with what signal rules read of them (so they are not read twice). */
+export interface FoundCustomer extends CustomerMatch {
+  person: Person;
+}
+
 /** Live customers with any of these ids, external ids or e-mails (case-insensitive): one query. */
 export async function findCustomersByRefs(
   db: Database,
   refs: { ids: string[]; externalIds: string[]; emails: string[] },
-): Promise<CustomerMatch[]> {
+): Promise<FoundCustomer[]> {
   const conditions: SQL[] = [];
   if (refs.ids.length) conditions.push(sql`${customers.id} = any(${sql.param(refs.ids)}::uuid[])`);
   if (refs.externalIds.length)
@@ -41,15 +47,18 @@ export async function findCustomersByRefs(
       sql`lower(${customers.email}) = any(${textArray(refs.emails.map((e) => e.toLowerCase()))})`,
     );
   if (conditions.length === 0) return [];
-  return db
-    .select({
-      id: customers.id,
-      organizationId: customers.organizationId,
-      email: sql<string | null>`lower(${customers.email})`,
-      externalId: customers.externalId,
-    })
+  const found = await db
+    .select({ ...personColumns, matchEmail: sql<string | null>`lower(${customers.email})` })
     .from(customers)
+    .leftJoin(organizations, eq(organizations.id, customers.organizationId))
     .where(and(sql`${customers.deletedAt} is null`, sql`(${sql.join(conditions, sql` or `)})`));
+  return found.map(({ matchEmail, ...person }) => ({
+    id: person.id,
+    organizationId: person.organizationId,
+    email: matchEmail,
+    externalId: person.externalId,
+    person,
+  }));
 }
 
 /** Live organizations with any of these ids or e-mail domains: one query. */

@@ -356,7 +356,8 @@ async function ingestOnce(
         ]
       : [];
   });
-  const engine = await processEvents(tx, stored);
+  // The rules read the customers this batch found (newly created ones are read there).
+  const engine = await processEvents(tx, stored, new Map(foundCustomers.map((c) => [c.id, c.person])));
   for (const p of pending) {
     results[p.index] = inserted.has(p.input.id)
       ? { index: p.index, id: p.input.id, status: 'accepted' }

@@ -23,7 +23,15 @@ import {
 import type { AbsenceRule, ThresholdRule } from '../../../shared/schemas/rules.js';
 import { isoDurationMs } from '../../../shared/schemas/rules.js';
 import { trackCommitments } from '../commitments/commitments.engine.js';
-import { activeAgreements, contextsFor, loadStoredEvents, type StoredEvent } from './event-context.js';
+import {
+  activeAgreements,
+  contextsFor,
+  STORED_EVENT_COLUMNS,
+  toStoredEvent,
+  type Person,
+  type StoredEvent,
+  type StoredEventRow,
+} from './event-context.js';
 import { openSignals, resolveSignals, type Firing, type LiveRule } from './open-signals.js';
 import { signalRules } from './signals.table.js';
 
@@ -89,7 +97,12 @@ export function firingOf(
   };
 }
 
-export async function processEvents(tx: Database, stored: StoredEvent[]): Promise<EngineResult> {
+export async function processEvents(
+  tx: Database,
+  stored: StoredEvent[],
+  /** Customers the caller read already, by id. */
+  people?: Map<string, Person>,
+): Promise<EngineResult> {
   if (stored.length === 0) return NOTHING;
   const rules = await liveRules(tx);
   const agreements = await activeAgreements(tx);
@@ -101,7 +114,12 @@ export async function processEvents(tx: Database, stored: StoredEvent[]): Promis
   if (relevant.length === 0) return NOTHING;
   const needAgreements =
     commitmentTypes.length > 0 || rules.some((r) => r.definition.scope?.agreements?.length);
-  const ctxs = (await contextsFor(tx, relevant, needAgreements ? { agreements } : {})).sort(byTime);
+  const ctxs = (
+    await contextsFor(tx, relevant, {
+      ...(needAgreements ? { agreements } : {}),
+      ...(people ? { people } : {}),
+    })
+  ).sort(byTime);
 
   const firings: Firing[] = [];
   const result = { ...NOTHING };
@@ -297,7 +315,7 @@ async function runAbsenceRules(tx: Database, rules: LiveRule[], ctxs: EventConte
   return out;
 }
 
-/** Drops the starts whose expected event was stored before (see awaitedArrivals). */
+/** Drops the starts whose expected event was stored before (see awaitedArrivalsOf). */
 async function withoutEarlierArrivals(tx: Database, starts: Start[]): Promise<Start[]> {
   const byRule = new Map<LiveRule, Start[]>();
   for (const s of starts) {
@@ -305,53 +323,66 @@ async function withoutEarlierArrivals(tx: Database, starts: Start[]): Promise<St
     if (list) list.push(s);
     else byRule.set(s.rule, [s]);
   }
-  const keep: Start[] = [];
-  for (const [rule, list] of byRule) {
-    const met = await awaitedArrivals(
-      tx,
-      rule.definition as AbsenceRule,
-      list.map((s) => ({ ref: s.ref, startedAt: s.ctx.occurredAt, startEventId: s.ctx.id })),
-    );
-    list.forEach((s, i) => {
-      if (!met[i]) keep.push(s);
-    });
-  }
-  return keep;
+  const groups = [...byRule];
+  const met = await awaitedArrivalsOf(
+    tx,
+    groups.map(([rule, list]) => ({
+      rule: rule.definition as AbsenceRule,
+      waits: list.map((s) => ({ ref: s.ref, startedAt: s.ctx.occurredAt, startEventId: s.ctx.id })),
+    })),
+  );
+  return groups.flatMap(([, list], g) => list.filter((_, i) => !met[g]![i]));
 }
 
 /**
- * For each wait of one absence rule: is its expected event stored already (same ref, at or after
- * the start, not the starting event itself)? One indexed query for the rule's waits. Used when a
- * wait would start (the event came early, out of order) and again when it would fire (the event
- * came in a concurrent transaction that could not see the wait), so neither leaves a false alarm.
+ * For each wait of each absence rule given: is its expected event stored already (same ref, at or
+ * after the start, not the starting event itself)? One statement, an indexed branch per rule.
+ * Used when waits would start (the event came early, out of order) and again when they would
+ * fire (the event came in a concurrent transaction that could not see the wait), so neither
+ * leaves a false alarm.
  */
-export async function awaitedArrivals(
+export async function awaitedArrivalsOf(
   tx: Database,
-  d: AbsenceRule,
-  waits: { ref: string; startedAt: Date; startEventId: string }[],
-): Promise<boolean[]> {
-  if (waits.length === 0) return [];
-  const refs = [...new Set(waits.map((w) => w.ref))];
-  const since = new Date(Math.min(...waits.map((w) => w.startedAt.getTime())));
-  const stored = await loadStoredEvents(
-    tx,
-    sql`e.type = any(${sql.param(typesOf(d.expect))}::text[]) and e.occurred_at >= ${since.toISOString()}::timestamptz
-      and e.refs ->> ${d.sameRef}::text = any(${sql.param(refs)}::text[])`,
-  );
-  if (stored.length === 0) return waits.map(() => false);
+  groups: { rule: AbsenceRule; waits: { ref: string; startedAt: Date; startEventId: string }[] }[],
+): Promise<boolean[][]> {
+  const asked = groups.flatMap((g, i) => (g.waits.length ? [{ ...g, i }] : []));
+  if (asked.length === 0) return groups.map((g) => g.waits.map(() => false));
+  const branches = asked.map(({ rule: d, waits, i }) => {
+    const refs = [...new Set(waits.map((w) => w.ref))];
+    const since = new Date(Math.min(...waits.map((w) => w.startedAt.getTime())));
+    return sql`(select ${STORED_EVENT_COLUMNS}, ${i}::int as branch from events e
+      where e.type = any(${sql.param(typesOf(d.expect))}::text[]) and e.occurred_at >= ${since.toISOString()}::timestamptz
+        and e.refs ->> ${d.sameRef}::text = any(${sql.param(refs)}::text[]))`;
+  });
+  const hits = await rows<StoredEventRow & { branch: number }>(tx, sql.join(branches, sql` union all `));
+  if (hits.length === 0) return groups.map((g) => g.waits.map(() => false));
+  const eventOf = new Map(hits.map((h) => [h.id, toStoredEvent(h)]));
+  const stored = [...eventOf.values()];
   // Conditions on the expected event need it as rules see it; a type alone does not.
-  const ctxs: EventContext[] = d.expect.where?.length
-    ? await contextsFor(tx, stored)
-    : stored.map((e) => ({ ...e, customer: null, organization: null, agreementId: null }));
-  const arrived = new Map<string, EventContext[]>();
-  for (const c of ctxs) {
-    const ref = refValueOf(c, d.sameRef);
-    if (ref === null || !selectorMatches(d.expect, c)) continue;
-    const same = arrived.get(ref);
-    if (same) same.push(c);
-    else arrived.set(ref, [c]);
-  }
-  return waits.map((w) =>
-    (arrived.get(w.ref) ?? []).some((a) => a.id !== w.startEventId && a.occurredAt >= w.startedAt),
-  );
+  const withWhere = new Set(asked.filter((g) => g.rule.expect.where?.length).map((g) => g.i));
+  const needContext = new Set(hits.filter((h) => withWhere.has(h.branch)).map((h) => h.id));
+  const ctxs = needContext.size
+    ? await contextsFor(
+        tx,
+        stored.filter((e) => needContext.has(e.id)),
+      )
+    : [];
+  const ctxOf = new Map(ctxs.map((c) => [c.id, c]));
+  return groups.map((g, i) => {
+    const d = g.rule;
+    const arrived = new Map<string, EventContext[]>();
+    for (const h of hits) {
+      if (h.branch !== i) continue;
+      const e = eventOf.get(h.id)!;
+      const c = ctxOf.get(h.id) ?? { ...e, customer: null, organization: null, agreementId: null };
+      const ref = refValueOf(c, d.sameRef);
+      if (ref === null || !selectorMatches(d.expect, c)) continue;
+      const same = arrived.get(ref);
+      if (same) same.push(c);
+      else arrived.set(ref, [c]);
+    }
+    return g.waits.map((w) =>
+      (arrived.get(w.ref) ?? []).some((a) => a.id !== w.startEventId && a.occurredAt >= w.startedAt),
+    );
+  });
 }

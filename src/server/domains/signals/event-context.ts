@@ -22,35 +22,39 @@ export interface StoredEvent {
   data: Record<string, unknown>;
 }
 
+/** The columns of `events e` that make a StoredEvent (read them with `toStoredEvent`). */
+export const STORED_EVENT_COLUMNS = sql`e.id, e.type, e.occurred_at, e.customer_id, e.organization_id, e.refs, e.data,
+  (select s.key from event_sources s where s.id = e.source_id) as source`;
+
+export interface StoredEventRow {
+  id: string;
+  type: string;
+  occurred_at: Date | string;
+  customer_id: string | null;
+  organization_id: string | null;
+  refs: Record<string, string>;
+  data: Record<string, unknown>;
+  source: string | null;
+}
+
+export const toStoredEvent = (f: StoredEventRow): StoredEvent => ({
+  id: f.id,
+  type: f.type,
+  occurredAt: new Date(f.occurred_at),
+  source: f.source,
+  customerId: f.customer_id,
+  organizationId: f.organization_id,
+  refs: f.refs,
+  data: f.data,
+});
+
 /** Stored events matching a condition on `events e`, as rules need them (the source's key too). */
 export async function loadStoredEvents(db: Database, where: SQL): Promise<StoredEvent[]> {
-  const found = await rows<{
-    id: string;
-    type: string;
-    occurred_at: Date | string;
-    customer_id: string | null;
-    organization_id: string | null;
-    refs: Record<string, string>;
-    data: Record<string, unknown>;
-    source: string | null;
-  }>(
+  const found = await rows<StoredEventRow>(
     db,
-    sql`
-    select e.id, e.type, e.occurred_at, e.customer_id, e.organization_id, e.refs, e.data,
-      (select s.key from event_sources s where s.id = e.source_id) as source
-    from events e
-    where ${where}`,
+    sql`select ${STORED_EVENT_COLUMNS} from events e where ${where}`,
   );
-  return found.map((f) => ({
-    id: f.id,
-    type: f.type,
-    occurredAt: new Date(f.occurred_at),
-    source: f.source,
-    customerId: f.customer_id,
-    organizationId: f.organization_id,
-    refs: f.refs,
-    data: f.data,
-  }));
+  return found.map(toStoredEvent);
 }
 
 export type ActiveAgreement = Pick<
@@ -76,6 +80,26 @@ export async function activeAgreements(db: Database): Promise<ActiveAgreement[]>
 export interface ContextOptions {
   /** Look up the agreement of each customer (rule scopes by agreement, commitments). */
   agreements?: ActiveAgreement[];
+  /** Customers the caller has read already (the ingest found them by their refs): not read again. */
+  people?: Map<string, Person>;
+}
+
+/** A customer as rules see them: the segment is their own, else their organization's. */
+export const personColumns = {
+  id: customers.id,
+  name: customers.name,
+  email: customers.email,
+  externalId: customers.externalId,
+  organizationId: customers.organizationId,
+  segment: sql<string | null>`coalesce(${customers.segment}, ${organizations.segment})`,
+};
+export interface Person {
+  id: string;
+  name: string;
+  email: string | null;
+  externalId: string | null;
+  organizationId: string | null;
+  segment: string | null;
 }
 
 export async function contextsFor(
@@ -83,18 +107,13 @@ export async function contextsFor(
   stored: StoredEvent[],
   opts: ContextOptions = {},
 ): Promise<EventContext[]> {
-  const customerIds = [...new Set(stored.map((e) => e.customerId).filter((id): id is string => !!id))];
+  const customerIds = [
+    ...new Set(stored.map((e) => e.customerId).filter((id): id is string => !!id && !opts.people?.has(id))),
+  ];
   const orgIds = [...new Set(stored.map((e) => e.organizationId).filter((id): id is string => !!id))];
-  const people = customerIds.length
+  const people: Person[] = customerIds.length
     ? await db
-        .select({
-          id: customers.id,
-          name: customers.name,
-          email: customers.email,
-          externalId: customers.externalId,
-          organizationId: customers.organizationId,
-          segment: sql<string | null>`coalesce(${customers.segment}, ${organizations.segment})`,
-        })
+        .select(personColumns)
         .from(customers)
         .leftJoin(organizations, eq(organizations.id, customers.organizationId))
         .where(sql`${customers.id} = any(${sql.param(customerIds)}::uuid[])`)
@@ -105,10 +124,11 @@ export async function contextsFor(
         .from(organizations)
         .where(sql`${organizations.id} = any(${sql.param(orgIds)}::uuid[])`)
     : [];
-  const personBy = new Map(people.map((p) => [p.id, p]));
+  const personBy = new Map(opts.people);
+  for (const p of people) personBy.set(p.id, p);
   const orgBy = new Map(orgs.map((o) => [o.id, o]));
   const agreementBy = new Map<string, string | null>();
-  const agreementOf = (p: (typeof people)[number]) => {
+  const agreementOf = (p: Person) => {
     if (!opts.agreements) return null;
     let id = agreementBy.get(p.id);
     if (id === undefined) {

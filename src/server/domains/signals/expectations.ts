@@ -8,7 +8,7 @@ import { sql } from 'drizzle-orm';
 import type { Database } from '../../../db/client.js';
 import { rows } from '../../../db/client.js';
 import type { RuleDefinition } from '../../../shared/schemas/rules.js';
-import { awaitedArrivals, firingOf } from './engine.js';
+import { awaitedArrivalsOf, firingOf } from './engine.js';
 import { contextsFor, loadStoredEvents } from './event-context.js';
 import { firingKey, openSignals, type LiveRule } from './open-signals.js';
 
@@ -59,22 +59,26 @@ export async function fireDueExpectations(db: Database, limit = TIMER_BATCH): Pr
         c,
       ]);
     const fulfilled = new Set<string>();
-    for (const [key, waits] of byRule) {
+    const absence = [...byRule].flatMap(([key, waits]) => {
       const rule = ruleOf.get(key);
-      if (rule?.definition.kind !== 'absence') continue;
-      const met = await awaitedArrivals(
-        tx,
-        rule.definition,
-        waits.map((w) => ({
+      return rule?.definition.kind === 'absence' ? [{ rule: rule.definition, waits }] : [];
+    });
+    const met = await awaitedArrivalsOf(
+      tx,
+      absence.map(({ rule, waits }) => ({
+        rule,
+        waits: waits.map((w) => ({
           ref: w.ref_value,
           startedAt: new Date(w.started_at),
           startEventId: w.started_by_event_id,
         })),
-      );
+      })),
+    );
+    absence.forEach(({ waits }, g) =>
       waits.forEach((w, i) => {
-        if (met[i]) fulfilled.add(w.id);
-      });
-    }
+        if (met[g]![i]) fulfilled.add(w.id);
+      }),
+    );
     const toFire = claimed.filter((c) => !fulfilled.has(c.id));
     await tx.execute(sql`
       update rule_expectations x
