@@ -274,15 +274,18 @@ async function runAbsenceRules(tx: Database, rules: LiveRule[], ctxs: EventConte
 
   // 2. Starting events begin waits, unless the expected event is already here: later in this
   //    batch, or received earlier although it happened after the start (out-of-order senders).
+  const expectedBy = new Map<string, EventContext[]>();
+  for (const e of expects) {
+    const key = `${e.rule.id}|${e.ref}`;
+    const list = expectedBy.get(key);
+    if (list) list.push(e.ctx);
+    else expectedBy.set(key, [e.ctx]);
+  }
   let fresh = starts.filter(
     (s) =>
-      !expects.some(
-        (e) =>
-          e.rule === s.rule &&
-          e.ref === s.ref &&
-          e.ctx.id !== s.ctx.id &&
-          e.ctx.occurredAt >= s.ctx.occurredAt,
-      ),
+      !expectedBy
+        .get(`${s.rule.id}|${s.ref}`)
+        ?.some((e) => e.id !== s.ctx.id && e.occurredAt >= s.ctx.occurredAt),
   );
   if (fresh.length === 0) return out;
   fresh = await withoutEarlierArrivals(tx, fresh);

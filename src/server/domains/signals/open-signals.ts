@@ -60,7 +60,9 @@ function merge(firings: Firing[]): Firing[] {
       seen.dueAt ??= f.dueAt;
     }
   }
-  return [...byKey.values()];
+  // Sorted, so concurrent batches that repeat the same signals lock their rows in one order
+  // (rather than deadlocking, and one of them starting over).
+  return [...byKey.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, f]) => f);
 }
 
 export async function openSignals(tx: Database, raw: Firing[]): Promise<OpenedSignals> {
