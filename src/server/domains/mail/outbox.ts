@@ -41,15 +41,26 @@ import { mailMessages, type MailStatus } from './mail.table.js';
 export interface MailSettings {
   mailFrom: string;
   smtpUrl: string | undefined;
+  /** Where Steward's pages are, for links in mail written by jobs (no request to take it from). */
+  publicUrl: string;
 }
 
-let settings: MailSettings = { mailFrom: loadConfig({}).mailFrom, smtpUrl: undefined };
+const defaults = loadConfig({});
+let settings: MailSettings = {
+  mailFrom: defaults.mailFrom,
+  smtpUrl: undefined,
+  publicUrl: defaults.publicUrl,
+};
 
-/** Sets the process's mail settings (the From, the SMTP server). A changed server gets a new transport. */
-export function configureMail(config: Pick<Config, 'mailFrom' | 'smtpUrl'>) {
+/** Sets the process's mail settings (the From, the SMTP server, the public URL). A changed server gets a new transport. */
+export function configureMail(config: Pick<Config, 'mailFrom' | 'smtpUrl'> & { publicUrl?: string }) {
   parseMailFrom(config.mailFrom); // fails at start, not at the first mail
   if (config.smtpUrl !== settings.smtpUrl) void closeMailTransport();
-  settings = { mailFrom: config.mailFrom, smtpUrl: config.smtpUrl };
+  settings = {
+    mailFrom: config.mailFrom,
+    smtpUrl: config.smtpUrl,
+    publicUrl: (config.publicUrl ?? settings.publicUrl).replace(/\/+$/, ''),
+  };
 }
 
 export const mailSettings = (): Readonly<MailSettings> => settings;

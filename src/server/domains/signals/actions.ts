@@ -39,6 +39,7 @@ import {
 import { casePromises, cases, messages } from '../cases/cases.table.js';
 import { newClockEvents, newClockRows } from '../cases/clocks.js';
 import { addMessage } from '../cases/messages.service.js';
+import { mailSettings, queueMail } from '../mail/outbox.js';
 import {
   recordDomainEvent,
   recordDomainEvents,
@@ -327,15 +328,36 @@ async function perform(tx: Database, action: RuleAction, s: SignalRow): Promise<
         sql`select id, name from teams where id = ${action.teamId} and deleted_at is null`,
       );
       if (!team) throw new ActionRefused('the team to notify no longer exists');
+      // Each member who can sign in gets a mail (queued with this transaction: sent by the outbox).
+      const members = await rows<{ id: string; name: string; email: string }>(
+        tx,
+        sql`select u.id, u.name, u.email from team_members m join users u on u.id = m.user_id
+          where m.team_id = ${team.id} and u.deleted_at is null and u.active and u.role in ('agent', 'admin')
+          order by u.email`,
+      );
+      const { publicUrl } = mailSettings();
+      const links = [
+        `Signal: ${publicUrl}/signals/${s.id}`,
+        ...(s.case_id ? [`Case: ${publicUrl}/cases/${s.case_id}`] : []),
+      ];
+      for (const m of members) {
+        await queueMail(tx, {
+          to: m.email,
+          toName: m.name,
+          subject: `[${team.name}] ${s.title}`,
+          text: `${message}\n\n${links.join('\n')}\n\nSent to the members of ${team.name} by the rule "${s.rule_name}".`,
+          autoSubmitted: true,
+        });
+      }
       await recordDomainEvent(tx, SYSTEM_ACTOR, {
         type: 'team.notified',
         entityType: 'team',
         entityId: team.id,
-        data: { signalId: s.id, caseId: s.case_id, message },
+        data: { signalId: s.id, caseId: s.case_id, message, notified: members.map((m) => m.id) },
       });
       if (s.case_id)
         await addMessage(tx, SYSTEM_ACTOR, s.case_id, { body: `To ${team.name}: ${message}`, public: false });
-      return { teamId: team.id, caseId: s.case_id };
+      return { teamId: team.id, caseId: s.case_id, notified: members.length };
     }
     case 'escalate': {
       const caseId = needCase(s, 'escalate');
