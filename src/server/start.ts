@@ -13,7 +13,7 @@ import { SYSTEM_ACTOR } from './lib/actor.js';
 import { bootstrapAdmin } from './domains/users/users.service.js';
 import { startScheduler } from './jobs/scheduler.js';
 import { startSmtpReceiver } from './domains/mail/smtp-receiver.js';
-import { closeMailTransport } from './domains/mail/outbox.js';
+import { closeMailTransport, configureMail } from './domains/mail/outbox.js';
 
 export const DEFAULT_WEB_DIR = fileURLToPath(new URL('../../dist/web', import.meta.url));
 
@@ -79,7 +79,10 @@ export async function startServer(
     const port = typeof address === 'object' && address ? address.port : config.port;
     const host = config.host.includes(':') ? `[${config.host}]` : config.host;
     // Links in mail and suggestions point at the address we listen on unless one was given.
-    if (!config.publicUrl) config.publicUrl = `http://${host}:${port}`;
+    if (!config.publicUrl) {
+      config.publicUrl = `http://${host}:${port}`;
+      configureMail(config); // jobs' mail links too
+    }
     let stopping: Promise<void> | undefined;
     const stop = () =>
       (stopping ??= (async () => {

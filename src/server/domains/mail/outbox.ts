@@ -59,7 +59,7 @@ export function configureMail(config: Pick<Config, 'mailFrom' | 'smtpUrl'> & { p
   settings = {
     mailFrom: config.mailFrom,
     smtpUrl: config.smtpUrl,
-    publicUrl: (config.publicUrl ?? settings.publicUrl).replace(/\/+$/, ''),
+    publicUrl: (config.publicUrl || settings.publicUrl).replace(/\/+$/, ''),
   };
 }
 
