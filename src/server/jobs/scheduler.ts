@@ -20,7 +20,7 @@ import {
 export interface Job {
   name: string;
   everyMs: number;
-  run(db: Database): Promise<number>;
+  run(db: Database, log: FastifyBaseLogger): Promise<number>;
   /** A run that did this many has more waiting: run again at once (default JOB_BATCH). */
   batch?: number;
 }
@@ -31,7 +31,12 @@ export const DEFAULT_JOBS: Job[] = [
   { name: 'case-auto-close', everyMs: 60_000, run: (db) => closeSolvedCases(db) },
   // Absence rules fire within a fraction of a second of their due time (a cheap indexed probe).
   { name: 'signal-timers', everyMs: 200, run: (db) => fireDueExpectations(db), batch: TIMER_BATCH },
-  { name: 'signal-actions', everyMs: 500, run: (db) => runSignalActions(db), batch: ACTION_BATCH },
+  {
+    name: 'signal-actions',
+    everyMs: 500,
+    run: (db, log) => runSignalActions(db, ACTION_BATCH, { log }),
+    batch: ACTION_BATCH,
+  },
   { name: 'commitments-due', everyMs: 1_000, run: (db) => closeDueCommitments(db) },
   { name: 'rule-hits-prune', everyMs: 600_000, run: (db) => pruneRuleHits(db), batch: PRUNE_BATCH },
   {
@@ -59,7 +64,7 @@ export function startScheduler(db: Database, log: FastifyBaseLogger, jobs: Job[]
       try {
         let n: number;
         do {
-          n = await job.run(db);
+          n = await job.run(db, log);
           if (n > 0) log.info({ job: job.name, count: n }, 'job done');
         } while (n >= (job.batch ?? JOB_BATCH) && !stopped);
       } catch (err) {

@@ -449,8 +449,15 @@ describe('open_case in a batch', () => {
             action: { subject: 'Late', note },
           }),
         );
-      // The batch fails; all three run one by one (the refused one: retried later).
-      expect(await runSignalActions(db)).toBe(3);
+      // The batch fails (and says so in the log); all three run one by one (the refused one: retried later).
+      const warned: { actions: number; message: string }[] = [];
+      const log = {
+        warn: (o: { actions: number }, message: string) => warned.push({ actions: o.actions, message }),
+      };
+      expect(await runSignalActions(db, 10, { log: log as never })).toBe(3);
+      expect(warned).toEqual([
+        { actions: 3, message: 'signal actions: the batch failed; running them one by one' },
+      ]);
       const [a, refused, c] = await Promise.all(ids.map(actionOf));
       expect(a).toMatchObject({ state: 'done', attempts: 1 });
       expect(c).toMatchObject({ state: 'done', attempts: 1 });

@@ -16,6 +16,7 @@
 // cannot vouch for (a deleted customer, an inactive category, a deleted case to join), and the
 // whole batch when a statement fails, runs action by action (runAction), which decides, retries
 // and fails as it always has.
+import type { FastifyBaseLogger } from 'fastify';
 import { sql } from 'drizzle-orm';
 import type { z } from 'zod';
 import type { Database } from '../../../db/client.js';
@@ -126,13 +127,13 @@ interface TakenAction extends ActionRow {
 export async function runSignalActions(
   db: Database,
   limit = ACTION_BATCH,
-  options: { batch?: boolean } = {},
+  options: { batch?: boolean; log?: Pick<FastifyBaseLogger, 'warn'> } = {},
 ): Promise<number> {
   let ran = 0;
   // Passes until nothing is due: an action done makes its signal's next one due at once.
   for (;;) {
     let pass = 0;
-    const batch = options.batch === false ? null : await runBatch(db, limit - ran);
+    const batch = options.batch === false ? null : await runBatch(db, limit - ran, options.log);
     pass += batch?.done ?? 0;
     const rest = batch?.rest ?? (await rows<{ id: string }>(db, firstPending(limit - ran))).map((a) => a.id);
     for (const id of rest) if (await runAction(db, id)) pass++;
@@ -422,7 +423,11 @@ const batchable = (a: ActionRow, s: BatchSignal | undefined): s is BatchSignal =
  * Returns how many it did and the ones left to runAction, in order (null when it could not even
  * take them: the caller looks again).
  */
-async function runBatch(db: Database, limit: number): Promise<{ done: number; rest: string[] | null }> {
+async function runBatch(
+  db: Database,
+  limit: number,
+  log?: Pick<FastifyBaseLogger, 'warn'>,
+): Promise<{ done: number; rest: string[] | null }> {
   let taken: TakenAction[] = [];
   try {
     return await db.transaction(async (tx) => {
@@ -432,8 +437,10 @@ async function runBatch(db: Database, limit: number): Promise<{ done: number; re
       const done = new Set(steps.map((st) => st.action.id));
       return { done: steps.length, rest: taken.filter((a) => !done.has(a.id)).map((a) => a.id) };
     });
-  } catch {
+  } catch (err) {
     // Rolled back: each action again, one by one, where its own error is recorded and retried.
+    // Logged: a batch that keeps failing would otherwise only show as a slower job.
+    log?.warn({ err, actions: taken.length }, 'signal actions: the batch failed; running them one by one');
     return { done: 0, rest: taken.length ? taken.map((a) => a.id) : null };
   }
 }
