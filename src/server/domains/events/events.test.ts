@@ -142,6 +142,39 @@ describe('ingest', () => {
     expect(stored.find((e) => e.eventId === first.id).data).toEqual({ v: 1 });
   });
 
+  it('reports a resent event as duplicate even when it would now be refused, and creates nothing for it', async () => {
+    const src = await makeSource({ createUnknownCustomers: false });
+    const known = await makeCustomer(t.db);
+    const first = ev({ customer: { id: known.id } });
+    expect((await send(first, src.token)).body.accepted).toBe(1);
+    // The customer is deleted since: the event would be refused now, but it was received before.
+    expect((await t.del(`/api/v1/customers/${known.id}`, admin)).status).toBe(204);
+    const again = await send({ events: [first, ev({ customer: { id: known.id } })] }, src.token);
+    expect(again.body).toMatchObject({ accepted: 0, duplicate: 1, rejected: 1 });
+    expect(again.body.results[0]).toEqual({
+      index: 0,
+      id: first.id,
+      status: 'duplicate',
+      reason: 'already received',
+    });
+    expect(again.body.results[1].status).toBe('rejected');
+
+    // A source that creates customers: a resent event whose customer is unknown now creates none.
+    const open = await makeSource();
+    const email = `resent-${unique()}@example.com`;
+    const created = ev({ customer: { email } });
+    expect((await send(created, open.token)).body).toMatchObject({ accepted: 1, customersCreated: 1 });
+    const [customer] = await rows<{ id: string }>(t.db, sql`select id from customers where email = ${email}`);
+    expect((await t.del(`/api/v1/customers/${customer!.id}`, admin)).status).toBe(204);
+    const resent = await send(created, open.token);
+    expect(resent.body).toMatchObject({ accepted: 0, duplicate: 1, customersCreated: 0 });
+    const [n] = await rows<{ n: number }>(
+      t.db,
+      sql`select count(*)::int as n from customers where email = ${email}`,
+    );
+    expect(n!.n).toBe(1);
+  });
+
   it('reports a repeated id within one batch as duplicate of the first', async () => {
     const src = await makeSource();
     const a = ev({ data: { v: 'first' } });

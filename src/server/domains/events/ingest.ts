@@ -1,9 +1,11 @@
 // Ingest of operational events: one event or a batch of up to 1,000, each judged on its own
 // (accepted, duplicate, rejected with a reason). Set-based: whatever the batch size, a handful of
-// queries in one transaction: the ids seen before, the customers and organizations named, the
-// customers to create, the events, and what the signal rules and commitments make of them. The transaction commits before the answer leaves, so an
-// accepted event survives a crash right after. Idempotent per source by the event's id: the
-// unique (source_id, event_id) index decides, so concurrent senders of one id get one `accepted`.
+// queries in one transaction: the customers and organizations named, the ids seen before (only
+// when customers are to be created or events were refused), the customers to create, the events,
+// and what the signal rules and commitments make of them. The transaction commits before the
+// answer leaves, so an accepted event survives a crash right after. Idempotent per source by the
+// event's id: the unique (source_id, event_id) index decides, so concurrent senders of one id get
+// one `accepted`.
 import { bulkTurn, type Database } from '../../../db/client.js';
 import { LIMITS } from '../../../shared/schemas/common.js';
 import {
@@ -139,19 +141,7 @@ async function ingestOnce(
     organizationId: null,
   }));
 
-  // 2. Ids this source sent before: nothing to do (saves creating customers for a resent batch).
-  const seen = await repo.findStoredEventIds(
-    tx,
-    source.id,
-    pending.map((p) => p.input.id),
-  );
-  pending = pending.filter((p) => {
-    if (!seen.has(p.input.id)) return true;
-    results[p.index] = { index: p.index, id: p.input.id, status: 'duplicate', reason: 'already received' };
-    return false;
-  });
-
-  // 3. Customers and organizations named by the batch: one query each.
+  // 2. Customers and organizations named by the batch: one query each.
   const customerRefs = pending.flatMap((p) => (p.input.customer ? [p.input.customer] : []));
   const orgRefs = pending.flatMap((p) => (p.input.organization ? [p.input.organization] : []));
   const distinct = (values: (string | undefined)[]) => [...new Set(values.filter((v): v is string => !!v))];
@@ -172,7 +162,8 @@ async function ingestOnce(
   const orgById = new Map(foundOrgs.map((o) => [o.id, o.id]));
   const orgByDomain = new Map(foundOrgs.flatMap((o) => o.domains.map((d) => [d, o.id] as const)));
 
-  const needCustomer: Pending[] = [];
+  let needCustomer: Pending[] = [];
+  const refused: Pending[] = [];
   pending = pending.filter((p) => {
     const { customer, organization } = p.input;
     if (organization) {
@@ -181,6 +172,7 @@ async function ingestOnce(
         (organization.domain && orgByDomain.get(organization.domain));
       if (!orgId) {
         reject(p.index, p.input.id, 'organization: no such organization (matched by id, then domain)');
+        refused.push(p);
         return false;
       }
       p.organizationId = orgId;
@@ -199,6 +191,7 @@ async function ingestOnce(
           p.input.id,
           `customer: no such customer, and source "${source.key}" does not create unknown customers`,
         );
+        refused.push(p);
         return false;
       } else if (!customer.externalId && !customer.email) {
         reject(
@@ -206,6 +199,7 @@ async function ingestOnce(
           p.input.id,
           'customer: no customer with this id (give externalId or email to create one)',
         );
+        refused.push(p);
         return false;
       } else {
         needCustomer.push(p);
@@ -213,6 +207,23 @@ async function ingestOnce(
     }
     return true;
   });
+
+  // 3. Ids this source sent before are duplicates, whatever else has changed since. Asked only
+  //    when it matters (before creating customers, and for events refused above); otherwise
+  //    the insert's unique index tells, without a query of its own.
+  if (needCustomer.length > 0 || refused.length > 0) {
+    const seen = await repo.findStoredEventIds(tx, source.id, [
+      ...new Set([...pending, ...refused].map((p) => p.input.id)),
+    ]);
+    const resent = (p: Pending) => {
+      if (!seen.has(p.input.id)) return false;
+      results[p.index] = { index: p.index, id: p.input.id, status: 'duplicate', reason: 'already received' };
+      return true;
+    };
+    refused.forEach(resent);
+    pending = pending.filter((p) => !resent(p));
+    needCustomer = needCustomer.filter((p) => !seen.has(p.input.id));
+  }
 
   // 4. A repeated id within the batch: the first that survived the checks above is the event.
   const firstOf = new Map<string, number>();
