@@ -3,18 +3,18 @@
 // its targets per promise kind and priority, in business minutes, and its commitments (promises
 // on operations, measured by events). Checked with the API's
 // AgreementCreate / AgreementUpdate schemas before sending.
-import { useEffect, useId, useState, type FormEvent } from 'react';
-import { Link, useNavigate, useParams } from 'react-router-dom';
+import { useEffect, useId, useState } from 'react';
+import { Link, useParams } from 'react-router-dom';
 import { AgreementCreate, AgreementUpdate } from '../../shared/schemas/agreements.js';
 import { PRIORITIES, PROMISE_KINDS, type Priority, type PromiseKind } from '../../shared/schemas/cases.js';
 import { LIMITS } from '../../shared/schemas/common.js';
 import type { Customer } from '../../shared/schemas/customers.js';
 import type { Organization } from '../../shared/schemas/organizations.js';
-import { api, toApiError } from '../lib/api.js';
+import { api } from '../lib/api.js';
 import { formatMinutes } from '../lib/format.js';
 import type { AgentProfile, Agreement, Calendar, Items, Page, SegmentList } from '../lib/types.js';
 import { useApi } from '../lib/use-api.js';
-import { ErrorNotice, Loading, NotFound, PageHeader } from '../layout/page-parts.js';
+import { RecordGate } from '../layout/record-gate.js';
 import { useDocumentTitle } from '../layout/use-document-title.js';
 import { priorityLabel, promiseKindLabel } from '../cases/case-labels.js';
 import {
@@ -23,15 +23,9 @@ import {
   rowsOf,
   type CommitmentRow,
 } from '../signals/commitments-editor.js';
-import {
-  ErrorSummary,
-  FormField,
-  describedBy,
-  errorAt,
-  errorsFromApi,
-  errorsFromIssues,
-  type PathErrors,
-} from './form-parts.js';
+import { FormField, describedBy, errorAt } from './form-parts.js';
+import { RecordForm } from './record-form.js';
+import { useRecordForm } from './use-record-form.js';
 
 type ScopeType = 'default' | 'segment' | 'organization' | 'customer';
 
@@ -157,32 +151,27 @@ export function AgreementFormPage() {
   const agents = useApi<Items<AgentProfile>>('/agents');
   useDocumentTitle(id ? (existing.data ? `Edit ${existing.data.name}` : 'Edit agreement') : 'New agreement');
 
-  if (id && existing.error) {
-    if (existing.error.status === 404 || existing.error.status === 400)
-      return <NotFound what="Agreement" back={{ to: '/admin/agreements', label: 'Back to agreements' }} />;
-    return <ErrorNotice error={existing.error} onRetry={existing.reload} />;
-  }
-  const failed = calendars.error ?? organizations.error ?? segments.error ?? agents.error;
-  if (failed) return <ErrorNotice error={failed} />;
-  if (
-    (id && !existing.data) ||
-    (customerId && !customer.data && !customer.error) ||
-    !calendars.data ||
-    !organizations.data ||
-    !segments.data ||
-    !agents.data
-  )
-    return <Loading label="Loading agreement…" />;
   return (
-    <AgreementForm
-      key={id ?? 'new'}
-      agreement={existing.data}
-      customerName={customer.data?.name}
-      calendars={calendars.data.items}
-      organizations={organizations.data.items}
-      segments={segments.data.items}
-      agents={agents.data.items}
-    />
+    <RecordGate
+      record={existing}
+      what="Agreement"
+      back={{ to: '/admin/agreements', label: 'Back to agreements' }}
+      needs={[calendars, organizations, segments, agents]}
+      pending={customer.loading}
+      loadingLabel="Loading agreement…"
+    >
+      {() => (
+        <AgreementForm
+          key={id ?? 'new'}
+          agreement={existing.data}
+          customerName={customer.data?.name}
+          calendars={calendars.data?.items ?? []}
+          organizations={organizations.data?.items ?? []}
+          segments={segments.data?.items ?? []}
+          agents={agents.data?.items ?? []}
+        />
+      )}
+    </RecordGate>
   );
 }
 
@@ -195,75 +184,40 @@ function AgreementForm(props: {
   agents: AgentProfile[];
 }) {
   const { agreement, calendars } = props;
-  const navigate = useNavigate();
   const [values, setValues] = useState<Values>(() => {
     const v = valuesOf(agreement, props.customerName);
     // A new agreement starts on the only calendar there is.
     if (!agreement && calendars.length === 1) v.calendarId = calendars[0]!.id;
     return v;
   });
-  const [errors, setErrors] = useState<PathErrors>({});
-  const [formError, setFormError] = useState<string | null>(null);
-  const [saving, setSaving] = useState(false);
-  const [deleting, setDeleting] = useState(false);
+  const form = useRecordForm({
+    record: agreement,
+    path: '/agreements',
+    back: '/admin/agreements',
+    notices: {
+      created: 'Agreement created.',
+      saved: 'Agreement saved; running clocks follow the new terms.',
+      deleted: 'Agreement deleted.',
+    },
+    conflictFields: { agreement_scope_taken: 'scope' },
+  });
+  const { errors } = form;
 
   const update = (changes: Partial<Values>, clear: string[] = []) => {
     setValues((v) => ({ ...v, ...changes }));
-    if (clear.length)
-      setErrors((e) =>
-        Object.fromEntries(
-          Object.entries(e).filter(
-            ([k]) => !clear.some((c) => k === c || k.startsWith(`${c}.`) || k === '_form'),
-          ),
-        ),
-      );
+    // A change may also settle a problem of the whole form.
+    form.clearErrors(clear.length ? [...clear, '_form'] : []);
   };
   const setTarget = (i: number, changes: Partial<TargetRow>) =>
     update({ targets: values.targets.map((t, j) => (j === i ? { ...t, ...changes } : t)) }, ['targets']);
 
-  async function submit(e: FormEvent) {
-    e.preventDefault();
-    setFormError(null);
+  function submit() {
     const body = bodyOf(values);
     if (values.scopeType !== 'default' && Object.values(body.scope).every((x) => x === undefined)) {
-      setErrors({ scope: `choose the ${values.scopeType} this agreement is for` });
+      form.reject({ scope: `choose the ${values.scopeType} this agreement is for` });
       return;
     }
-    const parsed = (agreement ? AgreementUpdate : AgreementCreate).safeParse(body);
-    if (!parsed.success) {
-      setErrors(errorsFromIssues(parsed.error.issues));
-      return;
-    }
-    setErrors({});
-    setSaving(true);
-    try {
-      if (agreement) await api.patch(`/agreements/${agreement.id}`, parsed.data);
-      else await api.post('/agreements', parsed.data);
-      navigate('/admin/agreements', {
-        state: {
-          notice: agreement ? 'Agreement saved; running clocks follow the new terms.' : 'Agreement created.',
-        },
-      });
-    } catch (err) {
-      const apiError = toApiError(err);
-      const found = errorsFromApi(apiError);
-      if (apiError.code === 'agreement_scope_taken') found.scope = apiError.message;
-      if (Object.keys(found).length) setErrors(found);
-      else setFormError(apiError.message);
-      setSaving(false);
-    }
-  }
-
-  async function remove() {
-    if (!agreement) return;
-    setDeleting(true);
-    try {
-      await api.delete(`/agreements/${agreement.id}`);
-      navigate('/admin/agreements', { state: { notice: 'Agreement deleted.' } });
-    } catch (err) {
-      setFormError(toApiError(err).message);
-      setDeleting(false);
-    }
+    void form.save(agreement ? AgreementUpdate : AgreementCreate, body);
   }
 
   const label = (path: string) => {
@@ -282,379 +236,347 @@ function AgreementForm(props: {
   const targetsError = errors.targets;
 
   return (
-    <>
-      <PageHeader
-        back={{ to: '/admin/agreements', label: 'Agreements' }}
-        title={agreement ? `Edit ${agreement.name}` : 'New agreement'}
-        subtitle="Targets count business minutes on the agreement’s calendar."
-      />
-      <form
-        className="form card"
-        onSubmit={submit}
-        noValidate
-        aria-label={agreement ? 'Edit agreement' : 'New agreement'}
-      >
-        <ErrorSummary errors={errors} labels={label} />
-        {formError && (
-          <p className="notice notice--error" role="alert" data-testid="form-error">
-            {formError}
+    <RecordForm
+      form={form}
+      noun="agreement"
+      title={agreement ? `Edit ${agreement.name}` : 'New agreement'}
+      subtitle="Targets count business minutes on the agreement’s calendar."
+      back={{ to: '/admin/agreements', label: 'Agreements' }}
+      labels={label}
+      onSubmit={submit}
+      confirmDelete={agreement && `Delete the agreement “${agreement.name}”?`}
+    >
+      <div className="form__grid">
+        <FormField id="agreement-name" label="Name" error={errors.name}>
+          <input
+            id="agreement-name"
+            type="text"
+            maxLength={200}
+            value={values.name}
+            onChange={(e) => update({ name: e.target.value }, ['name'])}
+            {...describedBy('agreement-name', errors.name)}
+          />
+        </FormField>
+        <FormField
+          id="agreement-calendar"
+          label="Calendar"
+          error={errors.calendarId}
+          hint={
+            calendars.length === 0 ? (
+              <>
+                No calendars yet: <Link to="/admin/calendars/new">create one</Link> first.
+              </>
+            ) : undefined
+          }
+        >
+          <select
+            id="agreement-calendar"
+            value={values.calendarId}
+            onChange={(e) => update({ calendarId: e.target.value }, ['calendarId'])}
+            {...describedBy('agreement-calendar', errors.calendarId, calendars.length === 0)}
+          >
+            <option value="">Choose a calendar…</option>
+            {calendars.map((c) => (
+              <option key={c.id} value={c.id}>
+                {c.name} ({c.is247 ? '24/7' : c.timezone})
+              </option>
+            ))}
+          </select>
+        </FormField>
+      </div>
+      <FormField id="agreement-description" label="Description" error={errors.description}>
+        <textarea
+          id="agreement-description"
+          rows={2}
+          maxLength={5000}
+          value={values.description}
+          onChange={(e) => update({ description: e.target.value }, ['description'])}
+        />
+      </FormField>
+
+      <fieldset className="form__group">
+        <legend>Applies to</legend>
+        <div className="radio-row" role="radiogroup" aria-label="Applies to">
+          {(
+            [
+              ['default', 'Everyone (default)'],
+              ['segment', 'A segment'],
+              ['organization', 'An organization'],
+              ['customer', 'One customer'],
+            ] as const
+          ).map(([type, text]) => (
+            <label key={type} className="radio">
+              <input
+                type="radio"
+                name="scope-type"
+                value={type}
+                checked={values.scopeType === type}
+                onChange={() => update({ scopeType: type }, ['scope'])}
+              />
+              {text}
+            </label>
+          ))}
+        </div>
+        <p className="field__hint scope-hint">
+          The most specific agreement applies to a case: customer, then organization, then segment, then the
+          default.
+        </p>
+        <div className={scopeError ? 'field field--invalid scope-target' : 'field scope-target'}>
+          {values.scopeType === 'segment' && (
+            <>
+              <label htmlFor="agreement-segment">Segment</label>
+              <select
+                id="agreement-segment"
+                value={values.segment}
+                onChange={(e) => update({ segment: e.target.value }, ['scope'])}
+              >
+                <option value="">Choose a segment…</option>
+                {props.segments.map((s) => (
+                  <option key={s.key} value={s.key}>
+                    {s.name}
+                  </option>
+                ))}
+              </select>
+            </>
+          )}
+          {values.scopeType === 'organization' && (
+            <>
+              <label htmlFor="agreement-organization">Organization</label>
+              <select
+                id="agreement-organization"
+                value={values.organizationId}
+                onChange={(e) => update({ organizationId: e.target.value }, ['scope'])}
+              >
+                <option value="">Choose an organization…</option>
+                {props.organizations.map((o) => (
+                  <option key={o.id} value={o.id}>
+                    {o.name}
+                  </option>
+                ))}
+              </select>
+            </>
+          )}
+          {values.scopeType === 'customer' && (
+            <CustomerPicker
+              value={values.customer}
+              onChange={(customer) => update({ customer }, ['scope'])}
+            />
+          )}
+          {scopeError && (
+            <p className="field__error" data-testid="error-scope">
+              {scopeError}
+            </p>
+          )}
+        </div>
+      </fieldset>
+
+      <fieldset className="form__group">
+        <legend>Targets</legend>
+        {targetsError && (
+          <p className="field__error" data-testid="error-targets">
+            {targetsError}
           </p>
         )}
+        <table className="targets-table" data-testid="targets-table">
+          <thead>
+            <tr>
+              <th scope="col">Promise</th>
+              <th scope="col">For priority</th>
+              <th scope="col">Business minutes</th>
+              <th scope="col">
+                <span className="visually-hidden">Remove</span>
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            {values.targets.map((t, i) => {
+              const rowError = errors[`targets.${i}`];
+              const minutesError = errors[`targets.${i}.minutes`];
+              const minutes = Number(t.minutes);
+              return (
+                <tr
+                  key={i}
+                  data-testid="target-row"
+                  className={rowError || minutesError ? 'row--invalid' : undefined}
+                >
+                  <td>
+                    <select
+                      aria-label={`Target ${i + 1} promise`}
+                      value={t.kind}
+                      onChange={(e) => setTarget(i, { kind: e.target.value as PromiseKind })}
+                    >
+                      {PROMISE_KINDS.map((k) => (
+                        <option key={k} value={k}>
+                          {promiseKindLabel(k)}
+                        </option>
+                      ))}
+                    </select>
+                  </td>
+                  <td>
+                    <select
+                      aria-label={`Target ${i + 1} priority`}
+                      value={t.priority}
+                      onChange={(e) => setTarget(i, { priority: e.target.value as Priority | '' })}
+                    >
+                      <option value="">Any priority</option>
+                      {PRIORITIES.map((p) => (
+                        <option key={p} value={p}>
+                          {priorityLabel(p)}
+                        </option>
+                      ))}
+                    </select>
+                  </td>
+                  <td>
+                    <div className="minutes-input">
+                      <input
+                        type="number"
+                        min={0}
+                        step={1}
+                        aria-label={`Target ${i + 1} minutes`}
+                        className={minutesError ? 'input--invalid' : undefined}
+                        value={t.minutes}
+                        onChange={(e) => setTarget(i, { minutes: e.target.value })}
+                        aria-invalid={minutesError ? true : undefined}
+                      />
+                      <span className="muted minutes-input__hint">
+                        {t.minutes !== '' && Number.isFinite(minutes) && minutes >= 60
+                          ? `= ${formatMinutes(minutes)}`
+                          : ''}
+                      </span>
+                    </div>
+                    {(minutesError || rowError) && <p className="field__error">{minutesError ?? rowError}</p>}
+                  </td>
+                  <td>
+                    <button
+                      type="button"
+                      className="button button--ghost button--small"
+                      aria-label={`Remove target ${i + 1}`}
+                      disabled={values.targets.length === 1}
+                      onClick={() =>
+                        update({ targets: values.targets.filter((_, j) => j !== i) }, ['targets'])
+                      }
+                    >
+                      ×
+                    </button>
+                  </td>
+                </tr>
+              );
+            })}
+          </tbody>
+        </table>
+        <button
+          type="button"
+          className="button button--small"
+          onClick={() =>
+            update(
+              { targets: [...values.targets, { kind: 'next_response', priority: '', minutes: '240' }] },
+              ['targets'],
+            )
+          }
+        >
+          Add target
+        </button>
+        <p className="field__hint targets-hint">
+          A target for a priority wins over the “any priority” target of the same promise.
+        </p>
+      </fieldset>
+
+      <fieldset className="form__group">
+        <legend>Commitments</legend>
+        <p className="field__hint commitments-hint">
+          Promises on operations, measured per order, shipment or invoice: an event opens one, another keeps
+          or breaks it. Their on-time rates show on the board and in the KPIs.
+        </p>
+        <CommitmentsEditor
+          rows={values.commitments}
+          errors={errors}
+          onChange={(commitments) => update({ commitments }, ['commitments'])}
+        />
+      </fieldset>
+
+      <fieldset className="form__group">
+        <legend>Clock rules and review</legend>
         <div className="form__grid">
-          <FormField id="agreement-name" label="Name" error={errors.name}>
+          <div className="field">
+            <span className="field__label">Pause clocks while a case is</span>
+            {PAUSABLE.map(([status, text]) => (
+              <label key={status} className="checkbox checkbox--inline">
+                <input
+                  type="checkbox"
+                  checked={values.pauseOn.includes(status)}
+                  onChange={(e) =>
+                    update(
+                      {
+                        pauseOn: e.target.checked
+                          ? [...values.pauseOn, status]
+                          : values.pauseOn.filter((s) => s !== status),
+                      },
+                      ['pauseOn'],
+                    )
+                  }
+                />
+                <span>{text}</span>
+              </label>
+            ))}
+            {errorAt(errors, 'pauseOn') && <p className="field__error">{errorAt(errors, 'pauseOn')}</p>}
+          </div>
+          <FormField
+            id="agreement-warn"
+            label="Warn at (% of the target used)"
+            error={errors.warnPercent}
+            hint="A case shows as “at risk” from this point on."
+          >
             <input
-              id="agreement-name"
-              type="text"
-              maxLength={200}
-              value={values.name}
-              onChange={(e) => update({ name: e.target.value }, ['name'])}
-              {...describedBy('agreement-name', errors.name)}
+              id="agreement-warn"
+              type="number"
+              min={1}
+              max={100}
+              value={values.warnPercent}
+              onChange={(e) => update({ warnPercent: e.target.value }, ['warnPercent'])}
+              {...describedBy('agreement-warn', errors.warnPercent, true)}
             />
           </FormField>
           <FormField
-            id="agreement-calendar"
-            label="Calendar"
-            error={errors.calendarId}
-            hint={
-              calendars.length === 0 ? (
-                <>
-                  No calendars yet: <Link to="/admin/calendars/new">create one</Link> first.
-                </>
-              ) : undefined
-            }
+            id="agreement-review"
+            label="Review date"
+            error={errors.reviewDate}
+            hint="When to review the agreement with the customer."
           >
+            <input
+              id="agreement-review"
+              type="date"
+              value={values.reviewDate}
+              onChange={(e) => update({ reviewDate: e.target.value }, ['reviewDate'])}
+              {...describedBy('agreement-review', errors.reviewDate, true)}
+            />
+          </FormField>
+          <FormField id="agreement-owner" label="Owner" error={errors.ownerId}>
             <select
-              id="agreement-calendar"
-              value={values.calendarId}
-              onChange={(e) => update({ calendarId: e.target.value }, ['calendarId'])}
-              {...describedBy('agreement-calendar', errors.calendarId, calendars.length === 0)}
+              id="agreement-owner"
+              value={values.ownerId}
+              onChange={(e) => update({ ownerId: e.target.value }, ['ownerId'])}
             >
-              <option value="">Choose a calendar…</option>
-              {calendars.map((c) => (
-                <option key={c.id} value={c.id}>
-                  {c.name} ({c.is247 ? '24/7' : c.timezone})
+              <option value="">{agreement ? 'Nobody' : 'Me'}</option>
+              {props.agents.map((a) => (
+                <option key={a.userId} value={a.userId}>
+                  {a.name}
                 </option>
               ))}
             </select>
           </FormField>
         </div>
-        <FormField id="agreement-description" label="Description" error={errors.description}>
-          <textarea
-            id="agreement-description"
-            rows={2}
-            maxLength={5000}
-            value={values.description}
-            onChange={(e) => update({ description: e.target.value }, ['description'])}
+        <label className="checkbox">
+          <input
+            type="checkbox"
+            checked={values.active}
+            onChange={(e) => update({ active: e.target.checked })}
           />
-        </FormField>
-
-        <fieldset className="form__group">
-          <legend>Applies to</legend>
-          <div className="radio-row" role="radiogroup" aria-label="Applies to">
-            {(
-              [
-                ['default', 'Everyone (default)'],
-                ['segment', 'A segment'],
-                ['organization', 'An organization'],
-                ['customer', 'One customer'],
-              ] as const
-            ).map(([type, text]) => (
-              <label key={type} className="radio">
-                <input
-                  type="radio"
-                  name="scope-type"
-                  value={type}
-                  checked={values.scopeType === type}
-                  onChange={() => update({ scopeType: type }, ['scope'])}
-                />
-                {text}
-              </label>
-            ))}
-          </div>
-          <p className="field__hint scope-hint">
-            The most specific agreement applies to a case: customer, then organization, then segment, then the
-            default.
-          </p>
-          <div className={scopeError ? 'field field--invalid scope-target' : 'field scope-target'}>
-            {values.scopeType === 'segment' && (
-              <>
-                <label htmlFor="agreement-segment">Segment</label>
-                <select
-                  id="agreement-segment"
-                  value={values.segment}
-                  onChange={(e) => update({ segment: e.target.value }, ['scope'])}
-                >
-                  <option value="">Choose a segment…</option>
-                  {props.segments.map((s) => (
-                    <option key={s.key} value={s.key}>
-                      {s.name}
-                    </option>
-                  ))}
-                </select>
-              </>
-            )}
-            {values.scopeType === 'organization' && (
-              <>
-                <label htmlFor="agreement-organization">Organization</label>
-                <select
-                  id="agreement-organization"
-                  value={values.organizationId}
-                  onChange={(e) => update({ organizationId: e.target.value }, ['scope'])}
-                >
-                  <option value="">Choose an organization…</option>
-                  {props.organizations.map((o) => (
-                    <option key={o.id} value={o.id}>
-                      {o.name}
-                    </option>
-                  ))}
-                </select>
-              </>
-            )}
-            {values.scopeType === 'customer' && (
-              <CustomerPicker
-                value={values.customer}
-                onChange={(customer) => update({ customer }, ['scope'])}
-              />
-            )}
-            {scopeError && (
-              <p className="field__error" data-testid="error-scope">
-                {scopeError}
-              </p>
-            )}
-          </div>
-        </fieldset>
-
-        <fieldset className="form__group">
-          <legend>Targets</legend>
-          {targetsError && (
-            <p className="field__error" data-testid="error-targets">
-              {targetsError}
-            </p>
-          )}
-          <table className="targets-table" data-testid="targets-table">
-            <thead>
-              <tr>
-                <th scope="col">Promise</th>
-                <th scope="col">For priority</th>
-                <th scope="col">Business minutes</th>
-                <th scope="col">
-                  <span className="visually-hidden">Remove</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {values.targets.map((t, i) => {
-                const rowError = errors[`targets.${i}`];
-                const minutesError = errors[`targets.${i}.minutes`];
-                const minutes = Number(t.minutes);
-                return (
-                  <tr
-                    key={i}
-                    data-testid="target-row"
-                    className={rowError || minutesError ? 'row--invalid' : undefined}
-                  >
-                    <td>
-                      <select
-                        aria-label={`Target ${i + 1} promise`}
-                        value={t.kind}
-                        onChange={(e) => setTarget(i, { kind: e.target.value as PromiseKind })}
-                      >
-                        {PROMISE_KINDS.map((k) => (
-                          <option key={k} value={k}>
-                            {promiseKindLabel(k)}
-                          </option>
-                        ))}
-                      </select>
-                    </td>
-                    <td>
-                      <select
-                        aria-label={`Target ${i + 1} priority`}
-                        value={t.priority}
-                        onChange={(e) => setTarget(i, { priority: e.target.value as Priority | '' })}
-                      >
-                        <option value="">Any priority</option>
-                        {PRIORITIES.map((p) => (
-                          <option key={p} value={p}>
-                            {priorityLabel(p)}
-                          </option>
-                        ))}
-                      </select>
-                    </td>
-                    <td>
-                      <div className="minutes-input">
-                        <input
-                          type="number"
-                          min={0}
-                          step={1}
-                          aria-label={`Target ${i + 1} minutes`}
-                          className={minutesError ? 'input--invalid' : undefined}
-                          value={t.minutes}
-                          onChange={(e) => setTarget(i, { minutes: e.target.value })}
-                          aria-invalid={minutesError ? true : undefined}
-                        />
-                        <span className="muted minutes-input__hint">
-                          {t.minutes !== '' && Number.isFinite(minutes) && minutes >= 60
-                            ? `= ${formatMinutes(minutes)}`
-                            : ''}
-                        </span>
-                      </div>
-                      {(minutesError || rowError) && (
-                        <p className="field__error">{minutesError ?? rowError}</p>
-                      )}
-                    </td>
-                    <td>
-                      <button
-                        type="button"
-                        className="button button--ghost button--small"
-                        aria-label={`Remove target ${i + 1}`}
-                        disabled={values.targets.length === 1}
-                        onClick={() =>
-                          update({ targets: values.targets.filter((_, j) => j !== i) }, ['targets'])
-                        }
-                      >
-                        ×
-                      </button>
-                    </td>
-                  </tr>
-                );
-              })}
-            </tbody>
-          </table>
-          <button
-            type="button"
-            className="button button--small"
-            onClick={() =>
-              update(
-                { targets: [...values.targets, { kind: 'next_response', priority: '', minutes: '240' }] },
-                ['targets'],
-              )
-            }
-          >
-            Add target
-          </button>
-          <p className="field__hint targets-hint">
-            A target for a priority wins over the “any priority” target of the same promise.
-          </p>
-        </fieldset>
-
-        <fieldset className="form__group">
-          <legend>Commitments</legend>
-          <p className="field__hint commitments-hint">
-            Promises on operations, measured per order, shipment or invoice: an event opens one, another keeps
-            or breaks it. Their on-time rates show on the board and in the KPIs.
-          </p>
-          <CommitmentsEditor
-            rows={values.commitments}
-            errors={errors}
-            onChange={(commitments) => update({ commitments }, ['commitments'])}
-          />
-        </fieldset>
-
-        <fieldset className="form__group">
-          <legend>Clock rules and review</legend>
-          <div className="form__grid">
-            <div className="field">
-              <span className="field__label">Pause clocks while a case is</span>
-              {PAUSABLE.map(([status, text]) => (
-                <label key={status} className="checkbox checkbox--inline">
-                  <input
-                    type="checkbox"
-                    checked={values.pauseOn.includes(status)}
-                    onChange={(e) =>
-                      update(
-                        {
-                          pauseOn: e.target.checked
-                            ? [...values.pauseOn, status]
-                            : values.pauseOn.filter((s) => s !== status),
-                        },
-                        ['pauseOn'],
-                      )
-                    }
-                  />
-                  <span>{text}</span>
-                </label>
-              ))}
-              {errorAt(errors, 'pauseOn') && <p className="field__error">{errorAt(errors, 'pauseOn')}</p>}
-            </div>
-            <FormField
-              id="agreement-warn"
-              label="Warn at (% of the target used)"
-              error={errors.warnPercent}
-              hint="A case shows as “at risk” from this point on."
-            >
-              <input
-                id="agreement-warn"
-                type="number"
-                min={1}
-                max={100}
-                value={values.warnPercent}
-                onChange={(e) => update({ warnPercent: e.target.value }, ['warnPercent'])}
-                {...describedBy('agreement-warn', errors.warnPercent, true)}
-              />
-            </FormField>
-            <FormField
-              id="agreement-review"
-              label="Review date"
-              error={errors.reviewDate}
-              hint="When to review the agreement with the customer."
-            >
-              <input
-                id="agreement-review"
-                type="date"
-                value={values.reviewDate}
-                onChange={(e) => update({ reviewDate: e.target.value }, ['reviewDate'])}
-                {...describedBy('agreement-review', errors.reviewDate, true)}
-              />
-            </FormField>
-            <FormField id="agreement-owner" label="Owner" error={errors.ownerId}>
-              <select
-                id="agreement-owner"
-                value={values.ownerId}
-                onChange={(e) => update({ ownerId: e.target.value }, ['ownerId'])}
-              >
-                <option value="">{agreement ? 'Nobody' : 'Me'}</option>
-                {props.agents.map((a) => (
-                  <option key={a.userId} value={a.userId}>
-                    {a.name}
-                  </option>
-                ))}
-              </select>
-            </FormField>
-          </div>
-          <label className="checkbox">
-            <input
-              type="checkbox"
-              checked={values.active}
-              onChange={(e) => update({ active: e.target.checked })}
-            />
-            <span>
-              Active <span className="muted">(inactive agreements start no new clocks)</span>
-            </span>
-          </label>
-        </fieldset>
-
-        <div className="form__actions">
-          <button type="submit" className="button button--primary" disabled={saving}>
-            {saving ? 'Saving…' : agreement ? 'Save agreement' : 'Create agreement'}
-          </button>
-          <Link className="button" to="/admin/agreements">
-            Cancel
-          </Link>
-          {agreement && (
-            <button
-              type="button"
-              className="button button--danger form__actions-end"
-              disabled={deleting}
-              onClick={() => {
-                if (window.confirm(`Delete the agreement “${agreement.name}”?`)) void remove();
-              }}
-            >
-              Delete
-            </button>
-          )}
-        </div>
-      </form>
-    </>
+          <span>
+            Active <span className="muted">(inactive agreements start no new clocks)</span>
+          </span>
+        </label>
+      </fieldset>
+    </RecordForm>
   );
 }
 

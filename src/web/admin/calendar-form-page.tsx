@@ -3,24 +3,17 @@
 // API's own CalendarInput schema (overlaps, close before open, unknown zones, duplicate dates);
 // what the server still rejects comes back next to the same inputs.
 import { useState, type FormEvent } from 'react';
-import { Link, useNavigate, useParams } from 'react-router-dom';
+import { useParams } from 'react-router-dom';
 import { CalendarInput, type CalendarHours } from '../../shared/schemas/calendars.js';
-import { api, toApiError } from '../lib/api.js';
 import { formatDate, formatMinutes } from '../lib/format.js';
 import type { Calendar } from '../lib/types.js';
 import { useApi } from '../lib/use-api.js';
-import { ErrorNotice, Loading, NotFound, PageHeader } from '../layout/page-parts.js';
+import { RecordGate } from '../layout/record-gate.js';
 import { useDocumentTitle } from '../layout/use-document-title.js';
 import { WEEKDAYS, dayName } from './calendar-labels.js';
-import {
-  ErrorSummary,
-  FormField,
-  describedBy,
-  errorAt,
-  errorsFromApi,
-  errorsFromIssues,
-  type PathErrors,
-} from './form-parts.js';
+import { FormField, describedBy, errorAt } from './form-parts.js';
+import { RecordForm } from './record-form.js';
+import { useRecordForm } from './use-record-form.js';
 
 interface Values {
   name: string;
@@ -70,17 +63,19 @@ export function CalendarFormPage() {
   const { id } = useParams();
   const existing = useApi<Calendar>(id ? `/calendars/${id}` : null);
   useDocumentTitle(id ? (existing.data ? `Edit ${existing.data.name}` : 'Edit calendar') : 'New calendar');
-  if (id && existing.error) {
-    if (existing.error.status === 404 || existing.error.status === 400)
-      return <NotFound what="Calendar" back={{ to: '/admin/calendars', label: 'Back to calendars' }} />;
-    return <ErrorNotice error={existing.error} onRetry={existing.reload} />;
-  }
-  if (id && !existing.data) return <Loading label="Loading calendar…" />;
-  return <CalendarForm key={id ?? 'new'} calendar={existing.data} />;
+  return (
+    <RecordGate
+      record={existing}
+      what="Calendar"
+      back={{ to: '/admin/calendars', label: 'Back to calendars' }}
+      loadingLabel="Loading calendar…"
+    >
+      {() => <CalendarForm key={id ?? 'new'} calendar={existing.data} />}
+    </RecordGate>
+  );
 }
 
 function CalendarForm({ calendar }: { calendar: Calendar | undefined }) {
-  const navigate = useNavigate();
   const [values, setValues] = useState<Values>(() =>
     calendar
       ? {
@@ -91,20 +86,19 @@ function CalendarForm({ calendar }: { calendar: Calendar | undefined }) {
         }
       : { name: '', timezone: browserZone(), hours: [], holidays: [] },
   );
-  const [errors, setErrors] = useState<PathErrors>({});
-  const [formError, setFormError] = useState<string | null>(null);
-  const [saving, setSaving] = useState(false);
-  const [deleting, setDeleting] = useState(false);
+  // A deleted calendar leaves no notice.
+  const form = useRecordForm({
+    record: calendar,
+    path: '/calendars',
+    back: '/admin/calendars',
+    notices: { created: 'Calendar created.', saved: 'Calendar saved.' },
+  });
+  const { errors, setErrors } = form;
   const [holiday, setHoliday] = useState('');
 
   const update = (changes: Partial<Values>, clear: string[] = []) => {
     setValues((v) => ({ ...v, ...changes }));
-    if (clear.length)
-      setErrors((e) =>
-        Object.fromEntries(
-          Object.entries(e).filter(([k]) => !clear.some((c) => k === c || k.startsWith(`${c}.`))),
-        ),
-      );
+    form.clearErrors(clear);
   };
   // Changing the list shifts indices: its old messages no longer point at the right inputs.
   const setHours = (hours: CalendarHours[]) => update({ hours }, ['hours']);
@@ -140,42 +134,6 @@ function CalendarForm({ calendar }: { calendar: Calendar | undefined }) {
     setHoliday('');
   }
 
-  async function submit(e: FormEvent) {
-    e.preventDefault();
-    setFormError(null);
-    const parsed = CalendarInput.safeParse(values);
-    if (!parsed.success) {
-      setErrors(errorsFromIssues(parsed.error.issues));
-      return;
-    }
-    setErrors({});
-    setSaving(true);
-    try {
-      if (calendar) await api.patch(`/calendars/${calendar.id}`, parsed.data);
-      else await api.post('/calendars', parsed.data);
-      navigate('/admin/calendars', { state: { notice: calendar ? 'Calendar saved.' : 'Calendar created.' } });
-    } catch (err) {
-      const apiError = toApiError(err);
-      const found = errorsFromApi(apiError);
-      if (Object.keys(found).length) setErrors(found);
-      else setFormError(apiError.message);
-      setSaving(false);
-    }
-  }
-
-  async function remove() {
-    if (!calendar) return;
-    setDeleting(true);
-    setFormError(null);
-    try {
-      await api.delete(`/calendars/${calendar.id}`);
-      navigate('/admin/calendars');
-    } catch (err) {
-      setFormError(toApiError(err).message);
-      setDeleting(false);
-    }
-  }
-
   const weekly = values.hours.reduce((n, h) => {
     const o = toMinutes(h.open);
     const c = h.close === '24:00' ? 1440 : toMinutes(h.close);
@@ -183,257 +141,225 @@ function CalendarForm({ calendar }: { calendar: Calendar | undefined }) {
   }, 0);
 
   return (
-    <>
-      <PageHeader
-        back={{ to: '/admin/calendars', label: 'Calendars' }}
-        title={calendar ? `Edit ${calendar.name}` : 'New calendar'}
-        subtitle="Promise clocks count only the open hours of their calendar, in its time zone."
-      />
-      <form
-        className="form card"
-        onSubmit={submit}
-        noValidate
-        aria-label={calendar ? 'Edit calendar' : 'New calendar'}
-      >
-        <ErrorSummary errors={errors} labels={pathLabel(values)} />
-        {formError && (
-          <p className="notice notice--error" role="alert" data-testid="form-error">
-            {formError}
+    <RecordForm
+      form={form}
+      noun="calendar"
+      title={calendar ? `Edit ${calendar.name}` : 'New calendar'}
+      subtitle="Promise clocks count only the open hours of their calendar, in its time zone."
+      back={{ to: '/admin/calendars', label: 'Calendars' }}
+      labels={pathLabel(values)}
+      onSubmit={() => void form.save(CalendarInput, values)}
+      confirmDelete={calendar && `Delete the calendar “${calendar.name}”?`}
+    >
+      <div className="form__grid">
+        <FormField id="calendar-name" label="Name" error={errors.name}>
+          <input
+            id="calendar-name"
+            type="text"
+            maxLength={200}
+            value={values.name}
+            onChange={(e) => update({ name: e.target.value }, ['name'])}
+            {...describedBy('calendar-name', errors.name)}
+          />
+        </FormField>
+        <FormField
+          id="calendar-timezone"
+          label="Time zone"
+          error={errors.timezone}
+          hint="The zone the open hours and holidays are meant in, e.g. Europe/Berlin."
+        >
+          <input
+            id="calendar-timezone"
+            type="text"
+            list="calendar-zones"
+            autoComplete="off"
+            spellCheck={false}
+            value={values.timezone}
+            onChange={(e) => update({ timezone: e.target.value }, ['timezone'])}
+            {...describedBy('calendar-timezone', errors.timezone, true)}
+          />
+          <datalist id="calendar-zones">
+            {timeZones().map((z) => (
+              <option key={z} value={z} />
+            ))}
+          </datalist>
+        </FormField>
+      </div>
+
+      <fieldset className="form__group">
+        <legend>Open hours</legend>
+        <div className="hours-presets">
+          <span className="muted">Start from:</span>
+          <button
+            type="button"
+            className="button button--small"
+            onClick={() => setHours(WORKDAYS.map((day) => ({ day, open: '09:00', close: '17:00' })))}
+          >
+            Weekdays 09:00–17:00
+          </button>
+          <button
+            type="button"
+            className="button button--small"
+            onClick={() => setHours(WEEKDAYS.map(([day]) => ({ day, open: '00:00', close: '24:00' })))}
+          >
+            Always open (24/7)
+          </button>
+          <button type="button" className="button button--ghost button--small" onClick={() => setHours([])}>
+            Clear all
+          </button>
+          <span className="hours-presets__total muted" data-testid="weekly-total">
+            {formatMinutes(weekly)} a week
+          </span>
+        </div>
+        {errors.hours && (
+          <p className="field__error" data-testid="error-hours">
+            {errors.hours}
           </p>
         )}
-        <div className="form__grid">
-          <FormField id="calendar-name" label="Name" error={errors.name}>
-            <input
-              id="calendar-name"
-              type="text"
-              maxLength={200}
-              value={values.name}
-              onChange={(e) => update({ name: e.target.value }, ['name'])}
-              {...describedBy('calendar-name', errors.name)}
-            />
-          </FormField>
-          <FormField
-            id="calendar-timezone"
-            label="Time zone"
-            error={errors.timezone}
-            hint="The zone the open hours and holidays are meant in, e.g. Europe/Berlin."
-          >
-            <input
-              id="calendar-timezone"
-              type="text"
-              list="calendar-zones"
-              autoComplete="off"
-              spellCheck={false}
-              value={values.timezone}
-              onChange={(e) => update({ timezone: e.target.value }, ['timezone'])}
-              {...describedBy('calendar-timezone', errors.timezone, true)}
-            />
-            <datalist id="calendar-zones">
-              {timeZones().map((z) => (
-                <option key={z} value={z} />
-              ))}
-            </datalist>
-          </FormField>
-        </div>
-
-        <fieldset className="form__group">
-          <legend>Open hours</legend>
-          <div className="hours-presets">
-            <span className="muted">Start from:</span>
-            <button
-              type="button"
-              className="button button--small"
-              onClick={() => setHours(WORKDAYS.map((day) => ({ day, open: '09:00', close: '17:00' })))}
-            >
-              Weekdays 09:00–17:00
-            </button>
-            <button
-              type="button"
-              className="button button--small"
-              onClick={() => setHours(WEEKDAYS.map(([day]) => ({ day, open: '00:00', close: '24:00' })))}
-            >
-              Always open (24/7)
-            </button>
-            <button type="button" className="button button--ghost button--small" onClick={() => setHours([])}>
-              Clear all
-            </button>
-            <span className="hours-presets__total muted" data-testid="weekly-total">
-              {formatMinutes(weekly)} a week
-            </span>
-          </div>
-          {errors.hours && (
-            <p className="field__error" data-testid="error-hours">
-              {errors.hours}
-            </p>
-          )}
-          <div className="hours-editor" data-testid="hours-editor">
-            {WEEKDAYS.map(([day, name]) => {
-              const intervals = values.hours
-                .map((h, index) => ({ h, index }))
-                .filter(({ h }) => h.day === day);
-              return (
-                <div className="hours-day" key={day} data-testid={`hours-${name.toLowerCase()}`}>
-                  <div className="hours-day__name">{name}</div>
-                  <div className="hours-day__intervals">
-                    {intervals.length === 0 && <span className="muted hours-day__closed">Closed</span>}
-                    {intervals.map(({ h, index }) => {
-                      const openError = errors[`hours.${index}.open`];
-                      const closeError = errors[`hours.${index}.close`];
-                      const rowError = errors[`hours.${index}.day`] ?? errors[`hours.${index}`];
-                      const message = openError ?? closeError ?? rowError;
-                      return (
-                        <div className="hours-interval" key={index} data-testid="hours-interval">
-                          <div className="hours-interval__inputs">
-                            <input
-                              type="text"
-                              inputMode="numeric"
-                              className={openError || rowError ? 'input--invalid' : undefined}
-                              aria-label={`${name} opens`}
-                              placeholder="09:00"
-                              maxLength={5}
-                              value={h.open}
-                              onChange={(e) => setIntervalPart(index, 'open', e.target.value)}
-                              aria-invalid={openError || rowError ? true : undefined}
-                            />
-                            <span aria-hidden="true">–</span>
-                            <input
-                              type="text"
-                              inputMode="numeric"
-                              className={closeError || rowError ? 'input--invalid' : undefined}
-                              aria-label={`${name} closes`}
-                              placeholder="17:00"
-                              maxLength={5}
-                              value={h.close}
-                              onChange={(e) => setIntervalPart(index, 'close', e.target.value)}
-                              aria-invalid={closeError || rowError ? true : undefined}
-                            />
-                            <button
-                              type="button"
-                              className="button button--ghost button--small"
-                              aria-label={`Remove ${name} ${h.open}–${h.close}`}
-                              onClick={() => setHours(values.hours.filter((_, i) => i !== index))}
-                            >
-                              ×
-                            </button>
-                          </div>
-                          {message && (
-                            <p className="field__error" data-testid="error-interval">
-                              {message}
-                            </p>
-                          )}
+        <div className="hours-editor" data-testid="hours-editor">
+          {WEEKDAYS.map(([day, name]) => {
+            const intervals = values.hours.map((h, index) => ({ h, index })).filter(({ h }) => h.day === day);
+            return (
+              <div className="hours-day" key={day} data-testid={`hours-${name.toLowerCase()}`}>
+                <div className="hours-day__name">{name}</div>
+                <div className="hours-day__intervals">
+                  {intervals.length === 0 && <span className="muted hours-day__closed">Closed</span>}
+                  {intervals.map(({ h, index }) => {
+                    const openError = errors[`hours.${index}.open`];
+                    const closeError = errors[`hours.${index}.close`];
+                    const rowError = errors[`hours.${index}.day`] ?? errors[`hours.${index}`];
+                    const message = openError ?? closeError ?? rowError;
+                    return (
+                      <div className="hours-interval" key={index} data-testid="hours-interval">
+                        <div className="hours-interval__inputs">
+                          <input
+                            type="text"
+                            inputMode="numeric"
+                            className={openError || rowError ? 'input--invalid' : undefined}
+                            aria-label={`${name} opens`}
+                            placeholder="09:00"
+                            maxLength={5}
+                            value={h.open}
+                            onChange={(e) => setIntervalPart(index, 'open', e.target.value)}
+                            aria-invalid={openError || rowError ? true : undefined}
+                          />
+                          <span aria-hidden="true">–</span>
+                          <input
+                            type="text"
+                            inputMode="numeric"
+                            className={closeError || rowError ? 'input--invalid' : undefined}
+                            aria-label={`${name} closes`}
+                            placeholder="17:00"
+                            maxLength={5}
+                            value={h.close}
+                            onChange={(e) => setIntervalPart(index, 'close', e.target.value)}
+                            aria-invalid={closeError || rowError ? true : undefined}
+                          />
+                          <button
+                            type="button"
+                            className="button button--ghost button--small"
+                            aria-label={`Remove ${name} ${h.open}–${h.close}`}
+                            onClick={() => setHours(values.hours.filter((_, i) => i !== index))}
+                          >
+                            ×
+                          </button>
                         </div>
-                      );
-                    })}
-                  </div>
-                  <div className="hours-day__actions">
-                    <button
-                      type="button"
-                      className="button button--ghost button--small"
-                      onClick={() => addInterval(day)}
-                      aria-label={`Add hours on ${name}`}
-                    >
-                      + Hours
-                    </button>
-                    {day === 1 && intervals.length > 0 && (
-                      <button
-                        type="button"
-                        className="button button--ghost button--small"
-                        onClick={() => copyDay(1, [2, 3, 4, 5])}
-                      >
-                        Copy to Tue–Fri
-                      </button>
-                    )}
-                  </div>
+                        {message && (
+                          <p className="field__error" data-testid="error-interval">
+                            {message}
+                          </p>
+                        )}
+                      </div>
+                    );
+                  })}
                 </div>
-              );
-            })}
-          </div>
-          <p className="field__hint">
-            Times are HH:MM in the calendar’s time zone; 24:00 is midnight at the end of the day.
-          </p>
-        </fieldset>
-
-        <fieldset className="form__group">
-          <legend>Holidays</legend>
-          <p className="field__hint holidays__hint">Closed all day; dates in the calendar’s time zone.</p>
-          <div className={errors.holidayInput ? 'field field--invalid holidays__add' : 'field holidays__add'}>
-            <label htmlFor="calendar-holiday">Add a holiday</label>
-            <div className="inline-form">
-              <input
-                id="calendar-holiday"
-                type="date"
-                value={holiday}
-                onChange={(e) => {
-                  setHoliday(e.target.value);
-                  setErrors(({ holidayInput: _, ...rest }) => rest);
-                }}
-                onKeyDown={(e) => {
-                  if (e.key === 'Enter') addHoliday(e);
-                }}
-              />
-              <button
-                type="button"
-                className="button button--small"
-                onClick={() => addHoliday()}
-                disabled={!holiday}
-              >
-                Add
-              </button>
-            </div>
-            {errors.holidayInput && <p className="field__error">{errors.holidayInput}</p>}
-          </div>
-          {errorAt(errors, 'holidays') && !values.holidays.some((_, i) => errors[`holidays.${i}`]) && (
-            <p className="field__error">{errorAt(errors, 'holidays')}</p>
-          )}
-          {values.holidays.length === 0 ? (
-            <p className="muted">No holidays.</p>
-          ) : (
-            <ul className="holiday-list" data-testid="holiday-list">
-              {values.holidays.map((d, i) => (
-                <li
-                  key={`${d}-${i}`}
-                  className={errors[`holidays.${i}`] ? 'holiday holiday--invalid' : 'holiday'}
-                >
-                  <span>{/^\d{4}-\d{2}-\d{2}$/.test(d) ? formatDate(`${d}T12:00:00Z`) : d}</span>
+                <div className="hours-day__actions">
                   <button
                     type="button"
                     className="button button--ghost button--small"
-                    aria-label={`Remove holiday ${d}`}
-                    onClick={() =>
-                      update({ holidays: values.holidays.filter((_, j) => j !== i) }, ['holidays'])
-                    }
+                    onClick={() => addInterval(day)}
+                    aria-label={`Add hours on ${name}`}
                   >
-                    ×
+                    + Hours
                   </button>
-                  {errors[`holidays.${i}`] && <p className="field__error">{errors[`holidays.${i}`]}</p>}
-                </li>
-              ))}
-            </ul>
-          )}
-        </fieldset>
+                  {day === 1 && intervals.length > 0 && (
+                    <button
+                      type="button"
+                      className="button button--ghost button--small"
+                      onClick={() => copyDay(1, [2, 3, 4, 5])}
+                    >
+                      Copy to Tue–Fri
+                    </button>
+                  )}
+                </div>
+              </div>
+            );
+          })}
+        </div>
+        <p className="field__hint">
+          Times are HH:MM in the calendar’s time zone; 24:00 is midnight at the end of the day.
+        </p>
+      </fieldset>
 
-        <div className="form__actions">
-          <button type="submit" className="button button--primary" disabled={saving}>
-            {saving ? 'Saving…' : calendar ? 'Save calendar' : 'Create calendar'}
-          </button>
-          <Link className="button" to="/admin/calendars">
-            Cancel
-          </Link>
-          {calendar && (
+      <fieldset className="form__group">
+        <legend>Holidays</legend>
+        <p className="field__hint holidays__hint">Closed all day; dates in the calendar’s time zone.</p>
+        <div className={errors.holidayInput ? 'field field--invalid holidays__add' : 'field holidays__add'}>
+          <label htmlFor="calendar-holiday">Add a holiday</label>
+          <div className="inline-form">
+            <input
+              id="calendar-holiday"
+              type="date"
+              value={holiday}
+              onChange={(e) => {
+                setHoliday(e.target.value);
+                setErrors(({ holidayInput: _, ...rest }) => rest);
+              }}
+              onKeyDown={(e) => {
+                if (e.key === 'Enter') addHoliday(e);
+              }}
+            />
             <button
               type="button"
-              className="button button--danger form__actions-end"
-              disabled={deleting}
-              onClick={() => {
-                if (window.confirm(`Delete the calendar “${calendar.name}”?`)) void remove();
-              }}
+              className="button button--small"
+              onClick={() => addHoliday()}
+              disabled={!holiday}
             >
-              Delete
+              Add
             </button>
-          )}
+          </div>
+          {errors.holidayInput && <p className="field__error">{errors.holidayInput}</p>}
         </div>
-      </form>
-    </>
+        {errorAt(errors, 'holidays') && !values.holidays.some((_, i) => errors[`holidays.${i}`]) && (
+          <p className="field__error">{errorAt(errors, 'holidays')}</p>
+        )}
+        {values.holidays.length === 0 ? (
+          <p className="muted">No holidays.</p>
+        ) : (
+          <ul className="holiday-list" data-testid="holiday-list">
+            {values.holidays.map((d, i) => (
+              <li
+                key={`${d}-${i}`}
+                className={errors[`holidays.${i}`] ? 'holiday holiday--invalid' : 'holiday'}
+              >
+                <span>{/^\d{4}-\d{2}-\d{2}$/.test(d) ? formatDate(`${d}T12:00:00Z`) : d}</span>
+                <button
+                  type="button"
+                  className="button button--ghost button--small"
+                  aria-label={`Remove holiday ${d}`}
+                  onClick={() =>
+                    update({ holidays: values.holidays.filter((_, j) => j !== i) }, ['holidays'])
+                  }
+                >
+                  ×
+                </button>
+                {errors[`holidays.${i}`] && <p className="field__error">{errors[`holidays.${i}`]}</p>}
+              </li>
+            ))}
+          </ul>
+        )}
+      </fieldset>
+    </RecordForm>
   );
 }
 

@@ -1,7 +1,7 @@
 // Mailboxes: the addresses customers write to, the team their new cases go to, and the IMAP
 // account polled for them (the password is never shown; the masked URL keeps it when saved).
-import { useState, type FormEvent } from 'react';
-import { Link, useNavigate, useParams } from 'react-router-dom';
+import { useState } from 'react';
+import { Link, useParams } from 'react-router-dom';
 import {
   MailboxCreate,
   MailboxUpdate,
@@ -13,16 +13,12 @@ import { countOf, formatDateTime } from '../lib/format.js';
 import type { Items, Team } from '../lib/types.js';
 import { useApi } from '../lib/use-api.js';
 import { Flash } from '../layout/flash.js';
-import { ErrorNotice, Loading, NotFound, PageHeader } from '../layout/page-parts.js';
+import { ErrorNotice, Loading, PageHeader } from '../layout/page-parts.js';
+import { RecordGate } from '../layout/record-gate.js';
 import { useDocumentTitle } from '../layout/use-document-title.js';
-import {
-  ErrorSummary,
-  FormField,
-  describedBy,
-  errorsFromApi,
-  errorsFromIssues,
-  type PathErrors,
-} from './form-parts.js';
+import { FormField, describedBy } from './form-parts.js';
+import { RecordForm } from './record-form.js';
+import { useRecordForm } from './use-record-form.js';
 
 export function MailboxesPage() {
   useDocumentTitle('Mailboxes');
@@ -105,20 +101,23 @@ export function MailboxFormPage() {
   const mailbox = useApi<Mailbox>(id ? `/mailboxes/${id}` : null);
   const teams = useApi<Items<Team>>('/teams');
   useDocumentTitle(id ? (mailbox.data ? `Edit ${mailbox.data.address}` : 'Edit mailbox') : 'New mailbox');
-  if (id && mailbox.error) {
-    if (mailbox.error.status === 404 || mailbox.error.status === 400)
-      return <NotFound what="Mailbox" back={{ to: '/admin/mailboxes', label: 'Back to mailboxes' }} />;
-    return <ErrorNotice error={mailbox.error} onRetry={mailbox.reload} />;
-  }
-  if (teams.error) return <ErrorNotice error={teams.error} onRetry={teams.reload} />;
-  if ((id && !mailbox.data) || !teams.data) return <Loading label="Loading mailbox…" />;
   return (
-    <MailboxForm
-      key={`${id ?? 'new'}-${mailbox.data?.updatedAt ?? ''}`}
-      mailbox={mailbox.data}
-      teams={teams.data.items}
-      onPolled={mailbox.reload}
-    />
+    <RecordGate
+      record={mailbox}
+      what="Mailbox"
+      back={{ to: '/admin/mailboxes', label: 'Back to mailboxes' }}
+      needs={[teams]}
+      loadingLabel="Loading mailbox…"
+    >
+      {() => (
+        <MailboxForm
+          key={`${id ?? 'new'}-${mailbox.data?.updatedAt ?? ''}`}
+          mailbox={mailbox.data}
+          teams={teams.data?.items ?? []}
+          onPolled={mailbox.reload}
+        />
+      )}
+    </RecordGate>
   );
 }
 
@@ -145,59 +144,21 @@ function pollSummary(r: MailboxPollResult): string {
 
 function MailboxForm(props: { mailbox: Mailbox | undefined; teams: Team[]; onPolled: () => void }) {
   const { mailbox, teams } = props;
-  const navigate = useNavigate();
   const [address, setAddress] = useState(mailbox?.address ?? '');
   const [name, setName] = useState(mailbox?.name ?? '');
   const [teamId, setTeamId] = useState(mailbox?.teamId ?? '');
   const [imapUrl, setImapUrl] = useState(mailbox?.imapUrl ?? '');
   const [imapFolder, setImapFolder] = useState(mailbox?.imapFolder ?? 'INBOX');
   const [active, setActive] = useState(mailbox?.active ?? true);
-  const [errors, setErrors] = useState<PathErrors>({});
-  const [formError, setFormError] = useState<string | null>(null);
-  const [saving, setSaving] = useState(false);
+  const form = useRecordForm({
+    record: mailbox,
+    path: '/mailboxes',
+    back: '/admin/mailboxes',
+    notices: { created: 'Mailbox created.', saved: 'Mailbox saved.', deleted: 'Mailbox deleted.' },
+  });
+  const { errors } = form;
   const [polling, setPolling] = useState(false);
   const [polled, setPolled] = useState<string | null>(null);
-
-  async function submit(e: FormEvent) {
-    e.preventDefault();
-    setFormError(null);
-    const input = {
-      address,
-      name,
-      teamId: teamId || null,
-      imapUrl: imapUrl.trim() || null,
-      imapFolder: imapFolder.trim() || 'INBOX',
-      active,
-    };
-    const parsed = (mailbox ? MailboxUpdate : MailboxCreate).safeParse(input);
-    if (!parsed.success) {
-      setErrors(errorsFromIssues(parsed.error.issues));
-      return;
-    }
-    setErrors({});
-    setSaving(true);
-    try {
-      if (mailbox) await api.patch(`/mailboxes/${mailbox.id}`, parsed.data);
-      else await api.post('/mailboxes', parsed.data);
-      navigate('/admin/mailboxes', { state: { notice: mailbox ? 'Mailbox saved.' : 'Mailbox created.' } });
-    } catch (err) {
-      const apiError = toApiError(err);
-      const found = errorsFromApi(apiError);
-      if (Object.keys(found).length) setErrors(found);
-      else setFormError(apiError.message);
-      setSaving(false);
-    }
-  }
-
-  async function remove() {
-    if (!mailbox) return;
-    try {
-      await api.delete(`/mailboxes/${mailbox.id}`);
-      navigate('/admin/mailboxes', { state: { notice: 'Mailbox deleted.' } });
-    } catch (err) {
-      setFormError(toApiError(err).message);
-    }
-  }
 
   async function pollNow() {
     if (!mailbox) return;
@@ -214,142 +175,123 @@ function MailboxForm(props: { mailbox: Mailbox | undefined; teams: Team[]; onPol
   }
 
   return (
-    <>
-      <PageHeader
-        back={{ to: '/admin/mailboxes', label: 'Mailboxes' }}
-        title={mailbox ? mailbox.address : 'New mailbox'}
-      />
-      <form
-        className="form card"
-        onSubmit={submit}
-        noValidate
-        aria-label={mailbox ? 'Edit mailbox' : 'New mailbox'}
-      >
-        <ErrorSummary errors={errors} labels={(p) => LABELS[p.split('.')[0] ?? ''] ?? 'Mailbox'} />
-        {formError && (
-          <p className="notice notice--error" role="alert" data-testid="form-error">
-            {formError}
-          </p>
-        )}
+    <RecordForm
+      form={form}
+      noun="mailbox"
+      title={mailbox ? mailbox.address : 'New mailbox'}
+      back={{ to: '/admin/mailboxes', label: 'Mailboxes' }}
+      labels={(p) => LABELS[p.split('.')[0] ?? ''] ?? 'Mailbox'}
+      onSubmit={() =>
+        void form.save(mailbox ? MailboxUpdate : MailboxCreate, {
+          address,
+          name,
+          teamId: teamId || null,
+          imapUrl: imapUrl.trim() || null,
+          imapFolder: imapFolder.trim() || 'INBOX',
+          active,
+        })
+      }
+      confirmDelete={mailbox && `Delete the mailbox ${mailbox.address}?`}
+    >
+      <div className="form__grid">
+        <FormField
+          id="mailbox-address"
+          label="Address"
+          error={errors.address}
+          hint="Customers write to it; replies to a case go to its +token form."
+        >
+          <input
+            id="mailbox-address"
+            type="email"
+            maxLength={254}
+            value={address}
+            onChange={(e) => setAddress(e.target.value)}
+            {...describedBy('mailbox-address', errors.address, true)}
+          />
+        </FormField>
+        <FormField id="mailbox-name" label="Name" error={errors.name}>
+          <input
+            id="mailbox-name"
+            type="text"
+            maxLength={200}
+            value={name}
+            onChange={(e) => setName(e.target.value)}
+            {...describedBy('mailbox-name', errors.name)}
+          />
+        </FormField>
+        <FormField id="mailbox-team" label="Team for new cases" error={errors.teamId}>
+          <select id="mailbox-team" value={teamId} onChange={(e) => setTeamId(e.target.value)}>
+            <option value="">No team</option>
+            {teams.map((t) => (
+              <option key={t.id} value={t.id}>
+                {t.name}
+              </option>
+            ))}
+          </select>
+        </FormField>
+      </div>
+      <fieldset className="form__group">
+        <legend>IMAP polling (optional)</legend>
         <div className="form__grid">
           <FormField
-            id="mailbox-address"
-            label="Address"
-            error={errors.address}
-            hint="Customers write to it; replies to a case go to its +token form."
+            id="mailbox-imap-url"
+            label="IMAP URL"
+            error={errors.imapUrl}
+            hint="imaps://user:password@imap.example.com:993 (TLS) or imap://… (STARTTLS when offered). Leave empty for mail by SMTP."
           >
             <input
-              id="mailbox-address"
-              type="email"
-              maxLength={254}
-              value={address}
-              onChange={(e) => setAddress(e.target.value)}
-              {...describedBy('mailbox-address', errors.address, true)}
+              id="mailbox-imap-url"
+              type="text"
+              maxLength={1000}
+              autoComplete="off"
+              value={imapUrl}
+              onChange={(e) => setImapUrl(e.target.value)}
+              {...describedBy('mailbox-imap-url', errors.imapUrl, true)}
             />
           </FormField>
-          <FormField id="mailbox-name" label="Name" error={errors.name}>
+          <FormField id="mailbox-imap-folder" label="Folder" error={errors.imapFolder}>
             <input
-              id="mailbox-name"
+              id="mailbox-imap-folder"
               type="text"
               maxLength={200}
-              value={name}
-              onChange={(e) => setName(e.target.value)}
-              {...describedBy('mailbox-name', errors.name)}
+              value={imapFolder}
+              onChange={(e) => setImapFolder(e.target.value)}
             />
           </FormField>
-          <FormField id="mailbox-team" label="Team for new cases" error={errors.teamId}>
-            <select id="mailbox-team" value={teamId} onChange={(e) => setTeamId(e.target.value)}>
-              <option value="">No team</option>
-              {teams.map((t) => (
-                <option key={t.id} value={t.id}>
-                  {t.name}
-                </option>
-              ))}
-            </select>
-          </FormField>
         </div>
-        <fieldset className="form__group">
-          <legend>IMAP polling (optional)</legend>
-          <div className="form__grid">
-            <FormField
-              id="mailbox-imap-url"
-              label="IMAP URL"
-              error={errors.imapUrl}
-              hint="imaps://user:password@imap.example.com:993 (TLS) or imap://… (STARTTLS when offered). Leave empty for mail by SMTP."
-            >
-              <input
-                id="mailbox-imap-url"
-                type="text"
-                maxLength={1000}
-                autoComplete="off"
-                value={imapUrl}
-                onChange={(e) => setImapUrl(e.target.value)}
-                {...describedBy('mailbox-imap-url', errors.imapUrl, true)}
-              />
-            </FormField>
-            <FormField id="mailbox-imap-folder" label="Folder" error={errors.imapFolder}>
-              <input
-                id="mailbox-imap-folder"
-                type="text"
-                maxLength={200}
-                value={imapFolder}
-                onChange={(e) => setImapFolder(e.target.value)}
-              />
-            </FormField>
-          </div>
-          {mailbox?.imapUrl && (
-            <div className="mailbox-poll" data-testid="mailbox-poll">
-              <p className="muted">
-                {mailbox.lastPolledAt
-                  ? `Last polled ${formatDateTime(mailbox.lastPolledAt)}`
-                  : 'Not polled yet'}
-                {` · position: UID ${mailbox.imapLastUid}`}
+        {mailbox?.imapUrl && (
+          <div className="mailbox-poll" data-testid="mailbox-poll">
+            <p className="muted">
+              {mailbox.lastPolledAt
+                ? `Last polled ${formatDateTime(mailbox.lastPolledAt)}`
+                : 'Not polled yet'}
+              {` · position: UID ${mailbox.imapLastUid}`}
+            </p>
+            {mailbox.lastError && (
+              <p className="notice notice--error" data-testid="mailbox-last-error">
+                Last poll failed: {mailbox.lastError}
               </p>
-              {mailbox.lastError && (
-                <p className="notice notice--error" data-testid="mailbox-last-error">
-                  Last poll failed: {mailbox.lastError}
-                </p>
-              )}
-              <button
-                type="button"
-                className="button"
-                disabled={polling}
-                onClick={() => void pollNow().then(props.onPolled)}
-              >
-                {polling ? 'Polling…' : 'Poll now'}
-              </button>
-              {polled && (
-                <p role="status" data-testid="poll-result">
-                  {polled}
-                </p>
-              )}
-            </div>
-          )}
-        </fieldset>
-        <label className="checkbox">
-          <input type="checkbox" checked={active} onChange={(e) => setActive(e.target.checked)} />
-          <span>Active (takes mail)</span>
-        </label>
-        <div className="form__actions">
-          <button type="submit" className="button button--primary" disabled={saving}>
-            {saving ? 'Saving…' : mailbox ? 'Save mailbox' : 'Create mailbox'}
-          </button>
-          <Link className="button" to="/admin/mailboxes">
-            Cancel
-          </Link>
-          {mailbox && (
+            )}
             <button
               type="button"
-              className="button button--danger form__actions-end"
-              onClick={() => {
-                if (window.confirm(`Delete the mailbox ${mailbox.address}?`)) void remove();
-              }}
+              className="button"
+              disabled={polling}
+              onClick={() => void pollNow().then(props.onPolled)}
             >
-              Delete
+              {polling ? 'Polling…' : 'Poll now'}
             </button>
-          )}
-        </div>
-      </form>
-    </>
+            {polled && (
+              <p role="status" data-testid="poll-result">
+                {polled}
+              </p>
+            )}
+          </div>
+        )}
+      </fieldset>
+      <label className="checkbox">
+        <input type="checkbox" checked={active} onChange={(e) => setActive(e.target.checked)} />
+        <span>Active (takes mail)</span>
+      </label>
+    </RecordForm>
   );
 }
