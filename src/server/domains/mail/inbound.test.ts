@@ -505,6 +505,75 @@ describe('who may join a thread', () => {
   });
 });
 
+describe('mail from staff', () => {
+  it("on a case thread: the agent's internal note (nothing to the customer); no customer is made of them", async () => {
+    const { caseId, token } = await emailCase();
+    const { user } = await makeUser(t.db, 'agent', { email: `Agent-${unique()}@Example.com` });
+    const res = await receiveMail(
+      t.db,
+      plainMail({
+        from: user.email.toUpperCase(),
+        to: `support+${token}@steward.localhost`,
+        subject: 'Re: Parcel',
+        body: 'Called the carrier: it leaves the depot tomorrow.',
+      }),
+    );
+    expect(res).toMatchObject({ status: 'processed', caseId });
+    const note = await rows<{
+      author_type: string;
+      author_user_id: string | null;
+      author_customer_id: string | null;
+      public: boolean;
+      channel: string;
+      body: string;
+    }>(
+      t.db,
+      sql`select author_type, author_user_id, author_customer_id, public, channel, body from messages where id = ${res.messageId!}`,
+    );
+    expect(note).toEqual([
+      {
+        author_type: 'agent',
+        author_user_id: user.id,
+        author_customer_id: null,
+        public: false,
+        channel: 'email',
+        body: 'Called the carrier: it leaves the depot tomorrow.',
+      },
+    ]);
+    expect(await mailRow(res.mailId!)).toMatchObject({ status: 'processed', case_id: caseId });
+    expect(
+      await count(
+        sql`select count(*)::int as n from customers where lower(email) = ${user.email.toLowerCase()}`,
+      ),
+    ).toBe(0);
+    // Nothing was queued to the customer for it.
+    expect(
+      await count(
+        sql`select count(*)::int as n from mail_messages where direction = 'out' and case_message_id = ${res.messageId!}`,
+      ),
+    ).toBe(0);
+  });
+
+  it('not about a case (a reply to a team notification, a forward): kept as ignored, no customer, no case', async () => {
+    const { user } = await makeUser(t.db, 'admin');
+    const cases = await count(sql`select count(*)::int as n from cases`);
+    const res = await receiveMail(
+      t.db,
+      plainMail({ from: user.email, subject: 'Re: [Carrier desk] Shipment stuck' }),
+    );
+    expect(res).toMatchObject({
+      status: 'ignored',
+      reason: `from staff (${user.email.toLowerCase()}), not about a case`,
+    });
+    expect(await count(sql`select count(*)::int as n from cases`)).toBe(cases);
+    expect(
+      await count(
+        sql`select count(*)::int as n from customers where lower(email) = ${user.email.toLowerCase()}`,
+      ),
+    ).toBe(0);
+  });
+});
+
 describe('idempotency and failures', () => {
   it('the same mail twice is a duplicate and changes nothing', async () => {
     const raw = plainMail({ from: stranger().header });

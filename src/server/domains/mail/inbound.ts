@@ -22,7 +22,7 @@ import { domainOf, normalizeAddress, replyTokensIn, splitPlus } from '../../../c
 import { autoMailReason, type HeaderValues } from '../../../core/mail/auto-mail.js';
 import { messageIdsIn, normalizeMessageId, syntheticMessageId } from '../../../core/mail/message-ids.js';
 import { LIMITS } from '../../../shared/schemas/common.js';
-import { SYSTEM_ACTOR } from '../../lib/actor.js';
+import { SYSTEM_ACTOR, type Actor } from '../../lib/actor.js';
 import { AppError } from '../../lib/errors.js';
 import { storeAttachments, type StoredFile } from '../cases/attachments.service.js';
 import { messages } from '../cases/cases.table.js';
@@ -437,10 +437,9 @@ async function processMail(
       ourAddresses: ours,
     }) ??
     (mail.from ? null : 'no sender address');
-  if (reason) {
-    // Kept for the record (a bounce shows on its case), acting on nothing.
-    const thread = await findThread(tx, mail);
-    await tx.execute(sql`update mail_messages set status = 'ignored', reason = ${reason},
+  // Kept for the record (a bounce shows on its case), acting on nothing.
+  const ignore = async (why: string, thread: { c: ThreadCase } | null): Promise<ReceiveResult> => {
+    await tx.execute(sql`update mail_messages set status = 'ignored', reason = ${why},
       case_id = ${thread?.c.id ?? null} where id = ${mailId}`);
     await recordDomainEvent(tx, SYSTEM_ACTOR, {
       type: 'mail.ignored',
@@ -449,20 +448,36 @@ async function processMail(
       data: {
         messageId: mail.messageId,
         from: mail.from?.address ?? null,
-        reason,
+        reason: why,
         caseId: thread?.c.id ?? null,
       },
     });
-    return { status: 'ignored', mailId, reason, ...(thread ? { caseId: thread.c.id } : {}) };
-  }
+    return { status: 'ignored', mailId, reason: why, ...(thread ? { caseId: thread.c.id } : {}) };
+  };
+  if (reason) return ignore(reason, await findThread(tx, mail));
 
   const from = mail.from!;
-  const sender = await senderCustomer(tx, from, mailId);
   const text = shownText(mail.text, mail.subject);
   const hasFiles = mail.attachments.length > 0;
   const body = truncate(text || (hasFiles ? '(attachments only)' : '(no text)'), LIMITS.messageBody);
-
   const thread = await findThread(tx, mail);
+
+  // Staff (agents, admins) are not customers. Their mail on a case's thread is their internal
+  // note there (nothing goes to the customer); any other mail from them is kept as ignored:
+  // never a customer and a case made of a colleague.
+  const staff = await staffSender(tx, from.address);
+  if (staff) {
+    if (!thread) return ignore(`from staff (${from.address}), not about a case`, null);
+    try {
+      const note = await addMessage(tx, staff, thread.c.id, { body, public: false });
+      return await keepCaseMail(thread.c.id, note.id, null, `staff note (${thread.by})`);
+    } catch (err) {
+      if (!(err instanceof AppError && (err.statusCode === 409 || err.statusCode === 404))) throw err;
+      return ignore(`from staff (${from.address}): the case takes no note (${err.message})`, thread);
+    }
+  }
+
+  const sender = await senderCustomer(tx, from, mailId);
   const belongs =
     thread &&
     (thread.c.customer_id === sender.id ||
@@ -505,64 +520,87 @@ async function processMail(
     if (opened.joined) via = 'joined the open proactive case it is about';
   }
   if (!messageId) throw new Error('the case message of the mail is missing');
+  return keepCaseMail(caseId, messageId, sender.id, via);
 
-  // Files on the message; inline images get their URL into the HTML.
-  const { stored, skipped } = await storeAttachments(tx, { caseId, messageId }, filesOf(mail.attachments));
-  const inline = new Map(
-    stored.filter((s) => s.contentId).map((s) => [s.contentId!, `/api/v1/attachments/${s.id}`]),
-  );
-  const isReply = !!thread || !!mail.inReplyTo || mail.references.length > 0;
-  const fullHtml = mail.html ? sanitizeMailHtml(mail.html, inline) : null;
-  const shownHtml = mail.html
-    ? sanitizeMailHtml(
-        isReply && !FORWARD_SUBJECT.test(mail.subject) ? withoutQuotes(mail.html) : mail.html,
-        inline,
-      )
-    : null;
-  await tx
-    .update(messages)
-    .set({ channel: 'email', bodyHtml: shownHtml || null, authorCustomerId: sender.id })
-    .where(sql`${messages.id} = ${messageId}`);
-
-  let note: string | undefined;
-  if (skipped.length > 0) {
-    note = `not stored: ${skipped.map((s) => `${s.filename} (${s.reason})`).join('; ')}`;
-    const [n] = await tx
-      .insert(messages)
-      .values({
-        caseId,
-        authorType: 'system',
-        public: false,
-        body: `Attachments of the e-mail from ${from.address} were not stored: ${skipped
-          .map((s) => `${s.filename} — ${s.reason}`)
-          .join('; ')}.`,
+  /** The mail's files, HTML and record on the case message it became. */
+  async function keepCaseMail(
+    caseId: string,
+    messageId: string,
+    customerId: string | null,
+    via: string,
+  ): Promise<ReceiveResult> {
+    // Files on the message; inline images get their URL into the HTML.
+    const { stored, skipped } = await storeAttachments(tx, { caseId, messageId }, filesOf(mail.attachments));
+    const inline = new Map(
+      stored.filter((s) => s.contentId).map((s) => [s.contentId!, `/api/v1/attachments/${s.id}`]),
+    );
+    const isReply = !!thread || !!mail.inReplyTo || mail.references.length > 0;
+    const fullHtml = mail.html ? sanitizeMailHtml(mail.html, inline) : null;
+    const shownHtml = mail.html
+      ? sanitizeMailHtml(
+          isReply && !FORWARD_SUBJECT.test(mail.subject) ? withoutQuotes(mail.html) : mail.html,
+          inline,
+        )
+      : null;
+    await tx
+      .update(messages)
+      .set({
         channel: 'email',
+        bodyHtml: shownHtml || null,
+        ...(customerId ? { authorCustomerId: customerId } : {}),
       })
-      .returning({ id: messages.id });
-    await recordDomainEvent(tx, SYSTEM_ACTOR, {
-      type: 'case.note_added',
-      entityType: 'case',
-      entityId: caseId,
-      data: { messageId: n!.id, public: false, from: 'system', skipped },
-    });
-  }
-  await tx.execute(sql`update mail_messages set case_id = ${caseId}, case_message_id = ${messageId},
+      .where(sql`${messages.id} = ${messageId}`);
+
+    let note: string | undefined;
+    if (skipped.length > 0) {
+      note = `not stored: ${skipped.map((s) => `${s.filename} (${s.reason})`).join('; ')}`;
+      const [n] = await tx
+        .insert(messages)
+        .values({
+          caseId,
+          authorType: 'system',
+          public: false,
+          body: `Attachments of the e-mail from ${from.address} were not stored: ${skipped
+            .map((s) => `${s.filename} — ${s.reason}`)
+            .join('; ')}.`,
+          channel: 'email',
+        })
+        .returning({ id: messages.id });
+      await recordDomainEvent(tx, SYSTEM_ACTOR, {
+        type: 'case.note_added',
+        entityType: 'case',
+        entityId: caseId,
+        data: { messageId: n!.id, public: false, from: 'system', skipped },
+      });
+    }
+    await tx.execute(sql`update mail_messages set case_id = ${caseId}, case_message_id = ${messageId},
     html_body = ${fullHtml}, reason = ${note ?? null} where id = ${mailId}`);
-  await recordDomainEvent(tx, SYSTEM_ACTOR, {
-    type: 'mail.received',
-    entityType: 'mail',
-    entityId: mailId,
-    data: {
-      messageId: mail.messageId,
-      from: from.address,
-      caseId,
-      caseMessageId: messageId,
-      via,
-      attachments: stored.length,
-      ...(skipped.length ? { skipped } : {}),
-    },
-  });
-  return { status: 'processed', caseId, messageId, mailId, ...(note ? { reason: note } : {}) };
+    await recordDomainEvent(tx, SYSTEM_ACTOR, {
+      type: 'mail.received',
+      entityType: 'mail',
+      entityId: mailId,
+      data: {
+        messageId: mail.messageId,
+        from: from.address,
+        caseId,
+        caseMessageId: messageId,
+        via,
+        attachments: stored.length,
+        ...(skipped.length ? { skipped } : {}),
+      },
+    });
+    return { status: 'processed', caseId, messageId, mailId, ...(note ? { reason: note } : {}) };
+  }
+}
+
+/** The staff user (agent or admin, not deleted) with this address, as the actor of their mail. */
+async function staffSender(tx: Database, address: string): Promise<Actor | null> {
+  const [user] = await rows<{ id: string; role: 'agent' | 'admin' }>(
+    tx,
+    sql`select id, role from users
+      where lower(email) = ${address} and deleted_at is null and role in ('agent', 'admin') limit 1`,
+  );
+  return user ? { ...SYSTEM_ACTOR, kind: 'user', userId: user.id, role: user.role } : null;
 }
 
 /** The root cause's message: a failed query's wrapper only repeats the SQL. */
