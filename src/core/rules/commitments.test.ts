@@ -1,6 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { CommitmentDefinition } from '../../shared/schemas/signals.js';
-import { closingEventOf, closingState, commitmentOpening, dueState, onTimeRate } from './commitments.js';
+import {
+  cancellationsByType,
+  cancellingEventOf,
+  closingEventOf,
+  closingRefsByType,
+  closingState,
+  commitmentOpening,
+  dueState,
+  onTimeRate,
+} from './commitments.js';
 import type { EventContext } from './evaluate.js';
 
 const T = (iso: string) => new Date(iso);
@@ -203,6 +212,60 @@ describe('closingEventOf', () => {
   });
 });
 
+describe('cancellingEventOf', () => {
+  it('is cancelledBy, in either mode; null without it', () => {
+    expect(cancellingEventOf(def({ ...delivery, cancelledBy: 'order.cancelled' }))).toBe('order.cancelled');
+    expect(cancellingEventOf(def({ ...invoices, cancelledBy: 'invoice.voided' }))).toBe('invoice.voided');
+    expect(cancellingEventOf(delivery)).toBeNull();
+  });
+});
+
+describe('closingRefsByType and cancellationsByType', () => {
+  const cancellable = def({ ...delivery, cancelledBy: 'order.cancelled' });
+  // The same key elsewhere, followed by another ref, and closing on the same delivery.
+  const byShipment = def({ ...delivery, ref: 'shipmentId', cancelledBy: 'order.cancelled' });
+  const express = def({ ...delivery, key: 'express', cancelledBy: 'order.cancelled' });
+  const voidable = def({ ...invoices, cancelledBy: 'invoice.voided' });
+  const agreements = [
+    { id: 'a1', commitments: [cancellable, voidable] },
+    { id: 'a2', commitments: [cancellable, express] },
+    { id: 'a3', commitments: [delivery, callback] },
+    { id: 'a4', commitments: [byShipment] },
+  ];
+
+  it('closing types with the refs they close by, whatever the agreement', () => {
+    expect(closingRefsByType(agreements)).toEqual(
+      new Map([
+        ['shipment.delivered', new Set(['orderId', 'shipmentId'])],
+        ['invoice.disputed', new Set(['invoiceId'])],
+        ['call.completed', new Set(['requestId'])],
+      ]),
+    );
+  });
+
+  it('cancelling types with the keys, refs and agreements they cancel', () => {
+    expect(cancellationsByType(agreements)).toEqual(
+      new Map([
+        [
+          'order.cancelled',
+          [
+            // a3 has the key too, without cancelledBy: not listed.
+            { key: 'on_time_delivery', ref: 'orderId', agreementIds: ['a1', 'a2'] },
+            { key: 'express', ref: 'orderId', agreementIds: ['a2'] },
+            { key: 'on_time_delivery', ref: 'shipmentId', agreementIds: ['a4'] },
+          ],
+        ],
+        ['invoice.voided', [{ key: 'invoice_accuracy', ref: 'invoiceId', agreementIds: ['a1'] }]],
+      ]),
+    );
+  });
+
+  it('nothing without commitments', () => {
+    expect(closingRefsByType([{ id: 'a', commitments: [] }]).size).toBe(0);
+    expect(cancellationsByType([{ id: 'a', commitments: [delivery] }]).size).toBe(0);
+  });
+});
+
 describe('closingState', () => {
   const due = T('2026-03-05T12:00:00.000Z');
   const cases: [mode: 'fulfil' | 'avoid', closedAt: string, want: 'met' | 'late' | 'broken'][] = [
@@ -275,7 +338,45 @@ describe('CommitmentDefinition', () => {
     ['a key with capitals', { ...base, within: 'P1D', key: 'OnTime' }, 'key', /lower-case letters/],
     ['a within in months', { ...base, within: 'P1M' }, 'within', /ISO 8601 duration/],
     ['a dueFrom that is not a field', { ...base, dueFrom: 'promisedAt' }, 'dueFrom', /a field is/],
+    [
+      'cancelledBy the opening type',
+      { ...base, within: 'P1D', cancelledBy: 'order.promised' },
+      'cancelledBy',
+      /^cancelledBy must differ from opens$/,
+    ],
+    [
+      'cancelledBy the fulfilling type',
+      { ...base, within: 'P1D', cancelledBy: 'shipment.delivered' },
+      'cancelledBy',
+      /^cancelledBy must differ from fulfilledBy$/,
+    ],
+    [
+      'cancelledBy the breaking type',
+      { ...base, mode: 'avoid', within: 'P1D', brokenBy: 'order.disputed', cancelledBy: 'order.disputed' },
+      'cancelledBy',
+      /^cancelledBy must differ from brokenBy$/,
+    ],
+    [
+      'cancelledBy not an event type',
+      { ...base, within: 'P1D', cancelledBy: 'cancelled' },
+      'cancelledBy',
+      /dotted/,
+    ],
   ];
+  it('takes a cancelledBy, in either mode', () => {
+    expect(def({ ...base, within: 'P1D', cancelledBy: 'order.cancelled' }).cancelledBy).toBe(
+      'order.cancelled',
+    );
+    expect(
+      def({
+        ...base,
+        mode: 'avoid',
+        within: 'P1D',
+        brokenBy: 'invoice.disputed',
+        cancelledBy: 'invoice.voided',
+      }).cancelledBy,
+    ).toBe('invoice.voided');
+  });
   it.each(cases)('refuses %s', (_name, input, path, message) => {
     const r = CommitmentDefinition.safeParse(input);
     expect(r.success).toBe(false);

@@ -5,6 +5,10 @@
 //   in `dueFrom` (an ISO time in the event; a date alone is midnight UTC) or `within` after the
 //   event. Anything else (other type, a condition failing, no ref, no readable due time) is null.
 // - `closingEventOf`: the event type that closes an instance (fulfilledBy or brokenBy).
+// - `closingRefsByType`, `cancellationsByType`: what an event of a type may end, read from the
+//   active agreements' commitments: the instances closing on it (found by their stored closing
+//   type and the ref), and the commitment keys it cancels (per agreement: two agreements may
+//   share a key and not its cancelledBy).
 // - `closingState`: the state when the closing event arrives before the due time has closed it:
 //   fulfil commitments are met at or before the due time and late after it; for avoid
 //   commitments the breaking event arrived, so they are broken.
@@ -36,6 +40,54 @@ export function commitmentOpening(
 /** The event type that closes an instance: fulfilledBy (fulfil) or brokenBy (avoid). */
 export function closingEventOf(def: CommitmentDefinition): string | null {
   return (def.mode === 'avoid' ? def.brokenBy : def.fulfilledBy) ?? null;
+}
+
+/** The event type that cancels an instance (cancelledBy), if any. */
+export function cancellingEventOf(def: CommitmentDefinition): string | null {
+  return def.cancelledBy ?? null;
+}
+
+interface AgreementCommitments {
+  id: string;
+  commitments: CommitmentDefinition[];
+}
+
+/** Closing event type → the ref keys of the commitments it closes. */
+export function closingRefsByType(agreements: AgreementCommitments[]): Map<string, Set<string>> {
+  const out = new Map<string, Set<string>>();
+  for (const a of agreements)
+    for (const def of a.commitments) {
+      const type = closingEventOf(def);
+      if (!type) continue;
+      const keys = out.get(type) ?? new Set<string>();
+      keys.add(def.ref);
+      out.set(type, keys);
+    }
+  return out;
+}
+
+export interface Cancellation {
+  key: string;
+  ref: string;
+  /** The agreements whose commitment `key` (followed by `ref`) this type cancels. */
+  agreementIds: string[];
+}
+
+/** Cancelling event type → the commitments it cancels, one entry per key and ref. */
+export function cancellationsByType(agreements: AgreementCommitments[]): Map<string, Cancellation[]> {
+  const out = new Map<string, Map<string, Cancellation>>();
+  for (const a of agreements)
+    for (const def of a.commitments) {
+      const type = cancellingEventOf(def);
+      if (!type) continue;
+      const byKey = out.get(type) ?? new Map<string, Cancellation>();
+      const k = `${def.key}|${def.ref}`;
+      const entry = byKey.get(k) ?? { key: def.key, ref: def.ref, agreementIds: [] };
+      entry.agreementIds.push(a.id);
+      byKey.set(k, entry);
+      out.set(type, byKey);
+    }
+  return new Map([...out].map(([type, byKey]) => [type, [...byKey.values()]]));
 }
 
 export function closingState(

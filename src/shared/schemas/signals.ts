@@ -105,6 +105,8 @@ export const SignalResolve = z.strictObject({ reason: z.string().trim().min(1).m
  *   `fulfilledBy` event arrives by the due time, late after it.
  * - mode `avoid` (invoice correct first time): broken when the `brokenBy` event arrives before
  *   the due time, met when the due time passes without it.
+ * - either mode: `cancelledBy` (an order cancelled) ends a live instance as cancelled, which no
+ *   on-time rate counts.
  */
 export const CommitmentDefinition = z
   .strictObject({
@@ -117,6 +119,9 @@ export const CommitmentDefinition = z
     within: Duration.optional().describe('or: due this long after the opening event'),
     fulfilledBy: EventType.optional().describe('mode fulfil: the event that keeps the promise'),
     brokenBy: EventType.optional().describe('mode avoid: the event that breaks it'),
+    cancelledBy: EventType.optional().describe(
+      'the event that cancels an instance (not counted in on-time rates), e.g. order.cancelled',
+    ),
     where: z.array(Condition).max(10).optional().describe('conditions on the opening event'),
   })
   .superRefine((c, ctx) => {
@@ -130,6 +135,16 @@ export const CommitmentDefinition = z
       });
     if (c.mode === 'avoid' && !c.brokenBy)
       ctx.addIssue({ code: 'custom', path: ['brokenBy'], message: 'an avoid commitment names brokenBy' });
+    // One event type, one meaning: an event cannot both close (or open) and cancel an instance.
+    const closing = c.mode === 'avoid' ? 'brokenBy' : 'fulfilledBy';
+    if (c.cancelledBy && c.cancelledBy === c.opens)
+      ctx.addIssue({ code: 'custom', path: ['cancelledBy'], message: 'cancelledBy must differ from opens' });
+    else if (c.cancelledBy && c.cancelledBy === c[closing])
+      ctx.addIssue({
+        code: 'custom',
+        path: ['cancelledBy'],
+        message: `cancelledBy must differ from ${closing}`,
+      });
   });
 export type CommitmentDefinition = z.infer<typeof CommitmentDefinition>;
 
