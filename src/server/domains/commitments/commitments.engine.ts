@@ -2,13 +2,20 @@
 // - an opening event under the customer's agreement (the most specific one) opens an instance,
 //   or moves the due time of the live instance for the same commitment and ref (re-promised);
 // - a closing event with the same ref closes the live instance: met or late (fulfil), broken
-//   (avoid). Set-based: one statement for the openings, one for the closings.
+//   (avoid); a cancelling event (cancelledBy) ends it as cancelled. When both come, the one that
+//   occurred first wins (at the same time, the closing one).
+// Set-based: one statement for the openings, one for the closings.
 // The due time passing is the job's part (closeDueCommitments below).
 import { sql } from 'drizzle-orm';
 import { uuidv7 } from 'uuidv7';
 import type { Database } from '../../../db/client.js';
 import { rows } from '../../../db/client.js';
-import { closingEventOf, commitmentOpening } from '../../../core/rules/commitments.js';
+import {
+  cancellationsByType,
+  closingEventOf,
+  closingRefsByType,
+  commitmentOpening,
+} from '../../../core/rules/commitments.js';
 import { refValueOf, type EventContext } from '../../../core/rules/evaluate.js';
 import { SYSTEM_ACTOR } from '../../lib/actor.js';
 import { recordDomainEvents } from '../domain-events/domain-events.repo.js';
@@ -85,33 +92,33 @@ export async function trackCommitments(
   // Closings after openings, so a promise and its delivery in one batch are opened, then closed;
   // an instance only closes on an event that happened after it opened. A closing event without
   // a customer (a carrier's scan) closes by ref alone.
-  // (type, ref key, ref value) of each closing event, from the commitments' definitions, so the
-  // statement finds its instances through the (closes_on, ref_value) indexes.
-  const refKeysOf = new Map<string, Set<string>>();
-  for (const a of agreements)
-    for (const def of a.commitments) {
-      const type = closingEventOf(def);
-      if (!type) continue;
-      const keys = refKeysOf.get(type) ?? new Set<string>();
-      keys.add(def.ref);
-      refKeysOf.set(type, keys);
-    }
+  // Closings: (type, ref key, ref value) of each closing event, from the commitments'
+  // definitions, so the statement finds its instances through the (closes_on, ref_value) indexes.
+  // Cancellations: (key, ref key, ref value), found through the live instances' unique index
+  // (key, ref_value, customer), of the agreements whose commitment the type cancels.
+  const refKeysOf = closingRefsByType(agreements);
+  const cancelsOf = cancellationsByType(agreements);
   const closers = ctxs.flatMap((c) =>
     [...(refKeysOf.get(c.type) ?? [])].flatMap((key) => {
       const value = refValueOf(c, key);
       return value ? [{ ctx: c, key, value }] : [];
     }),
   );
+  const cancellers = ctxs.flatMap((c) =>
+    (cancelsOf.get(c.type) ?? []).flatMap((k) => {
+      const value = refValueOf(c, k.ref);
+      return value ? [{ ctx: c, key: k.key, refKey: k.ref, value }] : [];
+    }),
+  );
+  // The agreements each (cancelling type, key) applies to.
+  const cancelScope = [...cancelsOf].flatMap(([type, list]) =>
+    list.flatMap((k) => k.agreementIds.map((agreementId) => ({ type, key: k.key, agreementId }))),
+  );
   let closed: { id: string; state: string }[] = [];
-  if (closers.length > 0) {
-    closed = await rows<{ id: string; state: string }>(
-      tx,
-      sql`
-      update commitments c set
-        state = case when c.mode = 'avoid' then 'broken' when v.at <= c.due_at then 'met' else 'late' end,
-        closed_at = v.at, closed_by_event_id = v.id, updated_at = now()
-      from (
-        select distinct on (c2.id) c2.id as commitment_id, v.id, v.at
+  if (closers.length > 0 || cancellers.length > 0) {
+    const closing = sql`
+        select c2.id as commitment_id, v.id, v.at, 0 as rank,
+          case when c2.mode = 'avoid' then 'broken' when v.at <= c2.due_at then 'met' else 'late' end as state
         from unnest(${param(closers.map((c) => c.ctx.id))}::uuid[], ${param(closers.map((c) => c.ctx.type))}::text[],
           ${param(closers.map((c) => c.key))}::text[], ${param(closers.map((c) => c.value))}::text[],
           ${param(closers.map((c) => c.ctx.occurredAt.toISOString()))}::timestamptz[],
@@ -122,25 +129,56 @@ export async function trackCommitments(
           and c2.opened_at <= v.at
           and (c2.state in ('open', 'overdue')
             -- an avoid commitment met by its due time, broken by an event from before it that came late
-            or (c2.mode = 'avoid' and c2.state = 'met' and v.at <= c2.due_at))
-        order by c2.id, v.at
+            or (c2.mode = 'avoid' and c2.state = 'met' and v.at <= c2.due_at))`;
+    // An avoid instance is kept once its due time passed: a later cancellation does not undo it.
+    const cancelling = sql`
+        select c2.id as commitment_id, v.id, v.at, 1 as rank, 'cancelled' as state
+        from unnest(${param(cancellers.map((c) => c.ctx.id))}::uuid[], ${param(cancellers.map((c) => c.ctx.type))}::text[],
+          ${param(cancellers.map((c) => c.key))}::text[], ${param(cancellers.map((c) => c.refKey))}::text[],
+          ${param(cancellers.map((c) => c.value))}::text[],
+          ${param(cancellers.map((c) => c.ctx.occurredAt.toISOString()))}::timestamptz[],
+          ${param(cancellers.map((c) => c.ctx.customer?.id ?? null))}::uuid[])
+          as v(id, type, key, ref_key, ref_value, at, customer_id)
+        join commitments c2 on c2.key = v.key and c2.ref_value = v.ref_value and c2.state in ('open', 'overdue')
+          and c2.ref_key = v.ref_key
+          and (v.customer_id is null or c2.customer_id is not distinct from v.customer_id)
+          and c2.opened_at <= v.at
+          and (c2.mode <> 'avoid' or v.at <= c2.due_at)
+          and exists (
+            select 1 from unnest(${param(cancelScope.map((s) => s.type))}::text[], ${param(cancelScope.map((s) => s.key))}::text[],
+              ${param(cancelScope.map((s) => s.agreementId))}::uuid[]) as s(type, key, agreement_id)
+            where s.type = v.type and s.key = c2.key and s.agreement_id = c2.agreement_id)`;
+    const branches = [closers.length > 0 ? closing : null, cancellers.length > 0 ? cancelling : null].filter(
+      (b) => b !== null,
+    );
+    // One ending per instance: the event that occurred first (a delivery before the
+    // cancellation keeps the promise met; a cancellation first ends it cancelled).
+    closed = await rows<{ id: string; state: string }>(
+      tx,
+      sql`
+      update commitments c set state = v.state, closed_at = v.at, closed_by_event_id = v.id, updated_at = now()
+      from (
+        select distinct on (commitment_id) commitment_id, id, at, state
+        from (${sql.join(branches, sql` union all `)}) e
+        order by commitment_id, at, rank, id
       ) v
       where c.id = v.commitment_id
       returning c.id, c.state`,
     );
   }
 
+  // In the order they happened: an instance opened and closed in one batch reads opened, then met.
   await recordDomainEvents(tx, SYSTEM_ACTOR, [
-    ...closed.map((c) => ({
-      type: `commitment.${c.state}`,
-      entityType: 'commitment',
-      entityId: c.id,
-    })),
     ...opened.map((o) => ({
       type: o.inserted ? 'commitment.opened' : 'commitment.repromised',
       entityType: 'commitment',
       entityId: o.id,
       data: { key: o.key, dueAt: new Date(o.due_at).toISOString() },
+    })),
+    ...closed.map((c) => ({
+      type: `commitment.${c.state}`,
+      entityType: 'commitment',
+      entityId: c.id,
     })),
   ]);
   return { opened: opened.filter((o) => o.inserted).length, closed: closed.length };

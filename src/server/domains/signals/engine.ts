@@ -107,7 +107,7 @@ export async function processEvents(
   const rules = await liveRules(tx);
   const agreements = await activeAgreements(tx);
   const commitmentTypes = agreements.flatMap((a) =>
-    a.commitments.flatMap((c) => [c.opens, c.fulfilledBy ?? c.brokenBy ?? c.opens]),
+    a.commitments.flatMap((c) => [c.opens, c.fulfilledBy ?? c.brokenBy ?? c.opens, c.cancelledBy ?? c.opens]),
   );
   const watched = typesWatched(rules, commitmentTypes);
   const relevant = stored.filter((e) => watched.has(e.type));

@@ -1,0 +1,446 @@
+// Commitments opened and ended by events sent through POST /api/v1/events, as the ingest runs the
+// engine: cancellations (cancelledBy), and what the rates, the KPIs and the due job make of
+// cancelled instances. Each test has its own event types
+// and customers, so one test's agreement does not see another's events.
+import { sql } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { rows } from '../../../db/client.js';
+import { startTestApp, type TestApp } from '../../../../test/helpers/app.js';
+import {
+  makeAgreement,
+  makeCalendar,
+  makeCustomer,
+  makeUser,
+  minutesAgo,
+  unique,
+} from '../../../../test/helpers/factories.js';
+import type { CommitmentDefinition } from '../../../shared/schemas/signals.js';
+import { closeDueCommitments } from './commitments.engine.js';
+
+let t: TestApp;
+let admin: string;
+let agent: string;
+let source: { key: string; token: string };
+beforeAll(async () => {
+  t = await startTestApp();
+  admin = (await makeUser(t.db, 'admin')).token;
+  agent = (await makeUser(t.db, 'agent')).token;
+  const res = await t.post('/api/v1/event-sources', { key: `src-${unique()}`, name: 'ERP' }, admin);
+  expect(res.status).toBe(201);
+  source = res.body;
+});
+afterAll(() => t?.close());
+
+/** Event types of one test: `x<hex>.<name>`. */
+const typesFor = () => {
+  const p = `x${unique()}`;
+  return (name: string) => `${p}.${name}`;
+};
+
+const send = async (events: Record<string, unknown>[]) => {
+  const res = await t.post('/api/v1/events', { events }, source.token);
+  expect(res.status).toBe(200);
+  expect(res.body.rejected, JSON.stringify(res.body)).toBe(0);
+  return res.body;
+};
+
+let seq = 0;
+const ev = (type: string, overrides: Record<string, unknown> = {}) => ({
+  id: `e-${unique()}-${++seq}`,
+  type,
+  occurredAt: minutesAgo(1),
+  ...overrides,
+});
+const inHours = (h: number) => new Date(Date.now() + h * 3_600_000).toISOString();
+
+interface Row {
+  id: string;
+  ref_value: string;
+  state: string;
+  closed_at: Date | null;
+  closed_by_event_id: string | null;
+  due_at: Date;
+  repromised: number;
+}
+/** The customer's instances by ref value. */
+async function instancesOf(customerId: string): Promise<Map<string, Row>> {
+  const found = await rows<Row>(
+    t.db,
+    sql`select id, ref_value, state, closed_at, closed_by_event_id, due_at, repromised
+      from commitments where customer_id = ${customerId}`,
+  );
+  return new Map(found.map((f) => [f.ref_value, f]));
+}
+const stateOf = async (customerId: string, ref: string) => (await instancesOf(customerId)).get(ref)?.state;
+const iso = (d: Date | null) => (d ? new Date(d).toISOString() : null);
+
+/** Our id of a stored event, by the source's id. */
+async function storedId(eventId: string) {
+  const [row] = await rows<{ id: string }>(t.db, sql`select id from events where event_id = ${eventId}`);
+  return row!.id;
+}
+
+/** A customer under their own agreement with one commitment (delivery by the promised date). */
+async function deliveryCustomer(at: (n: string) => string, overrides: Partial<CommitmentDefinition> = {}) {
+  const customer = await makeCustomer(t.db, { externalId: `C-${unique()}` });
+  const agreement = await makeAgreement(t.db, {
+    scope: { customerId: customer.id },
+    commitments: [
+      {
+        key: 'delivery',
+        name: 'Delivery by the promised date',
+        mode: 'fulfil',
+        opens: at('promised'),
+        ref: 'orderId',
+        dueFrom: 'data.promisedAt',
+        fulfilledBy: at('delivered'),
+        cancelledBy: at('cancelled'),
+        ...overrides,
+      },
+    ],
+  });
+  return { customer, agreement, who: { customer: { externalId: customer.externalId } } };
+}
+
+const orders = (n: number) => Array.from({ length: n }, (_, i) => `SO-${i}-${unique()}`);
+
+describe('cancelledBy in an agreement', () => {
+  const base = {
+    key: 'delivery',
+    name: 'Delivery',
+    opens: 'order.promised',
+    ref: 'orderId',
+    dueFrom: 'data.promisedAt',
+    fulfilledBy: 'shipment.delivered',
+  };
+  const post = async (commitment: Record<string, unknown>) =>
+    t.post(
+      '/api/v1/agreements',
+      {
+        name: `PSA ${unique()}`,
+        calendarId: (await makeCalendar(t.db)).id,
+        scope: { customerId: (await makeCustomer(t.db)).id },
+        targets: [{ kind: 'first_response', minutes: 60 }],
+        commitments: [commitment],
+      },
+      admin,
+    );
+
+  it.each([
+    ['the opening type', { ...base, cancelledBy: 'order.promised' }, 'cancelledBy must differ from opens'],
+    [
+      'the fulfilling type',
+      { ...base, cancelledBy: 'shipment.delivered' },
+      'cancelledBy must differ from fulfilledBy',
+    ],
+    [
+      'the breaking type (avoid)',
+      {
+        ...base,
+        mode: 'avoid',
+        fulfilledBy: undefined,
+        brokenBy: 'order.disputed',
+        cancelledBy: 'order.disputed',
+      },
+      'cancelledBy must differ from brokenBy',
+    ],
+    ['not an event type', { ...base, cancelledBy: 'Order Cancelled' }, expect.stringContaining('dotted')],
+  ])('refuses %s, naming the field', async (_name, commitment, message) => {
+    const res = await post(commitment);
+    expect(res.status).toBe(400);
+    expect(res.body.error.details).toEqual([{ path: 'body.commitments.0.cancelledBy', message }]);
+  });
+
+  it('keeps it, and gives it back', async () => {
+    const res = await post({ ...base, cancelledBy: 'order.cancelled' });
+    expect(res.status, JSON.stringify(res.body)).toBe(201);
+    expect(res.body.commitments).toEqual([{ ...base, mode: 'fulfil', cancelledBy: 'order.cancelled' }]);
+    const read = await t.get(`/api/v1/agreements/${res.body.id}`, admin);
+    expect(read.body.commitments[0].cancelledBy).toBe('order.cancelled');
+  });
+});
+
+describe('cancellation', () => {
+  it('cancels an open instance and an overdue one; the job leaves cancelled ones alone', async () => {
+    const at = typesFor();
+    const { customer, who } = await deliveryCustomer(at);
+    const [open, overdue, pastDue] = orders(3) as [string, string, string];
+    await send([
+      ev(at('promised'), {
+        ...who,
+        refs: { orderId: open },
+        data: { promisedAt: inHours(24) },
+        occurredAt: minutesAgo(60),
+      }),
+      ev(at('promised'), {
+        ...who,
+        refs: { orderId: overdue },
+        data: { promisedAt: inHours(-1) },
+        occurredAt: minutesAgo(120),
+      }),
+    ]);
+    await closeDueCommitments(t.db);
+    expect(await stateOf(customer.id, overdue)).toBe('overdue');
+    const cancelOpen = ev(at('cancelled'), { ...who, refs: { orderId: open }, occurredAt: minutesAgo(5) });
+    // The carrier's or shop's cancellation without a customer cancels by the ref alone.
+    const cancelOverdue = ev(at('cancelled'), { refs: { orderId: overdue }, occurredAt: minutesAgo(4) });
+    await send([cancelOpen, cancelOverdue]);
+    const found = await instancesOf(customer.id);
+    expect(found.get(open)).toMatchObject({
+      state: 'cancelled',
+      closed_by_event_id: await storedId(cancelOpen.id),
+    });
+    expect(iso(found.get(open)!.closed_at)).toBe(cancelOpen.occurredAt);
+    expect(found.get(overdue)).toMatchObject({
+      state: 'cancelled',
+      closed_by_event_id: await storedId(cancelOverdue.id),
+    });
+    expect(iso(found.get(overdue)!.closed_at)).toBe(cancelOverdue.occurredAt);
+    const history = await rows<{ type: string }>(
+      t.db,
+      sql`select type from domain_events where entity_id = ${found.get(open)!.id} order by occurred_at, id`,
+    );
+    expect(history.map((h) => h.type)).toEqual(['commitment.opened', 'commitment.cancelled']);
+
+    // Past its due time, not flipped yet (the job has not run): cancelled, and the job keeps off it.
+    await send([
+      ev(at('promised'), {
+        ...who,
+        refs: { orderId: pastDue },
+        data: { promisedAt: inHours(-1) },
+        occurredAt: minutesAgo(120),
+      }),
+    ]);
+    await send([ev(at('cancelled'), { ...who, refs: { orderId: pastDue } })]);
+    const before = (await instancesOf(customer.id)).get(pastDue)!;
+    expect(before.state).toBe('cancelled');
+    await closeDueCommitments(t.db);
+    const after = (await instancesOf(customer.id)).get(pastDue)!;
+    expect(after).toEqual(before);
+  });
+
+  it('in one call: a promise and its cancellation end cancelled; the earlier of a delivery and a cancellation wins', async () => {
+    const at = typesFor();
+    const { customer, who } = await deliveryCustomer(at);
+    const [together, deliveredFirst, cancelledFirst, sameTime] = orders(4) as [
+      string,
+      string,
+      string,
+      string,
+    ];
+    const promise = (orderId: string) =>
+      ev(at('promised'), {
+        ...who,
+        refs: { orderId },
+        data: { promisedAt: inHours(24) },
+        occurredAt: minutesAgo(60),
+      });
+    const end = (what: string, orderId: string, minutes: number) =>
+      ev(at(what), { ...who, refs: { orderId }, occurredAt: minutesAgo(minutes) });
+    const firstDelivery = end('delivered', deliveredFirst, 20);
+    const firstCancel = end('cancelled', cancelledFirst, 20);
+    // The cancellation listed before the promise: openings are applied first all the same.
+    await send([
+      end('cancelled', together, 30),
+      promise(together),
+      promise(deliveredFirst),
+      end('cancelled', deliveredFirst, 10),
+      firstDelivery,
+      promise(cancelledFirst),
+      end('delivered', cancelledFirst, 10),
+      firstCancel,
+      promise(sameTime),
+      end('cancelled', sameTime, 15),
+      end('delivered', sameTime, 15),
+    ]);
+    const found = await instancesOf(customer.id);
+    expect(found.get(together)!.state).toBe('cancelled');
+    expect(found.get(deliveredFirst)).toMatchObject({
+      state: 'met',
+      closed_by_event_id: await storedId(firstDelivery.id),
+    });
+    expect(found.get(cancelledFirst)).toMatchObject({
+      state: 'cancelled',
+      closed_by_event_id: await storedId(firstCancel.id),
+    });
+    // At the same moment, the promise counts as kept.
+    expect(found.get(sameTime)!.state).toBe('met');
+  });
+
+  it('changes nothing once the promise is kept, nor before the instance opened', async () => {
+    const at = typesFor();
+    const { customer, who } = await deliveryCustomer(at);
+    const [kept, early] = orders(2) as [string, string];
+    await send([
+      ev(at('promised'), {
+        ...who,
+        refs: { orderId: kept },
+        data: { promisedAt: inHours(24) },
+        occurredAt: minutesAgo(60),
+      }),
+      ev(at('promised'), {
+        ...who,
+        refs: { orderId: early },
+        data: { promisedAt: inHours(24) },
+        occurredAt: minutesAgo(60),
+      }),
+    ]);
+    await send([ev(at('delivered'), { ...who, refs: { orderId: kept }, occurredAt: minutesAgo(30) })]);
+    const met = (await instancesOf(customer.id)).get(kept)!;
+    await send([
+      ev(at('cancelled'), { ...who, refs: { orderId: kept }, occurredAt: minutesAgo(10) }),
+      // Cancelled before it was promised (an earlier order under the same number): not this one.
+      ev(at('cancelled'), { ...who, refs: { orderId: early }, occurredAt: minutesAgo(90) }),
+    ]);
+    const found = await instancesOf(customer.id);
+    expect(found.get(kept)).toEqual(met);
+    expect(found.get(early)).toMatchObject({ state: 'open', closed_at: null, closed_by_event_id: null });
+  });
+
+  it("another customer's cancellation naming its customer does not cancel this one", async () => {
+    const at = typesFor();
+    const mine = await deliveryCustomer(at);
+    const other = await makeCustomer(t.db, { externalId: `C-${unique()}` });
+    const [order] = orders(1) as [string];
+    await send([
+      ev(at('promised'), { ...mine.who, refs: { orderId: order }, data: { promisedAt: inHours(24) } }),
+    ]);
+    await send([
+      ev(at('cancelled'), { customer: { externalId: other.externalId }, refs: { orderId: order } }),
+    ]);
+    expect(await stateOf(mine.customer.id, order)).toBe('open');
+  });
+
+  it("only where the instance's agreement names the cancelling event", async () => {
+    const at = typesFor();
+    const withCancel = await deliveryCustomer(at);
+    // The same key under another agreement, without cancelledBy.
+    const without = await deliveryCustomer(at, { cancelledBy: undefined });
+    const [order] = orders(1) as [string];
+    await send([
+      ev(at('promised'), { ...withCancel.who, refs: { orderId: order }, data: { promisedAt: inHours(24) } }),
+      ev(at('promised'), { ...without.who, refs: { orderId: order }, data: { promisedAt: inHours(24) } }),
+    ]);
+    await send([ev(at('cancelled'), { refs: { orderId: order } })]);
+    expect(await stateOf(withCancel.customer.id, order)).toBe('cancelled');
+    expect(await stateOf(without.customer.id, order)).toBe('open');
+  });
+
+  it('avoid: cancels an open instance, not one already met by its due time', async () => {
+    const at = typesFor();
+    const customer = await makeCustomer(t.db, { externalId: `C-${unique()}` });
+    await makeAgreement(t.db, {
+      scope: { customerId: customer.id },
+      commitments: [
+        {
+          key: 'invoice_right',
+          name: 'Invoice correct first time',
+          mode: 'avoid',
+          opens: at('issued'),
+          ref: 'invoiceId',
+          within: 'PT1H',
+          brokenBy: at('disputed'),
+          cancelledBy: at('voided'),
+        },
+      ],
+    });
+    const who = { customer: { externalId: customer.externalId } };
+    const [open, kept, keptNotFlipped] = ['O', 'K', 'N'].map((x) => `INV-${x}-${unique()}`) as [
+      string,
+      string,
+      string,
+    ];
+    await send([
+      ev(at('issued'), { ...who, refs: { invoiceId: open }, occurredAt: minutesAgo(10) }),
+      ev(at('issued'), { ...who, refs: { invoiceId: kept }, occurredAt: minutesAgo(120) }),
+    ]);
+    await closeDueCommitments(t.db);
+    expect(await stateOf(customer.id, kept)).toBe('met');
+    // Due 60 minutes ago, the job has not run yet: voided after its due time, it was kept all the same.
+    await send([
+      ev(at('issued'), { ...who, refs: { invoiceId: keptNotFlipped }, occurredAt: minutesAgo(120) }),
+    ]);
+    await send([
+      ev(at('voided'), { ...who, refs: { invoiceId: open } }),
+      ev(at('voided'), { ...who, refs: { invoiceId: kept } }),
+      ev(at('voided'), { ...who, refs: { invoiceId: keptNotFlipped } }),
+    ]);
+    expect(await stateOf(customer.id, open)).toBe('cancelled');
+    expect(await stateOf(customer.id, kept)).toBe('met');
+    expect(await stateOf(customer.id, keptNotFlipped)).toBe('open');
+    await closeDueCommitments(t.db);
+    expect(await stateOf(customer.id, keptNotFlipped)).toBe('met');
+  });
+});
+
+describe('cancelled instances in the rates, the KPIs and the board', () => {
+  it('count nowhere: 1 met and 1 cancelled is a rate of 1', async () => {
+    const at = typesFor();
+    const { customer, who } = await deliveryCustomer(at, { key: `rated_${unique()}` });
+    const key = (
+      await rows<{ key: string }>(
+        t.db,
+        sql`select commitments->0->>'key' as key from agreements where scope_customer_id = ${customer.id}`,
+      )
+    )[0]!.key;
+    const [met, cancelled, overdue] = orders(3) as [string, string, string];
+    await send([
+      ev(at('promised'), {
+        ...who,
+        refs: { orderId: met },
+        data: { promisedAt: inHours(24) },
+        occurredAt: minutesAgo(60),
+      }),
+      ev(at('promised'), {
+        ...who,
+        refs: { orderId: cancelled },
+        data: { promisedAt: inHours(24) },
+        occurredAt: minutesAgo(60),
+      }),
+      ev(at('promised'), {
+        ...who,
+        refs: { orderId: overdue },
+        data: { promisedAt: inHours(-1) },
+        occurredAt: minutesAgo(120),
+      }),
+      ev(at('delivered'), { ...who, refs: { orderId: met } }),
+      ev(at('cancelled'), { ...who, refs: { orderId: cancelled } }),
+    ]);
+    await closeDueCommitments(t.db);
+    const rates = async () => {
+      const res = await t.get(`/api/v1/commitments/rates?by=customer&key=${key}`, agent);
+      expect(res.status).toBe(200);
+      return res.body.items;
+    };
+    const row = (overdueNow: number) => ({
+      groupId: customer.id,
+      groupName: customer.name,
+      met: 1,
+      late: 0,
+      broken: 0,
+      overdue: overdueNow,
+      onTimeRate: 1 / (1 + overdueNow),
+    });
+    expect(await rates()).toEqual([row(1)]);
+    const kpis = async () => (await t.get('/api/v1/kpis/proactive', agent)).body.commitments;
+    const board = async () => (await t.get('/api/v1/board', agent)).body;
+    const [kpiBefore, boardBefore] = [await kpis(), await board()];
+    // The overdue one cancelled: out of the rate, the KPIs and the board's overdue count.
+    await send([ev(at('cancelled'), { ...who, refs: { orderId: overdue } })]);
+    expect(await rates()).toEqual([row(0)]);
+    const kpiAfter = await kpis();
+    expect(kpiAfter).toMatchObject({
+      met: kpiBefore.met,
+      late: kpiBefore.late,
+      broken: kpiBefore.broken,
+      overdue: kpiBefore.overdue - 1,
+    });
+    const boardAfter = await board();
+    expect(boardAfter.counts.overdueCommitments).toBe(boardBefore.counts.overdueCommitments - 1);
+    expect(boardAfter.commitmentsDueSoon.map((c: { refValue: string }) => c.refValue)).not.toContain(overdue);
+    const list = await t.get(`/api/v1/commitments?key=${key}&state=cancelled`, agent);
+    expect(list.body.items.map((c: { refValue: string }) => c.refValue).sort()).toEqual(
+      [cancelled, overdue].sort(),
+    );
+  });
+});
