@@ -1,6 +1,6 @@
 // Commitments opened and ended by events sent through POST /api/v1/events, as the ingest runs the
-// engine: cancellations (cancelledBy), and what the rates, the KPIs and the due job make of
-// cancelled instances. Each test has its own event types
+// engine: cancellations (cancelledBy), ending events stored before their promise, and what the
+// rates, the KPIs and the due job make of cancelled instances. Each test has its own event types
 // and customers, so one test's agreement does not see another's events.
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -442,5 +442,137 @@ describe('cancelled instances in the rates, the KPIs and the board', () => {
     expect(list.body.items.map((c: { refValue: string }) => c.refValue).sort()).toEqual(
       [cancelled, overdue].sort(),
     );
+  });
+});
+
+describe('ending events stored before their promise', () => {
+  it('a delivery sent before the promise closes it when it opens: met or late as its time says', async () => {
+    const at = typesFor();
+    const { customer, who } = await deliveryCustomer(at);
+    const [met, late, before, carrier, otherCustomer] = orders(5) as [string, string, string, string, string];
+    const other = await makeCustomer(t.db, { externalId: `C-${unique()}` });
+    const deliveries = {
+      met: ev(at('delivered'), { ...who, refs: { orderId: met }, occurredAt: minutesAgo(30) }),
+      late: ev(at('delivered'), { ...who, refs: { orderId: late }, occurredAt: minutesAgo(30) }),
+      // Delivered before the promise was made: another story, not this instance's.
+      before: ev(at('delivered'), { ...who, refs: { orderId: before }, occurredAt: minutesAgo(90) }),
+      // Without a customer (a carrier's scan): by the ref alone.
+      carrier: ev(at('delivered'), { refs: { orderId: carrier }, occurredAt: minutesAgo(30) }),
+      // Another customer's order with the same number.
+      other: ev(at('delivered'), {
+        customer: { externalId: other.externalId },
+        refs: { orderId: otherCustomer },
+        occurredAt: minutesAgo(30),
+      }),
+    };
+    await send(Object.values(deliveries));
+    const promise = (orderId: string, promisedAt: string) =>
+      ev(at('promised'), { ...who, refs: { orderId }, data: { promisedAt }, occurredAt: minutesAgo(60) });
+    await send([
+      promise(met, inHours(24)),
+      promise(late, new Date(Date.now() - 45 * 60_000).toISOString()),
+      promise(before, inHours(24)),
+      promise(carrier, inHours(24)),
+      promise(otherCustomer, inHours(24)),
+    ]);
+    const found = await instancesOf(customer.id);
+    expect(found.get(met)).toMatchObject({
+      state: 'met',
+      closed_by_event_id: await storedId(deliveries.met.id),
+    });
+    expect(iso(found.get(met)!.closed_at)).toBe(deliveries.met.occurredAt);
+    expect(found.get(late)).toMatchObject({
+      state: 'late',
+      closed_by_event_id: await storedId(deliveries.late.id),
+    });
+    expect(found.get(before)).toMatchObject({ state: 'open', closed_at: null });
+    expect(found.get(carrier)!.state).toBe('met');
+    expect(found.get(otherCustomer)).toMatchObject({ state: 'open', closed_at: null });
+    const history = await rows<{ type: string }>(
+      t.db,
+      sql`select type from domain_events where entity_id = ${found.get(late)!.id} order by occurred_at, id`,
+    );
+    expect(history.map((h) => h.type)).toEqual(['commitment.opened', 'commitment.late']);
+  });
+
+  it('a stored cancellation cancels it; of a stored delivery and cancellation, the earlier wins', async () => {
+    const at = typesFor();
+    const { customer, who } = await deliveryCustomer(at);
+    const [cancelled, cancelledFirst, deliveredFirst] = orders(3) as [string, string, string];
+    const cancel = ev(at('cancelled'), { ...who, refs: { orderId: cancelled }, occurredAt: minutesAgo(30) });
+    await send([
+      cancel,
+      ev(at('cancelled'), { ...who, refs: { orderId: cancelledFirst }, occurredAt: minutesAgo(40) }),
+      ev(at('delivered'), { ...who, refs: { orderId: cancelledFirst }, occurredAt: minutesAgo(20) }),
+      ev(at('delivered'), { ...who, refs: { orderId: deliveredFirst }, occurredAt: minutesAgo(40) }),
+    ]);
+    await send([
+      ...[cancelled, cancelledFirst, deliveredFirst].map((orderId) =>
+        ev(at('promised'), {
+          ...who,
+          refs: { orderId },
+          data: { promisedAt: inHours(24) },
+          occurredAt: minutesAgo(60),
+        }),
+      ),
+      // In the promise's own call, after the stored delivery: the delivery still wins.
+      ev(at('cancelled'), { ...who, refs: { orderId: deliveredFirst }, occurredAt: minutesAgo(35) }),
+    ]);
+    const found = await instancesOf(customer.id);
+    expect(found.get(cancelled)).toMatchObject({
+      state: 'cancelled',
+      closed_by_event_id: await storedId(cancel.id),
+    });
+    expect(iso(found.get(cancelled)!.closed_at)).toBe(cancel.occurredAt);
+    expect(found.get(cancelledFirst)!.state).toBe('cancelled');
+    expect(found.get(deliveredFirst)!.state).toBe('met');
+  });
+
+  it('avoid: a breaking event stored before the issue, from before its due time, breaks it', async () => {
+    const at = typesFor();
+    const customer = await makeCustomer(t.db, { externalId: `C-${unique()}` });
+    await makeAgreement(t.db, {
+      scope: { customerId: customer.id },
+      commitments: [
+        {
+          key: 'invoice_right',
+          name: 'Invoice correct first time',
+          mode: 'avoid',
+          opens: at('issued'),
+          ref: 'invoiceId',
+          within: 'PT1H',
+          brokenBy: at('disputed'),
+        },
+      ],
+    });
+    const who = { customer: { externalId: customer.externalId } };
+    const [broken, afterDue, repromised] = ['B', 'A', 'R'].map((x) => `INV-${x}-${unique()}`) as [
+      string,
+      string,
+      string,
+    ];
+    const dispute = ev(at('disputed'), { ...who, refs: { invoiceId: broken }, occurredAt: minutesAgo(30) });
+    await send([
+      dispute,
+      // Disputed 90 minutes after issue: after the hour, so the invoice was kept.
+      ev(at('disputed'), { ...who, refs: { invoiceId: afterDue }, occurredAt: minutesAgo(30) }),
+      ev(at('disputed'), { ...who, refs: { invoiceId: repromised }, occurredAt: minutesAgo(30) }),
+    ]);
+    await send([
+      ev(at('issued'), { ...who, refs: { invoiceId: broken }, occurredAt: minutesAgo(60) }),
+      ev(at('issued'), { ...who, refs: { invoiceId: afterDue }, occurredAt: minutesAgo(120) }),
+      ev(at('issued'), { ...who, refs: { invoiceId: repromised }, occurredAt: minutesAgo(120) }),
+    ]);
+    const found = await instancesOf(customer.id);
+    expect(found.get(broken)).toMatchObject({
+      state: 'broken',
+      closed_by_event_id: await storedId(dispute.id),
+    });
+    expect(found.get(afterDue)!.state).toBe('open');
+    // Issued again: the due time moves past the dispute, but a re-promise does not look again.
+    await send([ev(at('issued'), { ...who, refs: { invoiceId: repromised }, occurredAt: minutesAgo(50) })]);
+    expect((await instancesOf(customer.id)).get(repromised)).toMatchObject({ state: 'open', repromised: 1 });
+    await closeDueCommitments(t.db);
+    expect(await stateOf(customer.id, afterDue)).toBe('met');
   });
 });

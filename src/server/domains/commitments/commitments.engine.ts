@@ -3,8 +3,11 @@
 //   or moves the due time of the live instance for the same commitment and ref (re-promised);
 // - a closing event with the same ref closes the live instance: met or late (fulfil), broken
 //   (avoid); a cancelling event (cancelledBy) ends it as cancelled. When both come, the one that
-//   occurred first wins (at the same time, the closing one).
-// Set-based: one statement for the openings, one for the closings.
+//   occurred first wins (at the same time, the closing one);
+// - a new instance whose closing or cancelling event was stored before it (a delivery sent in an
+//   earlier call than its promise) is closed at once by the first of them.
+// Set-based: one statement for the openings, one for the new instances' stored events (only when
+// the batch opened some), one for the closings.
 // The due time passing is the job's part (closeDueCommitments below).
 import { sql } from 'drizzle-orm';
 import { uuidv7 } from 'uuidv7';
@@ -12,6 +15,7 @@ import type { Database } from '../../../db/client.js';
 import { rows } from '../../../db/client.js';
 import {
   cancellationsByType,
+  cancellingEventOf,
   closingEventOf,
   closingRefsByType,
   commitmentOpening,
@@ -37,6 +41,7 @@ export async function trackCommitments(
     name: string;
     mode: string;
     closesOn: string;
+    cancelsOn: string | null;
     refKey: string;
     refValue: string;
     dueAt: Date;
@@ -54,6 +59,7 @@ export async function trackCommitments(
         name: def.name,
         mode: def.mode,
         closesOn: closingEventOf(def)!,
+        cancelsOn: cancellingEventOf(def),
         refKey: def.ref,
         refValue: opening.refValue,
         dueAt: opening.dueAt,
@@ -65,7 +71,14 @@ export async function trackCommitments(
   const latest = new Map<string, (typeof openings)[number]>();
   for (const o of openings) latest.set(`${o.key}|${o.refValue}|${o.ctx.customer?.id ?? ''}`, o);
   const list = [...latest.values()];
-  let opened: { id: string; inserted: boolean; key: string; due_at: Date }[] = [];
+  let opened: {
+    id: string;
+    inserted: boolean;
+    key: string;
+    ref_value: string;
+    customer_id: string | null;
+    due_at: Date;
+  }[] = [];
   if (list.length > 0) {
     opened = await rows(
       tx,
@@ -86,9 +99,17 @@ export async function trackCommitments(
         repromised = commitments.repromised + (case when excluded.due_at <> commitments.due_at then 1 else 0 end),
         state = case when excluded.due_at > now() then 'open' else commitments.state end,
         due_at = excluded.due_at, updated_at = now()
-      returning id, (xmax = 0) as inserted, key, due_at`,
+      returning id, (xmax = 0) as inserted, key, ref_value, customer_id, due_at`,
     );
   }
+  const closedAtOnce = await closeOnStoredEvents(
+    tx,
+    opened.flatMap((o) => {
+      if (!o.inserted) return []; // re-promised: the instance was looked up when it opened
+      const opening = latest.get(`${o.key}|${o.ref_value}|${o.customer_id ?? ''}`)!;
+      return [{ id: o.id, ...opening }];
+    }),
+  );
   // Closings after openings, so a promise and its delivery in one batch are opened, then closed;
   // an instance only closes on an event that happened after it opened. A closing event without
   // a customer (a carrier's scan) closes by ref alone.
@@ -175,13 +196,70 @@ export async function trackCommitments(
       entityId: o.id,
       data: { key: o.key, dueAt: new Date(o.due_at).toISOString() },
     })),
-    ...closed.map((c) => ({
+    ...[...closedAtOnce, ...closed].map((c) => ({
       type: `commitment.${c.state}`,
       entityType: 'commitment',
       entityId: c.id,
     })),
   ]);
-  return { opened: opened.filter((o) => o.inserted).length, closed: closed.length };
+  return { opened: opened.filter((o) => o.inserted).length, closed: closedAtOnce.length + closed.length };
+}
+
+/**
+ * New instances whose ending event is stored already (sent before the promise, or in this
+ * batch): each closes at the first closing or cancelling event with its ref value (and its
+ * customer, when the event names one) that occurred at or after it opened; for `avoid`, only
+ * events up to its due time count (after it, the promise was kept).
+ * One statement for all of them; per instance, one probe of the events' GIN index on refs (the
+ * few events of one order), the type, times and customer checked on those rows. The OFFSET 0
+ * keeps those checks out of the probe: pushed into it, PostgreSQL ANDs the GIN probe with a range
+ * of (type, occurred_at) from the opening on, cheap while events come in order but as long as the
+ * stored history when they are backfilled (every delivery since the promise, per promise). LATERAL
+ * keeps it a probe per instance whatever the planner thinks of the table (PGlite never analyzes).
+ */
+async function closeOnStoredEvents(
+  tx: Database,
+  fresh: {
+    id: string;
+    mode: string;
+    closesOn: string;
+    cancelsOn: string | null;
+    refKey: string;
+    refValue: string;
+    dueAt: Date;
+    ctx: EventContext;
+  }[],
+): Promise<{ id: string; state: string }[]> {
+  if (fresh.length === 0) return [];
+  return rows<{ id: string; state: string }>(
+    tx,
+    sql`
+    update commitments c set state = f.state, closed_at = f.at, closed_by_event_id = f.event_id, updated_at = now()
+    from (
+      select distinct on (v.id) v.id, e.id as event_id, e.occurred_at as at,
+        case when e.type = v.cancels_on then 'cancelled' when v.mode = 'avoid' then 'broken'
+          when e.occurred_at <= v.due_at then 'met' else 'late' end as state
+      from unnest(${param(fresh.map((f) => f.id))}::uuid[], ${param(fresh.map((f) => f.mode))}::text[],
+        ${param(fresh.map((f) => f.closesOn))}::text[], ${param(fresh.map((f) => f.cancelsOn))}::text[],
+        ${param(fresh.map((f) => f.refKey))}::text[], ${param(fresh.map((f) => f.refValue))}::text[],
+        ${param(fresh.map((f) => f.ctx.customer?.id ?? null))}::uuid[],
+        ${param(fresh.map((f) => f.ctx.occurredAt.toISOString()))}::timestamptz[],
+        ${param(fresh.map((f) => f.dueAt.toISOString()))}::timestamptz[])
+        as v(id, mode, closes_on, cancels_on, ref_key, ref_value, customer_id, opened_at, due_at)
+      cross join lateral (
+        select e.id, e.type, e.occurred_at, e.customer_id from events e
+        where e.refs @> jsonb_build_object(v.ref_key, v.ref_value)
+        offset 0
+      ) e
+      where (e.type = v.closes_on or e.type = v.cancels_on)
+        and e.occurred_at >= v.opened_at
+        and (e.customer_id is null or e.customer_id = v.customer_id)
+        and (v.mode <> 'avoid' or e.occurred_at <= v.due_at)
+      order by v.id, e.occurred_at, e.type = v.cancels_on, e.id
+    ) f
+    where c.id = f.id and c.state in ('open', 'overdue')
+    returning c.id, c.state`,
+  );
 }
 
 /**
