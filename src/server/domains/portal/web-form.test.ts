@@ -71,6 +71,28 @@ describe('the web form', () => {
     expect(messages.map((m: any) => [m.authorType, m.public, m.body, m.channel])).toEqual([
       ['customer', true, 'It stopped after two days.', 'web'],
     ]);
+    // An acknowledgement on the case's thread (its reply address), naming the request by its
+    // subject and never echoing the message (anyone can fill the form in with anyone's address).
+    const acks = await rows<{
+      to_addresses: string[];
+      subject: string;
+      text_body: string;
+      raw: Uint8Array;
+      case_message_id: string | null;
+    }>(
+      t.db,
+      sql`select to_addresses, subject, text_body, raw, case_message_id from mail_messages where direction = 'out' and case_id = ${c.id}`,
+    );
+    expect(acks).toHaveLength(1);
+    const ack = acks[0]!;
+    expect(ack.to_addresses).toEqual([email.toLowerCase()]);
+    expect(ack.subject).toBe(`[#${c.number}] The blender I bought is broken`);
+    expect(ack.case_message_id).toBeNull();
+    expect(ack.text_body).toContain(`We have your request #${c.number}, "The blender I bought is broken"`);
+    expect(ack.text_body).not.toContain('It stopped after two days.');
+    const raw = Buffer.from(ack.raw).toString('utf8');
+    expect(raw).toMatch(/^Reply-To: .*support\+[a-z0-9]+@/im);
+    expect(raw).toMatch(/^Auto-Submitted: auto-generated/im);
   });
 
   it('finds a known sender by e-mail, whatever the case, and keeps their name', async () => {
@@ -156,6 +178,9 @@ describe('the web form', () => {
     expect(await countCases()).toBe(before);
     expect(await rows(t.db, sql`select id from customers where email = ${email}`)).toEqual([]);
     expect(await caseByNumber(res.body.caseNumber)).toBeUndefined();
+    expect(await rows(t.db, sql`select id from mail_messages where ${email} = any(to_addresses)`)).toEqual(
+      [],
+    );
     // A real submission after it gets a later number (the bot's number is never reused).
     const real = await submit(form());
     expect(real.body.caseNumber).toBeGreaterThan(res.body.caseNumber);
