@@ -6,7 +6,7 @@ import { api, toApiError } from '../lib/api.js';
 import { countOf } from '../lib/format.js';
 import type { AgentProfile, Items, Team } from '../lib/types.js';
 import { useApi } from '../lib/use-api.js';
-import { ErrorNotice, Loading, PageHeader } from '../layout/page-parts.js';
+import { ErrorNotice, Loading, PageHeader, SuccessNotice } from '../layout/page-parts.js';
 import { useDocumentTitle } from '../layout/use-document-title.js';
 import { roleLabel } from '../lib/format.js';
 
@@ -19,11 +19,7 @@ export function AgentsPage() {
   return (
     <>
       <PageHeader title="Agents" subtitle="Skills, capacity and availability of the people who serve." />
-      {notice && (
-        <p className="notice notice--success" role="status" data-testid="notice">
-          {notice}
-        </p>
-      )}
+      <SuccessNotice message={notice} />
       {agents.error && <ErrorNotice error={agents.error} onRetry={agents.reload} />}
       {!agents.data && !agents.error && <Loading label="Loading agents…" />}
       {agents.data && (

@@ -2,7 +2,7 @@
 // above the form), the caller's inputs, then Create/Save, Cancel and (for a saved record) Delete.
 import type { ReactNode } from 'react';
 import { Link } from 'react-router-dom';
-import { PageHeader } from '../layout/page-parts.js';
+import { FormError, PageHeader } from '../layout/page-parts.js';
 import { ErrorSummary } from './form-parts.js';
 import type { RecordFormState } from './use-record-form.js';
 
@@ -35,11 +35,7 @@ export function RecordForm(props: {
         aria-label={form.isNew ? `New ${noun}` : `Edit ${noun}`}
       >
         <ErrorSummary errors={form.errors} labels={props.labels} />
-        {form.formError && (
-          <p className="notice notice--error" role="alert" data-testid="form-error">
-            {form.formError}
-          </p>
-        )}
+        <FormError message={form.formError} />
         {props.children}
         <div className="form__actions">
           <button type="submit" className="button button--primary" disabled={form.saving}>

@@ -11,7 +11,7 @@ import { useApi } from '../lib/use-api.js';
 import { PAGE_SIZE, useCursorPager } from '../lib/use-cursor-pager.js';
 import { useInterval, useNow } from '../lib/use-interval.js';
 import { useShortcuts } from '../lib/use-shortcuts.js';
-import { ErrorNotice, Loading, PageHeader, Pager } from '../layout/page-parts.js';
+import { ErrorNotice, Loading, PageHeader, Pager, SuccessNotice } from '../layout/page-parts.js';
 import { SearchBox } from '../layout/search-box.js';
 import { useDocumentTitle } from '../layout/use-document-title.js';
 import { AvailabilitySwitch } from './availability-switch.js';
@@ -270,11 +270,7 @@ export function CaseQueuePage() {
           )}
         </div>
 
-        {notice && (
-          <p className="notice notice--success" role="status" data-testid="notice">
-            {notice}
-          </p>
-        )}
+        <SuccessNotice message={notice} />
         {visibleSelected.length > 0 && (
           <BulkBar
             ids={visibleSelected}

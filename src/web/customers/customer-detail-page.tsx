@@ -5,7 +5,7 @@ import { isStaff, useMe } from '../auth/auth-context.js';
 import { formatDateTime, humanize, orDash } from '../lib/format.js';
 import type { SegmentList } from '../lib/types.js';
 import { useApi } from '../lib/use-api.js';
-import { ErrorNotice, Loading, NotFound, PageHeader } from '../layout/page-parts.js';
+import { ErrorNotice, Loading, NotFound, PageHeader, SuccessNotice } from '../layout/page-parts.js';
 import { useDocumentTitle } from '../layout/use-document-title.js';
 import { CustomerCommitments, CustomerSignals } from '../signals/customer-proactive.js';
 import { CustomerHistory } from './customer-history.js';
@@ -68,11 +68,7 @@ export function CustomerDetailPage() {
           )
         }
       />
-      {notice && (
-        <p className="notice notice--success" role="status" data-testid="notice">
-          {notice}
-        </p>
-      )}
+      <SuccessNotice message={notice} />
       <div className="detail-grid">
         <section className="card" aria-labelledby="contact-title">
           <h2 id="contact-title">Contact</h2>

@@ -12,6 +12,7 @@ import { api, toApiError } from '../lib/api.js';
 import { fieldErrorsFromApiError, fieldErrorsFromIssues, type FieldErrors } from '../lib/field-errors.js';
 import { fieldLabel } from './customer-fields.js';
 import type { CustomerDetailState } from './customer-detail-page.js';
+import { FormError } from '../layout/page-parts.js';
 
 interface FormValues {
   name: string;
@@ -212,11 +213,7 @@ export function CustomerForm(props: {
           </ul>
         </div>
       )}
-      {formError && (
-        <p className="notice notice--error" role="alert" data-testid="form-error">
-          {formError}
-        </p>
-      )}
+      <FormError message={formError} />
       {info && (
         <p className="notice notice--info" role="status">
           {info}

@@ -26,7 +26,7 @@ import { formatDateTime } from '../lib/format.js';
 import type { Items } from '../lib/types.js';
 import { useApi } from '../lib/use-api.js';
 import { Flash, type FlashState } from '../layout/flash.js';
-import { ErrorNotice, Loading, NotFound, PageHeader } from '../layout/page-parts.js';
+import { ErrorNotice, FormError, Loading, NotFound, PageHeader } from '../layout/page-parts.js';
 import { useDocumentTitle } from '../layout/use-document-title.js';
 import { languageName } from './kb-labels.js';
 import './kb.css';
@@ -136,11 +136,7 @@ function NewArticle() {
     <>
       <PageHeader title="New article" back={{ to: '/kb', label: 'Knowledge base' }} />
       <form className="kb-form" onSubmit={(e) => void save(e, false)} noValidate>
-        {errors._form && (
-          <p className="notice notice--error" role="alert" data-testid="form-error">
-            {errors._form}
-          </p>
-        )}
+        <FormError message={errors._form} />
         <div className="form__grid form__grid--3">
           <FormField id="kb-title" label="Title" error={errors.title}>
             <input
@@ -437,11 +433,7 @@ function LanguageEditor(props: {
           </Link>
         )}
       </p>
-      {errors._form && (
-        <p className="notice notice--error" role="alert" data-testid="form-error">
-          {errors._form}
-        </p>
-      )}
+      <FormError message={errors._form} />
       {notice && (
         <p className="notice notice--success" role="status" data-testid="kb-notice">
           {notice}

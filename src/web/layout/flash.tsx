@@ -2,6 +2,7 @@
 // It is shown once: the entry forgets it, so a reload or Back does not announce it again.
 import { useEffect, useState } from 'react';
 import { useLocation, useNavigate } from 'react-router-dom';
+import { SuccessNotice } from './page-parts.js';
 
 export interface FlashState {
   notice?: string;
@@ -16,10 +17,5 @@ export function Flash() {
       navigate({ pathname: location.pathname, search: location.search }, { replace: true, state: null });
     }
   }, [location, navigate]);
-  if (!notice) return null;
-  return (
-    <p className="notice notice--success" role="status" data-testid="notice">
-      {notice}
-    </p>
-  );
+  return <SuccessNotice message={notice} />;
 }

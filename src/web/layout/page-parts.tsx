@@ -51,6 +51,26 @@ export function ErrorNotice({ error, onRetry }: { error: ApiError; onRetry?: () 
   );
 }
 
+/** The outcome of what the user just did ("Saved."); nothing when there is none. */
+export function SuccessNotice({ message }: { message: string | null | undefined }) {
+  if (!message) return null;
+  return (
+    <p className="notice notice--success" role="status" data-testid="notice">
+      {message}
+    </p>
+  );
+}
+
+/** Why what the user just did failed, above the form or list it was about; nothing when it did not. */
+export function FormError({ message }: { message: string | null | undefined }) {
+  if (!message) return null;
+  return (
+    <p className="notice notice--error" role="alert" data-testid="form-error">
+      {message}
+    </p>
+  );
+}
+
 export function NotFound({ what, back }: { what: string; back: { to: string; label: string } }) {
   return (
     <div className="empty-state" data-testid="not-found">

@@ -9,7 +9,7 @@ import type { Page } from '../lib/types.js';
 import { useApi } from '../lib/use-api.js';
 import { PAGE_SIZE, useCursorPager } from '../lib/use-cursor-pager.js';
 import { Flash } from '../layout/flash.js';
-import { ErrorNotice, Loading, PageHeader, Pager } from '../layout/page-parts.js';
+import { ErrorNotice, FormError, Loading, PageHeader, Pager } from '../layout/page-parts.js';
 import { useDocumentTitle } from '../layout/use-document-title.js';
 import { SeverityBadge } from '../signals/signal-badges.js';
 import { ruleKindLabel } from '../signals/signal-labels.js';
@@ -87,11 +87,7 @@ export function RulesPage() {
           </select>
         </div>
       </div>
-      {error && (
-        <p className="notice notice--error" role="alert" data-testid="form-error">
-          {error}
-        </p>
-      )}
+      <FormError message={error} />
       {rules.error && <ErrorNotice error={rules.error} onRetry={rules.reload} />}
       {!rules.data && !rules.error && <Loading label="Loading rules…" />}
       {rules.data && items.length === 0 && (
