@@ -5,7 +5,8 @@ import type { Organization } from '../../shared/schemas/organizations.js';
 import { isStaff, useMe } from '../auth/auth-context.js';
 import type { Page, SegmentList } from '../lib/types.js';
 import { useApi } from '../lib/use-api.js';
-import { ErrorNotice, Loading, NotFound, PageHeader } from '../layout/page-parts.js';
+import { PageHeader } from '../layout/page-parts.js';
+import { RecordGate } from '../layout/record-gate.js';
 import { useDocumentTitle } from '../layout/use-document-title.js';
 import { CustomerForm, SELF_FIELDS, STAFF_FIELDS } from './customer-form.js';
 
@@ -22,24 +23,38 @@ export function CustomerEditPage() {
   const segments = useApi<SegmentList>(staff ? '/segments' : null);
   useDocumentTitle(customer.data ? `Edit ${customer.data.name}` : 'Edit customer');
 
-  if (customer.error) {
-    if (customer.error.status === 404 || customer.error.status === 400) {
-      return <NotFound what="Customer" back={{ to: '/customers', label: 'Back to customers' }} />;
-    }
-    return <ErrorNotice error={customer.error} onRetry={customer.reload} />;
-  }
-  const pickerError = organizations.error ?? segments.error;
-  if (pickerError)
-    return (
-      <ErrorNotice
-        error={pickerError}
-        onRetry={pickerError === organizations.error ? organizations.reload : segments.reload}
-      />
-    );
-  if (!customer.data || (staff && (!organizations.data || !segments.data)))
-    return <Loading label="Loading customer…" />;
-  const c = customer.data;
+  return (
+    <RecordGate
+      record={customer}
+      what="Customer"
+      back={{ to: '/customers', label: 'Back to customers' }}
+      needs={[organizations, segments]}
+      loadingLabel="Loading customer…"
+    >
+      {(c) =>
+        c && (
+          <EditCustomer
+            c={c}
+            staff={staff}
+            own={c.id === me.customerId}
+            organizations={organizations.data?.items}
+            segments={segments.data?.items}
+          />
+        )
+      }
+    </RecordGate>
+  );
+}
 
+function EditCustomer(props: {
+  c: Customer;
+  staff: boolean;
+  /** The signed-in customer's own record. */
+  own: boolean;
+  organizations: Organization[] | undefined;
+  segments: SegmentList['items'] | undefined;
+}) {
+  const { c, staff } = props;
   const header = (
     <PageHeader
       back={{ to: `/customers/${c.id}`, label: c.name }}
@@ -47,7 +62,7 @@ export function CustomerEditPage() {
       subtitle={staff ? c.name : 'Your contact details'}
     />
   );
-  if (!staff && c.id !== me.customerId) {
+  if (!staff && !props.own) {
     return (
       <>
         {header}
@@ -63,8 +78,8 @@ export function CustomerEditPage() {
       <CustomerForm
         customer={c}
         fields={staff ? STAFF_FIELDS : SELF_FIELDS}
-        organizations={organizations.data?.items}
-        segments={segments.data?.items}
+        organizations={props.organizations}
+        segments={props.segments}
       />
     </>
   );

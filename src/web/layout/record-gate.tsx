@@ -5,9 +5,12 @@ import type { ReactNode } from 'react';
 import type { ApiState } from '../lib/use-api.js';
 import { ErrorNotice, Loading, NotFound } from './page-parts.js';
 
-export function RecordGate(props: {
+/** Still to come: a skipped request has nothing to wait for, a list keeps showing what it had. */
+const waiting = (s: ApiState<unknown>) => s.loading && s.data === undefined;
+
+export function RecordGate<T>(props: {
   /** The record's request; a skipped one (no id: a new record) has nothing to wait for. */
-  record: ApiState<unknown>;
+  record: ApiState<T>;
   /** "Team" gives "Team not found". */
   what: string;
   /** Where "not found" leads back to. */
@@ -17,8 +20,8 @@ export function RecordGate(props: {
   /** Keeps the loading line up for a request whose failure the screen tolerates. */
   pending?: boolean;
   loadingLabel: string;
-  /** The screen, rendered once everything has loaded. */
-  children(): ReactNode;
+  /** The screen, rendered once everything has loaded; no record when the request was skipped. */
+  children(record: T | undefined): ReactNode;
 }) {
   const { record, needs = [] } = props;
   if (record.error) {
@@ -28,7 +31,6 @@ export function RecordGate(props: {
   }
   const failed = needs.find((n) => n.error);
   if (failed?.error) return <ErrorNotice error={failed.error} onRetry={failed.reload} />;
-  if (record.loading || props.pending || needs.some((n) => n.loading))
-    return <Loading label={props.loadingLabel} />;
-  return <>{props.children()}</>;
+  if (waiting(record) || props.pending || needs.some(waiting)) return <Loading label={props.loadingLabel} />;
+  return <>{props.children(record.data)}</>;
 }

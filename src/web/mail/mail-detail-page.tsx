@@ -7,7 +7,8 @@ import type { MailMessageDetail } from '../../shared/schemas/mail.js';
 import { api, fetchBlob, toApiError, API_BASE } from '../lib/api.js';
 import { formatBytes, formatDateTime } from '../lib/format.js';
 import { useApi } from '../lib/use-api.js';
-import { ErrorNotice, Loading, NotFound, PageHeader } from '../layout/page-parts.js';
+import { FormError, PageHeader, SuccessNotice } from '../layout/page-parts.js';
+import { RecordGate } from '../layout/record-gate.js';
 import { useDocumentTitle } from '../layout/use-document-title.js';
 import { MAIL_STATUS_HINTS, MailStatusBadge, directionLabel } from './mail-badges.js';
 import { HtmlBody } from './html-body.js';
@@ -28,13 +29,16 @@ export function MailDetailPage() {
   const { id: mailId = '' } = useParams();
   const mail = useApi<MailMessageDetail>(`/mail/${mailId}`, undefined, { keepPrevious: true });
   useDocumentTitle(mail.data?.subject || 'Mail');
-  if (mail.error && !mail.data) {
-    if (mail.error.status === 404 || mail.error.status === 400)
-      return <NotFound what="Mail" back={{ to: '/mail', label: 'Back to mail' }} />;
-    return <ErrorNotice error={mail.error} onRetry={mail.reload} />;
-  }
-  if (!mail.data) return <Loading label="Loading mail…" />;
-  return <MailView key={mail.data.id} m={mail.data} onChanged={mail.reload} />;
+  return (
+    <RecordGate
+      record={mail}
+      what="Mail"
+      back={{ to: '/mail', label: 'Back to mail' }}
+      loadingLabel="Loading mail…"
+    >
+      {(m) => m && <MailView key={m.id} m={m} onChanged={mail.reload} />}
+    </RecordGate>
+  );
 }
 
 function MailView({ m, onChanged }: { m: MailMessageDetail; onChanged(): void }) {
@@ -110,16 +114,8 @@ function MailView({ m, onChanged }: { m: MailMessageDetail; onChanged(): void })
           </>
         }
       />
-      {notice && (
-        <p className="notice notice--success" role="status" data-testid="notice">
-          {notice}
-        </p>
-      )}
-      {error && (
-        <p className="notice notice--error" role="alert" data-testid="form-error">
-          {error}
-        </p>
-      )}
+      <SuccessNotice message={notice} />
+      <FormError message={error} />
       <div className="detail-grid">
         <section className="card" aria-labelledby="mail-who-title">
           <h2 id="mail-who-title">Who and how</h2>

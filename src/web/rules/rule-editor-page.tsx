@@ -12,7 +12,8 @@ import { formatDateTime } from '../lib/format.js';
 import type { Category, Items, SegmentList, Team } from '../lib/types.js';
 import { useApi } from '../lib/use-api.js';
 import { Flash } from '../layout/flash.js';
-import { ErrorNotice, Loading, NotFound, PageHeader } from '../layout/page-parts.js';
+import { FormError, PageHeader, SuccessNotice } from '../layout/page-parts.js';
+import { RecordGate } from '../layout/record-gate.js';
 import { useDocumentTitle } from '../layout/use-document-title.js';
 import { ErrorSummary, FormField, describedBy, errorsFromApi, type PathErrors } from '../admin/form-parts.js';
 import { RULE_KIND_LABELS, severityLabel } from '../signals/signal-labels.js';
@@ -51,24 +52,25 @@ export function RuleEditorPage() {
   const agreements = useApi<Items<Agreement>>('/agreements');
   useDocumentTitle(id ? (rule.data ? rule.data.name : 'Signal rule') : 'New signal rule');
 
-  if (id && rule.error) {
-    if (rule.error.status === 404 || rule.error.status === 400)
-      return <NotFound what="Signal rule" back={{ to: '/admin/rules', label: 'Back to signal rules' }} />;
-    return <ErrorNotice error={rule.error} onRetry={rule.reload} />;
-  }
-  const failed = categories.error ?? teams.error ?? segments.error ?? agreements.error;
-  if (failed) return <ErrorNotice error={failed} />;
-  if ((id && !rule.data) || !categories.data || !teams.data || !segments.data || !agreements.data)
-    return <Loading label="Loading the rule…" />;
   return (
-    <RuleEditor
-      key={id ?? 'new'}
-      rule={rule.data}
-      categories={categories.data.items}
-      teams={teams.data.items}
-      segments={segments.data.items}
-      agreements={agreements.data.items}
-    />
+    <RecordGate
+      record={rule}
+      what="Signal rule"
+      back={{ to: '/admin/rules', label: 'Back to signal rules' }}
+      needs={[categories, teams, segments, agreements]}
+      loadingLabel="Loading the rule…"
+    >
+      {(r) => (
+        <RuleEditor
+          key={id ?? 'new'}
+          rule={r}
+          categories={categories.data?.items ?? []}
+          teams={teams.data?.items ?? []}
+          segments={segments.data?.items ?? []}
+          agreements={agreements.data?.items ?? []}
+        />
+      )}
+    </RecordGate>
   );
 }
 
@@ -263,11 +265,7 @@ function RuleEditor(props: {
         }
       />
       <Flash />
-      {notice && (
-        <p className="notice notice--success" role="status" data-testid="notice">
-          {notice}
-        </p>
-      )}
+      <SuccessNotice message={notice} />
       <RuleDatalists />
       <div className="rule-editor">
         <form
@@ -277,11 +275,7 @@ function RuleEditor(props: {
           aria-label={saved ? 'Edit signal rule' : 'New signal rule'}
         >
           <ErrorSummary errors={summaryErrors} labels={labelOf} />
-          {formError && (
-            <p className="notice notice--error" role="alert" data-testid="form-error">
-              {formError}
-            </p>
-          )}
+          <FormError message={formError} />
           <fieldset className="form__group">
             <legend>Rule</legend>
             <FormField id="rule-name" label="Name" error={nameError}>

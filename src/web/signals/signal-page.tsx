@@ -17,7 +17,8 @@ import { formatDateTime, formatDue } from '../lib/format.js';
 import type { Items, Team } from '../lib/types.js';
 import { useApi } from '../lib/use-api.js';
 import { useInterval, useNow } from '../lib/use-interval.js';
-import { ErrorNotice, Loading, NotFound, PageHeader } from '../layout/page-parts.js';
+import { FormError, PageHeader, SuccessNotice } from '../layout/page-parts.js';
+import { RecordGate } from '../layout/record-gate.js';
 import { useDocumentTitle } from '../layout/use-document-title.js';
 import { ActionStateBadge, DueIn, SeverityBadge, SignalStateBadge } from './signal-badges.js';
 import { priorityLabel } from '../cases/case-labels.js';
@@ -43,13 +44,16 @@ export function SignalPage() {
   useInterval(signal.reload, REFRESH_MS);
   useDocumentTitle(signal.data?.title ?? 'Signal');
 
-  if (signal.error && !signal.data) {
-    if (signal.error.status === 404 || signal.error.status === 400)
-      return <NotFound what="Signal" back={{ to: '/board', label: 'Back to the board' }} />;
-    return <ErrorNotice error={signal.error} onRetry={signal.reload} />;
-  }
-  if (!signal.data) return <Loading label="Loading signal…" />;
-  return <SignalView key={signal.data.id} s={signal.data} onChanged={signal.reload} />;
+  return (
+    <RecordGate
+      record={signal}
+      what="Signal"
+      back={{ to: '/board', label: 'Back to the board' }}
+      loadingLabel="Loading signal…"
+    >
+      {(s) => s && <SignalView key={s.id} s={s} onChanged={signal.reload} />}
+    </RecordGate>
+  );
 }
 
 function SignalView({ s, onChanged }: { s: SignalDetail; onChanged(): void }) {
@@ -132,16 +136,8 @@ function SignalView({ s, onChanged }: { s: SignalDetail; onChanged(): void }) {
           )
         }
       />
-      {notice && (
-        <p className="notice notice--success" role="status" data-testid="notice">
-          {notice}
-        </p>
-      )}
-      {error && (
-        <p className="notice notice--error" role="alert" data-testid="form-error">
-          {error}
-        </p>
-      )}
+      <SuccessNotice message={notice} />
+      <FormError message={error} />
       {live && mode !== 'idle' && (
         <form
           className="card signal-close"
