@@ -435,6 +435,15 @@ describe('commitments', () => {
     );
     expect(await text(page.getByTestId('form-errors'))).toContain(`Commitment 1 (${NAME}): key`);
     await row.getByLabel('Key', { exact: true }).fill('delivery');
+    // Cancelled by: optional, and not the event that opens it.
+    expect(await row.getByLabel('Cancelled by the event').inputValue()).toBe('');
+    await row.getByLabel('Cancelled by the event').fill('order.promised');
+    await page.getByRole('button', { name: 'Save agreement' }).click();
+    await eventually(() => text(page.getByTestId('error-commitment-0-cancelledBy'))).toBe(
+      'cancelledBy must differ from opens',
+    );
+    expect(await text(page.getByTestId('form-errors'))).toContain(`Commitment 1 (${NAME}): cancelledBy`);
+    await row.getByLabel('Cancelled by the event').fill('order.cancelled');
     await page.getByRole('button', { name: 'Save agreement' }).click();
     await eventually(() => text(page.getByTestId('notice'))).toBe(
       'Agreement saved; running clocks follow the new terms.',
@@ -449,6 +458,7 @@ describe('commitments', () => {
         ref: 'orderId',
         dueFrom: 'data.promisedAt',
         fulfilledBy: 'shipment.delivered',
+        cancelledBy: 'order.cancelled',
       },
     ]);
   });

@@ -18,6 +18,8 @@ export interface CommitmentRow {
   within: string;
   fulfilledBy: string;
   brokenBy: string;
+  /** Optional in either mode: empty sends none. */
+  cancelledBy: string;
   /** Conditions on the opening event: kept as they are (the form does not edit them). */
   where?: CommitmentDefinition['where'];
 }
@@ -34,11 +36,12 @@ export function rowsOf(definitions: CommitmentDefinition[] | undefined): Commitm
     within: c.within ?? '',
     fulfilledBy: c.fulfilledBy ?? '',
     brokenBy: c.brokenBy ?? '',
+    cancelledBy: c.cancelledBy ?? '',
     where: c.where,
   }));
 }
 
-/** The definitions to send: only the fields the row's mode and due choice use. */
+/** The definitions to send: the fields the row's mode and due choice use, and cancelledBy when given. */
 export function definitionsOf(rows: CommitmentRow[]) {
   return rows.map((r) => ({
     key: r.key.trim(),
@@ -48,6 +51,7 @@ export function definitionsOf(rows: CommitmentRow[]) {
     ref: r.ref.trim(),
     ...(r.due === 'dueFrom' ? { dueFrom: r.dueFrom.trim() } : { within: r.within.trim() }),
     ...(r.mode === 'fulfil' ? { fulfilledBy: r.fulfilledBy.trim() } : { brokenBy: r.brokenBy.trim() }),
+    ...(r.cancelledBy.trim() ? { cancelledBy: r.cancelledBy.trim() } : {}),
     ...(r.where && r.where.length ? { where: r.where } : {}),
   }));
 }
@@ -63,11 +67,13 @@ const NEW_ROW: CommitmentRow = {
   within: '',
   fulfilledBy: 'shipment.delivered',
   brokenBy: '',
+  cancelledBy: '',
 };
 
 const EVENT_TYPES = [
   'order.created',
   'order.promised',
+  'order.cancelled',
   'shipment.dispatched',
   'shipment.scanned',
   'shipment.delivered',
@@ -239,6 +245,11 @@ export function CommitmentsEditor(props: {
                     placeholder: 'invoice.corrected',
                     list: 'commitment-event-types',
                   })}
+              {text('cancelledBy', 'Cancelled by the event', {
+                placeholder: 'order.cancelled',
+                list: 'commitment-event-types',
+                hint: 'optional: ends it without counting it in the on-time rate',
+              })}
             </div>
             {r.where && r.where.length > 0 && (
               <p className="field__hint commitment-editor__where">
