@@ -24,6 +24,18 @@ export function domainOf(address: string): string {
   return address.slice(address.lastIndexOf('@') + 1).toLowerCase();
 }
 
+/**
+ * The domain and the domains it lies in, most specific first, down to two labels:
+ * eu.mail.acme.example -> [eu.mail.acme.example, mail.acme.example, acme.example]. An
+ * organization that owns acme.example owns its subdomains' senders too.
+ */
+export function domainAndParents(domain: string): string[] {
+  const labels = domain.toLowerCase().split('.').filter(Boolean);
+  const out: string[] = [];
+  for (let i = 0; i <= labels.length - 2; i++) out.push(labels.slice(i).join('.'));
+  return out.length ? out : labels.length ? [labels.join('.')] : [];
+}
+
 /** support+tag@example.com -> { base: support@example.com, tag: "tag" }; no tag -> tag null. */
 export function splitPlus(address: string): { base: string; tag: string | null } {
   const at = address.lastIndexOf('@');

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  domainAndParents,
   domainOf,
   isOwnAddress,
   normalizeAddress,
@@ -92,6 +93,17 @@ describe('plus addresses and reply tokens', () => {
     ['nothing', null, false],
   ])('isOwnAddress: %s', (_, input, expected) => {
     expect(isOwnAddress(input, new Set(['support@x.example']))).toBe(expected);
+  });
+
+  it('domainAndParents: most specific first, down to two labels', () => {
+    expect(domainAndParents('EU.mail.Acme.example')).toEqual([
+      'eu.mail.acme.example',
+      'mail.acme.example',
+      'acme.example',
+    ]);
+    expect(domainAndParents('acme.example')).toEqual(['acme.example']);
+    expect(domainAndParents('localhost')).toEqual(['localhost']);
+    expect(domainAndParents('')).toEqual([]);
   });
 
   it('domainOf', () => {

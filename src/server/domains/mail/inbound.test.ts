@@ -253,6 +253,24 @@ describe('senders', () => {
     expect((await caseOf(again.caseId!)).customerId).toBe(c.customerId);
   });
 
+  it('a sender at a subdomain belongs to the organization owning the domain; the most specific owner wins', async () => {
+    const parent = await makeOrganization(t.db);
+    const domain = parent.domains[0]!;
+    const res = await receiveMail(t.db, plainMail({ from: `ops@eu.mail.${domain}` }));
+    expect((await caseOf(res.caseId!)).organization).toEqual({ id: parent.id, name: parent.name });
+    const branch = await makeOrganization(t.db, { domains: [`us.${domain}`] });
+    const us = await receiveMail(t.db, plainMail({ from: `ops@us.${domain}` }));
+    expect((await caseOf(us.caseId!)).organization).toEqual({ id: branch.id, name: branch.name });
+    // Not a suffix match: notacme.example is not acme.example's.
+    const other = await receiveMail(t.db, plainMail({ from: `ops@not${domain}` }));
+    expect((await caseOf(other.caseId!)).organization).toBeNull();
+    const [created] = await rows<{ data: Record<string, unknown> }>(
+      t.db,
+      sql`select data from domain_events where type = 'customer.created' and data ->> 'email' = ${`ops@eu.mail.${domain}`}`,
+    );
+    expect(created!.data).toMatchObject({ source: 'email', mailId: res.mailId, organizationId: parent.id });
+  });
+
   it('a sender without a display name is named by their address; no organization', async () => {
     const from = stranger();
     const res = await receiveMail(t.db, plainMail({ from: from.address }));

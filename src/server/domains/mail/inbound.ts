@@ -18,7 +18,7 @@ import { simpleParser, type AddressObject, type ParsedMail } from 'mailparser';
 import sanitizeHtml from 'sanitize-html';
 import type { Database } from '../../../db/client.js';
 import { rows } from '../../../db/client.js';
-import { domainOf, normalizeAddress, replyTokensIn, splitPlus } from '../../../core/mail/addresses.js';
+import { normalizeAddress, replyTokensIn, splitPlus } from '../../../core/mail/addresses.js';
 import { autoMailReason, type HeaderValues } from '../../../core/mail/auto-mail.js';
 import { messageIdsIn, normalizeMessageId, syntheticMessageId } from '../../../core/mail/message-ids.js';
 import { LIMITS } from '../../../shared/schemas/common.js';
@@ -26,9 +26,9 @@ import { SYSTEM_ACTOR, type Actor } from '../../lib/actor.js';
 import { AppError } from '../../lib/errors.js';
 import { storeAttachments, type StoredFile } from '../cases/attachments.service.js';
 import { messages } from '../cases/cases.table.js';
-import { customers } from '../customers/customers.table.js';
 import { addMessage } from '../cases/messages.service.js';
 import { openOrJoinCase } from '../cases/proactive-contact.js';
+import { findOrCreateCustomerByEmail } from '../portal/contacts.js';
 import { recordDomainEvent } from '../domain-events/domain-events.repo.js';
 import { parseMailFrom } from './compose.js';
 import { mailMessages } from './mail.table.js';
@@ -289,52 +289,6 @@ async function findThread(tx: Database, mail: InboundMail): Promise<{ c: ThreadC
   return c && !c.merged_into_id ? { c, by: found.by } : null;
 }
 
-interface Sender {
-  id: string;
-  organizationId: string | null;
-}
-
-/** The live customer with this address, or a new one (in the organization owning its domain). */
-async function senderCustomer(
-  tx: Database,
-  from: { address: string; name: string | null },
-  mailId: string,
-): Promise<Sender> {
-  const find = () =>
-    rows<{ id: string; organization_id: string | null }>(
-      tx,
-      sql`select id, organization_id from customers
-        where lower(email) = ${from.address} and deleted_at is null limit 1`,
-    );
-  const [known] = await find();
-  if (known) return { id: known.id, organizationId: known.organization_id };
-  const [org] = await rows<{ id: string }>(
-    tx,
-    sql`select id from organizations
-      where ${domainOf(from.address)} = any(domains) and deleted_at is null
-      order by created_at limit 1`,
-  );
-  const name = truncate(from.name || from.address, LIMITS.name);
-  // Another mail from the same stranger may be creating them right now: theirs wins, we use it.
-  const [created] = await tx
-    .insert(customers)
-    .values({ name, email: from.address, organizationId: org?.id ?? null })
-    .onConflictDoNothing()
-    .returning({ id: customers.id });
-  if (!created) {
-    const [other] = await find();
-    if (!other) throw new Error(`could not create or find the customer ${from.address}`);
-    return { id: other.id, organizationId: other.organization_id };
-  }
-  await recordDomainEvent(tx, SYSTEM_ACTOR, {
-    type: 'customer.created',
-    entityType: 'customer',
-    entityId: created.id,
-    data: { name, email: from.address, organizationId: org?.id ?? null, source: 'email', mailId },
-  });
-  return { id: created.id, organizationId: org?.id ?? null };
-}
-
 interface MailboxRow {
   id: string;
   address: string;
@@ -477,7 +431,13 @@ async function processMail(
     }
   }
 
-  const sender = await senderCustomer(tx, from, mailId);
+  // The customer with the address, else a new one named by the From (in the organization of its domain).
+  const sender = await findOrCreateCustomerByEmail(tx, SYSTEM_ACTOR, {
+    email: from.address,
+    name: truncate(from.name || from.address, LIMITS.name),
+    source: 'email',
+    details: { mailId },
+  });
   const belongs =
     thread &&
     (thread.c.customer_id === sender.id ||

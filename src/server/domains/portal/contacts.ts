@@ -1,9 +1,10 @@
 // Who wrote in: the live customer with an e-mail address, or a new one in the organization that
-// owns the address's domain. Shared by the channels that meet strangers (web form, conversations).
+// owns the address's domain. Shared by the channels that meet strangers (e-mail, web form,
+// conversations).
 import { sql } from 'drizzle-orm';
 import type { Database } from '../../../db/client.js';
 import { rows } from '../../../db/client.js';
-import { domainOf } from '../../../core/mail/addresses.js';
+import { domainAndParents, domainOf } from '../../../core/mail/addresses.js';
 import type { Actor } from '../../lib/actor.js';
 import { conflict } from '../../lib/errors.js';
 import { customers } from '../customers/customers.table.js';
@@ -13,6 +14,24 @@ export interface Contact {
   id: string;
   organizationId: string | null;
   created: boolean;
+}
+
+/**
+ * The organization that owns the address's domain, or a domain it lies in (the most specific
+ * one wins; among equals the oldest organization).
+ */
+export async function organizationForAddress(tx: Database, email: string): Promise<string | null> {
+  const candidates = domainAndParents(domainOf(email));
+  if (candidates.length === 0) return null;
+  const [org] = await rows<{ id: string }>(
+    tx,
+    sql`select id from organizations
+      where domains && ${sql.param(candidates)}::text[] and deleted_at is null
+      order by (select max(length(d)) from unnest(domains) d where d = any(${sql.param(candidates)}::text[])) desc,
+        created_at, id
+      limit 1`,
+  );
+  return org?.id ?? null;
 }
 
 /**
@@ -29,6 +48,8 @@ export async function findOrCreateCustomerByEmail(
     language?: string | null;
     externalId?: string | null;
     source: string;
+    /** More for the `customer.created` domain event (the mail it came from). */
+    details?: Record<string, unknown>;
   },
 ): Promise<Contact> {
   const email = input.email.trim().toLowerCase();
@@ -40,13 +61,7 @@ export async function findOrCreateCustomerByEmail(
     );
   const [known] = await find();
   if (known) return { id: known.id, organizationId: known.organization_id, created: false };
-  const [org] = await rows<{ id: string }>(
-    tx,
-    sql`select id from organizations
-      where ${domainOf(email)} = any(domains) and deleted_at is null
-      order by created_at, id limit 1`,
-  );
-  const organizationId = org?.id ?? null;
+  const organizationId = await organizationForAddress(tx, email);
   const [created] = await tx
     .insert(customers)
     .values({
@@ -68,7 +83,14 @@ export async function findOrCreateCustomerByEmail(
     type: 'customer.created',
     entityType: 'customer',
     entityId: created.id,
-    data: { name: input.name, email, organizationId, language: input.language ?? null, source: input.source },
+    data: {
+      name: input.name,
+      email,
+      organizationId,
+      language: input.language ?? null,
+      source: input.source,
+      ...input.details,
+    },
   });
   return { id: created.id, organizationId, created: true };
 }
