@@ -8,6 +8,7 @@ import type { AgentProfile, Items, Team } from '../lib/types.js';
 import { useApi } from '../lib/use-api.js';
 import { ErrorNotice, Loading, PageHeader, SuccessNotice } from '../layout/page-parts.js';
 import { useDocumentTitle } from '../layout/use-document-title.js';
+import { DataTable } from '../layout/data-table.js';
 import { roleLabel } from '../lib/format.js';
 
 export function AgentsPage() {
@@ -23,38 +24,35 @@ export function AgentsPage() {
       {agents.error && <ErrorNotice error={agents.error} onRetry={agents.reload} />}
       {!agents.data && !agents.error && <Loading label="Loading agents…" />}
       {agents.data && (
-        <div className="table-wrap">
-          <table className="table table--form" data-testid="agent-table">
-            <thead>
-              <tr>
-                <th scope="col">Agent</th>
-                <th scope="col">Teams</th>
-                <th scope="col">Skills</th>
-                <th scope="col">Capacity</th>
-                <th scope="col">Availability</th>
-                <th scope="col" className="cell-number">
-                  Open cases
-                </th>
-                <th scope="col">
-                  <span className="visually-hidden">Save</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {agents.data.items.map((a) => (
-                <AgentRow
-                  key={`${a.userId}:${a.skills.join(',')}:${a.capacity}:${a.availability}`}
-                  agent={a}
-                  teams={a.teamIds.map(teamName).filter((n): n is string => !!n)}
-                  onSaved={(message) => {
-                    setNotice(message);
-                    agents.reload();
-                  }}
-                />
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable
+          testId="agent-table"
+          className="table--form"
+          columns={[
+            'Agent',
+            'Teams',
+            'Skills',
+            'Capacity',
+            'Availability',
+            <th scope="col" className="cell-number">
+              Open cases
+            </th>,
+            <th scope="col">
+              <span className="visually-hidden">Save</span>
+            </th>,
+          ]}
+        >
+          {agents.data.items.map((a) => (
+            <AgentRow
+              key={`${a.userId}:${a.skills.join(',')}:${a.capacity}:${a.availability}`}
+              agent={a}
+              teams={a.teamIds.map(teamName).filter((n): n is string => !!n)}
+              onSaved={(message) => {
+                setNotice(message);
+                agents.reload();
+              }}
+            />
+          ))}
+        </DataTable>
       )}
     </>
   );

@@ -6,8 +6,10 @@ import { formatDate } from '../lib/format.js';
 import type { Agreement, Calendar, Items, Page, SegmentList } from '../lib/types.js';
 import { useApi } from '../lib/use-api.js';
 import { Flash } from '../layout/flash.js';
-import { ErrorNotice, Loading, PageHeader } from '../layout/page-parts.js';
+import { PageHeader } from '../layout/page-parts.js';
 import { useDocumentTitle } from '../layout/use-document-title.js';
+import { DataTable } from '../layout/data-table.js';
+import { ListState } from '../layout/list-state.js';
 import { ScopeText, TargetList, type ScopeNames } from './agreement-labels.js';
 
 /** Names for the organization and segment scopes of agreements. */
@@ -58,59 +60,44 @@ export function AgreementsPage() {
           <span>Due for review only</span>
         </label>
       </div>
-      {agreements.error && <ErrorNotice error={agreements.error} onRetry={agreements.reload} />}
-      {!agreements.data && !agreements.error && <Loading label="Loading agreements…" />}
-      {agreements.data && items.length === 0 && (
-        <div className="empty-state empty-state--inline">
-          <p>{reviewDue ? 'No agreement is due for review.' : 'No agreements yet.'}</p>
-        </div>
-      )}
-      {items.length > 0 && (
-        <div className="table-wrap">
-          <table className="table" data-testid="agreement-table">
-            <thead>
-              <tr>
-                <th scope="col">Name</th>
-                <th scope="col">Scope</th>
-                <th scope="col">Targets</th>
-                <th scope="col">Calendar</th>
-                <th scope="col">Review</th>
-              </tr>
-            </thead>
-            <tbody>
-              {items.map((a) => (
-                <tr key={a.id} data-testid="agreement-row" className={a.active ? undefined : 'row--inactive'}>
-                  <td className="cell-primary">
-                    <Link to={`/admin/agreements/${a.id}`}>{a.name}</Link>
-                    {!a.active && <span className="tag tag--quiet">inactive</span>}
-                  </td>
-                  <td data-testid="agreement-scope">
-                    <ScopeText a={a} names={names} />
-                  </td>
-                  <td>
-                    <TargetList targets={a.targets} />
-                  </td>
-                  <td className="cell-nowrap">{calendarName(a.calendarId)}</td>
-                  <td className="cell-nowrap">
-                    {a.reviewDate ? (
-                      <>
-                        {formatDate(`${a.reviewDate}T12:00:00Z`)}
-                        {a.reviewDue && (
-                          <span className="review-due" data-testid="review-due">
-                            Review due
-                          </span>
-                        )}
-                      </>
-                    ) : (
-                      <span className="muted">—</span>
+      <ListState
+        list={agreements}
+        count={items.length}
+        loadingLabel="Loading agreements…"
+        empty={reviewDue ? 'No agreement is due for review.' : 'No agreements yet.'}
+      >
+        <DataTable testId="agreement-table" columns={['Name', 'Scope', 'Targets', 'Calendar', 'Review']}>
+          {items.map((a) => (
+            <tr key={a.id} data-testid="agreement-row" className={a.active ? undefined : 'row--inactive'}>
+              <td className="cell-primary">
+                <Link to={`/admin/agreements/${a.id}`}>{a.name}</Link>
+                {!a.active && <span className="tag tag--quiet">inactive</span>}
+              </td>
+              <td data-testid="agreement-scope">
+                <ScopeText a={a} names={names} />
+              </td>
+              <td>
+                <TargetList targets={a.targets} />
+              </td>
+              <td className="cell-nowrap">{calendarName(a.calendarId)}</td>
+              <td className="cell-nowrap">
+                {a.reviewDate ? (
+                  <>
+                    {formatDate(`${a.reviewDate}T12:00:00Z`)}
+                    {a.reviewDue && (
+                      <span className="review-due" data-testid="review-due">
+                        Review due
+                      </span>
                     )}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
+                  </>
+                ) : (
+                  <span className="muted">—</span>
+                )}
+              </td>
+            </tr>
+          ))}
+        </DataTable>
+      </ListState>
     </>
   );
 }

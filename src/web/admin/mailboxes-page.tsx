@@ -13,9 +13,11 @@ import { countOf, formatDateTime } from '../lib/format.js';
 import type { Items, Team } from '../lib/types.js';
 import { useApi } from '../lib/use-api.js';
 import { Flash } from '../layout/flash.js';
-import { ErrorNotice, Loading, PageHeader } from '../layout/page-parts.js';
+import { PageHeader } from '../layout/page-parts.js';
 import { RecordGate } from '../layout/record-gate.js';
 import { useDocumentTitle } from '../layout/use-document-title.js';
+import { DataTable } from '../layout/data-table.js';
+import { ListState } from '../layout/list-state.js';
 import { FormField, describedBy } from './form-parts.js';
 import { RecordForm } from './record-form.js';
 import { useRecordForm } from './use-record-form.js';
@@ -36,62 +38,46 @@ export function MailboxesPage() {
         }
       />
       <Flash />
-      {mailboxes.error && <ErrorNotice error={mailboxes.error} onRetry={mailboxes.reload} />}
-      {!mailboxes.data && !mailboxes.error && <Loading label="Loading mailboxes…" />}
-      {mailboxes.data && items.length === 0 && (
-        <div className="empty-state empty-state--inline">
-          <p>
+      <ListState
+        list={mailboxes}
+        count={items.length}
+        loadingLabel="Loading mailboxes…"
+        empty={
+          <>
             No mailboxes yet. Mail to the From address of outgoing mail still reaches the SMTP receiver when
             it is on.
-          </p>
-        </div>
-      )}
-      {items.length > 0 && (
-        <div className="table-wrap">
-          <table className="table" data-testid="mailbox-table">
-            <thead>
-              <tr>
-                <th scope="col">Address</th>
-                <th scope="col">Team</th>
-                <th scope="col">Arrives by</th>
-                <th scope="col">Last poll</th>
-              </tr>
-            </thead>
-            <tbody>
-              {items.map((m) => (
-                <tr key={m.id} data-testid="mailbox-row">
-                  <td className="cell-primary">
-                    <Link to={`/admin/mailboxes/${m.id}`}>{m.address}</Link>
-                    <div className="muted cell-sub">
-                      {m.name}
-                      {!m.active && ' · inactive'}
-                    </div>
-                  </td>
-                  <td>{m.team?.name ?? <span className="muted">No team</span>}</td>
-                  <td className="cell-nowrap">{m.imapUrl ? `IMAP (${m.imapFolder})` : 'SMTP'}</td>
-                  <td>
-                    {!m.imapUrl ? (
-                      <span className="muted">—</span>
-                    ) : m.lastError ? (
-                      <span
-                        className="badge badge--mail-failed"
-                        title={m.lastError}
-                        data-testid="mailbox-error"
-                      >
-                        Failed
-                      </span>
-                    ) : m.lastPolledAt ? (
-                      formatDateTime(m.lastPolledAt)
-                    ) : (
-                      <span className="muted">Not yet</span>
-                    )}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
+          </>
+        }
+      >
+        <DataTable testId="mailbox-table" columns={['Address', 'Team', 'Arrives by', 'Last poll']}>
+          {items.map((m) => (
+            <tr key={m.id} data-testid="mailbox-row">
+              <td className="cell-primary">
+                <Link to={`/admin/mailboxes/${m.id}`}>{m.address}</Link>
+                <div className="muted cell-sub">
+                  {m.name}
+                  {!m.active && ' · inactive'}
+                </div>
+              </td>
+              <td>{m.team?.name ?? <span className="muted">No team</span>}</td>
+              <td className="cell-nowrap">{m.imapUrl ? `IMAP (${m.imapFolder})` : 'SMTP'}</td>
+              <td>
+                {!m.imapUrl ? (
+                  <span className="muted">—</span>
+                ) : m.lastError ? (
+                  <span className="badge badge--mail-failed" title={m.lastError} data-testid="mailbox-error">
+                    Failed
+                  </span>
+                ) : m.lastPolledAt ? (
+                  formatDateTime(m.lastPolledAt)
+                ) : (
+                  <span className="muted">Not yet</span>
+                )}
+              </td>
+            </tr>
+          ))}
+        </DataTable>
+      </ListState>
     </>
   );
 }

@@ -3,8 +3,10 @@ import type { ASSIGNMENT_MODES } from '../../shared/schemas/teams.js';
 import type { Items, Team } from '../lib/types.js';
 import { useApi } from '../lib/use-api.js';
 import { Flash } from '../layout/flash.js';
-import { ErrorNotice, Loading, PageHeader } from '../layout/page-parts.js';
+import { PageHeader } from '../layout/page-parts.js';
 import { useDocumentTitle } from '../layout/use-document-title.js';
+import { DataTable } from '../layout/data-table.js';
+import { ListState } from '../layout/list-state.js';
 
 export const ASSIGNMENT_LABELS: Record<(typeof ASSIGNMENT_MODES)[number], [string, string]> = {
   manual: ['Manual', 'Cases wait in the team queue until someone takes them.'],
@@ -28,52 +30,34 @@ export function TeamsPage() {
         }
       />
       <Flash />
-      {teams.error && <ErrorNotice error={teams.error} onRetry={teams.reload} />}
-      {!teams.data && !teams.error && <Loading label="Loading teams…" />}
-      {teams.data && items.length === 0 && (
-        <div className="empty-state empty-state--inline">
-          <p>No teams yet.</p>
-        </div>
-      )}
-      {items.length > 0 && (
-        <div className="table-wrap">
-          <table className="table" data-testid="team-table">
-            <thead>
-              <tr>
-                <th scope="col">Name</th>
-                <th scope="col">Assignment</th>
-                <th scope="col">Members (open cases / capacity)</th>
-              </tr>
-            </thead>
-            <tbody>
-              {items.map((t) => (
-                <tr key={t.id} data-testid="team-row">
-                  <td className="cell-primary">
-                    <Link to={`/admin/teams/${t.id}`}>{t.name}</Link>
-                    {t.description && <div className="muted cell-sub">{t.description}</div>}
-                  </td>
-                  <td className="cell-nowrap">{ASSIGNMENT_LABELS[t.assignmentMode][0]}</td>
-                  <td>
-                    {t.members.length === 0 ? (
-                      <span className="muted">No members</span>
-                    ) : (
-                      t.members.map((m) => (
-                        <span
-                          key={m.userId}
-                          className={`member member--${m.availability}`}
-                          title={m.availability === 'away' ? `${m.name} is away` : `${m.name} is available`}
-                        >
-                          {m.name} <span className="member__load">{`${m.openCases}/${m.capacity}`}</span>
-                        </span>
-                      ))
-                    )}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
+      <ListState list={teams} count={items.length} loadingLabel="Loading teams…" empty="No teams yet.">
+        <DataTable testId="team-table" columns={['Name', 'Assignment', 'Members (open cases / capacity)']}>
+          {items.map((t) => (
+            <tr key={t.id} data-testid="team-row">
+              <td className="cell-primary">
+                <Link to={`/admin/teams/${t.id}`}>{t.name}</Link>
+                {t.description && <div className="muted cell-sub">{t.description}</div>}
+              </td>
+              <td className="cell-nowrap">{ASSIGNMENT_LABELS[t.assignmentMode][0]}</td>
+              <td>
+                {t.members.length === 0 ? (
+                  <span className="muted">No members</span>
+                ) : (
+                  t.members.map((m) => (
+                    <span
+                      key={m.userId}
+                      className={`member member--${m.availability}`}
+                      title={m.availability === 'away' ? `${m.name} is away` : `${m.name} is available`}
+                    >
+                      {m.name} <span className="member__load">{`${m.openCases}/${m.capacity}`}</span>
+                    </span>
+                  ))
+                )}
+              </td>
+            </tr>
+          ))}
+        </DataTable>
+      </ListState>
     </>
   );
 }

@@ -3,6 +3,9 @@ import { useRef, useState, type ReactNode } from 'react';
 import { Link } from 'react-router-dom';
 import type { ApiError } from '../lib/api.js';
 import { formatNumber } from '../lib/format.js';
+import type { Page } from '../lib/types.js';
+import type { ApiState } from '../lib/use-api.js';
+import type { CursorPager } from '../lib/use-cursor-pager.js';
 
 export function PageHeader(props: {
   title: ReactNode;
@@ -146,5 +149,22 @@ export function Pager(props: {
         </div>
       )}
     </nav>
+  );
+}
+
+/** The Pager of a list paged by cursor in the address (useCursorPager). */
+export function ListPager(props: { pager: CursorPager; list: ApiState<Page<unknown>>; total?: number }) {
+  const { pager, list } = props;
+  return (
+    <Pager
+      offset={pager.offset}
+      shown={list.data?.items.length ?? 0}
+      total={props.total}
+      hasPrevious={pager.hasPrevious}
+      nextCursor={list.data?.nextCursor}
+      busy={list.loading}
+      onPrevious={pager.previous}
+      onNext={pager.next}
+    />
   );
 }
