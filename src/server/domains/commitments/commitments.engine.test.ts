@@ -373,6 +373,34 @@ describe('cancellation', () => {
   });
 });
 
+describe('the events the engine watches', () => {
+  it('avoid with a fulfilledBy given too: its breaking event still reaches the engine', async () => {
+    const at = typesFor();
+    const customer = await makeCustomer(t.db, { externalId: `C-${unique()}` });
+    await makeAgreement(t.db, {
+      scope: { customerId: customer.id },
+      commitments: [
+        {
+          key: 'invoice_right',
+          name: 'Invoice correct first time',
+          mode: 'avoid',
+          opens: at('issued'),
+          ref: 'invoiceId',
+          within: 'PT1H',
+          brokenBy: at('disputed'),
+          // Accepted by the schema, meaningless for avoid: it must not hide brokenBy.
+          fulfilledBy: at('paid'),
+        } as CommitmentDefinition,
+      ],
+    });
+    const who = { customer: { externalId: customer.externalId } };
+    const invoice = `INV-${unique()}`;
+    await send([ev(at('issued'), { ...who, refs: { invoiceId: invoice }, occurredAt: minutesAgo(5) })]);
+    await send([ev(at('disputed'), { ...who, refs: { invoiceId: invoice } })]);
+    expect(await stateOf(customer.id, invoice)).toBe('broken');
+  });
+});
+
 describe('cancelled instances in the rates, the KPIs and the board', () => {
   it('count nowhere: 1 met and 1 cancelled is a rate of 1', async () => {
     const at = typesFor();

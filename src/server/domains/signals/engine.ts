@@ -22,6 +22,7 @@ import {
 } from '../../../core/rules/evaluate.js';
 import type { AbsenceRule, ThresholdRule } from '../../../shared/schemas/rules.js';
 import { isoDurationMs } from '../../../shared/schemas/rules.js';
+import { cancellingEventOf, closingEventOf } from '../../../core/rules/commitments.js';
 import { trackCommitments } from '../commitments/commitments.engine.js';
 import {
   activeAgreements,
@@ -107,7 +108,7 @@ export async function processEvents(
   const rules = await liveRules(tx);
   const agreements = await activeAgreements(tx);
   const commitmentTypes = agreements.flatMap((a) =>
-    a.commitments.flatMap((c) => [c.opens, c.fulfilledBy ?? c.brokenBy ?? c.opens, c.cancelledBy ?? c.opens]),
+    a.commitments.flatMap((c) => [c.opens, closingEventOf(c) ?? c.opens, cancellingEventOf(c) ?? c.opens]),
   );
   const watched = typesWatched(rules, commitmentTypes);
   const relevant = stored.filter((e) => watched.has(e.type));
