@@ -115,18 +115,20 @@ describe('demo signals seed', () => {
     expect(c!.status).toBe('solved');
   });
 
-  it('closes delivery commitments as the deliveries say: met, late, overdue', async () => {
+  it('closes delivery commitments as the deliveries say: met, late, overdue; a cancelled order is cancelled', async () => {
     const promised = await rows<{
       order_id: string;
       promised_at: Date;
       delivered_at: Date | null;
+      cancelled_at: Date | null;
       state: string;
     }>(
       db,
       sql`select p.refs->>'orderId' as order_id, (p.data->>'promisedAt')::timestamptz as promised_at,
-          d.occurred_at as delivered_at, c.state
+          d.occurred_at as delivered_at, x.occurred_at as cancelled_at, c.state
         from events p
         left join events d on d.type = 'shipment.delivered' and d.refs->>'orderId' = p.refs->>'orderId'
+        left join events x on x.type = 'order.cancelled' and x.refs->>'orderId' = p.refs->>'orderId'
         left join commitments c on c.key = 'on_time_delivery' and c.ref_value = p.refs->>'orderId'
         where p.type = 'order.promised'`,
     );
@@ -135,8 +137,15 @@ describe('demo signals seed', () => {
     for (const p of promised) {
       const due = new Date(p.promised_at).getTime();
       const delivered = p.delivered_at ? new Date(p.delivered_at).getTime() : null;
-      const expected =
-        delivered !== null ? (delivered <= due ? 'met' : 'late') : due < now ? 'overdue' : 'open';
+      const expected = p.cancelled_at
+        ? 'cancelled'
+        : delivered !== null
+          ? delivered <= due
+            ? 'met'
+            : 'late'
+          : due < now
+            ? 'overdue'
+            : 'open';
       expect({ order: p.order_id, state: p.state }).toEqual({ order: p.order_id, state: expected });
     }
     const tally = await rows<{ key: string; state: string; n: number }>(
@@ -148,6 +157,7 @@ describe('demo signals seed', () => {
     expect(n('on_time_delivery', 'met')).toBe(DEMO_ORDER_MIX.onTime + DEMO_ORDER_MIX.damaged);
     // The stuck parcel promised for yesterday, the order in transit past its date, the lost one.
     expect(n('on_time_delivery', 'overdue')).toBe(3);
+    expect(n('on_time_delivery', 'cancelled')).toBe(DEMO_ORDER_MIX.cancelled);
     expect(n('invoice_accuracy', 'broken')).toBe(1);
     expect(['met', 'late', 'overdue', 'open'].map((s) => n('callback_2h', s))).toEqual([1, 1, 1, 1]);
   });

@@ -35,7 +35,7 @@ import { signals } from '../domains/signals/signals.table.js';
 import { listTeams } from '../domains/teams/teams.service.js';
 import { listUsers } from '../domains/users/users.service.js';
 
-/** How many orders of each kind the demo flow holds (52 in all). */
+/** How many orders of each kind the demo flow holds (53 in all). */
 export const DEMO_ORDER_MIX = {
   /** Delivered before the promised date. */
   onTime: 26,
@@ -53,6 +53,8 @@ export const DEMO_ORDER_MIX = {
   lost: 1,
   /** Waits that come due 5, 12 and 20 minutes after seeding. */
   upcoming: 3,
+  /** Cancelled by the customer before it left the warehouse: its promise is cancelled, not late. */
+  cancelled: 1,
 } as const;
 
 /** The demo's default rules, by name. */
@@ -75,6 +77,7 @@ const COMMITMENTS = {
     ref: 'orderId',
     dueFrom: 'data.promisedAt',
     fulfilledBy: 'shipment.delivered',
+    cancelledBy: 'order.cancelled',
   },
   invoice: {
     key: 'invoice_accuracy',
@@ -135,7 +138,8 @@ function defaultRules(team: { orders: string; billing: string; enterprise: strin
         'Not delivered a day before the date promised to the customer: tell them now, with a new date, rather than after the date has passed. Enterprise accounts have a rule of their own.',
       severity: 'medium',
       after: { type: 'order.promised', where: [{ field: 'segment', op: 'neq', value: 'enterprise' }] },
-      expect: { type: 'shipment.delivered' },
+      // A cancelled order will not miss anything.
+      expect: { type: ['shipment.delivered', 'order.cancelled'] },
       sameRef: 'orderId',
       by: 'data.promisedAt',
       lead: 'PT24H',
@@ -162,7 +166,8 @@ function defaultRules(team: { orders: string; billing: string; enterprise: strin
       severity: 'high',
       scope: { segments: ['enterprise'] },
       after: { type: 'order.promised' },
-      expect: { type: 'shipment.delivered' },
+      // A cancelled order will not miss anything.
+      expect: { type: ['shipment.delivered', 'order.cancelled'] },
       sameRef: 'orderId',
       by: 'data.promisedAt',
       lead: 'PT24H',
@@ -325,6 +330,7 @@ interface Order {
   scans: Date[];
   exception?: { at: Date; reason: 'damaged' | 'lost' | 'delayed'; note: string };
   deliveredAt?: Date;
+  cancelledAt?: Date;
   invoice?: { issuedAt: Date; amount: number; disputedAt?: Date };
 }
 
@@ -479,6 +485,10 @@ function planOrders(now: number, f: Faker, customers: DemoCustomer[]): Plan {
   ship(lost, ago(140), [40]);
   lost.exception = { at: ago(60), reason: 'lost', note: 'Not found at the hub after an inventory search' };
 
+  // Cancelled the day after it was ordered, before dispatch.
+  const cancelled = order('cancelled', anyone(), ago(u(40, 60)), endOfDay(ago(-u(30, 60))));
+  cancelled.cancelledAt = plus(cancelled.createdAt, u(18, 26));
+
   // Waits that come due minutes after seeding.
   const minutes = (m: number) => ago(-m / 60);
   const u1 = order('upcoming', anyone(), ago(57), endOfDay(ago(-60)));
@@ -606,6 +616,12 @@ function eventsOf(plan: Plan) {
         },
       ),
     );
+    if (o.cancelledAt)
+      erpClose.push(
+        ev(`erp-${o.orderId}-cancelled`, 'order.cancelled', o.cancelledAt, c, orderRefs, {
+          reason: 'Ordered twice by mistake',
+        }),
+      );
     if (o.invoice) {
       const refs = { invoiceId: o.invoiceId, orderId: o.orderId };
       const money = { amount: o.invoice.amount, currency: 'EUR' };
