@@ -28,6 +28,20 @@ import type { ActiveAgreement } from '../signals/event-context.js';
 const JOB_BATCH = 1000;
 const param = <T>(values: T[]) => sql.param(values);
 
+/** An instance an event opens (or re-promises) under a commitment of the customer's agreement. */
+interface Opening {
+  agreement: ActiveAgreement;
+  key: string;
+  name: string;
+  mode: string;
+  closesOn: string;
+  cancelsOn: string | null;
+  refKey: string;
+  refValue: string;
+  dueAt: Date;
+  ctx: EventContext;
+}
+
 export async function trackCommitments(
   tx: Database,
   ctxs: EventContext[],
@@ -35,18 +49,7 @@ export async function trackCommitments(
 ): Promise<{ opened: number; closed: number }> {
   const agreementBy = new Map(agreements.map((a) => [a.id, a]));
 
-  const openings: {
-    agreement: ActiveAgreement;
-    key: string;
-    name: string;
-    mode: string;
-    closesOn: string;
-    cancelsOn: string | null;
-    refKey: string;
-    refValue: string;
-    dueAt: Date;
-    ctx: EventContext;
-  }[] = [];
+  const openings: Opening[] = [];
   for (const ctx of ctxs) {
     const agreement = ctx.agreementId ? agreementBy.get(ctx.agreementId) : undefined;
     if (!agreement) continue;
@@ -219,16 +222,9 @@ export async function trackCommitments(
  */
 async function closeOnStoredEvents(
   tx: Database,
-  fresh: {
+  fresh: (Pick<Opening, 'mode' | 'closesOn' | 'cancelsOn' | 'refKey' | 'refValue' | 'dueAt' | 'ctx'> & {
     id: string;
-    mode: string;
-    closesOn: string;
-    cancelsOn: string | null;
-    refKey: string;
-    refValue: string;
-    dueAt: Date;
-    ctx: EventContext;
-  }[],
+  })[],
 ): Promise<{ id: string; state: string }[]> {
   if (fresh.length === 0) return [];
   return rows<{ id: string; state: string }>(
