@@ -8,7 +8,7 @@ import type { AgentProfile, Items, Team } from '../lib/types.js';
 import { useApi } from '../lib/use-api.js';
 import { ErrorNotice, Loading, PageHeader, SuccessNotice } from '../layout/page-parts.js';
 import { useDocumentTitle } from '../layout/use-document-title.js';
-import { DataTable } from '../layout/data-table.js';
+import { DataTable, numberColumn } from '../layout/data-table.js';
 import { roleLabel } from '../lib/format.js';
 
 export function AgentsPage() {
@@ -33,9 +33,7 @@ export function AgentsPage() {
             'Skills',
             'Capacity',
             'Availability',
-            <th scope="col" className="cell-number">
-              Open cases
-            </th>,
+            numberColumn('Open cases'),
             <th scope="col">
               <span className="visually-hidden">Save</span>
             </th>,

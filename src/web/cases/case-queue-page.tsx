@@ -11,7 +11,7 @@ import { useApi } from '../lib/use-api.js';
 import { PAGE_SIZE, useCursorPager } from '../lib/use-cursor-pager.js';
 import { useInterval, useNow } from '../lib/use-interval.js';
 import { useShortcuts } from '../lib/use-shortcuts.js';
-import { ErrorNotice, Loading, PageHeader, Pager, SuccessNotice } from '../layout/page-parts.js';
+import { ErrorNotice, ListPager, Loading, PageHeader, SuccessNotice } from '../layout/page-parts.js';
 import { SearchBox } from '../layout/search-box.js';
 import { useDocumentTitle } from '../layout/use-document-title.js';
 import { AvailabilitySwitch } from './availability-switch.js';
@@ -408,16 +408,7 @@ export function CaseQueuePage() {
                 </tbody>
               </table>
             </div>
-            <Pager
-              offset={pager.offset}
-              shown={items.length}
-              total={total}
-              hasPrevious={pager.hasPrevious}
-              nextCursor={list.data?.nextCursor}
-              busy={list.loading}
-              onPrevious={pager.previous}
-              onNext={pager.next}
-            />
+            <ListPager pager={pager} list={list} total={total} />
           </>
         )}
       </section>

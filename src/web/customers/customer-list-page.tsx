@@ -1,5 +1,5 @@
 import { CUSTOMER_SORTS, type Customer } from '../../shared/schemas/customers.js';
-import { Pager } from '../layout/page-parts.js';
+import { ListPager } from '../layout/page-parts.js';
 import { DirectoryListHead, useDirectoryList } from '../layout/directory-list.js';
 import { useDocumentTitle } from '../layout/use-document-title.js';
 import { CustomerTable } from './customer-table.js';
@@ -30,16 +30,7 @@ export function CustomerListPage() {
             sort={{ value: sort, onSort }}
             segmentName={segmentName}
           />
-          <Pager
-            offset={pager.offset}
-            shown={items.length}
-            total={total}
-            hasPrevious={pager.hasPrevious}
-            nextCursor={list.data?.nextCursor}
-            busy={list.loading}
-            onPrevious={pager.previous}
-            onNext={pager.next}
-          />
+          <ListPager pager={pager} list={list} total={total} />
         </>
       )}
     </>

@@ -8,7 +8,7 @@ import type { HelpArticlePage, HelpCategories } from '../../shared/schemas/kb.js
 import { KB_LIMITS } from '../../shared/schemas/kb.js';
 import { useApi } from '../lib/use-api.js';
 import { useCursorPager } from '../lib/use-cursor-pager.js';
-import { ErrorNotice, Loading, Pager } from '../layout/page-parts.js';
+import { ErrorNotice, ListPager, Loading } from '../layout/page-parts.js';
 import { SearchBox } from '../layout/search-box.js';
 import { useDocumentTitle } from '../layout/use-document-title.js';
 import { languageName } from './kb-labels.js';
@@ -153,16 +153,7 @@ export function HelpCenterPage() {
               ))}
             </ul>
           )}
-          <Pager
-            offset={pager.offset}
-            shown={items.length}
-            total={undefined}
-            hasPrevious={pager.hasPrevious}
-            nextCursor={articles.data?.nextCursor}
-            busy={articles.loading}
-            onPrevious={pager.previous}
-            onNext={pager.next}
-          />
+          <ListPager pager={pager} list={articles} />
         </section>
       </div>
     </div>

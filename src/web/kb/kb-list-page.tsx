@@ -11,9 +11,11 @@ import type { Items, Page } from '../lib/types.js';
 import { useApi } from '../lib/use-api.js';
 import { PAGE_SIZE, useCursorPager } from '../lib/use-cursor-pager.js';
 import { Flash } from '../layout/flash.js';
-import { ErrorNotice, Loading, PageHeader, Pager } from '../layout/page-parts.js';
+import { ListPager, PageHeader } from '../layout/page-parts.js';
 import { SearchBox } from '../layout/search-box.js';
 import { useDocumentTitle } from '../layout/use-document-title.js';
+import { ListState } from '../layout/list-state.js';
+import { DataTable } from '../layout/data-table.js';
 import { KbCategoriesPanel } from './kb-categories.js';
 import { languageName, languageStateLabel } from './kb-labels.js';
 import { KbReportView } from './kb-report.js';
@@ -158,80 +160,58 @@ function ArticleList({ categories }: { categories: KbCategory[] | undefined }) {
           </select>
         </div>
       </div>
-      {articles.error && <ErrorNotice error={articles.error} onRetry={articles.reload} />}
-      {!articles.data && !articles.error && <Loading label="Loading articles…" />}
-      {articles.data && items.length === 0 && (
-        <div className="empty-state empty-state--inline" data-testid="kb-empty">
-          <p>
-            {filtered ? (
-              'No article matches these filters.'
-            ) : (
-              <>
-                No articles yet. <Link to="/kb/new">Write the first one</Link>: the questions customers ask
-                most often are the best start.
-              </>
-            )}
-          </p>
-        </div>
-      )}
-      {items.length > 0 && (
-        <>
-          <div className="table-wrap">
-            <table className="table" data-testid="kb-table" aria-busy={articles.loading}>
-              <thead>
-                <tr>
-                  <th scope="col">Article</th>
-                  <th scope="col">Category</th>
-                  <th scope="col">Languages</th>
-                  <th scope="col">Changed</th>
-                </tr>
-              </thead>
-              <tbody>
-                {items.map((a) => {
-                  const main = a.languages.find((l) => l.language === 'en') ?? a.languages[0];
-                  return (
-                    <tr key={a.id} data-testid="kb-row">
-                      <td className="cell-primary">
-                        <Link to={`/kb/${a.id}`}>{main?.title ?? a.slug}</Link>
-                        <div className="muted cell-sub">/help/{a.slug}</div>
-                      </td>
-                      <td>{a.category?.name ?? <span className="muted">—</span>}</td>
-                      <td>
-                        <ul className="kb-lang-states">
-                          {a.languages.map((l) => (
-                            <li
-                              key={l.language}
-                              className={
-                                l.publishedVersion !== null
-                                  ? 'kb-lang-state kb-lang-state--live'
-                                  : 'kb-lang-state'
-                              }
-                              title={languageName(l.language)}
-                            >
-                              <strong>{l.language.toUpperCase()}</strong> {languageStateLabel(l)}
-                            </li>
-                          ))}
-                        </ul>
-                      </td>
-                      <td className="cell-nowrap muted">{formatDateTime(a.updatedAt)}</td>
-                    </tr>
-                  );
-                })}
-              </tbody>
-            </table>
-          </div>
-          <Pager
-            offset={pager.offset}
-            shown={items.length}
-            total={undefined}
-            hasPrevious={pager.hasPrevious}
-            nextCursor={articles.data?.nextCursor}
-            busy={articles.loading}
-            onPrevious={pager.previous}
-            onNext={pager.next}
-          />
-        </>
-      )}
+      <ListState
+        list={articles}
+        count={items.length}
+        loadingLabel="Loading articles…"
+        empty={
+          filtered ? (
+            'No article matches these filters.'
+          ) : (
+            <>
+              No articles yet. <Link to="/kb/new">Write the first one</Link>: the questions customers ask most
+              often are the best start.
+            </>
+          )
+        }
+        emptyTestId="kb-empty"
+      >
+        <DataTable
+          testId="kb-table"
+          busy={articles.loading}
+          columns={['Article', 'Category', 'Languages', 'Changed']}
+        >
+          {items.map((a) => {
+            const main = a.languages.find((l) => l.language === 'en') ?? a.languages[0];
+            return (
+              <tr key={a.id} data-testid="kb-row">
+                <td className="cell-primary">
+                  <Link to={`/kb/${a.id}`}>{main?.title ?? a.slug}</Link>
+                  <div className="muted cell-sub">/help/{a.slug}</div>
+                </td>
+                <td>{a.category?.name ?? <span className="muted">—</span>}</td>
+                <td>
+                  <ul className="kb-lang-states">
+                    {a.languages.map((l) => (
+                      <li
+                        key={l.language}
+                        className={
+                          l.publishedVersion !== null ? 'kb-lang-state kb-lang-state--live' : 'kb-lang-state'
+                        }
+                        title={languageName(l.language)}
+                      >
+                        <strong>{l.language.toUpperCase()}</strong> {languageStateLabel(l)}
+                      </li>
+                    ))}
+                  </ul>
+                </td>
+                <td className="cell-nowrap muted">{formatDateTime(a.updatedAt)}</td>
+              </tr>
+            );
+          })}
+        </DataTable>
+        <ListPager pager={pager} list={articles} />
+      </ListState>
     </>
   );
 }

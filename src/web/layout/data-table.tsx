@@ -37,3 +37,12 @@ export function DataTable(props: {
     </div>
   );
 }
+
+/** The header of a column of numbers: aligned right like its cells. */
+export function numberColumn(label: string) {
+  return (
+    <th scope="col" className="cell-number">
+      {label}
+    </th>
+  );
+}

@@ -8,7 +8,8 @@ import { countOf } from '../lib/format.js';
 import type { Page, SegmentList } from '../lib/types.js';
 import { useApi } from '../lib/use-api.js';
 import { PAGE_SIZE, useCursorPager } from '../lib/use-cursor-pager.js';
-import { ErrorNotice, Loading, PageHeader } from './page-parts.js';
+import { ListState } from './list-state.js';
+import { PageHeader } from './page-parts.js';
 import { SearchBox } from './search-box.js';
 
 export function useDirectoryList<T, S extends string>(path: string, sorts: readonly S[], defaultSort: S) {
@@ -113,13 +114,12 @@ export function DirectoryListHead(props: {
         )}
       </div>
 
-      {list.error && <ErrorNotice error={list.error} onRetry={list.reload} />}
-      {!list.data && !list.error && <Loading label={`Loading ${title.toLowerCase()}…`} />}
-      {list.data && items.length === 0 && (
-        <div className="empty-state empty-state--inline">
-          <p>{filtered ? `No ${title.toLowerCase()} match these filters.` : props.emptyText}</p>
-        </div>
-      )}
+      <ListState
+        list={list}
+        count={items.length}
+        loadingLabel={`Loading ${title.toLowerCase()}…`}
+        empty={filtered ? `No ${title.toLowerCase()} match these filters.` : props.emptyText}
+      />
     </>
   );
 }

@@ -6,8 +6,10 @@ import { formatDateTime } from '../lib/format.js';
 import type { Page } from '../lib/types.js';
 import { useApi } from '../lib/use-api.js';
 import { PAGE_SIZE, useCursorPager } from '../lib/use-cursor-pager.js';
-import { ErrorNotice, Loading, PageHeader, Pager } from '../layout/page-parts.js';
+import { ListPager, PageHeader } from '../layout/page-parts.js';
 import { useDocumentTitle } from '../layout/use-document-title.js';
+import { ListState } from '../layout/list-state.js';
+import { DataTable } from '../layout/data-table.js';
 import { MAIL_STATUS_HINTS, MailStatusBadge, directionLabel, mailStatusLabel } from './mail-badges.js';
 
 const OUT_STATUSES = ['queued', 'held', 'sent', 'failed'] as const;
@@ -85,76 +87,57 @@ export function MailListPage() {
           here, readable, instead of going out.
         </p>
       )}
-      {list.error && <ErrorNotice error={list.error} onRetry={list.reload} />}
-      {!list.data && !list.error && <Loading label="Loading mail…" />}
-      {list.data && items.length === 0 && (
-        <div className="empty-state empty-state--inline" data-testid="mail-empty">
-          <p>
-            {view === 'out'
-              ? 'Nothing in the outbox: agents’ public replies to customers with an e-mail address appear here.'
-              : 'No mail to show.'}
-          </p>
-        </div>
-      )}
-      {items.length > 0 && (
-        <>
-          <div className="table-wrap">
-            <table className="table" data-testid="mail-table" aria-busy={list.loading}>
-              <thead>
-                <tr>
-                  {view === 'all' && <th scope="col">Direction</th>}
-                  <th scope="col">Status</th>
-                  <th scope="col">{view === 'in' ? 'From' : view === 'out' ? 'To' : 'To / from'}</th>
-                  <th scope="col">Subject</th>
-                  <th scope="col">Case</th>
-                  <th scope="col">Time</th>
-                </tr>
-              </thead>
-              <tbody>
-                {items.map((m) => (
-                  <tr key={m.id} data-testid="mail-row" data-mail-id={m.id}>
-                    {view === 'all' && <td className="muted">{directionLabel(m.direction)}</td>}
-                    <td>
-                      <MailStatusBadge status={m.status} />
-                      {m.status === 'held' && (
-                        <span className="visually-hidden"> ({MAIL_STATUS_HINTS.held})</span>
-                      )}
-                    </td>
-                    <td data-testid="mail-correspondent">{correspondent(m)}</td>
-                    <td className="cell-primary">
-                      <Link to={`/mail/${m.id}`} data-testid="mail-subject">
-                        {m.subject || '(no subject)'}
-                      </Link>
-                    </td>
-                    <td className="cell-nowrap">
-                      {m.caseId ? (
-                        <Link to={`/cases/${m.caseId}`}>#{m.caseNumber}</Link>
-                      ) : (
-                        <span className="muted">—</span>
-                      )}
-                    </td>
-                    <td className="cell-nowrap muted">
-                      <time dateTime={m.sentAt ?? m.createdAt}>
-                        {formatDateTime(m.sentAt ?? m.createdAt)}
-                      </time>
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-          <Pager
-            offset={pager.offset}
-            shown={items.length}
-            total={undefined}
-            hasPrevious={pager.hasPrevious}
-            nextCursor={list.data?.nextCursor}
-            busy={list.loading}
-            onPrevious={pager.previous}
-            onNext={pager.next}
-          />
-        </>
-      )}
+      <ListState
+        list={list}
+        count={items.length}
+        loadingLabel="Loading mail…"
+        empty={
+          view === 'out'
+            ? 'Nothing in the outbox: agents’ public replies to customers with an e-mail address appear here.'
+            : 'No mail to show.'
+        }
+        emptyTestId="mail-empty"
+      >
+        <DataTable
+          testId="mail-table"
+          busy={list.loading}
+          columns={[
+            view === 'all' && <th scope="col">Direction</th>,
+            'Status',
+            <th scope="col">{view === 'in' ? 'From' : view === 'out' ? 'To' : 'To / from'}</th>,
+            'Subject',
+            'Case',
+            'Time',
+          ]}
+        >
+          {items.map((m) => (
+            <tr key={m.id} data-testid="mail-row" data-mail-id={m.id}>
+              {view === 'all' && <td className="muted">{directionLabel(m.direction)}</td>}
+              <td>
+                <MailStatusBadge status={m.status} />
+                {m.status === 'held' && <span className="visually-hidden"> ({MAIL_STATUS_HINTS.held})</span>}
+              </td>
+              <td data-testid="mail-correspondent">{correspondent(m)}</td>
+              <td className="cell-primary">
+                <Link to={`/mail/${m.id}`} data-testid="mail-subject">
+                  {m.subject || '(no subject)'}
+                </Link>
+              </td>
+              <td className="cell-nowrap">
+                {m.caseId ? (
+                  <Link to={`/cases/${m.caseId}`}>#{m.caseNumber}</Link>
+                ) : (
+                  <span className="muted">—</span>
+                )}
+              </td>
+              <td className="cell-nowrap muted">
+                <time dateTime={m.sentAt ?? m.createdAt}>{formatDateTime(m.sentAt ?? m.createdAt)}</time>
+              </td>
+            </tr>
+          ))}
+        </DataTable>
+        <ListPager pager={pager} list={list} />
+      </ListState>
     </>
   );
 }

@@ -7,7 +7,7 @@ import type { Page, SegmentList } from '../lib/types.js';
 import { useApi } from '../lib/use-api.js';
 import { PAGE_SIZE, useCursorPager } from '../lib/use-cursor-pager.js';
 import { CustomerTable } from '../customers/customer-table.js';
-import { ErrorNotice, Loading, NotFound, PageHeader, Pager } from '../layout/page-parts.js';
+import { ErrorNotice, ListPager, Loading, NotFound, PageHeader } from '../layout/page-parts.js';
 import { useDocumentTitle } from '../layout/use-document-title.js';
 
 export function OrganizationDetailPage() {
@@ -119,16 +119,7 @@ export function OrganizationDetailPage() {
               showOrganization={false}
               segmentName={segmentName}
             />
-            <Pager
-              offset={pager.offset}
-              shown={customers.data.items.length}
-              total={customers.data.total}
-              hasPrevious={pager.hasPrevious}
-              nextCursor={customers.data.nextCursor}
-              busy={customers.loading}
-              onPrevious={pager.previous}
-              onNext={pager.next}
-            />
+            <ListPager pager={pager} list={customers} total={customers.data.total} />
           </>
         )}
       </section>

@@ -7,7 +7,7 @@ import { formatDate } from '../lib/format.js';
 import { useApi } from '../lib/use-api.js';
 import { useCursorPager } from '../lib/use-cursor-pager.js';
 import { useInterval } from '../lib/use-interval.js';
-import { ErrorNotice, Loading, PageHeader, Pager } from '../layout/page-parts.js';
+import { ErrorNotice, ListPager, Loading, PageHeader } from '../layout/page-parts.js';
 import { useDocumentTitle } from '../layout/use-document-title.js';
 import { PlainStateLine } from './plain-state.js';
 import './portal.css';
@@ -130,16 +130,7 @@ export function PortalHomePage() {
           ))}
         </ul>
       )}
-      <Pager
-        offset={pager.offset}
-        shown={items.length}
-        total={undefined}
-        hasPrevious={pager.hasPrevious}
-        nextCursor={list.data?.nextCursor}
-        busy={list.loading}
-        onPrevious={pager.previous}
-        onNext={pager.next}
-      />
+      <ListPager pager={pager} list={list} />
     </div>
   );
 }

@@ -9,8 +9,10 @@ import type { Page } from '../lib/types.js';
 import { useApi } from '../lib/use-api.js';
 import { PAGE_SIZE, useCursorPager } from '../lib/use-cursor-pager.js';
 import { Flash } from '../layout/flash.js';
-import { ErrorNotice, FormError, Loading, PageHeader, Pager } from '../layout/page-parts.js';
+import { FormError, ListPager, PageHeader } from '../layout/page-parts.js';
 import { useDocumentTitle } from '../layout/use-document-title.js';
+import { ListState } from '../layout/list-state.js';
+import { DataTable, numberColumn } from '../layout/data-table.js';
 import { SeverityBadge } from '../signals/signal-badges.js';
 import { ruleKindLabel } from '../signals/signal-labels.js';
 
@@ -88,106 +90,87 @@ export function RulesPage() {
         </div>
       </div>
       <FormError message={error} />
-      {rules.error && <ErrorNotice error={rules.error} onRetry={rules.reload} />}
-      {!rules.data && !rules.error && <Loading label="Loading rules…" />}
-      {rules.data && items.length === 0 && (
-        <div className="empty-state empty-state--inline" data-testid="rules-empty">
-          <p>
-            {filtered ? (
-              'No rule matches these filters.'
-            ) : (
-              <>
-                No signal rules yet. <Link to="/admin/rules/new">Write the first one</Link>: for example, “no
-                scan 48 hours after dispatch”, and try it on past events with a dry run before it goes live.
-              </>
-            )}
-          </p>
-        </div>
-      )}
-      {items.length > 0 && (
-        <>
-          <div className="table-wrap">
-            <table className="table" data-testid="rule-table" aria-busy={rules.loading}>
-              <thead>
-                <tr>
-                  <th scope="col">Name</th>
-                  <th scope="col">Kind</th>
-                  <th scope="col">Severity</th>
-                  <th scope="col">Enabled</th>
-                  <th scope="col" className="cell-number">
-                    Live signals
-                  </th>
-                  <th scope="col" className="cell-number">
-                    Version
-                  </th>
-                  <th scope="col">Changed</th>
-                </tr>
-              </thead>
-              <tbody>
-                {items.map((r) => {
-                  const on = overrides[r.id] ?? r.enabled;
-                  return (
-                    <tr
-                      key={r.id}
-                      data-testid="rule-row"
-                      data-rule-id={r.id}
-                      className={on ? undefined : 'row--inactive'}
-                    >
-                      <td className="cell-primary">
-                        <Link to={`/admin/rules/${r.id}`}>{r.name}</Link>
-                        {r.definition.description && (
-                          <div className="muted cell-sub">{r.definition.description}</div>
-                        )}
-                      </td>
-                      <td className="cell-nowrap" data-testid="rule-kind">
-                        {ruleKindLabel(r.kind)}
-                      </td>
-                      <td>
-                        <SeverityBadge severity={r.severity} />
-                      </td>
-                      <td>
-                        <label className="switch">
-                          <input
-                            type="checkbox"
-                            role="switch"
-                            checked={on}
-                            disabled={busy[r.id]}
-                            aria-label={`Enabled: ${r.name}`}
-                            onChange={(e) => void toggle(r, e.target.checked)}
-                          />
-                          <span className="switch__track" aria-hidden="true" />
-                          <span className="switch__text">{on ? 'On' : 'Off'}</span>
-                        </label>
-                      </td>
-                      <td className="cell-number" data-testid="rule-open-signals">
-                        {r.openSignals > 0 ? (
-                          <Link to={`/board?rule=${r.id}`}>{formatNumber(r.openSignals)}</Link>
-                        ) : (
-                          <span className="muted">0</span>
-                        )}
-                      </td>
-                      <td className="cell-number" data-testid="rule-version">
-                        {r.version}
-                      </td>
-                      <td className="cell-nowrap muted">{formatDateTime(r.updatedAt)}</td>
-                    </tr>
-                  );
-                })}
-              </tbody>
-            </table>
-          </div>
-          <Pager
-            offset={pager.offset}
-            shown={items.length}
-            total={rules.data?.total}
-            hasPrevious={pager.hasPrevious}
-            nextCursor={rules.data?.nextCursor}
-            busy={rules.loading}
-            onPrevious={pager.previous}
-            onNext={pager.next}
-          />
-        </>
-      )}
+      <ListState
+        list={rules}
+        count={items.length}
+        loadingLabel="Loading rules…"
+        empty={
+          filtered ? (
+            'No rule matches these filters.'
+          ) : (
+            <>
+              No signal rules yet. <Link to="/admin/rules/new">Write the first one</Link>: for example, “no
+              scan 48 hours after dispatch”, and try it on past events with a dry run before it goes live.
+            </>
+          )
+        }
+        emptyTestId="rules-empty"
+      >
+        <DataTable
+          testId="rule-table"
+          busy={rules.loading}
+          columns={[
+            'Name',
+            'Kind',
+            'Severity',
+            'Enabled',
+            numberColumn('Live signals'),
+            numberColumn('Version'),
+            'Changed',
+          ]}
+        >
+          {items.map((r) => {
+            const on = overrides[r.id] ?? r.enabled;
+            return (
+              <tr
+                key={r.id}
+                data-testid="rule-row"
+                data-rule-id={r.id}
+                className={on ? undefined : 'row--inactive'}
+              >
+                <td className="cell-primary">
+                  <Link to={`/admin/rules/${r.id}`}>{r.name}</Link>
+                  {r.definition.description && (
+                    <div className="muted cell-sub">{r.definition.description}</div>
+                  )}
+                </td>
+                <td className="cell-nowrap" data-testid="rule-kind">
+                  {ruleKindLabel(r.kind)}
+                </td>
+                <td>
+                  <SeverityBadge severity={r.severity} />
+                </td>
+                <td>
+                  <label className="switch">
+                    <input
+                      type="checkbox"
+                      role="switch"
+                      checked={on}
+                      disabled={busy[r.id]}
+                      aria-label={`Enabled: ${r.name}`}
+                      onChange={(e) => void toggle(r, e.target.checked)}
+                    />
+                    <span className="switch__track" aria-hidden="true" />
+                    <span className="switch__text">{on ? 'On' : 'Off'}</span>
+                  </label>
+                </td>
+                <td className="cell-number" data-testid="rule-open-signals">
+                  {r.openSignals > 0 ? (
+                    <Link to={`/board?rule=${r.id}`}>{formatNumber(r.openSignals)}</Link>
+                  ) : (
+                    <span className="muted">0</span>
+                  )}
+                </td>
+                <td className="cell-number" data-testid="rule-version">
+                  {r.version}
+                </td>
+                <td className="cell-nowrap muted">{formatDateTime(r.updatedAt)}</td>
+              </tr>
+            );
+          })}
+        </DataTable>
+        <ListPager pager={pager} list={rules} total={rules.data?.total} />
+      </ListState>
     </>
   );
 }
