@@ -1,6 +1,7 @@
 import { Link } from 'react-router-dom';
 import type { Customer } from '../../shared/schemas/customers.js';
 import { formatDate, orDash } from '../lib/format.js';
+import { DataTable } from '../layout/data-table.js';
 import { SortHeader } from '../layout/sort-header.js';
 
 /** Customers as a table; used by the customer list and an organization's page. */
@@ -15,60 +16,51 @@ export function CustomerTable(props: {
 }) {
   const { items, sort, showOrganization = true, linkOrganization = true } = props;
   const segmentName = props.segmentName ?? ((key: string) => key);
+  const column = (label: string, field: string) =>
+    sort ? <SortHeader label={label} field={field} sort={sort.value} onSort={sort.onSort} /> : label;
   return (
-    <div className="table-wrap">
-      <table className="table" data-testid="customer-table" aria-busy={props.busy}>
-        <thead>
-          <tr>
-            {sort ? (
-              <SortHeader label="Name" field="name" sort={sort.value} onSort={sort.onSort} />
-            ) : (
-              <th scope="col">Name</th>
-            )}
-            <th scope="col">E-mail</th>
-            <th scope="col">Phone</th>
-            {showOrganization && <th scope="col">Organization</th>}
-            <th scope="col">Segment</th>
-            {sort ? (
-              <SortHeader label="Created" field="createdAt" sort={sort.value} onSort={sort.onSort} />
-            ) : (
-              <th scope="col">Created</th>
-            )}
-          </tr>
-        </thead>
-        <tbody>
-          {items.map((c) => (
-            <tr key={c.id} data-testid="customer-row">
-              <td className="cell-primary">
-                <Link to={`/customers/${c.id}`}>{c.name}</Link>
-              </td>
-              <td className="cell-email">{orDash(c.email)}</td>
-              <td className="cell-nowrap">{orDash(c.phone)}</td>
-              {showOrganization && (
-                <td>
-                  {c.organizationId && !linkOrganization ? (
-                    c.organizationName
-                  ) : c.organizationId ? (
-                    <Link className="link-quiet" to={`/organizations/${c.organizationId}`}>
-                      {c.organizationName}
-                    </Link>
-                  ) : (
-                    <span className="muted">Individual</span>
-                  )}
-                </td>
+    <DataTable
+      testId="customer-table"
+      busy={props.busy}
+      columns={[
+        column('Name', 'name'),
+        'E-mail',
+        'Phone',
+        showOrganization && 'Organization',
+        'Segment',
+        column('Created', 'createdAt'),
+      ]}
+    >
+      {items.map((c) => (
+        <tr key={c.id} data-testid="customer-row">
+          <td className="cell-primary">
+            <Link to={`/customers/${c.id}`}>{c.name}</Link>
+          </td>
+          <td className="cell-email">{orDash(c.email)}</td>
+          <td className="cell-nowrap">{orDash(c.phone)}</td>
+          {showOrganization && (
+            <td>
+              {c.organizationId && !linkOrganization ? (
+                c.organizationName
+              ) : c.organizationId ? (
+                <Link className="link-quiet" to={`/organizations/${c.organizationId}`}>
+                  {c.organizationName}
+                </Link>
+              ) : (
+                <span className="muted">Individual</span>
               )}
-              <td>
-                {c.effectiveSegment ? (
-                  <span className="tag">{segmentName(c.effectiveSegment)}</span>
-                ) : (
-                  <span className="muted">—</span>
-                )}
-              </td>
-              <td className="cell-nowrap muted">{formatDate(c.createdAt)}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+            </td>
+          )}
+          <td>
+            {c.effectiveSegment ? (
+              <span className="tag">{segmentName(c.effectiveSegment)}</span>
+            ) : (
+              <span className="muted">—</span>
+            )}
+          </td>
+          <td className="cell-nowrap muted">{formatDate(c.createdAt)}</td>
+        </tr>
+      ))}
+    </DataTable>
   );
 }

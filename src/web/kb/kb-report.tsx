@@ -6,6 +6,7 @@ import type { KbReport } from '../../shared/schemas/kb.js';
 import { formatDate, formatNumber } from '../lib/format.js';
 import { useApi } from '../lib/use-api.js';
 import { ErrorNotice, Loading } from '../layout/page-parts.js';
+import { DataTable, numberColumn } from '../layout/data-table.js';
 import { formatShare } from './kb-labels.js';
 
 const PERIODS = [7, 30, 90] as const;
@@ -71,78 +72,60 @@ export function KbReportView() {
               Requests answered by a suggested article before they were sent, of all requests that saw
               suggestions and ended either way.
             </p>
-            <div className="table-wrap">
-              <table className="table" data-testid="kb-channel-report" aria-busy={report.loading}>
-                <thead>
-                  <tr>
-                    <th scope="col">Channel</th>
-                    <th scope="col" className="cell-number">
-                      Suggestions shown
-                    </th>
-                    <th scope="col" className="cell-number">
-                      Deflected
-                    </th>
-                    <th scope="col" className="cell-number">
-                      Sent anyway
-                    </th>
-                    <th scope="col">Deflection rate</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {r.channels.map((c) => (
-                    <tr key={c.channel} data-testid={`kb-channel-${c.channel}`}>
-                      <td className="cell-primary">{CHANNEL_LABELS[c.channel] ?? c.channel}</td>
-                      <td className="cell-number">{formatNumber(c.suggested)}</td>
-                      <td className="cell-number">{formatNumber(c.deflected)}</td>
-                      <td className="cell-number">{formatNumber(c.submitted)}</td>
-                      <td>
-                        <ShareBar share={c.deflectionRate} label="Deflection rate" />
-                      </td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
+            <DataTable
+              testId="kb-channel-report"
+              busy={report.loading}
+              columns={[
+                'Channel',
+                numberColumn('Suggestions shown'),
+                numberColumn('Deflected'),
+                numberColumn('Sent anyway'),
+                'Deflection rate',
+              ]}
+            >
+              {r.channels.map((c) => (
+                <tr key={c.channel} data-testid={`kb-channel-${c.channel}`}>
+                  <td className="cell-primary">{CHANNEL_LABELS[c.channel] ?? c.channel}</td>
+                  <td className="cell-number">{formatNumber(c.suggested)}</td>
+                  <td className="cell-number">{formatNumber(c.deflected)}</td>
+                  <td className="cell-number">{formatNumber(c.submitted)}</td>
+                  <td>
+                    <ShareBar share={c.deflectionRate} label="Deflection rate" />
+                  </td>
+                </tr>
+              ))}
+            </DataTable>
           </section>
           <section className="section" aria-labelledby="kb-helpful-title">
             <h2 id="kb-helpful-title">Helpfulness</h2>
             <p className="muted">
               “Did this help?” answers to each article, and how often it answered a request.
             </p>
-            <div className="table-wrap">
-              <table className="table" data-testid="kb-article-report" aria-busy={report.loading}>
-                <thead>
-                  <tr>
-                    <th scope="col">Article</th>
-                    <th scope="col" className="cell-number">
-                      Yes
-                    </th>
-                    <th scope="col" className="cell-number">
-                      No
-                    </th>
-                    <th scope="col">Helpful</th>
-                    <th scope="col" className="cell-number">
-                      Deflected
-                    </th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {r.articles.map((a) => (
-                    <tr key={a.articleId}>
-                      <td className="cell-primary">
-                        <Link to={`/kb/${a.articleId}`}>{a.title}</Link>
-                      </td>
-                      <td className="cell-number">{formatNumber(a.helpful)}</td>
-                      <td className="cell-number">{formatNumber(a.unhelpful)}</td>
-                      <td>
-                        <ShareBar share={a.helpfulShare} label="Helpful" />
-                      </td>
-                      <td className="cell-number">{formatNumber(a.deflected)}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
+            <DataTable
+              testId="kb-article-report"
+              busy={report.loading}
+              columns={[
+                'Article',
+                numberColumn('Yes'),
+                numberColumn('No'),
+                'Helpful',
+                numberColumn('Deflected'),
+              ]}
+            >
+              {r.articles.map((a) => (
+                <tr key={a.articleId}>
+                  <td className="cell-primary">
+                    <Link to={`/kb/${a.articleId}`}>{a.title}</Link>
+                  </td>
+                  <td className="cell-number">{formatNumber(a.helpful)}</td>
+                  <td className="cell-number">{formatNumber(a.unhelpful)}</td>
+                  <td>
+                    <ShareBar share={a.helpfulShare} label="Helpful" />
+                  </td>
+                  <td className="cell-number">{formatNumber(a.deflected)}</td>
+                </tr>
+              ))}
+            </DataTable>
           </section>
         </>
       )}

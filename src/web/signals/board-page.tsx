@@ -13,6 +13,7 @@ import { useApi } from '../lib/use-api.js';
 import { useInterval, useNow } from '../lib/use-interval.js';
 import { ErrorNotice, Loading, PageHeader } from '../layout/page-parts.js';
 import { useDocumentTitle } from '../layout/use-document-title.js';
+import { DataTable } from '../layout/data-table.js';
 import { CommitmentStateBadge, DueIn, SeverityBadge, SignalStateBadge } from './signal-badges.js';
 import { SEVERITY_ORDER, severityLabel } from './signal-labels.js';
 
@@ -392,148 +393,127 @@ function KpiStrip({ kpis, error }: { kpis: ProactiveKpis | undefined; error: Api
 
 function SignalTable({ signals, now, admin }: { signals: Signal[]; now: number; admin: boolean }) {
   return (
-    <div className="table-wrap">
-      <table className="table table--board" data-testid="board-signals">
-        <thead>
-          <tr>
-            <th scope="col">Severity</th>
-            <th scope="col">Signal</th>
-            <th scope="col">Customer</th>
-            <th scope="col">Rule</th>
-            <th scope="col">Ref</th>
-            <th scope="col">Age</th>
-            <th scope="col">Due</th>
-            <th scope="col">Case</th>
-          </tr>
-        </thead>
-        <tbody>
-          {signals.map((s) => (
-            <tr key={s.id} data-testid="board-signal-row" data-signal-id={s.id} data-severity={s.severity}>
-              <td>
-                <SeverityBadge severity={s.severity} />
-              </td>
-              <td className="cell-primary">
-                <Link to={`/signals/${s.id}`} data-testid="signal-title">
-                  {s.title}
-                </Link>
-                {s.state !== 'open' && (
-                  <span className="cell-sub">
-                    <SignalStateBadge state={s.state} />
-                  </span>
-                )}
-              </td>
-              <td className="cell-customer" data-testid="signal-customer">
-                {s.customerId ? (
-                  <Link className="link-quiet" to={`/customers/${s.customerId}`}>
-                    {s.customerName ?? 'Unnamed customer'}
-                  </Link>
-                ) : (
-                  <span className="muted">No customer</span>
-                )}
-                {s.organizationName && <span className="cell-customer__org muted">{s.organizationName}</span>}
-              </td>
-              <td data-testid="signal-rule">
-                {admin ? (
-                  <Link className="link-quiet" to={`/admin/rules/${s.ruleId}`}>
-                    {s.ruleName}
-                  </Link>
-                ) : (
-                  s.ruleName
-                )}
-              </td>
-              <td data-testid="signal-ref">
-                {s.refValue ? (
-                  <span className="ref" title={s.refKey ?? undefined}>
-                    <span className="ref__key">{s.refKey}</span> <code>{s.refValue}</code>
-                  </span>
-                ) : (
-                  <span className="muted">—</span>
-                )}
-              </td>
-              <td
-                className="cell-nowrap"
-                data-testid="signal-age"
-                title={new Date(s.detectedAt).toLocaleString()}
-              >
-                {formatWallClock(now - Date.parse(s.detectedAt))}
-              </td>
-              <td className="cell-nowrap" data-testid="signal-due">
-                {s.dueAt ? (
-                  <>
-                    <time dateTime={s.dueAt}>{formatDue(s.dueAt)}</time>
-                    <span className="cell-sub">
-                      <DueIn dueAt={s.dueAt} now={now} />
-                    </span>
-                  </>
-                ) : (
-                  <span className="muted">—</span>
-                )}
-              </td>
-              <td className="cell-nowrap" data-testid="signal-case">
-                {s.caseId ? (
-                  <Link to={`/cases/${s.caseId}`}>#{s.caseNumber ?? '…'}</Link>
-                ) : (
-                  <span className="muted">No case</span>
-                )}
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+    <DataTable
+      testId="board-signals"
+      className="table--board"
+      columns={['Severity', 'Signal', 'Customer', 'Rule', 'Ref', 'Age', 'Due', 'Case']}
+    >
+      {signals.map((s) => (
+        <tr key={s.id} data-testid="board-signal-row" data-signal-id={s.id} data-severity={s.severity}>
+          <td>
+            <SeverityBadge severity={s.severity} />
+          </td>
+          <td className="cell-primary">
+            <Link to={`/signals/${s.id}`} data-testid="signal-title">
+              {s.title}
+            </Link>
+            {s.state !== 'open' && (
+              <span className="cell-sub">
+                <SignalStateBadge state={s.state} />
+              </span>
+            )}
+          </td>
+          <td className="cell-customer" data-testid="signal-customer">
+            {s.customerId ? (
+              <Link className="link-quiet" to={`/customers/${s.customerId}`}>
+                {s.customerName ?? 'Unnamed customer'}
+              </Link>
+            ) : (
+              <span className="muted">No customer</span>
+            )}
+            {s.organizationName && <span className="cell-customer__org muted">{s.organizationName}</span>}
+          </td>
+          <td data-testid="signal-rule">
+            {admin ? (
+              <Link className="link-quiet" to={`/admin/rules/${s.ruleId}`}>
+                {s.ruleName}
+              </Link>
+            ) : (
+              s.ruleName
+            )}
+          </td>
+          <td data-testid="signal-ref">
+            {s.refValue ? (
+              <span className="ref" title={s.refKey ?? undefined}>
+                <span className="ref__key">{s.refKey}</span> <code>{s.refValue}</code>
+              </span>
+            ) : (
+              <span className="muted">—</span>
+            )}
+          </td>
+          <td
+            className="cell-nowrap"
+            data-testid="signal-age"
+            title={new Date(s.detectedAt).toLocaleString()}
+          >
+            {formatWallClock(now - Date.parse(s.detectedAt))}
+          </td>
+          <td className="cell-nowrap" data-testid="signal-due">
+            {s.dueAt ? (
+              <>
+                <time dateTime={s.dueAt}>{formatDue(s.dueAt)}</time>
+                <span className="cell-sub">
+                  <DueIn dueAt={s.dueAt} now={now} />
+                </span>
+              </>
+            ) : (
+              <span className="muted">—</span>
+            )}
+          </td>
+          <td className="cell-nowrap" data-testid="signal-case">
+            {s.caseId ? (
+              <Link to={`/cases/${s.caseId}`}>#{s.caseNumber ?? '…'}</Link>
+            ) : (
+              <span className="muted">No case</span>
+            )}
+          </td>
+        </tr>
+      ))}
+    </DataTable>
   );
 }
 
 function CommitmentTable({ commitments, now }: { commitments: Commitment[]; now: number }) {
   return (
-    <div className="table-wrap">
-      <table className="table table--board" data-testid="board-commitments">
-        <thead>
-          <tr>
-            <th scope="col">State</th>
-            <th scope="col">Commitment</th>
-            <th scope="col">Customer</th>
-            <th scope="col">Ref</th>
-            <th scope="col">Due</th>
-          </tr>
-        </thead>
-        <tbody>
-          {commitments.map((c) => (
-            <tr key={c.id} data-testid="board-commitment-row" data-state={c.state}>
-              <td>
-                <CommitmentStateBadge state={c.state} />
-              </td>
-              <td className="cell-primary">
-                <span className="board__commitment-name">{c.name}</span>
-                <span className="cell-sub muted">{c.agreementName}</span>
-              </td>
-              <td className="cell-customer">
-                {c.customerId ? (
-                  <Link className="link-quiet" to={`/customers/${c.customerId}`}>
-                    {c.customerName ?? 'Unnamed customer'}
-                  </Link>
-                ) : (
-                  <span className="muted">No customer</span>
-                )}
-              </td>
-              <td>
-                <span className="ref">
-                  <span className="ref__key">{c.refKey}</span> <code>{c.refValue}</code>
-                </span>
-              </td>
-              <td className="cell-nowrap" data-testid="commitment-due">
-                <time dateTime={c.dueAt}>{formatDue(c.dueAt)}</time>
-                <span className="cell-sub">
-                  <DueIn dueAt={c.dueAt} now={now} />
-                </span>
-                {c.repromised > 0 && (
-                  <span className="cell-sub muted">re-promised {countOf(c.repromised, 'time')}</span>
-                )}
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+    <DataTable
+      testId="board-commitments"
+      className="table--board"
+      columns={['State', 'Commitment', 'Customer', 'Ref', 'Due']}
+    >
+      {commitments.map((c) => (
+        <tr key={c.id} data-testid="board-commitment-row" data-state={c.state}>
+          <td>
+            <CommitmentStateBadge state={c.state} />
+          </td>
+          <td className="cell-primary">
+            <span className="board__commitment-name">{c.name}</span>
+            <span className="cell-sub muted">{c.agreementName}</span>
+          </td>
+          <td className="cell-customer">
+            {c.customerId ? (
+              <Link className="link-quiet" to={`/customers/${c.customerId}`}>
+                {c.customerName ?? 'Unnamed customer'}
+              </Link>
+            ) : (
+              <span className="muted">No customer</span>
+            )}
+          </td>
+          <td>
+            <span className="ref">
+              <span className="ref__key">{c.refKey}</span> <code>{c.refValue}</code>
+            </span>
+          </td>
+          <td className="cell-nowrap" data-testid="commitment-due">
+            <time dateTime={c.dueAt}>{formatDue(c.dueAt)}</time>
+            <span className="cell-sub">
+              <DueIn dueAt={c.dueAt} now={now} />
+            </span>
+            {c.repromised > 0 && (
+              <span className="cell-sub muted">re-promised {countOf(c.repromised, 'time')}</span>
+            )}
+          </td>
+        </tr>
+      ))}
+    </DataTable>
   );
 }

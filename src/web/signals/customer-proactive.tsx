@@ -6,7 +6,8 @@ import type { Commitment, Signal } from '../../shared/schemas/signals.js';
 import { formatDateTime, formatDue } from '../lib/format.js';
 import type { Page } from '../lib/types.js';
 import { useApi } from '../lib/use-api.js';
-import { ErrorNotice, Loading } from '../layout/page-parts.js';
+import { ListState } from '../layout/list-state.js';
+import { DataTable } from '../layout/data-table.js';
 import { CommitmentStateBadge, SeverityBadge, SignalStateBadge } from './signal-badges.js';
 
 const STEP = 10;
@@ -20,24 +21,29 @@ function GrowingList<T>({
   query,
   what,
   empty,
+  emptyTestId,
   children,
 }: {
   path: string;
   query: Record<string, string>;
   what: string;
   empty: ReactNode;
+  emptyTestId: string;
   children(items: T[], loading: boolean): ReactNode;
 }) {
   const [limit, setLimit] = useState(STEP);
   const list = useApi<Page<T>>(path, { ...query, limit }, { keepPrevious: true });
-  if (list.error) return <ErrorNotice error={list.error} onRetry={list.reload} />;
-  if (!list.data) return <Loading label={`Loading ${what}…`} />;
-  const items = list.data.items;
-  if (items.length === 0) return <>{empty}</>;
+  const items = list.data?.items ?? [];
   return (
-    <>
+    <ListState
+      list={list}
+      count={items.length}
+      loadingLabel={`Loading ${what}…`}
+      empty={empty}
+      emptyTestId={emptyTestId}
+    >
       {children(items, list.loading)}
-      {list.data.nextCursor && (
+      {list.data?.nextCursor && (
         <div className="pager">
           <span className="pager__summary">{items.length} shown</span>
           <button
@@ -50,7 +56,7 @@ function GrowingList<T>({
           </button>
         </div>
       )}
-    </>
+    </ListState>
   );
 }
 
@@ -60,52 +66,40 @@ export function CustomerSignals({ customerId }: { customerId: string }) {
       path="/signals"
       query={{ customerId }}
       what="signals"
-      empty={
-        <div className="empty-state empty-state--inline" data-testid="customer-signals-empty">
-          <p>No signals about this customer: no signal rule has fired on their events.</p>
-        </div>
-      }
+      emptyTestId="customer-signals-empty"
+      empty="No signals about this customer: no signal rule has fired on their events."
     >
       {(items, loading) => (
-        <div className="table-wrap">
-          <table className="table" data-testid="customer-signals" aria-busy={loading}>
-            <thead>
-              <tr>
-                <th scope="col">Severity</th>
-                <th scope="col">Signal</th>
-                <th scope="col">State</th>
-                <th scope="col">Detected</th>
-                <th scope="col">Case</th>
-              </tr>
-            </thead>
-            <tbody>
-              {items.map((s) => (
-                <tr key={s.id} data-testid="customer-signal-row" data-state={s.state}>
-                  <td>
-                    <SeverityBadge severity={s.severity} />
-                  </td>
-                  <td className="cell-primary">
-                    <Link to={`/signals/${s.id}`}>{s.title}</Link>
-                    <span className="cell-sub muted">{s.ruleName}</span>
-                  </td>
-                  <td>
-                    <SignalStateBadge state={s.state} />
-                  </td>
-                  <td className="cell-nowrap">
-                    <time dateTime={s.detectedAt}>{formatDateTime(s.detectedAt)}</time>
-                  </td>
-                  <td className="cell-nowrap">
-                    {s.caseId ? (
-                      <Link to={`/cases/${s.caseId}`}>#{s.caseNumber ?? '…'}</Link>
-                    ) : (
-                      <span className="muted">—</span>
-                    )}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable
+          testId="customer-signals"
+          busy={loading}
+          columns={['Severity', 'Signal', 'State', 'Detected', 'Case']}
+        >
+          {items.map((s) => (
+            <tr key={s.id} data-testid="customer-signal-row" data-state={s.state}>
+              <td>
+                <SeverityBadge severity={s.severity} />
+              </td>
+              <td className="cell-primary">
+                <Link to={`/signals/${s.id}`}>{s.title}</Link>
+                <span className="cell-sub muted">{s.ruleName}</span>
+              </td>
+              <td>
+                <SignalStateBadge state={s.state} />
+              </td>
+              <td className="cell-nowrap">
+                <time dateTime={s.detectedAt}>{formatDateTime(s.detectedAt)}</time>
+              </td>
+              <td className="cell-nowrap">
+                {s.caseId ? (
+                  <Link to={`/cases/${s.caseId}`}>#{s.caseNumber ?? '…'}</Link>
+                ) : (
+                  <span className="muted">—</span>
+                )}
+              </td>
+            </tr>
+          ))}
+        </DataTable>
       )}
     </GrowingList>
   );
@@ -117,58 +111,48 @@ export function CustomerCommitments({ customerId }: { customerId: string }) {
       path="/commitments"
       query={{ customerId }}
       what="commitments"
+      emptyTestId="customer-commitments-empty"
       empty={
-        <div className="empty-state empty-state--inline" data-testid="customer-commitments-empty">
-          <p>
-            No commitments measured for this customer yet. They start when an event opens a commitment of the
-            agreement that applies to them.
-          </p>
-        </div>
+        <>
+          No commitments measured for this customer yet. They start when an event opens a commitment of the
+          agreement that applies to them.
+        </>
       }
     >
       {(items, loading) => (
-        <div className="table-wrap">
-          <table className="table" data-testid="customer-commitments" aria-busy={loading}>
-            <thead>
-              <tr>
-                <th scope="col">State</th>
-                <th scope="col">Commitment</th>
-                <th scope="col">Ref</th>
-                <th scope="col">Due</th>
-                <th scope="col">Closed</th>
-              </tr>
-            </thead>
-            <tbody>
-              {items.map((c) => (
-                <tr key={c.id} data-testid="customer-commitment-row" data-state={c.state}>
-                  <td>
-                    <CommitmentStateBadge state={c.state} />
-                  </td>
-                  <td className="cell-primary">
-                    <span>{c.name}</span>
-                    <span className="cell-sub muted">{c.agreementName}</span>
-                  </td>
-                  <td>
-                    <span className="ref">
-                      <span className="ref__key">{c.refKey}</span> <code>{c.refValue}</code>
-                    </span>
-                  </td>
-                  <td className="cell-nowrap">
-                    <time dateTime={c.dueAt}>{formatDue(c.dueAt)}</time>
-                    {c.repromised > 0 && <span className="cell-sub muted">re-promised ×{c.repromised}</span>}
-                  </td>
-                  <td className="cell-nowrap">
-                    {c.closedAt ? (
-                      <time dateTime={c.closedAt}>{formatDateTime(c.closedAt)}</time>
-                    ) : (
-                      <span className="muted">—</span>
-                    )}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable
+          testId="customer-commitments"
+          busy={loading}
+          columns={['State', 'Commitment', 'Ref', 'Due', 'Closed']}
+        >
+          {items.map((c) => (
+            <tr key={c.id} data-testid="customer-commitment-row" data-state={c.state}>
+              <td>
+                <CommitmentStateBadge state={c.state} />
+              </td>
+              <td className="cell-primary">
+                <span>{c.name}</span>
+                <span className="cell-sub muted">{c.agreementName}</span>
+              </td>
+              <td>
+                <span className="ref">
+                  <span className="ref__key">{c.refKey}</span> <code>{c.refValue}</code>
+                </span>
+              </td>
+              <td className="cell-nowrap">
+                <time dateTime={c.dueAt}>{formatDue(c.dueAt)}</time>
+                {c.repromised > 0 && <span className="cell-sub muted">re-promised ×{c.repromised}</span>}
+              </td>
+              <td className="cell-nowrap">
+                {c.closedAt ? (
+                  <time dateTime={c.closedAt}>{formatDateTime(c.closedAt)}</time>
+                ) : (
+                  <span className="muted">—</span>
+                )}
+              </td>
+            </tr>
+          ))}
+        </DataTable>
       )}
     </GrowingList>
   );
