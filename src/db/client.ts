@@ -86,6 +86,9 @@ export async function openDatabase(options: DatabaseOptions): Promise<DatabaseHa
 // (a pool, rows locked one by one) bulk work runs side by side and this is a pass-through.
 const turns = new WeakMap<Database, Promise<unknown>>();
 
+/** Is this the embedded PGlite database (one connection, no background workers)? */
+export const isEmbedded = (db: Database) => turns.has(db);
+
 /** Runs `work` when the bulk writers before it on this database are done (PGlite only). */
 export function bulkTurn<T>(db: Database, work: () => Promise<T>): Promise<T> {
   const before = turns.get(db);

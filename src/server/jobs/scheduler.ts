@@ -3,6 +3,7 @@
 // this loop only decides when to look. A job that finds a full batch runs again at once.
 import type { FastifyBaseLogger } from 'fastify';
 import type { Database } from '../../db/client.js';
+import { maintainEmbedded } from '../../db/maintenance.js';
 import { PUBLIC_REQUEST_PRUNE_BATCH, prunePublicRequests } from '../lib/rate-limit.js';
 import { JOB_BATCH, closeSolvedCases, recordBreaches, recordWarnings } from '../domains/cases/case-jobs.js';
 import { closeDueCommitments } from '../domains/commitments/commitments.engine.js';
@@ -44,6 +45,13 @@ export const DEFAULT_JOBS: Job[] = [
     everyMs: 600_000,
     run: (db) => prunePublicRequests(db),
     batch: PUBLIC_REQUEST_PRUNE_BATCH,
+  },
+  // The embedded database has no autovacuum: vacuum and analyze what needs it (PostgreSQL: nothing).
+  {
+    name: 'embedded-maintenance',
+    everyMs: 60_000,
+    run: async (db) => (await maintainEmbedded(db)).length,
+    batch: Number.MAX_SAFE_INTEGER,
   },
   // Outgoing mail: sent within a second or so of the reply (nothing to do without STEWARD_SMTP_URL).
   { name: 'mail-outbox', everyMs: 1_000, run: (db) => sendQueuedMail(db), batch: SEND_BATCH },
