@@ -14,6 +14,7 @@ import { useShortcuts } from '../lib/use-shortcuts.js';
 import { ErrorNotice, ListPager, Loading, PageHeader, SuccessNotice } from '../layout/page-parts.js';
 import { SearchBox } from '../layout/search-box.js';
 import { useDocumentTitle } from '../layout/use-document-title.js';
+import { FilterSelect } from '../layout/filter-select.js';
 import { AvailabilitySwitch } from './availability-switch.js';
 import { BulkBar } from './bulk-bar.js';
 import { LogCallButton } from './log-call-dialog.js';
@@ -247,22 +248,13 @@ export function CaseQueuePage() {
             value={q}
             onSearch={onSearch}
           />
-          <div className="toolbar__filter">
-            <label htmlFor="case-sort">Sort</label>
-            <select
-              id="case-sort"
-              value={sort}
-              onChange={(e) =>
-                setFilters({ sort: e.target.value === view?.sort ? undefined : e.target.value })
-              }
-            >
-              {CASE_SORTS.map((s) => (
-                <option key={s} value={s}>
-                  {SORT_LABELS[s]}
-                </option>
-              ))}
-            </select>
-          </div>
+          <FilterSelect
+            id="case-sort"
+            label="Sort"
+            value={sort}
+            options={CASE_SORTS.map((s) => [s, SORT_LABELS[s]] as const)}
+            onChange={(v) => setFilters({ sort: v === view?.sort ? undefined : v })}
+          />
           {q && (
             <button type="button" className="button button--ghost" onClick={() => setFilters({ q: '' })}>
               Clear search

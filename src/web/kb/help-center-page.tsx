@@ -11,6 +11,7 @@ import { useCursorPager } from '../lib/use-cursor-pager.js';
 import { ErrorNotice, ListPager, Loading } from '../layout/page-parts.js';
 import { SearchBox } from '../layout/search-box.js';
 import { useDocumentTitle } from '../layout/use-document-title.js';
+import { FilterSelect } from '../layout/filter-select.js';
 import { languageName } from './kb-labels.js';
 
 const HELP_PAGE_SIZE = 20;
@@ -68,20 +69,13 @@ export function HelpCenterPage() {
             onSearch={onSearch}
           />
           {languages.length > 1 && (
-            <div className="toolbar__filter">
-              <label htmlFor="help-language">Language</label>
-              <select
-                id="help-language"
-                value={language}
-                onChange={(e) => setFilters({ language: e.target.value, category: '' })}
-              >
-                {languages.map((l) => (
-                  <option key={l} value={l}>
-                    {languageName(l)}
-                  </option>
-                ))}
-              </select>
-            </div>
+            <FilterSelect
+              id="help-language"
+              label="Language"
+              value={language}
+              options={languages.map((l) => [l, languageName(l)] as const)}
+              onChange={(v) => setFilters({ language: v, category: '' })}
+            />
           )}
         </div>
       </section>

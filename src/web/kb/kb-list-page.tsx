@@ -16,6 +16,7 @@ import { SearchBox } from '../layout/search-box.js';
 import { useDocumentTitle } from '../layout/use-document-title.js';
 import { ListState } from '../layout/list-state.js';
 import { DataTable } from '../layout/data-table.js';
+import { FilterSelect } from '../layout/filter-select.js';
 import { KbCategoriesPanel } from './kb-categories.js';
 import { languageName, languageStateLabel } from './kb-labels.js';
 import { KbReportView } from './kb-report.js';
@@ -114,51 +115,30 @@ function ArticleList({ categories }: { categories: KbCategory[] | undefined }) {
           maxLength={KB_LIMITS.query}
           onSearch={onSearch}
         />
-        <div className="toolbar__filter">
-          <label htmlFor="kb-category">Category</label>
-          <select
-            id="kb-category"
-            value={categoryId}
-            onChange={(e) => setFilters({ categoryId: e.target.value }, { replace: true })}
-          >
-            <option value="">All categories</option>
-            {categories?.map((c) => (
-              <option key={c.id} value={c.id}>
-                {c.name}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div className="toolbar__filter">
-          <label htmlFor="kb-language">Language</label>
-          <select
-            id="kb-language"
-            value={language}
-            onChange={(e) => setFilters({ language: e.target.value }, { replace: true })}
-          >
-            <option value="">All languages</option>
-            {languages.map((l) => (
-              <option key={l} value={l}>
-                {languageName(l)}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div className="toolbar__filter">
-          <label htmlFor="kb-state">State</label>
-          <select
-            id="kb-state"
-            value={state}
-            onChange={(e) => setFilters({ state: e.target.value }, { replace: true })}
-          >
-            <option value="">Any state</option>
-            {KB_LIST_STATES.map((s) => (
-              <option key={s} value={s}>
-                {STATE_LABELS[s]}
-              </option>
-            ))}
-          </select>
-        </div>
+        <FilterSelect
+          id="kb-category"
+          label="Category"
+          value={categoryId}
+          options={categories?.map((c) => [c.id, c.name] as const) ?? []}
+          all="All categories"
+          onChange={(v) => setFilters({ categoryId: v }, { replace: true })}
+        />
+        <FilterSelect
+          id="kb-language"
+          label="Language"
+          value={language}
+          options={languages.map((l) => [l, languageName(l)] as const)}
+          all="All languages"
+          onChange={(v) => setFilters({ language: v }, { replace: true })}
+        />
+        <FilterSelect
+          id="kb-state"
+          label="State"
+          value={state}
+          options={KB_LIST_STATES.map((s) => [s, STATE_LABELS[s]] as const)}
+          all="Any state"
+          onChange={(v) => setFilters({ state: v }, { replace: true })}
+        />
       </div>
       <ListState
         list={articles}

@@ -7,6 +7,7 @@ import { formatDate, formatNumber } from '../lib/format.js';
 import { useApi } from '../lib/use-api.js';
 import { ErrorNotice, Loading } from '../layout/page-parts.js';
 import { DataTable, numberColumn } from '../layout/data-table.js';
+import { FilterSelect } from '../layout/filter-select.js';
 import { formatShare } from './kb-labels.js';
 
 const PERIODS = [7, 30, 90] as const;
@@ -42,20 +43,13 @@ export function KbReportView() {
   return (
     <div className="kb-report" data-testid="kb-report">
       <div className="toolbar">
-        <div className="toolbar__filter">
-          <label htmlFor="kb-report-period">Period</label>
-          <select
-            id="kb-report-period"
-            value={days}
-            onChange={(e) => setDays(Number(e.target.value) as 7 | 30 | 90)}
-          >
-            {PERIODS.map((p) => (
-              <option key={p} value={p}>
-                Last {p} days
-              </option>
-            ))}
-          </select>
-        </div>
+        <FilterSelect
+          id="kb-report-period"
+          label="Period"
+          value={String(days)}
+          options={PERIODS.map((p) => [String(p), `Last ${p} days`] as const)}
+          onChange={(v) => setDays(Number(v) as 7 | 30 | 90)}
+        />
         {r && (
           <span className="muted">
             {formatDate(r.from)} – {formatDate(r.to)}

@@ -8,6 +8,7 @@ import { countOf } from '../lib/format.js';
 import type { Page, SegmentList } from '../lib/types.js';
 import { useApi } from '../lib/use-api.js';
 import { PAGE_SIZE, useCursorPager } from '../lib/use-cursor-pager.js';
+import { FilterSelect } from './filter-select.js';
 import { ListState } from './list-state.js';
 import { PageHeader } from './page-parts.js';
 import { SearchBox } from './search-box.js';
@@ -86,22 +87,15 @@ export function DirectoryListHead(props: {
           onSearch={state.onSearch}
         />
         {staff && (
-          <div className="toolbar__filter">
-            <label htmlFor={`${noun}-segment`}>Segment</label>
-            <select
-              id={`${noun}-segment`}
-              value={segment}
-              onChange={(e) => setFilters({ segment: e.target.value })}
-              disabled={!segments.data}
-            >
-              <option value="">All segments</option>
-              {segments.data?.items.map((s) => (
-                <option key={s.key} value={s.key}>
-                  {s.name}
-                </option>
-              ))}
-            </select>
-          </div>
+          <FilterSelect
+            id={`${noun}-segment`}
+            label="Segment"
+            value={segment}
+            options={segments.data?.items.map((s) => [s.key, s.name] as const) ?? []}
+            all="All segments"
+            disabled={!segments.data}
+            onChange={(v) => setFilters({ segment: v })}
+          />
         )}
         {filtered && (
           <button

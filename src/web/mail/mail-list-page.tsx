@@ -10,6 +10,7 @@ import { ListPager, PageHeader } from '../layout/page-parts.js';
 import { useDocumentTitle } from '../layout/use-document-title.js';
 import { ListState } from '../layout/list-state.js';
 import { DataTable } from '../layout/data-table.js';
+import { FilterSelect } from '../layout/filter-select.js';
 import { MAIL_STATUS_HINTS, MailStatusBadge, directionLabel, mailStatusLabel } from './mail-badges.js';
 
 const OUT_STATUSES = ['queued', 'held', 'sent', 'failed'] as const;
@@ -65,21 +66,14 @@ export function MailListPage() {
         ))}
       </div>
       <div className="toolbar">
-        <div className="toolbar__filter">
-          <label htmlFor="mail-status">Status</label>
-          <select
-            id="mail-status"
-            value={status}
-            onChange={(e) => pager.setFilters({ status: e.target.value }, { replace: true })}
-          >
-            <option value="">All statuses</option>
-            {statuses.map((s) => (
-              <option key={s} value={s}>
-                {mailStatusLabel(s)}
-              </option>
-            ))}
-          </select>
-        </div>
+        <FilterSelect
+          id="mail-status"
+          label="Status"
+          value={status}
+          options={statuses.map((s) => [s, mailStatusLabel(s)] as const)}
+          all="All statuses"
+          onChange={(v) => pager.setFilters({ status: v }, { replace: true })}
+        />
       </div>
       {anyHeld && (
         <p className="notice notice--info" data-testid="mail-held-notice">

@@ -13,6 +13,7 @@ import { FormError, ListPager, PageHeader } from '../layout/page-parts.js';
 import { useDocumentTitle } from '../layout/use-document-title.js';
 import { ListState } from '../layout/list-state.js';
 import { DataTable, numberColumn } from '../layout/data-table.js';
+import { FilterSelect } from '../layout/filter-select.js';
 import { SeverityBadge } from '../signals/signal-badges.js';
 import { ruleKindLabel } from '../signals/signal-labels.js';
 
@@ -61,33 +62,25 @@ export function RulesPage() {
       />
       <Flash />
       <div className="toolbar">
-        <div className="toolbar__filter">
-          <label htmlFor="rules-kind">Kind</label>
-          <select
-            id="rules-kind"
-            value={kind}
-            onChange={(e) => pager.setFilters({ kind: e.target.value }, { replace: true })}
-          >
-            <option value="">All kinds</option>
-            {RULE_KINDS.map((k) => (
-              <option key={k} value={k}>
-                {ruleKindLabel(k)}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div className="toolbar__filter">
-          <label htmlFor="rules-enabled">State</label>
-          <select
-            id="rules-enabled"
-            value={enabled}
-            onChange={(e) => pager.setFilters({ enabled: e.target.value }, { replace: true })}
-          >
-            <option value="">Enabled and disabled</option>
-            <option value="true">Enabled</option>
-            <option value="false">Disabled</option>
-          </select>
-        </div>
+        <FilterSelect
+          id="rules-kind"
+          label="Kind"
+          value={kind}
+          options={RULE_KINDS.map((k) => [k, ruleKindLabel(k)] as const)}
+          all="All kinds"
+          onChange={(v) => pager.setFilters({ kind: v }, { replace: true })}
+        />
+        <FilterSelect
+          id="rules-enabled"
+          label="State"
+          value={enabled}
+          options={[
+            ['true', 'Enabled'],
+            ['false', 'Disabled'],
+          ]}
+          all="Enabled and disabled"
+          onChange={(v) => pager.setFilters({ enabled: v }, { replace: true })}
+        />
       </div>
       <FormError message={error} />
       <ListState

@@ -14,6 +14,7 @@ import { useInterval, useNow } from '../lib/use-interval.js';
 import { ErrorNotice, Loading, PageHeader } from '../layout/page-parts.js';
 import { useDocumentTitle } from '../layout/use-document-title.js';
 import { DataTable } from '../layout/data-table.js';
+import { FilterSelect } from '../layout/filter-select.js';
 import { CommitmentStateBadge, DueIn, SeverityBadge, SignalStateBadge } from './signal-badges.js';
 import { SEVERITY_ORDER, severityLabel } from './signal-labels.js';
 
@@ -180,61 +181,37 @@ export function BoardPage() {
               </ul>
             </div>
             <div className="toolbar">
-              <div className="toolbar__filter">
-                <label htmlFor="board-severity">Severity</label>
-                <select
-                  id="board-severity"
-                  value={severity}
-                  onChange={(e) => setParam('severity', e.target.value)}
-                >
-                  <option value="">All severities</option>
-                  {SEVERITY_ORDER.map((s) => (
-                    <option key={s} value={s}>
-                      {severityLabel(s)}
-                    </option>
-                  ))}
-                </select>
-              </div>
-              <div className="toolbar__filter">
-                <label htmlFor="board-customer">Customer</label>
-                <select
-                  id="board-customer"
-                  value={customer}
-                  onChange={(e) => setParam('customer', e.target.value)}
-                >
-                  <option value="">All customers</option>
-                  {customers.map(([id, name]) => (
-                    <option key={id} value={id}>
-                      {name}
-                    </option>
-                  ))}
-                </select>
-              </div>
-              <div className="toolbar__filter">
-                <label htmlFor="board-rule">Rule</label>
-                <select id="board-rule" value={rule} onChange={(e) => setParam('rule', e.target.value)}>
-                  <option value="">All rules</option>
-                  {rules.map(([id, name]) => (
-                    <option key={id} value={id}>
-                      {name}
-                    </option>
-                  ))}
-                </select>
-              </div>
-              <div className="toolbar__filter">
-                <label htmlFor="board-sort">Sort</label>
-                <select
-                  id="board-sort"
-                  value={sort}
-                  onChange={(e) => setParam('sort', e.target.value === 'severity' ? '' : e.target.value)}
-                >
-                  {Object.entries(SORTS).map(([key, label]) => (
-                    <option key={key} value={key}>
-                      {label}
-                    </option>
-                  ))}
-                </select>
-              </div>
+              <FilterSelect
+                id="board-severity"
+                label="Severity"
+                value={severity}
+                options={SEVERITY_ORDER.map((s) => [s, severityLabel(s)] as const)}
+                all="All severities"
+                onChange={(v) => setParam('severity', v)}
+              />
+              <FilterSelect
+                id="board-customer"
+                label="Customer"
+                value={customer}
+                options={customers}
+                all="All customers"
+                onChange={(v) => setParam('customer', v)}
+              />
+              <FilterSelect
+                id="board-rule"
+                label="Rule"
+                value={rule}
+                options={rules}
+                all="All rules"
+                onChange={(v) => setParam('rule', v)}
+              />
+              <FilterSelect
+                id="board-sort"
+                label="Sort"
+                value={sort}
+                options={Object.entries(SORTS)}
+                onChange={(v) => setParam('sort', v === 'severity' ? '' : v)}
+              />
               {filtered && (
                 <button
                   type="button"
@@ -288,22 +265,13 @@ export function BoardPage() {
                   {formatNumber(data.counts.dueSoonCommitments)} due within {horizonLabel}
                 </span>
               </h2>
-              <div className="toolbar__filter">
-                <label htmlFor="board-horizon">Due within</label>
-                <select
-                  id="board-horizon"
-                  value={horizon}
-                  onChange={(e) =>
-                    setParam('horizon', e.target.value === DEFAULT_HORIZON ? '' : e.target.value)
-                  }
-                >
-                  {HORIZONS.map(([h, label]) => (
-                    <option key={h} value={h}>
-                      {label}
-                    </option>
-                  ))}
-                </select>
-              </div>
+              <FilterSelect
+                id="board-horizon"
+                label="Due within"
+                value={horizon}
+                options={HORIZONS}
+                onChange={(v) => setParam('horizon', v === DEFAULT_HORIZON ? '' : v)}
+              />
             </div>
             {commitments.length === 0 ? (
               <div className="empty-state empty-state--inline" data-testid="board-commitments-empty">
