@@ -5,6 +5,7 @@ import { Link } from 'react-router-dom';
 import type { MailMessage } from '../../shared/schemas/mail.js';
 import { isStaff, useMe } from '../auth/auth-context.js';
 import { fetchBlob, toApiError } from '../lib/api.js';
+import { downloadFile } from '../lib/download.js';
 import { formatBytes, formatDateTime } from '../lib/format.js';
 import type { Attachment, Message, Page } from '../lib/types.js';
 import { useApi } from '../lib/use-api.js';
@@ -20,15 +21,7 @@ function AttachmentLink({ file }: { file: Attachment }) {
     setBusy(true);
     setError(null);
     try {
-      const blob = await fetchBlob(file.url);
-      const url = URL.createObjectURL(blob);
-      const a = document.createElement('a');
-      a.href = url;
-      a.download = file.filename;
-      document.body.append(a);
-      a.click();
-      a.remove();
-      setTimeout(() => URL.revokeObjectURL(url), 60_000);
+      await downloadFile(file.url, file.filename);
     } catch (err) {
       setError(toApiError(err).message);
     } finally {

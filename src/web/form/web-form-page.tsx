@@ -13,7 +13,8 @@ import { api, toApiError } from '../lib/api.js';
 import { fieldErrorsFromApiError, fieldErrorsFromIssues, type FieldErrors } from '../lib/field-errors.js';
 import { useDocumentTitle } from '../layout/use-document-title.js';
 import { FilePicker } from '../portal/file-picker.js';
-import { addPicked, toUploads, type PickedFile } from '../portal/files.js';
+import { toUploads } from '../portal/files.js';
+import { usePickedFiles } from '../portal/use-picked-files.js';
 import { HelpSuggestions, useDeflection, useHelpSuggestions } from '../portal/help-suggestions.js';
 import '../portal/portal.css';
 
@@ -68,8 +69,7 @@ export function WebFormPage() {
   });
   const { team, category, language } = options.success ? options.data : {};
   const [values, setValues] = useState({ name: '', email: '', subject: '', message: '', website: '' });
-  const [files, setFiles] = useState<PickedFile[]>([]);
-  const [fileProblem, setFileProblem] = useState<string | null>(null);
+  const picked = usePickedFiles();
   const [errors, setErrors] = useState<FieldErrors>({});
   const [error, setError] = useState<string | null>(null);
   const [sending, setSending] = useState(false);
@@ -99,7 +99,7 @@ export function WebFormPage() {
       const answer = await api.post<WebFormResult>('/web-form', {
         ...parsed.data,
         website: values.website || undefined,
-        files: await toUploads(files),
+        files: await toUploads(picked.files),
       });
       deflection.submitted({ query: suggestions.query, shown: suggestions.shownAny });
       setResult(answer);
@@ -129,7 +129,7 @@ export function WebFormPage() {
           onClick={() => {
             setResult(null);
             setValues((v) => ({ ...v, subject: '', message: '' }));
-            setFiles([]);
+            picked.clear();
             deflection.reset();
           }}
         >
@@ -216,15 +216,11 @@ export function WebFormPage() {
           />
         </div>
         <FilePicker
-          files={files}
-          problem={fileProblem ?? errors.files ?? null}
+          files={picked.files}
+          problem={picked.problem ?? errors.files ?? null}
           hint={`Up to ${PORTAL_LIMITS.files} files, 10 MB each. Programs (.exe and the like) are not accepted.`}
-          onAdd={(list) => {
-            const next = addPicked(files, list);
-            setFiles(next.files);
-            setFileProblem(next.problem);
-          }}
-          onRemove={(key) => setFiles((all) => all.filter((f) => f.key !== key))}
+          onAdd={picked.add}
+          onRemove={picked.remove}
         />
         <div className="form__actions">
           <button type="submit" className="button button--primary" disabled={sending}>

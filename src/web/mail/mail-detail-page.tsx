@@ -4,7 +4,8 @@
 import { useState, type ReactNode } from 'react';
 import { Link, useParams } from 'react-router-dom';
 import type { MailMessageDetail } from '../../shared/schemas/mail.js';
-import { api, fetchBlob, toApiError, API_BASE } from '../lib/api.js';
+import { api, API_BASE, toApiError } from '../lib/api.js';
+import { downloadFile } from '../lib/download.js';
 import { formatBytes, formatDateTime } from '../lib/format.js';
 import { useApi } from '../lib/use-api.js';
 import { FormError, PageHeader, SuccessNotice } from '../layout/page-parts.js';
@@ -66,15 +67,7 @@ function MailView({ m, onChanged }: { m: MailMessageDetail; onChanged(): void })
   async function downloadSource() {
     setError(null);
     try {
-      const blob = await fetchBlob(`${API_BASE}/mail/${m.id}/raw`);
-      const url = URL.createObjectURL(blob);
-      const a = document.createElement('a');
-      a.href = url;
-      a.download = `mail-${m.id}.eml`;
-      document.body.append(a);
-      a.click();
-      a.remove();
-      setTimeout(() => URL.revokeObjectURL(url), 60_000);
+      await downloadFile(`${API_BASE}/mail/${m.id}/raw`, `mail-${m.id}.eml`);
     } catch (err) {
       setError(toApiError(err).message);
     }

@@ -9,7 +9,8 @@ import { fieldErrorsFromApiError, fieldErrorsFromIssues, type FieldErrors } from
 import { PageHeader } from '../layout/page-parts.js';
 import { useDocumentTitle } from '../layout/use-document-title.js';
 import { FilePicker } from './file-picker.js';
-import { addPicked, toUploads, type PickedFile } from './files.js';
+import { toUploads } from './files.js';
+import { usePickedFiles } from './use-picked-files.js';
 import { HelpSuggestions, useDeflection, useHelpSuggestions } from './help-suggestions.js';
 import './portal.css';
 
@@ -25,8 +26,7 @@ export function NewRequestPage() {
   const navigate = useNavigate();
   const [subject, setSubject] = useState('');
   const [message, setMessage] = useState('');
-  const [files, setFiles] = useState<PickedFile[]>([]);
-  const [fileProblem, setFileProblem] = useState<string | null>(null);
+  const picked = usePickedFiles();
   const [errors, setErrors] = useState<FieldErrors>({});
   const [error, setError] = useState<string | null>(null);
   const [sending, setSending] = useState(false);
@@ -47,7 +47,7 @@ export function NewRequestPage() {
       const created = await api.post<PortalCase>('/portal/cases', {
         subject: parsed.data.subject,
         message: parsed.data.message,
-        files: await toUploads(files),
+        files: await toUploads(picked.files),
       });
       deflection.submitted({ caseId: created.id, query: suggestions.query, shown: suggestions.shownAny });
       navigate(`/portal/cases/${created.id}`, { state: { created: created.number } satisfies CreatedState });
@@ -109,15 +109,11 @@ export function NewRequestPage() {
           )}
         </div>
         <FilePicker
-          files={files}
-          problem={fileProblem ?? errors.files ?? null}
+          files={picked.files}
+          problem={picked.problem ?? errors.files ?? null}
           hint={`Up to ${PORTAL_LIMITS.files} files, 10 MB each.`}
-          onAdd={(list) => {
-            const next = addPicked(files, list);
-            setFiles(next.files);
-            setFileProblem(next.problem);
-          }}
-          onRemove={(key) => setFiles((all) => all.filter((f) => f.key !== key))}
+          onAdd={picked.add}
+          onRemove={picked.remove}
         />
         <div className="form__actions">
           <button type="submit" className="button button--primary" disabled={sending}>

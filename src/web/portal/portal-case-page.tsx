@@ -5,7 +5,8 @@ import { Link, useLocation, useParams } from 'react-router-dom';
 import type { Message } from '../../shared/schemas/cases.js';
 import { RATING_MAX, type PortalCase, type Rating } from '../../shared/schemas/portal.js';
 import { useMe } from '../auth/auth-context.js';
-import { api, fetchBlob, request as apiRequest, toApiError } from '../lib/api.js';
+import { api, request as apiRequest, toApiError } from '../lib/api.js';
+import { downloadFile } from '../lib/download.js';
 import { formatBytes, formatDate, formatDateTime } from '../lib/format.js';
 import type { Attachment, Items } from '../lib/types.js';
 import { useApi } from '../lib/use-api.js';
@@ -13,7 +14,7 @@ import { useInterval } from '../lib/use-interval.js';
 import { ErrorNotice, Loading, NotFound } from '../layout/page-parts.js';
 import { useDocumentTitle } from '../layout/use-document-title.js';
 import { FilePicker } from './file-picker.js';
-import { addPicked, type PickedFile } from './files.js';
+import { usePickedFiles } from './use-picked-files.js';
 import type { CreatedState } from './new-request-page.js';
 import { PlainStateLine } from './plain-state.js';
 import './portal.css';
@@ -93,15 +94,7 @@ function FileLink({ file }: { file: Attachment }) {
   const [error, setError] = useState<string | null>(null);
   async function open() {
     try {
-      const blob = await fetchBlob(file.url);
-      const url = URL.createObjectURL(blob);
-      const a = document.createElement('a');
-      a.href = url;
-      a.download = file.filename;
-      document.body.append(a);
-      a.click();
-      a.remove();
-      setTimeout(() => URL.revokeObjectURL(url), 60_000);
+      await downloadFile(file.url, file.filename);
     } catch (err) {
       setError(toApiError(err).message);
     }
@@ -200,8 +193,7 @@ async function upload(caseId: string, file: File): Promise<Attachment> {
 function ReplyForm(props: { caseId: string; solved: boolean; onSent(): void }) {
   const uid = useId();
   const [body, setBody] = useState('');
-  const [files, setFiles] = useState<PickedFile[]>([]);
-  const [problem, setProblem] = useState<string | null>(null);
+  const picked = usePickedFiles();
   const [error, setError] = useState<string | null>(null);
   const [sending, setSending] = useState(false);
 
@@ -215,14 +207,14 @@ function ReplyForm(props: { caseId: string; solved: boolean; onSent(): void }) {
     setError(null);
     try {
       const uploaded: Attachment[] = [];
-      for (const f of files) uploaded.push(await upload(props.caseId, f.file));
+      for (const f of picked.files) uploaded.push(await upload(props.caseId, f.file));
       await api.post(`/cases/${props.caseId}/messages`, {
         body,
         public: true,
         attachmentIds: uploaded.length ? uploaded.map((a) => a.id) : undefined,
       });
       setBody('');
-      setFiles([]);
+      picked.clear();
       props.onSent();
     } catch (err) {
       setError(toApiError(err).message);
@@ -245,15 +237,11 @@ function ReplyForm(props: { caseId: string; solved: boolean; onSent(): void }) {
         {props.solved && <span className="field__hint">Writing again reopens your request.</span>}
       </div>
       <FilePicker
-        files={files}
-        problem={problem}
+        files={picked.files}
+        problem={picked.problem}
         hint="Up to 5 files, 10 MB each."
-        onAdd={(list) => {
-          const next = addPicked(files, list);
-          setFiles(next.files);
-          setProblem(next.problem);
-        }}
-        onRemove={(key) => setFiles((all) => all.filter((f) => f.key !== key))}
+        onAdd={picked.add}
+        onRemove={picked.remove}
       />
       {error && (
         <p className="notice notice--error" role="alert" data-testid="reply-error">
