@@ -3,19 +3,19 @@
 // its targets per promise kind and priority, in business minutes, and its commitments (promises
 // on operations, measured by events). Checked with the API's
 // AgreementCreate / AgreementUpdate schemas before sending.
-import { useEffect, useId, useState } from 'react';
+import { useId, useState } from 'react';
 import { Link, useParams } from 'react-router-dom';
 import { AgreementCreate, AgreementUpdate } from '../../shared/schemas/agreements.js';
 import { PRIORITIES, PROMISE_KINDS, type Priority, type PromiseKind } from '../../shared/schemas/cases.js';
 import { LIMITS } from '../../shared/schemas/common.js';
 import type { Customer } from '../../shared/schemas/customers.js';
 import type { Organization } from '../../shared/schemas/organizations.js';
-import { api } from '../lib/api.js';
 import { formatMinutes } from '../lib/format.js';
 import type { AgentProfile, Agreement, Calendar, Items, Page, SegmentList } from '../lib/types.js';
 import { useApi } from '../lib/use-api.js';
 import { RecordGate } from '../layout/record-gate.js';
 import { useDocumentTitle } from '../layout/use-document-title.js';
+import { useCustomerSearch } from '../customers/use-customer-search.js';
 import { priorityLabel, promiseKindLabel } from '../cases/case-labels.js';
 import {
   CommitmentsEditor,
@@ -587,22 +587,8 @@ function CustomerPicker(props: {
 }) {
   const uid = useId();
   const [text, setText] = useState('');
-  const [found, setFound] = useState<Customer[]>([]);
   const q = text.trim();
-  useEffect(() => {
-    if (!q) return;
-    const controller = new AbortController();
-    const timer = setTimeout(() => {
-      api.get<Page<Customer>>('/customers', { q, limit: 8 }, controller.signal).then(
-        (page) => setFound(page.items),
-        () => {},
-      );
-    }, 250);
-    return () => {
-      clearTimeout(timer);
-      controller.abort();
-    };
-  }, [q]);
+  const found = useCustomerSearch(q);
 
   if (props.value) {
     return (

@@ -6,8 +6,9 @@ import { useNavigate } from 'react-router-dom';
 import { CALL_OUTCOMES, CallDetails, type Case, type Message } from '../../shared/schemas/cases.js';
 import type { Customer } from '../../shared/schemas/customers.js';
 import { api, toApiError } from '../lib/api.js';
-import type { Category, Items, Page } from '../lib/types.js';
+import type { Category, Items } from '../lib/types.js';
 import { useApi } from '../lib/use-api.js';
+import { useCustomerSearch } from '../customers/use-customer-search.js';
 
 export const OUTCOME_LABELS: Record<(typeof CALL_OUTCOMES)[number], string> = {
   resolved: 'Resolved on the call',
@@ -28,22 +29,8 @@ export function callLine(call: NonNullable<Message['call']>): string {
 
 function CustomerSearch(props: { onPick(c: Customer): void; id: string }) {
   const [text, setText] = useState('');
-  const [found, setFound] = useState<Customer[]>([]);
   const q = text.trim();
-  useEffect(() => {
-    if (q.length < 2) return;
-    const controller = new AbortController();
-    const timer = setTimeout(() => {
-      api.get<Page<Customer>>('/customers', { q, limit: 8 }, controller.signal).then(
-        (page) => setFound(page.items),
-        () => {},
-      );
-    }, 250);
-    return () => {
-      clearTimeout(timer);
-      controller.abort();
-    };
-  }, [q]);
+  const found = useCustomerSearch(q, 2);
   return (
     <div className="picker">
       <input
