@@ -8,6 +8,7 @@ import { CalendarInput, type CalendarHours } from '../../shared/schemas/calendar
 import { formatDate, formatMinutes } from '../lib/format.js';
 import type { Calendar } from '../lib/types.js';
 import { useApi } from '../lib/use-api.js';
+import { timeZones } from '../lib/time-zones.js';
 import { RecordGate } from '../layout/record-gate.js';
 import { useDocumentTitle } from '../layout/use-document-title.js';
 import { WEEKDAYS, dayName } from './calendar-labels.js';
@@ -22,15 +23,6 @@ interface Values {
   holidays: string[];
 }
 
-let zones: string[] | undefined;
-function timeZones(): string[] {
-  try {
-    zones ??= Intl.supportedValuesOf('timeZone');
-  } catch {
-    zones = [];
-  }
-  return zones;
-}
 const browserZone = () => Intl.DateTimeFormat().resolvedOptions().timeZone;
 
 const WORKDAYS = [1, 2, 3, 4, 5];

@@ -10,6 +10,7 @@ import type { Organization } from '../../shared/schemas/organizations.js';
 import type { Segment } from '../../shared/schemas/segments.js';
 import { api, toApiError } from '../lib/api.js';
 import { fieldErrorsFromApiError, fieldErrorsFromIssues, type FieldErrors } from '../lib/field-errors.js';
+import { timeZones } from '../lib/time-zones.js';
 import { fieldLabel } from './customer-fields.js';
 import type { CustomerDetailState } from './customer-detail-page.js';
 import { FormError } from '../layout/page-parts.js';
@@ -75,15 +76,6 @@ function changesOf(
   return patch;
 }
 
-let zones: string[] | undefined;
-function timeZones(): string[] {
-  try {
-    zones ??= Intl.supportedValuesOf('timeZone');
-  } catch {
-    zones = [];
-  }
-  return zones;
-}
 const LANGUAGES = ['en', 'de', 'fr', 'es', 'it', 'nl', 'pt', 'da', 'sv', 'nb', 'fi', 'pl', 'cs', 'ja', 'zh'];
 
 const inputId = (field: string) => `customer-${field}`;
