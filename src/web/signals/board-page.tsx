@@ -15,7 +15,7 @@ import { ErrorNotice, Loading, PageHeader } from '../layout/page-parts.js';
 import { useDocumentTitle } from '../layout/use-document-title.js';
 import { DataTable } from '../layout/data-table.js';
 import { FilterSelect } from '../layout/filter-select.js';
-import { CommitmentStateBadge, DueIn, SeverityBadge, SignalStateBadge } from './signal-badges.js';
+import { CommitmentStateBadge, DueIn, RefValue, SeverityBadge, SignalStateBadge } from './signal-badges.js';
 import { SEVERITY_ORDER, severityLabel } from './signal-labels.js';
 
 /** How often the board asks for news. */
@@ -382,13 +382,7 @@ function SignalTable({ signals, now, admin }: { signals: Signal[]; now: number; 
             )}
           </td>
           <td className="cell-customer" data-testid="signal-customer">
-            {s.customerId ? (
-              <Link className="link-quiet" to={`/customers/${s.customerId}`}>
-                {s.customerName ?? 'Unnamed customer'}
-              </Link>
-            ) : (
-              <span className="muted">No customer</span>
-            )}
+            <CustomerLink id={s.customerId} name={s.customerName} />
             {s.organizationName && <span className="cell-customer__org muted">{s.organizationName}</span>}
           </td>
           <td data-testid="signal-rule">
@@ -402,9 +396,7 @@ function SignalTable({ signals, now, admin }: { signals: Signal[]; now: number; 
           </td>
           <td data-testid="signal-ref">
             {s.refValue ? (
-              <span className="ref" title={s.refKey ?? undefined}>
-                <span className="ref__key">{s.refKey}</span> <code>{s.refValue}</code>
-              </span>
+              <RefValue refKey={s.refKey} refValue={s.refValue} title={s.refKey ?? undefined} />
             ) : (
               <span className="muted">—</span>
             )}
@@ -458,18 +450,10 @@ function CommitmentTable({ commitments, now }: { commitments: Commitment[]; now:
             <span className="cell-sub muted">{c.agreementName}</span>
           </td>
           <td className="cell-customer">
-            {c.customerId ? (
-              <Link className="link-quiet" to={`/customers/${c.customerId}`}>
-                {c.customerName ?? 'Unnamed customer'}
-              </Link>
-            ) : (
-              <span className="muted">No customer</span>
-            )}
+            <CustomerLink id={c.customerId} name={c.customerName} />
           </td>
           <td>
-            <span className="ref">
-              <span className="ref__key">{c.refKey}</span> <code>{c.refValue}</code>
-            </span>
+            <RefValue refKey={c.refKey} refValue={c.refValue} />
           </td>
           <td className="cell-nowrap" data-testid="commitment-due">
             <time dateTime={c.dueAt}>{formatDue(c.dueAt)}</time>
@@ -483,5 +467,16 @@ function CommitmentTable({ commitments, now }: { commitments: Commitment[]; now:
         </tr>
       ))}
     </DataTable>
+  );
+}
+
+/** The customer a row is about, when it is about one. */
+function CustomerLink({ id, name }: { id: string | null; name: string | null }) {
+  return id ? (
+    <Link className="link-quiet" to={`/customers/${id}`}>
+      {name ?? 'Unnamed customer'}
+    </Link>
+  ) : (
+    <span className="muted">No customer</span>
   );
 }

@@ -8,7 +8,7 @@ import type { Page } from '../lib/types.js';
 import { useApi } from '../lib/use-api.js';
 import { ListState } from '../layout/list-state.js';
 import { DataTable } from '../layout/data-table.js';
-import { CommitmentStateBadge, SeverityBadge, SignalStateBadge } from './signal-badges.js';
+import { CommitmentStateBadge, RefValue, SeverityBadge, SignalStateBadge } from './signal-badges.js';
 
 const STEP = 10;
 
@@ -135,9 +135,7 @@ export function CustomerCommitments({ customerId }: { customerId: string }) {
                 <span className="cell-sub muted">{c.agreementName}</span>
               </td>
               <td>
-                <span className="ref">
-                  <span className="ref__key">{c.refKey}</span> <code>{c.refValue}</code>
-                </span>
+                <RefValue refKey={c.refKey} refValue={c.refValue} />
               </td>
               <td className="cell-nowrap">
                 <time dateTime={c.dueAt}>{formatDue(c.dueAt)}</time>

@@ -48,3 +48,12 @@ export function DueIn({ dueAt, now, done = false }: { dueAt: string; now: number
         : `in ${formatWallClock(left)}`;
   return <span className={left < 0 ? 'due-in due-in--overdue' : 'due-in'}>{label}</span>;
 }
+
+/** The business reference a signal or commitment is about: "order <code>A-1001</code>". */
+export function RefValue(props: { refKey: string | null; refValue: string | null; title?: string }) {
+  return (
+    <span className="ref" title={props.title}>
+      <span className="ref__key">{props.refKey}</span> <code>{props.refValue}</code>
+    </span>
+  );
+}
