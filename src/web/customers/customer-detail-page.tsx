@@ -1,11 +1,11 @@
-import { useEffect, useState, type ReactNode } from 'react';
+import { useEffect, useState } from 'react';
 import { Link, useLocation, useNavigate, useParams } from 'react-router-dom';
 import type { Customer } from '../../shared/schemas/customers.js';
 import { isStaff, useMe } from '../auth/auth-context.js';
 import { formatDateTime, humanize, orDash } from '../lib/format.js';
 import type { SegmentList } from '../lib/types.js';
 import { useApi } from '../lib/use-api.js';
-import { ErrorNotice, Loading, NotFound, PageHeader, SuccessNotice } from '../layout/page-parts.js';
+import { ErrorNotice, Fact, Loading, NotFound, PageHeader, SuccessNotice } from '../layout/page-parts.js';
 import { useDocumentTitle } from '../layout/use-document-title.js';
 import { CustomerCommitments, CustomerSignals } from '../signals/customer-proactive.js';
 import { CustomerHistory } from './customer-history.js';
@@ -13,15 +13,6 @@ import { CustomerHistory } from './customer-history.js';
 /** Set by the edit form when it navigates back here after saving. */
 export interface CustomerDetailState {
   notice?: string;
-}
-
-function Field({ name, label, children }: { name: string; label: string; children: ReactNode }) {
-  return (
-    <div className="facts__item">
-      <dt>{label}</dt>
-      <dd data-testid={`customer-${name}`}>{children}</dd>
-    </div>
-  );
 }
 
 export function CustomerDetailPage() {
@@ -73,31 +64,31 @@ export function CustomerDetailPage() {
         <section className="card" aria-labelledby="contact-title">
           <h2 id="contact-title">Contact</h2>
           <dl className="facts">
-            <Field name="email" label="E-mail">
+            <Fact testId="customer-email" label="E-mail">
               {c.email ? <a href={`mailto:${c.email}`}>{c.email}</a> : '—'}
-            </Field>
-            <Field name="phone" label="Phone">
+            </Fact>
+            <Fact testId="customer-phone" label="Phone">
               {c.phone ? <a href={`tel:${c.phone.replace(/[^+0-9]/g, '')}`}>{c.phone}</a> : '—'}
-            </Field>
-            <Field name="language" label="Language">
+            </Fact>
+            <Fact testId="customer-language" label="Language">
               {orDash(c.language)}
-            </Field>
-            <Field name="timeZone" label="Time zone">
+            </Fact>
+            <Fact testId="customer-timeZone" label="Time zone">
               {orDash(c.timeZone)}
-            </Field>
+            </Fact>
           </dl>
         </section>
         <section className="card" aria-labelledby="account-title">
           <h2 id="account-title">Account</h2>
           <dl className="facts">
-            <Field name="organization" label="Organization">
+            <Fact testId="customer-organization" label="Organization">
               {c.organizationId && (staff || me.organizationAccess) ? (
                 <Link to={`/organizations/${c.organizationId}`}>{c.organizationName}</Link>
               ) : (
                 (c.organizationName ?? 'None (individual)')
               )}
-            </Field>
-            <Field name="segment" label="Segment">
+            </Fact>
+            <Fact testId="customer-segment" label="Segment">
               {c.effectiveSegment ? (
                 <>
                   <span className="tag">{segmentName(c.effectiveSegment)}</span>
@@ -106,21 +97,21 @@ export function CustomerDetailPage() {
               ) : (
                 '—'
               )}
-            </Field>
+            </Fact>
             {c.organizationId && (
-              <Field name="organizationAccess" label="Organization access">
+              <Fact testId="customer-organizationAccess" label="Organization access">
                 {c.organizationAccess ? 'May see the organization and its customers' : 'Own record only'}
-              </Field>
+              </Fact>
             )}
-            <Field name="externalId" label="External ID">
+            <Fact testId="customer-externalId" label="External ID">
               {c.externalId ? <code>{c.externalId}</code> : '—'}
-            </Field>
-            <Field name="createdAt" label="Created">
+            </Fact>
+            <Fact testId="customer-createdAt" label="Created">
               {formatDateTime(c.createdAt)}
-            </Field>
-            <Field name="updatedAt" label="Last changed">
+            </Fact>
+            <Fact testId="customer-updatedAt" label="Last changed">
               {formatDateTime(c.updatedAt)}
-            </Field>
+            </Fact>
           </dl>
         </section>
         {Object.keys(c.customFields).length > 0 && (
@@ -128,9 +119,9 @@ export function CustomerDetailPage() {
             <h2 id="custom-title">Custom fields</h2>
             <dl className="facts">
               {Object.entries(c.customFields).map(([key, value]) => (
-                <Field key={key} name={`cf-${key}`} label={humanize(key)}>
+                <Fact key={key} testId={`customer-cf-${key}`} label={humanize(key)}>
                   {orDash(value === null || value === undefined ? null : String(value))}
-                </Field>
+                </Fact>
               ))}
             </dl>
           </section>

@@ -86,6 +86,16 @@ export function NotFound({ what, back }: { what: string; back: { to: string; lab
   );
 }
 
+/** One entry of a facts list (<dl className="facts">): what it is, and its value. */
+export function Fact(props: { label: ReactNode; testId?: string; children: ReactNode }) {
+  return (
+    <div className="facts__item">
+      <dt>{props.label}</dt>
+      <dd data-testid={props.testId}>{props.children}</dd>
+    </div>
+  );
+}
+
 export function Pager(props: {
   offset: number | undefined;
   shown: number;

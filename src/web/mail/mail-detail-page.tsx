@@ -1,28 +1,19 @@
 // One mail: who, to whom, the threading headers (Message-ID, In-Reply-To, References, Reply-To),
 // how sending went, the text and the sanitized HTML (in a sandboxed frame: no scripts, no
 // requests), every header, the raw source, and "send again" for failed or held outgoing mail.
-import { useState, type ReactNode } from 'react';
+import { useState } from 'react';
 import { Link, useParams } from 'react-router-dom';
 import type { MailMessageDetail } from '../../shared/schemas/mail.js';
 import { api, API_BASE, toApiError } from '../lib/api.js';
 import { downloadFile } from '../lib/download.js';
 import { formatBytes, formatDateTime } from '../lib/format.js';
 import { useApi } from '../lib/use-api.js';
-import { FormError, PageHeader, SuccessNotice } from '../layout/page-parts.js';
+import { Fact, FormError, PageHeader, SuccessNotice } from '../layout/page-parts.js';
 import { RecordGate } from '../layout/record-gate.js';
 import { useDocumentTitle } from '../layout/use-document-title.js';
 import { MAIL_STATUS_HINTS, MailStatusBadge, directionLabel } from './mail-badges.js';
 import { HtmlBody } from './html-body.js';
 import type { MailStatus } from '../../shared/schemas/mail.js';
-
-function Fact({ name, label, children }: { name: string; label: string; children: ReactNode }) {
-  return (
-    <div className="facts__item">
-      <dt>{label}</dt>
-      <dd data-testid={`mail-${name}`}>{children}</dd>
-    </div>
-  );
-}
 
 const id = (value: string | null) => (value ? <code>{`<${value}>`}</code> : '—');
 
@@ -113,39 +104,39 @@ function MailView({ m, onChanged }: { m: MailMessageDetail; onChanged(): void })
         <section className="card" aria-labelledby="mail-who-title">
           <h2 id="mail-who-title">Who and how</h2>
           <dl className="facts">
-            <Fact name="from" label="From">
+            <Fact testId="mail-from" label="From">
               {m.fromName ? `${m.fromName} <${m.fromAddress}>` : m.fromAddress}
             </Fact>
-            <Fact name="to" label="To">
+            <Fact testId="mail-to" label="To">
               {m.toAddresses.join(', ') || '—'}
             </Fact>
             {m.ccAddresses.length > 0 && (
-              <Fact name="cc" label="Cc">
+              <Fact testId="mail-cc" label="Cc">
                 {m.ccAddresses.join(', ')}
               </Fact>
             )}
-            <Fact name="reply-to" label="Reply-To">
+            <Fact testId="mail-reply-to" label="Reply-To">
               {m.replyTo ?? '—'}
             </Fact>
-            <Fact name="case" label="Case">
+            <Fact testId="mail-case" label="Case">
               {m.caseId ? <Link to={`/cases/${m.caseId}`}>Case #{m.caseNumber}</Link> : '—'}
             </Fact>
-            <Fact name="created" label={m.direction === 'out' ? 'Written' : 'Received'}>
+            <Fact testId="mail-created" label={m.direction === 'out' ? 'Written' : 'Received'}>
               <time dateTime={m.createdAt}>{formatDateTime(m.createdAt)}</time>
             </Fact>
             {m.direction === 'out' && (
               <>
-                <Fact name="sent" label="Sent">
+                <Fact testId="mail-sent" label="Sent">
                   {m.sentAt ? <time dateTime={m.sentAt}>{formatDateTime(m.sentAt)}</time> : 'Not yet'}
                 </Fact>
-                <Fact name="attempts" label="Attempts">
+                <Fact testId="mail-attempts" label="Attempts">
                   {m.attempts}
                   {m.runAfter && <span className="muted"> · next try {formatDateTime(m.runAfter)}</span>}
                 </Fact>
               </>
             )}
             {m.reason && (
-              <Fact name="reason" label={m.status === 'ignored' ? 'Why ignored' : 'Note'}>
+              <Fact testId="mail-reason" label={m.status === 'ignored' ? 'Why ignored' : 'Note'}>
                 {m.reason}
               </Fact>
             )}
@@ -154,13 +145,13 @@ function MailView({ m, onChanged }: { m: MailMessageDetail; onChanged(): void })
         <section className="card" aria-labelledby="mail-thread-title">
           <h2 id="mail-thread-title">Threading</h2>
           <dl className="facts">
-            <Fact name="message-id" label="Message-ID">
+            <Fact testId="mail-message-id" label="Message-ID">
               {id(m.messageId)}
             </Fact>
-            <Fact name="in-reply-to" label="In-Reply-To">
+            <Fact testId="mail-in-reply-to" label="In-Reply-To">
               {id(m.inReplyTo)}
             </Fact>
-            <Fact name="references" label="References">
+            <Fact testId="mail-references" label="References">
               {m.references.length === 0 ? (
                 '—'
               ) : (

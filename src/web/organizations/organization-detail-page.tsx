@@ -7,7 +7,7 @@ import type { Page, SegmentList } from '../lib/types.js';
 import { useApi } from '../lib/use-api.js';
 import { PAGE_SIZE, useCursorPager } from '../lib/use-cursor-pager.js';
 import { CustomerTable } from '../customers/customer-table.js';
-import { ErrorNotice, ListPager, Loading, NotFound, PageHeader } from '../layout/page-parts.js';
+import { ErrorNotice, Fact, ListPager, Loading, NotFound, PageHeader } from '../layout/page-parts.js';
 import { useDocumentTitle } from '../layout/use-document-title.js';
 
 export function OrganizationDetailPage() {
@@ -56,24 +56,14 @@ export function OrganizationDetailPage() {
         <section className="card" aria-labelledby="org-overview-title">
           <h2 id="org-overview-title">Overview</h2>
           <dl className="facts">
-            <div className="facts__item">
-              <dt>Segment</dt>
-              <dd data-testid="organization-segment">
-                {o.segment ? <span className="tag">{segmentName(o.segment)}</span> : '—'}
-              </dd>
-            </div>
-            <div className="facts__item">
-              <dt>Customers</dt>
-              <dd data-testid="organization-customer-count">{countOf(o.customerCount, 'customer')}</dd>
-            </div>
-            <div className="facts__item">
-              <dt>Domains</dt>
-              <dd>{o.domains.length > 0 ? o.domains.join(', ') : '—'}</dd>
-            </div>
-            <div className="facts__item">
-              <dt>Created</dt>
-              <dd>{formatDateTime(o.createdAt)}</dd>
-            </div>
+            <Fact label="Segment" testId="organization-segment">
+              {o.segment ? <span className="tag">{segmentName(o.segment)}</span> : '—'}
+            </Fact>
+            <Fact label="Customers" testId="organization-customer-count">
+              {countOf(o.customerCount, 'customer')}
+            </Fact>
+            <Fact label="Domains">{o.domains.length > 0 ? o.domains.join(', ') : '—'}</Fact>
+            <Fact label="Created">{formatDateTime(o.createdAt)}</Fact>
           </dl>
         </section>
         {customFields.length > 0 && (
@@ -81,10 +71,9 @@ export function OrganizationDetailPage() {
             <h2 id="org-custom-title">Custom fields</h2>
             <dl className="facts">
               {customFields.map(([key, value]) => (
-                <div className="facts__item" key={key}>
-                  <dt>{humanize(key)}</dt>
-                  <dd>{orDash(value === null || value === undefined ? null : String(value))}</dd>
-                </div>
+                <Fact key={key} label={humanize(key)}>
+                  {orDash(value === null || value === undefined ? null : String(value))}
+                </Fact>
               ))}
             </dl>
           </section>

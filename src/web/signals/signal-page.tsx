@@ -17,24 +17,15 @@ import { formatDateTime, formatDue } from '../lib/format.js';
 import type { Items, Team } from '../lib/types.js';
 import { useApi } from '../lib/use-api.js';
 import { useInterval, useNow } from '../lib/use-interval.js';
-import { FormError, PageHeader, SuccessNotice } from '../layout/page-parts.js';
+import { Fact, FormError, PageHeader, SuccessNotice } from '../layout/page-parts.js';
 import { RecordGate } from '../layout/record-gate.js';
 import { useDocumentTitle } from '../layout/use-document-title.js';
 import { DataTable } from '../layout/data-table.js';
-import { ActionStateBadge, DueIn, SeverityBadge, SignalStateBadge } from './signal-badges.js';
+import { ActionStateBadge, DueIn, RefValue, SeverityBadge, SignalStateBadge } from './signal-badges.js';
 import { priorityLabel } from '../cases/case-labels.js';
 import { actionKindLabel, ruleKindLabel } from './signal-labels.js';
 
 const REFRESH_MS = 10_000;
-
-function Fact({ name, label, children }: { name: string; label: string; children: ReactNode }) {
-  return (
-    <div className="facts__item">
-      <dt>{label}</dt>
-      <dd data-testid={`signal-${name}`}>{children}</dd>
-    </div>
-  );
-}
 
 /** Compact JSON for a table cell: `{"location":"Leipzig hub"}`. */
 export const compactJson = (value: unknown) => JSON.stringify(value);
@@ -187,11 +178,11 @@ function SignalView({ s, onChanged }: { s: SignalDetail; onChanged(): void }) {
         <section className="card" aria-labelledby="signal-facts-title">
           <h2 id="signal-facts-title">What was detected</h2>
           <dl className="facts">
-            <Fact name="rule" label="Rule">
+            <Fact testId="signal-rule" label="Rule">
               {me.role === 'admin' ? <Link to={`/admin/rules/${s.ruleId}`}>{s.ruleName}</Link> : s.ruleName}
               <span className="muted"> · version {s.ruleVersion}</span>
             </Fact>
-            <Fact name="customer" label="Customer">
+            <Fact testId="signal-customer" label="Customer">
               {s.customerId ? (
                 <Link to={`/customers/${s.customerId}`}>{s.customerName ?? 'Unnamed customer'}</Link>
               ) : (
@@ -206,19 +197,13 @@ function SignalView({ s, onChanged }: { s: SignalDetail; onChanged(): void }) {
                 </>
               )}
             </Fact>
-            <Fact name="ref" label="Ref">
-              {s.refValue ? (
-                <span className="ref">
-                  <span className="ref__key">{s.refKey}</span> <code>{s.refValue}</code>
-                </span>
-              ) : (
-                '—'
-              )}
+            <Fact testId="signal-ref" label="Ref">
+              {s.refValue ? <RefValue refKey={s.refKey} refValue={s.refValue} /> : '—'}
             </Fact>
-            <Fact name="detected" label="Detected">
+            <Fact testId="signal-detected" label="Detected">
               <time dateTime={s.detectedAt}>{formatDateTime(s.detectedAt)}</time>
             </Fact>
-            <Fact name="due" label="Promise due">
+            <Fact testId="signal-due" label="Promise due">
               {s.dueAt ? (
                 <>
                   <time dateTime={s.dueAt}>{formatDue(s.dueAt)}</time>{' '}
@@ -228,7 +213,7 @@ function SignalView({ s, onChanged }: { s: SignalDetail; onChanged(): void }) {
                 '—'
               )}
             </Fact>
-            <Fact name="contacted-first" label="Customer wrote in first">
+            <Fact testId="signal-contacted-first" label="Customer wrote in first">
               {s.customerContactedFirst ? 'Yes: the customer had written in before it was detected' : 'No'}
             </Fact>
           </dl>
@@ -236,19 +221,19 @@ function SignalView({ s, onChanged }: { s: SignalDetail; onChanged(): void }) {
         <section className="card" aria-labelledby="signal-handling-title">
           <h2 id="signal-handling-title">Handling</h2>
           <dl className="facts">
-            <Fact name="current-state" label="State">
+            <Fact testId="signal-current-state" label="State">
               <SignalStateBadge state={s.state} />
             </Fact>
-            <Fact name="case" label="Proactive case">
+            <Fact testId="signal-case" label="Proactive case">
               {s.caseId ? <Link to={`/cases/${s.caseId}`}>Case #{s.caseNumber ?? '…'}</Link> : 'None'}
             </Fact>
-            <Fact name="acted" label="Acted on">
+            <Fact testId="signal-acted" label="Acted on">
               {s.actedAt ? formatDateTime(s.actedAt) : '—'}
             </Fact>
-            <Fact name="resolved" label={s.state === 'dismissed' ? 'Dismissed' : 'Resolved'}>
+            <Fact testId="signal-resolved" label={s.state === 'dismissed' ? 'Dismissed' : 'Resolved'}>
               {s.resolvedAt ? formatDateTime(s.resolvedAt) : '—'}
             </Fact>
-            <Fact name="resolution" label="Reason">
+            <Fact testId="signal-resolution" label="Reason">
               {s.resolution ? <span className="prewrap">{s.resolution}</span> : '—'}
             </Fact>
           </dl>
