@@ -162,16 +162,13 @@ function NewArticle() {
             />
           </FormField>
           <div className="form__grid">
-            <FormField id="kb-category" label="Category" error={errors.categoryId}>
-              <select id="kb-category" value={categoryId} onChange={(e) => setCategoryId(e.target.value)}>
-                <option value="">None</option>
-                {categories.data?.items.map((c) => (
-                  <option key={c.id} value={c.id}>
-                    {c.name}
-                  </option>
-                ))}
-              </select>
-            </FormField>
+            <CategoryField
+              id="kb-category"
+              categories={categories.data?.items}
+              value={categoryId}
+              error={errors.categoryId}
+              onChange={setCategoryId}
+            />
             <FormField
               id="kb-language"
               label="Language"
@@ -594,20 +591,13 @@ function ArticleSettings(props: { article: KbArticle; onSaved(article: KbArticle
             onChange={(e) => setSlug(e.target.value)}
           />
         </FormField>
-        <FormField id="kb-settings-category" label="Category" error={errorAt(errors, 'categoryId')}>
-          <select
-            id="kb-settings-category"
-            value={categoryId}
-            onChange={(e) => setCategoryId(e.target.value)}
-          >
-            <option value="">None</option>
-            {categories.data?.items.map((c) => (
-              <option key={c.id} value={c.id}>
-                {c.name}
-              </option>
-            ))}
-          </select>
-        </FormField>
+        <CategoryField
+          id="kb-settings-category"
+          categories={categories.data?.items}
+          value={categoryId}
+          error={errorAt(errors, 'categoryId')}
+          onChange={setCategoryId}
+        />
         <div className="form__actions">
           <button type="submit" className="button" disabled={busy || !changed}>
             Save settings
@@ -627,5 +617,27 @@ function ArticleSettings(props: { article: KbArticle; onSaved(article: KbArticle
         </p>
       )}
     </section>
+  );
+}
+
+/** The article's category: one of the knowledge base's, or none. */
+function CategoryField(props: {
+  id: string;
+  categories: KbCategory[] | undefined;
+  value: string;
+  error: string | undefined;
+  onChange(categoryId: string): void;
+}) {
+  return (
+    <FormField id={props.id} label="Category" error={props.error}>
+      <select id={props.id} value={props.value} onChange={(e) => props.onChange(e.target.value)}>
+        <option value="">None</option>
+        {props.categories?.map((c) => (
+          <option key={c.id} value={c.id}>
+            {c.name}
+          </option>
+        ))}
+      </select>
+    </FormField>
   );
 }
