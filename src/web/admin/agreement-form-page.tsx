@@ -4,7 +4,7 @@
 // on operations, measured by events). Checked with the API's
 // AgreementCreate / AgreementUpdate schemas before sending.
 import { useId, useState } from 'react';
-import { Link, useParams } from 'react-router-dom';
+import { Link } from 'react-router-dom';
 import { AgreementCreate, AgreementUpdate } from '../../shared/schemas/agreements.js';
 import { PRIORITIES, PROMISE_KINDS, type Priority, type PromiseKind } from '../../shared/schemas/cases.js';
 import { LIMITS } from '../../shared/schemas/common.js';
@@ -14,7 +14,6 @@ import { formatMinutes } from '../lib/format.js';
 import type { AgentProfile, Agreement, Calendar, Items, Page, SegmentList } from '../lib/types.js';
 import { useApi } from '../lib/use-api.js';
 import { RecordGate } from '../layout/record-gate.js';
-import { useDocumentTitle } from '../layout/use-document-title.js';
 import { useCustomerSearch } from '../customers/use-customer-search.js';
 import { priorityLabel, promiseKindLabel } from '../cases/case-labels.js';
 import {
@@ -26,6 +25,7 @@ import {
 import { FormField, describedBy, errorAt } from './form-parts.js';
 import { RecordForm } from './record-form.js';
 import { useRecordForm } from './use-record-form.js';
+import { useEditedRecord } from './use-edited-record.js';
 
 type ScopeType = 'default' | 'segment' | 'organization' | 'customer';
 
@@ -141,15 +141,13 @@ function bodyOf(v: Values) {
 }
 
 export function AgreementFormPage() {
-  const { id } = useParams();
-  const existing = useApi<Agreement>(id ? `/agreements/${id}` : null);
+  const { id, record: existing } = useEditedRecord<Agreement>('/agreements', 'agreement', (a) => a.name);
   const customerId = existing.data?.scope.customerId;
   const customer = useApi<Customer>(customerId ? `/customers/${customerId}` : null);
   const calendars = useApi<Items<Calendar>>('/calendars');
   const organizations = useApi<Page<Organization>>('/organizations', { limit: LIMITS.pageMax, sort: 'name' });
   const segments = useApi<SegmentList>('/segments');
   const agents = useApi<Items<AgentProfile>>('/agents');
-  useDocumentTitle(id ? (existing.data ? `Edit ${existing.data.name}` : 'Edit agreement') : 'New agreement');
 
   return (
     <RecordGate

@@ -3,18 +3,16 @@
 // API's own CalendarInput schema (overlaps, close before open, unknown zones, duplicate dates);
 // what the server still rejects comes back next to the same inputs.
 import { useState, type FormEvent } from 'react';
-import { useParams } from 'react-router-dom';
 import { CalendarInput, type CalendarHours } from '../../shared/schemas/calendars.js';
 import { formatDate, formatMinutes } from '../lib/format.js';
 import type { Calendar } from '../lib/types.js';
-import { useApi } from '../lib/use-api.js';
 import { timeZones } from '../lib/time-zones.js';
 import { RecordGate } from '../layout/record-gate.js';
-import { useDocumentTitle } from '../layout/use-document-title.js';
 import { WEEKDAYS, dayName } from './calendar-labels.js';
 import { FormField, describedBy, errorAt } from './form-parts.js';
 import { RecordForm } from './record-form.js';
 import { useRecordForm } from './use-record-form.js';
+import { useEditedRecord } from './use-edited-record.js';
 
 interface Values {
   name: string;
@@ -52,9 +50,7 @@ function pathLabel(values: Values) {
 }
 
 export function CalendarFormPage() {
-  const { id } = useParams();
-  const existing = useApi<Calendar>(id ? `/calendars/${id}` : null);
-  useDocumentTitle(id ? (existing.data ? `Edit ${existing.data.name}` : 'Edit calendar') : 'New calendar');
+  const { id, record: existing } = useEditedRecord<Calendar>('/calendars', 'calendar', (c) => c.name);
   return (
     <RecordGate
       record={existing}

@@ -1,7 +1,7 @@
 // Mailboxes: the addresses customers write to, the team their new cases go to, and the IMAP
 // account polled for them (the password is never shown; the masked URL keeps it when saved).
 import { useState } from 'react';
-import { Link, useParams } from 'react-router-dom';
+import { Link } from 'react-router-dom';
 import {
   MailboxCreate,
   MailboxUpdate,
@@ -21,6 +21,7 @@ import { ListState } from '../layout/list-state.js';
 import { FormField, describedBy } from './form-parts.js';
 import { RecordForm } from './record-form.js';
 import { useRecordForm } from './use-record-form.js';
+import { useEditedRecord } from './use-edited-record.js';
 
 export function MailboxesPage() {
   useDocumentTitle('Mailboxes');
@@ -83,10 +84,8 @@ export function MailboxesPage() {
 }
 
 export function MailboxFormPage() {
-  const { id } = useParams();
-  const mailbox = useApi<Mailbox>(id ? `/mailboxes/${id}` : null);
+  const { id, record: mailbox } = useEditedRecord<Mailbox>('/mailboxes', 'mailbox', (m) => m.address);
   const teams = useApi<Items<Team>>('/teams');
-  useDocumentTitle(id ? (mailbox.data ? `Edit ${mailbox.data.address}` : 'Edit mailbox') : 'New mailbox');
   return (
     <RecordGate
       record={mailbox}

@@ -1,21 +1,18 @@
 // Creating and editing a team: name, how new cases are assigned, and its members.
 import { useState } from 'react';
-import { useParams } from 'react-router-dom';
 import { ASSIGNMENT_MODES, TeamInput, type AssignmentMode } from '../../shared/schemas/teams.js';
 import type { AgentProfile, Items, Team } from '../lib/types.js';
 import { useApi } from '../lib/use-api.js';
 import { RecordGate } from '../layout/record-gate.js';
-import { useDocumentTitle } from '../layout/use-document-title.js';
 import { FormField, describedBy } from './form-parts.js';
 import { RecordForm } from './record-form.js';
 import { useRecordForm } from './use-record-form.js';
+import { useEditedRecord } from './use-edited-record.js';
 import { ASSIGNMENT_LABELS } from './teams-page.js';
 
 export function TeamFormPage() {
-  const { id } = useParams();
-  const team = useApi<Team>(id ? `/teams/${id}` : null);
+  const { id, record: team } = useEditedRecord<Team>('/teams', 'team', (t) => t.name);
   const agents = useApi<Items<AgentProfile>>('/agents');
-  useDocumentTitle(id ? (team.data ? `Edit ${team.data.name}` : 'Edit team') : 'New team');
   return (
     <RecordGate
       record={team}

@@ -1,0 +1,12 @@
+// The record an admin form page is about (`/admin/teams/:id`; none at `/new`), loaded from its
+// API collection, and the page title that goes with it: "New team", "Edit team", "Edit Support".
+import { useParams } from 'react-router-dom';
+import { useApi } from '../lib/use-api.js';
+import { useDocumentTitle } from '../layout/use-document-title.js';
+
+export function useEditedRecord<T>(path: string, noun: string, nameOf: (record: T) => string) {
+  const { id } = useParams();
+  const record = useApi<T>(id ? `${path}/${id}` : null);
+  useDocumentTitle(id ? (record.data ? `Edit ${nameOf(record.data)}` : `Edit ${noun}`) : `New ${noun}`);
+  return { id, record };
+}
