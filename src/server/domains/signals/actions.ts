@@ -20,7 +20,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import { sql } from 'drizzle-orm';
 import type { z } from 'zod';
 import type { Database } from '../../../db/client.js';
-import { rows } from '../../../db/client.js';
+import { bulkTurn, rows } from '../../../db/client.js';
 import { newId } from '../../../db/columns.js';
 import { renderTemplate } from '../../../core/rules/templates.js';
 import type { RuleAction } from '../../../shared/schemas/rules.js';
@@ -430,13 +430,17 @@ async function runBatch(
 ): Promise<{ done: number; rest: string[] | null }> {
   let taken: TakenAction[] = [];
   try {
-    return await db.transaction(async (tx) => {
-      taken = await rows<TakenAction>(tx, firstPending(limit, sql`for update of a skip locked`));
-      const steps = await planBatch(tx, taken);
-      if (steps.length > 0) await writeBatch(tx, steps);
-      const done = new Set(steps.map((st) => st.action.id));
-      return { done: steps.length, rest: taken.filter((a) => !done.has(a.id)).map((a) => a.id) };
-    });
+    // A bulk writer like an ingest batch: on PGlite it takes its turn among them, so a due timer
+    // waits behind one of them, not behind an ingest batch and this one.
+    return await bulkTurn(db, () =>
+      db.transaction(async (tx) => {
+        taken = await rows<TakenAction>(tx, firstPending(limit, sql`for update of a skip locked`));
+        const steps = await planBatch(tx, taken);
+        if (steps.length > 0) await writeBatch(tx, steps);
+        const done = new Set(steps.map((st) => st.action.id));
+        return { done: steps.length, rest: taken.filter((a) => !done.has(a.id)).map((a) => a.id) };
+      }),
+    );
   } catch (err) {
     // Rolled back: each action again, one by one, where its own error is recorded and retried.
     // Logged: a batch that keeps failing would otherwise only show as a slower job.
