@@ -154,6 +154,18 @@ describe('agreements', () => {
 
     await page.getByLabel('Target 1 promise').selectOption('first_response');
     await page.getByLabel('Target 1 minutes').fill('60');
+    // Number and date fields look like every other field when focused (the same ring).
+    const focusedLook = async (label: string) => {
+      const field = page.getByLabel(label, { exact: true });
+      await field.focus();
+      return field.evaluate((e) => {
+        const style = getComputedStyle(e);
+        return `${style.borderColor} ${style.boxShadow}`;
+      });
+    };
+    const ring = await focusedLook('Name');
+    expect(await focusedLook('Target 1 minutes')).toBe(ring);
+    expect(await focusedLook('Review date')).toBe(ring);
     await page.getByLabel('Target 2 promise').selectOption('resolution');
     await page.getByLabel('Target 2 minutes').fill('480');
     expect(await text(page.getByTestId('target-row').nth(1))).toContain('= 8 h');
