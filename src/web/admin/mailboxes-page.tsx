@@ -241,6 +241,7 @@ function MailboxForm(props: { mailbox: Mailbox | undefined; teams: Team[]; onPol
               maxLength={200}
               value={imapFolder}
               onChange={(e) => setImapFolder(e.target.value)}
+              {...describedBy('mailbox-imap-folder', errors.imapFolder)}
             />
           </FormField>
         </div>

@@ -81,6 +81,7 @@ function TeamForm({ team, agents }: { team: Team | undefined; agents: AgentProfi
             maxLength={2000}
             value={description}
             onChange={(e) => setDescription(e.target.value)}
+            {...describedBy('team-description', errors.description)}
           />
         </FormField>
       </div>
