@@ -338,6 +338,9 @@ async function withoutEarlierArrivals(tx: Database, starts: Start[]): Promise<St
   return groups.flatMap(([, list], g) => list.filter((_, i) => !met[g]![i]));
 }
 
+/** Starts within this span of each other and of now are checked by a range of the events' time. */
+const RANGE_SCAN_SPAN_MS = 15 * 60_000;
+
 /**
  * For each wait of each absence rule given: is its expected event stored already (same ref, at or
  * after the start, not the starting event itself)? One statement, an indexed branch per rule.
@@ -353,10 +356,25 @@ export async function awaitedArrivalsOf(
   if (asked.length === 0) return groups.map((g) => g.waits.map(() => false));
   const branches = asked.map(({ rule: d, waits, i }) => {
     const refs = [...new Set(waits.map((w) => w.ref))];
-    const since = new Date(Math.min(...waits.map((w) => w.startedAt.getTime())));
-    return sql`(select ${STORED_EVENT_COLUMNS}, ${i}::int as branch from events e
-      where e.type = any(${sql.param(typesOf(d.expect))}::text[]) and e.occurred_at >= ${since.toISOString()}::timestamptz
-        and e.refs ->> ${d.sameRef}::text = any(${sql.param(refs)}::text[]))`;
+    const starts = waits.map((w) => w.startedAt.getTime());
+    const since = new Date(Math.min(...starts));
+    const types = sql`e.type = any(${sql.param(typesOf(d.expect))}::text[]) and e.occurred_at >= ${since.toISOString()}::timestamptz`;
+    // Starts close together (a live batch): the expected type's events since the earliest, by
+    // (type, occurred_at). Starts far apart (a timer run's waits, begun a `within` ago; a
+    // backfilled batch): that range could hold days of events, so each ref's few events instead,
+    // one probe of the refs GIN index per ref (LATERAL ... OFFSET 0 keeps it a probe).
+    if (
+      Date.now() - since.getTime() <= RANGE_SCAN_SPAN_MS &&
+      Math.max(...starts) - since.getTime() <= RANGE_SCAN_SPAN_MS
+    )
+      return sql`(select ${STORED_EVENT_COLUMNS}, ${i}::int as branch from events e
+        where ${types} and e.refs ->> ${d.sameRef}::text = any(${sql.param(refs)}::text[]))`;
+    return sql`(select ${STORED_EVENT_COLUMNS}, ${i}::int as branch
+      from unnest(${sql.param(refs)}::text[]) as r(ref)
+      cross join lateral (
+        select * from events x where x.refs @> jsonb_build_object(${d.sameRef}::text, r.ref) offset 0
+      ) e
+      where ${types})`;
   });
   const hits = await rows<StoredEventRow & { branch: number }>(tx, sql.join(branches, sql` union all `));
   if (hits.length === 0) return groups.map((g) => g.waits.map(() => false));
