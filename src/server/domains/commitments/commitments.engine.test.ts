@@ -5,52 +5,36 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rows } from '../../../db/client.js';
-import { startTestApp, type TestApp } from '../../../../test/helpers/app.js';
+import type { TestApp } from '../../../../test/helpers/app.js';
+import {
+  eventOf as ev,
+  sendEvents,
+  startEventsApp,
+  typesFor,
+  type EventsApp,
+} from '../../../../test/helpers/event-ingest.js';
 import {
   makeAgreement,
   makeCalendar,
   makeCustomer,
-  makeUser,
   minutesAgo,
   unique,
 } from '../../../../test/helpers/factories.js';
 import type { CommitmentDefinition } from '../../../shared/schemas/signals.js';
 import { closeDueCommitments } from './commitments.engine.js';
 
+let app: EventsApp;
 let t: TestApp;
 let admin: string;
 let agent: string;
-let source: { key: string; token: string };
 beforeAll(async () => {
-  t = await startTestApp();
-  admin = (await makeUser(t.db, 'admin')).token;
-  agent = (await makeUser(t.db, 'agent')).token;
-  const res = await t.post('/api/v1/event-sources', { key: `src-${unique()}`, name: 'ERP' }, admin);
-  expect(res.status).toBe(201);
-  source = res.body;
+  app = await startEventsApp();
+  ({ t, admin, agent } = app);
 });
 afterAll(() => t?.close());
 
-/** Event types of one test: `x<hex>.<name>`. */
-const typesFor = () => {
-  const p = `x${unique()}`;
-  return (name: string) => `${p}.${name}`;
-};
+const send = (events: Record<string, unknown>[]) => sendEvents(app, events);
 
-const send = async (events: Record<string, unknown>[]) => {
-  const res = await t.post('/api/v1/events', { events }, source.token);
-  expect(res.status).toBe(200);
-  expect(res.body.rejected, JSON.stringify(res.body)).toBe(0);
-  return res.body;
-};
-
-let seq = 0;
-const ev = (type: string, overrides: Record<string, unknown> = {}) => ({
-  id: `e-${unique()}-${++seq}`,
-  type,
-  occurredAt: minutesAgo(1),
-  ...overrides,
-});
 const inHours = (h: number) => new Date(Date.now() + h * 3_600_000).toISOString();
 
 interface Row {

@@ -4,32 +4,29 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase, rows } from '../../../db/client.js';
-import { startTestApp, type TestApp } from '../../../../test/helpers/app.js';
-import { usingPostgres } from '../../../../test/helpers/db.js';
+import type { TestApp } from '../../../../test/helpers/app.js';
 import {
-  makeAgreement,
-  makeCustomer,
-  makeUser,
-  minutesAgo,
-  unique,
-} from '../../../../test/helpers/factories.js';
+  eventOf as ev,
+  sendEvents,
+  startEventsApp,
+  typesFor,
+  type EventsApp,
+} from '../../../../test/helpers/event-ingest.js';
+import { usingPostgres } from '../../../../test/helpers/db.js';
+import { makeAgreement, makeCustomer, minutesAgo, unique } from '../../../../test/helpers/factories.js';
 import type { RuleDefinitionInput } from '../../../shared/schemas/rules.js';
 import { RuleDefinition } from '../../../shared/schemas/rules.js';
 import { closeDueCommitments } from '../commitments/commitments.engine.js';
 import { runSignalActions } from './actions.js';
 import { fireDueExpectations } from './expectations.js';
 
+let app: EventsApp;
 let t: TestApp;
-let admin: string;
 let agent: string;
-let source: { key: string; token: string };
+let source: EventsApp['source'];
 beforeAll(async () => {
-  t = await startTestApp();
-  admin = (await makeUser(t.db, 'admin')).token;
-  agent = (await makeUser(t.db, 'agent')).token;
-  const res = await t.post('/api/v1/event-sources', { key: `src-${unique()}`, name: 'ERP' }, admin);
-  expect(res.status).toBe(201);
-  source = res.body;
+  app = await startEventsApp();
+  ({ t, agent, source } = app);
 });
 afterAll(() => t?.close());
 
@@ -48,25 +45,7 @@ async function makeRule(input: RuleDefinitionInput) {
   return rule!.id;
 }
 
-/** Event types of one test: `x<hex>.<name>`. */
-const typesFor = () => {
-  const p = `x${unique()}`;
-  return (name: string) => `${p}.${name}`;
-};
-
-const send = async (events: Record<string, unknown>[]) => {
-  const res = await t.post('/api/v1/events', { events }, source.token);
-  expect(res.status).toBe(200);
-  expect(res.body.rejected).toBe(0);
-  return res.body;
-};
-
-const ev = (type: string, overrides: Record<string, unknown> = {}) => ({
-  id: `e-${unique()}`,
-  type,
-  occurredAt: minutesAgo(1),
-  ...overrides,
-});
+const send = (events: Record<string, unknown>[]) => sendEvents(app, events);
 
 const signalsOf = (ruleId: string) =>
   rows<{

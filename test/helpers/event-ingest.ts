@@ -1,0 +1,45 @@
+// Tests that send operational events through POST /api/v1/events: a started app with an admin,
+// an agent and an event source, event types of their own per test, and the sending itself.
+import { expect } from 'vitest';
+import { startTestApp, type TestApp } from './app.js';
+import { makeUser, minutesAgo, unique } from './factories.js';
+
+export interface EventsApp {
+  t: TestApp;
+  admin: string;
+  agent: string;
+  /** The source the events come from; its token sends them. */
+  source: { key: string; token: string };
+}
+
+export async function startEventsApp(): Promise<EventsApp> {
+  const t = await startTestApp();
+  const admin = (await makeUser(t.db, 'admin')).token;
+  const agent = (await makeUser(t.db, 'agent')).token;
+  const res = await t.post('/api/v1/event-sources', { key: `src-${unique()}`, name: 'ERP' }, admin);
+  expect(res.status).toBe(201);
+  return { t, admin, agent, source: res.body };
+}
+
+/** Event types of one test, `x<hex>.<name>`: the rules and agreements of one test see only its events. */
+export const typesFor = () => {
+  const p = `x${unique()}`;
+  return (name: string) => `${p}.${name}`;
+};
+
+let seq = 0;
+/** An event of this type, a minute ago, with a fresh id. */
+export const eventOf = (type: string, overrides: Record<string, unknown> = {}) => ({
+  id: `e-${unique()}-${++seq}`,
+  type,
+  occurredAt: minutesAgo(1),
+  ...overrides,
+});
+
+/** Sends events as the source; every one must be accepted or a duplicate. */
+export async function sendEvents(app: EventsApp, events: Record<string, unknown>[]) {
+  const res = await app.t.post('/api/v1/events', { events }, app.source.token);
+  expect(res.status).toBe(200);
+  expect(res.body.rejected, JSON.stringify(res.body)).toBe(0);
+  return res.body;
+}
