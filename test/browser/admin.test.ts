@@ -125,6 +125,26 @@ describe('calendars', () => {
     expect(created.hours).toEqual([1, 2, 3, 4, 5].map((day) => ({ day, open: '09:00', close: '17:00' })));
     expect(created.holidays).toEqual([`${nextYear}-12-25`]);
   });
+
+  it('deletes a calendar no agreement uses, after asking, and says so', async () => {
+    const name = `Spare calendar ${Date.now()}`;
+    await stack.api('/calendars', {
+      ...admin,
+      method: 'POST',
+      body: { name, timezone: 'UTC', hours: [{ day: 1, open: '09:00', close: '17:00' }], holidays: [] },
+    });
+    await page.goto(`${stack.url}/admin/calendars`);
+    await page.getByTestId('calendar-row').filter({ hasText: name }).getByRole('link', { name }).click();
+    const asked: string[] = [];
+    page.once('dialog', (d) => {
+      asked.push(d.message());
+      void d.accept();
+    });
+    await page.getByRole('button', { name: 'Delete' }).click();
+    await eventually(() => text(page.getByTestId('notice'))).toBe('Calendar deleted.');
+    expect(asked).toEqual([`Delete the calendar “${name}”?`]);
+    expect(await page.getByTestId('calendar-row').filter({ hasText: name }).count()).toBe(0);
+  });
 });
 
 describe('agreements', () => {

@@ -74,12 +74,11 @@ function CalendarForm({ calendar }: { calendar: Calendar | undefined }) {
         }
       : { name: '', timezone: browserZone(), hours: [], holidays: [] },
   );
-  // A deleted calendar leaves no notice.
   const form = useRecordForm({
     record: calendar,
     path: '/calendars',
     back: '/admin/calendars',
-    notices: { created: 'Calendar created.', saved: 'Calendar saved.' },
+    notices: { created: 'Calendar created.', saved: 'Calendar saved.', deleted: 'Calendar deleted.' },
   });
   const { errors, setErrors } = form;
   const [holiday, setHoliday] = useState('');
