@@ -88,7 +88,8 @@ describe('customer portal', () => {
     expect(await page.getByRole('heading', { name: 'History' }).count()).toBe(0);
     await page.getByRole('link', { name: 'Edit' }).click();
     const form = page.getByRole('form');
-    expect(await texts(form.locator('label'))).toEqual(['Name', 'Phone', 'Language', 'Time zone']);
+    // The edit page loads the record first: wait for its form.
+    await eventually(() => texts(form.locator('label'))).toEqual(['Name', 'Phone', 'Language', 'Time zone']);
 
     await page.getByLabel('Phone').fill('+49 30 5550199');
     await page.getByLabel('Time zone').fill('Europe/Copenhagen');
