@@ -2,7 +2,9 @@
 // an agent and an event source, event types of their own per test, and the sending itself.
 import { expect } from 'vitest';
 import { startTestApp, type TestApp } from './app.js';
-import { makeUser, minutesAgo, unique } from './factories.js';
+import type { Database } from '../../src/db/client.js';
+import type { AgreementCreate } from '../../src/shared/schemas/agreements.js';
+import { makeAgreement, makeCustomer, makeUser, minutesAgo, unique } from './factories.js';
 
 export interface EventsApp {
   t: TestApp;
@@ -42,4 +44,11 @@ export async function sendEvents(app: EventsApp, events: Record<string, unknown>
   expect(res.status).toBe(200);
   expect(res.body.rejected, JSON.stringify(res.body)).toBe(0);
   return res.body;
+}
+
+/** A customer events can name (by external id) under an agreement of their own with these commitments. */
+export async function customerWithCommitments(db: Database, commitments: AgreementCreate['commitments']) {
+  const customer = await makeCustomer(db, { externalId: `C-${unique()}` });
+  const agreement = await makeAgreement(db, { scope: { customerId: customer.id }, commitments });
+  return { customer, agreement, who: { customer: { externalId: customer.externalId } } };
 }

@@ -11,15 +11,10 @@ import {
   sendEvents,
   startEventsApp,
   typesFor,
+  customerWithCommitments,
   type EventsApp,
 } from '../../../../test/helpers/event-ingest.js';
-import {
-  makeAgreement,
-  makeCalendar,
-  makeCustomer,
-  minutesAgo,
-  unique,
-} from '../../../../test/helpers/factories.js';
+import { makeCalendar, makeCustomer, minutesAgo, unique } from '../../../../test/helpers/factories.js';
 import type { CommitmentDefinition } from '../../../shared/schemas/signals.js';
 import { closeDueCommitments } from './commitments.engine.js';
 
@@ -65,26 +60,20 @@ async function storedId(eventId: string) {
 }
 
 /** A customer under their own agreement with one commitment (delivery by the promised date). */
-async function deliveryCustomer(at: (n: string) => string, overrides: Partial<CommitmentDefinition> = {}) {
-  const customer = await makeCustomer(t.db, { externalId: `C-${unique()}` });
-  const agreement = await makeAgreement(t.db, {
-    scope: { customerId: customer.id },
-    commitments: [
-      {
-        key: 'delivery',
-        name: 'Delivery by the promised date',
-        mode: 'fulfil',
-        opens: at('promised'),
-        ref: 'orderId',
-        dueFrom: 'data.promisedAt',
-        fulfilledBy: at('delivered'),
-        cancelledBy: at('cancelled'),
-        ...overrides,
-      },
-    ],
-  });
-  return { customer, agreement, who: { customer: { externalId: customer.externalId } } };
-}
+const deliveryCustomer = (at: (n: string) => string, overrides: Partial<CommitmentDefinition> = {}) =>
+  customerWithCommitments(t.db, [
+    {
+      key: 'delivery',
+      name: 'Delivery by the promised date',
+      mode: 'fulfil',
+      opens: at('promised'),
+      ref: 'orderId',
+      dueFrom: 'data.promisedAt',
+      fulfilledBy: at('delivered'),
+      cancelledBy: at('cancelled'),
+      ...overrides,
+    },
+  ]);
 
 const orders = (n: number) => Array.from({ length: n }, (_, i) => `SO-${i}-${unique()}`);
 
@@ -312,23 +301,18 @@ describe('cancellation', () => {
 
   it('avoid: cancels an open instance, not one already met by its due time', async () => {
     const at = typesFor();
-    const customer = await makeCustomer(t.db, { externalId: `C-${unique()}` });
-    await makeAgreement(t.db, {
-      scope: { customerId: customer.id },
-      commitments: [
-        {
-          key: 'invoice_right',
-          name: 'Invoice correct first time',
-          mode: 'avoid',
-          opens: at('issued'),
-          ref: 'invoiceId',
-          within: 'PT1H',
-          brokenBy: at('disputed'),
-          cancelledBy: at('voided'),
-        },
-      ],
-    });
-    const who = { customer: { externalId: customer.externalId } };
+    const { customer, who } = await customerWithCommitments(t.db, [
+      {
+        key: 'invoice_right',
+        name: 'Invoice correct first time',
+        mode: 'avoid',
+        opens: at('issued'),
+        ref: 'invoiceId',
+        within: 'PT1H',
+        brokenBy: at('disputed'),
+        cancelledBy: at('voided'),
+      },
+    ]);
     const [open, kept, keptNotFlipped] = ['O', 'K', 'N'].map((x) => `INV-${x}-${unique()}`) as [
       string,
       string,
@@ -360,24 +344,19 @@ describe('cancellation', () => {
 describe('the events the engine watches', () => {
   it('avoid with a fulfilledBy given too: its breaking event still reaches the engine', async () => {
     const at = typesFor();
-    const customer = await makeCustomer(t.db, { externalId: `C-${unique()}` });
-    await makeAgreement(t.db, {
-      scope: { customerId: customer.id },
-      commitments: [
-        {
-          key: 'invoice_right',
-          name: 'Invoice correct first time',
-          mode: 'avoid',
-          opens: at('issued'),
-          ref: 'invoiceId',
-          within: 'PT1H',
-          brokenBy: at('disputed'),
-          // Accepted by the schema, meaningless for avoid: it must not hide brokenBy.
-          fulfilledBy: at('paid'),
-        } as CommitmentDefinition,
-      ],
-    });
-    const who = { customer: { externalId: customer.externalId } };
+    const { customer, who } = await customerWithCommitments(t.db, [
+      {
+        key: 'invoice_right',
+        name: 'Invoice correct first time',
+        mode: 'avoid',
+        opens: at('issued'),
+        ref: 'invoiceId',
+        within: 'PT1H',
+        brokenBy: at('disputed'),
+        // Accepted by the schema, meaningless for avoid: it must not hide brokenBy.
+        fulfilledBy: at('paid'),
+      } as CommitmentDefinition,
+    ]);
     const invoice = `INV-${unique()}`;
     await send([ev(at('issued'), { ...who, refs: { invoiceId: invoice }, occurredAt: minutesAgo(5) })]);
     await send([ev(at('disputed'), { ...who, refs: { invoiceId: invoice } })]);
@@ -542,22 +521,17 @@ describe('ending events stored before their promise', () => {
 
   it('avoid: a breaking event stored before the issue, from before its due time, breaks it', async () => {
     const at = typesFor();
-    const customer = await makeCustomer(t.db, { externalId: `C-${unique()}` });
-    await makeAgreement(t.db, {
-      scope: { customerId: customer.id },
-      commitments: [
-        {
-          key: 'invoice_right',
-          name: 'Invoice correct first time',
-          mode: 'avoid',
-          opens: at('issued'),
-          ref: 'invoiceId',
-          within: 'PT1H',
-          brokenBy: at('disputed'),
-        },
-      ],
-    });
-    const who = { customer: { externalId: customer.externalId } };
+    const { customer, who } = await customerWithCommitments(t.db, [
+      {
+        key: 'invoice_right',
+        name: 'Invoice correct first time',
+        mode: 'avoid',
+        opens: at('issued'),
+        ref: 'invoiceId',
+        within: 'PT1H',
+        brokenBy: at('disputed'),
+      },
+    ]);
     const [broken, afterDue, repromised] = ['B', 'A', 'R'].map((x) => `INV-${x}-${unique()}`) as [
       string,
       string,

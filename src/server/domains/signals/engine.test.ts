@@ -10,10 +10,11 @@ import {
   sendEvents,
   startEventsApp,
   typesFor,
+  customerWithCommitments,
   type EventsApp,
 } from '../../../../test/helpers/event-ingest.js';
 import { usingPostgres } from '../../../../test/helpers/db.js';
-import { makeAgreement, makeCustomer, minutesAgo, unique } from '../../../../test/helpers/factories.js';
+import { makeCustomer, minutesAgo, unique } from '../../../../test/helpers/factories.js';
 import type { RuleDefinitionInput } from '../../../shared/schemas/rules.js';
 import { RuleDefinition } from '../../../shared/schemas/rules.js';
 import { closeDueCommitments } from '../commitments/commitments.engine.js';
@@ -313,22 +314,17 @@ describe('absence rules', () => {
 describe('commitments', () => {
   it('open on the promise, close on the delivery: met, late, overdue, re-promised', async () => {
     const at = typesFor();
-    const customer = await makeCustomer(t.db, { externalId: `C-${unique()}` });
-    await makeAgreement(t.db, {
-      scope: { customerId: customer.id },
-      commitments: [
-        {
-          key: 'delivery',
-          name: 'Delivery by the promised date',
-          mode: 'fulfil',
-          opens: at('promised'),
-          ref: 'orderId',
-          dueFrom: 'data.promisedAt',
-          fulfilledBy: at('delivered'),
-        },
-      ],
-    });
-    const who = { customer: { externalId: customer.externalId } };
+    const { customer, who } = await customerWithCommitments(t.db, [
+      {
+        key: 'delivery',
+        name: 'Delivery by the promised date',
+        mode: 'fulfil',
+        opens: at('promised'),
+        ref: 'orderId',
+        dueFrom: 'data.promisedAt',
+        fulfilledBy: at('delivered'),
+      },
+    ]);
     const soon = new Date(Date.now() + 86_400_000).toISOString();
     const past = new Date(Date.now() - 3_600_000).toISOString();
     const [met, late, overdue, sameCall] = ['M', 'L', 'O', 'S'].map((x) => `SO-${x}-${unique()}`) as [
@@ -541,22 +537,17 @@ describe('a wait whose expected event came in a transaction alongside', () => {
 describe('avoid commitments', () => {
   it('met when the due time passes unbroken; broken by a dispute from before the due time that came late', async () => {
     const at = typesFor();
-    const customer = await makeCustomer(t.db, { externalId: `C-${unique()}` });
-    await makeAgreement(t.db, {
-      scope: { customerId: customer.id },
-      commitments: [
-        {
-          key: 'invoice_right',
-          name: 'Invoice correct first time',
-          mode: 'avoid',
-          opens: at('issued'),
-          ref: 'invoiceId',
-          within: 'PT1H',
-          brokenBy: at('disputed'),
-        },
-      ],
-    });
-    const who = { customer: { externalId: customer.externalId } };
+    const { customer, who } = await customerWithCommitments(t.db, [
+      {
+        key: 'invoice_right',
+        name: 'Invoice correct first time',
+        mode: 'avoid',
+        opens: at('issued'),
+        ref: 'invoiceId',
+        within: 'PT1H',
+        brokenBy: at('disputed'),
+      },
+    ]);
     const [kept, disputed] = ['K', 'D'].map((x) => `INV-${x}-${unique()}`) as [string, string];
     await send([
       ev(at('issued'), { ...who, refs: { invoiceId: kept }, occurredAt: minutesAgo(120) }),
