@@ -61,6 +61,37 @@ export function FormField(props: {
 }
 
 /** aria attributes tying an input to its hint and error. */
+/**
+ * A labelled one-line input with its hint and error, the input pointing to both (aria-invalid,
+ * aria-describedby): the field, its id and its wiring written once.
+ */
+export function TextField(props: {
+  id: string;
+  label: ReactNode;
+  value: string;
+  onChange: (value: string) => void;
+  error?: string;
+  hint?: ReactNode;
+  type?: 'text' | 'email';
+  maxLength?: number;
+  autoComplete?: string;
+}) {
+  const { id, error, hint } = props;
+  return (
+    <FormField id={id} label={props.label} error={error} hint={hint}>
+      <input
+        id={id}
+        type={props.type ?? 'text'}
+        maxLength={props.maxLength}
+        autoComplete={props.autoComplete}
+        value={props.value}
+        onChange={(e) => props.onChange(e.target.value)}
+        {...describedBy(id, error, !!hint)}
+      />
+    </FormField>
+  );
+}
+
 export function describedBy(id: string, error: string | undefined, hint = false) {
   const ids = [hint ? `${id}-hint` : '', error ? `${id}-error` : ''].filter(Boolean);
   return {

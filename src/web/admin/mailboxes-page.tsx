@@ -18,7 +18,7 @@ import { RecordGate } from '../layout/record-gate.js';
 import { useDocumentTitle } from '../layout/use-document-title.js';
 import { DataTable } from '../layout/data-table.js';
 import { ListState } from '../layout/list-state.js';
-import { FormField, describedBy } from './form-parts.js';
+import { FormField, TextField } from './form-parts.js';
 import { RecordForm } from './record-form.js';
 import { useRecordForm } from './use-record-form.js';
 import { useEditedRecord } from './use-edited-record.js';
@@ -179,31 +179,24 @@ function MailboxForm(props: { mailbox: Mailbox | undefined; teams: Team[]; onPol
       confirmDelete={mailbox && `Delete the mailbox ${mailbox.address}?`}
     >
       <div className="form__grid">
-        <FormField
+        <TextField
           id="mailbox-address"
           label="Address"
+          type="email"
+          maxLength={254}
+          value={address}
+          onChange={setAddress}
           error={errors.address}
           hint="Customers write to it; replies to a case go to its +token form."
-        >
-          <input
-            id="mailbox-address"
-            type="email"
-            maxLength={254}
-            value={address}
-            onChange={(e) => setAddress(e.target.value)}
-            {...describedBy('mailbox-address', errors.address, true)}
-          />
-        </FormField>
-        <FormField id="mailbox-name" label="Name" error={errors.name}>
-          <input
-            id="mailbox-name"
-            type="text"
-            maxLength={200}
-            value={name}
-            onChange={(e) => setName(e.target.value)}
-            {...describedBy('mailbox-name', errors.name)}
-          />
-        </FormField>
+        />
+        <TextField
+          id="mailbox-name"
+          label="Name"
+          maxLength={200}
+          value={name}
+          onChange={setName}
+          error={errors.name}
+        />
         <FormField id="mailbox-team" label="Team for new cases" error={errors.teamId}>
           <select id="mailbox-team" value={teamId} onChange={(e) => setTeamId(e.target.value)}>
             <option value="">No team</option>
@@ -218,32 +211,24 @@ function MailboxForm(props: { mailbox: Mailbox | undefined; teams: Team[]; onPol
       <fieldset className="form__group">
         <legend>IMAP polling (optional)</legend>
         <div className="form__grid">
-          <FormField
+          <TextField
             id="mailbox-imap-url"
             label="IMAP URL"
+            maxLength={1000}
+            autoComplete="off"
+            value={imapUrl}
+            onChange={setImapUrl}
             error={errors.imapUrl}
             hint="imaps://user:password@imap.example.com:993 (TLS) or imap://… (STARTTLS when offered). Leave empty for mail by SMTP."
-          >
-            <input
-              id="mailbox-imap-url"
-              type="text"
-              maxLength={1000}
-              autoComplete="off"
-              value={imapUrl}
-              onChange={(e) => setImapUrl(e.target.value)}
-              {...describedBy('mailbox-imap-url', errors.imapUrl, true)}
-            />
-          </FormField>
-          <FormField id="mailbox-imap-folder" label="Folder" error={errors.imapFolder}>
-            <input
-              id="mailbox-imap-folder"
-              type="text"
-              maxLength={200}
-              value={imapFolder}
-              onChange={(e) => setImapFolder(e.target.value)}
-              {...describedBy('mailbox-imap-folder', errors.imapFolder)}
-            />
-          </FormField>
+          />
+          <TextField
+            id="mailbox-imap-folder"
+            label="Folder"
+            maxLength={200}
+            value={imapFolder}
+            onChange={setImapFolder}
+            error={errors.imapFolder}
+          />
         </div>
         {mailbox?.imapUrl && (
           <div className="mailbox-poll" data-testid="mailbox-poll">

@@ -4,7 +4,7 @@ import { ASSIGNMENT_MODES, TeamInput, type AssignmentMode } from '../../shared/s
 import type { AgentProfile, Items, Team } from '../lib/types.js';
 import { useApi } from '../lib/use-api.js';
 import { RecordGate } from '../layout/record-gate.js';
-import { FormField, describedBy } from './form-parts.js';
+import { TextField } from './form-parts.js';
 import { RecordForm } from './record-form.js';
 import { useRecordForm } from './use-record-form.js';
 import { useEditedRecord } from './use-edited-record.js';
@@ -64,26 +64,22 @@ function TeamForm({ team, agents }: { team: Team | undefined; agents: AgentProfi
       confirmDelete={team && `Delete the team “${team.name}”?`}
     >
       <div className="form__grid">
-        <FormField id="team-name" label="Name" error={errors.name}>
-          <input
-            id="team-name"
-            type="text"
-            maxLength={200}
-            value={name}
-            onChange={(e) => setName(e.target.value)}
-            {...describedBy('team-name', errors.name)}
-          />
-        </FormField>
-        <FormField id="team-description" label="Description" error={errors.description}>
-          <input
-            id="team-description"
-            type="text"
-            maxLength={2000}
-            value={description}
-            onChange={(e) => setDescription(e.target.value)}
-            {...describedBy('team-description', errors.description)}
-          />
-        </FormField>
+        <TextField
+          id="team-name"
+          label="Name"
+          maxLength={200}
+          value={name}
+          onChange={setName}
+          error={errors.name}
+        />
+        <TextField
+          id="team-description"
+          label="Description"
+          maxLength={2000}
+          value={description}
+          onChange={setDescription}
+          error={errors.description}
+        />
       </div>
       <fieldset className="form__group">
         <legend>Assignment of new cases</legend>
