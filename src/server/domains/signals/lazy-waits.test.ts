@@ -146,8 +146,9 @@ describe('within rules keep their waits lazily', () => {
       (
         await rows<{ fresh: boolean }>(
           t.db,
-          sql`select until_at > now() - interval '1 minute' and since = until_at as fresh
-            from rule_watermarks where rule_id = ${ruleId}`,
+          sql`select w.since > now() - interval '1 minute'
+              and w.until_at = w.since - (r.definition ->> 'within')::interval as fresh
+            from rule_watermarks w join signal_rules r on r.id = w.rule_id where w.rule_id = ${ruleId}`,
         )
       )[0]?.fresh ?? null;
     expect(await mark()).toBe(true);

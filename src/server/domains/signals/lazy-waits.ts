@@ -41,6 +41,8 @@ const MAX_UUID = 'ffffffff-ffff-ffff-ffff-ffffffffffff';
 
 export const LAZY_BATCH = 500;
 
+const withinSecs = (d: AbsenceRule & { within: string }) => (isoDurationMs(d.within) ?? 0) / 1000;
+
 /** Ingest side: takes the lock shared (held to commit). Call before reading marks or fired waits. */
 export async function shareLazyLock(tx: Database): Promise<void> {
   await tx.execute(sql`select pg_advisory_xact_lock_shared(${LOCK})`);
@@ -70,11 +72,15 @@ export async function startsNeedingRows(
   return starts.map((_, i) => !isLazyStart.has(i));
 }
 
-/** A rule became a live `within` rule (created, enabled, or turned from `by`): its mark starts now. */
-export async function resetWatermark(db: Database, ruleId: string): Promise<void> {
+/**
+ * A rule became a live `within` rule (created, enabled, or turned from `by`): the timer's mark
+ * starts a `within` back, as if the rule had always been live. Starts stored from now on that
+ * are not due yet are kept lazily; starts stored before now are not the rule's (`since`).
+ */
+export async function resetWatermark(db: Database, ruleId: string, rule: AbsenceRule & { within: string }) {
   await db.execute(sql`
     insert into rule_watermarks (rule_id, since, until_at, until_id)
-    values (${ruleId}, now(), now(), ${MAX_UUID})
+    values (${ruleId}, now(), now() - make_interval(secs => ${withinSecs(rule)}), ${MAX_UUID})
     on conflict (rule_id) do update set since = excluded.since, until_at = excluded.until_at,
       until_id = excluded.until_id`);
 }
@@ -93,8 +99,6 @@ interface Mark {
   until_id: string | null;
 }
 
-const withinSecs = (d: AbsenceRule & { within: string }) => (isoDurationMs(d.within) ?? 0) / 1000;
-
 /**
  * Timer side: judges the starts of `within` rules that fell due and fires those still unmet.
  * Returns how many starts it judged (at most `limit` per rule).
@@ -107,7 +111,10 @@ export async function fireDueStarts(db: Database, limit = LAZY_BATCH): Promise<n
     if (missing.length)
       await tx.execute(sql`
         insert into rule_watermarks (rule_id, since, until_at, until_id)
-        select id, now(), now(), ${MAX_UUID}::uuid from unnest(${sql.param(missing.map((m) => m.id))}::uuid[]) as r(id)
+        select id, now(), now() - make_interval(secs => secs), ${MAX_UUID}::uuid
+        from unnest(${sql.param(missing.map((m) => m.id))}::uuid[],
+          ${sql.param(missing.map((m) => withinSecs(m.definition as AbsenceRule & { within: string })))}::float8[])
+          as r(id, secs)
         on conflict (rule_id) do nothing`);
     const marked = marks.filter((m) => m.since);
     // Anything due? Asked without the lock, so an idle timer never makes the ingest wait.

@@ -258,9 +258,9 @@ export async function replaceRule(
  */
 async function syncWatermark(tx: Database, id: string, before: RuleDefinition | null, after: RuleDefinition) {
   const wasLazy = !!before && before.enabled !== false && isLazy(before);
-  const isNowLazy = after.enabled !== false && isLazy(after);
-  if (isNowLazy && !wasLazy) await resetWatermark(tx, id);
-  else if (wasLazy && !isNowLazy) await dropWatermark(tx, id);
+  const nowLazy = after.enabled !== false && isLazy(after);
+  if (nowLazy && !wasLazy) await resetWatermark(tx, id, after);
+  else if (wasLazy && !nowLazy) await dropWatermark(tx, id);
 }
 
 /** The domain event of switching a rule; switching off ends its running absence waits. */
