@@ -35,7 +35,7 @@ import {
 } from './event-context.js';
 import { openSignals, resolveSignals, type Firing, type LiveRule } from './open-signals.js';
 import { signalRules } from './signals.table.js';
-import { isLazy, shareLazyLock, startsNeedingRows } from './lazy-waits.js';
+import { isLazy, lockMarksForStarts } from './lazy-waits.js';
 
 export interface EngineResult {
   signalsOpened: number;
@@ -228,12 +228,12 @@ async function runAbsenceRules(tx: Database, rules: LiveRule[], ctxs: EventConte
   }
 
   // `within` rules keep their waits lazily (lazy-waits.ts): their starts need a row only when
-  // the timer has judged past them already. The lock comes before the marks are read and before
-  // the fired waits are looked for, so a timer run is wholly before this or wholly after.
+  // the timer has judged past them already. Their marks are locked before they are read and
+  // before the fired waits are looked for, so a timer's check is wholly before this or after.
   const lazyStarts = starts.filter((s) => isLazy(s.rule.definition));
-  if (lazyStarts.length > 0 || expects.some((e) => isLazy(e.rule.definition))) await shareLazyLock(tx);
-  const needRows = await startsNeedingRows(
+  const needRows = await lockMarksForStarts(
     tx,
+    [...lazyStarts, ...expects].filter((x) => isLazy(x.rule.definition)).map((x) => x.rule.id),
     lazyStarts.map((s) => ({ ruleId: s.rule.id, occurredAt: s.ctx.occurredAt, eventId: s.ctx.id })),
   );
   const keptLazily = new Set(lazyStarts.filter((_, i) => !needRows[i]));
@@ -378,7 +378,10 @@ export type WaitVerdict = 'met' | 'superseded' | null;
 export async function judgeWaits(
   tx: Database,
   groups: { rule: AbsenceRule; supersede?: boolean; waits: WaitToJudge[] }[],
+  /** Filled, when given, with how many events of the expected types each wait saw (conditions aside). */
+  seenExpected?: number[][],
 ): Promise<WaitVerdict[][]> {
+  if (seenExpected) seenExpected.splice(0, seenExpected.length, ...groups.map((g) => g.waits.map(() => 0)));
   const none = () => groups.map((g) => g.waits.map((): WaitVerdict => null));
   const asked = groups.flatMap((g, i) => (g.waits.length ? [{ ...g, i }] : []));
   if (asked.length === 0) return none();
@@ -444,6 +447,21 @@ export async function judgeWaits(
       if (ref === null) continue;
       if (selectorMatches(d.expect, c)) add(arrived, ref, c);
       if (g.supersede && selectorMatches(d.after, c) && inScope(d.scope, c)) add(restarted, ref, c);
+    }
+    if (seenExpected) {
+      const expectTypes = new Set(typesOf(d.expect));
+      const typed = new Map<string, StoredEvent[]>();
+      for (const h of hits) {
+        const e = eventOf.get(h.id)!;
+        const ref = refValueOf(e, d.sameRef);
+        if (h.branch !== i || !expectTypes.has(e.type) || ref === null) continue;
+        typed.set(ref, [...(typed.get(ref) ?? []), e]);
+      }
+      g.waits.forEach((w, k) => {
+        seenExpected[i]![k] = (typed.get(w.ref) ?? []).filter(
+          (e) => e.id !== w.startEventId && e.occurredAt >= w.startedAt,
+        ).length;
+      });
     }
     return g.waits.map((w): WaitVerdict => {
       if ((arrived.get(w.ref) ?? []).some((a) => a.id !== w.startEventId && a.occurredAt >= w.startedAt))
