@@ -234,5 +234,5 @@ export function expectationDue(rule: AbsenceRule, start: EventContext): Expectat
 }
 
 /** The ref value tying an absence rule's events, or null when the event lacks it. */
-export const refValueOf = (ctx: Pick<EventContext, 'refs'>, key: string): string | null =>
+export const refValueOf = (ctx: EventContext, key: string): string | null =>
   hasOwn(ctx.refs, key) ? (ctx.refs[key] ?? null) : null;

@@ -30,7 +30,6 @@ import {
 import { ingestEvents } from '../domains/events/ingest.js';
 import { runSignalActions } from '../domains/signals/actions.js';
 import { fireDueExpectations } from '../domains/signals/expectations.js';
-import { fireDueStarts } from '../domains/signals/lazy-waits.js';
 import { createRule } from '../domains/signals/rules.service.js';
 import { signals } from '../domains/signals/signals.table.js';
 import { listTeams } from '../domains/teams/teams.service.js';
@@ -725,7 +724,6 @@ async function runJobsUntilQuiet(db: Database) {
   for (let round = 0; round < 20; round++) {
     let done = 0;
     for (let fired = 1; fired > 0; done += fired) fired = await fireDueExpectations(db, 1);
-    done += await fireDueStarts(db);
     done += await runSignalActions(db);
     done += await closeDueCommitments(db);
     if (done === 0) return;

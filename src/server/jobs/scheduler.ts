@@ -17,7 +17,6 @@ import {
   fireDueExpectations,
   pruneRuleHits,
 } from '../domains/signals/expectations.js';
-import { LAZY_BATCH, fireDueStarts } from '../domains/signals/lazy-waits.js';
 
 export interface Job {
   name: string;
@@ -33,8 +32,6 @@ export const DEFAULT_JOBS: Job[] = [
   { name: 'case-auto-close', everyMs: 60_000, run: (db) => closeSolvedCases(db) },
   // Absence rules fire within a fraction of a second of their due time (a cheap indexed probe).
   { name: 'signal-timers', everyMs: 200, run: (db) => fireDueExpectations(db), batch: TIMER_BATCH },
-  // `within` rules' waits kept as their starting events (lazy-waits.ts): the same promptness.
-  { name: 'signal-lazy-timers', everyMs: 200, run: (db) => fireDueStarts(db), batch: LAZY_BATCH },
   {
     name: 'signal-actions',
     everyMs: 500,

@@ -1,4 +1,4 @@
-// judgeWaits answers the same whichever way it reads the events: by a range of their time
+// awaitedArrivalsOf answers the same whichever way it reads the events: by a range of their time
 // (starts close together and recent: a live batch) or by one refs-index probe per ref (starts far
 // apart or long ago: a timer run's due waits, a backfilled batch).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -7,7 +7,7 @@ import { createTestDatabase } from '../../../../test/helpers/db.js';
 import { unique } from '../../../../test/helpers/factories.js';
 import { makeEvent } from '../../../../test/helpers/signal-factories.js';
 import { RuleDefinition, type AbsenceRule, type RuleDefinitionInput } from '../../../shared/schemas/rules.js';
-import { judgeWaits } from './engine.js';
+import { awaitedArrivalsOf } from './engine.js';
 
 let handle: Awaited<ReturnType<typeof createTestDatabase>>;
 let db: Database;
@@ -27,7 +27,7 @@ const absence = (d: Omit<Extract<RuleDefinitionInput, { kind: 'absence' }>, 'kin
   }) as AbsenceRule;
 const ago = (minutes: number) => new Date(Date.now() - minutes * MIN);
 
-describe('judgeWaits', () => {
+describe('awaitedArrivalsOf', () => {
   it('finds the awaited events of each wait, the same by time range and by ref probes', async () => {
     const t = `x${unique()}`;
     const rule = absence({
@@ -78,17 +78,17 @@ describe('judgeWaits', () => {
       refs: { orderId: order, shipmentId: d },
       occurredAt: ago(3),
     });
-    const expected = [['met', null, null, null], ['met']];
+    const expected = [[true, false, false, false], [true]];
 
     // Recent and close together: read by time.
-    const recent = await judgeWaits(db, [
+    const recent = await awaitedArrivalsOf(db, [
       { rule, waits: [start(a, ago(10)), start(b, ago(10)), start(c, ago(10)), start(d, ago(10))] },
       { rule: other, waits: [start(order, ago(10))] },
     ]);
     expect(recent).toEqual(expected);
     // Begun long ago (as a timer run's due waits are): probed by ref; the same answers for the
     // same facts (b's scan is still before its start).
-    const spread = await judgeWaits(db, [
+    const spread = await awaitedArrivalsOf(db, [
       { rule, waits: [start(a, ago(10)), start(b, ago(30)), start(c, ago(3 * 24 * 60)), start(d, ago(10))] },
       { rule: other, waits: [start(order, ago(2 * 24 * 60))] },
     ]);
@@ -100,10 +100,10 @@ describe('judgeWaits', () => {
       data: { ok: true },
       occurredAt: ago(1),
     });
-    const [[own]] = (await judgeWaits(db, [
+    const [[own]] = (await awaitedArrivalsOf(db, [
       { rule, waits: [{ ref: d, startedAt: ago(2 * 24 * 60), startEventId: self.id }] },
-    ])) as [[string | null]];
-    expect(own).toBeNull();
-    expect(await judgeWaits(db, [{ rule, waits: [] }])).toEqual([[]]);
+    ])) as [[boolean]];
+    expect(own).toBe(false);
+    expect(await awaitedArrivalsOf(db, [{ rule, waits: [] }])).toEqual([[]]);
   });
 });

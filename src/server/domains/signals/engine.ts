@@ -35,7 +35,6 @@ import {
 } from './event-context.js';
 import { openSignals, resolveSignals, type Firing, type LiveRule } from './open-signals.js';
 import { signalRules } from './signals.table.js';
-import { isLazy, lockMarksForStarts } from './lazy-waits.js';
 
 export interface EngineResult {
   signalsOpened: number;
@@ -135,6 +134,11 @@ export async function processEvents(
     }
   }
   firings.push(...(await thresholdFirings(tx, rules, ctxs)));
+  const absence = await runAbsenceRules(tx, rules, ctxs);
+  result.waitsStarted = absence.started;
+  result.waitsEnded = absence.ended;
+  result.signalsResolved = absence.resolved;
+
   const written = await openSignals(tx, firings);
   result.signalsOpened = written.opened.length;
   result.signalsRepeated = written.repeated.length;
@@ -144,11 +148,6 @@ export async function processEvents(
     result.commitmentsOpened = c.opened;
     result.commitmentsClosed = c.closed;
   }
-  // Last: it may take the lazy waits' lock (lazy-waits.ts), held to commit.
-  const absence = await runAbsenceRules(tx, rules, ctxs);
-  result.waitsStarted = absence.started;
-  result.waitsEnded = absence.ended;
-  result.signalsResolved = absence.resolved;
   return result;
 }
 
@@ -209,7 +208,7 @@ interface Start {
 
 async function runAbsenceRules(tx: Database, rules: LiveRule[], ctxs: EventContext[]) {
   const absence = rules.filter((r) => r.definition.kind === 'absence');
-  const out = { started: 0, lazy: 0, ended: 0, resolved: 0 };
+  const out = { started: 0, ended: 0, resolved: 0 };
   if (absence.length === 0) return out;
 
   const expects: { rule: LiveRule; ctx: EventContext; ref: string }[] = [];
@@ -226,18 +225,6 @@ async function runAbsenceRules(tx: Database, rules: LiveRule[], ctxs: EventConte
       }
     }
   }
-
-  // `within` rules keep their waits lazily (lazy-waits.ts): their starts need a row only when
-  // the timer has judged past them already. Their marks are locked before they are read and
-  // before the fired waits are looked for, so a timer's check is wholly before this or after.
-  const lazyStarts = starts.filter((s) => isLazy(s.rule.definition));
-  const needRows = await lockMarksForStarts(
-    tx,
-    [...lazyStarts, ...expects].filter((x) => isLazy(x.rule.definition)).map((x) => x.rule.id),
-    lazyStarts.map((s) => ({ ruleId: s.rule.id, occurredAt: s.ctx.occurredAt, eventId: s.ctx.id })),
-  );
-  const keptLazily = new Set(lazyStarts.filter((_, i) => !needRows[i]));
-  out.lazy = keptLazily.size;
 
   // 1. Expected events end the waits started before them (the latest expected event per rule
   //    and ref is enough). A wait that already fired resolves its signal instead.
@@ -297,7 +284,6 @@ async function runAbsenceRules(tx: Database, rules: LiveRule[], ctxs: EventConte
   }
   let fresh = starts.filter(
     (s) =>
-      !keptLazily.has(s) &&
       !expectedBy
         .get(`${s.rule.id}|${s.ref}`)
         ?.some((e) => e.id !== s.ctx.id && e.occurredAt >= s.ctx.occurredAt),
@@ -333,7 +319,7 @@ async function runAbsenceRules(tx: Database, rules: LiveRule[], ctxs: EventConte
   return out;
 }
 
-/** Drops the starts whose expected event was stored before (see judgeWaits). */
+/** Drops the starts whose expected event was stored before (see awaitedArrivalsOf). */
 async function withoutEarlierArrivals(tx: Database, starts: Start[]): Promise<Start[]> {
   const byRule = new Map<LiveRule, Start[]>();
   for (const s of starts) {
@@ -342,7 +328,7 @@ async function withoutEarlierArrivals(tx: Database, starts: Start[]): Promise<St
     else byRule.set(s.rule, [s]);
   }
   const groups = [...byRule];
-  const met = await judgeWaits(
+  const met = await awaitedArrivalsOf(
     tx,
     groups.map(([rule, list]) => ({
       rule: rule.definition as AbsenceRule,
@@ -355,43 +341,25 @@ async function withoutEarlierArrivals(tx: Database, starts: Start[]): Promise<St
 /** Starts within this span of each other and of now are checked by a range of the events' time. */
 const RANGE_SCAN_SPAN_MS = 15 * 60_000;
 
-export interface WaitToJudge {
-  ref: string;
-  startedAt: Date;
-  startEventId: string;
-  /** Needed with `supersede`: a later start before this moved the wait. */
-  dueAt?: Date;
-}
-
-/** What ends a wait other than its due time: its awaited event, or a later start moving it. */
-export type WaitVerdict = 'met' | 'superseded' | null;
-
 /**
  * For each wait of each absence rule given: is its expected event stored already (same ref, at or
- * after the start, not the starting event itself)? With `supersede`, also: did a later starting
- * event of the same ref (matching the rule's `after` and scope) happen before the wait was due,
- * so the wait moved to it? One statement, an indexed branch per rule. Used when waits would start
- * (the event came early, out of order) and when they would fire (the event came in a concurrent
- * transaction that could not see the wait; a `within` rule's start, kept as an event only, was
- * followed by another), so neither leaves a false alarm.
+ * after the start, not the starting event itself)? One statement, an indexed branch per rule.
+ * Used when waits would start (the event came early, out of order) and again when they would
+ * fire (the event came in a concurrent transaction that could not see the wait), so neither
+ * leaves a false alarm.
  */
-export async function judgeWaits(
+export async function awaitedArrivalsOf(
   tx: Database,
-  groups: { rule: AbsenceRule; supersede?: boolean; waits: WaitToJudge[] }[],
-  /** Filled, when given, with how many events of the expected types each wait saw (conditions aside). */
-  seenExpected?: number[][],
-): Promise<WaitVerdict[][]> {
-  if (seenExpected) seenExpected.splice(0, seenExpected.length, ...groups.map((g) => g.waits.map(() => 0)));
-  const none = () => groups.map((g) => g.waits.map((): WaitVerdict => null));
+  groups: { rule: AbsenceRule; waits: { ref: string; startedAt: Date; startEventId: string }[] }[],
+): Promise<boolean[][]> {
   const asked = groups.flatMap((g, i) => (g.waits.length ? [{ ...g, i }] : []));
-  if (asked.length === 0) return none();
-  const branches = asked.map(({ rule: d, supersede, waits, i }) => {
+  if (asked.length === 0) return groups.map((g) => g.waits.map(() => false));
+  const branches = asked.map(({ rule: d, waits, i }) => {
     const refs = [...new Set(waits.map((w) => w.ref))];
     const starts = waits.map((w) => w.startedAt.getTime());
     const since = new Date(Math.min(...starts));
-    const wanted = [...typesOf(d.expect), ...(supersede ? typesOf(d.after) : [])];
-    const types = sql`e.type = any(${sql.param(wanted)}::text[]) and e.occurred_at >= ${since.toISOString()}::timestamptz`;
-    // Starts close together (a live batch): the wanted types' events since the earliest, by
+    const types = sql`e.type = any(${sql.param(typesOf(d.expect))}::text[]) and e.occurred_at >= ${since.toISOString()}::timestamptz`;
+    // Starts close together (a live batch): the expected type's events since the earliest, by
     // (type, occurred_at). Starts far apart (a timer run's waits, begun a `within` ago; a
     // backfilled batch): that range could hold days of events, so each ref's few events instead,
     // one probe of the refs GIN index per ref (LATERAL ... OFFSET 0 keeps it a probe).
@@ -409,73 +377,34 @@ export async function judgeWaits(
       where ${types})`;
   });
   const hits = await rows<StoredEventRow & { branch: number }>(tx, sql.join(branches, sql` union all `));
-  if (hits.length === 0) return none();
+  if (hits.length === 0) return groups.map((g) => g.waits.map(() => false));
   const eventOf = new Map(hits.map((h) => [h.id, toStoredEvent(h)]));
-  // Conditions on the events (and a scope on later starts) need them as rules see them; a type
-  // alone does not.
-  const withContext = new Set(
-    asked
-      .filter(
-        (g) => g.rule.expect.where?.length || (g.supersede && (g.rule.after.where?.length || g.rule.scope)),
-      )
-      .map((g) => g.i),
-  );
-  const needContext = new Set(hits.filter((h) => withContext.has(h.branch)).map((h) => h.id));
-  const agreementScoped = asked.some((g) => g.supersede && g.rule.scope?.agreements?.length);
+  const stored = [...eventOf.values()];
+  // Conditions on the expected event need it as rules see it; a type alone does not.
+  const withWhere = new Set(asked.filter((g) => g.rule.expect.where?.length).map((g) => g.i));
+  const needContext = new Set(hits.filter((h) => withWhere.has(h.branch)).map((h) => h.id));
   const ctxs = needContext.size
     ? await contextsFor(
         tx,
-        [...eventOf.values()].filter((e) => needContext.has(e.id)),
-        agreementScoped ? { agreements: await activeAgreements(tx) } : {},
+        stored.filter((e) => needContext.has(e.id)),
       )
     : [];
   const ctxOf = new Map(ctxs.map((c) => [c.id, c]));
   return groups.map((g, i) => {
     const d = g.rule;
     const arrived = new Map<string, EventContext[]>();
-    const restarted = new Map<string, EventContext[]>();
-    const add = (to: Map<string, EventContext[]>, ref: string, c: EventContext) => {
-      const same = to.get(ref);
-      if (same) same.push(c);
-      else to.set(ref, [c]);
-    };
     for (const h of hits) {
       if (h.branch !== i) continue;
       const e = eventOf.get(h.id)!;
       const c = ctxOf.get(h.id) ?? { ...e, customer: null, organization: null, agreementId: null };
       const ref = refValueOf(c, d.sameRef);
-      if (ref === null) continue;
-      if (selectorMatches(d.expect, c)) add(arrived, ref, c);
-      if (g.supersede && selectorMatches(d.after, c) && inScope(d.scope, c)) add(restarted, ref, c);
+      if (ref === null || !selectorMatches(d.expect, c)) continue;
+      const same = arrived.get(ref);
+      if (same) same.push(c);
+      else arrived.set(ref, [c]);
     }
-    if (seenExpected) {
-      const expectTypes = new Set(typesOf(d.expect));
-      const typed = new Map<string, StoredEvent[]>();
-      for (const h of hits) {
-        const e = eventOf.get(h.id)!;
-        const ref = refValueOf(e, d.sameRef);
-        if (h.branch !== i || !expectTypes.has(e.type) || ref === null) continue;
-        typed.set(ref, [...(typed.get(ref) ?? []), e]);
-      }
-      g.waits.forEach((w, k) => {
-        seenExpected[i]![k] = (typed.get(w.ref) ?? []).filter(
-          (e) => e.id !== w.startEventId && e.occurredAt >= w.startedAt,
-        ).length;
-      });
-    }
-    return g.waits.map((w): WaitVerdict => {
-      if ((arrived.get(w.ref) ?? []).some((a) => a.id !== w.startEventId && a.occurredAt >= w.startedAt))
-        return 'met';
-      const later = (s: EventContext) =>
-        s.occurredAt > w.startedAt ||
-        (s.occurredAt.getTime() === w.startedAt.getTime() && s.id > w.startEventId);
-      if (
-        g.supersede &&
-        w.dueAt &&
-        (restarted.get(w.ref) ?? []).some((s) => later(s) && s.occurredAt < w.dueAt!)
-      )
-        return 'superseded';
-      return null;
-    });
+    return g.waits.map((w) =>
+      (arrived.get(w.ref) ?? []).some((a) => a.id !== w.startEventId && a.occurredAt >= w.startedAt),
+    );
   });
 }

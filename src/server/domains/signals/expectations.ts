@@ -8,8 +8,7 @@ import { sql } from 'drizzle-orm';
 import type { Database } from '../../../db/client.js';
 import { rows } from '../../../db/client.js';
 import type { RuleDefinition } from '../../../shared/schemas/rules.js';
-import { firingOf, judgeWaits } from './engine.js';
-import { isLazy } from './lazy-waits.js';
+import { awaitedArrivalsOf, firingOf } from './engine.js';
 import { contextsFor, loadStoredEvents } from './event-context.js';
 import { firingKey, openSignals, type LiveRule } from './open-signals.js';
 
@@ -22,7 +21,6 @@ interface Claimed {
   rule_version: number;
   started_by_event_id: string;
   started_at: Date;
-  due_at: Date;
   promise_due_at: Date | null;
 }
 
@@ -32,7 +30,7 @@ export async function fireDueExpectations(db: Database, limit = TIMER_BATCH): Pr
     const claimed = await rows<Claimed>(
       tx,
       sql`
-      select id, rule_id, rule_version, ref_value, started_by_event_id, started_at, due_at, promise_due_at
+      select id, rule_id, rule_version, ref_value, started_by_event_id, started_at, promise_due_at
       from rule_expectations
       where state = 'waiting' and due_at <= now()
       order by due_at limit ${limit}
@@ -53,9 +51,7 @@ export async function fireDueExpectations(db: Database, limit = TIMER_BATCH): Pr
     );
     const ruleOf = new Map<string, LiveRule>(ruleRows.map((r) => [`${r.id}@${r.version}`, r]));
 
-    // The expected event may be here after all: those waits are fulfilled, not fired. A `within`
-    // rule's wait written for a late start may have been moved by a later start that was kept
-    // lazily (as an event only): cancelled.
+    // The expected event may be here after all: those waits are fulfilled, not fired.
     const byRule = new Map<string, Claimed[]>();
     for (const c of claimed)
       byRule.set(`${c.rule_id}@${c.rule_version}`, [
@@ -63,36 +59,31 @@ export async function fireDueExpectations(db: Database, limit = TIMER_BATCH): Pr
         c,
       ]);
     const fulfilled = new Set<string>();
-    const superseded = new Set<string>();
     const absence = [...byRule].flatMap(([key, waits]) => {
       const rule = ruleOf.get(key);
       return rule?.definition.kind === 'absence' ? [{ rule: rule.definition, waits }] : [];
     });
-    const verdicts = await judgeWaits(
+    const met = await awaitedArrivalsOf(
       tx,
       absence.map(({ rule, waits }) => ({
         rule,
-        supersede: isLazy(rule),
         waits: waits.map((w) => ({
           ref: w.ref_value,
           startedAt: new Date(w.started_at),
           startEventId: w.started_by_event_id,
-          dueAt: new Date(w.due_at),
         })),
       })),
     );
     absence.forEach(({ waits }, g) =>
       waits.forEach((w, i) => {
-        if (verdicts[g]![i] === 'met') fulfilled.add(w.id);
-        else if (verdicts[g]![i] === 'superseded') superseded.add(w.id);
+        if (met[g]![i]) fulfilled.add(w.id);
       }),
     );
-    const toFire = claimed.filter((c) => !fulfilled.has(c.id) && !superseded.has(c.id));
+    const toFire = claimed.filter((c) => !fulfilled.has(c.id));
     await tx.execute(sql`
       update rule_expectations x
-      set state = case when x.id = any(${sql.param([...fulfilled])}::uuid[]) then 'fulfilled'
-          when x.id = any(${sql.param([...superseded])}::uuid[]) then 'cancelled' else 'fired' end,
-        closed_at = case when x.id = any(${sql.param([...fulfilled, ...superseded])}::uuid[]) then now() else null end
+      set state = case when x.id = any(${sql.param([...fulfilled])}::uuid[]) then 'fulfilled' else 'fired' end,
+        closed_at = case when x.id = any(${sql.param([...fulfilled])}::uuid[]) then now() else null end
       where x.id = any(${sql.param(claimed.map((c) => c.id))}::uuid[])`);
     if (toFire.length === 0) return claimed.length;
 

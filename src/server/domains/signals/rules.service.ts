@@ -1,7 +1,6 @@
 // Use cases on signal rules: write them (admins), read them (staff), switch them on and off, and
 // try them against past events (dry run). Every saved change of the definition is a new version;
 // switching a rule off or deleting it ends its running absence waits in the same transaction.
-import { dropWatermark, isLazy, resetWatermark } from './lazy-waits.js';
 import type { Database } from '../../../db/client.js';
 import type { DryRunAnswer, Rule, RuleDefinition } from '../../../shared/schemas/rules.js';
 import type { Actor } from '../../lib/actor.js';
@@ -195,7 +194,6 @@ export async function createRule(db: Database, actor: Actor, definition: RuleDef
   const id = await db.transaction(async (tx) => {
     await checkRule(tx, definition);
     const ruleId = await repo.insertRule(tx, { definition, createdBy: actor.userId });
-    await syncWatermark(tx, ruleId, null, definition);
     await recordDomainEvent(tx, actor, {
       type: 'rule.created',
       entityType: ENTITY,
@@ -244,23 +242,8 @@ export async function replaceRule(
       });
     }
     if (definition.enabled !== before.enabled) await recordSwitch(tx, actor, id, definition.enabled);
-    await syncWatermark(tx, id, before.definition, definition);
   });
   return toRuleDto((await repo.findRule(db, id))!);
-}
-
-/**
- * A `within` rule keeps its waits lazily, behind a mark (lazy-waits.ts). Becoming one (created,
- * enabled, or turned from `by`) starts the mark now; ceasing to be one drops it, and the waits
- * it kept as events end with it, as a disabled rule's wait rows are cancelled. A `within` rule
- * edited into another `within` rule keeps its mark: its pending waits are judged by the rule as
- * it is when they fall due.
- */
-async function syncWatermark(tx: Database, id: string, before: RuleDefinition | null, after: RuleDefinition) {
-  const wasLazy = !!before && before.enabled !== false && isLazy(before);
-  const nowLazy = after.enabled !== false && isLazy(after);
-  if (nowLazy && !wasLazy) await resetWatermark(tx, id, after);
-  else if (wasLazy && !nowLazy) await dropWatermark(tx, id);
 }
 
 /** The domain event of switching a rule; switching off ends its running absence waits. */
@@ -289,7 +272,6 @@ export async function setRuleEnabled(
       version: before.version,
     });
     await recordSwitch(tx, actor, id, enabled);
-    await syncWatermark(tx, id, before.definition, { ...before.definition, enabled });
   });
   return toRuleDto((await repo.findRule(db, id))!);
 }
@@ -300,7 +282,6 @@ export async function deleteRule(db: Database, actor: Actor, id: string) {
   await db.transaction(async (tx) => {
     await ruleOrThrow(tx, id, { forUpdate: true });
     await repo.softDeleteRule(tx, id);
-    await dropWatermark(tx, id);
     const cancelledWaits = await repo.cancelWaitingExpectations(tx, id);
     await recordDomainEvent(tx, actor, {
       type: 'rule.deleted',

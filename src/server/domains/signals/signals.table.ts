@@ -190,23 +190,6 @@ export const ruleExpectations = pgTable(
   ],
 );
 
-/**
- * How far the timer has judged the starting events of a `within` absence rule (one row per live
- * rule). Such waits are not written as rows when they start: a wait is its starting event, due
- * at `occurred_at + within`, and the timer reads the starts that fell due from `events`, in
- * (occurred_at, id) order past this mark, and moves the mark in the same transaction. A start
- * at or behind the mark when it is stored (a late sender), or stored before `since`, gets a
- * wait row as before. See docs/signals.md ("How waits are kept").
- */
-export const ruleWatermarks = pgTable('rule_watermarks', {
-  ruleId: uuid('rule_id').primaryKey(),
-  /** Starts received before this are not the timer's (the rule was not live, or lazy, then). */
-  since: timestamptz('since').notNull(),
-  /** The last start judged: (occurred_at, event id), compared as a row. */
-  untilAt: timestamptz('until_at').notNull(),
-  untilId: uuid('until_id').notNull(),
-});
-
 /** Events that matched a threshold rule, per subject (customer or organization): counted in a window. */
 export const ruleHits = pgTable(
   'rule_hits',
