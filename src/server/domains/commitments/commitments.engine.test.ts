@@ -562,3 +562,89 @@ describe('ending events stored before their promise', () => {
     expect(await stateOf(customer.id, afterDue)).toBe('met');
   });
 });
+
+describe('ending events stored alongside the opening (two calls at once on PostgreSQL)', () => {
+  /** An event as a concurrent call stores it: in `events` only, unseen by this call's engine. */
+  async function storedAlongside(type: string, customerId: string | null, refs: object, occurredAt: string) {
+    const eventId = `e-${unique()}`;
+    await t.db.execute(sql`
+      insert into events (id, source_id, event_id, type, occurred_at, customer_id, refs, data)
+      select gen_random_uuid(), s.id, ${eventId}, ${type}, ${occurredAt}::timestamptz, ${customerId},
+        ${JSON.stringify(refs)}::jsonb, '{}'::jsonb
+      from event_sources s where s.key = ${app.source.key}`);
+    return storedId(eventId);
+  }
+
+  it('the due time looks once more: met, late or cancelled as the stored event says; overdue without one', async () => {
+    const at = typesFor();
+    const { customer, who } = await deliveryCustomer(at);
+    const [met, late, cancelled, none] = orders(4) as [string, string, string, string];
+    const dueAgo = new Date(Date.now() - 20 * 60_000).toISOString();
+    await send(
+      [met, late, cancelled, none].map((orderId) =>
+        ev(at('promised'), {
+          ...who,
+          refs: { orderId },
+          data: { promisedAt: dueAgo },
+          occurredAt: minutesAgo(60),
+        }),
+      ),
+    );
+    const deliveredAt = minutesAgo(40);
+    const delivered = await storedAlongside(at('delivered'), customer.id, { orderId: met }, deliveredAt);
+    const deliveredLate = await storedAlongside(
+      at('delivered'),
+      customer.id,
+      { orderId: late },
+      minutesAgo(10),
+    );
+    const cancel = await storedAlongside(at('cancelled'), null, { orderId: cancelled }, minutesAgo(50));
+    // Still open: neither call saw the other.
+    expect([...(await instancesOf(customer.id)).values()].map((r) => r.state)).toEqual([
+      'open',
+      'open',
+      'open',
+      'open',
+    ]);
+
+    expect(await closeDueCommitments(t.db)).toBeGreaterThanOrEqual(4);
+    const found = await instancesOf(customer.id);
+    expect(found.get(met)).toMatchObject({ state: 'met', closed_by_event_id: delivered });
+    expect(iso(found.get(met)!.closed_at)).toBe(deliveredAt);
+    expect(found.get(late)).toMatchObject({ state: 'late', closed_by_event_id: deliveredLate });
+    expect(found.get(cancelled)).toMatchObject({ state: 'cancelled', closed_by_event_id: cancel });
+    expect(found.get(none)).toMatchObject({ state: 'overdue', closed_at: null, closed_by_event_id: null });
+    const history = await rows<{ type: string }>(
+      t.db,
+      sql`select type from domain_events where entity_id = ${found.get(late)!.id} order by occurred_at, id`,
+    );
+    expect(history.map((h) => h.type)).toEqual(['commitment.opened', 'commitment.late']);
+  });
+
+  it('avoid: a breaking event stored alongside, from before the due time, breaks it instead of met', async () => {
+    const at = typesFor();
+    const { customer, who } = await customerWithCommitments(t.db, [
+      {
+        key: 'invoice_right',
+        name: 'Invoice correct first time',
+        mode: 'avoid',
+        opens: at('issued'),
+        ref: 'invoiceId',
+        within: 'PT1H',
+        brokenBy: at('disputed'),
+      },
+    ]);
+    const [broken, kept] = ['B', 'K'].map((x) => `INV-${x}-${unique()}`) as [string, string];
+    await send([
+      ev(at('issued'), { ...who, refs: { invoiceId: broken }, occurredAt: minutesAgo(120) }),
+      ev(at('issued'), { ...who, refs: { invoiceId: kept }, occurredAt: minutesAgo(120) }),
+    ]);
+    const dispute = await storedAlongside(at('disputed'), customer.id, { invoiceId: broken }, minutesAgo(90));
+    // Disputed after the hour: the invoice was kept.
+    await storedAlongside(at('disputed'), customer.id, { invoiceId: kept }, minutesAgo(30));
+    await closeDueCommitments(t.db);
+    const found = await instancesOf(customer.id);
+    expect(found.get(broken)).toMatchObject({ state: 'broken', closed_by_event_id: dispute });
+    expect(found.get(kept)!.state).toBe('met');
+  });
+});

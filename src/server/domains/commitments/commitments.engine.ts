@@ -9,7 +9,7 @@
 // Set-based: one statement for the openings, one for the new instances' stored events (only when
 // the batch opened some), one for the closings.
 // The due time passing is the job's part (closeDueCommitments below).
-import { sql } from 'drizzle-orm';
+import { sql, type SQL } from 'drizzle-orm';
 import { uuidv7 } from 'uuidv7';
 import type { Database } from '../../../db/client.js';
 import { rows } from '../../../db/client.js';
@@ -231,36 +231,47 @@ async function closeOnStoredEvents(
     tx,
     sql`
     update commitments c set state = f.state, closed_at = f.at, closed_by_event_id = f.event_id, updated_at = now()
-    from (
-      select distinct on (v.id) v.id, e.id as event_id, e.occurred_at as at,
-        case when e.type = v.cancels_on then 'cancelled' when v.mode = 'avoid' then 'broken'
-          when e.occurred_at <= v.due_at then 'met' else 'late' end as state
-      from unnest(${param(fresh.map((f) => f.id))}::uuid[], ${param(fresh.map((f) => f.mode))}::text[],
+    from (${firstStoredEnding(sql`
+      select * from unnest(${param(fresh.map((f) => f.id))}::uuid[], ${param(fresh.map((f) => f.mode))}::text[],
         ${param(fresh.map((f) => f.closesOn))}::text[], ${param(fresh.map((f) => f.cancelsOn))}::text[],
         ${param(fresh.map((f) => f.refKey))}::text[], ${param(fresh.map((f) => f.refValue))}::text[],
         ${param(fresh.map((f) => f.ctx.customer?.id ?? null))}::uuid[],
         ${param(fresh.map((f) => f.ctx.occurredAt.toISOString()))}::timestamptz[],
         ${param(fresh.map((f) => f.dueAt.toISOString()))}::timestamptz[])
-        as v(id, mode, closes_on, cancels_on, ref_key, ref_value, customer_id, opened_at, due_at)
-      cross join lateral (
-        select e.id, e.type, e.occurred_at, e.customer_id from events e
-        where e.refs @> jsonb_build_object(v.ref_key, v.ref_value)
-        offset 0
-      ) e
-      where (e.type = v.closes_on or e.type = v.cancels_on)
-        and e.occurred_at >= v.opened_at
-        and (e.customer_id is null or e.customer_id = v.customer_id)
-        and (v.mode <> 'avoid' or e.occurred_at <= v.due_at)
-      order by v.id, e.occurred_at, e.type = v.cancels_on, e.id
-    ) f
+        as v(id, mode, closes_on, cancels_on, ref_key, ref_value, customer_id, opened_at, due_at)`)}) f
     where c.id = f.id and c.state in ('open', 'overdue')
     returning c.id, c.state`,
   );
 }
 
 /**
+ * For each instance of `instances` (columns id, mode, closes_on, cancels_on, ref_key, ref_value,
+ * customer_id, opened_at, due_at): its first closing or cancelling event stored, and the state it
+ * ends the instance in (id, event_id, at, state). See closeOnStoredEvents for the probe.
+ */
+const firstStoredEnding = (instances: SQL) => sql`
+  select distinct on (v.id) v.id, e.id as event_id, e.occurred_at as at,
+    case when e.type = v.cancels_on then 'cancelled' when v.mode = 'avoid' then 'broken'
+      when e.occurred_at <= v.due_at then 'met' else 'late' end as state
+  from (${instances}) v
+  cross join lateral (
+    select e.id, e.type, e.occurred_at, e.customer_id from events e
+    where e.refs @> jsonb_build_object(v.ref_key, v.ref_value)
+    offset 0
+  ) e
+  where (e.type = v.closes_on or e.type = v.cancels_on)
+    and e.occurred_at >= v.opened_at
+    and (e.customer_id is null or e.customer_id = v.customer_id)
+    and (v.mode <> 'avoid' or e.occurred_at <= v.due_at)
+  order by v.id, e.occurred_at, e.type = v.cancels_on, e.id`;
+
+/**
  * Open commitments past their due time: fulfil ones become overdue, avoid ones are met (nothing
  * broke them in time). Claimed with SKIP LOCKED, flipped once: safe on any number of nodes.
+ * Unless their ending event is stored after all: on PostgreSQL a promise and its delivery sent
+ * in two calls at once each commit unseen by the other (neither the closing nor the opening
+ * finds its counterpart), so the due time looks once more, as absence waits do before they fire,
+ * and ends those as the event says (met, late, cancelled; broken for avoid).
  */
 export async function closeDueCommitments(db: Database, limit = JOB_BATCH): Promise<number> {
   const done = await rows<{ n: number }>(
@@ -270,11 +281,20 @@ export async function closeDueCommitments(db: Database, limit = JOB_BATCH): Prom
       select id from commitments where state = 'open' and due_at < now()
       order by due_at limit ${limit}
       for update skip locked
+    ), ended as (${firstStoredEnding(sql`
+      select c.id, c.mode, c.closes_on, (
+          select d ->> 'cancelledBy' from agreements a cross join jsonb_array_elements(a.commitments) d
+          where a.id = c.agreement_id and d ->> 'key' = c.key limit 1
+        ) as cancels_on,
+        c.ref_key, c.ref_value, c.customer_id, c.opened_at, c.due_at
+      from commitments c where c.id in (select id from due)`)}
     ), flipped as (
       update commitments c
-      set state = case when c.mode = 'avoid' then 'met' else 'overdue' end,
-        closed_at = case when c.mode = 'avoid' then c.due_at else null end, updated_at = now()
-      from due where c.id = due.id and c.state = 'open'
+      set state = coalesce(e.state, case when c.mode = 'avoid' then 'met' else 'overdue' end),
+        closed_at = case when e.id is not null then e.at when c.mode = 'avoid' then c.due_at else null end,
+        closed_by_event_id = e.event_id, updated_at = now()
+      from due left join ended e on e.id = due.id
+      where c.id = due.id and c.state = 'open'
       returning c.id, c.state, c.due_at
     ), logged as (
       insert into domain_events (id, type, entity_type, entity_id, actor_kind, data, occurred_at)
