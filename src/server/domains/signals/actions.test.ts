@@ -17,7 +17,7 @@ import { createCase } from '../cases/cases.service.js';
 import { categories } from '../cases/cases.table.js';
 import { deleteCustomer } from '../customers/customers.service.js';
 import { createTeam } from '../teams/teams.service.js';
-import { runSignalActions } from './actions.js';
+import { lockCustomersForProactiveCases, runSignalActions } from './actions.js';
 import { signalActions, signals } from './signals.table.js';
 
 let handle: Awaited<ReturnType<typeof createTestDatabase>>;
@@ -481,6 +481,55 @@ describe('open_case in a batch', () => {
 });
 
 describe.runIf(usingPostgres())('on PostgreSQL with several nodes', () => {
+  it('a runner waits while another opens a proactive case for the same customer, then joins it', async () => {
+    const customer = await makeCustomer(db);
+    const orderId = `W-${unique()}`;
+    const signalId = await pendingSignal({
+      customerId: customer.id,
+      refs: { orderId },
+      title: 'Waits',
+      action: { subject: 'Order {{refs.orderId}}' },
+    });
+    const [first, second] = await Promise.all(
+      [1, 2].map(() => openDatabase({ kind: 'postgres', url: handle.url!, poolSize: 2 })),
+    );
+    try {
+      let release!: () => void;
+      const released = new Promise<void>((r) => (release = r));
+      let opened!: (id: string) => void;
+      const caseOpened = new Promise<string>((r) => (opened = r));
+      // Another runner, mid-way: it looked for a covering case, found none, and is opening one.
+      const other = first!.db.transaction(async (tx) => {
+        await lockCustomersForProactiveCases(tx, [customer.id]);
+        const c = await createCase(tx, SYSTEM_ACTOR, {
+          subject: 'Opened by the other runner',
+          customerId: customer.id,
+          channel: 'proactive',
+          category: 'other',
+          priority: 'normal',
+        });
+        await tx.execute(
+          sql`update cases set refs = ${JSON.stringify({ orderId })}::jsonb where id = ${c.id}`,
+        );
+        opened(c.id);
+        await released;
+      });
+      const caseId = await Promise.race([caseOpened, other.then(() => '')]);
+      let done = false;
+      const running = runSignalActions(second!.db).then((n) => ((done = true), n));
+      await new Promise((r) => setTimeout(r, 300));
+      expect(done).toBe(false); // waiting for the other runner's transaction
+      release();
+      await other;
+      expect(await running).toBeGreaterThanOrEqual(1);
+      expect(await signalOf(signalId)).toMatchObject({ case_id: caseId });
+      expect((await actionOf(signalId)).result).toMatchObject({ caseId, joined: true });
+    } finally {
+      await first!.close();
+      await second!.close();
+    }
+  });
+
   it('opens each case once while four runners race over 100 actions', async () => {
     const customers = await Promise.all(Array.from({ length: 20 }, () => makeCustomer(db)));
     const ids: string[] = [];

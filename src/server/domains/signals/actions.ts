@@ -260,6 +260,21 @@ const needCase = (s: SignalRow, kind: string): string => {
   return s.case_id;
 };
 
+/**
+ * Whether a customer's signal joins a proactive case or opens one depends on the cases that do not
+ * exist yet, which no row lock covers: two runners (processes, or a runner and the batch) could
+ * each find none and open one each. A transaction lock per customer, taken before looking, in id
+ * order (so runners locking several never wait on each other in a circle), makes the second wait
+ * and then see the first one's case.
+ */
+export async function lockCustomersForProactiveCases(tx: Database, customerIds: string[]) {
+  const ids = [...new Set(customerIds)].sort();
+  if (ids.length === 0) return;
+  await tx.execute(sql`
+    select pg_advisory_xact_lock(hashtext('steward.proactive-case'), hashtext(id))
+    from unnest(${sql.param(ids)}::text[]) with ordinality as v(id, n) order by n`);
+}
+
 async function perform(tx: Database, action: RuleAction, s: SignalRow): Promise<Record<string, unknown>> {
   const vars = await templateVars(tx, s);
   const render = (t: string) => renderTemplate(t, vars).trim();
@@ -267,6 +282,7 @@ async function perform(tx: Database, action: RuleAction, s: SignalRow): Promise<
     case 'open_case': {
       if (s.case_id) return { caseId: s.case_id, existing: true };
       if (!s.customer_id) throw new ActionRefused('the signal names no customer to open a case for');
+      await lockCustomersForProactiveCases(tx, [s.customer_id]);
       // Another signal about the same thing (any ref in common: the order, its shipment) may have
       // opened a proactive case already: join it, and it learns this signal's refs too.
       const [covering] =
@@ -499,6 +515,7 @@ async function planBatch(tx: Database, taken: TakenAction[]): Promise<Step[]> {
   }
   if (candidates.length === 0) return [];
   const customerIds = [...new Set(candidates.map((c) => c.signal.customer_id!))];
+  await lockCustomersForProactiveCases(tx, customerIds);
   const customers = new Map((await customersForCases(tx, customerIds)).map((c) => [c.id, c]));
   const keys = [...new Set(candidates.flatMap((c) => (c.input ? [c.input.category] : [])))];
   const categories = await activeCategories(tx, keys);
