@@ -4,7 +4,7 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, usingPostgres } from '../../test/helpers/db.js';
-import { bulkTurn, rows, type DatabaseHandle } from './client.js';
+import { bulkTurn, rows, urgentTurn, type DatabaseHandle } from './client.js';
 
 let handle: DatabaseHandle;
 beforeAll(async () => {
@@ -40,6 +40,42 @@ describe('bulkTurn', () => {
       });
       await Promise.all([...all, timer]);
       expect(done).toEqual(['bulk 1', 'timer', 'bulk 2', 'bulk 3']);
+    },
+  );
+
+  it.skipIf(usingPostgres())(
+    'on PGlite: an urgent turn goes right after the running bulk writer, and the next starts once it returned',
+    async () => {
+      const { db } = handle;
+      const done: string[] = [];
+      const bulk = (name: string) =>
+        bulkTurn(db, async () => {
+          done.push(`${name} starts`);
+          await db.transaction(async (tx) => {
+            await tx.execute(sql`select 1`);
+            await pause(40);
+          });
+          done.push(`${name} done`);
+        });
+      const all = [bulk('bulk 1'), bulk('bulk 2'), bulk('bulk 3')];
+      await pause(5); // bulk 1 runs; 2 and 3 wait for their turn
+      const urgent = urgentTurn(db, async () => {
+        await db.transaction(async (tx) => {
+          await tx.execute(sql`select 2`);
+        });
+        await pause(20); // its way back, after the commit: still its turn
+        done.push('urgent done');
+      });
+      await Promise.all([...all, urgent]);
+      expect(done).toEqual([
+        'bulk 1 starts',
+        'bulk 1 done',
+        'urgent done',
+        'bulk 2 starts',
+        'bulk 2 done',
+        'bulk 3 starts',
+        'bulk 3 done',
+      ]);
     },
   );
 

@@ -63,7 +63,7 @@ export async function openDatabase(options: DatabaseOptions): Promise<DatabaseHa
     throw err;
   }
   const db = drizzlePglite({ client, schema }) as unknown as Database;
-  turns.set(db, Promise.resolve());
+  turns.set(db, { running: false, urgent: [], bulk: [] });
   return {
     db,
     kind: 'pglite',
@@ -82,24 +82,40 @@ export async function openDatabase(options: DatabaseOptions): Promise<DatabaseHa
 // PGlite is one connection: transactions queue for it first come, first served. Bulk writers
 // (an ingest batch: hundreds of ms) take turns here before they queue there, so the connection's
 // queue holds at most one of them, and a short transaction that must not wait (the timer job
-// firing absence rules) waits behind one batch, not behind every batch in flight. On PostgreSQL
-// (a pool, rows locked one by one) bulk work runs side by side and this is a pass-through.
-const turns = new WeakMap<Database, Promise<unknown>>();
+// firing absence rules) waits behind one batch, not behind every batch in flight. An urgent turn
+// (the timer job) goes before the bulk writers waiting, and the next of them starts only when it
+// has returned: PGlite runs SQL on the server's own thread, so a batch starting at the timer's
+// commit would run its statements between each step of the timer's way back, and hold up its
+// next run. On PostgreSQL (a pool, rows locked one by one) bulk work runs side by side and these
+// are pass-throughs.
+interface TurnQueue {
+  running: boolean;
+  urgent: (() => void)[];
+  bulk: (() => void)[];
+}
+const turns = new WeakMap<Database, TurnQueue>();
 
-/** Is this the embedded PGlite database (one connection, no background workers)? */
 export const isEmbedded = (db: Database) => turns.has(db);
 
-/** Runs `work` when the bulk writers before it on this database are done (PGlite only). */
-export function bulkTurn<T>(db: Database, work: () => Promise<T>): Promise<T> {
-  const before = turns.get(db);
-  if (!before) return work();
-  const mine = before.then(work);
-  turns.set(
-    db,
-    mine.catch(() => {}),
-  );
-  return mine;
+async function inTurn<T>(db: Database, urgent: boolean, work: () => Promise<T>): Promise<T> {
+  const q = turns.get(db);
+  if (!q) return work();
+  if (q.running) await new Promise<void>((resolve) => (urgent ? q.urgent : q.bulk).push(resolve));
+  else q.running = true;
+  try {
+    return await work();
+  } finally {
+    const next = q.urgent.shift() ?? q.bulk.shift();
+    if (next) next();
+    else q.running = false;
+  }
 }
+
+/** Runs `work` when the bulk writers before it on this database are done (PGlite only). */
+export const bulkTurn = <T>(db: Database, work: () => Promise<T>): Promise<T> => inTurn(db, false, work);
+
+/** Runs `work` as soon as the bulk writer running now is done, before those waiting (PGlite only). */
+export const urgentTurn = <T>(db: Database, work: () => Promise<T>): Promise<T> => inTurn(db, true, work);
 
 /** Is the database answering? Used by /readyz. */
 export async function pingDatabase(db: Database): Promise<boolean> {

@@ -2,7 +2,7 @@
 // PostgreSQL (SKIP LOCKED + once-only conditions), so running them on many nodes is safe;
 // this loop only decides when to look. A job that finds a full batch runs again at once.
 import type { FastifyBaseLogger } from 'fastify';
-import type { Database } from '../../db/client.js';
+import { urgentTurn, type Database } from '../../db/client.js';
 import { maintainEmbedded } from '../../db/maintenance.js';
 import { PUBLIC_REQUEST_PRUNE_BATCH, prunePublicRequests } from '../lib/rate-limit.js';
 import { JOB_BATCH, closeSolvedCases, recordBreaches, recordWarnings } from '../domains/cases/case-jobs.js';
@@ -31,7 +31,13 @@ export const DEFAULT_JOBS: Job[] = [
   { name: 'promise-warnings', everyMs: 1_000, run: (db) => recordWarnings(db) },
   { name: 'case-auto-close', everyMs: 60_000, run: (db) => closeSolvedCases(db) },
   // Absence rules fire within a fraction of a second of their due time (a cheap indexed probe).
-  { name: 'signal-timers', everyMs: 200, run: (db) => fireDueExpectations(db), batch: TIMER_BATCH },
+  // On PGlite it goes before the bulk writers waiting (urgentTurn in src/db/client.ts).
+  {
+    name: 'signal-timers',
+    everyMs: 200,
+    run: (db) => urgentTurn(db, () => fireDueExpectations(db)),
+    batch: TIMER_BATCH,
+  },
   {
     name: 'signal-actions',
     everyMs: 500,
