@@ -1,8 +1,9 @@
 // Tests that send operational events through POST /api/v1/events: a started app with an admin,
 // an agent and an event source, event types of their own per test, and the sending itself.
+import { sql } from 'drizzle-orm';
 import { expect } from 'vitest';
 import { startTestApp, type TestApp } from './app.js';
-import type { Database } from '../../src/db/client.js';
+import { rows, type Database } from '../../src/db/client.js';
 import type { AgreementCreate } from '../../src/shared/schemas/agreements.js';
 import { makeAgreement, makeCustomer, makeUser, minutesAgo, unique } from './factories.js';
 
@@ -51,4 +52,40 @@ export async function customerWithCommitments(db: Database, commitments: Agreeme
   const customer = await makeCustomer(db, { externalId: `C-${unique()}` });
   const agreement = await makeAgreement(db, { scope: { customerId: customer.id }, commitments });
   return { customer, agreement, who: { customer: { externalId: customer.externalId } } };
+}
+
+/** An avoid commitment: an invoice (`issued`) not disputed within the hour. */
+export const invoiceRightCommitment = (
+  at: (name: string) => string,
+  more: Partial<NonNullable<AgreementCreate['commitments']>[number]> = {},
+) =>
+  ({
+    key: 'invoice_right',
+    name: 'Invoice correct first time',
+    mode: 'avoid',
+    opens: at('issued'),
+    ref: 'invoiceId',
+    within: 'PT1H',
+    brokenBy: at('disputed'),
+    ...more,
+  }) as NonNullable<AgreementCreate['commitments']>[number];
+
+/**
+ * An event as a concurrent call stores it: in `events` only, unseen by the engine of this call
+ * (on PostgreSQL, two calls at once each commit without seeing the other). Returns our id of it.
+ */
+export async function storeAlongside(
+  app: EventsApp,
+  e: { type: string; customerId?: string | null; refs: Record<string, string>; occurredAt: string },
+): Promise<string> {
+  const [row] = await rows<{ id: string }>(
+    app.t.db,
+    sql`
+    insert into events (id, source_id, event_id, type, occurred_at, customer_id, refs, data)
+    select gen_random_uuid(), s.id, ${`e-${unique()}`}, ${e.type}, ${e.occurredAt}::timestamptz, ${e.customerId ?? null},
+      ${JSON.stringify(e.refs)}::jsonb, '{}'::jsonb
+    from event_sources s where s.key = ${app.source.key}
+    returning id`,
+  );
+  return row!.id;
 }

@@ -12,6 +12,8 @@ import {
   startEventsApp,
   typesFor,
   customerWithCommitments,
+  invoiceRightCommitment,
+  storeAlongside,
   type EventsApp,
 } from '../../../../test/helpers/event-ingest.js';
 import { makeCalendar, makeCustomer, minutesAgo, unique } from '../../../../test/helpers/factories.js';
@@ -302,16 +304,7 @@ describe('cancellation', () => {
   it('avoid: cancels an open instance, not one already met by its due time', async () => {
     const at = typesFor();
     const { customer, who } = await customerWithCommitments(t.db, [
-      {
-        key: 'invoice_right',
-        name: 'Invoice correct first time',
-        mode: 'avoid',
-        opens: at('issued'),
-        ref: 'invoiceId',
-        within: 'PT1H',
-        brokenBy: at('disputed'),
-        cancelledBy: at('voided'),
-      },
+      invoiceRightCommitment(at, { cancelledBy: at('voided') }),
     ]);
     const [open, kept, keptNotFlipped] = ['O', 'K', 'N'].map((x) => `INV-${x}-${unique()}`) as [
       string,
@@ -345,17 +338,8 @@ describe('the events the engine watches', () => {
   it('avoid with a fulfilledBy given too: its breaking event still reaches the engine', async () => {
     const at = typesFor();
     const { customer, who } = await customerWithCommitments(t.db, [
-      {
-        key: 'invoice_right',
-        name: 'Invoice correct first time',
-        mode: 'avoid',
-        opens: at('issued'),
-        ref: 'invoiceId',
-        within: 'PT1H',
-        brokenBy: at('disputed'),
-        // Accepted by the schema, meaningless for avoid: it must not hide brokenBy.
-        fulfilledBy: at('paid'),
-      } as CommitmentDefinition,
+      // fulfilledBy: accepted by the schema, meaningless for avoid: it must not hide brokenBy.
+      invoiceRightCommitment(at, { fulfilledBy: at('paid') } as Partial<CommitmentDefinition>),
     ]);
     const invoice = `INV-${unique()}`;
     await send([ev(at('issued'), { ...who, refs: { invoiceId: invoice }, occurredAt: minutesAgo(5) })]);
@@ -521,17 +505,7 @@ describe('ending events stored before their promise', () => {
 
   it('avoid: a breaking event stored before the issue, from before its due time, breaks it', async () => {
     const at = typesFor();
-    const { customer, who } = await customerWithCommitments(t.db, [
-      {
-        key: 'invoice_right',
-        name: 'Invoice correct first time',
-        mode: 'avoid',
-        opens: at('issued'),
-        ref: 'invoiceId',
-        within: 'PT1H',
-        brokenBy: at('disputed'),
-      },
-    ]);
+    const { customer, who } = await customerWithCommitments(t.db, [invoiceRightCommitment(at)]);
     const [broken, afterDue, repromised] = ['B', 'A', 'R'].map((x) => `INV-${x}-${unique()}`) as [
       string,
       string,
@@ -564,17 +538,6 @@ describe('ending events stored before their promise', () => {
 });
 
 describe('ending events stored alongside the opening (two calls at once on PostgreSQL)', () => {
-  /** An event as a concurrent call stores it: in `events` only, unseen by this call's engine. */
-  async function storedAlongside(type: string, customerId: string | null, refs: object, occurredAt: string) {
-    const eventId = `e-${unique()}`;
-    await t.db.execute(sql`
-      insert into events (id, source_id, event_id, type, occurred_at, customer_id, refs, data)
-      select gen_random_uuid(), s.id, ${eventId}, ${type}, ${occurredAt}::timestamptz, ${customerId},
-        ${JSON.stringify(refs)}::jsonb, '{}'::jsonb
-      from event_sources s where s.key = ${app.source.key}`);
-    return storedId(eventId);
-  }
-
   it('the due time looks once more: met, late or cancelled as the stored event says; overdue without one', async () => {
     const at = typesFor();
     const { customer, who } = await deliveryCustomer(at);
@@ -591,14 +554,24 @@ describe('ending events stored alongside the opening (two calls at once on Postg
       ),
     );
     const deliveredAt = minutesAgo(40);
-    const delivered = await storedAlongside(at('delivered'), customer.id, { orderId: met }, deliveredAt);
-    const deliveredLate = await storedAlongside(
-      at('delivered'),
-      customer.id,
-      { orderId: late },
-      minutesAgo(10),
-    );
-    const cancel = await storedAlongside(at('cancelled'), null, { orderId: cancelled }, minutesAgo(50));
+    const delivered = await storeAlongside(app, {
+      type: at('delivered'),
+      customerId: customer.id,
+      refs: { orderId: met },
+      occurredAt: deliveredAt,
+    });
+    const deliveredLate = await storeAlongside(app, {
+      type: at('delivered'),
+      customerId: customer.id,
+      refs: { orderId: late },
+      occurredAt: minutesAgo(10),
+    });
+    const cancel = await storeAlongside(app, {
+      type: at('cancelled'),
+      customerId: null,
+      refs: { orderId: cancelled },
+      occurredAt: minutesAgo(50),
+    });
     // Still open: neither call saw the other.
     expect([...(await instancesOf(customer.id)).values()].map((r) => r.state)).toEqual([
       'open',
@@ -623,25 +596,25 @@ describe('ending events stored alongside the opening (two calls at once on Postg
 
   it('avoid: a breaking event stored alongside, from before the due time, breaks it instead of met', async () => {
     const at = typesFor();
-    const { customer, who } = await customerWithCommitments(t.db, [
-      {
-        key: 'invoice_right',
-        name: 'Invoice correct first time',
-        mode: 'avoid',
-        opens: at('issued'),
-        ref: 'invoiceId',
-        within: 'PT1H',
-        brokenBy: at('disputed'),
-      },
-    ]);
+    const { customer, who } = await customerWithCommitments(t.db, [invoiceRightCommitment(at)]);
     const [broken, kept] = ['B', 'K'].map((x) => `INV-${x}-${unique()}`) as [string, string];
     await send([
       ev(at('issued'), { ...who, refs: { invoiceId: broken }, occurredAt: minutesAgo(120) }),
       ev(at('issued'), { ...who, refs: { invoiceId: kept }, occurredAt: minutesAgo(120) }),
     ]);
-    const dispute = await storedAlongside(at('disputed'), customer.id, { invoiceId: broken }, minutesAgo(90));
+    const dispute = await storeAlongside(app, {
+      type: at('disputed'),
+      customerId: customer.id,
+      refs: { invoiceId: broken },
+      occurredAt: minutesAgo(90),
+    });
     // Disputed after the hour: the invoice was kept.
-    await storedAlongside(at('disputed'), customer.id, { invoiceId: kept }, minutesAgo(30));
+    await storeAlongside(app, {
+      type: at('disputed'),
+      customerId: customer.id,
+      refs: { invoiceId: kept },
+      occurredAt: minutesAgo(30),
+    });
     await closeDueCommitments(t.db);
     const found = await instancesOf(customer.id);
     expect(found.get(broken)).toMatchObject({ state: 'broken', closed_by_event_id: dispute });

@@ -11,6 +11,8 @@ import {
   startEventsApp,
   typesFor,
   customerWithCommitments,
+  invoiceRightCommitment,
+  storeAlongside,
   type EventsApp,
 } from '../../../../test/helpers/event-ingest.js';
 import { usingPostgres } from '../../../../test/helpers/db.js';
@@ -24,10 +26,9 @@ import { fireDueExpectations } from './expectations.js';
 let app: EventsApp;
 let t: TestApp;
 let agent: string;
-let source: EventsApp['source'];
 beforeAll(async () => {
   app = await startEventsApp();
-  ({ t, agent, source } = app);
+  ({ t, agent } = app);
 });
 afterAll(() => t?.close());
 
@@ -519,11 +520,11 @@ describe('a wait whose expected event came in a transaction alongside', () => {
       }),
     ]);
     // The scan as a concurrent ingest would have stored it: it could not see the wait to end it.
-    await t.db.execute(sql`
-      insert into events (id, source_id, event_id, type, occurred_at, refs, data)
-      select gen_random_uuid(), s.id, ${`e-${unique()}`}, ${at('scanned')}, now() - interval '8 seconds',
-        ${JSON.stringify({ shipmentId: shipment })}::jsonb, '{}'::jsonb
-      from event_sources s where s.key = ${source.key}`);
+    await storeAlongside(app, {
+      type: at('scanned'),
+      refs: { shipmentId: shipment },
+      occurredAt: new Date(Date.now() - 8_000).toISOString(),
+    });
     expect(await fireDueExpectations(t.db)).toBe(1);
     expect(await signalsOf(ruleId)).toHaveLength(0);
     const [wait] = await rows<{ state: string }>(
@@ -537,17 +538,7 @@ describe('a wait whose expected event came in a transaction alongside', () => {
 describe('avoid commitments', () => {
   it('met when the due time passes unbroken; broken by a dispute from before the due time that came late', async () => {
     const at = typesFor();
-    const { customer, who } = await customerWithCommitments(t.db, [
-      {
-        key: 'invoice_right',
-        name: 'Invoice correct first time',
-        mode: 'avoid',
-        opens: at('issued'),
-        ref: 'invoiceId',
-        within: 'PT1H',
-        brokenBy: at('disputed'),
-      },
-    ]);
+    const { customer, who } = await customerWithCommitments(t.db, [invoiceRightCommitment(at)]);
     const [kept, disputed] = ['K', 'D'].map((x) => `INV-${x}-${unique()}`) as [string, string];
     await send([
       ev(at('issued'), { ...who, refs: { invoiceId: kept }, occurredAt: minutesAgo(120) }),
