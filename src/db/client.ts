@@ -114,7 +114,10 @@ async function inTurn<T>(db: Database, urgent: boolean, work: () => Promise<T>):
 /** Runs `work` when the bulk writers before it on this database are done (PGlite only). */
 export const bulkTurn = <T>(db: Database, work: () => Promise<T>): Promise<T> => inTurn(db, false, work);
 
-/** Runs `work` as soon as the bulk writer running now is done, before those waiting (PGlite only). */
+/**
+ * Runs `work` as soon as the bulk writer running now is done, before those waiting (PGlite only).
+ * Neither this nor bulkTurn may be called again inside `work`: it would wait for itself.
+ */
 export const urgentTurn = <T>(db: Database, work: () => Promise<T>): Promise<T> => inTurn(db, true, work);
 
 /** Is the database answering? Used by /readyz. */
