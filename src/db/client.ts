@@ -95,6 +95,7 @@ interface TurnQueue {
 }
 const turns = new WeakMap<Database, TurnQueue>();
 
+/** Is this the embedded PGlite database (one connection, no background workers)? */
 export const isEmbedded = (db: Database) => turns.has(db);
 
 async function inTurn<T>(db: Database, urgent: boolean, work: () => Promise<T>): Promise<T> {
