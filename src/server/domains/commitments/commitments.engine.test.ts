@@ -210,8 +210,14 @@ describe('cancellation', () => {
         data: { promisedAt: inHours(24) },
         occurredAt: minutesAgo(60),
       });
-    const end = (what: string, orderId: string, minutes: number) =>
-      ev(at(what), { ...who, refs: { orderId }, occurredAt: minutesAgo(minutes) });
+    const end = (what: string, orderId: string, when: number | string) =>
+      ev(at(what), {
+        ...who,
+        refs: { orderId },
+        occurredAt: typeof when === 'string' ? when : minutesAgo(when),
+      });
+    // One timestamp for both: two calls of minutesAgo may fall a millisecond apart.
+    const sameMoment = minutesAgo(15);
     const firstDelivery = end('delivered', deliveredFirst, 20);
     const firstCancel = end('cancelled', cancelledFirst, 20);
     // The cancellation listed before the promise: openings are applied first all the same.
@@ -225,8 +231,8 @@ describe('cancellation', () => {
       end('delivered', cancelledFirst, 10),
       firstCancel,
       promise(sameTime),
-      end('cancelled', sameTime, 15),
-      end('delivered', sameTime, 15),
+      end('cancelled', sameTime, sameMoment),
+      end('delivered', sameTime, sameMoment),
     ]);
     const found = await instancesOf(customer.id);
     expect(found.get(together)!.state).toBe('cancelled');
