@@ -193,6 +193,31 @@ describe('threshold rules', () => {
     expect((await send([of(a, 0)])).signalsOpened).toBe(0);
     expect((await signalsOf(ruleId))[0]!.evidence_count).toBe(4);
   });
+
+  it('a call carrying history fires on a burst inside it, although the window of its latest event holds less', async () => {
+    const type = typesFor()('complaint');
+    const ruleId = await makeRule({
+      kind: 'threshold',
+      name: '3 in 7 days',
+      when: { type },
+      count: 3,
+      window: 'P7D',
+    });
+    const c = await makeCustomer(t.db, { externalId: `C-${unique()}` });
+    const of = (daysAgo: number) =>
+      ev(type, { customer: { externalId: c.externalId }, occurredAt: minutesAgo(daysAgo * 1440) });
+    // A backfill: three complaints within three days, seven weeks ago, and one yesterday.
+    const burst = [of(50), of(49), of(48)];
+    expect((await send([...burst, of(1)])).signalsOpened).toBe(1);
+    const [signal] = await signalsOf(ruleId);
+    expect(signal).toMatchObject({ customer_id: c.id, evidence_count: 3 });
+    const evidence = await rows<{ event_id: string }>(
+      t.db,
+      sql`select e.event_id from signal_evidence v join events e on e.id = v.event_id where v.signal_id = ${signal!.id}
+        order by e.occurred_at`,
+    );
+    expect(evidence.map((e) => e.event_id)).toEqual(burst.map((b) => b.id));
+  });
 });
 
 describe('absence rules', () => {

@@ -170,29 +170,34 @@ async function thresholdFirings(tx: Database, rules: LiveRule[], ctxs: EventCont
       ${sql.param(hits.map((h) => h.subject))}::uuid[], ${sql.param(hits.map((h) => h.ctx.id))}::uuid[],
       ${sql.param(hits.map((h) => h.ctx.occurredAt.toISOString()))}::timestamptz[])
     on conflict do nothing`);
-  // The latest hit of each rule and subject in this batch: count its window.
-  const latest = new Map<string, (typeof hits)[number]>();
-  for (const h of hits) latest.set(`${h.rule.id}|${h.subject}`, h); // ctxs are in time order
-  const ends = [...latest.values()];
-  const counted = await rows<{ rule_id: string; subject_id: string; n: number; ids: string[]; since: Date }>(
+  // Each hit's window is counted (one probe of rule_hits_window per hit): a call carrying history
+  // (a backfill) may hold a burst that an earlier hit's window shows and the latest one's does not.
+  // Per rule and subject, the latest hit whose window reaches the count fires; repeats of a live
+  // signal dedupe into it as evidence.
+  const counted = await rows<{ i: number; n: number; ids: string[]; since: Date }>(
     tx,
     sql`
-    select v.rule_id, v.subject_id, count(*)::int as n,
+    select v.i::int as i, count(*)::int as n,
       (array_agg(h.event_id order by h.occurred_at desc))[1:200] as ids, min(h.occurred_at) as since
-    from unnest(${sql.param(ends.map((h) => h.rule.id))}::uuid[], ${sql.param(ends.map((h) => h.subject))}::uuid[],
-      ${sql.param(ends.map((h) => h.ctx.occurredAt.toISOString()))}::timestamptz[],
-      ${sql.param(ends.map((h) => isoDurationMs((h.rule.definition as ThresholdRule).window)! / 1000))}::float8[])
-      as v(rule_id, subject_id, at, secs)
+    from unnest(${sql.param(hits.map((h) => h.rule.id))}::uuid[], ${sql.param(hits.map((h) => h.subject))}::uuid[],
+      ${sql.param(hits.map((h) => h.ctx.occurredAt.toISOString()))}::timestamptz[],
+      ${sql.param(hits.map((h) => isoDurationMs((h.rule.definition as ThresholdRule).window)! / 1000))}::float8[])
+      with ordinality as v(rule_id, subject_id, at, secs, i)
     join rule_hits h on h.rule_id = v.rule_id and h.subject_id = v.subject_id
       and h.occurred_at > v.at - make_interval(secs => v.secs) and h.occurred_at <= v.at
-    group by v.rule_id, v.subject_id`,
+    group by v.i`,
   );
-  const firings: Firing[] = [];
+  const fires = new Map<string, { hit: (typeof hits)[number]; ids: string[]; since: Date }>();
   for (const c of counted) {
-    const end = latest.get(`${c.rule_id}|${c.subject_id}`)!;
-    if (c.n < (end.rule.definition as ThresholdRule).count) continue;
-    firings.push(firingOf(end.rule, end.ctx, c.ids, new Date(c.since)));
+    const hit = hits[c.i - 1]!;
+    if (c.n < (hit.rule.definition as ThresholdRule).count) continue;
+    const key = `${hit.rule.id}|${hit.subject}`;
+    const before = fires.get(key);
+    if (!before || before.hit.ctx.occurredAt <= hit.ctx.occurredAt)
+      fires.set(key, { hit, ids: c.ids, since: new Date(c.since) });
   }
+  const firings: Firing[] = [];
+  for (const { hit, ids, since } of fires.values()) firings.push(firingOf(hit.rule, hit.ctx, ids, since));
   return firings;
 }
 
