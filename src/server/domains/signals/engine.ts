@@ -172,32 +172,35 @@ async function thresholdFirings(tx: Database, rules: LiveRule[], ctxs: EventCont
     on conflict do nothing`);
   // Each hit's window is counted (one probe of rule_hits_window per hit): a call carrying history
   // (a backfill) may hold a burst that an earlier hit's window shows and the latest one's does not.
-  // Per rule and subject, the latest hit whose window reaches the count fires; repeats of a live
-  // signal dedupe into it as evidence.
-  const counted = await rows<{ i: number; n: number; ids: string[]; since: Date }>(
+  // Per rule and subject, the latest hit whose window reaches the count fires (its window's events
+  // are the evidence, read for it alone); repeats of a live signal dedupe into it as evidence.
+  const fired = await rows<{ i: number; ids: string[]; since: Date }>(
     tx,
     sql`
-    select v.i::int as i, count(*)::int as n,
-      (array_agg(h.event_id order by h.occurred_at desc))[1:200] as ids, min(h.occurred_at) as since
-    from unnest(${sql.param(hits.map((h) => h.rule.id))}::uuid[], ${sql.param(hits.map((h) => h.subject))}::uuid[],
-      ${sql.param(hits.map((h) => h.ctx.occurredAt.toISOString()))}::timestamptz[],
-      ${sql.param(hits.map((h) => isoDurationMs((h.rule.definition as ThresholdRule).window)! / 1000))}::float8[])
-      with ordinality as v(rule_id, subject_id, at, secs, i)
-    join rule_hits h on h.rule_id = v.rule_id and h.subject_id = v.subject_id
-      and h.occurred_at > v.at - make_interval(secs => v.secs) and h.occurred_at <= v.at
-    group by v.i`,
+    with v as (
+      select * from unnest(${sql.param(hits.map((h) => h.rule.id))}::uuid[], ${sql.param(hits.map((h) => h.subject))}::uuid[],
+        ${sql.param(hits.map((h) => h.ctx.occurredAt.toISOString()))}::timestamptz[],
+        ${sql.param(hits.map((h) => isoDurationMs((h.rule.definition as ThresholdRule).window)! / 1000))}::float8[],
+        ${sql.param(hits.map((h) => (h.rule.definition as ThresholdRule).count))}::int[])
+        with ordinality as v(rule_id, subject_id, at, secs, need, i)
+    ), reached as (
+      select distinct on (v.rule_id, v.subject_id) v.*
+      from v
+      where (select count(*) from rule_hits h where h.rule_id = v.rule_id and h.subject_id = v.subject_id
+        and h.occurred_at > v.at - make_interval(secs => v.secs) and h.occurred_at <= v.at) >= v.need
+      order by v.rule_id, v.subject_id, v.at desc, v.i desc
+    )
+    select r.i::int as i, (array_agg(h.event_id order by h.occurred_at desc))[1:200] as ids,
+      min(h.occurred_at) as since
+    from reached r
+    join rule_hits h on h.rule_id = r.rule_id and h.subject_id = r.subject_id
+      and h.occurred_at > r.at - make_interval(secs => r.secs) and h.occurred_at <= r.at
+    group by r.i`,
   );
-  const fires = new Map<string, { hit: (typeof hits)[number]; ids: string[]; since: Date }>();
-  for (const c of counted) {
-    const hit = hits[c.i - 1]!;
-    if (c.n < (hit.rule.definition as ThresholdRule).count) continue;
-    const key = `${hit.rule.id}|${hit.subject}`;
-    const before = fires.get(key);
-    if (!before || before.hit.ctx.occurredAt <= hit.ctx.occurredAt)
-      fires.set(key, { hit, ids: c.ids, since: new Date(c.since) });
-  }
-  const firings: Firing[] = [];
-  for (const { hit, ids, since } of fires.values()) firings.push(firingOf(hit.rule, hit.ctx, ids, since));
+  const firings = fired.map((f) => {
+    const hit = hits[f.i - 1]!;
+    return firingOf(hit.rule, hit.ctx, f.ids, new Date(f.since));
+  });
   return firings;
 }
 
