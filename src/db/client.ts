@@ -10,6 +10,7 @@ import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import pg from 'pg';
 import { lockDataDir } from './data-dir-lock.js';
+import { RemotePGlite, type StatementStat } from './pglite-remote.js';
 import * as schema from './schema.js';
 
 export type Schema = typeof schema;
@@ -26,11 +27,21 @@ export interface DatabaseHandle {
   pglite?: PGlite;
   /** The pg pool (server mode only). */
   pool?: pg.Pool;
+  /** PGlite on its thread, opened with `statementStats`: time per statement since the last call. */
+  statementStats?: () => Promise<StatementStat[]>;
 }
 
 export type DatabaseOptions =
   | { kind: 'postgres'; url: string; poolSize?: number }
-  | { kind: 'pglite'; dataDir?: string; loadDataDir?: Blob | File };
+  | {
+      kind: 'pglite';
+      dataDir?: string;
+      loadDataDir?: Blob | File;
+      /** Run PGlite on a worker thread (pglite-remote.ts), not the caller's. */
+      thread?: boolean;
+      /** With `thread`: time every statement in the database thread (see `statementStats`). */
+      statementStats?: boolean;
+    };
 
 // PostgreSQL returns timestamptz as Date, bigint as string; keep numeric counts as numbers.
 pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number(v));
@@ -51,24 +62,32 @@ export async function openDatabase(options: DatabaseOptions): Promise<DatabaseHa
     mkdirSync(options.dataDir, { recursive: true });
     unlock = lockDataDir(options.dataDir);
   }
-  let client: PGlite;
+  let client: PGlite | RemotePGlite;
   try {
-    client = await PGlite.create({
-      ...(options.dataDir ? { dataDir: options.dataDir } : {}),
-      ...(options.loadDataDir ? { loadDataDir: options.loadDataDir } : {}),
-      extensions: { pg_trgm },
-    });
+    client = options.thread
+      ? await RemotePGlite.create({
+          dataDir: options.dataDir,
+          loadDataDir: options.loadDataDir,
+          statementStats: options.statementStats,
+        })
+      : await PGlite.create({
+          ...(options.dataDir ? { dataDir: options.dataDir } : {}),
+          ...(options.loadDataDir ? { loadDataDir: options.loadDataDir } : {}),
+          extensions: { pg_trgm },
+        });
   } catch (err) {
     unlock();
     throw err;
   }
-  const db = drizzlePglite({ client, schema }) as unknown as Database;
+  // The remote answers the part of PGlite's interface the driver calls (query, transaction).
+  const db = drizzlePglite({ client: client as PGlite, schema }) as unknown as Database;
   turns.set(db, { running: false, urgent: [], bulk: [] });
   return {
     db,
     kind: 'pglite',
     location: options.dataDir ?? 'memory',
-    pglite: client,
+    pglite: client instanceof PGlite ? client : undefined,
+    statementStats: client instanceof RemotePGlite ? () => client.statementStats() : undefined,
     close: async () => {
       try {
         await client.close();

@@ -6,6 +6,10 @@ export interface Config {
   host: string;
   dataDir: string;
   databaseUrl: string | undefined;
+  /** Embedded PGlite on a worker thread of its own (default), not the server's thread. */
+  pgliteThread: boolean;
+  /** Diagnostics: time every statement in PGlite's thread (bench/events --profile reads them). */
+  pgliteStatementStats: boolean;
   adminEmail: string | undefined;
   adminPassword: string | undefined;
   sessionTtlSeconds: number;
@@ -33,12 +37,21 @@ function int(name: string, value: string | undefined, fallback: number, min: num
   return n;
 }
 
+function flag(name: string, value: string | undefined, fallback: boolean): boolean {
+  if (value === undefined || value === '') return fallback;
+  if (/^(1|true|on|yes)$/i.test(value)) return true;
+  if (/^(0|false|off|no)$/i.test(value)) return false;
+  throw new Error(`${name} must be on or off (1/0, true/false), got "${value}"`);
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Partial<Config> = {}): Config {
   return {
     port: int('PORT', env.PORT, 3000, 0, 65535),
     host: env.HOST || '127.0.0.1',
     dataDir: resolve(env.STEWARD_DATA_DIR || './data'),
     databaseUrl: env.DATABASE_URL || undefined,
+    pgliteThread: flag('STEWARD_PGLITE_THREAD', env.STEWARD_PGLITE_THREAD, true),
+    pgliteStatementStats: false,
     adminEmail: env.STEWARD_ADMIN_EMAIL || undefined,
     adminPassword: env.STEWARD_ADMIN_PASSWORD || undefined,
     sessionTtlSeconds: int('STEWARD_SESSION_TTL', env.STEWARD_SESSION_TTL, 12 * 3600, 60, 90 * 24 * 3600),

@@ -20,7 +20,12 @@ export const DEFAULT_WEB_DIR = fileURLToPath(new URL('../../dist/web', import.me
 export function openConfiguredDatabase(config: Config): Promise<DatabaseHandle> {
   return config.databaseUrl
     ? openDatabase({ kind: 'postgres', url: config.databaseUrl })
-    : openDatabase({ kind: 'pglite', dataDir: config.dataDir });
+    : openDatabase({
+        kind: 'pglite',
+        dataDir: config.dataDir,
+        thread: config.pgliteThread,
+        statementStats: config.pgliteStatementStats,
+      });
 }
 
 export interface RunningServer {

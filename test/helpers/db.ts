@@ -37,5 +37,10 @@ export async function createTestDatabase(): Promise<DatabaseHandle & { url?: str
     };
   }
   snapshot ??= new Blob([readFileSync(inject('pgliteSnapshot'))]);
-  return openDatabase({ kind: 'pglite', loadDataDir: snapshot });
+  // TEST_PGLITE_THREAD=1: the whole suite against PGlite on its worker thread, as the server runs it.
+  return openDatabase({
+    kind: 'pglite',
+    loadDataDir: snapshot,
+    thread: process.env.TEST_PGLITE_THREAD === '1',
+  });
 }

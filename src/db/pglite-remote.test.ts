@@ -1,0 +1,146 @@
+// PGlite on its worker thread (pglite-remote.ts), as the server runs the embedded database:
+// the same answers as PGlite in the caller's thread (text timestamps, parsed JSON, errors with
+// their SQL state), transactions kept whole against statements from outside them, data kept in
+// its folder across restarts, and clear errors when it cannot start or is closed.
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { sql } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { inject } from 'vitest';
+import { translateDbError } from '../server/lib/db-errors.js';
+import { AppError } from '../server/lib/errors.js';
+import { openDatabase, rows, type DatabaseHandle } from './client.js';
+import { RemotePGlite } from './pglite-remote.js';
+import { segments } from '../server/domains/segments/segments.table.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'steward-thread-'));
+let handle: DatabaseHandle;
+beforeAll(async () => {
+  const snapshot = new Blob([readFileSync(inject('pgliteSnapshot'))]);
+  handle = await openDatabase({ kind: 'pglite', loadDataDir: snapshot, thread: true });
+});
+afterAll(async () => {
+  await handle.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+describe('PGlite on a worker thread', () => {
+  it('answers as drizzle expects: objects or arrays, timestamps as text, JSON parsed', async () => {
+    const [row] = await rows<{ at: string; doc: { a: number[] }; n: number; missing: null; list: string[] }>(
+      handle.db,
+      sql`select '2026-11-30 10:00:00+00'::timestamptz as at, ${JSON.stringify({ a: [1, 2] })}::jsonb as doc,
+        ${41}::int + 1 as n, null as missing, ${sql.param(['x', 'y"z'])}::text[] as list`,
+    );
+    expect(row).toEqual({
+      at: '2026-11-30 10:00:00+00',
+      doc: { a: [1, 2] },
+      n: 42,
+      missing: null,
+      list: ['x', 'y"z'],
+    });
+    expect(handle.pglite).toBeUndefined();
+
+    // The query builder (array rows mapped to the schema's fields).
+    await handle.db.insert(segments).values({ key: 'thread-seg', name: 'Thread segment' });
+    const [seg] = await handle.db
+      .select({ key: segments.key, name: segments.name, createdAt: segments.createdAt })
+      .from(segments)
+      .where(sql`${segments.key} = 'thread-seg'`);
+    expect(seg?.key).toBe('thread-seg');
+    expect(seg?.name).toBe('Thread segment');
+    expect(seg?.createdAt).toBeInstanceOf(Date);
+  });
+
+  it('keeps a transaction whole: a statement from outside waits until it commits', async () => {
+    const { db } = handle;
+    await db.execute(sql`create table thread_t (n int primary key)`);
+    const seen: string[] = [];
+    const tx = db.transaction(async (t) => {
+      await t.execute(sql`insert into thread_t values (1)`);
+      await pause(80); // the server's JavaScript between two statements of one transaction
+      await t.execute(sql`insert into thread_t values (2)`);
+      seen.push('committed');
+    });
+    await pause(10);
+    const outside = rows<{ n: number }>(db, sql`select count(*)::int as n from thread_t`).then((r) => {
+      seen.push(`outside saw ${r[0]?.n}`);
+    });
+    await Promise.all([tx, outside]);
+    expect(seen).toEqual(['committed', 'outside saw 2']);
+  });
+
+  it('rolls a transaction back when its work throws, and nests savepoints', async () => {
+    const { db } = handle;
+    await db.execute(sql`create table thread_r (n int primary key)`);
+    await expect(
+      db.transaction(async (t) => {
+        await t.execute(sql`insert into thread_r values (1)`);
+        throw new Error('changed my mind');
+      }),
+    ).rejects.toThrow('changed my mind');
+    await db.transaction(async (t) => {
+      await t.execute(sql`insert into thread_r values (10)`);
+      await t
+        .transaction(async (inner) => {
+          await inner.execute(sql`insert into thread_r values (11)`);
+          throw new Error('inner only');
+        })
+        .catch(() => {});
+    });
+    const left = await rows<{ n: number }>(db, sql`select n from thread_r order by n`);
+    expect(left.map((r) => r.n)).toEqual([10]);
+  });
+
+  it('reports SQL errors with their state and constraint, so they become clear 4xx answers', async () => {
+    const { db } = handle;
+    let caught: unknown;
+    try {
+      await db.insert(segments).values({ key: 'thread-seg', name: 'Twice' });
+    } catch (err) {
+      caught = err;
+    }
+    const cause = (caught as { cause?: { code?: string; constraint?: string } }).cause;
+    expect(cause?.code).toBe('23505');
+    expect(cause?.constraint).toMatch(/segments/);
+    const translated = translateDbError(caught);
+    expect(translated).toBeInstanceOf(AppError);
+    expect((translated as AppError).statusCode).toBe(409);
+    // A failed statement inside a transaction rolls the whole transaction back.
+    await expect(
+      db.transaction(async (t) => {
+        await t.insert(segments).values({ key: 'thread-other', name: 'Other' });
+        await t.execute(sql`select 1 / 0`);
+      }),
+    ).rejects.toThrow();
+    const other = await rows(db, sql`select 1 from segments where key = 'thread-other'`);
+    expect(other).toHaveLength(0);
+  });
+
+  it('keeps its data in the folder across a restart, and holds the folder while open', async () => {
+    const first = await openDatabase({ kind: 'pglite', dataDir: dir, thread: true });
+    await first.db.execute(sql`create table kept (v text)`);
+    await first.db.execute(sql`insert into kept values ('still here')`);
+    await expect(openDatabase({ kind: 'pglite', dataDir: dir, thread: true })).rejects.toThrow(
+      /in use by process/,
+    );
+    await first.close();
+    const again = await openDatabase({ kind: 'pglite', dataDir: dir, thread: true });
+    expect(await rows(again.db, sql`select v from kept`)).toEqual([{ v: 'still here' }]);
+    await again.close();
+    const afterClose = await rows(again.db, sql`select 1`).catch((err: Error) => err);
+    expect((afterClose as Error & { cause?: Error }).cause?.message).toBe('the database is closed');
+  });
+
+  it('fails to start with the database error when the folder is not a database it can open', async () => {
+    const bad = mkdtempSync(join(tmpdir(), 'steward-thread-bad-'));
+    writeFileSync(join(bad, 'PG_VERSION'), '9\n');
+    try {
+      await expect(RemotePGlite.create({ dataDir: bad })).rejects.toThrow();
+    } finally {
+      rmSync(bad, { recursive: true, force: true });
+    }
+  });
+});

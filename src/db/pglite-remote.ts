@@ -1,0 +1,223 @@
+// The embedded PGlite database on a worker thread, behind the part of PGlite's interface that
+// drizzle's PGlite driver uses (`query`, `transaction`).
+//
+// Why: PGlite is PostgreSQL compiled to WebAssembly, and it runs on the thread that calls it.
+// In the server's own thread, every statement (the WebAssembly, PGlite's wire protocol in
+// JavaScript, its file system calls: three quarters of the server's CPU under an event load)
+// stops HTTP, validation and the rules until it returns, and a machine's second core stays idle.
+// On its own thread, the database works while the server parses and answers the next requests.
+//
+// The worker runs one statement at a time, in the order they arrive (PGlite is one
+// connection). A transaction here holds the connection from BEGIN to COMMIT: statements outside
+// it wait until it ends, as they do in PGlite itself, so no statement of one caller runs inside
+// another's transaction.
+import { Worker } from 'node:worker_threads';
+import { createRequire } from 'node:module';
+import { pathToFileURL } from 'node:url';
+
+export interface ThreadStart {
+  dataDir?: string;
+  loadDataDir?: ArrayBuffer;
+  /** Time each statement in the database thread (for `bench/ --profile`). */
+  statementStats?: boolean;
+}
+
+/** Calls of one statement text and the milliseconds the database thread spent on them. */
+export interface StatementStat {
+  sql: string;
+  calls: number;
+  ms: number;
+}
+
+export type ThreadRequest =
+  | { id: number; op: 'query'; sql: string; params: unknown[]; rowMode: 'array' | 'object' }
+  | { id: number; op: 'exec'; sql: string }
+  | { id: number; op: 'dump'; compression: 'none' | 'gzip' | 'auto' }
+  | { id: number; op: 'stats' }
+  | { id: number; op: 'close' };
+
+export interface ThreadResult {
+  rows: unknown[];
+  fields: { name: string; dataTypeID: number }[];
+  affectedRows?: number;
+}
+
+export type ThreadReply =
+  | { id: number; ok: true; result?: ThreadResult; dump?: ArrayBuffer; stats?: StatementStat[] }
+  | { id: number; ok: false; error: { message: string; props: Record<string, unknown> } };
+
+type Request = ThreadRequest extends infer R ? (R extends { id: number } ? Omit<R, 'id'> : never) : never;
+
+interface QueryOptions {
+  rowMode?: 'array' | 'object';
+}
+
+/** A transaction's view of the connection, as drizzle's PGlite driver calls it. */
+export interface RemoteTransaction {
+  query<T>(sql: string, params?: unknown[], options?: QueryOptions): Promise<ThreadResult & { rows: T[] }>;
+  exec(sql: string): Promise<void>;
+}
+
+/**
+ * The worker's entry: the compiled `.js` beside this module, or in development and tests
+ * (running TypeScript through tsx or vitest) the `.ts` source loaded through tsx's loader.
+ */
+function startWorker(start: ThreadStart, transfer: ArrayBuffer[]): Worker {
+  const here = import.meta.url;
+  if (here.endsWith('.js'))
+    return new Worker(new URL('./pglite-thread.js', here), { workerData: start, transferList: transfer });
+  // tsx's ES module API (its `require` entry would resolve to the CommonJS build).
+  const tsx = new URL(
+    'dist/esm/api/index.mjs',
+    pathToFileURL(createRequire(here).resolve('tsx/package.json')),
+  ).href;
+  const entry = new URL('./pglite-thread.ts', here).href;
+  const boot = `import(${JSON.stringify(tsx)}).then(({ register }) => { register(); return import(${JSON.stringify(entry)}); })`;
+  return new Worker(boot, { eval: true, workerData: start, transferList: transfer });
+}
+
+export class RemotePGlite {
+  readonly #worker: Worker;
+  #next = 1;
+  readonly #pending = new Map<
+    number,
+    { resolve: (r: ThreadReply & { ok: true }) => void; reject: (e: Error) => void }
+  >();
+  /** The transaction holding the connection (and those waiting for it). */
+  #held: Promise<void> = Promise.resolve();
+  #closed = false;
+
+  private constructor(worker: Worker) {
+    this.#worker = worker;
+    worker.on('message', (reply: ThreadReply) => {
+      const waiter = this.#pending.get(reply.id);
+      if (!waiter) return;
+      this.#pending.delete(reply.id);
+      if (reply.ok) waiter.resolve(reply);
+      else waiter.reject(Object.assign(new Error(reply.error.message), reply.error.props));
+    });
+    const fail = (err: Error) => {
+      this.#closed = true;
+      for (const waiter of this.#pending.values()) waiter.reject(err);
+      this.#pending.clear();
+    };
+    worker.on('error', fail);
+    worker.on('exit', (code) => fail(new Error(`the database thread stopped (exit code ${code})`)));
+  }
+
+  /** Starts the worker and opens the database in it (a data folder, a dump to load, or memory). */
+  static async create(options: {
+    dataDir?: string;
+    loadDataDir?: Blob;
+    statementStats?: boolean;
+  }): Promise<RemotePGlite> {
+    const start: ThreadStart = { dataDir: options.dataDir, statementStats: options.statementStats };
+    if (options.loadDataDir) start.loadDataDir = await options.loadDataDir.arrayBuffer();
+    const worker = startWorker(start, start.loadDataDir ? [start.loadDataDir] : []);
+    const remote = new RemotePGlite(worker);
+    try {
+      await new Promise<void>((resolve, reject) =>
+        remote.#pending.set(0, { resolve: () => resolve(), reject }),
+      );
+    } catch (err) {
+      await worker.terminate();
+      throw err;
+    }
+    return remote;
+  }
+
+  #send(request: Request): Promise<ThreadReply & { ok: true }> {
+    if (this.#closed) return Promise.reject(new Error('the database is closed'));
+    const id = this.#next++;
+    return new Promise((resolve, reject) => {
+      this.#pending.set(id, { resolve, reject });
+      this.#worker.postMessage({ ...request, id });
+    });
+  }
+
+  async #query<T>(sql: string, params: unknown[] = [], options?: QueryOptions) {
+    const reply = await this.#send({ op: 'query', sql, params, rowMode: options?.rowMode ?? 'object' });
+    return reply.result as ThreadResult & { rows: T[] };
+  }
+
+  /** Waits for the connection: until the transaction holding it (and those before) end. */
+  async #hold(): Promise<() => void> {
+    let release!: () => void;
+    const mine = new Promise<void>((resolve) => (release = resolve));
+    const before = this.#held;
+    this.#held = before.then(() => mine);
+    await before;
+    return release;
+  }
+
+  /** A statement outside any transaction: runs when no transaction holds the connection. */
+  async query<T>(sql: string, params?: unknown[], options?: QueryOptions) {
+    const release = await this.#hold();
+    try {
+      return await this.#query<T>(sql, params, options);
+    } finally {
+      release();
+    }
+  }
+
+  async exec(sql: string): Promise<void> {
+    const release = await this.#hold();
+    try {
+      await this.#send({ op: 'exec', sql });
+    } finally {
+      release();
+    }
+  }
+
+  /** BEGIN, `fn`, COMMIT; ROLLBACK if `fn` throws. The connection is this transaction's meanwhile. */
+  async transaction<T>(fn: (tx: RemoteTransaction) => Promise<T>): Promise<T> {
+    const release = await this.#hold();
+    try {
+      await this.#send({ op: 'exec', sql: 'begin' });
+      const tx: RemoteTransaction = {
+        query: (sql, params, options) => this.#query(sql, params, options),
+        exec: async (sql) => void (await this.#send({ op: 'exec', sql })),
+      };
+      let result: T;
+      try {
+        result = await fn(tx);
+      } catch (err) {
+        await this.#send({ op: 'exec', sql: 'rollback' }).catch(() => {});
+        throw err;
+      }
+      await this.#send({ op: 'exec', sql: 'commit' });
+      return result;
+    } finally {
+      release();
+    }
+  }
+
+  /** The data folder as a tarball (for test snapshots), like PGlite's own dumpDataDir. */
+  async dumpDataDir(compression: 'none' | 'gzip' | 'auto' = 'none'): Promise<Blob> {
+    const release = await this.#hold();
+    try {
+      const reply = await this.#send({ op: 'dump', compression });
+      return new Blob([reply.dump!]);
+    } finally {
+      release();
+    }
+  }
+
+  /** The statements timed since the last call (with `statementStats` on; else none), most costly first. */
+  async statementStats(): Promise<StatementStat[]> {
+    const reply = await this.#send({ op: 'stats' });
+    return (reply.stats ?? []).sort((a, b) => b.ms - a.ms);
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    const release = await this.#hold();
+    try {
+      await this.#send({ op: 'close' });
+    } finally {
+      this.#closed = true;
+      release();
+      await this.#worker.terminate();
+    }
+  }
+}
