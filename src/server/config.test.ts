@@ -9,6 +9,7 @@ describe('loadConfig', () => {
       host: '127.0.0.1',
       databaseUrl: undefined,
       sessionTtlSeconds: 43200,
+      pgliteThread: true,
     });
     expect(c.dataDir.endsWith('/data')).toBe(true);
   });
@@ -28,5 +29,20 @@ describe('loadConfig', () => {
   });
   it.each(['abc', '-1', '70000', '3.5'])('refuses PORT=%s with a clear message', (port) => {
     expect(() => loadConfig({ PORT: port })).toThrow(/PORT must be a whole number/);
+  });
+  it.each([
+    ['0', false],
+    ['off', false],
+    ['false', false],
+    ['1', true],
+    ['on', true],
+    ['', true],
+  ])('reads STEWARD_PGLITE_THREAD=%s as %s', (value, on) => {
+    expect(loadConfig({ STEWARD_PGLITE_THREAD: value }).pgliteThread).toBe(on);
+  });
+  it('refuses STEWARD_PGLITE_THREAD=maybe with a clear message', () => {
+    expect(() => loadConfig({ STEWARD_PGLITE_THREAD: 'maybe' })).toThrow(
+      'STEWARD_PGLITE_THREAD must be on or off (1/0, true/false), got "maybe"',
+    );
   });
 });
