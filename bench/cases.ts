@@ -37,7 +37,7 @@ const WORDS =
 async function freshDatabase() {
   if (!args.postgres) {
     const dir = mkdtempSync(join(tmpdir(), 'steward-bench-'));
-    const handle = await openDatabase({ kind: 'pglite', dataDir: dir });
+    const handle = await openDatabase({ kind: 'pglite', dataDir: dir, thread: true }); // as the server opens it
     return { handle, cleanup: async () => rmSync(dir, { recursive: true, force: true }) };
   }
   const name = `steward_bench_${Date.now()}`;
