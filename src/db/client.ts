@@ -103,9 +103,8 @@ export async function openDatabase(options: DatabaseOptions): Promise<DatabaseHa
 // queue holds at most one of them, and a short transaction that must not wait (the timer job
 // firing absence rules) waits behind one batch, not behind every batch in flight. An urgent turn
 // (the timer job) goes before the bulk writers waiting, and the next of them starts only when it
-// has returned: PGlite runs SQL on the server's own thread, so a batch starting at the timer's
-// commit would run its statements between each step of the timer's way back, and hold up its
-// next run. On PostgreSQL (a pool, rows locked one by one) bulk work runs side by side and these
+// has returned: a batch starting at the timer's commit would otherwise take the connection
+// between the timer's transactions and the steps of its way back, and hold up its next run. On PostgreSQL (a pool, rows locked one by one) bulk work runs side by side and these
 // are pass-throughs.
 interface TurnQueue {
   running: boolean;

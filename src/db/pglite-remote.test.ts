@@ -143,4 +143,20 @@ describe('PGlite on a worker thread', () => {
       rmSync(bad, { recursive: true, force: true });
     }
   });
+
+  it('times each statement in the database thread when asked to (bench --profile)', async () => {
+    const timed = await RemotePGlite.create({ statementStats: true });
+    try {
+      await timed.query('select 1 as one');
+      await timed.query('select 1 as one');
+      await timed.transaction((tx) => tx.query('select 2 as two'));
+      const stats = await timed.statementStats();
+      expect(stats.find((s) => s.sql === 'select 1 as one')?.calls).toBe(2);
+      expect(stats.find((s) => s.sql === 'select 2 as two')?.calls).toBe(1);
+      expect(stats.every((s) => s.ms >= 0)).toBe(true);
+      expect(await timed.statementStats()).toEqual([]); // counted afresh after each call
+    } finally {
+      await timed.close();
+    }
+  });
 });

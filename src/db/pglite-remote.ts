@@ -46,7 +46,8 @@ export type ThreadReply =
   | { id: number; ok: true; result?: ThreadResult; dump?: ArrayBuffer; stats?: StatementStat[] }
   | { id: number; ok: false; error: { message: string; props: Record<string, unknown> } };
 
-type Request = ThreadRequest extends infer R ? (R extends { id: number } ? Omit<R, 'id'> : never) : never;
+/** A request before it gets its id (`Omit` applied to each kind of request). */
+type Request = ThreadRequest extends infer R ? (R extends unknown ? Omit<R, 'id'> : never) : never;
 
 interface QueryOptions {
   rowMode?: 'array' | 'object';
