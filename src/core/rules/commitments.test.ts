@@ -93,10 +93,10 @@ describe('commitmentOpening', () => {
       { refValue: 'SO-1', dueAt: '2026-03-05T12:00:00.000Z' },
     ],
     [
-      'due from a date alone: midnight UTC',
+      'due from a date alone: by the end of that day, UTC',
       delivery,
       event('order.promised', { orderId: 'SO-1' }, { promisedAt: '2026-03-05' }),
-      { refValue: 'SO-1', dueAt: '2026-03-05T00:00:00.000Z' },
+      { refValue: 'SO-1', dueAt: '2026-03-06T00:00:00.000Z' },
     ],
     [
       'due already past: opened all the same (the engine closes it)',

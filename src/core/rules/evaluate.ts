@@ -108,6 +108,19 @@ export function timeOf(value: unknown): Date | null {
   return Number.isNaN(t) ? null : new Date(t);
 }
 
+const DAY_MS = 86_400_000;
+
+/**
+ * A deadline from a field value (a commitment's `dueFrom`, an absence rule's `by`): a time as
+ * timeOf reads it, except that a date alone is the end of that day (UTC): "delivery by
+ * 2026-12-01" is kept by a delivery at any time on 1 December, so it falls due as 2 December
+ * begins. (timeOf's midnight stays right for comparisons: `gte "2026-11-01"` is "from 1 November on".)
+ */
+export function deadlineOf(value: unknown): Date | null {
+  const t = timeOf(value);
+  return t && typeof value === 'string' && value.length === 10 ? new Date(t.getTime() + DAY_MS) : t;
+}
+
 /** Plain decimal notation only: "0x10", "Infinity" and "" are text, not numbers. */
 const NUMERIC_TEXT = /^\s*[-+]?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?\s*$/;
 const numberOf = (v: unknown): number | null =>
@@ -227,7 +240,7 @@ export function expectationDue(rule: AbsenceRule, start: EventContext): Expectat
     return { dueAt: new Date(start.occurredAt.getTime() + ms), promiseDueAt: null };
   }
   if (!rule.by) return null;
-  const deadline = timeOf(readField(start, rule.by));
+  const deadline = deadlineOf(readField(start, rule.by));
   if (!deadline) return null;
   const lead = rule.lead ? (isoDurationMs(rule.lead) ?? 0) : 0;
   return { dueAt: new Date(deadline.getTime() - lead), promiseDueAt: deadline };

@@ -674,7 +674,11 @@ describe('absence rules with a deadline and a lead', () => {
     ['before the lead at now: pending', [promised('p1', 0, 72)], [], 47],
     ['no promised time: no wait', [promised('p1', 0, null)], []],
     ['an unreadable promised time: no wait', [promised('p1', 0, 'next week')], []],
-    ['a date-only promise is midnight UTC', [promised('p1', 0, '2026-03-05')], [{ firedAt: 48, dueAt: 72 }]],
+    [
+      'a date-only promise is due as the next day begins (UTC)',
+      [promised('p1', 0, '2026-03-05')],
+      [{ firedAt: 72, dueAt: 96 }],
+    ],
     [
       'a promise already inside the lead fires at the start',
       [promised('p1', 10, 20)],

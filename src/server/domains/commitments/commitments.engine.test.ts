@@ -426,6 +426,37 @@ describe('cancelled instances in the rates, the KPIs and the board', () => {
   });
 });
 
+describe('a promised date without a time', () => {
+  it('is kept by a delivery at any time that day, and late from the next (UTC)', async () => {
+    const at = typesFor();
+    const { customer, who } = await deliveryCustomer(at);
+    const [sameDay, nextDay] = orders(2) as [string, string];
+    const day = (daysAgo: number, time: string) => {
+      const d = new Date(Date.now() - daysAgo * 86_400_000).toISOString().slice(0, 10);
+      return time ? `${d}T${time}Z` : d;
+    };
+    const promisedFor = day(2, ''); // e.g. "2026-11-28"
+    await send([
+      ev(at('delivered'), { ...who, refs: { orderId: sameDay }, occurredAt: day(2, '23:30:00.000') }),
+      ev(at('delivered'), { ...who, refs: { orderId: nextDay }, occurredAt: day(1, '00:30:00.000') }),
+    ]);
+    await send(
+      [sameDay, nextDay].map((orderId) =>
+        ev(at('promised'), {
+          ...who,
+          refs: { orderId },
+          data: { promisedAt: promisedFor },
+          occurredAt: day(3, '12:00:00.000'),
+        }),
+      ),
+    );
+    const found = await instancesOf(customer.id);
+    expect(iso(found.get(sameDay)!.due_at)).toBe(`${day(1, '00:00:00.000')}`);
+    expect(found.get(sameDay)!.state).toBe('met');
+    expect(found.get(nextDay)!.state).toBe('late');
+  });
+});
+
 describe('ending events stored before their promise', () => {
   it('a delivery sent before the promise closes it when it opens: met or late as its time says', async () => {
     const at = typesFor();
