@@ -126,6 +126,17 @@ describe('knowledge base for agents', () => {
     const composer = page.getByTestId('composer').locator('textarea');
     await eventually(() => composer.inputValue()).toBe(`My delivery arrived damaged: ${href}`);
     await eventually(() => page.evaluate(() => document.activeElement?.tagName)).toBe('TEXTAREA');
+
+    // The customer writes again about something else: the panel asks again once the page has
+    // read the new message (it reads messages every 15 s), without a reload.
+    const titles = () => texts(panel.locator('.kb-suggestion__title'));
+    expect(await titles()).not.toContain('Getting a copy of an invoice');
+    await stack.api(`/cases/${kase.id}/messages`, {
+      login: DEMO.customer,
+      method: 'POST',
+      body: { body: 'Also: I need a copy of the invoice for this order, please.', public: true },
+    });
+    await expect.poll(titles, { timeout: 25_000, interval: 250 }).toContain('Getting a copy of an invoice');
   });
 
   it('edits an article with a live preview, publishes it, and the help center shows it', async () => {

@@ -291,6 +291,7 @@ function CasePage({ id }: { id: string }) {
           )}
           <KbSuggestionsPanel
             caseId={c.id}
+            basis={`${c.subject}\n${items.findLast((m) => m.authorType === 'customer')?.id ?? ''}`}
             onInsert={
               composerDisabled
                 ? undefined

@@ -1,7 +1,8 @@
 // On the case page: published help-center articles matching the case's subject and the
 // customer's newest message, in the customer's language when known. The agent copies an
-// article's link, or puts it into the reply.
-import { useState } from 'react';
+// article's link, or puts it into the reply. Asked again when the subject or the customer's
+// newest message changes (the case page reads new messages every few seconds).
+import { useEffect, useRef, useState } from 'react';
 import type { KbSuggestion } from '../../shared/schemas/kb.js';
 import type { Items } from '../lib/types.js';
 import { useApi } from '../lib/use-api.js';
@@ -28,10 +29,23 @@ async function copyText(text: string): Promise<boolean> {
 
 export function KbSuggestionsPanel(props: {
   caseId: string;
+  /** What the suggestions are made from (subject, newest customer message): a change asks again. */
+  basis?: string;
   /** Puts text into the reply composer; without it there is no "Insert into reply". */
   onInsert?(text: string): void;
 }) {
-  const suggestions = useApi<Items<KbSuggestion>>('/kb/suggest', { caseId: props.caseId });
+  const suggestions = useApi<Items<KbSuggestion>>(
+    '/kb/suggest',
+    { caseId: props.caseId },
+    { keepPrevious: true },
+  );
+  const { reload } = suggestions;
+  const asked = useRef(props.basis);
+  useEffect(() => {
+    if (asked.current === props.basis) return;
+    asked.current = props.basis;
+    reload();
+  }, [props.basis, reload]);
   const [copied, setCopied] = useState<string | null>(null);
   const items = suggestions.data?.items ?? [];
 
