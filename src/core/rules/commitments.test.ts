@@ -99,6 +99,22 @@ describe('commitmentOpening', () => {
       { refValue: 'SO-1', dueAt: '2026-03-06T00:00:00.000Z' },
     ],
     [
+      'due from a date alone, to a customer in Berlin: the end of that day there',
+      delivery,
+      {
+        ...event('order.promised', { orderId: 'SO-1' }, { promisedAt: '2026-03-05' }),
+        customer: {
+          id: 'cus-1',
+          name: 'Ada',
+          email: null,
+          externalId: null,
+          segment: null,
+          timeZone: 'Europe/Berlin',
+        },
+      },
+      { refValue: 'SO-1', dueAt: '2026-03-05T23:00:00.000Z' },
+    ],
+    [
       'due already past: opened all the same (the engine closes it)',
       delivery,
       event('order.promised', { orderId: 'SO-1' }, { promisedAt: '2026-03-01T00:00:00Z' }),

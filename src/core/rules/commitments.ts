@@ -2,7 +2,8 @@
 // or a due time passes. Contract:
 // - `commitmentOpening`: the event opens an instance of the commitment when it is of the `opens`
 //   type, every `where` condition holds and it carries the `ref`; the instance is due at the time
-//   in `dueFrom` (an ISO time in the event; a date alone is the end of that day, UTC) or `within` after the
+//   in `dueFrom` (an ISO time in the event; a date alone is the end of that day in the customer's
+//   time zone, else UTC) or `within` after the
 //   event. Anything else (other type, a condition failing, no ref, no readable due time) is null.
 // - `closingEventOf`: the event type that closes an instance (fulfilledBy or brokenBy).
 // - `closingRefsByType`, `cancellationsByType`: what an event of a type may end, read from the
@@ -29,7 +30,7 @@ export function commitmentOpening(
   const refValue = refValueOf(ctx, def.ref);
   if (refValue === null || refValue === '') return null;
   let dueAt: Date | null = null;
-  if (def.dueFrom) dueAt = deadlineOf(readField(ctx, def.dueFrom));
+  if (def.dueFrom) dueAt = deadlineOf(readField(ctx, def.dueFrom), ctx.customer?.timeZone);
   else if (def.within) {
     const ms = isoDurationMs(def.within);
     dueAt = ms === null ? null : new Date(ctx.occurredAt.getTime() + ms);

@@ -626,6 +626,12 @@ describe('expectationDue', () => {
     return r;
   };
   const at = (promisedAt: unknown) => event({ data: { promisedAt } });
+  /** A promise to a customer whose record has this time zone. */
+  const inZone = (timeZone: string, promisedAt: string) =>
+    event({
+      data: { promisedAt },
+      customer: { id: 'cus-1', name: 'Ada', email: null, externalId: null, segment: null, timeZone },
+    });
   const cases: [
     name: string,
     extra: Partial<RuleDefinitionInput>,
@@ -690,6 +696,41 @@ describe('expectationDue', () => {
     ['by, deadline null', { by: 'data.promisedAt' }, at(null), null, null],
     ['by, deadline unparseable', { by: 'data.promisedAt' }, at('next Tuesday'), null, null],
     ['by, deadline impossible', { by: 'data.promisedAt' }, at('2026-02-30'), null, null],
+    [
+      'by, a date alone where the customer is: the end of that day in New York',
+      { by: 'data.promisedAt' },
+      inZone('America/New_York', '2026-03-05'),
+      '2026-03-06T05:00:00.000Z',
+      '2026-03-06T05:00:00.000Z',
+    ],
+    [
+      '…on the day New York moves its clocks forward: 23 hours long',
+      { by: 'data.promisedAt', lead: 'PT1H' },
+      inZone('America/New_York', '2026-03-08'),
+      '2026-03-09T03:00:00.000Z',
+      '2026-03-09T04:00:00.000Z',
+    ],
+    [
+      '…in Tokyo: before the day ends in UTC',
+      { by: 'data.promisedAt' },
+      inZone('Asia/Tokyo', '2026-03-05'),
+      '2026-03-05T15:00:00.000Z',
+      '2026-03-05T15:00:00.000Z',
+    ],
+    [
+      '…an unknown zone on the record: UTC',
+      { by: 'data.promisedAt' },
+      inZone('Mars/Olympus_Mons', '2026-03-05'),
+      '2026-03-06T00:00:00.000Z',
+      '2026-03-06T00:00:00.000Z',
+    ],
+    [
+      '…a time with its offset is that time, wherever the customer is',
+      { by: 'data.promisedAt' },
+      inZone('Asia/Tokyo', '2026-03-05T12:00:00Z'),
+      '2026-03-05T12:00:00.000Z',
+      '2026-03-05T12:00:00.000Z',
+    ],
     [
       'by, the last day of a leap February',
       { by: 'data.promisedAt' },

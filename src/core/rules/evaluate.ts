@@ -11,6 +11,7 @@
 // - `inScope`: the customer's segment and agreement are among the rule's (when it names them).
 // - `expectationDue`: when an absence rule's wait for this starting event ends.
 // - `dedupeKeyOf`: the key that makes one live signal per rule + customer + ref.
+import { DateTime, IANAZone } from 'luxon';
 import type {
   AbsenceRule,
   Condition,
@@ -35,6 +36,8 @@ export interface EventContext {
     externalId: string | null;
     /** Own segment, else the organization's. */
     segment: string | null;
+    /** The customer's own time zone (IANA name), when their record has one: for date-only deadlines. */
+    timeZone?: string | null;
   } | null;
   organization: { id: string; name: string | null; domains: string[] } | null;
   /** The agreement that applies to the customer (most specific), for rule scopes. */
@@ -108,17 +111,19 @@ export function timeOf(value: unknown): Date | null {
   return Number.isNaN(t) ? null : new Date(t);
 }
 
-const DAY_MS = 86_400_000;
-
 /**
  * A deadline from a field value (a commitment's `dueFrom`, an absence rule's `by`): a time as
- * timeOf reads it, except that a date alone is the end of that day (UTC): "delivery by
- * 2026-12-01" is kept by a delivery at any time on 1 December, so it falls due as 2 December
- * begins. (timeOf's midnight stays right for comparisons: `gte "2026-11-01"` is "from 1 November on".)
+ * timeOf reads it, except that a date alone is the end of that day: "delivery by 2026-12-01" is
+ * kept by a delivery at any time on 1 December where the customer is, so it falls due as
+ * 2 December begins in the customer's time zone (`zone`, an IANA name), or in UTC when they have
+ * none (or an unknown one). timeOf's midnight UTC stays right for comparisons: `gte
+ * "2026-11-01"` is "from 1 November on".
  */
-export function deadlineOf(value: unknown): Date | null {
+export function deadlineOf(value: unknown, zone?: string | null): Date | null {
   const t = timeOf(value);
-  return t && typeof value === 'string' && value.length === 10 ? new Date(t.getTime() + DAY_MS) : t;
+  if (!t || typeof value !== 'string' || value.length !== 10) return t;
+  const where = zone && IANAZone.isValidZone(zone) ? zone : 'UTC';
+  return DateTime.fromISO(value, { zone: where }).plus({ days: 1 }).toJSDate();
 }
 
 /** Plain decimal notation only: "0x10", "Infinity" and "" are text, not numbers. */
@@ -240,7 +245,7 @@ export function expectationDue(rule: AbsenceRule, start: EventContext): Expectat
     return { dueAt: new Date(start.occurredAt.getTime() + ms), promiseDueAt: null };
   }
   if (!rule.by) return null;
-  const deadline = deadlineOf(readField(start, rule.by));
+  const deadline = deadlineOf(readField(start, rule.by), start.customer?.timeZone);
   if (!deadline) return null;
   const lead = rule.lead ? (isoDurationMs(rule.lead) ?? 0) : 0;
   return { dueAt: new Date(deadline.getTime() - lead), promiseDueAt: deadline };

@@ -455,6 +455,24 @@ describe('a promised date without a time', () => {
     expect(found.get(sameDay)!.state).toBe('met');
     expect(found.get(nextDay)!.state).toBe('late');
   });
+
+  it('ends with the day where the customer is, when their record has a time zone', async () => {
+    const at = typesFor();
+    const { customer, who } = await deliveryCustomer(at);
+    await t.db.execute(sql`update customers set time_zone = 'America/New_York' where id = ${customer.id}`);
+    const [order] = orders(1) as [string];
+    await send([
+      ev(at('promised'), {
+        ...who,
+        refs: { orderId: order },
+        data: { promisedAt: '2026-07-01' },
+        occurredAt: minutesAgo(60),
+      }),
+    ]);
+    const found = await instancesOf(customer.id);
+    // Midnight in New York (summer time, UTC-4) as 2 July begins.
+    expect(iso(found.get(order)!.due_at)).toBe('2026-07-02T04:00:00.000Z');
+  });
 });
 
 describe('ending events stored before their promise', () => {

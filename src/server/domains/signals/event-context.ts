@@ -92,6 +92,7 @@ export const personColumns = {
   externalId: customers.externalId,
   organizationId: customers.organizationId,
   segment: sql<string | null>`coalesce(${customers.segment}, ${organizations.segment})`,
+  timeZone: customers.timeZone,
 };
 export interface Person {
   id: string;
@@ -100,6 +101,7 @@ export interface Person {
   externalId: string | null;
   organizationId: string | null;
   segment: string | null;
+  timeZone: string | null;
 }
 
 export async function contextsFor(
@@ -148,7 +150,14 @@ export async function contextsFor(
       refs: e.refs,
       data: e.data,
       customer: p
-        ? { id: p.id, name: p.name, email: p.email, externalId: p.externalId, segment: p.segment }
+        ? {
+            id: p.id,
+            name: p.name,
+            email: p.email,
+            externalId: p.externalId,
+            segment: p.segment,
+            timeZone: p.timeZone,
+          }
         : null,
       organization: o ? { id: o.id, name: o.name, domains: o.domains } : null,
       agreementId: p ? agreementOf(p) : null,
