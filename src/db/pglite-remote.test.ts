@@ -10,24 +10,25 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
 import { translateDbError } from '../server/lib/db-errors.js';
 import { AppError } from '../server/lib/errors.js';
+import { usingPostgres } from '../../test/helpers/db.js';
 import { openDatabase, rows, type DatabaseHandle } from './client.js';
 import { RemotePGlite } from './pglite-remote.js';
 import { segments } from '../server/domains/segments/segments.table.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'steward-thread-'));
 let handle: DatabaseHandle;
-beforeAll(async () => {
-  const snapshot = new Blob([readFileSync(inject('pgliteSnapshot'))]);
-  handle = await openDatabase({ kind: 'pglite', loadDataDir: snapshot, thread: true });
-});
-afterAll(async () => {
-  await handle.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-describe('PGlite on a worker thread', () => {
+// PGlite only: a run on PostgreSQL (TEST_DATABASE_URL) has no migrated PGlite snapshot to load.
+describe.skipIf(usingPostgres())('PGlite on a worker thread', () => {
+  beforeAll(async () => {
+    const snapshot = new Blob([readFileSync(inject('pgliteSnapshot'))]);
+    handle = await openDatabase({ kind: 'pglite', loadDataDir: snapshot, thread: true });
+  });
+  afterAll(() => handle?.close());
+
   it('answers as drizzle expects: objects or arrays, timestamps as text, JSON parsed', async () => {
     const [row] = await rows<{ at: string; doc: { a: number[] }; n: number; missing: null; list: string[] }>(
       handle.db,
