@@ -104,8 +104,9 @@ export async function openDatabase(options: DatabaseOptions): Promise<DatabaseHa
 // firing absence rules) waits behind one batch, not behind every batch in flight. An urgent turn
 // (the timer job) goes before the bulk writers waiting, and the next of them starts only when it
 // has returned: a batch starting at the timer's commit would otherwise take the connection
-// between the timer's transactions and the steps of its way back, and hold up its next run. On PostgreSQL (a pool, rows locked one by one) bulk work runs side by side and these
-// are pass-throughs.
+// between the timer's transactions and the steps of its way back, and hold up its next run. On
+// PostgreSQL (a pool, rows locked one by one) bulk work runs side by side and these are
+// pass-throughs.
 interface TurnQueue {
   running: boolean;
   urgent: (() => void)[];

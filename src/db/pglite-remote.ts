@@ -32,7 +32,6 @@ export interface StatementStat {
 export type ThreadRequest =
   | { id: number; op: 'query'; sql: string; params: unknown[]; rowMode: 'array' | 'object' }
   | { id: number; op: 'exec'; sql: string }
-  | { id: number; op: 'dump'; compression: 'none' | 'gzip' | 'auto' }
   | { id: number; op: 'stats' }
   | { id: number; op: 'close' };
 
@@ -43,12 +42,17 @@ export interface ThreadResult {
 }
 
 export type ThreadReply =
-  | { id: number; ok: true; result?: ThreadResult; dump?: ArrayBuffer; stats?: StatementStat[] }
+  | { id: number; ok: true; result?: ThreadResult; stats?: StatementStat[] }
   | { id: number; ok: false; error: { message: string; props: Record<string, unknown> } };
 
 /** A request before it gets its id (`Omit` applied to each kind of request). */
 type Request = ThreadRequest extends infer R ? (R extends unknown ? Omit<R, 'id'> : never) : never;
 
+/**
+ * What crosses to the worker of PGlite's query options: the row mode. Parsers are functions,
+ * which do not cross; the worker applies the ones drizzle's driver asks for on every query
+ * (dates, times and intervals as text), so a caller's own `parsers` are not honoured.
+ */
 interface QueryOptions {
   rowMode?: 'array' | 'object';
 }
@@ -56,7 +60,6 @@ interface QueryOptions {
 /** A transaction's view of the connection, as drizzle's PGlite driver calls it. */
 export interface RemoteTransaction {
   query<T>(sql: string, params?: unknown[], options?: QueryOptions): Promise<ThreadResult & { rows: T[] }>;
-  exec(sql: string): Promise<void>;
 }
 
 /**
@@ -161,15 +164,6 @@ export class RemotePGlite {
     }
   }
 
-  async exec(sql: string): Promise<void> {
-    const release = await this.#hold();
-    try {
-      await this.#send({ op: 'exec', sql });
-    } finally {
-      release();
-    }
-  }
-
   /** BEGIN, `fn`, COMMIT; ROLLBACK if `fn` throws. The connection is this transaction's meanwhile. */
   async transaction<T>(fn: (tx: RemoteTransaction) => Promise<T>): Promise<T> {
     const release = await this.#hold();
@@ -177,7 +171,6 @@ export class RemotePGlite {
       await this.#send({ op: 'exec', sql: 'begin' });
       const tx: RemoteTransaction = {
         query: (sql, params, options) => this.#query(sql, params, options),
-        exec: async (sql) => void (await this.#send({ op: 'exec', sql })),
       };
       let result: T;
       try {
@@ -188,17 +181,6 @@ export class RemotePGlite {
       }
       await this.#send({ op: 'exec', sql: 'commit' });
       return result;
-    } finally {
-      release();
-    }
-  }
-
-  /** The data folder as a tarball (for test snapshots), like PGlite's own dumpDataDir. */
-  async dumpDataDir(compression: 'none' | 'gzip' | 'auto' = 'none'): Promise<Blob> {
-    const release = await this.#hold();
-    try {
-      const reply = await this.#send({ op: 'dump', compression });
-      return new Blob([reply.dump!]);
     } finally {
       release();
     }

@@ -77,12 +77,6 @@ async function main() {
         await db.exec(req.sql);
         port.postMessage({ id: req.id, ok: true } satisfies ThreadReply);
         return;
-      case 'dump': {
-        const file = await db.dumpDataDir(req.compression);
-        const buffer = await file.arrayBuffer();
-        port.postMessage({ id: req.id, ok: true, dump: buffer } satisfies ThreadReply, [buffer]);
-        return;
-      }
       case 'stats': {
         const all = [...(stats?.values() ?? [])];
         stats?.clear();
