@@ -129,6 +129,34 @@ describe('queue', () => {
     expect(await text(row.getByTestId('promise-badge'))).toMatch(/^(\d+ min|1 h) left$/);
   });
 
+  it('stays on a case opened while a search was still pending', async () => {
+    await openQueue('All unsolved');
+    // A slow machine (CPU throttled): the case page renders after the search box's pause ends,
+    // and the late search must not take the agent back to the queue.
+    const cdp = await page.context().newCDPSession(page);
+    try {
+      await cdp.send('Emulation.setCPUThrottlingRate', { rate: 40 });
+      // Typing and the click in one go, as a quick agent does: the click comes inside the pause.
+      await page.evaluate(() => {
+        const input = document.getElementById('case-search') as HTMLInputElement;
+        Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, 'value')!.set!.call(input, 'zephyrine');
+        input.dispatchEvent(new Event('input', { bubbles: true }));
+        const link = [...document.querySelectorAll('a')].find(
+          (a) => a.textContent === 'Parcel zephyrine never arrived',
+        );
+        link!.click();
+      });
+      await page.waitForTimeout(2_000);
+    } finally {
+      await cdp.send('Emulation.setCPUThrottlingRate', { rate: 1 });
+      await cdp.detach();
+    }
+    await eventually(() => text(page.getByTestId('case-subject'))).toBe('Parcel zephyrine never arrived');
+    await page.waitForTimeout(500);
+    expect(new URL(page.url()).pathname).toBe(`/cases/${parcel.id}`);
+    expect(await page.getByTestId('case-table').count()).toBe(0);
+  });
+
   it('looks right (screenshot for review)', async () => {
     await openQueue('All unsolved');
     await page.getByTestId('case-row').nth(1).locator('input[type="checkbox"]').check();

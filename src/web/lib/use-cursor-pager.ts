@@ -48,6 +48,10 @@ export function useCursorPager(pageSize = PAGE_SIZE): CursorPager {
 
   const setFilters = useCallback(
     (changes: Record<string, string | undefined>, opts: { replace?: boolean } = {}) => {
+      // A change that comes late (a search box's pause ending) after the user has gone elsewhere:
+      // the address changes at once on a click, the page only when the new one renders, and
+      // setting the parameters here would take them back to this page.
+      if (window.location.pathname !== location.pathname) return;
       const p = new URLSearchParams(params);
       for (const [key, value] of Object.entries(changes)) {
         if (value) p.set(key, value);
@@ -56,7 +60,7 @@ export function useCursorPager(pageSize = PAGE_SIZE): CursorPager {
       p.delete('cursor');
       setParams(p, { replace: opts.replace, state: { previous: [] } satisfies PagerState });
     },
-    [params, setParams],
+    [params, setParams, location.pathname],
   );
 
   return {
