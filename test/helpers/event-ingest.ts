@@ -47,10 +47,21 @@ export async function sendEvents(app: EventsApp, events: Record<string, unknown>
   return res.body;
 }
 
-/** A customer events can name (by external id) under an agreement of their own with these commitments. */
-export async function customerWithCommitments(db: Database, commitments: AgreementCreate['commitments']) {
+/**
+ * A customer events can name (by external id) under an agreement of their own with these
+ * commitments (on a Berlin calendar unless `calendarId` says otherwise).
+ */
+export async function customerWithCommitments(
+  db: Database,
+  commitments: AgreementCreate['commitments'],
+  calendarId?: string,
+) {
   const customer = await makeCustomer(db, { externalId: `C-${unique()}` });
-  const agreement = await makeAgreement(db, { scope: { customerId: customer.id }, commitments });
+  const agreement = await makeAgreement(db, {
+    scope: { customerId: customer.id },
+    commitments,
+    ...(calendarId ? { calendarId } : {}),
+  });
   return { customer, agreement, who: { customer: { externalId: customer.externalId } } };
 }
 

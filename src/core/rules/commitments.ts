@@ -17,7 +17,14 @@
 // - `onTimeRate`: met / (met + late + broken + overdue), null when there is nothing to rate.
 import { isoDurationMs } from '../../shared/schemas/rules.js';
 import type { CommitmentDefinition } from '../../shared/schemas/signals.js';
-import { conditionHolds, deadlineOf, type EventContext, readField, refValueOf } from './evaluate.js';
+import {
+  conditionHolds,
+  deadlineOf,
+  deadlineZoneOf,
+  type EventContext,
+  readField,
+  refValueOf,
+} from './evaluate.js';
 
 export type CommitmentMode = CommitmentDefinition['mode'];
 
@@ -30,7 +37,7 @@ export function commitmentOpening(
   const refValue = refValueOf(ctx, def.ref);
   if (refValue === null || refValue === '') return null;
   let dueAt: Date | null = null;
-  if (def.dueFrom) dueAt = deadlineOf(readField(ctx, def.dueFrom), ctx.customer?.timeZone);
+  if (def.dueFrom) dueAt = deadlineOf(readField(ctx, def.dueFrom), deadlineZoneOf(ctx));
   else if (def.within) {
     const ms = isoDurationMs(def.within);
     dueAt = ms === null ? null : new Date(ctx.occurredAt.getTime() + ms);

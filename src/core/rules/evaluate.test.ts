@@ -725,6 +725,27 @@ describe('expectationDue', () => {
       '2026-03-06T00:00:00.000Z',
     ],
     [
+      "…no zone on the record: where the agreement's calendar is (Berlin)",
+      { by: 'data.promisedAt' },
+      event({ data: { promisedAt: '2026-03-05' }, agreementZone: 'Europe/Berlin' }),
+      '2026-03-05T23:00:00.000Z',
+      '2026-03-05T23:00:00.000Z',
+    ],
+    [
+      "…the customer's own zone before the agreement's",
+      { by: 'data.promisedAt' },
+      { ...inZone('America/New_York', '2026-03-05'), agreementZone: 'Europe/Berlin' },
+      '2026-03-06T05:00:00.000Z',
+      '2026-03-06T05:00:00.000Z',
+    ],
+    [
+      "…an unknown zone on the record: the agreement's",
+      { by: 'data.promisedAt' },
+      { ...inZone('Mars/Olympus_Mons', '2026-03-05'), agreementZone: 'Europe/Berlin' },
+      '2026-03-05T23:00:00.000Z',
+      '2026-03-05T23:00:00.000Z',
+    ],
+    [
       '…a time with its offset is that time, wherever the customer is',
       { by: 'data.promisedAt' },
       inZone('Asia/Tokyo', '2026-03-05T12:00:00Z'),

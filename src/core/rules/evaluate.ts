@@ -42,6 +42,8 @@ export interface EventContext {
   organization: { id: string; name: string | null; domains: string[] } | null;
   /** The agreement that applies to the customer (most specific), for rule scopes. */
   agreementId: string | null;
+  /** The time zone of that agreement's business calendar: date-only deadlines of customers without one of their own. */
+  agreementZone?: string | null;
 }
 
 const hasOwn = (o: object, k: string) => Object.prototype.hasOwnProperty.call(o, k);
@@ -115,15 +117,25 @@ export function timeOf(value: unknown): Date | null {
  * A deadline from a field value (a commitment's `dueFrom`, an absence rule's `by`): a time as
  * timeOf reads it, except that a date alone is the end of that day: "delivery by 2026-12-01" is
  * kept by a delivery at any time on 1 December where the customer is, so it falls due as
- * 2 December begins in the customer's time zone (`zone`, an IANA name), or in UTC when they have
- * none (or an unknown one). timeOf's midnight UTC stays right for comparisons: `gte
- * "2026-11-01"` is "from 1 November on".
+ * 2 December begins in `zone` (an IANA name; see deadlineZoneOf), or in UTC without one (or with
+ * an unknown one). timeOf's midnight UTC stays right for comparisons: `gte "2026-11-01"` is
+ * "from 1 November on".
  */
 export function deadlineOf(value: unknown, zone?: string | null): Date | null {
   const t = timeOf(value);
   if (!t || typeof value !== 'string' || value.length !== 10) return t;
   const where = zone && IANAZone.isValidZone(zone) ? zone : 'UTC';
   return DateTime.fromISO(value, { zone: where }).plus({ days: 1 }).toJSDate();
+}
+
+/**
+ * Where a customer's date-only deadlines end: their own time zone, else that of their agreement's
+ * business calendar (a PSA made on Berlin hours means Berlin days), else none (UTC).
+ */
+export function deadlineZoneOf(ctx: EventContext): string | null {
+  const own = ctx.customer?.timeZone;
+  if (own && IANAZone.isValidZone(own)) return own;
+  return ctx.agreementZone ?? null;
 }
 
 /** Plain decimal notation only: "0x10", "Infinity" and "" are text, not numbers. */
@@ -245,7 +257,7 @@ export function expectationDue(rule: AbsenceRule, start: EventContext): Expectat
     return { dueAt: new Date(start.occurredAt.getTime() + ms), promiseDueAt: null };
   }
   if (!rule.by) return null;
-  const deadline = deadlineOf(readField(start, rule.by), start.customer?.timeZone);
+  const deadline = deadlineOf(readField(start, rule.by), deadlineZoneOf(start));
   if (!deadline) return null;
   const lead = rule.lead ? (isoDurationMs(rule.lead) ?? 0) : 0;
   return { dueAt: new Date(deadline.getTime() - lead), promiseDueAt: deadline };

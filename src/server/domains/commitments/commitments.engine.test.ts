@@ -61,21 +61,32 @@ async function storedId(eventId: string) {
   return row!.id;
 }
 
-/** A customer under their own agreement with one commitment (delivery by the promised date). */
-const deliveryCustomer = (at: (n: string) => string, overrides: Partial<CommitmentDefinition> = {}) =>
-  customerWithCommitments(t.db, [
-    {
-      key: 'delivery',
-      name: 'Delivery by the promised date',
-      mode: 'fulfil',
-      opens: at('promised'),
-      ref: 'orderId',
-      dueFrom: 'data.promisedAt',
-      fulfilledBy: at('delivered'),
-      cancelledBy: at('cancelled'),
-      ...overrides,
-    },
-  ]);
+/**
+ * A customer under their own agreement with one commitment (delivery by the promised date), on a
+ * Berlin calendar unless `calendarId` says otherwise.
+ */
+const deliveryCustomer = (
+  at: (n: string) => string,
+  overrides: Partial<CommitmentDefinition> = {},
+  calendarId?: string,
+) =>
+  customerWithCommitments(
+    t.db,
+    [
+      {
+        key: 'delivery',
+        name: 'Delivery by the promised date',
+        mode: 'fulfil',
+        opens: at('promised'),
+        ref: 'orderId',
+        dueFrom: 'data.promisedAt',
+        fulfilledBy: at('delivered'),
+        cancelledBy: at('cancelled'),
+        ...overrides,
+      },
+    ],
+    calendarId,
+  );
 
 const orders = (n: number) => Array.from({ length: n }, (_, i) => `SO-${i}-${unique()}`);
 
@@ -427,9 +438,10 @@ describe('cancelled instances in the rates, the KPIs and the board', () => {
 });
 
 describe('a promised date without a time', () => {
-  it('is kept by a delivery at any time that day, and late from the next (UTC)', async () => {
+  it('is kept by a delivery at any time that day, and late from the next (an agreement on UTC hours)', async () => {
     const at = typesFor();
-    const { customer, who } = await deliveryCustomer(at);
+    const utc = await makeCalendar(t.db, undefined, 'UTC');
+    const { customer, who } = await deliveryCustomer(at, {}, utc.id);
     const [sameDay, nextDay] = orders(2) as [string, string];
     const day = (daysAgo: number, time: string) => {
       const d = new Date(Date.now() - daysAgo * 86_400_000).toISOString().slice(0, 10);
@@ -456,7 +468,24 @@ describe('a promised date without a time', () => {
     expect(found.get(nextDay)!.state).toBe('late');
   });
 
-  it('ends with the day where the customer is, when their record has a time zone', async () => {
+  it("ends with the day where the agreement's calendar is, for a customer without a time zone of their own", async () => {
+    const at = typesFor();
+    const { customer, who } = await deliveryCustomer(at); // a Berlin calendar
+    const [order] = orders(1) as [string];
+    await send([
+      ev(at('promised'), {
+        ...who,
+        refs: { orderId: order },
+        data: { promisedAt: '2026-07-01' },
+        occurredAt: minutesAgo(60),
+      }),
+    ]);
+    const found = await instancesOf(customer.id);
+    // Midnight in Berlin (summer time, UTC+2) as 2 July begins.
+    expect(iso(found.get(order)!.due_at)).toBe('2026-07-01T22:00:00.000Z');
+  });
+
+  it('ends with the day where the customer is, when their record has a time zone (over the calendar)', async () => {
     const at = typesFor();
     const { customer, who } = await deliveryCustomer(at);
     await t.db.execute(sql`update customers set time_zone = 'America/New_York' where id = ${customer.id}`);

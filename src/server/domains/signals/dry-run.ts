@@ -70,8 +70,8 @@ export async function dryRun(
   const pageSize = opts.pageSize ?? PAGE;
   const rule = opts.definition;
   const types = eventTypesOf(rule);
-  // Agreements only matter when the scope names some; then each customer's is looked up once.
-  const agreements = rule.scope?.agreements?.length ? await activeAgreements(db) : undefined;
+  // Each customer's agreement (looked up once per customer): scopes, and where date-only deadlines end.
+  const agreements = await activeAgreements(db);
   const contexts: EventContext[] = [];
   let after: { at: string; id: string } | null = null;
   let truncated = false;

@@ -113,14 +113,8 @@ export async function processEvents(
   const watched = typesWatched(rules, commitmentTypes);
   const relevant = stored.filter((e) => watched.has(e.type));
   if (relevant.length === 0) return NOTHING;
-  const needAgreements =
-    commitmentTypes.length > 0 || rules.some((r) => r.definition.scope?.agreements?.length);
-  const ctxs = (
-    await contextsFor(tx, relevant, {
-      ...(needAgreements ? { agreements } : {}),
-      ...(people ? { people } : {}),
-    })
-  ).sort(byTime);
+  // Each customer's agreement: rule scopes, commitments, and where date-only deadlines end.
+  const ctxs = (await contextsFor(tx, relevant, { agreements, ...(people ? { people } : {}) })).sort(byTime);
 
   const firings: Firing[] = [];
   const result = { ...NOTHING };

@@ -7,6 +7,7 @@ import { rows } from '../../../db/client.js';
 import type { EventContext } from '../../../core/rules/evaluate.js';
 import { mostSpecificAgreement } from '../agreements/agreements.repo.js';
 import { agreements } from '../agreements/agreements.table.js';
+import { calendars } from '../calendars/calendars.table.js';
 import { customers } from '../customers/customers.table.js';
 import { organizations } from '../organizations/organizations.table.js';
 
@@ -60,9 +61,12 @@ export async function loadStoredEvents(db: Database, where: SQL): Promise<Stored
 export type ActiveAgreement = Pick<
   typeof agreements.$inferSelect,
   'id' | 'name' | 'scopeCustomerId' | 'scopeOrganizationId' | 'scopeSegment' | 'commitments'
->;
+> & {
+  /** Its business calendar's time zone. */
+  timeZone: string | null;
+};
 
-/** The active agreements: at most one per scope, so a handful of rows. */
+/** The active agreements (with their calendars' time zones): at most one per scope, so a handful of rows. */
 export async function activeAgreements(db: Database): Promise<ActiveAgreement[]> {
   return db
     .select({
@@ -72,13 +76,18 @@ export async function activeAgreements(db: Database): Promise<ActiveAgreement[]>
       scopeOrganizationId: agreements.scopeOrganizationId,
       scopeSegment: agreements.scopeSegment,
       commitments: agreements.commitments,
+      timeZone: calendars.timezone,
     })
     .from(agreements)
+    .leftJoin(calendars, eq(calendars.id, agreements.calendarId))
     .where(and(eq(agreements.active, true), isNull(agreements.deletedAt)));
 }
 
 export interface ContextOptions {
-  /** Look up the agreement of each customer (rule scopes by agreement, commitments). */
+  /**
+   * Look up the agreement of each customer (rule scopes by agreement, commitments, and the time
+   * zone of date-only deadlines for customers without one).
+   */
   agreements?: ActiveAgreement[];
   /** Customers the caller has read already (the ingest found them by their refs): not read again. */
   people?: Map<string, Person>;
@@ -129,19 +138,20 @@ export async function contextsFor(
   const personBy = new Map(opts.people);
   for (const p of people) personBy.set(p.id, p);
   const orgBy = new Map(orgs.map((o) => [o.id, o]));
-  const agreementBy = new Map<string, string | null>();
+  const agreementBy = new Map<string, ActiveAgreement | null>();
   const agreementOf = (p: Person) => {
     if (!opts.agreements) return null;
-    let id = agreementBy.get(p.id);
-    if (id === undefined) {
-      id = mostSpecificAgreement(opts.agreements, p)?.id ?? null;
-      agreementBy.set(p.id, id);
+    let found = agreementBy.get(p.id);
+    if (found === undefined) {
+      found = mostSpecificAgreement(opts.agreements, p) ?? null;
+      agreementBy.set(p.id, found);
     }
-    return id;
+    return found;
   };
   return stored.map((e) => {
     const p = e.customerId ? personBy.get(e.customerId) : undefined;
     const o = e.organizationId ? orgBy.get(e.organizationId) : undefined;
+    const agreement = p ? agreementOf(p) : null;
     return {
       id: e.id,
       type: e.type,
@@ -160,7 +170,8 @@ export async function contextsFor(
           }
         : null,
       organization: o ? { id: o.id, name: o.name, domains: o.domains } : null,
-      agreementId: p ? agreementOf(p) : null,
+      agreementId: agreement?.id ?? null,
+      agreementZone: agreement?.timeZone ?? null,
     };
   });
 }
