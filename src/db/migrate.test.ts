@@ -39,7 +39,7 @@ describe('migrations', () => {
     'run concurrently from four nodes on an empty database without conflict',
     async () => {
       const url = new URL(process.env.TEST_DATABASE_URL!);
-      const name = `steward_t_mig_${Date.now()}`;
+      const name = `steward_t_${process.pid}_mig_${Date.now()}`;
       const admin = new pg.Client({ connectionString: url.toString() });
       await admin.connect();
       await admin.query(`create database "${name}"`);

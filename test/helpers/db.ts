@@ -13,7 +13,9 @@ export const usingPostgres = () => !!process.env.TEST_DATABASE_URL;
 export async function createTestDatabase(): Promise<DatabaseHandle & { url?: string }> {
   const url = process.env.TEST_DATABASE_URL;
   if (url) {
-    const name = `steward_t_${randomBytes(6).toString('hex')}`;
+    // The run's process id (from its template's name), so that another run's cleanup spares it.
+    const runPid = /^steward_tpl_(\d+)_/.exec(inject('pgTemplate'))?.[1] ?? '0';
+    const name = `steward_t_${runPid}_${randomBytes(6).toString('hex')}`;
     const admin = new pg.Client({ connectionString: url });
     await admin.connect();
     try {

@@ -16,17 +16,32 @@ declare module 'vitest' {
   }
 }
 
+/** Whether the test run that made this database (by the process id in its name) is still running. */
+function runAlive(name: string): boolean {
+  const pid = Number(/^steward_t(?:pl)?_(\d+)_/.exec(name)?.[1]);
+  if (!Number.isSafeInteger(pid) || pid <= 0 || pid === process.pid) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
 export default async function setup(project: TestProject) {
   const url = process.env.TEST_DATABASE_URL;
   if (url) {
     const template = `steward_tpl_${process.pid}_${Date.now()}`;
     const admin = new pg.Client({ connectionString: url });
     await admin.connect();
-    // Left over by an interrupted run: test databases older than this run.
+    // Left over by an interrupted run: test databases of runs no longer alive. Each name carries
+    // its run's process id (steward_tpl_<pid>_…, steward_t_<pid>_…): a run going on alongside
+    // (a second terminal, CI on the same server) keeps its own.
     const stale = await admin.query<{ datname: string }>(
       `select datname from pg_database where datname like 'steward_t%' and not datistemplate or datname like 'steward_tpl_%'`,
     );
     for (const { datname } of stale.rows) {
+      if (runAlive(datname)) continue;
       await admin.query(`drop database if exists "${datname}" with (force)`).catch(() => {});
     }
     await admin.query(`create database "${template}"`);
