@@ -6,7 +6,13 @@ import { migrateDatabase } from '../db/migrate.js';
 import { loadConfig, type Config } from '../server/config.js';
 import { SYSTEM_ACTOR } from '../server/lib/actor.js';
 import { AppError } from '../server/lib/errors.js';
-import { DEFAULT_WEB_DIR, openConfiguredDatabase, startServer, stopOnSignals } from '../server/start.js';
+import {
+  DEFAULT_WEB_DIR,
+  exitWhenDatabaseLost,
+  openConfiguredDatabase,
+  startServer,
+  stopOnSignals,
+} from '../server/start.js';
 import { importCustomersCsv } from '../server/domains/imports/customer-import.js';
 import { createUser } from '../server/domains/users/users.service.js';
 import { UserCreate, ROLES } from '../shared/schemas/users.js';
@@ -40,6 +46,7 @@ program
     });
     const server = await startServer(cfg, { demo: opts.demo });
     stopOnSignals(server, server.app.log);
+    exitWhenDatabaseLost(server, server.app.log);
     const where =
       server.handle.kind === 'pglite'
         ? `embedded PGlite in ${cfg.dataDir}`

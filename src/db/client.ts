@@ -29,6 +29,11 @@ export interface DatabaseHandle {
   pool?: pg.Pool;
   /** PGlite on its thread, opened with `statementStats`: time per statement since the last call. */
   statementStats?: () => Promise<StatementStat[]>;
+  /**
+   * PGlite on its thread: settles if the thread stops by itself (not by close()); from then on
+   * every statement fails. A server exits on it (`exitWhenDatabaseLost`) so a supervisor restarts it.
+   */
+  lost?: Promise<Error>;
 }
 
 export type DatabaseOptions =
@@ -88,6 +93,7 @@ export async function openDatabase(options: DatabaseOptions): Promise<DatabaseHa
     location: options.dataDir ?? 'memory',
     pglite: client instanceof PGlite ? client : undefined,
     statementStats: client instanceof RemotePGlite ? () => client.statementStats() : undefined,
+    lost: client instanceof RemotePGlite ? client.lost : undefined,
     close: async () => {
       try {
         await client.close();

@@ -11,7 +11,10 @@ import { inject } from 'vitest';
 import { translateDbError } from '../server/lib/db-errors.js';
 import { AppError } from '../server/lib/errors.js';
 import { usingPostgres } from '../../test/helpers/db.js';
-import { openDatabase, rows, type DatabaseHandle } from './client.js';
+import type { PGlite } from '@electric-sql/pglite';
+import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
+import { exitWhenDatabaseLost } from '../server/start.js';
+import { openDatabase, pingDatabase, rows, type Database, type DatabaseHandle } from './client.js';
 import { RemotePGlite } from './pglite-remote.js';
 import { segments } from '../server/domains/segments/segments.table.js';
 
@@ -159,5 +162,37 @@ describe.skipIf(usingPostgres())('PGlite on a worker thread', () => {
     } finally {
       await timed.close();
     }
+  });
+  it('a thread that stops by itself fails what is in flight and all after, says why, and the server exits', async () => {
+    const remote = await RemotePGlite.create({});
+    const db = drizzlePglite({ client: remote as unknown as PGlite }) as unknown as Database;
+    expect(await pingDatabase(db)).toBe(true);
+    const exits: number[] = [];
+    const logged: string[] = [];
+    const log = { fatal: (_: unknown, msg: string) => void logged.push(msg) };
+    exitWhenDatabaseLost(
+      { handle: { lost: remote.lost } as DatabaseHandle },
+      log as unknown as Parameters<typeof exitWhenDatabaseLost>[1],
+      (code) => void exits.push(code),
+    );
+
+    const inFlight = remote.query('select pg_sleep(5)');
+    await pause(200);
+    await remote.kill(); // as a crash of PGlite would stop it
+    await expect(inFlight).rejects.toThrow(/the database thread stopped/);
+    await expect(remote.query('select 1')).rejects.toThrow('the database is closed');
+    expect(await pingDatabase(db)).toBe(false); // /readyz: 503
+    expect((await remote.lost).message).toMatch(/the database thread stopped/);
+    await pause(0);
+    expect(exits).toEqual([1]);
+    expect(logged).toEqual(['the embedded database stopped; exiting so that Steward can be started again']);
+    await remote.close(); // nothing left to close: returns
+  });
+
+  it('a thread stopped by close() is not lost', async () => {
+    const remote = await RemotePGlite.create({});
+    await remote.close();
+    const settled = await Promise.race([remote.lost.then(() => 'lost'), pause(300).then(() => 'not lost')]);
+    expect(settled).toBe('not lost');
   });
 });

@@ -90,6 +90,13 @@ export class RemotePGlite {
   /** The transaction holding the connection (and those waiting for it). */
   #held: Promise<void> = Promise.resolve();
   #closed = false;
+  #closing = false;
+  #lost!: (err: Error) => void;
+  /**
+   * Settles when the database thread stops unless close() stopped it (a crash of PGlite, the
+   * thread running out of memory): every statement fails from then on, so the server should go.
+   */
+  readonly lost: Promise<Error> = new Promise((resolve) => (this.#lost = resolve));
 
   private constructor(worker: Worker) {
     this.#worker = worker;
@@ -104,6 +111,7 @@ export class RemotePGlite {
       this.#closed = true;
       for (const waiter of this.#pending.values()) waiter.reject(err);
       this.#pending.clear();
+      if (!this.#closing) this.#lost(err);
     };
     worker.on('error', fail);
     worker.on('exit', (code) => fail(new Error(`the database thread stopped (exit code ${code})`)));
@@ -192,8 +200,17 @@ export class RemotePGlite {
     return (reply.stats ?? []).sort((a, b) => b.ms - a.ms);
   }
 
+  /**
+   * Stops the database thread at once, without closing the database, as a crash would (what
+   * callers then see is tested with it). The data folder recovers from its log when next opened.
+   */
+  async kill(): Promise<void> {
+    await this.#worker.terminate();
+  }
+
   async close(): Promise<void> {
     if (this.#closed) return;
+    this.#closing = true;
     const release = await this.#hold();
     try {
       await this.#send({ op: 'close' });

@@ -112,6 +112,23 @@ export async function startServer(
   }
 }
 
+/**
+ * The embedded database's thread stopped by itself (PGlite crashed, or ran out of memory): every
+ * statement would fail from now on, so the process exits (status 1) with the reason, for a
+ * supervisor (systemd, Docker, Kubernetes) to start it again; the data folder recovers from its
+ * log as it opens. Until then /readyz answers 503.
+ */
+export function exitWhenDatabaseLost(
+  server: Pick<RunningServer, 'handle'>,
+  log: Pick<FastifyBaseLogger, 'fatal'>,
+  exit: (code: number) => void = (code) => process.exit(code),
+) {
+  void server.handle.lost?.then((err) => {
+    log.fatal({ err }, 'the embedded database stopped; exiting so that Steward can be started again');
+    exit(1);
+  });
+}
+
 /** SIGTERM/SIGINT: graceful stop; a second signal exits at once. */
 export function stopOnSignals(server: RunningServer, log: FastifyBaseLogger) {
   let signalled = false;
