@@ -15,6 +15,7 @@ import {
   PRUNE_BATCH,
   TIMER_BATCH,
   fireDueExpectations,
+  pruneEndedWaits,
   pruneRuleHits,
 } from '../domains/signals/expectations.js';
 
@@ -46,6 +47,7 @@ export const DEFAULT_JOBS: Job[] = [
   },
   { name: 'commitments-due', everyMs: 1_000, run: (db) => closeDueCommitments(db) },
   { name: 'rule-hits-prune', everyMs: 600_000, run: (db) => pruneRuleHits(db), batch: PRUNE_BATCH },
+  { name: 'rule-waits-prune', everyMs: 600_000, run: (db) => pruneEndedWaits(db), batch: PRUNE_BATCH },
   {
     name: 'public-requests-prune',
     everyMs: 600_000,

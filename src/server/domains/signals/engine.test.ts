@@ -21,7 +21,8 @@ import type { RuleDefinitionInput } from '../../../shared/schemas/rules.js';
 import { RuleDefinition } from '../../../shared/schemas/rules.js';
 import { closeDueCommitments } from '../commitments/commitments.engine.js';
 import { runSignalActions } from './actions.js';
-import { fireDueExpectations } from './expectations.js';
+import { V7Generator } from 'uuidv7';
+import { fireDueExpectations, pruneEndedWaits, uuidv7Floor } from './expectations.js';
 
 let app: EventsApp;
 let t: TestApp;
@@ -557,6 +558,65 @@ describe('a wait whose expected event came in a transaction alongside', () => {
       sql`select state from rule_expectations where rule_id = ${ruleId}`,
     );
     expect(wait!.state).toBe('fulfilled');
+  });
+});
+
+describe('ended waits', () => {
+  it('are deleted a week after they began; live ones and fired ones still unanswered stay', async () => {
+    const at = typesFor();
+    const ruleId = await makeRule({
+      kind: 'absence',
+      name: 'No scan (prune)',
+      after: { type: at('dispatched') },
+      expect: { type: at('scanned') },
+      sameRef: 'shipmentId',
+      within: 'PT1H',
+    });
+    const [live, answered, fired, firedAnswered] = ['L', 'A', 'F', 'FA'].map(
+      (x) => `SH-${x}-${unique()}`,
+    ) as [string, string, string, string];
+    const dispatched = (shipmentId: string, minutes: number) =>
+      ev(at('dispatched'), { refs: { shipmentId }, occurredAt: minutesAgo(minutes) });
+    await send([
+      dispatched(live, 5),
+      dispatched(answered, 5),
+      dispatched(fired, 90),
+      dispatched(firedAnswered, 90),
+    ]);
+    await send([ev(at('scanned'), { refs: { shipmentId: answered }, occurredAt: minutesAgo(1) })]);
+    expect(await fireDueExpectations(t.db)).toBeGreaterThanOrEqual(2);
+    await send([ev(at('scanned'), { refs: { shipmentId: firedAnswered }, occurredAt: minutesAgo(1) })]);
+    const waits = async () =>
+      Object.fromEntries(
+        (
+          await rows<{ ref_value: string; state: string; closed: boolean }>(
+            t.db,
+            sql`select ref_value, state, closed_at is not null as closed from rule_expectations where rule_id = ${ruleId}`,
+          )
+        ).map((w) => [w.ref_value, `${w.state}${w.closed ? ', closed' : ''}`]),
+      );
+    const before = {
+      [live]: 'waiting',
+      [answered]: 'fulfilled, closed',
+      [fired]: 'fired',
+      [firedAnswered]: 'fired, closed',
+    };
+    expect(await waits()).toEqual(before);
+    // Within the week nothing goes; eight days on, the two that ended do.
+    await pruneEndedWaits(t.db);
+    expect(await waits()).toEqual(before);
+    expect(await pruneEndedWaits(t.db, 5_000, new Date(Date.now() + 8 * 86_400_000))).toBeGreaterThanOrEqual(
+      2,
+    );
+    expect(await waits()).toEqual({ [live]: 'waiting', [fired]: 'fired' });
+  });
+
+  it('are found by their ids: UUIDv7 ids made before a moment sort below its floor', () => {
+    const at = Date.parse('2026-11-23T10:00:00.000Z');
+    expect(uuidv7Floor(new Date(at))).toBe('01a207d9-2100-7000-8000-000000000000');
+    const made = (ms: number) => new V7Generator().generateOrResetCore(ms, 10_000).toString();
+    expect(made(at - 1) < uuidv7Floor(new Date(at))).toBe(true);
+    expect(made(at) >= uuidv7Floor(new Date(at))).toBe(true);
   });
 });
 

@@ -141,3 +141,38 @@ export async function pruneRuleHits(db: Database, limit = PRUNE_BATCH): Promise<
   );
   return done[0]?.n ?? 0;
 }
+
+/** Ended waits are kept this long after they began ("why did this not fire?"), then deleted. */
+export const ENDED_WAITS_KEPT_DAYS = 7;
+
+/** The smallest UUIDv7 of a moment: ids below it were made before it. */
+export function uuidv7Floor(at: Date): string {
+  const hex = Math.max(0, Math.floor(at.getTime())).toString(16).padStart(12, '0');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-7000-8000-000000000000`;
+}
+
+/**
+ * Waits that ended (fulfilled, cancelled, or fired and then answered by their event) and began
+ * more than ENDED_WAITS_KEPT_DAYS ago: deleted in batches. Most events start a wait and most
+ * waits end: kept for ever, they would be the largest table. Live waits, and fired ones still
+ * unanswered (their signal is resolved through them), stay. Found through the primary key: wait
+ * ids are UUIDv7, in creation order, so "began before" is a range of ids and the ingest keeps
+ * no extra index for this job. Returns how many.
+ */
+export async function pruneEndedWaits(db: Database, limit = PRUNE_BATCH, now = new Date()): Promise<number> {
+  const before = uuidv7Floor(new Date(now.getTime() - ENDED_WAITS_KEPT_DAYS * 86_400_000));
+  const done = await rows<{ n: number }>(
+    db,
+    sql`
+    with old as (
+      select id from rule_expectations
+      where id < ${before}::uuid
+        and (state in ('fulfilled', 'cancelled') or (state = 'fired' and closed_at is not null))
+      order by id limit ${limit}
+    ), gone as (
+      delete from rule_expectations x using old where x.id = old.id returning 1
+    )
+    select count(*)::int as n from gone`,
+  );
+  return done[0]?.n ?? 0;
+}
