@@ -418,6 +418,28 @@ describe('threading', () => {
   });
 });
 
+describe('replies from Outlook', () => {
+  it.each([
+    ['Outlook for Windows (a bordered header block)', 'reply-outlook-desktop'],
+    ['Outlook on the web (a rule and a divRplyFwdMsg block)', 'reply-outlook-web'],
+  ])('%s: the shown message is the reply alone, text and HTML', async (_name, fixture) => {
+    const { customer, caseId, sentId } = await emailCase();
+    const res = await receiveMail(
+      t.db,
+      mailFixture(fixture, { From: `Maria <${customer.email}>`, 'In-Reply-To': `<${sentId}>` }),
+    );
+    expect(res.caseId).toBe(caseId);
+    const shown = await messageRow(res.messageId!);
+    expect(shown.body).toBe('Thanks, Friday morning works for us.');
+    expect(shown.body_html).toContain('Thanks, Friday morning works for us.');
+    for (const quoted of ['From:', 'Sent:', 'your parcel is on its way', '<hr']) {
+      expect(shown.body_html).not.toContain(quoted);
+    }
+    const mail = await mailRow(res.mailId!);
+    expect(mail.html_body).toContain('your parcel is on its way');
+  });
+});
+
 describe('who may join a thread', () => {
   it('a stranger writing to a case’s reply address gets a case of their own', async () => {
     const { caseId, token, customer } = await emailCase();

@@ -159,13 +159,18 @@ export function shownText(text: string, subject: string): string {
 const truncate = (s: string, max: number) => (s.length <= max ? s : `${s.slice(0, max - 3)}[…]`);
 
 // Quoted history in HTML replies: Gmail, Apple Mail and Thunderbird mark it; Outlook starts it
-// with a divRplyFwdMsg/appendonsend block, everything after which is the old thread.
+// with a block after which everything is the old thread: divRplyFwdMsg/appendonsend (Outlook on
+// the web, new Outlook), or the header block ("From: … Sent: …", in the writer's language) that
+// Outlook for Windows and Mac set off with a thin top border of a colour of its own.
 const QUOTE_CLASSES = ['gmail_quote', 'gmail_signature', 'moz-cite-prefix', 'moz-signature', 'yahoo_quoted'];
-const OUTLOOK_QUOTE_START = /<div[^>]+id=["']?(divRplyFwdMsg|appendonsend)\b/i;
+const OUTLOOK_QUOTE_START =
+  /<div[^>]+id=["']?(divRplyFwdMsg|appendonsend)\b|<div[^>]+style=["'][^"']*border-top:\s*solid\s+#(E1E1E1|B5C4DF)\s+1\.0pt/i;
+/** The rule Outlook on the web draws above the header block. */
+const TRAILING_RULE = /(<hr\b[^>]*>\s*)+$/i;
 
 function withoutQuotes(html: string): string {
   const outlook = OUTLOOK_QUOTE_START.exec(html);
-  const head = outlook ? html.slice(0, outlook.index) : html;
+  const head = outlook ? html.slice(0, outlook.index).replace(TRAILING_RULE, '') : html;
   return sanitizeHtml(head, {
     allowedTags: false,
     allowedAttributes: false,
