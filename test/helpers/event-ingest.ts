@@ -65,6 +65,22 @@ export async function customerWithCommitments(
   return { customer, agreement, who: { customer: { externalId: customer.externalId } } };
 }
 
+/** A fulfil commitment: an order (`promised`) delivered by its `data.promisedAt`. */
+export const deliveryCommitment = (
+  at: (name: string) => string,
+  more: Partial<NonNullable<AgreementCreate['commitments']>[number]> = {},
+) =>
+  ({
+    key: 'delivery',
+    name: 'Delivery by the promised date',
+    mode: 'fulfil',
+    opens: at('promised'),
+    ref: 'orderId',
+    dueFrom: 'data.promisedAt',
+    fulfilledBy: at('delivered'),
+    ...more,
+  }) as NonNullable<AgreementCreate['commitments']>[number];
+
 /** An avoid commitment: an invoice (`issued`) not disputed within the hour. */
 export const invoiceRightCommitment = (
   at: (name: string) => string,

@@ -12,6 +12,7 @@ import {
   startEventsApp,
   typesFor,
   customerWithCommitments,
+  deliveryCommitment,
   invoiceRightCommitment,
   storeAlongside,
   type EventsApp,
@@ -72,19 +73,7 @@ const deliveryCustomer = (
 ) =>
   customerWithCommitments(
     t.db,
-    [
-      {
-        key: 'delivery',
-        name: 'Delivery by the promised date',
-        mode: 'fulfil',
-        opens: at('promised'),
-        ref: 'orderId',
-        dueFrom: 'data.promisedAt',
-        fulfilledBy: at('delivered'),
-        cancelledBy: at('cancelled'),
-        ...overrides,
-      },
-    ],
+    [deliveryCommitment(at, { cancelledBy: at('cancelled'), ...overrides })],
     calendarId,
   );
 
@@ -468,9 +457,23 @@ describe('a promised date without a time', () => {
     expect(found.get(nextDay)!.state).toBe('late');
   });
 
-  it("ends with the day where the agreement's calendar is, for a customer without a time zone of their own", async () => {
+  it.each([
+    // Midnight in Berlin (summer time, UTC+2) as 2 July begins.
+    [
+      "the agreement's calendar (Berlin), for a customer without a time zone",
+      null,
+      '2026-07-01T22:00:00.000Z',
+    ],
+    // Midnight in New York (summer time, UTC-4): the customer's own zone goes before the calendar's.
+    [
+      'the customer (New York), when their record has a time zone',
+      'America/New_York',
+      '2026-07-02T04:00:00.000Z',
+    ],
+  ])('ends with the day where %s is', async (_where, zone, due) => {
     const at = typesFor();
     const { customer, who } = await deliveryCustomer(at); // a Berlin calendar
+    if (zone) await t.db.execute(sql`update customers set time_zone = ${zone} where id = ${customer.id}`);
     const [order] = orders(1) as [string];
     await send([
       ev(at('promised'), {
@@ -481,26 +484,7 @@ describe('a promised date without a time', () => {
       }),
     ]);
     const found = await instancesOf(customer.id);
-    // Midnight in Berlin (summer time, UTC+2) as 2 July begins.
-    expect(iso(found.get(order)!.due_at)).toBe('2026-07-01T22:00:00.000Z');
-  });
-
-  it('ends with the day where the customer is, when their record has a time zone (over the calendar)', async () => {
-    const at = typesFor();
-    const { customer, who } = await deliveryCustomer(at);
-    await t.db.execute(sql`update customers set time_zone = 'America/New_York' where id = ${customer.id}`);
-    const [order] = orders(1) as [string];
-    await send([
-      ev(at('promised'), {
-        ...who,
-        refs: { orderId: order },
-        data: { promisedAt: '2026-07-01' },
-        occurredAt: minutesAgo(60),
-      }),
-    ]);
-    const found = await instancesOf(customer.id);
-    // Midnight in New York (summer time, UTC-4) as 2 July begins.
-    expect(iso(found.get(order)!.due_at)).toBe('2026-07-02T04:00:00.000Z');
+    expect(iso(found.get(order)!.due_at)).toBe(due);
   });
 });
 

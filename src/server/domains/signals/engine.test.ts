@@ -11,6 +11,7 @@ import {
   startEventsApp,
   typesFor,
   customerWithCommitments,
+  deliveryCommitment,
   invoiceRightCommitment,
   storeAlongside,
   type EventsApp,
@@ -341,17 +342,7 @@ describe('absence rules', () => {
 describe('commitments', () => {
   it('open on the promise, close on the delivery: met, late, overdue, re-promised', async () => {
     const at = typesFor();
-    const { customer, who } = await customerWithCommitments(t.db, [
-      {
-        key: 'delivery',
-        name: 'Delivery by the promised date',
-        mode: 'fulfil',
-        opens: at('promised'),
-        ref: 'orderId',
-        dueFrom: 'data.promisedAt',
-        fulfilledBy: at('delivered'),
-      },
-    ]);
+    const { customer, who } = await customerWithCommitments(t.db, [deliveryCommitment(at)]);
     const soon = new Date(Date.now() + 86_400_000).toISOString();
     const past = new Date(Date.now() - 3_600_000).toISOString();
     const [met, late, overdue, sameCall] = ['M', 'L', 'O', 'S'].map((x) => `SO-${x}-${unique()}`) as [
