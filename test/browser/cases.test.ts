@@ -131,15 +131,20 @@ describe('queue', () => {
 
   it('stays on a case opened while a search was still pending', async () => {
     await openQueue('All unsolved');
-    // A slow machine (CPU throttled): the case page renders after the search box's pause ends,
-    // and the late search must not take the agent back to the queue.
+    await page.getByLabel('Search cases', { exact: true }).fill('zephyrine');
+    await eventually(() => text(page.getByTestId('case-total'))).toBe('1 case found');
+    // A slow machine (CPU throttled): the agent types more and clicks the case at once; the case
+    // page renders after the search box's pause has ended, and that late search must not take
+    // them back to the queue.
     const cdp = await page.context().newCDPSession(page);
     try {
       await cdp.send('Emulation.setCPUThrottlingRate', { rate: 40 });
-      // Typing and the click in one go, as a quick agent does: the click comes inside the pause.
       await page.evaluate(() => {
         const input = document.getElementById('case-search') as HTMLInputElement;
-        Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, 'value')!.set!.call(input, 'zephyrine');
+        Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, 'value')!.set!.call(
+          input,
+          'zephyrine parcel',
+        );
         input.dispatchEvent(new Event('input', { bubbles: true }));
         const link = [...document.querySelectorAll('a')].find(
           (a) => a.textContent === 'Parcel zephyrine never arrived',
