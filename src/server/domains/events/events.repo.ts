@@ -98,19 +98,30 @@ export async function insertCustomersIfAbsent(db: Database, values: (typeof cust
  */
 export async function insertEventsIfNew(db: Database, values: (typeof events.$inferInsert)[]) {
   if (values.length === 0) return new Map<string, string>();
-  const column = <T>(pick: (v: (typeof values)[number]) => T) => sql.param(values.map(pick));
+  // The batch as one JSON document, read back as rows by the database (jsonb_to_recordset): one
+  // JSON.stringify instead of the driver escaping every element of nine text arrays (the events'
+  // refs and data are JSON text themselves, quoted again inside an array literal).
+  const batch = JSON.stringify(
+    values.map((v) => ({
+      id: v.id ?? newId(),
+      source_id: v.sourceId,
+      event_id: v.eventId,
+      type: v.type,
+      occurred_at: v.occurredAt,
+      customer_id: v.customerId ?? null,
+      organization_id: v.organizationId ?? null,
+      refs: v.refs ?? {},
+      data: v.data ?? {},
+    })),
+  );
   const inserted = await rows<{ id: string; event_id: string }>(
     db,
     sql`
     insert into events (id, source_id, event_id, type, occurred_at, customer_id, organization_id, refs, data)
-    select v.id, v.source_id, v.event_id, v.type, v.occurred_at, v.customer_id, v.organization_id,
-      v.refs::jsonb, v.data::jsonb
-    from unnest(${column((v) => v.id ?? newId())}::uuid[], ${column((v) => v.sourceId)}::uuid[],
-      ${column((v) => v.eventId)}::text[], ${column((v) => v.type)}::text[],
-      ${column((v) => v.occurredAt.toISOString())}::timestamptz[], ${column((v) => v.customerId ?? null)}::uuid[],
-      ${column((v) => v.organizationId ?? null)}::uuid[], ${column((v) => JSON.stringify(v.refs ?? {}))}::text[],
-      ${column((v) => JSON.stringify(v.data ?? {}))}::text[])
-      as v(id, source_id, event_id, type, occurred_at, customer_id, organization_id, refs, data)
+    select v.id, v.source_id, v.event_id, v.type, v.occurred_at, v.customer_id, v.organization_id, v.refs, v.data
+    from jsonb_to_recordset(${batch}::jsonb)
+      as v(id uuid, source_id uuid, event_id text, type text, occurred_at timestamptz, customer_id uuid,
+        organization_id uuid, refs jsonb, data jsonb)
     on conflict (source_id, event_id) do nothing
     returning id, event_id`,
   );

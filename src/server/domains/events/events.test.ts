@@ -125,6 +125,26 @@ describe('ingest', () => {
     });
   });
 
+  it('keeps refs and data exactly as sent: quotes, backslashes, any script, nesting, numbers', async () => {
+    const src = await makeSource();
+    const data = {
+      note: 'He said "late" \\ and left\n\ttwo lines',
+      braces: '{a,b} "c" NULL',
+      script: 'Zoë · 東京 · ✓ · 😀',
+      nested: { list: [1, 2.5, -3e-7, true, false, null, 'x'], deep: { a: { b: [] } }, empty: {} },
+      big: 12345678901234,
+    };
+    const refs = { orderId: 'SO-"7"\\\\1', shipmentId: '{SH, 8}' };
+    const sent = [ev({ data, refs }), ev({ refs: { orderId: 'NULL' }, data: {} })];
+    const res = await send({ events: sent }, src.token);
+    expect(res.body.accepted).toBe(2);
+    const [first, second] = await storedOf(src.key, sent);
+    expect(first.data).toEqual(data);
+    expect(first.refs).toEqual(refs);
+    expect(second.refs).toEqual({ orderId: 'NULL' });
+    expect(second.data).toEqual({});
+  });
+
   it('reports a repeated id as duplicate across calls and changes nothing', async () => {
     const src = await makeSource();
     const first = ev({ data: { v: 1 } });
