@@ -230,7 +230,7 @@ describe('customer detail and edit', () => {
     await page.getByRole('button', { name: 'Save changes' }).click();
     await eventually(() => text(page.getByTestId('notice'))).toBe('Changes saved.');
     expect(await text(page.getByTestId('customer-organization'))).toBe('Coho Winery');
-    expect(await text(page.getByTestId('customer-segment'))).toBe('Enterprise');
+    await eventually(() => text(page.getByTestId('customer-segment'))).toBe('Enterprise');
     expect(await text(page.getByTestId('customer-organizationAccess'))).toBe(
       'May see the organization and its customers',
     );
