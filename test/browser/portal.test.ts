@@ -215,7 +215,10 @@ describe('customer portal', () => {
     );
     expect(await text(page.getByTestId('request-subject'))).toBe('Where is my second parcel?');
     expect(await text(page.getByTestId('plain-state'))).toMatch(/^We have your request/);
-    expect(await texts(page.getByTestId('attachment').locator('.attachment__name'))).toEqual(['receipt.pdf']);
+    // The attachment is shown with the conversation, a request of its own.
+    await eventually(() => texts(page.getByTestId('attachment').locator('.attachment__name'))).toEqual([
+      'receipt.pdf',
+    ]);
     const id = new URL(page.url()).pathname.split('/').pop()!;
     const staff = await stack.api<Case>(`/cases/${id}`, agent);
     expect(staff).toMatchObject({
