@@ -84,16 +84,20 @@ async function openCase(c: Case) {
 
 describe('queue', () => {
   it('lands staff on the queue and shows the views with their counts', async () => {
+    // Counts asked before and after the page asks: "at risk" and "breached" are counted against
+    // the time of asking, and a demo case may cross a line in between; the page shows one of them.
+    const before = await views();
     await page.goto(stack.url);
     await eventually(async () => new URL(page.url()).pathname).toBe('/cases');
-    const expected = await views();
-    expect(expected.items.map((v) => v.name)).toContain('All unsolved');
+    expect(before.items.map((v) => v.name)).toContain('All unsolved');
     await eventually(() => texts(page.getByTestId('view-link').locator('.view-link__name'))).toEqual([
-      ...expected.items.map((v) => v.name),
+      ...before.items.map((v) => v.name),
       'All cases',
     ]);
-    for (const v of expected.items) {
-      expect(await text(viewLink(v.name).getByTestId('view-count'))).toBe(String(v.count));
+    const after = await views();
+    for (const [i, v] of before.items.entries()) {
+      const shown = Number(await text(viewLink(v.name).getByTestId('view-count')));
+      expect([v.count, after.items[i]!.count]).toContain(shown);
     }
   });
 
