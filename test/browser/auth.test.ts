@@ -19,7 +19,7 @@ describe('sign-in', () => {
     // Signed out, the app sends every screen to the sign-in page.
     await loginHeading(page).waitFor();
     expect(new URL(page.url()).pathname).toBe('/login');
-    expect(await page.title()).toBe('Sign in · Steward');
+    await eventually(() => page.title()).toBe('Sign in · Steward');
 
     await page.getByLabel('E-mail address').fill(DEMO.admin.email);
     await page.getByLabel('Password').fill('not-the-password');
@@ -42,7 +42,7 @@ describe('sign-in', () => {
     await eventually(() => text(page.getByTestId('customer-total'))).toBe('336 customers');
     expect(await page.getByTestId('customer-row').count()).toBe(50);
     expect(await text(page.getByTestId('pager-summary'))).toBe('1–50 of 336');
-    expect(await page.title()).toBe('Customers · Steward');
+    await eventually(() => page.title()).toBe('Customers · Steward');
 
     // The first row is the alphabetically first customer, as the API says.
     const first = await stack.api<{ items: { name: string }[] }>('/customers?limit=1', { login: DEMO.admin });
