@@ -10,15 +10,18 @@
 //    rule falls due `timer-lead` seconds after they are sent, never answered; the delay from
 //    each wait's due time to its signal (signals.detected_at - rule_expectations.due_at);
 // 3. bulk inserts the same rows (same batch size and concurrency) into the same `events` table
-//    with plain multi-row INSERTs under a second source: no HTTP, no rules, no customer lookup.
+//    with plain multi-row INSERTs under a second source: no HTTP, no rules, no customer lookup;
+// 4. for reference, inserts again every row the load inserted (events, waits, commitments,
+//    signals, evidence, hits, actions, domain events) the same way: what writing the engine's
+//    rows costs by itself, without deciding what they are.
 // The goals (issue 4): end to end at least half the raw insert rate; timer delay p99 under 1 s.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
-import { sql } from 'drizzle-orm';
-import { PgPreparedQuery } from 'drizzle-orm/pg-core';
+import { and, eq, gte, lt, sql } from 'drizzle-orm';
+import { PgPreparedQuery, type PgColumn, type PgTable } from 'drizzle-orm/pg-core';
 import { uuidv7 } from 'uuidv7';
 import { rows, type Database } from '../src/db/client.js';
 import type { StatementStat } from '../src/db/pglite-remote.js';
@@ -26,7 +29,17 @@ import { loadConfig } from '../src/server/config.js';
 import { startServer } from '../src/server/start.js';
 import { SYSTEM_ACTOR } from '../src/server/lib/actor.js';
 import { issueToken } from '../src/server/domains/auth/auth.service.js';
+import { commitments } from '../src/server/domains/commitments/commitments.table.js';
+import { domainEvents } from '../src/server/domains/domain-events/domain-events.table.js';
 import { events as eventsTable } from '../src/server/domains/events/events.table.js';
+import { uuidv7Floor } from '../src/server/domains/signals/expectations.js';
+import {
+  ruleExpectations,
+  ruleHits,
+  signalActions,
+  signalEvidence,
+  signals,
+} from '../src/server/domains/signals/signals.table.js';
 import { importCustomersCsv } from '../src/server/domains/imports/customer-import.js';
 import { createSegment } from '../src/server/domains/segments/segments.service.js';
 import { createUser } from '../src/server/domains/users/users.service.js';
@@ -868,6 +881,19 @@ async function run(db: Database, base: string, kind: string, threadStats?: () =>
     sql`select kind, count(*)::int as n from signals group by kind order by kind`,
   );
 
+  // 5. Every row the load inserted, inserted again the same way: the events and the rows the
+  // ingest and its jobs wrote beside them (waits, commitments, signals, evidence, threshold hits,
+  // actions, domain events), each batch of events with its share of them, plain multi-row
+  // INSERTs, same concurrency. Keys that must stay unique get a suffix; evidence and hits point to
+  // the copied events. The engine's updates (waits and commitments ended) are left out, so this
+  // is still less work than the engine's.
+  const sameRows = await insertEveryRowAgain(db, {
+    sourceId: (await call('POST', '/event-sources', { key: 'bench-raw-all', name: 'Raw, all rows' })).id,
+    loadSource: source.id,
+    from: new Date(started),
+    to: new Date(loadEnded),
+  });
+
   const e2e = sent / loadSeconds;
   const raw = stored.length / rawSeconds;
   const ratio = e2e / raw;
@@ -886,6 +912,10 @@ async function run(db: Database, base: string, kind: string, threadStats?: () =>
     [
       'raw insert … select unnest (reference)',
       `${fmt(stored.length / unnestSeconds)} rows/s, end to end ${fmt((e2e / (stored.length / unnestSeconds)) * 100, 1)}% of it`,
+    ],
+    [
+      'raw INSERT of every row the load wrote (reference)',
+      `${fmt(sameRows.events / sameRows.seconds)} events/s with ${fmt(sameRows.rows / sameRows.events, 2)} rows each (${fmt(sameRows.rows / sameRows.seconds)} rows/s); end to end ${fmt((e2e / (sameRows.events / sameRows.seconds)) * 100, 1)}% of it`,
     ],
     [
       'batch request latency',
@@ -914,6 +944,134 @@ async function run(db: Database, base: string, kind: string, threadStats?: () =>
     ],
   ]);
   if (args.profile) await printProfile(loadSeconds * 1000, inThread);
+}
+
+/**
+ * Step 5: the rows the load inserted between `from` and `to` (UUIDv7 ids, so a range of ids;
+ * evidence by the time it was added, threshold hits by their events), inserted once more in as
+ * many batches as the events, `CONCURRENCY` batches in flight, each a plain multi-row INSERT per
+ * table in turn. Returns the events and rows inserted and the seconds it took.
+ */
+async function insertEveryRowAgain(
+  db: Database,
+  opts: { sourceId: string; loadSource: string; from: Date; to: Date },
+): Promise<{ events: number; rows: number; seconds: number }> {
+  const lo = uuidv7Floor(opts.from);
+  const hi = uuidv7Floor(opts.to);
+  const inWindow = (id: PgColumn) => and(gte(id, lo), lt(id, hi));
+  const evs = await db
+    .select()
+    .from(eventsTable)
+    .where(eq(eventsTable.sourceId, opts.loadSource))
+    .orderBy(eventsTable.id);
+  const copyOf = new Map(evs.map((e) => [e.id, uuidv7()]));
+  const sliceOf = new Map<string, number>();
+  const n = Math.ceil(evs.length / BATCH);
+  evs.forEach((e, i) => sliceOf.set(e.id, Math.floor(i / BATCH)));
+  const slices = Array.from({ length: n }, () => new Map<PgTable, Record<string, unknown>[]>());
+  const put = (slice: number, table: PgTable, row: Record<string, unknown>) => {
+    const list = slices[Math.min(n - 1, slice)]!.get(table) ?? [];
+    list.push(row);
+    slices[Math.min(n - 1, slice)]!.set(table, list);
+  };
+  // Rows in id order, spread evenly over the batches.
+  const spread = (table: PgTable, list: Record<string, unknown>[]) =>
+    list.forEach((row, i) => put(Math.floor((i * n) / list.length), table, row));
+  evs.forEach((e, i) =>
+    put(Math.floor(i / BATCH), eventsTable, { ...e, id: copyOf.get(e.id), sourceId: opts.sourceId }),
+  );
+  const suffix = (v: string) => `${v}~raw`;
+  spread(
+    ruleExpectations,
+    (
+      await db
+        .select()
+        .from(ruleExpectations)
+        .where(inWindow(ruleExpectations.id))
+        .orderBy(ruleExpectations.id)
+    ).map((w) => ({ ...w, id: uuidv7(), refValue: suffix(w.refValue), signalId: null })),
+  );
+  spread(
+    commitments,
+    (await db.select().from(commitments).where(inWindow(commitments.id)).orderBy(commitments.id)).map(
+      (c) => ({
+        ...c,
+        id: uuidv7(),
+        refValue: suffix(c.refValue),
+      }),
+    ),
+  );
+  spread(
+    signals,
+    (await db.select().from(signals).where(inWindow(signals.id)).orderBy(signals.id)).map((s) => ({
+      ...s,
+      id: uuidv7(),
+      dedupeKey: suffix(s.dedupeKey),
+    })),
+  );
+  spread(
+    signalActions,
+    (await db.select().from(signalActions).where(inWindow(signalActions.id)).orderBy(signalActions.id)).map(
+      (a) => ({
+        ...a,
+        id: uuidv7(),
+        position: a.position + 1000,
+      }),
+    ),
+  );
+  spread(
+    domainEvents,
+    (await db.select().from(domainEvents).where(inWindow(domainEvents.id)).orderBy(domainEvents.id)).map(
+      (d) => ({
+        ...d,
+        id: uuidv7(),
+      }),
+    ),
+  );
+  // Evidence and hits go with their (copied) events, into the same batch.
+  for (const e of await db
+    .select()
+    .from(signalEvidence)
+    .where(and(gte(signalEvidence.addedAt, opts.from), lt(signalEvidence.addedAt, opts.to)))) {
+    const slice = sliceOf.get(e.eventId);
+    if (slice !== undefined) put(slice, signalEvidence, { ...e, eventId: copyOf.get(e.eventId) });
+  }
+  for (const h of await db.select().from(ruleHits).where(inWindow(ruleHits.eventId))) {
+    const slice = sliceOf.get(h.eventId);
+    if (slice !== undefined) put(slice, ruleHits, { ...h, eventId: copyOf.get(h.eventId) });
+  }
+  const order: PgTable[] = [
+    eventsTable,
+    ruleExpectations,
+    commitments,
+    signals,
+    signalEvidence,
+    ruleHits,
+    signalActions,
+    domainEvents,
+  ];
+  const total = slices.reduce((a, s) => a + [...s.values()].reduce((b, l) => b + l.length, 0), 0);
+  let next = 0;
+  let done = 0;
+  const t = now();
+  await Promise.all(
+    Array.from({ length: CONCURRENCY }, async () => {
+      while (next < n) {
+        const slice = slices[next++]!;
+        for (const table of order) {
+          const list = slice.get(table);
+          if (!list) continue;
+          // Within PostgreSQL's 65,535 parameters per statement.
+          const per = Math.floor(60_000 / Object.keys(list[0]!).length);
+          for (let i = 0; i < list.length; i += per)
+            await db.insert(table).values(list.slice(i, i + per) as never);
+          done += list.length;
+        }
+        progress('raw insert, all rows', done, total);
+      }
+    }),
+  );
+  return { events: evs.length, rows: total, seconds: (now() - t) / 1000 };
 }
 
 main().catch((err) => {
