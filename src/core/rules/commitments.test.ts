@@ -5,6 +5,7 @@ import {
   cancellingEventOf,
   closingEventOf,
   closingRefsByType,
+  endingsOf,
   closingState,
   commitmentOpening,
   dueState,
@@ -236,21 +237,33 @@ describe('cancellingEventOf', () => {
   });
 });
 
-describe('closingRefsByType and cancellationsByType', () => {
+describe('endingsOf, closingRefsByType and cancellationsByType', () => {
   const cancellable = def({ ...delivery, cancelledBy: 'order.cancelled' });
   // The same key elsewhere, followed by another ref, and closing on the same delivery.
   const byShipment = def({ ...delivery, ref: 'shipmentId', cancelledBy: 'order.cancelled' });
   const express = def({ ...delivery, key: 'express', cancelledBy: 'order.cancelled' });
   const voidable = def({ ...invoices, cancelledBy: 'invoice.voided' });
-  const agreements = [
-    { id: 'a1', commitments: [cancellable, voidable] },
-    { id: 'a2', commitments: [cancellable, express] },
-    { id: 'a3', commitments: [delivery, callback] },
-    { id: 'a4', commitments: [byShipment] },
+  // Several agreements' definitions, as the agreements service records them.
+  const endings = [
+    ...endingsOf([cancellable, voidable]),
+    ...endingsOf([cancellable, express]),
+    ...endingsOf([delivery, callback]),
+    ...endingsOf([byShipment]),
   ];
 
+  it('each definition ends on its closing type, and on its cancelling type for its key', () => {
+    expect(endingsOf([cancellable, voidable, express, cancellable])).toEqual([
+      { type: 'shipment.delivered', refKey: 'orderId', cancels: '' },
+      { type: 'order.cancelled', refKey: 'orderId', cancels: 'on_time_delivery' },
+      { type: 'invoice.disputed', refKey: 'invoiceId', cancels: '' },
+      { type: 'invoice.voided', refKey: 'invoiceId', cancels: 'invoice_accuracy' },
+      { type: 'order.cancelled', refKey: 'orderId', cancels: 'express' },
+    ]);
+    expect(endingsOf([])).toEqual([]);
+  });
+
   it('closing types with the refs they close by, whatever the agreement', () => {
-    expect(closingRefsByType(agreements)).toEqual(
+    expect(closingRefsByType(endings)).toEqual(
       new Map([
         ['shipment.delivered', new Set(['orderId', 'shipmentId'])],
         ['invoice.disputed', new Set(['invoiceId'])],
@@ -259,26 +272,24 @@ describe('closingRefsByType and cancellationsByType', () => {
     );
   });
 
-  it('cancelling types with the keys, refs and agreements they cancel', () => {
-    expect(cancellationsByType(agreements)).toEqual(
-      new Map([
-        [
-          'order.cancelled',
-          [
-            // a3 has the key too, without cancelledBy: not listed.
-            { key: 'on_time_delivery', ref: 'orderId', agreementIds: ['a1', 'a2'] },
-            { key: 'express', ref: 'orderId', agreementIds: ['a2'] },
-            { key: 'on_time_delivery', ref: 'shipmentId', agreementIds: ['a4'] },
-          ],
-        ],
-        ['invoice.voided', [{ key: 'invoice_accuracy', ref: 'invoiceId', agreementIds: ['a1'] }]],
+  it('cancelling types with the keys and refs they may cancel, each once', () => {
+    const byType = cancellationsByType(endings);
+    expect(new Set(byType.get('order.cancelled'))).toEqual(
+      new Set([
+        // The delivery without cancelledBy adds nothing.
+        { key: 'on_time_delivery', ref: 'orderId' },
+        { key: 'express', ref: 'orderId' },
+        { key: 'on_time_delivery', ref: 'shipmentId' },
       ]),
     );
+    expect(byType.get('order.cancelled')).toHaveLength(3);
+    expect(byType.get('invoice.voided')).toEqual([{ key: 'invoice_accuracy', ref: 'invoiceId' }]);
+    expect(byType.size).toBe(2);
   });
 
   it('nothing without commitments', () => {
-    expect(closingRefsByType([{ id: 'a', commitments: [] }]).size).toBe(0);
-    expect(cancellationsByType([{ id: 'a', commitments: [delivery] }]).size).toBe(0);
+    expect(closingRefsByType(endingsOf([])).size).toBe(0);
+    expect(cancellationsByType(endingsOf([delivery])).size).toBe(0);
   });
 });
 

@@ -6,10 +6,13 @@
 //   time zone, else UTC) or `within` after the
 //   event. Anything else (other type, a condition failing, no ref, no readable due time) is null.
 // - `closingEventOf`: the event type that closes an instance (fulfilledBy or brokenBy).
-// - `closingRefsByType`, `cancellationsByType`: what an event of a type may end, read from the
-//   active agreements' commitments: the instances closing on it (found by their stored closing
-//   type and the ref), and the commitment keys it cancels (per agreement: two agreements may
-//   share a key and not its cancelledBy).
+// - `endingsOf`: the (event type, ref) pairs that end instances of some commitments: closing
+//   types, and cancelling types with the key they cancel. Kept for every definition ever saved,
+//   so an instance ends on the terms it opened under.
+// - `closingRefsByType`, `cancellationsByType`: what an event of a type may end, from those
+//   pairs: the instances closing on it (found by their stored closing type and the ref), and the
+//   commitment keys it may cancel (an instance is cancelled only when its own stored cancelling
+//   type is the event's: two agreements may share a key and not its cancelledBy).
 // - `closingState`: the state when the closing event arrives before the due time has closed it:
 //   fulfil commitments are met at or before the due time and late after it; for avoid
 //   commitments the breaking event arrived, so they are broken.
@@ -55,46 +58,56 @@ export function cancellingEventOf(def: CommitmentDefinition): string | null {
   return def.cancelledBy ?? null;
 }
 
-interface AgreementCommitments {
-  id: string;
-  commitments: CommitmentDefinition[];
+/**
+ * What events of `type` may end: instances closing on it (`cancels` empty), or live instances of
+ * the commitment `cancels` that it cancels; either followed by the ref `refKey`.
+ */
+export interface CommitmentEnding {
+  type: string;
+  refKey: string;
+  cancels: string;
 }
 
-/** Closing event type → the ref keys of the commitments it closes. */
-export function closingRefsByType(agreements: AgreementCommitments[]): Map<string, Set<string>> {
+/** The endings a list of commitment definitions declares, each once. */
+export function endingsOf(defs: CommitmentDefinition[]): CommitmentEnding[] {
+  const out = new Map<string, CommitmentEnding>();
+  const add = (e: CommitmentEnding) => out.set(`${e.type}|${e.refKey}|${e.cancels}`, e);
+  for (const def of defs) {
+    const closing = closingEventOf(def);
+    if (closing) add({ type: closing, refKey: def.ref, cancels: '' });
+    const cancelling = cancellingEventOf(def);
+    if (cancelling) add({ type: cancelling, refKey: def.ref, cancels: def.key });
+  }
+  return [...out.values()];
+}
+
+/** Closing event type → the ref keys of the instances it may close. */
+export function closingRefsByType(endings: CommitmentEnding[]): Map<string, Set<string>> {
   const out = new Map<string, Set<string>>();
-  for (const a of agreements)
-    for (const def of a.commitments) {
-      const type = closingEventOf(def);
-      if (!type) continue;
-      const keys = out.get(type) ?? new Set<string>();
-      keys.add(def.ref);
-      out.set(type, keys);
-    }
+  for (const e of endings) {
+    if (e.cancels !== '') continue;
+    const keys = out.get(e.type) ?? new Set<string>();
+    keys.add(e.refKey);
+    out.set(e.type, keys);
+  }
   return out;
 }
 
 export interface Cancellation {
+  /** The commitment key whose live instances (followed by `ref`) this type may cancel. */
   key: string;
   ref: string;
-  /** The agreements whose commitment `key` (followed by `ref`) this type cancels. */
-  agreementIds: string[];
 }
 
-/** Cancelling event type → the commitments it cancels, one entry per key and ref. */
-export function cancellationsByType(agreements: AgreementCommitments[]): Map<string, Cancellation[]> {
+/** Cancelling event type → the commitments it may cancel, one entry per key and ref. */
+export function cancellationsByType(endings: CommitmentEnding[]): Map<string, Cancellation[]> {
   const out = new Map<string, Map<string, Cancellation>>();
-  for (const a of agreements)
-    for (const def of a.commitments) {
-      const type = cancellingEventOf(def);
-      if (!type) continue;
-      const byKey = out.get(type) ?? new Map<string, Cancellation>();
-      const k = `${def.key}|${def.ref}`;
-      const entry = byKey.get(k) ?? { key: def.key, ref: def.ref, agreementIds: [] };
-      entry.agreementIds.push(a.id);
-      byKey.set(k, entry);
-      out.set(type, byKey);
-    }
+  for (const e of endings) {
+    if (e.cancels === '') continue;
+    const byKey = out.get(e.type) ?? new Map<string, Cancellation>();
+    byKey.set(`${e.cancels}|${e.refKey}`, { key: e.cancels, ref: e.refKey });
+    out.set(e.type, byKey);
+  }
   return new Map([...out].map(([type, byKey]) => [type, [...byKey.values()]]));
 }
 

@@ -15,6 +15,7 @@ import { findCustomer } from '../customers/customers.repo.js';
 import { diff, recordDomainEvent } from '../domain-events/domain-events.repo.js';
 import { organizationExists } from '../organizations/organizations.repo.js';
 import { segmentExists } from '../segments/segments.repo.js';
+import { followCancellations, recordCommitmentEndings } from '../commitments/commitments.engine.js';
 import { findAgreement, type AgreementRow } from './agreements.repo.js';
 import { agreements } from './agreements.table.js';
 
@@ -153,6 +154,7 @@ export async function createAgreement(db: Database, actor: Actor, input: Agreeme
         .insert(agreements)
         .values({ ...fields, ...scopeColumns(scope ?? {}), ownerId: input.ownerId ?? actor.userId })
         .returning();
+      await recordCommitmentEndings(tx, created!.commitments);
       await recordDomainEvent(tx, actor, {
         type: 'agreement.created',
         entityType: 'agreement',
@@ -194,6 +196,12 @@ export async function updateAgreement(
         .set({ ...values, updatedAt: sql`clock_timestamp()` })
         .where(eq(agreements.id, id))
         .returning();
+      // Live instances keep their closing type and ref (the terms they opened under) and take
+      // the cancelling type their commitment has now.
+      if ('commitments' in changes) {
+        await recordCommitmentEndings(tx, row!.commitments);
+        await followCancellations(tx, id, row!.commitments);
+      }
       await recordDomainEvent(tx, actor, {
         type: 'agreement.updated',
         entityType: 'agreement',

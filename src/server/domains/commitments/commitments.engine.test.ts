@@ -354,6 +354,130 @@ describe('the events the engine watches', () => {
   });
 });
 
+describe('instances end on the terms they opened under', () => {
+  const promise = (at: (n: string) => string, who: object, order: string) =>
+    ev(at('promised'), {
+      ...who,
+      refs: { orderId: order },
+      data: { promisedAt: inHours(24) },
+      occurredAt: minutesAgo(30),
+    });
+
+  it('after their agreement was deactivated, or deleted: delivered ones are met, cancelled ones cancelled', async () => {
+    const at = typesFor();
+    const { customer, agreement, who } = await deliveryCustomer(at);
+    const [delivered, cancelled, deletedThenDelivered] = orders(3) as [string, string, string];
+    await send([promise(at, who, delivered), promise(at, who, cancelled)]);
+    const off = await t.patch(`/api/v1/agreements/${agreement.id}`, { active: false }, admin);
+    expect(off.status, JSON.stringify(off.body)).toBe(200);
+    await send([
+      ev(at('delivered'), { ...who, refs: { orderId: delivered } }),
+      ev(at('cancelled'), { refs: { orderId: cancelled } }),
+    ]);
+    expect(await stateOf(customer.id, delivered)).toBe('met');
+    expect(await stateOf(customer.id, cancelled)).toBe('cancelled');
+
+    // Another customer's agreement, deleted while a promise is open.
+    const other = await deliveryCustomer(at);
+    await send([promise(at, other.who, deletedThenDelivered)]);
+    expect((await t.del(`/api/v1/agreements/${other.agreement.id}`, admin)).status).toBe(204);
+    await send([ev(at('delivered'), { refs: { orderId: deletedThenDelivered } })]);
+    expect(await stateOf(other.customer.id, deletedThenDelivered)).toBe('met');
+  });
+
+  it('after the commitment was changed: old instances keep their closing type and take the new cancelling one', async () => {
+    const at = typesFor();
+    const { customer, agreement, who } = await deliveryCustomer(at);
+    const [delivered, withdrawn, notCancelled, fresh] = orders(4) as [string, string, string, string];
+    await send([promise(at, who, delivered), promise(at, who, withdrawn), promise(at, who, notCancelled)]);
+    // Delivered and cancelled now mean other event types.
+    const changed = await t.patch(
+      `/api/v1/agreements/${agreement.id}`,
+      {
+        commitments: [
+          deliveryCommitment(at, { fulfilledBy: at('handedover'), cancelledBy: at('withdrawn') }),
+        ],
+      },
+      admin,
+    );
+    expect(changed.status, JSON.stringify(changed.body)).toBe(200);
+    await send([promise(at, who, fresh)]);
+    await send([
+      ev(at('delivered'), { ...who, refs: { orderId: delivered } }),
+      ev(at('withdrawn'), { ...who, refs: { orderId: withdrawn } }),
+      ev(at('cancelled'), { ...who, refs: { orderId: notCancelled } }),
+      // The old delivery type does not close an instance opened under the new terms.
+      ev(at('delivered'), { ...who, refs: { orderId: fresh } }),
+    ]);
+    expect(await stateOf(customer.id, delivered)).toBe('met');
+    expect(await stateOf(customer.id, withdrawn)).toBe('cancelled');
+    expect(await stateOf(customer.id, notCancelled)).toBe('open');
+    expect(await stateOf(customer.id, fresh)).toBe('open');
+    await send([ev(at('handedover'), { ...who, refs: { orderId: fresh } })]);
+    expect(await stateOf(customer.id, fresh)).toBe('met');
+  });
+
+  it('cancelledBy added to the commitment later cancels the instances already live', async () => {
+    const at = typesFor();
+    const { customer, agreement, who } = await deliveryCustomer(at, { cancelledBy: undefined });
+    const [order] = orders(1) as [string];
+    await send([promise(at, who, order)]);
+    await send([ev(at('cancelled'), { ...who, refs: { orderId: order } })]);
+    expect(await stateOf(customer.id, order)).toBe('open');
+    const added = await t.patch(
+      `/api/v1/agreements/${agreement.id}`,
+      { commitments: [deliveryCommitment(at, { cancelledBy: at('cancelled') })] },
+      admin,
+    );
+    expect(added.status, JSON.stringify(added.body)).toBe(200);
+    await send([ev(at('cancelled'), { ...who, refs: { orderId: order } })]);
+    expect(await stateOf(customer.id, order)).toBe('cancelled');
+  });
+
+  it('after the commitment was dropped: live instances still end on their delivery or cancellation', async () => {
+    const at = typesFor();
+    const { customer, agreement, who } = await deliveryCustomer(at);
+    const [delivered, cancelled] = orders(2) as [string, string];
+    await send([promise(at, who, delivered), promise(at, who, cancelled)]);
+    const dropped = await t.patch(`/api/v1/agreements/${agreement.id}`, { commitments: [] }, admin);
+    expect(dropped.status, JSON.stringify(dropped.body)).toBe(200);
+    await send([
+      ev(at('delivered'), { ...who, refs: { orderId: delivered } }),
+      ev(at('cancelled'), { ...who, refs: { orderId: cancelled } }),
+    ]);
+    expect(await stateOf(customer.id, delivered)).toBe('met');
+    expect(await stateOf(customer.id, cancelled)).toBe('cancelled');
+  });
+
+  it('the due job cancels by the stored cancelling type of an instance whose commitment was dropped', async () => {
+    const at = typesFor();
+    const { customer, agreement, who } = await deliveryCustomer(at);
+    const [order] = orders(1) as [string];
+    // Promised for an hour ago; its cancellation is stored without reaching the instance (as two
+    // calls at once on PostgreSQL leave it), then the commitment is dropped from the agreement.
+    await send([
+      ev(at('promised'), {
+        ...who,
+        refs: { orderId: order },
+        data: { promisedAt: inHours(-1) },
+        occurredAt: minutesAgo(120),
+      }),
+    ]);
+    await storeAlongside(app, {
+      type: at('cancelled'),
+      customerId: customer.id,
+      refs: { orderId: order },
+      occurredAt: minutesAgo(90),
+    });
+    expect((await t.patch(`/api/v1/agreements/${agreement.id}`, { commitments: [] }, admin)).status).toBe(
+      200,
+    );
+    expect(await stateOf(customer.id, order)).toBe('open');
+    await closeDueCommitments(t.db);
+    expect(await stateOf(customer.id, order)).toBe('cancelled');
+  });
+});
+
 describe('cancelled instances in the rates, the KPIs and the board', () => {
   it('count nowhere: 1 met and 1 cancelled is a rate of 1', async () => {
     const at = typesFor();

@@ -19,11 +19,15 @@ import {
   closingEventOf,
   closingRefsByType,
   commitmentOpening,
+  endingsOf,
+  type CommitmentEnding,
 } from '../../../core/rules/commitments.js';
+import type { CommitmentDefinition } from '../../../shared/schemas/signals.js';
 import { refValueOf, type EventContext } from '../../../core/rules/evaluate.js';
 import { SYSTEM_ACTOR } from '../../lib/actor.js';
 import { recordDomainEvents } from '../domain-events/domain-events.repo.js';
 import type { ActiveAgreement } from '../signals/event-context.js';
+import { commitmentEndings } from './commitments.table.js';
 
 const JOB_BATCH = 1000;
 const param = <T>(values: T[]) => sql.param(values);
@@ -42,10 +46,48 @@ interface Opening {
   ctx: EventContext;
 }
 
+/** Every ending any agreement ever declared (a few dozen rows): what events may end instances. */
+export async function allCommitmentEndings(db: Database): Promise<CommitmentEnding[]> {
+  return db
+    .select({
+      type: commitmentEndings.type,
+      refKey: commitmentEndings.refKey,
+      cancels: commitmentEndings.cancels,
+    })
+    .from(commitmentEndings);
+}
+
+/** Keeps the endings of commitment definitions being saved (each once, never removed). */
+export async function recordCommitmentEndings(tx: Database, defs: CommitmentDefinition[]): Promise<void> {
+  const endings = endingsOf(defs);
+  if (endings.length > 0) await tx.insert(commitmentEndings).values(endings).onConflictDoNothing();
+}
+
+/**
+ * An agreement's commitments changed: its live instances take the cancelling type their
+ * commitment (same key) has now — `cancelledBy` added later cancels the orders already promised.
+ * Closing types and refs stay as they opened; instances of a commitment dropped keep theirs.
+ */
+export async function followCancellations(
+  tx: Database,
+  agreementId: string,
+  defs: CommitmentDefinition[],
+): Promise<void> {
+  if (defs.length === 0) return;
+  await tx.execute(sql`
+    update commitments c set cancels_on = v.cancels_on, updated_at = now()
+    from unnest(${param(defs.map((d) => d.key))}::text[], ${param(defs.map((d) => cancellingEventOf(d)))}::text[])
+      as v(key, cancels_on)
+    where c.agreement_id = ${agreementId} and c.key = v.key and c.state in ('open', 'overdue')
+      and c.cancels_on is distinct from v.cancels_on`);
+}
+
 export async function trackCommitments(
   tx: Database,
   ctxs: EventContext[],
   agreements: ActiveAgreement[],
+  /** allCommitmentEndings: closings and cancellations follow these, not the agreements of now. */
+  endings: CommitmentEnding[],
 ): Promise<{ opened: number; closed: number }> {
   const agreementBy = new Map(agreements.map((a) => [a.id, a]));
 
@@ -87,14 +129,14 @@ export async function trackCommitments(
       tx,
       sql`
       insert into commitments (id, agreement_id, key, name, mode, customer_id, organization_id, segment,
-        ref_key, ref_value, closes_on, opened_at, due_at, opened_by_event_id)
+        ref_key, ref_value, closes_on, cancels_on, opened_at, due_at, opened_by_event_id)
       select * from unnest(${param(list.map(() => uuidv7()))}::uuid[], ${param(list.map((o) => o.agreement.id))}::uuid[],
         ${param(list.map((o) => o.key))}::text[], ${param(list.map((o) => o.name))}::text[],
         ${param(list.map((o) => o.mode))}::text[], ${param(list.map((o) => o.ctx.customer?.id ?? null))}::uuid[],
         ${param(list.map((o) => o.ctx.organization?.id ?? null))}::uuid[],
         ${param(list.map((o) => o.ctx.customer?.segment ?? null))}::text[],
         ${param(list.map((o) => o.refKey))}::text[], ${param(list.map((o) => o.refValue))}::text[],
-        ${param(list.map((o) => o.closesOn))}::text[],
+        ${param(list.map((o) => o.closesOn))}::text[], ${param(list.map((o) => o.cancelsOn))}::text[],
         ${param(list.map((o) => o.ctx.occurredAt.toISOString()))}::timestamptz[],
         ${param(list.map((o) => o.dueAt.toISOString()))}::timestamptz[], ${param(list.map((o) => o.ctx.id))}::uuid[])
       on conflict (key, ref_value, (coalesce(customer_id::text, ''))) where state in ('open', 'overdue')
@@ -119,9 +161,10 @@ export async function trackCommitments(
   // Closings: (type, ref key, ref value) of each closing event, from the commitments'
   // definitions, so the statement finds its instances through the (closes_on, ref_value) indexes.
   // Cancellations: (key, ref key, ref value), found through the live instances' unique index
-  // (key, ref_value, customer), of the agreements whose commitment the type cancels.
-  const refKeysOf = closingRefsByType(agreements);
-  const cancelsOf = cancellationsByType(agreements);
+  // (key, ref_value, customer), ended when the instance's own cancelling type is the event's.
+  // Both from every ending ever declared: an instance ends on the terms it opened under.
+  const refKeysOf = closingRefsByType(endings);
+  const cancelsOf = cancellationsByType(endings);
   const closers = ctxs.flatMap((c) =>
     [...(refKeysOf.get(c.type) ?? [])].flatMap((key) => {
       const value = refValueOf(c, key);
@@ -133,10 +176,6 @@ export async function trackCommitments(
       const value = refValueOf(c, k.ref);
       return value ? [{ ctx: c, key: k.key, refKey: k.ref, value }] : [];
     }),
-  );
-  // The agreements each (cancelling type, key) applies to.
-  const cancelScope = [...cancelsOf].flatMap(([type, list]) =>
-    list.flatMap((k) => k.agreementIds.map((agreementId) => ({ type, key: k.key, agreementId }))),
   );
   let closed: { id: string; state: string }[] = [];
   if (closers.length > 0 || cancellers.length > 0) {
@@ -164,14 +203,10 @@ export async function trackCommitments(
           ${param(cancellers.map((c) => c.ctx.customer?.id ?? null))}::uuid[])
           as v(id, type, key, ref_key, ref_value, at, customer_id)
         join commitments c2 on c2.key = v.key and c2.ref_value = v.ref_value and c2.state in ('open', 'overdue')
-          and c2.ref_key = v.ref_key
+          and c2.ref_key = v.ref_key and c2.cancels_on = v.type
           and (v.customer_id is null or c2.customer_id is not distinct from v.customer_id)
           and c2.opened_at <= v.at
-          and (c2.mode <> 'avoid' or v.at <= c2.due_at)
-          and exists (
-            select 1 from unnest(${param(cancelScope.map((s) => s.type))}::text[], ${param(cancelScope.map((s) => s.key))}::text[],
-              ${param(cancelScope.map((s) => s.agreementId))}::uuid[]) as s(type, key, agreement_id)
-            where s.type = v.type and s.key = c2.key and s.agreement_id = c2.agreement_id)`;
+          and (c2.mode <> 'avoid' or v.at <= c2.due_at)`;
     const branches = [closers.length > 0 ? closing : null, cancellers.length > 0 ? cancelling : null].filter(
       (b) => b !== null,
     );
@@ -282,11 +317,7 @@ export async function closeDueCommitments(db: Database, limit = JOB_BATCH): Prom
       order by due_at limit ${limit}
       for update skip locked
     ), ended as (${firstStoredEnding(sql`
-      select c.id, c.mode, c.closes_on, (
-          select d ->> 'cancelledBy' from agreements a cross join jsonb_array_elements(a.commitments) d
-          where a.id = c.agreement_id and d ->> 'key' = c.key limit 1
-        ) as cancels_on,
-        c.ref_key, c.ref_value, c.customer_id, c.opened_at, c.due_at
+      select c.id, c.mode, c.closes_on, c.cancels_on, c.ref_key, c.ref_value, c.customer_id, c.opened_at, c.due_at
       from commitments c where c.id in (select id from due)`)}
     ), flipped as (
       update commitments c

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { index, integer, pgTable, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { index, integer, pgTable, primaryKey, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { createdAt, idColumn, timestamptz, updatedAt } from '../../../db/columns.js';
 import type { CommitmentState } from '../../../shared/schemas/signals.js';
 
@@ -27,8 +27,10 @@ export const commitments = pgTable(
     segment: text('segment'),
     refKey: text('ref_key').notNull(),
     refValue: text('ref_value').notNull(),
-    /** The event type that closes it (fulfilledBy or brokenBy). */
+    /** The event type that closes it (fulfilledBy or brokenBy), as the commitment read when it opened. */
     closesOn: text('closes_on').notNull(),
+    /** The event type that cancels it (cancelledBy), if any, as the commitment read when it opened. */
+    cancelsOn: text('cancels_on'),
     state: text('state').$type<CommitmentState>().notNull().default('open'),
     openedAt: timestamptz('opened_at').notNull(),
     dueAt: timestamptz('due_at').notNull(),
@@ -60,4 +62,23 @@ export const commitments = pgTable(
     index('commitments_closed').on(t.closedAt),
     index('commitments_list').on(t.dueAt, t.id),
   ],
+);
+
+/**
+ * Every (event type, ref) that ends instances of some commitment, as any agreement ever defined
+ * it: a closing type (fulfilledBy, brokenBy; `cancels` empty), or a cancelling type with the
+ * commitment key it cancels. Written when agreements are saved, never deleted (a few dozen rows):
+ * an instance ends on the terms it opened under (its own `closes_on`, `cancels_on`, `ref_key`)
+ * even after its agreement was replaced, deactivated, or edited to drop or change the
+ * commitment. The ingest reads it to know which events to look up instances for.
+ */
+export const commitmentEndings = pgTable(
+  'commitment_endings',
+  {
+    type: text('type').notNull(),
+    refKey: text('ref_key').notNull(),
+    /** Empty for a closing type; for a cancelling type, the key of the commitment it cancels. */
+    cancels: text('cancels').notNull().default(''),
+  },
+  (t) => [primaryKey({ columns: [t.type, t.refKey, t.cancels] })],
 );

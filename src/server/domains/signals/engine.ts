@@ -22,8 +22,7 @@ import {
 } from '../../../core/rules/evaluate.js';
 import type { AbsenceRule, ThresholdRule } from '../../../shared/schemas/rules.js';
 import { isoDurationMs } from '../../../shared/schemas/rules.js';
-import { cancellingEventOf, closingEventOf } from '../../../core/rules/commitments.js';
-import { trackCommitments } from '../commitments/commitments.engine.js';
+import { allCommitmentEndings, trackCommitments } from '../commitments/commitments.engine.js';
 import {
   activeAgreements,
   contextsFor,
@@ -107,9 +106,13 @@ export async function processEvents(
   if (stored.length === 0) return NOTHING;
   const rules = await liveRules(tx);
   const agreements = await activeAgreements(tx);
-  const commitmentTypes = agreements.flatMap((a) =>
-    a.commitments.flatMap((c) => [c.opens, closingEventOf(c) ?? c.opens, cancellingEventOf(c) ?? c.opens]),
-  );
+  // Instances end on the terms they opened under: closing and cancelling types of any agreement
+  // ever saved, not only of the active ones.
+  const endings = await allCommitmentEndings(tx);
+  const commitmentTypes = [
+    ...agreements.flatMap((a) => a.commitments.map((c) => c.opens)),
+    ...endings.map((e) => e.type),
+  ];
   const watched = typesWatched(rules, commitmentTypes);
   const relevant = stored.filter((e) => watched.has(e.type));
   if (relevant.length === 0) return NOTHING;
@@ -138,7 +141,7 @@ export async function processEvents(
   result.signalsRepeated = written.repeated.length;
 
   if (commitmentTypes.length > 0) {
-    const c = await trackCommitments(tx, ctxs, agreements);
+    const c = await trackCommitments(tx, ctxs, agreements, endings);
     result.commitmentsOpened = c.opened;
     result.commitmentsClosed = c.closed;
   }
