@@ -3,8 +3,8 @@ import { Link, useLocation, useNavigate, useParams } from 'react-router-dom';
 import type { Customer } from '../../shared/schemas/customers.js';
 import { isStaff, useMe } from '../auth/auth-context.js';
 import { formatDateTime, humanize, orDash } from '../lib/format.js';
-import type { SegmentList } from '../lib/types.js';
 import { useApi } from '../lib/use-api.js';
+import { useSegments } from '../lib/use-segments.js';
 import { ErrorNotice, Fact, Loading, NotFound, PageHeader, SuccessNotice } from '../layout/page-parts.js';
 import { useDocumentTitle } from '../layout/use-document-title.js';
 import { CustomerCommitments, CustomerSignals } from '../signals/customer-proactive.js';
@@ -29,7 +29,7 @@ export function CustomerDetailPage() {
     }
   }, [location, navigate]);
   const customer = useApi<Customer>(`/customers/${id}`);
-  const segments = useApi<SegmentList>(staff ? '/segments' : null);
+  const { segmentName } = useSegments(staff);
   useDocumentTitle(customer.data?.name ?? 'Customer');
 
   const back = staff || me.organizationAccess ? { to: '/customers', label: 'Customers' } : undefined;
@@ -43,7 +43,6 @@ export function CustomerDetailPage() {
   if (!customer.data) return <Loading label="Loading customer…" />;
   const c = customer.data;
   const canEdit = staff || c.id === me.customerId;
-  const segmentName = (key: string) => segments.data?.items.find((s) => s.key === key)?.name ?? key;
 
   return (
     <>

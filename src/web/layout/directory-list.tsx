@@ -5,8 +5,9 @@ import { useSearchParams } from 'react-router-dom';
 import { LIMITS } from '../../shared/schemas/common.js';
 import { isStaff, useMe } from '../auth/auth-context.js';
 import { countOf } from '../lib/format.js';
-import type { Page, SegmentList } from '../lib/types.js';
+import type { Page } from '../lib/types.js';
 import { useApi } from '../lib/use-api.js';
+import { useSegments } from '../lib/use-segments.js';
 import { PAGE_SIZE, useCursorPager } from '../lib/use-cursor-pager.js';
 import { FilterSelect } from './filter-select.js';
 import { ListState } from './list-state.js';
@@ -27,8 +28,7 @@ export function useDirectoryList<T, S extends string>(path: string, sorts: reado
     { q: q.trim(), segment, sort, limit: PAGE_SIZE, cursor: pager.cursor, includeTotal: true },
     { keepPrevious: true },
   );
-  const segments = useApi<SegmentList>(staff ? '/segments' : null);
-  const segmentName = (key: string) => segments.data?.items.find((s) => s.key === key)?.name ?? key;
+  const { segments, segmentName } = useSegments(staff);
   const { setFilters } = pager;
   const onSearch = useCallback((text: string) => setFilters({ q: text }, { replace: true }), [setFilters]);
   const onSort = (s: string) => setFilters({ sort: s === defaultSort ? undefined : s });

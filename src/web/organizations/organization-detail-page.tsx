@@ -3,8 +3,9 @@ import type { Customer } from '../../shared/schemas/customers.js';
 import type { Organization } from '../../shared/schemas/organizations.js';
 import { isStaff, useMe } from '../auth/auth-context.js';
 import { countOf, formatDateTime, humanize, orDash } from '../lib/format.js';
-import type { Page, SegmentList } from '../lib/types.js';
+import type { Page } from '../lib/types.js';
 import { useApi } from '../lib/use-api.js';
+import { useSegments } from '../lib/use-segments.js';
 import { PAGE_SIZE, useCursorPager } from '../lib/use-cursor-pager.js';
 import { CustomerTable } from '../customers/customer-table.js';
 import { ErrorNotice, Fact, ListPager, Loading, NotFound, PageHeader } from '../layout/page-parts.js';
@@ -15,7 +16,7 @@ export function OrganizationDetailPage() {
   const me = useMe();
   const staff = isStaff(me);
   const organization = useApi<Organization>(`/organizations/${id}`);
-  const segments = useApi<SegmentList>(staff ? '/segments' : null);
+  const { segmentName } = useSegments(staff);
   const pager = useCursorPager();
   // Customers are asked for only once the organization is known to be visible.
   const customers = useApi<Page<Customer>>(
@@ -24,7 +25,6 @@ export function OrganizationDetailPage() {
     { keepPrevious: true },
   );
   useDocumentTitle(organization.data?.name ?? 'Organization');
-  const segmentName = (key: string) => segments.data?.items.find((s) => s.key === key)?.name ?? key;
 
   if (organization.error) {
     if (organization.error.status === 404 || organization.error.status === 400) {
