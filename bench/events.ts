@@ -720,6 +720,11 @@ async function run(db: Database, base: string, kind: string, threadStats?: () =>
   profiling = false;
   const inThread = await threadStats?.();
   const loadEnded = Date.now();
+  const [casesAtEnd] = await rows<{ queued: number; done: number }>(
+    db,
+    sql`select count(*)::int as queued, (count(*) filter (where state <> 'pending'))::int as done
+      from signal_actions where kind = 'open_case'`,
+  );
   if (rejected > 0) console.error(`${rejected} events rejected, e.g. ${firstError}`);
 
   // Probes that the load left no room for are sent now: their delays are measured without load.
@@ -841,7 +846,25 @@ async function run(db: Database, base: string, kind: string, threadStats?: () =>
   );
   const unnestSeconds = (now() - t2) / 1000;
 
-  // 4. What the rules wrote.
+  // 4. What the rules wrote. First the action job catches up: how long a signal waited for its
+  // proactive case.
+  const caseWaitFrom = Date.now();
+  for (;;) {
+    const [p] = await rows<{ n: number }>(
+      db,
+      sql`select count(*)::int as n from signal_actions where kind = 'open_case' and state = 'pending'`,
+    );
+    if (p!.n === 0 || Date.now() > caseWaitFrom + 120_000) break;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  const caseLags = (
+    await rows<{ ms: number }>(
+      db,
+      sql`select extract(epoch from (a.done_at - s.detected_at)) * 1000 as ms
+        from signal_actions a join signals s on s.id = a.signal_id
+        where a.kind = 'open_case' and a.state = 'done'`,
+    )
+  ).map((r) => Number(r.ms));
   const [counts] = await rows<{
     signals: number;
     evidence: number;
@@ -926,6 +949,16 @@ async function run(db: Database, base: string, kind: string, threadStats?: () =>
       `${fmt(counts!.signals)} (${perKind.map((k) => `${k.kind} ${fmt(k.n)}`).join(', ')}), ${fmt(counts!.evidence)} evidence rows`,
     ],
     ['actions queued, proactive cases', `${fmt(counts!.actions)}, ${fmt(counts!.cases)}`],
+    [
+      'open_case actions done when the load ended',
+      `${fmt(casesAtEnd!.done)} of ${fmt(casesAtEnd!.queued)} queued by then`,
+    ],
+    [
+      'signal to its proactive case (open_case done)',
+      caseLags.length
+        ? `p50 ${fmt(percentile(caseLags, 50))} ms, p99 ${fmt(percentile(caseLags, 99))} ms, max ${fmt(Math.max(...caseLags))} ms (${fmt(caseLags.length)} actions)`
+        : 'n/a',
+    ],
     ['threshold hits, commitments', `${fmt(counts!.hits)}, ${fmt(counts!.commitments)}`],
     [
       'waits started / fulfilled / fired',

@@ -10,7 +10,7 @@ import { closeDueCommitments } from '../domains/commitments/commitments.engine.j
 import { SEND_BATCH, sendQueuedMail } from '../domains/mail/outbox.js';
 import { pollDueMailboxes } from '../domains/mail/imap-poller.js';
 import { MAIL_LIMITS } from '../../shared/schemas/mail.js';
-import { ACTION_BATCH, runSignalActions } from '../domains/signals/actions.js';
+import { ACTION_BATCH, actionBatchFor, runSignalActions } from '../domains/signals/actions.js';
 import {
   PRUNE_BATCH,
   TIMER_BATCH,
@@ -42,7 +42,7 @@ export const DEFAULT_JOBS: Job[] = [
   {
     name: 'signal-actions',
     everyMs: 500,
-    run: (db, log) => runSignalActions(db, ACTION_BATCH, { log }),
+    run: (db, log) => runSignalActions(db, actionBatchFor(db), { log }),
     batch: ACTION_BATCH,
   },
   { name: 'commitments-due', everyMs: 1_000, run: (db) => closeDueCommitments(db) },
