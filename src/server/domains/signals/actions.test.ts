@@ -4,7 +4,7 @@
 // one database open each case once.
 import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openDatabase, rows, type Database } from '../../../db/client.js';
+import { isEmbedded, openDatabase, rows, type Database } from '../../../db/client.js';
 import { createTestDatabase, usingPostgres } from '../../../../test/helpers/db.js';
 import { makeCustomerWithAgreement, makeCustomer, unique } from '../../../../test/helpers/factories.js';
 import { makeEvent, makeRule, makeSignal } from '../../../../test/helpers/signal-factories.js';
@@ -17,7 +17,7 @@ import { createCase } from '../cases/cases.service.js';
 import { categories } from '../cases/cases.table.js';
 import { deleteCustomer } from '../customers/customers.service.js';
 import { createTeam } from '../teams/teams.service.js';
-import { lockCustomersForProactiveCases, runSignalActions } from './actions.js';
+import { actionBatchFor, lockCustomersForProactiveCases, runSignalActions } from './actions.js';
 import { signalActions, signals } from './signals.table.js';
 
 let handle: Awaited<ReturnType<typeof createTestDatabase>>;
@@ -477,6 +477,32 @@ describe('open_case in a batch', () => {
     } finally {
       await db.execute(sql`drop trigger steward_test_refuse on messages`);
     }
+  });
+
+  it("takes the database's batch size in one run (100 on PGlite, 25 on PostgreSQL), each case opened once", async () => {
+    const size = actionBatchFor(db);
+    expect(size).toBe(isEmbedded(db) ? 100 : 25);
+    const customers = await Promise.all(Array.from({ length: 40 }, () => makeCustomer(db)));
+    const ids: string[] = [];
+    for (let i = 0; i < size + 5; i++)
+      ids.push(
+        await pendingSignal({
+          customerId: customers[i % 40]!.id,
+          refs: { orderId: `B-${unique()}-${i}` },
+          title: `Batch ${i}`,
+          action: { subject: 'Order {{refs.orderId}}', note: 'n' },
+        }),
+      );
+    // The scheduler's call: one run takes a full batch; the next, the rest.
+    expect(await runSignalActions(db, size)).toBe(size);
+    expect(await runSignalActions(db, size)).toBe(5);
+    const [found] = await rows<{ cases: number; distinct: number; acted: number }>(
+      db,
+      sql`select (select count(*)::int from cases where customer_id = any(${sql.param(customers.map((c) => c.id))}::uuid[])) as cases,
+          count(distinct case_id)::int as distinct, count(*) filter (where state = 'acted')::int as acted
+        from signals where id = any(${sql.param(ids)}::uuid[])`,
+    );
+    expect(found).toEqual({ cases: size + 5, distinct: size + 5, acted: size + 5 });
   });
 });
 
