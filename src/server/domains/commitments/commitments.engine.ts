@@ -46,16 +46,13 @@ interface Opening {
   ctx: EventContext;
 }
 
-/** Every ending any agreement ever declared (a few dozen rows): what events may end instances. */
-export async function allCommitmentEndings(db: Database): Promise<CommitmentEnding[]> {
-  return db
-    .select({
-      type: commitmentEndings.type,
-      refKey: commitmentEndings.refKey,
-      cancels: commitmentEndings.cancels,
-    })
-    .from(commitmentEndings);
-}
+/**
+ * Every ending any agreement ever declared (a few dozen rows), as one JSON array of
+ * CommitmentEnding: what events may end instances. A subquery, read with the engine's settings.
+ */
+export const COMMITMENT_ENDINGS_JSON = sql`
+  select coalesce(json_agg(json_build_object('type', e.type, 'refKey', e.ref_key, 'cancels', e.cancels)), '[]')
+  from commitment_endings e`;
 
 /** Keeps the endings of commitment definitions being saved (each once, never removed). */
 export async function recordCommitmentEndings(tx: Database, defs: CommitmentDefinition[]): Promise<void> {
@@ -86,7 +83,7 @@ export async function trackCommitments(
   tx: Database,
   ctxs: EventContext[],
   agreements: ActiveAgreement[],
-  /** allCommitmentEndings: closings and cancellations follow these, not the agreements of now. */
+  /** COMMITMENT_ENDINGS_JSON: closings and cancellations follow these, not the agreements of now. */
   endings: CommitmentEnding[],
 ): Promise<{ opened: number; closed: number }> {
   const agreementBy = new Map(agreements.map((a) => [a.id, a]));

@@ -6,7 +6,7 @@
 // - absence rules: expected events end the waits they meet (and resolve signals already fired
 //   for them); starting events begin new waits, which the timer job fires when due;
 // - commitments of the customers' agreements are opened and closed (commitments.engine.ts).
-import { and, eq, isNull, sql } from 'drizzle-orm';
+import { sql } from 'drizzle-orm';
 import { uuidv7 } from 'uuidv7';
 import type { Database } from '../../../db/client.js';
 import { rows } from '../../../db/client.js';
@@ -22,10 +22,12 @@ import {
 } from '../../../core/rules/evaluate.js';
 import type { AbsenceRule, ThresholdRule } from '../../../shared/schemas/rules.js';
 import { isoDurationMs } from '../../../shared/schemas/rules.js';
-import { allCommitmentEndings, trackCommitments } from '../commitments/commitments.engine.js';
+import { COMMITMENT_ENDINGS_JSON, trackCommitments } from '../commitments/commitments.engine.js';
+import type { CommitmentEnding } from '../../../core/rules/commitments.js';
 import {
-  activeAgreements,
+  ACTIVE_AGREEMENTS_JSON,
   contextsFor,
+  type ActiveAgreement,
   STORED_EVENT_COLUMNS,
   toStoredEvent,
   type Person,
@@ -33,7 +35,6 @@ import {
   type StoredEventRow,
 } from './event-context.js';
 import { openSignals, resolveSignals, type Firing, type LiveRule } from './open-signals.js';
-import { signalRules } from './signals.table.js';
 
 export interface EngineResult {
   signalsOpened: number;
@@ -55,11 +56,23 @@ const NOTHING: EngineResult = {
   commitmentsClosed: 0,
 };
 
-export async function liveRules(db: Database): Promise<LiveRule[]> {
-  return db
-    .select({ id: signalRules.id, version: signalRules.version, definition: signalRules.definition })
-    .from(signalRules)
-    .where(and(eq(signalRules.enabled, true), isNull(signalRules.deletedAt)));
+/**
+ * What the engine reads for every batch, in one statement: the enabled rules, the active
+ * agreements (rule scopes, commitments opened) and every commitment ending ever declared
+ * (commitments closed and cancelled: see commitments.engine.ts).
+ */
+async function engineSettings(
+  tx: Database,
+): Promise<{ rules: LiveRule[]; agreements: ActiveAgreement[]; endings: CommitmentEnding[] }> {
+  const [row] = await rows<{ rules: LiveRule[]; agreements: ActiveAgreement[]; endings: CommitmentEnding[] }>(
+    tx,
+    sql`select
+      (select coalesce(json_agg(json_build_object('id', r.id, 'version', r.version, 'definition', r.definition)), '[]')
+        from signal_rules r where r.enabled and r.deleted_at is null) as rules,
+      (${ACTIVE_AGREEMENTS_JSON}) as agreements,
+      (${COMMITMENT_ENDINGS_JSON}) as endings`,
+  );
+  return row!;
 }
 
 /** Event types any rule or commitment looks at. */
@@ -104,11 +117,9 @@ export async function processEvents(
   people?: Map<string, Person>,
 ): Promise<EngineResult> {
   if (stored.length === 0) return NOTHING;
-  const rules = await liveRules(tx);
-  const agreements = await activeAgreements(tx);
   // Instances end on the terms they opened under: closing and cancelling types of any agreement
-  // ever saved, not only of the active ones.
-  const endings = await allCommitmentEndings(tx);
+  // ever saved (endings), not only of the active ones.
+  const { rules, agreements, endings } = await engineSettings(tx);
   const commitmentTypes = [
     ...agreements.flatMap((a) => a.commitments.map((c) => c.opens)),
     ...endings.map((e) => e.type),
