@@ -1,6 +1,7 @@
 // Builds the `EventContext` rules see (src/core/rules/evaluate.ts) for a batch of stored events:
-// one query for the customers and organizations they name, one for the active agreements when
-// a rule scope or a commitment needs them. Used by the live engine and the dry run alike.
+// one query for the customers and organizations they name; each customer's agreement is picked
+// from the active agreements the caller read (ACTIVE_AGREEMENTS_JSON: the engine reads them with
+// its rules, the dry run by themselves). Used by the live engine and the dry run alike.
 import { eq, sql, type SQL } from 'drizzle-orm';
 import type { Database } from '../../../db/client.js';
 import { rows } from '../../../db/client.js';
