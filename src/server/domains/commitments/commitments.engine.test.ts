@@ -434,6 +434,24 @@ describe('instances end on the terms they opened under', () => {
     expect(await stateOf(customer.id, order)).toBe('cancelled');
   });
 
+  it('a commitment now followed by another ref leaves the live instances their cancelling type', async () => {
+    const at = typesFor();
+    const { customer, agreement, who } = await deliveryCustomer(at);
+    const [order] = orders(1) as [string];
+    await send([promise(at, who, order)]);
+    // By shipment now, cancelled by another type: the instance (by order) keeps its old terms.
+    const moved = await t.patch(
+      `/api/v1/agreements/${agreement.id}`,
+      { commitments: [deliveryCommitment(at, { ref: 'shipmentId', cancelledBy: at('withdrawn') })] },
+      admin,
+    );
+    expect(moved.status, JSON.stringify(moved.body)).toBe(200);
+    await send([ev(at('withdrawn'), { ...who, refs: { orderId: order } })]);
+    expect(await stateOf(customer.id, order)).toBe('open');
+    await send([ev(at('cancelled'), { ...who, refs: { orderId: order } })]);
+    expect(await stateOf(customer.id, order)).toBe('cancelled');
+  });
+
   it('after the commitment was dropped: live instances still end on their delivery or cancellation', async () => {
     const at = typesFor();
     const { customer, agreement, who } = await deliveryCustomer(at);

@@ -62,8 +62,9 @@ export async function recordCommitmentEndings(tx: Database, defs: CommitmentDefi
 
 /**
  * An agreement's commitments changed: its live instances take the cancelling type their
- * commitment (same key) has now — `cancelledBy` added later cancels the orders already promised.
- * Closing types and refs stay as they opened; instances of a commitment dropped keep theirs.
+ * commitment (same key, same ref) has now — `cancelledBy` added later cancels the orders already
+ * promised. Closing types and refs stay as they opened; instances of a commitment dropped, or now
+ * followed by another ref, keep theirs (the endings recorded for them still find them).
  */
 export async function followCancellations(
   tx: Database,
@@ -73,9 +74,10 @@ export async function followCancellations(
   if (defs.length === 0) return;
   await tx.execute(sql`
     update commitments c set cancels_on = v.cancels_on, updated_at = now()
-    from unnest(${param(defs.map((d) => d.key))}::text[], ${param(defs.map((d) => cancellingEventOf(d)))}::text[])
-      as v(key, cancels_on)
-    where c.agreement_id = ${agreementId} and c.key = v.key and c.state in ('open', 'overdue')
+    from unnest(${param(defs.map((d) => d.key))}::text[], ${param(defs.map((d) => d.ref))}::text[],
+      ${param(defs.map((d) => cancellingEventOf(d)))}::text[]) as v(key, ref_key, cancels_on)
+    where c.agreement_id = ${agreementId} and c.key = v.key and c.ref_key = v.ref_key
+      and c.state in ('open', 'overdue')
       and c.cancels_on is distinct from v.cancels_on`);
 }
 
