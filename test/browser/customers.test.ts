@@ -2,8 +2,9 @@ import { mkdir } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { CaseSummary } from '../../src/shared/schemas/cases.js';
 import type { Customer } from '../../src/shared/schemas/customers.js';
-import { DEMO, customerNames, eventually, signIn, startStack, text, type Stack } from './harness.js';
+import { DEMO, customerNames, eventually, signIn, startStack, text, texts, type Stack } from './harness.js';
 
 interface CustomerPage {
   items: Customer[];
@@ -240,6 +241,57 @@ describe('customer detail and edit', () => {
       segment: 'enterprise',
       organizationAccess: true,
     });
+  });
+
+  it('lists the customer’s cases, newest first, each leading to its case', async () => {
+    // The customer with the most cases in the demo data.
+    const all = await stack.api<{ items: CaseSummary[] }>('/cases?limit=200', { login: DEMO.admin });
+    const counts = new Map<string, number>();
+    for (const c of all.items) counts.set(c.customerId, (counts.get(c.customerId) ?? 0) + 1);
+    const [customerId, count] = [...counts].sort((a, b) => b[1] - a[1])[0]!;
+    expect(count).toBeGreaterThan(1);
+    const theirs = await stack.api<{ items: CaseSummary[] }>(
+      `/cases?customerId=${customerId}&sort=-createdAt&limit=10`,
+      { login: DEMO.admin },
+    );
+    expect(theirs.items).toHaveLength(Math.min(count, 10));
+
+    await page.goto(`${stack.url}/customers/${customerId}`);
+    const rows = page.getByTestId('record-case-row');
+    await eventually(() => texts(rows.locator('td:first-child a'))).toEqual(
+      theirs.items.map((c) => `#${c.number} ${c.subject}`),
+    );
+    const first = theirs.items[0]!;
+    expect(await rows.first().getAttribute('data-status')).toBe(first.status);
+    await rows.first().getByRole('link').click();
+    await eventually(async () => new URL(page.url()).pathname).toBe(`/cases/${first.id}`);
+  });
+
+  it('says when a customer has no cases', async () => {
+    const all = await stack.api<{ items: CaseSummary[] }>('/cases?limit=200', { login: DEMO.admin });
+    const list = await stack.api<CustomerPage>('/customers?limit=100&segment=consumer', {
+      login: DEMO.admin,
+    });
+    const without = list.items.find((c) => !all.items.some((k) => k.customerId === c.id))!;
+    await page.goto(`${stack.url}/customers/${without.id}`);
+    await eventually(() => text(page.getByTestId('record-cases-empty'))).toBe(
+      'No cases for this customer yet.',
+    );
+  });
+
+  it('a customer on their own record sees no staff sections (cases, signals, commitments)', async () => {
+    const own = await stack.newPage();
+    await signIn(own, stack.url, DEMO.customer);
+    const me = await stack.api<{ items: Customer[] }>(
+      `/customers?q=${encodeURIComponent(DEMO.customer.email)}`,
+      { login: DEMO.admin },
+    );
+    await own.goto(`${stack.url}/customers/${me.items[0]!.id}`);
+    await eventually(() => text(own.getByTestId('customer-heading'))).toBe(DEMO.customer.name);
+    expect(await own.getByRole('heading', { name: 'Cases' }).count()).toBe(0);
+    expect(await own.getByRole('heading', { name: 'Signals' }).count()).toBe(0);
+    expect(await own.getByTestId('record-cases').count()).toBe(0);
+    await own.close();
   });
 
   it('says so when a customer does not exist', async () => {

@@ -1,5 +1,6 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { CaseSummary } from '../../src/shared/schemas/cases.js';
 import type { Customer } from '../../src/shared/schemas/customers.js';
 import type { Organization } from '../../src/shared/schemas/organizations.js';
 import { DEMO, customerNames, eventually, signIn, startStack, text, texts, type Stack } from './harness.js';
@@ -98,6 +99,33 @@ describe('organizations', () => {
     await eventually(() => text(page.getByTestId('customer-heading'))).toBe(expected.items[55]!.name);
     await page.getByTestId('customer-organization').getByRole('link', { name: 'Northwind Traders' }).click();
     await eventually(() => text(page.getByTestId('organization-heading'))).toBe('Northwind Traders');
+  });
+
+  it('lists the organization’s cases, newest first, with the customer each is for', async () => {
+    const orgs = await stack.api<{ items: Organization[] }>('/organizations?q=tailspin', {
+      login: DEMO.agent,
+    });
+    const tailspin = orgs.items[0]!;
+    const theirs = await stack.api<{ items: CaseSummary[] }>(
+      `/cases?organizationId=${tailspin.id}&sort=-createdAt&limit=10`,
+      { login: DEMO.agent },
+    );
+    expect(theirs.items.length).toBeGreaterThan(1);
+    expect(new Set(theirs.items.map((c) => c.organizationId))).toEqual(new Set([tailspin.id]));
+
+    await page.goto(`${stack.url}/organizations/${tailspin.id}`);
+    const rows = page.getByTestId('record-case-row');
+    await eventually(() => texts(rows.locator('td:first-child a'))).toEqual(
+      theirs.items.map((c) => `#${c.number} ${c.subject}`),
+    );
+    expect(await texts(rows.locator('td:nth-child(2)'))).toEqual(theirs.items.map((c) => c.customer.name));
+    // The customer link leads to the customer, whose page lists the same case.
+    const first = theirs.items[0]!;
+    await rows.first().getByRole('link', { name: first.customer.name }).click();
+    await eventually(() => text(page.getByTestId('customer-heading'))).toBe(first.customer.name);
+    await eventually(() => texts(page.getByTestId('record-case-row').locator('td:first-child a'))).toContain(
+      `#${first.number} ${first.subject}`,
+    );
   });
 
   it('says so when an organization does not exist', async () => {

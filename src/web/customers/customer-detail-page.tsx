@@ -7,6 +7,7 @@ import { useApi } from '../lib/use-api.js';
 import { useSegments } from '../lib/use-segments.js';
 import { ErrorNotice, Fact, Loading, NotFound, PageHeader, SuccessNotice } from '../layout/page-parts.js';
 import { useDocumentTitle } from '../layout/use-document-title.js';
+import { CaseListSection } from '../cases/case-list-section.js';
 import { CustomerCommitments, CustomerSignals } from '../signals/customer-proactive.js';
 import { CustomerHistory } from './customer-history.js';
 
@@ -126,6 +127,12 @@ export function CustomerDetailPage() {
           </section>
         )}
       </div>
+      {staff && (
+        <section className="section" aria-labelledby="cases-title">
+          <h2 id="cases-title">Cases</h2>
+          <CaseListSection filter={{ customerId: c.id }} />
+        </section>
+      )}
       {staff && (
         <section className="section" aria-labelledby="signals-title">
           <h2 id="signals-title">Signals</h2>

@@ -7,6 +7,7 @@ import type { Page } from '../lib/types.js';
 import { useApi } from '../lib/use-api.js';
 import { useSegments } from '../lib/use-segments.js';
 import { PAGE_SIZE, useCursorPager } from '../lib/use-cursor-pager.js';
+import { CaseListSection } from '../cases/case-list-section.js';
 import { CustomerTable } from '../customers/customer-table.js';
 import { ErrorNotice, Fact, ListPager, Loading, NotFound, PageHeader } from '../layout/page-parts.js';
 import { useDocumentTitle } from '../layout/use-document-title.js';
@@ -85,6 +86,13 @@ export function OrganizationDetailPage() {
           </section>
         )}
       </div>
+
+      {staff && (
+        <section className="section" aria-labelledby="org-cases-title">
+          <h2 id="org-cases-title">Cases</h2>
+          <CaseListSection filter={{ organizationId: o.id }} showCustomer />
+        </section>
+      )}
 
       <section className="section" aria-labelledby="org-customers-title">
         <div className="section__header">

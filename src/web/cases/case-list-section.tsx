@@ -1,0 +1,87 @@
+// The cases of one customer or organization (staff only), newest first, growing on request: what
+// they asked before, how it went, and who has it now.
+import { Link } from 'react-router-dom';
+import type { CaseSummary, Category, Items } from '../lib/types.js';
+import { formatDateTime, humanize } from '../lib/format.js';
+import { useApi } from '../lib/use-api.js';
+import { DataTable } from '../layout/data-table.js';
+import { GrowingList } from '../layout/growing-list.js';
+import { PriorityBadge, StatusBadge } from './case-badges.js';
+import { channelLabel } from './case-labels.js';
+
+export function CaseListSection({
+  filter,
+  showCustomer = false,
+}: {
+  filter: { customerId: string } | { organizationId: string };
+  /** An organization's cases name the customer each is for. */
+  showCustomer?: boolean;
+}) {
+  const categories = useApi<Items<Category>>('/categories');
+  const categoryName = (key: string) =>
+    categories.data?.items.find((c) => c.key === key)?.name ?? humanize(key);
+  return (
+    <GrowingList<CaseSummary>
+      path="/cases"
+      query={{ ...filter, sort: '-createdAt' }}
+      what="cases"
+      emptyTestId="record-cases-empty"
+      empty={
+        'customerId' in filter ? 'No cases for this customer yet.' : 'No cases for this organization yet.'
+      }
+    >
+      {(items, loading) => (
+        <DataTable
+          testId="record-cases"
+          busy={loading}
+          columns={[
+            'Case',
+            ...(showCustomer ? ['Customer'] : []),
+            'Status',
+            'Priority',
+            'Channel',
+            'With',
+            'Opened',
+            'Updated',
+          ]}
+        >
+          {items.map((c) => (
+            <tr key={c.id} data-testid="record-case-row" data-status={c.status}>
+              <td className="cell-primary">
+                <Link to={`/cases/${c.id}`}>
+                  <span className="muted">#{c.number}</span> {c.subject}
+                </Link>
+                <span className="cell-sub muted">
+                  {categoryName(c.category)}
+                  {c.mergedIntoId && ' · merged into another case'}
+                </span>
+              </td>
+              {showCustomer && (
+                <td>
+                  <Link to={`/customers/${c.customer.id}`}>{c.customer.name}</Link>
+                </td>
+              )}
+              <td>
+                <StatusBadge status={c.status} />
+              </td>
+              <td>
+                <PriorityBadge priority={c.priority} />
+              </td>
+              <td>{channelLabel(c.channel)}</td>
+              <td>
+                {c.assignee?.name ?? c.team?.name ?? <span className="muted">Unassigned</span>}
+                {c.assignee && c.team && <span className="cell-sub muted">{c.team.name}</span>}
+              </td>
+              <td className="cell-nowrap">
+                <time dateTime={c.createdAt}>{formatDateTime(c.createdAt)}</time>
+              </td>
+              <td className="cell-nowrap">
+                <time dateTime={c.updatedAt}>{formatDateTime(c.updatedAt)}</time>
+              </td>
+            </tr>
+          ))}
+        </DataTable>
+      )}
+    </GrowingList>
+  );
+}
