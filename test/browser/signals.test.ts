@@ -320,6 +320,20 @@ describe('signals', () => {
     expect(proactive.subject).toBe('Parcel SH-BT-LIVE damaged: call Maria Jensen');
     expect(await text(page.getByTestId('signal-case'))).toBe(`Case #${proactive.number}`);
     expect(await text(action.getByTestId('action-outcome'))).toBe(`Opened case #${proactive.number}`);
+
+    // The case names the signal that opened it and what it is about, and leads back to it.
+    await page.getByTestId('signal-case').getByRole('link').click();
+    await eventually(async () => new URL(page.url()).pathname).toBe(`/cases/${proactive.id}`);
+    const panel = page.getByTestId('case-signals-panel');
+    await eventually(() => texts(panel.getByTestId('case-signal').locator('.mini-case__subject'))).toEqual([
+      signal.title,
+    ]);
+    expect(
+      await panel.getByTestId('case-signal').getByTestId('signal-state').getAttribute('data-state'),
+    ).toBe('acted');
+    expect(norm(await text(panel.getByTestId('case-refs')))).toBe('orderId SO-BT-9 shipmentId SH-BT-LIVE');
+    await panel.getByTestId('case-signal').click();
+    await eventually(() => text(page.getByTestId('signal-heading'))).toBe(signal.title);
   });
 
   it('dismisses the signal: a reason is required, and the page shows the new state', async () => {

@@ -86,6 +86,7 @@ export const SignalListQuery = z.strictObject({
   ruleId: Id.optional(),
   customerId: Id.optional(),
   organizationId: Id.optional(),
+  caseId: Id.optional().describe('the signals behind a proactive case'),
   limit: Limit,
   cursor: Cursor.optional(),
   includeTotal: BooleanQuery.optional(),

@@ -46,6 +46,7 @@ import {
   type ComposerMode,
 } from './reply-composer.js';
 import { KbSuggestionsPanel } from '../kb/kb-suggestions-panel.js';
+import { CaseSignalsPanel } from '../signals/case-signals-panel.js';
 
 /** The conversation refreshes this often (new customer messages, colleagues' replies). */
 const MESSAGES_MS = 15_000;
@@ -277,6 +278,7 @@ function CasePage({ id }: { id: string }) {
 
         <aside className="case-side" aria-label="Case details">
           <PromisePanel c={c} now={now} />
+          <CaseSignalsPanel c={c} />
           <CaseRatingPanel caseId={c.id} status={c.status} />
           <CustomerPanel c={c} others={customerCases} />
           <TagEditor c={c} save={save} locked={locked} />

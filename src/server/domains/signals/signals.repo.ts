@@ -65,6 +65,7 @@ export interface SignalFilter {
   ruleId?: string;
   customerId?: string;
   organizationId?: string;
+  caseId?: string;
 }
 
 function filters(f: SignalFilter): SQL | undefined {
@@ -74,6 +75,7 @@ function filters(f: SignalFilter): SQL | undefined {
     f.ruleId ? eq(signals.ruleId, f.ruleId) : undefined,
     f.customerId ? eq(signals.customerId, f.customerId) : undefined,
     f.organizationId ? eq(signals.organizationId, f.organizationId) : undefined,
+    f.caseId ? eq(signals.caseId, f.caseId) : undefined,
   );
 }
 

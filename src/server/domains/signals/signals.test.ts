@@ -41,6 +41,7 @@ describe('signals: list and read', () => {
   let custB: Awaited<ReturnType<typeof makeCustomer>>;
   let org: Awaited<ReturnType<typeof makeOrganization>>;
   let caseNumber: number;
+  let caseId: string;
   const s: Record<string, Awaited<ReturnType<typeof makeSignal>>> = {};
   const ev: Record<string, Awaited<ReturnType<typeof makeEvent>>> = {};
 
@@ -52,6 +53,7 @@ describe('signals: list and read', () => {
     custB = await makeCustomer(t.db);
     const proactive = await makeCase(t.db, custA.id);
     caseNumber = proactive.number;
+    caseId = proactive.id;
     // Evidence stored out of time order: the detail gives it oldest first.
     ev.late = await makeEvent(t.db, {
       occurredAt: hoursAgo(1),
@@ -159,6 +161,7 @@ describe('signals: list and read', () => {
   it.each([
     ['customerId', () => `customerId=${custA.id}`, () => ['s5', 's3', 's1']],
     ['organizationId', () => `organizationId=${org.id}`, () => ['s5', 's1']],
+    ['caseId', () => `caseId=${caseId}`, () => ['s5']],
     ['open,acted of rule X', () => `state=open,acted&ruleId=${ruleX.id}`, () => ['s5', 's2', 's1']],
     ['acted of rule X', () => `state=acted&ruleId=${ruleX.id}`, () => ['s2']],
     ['resolved,dismissed of rule Y', () => `state=resolved,dismissed&ruleId=${ruleY.id}`, () => ['s4', 's3']],
@@ -188,6 +191,7 @@ describe('signals: list and read', () => {
       ['state=open,closed', 'query.state'],
       ['severity=dire', 'query.severity'],
       ['ruleId=nope', 'query.ruleId'],
+      ['caseId=42', 'query.caseId'],
       ['limit=501', 'query.limit'],
       ['colour=red', 'query'],
     ]) {
