@@ -6,8 +6,21 @@ import { isStaff } from '../lib/actor.js';
 import { forbidden } from '../lib/errors.js';
 import { cases } from '../domains/cases/cases.table.js';
 
-export function canReadCase(actor: Actor, c: { customerId: string; organizationId: string | null }): boolean {
+/**
+ * Whether the customer side may see a case at all: a proactive case stays internal until we have
+ * written to the customer in it or they have written in it (any public message), so a customer
+ * never finds "Repeat complaints: 3 in 30 days" in their portal before anyone spoke to them. The
+ * OR stops at the channel for every other case; the EXISTS probes `messages_case`.
+ */
+export const customerVisible = sql<boolean>`(${cases.channel} <> 'proactive' or exists (
+  select 1 from messages m where m.case_id = ${cases.id} and m.public))`;
+
+export function canReadCase(
+  actor: Actor,
+  c: { customerId: string; organizationId: string | null; customerVisible: boolean },
+): boolean {
   if (isStaff(actor)) return true;
+  if (!c.customerVisible) return false;
   if (c.customerId === actor.customerId) return true;
   return (
     actor.organizationAccess && actor.organizationId !== null && c.organizationId === actor.organizationId
@@ -17,9 +30,9 @@ export function canReadCase(actor: Actor, c: { customerId: string; organizationI
 export function caseListScope(actor: Actor): SQL | undefined {
   if (isStaff(actor)) return undefined;
   if (actor.organizationAccess && actor.organizationId) {
-    return sql`(${cases.customerId} = ${actor.customerId} or ${cases.organizationId} = ${actor.organizationId})`;
+    return sql`(${cases.customerId} = ${actor.customerId} or ${cases.organizationId} = ${actor.organizationId}) and ${customerVisible}`;
   }
-  return sql`${cases.customerId} = ${actor.customerId}`;
+  return sql`${cases.customerId} = ${actor.customerId} and ${customerVisible}`;
 }
 
 export function assertCanCreateCase(actor: Actor, customerId: string) {

@@ -157,6 +157,7 @@ export async function listLinkedCases(db: Database, actor: Actor, id: string) {
       status: cases.status,
       customerId: cases.customerId,
       organizationId: cases.organizationId,
+      customerVisible: policy.customerVisible,
     })
     .from(cases)
     .where(inArray(cases.id, ids))

@@ -8,6 +8,7 @@ import { agreements } from '../agreements/agreements.table.js';
 import { users } from '../auth/auth.table.js';
 import { customers } from '../customers/customers.table.js';
 import { organizations } from '../organizations/organizations.table.js';
+import { customerVisible } from '../../policies/cases.js';
 import { teams } from '../teams/teams.table.js';
 import { casePromises, cases } from './cases.table.js';
 
@@ -46,6 +47,8 @@ export const caseColumns = {
   reopenCount: cases.reopenCount,
   createdAt: cases.createdAt,
   updatedAt: cases.updatedAt,
+  /** Whether the customer side may see it (policies/cases.ts). */
+  customerVisible,
 };
 
 export type CaseRow = NonNullable<Awaited<ReturnType<typeof findCase>>>;

@@ -121,11 +121,19 @@ export async function addMessage(
   db: Database,
   actor: Actor,
   caseId: string,
-  /** `channel`: internal callers recording where the message came from (a chat transcript, an e-mail). */
-  input: MessageCreate & { status?: CaseStatus; channel?: Channel },
+  /**
+   * Internal callers: `channel` records where the message came from (a chat transcript, an
+   * e-mail); `joinsProactive` is a customer's contact that Steward put into a proactive case not
+   * yet shown to them (their message shows it to them).
+   */
+  input: MessageCreate & { status?: CaseStatus; channel?: Channel; joinsProactive?: boolean },
 ) {
   const found = await repo.findCase(db, caseId);
-  if (!found || !policy.canReadCase(actor, found)) throw notFound('case');
+  if (
+    !found ||
+    !policy.canReadCase(actor, input.joinsProactive ? { ...found, customerVisible: true } : found)
+  )
+    throw notFound('case');
   policy.assertCanWriteMessage(actor, input);
   if (input.call && !isStaff(actor)) throw forbidden('only staff log phone calls');
   if (input.createdAt && !isAdmin(actor))

@@ -4,7 +4,13 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rows } from '../../../db/client.js';
 import { startTestApp, type TestApp } from '../../../../test/helpers/app.js';
-import { makeCase, makeUser, unique } from '../../../../test/helpers/factories.js';
+import {
+  makeCase,
+  makeCustomer,
+  makeOrganization,
+  makeUser,
+  unique,
+} from '../../../../test/helpers/factories.js';
 import { makeSignal } from '../../../../test/helpers/signal-factories.js';
 
 let t: TestApp;
@@ -175,5 +181,100 @@ describe('the joined message', () => {
       channel: 'phone',
       call: { direction: 'inbound', durationSeconds: 95, outcome: 'resolved' },
     });
+  });
+});
+
+describe('a proactive case stays internal until someone writes to the customer in it', () => {
+  /** A customer and a colleague who may see the organization's cases, and a proactive case with a note only. */
+  async function hiddenProactiveCase() {
+    const org = await makeOrganization(t.db);
+    const customer = await makeCustomer(t.db, { organizationId: org.id });
+    const colleague = await makeCustomer(t.db, { organizationId: org.id, organizationAccess: true });
+    const own = (await makeUser(t.db, 'customer', { customerId: customer.id })).token;
+    const other = (await makeUser(t.db, 'customer', { customerId: colleague.id })).token;
+    const proactive = await makeCase(t.db, customer.id, {
+      channel: 'proactive',
+      subject: 'Repeat complaints: 3 in 30 days',
+      refs: { orderId: `SO-${unique()}` },
+    });
+    await t.post(
+      `/api/v1/cases/${proactive.id}/messages`,
+      { body: 'Call them today.', public: false },
+      agent,
+    );
+    return { org, customer, colleague, own, other, proactive };
+  }
+
+  /** What each customer token sees of the case, through every way in. */
+  async function seen(token: string, caseId: string, customerId: string) {
+    const portalList = await t.get('/api/v1/portal/cases?limit=50', token);
+    const orgList = await t.get('/api/v1/portal/cases?scope=organization&limit=50', token);
+    const caseList = await t.get(`/api/v1/cases?customerId=${customerId}&limit=50`, token);
+    return {
+      lists: [portalList, orgList, caseList].map((r) =>
+        r.status === 200 ? r.body.items.some((c: { id: string }) => c.id === caseId) : r.status,
+      ),
+      portal: (await t.get(`/api/v1/portal/cases/${caseId}`, token)).status,
+      case: (await t.get(`/api/v1/cases/${caseId}`, token)).status,
+      messages: (await t.get(`/api/v1/cases/${caseId}/messages`, token)).status,
+      reply: (await t.post(`/api/v1/cases/${caseId}/messages`, { body: 'Hello?', public: true }, token))
+        .status,
+    };
+  }
+
+  it('is in no list and answers 404 to its customer and their colleagues; staff see it', async () => {
+    const h = await hiddenProactiveCase();
+    expect(await seen(h.own, h.proactive.id, h.customer.id)).toEqual({
+      lists: [false, 403, false],
+      portal: 404,
+      case: 404,
+      messages: 404,
+      reply: 404,
+    });
+    expect(await seen(h.other, h.proactive.id, h.customer.id)).toEqual({
+      lists: [false, false, false],
+      portal: 404,
+      case: 404,
+      messages: 404,
+      reply: 404,
+    });
+    expect((await t.get(`/api/v1/cases/${h.proactive.id}`, agent)).status).toBe(200);
+    // Nothing was written by the refused reply.
+    expect(await messagesOf(h.proactive.id)).toEqual(['Call them today.']);
+  });
+
+  it('shows once an agent has written to the customer in it, internal notes still hidden', async () => {
+    const h = await hiddenProactiveCase();
+    await t.post(
+      `/api/v1/cases/${h.proactive.id}/messages`,
+      { body: 'We noticed a problem with your order.', public: true },
+      agent,
+    );
+    const own = await seen(h.own, h.proactive.id, h.customer.id);
+    expect(own).toMatchObject({ lists: [true, 403, true], portal: 200, case: 200, messages: 200 });
+    expect((await seen(h.other, h.proactive.id, h.customer.id)).lists).toEqual([false, true, true]);
+    const messages = await t.get(`/api/v1/cases/${h.proactive.id}/messages`, h.own);
+    expect(messages.body.items.map((m: { body: string }) => m.body)).toEqual([
+      'We noticed a problem with your order.',
+      'Hello?', // the customer's
+      'Hello?', // the colleague's, who may write in the organization's cases
+    ]);
+  });
+
+  it('shows once the customer writes in about it: their contact joins the case', async () => {
+    const h = await hiddenProactiveCase();
+    const orderId = h.proactive.refs.orderId!;
+    const res = await write(h.own, 'My order', `What about ${orderId}?`, {}, h.customer.id);
+    expect([res.status, res.body.id]).toEqual([200, h.proactive.id]);
+    expect((await t.get(`/api/v1/portal/cases/${h.proactive.id}`, h.own)).status).toBe(200);
+  });
+
+  it('a colleague cannot write in the customer’s name to land in it', async () => {
+    const h = await hiddenProactiveCase();
+    const orderId = h.proactive.refs.orderId!;
+    const res = await write(h.other, 'Their order', `What about ${orderId}?`, {}, h.customer.id);
+    expect(res.status).toBe(403);
+    expect(res.body.error.code).toBe('forbidden');
+    expect(await messagesOf(h.proactive.id)).toEqual(['Call them today.']);
   });
 });

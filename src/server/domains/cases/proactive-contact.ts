@@ -15,6 +15,7 @@ import { recordDomainEvent } from '../domain-events/domain-events.repo.js';
 import { noteCustomerContact } from '../signals/open-signals.js';
 import { createCase, getCase } from './cases.service.js';
 import { addMessage } from './messages.service.js';
+import * as policy from '../../policies/cases.js';
 
 export interface OpenedCase {
   case: Case;
@@ -40,6 +41,9 @@ export async function openOrJoinCase(db: Database, actor: Actor, input: CaseCrea
   if (!fromCustomer || input.channel === 'proactive' || input.createdAt || !input.customerId) {
     return opened(db, actor, input);
   }
+  // Before looking for a case to join: a customer writes for themselves only (the join may land
+  // in a proactive case not yet shown to anyone but staff).
+  policy.assertCanCreateCase(actor, input.customerId);
   const candidates = await rows<ProactiveCandidate & { number: number }>(
     db,
     sql`select id, number, refs from cases
@@ -58,6 +62,7 @@ export async function openOrJoinCase(db: Database, actor: Actor, input: CaseCrea
       const message = await addMessage(tx, actor, choice.id, {
         body: input.subject ? `${input.subject}\n\n${input.message!.body}` : input.message!.body,
         public: true,
+        joinsProactive: true,
         ...(isStaff(actor) ? { from: 'customer' as const, channel: input.channel ?? 'api' } : {}),
         ...(input.message!.call ? { call: input.message!.call } : {}),
       });

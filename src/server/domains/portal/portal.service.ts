@@ -61,6 +61,7 @@ const portalColumns = {
   updatedAt: cases.updatedAt,
   solvedAt: cases.solvedAt,
   closedAt: cases.closedAt,
+  customerVisible: policy.customerVisible,
 };
 
 /** Plain state, rating and who asked, for cases the actor may read. */
