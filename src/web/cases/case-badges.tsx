@@ -20,6 +20,30 @@ export function PriorityBadge({ priority }: { priority: string }) {
   );
 }
 
+/** A case row's status and priority columns. */
+export function StatusPriorityCells({ c }: { c: Pick<CaseSummary, 'status' | 'priority'> }) {
+  return (
+    <>
+      <td>
+        <StatusBadge status={c.status} />
+      </td>
+      <td>
+        <PriorityBadge priority={c.priority} />
+      </td>
+    </>
+  );
+}
+
+/** Who has the case: the assignee (their team below), or the team alone, or "Unassigned". */
+export function AssigneeCell({ c }: { c: Pick<CaseSummary, 'assignee' | 'team'> }) {
+  return (
+    <td className="cell-assignee" data-testid="case-assignee">
+      {c.assignee ? c.assignee.name : <span className="muted">Unassigned</span>}
+      {c.team && <span className="cell-customer__org muted">{c.team.name}</span>}
+    </td>
+  );
+}
+
 /**
  * The queue's promise column: the worst state of the running clocks, and the wall-clock time to
  * the next deadline (the case page has the business-time details).

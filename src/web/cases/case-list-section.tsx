@@ -6,7 +6,7 @@ import { formatDateTime, humanize } from '../lib/format.js';
 import { useApi } from '../lib/use-api.js';
 import { DataTable } from '../layout/data-table.js';
 import { GrowingList } from '../layout/growing-list.js';
-import { PriorityBadge, StatusBadge } from './case-badges.js';
+import { AssigneeCell, StatusPriorityCells } from './case-badges.js';
 import { channelLabel } from './case-labels.js';
 
 export function CaseListSection({
@@ -40,7 +40,7 @@ export function CaseListSection({
             'Status',
             'Priority',
             'Channel',
-            'With',
+            'Assignee',
             'Opened',
             'Updated',
           ]}
@@ -61,17 +61,9 @@ export function CaseListSection({
                   <Link to={`/customers/${c.customer.id}`}>{c.customer.name}</Link>
                 </td>
               )}
-              <td>
-                <StatusBadge status={c.status} />
-              </td>
-              <td>
-                <PriorityBadge priority={c.priority} />
-              </td>
+              <StatusPriorityCells c={c} />
               <td>{channelLabel(c.channel)}</td>
-              <td>
-                {c.assignee?.name ?? c.team?.name ?? <span className="muted">Unassigned</span>}
-                {c.assignee && c.team && <span className="cell-sub muted">{c.team.name}</span>}
-              </td>
+              <AssigneeCell c={c} />
               <td className="cell-nowrap">
                 <time dateTime={c.createdAt}>{formatDateTime(c.createdAt)}</time>
               </td>

@@ -18,7 +18,7 @@ import { FilterSelect } from '../layout/filter-select.js';
 import { AvailabilitySwitch } from './availability-switch.js';
 import { BulkBar } from './bulk-bar.js';
 import { LogCallButton } from './log-call-dialog.js';
-import { PriorityBadge, PromiseBadge, StatusBadge } from './case-badges.js';
+import { AssigneeCell, PromiseBadge, StatusPriorityCells } from './case-badges.js';
 
 /** How often the view counts and the list refresh on their own. */
 const REFRESH_MS = 30_000;
@@ -381,16 +381,8 @@ export function CaseQueuePage() {
                             <span className="cell-customer__org muted">{c.organization.name}</span>
                           )}
                         </td>
-                        <td>
-                          <StatusBadge status={c.status} />
-                        </td>
-                        <td>
-                          <PriorityBadge priority={c.priority} />
-                        </td>
-                        <td className="cell-assignee" data-testid="case-assignee">
-                          {c.assignee ? c.assignee.name : <span className="muted">Unassigned</span>}
-                          {c.team && <span className="cell-customer__org muted">{c.team.name}</span>}
-                        </td>
+                        <StatusPriorityCells c={c} />
+                        <AssigneeCell c={c} />
                         <td className="cell-nowrap">
                           <PromiseBadge summary={c} now={now} />
                         </td>
