@@ -324,6 +324,10 @@ describe('signals', () => {
     // The case names the signal that opened it and what it is about, and leads back to it.
     await page.getByTestId('signal-case').getByRole('link').click();
     await eventually(async () => new URL(page.url()).pathname).toBe(`/cases/${proactive.id}`);
+    // Only opened so far: nobody has written to Maria in it, so she does not see it yet.
+    await eventually(() => text(page.getByTestId('case-internal'))).toBe(
+      'Maria Jensen does not see this case yet: a proactive case is internal until its first public message. Your first public reply shows it in their portal.',
+    );
     const panel = page.getByTestId('case-signals-panel');
     await eventually(() => texts(panel.getByTestId('case-signal').locator('.mini-case__subject'))).toEqual([
       signal.title,

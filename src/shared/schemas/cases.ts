@@ -242,6 +242,9 @@ export const Case = z.object({
   solvedAt: IsoDateTime.nullable(),
   closedAt: IsoDateTime.nullable(),
   reopenCount: z.number().int(),
+  customerVisible: z
+    .boolean()
+    .describe('whether the customer side sees it: a proactive case does once one of its messages is public'),
   promises: z.array(CasePromise),
   createdAt: IsoDateTime,
   updatedAt: IsoDateTime,

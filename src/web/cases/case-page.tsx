@@ -186,6 +186,12 @@ function CasePage({ id }: { id: string }) {
             <Link to={`/cases/${c.mergedIntoId}`}>Go to the case it was merged into</Link>
           </p>
         )}
+        {!c.customerVisible && (
+          <p className="notice notice--info" role="status" data-testid="case-internal">
+            {c.customer.name} does not see this case yet: a proactive case is internal until its first public
+            message. Your first public reply shows it in their portal.
+          </p>
+        )}
         <CaseProperties
           c={c}
           agents={agents.data?.items ?? []}

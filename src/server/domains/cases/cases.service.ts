@@ -121,6 +121,7 @@ function toSummary(row: repo.CaseRow, actor: Actor) {
     solvedAt: iso(row.solvedAt),
     closedAt: iso(row.closedAt),
     reopenCount: row.reopenCount,
+    customerVisible: row.customerVisible,
     createdAt: row.createdAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),
   };

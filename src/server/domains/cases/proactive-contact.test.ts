@@ -238,7 +238,10 @@ describe('a proactive case stays internal until someone writes to the customer i
       messages: 404,
       reply: 404,
     });
-    expect((await t.get(`/api/v1/cases/${h.proactive.id}`, agent)).status).toBe(200);
+    const staff = await t.get(`/api/v1/cases/${h.proactive.id}`, agent);
+    expect([staff.status, staff.body.customerVisible]).toEqual([200, false]);
+    const ordinary = await makeCase(t.db, h.customer.id);
+    expect((await t.get(`/api/v1/cases/${ordinary.id}`, agent)).body.customerVisible).toBe(true);
     // Nothing was written by the refused reply.
     expect(await messagesOf(h.proactive.id)).toEqual(['Call them today.']);
   });
@@ -250,6 +253,7 @@ describe('a proactive case stays internal until someone writes to the customer i
       { body: 'We noticed a problem with your order.', public: true },
       agent,
     );
+    expect((await t.get(`/api/v1/cases/${h.proactive.id}`, agent)).body.customerVisible).toBe(true);
     const own = await seen(h.own, h.proactive.id, h.customer.id);
     expect(own).toMatchObject({ lists: [true, 403, true], portal: 200, case: 200, messages: 200 });
     expect((await seen(h.other, h.proactive.id, h.customer.id)).lists).toEqual([false, true, true]);
