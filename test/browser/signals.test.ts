@@ -309,9 +309,7 @@ describe('signals', () => {
     expect(norm(await text(evidence.getByTestId('evidence-refs')))).toBe(
       'orderId SO-BT-9 shipmentId SH-BT-LIVE',
     );
-    expect(await text(evidence.getByTestId('evidence-data'))).toBe(
-      `{"code":"${CODE}","location":"Erfurt hub"}`,
-    );
+    expect(norm(await text(evidence.getByTestId('evidence-data')))).toBe(`code ${CODE} location Erfurt hub`);
 
     const action = page.getByTestId('signal-action');
     await eventually(() => action.getByTestId('action-state').getAttribute('data-state')).toBe('done');
@@ -336,6 +334,12 @@ describe('signals', () => {
       await panel.getByTestId('case-signal').getByTestId('signal-state').getAttribute('data-state'),
     ).toBe('acted');
     expect(norm(await text(panel.getByTestId('case-refs')))).toBe('orderId SO-BT-9 shipmentId SH-BT-LIVE');
+    // What happened to the order and the shipment, next to the conversation.
+    await page.getByRole('tab', { name: 'Events' }).click();
+    await eventually(() => texts(page.getByTestId('case-event-type'))).toEqual(['shipment.exception']);
+    expect(norm(await text(page.getByTestId('case-event-refs')))).toBe(
+      'orderId SO-BT-9 shipmentId SH-BT-LIVE',
+    );
     await panel.getByTestId('case-signal').click();
     await eventually(() => text(page.getByTestId('signal-heading'))).toBe(signal.title);
   });
@@ -373,6 +377,19 @@ describe('signals', () => {
     await eventually(() => row.count()).toBe(1);
     expect(await text(row.getByTestId('severity-badge'))).toBe('High');
     expect(await text(row.getByTestId('signal-state'))).toBe('Dismissed');
+    // Her operational events, newest first: the one just sent comes first.
+    const events = await stack.api<{ items: { type: string; eventId: string }[] }>(
+      `/events?customerId=${mariaId}&limit=10`,
+      admin,
+    );
+    expect(events.items[0]!.eventId).toBe('bt-live-1');
+    const eventRows = page.getByTestId('customer-event-row');
+    await eventually(() => texts(eventRows.getByTestId('customer-event-type'))).toEqual(
+      events.items.map((e) => e.type),
+    );
+    expect(norm(await text(eventRows.first().getByTestId('customer-event-data')))).toBe(
+      `code ${CODE} location Erfurt hub`,
+    );
     await row.getByRole('link', { name: signal.title }).click();
     await eventually(() => text(page.getByTestId('signal-heading'))).toBe(signal.title);
   });

@@ -46,6 +46,7 @@ import {
   type ComposerMode,
 } from './reply-composer.js';
 import { KbSuggestionsPanel } from '../kb/kb-suggestions-panel.js';
+import { CaseEvents } from '../signals/case-events.js';
 import { CaseSignalsPanel } from '../signals/case-signals-panel.js';
 
 /** The conversation refreshes this often (new customer messages, colleagues' replies). */
@@ -84,7 +85,7 @@ function CasePage({ id }: { id: string }) {
   useInterval(reloadMessages, MESSAGES_MS);
   useInterval(reloadCase, CASE_MS);
 
-  const [tab, setTab] = useState<'conversation' | 'timeline'>('conversation');
+  const [tab, setTab] = useState<'conversation' | 'timeline' | 'events'>('conversation');
   const [mode, setMode] = useState<ComposerMode>(() => loadDraft(id)?.mode ?? 'reply');
   const textareaRef = useRef<HTMLTextAreaElement>(null);
   const [lastTypedAt, setLastTypedAt] = useState(0);
@@ -151,6 +152,8 @@ function CasePage({ id }: { id: string }) {
     : c.status === 'closed'
       ? 'This case is closed. Open a follow-up case to write to the customer.'
       : undefined;
+
+  const hasRefs = Object.keys(c.refs).length > 0;
 
   return (
     <div className="case-page" data-testid="case-page">
@@ -237,6 +240,19 @@ function CasePage({ id }: { id: string }) {
             >
               Timeline
             </button>
+            {hasRefs && (
+              <button
+                type="button"
+                role="tab"
+                id="tab-events"
+                aria-selected={tab === 'events'}
+                aria-controls="panel-events"
+                className={tab === 'events' ? 'tab tab--active' : 'tab'}
+                onClick={() => setTab('events')}
+              >
+                Events
+              </button>
+            )}
           </div>
           {tab === 'conversation' ? (
             <div role="tabpanel" id="panel-conversation" aria-labelledby="tab-conversation">
@@ -274,6 +290,10 @@ function CasePage({ id }: { id: string }) {
                   }, 400);
                 }}
               />
+            </div>
+          ) : tab === 'events' && hasRefs ? (
+            <div role="tabpanel" id="panel-events" aria-labelledby="tab-events">
+              <CaseEvents refs={c.refs} />
             </div>
           ) : (
             <div role="tabpanel" id="panel-timeline" aria-labelledby="tab-timeline">

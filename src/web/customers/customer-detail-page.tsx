@@ -8,7 +8,7 @@ import { useSegments } from '../lib/use-segments.js';
 import { ErrorNotice, Fact, Loading, NotFound, PageHeader, SuccessNotice } from '../layout/page-parts.js';
 import { useDocumentTitle } from '../layout/use-document-title.js';
 import { CaseListSection } from '../cases/case-list-section.js';
-import { CustomerCommitments, CustomerSignals } from '../signals/customer-proactive.js';
+import { CustomerCommitments, CustomerEvents, CustomerSignals } from '../signals/customer-proactive.js';
 import { CustomerHistory } from './customer-history.js';
 
 /** Set by the edit form when it navigates back here after saving. */
@@ -143,6 +143,12 @@ export function CustomerDetailPage() {
         <section className="section" aria-labelledby="commitments-title">
           <h2 id="commitments-title">Commitments</h2>
           <CustomerCommitments customerId={c.id} />
+        </section>
+      )}
+      {staff && (
+        <section className="section" aria-labelledby="events-title">
+          <h2 id="events-title">Recent events</h2>
+          <CustomerEvents customerId={c.id} />
         </section>
       )}
       {staff && (

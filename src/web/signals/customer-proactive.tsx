@@ -1,10 +1,12 @@
-// The proactive side of a customer page (staff only): the commitments measured for them and the
-// signals raised about them, newest first, each with a way to see more.
+// The proactive side of a customer page (staff only): the commitments measured for them, the
+// signals raised about them and their operational events, newest first, each with a way to see more.
 import { Link } from 'react-router-dom';
+import type { Event } from '../../shared/schemas/events.js';
 import type { Commitment, Signal } from '../../shared/schemas/signals.js';
 import { formatDateTime, formatDue } from '../lib/format.js';
 import { GrowingList } from '../layout/growing-list.js';
 import { DataTable } from '../layout/data-table.js';
+import { EventTable, eventLine } from './event-table.js';
 import { CommitmentStateBadge, RefValue, SeverityBadge, SignalStateBadge } from './signal-badges.js';
 
 export function CustomerSignals({ customerId }: { customerId: string }) {
@@ -98,6 +100,27 @@ export function CustomerCommitments({ customerId }: { customerId: string }) {
             </tr>
           ))}
         </DataTable>
+      )}
+    </GrowingList>
+  );
+}
+
+export function CustomerEvents({ customerId }: { customerId: string }) {
+  return (
+    <GrowingList<Event>
+      path="/events"
+      query={{ customerId }}
+      what="events"
+      emptyTestId="customer-events-empty"
+      empty="No operational events about this customer yet (orders, shipments, invoices sent to POST /api/v1/events)."
+    >
+      {(items, loading) => (
+        <EventTable
+          testId="customer-events"
+          prefix="customer-event"
+          busy={loading}
+          events={items.map(eventLine)}
+        />
       )}
     </GrowingList>
   );

@@ -20,7 +20,7 @@ import { useInterval, useNow } from '../lib/use-interval.js';
 import { Fact, FormError, PageHeader, SuccessNotice } from '../layout/page-parts.js';
 import { RecordGate } from '../layout/record-gate.js';
 import { useDocumentTitle } from '../layout/use-document-title.js';
-import { DataTable } from '../layout/data-table.js';
+import { compactJson, EventTable } from './event-table.js';
 import { ActionStateBadge, DueIn, RefValue, SeverityBadge, SignalStateBadge } from './signal-badges.js';
 import { priorityLabel } from '../cases/case-labels.js';
 import { actionKindLabel, ruleKindLabel } from './signal-labels.js';
@@ -28,7 +28,6 @@ import { actionKindLabel, ruleKindLabel } from './signal-labels.js';
 const REFRESH_MS = 10_000;
 
 /** Compact JSON for a table cell: `{"location":"Leipzig hub"}`. */
-export const compactJson = (value: unknown) => JSON.stringify(value);
 
 export function SignalPage() {
   const { id = '' } = useParams();
@@ -252,42 +251,11 @@ function SignalView({ s, onChanged }: { s: SignalDetail; onChanged(): void }) {
             </p>
           </div>
         ) : (
-          <DataTable testId="signal-evidence" columns={['Type', 'Occurred', 'Refs', 'Data', 'Event id']}>
-            {s.evidence.map((e) => (
-              <tr key={e.eventId} data-testid="evidence-row">
-                <td className="cell-nowrap" data-testid="evidence-type">
-                  <code>{e.type}</code>
-                </td>
-                <td className="cell-nowrap" data-testid="evidence-occurred">
-                  <time dateTime={e.occurredAt}>{formatDateTime(e.occurredAt)}</time>
-                </td>
-                <td data-testid="evidence-refs">
-                  {Object.keys(e.refs).length === 0 ? (
-                    <span className="muted">—</span>
-                  ) : (
-                    Object.entries(e.refs).map(([k, v], i) => (
-                      <span key={k}>
-                        {i > 0 && ' '}
-                        <span className="ref ref--chip">
-                          <span className="ref__key">{k}</span> <code>{v}</code>
-                        </span>
-                      </span>
-                    ))
-                  )}
-                </td>
-                <td className="cell-json" data-testid="evidence-data">
-                  {Object.keys(e.data).length === 0 ? (
-                    <span className="muted">—</span>
-                  ) : (
-                    <code>{compactJson(e.data)}</code>
-                  )}
-                </td>
-                <td className="cell-nowrap muted">
-                  <code>{e.sourceEventId}</code>
-                </td>
-              </tr>
-            ))}
-          </DataTable>
+          <EventTable
+            testId="signal-evidence"
+            prefix="evidence"
+            events={s.evidence.map((e) => ({ ...e, id: e.eventId }))}
+          />
         )}
       </section>
 

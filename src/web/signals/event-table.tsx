@@ -1,0 +1,82 @@
+// Operational events as a table: a signal's evidence, a customer's recent events, the events about
+// a case's order or shipment. Test ids are `<prefix>-row`, `<prefix>-type`, `-occurred`, `-refs`,
+// `-data`.
+import type { ReactNode } from 'react';
+import { formatDateTime } from '../lib/format.js';
+import { DataTable } from '../layout/data-table.js';
+
+export interface EventLine {
+  /** Steward's id. */
+  id: string;
+  /** The source's id of the event. */
+  sourceEventId: string;
+  type: string;
+  occurredAt: string;
+  refs: Record<string, string>;
+  data: Record<string, unknown>;
+}
+
+export const compactJson = (value: unknown) => JSON.stringify(value);
+
+export function EventTable({
+  events,
+  testId,
+  prefix,
+  busy,
+}: {
+  events: EventLine[];
+  testId: string;
+  prefix: string;
+  busy?: boolean;
+}): ReactNode {
+  return (
+    <DataTable
+      testId={testId}
+      busy={busy}
+      className="table--events"
+      columns={['Event', 'Occurred', 'Refs', 'Data']}
+    >
+      {events.map((e) => (
+        <tr key={e.id} data-testid={`${prefix}-row`}>
+          <td className="cell-nowrap">
+            <code data-testid={`${prefix}-type`}>{e.type}</code>
+            <span className="cell-sub muted" title="the source's id of the event">
+              {e.sourceEventId}
+            </span>
+          </td>
+          <td className="cell-nowrap" data-testid={`${prefix}-occurred`}>
+            <time dateTime={e.occurredAt}>{formatDateTime(e.occurredAt)}</time>
+          </td>
+          <td data-testid={`${prefix}-refs`}>
+            {Object.keys(e.refs).length === 0 ? <span className="muted">—</span> : <Pairs of={e.refs} />}
+          </td>
+          <td className="cell-data" data-testid={`${prefix}-data`}>
+            {Object.keys(e.data).length === 0 ? <span className="muted">—</span> : <Pairs of={e.data} />}
+          </td>
+        </tr>
+      ))}
+    </DataTable>
+  );
+}
+
+/** Keys and values as chips: "carrier DB Schenker"; a nested value as compact JSON. */
+function Pairs({ of }: { of: Record<string, unknown> }) {
+  return Object.entries(of).map(([k, v], i) => (
+    <span key={k}>
+      {i > 0 && ' '}
+      <span className="ref ref--chip">
+        <span className="ref__key">{k}</span> <code>{typeof v === 'string' ? v : compactJson(v)}</code>
+      </span>
+    </span>
+  ));
+}
+
+/** A stored event as the events API answers it. */
+export const eventLine = (e: {
+  id: string;
+  eventId: string;
+  type: string;
+  occurredAt: string;
+  refs: Record<string, string>;
+  data: Record<string, unknown>;
+}): EventLine => ({ ...e, sourceEventId: e.eventId });
