@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Agreement } from '../../src/shared/schemas/agreements.js';
 import type { Customer } from '../../src/shared/schemas/customers.js';
 import type { Organization } from '../../src/shared/schemas/organizations.js';
+import type { CommitmentRate } from '../../src/shared/schemas/signals.js';
 import type { AgentProfile, Team } from '../../src/shared/schemas/teams.js';
 import type { z } from 'zod';
 
@@ -201,9 +202,10 @@ describe('agreements', () => {
     );
     expect(norm(await text(row))).toContain('First response: 1 h Resolution: 8 h');
     expect(await text(row.getByTestId('review-due'))).toBe('Review due');
+    await eventually(() => text(row.getByTestId('agreement-calendar'))).toBe(`${CALENDAR} calendar`);
 
     await page.getByLabel('Due for review only').check();
-    await eventually(() => texts(page.getByTestId('agreement-row').locator('td:first-child'))).toContain(
+    await eventually(() => texts(page.getByTestId('agreement-row').locator('td:first-child a'))).toContain(
       AGREEMENT,
     );
 
@@ -219,6 +221,29 @@ describe('agreements', () => {
       ],
       reviewDue: true,
     });
+  });
+
+  it('lists each agreement’s commitments and how they were kept over 90 days', async () => {
+    const agreements = (await stack.api<{ items: Agreement[] }>('/agreements', admin)).items;
+    const rates = await stack.api<{ items: CommitmentRate[] }>('/commitments/rates?by=agreement', admin);
+    const measured = rates.items.filter((r) => r.onTimeRate !== null);
+    expect(measured.length).toBeGreaterThan(0);
+    await page.goto(`${stack.url}/admin/agreements`);
+    for (const rate of measured) {
+      const agreement = agreements.find((a) => a.id === rate.groupId)!;
+      const row = page.getByTestId('agreement-row').filter({ hasText: agreement.name });
+      await eventually(() => texts(row.getByTestId('agreement-commitments').locator('li'))).toEqual(
+        agreement.commitments.map((c) => c.name),
+      );
+      const overdue = rate.overdue > 0 ? ` · ${rate.overdue} overdue` : '';
+      await eventually(() => text(row.getByTestId('agreement-on-time'))).toBe(
+        `${Math.round(rate.onTimeRate! * 100)}%\n${rate.met} met · ${rate.late + rate.broken} late or broken${overdue}`,
+      );
+    }
+    // An agreement without commitments shows none, and no rate.
+    const bare = agreements.find((a) => a.commitments.length === 0)!;
+    const bareRow = page.getByTestId('agreement-row').filter({ hasText: bare.name });
+    expect(await text(bareRow.getByTestId('agreement-on-time'))).toBe('—');
   });
 
   it('runs a case opened Friday 16:30 in Berlin to a first response due Monday 09:30', async () => {

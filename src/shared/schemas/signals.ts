@@ -211,6 +211,7 @@ export const CommitmentRate = z.object({
   overdue: z.number().int().describe('due and still not fulfilled'),
   onTimeRate: z.number().nullable().describe('met / (met + late + broken + overdue), 0..1'),
 });
+export type CommitmentRate = z.infer<typeof CommitmentRate>;
 
 // ---- KPIs and board -----------------------------------------------------------------------------
 

@@ -2,7 +2,8 @@ import { useEffect, useState } from 'react';
 import { Link, useSearchParams } from 'react-router-dom';
 import { LIMITS } from '../../shared/schemas/common.js';
 import type { Organization } from '../../shared/schemas/organizations.js';
-import { formatDate } from '../lib/format.js';
+import type { CommitmentRate } from '../../shared/schemas/signals.js';
+import { formatDate, formatPercent } from '../lib/format.js';
 import type { Agreement, Calendar, Items, Page, SegmentList } from '../lib/types.js';
 import { useApi } from '../lib/use-api.js';
 import { Flash } from '../layout/flash.js';
@@ -31,9 +32,15 @@ export function AgreementsPage() {
   useEffect(() => setChecked(reviewDue), [reviewDue]);
   const agreements = useApi<Items<Agreement>>('/agreements', { reviewDue: reviewDue ? 'true' : undefined });
   const calendars = useApi<Items<Calendar>>('/calendars');
+  // How each agreement's commitments were kept: instances closed in the last 90 days, and those overdue now.
+  const rates = useApi<Items<CommitmentRate>>('/commitments/rates', {
+    by: 'agreement',
+    limit: LIMITS.pageMax,
+  });
+  const rateOf = (id: string) => rates.data?.items.find((r) => r.groupId === id);
   const names = useScopeNames();
   const items = agreements.data?.items ?? [];
-  const calendarName = (id: string) => calendars.data?.items.find((c) => c.id === id)?.name ?? '—';
+  const calendarName = (id: string) => calendars.data?.items.find((c) => c.id === id)?.name ?? '…';
 
   return (
     <>
@@ -66,12 +73,18 @@ export function AgreementsPage() {
         loadingLabel="Loading agreements…"
         empty={reviewDue ? 'No agreement is due for review.' : 'No agreements yet.'}
       >
-        <DataTable testId="agreement-table" columns={['Name', 'Scope', 'Targets', 'Calendar', 'Review']}>
+        <DataTable
+          testId="agreement-table"
+          columns={['Name', 'Scope', 'Targets', 'Commitments', 'On time (90 days)', 'Review']}
+        >
           {items.map((a) => (
             <tr key={a.id} data-testid="agreement-row" className={a.active ? undefined : 'row--inactive'}>
               <td className="cell-primary">
                 <Link to={`/admin/agreements/${a.id}`}>{a.name}</Link>
                 {!a.active && <span className="tag tag--quiet">inactive</span>}
+                <span className="cell-sub muted" data-testid="agreement-calendar">
+                  {calendarName(a.calendarId)} calendar
+                </span>
               </td>
               <td data-testid="agreement-scope">
                 <ScopeText a={a} names={names} />
@@ -79,7 +92,22 @@ export function AgreementsPage() {
               <td>
                 <TargetList targets={a.targets} />
               </td>
-              <td className="cell-nowrap">{calendarName(a.calendarId)}</td>
+              <td data-testid="agreement-commitments">
+                {a.commitments.length === 0 ? (
+                  <span className="muted">—</span>
+                ) : (
+                  <ul className="target-list">
+                    {a.commitments.map((c) => (
+                      <li key={c.key} className="target-chip">
+                        {c.name}
+                      </li>
+                    ))}
+                  </ul>
+                )}
+              </td>
+              <td className="cell-nowrap" data-testid="agreement-on-time">
+                <OnTime rate={rateOf(a.id)} />
+              </td>
               <td className="cell-nowrap">
                 {a.reviewDate ? (
                   <>
@@ -98,6 +126,20 @@ export function AgreementsPage() {
           ))}
         </DataTable>
       </ListState>
+    </>
+  );
+}
+
+/** An agreement's on-time rate, with what it counts. */
+function OnTime({ rate }: { rate: CommitmentRate | undefined }) {
+  if (!rate || rate.onTimeRate === null) return <span className="muted">—</span>;
+  const missed = rate.late + rate.broken;
+  return (
+    <>
+      <strong>{formatPercent(rate.onTimeRate)}</strong>
+      <span className="cell-sub muted">
+        {rate.met} met · {missed} late or broken{rate.overdue > 0 && ` · ${rate.overdue} overdue`}
+      </span>
     </>
   );
 }

@@ -97,3 +97,6 @@ export function formatBytes(n: number): string {
   if (n < 1024 * 1024) return `${(n / 1024).toFixed(n < 10 * 1024 ? 1 : 0)} KB`;
   return `${(n / 1024 / 1024).toFixed(1)} MB`;
 }
+
+/** A share (0..1) as a whole percentage; none as a dash. */
+export const formatPercent = (share: number | null) => (share === null ? '—' : `${Math.round(share * 100)}%`);

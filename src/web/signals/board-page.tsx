@@ -8,7 +8,7 @@ import type { Severity } from '../../shared/schemas/rules.js';
 import type { Board, Commitment, ProactiveKpis, Signal } from '../../shared/schemas/signals.js';
 import { useMe } from '../auth/auth-context.js';
 import type { ApiError } from '../lib/api.js';
-import { countOf, formatDue, formatNumber, formatWallClock } from '../lib/format.js';
+import { countOf, formatDue, formatNumber, formatPercent, formatWallClock } from '../lib/format.js';
 import { useApi } from '../lib/use-api.js';
 import { useInterval, useNow } from '../lib/use-interval.js';
 import { ErrorNotice, Loading, PageHeader } from '../layout/page-parts.js';
@@ -59,8 +59,6 @@ function sortSignals(signals: Signal[], sort: Sort): Signal[] {
   if (sort === 'detected') return list.sort((a, b) => time(b.detectedAt) - time(a.detectedAt));
   return list.sort((a, b) => rank(a.severity) - rank(b.severity) || time(a.detectedAt) - time(b.detectedAt));
 }
-
-const percent = (share: number | null) => (share === null ? '—' : `${Math.round(share * 100)}%`);
 
 export function BoardPage() {
   useDocumentTitle('Promises at risk');
@@ -312,7 +310,7 @@ function KpiStrip({ kpis, error }: { kpis: ProactiveKpis | undefined; error: Api
         [
           'caught',
           'Caught before contact',
-          percent(kpis.caughtBeforeContactShare),
+          formatPercent(kpis.caughtBeforeContactShare),
           `${formatNumber(kpis.caughtBeforeContact)} before the customer wrote in`,
         ],
         [
@@ -330,7 +328,7 @@ function KpiStrip({ kpis, error }: { kpis: ProactiveKpis | undefined; error: Api
         [
           'ontime',
           'Commitments on time',
-          percent(kpis.commitments.onTimeRate),
+          formatPercent(kpis.commitments.onTimeRate),
           `${formatNumber(kpis.commitments.met)} met · ${formatNumber(
             kpis.commitments.late + kpis.commitments.broken,
           )} late or broken`,
