@@ -2,7 +2,7 @@
 // composer, or the timeline; on the side the promise clocks, the customer, tags, fields and
 // linked cases. The case, its clocks and the conversation refresh on their own; other agents
 // with the case open are shown (presence), and replying over a newer reply is caught (collision).
-import { useCallback, useMemo, useRef, useState } from 'react';
+import { useCallback, useMemo, useRef, useState, type ReactNode } from 'react';
 import { Link, useLocation, useNavigate, useParams } from 'react-router-dom';
 import { useMe } from '../auth/auth-context.js';
 import { formatDateTime } from '../lib/format.js';
@@ -62,6 +62,9 @@ export function CasePageRoute() {
   return <CasePage key={id} id={id} />;
 }
 
+/** The case page's tabs: the events tab only on a case with references. */
+type CaseTab = 'conversation' | 'timeline' | 'events';
+
 function CasePage({ id }: { id: string }) {
   const me = useMe();
   const location = useLocation();
@@ -85,7 +88,7 @@ function CasePage({ id }: { id: string }) {
   useInterval(reloadMessages, MESSAGES_MS);
   useInterval(reloadCase, CASE_MS);
 
-  const [tab, setTab] = useState<'conversation' | 'timeline' | 'events'>('conversation');
+  const [tab, setTab] = useState<CaseTab>('conversation');
   const [mode, setMode] = useState<ComposerMode>(() => loadDraft(id)?.mode ?? 'reply');
   const textareaRef = useRef<HTMLTextAreaElement>(null);
   const [lastTypedAt, setLastTypedAt] = useState(0);
@@ -154,6 +157,16 @@ function CasePage({ id }: { id: string }) {
       : undefined;
 
   const hasRefs = Object.keys(c.refs).length > 0;
+  const caseTabs: [CaseTab, ReactNode][] = [
+    [
+      'conversation',
+      <>
+        Conversation <span className="tab__count">{items.length}</span>
+      </>,
+    ],
+    ['timeline', 'Timeline'],
+    ...(hasRefs ? [['events', 'Events'] as [CaseTab, ReactNode]] : []),
+  ];
 
   return (
     <div className="case-page" data-testid="case-page">
@@ -218,41 +231,20 @@ function CasePage({ id }: { id: string }) {
       <div className="case-layout">
         <div className="case-main">
           <div className="tabs" role="tablist" aria-label="Case">
-            <button
-              type="button"
-              role="tab"
-              id="tab-conversation"
-              aria-selected={tab === 'conversation'}
-              aria-controls="panel-conversation"
-              className={tab === 'conversation' ? 'tab tab--active' : 'tab'}
-              onClick={() => setTab('conversation')}
-            >
-              Conversation <span className="tab__count">{items.length}</span>
-            </button>
-            <button
-              type="button"
-              role="tab"
-              id="tab-timeline"
-              aria-selected={tab === 'timeline'}
-              aria-controls="panel-timeline"
-              className={tab === 'timeline' ? 'tab tab--active' : 'tab'}
-              onClick={() => setTab('timeline')}
-            >
-              Timeline
-            </button>
-            {hasRefs && (
+            {caseTabs.map(([id, label]) => (
               <button
+                key={id}
                 type="button"
                 role="tab"
-                id="tab-events"
-                aria-selected={tab === 'events'}
-                aria-controls="panel-events"
-                className={tab === 'events' ? 'tab tab--active' : 'tab'}
-                onClick={() => setTab('events')}
+                id={`tab-${id}`}
+                aria-selected={tab === id}
+                aria-controls={`panel-${id}`}
+                className={tab === id ? 'tab tab--active' : 'tab'}
+                onClick={() => setTab(id)}
               >
-                Events
+                {label}
               </button>
-            )}
+            ))}
           </div>
           {tab === 'conversation' ? (
             <div role="tabpanel" id="panel-conversation" aria-labelledby="tab-conversation">

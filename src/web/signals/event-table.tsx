@@ -2,6 +2,7 @@
 // a case's order or shipment. Test ids are `<prefix>-row`, `<prefix>-type`, `-occurred`, `-refs`,
 // `-data`.
 import type { ReactNode } from 'react';
+import type { Event } from '../../shared/schemas/events.js';
 import { formatDateTime } from '../lib/format.js';
 import { DataTable } from '../layout/data-table.js';
 
@@ -71,12 +72,5 @@ function Pairs({ of }: { of: Record<string, unknown> }) {
   ));
 }
 
-/** A stored event as the events API answers it. */
-export const eventLine = (e: {
-  id: string;
-  eventId: string;
-  type: string;
-  occurredAt: string;
-  refs: Record<string, string>;
-  data: Record<string, unknown>;
-}): EventLine => ({ ...e, sourceEventId: e.eventId });
+/** A stored event as the events API answers it, as a line of the table. */
+export const eventLine = (e: Event): EventLine => ({ ...e, sourceEventId: e.eventId });
