@@ -10,7 +10,12 @@ import { RefValue, SeverityBadge, SignalStateBadge } from './signal-badges.js';
 const SHOWN = 10;
 
 export function CaseSignalsPanel({ c }: { c: Case }) {
-  const signals = useApi<Page<Signal>>('/signals', { caseId: c.id, limit: SHOWN, includeTotal: true });
+  // Signals link to the proactive cases their actions opened or joined: other cases have none.
+  const signals = useApi<Page<Signal>>(c.channel === 'proactive' ? '/signals' : null, {
+    caseId: c.id,
+    limit: SHOWN,
+    includeTotal: true,
+  });
   const refs = Object.entries(c.refs);
   const items = signals.data?.items ?? [];
   if (refs.length === 0 && items.length === 0 && !signals.error) return null;
