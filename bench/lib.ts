@@ -39,3 +39,65 @@ export async function timed(count: number, concurrency: number, task: (i: number
   );
   return samples;
 }
+
+interface ProfileNode {
+  id: number;
+  callFrame: { functionName: string; url: string; lineNumber: number };
+  hitCount?: number;
+  children?: number[];
+}
+
+/**
+ * A CPU profile of this process's main thread from now until the returned function is called
+ * (`node:inspector`, the same profile as `node --cpu-prof`). The stop function writes it to `file`
+ * (opens in Chrome DevTools or speedscope) and prints where the time went: by package or
+ * folder, then the busiest functions, by self time.
+ */
+export async function startCpuProfile(file: string) {
+  const { Session } = await import('node:inspector/promises');
+  const { writeFile } = await import('node:fs/promises');
+  const session = new Session();
+  session.connect();
+  await session.post('Profiler.enable');
+  await session.post('Profiler.setSamplingInterval', { interval: 500 });
+  await session.post('Profiler.start');
+  return async () => {
+    const { profile } = (await session.post('Profiler.stop')) as {
+      profile: { nodes: ProfileNode[]; samples: number[]; startTime: number; endTime: number };
+    };
+    session.disconnect();
+    await writeFile(file, JSON.stringify(profile));
+    const samples = new Map<number, number>();
+    for (const id of profile.samples) samples.set(id, (samples.get(id) ?? 0) + 1);
+    const total = profile.samples.length || 1;
+    const byArea = new Map<string, number>();
+    const byFunction = new Map<string, number>();
+    const add = (map: Map<string, number>, key: string, n: number) => map.set(key, (map.get(key) ?? 0) + n);
+    for (const node of profile.nodes) {
+      const n = samples.get(node.id) ?? 0;
+      if (!n) continue;
+      const { functionName, url, lineNumber } = node.callFrame;
+      const pkg = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(url)?.[1];
+      const area = pkg
+        ? pkg
+        : url.includes('/src/')
+          ? `steward ${/\/src\/(?:server\/)?(?:domains\/)?([^/]+)/.exec(url)?.[1] ?? ''}`.trim()
+          : url.startsWith('node:')
+            ? 'node internals'
+            : url
+              ? url.replace(/^.*\//, '')
+              : functionName.startsWith('(')
+                ? functionName
+                : 'native';
+      add(byArea, area, n);
+      const where = url ? `${url.replace(/^.*\/(node_modules|src)\//, '')}:${lineNumber + 1}` : '';
+      add(byFunction, `${functionName || '(anonymous)'} ${where}`.trim(), n);
+    }
+    const pct = (n: number) => `${((n / total) * 100).toFixed(1).padStart(5)}%`;
+    console.log(`\nCPU profile of the load (main thread, ${fmt(total)} samples), written to ${file}`);
+    for (const [k, n] of [...byArea].sort((a, b) => b[1] - a[1]).slice(0, 18)) console.log(`${pct(n)}  ${k}`);
+    console.log('busiest functions (self time):');
+    for (const [k, n] of [...byFunction].sort((a, b) => b[1] - a[1]).slice(0, 30))
+      console.log(`${pct(n)}  ${k}`);
+  };
+}
