@@ -86,30 +86,57 @@ export const EventOrganizationRef = z
   .describe('matched by id, else by one of its e-mail domains (externalId is accepted, not matched yet)');
 export type EventOrganizationRef = z.infer<typeof EventOrganizationRef>;
 
-const utf8 = new TextEncoder();
+const BAD_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+const badText = (s: string) => s.includes('\u0000') || BAD_SURROGATE.test(s);
+
+/** UTF-8 length of a string with no unpaired surrogates, without encoding it. */
+function utf8Length(s: string): number {
+  let bytes = s.length;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x80) continue;
+    if (c < 0x800) bytes += 1;
+    else if (c >= 0xd800 && c <= 0xdbff) {
+      bytes += 2; // a surrogate pair: 2 UTF-16 units, 4 bytes
+      i++;
+    } else bytes += 2;
+  }
+  return bytes;
+}
 
 /**
  * Why `data` cannot be stored, or null: too deep, too large, or holding text PostgreSQL's jsonb
  * refuses (NUL, unpaired surrogates). Iterative, so hostile nesting cannot overflow the stack.
+ * Runs for every event of every batch: it walks the values in place, without copying entries.
  */
 export function dataProblem(data: Record<string, unknown>): string | null {
-  const stack: [unknown, number][] = [[data, 1]];
-  const badText = (s: string) =>
-    s.includes('\u0000') || /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/.test(s);
-  while (stack.length > 0) {
-    const [value, depth] = stack.pop()!;
+  const values: unknown[] = [data];
+  const depths: number[] = [1];
+  while (values.length > 0) {
+    const value = values.pop();
+    const depth = depths.pop()!;
     if (typeof value === 'string') {
       if (badText(value)) return 'must not contain NUL characters or unpaired surrogates';
     } else if (value !== null && typeof value === 'object') {
       if (depth > EVENT_LIMITS.dataDepth) return `must not be nested deeper than ${EVENT_LIMITS.dataDepth}`;
-      const entries = Array.isArray(value) ? value.map((v) => ['', v] as const) : Object.entries(value);
-      for (const [key, child] of entries) {
-        if (key && badText(key)) return 'keys must not contain NUL characters or unpaired surrogates';
-        stack.push([child, depth + 1]);
+      if (Array.isArray(value)) {
+        for (const child of value) {
+          values.push(child);
+          depths.push(depth + 1);
+        }
+      } else {
+        for (const key in value) {
+          if (!Object.hasOwn(value, key)) continue;
+          if (badText(key)) return 'keys must not contain NUL characters or unpaired surrogates';
+          values.push((value as Record<string, unknown>)[key]);
+          depths.push(depth + 1);
+        }
       }
     }
   }
-  const bytes = utf8.encode(JSON.stringify(data)).length;
+  const json = JSON.stringify(data);
+  // A UTF-16 unit is at most 3 UTF-8 bytes: most data is far below the limit without counting.
+  const bytes = json.length * 3 <= EVENT_LIMITS.dataBytes ? 0 : utf8Length(json);
   return bytes > EVENT_LIMITS.dataBytes
     ? `must be at most ${EVENT_LIMITS.dataBytes} bytes as JSON (is ${bytes})`
     : null;

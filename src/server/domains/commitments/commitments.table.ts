@@ -57,9 +57,18 @@ export const commitments = pgTable(
       .on(t.closesOn, t.refValue)
       .where(sql`${t.mode} = 'avoid' and ${t.state} = 'met'`),
     index('commitments_customer').on(t.customerId, t.dueAt),
-    index('commitments_organization').on(t.organizationId, t.dueAt),
-    index('commitments_agreement_closed').on(t.agreementId, t.closedAt),
-    index('commitments_closed').on(t.closedAt),
+    // Partial where most rows have no value: an opened commitment (hundreds per ingest batch)
+    // then writes two to three index entries fewer. Queries filter with `=` or a range, which
+    // implies the column is not null, so PostgreSQL still uses them.
+    index('commitments_organization')
+      .on(t.organizationId, t.dueAt)
+      .where(sql`${t.organizationId} is not null`),
+    index('commitments_agreement_closed')
+      .on(t.agreementId, t.closedAt)
+      .where(sql`${t.closedAt} is not null`),
+    index('commitments_closed')
+      .on(t.closedAt)
+      .where(sql`${t.closedAt} is not null`),
     index('commitments_list').on(t.dueAt, t.id),
   ],
 );
