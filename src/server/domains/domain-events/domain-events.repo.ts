@@ -1,5 +1,5 @@
 import { and, asc, eq, sql } from 'drizzle-orm';
-import { uuidv7 } from 'uuidv7';
+import { newId } from '../../../db/columns.js';
 import type { Database } from '../../../db/client.js';
 import type { Actor } from '../../lib/actor.js';
 import { users } from '../auth/auth.table.js';
@@ -25,7 +25,7 @@ export async function recordDomainEvents(
   await tx.execute(sql`
     insert into ${domainEvents} (id, type, entity_type, entity_id, actor_id, actor_kind, data)
     select v.id, v.type, v.entity_type, v.entity_id, ${actor.userId}::uuid, ${actor.kind}, v.data::jsonb
-    from unnest(${col(() => uuidv7())}::uuid[], ${col((e) => e.type)}::text[], ${col((e) => e.entityType)}::text[],
+    from unnest(${col(() => newId())}::uuid[], ${col((e) => e.type)}::text[], ${col((e) => e.entityType)}::text[],
       ${col((e) => e.entityId)}::uuid[], ${col((e) => JSON.stringify(e.data ?? {}))}::text[])
       as v(id, type, entity_type, entity_id, data)`);
 }

@@ -7,7 +7,7 @@
 //   for them); starting events begin new waits, which the timer job fires when due;
 // - commitments of the customers' agreements are opened and closed (commitments.engine.ts).
 import { sql } from 'drizzle-orm';
-import { uuidv7 } from 'uuidv7';
+import { newId } from '../../../db/columns.js';
 import type { Database } from '../../../db/client.js';
 import { rows } from '../../../db/client.js';
 import {
@@ -317,7 +317,7 @@ async function runAbsenceRules(tx: Database, rules: LiveRule[], ctxs: EventConte
     sql`
     insert into rule_expectations (id, rule_id, rule_version, ref_value, customer_id, organization_id,
       started_by_event_id, started_at, due_at, promise_due_at)
-    select * from unnest(${sql.param(fresh.map(() => uuidv7()))}::uuid[], ${sql.param(fresh.map((s) => s.rule.id))}::uuid[],
+    select * from unnest(${sql.param(fresh.map(() => newId()))}::uuid[], ${sql.param(fresh.map((s) => s.rule.id))}::uuid[],
       ${sql.param(fresh.map((s) => s.rule.version))}::int[], ${sql.param(fresh.map((s) => s.ref))}::text[],
       ${sql.param(fresh.map((s) => s.ctx.customer?.id ?? null))}::uuid[],
       ${sql.param(fresh.map((s) => s.ctx.organization?.id ?? null))}::uuid[],

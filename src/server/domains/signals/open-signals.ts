@@ -4,7 +4,7 @@
 // actions (an outbox the action runner works through) and a `signal.opened` domain event.
 // Repeats of a live signal only add evidence.
 import { sql } from 'drizzle-orm';
-import { uuidv7 } from 'uuidv7';
+import { newId } from '../../../db/columns.js';
 import type { Database } from '../../../db/client.js';
 import { rows } from '../../../db/client.js';
 import type { RuleDefinition } from '../../../shared/schemas/rules.js';
@@ -81,7 +81,7 @@ export async function openSignals(tx: Database, raw: Firing[]): Promise<OpenedSi
         select 1 from cases c
         where c.customer_id = v.customer_id and c.channel <> 'proactive'
           and c.status in ('new', 'open', 'pending', 'on_hold') and c.created_at >= v.since)
-    from unnest(${col(() => uuidv7())}::uuid[], ${col((f) => f.rule.id)}::uuid[],
+    from unnest(${col(() => newId())}::uuid[], ${col((f) => f.rule.id)}::uuid[],
       ${col((f) => f.rule.version)}::int[], ${col((f) => f.rule.definition.kind)}::text[],
       ${col((f) => f.rule.definition.severity)}::text[], ${col(titleOf)}::text[],
       ${col((f) => f.dedupeKey)}::text[], ${col((f) => f.customerId)}::uuid[],
