@@ -98,6 +98,40 @@ describe.skipIf(usingPostgres())('PGlite on a worker thread', () => {
     expect(left.map((r) => r.n)).toEqual([10]);
   });
 
+  it('sends BEGIN with the first statement: statements sent at once, a failing first one, none at all', async () => {
+    const { db } = handle;
+    await db.execute(sql`create table thread_b (n int primary key)`);
+    // Two first statements in flight together: both inside the transaction, both rolled back.
+    await expect(
+      db.transaction(async (t) => {
+        await Promise.all([
+          t.execute(sql`insert into thread_b values (1)`),
+          t.execute(sql`insert into thread_b values (2)`),
+        ]);
+        throw new Error('undo both');
+      }),
+    ).rejects.toThrow('undo both');
+    // The first statement fails: the transaction is rolled back and the connection usable.
+    await expect(
+      db.transaction(async (t) => t.execute(sql`insert into thread_b values ('x')`)),
+    ).rejects.toThrow();
+    // No statement: nothing is sent, the result comes back.
+    expect(await db.transaction(async () => 'nothing to do')).toBe('nothing to do');
+    await db.transaction(async (t) => {
+      await t.execute(sql`insert into thread_b values (3)`);
+      await t.execute(sql`insert into thread_b values (4)`);
+    });
+    const left = await rows<{ n: number; open: boolean }>(
+      db,
+      sql`select n, (select count(*) from pg_stat_activity where state like 'idle in transaction%') > 0 as open
+        from thread_b order by n`,
+    );
+    expect(left).toEqual([
+      { n: 3, open: false },
+      { n: 4, open: false },
+    ]);
+  });
+
   it('reports SQL errors with their state and constraint, so they become clear 4xx answers', async () => {
     const { db } = handle;
     let caught: unknown;

@@ -30,7 +30,15 @@ export interface StatementStat {
 }
 
 export type ThreadRequest =
-  | { id: number; op: 'query'; sql: string; params: unknown[]; rowMode: 'array' | 'object' }
+  | {
+      id: number;
+      op: 'query';
+      sql: string;
+      params: unknown[];
+      rowMode: 'array' | 'object';
+      /** BEGIN first: a transaction's first statement carries it (one round trip fewer). */
+      begin?: true;
+    }
   | { id: number; op: 'exec'; sql: string }
   | { id: number; op: 'stats' }
   | { id: number; op: 'close' };
@@ -147,8 +155,14 @@ export class RemotePGlite {
     });
   }
 
-  async #query<T>(sql: string, params: unknown[] = [], options?: QueryOptions) {
-    const reply = await this.#send({ op: 'query', sql, params, rowMode: options?.rowMode ?? 'object' });
+  async #query<T>(sql: string, params: unknown[] = [], options?: QueryOptions, begin?: true) {
+    const reply = await this.#send({
+      op: 'query',
+      sql,
+      params,
+      rowMode: options?.rowMode ?? 'object',
+      ...(begin ? { begin } : {}),
+    });
     return reply.result as ThreadResult & { rows: T[] };
   }
 
@@ -172,22 +186,30 @@ export class RemotePGlite {
     }
   }
 
-  /** BEGIN, `fn`, COMMIT; ROLLBACK if `fn` throws. The connection is this transaction's meanwhile. */
+  /**
+   * BEGIN, `fn`, COMMIT; ROLLBACK if `fn` throws. The connection is this transaction's meanwhile.
+   * BEGIN travels with the first statement: each round trip to the database thread leaves it idle
+   * until the next statement arrives, and a transaction with no statement sends nothing.
+   */
   async transaction<T>(fn: (tx: RemoteTransaction) => Promise<T>): Promise<T> {
     const release = await this.#hold();
     try {
-      await this.#send({ op: 'exec', sql: 'begin' });
+      let begun = false;
       const tx: RemoteTransaction = {
-        query: (sql, params, options) => this.#query(sql, params, options),
+        query: (sql, params, options) => {
+          if (begun) return this.#query(sql, params, options);
+          begun = true;
+          return this.#query(sql, params, options, true);
+        },
       };
       let result: T;
       try {
         result = await fn(tx);
       } catch (err) {
-        await this.#send({ op: 'exec', sql: 'rollback' }).catch(() => {});
+        if (begun) await this.#send({ op: 'exec', sql: 'rollback' }).catch(() => {});
         throw err;
       }
-      await this.#send({ op: 'exec', sql: 'commit' });
+      if (begun) await this.#send({ op: 'exec', sql: 'commit' });
       return result;
     } finally {
       release();

@@ -57,6 +57,7 @@ async function main() {
   async function answer(req: ThreadRequest) {
     switch (req.op) {
       case 'query': {
+        if (req.begin) await db.exec('begin');
         const t0 = performance.now();
         const r = await db.query(req.sql, req.params, { rowMode: req.rowMode, parsers: PARSERS });
         if (stats) {
