@@ -14,6 +14,8 @@ export const EVENT_LIMITS = {
   type: 100,
   refs: 20,
   refValue: 200,
+  /** `ref` filters in one list query (events naming any of them). */
+  refFilters: 10,
   /** A request body (one call). 1,000 small events fit comfortably. */
   bodyBytes: 8 * 1024 * 1024,
   /** How far `occurredAt` may lie in the future (clock skew between systems). */
@@ -233,16 +235,22 @@ export type Event = z.infer<typeof Event>;
 
 export const EVENT_SORTS = ['occurredAt', '-occurredAt', 'receivedAt', '-receivedAt'] as const;
 
+const RefFilter = z
+  .string()
+  .max(300)
+  .regex(/^[A-Za-z][A-Za-z0-9_]{0,62}:.+$/, 'must be key:value, e.g. orderId:SO-1');
+
 export const EventListQuery = z.strictObject({
   type: EventType.optional(),
   customerId: Id.optional(),
   source: EventSourceKey.optional(),
   ref: z
-    .string()
-    .max(300)
-    .regex(/^[A-Za-z][A-Za-z0-9_]{0,62}:.+$/, 'must be key:value, e.g. orderId:SO-1')
+    .union([RefFilter, z.array(RefFilter).min(1).max(EVENT_LIMITS.refFilters)])
+    .transform((v) => (Array.isArray(v) ? v : [v]))
     .optional()
-    .describe('one ref, e.g. orderId:SO-1'),
+    .describe(
+      `a ref as key:value, e.g. orderId:SO-1; repeat it (up to ${EVENT_LIMITS.refFilters}) for the events naming any of them`,
+    ),
   occurredAfter: IsoDateTime.optional().describe('inclusive'),
   occurredBefore: IsoDateTime.optional().describe('exclusive'),
   sort: z.enum(EVENT_SORTS).default('-occurredAt'),

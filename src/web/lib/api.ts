@@ -55,14 +55,18 @@ export function onUnauthorized(handler: ((error: ApiError) => void) | undefined)
   unauthorizedHandler = handler;
 }
 
-export type Query = Record<string, string | number | boolean | null | undefined>;
+type QueryValue = string | number | boolean | null | undefined;
+/** Query parameters; an array repeats its key (`ref=a&ref=b`). */
+export type Query = Record<string, QueryValue | readonly QueryValue[]>;
 
 /** `path?query`, leaving out empty values. */
 export function withQuery(path: string, query?: Query): string {
   const params = new URLSearchParams();
-  for (const [key, value] of Object.entries(query ?? {})) {
-    if (value === undefined || value === null || value === '') continue;
-    params.set(key, String(value));
+  for (const [key, given] of Object.entries(query ?? {})) {
+    for (const value of Array.isArray(given) ? given : [given]) {
+      if (value === undefined || value === null || value === '') continue;
+      params.append(key, String(value));
+    }
   }
   const qs = params.toString();
   return qs ? `${path}?${qs}` : path;

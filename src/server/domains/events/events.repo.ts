@@ -1,4 +1,4 @@
-import { and, eq, gte, lt, sql, type SQL } from 'drizzle-orm';
+import { and, eq, gte, lt, or, sql, type SQL } from 'drizzle-orm';
 import { rows, type Database } from '../../../db/client.js';
 import { newId } from '../../../db/columns.js';
 import type { EventListQuery } from '../../../shared/schemas/events.js';
@@ -154,12 +154,15 @@ export async function findEvent(db: Database, id: string) {
 }
 
 function filters(q: EventListQuery): SQL | undefined {
-  let ref: SQL | undefined;
-  if (q.ref) {
-    const colon = q.ref.indexOf(':');
-    // @> uses the GIN (jsonb_path_ops) index on refs.
-    ref = sql`${events.refs} @> ${JSON.stringify({ [q.ref.slice(0, colon)]: q.ref.slice(colon + 1) })}::jsonb`;
-  }
+  // Each @> uses the GIN (jsonb_path_ops) index on refs; several are OR-ed (a bitmap OR).
+  const ref = q.ref?.length
+    ? or(
+        ...q.ref.map((r) => {
+          const colon = r.indexOf(':');
+          return sql`${events.refs} @> ${JSON.stringify({ [r.slice(0, colon)]: r.slice(colon + 1) })}::jsonb`;
+        }),
+      )
+    : undefined;
   return and(
     q.type ? eq(events.type, q.type) : undefined,
     q.customerId ? eq(events.customerId, q.customerId) : undefined,

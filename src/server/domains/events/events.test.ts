@@ -638,6 +638,23 @@ describe('reading events', () => {
     );
     expect(await ids('ref=orderId:SO-1&sort=occurredAt')).toEqual(range([1, 5, 9, 13, 17, 21]));
     expect(await ids('ref=shipmentId:SO-1')).toEqual([]);
+    // A repeated ref: the events naming any of them, each once, with the other filters and paging.
+    expect(await ids('ref=orderId:SO-1&ref=orderId:SO-2&ref=shipmentId:none&sort=occurredAt')).toEqual(
+      range([1, 2, 5, 6, 9, 10, 13, 14, 17, 18, 21, 22]),
+    );
+    expect(await ids('ref=orderId:SO-1&ref=orderId:SO-2&type=order.created&sort=-occurredAt')).toEqual(
+      range([22, 18, 14, 10, 6, 2]),
+    );
+    const firstPage = await t.get(
+      `/api/v1/events?source=${src.key}&ref=orderId:SO-1&ref=orderId:SO-2&sort=occurredAt&limit=5&includeTotal=true`,
+      agent,
+    );
+    expect(firstPage.body.total).toBe(12);
+    const next = await t.get(
+      `/api/v1/events?source=${src.key}&ref=orderId:SO-1&ref=orderId:SO-2&sort=occurredAt&limit=5&cursor=${firstPage.body.nextCursor}`,
+      agent,
+    );
+    expect(next.body.items.map((e: any) => e.eventId)).toEqual(range([10, 13, 14, 17, 18]));
     expect(
       await ids(
         `occurredAfter=${encodeURIComponent(at(5))}&occurredBefore=${encodeURIComponent(at(8))}&sort=occurredAt`,
@@ -672,6 +689,8 @@ describe('reading events', () => {
   it('refuses malformed filters (400) and customers (403); unknown ids are 404', async () => {
     for (const q of [
       'ref=orderId',
+      'ref=orderId:SO-1&ref=oops',
+      Array.from({ length: 11 }, (_, i) => `ref=orderId:SO-${i}`).join('&'),
       'type=Bad',
       'customerId=1',
       'occurredAfter=yesterday',
