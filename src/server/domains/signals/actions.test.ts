@@ -507,6 +507,58 @@ describe('open_case in a batch', () => {
 });
 
 describe.runIf(usingPostgres())('on PostgreSQL with several nodes', () => {
+  it("runs the one-by-one actions side by side, each signal's in order, each once", async () => {
+    const customers = await Promise.all(Array.from({ length: 12 }, () => makeCustomer(db)));
+    const ids: string[] = [];
+    for (const [i, c] of customers.entries()) {
+      const id = await pendingSignal({
+        customerId: c.id,
+        refs: { orderId: `P-${unique()}-${i}` },
+        title: `Side by side ${i}`,
+        action: { subject: 'Order {{refs.orderId}}' },
+      });
+      // After the case (the batch's), two messages for the one-by-one path, in this order.
+      await db.insert(signalActions).values(
+        [1, 2].map((position) => ({
+          signalId: id,
+          position,
+          kind: 'notify_customer' as const,
+          params: RuleAction.parse({ kind: 'notify_customer', message: `Message ${position} of ${i}` }),
+        })),
+      );
+      ids.push(id);
+    }
+    // Watches the transactions in flight on this node (the database is the real one).
+    let inFlight = 0;
+    let most = 0;
+    const watched = Object.create(db) as Database;
+    watched.transaction = ((fn: never, config?: never) => {
+      inFlight++;
+      most = Math.max(most, inFlight);
+      return db.transaction(fn, config).finally(() => inFlight--);
+    }) as Database['transaction'];
+    expect(await runSignalActions(watched, 100)).toBe(36);
+    expect(most).toBeGreaterThan(1);
+    const found = await rows<{ signal_id: string; bodies: string[]; states: string[] }>(
+      db,
+      sql`select s.id as signal_id,
+          array(select m.body from messages m where m.case_id = s.case_id and m.public order by m.created_at, m.id) as bodies,
+          array(select a.state from signal_actions a where a.signal_id = s.id order by a.position) as states
+        from signals s where s.id = any(${sql.param(ids)}::uuid[])`,
+    );
+    expect(new Map(found.map((f) => [f.signal_id, [f.bodies, f.states]]))).toEqual(
+      new Map(
+        ids.map((id, i) => [
+          id,
+          [
+            [`Message 1 of ${i}`, `Message 2 of ${i}`],
+            ['done', 'done', 'done'],
+          ],
+        ]),
+      ),
+    );
+  });
+
   it('a runner waits while another opens a proactive case for the same customer, then joins it', async () => {
     const customer = await makeCustomer(db);
     const orderId = `W-${unique()}`;

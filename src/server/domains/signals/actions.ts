@@ -63,6 +63,12 @@ export const EMBEDDED_ACTION_BATCH = 100;
 /** How many actions the job takes at a time on this database. */
 export const actionBatchFor = (db: Database) => (isEmbedded(db) ? EMBEDDED_ACTION_BATCH : ACTION_BATCH);
 export const MAX_ATTEMPTS = 5;
+// The actions the batch leaves (notify the customer, the team, escalate, a case opened for a team
+// that assigns) are a transaction each, of a few dozen statements. On PostgreSQL the actions of
+// this many customers run side by side (each signal has at most one action due at a time, and one
+// customer's run in turn, so outcomes keep their order; cases and customers are locked as for
+// several nodes). On PGlite one at a time: its one connection would only queue them.
+export const ACTION_CONCURRENCY = 4;
 
 /** Thrown for an action that cannot succeed as configured: no retries. */
 class ActionRefused extends Error {}
@@ -145,11 +151,38 @@ export async function runSignalActions(
     let pass = 0;
     const batch = options.batch === false ? null : await runBatch(db, limit - ran, options.log);
     pass += batch?.done ?? 0;
-    const rest = batch?.rest ?? (await rows<{ id: string }>(db, firstPending(limit - ran))).map((a) => a.id);
-    for (const id of rest) if (await runAction(db, id)) pass++;
+    const rest = batch?.rest ?? (await rows<TakenAction>(db, firstPending(limit - ran)));
+    pass += await runEach(db, rest);
     ran += pass;
     if (pass === 0 || ran >= limit) return ran;
   }
+}
+
+/**
+ * Runs these actions one by one, in their order per customer: one customer's actions in turn
+ * (which signal opens a case and which joins it must not depend on timing), ACTION_CONCURRENCY
+ * customers at a time on PostgreSQL. Returns how many it claimed.
+ */
+async function runEach(db: Database, actions: TakenAction[]): Promise<number> {
+  const byCustomer = new Map<string | null, string[]>();
+  for (const a of actions) {
+    const list = byCustomer.get(a.customer_id);
+    if (list) list.push(a.id);
+    else byCustomer.set(a.customer_id, [a.id]);
+  }
+  const queues = [...byCustomer.values()];
+  let next = 0;
+  let claimed = 0;
+  const width = isEmbedded(db) ? 1 : Math.min(ACTION_CONCURRENCY, queues.length);
+  const lanes = await Promise.allSettled(
+    Array.from({ length: width }, async () => {
+      while (next < queues.length) for (const id of queues[next++]!) if (await runAction(db, id)) claimed++;
+    }),
+  );
+  // A lane whose action threw stops; the others go on with the rest. Then the first error is thrown.
+  const failed = lanes.find((l) => l.status === 'rejected');
+  if (failed) throw failed.reason;
+  return claimed;
 }
 
 async function runAction(db: Database, actionId: string): Promise<boolean> {
@@ -453,7 +486,7 @@ async function runBatch(
   db: Database,
   limit: number,
   log?: Pick<FastifyBaseLogger, 'warn'>,
-): Promise<{ done: number; rest: string[] | null }> {
+): Promise<{ done: number; rest: TakenAction[] | null }> {
   let taken: TakenAction[] = [];
   try {
     // A bulk writer like an ingest batch: on PGlite it takes its turn among them, so a due timer
@@ -464,14 +497,14 @@ async function runBatch(
         const steps = await planBatch(tx, taken);
         if (steps.length > 0) await writeBatch(tx, steps);
         const done = new Set(steps.map((st) => st.action.id));
-        return { done: steps.length, rest: taken.filter((a) => !done.has(a.id)).map((a) => a.id) };
+        return { done: steps.length, rest: taken.filter((a) => !done.has(a.id)) };
       }),
     );
   } catch (err) {
     // Rolled back: each action again, one by one, where its own error is recorded and retried.
     // Logged: a batch that keeps failing would otherwise only show as a slower job.
     log?.warn({ err, actions: taken.length }, 'signal actions: the batch failed; running them one by one');
-    return { done: 0, rest: taken.length ? taken.map((a) => a.id) : null };
+    return { done: 0, rest: taken.length ? taken : null };
   }
 }
 
