@@ -3,9 +3,8 @@
 // own (`runLoadInWorker`), so that generating the events, encoding the requests and reading the
 // answers do not take turns with the server on the server's event loop: a real sender is another
 // process, usually another machine.
-import { createRequire } from 'node:module';
-import { pathToFileURL } from 'node:url';
-import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
+import { isMainThread, parentPort, workerData } from 'node:worker_threads';
+import { moduleWorker } from '../src/db/module-worker.js';
 import { now, progress } from './lib.js';
 
 const HOUR = 3_600_000;
@@ -243,7 +242,7 @@ export async function runLoad(p: LoadParams): Promise<LoadResult> {
   const stream = new EventStream(2 * p.batch * p.concurrency);
   const batches = Math.ceil(p.total / p.batch);
   const latencies: number[] = [];
-  const probes: { ref: string; dueAt: number; answeredAt: number }[] = [];
+  const probes: Probe[] = [];
   let sent = 0;
   let nextBatch = 0;
   let firstError: string | undefined;
@@ -260,7 +259,7 @@ export async function runLoad(p: LoadParams): Promise<LoadResult> {
         // Probes so far should be K x (the share of the run left after the lead has passed).
         const elapsed = at - started;
         const estimated = b > 0 ? (elapsed / (b * p.batch)) * p.total : 0;
-        const mine: (typeof probes)[number][] = [];
+        const mine: Probe[] = [];
         if (estimated > 0 && elapsed + p.timerLeadMs + 2000 < estimated) {
           const due = Math.min(
             p.timers,
@@ -292,7 +291,7 @@ export async function runLoad(p: LoadParams): Promise<LoadResult> {
         const t = now();
         const answer = await post(p, list);
         latencies.push(now() - t);
-        for (const p of mine) p.answeredAt = Date.now();
+        for (const probe of mine) probe.answeredAt = Date.now();
         if (answer.rejected > 0) {
           rejected += answer.rejected;
           firstError ??= answer.results.find((r: { status: string }) => r.status === 'rejected')?.reason;
@@ -308,14 +307,7 @@ export async function runLoad(p: LoadParams): Promise<LoadResult> {
 /** `runLoad` on a worker thread; the server keeps its event loop to itself. */
 export function runLoadInWorker(p: LoadParams): Promise<LoadResult> {
   return new Promise((resolve, reject) => {
-    // The bench runs under tsx: the worker loads this file through tsx's ES module API, as
-    // src/db/pglite-remote.ts does in development.
-    const tsx = new URL(
-      'dist/esm/api/index.mjs',
-      pathToFileURL(createRequire(import.meta.url).resolve('tsx/package.json')),
-    ).href;
-    const boot = `import(${JSON.stringify(tsx)}).then(({ register }) => { register(); return import(${JSON.stringify(import.meta.url)}); })`;
-    const worker = new Worker(boot, { eval: true, workerData: { benchLoad: p } });
+    const worker = moduleWorker(new URL(import.meta.url), { workerData: { benchLoad: p } });
     worker.once('message', (result: LoadResult) => {
       resolve(result);
       void worker.terminate();

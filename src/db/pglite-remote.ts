@@ -11,9 +11,8 @@
 // connection). A transaction here holds the connection from BEGIN to COMMIT: statements outside
 // it wait until it ends, as they do in PGlite itself, so no statement of one caller runs inside
 // another's transaction.
-import { Worker } from 'node:worker_threads';
-import { createRequire } from 'node:module';
-import { pathToFileURL } from 'node:url';
+import type { Worker } from 'node:worker_threads';
+import { moduleWorker } from './module-worker.js';
 
 export interface ThreadStart {
   dataDir?: string;
@@ -70,22 +69,11 @@ export interface RemoteTransaction {
   query<T>(sql: string, params?: unknown[], options?: QueryOptions): Promise<ThreadResult & { rows: T[] }>;
 }
 
-/**
- * The worker's entry: the compiled `.js` beside this module, or in development and tests
- * (running TypeScript through tsx or vitest) the `.ts` source loaded through tsx's loader.
- */
+/** The worker: the compiled `.js` beside this module, or the `.ts` source in development and tests. */
 function startWorker(start: ThreadStart, transfer: ArrayBuffer[]): Worker {
   const here = import.meta.url;
-  if (here.endsWith('.js'))
-    return new Worker(new URL('./pglite-thread.js', here), { workerData: start, transferList: transfer });
-  // tsx's ES module API (its `require` entry would resolve to the CommonJS build).
-  const tsx = new URL(
-    'dist/esm/api/index.mjs',
-    pathToFileURL(createRequire(here).resolve('tsx/package.json')),
-  ).href;
-  const entry = new URL('./pglite-thread.ts', here).href;
-  const boot = `import(${JSON.stringify(tsx)}).then(({ register }) => { register(); return import(${JSON.stringify(entry)}); })`;
-  return new Worker(boot, { eval: true, workerData: start, transferList: transfer });
+  const entry = new URL(here.endsWith('.js') ? './pglite-thread.js' : './pglite-thread.ts', here);
+  return moduleWorker(entry, { workerData: start, transferList: transfer });
 }
 
 export class RemotePGlite {
