@@ -463,7 +463,11 @@ async function run(db: Database, base: string, kind: string, threadStats?: () =>
     ],
   });
   const source = await call('POST', '/event-sources', { key: 'bench-erp', name: 'ERP and warehouse' });
-  const rawSource = await call('POST', '/event-sources', { key: 'bench-raw', name: 'Raw inserts' });
+  // Two sources for the raw rate's two passes (the same event ids under each).
+  const rawSources = [
+    await call('POST', '/event-sources', { key: 'bench-raw', name: 'Raw inserts' }),
+    await call('POST', '/event-sources', { key: 'bench-raw-2', name: 'Raw inserts, second pass' }),
+  ];
   const rules = benchRules(agreement.id);
   const ruleIds = new Map<string, string>();
   for (const r of rules) ruleIds.set(r.name, await insertRule(db, r));
@@ -566,33 +570,45 @@ async function run(db: Database, base: string, kind: string, threadStats?: () =>
     sql`select event_id, type, occurred_at, customer_id, organization_id, refs, data
       from events where source_id = ${source.id} order by id`,
   );
-  const chunks: (typeof eventsTable.$inferInsert)[][] = [];
-  for (let i = 0; i < stored.length; i += BATCH) {
-    chunks.push(
-      stored.slice(i, i + BATCH).map((e) => ({
-        sourceId: rawSource.id,
-        eventId: e.event_id,
-        type: e.type,
-        occurredAt: new Date(e.occurred_at),
-        customerId: e.customer_id,
-        organizationId: e.organization_id,
-        refs: e.refs,
-        data: e.data,
-      })),
-    );
-  }
+  const chunksFor = (sourceId: string) => {
+    const list: (typeof eventsTable.$inferInsert)[][] = [];
+    for (let i = 0; i < stored.length; i += BATCH) {
+      list.push(
+        stored.slice(i, i + BATCH).map((e) => ({
+          sourceId,
+          eventId: e.event_id,
+          type: e.type,
+          occurredAt: new Date(e.occurred_at),
+          customerId: e.customer_id,
+          organizationId: e.organization_id,
+          refs: e.refs,
+          data: e.data,
+        })),
+      );
+    }
+    return list;
+  };
+  // Two passes under two sources, the faster one the baseline: a single short pass varies by up
+  // to a fifth between runs (the machine's other work), and a slow one would flatter the ratio.
   let nextChunk = 0;
-  const t1 = now();
-  await Promise.all(
-    Array.from({ length: CONCURRENCY }, async () => {
-      while (nextChunk < chunks.length) {
-        const c = nextChunk++;
-        await db.insert(eventsTable).values(chunks[c]!);
-        progress('raw insert', Math.min(stored.length, (c + 1) * BATCH), stored.length);
-      }
-    }),
-  );
-  const rawSeconds = (now() - t1) / 1000;
+  const rawPasses: number[] = [];
+  let chunks: (typeof eventsTable.$inferInsert)[][] = [];
+  for (const [pass, rawSource] of rawSources.entries()) {
+    chunks = chunksFor(rawSource.id);
+    nextChunk = 0;
+    const t1 = now();
+    await Promise.all(
+      Array.from({ length: CONCURRENCY }, async () => {
+        while (nextChunk < chunks.length) {
+          const c = nextChunk++;
+          await db.insert(eventsTable).values(chunks[c]!);
+          progress(`raw insert, pass ${pass + 1}`, Math.min(stored.length, (c + 1) * BATCH), stored.length);
+        }
+      }),
+    );
+    rawPasses.push((now() - t1) / 1000);
+  }
+  const rawSeconds = Math.min(...rawPasses);
   // The same rows once more as one array per column (insert … select from unnest): the fastest
   // plain insert through this driver, for reference (a third source, so ids do not collide).
   const unnestSource = await call('POST', '/event-sources', { key: 'bench-raw-unnest', name: 'Raw unnest' });
@@ -702,7 +718,10 @@ async function run(db: Database, base: string, kind: string, threadStats?: () =>
     ['batch size, concurrency', `${fmt(BATCH)}, ${CONCURRENCY} in flight`],
     ['customers, rules', `${fmt(CUSTOMERS)}, ${rules.length} enabled (+ 1 delivery commitment)`],
     ['end to end (HTTP, rules, signals)', `${fmt(e2e)} events/s (${fmt(loadSeconds, 1)} s)`],
-    ['raw multi-row INSERT, same rows', `${fmt(raw)} rows/s (${fmt(rawSeconds, 1)} s)`],
+    [
+      'raw multi-row INSERT, same rows (faster of 2)',
+      `${fmt(raw)} rows/s (${rawPasses.map((p) => `${fmt(stored.length / p)}`).join(' and ')} rows/s)`,
+    ],
     ['ratio (goal >= 50%)', `${fmt(ratio * 100, 1)}% ${ratio >= 0.5 ? 'met' : 'NOT met'}`],
     [
       'raw insert … select unnest (reference)',
