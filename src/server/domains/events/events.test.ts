@@ -277,6 +277,21 @@ describe('ingest', () => {
     expect(tooMany.body.error.message).toMatch(/^body\.events: at most 1000/);
   });
 
+  it('judges each of 1,000 events in its place (validation runs in slices of 100)', async () => {
+    const src = await makeSource();
+    const bad = [0, 99, 100, 101, 555, 999];
+    const events = Array.from({ length: EVENT_LIMITS.batch }, (_, i) =>
+      bad.includes(i) ? ev({ id: `slice-${i}`, type: 'Not A Type' }) : ev({ id: `slice-${i}` }),
+    );
+    const res = await send({ events }, src.token);
+    expect(res.body).toMatchObject({ accepted: 994, rejected: 6, duplicate: 0 });
+    const rejected = (res.body.results as { index: number; id: string; status: string }[]).filter(
+      (r) => r.status === 'rejected',
+    );
+    expect(rejected.map((r) => [r.index, r.id])).toEqual(bad.map((i) => [i, `slice-${i}`]));
+    expect(res.body.results.map((r: { index: number }) => r.index)).toEqual([...Array(1000).keys()]);
+  });
+
   it.each([
     [{ events: [] }, 'body.events'],
     [{ events: 'x' }, 'body.events'],
