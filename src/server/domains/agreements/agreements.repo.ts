@@ -1,4 +1,4 @@
-import { and, eq, isNull, sql } from 'drizzle-orm';
+import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
 import type { Database } from '../../../db/client.js';
 import { calendars } from '../calendars/calendars.table.js';
 import { agreements } from './agreements.table.js';
@@ -23,6 +23,16 @@ export async function findAgreementWithCalendar(db: Database, id: string) {
     .where(eq(agreements.id, id))
     .limit(1);
   return row;
+}
+
+/** The same for several agreements (those that exist): one query. */
+export async function findAgreementsWithCalendars(db: Database, ids: string[]) {
+  if (ids.length === 0) return [];
+  return db
+    .select({ agreement: agreements, calendar: calendars })
+    .from(agreements)
+    .innerJoin(calendars, eq(calendars.id, agreements.calendarId))
+    .where(inArray(agreements.id, ids));
 }
 
 export interface AgreementScopeOf {

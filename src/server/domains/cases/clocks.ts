@@ -5,6 +5,7 @@
 // request look at the same clock: both take it, and the second sees the first's result.
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { Database } from '../../../db/client.js';
+import { newId } from '../../../db/columns.js';
 import type { BusinessCalendar } from '../../../core/business-time.js';
 import {
   retargetClock,
@@ -25,7 +26,11 @@ import {
 import type { Actor } from '../../lib/actor.js';
 import { businessCalendarOf } from '../calendars/calendars.service.js';
 import type { calendars } from '../calendars/calendars.table.js';
-import { findAgreementWithCalendar, type AgreementRow } from '../agreements/agreements.repo.js';
+import {
+  findAgreementWithCalendar,
+  findAgreementsWithCalendars,
+  type AgreementRow,
+} from '../agreements/agreements.repo.js';
 import { recordDomainEvents, type DomainEventInput } from '../domain-events/domain-events.repo.js';
 import { casePromises, cases } from './cases.table.js';
 
@@ -53,12 +58,25 @@ export const planContextOf = (found: { agreement: AgreementRow; calendar: Calend
   cal: businessCalendarOf(found.calendar),
 });
 
+/** The plan contexts of these agreements (those that exist), by id: one query. */
+export async function loadPlanContexts(tx: Database, agreementIds: string[]): Promise<Map<string, Ctx>> {
+  const found = await findAgreementsWithCalendars(tx, [...new Set(agreementIds)]);
+  return new Map(found.map((f) => [f.agreement.id, planContextOf(f)]));
+}
+
 async function loadCtx(tx: Database, agreementId: string | null): Promise<Ctx | null> {
   if (!agreementId) return null;
   const found = await findAgreementWithCalendar(tx, agreementId);
   if (!found) return null;
   return planContextOf(found);
 }
+
+type ClockRow = typeof casePromises.$inferSelect;
+const storedClock = ({ caseId: _c, createdAt: _a, updatedAt: _u, ...r }: ClockRow): StoredClock => ({
+  ...r,
+  kind: r.kind as ClockKind,
+  state: r.state as Clock['state'],
+});
 
 async function loadClocks(tx: Database, caseId: string): Promise<StoredClock[]> {
   const found = await tx
@@ -68,6 +86,20 @@ async function loadClocks(tx: Database, caseId: string): Promise<StoredClock[]> 
     .orderBy(casePromises.kind, casePromises.cycle)
     .for('update');
   return found.map((r) => ({ ...r, kind: r.kind as ClockKind, state: r.state as Clock['state'] }));
+}
+
+/** The clocks of these cases, locked as loadClocks locks them, by case, in its order. */
+export async function lockClocksOf(tx: Database, caseIds: string[]): Promise<Map<string, StoredClock[]>> {
+  const byCase = new Map<string, StoredClock[]>(caseIds.map((id) => [id, []]));
+  if (caseIds.length === 0) return byCase;
+  const found = await tx
+    .select()
+    .from(casePromises)
+    .where(inArray(casePromises.caseId, caseIds))
+    .orderBy(casePromises.caseId, casePromises.kind, casePromises.cycle)
+    .for('update');
+  for (const r of found) byCase.get(r.caseId)?.push(storedClock(r));
+  return byCase;
 }
 
 function transitionEvents(
@@ -239,6 +271,129 @@ async function transition(
   const settled = settleAll(before, at);
   const { clocks, removed } = plan(ctx, settled);
   await saveClocks(tx, actor, c.id, before, clocks, removed);
+}
+
+// ---- many cases at once -----------------------------------------------------------------------
+
+/**
+ * A case's clocks taken through transitions in memory, each as transition() stores it (settled
+ * at its time, planned, its changes logged against the clocks before it): for a batch that
+ * changes many cases at once, which then stores every chain with saveClockChains.
+ */
+export interface ClockChain {
+  caseId: string;
+  /** The clocks as the last step left them, in loadClocks' order; new ones have their id already. */
+  current: StoredClock[];
+  /** Ids of the clocks stored before the first step. */
+  stored: Set<string>;
+  changed: Set<string>;
+  removed: Set<string>;
+}
+
+export const clockChain = (caseId: string, stored: StoredClock[]): ClockChain => ({
+  caseId,
+  current: stored,
+  stored: new Set(stored.map((c) => c.id!)),
+  changed: new Set(),
+  removed: new Set(),
+});
+
+const byKindAndCycle = (a: StoredClock, b: StoredClock) =>
+  a.kind !== b.kind ? (a.kind < b.kind ? -1 : 1) : a.cycle - b.cycle;
+
+/** One transition of a chain: returns its timeline entries, as saveClocks writes them. */
+export function chainStep(
+  chain: ClockChain,
+  ctx: Ctx,
+  at: Date,
+  plan: (ctx: Ctx, clocks: StoredClock[]) => Plan,
+): DomainEventInput[] {
+  const before = new Map(chain.current.map((c) => [c.id!, c]));
+  const { clocks, removed = [] } = plan(ctx, settleAll(chain.current, at));
+  const events: DomainEventInput[] = [];
+  const next: StoredClock[] = [];
+  for (const clock of clocks) {
+    const prev = clock.id ? before.get(clock.id) : undefined;
+    if (prev && !changed(prev, clock)) {
+      next.push(prev);
+      continue;
+    }
+    const id = clock.id ?? newId();
+    next.push({ ...clock, id });
+    chain.changed.add(id);
+    events.push(...transitionEvents(chain.caseId, prev, clock));
+  }
+  for (const c of removed) {
+    chain.removed.add(c.id!);
+    events.push({
+      entityType: 'case',
+      entityId: chain.caseId,
+      type: 'case.promise_cancelled',
+      data: { kind: c.kind, cycle: c.cycle },
+    });
+  }
+  // A clock the plan neither returned nor removed stays as it was.
+  const kept = new Set(next.map((c) => c.id));
+  for (const c of chain.current) if (!kept.has(c.id) && !chain.removed.has(c.id!)) next.push(c);
+  chain.current = next.sort(byKindAndCycle);
+  return events;
+}
+
+/**
+ * Stores what the chains changed: one UPDATE for the changed clocks, one INSERT for the new
+ * ones, one DELETE for the removed, and the cases' next due times. Timeline entries are the
+ * caller's (chainStep returned them), to keep them in order with its own.
+ */
+export async function saveClockChains(tx: Database, chains: ClockChain[]) {
+  const updates: StoredClock[] = [];
+  const inserts: (typeof casePromises.$inferInsert)[] = [];
+  const deletes: string[] = [];
+  for (const chain of chains) {
+    for (const c of chain.current) {
+      if (!chain.changed.has(c.id!)) continue;
+      if (chain.stored.has(c.id!)) updates.push(c);
+      else inserts.push({ ...c, caseId: chain.caseId });
+    }
+    for (const id of chain.removed) if (chain.stored.has(id)) deletes.push(id);
+  }
+  if (deletes.length > 0) await tx.delete(casePromises).where(inArray(casePromises.id, deletes));
+  if (updates.length > 0) {
+    await tx.execute(sql`
+      update case_promises p set agreement_id = v.agreement_id, kind = v.kind, cycle = v.cycle,
+        target_minutes = v.target_minutes, warn_minutes = v.warn_minutes, state = v.state,
+        started_at = v.started_at, used_ms = v.used_ms, running_since = v.running_since, due_at = v.due_at,
+        warn_at = v.warn_at, paused_at = v.paused_at, met_at = v.met_at, breached_at = v.breached_at,
+        warned_at = v.warned_at, updated_at = now()
+      from jsonb_to_recordset(${JSON.stringify(
+        updates.map((c) => ({
+          id: c.id,
+          agreement_id: c.agreementId,
+          kind: c.kind,
+          cycle: c.cycle,
+          target_minutes: c.targetMinutes,
+          warn_minutes: c.warnMinutes,
+          state: c.state,
+          started_at: c.startedAt,
+          used_ms: c.usedMs,
+          running_since: c.runningSince,
+          due_at: c.dueAt,
+          warn_at: c.warnAt,
+          paused_at: c.pausedAt,
+          met_at: c.metAt,
+          breached_at: c.breachedAt,
+          warned_at: c.warnedAt,
+        })),
+      )}::jsonb) as v(id uuid, agreement_id uuid, kind text, cycle int, target_minutes int, warn_minutes int,
+        state text, started_at timestamptz, used_ms bigint, running_since timestamptz, due_at timestamptz,
+        warn_at timestamptz, paused_at timestamptz, met_at timestamptz, breached_at timestamptz,
+        warned_at timestamptz)
+      where p.id = v.id`);
+  }
+  if (inserts.length > 0) await tx.insert(casePromises).values(inserts);
+  await refreshNextDue(
+    tx,
+    chains.map((c) => c.caseId),
+  );
 }
 
 export const onAgentReply = (tx: Database, actor: Actor, c: ClockCase, at: Date) =>

@@ -3,18 +3,24 @@
 // it must decide, and fall back to it when the batch fails. On PostgreSQL, runners racing on
 // one database open each case once.
 import { eq, sql } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { isEmbedded, openDatabase, rows, type Database } from '../../../db/client.js';
 import { createTestDatabase, usingPostgres } from '../../../../test/helpers/db.js';
-import { makeCustomerWithAgreement, makeCustomer, unique } from '../../../../test/helpers/factories.js';
+import {
+  makeCase,
+  makeCustomerWithAgreement,
+  makeCustomer,
+  unique,
+} from '../../../../test/helpers/factories.js';
 import { makeEvent, makeRule, makeSignal } from '../../../../test/helpers/signal-factories.js';
 import type { z } from 'zod';
 import type { OpenCaseAction } from '../../../shared/schemas/rules.js';
 import { RuleAction } from '../../../shared/schemas/rules.js';
 import type { SignalState } from '../../../shared/schemas/signals.js';
 import { SYSTEM_ACTOR } from '../../lib/actor.js';
-import { createCase } from '../cases/cases.service.js';
-import { categories } from '../cases/cases.table.js';
+import { createCase, updateCase } from '../cases/cases.service.js';
+import { mergeCases } from '../cases/case-relations.service.js';
+import { cases, categories } from '../cases/cases.table.js';
 import { deleteCustomer } from '../customers/customers.service.js';
 import { createTeam } from '../teams/teams.service.js';
 import { actionBatchFor, lockCustomersForProactiveCases, runSignalActions } from './actions.js';
@@ -134,6 +140,7 @@ async function outcome(customer: { id: string; name: string }, agreementId: stri
     'search_vector',
     'done_at',
     'updated_at',
+    'reply_token', // random: a case's reply address, set when it first mails
   ]);
   const norm = (v: unknown, base: number, key = ''): unknown => {
     if (v instanceof Date) return v.getTime() - base;
@@ -180,15 +187,15 @@ async function outcome(customer: { id: string; name: string }, agreementId: stri
       db,
       sql`select state, case_id, acted_at is not null as acted from signals where id = ${id}`,
     );
-    const [action] = await rows(
+    const actions = await rows(
       db,
-      sql`select state, attempts, error, result from signal_actions where signal_id = ${id}`,
+      sql`select kind, state, attempts, error, result from signal_actions where signal_id = ${id} order by position`,
     );
     const events = await rows(
       db,
       sql`select type, actor_kind, data from domain_events where entity_type = 'signal' and entity_id = ${id} order by occurred_at, id`,
     );
-    out.push({ signal: norm(signal, 0), action: norm(action, 0), events: events.map((e) => norm(e, 0)) });
+    out.push({ signal: norm(signal, 0), actions: norm(actions, 0), events: events.map((e) => norm(e, 0)) });
   }
   return out;
 }
@@ -506,6 +513,216 @@ describe('open_case in a batch', () => {
   });
 });
 
+/** A signal with these pending actions, in order; its evidence one event with these refs. */
+async function signalWith(
+  customerId: string,
+  refs: Record<string, string>,
+  title: string,
+  actions: unknown[],
+) {
+  const event = await makeEvent(db, { type: 'order.late', customerId, refs, data: { reason: 'carrier' } });
+  const s = await makeSignal(db, { ruleId, customerId, title, evidence: [event.id] });
+  await db.update(signals).set({ refs }).where(eq(signals.id, s.id));
+  await db.insert(signalActions).values(
+    actions.map((a, position) => ({
+      signalId: s.id,
+      position,
+      kind: (a as { kind: string }).kind,
+      params: RuleAction.parse(a),
+    })),
+  );
+  return s.id;
+}
+
+/** The mails sent on a customer's cases: to whom, the subject (case numbers as #n) and the text. */
+const mailsOf = async (customer: { id: string; name: string; email: string | null }) =>
+  (
+    await rows<{ to_addresses: string[]; subject: string; body: string; status: string }>(
+      db,
+      sql`select mm.to_addresses, mm.subject, m.body, mm.status from mail_messages mm
+        join messages m on m.id = mm.case_message_id join cases c on c.id = mm.case_id
+        where c.customer_id = ${customer.id} order by c.number, m.created_at, m.id`,
+    )
+  ).map((m) => ({
+    ...m,
+    body: m.body.replaceAll(customer.name, 'the customer'),
+    to_addresses: m.to_addresses.map((a) => (a === customer.email ? 'the customer' : a)),
+    subject: m.subject.replace(/#\d+/, '#n'),
+  }));
+
+describe('notify_customer in a batch', () => {
+  it('replies, meets the clocks, opens the case and mails the customer exactly as one by one', async () => {
+    const openCase = {
+      kind: 'open_case',
+      subject: 'Order {{refs.orderId}} is late',
+      note: 'Seen {{event.type}}',
+    };
+    const story = async () => {
+      const { customer, agreement } = await makeCustomerWithAgreement(db, {
+        targets: [
+          { kind: 'first_response', minutes: 60 },
+          { kind: 'next_response', minutes: 120 },
+          { kind: 'periodic_update', minutes: 240 },
+          { kind: 'resolution', minutes: 480 },
+        ],
+      });
+      const notify = (message: string) => ({ kind: 'notify_customer', message });
+      const ids = [
+        // Opens case 1 and tells the customer: the first reply meets first response, opens the case.
+        await signalWith(customer.id, { orderId: 'O1' }, 'Order O1 late', [
+          openCase,
+          notify('Dear {{customer.name}}, order {{refs.orderId}} is late.'),
+        ]),
+        // Joins case 1; its reply, in the same batch, is the second on an open case.
+        await signalWith(customer.id, { orderId: 'O1', shipmentId: 'S1' }, 'Shipment S1 stuck', [
+          openCase,
+          notify('Shipment {{refs.shipmentId}} has not moved.'),
+        ]),
+        // Opens case 2, escalates it (one by one), then tells the customer.
+        await signalWith(customer.id, { orderId: 'O2' }, 'Order O2 late', [
+          openCase,
+          { kind: 'escalate', priority: 'urgent' },
+          notify('Order {{refs.orderId}}: we are on it.'),
+        ]),
+        // Joins case 2. Its reply is due alongside the escalation before it: it must wait for it.
+        await signalWith(customer.id, { orderId: 'O2', invoiceId: 'I2' }, 'Invoice I2 held', [
+          openCase,
+          notify('Invoice {{refs.invoiceId}} waits for the delivery.'),
+        ]),
+      ];
+      return { customer, agreement, ids };
+    };
+    // One instant for both runs: one by one, each action takes its own time, the batch one for all.
+    vi.useFakeTimers({ toFake: ['Date'], now: new Date('2026-01-06T10:00:00Z') });
+    try {
+      const batched = await story();
+      expect(await runSignalActions(db)).toBe(9);
+      const oneByOne = await story();
+      expect(await runSignalActions(db, 50, { batch: false })).toBe(9);
+
+      const a = await outcome(batched.customer, batched.agreement.id, batched.ids);
+      const b = await outcome(oneByOne.customer, oneByOne.agreement.id, oneByOne.ids);
+      expect(a).toEqual(b);
+      expect(await mailsOf(batched.customer)).toEqual(await mailsOf(oneByOne.customer));
+
+      // The values themselves, for the batch.
+      const signal = await Promise.all(batched.ids.map(signalOf));
+      expect(signal.map((x) => x.state)).toEqual(Array(4).fill('acted'));
+      const [case1, case2] = [signal[0]!.case_id!, signal[2]!.case_id!];
+      expect(signal.map((x) => x.case_id)).toEqual([case1, case1, case2, case2]);
+      const replies = await rows<{ case_id: string; body: string; author_type: string; channel: string }>(
+        db,
+        sql`select case_id, body, author_type, channel from messages
+          where case_id = any(${sql.param([case1, case2])}::uuid[]) and public order by created_at, id`,
+      );
+      expect(replies).toEqual([
+        {
+          case_id: case1,
+          body: `Dear ${batched.customer.name}, order O1 is late.`,
+          author_type: 'agent',
+          channel: 'web',
+        },
+        { case_id: case1, body: 'Shipment S1 has not moved.', author_type: 'agent', channel: 'web' },
+        { case_id: case2, body: 'Invoice I2 waits for the delivery.', author_type: 'agent', channel: 'web' },
+        { case_id: case2, body: 'Order O2: we are on it.', author_type: 'agent', channel: 'web' },
+      ]);
+      const [told] = await rows<{ result: Record<string, unknown> }>(
+        db,
+        sql`select result from signal_actions where signal_id = ${batched.ids[0]} and kind = 'notify_customer'`,
+      );
+      expect(told!.result).toEqual({ caseId: case1, messageId: expect.any(String) });
+      const cs = await rows<{ status: string; priority: string; responded: boolean }>(
+        db,
+        sql`select status, priority, first_responded_at = '2026-01-06T10:00:00Z'::timestamptz as responded from cases where id = any(${sql.param([case1, case2])}::uuid[])
+          order by number`,
+      );
+      expect(cs).toEqual([
+        { status: 'open', priority: 'normal', responded: true },
+        { status: 'open', priority: 'urgent', responded: true },
+      ]);
+      const clocks = await rows<{ kind: string; cycle: number; state: string; met: boolean }>(
+        db,
+        sql`select kind, cycle, state, met_at is not null as met from case_promises where case_id = ${case1}
+          order by kind, cycle`,
+      );
+      expect(clocks).toEqual([
+        { kind: 'first_response', cycle: 1, state: 'met', met: true },
+        // The second reply meets the periodic update the first one started, and starts the next.
+        { kind: 'periodic_update', cycle: 1, state: 'met', met: true },
+        { kind: 'periodic_update', cycle: 2, state: 'active', met: false },
+        { kind: 'resolution', cycle: 1, state: 'active', met: false },
+      ]);
+      expect((await mailsOf(batched.customer)).map((m) => [m.to_addresses, m.body])).toEqual(
+        replies.map((r) => [['the customer'], r.body.replaceAll(batched.customer.name, 'the customer')]),
+      );
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('leaves a closed, merged or deleted case to the one-by-one path, which fails it as before', async () => {
+    const customer = await makeCustomer(db); // no agreement (nor the other's): a reply starts no clock
+    const notify = { kind: 'notify_customer', message: 'About {{refs.orderId}}' };
+    const onCase = async (caseId: string | null, orderId: string, who = customer) => {
+      const id = await signalWith(who.id, { orderId }, `Order ${orderId}`, [notify]);
+      await db.update(signals).set({ caseId }).where(eq(signals.id, id));
+      return id;
+    };
+    const closed = await makeCase(db, customer.id, { channel: 'proactive' });
+    await updateCase(db, SYSTEM_ACTOR, closed.id, { status: 'closed' });
+    const merged = await makeCase(db, customer.id, { channel: 'proactive' });
+    const survivor = await makeCase(db, customer.id, { channel: 'proactive' });
+    await mergeCases(db, SYSTEM_ACTOR, merged.id, survivor.id);
+    const deleted = await makeCase(db, customer.id, { channel: 'proactive' });
+    const otherCustomer = await makeCustomer(db);
+    const other = await makeCase(db, otherCustomer.id, { channel: 'proactive' });
+    await db.update(cases).set({ deletedAt: new Date() }).where(eq(cases.id, deleted.id));
+    const ids = {
+      closed: await onCase(closed.id, 'C1'),
+      merged: await onCase(merged.id, 'M1'),
+      deleted: await onCase(deleted.id, 'D1'),
+      none: await onCase(null, 'N1'),
+      // Another customer's: theirs is not held behind the first one's actions left to runAction.
+      fine: await onCase(other.id, 'F1', otherCustomer),
+    };
+    let transactions = 0;
+    const watched = Object.create(db) as Database;
+    watched.transaction = ((fn: never, config?: never) => {
+      transactions++;
+      return db.transaction(fn, config);
+    }) as Database['transaction'];
+    expect(await runSignalActions(watched)).toBe(5);
+    // The batch (and a second pass that finds nothing) and one per action left to runAction.
+    expect(transactions).toBe(2 + 4);
+    const failed = { state: 'failed', attempts: 1 };
+    expect(await actionOf(ids.closed)).toMatchObject({
+      ...failed,
+      error: `case #${closed.number} is closed; open a follow-up case instead`,
+    });
+    expect(await actionOf(ids.merged)).toMatchObject({
+      ...failed,
+      error: `case #${merged.number} was merged: write in the case it was merged into`,
+    });
+    expect(await actionOf(ids.deleted)).toMatchObject({ ...failed, error: 'case not found' });
+    expect(await actionOf(ids.none)).toMatchObject({
+      ...failed,
+      error: 'notify_customer needs a proactive case: put an open_case action before it',
+    });
+    expect(await actionOf(ids.fine)).toMatchObject({ state: 'done', attempts: 1, error: null });
+    const [after] = await rows<{ status: string; replied: boolean; clocks: number; body: string }>(
+      db,
+      sql`select c.status, c.last_agent_reply_at is not null and c.first_responded_at is not null as replied,
+          (select count(*)::int from case_promises p where p.case_id = c.id) as clocks,
+          (select m.body from messages m where m.case_id = c.id and m.public) as body
+        from cases c where c.id = ${other.id}`,
+    );
+    expect(after).toEqual({ status: 'open', replied: true, clocks: 0, body: 'About F1' });
+    for (const id of [ids.closed, ids.merged, ids.deleted, ids.none])
+      expect((await signalOf(id)).state).toBe('open');
+    expect((await signalOf(ids.fine)).state).toBe('acted');
+  });
+});
+
 describe.runIf(usingPostgres())('on PostgreSQL with several nodes', () => {
   it("runs the one-by-one actions side by side, each signal's in order, each once", async () => {
     const customers = await Promise.all(Array.from({ length: 12 }, () => makeCustomer(db)));
@@ -517,13 +734,17 @@ describe.runIf(usingPostgres())('on PostgreSQL with several nodes', () => {
         title: `Side by side ${i}`,
         action: { subject: 'Order {{refs.orderId}}' },
       });
-      // After the case (the batch's), two messages for the one-by-one path, in this order.
+      // After the case (the batch's), two escalations for the one-by-one path, in this order.
       await db.insert(signalActions).values(
         [1, 2].map((position) => ({
           signalId: id,
           position,
-          kind: 'notify_customer' as const,
-          params: RuleAction.parse({ kind: 'notify_customer', message: `Message ${position} of ${i}` }),
+          kind: 'escalate' as const,
+          params: RuleAction.parse({
+            kind: 'escalate',
+            priority: 'high',
+            note: `Message ${position} of ${i}`,
+          }),
         })),
       );
       ids.push(id);
@@ -542,7 +763,7 @@ describe.runIf(usingPostgres())('on PostgreSQL with several nodes', () => {
     const found = await rows<{ signal_id: string; bodies: string[]; states: string[] }>(
       db,
       sql`select s.id as signal_id,
-          array(select m.body from messages m where m.case_id = s.case_id and m.public order by m.created_at, m.id) as bodies,
+          array(select m.body from messages m where m.case_id = s.case_id and not m.public order by m.created_at, m.id) as bodies,
           array(select a.state from signal_actions a where a.signal_id = s.id order by a.position) as states
         from signals s where s.id = any(${sql.param(ids)}::uuid[])`,
     );

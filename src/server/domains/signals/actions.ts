@@ -17,7 +17,7 @@
 // whole batch when a statement fails, runs action by action (runAction), which decides, retries
 // and fails as it always has.
 import type { FastifyBaseLogger } from 'fastify';
-import { sql } from 'drizzle-orm';
+import { and, inArray, isNull, sql } from 'drizzle-orm';
 import type { z } from 'zod';
 import type { Database } from '../../../db/client.js';
 import { bulkTurn, isEmbedded, rows } from '../../../db/client.js';
@@ -38,7 +38,18 @@ import {
   type CaseCustomer,
 } from '../cases/cases.service.js';
 import { casePromises, cases, messages } from '../cases/cases.table.js';
-import { newClockEvents, newClockRows } from '../cases/clocks.js';
+import {
+  chainStep,
+  clockChain,
+  lockClocksOf,
+  loadPlanContexts,
+  newClockEvents,
+  newClockRows,
+  saveClockChains,
+  type ClockChain,
+} from '../cases/clocks.js';
+import { planAgentReply, planStatusChange } from '../../../core/clock-plans.js';
+import { mailCaseMessage } from '../mail/mail.service.js';
 import { addMessage } from '../cases/messages.service.js';
 import { mailSettings, queueMail } from '../mail/outbox.js';
 import {
@@ -442,6 +453,7 @@ async function perform(tx: Database, action: RuleAction, s: SignalRow): Promise<
 type BatchSignal = SignalRow & TemplateContext;
 type OpenCaseParams = Extract<RuleAction, { kind: 'open_case' }>;
 type CaseInput = z.output<typeof CaseCreate>;
+type CaseRow = typeof cases.$inferSelect;
 
 /** Of two cases a signal could join, whether `a` is the one runAction's query picks first. */
 const newer = (a: Target, b: Target) =>
@@ -461,26 +473,61 @@ interface Target {
   added: Record<string, string>;
 }
 
-interface Step {
+/** An open_case the batch does: open `target`, or join it. */
+interface OpenStep {
+  kind: 'open_case';
   action: ActionRow;
   signal: BatchSignal;
   target: Target;
   joined: boolean;
-  note: string | null;
+  /** The internal note it writes, and that note's id. */
+  note: { id: string; body: string } | null;
 }
 
-/** An action of the batch's kind: the rest run one by one. */
-const ofBatchKind = (a: ActionRow) =>
-  a.kind === 'open_case' && a.params.kind === 'open_case' && !a.params.teamId;
+/** A notify_customer the batch does: a public reply on the signal's case, as addMessage writes it. */
+interface NotifyStep {
+  kind: 'notify_customer';
+  action: ActionRow;
+  signal: BatchSignal;
+  caseId: string;
+  messageId: string;
+  body: string;
+  /** The case's timeline entries: the reply, its clocks, the status it moved to and theirs. */
+  events: DomainEventInput[];
+}
 
-/** ... for a signal the batch can handle (runAction skips the others, or refuses, or finds its case). */
-const batchable = (a: ActionRow, s: BatchSignal | undefined): s is BatchSignal =>
-  ofBatchKind(a) && !!s && (s.state === 'open' || s.state === 'acted') && !!s.customer_id && !s.case_id;
+type Step = OpenStep | NotifyStep;
+
+/** What planBatch decided, in the order of the actions, and what writeBatch stores with it. */
+interface BatchPlan {
+  steps: Step[];
+  /** The time of everything the batch writes: cases opened, notes, replies. */
+  at: Date;
+  /** The cases notified, as their replies left them, and their clocks. */
+  notified: Map<string, CaseRow>;
+  chains: ClockChain[];
+}
+
+/** An action of the batch's kinds: the rest run one by one. */
+const ofBatchKind = (a: ActionRow) =>
+  (a.kind === 'open_case' && a.params.kind === 'open_case' && !a.params.teamId) ||
+  (a.kind === 'notify_customer' && a.params.kind === 'notify_customer');
 
 /**
- * Takes up to `limit` due actions and does the batchable `open_case` ones in one transaction.
- * Returns how many it did and the ones left to runAction, in order (null when it could not even
- * take them: the caller looks again).
+ * ... for a signal the batch can handle (runAction skips the others, or refuses, or finds its
+ * case): a customer's, open or acted, with no case yet to open one and with one to notify on.
+ */
+const batchable = (a: ActionRow, s: BatchSignal | undefined): s is BatchSignal =>
+  ofBatchKind(a) &&
+  !!s &&
+  (s.state === 'open' || s.state === 'acted') &&
+  !!s.customer_id &&
+  (a.kind === 'open_case' ? !s.case_id : !!s.case_id);
+
+/**
+ * Takes up to `limit` due actions and does the batchable ones (`open_case`, `notify_customer`)
+ * in one transaction. Returns how many it did and the ones left to runAction, in order (null
+ * when it could not even take them: the caller looks again).
  */
 async function runBatch(
   db: Database,
@@ -494,10 +541,10 @@ async function runBatch(
     return await bulkTurn(db, () =>
       db.transaction(async (tx) => {
         taken = await rows<TakenAction>(tx, firstPending(limit, sql`for update of a skip locked`));
-        const steps = await planBatch(tx, taken);
-        if (steps.length > 0) await writeBatch(tx, steps);
-        const done = new Set(steps.map((st) => st.action.id));
-        return { done: steps.length, rest: taken.filter((a) => !done.has(a.id)) };
+        const plan = await planBatch(tx, taken);
+        if (plan.steps.length > 0) await writeBatch(tx, plan);
+        const done = new Set(plan.steps.map((st) => st.action.id));
+        return { done: plan.steps.length, rest: taken.filter((a) => !done.has(a.id)) };
       }),
     );
   } catch (err) {
@@ -508,14 +555,26 @@ async function runBatch(
   }
 }
 
+/** What opening a case would take, for each open_case the batch may do: checked in three queries. */
+interface OpenCandidate {
+  action: ActionRow;
+  signal: BatchSignal;
+  render: (t: string) => string;
+  input: CaseInput | null;
+}
+
 /**
- * Decides, in order, what each batchable action does, as runAction would one after another:
- * join the newest unsolved proactive case of the customer sharing any ref (key and value) with
- * the signal, counting the cases opened earlier in the batch, or open one.
+ * Decides, in order, what each batchable action does, as runAction would one after another.
+ * open_case: join the newest unsolved proactive case of the customer sharing any ref (key and
+ * value) with the signal, counting the cases opened earlier in the batch, or open one.
+ * notify_customer: a public reply on the signal's case, which meets its response clocks and
+ * opens a new case, planned on the case and clocks as the earlier replies of the batch left them.
  */
-async function planBatch(tx: Database, taken: TakenAction[]): Promise<Step[]> {
+async function planBatch(tx: Database, taken: TakenAction[]): Promise<BatchPlan> {
+  const at = new Date();
+  const plan: BatchPlan = { steps: [], at, notified: new Map(), chains: [] };
   const ids = [...new Set(taken.filter(ofBatchKind).map((a) => a.signal_id))];
-  if (ids.length === 0) return [];
+  if (ids.length === 0) return plan;
   // A signal another transaction holds is left to runAction, which waits for it.
   const locked = await rows<BatchSignal>(
     tx,
@@ -527,20 +586,19 @@ async function planBatch(tx: Database, taken: TakenAction[]): Promise<Step[]> {
   );
   const signalOf = new Map(locked.map((s) => [s.id, s]));
 
-  // What opening a case would take, for each candidate: checked below, in three queries.
-  const candidates: {
-    action: ActionRow;
-    signal: BatchSignal;
-    render: (t: string) => string;
-    input: CaseInput | null;
-  }[] = [];
+  const candidates: OpenCandidate[] = [];
+  const messages = new Map<string, string>();
   for (const action of taken) {
     const signal = signalOf.get(action.signal_id);
     if (!batchable(action, signal)) continue;
-    const params = action.params as OpenCaseParams;
     const vars = varsOf(signal, signal);
     const render = (t: string) => renderTemplate(t, vars).trim();
     try {
+      if (action.params.kind === 'notify_customer') {
+        messages.set(action.id, render(action.params.message));
+        continue;
+      }
+      const params = action.params as OpenCaseParams;
       // createCase's input, checked as createCase checks it (used only if it opens a case).
       const input = CaseCreate.safeParse({
         subject: render(params.subject) || signal.title,
@@ -556,7 +614,55 @@ async function planBatch(tx: Database, taken: TakenAction[]): Promise<Step[]> {
       // A malformed action: runAction records why.
     }
   }
-  if (candidates.length === 0) return [];
+  if (candidates.length === 0 && messages.size === 0) return plan;
+  const opening = await openingContext(tx, candidates);
+  const notifying = await notifyingContext(
+    tx,
+    taken.flatMap((a) => (messages.has(a.id) ? [signalOf.get(a.signal_id)!.case_id!] : [])),
+  );
+  plan.chains = [...notifying.chains.values()];
+
+  const byAction = new Map(candidates.map((c) => [c.action.id, c]));
+  // A customer with an open_case left to runAction keeps their later ones behind it, in order;
+  // with any action left to it, their later notifications (the case it acts on may change).
+  const blocked = new Set<string>();
+  const held = new Set<string>();
+  const leave = (action: TakenAction) => {
+    if (!action.customer_id) return;
+    held.add(action.customer_id);
+    if (action.kind === 'open_case') blocked.add(action.customer_id);
+  };
+  for (const action of taken) {
+    const customerId = action.customer_id;
+    const signal = signalOf.get(action.signal_id);
+    const body = messages.get(action.id);
+    if (body !== undefined && signal && customerId && signal.customer_id === customerId) {
+      const step =
+        !blocked.has(customerId) &&
+        !held.has(customerId) &&
+        notifyStep(plan, notifying, action, signal, body);
+      if (step) plan.steps.push(step);
+      else leave(action);
+      continue;
+    }
+    const c = byAction.get(action.id);
+    const step =
+      c &&
+      customerId &&
+      c.signal.customer_id === customerId &&
+      !blocked.has(customerId) &&
+      openStep(opening, c, at);
+    if (step) plan.steps.push(step);
+    else leave(action);
+  }
+  return plan;
+}
+
+/** What the batch's open_case actions need to know: their customers, categories and cases to join. */
+async function openingContext(tx: Database, candidates: OpenCandidate[]) {
+  const targets = new Map<string, Target[]>();
+  if (candidates.length === 0)
+    return { customers: new Map<string, CaseCustomer>(), categories: new Set<string>(), targets };
   const customerIds = [...new Set(candidates.map((c) => c.signal.customer_id!))];
   await lockCustomersForProactiveCases(tx, customerIds);
   const customers = new Map((await customersForCases(tx, customerIds)).map((c) => [c.id, c]));
@@ -567,7 +673,6 @@ async function planBatch(tx: Database, taken: TakenAction[]): Promise<Step[]> {
   const pairs = candidates.flatMap((c) =>
     Object.entries(c.signal.refs).map(([k, v]) => [c.signal.customer_id!, k, v]),
   );
-  const targets = new Map<string, Target[]>();
   if (pairs.length > 0) {
     const found = await rows<{
       id: string;
@@ -603,74 +708,148 @@ async function planBatch(tx: Database, taken: TakenAction[]): Promise<Step[]> {
         },
       ]);
   }
-
-  const steps: Step[] = [];
-  const byAction = new Map(candidates.map((c) => [c.action.id, c]));
-  // A customer with an open_case left to runAction keeps their later ones behind it, in order.
-  const deferred = new Set<string>();
-  const defer = (customerId: string | null | undefined) => {
-    if (customerId) deferred.add(customerId);
-  };
-  const at = Date.now();
-  for (const action of taken) {
-    const c = byAction.get(action.id);
-    const customerId = action.customer_id;
-    if (!c || !customerId || c.signal.customer_id !== customerId || deferred.has(customerId)) {
-      if (action.kind === 'open_case') defer(customerId);
-      continue;
-    }
-    const params = action.params as OpenCaseParams;
-    const refs = Object.entries(c.signal.refs);
-    // The newest case sharing a ref (key and value), as runAction's query orders them; those
-    // opened in this batch are newer than any before it.
-    let covering: Target | undefined;
-    for (const t of refs.length ? (targets.get(customerId) ?? []) : []) {
-      if (!refs.some(([k, v]) => t.refs[k] === v)) continue;
-      if (!covering || newer(t, covering)) covering = t;
-    }
-    if (covering) {
-      // runAction would fail on it (addMessage: no such case): let it.
-      if (covering.deleted) {
-        defer(customerId);
-        continue;
-      }
-      const note = `Another signal about this: ${c.signal.title}${params.note ? `\n\n${c.render(params.note)}` : ''}`;
-      covering.refs = { ...c.signal.refs, ...covering.refs };
-      if (!covering.open) covering.added = { ...c.signal.refs, ...covering.added };
-      steps.push({ action, signal: c.signal, target: covering, joined: true, note });
-      continue;
-    }
-    // What createCase would refuse (a deleted customer, an inactive category), runAction refuses.
-    const input = c.input;
-    const customer = customers.get(customerId);
-    if (!input || !customer || !categories.has(input.category)) {
-      defer(customerId);
-      continue;
-    }
-    const target: Target = {
-      id: newId(),
-      number: null,
-      customerId,
-      refs: { ...c.signal.refs },
-      createdAt: at,
-      deleted: false,
-      open: { input, customer },
-      added: {},
-    };
-    targets.set(customerId, [...(targets.get(customerId) ?? []), target]);
-    const note = params.note ? c.render(params.note) || c.signal.title : null;
-    steps.push({ action, signal: c.signal, target, joined: false, note });
-  }
-  return steps;
+  return { customers, categories, targets };
 }
 
+/** One open_case: the case it joins or opens, or null for what runAction must decide or refuse. */
+function openStep(
+  ctx: Awaited<ReturnType<typeof openingContext>>,
+  c: OpenCandidate,
+  at: Date,
+): OpenStep | null {
+  const customerId = c.signal.customer_id!;
+  const params = c.action.params as OpenCaseParams;
+  const refs = Object.entries(c.signal.refs);
+  // The newest case sharing a ref (key and value), as runAction's query orders them; those
+  // opened in this batch are newer than any before it.
+  let covering: Target | undefined;
+  for (const t of refs.length ? (ctx.targets.get(customerId) ?? []) : []) {
+    if (!refs.some(([k, v]) => t.refs[k] === v)) continue;
+    if (!covering || newer(t, covering)) covering = t;
+  }
+  const base = { kind: 'open_case' as const, action: c.action, signal: c.signal };
+  if (covering) {
+    // runAction would fail on it (addMessage: no such case): let it.
+    if (covering.deleted) return null;
+    const body = `Another signal about this: ${c.signal.title}${params.note ? `\n\n${c.render(params.note)}` : ''}`;
+    covering.refs = { ...c.signal.refs, ...covering.refs };
+    if (!covering.open) covering.added = { ...c.signal.refs, ...covering.added };
+    return { ...base, target: covering, joined: true, note: { id: newId(), body } };
+  }
+  // What createCase would refuse (a deleted customer, an inactive category), runAction refuses.
+  const input = c.input;
+  const customer = ctx.customers.get(customerId);
+  if (!input || !customer || !ctx.categories.has(input.category)) return null;
+  const target: Target = {
+    id: newId(),
+    number: null,
+    customerId,
+    refs: { ...c.signal.refs },
+    createdAt: at.getTime(),
+    deleted: false,
+    open: { input, customer },
+    added: {},
+  };
+  ctx.targets.set(customerId, [...(ctx.targets.get(customerId) ?? []), target]);
+  const note = params.note ? { id: newId(), body: c.render(params.note) || c.signal.title } : null;
+  return { ...base, target, joined: false, note };
+}
+
+/** The cases the batch's notifications reply on, locked as addMessage locks them, with their clocks. */
+async function notifyingContext(tx: Database, caseIds: string[]) {
+  const ids = [...new Set(caseIds)].sort();
+  if (ids.length === 0) return { cases: new Map<string, CaseRow>(), contexts: new Map(), chains: new Map() };
+  const found = await tx
+    .select()
+    .from(cases)
+    .where(and(inArray(cases.id, ids), isNull(cases.deletedAt)))
+    .orderBy(cases.id)
+    .for('update');
+  const contexts = await loadPlanContexts(
+    tx,
+    found.flatMap((c) => (c.agreementId ? [c.agreementId] : [])),
+  );
+  const withClocks = found.filter((c) => c.agreementId && contexts.has(c.agreementId)).map((c) => c.id);
+  const clocks = await lockClocksOf(tx, withClocks);
+  return {
+    cases: new Map(found.map((c) => [c.id, c])),
+    contexts,
+    chains: new Map([...clocks].map(([id, stored]) => [id, clockChain(id, stored)])),
+  };
+}
+
+const planCaseOf = (c: CaseRow) => ({
+  status: c.status,
+  priority: c.priority,
+  createdAt: c.createdAt,
+  lastAgentReplyAt: c.lastAgentReplyAt,
+});
+
 /**
- * Writes what planBatch decided, set-based: the cases opened (with their clocks), the notes,
- * the refs joined cases learn, the timeline entries in the order runAction writes them, and the
- * signals and actions done.
+ * One notification, as addMessage writes a system reply: the message, the case's response
+ * times, its clocks met, a new case opened and its clocks told. Null for a case addMessage
+ * refuses (gone, merged, closed): runAction fails it as before.
  */
-async function writeBatch(tx: Database, steps: Step[]) {
-  const opened = [...new Set(steps.filter((st) => !st.joined).map((st) => st.target))];
+function notifyStep(
+  plan: BatchPlan,
+  ctx: Awaited<ReturnType<typeof notifyingContext>>,
+  action: ActionRow,
+  signal: BatchSignal,
+  body: string,
+): NotifyStep | null {
+  const caseId = signal.case_id!;
+  const c = plan.notified.get(caseId) ?? ctx.cases.get(caseId);
+  if (!c || c.mergedIntoId || c.status === 'closed') return null;
+  const at = plan.at;
+  const messageId = newId();
+  const after: CaseRow = { ...c, lastAgentReplyAt: at, firstRespondedAt: c.firstRespondedAt ?? at };
+  const events: DomainEventInput[] = [
+    {
+      type: 'case.replied',
+      entityType: 'case',
+      entityId: caseId,
+      data: { messageId, public: true, from: 'agent', attachments: 0 },
+    },
+  ];
+  const planCtx = after.agreementId ? ctx.contexts.get(after.agreementId) : undefined;
+  const chain = ctx.chains.get(caseId);
+  if (planCtx && chain)
+    events.push(
+      ...chainStep(chain, planCtx, at, (x, clocks) => planAgentReply(x, clocks, planCaseOf(after), at)),
+    );
+  if (after.status === 'new') {
+    events.push({
+      type: 'case.updated',
+      entityType: 'case',
+      entityId: caseId,
+      data: { changes: { status: { from: 'new', to: 'open' } } },
+    });
+    after.status = 'open';
+    if (planCtx && chain)
+      events.push(
+        ...chainStep(chain, planCtx, at, (x, clocks) =>
+          planStatusChange(x, clocks, planCaseOf(after), 'new', at),
+        ),
+      );
+  }
+  plan.notified.set(caseId, after);
+  return { kind: 'notify_customer', action, signal, caseId, messageId, body, events };
+}
+
+const resultOf = (st: Step): Record<string, unknown> =>
+  st.kind === 'open_case'
+    ? { caseId: st.target.id, caseNumber: st.target.number!, joined: st.joined }
+    : { caseId: st.caseId, messageId: st.messageId };
+
+/**
+ * Writes what planBatch decided, set-based: the cases opened (with their clocks), the notes and
+ * replies, the refs joined cases learn, the notified cases' times, status and clocks, the
+ * timeline entries in the order runAction writes them, the mails, and the signals and actions done.
+ */
+async function writeBatch(tx: Database, plan: BatchPlan) {
+  const { steps, at } = plan;
+  const opens = steps.filter((st): st is OpenStep => st.kind === 'open_case');
+  const opened = [...new Set(opens.filter((st) => !st.joined).map((st) => st.target))];
   const planned = new Map<string, ReturnType<typeof newCaseRow>>();
   if (opened.length > 0) {
     const agreements = await agreementCandidatesFor(
@@ -679,7 +858,7 @@ async function writeBatch(tx: Database, steps: Step[]) {
     );
     for (const t of opened) {
       const { input, customer } = t.open!;
-      const plan = newCaseRow(input, {
+      const row = newCaseRow(input, {
         id: t.id,
         customer,
         agreement: agreementFor(agreements, customer),
@@ -688,7 +867,7 @@ async function writeBatch(tx: Database, steps: Step[]) {
         at: new Date(t.createdAt),
       });
       // Opened with no refs, then `refs || new` for its signal and `new || refs` for each joiner.
-      planned.set(t.id, { ...plan, row: { ...plan.row, refs: t.refs } });
+      planned.set(t.id, { ...row, row: { ...row.row, refs: t.refs } });
     }
     const numbers = await tx
       .insert(cases)
@@ -700,27 +879,26 @@ async function writeBatch(tx: Database, steps: Step[]) {
     if (clocks.length > 0) await tx.insert(casePromises).values(clocks);
   }
 
-  // Internal notes as addMessage writes them for the system: an agent note, case untouched.
-  const noteIds = new Map(steps.filter((st) => st.note !== null).map((st) => [st, newId()]));
-  if (noteIds.size > 0) {
-    const notedAt = new Date();
-    await tx.insert(messages).values(
-      [...noteIds].map(([st, id]) => ({
-        id,
-        caseId: st.target.id,
-        authorType: 'agent' as const,
-        authorUserId: SYSTEM_ACTOR.userId,
-        authorCustomerId: null,
-        public: false,
-        body: st.note!,
-        channel: 'web',
-        call: null,
-        createdAt: notedAt,
-      })),
-    );
-  }
+  // Internal notes and public replies as addMessage writes them for the system, in the actions'
+  // order (one time, ids in order).
+  const written = steps.flatMap((st) => {
+    const common = {
+      authorType: 'agent' as const,
+      authorUserId: SYSTEM_ACTOR.userId,
+      authorCustomerId: null,
+      channel: 'web',
+      call: null,
+      createdAt: at,
+    };
+    if (st.kind === 'notify_customer')
+      return [{ ...common, id: st.messageId, caseId: st.caseId, public: true, body: st.body }];
+    return st.note
+      ? [{ ...common, id: st.note.id, caseId: st.target.id, public: false, body: st.note.body }]
+      : [];
+  });
+  if (written.length > 0) await tx.insert(messages).values(written);
 
-  const joined = [...new Set(steps.filter((st) => st.joined && !st.target.open).map((st) => st.target))];
+  const joined = [...new Set(opens.filter((st) => st.joined && !st.target.open).map((st) => st.target))];
   if (joined.length > 0) {
     await tx.execute(sql`
       update cases c set refs = v.added::jsonb || c.refs
@@ -729,25 +907,35 @@ async function writeBatch(tx: Database, steps: Step[]) {
       where c.id = v.id`);
   }
 
-  const resultOf = (st: Step) => ({ caseId: st.target.id, caseNumber: st.target.number!, joined: st.joined });
+  const notified = [...plan.notified.values()];
+  if (notified.length > 0) {
+    await tx.execute(sql`
+      update cases c set last_agent_reply_at = ${at.toISOString()}::timestamptz, first_responded_at = v.first,
+        status = v.status, updated_at = ${at.toISOString()}::timestamptz
+      from unnest(${sql.param(notified.map((c) => c.id))}::uuid[],
+        ${sql.param(notified.map((c) => c.firstRespondedAt!.toISOString()))}::timestamptz[],
+        ${sql.param(notified.map((c) => c.status))}::text[]) as v(id, first, status)
+      where c.id = v.id`);
+    await saveClockChains(tx, plan.chains);
+  }
+
   const events: DomainEventInput[] = [];
   for (const st of steps) {
-    const caseId = st.target.id;
-    if (!st.joined) {
-      const plan = planned.get(caseId)!;
-      events.push(
-        caseCreatedEvent({ ...plan.row, id: caseId }, false),
-        ...newClockEvents(caseId, plan.clocks),
-      );
-    }
-    const messageId = noteIds.get(st);
-    if (messageId) {
-      events.push({
-        type: 'case.note_added',
-        entityType: 'case',
-        entityId: caseId,
-        data: { messageId, public: false, from: 'agent', attachments: 0 },
-      });
+    if (st.kind === 'notify_customer') events.push(...st.events);
+    else {
+      const caseId = st.target.id;
+      if (!st.joined) {
+        const p = planned.get(caseId)!;
+        events.push(caseCreatedEvent({ ...p.row, id: caseId }, false), ...newClockEvents(caseId, p.clocks));
+      }
+      if (st.note) {
+        events.push({
+          type: 'case.note_added',
+          entityType: 'case',
+          entityId: caseId,
+          data: { messageId: st.note.id, public: false, from: 'agent', attachments: 0 },
+        });
+      }
     }
     events.push({
       type: 'signal.action_done',
@@ -757,6 +945,10 @@ async function writeBatch(tx: Database, steps: Step[]) {
     });
   }
   await recordDomainEvents(tx, SYSTEM_ACTOR, events);
+  // Each reply goes to the customer by e-mail, as addMessage sends an agent's public reply.
+  for (const st of steps)
+    if (st.kind === 'notify_customer')
+      await mailCaseMessage(tx, { caseId: st.caseId, messageId: st.messageId });
 
   await tx.execute(sql`
     update signal_actions a set state = 'done', result = v.result::jsonb, error = null, done_at = now(),
@@ -775,7 +967,7 @@ async function writeBatch(tx: Database, steps: Step[]) {
         not exists (select 1 from signal_actions a where a.signal_id = u.id and a.state = 'pending')
           and exists (select 1 from signal_actions a where a.signal_id = u.id and a.state = 'done') as finished
       from unnest(${sql.param(steps.map((st) => st.signal.id))}::uuid[],
-        ${sql.param(steps.map((st) => st.target.id))}::uuid[]) as u(id, case_id)
+        ${sql.param(steps.map((st) => (st.kind === 'open_case' ? st.target.id : st.caseId)))}::uuid[]) as u(id, case_id)
     ) v
     where s.id = v.id`);
 }
