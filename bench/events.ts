@@ -496,10 +496,15 @@ async function run(db: Database, base: string, kind: string, threadStats?: () =>
   await stopCpuProfile?.();
   const inThread = await threadStats?.();
   const loadEnded = Date.now();
-  const [casesAtEnd] = await rows<{ queued: number; done: number }>(
-    db,
-    sql`select count(*)::int as queued, (count(*) filter (where state <> 'pending'))::int as done
-      from signal_actions where kind = 'open_case'`,
+  // The actions the signals asked for, as far as the action job got while the load ran.
+  const actionsAtEnd = new Map(
+    (
+      await rows<{ kind: string; queued: number; done: number }>(
+        db,
+        sql`select kind, count(*)::int as queued, (count(*) filter (where state <> 'pending'))::int as done
+          from signal_actions where kind in ('open_case', 'notify_customer') group by kind`,
+      )
+    ).map((r) => [r.kind, r]),
   );
   if (rejected > 0) console.error(`${rejected} events rejected, e.g. ${firstError}`);
 
@@ -640,19 +645,23 @@ async function run(db: Database, base: string, kind: string, threadStats?: () =>
   for (;;) {
     const [p] = await rows<{ n: number }>(
       db,
-      sql`select count(*)::int as n from signal_actions where kind = 'open_case' and state = 'pending'`,
+      sql`select count(*)::int as n from signal_actions
+        where kind in ('open_case', 'notify_customer') and state = 'pending'`,
     );
     if (p!.n === 0 || Date.now() > caseWaitFrom + 120_000) break;
     await new Promise((r) => setTimeout(r, 250));
   }
-  const caseLags = (
-    await rows<{ ms: number }>(
-      db,
-      sql`select extract(epoch from (a.done_at - s.detected_at)) * 1000 as ms
-        from signal_actions a join signals s on s.id = a.signal_id
-        where a.kind = 'open_case' and a.state = 'done'`,
-    )
-  ).map((r) => Number(r.ms));
+  const lagsOf = async (kind: string) =>
+    (
+      await rows<{ ms: number }>(
+        db,
+        sql`select extract(epoch from (a.done_at - s.detected_at)) * 1000 as ms
+          from signal_actions a join signals s on s.id = a.signal_id
+          where a.kind = ${kind} and a.state = 'done'`,
+      )
+    ).map((r) => Number(r.ms));
+  const caseLags = await lagsOf('open_case');
+  const toldLags = await lagsOf('notify_customer');
   const [counts] = await rows<{
     signals: number;
     evidence: number;
@@ -708,6 +717,10 @@ async function run(db: Database, base: string, kind: string, threadStats?: () =>
   const e2e = sent / loadSeconds;
   const raw = stored.length / rawSeconds;
   const ratio = e2e / raw;
+  const lagText = (list: number[]) =>
+    list.length
+      ? `p50 ${fmt(percentile(list, 50))} ms, p99 ${fmt(percentile(list, 99))} ms, max ${fmt(Math.max(...list))} ms (${fmt(list.length)} actions)`
+      : 'n/a';
   const delayText = (list: number[]) =>
     list.length
       ? `p50 ${fmt(percentile(list, 50))} ms, p95 ${fmt(percentile(list, 95))} ms, p99 ${fmt(percentile(list, 99))} ms, max ${fmt(Math.max(...list))} ms (${fmt(list.length)} waits)`
@@ -741,15 +754,14 @@ async function run(db: Database, base: string, kind: string, threadStats?: () =>
     ],
     ['actions queued, proactive cases', `${fmt(counts!.actions)}, ${fmt(counts!.cases)}`],
     [
-      'open_case actions done when the load ended',
-      `${fmt(casesAtEnd!.done)} of ${fmt(casesAtEnd!.queued)} queued by then`,
+      'open_case, notify_customer done when the load ended',
+      ['open_case', 'notify_customer']
+        .map((k) => actionsAtEnd.get(k))
+        .map((a) => (a ? `${fmt(a.done)} of ${fmt(a.queued)}` : 'none'))
+        .join(', ') + ' queued by then',
     ],
-    [
-      'signal to its proactive case (open_case done)',
-      caseLags.length
-        ? `p50 ${fmt(percentile(caseLags, 50))} ms, p99 ${fmt(percentile(caseLags, 99))} ms, max ${fmt(Math.max(...caseLags))} ms (${fmt(caseLags.length)} actions)`
-        : 'n/a',
-    ],
+    ['signal to its proactive case (open_case done)', lagText(caseLags)],
+    ['signal to the customer told (notify_customer done)', lagText(toldLags)],
     ['threshold hits, commitments', `${fmt(counts!.hits)}, ${fmt(counts!.commitments)}`],
     [
       'waits started / fulfilled / fired',

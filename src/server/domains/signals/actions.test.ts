@@ -1,6 +1,6 @@
-// The action runner's batch: `open_case` actions done set-based give what running them one by
-// one gives (cases, clocks, notes, refs, timeline, results), leave to the one-by-one path what
-// it must decide, and fall back to it when the batch fails. On PostgreSQL, runners racing on
+// The action runner's batch: `open_case` and `notify_customer` actions done set-based give what
+// running them one by one gives (cases, clocks, notes, replies, mails, refs, timeline, results),
+// leave to the one-by-one path what it must decide, and fall back to it when the batch fails. On PostgreSQL, runners racing on
 // one database open each case once.
 import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';

@@ -7,15 +7,16 @@
 // error; the signal is `acted` once none is pending.
 //
 // Two paths, one result. The batch (runBatch) takes up to a batch of due actions in one
-// transaction and does the common one, `open_case` for a signal with a customer and no case yet
-// (no team to assign, whose pick depends on order), set-based: a few statements per batch
-// instead of twenty per action. It opens and joins proactive cases exactly as running the
-// actions one after another would (a later signal joins the case an earlier one opened), with
-// the rows, clocks and timeline entries createCase and addMessage write. It never waits for a
-// signal (SKIP LOCKED: a busy one is left to the other path). Everything else, anything it
-// cannot vouch for (a deleted customer, an inactive category, a deleted case to join), and the
-// whole batch when a statement fails, runs action by action (runAction), which decides, retries
-// and fails as it always has.
+// transaction and does the common ones set-based, a few statements per batch instead of twenty
+// or thirty per action: `open_case` for a signal with a customer and no case yet (no team to
+// assign, whose pick depends on order), and `notify_customer` on the signal's case. It opens
+// and joins proactive cases and replies on them exactly as running the actions one after
+// another would (a later signal joins the case an earlier one opened; a second reply meets the
+// clocks the first one left), with the rows, clocks, timeline entries and mails createCase and
+// addMessage write. It never waits for a signal (SKIP LOCKED: a busy one is left to the other
+// path). Everything else, anything it cannot vouch for (a deleted customer, an inactive
+// category, a deleted, merged or closed case), and the whole batch when a statement fails, runs
+// action by action (runAction), which decides, retries and fails as it always has.
 import type { FastifyBaseLogger } from 'fastify';
 import { and, inArray, isNull, sql } from 'drizzle-orm';
 import type { z } from 'zod';
