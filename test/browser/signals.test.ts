@@ -538,3 +538,40 @@ describe('commitments', () => {
     expect(await text(mine.locator('td').last())).not.toBe('—');
   });
 });
+
+describe('a case’s events', () => {
+  it('shows the first 200 events naming its refs, oldest first, and says that there are more', async () => {
+    // An order with a long story: 201 scans, one more than the tab shows.
+    await sendEvents(
+      stack,
+      token,
+      Array.from({ length: 201 }, (_, i) => ({
+        id: `bt-many-${i}`,
+        type: 'shipment.scanned',
+        occurredAt: ago(201 - i),
+        customer: { email: DEMO.customer.email },
+        refs: { orderId: 'SO-BT-MANY' },
+        data: { location: `hub ${i}` },
+      })),
+    );
+    const c = await stack.api<Case>('/cases', {
+      ...admin,
+      method: 'POST',
+      body: {
+        subject: 'Where is order SO-BT-MANY?',
+        customerId: mariaId,
+        channel: 'email',
+        refs: { orderId: 'SO-BT-MANY' },
+        message: { body: 'It has been scanned for days.' },
+      },
+    });
+    await page.goto(`${stack.url}/cases/${c.id}`);
+    await page.getByRole('tab', { name: 'Events' }).click();
+    await eventually(() => page.getByTestId('case-event-type').count()).toBe(200);
+    expect(await text(page.getByTestId('case-events-more'))).toBe('The first 200 events are shown.');
+    // Oldest first: the first scan leads, the last one is the one left out.
+    const data = page.getByTestId('case-event-data');
+    expect(norm(await text(data.first()))).toBe('location hub 0');
+    expect(norm(await text(data.last()))).toBe('location hub 199');
+  });
+});
