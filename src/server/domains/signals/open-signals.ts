@@ -157,6 +157,13 @@ export async function resolveSignals(
 ): Promise<number> {
   if (resolved.length === 0) return 0;
   const ids = sql.param(resolved.map((r) => r.signalId));
+  // Locked first in the order openSignals locks live signals (rule, then dedupe key: merge's
+  // order, compared byte by byte): an ingest resolving signals that another batch repeats waits
+  // for it, instead of the two locking them in opposite orders and deadlocking.
+  await tx.execute(sql`
+    select 1 from signals where id = any(${ids}::uuid[]) and state in ('open', 'acted')
+    order by rule_id::text collate "C", dedupe_key collate "C"
+    for no key update`);
   const done = await rows<{ id: string; resolution: string }>(
     tx,
     sql`
