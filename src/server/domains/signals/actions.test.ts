@@ -883,4 +883,106 @@ describe.runIf(usingPostgres())('on PostgreSQL with several nodes', () => {
     );
     expect(events).toEqual({ done: 100, created: 100, notes: 100 });
   });
+
+  it("a batch replying on a customer's case takes their lock before it locks the case", async () => {
+    // Runners lock customers in one order before any case: a batch holding one customer's case
+    // and waiting for another's could otherwise meet a batch doing the reverse.
+    const customer = await makeCustomer(db);
+    const c = await makeCase(db, customer.id, { channel: 'proactive' });
+    const id = await signalWith(customer.id, { orderId: `L-${unique()}` }, 'Waits', [
+      { kind: 'notify_customer', message: 'Hello' },
+    ]);
+    await db.update(signals).set({ caseId: c.id }).where(eq(signals.id, id));
+    // Another runner is deciding this customer's proactive cases.
+    let release!: () => void;
+    let holding!: () => void;
+    const held = new Promise<void>((r) => (holding = r));
+    const holder = db.transaction(async (tx) => {
+      await lockCustomersForProactiveCases(tx, [customer.id]);
+      holding();
+      await new Promise<void>((r) => (release = r));
+    });
+    await held;
+    const running = runSignalActions(db);
+    const waitsForCustomer = async () => {
+      const [w] = await rows<{ n: number }>(
+        db,
+        sql`select count(*)::int as n from pg_locks where locktype = 'advisory' and not granted
+          and objid::bigint = (hashtext(${customer.id})::bigint + 4294967296) % 4294967296`,
+      );
+      return w!.n > 0;
+    };
+    let waiting = false;
+    for (let i = 0; i < 100 && !waiting; i++) {
+      waiting = await waitsForCustomer();
+      if (!waiting) await new Promise((r) => setTimeout(r, 20));
+    }
+    expect(waiting).toBe(true);
+    // Waiting for the customer, it holds none of their cases.
+    await db.transaction((tx) => tx.execute(sql`select 1 from cases where id = ${c.id} for update nowait`));
+    release();
+    await holder;
+    expect(await running).toBe(1);
+    expect(await actionOf(id)).toMatchObject({ state: 'done', attempts: 1 });
+  });
+
+  it('tells each customer once per signal while four runners race over cases and notifications', async () => {
+    // 12 customers, 5 signals each; two of a customer's signals share an order, so one joins the
+    // other's case and that case gets two replies. Each: open a case, then tell the customer.
+    const customers = await Promise.all(Array.from({ length: 12 }, () => makeCustomer(db)));
+    const ids: string[] = [];
+    for (let i = 0; i < 60; i++) {
+      const customer = customers[i % 12]!;
+      const order = i % 5 < 2 ? `T-${customer.id}-shared` : `T-${unique()}-${i}`;
+      ids.push(
+        await signalWith(customer.id, { orderId: order }, `Tell ${i}`, [
+          { kind: 'open_case', subject: 'Order {{refs.orderId}}' },
+          { kind: 'notify_customer', message: `Reply ${i}` },
+        ]),
+      );
+    }
+    const url = handle.url!;
+    const handles = await Promise.all(
+      [1, 2, 3, 4].map(() => openDatabase({ kind: 'postgres', url, poolSize: 2 })),
+    );
+    const warnings: unknown[] = [];
+    const log = { warn: (o: unknown) => warnings.push(o) };
+    let ran: number[];
+    try {
+      ran = await Promise.all(
+        handles.map(async (h) => {
+          let n = 0;
+          for (let k; (k = await runSignalActions(h.db, 10, { log })) > 0;) n += k;
+          return n;
+        }),
+      );
+    } finally {
+      await Promise.all(handles.map((h) => h.close()));
+    }
+    expect(ran.reduce((x, y) => x + y, 0)).toBe(120);
+    // No batch fell back to the one-by-one path (two runners locking each other's cases would).
+    expect(warnings).toEqual([]);
+    const [actions] = await rows<{ done: number; once: number }>(
+      db,
+      sql`select count(*) filter (where state = 'done')::int as done, count(*) filter (where attempts = 1)::int as once
+        from signal_actions where signal_id = any(${sql.param(ids)}::uuid[])`,
+    );
+    expect(actions).toEqual({ done: 120, once: 120 });
+    const told = await rows<{ cases: number; replies: number; mails: number; open: number }>(
+      db,
+      sql`select count(*)::int as cases,
+          sum((select count(*) from messages m where m.case_id = c.id and m.public))::int as replies,
+          sum((select count(*) from mail_messages mm where mm.case_id = c.id))::int as mails,
+          count(*) filter (where c.status = 'open' and c.first_responded_at is not null)::int as open
+        from cases c where c.customer_id = any(${sql.param(customers.map((c) => c.id))}::uuid[])`,
+    );
+    // Per customer: the shared order's case (two replies) and three of their own.
+    expect(told).toEqual([{ cases: 48, replies: 60, mails: 60, open: 48 }]);
+    const replies = await rows<{ body: string }>(
+      db,
+      sql`select m.body from messages m join signals s on s.case_id = m.case_id
+        where s.id = any(${sql.param(ids)}::uuid[]) and m.public group by m.id, m.body`,
+    );
+    expect(replies.map((r) => r.body).sort()).toEqual(ids.map((_, i) => `Reply ${i}`).sort());
+  });
 });

@@ -616,6 +616,12 @@ async function planBatch(tx: Database, taken: TakenAction[]): Promise<BatchPlan>
     }
   }
   if (candidates.length === 0 && messages.size === 0) return plan;
+  // The customers whose proactive cases the batch may open, join or reply on, locked before any
+  // case and in one order (as runAction locks one): two runners never hold each other's cases.
+  await lockCustomersForProactiveCases(tx, [
+    ...candidates.map((c) => c.signal.customer_id!),
+    ...taken.flatMap((a) => (messages.has(a.id) ? [signalOf.get(a.signal_id)!.customer_id!] : [])),
+  ]);
   const opening = await openingContext(tx, candidates);
   const notifying = await notifyingContext(
     tx,
@@ -665,7 +671,6 @@ async function openingContext(tx: Database, candidates: OpenCandidate[]) {
   if (candidates.length === 0)
     return { customers: new Map<string, CaseCustomer>(), categories: new Set<string>(), targets };
   const customerIds = [...new Set(candidates.map((c) => c.signal.customer_id!))];
-  await lockCustomersForProactiveCases(tx, customerIds);
   const customers = new Map((await customersForCases(tx, customerIds)).map((c) => [c.id, c]));
   const keys = [...new Set(candidates.flatMap((c) => (c.input ? [c.input.category] : [])))];
   const categories = await activeCategories(tx, keys);
