@@ -590,20 +590,76 @@ describe('notify_customer in a batch', () => {
           notify('Invoice {{refs.invoiceId}} waits for the delivery.'),
         ]),
       ];
-      return { customer, agreement, ids };
+      // Two more customers, each with an earlier case that one signal escalates (left to the
+      // one-by-one path) and another joins and replies on. Whichever comes first, the join and
+      // the reply keep their places around the escalation (the reply meets its new priority).
+      const escalatedCase = async (escalationFirst: boolean) => {
+        const party = await makeCustomerWithAgreement(db, {
+          targets: [
+            { kind: 'first_response', minutes: 60 },
+            { kind: 'resolution', minutes: 480 },
+          ],
+        });
+        const who = party.customer.id;
+        const earlier = await createCase(db, SYSTEM_ACTOR, {
+          subject: 'Earlier',
+          customerId: who,
+          channel: 'proactive',
+          refs: { orderId: 'O3' },
+        });
+        const escalation = async () => {
+          const id = await signalWith(who, { orderId: 'O3' }, 'Order O3 escalated', [
+            { kind: 'escalate', priority: 'high', note: 'Carrier lost track' },
+          ]);
+          await db.update(signals).set({ caseId: earlier.id }).where(eq(signals.id, id));
+          return id;
+        };
+        const joiner = () =>
+          signalWith(who, { orderId: 'O3', shipmentId: 'S3' }, 'Shipment S3 stuck', [
+            openCase,
+            notify('Shipment {{refs.shipmentId}} is stuck.'),
+          ]);
+        const ids = escalationFirst
+          ? [await escalation(), await joiner()]
+          : [await joiner(), await escalation()];
+        return { ...party, ids };
+      };
+      const others = [await escalatedCase(true), await escalatedCase(false)];
+      return { customer, agreement, ids, others };
     };
     // One instant for both runs: one by one, each action takes its own time, the batch one for all.
     vi.useFakeTimers({ toFake: ['Date'], now: new Date('2026-01-06T10:00:00Z') });
     try {
       const batched = await story();
-      expect(await runSignalActions(db)).toBe(9);
+      expect(await runSignalActions(db)).toBe(15);
       const oneByOne = await story();
-      expect(await runSignalActions(db, 50, { batch: false })).toBe(9);
+      expect(await runSignalActions(db, 50, { batch: false })).toBe(15);
 
-      const a = await outcome(batched.customer, batched.agreement.id, batched.ids);
-      const b = await outcome(oneByOne.customer, oneByOne.agreement.id, oneByOne.ids);
-      expect(a).toEqual(b);
-      expect(await mailsOf(batched.customer)).toEqual(await mailsOf(oneByOne.customer));
+      for (const [x, y] of [
+        [batched, oneByOne],
+        [batched.others[0]!, oneByOne.others[0]!],
+        [batched.others[1]!, oneByOne.others[1]!],
+      ] as const) {
+        expect(await outcome(x.customer, x.agreement.id, x.ids)).toEqual(
+          await outcome(y.customer, y.agreement.id, y.ids),
+        );
+        expect(await mailsOf(x.customer)).toEqual(await mailsOf(y.customer));
+      }
+      // The other customers' cases: escalated and joined in the order of their signals, then the
+      // reply (which meets the clocks of the new priority).
+      const join = 'Another signal about this: Shipment S3 stuck\n\nSeen order.late';
+      for (const [party, notes] of [
+        [batched.others[0]!, ['Carrier lost track', join]],
+        [batched.others[1]!, [join, 'Carrier lost track']],
+      ] as const) {
+        const [k] = await rows<{ priority: string; status: string; bodies: string[] }>(
+          db,
+          sql`select c.priority, c.status,
+              array(select m.body from messages m where m.case_id = c.id order by m.created_at, m.id) as bodies
+            from cases c where c.customer_id = ${party.customer.id}`,
+        );
+        expect(k).toEqual({ priority: 'high', status: 'open', bodies: [...notes, 'Shipment S3 is stuck.'] });
+      }
 
       // The values themselves, for the batch.
       const signal = await Promise.all(batched.ids.map(signalOf));
@@ -658,6 +714,32 @@ describe('notify_customer in a batch', () => {
     } finally {
       vi.useRealTimers();
     }
+  });
+
+  it('opens the case and tells the customer in one transaction', async () => {
+    const customer = await makeCustomer(db);
+    const id = await signalWith(customer.id, { orderId: `O-${unique()}` }, 'Late', [
+      { kind: 'open_case', subject: 'Order {{refs.orderId}} is late' },
+      { kind: 'notify_customer', message: 'Your order {{refs.orderId}} is late.' },
+    ]);
+    let transactions = 0;
+    const watched = Object.create(db) as Database;
+    watched.transaction = ((fn: never, config?: never) => {
+      transactions++;
+      return db.transaction(fn, config);
+    }) as Database['transaction'];
+    expect(await runSignalActions(watched)).toBe(2);
+    // The batch, its second round taking the notification the opened case made due, and a
+    // second pass that finds nothing.
+    expect(transactions).toBe(2);
+    const signal = await signalOf(id);
+    expect(signal.state).toBe('acted');
+    const [c] = await rows<{ status: string; body: string }>(
+      db,
+      sql`select c.status, (select m.body from messages m where m.case_id = c.id and m.public) as body
+        from cases c where c.id = ${signal.case_id}`,
+    );
+    expect(c).toEqual({ status: 'open', body: expect.stringMatching(/^Your order O-.+ is late\.$/) });
   });
 
   it('leaves a closed, merged or deleted case to the one-by-one path, which fails it as before', async () => {

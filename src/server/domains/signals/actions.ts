@@ -125,11 +125,12 @@ const TEMPLATE_CONTEXT = sql`
     where se.signal_id = s.id order by e.occurred_at limit 1) as tpl_event`;
 
 /** The first pending action of each signal that is due: later ones wait for it. */
-const firstPending = (limit: number, lock = sql``) => sql`
+const firstPending = (limit: number, lock = sql``, signalIds?: string[]) => sql`
   select a.id, a.signal_id, a.kind, a.params, a.attempts,
     (select s.customer_id from signals s where s.id = a.signal_id) as customer_id
   from signal_actions a
   where a.state = 'pending' and a.run_after <= now()
+    ${signalIds ? sql`and a.signal_id = any(${sql.param(signalIds)}::uuid[])` : sql``}
     and not exists (select 1 from signal_actions b
       where b.signal_id = a.signal_id and b.state = 'pending' and b.position < a.position)
   order by a.run_after, a.signal_id, a.position
@@ -541,11 +542,29 @@ async function runBatch(
     // waits behind one of them, not behind an ingest batch and this one.
     return await bulkTurn(db, () =>
       db.transaction(async (tx) => {
-        taken = await rows<TakenAction>(tx, firstPending(limit, sql`for update of a skip locked`));
-        const plan = await planBatch(tx, taken);
-        if (plan.steps.length > 0) await writeBatch(tx, plan);
-        const done = new Set(plan.steps.map((st) => st.action.id));
-        return { done: plan.steps.length, rest: taken.filter((a) => !done.has(a.id)) };
+        const lock = sql`for update of a skip locked`;
+        taken = await rows<TakenAction>(tx, firstPending(limit, lock));
+        let round = taken;
+        let done = 0;
+        const rest: TakenAction[] = [];
+        for (;;) {
+          const plan = await planBatch(tx, round);
+          if (plan.steps.length > 0) await writeBatch(tx, plan);
+          done += plan.steps.length;
+          const ids = new Set(plan.steps.map((st) => st.action.id));
+          rest.push(...round.filter((a) => !ids.has(a.id)));
+          // The next actions of the signals just acted on (a case opened: now tell the customer)
+          // are due at once: they go in this transaction too, as the next pass would take them,
+          // except a customer's with an action left to runAction, which must run first.
+          const acted = plan.steps.map((st) => st.signal.id);
+          if (acted.length === 0 || done >= limit) break;
+          const held = new Set(rest.map((a) => a.customer_id));
+          round = (await rows<TakenAction>(tx, firstPending(limit - done, lock, acted))).filter(
+            (a) => !held.has(a.customer_id),
+          );
+          if (round.length === 0) break;
+        }
+        return { done, rest };
       }),
     );
   } catch (err) {
@@ -630,37 +649,25 @@ async function planBatch(tx: Database, taken: TakenAction[]): Promise<BatchPlan>
   plan.chains = [...notifying.chains.values()];
 
   const byAction = new Map(candidates.map((c) => [c.action.id, c]));
-  // A customer with an open_case left to runAction keeps their later ones behind it, in order;
-  // with any action left to it, their later notifications (the case it acts on may change).
-  const blocked = new Set<string>();
+  // A customer's actions keep their order: once one is left to runAction, their later ones wait
+  // behind it (whether a signal opens a case or joins one, and which clocks a reply meets, may
+  // depend on it).
   const held = new Set<string>();
-  const leave = (action: TakenAction) => {
-    if (!action.customer_id) return;
-    held.add(action.customer_id);
-    if (action.kind === 'open_case') blocked.add(action.customer_id);
-  };
   for (const action of taken) {
     const customerId = action.customer_id;
     const signal = signalOf.get(action.signal_id);
     const body = messages.get(action.id);
-    if (body !== undefined && signal && customerId && signal.customer_id === customerId) {
-      const step =
-        !blocked.has(customerId) &&
-        !held.has(customerId) &&
-        notifyStep(plan, notifying, action, signal, body);
-      if (step) plan.steps.push(step);
-      else leave(action);
-      continue;
-    }
     const c = byAction.get(action.id);
     const step =
-      c &&
-      customerId &&
-      c.signal.customer_id === customerId &&
-      !blocked.has(customerId) &&
-      openStep(opening, c, at);
+      !customerId || held.has(customerId) || !signal || signal.customer_id !== customerId
+        ? null
+        : body !== undefined
+          ? notifyStep(plan, notifying, action, signal, body)
+          : c
+            ? openStep(opening, c, at)
+            : null;
     if (step) plan.steps.push(step);
-    else leave(action);
+    else if (customerId) held.add(customerId);
   }
   return plan;
 }
