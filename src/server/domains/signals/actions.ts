@@ -14,9 +14,12 @@
 // another would (a later signal joins the case an earlier one opened; a second reply meets the
 // clocks the first one left), with the rows, clocks, timeline entries and mails createCase and
 // addMessage write. It never waits for a signal (SKIP LOCKED: a busy one is left to the other
-// path). Everything else, anything it cannot vouch for (a deleted customer, an inactive
-// category, a deleted, merged or closed case), and the whole batch when a statement fails, runs
-// action by action (runAction), which decides, retries and fails as it always has.
+// path). The next actions of the signals it acted on (a case opened: tell the customer) go in
+// the same transaction, as the next pass would take them. Everything else, anything it cannot
+// vouch for (a deleted customer, an inactive category, a deleted, merged or closed case), every
+// later action of a customer with one left behind (their order is kept), and the whole batch
+// when a statement fails, runs action by action (runAction), which decides, retries and fails
+// as it always has.
 import type { FastifyBaseLogger } from 'fastify';
 import { and, inArray, isNull, sql } from 'drizzle-orm';
 import type { z } from 'zod';
