@@ -78,17 +78,7 @@ const storedClock = ({ caseId: _c, createdAt: _a, updatedAt: _u, ...r }: ClockRo
   state: r.state as Clock['state'],
 });
 
-async function loadClocks(tx: Database, caseId: string): Promise<StoredClock[]> {
-  const found = await tx
-    .select()
-    .from(casePromises)
-    .where(eq(casePromises.caseId, caseId))
-    .orderBy(casePromises.kind, casePromises.cycle)
-    .for('update');
-  return found.map((r) => ({ ...r, kind: r.kind as ClockKind, state: r.state as Clock['state'] }));
-}
-
-/** The clocks of these cases, locked as loadClocks locks them, by case, in its order. */
+/** The clocks of these cases, locked for a change (FOR UPDATE), by case, by kind and cycle. */
 export async function lockClocksOf(tx: Database, caseIds: string[]): Promise<Map<string, StoredClock[]>> {
   const byCase = new Map<string, StoredClock[]>(caseIds.map((id) => [id, []]));
   if (caseIds.length === 0) return byCase;
@@ -158,51 +148,6 @@ const changed = (a: StoredClock, b: StoredClock) =>
       : x !== y;
   });
 
-/** Stores the clocks that differ, logs their transitions, refreshes the case's next due time. */
-async function saveClocks(
-  tx: Database,
-  actor: Actor,
-  caseId: string,
-  before: StoredClock[],
-  after: StoredClock[],
-  removed: StoredClock[] = [],
-) {
-  const byId = new Map(before.filter((c) => c.id).map((c) => [c.id!, c]));
-  const events: DomainEventInput[] = [];
-  for (const clock of after) {
-    const prev = clock.id ? byId.get(clock.id) : undefined;
-    if (prev && !changed(prev, clock)) continue;
-    const { id, ...values } = clock;
-    if (id) {
-      await tx
-        .update(casePromises)
-        .set({ ...values, updatedAt: sql`now()` })
-        .where(eq(casePromises.id, id));
-    } else {
-      await tx.insert(casePromises).values({ ...values, caseId });
-    }
-    events.push(...transitionEvents(caseId, prev, clock));
-  }
-  if (removed.length > 0) {
-    await tx.delete(casePromises).where(
-      inArray(
-        casePromises.id,
-        removed.map((c) => c.id!),
-      ),
-    );
-    for (const c of removed) {
-      events.push({
-        entityType: 'case',
-        entityId: caseId,
-        type: 'case.promise_cancelled',
-        data: { kind: c.kind, cycle: c.cycle },
-      });
-    }
-  }
-  await recordDomainEvents(tx, actor, events);
-  await refreshNextDue(tx, [caseId]);
-}
-
 /**
  * The case-level summary of its clocks: the earliest due time of the promises still to be kept
  * (the urgency order; past = breached) and the earliest warning of the running ones (passed,
@@ -266,23 +211,23 @@ async function transition(
 ) {
   const ctx = await loadCtx(tx, c.agreementId);
   if (!ctx) return;
-  const before = await loadClocks(tx, c.id);
-  // A due time that passed before this change is a breach, whether or not the scheduler saw it.
-  const settled = settleAll(before, at);
-  const { clocks, removed } = plan(ctx, settled);
-  await saveClocks(tx, actor, c.id, before, clocks, removed);
+  const chain = clockChain(c.id, (await lockClocksOf(tx, [c.id])).get(c.id)!);
+  const events = chainStep(chain, ctx, at, plan);
+  await saveClockChains(tx, [chain]);
+  await recordDomainEvents(tx, actor, events);
 }
 
-// ---- many cases at once -----------------------------------------------------------------------
+// ---- transitions in memory ---------------------------------------------------------------------
 
 /**
- * A case's clocks taken through transitions in memory, each as transition() stores it (settled
- * at its time, planned, its changes logged against the clocks before it): for a batch that
- * changes many cases at once, which then stores every chain with saveClockChains.
+ * A case's clocks taken through transitions in memory (each settled at its time, planned, its
+ * changes logged against the clocks before it), then stored by saveClockChains: one transition
+ * for a request (transition above), or several cases and transitions at once for a batch (the
+ * signal action job's replies to customers).
  */
 export interface ClockChain {
   caseId: string;
-  /** The clocks as the last step left them, in loadClocks' order; new ones have their id already. */
+  /** The clocks as the last step left them, by kind and cycle; new ones have their id already. */
   current: StoredClock[];
   /** Ids of the clocks stored before the first step. */
   stored: Set<string>;
@@ -301,7 +246,10 @@ export const clockChain = (caseId: string, stored: StoredClock[]): ClockChain =>
 const byKindAndCycle = (a: StoredClock, b: StoredClock) =>
   a.kind !== b.kind ? (a.kind < b.kind ? -1 : 1) : a.cycle - b.cycle;
 
-/** One transition of a chain: returns its timeline entries, as saveClocks writes them. */
+/**
+ * One transition of a chain: the clocks settled at its time (a due time that passed is a breach,
+ * whether or not the scheduler saw it), planned, and their changes; returns its timeline entries.
+ */
 export function chainStep(
   chain: ClockChain,
   ctx: Ctx,
