@@ -71,6 +71,17 @@ async function pendingSignal(o: {
   return s.id;
 }
 
+/** The test database, with its transactions counted: how many began, and most at once. */
+function watchTransactions() {
+  const watch = { db: Object.create(db) as Database, count: 0, most: 0, inFlight: 0 };
+  watch.db.transaction = ((fn: never, config?: never) => {
+    watch.count++;
+    watch.most = Math.max(watch.most, ++watch.inFlight);
+    return db.transaction(fn, config).finally(() => watch.inFlight--);
+  }) as Database['transaction'];
+  return watch;
+}
+
 const actionOf = async (signalId: string) =>
   (
     await rows<{
@@ -722,16 +733,11 @@ describe('notify_customer in a batch', () => {
       { kind: 'open_case', subject: 'Order {{refs.orderId}} is late' },
       { kind: 'notify_customer', message: 'Your order {{refs.orderId}} is late.' },
     ]);
-    let transactions = 0;
-    const watched = Object.create(db) as Database;
-    watched.transaction = ((fn: never, config?: never) => {
-      transactions++;
-      return db.transaction(fn, config);
-    }) as Database['transaction'];
-    expect(await runSignalActions(watched)).toBe(2);
+    const watched = watchTransactions();
+    expect(await runSignalActions(watched.db)).toBe(2);
     // The batch, its second round taking the notification the opened case made due, and a
     // second pass that finds nothing.
-    expect(transactions).toBe(2);
+    expect(watched.count).toBe(2);
     const signal = await signalOf(id);
     expect(signal.state).toBe('acted');
     const [c] = await rows<{ status: string; body: string }>(
@@ -767,15 +773,10 @@ describe('notify_customer in a batch', () => {
       // Another customer's: theirs is not held behind the first one's actions left to runAction.
       fine: await onCase(other.id, 'F1', otherCustomer),
     };
-    let transactions = 0;
-    const watched = Object.create(db) as Database;
-    watched.transaction = ((fn: never, config?: never) => {
-      transactions++;
-      return db.transaction(fn, config);
-    }) as Database['transaction'];
-    expect(await runSignalActions(watched)).toBe(5);
+    const watched = watchTransactions();
+    expect(await runSignalActions(watched.db)).toBe(5);
     // The batch (and a second pass that finds nothing) and one per action left to runAction.
-    expect(transactions).toBe(2 + 4);
+    expect(watched.count).toBe(2 + 4);
     const failed = { state: 'failed', attempts: 1 };
     expect(await actionOf(ids.closed)).toMatchObject({
       ...failed,
@@ -831,17 +832,9 @@ describe.runIf(usingPostgres())('on PostgreSQL with several nodes', () => {
       );
       ids.push(id);
     }
-    // Watches the transactions in flight on this node (the database is the real one).
-    let inFlight = 0;
-    let most = 0;
-    const watched = Object.create(db) as Database;
-    watched.transaction = ((fn: never, config?: never) => {
-      inFlight++;
-      most = Math.max(most, inFlight);
-      return db.transaction(fn, config).finally(() => inFlight--);
-    }) as Database['transaction'];
-    expect(await runSignalActions(watched, 100)).toBe(36);
-    expect(most).toBeGreaterThan(1);
+    const watched = watchTransactions();
+    expect(await runSignalActions(watched.db, 100)).toBe(36);
+    expect(watched.most).toBeGreaterThan(1);
     const found = await rows<{ signal_id: string; bodies: string[]; states: string[] }>(
       db,
       sql`select s.id as signal_id,
