@@ -16,16 +16,11 @@ export async function findAgreement(db: Database, id: string) {
 
 /** An agreement with its calendar: what a promise clock needs. */
 export async function findAgreementWithCalendar(db: Database, id: string) {
-  const [row] = await db
-    .select({ agreement: agreements, calendar: calendars })
-    .from(agreements)
-    .innerJoin(calendars, eq(calendars.id, agreements.calendarId))
-    .where(eq(agreements.id, id))
-    .limit(1);
+  const [row] = await findAgreementsWithCalendars(db, [id]);
   return row;
 }
 
-/** The same for several agreements (those that exist): one query. */
+/** Agreements with their calendars (those that exist): one query. */
 export async function findAgreementsWithCalendars(db: Database, ids: string[]) {
   if (ids.length === 0) return [];
   return db
