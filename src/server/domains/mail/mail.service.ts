@@ -19,7 +19,7 @@ import { recordDomainEvent } from '../domain-events/domain-events.repo.js';
 import { cases } from '../cases/cases.table.js';
 import { caseMailSubject, type MailAttachment } from './compose.js';
 import { mailMessages } from './mail.table.js';
-import { mailSettings, queueMail } from './outbox.js';
+import { mailSettings, queueMails } from './outbox.js';
 
 // ---- who may see mail -------------------------------------------------------------------------
 
@@ -41,7 +41,19 @@ export async function mailCaseMessage(
   tx: Database,
   target: { caseId: string; messageId: string },
 ): Promise<{ id: string; messageId: string } | null> {
-  const [m] = await rows<{
+  return (await mailCaseMessages(tx, [target]))[0] ?? null;
+}
+
+/** mailCaseMessage for several messages, in their order: a few statements whatever their number. */
+export async function mailCaseMessages(
+  tx: Database,
+  targets: { caseId: string; messageId: string }[],
+): Promise<({ id: string; messageId: string } | null)[]> {
+  if (targets.length === 0) return [];
+  const ids = sql.param(targets.map((t) => t.messageId));
+  const found = await rows<{
+    id: string;
+    case_id: string;
     body: string;
     public: boolean;
     author_type: string;
@@ -56,7 +68,7 @@ export async function mailCaseMessage(
     mailed_us: boolean;
   }>(
     tx,
-    sql`select m.body, m.public, m.author_type, m.channel, m.call, u.name as author_name,
+    sql`select m.id, m.case_id, m.body, m.public, m.author_type, m.channel, m.call, u.name as author_name,
         c.number, c.subject, cu.email, cu.name as customer_name, cu.deleted_at is not null as customer_deleted,
         exists (select 1 from mail_messages mm where mm.case_id = c.id and mm.direction = 'in'
           and mm.status = 'processed') as mailed_us
@@ -64,37 +76,56 @@ export async function mailCaseMessage(
       join cases c on c.id = m.case_id
       join customers cu on cu.id = c.customer_id
       left join users u on u.id = m.author_user_id
-      where m.id = ${target.messageId} and m.case_id = ${target.caseId}`,
+      where m.id = any(${ids}::uuid[])`,
   );
-  if (!m || !m.public || m.author_type !== 'agent' || !m.email || m.customer_deleted) return null;
-  if (m.call || m.channel === 'phone' || m.channel === 'chat') return null;
+  const messageOf = new Map(found.map((m) => [`${m.case_id}|${m.id}`, m]));
+  const mailed = targets.map((t) => {
+    const m = messageOf.get(`${t.caseId}|${t.messageId}`);
+    if (!m || !m.public || m.author_type !== 'agent' || !m.email || m.customer_deleted) return null;
+    if (m.call || m.channel === 'phone' || m.channel === 'chat') return null;
+    return m;
+  });
   const files = await rows<{
+    message_id: string;
     filename: string;
     content_type: string;
     content_id: string | null;
     data: Buffer;
   }>(
     tx,
-    sql`select a.filename, a.content_type, a.content_id, b.data
+    sql`select a.message_id, a.filename, a.content_type, a.content_id, b.data
       from attachments a join attachment_blobs b on b.attachment_id = a.id
-      where a.message_id = ${target.messageId} order by a.created_at, a.id`,
+      where a.message_id = any(${sql.param(mailed.flatMap((m) => (m ? [m.id] : [])))}::uuid[])
+      order by a.created_at, a.id`,
   );
-  const attachments: MailAttachment[] = files.map((f) => ({
-    filename: f.filename,
-    contentType: f.content_type,
-    content: Buffer.from(f.data),
-    contentId: f.content_id,
-  }));
-  return queueMail(tx, {
-    to: m.email,
-    toName: m.customer_name,
-    subject: caseMailSubject(m.number, m.subject, m.mailed_us),
-    text: m.body,
-    caseId: target.caseId,
-    caseMessageId: target.messageId,
-    fromName: m.author_name,
-    attachments,
-  });
+  const queued = await queueMails(
+    tx,
+    mailed.flatMap((m) =>
+      m
+        ? [
+            {
+              to: m.email!,
+              toName: m.customer_name,
+              subject: caseMailSubject(m.number, m.subject, m.mailed_us),
+              text: m.body,
+              caseId: m.case_id,
+              caseMessageId: m.id,
+              fromName: m.author_name,
+              attachments: files
+                .filter((f) => f.message_id === m.id)
+                .map((f): MailAttachment => ({
+                  filename: f.filename,
+                  contentType: f.content_type,
+                  content: Buffer.from(f.data),
+                  contentId: f.content_id,
+                })),
+            },
+          ]
+        : [],
+    ),
+  );
+  let next = 0;
+  return mailed.map((m) => (m ? queued[next++]! : null));
 }
 
 // ---- the mail log -----------------------------------------------------------------------------

@@ -19,6 +19,7 @@ import {
   closeMailTransport,
   configureMail,
   queueMail,
+  queueMails,
   sendQueuedMail,
 } from './outbox.js';
 
@@ -205,6 +206,52 @@ describe('composition', () => {
     expect(b.subject).toBe(`[#${c.number}] Proactive`);
     expect(b.in_reply_to).toBe(a.message_id);
     expect(b.references).toEqual([a.message_id]);
+  });
+
+  it('several mails in one call thread as one call after another does: tokens, In-Reply-To, References', async () => {
+    configureMail({ mailFrom: FROM, smtpUrl: undefined });
+    const customer = await makeCustomer(db);
+    // Two cases: one the customer mailed about, one without mail yet; a mail without a case.
+    const [c1, c2] = [await makeCase(db, customer.id), await makeCase(db, customer.id)];
+    await customerMailed(c1.id, 'm1@customer.example', ['m0@customer.example']);
+    const mails = [
+      { to: 'a@example.com', subject: 'One', text: '1', caseId: c1.id },
+      { to: 'a@example.com', subject: 'Two', text: '2', caseId: c2.id },
+      { to: 'a@example.com', subject: 'Three', text: '3', caseId: c1.id },
+      { to: 'b@example.com', subject: 'Four', text: '4' },
+      { to: 'a@example.com', subject: 'Five', text: '5', caseId: c2.id },
+    ];
+    const queued = await db.transaction((tx) => queueMails(tx, mails));
+    expect(queued).toHaveLength(5);
+    const [one, two, three, four, five] = await Promise.all(queued.map((q) => mail(q.id)));
+    expect([one, two, three, four, five].map((m) => [m!.message_id, m!.subject])).toEqual(
+      queued.map((q, i) => [q.messageId, mails[i]!.subject]),
+    );
+    expect([one!.in_reply_to, one!.references]).toEqual([
+      'm1@customer.example',
+      ['m0@customer.example', 'm1@customer.example'],
+    ]);
+    // The third answers the customer too, and its chain holds the first.
+    expect([three!.in_reply_to, three!.references]).toEqual([
+      'm1@customer.example',
+      ['m0@customer.example', 'm1@customer.example', one!.message_id],
+    ]);
+    // No mail from the customer on the second case: the fifth threads onto the second.
+    expect([two!.in_reply_to, two!.references]).toEqual([null, []]);
+    expect([five!.in_reply_to, five!.references]).toEqual([two!.message_id, [two!.message_id]]);
+    expect([four!.in_reply_to, four!.references, headerOf(four!.raw, 'Reply-To')]).toEqual([null, [], null]);
+    // One reply address per case.
+    const replyTo = (m: OutRow) => headerOf(m.raw, 'Reply-To');
+    expect(replyTo(one!)).toBe(replyTo(three!));
+    expect(replyTo(two!)).toBe(replyTo(five!));
+    expect(replyTo(one!)).not.toBe(replyTo(two!));
+    const events = await rows<{ type: string; entity_id: string }>(
+      db,
+      sql`select type, entity_id from domain_events
+        where entity_type = 'mail' and entity_id = any(${sql.param(queued.map((q) => q.id))}::uuid[])`,
+    );
+    expect(events.map((e) => e.type)).toEqual(Array(5).fill('mail.held'));
+    expect(new Set(events.map((e) => e.entity_id))).toEqual(new Set(queued.map((q) => q.id)));
   });
 
   it('automatic mail without a case: Auto-Submitted, no Reply-To, threading as given, HTML too', async () => {

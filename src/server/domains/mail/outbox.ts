@@ -17,13 +17,15 @@
 // a 5xx answer, or the last attempt, `failed`. A process that dies mid-send leaves the lease to
 // expire, and the mail is tried again (at least once, never twice while all is well).
 import { sql } from 'drizzle-orm';
+import type { PgInsertValue } from 'drizzle-orm/pg-core';
 import nodemailer from 'nodemailer';
 import type { Database } from '../../../db/client.js';
 import { rows } from '../../../db/client.js';
 import type { Config } from '../../config.js';
 import { loadConfig } from '../../config.js';
 import { SYSTEM_ACTOR } from '../../lib/actor.js';
-import { recordDomainEvent } from '../domain-events/domain-events.repo.js';
+import { recordDomainEvent, recordDomainEvents } from '../domain-events/domain-events.repo.js';
+import { newId } from '../../../db/columns.js';
 import {
   capReferences,
   composeMail,
@@ -96,45 +98,91 @@ export async function queueMail(
   tx: Database,
   input: QueueMailInput,
 ): Promise<{ id: string; messageId: string }> {
+  return (await queueMails(tx, [input]))[0]!;
+}
+
+/** A mail of a case's thread, as threading needs it. */
+interface ThreadMail {
+  message_id: string;
+  direction: string;
+  references: string[];
+}
+
+/**
+ * queueMail for several mails, in their order, in a few statements whatever their number: the
+ * cases' reply tokens, their threads, the mails, their timeline entries. A later mail on a case
+ * threads onto the earlier ones of the same call.
+ */
+export async function queueMails(
+  tx: Database,
+  inputs: QueueMailInput[],
+): Promise<{ id: string; messageId: string }[]> {
+  if (inputs.length === 0) return [];
   const { mailFrom, smtpUrl } = settings;
   const from = parseMailFrom(mailFrom);
-  const messageId = newMessageId(domainOf(from.address));
-  let replyTo: string | null = null;
-  let inReplyTo = input.inReplyTo ? stripBrackets(input.inReplyTo) : null;
-  let references = input.references ?? [];
-  if (input.caseId) {
-    const [c] = await rows<{ reply_token: string }>(
+  const caseIds = [...new Set(inputs.flatMap((i) => (i.caseId ? [i.caseId] : [])))];
+  const tokens = new Map<string, string>();
+  const threads = new Map<string, ThreadMail[]>();
+  if (caseIds.length > 0) {
+    const found = await rows<{ id: string; reply_token: string }>(
       tx,
-      sql`update cases set reply_token = coalesce(reply_token, ${newReplyToken()})
-        where id = ${input.caseId} returning reply_token`,
+      sql`update cases c set reply_token = coalesce(c.reply_token, v.token)
+        from unnest(${sql.param(caseIds)}::uuid[], ${sql.param(caseIds.map(() => newReplyToken()))}::text[])
+          as v(id, token)
+        where c.id = v.id returning c.id, c.reply_token`,
     );
-    if (!c) throw new Error(`queueMail: no case ${input.caseId}`);
-    replyTo = replyAddress(mailFrom, c.reply_token);
-    if (input.inReplyTo === undefined && input.references === undefined) {
-      const thread = await caseThread(tx, input.caseId);
-      inReplyTo = thread.inReplyTo;
-      references = thread.references;
+    for (const c of found) tokens.set(c.id, c.reply_token);
+    const threaded = [
+      ...new Set(
+        inputs.flatMap((i) =>
+          i.caseId && i.inReplyTo === undefined && i.references === undefined ? [i.caseId] : [],
+        ),
+      ),
+    ];
+    if (threaded.length > 0) {
+      for (const id of threaded) threads.set(id, []);
+      const thread = await rows<ThreadMail & { case_id: string }>(
+        tx,
+        sql`select case_id, message_id, direction, "references" from mail_messages
+          where case_id = any(${sql.param(threaded)}::uuid[]) and (direction = 'out' or status = 'processed')
+          order by case_id, created_at, id`,
+      );
+      for (const m of thread) threads.get(m.case_id)!.push(m);
     }
   }
-  references = capReferences(references);
-  const name = composeFromName(from.name, input.fromName);
-  const raw = await composeMail({
-    messageId,
-    from: { name, address: from.address },
-    to: { name: input.toName ?? null, address: input.to },
-    replyTo,
-    subject: input.subject,
-    text: input.text,
-    html: input.html ?? null,
-    inReplyTo,
-    references,
-    autoSubmitted: input.autoSubmitted ?? false,
-    attachments: input.attachments ?? [],
-  });
   const status: MailStatus = smtpUrl ? 'queued' : 'held';
-  const [row] = await tx
-    .insert(mailMessages)
-    .values({
+  const values: (PgInsertValue<typeof mailMessages> & { id: string; messageId: string; subject: string })[] =
+    [];
+  for (const input of inputs) {
+    const messageId = newMessageId(domainOf(from.address));
+    let replyTo: string | null = null;
+    let inReplyTo = input.inReplyTo ? stripBrackets(input.inReplyTo) : null;
+    let references = input.references ?? [];
+    if (input.caseId) {
+      const token = tokens.get(input.caseId);
+      if (!token) throw new Error(`queueMail: no case ${input.caseId}`);
+      replyTo = replyAddress(mailFrom, token);
+      const thread = threads.get(input.caseId);
+      if (thread && input.inReplyTo === undefined && input.references === undefined)
+        ({ inReplyTo, references } = threadOf(thread));
+    }
+    references = capReferences(references);
+    const name = composeFromName(from.name, input.fromName);
+    const raw = await composeMail({
+      messageId,
+      from: { name, address: from.address },
+      to: { name: input.toName ?? null, address: input.to },
+      replyTo,
+      subject: input.subject,
+      text: input.text,
+      html: input.html ?? null,
+      inReplyTo,
+      references,
+      autoSubmitted: input.autoSubmitted ?? false,
+      attachments: input.attachments ?? [],
+    });
+    values.push({
+      id: newId(),
       direction: 'out',
       messageId,
       inReplyTo,
@@ -151,25 +199,32 @@ export async function queueMail(
       reason: status === 'held' ? HELD_REASON : null,
       runAfter: status === 'queued' ? sql`now()` : null,
       raw,
-    })
-    .returning({ id: mailMessages.id });
-  await recordDomainEvent(tx, SYSTEM_ACTOR, {
-    type: status === 'held' ? 'mail.held' : 'mail.queued',
-    entityType: 'mail',
-    entityId: row!.id,
-    data: { to: input.to, subject: input.subject, caseId: input.caseId ?? null, messageId },
-  });
-  return { id: row!.id, messageId };
+    });
+    // A later mail of this call on the same case threads onto this one.
+    if (input.caseId)
+      threads.get(input.caseId)?.push({ message_id: messageId, direction: 'out', references });
+  }
+  await tx.insert(mailMessages).values(values);
+  await recordDomainEvents(
+    tx,
+    SYSTEM_ACTOR,
+    values.map((v, i) => ({
+      type: status === 'held' ? 'mail.held' : 'mail.queued',
+      entityType: 'mail',
+      entityId: v.id,
+      data: {
+        to: inputs[i]!.to,
+        subject: v.subject,
+        caseId: inputs[i]!.caseId ?? null,
+        messageId: v.messageId,
+      },
+    })),
+  );
+  return values.map((v) => ({ id: v.id, messageId: v.messageId }));
 }
 
-/** The case's mail so far: whom to answer (the customer's latest mail, else ours) and the chain. */
-async function caseThread(tx: Database, caseId: string) {
-  const thread = await rows<{ message_id: string; direction: string; references: string[] }>(
-    tx,
-    sql`select message_id, direction, "references" from mail_messages
-      where case_id = ${caseId} and (direction = 'out' or status = 'processed')
-      order by created_at, id`,
-  );
+/** Whom a case's next mail answers (the customer's latest mail, else ours) and its chain. */
+function threadOf(thread: ThreadMail[]) {
   const parent = [...thread].reverse().find((m) => m.direction === 'in') ?? thread[thread.length - 1] ?? null;
   return {
     inReplyTo: parent?.message_id ?? null,

@@ -53,9 +53,9 @@ import {
   type ClockChain,
 } from '../cases/clocks.js';
 import { planAgentReply, planStatusChange } from '../../../core/clock-plans.js';
-import { mailCaseMessage } from '../mail/mail.service.js';
+import { mailCaseMessages } from '../mail/mail.service.js';
 import { addMessage } from '../cases/messages.service.js';
-import { mailSettings, queueMail } from '../mail/outbox.js';
+import { mailSettings, queueMails } from '../mail/outbox.js';
 import {
   recordDomainEvent,
   recordDomainEvents,
@@ -416,15 +416,16 @@ async function perform(tx: Database, action: RuleAction, s: SignalRow): Promise<
         `Signal: ${publicUrl}/signals/${s.id}`,
         ...(s.case_id ? [`Case: ${publicUrl}/cases/${s.case_id}`] : []),
       ];
-      for (const m of members) {
-        await queueMail(tx, {
+      await queueMails(
+        tx,
+        members.map((m) => ({
           to: m.email,
           toName: m.name,
           subject: `[${team.name}] ${s.title}`,
           text: `${message}\n\n${links.join('\n')}\n\nSent to the members of ${team.name} by the rule "${s.rule_name}".`,
           autoSubmitted: true,
-        });
-      }
+        })),
+      );
       await recordDomainEvent(tx, SYSTEM_ACTOR, {
         type: 'team.notified',
         entityType: 'team',
@@ -962,9 +963,12 @@ async function writeBatch(tx: Database, plan: BatchPlan) {
   }
   await recordDomainEvents(tx, SYSTEM_ACTOR, events);
   // Each reply goes to the customer by e-mail, as addMessage sends an agent's public reply.
-  for (const st of steps)
-    if (st.kind === 'notify_customer')
-      await mailCaseMessage(tx, { caseId: st.caseId, messageId: st.messageId });
+  await mailCaseMessages(
+    tx,
+    steps.flatMap((st) =>
+      st.kind === 'notify_customer' ? [{ caseId: st.caseId, messageId: st.messageId }] : [],
+    ),
+  );
 
   await tx.execute(sql`
     update signal_actions a set state = 'done', result = v.result::jsonb, error = null, done_at = now(),
