@@ -285,12 +285,14 @@ describe('absence rules', () => {
     expect(signals[0]).toMatchObject({ state: 'resolved', evidence_count: 2, due_at: null });
     expect(signals[0]!.resolution).toContain('awaited event arrived');
     // The proactive case stays open, with a note that the risk resolved itself.
-    const notes = await rows<{ body: string; public: boolean }>(
+    const notes = await rows<{ body: string; public: boolean; v7: boolean }>(
       t.db,
-      sql`select body, public from messages where case_id = ${signals[0]!.case_id} and author_type = 'system'`,
+      sql`select body, public, substr(id::text, 15, 1) = '7' as v7 from messages
+        where case_id = ${signals[0]!.case_id} and author_type = 'system'`,
     );
+    // Its id is a UUIDv7 like every other message's (time-ordered).
     expect(notes).toEqual([
-      { body: `Resolved by itself: the awaited event arrived (${at('scanned')})`, public: false },
+      { body: `Resolved by itself: the awaited event arrived (${at('scanned')})`, public: false, v7: true },
     ]);
   });
 

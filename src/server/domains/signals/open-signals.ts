@@ -164,13 +164,13 @@ export async function resolveSignals(
     select 1 from signals where id = any(${ids}::uuid[]) and state in ('open', 'acted')
     order by rule_id::text collate "C", dedupe_key collate "C"
     for no key update`);
-  const done = await rows<{ id: string; resolution: string }>(
+  const done = await rows<{ id: string; resolution: string; case_id: string | null }>(
     tx,
     sql`
     update signals s set state = 'resolved', resolved_at = now(), updated_at = now(), resolution = v.reason
     from unnest(${ids}::uuid[], ${sql.param(resolved.map((r) => r.reason))}::text[]) as v(id, reason)
     where s.id = v.id and s.state in ('open', 'acted')
-    returning s.id, s.resolution`,
+    returning s.id, s.resolution, s.case_id`,
   );
   await tx.execute(sql`
     insert into signal_evidence (signal_id, event_id)
@@ -186,21 +186,20 @@ export async function resolveSignals(
     where signal_id = any(${doneIds}::uuid[]) and state = 'pending'`);
   // The proactive case stays with the team (they may still owe the customer a word); a note
   // there says the risk resolved itself.
-  const notes = await rows<{ case_id: string }>(
-    tx,
-    sql`
-    insert into messages (id, case_id, author_type, public, body, channel)
-    select gen_random_uuid(), s.case_id, 'system', false, 'Resolved by itself: ' || s.resolution, 'proactive'
-    from signals s where s.id = any(${doneIds}::uuid[]) and s.case_id is not null
-    returning case_id`,
-  );
+  const notes = done.filter((d) => d.case_id !== null);
+  if (notes.length > 0)
+    await tx.execute(sql`
+      insert into messages (id, case_id, author_type, public, body, channel)
+      select v.id, v.case_id, 'system', false, 'Resolved by itself: ' || v.resolution, 'proactive'
+      from unnest(${sql.param(notes.map(() => newId()))}::uuid[], ${sql.param(notes.map((n) => n.case_id))}::uuid[],
+        ${sql.param(notes.map((n) => n.resolution))}::text[]) as v(id, case_id, resolution)`);
   await recordDomainEvents(
     tx,
     SYSTEM_ACTOR,
     notes.map((n) => ({
       type: 'case.note_added',
       entityType: 'case',
-      entityId: n.case_id,
+      entityId: n.case_id!,
       data: { signalResolved: true },
     })),
   );
