@@ -26,11 +26,7 @@ import {
 import type { Actor } from '../../lib/actor.js';
 import { businessCalendarOf } from '../calendars/calendars.service.js';
 import type { calendars } from '../calendars/calendars.table.js';
-import {
-  findAgreementWithCalendar,
-  findAgreementsWithCalendars,
-  type AgreementRow,
-} from '../agreements/agreements.repo.js';
+import { findAgreementsWithCalendars, type AgreementRow } from '../agreements/agreements.repo.js';
 import { recordDomainEvents, type DomainEventInput } from '../domain-events/domain-events.repo.js';
 import { casePromises, cases } from './cases.table.js';
 
@@ -66,9 +62,7 @@ export async function loadPlanContexts(tx: Database, agreementIds: string[]): Pr
 
 async function loadCtx(tx: Database, agreementId: string | null): Promise<Ctx | null> {
   if (!agreementId) return null;
-  const found = await findAgreementWithCalendar(tx, agreementId);
-  if (!found) return null;
-  return planContextOf(found);
+  return (await loadPlanContexts(tx, [agreementId])).get(agreementId) ?? null;
 }
 
 type ClockRow = typeof casePromises.$inferSelect;
