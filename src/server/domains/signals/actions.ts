@@ -548,24 +548,22 @@ async function runBatch(
       db.transaction(async (tx) => {
         const lock = sql`for update of a skip locked`;
         taken = await rows<TakenAction>(tx, firstPending(limit, lock));
+        // Customers with an action left to runAction: their later ones, in any round, wait for it.
+        const held = new Set<string>();
         let round = taken;
         let done = 0;
         const rest: TakenAction[] = [];
         for (;;) {
-          const plan = await planBatch(tx, round);
+          const plan = await planBatch(tx, round, held);
           if (plan.steps.length > 0) await writeBatch(tx, plan);
           done += plan.steps.length;
           const ids = new Set(plan.steps.map((st) => st.action.id));
           rest.push(...round.filter((a) => !ids.has(a.id)));
           // The next actions of the signals just acted on (a case opened: now tell the customer)
-          // are due at once: they go in this transaction too, as the next pass would take them,
-          // except a customer's with an action left to runAction, which must run first.
+          // are due at once: they go in this transaction too, as the next pass would take them.
           const acted = plan.steps.map((st) => st.signal.id);
           if (acted.length === 0 || done >= limit) break;
-          const held = new Set(rest.map((a) => a.customer_id));
-          round = (await rows<TakenAction>(tx, firstPending(limit - done, lock, acted))).filter(
-            (a) => !held.has(a.customer_id),
-          );
+          round = await rows<TakenAction>(tx, firstPending(limit - done, lock, acted));
           if (round.length === 0) break;
         }
         return { done, rest };
@@ -594,7 +592,7 @@ interface OpenCandidate {
  * notify_customer: a public reply on the signal's case, which meets its response clocks and
  * opens a new case, planned on the case and clocks as the earlier replies of the batch left them.
  */
-async function planBatch(tx: Database, taken: TakenAction[]): Promise<BatchPlan> {
+async function planBatch(tx: Database, taken: TakenAction[], held = new Set<string>()): Promise<BatchPlan> {
   const at = new Date();
   const plan: BatchPlan = { steps: [], at, notified: new Map(), chains: [] };
   const ids = [...new Set(taken.filter(ofBatchKind).map((a) => a.signal_id))];
@@ -611,7 +609,8 @@ async function planBatch(tx: Database, taken: TakenAction[]): Promise<BatchPlan>
   const signalOf = new Map(locked.map((s) => [s.id, s]));
 
   const candidates: OpenCandidate[] = [];
-  const messages = new Map<string, string>();
+  // The replies the batch may send, by action: their rendered bodies.
+  const bodies = new Map<string, string>();
   for (const action of taken) {
     const signal = signalOf.get(action.signal_id);
     if (!batchable(action, signal)) continue;
@@ -619,7 +618,7 @@ async function planBatch(tx: Database, taken: TakenAction[]): Promise<BatchPlan>
     const render = (t: string) => renderTemplate(t, vars).trim();
     try {
       if (action.params.kind === 'notify_customer') {
-        messages.set(action.id, render(action.params.message));
+        bodies.set(action.id, render(action.params.message));
         continue;
       }
       const params = action.params as OpenCaseParams;
@@ -638,29 +637,29 @@ async function planBatch(tx: Database, taken: TakenAction[]): Promise<BatchPlan>
       // A malformed action: runAction records why.
     }
   }
-  if (candidates.length === 0 && messages.size === 0) return plan;
+  if (candidates.length === 0 && bodies.size === 0) return plan;
+  const notified = taken.flatMap((a) => (bodies.has(a.id) ? [signalOf.get(a.signal_id)!] : []));
   // The customers whose proactive cases the batch may open, join or reply on, locked before any
   // case and in one order (as runAction locks one): two runners never hold each other's cases.
   await lockCustomersForProactiveCases(tx, [
     ...candidates.map((c) => c.signal.customer_id!),
-    ...taken.flatMap((a) => (messages.has(a.id) ? [signalOf.get(a.signal_id)!.customer_id!] : [])),
+    ...notified.map((n) => n.customer_id!),
   ]);
   const opening = await openingContext(tx, candidates);
   const notifying = await notifyingContext(
     tx,
-    taken.flatMap((a) => (messages.has(a.id) ? [signalOf.get(a.signal_id)!.case_id!] : [])),
+    notified.map((n) => n.case_id!),
   );
   plan.chains = [...notifying.chains.values()];
 
   const byAction = new Map(candidates.map((c) => [c.action.id, c]));
-  // A customer's actions keep their order: once one is left to runAction, their later ones wait
-  // behind it (whether a signal opens a case or joins one, and which clocks a reply meets, may
-  // depend on it).
-  const held = new Set<string>();
+  // A customer's actions keep their order: once one is left to runAction (`held`: this round or
+  // an earlier one), their later ones wait behind it (whether a signal opens a case or joins one,
+  // and which clocks a reply meets, may depend on it).
   for (const action of taken) {
     const customerId = action.customer_id;
     const signal = signalOf.get(action.signal_id);
-    const body = messages.get(action.id);
+    const body = bodies.get(action.id);
     const c = byAction.get(action.id);
     const step =
       !customerId || held.has(customerId) || !signal || signal.customer_id !== customerId
@@ -775,13 +774,15 @@ function openStep(
 /** The cases the batch's notifications reply on, locked as addMessage locks them, with their clocks. */
 async function notifyingContext(tx: Database, caseIds: string[]) {
   const ids = [...new Set(caseIds)].sort();
-  if (ids.length === 0) return { cases: new Map<string, CaseRow>(), contexts: new Map(), chains: new Map() };
-  const found = await tx
-    .select()
-    .from(cases)
-    .where(and(inArray(cases.id, ids), isNull(cases.deletedAt)))
-    .orderBy(cases.id)
-    .for('update');
+  const found =
+    ids.length === 0
+      ? []
+      : await tx
+          .select()
+          .from(cases)
+          .where(and(inArray(cases.id, ids), isNull(cases.deletedAt)))
+          .orderBy(cases.id)
+          .for('update');
   const contexts = await loadPlanContexts(
     tx,
     found.flatMap((c) => (c.agreementId ? [c.agreementId] : [])),
