@@ -85,6 +85,8 @@ export async function mailCaseMessages(
     if (m.call || m.channel === 'phone' || m.channel === 'chat') return null;
     return m;
   });
+  const sending = mailed.flatMap((m) => (m ? [m] : []));
+  if (sending.length === 0) return mailed.map(() => null);
   const files = await rows<{
     message_id: string;
     filename: string;
@@ -95,34 +97,32 @@ export async function mailCaseMessages(
     tx,
     sql`select a.message_id, a.filename, a.content_type, a.content_id, b.data
       from attachments a join attachment_blobs b on b.attachment_id = a.id
-      where a.message_id = any(${sql.param(mailed.flatMap((m) => (m ? [m.id] : [])))}::uuid[])
+      where a.message_id = any(${sql.param(sending.map((m) => m.id))}::uuid[])
       order by a.created_at, a.id`,
   );
+  const filesOf = new Map<string, MailAttachment[]>();
+  for (const f of files)
+    filesOf.set(f.message_id, [
+      ...(filesOf.get(f.message_id) ?? []),
+      {
+        filename: f.filename,
+        contentType: f.content_type,
+        content: Buffer.from(f.data),
+        contentId: f.content_id,
+      },
+    ]);
   const queued = await queueMails(
     tx,
-    mailed.flatMap((m) =>
-      m
-        ? [
-            {
-              to: m.email!,
-              toName: m.customer_name,
-              subject: caseMailSubject(m.number, m.subject, m.mailed_us),
-              text: m.body,
-              caseId: m.case_id,
-              caseMessageId: m.id,
-              fromName: m.author_name,
-              attachments: files
-                .filter((f) => f.message_id === m.id)
-                .map((f): MailAttachment => ({
-                  filename: f.filename,
-                  contentType: f.content_type,
-                  content: Buffer.from(f.data),
-                  contentId: f.content_id,
-                })),
-            },
-          ]
-        : [],
-    ),
+    sending.map((m) => ({
+      to: m.email!,
+      toName: m.customer_name,
+      subject: caseMailSubject(m.number, m.subject, m.mailed_us),
+      text: m.body,
+      caseId: m.case_id,
+      caseMessageId: m.id,
+      fromName: m.author_name,
+      attachments: filesOf.get(m.id) ?? [],
+    })),
   );
   let next = 0;
   return mailed.map((m) => (m ? queued[next++]! : null));
