@@ -73,7 +73,7 @@ describe('commitmentOpening', () => {
     name: string,
     d: CommitmentDefinition,
     e: EventContext,
-    want: { refValue: string; dueAt: string } | null,
+    want: { refValue: string; dueAt: string } | { problem: string } | null,
   ][] = [
     [
       'due from the event',
@@ -121,25 +121,35 @@ describe('commitmentOpening', () => {
       event('order.promised', { orderId: 'SO-1' }, { promisedAt: '2026-03-01T00:00:00Z' }),
       { refValue: 'SO-1', dueAt: '2026-03-01T00:00:00.000Z' },
     ],
-    ['no due time in the event', delivery, event('order.promised', { orderId: 'SO-1' }), null],
-    ['a null due time', delivery, event('order.promised', { orderId: 'SO-1' }, { promisedAt: null }), null],
+    [
+      'no due time in the event',
+      delivery,
+      event('order.promised', { orderId: 'SO-1' }),
+      { problem: 'data.promisedAt is missing' },
+    ],
+    [
+      'a null due time',
+      delivery,
+      event('order.promised', { orderId: 'SO-1' }, { promisedAt: null }),
+      { problem: 'data.promisedAt is missing' },
+    ],
     [
       'an unreadable due time',
       delivery,
       event('order.promised', { orderId: 'SO-1' }, { promisedAt: 'Friday' }),
-      null,
+      { problem: 'data.promisedAt is not a time: "Friday"' },
     ],
     [
       'an impossible due date',
       delivery,
       event('order.promised', { orderId: 'SO-1' }, { promisedAt: '2026-02-30' }),
-      null,
+      { problem: 'data.promisedAt is not a time: "2026-02-30"' },
     ],
     [
       'a number as due time',
       delivery,
       event('order.promised', { orderId: 'SO-1' }, { promisedAt: 1772712000000 }),
-      null,
+      { problem: 'data.promisedAt is not a time: 1772712000000' },
     ],
     [
       'another type',
@@ -157,19 +167,19 @@ describe('commitmentOpening', () => {
       'without the ref',
       delivery,
       event('order.promised', { shipmentId: 'SH-1' }, { promisedAt: '2026-03-05' }),
-      null,
+      { problem: 'the event has no refs.orderId' },
     ],
     [
       'with an empty ref',
       delivery,
       event('order.promised', { orderId: '' }, { promisedAt: '2026-03-05' }),
-      null,
+      { problem: 'the event has no refs.orderId' },
     ],
     [
       'the ref in data does not count',
       delivery,
       event('order.promised', {}, { orderId: 'SO-1', promisedAt: '2026-03-05' }),
-      null,
+      { problem: 'the event has no refs.orderId' },
     ],
     [
       'within: due that long after the event',
@@ -204,18 +214,19 @@ describe('commitmentOpening', () => {
   ];
   it.each(cases)('%s', (_name, d, e, want) => {
     const got = commitmentOpening(d, e);
-    expect(got && { refValue: got.refValue, dueAt: got.dueAt.toISOString() }).toEqual(want);
+    expect(
+      got && ('problem' in got ? got : { refValue: got.refValue, dueAt: got.dueAt.toISOString() }),
+    ).toEqual(want);
   });
 
   it('does not read a prototype-named ref the event lacks', () => {
     const d = def({ ...delivery, ref: 'constructor' });
     expect(
       commitmentOpening(d, event('order.promised', { orderId: 'SO-1' }, { promisedAt: '2026-03-05' })),
-    ).toBeNull();
+    ).toEqual({ problem: 'the event has no refs.constructor' });
     expect(
-      commitmentOpening(d, event('order.promised', { constructor: 'C-1' }, { promisedAt: '2026-03-05' }))
-        ?.refValue,
-    ).toBe('C-1');
+      commitmentOpening(d, event('order.promised', { constructor: 'C-1' }, { promisedAt: '2026-03-05' })),
+    ).toMatchObject({ refValue: 'C-1' });
   });
 });
 

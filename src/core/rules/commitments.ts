@@ -4,7 +4,8 @@
 //   type, every `where` condition holds and it carries the `ref`; the instance is due at the time
 //   in `dueFrom` (an ISO time in the event; a date alone is the end of that day in the customer's
 //   time zone, else UTC) or `within` after the
-//   event. Anything else (other type, a condition failing, no ref, no readable due time) is null.
+//   event. Another type or a condition failing is null; an opening event without the ref, or
+//   whose due time cannot be read, is a `problem` (the words of the accepted event's warning).
 // - `closingEventOf`: the event type that closes an instance (fulfilledBy or brokenBy).
 // - `endingsOf`: the (event type, ref) pairs that end instances of some commitments: closing
 //   types, and cancelling types with the key they cancel. Kept for every definition ever saved,
@@ -25,27 +26,28 @@ import {
   deadlineOf,
   deadlineZoneOf,
   type EventContext,
+  missingRef,
   readField,
   refValueOf,
+  unreadableTime,
 } from './evaluate.js';
 
 export type CommitmentMode = CommitmentDefinition['mode'];
 
-export function commitmentOpening(
-  def: CommitmentDefinition,
-  ctx: EventContext,
-): { refValue: string; dueAt: Date } | null {
+export type CommitmentOpening = { refValue: string; dueAt: Date } | { problem: string };
+
+export function commitmentOpening(def: CommitmentDefinition, ctx: EventContext): CommitmentOpening | null {
   if (ctx.type !== def.opens) return null;
   if (!(def.where ?? []).every((c) => conditionHolds(c, ctx))) return null;
   const refValue = refValueOf(ctx, def.ref);
-  if (refValue === null || refValue === '') return null;
-  let dueAt: Date | null = null;
-  if (def.dueFrom) dueAt = deadlineOf(readField(ctx, def.dueFrom), deadlineZoneOf(ctx));
-  else if (def.within) {
-    const ms = isoDurationMs(def.within);
-    dueAt = ms === null ? null : new Date(ctx.occurredAt.getTime() + ms);
+  if (refValue === null || refValue === '') return { problem: missingRef(def.ref) };
+  if (def.dueFrom) {
+    const value = readField(ctx, def.dueFrom);
+    const dueAt = deadlineOf(value, deadlineZoneOf(ctx));
+    return dueAt ? { refValue, dueAt } : { problem: unreadableTime(def.dueFrom, value) };
   }
-  return dueAt ? { refValue, dueAt } : null;
+  const ms = def.within ? isoDurationMs(def.within) : null;
+  return ms === null ? null : { refValue, dueAt: new Date(ctx.occurredAt.getTime() + ms) };
 }
 
 /** The event type that closes an instance: fulfilledBy (fulfil) or brokenBy (avoid). */

@@ -14,11 +14,13 @@ import {
   type EventContext,
   expectationDue,
   inScope,
+  noWaitReason,
   readField,
   refValueOf,
   selectorMatches,
   timeOf,
   typesOf,
+  unreadableTime,
 } from './evaluate.js';
 
 const T = (iso: string) => new Date(iso);
@@ -779,5 +781,60 @@ describe('expectationDue', () => {
   it('is null for a rule with neither within nor by (not valid, but not an error)', () => {
     const r = { ...absence({ within: 'PT5S' }), within: undefined };
     expect(expectationDue(r, event())).toBeNull();
+  });
+});
+
+describe('noWaitReason and unreadableTime', () => {
+  const absence = (extra: Partial<RuleDefinitionInput>) => {
+    const r = rule({
+      kind: 'absence',
+      name: 'a',
+      after: { type: 'order.promised' },
+      expect: { type: 'shipment.delivered' },
+      sameRef: 'orderId',
+      ...extra,
+    } as RuleDefinitionInput);
+    if (r.kind !== 'absence') throw new Error('not an absence rule');
+    return r;
+  };
+  const within = absence({ within: 'PT48H' });
+  const by = absence({ by: 'data.promisedAt', lead: 'PT24H' });
+  it.each([
+    ['within, with the ref', within, event(), null],
+    [
+      'within, without the ref',
+      within,
+      event({ refs: { shipmentId: 'SH-1' } }),
+      'the event has no refs.orderId',
+    ],
+    ['within, an empty ref', within, event({ refs: { orderId: '' } }), 'the event has no refs.orderId'],
+    ['by, a readable deadline', by, event(), null],
+    ['by, a date alone', by, event({ data: { promisedAt: '2026-03-05' } }), null],
+    ['by, no deadline', by, event({ data: {} }), 'data.promisedAt is missing'],
+    ['by, a null deadline', by, event({ data: { promisedAt: null } }), 'data.promisedAt is missing'],
+    ['by, a word', by, event({ data: { promisedAt: 'soon' } }), 'data.promisedAt is not a time: "soon"'],
+    [
+      'by, a number',
+      by,
+      event({ data: { promisedAt: 1772712000000 } }),
+      'data.promisedAt is not a time: 1772712000000',
+    ],
+    [
+      'by, no ref and no deadline: the ref first',
+      by,
+      event({ refs: {}, data: {} }),
+      'the event has no refs.orderId',
+    ],
+  ] as const)('%s', (_name, r, e, want) => {
+    expect(noWaitReason(r, e)).toBe(want);
+    // A reason exactly when no wait can start.
+    expect(want === null).toBe(!!refValueOf(e, r.sameRef) && expectationDue(r, e) !== null);
+  });
+
+  it('shows at most 40 characters of the value', () => {
+    const long = 'x'.repeat(100);
+    expect(unreadableTime('data.at', long)).toBe(`data.at is not a time: "${'x'.repeat(38)}…`);
+    expect(unreadableTime('data.at', { at: 1 })).toBe('data.at is not a time: {"at":1}');
+    expect(unreadableTime('data.at', undefined)).toBe('data.at is missing');
   });
 });

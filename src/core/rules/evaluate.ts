@@ -10,6 +10,8 @@
 // - `selectorMatches`: the event's type is one of the selector's and every condition holds.
 // - `inScope`: the customer's segment and agreement are among the rule's (when it names them).
 // - `expectationDue`: when an absence rule's wait for this starting event ends.
+// - `noWaitReason`: why a starting event begins no wait (no ref, or a deadline that cannot be
+//   read), worded for the warnings of the accepted event; null when it begins one.
 // - `dedupeKeyOf`: the key that makes one live signal per rule + customer + ref.
 import { DateTime, IANAZone } from 'luxon';
 import type {
@@ -261,6 +263,29 @@ export function expectationDue(rule: AbsenceRule, start: EventContext): Expectat
   if (!deadline) return null;
   const lead = rule.lead ? (isoDurationMs(rule.lead) ?? 0) : 0;
   return { dueAt: new Date(deadline.getTime() - lead), promiseDueAt: deadline };
+}
+
+/**
+ * Why a starting event of an absence rule begins no wait: it lacks the shared ref (or it is
+ * empty), or the deadline of `by` cannot be read. Null when it begins one.
+ */
+export function noWaitReason(rule: AbsenceRule, start: EventContext): string | null {
+  if (!refValueOf(start, rule.sameRef)) return missingRef(rule.sameRef);
+  if (rule.by) {
+    const value = readField(start, rule.by);
+    if (!deadlineOf(value, deadlineZoneOf(start))) return unreadableTime(rule.by, value);
+  }
+  return null;
+}
+
+/** A warning's words for an event without the ref a rule or commitment follows. */
+export const missingRef = (key: string) => `the event has no refs.${key}`;
+
+/** A warning's words for a field that should hold a time (ISO 8601) and does not. */
+export function unreadableTime(path: string, value: unknown): string {
+  if (value === undefined || value === null) return `${path} is missing`;
+  const shown = JSON.stringify(value);
+  return `${path} is not a time: ${shown.length > 40 ? `${shown.slice(0, 39)}…` : shown}`;
 }
 
 /** The ref value tying an absence rule's events, or null when the event lacks it. */

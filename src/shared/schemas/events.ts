@@ -194,6 +194,12 @@ export const IngestResult = z.object({
   id: z.string().nullable().describe('the event’s id as sent (null when it had none)'),
   status: z.enum(INGEST_STATUSES),
   reason: z.string().optional().describe('why it was rejected, or what it duplicates'),
+  warnings: z
+    .array(z.string())
+    .optional()
+    .describe(
+      'accepted, but something it was meant to do could not be done: a commitment not opened (no ref, or a due time that is not a time), an absence rule’s wait not started',
+    ),
 });
 export type IngestResult = z.infer<typeof IngestResult>;
 
@@ -202,6 +208,7 @@ export const IngestAnswer = z.object({
   duplicate: z.number().int(),
   rejected: z.number().int(),
   customersCreated: z.number().int(),
+  warned: z.number().int().describe('accepted events with warnings (see results)'),
   signalsOpened: z
     .number()
     .int()
@@ -230,6 +237,9 @@ export const Event = z.object({
   organizationId: Id.nullable(),
   refs: z.record(z.string(), z.string()),
   data: z.record(z.string(), z.unknown()),
+  warnings: z
+    .array(z.string())
+    .describe('what the event was meant to do and could not when it was accepted (usually none)'),
 });
 export type Event = z.infer<typeof Event>;
 
@@ -253,6 +263,9 @@ export const EventListQuery = z.strictObject({
     ),
   occurredAfter: IsoDateTime.optional().describe('inclusive'),
   occurredBefore: IsoDateTime.optional().describe('exclusive'),
+  warned: BooleanQuery.optional().describe(
+    'true: only events accepted with warnings; false: only those without',
+  ),
   sort: z.enum(EVENT_SORTS).default('-occurredAt'),
   limit: Limit,
   cursor: Cursor.optional(),

@@ -26,7 +26,7 @@ import type { CommitmentDefinition } from '../../../shared/schemas/signals.js';
 import { refValueOf, type EventContext } from '../../../core/rules/evaluate.js';
 import { SYSTEM_ACTOR } from '../../lib/actor.js';
 import { recordDomainEvents } from '../domain-events/domain-events.repo.js';
-import type { ActiveAgreement } from '../signals/event-context.js';
+import type { ActiveAgreement, EventWarning } from '../signals/event-context.js';
 import { commitmentEndings } from './commitments.table.js';
 
 const JOB_BATCH = 1000;
@@ -87,16 +87,24 @@ export async function trackCommitments(
   agreements: ActiveAgreement[],
   /** COMMITMENT_ENDINGS_JSON: closings and cancellations follow these, not the agreements of now. */
   endings: CommitmentEnding[],
-): Promise<{ opened: number; closed: number }> {
+): Promise<{ opened: number; closed: number; warnings: EventWarning[] }> {
   const agreementBy = new Map(agreements.map((a) => [a.id, a]));
 
   const openings: Opening[] = [];
+  const warnings: EventWarning[] = [];
   for (const ctx of ctxs) {
     const agreement = ctx.agreementId ? agreementBy.get(ctx.agreementId) : undefined;
     if (!agreement) continue;
     for (const def of agreement.commitments) {
       const opening = commitmentOpening(def, ctx);
       if (!opening) continue;
+      if ('problem' in opening) {
+        warnings.push({
+          eventId: ctx.id,
+          message: `commitment "${def.name}" (${agreement.name}) not opened: ${opening.problem}`,
+        });
+        continue;
+      }
       openings.push({
         agreement,
         key: def.key,
@@ -239,7 +247,11 @@ export async function trackCommitments(
       entityId: c.id,
     })),
   ]);
-  return { opened: opened.filter((o) => o.inserted).length, closed: closedAtOnce.length + closed.length };
+  return {
+    opened: opened.filter((o) => o.inserted).length,
+    closed: closedAtOnce.length + closed.length,
+    warnings,
+  };
 }
 
 /**

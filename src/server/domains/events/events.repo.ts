@@ -128,6 +128,15 @@ export async function insertEventsIfNew(db: Database, values: (typeof events.$in
   return new Map(inserted.map((r) => [r.event_id, r.id]));
 }
 
+/** The warnings of accepted events (see events.warnings): one statement, and none without any. */
+export async function recordEventWarnings(db: Database, warned: Map<string, string[]>) {
+  if (warned.size === 0) return;
+  await db.execute(sql`
+    update events e set warnings = v.warnings
+    from jsonb_each(${JSON.stringify(Object.fromEntries(warned))}::jsonb) as v(id, warnings)
+    where e.id = v.id::uuid`);
+}
+
 const columns = {
   id: events.id,
   eventId: events.eventId,
@@ -139,6 +148,7 @@ const columns = {
   organizationId: events.organizationId,
   refs: events.refs,
   data: events.data,
+  warnings: events.warnings,
 };
 
 export type EventRow = Awaited<ReturnType<typeof findEvent>> & {};
@@ -170,6 +180,11 @@ function filters(q: EventListQuery): SQL | undefined {
     ref,
     q.occurredAfter ? gte(events.occurredAt, new Date(q.occurredAfter)) : undefined,
     q.occurredBefore ? lt(events.occurredAt, new Date(q.occurredBefore)) : undefined,
+    q.warned === undefined
+      ? undefined
+      : q.warned
+        ? sql`${events.warnings} is not null`
+        : sql`${events.warnings} is null`,
   );
 }
 

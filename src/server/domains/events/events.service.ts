@@ -29,6 +29,7 @@ export const toEventDto = (row: repo.EventRow): Event => ({
   organizationId: row.organizationId,
   refs: row.refs,
   data: row.data,
+  warnings: row.warnings ?? [],
 });
 
 /**

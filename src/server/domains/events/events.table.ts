@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm';
 import { boolean, index, jsonb, pgTable, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { createdAt, deletedAt, idColumn, timestamptz, updatedAt } from '../../../db/columns.js';
 import type { EventRefs } from '../../../shared/schemas/events.js';
@@ -49,6 +50,11 @@ export const events = pgTable(
     organizationId: uuid('organization_id'),
     refs: jsonb('refs').$type<EventRefs>().notNull().default({}),
     data: jsonb('data').$type<Record<string, unknown>>().notNull().default({}),
+    /**
+     * What the event was meant to do and could not (a commitment without a readable due time, an
+     * absence rule's start without its ref): written after the rules ran, only when there is any.
+     */
+    warnings: jsonb('warnings').$type<string[]>(),
   },
   (t) => [
     uniqueIndex('events_source_event_uq').on(t.sourceId, t.eventId),
@@ -59,5 +65,10 @@ export const events = pgTable(
     index('events_refs_gin').using('gin', t.refs.op('jsonb_path_ops')).with({ fastupdate: false }),
     // The unfiltered list, newest first, and keyset paging on it.
     index('events_occurred').on(t.occurredAt, t.id),
+    // The few events with warnings, per source and newest first (the sources' page); costs the
+    // many without none.
+    index('events_warned')
+      .on(t.sourceId, t.id)
+      .where(sql`warnings is not null`),
   ],
 );

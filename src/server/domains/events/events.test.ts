@@ -84,6 +84,7 @@ describe('ingest', () => {
       duplicate: 0,
       rejected: 0,
       customersCreated: 0,
+      warned: 0,
       signalsOpened: 0,
       results: [{ index: 0, id: event.id, status: 'accepted' }],
     });
@@ -97,6 +98,7 @@ describe('ingest', () => {
       organizationId: null,
       refs: event.refs,
       data: event.data,
+      warnings: [],
     });
     expect(Date.parse(stored.receivedAt)).toBeGreaterThan(Date.parse(event.occurredAt));
     const one = await t.get(`/api/v1/events/${stored.id}`, agent);

@@ -379,10 +379,22 @@ async function ingestOnce(
   });
   // The rules read the customers this batch found (newly created ones are read there).
   const engine = await processEvents(tx, stored, new Map(foundCustomers.map((c) => [c.id, c.person])));
+  // 8. What accepted events could not do is kept with them and told in the answer.
+  const warned = new Map<string, string[]>();
+  for (const w of engine.warnings) {
+    const list = warned.get(w.eventId);
+    if (list) list.push(w.message);
+    else warned.set(w.eventId, [w.message]);
+  }
+  await repo.recordEventWarnings(tx, warned);
   for (const p of pending) {
-    results[p.index] = inserted.has(p.input.id)
-      ? { index: p.index, id: p.input.id, status: 'accepted' }
-      : { index: p.index, id: p.input.id, status: 'duplicate', reason: 'already received' };
+    const id = inserted.get(p.input.id);
+    const warnings = id ? warned.get(id) : undefined;
+    results[p.index] = !id
+      ? { index: p.index, id: p.input.id, status: 'duplicate', reason: 'already received' }
+      : warnings
+        ? { index: p.index, id: p.input.id, status: 'accepted', warnings }
+        : { index: p.index, id: p.input.id, status: 'accepted' };
   }
 
   const count = (status: IngestResult['status']) => results.filter((r) => r.status === status).length;
@@ -391,6 +403,7 @@ async function ingestOnce(
     duplicate: count('duplicate'),
     rejected: count('rejected'),
     customersCreated,
+    warned: warned.size,
     signalsOpened: engine.signalsOpened,
     results,
   };

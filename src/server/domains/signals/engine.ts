@@ -15,6 +15,7 @@ import {
   dedupeRefOf,
   expectationDue,
   inScope,
+  noWaitReason,
   refValueOf,
   selectorMatches,
   typesOf,
@@ -30,6 +31,7 @@ import {
   type ActiveAgreement,
   STORED_EVENT_COLUMNS,
   toStoredEvent,
+  type EventWarning,
   type Person,
   type StoredEvent,
   type StoredEventRow,
@@ -44,6 +46,8 @@ export interface EngineResult {
   waitsEnded: number;
   commitmentsOpened: number;
   commitmentsClosed: number;
+  /** What accepted events were meant to do and could not, e.g. a promise without a readable date. */
+  warnings: EventWarning[];
 }
 
 const NOTHING: EngineResult = {
@@ -54,6 +58,7 @@ const NOTHING: EngineResult = {
   waitsEnded: 0,
   commitmentsOpened: 0,
   commitmentsClosed: 0,
+  warnings: [],
 };
 
 /**
@@ -131,7 +136,7 @@ export async function processEvents(
   const ctxs = (await contextsFor(tx, relevant, { agreements, ...(people ? { people } : {}) })).sort(byTime);
 
   const firings: Firing[] = [];
-  const result = { ...NOTHING };
+  const result = { ...NOTHING, warnings: [] as EventWarning[] };
   for (const rule of rules) {
     const d = rule.definition;
     if (d.kind === 'match') {
@@ -146,6 +151,7 @@ export async function processEvents(
   result.waitsStarted = absence.started;
   result.waitsEnded = absence.ended;
   result.signalsResolved = absence.resolved;
+  result.warnings.push(...absence.warnings);
 
   const written = await openSignals(tx, firings);
   result.signalsOpened = written.opened.length;
@@ -155,6 +161,7 @@ export async function processEvents(
     const c = await trackCommitments(tx, ctxs, agreements, endings);
     result.commitmentsOpened = c.opened;
     result.commitmentsClosed = c.closed;
+    result.warnings.push(...c.warnings);
   }
   return result;
 }
@@ -224,20 +231,30 @@ interface Start {
 
 async function runAbsenceRules(tx: Database, rules: LiveRule[], ctxs: EventContext[]) {
   const absence = rules.filter((r) => r.definition.kind === 'absence');
-  const out = { started: 0, ended: 0, resolved: 0 };
+  const out = { started: 0, ended: 0, resolved: 0, warnings: [] as EventWarning[] };
   if (absence.length === 0) return out;
 
   const expects: { rule: LiveRule; ctx: EventContext; ref: string }[] = [];
   const starts: Start[] = [];
+  const noWait = (d: AbsenceRule, ctx: EventContext) =>
+    out.warnings.push({
+      eventId: ctx.id,
+      message: `rule "${d.name}" started no wait: ${noWaitReason(d, ctx)}`,
+    });
   for (const rule of absence) {
     const d = rule.definition as AbsenceRule;
     for (const ctx of ctxs) {
       const ref = refValueOf(ctx, d.sameRef);
-      if (!ref) continue;
+      const starting = selectorMatches(d.after, ctx) && inScope(d.scope, ctx);
+      if (!ref) {
+        if (starting) noWait(d, ctx);
+        continue;
+      }
       if (selectorMatches(d.expect, ctx)) expects.push({ rule, ctx, ref });
-      if (selectorMatches(d.after, ctx) && inScope(d.scope, ctx)) {
+      if (starting) {
         const due = expectationDue(d, ctx);
         if (due) starts.push({ rule, ctx, ref, ...due });
+        else noWait(d, ctx);
       }
     }
   }

@@ -58,6 +58,13 @@ export async function loadStoredEvents(db: Database, where: SQL): Promise<Stored
   return found.map(toStoredEvent);
 }
 
+/** Something an accepted event was meant to do and could not (a commitment not opened, a wait not started). */
+export interface EventWarning {
+  /** Steward's id of the event. */
+  eventId: string;
+  message: string;
+}
+
 export type ActiveAgreement = Pick<
   typeof agreements.$inferSelect,
   'id' | 'name' | 'scopeCustomerId' | 'scopeOrganizationId' | 'scopeSegment' | 'commitments'
