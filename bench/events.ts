@@ -32,7 +32,7 @@ import { issueToken } from '../src/server/domains/auth/auth.service.js';
 import { commitments } from '../src/server/domains/commitments/commitments.table.js';
 import { domainEvents } from '../src/server/domains/domain-events/domain-events.table.js';
 import { events as eventsTable } from '../src/server/domains/events/events.table.js';
-import { uuidv7Floor } from '../src/server/domains/signals/expectations.js';
+import { uuidv7Floor } from '../src/db/columns.js';
 import {
   ruleExpectations,
   ruleHits,

@@ -49,6 +49,12 @@ export function newId(): string {
   );
 }
 
+/** The smallest UUIDv7 of a moment: ids below it were made before it (a range of the primary key). */
+export function uuidv7Floor(at: Date): string {
+  const hex = Math.max(0, Math.floor(at.getTime())).toString(16).padStart(12, '0');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-7000-8000-000000000000`;
+}
+
 /** Time-ordered UUIDv7 primary key generated in the application. */
 export const idColumn = () => uuid('id').primaryKey().$defaultFn(newId);
 

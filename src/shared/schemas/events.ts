@@ -299,10 +299,20 @@ export const EventSource = z.object({
   name: z.string(),
   createUnknownCustomers: z.boolean(),
   active: z.boolean(),
+  lastEventAt: IsoDateTime.nullable().describe('when it last sent an accepted event, to the minute'),
   createdAt: IsoDateTime,
   updatedAt: IsoDateTime,
 });
 export type EventSource = z.infer<typeof EventSource>;
+
+/** A source as its list and its page show it: with what it sent lately. */
+export const EventSourceWithActivity = EventSource.extend({
+  activity: z.object({
+    eventsLast24h: z.number().int().describe('events accepted in the last 24 hours'),
+    warnedLast7d: z.number().int().describe('events accepted with warnings in the last 7 days'),
+  }),
+});
+export type EventSourceWithActivity = z.infer<typeof EventSourceWithActivity>;
 
 export const EventSourceCredentials = EventSource.extend({
   token: z.string().describe('the source’s API token (Bearer); shown once'),

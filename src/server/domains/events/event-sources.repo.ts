@@ -1,5 +1,6 @@
 import { and, asc, eq, isNull, sql } from 'drizzle-orm';
-import type { Database } from '../../../db/client.js';
+import { uuidv7Floor } from '../../../db/columns.js';
+import { rows, type Database } from '../../../db/client.js';
 import { eventSources } from './events.table.js';
 
 export type EventSourceRow = typeof eventSources.$inferSelect;
@@ -52,6 +53,45 @@ export async function updateEventSourceRow(
     .where(and(eq(eventSources.id, id), live))
     .returning();
   return row;
+}
+
+/**
+ * Events accepted in the last 24 hours and those with warnings in the last 7 days, per source:
+ * ranges of the primary key (UUIDv7, made when the event was received; the day's events of all
+ * sources are read, as no index on the source alone is kept), the warned ones through their
+ * partial index.
+ */
+export async function sourceActivity(db: Database, sourceIds: string[], now = new Date()) {
+  if (sourceIds.length === 0) return new Map<string, { eventsLast24h: number; warnedLast7d: number }>();
+  const found = await rows<{ id: string; day: number; warned: number }>(
+    db,
+    sql`
+    select s.id, coalesce(d.n, 0)::int as day, coalesce(w.n, 0)::int as warned
+    from unnest(${sql.param(sourceIds)}::uuid[]) as s(id)
+    left join (
+      select source_id, count(*) as n from events
+      where id >= ${uuidv7Floor(new Date(now.getTime() - 86_400_000))}::uuid
+      group by source_id
+    ) d on d.source_id = s.id
+    left join (
+      select source_id, count(*) as n from events
+      where warnings is not null and source_id = any(${sql.param(sourceIds)}::uuid[])
+        and id >= ${uuidv7Floor(new Date(now.getTime() - 7 * 86_400_000))}::uuid
+      group by source_id
+    ) w on w.source_id = s.id`,
+  );
+  return new Map(found.map((r) => [r.id, { eventsLast24h: r.day, warnedLast7d: r.warned }]));
+}
+
+/**
+ * Notes that the source sent accepted events: at most once a minute (the statement's own
+ * condition keeps several nodes to about that too). Outside the ingest's transaction, so no batch
+ * waits on the source's row.
+ */
+export async function touchEventSource(db: Database, id: string) {
+  await db.execute(sql`
+    update event_sources set last_event_at = now()
+    where id = ${id} and (last_event_at is null or last_event_at < now() - interval '1 minute')`);
 }
 
 /** Its token and webhook stop working at once: every lookup above asks for live sources. */

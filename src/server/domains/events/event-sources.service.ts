@@ -6,6 +6,7 @@ import type {
   EventSourceCreate,
   EventSourceCredentials,
   EventSourceUpdate,
+  EventSourceWithActivity,
 } from '../../../shared/schemas/events.js';
 import type { Actor } from '../../lib/actor.js';
 import { translateDbError } from '../../lib/db-errors.js';
@@ -23,6 +24,7 @@ export const toEventSourceDto = (row: EventSourceRow): EventSource => ({
   name: row.name,
   createUnknownCustomers: row.createUnknownCustomers,
   active: row.active,
+  lastEventAt: row.lastEventAt?.toISOString() ?? null,
   createdAt: row.createdAt.toISOString(),
   updatedAt: row.updatedAt.toISOString(),
 });
@@ -30,16 +32,41 @@ export const toEventSourceDto = (row: EventSourceRow): EventSource => ({
 const keyTaken = (key: string) =>
   conflict('source_exists', `an event source with key "${key}" exists or existed; keys are never reused`);
 
+/** The sources with what they sent lately (one query for all of them). */
+async function withActivity(db: Database, found: EventSourceRow[]): Promise<EventSourceWithActivity[]> {
+  const activity = await repo.sourceActivity(
+    db,
+    found.map((s) => s.id),
+  );
+  return found.map((s) => ({
+    ...toEventSourceDto(s),
+    activity: activity.get(s.id) ?? { eventsLast24h: 0, warnedLast7d: 0 },
+  }));
+}
+
 export async function listEventSources(db: Database, actor: Actor) {
   assertCanManageSources(actor);
-  return (await repo.listEventSources(db)).map(toEventSourceDto);
+  return withActivity(db, await repo.listEventSources(db));
 }
 
 export async function getEventSource(db: Database, actor: Actor, key: string) {
   assertCanManageSources(actor);
   const row = await repo.findLiveEventSource(db, key);
   if (!row) throw notFound('event source');
-  return toEventSourceDto(row);
+  return (await withActivity(db, [row]))[0]!;
+}
+
+/** When each source's last event was noted, by this process (see touchEventSource). */
+const touchedAt = new Map<string, number>();
+
+/**
+ * Notes that the source sent accepted events, at most once a minute per process. Best effort:
+ * the events are committed already, and a failure here must not make the sender send them again.
+ */
+export async function noteSourceActive(db: Database, source: EventSourceRow, now = Date.now()) {
+  if (now - (touchedAt.get(source.id) ?? 0) < 60_000) return;
+  touchedAt.set(source.id, now);
+  await repo.touchEventSource(db, source.id).catch(() => touchedAt.delete(source.id));
 }
 
 export async function createEventSource(

@@ -1,6 +1,7 @@
 // Accepted events that could not do what they were meant to (a promise without a readable date, a
 // shipment event without the ref its rule follows) say so: in the ingest's answer, on the stored
-// event, and in the events list (`?warned=true`).
+// event, and in the events list (`?warned=true`). A source's list entry tells when it last sent,
+// how many events in the last day and how many with warnings in the last week.
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rows } from '../../../db/client.js';
@@ -155,5 +156,60 @@ describe('event warnings', () => {
     const res = await app.t.get('/api/v1/events?warned=yes', app.admin);
     expect(res.status).toBe(400);
     expect(res.body.error.code).toBe('validation_error');
+  });
+});
+
+describe('source activity', () => {
+  it('counts each source’s own events of the last day and warned events of the last week', async () => {
+    const at = typesFor();
+    const make = async (key: string) => {
+      const res = await app.t.post('/api/v1/event-sources', { key, name: key }, app.admin);
+      expect(res.status).toBe(201);
+      expect(res.body.lastEventAt).toBeNull();
+      return res.body as { key: string; token: string };
+    };
+    const quiet = await make(`quiet-${unique()}`);
+    const busy = await make(`busy-${unique()}`);
+    const { who } = await customerWithCommitments(app.t.db, [deliveryCommitment(at)]);
+    const before = Date.now();
+    const sent = await app.t.post(
+      '/api/v1/events',
+      {
+        events: [
+          ev(at('promised'), { ...who, refs: { orderId: 'A' }, data: { promisedAt: 'tomorrow' } }),
+          ev(at('promised'), { ...who, refs: { orderId: 'B' }, data: { promisedAt: '2030-01-01' } }),
+          ev(at('other'), { refs: {} }),
+          { id: 'bad id', type: at('other') },
+        ],
+      },
+      busy.token,
+    );
+    expect(sent.body).toMatchObject({ accepted: 3, rejected: 1, warned: 1 });
+
+    const list = await app.t.get('/api/v1/event-sources', app.admin);
+    expect(list.status).toBe(200);
+    const entry = (key: string) => list.body.items.find((s: { key: string }) => s.key === key);
+    expect(entry(busy.key).activity).toEqual({ eventsLast24h: 3, warnedLast7d: 1 });
+    expect(entry(quiet.key).activity).toEqual({ eventsLast24h: 0, warnedLast7d: 0 });
+    expect(entry(quiet.key).lastEventAt).toBeNull();
+    const last = Date.parse(entry(busy.key).lastEventAt);
+    expect(last).toBeGreaterThanOrEqual(before - 1000);
+    expect(last).toBeLessThanOrEqual(Date.now() + 1000);
+
+    // One source's page says the same.
+    const one = await app.t.get(`/api/v1/event-sources/${busy.key}`, app.admin);
+    expect(one.body).toMatchObject({ key: busy.key, activity: { eventsLast24h: 3, warnedLast7d: 1 } });
+
+    // Events of more than a day ago (by when they were received: the id) are not counted.
+    await app.t.db.execute(sql`
+      update events set id = ('00000000-0000-7000-8000-' || lpad(to_hex((random() * 1e9)::bigint), 12, '0'))::uuid
+      where source_id = (select id from event_sources where key = ${busy.key}) and warnings is null`);
+    const later = await app.t.get(`/api/v1/event-sources/${busy.key}`, app.admin);
+    expect(later.body.activity).toEqual({ eventsLast24h: 1, warnedLast7d: 1 });
+  });
+
+  it('is for admins only', async () => {
+    expect((await app.t.get('/api/v1/event-sources', app.agent)).status).toBe(403);
+    expect((await app.t.get(`/api/v1/event-sources/${app.source.key}`, app.agent)).status).toBe(403);
   });
 });

@@ -9,6 +9,7 @@ import {
   EventSourceCreate,
   EventSourceCredentials,
   EventSourceKeyParams,
+  EventSourceWithActivity,
   EventSourceUpdate,
   EventsBody,
   IngestAnswer,
@@ -131,8 +132,8 @@ export const eventsRoutes =
         config: { access: ADMIN },
         schema: {
           tags: sourceTags,
-          summary: 'Systems that send events',
-          response: { 200: z.object({ items: z.array(EventSource) }), ...errors(...AUTHED) },
+          summary: 'Systems that send events, with what they sent lately',
+          response: { 200: z.object({ items: z.array(EventSourceWithActivity) }), ...errors(...AUTHED) },
         },
       },
       async (request) => ({ items: await sources.listEventSources(db, actorOf(request)) }),
@@ -158,7 +159,7 @@ export const eventsRoutes =
         schema: {
           tags: sourceTags,
           params: EventSourceKeyParams,
-          response: { 200: EventSource, ...errors(...AUTHED, 404) },
+          response: { 200: EventSourceWithActivity, ...errors(...AUTHED, 404) },
         },
       },
       async (request) => sources.getEventSource(db, actorOf(request), request.params.key),

@@ -18,6 +18,8 @@ export const eventSources = pgTable(
     tokenHash: text('token_hash').notNull(),
     /** The HMAC key of webhook signatures: kept as is, because verifying needs it. */
     webhookSecret: text('webhook_secret').notNull(),
+    /** When it last sent an accepted event, to the minute (written at most once a minute per node). */
+    lastEventAt: timestamptz('last_event_at'),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
     deletedAt: deletedAt(),

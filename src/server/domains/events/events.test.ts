@@ -528,7 +528,12 @@ describe('event sources', () => {
     expect(res.body.token).toMatch(/^stw_src_[A-Za-z0-9_-]{43}$/);
     expect(res.body.webhookSecret).toMatch(/^whsec_[A-Za-z0-9_-]{43}$/);
     const read = await t.get(`/api/v1/event-sources/${key}`, admin);
-    expect(read.body).toEqual({ ...res.body, token: undefined, webhookSecret: undefined });
+    expect(read.body).toEqual({
+      ...res.body,
+      token: undefined,
+      webhookSecret: undefined,
+      activity: { eventsLast24h: 0, warnedLast7d: 0 },
+    });
     expect(JSON.stringify(read.body)).not.toContain('stw_src_');
     const list = await t.get('/api/v1/event-sources', admin);
     expect(list.body.items.map((s: any) => s.key)).toContain(key);

@@ -23,7 +23,8 @@ import { RuleDefinition } from '../../../shared/schemas/rules.js';
 import { closeDueCommitments } from '../commitments/commitments.engine.js';
 import { runSignalActions } from './actions.js';
 import { V7Generator } from 'uuidv7';
-import { fireDueExpectations, pruneEndedWaits, uuidv7Floor } from './expectations.js';
+import { fireDueExpectations, pruneEndedWaits } from './expectations.js';
+import { uuidv7Floor } from '../../../db/columns.js';
 
 let app: EventsApp;
 let t: TestApp;

@@ -5,6 +5,7 @@
 // are fulfilled, the rest fire. The signals are written in the same transaction, so a crash
 // fires nothing or everything, and a restart picks up what was due meanwhile (the waits are rows).
 import { sql } from 'drizzle-orm';
+import { uuidv7Floor } from '../../../db/columns.js';
 import type { Database } from '../../../db/client.js';
 import { rows } from '../../../db/client.js';
 import type { RuleDefinition } from '../../../shared/schemas/rules.js';
@@ -144,12 +145,6 @@ export async function pruneRuleHits(db: Database, limit = PRUNE_BATCH): Promise<
 
 /** Ended waits are kept this long after they began ("why did this not fire?"), then deleted. */
 export const ENDED_WAITS_KEPT_DAYS = 7;
-
-/** The smallest UUIDv7 of a moment: ids below it were made before it. */
-export function uuidv7Floor(at: Date): string {
-  const hex = Math.max(0, Math.floor(at.getTime())).toString(16).padStart(12, '0');
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-7000-8000-000000000000`;
-}
 
 /**
  * Waits that ended (fulfilled, cancelled, or fired and then answered by their event) and began
