@@ -8,6 +8,7 @@ import { CalendarsPage } from './admin/calendars-page.js';
 import { TeamFormPage } from './admin/team-form-page.js';
 import { TeamsPage } from './admin/teams-page.js';
 import { MailboxFormPage, MailboxesPage } from './admin/mailboxes-page.js';
+import { EventSourceFormPage, EventSourcesPage } from './admin/event-sources-page.js';
 import { AuthProvider } from './auth/auth-context.js';
 import { LoginPage } from './auth/login-page.js';
 import { RequireAuth } from './auth/require-auth.js';
@@ -178,6 +179,9 @@ export function App() {
             <Route path="rules" element={<RulesPage />} />
             <Route path="rules/new" element={<RuleEditorPage />} />
             <Route path="rules/:id" element={<RuleEditorPage />} />
+            <Route path="event-sources" element={<EventSourcesPage />} />
+            <Route path="event-sources/new" element={<EventSourceFormPage />} />
+            <Route path="event-sources/:key" element={<EventSourceFormPage />} />
           </Route>
           <Route path="*" element={<NotFoundPage />} />
         </Route>

@@ -550,7 +550,8 @@ describe('a case’s events', () => {
         type: 'shipment.scanned',
         occurredAt: ago(201 - i),
         customer: { email: DEMO.customer.email },
-        refs: { orderId: 'SO-BT-MANY' },
+        // With its shipment, as the rule on scans expects (else each is accepted with a warning).
+        refs: { orderId: 'SO-BT-MANY', shipmentId: 'SH-BT-MANY' },
         data: { location: `hub ${i}` },
       })),
     );

@@ -130,7 +130,7 @@ describe('demo signals seed', () => {
         left join events d on d.type = 'shipment.delivered' and d.refs->>'orderId' = p.refs->>'orderId'
         left join events x on x.type = 'order.cancelled' and x.refs->>'orderId' = p.refs->>'orderId'
         left join commitments c on c.key = 'on_time_delivery' and c.ref_value = p.refs->>'orderId'
-        where p.type = 'order.promised'`,
+        where p.type = 'order.promised' and p.warnings is null`,
     );
     expect(promised).toHaveLength(orders);
     const now = Date.now();
@@ -160,6 +160,29 @@ describe('demo signals seed', () => {
     expect(n('on_time_delivery', 'cancelled')).toBe(DEMO_ORDER_MIX.cancelled);
     expect(n('invoice_accuracy', 'broken')).toBe(1);
     expect(['met', 'late', 'overdue', 'open'].map((s) => n('callback_2h', s))).toEqual([1, 1, 1, 1]);
+  });
+
+  it('has one event accepted with warnings: a promise sent again with the date "TBC", which moved nothing', async () => {
+    const warned = await rows<{ event_id: string; order_id: string; warnings: string[]; due_at: Date }>(
+      db,
+      sql`select e.event_id, e.refs->>'orderId' as order_id, e.warnings, c.due_at
+        from events e join commitments c on c.key = 'on_time_delivery' and c.ref_value = e.refs->>'orderId'
+        where e.warnings is not null`,
+    );
+    expect(warned).toHaveLength(1);
+    const [w] = warned;
+    expect(w!.event_id).toBe(`erp-${w!.order_id}-promised-again`);
+    expect(w!.warnings).toContainEqual(
+      expect.stringMatching(
+        /^commitment "Delivery by the promised date" \(.+\) not opened: data\.promisedAt is not a time: "TBC"$/,
+      ),
+    );
+    // The first promise's date still holds.
+    const [first] = await rows<{ promised_at: Date }>(
+      db,
+      sql`select (data->>'promisedAt')::timestamptz as promised_at from events where event_id = ${`erp-${w!.order_id}-promised`}`,
+    );
+    expect(new Date(w!.due_at).getTime()).toBe(new Date(first!.promised_at).getTime());
   });
 
   it('turns the signals into proactive cases, one per order, and tells the customers', async () => {

@@ -671,6 +671,20 @@ function eventsOf(plan: Plan) {
         }),
       );
   }
+  // An integration's slip, for the event sources page: the ERP sent one open order's promise again
+  // with a date still to be confirmed. Accepted, with warnings: no commitment or wait is moved.
+  const unconfirmed = [...plan.orders].reverse().find((o) => !o.dispatchedAt && !o.cancelledAt);
+  if (unconfirmed)
+    erpClose.push(
+      ev(
+        `erp-${unconfirmed.orderId}-promised-again`,
+        'order.promised',
+        new Date(Math.min(Date.now() - 60_000, unconfirmed.createdAt.getTime() + 60 * 60_000)),
+        unconfirmed.customer,
+        { orderId: unconfirmed.orderId },
+        { promisedAt: 'TBC', note: 'New date to follow from the supplier' },
+      ),
+    );
   for (const k of plan.complaints)
     erpClose.push(
       ev(

@@ -276,7 +276,8 @@ export type EventListQuery = z.infer<typeof EventListQuery>;
 // ---- sources ----------------------------------------------------------------------------------
 
 export const EventSourceCreate = z.strictObject({
-  key: EventSourceKey,
+  // "new" is the web UI's address of the form for a new source.
+  key: EventSourceKey.refine((k) => k !== 'new', 'the key "new" is reserved'),
   name: Name,
   createUnknownCustomers: z
     .boolean()

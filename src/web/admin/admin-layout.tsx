@@ -10,9 +10,13 @@ const SECTIONS = [
   ['/admin/teams', 'Teams'],
   ['/admin/agents', 'Agents'],
   ['/admin/mailboxes', 'Mailboxes'],
+  ['/admin/event-sources', 'Event sources'],
 ] as const;
 
-/** Administration: business calendars, agreements (PSAs), signal rules, teams, agents and mailboxes. */
+/**
+ * Administration: business calendars, agreements (PSAs), signal rules, teams, agents, mailboxes and
+ * event sources.
+ */
 export function AdminLayout() {
   return (
     <div className="admin">

@@ -75,6 +75,7 @@ export function TextField(props: {
   type?: 'text' | 'email';
   maxLength?: number;
   autoComplete?: string;
+  disabled?: boolean;
 }) {
   const { id, error, hint } = props;
   return (
@@ -84,6 +85,7 @@ export function TextField(props: {
         type={props.type ?? 'text'}
         maxLength={props.maxLength}
         autoComplete={props.autoComplete}
+        disabled={props.disabled}
         value={props.value}
         onChange={(e) => props.onChange(e.target.value)}
         {...describedBy(id, error, !!hint)}

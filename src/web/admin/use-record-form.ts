@@ -17,6 +17,8 @@ export interface RecordFormOptions<T extends { id: string }> {
   notices: { created: string; saved: string; deleted?: string };
   /** Conflicts carry no details: their codes name the field they are about. */
   conflictFields?: Record<string, string>;
+  /** A created record whose answer must be shown (a secret shown once): called instead of going back. */
+  onCreated?: (answer: unknown) => void;
 }
 
 export function useRecordForm<T extends { id: string }>(opts: RecordFormOptions<T>) {
@@ -44,7 +46,14 @@ export function useRecordForm<T extends { id: string }>(opts: RecordFormOptions<
     setSaving(true);
     try {
       if (record) await api.patch(`${path}/${record.id}`, parsed.data);
-      else await api.post(path, parsed.data);
+      else {
+        const created = await api.post(path, parsed.data);
+        if (opts.onCreated) {
+          setSaving(false);
+          opts.onCreated(created);
+          return;
+        }
+      }
       navigate(back, { state: { notice: record ? notices.saved : notices.created } });
     } catch (err) {
       const apiError = toApiError(err);

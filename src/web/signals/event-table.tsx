@@ -1,6 +1,6 @@
 // Operational events as a table: a signal's evidence, a customer's recent events, the events about
-// a case's order or shipment. Test ids are `<prefix>-row`, `<prefix>-type`, `-occurred`, `-refs`,
-// `-data`.
+// a case's order or shipment, a source's events with warnings. Test ids are `<prefix>-row`,
+// `<prefix>-type`, `-occurred`, `-refs`, `-data`, `-warnings`.
 import type { ReactNode } from 'react';
 import type { Event } from '../../shared/schemas/events.js';
 import { formatDateTime } from '../lib/format.js';
@@ -15,6 +15,8 @@ export interface EventLine {
   occurredAt: string;
   refs: Record<string, string>;
   data: Record<string, unknown>;
+  /** What the event could not do when it was accepted (a commitment not opened, …). */
+  warnings?: string[];
 }
 
 export const compactJson = (value: unknown) => JSON.stringify(value);
@@ -53,6 +55,13 @@ export function EventTable({
           </td>
           <td className="cell-data" data-testid={`${prefix}-data`}>
             {Object.keys(e.data).length === 0 ? <span className="muted">—</span> : <Pairs of={e.data} />}
+            {e.warnings && e.warnings.length > 0 && (
+              <ul className="event-warnings" data-testid={`${prefix}-warnings`}>
+                {e.warnings.map((w, i) => (
+                  <li key={i}>{w}</li>
+                ))}
+              </ul>
+            )}
           </td>
         </tr>
       ))}

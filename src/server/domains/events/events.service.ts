@@ -8,7 +8,6 @@ import { EVENT_LIMITS } from '../../../shared/schemas/events.js';
 import { AppError, badRequest, forbidden, notFound, unauthorized } from '../../lib/errors.js';
 import {
   authenticateSource,
-  noteSourceActive,
   sourceForStaff,
   sourceForWebhook,
   sourceInactive,
@@ -65,9 +64,7 @@ export async function sendEvents(
   sender: { actor: Actor; source: EventSourceRow },
   body: unknown,
 ): Promise<IngestAnswer> {
-  const answer = await ingestEvents(db, { ...sender, events: eventsOfBody(body) });
-  if (answer.accepted > 0) await noteSourceActive(db, sender.source);
-  return answer;
+  return ingestEvents(db, { ...sender, events: eventsOfBody(body) });
 }
 
 /** Parses JSON like Fastify's own parser: prototype-poisoning keys are refused. */

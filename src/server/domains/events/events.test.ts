@@ -612,6 +612,7 @@ describe('event sources', () => {
 
   it.each([
     [{ key: 'Has Space', name: 'x' }, 'body.key'],
+    [{ key: 'new', name: 'x' }, 'body.key: the key "new" is reserved'],
     [{ key: 'ok', name: '' }, 'body.name'],
     [{ key: 'ok', name: 'x', token: 'mine' }, 'body'],
   ])('validates %j (400 naming %s)', async (body, path) => {

@@ -19,6 +19,7 @@ import { badRequest } from '../../lib/errors.js';
 import { recordDomainEvents } from '../domain-events/domain-events.repo.js';
 import { processEvents } from '../signals/engine.js';
 import type { EventSourceRow } from './event-sources.repo.js';
+import { noteSourceActive } from './event-sources.service.js';
 import * as repo from './events.repo.js';
 
 const bodyError = (path: string, message: string) =>
@@ -125,13 +126,16 @@ export async function ingestEvents(db: Database, opts: IngestOptions): Promise<I
   const checked = await validate(opts.events);
   // Two batches creating the same new customers in a different order can deadlock; PostgreSQL
   // aborts one of them, and running it again then finds the other's rows.
-  for (let attempt = 1; ; attempt++) {
+  let answer: IngestAnswer | undefined;
+  for (let attempt = 1; !answer; attempt++) {
     try {
-      return await bulkTurn(db, () => db.transaction((tx) => ingestOnce(tx, opts, checked)));
+      answer = await bulkTurn(db, () => db.transaction((tx) => ingestOnce(tx, opts, checked)));
     } catch (err) {
       if (attempt >= 3 || !isRetryable(err)) throw err;
     }
   }
+  if (answer.accepted > 0) await noteSourceActive(db, opts.source);
+  return answer;
 }
 
 async function ingestOnce(

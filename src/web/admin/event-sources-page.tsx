@@ -1,0 +1,342 @@
+// Event sources: the systems that send operational events (ERP, warehouse, billing), each with its
+// own API token and webhook secret, shown once when made or rotated. The list says what each sent
+// lately; a source's page lists its latest events accepted with warnings (a promise without a
+// readable date, a shipment without the ref a rule follows), so an integration's mistakes are
+// found here rather than by a customer whose late order nobody watched.
+import { useState } from 'react';
+import { Link, useNavigate, useParams } from 'react-router-dom';
+import {
+  EventSourceCreate,
+  EventSourceUpdate,
+  type Event,
+  type EventSourceCredentials,
+  type EventSourceWithActivity,
+} from '../../shared/schemas/events.js';
+import { api, toApiError } from '../lib/api.js';
+import { countOf, formatDateTime, formatNumber } from '../lib/format.js';
+import type { Items } from '../lib/types.js';
+import { useApi } from '../lib/use-api.js';
+import { Flash } from '../layout/flash.js';
+import { FormError, PageHeader } from '../layout/page-parts.js';
+import { RecordGate } from '../layout/record-gate.js';
+import { useDocumentTitle } from '../layout/use-document-title.js';
+import { DataTable } from '../layout/data-table.js';
+import { ListState } from '../layout/list-state.js';
+import { EventTable, eventLine } from '../signals/event-table.js';
+import { TextField } from './form-parts.js';
+import { RecordForm } from './record-form.js';
+import { useRecordForm } from './use-record-form.js';
+
+const BACK = '/admin/event-sources';
+
+export function EventSourcesPage() {
+  useDocumentTitle('Event sources');
+  const sources = useApi<Items<EventSourceWithActivity>>('/event-sources');
+  const items = sources.data?.items ?? [];
+  return (
+    <>
+      <PageHeader
+        title="Event sources"
+        subtitle="The systems that send operational events (orders, shipments, invoices), each with its own token."
+        actions={
+          <Link className="button button--primary" to={`${BACK}/new`}>
+            New source
+          </Link>
+        }
+      />
+      <Flash />
+      <ListState
+        list={sources}
+        count={items.length}
+        loadingLabel="Loading event sources…"
+        empty={<>No event sources yet. Add one for each system that sends events.</>}
+      >
+        <DataTable
+          testId="source-table"
+          columns={[
+            'Source',
+            'Last event',
+            'Events, last 24 h',
+            'With warnings, last 7 days',
+            'Unknown customers',
+          ]}
+        >
+          {items.map((s) => (
+            <tr key={s.id} data-testid="source-row">
+              <td className="cell-primary">
+                <Link to={`${BACK}/${s.key}`}>{s.name}</Link>
+                <div className="muted cell-sub">
+                  <code>{s.key}</code>
+                  {!s.active && ' · inactive'}
+                </div>
+              </td>
+              <td className="cell-nowrap" data-testid="source-last-event">
+                {s.lastEventAt ? formatDateTime(s.lastEventAt) : <span className="muted">Never</span>}
+              </td>
+              <td className="cell-number" data-testid="source-events-24h">
+                {formatNumber(s.activity.eventsLast24h)}
+              </td>
+              <td className="cell-number" data-testid="source-warned">
+                {s.activity.warnedLast7d > 0 ? (
+                  <Link className="badge badge--warning" to={`${BACK}/${s.key}#warnings`}>
+                    {formatNumber(s.activity.warnedLast7d)}
+                  </Link>
+                ) : (
+                  <span className="muted">0</span>
+                )}
+              </td>
+              <td>{s.createUnknownCustomers ? 'Created' : 'Rejected'}</td>
+            </tr>
+          ))}
+        </DataTable>
+      </ListState>
+    </>
+  );
+}
+
+export function EventSourceFormPage() {
+  const { key } = useParams();
+  const source = useApi<EventSourceWithActivity>(key ? `/event-sources/${key}` : null);
+  useDocumentTitle(
+    key ? (source.data ? `Edit ${source.data.name}` : 'Edit event source') : 'New event source',
+  );
+  const navigate = useNavigate();
+  // Credentials just made (a new source, or rotated ones): shown once, instead of the form.
+  const [shown, setShown] = useState<{ credentials: EventSourceCredentials; rotated: boolean } | null>(null);
+  if (shown)
+    return (
+      <CredentialsOnce
+        {...shown}
+        onDone={() => {
+          // The same page goes on showing the source (after a new one, at its own address).
+          setShown(null);
+          source.reload();
+          navigate(`${BACK}/${shown.credentials.key}`);
+        }}
+      />
+    );
+  return (
+    <RecordGate
+      record={source}
+      what="Event source"
+      back={{ to: BACK, label: 'Back to event sources' }}
+      loadingLabel="Loading event source…"
+    >
+      {() => (
+        <>
+          <EventSourceForm
+            key={`${key ?? 'new'}-${source.data?.updatedAt ?? ''}`}
+            source={source.data}
+            onCredentials={(credentials) => setShown({ credentials, rotated: !!source.data })}
+          />
+          {source.data && <RecentWarnings source={source.data} />}
+        </>
+      )}
+    </RecordGate>
+  );
+}
+
+const LABELS: Record<string, string> = {
+  key: 'Key',
+  name: 'Name',
+  createUnknownCustomers: 'Unknown customers',
+  active: 'Active',
+};
+
+function EventSourceForm(props: {
+  source: EventSourceWithActivity | undefined;
+  onCredentials: (c: EventSourceCredentials) => void;
+}) {
+  const { source } = props;
+  const [key, setKey] = useState(source?.key ?? '');
+  const [name, setName] = useState(source?.name ?? '');
+  const [createUnknownCustomers, setCreateUnknown] = useState(source?.createUnknownCustomers ?? true);
+  const [active, setActive] = useState(source?.active ?? true);
+  const form = useRecordForm({
+    // The API addresses a source by its key.
+    record: source && { ...source, id: source.key },
+    path: '/event-sources',
+    back: BACK,
+    notices: {
+      created: 'Event source created.',
+      saved: 'Event source saved.',
+      deleted: 'Event source deleted.',
+    },
+    conflictFields: { source_exists: 'key' },
+    onCreated: (answer) => props.onCredentials(answer as EventSourceCredentials),
+  });
+  const { errors } = form;
+  const [rotating, setRotating] = useState(false);
+  const [rotateError, setRotateError] = useState<string | null>(null);
+
+  async function rotate() {
+    if (!source) return;
+    setRotating(true);
+    setRotateError(null);
+    try {
+      props.onCredentials(await api.post<EventSourceCredentials>(`/event-sources/${source.key}/rotate`, {}));
+    } catch (err) {
+      setRotateError(toApiError(err).message);
+      setRotating(false);
+    }
+  }
+
+  return (
+    <RecordForm
+      form={form}
+      noun="source"
+      title={source ? source.name : 'New event source'}
+      subtitle={
+        source &&
+        `${source.lastEventAt ? `Last event ${formatDateTime(source.lastEventAt)}` : 'No event yet'} · ${countOf(
+          source.activity.eventsLast24h,
+          'event',
+        )} in the last 24 hours`
+      }
+      back={{ to: BACK, label: 'Event sources' }}
+      labels={(p) => LABELS[p.split('.')[0] ?? ''] ?? 'Event source'}
+      onSubmit={() =>
+        void (source
+          ? form.save(EventSourceUpdate, { name, createUnknownCustomers, active })
+          : form.save(EventSourceCreate, { key, name, createUnknownCustomers, active }))
+      }
+      confirmDelete={
+        source &&
+        `Delete the source ${source.name}? Its token and webhook stop working at once; its events stay. Its key is never used again.`
+      }
+    >
+      <div className="form__grid">
+        <TextField
+          id="source-key"
+          label="Key"
+          maxLength={50}
+          value={key}
+          onChange={setKey}
+          error={errors.key}
+          disabled={!!source}
+          hint={
+            source
+              ? 'In the webhook URL and ?source=; it cannot change.'
+              : 'Lower-case letters, digits, - and _, e.g. wms. In the webhook URL; never reused.'
+          }
+        />
+        <TextField
+          id="source-name"
+          label="Name"
+          maxLength={200}
+          value={name}
+          onChange={setName}
+          error={errors.name}
+        />
+      </div>
+      <label className="checkbox">
+        <input
+          type="checkbox"
+          checked={createUnknownCustomers}
+          onChange={(e) => setCreateUnknown(e.target.checked)}
+        />
+        <span>Create a customer for an event naming an unknown one (else the event is rejected)</span>
+      </label>
+      <label className="checkbox">
+        <input type="checkbox" checked={active} onChange={(e) => setActive(e.target.checked)} />
+        <span>Active (an inactive source’s events are refused)</span>
+      </label>
+      {source && (
+        <fieldset className="form__group">
+          <legend>Credentials</legend>
+          <p className="muted">
+            The token and the webhook secret are shown once, when made. New ones replace both, and the old
+            ones stop working at once.
+          </p>
+          <button
+            type="button"
+            className="button"
+            disabled={rotating}
+            onClick={() => {
+              if (
+                window.confirm(
+                  `Make a new token and webhook secret for ${source.name}? The old ones stop working.`,
+                )
+              )
+                void rotate();
+            }}
+          >
+            {rotating ? 'Making new credentials…' : 'New token and webhook secret'}
+          </button>
+          <FormError message={rotateError} />
+        </fieldset>
+      )}
+    </RecordForm>
+  );
+}
+
+/** The token and webhook secret, with how to use them: the only time they are shown. */
+function CredentialsOnce(props: {
+  credentials: EventSourceCredentials;
+  rotated: boolean;
+  onDone: () => void;
+}) {
+  const { credentials: c, rotated } = props;
+  const origin = window.location.origin;
+  return (
+    <>
+      <PageHeader back={{ to: BACK, label: 'Event sources' }} title={c.name} />
+      <div className="card credentials" data-testid="source-credentials">
+        <p className="notice notice--warning" role="status">
+          {rotated ? 'New credentials made: the old ones no longer work. ' : 'Event source created. '}
+          Copy the token and the webhook secret now: they are not shown again.
+        </p>
+        <dl className="credentials__list">
+          <dt>API token</dt>
+          <dd>
+            <code data-testid="source-token">{c.token}</code>
+          </dd>
+          <dt>Webhook secret</dt>
+          <dd>
+            <code data-testid="source-webhook-secret">{c.webhookSecret}</code>
+          </dd>
+          <dt>Send events</dt>
+          <dd>
+            <code>POST {origin}/api/v1/events</code> with <code>Authorization: Bearer &lt;token&gt;</code>
+          </dd>
+          <dt>Or by webhook</dt>
+          <dd>
+            <code>
+              POST {origin}/api/v1/webhooks/{c.key}
+            </code>{' '}
+            signed with the secret (<code>X-Steward-Timestamp</code>, <code>X-Steward-Signature</code>)
+          </dd>
+        </dl>
+        <button type="button" className="button button--primary" onClick={props.onDone}>
+          I have copied them
+        </button>
+      </div>
+    </>
+  );
+}
+
+/** The source's latest events accepted with warnings, newest first. */
+function RecentWarnings({ source }: { source: EventSourceWithActivity }) {
+  const events = useApi<Items<Event>>(
+    `/events?source=${encodeURIComponent(source.key)}&warned=true&sort=-receivedAt&limit=20`,
+  );
+  const items = events.data?.items ?? [];
+  return (
+    <section className="section" id="warnings" aria-labelledby="source-warnings-title">
+      <h2 id="source-warnings-title">Events accepted with warnings</h2>
+      <p className="muted">
+        Stored, but something they were sent for could not be done: a commitment not opened, a rule’s wait not
+        started. {countOf(source.activity.warnedLast7d, 'such event')} in the last 7 days; the latest 20 are
+        below. A corrected event is sent again with a new id.
+      </p>
+      <ListState
+        list={events}
+        count={items.length}
+        loadingLabel="Loading events…"
+        empty={<>None: every event did what it was sent for.</>}
+      >
+        <EventTable events={items.map(eventLine)} testId="source-warned-events" prefix="warned" />
+      </ListState>
+    </section>
+  );
+}

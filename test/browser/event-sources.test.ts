@@ -1,0 +1,145 @@
+// Event sources in the admin UI: the list says what each system sent lately; a source's page shows
+// its events accepted with warnings; an admin adds a source and sees its token and webhook secret
+// once, makes new ones (the old token stops working), deactivates and deletes it.
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEMO, eventually, signIn, startStack, text, texts, type Stack } from './harness.js';
+
+let stack: Stack;
+let page: Page;
+
+beforeAll(async () => {
+  stack = await startStack();
+  page = await stack.newPage();
+  await signIn(page, stack.url, DEMO.admin);
+});
+afterAll(() => stack?.stop());
+
+interface Source {
+  key: string;
+  name: string;
+  lastEventAt: string | null;
+  activity: { eventsLast24h: number; warnedLast7d: number };
+}
+
+/** Sends one event with a source's token; answers the HTTP status. */
+async function sendWith(token: string, id: string) {
+  const res = await fetch(`${stack.url}/api/v1/events`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    body: JSON.stringify({
+      id,
+      type: 'cart.abandoned',
+      occurredAt: new Date(Date.now() - 60_000).toISOString(),
+      customer: { email: DEMO.customer.email },
+      refs: { cartId: id },
+    }),
+  });
+  return res.status;
+}
+
+const row = (name: string) => page.getByTestId('source-row').filter({ hasText: name });
+
+describe('event sources (admin)', () => {
+  it('lists the sources with what they sent lately, and a source’s events accepted with warnings', async () => {
+    const { items } = await stack.api<{ items: Source[] }>('/event-sources', { login: DEMO.admin });
+    const erp = items.find((s) => s.key === 'erp')!;
+    expect(erp.activity.warnedLast7d).toBe(1);
+    await page.goto(`${stack.url}/admin`);
+    await page
+      .getByRole('navigation', { name: 'Administration' })
+      .getByRole('link', { name: 'Event sources' })
+      .click();
+    await eventually(() => texts(page.getByTestId('source-row').locator('code'))).toEqual(['erp', 'wms']);
+    for (const s of items) {
+      expect(await text(row(s.name).getByTestId('source-events-24h'))).toBe(
+        s.activity.eventsLast24h.toLocaleString('en-US'),
+      );
+      expect(await text(row(s.name).getByTestId('source-last-event'))).not.toBe('Never');
+    }
+    expect(await text(row(erp.name).getByTestId('source-warned'))).toBe('1');
+    expect(await text(row(erp.name).locator('td').nth(4))).toBe('Rejected');
+
+    // The demo's ERP sent one promise again with the date "TBC".
+    await row(erp.name).getByTestId('source-warned').getByRole('link').click();
+    await eventually(() => page.getByTestId('warned-row').count()).toBe(1);
+    const [event] = (
+      await stack.api<{ items: { eventId: string; warnings: string[] }[] }>(
+        '/events?source=erp&warned=true',
+        { login: DEMO.admin },
+      )
+    ).items;
+    expect(await text(page.getByTestId('warned-row').locator('.cell-sub'))).toBe(event!.eventId);
+    expect(await texts(page.getByTestId('warned-warnings').locator('li'))).toEqual(event!.warnings);
+    expect(event!.warnings.some((w) => w.endsWith('data.promisedAt is not a time: "TBC"'))).toBe(true);
+  });
+
+  it('adds a source, shows its credentials once, makes new ones, deactivates and deletes it', async () => {
+    await page.goto(`${stack.url}/admin/event-sources`);
+    await page.getByRole('link', { name: 'New source' }).click();
+
+    // The key is checked before sending, and a key in use is refused by the server.
+    await page.getByRole('textbox', { name: 'Key' }).fill('new');
+    await page.getByLabel('Name', { exact: true }).fill('Web shop');
+    await page.getByRole('button', { name: 'Create source' }).click();
+    await eventually(() => text(page.locator('#source-key-error'))).toBe('the key "new" is reserved');
+    await page.getByRole('textbox', { name: 'Key' }).fill('erp');
+    await page.getByRole('button', { name: 'Create source' }).click();
+    await eventually(() => text(page.locator('#source-key-error'))).toContain('keys are never reused');
+
+    await page.getByRole('textbox', { name: 'Key' }).fill('shop');
+    await page.getByLabel('Create a customer for an event naming an unknown one').uncheck();
+    await page.getByRole('button', { name: 'Create source' }).click();
+    const shown = page.getByTestId('source-credentials');
+    await eventually(() => text(shown)).toContain('they are not shown again');
+    const token = await text(page.getByTestId('source-token'));
+    expect(token).toMatch(/^stw_src_[A-Za-z0-9_-]{43}$/);
+    expect(await text(page.getByTestId('source-webhook-secret'))).toMatch(/^whsec_[A-Za-z0-9_-]{43}$/);
+    expect(await text(shown)).toContain(`POST ${stack.url}/api/v1/webhooks/shop`);
+
+    // The token works at once; the list then counts the event.
+    expect(await sendWith(token, 'cart-1')).toBe(200);
+    await page.getByRole('button', { name: 'I have copied them' }).click();
+    await eventually(() => text(page.getByRole('heading', { level: 1 }))).toBe('Web shop');
+    expect(await page.content()).not.toContain(token);
+    await page.getByRole('link', { name: 'Event sources' }).first().click();
+    await eventually(() => text(row('Web shop').getByTestId('source-events-24h'))).toBe('1');
+    expect(await text(row('Web shop').locator('td').nth(4))).toBe('Rejected');
+    expect(await text(row('Web shop').getByTestId('source-last-event'))).not.toBe('Never');
+
+    // New credentials: shown once more; the old token stops working.
+    await row('Web shop').getByRole('link', { name: 'Web shop' }).click();
+    page.once('dialog', (d) => void d.accept());
+    await page.getByRole('button', { name: 'New token and webhook secret' }).click();
+    await eventually(() => text(page.getByTestId('source-credentials'))).toContain(
+      'the old ones no longer work',
+    );
+    const rotated = await text(page.getByTestId('source-token'));
+    expect(rotated).not.toBe(token);
+    expect(await sendWith(token, 'cart-2')).toBe(401);
+    expect(await sendWith(rotated, 'cart-3')).toBe(200);
+
+    // Inactive: its events are refused.
+    await page.getByRole('button', { name: 'I have copied them' }).click();
+    await page.getByLabel('Active (an inactive source’s events are refused)').uncheck();
+    await page.getByRole('button', { name: 'Save source' }).click();
+    await eventually(() => text(row('Web shop'))).toContain('inactive');
+    expect(await sendWith(rotated, 'cart-4')).toBe(403);
+
+    // Deleted: gone from the list, and its token with it.
+    await row('Web shop').getByRole('link', { name: 'Web shop' }).click();
+    page.once('dialog', (d) => void d.accept());
+    await page.getByRole('button', { name: 'Delete' }).click();
+    await eventually(() => page.getByTestId('source-row').count()).toBe(2);
+    expect(await texts(page.getByTestId('source-row').locator('code'))).toEqual(['erp', 'wms']);
+    expect(await sendWith(rotated, 'cart-5')).toBe(401);
+  });
+
+  it('is not for agents', async () => {
+    const agentPage = await stack.newPage();
+    await signIn(agentPage, stack.url, DEMO.agent);
+    await agentPage.goto(`${stack.url}/admin/event-sources`);
+    await eventually(() => agentPage.getByTestId('source-table').count()).toBe(0);
+    await eventually(() => text(agentPage.locator('main'))).toMatch(/not found/i);
+  });
+});
