@@ -669,6 +669,7 @@ async function run(db: Database, base: string, kind: string, threadStats?: () =>
     hits: number;
     commitments: number;
     cases: number;
+    warned: number;
   }>(
     db,
     sql`select (select count(*)::int from signals) as signals,
@@ -676,7 +677,8 @@ async function run(db: Database, base: string, kind: string, threadStats?: () =>
       (select count(*)::int from signal_actions) as actions,
       (select count(*)::int from rule_hits) as hits,
       (select count(*)::int from commitments) as commitments,
-      (select count(*)::int from cases where channel = 'proactive') as cases`,
+      (select count(*)::int from cases where channel = 'proactive') as cases,
+      (select count(*)::int from events where warnings is not null) as warned`,
   );
   const waits = new Map(
     (
@@ -762,7 +764,10 @@ async function run(db: Database, base: string, kind: string, threadStats?: () =>
     ],
     ['signal to its proactive case (open_case done)', lagText(caseLags)],
     ['signal to the customer told (notify_customer done)', lagText(toldLags)],
-    ['threshold hits, commitments', `${fmt(counts!.hits)}, ${fmt(counts!.commitments)}`],
+    [
+      'threshold hits, commitments, events with warnings',
+      `${fmt(counts!.hits)}, ${fmt(counts!.commitments)}, ${fmt(counts!.warned)}`,
+    ],
     [
       'waits started / fulfilled / fired',
       `${fmt([...waits.values()].reduce((a, b) => a + b, 0))} / ${fmt(waits.get('fulfilled') ?? 0)} / ${fmt(waits.get('fired') ?? 0)} (${fmt(waits.get('waiting') ?? 0)} waiting)`,
