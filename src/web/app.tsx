@@ -9,6 +9,7 @@ import { TeamFormPage } from './admin/team-form-page.js';
 import { TeamsPage } from './admin/teams-page.js';
 import { MailboxFormPage, MailboxesPage } from './admin/mailboxes-page.js';
 import { EventSourceFormPage, EventSourcesPage } from './admin/event-sources-page.js';
+import { SegmentFormPage, SegmentsPage } from './admin/segments-page.js';
 import { AuthProvider } from './auth/auth-context.js';
 import { LoginPage } from './auth/login-page.js';
 import { RequireAuth } from './auth/require-auth.js';
@@ -179,6 +180,9 @@ export function App() {
             <Route path="rules" element={<RulesPage />} />
             <Route path="rules/new" element={<RuleEditorPage />} />
             <Route path="rules/:id" element={<RuleEditorPage />} />
+            <Route path="segments" element={<SegmentsPage />} />
+            <Route path="segments/new" element={<SegmentFormPage />} />
+            <Route path="segments/:key" element={<SegmentFormPage />} />
             <Route path="event-sources" element={<EventSourcesPage />} />
             <Route path="event-sources/new" element={<EventSourceFormPage />} />
             <Route path="event-sources/:key" element={<EventSourceFormPage />} />

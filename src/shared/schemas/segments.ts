@@ -2,7 +2,8 @@ import { z } from 'zod';
 import { Id, IsoDateTime, LIMITS, Name, SegmentKey } from './common.js';
 
 export const SegmentCreate = z.strictObject({
-  key: SegmentKey,
+  // "new" is the web UI's address of the form for a new segment.
+  key: SegmentKey.refine((k) => k !== 'new', 'the key "new" is reserved'),
   name: Name,
   description: z.string().max(LIMITS.notes).nullable().optional(),
 });

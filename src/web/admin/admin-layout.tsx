@@ -6,6 +6,7 @@ const tabClass = ({ isActive }: { isActive: boolean }) =>
 const SECTIONS = [
   ['/admin/calendars', 'Calendars'],
   ['/admin/agreements', 'Agreements'],
+  ['/admin/segments', 'Segments'],
   ['/admin/rules', 'Signal rules'],
   ['/admin/teams', 'Teams'],
   ['/admin/agents', 'Agents'],
@@ -14,7 +15,7 @@ const SECTIONS = [
 ] as const;
 
 /**
- * Administration: business calendars, agreements (PSAs), signal rules, teams, agents, mailboxes and
+ * Administration: business calendars, agreements (PSAs), segments, signal rules, teams, agents, mailboxes and
  * event sources.
  */
 export function AdminLayout() {

@@ -65,5 +65,11 @@ describe('segments', () => {
     const res = await t.post('/api/v1/segments', { key: 'Has Spaces', name: 'x' }, admin);
     expect(res.status).toBe(400);
     expect(res.body.error.message).toMatch(/^body\.key/);
+    // The web UI's form for a new segment lives at /admin/segments/new.
+    const reserved = await t.post('/api/v1/segments', { key: 'new', name: 'x' }, admin);
+    expect([reserved.status, reserved.body.error.message]).toEqual([
+      400,
+      'body.key: the key "new" is reserved',
+    ]);
   });
 });

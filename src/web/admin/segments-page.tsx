@@ -1,0 +1,159 @@
+// Segments: the groups customers are served by (enterprise, SMB, consumer). Agreements and signal
+// rules are scoped by them; a customer is in their own segment, else their organization's. A
+// segment in use cannot be deleted, and a key is never used again.
+import { useState } from 'react';
+import { Link, useParams } from 'react-router-dom';
+import { SegmentCreate, SegmentUpdate, type Segment } from '../../shared/schemas/segments.js';
+import { countOf, formatNumber } from '../lib/format.js';
+import type { Items } from '../lib/types.js';
+import { useApi } from '../lib/use-api.js';
+import { Flash } from '../layout/flash.js';
+import { PageHeader } from '../layout/page-parts.js';
+import { RecordGate } from '../layout/record-gate.js';
+import { useDocumentTitle } from '../layout/use-document-title.js';
+import { DataTable } from '../layout/data-table.js';
+import { ListState } from '../layout/list-state.js';
+import { FormField, TextField } from './form-parts.js';
+import { RecordForm } from './record-form.js';
+import { useRecordForm } from './use-record-form.js';
+
+const BACK = '/admin/segments';
+
+export function SegmentsPage() {
+  useDocumentTitle('Segments');
+  const segments = useApi<Items<Segment>>('/segments');
+  const items = segments.data?.items ?? [];
+  return (
+    <>
+      <PageHeader
+        title="Segments"
+        subtitle="Groups of customers that agreements and signal rules are made for. A customer is in their own segment, else their organization’s."
+        actions={
+          <Link className="button button--primary" to={`${BACK}/new`}>
+            New segment
+          </Link>
+        }
+      />
+      <Flash />
+      <ListState
+        list={segments}
+        count={items.length}
+        loadingLabel="Loading segments…"
+        empty={<>No segments yet.</>}
+      >
+        <DataTable
+          testId="segment-table"
+          columns={['Segment', 'Description', 'Organizations', 'Own customers']}
+        >
+          {items.map((s) => (
+            <tr key={s.id} data-testid="segment-row">
+              <td className="cell-primary">
+                <Link to={`${BACK}/${s.key}`}>{s.name}</Link>
+                <div className="muted cell-sub">
+                  <code>{s.key}</code>
+                </div>
+              </td>
+              <td>{s.description ?? <span className="muted">—</span>}</td>
+              <td className="cell-number" data-testid="segment-organizations">
+                {formatNumber(s.organizationCount)}
+              </td>
+              <td className="cell-number" data-testid="segment-customers">
+                {formatNumber(s.customerCount)}
+              </td>
+            </tr>
+          ))}
+        </DataTable>
+      </ListState>
+    </>
+  );
+}
+
+export function SegmentFormPage() {
+  const { key } = useParams();
+  const segment = useApi<Segment>(key ? `/segments/${key}` : null);
+  useDocumentTitle(key ? (segment.data ? `Edit ${segment.data.name}` : 'Edit segment') : 'New segment');
+  return (
+    <RecordGate
+      record={segment}
+      what="Segment"
+      back={{ to: BACK, label: 'Back to segments' }}
+      loadingLabel="Loading segment…"
+    >
+      {() => <SegmentForm key={`${key ?? 'new'}-${segment.data?.updatedAt ?? ''}`} segment={segment.data} />}
+    </RecordGate>
+  );
+}
+
+const LABELS: Record<string, string> = { key: 'Key', name: 'Name', description: 'Description' };
+
+function SegmentForm({ segment }: { segment: Segment | undefined }) {
+  const [key, setKey] = useState(segment?.key ?? '');
+  const [name, setName] = useState(segment?.name ?? '');
+  const [description, setDescription] = useState(segment?.description ?? '');
+  const form = useRecordForm({
+    // The API addresses a segment by its key.
+    record: segment && { ...segment, id: segment.key },
+    path: '/segments',
+    back: BACK,
+    notices: { created: 'Segment created.', saved: 'Segment saved.', deleted: 'Segment deleted.' },
+    conflictFields: { segment_exists: 'key' },
+  });
+  const { errors } = form;
+  const inUse = segment ? segment.organizationCount + segment.customerCount : 0;
+  const fields = { name, description: description.trim() || null };
+  return (
+    <RecordForm
+      form={form}
+      noun="segment"
+      title={segment ? segment.name : 'New segment'}
+      subtitle={
+        segment &&
+        `${countOf(segment.organizationCount, 'organization')} and ${countOf(segment.customerCount, 'customer')} of their own`
+      }
+      back={{ to: BACK, label: 'Segments' }}
+      labels={(p) => LABELS[p.split('.')[0] ?? ''] ?? 'Segment'}
+      onSubmit={() =>
+        void (segment ? form.save(SegmentUpdate, fields) : form.save(SegmentCreate, { key, ...fields }))
+      }
+      confirmDelete={
+        segment &&
+        (inUse > 0
+          ? `The segment ${segment.name} is in use: move its organizations and customers to another segment first. Try anyway?`
+          : `Delete the segment ${segment.name}? Its key is never used again.`)
+      }
+    >
+      <div className="form__grid">
+        <TextField
+          id="segment-key"
+          label="Key"
+          maxLength={50}
+          value={key}
+          onChange={setKey}
+          error={errors.key}
+          disabled={!!segment}
+          hint={
+            segment
+              ? 'Agreements, rules and imports refer to it; it cannot change.'
+              : 'Lower-case letters, digits, - and _, e.g. enterprise. Never reused.'
+          }
+        />
+        <TextField
+          id="segment-name"
+          label="Name"
+          maxLength={200}
+          value={name}
+          onChange={setName}
+          error={errors.name}
+        />
+      </div>
+      <FormField id="segment-description" label="Description (optional)" error={errors.description}>
+        <textarea
+          id="segment-description"
+          rows={3}
+          value={description}
+          onChange={(e) => setDescription(e.target.value)}
+        />
+      </FormField>
+    </RecordForm>
+  );
+}
