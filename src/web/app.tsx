@@ -10,6 +10,8 @@ import { TeamsPage } from './admin/teams-page.js';
 import { MailboxFormPage, MailboxesPage } from './admin/mailboxes-page.js';
 import { EventSourceFormPage, EventSourcesPage } from './admin/event-sources-page.js';
 import { SegmentFormPage, SegmentsPage } from './admin/segments-page.js';
+import { UserFormPage, UsersPage } from './admin/users-page.js';
+import { ApiTokensPage } from './admin/api-tokens-page.js';
 import { AuthProvider } from './auth/auth-context.js';
 import { LoginPage } from './auth/login-page.js';
 import { RequireAuth } from './auth/require-auth.js';
@@ -180,6 +182,10 @@ export function App() {
             <Route path="rules" element={<RulesPage />} />
             <Route path="rules/new" element={<RuleEditorPage />} />
             <Route path="rules/:id" element={<RuleEditorPage />} />
+            <Route path="api-tokens" element={<ApiTokensPage />} />
+            <Route path="users" element={<UsersPage />} />
+            <Route path="users/new" element={<UserFormPage />} />
+            <Route path="users/:id" element={<UserFormPage />} />
             <Route path="segments" element={<SegmentsPage />} />
             <Route path="segments/new" element={<SegmentFormPage />} />
             <Route path="segments/:key" element={<SegmentFormPage />} />

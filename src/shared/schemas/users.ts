@@ -67,4 +67,6 @@ export const ApiToken = z.object({
   lastUsedAt: IsoDateTime.nullable(),
   revokedAt: IsoDateTime.nullable(),
 });
+export type ApiToken = z.infer<typeof ApiToken>;
 export const ApiTokenCreated = ApiToken.extend({ token: z.string().describe('shown once; store it now') });
+export type ApiTokenCreated = z.infer<typeof ApiTokenCreated>;

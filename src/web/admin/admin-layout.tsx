@@ -9,13 +9,15 @@ const SECTIONS = [
   ['/admin/segments', 'Segments'],
   ['/admin/rules', 'Signal rules'],
   ['/admin/teams', 'Teams'],
+  ['/admin/users', 'Users'],
   ['/admin/agents', 'Agents'],
+  ['/admin/api-tokens', 'API tokens'],
   ['/admin/mailboxes', 'Mailboxes'],
   ['/admin/event-sources', 'Event sources'],
 ] as const;
 
 /**
- * Administration: business calendars, agreements (PSAs), segments, signal rules, teams, agents, mailboxes and
+ * Administration: business calendars, agreements (PSAs), segments, signal rules, teams, users, agents, API tokens, mailboxes and
  * event sources.
  */
 export function AdminLayout() {

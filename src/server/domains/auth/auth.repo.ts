@@ -69,7 +69,7 @@ export async function touchToken(db: Database, tokenId: string) {
     .where(eq(authTokens.id, tokenId));
 }
 
-export async function revokeToken(db: Database, tokenId: string, userId?: string) {
+export async function revokeToken(db: Database, tokenId: string, userId?: string, kind?: 'session' | 'api') {
   const result = await db
     .update(authTokens)
     .set({ revokedAt: sql`now()` })
@@ -78,6 +78,7 @@ export async function revokeToken(db: Database, tokenId: string, userId?: string
         eq(authTokens.id, tokenId),
         isNull(authTokens.revokedAt),
         userId ? eq(authTokens.userId, userId) : undefined,
+        kind ? eq(authTokens.kind, kind) : undefined,
       ),
     )
     .returning({ id: authTokens.id });

@@ -116,7 +116,7 @@ export const authRoutes =
         },
       },
       async (request, reply) => {
-        await auth.revokeApiToken(db, request.params.id);
+        await auth.revokeApiToken(db, actorOf(request), request.params.id);
         return reply.status(204).send(null);
       },
     );

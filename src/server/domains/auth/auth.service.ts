@@ -4,6 +4,7 @@
 import type { Database } from '../../../db/client.js';
 import type { Actor } from '../../lib/actor.js';
 import { AppError, forbidden, notFound, tooManyRequests, unauthorized } from '../../lib/errors.js';
+import { recordDomainEvent } from '../domain-events/domain-events.repo.js';
 import { findUserById } from './auth.repo.js';
 import * as repo from './auth.repo.js';
 import { dummyPasswordHash, verifyPassword } from './passwords.js';
@@ -108,17 +109,30 @@ export async function createApiToken(
       { path: 'body.expiresAt', message: 'must be in the future' },
     ]);
   }
-  const issued = await issueToken(db, {
-    userId,
-    kind: 'api',
-    name: opts.name,
-    expiresAt: opts.expiresAt ? new Date(opts.expiresAt) : null,
+  return db.transaction(async (tx) => {
+    const issued = await issueToken(tx, {
+      userId,
+      kind: 'api',
+      name: opts.name,
+      expiresAt: opts.expiresAt ? new Date(opts.expiresAt) : null,
+    });
+    // The audit trail names the token and whom it acts as; never the token itself.
+    await recordDomainEvent(tx, actor, {
+      type: 'api_token.created',
+      entityType: 'api_token',
+      entityId: issued.row.id,
+      data: { name: opts.name, userId, expiresAt: issued.row.expiresAt?.toISOString() ?? null },
+    });
+    return { token: issued.token, row: issued.row };
   });
-  return { token: issued.token, row: issued.row };
 }
 
-export async function revokeApiToken(db: Database, id: string) {
-  if (!(await repo.revokeToken(db, id))) throw notFound('token');
+/** Revokes an API token (sessions end by signing out, or with their user's deactivation). */
+export async function revokeApiToken(db: Database, actor: Actor, id: string) {
+  await db.transaction(async (tx) => {
+    if (!(await repo.revokeToken(tx, id, undefined, 'api'))) throw notFound('token');
+    await recordDomainEvent(tx, actor, { type: 'api_token.revoked', entityType: 'api_token', entityId: id });
+  });
 }
 
 export const listApiTokens = (db: Database) => repo.listApiTokens(db);

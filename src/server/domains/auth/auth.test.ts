@@ -141,6 +141,38 @@ describe('tokens', () => {
     expect((await t.del(`/api/v1/auth/tokens/${created.body.id}`, admin.token)).status).toBe(404);
   });
 
+  it('creating and revoking an API token are in the audit trail, without the token; a session is no API token', async () => {
+    const admin = await makeUser(t.db, 'admin');
+    const agent = await makeUser(t.db, 'agent');
+    const created = await t.post(
+      '/api/v1/auth/tokens',
+      { name: 'Telephony', userId: agent.user.id, expiresAt: '2099-01-01T00:00:00Z' },
+      admin.token,
+    );
+    expect(created.status).toBe(201);
+    expect((await t.del(`/api/v1/auth/tokens/${created.body.id}`, admin.token)).status).toBe(204);
+    const trail = await t.db.execute(
+      sql`select type, actor_id, data from domain_events where entity_type = 'api_token' and entity_id = ${created.body.id} order by id`,
+    );
+    expect((trail as unknown as { rows: unknown[] }).rows).toEqual([
+      {
+        type: 'api_token.created',
+        actor_id: admin.user.id,
+        data: { name: 'Telephony', userId: agent.user.id, expiresAt: '2099-01-01T00:00:00.000Z' },
+      },
+      { type: 'api_token.revoked', actor_id: admin.user.id, data: {} },
+    ]);
+    expect(JSON.stringify((trail as unknown as { rows: unknown[] }).rows)).not.toContain(created.body.token);
+
+    // The agent's sign-in session is not an API token: DELETE /auth/tokens/:id does not end it.
+    const [session] = await t.db
+      .select({ id: authTokens.id })
+      .from(authTokens)
+      .where(sql`${authTokens.userId} = ${agent.user.id} and ${authTokens.kind} = 'session'`);
+    expect((await t.del(`/api/v1/auth/tokens/${session!.id}`, admin.token)).status).toBe(404);
+    expect((await t.get('/api/v1/auth/me', agent.token)).status).toBe(200);
+  });
+
   it('an API token with a past expiry is refused at creation', async () => {
     const admin = await makeUser(t.db, 'admin');
     const res = await t.post(

@@ -1,0 +1,264 @@
+// API tokens: long-lived tokens for integrations that call the API as a user (telephony logging
+// calls, a BI tool reading KPIs). The token is shown once, when made; Steward keeps only its hash.
+// Each is revoked on its own; a user's new password or disabled login ends all of theirs.
+// (Systems that send operational events have their own tokens: Admin → Event sources.)
+import { useState } from 'react';
+import { Link } from 'react-router-dom';
+import {
+  ApiTokenCreate,
+  type ApiToken,
+  type ApiTokenCreated,
+  type User,
+} from '../../shared/schemas/users.js';
+import { api, toApiError } from '../lib/api.js';
+import { formatDate, formatDateTime, roleLabel } from '../lib/format.js';
+import type { Items } from '../lib/types.js';
+import { useApi } from '../lib/use-api.js';
+import { FormError, PageHeader, SuccessNotice } from '../layout/page-parts.js';
+import { DataTable } from '../layout/data-table.js';
+import { ListState } from '../layout/list-state.js';
+import { useDocumentTitle } from '../layout/use-document-title.js';
+import {
+  describedBy,
+  errorsFromApi,
+  errorsFromIssues,
+  FormField,
+  TextField,
+  type PathErrors,
+} from './form-parts.js';
+
+function stateOf(t: ApiToken): 'revoked' | 'expired' | 'active' {
+  if (t.revokedAt) return 'revoked';
+  if (t.expiresAt && Date.parse(t.expiresAt) <= Date.now()) return 'expired';
+  return 'active';
+}
+const STATE_LABELS = { active: 'Active', expired: 'Expired', revoked: 'Revoked' } as const;
+
+export function ApiTokensPage() {
+  useDocumentTitle('API tokens');
+  const tokens = useApi<Items<ApiToken>>('/auth/tokens');
+  const admins = useApi<Items<User>>('/users?role=admin');
+  const agents = useApi<Items<User>>('/users?role=agent');
+  const staff = [...(admins.data?.items ?? []), ...(agents.data?.items ?? [])]
+    .filter((u) => u.active)
+    .sort((a, b) => a.name.localeCompare(b.name));
+  const everyone = new Map(
+    [...(admins.data?.items ?? []), ...(agents.data?.items ?? [])].map((u) => [u.id, u]),
+  );
+  const [created, setCreated] = useState<ApiTokenCreated | null>(null);
+  const [notice, setNotice] = useState<string | null>(null);
+  const [revokeError, setRevokeError] = useState<string | null>(null);
+  // Newest first; revoked and expired ones after the active ones.
+  const items = [...(tokens.data?.items ?? [])].sort(
+    (a, b) =>
+      Number(stateOf(a) !== 'active') - Number(stateOf(b) !== 'active') ||
+      b.createdAt.localeCompare(a.createdAt),
+  );
+
+  async function revoke(t: ApiToken) {
+    if (!window.confirm(`Revoke the token “${t.name ?? 'unnamed'}”? What uses it stops working at once.`))
+      return;
+    setRevokeError(null);
+    setNotice(null);
+    try {
+      await api.delete(`/auth/tokens/${t.id}`);
+      setNotice(`Token “${t.name ?? 'unnamed'}” revoked.`);
+      tokens.reload();
+    } catch (err) {
+      setRevokeError(toApiError(err).message);
+    }
+  }
+
+  return (
+    <>
+      <PageHeader
+        title="API tokens"
+        subtitle="Long-lived tokens for integrations that use the API as a user. Systems that send events have their own, under Event sources."
+      />
+      <SuccessNotice message={notice} />
+      <FormError message={revokeError} />
+      {created ? (
+        <div className="card credentials" data-testid="token-created">
+          <p className="notice notice--warning" role="status">
+            Token “{created.name}” made. Copy it now: it is not shown again.
+          </p>
+          <dl className="credentials__list">
+            <dt>Token</dt>
+            <dd>
+              <code data-testid="token-value">{created.token}</code>
+            </dd>
+            <dt>Use it as</dt>
+            <dd>
+              <code>Authorization: Bearer &lt;token&gt;</code> on{' '}
+              <code>{window.location.origin}/api/v1/…</code>
+            </dd>
+          </dl>
+          <button
+            type="button"
+            className="button button--primary"
+            onClick={() => {
+              setCreated(null);
+              tokens.reload();
+            }}
+          >
+            I have copied it
+          </button>
+        </div>
+      ) : (
+        <NewTokenForm staff={staff} onCreated={setCreated} />
+      )}
+      <section className="section" aria-labelledby="tokens-title">
+        <h2 id="tokens-title">Tokens</h2>
+        <ListState
+          list={tokens}
+          count={items.length}
+          loadingLabel="Loading API tokens…"
+          empty={<>No API tokens yet.</>}
+        >
+          <DataTable
+            testId="token-table"
+            columns={['Token', 'Acts as', 'Made', 'Last used', 'Expires', 'State', '']}
+          >
+            {items.map((t) => {
+              const user = everyone.get(t.userId);
+              const state = stateOf(t);
+              return (
+                <tr key={t.id} data-testid="token-row">
+                  <td className="cell-primary">{t.name ?? <span className="muted">Unnamed</span>}</td>
+                  <td>
+                    {user ? (
+                      <>
+                        <Link to={`/admin/users/${user.id}`}>{user.name}</Link>
+                        <div className="muted cell-sub">{roleLabel(user.role)}</div>
+                      </>
+                    ) : (
+                      <span className="muted">Another user</span>
+                    )}
+                  </td>
+                  <td className="cell-nowrap">{formatDate(t.createdAt)}</td>
+                  <td className="cell-nowrap" data-testid="token-last-used">
+                    {t.lastUsedAt ? formatDateTime(t.lastUsedAt) : <span className="muted">Never</span>}
+                  </td>
+                  <td className="cell-nowrap">
+                    {t.expiresAt ? formatDate(t.expiresAt) : <span className="muted">Never</span>}
+                  </td>
+                  <td data-testid="token-state">{STATE_LABELS[state]}</td>
+                  <td>
+                    {state === 'active' && (
+                      <button
+                        type="button"
+                        className="button button--small button--danger"
+                        onClick={() => void revoke(t)}
+                      >
+                        Revoke
+                      </button>
+                    )}
+                  </td>
+                </tr>
+              );
+            })}
+          </DataTable>
+        </ListState>
+      </section>
+    </>
+  );
+}
+
+/** Name, the user it acts as (you by default), and an optional last day. */
+function NewTokenForm(props: { staff: User[]; onCreated: (t: ApiTokenCreated) => void }) {
+  const [name, setName] = useState('');
+  const [userId, setUserId] = useState('');
+  const [expires, setExpires] = useState('');
+  const [errors, setErrors] = useState<PathErrors>({});
+  const [formError, setFormError] = useState<string | null>(null);
+  const [saving, setSaving] = useState(false);
+
+  async function create() {
+    setFormError(null);
+    // A last day means valid through that day (UTC): it expires as the next one begins.
+    const expiresAt = expires
+      ? new Date(Date.parse(`${expires}T00:00:00Z`) + 86_400_000).toISOString()
+      : undefined;
+    const parsed = ApiTokenCreate.safeParse({
+      name,
+      ...(userId ? { userId } : {}),
+      ...(expiresAt ? { expiresAt } : {}),
+    });
+    if (!parsed.success) {
+      setErrors(errorsFromIssues(parsed.error.issues));
+      return;
+    }
+    setErrors({});
+    setSaving(true);
+    try {
+      props.onCreated(await api.post<ApiTokenCreated>('/auth/tokens', parsed.data));
+    } catch (err) {
+      const apiError = toApiError(err);
+      const found = errorsFromApi(apiError);
+      if (Object.keys(found).length) setErrors(found);
+      else setFormError(apiError.message);
+    } finally {
+      setSaving(false);
+    }
+  }
+
+  return (
+    <form
+      className="form card"
+      aria-label="New API token"
+      noValidate
+      onSubmit={(e) => {
+        e.preventDefault();
+        void create();
+      }}
+    >
+      <h2>New token</h2>
+      <FormError message={formError} />
+      <div className="form__grid">
+        <TextField
+          id="token-name"
+          label="Name"
+          maxLength={200}
+          value={name}
+          onChange={setName}
+          error={errors.name}
+          hint="What uses it, e.g. Telephony or BI reports."
+        />
+        <FormField id="token-user" label="Acts as" error={errors.userId} hint="It can do what this user can.">
+          <select
+            id="token-user"
+            value={userId}
+            onChange={(e) => setUserId(e.target.value)}
+            {...describedBy('token-user', errors.userId, true)}
+          >
+            <option value="">You</option>
+            {props.staff.map((u) => (
+              <option key={u.id} value={u.id}>
+                {u.name} ({roleLabel(u.role)})
+              </option>
+            ))}
+          </select>
+        </FormField>
+        <FormField
+          id="token-expires"
+          label="Last day (optional)"
+          error={errors.expiresAt}
+          hint="Valid through this day (UTC); empty: until revoked."
+        >
+          <input
+            id="token-expires"
+            type="date"
+            value={expires}
+            onChange={(e) => setExpires(e.target.value)}
+            {...describedBy('token-expires', errors.expiresAt, true)}
+          />
+        </FormField>
+      </div>
+      <div className="form__actions">
+        <button type="submit" className="button button--primary" disabled={saving}>
+          {saving ? 'Making…' : 'Make token'}
+        </button>
+      </div>
+    </form>
+  );
+}

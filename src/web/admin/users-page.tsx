@@ -1,0 +1,204 @@
+// Staff users: the admins and agents who sign in to Steward. An admin adds one with a first
+// password, changes a name or role, sets a new password or disables a login (both end the user's
+// sessions and API tokens at once), and deletes one. Customers' portal logins live with their
+// customer. Nobody can disable or delete themselves, or drop their own admin role.
+import { useState } from 'react';
+import { Link } from 'react-router-dom';
+import { UserCreate, UserUpdate, type User } from '../../shared/schemas/users.js';
+import { useMe } from '../auth/auth-context.js';
+import { formatDate, roleLabel } from '../lib/format.js';
+import type { Items } from '../lib/types.js';
+import { useApi } from '../lib/use-api.js';
+import { Flash } from '../layout/flash.js';
+import { PageHeader } from '../layout/page-parts.js';
+import { RecordGate } from '../layout/record-gate.js';
+import { DataTable } from '../layout/data-table.js';
+import { ListState } from '../layout/list-state.js';
+import { describedBy, FormField, TextField } from './form-parts.js';
+import { RecordForm } from './record-form.js';
+import { useRecordForm } from './use-record-form.js';
+import { useEditedRecord } from './use-edited-record.js';
+import { useDocumentTitle } from '../layout/use-document-title.js';
+
+const BACK = '/admin/users';
+const STAFF_ROLES = ['agent', 'admin'] as const;
+
+export function UsersPage() {
+  useDocumentTitle('Users');
+  const admins = useApi<Items<User>>('/users?role=admin');
+  const agents = useApi<Items<User>>('/users?role=agent');
+  const items = [...(admins.data?.items ?? []), ...(agents.data?.items ?? [])].sort((a, b) =>
+    a.name.localeCompare(b.name),
+  );
+  // One list state for both requests: the first error, loading until both are here.
+  const list = admins.error || !agents.data ? admins : agents;
+  return (
+    <>
+      <PageHeader
+        title="Users"
+        subtitle="The admins and agents who sign in to Steward. Customers’ portal logins are on their customer’s page."
+        actions={
+          <Link className="button button--primary" to={`${BACK}/new`}>
+            New user
+          </Link>
+        }
+      />
+      <Flash />
+      <ListState list={list} count={items.length} loadingLabel="Loading users…" empty={<>No users.</>}>
+        <DataTable testId="user-table" columns={['User', 'Role', 'Sign-in', 'Added']}>
+          {items.map((u) => (
+            <tr key={u.id} data-testid="user-row">
+              <td className="cell-primary">
+                <Link to={`${BACK}/${u.id}`}>{u.name}</Link>
+                <div className="muted cell-sub">{u.email}</div>
+              </td>
+              <td data-testid="user-role">{roleLabel(u.role)}</td>
+              <td data-testid="user-state">
+                {u.active ? 'Active' : <span className="muted">Disabled</span>}
+              </td>
+              <td className="cell-nowrap">{formatDate(u.createdAt)}</td>
+            </tr>
+          ))}
+        </DataTable>
+      </ListState>
+    </>
+  );
+}
+
+export function UserFormPage() {
+  const { id, record: user } = useEditedRecord<User>('/users', 'user', (u) => u.name);
+  return (
+    <RecordGate
+      record={user}
+      what="User"
+      back={{ to: BACK, label: 'Back to users' }}
+      loadingLabel="Loading user…"
+    >
+      {() => <UserForm key={`${id ?? 'new'}-${user.data?.updatedAt ?? ''}`} user={user.data} />}
+    </RecordGate>
+  );
+}
+
+const LABELS: Record<string, string> = {
+  email: 'E-mail address',
+  name: 'Name',
+  role: 'Role',
+  password: 'Password',
+  active: 'Sign-in',
+};
+
+function UserForm({ user }: { user: User | undefined }) {
+  const me = useMe();
+  const self = user?.id === me.id;
+  // A customer's portal login keeps its role here (it belongs to their customer).
+  const roles = user?.role === 'customer' ? (['customer'] as const) : STAFF_ROLES;
+  const [email, setEmail] = useState(user?.email ?? '');
+  const [name, setName] = useState(user?.name ?? '');
+  const [role, setRole] = useState<User['role']>(user?.role ?? 'agent');
+  const [password, setPassword] = useState('');
+  const [active, setActive] = useState(user?.active ?? true);
+  const form = useRecordForm({
+    record: user,
+    path: '/users',
+    back: BACK,
+    notices: { created: 'User added.', saved: 'User saved.', deleted: 'User deleted.' },
+    conflictFields: { email_taken: 'email' },
+  });
+  const { errors } = form;
+  return (
+    <RecordForm
+      form={form}
+      noun="user"
+      title={user ? user.name : 'New user'}
+      subtitle={user?.email}
+      back={{ to: BACK, label: 'Users' }}
+      labels={(p) => LABELS[p.split('.')[0] ?? ''] ?? 'User'}
+      onSubmit={() =>
+        void (user
+          ? form.save(UserUpdate, { name, role, active, ...(password ? { password } : {}) })
+          : form.save(UserCreate, { email, name, role, password }))
+      }
+      confirmDelete={
+        user && !self
+          ? `Delete ${user.name}? They can no longer sign in; what they did stays, under their name.`
+          : undefined
+      }
+    >
+      <div className="form__grid">
+        <TextField
+          id="user-email"
+          label="E-mail address"
+          type="email"
+          maxLength={254}
+          value={email}
+          onChange={setEmail}
+          error={errors.email}
+          disabled={!!user}
+          hint={user ? 'They sign in with it; it cannot change here.' : 'They sign in with it.'}
+        />
+        <TextField
+          id="user-name"
+          label="Name"
+          maxLength={200}
+          value={name}
+          onChange={setName}
+          error={errors.name}
+        />
+        <FormField
+          id="user-role"
+          label="Role"
+          error={errors.role}
+          hint={
+            self
+              ? 'You cannot drop your own admin role.'
+              : 'Agents serve customers; admins also set Steward up.'
+          }
+        >
+          <select
+            id="user-role"
+            value={role}
+            disabled={self || user?.role === 'customer'}
+            onChange={(e) => setRole(e.target.value as User['role'])}
+            {...describedBy('user-role', errors.role, true)}
+          >
+            {roles.map((r) => (
+              <option key={r} value={r}>
+                {roleLabel(r)}
+              </option>
+            ))}
+          </select>
+        </FormField>
+        <FormField
+          id="user-password"
+          label={user ? 'New password (optional)' : 'Password'}
+          error={errors.password}
+          hint={
+            user
+              ? 'Setting one ends their sessions and API tokens. Tell them the new one yourself.'
+              : 'At least 8 characters. Tell them yourself; they sign in with it.'
+          }
+        >
+          <input
+            id="user-password"
+            type="password"
+            autoComplete="new-password"
+            value={password}
+            onChange={(e) => setPassword(e.target.value)}
+            {...describedBy('user-password', errors.password, true)}
+          />
+        </FormField>
+      </div>
+      {user && (
+        <label className="checkbox">
+          <input
+            type="checkbox"
+            checked={active}
+            disabled={self}
+            onChange={(e) => setActive(e.target.checked)}
+          />
+          <span>Can sign in (disabling ends their sessions and API tokens at once)</span>
+        </label>
+      )}
+    </RecordForm>
+  );
+}

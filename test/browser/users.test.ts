@@ -1,0 +1,140 @@
+// Staff users and API tokens in the admin UI: an admin adds an agent who can then sign in, makes
+// them an admin, sets a new password (the old one stops working), disables and deletes them; an
+// admin cannot lock themselves out; an API token acting as an agent is shown once, works, and
+// stops working when revoked.
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { User } from '../../src/shared/schemas/users.js';
+import { DEMO, eventually, signIn, startStack, text, texts, type Stack } from './harness.js';
+
+let stack: Stack;
+let page: Page;
+
+beforeAll(async () => {
+  stack = await startStack();
+  page = await stack.newPage();
+  await signIn(page, stack.url, DEMO.admin);
+});
+afterAll(() => stack?.stop());
+
+const row = (name: string) => page.getByTestId('user-row').filter({ hasText: name });
+
+/** The status of signing in through the API with these credentials. */
+const loginStatus = (email: string, password: string) =>
+  fetch(`${stack.url}/api/v1/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email, password }),
+  }).then((r) => r.status);
+
+const meWith = (token: string) =>
+  fetch(`${stack.url}/api/v1/auth/me`, { headers: { authorization: `Bearer ${token}` } }).then(async (r) =>
+    r.ok ? ((await r.json()) as User).email : r.status,
+  );
+
+describe('users (admin)', () => {
+  it('lists the staff, not the customers’ portal logins', async () => {
+    const staff = [
+      ...(await stack.api<{ items: User[] }>('/users?role=admin', { login: DEMO.admin })).items,
+      ...(await stack.api<{ items: User[] }>('/users?role=agent', { login: DEMO.admin })).items,
+    ];
+    await page.goto(`${stack.url}/admin`);
+    await page
+      .getByRole('navigation', { name: 'Administration' })
+      .getByRole('link', { name: 'Users' })
+      .click();
+    await eventually(() => page.getByTestId('user-row').count()).toBe(staff.length);
+    const shown = await texts(page.getByTestId('user-row').locator('.cell-sub'));
+    expect(shown.sort()).toEqual(staff.map((u) => u.email).sort());
+    expect(shown).not.toContain(DEMO.customer.email);
+    expect(await text(row(DEMO.admin.name).getByTestId('user-role'))).toBe('Administrator');
+  });
+
+  it('adds an agent who signs in, promotes them, sets a new password, disables and deletes them', async () => {
+    await page.goto(`${stack.url}/admin/users`);
+    await page.getByRole('link', { name: 'New user' }).click();
+    await page.getByLabel('E-mail address').fill(DEMO.agent.email);
+    await page.getByLabel('Name', { exact: true }).fill('Nina New');
+    await page.getByLabel('Password').fill('short');
+    await page.getByRole('button', { name: 'Create user' }).click();
+    await eventually(() => text(page.locator('#user-password-error'))).toBe('must be at least 8 characters');
+    await page.getByLabel('Password').fill('nina-first-pw');
+    await page.getByRole('button', { name: 'Create user' }).click();
+    // The e-mail address is taken: said next to it.
+    await eventually(() => page.locator('#user-email-error').count()).toBe(1);
+    await page.getByLabel('E-mail address').fill('nina@steward.demo');
+    await page.getByRole('button', { name: 'Create user' }).click();
+    await eventually(() => text(row('Nina New').getByTestId('user-role'))).toBe('Agent');
+    expect(await loginStatus('nina@steward.demo', 'nina-first-pw')).toBe(200);
+
+    await row('Nina New').getByRole('link', { name: 'Nina New' }).click();
+    expect(await page.getByLabel('E-mail address').isDisabled()).toBe(true);
+    await page.getByLabel('Role').selectOption('admin');
+    await page.getByLabel('New password (optional)').fill('nina-second-pw');
+    await page.getByRole('button', { name: 'Save user' }).click();
+    await eventually(() => text(row('Nina New').getByTestId('user-role'))).toBe('Administrator');
+    expect(await loginStatus('nina@steward.demo', 'nina-first-pw')).toBe(401);
+    expect(await loginStatus('nina@steward.demo', 'nina-second-pw')).toBe(200);
+
+    await row('Nina New').getByRole('link', { name: 'Nina New' }).click();
+    await page.getByLabel('Can sign in').uncheck();
+    await page.getByRole('button', { name: 'Save user' }).click();
+    await eventually(() => text(row('Nina New').getByTestId('user-state'))).toBe('Disabled');
+    expect(await loginStatus('nina@steward.demo', 'nina-second-pw')).toBe(401);
+
+    await row('Nina New').getByRole('link', { name: 'Nina New' }).click();
+    page.once('dialog', (d) => void d.accept());
+    await page.getByRole('button', { name: 'Delete' }).click();
+    await eventually(() => row('Nina New').count()).toBe(0);
+  });
+
+  it('an admin cannot disable, demote or delete themselves here', async () => {
+    await page.goto(`${stack.url}/admin/users`);
+    await row(DEMO.admin.name).getByRole('link', { name: DEMO.admin.name }).click();
+    await eventually(() => page.getByLabel('Role').isDisabled()).toBe(true);
+    expect(await page.getByLabel('Can sign in').isDisabled()).toBe(true);
+    expect(await page.getByRole('button', { name: 'Delete' }).count()).toBe(0);
+  });
+});
+
+describe('API tokens (admin)', () => {
+  it('makes a token acting as an agent, shows it once, and revokes it', async () => {
+    await page.goto(`${stack.url}/admin`);
+    await page
+      .getByRole('navigation', { name: 'Administration' })
+      .getByRole('link', { name: 'API tokens' })
+      .click();
+    await page.getByRole('button', { name: 'Make token' }).click();
+    await eventually(() => text(page.locator('#token-name-error'))).toBe('must not be empty');
+    await page.getByLabel('Name', { exact: true }).fill('Telephony');
+    await page.getByLabel('Acts as').selectOption({ label: `${DEMO.agent.name} (Agent)` });
+    await page.getByRole('button', { name: 'Make token' }).click();
+    await eventually(() => text(page.getByTestId('token-created'))).toContain('it is not shown again');
+    const token = await text(page.getByTestId('token-value'));
+    expect(await meWith(token)).toBe(DEMO.agent.email);
+
+    await page.getByRole('button', { name: 'I have copied it' }).click();
+    const mine = page.getByTestId('token-row').filter({ hasText: 'Telephony' });
+    await eventually(() => text(mine.getByTestId('token-state'))).toBe('Active');
+    expect(await text(mine.locator('td').nth(1))).toContain(DEMO.agent.name);
+    expect(await page.content()).not.toContain(token);
+    // It was used just now.
+    await page.reload();
+    await eventually(() => text(mine.getByTestId('token-last-used'))).not.toBe('Never');
+
+    page.once('dialog', (d) => void d.accept());
+    await mine.getByRole('button', { name: 'Revoke' }).click();
+    await eventually(() => text(mine.getByTestId('token-state'))).toBe('Revoked');
+    expect(await text(page.getByRole('status'))).toBe('Token “Telephony” revoked.');
+    expect(await meWith(token)).toBe(401);
+  });
+
+  it('refuses a last day in the past', async () => {
+    await page.goto(`${stack.url}/admin/api-tokens`);
+    await page.getByLabel('Name', { exact: true }).fill('Old');
+    await page.getByLabel('Last day (optional)').fill('2001-01-01');
+    await page.getByRole('button', { name: 'Make token' }).click();
+    await eventually(() => text(page.locator('#token-expires-error'))).toBe('must be in the future');
+    expect(await page.getByTestId('token-row').filter({ hasText: 'Old' }).count()).toBe(0);
+  });
+});
