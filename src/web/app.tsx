@@ -12,6 +12,7 @@ import { EventSourceFormPage, EventSourcesPage } from './admin/event-sources-pag
 import { SegmentFormPage, SegmentsPage } from './admin/segments-page.js';
 import { UserFormPage, UsersPage } from './admin/users-page.js';
 import { ApiTokensPage } from './admin/api-tokens-page.js';
+import { SettingsPage } from './admin/settings-page.js';
 import { AuthProvider } from './auth/auth-context.js';
 import { LoginPage } from './auth/login-page.js';
 import { RequireAuth } from './auth/require-auth.js';
@@ -183,6 +184,7 @@ export function App() {
             <Route path="rules/new" element={<RuleEditorPage />} />
             <Route path="rules/:id" element={<RuleEditorPage />} />
             <Route path="api-tokens" element={<ApiTokensPage />} />
+            <Route path="settings" element={<SettingsPage />} />
             <Route path="users" element={<UsersPage />} />
             <Route path="users/new" element={<UserFormPage />} />
             <Route path="users/:id" element={<UserFormPage />} />

@@ -365,3 +365,27 @@ describe('teams and agents', () => {
     await eventually(() => text(agentPage.getByTestId('not-found').locator('h1'))).toBe('Page not found');
   });
 });
+
+describe('settings', () => {
+  it('changes when solved cases close, refusing a number that is not one', async () => {
+    await page.goto(`${stack.url}/admin`);
+    await page
+      .getByRole('navigation', { name: 'Administration' })
+      .getByRole('link', { name: 'Settings' })
+      .click();
+    const hours = page.getByLabel('Close solved cases after (hours)');
+    await eventually(() => hours.inputValue()).toBe('96');
+    await hours.fill('0');
+    await page.getByRole('button', { name: 'Save settings' }).click();
+    await eventually(() => text(page.locator('#setting-auto-close-error'))).toBe(
+      'a whole number of hours from 1 to 8760',
+    );
+    expect((await stack.api<{ caseAutoCloseHours: number }>('/settings', admin)).caseAutoCloseHours).toBe(96);
+    await hours.fill('48');
+    await page.getByRole('button', { name: 'Save settings' }).click();
+    await eventually(() => text(page.getByRole('status'))).toBe('Settings saved.');
+    expect((await stack.api<{ caseAutoCloseHours: number }>('/settings', admin)).caseAutoCloseHours).toBe(48);
+    await page.reload();
+    await eventually(() => hours.inputValue()).toBe('48');
+  });
+});

@@ -14,11 +14,12 @@ const SECTIONS = [
   ['/admin/api-tokens', 'API tokens'],
   ['/admin/mailboxes', 'Mailboxes'],
   ['/admin/event-sources', 'Event sources'],
+  ['/admin/settings', 'Settings'],
 ] as const;
 
 /**
- * Administration: business calendars, agreements (PSAs), segments, signal rules, teams, users, agents, API tokens, mailboxes and
- * event sources.
+ * Administration: business calendars, agreements (PSAs), segments, signal rules, teams, users, agents, API tokens, mailboxes,
+ * event sources and settings.
  */
 export function AdminLayout() {
   return (

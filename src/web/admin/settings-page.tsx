@@ -1,0 +1,101 @@
+// Settings an admin changes without a restart: how long a solved case waits for the customer
+// before it closes on its own.
+import { useState } from 'react';
+import { api, toApiError } from '../lib/api.js';
+import { useApi } from '../lib/use-api.js';
+import { FormError, PageHeader, SuccessNotice } from '../layout/page-parts.js';
+import { RecordGate } from '../layout/record-gate.js';
+import { useDocumentTitle } from '../layout/use-document-title.js';
+import { describedBy, errorsFromApi, FormField, type PathErrors } from './form-parts.js';
+
+interface Settings {
+  caseAutoCloseHours: number;
+}
+
+export function SettingsPage() {
+  useDocumentTitle('Settings');
+  const settings = useApi<Settings>('/settings');
+  return (
+    <>
+      <PageHeader title="Settings" subtitle="How Steward behaves for everyone; changes apply at once." />
+      <RecordGate
+        record={settings}
+        what="Settings"
+        back={{ to: '/admin', label: 'Administration' }}
+        loadingLabel="Loading settings…"
+      >
+        {(s) => s && <SettingsForm key={JSON.stringify(s)} settings={s} onSaved={settings.reload} />}
+      </RecordGate>
+    </>
+  );
+}
+
+function SettingsForm(props: { settings: Settings; onSaved: () => void }) {
+  const [hours, setHours] = useState(String(props.settings.caseAutoCloseHours));
+  const [errors, setErrors] = useState<PathErrors>({});
+  const [formError, setFormError] = useState<string | null>(null);
+  const [notice, setNotice] = useState<string | null>(null);
+  const [saving, setSaving] = useState(false);
+
+  async function save() {
+    setNotice(null);
+    setFormError(null);
+    const value = Number(hours);
+    if (!/^\d+$/.test(hours.trim()) || value < 1 || value > 24 * 365) {
+      setErrors({ caseAutoCloseHours: `a whole number of hours from 1 to ${24 * 365}` });
+      return;
+    }
+    setErrors({});
+    setSaving(true);
+    try {
+      await api.patch('/settings', { caseAutoCloseHours: value });
+      setNotice('Settings saved.');
+      props.onSaved();
+    } catch (err) {
+      const apiError = toApiError(err);
+      const found = errorsFromApi(apiError);
+      if (Object.keys(found).length) setErrors(found);
+      else setFormError(apiError.message);
+    } finally {
+      setSaving(false);
+    }
+  }
+
+  const id = 'setting-auto-close';
+  return (
+    <form
+      className="form card"
+      aria-label="Settings"
+      noValidate
+      onSubmit={(e) => {
+        e.preventDefault();
+        void save();
+      }}
+    >
+      <SuccessNotice message={notice} />
+      <FormError message={formError} />
+      <FormField
+        id={id}
+        label="Close solved cases after (hours)"
+        error={errors.caseAutoCloseHours}
+        hint="A solved case the customer does not answer closes on its own after this long (96 hours is four days). An answer before then reopens it."
+      >
+        <input
+          id={id}
+          type="number"
+          min={1}
+          max={24 * 365}
+          step={1}
+          value={hours}
+          onChange={(e) => setHours(e.target.value)}
+          {...describedBy(id, errors.caseAutoCloseHours, true)}
+        />
+      </FormField>
+      <div className="form__actions">
+        <button type="submit" className="button button--primary" disabled={saving}>
+          {saving ? 'Saving…' : 'Save settings'}
+        </button>
+      </div>
+    </form>
+  );
+}
