@@ -34,6 +34,20 @@ describe('segments (admin)', () => {
       expect(await text(row(s.name).getByTestId('segment-customers'))).toBe(String(s.customerCount));
     }
     expect(items.some((s) => s.organizationCount > 0)).toBe(true);
+
+    // Its customers: their own segment, or their organization's.
+    const big = items.find((s) => s.organizationCount > 0)!;
+    await row(big.name).getByRole('link', { name: 'All its customers' }).click();
+    await eventually(async () => page.url()).toBe(`${stack.url}/customers?segment=${big.key}`);
+    const listed = await stack.api<{ total: number }>(
+      `/customers?segment=${big.key}&includeTotal=true&limit=1`,
+      {
+        login: DEMO.admin,
+      },
+    );
+    expect(listed.total).toBeGreaterThan(big.customerCount);
+    await eventually(() => text(page.getByRole('heading', { level: 1 }))).toBe('Customers');
+    await eventually(() => page.locator('tbody tr').count()).toBe(Math.min(listed.total, 50));
   });
 
   it('adds, renames and deletes a segment; one in use stays', async () => {

@@ -43,7 +43,7 @@ export function SegmentsPage() {
       >
         <DataTable
           testId="segment-table"
-          columns={['Segment', 'Description', 'Organizations', 'Own customers']}
+          columns={['Segment', 'Description', 'Organizations', 'Own customers', '']}
         >
           {items.map((s) => (
             <tr key={s.id} data-testid="segment-row">
@@ -55,10 +55,15 @@ export function SegmentsPage() {
               </td>
               <td>{s.description ?? <span className="muted">—</span>}</td>
               <td className="cell-number" data-testid="segment-organizations">
-                {formatNumber(s.organizationCount)}
+                <Link to={`/organizations?segment=${encodeURIComponent(s.key)}`}>
+                  {formatNumber(s.organizationCount)}
+                </Link>
               </td>
               <td className="cell-number" data-testid="segment-customers">
                 {formatNumber(s.customerCount)}
+              </td>
+              <td className="cell-nowrap">
+                <Link to={`/customers?segment=${encodeURIComponent(s.key)}`}>All its customers</Link>
               </td>
             </tr>
           ))}
