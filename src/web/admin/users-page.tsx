@@ -1,7 +1,8 @@
 // Staff users: the admins and agents who sign in to Steward. An admin adds one with a first
 // password, changes a name or role, sets a new password or disables a login (both end the user's
-// sessions and API tokens at once), and deletes one. Customers' portal logins live with their
-// customer. Nobody can disable or delete themselves, or drop their own admin role.
+// sessions and API tokens at once), and deletes one. Customers' portal logins are not listed:
+// they are made when a customer asks for a sign-in link. Nobody can disable or delete themselves,
+// or drop their own admin role.
 import { useState } from 'react';
 import { Link } from 'react-router-dom';
 import { UserCreate, UserUpdate, type User } from '../../shared/schemas/users.js';
@@ -36,7 +37,7 @@ export function UsersPage() {
     <>
       <PageHeader
         title="Users"
-        subtitle="The admins and agents who sign in to Steward. Customers’ portal logins are on their customer’s page."
+        subtitle="The admins and agents who sign in to Steward. Customers sign in to the portal with an e-mail link; their logins are made on the way."
         actions={
           <Link className="button button--primary" to={`${BACK}/new`}>
             New user
