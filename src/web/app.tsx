@@ -13,6 +13,7 @@ import { SegmentFormPage, SegmentsPage } from './admin/segments-page.js';
 import { UserFormPage, UsersPage } from './admin/users-page.js';
 import { ApiTokensPage } from './admin/api-tokens-page.js';
 import { SettingsPage } from './admin/settings-page.js';
+import { EventsPage } from './signals/events-page.js';
 import { AuthProvider } from './auth/auth-context.js';
 import { LoginPage } from './auth/login-page.js';
 import { RequireAuth } from './auth/require-auth.js';
@@ -118,6 +119,14 @@ export function App() {
             element={
               <RequireStaff>
                 <KbArticlePageRoute />
+              </RequireStaff>
+            }
+          />
+          <Route
+            path="events"
+            element={
+              <RequireStaff>
+                <EventsPage />
               </RequireStaff>
             }
           />

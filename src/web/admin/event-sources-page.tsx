@@ -327,7 +327,8 @@ function RecentWarnings({ source }: { source: EventSourceWithActivity }) {
       <p className="muted">
         Stored, but something they were sent for could not be done: a commitment not opened, a rule’s wait not
         started. {countOf(source.activity.warnedLast7d, 'such event')} in the last 7 days; the latest 20 are
-        below. A corrected event is sent again with a new id.
+        below (<Link to={`/events?source=${encodeURIComponent(source.key)}&warned=true`}>all of them</Link>).
+        A corrected event is sent again with a new id.
       </p>
       <ListState
         list={events}

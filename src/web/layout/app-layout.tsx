@@ -36,6 +36,11 @@ export function AppLayout() {
               </NavLink>
             )}
             {staff && (
+              <NavLink to="/events" className={navClass}>
+                Events
+              </NavLink>
+            )}
+            {staff && (
               <NavLink to="/mail" className={navClass}>
                 Mail
               </NavLink>

@@ -17,6 +17,8 @@ export interface EventLine {
   data: Record<string, unknown>;
   /** What the event could not do when it was accepted (a commitment not opened, …). */
   warnings?: string[];
+  /** The key of the source it came from. */
+  source?: string;
 }
 
 export const compactJson = (value: unknown) => JSON.stringify(value);
@@ -26,11 +28,14 @@ export function EventTable({
   testId,
   prefix,
   busy,
+  showSource,
 }: {
   events: EventLine[];
   testId: string;
   prefix: string;
   busy?: boolean;
+  /** Names each event's source (a list of several sources' events). */
+  showSource?: boolean;
 }): ReactNode {
   return (
     <DataTable
@@ -46,6 +51,11 @@ export function EventTable({
             <span className="cell-sub muted" title="the source's id of the event">
               {e.sourceEventId}
             </span>
+            {showSource && e.source && (
+              <span className="cell-sub muted" data-testid={`${prefix}-source`}>
+                from {e.source}
+              </span>
+            )}
           </td>
           <td className="cell-nowrap" data-testid={`${prefix}-occurred`}>
             <time dateTime={e.occurredAt}>{formatDateTime(e.occurredAt)}</time>
