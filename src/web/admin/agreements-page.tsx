@@ -6,11 +6,8 @@ import type { CommitmentRate } from '../../shared/schemas/signals.js';
 import { formatDate, formatPercent } from '../lib/format.js';
 import type { Agreement, Calendar, Items, Page, SegmentList } from '../lib/types.js';
 import { useApi } from '../lib/use-api.js';
-import { Flash } from '../layout/flash.js';
-import { PageHeader } from '../layout/page-parts.js';
-import { useDocumentTitle } from '../layout/use-document-title.js';
+import { AdminList } from './admin-list.js';
 import { DataTable } from '../layout/data-table.js';
-import { ListState } from '../layout/list-state.js';
 import { ScopeText, TargetList, type ScopeNames } from './agreement-labels.js';
 
 /** Names for the organization and segment scopes of agreements. */
@@ -24,7 +21,6 @@ export function useScopeNames(): ScopeNames {
 }
 
 export function AgreementsPage() {
-  useDocumentTitle('Agreements');
   const [params, setParams] = useSearchParams();
   const reviewDue = params.get('reviewDue') === 'true';
   // The box answers the click at once; the URL (and the list) follow when navigation settles.
@@ -43,90 +39,83 @@ export function AgreementsPage() {
   const calendarName = (id: string) => calendars.data?.items.find((c) => c.id === id)?.name ?? '…';
 
   return (
-    <>
-      <PageHeader
-        title="Agreements"
-        subtitle="Product and service agreements: what is promised to whom, in business time."
-        actions={
-          <Link className="button button--primary" to="/admin/agreements/new">
-            New agreement
-          </Link>
-        }
-      />
-      <Flash />
-      <div className="toolbar">
-        <label className="checkbox toolbar__check">
-          <input
-            type="checkbox"
-            checked={checked}
-            onChange={(e) => {
-              setChecked(e.target.checked);
-              setParams(e.target.checked ? { reviewDue: 'true' } : {}, { replace: true });
-            }}
-          />
-          <span>Due for review only</span>
-        </label>
-      </div>
-      <ListState
-        list={agreements}
-        count={items.length}
-        loadingLabel="Loading agreements…"
-        empty={reviewDue ? 'No agreement is due for review.' : 'No agreements yet.'}
+    <AdminList
+      title="Agreements"
+      subtitle="Product and service agreements: what is promised to whom, in business time."
+      newRecord={{ to: '/admin/agreements/new', label: 'New agreement' }}
+      toolbar={
+        <div className="toolbar">
+          <label className="checkbox toolbar__check">
+            <input
+              type="checkbox"
+              checked={checked}
+              onChange={(e) => {
+                setChecked(e.target.checked);
+                setParams(e.target.checked ? { reviewDue: 'true' } : {}, { replace: true });
+              }}
+            />
+            <span>Due for review only</span>
+          </label>
+        </div>
+      }
+      list={agreements}
+      count={items.length}
+      loadingLabel="Loading agreements…"
+      empty={reviewDue ? 'No agreement is due for review.' : 'No agreements yet.'}
+    >
+      <DataTable
+        testId="agreement-table"
+        columns={['Name', 'Scope', 'Targets', 'Commitments', 'On time (90 days)', 'Review']}
       >
-        <DataTable
-          testId="agreement-table"
-          columns={['Name', 'Scope', 'Targets', 'Commitments', 'On time (90 days)', 'Review']}
-        >
-          {items.map((a) => (
-            <tr key={a.id} data-testid="agreement-row" className={a.active ? undefined : 'row--inactive'}>
-              <td className="cell-primary">
-                <Link to={`/admin/agreements/${a.id}`}>{a.name}</Link>
-                {!a.active && <span className="tag tag--quiet">inactive</span>}
-                <span className="cell-sub muted" data-testid="agreement-calendar">
-                  {calendarName(a.calendarId)} calendar
-                </span>
-              </td>
-              <td data-testid="agreement-scope">
-                <ScopeText a={a} names={names} />
-              </td>
-              <td>
-                <TargetList targets={a.targets} />
-              </td>
-              <td data-testid="agreement-commitments">
-                {a.commitments.length === 0 ? (
-                  <span className="muted">—</span>
-                ) : (
-                  <ul className="target-list">
-                    {a.commitments.map((c) => (
-                      <li key={c.key} className="target-chip">
-                        {c.name}
-                      </li>
-                    ))}
-                  </ul>
-                )}
-              </td>
-              <td className="cell-nowrap" data-testid="agreement-on-time">
-                <OnTime rate={rateOf(a.id)} />
-              </td>
-              <td className="cell-nowrap">
-                {a.reviewDate ? (
-                  <>
-                    {formatDate(`${a.reviewDate}T12:00:00Z`)}
-                    {a.reviewDue && (
-                      <span className="review-due" data-testid="review-due">
-                        Review due
-                      </span>
-                    )}
-                  </>
-                ) : (
-                  <span className="muted">—</span>
-                )}
-              </td>
-            </tr>
-          ))}
-        </DataTable>
-      </ListState>
-    </>
+        {items.map((a) => (
+          <tr key={a.id} data-testid="agreement-row" className={a.active ? undefined : 'row--inactive'}>
+            <td className="cell-primary">
+              <Link to={`/admin/agreements/${a.id}`}>{a.name}</Link>
+              {!a.active && <span className="tag tag--quiet">inactive</span>}
+              <span className="cell-sub muted" data-testid="agreement-calendar">
+                {calendarName(a.calendarId)} calendar
+              </span>
+            </td>
+            <td data-testid="agreement-scope">
+              <ScopeText a={a} names={names} />
+            </td>
+            <td>
+              <TargetList targets={a.targets} />
+            </td>
+            <td data-testid="agreement-commitments">
+              {a.commitments.length === 0 ? (
+                <span className="muted">—</span>
+              ) : (
+                <ul className="target-list">
+                  {a.commitments.map((c) => (
+                    <li key={c.key} className="target-chip">
+                      {c.name}
+                    </li>
+                  ))}
+                </ul>
+              )}
+            </td>
+            <td className="cell-nowrap" data-testid="agreement-on-time">
+              <OnTime rate={rateOf(a.id)} />
+            </td>
+            <td className="cell-nowrap">
+              {a.reviewDate ? (
+                <>
+                  {formatDate(`${a.reviewDate}T12:00:00Z`)}
+                  {a.reviewDue && (
+                    <span className="review-due" data-testid="review-due">
+                      Review due
+                    </span>
+                  )}
+                </>
+              ) : (
+                <span className="muted">—</span>
+              )}
+            </td>
+          </tr>
+        ))}
+      </DataTable>
+    </AdminList>
   );
 }
 

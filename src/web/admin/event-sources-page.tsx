@@ -16,10 +16,10 @@ import { api, toApiError } from '../lib/api.js';
 import { countOf, formatDateTime, formatNumber } from '../lib/format.js';
 import type { Items } from '../lib/types.js';
 import { useApi } from '../lib/use-api.js';
-import { Flash } from '../layout/flash.js';
 import { FormError, PageHeader } from '../layout/page-parts.js';
 import { RecordGate } from '../layout/record-gate.js';
 import { useDocumentTitle } from '../layout/use-document-title.js';
+import { AdminList } from './admin-list.js';
 import { DataTable } from '../layout/data-table.js';
 import { ListState } from '../layout/list-state.js';
 import { EventTable, eventLine } from '../signals/event-table.js';
@@ -30,67 +30,57 @@ import { useRecordForm } from './use-record-form.js';
 const BACK = '/admin/event-sources';
 
 export function EventSourcesPage() {
-  useDocumentTitle('Event sources');
   const sources = useApi<Items<EventSourceWithActivity>>('/event-sources');
   const items = sources.data?.items ?? [];
   return (
-    <>
-      <PageHeader
-        title="Event sources"
-        subtitle="The systems that send operational events (orders, shipments, invoices), each with its own token."
-        actions={
-          <Link className="button button--primary" to={`${BACK}/new`}>
-            New source
-          </Link>
-        }
-      />
-      <Flash />
-      <ListState
-        list={sources}
-        count={items.length}
-        loadingLabel="Loading event sources…"
-        empty={<>No event sources yet. Add one for each system that sends events.</>}
+    <AdminList
+      title="Event sources"
+      subtitle="The systems that send operational events (orders, shipments, invoices), each with its own token."
+      newRecord={{ to: `${BACK}/new`, label: 'New source' }}
+      list={sources}
+      count={items.length}
+      loadingLabel="Loading event sources…"
+      empty={<>No event sources yet. Add one for each system that sends events.</>}
+    >
+      <DataTable
+        testId="source-table"
+        columns={[
+          'Source',
+          'Last event',
+          'Events, last 24 h',
+          'With warnings, last 7 days',
+          'Unknown customers',
+        ]}
       >
-        <DataTable
-          testId="source-table"
-          columns={[
-            'Source',
-            'Last event',
-            'Events, last 24 h',
-            'With warnings, last 7 days',
-            'Unknown customers',
-          ]}
-        >
-          {items.map((s) => (
-            <tr key={s.id} data-testid="source-row">
-              <td className="cell-primary">
-                <Link to={`${BACK}/${s.key}`}>{s.name}</Link>
-                <div className="muted cell-sub">
-                  <code>{s.key}</code>
-                  {!s.active && ' · inactive'}
-                </div>
-              </td>
-              <td className="cell-nowrap" data-testid="source-last-event">
-                {s.lastEventAt ? formatDateTime(s.lastEventAt) : <span className="muted">Never</span>}
-              </td>
-              <td className="cell-number" data-testid="source-events-24h">
-                {formatNumber(s.activity.eventsLast24h)}
-              </td>
-              <td className="cell-number" data-testid="source-warned">
-                {s.activity.warnedLast7d > 0 ? (
-                  <Link className="badge badge--warning" to={`${BACK}/${s.key}#warnings`}>
-                    {formatNumber(s.activity.warnedLast7d)}
-                  </Link>
-                ) : (
-                  <span className="muted">0</span>
-                )}
-              </td>
-              <td>{s.createUnknownCustomers ? 'Created' : 'Rejected'}</td>
-            </tr>
-          ))}
-        </DataTable>
-      </ListState>
-    </>
+        {items.map((s) => (
+          <tr key={s.id} data-testid="source-row">
+            <td className="cell-primary">
+              <Link to={`${BACK}/${s.key}`}>{s.name}</Link>
+              <div className="muted cell-sub">
+                <code>{s.key}</code>
+                {!s.active && ' · inactive'}
+              </div>
+            </td>
+            <td className="cell-nowrap" data-testid="source-last-event">
+              {s.lastEventAt ? formatDateTime(s.lastEventAt) : <span className="muted">Never</span>}
+            </td>
+            <td className="cell-number" data-testid="source-events-24h">
+              {formatNumber(s.activity.eventsLast24h)}
+            </td>
+            <td className="cell-number" data-testid="source-warned">
+              {s.activity.warnedLast7d > 0 ? (
+                <Link className="badge badge--warning" to={`${BACK}/${s.key}#warnings`}>
+                  {formatNumber(s.activity.warnedLast7d)}
+                </Link>
+              ) : (
+                <span className="muted">0</span>
+              )}
+            </td>
+            <td>{s.createUnknownCustomers ? 'Created' : 'Rejected'}</td>
+          </tr>
+        ))}
+      </DataTable>
+    </AdminList>
   );
 }
 

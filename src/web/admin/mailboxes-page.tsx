@@ -12,74 +12,61 @@ import { api, toApiError } from '../lib/api.js';
 import { countOf, formatDateTime } from '../lib/format.js';
 import type { Items, Team } from '../lib/types.js';
 import { useApi } from '../lib/use-api.js';
-import { Flash } from '../layout/flash.js';
-import { PageHeader } from '../layout/page-parts.js';
 import { RecordGate } from '../layout/record-gate.js';
-import { useDocumentTitle } from '../layout/use-document-title.js';
+import { AdminList } from './admin-list.js';
 import { DataTable } from '../layout/data-table.js';
-import { ListState } from '../layout/list-state.js';
 import { FormField, TextField } from './form-parts.js';
 import { RecordForm } from './record-form.js';
 import { useRecordForm } from './use-record-form.js';
 import { useEditedRecord } from './use-edited-record.js';
 
 export function MailboxesPage() {
-  useDocumentTitle('Mailboxes');
   const mailboxes = useApi<Items<Mailbox>>('/mailboxes');
   const items = mailboxes.data?.items ?? [];
   return (
-    <>
-      <PageHeader
-        title="Mailboxes"
-        subtitle="The addresses customers write to. Mail arrives by the SMTP receiver, or by polling an IMAP mailbox."
-        actions={
-          <Link className="button button--primary" to="/admin/mailboxes/new">
-            New mailbox
-          </Link>
-        }
-      />
-      <Flash />
-      <ListState
-        list={mailboxes}
-        count={items.length}
-        loadingLabel="Loading mailboxes…"
-        empty={
-          <>
-            No mailboxes yet. Mail to the From address of outgoing mail still reaches the SMTP receiver when
-            it is on.
-          </>
-        }
-      >
-        <DataTable testId="mailbox-table" columns={['Address', 'Team', 'Arrives by', 'Last poll']}>
-          {items.map((m) => (
-            <tr key={m.id} data-testid="mailbox-row">
-              <td className="cell-primary">
-                <Link to={`/admin/mailboxes/${m.id}`}>{m.address}</Link>
-                <div className="muted cell-sub">
-                  {m.name}
-                  {!m.active && ' · inactive'}
-                </div>
-              </td>
-              <td>{m.team?.name ?? <span className="muted">No team</span>}</td>
-              <td className="cell-nowrap">{m.imapUrl ? `IMAP (${m.imapFolder})` : 'SMTP'}</td>
-              <td>
-                {!m.imapUrl ? (
-                  <span className="muted">—</span>
-                ) : m.lastError ? (
-                  <span className="badge badge--mail-failed" title={m.lastError} data-testid="mailbox-error">
-                    Failed
-                  </span>
-                ) : m.lastPolledAt ? (
-                  formatDateTime(m.lastPolledAt)
-                ) : (
-                  <span className="muted">Not yet</span>
-                )}
-              </td>
-            </tr>
-          ))}
-        </DataTable>
-      </ListState>
-    </>
+    <AdminList
+      title="Mailboxes"
+      subtitle="The addresses customers write to. Mail arrives by the SMTP receiver, or by polling an IMAP mailbox."
+      newRecord={{ to: '/admin/mailboxes/new', label: 'New mailbox' }}
+      list={mailboxes}
+      count={items.length}
+      loadingLabel="Loading mailboxes…"
+      empty={
+        <>
+          No mailboxes yet. Mail to the From address of outgoing mail still reaches the SMTP receiver when it
+          is on.
+        </>
+      }
+    >
+      <DataTable testId="mailbox-table" columns={['Address', 'Team', 'Arrives by', 'Last poll']}>
+        {items.map((m) => (
+          <tr key={m.id} data-testid="mailbox-row">
+            <td className="cell-primary">
+              <Link to={`/admin/mailboxes/${m.id}`}>{m.address}</Link>
+              <div className="muted cell-sub">
+                {m.name}
+                {!m.active && ' · inactive'}
+              </div>
+            </td>
+            <td>{m.team?.name ?? <span className="muted">No team</span>}</td>
+            <td className="cell-nowrap">{m.imapUrl ? `IMAP (${m.imapFolder})` : 'SMTP'}</td>
+            <td>
+              {!m.imapUrl ? (
+                <span className="muted">—</span>
+              ) : m.lastError ? (
+                <span className="badge badge--mail-failed" title={m.lastError} data-testid="mailbox-error">
+                  Failed
+                </span>
+              ) : m.lastPolledAt ? (
+                formatDateTime(m.lastPolledAt)
+              ) : (
+                <span className="muted">Not yet</span>
+              )}
+            </td>
+          </tr>
+        ))}
+      </DataTable>
+    </AdminList>
   );
 }
 

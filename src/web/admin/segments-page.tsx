@@ -7,12 +7,10 @@ import { SegmentCreate, SegmentUpdate, type Segment } from '../../shared/schemas
 import { countOf, formatNumber } from '../lib/format.js';
 import type { Items } from '../lib/types.js';
 import { useApi } from '../lib/use-api.js';
-import { Flash } from '../layout/flash.js';
-import { PageHeader } from '../layout/page-parts.js';
 import { RecordGate } from '../layout/record-gate.js';
 import { useDocumentTitle } from '../layout/use-document-title.js';
+import { AdminList } from './admin-list.js';
 import { DataTable } from '../layout/data-table.js';
-import { ListState } from '../layout/list-state.js';
 import { FormField, TextField } from './form-parts.js';
 import { RecordForm } from './record-form.js';
 import { useRecordForm } from './use-record-form.js';
@@ -20,56 +18,46 @@ import { useRecordForm } from './use-record-form.js';
 const BACK = '/admin/segments';
 
 export function SegmentsPage() {
-  useDocumentTitle('Segments');
   const segments = useApi<Items<Segment>>('/segments');
   const items = segments.data?.items ?? [];
   return (
-    <>
-      <PageHeader
-        title="Segments"
-        subtitle="Groups of customers that agreements and signal rules are made for. A customer is in their own segment, else their organization’s."
-        actions={
-          <Link className="button button--primary" to={`${BACK}/new`}>
-            New segment
-          </Link>
-        }
-      />
-      <Flash />
-      <ListState
-        list={segments}
-        count={items.length}
-        loadingLabel="Loading segments…"
-        empty={<>No segments yet.</>}
+    <AdminList
+      title="Segments"
+      subtitle="Groups of customers that agreements and signal rules are made for. A customer is in their own segment, else their organization’s."
+      newRecord={{ to: `${BACK}/new`, label: 'New segment' }}
+      list={segments}
+      count={items.length}
+      loadingLabel="Loading segments…"
+      empty={<>No segments yet.</>}
+    >
+      <DataTable
+        testId="segment-table"
+        columns={['Segment', 'Description', 'Organizations', 'Own customers', '']}
       >
-        <DataTable
-          testId="segment-table"
-          columns={['Segment', 'Description', 'Organizations', 'Own customers', '']}
-        >
-          {items.map((s) => (
-            <tr key={s.id} data-testid="segment-row">
-              <td className="cell-primary">
-                <Link to={`${BACK}/${s.key}`}>{s.name}</Link>
-                <div className="muted cell-sub">
-                  <code>{s.key}</code>
-                </div>
-              </td>
-              <td>{s.description ?? <span className="muted">—</span>}</td>
-              <td className="cell-number" data-testid="segment-organizations">
-                <Link to={`/organizations?segment=${encodeURIComponent(s.key)}`}>
-                  {formatNumber(s.organizationCount)}
-                </Link>
-              </td>
-              <td className="cell-number" data-testid="segment-customers">
-                {formatNumber(s.customerCount)}
-              </td>
-              <td className="cell-nowrap">
-                <Link to={`/customers?segment=${encodeURIComponent(s.key)}`}>All its customers</Link>
-              </td>
-            </tr>
-          ))}
-        </DataTable>
-      </ListState>
-    </>
+        {items.map((s) => (
+          <tr key={s.id} data-testid="segment-row">
+            <td className="cell-primary">
+              <Link to={`${BACK}/${s.key}`}>{s.name}</Link>
+              <div className="muted cell-sub">
+                <code>{s.key}</code>
+              </div>
+            </td>
+            <td>{s.description ?? <span className="muted">—</span>}</td>
+            <td className="cell-number" data-testid="segment-organizations">
+              <Link to={`/organizations?segment=${encodeURIComponent(s.key)}`}>
+                {formatNumber(s.organizationCount)}
+              </Link>
+            </td>
+            <td className="cell-number" data-testid="segment-customers">
+              {formatNumber(s.customerCount)}
+            </td>
+            <td className="cell-nowrap">
+              <Link to={`/customers?segment=${encodeURIComponent(s.key)}`}>All its customers</Link>
+            </td>
+          </tr>
+        ))}
+      </DataTable>
+    </AdminList>
   );
 }
 

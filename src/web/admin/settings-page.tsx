@@ -24,13 +24,14 @@ export function SettingsPage() {
         back={{ to: '/admin', label: 'Administration' }}
         loadingLabel="Loading settings…"
       >
-        {(s) => s && <SettingsForm key={JSON.stringify(s)} settings={s} onSaved={settings.reload} />}
+        {(s) => s && <SettingsForm settings={s} />}
       </RecordGate>
     </>
   );
 }
 
-function SettingsForm(props: { settings: Settings; onSaved: () => void }) {
+/** Keeps what was saved on screen (it is what the server now has) rather than loading it again. */
+function SettingsForm(props: { settings: Settings }) {
   const [hours, setHours] = useState(String(props.settings.caseAutoCloseHours));
   const [errors, setErrors] = useState<PathErrors>({});
   const [formError, setFormError] = useState<string | null>(null);
@@ -50,7 +51,6 @@ function SettingsForm(props: { settings: Settings; onSaved: () => void }) {
     try {
       await api.patch('/settings', { caseAutoCloseHours: value });
       setNotice('Settings saved.');
-      props.onSaved();
     } catch (err) {
       const apiError = toApiError(err);
       const found = errorsFromApi(apiError);

@@ -2,11 +2,8 @@ import { Link } from 'react-router-dom';
 import type { ASSIGNMENT_MODES } from '../../shared/schemas/teams.js';
 import type { Items, Team } from '../lib/types.js';
 import { useApi } from '../lib/use-api.js';
-import { Flash } from '../layout/flash.js';
-import { PageHeader } from '../layout/page-parts.js';
-import { useDocumentTitle } from '../layout/use-document-title.js';
+import { AdminList } from './admin-list.js';
 import { DataTable } from '../layout/data-table.js';
-import { ListState } from '../layout/list-state.js';
 
 export const ASSIGNMENT_LABELS: Record<(typeof ASSIGNMENT_MODES)[number], [string, string]> = {
   manual: ['Manual', 'Cases wait in the team queue until someone takes them.'],
@@ -15,49 +12,44 @@ export const ASSIGNMENT_LABELS: Record<(typeof ASSIGNMENT_MODES)[number], [strin
 };
 
 export function TeamsPage() {
-  useDocumentTitle('Teams');
   const teams = useApi<Items<Team>>('/teams');
   const items = teams.data?.items ?? [];
   return (
-    <>
-      <PageHeader
-        title="Teams"
-        subtitle="Who serves which cases, and how new cases are handed out."
-        actions={
-          <Link className="button button--primary" to="/admin/teams/new">
-            New team
-          </Link>
-        }
-      />
-      <Flash />
-      <ListState list={teams} count={items.length} loadingLabel="Loading teams…" empty="No teams yet.">
-        <DataTable testId="team-table" columns={['Name', 'Assignment', 'Members (open cases / capacity)']}>
-          {items.map((t) => (
-            <tr key={t.id} data-testid="team-row">
-              <td className="cell-primary">
-                <Link to={`/admin/teams/${t.id}`}>{t.name}</Link>
-                {t.description && <div className="muted cell-sub">{t.description}</div>}
-              </td>
-              <td className="cell-nowrap">{ASSIGNMENT_LABELS[t.assignmentMode][0]}</td>
-              <td>
-                {t.members.length === 0 ? (
-                  <span className="muted">No members</span>
-                ) : (
-                  t.members.map((m) => (
-                    <span
-                      key={m.userId}
-                      className={`member member--${m.availability}`}
-                      title={m.availability === 'away' ? `${m.name} is away` : `${m.name} is available`}
-                    >
-                      {m.name} <span className="member__load">{`${m.openCases}/${m.capacity}`}</span>
-                    </span>
-                  ))
-                )}
-              </td>
-            </tr>
-          ))}
-        </DataTable>
-      </ListState>
-    </>
+    <AdminList
+      title="Teams"
+      subtitle="Who serves which cases, and how new cases are handed out."
+      newRecord={{ to: '/admin/teams/new', label: 'New team' }}
+      list={teams}
+      count={items.length}
+      loadingLabel="Loading teams…"
+      empty="No teams yet."
+    >
+      <DataTable testId="team-table" columns={['Name', 'Assignment', 'Members (open cases / capacity)']}>
+        {items.map((t) => (
+          <tr key={t.id} data-testid="team-row">
+            <td className="cell-primary">
+              <Link to={`/admin/teams/${t.id}`}>{t.name}</Link>
+              {t.description && <div className="muted cell-sub">{t.description}</div>}
+            </td>
+            <td className="cell-nowrap">{ASSIGNMENT_LABELS[t.assignmentMode][0]}</td>
+            <td>
+              {t.members.length === 0 ? (
+                <span className="muted">No members</span>
+              ) : (
+                t.members.map((m) => (
+                  <span
+                    key={m.userId}
+                    className={`member member--${m.availability}`}
+                    title={m.availability === 'away' ? `${m.name} is away` : `${m.name} is available`}
+                  >
+                    {m.name} <span className="member__load">{`${m.openCases}/${m.capacity}`}</span>
+                  </span>
+                ))
+              )}
+            </td>
+          </tr>
+        ))}
+      </DataTable>
+    </AdminList>
   );
 }

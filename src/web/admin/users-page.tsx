@@ -10,22 +10,18 @@ import { useMe } from '../auth/auth-context.js';
 import { formatDate, roleLabel } from '../lib/format.js';
 import type { Items } from '../lib/types.js';
 import { useApi } from '../lib/use-api.js';
-import { Flash } from '../layout/flash.js';
-import { PageHeader } from '../layout/page-parts.js';
 import { RecordGate } from '../layout/record-gate.js';
+import { AdminList } from './admin-list.js';
 import { DataTable } from '../layout/data-table.js';
-import { ListState } from '../layout/list-state.js';
 import { describedBy, FormField, TextField } from './form-parts.js';
 import { RecordForm } from './record-form.js';
 import { useRecordForm } from './use-record-form.js';
 import { useEditedRecord } from './use-edited-record.js';
-import { useDocumentTitle } from '../layout/use-document-title.js';
 
 const BACK = '/admin/users';
 const STAFF_ROLES = ['agent', 'admin'] as const;
 
 export function UsersPage() {
-  useDocumentTitle('Users');
   const admins = useApi<Items<User>>('/users?role=admin');
   const agents = useApi<Items<User>>('/users?role=agent');
   const items = [...(admins.data?.items ?? []), ...(agents.data?.items ?? [])].sort((a, b) =>
@@ -34,35 +30,29 @@ export function UsersPage() {
   // One list state for both requests: the first error, loading until both are here.
   const list = admins.error || !agents.data ? admins : agents;
   return (
-    <>
-      <PageHeader
-        title="Users"
-        subtitle="The admins and agents who sign in to Steward. Customers sign in to the portal with an e-mail link; their logins are made on the way."
-        actions={
-          <Link className="button button--primary" to={`${BACK}/new`}>
-            New user
-          </Link>
-        }
-      />
-      <Flash />
-      <ListState list={list} count={items.length} loadingLabel="Loading users…" empty={<>No users.</>}>
-        <DataTable testId="user-table" columns={['User', 'Role', 'Sign-in', 'Added']}>
-          {items.map((u) => (
-            <tr key={u.id} data-testid="user-row">
-              <td className="cell-primary">
-                <Link to={`${BACK}/${u.id}`}>{u.name}</Link>
-                <div className="muted cell-sub">{u.email}</div>
-              </td>
-              <td data-testid="user-role">{roleLabel(u.role)}</td>
-              <td data-testid="user-state">
-                {u.active ? 'Active' : <span className="muted">Disabled</span>}
-              </td>
-              <td className="cell-nowrap">{formatDate(u.createdAt)}</td>
-            </tr>
-          ))}
-        </DataTable>
-      </ListState>
-    </>
+    <AdminList
+      title="Users"
+      subtitle="The admins and agents who sign in to Steward. Customers sign in to the portal with an e-mail link; their logins are made on the way."
+      newRecord={{ to: `${BACK}/new`, label: 'New user' }}
+      list={list}
+      count={items.length}
+      loadingLabel="Loading users…"
+      empty={<>No users.</>}
+    >
+      <DataTable testId="user-table" columns={['User', 'Role', 'Sign-in', 'Added']}>
+        {items.map((u) => (
+          <tr key={u.id} data-testid="user-row">
+            <td className="cell-primary">
+              <Link to={`${BACK}/${u.id}`}>{u.name}</Link>
+              <div className="muted cell-sub">{u.email}</div>
+            </td>
+            <td data-testid="user-role">{roleLabel(u.role)}</td>
+            <td data-testid="user-state">{u.active ? 'Active' : <span className="muted">Disabled</span>}</td>
+            <td className="cell-nowrap">{formatDate(u.createdAt)}</td>
+          </tr>
+        ))}
+      </DataTable>
+    </AdminList>
   );
 }
 

@@ -1,7 +1,7 @@
 // Operational events, for staff: what the ERP, the warehouse and billing told Steward, newest first,
 // filtered by a ref ("orderId:SO-1032": everything about that order), a type, a source (admins)
 // or the events accepted with warnings. The filters live in the address, so a link can carry them.
-import { useState, type FormEvent } from 'react';
+import { useEffect, useState, type FormEvent } from 'react';
 import { useSearchParams } from 'react-router-dom';
 import type { Event, EventSourceWithActivity } from '../../shared/schemas/events.js';
 import { useMe } from '../auth/auth-context.js';
@@ -30,6 +30,9 @@ export function EventsPage() {
   const [ref, setRef] = useState(applied.ref);
   const [type, setType] = useState(applied.type);
   const [errors, setErrors] = useState<{ ref?: string; type?: string }>({});
+  // The box answers the click at once; the address (and the list) follow when navigation settles.
+  const [warned, setWarned] = useState(applied.warned);
+  useEffect(() => setWarned(applied.warned), [applied.warned]);
 
   function apply(e: FormEvent) {
     e.preventDefault();
@@ -110,8 +113,11 @@ export function EventsPage() {
         <label className="checkbox toolbar__check">
           <input
             type="checkbox"
-            checked={applied.warned}
-            onChange={(e) => update({ warned: e.target.checked ? 'true' : '' })}
+            checked={warned}
+            onChange={(e) => {
+              setWarned(e.target.checked);
+              update({ warned: e.target.checked ? 'true' : '' });
+            }}
           />
           <span>With warnings only</span>
         </label>
