@@ -18,14 +18,8 @@ import { FormError, PageHeader, SuccessNotice } from '../layout/page-parts.js';
 import { DataTable } from '../layout/data-table.js';
 import { ListState } from '../layout/list-state.js';
 import { useDocumentTitle } from '../layout/use-document-title.js';
-import {
-  describedBy,
-  errorsFromApi,
-  errorsFromIssues,
-  FormField,
-  TextField,
-  type PathErrors,
-} from './form-parts.js';
+import { describedBy, FormField, TextField } from './form-parts.js';
+import { useFormSubmit } from './use-form-submit.js';
 
 function stateOf(t: ApiToken): 'revoked' | 'expired' | 'active' {
   if (t.revokedAt) return 'revoked';
@@ -169,37 +163,18 @@ function NewTokenForm(props: { staff: User[]; onCreated: (t: ApiTokenCreated) =>
   const [name, setName] = useState('');
   const [userId, setUserId] = useState('');
   const [expires, setExpires] = useState('');
-  const [errors, setErrors] = useState<PathErrors>({});
-  const [formError, setFormError] = useState<string | null>(null);
-  const [saving, setSaving] = useState(false);
+  const { errors, formError, saving, submit } = useFormSubmit();
 
   async function create() {
-    setFormError(null);
     // A last day means valid through that day (UTC): it expires as the next one begins.
     const expiresAt = expires
       ? new Date(Date.parse(`${expires}T00:00:00Z`) + 86_400_000).toISOString()
       : undefined;
-    const parsed = ApiTokenCreate.safeParse({
-      name,
-      ...(userId ? { userId } : {}),
-      ...(expiresAt ? { expiresAt } : {}),
-    });
-    if (!parsed.success) {
-      setErrors(errorsFromIssues(parsed.error.issues));
-      return;
-    }
-    setErrors({});
-    setSaving(true);
-    try {
-      props.onCreated(await api.post<ApiTokenCreated>('/auth/tokens', parsed.data));
-    } catch (err) {
-      const apiError = toApiError(err);
-      const found = errorsFromApi(apiError);
-      if (Object.keys(found).length) setErrors(found);
-      else setFormError(apiError.message);
-    } finally {
-      setSaving(false);
-    }
+    await submit(
+      ApiTokenCreate,
+      { name, ...(userId ? { userId } : {}), ...(expiresAt ? { expiresAt } : {}) },
+      async (data) => props.onCreated(await api.post<ApiTokenCreated>('/auth/tokens', data)),
+    );
   }
 
   return (

@@ -1,16 +1,28 @@
 // Settings an admin changes without a restart: how long a solved case waits for the customer
 // before it closes on its own.
 import { useState } from 'react';
-import { api, toApiError } from '../lib/api.js';
+import { z } from 'zod';
+import { api } from '../lib/api.js';
 import { useApi } from '../lib/use-api.js';
 import { FormError, PageHeader, SuccessNotice } from '../layout/page-parts.js';
 import { RecordGate } from '../layout/record-gate.js';
 import { useDocumentTitle } from '../layout/use-document-title.js';
-import { describedBy, errorsFromApi, FormField, type PathErrors } from './form-parts.js';
+import { describedBy, FormField } from './form-parts.js';
+import { useFormSubmit } from './use-form-submit.js';
 
 interface Settings {
   caseAutoCloseHours: number;
 }
+
+const HOURS = `a whole number of hours from 1 to ${24 * 365}`;
+/** What the form sends, checked as the server checks it (1 hour to a year). */
+const SettingsInput = z.object({
+  caseAutoCloseHours: z
+    .number({ error: HOURS })
+    .int(HOURS)
+    .min(1, HOURS)
+    .max(24 * 365, HOURS),
+});
 
 export function SettingsPage() {
   useDocumentTitle('Settings');
@@ -33,32 +45,19 @@ export function SettingsPage() {
 /** Keeps what was saved on screen (it is what the server now has) rather than loading it again. */
 function SettingsForm(props: { settings: Settings }) {
   const [hours, setHours] = useState(String(props.settings.caseAutoCloseHours));
-  const [errors, setErrors] = useState<PathErrors>({});
-  const [formError, setFormError] = useState<string | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
-  const [saving, setSaving] = useState(false);
+  const { errors, formError, saving, submit } = useFormSubmit();
 
   async function save() {
     setNotice(null);
-    setFormError(null);
-    const value = Number(hours);
-    if (!/^\d+$/.test(hours.trim()) || value < 1 || value > 24 * 365) {
-      setErrors({ caseAutoCloseHours: `a whole number of hours from 1 to ${24 * 365}` });
-      return;
-    }
-    setErrors({});
-    setSaving(true);
-    try {
-      await api.patch('/settings', { caseAutoCloseHours: value });
-      setNotice('Settings saved.');
-    } catch (err) {
-      const apiError = toApiError(err);
-      const found = errorsFromApi(apiError);
-      if (Object.keys(found).length) setErrors(found);
-      else setFormError(apiError.message);
-    } finally {
-      setSaving(false);
-    }
+    const text = hours.trim();
+    // Whole hours only: "1.5" or "2e1" are refused here rather than rounded.
+    const sent = await submit(
+      SettingsInput,
+      { caseAutoCloseHours: /^\d+$/.test(text) ? Number(text) : NaN },
+      (data) => api.patch('/settings', data),
+    );
+    if (sent) setNotice('Settings saved.');
   }
 
   const id = 'setting-auto-close';

@@ -5,7 +5,8 @@ import { useState } from 'react';
 import { useNavigate } from 'react-router-dom';
 import type { z } from 'zod';
 import { api, toApiError } from '../lib/api.js';
-import { errorsFromApi, errorsFromIssues, type PathErrors } from './form-parts.js';
+import type { PathErrors } from './form-parts.js';
+import { useFormSubmit } from './use-form-submit.js';
 
 export interface RecordFormOptions<T extends { id: string }> {
   /** The record being edited; undefined for a new one. */
@@ -24,9 +25,7 @@ export interface RecordFormOptions<T extends { id: string }> {
 export function useRecordForm<T extends { id: string }>(opts: RecordFormOptions<T>) {
   const { record, path, back, notices } = opts;
   const navigate = useNavigate();
-  const [errors, setErrors] = useState<PathErrors>({});
-  const [formError, setFormError] = useState<string | null>(null);
-  const [saving, setSaving] = useState(false);
+  const { errors, setErrors, formError, setFormError, saving, submit } = useFormSubmit(opts);
   const [deleting, setDeleting] = useState(false);
 
   /** Shows problems found before sending (and clears an earlier message above the form). */
@@ -36,34 +35,21 @@ export function useRecordForm<T extends { id: string }>(opts: RecordFormOptions<
   }
 
   async function save(schema: z.ZodType, body: unknown) {
-    setFormError(null);
-    const parsed = schema.safeParse(body);
-    if (!parsed.success) {
-      setErrors(errorsFromIssues(parsed.error.issues));
-      return;
-    }
-    setErrors({});
-    setSaving(true);
-    try {
-      if (record) await api.patch(`${path}/${record.id}`, parsed.data);
-      else {
-        const created = await api.post(path, parsed.data);
-        if (opts.onCreated) {
-          setSaving(false);
-          opts.onCreated(created);
-          return;
-        }
-      }
-      navigate(back, { state: { notice: record ? notices.saved : notices.created } });
-    } catch (err) {
-      const apiError = toApiError(err);
-      const found = errorsFromApi(apiError);
-      const conflictField = opts.conflictFields?.[apiError.code];
-      if (conflictField) found[conflictField] = apiError.message;
-      if (Object.keys(found).length) setErrors(found);
-      else setFormError(apiError.message);
-      setSaving(false);
-    }
+    // A created record whose answer is shown stays on this screen; otherwise back to the list.
+    const stays = !record && !!opts.onCreated;
+    let created: unknown;
+    const sent = await submit(
+      schema,
+      body,
+      async (data) => {
+        if (record) await api.patch(`${path}/${record.id}`, data);
+        else created = await api.post(path, data);
+      },
+      { settle: stays },
+    );
+    if (!sent) return;
+    if (stays) opts.onCreated!(created);
+    else navigate(back, { state: { notice: record ? notices.saved : notices.created } });
   }
 
   async function remove() {

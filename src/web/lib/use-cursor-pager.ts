@@ -52,7 +52,9 @@ export function useCursorPager(pageSize = PAGE_SIZE): CursorPager {
       // the address changes at once on a click, the page only when the new one renders, and
       // setting the parameters here would take them back to this page.
       if (window.location.pathname !== location.pathname) return;
-      const p = new URLSearchParams(params);
+      // From the address as it is now, not as this render saw it: two changes in a row ("Clear
+      // filters", then a segment) before the page renders again would otherwise undo the first.
+      const p = new URLSearchParams(window.location.search);
       for (const [key, value] of Object.entries(changes)) {
         if (value) p.set(key, value);
         else p.delete(key);
@@ -60,7 +62,7 @@ export function useCursorPager(pageSize = PAGE_SIZE): CursorPager {
       p.delete('cursor');
       setParams(p, { replace: opts.replace, state: { previous: [] } satisfies PagerState });
     },
-    [params, setParams, location.pathname],
+    [setParams, location.pathname],
   );
 
   return {

@@ -48,7 +48,8 @@ export function EventsPage() {
   }
 
   function update(change: Partial<Record<'ref' | 'type' | 'source' | 'warned', string>>) {
-    const next = new URLSearchParams(params);
+    // From the address as it is now: two changes in a row before a render must both count.
+    const next = new URLSearchParams(window.location.search);
     for (const [k, v] of Object.entries(change)) {
       if (v) next.set(k, v);
       else next.delete(k);
@@ -69,30 +70,22 @@ export function EventsPage() {
         subtitle="What the operational systems told Steward (orders, shipments, invoices), newest first."
       />
       <form className="toolbar" role="search" aria-label="Filter events" onSubmit={apply} noValidate>
-        <div className="toolbar__filter">
-          <label htmlFor="events-ref">Ref</label>
-          <input
-            id="events-ref"
-            type="search"
-            value={ref}
-            placeholder="orderId:SO-1032"
-            aria-invalid={!!errors.ref}
-            aria-describedby={errors.ref ? 'events-ref-error' : undefined}
-            onChange={(e) => setRef(e.target.value)}
-          />
-        </div>
-        <div className="toolbar__filter">
-          <label htmlFor="events-type">Type</label>
-          <input
-            id="events-type"
-            type="search"
-            value={type}
-            placeholder="shipment.scanned"
-            aria-invalid={!!errors.type}
-            aria-describedby={errors.type ? 'events-type-error' : undefined}
-            onChange={(e) => setType(e.target.value)}
-          />
-        </div>
+        <SearchField
+          id="events-ref"
+          label="Ref"
+          value={ref}
+          onChange={setRef}
+          example="orderId:SO-1032"
+          error={errors.ref}
+        />
+        <SearchField
+          id="events-type"
+          label="Type"
+          value={type}
+          onChange={setType}
+          example="shipment.scanned"
+          error={errors.type}
+        />
         {me.role === 'admin' && (
           <div className="toolbar__filter">
             <label htmlFor="events-source">Source</label>
@@ -125,15 +118,13 @@ export function EventsPage() {
           Search
         </button>
       </form>
-      {errors.ref && (
-        <p className="field__error" id="events-ref-error" role="alert">
-          {errors.ref}
-        </p>
-      )}
-      {errors.type && (
-        <p className="field__error" id="events-type-error" role="alert">
-          {errors.type}
-        </p>
+      {(['ref', 'type'] as const).map(
+        (k) =>
+          errors[k] && (
+            <p key={k} className="field__error" id={`events-${k}-error`} role="alert">
+              {errors[k]}
+            </p>
+          ),
       )}
       <GrowingList<Event>
         key={JSON.stringify(query)}
@@ -154,5 +145,30 @@ export function EventsPage() {
         )}
       </GrowingList>
     </>
+  );
+}
+
+/** A search input of the filter bar, pointing to its error (shown under the bar) when it has one. */
+function SearchField(props: {
+  id: string;
+  label: string;
+  value: string;
+  onChange: (value: string) => void;
+  example: string;
+  error: string | undefined;
+}) {
+  return (
+    <div className="toolbar__filter">
+      <label htmlFor={props.id}>{props.label}</label>
+      <input
+        id={props.id}
+        type="search"
+        value={props.value}
+        placeholder={props.example}
+        aria-invalid={!!props.error}
+        aria-describedby={props.error ? `${props.id}-error` : undefined}
+        onChange={(e) => props.onChange(e.target.value)}
+      />
+    </div>
   );
 }

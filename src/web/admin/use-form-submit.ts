@@ -1,0 +1,48 @@
+// Sending a form: the input is checked with the API's own schema first, then sent; problems the
+// server names land next to the inputs they are about, anything else above the form.
+import { useState } from 'react';
+import type { z } from 'zod';
+import { toApiError } from '../lib/api.js';
+import { errorsFromApi, errorsFromIssues, type PathErrors } from './form-parts.js';
+
+export function useFormSubmit(opts: { conflictFields?: Record<string, string> } = {}) {
+  const [errors, setErrors] = useState<PathErrors>({});
+  const [formError, setFormError] = useState<string | null>(null);
+  const [saving, setSaving] = useState(false);
+
+  /**
+   * Checks `body` with `schema` and, when it passes, sends it with `send`. Answers whether it was
+   * sent; `saving` stays on after a success unless `settle` (the caller leaves the screen).
+   */
+  async function submit<T>(
+    schema: z.ZodType<T>,
+    body: unknown,
+    send: (data: T) => Promise<void>,
+    { settle = true } = {},
+  ): Promise<boolean> {
+    setFormError(null);
+    const parsed = schema.safeParse(body);
+    if (!parsed.success) {
+      setErrors(errorsFromIssues(parsed.error.issues));
+      return false;
+    }
+    setErrors({});
+    setSaving(true);
+    try {
+      await send(parsed.data);
+      if (settle) setSaving(false);
+      return true;
+    } catch (err) {
+      const apiError = toApiError(err);
+      const found = errorsFromApi(apiError);
+      const conflictField = opts.conflictFields?.[apiError.code];
+      if (conflictField) found[conflictField] = apiError.message;
+      if (Object.keys(found).length) setErrors(found);
+      else setFormError(apiError.message);
+      setSaving(false);
+      return false;
+    }
+  }
+
+  return { errors, setErrors, formError, setFormError, saving, submit };
+}
