@@ -10,14 +10,22 @@ import { eventSources, events } from './events.table.js';
 
 const textArray = (values: string[]) => sql`${sql.param(values)}::text[]`;
 
-/** Which of these ids the source has sent before. */
-export async function findStoredEventIds(db: Database, sourceId: string, eventIds: string[]) {
-  if (eventIds.length === 0) return new Set<string>();
+/** What the source sent before under any of these ids: the content a resent event is compared with. */
+export type StoredContent = Pick<typeof events.$inferSelect, 'type' | 'occurredAt' | 'refs' | 'data'>;
+
+export async function findStoredEvents(db: Database, sourceId: string, eventIds: string[]) {
+  if (eventIds.length === 0) return new Map<string, StoredContent>();
   const found = await db
-    .select({ eventId: events.eventId })
+    .select({
+      eventId: events.eventId,
+      type: events.type,
+      occurredAt: events.occurredAt,
+      refs: events.refs,
+      data: events.data,
+    })
     .from(events)
     .where(and(eq(events.sourceId, sourceId), sql`${events.eventId} = any(${textArray(eventIds)})`));
-  return new Set(found.map((r) => r.eventId));
+  return new Map(found.map(({ eventId, ...content }) => [eventId, content]));
 }
 
 export interface CustomerMatch {

@@ -153,7 +153,16 @@ describe('ingest', () => {
     expect((await send(first, src.token)).body.accepted).toBe(1);
     const again = await send({ events: [{ ...first, data: { v: 2 } }, ev()] }, src.token);
     expect(again.body).toMatchObject({ accepted: 1, duplicate: 1, rejected: 0 });
+    // Other content under the same id: still a duplicate, and the answer says the first is kept.
     expect(again.body.results[0]).toEqual({
+      index: 0,
+      id: first.id,
+      status: 'duplicate',
+      reason: 'already received, with other content: the first is kept (send a correction with a new id)',
+    });
+    // The same content again, its keys in another order: plainly a duplicate.
+    const same = Object.fromEntries(Object.entries(first).reverse());
+    expect((await send(same, src.token)).body.results[0]).toEqual({
       index: 0,
       id: first.id,
       status: 'duplicate',
@@ -206,11 +215,20 @@ describe('ingest', () => {
       index: 2,
       id: a.id,
       status: 'duplicate',
-      reason: 'repeats events[0]',
+      reason: 'repeats events[0], with other content: the first is kept (send a correction with a new id)',
     });
     const stored = await storedOf(src.key);
     expect(stored).toHaveLength(2);
     expect(stored.find((e) => e.eventId === a.id).data).toEqual({ v: 'first' });
+    // The same event twice: plainly a repeat.
+    const exact = ev();
+    const twice = await send({ events: [exact, exact] }, src.token);
+    expect(twice.body.results[1]).toEqual({
+      index: 1,
+      id: exact.id,
+      status: 'duplicate',
+      reason: 'repeats events[0]',
+    });
   });
 
   it('the same id from two sources is two events', async () => {

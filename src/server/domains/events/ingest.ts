@@ -6,6 +6,7 @@
 // answer leaves, so an accepted event survives a crash right after. Idempotent per source by the
 // event's id: the unique (source_id, event_id) index decides, so concurrent senders of one id get
 // one `accepted`.
+import { isDeepStrictEqual } from 'node:util';
 import { bulkTurn, type Database } from '../../../db/client.js';
 import { LIMITS } from '../../../shared/schemas/common.js';
 import {
@@ -69,6 +70,24 @@ interface NewCustomer {
   organizationId: string | null;
   id?: string;
   events: Pending[];
+}
+
+/**
+ * Why an event is a duplicate, and whether it says something else than the one kept (its type,
+ * time, refs or data): a sender reusing an id for a correction learns that it was not taken.
+ */
+export function duplicateReason(
+  base: string,
+  kept: { type: string; occurredAt: Date | string; refs?: unknown; data?: unknown } | undefined,
+  resent: EventInput,
+): string {
+  if (!kept) return base;
+  const same =
+    kept.type === resent.type &&
+    new Date(kept.occurredAt).getTime() === new Date(resent.occurredAt).getTime() &&
+    isDeepStrictEqual(kept.refs ?? {}, resent.refs ?? {}) &&
+    isDeepStrictEqual(kept.data ?? {}, resent.data ?? {});
+  return same ? base : `${base}, with other content: the first is kept (send a correction with a new id)`;
 }
 
 function customerNameOf(input: EventInput): string {
@@ -226,12 +245,14 @@ async function ingestOnce(
   //    when it matters (before creating customers, and for events refused above); otherwise
   //    the insert's unique index tells, without a query of its own.
   if (needCustomer.length > 0 || refused.length > 0) {
-    const seen = await repo.findStoredEventIds(tx, source.id, [
+    const seen = await repo.findStoredEvents(tx, source.id, [
       ...new Set([...pending, ...refused].map((p) => p.input.id)),
     ]);
     const resent = (p: Pending) => {
-      if (!seen.has(p.input.id)) return false;
-      results[p.index] = { index: p.index, id: p.input.id, status: 'duplicate', reason: 'already received' };
+      const kept = seen.get(p.input.id);
+      if (!kept) return false;
+      const reason = duplicateReason('already received', kept, p.input);
+      results[p.index] = { index: p.index, id: p.input.id, status: 'duplicate', reason };
       return true;
     };
     refused.forEach(resent);
@@ -240,18 +261,18 @@ async function ingestOnce(
   }
 
   // 4. A repeated id within the batch: the first that survived the checks above is the event.
-  const firstOf = new Map<string, number>();
+  const firstOf = new Map<string, Pending>();
   pending = pending.filter((p) => {
     const first = firstOf.get(p.input.id);
     if (first === undefined) {
-      firstOf.set(p.input.id, p.index);
+      firstOf.set(p.input.id, p);
       return true;
     }
     results[p.index] = {
       index: p.index,
       id: p.input.id,
       status: 'duplicate',
-      reason: `repeats events[${first}]`,
+      reason: duplicateReason(`repeats events[${first.index}]`, first.input, p.input),
     };
     return false;
   });
@@ -391,11 +412,22 @@ async function ingestOnce(
     else warned.set(w.eventId, [w.message]);
   }
   await repo.recordEventWarnings(tx, warned);
+  // Sent before (the insert skipped them): compared with what was kept, in one query.
+  const sentBefore = await repo.findStoredEvents(
+    tx,
+    source.id,
+    pending.filter((p) => !inserted.has(p.input.id)).map((p) => p.input.id),
+  );
   for (const p of pending) {
     const id = inserted.get(p.input.id);
     const warnings = id ? warned.get(id) : undefined;
     results[p.index] = !id
-      ? { index: p.index, id: p.input.id, status: 'duplicate', reason: 'already received' }
+      ? {
+          index: p.index,
+          id: p.input.id,
+          status: 'duplicate',
+          reason: duplicateReason('already received', sentBefore.get(p.input.id), p.input),
+        }
       : warnings
         ? { index: p.index, id: p.input.id, status: 'accepted', warnings }
         : { index: p.index, id: p.input.id, status: 'accepted' };
