@@ -156,9 +156,15 @@ describe('e-mail both ways', () => {
     expect(reply!.parsed.text?.trim()).toBe(
       'Hello Kim,\n\nthe carrier has it at the Leipzig hub; it reaches you tomorrow.\n\nAva',
     );
-    // The outbox says it went.
-    const out = (await call('GET', `/mail?direction=out&caseId=${caseId}`)).body.items;
-    expect(out.map((m: any) => [m.status, m.caseMessageId, m.attempts])).toEqual([['sent', res.body.id, 1]]);
+    // The outbox says it went: the sender marks it sent once the SMTP exchange is over, a moment
+    // after the mailbox has it.
+    const outbox = async () => (await call('GET', `/mail?direction=out&caseId=${caseId}`)).body.items;
+    await expect
+      .poll(async () => (await outbox()).map((m: any) => [m.status, m.caseMessageId, m.attempts]), {
+        timeout: 10_000,
+      })
+      .toEqual([['sent', res.body.id, 1]]);
+    const out = await outbox();
     expect(`<${out[0].messageId}>`).toBe(reply!.header('Message-ID'));
   });
 
