@@ -22,6 +22,7 @@ import { mailboxesRoutes } from './domains/mail/mailboxes.routes.js';
 import { portalRoutes } from './domains/portal/portal.routes.js';
 import { conversationsRoutes } from './domains/conversations/conversations.routes.js';
 import { kbRoutes } from './domains/kb/kb.routes.js';
+import { domainEventsRoutes } from './domains/domain-events/domain-events.routes.js';
 
 export interface RouteDeps {
   db: Database;
@@ -51,6 +52,7 @@ export async function registerApiRoutes(app: FastifyInstance, deps: RouteDeps) {
     portalRoutes,
     conversationsRoutes,
     kbRoutes,
+    domainEventsRoutes,
   ]) {
     await app.register(routes(deps), { prefix: '/api/v1' });
   }

@@ -13,6 +13,7 @@ import { SegmentFormPage, SegmentsPage } from './admin/segments-page.js';
 import { UserFormPage, UsersPage } from './admin/users-page.js';
 import { ApiTokensPage } from './admin/api-tokens-page.js';
 import { SettingsPage } from './admin/settings-page.js';
+import { AuditLogPage } from './admin/audit-log-page.js';
 import { EventsPage } from './signals/events-page.js';
 import { AuthProvider } from './auth/auth-context.js';
 import { LoginPage } from './auth/login-page.js';
@@ -194,6 +195,7 @@ export function App() {
             <Route path="rules/:id" element={<RuleEditorPage />} />
             <Route path="api-tokens" element={<ApiTokensPage />} />
             <Route path="settings" element={<SettingsPage />} />
+            <Route path="audit-log" element={<AuditLogPage />} />
             <Route path="users" element={<UsersPage />} />
             <Route path="users/new" element={<UserFormPage />} />
             <Route path="users/:id" element={<UserFormPage />} />

@@ -138,3 +138,33 @@ describe('API tokens (admin)', () => {
     expect(await page.getByTestId('token-row').filter({ hasText: 'Old' }).count()).toBe(0);
   });
 });
+
+describe('audit log (admin)', () => {
+  it('shows who changed what, newest first, by people or by Steward, for one kind of record', async () => {
+    await page.goto(`${stack.url}/admin`);
+    await page
+      .getByRole('navigation', { name: 'Administration' })
+      .getByRole('link', { name: 'Audit log' })
+      .click();
+    // The tests above ended with a token revoked by the admin.
+    const rows = page.getByTestId('audit-row');
+    await eventually(() => text(rows.first().getByTestId('audit-type'))).toBe('api_token.revoked');
+    expect(await text(rows.first().getByTestId('audit-who'))).toBe(DEMO.admin.name);
+
+    await page.getByLabel('Record').selectOption('user');
+    await eventually(async () => new Set(await texts(rows.getByTestId('audit-type')))).toEqual(
+      new Set(['user.deleted', 'user.updated', 'user.created']),
+    );
+    // Nina's promotion, as a change of field values (the password never shows).
+    const promoted = rows.filter({ hasText: 'Role:' });
+    expect(await text(promoted.getByTestId('audit-change'))).toContain('Role: agent → admin');
+    expect(await page.content()).not.toContain('nina-second-pw');
+
+    await page.getByLabel('Made by').selectOption('system');
+    await page.getByLabel('Record').selectOption('');
+    await eventually(async () => new Set(await texts(rows.getByTestId('audit-who')))).toEqual(
+      new Set(['Steward']),
+    );
+    expect(page.url()).toContain('by=system');
+  });
+});

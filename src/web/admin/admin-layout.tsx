@@ -15,11 +15,12 @@ const SECTIONS = [
   ['/admin/mailboxes', 'Mailboxes'],
   ['/admin/event-sources', 'Event sources'],
   ['/admin/settings', 'Settings'],
+  ['/admin/audit-log', 'Audit log'],
 ] as const;
 
 /**
  * Administration: business calendars, agreements (PSAs), segments, signal rules, teams, users, agents, API tokens, mailboxes,
- * event sources and settings.
+ * event sources, settings and the audit log.
  */
 export function AdminLayout() {
   return (

@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm';
 import { index, jsonb, pgTable, text, uuid } from 'drizzle-orm/pg-core';
 import { createdAt, idColumn } from '../../../db/columns.js';
 
@@ -21,5 +22,10 @@ export const domainEvents = pgTable(
   (t) => [
     index('domain_events_entity').on(t.entityType, t.entityId, t.occurredAt),
     index('domain_events_occurred').on(t.occurredAt, t.id),
+    // The audit log's "made by people": few rows among the system's many (commitments opened by
+    // events, signals), so a partial index; the system's own writes do not enter it.
+    index('domain_events_people')
+      .on(t.occurredAt, t.id)
+      .where(sql`actor_kind = 'user'`),
   ],
 );

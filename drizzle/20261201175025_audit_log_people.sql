@@ -1,0 +1,1 @@
+CREATE INDEX "domain_events_people" ON "domain_events" USING btree ("occurred_at","id") WHERE actor_kind = 'user';

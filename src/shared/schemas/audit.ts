@@ -1,0 +1,59 @@
+import { z } from 'zod';
+import { Cursor, Id, IsoDateTime, Limit } from './common.js';
+
+/** What the audit log can be narrowed to: the kinds of records Steward writes changes for. */
+export const AUDITED_ENTITIES = [
+  'agreement',
+  'api_token',
+  'calendar',
+  'case',
+  'category',
+  'case_field',
+  'commitment',
+  'conversation',
+  'customer',
+  'event_source',
+  'kb_article',
+  'kb_category',
+  'mail',
+  'mailbox',
+  'organization',
+  'segment',
+  'settings',
+  'signal',
+  'signal_rule',
+  'team',
+  'user',
+  'view',
+] as const;
+
+export const AuditQuery = z.strictObject({
+  by: z
+    .enum(['people', 'system'])
+    .optional()
+    .describe(
+      'people: changes made by a signed-in user or token; system: by Steward itself (jobs, rules, ingest)',
+    ),
+  actorId: Id.optional().describe('changes made by this user'),
+  entityType: z.enum(AUDITED_ENTITIES).optional(),
+  entityId: Id.optional().describe('one record’s changes (with entityType)'),
+  limit: Limit,
+  cursor: Cursor.optional(),
+});
+export type AuditQuery = z.infer<typeof AuditQuery>;
+
+/** One change, newest first in the log. */
+export const AuditEntry = z.object({
+  id: Id,
+  type: z.string().describe('what happened, e.g. agreement.updated'),
+  entityType: z.string(),
+  entityId: Id,
+  actorId: Id.nullable(),
+  actorName: z.string().nullable().describe('the user’s name; null for Steward itself'),
+  actorKind: z.enum(['user', 'system']),
+  data: z
+    .record(z.string(), z.unknown())
+    .describe('the change: {"changes": {field: {from, to}}} for updates'),
+  occurredAt: IsoDateTime,
+});
+export type AuditEntry = z.infer<typeof AuditEntry>;
