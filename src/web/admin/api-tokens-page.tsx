@@ -20,6 +20,7 @@ import { ListState } from '../layout/list-state.js';
 import { useDocumentTitle } from '../layout/use-document-title.js';
 import { describedBy, FormField, TextField } from './form-parts.js';
 import { useFormSubmit } from './use-form-submit.js';
+import { ShownOnce } from './shown-once.js';
 
 function stateOf(t: ApiToken): 'revoked' | 'expired' | 'active' {
   if (t.revokedAt) return 'revoked';
@@ -72,32 +73,25 @@ export function ApiTokensPage() {
       <SuccessNotice message={notice} />
       <FormError message={revokeError} />
       {created ? (
-        <div className="card credentials" data-testid="token-created">
-          <p className="notice notice--warning" role="status">
-            Token “{created.name}” made. Copy it now: it is not shown again.
-          </p>
-          <dl className="credentials__list">
-            <dt>Token</dt>
-            <dd>
-              <code data-testid="token-value">{created.token}</code>
-            </dd>
-            <dt>Use it as</dt>
-            <dd>
-              <code>Authorization: Bearer &lt;token&gt;</code> on{' '}
-              <code>{window.location.origin}/api/v1/…</code>
-            </dd>
-          </dl>
-          <button
-            type="button"
-            className="button button--primary"
-            onClick={() => {
-              setCreated(null);
-              tokens.reload();
-            }}
-          >
-            I have copied it
-          </button>
-        </div>
+        <ShownOnce
+          testId="token-created"
+          notice={<>Token “{created.name}” made. Copy it now: it is not shown again.</>}
+          items={[
+            ['Token', <code data-testid="token-value">{created.token}</code>],
+            [
+              'Use it as',
+              <>
+                <code>Authorization: Bearer &lt;token&gt;</code> on{' '}
+                <code>{window.location.origin}/api/v1/…</code>
+              </>,
+            ],
+          ]}
+          doneLabel="I have copied it"
+          onDone={() => {
+            setCreated(null);
+            tokens.reload();
+          }}
+        />
       ) : (
         <NewTokenForm staff={staff} onCreated={setCreated} />
       )}

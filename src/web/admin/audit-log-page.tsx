@@ -1,7 +1,7 @@
 // The audit log: every change, newest first: who made it (a person, or Steward itself: jobs,
 // rules, the event ingest), when, to what, and what changed. Made by people by default, since
 // the system's own writes (commitments opened by events, signals) far outnumber them.
-import { useSearchParams } from 'react-router-dom';
+import { useAddressFilters } from '../lib/address-filters.js';
 import { AUDITED_ENTITIES, type AuditEntry } from '../../shared/schemas/audit.js';
 import { formatDateTime, humanize } from '../lib/format.js';
 import { DataTable } from '../layout/data-table.js';
@@ -14,15 +14,12 @@ const BY = { people: 'People', system: 'Steward itself', all: 'Everyone' } as co
 
 export function AuditLogPage() {
   useDocumentTitle('Audit log');
-  const [params, setParams] = useSearchParams();
+  const [params, change] = useAddressFilters();
   const by = (params.get('by') ?? 'people') as keyof typeof BY;
   const entityType = params.get('entityType') ?? '';
-  const set = (key: string, value: string, fallback = '') => {
-    const next = new URLSearchParams(window.location.search);
-    if (value && value !== fallback) next.set(key, value);
-    else next.delete(key);
-    setParams(next, { replace: true });
-  };
+  // The default ("people") is left out of the address.
+  const set = (key: string, value: string, fallback = '') =>
+    change({ [key]: value === fallback ? undefined : value }, { replace: true });
   const query: Record<string, string> = {
     ...(by !== 'all' ? { by } : {}),
     ...(entityType ? { entityType } : {}),

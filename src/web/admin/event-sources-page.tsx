@@ -26,6 +26,7 @@ import { EventTable, eventLine } from '../signals/event-table.js';
 import { TextField } from './form-parts.js';
 import { RecordForm } from './record-form.js';
 import { useRecordForm } from './use-record-form.js';
+import { ShownOnce } from './shown-once.js';
 
 const BACK = '/admin/event-sources';
 
@@ -271,36 +272,36 @@ function CredentialsOnce(props: {
   return (
     <>
       <PageHeader back={{ to: BACK, label: 'Event sources' }} title={c.name} />
-      <div className="card credentials" data-testid="source-credentials">
-        <p className="notice notice--warning" role="status">
-          {rotated ? 'New credentials made: the old ones no longer work. ' : 'Event source created. '}
-          Copy the token and the webhook secret now: they are not shown again.
-        </p>
-        <dl className="credentials__list">
-          <dt>API token</dt>
-          <dd>
-            <code data-testid="source-token">{c.token}</code>
-          </dd>
-          <dt>Webhook secret</dt>
-          <dd>
-            <code data-testid="source-webhook-secret">{c.webhookSecret}</code>
-          </dd>
-          <dt>Send events</dt>
-          <dd>
-            <code>POST {origin}/api/v1/events</code> with <code>Authorization: Bearer &lt;token&gt;</code>
-          </dd>
-          <dt>Or by webhook</dt>
-          <dd>
-            <code>
-              POST {origin}/api/v1/webhooks/{c.key}
-            </code>{' '}
-            signed with the secret (<code>X-Steward-Timestamp</code>, <code>X-Steward-Signature</code>)
-          </dd>
-        </dl>
-        <button type="button" className="button button--primary" onClick={props.onDone}>
-          I have copied them
-        </button>
-      </div>
+      <ShownOnce
+        testId="source-credentials"
+        notice={
+          <>
+            {rotated ? 'New credentials made: the old ones no longer work. ' : 'Event source created. '}
+            Copy the token and the webhook secret now: they are not shown again.
+          </>
+        }
+        items={[
+          ['API token', <code data-testid="source-token">{c.token}</code>],
+          ['Webhook secret', <code data-testid="source-webhook-secret">{c.webhookSecret}</code>],
+          [
+            'Send events',
+            <>
+              <code>POST {origin}/api/v1/events</code> with <code>Authorization: Bearer &lt;token&gt;</code>
+            </>,
+          ],
+          [
+            'Or by webhook',
+            <>
+              <code>
+                POST {origin}/api/v1/webhooks/{c.key}
+              </code>{' '}
+              signed with the secret (<code>X-Steward-Timestamp</code>, <code>X-Steward-Signature</code>)
+            </>,
+          ],
+        ]}
+        doneLabel="I have copied them"
+        onDone={props.onDone}
+      />
     </>
   );
 }

@@ -3,6 +3,7 @@
 // this stack is what makes "Previous" possible; it survives reloads and the Back button.
 import { useCallback, useMemo } from 'react';
 import { useLocation, useSearchParams } from 'react-router-dom';
+import { changedParams } from './address-filters.js';
 
 interface PagerState {
   /** Cursors of the earlier pages, oldest first; '' stands for the first page. */
@@ -52,14 +53,7 @@ export function useCursorPager(pageSize = PAGE_SIZE): CursorPager {
       // the address changes at once on a click, the page only when the new one renders, and
       // setting the parameters here would take them back to this page.
       if (window.location.pathname !== location.pathname) return;
-      // From the address as it is now, not as this render saw it: two changes in a row ("Clear
-      // filters", then a segment) before the page renders again would otherwise undo the first.
-      const p = new URLSearchParams(window.location.search);
-      for (const [key, value] of Object.entries(changes)) {
-        if (value) p.set(key, value);
-        else p.delete(key);
-      }
-      p.delete('cursor');
+      const p = changedParams({ ...changes, cursor: undefined });
       setParams(p, { replace: opts.replace, state: { previous: [] } satisfies PagerState });
     },
     [setParams, location.pathname],

@@ -2,9 +2,9 @@
 // filtered by a ref ("orderId:SO-1032": everything about that order), a type, a source (admins)
 // or the events accepted with warnings. The filters live in the address, so a link can carry them.
 import { useEffect, useState, type FormEvent } from 'react';
-import { useSearchParams } from 'react-router-dom';
 import type { Event, EventSourceWithActivity } from '../../shared/schemas/events.js';
 import { useMe } from '../auth/auth-context.js';
+import { useAddressFilters } from '../lib/address-filters.js';
 import type { Items } from '../lib/types.js';
 import { useApi } from '../lib/use-api.js';
 import { GrowingList } from '../layout/growing-list.js';
@@ -19,7 +19,7 @@ const TYPE = /^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)+$/;
 export function EventsPage() {
   useDocumentTitle('Events');
   const me = useMe();
-  const [params, setParams] = useSearchParams();
+  const [params, update] = useAddressFilters();
   const applied = {
     ref: params.get('ref') ?? '',
     type: params.get('type') ?? '',
@@ -45,16 +45,6 @@ export function EventsPage() {
     setErrors(found);
     if (Object.keys(found).length) return;
     update({ ref: ref.trim(), type: type.trim() });
-  }
-
-  function update(change: Partial<Record<'ref' | 'type' | 'source' | 'warned', string>>) {
-    // From the address as it is now: two changes in a row before a render must both count.
-    const next = new URLSearchParams(window.location.search);
-    for (const [k, v] of Object.entries(change)) {
-      if (v) next.set(k, v);
-      else next.delete(k);
-    }
-    setParams(next);
   }
 
   const query: Record<string, string> = {
