@@ -48,6 +48,10 @@ describe('OpenAPI', () => {
       '/api/v1/commitments',
       '/api/v1/commitments/rates',
       '/api/v1/commitments/{id}',
+      '/api/v1/audit-log',
+      '/api/v1/event-sources',
+      '/api/v1/auth/tokens',
+      '/api/v1/settings',
     ]) {
       expect(paths).toContain(p);
     }
@@ -67,6 +71,12 @@ describe('OpenAPI', () => {
     expect(JSON.stringify(rule.requestBody)).toContain('sameRef');
     const caseDoc = JSON.stringify(res.body.paths['/api/v1/cases/{id}'].get.responses['200']);
     expect(caseDoc).toContain('remainingMinutes');
+    // The event answer's warnings, the sources' activity and the audit log's filters are documented.
+    expect(JSON.stringify(res.body.paths['/api/v1/events'].post.responses['200'])).toContain('warnings');
+    expect(JSON.stringify(res.body.paths['/api/v1/event-sources'].get.responses['200'])).toContain(
+      'eventsLast24h',
+    );
+    expect(JSON.stringify(res.body.paths['/api/v1/audit-log'].get.parameters)).toContain('entityType');
   });
 
   it('serves a browsable page at /api/docs', async () => {
