@@ -4,7 +4,7 @@
 // readable date, a shipment without the ref a rule follows), so an integration's mistakes are
 // found here rather than by a customer whose late order nobody watched.
 import { useState } from 'react';
-import { Link, useNavigate, useParams } from 'react-router-dom';
+import { Link, useNavigate } from 'react-router-dom';
 import {
   EventSourceCreate,
   EventSourceUpdate,
@@ -18,7 +18,6 @@ import type { Items } from '../lib/types.js';
 import { useApi } from '../lib/use-api.js';
 import { FormError, PageHeader } from '../layout/page-parts.js';
 import { RecordGate } from '../layout/record-gate.js';
-import { useDocumentTitle } from '../layout/use-document-title.js';
 import { AdminList } from './admin-list.js';
 import { DataTable } from '../layout/data-table.js';
 import { ListState } from '../layout/list-state.js';
@@ -26,6 +25,7 @@ import { EventTable, eventLine } from '../signals/event-table.js';
 import { TextField } from './form-parts.js';
 import { RecordForm } from './record-form.js';
 import { useRecordForm } from './use-record-form.js';
+import { useEditedRecord } from './use-edited-record.js';
 import { ShownOnce } from './shown-once.js';
 
 const BACK = '/admin/event-sources';
@@ -86,10 +86,11 @@ export function EventSourcesPage() {
 }
 
 export function EventSourceFormPage() {
-  const { key } = useParams();
-  const source = useApi<EventSourceWithActivity>(key ? `/event-sources/${key}` : null);
-  useDocumentTitle(
-    key ? (source.data ? `Edit ${source.data.name}` : 'Edit event source') : 'New event source',
+  const { id: key, record: source } = useEditedRecord<EventSourceWithActivity>(
+    '/event-sources',
+    'event source',
+    (s) => s.name,
+    'key',
   );
   const navigate = useNavigate();
   // Credentials just made (a new source, or rotated ones): shown once, instead of the form.

@@ -2,18 +2,18 @@
 // rules are scoped by them; a customer is in their own segment, else their organization's. A
 // segment in use cannot be deleted, and a key is never used again.
 import { useState } from 'react';
-import { Link, useParams } from 'react-router-dom';
+import { Link } from 'react-router-dom';
 import { SegmentCreate, SegmentUpdate, type Segment } from '../../shared/schemas/segments.js';
 import { countOf, formatNumber } from '../lib/format.js';
 import type { Items } from '../lib/types.js';
 import { useApi } from '../lib/use-api.js';
 import { RecordGate } from '../layout/record-gate.js';
-import { useDocumentTitle } from '../layout/use-document-title.js';
 import { AdminList } from './admin-list.js';
 import { DataTable } from '../layout/data-table.js';
 import { FormField, TextField } from './form-parts.js';
 import { RecordForm } from './record-form.js';
 import { useRecordForm } from './use-record-form.js';
+import { useEditedRecord } from './use-edited-record.js';
 
 const BACK = '/admin/segments';
 
@@ -62,9 +62,7 @@ export function SegmentsPage() {
 }
 
 export function SegmentFormPage() {
-  const { key } = useParams();
-  const segment = useApi<Segment>(key ? `/segments/${key}` : null);
-  useDocumentTitle(key ? (segment.data ? `Edit ${segment.data.name}` : 'Edit segment') : 'New segment');
+  const { id: key, record: segment } = useEditedRecord<Segment>('/segments', 'segment', (s) => s.name, 'key');
   return (
     <RecordGate
       record={segment}

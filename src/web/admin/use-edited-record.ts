@@ -4,8 +4,14 @@ import { useParams } from 'react-router-dom';
 import { useApi } from '../lib/use-api.js';
 import { useDocumentTitle } from '../layout/use-document-title.js';
 
-export function useEditedRecord<T>(path: string, noun: string, nameOf: (record: T) => string) {
-  const { id } = useParams();
+export function useEditedRecord<T>(
+  path: string,
+  noun: string,
+  nameOf: (record: T) => string,
+  /** The address's parameter that names the record: its id, or its key (segments, event sources). */
+  param = 'id',
+) {
+  const id = useParams()[param];
   const record = useApi<T>(id ? `${path}/${id}` : null);
   useDocumentTitle(id ? (record.data ? `Edit ${nameOf(record.data)}` : `Edit ${noun}`) : `New ${noun}`);
   return { id, record };
