@@ -54,7 +54,6 @@ export function AuditLogPage() {
         </div>
       </div>
       <GrowingList<AuditEntry>
-        key={JSON.stringify(query)}
         path="/audit-log"
         query={query}
         what="changes"

@@ -27,6 +27,13 @@ export function GrowingList<T>({
   children(items: T[], loading: boolean): ReactNode;
 }) {
   const [limit, setLimit] = useState(STEP);
+  // Other filters start a new list: back to the first few rows.
+  const filters = JSON.stringify(query);
+  const [shownFor, setShownFor] = useState(filters);
+  if (filters !== shownFor) {
+    setShownFor(filters);
+    setLimit(STEP);
+  }
   const list = useApi<Page<T>>(path, { ...query, limit }, { keepPrevious: true });
   const items = list.data?.items ?? [];
   return (

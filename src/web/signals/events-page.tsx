@@ -117,7 +117,6 @@ export function EventsPage() {
           ),
       )}
       <GrowingList<Event>
-        key={JSON.stringify(query)}
         path="/events"
         query={query}
         what="events"
