@@ -1,7 +1,8 @@
 // Settings an admin changes without a restart: how long a solved case waits for the customer
 // before it closes on its own.
 import { useState } from 'react';
-import { z } from 'zod';
+import type { Settings } from '../../shared/schemas/settings.js';
+import { SettingsUpdate } from '../../shared/schemas/settings.js';
 import { api } from '../lib/api.js';
 import { useApi } from '../lib/use-api.js';
 import { FormError, PageHeader, SuccessNotice } from '../layout/page-parts.js';
@@ -9,20 +10,6 @@ import { RecordGate } from '../layout/record-gate.js';
 import { useDocumentTitle } from '../layout/use-document-title.js';
 import { describedBy, FormField } from './form-parts.js';
 import { useFormSubmit } from './use-form-submit.js';
-
-interface Settings {
-  caseAutoCloseHours: number;
-}
-
-const HOURS = `a whole number of hours from 1 to ${24 * 365}`;
-/** What the form sends, checked as the server checks it (1 hour to a year). */
-const SettingsInput = z.object({
-  caseAutoCloseHours: z
-    .number({ error: HOURS })
-    .int(HOURS)
-    .min(1, HOURS)
-    .max(24 * 365, HOURS),
-});
 
 export function SettingsPage() {
   useDocumentTitle('Settings');
@@ -53,7 +40,7 @@ function SettingsForm(props: { settings: Settings }) {
     const text = hours.trim();
     // Whole hours only: "1.5" or "2e1" are refused here rather than rounded.
     const sent = await submit(
-      SettingsInput,
+      SettingsUpdate,
       { caseAutoCloseHours: /^\d+$/.test(text) ? Number(text) : NaN },
       (data) => api.patch('/settings', data),
     );

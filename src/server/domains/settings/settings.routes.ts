@@ -1,7 +1,8 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { ADMIN, AUTHED, STAFF, actorOf, errors } from '../../lib/http.js';
 import type { RouteDeps } from '../../routes.js';
-import { Settings, SettingsUpdate, getSettings, updateSettings } from './settings.service.js';
+import { Settings, SettingsUpdate } from '../../../shared/schemas/settings.js';
+import { getSettings, updateSettings } from './settings.service.js';
 
 export const settingsRoutes =
   ({ db }: RouteDeps): FastifyPluginAsyncZod =>

@@ -1,22 +1,13 @@
 // Run-time settings an admin changes without a restart.
-import { z } from 'zod';
+import type { z } from 'zod';
 import type { Database } from '../../../db/client.js';
 import type { Actor } from '../../lib/actor.js';
 import { isAdmin, isStaff } from '../../lib/actor.js';
 import { forbidden } from '../../lib/errors.js';
 import { recordDomainEvent } from '../domain-events/domain-events.repo.js';
+import type { SettingsUpdate } from '../../../shared/schemas/settings.js';
+import { Settings } from '../../../shared/schemas/settings.js';
 import { settings } from './settings.table.js';
-
-export const Settings = z.object({
-  caseAutoCloseHours: z
-    .number()
-    .int()
-    .min(1)
-    .max(24 * 365)
-    .describe('solved cases close after this many hours'),
-});
-export type Settings = z.infer<typeof Settings>;
-export const SettingsUpdate = Settings.partial().strict();
 
 export const DEFAULT_SETTINGS: Settings = { caseAutoCloseHours: 96 };
 
