@@ -14,6 +14,7 @@ import { api, toApiError } from '../lib/api.js';
 import { formatDate, formatDateTime, roleLabel } from '../lib/format.js';
 import type { Items } from '../lib/types.js';
 import { useApi } from '../lib/use-api.js';
+import { useStaffUsers } from './use-staff-users.js';
 import { FormError, PageHeader, SuccessNotice } from '../layout/page-parts.js';
 import { DataTable } from '../layout/data-table.js';
 import { ListState } from '../layout/list-state.js';
@@ -32,14 +33,9 @@ const STATE_LABELS = { active: 'Active', expired: 'Expired', revoked: 'Revoked' 
 export function ApiTokensPage() {
   useDocumentTitle('API tokens');
   const tokens = useApi<Items<ApiToken>>('/auth/tokens');
-  const admins = useApi<Items<User>>('/users?role=admin');
-  const agents = useApi<Items<User>>('/users?role=agent');
-  const staff = [...(admins.data?.items ?? []), ...(agents.data?.items ?? [])]
-    .filter((u) => u.active)
-    .sort((a, b) => a.name.localeCompare(b.name));
-  const everyone = new Map(
-    [...(admins.data?.items ?? []), ...(agents.data?.items ?? [])].map((u) => [u.id, u]),
-  );
+  const { users } = useStaffUsers();
+  const staff = users.filter((u) => u.active);
+  const everyone = new Map(users.map((u) => [u.id, u]));
   const [created, setCreated] = useState<ApiTokenCreated | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
   const [revokeError, setRevokeError] = useState<string | null>(null);

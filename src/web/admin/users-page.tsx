@@ -8,8 +8,7 @@ import { Link } from 'react-router-dom';
 import { UserCreate, UserUpdate, type User } from '../../shared/schemas/users.js';
 import { useMe } from '../auth/auth-context.js';
 import { formatDate, roleLabel } from '../lib/format.js';
-import type { Items } from '../lib/types.js';
-import { useApi } from '../lib/use-api.js';
+import { useStaffUsers } from './use-staff-users.js';
 import { RecordGate } from '../layout/record-gate.js';
 import { AdminList } from './admin-list.js';
 import { DataTable } from '../layout/data-table.js';
@@ -22,13 +21,7 @@ const BACK = '/admin/users';
 const STAFF_ROLES = ['agent', 'admin'] as const;
 
 export function UsersPage() {
-  const admins = useApi<Items<User>>('/users?role=admin');
-  const agents = useApi<Items<User>>('/users?role=agent');
-  const items = [...(admins.data?.items ?? []), ...(agents.data?.items ?? [])].sort((a, b) =>
-    a.name.localeCompare(b.name),
-  );
-  // One list state for both requests: the first error, loading until both are here.
-  const list = admins.error || !agents.data ? admins : agents;
+  const { users: items, list } = useStaffUsers();
   return (
     <AdminList
       title="Users"
