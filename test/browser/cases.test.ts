@@ -362,6 +362,21 @@ describe('case page', () => {
     expect(download.suggestedFilename()).toBe('delivery-note.pdf');
   });
 
+  it('opens a case from the number people quote: /cases/<number> moves to the case', async () => {
+    await openQueue('All unsolved');
+    await page.goto(`${stack.url}/cases/${parcel.number}?from=phone`);
+    await eventually(() => text(page.getByTestId('case-subject'))).toBe(parcel.subject);
+    const address = new URL(page.url());
+    expect(address.pathname).toBe(`/cases/${parcel.id}`);
+    expect(address.search).toBe('?from=phone');
+    // The number's address was replaced: back goes to where the agent came from.
+    await page.goBack();
+    await eventually(async () => new URL(page.url()).pathname).toBe('/cases');
+
+    await page.goto(`${stack.url}/cases/999999999`);
+    await eventually(() => text(page.getByTestId('not-found').getByRole('heading'))).toBe('Case not found');
+  });
+
   it('looks right (screenshot for review)', async () => {
     await openCase(parcel);
     await page.keyboard.press('n');

@@ -71,6 +71,14 @@ export async function findCase(db: Database, id: string) {
   return row;
 }
 
+/** A case by its number (what people quote: "case 29"). */
+export async function findCaseByNumber(db: Database, number: number) {
+  const [row] = await baseQuery(db)
+    .where(and(eq(cases.number, number), isNull(cases.deletedAt)))
+    .limit(1);
+  return row;
+}
+
 /** The case row alone, locked for a change. */
 export async function lockCase(db: Database, id: string) {
   const [row] = await db

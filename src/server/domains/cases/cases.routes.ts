@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { FastifyPluginAsyncZod, ZodTypeProvider } from 'fastify-type-provider-zod';
-import { Id, IdParams, page } from '../../../shared/schemas/common.js';
+import { CaseRefParams, Id, IdParams, page } from '../../../shared/schemas/common.js';
 import {
   Attachment,
   BulkCaseUpdate,
@@ -73,7 +73,9 @@ export const casesRoutes =
         schema: {
           tags,
           summary: 'A case with its promise clocks',
-          params: IdParams,
+          description:
+            'By id, or by the case number people quote (`/cases/29`); the same access rules either way.',
+          params: CaseRefParams,
           response: { 200: Case, ...errors(...AUTHED, 404) },
         },
       },

@@ -136,10 +136,16 @@ async function calendarsFor(db: Database, clocks: ClockRow[]) {
   return cals;
 }
 
-export async function getCase(db: Database, actor: Actor, id: string, now = new Date()): Promise<Case> {
-  const row = await repo.findCase(db, id);
+/** A case by its id, or by its number (`GET /cases/29`); the same access either way. */
+export async function getCase(
+  db: Database,
+  actor: Actor,
+  ref: string | number,
+  now = new Date(),
+): Promise<Case> {
+  const row = typeof ref === 'number' ? await repo.findCaseByNumber(db, ref) : await repo.findCase(db, ref);
   if (!row || !policy.canReadCase(actor, row)) throw notFound('case');
-  const clocks = await repo.listClocks(db, [id]);
+  const clocks = await repo.listClocks(db, [row.id]);
   const cals = await calendarsFor(db, clocks);
   return {
     ...toSummary(row, actor),

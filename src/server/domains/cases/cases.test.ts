@@ -491,6 +491,37 @@ describe('search by number', () => {
       expect(res.body.items.map((x: { id: string }) => x.id)).toContain(c.id);
     }
   });
+
+  it('GET /cases/:number reads the case that number names, with the access its id has', async () => {
+    const me = await makeCustomer(t.db);
+    const mine = await makeCase(t.db, me.id);
+    const strangers = await makeCase(t.db, (await makeCustomer(t.db)).id);
+    for (const ref of [`${mine.number}`, `%23${mine.number}`]) {
+      const res = await t.get(`/api/v1/cases/${ref}`, agent.token);
+      expect(res.status).toBe(200);
+      expect(res.body).toMatchObject({ id: mine.id, number: mine.number, subject: mine.subject });
+    }
+    const byId = await t.get(`/api/v1/cases/${mine.id}`, agent.token);
+    expect((await t.get(`/api/v1/cases/${mine.number}`, agent.token)).body).toEqual(byId.body);
+
+    // A customer: their own case by number, never another's (the same 404 as a number nobody has).
+    const { token } = await makeUser(t.db, 'customer', { customerId: me.id });
+    expect((await t.get(`/api/v1/cases/${mine.number}`, token)).body.id).toBe(mine.id);
+    const crossing = await t.get(`/api/v1/cases/${strangers.number}`, token);
+    expect(crossing.status).toBe(404);
+    const missing = await t.get(`/api/v1/cases/999999999`, token);
+    expect(missing.status).toBe(404);
+    expect(crossing.body).toEqual(missing.body);
+
+    for (const bad of ['0', '12abc', '-3', '1.5', '1234567890123456']) {
+      const res = await t.get(`/api/v1/cases/${bad}`, agent.token);
+      expect(res.status, bad).toBe(400);
+      expect(res.body.error).toMatchObject({
+        code: 'validation_error',
+        message: 'params.id: must be a UUID or a case number',
+      });
+    }
+  });
 });
 
 describe('view counts', () => {
