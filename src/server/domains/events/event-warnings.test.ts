@@ -14,6 +14,8 @@ import {
   type EventsApp,
 } from '../../../../test/helpers/event-ingest.js';
 import { unique } from '../../../../test/helpers/factories.js';
+import { findEventSourceAnyState } from './event-sources.repo.js';
+import { noteSourceActive } from './event-sources.service.js';
 
 let app: EventsApp;
 beforeAll(async () => {
@@ -206,6 +208,42 @@ describe('source activity', () => {
       where source_id = (select id from event_sources where key = ${busy.key}) and warnings is null`);
     const later = await app.t.get(`/api/v1/event-sources/${busy.key}`, app.admin);
     expect(later.body.activity).toEqual({ eventsLast24h: 1, warnedLast7d: 1 });
+  });
+
+  it('notes a source’s last event at most once a minute: per process, and not over a newer note', async () => {
+    const res = await app.t.post(
+      '/api/v1/event-sources',
+      { key: `tick-${unique()}`, name: 'tick' },
+      app.admin,
+    );
+    const source = (await findEventSourceAnyState(app.t.db, res.body.key))!;
+    const lastEventAt = async () => {
+      const [row] = await rows<{ at: string }>(
+        app.t.db,
+        sql`select last_event_at::text as at from event_sources where id = ${source.id}`,
+      );
+      return new Date(row!.at);
+    };
+    const setLast = (at: string) =>
+      app.t.db.execute(
+        sql`update event_sources set last_event_at = ${at}::timestamptz where id = ${source.id}`,
+      );
+    const t0 = Date.now() + 10 * 60_000; // past whatever this process noted for other tests' sources
+
+    await noteSourceActive(app.t.db, source, t0);
+    expect(Math.abs((await lastEventAt()).getTime() - Date.now())).toBeLessThan(5_000);
+    // Within the minute this process writes nothing, however old the stored time is.
+    await setLast('2001-01-01T00:00:00Z');
+    await noteSourceActive(app.t.db, source, t0 + 59_000);
+    expect((await lastEventAt()).toISOString()).toBe('2001-01-01T00:00:00.000Z');
+    // After it, it writes again.
+    await noteSourceActive(app.t.db, source, t0 + 61_000);
+    expect(Math.abs((await lastEventAt()).getTime() - Date.now())).toBeLessThan(5_000);
+    // Another process noted it less than a minute ago: the stored time stays.
+    const recent = new Date(Date.now() - 30_000).toISOString();
+    await setLast(recent);
+    await noteSourceActive(app.t.db, source, t0 + 200_000);
+    expect((await lastEventAt()).toISOString()).toBe(recent);
   });
 
   it('is for admins only', async () => {
