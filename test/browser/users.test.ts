@@ -98,6 +98,30 @@ describe('users (admin)', () => {
 });
 
 describe('API tokens (admin)', () => {
+  it('makes a read-only token: it reads, and every write is refused', async () => {
+    await page.goto(`${stack.url}/admin/api-tokens`);
+    await page.getByLabel('Name', { exact: true }).fill('BI reports');
+    await page.getByLabel('Access').selectOption({ label: 'Read only' });
+    await page.getByRole('button', { name: 'Make token' }).click();
+    await eventually(() => text(page.getByTestId('token-created'))).toContain('it is not shown again');
+    const token = await text(page.getByTestId('token-value'));
+    expect(await meWith(token)).toBe(DEMO.admin.email);
+    const write = await fetch(`${stack.url}/api/v1/customers`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'Written by a reader' }),
+    });
+    expect(write.status).toBe(403);
+    expect(((await write.json()) as { error: { code: string } }).error.code).toBe('read_only_token');
+
+    await page.getByRole('button', { name: 'I have copied it' }).click();
+    const row = page.getByTestId('token-row').filter({ hasText: 'BI reports' });
+    await eventually(() => text(row.getByTestId('token-access'))).toBe('Read only');
+    page.once('dialog', (d) => void d.accept());
+    await row.getByRole('button', { name: 'Revoke' }).click();
+    await eventually(() => text(row.getByTestId('token-state'))).toBe('Revoked');
+  });
+
   it('makes a token acting as an agent, shows it once, and revokes it', async () => {
     await page.goto(`${stack.url}/admin`);
     await page
@@ -117,6 +141,7 @@ describe('API tokens (admin)', () => {
     const mine = page.getByTestId('token-row').filter({ hasText: 'Telephony' });
     await eventually(() => text(mine.getByTestId('token-state'))).toBe('Active');
     expect(await text(mine.locator('td').nth(1))).toContain(DEMO.agent.name);
+    expect(await text(mine.getByTestId('token-access'))).toBe('Full');
     expect(await page.content()).not.toContain(token);
     // It was used just now.
     await page.reload();

@@ -10,6 +10,8 @@ export interface Actor {
   organizationId: string | null;
   organizationAccess: boolean;
   tokenId: string | null;
+  /** Signed in with a read-only API token: GET requests only (enforced for every route). */
+  readOnly: boolean;
 }
 
 export const SYSTEM_ACTOR: Actor = {
@@ -20,6 +22,7 @@ export const SYSTEM_ACTOR: Actor = {
   organizationId: null,
   organizationAccess: false,
   tokenId: null,
+  readOnly: false,
 };
 
 export const isStaff = (actor: Actor) =>

@@ -3,7 +3,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { Database } from '../../db/client.js';
 import { authenticate } from '../domains/auth/auth.service.js';
-import { forbidden, unauthorized } from '../lib/errors.js';
+import { AppError, forbidden, unauthorized } from '../lib/errors.js';
 
 export function registerAuth(app: FastifyInstance, db: Database) {
   app.decorateRequest('actor', null);
@@ -27,6 +27,13 @@ export function registerAuth(app: FastifyInstance, db: Database) {
     } catch (err) {
       if (isPublic) return; // a stale token on a public route is simply ignored
       throw err;
+    }
+    if (request.actor.readOnly && request.method !== 'GET' && request.method !== 'HEAD') {
+      throw new AppError(
+        403,
+        'read_only_token',
+        `this API token may only read (GET); ${request.method} needs a token with full access`,
+      );
     }
     if (Array.isArray(access) && !access.includes(request.actor.role as never)) {
       throw forbidden(`this needs the role ${access.join(' or ')}`);

@@ -52,8 +52,14 @@ export const Me = User.extend({
 });
 export type Me = z.infer<typeof Me>;
 
+export const TokenAccess = z
+  .enum(['full', 'read'])
+  .describe('`read`: GET requests only (reports, dashboards, syncing out); `full`: all its user may do');
+export type TokenAccess = z.infer<typeof TokenAccess>;
+
 export const ApiTokenCreate = z.strictObject({
   name: Name,
+  access: TokenAccess.optional().describe('default: full'),
   userId: Id.optional().describe('the user the token acts as; default: you'),
   expiresAt: IsoDateTime.optional().describe('default: never'),
 });
@@ -62,6 +68,7 @@ export const ApiToken = z.object({
   id: Id,
   name: z.string().nullable(),
   userId: Id,
+  access: TokenAccess,
   createdAt: IsoDateTime,
   expiresAt: IsoDateTime.nullable(),
   lastUsedAt: IsoDateTime.nullable(),

@@ -1,11 +1,12 @@
 // API tokens: long-lived tokens for integrations that call the API as a user (telephony logging
-// calls, a BI tool reading KPIs). The token is shown once, when made; Steward keeps only its hash.
+// calls, a BI tool reading KPIs with a read-only token: GET requests only). The token is shown once, when made; Steward keeps only its hash.
 // Each is revoked on its own; a user's new password or disabled login ends all of theirs.
 // (Systems that send operational events have their own tokens: Admin → Event sources.)
 import { useState } from 'react';
 import { Link } from 'react-router-dom';
 import {
   ApiTokenCreate,
+  TokenAccess,
   type ApiToken,
   type ApiTokenCreated,
   type User,
@@ -29,6 +30,7 @@ function stateOf(t: ApiToken): 'revoked' | 'expired' | 'active' {
   return 'active';
 }
 const STATE_LABELS = { active: 'Active', expired: 'Expired', revoked: 'Revoked' } as const;
+const ACCESS_LABELS: Record<TokenAccess, string> = { full: 'Full', read: 'Read only' };
 
 export function ApiTokensPage() {
   useDocumentTitle('API tokens');
@@ -101,7 +103,7 @@ export function ApiTokensPage() {
         >
           <DataTable
             testId="token-table"
-            columns={['Token', 'Acts as', 'Made', 'Last used', 'Expires', 'State', '']}
+            columns={['Token', 'Acts as', 'Access', 'Made', 'Last used', 'Expires', 'State', '']}
           >
             {items.map((t) => {
               const user = everyone.get(t.userId);
@@ -119,6 +121,7 @@ export function ApiTokensPage() {
                       <span className="muted">Another user</span>
                     )}
                   </td>
+                  <td data-testid="token-access">{ACCESS_LABELS[t.access]}</td>
                   <td className="cell-nowrap">{formatDate(t.createdAt)}</td>
                   <td className="cell-nowrap" data-testid="token-last-used">
                     {t.lastUsedAt ? formatDateTime(t.lastUsedAt) : <span className="muted">Never</span>}
@@ -152,6 +155,7 @@ export function ApiTokensPage() {
 function NewTokenForm(props: { staff: User[]; onCreated: (t: ApiTokenCreated) => void }) {
   const [name, setName] = useState('');
   const [userId, setUserId] = useState('');
+  const [access, setAccess] = useState<TokenAccess>('full');
   const [expires, setExpires] = useState('');
   const { errors, formError, saving, submit } = useFormSubmit();
 
@@ -162,7 +166,7 @@ function NewTokenForm(props: { staff: User[]; onCreated: (t: ApiTokenCreated) =>
       : undefined;
     await submit(
       ApiTokenCreate,
-      { name, ...(userId ? { userId } : {}), ...(expiresAt ? { expiresAt } : {}) },
+      { name, access, ...(userId ? { userId } : {}), ...(expiresAt ? { expiresAt } : {}) },
       async (data) => props.onCreated(await api.post<ApiTokenCreated>('/auth/tokens', data)),
     );
   }
@@ -200,6 +204,25 @@ function NewTokenForm(props: { staff: User[]; onCreated: (t: ApiTokenCreated) =>
             {props.staff.map((u) => (
               <option key={u.id} value={u.id}>
                 {u.name} ({roleLabel(u.role)})
+              </option>
+            ))}
+          </select>
+        </FormField>
+        <FormField
+          id="token-access"
+          label="Access"
+          error={errors.access}
+          hint="Read only: GET requests, for reports and exports."
+        >
+          <select
+            id="token-access"
+            value={access}
+            onChange={(e) => setAccess(e.target.value as TokenAccess)}
+            {...describedBy('token-access', errors.access, true)}
+          >
+            {TokenAccess.options.map((a) => (
+              <option key={a} value={a}>
+                {ACCESS_LABELS[a]}
               </option>
             ))}
           </select>

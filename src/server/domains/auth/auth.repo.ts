@@ -3,6 +3,7 @@ import type { Database } from '../../../db/client.js';
 import { rows } from '../../../db/client.js';
 import { customers } from '../customers/customers.table.js';
 import { authTokens, loginAttempts, users } from './auth.table.js';
+import type { TokenAccess } from '../../../shared/schemas/users.js';
 
 export async function findLiveUserByEmail(db: Database, email: string) {
   const [user] = await db
@@ -28,6 +29,7 @@ export async function findTokenWithUser(db: Database, tokenHash: string) {
     .select({
       tokenId: authTokens.id,
       kind: authTokens.kind,
+      access: authTokens.access,
       expiresAt: authTokens.expiresAt,
       revokedAt: authTokens.revokedAt,
       lastUsedAt: authTokens.lastUsedAt,
@@ -54,6 +56,7 @@ export async function insertToken(
     userId: string;
     kind: 'session' | 'api';
     name?: string | null;
+    access?: TokenAccess;
     tokenHash: string;
     expiresAt: Date | null;
   },

@@ -19,6 +19,7 @@ const toApiTokenDto = (t: TokenRow) => ({
   id: t.id,
   name: t.name,
   userId: t.userId,
+  access: t.access,
   createdAt: t.createdAt.toISOString(),
   expiresAt: t.expiresAt?.toISOString() ?? null,
   lastUsedAt: t.lastUsedAt?.toISOString() ?? null,

@@ -3,6 +3,7 @@
 // through the database so every node counts the same attempts.
 import type { Database } from '../../../db/client.js';
 import type { Actor } from '../../lib/actor.js';
+import type { TokenAccess } from '../../../shared/schemas/users.js';
 import { AppError, forbidden, notFound, tooManyRequests, unauthorized } from '../../lib/errors.js';
 import { recordDomainEvent } from '../domain-events/domain-events.repo.js';
 import { findUserById } from './auth.repo.js';
@@ -42,6 +43,7 @@ export async function issueToken(
     userId: string;
     kind: 'session' | 'api';
     name?: string;
+    access?: TokenAccess;
     ttlSeconds?: number;
     expiresAt?: Date | null;
   },
@@ -57,6 +59,7 @@ export async function issueToken(
     userId: opts.userId,
     kind: opts.kind,
     name: opts.name,
+    access: opts.access,
     tokenHash,
     expiresAt,
   });
@@ -88,6 +91,7 @@ export async function authenticate(db: Database, token: string): Promise<Actor> 
     organizationId: row.organizationId ?? null,
     organizationAccess: row.organizationAccess ?? false,
     tokenId: row.tokenId,
+    readOnly: row.access === 'read',
   };
 }
 
@@ -98,7 +102,7 @@ export async function logout(db: Database, actor: Actor) {
 export async function createApiToken(
   db: Database,
   actor: Actor,
-  opts: { name: string; userId?: string; expiresAt?: string },
+  opts: { name: string; userId?: string; access?: TokenAccess; expiresAt?: string },
 ) {
   const userId = opts.userId ?? actor.userId;
   if (!userId) throw forbidden('the system has no tokens');
@@ -114,6 +118,7 @@ export async function createApiToken(
       userId,
       kind: 'api',
       name: opts.name,
+      access: opts.access ?? 'full',
       expiresAt: opts.expiresAt ? new Date(opts.expiresAt) : null,
     });
     // The audit trail names the token and whom it acts as; never the token itself.
@@ -121,7 +126,12 @@ export async function createApiToken(
       type: 'api_token.created',
       entityType: 'api_token',
       entityId: issued.row.id,
-      data: { name: opts.name, userId, expiresAt: issued.row.expiresAt?.toISOString() ?? null },
+      data: {
+        name: opts.name,
+        userId,
+        access: issued.row.access,
+        expiresAt: issued.row.expiresAt?.toISOString() ?? null,
+      },
     });
     return { token: issued.token, row: issued.row };
   });

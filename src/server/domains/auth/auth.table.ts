@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { bigserial, boolean, check, index, pgTable, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { createdAt, deletedAt, idColumn, timestamptz, updatedAt } from '../../../db/columns.js';
-import type { Role } from '../../../shared/schemas/users.js';
+import type { Role, TokenAccess } from '../../../shared/schemas/users.js';
 import { customers } from '../customers/customers.table.js';
 
 export const users = pgTable(
@@ -40,6 +40,8 @@ export const authTokens = pgTable(
       .references(() => users.id),
     kind: text('kind').$type<'session' | 'api'>().notNull(),
     name: text('name'),
+    /** API tokens: `read` lets the token make GET requests only; `full` all its user may do. */
+    access: text('access').$type<TokenAccess>().notNull().default('full'),
     tokenHash: text('token_hash').notNull(),
     createdAt: createdAt(),
     expiresAt: timestamptz('expires_at'),
@@ -50,6 +52,7 @@ export const authTokens = pgTable(
     uniqueIndex('auth_tokens_hash_uq').on(t.tokenHash),
     index('auth_tokens_user').on(t.userId),
     check('auth_tokens_kind_ck', sql`${t.kind} in ('session', 'api')`),
+    check('auth_tokens_access_ck', sql`${t.access} in ('full', 'read')`),
   ],
 );
 

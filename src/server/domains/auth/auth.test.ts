@@ -130,7 +130,12 @@ describe('tokens', () => {
     expect(denied.status).toBe(403);
     const created = await t.post('/api/v1/auth/tokens', { name: 'erp', userId: agent.user.id }, admin.token);
     expect(created.status).toBe(201);
-    expect(created.body).toMatchObject({ name: 'erp', userId: agent.user.id, expiresAt: null });
+    expect(created.body).toMatchObject({
+      name: 'erp',
+      userId: agent.user.id,
+      access: 'full',
+      expiresAt: null,
+    });
     const me = await t.get('/api/v1/auth/me', created.body.token);
     expect(me.body.id).toBe(agent.user.id);
     const list = await t.get('/api/v1/auth/tokens', admin.token);
@@ -158,7 +163,12 @@ describe('tokens', () => {
       {
         type: 'api_token.created',
         actor_id: admin.user.id,
-        data: { name: 'Telephony', userId: agent.user.id, expiresAt: '2099-01-01T00:00:00.000Z' },
+        data: {
+          name: 'Telephony',
+          userId: agent.user.id,
+          access: 'full',
+          expiresAt: '2099-01-01T00:00:00.000Z',
+        },
       },
       { type: 'api_token.revoked', actor_id: admin.user.id, data: {} },
     ]);
@@ -171,6 +181,70 @@ describe('tokens', () => {
       .where(sql`${authTokens.userId} = ${agent.user.id} and ${authTokens.kind} = 'session'`);
     expect((await t.del(`/api/v1/auth/tokens/${session!.id}`, admin.token)).status).toBe(404);
     expect((await t.get('/api/v1/auth/me', agent.token)).status).toBe(200);
+  });
+
+  it('a read-only API token reads what its user may read, and changes nothing', async () => {
+    const admin = await makeUser(t.db, 'admin');
+    const created = await t.post('/api/v1/auth/tokens', { name: 'BI export', access: 'read' }, admin.token);
+    expect(created.status).toBe(201);
+    expect(created.body).toMatchObject({ name: 'BI export', userId: admin.user.id, access: 'read' });
+    const reader = created.body.token as string;
+    const listed = await t.get('/api/v1/auth/tokens', admin.token);
+    expect(listed.body.items.find((i: { id: string }) => i.id === created.body.id).access).toBe('read');
+
+    // Reads: the same answers as its user's own session (admin-only reads included).
+    const customer = await t.post('/api/v1/customers', { name: `Reader ${unique()}` }, admin.token);
+    for (const path of [
+      `/api/v1/customers/${customer.body.id}`,
+      '/api/v1/audit-log?limit=5',
+      '/api/v1/auth/me',
+    ]) {
+      const [asReader, asAdmin] = [await t.get(path, reader), await t.get(path, admin.token)];
+      expect(asReader.status, path).toBe(200);
+      expect(asReader.body, path).toEqual(asAdmin.body);
+    }
+
+    // Writes of every method are refused before anything is read or written, with the reason.
+    const tries = [
+      () => t.post('/api/v1/customers', { name: 'Should not exist' }, reader),
+      () => t.patch(`/api/v1/customers/${customer.body.id}`, { name: 'Renamed' }, reader),
+      () => t.del(`/api/v1/customers/${customer.body.id}`, reader),
+      () => t.post('/api/v1/auth/tokens', { name: 'escalated' }, reader),
+      () => t.del(`/api/v1/auth/tokens/${created.body.id}`, reader),
+      () => t.post('/api/v1/auth/logout', {}, reader),
+      () => t.post('/api/v1/customers', { nonsense: true }, reader),
+    ];
+    for (const attempt of tries) {
+      const res = await attempt();
+      expect(res.status).toBe(403);
+      expect(res.body.error.code).toBe('read_only_token');
+      expect(res.body.error.message).toMatch(
+        /^this API token may only read \(GET\); (POST|PATCH|DELETE) needs a token with full access$/,
+      );
+    }
+    const after = await t.get(`/api/v1/customers/${customer.body.id}`, admin.token);
+    expect(after.body.name).toBe(customer.body.name);
+    const counts = await t.db.execute(
+      sql`select (select count(*) from customers where name = 'Should not exist')::int as customers,
+                 (select count(*) from auth_tokens where name = 'escalated')::int as tokens`,
+    );
+    expect((counts as unknown as { rows: unknown[] }).rows).toEqual([{ customers: 0, tokens: 0 }]);
+    expect((await t.get('/api/v1/auth/me', reader)).status).toBe(200); // logout did not end it
+
+    // A read-only token keeps its user's limits: an agent's cannot read what agents may not.
+    const agent = await makeUser(t.db, 'agent');
+    const agentReader = await t.post(
+      '/api/v1/auth/tokens',
+      { name: 'agent reader', userId: agent.user.id, access: 'read' },
+      admin.token,
+    );
+    const refused = await t.get('/api/v1/audit-log', agentReader.body.token);
+    expect(refused.status).toBe(403);
+    expect(refused.body.error.code).toBe('forbidden');
+
+    const bad = await t.post('/api/v1/auth/tokens', { name: 'x', access: 'write' }, admin.token);
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.details[0].path).toBe('body.access');
   });
 
   it('an API token with a past expiry is refused at creation', async () => {

@@ -77,6 +77,9 @@ describe('OpenAPI', () => {
       'eventsLast24h',
     );
     expect(JSON.stringify(res.body.paths['/api/v1/audit-log'].get.parameters)).toContain('entityType');
+    // A token's access, and a case read by its number.
+    expect(JSON.stringify(res.body.paths['/api/v1/auth/tokens'].post.requestBody)).toContain('"read"');
+    expect(JSON.stringify(res.body.paths['/api/v1/cases/{id}'].get.parameters)).toContain('case number');
   });
 
   it('serves a browsable page at /api/docs', async () => {

@@ -1,0 +1,2 @@
+ALTER TABLE "auth_tokens" ADD COLUMN "access" text DEFAULT 'full' NOT NULL;--> statement-breakpoint
+ALTER TABLE "auth_tokens" ADD CONSTRAINT "auth_tokens_access_ck" CHECK ("auth_tokens"."access" in ('full', 'read'));
