@@ -33,6 +33,8 @@ import { OrganizationListPage } from './organizations/organization-list-page.js'
 import { RuleEditorPage } from './rules/rule-editor-page.js';
 import { RulesPage } from './rules/rules-page.js';
 import { BoardPage } from './signals/board-page.js';
+import { CommitmentsPage } from './signals/commitments-page.js';
+import { SignalsPage } from './signals/signals-page.js';
 import { HelpArticlePage } from './kb/help-article-page.js';
 import { HelpCenterPage } from './kb/help-center-page.js';
 import { HelpLayout } from './kb/help-layout.js';
@@ -136,6 +138,22 @@ export function App() {
             element={
               <RequireStaff>
                 <BoardPage />
+              </RequireStaff>
+            }
+          />
+          <Route
+            path="signals"
+            element={
+              <RequireStaff>
+                <SignalsPage />
+              </RequireStaff>
+            }
+          />
+          <Route
+            path="commitments"
+            element={
+              <RequireStaff>
+                <CommitmentsPage />
               </RequireStaff>
             }
           />

@@ -159,6 +159,9 @@ export function BoardPage() {
                     : formatNumber(allSignals.length)}
                 </span>
               </h2>
+              <Link className="board__more" to="/signals">
+                All signals, resolved and dismissed too
+              </Link>
               <ul className="severity-counts" aria-label="Live signals by severity">
                 {SEVERITY_ORDER.map((s) => {
                   const n = data.counts.bySeverity[s] ?? 0;
@@ -263,6 +266,9 @@ export function BoardPage() {
                   {formatNumber(data.counts.dueSoonCommitments)} due within {horizonLabel}
                 </span>
               </h2>
+              <Link className="board__more" to="/commitments">
+                All commitments and on-time rates
+              </Link>
               <FilterSelect
                 id="board-horizon"
                 label="Due within"

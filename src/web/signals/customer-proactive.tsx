@@ -1,13 +1,11 @@
 // The proactive side of a customer page (staff only): the commitments measured for them, the
 // signals raised about them and their operational events, newest first, each with a way to see more.
-import { Link } from 'react-router-dom';
 import type { Event } from '../../shared/schemas/events.js';
 import type { Commitment, Signal } from '../../shared/schemas/signals.js';
-import { formatDateTime, formatDue } from '../lib/format.js';
 import { GrowingList } from '../layout/growing-list.js';
-import { DataTable } from '../layout/data-table.js';
 import { EventTable, eventLine } from './event-table.js';
-import { CommitmentStateBadge, RefValue, SeverityBadge, SignalStateBadge } from './signal-badges.js';
+import { SignalHistoryTable } from './signal-history-table.js';
+import { CommitmentTable } from './commitment-table.js';
 
 export function CustomerSignals({ customerId }: { customerId: string }) {
   return (
@@ -19,36 +17,12 @@ export function CustomerSignals({ customerId }: { customerId: string }) {
       empty="No signals about this customer: no signal rule has fired on their events."
     >
       {(items, loading) => (
-        <DataTable
+        <SignalHistoryTable
           testId="customer-signals"
+          rowTestId="customer-signal-row"
+          signals={items}
           busy={loading}
-          columns={['Severity', 'Signal', 'State', 'Detected', 'Case']}
-        >
-          {items.map((s) => (
-            <tr key={s.id} data-testid="customer-signal-row" data-state={s.state}>
-              <td>
-                <SeverityBadge severity={s.severity} />
-              </td>
-              <td className="cell-primary">
-                <Link to={`/signals/${s.id}`}>{s.title}</Link>
-                <span className="cell-sub muted">{s.ruleName}</span>
-              </td>
-              <td>
-                <SignalStateBadge state={s.state} />
-              </td>
-              <td className="cell-nowrap">
-                <time dateTime={s.detectedAt}>{formatDateTime(s.detectedAt)}</time>
-              </td>
-              <td className="cell-nowrap">
-                {s.caseId ? (
-                  <Link to={`/cases/${s.caseId}`}>#{s.caseNumber ?? '…'}</Link>
-                ) : (
-                  <span className="muted">—</span>
-                )}
-              </td>
-            </tr>
-          ))}
-        </DataTable>
+        />
       )}
     </GrowingList>
   );
@@ -69,37 +43,12 @@ export function CustomerCommitments({ customerId }: { customerId: string }) {
       }
     >
       {(items, loading) => (
-        <DataTable
+        <CommitmentTable
           testId="customer-commitments"
+          rowTestId="customer-commitment-row"
+          commitments={items}
           busy={loading}
-          columns={['State', 'Commitment', 'Ref', 'Due', 'Closed']}
-        >
-          {items.map((c) => (
-            <tr key={c.id} data-testid="customer-commitment-row" data-state={c.state}>
-              <td>
-                <CommitmentStateBadge state={c.state} />
-              </td>
-              <td className="cell-primary">
-                <span>{c.name}</span>
-                <span className="cell-sub muted">{c.agreementName}</span>
-              </td>
-              <td>
-                <RefValue refKey={c.refKey} refValue={c.refValue} />
-              </td>
-              <td className="cell-nowrap">
-                <time dateTime={c.dueAt}>{formatDue(c.dueAt)}</time>
-                {c.repromised > 0 && <span className="cell-sub muted">re-promised ×{c.repromised}</span>}
-              </td>
-              <td className="cell-nowrap">
-                {c.closedAt ? (
-                  <time dateTime={c.closedAt}>{formatDateTime(c.closedAt)}</time>
-                ) : (
-                  <span className="muted">—</span>
-                )}
-              </td>
-            </tr>
-          ))}
-        </DataTable>
+        />
       )}
     </GrowingList>
   );

@@ -1,0 +1,63 @@
+// Commitments as a list: where each stands against its due time, the agreement it belongs to, the
+// order or invoice it is about, and when it closed. The commitments page and a customer's page use it.
+import { Link } from 'react-router-dom';
+import type { Commitment } from '../../shared/schemas/signals.js';
+import { formatDateTime, formatDue } from '../lib/format.js';
+import { DataTable } from '../layout/data-table.js';
+import { CommitmentStateBadge, RefValue } from './signal-badges.js';
+
+export function CommitmentTable(props: {
+  testId: string;
+  rowTestId: string;
+  commitments: Commitment[];
+  busy: boolean;
+  /** The customer column, for lists of many customers' commitments. */
+  showCustomer?: boolean;
+}) {
+  const columns = [
+    'State',
+    'Commitment',
+    ...(props.showCustomer ? ['Customer'] : []),
+    'Ref',
+    'Due',
+    'Closed',
+  ];
+  return (
+    <DataTable testId={props.testId} busy={props.busy} columns={columns}>
+      {props.commitments.map((c) => (
+        <tr key={c.id} data-testid={props.rowTestId} data-state={c.state}>
+          <td>
+            <CommitmentStateBadge state={c.state} />
+          </td>
+          <td className="cell-primary">
+            <span>{c.name}</span>
+            <span className="cell-sub muted">{c.agreementName}</span>
+          </td>
+          {props.showCustomer && (
+            <td>
+              {c.customerId ? (
+                <Link to={`/customers/${c.customerId}`}>{c.customerName ?? 'Unnamed'}</Link>
+              ) : (
+                <span className="muted">—</span>
+              )}
+            </td>
+          )}
+          <td>
+            <RefValue refKey={c.refKey} refValue={c.refValue} />
+          </td>
+          <td className="cell-nowrap">
+            <time dateTime={c.dueAt}>{formatDue(c.dueAt)}</time>
+            {c.repromised > 0 && <span className="cell-sub muted">re-promised ×{c.repromised}</span>}
+          </td>
+          <td className="cell-nowrap">
+            {c.closedAt ? (
+              <time dateTime={c.closedAt}>{formatDateTime(c.closedAt)}</time>
+            ) : (
+              <span className="muted">—</span>
+            )}
+          </td>
+        </tr>
+      ))}
+    </DataTable>
+  );
+}

@@ -1,0 +1,91 @@
+// Every signal, newest first, in every state: what the rules caught, what was done about it, and
+// how it ended: resolved by the awaited event, or dismissed with a reason (how managers judge a
+// rule: many dismissals mean it cries wolf). The board shows only the live ones. The filters
+// live in the address, so a link can carry them.
+import { Link } from 'react-router-dom';
+import type { Rule } from '../../shared/schemas/rules.js';
+import type { Signal } from '../../shared/schemas/signals.js';
+import { useAddressFilters } from '../lib/address-filters.js';
+import type { Items } from '../lib/types.js';
+import { useApi } from '../lib/use-api.js';
+import { FilterSelect } from '../layout/filter-select.js';
+import { GrowingList } from '../layout/growing-list.js';
+import { PageHeader } from '../layout/page-parts.js';
+import { useDocumentTitle } from '../layout/use-document-title.js';
+import { SignalHistoryTable } from './signal-history-table.js';
+import { SEVERITY_ORDER, SIGNAL_STATE_LABELS, severityLabel } from './signal-labels.js';
+
+const STATES = [['open,acted', 'Live (open or acted on)'], ...Object.entries(SIGNAL_STATE_LABELS)] as const;
+
+export function SignalsPage() {
+  useDocumentTitle('Signals');
+  const [params, change] = useAddressFilters();
+  const filters = {
+    state: params.get('state') ?? '',
+    severity: params.get('severity') ?? '',
+    ruleId: params.get('ruleId') ?? '',
+  };
+  const rules = useApi<Items<Rule>>('/rules', { limit: 500 });
+  const set = (key: keyof typeof filters, value: string) => change({ [key]: value }, { replace: true });
+  const query = Object.fromEntries(Object.entries(filters).filter(([, v]) => v));
+  const ruleOptions = (rules.data?.items ?? []).map((r) => [r.id, r.name] as const);
+  if (filters.ruleId && !ruleOptions.some(([id]) => id === filters.ruleId)) {
+    ruleOptions.push([filters.ruleId, 'Chosen rule']);
+  }
+  return (
+    <>
+      <PageHeader
+        title="Signals"
+        subtitle="Everything the signal rules caught, newest first: live, resolved by the awaited event, or dismissed."
+        actions={
+          <Link className="button" to="/board">
+            Promises at risk now
+          </Link>
+        }
+      />
+      <div className="toolbar" role="search" aria-label="Filter signals">
+        <FilterSelect
+          id="signals-state"
+          label="State"
+          value={filters.state}
+          options={STATES}
+          all="All states"
+          onChange={(v) => set('state', v)}
+        />
+        <FilterSelect
+          id="signals-severity"
+          label="Severity"
+          value={filters.severity}
+          options={SEVERITY_ORDER.map((s) => [s, severityLabel(s)] as const)}
+          all="All severities"
+          onChange={(v) => set('severity', v)}
+        />
+        <FilterSelect
+          id="signals-rule"
+          label="Rule"
+          value={filters.ruleId}
+          options={ruleOptions}
+          all="All rules"
+          onChange={(v) => set('ruleId', v)}
+        />
+      </div>
+      <GrowingList<Signal>
+        path="/signals"
+        query={query}
+        what="signals"
+        emptyTestId="signals-empty"
+        empty={Object.keys(query).length ? 'No signals match.' : 'No signal rule has fired yet.'}
+      >
+        {(items, loading) => (
+          <SignalHistoryTable
+            testId="signals"
+            rowTestId="signal-row"
+            signals={items}
+            busy={loading}
+            showCustomer
+          />
+        )}
+      </GrowingList>
+    </>
+  );
+}

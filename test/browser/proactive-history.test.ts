@@ -1,0 +1,146 @@
+// The proactive side's history, for staff: the Signals page (every signal in every state, how each
+// ended) and the Commitments page (on-time rates per agreement, segment, organization or customer,
+// and every commitment). Each list is compared with what the API answers for the same filters.
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Commitment, CommitmentRate, Signal } from '../../src/shared/schemas/signals.js';
+import { DEMO, eventually, signIn, startStack, text, texts, type Stack } from './harness.js';
+
+let stack: Stack;
+let page: Page;
+const agent = { login: DEMO.agent };
+
+beforeAll(async () => {
+  stack = await startStack();
+  page = await stack.newPage();
+  await signIn(page, stack.url, DEMO.agent);
+});
+afterAll(() => stack?.stop());
+
+const signals = async (query: string) =>
+  (await stack.api<{ items: Signal[] }>(`/signals?${query}`, agent)).items;
+const commitments = async (query: string) =>
+  (await stack.api<{ items: Commitment[] }>(`/commitments?${query}`, agent)).items;
+const rowCount = (testId: string) => page.getByTestId(testId).count();
+
+describe('signals page', () => {
+  it('lists signals in every state, narrows by state and rule, and shows how each ended', async () => {
+    // One signal dismissed with a reason, so every kind of ending is there.
+    const [live] = await signals('state=open,acted&severity=low');
+    const reason = 'Checked with the carrier: the parcel is on the van today.';
+    await stack.api(`/signals/${live!.id}/dismiss`, { ...agent, method: 'POST', body: { reason } });
+
+    await page.goto(`${stack.url}/board`);
+    await page.getByRole('link', { name: 'All signals, resolved and dismissed too' }).click();
+    await eventually(async () => new URL(page.url()).pathname).toBe('/signals');
+    await eventually(() => rowCount('signal-row')).toBe(10);
+
+    await page.getByLabel('State').selectOption({ label: 'Dismissed' });
+    await eventually(async () => new URL(page.url()).search).toBe('?state=dismissed');
+    const dismissed = await signals('state=dismissed');
+    await eventually(() => rowCount('signal-row')).toBe(Math.min(10, dismissed.length));
+    const row = page.getByTestId('signal-row').filter({ hasText: live!.title });
+    expect(await row.getAttribute('data-state')).toBe('dismissed');
+    expect(await text(row.getByTestId('signal-ended'))).toContain(reason);
+
+    await page.getByLabel('State').selectOption({ label: 'Resolved' });
+    const resolved = await signals('state=resolved');
+    expect(resolved.length).toBeGreaterThan(0);
+    await eventually(async () => texts(page.getByTestId('signal-row').locator('td.cell-primary a'))).toEqual(
+      resolved.slice(0, 10).map((s) => s.title),
+    );
+    expect(await texts(page.getByTestId('signal-ended').locator('.cell-sub'))).toEqual(
+      resolved.slice(0, 10).map((s) => s.resolution!),
+    );
+
+    // A rule, on top of the state; the address carries both.
+    const rule = resolved[0]!;
+    await page.getByLabel('Rule').selectOption({ label: rule.ruleName });
+    const ofRule = await signals(`state=resolved&ruleId=${rule.ruleId}`);
+    await eventually(() => rowCount('signal-row')).toBe(Math.min(10, ofRule.length));
+    await page.reload();
+    await eventually(async () => texts(page.getByTestId('signal-row').locator('td.cell-primary a'))).toEqual(
+      ofRule.slice(0, 10).map((s) => s.title),
+    );
+    expect(await page.getByLabel('Rule').inputValue()).toBe(rule.ruleId);
+
+    await page.getByLabel('Severity').selectOption({ label: 'Critical' });
+    const none = await signals(`state=resolved&ruleId=${rule.ruleId}&severity=critical`);
+    expect(none).toEqual([]);
+    await eventually(() => text(page.getByTestId('signals-empty'))).toBe('No signals match.');
+  });
+});
+
+describe('commitments page', () => {
+  it('shows on-time rates per agreement and per segment, worst first, as the API counts them', async () => {
+    await page.goto(`${stack.url}/board`);
+    await page.getByRole('link', { name: 'All commitments and on-time rates' }).click();
+    await eventually(async () => new URL(page.url()).pathname).toBe('/commitments');
+    const from = new Date(Date.now() - 90 * 86_400_000).toISOString();
+    for (const [by, label] of [
+      ['agreement', 'Agreement'],
+      ['segment', 'Segment'],
+    ] as const) {
+      if (by !== 'agreement') await page.getByLabel('Per').selectOption({ label });
+      const rates = (
+        await stack.api<{ items: CommitmentRate[] }>(`/commitments/rates?by=${by}&from=${from}`, agent)
+      ).items;
+      expect(rates.length).toBeGreaterThan(0);
+      await eventually(() => texts(page.getByTestId('rate-group'))).toEqual(
+        rates.map((r) => r.groupName ?? 'None'),
+      );
+      expect(await texts(page.getByTestId('rate-value'))).toEqual(
+        rates.map((r) => (r.onTimeRate === null ? '—' : `${Math.round(r.onTimeRate * 100)}%`)),
+      );
+      const first = page.getByTestId('rate-row').first().locator('td');
+      expect(await texts(first)).toEqual([
+        rates[0]!.groupName ?? 'None',
+        String(rates[0]!.met),
+        String(rates[0]!.late),
+        String(rates[0]!.broken),
+        String(rates[0]!.overdue),
+        expect.any(String),
+      ]);
+      expect(await page.getByRole('meter').first().getAttribute('aria-valuenow')).toBe(
+        String(Math.round((rates[0]!.onTimeRate ?? 0) * 100)),
+      );
+    }
+    expect(new URL(page.url()).searchParams.get('by')).toBe('segment');
+  });
+
+  it('lists every commitment, narrowed by state and agreement', async () => {
+    await page.goto(`${stack.url}/commitments`);
+    await page.getByLabel('State').selectOption({ label: 'Met late' });
+    const late = await commitments('state=late');
+    expect(late.length).toBeGreaterThan(0);
+    await eventually(() => rowCount('commitment-row')).toBe(Math.min(10, late.length));
+    expect(
+      new Set(
+        await page
+          .getByTestId('commitment-row')
+          .evaluateAll((rows) => rows.map((r) => r.getAttribute('data-state'))),
+      ),
+    ).toEqual(new Set(['late']));
+    expect(await texts(page.getByTestId('commitment-row').locator('td:nth-child(3)'))).toEqual(
+      late.slice(0, 10).map((c) => c.customerName ?? '—'),
+    );
+
+    const agreement = late[0]!;
+    await page.getByLabel('Agreement').selectOption({ label: agreement.agreementName });
+    const ofAgreement = await commitments(`state=late&agreementId=${agreement.agreementId}`);
+    await eventually(() => rowCount('commitment-row')).toBe(Math.min(10, ofAgreement.length));
+    expect(new URL(page.url()).searchParams.get('agreementId')).toBe(agreement.agreementId);
+  });
+
+  it('is for staff: a customer is sent to the portal', async () => {
+    const customer = await stack.newPage();
+    await signIn(customer, stack.url, DEMO.customer);
+    for (const path of ['/commitments', '/signals']) {
+      await customer.goto(`${stack.url}${path}`);
+      await eventually(async () => new URL(customer.url()).pathname).toBe('/portal');
+    }
+    expect(
+      await stack.api(`/commitments/rates`, { login: DEMO.customer }).catch((e: Error) => e.message),
+    ).toMatch(/403/);
+  });
+});
