@@ -122,7 +122,7 @@ describe('commitments page', () => {
       ),
     ).toEqual(new Set(['late']));
     expect(await texts(page.getByTestId('commitment-row').locator('td:nth-child(3)'))).toEqual(
-      late.slice(0, 10).map((c) => c.customerName ?? '—'),
+      late.slice(0, 10).map((c) => c.customerName ?? 'No customer'),
     );
 
     const agreement = late[0]!;

@@ -15,7 +15,14 @@ import { ErrorNotice, Loading, PageHeader } from '../layout/page-parts.js';
 import { useDocumentTitle } from '../layout/use-document-title.js';
 import { DataTable } from '../layout/data-table.js';
 import { FilterSelect } from '../layout/filter-select.js';
-import { CommitmentStateBadge, DueIn, RefValue, SeverityBadge, SignalStateBadge } from './signal-badges.js';
+import {
+  CommitmentStateBadge,
+  CustomerLink,
+  DueIn,
+  RefValue,
+  SeverityBadge,
+  SignalStateBadge,
+} from './signal-badges.js';
 import { SEVERITY_ORDER, severityLabel } from './signal-labels.js';
 
 /** How often the board asks for news. */
@@ -471,16 +478,5 @@ function CommitmentTable({ commitments, now }: { commitments: Commitment[]; now:
         </tr>
       ))}
     </DataTable>
-  );
-}
-
-/** The customer a row is about, when it is about one. */
-function CustomerLink({ id, name }: { id: string | null; name: string | null }) {
-  return id ? (
-    <Link className="link-quiet" to={`/customers/${id}`}>
-      {name ?? 'Unnamed customer'}
-    </Link>
-  ) : (
-    <span className="muted">No customer</span>
   );
 }

@@ -1,10 +1,9 @@
 // Commitments as a list: where each stands against its due time, the agreement it belongs to, the
 // order or invoice it is about, and when it closed. The commitments page and a customer's page use it.
-import { Link } from 'react-router-dom';
 import type { Commitment } from '../../shared/schemas/signals.js';
 import { formatDateTime, formatDue } from '../lib/format.js';
 import { DataTable } from '../layout/data-table.js';
-import { CommitmentStateBadge, RefValue } from './signal-badges.js';
+import { CommitmentStateBadge, CustomerLink, RefValue } from './signal-badges.js';
 
 export function CommitmentTable(props: {
   testId: string;
@@ -35,11 +34,7 @@ export function CommitmentTable(props: {
           </td>
           {props.showCustomer && (
             <td>
-              {c.customerId ? (
-                <Link to={`/customers/${c.customerId}`}>{c.customerName ?? 'Unnamed'}</Link>
-              ) : (
-                <span className="muted">—</span>
-              )}
+              <CustomerLink id={c.customerId} name={c.customerName} />
             </td>
           )}
           <td>

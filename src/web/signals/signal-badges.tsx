@@ -1,5 +1,6 @@
 // Markers of the proactive-service screens: how severe a signal is, where it stands, and how a
 // commitment stands against its due time.
+import { Link } from 'react-router-dom';
 import { formatWallClock } from '../lib/format.js';
 import { actionStateLabel, commitmentStateLabel, severityLabel, signalStateLabel } from './signal-labels.js';
 
@@ -55,5 +56,16 @@ export function RefValue(props: { refKey: string | null; refValue: string | null
     <span className="ref" title={props.title}>
       <span className="ref__key">{props.refKey}</span> <code>{props.refValue}</code>
     </span>
+  );
+}
+
+/** The customer a row is about, when it is about one. */
+export function CustomerLink({ id, name }: { id: string | null; name: string | null }) {
+  return id ? (
+    <Link className="link-quiet" to={`/customers/${id}`}>
+      {name ?? 'Unnamed customer'}
+    </Link>
+  ) : (
+    <span className="muted">No customer</span>
   );
 }

@@ -4,7 +4,7 @@ import { Link } from 'react-router-dom';
 import type { Signal } from '../../shared/schemas/signals.js';
 import { formatDateTime } from '../lib/format.js';
 import { DataTable } from '../layout/data-table.js';
-import { SeverityBadge, SignalStateBadge } from './signal-badges.js';
+import { CustomerLink, SeverityBadge, SignalStateBadge } from './signal-badges.js';
 
 export function SignalHistoryTable(props: {
   testId: string;
@@ -36,11 +36,7 @@ export function SignalHistoryTable(props: {
           </td>
           {props.showCustomer && (
             <td>
-              {s.customerId ? (
-                <Link to={`/customers/${s.customerId}`}>{s.customerName ?? 'Unnamed'}</Link>
-              ) : (
-                <span className="muted">—</span>
-              )}
+              <CustomerLink id={s.customerId} name={s.customerName} />
               {s.organizationName && <span className="cell-sub muted">{s.organizationName}</span>}
             </td>
           )}
