@@ -438,6 +438,25 @@ describe('signals', () => {
     await eventually(async () => (await stack.api<Rule>(`/rules/${ruleId}`, admin)).enabled).toBe(false);
     expect(await toggle.isChecked()).toBe(false);
   });
+
+  it('says how the rule did in the last 30 days, and links to its signals', async () => {
+    await page.goto(`${stack.url}/admin/rules`);
+    const row = page.getByTestId('rule-row').filter({ hasText: RULE });
+    const cell = row.getByTestId('rule-last-30-days');
+    // The one signal of this file, dismissed above.
+    expect((await stack.api<Rule>(`/rules/${ruleId}`, admin)).last30Days).toEqual({
+      signals: 1,
+      resolved: 0,
+      dismissed: 1,
+    });
+    await eventually(() => text(cell)).toBe('1 signal\n0 resolved · 1 dismissed');
+    await cell.getByRole('link', { name: '1 signal' }).click();
+    await eventually(async () => new URL(page.url()).search).toBe(`?ruleId=${ruleId}`);
+    await eventually(() => texts(page.getByTestId('signal-row').locator('td.cell-primary a'))).toEqual([
+      signal.title,
+    ]);
+    expect(await page.getByLabel('Rule').inputValue()).toBe(ruleId);
+  });
 });
 
 describe('commitments', () => {

@@ -222,6 +222,11 @@ export const Rule = z.object({
   severity: Severity,
   enabled: z.boolean(),
   openSignals: z.number().int().describe('signals of this rule open or acted on now'),
+  last30Days: z
+    .object({ signals: z.number().int(), resolved: z.number().int(), dismissed: z.number().int() })
+    .describe(
+      'signals detected in the last 30 days, and how many of them resolved themselves or were dismissed (many dismissals: a rule to tune)',
+    ),
   createdAt: IsoDateTime,
   updatedAt: IsoDateTime,
 });

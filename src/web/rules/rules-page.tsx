@@ -1,10 +1,11 @@
 // Signal rules (admin): what each watches, how severe its signals are, whether it is on, how many
-// of its signals are live, and its version. The switch turns a rule on or off at once.
+// of its signals are live, how it did in the last 30 days (signals, resolved, dismissed), and its
+// version. The switch turns a rule on or off at once.
 import { useState } from 'react';
 import { Link, useSearchParams } from 'react-router-dom';
 import { RULE_KINDS, type Rule } from '../../shared/schemas/rules.js';
 import { api, toApiError } from '../lib/api.js';
-import { formatDateTime, formatNumber } from '../lib/format.js';
+import { countOf, formatDateTime, formatNumber } from '../lib/format.js';
 import type { Page } from '../lib/types.js';
 import { useApi } from '../lib/use-api.js';
 import { PAGE_SIZE, useCursorPager } from '../lib/use-cursor-pager.js';
@@ -108,6 +109,7 @@ export function RulesPage() {
             'Severity',
             'Enabled',
             numberColumn('Live signals'),
+            'Last 30 days',
             numberColumn('Version'),
             'Changed',
           ]}
@@ -154,6 +156,9 @@ export function RulesPage() {
                     <span className="muted">0</span>
                   )}
                 </td>
+                <td className="cell-nowrap" data-testid="rule-last-30-days">
+                  <LastThirtyDays rule={r} />
+                </td>
                 <td className="cell-number" data-testid="rule-version">
                   {r.version}
                 </td>
@@ -164,6 +169,20 @@ export function RulesPage() {
         </DataTable>
         <ListPager pager={pager} list={rules} total={rules.data?.total} />
       </ListState>
+    </>
+  );
+}
+
+/** How the rule did lately: its signals, and how many were dismissed (a rule to tune) or resolved themselves. */
+function LastThirtyDays({ rule }: { rule: Rule }) {
+  const { signals, resolved, dismissed } = rule.last30Days;
+  if (signals === 0) return <span className="muted">No signals</span>;
+  return (
+    <>
+      <Link to={`/signals?ruleId=${rule.id}`}>{countOf(signals, 'signal', 'signals')}</Link>
+      <span className="cell-sub muted">
+        {formatNumber(resolved)} resolved · {formatNumber(dismissed)} dismissed
+      </span>
     </>
   );
 }

@@ -26,6 +26,15 @@ const columns = {
     select count(*)::int from signals s
     where s.rule_id = "signal_rules"."id" and s.state in ('open', 'acted')
   )`,
+  // How the rule did lately (by signals_rule: the rule's last 30 days of signals only).
+  last30Days: sql<{ signals: number; resolved: number; dismissed: number }>`(
+    select json_build_object(
+      'signals', count(*)::int,
+      'resolved', (count(*) filter (where s.state = 'resolved'))::int,
+      'dismissed', (count(*) filter (where s.state = 'dismissed'))::int)
+    from signals s
+    where s.rule_id = "signal_rules"."id" and s.detected_at >= now() - interval '30 days'
+  )`,
 };
 
 export type RuleRow = Awaited<ReturnType<typeof findRule>> & {};

@@ -24,6 +24,7 @@ export function toRuleDto(row: repo.RuleRow): Rule {
     severity: row.severity,
     enabled: row.enabled,
     openSignals: row.openSignals,
+    last30Days: row.last30Days,
     createdAt: row.createdAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),
   };
