@@ -108,11 +108,15 @@ describe('commitments page', () => {
     expect(new URL(page.url()).searchParams.get('by')).toBe('segment');
   });
 
-  it('lists every commitment, narrowed by state and agreement', async () => {
+  it('lists every commitment, latest due first or soonest, narrowed by state and agreement', async () => {
     await page.goto(`${stack.url}/commitments`);
+    const customers = () => texts(page.getByTestId('commitment-row').locator('td:nth-child(3)'));
+    const dues = () => page.getByTestId('commitment-row').locator('td time').first().getAttribute('datetime');
+    const named = (list: Commitment[]) => list.slice(0, 10).map((c) => c.customerName ?? 'No customer');
+
     await page.getByLabel('State').selectOption({ label: 'Met late' });
-    const late = await commitments('state=late');
-    expect(late.length).toBeGreaterThan(0);
+    const late = await commitments('state=late&sort=-dueAt');
+    expect(late.length).toBeGreaterThan(1);
     await eventually(() => rowCount('commitment-row')).toBe(Math.min(10, late.length));
     expect(
       new Set(
@@ -121,14 +125,20 @@ describe('commitments page', () => {
           .evaluateAll((rows) => rows.map((r) => r.getAttribute('data-state'))),
       ),
     ).toEqual(new Set(['late']));
-    expect(await texts(page.getByTestId('commitment-row').locator('td:nth-child(3)'))).toEqual(
-      late.slice(0, 10).map((c) => c.customerName ?? 'No customer'),
-    );
+    await eventually(customers).toEqual(named(late));
+    expect(await dues()).toBe(late[0]!.dueAt);
+
+    await page.getByLabel('Sort').selectOption({ label: 'Soonest due first' });
+    const soonest = await commitments('state=late');
+    await eventually(dues).toBe(soonest[0]!.dueAt);
+    expect(await customers()).toEqual(named(soonest));
+    expect(new URL(page.url()).searchParams.get('sort')).toBe('dueAt');
 
     const agreement = late[0]!;
     await page.getByLabel('Agreement').selectOption({ label: agreement.agreementName });
     const ofAgreement = await commitments(`state=late&agreementId=${agreement.agreementId}`);
     await eventually(() => rowCount('commitment-row')).toBe(Math.min(10, ofAgreement.length));
+    expect(await customers()).toEqual(named(ofAgreement));
     expect(new URL(page.url()).searchParams.get('agreementId')).toBe(agreement.agreementId);
   });
 

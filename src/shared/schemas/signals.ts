@@ -188,6 +188,10 @@ export const CommitmentListQuery = z.strictObject({
   ref: z.string().max(200).optional().describe('the ref value, e.g. SO-1'),
   dueBefore: IsoDateTime.optional(),
   dueAfter: IsoDateTime.optional(),
+  sort: z
+    .enum(['dueAt', '-dueAt'])
+    .optional()
+    .describe('dueAt: soonest due first (the default); -dueAt: latest due first'),
   limit: Limit,
   cursor: Cursor.optional(),
   includeTotal: BooleanQuery.optional(),

@@ -32,6 +32,10 @@ const PERIODS = [
   ['365', 'Last 12 months'],
 ] as const;
 const DAY_MS = 86_400_000;
+const SORTS = [
+  ['-dueAt', 'Latest due first'],
+  ['dueAt', 'Soonest due first'],
+] as const;
 
 export function CommitmentsPage() {
   useDocumentTitle('Commitments');
@@ -42,6 +46,7 @@ export function CommitmentsPage() {
   const days = PERIODS.some(([d]) => d === periodParam) ? periodParam! : '90';
   const state = params.get('state') ?? '';
   const agreementId = params.get('agreementId') ?? '';
+  const sort = params.get('sort') === 'dueAt' ? 'dueAt' : '-dueAt';
   const set = (key: string, value: string, fallback = '') =>
     change({ [key]: value === fallback ? undefined : value }, { replace: true });
 
@@ -53,7 +58,7 @@ export function CommitmentsPage() {
     { keepPrevious: true },
   );
   const agreements = useApi<Items<Agreement>>('/agreements');
-  const query = { ...(state ? { state } : {}), ...(agreementId ? { agreementId } : {}) };
+  const query = { ...(state ? { state } : {}), ...(agreementId ? { agreementId } : {}), sort };
   const groupLabel = GROUPS.find(([g]) => g === by)![1];
 
   return (
@@ -124,13 +129,20 @@ export function CommitmentsPage() {
             all="All agreements"
             onChange={(v) => set('agreementId', v)}
           />
+          <FilterSelect
+            id="commitments-sort"
+            label="Sort"
+            value={sort}
+            options={SORTS}
+            onChange={(v) => set('sort', v, '-dueAt')}
+          />
         </div>
         <GrowingList<Commitment>
           path="/commitments"
           query={query}
           what="commitments"
           emptyTestId="commitments-empty"
-          empty={Object.keys(query).length ? 'No commitments match.' : 'No commitment has been measured yet.'}
+          empty={state || agreementId ? 'No commitments match.' : 'No commitment has been measured yet.'}
         >
           {(items, loading) => (
             <CommitmentTable

@@ -33,6 +33,7 @@ const columns = {
 };
 
 const byDue: Sort = { column: commitments.dueAt, idColumn: commitments.id, desc: false };
+const byDueDesc: Sort = { ...byDue, desc: true };
 
 /** The select every commitment answer uses; `sortKey` is the list's cursor value. */
 function selectCommitments(db: Database) {
@@ -76,11 +77,13 @@ function filters(f: CommitmentFilter): SQL | undefined {
 
 export async function listCommitments(
   db: Database,
-  q: CommitmentFilter & { limit: number; cursor?: string; includeTotal?: boolean },
+  q: CommitmentFilter & { sort?: 'dueAt' | '-dueAt'; limit: number; cursor?: string; includeTotal?: boolean },
 ) {
+  // Both orders page by the same key (the due time, then the id), so one cursor value serves.
+  const sort = q.sort === '-dueAt' ? byDueDesc : byDue;
   const found = await selectCommitments(db)
-    .where(and(filters(q), afterCursor(byDue, q.cursor)))
-    .orderBy(...orderBy(byDue))
+    .where(and(filters(q), afterCursor(sort, q.cursor)))
+    .orderBy(...orderBy(sort))
     .limit(q.limit + 1);
   const page = toPage(found, q.limit);
   const total = await totalIf(db, q.includeTotal, commitments, filters(q));

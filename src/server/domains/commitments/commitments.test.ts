@@ -126,13 +126,17 @@ describe('commitments: list and read', () => {
     expect(ids(res)).toEqual(expected.map((x) => k[x]!.id));
   });
 
-  it('pages with a cursor and counts on request', async () => {
+  it.each([
+    ['', ['e', 'a', 'c', 'b', 'd']],
+    ['&sort=dueAt', ['e', 'a', 'c', 'b', 'd']],
+    ['&sort=-dueAt', ['d', 'b', 'c', 'a', 'e']],
+  ])('pages with a cursor and counts on request (order%s)', async (sort, order) => {
     const seen: string[] = [];
     let cursor: string | null = null;
     let first = true;
     do {
       const res: any = await t.get(
-        `/api/v1/commitments?key=${key}&limit=2${first ? '&includeTotal=true' : ''}${cursor ? `&cursor=${cursor}` : ''}`,
+        `/api/v1/commitments?key=${key}${sort}&limit=2${first ? '&includeTotal=true' : ''}${cursor ? `&cursor=${cursor}` : ''}`,
         agent,
       );
       if (first) expect(res.body.total).toBe(5);
@@ -141,7 +145,7 @@ describe('commitments: list and read', () => {
       seen.push(...ids(res));
       cursor = res.body.nextCursor;
     } while (cursor);
-    expect(seen).toEqual(['e', 'a', 'c', 'b', 'd'].map((x) => k[x]!.id));
+    expect(seen).toEqual(order.map((x) => k[x]!.id));
   });
 
   it('refuses unknown states and malformed filters with 400', async () => {
@@ -150,7 +154,14 @@ describe('commitments: list and read', () => {
     expect(res.body.error.details).toEqual([
       { path: 'query.state', message: expect.stringContaining('unknown state "pending"') },
     ]);
-    for (const q of ['state=Open', 'customerId=1', 'dueBefore=tomorrow', 'limit=0', 'surprise=1']) {
+    for (const q of [
+      'state=Open',
+      'customerId=1',
+      'dueBefore=tomorrow',
+      'limit=0',
+      'surprise=1',
+      'sort=closedAt',
+    ]) {
       expect((await t.get(`/api/v1/commitments?${q}`, agent)).status).toBe(400);
     }
   });
