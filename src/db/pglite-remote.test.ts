@@ -15,7 +15,7 @@ import type { PGlite } from '@electric-sql/pglite';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { exitWhenDatabaseLost } from '../server/start.js';
 import { openDatabase, pingDatabase, rows, type Database, type DatabaseHandle } from './client.js';
-import { RemotePGlite } from './pglite-remote.js';
+import { RemotePGlite, textTypes } from './pglite-remote.js';
 import { segments } from '../server/domains/segments/segments.table.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'steward-thread-'));
@@ -223,6 +223,31 @@ describe.skipIf(usingPostgres())('PGlite on a worker thread', () => {
     expect(exits).toEqual([1]);
     expect(logged).toEqual(['the embedded database stopped; exiting so that Steward can be started again']);
     await remote.close(); // nothing left to close: returns
+  });
+
+  it('keeps as text exactly the types the caller’s parsers name, as PGlite would; refuses converting parsers', async () => {
+    const remote = await RemotePGlite.create({});
+    try {
+      const q = 'select $1::timestamptz as at, $2::date as day';
+      const params = ['2026-11-30 10:00:00+00', '2026-11-30'];
+      const keep = (v: string) => v;
+      // No parsers: PGlite's own (a Date for each).
+      const plain = await remote.query<{ at: unknown; day: unknown }>(q, params);
+      expect(plain.rows[0]!.at).toBeInstanceOf(Date);
+      expect(plain.rows[0]!.day).toBeInstanceOf(Date);
+      // The timestamp kept as text, the date not: only what was asked for.
+      const some = await remote.query<{ at: unknown; day: unknown }>(q, params, { parsers: { 1184: keep } });
+      expect(some.rows[0]!.at).toBe('2026-11-30 10:00:00+00');
+      expect(some.rows[0]!.day).toBeInstanceOf(Date);
+      // A parser that converts cannot run on the other thread: refused, never silently ignored.
+      await expect(
+        remote.query(q, params, { parsers: { 1184: (v: string) => new Date(v) } }),
+      ).rejects.toThrow('cannot run a parser that converts values (type 1184)');
+      expect(textTypes(undefined)).toEqual([]);
+      expect(textTypes({ 1184: keep, 1082: keep })).toEqual([1082, 1184]);
+    } finally {
+      await remote.close();
+    }
   });
 
   it('a thread stopped by close() is not lost', async () => {

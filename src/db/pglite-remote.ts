@@ -35,6 +35,8 @@ export type ThreadRequest =
       sql: string;
       params: unknown[];
       rowMode: 'array' | 'object';
+      /** Types whose values stay text (the caller's parsers, which must not convert: see textTypes). */
+      textTypes: number[];
       /** BEGIN first: a transaction's first statement carries it (one round trip fewer). */
       begin?: true;
     }
@@ -56,12 +58,30 @@ export type ThreadReply =
 type Request = ThreadRequest extends infer R ? (R extends unknown ? Omit<R, 'id'> : never) : never;
 
 /**
- * What crosses to the worker of PGlite's query options: the row mode. Parsers are functions,
- * which do not cross; the worker applies the ones drizzle's driver asks for on every query
- * (dates, times and intervals as text), so a caller's own `parsers` are not honoured.
+ * What crosses to the worker of PGlite's query options: the row mode, and which types the
+ * caller's `parsers` keep as text. Parsers are functions, which do not cross; drizzle's driver
+ * asks on every query for dates, times and intervals (and their arrays) as text, as node-postgres
+ * returns them, and that is what the worker does for the types named. A parser that converts
+ * cannot be honoured there, and is refused rather than ignored.
  */
 interface QueryOptions {
   rowMode?: 'array' | 'object';
+  parsers?: Record<number, (value: string, typeId: number) => unknown>;
+}
+
+const PROBE = '2026-12-01 09:30:00.123+00';
+
+/** The types the parsers keep as text; throws for a parser that changes its value. */
+export function textTypes(parsers: QueryOptions['parsers']): number[] {
+  if (!parsers) return [];
+  return Object.entries(parsers).map(([oid, parse]) => {
+    if (parse(PROBE, Number(oid)) !== PROBE) {
+      throw new Error(
+        `PGlite on its thread cannot run a parser that converts values (type ${oid}): only parsers that keep the text cross to the worker`,
+      );
+    }
+    return Number(oid);
+  });
 }
 
 /** A transaction's view of the connection, as drizzle's PGlite driver calls it. */
@@ -149,6 +169,7 @@ export class RemotePGlite {
       sql,
       params,
       rowMode: options?.rowMode ?? 'object',
+      textTypes: textTypes(options?.parsers),
       ...(begin ? { begin } : {}),
     });
     return reply.result as ThreadResult & { rows: T[] };

@@ -2,7 +2,7 @@
 // the server's queries by message (see pglite-remote.ts for the other end and the reasons).
 // One query at a time, in the order they arrive; the other end keeps transactions whole.
 import { parentPort, workerData } from 'node:worker_threads';
-import { PGlite, types } from '@electric-sql/pglite';
+import { PGlite } from '@electric-sql/pglite';
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import type { StatementStat, ThreadReply, ThreadRequest, ThreadStart } from './pglite-remote.js';
 
@@ -11,14 +11,19 @@ const start = workerData as ThreadStart;
 /** Time spent in each statement (by its text) when asked for: what the database thread does. */
 const stats = start.statementStats ? new Map<string, StatementStat>() : undefined;
 
-// The parsers drizzle's PGlite driver asks for on every query: dates, times and intervals (and
-// numeric arrays) stay text, as the node-postgres driver returns them.
+// The parsers a query asks for, rebuilt here: the types the caller keeps as text (drizzle's
+// driver: dates, times and intervals, as node-postgres returns them). One object per list.
 const asText = (value: string) => value;
-const PARSERS = Object.fromEntries(
-  [types.TIMESTAMP, types.TIMESTAMPTZ, types.INTERVAL, types.DATE, 1231, 1115, 1185, 1187, 1182].map(
-    (oid) => [oid, asText],
-  ),
-);
+const parsersByList = new Map<string, Record<number, typeof asText>>();
+function parsersFor(textTypes: number[]) {
+  const key = textTypes.join();
+  let parsers = parsersByList.get(key);
+  if (!parsers) {
+    parsers = Object.fromEntries(textTypes.map((oid) => [oid, asText]));
+    parsersByList.set(key, parsers);
+  }
+  return parsers;
+}
 
 /** What a PGlite error carries (code, constraint, detail...), as plain data that crosses threads. */
 function errorData(err: unknown): { message: string; props: Record<string, unknown> } {
@@ -59,7 +64,10 @@ async function main() {
       case 'query': {
         if (req.begin) await db.exec('begin');
         const t0 = performance.now();
-        const r = await db.query(req.sql, req.params, { rowMode: req.rowMode, parsers: PARSERS });
+        const r = await db.query(req.sql, req.params, {
+          rowMode: req.rowMode,
+          parsers: parsersFor(req.textTypes),
+        });
         if (stats) {
           const stat =
             stats.get(req.sql) ?? stats.set(req.sql, { sql: req.sql, calls: 0, ms: 0 }).get(req.sql)!;
