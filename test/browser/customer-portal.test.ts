@@ -57,6 +57,10 @@ describe('customer portal', () => {
     await nav.getByRole('link', { name: 'My organization' }).click();
     await eventually(() => text(page.getByTestId('organization-heading'))).toBe('Northwind Traders');
     expect(new URL(page.url()).pathname).toBe(`/organizations/${me.organizationId}`);
+    // The staff's sections (cases of all, signals, commitments) are not theirs to see.
+    await page.getByTestId('organization-customer-total').waitFor();
+    expect(await page.getByRole('heading', { name: 'Signals' }).count()).toBe(0);
+    expect(await page.getByRole('heading', { name: 'Commitments' }).count()).toBe(0);
 
     // The organization list, reached by address, holds Northwind alone.
     await page.goto(`${stack.url}/organizations`);

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CaseSummary } from '../../src/shared/schemas/cases.js';
 import type { Customer } from '../../src/shared/schemas/customers.js';
 import type { Organization } from '../../src/shared/schemas/organizations.js';
+import type { Commitment, Signal } from '../../src/shared/schemas/signals.js';
 import { DEMO, customerNames, eventually, signIn, startStack, text, texts, type Stack } from './harness.js';
 
 let stack: Stack;
@@ -125,6 +126,35 @@ describe('organizations', () => {
     await eventually(() => text(page.getByTestId('customer-heading'))).toBe(first.customer.name);
     await eventually(() => texts(page.getByTestId('record-case-row').locator('td:first-child a'))).toContain(
       `#${first.number} ${first.subject}`,
+    );
+  });
+
+  it('lists the signals and commitments of the organization’s customers, as the API does', async () => {
+    const login = { login: DEMO.agent };
+    const northwind = (await stack.api<{ items: Organization[] }>('/organizations?q=northwind', login))
+      .items[0]!;
+    const signals = (
+      await stack.api<{ items: Signal[] }>(`/signals?organizationId=${northwind.id}&limit=10`, login)
+    ).items;
+    const commitments = (
+      await stack.api<{ items: Commitment[] }>(`/commitments?organizationId=${northwind.id}&limit=10`, login)
+    ).items;
+    expect(signals.length).toBeGreaterThan(1);
+    expect(commitments.length).toBeGreaterThan(1);
+    expect(new Set(signals.map((s) => s.organizationId))).toEqual(new Set([northwind.id]));
+
+    await page.goto(`${stack.url}/organizations/${northwind.id}`);
+    const signalRows = page.getByTestId('organization-signal-row');
+    await eventually(() => texts(signalRows.locator('td.cell-primary a'))).toEqual(
+      signals.map((s) => s.title),
+    );
+    expect(await texts(signalRows.locator('td:nth-child(3) a'))).toEqual(signals.map((s) => s.customerName!));
+    const commitmentRows = page.getByTestId('organization-commitment-row');
+    await eventually(() => texts(commitmentRows.locator('td:nth-child(3)'))).toEqual(
+      commitments.map((c) => c.customerName ?? 'No customer'),
+    );
+    expect(await commitmentRows.evaluateAll((rows) => rows.map((r) => r.getAttribute('data-state')))).toEqual(
+      commitments.map((c) => c.state),
     );
   });
 

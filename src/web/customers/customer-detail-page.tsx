@@ -8,7 +8,7 @@ import { useSegments } from '../lib/use-segments.js';
 import { ErrorNotice, Fact, Loading, NotFound, PageHeader, SuccessNotice } from '../layout/page-parts.js';
 import { useDocumentTitle } from '../layout/use-document-title.js';
 import { CaseListSection } from '../cases/case-list-section.js';
-import { CustomerCommitments, CustomerEvents, CustomerSignals } from '../signals/customer-proactive.js';
+import { CustomerEvents, ProactiveCommitments, ProactiveSignals } from '../signals/customer-proactive.js';
 import { CustomerHistory } from './customer-history.js';
 
 /** Set by the edit form when it navigates back here after saving. */
@@ -136,13 +136,13 @@ export function CustomerDetailPage() {
       {staff && (
         <section className="section" aria-labelledby="signals-title">
           <h2 id="signals-title">Signals</h2>
-          <CustomerSignals customerId={c.id} />
+          <ProactiveSignals about="customer" id={c.id} />
         </section>
       )}
       {staff && (
         <section className="section" aria-labelledby="commitments-title">
           <h2 id="commitments-title">Commitments</h2>
-          <CustomerCommitments customerId={c.id} />
+          <ProactiveCommitments about="customer" id={c.id} />
         </section>
       )}
       {staff && (

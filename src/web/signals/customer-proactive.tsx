@@ -1,5 +1,6 @@
-// The proactive side of a customer page (staff only): the commitments measured for them, the
-// signals raised about them and their operational events, newest first, each with a way to see more.
+// The proactive side of a customer's or an organization's page (staff only): the commitments
+// measured for them, the signals raised about them and (customers) their operational events,
+// newest first, each with a way to see more.
 import type { Event } from '../../shared/schemas/events.js';
 import type { Commitment, Signal } from '../../shared/schemas/signals.js';
 import { GrowingList } from '../layout/growing-list.js';
@@ -7,47 +8,61 @@ import { EventTable, eventLine } from './event-table.js';
 import { SignalHistoryTable } from './signal-history-table.js';
 import { CommitmentTable } from './commitment-table.js';
 
-export function CustomerSignals({ customerId }: { customerId: string }) {
+/** Whose proactive side a page shows: one customer's, or all of an organization's customers'. */
+export type About = 'customer' | 'organization';
+const ABOUT = {
+  customer: {
+    key: 'customerId',
+    noSignals: 'No signals about this customer: no signal rule has fired on their events.',
+    noCommitments:
+      'No commitments measured for this customer yet. They start when an event opens a commitment of the agreement that applies to them.',
+  },
+  organization: {
+    key: 'organizationId',
+    noSignals: 'No signals about this organization’s customers: no signal rule has fired on their events.',
+    noCommitments:
+      'No commitments measured for this organization’s customers yet. They start when an event opens a commitment of the agreement that applies to them.',
+  },
+} as const;
+
+export function ProactiveSignals({ about, id }: { about: About; id: string }) {
   return (
     <GrowingList<Signal>
       path="/signals"
-      query={{ customerId }}
+      query={{ [ABOUT[about].key]: id }}
       what="signals"
-      emptyTestId="customer-signals-empty"
-      empty="No signals about this customer: no signal rule has fired on their events."
+      emptyTestId={`${about}-signals-empty`}
+      empty={ABOUT[about].noSignals}
     >
       {(items, loading) => (
         <SignalHistoryTable
-          testId="customer-signals"
-          rowTestId="customer-signal-row"
+          testId={`${about}-signals`}
+          rowTestId={`${about}-signal-row`}
           signals={items}
           busy={loading}
+          showCustomer={about === 'organization'}
         />
       )}
     </GrowingList>
   );
 }
 
-export function CustomerCommitments({ customerId }: { customerId: string }) {
+export function ProactiveCommitments({ about, id }: { about: About; id: string }) {
   return (
     <GrowingList<Commitment>
       path="/commitments"
-      query={{ customerId }}
+      query={{ [ABOUT[about].key]: id }}
       what="commitments"
-      emptyTestId="customer-commitments-empty"
-      empty={
-        <>
-          No commitments measured for this customer yet. They start when an event opens a commitment of the
-          agreement that applies to them.
-        </>
-      }
+      emptyTestId={`${about}-commitments-empty`}
+      empty={ABOUT[about].noCommitments}
     >
       {(items, loading) => (
         <CommitmentTable
-          testId="customer-commitments"
-          rowTestId="customer-commitment-row"
+          testId={`${about}-commitments`}
+          rowTestId={`${about}-commitment-row`}
           commitments={items}
           busy={loading}
+          showCustomer={about === 'organization'}
         />
       )}
     </GrowingList>
