@@ -270,6 +270,17 @@ const csv = <T extends z.ZodType<unknown, string>>(item: T) =>
 
 export const CASE_SORTS = ['nextDueAt', 'createdAt', '-createdAt', 'updatedAt', '-updatedAt'] as const;
 
+/** A case's address: its id, or its number as people quote it (`29`; `#29`, in a URL `%2329`). */
+const CASE_NUMBER = /^#?[1-9][0-9]{0,14}$/;
+export const CaseRef = z
+  .string()
+  .refine((v) => CASE_NUMBER.test(v) || Id.safeParse(v).success, {
+    message: 'must be a UUID or a case number',
+  })
+  .transform((v): string | number => (CASE_NUMBER.test(v) ? Number(v.replace('#', '')) : v))
+  .describe('a case id (UUID) or case number');
+export const CaseRefParams = z.strictObject({ id: CaseRef });
+
 export const CaseListQuery = z.strictObject({
   view: Id.optional().describe('apply a saved view; other filters narrow it further'),
   status: csv(CaseStatus).optional().describe('comma-separated'),

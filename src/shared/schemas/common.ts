@@ -116,14 +116,3 @@ export function page<T extends z.ZodType>(item: T) {
 }
 
 export const IdParams = z.strictObject({ id: Id });
-
-/** A case's address: its id, or its number as people quote it (`29`; `#29`, in a URL `%2329`). */
-const CASE_NUMBER = /^#?[1-9][0-9]{0,14}$/;
-export const CaseRef = z
-  .string()
-  .refine((v) => CASE_NUMBER.test(v) || Id.safeParse(v).success, {
-    message: 'must be a UUID or a case number',
-  })
-  .transform((v): string | number => (CASE_NUMBER.test(v) ? Number(v.replace('#', '')) : v))
-  .describe('a case id (UUID) or case number');
-export const CaseRefParams = z.strictObject({ id: CaseRef });

@@ -1,12 +1,13 @@
 import { z } from 'zod';
 import type { FastifyPluginAsyncZod, ZodTypeProvider } from 'fastify-type-provider-zod';
-import { CaseRefParams, Id, IdParams, page } from '../../../shared/schemas/common.js';
+import { Id, IdParams, page } from '../../../shared/schemas/common.js';
 import {
   Attachment,
   BulkCaseUpdate,
   Case,
   CaseCreate,
   CaseListQuery,
+  CaseRefParams,
   CaseStatus,
   CaseSummary,
   CaseUpdate,
