@@ -8,7 +8,7 @@ import { useSegments } from '../lib/use-segments.js';
 import { ErrorNotice, Fact, Loading, NotFound, PageHeader, SuccessNotice } from '../layout/page-parts.js';
 import { useDocumentTitle } from '../layout/use-document-title.js';
 import { CaseListSection } from '../cases/case-list-section.js';
-import { CustomerEvents, ProactiveCommitments, ProactiveSignals } from '../signals/customer-proactive.js';
+import { CustomerEvents, ProactiveSections } from '../signals/customer-proactive.js';
 import { CustomerHistory } from './customer-history.js';
 
 /** Set by the edit form when it navigates back here after saving. */
@@ -133,18 +133,7 @@ export function CustomerDetailPage() {
           <CaseListSection filter={{ customerId: c.id }} />
         </section>
       )}
-      {staff && (
-        <section className="section" aria-labelledby="signals-title">
-          <h2 id="signals-title">Signals</h2>
-          <ProactiveSignals about="customer" id={c.id} />
-        </section>
-      )}
-      {staff && (
-        <section className="section" aria-labelledby="commitments-title">
-          <h2 id="commitments-title">Commitments</h2>
-          <ProactiveCommitments about="customer" id={c.id} />
-        </section>
-      )}
+      {staff && <ProactiveSections about="customer" id={c.id} />}
       {staff && (
         <section className="section" aria-labelledby="events-title">
           <h2 id="events-title">Recent events</h2>

@@ -8,7 +8,7 @@ import { useApi } from '../lib/use-api.js';
 import { useSegments } from '../lib/use-segments.js';
 import { PAGE_SIZE, useCursorPager } from '../lib/use-cursor-pager.js';
 import { CaseListSection } from '../cases/case-list-section.js';
-import { ProactiveCommitments, ProactiveSignals } from '../signals/customer-proactive.js';
+import { ProactiveSections } from '../signals/customer-proactive.js';
 import { CustomerTable } from '../customers/customer-table.js';
 import { ErrorNotice, Fact, ListPager, Loading, NotFound, PageHeader } from '../layout/page-parts.js';
 import { useDocumentTitle } from '../layout/use-document-title.js';
@@ -94,18 +94,7 @@ export function OrganizationDetailPage() {
           <CaseListSection filter={{ organizationId: o.id }} showCustomer />
         </section>
       )}
-      {staff && (
-        <section className="section" aria-labelledby="org-signals-title">
-          <h2 id="org-signals-title">Signals</h2>
-          <ProactiveSignals about="organization" id={o.id} />
-        </section>
-      )}
-      {staff && (
-        <section className="section" aria-labelledby="org-commitments-title">
-          <h2 id="org-commitments-title">Commitments</h2>
-          <ProactiveCommitments about="organization" id={o.id} />
-        </section>
-      )}
+      {staff && <ProactiveSections about="organization" id={o.id} />}
 
       <section className="section" aria-labelledby="org-customers-title">
         <div className="section__header">

@@ -25,7 +25,7 @@ const ABOUT = {
   },
 } as const;
 
-export function ProactiveSignals({ about, id }: { about: About; id: string }) {
+function ProactiveSignals({ about, id }: { about: About; id: string }) {
   return (
     <GrowingList<Signal>
       path="/signals"
@@ -47,7 +47,7 @@ export function ProactiveSignals({ about, id }: { about: About; id: string }) {
   );
 }
 
-export function ProactiveCommitments({ about, id }: { about: About; id: string }) {
+function ProactiveCommitments({ about, id }: { about: About; id: string }) {
   return (
     <GrowingList<Commitment>
       path="/commitments"
@@ -66,6 +66,22 @@ export function ProactiveCommitments({ about, id }: { about: About; id: string }
         />
       )}
     </GrowingList>
+  );
+}
+
+/** The signals and the commitments sections of a customer's or an organization's page. */
+export function ProactiveSections({ about, id }: { about: About; id: string }) {
+  return (
+    <>
+      <section className="section" aria-labelledby={`${about}-signals-title`}>
+        <h2 id={`${about}-signals-title`}>Signals</h2>
+        <ProactiveSignals about={about} id={id} />
+      </section>
+      <section className="section" aria-labelledby={`${about}-commitments-title`}>
+        <h2 id={`${about}-commitments-title`}>Commitments</h2>
+        <ProactiveCommitments about={about} id={id} />
+      </section>
+    </>
   );
 }
 
