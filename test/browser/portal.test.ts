@@ -231,6 +231,11 @@ describe('customer portal', () => {
     await eventually(() =>
       texts(page.getByTestId('request-row').locator('.request__subject')).then((t) => t[0]),
     ).toBe('Where is my second parcel?');
+
+    // The number in the confirmation (and in our mails) is an address too.
+    await page.goto(`${stack.url}/portal/cases/${staff.number}`);
+    await eventually(async () => new URL(page.url()).pathname).toBe(`/portal/cases/${id}`);
+    expect(await text(page.getByTestId('request-subject'))).toBe('Where is my second parcel?');
   });
 
   it('cannot open another customer’s request, and staff pages send them home', async () => {
@@ -239,6 +244,9 @@ describe('customer portal', () => {
     await page.goto(`${stack.url}/portal/cases/${hers.id}`);
     await eventually(() => text(page.getByTestId('not-found').locator('h1'))).toBe('Request not found');
     expect(await page.getByText('Maria’s private matter').count()).toBe(0);
+    await page.goto(`${stack.url}/portal/cases/${hers.number}`);
+    await eventually(() => text(page.getByTestId('not-found').locator('h1'))).toBe('Request not found');
+    expect(new URL(page.url()).pathname).toBe(`/portal/cases/${hers.number}`);
     await page.goto(`${stack.url}/cases/${hers.id}`);
     await eventually(async () => new URL(page.url()).pathname).toBe('/portal');
   });

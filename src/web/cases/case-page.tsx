@@ -2,7 +2,7 @@
 // composer, or the timeline; on the side the promise clocks, the customer, tags, fields and
 // linked cases. The case, its clocks and the conversation refresh on their own; other agents
 // with the case open are shown (presence), and replying over a newer reply is caught (collision).
-import { useCallback, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
+import { useCallback, useMemo, useRef, useState, type ReactNode } from 'react';
 import { Link, useLocation, useNavigate, useParams } from 'react-router-dom';
 import { useMe } from '../auth/auth-context.js';
 import { formatDateTime } from '../lib/format.js';
@@ -16,6 +16,7 @@ import type {
   Team,
 } from '../lib/types.js';
 import { useApi } from '../lib/use-api.js';
+import { CaseByNumber, isCaseNumber } from './case-by-number.js';
 import { useInterval, useNow } from '../lib/use-interval.js';
 import { useShortcuts } from '../lib/use-shortcuts.js';
 import { ErrorNotice, Loading, NotFound } from '../layout/page-parts.js';
@@ -59,23 +60,17 @@ const TYPING_MS = 20_000;
 /** Keyed by id, so moving to another case starts from a clean slate (no stale data or draft). */
 export function CasePageRoute() {
   const { id = '' } = useParams();
-  if (/^#?\d+$/.test(id)) return <CaseByNumber key={id} number={id.replace('#', '')} />;
+  if (isCaseNumber(id))
+    return (
+      <CaseByNumber
+        key={id}
+        apiPath="/cases"
+        pagePath="/cases"
+        number={id}
+        notFound={<NotFound what="Case" back={{ to: '/cases', label: 'Back to cases' }} />}
+      />
+    );
   return <CasePage key={id} id={id} />;
-}
-
-/** `/cases/29`, the number people quote: finds the case and moves to its address. */
-function CaseByNumber({ number }: { number: string }) {
-  const navigate = useNavigate();
-  const location = useLocation();
-  const found = useApi<Case>(`/cases/${number}`);
-  useEffect(() => {
-    if (found.data)
-      navigate(`/cases/${found.data.id}${location.search}`, { replace: true, state: location.state });
-  }, [found.data, navigate, location.search, location.state]);
-  if (found.error?.status === 404)
-    return <NotFound what="Case" back={{ to: '/cases', label: 'Back to cases' }} />;
-  if (found.error) return <ErrorNotice error={found.error} onRetry={found.reload} />;
-  return <Loading label={`Finding case #${number}…`} />;
 }
 
 /** The case page's tabs: the events tab only on a case with references. */

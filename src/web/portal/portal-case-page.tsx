@@ -17,10 +17,21 @@ import { FilePicker } from './file-picker.js';
 import { usePickedFiles } from './use-picked-files.js';
 import type { CreatedState } from './new-request-page.js';
 import { PlainStateLine } from './plain-state.js';
+import { CaseByNumber, isCaseNumber } from '../cases/case-by-number.js';
 import './portal.css';
 
 export function PortalCasePageRoute() {
   const { id = '' } = useParams();
+  if (isCaseNumber(id))
+    return (
+      <CaseByNumber
+        key={id}
+        apiPath="/portal/cases"
+        pagePath="/portal/cases"
+        number={id}
+        notFound={<NotFound what="Request" back={{ to: '/portal', label: 'Back to my requests' }} />}
+      />
+    );
   return <PortalCasePage key={id} id={id} />;
 }
 

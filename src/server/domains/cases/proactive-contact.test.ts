@@ -240,6 +240,11 @@ describe('a proactive case stays internal until someone writes to the customer i
     });
     const staff = await t.get(`/api/v1/cases/${h.proactive.id}`, agent);
     expect([staff.status, staff.body.customerVisible]).toEqual([200, false]);
+    // Nor by its number.
+    for (const path of [`/api/v1/cases/${staff.body.number}`, `/api/v1/portal/cases/${staff.body.number}`]) {
+      expect((await t.get(path, h.own)).status, path).toBe(404);
+    }
+    expect((await t.get(`/api/v1/cases/${staff.body.number}`, agent)).body.id).toBe(h.proactive.id);
     const ordinary = await makeCase(t.db, h.customer.id);
     expect((await t.get(`/api/v1/cases/${ordinary.id}`, agent)).body.customerVisible).toBe(true);
     // Nothing was written by the refused reply.

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { ErrorBody, IdParams } from '../../../shared/schemas/common.js';
+import { CaseRefParams } from '../../../shared/schemas/cases.js';
 import {
   MagicLinkRequest,
   MagicLinkRequested,
@@ -135,7 +136,8 @@ export const portalRoutes =
         schema: {
           tags,
           summary: 'A request as its customer sees it: state in plain words, rating, what they may do',
-          params: IdParams,
+          description: 'By id, or by the request number (`/portal/cases/29`).',
+          params: CaseRefParams,
           response: { 200: PortalCase, ...errors(...AUTHED, 404) },
         },
       },

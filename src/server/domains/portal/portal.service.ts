@@ -158,13 +158,14 @@ export async function listPortalCases(db: Database, actor: Actor, q: PortalCaseL
   return { items: await toPortalDtos(db, actor, page.items), nextCursor: page.nextCursor };
 }
 
-export async function getPortalCase(db: Database, actor: Actor, id: string): Promise<PortalCase> {
+/** A request by its id or its number (`/portal/cases/29`); the same access either way. */
+export async function getPortalCase(db: Database, actor: Actor, ref: string | number): Promise<PortalCase> {
   assertCustomer(actor);
   const [row] = await db
     .select(portalColumns)
     .from(cases)
     .innerJoin(customers, eq(customers.id, cases.customerId))
-    .where(and(eq(cases.id, id), isNull(cases.deletedAt)));
+    .where(and(typeof ref === 'number' ? eq(cases.number, ref) : eq(cases.id, ref), isNull(cases.deletedAt)));
   if (!row || !policy.canReadCase(actor, row)) throw notFound('case');
   const [dto] = await toPortalDtos(db, actor, [row]);
   const solved = row.status === 'solved' || row.status === 'closed';

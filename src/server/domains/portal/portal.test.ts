@@ -433,6 +433,14 @@ describe('boundaries', () => {
       .attachments[0];
 
     expect((await t.get(`/api/v1/portal/cases/${theirId}`, me.token)).status).toBe(404);
+    // By number too: the other's is as missing as a number nobody has; their own reads as by id.
+    const byNumber = await t.get(`/api/v1/portal/cases/${theirs.body.number}`, me.token);
+    expect(byNumber.status).toBe(404);
+    expect(byNumber.body).toEqual((await t.get('/api/v1/portal/cases/999999999', me.token)).body);
+    expect((await t.get(`/api/v1/portal/cases/${theirs.body.number}`, other.token)).body).toEqual(
+      (await t.get(`/api/v1/portal/cases/${theirId}`, other.token)).body,
+    );
+    expect((await t.get('/api/v1/portal/cases/12abc', other.token)).status).toBe(400);
     expect((await t.get(`/api/v1/cases/${theirId}/messages`, me.token)).status).toBe(404);
     expect((await t.request('GET', attachment.url, { token: me.token })).status).toBe(404);
     expect((await t.get(`/api/v1/cases/${theirId}/rating`, me.token)).status).toBe(404);
