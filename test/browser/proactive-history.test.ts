@@ -3,6 +3,7 @@
 // and every commitment). Each list is compared with what the API answers for the same filters.
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Customer } from '../../src/shared/schemas/customers.js';
 import type { Commitment, CommitmentRate, Signal } from '../../src/shared/schemas/signals.js';
 import { DEMO, eventually, signIn, startStack, text, texts, type Stack } from './harness.js';
 
@@ -140,6 +141,46 @@ describe('commitments page', () => {
     await eventually(() => rowCount('commitment-row')).toBe(Math.min(10, ofAgreement.length));
     expect(await customers()).toEqual(named(ofAgreement));
     expect(new URL(page.url()).searchParams.get('agreementId')).toBe(agreement.agreementId);
+  });
+
+  it('narrows to one organization or customer from their pages, and back to all', async () => {
+    // The organization of a resolved signal (resolved ones stay put while the demo's timers fire).
+    const [resolvedOne] = await signals('state=resolved');
+    const org = { id: resolvedOne!.organizationId!, name: resolvedOne!.organizationName! };
+    await page.goto(`${stack.url}/organizations/${org.id}`);
+    await page.getByRole('link', { name: 'All of them, by state, severity or rule' }).click();
+    await eventually(async () => new URL(page.url()).search).toBe(`?organizationId=${org.id}`);
+    await eventually(() => text(page.getByTestId('about-filter'))).toContain(`Organization: ${org.name}`);
+    const theirs = await signals(`organizationId=${org.id}&state=resolved`);
+    expect(theirs.map((x) => x.id)).toContain(resolvedOne!.id);
+    await page.getByLabel('State').selectOption({ label: 'Resolved' });
+    await eventually(async () => texts(page.getByTestId('signal-row').locator('td.cell-primary a'))).toEqual(
+      theirs.slice(0, 10).map((s) => s.title),
+    );
+    expect(new URL(page.url()).searchParams.get('organizationId')).toBe(org.id);
+    await page.getByRole('button', { name: `Show all, not only ${org.name}` }).click();
+    await eventually(() => page.getByTestId('about-filter').count()).toBe(0);
+    const all = await signals('state=resolved');
+    await eventually(async () => texts(page.getByTestId('signal-row').locator('td.cell-primary a'))).toEqual(
+      all.slice(0, 10).map((s) => s.title),
+    );
+
+    // A customer's commitments, latest due first.
+    const maria = (await stack.api<{ items: Customer[] }>(`/customers?q=${DEMO.customer.email}`, agent))
+      .items[0]!;
+    await page.goto(`${stack.url}/customers/${maria.id}`);
+    await page.getByRole('link', { name: 'All of them, by state or agreement' }).click();
+    await eventually(() => text(page.getByTestId('about-filter'))).toContain(`Customer: ${maria.name}`);
+    const hers = await commitments(`customerId=${maria.id}&sort=-dueAt`);
+    expect(hers.length).toBeGreaterThan(0);
+    await eventually(() =>
+      page
+        .getByTestId('commitment-row')
+        .evaluateAll((rows) => rows.map((r) => r.querySelector('time')?.getAttribute('datetime'))),
+    ).toEqual(hers.slice(0, 10).map((c) => c.dueAt));
+    expect(new Set(await texts(page.getByTestId('commitment-row').locator('td:nth-child(3)')))).toEqual(
+      new Set([maria.name]),
+    );
   });
 
   it('is for staff: a customer is sent to the portal', async () => {

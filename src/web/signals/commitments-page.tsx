@@ -16,6 +16,7 @@ import { GrowingList } from '../layout/growing-list.js';
 import { ListState } from '../layout/list-state.js';
 import { PageHeader } from '../layout/page-parts.js';
 import { useDocumentTitle } from '../layout/use-document-title.js';
+import { AboutFilter, aboutIn } from './about-filter.js';
 import { CommitmentTable } from './commitment-table.js';
 import { COMMITMENT_STATE_LABELS } from './signal-labels.js';
 
@@ -58,7 +59,13 @@ export function CommitmentsPage() {
     { keepPrevious: true },
   );
   const agreements = useApi<Items<Agreement>>('/agreements');
-  const query = { ...(state ? { state } : {}), ...(agreementId ? { agreementId } : {}), sort };
+  const about = aboutIn(params);
+  const query = {
+    ...(state ? { state } : {}),
+    ...(agreementId ? { agreementId } : {}),
+    ...(about ? { [about.key]: about.id } : {}),
+    sort,
+  };
   const groupLabel = GROUPS.find(([g]) => g === by)![1];
 
   return (
@@ -110,6 +117,7 @@ export function CommitmentsPage() {
           <h2 id="commitments-title">All commitments</h2>
         </div>
         <div className="toolbar" role="search" aria-label="Filter commitments">
+          <AboutFilter about={about} onClear={() => change({ customerId: '', organizationId: '' })} />
           <FilterSelect
             id="commitments-state"
             label="State"
@@ -142,7 +150,9 @@ export function CommitmentsPage() {
           query={query}
           what="commitments"
           emptyTestId="commitments-empty"
-          empty={state || agreementId ? 'No commitments match.' : 'No commitment has been measured yet.'}
+          empty={
+            state || agreementId || about ? 'No commitments match.' : 'No commitment has been measured yet.'
+          }
         >
           {(items, loading) => (
             <CommitmentTable

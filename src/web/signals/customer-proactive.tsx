@@ -1,6 +1,7 @@
 // The proactive side of a customer's or an organization's page (staff only): the commitments
 // measured for them, the signals raised about them and (customers) their operational events,
 // newest first, each with a way to see more.
+import { Link } from 'react-router-dom';
 import type { Event } from '../../shared/schemas/events.js';
 import type { Commitment, Signal } from '../../shared/schemas/signals.js';
 import { GrowingList } from '../layout/growing-list.js';
@@ -74,11 +75,17 @@ export function ProactiveSections({ about, id }: { about: About; id: string }) {
   return (
     <>
       <section className="section" aria-labelledby={`${about}-signals-title`}>
-        <h2 id={`${about}-signals-title`}>Signals</h2>
+        <div className="section__header">
+          <h2 id={`${about}-signals-title`}>Signals</h2>
+          <Link to={`/signals?${ABOUT[about].key}=${id}`}>All of them, by state, severity or rule</Link>
+        </div>
         <ProactiveSignals about={about} id={id} />
       </section>
       <section className="section" aria-labelledby={`${about}-commitments-title`}>
-        <h2 id={`${about}-commitments-title`}>Commitments</h2>
+        <div className="section__header">
+          <h2 id={`${about}-commitments-title`}>Commitments</h2>
+          <Link to={`/commitments?${ABOUT[about].key}=${id}`}>All of them, by state or agreement</Link>
+        </div>
         <ProactiveCommitments about={about} id={id} />
       </section>
     </>

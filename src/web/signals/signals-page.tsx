@@ -12,6 +12,7 @@ import { FilterSelect } from '../layout/filter-select.js';
 import { GrowingList } from '../layout/growing-list.js';
 import { PageHeader } from '../layout/page-parts.js';
 import { useDocumentTitle } from '../layout/use-document-title.js';
+import { AboutFilter, aboutIn } from './about-filter.js';
 import { SignalHistoryTable } from './signal-history-table.js';
 import { SEVERITY_ORDER, SIGNAL_STATE_LABELS, severityLabel } from './signal-labels.js';
 
@@ -25,9 +26,13 @@ export function SignalsPage() {
     severity: params.get('severity') ?? '',
     ruleId: params.get('ruleId') ?? '',
   };
+  const about = aboutIn(params);
   const rules = useApi<Items<Rule>>('/rules', { limit: 500 });
   const set = (key: keyof typeof filters, value: string) => change({ [key]: value }, { replace: true });
-  const query = Object.fromEntries(Object.entries(filters).filter(([, v]) => v));
+  const query = {
+    ...Object.fromEntries(Object.entries(filters).filter(([, v]) => v)),
+    ...(about ? { [about.key]: about.id } : {}),
+  };
   const ruleOptions = (rules.data?.items ?? []).map((r) => [r.id, r.name] as const);
   if (filters.ruleId && !ruleOptions.some(([id]) => id === filters.ruleId)) {
     ruleOptions.push([filters.ruleId, 'Chosen rule']);
@@ -44,6 +49,7 @@ export function SignalsPage() {
         }
       />
       <div className="toolbar" role="search" aria-label="Filter signals">
+        <AboutFilter about={about} onClear={() => change({ customerId: '', organizationId: '' })} />
         <FilterSelect
           id="signals-state"
           label="State"

@@ -1,0 +1,45 @@
+// "About: Maria Jensen ×": a list narrowed to one customer or one organization by its address
+// (`?customerId=` or `?organizationId=`, as the customer and organization pages link to it).
+import type { Customer } from '../../shared/schemas/customers.js';
+import type { Organization } from '../../shared/schemas/organizations.js';
+import { useApi } from '../lib/use-api.js';
+
+export const ABOUT_PARAMS = ['customerId', 'organizationId'] as const;
+
+/** The about-filter in the address, if any: the first of customer and organization. */
+export function aboutIn(params: URLSearchParams) {
+  for (const key of ABOUT_PARAMS) {
+    const id = params.get(key);
+    if (id) return { key, id };
+  }
+  return null;
+}
+
+export function AboutFilter(props: {
+  about: { key: (typeof ABOUT_PARAMS)[number]; id: string } | null;
+  onClear(): void;
+}) {
+  const { about } = props;
+  const customer = useApi<Customer>(about?.key === 'customerId' ? `/customers/${about.id}` : null);
+  const organization = useApi<Organization>(
+    about?.key === 'organizationId' ? `/organizations/${about.id}` : null,
+  );
+  if (!about) return null;
+  const label = about.key === 'customerId' ? 'Customer' : 'Organization';
+  const name = (about.key === 'customerId' ? customer.data?.name : organization.data?.name) ?? '…';
+  return (
+    <div className="toolbar__filter about-filter" data-testid="about-filter">
+      <span className="tag">
+        {label}: {name}
+      </span>
+      <button
+        type="button"
+        className="button button--ghost button--small"
+        aria-label={`Show all, not only ${name}`}
+        onClick={props.onClear}
+      >
+        ×
+      </button>
+    </div>
+  );
+}
