@@ -169,6 +169,18 @@ describe('commitments page', () => {
     const maria = (await stack.api<{ items: Customer[] }>(`/customers?q=${DEMO.customer.email}`, agent))
       .items[0]!;
     await page.goto(`${stack.url}/customers/${maria.id}`);
+    // Her on-time rate over the last 90 days, as the API counts it.
+    const [rate] = (
+      await stack.api<{ items: CommitmentRate[] }>(
+        `/commitments/rates?by=customer&customerId=${maria.id}`,
+        agent,
+      )
+    ).items;
+    expect(rate).toBeDefined();
+    const pct = rate!.onTimeRate === null ? '—' : `${Math.round(rate!.onTimeRate * 100)}%`;
+    await eventually(() => text(page.getByTestId('customer-on-time'))).toBe(
+      `On time in the last 90 days: ${pct} (${rate!.met} met, ${rate!.late} late, ${rate!.broken} broken, ${rate!.overdue} overdue now)`,
+    );
     await page.getByRole('link', { name: 'All of them, by state or agreement' }).click();
     await eventually(() => text(page.getByTestId('about-filter'))).toContain(`Customer: ${maria.name}`);
     const hers = await commitments(`customerId=${maria.id}&sort=-dueAt`);

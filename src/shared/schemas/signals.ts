@@ -203,6 +203,8 @@ export const CommitmentRateQuery = z.strictObject({
   from: IsoDateTime.optional().describe('closed at or after (default: 90 days ago)'),
   to: IsoDateTime.optional().describe('closed before (default: now)'),
   key: z.string().max(50).optional().describe('one commitment key only'),
+  customerId: Id.optional().describe("one customer's commitments only"),
+  organizationId: Id.optional().describe("one organization's commitments only"),
   limit: Limit,
 });
 

@@ -3,7 +3,10 @@
 // newest first, each with a way to see more.
 import { Link } from 'react-router-dom';
 import type { Event } from '../../shared/schemas/events.js';
-import type { Commitment, Signal } from '../../shared/schemas/signals.js';
+import type { Commitment, CommitmentRate, Signal } from '../../shared/schemas/signals.js';
+import { formatNumber, formatPercent } from '../lib/format.js';
+import type { Items } from '../lib/types.js';
+import { useApi } from '../lib/use-api.js';
 import { GrowingList } from '../layout/growing-list.js';
 import { EventTable, eventLine } from './event-table.js';
 import { SignalHistoryTable } from './signal-history-table.js';
@@ -86,9 +89,30 @@ export function ProactiveSections({ about, id }: { about: About; id: string }) {
           <h2 id={`${about}-commitments-title`}>Commitments</h2>
           <Link to={`/commitments?${ABOUT[about].key}=${id}`}>All of them, by state or agreement</Link>
         </div>
+        <OnTimeLine about={about} id={id} />
         <ProactiveCommitments about={about} id={id} />
       </section>
     </>
+  );
+}
+
+/** Their on-time rate over the last 90 days (the API's default period), in one line. */
+function OnTimeLine({ about, id }: { about: About; id: string }) {
+  const rates = useApi<Items<CommitmentRate>>('/commitments/rates', { by: about, [ABOUT[about].key]: id });
+  const r = rates.data?.items[0];
+  if (!rates.data) return null;
+  return (
+    <p className="muted section__note" data-testid={`${about}-on-time`}>
+      {r ? (
+        <>
+          On time in the last 90 days: <strong>{formatPercent(r.onTimeRate)}</strong> ({formatNumber(r.met)}{' '}
+          met, {formatNumber(r.late)} late, {formatNumber(r.broken)} broken, {formatNumber(r.overdue)} overdue
+          now)
+        </>
+      ) : (
+        'Nothing fell due in the last 90 days.'
+      )}
+    </p>
   );
 }
 

@@ -138,7 +138,15 @@ export type RateGroup = 'customer' | 'organization' | 'segment' | 'agreement';
  */
 export async function commitmentRates(
   db: Database,
-  q: { by: RateGroup; from: Date; to: Date; key?: string; limit: number },
+  q: {
+    by: RateGroup;
+    from: Date;
+    to: Date;
+    key?: string;
+    customerId?: string;
+    organizationId?: string;
+    limit: number;
+  },
 ) {
   const group: Record<RateGroup, { id: SQL; name: SQL; join: SQL }> = {
     customer: {
@@ -189,6 +197,8 @@ export async function commitmentRates(
         or (${commitments.state} in ('met', 'late', 'broken') and ${closedIn})
       )
       ${q.key ? sql`and ${commitments.key} = ${q.key}` : sql``}
+      ${q.customerId ? sql`and ${commitments.customerId} = ${q.customerId}` : sql``}
+      ${q.organizationId ? sql`and ${commitments.organizationId} = ${q.organizationId}` : sql``}
       group by 1, 2
     ) g
     order by on_time_rate asc nulls last, group_name asc nulls last, group_id asc nulls last

@@ -75,11 +75,19 @@ export function periodOf(q: { from?: string; to?: string }, defaultMs: number, a
 export async function commitmentRates(
   db: Database,
   actor: Actor,
-  q: { by: repo.RateGroup; from?: string; to?: string; key?: string; limit: number },
+  q: {
+    by: repo.RateGroup;
+    from?: string;
+    to?: string;
+    key?: string;
+    customerId?: string;
+    organizationId?: string;
+    limit: number;
+  },
 ) {
   assertCanReadProactive(actor);
   const { from, to } = periodOf(q, RATES_DEFAULT_MS);
-  const found = await repo.commitmentRates(db, { by: q.by, from, to, key: q.key, limit: q.limit });
+  const found = await repo.commitmentRates(db, { ...q, from, to });
   return {
     items: found.map((r) => ({
       groupId: r.group_id,

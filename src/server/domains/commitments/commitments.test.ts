@@ -269,6 +269,23 @@ describe('commitments: on-time rates', () => {
     ]);
   });
 
+  it('for one customer or one organization only', async () => {
+    expect(await rates(`by=customer&customerId=${g.c1!.id}`)).toEqual([
+      { groupId: g.c1!.id, groupName: g.c1!.name, met: 2, late: 1, broken: 0, overdue: 0, onTimeRate: 2 / 3 },
+    ]);
+    expect(await rates(`by=organization&organizationId=${g.o2!.id}`)).toEqual([
+      { groupId: g.o2!.id, groupName: g.o2!.name, met: 1, late: 0, broken: 1, overdue: 1, onTimeRate: 1 / 3 },
+    ]);
+    // Grouped otherwise: that customer's commitments per agreement.
+    expect(
+      (await rates(`by=agreement&customerId=${g.c3!.id}`)).map((r) => [r.groupId, r.met, r.late]),
+    ).toEqual([[g.a2!.id, 3, 1]]);
+    expect(await rates(`by=customer&customerId=${crypto.randomUUID()}`)).toEqual([]);
+    const bad = await t.get('/api/v1/commitments/rates?customerId=someone', agent);
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.details[0].path).toBe('query.customerId');
+  });
+
   it('per organization and per segment: customers without one form one group', async () => {
     const byOrg = await rates('by=organization');
     expect(byOrg.map((r) => [r.groupId, r.groupName, r.met, r.late, r.broken, r.overdue])).toEqual([
