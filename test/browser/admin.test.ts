@@ -389,4 +389,28 @@ describe('settings', () => {
     await page.reload();
     await eventually(() => hours.inputValue()).toBe('48');
   });
+
+  it('keeps operational events for ever, or removes them after a number of days', async () => {
+    type S = { eventRetentionDays: number | null };
+    await page.goto(`${stack.url}/admin/settings`);
+    const days = page.getByLabel('Remove operational events after (days)');
+    await eventually(() => days.inputValue()).toBe('');
+    expect(await days.getAttribute('placeholder')).toBe('kept for ever');
+    await days.fill('29');
+    await page.getByRole('button', { name: 'Save settings' }).click();
+    await eventually(() => text(page.locator('#setting-event-retention-error'))).toBe(
+      'a whole number of days from 30 to 3650, or none (null) to keep them for ever',
+    );
+    expect((await stack.api<S>('/settings', admin)).eventRetentionDays).toBeNull();
+    await days.fill('400');
+    await page.getByRole('button', { name: 'Save settings' }).click();
+    await eventually(() => text(page.getByRole('status'))).toBe('Settings saved.');
+    expect((await stack.api<S>('/settings', admin)).eventRetentionDays).toBe(400);
+    await page.reload();
+    await eventually(() => days.inputValue()).toBe('400');
+    await days.fill('');
+    await page.getByRole('button', { name: 'Save settings' }).click();
+    await eventually(() => text(page.getByRole('status'))).toBe('Settings saved.');
+    expect((await stack.api<S>('/settings', admin)).eventRetentionDays).toBeNull();
+  });
 });

@@ -8,6 +8,7 @@ import { PUBLIC_REQUEST_PRUNE_BATCH, prunePublicRequests } from '../lib/rate-lim
 import { JOB_BATCH, closeSolvedCases, recordBreaches, recordWarnings } from '../domains/cases/case-jobs.js';
 import { closeDueCommitments } from '../domains/commitments/commitments.engine.js';
 import { SEND_BATCH, sendQueuedMail } from '../domains/mail/outbox.js';
+import { RETENTION_BATCH, removeOldEvents } from '../domains/events/retention.js';
 import { pollDueMailboxes } from '../domains/mail/imap-poller.js';
 import { MAIL_LIMITS } from '../../shared/schemas/mail.js';
 import { ACTION_BATCH, actionBatchFor, runSignalActions } from '../domains/signals/actions.js';
@@ -48,6 +49,8 @@ export const DEFAULT_JOBS: Job[] = [
   { name: 'commitments-due', everyMs: 1_000, run: (db) => closeDueCommitments(db) },
   { name: 'rule-hits-prune', everyMs: 600_000, run: (db) => pruneRuleHits(db), batch: PRUNE_BATCH },
   { name: 'rule-waits-prune', everyMs: 600_000, run: (db) => pruneEndedWaits(db), batch: PRUNE_BATCH },
+  // Operational events older than the eventRetentionDays setting (none by default).
+  { name: 'event-retention', everyMs: 600_000, run: (db) => removeOldEvents(db), batch: RETENTION_BATCH },
   {
     name: 'public-requests-prune',
     everyMs: 600_000,

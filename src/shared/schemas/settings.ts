@@ -2,6 +2,10 @@ import { z } from 'zod';
 
 const HOURS = `a whole number of hours from 1 to ${24 * 365}`;
 
+/** The shortest and longest time operational events may be kept for (when not kept for ever). */
+export const EVENT_RETENTION_DAYS = { min: 30, max: 3650 };
+const DAYS = `a whole number of days from ${EVENT_RETENTION_DAYS.min} to ${EVENT_RETENTION_DAYS.max}, or none (null) to keep them for ever`;
+
 /** Run-time settings an admin changes without a restart (the API and the settings page check the same). */
 export const Settings = z.object({
   caseAutoCloseHours: z
@@ -10,6 +14,15 @@ export const Settings = z.object({
     .min(1, HOURS)
     .max(24 * 365, HOURS)
     .describe('solved cases close after this many hours'),
+  eventRetentionDays: z
+    .number({ error: DAYS })
+    .int(DAYS)
+    .min(EVENT_RETENTION_DAYS.min, DAYS)
+    .max(EVENT_RETENTION_DAYS.max, DAYS)
+    .nullable()
+    .describe(
+      'operational events received longer ago than this are removed, except the evidence of signals and the start of waits still running; null keeps them for ever',
+    ),
 });
 export type Settings = z.infer<typeof Settings>;
 export const SettingsUpdate = Settings.partial().strict();

@@ -1,8 +1,8 @@
 // Settings an admin changes without a restart: how long a solved case waits for the customer
-// before it closes on its own.
+// before it closes on its own, and how long operational events are kept.
 import { useState } from 'react';
 import type { Settings } from '../../shared/schemas/settings.js';
-import { SettingsUpdate } from '../../shared/schemas/settings.js';
+import { EVENT_RETENTION_DAYS, SettingsUpdate } from '../../shared/schemas/settings.js';
 import { api } from '../lib/api.js';
 import { useApi } from '../lib/use-api.js';
 import { FormError, PageHeader, SuccessNotice } from '../layout/page-parts.js';
@@ -32,22 +32,28 @@ export function SettingsPage() {
 /** Keeps what was saved on screen (it is what the server now has) rather than loading it again. */
 function SettingsForm(props: { settings: Settings }) {
   const [hours, setHours] = useState(String(props.settings.caseAutoCloseHours));
+  const [retention, setRetention] = useState(props.settings.eventRetentionDays?.toString() ?? '');
   const [notice, setNotice] = useState<string | null>(null);
   const { errors, formError, saving, submit } = useFormSubmit();
 
   async function save() {
     setNotice(null);
-    const text = hours.trim();
-    // Whole hours only: "1.5" or "2e1" are refused here rather than rounded.
+    // Whole numbers only: "1.5" or "2e1" are refused here rather than rounded.
+    const whole = (text: string) => (/^\d+$/.test(text.trim()) ? Number(text.trim()) : NaN);
     const sent = await submit(
       SettingsUpdate,
-      { caseAutoCloseHours: /^\d+$/.test(text) ? Number(text) : NaN },
+      {
+        caseAutoCloseHours: whole(hours),
+        // Empty: kept for ever.
+        eventRetentionDays: retention.trim() === '' ? null : whole(retention),
+      },
       (data) => api.patch('/settings', data),
     );
     if (sent) setNotice('Settings saved.');
   }
 
   const id = 'setting-auto-close';
+  const retentionId = 'setting-event-retention';
   return (
     <form
       className="form card"
@@ -75,6 +81,31 @@ function SettingsForm(props: { settings: Settings }) {
           value={hours}
           onChange={(e) => setHours(e.target.value)}
           {...describedBy(id, errors.caseAutoCloseHours, true)}
+        />
+      </FormField>
+      <FormField
+        id={retentionId}
+        label="Remove operational events after (days)"
+        error={errors.eventRetentionDays}
+        hint={
+          <>
+            Leave empty to keep them for ever. At least {EVENT_RETENTION_DAYS.min} days. Events behind a
+            signal and events a rule is still waiting on stay, and so does any event inside a threshold
+            rule&rsquo;s window; commitments and signals keep their own record. An event id sent again after
+            its event was removed is taken as new.
+          </>
+        }
+      >
+        <input
+          id={retentionId}
+          type="number"
+          min={EVENT_RETENTION_DAYS.min}
+          max={EVENT_RETENTION_DAYS.max}
+          step={1}
+          placeholder="kept for ever"
+          value={retention}
+          onChange={(e) => setRetention(e.target.value)}
+          {...describedBy(retentionId, errors.eventRetentionDays, true)}
         />
       </FormField>
       <div className="form__actions">

@@ -1,4 +1,5 @@
 // Run-time settings an admin changes without a restart.
+import { eq } from 'drizzle-orm';
 import type { z } from 'zod';
 import type { Database } from '../../../db/client.js';
 import type { Actor } from '../../lib/actor.js';
@@ -9,7 +10,7 @@ import type { SettingsUpdate } from '../../../shared/schemas/settings.js';
 import { Settings } from '../../../shared/schemas/settings.js';
 import { settings } from './settings.table.js';
 
-export const DEFAULT_SETTINGS: Settings = { caseAutoCloseHours: 96 };
+export const DEFAULT_SETTINGS: Settings = { caseAutoCloseHours: 96, eventRetentionDays: null };
 
 export async function readSettings(db: Database): Promise<Settings> {
   const rows = await db.select().from(settings);
@@ -27,6 +28,11 @@ export async function updateSettings(db: Database, actor: Actor, input: z.infer<
   await db.transaction(async (tx) => {
     for (const [key, value] of Object.entries(input)) {
       if (value === undefined) continue;
+      // null is the default of the settings that may be null ("for ever"): no row stands for it.
+      if (value === null) {
+        await tx.delete(settings).where(eq(settings.key, key));
+        continue;
+      }
       await tx
         .insert(settings)
         .values({ key, value })

@@ -210,6 +210,7 @@ async function thresholdFirings(tx: Database, rules: LiveRule[], ctxs: EventCont
     from reached r
     join rule_hits h on h.rule_id = r.rule_id and h.subject_id = r.subject_id
       and h.occurred_at > r.at - make_interval(secs => r.secs) and h.occurred_at <= r.at
+    join events e on e.id = h.event_id -- evidence is what is still stored (event retention)
     group by r.i`,
   );
   const firings = fired.map((f) => {

@@ -116,7 +116,12 @@ export const signalEvidence = pgTable(
       .references(() => events.id),
     addedAt: createdAt('added_at'),
   },
-  (t) => [primaryKey({ columns: [t.signalId, t.eventId] })],
+  (t) => [
+    primaryKey({ columns: [t.signalId, t.eventId] }),
+    // Event retention keeps a signal's evidence: it looks here per old event, and so does the
+    // foreign key's check when an event is deleted.
+    index('signal_evidence_event').on(t.eventId),
+  ],
 );
 
 /** What a signal does: an outbox, one row per action, run and retried by a background job. */
@@ -198,9 +203,12 @@ export const ruleHits = pgTable(
       .notNull()
       .references(() => signalRules.id),
     subjectId: uuid('subject_id').notNull(),
-    eventId: uuid('event_id')
-      .notNull()
-      .references(() => events.id),
+    /**
+     * No foreign key: written by the ingest from the event it has just stored, and counted by
+     * rule and time alone. Event retention may remove the event before its hit is pruned (a
+     * window longer than the retention); a firing's evidence then takes the events still stored.
+     */
+    eventId: uuid('event_id').notNull(),
     occurredAt: timestamptz('occurred_at').notNull(),
   },
   (t) => [
