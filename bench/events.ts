@@ -13,7 +13,8 @@
 //    with plain multi-row INSERTs under a second source: no HTTP, no rules, no customer lookup;
 // 4. for reference, inserts again every row the load inserted (events, waits, commitments,
 //    signals, evidence, hits, actions, domain events) the same way: what writing the engine's
-//    rows costs by itself, without deciding what they are.
+//    rows costs by itself, without deciding what they are;
+// 5. event retention: every event removed again as the retention job does it (events/s).
 // The goals (issue 4): end to end at least half the raw insert rate; timer delay p99 under 1 s.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -32,6 +33,7 @@ import { issueToken } from '../src/server/domains/auth/auth.service.js';
 import { commitments } from '../src/server/domains/commitments/commitments.table.js';
 import { domainEvents } from '../src/server/domains/domain-events/domain-events.table.js';
 import { events as eventsTable } from '../src/server/domains/events/events.table.js';
+import { RETENTION_BATCH, removeOldEvents } from '../src/server/domains/events/retention.js';
 import { uuidv7Floor } from '../src/db/columns.js';
 import {
   ruleExpectations,
@@ -716,6 +718,11 @@ async function run(db: Database, base: string, kind: string, threadStats?: () =>
     to: new Date(loadEnded),
   });
 
+  // 6. Event retention: with a setting of 30 days and a clock a year ahead, the job removes every
+  // event stored so far but the signals' evidence and the starts of waits still held, in its
+  // batches (one transaction each, as the scheduler runs them).
+  const retention = await removeAllOldEvents(db, call);
+
   const e2e = sent / loadSeconds;
   const raw = stored.length / rawSeconds;
   const ratio = e2e / raw;
@@ -773,6 +780,10 @@ async function run(db: Database, base: string, kind: string, threadStats?: () =>
       `${fmt([...waits.values()].reduce((a, b) => a + b, 0))} / ${fmt(waits.get('fulfilled') ?? 0)} / ${fmt(waits.get('fired') ?? 0)} (${fmt(waits.get('waiting') ?? 0)} waiting)`,
     ],
     ['waits still open though the awaited event is stored', fmt(missed!.n)],
+    [
+      'event retention: old events removed (job batches)',
+      `${fmt(retention.removed / retention.seconds)} events/s (${fmt(retention.removed)} in ${fmt(retention.seconds, 1)} s; ${fmt(retention.kept)} kept: evidence, held waits)`,
+    ],
     ['timer delay under load (goal p99 < 1 s)', delayText(underLoad)],
     [
       'timer probes',
@@ -785,6 +796,26 @@ async function run(db: Database, base: string, kind: string, threadStats?: () =>
     ],
   ]);
   if (args.profile) await printProfile(loadSeconds * 1000, inThread);
+}
+
+/** Step 6: every event removed as the retention job removes them, a year from now. */
+async function removeAllOldEvents(
+  db: Database,
+  call: (method: string, path: string, body: unknown) => Promise<unknown>,
+): Promise<{ removed: number; kept: number; seconds: number }> {
+  await call('PATCH', '/settings', { eventRetentionDays: 30 });
+  const [all] = await rows<{ n: number }>(db, sql`select count(*)::int as n from events`);
+  const yearAhead = new Date(Date.now() + 365 * 86_400_000);
+  const t0 = now();
+  let removed = 0;
+  for (;;) {
+    const n = await removeOldEvents(db, RETENTION_BATCH, yearAhead);
+    removed += n;
+    progress('event retention', removed, all!.n);
+    if (n < RETENTION_BATCH) break;
+  }
+  if (removed < all!.n) process.stderr.write('\n');
+  return { removed, kept: all!.n - removed, seconds: (now() - t0) / 1000 };
 }
 
 /**

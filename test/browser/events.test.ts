@@ -89,6 +89,19 @@ describe('events page', () => {
     );
   });
 
+  it('says how long events are kept', async () => {
+    await page.goto(`${stack.url}/events`);
+    await eventually(() => text(page.getByTestId('event-retention'))).toBe('Events are kept for ever.');
+    const patch = (days: number | null) =>
+      stack.api('/settings', { login: DEMO.admin, method: 'PATCH', body: { eventRetentionDays: days } });
+    await patch(400);
+    await page.reload();
+    await eventually(() => text(page.getByTestId('event-retention'))).toBe(
+      'Events received more than 400 days ago are removed, except those behind a signal.',
+    );
+    await patch(null);
+  });
+
   it('is not for customers', async () => {
     const customer = await stack.newPage();
     await signIn(customer, stack.url, DEMO.customer);

@@ -7,6 +7,7 @@ import { useMe } from '../auth/auth-context.js';
 import { useAddressFilters } from '../lib/address-filters.js';
 import type { Items } from '../lib/types.js';
 import { useApi } from '../lib/use-api.js';
+import type { Settings } from '../../shared/schemas/settings.js';
 import { GrowingList } from '../layout/growing-list.js';
 import { PageHeader } from '../layout/page-parts.js';
 import { useDocumentTitle } from '../layout/use-document-title.js';
@@ -27,6 +28,7 @@ export function EventsPage() {
     warned: params.get('warned') === 'true',
   };
   const sources = useApi<Items<EventSourceWithActivity>>(me.role === 'admin' ? '/event-sources' : null);
+  const settings = useApi<Settings>('/settings');
   const [ref, setRef] = useState(applied.ref);
   const [type, setType] = useState(applied.type);
   const [errors, setErrors] = useState<{ ref?: string; type?: string }>({});
@@ -57,7 +59,12 @@ export function EventsPage() {
     <>
       <PageHeader
         title="Events"
-        subtitle="What the operational systems told Steward (orders, shipments, invoices), newest first."
+        subtitle={
+          <>
+            What the operational systems told Steward (orders, shipments, invoices), newest first.{' '}
+            <RetentionNote days={settings.data?.eventRetentionDays} />
+          </>
+        }
       />
       <form className="toolbar" role="search" aria-label="Filter events" onSubmit={apply} noValidate>
         <SearchField
@@ -159,5 +166,17 @@ function SearchField(props: {
         onChange={(e) => props.onChange(e.target.value)}
       />
     </div>
+  );
+}
+
+/** How long events are kept (the eventRetentionDays setting), once it is known. */
+function RetentionNote(props: { days: number | null | undefined }) {
+  if (props.days === undefined) return null;
+  return (
+    <span data-testid="event-retention">
+      {props.days === null
+        ? 'Events are kept for ever.'
+        : `Events received more than ${props.days} days ago are removed, except those behind a signal.`}
+    </span>
   );
 }
