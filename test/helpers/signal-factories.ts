@@ -53,6 +53,7 @@ export function sourceIdFor(db: Database): Promise<string> {
       name: 'Test source',
       createUnknownCustomers: true,
       active: true,
+      silenceAlertMinutes: null,
     }).then((s) => s.id);
     sourcesByDb.set(db, id);
   }

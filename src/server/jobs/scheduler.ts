@@ -9,6 +9,7 @@ import { JOB_BATCH, closeSolvedCases, recordBreaches, recordWarnings } from '../
 import { closeDueCommitments } from '../domains/commitments/commitments.engine.js';
 import { SEND_BATCH, sendQueuedMail } from '../domains/mail/outbox.js';
 import { RETENTION_BATCH, removeOldEvents } from '../domains/events/retention.js';
+import { checkSourceSilence } from '../domains/events/source-silence.js';
 import { pollDueMailboxes } from '../domains/mail/imap-poller.js';
 import { MAIL_LIMITS } from '../../shared/schemas/mail.js';
 import { ACTION_BATCH, actionBatchFor, runSignalActions } from '../domains/signals/actions.js';
@@ -49,6 +50,13 @@ export const DEFAULT_JOBS: Job[] = [
   { name: 'commitments-due', everyMs: 1_000, run: (db) => closeDueCommitments(db) },
   { name: 'rule-hits-prune', everyMs: 600_000, run: (db) => pruneRuleHits(db), batch: PRUNE_BATCH },
   { name: 'rule-waits-prune', everyMs: 600_000, run: (db) => pruneEndedWaits(db), batch: PRUNE_BATCH },
+  // Sources with a silence alert that sent nothing for that long are marked (and unmarked).
+  {
+    name: 'source-silence',
+    everyMs: 60_000,
+    run: (db) => checkSourceSilence(db),
+    batch: Number.MAX_SAFE_INTEGER,
+  },
   // Operational events older than the eventRetentionDays setting (none by default).
   { name: 'event-retention', everyMs: 600_000, run: (db) => removeOldEvents(db), batch: RETENTION_BATCH },
   {

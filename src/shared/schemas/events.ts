@@ -275,6 +275,19 @@ export type EventListQuery = z.infer<typeof EventListQuery>;
 
 // ---- sources ----------------------------------------------------------------------------------
 
+/** The silence alert's bounds: five minutes to a week. */
+export const SILENCE_ALERT_MINUTES = { min: 5, max: 7 * 24 * 60 };
+const SILENCE = `a whole number of minutes from ${SILENCE_ALERT_MINUTES.min} to ${SILENCE_ALERT_MINUTES.max}, or none (null) for no alert`;
+const SilenceAlertMinutes = z
+  .number({ error: SILENCE })
+  .int(SILENCE)
+  .min(SILENCE_ALERT_MINUTES.min, SILENCE)
+  .max(SILENCE_ALERT_MINUTES.max, SILENCE)
+  .nullable()
+  .describe(
+    'warn staff (board, sources page, audit log) when the source has sent nothing for this many minutes: its absence signals may be false alarms',
+  );
+
 export const EventSourceCreate = z.strictObject({
   // "new" is the web UI's address of the form for a new source.
   key: EventSourceKey.refine((k) => k !== 'new', 'the key "new" is reserved'),
@@ -284,6 +297,7 @@ export const EventSourceCreate = z.strictObject({
     .default(true)
     .describe('create a customer for an event naming an unknown one (else the event is rejected)'),
   active: z.boolean().default(true).describe('an inactive source’s events are refused (403)'),
+  silenceAlertMinutes: SilenceAlertMinutes.default(null),
 });
 export type EventSourceCreate = z.infer<typeof EventSourceCreate>;
 
@@ -291,6 +305,7 @@ export const EventSourceUpdate = z.strictObject({
   name: Name.optional(),
   createUnknownCustomers: z.boolean().optional(),
   active: z.boolean().optional(),
+  silenceAlertMinutes: SilenceAlertMinutes.optional(),
 });
 export type EventSourceUpdate = z.infer<typeof EventSourceUpdate>;
 
@@ -301,6 +316,10 @@ export const EventSource = z.object({
   createUnknownCustomers: z.boolean(),
   active: z.boolean(),
   lastEventAt: IsoDateTime.nullable().describe('when it last sent an accepted event, to the minute'),
+  silenceAlertMinutes: z.number().int().nullable(),
+  silentSince: IsoDateTime.nullable().describe(
+    'set while the source is silent (nothing for silenceAlertMinutes): since when nothing came',
+  ),
   createdAt: IsoDateTime,
   updatedAt: IsoDateTime,
 });

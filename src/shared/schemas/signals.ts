@@ -260,6 +260,18 @@ export const Board = z.object({
   commitmentsDueSoon: z
     .array(Commitment)
     .describe('open commitments due within the horizon, and overdue ones'),
+  silentSources: z
+    .array(
+      z.object({
+        key: z.string(),
+        name: z.string(),
+        silentSince: IsoDateTime.describe('nothing came from it since then'),
+        silenceAlertMinutes: z.number().int(),
+      }),
+    )
+    .describe(
+      'event sources with a silence alert that sent nothing for that long: their absence signals may be false alarms',
+    ),
   counts: z.object({
     bySeverity: z.record(z.string(), z.number().int()),
     openSignals: z.number().int(),

@@ -1,4 +1,4 @@
-import { and, asc, eq, isNull, sql } from 'drizzle-orm';
+import { and, asc, eq, isNotNull, isNull, sql } from 'drizzle-orm';
 import { uuidv7Floor } from '../../../db/columns.js';
 import { rows, type Database } from '../../../db/client.js';
 import { eventSources } from './events.table.js';
@@ -44,7 +44,10 @@ export async function updateEventSourceRow(
   db: Database,
   id: string,
   values: Partial<
-    Pick<EventSourceRow, 'name' | 'createUnknownCustomers' | 'active' | 'tokenHash' | 'webhookSecret'>
+    Pick<
+      EventSourceRow,
+      'name' | 'createUnknownCustomers' | 'active' | 'silenceAlertMinutes' | 'tokenHash' | 'webhookSecret'
+    >
   >,
 ) {
   const [row] = await db
@@ -100,4 +103,20 @@ export async function softDeleteEventSource(db: Database, id: string) {
     .update(eventSources)
     .set({ deletedAt: sql`now()`, updatedAt: sql`now()`, active: false })
     .where(and(eq(eventSources.id, id), live));
+}
+
+/** Live, active sources marked silent by the silence check, longest silent first (the board). */
+export async function listSilentSources(db: Database) {
+  return db
+    .select()
+    .from(eventSources)
+    .where(
+      and(
+        live,
+        eq(eventSources.active, true),
+        isNotNull(eventSources.silentSince),
+        isNotNull(eventSources.silenceAlertMinutes),
+      ),
+    )
+    .orderBy(asc(eventSources.silentSince));
 }

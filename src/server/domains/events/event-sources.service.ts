@@ -25,6 +25,8 @@ export const toEventSourceDto = (row: EventSourceRow): EventSource => ({
   createUnknownCustomers: row.createUnknownCustomers,
   active: row.active,
   lastEventAt: row.lastEventAt?.toISOString() ?? null,
+  silenceAlertMinutes: row.silenceAlertMinutes,
+  silentSince: row.silentSince?.toISOString() ?? null,
   createdAt: row.createdAt.toISOString(),
   updatedAt: row.updatedAt.toISOString(),
 });

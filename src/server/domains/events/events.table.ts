@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { boolean, index, jsonb, pgTable, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { boolean, index, integer, jsonb, pgTable, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { createdAt, deletedAt, idColumn, timestamptz, updatedAt } from '../../../db/columns.js';
 import type { EventRefs } from '../../../shared/schemas/events.js';
 
@@ -20,6 +20,10 @@ export const eventSources = pgTable(
     webhookSecret: text('webhook_secret').notNull(),
     /** When it last sent an accepted event, to the minute (written at most once a minute per node). */
     lastEventAt: timestamptz('last_event_at'),
+    /** Warn when it has sent nothing for this many minutes (null: never). */
+    silenceAlertMinutes: integer('silence_alert_minutes'),
+    /** Set by the silence check while it is silent: the time since which nothing came. */
+    silentSince: timestamptz('silent_since'),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
     deletedAt: deletedAt(),

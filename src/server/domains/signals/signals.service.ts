@@ -16,6 +16,7 @@ import {
 import type { Actor } from '../../lib/actor.js';
 import { conflict, notFound } from '../../lib/errors.js';
 import { users } from '../auth/auth.table.js';
+import { listSilentSources } from '../events/event-sources.repo.js';
 import * as commitmentsRepo from '../commitments/commitments.repo.js';
 import { periodOf, toCommitmentDto } from '../commitments/commitments.service.js';
 import { recordDomainEvent } from '../domain-events/domain-events.repo.js';
@@ -151,11 +152,12 @@ export async function getBoard(db: Database, actor: Actor, q: { horizon?: string
   assertCanReadProactive(actor);
   const now = new Date();
   const until = new Date(now.getTime() + (isoDurationMs(q.horizon ?? DEFAULT_HORIZON) ?? 0));
-  const [signalRows, bySeverityRows, commitmentRows, commitmentCounts] = [
+  const [signalRows, bySeverityRows, commitmentRows, commitmentCounts, silent] = [
     await repo.listLiveSignals(db, SIGNAL_LIMITS.board),
     await repo.countLiveBySeverity(db),
     await commitmentsRepo.listDueSoonCommitments(db, until, SIGNAL_LIMITS.board),
     await commitmentsRepo.countDueSoonCommitments(db, until),
+    await listSilentSources(db),
   ];
   const bySeverity = zeroBySeverity();
   for (const r of bySeverityRows) bySeverity[r.severity] = r.n;
@@ -163,6 +165,12 @@ export async function getBoard(db: Database, actor: Actor, q: { horizon?: string
     generatedAt: now.toISOString(),
     signals: signalRows.map(toSignalDto),
     commitmentsDueSoon: commitmentRows.map(toCommitmentDto),
+    silentSources: silent.map((s) => ({
+      key: s.key,
+      name: s.name,
+      silentSince: s.silentSince!.toISOString(),
+      silenceAlertMinutes: s.silenceAlertMinutes!,
+    })),
     counts: {
       bySeverity,
       openSignals: bySeverityRows.reduce((n, r) => n + r.n, 0),
