@@ -492,6 +492,10 @@ describe('open_case in a batch', () => {
           where s.id = any(${sql.param(ids)}::uuid[])`,
       );
       expect(n!.n).toBe(2);
+      // The refused action would come due again in 5 s, and a later test's runner would take
+      // it and count one action more than its own (a CI run on a loaded machine did): ended here.
+      await db.execute(sql`update signal_actions set state = 'skipped', done_at = now()
+        where signal_id = any(${sql.param(ids)}::uuid[]) and state = 'pending'`);
     } finally {
       await db.execute(sql`drop trigger steward_test_refuse on messages`);
     }
