@@ -3,6 +3,8 @@
 // once, makes new ones (the old token stops working), deactivates and deletes it.
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sql } from 'drizzle-orm';
+import { checkSourceSilence } from '../../src/server/domains/events/source-silence.js';
 import { DEMO, eventually, signIn, startStack, text, texts, type Stack } from './harness.js';
 
 let stack: Stack;
@@ -133,6 +135,60 @@ describe('event sources (admin)', () => {
     await eventually(() => page.getByTestId('source-row').count()).toBe(2);
     expect(await texts(page.getByTestId('source-row').locator('code'))).toEqual(['erp', 'wms']);
     expect(await sendWith(rotated, 'cart-5')).toBe(401);
+  });
+
+  it('warns on the board when a source with a silence alert has sent nothing for that long', async () => {
+    await page.goto(`${stack.url}/admin/event-sources/wms`);
+    const silence = page.getByLabel('Warn when silent for (minutes)');
+    // The demo's warehouse feed warns after four hours.
+    await eventually(() => silence.inputValue()).toBe('240');
+    await silence.fill('3');
+    await page.getByRole('button', { name: 'Save source' }).click();
+    await eventually(() => text(page.locator('#source-silence-error'))).toBe(
+      'a whole number of minutes from 5 to 10080, or none (null) for no alert',
+    );
+    await silence.fill('30');
+    await page.getByRole('button', { name: 'Save source' }).click();
+    await eventually(
+      async () =>
+        (await stack.api<{ silenceAlertMinutes: number }>('/event-sources/wms', { login: DEMO.admin }))
+          .silenceAlertMinutes,
+    ).toBe(30);
+
+    // Nothing from the warehouse for 45 minutes; the check (every minute) notices.
+    await stack.db.execute(
+      sql`update event_sources set last_event_at = now() - interval '45 minutes' where key = 'wms'`,
+    );
+    expect(await checkSourceSilence(stack.db)).toBe(1);
+
+    // Agents see it on the board (without the admin's link).
+    const agentPage = await stack.newPage();
+    await signIn(agentPage, stack.url, DEMO.agent);
+    await agentPage.goto(`${stack.url}/board`);
+    const notice = agentPage.getByTestId('silent-sources');
+    await eventually(() => text(notice)).toContain('Events may be missing.');
+    expect(await text(notice.getByTestId('silent-source'))).toMatch(
+      /^Warehouse and carriers has sent nothing for 45 min \(since .+; the alert is set at 30 min\)\.$/,
+    );
+    expect(await notice.getByRole('link').count()).toBe(0);
+    // Admins get a link to the source, and the list says it is silent.
+    await page.goto(`${stack.url}/board`);
+    await page.getByTestId('silent-sources').getByRole('link', { name: 'Warehouse and carriers' }).click();
+    await eventually(() => text(page.getByRole('heading', { level: 1 }))).toBe('Warehouse and carriers');
+    await page.getByRole('link', { name: 'Event sources' }).first().click();
+    await eventually(() => text(row('Warehouse and carriers').getByTestId('source-silent'))).toBe('Silent');
+    expect(await row('ERP').getByTestId('source-silent').count()).toBe(0);
+
+    // The alert switched off: the board's warning goes with the next refresh.
+    await row('Warehouse and carriers').getByRole('link', { name: 'Warehouse and carriers' }).click();
+    await silence.fill('');
+    await page.getByRole('button', { name: 'Save source' }).click();
+    await eventually(
+      async () =>
+        (await stack.api<{ silenceAlertMinutes: number | null }>('/event-sources/wms', { login: DEMO.admin }))
+          .silenceAlertMinutes,
+    ).toBe(null);
+    await eventually(() => agentPage.getByTestId('silent-sources').count()).toBe(0);
   });
 
   it('is not for agents', async () => {

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
 import { expect } from 'vitest';
 import { loadConfig } from '../../src/server/config.js';
+import type { Database } from '../../src/db/client.js';
 import { DEFAULT_WEB_DIR, startServer } from '../../src/server/start.js';
 
 export const DEMO = {
@@ -26,6 +27,8 @@ export interface Stack {
   newPage(): Promise<Page>;
   /** Calls the API directly, e.g. to learn the expected values of an assertion. */
   api<T = unknown>(path: string, opts?: { login?: Login; method?: string; body?: unknown }): Promise<T>;
+  /** The server's database, for what the UI cannot do in a test's time (make a source quiet for an hour). */
+  db: Database;
   stop(): Promise<void>;
 }
 
@@ -105,6 +108,7 @@ export async function startStack(): Promise<Stack> {
     url: server.url,
     browser,
     api,
+    db: server.handle.db,
     async newPage() {
       const context = await browser.newContext({
         viewport: { width: 1280, height: 800 },

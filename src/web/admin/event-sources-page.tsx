@@ -8,12 +8,13 @@ import { Link, useNavigate } from 'react-router-dom';
 import {
   EventSourceCreate,
   EventSourceUpdate,
+  SILENCE_ALERT_MINUTES,
   type Event,
   type EventSourceCredentials,
   type EventSourceWithActivity,
 } from '../../shared/schemas/events.js';
 import { api, toApiError } from '../lib/api.js';
-import { countOf, formatDateTime, formatNumber } from '../lib/format.js';
+import { countOf, formatDateTime, formatMinutes, formatNumber } from '../lib/format.js';
 import type { Items } from '../lib/types.js';
 import { useApi } from '../lib/use-api.js';
 import { FormError, PageHeader } from '../layout/page-parts.js';
@@ -22,7 +23,7 @@ import { AdminList } from './admin-list.js';
 import { DataTable } from '../layout/data-table.js';
 import { ListState } from '../layout/list-state.js';
 import { EventTable, eventLine } from '../signals/event-table.js';
-import { TextField } from './form-parts.js';
+import { TextField, wholeNumberOrNone } from './form-parts.js';
 import { RecordForm } from './record-form.js';
 import { useRecordForm } from './use-record-form.js';
 import { useEditedRecord } from './use-edited-record.js';
@@ -64,6 +65,17 @@ export function EventSourcesPage() {
             </td>
             <td className="cell-nowrap" data-testid="source-last-event">
               {s.lastEventAt ? formatDateTime(s.lastEventAt) : <span className="muted">Never</span>}
+              {s.silentSince && (
+                <div>
+                  <span
+                    className="badge badge--warning"
+                    data-testid="source-silent"
+                    title={`Nothing for more than ${formatMinutes(s.silenceAlertMinutes ?? 0)}`}
+                  >
+                    Silent
+                  </span>
+                </div>
+              )}
             </td>
             <td className="cell-number" data-testid="source-events-24h">
               {formatNumber(s.activity.eventsLast24h)}
@@ -133,6 +145,7 @@ const LABELS: Record<string, string> = {
   name: 'Name',
   createUnknownCustomers: 'Unknown customers',
   active: 'Active',
+  silenceAlertMinutes: 'Warn when silent for',
 };
 
 function EventSourceForm(props: {
@@ -144,6 +157,7 @@ function EventSourceForm(props: {
   const [name, setName] = useState(source?.name ?? '');
   const [createUnknownCustomers, setCreateUnknown] = useState(source?.createUnknownCustomers ?? true);
   const [active, setActive] = useState(source?.active ?? true);
+  const [silence, setSilence] = useState(source?.silenceAlertMinutes?.toString() ?? '');
   const form = useRecordForm({
     // The API addresses a source by its key.
     record: source && { ...source, id: source.key },
@@ -173,6 +187,7 @@ function EventSourceForm(props: {
     }
   }
 
+  const silenceAlertMinutes = wholeNumberOrNone(silence);
   return (
     <RecordForm
       form={form}
@@ -183,14 +198,14 @@ function EventSourceForm(props: {
         `${source.lastEventAt ? `Last event ${formatDateTime(source.lastEventAt)}` : 'No event yet'} · ${countOf(
           source.activity.eventsLast24h,
           'event',
-        )} in the last 24 hours`
+        )} in the last 24 hours${source.silentSince ? ` · silent since ${formatDateTime(source.silentSince)}` : ''}`
       }
       back={{ to: BACK, label: 'Event sources' }}
       labels={(p) => LABELS[p.split('.')[0] ?? ''] ?? 'Event source'}
       onSubmit={() =>
         void (source
-          ? form.save(EventSourceUpdate, { name, createUnknownCustomers, active })
-          : form.save(EventSourceCreate, { key, name, createUnknownCustomers, active }))
+          ? form.save(EventSourceUpdate, { name, createUnknownCustomers, active, silenceAlertMinutes })
+          : form.save(EventSourceCreate, { key, name, createUnknownCustomers, active, silenceAlertMinutes }))
       }
       confirmDelete={
         source &&
@@ -233,6 +248,18 @@ function EventSourceForm(props: {
         <input type="checkbox" checked={active} onChange={(e) => setActive(e.target.checked)} />
         <span>Active (an inactive source’s events are refused)</span>
       </label>
+      <TextField
+        id="source-silence"
+        type="number"
+        label="Warn when silent for (minutes)"
+        min={SILENCE_ALERT_MINUTES.min}
+        max={SILENCE_ALERT_MINUTES.max}
+        placeholder="no alert"
+        value={silence}
+        onChange={setSilence}
+        error={errors.silenceAlertMinutes}
+        hint="When this source sends nothing for this long, the board warns everyone that signals about things that did not arrive may be false alarms (a broken feed, not late parcels). Leave empty for no alert."
+      />
       {source && (
         <fieldset className="form__group">
           <legend>Credentials</legend>

@@ -72,8 +72,12 @@ export function TextField(props: {
   onChange: (value: string) => void;
   error?: string;
   hint?: ReactNode;
-  type?: 'text' | 'email';
+  type?: 'text' | 'email' | 'number';
   maxLength?: number;
+  /** Number fields: whole numbers in these bounds. */
+  min?: number;
+  max?: number;
+  placeholder?: string;
   autoComplete?: string;
   disabled?: boolean;
 }) {
@@ -84,6 +88,10 @@ export function TextField(props: {
         id={id}
         type={props.type ?? 'text'}
         maxLength={props.maxLength}
+        min={props.min}
+        max={props.max}
+        step={props.type === 'number' ? 1 : undefined}
+        placeholder={props.placeholder}
         autoComplete={props.autoComplete}
         disabled={props.disabled}
         value={props.value}
@@ -118,4 +126,15 @@ export function ErrorSummary({ errors, labels }: { errors: PathErrors; labels: (
       </ul>
     </div>
   );
+}
+
+/**
+ * A number field's text as the API takes it: a whole number, null when empty (the settings that
+ * may be "none"), NaN for anything else ("1.5", "2e1"), which the schema then refuses by name
+ * rather than the form rounding it.
+ */
+export function wholeNumberOrNone(text: string): number | null {
+  const t = text.trim();
+  if (t === '') return null;
+  return /^\d+$/.test(t) ? Number(t) : NaN;
 }

@@ -8,7 +8,7 @@ import { useApi } from '../lib/use-api.js';
 import { FormError, PageHeader, SuccessNotice } from '../layout/page-parts.js';
 import { RecordGate } from '../layout/record-gate.js';
 import { useDocumentTitle } from '../layout/use-document-title.js';
-import { describedBy, FormField } from './form-parts.js';
+import { TextField, wholeNumberOrNone } from './form-parts.js';
 import { useFormSubmit } from './use-form-submit.js';
 
 export function SettingsPage() {
@@ -38,14 +38,12 @@ function SettingsForm(props: { settings: Settings }) {
 
   async function save() {
     setNotice(null);
-    // Whole numbers only: "1.5" or "2e1" are refused here rather than rounded.
-    const whole = (text: string) => (/^\d+$/.test(text.trim()) ? Number(text.trim()) : NaN);
     const sent = await submit(
       SettingsUpdate,
+      // An empty hours field is NaN (it may not be none); an empty retention is "for ever".
       {
-        caseAutoCloseHours: whole(hours),
-        // Empty: kept for ever.
-        eventRetentionDays: retention.trim() === '' ? null : whole(retention),
+        caseAutoCloseHours: wholeNumberOrNone(hours) ?? NaN,
+        eventRetentionDays: wholeNumberOrNone(retention),
       },
       (data) => api.patch('/settings', data),
     );
@@ -66,26 +64,26 @@ function SettingsForm(props: { settings: Settings }) {
     >
       <SuccessNotice message={notice} />
       <FormError message={formError} />
-      <FormField
+      <TextField
         id={id}
+        type="number"
         label="Close solved cases after (hours)"
+        min={1}
+        max={24 * 365}
+        value={hours}
+        onChange={setHours}
         error={errors.caseAutoCloseHours}
         hint="A solved case the customer does not answer closes on its own after this long (96 hours is four days). An answer before then reopens it."
-      >
-        <input
-          id={id}
-          type="number"
-          min={1}
-          max={24 * 365}
-          step={1}
-          value={hours}
-          onChange={(e) => setHours(e.target.value)}
-          {...describedBy(id, errors.caseAutoCloseHours, true)}
-        />
-      </FormField>
-      <FormField
+      />
+      <TextField
         id={retentionId}
+        type="number"
         label="Remove operational events after (days)"
+        min={EVENT_RETENTION_DAYS.min}
+        max={EVENT_RETENTION_DAYS.max}
+        placeholder="kept for ever"
+        value={retention}
+        onChange={setRetention}
         error={errors.eventRetentionDays}
         hint={
           <>
@@ -95,19 +93,7 @@ function SettingsForm(props: { settings: Settings }) {
             its event was removed is taken as new.
           </>
         }
-      >
-        <input
-          id={retentionId}
-          type="number"
-          min={EVENT_RETENTION_DAYS.min}
-          max={EVENT_RETENTION_DAYS.max}
-          step={1}
-          placeholder="kept for ever"
-          value={retention}
-          onChange={(e) => setRetention(e.target.value)}
-          {...describedBy(retentionId, errors.eventRetentionDays, true)}
-        />
-      </FormField>
+      />
       <div className="form__actions">
         <button type="submit" className="button button--primary" disabled={saving}>
           {saving ? 'Saving…' : 'Save settings'}

@@ -8,7 +8,15 @@ import type { Severity } from '../../shared/schemas/rules.js';
 import type { Board, Commitment, ProactiveKpis, Signal } from '../../shared/schemas/signals.js';
 import { useMe } from '../auth/auth-context.js';
 import type { ApiError } from '../lib/api.js';
-import { countOf, formatDue, formatNumber, formatPercent, formatWallClock } from '../lib/format.js';
+import {
+  countOf,
+  formatDateTime,
+  formatDue,
+  formatMinutes,
+  formatNumber,
+  formatPercent,
+  formatWallClock,
+} from '../lib/format.js';
 import { useApi } from '../lib/use-api.js';
 import { useInterval, useNow } from '../lib/use-interval.js';
 import { ErrorNotice, Loading, PageHeader } from '../layout/page-parts.js';
@@ -150,6 +158,9 @@ export function BoardPage() {
         <p className="notice notice--warning" role="status" data-testid="board-stale">
           Could not refresh the board ({board.error.message}); showing what was there. Trying again…
         </p>
+      )}
+      {data && data.silentSources.length > 0 && (
+        <SilentSources sources={data.silentSources} now={now} admin={me.role === 'admin'} />
       )}
       {board.error && !data && <ErrorNotice error={board.error} onRetry={board.reload} />}
       {!data && !board.error && <Loading label="Loading the board…" />}
@@ -478,5 +489,29 @@ function CommitmentTable({ commitments, now }: { commitments: Commitment[]; now:
         </tr>
       ))}
     </DataTable>
+  );
+}
+
+/**
+ * Sources with a silence alert that have sent nothing for that long: the absence signals on this
+ * board may be false alarms (the feed broke, the parcels did not stop moving).
+ */
+function SilentSources(props: { sources: Board['silentSources']; now: number; admin: boolean }) {
+  return (
+    <div className="notice notice--warning" role="status" data-testid="silent-sources">
+      <p>
+        <strong>Events may be missing.</strong> While a source is silent, signals that something did not
+        arrive in time may be false alarms.
+      </p>
+      <ul>
+        {props.sources.map((s) => (
+          <li key={s.key} data-testid="silent-source">
+            {props.admin ? <Link to={`/admin/event-sources/${s.key}`}>{s.name}</Link> : s.name} has sent
+            nothing for {formatWallClock(props.now - Date.parse(s.silentSince))} (since{' '}
+            {formatDateTime(s.silentSince)}; the alert is set at {formatMinutes(s.silenceAlertMinutes)}).
+          </li>
+        ))}
+      </ul>
+    </div>
   );
 }
