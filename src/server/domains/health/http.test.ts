@@ -80,6 +80,14 @@ describe('OpenAPI', () => {
     // A token's access, and a case read by its number.
     expect(JSON.stringify(res.body.paths['/api/v1/auth/tokens'].post.requestBody)).toContain('"read"');
     expect(JSON.stringify(res.body.paths['/api/v1/cases/{id}'].get.parameters)).toContain('case number');
+    // Event retention, silence alerts and the board's silent sources.
+    expect(JSON.stringify(res.body.paths['/api/v1/settings'].patch.requestBody)).toContain(
+      'eventRetentionDays',
+    );
+    expect(JSON.stringify(res.body.paths['/api/v1/event-sources'].post.requestBody)).toContain(
+      'silenceAlertMinutes',
+    );
+    expect(JSON.stringify(res.body.paths['/api/v1/board'].get.responses['200'])).toContain('silentSources');
   });
 
   it('serves a browsable page at /api/docs', async () => {
