@@ -92,6 +92,10 @@ export const Limit = z.coerce
   .default(LIMITS.pageDefault)
   .describe(`page size, default ${LIMITS.pageDefault}, max ${LIMITS.pageMax}`);
 
+/** A whole number from `min` to `max`, every refusal worded as `message` (what a form shows at its field). */
+export const WholeNumber = (min: number, max: number, message: string) =>
+  z.number({ error: message }).int(message).min(min, message).max(max, message);
+
 export const Cursor = z.string().max(500).describe('opaque cursor from the previous page');
 
 export const BooleanQuery = z.enum(['true', 'false']).transform((v) => v === 'true');

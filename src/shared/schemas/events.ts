@@ -1,7 +1,7 @@
 // Operational events from outside systems (orders, shipments, invoices) and the sources that send
 // them. One schema per shape, shared by the ingest endpoint, the OpenAPI document and the UI.
 import { z } from 'zod';
-import { BooleanQuery, Cursor, Email, Id, IsoDateTime, LIMITS, Limit, Name } from './common.js';
+import { BooleanQuery, Cursor, Email, Id, IsoDateTime, LIMITS, Limit, Name, WholeNumber } from './common.js';
 
 export const EVENT_LIMITS = {
   /** Events in one call. */
@@ -278,11 +278,7 @@ export type EventListQuery = z.infer<typeof EventListQuery>;
 /** The silence alert's bounds: five minutes to a week. */
 export const SILENCE_ALERT_MINUTES = { min: 5, max: 7 * 24 * 60 };
 const SILENCE = `a whole number of minutes from ${SILENCE_ALERT_MINUTES.min} to ${SILENCE_ALERT_MINUTES.max}, or none (null) for no alert`;
-const SilenceAlertMinutes = z
-  .number({ error: SILENCE })
-  .int(SILENCE)
-  .min(SILENCE_ALERT_MINUTES.min, SILENCE)
-  .max(SILENCE_ALERT_MINUTES.max, SILENCE)
+const SilenceAlertMinutes = WholeNumber(SILENCE_ALERT_MINUTES.min, SILENCE_ALERT_MINUTES.max, SILENCE)
   .nullable()
   .describe(
     'warn staff (board, sources page, audit log) when the source has sent nothing for this many minutes: its absence signals may be false alarms',

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { WholeNumber } from './common.js';
 
 const HOURS = `a whole number of hours from 1 to ${24 * 365}`;
 
@@ -8,17 +9,8 @@ const DAYS = `a whole number of days from ${EVENT_RETENTION_DAYS.min} to ${EVENT
 
 /** Run-time settings an admin changes without a restart (the API and the settings page check the same). */
 export const Settings = z.object({
-  caseAutoCloseHours: z
-    .number({ error: HOURS })
-    .int(HOURS)
-    .min(1, HOURS)
-    .max(24 * 365, HOURS)
-    .describe('solved cases close after this many hours'),
-  eventRetentionDays: z
-    .number({ error: DAYS })
-    .int(DAYS)
-    .min(EVENT_RETENTION_DAYS.min, DAYS)
-    .max(EVENT_RETENTION_DAYS.max, DAYS)
+  caseAutoCloseHours: WholeNumber(1, 24 * 365, HOURS).describe('solved cases close after this many hours'),
+  eventRetentionDays: WholeNumber(EVENT_RETENTION_DAYS.min, EVENT_RETENTION_DAYS.max, DAYS)
     .nullable()
     .describe(
       'operational events received longer ago than this are removed, except the evidence of signals and the start of waits still running; null keeps them for ever',
