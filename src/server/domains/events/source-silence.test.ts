@@ -50,6 +50,14 @@ const logged = async (id: string) =>
     )
   ).map((r) => ({ type: r.type, ...r.data }) as { type: string } & Record<string, unknown>);
 
+/** The mails to staff about a source, oldest first. */
+const mailsAbout = (name: string) =>
+  rows<{ to_addresses: string[]; subject: string; text_body: string }>(
+    app.t.db,
+    sql`select to_addresses, subject, text_body from mail_messages
+      where direction = 'out' and subject like ${`[Steward] % ${name} %`} order by created_at, id`,
+  );
+
 describe('the silence alert setting', () => {
   it('takes 5 minutes to a week, or none; is off by default; only admins set it', async () => {
     const plain = await makeSource();
@@ -137,6 +145,25 @@ describe('the silence check', () => {
       { type: 'event_source.silent', silentSince: quietSince, silenceAlertMinutes: 30 },
     ]);
 
+    // Each active admin gets a mail per source that fell silent; agents do not.
+    const admins = (
+      await rows<{ email: string }>(
+        app.t.db,
+        sql`select email from users where role = 'admin' and active and deleted_at is null order by email`,
+      )
+    ).map((a) => [a.email]);
+    expect(admins.length).toBeGreaterThan(0);
+    const quietMails = await mailsAbout('Warehouse feed');
+    expect(quietMails.map((m) => m.to_addresses)).toEqual(admins);
+    expect(quietMails[0]!.subject).toBe(
+      `[Steward] No events from Warehouse feed since ${quietSince.slice(0, 16).replace('T', ' ')} UTC`,
+    );
+    expect(quietMails[0]!.text_body).toContain('longer than its silence alert of 30 minutes');
+    expect(quietMails[0]!.text_body).toContain(`/admin/event-sources/${quiet.key}`);
+    expect((await mailsAbout('New carrier')).map((m) => m.subject)).toEqual([
+      `[Steward] No events from New carrier since ${neverSince.slice(0, 16).replace('T', ' ')} UTC`,
+    ]);
+
     // Events again: unmarked at the next check, with how long it was silent.
     const sent = await app.t.post('/api/v1/events', { events: [ev('shipment.scanned')] }, quiet.token);
     expect(sent.body.accepted).toBe(1);
@@ -145,6 +172,10 @@ describe('the silence check', () => {
     const back = (await logged(quiet.id)).at(-1)!;
     expect(back).toMatchObject({ type: 'event_source.resumed', silentSince: quietSince, reason: 'events' });
     expect(Date.parse(back.lastEventAt as string)).toBeGreaterThan(Date.parse(quietSince));
+    expect((await mailsAbout('Warehouse feed')).map((m) => m.subject)).toEqual([
+      quietMails[0]!.subject,
+      '[Steward] Events from Warehouse feed again',
+    ]);
 
     // The alert switched off: off the board at once, unmarked at the next check.
     await app.t.patch(`/api/v1/event-sources/${neverSent.key}`, { silenceAlertMinutes: null }, app.admin);
@@ -154,6 +185,8 @@ describe('the silence check', () => {
       type: 'event_source.resumed',
       reason: 'alert_off',
     });
+    // The admin who switched it off needs no mail about it.
+    expect(await mailsAbout('New carrier')).toHaveLength(1);
   });
 
   it('a deactivated source is not silent; customers see no board', async () => {

@@ -5,54 +5,105 @@
 // never sent), which the board shows to everyone who reads signals; it is unmarked when events
 // come again (or the alert is switched off, or the source deactivated or deleted). Both are domain
 // events (`event_source.silent`, `event_source.resumed`), written in the statement that flips the
-// mark, so each is recorded once however many nodes run the check.
+// mark, so each is recorded once however many nodes run the check; and the active admins get a
+// mail for each (queued in the same transaction, so also once), a silence at night included.
 import { sql } from 'drizzle-orm';
 import type { Database } from '../../../db/client.js';
 import { rows } from '../../../db/client.js';
+import { mailSettings, queueMails } from '../mail/outbox.js';
 
 const ISO = (col: string) => sql.raw(`to_char(${col} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`);
 
+interface Changed {
+  kind: 'silent' | 'resumed';
+  key: string;
+  name: string;
+  silent_since: Date;
+  last_event_at: Date | null;
+  silence_alert_minutes: number | null;
+  reason: string | null;
+}
+
 /** Marks sources that fell silent and unmarks those that spoke again. Returns how many changed. */
 export async function checkSourceSilence(db: Database): Promise<number> {
-  const done = await rows<{ n: number }>(
-    db,
-    sql`
-    with due as (
-      select id from event_sources
-      where deleted_at is null and active and silence_alert_minutes is not null and silent_since is null
-        and coalesce(last_event_at, created_at) < now() - make_interval(mins => silence_alert_minutes)
-      for update skip locked
-    ), silent as (
-      update event_sources s set silent_since = coalesce(s.last_event_at, s.created_at)
-      from due where s.id = due.id and s.silent_since is null
-      returning s.id, s.silent_since, s.silence_alert_minutes
-    ), back as (
-      select id, silent_since, last_event_at,
-        case when deleted_at is not null then 'deleted' when not active then 'deactivated'
-          when silence_alert_minutes is null then 'alert_off' else 'events' end as reason
-      from event_sources
-      where silent_since is not null and (last_event_at > silent_since or deleted_at is not null
-        or not active or silence_alert_minutes is null)
-      for update skip locked
-    ), resumed as (
-      update event_sources s set silent_since = null
-      from back where s.id = back.id and s.silent_since is not null
-      returning s.id, back.silent_since, back.last_event_at, back.reason
-    ), logged as (
-      insert into domain_events (id, type, entity_type, entity_id, actor_kind, data, occurred_at)
-      select gen_random_uuid(), 'event_source.silent', 'event_source', id, 'system',
-        jsonb_build_object('silentSince', ${ISO('silent_since')}, 'silenceAlertMinutes', silence_alert_minutes),
-        now()
+  return db.transaction(async (tx) => {
+    const changed = await rows<Changed>(
+      tx,
+      sql`
+      with due as (
+        select id from event_sources
+        where deleted_at is null and active and silence_alert_minutes is not null and silent_since is null
+          and coalesce(last_event_at, created_at) < now() - make_interval(mins => silence_alert_minutes)
+        for update skip locked
+      ), silent as (
+        update event_sources s set silent_since = coalesce(s.last_event_at, s.created_at)
+        from due where s.id = due.id and s.silent_since is null
+        returning s.id, s.key, s.name, s.silent_since, s.silence_alert_minutes
+      ), back as (
+        select id, silent_since, last_event_at,
+          case when deleted_at is not null then 'deleted' when not active then 'deactivated'
+            when silence_alert_minutes is null then 'alert_off' else 'events' end as reason
+        from event_sources
+        where silent_since is not null and (last_event_at > silent_since or deleted_at is not null
+          or not active or silence_alert_minutes is null)
+        for update skip locked
+      ), resumed as (
+        update event_sources s set silent_since = null
+        from back where s.id = back.id and s.silent_since is not null
+        returning s.id, s.key, s.name, back.silent_since, back.last_event_at, back.reason
+      ), logged as (
+        insert into domain_events (id, type, entity_type, entity_id, actor_kind, data, occurred_at)
+        select gen_random_uuid(), 'event_source.silent', 'event_source', id, 'system',
+          jsonb_build_object('silentSince', ${ISO('silent_since')}, 'silenceAlertMinutes', silence_alert_minutes),
+          now()
+        from silent
+        union all
+        select gen_random_uuid(), 'event_source.resumed', 'event_source', id, 'system',
+          jsonb_build_object('silentSince', ${ISO('silent_since')}, 'lastEventAt', ${ISO('last_event_at')},
+            'reason', reason),
+          now()
+        from resumed
+      )
+      select 'silent' as kind, key, name, silent_since, null::timestamptz as last_event_at,
+        silence_alert_minutes, null::text as reason
       from silent
       union all
-      select gen_random_uuid(), 'event_source.resumed', 'event_source', id, 'system',
-        jsonb_build_object('silentSince', ${ISO('silent_since')}, 'lastEventAt', ${ISO('last_event_at')},
-          'reason', reason),
-        now()
-      from resumed
-      returning 1
-    )
-    select count(*)::int as n from logged`,
+      select 'resumed', key, name, silent_since, last_event_at, null::int, reason from resumed`,
+    );
+    await mailAdmins(tx, changed);
+    return changed.length;
+  });
+}
+
+const utc = (d: Date) => `${new Date(d).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+
+/**
+ * A mail to each active admin per source that fell silent, and per source that spoke again
+ * (not when an admin switched the alert off, deactivated or deleted it: they know).
+ */
+async function mailAdmins(tx: Database, changed: Changed[]) {
+  const told = changed.filter((c) => c.kind === 'silent' || c.reason === 'events');
+  if (told.length === 0) return;
+  const admins = await rows<{ name: string; email: string }>(
+    tx,
+    sql`select name, email from users where role = 'admin' and active and deleted_at is null order by email`,
   );
-  return done[0]?.n ?? 0;
+  const { publicUrl } = mailSettings();
+  const mails = told.flatMap((c) => {
+    const link = `${publicUrl}/admin/event-sources/${c.key}`;
+    const [subject, text] =
+      c.kind === 'silent'
+        ? [
+            `[Steward] No events from ${c.name} since ${utc(c.silent_since)}`,
+            `${c.name} (${c.key}) has sent no event since ${utc(c.silent_since)}: longer than its silence alert of ${c.silence_alert_minutes} minutes.\n\n` +
+              `While it is silent, signals that something did not arrive in time may be false alarms: a broken feed, not late parcels. Check the integration before acting on them.\n\n` +
+              `Source: ${link}\nPromises at risk: ${publicUrl}/board`,
+          ]
+        : [
+            `[Steward] Events from ${c.name} again`,
+            `${c.name} (${c.key}) sends events again (the latest at ${utc(c.last_event_at!)}), after a silence since ${utc(c.silent_since)}.\n\nSource: ${link}`,
+          ];
+    return admins.map((a) => ({ to: a.email, toName: a.name, subject, text, autoSubmitted: true }));
+  });
+  await queueMails(tx, mails);
 }
