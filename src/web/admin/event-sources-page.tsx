@@ -258,7 +258,7 @@ function EventSourceForm(props: {
         value={silence}
         onChange={setSilence}
         error={errors.silenceAlertMinutes}
-        hint="When this source sends nothing for this long, the board warns everyone that signals about things that did not arrive may be false alarms (a broken feed, not late parcels). Leave empty for no alert."
+        hint="When this source sends nothing for this long, the board warns everyone and each admin gets a mail: signals about things that did not arrive may then be false alarms (a broken feed, not late parcels). Leave empty for no alert."
       />
       {source && (
         <fieldset className="form__group">
