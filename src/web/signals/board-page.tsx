@@ -498,7 +498,7 @@ function CommitmentTable({ commitments, now }: { commitments: Commitment[]; now:
  */
 function SilentSources(props: { sources: Board['silentSources']; now: number; admin: boolean }) {
   return (
-    <div className="notice notice--warning" role="status" data-testid="silent-sources">
+    <div className="notice notice--warning notice--stacked" role="status" data-testid="silent-sources">
       <p>
         <strong>Events may be missing.</strong> While a source is silent, signals that something did not
         arrive in time may be false alarms.
