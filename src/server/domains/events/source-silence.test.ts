@@ -112,7 +112,7 @@ describe('the silence check', () => {
     await lastHeardAgo(talking.id, 10);
     await lastHeardAgo(noAlert.id, 60 * 24 * 365);
     await lastHeardAgo(neverSent.id, null, 61);
-    await lastHeardAgo(fresh.id, null, 59);
+    await lastHeardAgo(fresh.id, null, 50);
     const [{ quietAt, createdAt }] = (await rows<{ quietAt: Date; createdAt: Date }>(
       app.t.db,
       sql`select (select last_event_at from event_sources where id = ${quiet.id}) as "quietAt",
@@ -187,6 +187,27 @@ describe('the silence check', () => {
     });
     // The admin who switched it off needs no mail about it.
     expect(await mailsAbout('New carrier')).toHaveLength(1);
+  });
+
+  it('raising the alert above the silence so far unmarks the source, without a mail', async () => {
+    const s = await makeSource({ name: 'Slow feed', silenceAlertMinutes: 30 });
+    await lastHeardAgo(s.id, 45);
+    expect(await checkSourceSilence(app.t.db)).toBe(1);
+    await app.t.patch(`/api/v1/event-sources/${s.key}`, { silenceAlertMinutes: 60 }, app.admin);
+    expect(await checkSourceSilence(app.t.db)).toBe(1);
+    expect((await source(s.key)).silentSince).toBeNull();
+    expect((await logged(s.id)).at(-1)).toMatchObject({
+      type: 'event_source.resumed',
+      reason: 'alert_raised',
+    });
+    expect((await mailsAbout('Slow feed')).map((m) => m.subject)).toHaveLength(1);
+    // Silent again by the new measure a quarter of an hour later.
+    await lastHeardAgo(s.id, 61);
+    expect(await checkSourceSilence(app.t.db)).toBe(1);
+    expect((await logged(s.id)).at(-1)).toMatchObject({
+      type: 'event_source.silent',
+      silenceAlertMinutes: 60,
+    });
   });
 
   it('a deactivated source is not silent; customers see no board', async () => {

@@ -3,7 +3,8 @@
 // and proactive mails to customers whose parcels are fine. A source with `silenceAlertMinutes`
 // set is marked silent when it has sent nothing for that long (counted from its creation if it
 // never sent), which the board shows to everyone who reads signals; it is unmarked when events
-// come again (or the alert is switched off, or the source deactivated or deleted). Both are domain
+// come again (or the alert is switched off or raised above the silence so far, or the source
+// deactivated or deleted). Both are domain
 // events (`event_source.silent`, `event_source.resumed`), written in the statement that flips the
 // mark, so each is recorded once however many nodes run the check; and the active admins get a
 // mail for each (queued in the same transaction, so also once), a silence at night included.
@@ -42,10 +43,13 @@ export async function checkSourceSilence(db: Database): Promise<number> {
       ), back as (
         select id, silent_since, last_event_at,
           case when deleted_at is not null then 'deleted' when not active then 'deactivated'
-            when silence_alert_minutes is null then 'alert_off' else 'events' end as reason
+            when silence_alert_minutes is null then 'alert_off' when last_event_at > silent_since then 'events'
+            else 'alert_raised' end as reason
         from event_sources
         where silent_since is not null and (last_event_at > silent_since or deleted_at is not null
-          or not active or silence_alert_minutes is null)
+          or not active or silence_alert_minutes is null
+          -- the alert raised above the silence so far: not silent by its own measure any more
+          or silent_since >= now() - make_interval(mins => silence_alert_minutes))
         for update skip locked
       ), resumed as (
         update event_sources s set silent_since = null
@@ -79,7 +83,7 @@ const utc = (d: Date) => `${new Date(d).toISOString().slice(0, 16).replace('T', 
 
 /**
  * A mail to each active admin per source that fell silent, and per source that spoke again
- * (not when an admin switched the alert off, deactivated or deleted it: they know).
+ * (not when an admin switched the alert off or raised it, deactivated or deleted it: they know).
  */
 async function mailAdmins(tx: Database, changed: Changed[]) {
   const told = changed.filter((c) => c.kind === 'silent' || c.reason === 'events');
