@@ -181,8 +181,15 @@ describe('audit log (admin)', () => {
       new Set(['user.deleted', 'user.updated', 'user.created']),
     );
     // Nina's promotion, as a change of field values (the password never shows).
-    const promoted = rows.filter({ hasText: 'Role:' });
+    const promoted = rows.filter({ hasText: /Role: \w+ →/ });
     expect(await text(promoted.getByTestId('audit-change'))).toContain('Role: agent → admin');
+    // A created record's fields, one a line (not one line of JSON).
+    const created = rows.filter({
+      has: page.getByTestId('audit-type').getByText('user.created', { exact: true }),
+    });
+    const lines = await texts(created.first().getByTestId('audit-change').locator('li'));
+    expect(lines).toContain('Role: agent');
+    expect(lines.some((l) => l.startsWith('Email: '))).toBe(true);
     expect(await page.content()).not.toContain('nina-second-pw');
 
     await page.getByLabel('Made by').selectOption('system');

@@ -99,22 +99,35 @@ export function AuditLogPage() {
   );
 }
 
-/** An update's changed fields as "field: from → to"; anything else as compact JSON. */
+/**
+ * What a change recorded, one line a field: an update's changed fields as "Field: from → to",
+ * then the rest of its data as "Field: value" (a reason, a count, a created record's fields), so
+ * long records wrap in the cell instead of running out of it as one line of JSON.
+ */
 function Change({ data }: { data: Record<string, unknown> }) {
-  const changes = data.changes as Record<string, { from: unknown; to: unknown }> | undefined;
-  if (changes && typeof changes === 'object') {
-    return (
-      <ul className="audit-changes">
-        {Object.entries(changes).map(([field, c]) => (
-          <li key={field}>
-            <span className="muted">{humanize(field)}:</span> {show(c.from)} → {show(c.to)}
-          </li>
-        ))}
-      </ul>
-    );
-  }
-  return Object.keys(data).length ? <code>{compactJson(data)}</code> : <span className="muted">—</span>;
+  const { changes, ...rest } = data;
+  const fields = isChanges(changes) ? changes : {};
+  const others = isChanges(changes) ? rest : data;
+  const lines = [
+    ...Object.entries(fields).map(([field, c]) => (
+      <li key={`changed-${field}`}>
+        <span className="muted">{humanize(field)}:</span> {show(c.from)} → {show(c.to)}
+      </li>
+    )),
+    ...Object.entries(others).map(([field, v]) => (
+      <li key={field}>
+        <span className="muted">{humanize(field)}:</span> {show(v)}
+      </li>
+    )),
+  ];
+  return lines.length ? <ul className="audit-changes">{lines}</ul> : <span className="muted">—</span>;
 }
+
+const isChanges = (v: unknown): v is Record<string, { from: unknown; to: unknown }> =>
+  !!v &&
+  typeof v === 'object' &&
+  !Array.isArray(v) &&
+  Object.values(v).every((c) => !!c && typeof c === 'object' && 'from' in c && 'to' in c);
 
 const show = (v: unknown) =>
   v === null || v === undefined ? '—' : typeof v === 'string' ? v : compactJson(v);
