@@ -70,7 +70,9 @@ const login = (url: string, email: string, password: string) =>
     body: JSON.stringify({ email, password }),
   });
 
-describe('steward CLI', () => {
+// Each test starts the CLI several times (tsx, then PGlite: seconds each); on a machine busy with
+// other suites one took over the default 30 s, so the file allows two minutes a test.
+describe('steward CLI', { timeout: 120_000 }, () => {
   it('migrate applies migrations and exits 0', async () => {
     const res = await run(['migrate']);
     expect(res.stderr).toBe('');
@@ -78,57 +80,53 @@ describe('steward CLI', () => {
     expect(res.stdout).toContain('migrations applied');
   });
 
-  it(
-    'start honours PORT, HOST and the admin variables; SIGTERM lets an in-flight request finish; restart keeps the data',
-    { timeout: 60_000 },
-    async () => {
-      const port = String(20000 + Math.floor(Math.random() * 20000));
-      const adminEnv = {
-        PORT: port,
-        HOST: '127.0.0.1',
-        LOG_LEVEL: 'info',
-        STEWARD_ADMIN_EMAIL: 'root@example.com',
-        STEWARD_ADMIN_PASSWORD: 'first start pw',
-      };
-      const first = startServer([], adminEnv);
-      const url = await first.url;
-      expect(url).toBe(`http://127.0.0.1:${port}`);
-      const res = await login(url, 'root@example.com', 'first start pw');
-      expect(res.status).toBe(200);
-      const { token } = (await res.json()) as { token: string };
+  it('start honours PORT, HOST and the admin variables; SIGTERM lets an in-flight request finish; restart keeps the data', async () => {
+    const port = String(20000 + Math.floor(Math.random() * 20000));
+    const adminEnv = {
+      PORT: port,
+      HOST: '127.0.0.1',
+      LOG_LEVEL: 'info',
+      STEWARD_ADMIN_EMAIL: 'root@example.com',
+      STEWARD_ADMIN_PASSWORD: 'first start pw',
+    };
+    const first = startServer([], adminEnv);
+    const url = await first.url;
+    expect(url).toBe(`http://127.0.0.1:${port}`);
+    const res = await login(url, 'root@example.com', 'first start pw');
+    expect(res.status).toBe(200);
+    const { token } = (await res.json()) as { token: string };
 
-      // A slow request (a 20,000-row import), then SIGTERM while it runs: it must still complete.
-      const rows = ['name,email'];
-      for (let i = 0; i < 20000; i++) rows.push(`Person ${i},p${i}@inflight.example`);
-      const inFlight = fetch(`${url}/api/v1/imports/customers`, {
-        method: 'POST',
-        headers: { authorization: `Bearer ${token}`, 'content-type': 'text/csv' },
-        body: rows.join('\n'),
-      });
-      await new Promise((r) => setTimeout(r, 150));
-      first.child.kill('SIGTERM');
-      const answer = await inFlight;
-      expect(answer.status).toBe(200);
-      expect(((await answer.json()) as { imported: number }).imported).toBe(20000);
-      expect(await first.exited).toBe(0);
-      expect(first.output()).toContain('shut down cleanly');
+    // A slow request (a 20,000-row import), then SIGTERM while it runs: it must still complete.
+    const rows = ['name,email'];
+    for (let i = 0; i < 20000; i++) rows.push(`Person ${i},p${i}@inflight.example`);
+    const inFlight = fetch(`${url}/api/v1/imports/customers`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'text/csv' },
+      body: rows.join('\n'),
+    });
+    await new Promise((r) => setTimeout(r, 150));
+    first.child.kill('SIGTERM');
+    const answer = await inFlight;
+    expect(answer.status).toBe(200);
+    expect(((await answer.json()) as { imported: number }).imported).toBe(20000);
+    expect(await first.exited).toBe(0);
+    expect(first.output()).toContain('shut down cleanly');
 
-      // Restart with other admin variables: the first admin and the data are still there.
-      const second = startServer([], { ...adminEnv, STEWARD_ADMIN_EMAIL: 'other@example.com' });
-      const url2 = await second.url;
-      expect((await login(url2, 'root@example.com', 'first start pw')).status).toBe(200);
-      expect((await login(url2, 'other@example.com', 'first start pw')).status).toBe(401);
-      const { token: t2 } = (await (await login(url2, 'root@example.com', 'first start pw')).json()) as {
-        token: string;
-      };
-      const list = await fetch(`${url2}/api/v1/customers?q=inflight.example&includeTotal=true&limit=1`, {
-        headers: { authorization: `Bearer ${t2}` },
-      });
-      expect(((await list.json()) as { total: number }).total).toBe(20000);
-      second.child.kill('SIGTERM');
-      expect(await second.exited).toBe(0);
-    },
-  );
+    // Restart with other admin variables: the first admin and the data are still there.
+    const second = startServer([], { ...adminEnv, STEWARD_ADMIN_EMAIL: 'other@example.com' });
+    const url2 = await second.url;
+    expect((await login(url2, 'root@example.com', 'first start pw')).status).toBe(200);
+    expect((await login(url2, 'other@example.com', 'first start pw')).status).toBe(401);
+    const { token: t2 } = (await (await login(url2, 'root@example.com', 'first start pw')).json()) as {
+      token: string;
+    };
+    const list = await fetch(`${url2}/api/v1/customers?q=inflight.example&includeTotal=true&limit=1`, {
+      headers: { authorization: `Bearer ${t2}` },
+    });
+    expect(((await list.json()) as { total: number }).total).toBe(20000);
+    second.child.kill('SIGTERM');
+    expect(await second.exited).toBe(0);
+  });
 
   it('user create makes a user who can sign in; bad input exits 2 with a message', async () => {
     const ok = await run([

@@ -1,8 +1,25 @@
-// "About: Maria Jensen ×": a list narrowed to one customer or one organization by its address
-// (`?customerId=` or `?organizationId=`, as the customer and organization pages link to it).
+// The pages of history behind the board (Signals, Commitments): their header, with the way back
+// to what is at risk now, and "About: Maria Jensen ×", the list narrowed to one customer or one
+// organization by its address (`?customerId=` or `?organizationId=`, as their pages link to it).
+import { Link } from 'react-router-dom';
 import type { Customer } from '../../shared/schemas/customers.js';
 import type { Organization } from '../../shared/schemas/organizations.js';
 import { useApi } from '../lib/use-api.js';
+import { PageHeader } from '../layout/page-parts.js';
+
+export function HistoryPageHeader(props: { title: string; subtitle: string }) {
+  return (
+    <PageHeader
+      title={props.title}
+      subtitle={props.subtitle}
+      actions={
+        <Link className="button" to="/board">
+          Promises at risk now
+        </Link>
+      }
+    />
+  );
+}
 
 export const ABOUT_PARAMS = ['customerId', 'organizationId'] as const;
 

@@ -3,7 +3,6 @@
 // the one to talk about stands out); below, every commitment, filtered by state or agreement.
 // The filters live in the address, so a link can carry them.
 import { useMemo } from 'react';
-import { Link } from 'react-router-dom';
 import type { Agreement } from '../../shared/schemas/agreements.js';
 import type { Commitment, CommitmentRate } from '../../shared/schemas/signals.js';
 import { useAddressFilters } from '../lib/address-filters.js';
@@ -14,9 +13,8 @@ import { DataTable } from '../layout/data-table.js';
 import { FilterSelect } from '../layout/filter-select.js';
 import { GrowingList } from '../layout/growing-list.js';
 import { ListState } from '../layout/list-state.js';
-import { PageHeader } from '../layout/page-parts.js';
 import { useDocumentTitle } from '../layout/use-document-title.js';
-import { AboutFilter, aboutIn } from './about-filter.js';
+import { AboutFilter, HistoryPageHeader, aboutIn } from './about-filter.js';
 import { CommitmentTable } from './commitment-table.js';
 import { COMMITMENT_STATE_LABELS } from './signal-labels.js';
 
@@ -70,14 +68,9 @@ export function CommitmentsPage() {
 
   return (
     <>
-      <PageHeader
+      <HistoryPageHeader
         title="Commitments"
         subtitle="How the promises of your agreements are kept: on-time rates, and every commitment measured."
-        actions={
-          <Link className="button" to="/board">
-            Promises at risk now
-          </Link>
-        }
       />
       <section className="section" aria-labelledby="rates-title">
         <div className="section__header">

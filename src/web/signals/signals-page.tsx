@@ -2,7 +2,6 @@
 // how it ended: resolved by the awaited event, or dismissed with a reason (how managers judge a
 // rule: many dismissals mean it cries wolf). The board shows only the live ones. The filters
 // live in the address, so a link can carry them.
-import { Link } from 'react-router-dom';
 import type { Rule } from '../../shared/schemas/rules.js';
 import type { Signal } from '../../shared/schemas/signals.js';
 import { useAddressFilters } from '../lib/address-filters.js';
@@ -10,9 +9,8 @@ import type { Items } from '../lib/types.js';
 import { useApi } from '../lib/use-api.js';
 import { FilterSelect } from '../layout/filter-select.js';
 import { GrowingList } from '../layout/growing-list.js';
-import { PageHeader } from '../layout/page-parts.js';
 import { useDocumentTitle } from '../layout/use-document-title.js';
-import { AboutFilter, aboutIn } from './about-filter.js';
+import { AboutFilter, HistoryPageHeader, aboutIn } from './about-filter.js';
 import { SignalHistoryTable } from './signal-history-table.js';
 import { SEVERITY_ORDER, SIGNAL_STATE_LABELS, severityLabel } from './signal-labels.js';
 
@@ -39,14 +37,9 @@ export function SignalsPage() {
   }
   return (
     <>
-      <PageHeader
+      <HistoryPageHeader
         title="Signals"
         subtitle="Everything the signal rules caught, newest first: live, resolved by the awaited event, or dismissed."
-        actions={
-          <Link className="button" to="/board">
-            Promises at risk now
-          </Link>
-        }
       />
       <div className="toolbar" role="search" aria-label="Filter signals">
         <AboutFilter about={about} onClear={() => change({ customerId: '', organizationId: '' })} />
