@@ -47,6 +47,13 @@ export async function sendEvents(app: EventsApp, events: Record<string, unknown>
   return res.body;
 }
 
+/** A signal rule made through the API by the app's admin; every one must be accepted. */
+export async function postRule(app: EventsApp, body: Record<string, unknown>) {
+  const res = await app.t.post('/api/v1/rules', body, app.admin);
+  expect(res.status, JSON.stringify(res.body)).toBe(201);
+  return res.body as { id: string };
+}
+
 /**
  * A customer events can name (by external id) under an agreement of their own with these
  * commitments (on a Berlin calendar unless `calendarId` says otherwise).

@@ -9,6 +9,7 @@ import {
   customerWithCommitments,
   deliveryCommitment,
   eventOf as ev,
+  postRule,
   startEventsApp,
   typesFor,
   type EventsApp,
@@ -26,11 +27,7 @@ afterAll(() => app?.t.close());
 const post = (events: Record<string, unknown>[]) =>
   app.t.post('/api/v1/events', { events }, app.source.token);
 
-async function makeRule(body: Record<string, unknown>) {
-  const res = await app.t.post('/api/v1/rules', body, app.admin);
-  expect(res.status, JSON.stringify(res.body)).toBe(201);
-  return res.body as { id: string };
-}
+const makeRule = (body: Record<string, unknown>) => postRule(app, body);
 
 describe('event warnings', () => {
   it('a promise without a readable date or without its ref is accepted, opens nothing, and says why', async () => {

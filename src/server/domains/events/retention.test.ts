@@ -9,6 +9,7 @@ import {
   customerWithCommitments,
   deliveryCommitment,
   eventOf as ev,
+  postRule,
   sendEvents,
   startEventsApp,
   typesFor,
@@ -36,11 +37,7 @@ const storedIds = async () =>
   (await rows<{ event_id: string }>(app.t.db, sql`select event_id from events order by event_id`)).map(
     (r) => r.event_id,
   );
-async function makeRule(body: Record<string, unknown>) {
-  const res = await app.t.post('/api/v1/rules', body, app.admin);
-  expect(res.status, JSON.stringify(res.body)).toBe(201);
-  return res.body as { id: string };
-}
+const makeRule = (body: Record<string, unknown>) => postRule(app, body);
 
 describe('the retention cutoff', () => {
   it('is the retention ago, or further back for a longer threshold window plus two days; none without a setting', () => {
