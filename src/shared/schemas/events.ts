@@ -316,6 +316,10 @@ export const EventSource = z.object({
   silentSince: IsoDateTime.nullable().describe(
     'set while the source is silent (nothing for silenceAlertMinutes): since when nothing came',
   ),
+  resumedAt: IsoDateTime.nullable().describe(
+    'when it last sent events again after a silence; customer mails that wait on its events wait 15 minutes more',
+  ),
+  eventTypes: z.array(z.string()).describe('the event types it has sent (accepted), sorted; at most 200'),
   createdAt: IsoDateTime,
   updatedAt: IsoDateTime,
 });

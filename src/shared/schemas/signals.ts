@@ -24,6 +24,10 @@ export const SignalAction = z.object({
   result: z.record(z.string(), z.unknown()).nullable().describe('what the action did: caseId, messageId, …'),
   error: z.string().nullable(),
   doneAt: IsoDateTime.nullable(),
+  heldSince: IsoDateTime.nullable().describe(
+    'a customer mail held back while the source of the awaited event was silent: since when (kept after it ran)',
+  ),
+  heldReason: z.string().nullable().describe('why it is (or was) held: the source and since when'),
 });
 export type SignalAction = z.infer<typeof SignalAction>;
 

@@ -97,6 +97,17 @@ export async function touchEventSource(db: Database, id: string) {
     where id = ${id} and (last_event_at is null or last_event_at < now() - interval '1 minute')`);
 }
 
+/** A source keeps at most this many event types (a sender with a type per order would grow it without end). */
+export const MAX_SOURCE_TYPES = 200;
+
+/** Adds event types the source sent for the first time (sorted, no repeats; a no-op if another node did). */
+export async function addEventSourceTypes(db: Database, id: string, types: string[]) {
+  await db.execute(sql`
+    update event_sources
+    set event_types = (select array_agg(distinct t order by t) from unnest(event_types || ${sql.param(types)}::text[]) t)
+    where id = ${id} and not (event_types @> ${sql.param(types)}::text[])`);
+}
+
 /** Its token and webhook stop working at once: every lookup above asks for live sources. */
 export async function softDeleteEventSource(db: Database, id: string) {
   await db

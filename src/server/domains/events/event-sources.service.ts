@@ -27,6 +27,8 @@ export const toEventSourceDto = (row: EventSourceRow): EventSource => ({
   lastEventAt: row.lastEventAt?.toISOString() ?? null,
   silenceAlertMinutes: row.silenceAlertMinutes,
   silentSince: row.silentSince?.toISOString() ?? null,
+  resumedAt: row.resumedAt?.toISOString() ?? null,
+  eventTypes: row.eventTypes,
   createdAt: row.createdAt.toISOString(),
   updatedAt: row.updatedAt.toISOString(),
 });
@@ -62,10 +64,20 @@ export async function getEventSource(db: Database, actor: Actor, key: string) {
 const touchedAt = new Map<string, number>();
 
 /**
- * Notes that the source sent accepted events, at most once a minute per process. Best effort:
- * the events are committed already, and a failure here must not make the sender send them again.
+ * Notes that the source sent accepted events, at most once a minute per process, and the event
+ * types it sent for the first time (rare: at once). Best effort: the events are committed already,
+ * and a failure here must not make the sender send them again (a new type is tried again with the
+ * source's next batch).
  */
-export async function noteSourceActive(db: Database, source: EventSourceRow, now = Date.now()) {
+export async function noteSourceActive(
+  db: Database,
+  source: EventSourceRow,
+  types: Iterable<string> = [],
+  now = Date.now(),
+) {
+  const room = Math.max(0, repo.MAX_SOURCE_TYPES - source.eventTypes.length);
+  const fresh = [...new Set(types)].filter((t) => !source.eventTypes.includes(t)).slice(0, room);
+  if (fresh.length > 0) await repo.addEventSourceTypes(db, source.id, fresh).catch(() => undefined);
   if (now - (touchedAt.get(source.id) ?? 0) < 60_000) return;
   touchedAt.set(source.id, now);
   await repo.touchEventSource(db, source.id).catch(() => touchedAt.delete(source.id));

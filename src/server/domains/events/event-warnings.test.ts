@@ -227,19 +227,19 @@ describe('source activity', () => {
       );
     const t0 = Date.now() + 10 * 60_000; // past whatever this process noted for other tests' sources
 
-    await noteSourceActive(app.t.db, source, t0);
+    await noteSourceActive(app.t.db, source, [], t0);
     expect(Math.abs((await lastEventAt()).getTime() - Date.now())).toBeLessThan(5_000);
     // Within the minute this process writes nothing, however old the stored time is.
     await setLast('2001-01-01T00:00:00Z');
-    await noteSourceActive(app.t.db, source, t0 + 59_000);
+    await noteSourceActive(app.t.db, source, [], t0 + 59_000);
     expect((await lastEventAt()).toISOString()).toBe('2001-01-01T00:00:00.000Z');
     // After it, it writes again.
-    await noteSourceActive(app.t.db, source, t0 + 61_000);
+    await noteSourceActive(app.t.db, source, [], t0 + 61_000);
     expect(Math.abs((await lastEventAt()).getTime() - Date.now())).toBeLessThan(5_000);
     // Another process noted it less than a minute ago: the stored time stays.
     const recent = new Date(Date.now() - 30_000).toISOString();
     await setLast(recent);
-    await noteSourceActive(app.t.db, source, t0 + 200_000);
+    await noteSourceActive(app.t.db, source, [], t0 + 200_000);
     expect((await lastEventAt()).toISOString()).toBe(recent);
   });
 

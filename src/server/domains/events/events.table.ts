@@ -24,6 +24,16 @@ export const eventSources = pgTable(
     silenceAlertMinutes: integer('silence_alert_minutes'),
     /** Set by the silence check while it is silent: the time since which nothing came. */
     silentSince: timestamptz('silent_since'),
+    /** When the silence check last saw it speak again after a silence (customer mails wait a while after). */
+    resumedAt: timestamptz('resumed_at'),
+    /**
+     * The event types it has sent (accepted), sorted; added to by the ingest when a batch brings a
+     * new one, at most MAX_SOURCE_TYPES. Tells which source an absence rule's awaited event comes from.
+     */
+    eventTypes: text('event_types')
+      .array()
+      .notNull()
+      .default(sql`'{}'::text[]`),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
     deletedAt: deletedAt(),

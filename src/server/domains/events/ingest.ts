@@ -153,7 +153,13 @@ export async function ingestEvents(db: Database, opts: IngestOptions): Promise<I
       if (attempt >= 3 || !isRetryable(err)) throw err;
     }
   }
-  if (answer.accepted > 0) await noteSourceActive(db, opts.source);
+  if (answer.accepted > 0) {
+    const { results } = answer;
+    const types = checked.valid.flatMap((v) =>
+      results[v.index]?.status === 'accepted' ? [v.input.type] : [],
+    );
+    await noteSourceActive(db, opts.source, types);
+  }
   return answer;
 }
 

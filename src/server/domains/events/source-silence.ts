@@ -52,7 +52,8 @@ export async function checkSourceSilence(db: Database): Promise<number> {
           or silent_since >= now() - make_interval(mins => silence_alert_minutes))
         for update skip locked
       ), resumed as (
-        update event_sources s set silent_since = null
+        update event_sources s set silent_since = null,
+          resumed_at = case when back.reason = 'events' then now() else s.resumed_at end
         from back where s.id = back.id and s.silent_since is not null
         returning s.id, s.key, s.name, back.silent_since, back.last_event_at, back.reason
       ), logged as (

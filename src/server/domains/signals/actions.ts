@@ -56,6 +56,7 @@ import { planAgentReply, planStatusChange } from '../../../core/clock-plans.js';
 import { mailCaseMessages } from '../mail/mail.service.js';
 import { addMessage } from '../cases/messages.service.js';
 import { mailSettings, queueMails } from '../mail/outbox.js';
+import { heldEventTypes, holdCustomerMails, isHeld } from './held-mails.js';
 import {
   recordDomainEvent,
   recordDomainEvents,
@@ -127,13 +128,17 @@ const TEMPLATE_CONTEXT = sql`
     from signal_evidence se join events e on e.id = se.event_id
     where se.signal_id = s.id order by e.occurred_at limit 1) as tpl_event`;
 
-/** The first pending action of each signal that is due: later ones wait for it. */
-const firstPending = (limit: number, lock = sql``, signalIds?: string[]) => sql`
+/**
+ * The first pending action of each signal that is due: later ones wait for it. Not the customer
+ * mails held while the source of their awaited event is silent (`heldTypes`, see held-mails.ts).
+ */
+const firstPending = (limit: number, heldTypes: string[], lock = sql``, signalIds?: string[]) => sql`
   select a.id, a.signal_id, a.kind, a.params, a.attempts,
     (select s.customer_id from signals s where s.id = a.signal_id) as customer_id
   from signal_actions a
   where a.state = 'pending' and a.run_after <= now()
     ${signalIds ? sql`and a.signal_id = any(${sql.param(signalIds)}::uuid[])` : sql``}
+    ${heldTypes.length > 0 ? sql`and not ${isHeld(heldTypes)}` : sql``}
     and not exists (select 1 from signal_actions b
       where b.signal_id = a.signal_id and b.state = 'pending' and b.position < a.position)
   order by a.run_after, a.signal_id, a.position
@@ -162,12 +167,14 @@ export async function runSignalActions(
   options: { batch?: boolean; log?: Pick<FastifyBaseLogger, 'warn'> } = {},
 ): Promise<number> {
   let ran = 0;
+  const heldTypes = await heldEventTypes(db);
+  await holdCustomerMails(db, heldTypes);
   // Passes until nothing is due: an action done makes its signal's next one due at once.
   for (;;) {
     let pass = 0;
-    const batch = options.batch === false ? null : await runBatch(db, limit - ran, options.log);
+    const batch = options.batch === false ? null : await runBatch(db, limit - ran, heldTypes, options.log);
     pass += batch?.done ?? 0;
-    const rest = batch?.rest ?? (await rows<TakenAction>(db, firstPending(limit - ran)));
+    const rest = batch?.rest ?? (await rows<TakenAction>(db, firstPending(limit - ran, heldTypes)));
     pass += await runEach(db, rest);
     ran += pass;
     if (pass === 0 || ran >= limit) return ran;
@@ -538,6 +545,7 @@ const batchable = (a: ActionRow, s: BatchSignal | undefined): s is BatchSignal =
 async function runBatch(
   db: Database,
   limit: number,
+  heldTypes: string[],
   log?: Pick<FastifyBaseLogger, 'warn'>,
 ): Promise<{ done: number; rest: TakenAction[] | null }> {
   let taken: TakenAction[] = [];
@@ -547,7 +555,7 @@ async function runBatch(
     return await bulkTurn(db, () =>
       db.transaction(async (tx) => {
         const lock = sql`for update of a skip locked`;
-        taken = await rows<TakenAction>(tx, firstPending(limit, lock));
+        taken = await rows<TakenAction>(tx, firstPending(limit, heldTypes, lock));
         // Customers with an action left to runAction: their later ones, in any round, wait for it.
         const held = new Set<string>();
         let round = taken;
@@ -563,7 +571,7 @@ async function runBatch(
           // are due at once: they go in this transaction too, as the next pass would take them.
           const acted = plan.steps.map((st) => st.signal.id);
           if (acted.length === 0 || done >= limit) break;
-          round = await rows<TakenAction>(tx, firstPending(limit - done, lock, acted));
+          round = await rows<TakenAction>(tx, firstPending(limit - done, heldTypes, lock, acted));
           if (round.length === 0) break;
         }
         return { done, rest };

@@ -122,6 +122,8 @@ export async function listActions(db: Database, signalId: string) {
       result: signalActions.result,
       error: signalActions.error,
       doneAt: signalActions.doneAt,
+      heldSince: signalActions.heldSince,
+      heldReason: signalActions.heldReason,
     })
     .from(signalActions)
     .where(eq(signalActions.signalId, signalId))

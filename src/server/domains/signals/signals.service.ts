@@ -96,6 +96,8 @@ export async function getSignal(db: Database, actor: Actor, id: string): Promise
       result: a.result,
       error: a.error,
       doneAt: iso(a.doneAt),
+      heldSince: iso(a.heldSince),
+      heldReason: a.heldReason,
     })),
   };
 }

@@ -141,6 +141,12 @@ export const signalActions = pgTable(
     result: jsonb('result').$type<Record<string, unknown>>(),
     error: text('error'),
     doneAt: timestamptz('done_at'),
+    /**
+     * A customer mail held back because the source of the awaited event is silent (a broken feed,
+     * not a late parcel): since when, and why. Kept after it ran, as its history.
+     */
+    heldSince: timestamptz('held_since'),
+    heldReason: text('held_reason'),
     createdAt: createdAt(),
   },
   (t) => [

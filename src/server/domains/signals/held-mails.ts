@@ -1,0 +1,90 @@
+// Customer mails held back while a feed is broken. An absence rule fires when an awaited event
+// does not come ("not scanned for 48 h"); when the source that sends that event has gone silent
+// (see events/source-silence.ts), the event may well have happened and only its report is
+// missing. The signal is still written and its other actions run (a proactive case is opened, the
+// team is told: people look), but its `notify_customer` actions wait: until the source has been
+// speaking again for RESUME_GRACE_MINUTES (time to replay its backlog, which resolves the signals
+// whose event did happen and skips their mails), looked at again every HOLD_RECHECK_MINUTES.
+// Which source sends the awaited event is what each source has sent so far (`event_sources.
+// event_types`, kept by the ingest). The first time an action is held it gets a reason and a
+// domain event (`signal.action_held`); the action runner never takes a held one (firstPending).
+import { sql, type SQL } from 'drizzle-orm';
+import type { Database } from '../../../db/client.js';
+import { rows } from '../../../db/client.js';
+
+/** After a silent source speaks again, customer mails that wait on its events wait this long more. */
+export const RESUME_GRACE_MINUTES = 15;
+/** A held mail is looked at again this often. */
+export const HOLD_RECHECK_MINUTES = 5;
+
+/** The event types whose absence says nothing now: those of sources silent or just resumed. */
+export async function heldEventTypes(db: Database): Promise<string[]> {
+  const found = await rows<{ types: string[] | null }>(
+    db,
+    sql`
+    select array_agg(distinct t) as types
+    from event_sources, unnest(event_types) t
+    where deleted_at is null and active
+      and (silent_since is not null or resumed_at > now() - make_interval(mins => ${RESUME_GRACE_MINUTES}))`,
+  );
+  return found[0]?.types ?? [];
+}
+
+/**
+ * The condition on a pending action `a` that holds it: a customer mail of an absence rule whose
+ * awaited event type is one of these (heldEventTypes). Always false without any.
+ */
+export function isHeld(types: string[]): SQL {
+  if (types.length === 0) return sql`false`;
+  return sql`(a.kind = 'notify_customer' and exists (
+    select 1 from signals hs join signal_rules hr on hr.id = hs.rule_id
+    where hs.id = a.signal_id and hr.kind = 'absence'
+      and hr.definition -> 'expect' ->> 'type' = any(${sql.param(types)}::text[])))`;
+}
+
+/**
+ * Marks the due customer mails that are held: run again in HOLD_RECHECK_MINUTES, with the reason
+ * (the source, since when) and, the first time, a domain event. Returns how many.
+ */
+export async function holdCustomerMails(db: Database, types: string[]): Promise<number> {
+  if (types.length === 0) return 0;
+  const done = await rows<{ n: number }>(
+    db,
+    sql`
+    with due as (
+      select a.id, a.signal_id, a.held_since,
+        (select r.definition -> 'expect' ->> 'type' from signals s join signal_rules r on r.id = s.rule_id
+          where s.id = a.signal_id) as awaited
+      from signal_actions a
+      where a.state = 'pending' and a.run_after <= now() and ${isHeld(types)}
+      for update of a skip locked
+    ), held as (
+      update signal_actions x
+      set run_after = now() + make_interval(mins => ${HOLD_RECHECK_MINUTES}),
+        held_since = coalesce(x.held_since, now()),
+        held_reason = why.reason
+      from due cross join lateral (
+        select format(
+            case when q.silent_since is not null
+              then '%s (%s) sends %s and has sent nothing since %s UTC'
+              else '%s (%s) sends %s and speaks again since %s UTC, after a silence: its backlog may still be on its way' end,
+            q.name, q.key, due.awaited,
+            to_char(coalesce(q.silent_since, q.resumed_at) at time zone 'UTC', 'YYYY-MM-DD HH24:MI')) as reason
+        from event_sources q
+        where q.deleted_at is null and q.active and due.awaited = any(q.event_types)
+          and (q.silent_since is not null or q.resumed_at > now() - make_interval(mins => ${RESUME_GRACE_MINUTES}))
+        order by q.silent_since nulls last, q.key
+        limit 1
+      ) why
+      where x.id = due.id
+      returning x.id, x.signal_id, due.held_since is null as first, why.reason
+    ), logged as (
+      insert into domain_events (id, type, entity_type, entity_id, actor_kind, data, occurred_at)
+      select gen_random_uuid(), 'signal.action_held', 'signal', signal_id, 'system',
+        jsonb_build_object('kind', 'notify_customer', 'actionId', id, 'reason', reason), now()
+      from held where first
+    )
+    select count(*)::int as n from held`,
+  );
+  return done[0]?.n ?? 0;
+}
