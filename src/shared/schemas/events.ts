@@ -305,6 +305,9 @@ export const EventSourceUpdate = z.strictObject({
 });
 export type EventSourceUpdate = z.infer<typeof EventSourceUpdate>;
 
+/** After a silent source speaks again, customer mails that wait on its events wait this long more (minutes). */
+export const RESUME_GRACE_MINUTES = 15;
+
 export const EventSource = z.object({
   id: Id,
   key: z.string(),
@@ -317,7 +320,7 @@ export const EventSource = z.object({
     'set while the source is silent (nothing for silenceAlertMinutes): since when nothing came',
   ),
   resumedAt: IsoDateTime.nullable().describe(
-    'when it last sent events again after a silence; customer mails that wait on its events wait 15 minutes more',
+    `when it last sent events again after a silence; customer mails that wait on its events wait ${RESUME_GRACE_MINUTES} minutes more`,
   ),
   eventTypes: z.array(z.string()).describe('the event types it has sent (accepted), sorted; at most 200'),
   createdAt: IsoDateTime,

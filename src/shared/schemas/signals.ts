@@ -281,6 +281,10 @@ export const Board = z.object({
     openSignals: z.number().int(),
     overdueCommitments: z.number().int(),
     dueSoonCommitments: z.number().int(),
+    heldCustomerMails: z
+      .number()
+      .int()
+      .describe('mails to customers held back while the source of the event their rule awaits is silent'),
   }),
 });
 export type Board = z.infer<typeof Board>;

@@ -8,6 +8,7 @@ import { Link, useNavigate } from 'react-router-dom';
 import {
   EventSourceCreate,
   EventSourceUpdate,
+  RESUME_GRACE_MINUTES,
   SILENCE_ALERT_MINUTES,
   type Event,
   type EventSourceCredentials,
@@ -133,6 +134,7 @@ export function EventSourceFormPage() {
             source={source.data}
             onCredentials={(credentials) => setShown({ credentials, rotated: !!source.data })}
           />
+          {source.data && <SentTypes source={source.data} />}
           {source.data && <RecentWarnings source={source.data} />}
         </>
       )}
@@ -331,6 +333,36 @@ function CredentialsOnce(props: {
         onDone={props.onDone}
       />
     </>
+  );
+}
+
+/** The event types the source has sent: where absence rules learn which feed they wait on. */
+function SentTypes({ source }: { source: EventSourceWithActivity }) {
+  return (
+    <section className="section" aria-labelledby="source-types-title">
+      <h2 id="source-types-title">Event types it sends</h2>
+      <p className="muted">
+        Learnt from the events it sent. While this source is silent (and for {RESUME_GRACE_MINUTES} minutes
+        after it speaks again), mails to customers from rules that wait for one of these types are held back:
+        a missing event may be a broken feed, not a late parcel.
+      </p>
+      {source.eventTypes.length === 0 ? (
+        <p className="muted">None yet.</p>
+      ) : (
+        <ul className="tag-list" data-testid="source-event-types">
+          {source.eventTypes.map((t) => (
+            <li key={t}>
+              <Link
+                className="tag tag--quiet"
+                to={`/events?source=${encodeURIComponent(source.key)}&type=${encodeURIComponent(t)}`}
+              >
+                {t}
+              </Link>
+            </li>
+          ))}
+        </ul>
+      )}
+    </section>
   );
 }
 

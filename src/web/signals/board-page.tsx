@@ -4,6 +4,7 @@
 // the board's data and live in the address, so a filtered board can be shared.
 import { useMemo, useState } from 'react';
 import { Link, useSearchParams } from 'react-router-dom';
+import { RESUME_GRACE_MINUTES } from '../../shared/schemas/events.js';
 import type { Severity } from '../../shared/schemas/rules.js';
 import type { Board, Commitment, ProactiveKpis, Signal } from '../../shared/schemas/signals.js';
 import { useMe } from '../auth/auth-context.js';
@@ -159,8 +160,13 @@ export function BoardPage() {
           Could not refresh the board ({board.error.message}); showing what was there. Trying again…
         </p>
       )}
-      {data && data.silentSources.length > 0 && (
-        <SilentSources sources={data.silentSources} now={now} admin={me.role === 'admin'} />
+      {data && (data.silentSources.length > 0 || data.counts.heldCustomerMails > 0) && (
+        <SilentSources
+          sources={data.silentSources}
+          held={data.counts.heldCustomerMails}
+          now={now}
+          admin={me.role === 'admin'}
+        />
       )}
       {board.error && !data && <ErrorNotice error={board.error} onRetry={board.reload} />}
       {!data && !board.error && <Loading label="Loading the board…" />}
@@ -496,12 +502,24 @@ function CommitmentTable({ commitments, now }: { commitments: Commitment[]; now:
  * Sources with a silence alert that have sent nothing for that long: the absence signals on this
  * board may be false alarms (the feed broke, the parcels did not stop moving).
  */
-function SilentSources(props: { sources: Board['silentSources']; now: number; admin: boolean }) {
+function SilentSources(props: {
+  sources: Board['silentSources'];
+  held: number;
+  now: number;
+  admin: boolean;
+}) {
   return (
     <div className="notice notice--warning notice--stacked" role="status" data-testid="silent-sources">
       <p>
         <strong>Events may be missing.</strong> While a source is silent, signals that something did not
         arrive in time may be false alarms.
+        {props.held > 0 && (
+          <span data-testid="held-mails">
+            {' '}
+            {countOf(props.held, 'mail')} to customers {props.held === 1 ? 'is' : 'are'} held back until the
+            feed is back ({RESUME_GRACE_MINUTES} minutes after), and dropped if the awaited event comes.
+          </span>
+        )}
       </p>
       <ul>
         {props.sources.map((s) => (

@@ -38,8 +38,9 @@ export const ACTION_KIND_LABELS: Record<(typeof ACTION_KINDS)[number], string> =
   attach_to_incident: 'Attach to an incident',
 };
 
-export const ACTION_STATE_LABELS: Record<(typeof ACTION_STATES)[number], string> = {
+export const ACTION_STATE_LABELS: Record<(typeof ACTION_STATES)[number] | 'held', string> = {
   pending: 'Pending',
+  held: 'Held',
   done: 'Done',
   failed: 'Failed',
   skipped: 'Skipped',

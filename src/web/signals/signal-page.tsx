@@ -23,6 +23,7 @@ import { useDocumentTitle } from '../layout/use-document-title.js';
 import { compactJson, EventTable } from './event-table.js';
 import { ActionStateBadge, DueIn, RefValue, SeverityBadge, SignalStateBadge } from './signal-badges.js';
 import { priorityLabel } from '../cases/case-labels.js';
+import { RESUME_GRACE_MINUTES } from '../../shared/schemas/events.js';
 import { actionKindLabel, ruleKindLabel } from './signal-labels.js';
 
 const REFRESH_MS = 10_000;
@@ -337,13 +338,18 @@ function ActionItem(props: {
 }) {
   const { a } = props;
   const { words, rest } = outcomeOf(a, props.caseNumber, props.teamName);
+  const heldNow = a.state === 'pending' && a.heldReason !== null;
   return (
-    <li className={`signal-action signal-action--${a.state}`} data-testid="signal-action" data-kind={a.kind}>
+    <li
+      className={`signal-action signal-action--${heldNow ? 'held' : a.state}`}
+      data-testid="signal-action"
+      data-kind={a.kind}
+    >
       <div className="signal-action__head">
         <span className="signal-action__kind">
           {a.position + 1}. {actionKindLabel(a.kind)}
         </span>
-        <ActionStateBadge state={a.state} />
+        <ActionStateBadge state={heldNow ? 'held' : a.state} />
       </div>
       <div className="signal-action__body muted">
         {words && (
@@ -355,6 +361,21 @@ function ActionItem(props: {
         {a.attempts > 1 && <span>{a.attempts} attempts</span>}
         {Object.keys(rest).length > 0 && <code className="signal-action__result">{compactJson(rest)}</code>}
       </div>
+      {a.heldReason && a.heldSince && (
+        <p className="signal-action__held" data-testid="action-held">
+          {heldNow ? (
+            <>
+              Held back since {formatDateTime(a.heldSince)}: {a.heldReason}. The event may have happened and
+              only its report be missing. It goes out {RESUME_GRACE_MINUTES} minutes after the source speaks
+              again, unless the awaited event arrives first (then it is skipped).
+            </>
+          ) : (
+            <>
+              Was held back from {formatDateTime(a.heldSince)}: {a.heldReason}.
+            </>
+          )}
+        </p>
+      )}
       {a.error && (
         <p className="field__error" data-testid="action-error">
           {a.error}

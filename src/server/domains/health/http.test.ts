@@ -88,6 +88,16 @@ describe('OpenAPI', () => {
       'silenceAlertMinutes',
     );
     expect(JSON.stringify(res.body.paths['/api/v1/board'].get.responses['200'])).toContain('silentSources');
+    // Customer mails held while a feed is silent: the sources' types, the actions' hold, the board's count.
+    expect(JSON.stringify(res.body.paths['/api/v1/event-sources/{key}'].get.responses['200'])).toContain(
+      'eventTypes',
+    );
+    expect(JSON.stringify(res.body.paths['/api/v1/signals/{id}'].get.responses['200'])).toContain(
+      'heldReason',
+    );
+    expect(JSON.stringify(res.body.paths['/api/v1/board'].get.responses['200'])).toContain(
+      'heldCustomerMails',
+    );
   });
 
   it('serves a browsable page at /api/docs', async () => {

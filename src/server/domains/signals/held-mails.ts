@@ -11,9 +11,9 @@
 import { sql, type SQL } from 'drizzle-orm';
 import type { Database } from '../../../db/client.js';
 import { rows } from '../../../db/client.js';
+import { RESUME_GRACE_MINUTES } from '../../../shared/schemas/events.js';
 
-/** After a silent source speaks again, customer mails that wait on its events wait this long more. */
-export const RESUME_GRACE_MINUTES = 15;
+export { RESUME_GRACE_MINUTES };
 /** A held mail is looked at again this often. */
 export const HOLD_RECHECK_MINUTES = 5;
 
@@ -30,6 +30,11 @@ export async function heldEventTypes(db: Database): Promise<string[]> {
   return found[0]?.types ?? [];
 }
 
+/** The event types a rule's definition (`def`, jsonb) awaits: `expect.type`, one or a list. */
+const awaitedTypes = (def: SQL) => sql`(case jsonb_typeof(${def} -> 'expect' -> 'type')
+  when 'array' then array(select jsonb_array_elements_text(${def} -> 'expect' -> 'type'))
+  else array[${def} -> 'expect' ->> 'type'] end)`;
+
 /**
  * The condition on a pending action `a` that holds it: a customer mail of an absence rule whose
  * awaited event type is one of these (heldEventTypes). Always false without any.
@@ -39,7 +44,7 @@ export function isHeld(types: string[]): SQL {
   return sql`(a.kind = 'notify_customer' and exists (
     select 1 from signals hs join signal_rules hr on hr.id = hs.rule_id
     where hs.id = a.signal_id and hr.kind = 'absence'
-      and hr.definition -> 'expect' ->> 'type' = any(${sql.param(types)}::text[])))`;
+      and ${awaitedTypes(sql`hr.definition`)} && ${sql.param(types)}::text[]))`;
 }
 
 /**
@@ -53,7 +58,7 @@ export async function holdCustomerMails(db: Database, types: string[]): Promise<
     sql`
     with due as (
       select a.id, a.signal_id, a.held_since,
-        (select r.definition -> 'expect' ->> 'type' from signals s join signal_rules r on r.id = s.rule_id
+        (select ${awaitedTypes(sql`r.definition`)} from signals s join signal_rules r on r.id = s.rule_id
           where s.id = a.signal_id) as awaited
       from signal_actions a
       where a.state = 'pending' and a.run_after <= now() and ${isHeld(types)}
@@ -68,10 +73,11 @@ export async function holdCustomerMails(db: Database, types: string[]): Promise<
             case when q.silent_since is not null
               then '%s (%s) sends %s and has sent nothing since %s UTC'
               else '%s (%s) sends %s and speaks again since %s UTC, after a silence: its backlog may still be on its way' end,
-            q.name, q.key, due.awaited,
+            q.name, q.key,
+            (select string_agg(t, ', ' order by t) from unnest(due.awaited) t where t = any(q.event_types)),
             to_char(coalesce(q.silent_since, q.resumed_at) at time zone 'UTC', 'YYYY-MM-DD HH24:MI')) as reason
         from event_sources q
-        where q.deleted_at is null and q.active and due.awaited = any(q.event_types)
+        where q.deleted_at is null and q.active and due.awaited && q.event_types
           and (q.silent_since is not null or q.resumed_at > now() - make_interval(mins => ${RESUME_GRACE_MINUTES}))
         order by q.silent_since nulls last, q.key
         limit 1

@@ -140,6 +140,15 @@ export async function lockSignal(db: Database, id: string) {
   return row;
 }
 
+/** Customer mails held back now, while the source of their awaited event is silent (held-mails.ts). */
+export async function countHeldCustomerMails(db: Database): Promise<number> {
+  const [row] = await db
+    .select({ n: sql<number>`count(*)::int` })
+    .from(signalActions)
+    .where(and(eq(signalActions.state, 'pending'), sql`${signalActions.heldSince} is not null`));
+  return row?.n ?? 0;
+}
+
 /** Ends a signal (resolved or dismissed); its actions not yet run are skipped. */
 export async function closeSignal(
   db: Database,

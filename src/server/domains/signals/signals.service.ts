@@ -154,12 +154,13 @@ export async function getBoard(db: Database, actor: Actor, q: { horizon?: string
   assertCanReadProactive(actor);
   const now = new Date();
   const until = new Date(now.getTime() + (isoDurationMs(q.horizon ?? DEFAULT_HORIZON) ?? 0));
-  const [signalRows, bySeverityRows, commitmentRows, commitmentCounts, silent] = [
+  const [signalRows, bySeverityRows, commitmentRows, commitmentCounts, silent, heldCustomerMails] = [
     await repo.listLiveSignals(db, SIGNAL_LIMITS.board),
     await repo.countLiveBySeverity(db),
     await commitmentsRepo.listDueSoonCommitments(db, until, SIGNAL_LIMITS.board),
     await commitmentsRepo.countDueSoonCommitments(db, until),
     await listSilentSources(db),
+    await repo.countHeldCustomerMails(db),
   ];
   const bySeverity = zeroBySeverity();
   for (const r of bySeverityRows) bySeverity[r.severity] = r.n;
@@ -178,6 +179,7 @@ export async function getBoard(db: Database, actor: Actor, q: { horizon?: string
       openSignals: bySeverityRows.reduce((n, r) => n + r.n, 0),
       overdueCommitments: commitmentCounts.overdue,
       dueSoonCommitments: commitmentCounts.dueSoon,
+      heldCustomerMails,
     },
   };
 }
