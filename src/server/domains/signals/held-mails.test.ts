@@ -15,7 +15,13 @@ import { makeCustomer, unique } from '../../../../test/helpers/factories.js';
 import { checkSourceSilence } from '../events/source-silence.js';
 import { runSignalActions } from './actions.js';
 import { fireDueExpectations } from './expectations.js';
-import { HOLD_RECHECK_MINUTES, RESUME_GRACE_MINUTES } from './held-mails.js';
+import {
+  HOLD_RECHECK_MINUTES,
+  RESUME_GRACE_MINUTES,
+  heldEventTypes,
+  holdCustomerMails,
+} from './held-mails.js';
+import { usingPostgres } from '../../../../test/helpers/db.js';
 
 let app: EventsApp;
 beforeAll(async () => {
@@ -264,6 +270,28 @@ describe('customer mails of absence rules while the awaited event’s source is 
       ['notify_team', 'pending'],
     ]);
   });
+
+  it.runIf(usingPostgres())(
+    'are held once by runners racing (PostgreSQL): one domain event each',
+    async () => {
+      const { wms, rule } = await setUp();
+      await silentFor(wms, 45);
+      await fireDueExpectations(app.t.db);
+      await runSignalActions(app.t.db);
+      const signal = await signalOf(rule.id);
+      // Due again, and unmarked as if never held: four runners mark it at once.
+      await app.t.db
+        .execute(sql`update signal_actions set run_after = now(), held_since = null, held_reason = null
+      where signal_id = ${signal.id} and state = 'pending'`);
+      await app.t.db.execute(
+        sql`delete from domain_events where type = 'signal.action_held' and entity_id = ${signal.id}`,
+      );
+      const types = await heldEventTypes(app.t.db);
+      const marked = await Promise.all([1, 2, 3, 4].map(() => holdCustomerMails(app.t.db, types)));
+      expect(marked.reduce((n, m) => n + m, 0)).toBeGreaterThanOrEqual(1);
+      expect(await heldEvents(signal.id)).toHaveLength(1);
+    },
+  );
 
   it('are not held for a deactivated or deleted source', async () => {
     const { wms, rule } = await setUp();
