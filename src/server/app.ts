@@ -2,7 +2,7 @@
 // No listening and no database opening here, so tests and the CLI compose it as they need.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import Fastify, { type FastifyServerOptions } from 'fastify';
+import Fastify, { type FastifyReply, type FastifyServerOptions } from 'fastify';
 import fastifyStatic from '@fastify/static';
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
@@ -17,6 +17,7 @@ import type { Config } from './config.js';
 import { healthRoutes } from './domains/health/health.routes.js';
 import { registerAuth } from './plugins/auth.js';
 import { registerErrorHandler } from './plugins/error-handler.js';
+import { registerTextGuard } from './plugins/text-guard.js';
 import { registerApiRoutes } from './routes.js';
 
 export const API_VERSION = '0.1.0';
@@ -37,11 +38,23 @@ export async function buildApp({ db, databaseKind, config, logger = false }: App
     return503OnClosing: true,
     trustProxy: process.env.STEWARD_TRUST_PROXY === '1',
     requestIdHeader: 'x-request-id',
+    // The router's own refusals (a bad percent-encoding, a path segment over 100 characters) in
+    // our error shape too, without echoing the URL back.
+    frameworkErrors: (error, _request, reply) => {
+      const [status, code, message]: [number, string, string] =
+        error.code === 'FST_ERR_MAX_PARAM_LENGTH'
+          ? [414, 'uri_too_long', 'a part of the path is too long (at most 100 characters)']
+          : error.code === 'FST_ERR_BAD_URL'
+            ? [400, 'bad_url', 'the path is not a valid URL (a bad percent-encoding?)']
+            : [400, 'bad_request', 'the request could not be routed'];
+      void (reply as FastifyReply).status(status).send({ error: { code, message } });
+    },
   }).withTypeProvider<ZodTypeProvider>();
 
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   registerErrorHandler(app);
+  registerTextGuard(app);
 
   await app.register(fastifySwagger, {
     openapi: {

@@ -36,6 +36,9 @@ export function translateDbError(err: unknown, constraints: Record<string, AppEr
     case '22007':
     case '22008':
       return new AppError(400, 'validation_error', 'a value has the wrong format');
+    case '22021': // invalid byte sequence (NUL in text)
+    case '22P05': // untranslatable character (NUL or an unpaired surrogate in jsonb)
+      return new AppError(400, 'invalid_text', 'text must not contain NUL characters or unpaired surrogates');
     case '40001':
     case '40P01':
       return new AppError(409, 'retry', 'the change collided with another one; try again');

@@ -18,6 +18,48 @@ export const LIMITS = {
   messageBody: 100_000,
 } as const;
 
+const BAD_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+/**
+ * Text PostgreSQL cannot store: NUL (refused by text and jsonb) and unpaired surrogates (refused by
+ * jsonb; a text column would silently turn them into U+FFFD).
+ */
+export const badText = (s: string) => s.includes('\u0000') || BAD_SURROGATE.test(s);
+export const BAD_TEXT = 'must not contain NUL characters or unpaired surrogates';
+
+/**
+ * Where in a JSON value (path of keys and indexes) the first text PostgreSQL cannot store is, or
+ * null. Iterative: hostile nesting cannot overflow the stack. `skip` names top-level keys not to look in.
+ */
+export function badTextPath(value: unknown, skip?: string): (string | number)[] | null {
+  interface Node {
+    value: unknown;
+    key: string | number | null;
+    parent: Node | null;
+  }
+  const pathOf = (n: Node | null, last?: string) => {
+    const path: (string | number)[] = last === undefined ? [] : [last];
+    for (let at = n; at && at.key !== null; at = at.parent) path.unshift(at.key);
+    return path;
+  };
+  const stack: Node[] = [{ value, key: null, parent: null }];
+  while (stack.length > 0) {
+    const node = stack.pop()!;
+    const v = node.value;
+    if (typeof v === 'string') {
+      if (badText(v)) return pathOf(node);
+    } else if (Array.isArray(v)) {
+      for (let i = 0; i < v.length; i++) stack.push({ value: v[i], key: i, parent: node });
+    } else if (v !== null && typeof v === 'object') {
+      for (const key in v) {
+        if (!Object.hasOwn(v, key) || (node.parent === null && key === skip)) continue;
+        if (badText(key)) return pathOf(node, key);
+        stack.push({ value: (v as Record<string, unknown>)[key], key, parent: node });
+      }
+    }
+  }
+  return null;
+}
+
 export const Id = z.uuid({ message: 'must be a UUID' });
 
 export const IsoDateTime = z.iso

@@ -1,7 +1,19 @@
 // Operational events from outside systems (orders, shipments, invoices) and the sources that send
 // them. One schema per shape, shared by the ingest endpoint, the OpenAPI document and the UI.
 import { z } from 'zod';
-import { BooleanQuery, Cursor, Email, Id, IsoDateTime, LIMITS, Limit, Name, WholeNumber } from './common.js';
+import {
+  BAD_TEXT,
+  BooleanQuery,
+  Cursor,
+  Email,
+  Id,
+  IsoDateTime,
+  LIMITS,
+  Limit,
+  Name,
+  WholeNumber,
+  badText,
+} from './common.js';
 
 export const EVENT_LIMITS = {
   /** Events in one call. */
@@ -88,9 +100,6 @@ export const EventOrganizationRef = z
   .describe('matched by id, else by one of its e-mail domains (externalId is accepted, not matched yet)');
 export type EventOrganizationRef = z.infer<typeof EventOrganizationRef>;
 
-const BAD_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
-const badText = (s: string) => s.includes('\u0000') || BAD_SURROGATE.test(s);
-
 /** UTF-8 length of a string with no unpaired surrogates, without encoding it. */
 function utf8Length(s: string): number {
   let bytes = s.length;
@@ -118,7 +127,7 @@ export function dataProblem(data: Record<string, unknown>): string | null {
     const value = values.pop();
     const depth = depths.pop()!;
     if (typeof value === 'string') {
-      if (badText(value)) return 'must not contain NUL characters or unpaired surrogates';
+      if (badText(value)) return BAD_TEXT;
     } else if (value !== null && typeof value === 'object') {
       if (depth > EVENT_LIMITS.dataDepth) return `must not be nested deeper than ${EVENT_LIMITS.dataDepth}`;
       if (Array.isArray(value)) {
@@ -129,7 +138,7 @@ export function dataProblem(data: Record<string, unknown>): string | null {
       } else {
         for (const key in value) {
           if (!Object.hasOwn(value, key)) continue;
-          if (badText(key)) return 'keys must not contain NUL characters or unpaired surrogates';
+          if (badText(key)) return `keys ${BAD_TEXT}`;
           values.push((value as Record<string, unknown>)[key]);
           depths.push(depth + 1);
         }

@@ -447,6 +447,43 @@ describe('custom fields, timeline, auto-close', () => {
     await t.patch(`/api/v1/case-fields/${key}`, { required: false, active: false }, admin);
   });
 
+  it('categories and fields: an empty or unchanged patch writes nothing, a change one domain event', async () => {
+    const key = `cat_${unique()}`;
+    expect((await t.post('/api/v1/categories', { key, name: 'Returns' }, admin)).status).toBe(201);
+    const field = `f_${unique()}`;
+    expect(
+      (await t.post('/api/v1/case-fields', { key: field, label: 'Carrier', type: 'text' }, admin)).status,
+    ).toBe(201);
+    const logged = async (type: string) =>
+      (
+        await rows<{ data: Record<string, unknown> }>(
+          t.db,
+          sql`select data from domain_events where type = ${type} and data ->> 'key' = ${type.startsWith('category') ? key : field} order by id`,
+        )
+      ).map((r) => r.data);
+    for (const body of [{}, { name: 'Returns' }]) {
+      const res = await t.patch(`/api/v1/categories/${key}`, body, admin);
+      expect(res.status, JSON.stringify(body)).toBe(200);
+      expect(res.body).toMatchObject({ key, name: 'Returns', active: true });
+    }
+    for (const body of [{}, { label: 'Carrier' }]) {
+      const res = await t.patch(`/api/v1/case-fields/${field}`, body, admin);
+      expect(res.status, JSON.stringify(body)).toBe(200);
+      expect(res.body).toMatchObject({ key: field, label: 'Carrier' });
+    }
+    expect(await logged('category.updated')).toEqual([]);
+    expect(await logged('case_field.updated')).toEqual([]);
+
+    expect(
+      (await t.patch(`/api/v1/categories/${key}`, { name: 'Returns and refunds' }, admin)).body.name,
+    ).toBe('Returns and refunds');
+    expect(await logged('category.updated')).toEqual([
+      { key, changes: { name: { from: 'Returns', to: 'Returns and refunds' } } },
+    ]);
+    expect((await t.patch('/api/v1/categories/no_such', {}, admin)).status).toBe(404);
+    expect((await t.patch('/api/v1/case-fields/no_such', {}, admin)).status).toBe(404);
+  });
+
   it('every change is on the timeline with who did it', async () => {
     const c = await makeCase(t.db, (await makeCustomer(t.db)).id);
     await t.patch(`/api/v1/cases/${c.id}`, { priority: 'urgent', assigneeId: agent2.user.id }, agent.token);

@@ -6,7 +6,7 @@ import type { CategoryInput, CustomFieldDefinitionInput } from '../../../shared/
 import type { Actor } from '../../lib/actor.js';
 import { conflict, notFound, unprocessable } from '../../lib/errors.js';
 import { translateDbError } from '../../lib/db-errors.js';
-import { recordDomainEvent } from '../domain-events/domain-events.repo.js';
+import { diff, recordDomainEvent } from '../domain-events/domain-events.repo.js';
 import { categories, customFieldDefinitions } from './cases.table.js';
 
 const NIL = '00000000-0000-0000-0000-000000000000';
@@ -15,14 +15,16 @@ export const listCategories = (db: Database) => db.select().from(categories).ord
 
 export async function createCategory(db: Database, actor: Actor, input: z.infer<typeof CategoryInput>) {
   try {
-    const [row] = await db.insert(categories).values(input).returning();
-    await recordDomainEvent(db, actor, {
-      type: 'category.created',
-      entityType: 'category',
-      entityId: NIL,
-      data: { ...input },
+    return await db.transaction(async (tx) => {
+      const [row] = await tx.insert(categories).values(input).returning();
+      await recordDomainEvent(tx, actor, {
+        type: 'category.created',
+        entityType: 'category',
+        entityId: NIL,
+        data: { ...input },
+      });
+      return row!;
     });
-    return row!;
   } catch (err) {
     throw translateDbError(err, {
       categories_pkey: conflict('category_exists', `category "${input.key}" exists`),
@@ -30,21 +32,27 @@ export async function createCategory(db: Database, actor: Actor, input: z.infer<
   }
 }
 
+/** Changes a category; a change that changes nothing writes nothing (and answers it as it is). */
 export async function updateCategory(
   db: Database,
   actor: Actor,
   key: string,
   input: { name?: string; active?: boolean },
 ) {
-  const [row] = await db.update(categories).set(input).where(eq(categories.key, key)).returning();
-  if (!row) throw notFound('category');
-  await recordDomainEvent(db, actor, {
-    type: 'category.updated',
-    entityType: 'category',
-    entityId: NIL,
-    data: { key, ...input },
+  return db.transaction(async (tx) => {
+    const [before] = await tx.select().from(categories).where(eq(categories.key, key)).for('update');
+    if (!before) throw notFound('category');
+    const changes = diff(before, input);
+    if (Object.keys(changes).length === 0) return before;
+    const [row] = await tx.update(categories).set(input).where(eq(categories.key, key)).returning();
+    await recordDomainEvent(tx, actor, {
+      type: 'category.updated',
+      entityType: 'category',
+      entityId: NIL,
+      data: { key, changes },
+    });
+    return row!;
   });
-  return row;
 }
 
 export const listCustomFields = (db: Database) =>
@@ -70,14 +78,16 @@ export async function createCustomField(
 ) {
   checkOptions(input.type, input.options);
   try {
-    const [row] = await db.insert(customFieldDefinitions).values(input).returning();
-    await recordDomainEvent(db, actor, {
-      type: 'case_field.created',
-      entityType: 'case_field',
-      entityId: NIL,
-      data: { ...input },
+    return await db.transaction(async (tx) => {
+      const [row] = await tx.insert(customFieldDefinitions).values(input).returning();
+      await recordDomainEvent(tx, actor, {
+        type: 'case_field.created',
+        entityType: 'case_field',
+        entityId: NIL,
+        data: { ...input },
+      });
+      return row!;
     });
-    return row!;
   } catch (err) {
     throw translateDbError(err, {
       custom_field_definitions_pkey: conflict('field_exists', `custom field "${input.key}" exists`),
@@ -85,25 +95,34 @@ export async function createCustomField(
   }
 }
 
+/** Changes a custom field; a change that changes nothing writes nothing (and answers it as it is). */
 export async function updateCustomField(
   db: Database,
   actor: Actor,
   key: string,
   input: { label?: string; options?: string[]; required?: boolean; active?: boolean },
 ) {
-  const [before] = await db.select().from(customFieldDefinitions).where(eq(customFieldDefinitions.key, key));
-  if (!before) throw notFound('custom field');
-  if (input.options !== undefined) checkOptions(before.type, input.options);
-  const [row] = await db
-    .update(customFieldDefinitions)
-    .set(input)
-    .where(eq(customFieldDefinitions.key, key))
-    .returning();
-  await recordDomainEvent(db, actor, {
-    type: 'case_field.updated',
-    entityType: 'case_field',
-    entityId: NIL,
-    data: { key, ...input },
+  return db.transaction(async (tx) => {
+    const [before] = await tx
+      .select()
+      .from(customFieldDefinitions)
+      .where(eq(customFieldDefinitions.key, key))
+      .for('update');
+    if (!before) throw notFound('custom field');
+    if (input.options !== undefined) checkOptions(before.type, input.options);
+    const changes = diff(before, input);
+    if (Object.keys(changes).length === 0) return before;
+    const [row] = await tx
+      .update(customFieldDefinitions)
+      .set(input)
+      .where(eq(customFieldDefinitions.key, key))
+      .returning();
+    await recordDomainEvent(tx, actor, {
+      type: 'case_field.updated',
+      entityType: 'case_field',
+      entityId: NIL,
+      data: { key, changes },
+    });
+    return row!;
   });
-  return row!;
 }

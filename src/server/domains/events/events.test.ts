@@ -252,6 +252,10 @@ describe('ingest', () => {
       ],
       [ev({ data: { blob: 'x'.repeat(EVENT_LIMITS.dataBytes) } }), /^data: must be at most 32768 bytes/],
       [ev({ data: { text: 'nul\u0000here' } }), /^data: must not contain NUL/],
+      // Text PostgreSQL cannot store, outside data too: this event only, not the batch.
+      [ev({ id: 'nul\u0000id' }), /^id: must not contain NUL characters or unpaired surrogates$/],
+      [ev({ refs: { orderId: 'SO-\ud800' } }), /^refs\.orderId: must not contain NUL/],
+      [ev({ customer: { externalId: 'C\ud800' } }), /^customer\.externalId: must not contain NUL/],
       [ev({ data: [1, 2] }), /^data: /],
       [ev({ refs: { orderId: 42 } }), /^refs\.orderId: /],
       [ev({ customer: { email: 'not-mail' } }), /^customer\.email: /],
@@ -484,6 +488,19 @@ describe('webhooks', () => {
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ accepted: 2 });
     expect((await storedOf(src.key)).some((e) => e.data.city === 'Zürich')).toBe(true);
+  });
+
+  it('judges text PostgreSQL cannot store event by event, as POST /events does', async () => {
+    const src = await makeSource();
+    const good = ev();
+    const raw = JSON.stringify({ events: [ev({ refs: { orderId: 'a\udc00' } }), good] });
+    const res = await post(src.key, raw, signed(src.webhookSecret, raw));
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ accepted: 1, rejected: 1 });
+    expect(res.body.results[0].reason).toBe(
+      'refs.orderId: must not contain NUL characters or unpaired surrogates',
+    );
+    expect((await storedOf(src.key)).map((e) => e.eventId)).toEqual([good.id]);
   });
 
   it('is idempotent like POST /events', async () => {

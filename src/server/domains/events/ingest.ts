@@ -8,7 +8,7 @@
 // one `accepted`.
 import { isDeepStrictEqual } from 'node:util';
 import { bulkTurn, type Database } from '../../../db/client.js';
-import { LIMITS } from '../../../shared/schemas/common.js';
+import { BAD_TEXT, LIMITS, badTextPath } from '../../../shared/schemas/common.js';
 import {
   EVENT_LIMITS,
   EventInput,
@@ -133,7 +133,17 @@ async function validate(raw: unknown[]) {
     if (index > 0 && index % VALIDATE_SLICE === 0) await new Promise((resolve) => setImmediate(resolve));
     const item = raw[index];
     const parsed = EventInput.safeParse(item);
-    if (parsed.success) valid.push({ index, input: parsed.data });
+    // Text PostgreSQL cannot store, outside `data` (which its schema checks): the route leaves
+    // this to each event (see plugins/text-guard.ts).
+    const badText = parsed.success ? badTextPath(item, 'data') : null;
+    if (badText)
+      rejected.push({
+        index,
+        id: rawIdOf(item),
+        status: 'rejected',
+        reason: `${badText.join('.')}: ${BAD_TEXT}`,
+      });
+    else if (parsed.success) valid.push({ index, input: parsed.data });
     else
       rejected.push({ index, id: rawIdOf(item), status: 'rejected', reason: reasonOf(parsed.error.issues) });
   }

@@ -158,3 +158,60 @@ describe('error contract', () => {
     }
   });
 });
+
+describe('text PostgreSQL cannot store', () => {
+  it('a NUL or an unpaired surrogate anywhere in a body: 400 invalid_text naming the field, nothing written', async () => {
+    const cases: [string, string, Record<string, unknown>, string][] = [
+      ['POST', '/api/v1/customers', { name: 'Ann\u0000' }, 'body.name'],
+      [
+        'POST',
+        '/api/v1/organizations',
+        { name: 'Acme', domains: ['ok.example', 'a\u0000.example'] },
+        'body.domains.1',
+      ],
+      ['POST', '/api/v1/teams', { name: 'Ops', description: 'x\ud800y' }, 'body.description'],
+      [
+        'POST',
+        '/api/v1/customers',
+        { name: 'Bo', customFields: { 'k\u0000': 'v' } },
+        'body.customFields.k\u0000',
+      ],
+    ];
+    for (const [method, path, body, field] of cases) {
+      const res = await t.request(method, path, { token, raw: JSON.stringify(body) });
+      expect(res.status, field).toBe(400);
+      expect(res.body.error).toMatchObject({
+        code: 'invalid_text',
+        message: `${field}: must not contain NUL characters or unpaired surrogates`,
+      });
+    }
+    const customers = await t.get('/api/v1/customers?q=Ann', token);
+    expect(customers.body.items.filter((c: { name: string }) => c.name.startsWith('Ann'))).toEqual([]);
+  });
+
+  it('in a query or a path: 400 invalid_text too', async () => {
+    const q = await t.get('/api/v1/customers?q=a%00b', token);
+    expect(q.status).toBe(400);
+    expect(q.body.error).toMatchObject({
+      code: 'invalid_text',
+      message: expect.stringMatching(/^query\.q: /),
+    });
+    const key = await t.request('PATCH', '/api/v1/categories/a%00b', {
+      token,
+      raw: JSON.stringify({ name: 'x' }),
+    });
+    expect(key.status).toBe(400);
+    expect(key.body.error.code).toBe('invalid_text');
+  });
+
+  it('a path segment over 100 characters, or a broken percent-encoding: our error shape', async () => {
+    const long = await t.get(`/api/v1/customers/${'x'.repeat(300)}`, token);
+    expect(long.status).toBe(414);
+    expect(long.body).toEqual({
+      error: { code: 'uri_too_long', message: 'a part of the path is too long (at most 100 characters)' },
+    });
+    const bad = await t.get('/api/v1/customers/%E0%A4%A', token);
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.code).toBe('bad_url');
+  });
+});

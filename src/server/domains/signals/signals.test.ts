@@ -428,6 +428,7 @@ describe('board', () => {
       openSignals: 5,
       overdueCommitments: 1,
       dueSoonCommitments: 3,
+      heldCustomerMails: 0,
     });
     expect(Math.abs(Date.parse(res.body.generatedAt) - Date.now())).toBeLessThan(60_000);
 
