@@ -1,0 +1,177 @@
+// Who may call what, route by route: every route of the OpenAPI document is called without a
+// token, as a customer, an agent and an admin, and the routes that let each of them through
+// (anything but 401 or 403) must be exactly the ones listed here. A new route is refused to the customer or
+// the agent until someone decides otherwise and adds it to a list below, so a route cannot become
+// reachable by a customer because its author forgot its `access`. (What a reachable route then
+// shows each caller is tested per domain: a customer sees only their own cases, and so on.)
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestApp, type TestApp } from '../../../../test/helpers/app.js';
+import { makeUser } from '../../../../test/helpers/factories.js';
+
+let t: TestApp;
+let admin: string;
+let agent: string;
+let customer: string;
+beforeAll(async () => {
+  t = await startTestApp();
+  admin = (await makeUser(t.db, 'admin')).token;
+  agent = (await makeUser(t.db, 'agent')).token;
+  customer = (await makeUser(t.db, 'customer')).token;
+});
+afterAll(() => t?.close());
+
+/** Routes anyone may call, without a token. */
+const PUBLIC = [
+  'GET /api/v1/help/articles',
+  'GET /api/v1/help/articles/{slug}',
+  'GET /api/v1/help/categories',
+  'GET /api/v1/help/suggest',
+  'POST /api/v1/auth/login',
+  'POST /api/v1/auth/magic-link',
+  'POST /api/v1/auth/magic-link/verify',
+  'POST /api/v1/help/articles/{slug}/vote',
+  'POST /api/v1/help/deflections',
+  'POST /api/v1/web-form',
+  'POST /api/v1/webhooks/{sourceKey}',
+];
+
+/** Routes every signed-in user may call, customers included (each then shows a customer only their own). */
+const SIGNED_IN = [
+  'GET /api/v1/attachments/{id}',
+  'GET /api/v1/auth/me',
+  'GET /api/v1/cases',
+  'GET /api/v1/cases/{id}',
+  'GET /api/v1/cases/{id}/links',
+  'GET /api/v1/cases/{id}/messages',
+  'GET /api/v1/cases/{id}/rating',
+  'GET /api/v1/categories',
+  'GET /api/v1/customers',
+  'GET /api/v1/customers/{id}',
+  'GET /api/v1/organizations',
+  'GET /api/v1/organizations/{id}',
+  'PATCH /api/v1/customers/{id}',
+  'POST /api/v1/cases',
+  'POST /api/v1/cases/{id}/attachments',
+  'POST /api/v1/cases/{id}/messages',
+];
+
+/** Routes for customers only (the portal). */
+const PORTAL = [
+  'GET /api/v1/portal/cases',
+  'GET /api/v1/portal/cases/{id}',
+  'POST /api/v1/portal/cases',
+  'PUT /api/v1/portal/cases/{id}/rating',
+];
+
+/** Routes agents may call too (the rest are for admins only). */
+const STAFF = [
+  'DELETE /api/v1/cases/{id}/links/{otherId}',
+  'DELETE /api/v1/kb/articles/{id}',
+  'DELETE /api/v1/views/{id}',
+  'GET /api/v1/agents',
+  'GET /api/v1/agreements',
+  'GET /api/v1/agreements/{id}',
+  'GET /api/v1/board',
+  'GET /api/v1/calendars',
+  'GET /api/v1/calendars/{id}',
+  'GET /api/v1/case-fields',
+  'GET /api/v1/cases/{id}/presence',
+  'GET /api/v1/cases/{id}/timeline',
+  'GET /api/v1/commitments',
+  'GET /api/v1/commitments/rates',
+  'GET /api/v1/commitments/{id}',
+  'GET /api/v1/customers/{id}/history',
+  'GET /api/v1/events',
+  'GET /api/v1/events/{id}',
+  'GET /api/v1/kb/articles',
+  'GET /api/v1/kb/articles/{id}',
+  'GET /api/v1/kb/categories',
+  'GET /api/v1/kb/report',
+  'GET /api/v1/kb/suggest',
+  'GET /api/v1/kpis/proactive',
+  'GET /api/v1/mail',
+  'GET /api/v1/mail/{id}',
+  'GET /api/v1/mail/{id}/raw',
+  'GET /api/v1/rules',
+  'GET /api/v1/rules/{id}',
+  'GET /api/v1/rules/{id}/versions',
+  'GET /api/v1/segments',
+  'GET /api/v1/segments/{key}',
+  'GET /api/v1/settings',
+  'GET /api/v1/signals',
+  'GET /api/v1/signals/{id}',
+  'GET /api/v1/teams',
+  'GET /api/v1/teams/{id}',
+  'GET /api/v1/views',
+  'PATCH /api/v1/cases/{id}',
+  'PATCH /api/v1/kb/articles/{id}',
+  'PATCH /api/v1/organizations/{id}',
+  'PATCH /api/v1/views/{id}',
+  'POST /api/v1/cases/bulk',
+  'POST /api/v1/cases/{id}/links',
+  'POST /api/v1/cases/{id}/merge',
+  'POST /api/v1/cases/{id}/presence',
+  'POST /api/v1/conversations',
+  'POST /api/v1/customers',
+  'POST /api/v1/events',
+  'POST /api/v1/kb/articles',
+  'POST /api/v1/kb/articles/{id}/languages/{language}/publish',
+  'POST /api/v1/kb/articles/{id}/languages/{language}/unpublish',
+  'POST /api/v1/kb/preview',
+  'POST /api/v1/mail/{id}/retry',
+  'POST /api/v1/organizations',
+  'POST /api/v1/signals/{id}/dismiss',
+  'POST /api/v1/signals/{id}/resolve',
+  'POST /api/v1/views',
+  'PUT /api/v1/kb/articles/{id}/languages/{language}/draft',
+];
+
+const NO_ID = '0190a000-0000-7000-8000-000000000000';
+
+/** The routes (method and path template) that let this caller through: anything but 401 and 403. */
+async function reachable(token: string | undefined, o: { all?: boolean } = {}) {
+  const doc = (await t.get('/api/docs/json')).body as { paths: Record<string, Record<string, unknown>> };
+  const through: string[] = [];
+  for (const [template, operations] of Object.entries(doc.paths)) {
+    if (!template.startsWith('/api/v1/')) continue;
+    for (const verb of Object.keys(operations)) {
+      const method = verb.toUpperCase();
+      // Signing out would end the token the sweep goes on with (every signed-in user may).
+      if (template === '/api/v1/auth/logout') continue;
+      const url = template.replace(/\{[^}]+\}/g, NO_ID);
+      if (o.all) {
+        through.push(`${method} ${template}`);
+        continue;
+      }
+      const res = await t.request(method, url, {
+        ...(token ? { token } : {}),
+        ...(method === 'GET' || method === 'DELETE' ? {} : { raw: '{}' }),
+      });
+      if (o.all || (res.status !== 401 && res.status !== 403)) through.push(`${method} ${template}`);
+    }
+  }
+  return through.sort();
+}
+
+describe('who may call each route', () => {
+  it('without a token: the public routes only', async () => {
+    expect(await reachable(undefined)).toEqual([...PUBLIC].sort());
+  });
+
+  it('a customer: the public routes, the signed-in ones and the portal', { timeout: 120_000 }, async () => {
+    expect(await reachable(customer)).toEqual([...PUBLIC, ...SIGNED_IN, ...PORTAL].sort());
+  });
+
+  it(
+    'an agent: the public routes, the signed-in ones and the staff ones; not the portal',
+    { timeout: 120_000 },
+    async () => {
+      expect(await reachable(agent)).toEqual([...PUBLIC, ...SIGNED_IN, ...STAFF].sort());
+    },
+  );
+
+  it('an admin: every route but the portal', { timeout: 120_000 }, async () => {
+    const all = await reachable(undefined, { all: true });
+    expect(await reachable(admin)).toEqual(all.filter((r) => !PORTAL.includes(r)));
+  });
+});
