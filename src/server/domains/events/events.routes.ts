@@ -71,7 +71,8 @@ export const eventsRoutes =
       hooks.post(
         '/webhooks/:sourceKey',
         {
-          config: { access: 'public' },
+          // The signature first, then text event by event, as for POST /events.
+          config: { access: 'public', textGuard: false },
           bodyLimit: EVENT_LIMITS.bodyBytes,
           schema: {
             tags,
