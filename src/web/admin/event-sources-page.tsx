@@ -349,7 +349,7 @@ function SentTypes({ source }: { source: EventSourceWithActivity }) {
       {source.eventTypes.length === 0 ? (
         <p className="muted">None yet.</p>
       ) : (
-        <ul className="tag-list" data-testid="source-event-types">
+        <ul className="tag-list tag-list--spaced" data-testid="source-event-types">
           {source.eventTypes.map((t) => (
             <li key={t}>
               <Link
