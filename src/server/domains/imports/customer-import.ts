@@ -5,6 +5,7 @@
 import { parse } from 'csv-parse/sync';
 import { and, isNull, sql } from 'drizzle-orm';
 import type { Database } from '../../../db/client.js';
+import { BAD_TEXT, badTextPath } from '../../../shared/schemas/common.js';
 import { CustomerCreate } from '../../../shared/schemas/customers.js';
 import {
   CUSTOMER_CSV_COLUMNS,
@@ -128,6 +129,14 @@ export async function importCustomersCsv(
     const organization = raw.organization as string | undefined;
     delete raw.organization;
     if (Object.keys(customFields).length > 0) raw.customFields = customFields;
+    // Text PostgreSQL cannot store fails its row, not the file (the route leaves it to the rows).
+    const badText = badTextPath({ ...raw, organization });
+    if (badText) {
+      const [first, ...rest] = badText;
+      const field = first === 'customFields' ? `cf.${rest.join('.')}` : badText.join('.');
+      errors.push({ row: line, field, message: BAD_TEXT });
+      rowOk = false;
+    }
     const parsed = CustomerCreate.safeParse(raw);
     if (!parsed.success) {
       for (const issue of parsed.error.issues) {

@@ -25,7 +25,8 @@ export const importsRoutes =
     app.post(
       '/imports/customers',
       {
-        config: { access: ADMIN },
+        // Text PostgreSQL cannot store fails its row (customer-import.ts), not the whole file.
+        config: { access: ADMIN, textGuard: false },
         bodyLimit: IMPORT_BODY_LIMIT,
         schema: {
           tags: ['customers'],

@@ -88,6 +88,33 @@ describe('customer import', () => {
     expect((await t.get(`/api/v1/customers?email=good-${u}@example.com`, admin)).body.items).toHaveLength(1);
   });
 
+  it('a NUL fails its row, not the file (skipInvalid imports the rest)', async () => {
+    const u = unique();
+    const text = csv([
+      'name,email,organization,cf.tier',
+      `Good ${u},nul-good-${u}@example.com,,`,
+      `Nul\u0000 ${u},nul-a-${u}@example.com,,`,
+      `Org ${u},nul-b-${u}@example.com,Acme\u0000,`,
+      `Field ${u},nul-c-${u}@example.com,,g\u0000`,
+    ]);
+    const res = await importCsv(text);
+    expect(res.status).toBe(422);
+    expect(
+      res.body.report.errors.map((e: { row: number; field: string; message: string }) => [
+        e.row,
+        e.field,
+        e.message,
+      ]),
+    ).toEqual([
+      [3, 'name', 'must not contain NUL characters or unpaired surrogates'],
+      [4, 'organization', 'must not contain NUL characters or unpaired surrogates'],
+      [5, 'cf.tier', 'must not contain NUL characters or unpaired surrogates'],
+    ]);
+    const skipped = await importCsv(text, '?skipInvalid=true');
+    expect(skipped.status).toBe(200);
+    expect(skipped.body).toMatchObject({ imported: 1, invalid: 3, committed: true });
+  });
+
   it('dry run validates and writes nothing', async () => {
     const u = unique();
     const res = await importCsv(csv(['name,email', `Dry ${u},dry-${u}@example.com`]), '?dryRun=true');
