@@ -28,7 +28,9 @@ export const BAD_TEXT = 'must not contain NUL characters or unpaired surrogates'
 
 /**
  * Where in a JSON value (path of keys and indexes) the first text PostgreSQL cannot store is, or
- * null. Iterative: hostile nesting cannot overflow the stack. `skip` names top-level keys not to look in.
+ * null. Iterative: hostile nesting cannot overflow the stack. `skip` names a top-level key not to
+ * look in. Binary data (a Buffer: an uploaded file's bytes) is not walked, so its bytes are not
+ * visited one by one.
  */
 export function badTextPath(value: unknown, skip?: string): (string | number)[] | null {
   interface Node {
@@ -38,8 +40,8 @@ export function badTextPath(value: unknown, skip?: string): (string | number)[] 
   }
   const pathOf = (n: Node | null, last?: string) => {
     const path: (string | number)[] = last === undefined ? [] : [last];
-    for (let at = n; at && at.key !== null; at = at.parent) path.unshift(at.key);
-    return path;
+    for (let at = n; at && at.key !== null; at = at.parent) path.push(at.key);
+    return path.reverse();
   };
   const stack: Node[] = [{ value, key: null, parent: null }];
   while (stack.length > 0) {
@@ -50,6 +52,7 @@ export function badTextPath(value: unknown, skip?: string): (string | number)[] 
     } else if (Array.isArray(v)) {
       for (let i = 0; i < v.length; i++) stack.push({ value: v[i], key: i, parent: node });
     } else if (v !== null && typeof v === 'object') {
+      if (ArrayBuffer.isView(v) || v instanceof ArrayBuffer) continue;
       for (const key in v) {
         if (!Object.hasOwn(v, key) || (node.parent === null && key === skip)) continue;
         if (badText(key)) return pathOf(node, key);
