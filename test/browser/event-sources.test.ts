@@ -260,6 +260,18 @@ describe('event sources (admin)', () => {
     await eventually(() => text(agentPage.getByTestId('held-mails'))).toMatch(
       /^\d+ mails? to customers (is|are) held back until the feed is back \(15 minutes after\), and dropped if the awaited event comes\.$/,
     );
+
+    // The agent knows better (the carrier lost it): "Send now", confirmed. The mail goes out
+    // although the warehouse is still silent, and the page says it was held and sent on request.
+    await agentPage.goto(`${stack.url}/signals/${signalId}`);
+    const agentMail = agentPage.getByTestId('signal-action').filter({ hasText: 'Notify the customer' });
+    agentPage.once('dialog', (dialog) => void dialog.accept());
+    await agentMail.getByRole('button', { name: 'Send now' }).click();
+    await eventually(() => text(agentMail.getByTestId('action-state'))).toBe('Done');
+    expect(await text(agentMail.getByTestId('action-held'))).toMatch(
+      /^Was held back from .+: Warehouse and carriers \(wms\) sends .+\. Sent on request at .+\.$/,
+    );
+    expect(await agentMail.getByRole('button', { name: 'Send now' }).count()).toBe(0);
   });
 
   it('is not for agents', async () => {

@@ -28,6 +28,7 @@ export const SignalAction = z.object({
     'a customer mail held back while the source of the awaited event was silent: since when (kept after it ran)',
   ),
   heldReason: z.string().nullable().describe('why it is (or was) held: the source and since when'),
+  holdReleasedAt: IsoDateTime.nullable().describe('when staff sent the held mail anyway ("Send now")'),
 });
 export type SignalAction = z.infer<typeof SignalAction>;
 
@@ -98,6 +99,8 @@ export const SignalListQuery = z.strictObject({
 export type SignalListQuery = z.infer<typeof SignalListQuery>;
 
 export const SignalDismiss = z.strictObject({ reason: z.string().trim().min(1).max(1000) });
+export const SignalActionParams = z.strictObject({ id: Id, actionId: Id });
+
 export const SignalResolve = z.strictObject({ reason: z.string().trim().min(1).max(1000).optional() });
 
 // ---- commitments --------------------------------------------------------------------------------

@@ -269,7 +269,20 @@ function SignalView({ s, onChanged }: { s: SignalDetail; onChanged(): void }) {
         ) : (
           <ol className="signal-actions" data-testid="signal-actions">
             {s.actions.map((a) => (
-              <ActionItem key={a.id} a={a} caseNumber={s.caseNumber ?? undefined} teamName={teamName} />
+              <ActionItem
+                key={a.id}
+                a={a}
+                caseNumber={s.caseNumber ?? undefined}
+                teamName={teamName}
+                onSendNow={
+                  live
+                    ? async () => {
+                        await api.post(`/signals/${s.id}/actions/${a.id}/send-now`, {});
+                        onChanged();
+                      }
+                    : undefined
+                }
+              />
             ))}
           </ol>
         )}
@@ -335,10 +348,27 @@ function ActionItem(props: {
   a: SignalAction;
   caseNumber: number | undefined;
   teamName(id: string): string | undefined;
+  /** Sends a held customer mail now (a live signal only). */
+  onSendNow?: () => Promise<void>;
 }) {
   const { a } = props;
   const { words, rest } = outcomeOf(a, props.caseNumber, props.teamName);
-  const heldNow = a.state === 'pending' && a.heldReason !== null;
+  const heldNow = a.state === 'pending' && a.heldReason !== null && a.holdReleasedAt === null;
+  const [sending, setSending] = useState(false);
+  const [sendError, setSendError] = useState<string | null>(null);
+  async function sendNow() {
+    if (!props.onSendNow) return;
+    if (!window.confirm('The feed may only be late. Send this mail to the customer now anyway?')) return;
+    setSending(true);
+    setSendError(null);
+    try {
+      await props.onSendNow();
+    } catch (err) {
+      setSendError(toApiError(err).message);
+    } finally {
+      setSending(false);
+    }
+  }
   return (
     <li
       className={`signal-action signal-action--${heldNow ? 'held' : a.state}`}
@@ -372,9 +402,23 @@ function ActionItem(props: {
           ) : (
             <>
               Was held back from {formatDateTime(a.heldSince)}: {a.heldReason}.
+              {a.holdReleasedAt && <> Sent on request at {formatDateTime(a.holdReleasedAt)}.</>}
             </>
           )}
         </p>
+      )}
+      {heldNow && props.onSendNow && (
+        <div className="signal-action__buttons">
+          <button
+            type="button"
+            className="button button--small"
+            disabled={sending}
+            onClick={() => void sendNow()}
+          >
+            {sending ? 'Sending…' : 'Send now'}
+          </button>
+          <FormError message={sendError} />
+        </div>
       )}
       {a.error && (
         <p className="field__error" data-testid="action-error">

@@ -120,6 +120,7 @@ const STAFF = [
   'POST /api/v1/kb/preview',
   'POST /api/v1/mail/{id}/retry',
   'POST /api/v1/organizations',
+  'POST /api/v1/signals/{id}/actions/{actionId}/send-now',
   'POST /api/v1/signals/{id}/dismiss',
   'POST /api/v1/signals/{id}/resolve',
   'POST /api/v1/views',

@@ -98,6 +98,9 @@ describe('OpenAPI', () => {
     expect(JSON.stringify(res.body.paths['/api/v1/board'].get.responses['200'])).toContain(
       'heldCustomerMails',
     );
+    expect(
+      JSON.stringify(res.body.paths['/api/v1/signals/{id}/actions/{actionId}/send-now'].post.responses),
+    ).toContain('holdReleasedAt');
   });
 
   it('serves a browsable page at /api/docs', async () => {

@@ -11,7 +11,7 @@ import {
   typesFor,
   type EventsApp,
 } from '../../../../test/helpers/event-ingest.js';
-import { makeCustomer, unique } from '../../../../test/helpers/factories.js';
+import { makeCustomer, makeUser, unique } from '../../../../test/helpers/factories.js';
 import { checkSourceSilence } from '../events/source-silence.js';
 import { runSignalActions } from './actions.js';
 import { fireDueExpectations } from './expectations.js';
@@ -292,6 +292,49 @@ describe('customer mails of absence rules while the awaited event’s source is 
       expect(await heldEvents(signal.id)).toHaveLength(1);
     },
   );
+
+  it('staff may send one now: it goes out although the feed is still silent, once, and is not held again', async () => {
+    const { wms, rule } = await setUp();
+    await silentFor(wms, 45);
+    await fireDueExpectations(app.t.db);
+    await runSignalActions(app.t.db);
+    let signal = await signalOf(rule.id);
+    const [opened, mail] = signal.actions as (ActionView & { id: string })[];
+    const sendNow = (actionId: string, token = app.agent, signalId = signal.id) =>
+      app.t.post(`/api/v1/signals/${signalId}/actions/${actionId}/send-now`, {}, token);
+
+    // Not for customers; not for an action that is not held; not for another signal's action.
+    const customer = (await makeUser(app.t.db, 'customer')).token;
+    expect((await sendNow(mail!.id, customer)).status).toBe(403);
+    const notHeld = await sendNow(opened!.id);
+    expect([notHeld.status, notHeld.body.error.code]).toEqual([409, 'action_not_held']);
+    const elsewhere = await sendNow(mail!.id, app.agent, '0190a000-0000-7000-8000-000000000000');
+    expect(elsewhere.status).toBe(404);
+
+    const res = await sendNow(mail!.id);
+    expect(res.status).toBe(200);
+    expect(res.body.actions[1]).toMatchObject({ state: 'pending', heldReason: mail!.heldReason });
+    expect(Math.abs(Date.parse(res.body.actions[1].holdReleasedAt) - Date.now())).toBeLessThan(60_000);
+    const again = await sendNow(mail!.id);
+    expect([again.status, again.body.error.code]).toEqual([409, 'action_not_held']);
+
+    // The job sends it, although the warehouse is still silent.
+    await runSignalActions(app.t.db);
+    signal = await signalOf(rule.id);
+    expect(signal.actions[1]).toMatchObject({ state: 'done', error: null });
+    expect(await publicReplies(signal.caseId!)).toEqual([expect.stringMatching(/is late, sorry\.$/)]);
+    const released = await rows<{ actor_id: string | null; data: Record<string, unknown> }>(
+      app.t.db,
+      sql`select actor_id, data from domain_events where type = 'signal.action_released' and entity_id = ${signal.id}`,
+    );
+    expect(released).toHaveLength(1);
+    expect(released[0]!.data).toMatchObject({
+      kind: 'notify_customer',
+      actionId: mail!.id,
+      reason: mail!.heldReason,
+    });
+    expect(released[0]!.actor_id).not.toBeNull();
+  });
 
   it('are not held for a deactivated or deleted source', async () => {
     const { wms, rule } = await setUp();

@@ -8,6 +8,7 @@
 // Which source sends the awaited event is what each source has sent so far (`event_sources.
 // event_types`, kept by the ingest). The first time an action is held it gets a reason and a
 // domain event (`signal.action_held`); the action runner never takes a held one (firstPending).
+// Staff may send a held mail anyway (sendHeldMailNow in signals.service.ts): it is not held again.
 import { sql, type SQL } from 'drizzle-orm';
 import type { Database } from '../../../db/client.js';
 import { rows } from '../../../db/client.js';
@@ -41,7 +42,7 @@ const awaitedTypes = (def: SQL) => sql`(case jsonb_typeof(${def} -> 'expect' -> 
  */
 export function isHeld(types: string[]): SQL {
   if (types.length === 0) return sql`false`;
-  return sql`(a.kind = 'notify_customer' and exists (
+  return sql`(a.kind = 'notify_customer' and a.hold_released_at is null and exists (
     select 1 from signals hs join signal_rules hr on hr.id = hs.rule_id
     where hs.id = a.signal_id and hr.kind = 'absence'
       and ${awaitedTypes(sql`hr.definition`)} && ${sql.param(types)}::text[]))`;

@@ -124,6 +124,7 @@ export async function listActions(db: Database, signalId: string) {
       doneAt: signalActions.doneAt,
       heldSince: signalActions.heldSince,
       heldReason: signalActions.heldReason,
+      holdReleasedAt: signalActions.holdReleasedAt,
     })
     .from(signalActions)
     .where(eq(signalActions.signalId, signalId))
@@ -140,12 +141,35 @@ export async function lockSignal(db: Database, id: string) {
   return row;
 }
 
+/** A signal's action, locked (the action job's runners skip it meanwhile). */
+export async function lockAction(db: Database, signalId: string, actionId: string) {
+  const [row] = await db
+    .select()
+    .from(signalActions)
+    .where(and(eq(signalActions.id, actionId), eq(signalActions.signalId, signalId)))
+    .for('update');
+  return row;
+}
+
+/** A held customer mail goes out at the job's next turn, and is not held again. */
+export async function releaseHeldMail(db: Database, actionId: string) {
+  await db
+    .update(signalActions)
+    .set({ holdReleasedAt: sql`now()`, runAfter: sql`now()` })
+    .where(eq(signalActions.id, actionId));
+}
+
 /** Customer mails held back now, while the source of their awaited event is silent (held-mails.ts). */
 export async function countHeldCustomerMails(db: Database): Promise<number> {
   const [row] = await db
     .select({ n: sql<number>`count(*)::int` })
     .from(signalActions)
-    .where(and(eq(signalActions.state, 'pending'), sql`${signalActions.heldSince} is not null`));
+    .where(
+      and(
+        eq(signalActions.state, 'pending'),
+        sql`${signalActions.heldSince} is not null and ${signalActions.holdReleasedAt} is null`,
+      ),
+    );
   return row?.n ?? 0;
 }
 

@@ -6,6 +6,7 @@ import {
   ProactiveKpiQuery,
   ProactiveKpis,
   Signal,
+  SignalActionParams,
   SignalDetail,
   SignalDismiss,
   SignalListQuery,
@@ -45,6 +46,22 @@ export const signalsRoutes =
         },
       },
       async (request) => signals.getSignal(db, actorOf(request), request.params.id),
+    );
+    app.post(
+      '/signals/:id/actions/:actionId/send-now',
+      {
+        config: { access: STAFF },
+        schema: {
+          tags,
+          summary: 'Send a customer mail held back while a feed is silent, now (it is not held again)',
+          description:
+            '409 action_not_held: the action is not a customer mail held back now; 409 signal_closed: the signal is resolved or dismissed.',
+          params: SignalActionParams,
+          response: { 200: SignalDetail, ...errors(...AUTHED, 404, 409) },
+        },
+      },
+      async (request) =>
+        signals.sendHeldMailNow(db, actorOf(request), request.params.id, request.params.actionId),
     );
     app.post(
       '/signals/:id/dismiss',

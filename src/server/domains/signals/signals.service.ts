@@ -98,6 +98,7 @@ export async function getSignal(db: Database, actor: Actor, id: string): Promise
       doneAt: iso(a.doneAt),
       heldSince: iso(a.heldSince),
       heldReason: a.heldReason,
+      holdReleasedAt: iso(a.holdReleasedAt),
     })),
   };
 }
@@ -130,6 +131,37 @@ async function closeSignal(
     });
   });
   return toSignalDto((await repo.findSignal(db, id))!);
+}
+
+/**
+ * "Send now": a customer mail held while a feed is silent goes out anyway (staff know the parcel
+ * is stuck). Only a held, pending mail of a live signal; it is not held again.
+ */
+export async function sendHeldMailNow(db: Database, actor: Actor, signalId: string, actionId: string) {
+  assertCanHandleSignals(actor);
+  await db.transaction(async (tx) => {
+    const signal = await repo.lockSignal(tx, signalId);
+    if (!signal) throw notFound('signal');
+    if (!LIVE_SIGNAL_STATES.includes(signal.state))
+      throw conflict('signal_closed', `the signal is ${signal.state} already; its actions do not run`);
+    const action = await repo.lockAction(tx, signalId, actionId);
+    if (!action) throw notFound('action');
+    if (action.state !== 'pending' || !action.heldSince || action.holdReleasedAt)
+      throw conflict('action_not_held', 'only a customer mail held back now can be sent now');
+    await repo.releaseHeldMail(tx, actionId);
+    await recordDomainEvent(tx, actor, {
+      type: 'signal.action_released',
+      entityType: 'signal',
+      entityId: signalId,
+      data: {
+        kind: action.kind,
+        actionId,
+        heldSince: action.heldSince.toISOString(),
+        reason: action.heldReason,
+      },
+    });
+  });
+  return getSignal(db, actor, signalId);
 }
 
 /** Not a risk after all (a false alarm, handled elsewhere): closed with the reason given. */

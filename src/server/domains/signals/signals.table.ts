@@ -147,6 +147,8 @@ export const signalActions = pgTable(
      */
     heldSince: timestamptz('held_since'),
     heldReason: text('held_reason'),
+    /** Staff sent a held mail anyway ("Send now"): it is not held again. */
+    holdReleasedAt: timestamptz('hold_released_at'),
     createdAt: createdAt(),
   },
   (t) => [

@@ -1,0 +1,1 @@
+ALTER TABLE "signal_actions" ADD COLUMN "hold_released_at" timestamp with time zone;
