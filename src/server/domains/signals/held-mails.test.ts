@@ -196,6 +196,13 @@ describe('customer mails of absence rules while the awaited event’s source is 
     expect(signal.actions[1]).toMatchObject({ state: 'skipped', heldReason: held.heldReason });
     expect(await publicReplies(signal.caseId!)).toEqual([]);
     expect(await heldOnBoard()).toBe(0);
+    // Too late to send it now: the signal ended.
+    const late = await app.t.post(
+      `/api/v1/signals/${signal.id}/actions/${(held as ActionView & { id: string }).id}/send-now`,
+      {},
+      app.agent,
+    );
+    expect([late.status, late.body.error.code]).toEqual([409, 'signal_closed']);
   });
 
   it('are sent once the source has spoken again for the grace period, and only then', async () => {

@@ -140,11 +140,12 @@ async function closeSignal(
 export async function sendHeldMailNow(db: Database, actor: Actor, signalId: string, actionId: string) {
   assertCanHandleSignals(actor);
   await db.transaction(async (tx) => {
+    // The action, then its signal: the order the action job locks them in.
+    const action = await repo.lockAction(tx, signalId, actionId);
     const signal = await repo.lockSignal(tx, signalId);
     if (!signal) throw notFound('signal');
     if (!LIVE_SIGNAL_STATES.includes(signal.state))
       throw conflict('signal_closed', `the signal is ${signal.state} already; its actions do not run`);
-    const action = await repo.lockAction(tx, signalId, actionId);
     if (!action) throw notFound('action');
     if (action.state !== 'pending' || !action.heldSince || action.holdReleasedAt)
       throw conflict('action_not_held', 'only a customer mail held back now can be sent now');
