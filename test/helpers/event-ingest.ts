@@ -47,6 +47,17 @@ export async function sendEvents(app: EventsApp, events: Record<string, unknown>
   return res.body;
 }
 
+/** An event source made through the API by the app's admin (a fresh key); must be created. */
+export async function postSource(app: EventsApp, body: Record<string, unknown> = {}) {
+  const res = await app.t.post(
+    '/api/v1/event-sources',
+    { key: `s-${unique()}`, name: 'Warehouse', ...body },
+    app.admin,
+  );
+  expect(res.status, JSON.stringify(res.body)).toBe(201);
+  return res.body as { id: string; key: string; token: string; silenceAlertMinutes: number | null };
+}
+
 /** A signal rule made through the API by the app's admin; every one must be accepted. */
 export async function postRule(app: EventsApp, body: Record<string, unknown>) {
   const res = await app.t.post('/api/v1/rules', body, app.admin);

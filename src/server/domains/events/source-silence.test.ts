@@ -4,7 +4,12 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rows } from '../../../db/client.js';
-import { eventOf as ev, startEventsApp, type EventsApp } from '../../../../test/helpers/event-ingest.js';
+import {
+  eventOf as ev,
+  postSource,
+  startEventsApp,
+  type EventsApp,
+} from '../../../../test/helpers/event-ingest.js';
 import { makeUser, unique } from '../../../../test/helpers/factories.js';
 import { usingPostgres } from '../../../../test/helpers/db.js';
 import { checkSourceSilence } from './source-silence.js';
@@ -15,15 +20,7 @@ beforeAll(async () => {
 });
 afterAll(() => app?.t.close());
 
-async function makeSource(body: Record<string, unknown> = {}) {
-  const res = await app.t.post(
-    '/api/v1/event-sources',
-    { key: `s-${unique()}`, name: 'Warehouse', ...body },
-    app.admin,
-  );
-  expect(res.status, JSON.stringify(res.body)).toBe(201);
-  return res.body as { id: string; key: string; token: string; silenceAlertMinutes: number | null };
-}
+const makeSource = (body: Record<string, unknown> = {}) => postSource(app, body);
 /** The source's last event (or, with `created`, its creation) so many minutes ago. */
 const lastHeardAgo = (id: string, minutes: number | null, created = 0) =>
   app.t.db.execute(sql`

@@ -7,6 +7,7 @@ import { rows } from '../../../db/client.js';
 import {
   eventOf as ev,
   postRule,
+  postSource,
   startEventsApp,
   typesFor,
   type EventsApp,
@@ -35,15 +36,7 @@ interface Source {
   token: string;
 }
 
-async function makeSource(name: string): Promise<Source> {
-  const res = await app.t.post(
-    '/api/v1/event-sources',
-    { key: `s-${unique()}`, name, silenceAlertMinutes: 30 },
-    app.admin,
-  );
-  expect(res.status, JSON.stringify(res.body)).toBe(201);
-  return res.body;
-}
+const makeSource = (name: string): Promise<Source> => postSource(app, { name, silenceAlertMinutes: 30 });
 
 async function send(source: Source, events: Record<string, unknown>[]) {
   const res = await app.t.post('/api/v1/events', { events }, source.token);
