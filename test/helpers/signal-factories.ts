@@ -91,6 +91,7 @@ export interface SignalOptions {
   detectedAt?: Date;
   actedAt?: Date | null;
   resolvedAt?: Date | null;
+  resolvedByEvent?: boolean;
   caseId?: string | null;
   customerContactedFirst?: boolean;
   customerContactAt?: Date | null;
@@ -129,6 +130,7 @@ export async function makeSignal(db: Database, o: SignalOptions = {}) {
       detectedAt,
       actedAt: o.actedAt ?? null,
       resolvedAt: o.resolvedAt ?? null,
+      resolvedByEvent: o.resolvedByEvent ?? false,
       evidenceCount: evidence.length,
       lastEvidenceAt: detectedAt,
       caseId: o.caseId ?? null,

@@ -1,7 +1,7 @@
 // Signals (detected risks to a promise), commitments (promises on operations, opened and
 // fulfilled by events) and the proactive KPIs. Shared by the API, OpenAPI and the UI.
 import { z } from 'zod';
-import { BooleanQuery, Cursor, Id, IsoDateTime, Limit, Name } from './common.js';
+import { BooleanQuery, Cursor, Id, IsoDateTime, Limit, Name, TimeZone } from './common.js';
 import { EventType, RefKey } from './events.js';
 import { ACTION_KINDS, Condition, Duration, FieldPath, Severity } from './rules.js';
 
@@ -57,6 +57,9 @@ export const Signal = z.object({
   actedAt: IsoDateTime.nullable(),
   resolvedAt: IsoDateTime.nullable(),
   resolution: z.string().nullable().describe('why it was resolved or dismissed'),
+  resolvedByEvent: z
+    .boolean()
+    .describe('resolved by itself: the awaited event arrived (false when a person resolved or dismissed it)'),
   evidenceCount: z.number().int(),
   lastEvidenceAt: IsoDateTime,
   caseId: Id.nullable().describe('the proactive case opened for it'),
@@ -256,6 +259,89 @@ export const ProactiveKpis = z.object({
   }),
 });
 export type ProactiveKpis = z.infer<typeof ProactiveKpis>;
+
+export const KPI_INTERVALS = ['day', 'week', 'month'] as const;
+export const KpiInterval = z.enum(KPI_INTERVALS);
+export type KpiInterval = z.infer<typeof KpiInterval>;
+/** A trend has at most this many buckets (a year of days, ten years of weeks). */
+export const MAX_TREND_BUCKETS = 600;
+
+export const ProactiveTrendQuery = z.strictObject({
+  from: IsoDateTime.optional().describe('signals detected at or after (default: 90 days before `to`)'),
+  to: IsoDateTime.optional().describe('and before (default: now)'),
+  interval: KpiInterval.optional().describe(
+    'bucket size (default: day for periods up to 62 days, week up to two years, month beyond)',
+  ),
+  timezone: TimeZone.optional().describe(
+    'buckets start at midnight in this IANA time zone (default UTC); weeks start on Monday',
+  ),
+});
+
+const count = z.number().int();
+const share = z.number().nullable();
+
+export const ProactiveTrendBucket = z.object({
+  start: IsoDateTime.describe('local midnight starting the day, week (Monday) or month'),
+  end: IsoDateTime.describe(
+    'start of the next bucket; the first and last bucket count only inside the period',
+  ),
+  signals: count,
+  caughtBeforeContact: count,
+  caughtBeforeContactShare: share,
+  contactsAvoided: count,
+  dismissed: count.describe('false alarms: signals of the bucket dismissed since'),
+  resolvedByEvent: count.describe('signals of the bucket that resolved themselves (the awaited event came)'),
+  leadTimeMedianMinutes: share.describe('median time from detection to the due time of the promise at risk'),
+  commitments: z
+    .object({ met: count, late: count, broken: count, onTimeRate: share })
+    .describe('commitments closed in the bucket'),
+});
+export type ProactiveTrendBucket = z.infer<typeof ProactiveTrendBucket>;
+
+export const ProactiveTrend = z.object({
+  from: IsoDateTime,
+  to: IsoDateTime,
+  interval: KpiInterval,
+  timezone: z.string(),
+  buckets: z.array(ProactiveTrendBucket).describe('oldest first, every bucket of the period, empty ones too'),
+});
+export type ProactiveTrend = z.infer<typeof ProactiveTrend>;
+
+export const RuleOutcomesQuery = z.strictObject({
+  from: IsoDateTime.optional().describe('signals detected at or after (default: 30 days before `to`)'),
+  to: IsoDateTime.optional().describe('and before (default: now)'),
+});
+
+export const RuleOutcome = z.object({
+  ruleId: Id,
+  name: z.string(),
+  kind: z.enum(['match', 'absence', 'threshold']),
+  severity: Severity,
+  enabled: z.boolean(),
+  deleted: z.boolean().describe('deleted since; listed while it has signals in the period'),
+  signals: count,
+  live: count.describe('still open or acted on'),
+  resolved: count,
+  resolvedByEvent: count.describe('resolved by themselves: the awaited event came'),
+  dismissed: count.describe('dismissed: false alarms, or handled elsewhere'),
+  dismissedShare: share,
+  casesOpened: count.describe('signals with a proactive case'),
+  caughtBeforeContact: count,
+  caughtBeforeContactShare: share,
+  contactsAvoided: count,
+  leadTimeMedianMinutes: share,
+  lastDetectedAt: IsoDateTime.nullable().describe('the latest signal of the period'),
+});
+export type RuleOutcome = z.infer<typeof RuleOutcome>;
+
+export const RuleOutcomes = z.object({
+  from: IsoDateTime,
+  to: IsoDateTime,
+  items: z
+    .array(RuleOutcome)
+    .describe('every rule not deleted, and deleted ones with signals in the period; most signals first'),
+});
+export type RuleOutcomes = z.infer<typeof RuleOutcomes>;
 
 export const BoardQuery = z.strictObject({
   horizon: Duration.optional().describe('commitments due within this (default P2D)'),

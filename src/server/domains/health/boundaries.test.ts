@@ -89,6 +89,8 @@ const STAFF = [
   'GET /api/v1/kb/report',
   'GET /api/v1/kb/suggest',
   'GET /api/v1/kpis/proactive',
+  'GET /api/v1/kpis/proactive/rules',
+  'GET /api/v1/kpis/proactive/trend',
   'GET /api/v1/mail',
   'GET /api/v1/mail/{id}',
   'GET /api/v1/mail/{id}/raw',

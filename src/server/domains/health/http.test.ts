@@ -45,6 +45,8 @@ describe('OpenAPI', () => {
       '/api/v1/signals/{id}/resolve',
       '/api/v1/board',
       '/api/v1/kpis/proactive',
+      '/api/v1/kpis/proactive/trend',
+      '/api/v1/kpis/proactive/rules',
       '/api/v1/commitments',
       '/api/v1/commitments/rates',
       '/api/v1/commitments/{id}',

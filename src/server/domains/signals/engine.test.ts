@@ -62,6 +62,7 @@ const signalsOf = (ruleId: string) =>
     case_id: string | null;
     due_at: Date | null;
     resolution: string | null;
+    resolved_by_event: boolean;
   }>(t.db, sql`select * from signals where rule_id = ${ruleId} order by detected_at, id`);
 
 describe('match rules', () => {
@@ -283,7 +284,12 @@ describe('absence rules', () => {
       ev(at('scanned'), { ...who, refs: { shipmentId: late }, occurredAt: new Date().toISOString() }),
     ]);
     signals = await signalsOf(ruleId);
-    expect(signals[0]).toMatchObject({ state: 'resolved', evidence_count: 2, due_at: null });
+    expect(signals[0]).toMatchObject({
+      state: 'resolved',
+      evidence_count: 2,
+      due_at: null,
+      resolved_by_event: true,
+    });
     expect(signals[0]!.resolution).toContain('awaited event arrived');
     // The proactive case stays open, with a note that the risk resolved itself.
     const notes = await rows<{ body: string; public: boolean; v7: boolean }>(

@@ -167,7 +167,8 @@ export async function resolveSignals(
   const done = await rows<{ id: string; resolution: string; case_id: string | null }>(
     tx,
     sql`
-    update signals s set state = 'resolved', resolved_at = now(), updated_at = now(), resolution = v.reason
+    update signals s set state = 'resolved', resolved_at = now(), updated_at = now(), resolution = v.reason,
+      resolved_by_event = true
     from unnest(${ids}::uuid[], ${sql.param(resolved.map((r) => r.reason))}::text[]) as v(id, reason)
     where s.id = v.id and s.state in ('open', 'acted')
     returning s.id, s.resolution, s.case_id`,

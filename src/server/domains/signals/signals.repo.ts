@@ -1,5 +1,5 @@
 // SQL of signals as people see them: the list, one with its evidence and actions, the state
-// changes people make (dismiss, resolve), the board's live slice and the proactive KPIs.
+// changes people make (dismiss, resolve) and the board's live slice (the KPIs: kpis.repo.ts).
 import { and, asc, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import type { Database } from '../../../db/client.js';
 import type { Severity } from '../../../shared/schemas/rules.js';
@@ -32,6 +32,7 @@ const columns = {
   actedAt: signals.actedAt,
   resolvedAt: signals.resolvedAt,
   resolution: signals.resolution,
+  resolvedByEvent: signals.resolvedByEvent,
   evidenceCount: signals.evidenceCount,
   lastEvidenceAt: signals.lastEvidenceAt,
   caseId: signals.caseId,
@@ -215,36 +216,4 @@ export async function countLiveBySeverity(db: Database) {
     .from(signals)
     .where(live)
     .groupBy(signals.severity);
-}
-
-// ---- KPIs ----------------------------------------------------------------------------------
-
-const at = (d: Date) => sql`${d.toISOString()}::timestamptz`;
-
-/** Signals detected in [from, to): the counts and lead-time percentiles of the proactive KPIs. */
-export async function signalKpis(db: Database, period: { from: Date; to: Date }) {
-  const inPeriod = sql`${signals.detectedAt} >= ${at(period.from)} and ${signals.detectedAt} < ${at(period.to)}`;
-  const leadMinutes = sql`extract(epoch from (${signals.dueAt} - ${signals.detectedAt})) / 60`;
-  const [totals] = await db
-    .select({
-      signals: sql<number>`count(*)::int`,
-      caught: sql<number>`count(*) filter (where not ${signals.customerContactedFirst})::int`,
-      avoided: sql<number>`count(*) filter (
-        where ${signals.state} in ('acted', 'resolved')
-          and ${signals.customerContactAt} is null
-          and not ${signals.customerContactedFirst}
-      )::int`,
-      // percentile_cont ignores the nulls of signals without a due time.
-      median: sql<number | null>`percentile_cont(0.5) within group (order by ${leadMinutes})::float8`,
-      p90: sql<number | null>`percentile_cont(0.9) within group (order by ${leadMinutes})::float8`,
-      leadCount: sql<number>`count(${signals.dueAt})::int`,
-    })
-    .from(signals)
-    .where(inPeriod);
-  const bySeverity = await db
-    .select({ severity: signals.severity, n: sql<number>`count(*)::int` })
-    .from(signals)
-    .where(inPeriod)
-    .groupBy(signals.severity);
-  return { totals: totals!, bySeverity };
 }

@@ -5,6 +5,10 @@ import {
   BoardQuery,
   ProactiveKpiQuery,
   ProactiveKpis,
+  ProactiveTrend,
+  ProactiveTrendQuery,
+  RuleOutcomes,
+  RuleOutcomesQuery,
   Signal,
   SignalActionParams,
   SignalDetail,
@@ -14,6 +18,7 @@ import {
 } from '../../../shared/schemas/signals.js';
 import { AUTHED, STAFF, actorOf, errors } from '../../lib/http.js';
 import type { RouteDeps } from '../../routes.js';
+import * as kpis from './kpis.service.js';
 import * as signals from './signals.service.js';
 
 const tags = ['signals'];
@@ -118,6 +123,34 @@ export const signalsRoutes =
           response: { 200: ProactiveKpis, ...errors(...AUTHED) },
         },
       },
-      async (request) => signals.getProactiveKpis(db, actorOf(request), request.query),
+      async (request) => kpis.getProactiveKpis(db, actorOf(request), request.query),
+    );
+    app.get(
+      '/kpis/proactive/trend',
+      {
+        config: { access: STAFF },
+        schema: {
+          tags: ['signals', 'kpis'],
+          summary:
+            'The proactive KPIs per day, week or month of a period (default: the last 90 days, by week), in a time zone: for charts',
+          querystring: ProactiveTrendQuery,
+          response: { 200: ProactiveTrend, ...errors(...AUTHED) },
+        },
+      },
+      async (request) => kpis.getProactiveTrend(db, actorOf(request), request.query),
+    );
+    app.get(
+      '/kpis/proactive/rules',
+      {
+        config: { access: STAFF },
+        schema: {
+          tags: ['signals', 'kpis'],
+          summary:
+            'Per signal rule, the signals detected in [from, to) (default: the last 30 days) and what became of them: resolved by themselves, dismissed, cases opened, caught before contact',
+          querystring: RuleOutcomesQuery,
+          response: { 200: RuleOutcomes, ...errors(...AUTHED) },
+        },
+      },
+      async (request) => kpis.getRuleOutcomes(db, actorOf(request), request.query),
     );
   };

@@ -1,5 +1,5 @@
 // Use cases on signals as staff handle them: list and read (with evidence and actions), dismiss
-// or resolve, the board of what needs attention now, and the proactive KPIs. Signals are opened
+// or resolve, and the board of what needs attention now (the KPIs: kpis.service.ts). Signals are opened
 // by the engine (engine.ts), not here.
 import { eq } from 'drizzle-orm';
 import type { Database } from '../../../db/client.js';
@@ -7,7 +7,6 @@ import { isoDurationMs, SEVERITIES } from '../../../shared/schemas/rules.js';
 import {
   LIVE_SIGNAL_STATES,
   type Board,
-  type ProactiveKpis,
   type Signal,
   type SignalDetail,
   type SignalListQuery,
@@ -18,13 +17,12 @@ import { conflict, notFound } from '../../lib/errors.js';
 import { users } from '../auth/auth.table.js';
 import { listSilentSources } from '../events/event-sources.repo.js';
 import * as commitmentsRepo from '../commitments/commitments.repo.js';
-import { periodOf, toCommitmentDto } from '../commitments/commitments.service.js';
+import { toCommitmentDto } from '../commitments/commitments.service.js';
 import { recordDomainEvent } from '../domain-events/domain-events.repo.js';
 import { assertCanHandleSignals, assertCanReadProactive } from './signals.policy.js';
 import * as repo from './signals.repo.js';
 
 export const SIGNAL_LIMITS = { evidence: 200, board: 200 } as const;
-const KPI_DEFAULT_MS = 30 * 24 * 3600 * 1000;
 const DEFAULT_HORIZON = 'P2D';
 
 const iso = (d: Date | null) => d?.toISOString() ?? null;
@@ -51,6 +49,7 @@ export function toSignalDto(row: repo.SignalRow): Signal {
     actedAt: iso(row.actedAt),
     resolvedAt: iso(row.resolvedAt),
     resolution: row.resolution,
+    resolvedByEvent: row.resolvedByEvent,
     evidenceCount: row.evidenceCount,
     lastEvidenceAt: row.lastEvidenceAt.toISOString(),
     caseId: row.caseId,
@@ -181,7 +180,8 @@ export const resolveSignal = (db: Database, actor: Actor, id: string, reason?: s
 
 // ---- board and KPIs ------------------------------------------------------------------------
 
-const zeroBySeverity = () => Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as Record<string, number>;
+export const zeroBySeverity = () =>
+  Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as Record<string, number>;
 
 export async function getBoard(db: Database, actor: Actor, q: { horizon?: string }): Promise<Board> {
   assertCanReadProactive(actor);
@@ -213,37 +213,6 @@ export async function getBoard(db: Database, actor: Actor, q: { horizon?: string
       overdueCommitments: commitmentCounts.overdue,
       dueSoonCommitments: commitmentCounts.dueSoon,
       heldCustomerMails,
-    },
-  };
-}
-
-const ratio = (part: number, whole: number) => (whole === 0 ? null : part / whole);
-
-export async function getProactiveKpis(
-  db: Database,
-  actor: Actor,
-  q: { from?: string; to?: string },
-): Promise<ProactiveKpis> {
-  assertCanReadProactive(actor);
-  const period = periodOf(q, KPI_DEFAULT_MS);
-  const { totals, bySeverity: severityRows } = await repo.signalKpis(db, period);
-  const outcomes = await commitmentsRepo.commitmentOutcomes(db, period);
-  const bySeverity = zeroBySeverity();
-  for (const r of severityRows) bySeverity[r.severity] = r.n;
-  // Minutes to the hundredth: enough for a KPI, and free of float noise (204.00000000000003).
-  const minutes = (v: number | string | null) => (v === null ? null : Math.round(Number(v) * 100) / 100);
-  return {
-    from: period.from.toISOString(),
-    to: period.to.toISOString(),
-    signals: totals.signals,
-    caughtBeforeContact: totals.caught,
-    caughtBeforeContactShare: ratio(totals.caught, totals.signals),
-    contactsAvoided: totals.avoided,
-    leadTimeMinutes: { median: minutes(totals.median), p90: minutes(totals.p90), count: totals.leadCount },
-    bySeverity,
-    commitments: {
-      ...outcomes,
-      onTimeRate: ratio(outcomes.met, outcomes.met + outcomes.late + outcomes.broken + outcomes.overdue),
     },
   };
 }

@@ -82,6 +82,8 @@ export const signals = pgTable(
     actedAt: timestamptz('acted_at'),
     resolvedAt: timestamptz('resolved_at'),
     resolution: text('resolution'),
+    /** Resolved by itself: the awaited event arrived (not closed by a person). */
+    resolvedByEvent: boolean('resolved_by_event').notNull().default(false),
     evidenceCount: integer('evidence_count').notNull().default(1),
     lastEvidenceAt: createdAt('last_evidence_at'),
     caseId: uuid('case_id').references(() => cases.id),

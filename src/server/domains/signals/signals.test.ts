@@ -141,6 +141,7 @@ describe('signals: list and read', () => {
       actedAt: null,
       resolvedAt: null,
       resolution: null,
+      resolvedByEvent: false,
       evidenceCount: 3,
       lastEvidenceAt: s.s5!.lastEvidenceAt.toISOString(),
       caseId: s.s5!.caseId,
@@ -289,6 +290,7 @@ describe('signals: dismiss and resolve', () => {
       id: signal.id,
       state: 'dismissed',
       resolution: 'false alarm: test shipment',
+      resolvedByEvent: false,
     });
     expect(Math.abs(Date.parse(res.body.resolvedAt) - Date.now())).toBeLessThan(60_000);
     expect(await actionStates(signal.id)).toEqual(['done', 'skipped', 'failed', 'skipped']);
@@ -318,7 +320,11 @@ describe('signals: dismiss and resolve', () => {
     });
     const res = await t.post(`/api/v1/signals/${signal.id}/resolve`, {}, agent);
     expect(res.status).toBe(200);
-    expect(res.body).toMatchObject({ state: 'resolved', resolution: `resolved by ${agentName}` });
+    expect(res.body).toMatchObject({
+      state: 'resolved',
+      resolution: `resolved by ${agentName}`,
+      resolvedByEvent: false,
+    });
     expect(res.body.resolvedAt).not.toBeNull();
     expect(await actionStates(signal.id)).toEqual(['skipped']);
     expect((await domainEventsOf(signal.id)).map((e) => [e.type, e.data.from])).toEqual([

@@ -1,0 +1,143 @@
+// The proactive KPIs, for staff: the period's totals (the board's strip), the same per day, week
+// or month (the KPI page's charts), and per rule (which rules catch risks before the customer
+// writes in, which mostly raise false alarms), so the rules can be tuned in the next round.
+import type { Database } from '../../../db/client.js';
+import {
+  MAX_TREND_BUCKETS,
+  type KpiInterval,
+  type ProactiveKpis,
+  type ProactiveTrend,
+  type RuleOutcomes,
+} from '../../../shared/schemas/signals.js';
+import type { Actor } from '../../lib/actor.js';
+import { badRequest } from '../../lib/errors.js';
+import * as commitmentsRepo from '../commitments/commitments.repo.js';
+import { periodOf } from '../commitments/commitments.service.js';
+import * as repo from './kpis.repo.js';
+import { assertCanReadProactive } from './signals.policy.js';
+import { zeroBySeverity } from './signals.service.js';
+
+const DAY_MS = 24 * 3600 * 1000;
+const KPI_DEFAULT_MS = 30 * DAY_MS;
+const TREND_DEFAULT_MS = 90 * DAY_MS;
+/** The shortest length of each interval: enough to bound the number of buckets from above. */
+const SHORTEST_MS: Record<KpiInterval, number> = {
+  day: 23 * 3600 * 1000,
+  week: 7 * DAY_MS - 3600_000,
+  month: 28 * DAY_MS,
+};
+
+const ratio = (part: number, whole: number) => (whole === 0 ? null : part / whole);
+// Minutes to the hundredth: enough for a KPI, and free of float noise (204.00000000000003).
+const minutes = (v: number | string | null) => (v === null ? null : Math.round(Number(v) * 100) / 100);
+const iso = (d: Date | string) => new Date(d).toISOString();
+
+export async function getProactiveKpis(
+  db: Database,
+  actor: Actor,
+  q: { from?: string; to?: string },
+): Promise<ProactiveKpis> {
+  assertCanReadProactive(actor);
+  const period = periodOf(q, KPI_DEFAULT_MS);
+  const { totals, bySeverity: severityRows } = await repo.signalKpis(db, period);
+  const outcomes = await commitmentsRepo.commitmentOutcomes(db, period);
+  const bySeverity = zeroBySeverity();
+  for (const r of severityRows) bySeverity[r.severity] = r.n;
+  return {
+    from: period.from.toISOString(),
+    to: period.to.toISOString(),
+    signals: totals.signals,
+    caughtBeforeContact: totals.caught,
+    caughtBeforeContactShare: ratio(totals.caught, totals.signals),
+    contactsAvoided: totals.avoided,
+    leadTimeMinutes: { median: minutes(totals.median), p90: minutes(totals.p90), count: totals.leadCount },
+    bySeverity,
+    commitments: {
+      ...outcomes,
+      onTimeRate: ratio(outcomes.met, outcomes.met + outcomes.late + outcomes.broken + outcomes.overdue),
+    },
+  };
+}
+
+/** The interval a period is shown in when none is asked for: about 10 to 100 points. */
+export function defaultInterval(spanMs: number): KpiInterval {
+  if (spanMs <= 62 * DAY_MS) return 'day';
+  if (spanMs <= 731 * DAY_MS) return 'week';
+  return 'month';
+}
+
+export async function getProactiveTrend(
+  db: Database,
+  actor: Actor,
+  q: { from?: string; to?: string; interval?: KpiInterval; timezone?: string },
+): Promise<ProactiveTrend> {
+  assertCanReadProactive(actor);
+  const period = periodOf(q, TREND_DEFAULT_MS);
+  const span = period.to.getTime() - period.from.getTime();
+  const interval = q.interval ?? defaultInterval(span);
+  // +2: the first and last bucket may stick out of the period.
+  const most = Math.ceil(span / SHORTEST_MS[interval]) + 2;
+  if (most > MAX_TREND_BUCKETS) {
+    const message = `at most ${MAX_TREND_BUCKETS} buckets: choose a longer interval or a shorter period`;
+    throw badRequest('validation_error', `query.interval: ${message}`, [{ path: 'query.interval', message }]);
+  }
+  const timezone = q.timezone ?? 'UTC';
+  const found = await repo.signalTrend(db, { ...period, interval, timezone });
+  return {
+    from: period.from.toISOString(),
+    to: period.to.toISOString(),
+    interval,
+    timezone,
+    buckets: found.map((b) => ({
+      start: iso(b.start),
+      end: iso(b.end),
+      signals: b.signals,
+      caughtBeforeContact: b.caught,
+      caughtBeforeContactShare: ratio(b.caught, b.signals),
+      contactsAvoided: b.avoided,
+      dismissed: b.dismissed,
+      resolvedByEvent: b.resolved_by_event,
+      leadTimeMedianMinutes: minutes(b.lead_median),
+      commitments: {
+        met: b.met,
+        late: b.late,
+        broken: b.broken,
+        onTimeRate: ratio(b.met, b.met + b.late + b.broken),
+      },
+    })),
+  };
+}
+
+export async function getRuleOutcomes(
+  db: Database,
+  actor: Actor,
+  q: { from?: string; to?: string },
+): Promise<RuleOutcomes> {
+  assertCanReadProactive(actor);
+  const period = periodOf(q, KPI_DEFAULT_MS);
+  const found = await repo.ruleOutcomes(db, period);
+  return {
+    from: period.from.toISOString(),
+    to: period.to.toISOString(),
+    items: found.map((r) => ({
+      ruleId: r.rule_id,
+      name: r.name,
+      kind: r.kind,
+      severity: r.severity as RuleOutcomes['items'][number]['severity'],
+      enabled: r.enabled,
+      deleted: r.deleted,
+      signals: r.signals,
+      live: r.live,
+      resolved: r.resolved,
+      resolvedByEvent: r.resolved_by_event,
+      dismissed: r.dismissed,
+      dismissedShare: ratio(r.dismissed, r.signals),
+      casesOpened: r.cases_opened,
+      caughtBeforeContact: r.caught,
+      caughtBeforeContactShare: ratio(r.caught, r.signals),
+      contactsAvoided: r.avoided,
+      leadTimeMedianMinutes: minutes(r.lead_median),
+      lastDetectedAt: r.last_detected_at ? iso(r.last_detected_at) : null,
+    })),
+  };
+}
