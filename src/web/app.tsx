@@ -33,6 +33,7 @@ import { OrganizationListPage } from './organizations/organization-list-page.js'
 import { RuleEditorPage } from './rules/rule-editor-page.js';
 import { RulesPage } from './rules/rules-page.js';
 import { BoardPage } from './signals/board-page.js';
+import { KpisPage } from './signals/kpis-page.js';
 import { CommitmentsPage } from './signals/commitments-page.js';
 import { SignalsPage } from './signals/signals-page.js';
 import { HelpArticlePage } from './kb/help-article-page.js';
@@ -138,6 +139,14 @@ export function App() {
             element={
               <RequireStaff>
                 <BoardPage />
+              </RequireStaff>
+            }
+          />
+          <Route
+            path="kpis"
+            element={
+              <RequireStaff>
+                <KpisPage />
               </RequireStaff>
             }
           />

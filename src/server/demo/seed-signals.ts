@@ -32,6 +32,7 @@ import { runSignalActions } from '../domains/signals/actions.js';
 import { fireDueExpectations } from '../domains/signals/expectations.js';
 import { createRule } from '../domains/signals/rules.service.js';
 import { signals } from '../domains/signals/signals.table.js';
+import { seedSignalHistory } from './seed-history.js';
 import { listTeams } from '../domains/teams/teams.service.js';
 import { listUsers } from '../domains/users/users.service.js';
 
@@ -759,7 +760,10 @@ export async function countSignals(db: Database): Promise<number> {
   return row?.n ?? 0;
 }
 
-export async function seedDemoSignals(db: Database): Promise<{ signals: number }> {
+export async function seedDemoSignals(
+  db: Database,
+  options: { history?: boolean } = {},
+): Promise<{ signals: number; history?: { signals: number; commitments: number } }> {
   const actor = SYSTEM_ACTOR;
   if ((await listEventSources(db, actor)).some((s) => s.key === 'erp'))
     return { signals: await countSignals(db) };
@@ -767,14 +771,14 @@ export async function seedDemoSignals(db: Database): Promise<{ signals: number }
   faker.seed(1123);
   const now = Date.now();
 
-  await createEventSource(db, actor, {
+  const erp = await createEventSource(db, actor, {
     key: 'erp',
     name: 'ERP (orders, invoices, customer service)',
     createUnknownCustomers: false,
     active: true,
     silenceAlertMinutes: null,
   });
-  await createEventSource(db, actor, {
+  const wms = await createEventSource(db, actor, {
     key: 'wms',
     name: 'Warehouse and carriers',
     createUnknownCustomers: false,
@@ -802,7 +806,8 @@ export async function seedDemoSignals(db: Database): Promise<{ signals: number }
     billing: teamId('Billing'),
     enterprise: teamId('Enterprise desk'),
   };
-  for (const rule of defaultRules(team)) await createRule(db, actor, RuleDefinition.parse(rule));
+  const rules = [];
+  for (const rule of defaultRules(team)) rules.push(await createRule(db, actor, RuleDefinition.parse(rule)));
 
   const customers = (await listCustomers(db, actor, { limit: 500, sort: 'name' })).items
     .filter((c) => c.externalId)
@@ -817,11 +822,11 @@ export async function seedDemoSignals(db: Database): Promise<{ signals: number }
     }))
     .sort((a, b) => (a.externalId < b.externalId ? -1 : 1));
   const plan = planOrders(now, faker, customers);
-  const { erpOpen, wms, erpClose } = eventsOf(plan);
+  const { erpOpen, wms: wmsEvents, erpClose } = eventsOf(plan);
   // As the systems would send them: the ERP's orders and invoices, the warehouse's parcels, then
   // the ERP's later news (disputes, complaints, callbacks made).
   await send(db, 'erp', erpOpen);
-  await send(db, 'wms', wms);
+  await send(db, 'wms', wmsEvents);
   await send(db, 'erp', erpClose);
 
   // One customer wrote in about their stuck order before any rule fired.
@@ -908,5 +913,17 @@ export async function seedDemoSignals(db: Database): Promise<{ signals: number }
     status: 'solved',
   });
 
-  return { signals: await countSignals(db) };
+  // The months before, for the KPI trends: after the live flow, so its rules never see them. A
+  // faker of its own, so the live flow stays the same.
+  if (options.history === false) return { signals: await countSignals(db) };
+  const historyFaker = new Faker({ locale: [en] });
+  historyFaker.seed(2026);
+  const history = await seedSignalHistory(db, {
+    now,
+    faker: historyFaker,
+    customers,
+    rules: rules.map((r) => ({ id: r.id, name: r.name, kind: r.kind, severity: r.severity })),
+    sources: { erp: erp.id, wms: wms.id },
+  });
+  return { signals: await countSignals(db), history };
 }

@@ -59,13 +59,18 @@ export interface DemoSummary {
   organizations: number;
   customers: number;
   cases: number;
-  /** Signals the demo's rules have detected (at first start: in the order-to-delivery flow). */
+  /** Signals the demo's rules have detected (at first start: in the order-to-delivery flow and its history). */
   signals: number;
+}
+
+export interface DemoOptions {
+  /** The months before the live flow, for the KPI trends (seed-history.ts); default true. */
+  history?: boolean;
 }
 
 const csvCell = (v: string) => (/[",\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);
 
-export async function seedDemo(db: Database): Promise<DemoSummary> {
+export async function seedDemo(db: Database, options: DemoOptions = {}): Promise<DemoSummary> {
   const portalEmail = 'maria.jensen@northwind.example';
   const logins = [
     ...DEMO_LOGINS.map(({ role, email, password }) => ({ role, email, password })),
@@ -158,7 +163,7 @@ export async function seedDemo(db: Database): Promise<DemoSummary> {
     customerId: portalCustomer!.id,
   });
   const desk = await seedDemoCases(db);
-  const proactive = await seedDemoSignals(db);
+  const proactive = await seedDemoSignals(db, options);
   return {
     created: true,
     logins,

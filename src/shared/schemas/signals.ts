@@ -266,6 +266,14 @@ export type KpiInterval = z.infer<typeof KpiInterval>;
 /** A trend has at most this many buckets (a year of days, ten years of weeks). */
 export const MAX_TREND_BUCKETS = 600;
 
+const DAY_MS = 86_400_000;
+/** The interval a period is shown in when none is asked for: about 10 to 100 points. */
+export function defaultKpiInterval(spanMs: number): KpiInterval {
+  if (spanMs <= 62 * DAY_MS) return 'day';
+  if (spanMs <= 731 * DAY_MS) return 'week';
+  return 'month';
+}
+
 export const ProactiveTrendQuery = z.strictObject({
   from: IsoDateTime.optional().describe('signals detected at or after (default: 90 days before `to`)'),
   to: IsoDateTime.optional().describe('and before (default: now)'),

@@ -36,6 +36,11 @@ export function AppLayout() {
               </NavLink>
             )}
             {staff && (
+              <NavLink to="/kpis" className={navClass}>
+                KPIs
+              </NavLink>
+            )}
+            {staff && (
               <NavLink to="/events" className={navClass}>
                 Events
               </NavLink>

@@ -8,20 +8,19 @@ import { RESUME_GRACE_MINUTES } from '../../shared/schemas/events.js';
 import type { Severity } from '../../shared/schemas/rules.js';
 import type { Board, Commitment, ProactiveKpis, Signal } from '../../shared/schemas/signals.js';
 import { useMe } from '../auth/auth-context.js';
-import type { ApiError } from '../lib/api.js';
 import {
   countOf,
   formatDateTime,
   formatDue,
   formatMinutes,
   formatNumber,
-  formatPercent,
   formatWallClock,
 } from '../lib/format.js';
 import { useApi } from '../lib/use-api.js';
 import { useInterval, useNow } from '../lib/use-interval.js';
 import { ErrorNotice, Loading, PageHeader } from '../layout/page-parts.js';
 import { useDocumentTitle } from '../layout/use-document-title.js';
+import { KpiStrip } from './kpi-strip.js';
 import { DataTable } from '../layout/data-table.js';
 import { FilterSelect } from '../layout/filter-select.js';
 import {
@@ -153,7 +152,12 @@ export function BoardPage() {
           )
         }
       />
-      <KpiStrip kpis={kpis.data} error={kpis.error} />
+      <KpiStrip kpis={kpis.data} error={kpis.error} period="in the last 30 days" />
+      <p className="kpi-strip__more">
+        <Link to="/kpis" data-testid="board-kpis-link">
+          Trends over time and per rule →
+        </Link>
+      </p>
 
       {board.error && data && (
         <p className="notice notice--warning" role="status" data-testid="board-stale">
@@ -324,66 +328,6 @@ export function BoardPage() {
         </>
       )}
     </div>
-  );
-}
-
-function KpiStrip({ kpis, error }: { kpis: ProactiveKpis | undefined; error: ApiError | undefined }) {
-  if (error && !kpis)
-    return (
-      <p className="notice notice--warning" role="status">
-        The proactive KPIs are not available: {error.message}
-      </p>
-    );
-  const tiles: [string, string, string, string][] = kpis
-    ? [
-        ['signals', 'Signals', formatNumber(kpis.signals), 'detected in the last 30 days'],
-        [
-          'caught',
-          'Caught before contact',
-          formatPercent(kpis.caughtBeforeContactShare),
-          `${formatNumber(kpis.caughtBeforeContact)} before the customer wrote in`,
-        ],
-        [
-          'avoided',
-          'Contacts avoided',
-          formatNumber(kpis.contactsAvoided),
-          'handled; the customer never asked',
-        ],
-        [
-          'lead',
-          'Median lead time',
-          kpis.leadTimeMinutes.median === null ? '—' : formatWallClock(kpis.leadTimeMinutes.median * 60_000),
-          'from detection to the due time',
-        ],
-        [
-          'ontime',
-          'Commitments on time',
-          formatPercent(kpis.commitments.onTimeRate),
-          `${formatNumber(kpis.commitments.met)} met · ${formatNumber(
-            kpis.commitments.late + kpis.commitments.broken,
-          )} late or broken`,
-        ],
-      ]
-    : [];
-  return (
-    <ul className="kpi-strip" aria-label="Proactive service, last 30 days" aria-busy={!kpis}>
-      {kpis
-        ? tiles.map(([key, label, value, note]) => (
-            <li key={key} className="kpi" data-testid={`kpi-${key}`}>
-              <span className="kpi__label">{label}</span>
-              <span className="kpi__value" data-testid="kpi-value">
-                {value}
-              </span>
-              <span className="kpi__note">{note}</span>
-            </li>
-          ))
-        : ['signals', 'caught', 'avoided', 'lead', 'ontime'].map((key) => (
-            <li key={key} className="kpi kpi--loading">
-              <span className="kpi__label">&nbsp;</span>
-              <span className="kpi__value">…</span>
-            </li>
-          ))}
-    </ul>
   );
 }
 

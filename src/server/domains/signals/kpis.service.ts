@@ -3,6 +3,7 @@
 // writes in, which mostly raise false alarms), so the rules can be tuned in the next round.
 import type { Database } from '../../../db/client.js';
 import {
+  defaultKpiInterval,
   MAX_TREND_BUCKETS,
   type KpiInterval,
   type ProactiveKpis,
@@ -59,13 +60,6 @@ export async function getProactiveKpis(
   };
 }
 
-/** The interval a period is shown in when none is asked for: about 10 to 100 points. */
-export function defaultInterval(spanMs: number): KpiInterval {
-  if (spanMs <= 62 * DAY_MS) return 'day';
-  if (spanMs <= 731 * DAY_MS) return 'week';
-  return 'month';
-}
-
 export async function getProactiveTrend(
   db: Database,
   actor: Actor,
@@ -74,7 +68,7 @@ export async function getProactiveTrend(
   assertCanReadProactive(actor);
   const period = periodOf(q, TREND_DEFAULT_MS);
   const span = period.to.getTime() - period.from.getTime();
-  const interval = q.interval ?? defaultInterval(span);
+  const interval = q.interval ?? defaultKpiInterval(span);
   // +2: the first and last bucket may stick out of the period.
   const most = Math.ceil(span / SHORTEST_MS[interval]) + 2;
   if (most > MAX_TREND_BUCKETS) {

@@ -1,0 +1,131 @@
+// The demo's months before the live flow (seed-history.ts), seeded as `steward start --demo` does:
+// closed signals with the event each came from, delivery commitments closed on time or late, all
+// inside the history's window, consistent with their own times, leaving the live flow as it is,
+// and telling the story the KPI page shows (better over time; the carrier-delay rule cries wolf).
+import { sql } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { rows, type Database } from '../../db/client.js';
+import { createTestDatabase } from '../../../test/helpers/db.js';
+import { seedDemo, type DemoSummary } from './seed.js';
+import { HISTORY_DAYS } from './seed-history.js';
+import { DEMO_RULES } from './seed-signals.js';
+
+let handle: Awaited<ReturnType<typeof createTestDatabase>>;
+let db: Database;
+let summary: DemoSummary;
+beforeAll(async () => {
+  handle = await createTestDatabase();
+  db = handle.db;
+  summary = await seedDemo(db);
+}, 120_000);
+afterAll(() => handle?.close());
+
+/** The live flow's signals (seed-signals.test.ts checks them one by one). */
+const LIVE_SIGNALS = 17;
+/** A history signal: its evidence came from the history (event ids `history-…`). */
+const isHistory = sql`exists (select 1 from signal_evidence v join events e on e.id = v.event_id
+  where v.signal_id = s.id and e.event_id like 'history-%')`;
+const window = (column: string) =>
+  sql`${sql.raw(column)} between now() - ${`${HISTORY_DAYS.from + 1} days`}::interval and now() - ${`${HISTORY_DAYS.to - 1} days`}::interval`;
+
+describe('demo history seed', () => {
+  it('adds closed signals of the default rules inside its window, and leaves the live flow alone', async () => {
+    const [n] = await rows<{ live: number; history: number; open: number; outside: number; rules: number }>(
+      db,
+      sql`select
+        count(*) filter (where not ${isHistory})::int as live,
+        count(*) filter (where ${isHistory})::int as history,
+        count(*) filter (where ${isHistory} and state in ('open', 'acted'))::int as open,
+        count(*) filter (where ${isHistory} and not ${window('detected_at')})::int as outside,
+        count(distinct rule_id) filter (where ${isHistory})::int as rules
+        from signals s`,
+    );
+    expect(n!.live).toBe(LIVE_SIGNALS);
+    // About 2.3 a day over three months.
+    expect(n!.history).toBeGreaterThan(150);
+    expect(n!.history).toBeLessThan(400);
+    expect(summary.signals).toBe(LIVE_SIGNALS + n!.history);
+    expect({ open: n!.open, outside: n!.outside }).toEqual({ open: 0, outside: 0 });
+    expect(n!.rules).toBe(Object.keys(DEMO_RULES).length);
+  });
+
+  it('gives each signal the event it came from, of its rule’s type, for its customer and ref', async () => {
+    const bad = await rows<{ id: string }>(
+      db,
+      sql`select s.id from signals s
+        where ${isHistory}
+          and (s.evidence_count <> 1 or (select count(*) from signal_evidence v where v.signal_id = s.id) <> 1
+            or not exists (select 1 from signal_evidence v join events e on e.id = v.event_id
+              where v.signal_id = s.id and e.customer_id = s.customer_id and e.refs = s.refs
+                and e.occurred_at < s.detected_at and e.event_id like 'history-%'))`,
+    );
+    expect(bad).toEqual([]);
+    const endings = await rows<{ state: string; by_event: boolean; due: boolean; resolved_after: boolean }>(
+      db,
+      sql`select distinct state, resolved_by_event as by_event, due_at is not null as due,
+          resolved_at > detected_at as resolved_after
+        from signals s where ${isHistory} order by 1, 2, 3`,
+    );
+    // Only resolved signals resolved themselves; every one ended after it began.
+    expect(endings.filter((e) => e.by_event).every((e) => e.state === 'resolved')).toBe(true);
+    expect(endings.every((e) => e.resolved_after)).toBe(true);
+    // Due times only for the rules that watch a promised date, 20 to 26 hours ahead.
+    const due = await rows<{ name: string; min: number; max: number }>(
+      db,
+      sql`select r.name, min(extract(epoch from s.due_at - s.detected_at) / 3600)::float8 as min,
+          max(extract(epoch from s.due_at - s.detected_at) / 3600)::float8 as max
+        from signals s join signal_rules r on r.id = s.rule_id
+        where ${isHistory} and s.due_at is not null group by r.name order by r.name`,
+    );
+    expect(due.map((d) => d.name)).toEqual([DEMO_RULES.enterpriseWillMiss, DEMO_RULES.willMiss].sort());
+    for (const d of due) {
+      expect(d.min).toBeGreaterThanOrEqual(20);
+      expect(d.max).toBeLessThanOrEqual(26);
+    }
+  });
+
+  it('closes delivery commitments in its window, met or late as their times say', async () => {
+    const wrong = await rows<{ ref_value: string }>(
+      db,
+      sql`select c.ref_value from commitments c join events o on o.id = c.opened_by_event_id
+        where c.ref_value like 'SO-H%' and not (
+          ${window('c.closed_at')}
+          and o.type = 'order.promised' and (o.data->>'promisedAt')::timestamptz = c.due_at
+          and ((c.state = 'met' and c.closed_at <= c.due_at) or (c.state = 'late' and c.closed_at > c.due_at)))`,
+    );
+    expect(wrong).toEqual([]);
+    const [n] = await rows<{ all: number; met: number }>(
+      db,
+      sql`select count(*)::int as all, count(*) filter (where state = 'met')::int as met
+        from commitments where ref_value like 'SO-H%'`,
+    );
+    expect(n!.all).toBeGreaterThan(200);
+    expect(n!.met / n!.all).toBeGreaterThan(0.8);
+  });
+
+  it('tells a story: fewer late deliveries and more risks caught first over time; the carrier-delay rule cries wolf', async () => {
+    const half = (HISTORY_DAYS.from - HISTORY_DAYS.to) / 2;
+    const split = sql`now() - ${`${HISTORY_DAYS.to + half} days`}::interval`;
+    const [late] = await rows<{ before: number; after: number }>(
+      db,
+      sql`select avg((state <> 'met')::int) filter (where closed_at < ${split})::float8 as before,
+          avg((state <> 'met')::int) filter (where closed_at >= ${split})::float8 as after
+        from commitments where ref_value like 'SO-H%'`,
+    );
+    expect(late!.after).toBeLessThan(late!.before);
+    const [caught] = await rows<{ before: number; after: number }>(
+      db,
+      sql`select avg((not customer_contacted_first)::int) filter (where detected_at < ${split})::float8 as before,
+          avg((not customer_contacted_first)::int) filter (where detected_at >= ${split})::float8 as after
+        from signals s where ${isHistory}`,
+    );
+    expect(caught!.after).toBeGreaterThan(caught!.before);
+    const dismissed = await rows<{ name: string }>(
+      db,
+      sql`select r.name from signals s join signal_rules r on r.id = s.rule_id
+        where ${isHistory}
+        group by r.name order by avg((s.state = 'dismissed')::int) desc limit 1`,
+    );
+    expect(dismissed).toEqual([{ name: DEMO_RULES.carrierDelay }]);
+  });
+});

@@ -1,0 +1,31 @@
+import { describe, expect, it } from 'vitest';
+import { intervalsFor, kpiPeriod } from './kpi-period.js';
+
+describe('the KPI page period', () => {
+  const now = new Date(2026, 11, 2, 15, 30); // Wednesday 2 December 2026, 15:30 local
+
+  it('starts at local midnight, N days back, by day for a month or so', () => {
+    const { from, interval } = kpiPeriod(now, 30);
+    expect(interval).toBe('day');
+    expect([from.getFullYear(), from.getMonth(), from.getDate(), from.getHours(), from.getMinutes()]).toEqual(
+      [2026, 10, 2, 0, 0],
+    );
+  });
+
+  it('by week, from the Monday of the first week; by month, from the first', () => {
+    const weeks = kpiPeriod(now, 90);
+    expect(weeks.interval).toBe('week');
+    // 90 days back is Thursday 3 September; its week starts Monday 31 August.
+    expect([weeks.from.getMonth(), weeks.from.getDate(), weeks.from.getDay(), weeks.from.getHours()]).toEqual(
+      [7, 31, 1, 0],
+    );
+    const months = kpiPeriod(now, 365, 'month');
+    expect([months.from.getFullYear(), months.from.getMonth(), months.from.getDate()]).toEqual([2025, 11, 1]);
+    expect(kpiPeriod(now, 1000).interval).toBe('month');
+  });
+
+  it('offers only the intervals that keep the trend within its bucket limit', () => {
+    expect(intervalsFor(90)).toEqual(['day', 'week', 'month']);
+    expect(intervalsFor(730)).toEqual(['week', 'month']);
+  });
+});

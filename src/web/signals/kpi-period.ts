@@ -1,0 +1,25 @@
+// The period the KPI page shows: the last N days, its start moved back to the start of its first
+// day, week (Monday) or month in the browser's time zone, so that every bucket of the trend is
+// whole, and the interval the server would choose for that span unless one is asked for.
+import { defaultKpiInterval, MAX_TREND_BUCKETS, type KpiInterval } from '../../shared/schemas/signals.js';
+
+const DAY_MS = 86_400_000;
+
+export function kpiPeriod(
+  now: Date,
+  days: number,
+  asked?: KpiInterval,
+): { from: Date; interval: KpiInterval } {
+  const interval = asked ?? defaultKpiInterval(days * DAY_MS);
+  const from = new Date(now.getTime() - days * DAY_MS);
+  from.setHours(0, 0, 0, 0);
+  if (interval === 'week') from.setDate(from.getDate() - ((from.getDay() + 6) % 7));
+  if (interval === 'month') from.setDate(1);
+  return { from, interval };
+}
+
+/** The intervals a period of `days` can be shown in without too many buckets. */
+export function intervalsFor(days: number): KpiInterval[] {
+  const most: Record<KpiInterval, number> = { day: days + 2, week: days / 7 + 2, month: days / 28 + 2 };
+  return (['day', 'week', 'month'] as const).filter((i) => most[i] <= MAX_TREND_BUCKETS);
+}

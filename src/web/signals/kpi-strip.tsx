@@ -1,0 +1,74 @@
+// The proactive KPIs of a period as a strip of tiles: signals, caught before contact, contacts
+// avoided, median lead time, commitments on time. On the board (last 30 days) and the KPI page.
+import type { ProactiveKpis } from '../../shared/schemas/signals.js';
+import type { ApiError } from '../lib/api.js';
+import { formatNumber, formatPercent, formatWallClock } from '../lib/format.js';
+
+export function KpiStrip({
+  kpis,
+  error,
+  period,
+}: {
+  kpis: ProactiveKpis | undefined;
+  error: ApiError | undefined;
+  /** "in the last 30 days", "since 1 Sep 2026" */
+  period: string;
+}) {
+  if (error && !kpis)
+    return (
+      <p className="notice notice--warning" role="status">
+        The proactive KPIs are not available: {error.message}
+      </p>
+    );
+  const tiles: [string, string, string, string][] = kpis
+    ? [
+        ['signals', 'Signals', formatNumber(kpis.signals), `detected ${period}`],
+        [
+          'caught',
+          'Caught before contact',
+          formatPercent(kpis.caughtBeforeContactShare),
+          `${formatNumber(kpis.caughtBeforeContact)} before the customer wrote in`,
+        ],
+        [
+          'avoided',
+          'Contacts avoided',
+          formatNumber(kpis.contactsAvoided),
+          'handled; the customer never asked',
+        ],
+        [
+          'lead',
+          'Median lead time',
+          kpis.leadTimeMinutes.median === null ? '—' : formatWallClock(kpis.leadTimeMinutes.median * 60_000),
+          'from detection to the due time',
+        ],
+        [
+          'ontime',
+          'Commitments on time',
+          formatPercent(kpis.commitments.onTimeRate),
+          `${formatNumber(kpis.commitments.met)} met · ${formatNumber(
+            kpis.commitments.late + kpis.commitments.broken,
+          )} late or broken`,
+        ],
+      ]
+    : [];
+  return (
+    <ul className="kpi-strip" aria-label={`Proactive service, ${period}`} aria-busy={!kpis}>
+      {kpis
+        ? tiles.map(([key, label, value, note]) => (
+            <li key={key} className="kpi" data-testid={`kpi-${key}`}>
+              <span className="kpi__label">{label}</span>
+              <span className="kpi__value" data-testid="kpi-value">
+                {value}
+              </span>
+              <span className="kpi__note">{note}</span>
+            </li>
+          ))
+        : ['signals', 'caught', 'avoided', 'lead', 'ontime'].map((key) => (
+            <li key={key} className="kpi kpi--loading">
+              <span className="kpi__label">&nbsp;</span>
+              <span className="kpi__value">…</span>
+            </li>
+          ))}
+    </ul>
+  );
+}

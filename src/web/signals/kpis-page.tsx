@@ -1,0 +1,318 @@
+// Proactive KPIs over time and per rule: how many risks the rules catch, how many before the
+// customer writes in, how many contacts that saves, the lead time before the promise falls due
+// and how the commitments are kept, per day, week or month; then, per rule, what became of its
+// signals (resolved by themselves, dismissed as false alarms, cases opened), so the rules can be
+// tuned in the next round. Period and interval live in the address; charts in the browser's
+// time zone, the numbers also in a table.
+import { useMemo } from 'react';
+import { Link } from 'react-router-dom';
+import {
+  type KpiInterval,
+  type ProactiveKpis,
+  type ProactiveTrend,
+  type ProactiveTrendBucket,
+  type RuleOutcome,
+  type RuleOutcomes,
+} from '../../shared/schemas/signals.js';
+import { useMe } from '../auth/auth-context.js';
+import { useAddressFilters } from '../lib/address-filters.js';
+import { formatDate, formatDateTime, formatNumber, formatPercent, formatWallClock } from '../lib/format.js';
+import { useApi } from '../lib/use-api.js';
+import { DataTable } from '../layout/data-table.js';
+import { FilterSelect } from '../layout/filter-select.js';
+import { ListState } from '../layout/list-state.js';
+import { ErrorNotice, Loading, PageHeader } from '../layout/page-parts.js';
+import { TimeChart, type ChartSeries } from '../layout/time-chart.js';
+import { useDocumentTitle } from '../layout/use-document-title.js';
+import { intervalsFor, kpiPeriod } from './kpi-period.js';
+import { KpiStrip } from './kpi-strip.js';
+import { SeverityBadge } from './signal-badges.js';
+
+const PERIODS = [
+  ['30', 'Last 30 days'],
+  ['90', 'Last 90 days'],
+  ['365', 'Last 12 months'],
+  ['730', 'Last 2 years'],
+] as const;
+const DEFAULT_DAYS = '90';
+const INTERVAL_LABELS: Record<KpiInterval, string> = { day: 'By day', week: 'By week', month: 'By month' };
+const COLORS = {
+  signals: '#2451b3',
+  caught: '#067647',
+  avoided: '#0e7490',
+  dismissed: '#b42318',
+  ontime: '#7a4cc2',
+};
+
+const minutesLabel = (m: number | null) => (m === null ? '—' : formatWallClock(m * 60_000));
+const percentAxis = (v: number) => formatPercent(v);
+const hours = new Intl.NumberFormat(undefined, { maximumFractionDigits: 1 });
+const hoursAxis = (v: number) => `${hours.format(v)} h`;
+const countAxis = (v: number) => (Number.isInteger(v) ? formatNumber(v) : '');
+const SHARE_RANGE: [number, number] = [0, 1];
+
+export function KpisPage() {
+  useDocumentTitle('Proactive KPIs');
+  const [params, change] = useAddressFilters();
+  const daysParam = params.get('days');
+  const days = PERIODS.some(([d]) => d === daysParam) ? daysParam! : DEFAULT_DAYS;
+  const allowed = intervalsFor(Number(days));
+  const intervalParam = params.get('interval') as KpiInterval | null;
+  const asked = intervalParam && allowed.includes(intervalParam) ? intervalParam : undefined;
+
+  // The period's start, fixed while the choice stands (a new time each render would ask again).
+  const { from, interval } = useMemo(() => kpiPeriod(new Date(), Number(days), asked), [days, asked]);
+  const fromIso = from.toISOString();
+  const timezone = useMemo(() => Intl.DateTimeFormat().resolvedOptions().timeZone, []);
+  const kpis = useApi<ProactiveKpis>('/kpis/proactive', { from: fromIso }, { keepPrevious: true });
+  const trend = useApi<ProactiveTrend>(
+    '/kpis/proactive/trend',
+    { from: fromIso, interval, timezone },
+    { keepPrevious: true },
+  );
+  const rules = useApi<RuleOutcomes>('/kpis/proactive/rules', { from: fromIso }, { keepPrevious: true });
+  const set = (key: string, value: string, fallback = '') =>
+    change({ [key]: value === fallback ? undefined : value }, { replace: true });
+  const since = `since ${formatDate(fromIso)}`;
+
+  return (
+    <div className="kpis" data-testid="kpis-page" data-from={fromIso} data-interval={interval}>
+      <PageHeader
+        title="Proactive KPIs"
+        subtitle="How early the rules catch risks to your promises, what that saves, and which rules to tune."
+        actions={
+          <Link className="button" to="/board">
+            Promises at risk now
+          </Link>
+        }
+      />
+      <div className="toolbar" role="group" aria-label="Time span shown">
+        <FilterSelect
+          id="kpis-days"
+          label="Period"
+          value={days}
+          options={PERIODS}
+          onChange={(v) => set('days', v, DEFAULT_DAYS)}
+        />
+        <FilterSelect
+          id="kpis-interval"
+          label="Interval"
+          value={asked ?? ''}
+          options={allowed.map((i) => [i, INTERVAL_LABELS[i]] as const)}
+          all={`Automatic (${INTERVAL_LABELS[interval].toLowerCase()})`}
+          onChange={(v) => set('interval', v)}
+        />
+        <span className="muted toolbar__note">Times in {timezone}</span>
+      </div>
+      <KpiStrip kpis={kpis.data} error={kpis.error} period={since} />
+
+      <section className="section" aria-labelledby="trend-title">
+        <div className="section__header">
+          <h2 id="trend-title">Over time</h2>
+        </div>
+        {trend.error && <ErrorNotice error={trend.error} onRetry={trend.reload} />}
+        {!trend.data && !trend.error && <Loading label="Loading the trend…" />}
+        {trend.data && <Trend trend={trend.data} />}
+      </section>
+
+      <section className="section" aria-labelledby="rules-title">
+        <div className="section__header">
+          <h2 id="rules-title">Per rule</h2>
+        </div>
+        <ListState
+          list={rules}
+          count={rules.data?.items.length ?? 0}
+          loadingLabel="Loading the rules…"
+          empty={<>No signal rule yet.</>}
+          emptyTestId="kpi-rules-empty"
+        >
+          <RuleTable rules={rules.data?.items ?? []} busy={rules.loading} />
+        </ListState>
+        <p className="muted section__note">
+          Signals detected {since}. <strong>Resolved by itself</strong>: the awaited event came after all
+          (many mean the rule&apos;s time is too short). <strong>Dismissed</strong>: closed as a false alarm
+          or handled elsewhere (many mean the rule cries wolf). <strong>Caught first</strong>: detected before
+          the customer had written in.
+        </p>
+      </section>
+    </div>
+  );
+}
+
+function Trend({ trend }: { trend: ProactiveTrend }) {
+  const b = trend.buckets;
+  const x = useMemo(() => b.map((k) => Date.parse(k.start)), [b]);
+  const counts = useMemo<ChartSeries[]>(
+    () => [
+      { label: 'Signals', values: b.map((k) => k.signals), color: COLORS.signals, kind: 'bars' },
+      { label: 'Caught before contact', values: b.map((k) => k.caughtBeforeContact), color: COLORS.caught },
+      { label: 'Contacts avoided', values: b.map((k) => k.contactsAvoided), color: COLORS.avoided },
+      { label: 'Dismissed', values: b.map((k) => k.dismissed), color: COLORS.dismissed },
+    ],
+    [b],
+  );
+  const rates = useMemo<ChartSeries[]>(
+    () => [
+      {
+        label: 'Caught before contact',
+        values: b.map((k) => k.caughtBeforeContactShare),
+        color: COLORS.caught,
+      },
+      { label: 'Commitments on time', values: b.map((k) => k.commitments.onTimeRate), color: COLORS.ontime },
+    ],
+    [b],
+  );
+  const lead = useMemo<ChartSeries[]>(
+    () => [
+      { label: 'Median lead time', values: b.map((k) => k.leadTimeMedianMinutes), color: COLORS.signals },
+    ],
+    [b],
+  );
+  if (b.every((k) => k.signals === 0 && k.commitments.met + k.commitments.late + k.commitments.broken === 0))
+    return (
+      <div className="empty-state empty-state--inline" data-testid="kpi-trend-empty">
+        <p>No signal and no commitment closed in this period.</p>
+      </div>
+    );
+  const per = trend.interval;
+  return (
+    <>
+      <div className="chart-grid">
+        <figure className="chart-card">
+          <figcaption>Signals per {per}</figcaption>
+          <TimeChart
+            x={x}
+            series={counts}
+            format={countAxis}
+            label={`Signals per ${per}`}
+            testId="kpi-chart-signals"
+          />
+        </figure>
+        <figure className="chart-card">
+          <figcaption>Caught before contact and commitments on time</figcaption>
+          <TimeChart
+            x={x}
+            series={rates}
+            format={percentAxis}
+            yRange={SHARE_RANGE}
+            label={`Shares per ${per}`}
+            testId="kpi-chart-rates"
+          />
+        </figure>
+        <figure className="chart-card">
+          <figcaption>Median lead time before the promise falls due</figcaption>
+          <TimeChart
+            x={x}
+            series={lead}
+            format={hoursAxis}
+            label={`Median lead time per ${per}`}
+            testId="kpi-chart-lead"
+          />
+        </figure>
+      </div>
+      <details className="chart-numbers">
+        <summary>The numbers</summary>
+        <TrendTable buckets={b} interval={trend.interval} />
+      </details>
+    </>
+  );
+}
+
+function TrendTable({ buckets, interval }: { buckets: ProactiveTrendBucket[]; interval: KpiInterval }) {
+  const label = interval === 'day' ? 'Day' : interval === 'week' ? 'Week of' : 'Month';
+  return (
+    <DataTable
+      testId="kpi-trend-table"
+      columns={[
+        label,
+        'Signals',
+        'Caught first',
+        'Contacts avoided',
+        'Dismissed',
+        'Resolved by itself',
+        'Median lead time',
+        'Commitments met · late · broken',
+        'On time',
+      ]}
+    >
+      {buckets.map((k) => (
+        <tr key={k.start} data-testid="kpi-trend-row">
+          <td>{interval === 'month' ? monthLabel(k.start) : formatDate(k.start)}</td>
+          <td className="cell-number">{formatNumber(k.signals)}</td>
+          <td className="cell-number">
+            {formatNumber(k.caughtBeforeContact)}{' '}
+            <span className="muted">({formatPercent(k.caughtBeforeContactShare)})</span>
+          </td>
+          <td className="cell-number">{formatNumber(k.contactsAvoided)}</td>
+          <td className="cell-number">{formatNumber(k.dismissed)}</td>
+          <td className="cell-number">{formatNumber(k.resolvedByEvent)}</td>
+          <td className="cell-number">{minutesLabel(k.leadTimeMedianMinutes)}</td>
+          <td className="cell-number">
+            {formatNumber(k.commitments.met)} · {formatNumber(k.commitments.late)} ·{' '}
+            {formatNumber(k.commitments.broken)}
+          </td>
+          <td className="cell-number">{formatPercent(k.commitments.onTimeRate)}</td>
+        </tr>
+      ))}
+    </DataTable>
+  );
+}
+
+const month = new Intl.DateTimeFormat(undefined, { month: 'long', year: 'numeric' });
+const monthLabel = (iso: string) => month.format(new Date(iso));
+
+function RuleTable({ rules, busy }: { rules: RuleOutcome[]; busy: boolean }) {
+  const admin = useMe().role === 'admin';
+  return (
+    <DataTable
+      testId="kpi-rules"
+      className="table--kpi-rules"
+      busy={busy}
+      columns={[
+        'Rule',
+        'Severity',
+        'Signals',
+        'Still live',
+        'Resolved by itself',
+        'Dismissed',
+        'Cases opened',
+        'Caught first',
+        'Contacts avoided',
+        'Median lead time',
+        'Latest',
+      ]}
+    >
+      {rules.map((r) => (
+        <tr key={r.ruleId} data-testid="kpi-rule-row" data-rule-id={r.ruleId}>
+          <td>
+            {admin && !r.deleted ? <Link to={`/admin/rules/${r.ruleId}`}>{r.name}</Link> : r.name}
+            {r.deleted && <span className="badge badge--muted"> deleted</span>}
+            {!r.deleted && !r.enabled && <span className="badge badge--muted"> off</span>}
+          </td>
+          <td>
+            <SeverityBadge severity={r.severity} />
+          </td>
+          <td className="cell-number">
+            {r.signals > 0 ? <Link to={`/signals?ruleId=${r.ruleId}`}>{formatNumber(r.signals)}</Link> : '0'}
+          </td>
+          <td className="cell-number">{formatNumber(r.live)}</td>
+          <td className="cell-number">{share(r.resolvedByEvent, r.signals)}</td>
+          <td className="cell-number" data-testid="kpi-rule-dismissed">
+            {share(r.dismissed, r.signals)}
+          </td>
+          <td className="cell-number">{formatNumber(r.casesOpened)}</td>
+          <td className="cell-number">{formatPercent(r.caughtBeforeContactShare)}</td>
+          <td className="cell-number">{formatNumber(r.contactsAvoided)}</td>
+          <td className="cell-number">{minutesLabel(r.leadTimeMedianMinutes)}</td>
+          <td>{r.lastDetectedAt ? formatDateTime(r.lastDetectedAt) : '—'}</td>
+        </tr>
+      ))}
+    </DataTable>
+  );
+}
+
+/** "3 (25%)"; just "0" when there is nothing to share. */
+function share(n: number, of: number) {
+  if (of === 0) return '0';
+  return `${formatNumber(n)} (${formatPercent(n / of)})`;
+}

@@ -1,0 +1,166 @@
+// The proactive KPI page, for staff: reached from the board, its tiles, charts and trend table
+// agreeing with the API for the same period, interval and time zone, period and interval in the
+// address, the per-rule table with its links, and closed to customers. The demo's history (three
+// months of signals and commitments) gives the charts something to draw.
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ProactiveKpis, ProactiveTrend, RuleOutcomes } from '../../src/shared/schemas/signals.js';
+import { DEMO, eventually, signIn, startStack, text, texts, type Stack } from './harness.js';
+
+let stack: Stack;
+let page: Page;
+const agent = { login: DEMO.agent };
+
+beforeAll(async () => {
+  stack = await startStack();
+  page = await stack.newPage();
+  await signIn(page, stack.url, DEMO.agent);
+});
+afterAll(() => stack?.stop());
+
+const percent = (share: number | null) => (share === null ? '—' : `${Math.round(share * 100)}%`);
+const number = (n: number) => n.toLocaleString('en-US');
+
+/** The period the page asked for, and the API's answers for it. */
+async function shown() {
+  const root = page.getByTestId('kpis-page');
+  const from = (await root.getAttribute('data-from'))!;
+  const interval = (await root.getAttribute('data-interval'))!;
+  const timezone = await page.evaluate(() => Intl.DateTimeFormat().resolvedOptions().timeZone);
+  const q = `from=${encodeURIComponent(from)}`;
+  return {
+    from,
+    interval,
+    kpis: await stack.api<ProactiveKpis>(`/kpis/proactive?${q}`, agent),
+    trend: await stack.api<ProactiveTrend>(
+      `/kpis/proactive/trend?${q}&interval=${interval}&timezone=${encodeURIComponent(timezone)}`,
+      agent,
+    ),
+    rules: await stack.api<RuleOutcomes>(`/kpis/proactive/rules?${q}`, agent),
+  };
+}
+
+describe('proactive KPI page', () => {
+  it('is a link away from the board, and shows the last 90 days by week with three charts', async () => {
+    await page.goto(`${stack.url}/board`);
+    await page.getByTestId('board-kpis-link').click();
+    await eventually(async () => new URL(page.url()).pathname).toBe('/kpis');
+    await eventually(() => page.getByTestId('kpi-trend-table').count()).toBe(1);
+
+    const s = await shown();
+    expect(s.interval).toBe('week');
+    // The period starts on a Monday at midnight, about 90 days back.
+    const from = new Date(s.from);
+    expect(Date.now() - from.getTime()).toBeGreaterThan(90 * 86_400_000);
+    expect(Date.now() - from.getTime()).toBeLessThan(97 * 86_400_000);
+    expect(s.trend.buckets[0]!.start).toBe(s.from);
+
+    expect(await text(page.getByTestId('kpi-signals').getByTestId('kpi-value'))).toBe(number(s.kpis.signals));
+    // The demo's history: well over a hundred signals in the period.
+    expect(s.kpis.signals).toBeGreaterThan(100);
+    expect(await text(page.getByTestId('kpi-caught').getByTestId('kpi-value'))).toBe(
+      percent(s.kpis.caughtBeforeContactShare),
+    );
+
+    // Three charts, each drawn on a canvas of the card's width, with its legend.
+    for (const id of ['kpi-chart-signals', 'kpi-chart-rates', 'kpi-chart-lead']) {
+      const chart = page.getByTestId(id);
+      const width = await chart.locator('canvas').evaluate((c) => (c as HTMLCanvasElement).width);
+      expect(width).toBeGreaterThan(200);
+    }
+    expect(await texts(page.getByTestId('kpi-chart-signals').locator('.u-legend .u-label'))).toEqual([
+      'Time',
+      'Signals',
+      'Caught before contact',
+      'Contacts avoided',
+      'Dismissed',
+    ]);
+    // Some bars are not zero: the canvas is not blank.
+    const inked = await page
+      .getByTestId('kpi-chart-signals')
+      .locator('canvas')
+      .evaluate((c) => {
+        const canvas = c as HTMLCanvasElement;
+        const data = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height).data;
+        let n = 0;
+        for (let i = 3; i < data.length; i += 4) if (data[i]! > 0) n++;
+        return n;
+      });
+    expect(inked).toBeGreaterThan(1000);
+
+    // The numbers behind the charts, one row per week, as the API counts them.
+    await page.getByText('The numbers').click();
+    const rows = page.getByTestId('kpi-trend-row');
+    expect(await rows.count()).toBe(s.trend.buckets.length);
+    expect(await texts(rows.locator('td:nth-child(2)'))).toEqual(
+      s.trend.buckets.map((b) => number(b.signals)),
+    );
+    expect(await texts(rows.locator('td:nth-child(9)'))).toEqual(
+      s.trend.buckets.map((b) => percent(b.commitments.onTimeRate)),
+    );
+  });
+
+  it('changes period and interval in the address, offering only the intervals that fit', async () => {
+    await page.getByLabel('Period').selectOption({ label: 'Last 30 days' });
+    await eventually(async () => new URL(page.url()).search).toBe('?days=30');
+    await eventually(() => page.getByTestId('kpis-page').getAttribute('data-interval')).toBe('day');
+    expect(await text(page.locator('#kpis-interval option:checked'))).toBe('Automatic (by day)');
+    let s = await shown();
+    await eventually(() => page.getByTestId('kpi-trend-row').count()).toBe(s.trend.buckets.length);
+    expect(s.trend.buckets.length).toBeGreaterThanOrEqual(30);
+
+    await page.getByLabel('Interval').selectOption({ label: 'By week' });
+    await eventually(async () => new URL(page.url()).search).toBe('?days=30&interval=week');
+    s = await shown();
+    expect(s.interval).toBe('week');
+    await eventually(() => page.getByTestId('kpi-trend-row').count()).toBe(s.trend.buckets.length);
+    expect(await texts(page.getByTestId('kpi-trend-row').locator('td:nth-child(2)'))).toEqual(
+      s.trend.buckets.map((b) => number(b.signals)),
+    );
+
+    // Two years cannot be shown by day (too many points): the choice is not offered.
+    await page.getByLabel('Period').selectOption({ label: 'Last 2 years' });
+    await eventually(async () =>
+      (await texts(page.locator('#kpis-interval option'))).map((t) => t.replace(/ \(.*\)$/, '')),
+    ).toEqual(['Automatic', 'By week', 'By month']);
+  });
+
+  it('lists every rule with what became of its signals, linking to them', async () => {
+    await page.goto(`${stack.url}/kpis`);
+    await eventually(() => page.getByTestId('kpi-rule-row').count()).toBeGreaterThan(0);
+    const s = await shown();
+    const rows = page.getByTestId('kpi-rule-row');
+    expect(await rows.count()).toBe(s.rules.items.length);
+    expect(await texts(rows.locator('td:first-child'))).toEqual(s.rules.items.map((r) => r.name));
+    // Agents see the rules' names, not a link into the admin's rule editor.
+    expect(await rows.locator('td:first-child a').count()).toBe(0);
+    const carrier = s.rules.items.find((r) => r.name === 'Carrier delay reported')!;
+    expect(carrier.dismissed).toBeGreaterThan(0);
+    expect(
+      await text(page.locator(`[data-rule-id="${carrier.ruleId}"]`).getByTestId('kpi-rule-dismissed')),
+    ).toBe(`${carrier.dismissed} (${percent(carrier.dismissed / carrier.signals)})`);
+
+    await page.locator(`[data-rule-id="${carrier.ruleId}"] td:nth-child(3) a`).click();
+    await eventually(async () => new URL(page.url()).search).toBe(`?ruleId=${carrier.ruleId}`);
+    await eventually(() => page.getByTestId('signal-row').count()).toBe(Math.min(10, carrier.signals));
+  });
+
+  it('links an admin to the rule editor', async () => {
+    const admin = await stack.newPage();
+    await signIn(admin, stack.url, DEMO.admin);
+    await admin.goto(`${stack.url}/kpis`);
+    const first = admin.getByTestId('kpi-rule-row').first().locator('td:first-child a');
+    await eventually(() => first.count()).toBe(1);
+    const href = await first.getAttribute('href');
+    expect(href).toMatch(/^\/admin\/rules\/[0-9a-f-]{36}$/);
+  });
+
+  it('is not for customers', async () => {
+    const customer = await stack.newPage();
+    await signIn(customer, stack.url, DEMO.customer);
+    await customer.goto(`${stack.url}/kpis`);
+    await eventually(async () => new URL(customer.url()).pathname).not.toBe('/kpis');
+    expect(await customer.getByTestId('kpis-page').count()).toBe(0);
+    expect(await customer.getByRole('link', { name: 'KPIs' }).count()).toBe(0);
+  });
+});
