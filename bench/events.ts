@@ -705,6 +705,24 @@ async function run(db: Database, base: string, kind: string, threadStats?: () =>
     sql`select kind, count(*)::int as n from signals group by kind order by kind`,
   );
 
+  // 4b. The proactive KPIs over the run's signals and commitments, as the board and the KPI page
+  // ask for them (one set-based statement each): 20 requests of each, one at a time.
+  const kpiReads: [string, string][] = [
+    ['totals (board tiles)', '/kpis/proactive'],
+    ['per day, 90 days (KPI page charts)', '/kpis/proactive/trend?interval=day&timezone=Europe/Berlin'],
+    ['per rule (KPI page table)', '/kpis/proactive/rules'],
+  ];
+  const kpiTimes: [string, number[]][] = [];
+  for (const [label, path] of kpiReads) {
+    const list: number[] = [];
+    for (let i = 0; i < 20; i++) {
+      const t = now();
+      await call('GET', path, undefined);
+      list.push(now() - t);
+    }
+    kpiTimes.push([label, list]);
+  }
+
   // 5. Every row the load inserted, inserted again the same way: the events and the rows the
   // ingest and its jobs wrote beside them (waits, commitments, signals, evidence, threshold hits,
   // actions, domain events), each batch of events with its share of them, plain multi-row
@@ -784,6 +802,13 @@ async function run(db: Database, base: string, kind: string, threadStats?: () =>
       'event retention: old events removed (job batches)',
       `${fmt(retention.removed / retention.seconds)} events/s (${fmt(retention.removed)} in ${fmt(retention.seconds, 1)} s; ${fmt(retention.kept)} kept: evidence, held waits)`,
     ],
+    ...kpiTimes.map(
+      ([label, list]) =>
+        [
+          `KPIs ${label}`,
+          `p50 ${fmt(percentile(list, 50), 1)} ms, max ${fmt(Math.max(...list), 1)} ms over ${fmt(counts!.signals)} signals`,
+        ] as [string, string],
+    ),
     ['timer delay under load (goal p99 < 1 s)', delayText(underLoad)],
     [
       'timer probes',

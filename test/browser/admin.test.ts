@@ -356,6 +356,7 @@ describe('teams and agents', () => {
     expect(await texts(nav.getByRole('link'))).toEqual([
       'Cases',
       'At risk',
+      'KPIs',
       'Events',
       'Mail',
       'Customers',

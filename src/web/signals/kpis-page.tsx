@@ -162,9 +162,14 @@ function Trend({ trend }: { trend: ProactiveTrend }) {
     ],
     [b],
   );
+  // In hours: the axis reads "12 h", "24 h" (minutes would make "1 d 1 h" of a tick).
   const lead = useMemo<ChartSeries[]>(
     () => [
-      { label: 'Median lead time', values: b.map((k) => k.leadTimeMedianMinutes), color: COLORS.signals },
+      {
+        label: 'Median lead time',
+        values: b.map((k) => (k.leadTimeMedianMinutes === null ? null : k.leadTimeMedianMinutes / 60)),
+        color: COLORS.signals,
+      },
     ],
     [b],
   );
