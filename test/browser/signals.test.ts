@@ -447,6 +447,7 @@ describe('signals', () => {
     expect((await stack.api<Rule>(`/rules/${ruleId}`, admin)).last30Days).toEqual({
       signals: 1,
       resolved: 0,
+      resolvedByEvent: 0,
       dismissed: 1,
     });
     await eventually(() => text(cell)).toBe('1 signal\n0 resolved · 1 dismissed');

@@ -223,9 +223,17 @@ export const Rule = z.object({
   enabled: z.boolean(),
   openSignals: z.number().int().describe('signals of this rule open or acted on now'),
   last30Days: z
-    .object({ signals: z.number().int(), resolved: z.number().int(), dismissed: z.number().int() })
+    .object({
+      signals: z.number().int(),
+      resolved: z.number().int(),
+      resolvedByEvent: z
+        .number()
+        .int()
+        .describe('of the resolved, those that resolved themselves (the awaited event came)'),
+      dismissed: z.number().int(),
+    })
     .describe(
-      'signals detected in the last 30 days, and how many of them resolved themselves or were dismissed (many dismissals: a rule to tune)',
+      'signals detected in the last 30 days, and how many of them were resolved (by a person or by themselves) or dismissed (many dismissals: a rule to tune)',
     ),
   createdAt: IsoDateTime,
   updatedAt: IsoDateTime,

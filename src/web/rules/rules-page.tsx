@@ -1,6 +1,6 @@
 // Signal rules (admin): what each watches, how severe its signals are, whether it is on, how many
 // of its signals are live, how it did in the last 30 days (signals, resolved, dismissed), and its
-// version. The switch turns a rule on or off at once.
+// version; the KPI page has the same per rule over any period. The switch turns a rule on or off at once.
 import { useState } from 'react';
 import { Link, useSearchParams } from 'react-router-dom';
 import { RULE_KINDS, type Rule } from '../../shared/schemas/rules.js';
@@ -56,9 +56,14 @@ export function RulesPage() {
         title="Signal rules"
         subtitle="Conditions over operational events that say a promise is at risk, and what to do then."
         actions={
-          <Link className="button button--primary" to="/admin/rules/new">
-            New rule
-          </Link>
+          <>
+            <Link className="button" to="/kpis" data-testid="rules-kpis-link">
+              How the rules did (KPIs)
+            </Link>
+            <Link className="button button--primary" to="/admin/rules/new">
+              New rule
+            </Link>
+          </>
         }
       />
       <Flash />
@@ -175,13 +180,15 @@ export function RulesPage() {
 
 /** How the rule did lately: its signals, and how many were dismissed (a rule to tune) or resolved themselves. */
 function LastThirtyDays({ rule }: { rule: Rule }) {
-  const { signals, resolved, dismissed } = rule.last30Days;
+  const { signals, resolved, resolvedByEvent, dismissed } = rule.last30Days;
   if (signals === 0) return <span className="muted">No signals</span>;
   return (
     <>
       <Link to={`/signals?ruleId=${rule.id}`}>{countOf(signals, 'signal', 'signals')}</Link>
       <span className="cell-sub muted">
-        {formatNumber(resolved)} resolved · {formatNumber(dismissed)} dismissed
+        {formatNumber(resolved)} resolved
+        {resolvedByEvent > 0 && ` (${formatNumber(resolvedByEvent)} by themselves)`} ·{' '}
+        {formatNumber(dismissed)} dismissed
       </span>
     </>
   );

@@ -27,10 +27,11 @@ const columns = {
     where s.rule_id = "signal_rules"."id" and s.state in ('open', 'acted')
   )`,
   // How the rule did lately (by signals_rule: the rule's last 30 days of signals only).
-  last30Days: sql<{ signals: number; resolved: number; dismissed: number }>`(
+  last30Days: sql<{ signals: number; resolved: number; resolvedByEvent: number; dismissed: number }>`(
     select json_build_object(
       'signals', count(*)::int,
       'resolved', (count(*) filter (where s.state = 'resolved'))::int,
+      'resolvedByEvent', (count(*) filter (where s.resolved_by_event))::int,
       'dismissed', (count(*) filter (where s.state = 'dismissed'))::int)
     from signals s
     where s.rule_id = "signal_rules"."id" and s.detected_at >= now() - interval '30 days'

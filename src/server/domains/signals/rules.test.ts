@@ -263,25 +263,44 @@ describe('rules: write and read', () => {
     );
   });
 
-  it('says how the rule did in the last 30 days: signals, resolved, dismissed (its own only)', async () => {
+  it('says how the rule did in the last 30 days: signals, resolved (by themselves), dismissed (its own only)', async () => {
     const created = await createRule(damagedShipment());
     const other = await createRule(damagedShipment());
     const daysAgo = (d: number) => new Date(Date.now() - d * 86_400_000);
     await makeSignal(t.db, { ruleId: created.id, state: 'open' });
     await makeSignal(t.db, { ruleId: created.id, state: 'acted', detectedAt: daysAgo(3) });
     await makeSignal(t.db, { ruleId: created.id, state: 'resolved', detectedAt: daysAgo(10) });
+    await makeSignal(t.db, {
+      ruleId: created.id,
+      state: 'resolved',
+      resolvedByEvent: true,
+      detectedAt: daysAgo(12),
+    });
     await makeSignal(t.db, { ruleId: created.id, state: 'dismissed', detectedAt: daysAgo(29) });
     await makeSignal(t.db, { ruleId: created.id, state: 'dismissed', detectedAt: daysAgo(20) });
     await makeSignal(t.db, { ruleId: created.id, state: 'dismissed', detectedAt: daysAgo(31) }); // too old
     await makeSignal(t.db, { ruleId: other.id, state: 'dismissed' });
     const one = await t.get(`/api/v1/rules/${created.id}`, agent);
-    expect(one.body).toMatchObject({ openSignals: 2, last30Days: { signals: 5, resolved: 1, dismissed: 2 } });
+    expect(one.body).toMatchObject({
+      openSignals: 2,
+      last30Days: { signals: 6, resolved: 2, resolvedByEvent: 1, dismissed: 2 },
+    });
     const list = await t.get('/api/v1/rules?limit=500', agent);
     const listed = (id: string) => list.body.items.find((r: { id: string }) => r.id === id);
-    expect(listed(created.id).last30Days).toEqual({ signals: 5, resolved: 1, dismissed: 2 });
-    expect(listed(other.id).last30Days).toEqual({ signals: 1, resolved: 0, dismissed: 1 });
+    expect(listed(created.id).last30Days).toEqual({
+      signals: 6,
+      resolved: 2,
+      resolvedByEvent: 1,
+      dismissed: 2,
+    });
+    expect(listed(other.id).last30Days).toEqual({
+      signals: 1,
+      resolved: 0,
+      resolvedByEvent: 0,
+      dismissed: 1,
+    });
     const fresh = await createRule(damagedShipment());
-    expect(fresh.last30Days).toEqual({ signals: 0, resolved: 0, dismissed: 0 });
+    expect(fresh.last30Days).toEqual({ signals: 0, resolved: 0, resolvedByEvent: 0, dismissed: 0 });
   });
 
   it('DELETE removes a rule (soft); its signals stay', async () => {
