@@ -4,7 +4,12 @@
 // months of signals and commitments) gives the charts something to draw.
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ProactiveKpis, ProactiveTrend, RuleOutcomes } from '../../src/shared/schemas/signals.js';
+import type {
+  ProactiveKpis,
+  ProactiveTrend,
+  RuleOutcomes,
+  Signal,
+} from '../../src/shared/schemas/signals.js';
 import { DEMO, eventually, signIn, startStack, text, texts, type Stack } from './harness.js';
 
 let stack: Stack;
@@ -143,6 +148,19 @@ describe('proactive KPI page', () => {
     await page.locator(`[data-rule-id="${carrier.ruleId}"] td:nth-child(3) a`).click();
     await eventually(async () => new URL(page.url()).search).toBe(`?ruleId=${carrier.ruleId}`);
     await eventually(() => page.getByTestId('signal-row').count()).toBe(Math.min(10, carrier.signals));
+  });
+
+  it('a signal that resolved itself says so on its page', async () => {
+    const resolved = await stack.api<{ items: Signal[] }>('/signals?state=resolved&limit=200', agent);
+    const itself = resolved.items.find((x) => x.resolvedByEvent)!;
+    const byPerson = resolved.items.find((x) => !x.resolvedByEvent)!;
+    await page.goto(`${stack.url}/signals/${itself.id}`);
+    await eventually(() => text(page.getByTestId('signal-resolved'))).toMatch(
+      / · by itself: the awaited event came$/,
+    );
+    await page.goto(`${stack.url}/signals/${byPerson.id}`);
+    await eventually(() => text(page.getByTestId('signal-heading'))).toBe(byPerson.title);
+    expect(await text(page.getByTestId('signal-resolved'))).not.toContain('by itself');
   });
 
   it('links an admin to the rule editor', async () => {

@@ -232,6 +232,7 @@ function SignalView({ s, onChanged }: { s: SignalDetail; onChanged(): void }) {
             </Fact>
             <Fact testId="signal-resolved" label={s.state === 'dismissed' ? 'Dismissed' : 'Resolved'}>
               {s.resolvedAt ? formatDateTime(s.resolvedAt) : '—'}
+              {s.resolvedByEvent && <span className="muted"> · by itself: the awaited event came</span>}
             </Fact>
             <Fact testId="signal-resolution" label="Reason">
               {s.resolution ? <span className="prewrap">{s.resolution}</span> : '—'}
