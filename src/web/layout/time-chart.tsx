@@ -81,3 +81,13 @@ export function TimeChart(props: TimeChartProps) {
     <div ref={box} className="time-chart" role="img" aria-label={props.label} data-testid={props.testId} />
   );
 }
+
+/** A chart in a card with its title, which also names it for assistive technology. */
+export function ChartCard({ title, ...chart }: Omit<TimeChartProps, 'label'> & { title: string }) {
+  return (
+    <figure className="chart-card">
+      <figcaption>{title}</figcaption>
+      <TimeChart {...chart} label={title} />
+    </figure>
+  );
+}

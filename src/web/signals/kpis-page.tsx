@@ -22,7 +22,7 @@ import { DataTable } from '../layout/data-table.js';
 import { FilterSelect } from '../layout/filter-select.js';
 import { ListState } from '../layout/list-state.js';
 import { ErrorNotice, Loading, PageHeader } from '../layout/page-parts.js';
-import { TimeChart, type ChartSeries } from '../layout/time-chart.js';
+import { ChartCard, type ChartSeries } from '../layout/time-chart.js';
 import { useDocumentTitle } from '../layout/use-document-title.js';
 import { intervalsFor, kpiPeriod } from './kpi-period.js';
 import { KpiStrip } from './kpi-strip.js';
@@ -183,37 +183,28 @@ function Trend({ trend }: { trend: ProactiveTrend }) {
   return (
     <>
       <div className="chart-grid">
-        <figure className="chart-card">
-          <figcaption>Signals per {per}</figcaption>
-          <TimeChart
-            x={x}
-            series={counts}
-            format={countAxis}
-            label={`Signals per ${per}`}
-            testId="kpi-chart-signals"
-          />
-        </figure>
-        <figure className="chart-card">
-          <figcaption>Caught before contact and commitments on time</figcaption>
-          <TimeChart
-            x={x}
-            series={rates}
-            format={percentAxis}
-            yRange={SHARE_RANGE}
-            label={`Shares per ${per}`}
-            testId="kpi-chart-rates"
-          />
-        </figure>
-        <figure className="chart-card">
-          <figcaption>Median lead time before the promise falls due</figcaption>
-          <TimeChart
-            x={x}
-            series={lead}
-            format={hoursAxis}
-            label={`Median lead time per ${per}`}
-            testId="kpi-chart-lead"
-          />
-        </figure>
+        <ChartCard
+          title={`Signals per ${per}`}
+          x={x}
+          series={counts}
+          format={countAxis}
+          testId="kpi-chart-signals"
+        />
+        <ChartCard
+          title="Caught before contact and commitments on time"
+          x={x}
+          series={rates}
+          format={percentAxis}
+          yRange={SHARE_RANGE}
+          testId="kpi-chart-rates"
+        />
+        <ChartCard
+          title="Median lead time before the promise falls due"
+          x={x}
+          series={lead}
+          format={hoursAxis}
+          testId="kpi-chart-lead"
+        />
       </div>
       <details className="chart-numbers">
         <summary>The numbers</summary>
