@@ -48,3 +48,5 @@ export function translateDbError(err: unknown, constraints: Record<string, AppEr
 }
 
 export const isUniqueViolation = (err: unknown) => pgErrorOf(err)?.code === '23505';
+/** The SQLSTATE of a database error (also one wrapped by the driver or Drizzle), if it is one. */
+export const pgErrorCode = (err: unknown) => pgErrorOf(err)?.code;

@@ -3,6 +3,8 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../../../../test/helpers/app.js';
+import { SYSTEM_ACTOR } from '../../lib/actor.js';
+import { getProactiveTrend } from './kpis.service.js';
 import { makeUser } from '../../../../test/helpers/factories.js';
 import {
   hoursFromNow,
@@ -195,6 +197,12 @@ describe('proactive KPI trend', () => {
       'query.interval',
     );
     expect(many.body.error.message).toContain('at most 600 buckets');
+    // A zone the schema lets through but the database does not know: still a 400, not a 500.
+    const err = await getProactiveTrend(k.db, SYSTEM_ACTOR, { timezone: 'Mars/Olympus' }).catch((e) => e);
+    expect(err).toMatchObject({ statusCode: 400, code: 'validation_error' });
+    expect(err.details).toEqual([
+      { path: 'query.timezone', message: 'the database does not know the time zone "Mars/Olympus"' },
+    ]);
     // Six years by week is fine (313 weeks).
     const ok = await k.get(
       '/api/v1/kpis/proactive/trend?from=2020-01-01T00:00:00.000Z&to=2026-01-01T00:00:00.000Z&interval=week',
