@@ -271,6 +271,28 @@ describe('customer mails of absence rules while the awaited event’s source is 
     ]);
   });
 
+  it('are held by the rule version that fired, not by an edit made since', async () => {
+    const { at, wms, rule } = await setUp();
+    await silentFor(wms, 45);
+    await fireDueExpectations(app.t.db);
+    // Edited after it fired: the rule now awaits a type no source sends.
+    const { definition } = (await app.t.get(`/api/v1/rules/${rule.id}`, app.admin)).body;
+    const edited = await app.t.request('PUT', `/api/v1/rules/${rule.id}`, {
+      body: { ...definition, expect: { type: at('signed') } },
+      token: app.admin,
+    });
+    expect(edited.status).toBe(200);
+    expect(edited.body.version).toBe(2);
+    await runSignalActions(app.t.db);
+    const signal = await signalOf(rule.id);
+    expect(
+      signal.actions.map((a) => [a.kind, a.state, a.heldReason?.includes(at('scanned')) ?? false]),
+    ).toEqual([
+      ['open_case', 'done', false],
+      ['notify_customer', 'pending', true],
+    ]);
+  });
+
   it.runIf(usingPostgres())(
     'are held once by runners racing (PostgreSQL): one domain event each',
     async () => {

@@ -38,14 +38,16 @@ const awaitedTypes = (def: SQL) => sql`(case jsonb_typeof(${def} -> 'expect' -> 
 
 /**
  * The condition on a pending action `a` that holds it: a customer mail of an absence rule whose
- * awaited event type is one of these (heldEventTypes). Always false without any.
+ * awaited event type is one of these (heldEventTypes), as the rule's version that fired says (an
+ * edit since does not change what the signal waits for). Always false without any.
  */
 export function isHeld(types: string[]): SQL {
   if (types.length === 0) return sql`false`;
   return sql`(a.kind = 'notify_customer' and a.hold_released_at is null and exists (
-    select 1 from signals hs join signal_rules hr on hr.id = hs.rule_id
-    where hs.id = a.signal_id and hr.kind = 'absence'
-      and ${awaitedTypes(sql`hr.definition`)} && ${sql.param(types)}::text[]))`;
+    select 1 from signals hs
+      join signal_rule_versions hv on hv.rule_id = hs.rule_id and hv.version = hs.rule_version
+    where hs.id = a.signal_id and hs.kind = 'absence'
+      and ${awaitedTypes(sql`hv.definition`)} && ${sql.param(types)}::text[]))`;
 }
 
 /**
@@ -59,7 +61,8 @@ export async function holdCustomerMails(db: Database, types: string[]): Promise<
     sql`
     with due as (
       select a.id, a.signal_id, a.held_since,
-        (select ${awaitedTypes(sql`r.definition`)} from signals s join signal_rules r on r.id = s.rule_id
+        (select ${awaitedTypes(sql`v.definition`)} from signals s
+          join signal_rule_versions v on v.rule_id = s.rule_id and v.version = s.rule_version
           where s.id = a.signal_id) as awaited
       from signal_actions a
       where a.state = 'pending' and a.run_after <= now() and ${isHeld(types)}
