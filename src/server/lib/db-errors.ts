@@ -50,3 +50,19 @@ export function translateDbError(err: unknown, constraints: Record<string, AppEr
 export const isUniqueViolation = (err: unknown) => pgErrorOf(err)?.code === '23505';
 /** The SQLSTATE of a database error (also one wrapped by the driver or Drizzle), if it is one. */
 export const pgErrorCode = (err: unknown) => pgErrorOf(err)?.code;
+
+/**
+ * Runs a query that reads times in `timezone`. A zone the request's schema let through but the
+ * database does not know (22023) is a 400 on `query.timezone`, not a 500.
+ */
+export async function inTimeZone<T>(timezone: string, work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (err) {
+    if (pgErrorCode(err) !== '22023') throw err;
+    const message = `the database does not know the time zone "${timezone}"`;
+    throw new AppError(400, 'validation_error', `query.timezone: ${message}`, [
+      { path: 'query.timezone', message },
+    ]);
+  }
+}

@@ -11,6 +11,7 @@ import {
   LIMITS,
   Limit,
   Name,
+  TimeZone,
   WholeNumber,
   badText,
 } from './common.js';
@@ -345,6 +346,36 @@ export const EventSourceWithActivity = EventSource.extend({
   }),
 });
 export type EventSourceWithActivity = z.infer<typeof EventSourceWithActivity>;
+
+/** At most two weeks of a source's hours in one answer. */
+export const MAX_ACTIVITY_HOURS = 14 * 24;
+
+export const SourceActivityQuery = z.strictObject({
+  hours: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(MAX_ACTIVITY_HOURS)
+    .default(48)
+    .describe(`the last this many hours, up to now (default 48, at most ${MAX_ACTIVITY_HOURS})`),
+  timezone: TimeZone.optional().describe('hours start on the hour in this IANA time zone (default UTC)'),
+});
+
+export const SourceActivity = z.object({
+  from: IsoDateTime,
+  to: IsoDateTime,
+  timezone: z.string(),
+  hours: z
+    .array(
+      z.object({
+        start: IsoDateTime,
+        events: z.number().int().describe('events accepted from the source in that hour'),
+        warned: z.number().int().describe('of those, accepted with warnings'),
+      }),
+    )
+    .describe('every hour of the period, oldest first, empty ones too: a silent feed shows as a gap'),
+});
+export type SourceActivity = z.infer<typeof SourceActivity>;
 
 export const EventSourceCredentials = EventSource.extend({
   token: z.string().describe('the source’s API token (Bearer); shown once'),

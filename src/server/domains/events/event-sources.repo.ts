@@ -87,6 +87,37 @@ export async function sourceActivity(db: Database, sourceIds: string[], now = ne
 }
 
 /**
+ * A source's events per hour over [from, to), in `timezone`, every hour listed (a silent feed is
+ * a run of zeros), oldest first. By the events' ids (UUIDv7: the time received), then the
+ * source: the same id range the day's activity above reads.
+ */
+export async function hourlyActivity(
+  db: Database,
+  q: { sourceId: string; from: Date; to: Date; timezone: string },
+) {
+  const tz = sql`${q.timezone}::text`;
+  const from = sql`${q.from.toISOString()}::timestamptz`;
+  const to = sql`${q.to.toISOString()}::timestamptz`;
+  return rows<{ start: Date | string; events: number; warned: number }>(
+    db,
+    sql`
+    with e as (
+      select date_trunc('hour', received_at at time zone ${tz}) as hour, count(*)::int as events,
+        count(*) filter (where warnings is not null)::int as warned
+      from events
+      where id >= ${uuidv7Floor(q.from)}::uuid and source_id = ${q.sourceId}
+        and received_at >= ${from} and received_at < ${to}
+      group by 1
+    )
+    select h.hour at time zone ${tz} as start, coalesce(e.events, 0) as events, coalesce(e.warned, 0) as warned
+    from generate_series(date_trunc('hour', ${from} at time zone ${tz}), (${to} at time zone ${tz}) - interval '1 microsecond',
+      interval '1 hour') as h(hour)
+    left join e on e.hour = h.hour
+    order by h.hour`,
+  );
+}
+
+/**
  * Notes that the source sent accepted events: at most once a minute (the statement's own
  * condition keeps several nodes to about that too). Outside the ingest's transaction, so no batch
  * waits on the source's row.

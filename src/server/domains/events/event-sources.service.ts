@@ -7,9 +7,10 @@ import type {
   EventSourceCredentials,
   EventSourceUpdate,
   EventSourceWithActivity,
+  SourceActivity,
 } from '../../../shared/schemas/events.js';
 import type { Actor } from '../../lib/actor.js';
-import { translateDbError } from '../../lib/db-errors.js';
+import { inTimeZone, translateDbError } from '../../lib/db-errors.js';
 import { AppError, conflict, notFound, unauthorized } from '../../lib/errors.js';
 import { hashToken } from '../auth/tokens.js';
 import { diff, recordDomainEvent } from '../domain-events/domain-events.repo.js';
@@ -46,6 +47,30 @@ async function withActivity(db: Database, found: EventSourceRow[]): Promise<Even
     ...toEventSourceDto(s),
     activity: activity.get(s.id) ?? { eventsLast24h: 0, warnedLast7d: 0 },
   }));
+}
+
+/** What a source sent per hour lately: its page's chart, where a silent feed shows as a gap. */
+export async function getSourceActivity(
+  db: Database,
+  actor: Actor,
+  key: string,
+  q: { hours: number; timezone?: string },
+): Promise<SourceActivity> {
+  assertCanManageSources(actor);
+  const row = await repo.findLiveEventSource(db, key);
+  if (!row) throw notFound('event source');
+  const to = new Date();
+  const from = new Date(to.getTime() - q.hours * 3_600_000);
+  const timezone = q.timezone ?? 'UTC';
+  const hours = await inTimeZone(timezone, () =>
+    repo.hourlyActivity(db, { sourceId: row.id, from, to, timezone }),
+  );
+  return {
+    from: from.toISOString(),
+    to: to.toISOString(),
+    timezone,
+    hours: hours.map((h) => ({ start: new Date(h.start).toISOString(), events: h.events, warned: h.warned })),
+  };
 }
 
 export async function listEventSources(db: Database, actor: Actor) {

@@ -10,6 +10,8 @@ import {
   EventSourceCredentials,
   EventSourceKeyParams,
   EventSourceWithActivity,
+  SourceActivity,
+  SourceActivityQuery,
   EventSourceUpdate,
   EventsBody,
   IngestAnswer,
@@ -165,6 +167,21 @@ export const eventsRoutes =
         },
       },
       async (request) => sources.getEventSource(db, actorOf(request), request.params.key),
+    );
+    app.get(
+      '/event-sources/:key/activity',
+      {
+        config: { access: ADMIN },
+        schema: {
+          tags: sourceTags,
+          summary:
+            'What a source sent per hour over the last hours (default 48): every hour listed, so a silent feed shows as a gap',
+          params: EventSourceKeyParams,
+          querystring: SourceActivityQuery,
+          response: { 200: SourceActivity, ...errors(...AUTHED, 404) },
+        },
+      },
+      async (request) => sources.getSourceActivity(db, actorOf(request), request.params.key, request.query),
     );
     app.patch(
       '/event-sources/:key',

@@ -11,7 +11,7 @@ import {
   type RuleOutcomes,
 } from '../../../shared/schemas/signals.js';
 import type { Actor } from '../../lib/actor.js';
-import { pgErrorCode } from '../../lib/db-errors.js';
+import { inTimeZone } from '../../lib/db-errors.js';
 import { badRequest } from '../../lib/errors.js';
 import * as commitmentsRepo from '../commitments/commitments.repo.js';
 import { periodOf } from '../commitments/commitments.service.js';
@@ -77,12 +77,7 @@ export async function getProactiveTrend(
     throw badRequest('validation_error', `query.interval: ${message}`, [{ path: 'query.interval', message }]);
   }
   const timezone = q.timezone ?? 'UTC';
-  const found = await repo.signalTrend(db, { ...period, interval, timezone }).catch((err: unknown) => {
-    // A zone the browser's list has and the database's does not (22023: not recognized).
-    if (pgErrorCode(err) !== '22023') throw err;
-    const message = `the database does not know the time zone "${timezone}"`;
-    throw badRequest('validation_error', `query.timezone: ${message}`, [{ path: 'query.timezone', message }]);
-  });
+  const found = await inTimeZone(timezone, () => repo.signalTrend(db, { ...period, interval, timezone }));
   return {
     from: period.from.toISOString(),
     to: period.to.toISOString(),
