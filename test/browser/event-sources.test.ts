@@ -76,6 +76,28 @@ describe('event sources (admin)', () => {
     expect(event!.warnings.some((w) => w.endsWith('data.promisedAt is not a time: "TBC"'))).toBe(true);
   });
 
+  it('charts what a source sent per hour over two days, in the browser’s time zone', async () => {
+    await page.goto(`${stack.url}/admin/event-sources/wms`);
+    const chart = page.getByTestId('source-activity-chart');
+    await eventually(() => chart.locator('canvas').count()).toBe(1);
+    const timezone = await page.evaluate(() => Intl.DateTimeFormat().resolvedOptions().timeZone);
+    const activity = await stack.api<{ hours: { events: number }[] }>(
+      `/event-sources/wms/activity?hours=48&timezone=${encodeURIComponent(timezone)}`,
+      { login: DEMO.admin },
+    );
+    const total = activity.hours.reduce((n, h) => n + h.events, 0);
+    // The demo's warehouse feed sent its events when the demo was seeded.
+    expect(total).toBeGreaterThan(0);
+    expect(await text(page.getByText(/^The last 48 hours: /))).toBe(
+      `The last 48 hours: ${total.toLocaleString('en-US')} events`,
+    );
+    const quiet = activity.hours.filter((h) => h.events === 0).length;
+    expect(await text(page.getByTestId('source-activity-summary'))).toBe(
+      `${quiet.toLocaleString('en-US')} ${quiet === 1 ? 'hour' : 'hours'} without any event, in ${timezone}.`,
+    );
+    expect(await texts(chart.locator('.u-legend .u-label'))).toEqual(['Time', 'Events', 'With warnings']);
+  });
+
   it('adds a source, shows its credentials once, makes new ones, deactivates and deletes it', async () => {
     await page.goto(`${stack.url}/admin/event-sources`);
     await page.getByRole('link', { name: 'New source' }).click();

@@ -7,6 +7,7 @@
 // carrier-delay rule crying wolf, and stuck parcels often moving again by themselves.
 // Deterministic for a fixed faker seed; times relative to `now`.
 import type { Faker } from '@faker-js/faker';
+import { UUID } from 'uuidv7';
 import type { Database } from '../../db/client.js';
 import { newId } from '../../db/columns.js';
 import type { RuleDefinition } from '../../shared/schemas/rules.js';
@@ -130,14 +131,22 @@ export async function seedSignalHistory(
   const between = (a: number, b: number) => f.number.float({ min: a, max: b });
   const chance = (p: number) => f.number.float({ min: 0, max: 1 }) < p;
   const event = (type: string, at: Date, c: HistoryCustomer, refs: Record<string, string>, data = {}) => {
-    const id = newId();
+    const receivedAt = new Date(at.getTime() + 60_000);
+    // A UUIDv7 of the time it was received, as the ingest would have given it (retention and the
+    // source's activity read the time from the id).
+    const id = UUID.fromFieldsV7(
+      receivedAt.getTime(),
+      f.number.int({ max: 0xfff }),
+      f.number.int({ max: 0x3fffffff }),
+      f.number.int({ max: 0xffffffff }),
+    ).toString();
     eventRows.push({
       id,
       sourceId: type.startsWith('shipment.') ? sources.wms : sources.erp,
       eventId: `history-${++serial}`,
       type,
       occurredAt: at,
-      receivedAt: new Date(at.getTime() + 60_000),
+      receivedAt,
       customerId: c.id,
       organizationId: c.organizationId,
       refs,

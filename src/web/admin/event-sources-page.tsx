@@ -1,9 +1,10 @@
 // Event sources: the systems that send operational events (ERP, warehouse, billing), each with its
 // own API token and webhook secret, shown once when made or rotated. The list says what each sent
-// lately; a source's page lists its latest events accepted with warnings (a promise without a
+// lately; a source's page charts its events per hour over two days (a broken feed is a gap) and
+// lists its latest events accepted with warnings (a promise without a
 // readable date, a shipment without the ref a rule follows), so an integration's mistakes are
 // found here rather than by a customer whose late order nobody watched.
-import { useState } from 'react';
+import { useMemo, useState } from 'react';
 import { Link, useNavigate } from 'react-router-dom';
 import {
   EventSourceCreate,
@@ -13,12 +14,14 @@ import {
   type Event,
   type EventSourceCredentials,
   type EventSourceWithActivity,
+  type SourceActivity,
 } from '../../shared/schemas/events.js';
 import { api, toApiError } from '../lib/api.js';
 import { countOf, formatDateTime, formatMinutes, formatNumber } from '../lib/format.js';
 import type { Items } from '../lib/types.js';
 import { useApi } from '../lib/use-api.js';
-import { FormError, PageHeader } from '../layout/page-parts.js';
+import { ErrorNotice, FormError, Loading, PageHeader } from '../layout/page-parts.js';
+import { ChartCard, type ChartSeries } from '../layout/time-chart.js';
 import { RecordGate } from '../layout/record-gate.js';
 import { AdminList } from './admin-list.js';
 import { DataTable } from '../layout/data-table.js';
@@ -134,6 +137,7 @@ export function EventSourceFormPage() {
             source={source.data}
             onCredentials={(credentials) => setShown({ credentials, rotated: !!source.data })}
           />
+          {source.data && <HourlyActivity source={source.data} />}
           {source.data && <SentTypes source={source.data} />}
           {source.data && <RecentWarnings source={source.data} />}
         </>
@@ -333,6 +337,49 @@ function CredentialsOnce(props: {
         onDone={props.onDone}
       />
     </>
+  );
+}
+
+const ACTIVITY_HOURS = 48;
+const wholeCount = (v: number) => (Number.isInteger(v) ? formatNumber(v) : '');
+
+/** What the source sent per hour, the last two days: a broken feed shows as a gap. */
+function HourlyActivity({ source }: { source: EventSourceWithActivity }) {
+  const timezone = useMemo(() => Intl.DateTimeFormat().resolvedOptions().timeZone, []);
+  const activity = useApi<SourceActivity>(`/event-sources/${encodeURIComponent(source.key)}/activity`, {
+    hours: ACTIVITY_HOURS,
+    timezone,
+  });
+  const hours = activity.data?.hours;
+  const x = useMemo(() => (hours ?? []).map((h) => Date.parse(h.start)), [hours]);
+  const series = useMemo<ChartSeries[]>(
+    () => [
+      { label: 'Events', values: (hours ?? []).map((h) => h.events), color: '#2451b3', kind: 'bars' },
+      { label: 'With warnings', values: (hours ?? []).map((h) => h.warned), color: '#b42318', kind: 'bars' },
+    ],
+    [hours],
+  );
+  const total = (hours ?? []).reduce((n, h) => n + h.events, 0);
+  return (
+    <section className="section" aria-labelledby="source-activity-title">
+      <h2 id="source-activity-title">Events per hour</h2>
+      {activity.error && <ErrorNotice error={activity.error} onRetry={activity.reload} />}
+      {!activity.data && !activity.error && <Loading label="Loading the source’s activity…" />}
+      {hours && (
+        <>
+          <ChartCard
+            title={`The last ${ACTIVITY_HOURS} hours: ${countOf(total, 'event')}`}
+            x={x}
+            series={series}
+            format={wholeCount}
+            testId="source-activity-chart"
+          />
+          <p className="muted section__note" data-testid="source-activity-summary">
+            {countOf(hours.filter((h) => h.events === 0).length, 'hour')} without any event, in {timezone}.
+          </p>
+        </>
+      )}
+    </section>
   );
 }
 
