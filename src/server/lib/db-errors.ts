@@ -49,7 +49,7 @@ export function translateDbError(err: unknown, constraints: Record<string, AppEr
 
 export const isUniqueViolation = (err: unknown) => pgErrorOf(err)?.code === '23505';
 /** The SQLSTATE of a database error (also one wrapped by the driver or Drizzle), if it is one. */
-export const pgErrorCode = (err: unknown) => pgErrorOf(err)?.code;
+const pgErrorCode = (err: unknown) => pgErrorOf(err)?.code;
 
 /**
  * Runs a query that reads times in `timezone`. A zone the request's schema let through but the
