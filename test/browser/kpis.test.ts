@@ -145,8 +145,39 @@ describe('proactive KPI page', () => {
       await text(page.locator(`[data-rule-id="${carrier.ruleId}"]`).getByTestId('kpi-rule-dismissed')),
     ).toBe(`${carrier.dismissed} (${percent(carrier.dismissed / carrier.signals)})`);
 
-    await page.locator(`[data-rule-id="${carrier.ruleId}"] td:nth-child(3) a`).click();
-    await eventually(async () => new URL(page.url()).search).toBe(`?ruleId=${carrier.ruleId}`);
+    // Each number links to the signals behind it: the rule's, detected in the period, in that state.
+    const query = async () => Object.fromEntries(new URL(page.url()).searchParams);
+    const rowOf = (id: string) => page.locator(`[data-rule-id="${id}"]`);
+    await rowOf(carrier.ruleId).getByTestId('kpi-rule-dismissed').getByRole('link').click();
+    await eventually(query).toEqual({
+      ruleId: carrier.ruleId,
+      detectedFrom: s.rules.from,
+      state: 'dismissed',
+    });
+    await eventually(() => page.getByTestId('signal-row').count()).toBe(Math.min(10, carrier.dismissed));
+    expect(await text(page.getByTestId('signals-period-filter'))).toContain('Detected since');
+
+    await page.goBack();
+    const scans = s.rules.items.find((r) => r.name === 'Shipment not scanned for 48 hours')!;
+    expect(scans.resolvedByEvent).toBeGreaterThan(0);
+    await rowOf(scans.ruleId).getByTestId('kpi-rule-itself').getByRole('link').click();
+    await eventually(query).toEqual({
+      ruleId: scans.ruleId,
+      detectedFrom: s.rules.from,
+      state: 'resolved',
+      resolvedByEvent: 'true',
+    });
+    await eventually(() => page.getByTestId('signal-row').count()).toBe(Math.min(10, scans.resolvedByEvent));
+    for (const ended of await texts(page.getByTestId('signal-ended').locator('.cell-sub')))
+      expect(ended).toMatch(/^the awaited event arrived/);
+    // The filter that came with the link can be dropped: then every resolved one of the rule.
+    await page.getByRole('button', { name: 'Drop the filter: Resolved by itself' }).click();
+    await eventually(query).toEqual({ ruleId: scans.ruleId, detectedFrom: s.rules.from, state: 'resolved' });
+    expect(await page.getByTestId('signals-itself-filter').count()).toBe(0);
+
+    await page.goto(`${stack.url}/kpis`);
+    await rowOf(carrier.ruleId).getByTestId('kpi-rule-signals').getByRole('link').click();
+    await eventually(query).toEqual({ ruleId: carrier.ruleId, detectedFrom: s.rules.from });
     await eventually(() => page.getByTestId('signal-row').count()).toBe(Math.min(10, carrier.signals));
   });
 

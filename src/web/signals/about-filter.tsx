@@ -60,3 +60,20 @@ export function AboutFilter(props: {
     </div>
   );
 }
+
+/** A filter that came with a link (a KPI page's period, "resolved by itself"), shown so it can be dropped. */
+export function LinkedFilter(props: { label: string; testId: string; onClear(): void }) {
+  return (
+    <div className="toolbar__filter about-filter" data-testid={props.testId}>
+      <span className="tag">{props.label}</span>
+      <button
+        type="button"
+        className="button button--ghost button--small"
+        aria-label={`Drop the filter: ${props.label}`}
+        onClick={props.onClear}
+      >
+        ×
+      </button>
+    </div>
+  );
+}

@@ -126,7 +126,11 @@ export function KpisPage() {
           empty={<>No signal rule yet.</>}
           emptyTestId="kpi-rules-empty"
         >
-          <RuleTable rules={rules.data?.items ?? []} busy={rules.loading} />
+          <RuleTable
+            rules={rules.data?.items ?? []}
+            busy={rules.loading}
+            from={rules.data?.from ?? fromIso}
+          />
         </ListState>
         <p className="muted section__note">
           Signals detected {since}. <strong>Resolved by itself</strong>: the awaited event came after all
@@ -257,8 +261,15 @@ function TrendTable({ buckets, interval }: { buckets: ProactiveTrendBucket[]; in
 const month = new Intl.DateTimeFormat(undefined, { month: 'long', year: 'numeric' });
 const monthLabel = (iso: string) => month.format(new Date(iso));
 
-function RuleTable({ rules, busy }: { rules: RuleOutcome[]; busy: boolean }) {
+function RuleTable({ rules, busy, from }: { rules: RuleOutcome[]; busy: boolean; from: string }) {
   const admin = useMe().role === 'admin';
+  /** The signals behind a number: the rule's, detected in the period, in that state. */
+  const to = (r: RuleOutcome, n: number, text: string, filter = '') =>
+    n > 0 ? (
+      <Link to={`/signals?ruleId=${r.ruleId}&detectedFrom=${encodeURIComponent(from)}${filter}`}>{text}</Link>
+    ) : (
+      text
+    );
   return (
     <DataTable
       testId="kpi-rules"
@@ -288,13 +299,20 @@ function RuleTable({ rules, busy }: { rules: RuleOutcome[]; busy: boolean }) {
           <td>
             <SeverityBadge severity={r.severity} />
           </td>
-          <td className="cell-number">
-            {r.signals > 0 ? <Link to={`/signals?ruleId=${r.ruleId}`}>{formatNumber(r.signals)}</Link> : '0'}
+          <td className="cell-number" data-testid="kpi-rule-signals">
+            {to(r, r.signals, formatNumber(r.signals))}
           </td>
-          <td className="cell-number">{formatNumber(r.live)}</td>
-          <td className="cell-number">{share(r.resolvedByEvent, r.signals)}</td>
+          <td className="cell-number">{to(r, r.live, formatNumber(r.live), '&state=open,acted')}</td>
+          <td className="cell-number" data-testid="kpi-rule-itself">
+            {to(
+              r,
+              r.resolvedByEvent,
+              share(r.resolvedByEvent, r.signals),
+              '&state=resolved&resolvedByEvent=true',
+            )}
+          </td>
           <td className="cell-number" data-testid="kpi-rule-dismissed">
-            {share(r.dismissed, r.signals)}
+            {to(r, r.dismissed, share(r.dismissed, r.signals), '&state=dismissed')}
           </td>
           <td className="cell-number">{formatNumber(r.casesOpened)}</td>
           <td className="cell-number">{formatPercent(r.caughtBeforeContactShare)}</td>

@@ -10,7 +10,8 @@ import { useApi } from '../lib/use-api.js';
 import { FilterSelect } from '../layout/filter-select.js';
 import { GrowingList } from '../layout/growing-list.js';
 import { useDocumentTitle } from '../layout/use-document-title.js';
-import { AboutFilter, HistoryPageHeader, aboutIn } from './about-filter.js';
+import { AboutFilter, HistoryPageHeader, LinkedFilter, aboutIn } from './about-filter.js';
+import { formatDate } from '../lib/format.js';
 import { SignalHistoryTable } from './signal-history-table.js';
 import { SEVERITY_ORDER, SIGNAL_STATE_LABELS, severityLabel } from './signal-labels.js';
 
@@ -25,12 +26,20 @@ export function SignalsPage() {
     ruleId: params.get('ruleId') ?? '',
   };
   const about = aboutIn(params);
+  // From the KPI page's links: the period counted, and "resolved by itself".
+  const linked = {
+    detectedFrom: params.get('detectedFrom') ?? '',
+    detectedTo: params.get('detectedTo') ?? '',
+    resolvedByEvent: params.get('resolvedByEvent') === 'true' ? 'true' : '',
+  };
   const rules = useApi<Items<Rule>>('/rules', { limit: 500 });
   const set = (key: keyof typeof filters, value: string) => change({ [key]: value }, { replace: true });
   const query = {
     ...Object.fromEntries(Object.entries(filters).filter(([, v]) => v)),
     ...(about ? { [about.key]: about.id } : {}),
+    ...Object.fromEntries(Object.entries(linked).filter(([, v]) => v)),
   };
+  const valid = (iso: string) => !Number.isNaN(Date.parse(iso));
   const ruleOptions = (rules.data?.items ?? []).map((r) => [r.id, r.name] as const);
   if (filters.ruleId && !ruleOptions.some(([id]) => id === filters.ruleId)) {
     ruleOptions.push([filters.ruleId, 'Chosen rule']);
@@ -43,6 +52,27 @@ export function SignalsPage() {
       />
       <div className="toolbar" role="search" aria-label="Filter signals">
         <AboutFilter about={about} onClear={() => change({ customerId: '', organizationId: '' })} />
+        {(linked.detectedFrom || linked.detectedTo) && (
+          <LinkedFilter
+            testId="signals-period-filter"
+            label={[
+              linked.detectedFrom &&
+                valid(linked.detectedFrom) &&
+                `Detected since ${formatDate(linked.detectedFrom)}`,
+              linked.detectedTo && valid(linked.detectedTo) && `before ${formatDate(linked.detectedTo)}`,
+            ]
+              .filter(Boolean)
+              .join(', ')}
+            onClear={() => change({ detectedFrom: '', detectedTo: '' }, { replace: true })}
+          />
+        )}
+        {linked.resolvedByEvent && (
+          <LinkedFilter
+            testId="signals-itself-filter"
+            label="Resolved by itself"
+            onClear={() => change({ resolvedByEvent: '' }, { replace: true })}
+          />
+        )}
         <FilterSelect
           id="signals-state"
           label="State"

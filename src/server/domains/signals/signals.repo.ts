@@ -1,6 +1,6 @@
 // SQL of signals as people see them: the list, one with its evidence and actions, the state
 // changes people make (dismiss, resolve) and the board's live slice (the KPIs: kpis.repo.ts).
-import { and, asc, eq, inArray, sql, type SQL } from 'drizzle-orm';
+import { and, asc, eq, gte, inArray, lt, sql, type SQL } from 'drizzle-orm';
 import type { Database } from '../../../db/client.js';
 import type { Severity } from '../../../shared/schemas/rules.js';
 import { LIVE_SIGNAL_STATES, type SignalState } from '../../../shared/schemas/signals.js';
@@ -67,6 +67,9 @@ export interface SignalFilter {
   customerId?: string;
   organizationId?: string;
   caseId?: string;
+  detectedFrom?: string;
+  detectedTo?: string;
+  resolvedByEvent?: boolean;
 }
 
 function filters(f: SignalFilter): SQL | undefined {
@@ -77,6 +80,9 @@ function filters(f: SignalFilter): SQL | undefined {
     f.customerId ? eq(signals.customerId, f.customerId) : undefined,
     f.organizationId ? eq(signals.organizationId, f.organizationId) : undefined,
     f.caseId ? eq(signals.caseId, f.caseId) : undefined,
+    f.detectedFrom ? gte(signals.detectedAt, new Date(f.detectedFrom)) : undefined,
+    f.detectedTo ? lt(signals.detectedAt, new Date(f.detectedTo)) : undefined,
+    f.resolvedByEvent === undefined ? undefined : eq(signals.resolvedByEvent, f.resolvedByEvent),
   );
 }
 

@@ -257,6 +257,35 @@ describe('signals: list and read', () => {
   });
 });
 
+describe('signals: the KPI pages’ filters', () => {
+  it('narrows by detection time and by whether they resolved themselves', async () => {
+    const rule = await makeRule(t.db, { name: 'Filtered by period' });
+    const at = (iso: string) => new Date(iso);
+    const sig = (detectedAt: string, o: Parameters<typeof makeSignal>[1] = {}) =>
+      makeSignal(t.db, { ruleId: rule.id, detectedAt: at(detectedAt), ...o });
+    const before = await sig('2026-02-28T23:59:59.000Z', { state: 'resolved', resolvedByEvent: true });
+    const first = await sig('2026-03-01T00:00:00.000Z', { state: 'resolved', resolvedByEvent: true });
+    const byPerson = await sig('2026-03-15T00:00:00.000Z', { state: 'resolved' });
+    const dismissed = await sig('2026-03-20T00:00:00.000Z', { state: 'dismissed' });
+    const atEnd = await sig('2026-04-01T00:00:00.000Z', { state: 'resolved', resolvedByEvent: true });
+    const list = async (q: string) => ids(await t.get(`/api/v1/signals?ruleId=${rule.id}&${q}`, agent));
+
+    const march = 'detectedFrom=2026-03-01T00:00:00.000Z&detectedTo=2026-04-01T00:00:00.000Z';
+    expect(await list(march)).toEqual([dismissed.id, byPerson.id, first.id]);
+    expect(await list(`${march}&resolvedByEvent=true`)).toEqual([first.id]);
+    expect(await list(`${march}&state=resolved&resolvedByEvent=false`)).toEqual([byPerson.id]);
+    expect(await list('detectedFrom=2026-03-20T00:00:00.000Z')).toEqual([atEnd.id, dismissed.id]);
+    expect(await list('resolvedByEvent=true')).toEqual([atEnd.id, first.id, before.id]);
+    const total = await t.get(`/api/v1/signals?ruleId=${rule.id}&${march}&includeTotal=true&limit=1`, agent);
+    expect(total.body.total).toBe(3);
+    for (const bad of ['detectedFrom=March', 'resolvedByEvent=yes']) {
+      const res = await t.get(`/api/v1/signals?${bad}`, agent);
+      expect(res.status, bad).toBe(400);
+      expect(res.body.error.code).toBe('validation_error');
+    }
+  });
+});
+
 describe('signals: dismiss and resolve', () => {
   const domainEventsOf = (id: string) =>
     rows<{ type: string; data: any; actor_id: string | null }>(
