@@ -95,7 +95,9 @@ export const SignalListQuery = z.strictObject({
   customerId: Id.optional(),
   organizationId: Id.optional(),
   caseId: Id.optional().describe('the signals behind a proactive case'),
-  detectedFrom: IsoDateTime.optional().describe('detected at or after (the KPI pages link with their period)'),
+  detectedFrom: IsoDateTime.optional().describe(
+    'detected at or after (the KPI pages link with their period)',
+  ),
   detectedTo: IsoDateTime.optional().describe('detected before'),
   resolvedByEvent: BooleanQuery.optional().describe(
     'true: only those that resolved themselves (the awaited event came); false: all others',
