@@ -6,7 +6,7 @@ import { useState, type FormEvent } from 'react';
 import { CalendarInput, type CalendarHours } from '../../shared/schemas/calendars.js';
 import { formatDate, formatMinutes } from '../lib/format.js';
 import type { Calendar } from '../lib/types.js';
-import { timeZones } from '../lib/time-zones.js';
+import { browserTimeZone, timeZones } from '../lib/time-zones.js';
 import { RecordGate } from '../layout/record-gate.js';
 import { WEEKDAYS, dayName } from './calendar-labels.js';
 import { FormField, describedBy, errorAt } from './form-parts.js';
@@ -20,8 +20,6 @@ interface Values {
   hours: CalendarHours[];
   holidays: string[];
 }
-
-const browserZone = () => Intl.DateTimeFormat().resolvedOptions().timeZone;
 
 const WORKDAYS = [1, 2, 3, 4, 5];
 const toMinutes = (hhmm: string) => {
@@ -72,7 +70,7 @@ function CalendarForm({ calendar }: { calendar: Calendar | undefined }) {
           hours: calendar.hours,
           holidays: calendar.holidays,
         }
-      : { name: '', timezone: browserZone(), hours: [], holidays: [] },
+      : { name: '', timezone: browserTimeZone(), hours: [], holidays: [] },
   );
   const form = useRecordForm({
     record: calendar,

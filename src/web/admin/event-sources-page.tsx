@@ -19,6 +19,7 @@ import {
 import { api, toApiError } from '../lib/api.js';
 import { countOf, formatDateTime, formatMinutes, formatNumber } from '../lib/format.js';
 import type { Items } from '../lib/types.js';
+import { browserTimeZone } from '../lib/time-zones.js';
 import { useApi } from '../lib/use-api.js';
 import { ErrorNotice, FormError, Loading, PageHeader } from '../layout/page-parts.js';
 import { ChartCard, type ChartSeries } from '../layout/time-chart.js';
@@ -345,7 +346,7 @@ const wholeCount = (v: number) => (Number.isInteger(v) ? formatNumber(v) : '');
 
 /** What the source sent per hour, the last two days: a broken feed shows as a gap. */
 function HourlyActivity({ source }: { source: EventSourceWithActivity }) {
-  const timezone = useMemo(() => Intl.DateTimeFormat().resolvedOptions().timeZone, []);
+  const timezone = useMemo(browserTimeZone, []);
   const activity = useApi<SourceActivity>(`/event-sources/${encodeURIComponent(source.key)}/activity`, {
     hours: ACTIVITY_HOURS,
     timezone,

@@ -1,4 +1,6 @@
 // Display formats, in the browser's locale and time zone.
+import { browserTimeZone } from './time-zones.js';
+
 const dateTime = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
 const date = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium' });
 const number = new Intl.NumberFormat(undefined);
@@ -66,7 +68,7 @@ export const formatDue = (iso: string) => weekdayDateTime.format(new Date(iso));
 
 /** The same, as a clock in another time zone ("Mon 09:30"), or null when that zone is the viewer's. */
 export function formatInZone(iso: string, timeZone: string): string | null {
-  const local = Intl.DateTimeFormat().resolvedOptions().timeZone;
+  const local = browserTimeZone();
   if (sameOffset(iso, timeZone, local)) return null;
   return new Intl.DateTimeFormat(undefined, {
     timeZone,

@@ -9,3 +9,6 @@ export function timeZones(): string[] {
   }
   return zones;
 }
+
+/** The viewer's own IANA time zone (what dates on screen are shown in). */
+export const browserTimeZone = () => Intl.DateTimeFormat().resolvedOptions().timeZone;

@@ -17,6 +17,7 @@ import {
 import { useMe } from '../auth/auth-context.js';
 import { useAddressFilters } from '../lib/address-filters.js';
 import { formatDate, formatDateTime, formatNumber, formatPercent, formatWallClock } from '../lib/format.js';
+import { browserTimeZone } from '../lib/time-zones.js';
 import { useApi } from '../lib/use-api.js';
 import { DataTable } from '../layout/data-table.js';
 import { FilterSelect } from '../layout/filter-select.js';
@@ -63,7 +64,7 @@ export function KpisPage() {
   // The period's start, fixed while the choice stands (a new time each render would ask again).
   const { from, interval } = useMemo(() => kpiPeriod(new Date(), Number(days), asked), [days, asked]);
   const fromIso = from.toISOString();
-  const timezone = useMemo(() => Intl.DateTimeFormat().resolvedOptions().timeZone, []);
+  const timezone = useMemo(browserTimeZone, []);
   const kpis = useApi<ProactiveKpis>('/kpis/proactive', { from: fromIso }, { keepPrevious: true });
   const trend = useApi<ProactiveTrend>(
     '/kpis/proactive/trend',
