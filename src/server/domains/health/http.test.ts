@@ -52,6 +52,7 @@ describe('OpenAPI', () => {
       '/api/v1/commitments/{id}',
       '/api/v1/audit-log',
       '/api/v1/event-sources',
+      '/api/v1/event-sources/{key}/activity',
       '/api/v1/auth/tokens',
       '/api/v1/settings',
     ]) {
