@@ -11,7 +11,7 @@ import { UUID } from 'uuidv7';
 import type { Database } from '../../db/client.js';
 import { newId } from '../../db/columns.js';
 import type { RuleDefinition } from '../../shared/schemas/rules.js';
-import { selectAgreementFor } from '../domains/agreements/agreements.repo.js';
+import { agreementCandidatesFor, agreementFor } from '../domains/agreements/agreements.repo.js';
 import { commitments } from '../domains/commitments/commitments.table.js';
 import { events } from '../domains/events/events.table.js';
 import { signalEvidence, signals } from '../domains/signals/signals.table.js';
@@ -110,18 +110,11 @@ export async function seedSignalHistory(
   const PROFILE = profiles();
   const rules = q.rules.filter((r) => PROFILE[r.name]);
   const ruleChoice = rules.map((r) => ({ value: r, weight: PROFILE[r.name]!.weight }));
-  const agreementOf = new Map<string, string | null>();
-  for (const c of customers)
-    agreementOf.set(
-      c.id,
-      (
-        await selectAgreementFor(db, {
-          customerId: c.id,
-          organizationId: c.organizationId,
-          segment: c.segment,
-        })
-      )?.agreement.id ?? null,
-    );
+  // Each customer's agreement, from one query for all of them.
+  const candidates = await agreementCandidatesFor(db, customers);
+  const agreementOf = new Map(
+    customers.map((c) => [c.id, agreementFor(candidates, c)?.agreement.id ?? null]),
+  );
 
   const eventRows: (typeof events.$inferInsert)[] = [];
   const signalRows: (typeof signals.$inferInsert)[] = [];
