@@ -274,6 +274,17 @@ export type KpiInterval = z.infer<typeof KpiInterval>;
 export const MAX_TREND_BUCKETS = 600;
 
 const DAY_MS = 86_400_000;
+/** The shortest each interval can be (a 23-hour day, a 28-day month): bounds the buckets from above. */
+const SHORTEST_MS: Record<KpiInterval, number> = {
+  day: 23 * 3_600_000,
+  week: 7 * DAY_MS - 3_600_000,
+  month: 28 * DAY_MS,
+};
+
+/** The most buckets a period of `spanMs` can have in `interval` (+2: the first and last may stick out). */
+export const mostTrendBuckets = (spanMs: number, interval: KpiInterval) =>
+  Math.ceil(spanMs / SHORTEST_MS[interval]) + 2;
+
 /** The interval a period is shown in when none is asked for: about 10 to 100 points. */
 export function defaultKpiInterval(spanMs: number): KpiInterval {
   if (spanMs <= 62 * DAY_MS) return 'day';

@@ -1,7 +1,13 @@
 // The period the KPI page shows: the last N days, its start moved back to the start of its first
 // day, week (Monday) or month in the browser's time zone, so that every bucket of the trend is
 // whole, and the interval the server would choose for that span unless one is asked for.
-import { defaultKpiInterval, MAX_TREND_BUCKETS, type KpiInterval } from '../../shared/schemas/signals.js';
+import {
+  defaultKpiInterval,
+  KPI_INTERVALS,
+  MAX_TREND_BUCKETS,
+  mostTrendBuckets,
+  type KpiInterval,
+} from '../../shared/schemas/signals.js';
 
 const DAY_MS = 86_400_000;
 
@@ -20,6 +26,6 @@ export function kpiPeriod(
 
 /** The intervals a period of `days` can be shown in without too many buckets. */
 export function intervalsFor(days: number): KpiInterval[] {
-  const most: Record<KpiInterval, number> = { day: days + 2, week: days / 7 + 2, month: days / 28 + 2 };
-  return (['day', 'week', 'month'] as const).filter((i) => most[i] <= MAX_TREND_BUCKETS);
+  // The server's own bound, so no choice offered is refused.
+  return KPI_INTERVALS.filter((i) => mostTrendBuckets(days * DAY_MS, i) <= MAX_TREND_BUCKETS);
 }

@@ -5,6 +5,7 @@ import type { Database } from '../../../db/client.js';
 import {
   defaultKpiInterval,
   MAX_TREND_BUCKETS,
+  mostTrendBuckets,
   type KpiInterval,
   type ProactiveKpis,
   type ProactiveTrend,
@@ -22,12 +23,6 @@ import { zeroBySeverity } from './signals.service.js';
 const DAY_MS = 24 * 3600 * 1000;
 const KPI_DEFAULT_MS = 30 * DAY_MS;
 const TREND_DEFAULT_MS = 90 * DAY_MS;
-/** The shortest length of each interval: enough to bound the number of buckets from above. */
-const SHORTEST_MS: Record<KpiInterval, number> = {
-  day: 23 * 3600 * 1000,
-  week: 7 * DAY_MS - 3600_000,
-  month: 28 * DAY_MS,
-};
 
 const ratio = (part: number, whole: number) => (whole === 0 ? null : part / whole);
 // Minutes to the hundredth: enough for a KPI, and free of float noise (204.00000000000003).
@@ -70,9 +65,7 @@ export async function getProactiveTrend(
   const period = periodOf(q, TREND_DEFAULT_MS);
   const span = period.to.getTime() - period.from.getTime();
   const interval = q.interval ?? defaultKpiInterval(span);
-  // +2: the first and last bucket may stick out of the period.
-  const most = Math.ceil(span / SHORTEST_MS[interval]) + 2;
-  if (most > MAX_TREND_BUCKETS) {
+  if (mostTrendBuckets(span, interval) > MAX_TREND_BUCKETS) {
     const message = `at most ${MAX_TREND_BUCKETS} buckets: choose a longer interval or a shorter period`;
     throw badRequest('validation_error', `query.interval: ${message}`, [{ path: 'query.interval', message }]);
   }
