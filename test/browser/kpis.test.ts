@@ -93,6 +93,30 @@ describe('proactive KPI page', () => {
       });
     expect(inked).toBeGreaterThan(1000);
 
+    // This week is not over: its column is shaded in each chart and said to be "so far".
+    const last = s.trend.buckets.at(-1)!;
+    expect(Date.parse(last.end)).toBeGreaterThan(Date.parse(s.trend.to));
+    for (const id of ['kpi-chart-signals', 'kpi-chart-rates', 'kpi-chart-lead'])
+      expect(await page.getByTestId(id).getAttribute('data-last-partial')).toBe('true');
+    expect(await text(page.getByTestId('kpi-trend-partial'))).toMatch(
+      /^The shaded week, from .+, is not over yet: its numbers are so far and will still grow\.$/,
+    );
+    // The shade is drawn: its faint grey (8% opaque) fills the right end of the plot (elsewhere only the edges of lines and text come close).
+    const shaded = await page
+      .getByTestId('kpi-chart-lead')
+      .locator('canvas')
+      .evaluate((c) => {
+        const canvas = c as HTMLCanvasElement;
+        const data = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height).data;
+        const faint = { left: 0, right: 0 };
+        for (let i = 3; i < data.length; i += 4)
+          if (data[i]! >= 15 && data[i]! <= 25)
+            faint[((i - 3) / 4) % canvas.width > canvas.width * 0.9 ? 'right' : 'left']++;
+        return faint;
+      });
+    expect(shaded.right).toBeGreaterThan(1000);
+    expect(shaded.right).toBeGreaterThan(shaded.left * 4);
+
     // The numbers behind the charts, one row per week, as the API counts them.
     await page.getByText('The numbers').click();
     const rows = page.getByTestId('kpi-trend-row');
@@ -103,6 +127,8 @@ describe('proactive KPI page', () => {
     expect(await texts(rows.locator('td:nth-child(9)'))).toEqual(
       s.trend.buckets.map((b) => percent(b.commitments.onTimeRate)),
     );
+    expect(await text(rows.last().locator('td').first())).toMatch(/ \(so far\)$/);
+    expect(await text(rows.first().locator('td').first())).not.toMatch(/so far/);
   });
 
   it('changes period and interval in the address, offering only the intervals that fit', async () => {

@@ -27,9 +27,46 @@ export interface TimeChartProps {
   /** Names the chart for assistive technology (the canvas itself says nothing). */
   label: string;
   testId?: string;
+  /**
+   * The last point is a bucket not over yet (this week so far): its column is shaded and
+   * marked "so far", as its numbers will still grow.
+   */
+  lastPartial?: boolean;
 }
 
 const bars = uPlot.paths.bars!({ size: [0.6, 48], gap: 2 });
+const PARTIAL_FILL = 'rgba(91, 100, 116, 0.08)';
+const PARTIAL_TEXT = '#5b6474';
+
+const HOUR_MS = 3_600_000;
+/** Half the distance between two points (twelve hours for a single point). */
+function halfStep(x: number[]) {
+  return x.length > 1 ? (x[x.length - 1]! - x[0]!) / (x.length - 1) / 2 : 12 * HOUR_MS;
+}
+
+/**
+ * Shades the last point's column, from halfway after the point before it to the plot's right
+ * edge (half a step after the point), behind the series, and writes "so far" at its top.
+ */
+function shadeLastPoint(u: uPlot) {
+  const xs = u.data[0];
+  const n = xs.length;
+  if (n === 0) return;
+  const last = u.valToPos(xs[n - 1]!, 'x', true);
+  const before = n > 1 ? u.valToPos(xs[n - 2]!, 'x', true) : u.bbox.left;
+  const left = Math.max(u.bbox.left, n > 1 ? (before + last) / 2 : before);
+  const right = u.bbox.left + u.bbox.width;
+  const ctx = u.ctx;
+  ctx.save();
+  ctx.fillStyle = PARTIAL_FILL;
+  ctx.fillRect(left, u.bbox.top, right - left, u.bbox.height);
+  ctx.fillStyle = PARTIAL_TEXT;
+  ctx.font = `${Math.round(11 * uPlot.pxRatio)}px system-ui, sans-serif`;
+  ctx.textAlign = 'right';
+  ctx.textBaseline = 'top';
+  ctx.fillText('so far', right - 4 * uPlot.pxRatio, u.bbox.top + 4 * uPlot.pxRatio);
+  ctx.restore();
+}
 const AXIS = {
   stroke: '#5b6474',
   grid: { stroke: '#eef0f3', width: 1 },
@@ -38,7 +75,7 @@ const AXIS = {
 
 export function TimeChart(props: TimeChartProps) {
   const box = useRef<HTMLDivElement>(null);
-  const { x, series, format = String, yRange, height = 220 } = props;
+  const { x, series, format = String, yRange, height = 220, lastPartial = false } = props;
 
   useEffect(() => {
     const el = box.current;
@@ -49,8 +86,10 @@ export function TimeChart(props: TimeChartProps) {
       ms: 1,
       cursor: { points: { size: 7 }, drag: { x: false, y: false } },
       legend: { live: true },
+      ...(lastPartial ? { hooks: { drawClear: [shadeLastPoint] } } : {}),
       scales: {
-        x: { time: true },
+        // Half a step of room on each side, so the first and last bars are whole.
+        x: { time: true, range: (_u, min, max) => [min - halfStep(x), max + halfStep(x)] },
         y: { range: yRange ? () => yRange : (_u, _min, max) => [0, Math.max(1, max * 1.1)] },
       },
       axes: [{ ...AXIS }, { ...AXIS, size: 56, values: (_u, ticks) => ticks.map((t) => format(t)) }],
@@ -75,10 +114,17 @@ export function TimeChart(props: TimeChartProps) {
       resize.disconnect();
       chart.destroy();
     };
-  }, [x, series, format, yRange, height]);
+  }, [x, series, format, yRange, height, lastPartial]);
 
   return (
-    <div ref={box} className="time-chart" role="img" aria-label={props.label} data-testid={props.testId} />
+    <div
+      ref={box}
+      className="time-chart"
+      role="img"
+      aria-label={props.label}
+      data-testid={props.testId}
+      data-last-partial={lastPartial || undefined}
+    />
   );
 }
 

@@ -185,6 +185,9 @@ function Trend({ trend }: { trend: ProactiveTrend }) {
       </div>
     );
   const per = trend.interval;
+  // The last bucket ends after the period (now): this day, week or month is not over yet.
+  const last = b[b.length - 1];
+  const partial = last !== undefined && Date.parse(last.end) > Date.parse(trend.to);
   return (
     <>
       <div className="chart-grid">
@@ -194,6 +197,7 @@ function Trend({ trend }: { trend: ProactiveTrend }) {
           series={counts}
           format={countAxis}
           testId="kpi-chart-signals"
+          lastPartial={partial}
         />
         <ChartCard
           title="Caught before contact and commitments on time"
@@ -202,6 +206,7 @@ function Trend({ trend }: { trend: ProactiveTrend }) {
           format={percentAxis}
           yRange={SHARE_RANGE}
           testId="kpi-chart-rates"
+          lastPartial={partial}
         />
         <ChartCard
           title="Median lead time before the promise falls due"
@@ -209,17 +214,33 @@ function Trend({ trend }: { trend: ProactiveTrend }) {
           series={lead}
           format={hoursAxis}
           testId="kpi-chart-lead"
+          lastPartial={partial}
         />
       </div>
+      {partial && (
+        <p className="muted section__note" data-testid="kpi-trend-partial">
+          The shaded {per}, {bucketLabel(last.start, per)}, is not over yet: its numbers are so far and will
+          still grow.
+        </p>
+      )}
       <details className="chart-numbers">
         <summary>The numbers</summary>
-        <TrendTable buckets={b} interval={trend.interval} />
+        <TrendTable buckets={b} interval={trend.interval} partial={partial} />
       </details>
     </>
   );
 }
 
-function TrendTable({ buckets, interval }: { buckets: ProactiveTrendBucket[]; interval: KpiInterval }) {
+function TrendTable({
+  buckets,
+  interval,
+  partial,
+}: {
+  buckets: ProactiveTrendBucket[];
+  interval: KpiInterval;
+  /** The last bucket is not over yet. */
+  partial: boolean;
+}) {
   const label = interval === 'day' ? 'Day' : interval === 'week' ? 'Week of' : 'Month';
   return (
     <DataTable
@@ -236,9 +257,12 @@ function TrendTable({ buckets, interval }: { buckets: ProactiveTrendBucket[]; in
         'On time',
       ]}
     >
-      {buckets.map((k) => (
+      {buckets.map((k, i) => (
         <tr key={k.start} data-testid="kpi-trend-row">
-          <td>{interval === 'month' ? monthLabel(k.start) : formatDate(k.start)}</td>
+          <td>
+            {interval === 'month' ? month.format(new Date(k.start)) : formatDate(k.start)}
+            {partial && i === buckets.length - 1 && <span className="muted"> (so far)</span>}
+          </td>
           <td className="cell-number">{formatNumber(k.signals)}</td>
           <td className="cell-number">
             {formatNumber(k.caughtBeforeContact)}{' '}
@@ -260,7 +284,13 @@ function TrendTable({ buckets, interval }: { buckets: ProactiveTrendBucket[]; in
 }
 
 const month = new Intl.DateTimeFormat(undefined, { month: 'long', year: 'numeric' });
-const monthLabel = (iso: string) => month.format(new Date(iso));
+/** Names a bucket in a sentence: "December 2026", "from Nov 30, 2026", "Dec 2, 2026". */
+const bucketLabel = (iso: string, interval: KpiInterval) =>
+  interval === 'month'
+    ? month.format(new Date(iso))
+    : interval === 'week'
+      ? `from ${formatDate(iso)}`
+      : formatDate(iso);
 
 function RuleTable({ rules, busy, from }: { rules: RuleOutcome[]; busy: boolean; from: string }) {
   const admin = useMe().role === 'admin';
