@@ -96,6 +96,8 @@ describe('event sources (admin)', () => {
       `${quiet.toLocaleString('en-US')} ${quiet === 1 ? 'hour' : 'hours'} without any event, in ${timezone}.`,
     );
     expect(await texts(chart.locator('.u-legend .u-label'))).toEqual(['Time', 'Events', 'With warnings']);
+    // The current hour is not over: shaded as "so far".
+    expect(await chart.getAttribute('data-last-partial')).toBe('true');
   });
 
   it('adds a source, shows its credentials once, makes new ones, deactivates and deletes it', async () => {

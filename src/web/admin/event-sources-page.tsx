@@ -344,7 +344,10 @@ function CredentialsOnce(props: {
 const ACTIVITY_HOURS = 48;
 const wholeCount = (v: number) => (Number.isInteger(v) ? formatNumber(v) : '');
 
-/** What the source sent per hour, the last two days: a broken feed shows as a gap. */
+/**
+ * What the source sent per hour, the last two days: a broken feed shows as a gap. The last hour
+ * is the current one, shaded as "so far".
+ */
 function HourlyActivity({ source }: { source: EventSourceWithActivity }) {
   const timezone = useMemo(browserTimeZone, []);
   const activity = useApi<SourceActivity>(`/event-sources/${encodeURIComponent(source.key)}/activity`, {
@@ -374,6 +377,7 @@ function HourlyActivity({ source }: { source: EventSourceWithActivity }) {
             series={series}
             format={wholeCount}
             testId="source-activity-chart"
+            lastPartial
           />
           <p className="muted section__note" data-testid="source-activity-summary">
             {countOf(hours.filter((h) => h.events === 0).length, 'hour')} without any event, in {timezone}.
