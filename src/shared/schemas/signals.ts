@@ -113,6 +113,40 @@ export const SignalActionParams = z.strictObject({ id: Id, actionId: Id });
 
 export const SignalResolve = z.strictObject({ reason: z.string().trim().min(1).max(1000).optional() });
 
+/** At most this many signals in one bulk close. */
+export const MAX_BULK_SIGNALS = 500;
+
+/**
+ * Many signals closed at once (a broken feed fired a hundred false alarms): the live ones end,
+ * those already resolved or dismissed are left as they are and listed.
+ */
+export const SignalBulkClose = z
+  .strictObject({
+    ids: z
+      .array(Id)
+      .min(1)
+      .max(MAX_BULK_SIGNALS)
+      .refine((ids) => new Set(ids).size === ids.length, 'each signal once'),
+    action: z.enum(['dismiss', 'resolve']),
+    reason: z.string().trim().min(1).max(1000).optional(),
+  })
+  .refine((b) => b.action !== 'dismiss' || b.reason !== undefined, {
+    path: ['reason'],
+    message: 'a dismissal needs a reason',
+  });
+export type SignalBulkClose = z.infer<typeof SignalBulkClose>;
+
+export const SignalBulkCloseResult = z.object({
+  closed: z.array(Id).describe('the signals this request resolved or dismissed'),
+  alreadyClosed: z
+    .array(z.object({ id: Id, state: z.enum(['resolved', 'dismissed']) }))
+    .describe(
+      'signals that had ended before (resolved by the awaited event, or by someone else): left as they were',
+    ),
+  skippedActions: z.number().int().describe('pending actions of the closed signals, skipped'),
+});
+export type SignalBulkCloseResult = z.infer<typeof SignalBulkCloseResult>;
+
 // ---- commitments --------------------------------------------------------------------------------
 
 /**

@@ -181,26 +181,41 @@ export async function countHeldCustomerMails(db: Database): Promise<number> {
 }
 
 /** Ends a signal (resolved or dismissed); its actions not yet run are skipped. */
-export async function closeSignal(
+/** Locks these signals, in id order (two bulk closes cannot deadlock), and answers their states. */
+export async function lockSignals(db: Database, ids: string[]) {
+  return db
+    .select({ id: signals.id, state: signals.state })
+    .from(signals)
+    .where(inArray(signals.id, ids))
+    .orderBy(signals.id)
+    .for('update');
+}
+
+/**
+ * Ends these signals (locked, live) with one state and resolution each, and skips their pending
+ * actions. Answers how many actions each signal had skipped (absent: none).
+ */
+export async function closeSignals(
   db: Database,
-  id: string,
-  change: { state: 'resolved' | 'dismissed'; resolution: string },
-): Promise<number> {
-  await db
-    .update(signals)
-    .set({
-      state: change.state,
-      resolution: change.resolution,
-      resolvedAt: sql`now()`,
-      updatedAt: sql`clock_timestamp()`,
-    })
-    .where(eq(signals.id, id));
+  closing: { id: string; resolution: string }[],
+  state: 'resolved' | 'dismissed',
+): Promise<Map<string, number>> {
+  if (closing.length === 0) return new Map();
+  const ids = closing.map((c) => c.id);
+  await db.execute(sql`
+    update signals s set state = ${state}, resolution = v.resolution, resolved_at = now(),
+      updated_at = clock_timestamp()
+    from unnest(${sql.param(ids)}::uuid[], ${sql.param(closing.map((c) => c.resolution))}::text[])
+      as v(id, resolution)
+    where s.id = v.id`);
   const skipped = await db
     .update(signalActions)
-    .set({ state: 'skipped', doneAt: sql`now()`, error: `the signal was ${change.state} first` })
-    .where(and(eq(signalActions.signalId, id), eq(signalActions.state, 'pending')))
-    .returning({ id: signalActions.id });
-  return skipped.length;
+    .set({ state: 'skipped', doneAt: sql`now()`, error: `the signal was ${state} first` })
+    .where(and(inArray(signalActions.signalId, ids), eq(signalActions.state, 'pending')))
+    .returning({ signalId: signalActions.signalId });
+  const perSignal = new Map<string, number>();
+  for (const a of skipped) perSignal.set(a.signalId, (perSignal.get(a.signalId) ?? 0) + 1);
+  return perSignal;
 }
 
 // ---- board ---------------------------------------------------------------------------------

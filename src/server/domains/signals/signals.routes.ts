@@ -9,8 +9,11 @@ import {
   ProactiveTrendQuery,
   RuleOutcomes,
   RuleOutcomesQuery,
+  MAX_BULK_SIGNALS,
   Signal,
   SignalActionParams,
+  SignalBulkClose,
+  SignalBulkCloseResult,
   SignalDetail,
   SignalDismiss,
   SignalListQuery,
@@ -82,6 +85,21 @@ export const signalsRoutes =
         },
       },
       async (request) => signals.dismissSignal(db, actorOf(request), request.params.id, request.body.reason),
+    );
+    app.post(
+      '/signals/bulk',
+      {
+        config: { access: STAFF },
+        schema: {
+          tags,
+          summary: `Dismiss or resolve up to ${MAX_BULK_SIGNALS} signals at once; their pending actions are skipped`,
+          description:
+            'The live ones (open or acted) end with the one reason given (a dismissal needs one; a resolution without one says who resolved it). Signals that ended before are left as they are and listed in `alreadyClosed`. An unknown id: 404 and nothing changes.',
+          body: SignalBulkClose,
+          response: { 200: SignalBulkCloseResult, ...errors(...AUTHED, 404) },
+        },
+      },
+      async (request) => signals.closeSignalsInBulk(db, actorOf(request), request.body),
     );
     app.post(
       '/signals/:id/resolve',

@@ -9,6 +9,8 @@ import {
   type Board,
   type Signal,
   type SignalDetail,
+  type SignalBulkClose,
+  type SignalBulkCloseResult,
   type SignalListQuery,
   type SignalState,
 } from '../../../shared/schemas/signals.js';
@@ -18,7 +20,7 @@ import { users } from '../auth/auth.table.js';
 import { listSilentSources } from '../events/event-sources.repo.js';
 import * as commitmentsRepo from '../commitments/commitments.repo.js';
 import { toCommitmentDto } from '../commitments/commitments.service.js';
-import { recordDomainEvent } from '../domain-events/domain-events.repo.js';
+import { recordDomainEvent, recordDomainEvents } from '../domain-events/domain-events.repo.js';
 import { assertCanHandleSignals, assertCanReadProactive } from './signals.policy.js';
 import * as repo from './signals.repo.js';
 
@@ -104,32 +106,92 @@ export async function getSignal(db: Database, actor: Actor, id: string): Promise
 
 // ---- handling ------------------------------------------------------------------------------
 
+type ClosedState = 'dismissed' | 'resolved';
+
+/**
+ * Ends the live ones of these signals (locked first), skipping their pending actions, with a
+ * domain event each. Answers which ended here and which had ended before.
+ */
+async function closeLiveSignals(
+  tx: Database,
+  actor: Actor,
+  ids: string[],
+  to: ClosedState,
+  resolution: string,
+): Promise<SignalBulkCloseResult> {
+  const locked = await repo.lockSignals(tx, ids);
+  const known = new Set(locked.map((s) => s.id));
+  const missing = ids.find((id) => !known.has(id));
+  if (missing) throw notFound(ids.length === 1 ? 'signal' : `signal ${missing}`);
+  const live = locked.filter((s) => LIVE_SIGNAL_STATES.includes(s.state));
+  const skipped = await repo.closeSignals(
+    tx,
+    live.map((s) => ({ id: s.id, resolution })),
+    to,
+  );
+  await recordDomainEvents(
+    tx,
+    actor,
+    live.map((s) => ({
+      type: to === 'dismissed' ? 'signal.dismissed' : 'signal.resolved',
+      entityType: 'signal',
+      entityId: s.id,
+      data: { from: s.state, resolution, skippedActions: skipped.get(s.id) ?? 0 },
+    })),
+  );
+  return {
+    closed: live.map((s) => s.id),
+    alreadyClosed: locked
+      .filter((s) => !LIVE_SIGNAL_STATES.includes(s.state))
+      .map((s) => ({ id: s.id, state: s.state as ClosedState })),
+    skippedActions: [...skipped.values()].reduce((n, k) => n + k, 0),
+  };
+}
+
+/** Without a reason, a resolution says who resolved it. */
+async function resolution(tx: Database, actor: Actor, reason: string | undefined) {
+  if (reason) return reason;
+  const [user] = actor.userId
+    ? await tx.select({ name: users.name }).from(users).where(eq(users.id, actor.userId))
+    : [];
+  return `resolved by ${user?.name ?? 'the system'}`;
+}
+
 async function closeSignal(
   db: Database,
   actor: Actor,
   id: string,
-  to: 'dismissed' | 'resolved',
-  reason: (tx: Database) => Promise<string>,
+  to: ClosedState,
+  reason: string | undefined,
 ): Promise<Signal> {
   assertCanHandleSignals(actor);
   await db.transaction(async (tx) => {
-    const current = await repo.lockSignal(tx, id);
-    if (!current) throw notFound('signal');
-    if (!LIVE_SIGNAL_STATES.includes(current.state))
+    const done = await closeLiveSignals(tx, actor, [id], to, await resolution(tx, actor, reason));
+    const before = done.alreadyClosed[0];
+    if (before)
       throw conflict(
         'signal_closed',
-        `the signal is ${current.state} already; only open or acted signals end`,
+        `the signal is ${before.state} already; only open or acted signals end`,
       );
-    const resolution = await reason(tx);
-    const skippedActions = await repo.closeSignal(tx, id, { state: to, resolution });
-    await recordDomainEvent(tx, actor, {
-      type: to === 'dismissed' ? 'signal.dismissed' : 'signal.resolved',
-      entityType: 'signal',
-      entityId: id,
-      data: { from: current.state, resolution, skippedActions },
-    });
   });
   return toSignalDto((await repo.findSignal(db, id))!);
+}
+
+/**
+ * Many signals at once, all or none: an unknown id fails the request (404, nothing changed);
+ * signals that ended meanwhile (the awaited event came, a colleague closed them) are left as they
+ * are and listed, so a selection made a minute ago still goes through.
+ */
+export async function closeSignalsInBulk(
+  db: Database,
+  actor: Actor,
+  body: SignalBulkClose,
+): Promise<SignalBulkCloseResult> {
+  assertCanHandleSignals(actor);
+  const to: ClosedState = body.action === 'dismiss' ? 'dismissed' : 'resolved';
+  return db.transaction(async (tx) =>
+    closeLiveSignals(tx, actor, body.ids, to, await resolution(tx, actor, body.reason)),
+  );
 }
 
 /**
@@ -166,17 +228,11 @@ export async function sendHeldMailNow(db: Database, actor: Actor, signalId: stri
 
 /** Not a risk after all (a false alarm, handled elsewhere): closed with the reason given. */
 export const dismissSignal = (db: Database, actor: Actor, id: string, reason: string) =>
-  closeSignal(db, actor, id, 'dismissed', async () => reason);
+  closeSignal(db, actor, id, 'dismissed', reason);
 
 /** The risk is dealt with; without a reason the resolution says who resolved it. */
 export const resolveSignal = (db: Database, actor: Actor, id: string, reason?: string) =>
-  closeSignal(db, actor, id, 'resolved', async (tx) => {
-    if (reason) return reason;
-    const [user] = actor.userId
-      ? await tx.select({ name: users.name }).from(users).where(eq(users.id, actor.userId))
-      : [];
-    return `resolved by ${user?.name ?? 'the system'}`;
-  });
+  closeSignal(db, actor, id, 'resolved', reason);
 
 // ---- board and KPIs ------------------------------------------------------------------------
 

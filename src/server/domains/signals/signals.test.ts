@@ -5,6 +5,7 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rows } from '../../../db/client.js';
 import { startTestApp, type TestApp } from '../../../../test/helpers/app.js';
+import { usingPostgres } from '../../../../test/helpers/db.js';
 import { makeCase, makeCustomer, makeOrganization, makeUser } from '../../../../test/helpers/factories.js';
 import {
   hoursAgo,
@@ -396,6 +397,127 @@ describe('signals: dismiss and resolve', () => {
     expect((await t.get(`/api/v1/signals/${signal.id}`, agent)).body.state).toBe('open');
   });
 
+  it('closes many at once: the live ones end, those ended before are listed and left alone', async () => {
+    const open = await makeSignal(t.db, { actions: [{ kind: 'notify_customer' }, { kind: 'escalate' }] });
+    const acted = await makeSignal(t.db, {
+      state: 'acted',
+      actedAt: hoursAgo(2),
+      actions: [{ kind: 'open_case', state: 'done' }],
+    });
+    const resolvedBefore = await makeSignal(t.db);
+    await t.post(`/api/v1/signals/${resolvedBefore.id}/resolve`, { reason: 'the parcel came' }, admin);
+    const res = await t.post(
+      '/api/v1/signals/bulk',
+      { ids: [open.id, resolvedBefore.id, acted.id], action: 'dismiss', reason: ' WMS feed outage ' },
+      agent,
+    );
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({
+      closed: [open.id, acted.id].sort(),
+      alreadyClosed: [{ id: resolvedBefore.id, state: 'resolved' }],
+      skippedActions: 2,
+    });
+    for (const s of [open, acted]) {
+      const read = (await t.get(`/api/v1/signals/${s.id}`, agent)).body;
+      expect(read).toMatchObject({ state: 'dismissed', resolution: 'WMS feed outage' });
+    }
+    expect(await actionStates(open.id)).toEqual(['skipped', 'skipped']);
+    expect(await actionStates(acted.id)).toEqual(['done']);
+    expect((await domainEventsOf(open.id)).map((e) => [e.type, e.data])).toEqual([
+      ['signal.dismissed', { from: 'open', resolution: 'WMS feed outage', skippedActions: 2 }],
+    ]);
+    expect((await domainEventsOf(acted.id)).map((e) => [e.type, e.data])).toEqual([
+      ['signal.dismissed', { from: 'acted', resolution: 'WMS feed outage', skippedActions: 0 }],
+    ]);
+    // The one resolved before keeps its own resolution and gets no second event.
+    expect((await t.get(`/api/v1/signals/${resolvedBefore.id}`, agent)).body).toMatchObject({
+      state: 'resolved',
+      resolution: 'the parcel came',
+    });
+    expect((await domainEventsOf(resolvedBefore.id)).map((e) => e.type)).toEqual(['signal.resolved']);
+
+    // Resolving in bulk without a reason names who did it; again, nothing is left to close.
+    const more = [await makeSignal(t.db), await makeSignal(t.db)];
+    const resolved = await t.post(
+      '/api/v1/signals/bulk',
+      { ids: more.map((s) => s.id), action: 'resolve' },
+      agent,
+    );
+    expect(resolved.body.closed).toHaveLength(2);
+    expect((await t.get(`/api/v1/signals/${more[1]!.id}`, agent)).body.resolution).toBe(
+      `resolved by ${agentName}`,
+    );
+    const again = await t.post(
+      '/api/v1/signals/bulk',
+      { ids: more.map((s) => s.id), action: 'resolve' },
+      agent,
+    );
+    expect(again.status).toBe(200);
+    expect(again.body).toMatchObject({ closed: [], skippedActions: 0 });
+    expect(again.body.alreadyClosed.map((c: { state: string }) => c.state)).toEqual(['resolved', 'resolved']);
+  });
+
+  it('bulk: all or none: an unknown id changes nothing; bad bodies are 400 naming the field', async () => {
+    const signal = await makeSignal(t.db, { actions: [{ kind: 'notify_customer' }] });
+    const unknown = crypto.randomUUID();
+    const res = await t.post(
+      '/api/v1/signals/bulk',
+      { ids: [signal.id, unknown], action: 'dismiss', reason: 'outage' },
+      agent,
+    );
+    expect(res.status).toBe(404);
+    expect(res.body.error).toEqual({ code: 'not_found', message: `signal ${unknown} not found` });
+    expect((await t.get(`/api/v1/signals/${signal.id}`, agent)).body.state).toBe('open');
+    expect(await actionStates(signal.id)).toEqual(['pending']);
+    expect(await domainEventsOf(signal.id)).toEqual([]);
+
+    const cases: [unknown, string][] = [
+      [{ ids: [signal.id], action: 'dismiss' }, 'reason'],
+      [{ ids: [signal.id], action: 'dismiss', reason: '  ' }, 'reason'],
+      [{ ids: [], action: 'resolve' }, 'ids'],
+      [{ ids: [signal.id, signal.id], action: 'resolve' }, 'ids'],
+      [{ ids: Array.from({ length: 501 }, () => crypto.randomUUID()), action: 'resolve' }, 'ids'],
+      [{ ids: ['nope'], action: 'resolve' }, 'ids.0'],
+      [{ ids: [signal.id], action: 'delete' }, 'action'],
+      [{ ids: [signal.id], action: 'resolve', extra: 1 }, ''],
+    ];
+    for (const [body, field] of cases) {
+      const bad = await t.post('/api/v1/signals/bulk', body, agent);
+      expect(bad.status, JSON.stringify(body).slice(0, 80)).toBe(400);
+      expect(bad.body.error.code).toBe('validation_error');
+      if (field)
+        expect(bad.body.error.details.map((d: { path: string }) => d.path)).toContain(`body.${field}`);
+    }
+    expect((await t.get(`/api/v1/signals/${signal.id}`, agent)).body.state).toBe('open');
+  });
+
+  it.runIf(usingPostgres())(
+    'bulk closes racing over the same signals (PostgreSQL): each signal ends once, none waits on another forever',
+    async () => {
+      const signals = await Promise.all(Array.from({ length: 40 }, () => makeSignal(t.db)));
+      const forward = signals.map((s) => s.id);
+      const backward = [...forward].reverse();
+      const answers = await Promise.all([
+        t.post('/api/v1/signals/bulk', { ids: forward, action: 'dismiss', reason: 'outage' }, agent),
+        t.post('/api/v1/signals/bulk', { ids: backward, action: 'resolve' }, admin),
+        t.post(
+          '/api/v1/signals/bulk',
+          { ids: forward.slice(10, 30), action: 'dismiss', reason: 'dup' },
+          agent,
+        ),
+      ]);
+      expect(answers.map((a) => a.status)).toEqual([200, 200, 200]);
+      const closed = answers.flatMap((a) => a.body.closed as string[]);
+      expect(closed.sort()).toEqual([...forward].sort());
+      const [events] = await rows<{ n: number; signals: number }>(
+        t.db,
+        sql`select count(*)::int as n, count(distinct entity_id)::int as signals from domain_events
+          where entity_type = 'signal' and entity_id = any(${sql.param(forward)}::uuid[])`,
+      );
+      expect(events).toEqual({ n: 40, signals: 40 });
+    },
+  );
+
   it('customers may neither see nor handle signals, the board or the KPIs', async () => {
     const customer = await makeCustomer(t.db);
     const own = await makeUser(t.db, 'customer', { customerId: customer.id });
@@ -408,6 +530,7 @@ describe('signals: dismiss and resolve', () => {
         await t.get(`/api/v1/signals/${signal.id}`, token),
         await t.post(`/api/v1/signals/${signal.id}/dismiss`, { reason: 'mine' }, token),
         await t.post(`/api/v1/signals/${signal.id}/resolve`, {}, token),
+        await t.post('/api/v1/signals/bulk', { ids: [signal.id], action: 'dismiss', reason: 'mine' }, token),
         await t.get('/api/v1/board', token),
         await t.get('/api/v1/kpis/proactive', token),
       ]) {
