@@ -70,6 +70,66 @@ describe('signals page', () => {
     expect(none).toEqual([]);
     await eventually(() => text(page.getByTestId('signals-empty'))).toBe('No signals match.');
   });
+
+  it('closes several live signals at once with one reason; one that ended meanwhile is left as it was', async () => {
+    await page.goto(`${stack.url}/signals?state=open,acted`);
+    const live = await signals('state=open,acted&limit=10');
+    expect(live.length).toBeGreaterThan(3);
+    const rows = page.getByTestId('signal-row');
+    await eventually(() => texts(rows.locator('td.cell-primary a'))).toEqual(live.map((s) => s.title));
+    // Each live row has a box; none is ticked, and no bar shows.
+    expect(await rows.locator('input[type=checkbox]').count()).toBe(live.length);
+    expect(await page.getByTestId('signal-bulk-bar').count()).toBe(0);
+
+    const [first, second] = live as [Signal, Signal];
+    await rows.nth(0).locator('input[type=checkbox]').check();
+    await rows.nth(1).locator('input[type=checkbox]').check();
+    await eventually(() => text(page.getByTestId('bulk-count'))).toBe('2 signals selected');
+    // A dismissal needs a reason.
+    await page.getByTestId('signal-bulk-bar').getByRole('button', { name: 'Dismiss' }).click();
+    expect(await text(page.getByTestId('signal-bulk-bar').getByRole('alert'))).toBe(
+      'Say why they are dismissed: the reason is kept with each signal.',
+    );
+    // Meanwhile a colleague resolves the second one.
+    await stack.api(`/signals/${second.id}/resolve`, {
+      ...agent,
+      method: 'POST',
+      body: { reason: 'Parcel found' },
+    });
+    await page.getByLabel('Reason').fill('Warehouse feed was down this morning');
+    await page.getByTestId('signal-bulk-bar').getByRole('button', { name: 'Dismiss' }).click();
+    await eventually(() => text(page.getByTestId('notice'))).toMatch(
+      /^Dismissed 1 signal(; \d+ pending actions? skipped)?; 1 signal had ended already and was left as it was\.$/,
+    );
+    expect(await stack.api<Signal>(`/signals/${first.id}`, agent)).toMatchObject({
+      state: 'dismissed',
+      resolution: 'Warehouse feed was down this morning',
+    });
+    expect(await stack.api<Signal>(`/signals/${second.id}`, agent)).toMatchObject({
+      state: 'resolved',
+      resolution: 'Parcel found',
+    });
+    // The list is read again: both have left the live signals, and the selection is gone.
+    await eventually(async () => (await texts(rows.locator('td.cell-primary a'))).length).toBe(
+      (await signals('state=open,acted&limit=10')).length,
+    );
+    expect(await rows.filter({ has: page.locator(`a[href="/signals/${first.id}"]`) }).count()).toBe(0);
+    expect(await page.getByTestId('signal-bulk-bar').count()).toBe(0);
+
+    // The header box takes every live row shown; Clear lets them go.
+    await page.getByLabel('Select all live signals shown').check();
+    const shown = await rows.count();
+    await eventually(() => text(page.getByTestId('bulk-count'))).toBe(`${shown} signals selected`);
+    await page.getByRole('button', { name: 'Clear selection' }).click();
+    expect(await page.getByTestId('signal-bulk-bar').count()).toBe(0);
+    expect(await page.getByLabel('Select all live signals shown').isChecked()).toBe(false);
+
+    // Closed signals have no box: nothing to close.
+    await page.getByLabel('State').selectOption({ label: 'Dismissed' });
+    await eventually(async () => new URL(page.url()).search).toBe('?state=dismissed');
+    await eventually(() => rows.first().getAttribute('data-state')).toBe('dismissed');
+    expect(await rows.locator('input[type=checkbox]').count()).toBe(0);
+  });
 });
 
 describe('commitments page', () => {

@@ -24,7 +24,8 @@ export function GrowingList<T>({
   what: string;
   empty: ReactNode;
   emptyTestId: string;
-  children(items: T[], loading: boolean): ReactNode;
+  /** `reload` reads the rows shown again (after a change to them). */
+  children(items: T[], loading: boolean, reload: () => void): ReactNode;
 }) {
   const [limit, setLimit] = useState(STEP);
   // Other filters start a new list: back to the first few rows.
@@ -44,7 +45,7 @@ export function GrowingList<T>({
       empty={empty}
       emptyTestId={emptyTestId}
     >
-      {children(items, list.loading)}
+      {children(items, list.loading, list.reload)}
       {list.data?.nextCursor && (
         <div className="pager">
           <span className="pager__summary">{items.length} shown</span>

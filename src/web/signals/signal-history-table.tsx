@@ -1,7 +1,7 @@
 // Signals as a history: where each stands, when it was caught and how it ended (resolved by the
 // awaited event, or dismissed, with the reason). The signals page and a customer's page use it.
 import { Link } from 'react-router-dom';
-import type { Signal } from '../../shared/schemas/signals.js';
+import { LIVE_SIGNAL_STATES, type Signal } from '../../shared/schemas/signals.js';
 import { formatDateTime } from '../lib/format.js';
 import { DataTable } from '../layout/data-table.js';
 import { CustomerLink, SeverityBadge, SignalStateBadge } from './signal-badges.js';
@@ -13,8 +13,30 @@ export function SignalHistoryTable(props: {
   busy: boolean;
   /** The customer column, for lists of many customers' signals. */
   showCustomer?: boolean;
+  /** Check boxes for the live signals (to close many at once). */
+  selection?: { ids: Set<string>; onChange(ids: Set<string>): void };
 }) {
+  const { selection } = props;
+  const live = props.signals.filter((s) => LIVE_SIGNAL_STATES.includes(s.state)).map((s) => s.id);
+  const chosen = live.filter((id) => selection?.ids.has(id));
+  const all = live.length > 0 && chosen.length === live.length;
   const columns = [
+    ...(selection
+      ? [
+          <th key="check" scope="col" className="cell-check">
+            <input
+              type="checkbox"
+              aria-label="Select all live signals shown"
+              checked={all}
+              disabled={live.length === 0}
+              ref={(el) => {
+                if (el) el.indeterminate = chosen.length > 0 && !all;
+              }}
+              onChange={() => selection.onChange(new Set(all ? [] : live))}
+            />
+          </th>,
+        ]
+      : []),
     'Severity',
     'Signal',
     ...(props.showCustomer ? ['Customer'] : []),
@@ -26,7 +48,28 @@ export function SignalHistoryTable(props: {
   return (
     <DataTable testId={props.testId} busy={props.busy} columns={columns}>
       {props.signals.map((s) => (
-        <tr key={s.id} data-testid={props.rowTestId} data-state={s.state}>
+        <tr
+          key={s.id}
+          data-testid={props.rowTestId}
+          data-state={s.state}
+          className={selection?.ids.has(s.id) ? 'row--selected' : undefined}
+        >
+          {selection && (
+            <td className="cell-check">
+              {LIVE_SIGNAL_STATES.includes(s.state) && (
+                <input
+                  type="checkbox"
+                  aria-label={`Select ${s.title}`}
+                  checked={selection.ids.has(s.id)}
+                  onChange={() => {
+                    const next = new Set(selection.ids);
+                    if (!next.delete(s.id)) next.add(s.id);
+                    selection.onChange(next);
+                  }}
+                />
+              )}
+            </td>
+          )}
           <td>
             <SeverityBadge severity={s.severity} />
           </td>

@@ -1,7 +1,9 @@
 // Every signal, newest first, in every state: what the rules caught, what was done about it, and
 // how it ended: resolved by the awaited event, or dismissed with a reason (how managers judge a
 // rule: many dismissals mean it cries wolf). The board shows only the live ones. The filters
-// live in the address, so a link can carry them.
+// live in the address, so a link can carry them. Live signals shown can be selected and closed
+// at once (a broken feed's false alarms).
+import { useState } from 'react';
 import type { Rule } from '../../shared/schemas/rules.js';
 import type { Signal } from '../../shared/schemas/signals.js';
 import { useAddressFilters } from '../lib/address-filters.js';
@@ -9,9 +11,11 @@ import type { Items } from '../lib/types.js';
 import { useApi } from '../lib/use-api.js';
 import { FilterSelect } from '../layout/filter-select.js';
 import { GrowingList } from '../layout/growing-list.js';
+import { SuccessNotice } from '../layout/page-parts.js';
 import { useDocumentTitle } from '../layout/use-document-title.js';
 import { AboutFilter, HistoryPageHeader, LinkedFilter, aboutIn } from './about-filter.js';
 import { formatDate } from '../lib/format.js';
+import { SignalBulkBar } from './signal-bulk-bar.js';
 import { SignalHistoryTable } from './signal-history-table.js';
 import { SEVERITY_ORDER, SIGNAL_STATE_LABELS, severityLabel } from './signal-labels.js';
 
@@ -39,6 +43,15 @@ export function SignalsPage() {
     ...(about ? { [about.key]: about.id } : {}),
     ...Object.fromEntries(Object.entries(linked).filter(([, v]) => v)),
   };
+  // The selection and the last bulk change's message belong to the list they were made in.
+  const listKey = JSON.stringify(query);
+  const [selected, setSelected] = useState<{ key: string; ids: Set<string> }>({
+    key: listKey,
+    ids: new Set(),
+  });
+  const [notice, setNotice] = useState<{ key: string; text: string } | null>(null);
+  const selectedIds = selected.key === listKey ? selected.ids : new Set<string>();
+  const select = (ids: Set<string>) => setSelected({ key: listKey, ids });
   const valid = (iso: string) => !Number.isNaN(Date.parse(iso));
   const ruleOptions = (rules.data?.items ?? []).map((r) => [r.id, r.name] as const);
   if (filters.ruleId && !ruleOptions.some(([id]) => id === filters.ruleId)) {
@@ -98,6 +111,7 @@ export function SignalsPage() {
           onChange={(v) => set('ruleId', v)}
         />
       </div>
+      <SuccessNotice message={notice?.key === listKey ? notice.text : null} />
       <GrowingList<Signal>
         path="/signals"
         query={query}
@@ -105,15 +119,33 @@ export function SignalsPage() {
         emptyTestId="signals-empty"
         empty={Object.keys(query).length ? 'No signals match.' : 'No signal rule has fired yet.'}
       >
-        {(items, loading) => (
-          <SignalHistoryTable
-            testId="signals"
-            rowTestId="signal-row"
-            signals={items}
-            busy={loading}
-            showCustomer
-          />
-        )}
+        {(items, loading, reload) => {
+          // Only what is shown and still live can be closed from here.
+          const chosen = items.filter((s) => selectedIds.has(s.id)).map((s) => s.id);
+          return (
+            <>
+              {chosen.length > 0 && (
+                <SignalBulkBar
+                  ids={chosen}
+                  onClear={() => select(new Set())}
+                  onDone={(text) => {
+                    setNotice({ key: listKey, text });
+                    select(new Set());
+                    reload();
+                  }}
+                />
+              )}
+              <SignalHistoryTable
+                testId="signals"
+                rowTestId="signal-row"
+                signals={items}
+                busy={loading}
+                showCustomer
+                selection={{ ids: selectedIds, onChange: select }}
+              />
+            </>
+          );
+        }}
       </GrowingList>
     </>
   );
