@@ -45,6 +45,26 @@ async function shown() {
   };
 }
 
+/**
+ * A census of a chart's canvas: pixels with any ink, and faint ones (8–10% opaque: the "so far"
+ * shade) in its right tenth and elsewhere.
+ */
+const pixels = (testId: string) =>
+  page
+    .getByTestId(testId)
+    .locator('canvas')
+    .evaluate((c) => {
+      const canvas = c as HTMLCanvasElement;
+      const data = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height).data;
+      const census = { inked: 0, faint: { left: 0, right: 0 } };
+      for (let i = 3; i < data.length; i += 4) {
+        if (data[i]! > 0) census.inked++;
+        if (data[i]! >= 15 && data[i]! <= 25)
+          census.faint[((i - 3) / 4) % canvas.width > canvas.width * 0.9 ? 'right' : 'left']++;
+      }
+      return census;
+    });
+
 describe('proactive KPI page', () => {
   it('is a link away from the board, and shows the last 90 days by week with three charts', async () => {
     await page.goto(`${stack.url}/board`);
@@ -81,16 +101,7 @@ describe('proactive KPI page', () => {
       'Dismissed',
     ]);
     // Some bars are not zero: the canvas is not blank.
-    const inked = await page
-      .getByTestId('kpi-chart-signals')
-      .locator('canvas')
-      .evaluate((c) => {
-        const canvas = c as HTMLCanvasElement;
-        const data = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height).data;
-        let n = 0;
-        for (let i = 3; i < data.length; i += 4) if (data[i]! > 0) n++;
-        return n;
-      });
+    const inked = (await pixels('kpi-chart-signals')).inked;
     expect(inked).toBeGreaterThan(1000);
 
     // This week is not over: its column is shaded in each chart and said to be "so far".
@@ -101,19 +112,9 @@ describe('proactive KPI page', () => {
     expect(await text(page.getByTestId('kpi-trend-partial'))).toMatch(
       /^The shaded week, from .+, is not over yet: its numbers are so far and will still grow\.$/,
     );
-    // The shade is drawn: its faint grey (8% opaque) fills the right end of the plot (elsewhere only the edges of lines and text come close).
-    const shaded = await page
-      .getByTestId('kpi-chart-lead')
-      .locator('canvas')
-      .evaluate((c) => {
-        const canvas = c as HTMLCanvasElement;
-        const data = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height).data;
-        const faint = { left: 0, right: 0 };
-        for (let i = 3; i < data.length; i += 4)
-          if (data[i]! >= 15 && data[i]! <= 25)
-            faint[((i - 3) / 4) % canvas.width > canvas.width * 0.9 ? 'right' : 'left']++;
-        return faint;
-      });
+    // The shade is drawn: its faint grey (8% opaque) fills the right end of the plot (elsewhere
+    // only the edges of lines and text come close).
+    const shaded = (await pixels('kpi-chart-lead')).faint;
     expect(shaded.right).toBeGreaterThan(1000);
     expect(shaded.right).toBeGreaterThan(shaded.left * 4);
 

@@ -3,6 +3,7 @@ import { useState, type FormEvent } from 'react';
 import { CASE_STATUSES, PRIORITIES, Tag } from '../../shared/schemas/cases.js';
 import { useMe } from '../auth/auth-context.js';
 import { api, toApiError } from '../lib/api.js';
+import { BulkBarFrame } from '../layout/bulk-bar-frame.js';
 import { countOf } from '../lib/format.js';
 import type { AgentProfile, Team } from '../lib/types.js';
 import { priorityLabel, statusLabel } from './case-labels.js';
@@ -94,18 +95,16 @@ export function BulkBar(props: {
   );
 
   return (
-    <div className="bulk-bar" role="region" aria-label="Bulk actions" data-testid="bulk-bar">
-      <span className="bulk-bar__count" data-testid="bulk-count">
-        {countOf(ids.length, 'case')} selected
-      </span>
-      <button
-        type="button"
-        className="button button--ghost button--small"
-        onClick={props.onClear}
-        aria-label="Clear selection"
-      >
-        Clear
-      </button>
+    <BulkBarFrame
+      label="Bulk actions"
+      testId="bulk-bar"
+      count={ids.length}
+      noun="case"
+      busy={busy}
+      busyLabel="Applying"
+      error={error}
+      onClear={props.onClear}
+    >
       {picker(
         'Set status',
         'bulk-status',
@@ -152,12 +151,6 @@ export function BulkBar(props: {
           Add
         </button>
       </form>
-      {busy && <span className="spinner" role="status" aria-label="Applying" />}
-      {error && (
-        <p className="bulk-bar__error" role="alert">
-          {error}
-        </p>
-      )}
-    </div>
+    </BulkBarFrame>
   );
 }

@@ -3,8 +3,21 @@
 // event came) are left as they were, and the message says how many.
 import { useState, type FormEvent } from 'react';
 import type { SignalBulkCloseResult } from '../../shared/schemas/signals.js';
+import { BulkBarFrame } from '../layout/bulk-bar-frame.js';
 import { api, toApiError } from '../lib/api.js';
 import { countOf } from '../lib/format.js';
+
+/** "Dismissed 2 signals; 3 pending actions skipped; 1 signal had ended already and was left as it was." */
+function describeClose(action: 'dismiss' | 'resolve', res: SignalBulkCloseResult) {
+  const before = res.alreadyClosed.length;
+  const parts = [
+    `${action === 'dismiss' ? 'Dismissed' : 'Resolved'} ${countOf(res.closed.length, 'signal')}`,
+  ];
+  if (res.skippedActions > 0) parts.push(`${countOf(res.skippedActions, 'pending action')} skipped`);
+  if (before === 1) parts.push('1 signal had ended already and was left as it was');
+  if (before > 1) parts.push(`${countOf(before, 'signal')} had ended already and were left as they were`);
+  return `${parts.join('; ')}.`;
+}
 
 export function SignalBulkBar(props: { ids: string[]; onDone(message: string): void; onClear(): void }) {
   const { ids } = props;
@@ -21,15 +34,7 @@ export function SignalBulkBar(props: { ids: string[]; onDone(message: string): v
         action,
         ...(reason.trim() ? { reason: reason.trim() } : {}),
       });
-      const before = res.alreadyClosed.length;
-      props.onDone(
-        `${action === 'dismiss' ? 'Dismissed' : 'Resolved'} ${countOf(res.closed.length, 'signal')}` +
-          (res.skippedActions > 0 ? `; ${countOf(res.skippedActions, 'pending action')} skipped` : '') +
-          (before > 0
-            ? `; ${countOf(before, 'signal')} had ended already and ${before === 1 ? 'was' : 'were'} left as ${before === 1 ? 'it was' : 'they were'}`
-            : '') +
-          '.',
-      );
+      props.onDone(describeClose(action, res));
       setReason('');
     } catch (err) {
       setError(toApiError(err).message);
@@ -48,18 +53,16 @@ export function SignalBulkBar(props: { ids: string[]; onDone(message: string): v
   }
 
   return (
-    <div className="bulk-bar" role="region" aria-label="Close selected signals" data-testid="signal-bulk-bar">
-      <span className="bulk-bar__count" data-testid="bulk-count">
-        {countOf(ids.length, 'signal')} selected
-      </span>
-      <button
-        type="button"
-        className="button button--ghost button--small"
-        onClick={props.onClear}
-        aria-label="Clear selection"
-      >
-        Clear
-      </button>
+    <BulkBarFrame
+      label="Close selected signals"
+      testId="signal-bulk-bar"
+      count={ids.length}
+      noun="signal"
+      busy={busy}
+      busyLabel="Closing"
+      error={error}
+      onClear={props.onClear}
+    >
       <form className="bulk-bar__tag" onSubmit={dismiss}>
         <label htmlFor="bulk-reason" className="visually-hidden">
           Reason
@@ -86,12 +89,6 @@ export function SignalBulkBar(props: { ids: string[]; onDone(message: string): v
       >
         Resolve
       </button>
-      {busy && <span className="spinner" role="status" aria-label="Closing" />}
-      {error && (
-        <p className="bulk-bar__error" role="alert">
-          {error}
-        </p>
-      )}
-    </div>
+    </BulkBarFrame>
   );
 }
