@@ -1,7 +1,8 @@
 // Signals (detected risks to a promise), commitments (promises on operations, opened and
 // fulfilled by events) and the proactive KPIs. Shared by the API, OpenAPI and the UI.
 import { z } from 'zod';
-import { BooleanQuery, Cursor, Id, IsoDateTime, Limit, Name, TimeZone } from './common.js';
+import { BooleanQuery, Cursor, Id, IsoDateTime, LIMITS, Limit, Name, TimeZone } from './common.js';
+import { Key, Priority } from './cases.js';
 import { EventType, RefKey } from './events.js';
 import { ACTION_KINDS, Condition, Duration, FieldPath, Severity } from './rules.js';
 
@@ -112,6 +113,20 @@ export const SignalDismiss = z.strictObject({ reason: z.string().trim().min(1).m
 export const SignalActionParams = z.strictObject({ id: Id, actionId: Id });
 
 export const SignalResolve = z.strictObject({ reason: z.string().trim().min(1).max(1000).optional() });
+
+/**
+ * A proactive case opened by hand from a live signal without one (its rule opens none, or its
+ * action failed). The subject defaults to the signal's title, the priority to its severity's.
+ */
+export const SignalOpenCase = z.strictObject({
+  subject: z.string().trim().min(1).max(LIMITS.subject).optional(),
+  priority: Priority.optional(),
+  category: Key.optional(),
+  teamId: Id.optional(),
+  note: z.string().trim().min(1).max(LIMITS.notes).optional().describe('the first internal note'),
+  assignToMe: z.boolean().default(true).describe('the case is yours (default)'),
+});
+export type SignalOpenCase = z.infer<typeof SignalOpenCase>;
 
 /** At most this many signals in one bulk close. */
 export const MAX_BULK_SIGNALS = 500;

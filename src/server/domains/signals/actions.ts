@@ -28,8 +28,8 @@ import { bulkTurn, isEmbedded, rows } from '../../../db/client.js';
 import { newId } from '../../../db/columns.js';
 import { renderTemplate } from '../../../core/rules/templates.js';
 import type { RuleAction } from '../../../shared/schemas/rules.js';
-import { CaseCreate, UNSOLVED_STATUSES } from '../../../shared/schemas/cases.js';
-import { SYSTEM_ACTOR } from '../../lib/actor.js';
+import { CaseCreate, UNSOLVED_STATUSES, type Priority } from '../../../shared/schemas/cases.js';
+import { SYSTEM_ACTOR, type Actor } from '../../lib/actor.js';
 import { AppError } from '../../lib/errors.js';
 import { agreementCandidatesFor, agreementFor } from '../agreements/agreements.repo.js';
 import {
@@ -89,7 +89,7 @@ export const ACTION_CONCURRENCY = 4;
 /** Thrown for an action that cannot succeed as configured: no retries. */
 class ActionRefused extends Error {}
 
-interface SignalRow {
+export interface SignalRow {
   id: string;
   state: string;
   title: string;
@@ -218,11 +218,7 @@ async function runAction(db: Database, actionId: string): Promise<boolean> {
         where id = ${actionId} and state = 'pending' for update skip locked`,
     );
     if (!action) return { claimed: false }; // another process has it
-    const [signal] = await rows<SignalRow>(
-      tx,
-      sql`select s.*, r.name as rule_name from signals s join signal_rules r on r.id = s.rule_id
-        where s.id = ${action.signal_id} for update of s`,
-    );
+    const signal = await lockSignalRow(tx, action.signal_id);
     if (!signal || (signal.state !== 'open' && signal.state !== 'acted')) {
       await finish(tx, action.id, 'skipped', null, `the signal is ${signal?.state ?? 'gone'}`);
       return { claimed: true };
@@ -341,60 +337,96 @@ export async function lockCustomersForProactiveCases(tx: Database, customerIds: 
     from unnest(${sql.param(ids)}::text[]) with ordinality as v(id, n) order by n`);
 }
 
+/**
+ * Gives a signal (locked, without a case) its proactive case: another live proactive case of the
+ * customer about the same thing (any ref in common: the order, its shipment) is joined, and learns
+ * the signal's refs; otherwise a new one is opened by `actor` (the system for a rule's action, a
+ * person from the signal's page). The note is the first internal message.
+ */
+export async function openProactiveCase(
+  tx: Database,
+  actor: Actor,
+  s: SignalRow,
+  open: {
+    subject: string;
+    category?: string;
+    priority?: Priority;
+    teamId?: string | null;
+    assigneeId?: string | null;
+    note?: string;
+  },
+): Promise<{ caseId: string; caseNumber: number; joined: boolean }> {
+  if (!s.customer_id) throw new ActionRefused('the signal names no customer to open a case for');
+  await lockCustomersForProactiveCases(tx, [s.customer_id]);
+  const [covering] =
+    Object.keys(s.refs).length > 0
+      ? await rows<{ id: string; number: number }>(
+          tx,
+          sql`select c.id, c.number from cases c
+            where c.customer_id = ${s.customer_id} and c.channel = 'proactive' and c.merged_into_id is null
+              and c.status = any(${sql.param(UNSOLVED_STATUSES)}::text[])
+              and exists (select 1 from jsonb_each_text(${JSON.stringify(s.refs)}::jsonb) r
+                where c.refs ->> r.key = r.value)
+            order by c.created_at desc, c.id desc limit 1`,
+        )
+      : [];
+  let caseId: string;
+  let caseNumber: number;
+  if (covering) {
+    caseId = covering.id;
+    caseNumber = Number(covering.number); // bigint: a string from node-postgres
+    await addMessage(tx, actor, caseId, {
+      body: `Another signal about this: ${s.title}${open.note ? `\n\n${open.note}` : ''}`,
+      public: false,
+    });
+    await tx.execute(
+      sql`update cases set refs = ${JSON.stringify(s.refs)}::jsonb || refs where id = ${caseId}`,
+    );
+  } else {
+    const created = await createCase(tx, actor, {
+      subject: open.subject,
+      customerId: s.customer_id,
+      channel: 'proactive',
+      ...(open.category ? { category: open.category } : {}),
+      ...(open.priority ? { priority: open.priority } : {}),
+      teamId: open.teamId ?? null,
+      ...(open.assigneeId ? { assigneeId: open.assigneeId } : {}),
+    });
+    caseId = created.id;
+    caseNumber = created.number;
+    if (open.note) await addMessage(tx, actor, caseId, { body: open.note, public: false });
+    await tx.execute(
+      sql`update cases set refs = refs || ${JSON.stringify(s.refs)}::jsonb where id = ${caseId}`,
+    );
+  }
+  await tx.execute(sql`update signals set case_id = ${caseId}, updated_at = now() where id = ${s.id}`);
+  s.case_id = caseId;
+  return { caseId, caseNumber, joined: !!covering };
+}
+
+/** A signal with its rule's name, locked for the rest of the transaction (as an action runs on it). */
+export async function lockSignalRow(tx: Database, id: string): Promise<SignalRow | undefined> {
+  const [signal] = await rows<SignalRow>(
+    tx,
+    sql`select s.*, r.name as rule_name from signals s join signal_rules r on r.id = s.rule_id
+      where s.id = ${id} for update of s`,
+  );
+  return signal;
+}
+
 async function perform(tx: Database, action: RuleAction, s: SignalRow): Promise<Record<string, unknown>> {
   const vars = await templateVars(tx, s);
   const render = (t: string) => renderTemplate(t, vars).trim();
   switch (action.kind) {
     case 'open_case': {
       if (s.case_id) return { caseId: s.case_id, existing: true };
-      if (!s.customer_id) throw new ActionRefused('the signal names no customer to open a case for');
-      await lockCustomersForProactiveCases(tx, [s.customer_id]);
-      // Another signal about the same thing (any ref in common: the order, its shipment) may have
-      // opened a proactive case already: join it, and it learns this signal's refs too.
-      const [covering] =
-        Object.keys(s.refs).length > 0
-          ? await rows<{ id: string; number: number }>(
-              tx,
-              sql`select c.id, c.number from cases c
-                where c.customer_id = ${s.customer_id} and c.channel = 'proactive' and c.merged_into_id is null
-                  and c.status = any(${sql.param(UNSOLVED_STATUSES)}::text[])
-                  and exists (select 1 from jsonb_each_text(${JSON.stringify(s.refs)}::jsonb) r
-                    where c.refs ->> r.key = r.value)
-                order by c.created_at desc, c.id desc limit 1`,
-            )
-          : [];
-      let caseId: string;
-      let caseNumber: number;
-      if (covering) {
-        caseId = covering.id;
-        caseNumber = Number(covering.number); // bigint: a string from node-postgres
-        await addMessage(tx, SYSTEM_ACTOR, caseId, {
-          body: `Another signal about this: ${s.title}${action.note ? `\n\n${render(action.note)}` : ''}`,
-          public: false,
-        });
-        await tx.execute(
-          sql`update cases set refs = ${JSON.stringify(s.refs)}::jsonb || refs where id = ${caseId}`,
-        );
-      } else {
-        const created = await createCase(tx, SYSTEM_ACTOR, {
-          subject: render(action.subject) || s.title,
-          customerId: s.customer_id,
-          channel: 'proactive',
-          category: action.category,
-          priority: action.priority,
-          teamId: action.teamId ?? null,
-        });
-        caseId = created.id;
-        caseNumber = created.number;
-        if (action.note)
-          await addMessage(tx, SYSTEM_ACTOR, caseId, { body: render(action.note) || s.title, public: false });
-        await tx.execute(
-          sql`update cases set refs = refs || ${JSON.stringify(s.refs)}::jsonb where id = ${caseId}`,
-        );
-      }
-      await tx.execute(sql`update signals set case_id = ${caseId}, updated_at = now() where id = ${s.id}`);
-      s.case_id = caseId;
-      return { caseId, caseNumber, joined: !!covering };
+      return openProactiveCase(tx, SYSTEM_ACTOR, s, {
+        subject: render(action.subject) || s.title,
+        category: action.category,
+        priority: action.priority,
+        teamId: action.teamId ?? null,
+        ...(action.note ? { note: render(action.note) || s.title } : {}),
+      });
     }
     case 'notify_customer': {
       const caseId = needCase(s, 'notify_customer');

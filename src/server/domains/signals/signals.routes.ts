@@ -17,6 +17,7 @@ import {
   SignalDetail,
   SignalDismiss,
   SignalListQuery,
+  SignalOpenCase,
   SignalResolve,
 } from '../../../shared/schemas/signals.js';
 import { AUTHED, STAFF, actorOf, errors } from '../../lib/http.js';
@@ -85,6 +86,23 @@ export const signalsRoutes =
         },
       },
       async (request) => signals.dismissSignal(db, actorOf(request), request.params.id, request.body.reason),
+    );
+    app.post(
+      '/signals/:id/case',
+      {
+        config: { access: STAFF },
+        schema: {
+          tags,
+          summary:
+            'Open a proactive case from a live signal without one (or join the customer’s live one about it)',
+          description:
+            'The case is opened by you (assigned to you unless `assignToMe` is false) on the proactive channel, with the signal’s refs; the subject defaults to the signal’s title and the priority to its severity’s. The signal becomes acted on. 409 signal_has_case, 409 signal_closed; 422 signal_without_customer.',
+          params: IdParams,
+          body: SignalOpenCase,
+          response: { 200: SignalDetail, ...errors(...AUTHED, 404, 409, 422) },
+        },
+      },
+      async (request) => signals.openCaseForSignal(db, actorOf(request), request.params.id, request.body),
     );
     app.post(
       '/signals/bulk',

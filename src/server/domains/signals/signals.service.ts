@@ -1,9 +1,9 @@
 // Use cases on signals as staff handle them: list and read (with evidence and actions), dismiss
 // or resolve, and the board of what needs attention now (the KPIs: kpis.service.ts). Signals are opened
 // by the engine (engine.ts), not here.
-import { eq } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import type { Database } from '../../../db/client.js';
-import { isoDurationMs, SEVERITIES } from '../../../shared/schemas/rules.js';
+import { isoDurationMs, SEVERITIES, type Severity } from '../../../shared/schemas/rules.js';
 import {
   LIVE_SIGNAL_STATES,
   type Board,
@@ -12,15 +12,17 @@ import {
   type SignalBulkClose,
   type SignalBulkCloseResult,
   type SignalListQuery,
+  type SignalOpenCase,
   type SignalState,
 } from '../../../shared/schemas/signals.js';
 import type { Actor } from '../../lib/actor.js';
-import { conflict, notFound } from '../../lib/errors.js';
+import { conflict, notFound, unprocessable } from '../../lib/errors.js';
 import { users } from '../auth/auth.table.js';
 import { listSilentSources } from '../events/event-sources.repo.js';
 import * as commitmentsRepo from '../commitments/commitments.repo.js';
 import { toCommitmentDto } from '../commitments/commitments.service.js';
 import { recordDomainEvent, recordDomainEvents } from '../domain-events/domain-events.repo.js';
+import { lockSignalRow, openProactiveCase } from './actions.js';
 import { assertCanHandleSignals, assertCanReadProactive } from './signals.policy.js';
 import * as repo from './signals.repo.js';
 
@@ -224,6 +226,48 @@ export async function sendHeldMailNow(db: Database, actor: Actor, signalId: stri
     });
   });
   return getSignal(db, actor, signalId);
+}
+
+/** The priority a hand-opened proactive case gets from its signal's severity. */
+const PRIORITY_OF_SEVERITY = { critical: 'urgent', high: 'high', medium: 'normal', low: 'low' } as const;
+
+/**
+ * Opens a proactive case from a live signal that has none (its rule opens none, or the action
+ * failed), as the staff member asking: or joins the customer's live proactive case about the same
+ * thing. The signal counts as acted on. 409 when it has a case or has ended.
+ */
+export async function openCaseForSignal(db: Database, actor: Actor, id: string, body: SignalOpenCase) {
+  assertCanHandleSignals(actor);
+  await db.transaction(async (tx) => {
+    const s = await lockSignalRow(tx, id);
+    if (!s) throw notFound('signal');
+    if (!LIVE_SIGNAL_STATES.includes(s.state as SignalState))
+      throw conflict(
+        'signal_closed',
+        `the signal is ${s.state} already; open a case from the customer's page`,
+      );
+    if (s.case_id) throw conflict('signal_has_case', 'the signal has a case already');
+    if (!s.customer_id)
+      throw unprocessable('signal_without_customer', 'the signal names no customer to open a case for');
+    const opened = await openProactiveCase(tx, actor, s, {
+      subject: body.subject ?? s.title,
+      priority: body.priority ?? PRIORITY_OF_SEVERITY[s.severity as Severity],
+      ...(body.category ? { category: body.category } : {}),
+      teamId: body.teamId ?? null,
+      assigneeId: body.assignToMe ? actor.userId : null,
+      ...(body.note ? { note: body.note } : {}),
+    });
+    await tx.execute(sql`
+      update signals set state = 'acted', acted_at = coalesce(acted_at, now()), updated_at = now()
+      where id = ${id} and state = 'open'`);
+    await recordDomainEvent(tx, actor, {
+      type: 'signal.case_opened',
+      entityType: 'signal',
+      entityId: id,
+      data: { from: s.state, ...opened },
+    });
+  });
+  return getSignal(db, actor, id);
 }
 
 /** Not a risk after all (a false alarm, handled elsewhere): closed with the reason given. */

@@ -6,7 +6,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rows } from '../../../db/client.js';
 import { startTestApp, type TestApp } from '../../../../test/helpers/app.js';
 import { usingPostgres } from '../../../../test/helpers/db.js';
-import { makeCase, makeCustomer, makeOrganization, makeUser } from '../../../../test/helpers/factories.js';
+import {
+  makeCase,
+  makeCustomer,
+  makeOrganization,
+  makeUser,
+  unique,
+} from '../../../../test/helpers/factories.js';
 import {
   hoursAgo,
   hoursFromNow,
@@ -540,6 +546,129 @@ describe('signals: dismiss and resolve', () => {
     }
     expect((await t.get('/api/v1/signals')).status).toBe(401);
     expect((await t.get(`/api/v1/signals/${signal.id}`, agent)).body.state).toBe('open');
+  });
+});
+
+describe('signals: a proactive case opened by hand', () => {
+  const caseOf = async (id: string) => (await t.get(`/api/v1/cases/${id}`, admin)).body;
+  const agentId = async () => (await t.get('/api/v1/auth/me', agent)).body.id as string;
+
+  it('opens a case for a live signal without one: yours, proactive, with its refs; the signal is acted on', async () => {
+    const customer = await makeCustomer(t.db);
+    const signal = await makeSignal(t.db, {
+      customerId: customer.id,
+      severity: 'high',
+      title: 'Shipment SH-77 not scanned for 48 hours',
+      refKey: 'shipmentId',
+      refValue: `SH-${unique()}`,
+    });
+    const res = await t.post(`/api/v1/signals/${signal.id}/case`, {}, agent);
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ id: signal.id, state: 'acted', caseId: expect.any(String) });
+    expect(res.body.actedAt).not.toBeNull();
+    const opened = await caseOf(res.body.caseId);
+    expect(opened).toMatchObject({
+      subject: 'Shipment SH-77 not scanned for 48 hours',
+      channel: 'proactive',
+      priority: 'high',
+      customerId: customer.id,
+      assigneeId: await agentId(),
+      refs: { shipmentId: signal.refValue },
+    });
+    const [event] = await rows<{ type: string; data: any; actor_id: string }>(
+      t.db,
+      sql`select type, data, actor_id from domain_events where entity_id = ${signal.id} and type = 'signal.case_opened'`,
+    );
+    expect(event).toEqual({
+      type: 'signal.case_opened',
+      data: { from: 'open', caseId: opened.id, caseNumber: opened.number, joined: false },
+      actor_id: await agentId(),
+    });
+    // Once: the signal has its case now.
+    const again = await t.post(`/api/v1/signals/${signal.id}/case`, {}, agent);
+    expect(again.status).toBe(409);
+    expect(again.body.error.code).toBe('signal_has_case');
+
+    // Another signal about the same shipment joins that case instead of opening a second one.
+    const repeat = await makeSignal(t.db, {
+      customerId: customer.id,
+      title: 'Shipment SH-77 reported damaged',
+      refKey: 'shipmentId',
+      refValue: signal.refValue!,
+    });
+    const joined = await t.post(`/api/v1/signals/${repeat.id}/case`, { note: 'Called the carrier' }, admin);
+    expect(joined.status).toBe(200);
+    expect(joined.body.caseId).toBe(opened.id);
+    const notes = (await t.get(`/api/v1/cases/${opened.id}/messages`, admin)).body.items.map(
+      (m: { body: string }) => m.body,
+    );
+    expect(notes).toContain(
+      'Another signal about this: Shipment SH-77 reported damaged\n\nCalled the carrier',
+    );
+  });
+
+  it('takes a subject, priority, note and an unassigned case when asked', async () => {
+    const customer = await makeCustomer(t.db);
+    const signal = await makeSignal(t.db, { customerId: customer.id, severity: 'low' });
+    const res = await t.post(
+      `/api/v1/signals/${signal.id}/case`,
+      {
+        subject: '  Check the invoice  ',
+        priority: 'urgent',
+        note: 'Finance says the VAT is wrong',
+        assignToMe: false,
+      },
+      agent,
+    );
+    expect(res.status).toBe(200);
+    const opened = await caseOf(res.body.caseId);
+    expect(opened).toMatchObject({ subject: 'Check the invoice', priority: 'urgent', assigneeId: null });
+    const messages = (await t.get(`/api/v1/cases/${opened.id}/messages`, admin)).body.items;
+    expect(messages.map((m: { body: string; public: boolean }) => [m.body, m.public])).toEqual([
+      ['Finance says the VAT is wrong', false],
+    ]);
+  });
+
+  it('refuses an ended signal, one about nobody, bad input and customers; a refusal writes nothing', async () => {
+    const customer = await makeCustomer(t.db);
+    const dismissed = await makeSignal(t.db, {
+      customerId: customer.id,
+      state: 'dismissed',
+      resolvedAt: new Date(),
+    });
+    const closed = await t.post(`/api/v1/signals/${dismissed.id}/case`, {}, agent);
+    expect(closed.status).toBe(409);
+    expect(closed.body.error.code).toBe('signal_closed');
+
+    const nobody = await makeSignal(t.db);
+    const none = await t.post(`/api/v1/signals/${nobody.id}/case`, {}, agent);
+    expect(none.status).toBe(422);
+    expect(none.body.error.code).toBe('signal_without_customer');
+
+    expect((await t.post(`/api/v1/signals/${crypto.randomUUID()}/case`, {}, agent)).status).toBe(404);
+    const signal = await makeSignal(t.db, { customerId: customer.id });
+    for (const body of [{ priority: 'asap' }, { subject: '   ' }, { assignToMe: 'yes' }, { extra: 1 }]) {
+      const bad = await t.post(`/api/v1/signals/${signal.id}/case`, body, agent);
+      expect(bad.status, JSON.stringify(body)).toBe(400);
+      expect(bad.body.error.code).toBe('validation_error');
+    }
+    // A team or category that does not exist: refused by the case's own checks, nothing opened.
+    for (const body of [{ teamId: crypto.randomUUID() }, { category: 'no_such_category' }]) {
+      const bad = await t.post(`/api/v1/signals/${signal.id}/case`, body, agent);
+      expect(bad.status, JSON.stringify(body)).toBeGreaterThanOrEqual(400);
+      expect(bad.status).toBeLessThan(500);
+    }
+    const own = await makeUser(t.db, 'customer', { customerId: customer.id });
+    expect((await t.post(`/api/v1/signals/${signal.id}/case`, {}, own.token)).status).toBe(403);
+    expect((await t.get(`/api/v1/signals/${signal.id}`, agent)).body).toMatchObject({
+      state: 'open',
+      caseId: null,
+    });
+    const [opened] = await rows<{ n: number }>(
+      t.db,
+      sql`select count(*)::int as n from cases where customer_id = ${customer.id}`,
+    );
+    expect(opened!.n).toBe(0);
   });
 });
 
