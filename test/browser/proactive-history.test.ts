@@ -71,6 +71,51 @@ describe('signals page', () => {
     await eventually(() => text(page.getByTestId('signals-empty'))).toBe('No signals match.');
   });
 
+  it('opens a proactive case by hand from a live signal that has none', async () => {
+    // The demo's carrier delays open no case: their rule only flags them.
+    const [signal] = (await signals('state=open,acted&limit=100')).filter((x) => !x.caseId && x.customerId);
+    expect(signal).toBeDefined();
+    await page.goto(`${stack.url}/signals/${signal!.id}`);
+    await eventually(() => text(page.getByTestId('signal-heading'))).toBe(signal!.title);
+    expect(await text(page.getByTestId('signal-case'))).toContain('None');
+    await page.getByRole('button', { name: 'Open a case' }).click();
+    // Subject and priority start from the signal.
+    expect(await page.getByLabel('Subject').inputValue()).toBe(signal!.title);
+    const priority = { critical: 'urgent', high: 'high', medium: 'normal', low: 'low' }[signal!.severity];
+    expect(await page.getByLabel('Priority').inputValue()).toBe(priority);
+    await page.getByLabel('Subject').fill('  ');
+    await page.getByRole('button', { name: 'Open case' }).click();
+    expect(await text(page.getByTestId('open-case-error'))).toBe('Give the case a subject.');
+    await page.getByLabel('Subject').fill(`Carrier delay: tell ${signal!.customerName} before they ask`);
+    await page.getByLabel('Priority').selectOption('high');
+    await page.getByLabel('First internal note (optional)').fill('Carrier says two days late.');
+    await page.getByRole('button', { name: 'Open case' }).click();
+
+    await eventually(() => text(page.getByTestId('notice'))).toMatch(
+      /^Proactive case #\d+ opened for this signal\.$/,
+    );
+    const stored = await stack.api<Signal>(`/signals/${signal!.id}`, agent);
+    expect(stored.state).toBe('acted');
+    expect(stored.caseId).not.toBeNull();
+    expect(await text(page.getByTestId('notice'))).toBe(
+      `Proactive case #${stored.caseNumber} opened for this signal.`,
+    );
+    await eventually(() => text(page.getByTestId('signal-case'))).toContain(`Case #${stored.caseNumber}`);
+    expect(await page.getByRole('button', { name: 'Open a case' }).count()).toBe(0);
+    const me = await stack.api<{ id: string }>('/auth/me', agent);
+    expect(await stack.api(`/cases/${stored.caseId}`, agent)).toMatchObject({
+      subject: `Carrier delay: tell ${signal!.customerName} before they ask`,
+      channel: 'proactive',
+      priority: 'high',
+      assigneeId: me.id,
+    });
+    const messages = await stack.api<{ items: { body: string; public: boolean }[] }>(
+      `/cases/${stored.caseId}/messages`,
+      agent,
+    );
+    expect(messages.items.map((m) => [m.body, m.public])).toEqual([['Carrier says two days late.', false]]);
+  });
+
   it('closes several live signals at once with one reason; one that ended meanwhile is left as it was', async () => {
     await page.goto(`${stack.url}/signals?state=open,acted`);
     const live = await signals('state=open,acted&limit=10');

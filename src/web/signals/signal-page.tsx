@@ -1,7 +1,7 @@
 // One signal: what was detected (rule, customer, ref, times), the evidence events behind it, what
 // its actions did, and the two ways to close it: resolve (the promise is safe again) or dismiss
 // (a false alarm; the reason is required and kept). Refreshes on its own, so actions that finish
-// in the background show up.
+// in the background show up. A live signal without a case can get one by hand.
 import { useState, type FormEvent, type ReactNode } from 'react';
 import { Link, useParams } from 'react-router-dom';
 import {
@@ -25,6 +25,7 @@ import { ActionStateBadge, DueIn, RefValue, SeverityBadge, SignalStateBadge } fr
 import { priorityLabel } from '../cases/case-labels.js';
 import { RESUME_GRACE_MINUTES } from '../../shared/schemas/events.js';
 import { actionKindLabel, ruleKindLabel } from './signal-labels.js';
+import { OpenCaseForm } from './signal-open-case.js';
 
 const REFRESH_MS = 10_000;
 
@@ -54,7 +55,9 @@ function SignalView({ s, onChanged }: { s: SignalDetail; onChanged(): void }) {
   const live = LIVE_SIGNAL_STATES.includes(s.state);
   const teams = useApi<Items<Team>>(s.actions.some((a) => a.result?.teamId) ? '/teams' : null);
   const teamName = (id: string) => teams.data?.items.find((t) => t.id === id)?.name;
-  const [mode, setMode] = useState<'idle' | 'dismiss' | 'resolve'>('idle');
+  const [mode, setMode] = useState<'idle' | 'dismiss' | 'resolve' | 'case'>('idle');
+  // A case by hand: for a live signal about a customer that has none yet.
+  const canOpenCase = live && !s.caseId && !!s.customerId;
   const [reason, setReason] = useState('');
   const [reasonError, setReasonError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
@@ -92,7 +95,7 @@ function SignalView({ s, onChanged }: { s: SignalDetail; onChanged(): void }) {
     }
   }
 
-  const open = (next: 'dismiss' | 'resolve') => {
+  const open = (next: 'dismiss' | 'resolve' | 'case') => {
     setMode(next);
     setReason('');
     setReasonError(null);
@@ -124,13 +127,29 @@ function SignalView({ s, onChanged }: { s: SignalDetail; onChanged(): void }) {
               <button type="button" className="button" onClick={() => open('dismiss')}>
                 Dismiss
               </button>
+              {canOpenCase && (
+                <button type="button" className="button" onClick={() => open('case')}>
+                  Open a case
+                </button>
+              )}
             </>
           )
         }
       />
       <SuccessNotice message={notice} />
       <FormError message={error} />
-      {live && mode !== 'idle' && (
+      {canOpenCase && mode === 'case' && (
+        <OpenCaseForm
+          signal={s}
+          onCancel={() => setMode('idle')}
+          onOpened={(opened) => {
+            setNotice(`Proactive case #${opened.caseNumber ?? '…'} opened for this signal.`);
+            setMode('idle');
+            onChanged();
+          }}
+        />
+      )}
+      {live && (mode === 'dismiss' || mode === 'resolve') && (
         <form
           className="card signal-close"
           onSubmit={close}
