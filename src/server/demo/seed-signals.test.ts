@@ -28,10 +28,11 @@ async function signalsOf(rule: string) {
     ref_value: string | null;
     case_id: string | null;
     resolution: string | null;
+    resolved_by_event: boolean;
     evidence_count: number;
   }>(
     db,
-    sql`select s.state, s.ref_value, s.case_id, s.resolution, s.evidence_count
+    sql`select s.state, s.ref_value, s.case_id, s.resolution, s.resolved_by_event, s.evidence_count
       from signals s join signal_rules r on r.id = s.rule_id where r.name = ${rule} order by s.ref_value`,
   );
 }
@@ -89,24 +90,32 @@ describe('demo signals seed', () => {
         order by shipment`,
     );
     expect(stuck).toHaveLength(DEMO_ORDER_MIX.stuck);
-    const live = (await signalsOf(DEMO_RULES.notScanned)).filter((s) => s.state !== 'resolved');
-    expect(live.map((s) => s.ref_value)).toEqual(stuck.map((s) => s.shipment));
+    // Each has its proactive case; the one whose case is solved is resolved with it.
+    const caught = (await signalsOf(DEMO_RULES.notScanned)).filter((s) => !s.resolved_by_event);
+    expect(caught.map((s) => s.ref_value)).toEqual(stuck.map((s) => s.shipment));
     const statuses: string[] = [];
-    for (const s of live) {
-      expect(s.state).toBe('acted');
-      const [c] = await rows<{ channel: string; status: string; refs: Record<string, string> }>(
-        db,
-        sql`select channel, status, refs from cases where id = ${s.case_id}`,
-      );
+    for (const s of caught) {
+      const [c] = await rows<{
+        channel: string;
+        status: string;
+        number: number;
+        refs: Record<string, string>;
+      }>(db, sql`select channel, status, number, refs from cases where id = ${s.case_id}`);
       expect(c).toMatchObject({ channel: 'proactive', refs: { shipmentId: s.ref_value } });
       statuses.push(c!.status);
+      if (c!.status === 'solved')
+        expect(s).toMatchObject({
+          state: 'resolved',
+          resolution: `resolved with case #${c!.number} (solved)`,
+        });
+      else expect(s.state).toBe('acted');
     }
     // Maria Jensen's: a replacement was sent and the case solved (the parcel is still missing).
     expect(statuses.sort()).toEqual(['open', 'open', 'open', 'solved']);
   });
 
   it('resolves the signal of the parcel that moved again, and the agent solves its case', async () => {
-    const resolved = (await signalsOf(DEMO_RULES.notScanned)).filter((s) => s.state === 'resolved');
+    const resolved = (await signalsOf(DEMO_RULES.notScanned)).filter((s) => s.resolved_by_event);
     expect(resolved).toHaveLength(DEMO_ORDER_MIX.movesAgain);
     expect(resolved[0]!.resolution).toBe('the awaited event arrived (shipment.scanned)');
     const [c] = await rows<{ status: string }>(

@@ -1,5 +1,6 @@
 // Merging duplicates and linking related cases; the timeline of a case; who is looking at it.
 import { and, asc, eq, gt, inArray, isNull, ne, or, sql } from 'drizzle-orm';
+import { moveSignalsOfCase } from '../signals/case-signals.js';
 import type { Database } from '../../../db/client.js';
 import type { Actor } from '../../lib/actor.js';
 import { conflict, notFound, unprocessable } from '../../lib/errors.js';
@@ -80,6 +81,7 @@ export async function mergeCases(db: Database, actor: Actor, sourceId: string, t
       .set({ lastCustomerMessageAt: lastCustomer, updatedAt: now })
       .where(eq(cases.id, targetId));
     await refreshNextDue(tx, [targetId]);
+    await moveSignalsOfCase(tx, sourceId, targetId);
     await recordDomainEvents(tx, actor, [
       {
         type: 'case.merged',

@@ -52,6 +52,7 @@ import { assertCustomFields, loadDefinitions, missingRequired } from './custom-f
 import * as repo from './cases.repo.js';
 import { caseViews, categories, cases, messages } from './cases.table.js';
 import { mailCaseMessage } from '../mail/mail.service.js';
+import { resolveSignalsOfCase } from '../signals/case-signals.js';
 
 const UNSOLVED = new Set(['new', 'open', 'pending', 'on_hold']);
 type ClockRow = Awaited<ReturnType<typeof repo.listClocks>>[number];
@@ -554,6 +555,9 @@ export async function applyCaseUpdate(
   if (changes.priority || customerChanged)
     await onTargetsChanged(tx, actor, c, now, before.firstRespondedAt !== null);
   if (changes.status) await onStatusChange(tx, actor, c, before.status, now);
+  // Solving a proactive case deals with the risks it was opened for.
+  if (changes.status && UNSOLVED.has(before.status) && !UNSOLVED.has(finalStatus))
+    await resolveSignalsOfCase(tx, actor, after!);
   return after!;
 }
 

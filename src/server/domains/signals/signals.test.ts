@@ -672,6 +672,99 @@ describe('signals: a proactive case opened by hand', () => {
   });
 });
 
+describe('signals: their proactive case ends', () => {
+  const actionStates = async (id: string) =>
+    (
+      await rows<{ state: string }>(
+        t.db,
+        sql`select state from signal_actions where signal_id = ${id} order by position`,
+      )
+    ).map((r) => r.state);
+
+  it('solving the case resolves its live signals (pending actions skipped); reopening leaves them resolved', async () => {
+    const customer = await makeCustomer(t.db);
+    const first = await makeSignal(t.db, { customerId: customer.id, actions: [{ kind: 'escalate' }] });
+    const opened = (await t.post(`/api/v1/signals/${first.id}/case`, {}, agent)).body;
+    const second = await makeSignal(t.db, {
+      customerId: customer.id,
+      state: 'acted',
+      actedAt: new Date(),
+      caseId: opened.caseId,
+    });
+    const dismissedBefore = await makeSignal(t.db, {
+      customerId: customer.id,
+      state: 'dismissed',
+      resolvedAt: hoursAgo(1),
+      caseId: opened.caseId,
+    });
+    const number = opened.caseNumber as number;
+    const solved = await t.patch(`/api/v1/cases/${opened.caseId}`, { status: 'solved' }, agent);
+    expect(solved.status).toBe(200);
+    for (const s of [first, second]) {
+      expect((await t.get(`/api/v1/signals/${s.id}`, agent)).body).toMatchObject({
+        state: 'resolved',
+        resolution: `resolved with case #${number} (solved)`,
+        resolvedByEvent: false,
+      });
+    }
+    expect(await actionStates(first.id)).toEqual(['skipped']);
+    expect((await t.get(`/api/v1/signals/${dismissedBefore.id}`, agent)).body.state).toBe('dismissed');
+    const [event] = await rows<{ data: any; actor_id: string }>(
+      t.db,
+      sql`select data, actor_id from domain_events where entity_id = ${second.id} and type = 'signal.resolved'`,
+    );
+    expect(event!.data).toEqual({
+      from: 'acted',
+      resolution: `resolved with case #${number} (solved)`,
+      skippedActions: 0,
+      caseId: opened.caseId,
+    });
+    expect(event!.actor_id).toBe((await t.get('/api/v1/auth/me', agent)).body.id);
+
+    // Reopened: the signals stay resolved (a new firing opens a new one).
+    expect((await t.patch(`/api/v1/cases/${opened.caseId}`, { status: 'open' }, agent)).status).toBe(200);
+    expect((await t.get(`/api/v1/signals/${first.id}`, agent)).body.state).toBe('resolved');
+  });
+
+  it('a case solved with a reply, or closed, resolves them too; other cases’ signals stay live', async () => {
+    const customer = await makeCustomer(t.db);
+    const a = await makeSignal(t.db, { customerId: customer.id });
+    const b = await makeSignal(t.db, { customerId: customer.id });
+    const other = await makeSignal(t.db, { customerId: customer.id });
+    const caseA = (await t.post(`/api/v1/signals/${a.id}/case`, { subject: 'A' }, agent)).body;
+    const caseB = (await t.post(`/api/v1/signals/${b.id}/case`, { subject: 'B' }, agent)).body;
+    await t.post(`/api/v1/signals/${other.id}/case`, { subject: 'other' }, agent);
+    const reply = await t.post(
+      `/api/v1/cases/${caseA.caseId}/messages`,
+      { body: 'Your parcel is on its way again.', public: true, status: 'solved' },
+      agent,
+    );
+    expect(reply.status).toBe(201);
+    expect((await t.get(`/api/v1/signals/${a.id}`, agent)).body.resolution).toBe(
+      `resolved with case #${caseA.caseNumber} (solved)`,
+    );
+    expect((await t.patch(`/api/v1/cases/${caseB.caseId}`, { status: 'closed' }, admin)).status).toBe(200);
+    expect((await t.get(`/api/v1/signals/${b.id}`, agent)).body.resolution).toBe(
+      `resolved with case #${caseB.caseNumber} (closed)`,
+    );
+    expect((await t.get(`/api/v1/signals/${other.id}`, agent)).body.state).toBe('acted');
+  });
+
+  it('merging the case moves its signals to the case it was merged into', async () => {
+    const customer = await makeCustomer(t.db);
+    const signal = await makeSignal(t.db, { customerId: customer.id });
+    const source = (await t.post(`/api/v1/signals/${signal.id}/case`, { subject: 'dup' }, agent)).body;
+    const target = await makeCase(t.db, customer.id);
+    const merged = await t.post(`/api/v1/cases/${source.caseId}/merge`, { intoId: target.id }, agent);
+    expect(merged.status).toBe(200);
+    // Live still, now on the case that carries on.
+    expect((await t.get(`/api/v1/signals/${signal.id}`, agent)).body).toMatchObject({
+      state: 'acted',
+      caseId: target.id,
+    });
+  });
+});
+
 describe('board', () => {
   let b: TestApp;
   let token: string;

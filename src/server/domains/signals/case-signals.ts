@@ -1,0 +1,50 @@
+// What a proactive case's end does to the signals it handles. Solving (or closing) the case
+// resolves its live signals: the team has dealt with the risk, and it leaves the board ("resolved
+// with case #12"); a new firing opens a new signal. Merging the case moves its signals to the case
+// it was merged into. Called by the cases domain inside its own transaction.
+import { sql } from 'drizzle-orm';
+import type { Database } from '../../../db/client.js';
+import { rows } from '../../../db/client.js';
+import { LIVE_SIGNAL_STATES } from '../../../shared/schemas/signals.js';
+import type { Actor } from '../../lib/actor.js';
+import { recordDomainEvents } from '../domain-events/domain-events.repo.js';
+import { closeSignals } from './signals.repo.js';
+
+/** Resolves the live signals of a case that was just solved or closed. Returns how many. */
+export async function resolveSignalsOfCase(
+  tx: Database,
+  actor: Actor,
+  c: { id: string; number: number; status: string },
+): Promise<number> {
+  const live = await rows<{ id: string; state: string }>(
+    tx,
+    sql`select id, state from signals
+      where case_id = ${c.id} and state = any(${sql.param([...LIVE_SIGNAL_STATES])}::text[])
+      order by id for update`,
+  );
+  if (live.length === 0) return 0;
+  const resolution = `resolved with case #${c.number} (${c.status})`;
+  const skipped = await closeSignals(
+    tx,
+    live.map((s) => ({ id: s.id, resolution })),
+    'resolved',
+  );
+  await recordDomainEvents(
+    tx,
+    actor,
+    live.map((s) => ({
+      type: 'signal.resolved',
+      entityType: 'signal',
+      entityId: s.id,
+      data: { from: s.state, resolution, skippedActions: skipped.get(s.id) ?? 0, caseId: c.id },
+    })),
+  );
+  return live.length;
+}
+
+/** A merged case's signals follow it into the case it was merged into. */
+export async function moveSignalsOfCase(tx: Database, fromCaseId: string, toCaseId: string) {
+  await tx.execute(
+    sql`update signals set case_id = ${toCaseId}, updated_at = now() where case_id = ${fromCaseId}`,
+  );
+}
