@@ -333,6 +333,9 @@ describe('signals', () => {
     expect(
       await panel.getByTestId('case-signal').getByTestId('signal-state').getAttribute('data-state'),
     ).toBe('acted');
+    expect(await text(panel.getByTestId('case-signals-hint'))).toBe(
+      'Solving this case resolves its live signal.',
+    );
     expect(norm(await text(panel.getByTestId('case-refs')))).toBe('orderId SO-BT-9 shipmentId SH-BT-LIVE');
     // What happened to the order and the shipment, next to the conversation.
     await page.getByRole('tab', { name: 'Events' }).click();

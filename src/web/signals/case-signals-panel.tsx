@@ -1,7 +1,8 @@
-// Why a proactive case exists: the signals that opened or joined it, and the operational
-// references (order, shipment, invoice) the case is about, on the case page's side.
+// Why a proactive case exists: the signals that opened or joined it (or came with a case merged
+// into this one), and the operational references (order, shipment, invoice) the case is about, on
+// the case page's side. Solving the case resolves its live signals: the panel says so first.
 import { Link } from 'react-router-dom';
-import type { Signal } from '../../shared/schemas/signals.js';
+import { LIVE_SIGNAL_STATES, type Signal } from '../../shared/schemas/signals.js';
 import type { Case, Page } from '../lib/types.js';
 import { formatDateTime } from '../lib/format.js';
 import { useApi } from '../lib/use-api.js';
@@ -10,8 +11,8 @@ import { RefValue, SeverityBadge, SignalStateBadge } from './signal-badges.js';
 const SHOWN = 10;
 
 export function CaseSignalsPanel({ c }: { c: Case }) {
-  // Signals link to the proactive cases their actions opened or joined: other cases have none.
-  const signals = useApi<Page<Signal>>(c.channel === 'proactive' ? '/signals' : null, {
+  // Proactive cases have signals, and so has a case another one was merged into.
+  const signals = useApi<Page<Signal>>('/signals', {
     caseId: c.id,
     limit: SHOWN,
     includeTotal: true,
@@ -20,6 +21,8 @@ export function CaseSignalsPanel({ c }: { c: Case }) {
   const items = signals.data?.items ?? [];
   if (refs.length === 0 && items.length === 0 && !signals.error) return null;
   const more = (signals.data?.total ?? 0) - items.length;
+  const live = items.filter((s) => LIVE_SIGNAL_STATES.includes(s.state)).length;
+  const unsolved = c.status !== 'solved' && c.status !== 'closed';
   return (
     <section className="card panel" aria-labelledby="case-signals-title" data-testid="case-signals-panel">
       <h2 id="case-signals-title">{items.length > 0 ? 'Signals' : 'References'}</h2>
@@ -41,6 +44,11 @@ export function CaseSignalsPanel({ c }: { c: Case }) {
         </ul>
       )}
       {more > 0 && <p className="muted panel__more">and {more} more</p>}
+      {unsolved && live > 0 && (
+        <p className="muted panel__more" data-testid="case-signals-hint">
+          Solving this case resolves {live === 1 ? 'its live signal' : `its ${live} live signals`}.
+        </p>
+      )}
       {refs.length > 0 && (
         <>
           {items.length > 0 && <h3 className="panel__heading">References</h3>}
