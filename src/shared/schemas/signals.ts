@@ -114,6 +114,14 @@ export const SignalActionParams = z.strictObject({ id: Id, actionId: Id });
 
 export const SignalResolve = z.strictObject({ reason: z.string().trim().min(1).max(1000).optional() });
 
+/** The priority a proactive case opened by hand gets from its signal's severity, unless one is given. */
+export const PRIORITY_OF_SEVERITY = {
+  critical: 'urgent',
+  high: 'high',
+  medium: 'normal',
+  low: 'low',
+} as const;
+
 /**
  * A proactive case opened by hand from a live signal without one (its rule opens none, or its
  * action failed). The subject defaults to the signal's title, the priority to its severity's.

@@ -4,11 +4,9 @@
 // customer's live proactive case about the same order or shipment instead of opening a second.
 import { useState, type FormEvent } from 'react';
 import { PRIORITIES } from '../../shared/schemas/cases.js';
-import { SignalOpenCase, type SignalDetail } from '../../shared/schemas/signals.js';
+import { PRIORITY_OF_SEVERITY, SignalOpenCase, type SignalDetail } from '../../shared/schemas/signals.js';
 import { priorityLabel } from '../cases/case-labels.js';
 import { api, toApiError } from '../lib/api.js';
-
-const PRIORITY_OF_SEVERITY = { critical: 'urgent', high: 'high', medium: 'normal', low: 'low' } as const;
 
 export function OpenCaseForm(props: {
   signal: SignalDetail;

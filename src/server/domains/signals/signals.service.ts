@@ -6,6 +6,7 @@ import type { Database } from '../../../db/client.js';
 import { isoDurationMs, SEVERITIES, type Severity } from '../../../shared/schemas/rules.js';
 import {
   LIVE_SIGNAL_STATES,
+  PRIORITY_OF_SEVERITY,
   type Board,
   type Signal,
   type SignalDetail,
@@ -227,9 +228,6 @@ export async function sendHeldMailNow(db: Database, actor: Actor, signalId: stri
   });
   return getSignal(db, actor, signalId);
 }
-
-/** The priority a hand-opened proactive case gets from its signal's severity. */
-const PRIORITY_OF_SEVERITY = { critical: 'urgent', high: 'high', medium: 'normal', low: 'low' } as const;
 
 /**
  * Opens a proactive case from a live signal that has none (its rule opens none, or the action
