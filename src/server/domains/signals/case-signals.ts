@@ -7,8 +7,7 @@ import type { Database } from '../../../db/client.js';
 import { rows } from '../../../db/client.js';
 import { LIVE_SIGNAL_STATES } from '../../../shared/schemas/signals.js';
 import type { Actor } from '../../lib/actor.js';
-import { recordDomainEvents } from '../domain-events/domain-events.repo.js';
-import { closeSignals } from './signals.repo.js';
+import { endSignals } from './end-signals.js';
 
 /** Resolves the live signals of a case that was just solved or closed. Returns how many. */
 export async function resolveSignalsOfCase(
@@ -24,21 +23,7 @@ export async function resolveSignalsOfCase(
   );
   if (live.length === 0) return 0;
   const resolution = `resolved with case #${c.number} (${c.status})`;
-  const skipped = await closeSignals(
-    tx,
-    live.map((s) => ({ id: s.id, resolution })),
-    'resolved',
-  );
-  await recordDomainEvents(
-    tx,
-    actor,
-    live.map((s) => ({
-      type: 'signal.resolved',
-      entityType: 'signal',
-      entityId: s.id,
-      data: { from: s.state, resolution, skippedActions: skipped.get(s.id) ?? 0, caseId: c.id },
-    })),
-  );
+  await endSignals(tx, actor, live, 'resolved', resolution, { caseId: c.id });
   return live.length;
 }
 

@@ -180,7 +180,6 @@ export async function countHeldCustomerMails(db: Database): Promise<number> {
   return row?.n ?? 0;
 }
 
-/** Ends a signal (resolved or dismissed); its actions not yet run are skipped. */
 /** Locks these signals, in id order (two bulk closes cannot deadlock), and answers their states. */
 export async function lockSignals(db: Database, ids: string[]) {
   return db

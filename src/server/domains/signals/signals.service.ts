@@ -22,8 +22,9 @@ import { users } from '../auth/auth.table.js';
 import { listSilentSources } from '../events/event-sources.repo.js';
 import * as commitmentsRepo from '../commitments/commitments.repo.js';
 import { toCommitmentDto } from '../commitments/commitments.service.js';
-import { recordDomainEvent, recordDomainEvents } from '../domain-events/domain-events.repo.js';
+import { recordDomainEvent } from '../domain-events/domain-events.repo.js';
 import { lockSignalRow, openProactiveCase } from './actions.js';
+import { endSignals } from './end-signals.js';
 import { assertCanHandleSignals, assertCanReadProactive } from './signals.policy.js';
 import * as repo from './signals.repo.js';
 
@@ -127,21 +128,7 @@ async function closeLiveSignals(
   const missing = ids.find((id) => !known.has(id));
   if (missing) throw notFound(ids.length === 1 ? 'signal' : `signal ${missing}`);
   const live = locked.filter((s) => LIVE_SIGNAL_STATES.includes(s.state));
-  const skipped = await repo.closeSignals(
-    tx,
-    live.map((s) => ({ id: s.id, resolution })),
-    to,
-  );
-  await recordDomainEvents(
-    tx,
-    actor,
-    live.map((s) => ({
-      type: to === 'dismissed' ? 'signal.dismissed' : 'signal.resolved',
-      entityType: 'signal',
-      entityId: s.id,
-      data: { from: s.state, resolution, skippedActions: skipped.get(s.id) ?? 0 },
-    })),
-  );
+  const skipped = await endSignals(tx, actor, live, to, resolution);
   return {
     closed: live.map((s) => s.id),
     alreadyClosed: locked

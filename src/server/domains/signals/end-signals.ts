@@ -1,0 +1,38 @@
+// Ending live signals, however they end: resolved or dismissed by staff (one or many), or resolved
+// with their proactive case. One statement for the signals, one for their pending actions, and a
+// domain event each.
+import type { Database } from '../../../db/client.js';
+import type { Actor } from '../../lib/actor.js';
+import { recordDomainEvents } from '../domain-events/domain-events.repo.js';
+import { closeSignals } from './signals.repo.js';
+
+/**
+ * Ends these live signals (locked by the caller) with one resolution, skipping their pending
+ * actions; each gets `signal.resolved` or `signal.dismissed` with `from`, `resolution`,
+ * `skippedActions` and `data`. Answers how many actions each signal had skipped (absent: none).
+ */
+export async function endSignals(
+  tx: Database,
+  actor: Actor,
+  live: { id: string; state: string }[],
+  to: 'resolved' | 'dismissed',
+  resolution: string,
+  data: Record<string, unknown> = {},
+): Promise<Map<string, number>> {
+  const skipped = await closeSignals(
+    tx,
+    live.map((s) => ({ id: s.id, resolution })),
+    to,
+  );
+  await recordDomainEvents(
+    tx,
+    actor,
+    live.map((s) => ({
+      type: to === 'dismissed' ? 'signal.dismissed' : 'signal.resolved',
+      entityType: 'signal',
+      entityId: s.id,
+      data: { from: s.state, resolution, skippedActions: skipped.get(s.id) ?? 0, ...data },
+    })),
+  );
+  return skipped;
+}
