@@ -1,5 +1,6 @@
 // Route-level helpers: who may call a route, and the error responses it documents.
 import type { FastifyRequest } from 'fastify';
+import { z } from 'zod';
 import { ErrorBody } from '../../shared/schemas/common.js';
 import type { Role } from '../../shared/schemas/users.js';
 import type { Actor } from './actor.js';
@@ -30,3 +31,11 @@ export function errors(...codes: (400 | 401 | 403 | 404 | 409 | 413 | 415 | 422 
 }
 
 export const AUTHED = [400, 401, 403] as const;
+
+/** The responses of a CSV export: the file (documented as text/csv), or the usual errors. */
+export function csvResponses(description: string) {
+  return {
+    200: { description, content: { 'text/csv': { schema: z.string() } } },
+    ...errors(...AUTHED, 404),
+  };
+}

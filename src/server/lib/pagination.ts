@@ -88,3 +88,15 @@ export async function totalIf(
     .where(where);
   return row?.n ?? 0;
 }
+
+/** A keyset-paginated list read to its end, one page at a time. */
+export async function* allPages<T>(
+  page: (cursor: string | undefined) => Promise<{ items: T[]; nextCursor: string | null }>,
+): AsyncGenerator<T[]> {
+  let cursor: string | undefined;
+  do {
+    const got = await page(cursor);
+    yield got.items;
+    cursor = got.nextCursor ?? undefined;
+  } while (cursor);
+}

@@ -1,5 +1,15 @@
 import { z } from 'zod';
-import { BooleanQuery, Cursor, Id, IsoDateTime, LIMITS, Limit, Search } from './common.js';
+import {
+  BooleanQuery,
+  Cursor,
+  ExportTimeZone,
+  Id,
+  IsoDateTime,
+  LIMITS,
+  Limit,
+  PAGING,
+  Search,
+} from './common.js';
 import { EventRefs } from './events.js';
 
 export const CASE_STATUSES = ['new', 'open', 'pending', 'on_hold', 'solved', 'closed'] as const;
@@ -303,6 +313,9 @@ export const CaseListQuery = z.strictObject({
   includeTotal: BooleanQuery.optional(),
 });
 export type CaseListQuery = z.infer<typeof CaseListQuery>;
+
+export const CaseExportQuery = CaseListQuery.omit(PAGING).extend({ timezone: ExportTimeZone });
+export type CaseExportQuery = z.infer<typeof CaseExportQuery>;
 
 export const BulkCaseUpdate = z.strictObject({
   ids: z.array(Id).min(1).max(500),

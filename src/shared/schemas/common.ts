@@ -147,6 +147,14 @@ export const BooleanQuery = z.enum(['true', 'false']).transform((v) => v === 'tr
 
 export const Search = z.string().trim().min(1).max(LIMITS.search);
 
+/** Exports take a list's filters, not its paging, and write times local to a zone. */
+export const ExportTimeZone = TimeZone.default('UTC').describe(
+  'times are written as YYYY-MM-DD HH:MM:SS in this IANA time zone (default UTC)',
+);
+
+/** What an export leaves out of its list's query: `List.omit(PAGING).extend({ timezone: ExportTimeZone })`. */
+export const PAGING = { limit: true, cursor: true, includeTotal: true } as const;
+
 export const ErrorBody = z.object({
   error: z.object({
     code: z.string(),

@@ -10,6 +10,7 @@ import {
   Language,
   Limit,
   Name,
+  PAGING,
   Phone,
   Search,
   SegmentKey,
@@ -72,3 +73,4 @@ export const CustomerListQuery = z.strictObject({
   includeTotal: BooleanQuery.optional(),
 });
 export type CustomerListQuery = z.infer<typeof CustomerListQuery>;
+export const CustomerExportQuery = CustomerListQuery.omit(PAGING);

@@ -1,7 +1,18 @@
 // Signals (detected risks to a promise), commitments (promises on operations, opened and
 // fulfilled by events) and the proactive KPIs. Shared by the API, OpenAPI and the UI.
 import { z } from 'zod';
-import { BooleanQuery, Cursor, Id, IsoDateTime, LIMITS, Limit, Name, TimeZone } from './common.js';
+import {
+  BooleanQuery,
+  Cursor,
+  ExportTimeZone,
+  Id,
+  IsoDateTime,
+  LIMITS,
+  Limit,
+  Name,
+  PAGING,
+  TimeZone,
+} from './common.js';
 import { Key, Priority } from './cases.js';
 import { EventType, RefKey } from './events.js';
 import { ACTION_KINDS, Condition, Duration, FieldPath, Severity } from './rules.js';
@@ -108,6 +119,7 @@ export const SignalListQuery = z.strictObject({
   includeTotal: BooleanQuery.optional(),
 });
 export type SignalListQuery = z.infer<typeof SignalListQuery>;
+export const SignalExportQuery = SignalListQuery.omit(PAGING).extend({ timezone: ExportTimeZone });
 
 export const SignalDismiss = z.strictObject({ reason: z.string().trim().min(1).max(1000) });
 export const SignalActionParams = z.strictObject({ id: Id, actionId: Id });
@@ -271,6 +283,7 @@ export const CommitmentListQuery = z.strictObject({
   includeTotal: BooleanQuery.optional(),
 });
 export type CommitmentListQuery = z.infer<typeof CommitmentListQuery>;
+export const CommitmentExportQuery = CommitmentListQuery.omit(PAGING).extend({ timezone: ExportTimeZone });
 
 export const CommitmentRateQuery = z.strictObject({
   by: z.enum(['customer', 'organization', 'segment', 'agreement']).default('agreement'),
@@ -394,6 +407,7 @@ export const RuleOutcomesQuery = z.strictObject({
   from: IsoDateTime.optional().describe('signals detected at or after (default: 30 days before `to`)'),
   to: IsoDateTime.optional().describe('and before (default: now)'),
 });
+export const RuleOutcomesExportQuery = RuleOutcomesQuery.extend({ timezone: ExportTimeZone });
 
 export const RuleOutcome = z.object({
   ruleId: Id,

@@ -20,11 +20,12 @@ import type {
   CasePromise,
 } from '../../../shared/schemas/cases.js';
 import { CaseCreate as CaseCreateSchema } from '../../../shared/schemas/cases.js';
+import { LIMITS } from '../../../shared/schemas/common.js';
 import type { CaseViewFilters } from '../../../shared/schemas/views.js';
 import type { Actor } from '../../lib/actor.js';
 import { isAdmin, isStaff } from '../../lib/actor.js';
 import { AppError, conflict, forbidden, notFound, unprocessable } from '../../lib/errors.js';
-import { sortFrom } from '../../lib/pagination.js';
+import { allPages, sortFrom } from '../../lib/pagination.js';
 import * as policy from '../../policies/cases.js';
 import {
   findAgreementWithCalendar,
@@ -187,7 +188,8 @@ export function queryFilters(q: Partial<CaseListQuery>): CaseViewFilters & { q?:
   return f;
 }
 
-export async function listCases(db: Database, actor: Actor, q: CaseListQuery, now = new Date()) {
+/** One page of the case list, with the clocks of its cases. */
+async function readCasePage(db: Database, actor: Actor, q: CaseListQuery) {
   const view = await viewFilters(db, actor, q.view);
   const where = and(
     policy.caseListScope(actor),
@@ -202,14 +204,43 @@ export async function listCases(db: Database, actor: Actor, q: CaseListQuery, no
   );
   const byCase = new Map<string, ClockRow[]>();
   for (const c of clocks) byCase.set(c.caseId, [...(byCase.get(c.caseId) ?? []), c]);
+  return { page, clocksOf: (id: string) => byCase.get(id) ?? [] };
+}
+
+export async function listCases(db: Database, actor: Actor, q: CaseListQuery, now = new Date()) {
+  const { page, clocksOf } = await readCasePage(db, actor, q);
   return {
     items: page.items.map((row) => ({
       ...toSummary(row, actor),
-      promiseState: promiseState(byCase.get(row.id) ?? [], now),
+      promiseState: promiseState(clocksOf(row.id), now),
     })),
     nextCursor: page.nextCursor,
     total: page.total,
   };
+}
+
+/** A case as its export writes it: the queue's row, its custom fields and its clocks. */
+export type ExportedCase = CaseSummary & { customFields: Record<string, unknown>; promises: CasePromise[] };
+
+/** Every case the list's filters select, a page at a time (the list's order and access rules). */
+export function exportCases(
+  db: Database,
+  actor: Actor,
+  q: Omit<CaseListQuery, 'limit' | 'cursor' | 'includeTotal'>,
+  { now = new Date(), pageSize = LIMITS.pageMax as number } = {},
+) {
+  return allPages<ExportedCase>(async (cursor) => {
+    const { page, clocksOf } = await readCasePage(db, actor, { ...q, limit: pageSize, cursor });
+    return {
+      items: page.items.map((row) => ({
+        ...toSummary(row, actor),
+        promiseState: promiseState(clocksOf(row.id), now),
+        customFields: row.customFields,
+        promises: clocksOf(row.id).map((c) => toPromiseDto(c, undefined, now)),
+      })),
+      nextCursor: page.nextCursor,
+    };
+  });
 }
 
 // ---- writing -------------------------------------------------------------------------------

@@ -1,14 +1,18 @@
 import { z } from 'zod';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { IdParams, page } from '../../../shared/schemas/common.js';
+import { IdParams, LIMITS, page } from '../../../shared/schemas/common.js';
 import {
   Commitment,
+  CommitmentExportQuery,
   CommitmentListQuery,
   CommitmentRate,
   CommitmentRateQuery,
 } from '../../../shared/schemas/signals.js';
-import { AUTHED, STAFF, actorOf, errors } from '../../lib/http.js';
+import { csvFilename, sendCsv } from '../../lib/csv.js';
+import { AUTHED, STAFF, actorOf, csvResponses, errors } from '../../lib/http.js';
+import { allPages } from '../../lib/pagination.js';
 import type { RouteDeps } from '../../routes.js';
+import { commitmentColumns } from './commitment-export.js';
 import * as commitments from './commitments.service.js';
 
 const tags = ['commitments'];
@@ -28,6 +32,28 @@ export const commitmentsRoutes =
         },
       },
       async (request) => commitments.listCommitments(db, actorOf(request), request.query),
+    );
+    app.get(
+      '/commitments/export.csv',
+      {
+        config: { access: STAFF },
+        schema: {
+          tags,
+          summary: 'Export the commitments a list query selects, as CSV',
+          description:
+            'The filters and order of GET /commitments, every matching commitment. Times are local to `timezone`.',
+          querystring: CommitmentExportQuery,
+          response: csvResponses('CSV, UTF-8 with a byte-order mark, one row per commitment'),
+        },
+      },
+      async (request, reply) => {
+        const { timezone, ...q } = request.query;
+        const actor = actorOf(request);
+        const rows = allPages((cursor) =>
+          commitments.listCommitments(db, actor, { ...q, limit: LIMITS.pageMax, cursor }),
+        );
+        return sendCsv(reply, csvFilename('commitments', timezone), commitmentColumns, rows, timezone);
+      },
     );
     // Before /commitments/:id; "rates" would not parse as an id anyway.
     app.get(

@@ -1,15 +1,19 @@
 import { z } from 'zod';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { IdParams, IsoDateTime, page } from '../../../shared/schemas/common.js';
+import { IdParams, IsoDateTime, LIMITS, page } from '../../../shared/schemas/common.js';
 import {
   Customer,
   CustomerCreate,
+  CustomerExportQuery,
   CustomerListQuery,
   CustomerUpdate,
 } from '../../../shared/schemas/customers.js';
-import { AUTHED, STAFF, actorOf, errors } from '../../lib/http.js';
+import { csvFilename, sendCsv } from '../../lib/csv.js';
+import { ADMIN, AUTHED, STAFF, actorOf, csvResponses, errors } from '../../lib/http.js';
+import { allPages } from '../../lib/pagination.js';
 import type { RouteDeps } from '../../routes.js';
 import { listDomainEventsFor } from '../domain-events/domain-events.repo.js';
+import { customerColumns, customerFieldKeys } from './customer-export.js';
 import * as customers from './customers.service.js';
 
 export const DomainEvent = z.object({
@@ -37,6 +41,28 @@ export const customersRoutes =
         },
       },
       async (request) => customers.listCustomers(db, actorOf(request), request.query),
+    );
+    app.get(
+      '/customers/export.csv',
+      {
+        config: { access: ADMIN },
+        schema: {
+          tags,
+          summary: 'Export the customers a list query selects, as CSV in the import format (admins)',
+          description:
+            'The filters and order of GET /customers. The columns are those POST /imports/customers reads (name, email, phone, organization, segment, language, timeZone, externalId, organizationAccess, then cf.<key> per custom field in use).',
+          querystring: CustomerExportQuery,
+          response: csvResponses('CSV, UTF-8 with a byte-order mark, one row per customer'),
+        },
+      },
+      async (request, reply) => {
+        const actor = actorOf(request);
+        const columns = customerColumns(await customerFieldKeys(db));
+        const rows = allPages((cursor) =>
+          customers.listCustomers(db, actor, { ...request.query, limit: LIMITS.pageMax, cursor }),
+        );
+        return sendCsv(reply, csvFilename('customers'), columns, rows);
+      },
     );
     app.post(
       '/customers',

@@ -14,6 +14,7 @@ import {
 } from '../../../shared/schemas/imports.js';
 import type { Actor } from '../../lib/actor.js';
 import { isAdmin } from '../../lib/actor.js';
+import { restoreCell } from '../../lib/csv.js';
 import { forbidden, unprocessable } from '../../lib/errors.js';
 import { recordDomainEvents } from '../domain-events/domain-events.repo.js';
 import { customers } from '../customers/customers.table.js';
@@ -112,7 +113,7 @@ export async function importCustomersCsv(
     const raw: Record<string, unknown> = {};
     const customFields: Record<string, string> = {};
     header.forEach((h, col) => {
-      const value = record[col]?.trim() ?? '';
+      const value = restoreCell(record[col]?.trim() ?? '');
       if (value === '') return;
       if (h.startsWith('cf.')) customFields[h.slice(3)] = value;
       else raw[h] = value;

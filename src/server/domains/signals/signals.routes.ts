@@ -1,5 +1,5 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { IdParams, page } from '../../../shared/schemas/common.js';
+import { IdParams, LIMITS, page } from '../../../shared/schemas/common.js';
 import {
   Board,
   BoardQuery,
@@ -8,6 +8,7 @@ import {
   ProactiveTrend,
   ProactiveTrendQuery,
   RuleOutcomes,
+  RuleOutcomesExportQuery,
   RuleOutcomesQuery,
   MAX_BULK_SIGNALS,
   Signal,
@@ -16,13 +17,17 @@ import {
   SignalBulkCloseResult,
   SignalDetail,
   SignalDismiss,
+  SignalExportQuery,
   SignalListQuery,
   SignalOpenCase,
   SignalResolve,
 } from '../../../shared/schemas/signals.js';
-import { AUTHED, STAFF, actorOf, errors } from '../../lib/http.js';
+import { csvFilename, sendCsv } from '../../lib/csv.js';
+import { AUTHED, STAFF, actorOf, csvResponses, errors } from '../../lib/http.js';
+import { allPages } from '../../lib/pagination.js';
 import type { RouteDeps } from '../../routes.js';
 import * as kpis from './kpis.service.js';
+import { ruleOutcomeColumns, signalColumns, trendColumns } from './signal-export.js';
 import * as signals from './signals.service.js';
 
 const tags = ['signals'];
@@ -42,6 +47,28 @@ export const signalsRoutes =
         },
       },
       async (request) => signals.listSignals(db, actorOf(request), request.query),
+    );
+    app.get(
+      '/signals/export.csv',
+      {
+        config: { access: STAFF },
+        schema: {
+          tags,
+          summary: 'Export the signals a list query selects, as CSV',
+          description:
+            'The filters of GET /signals, every matching signal, newest first. Times are local to `timezone`.',
+          querystring: SignalExportQuery,
+          response: csvResponses('CSV, UTF-8 with a byte-order mark, one row per signal'),
+        },
+      },
+      async (request, reply) => {
+        const { timezone, ...q } = request.query;
+        const actor = actorOf(request);
+        const rows = allPages((cursor) =>
+          signals.listSignals(db, actor, { ...q, limit: LIMITS.pageMax, cursor }),
+        );
+        return sendCsv(reply, csvFilename('signals', timezone), signalColumns, rows, timezone);
+      },
     );
     app.get(
       '/signals/:id',
@@ -188,5 +215,47 @@ export const signalsRoutes =
         },
       },
       async (request) => kpis.getRuleOutcomes(db, actorOf(request), request.query),
+    );
+    app.get(
+      '/kpis/proactive/trend.csv',
+      {
+        config: { access: STAFF },
+        schema: {
+          tags: ['signals', 'kpis'],
+          summary: 'The proactive KPIs per day, week or month, as CSV (the trend, a row per bucket)',
+          description: 'The query of GET /kpis/proactive/trend. Shares are percentages, lead times hours.',
+          querystring: ProactiveTrendQuery,
+          response: csvResponses('CSV, UTF-8 with a byte-order mark, one row per bucket, oldest first'),
+        },
+      },
+      async (request, reply) => {
+        const trend = await kpis.getProactiveTrend(db, actorOf(request), request.query);
+        const name = csvFilename(`proactive-kpis-by-${trend.interval}`, trend.timezone);
+        return sendCsv(reply, name, trendColumns(trend.interval), [trend.buckets], trend.timezone);
+      },
+    );
+    app.get(
+      '/kpis/proactive/rules.csv',
+      {
+        config: { access: STAFF },
+        schema: {
+          tags: ['signals', 'kpis'],
+          summary: "What became of each rule's signals in a period, as CSV",
+          description: 'The query of GET /kpis/proactive/rules, and a `timezone` for the times.',
+          querystring: RuleOutcomesExportQuery,
+          response: csvResponses('CSV, UTF-8 with a byte-order mark, one row per rule'),
+        },
+      },
+      async (request, reply) => {
+        const { timezone, ...q } = request.query;
+        const outcomes = await kpis.getRuleOutcomes(db, actorOf(request), q);
+        return sendCsv(
+          reply,
+          csvFilename('rule-outcomes', timezone),
+          ruleOutcomeColumns,
+          [outcomes.items],
+          timezone,
+        );
+      },
     );
   };

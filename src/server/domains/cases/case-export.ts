@@ -1,0 +1,57 @@
+// The columns of the case list's CSV export: what a team lead takes to a spreadsheet to look at
+// volumes, owners and promises kept. One column per custom field the admins defined.
+import type { CasePromise, PromiseKind } from '../../../shared/schemas/cases.js';
+import type { CsvColumn } from '../../lib/csv.js';
+import type { ExportedCase } from './cases.service.js';
+import type { Definition } from './custom-fields.js';
+
+/** How a promise of the case ended or stands: met, met late, breached, running, paused. */
+export function promiseOutcome(p: CasePromise | undefined): string {
+  if (!p) return '';
+  if (p.metAt) return p.breachedAt || (p.dueAt && p.metAt > p.dueAt) ? 'met late' : 'met';
+  if (p.state === 'breached') return 'breached';
+  return p.state === 'paused' ? 'paused' : 'running';
+}
+
+/** The latest cycle of a kind (a reopened case starts its resolution clock again). */
+const latest = (c: ExportedCase, kind: PromiseKind) => c.promises.findLast((p) => p.kind === kind);
+
+const joined = (values: string[]) => values.join('; ');
+
+export function caseColumns(definitions: Definition[]): CsvColumn<ExportedCase>[] {
+  return [
+    { header: 'Case', value: (c) => c.number },
+    { header: 'Subject', value: (c) => c.subject },
+    { header: 'Status', value: (c) => c.status },
+    { header: 'Priority', value: (c) => c.priority },
+    { header: 'Category', value: (c) => c.category },
+    { header: 'Channel', value: (c) => c.channel },
+    { header: 'Customer', value: (c) => c.customer.name },
+    { header: 'Customer email', value: (c) => c.customer.email },
+    { header: 'Organization', value: (c) => c.organization?.name },
+    { header: 'Assignee', value: (c) => c.assignee?.name },
+    { header: 'Team', value: (c) => c.team?.name },
+    { header: 'Tags', value: (c) => joined(c.tags) },
+    { header: 'References', value: (c) => joined(Object.entries(c.refs).map(([k, v]) => `${k}=${v}`)) },
+    { header: 'Agreement', value: (c) => c.agreement?.name },
+    { header: 'Promises now', value: (c) => c.promiseState },
+    { header: 'First response due', value: (c, time) => time(latest(c, 'first_response')?.dueAt) },
+    { header: 'First response', value: (c) => promiseOutcome(latest(c, 'first_response')) },
+    { header: 'First responded', value: (c, time) => time(c.firstRespondedAt) },
+    { header: 'Resolution due', value: (c, time) => time(latest(c, 'resolution')?.dueAt) },
+    { header: 'Resolution', value: (c) => promiseOutcome(latest(c, 'resolution')) },
+    { header: 'Created', value: (c, time) => time(c.createdAt) },
+    { header: 'Updated', value: (c, time) => time(c.updatedAt) },
+    { header: 'Solved', value: (c, time) => time(c.solvedAt) },
+    { header: 'Closed', value: (c, time) => time(c.closedAt) },
+    { header: 'Reopened', value: (c) => c.reopenCount },
+    ...definitions.map((d): CsvColumn<ExportedCase> => ({
+      header: d.label,
+      value: (c) => {
+        const v = c.customFields[d.key];
+        return v === null || v === undefined || typeof v === 'object' ? '' : (v as string | number | boolean);
+      },
+    })),
+    { header: 'Id', value: (c) => c.id },
+  ];
+}

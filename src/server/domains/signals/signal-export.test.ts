@@ -1,0 +1,273 @@
+// CSV exports of the signals, commitments and customers lists and of the proactive KPIs: each
+// file says what the JSON answer for the same query says, and only staff (admins, for customers)
+// may take one.
+import { parse } from 'csv-parse/sync';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestApp, type TestApp } from '../../../../test/helpers/app.js';
+import { makeCustomer, makeOrganization, makeUser, unique } from '../../../../test/helpers/factories.js';
+import { makeCommitment, makeRule, makeSignal } from '../../../../test/helpers/signal-factories.js';
+
+let t: TestApp;
+let admin: string;
+let agent: string;
+let customerToken: string;
+beforeAll(async () => {
+  t = await startTestApp();
+  admin = (await makeUser(t.db, 'admin')).token;
+  agent = (await makeUser(t.db, 'agent')).token;
+  customerToken = (await makeUser(t.db, 'customer', { customerId: (await makeCustomer(t.db)).id })).token;
+});
+afterAll(() => t?.close());
+
+async function csv(path: string, token = agent) {
+  const res = await t.get<string>(path, token);
+  expect(res.status, `${path}: ${JSON.stringify(res.body)}`).toBe(200);
+  expect(res.headers.get('content-type')).toBe('text/csv; charset=utf-8');
+  return {
+    records: parse(res.body, { bom: true, columns: true }) as Record<string, string>[],
+    filename: /filename="([^"]+)"/.exec(res.headers.get('content-disposition') ?? '')?.[1],
+  };
+}
+
+const at = (iso: string) => new Date(iso);
+
+describe('signal export', () => {
+  it('writes the signals GET /signals lists for the same filters, in its order, times local', async () => {
+    const rule = await makeRule(t.db, { name: `Stuck parcel ${unique()}` });
+    const customer = await makeCustomer(t.db);
+    const caught = await makeSignal(t.db, {
+      ruleId: rule.id,
+      customerId: customer.id,
+      severity: 'high',
+      state: 'resolved',
+      resolvedByEvent: true,
+      resolvedAt: at('2026-05-01T12:00:00.000Z'),
+      refKey: 'shipmentId',
+      refValue: 'SH-9',
+      detectedAt: at('2026-04-30T23:15:00.000Z'),
+      dueAt: at('2026-05-02T08:00:00.000Z'),
+    });
+    await makeSignal(t.db, {
+      ruleId: rule.id,
+      title: '@SUM(1+1)*cmd|calc',
+      customerContactedFirst: true,
+      detectedAt: at('2026-05-03T08:00:00.000Z'),
+    });
+    await makeSignal(t.db, { detectedAt: at('2026-05-03T09:00:00.000Z') }); // another rule
+
+    const { records, filename } = await csv(
+      `/api/v1/signals/export.csv?ruleId=${rule.id}&timezone=Asia/Tokyo`,
+    );
+    expect(filename).toMatch(/^signals-\d{4}-\d\d-\d\d\.csv$/);
+    const listed = await t.get(`/api/v1/signals?ruleId=${rule.id}`, agent);
+    expect(records.map((r) => r.Id)).toEqual(listed.body.items.map((s: { id: string }) => s.id));
+    expect(records[1]).toMatchObject({
+      Id: caught.id,
+      Rule: rule.name,
+      Severity: 'high',
+      State: 'resolved',
+      Customer: customer.name,
+      Reference: 'shipmentId=SH-9',
+      // Tokyo is UTC+9.
+      Detected: '2026-05-01 08:15:00',
+      'Promise due': '2026-05-02 17:00:00',
+      Ended: '2026-05-01 21:00:00',
+      'Resolved by itself': 'true',
+      'Customer had written first': 'false',
+      Case: '',
+    });
+    expect(records[0]).toMatchObject({ Title: `'@SUM(1+1)*cmd|calc`, 'Customer had written first': 'true' });
+    // A state filter narrows it like the list.
+    expect((await csv(`/api/v1/signals/export.csv?ruleId=${rule.id}&state=open`)).records).toHaveLength(1);
+  });
+});
+
+describe('proactive KPI exports', () => {
+  it('the trend as a row per bucket, the same numbers as the JSON, shares in percent', async () => {
+    const rule = await makeRule(t.db);
+    await makeSignal(t.db, {
+      ruleId: rule.id,
+      state: 'resolved',
+      detectedAt: at('2027-03-02T09:00:00.000Z'),
+      dueAt: at('2027-03-02T10:30:00.000Z'),
+    });
+    await makeSignal(t.db, {
+      ruleId: rule.id,
+      state: 'dismissed',
+      customerContactedFirst: true,
+      detectedAt: at('2027-03-02T11:00:00.000Z'),
+    });
+    await makeCommitment(t.db, { state: 'met', closedAt: at('2027-03-03T10:00:00.000Z') });
+    await makeCommitment(t.db, { state: 'late', closedAt: at('2027-03-03T11:00:00.000Z') });
+    await makeCommitment(t.db, { state: 'met', closedAt: at('2027-03-03T12:00:00.000Z') });
+    const query =
+      'from=2027-03-01T23:00:00.000Z&to=2027-03-04T23:00:00.000Z&interval=day&timezone=Europe/Berlin';
+    const json = await t.get(`/api/v1/kpis/proactive/trend?${query}`, agent);
+    const { records, filename } = await csv(`/api/v1/kpis/proactive/trend.csv?${query}`);
+    expect(filename).toMatch(/^proactive-kpis-by-day-\d{4}-\d\d-\d\d\.csv$/);
+    expect(records.map((r) => r.Day)).toEqual(['2027-03-02', '2027-03-03', '2027-03-04']);
+    expect(records.map((r) => Number(r.Signals))).toEqual(json.body.buckets.map((b: any) => b.signals));
+    expect(records[0]).toMatchObject({
+      Signals: '2',
+      'Caught before contact': '1',
+      'Caught before contact %': '50',
+      Dismissed: '1',
+      'Median lead time (h)': '1.5',
+      'On time %': '',
+      From: '2027-03-02 00:00:00',
+      To: '2027-03-03 00:00:00',
+    });
+    expect(records[1]).toMatchObject({
+      'Commitments met': '2',
+      'Commitments late': '1',
+      'On time %': '66.7',
+      'Median lead time (h)': '',
+    });
+    const weeks = await csv(
+      '/api/v1/kpis/proactive/trend.csv?from=2027-03-01T00:00:00.000Z&to=2027-03-29T00:00:00.000Z&interval=week',
+    );
+    expect(weeks.records.map((r) => r['Week of'])).toEqual([
+      '2027-03-01',
+      '2027-03-08',
+      '2027-03-15',
+      '2027-03-22',
+    ]);
+    expect(weeks.records[0]?.Signals).toBe('2');
+  });
+
+  it('per rule: a row for each rule the JSON lists', async () => {
+    const rule = await makeRule(t.db, { name: `Late invoice ${unique()}` });
+    await makeSignal(t.db, {
+      ruleId: rule.id,
+      state: 'dismissed',
+      detectedAt: at('2027-06-01T10:00:00.000Z'),
+    });
+    await makeSignal(t.db, { ruleId: rule.id, state: 'open', detectedAt: at('2027-06-02T10:00:00.000Z') });
+    const query = 'from=2027-06-01T00:00:00.000Z&to=2027-06-30T00:00:00.000Z';
+    const json = await t.get(`/api/v1/kpis/proactive/rules?${query}`, agent);
+    const { records } = await csv(`/api/v1/kpis/proactive/rules.csv?${query}&timezone=America/New_York`);
+    expect(records.map((r) => r['Rule id'])).toEqual(
+      json.body.items.map((r: { ruleId: string }) => r.ruleId),
+    );
+    expect(records.find((r) => r['Rule id'] === rule.id)).toMatchObject({
+      Rule: rule.name,
+      Signals: '2',
+      'Still live': '1',
+      Dismissed: '1',
+      'Dismissed %': '50',
+      Enabled: 'true',
+      'Last signal': '2027-06-02 06:00:00',
+    });
+  });
+});
+
+describe('commitment export', () => {
+  it('writes the commitments of the list query, soonest due first', async () => {
+    const customer = await makeCustomer(t.db);
+    const later = await makeCommitment(t.db, {
+      customerId: customer.id,
+      refValue: 'SO-2',
+      dueAt: at('2027-01-10T12:00:00.000Z'),
+    });
+    const sooner = await makeCommitment(t.db, {
+      customerId: customer.id,
+      refValue: 'SO-1',
+      state: 'late',
+      dueAt: at('2027-01-09T12:00:00.000Z'),
+      closedAt: at('2027-01-09T15:30:00.000Z'),
+    });
+    const { records } = await csv(`/api/v1/commitments/export.csv?customerId=${customer.id}`);
+    expect(records.map((r) => r.Id)).toEqual([sooner.id, later.id]);
+    expect(records[0]).toMatchObject({
+      Commitment: 'On-time delivery',
+      Customer: customer.name,
+      Reference: 'orderId=SO-1',
+      State: 'late',
+      Due: '2027-01-09 12:00:00',
+      Closed: '2027-01-09 15:30:00',
+      Repromised: '0',
+    });
+    expect(
+      (await csv(`/api/v1/commitments/export.csv?customerId=${customer.id}&state=open`)).records,
+    ).toHaveLength(1);
+  });
+});
+
+describe('customer export', () => {
+  it('writes the import format, and the file imports again once the records are gone', async () => {
+    const org = await makeOrganization(t.db, { name: `Acme ${unique()}` });
+    const tag = unique();
+    const email = `-dash-${tag}@example.com`;
+    const created = await t.post(
+      '/api/v1/customers',
+      {
+        name: `Zoë ${tag}`,
+        email,
+        phone: '+49 30 1234567',
+        organizationId: org.id,
+        language: 'de',
+        timeZone: 'Europe/Berlin',
+        externalId: `X-${tag}`,
+        customFields: { tier: 'gold' },
+      },
+      admin,
+    );
+    expect(created.status).toBe(201);
+    const res = await t.get<string>(`/api/v1/customers/export.csv?q=${tag}`, admin);
+    expect(res.status).toBe(200);
+    const records = parse(res.body, { bom: true, columns: true }) as Record<string, string>[];
+    expect(records).toEqual([
+      expect.objectContaining({
+        name: `Zoë ${tag}`,
+        email: `'${email}`,
+        phone: "'+49 30 1234567",
+        organization: org.name,
+        segment: '',
+        language: 'de',
+        timeZone: 'Europe/Berlin',
+        externalId: `X-${tag}`,
+        organizationAccess: 'false',
+        'cf.tier': 'gold',
+      }),
+    ]);
+    // Removed, then imported from the exported file: the same record, the apostrophes undone.
+    expect((await t.del(`/api/v1/customers/${created.body.id}`, admin)).status).toBe(204);
+    const imported = await t.request('POST', '/api/v1/imports/customers', {
+      token: admin,
+      raw: res.body,
+      contentType: 'text/csv',
+    });
+    expect(imported.status, JSON.stringify(imported.body)).toBe(200);
+    const back = await t.get(`/api/v1/customers?q=${tag}`, admin);
+    expect(back.body.items).toEqual([
+      expect.objectContaining({
+        name: `Zoë ${tag}`,
+        email,
+        phone: '+49 30 1234567',
+        organizationId: org.id,
+        externalId: `X-${tag}`,
+        customFields: { tier: 'gold' },
+      }),
+    ]);
+  });
+});
+
+describe('who may export', () => {
+  const staffExports = [
+    '/api/v1/cases/export.csv',
+    '/api/v1/signals/export.csv',
+    '/api/v1/commitments/export.csv',
+    '/api/v1/kpis/proactive/trend.csv',
+    '/api/v1/kpis/proactive/rules.csv',
+  ];
+  it('customers get none, agents all but the customer list, and nobody without a token', async () => {
+    for (const path of [...staffExports, '/api/v1/customers/export.csv']) {
+      const refused = await t.get(path, customerToken);
+      expect(refused.status, path).toBe(403);
+      expect(refused.body.error.code, path).toBe('forbidden');
+      expect((await t.get(path)).status, path).toBe(401);
+    }
+    for (const path of staffExports) expect((await t.get(path, agent)).status, path).toBe(200);
+    expect((await t.get('/api/v1/customers/export.csv', agent)).status).toBe(403);
+  });
+});

@@ -1,0 +1,75 @@
+// The columns of the signal list's and the proactive KPIs' CSV exports.
+import type { ProactiveTrendBucket, RuleOutcome, Signal } from '../../../shared/schemas/signals.js';
+import type { CsvColumn, CsvTime } from '../../lib/csv.js';
+
+/** A share (0..1) as a percentage with one decimal, blank when there was nothing to share. */
+const percent = (share: number | null) => (share === null ? '' : Math.round(share * 1000) / 10);
+/** Minutes as hours with one decimal. */
+const hours = (minutes: number | null) => (minutes === null ? '' : Math.round(minutes / 6) / 10);
+
+export const signalColumns: CsvColumn<Signal>[] = [
+  { header: 'Detected', value: (s, time) => time(s.detectedAt) },
+  { header: 'Rule', value: (s) => s.ruleName },
+  { header: 'Rule version', value: (s) => s.ruleVersion },
+  { header: 'Severity', value: (s) => s.severity },
+  { header: 'State', value: (s) => s.state },
+  { header: 'Title', value: (s) => s.title },
+  { header: 'Customer', value: (s) => s.customerName },
+  { header: 'Organization', value: (s) => s.organizationName },
+  { header: 'Reference', value: (s) => (s.refKey ? `${s.refKey}=${s.refValue ?? ''}` : '') },
+  { header: 'Promise due', value: (s, time) => time(s.dueAt) },
+  { header: 'Customer had written first', value: (s) => s.customerContactedFirst },
+  { header: 'Case', value: (s) => s.caseNumber },
+  { header: 'Acted', value: (s, time) => time(s.actedAt) },
+  { header: 'Ended', value: (s, time) => time(s.resolvedAt) },
+  { header: 'Resolved by itself', value: (s) => s.resolvedByEvent },
+  { header: 'Resolution', value: (s) => s.resolution },
+  { header: 'Evidence events', value: (s) => s.evidenceCount },
+  { header: 'Last evidence', value: (s, time) => time(s.lastEvidenceAt) },
+  { header: 'Id', value: (s) => s.id },
+];
+
+/** The trend's buckets: the first column is the local day, week (its Monday) or month. */
+export function trendColumns(interval: 'day' | 'week' | 'month'): CsvColumn<ProactiveTrendBucket>[] {
+  const label = (time: CsvTime, start: string) => time(start).slice(0, interval === 'month' ? 7 : 10);
+  return [
+    {
+      header: interval === 'week' ? 'Week of' : interval === 'month' ? 'Month' : 'Day',
+      value: (b, time) => label(time, b.start),
+    },
+    { header: 'Signals', value: (b) => b.signals },
+    { header: 'Caught before contact', value: (b) => b.caughtBeforeContact },
+    { header: 'Caught before contact %', value: (b) => percent(b.caughtBeforeContactShare) },
+    { header: 'Contacts avoided', value: (b) => b.contactsAvoided },
+    { header: 'Dismissed', value: (b) => b.dismissed },
+    { header: 'Resolved by itself', value: (b) => b.resolvedByEvent },
+    { header: 'Median lead time (h)', value: (b) => hours(b.leadTimeMedianMinutes) },
+    { header: 'Commitments met', value: (b) => b.commitments.met },
+    { header: 'Commitments late', value: (b) => b.commitments.late },
+    { header: 'Commitments broken', value: (b) => b.commitments.broken },
+    { header: 'On time %', value: (b) => percent(b.commitments.onTimeRate) },
+    { header: 'From', value: (b, time) => time(b.start) },
+    { header: 'To', value: (b, time) => time(b.end) },
+  ];
+}
+
+export const ruleOutcomeColumns: CsvColumn<RuleOutcome>[] = [
+  { header: 'Rule', value: (r) => r.name },
+  { header: 'Kind', value: (r) => r.kind },
+  { header: 'Severity', value: (r) => r.severity },
+  { header: 'Enabled', value: (r) => r.enabled },
+  { header: 'Deleted', value: (r) => r.deleted },
+  { header: 'Signals', value: (r) => r.signals },
+  { header: 'Still live', value: (r) => r.live },
+  { header: 'Resolved', value: (r) => r.resolved },
+  { header: 'Resolved by itself', value: (r) => r.resolvedByEvent },
+  { header: 'Dismissed', value: (r) => r.dismissed },
+  { header: 'Dismissed %', value: (r) => percent(r.dismissedShare) },
+  { header: 'Cases opened', value: (r) => r.casesOpened },
+  { header: 'Caught before contact', value: (r) => r.caughtBeforeContact },
+  { header: 'Caught before contact %', value: (r) => percent(r.caughtBeforeContactShare) },
+  { header: 'Contacts avoided', value: (r) => r.contactsAvoided },
+  { header: 'Median lead time (h)', value: (r) => hours(r.leadTimeMedianMinutes) },
+  { header: 'Last signal', value: (r, time) => time(r.lastDetectedAt) },
+  { header: 'Rule id', value: (r) => r.ruleId },
+];
