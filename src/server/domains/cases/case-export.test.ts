@@ -43,7 +43,7 @@ describe('exporting cases as CSV', () => {
       refs: { orderId: 'SO-1' },
       createdAt: '2026-07-01T22:30:00.000Z',
     });
-    const second = await makeCase(t.db, customer.id, { subject: '=HYPERLINK("http://evil")' });
+    await makeCase(t.db, customer.id, { subject: '=HYPERLINK("http://evil")' });
     expect(
       (
         await t.patch(
