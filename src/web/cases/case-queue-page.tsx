@@ -11,6 +11,7 @@ import { useApi } from '../lib/use-api.js';
 import { PAGE_SIZE, useCursorPager } from '../lib/use-cursor-pager.js';
 import { useInterval, useNow } from '../lib/use-interval.js';
 import { useShortcuts } from '../lib/use-shortcuts.js';
+import { ExportButton } from '../layout/export-button.js';
 import { ErrorNotice, ListPager, Loading, PageHeader, SuccessNotice } from '../layout/page-parts.js';
 import { SearchBox } from '../layout/search-box.js';
 import { useDocumentTitle } from '../layout/use-document-title.js';
@@ -237,7 +238,16 @@ export function CaseQueuePage() {
                   : countOf(total, 'case')}
             </span>
           }
-          actions={<LogCallButton />}
+          actions={
+            <>
+              <ExportButton
+                path="/cases/export.csv"
+                query={{ view: viewId === ALL ? undefined : viewId, q: q.trim(), sort }}
+                name="cases"
+              />
+              <LogCallButton />
+            </>
+          }
         />
         <div className="toolbar">
           <SearchBox

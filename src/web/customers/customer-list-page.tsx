@@ -20,6 +20,11 @@ export function CustomerListPage() {
         title="Customers"
         searchPlaceholder="Search by name or e-mail"
         emptyText="There are no customers yet."
+        exportAs={
+          me.role === 'admin'
+            ? { path: '/customers/export.csv', name: 'customers', noTimeZone: true }
+            : undefined
+        }
       />
       {items.length > 0 && (
         <>

@@ -9,6 +9,7 @@ import type { Page } from '../lib/types.js';
 import { useApi } from '../lib/use-api.js';
 import { useSegments } from '../lib/use-segments.js';
 import { PAGE_SIZE, useCursorPager } from '../lib/use-cursor-pager.js';
+import { ExportButton } from './export-button.js';
 import { FilterSelect } from './filter-select.js';
 import { ListState } from './list-state.js';
 import { PageHeader } from './page-parts.js';
@@ -60,6 +61,8 @@ export function DirectoryListHead(props: {
   title: string;
   searchPlaceholder: string;
   emptyText: string;
+  /** The list as a CSV file (its search, segment and order), for those who may take one. */
+  exportAs?: { path: string; name: string; noTimeZone?: boolean };
 }) {
   const { state, noun, title } = props;
   const { total, filtered, staff, segment, segments, setFilters, list, items } = state;
@@ -75,6 +78,14 @@ export function DirectoryListHead(props: {
                 ? `${countOf(total, noun)} found`
                 : countOf(total, noun)}
           </span>
+        }
+        actions={
+          props.exportAs && (
+            <ExportButton
+              {...props.exportAs}
+              query={{ q: state.q.trim(), segment: state.segment, sort: state.sort }}
+            />
+          )
         }
       />
       <div className="toolbar">

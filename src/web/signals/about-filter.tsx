@@ -1,21 +1,31 @@
 // The pages of history behind the board (Signals, Commitments): their header, with the way back
-// to what is at risk now, and "About: Maria Jensen ×", the list narrowed to one customer or one
+// to what is at risk now and the list as a CSV file, and "About: Maria Jensen ×", the list narrowed to one customer or one
 // organization by its address (`?customerId=` or `?organizationId=`, as their pages link to it).
 import { Link } from 'react-router-dom';
 import type { Customer } from '../../shared/schemas/customers.js';
 import type { Organization } from '../../shared/schemas/organizations.js';
+import type { Query } from '../lib/api.js';
 import { useApi } from '../lib/use-api.js';
+import { ExportButton } from '../layout/export-button.js';
 import { PageHeader } from '../layout/page-parts.js';
 
-export function HistoryPageHeader(props: { title: string; subtitle: string }) {
+export function HistoryPageHeader(props: {
+  title: string;
+  subtitle: string;
+  /** The list as a CSV file, with the filters shown. */
+  exportAs: { path: string; query: Query; name: string };
+}) {
   return (
     <PageHeader
       title={props.title}
       subtitle={props.subtitle}
       actions={
-        <Link className="button" to="/board">
-          Promises at risk now
-        </Link>
+        <>
+          <ExportButton {...props.exportAs} />
+          <Link className="button" to="/board">
+            Promises at risk now
+          </Link>
+        </>
       }
     />
   );

@@ -71,6 +71,7 @@ export function CommitmentsPage() {
       <HistoryPageHeader
         title="Commitments"
         subtitle="How the promises of your agreements are kept: on-time rates, and every commitment measured."
+        exportAs={{ path: '/commitments/export.csv', query, name: 'commitments' }}
       />
       <section className="section" aria-labelledby="rates-title">
         <div className="section__header">

@@ -22,6 +22,7 @@ import { useApi } from '../lib/use-api.js';
 import { DataTable } from '../layout/data-table.js';
 import { FilterSelect } from '../layout/filter-select.js';
 import { ListState } from '../layout/list-state.js';
+import { ExportButton } from '../layout/export-button.js';
 import { ErrorNotice, Loading, PageHeader } from '../layout/page-parts.js';
 import { ChartCard, type ChartSeries } from '../layout/time-chart.js';
 import { useDocumentTitle } from '../layout/use-document-title.js';
@@ -110,6 +111,11 @@ export function KpisPage() {
       <section className="section" aria-labelledby="trend-title">
         <div className="section__header">
           <h2 id="trend-title">Over time</h2>
+          <ExportButton
+            path="/kpis/proactive/trend.csv"
+            query={{ from: fromIso, interval }}
+            name={`proactive-kpis-by-${interval}`}
+          />
         </div>
         {trend.error && <ErrorNotice error={trend.error} onRetry={trend.reload} />}
         {!trend.data && !trend.error && <Loading label="Loading the trend…" />}
@@ -119,6 +125,7 @@ export function KpisPage() {
       <section className="section" aria-labelledby="rules-title">
         <div className="section__header">
           <h2 id="rules-title">Per rule</h2>
+          <ExportButton path="/kpis/proactive/rules.csv" query={{ from: fromIso }} name="rule-outcomes" />
         </div>
         <ListState
           list={rules}

@@ -62,6 +62,7 @@ export function SignalsPage() {
       <HistoryPageHeader
         title="Signals"
         subtitle="Everything the signal rules caught, newest first: live, resolved by the awaited event, or dismissed."
+        exportAs={{ path: '/signals/export.csv', query, name: 'signals' }}
       />
       <div className="toolbar" role="search" aria-label="Filter signals">
         <AboutFilter about={about} onClear={() => change({ customerId: '', organizationId: '' })} />
