@@ -1,6 +1,6 @@
 // Merging duplicates and linking related cases; the timeline of a case; who is looking at it.
 import { and, asc, eq, gt, inArray, isNull, ne, or, sql } from 'drizzle-orm';
-import { moveSignalsOfCase } from '../signals/case-signals.js';
+import { lockLiveSignalsOfCase, moveSignalsOfCase } from '../signals/case-signals.js';
 import type { Database } from '../../../db/client.js';
 import type { Actor } from '../../lib/actor.js';
 import { conflict, notFound, unprocessable } from '../../lib/errors.js';
@@ -21,7 +21,9 @@ export async function mergeCases(db: Database, actor: Actor, sourceId: string, t
   policy.assertStaffOnCases(actor, 'merge cases');
   if (sourceId === targetId) throw unprocessable('invalid_merge', 'a case cannot be merged into itself');
   await db.transaction(async (tx) => {
-    // Lock in id order so two opposite merges cannot deadlock.
+    // The signals that move with the source first (signals before cases, as the action runner
+    // takes them), then the cases in id order so two opposite merges cannot deadlock.
+    await lockLiveSignalsOfCase(tx, sourceId);
     const [first, second] = [sourceId, targetId].sort();
     const a = await repo.lockCase(tx, first!);
     const b = await repo.lockCase(tx, second!);

@@ -53,7 +53,7 @@ import { assertCustomFields, loadDefinitions, missingRequired } from './custom-f
 import * as repo from './cases.repo.js';
 import { caseViews, categories, cases, messages } from './cases.table.js';
 import { mailCaseMessage } from '../mail/mail.service.js';
-import { resolveSignalsOfCase } from '../signals/case-signals.js';
+import { lockLiveSignalsOfCase, resolveSignalsOfCase } from '../signals/case-signals.js';
 
 const UNSOLVED = new Set(['new', 'open', 'pending', 'on_hold']);
 type ClockRow = Awaited<ReturnType<typeof repo.listClocks>>[number];
@@ -486,6 +486,8 @@ export async function applyCaseUpdate(
   id: string,
   input: CaseUpdate & { addTags?: string[]; removeTags?: string[] },
 ) {
+  // Solving or closing ends the case's live signals: they are locked before the case is.
+  if (input.status && !UNSOLVED.has(input.status)) await lockLiveSignalsOfCase(tx, id);
   const before = await repo.lockCase(tx, id);
   if (!before) throw notFound('case');
   if (before.status === 'closed')

@@ -212,13 +212,20 @@ async function runAction(db: Database, actionId: string): Promise<boolean> {
   type Outcome =
     { claimed: false } | { claimed: true; retry?: { id: string; attempts: number; message: string } };
   const outcome = await db.transaction(async (tx): Promise<Outcome> => {
+    // The signal first, then the action: the order in which closing a signal (by hand, or with
+    // its case) takes them, so the two never wait for each other.
+    const [pending] = await rows<{ signal_id: string }>(
+      tx,
+      sql`select signal_id from signal_actions where id = ${actionId} and state = 'pending'`,
+    );
+    if (!pending) return { claimed: false }; // done meanwhile
+    const signal = await lockSignalRow(tx, pending.signal_id);
     const [action] = await rows<ActionRow>(
       tx,
       sql`select id, signal_id, kind, params, attempts from signal_actions
         where id = ${actionId} and state = 'pending' for update skip locked`,
     );
-    if (!action) return { claimed: false }; // another process has it
-    const signal = await lockSignalRow(tx, action.signal_id);
+    if (!action) return { claimed: false }; // another process has it, or it ended meanwhile
     if (!signal || (signal.state !== 'open' && signal.state !== 'acted')) {
       await finish(tx, action.id, 'skipped', null, `the signal is ${signal?.state ?? 'gone'}`);
       return { claimed: true };

@@ -9,18 +9,29 @@ import { LIVE_SIGNAL_STATES } from '../../../shared/schemas/signals.js';
 import type { Actor } from '../../lib/actor.js';
 import { endSignals } from './end-signals.js';
 
+/**
+ * Locks the live signals of a case, in id order. The one lock order for signals and cases is
+ * signal first, then its actions, then the case: the action runner holds a signal while it
+ * writes to the signal's case, so a change that will end or move a case's signals takes them
+ * before it takes the case (otherwise each would wait for the other until PostgreSQL broke the
+ * deadlock, failing one of them).
+ */
+export async function lockLiveSignalsOfCase(tx: Database, caseId: string) {
+  return rows<{ id: string; state: string }>(
+    tx,
+    sql`select id, state from signals
+      where case_id = ${caseId} and state = any(${sql.param([...LIVE_SIGNAL_STATES])}::text[])
+      order by id for update`,
+  );
+}
+
 /** Resolves the live signals of a case that was just solved or closed. Returns how many. */
 export async function resolveSignalsOfCase(
   tx: Database,
   actor: Actor,
   c: { id: string; number: number; status: string },
 ): Promise<number> {
-  const live = await rows<{ id: string; state: string }>(
-    tx,
-    sql`select id, state from signals
-      where case_id = ${c.id} and state = any(${sql.param([...LIVE_SIGNAL_STATES])}::text[])
-      order by id for update`,
-  );
+  const live = await lockLiveSignalsOfCase(tx, c.id);
   if (live.length === 0) return 0;
   const resolution = `resolved with case #${c.number} (${c.status})`;
   await endSignals(tx, actor, live, 'resolved', resolution, { caseId: c.id });
