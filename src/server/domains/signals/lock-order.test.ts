@@ -55,7 +55,7 @@ async function holdingSignal(
   whileWaiting: () => Promise<void>,
   then: (tx: Database) => Promise<void> = async () => {},
 ) {
-  const [holder, checker] = others as [DatabaseHandle, DatabaseHandle];
+  const [holder] = others as [DatabaseHandle];
   let locked!: () => void;
   const isLocked = new Promise<void>((r) => (locked = r));
   let release!: () => void;
