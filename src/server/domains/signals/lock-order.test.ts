@@ -11,11 +11,13 @@ import { createTestDatabase, usingPostgres } from '../../../../test/helpers/db.j
 import { makeCase, makeCustomer, unique } from '../../../../test/helpers/factories.js';
 import { makeSignal } from '../../../../test/helpers/signal-factories.js';
 import { SYSTEM_ACTOR } from '../../lib/actor.js';
+import type { AppError } from '../../lib/errors.js';
 import { mergeCases } from '../cases/case-relations.service.js';
 import { updateCase } from '../cases/cases.service.js';
 import { runSignalActions } from './actions.js';
 import { endSignals } from './end-signals.js';
 import { lockSignals } from './signals.repo.js';
+import { sendHeldMailNow } from './signals.service.js';
 
 let handle: Awaited<ReturnType<typeof createTestDatabase>>;
 let db: Database;
@@ -154,5 +156,26 @@ describe.runIf(usingPostgres())('signals, their actions and cases are locked in 
         where s.id = ${signal.id}`,
     );
     expect(after).toEqual({ state: 'dismissed', action: 'skipped' });
+  });
+
+  it('sending a held mail now takes the signal before the action', async () => {
+    const customer = await makeCustomer(db);
+    const signal = await makeSignal(db, { customerId: customer.id, actions: [{ kind: 'notify_customer' }] });
+    const [action] = await rows<{ id: string }>(
+      db,
+      sql`update signal_actions set held_since = now(), held_reason = 'the feed is silent'
+        where signal_id = ${signal.id} returning id`,
+    );
+    const [, checker] = others as [DatabaseHandle, DatabaseHandle];
+    const outcome = await holdingSignal(
+      signal.id,
+      () => sendHeldMailNow(db, SYSTEM_ACTOR, signal.id, action!.id).catch((err: AppError) => err.code),
+      async () => expect(await unlocked(checker.db, 'signal_actions', action!.id)).toBe(true),
+      async (tx) => {
+        await endSignals(tx, SYSTEM_ACTOR, [{ id: signal.id, state: 'open' }], 'resolved', 'delivered');
+      },
+    );
+    // The signal had ended by the time the request got it: nothing is sent.
+    expect(outcome).toBe('signal_closed');
   });
 });

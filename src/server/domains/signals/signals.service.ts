@@ -191,9 +191,9 @@ export async function closeSignalsInBulk(
 export async function sendHeldMailNow(db: Database, actor: Actor, signalId: string, actionId: string) {
   assertCanHandleSignals(actor);
   await db.transaction(async (tx) => {
-    // The action, then its signal: the order the action job locks them in.
-    const action = await repo.lockAction(tx, signalId, actionId);
+    // The signal, then its action: the one lock order (see lock-order.test.ts).
     const signal = await repo.lockSignal(tx, signalId);
+    const action = await repo.lockAction(tx, signalId, actionId);
     if (!signal) throw notFound('signal');
     if (!LIVE_SIGNAL_STATES.includes(signal.state))
       throw conflict('signal_closed', `the signal is ${signal.state} already; its actions do not run`);
