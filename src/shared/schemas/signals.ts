@@ -155,15 +155,45 @@ export const MAX_BULK_SIGNALS = 500;
  * Many signals closed at once (a broken feed fired a hundred false alarms): the live ones end,
  * those already resolved or dismissed are left as they are and listed.
  */
+/** At most this many live signals are closed by one filter ("all 137 that match"). */
+export const MAX_BULK_SIGNALS_BY_FILTER = 5000;
+
+/** The live signals a bulk close by filter takes: the Signals page's filters, live states only. */
+export const SignalBulkFilter = z.strictObject({
+  state: z
+    .array(z.enum(['open', 'acted']))
+    .min(1)
+    .max(2)
+    .optional()
+    .describe('live states to take (default both)'),
+  severity: Severity.optional(),
+  ruleId: Id.optional(),
+  customerId: Id.optional(),
+  organizationId: Id.optional(),
+  caseId: Id.optional(),
+  detectedFrom: IsoDateTime.optional().describe('detected at or after'),
+  detectedTo: IsoDateTime.optional().describe('detected before'),
+});
+export type SignalBulkFilter = z.infer<typeof SignalBulkFilter>;
+
 export const SignalBulkClose = z
   .strictObject({
     ids: z
       .array(Id)
       .min(1)
       .max(MAX_BULK_SIGNALS)
-      .refine((ids) => new Set(ids).size === ids.length, 'each signal once'),
+      .refine((ids) => new Set(ids).size === ids.length, 'each signal once')
+      .optional()
+      .describe('the signals to close'),
+    filter: SignalBulkFilter.optional().describe(
+      `or: every live signal matching this (at most ${MAX_BULK_SIGNALS_BY_FILTER})`,
+    ),
     action: z.enum(['dismiss', 'resolve']),
     reason: z.string().trim().min(1).max(1000).optional(),
+  })
+  .refine((b) => (b.ids === undefined) !== (b.filter === undefined), {
+    path: ['ids'],
+    message: 'give either ids or a filter',
   })
   .refine((b) => b.action !== 'dismiss' || b.reason !== undefined, {
     path: ['reason'],

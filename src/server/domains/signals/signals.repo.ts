@@ -86,6 +86,18 @@ function filters(f: SignalFilter): SQL | undefined {
   );
 }
 
+/** The ids of the live signals matching a filter, locked in id order; at most `limit`. */
+export async function lockLiveSignalIds(db: Database, f: SignalFilter, limit: number) {
+  const found = await db
+    .select({ id: signals.id })
+    .from(signals)
+    .where(and(filters({ ...f, states: f.states?.length ? f.states : [...LIVE_SIGNAL_STATES] })))
+    .orderBy(signals.id)
+    .limit(limit)
+    .for('update');
+  return found.map((r) => r.id);
+}
+
 export async function listSignals(
   db: Database,
   q: SignalFilter & { limit: number; cursor?: string; includeTotal?: boolean },

@@ -11,6 +11,7 @@ import {
   RuleOutcomesExportQuery,
   RuleOutcomesQuery,
   MAX_BULK_SIGNALS,
+  MAX_BULK_SIGNALS_BY_FILTER,
   Signal,
   SignalActionParams,
   SignalBulkClose,
@@ -137,11 +138,10 @@ export const signalsRoutes =
         config: { access: STAFF },
         schema: {
           tags,
-          summary: `Dismiss or resolve up to ${MAX_BULK_SIGNALS} signals at once; their pending actions are skipped`,
-          description:
-            'The live ones (open or acted) end with the one reason given (a dismissal needs one; a resolution without one says who resolved it). Signals that ended before are left as they are and listed in `alreadyClosed`. An unknown id: 404 and nothing changes.',
+          summary: `Dismiss or resolve up to ${MAX_BULK_SIGNALS} signals at once, or every live one matching a filter; their pending actions are skipped`,
+          description: `The live ones (open or acted) end with the one reason given (a dismissal needs one; a resolution without one says who resolved it). By \`ids\`: signals that ended before are left as they are and listed in \`alreadyClosed\`; an unknown id: 404 and nothing changes. By \`filter\`: every live signal matching it when the request runs; 422 too_many_signals when more than ${MAX_BULK_SIGNALS_BY_FILTER} match, and nothing changes.`,
           body: SignalBulkClose,
-          response: { 200: SignalBulkCloseResult, ...errors(...AUTHED, 404) },
+          response: { 200: SignalBulkCloseResult, ...errors(...AUTHED, 404, 422) },
         },
       },
       async (request) => signals.closeSignalsInBulk(db, actorOf(request), request.body),

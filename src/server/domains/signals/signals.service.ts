@@ -6,6 +6,7 @@ import type { Database } from '../../../db/client.js';
 import { isoDurationMs, SEVERITIES, type Severity } from '../../../shared/schemas/rules.js';
 import {
   LIVE_SIGNAL_STATES,
+  MAX_BULK_SIGNALS_BY_FILTER,
   PRIORITY_OF_SEVERITY,
   type Board,
   type Signal,
@@ -170,7 +171,8 @@ async function closeSignal(
 /**
  * Many signals at once, all or none: an unknown id fails the request (404, nothing changed);
  * signals that ended meanwhile (the awaited event came, a colleague closed them) are left as they
- * are and listed, so a selection made a minute ago still goes through.
+ * are and listed, so a selection made a minute ago still goes through. Or, by filter, every live
+ * signal that matches it now (422 too_many_signals beyond the limit, nothing changed).
  */
 export async function closeSignalsInBulk(
   db: Database,
@@ -179,9 +181,19 @@ export async function closeSignalsInBulk(
 ): Promise<SignalBulkCloseResult> {
   assertCanHandleSignals(actor);
   const to: ClosedState = body.action === 'dismiss' ? 'dismissed' : 'resolved';
-  return db.transaction(async (tx) =>
-    closeLiveSignals(tx, actor, body.ids, to, await resolution(tx, actor, body.reason)),
-  );
+  return db.transaction(async (tx) => {
+    let ids = body.ids ?? [];
+    if (body.filter) {
+      const { state, ...rest } = body.filter;
+      ids = await repo.lockLiveSignalIds(tx, { ...rest, states: state }, MAX_BULK_SIGNALS_BY_FILTER + 1);
+      if (ids.length > MAX_BULK_SIGNALS_BY_FILTER)
+        throw unprocessable(
+          'too_many_signals',
+          `more than ${MAX_BULK_SIGNALS_BY_FILTER} live signals match: narrow the filter, or close them in parts`,
+        );
+    }
+    return closeLiveSignals(tx, actor, ids, to, await resolution(tx, actor, body.reason));
+  });
 }
 
 /**

@@ -22,6 +22,7 @@ import {
   makeSignal,
   sourceIdFor,
 } from '../../../../test/helpers/signal-factories.js';
+import { MAX_BULK_SIGNALS_BY_FILTER } from '../../../shared/schemas/signals.js';
 import { events } from '../events/events.table.js';
 
 let t: TestApp;
@@ -495,6 +496,126 @@ describe('signals: dismiss and resolve', () => {
         expect(bad.body.error.details.map((d: { path: string }) => d.path)).toContain(`body.${field}`);
     }
     expect((await t.get(`/api/v1/signals/${signal.id}`, agent)).body.state).toBe('open');
+  });
+
+  it('bulk by filter: every live signal that matches, and only those', async () => {
+    const rule = await makeRule(t.db);
+    const other = await makeRule(t.db);
+    const customer = await makeCustomer(t.db);
+    const sig = (o: Parameters<typeof makeSignal>[1] = {}) => makeSignal(t.db, { ruleId: rule.id, ...o });
+    const matching = [
+      await sig({ actions: [{ kind: 'notify_customer' }] }),
+      await sig({ state: 'acted', actedAt: hoursAgo(1) }),
+      await sig({ customerId: customer.id }),
+    ];
+    const ended = await sig({ state: 'dismissed', resolvedAt: hoursAgo(1) });
+    const elsewhere = await makeSignal(t.db, { ruleId: other.id });
+    const old = await sig({ detectedAt: hoursAgo(72) });
+    const res = await t.post(
+      '/api/v1/signals/bulk',
+      {
+        filter: { ruleId: rule.id, detectedFrom: hoursAgo(24).toISOString() },
+        action: 'dismiss',
+        reason: 'feed outage',
+      },
+      agent,
+    );
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({
+      closed: matching.map((m) => m.id).sort(),
+      alreadyClosed: [],
+      skippedActions: 1,
+    });
+    for (const m of matching)
+      expect((await t.get(`/api/v1/signals/${m.id}`, agent)).body).toMatchObject({
+        state: 'dismissed',
+        resolution: 'feed outage',
+      });
+    for (const [s, state] of [
+      [ended, 'dismissed'],
+      [elsewhere, 'open'],
+      [old, 'open'],
+    ] as const)
+      expect((await t.get(`/api/v1/signals/${s.id}`, agent)).body.state).toBe(state);
+    expect((await domainEventsOf(ended.id)).map((e) => e.type)).toEqual([]);
+
+    // Narrowed by state: only the open ones of the rule (the old one), not an acted one.
+    const acted = await sig({ state: 'acted', actedAt: hoursAgo(1) });
+    const openOnly = await t.post(
+      '/api/v1/signals/bulk',
+      { filter: { ruleId: rule.id, state: ['open'] }, action: 'resolve' },
+      admin,
+    );
+    expect(openOnly.body.closed).toEqual([old.id]);
+    expect((await t.get(`/api/v1/signals/${acted.id}`, agent)).body.state).toBe('acted');
+    // Nothing left that matches: nothing to do, not an error.
+    const none = await t.post(
+      '/api/v1/signals/bulk',
+      { filter: { ruleId: rule.id, state: ['open'] }, action: 'resolve' },
+      admin,
+    );
+    expect(none.status).toBe(200);
+    expect(none.body).toEqual({ closed: [], alreadyClosed: [], skippedActions: 0 });
+
+    const bad: [unknown, string][] = [
+      [{ action: 'resolve' }, 'ids'],
+      [{ ids: [acted.id], filter: { ruleId: rule.id }, action: 'resolve' }, 'ids'],
+      [{ filter: { state: ['resolved'] }, action: 'resolve' }, 'filter.state.0'],
+      [{ filter: { state: [] }, action: 'resolve' }, 'filter.state'],
+      [{ filter: { ruleId: 'x' }, action: 'resolve' }, 'filter.ruleId'],
+      [{ filter: { detectedFrom: 'yesterday' }, action: 'resolve' }, 'filter.detectedFrom'],
+      [{ filter: { resolvedByEvent: true }, action: 'resolve' }, 'filter'],
+      [{ filter: {}, action: 'dismiss' }, 'reason'],
+    ];
+    for (const [body, field] of bad) {
+      const refused = await t.post('/api/v1/signals/bulk', body, agent);
+      expect(refused.status, JSON.stringify(body)).toBe(400);
+      expect(refused.body.error.details.map((d: { path: string }) => d.path)).toContain(`body.${field}`);
+    }
+    expect((await t.get(`/api/v1/signals/${acted.id}`, agent)).body.state).toBe('acted');
+  });
+
+  it('bulk by filter: more live signals than the limit match: 422 and nothing changes', async () => {
+    const rule = await makeRule(t.db);
+    // Just past the limit, written set-based (the factory makes one at a time).
+    await t.db.execute(sql`
+      insert into signals (id, rule_id, rule_version, kind, severity, state, title, dedupe_key, refs,
+        detected_at, evidence_count, last_evidence_at)
+      select gen_random_uuid(), ${rule.id}, 1, 'match', 'low', 'open', 'Flood ' || g, 'flood:' || g, '{}'::jsonb, now(), 0, now()
+      from generate_series(1, ${MAX_BULK_SIGNALS_BY_FILTER + 1}) g`);
+    const res = await t.post(
+      '/api/v1/signals/bulk',
+      { filter: { ruleId: rule.id }, action: 'dismiss', reason: 'flood' },
+      agent,
+    );
+    expect(res.status).toBe(422);
+    expect(res.body.error.code).toBe('too_many_signals');
+    expect(res.body.error.message).toContain(String(MAX_BULK_SIGNALS_BY_FILTER));
+    const [left] = await rows<{ open: number }>(
+      t.db,
+      sql`select count(*)::int as open from signals where rule_id = ${rule.id} and state = 'open'`,
+    );
+    expect(left?.open).toBe(MAX_BULK_SIGNALS_BY_FILTER + 1);
+    // Still too many with a filter that takes them all; the limit itself goes through.
+    const stillTooMany = await t.post(
+      '/api/v1/signals/bulk',
+      {
+        filter: { ruleId: rule.id, detectedTo: new Date(Date.now() + 60_000).toISOString() },
+        action: 'resolve',
+      },
+      agent,
+    );
+    expect(stillTooMany.status).toBe(422);
+    await t.db.execute(
+      sql`update signals set severity = 'high' where rule_id = ${rule.id} and title = 'Flood 1'`,
+    );
+    const rest = await t.post(
+      '/api/v1/signals/bulk',
+      { filter: { ruleId: rule.id, severity: 'low' }, action: 'resolve' },
+      agent,
+    );
+    expect(rest.status).toBe(200);
+    expect(rest.body.closed).toHaveLength(MAX_BULK_SIGNALS_BY_FILTER);
   });
 
   it.runIf(usingPostgres())(
