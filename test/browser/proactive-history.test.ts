@@ -175,6 +175,39 @@ describe('signals page', () => {
     await eventually(() => rows.first().getAttribute('data-state')).toBe('dismissed');
     expect(await rows.locator('input[type=checkbox]').count()).toBe(0);
   });
+
+  it('with every live signal shown ticked, offers all that match the filters, beyond the page, and closes them', async () => {
+    await page.goto(`${stack.url}/signals?state=open,acted`);
+    const liveCount = async () =>
+      (await stack.api<{ total: number }>('/signals?state=open,acted&limit=1&includeTotal=true', agent))
+        .total;
+    const total = await liveCount();
+    const rows = page.getByTestId('signal-row');
+    await eventually(() => rows.count()).toBe(10);
+    expect(total).toBeGreaterThan(10); // more than the first page shows
+    await page.getByLabel('Select all live signals shown').check();
+    const scope = page.getByTestId('signal-scope');
+    await eventually(() => text(scope)).toBe(
+      `All 10 live signals shown are selected. Select all ${total} live signals that match`,
+    );
+    await page.getByTestId('signal-select-all').click();
+    await eventually(() => text(page.getByTestId('bulk-count'))).toBe(`${total} signals selected`);
+    expect(await text(scope)).toBe(
+      `All ${total} live signals that match the filters are selected. Select only the 10 signals shown`,
+    );
+    // Back to the rows shown, and again to all.
+    await scope.getByRole('button', { name: 'Select only the 10 signals shown' }).click();
+    await eventually(() => text(page.getByTestId('bulk-count'))).toBe('10 signals selected');
+    await page.getByTestId('signal-select-all').click();
+    await page.getByLabel('Reason').fill('Drill: every live signal at once');
+    await page.getByTestId('signal-bulk-bar').getByRole('button', { name: 'Dismiss' }).click();
+    await eventually(() => text(page.getByTestId('notice'))).toMatch(
+      new RegExp(`^Dismissed ${total} signals(; \\d+ pending actions? skipped)?\\.$`),
+    );
+    expect(await liveCount()).toBe(0);
+    await eventually(() => page.getByTestId('signals-empty').count()).toBe(1);
+    expect(await page.getByTestId('signal-bulk-bar').count()).toBe(0);
+  });
 });
 
 describe('commitments page', () => {

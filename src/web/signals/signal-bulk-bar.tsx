@@ -1,8 +1,10 @@
 // Closes the selected signals at once (POST /signals/bulk): resolve them, or dismiss them with one
-// reason (a broken feed fired a hundred false alarms). Signals that ended meanwhile (the awaited
-// event came) are left as they were, and the message says how many.
-import { useState, type FormEvent } from 'react';
-import type { SignalBulkCloseResult } from '../../shared/schemas/signals.js';
+// reason (a broken feed fired a hundred false alarms). Either the rows ticked, or every live signal
+// matching the page's filters (by filter: the server takes those live when the button is pressed).
+// Signals that ended meanwhile (the awaited event came) are left as they were, and the message
+// says how many.
+import { useState, type FormEvent, type ReactNode } from 'react';
+import type { SignalBulkCloseResult, SignalBulkFilter } from '../../shared/schemas/signals.js';
 import { BulkBarFrame } from '../layout/bulk-bar-frame.js';
 import { api, toApiError } from '../lib/api.js';
 import { countOf } from '../lib/format.js';
@@ -19,8 +21,17 @@ function describeClose(action: 'dismiss' | 'resolve', res: SignalBulkCloseResult
   return `${parts.join('; ')}.`;
 }
 
-export function SignalBulkBar(props: { ids: string[]; onDone(message: string): void; onClear(): void }) {
-  const { ids } = props;
+/** What a bulk close takes: the ticked rows, or every live signal matching a filter (`count` of them now). */
+export type BulkTarget = { ids: string[] } | { filter: SignalBulkFilter; count: number };
+
+export function SignalBulkBar(props: {
+  target: BulkTarget;
+  onDone(message: string): void;
+  onClear(): void;
+  /** Under the bar: the offer to take every signal that matches, or to go back to those shown. */
+  scope?: ReactNode;
+}) {
+  const { target } = props;
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [reason, setReason] = useState('');
@@ -30,7 +41,7 @@ export function SignalBulkBar(props: { ids: string[]; onDone(message: string): v
     setError(null);
     try {
       const res = await api.post<SignalBulkCloseResult>('/signals/bulk', {
-        ids,
+        ...('ids' in target ? { ids: target.ids } : { filter: target.filter }),
         action,
         ...(reason.trim() ? { reason: reason.trim() } : {}),
       });
@@ -56,7 +67,7 @@ export function SignalBulkBar(props: { ids: string[]; onDone(message: string): v
     <BulkBarFrame
       label="Close selected signals"
       testId="signal-bulk-bar"
-      count={ids.length}
+      count={'ids' in target ? target.ids.length : target.count}
       noun="signal"
       busy={busy}
       busyLabel="Closing"
@@ -89,6 +100,7 @@ export function SignalBulkBar(props: { ids: string[]; onDone(message: string): v
       >
         Resolve
       </button>
+      {props.scope}
     </BulkBarFrame>
   );
 }

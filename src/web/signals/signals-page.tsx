@@ -2,23 +2,30 @@
 // how it ended: resolved by the awaited event, or dismissed with a reason (how managers judge a
 // rule: many dismissals mean it cries wolf). The board shows only the live ones. The filters
 // live in the address, so a link can carry them. Live signals shown can be selected and closed
-// at once (a broken feed's false alarms).
+// at once (a broken feed's false alarms) and, once all those shown are, every live signal that
+// matches the filters (up to the server's limit), however many pages they fill.
 import { useState } from 'react';
 import type { Rule } from '../../shared/schemas/rules.js';
-import type { Signal } from '../../shared/schemas/signals.js';
+import type { Severity } from '../../shared/schemas/rules.js';
+import {
+  MAX_BULK_SIGNALS_BY_FILTER,
+  type Signal,
+  type SignalBulkFilter,
+} from '../../shared/schemas/signals.js';
 import { useAddressFilters } from '../lib/address-filters.js';
-import type { Items } from '../lib/types.js';
+import type { Items, Page } from '../lib/types.js';
 import { useApi } from '../lib/use-api.js';
 import { FilterSelect } from '../layout/filter-select.js';
 import { GrowingList } from '../layout/growing-list.js';
 import { SuccessNotice } from '../layout/page-parts.js';
 import { useDocumentTitle } from '../layout/use-document-title.js';
 import { AboutFilter, HistoryPageHeader, LinkedFilter, aboutIn } from './about-filter.js';
-import { formatDate } from '../lib/format.js';
-import { SignalBulkBar } from './signal-bulk-bar.js';
+import { countOf, formatDate } from '../lib/format.js';
+import { SignalBulkBar, type BulkTarget } from './signal-bulk-bar.js';
 import { SignalHistoryTable } from './signal-history-table.js';
 import { SEVERITY_ORDER, SIGNAL_STATE_LABELS, severityLabel } from './signal-labels.js';
 
+const LIVE = ['open', 'acted'] as const;
 const STATES = [['open,acted', 'Live (open or acted on)'], ...Object.entries(SIGNAL_STATE_LABELS)] as const;
 
 export function SignalsPage() {
@@ -51,7 +58,30 @@ export function SignalsPage() {
   });
   const [notice, setNotice] = useState<{ key: string; text: string } | null>(null);
   const selectedIds = selected.key === listKey ? selected.ids : new Set<string>();
-  const select = (ids: Set<string>) => setSelected({ key: listKey, ids });
+  // "Every live signal that matches": the live states the filters allow, and the filter to send.
+  const askedStates = filters.state ? filters.state.split(',') : [...LIVE];
+  const liveStates = LIVE.filter((st) => askedStates.includes(st));
+  const canTakeAll = liveStates.length > 0 && !linked.resolvedByEvent;
+  const bulkFilter: SignalBulkFilter = {
+    ...(filters.state ? { state: liveStates } : {}),
+    ...(filters.severity ? { severity: filters.severity as Severity } : {}),
+    ...(filters.ruleId ? { ruleId: filters.ruleId } : {}),
+    ...(about ? { [about.key]: about.id } : {}),
+    ...(linked.detectedFrom ? { detectedFrom: linked.detectedFrom } : {}),
+    ...(linked.detectedTo ? { detectedTo: linked.detectedTo } : {}),
+  };
+  const liveCount = useApi<Page<Signal>>(
+    canTakeAll ? '/signals' : null,
+    { ...query, state: liveStates.join(','), limit: 1, includeTotal: true },
+    { keepPrevious: true },
+  );
+  const liveTotal = canTakeAll ? liveCount.data?.total : undefined;
+  const [allMatching, setAllMatching] = useState<string | null>(null);
+  const takingAll = allMatching === listKey && liveTotal !== undefined;
+  const select = (ids: Set<string>) => {
+    setSelected({ key: listKey, ids });
+    setAllMatching(null);
+  };
   const valid = (iso: string) => !Number.isNaN(Date.parse(iso));
   const ruleOptions = (rules.data?.items ?? []).map((r) => [r.id, r.name] as const);
   if (filters.ruleId && !ruleOptions.some(([id]) => id === filters.ruleId)) {
@@ -121,18 +151,55 @@ export function SignalsPage() {
         empty={Object.keys(query).length ? 'No signals match.' : 'No signal rule has fired yet.'}
       >
         {(items, loading, reload) => {
-          // Only what is shown and still live can be closed from here.
+          // Only what is shown and still live can be ticked; all that match, once all shown are.
           const chosen = items.filter((s) => selectedIds.has(s.id)).map((s) => s.id);
+          const liveShown = items.filter((s) => (LIVE as readonly string[]).includes(s.state)).length;
+          const offerAll =
+            !takingAll &&
+            chosen.length > 0 &&
+            chosen.length === liveShown &&
+            liveTotal !== undefined &&
+            liveTotal > chosen.length;
+          const target: BulkTarget = takingAll ? { filter: bulkFilter, count: liveTotal } : { ids: chosen };
+          const scope = takingAll ? (
+            <p className="bulk-bar__scope" data-testid="signal-scope">
+              All {countOf(liveTotal, 'live signal')} that match the filters are selected.{' '}
+              <button type="button" className="link-quiet" onClick={() => setAllMatching(null)}>
+                Select only the {countOf(chosen.length, 'signal')} shown
+              </button>
+            </p>
+          ) : offerAll ? (
+            <p className="bulk-bar__scope" data-testid="signal-scope">
+              {chosen.length === 1
+                ? 'The live signal shown is'
+                : `All ${chosen.length} live signals shown are`}{' '}
+              selected.{' '}
+              {liveTotal > MAX_BULK_SIGNALS_BY_FILTER ? (
+                `${liveTotal.toLocaleString('en-US')} match: narrow the filters to close more than ${MAX_BULK_SIGNALS_BY_FILTER.toLocaleString('en-US')} at once.`
+              ) : (
+                <button
+                  type="button"
+                  className="link-quiet"
+                  data-testid="signal-select-all"
+                  onClick={() => setAllMatching(listKey)}
+                >
+                  Select all {countOf(liveTotal, 'live signal')} that match
+                </button>
+              )}
+            </p>
+          ) : undefined;
           return (
             <>
-              {chosen.length > 0 && (
+              {(chosen.length > 0 || takingAll) && (
                 <SignalBulkBar
-                  ids={chosen}
+                  target={target}
+                  scope={scope}
                   onClear={() => select(new Set())}
                   onDone={(text) => {
                     setNotice({ key: listKey, text });
                     select(new Set());
                     reload();
+                    liveCount.reload();
                   }}
                 />
               )}
