@@ -4,8 +4,8 @@ import { useEffect, useState } from 'react';
 import { Link } from 'react-router-dom';
 import type { MailMessage } from '../../shared/schemas/mail.js';
 import { isStaff, useMe } from '../auth/auth-context.js';
-import { fetchBlob, toApiError } from '../lib/api.js';
-import { downloadFile } from '../lib/download.js';
+import { fetchBlob } from '../lib/api.js';
+import { useDownload } from '../lib/download.js';
 import { formatBytes, formatDateTime } from '../lib/format.js';
 import type { Attachment, Message, Page } from '../lib/types.js';
 import { useApi } from '../lib/use-api.js';
@@ -14,20 +14,9 @@ import { callLine } from './log-call-dialog.js';
 import { HtmlBody } from '../mail/html-body.js';
 
 function AttachmentLink({ file }: { file: Attachment }) {
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
   // The file sits behind the bearer token: fetch it, then hand the browser an object URL.
-  async function download() {
-    setBusy(true);
-    setError(null);
-    try {
-      await downloadFile(file.url, file.filename);
-    } catch (err) {
-      setError(toApiError(err).message);
-    } finally {
-      setBusy(false);
-    }
-  }
+  const { busy, error, download: save } = useDownload();
+  const download = () => save(file.url, file.filename);
   return (
     <li className="attachment">
       <button

@@ -1,8 +1,7 @@
 // "Export CSV": the list or report as the page shows it (same filters), as a file. Times in the
 // file are local to the browser's zone, as on the page.
-import { useState } from 'react';
-import { API_BASE, toApiError, withQuery, type Query } from '../lib/api.js';
-import { downloadFile } from '../lib/download.js';
+import { API_BASE, withQuery, type Query } from '../lib/api.js';
+import { useDownload } from '../lib/download.js';
 import { browserTimeZone } from '../lib/time-zones.js';
 
 /** `cases-2026-12-02.csv`: the date in the browser's zone, as the server names its files. */
@@ -19,20 +18,11 @@ export function ExportButton(props: {
   /** Without a time zone parameter (the customer export writes no times). */
   noTimeZone?: boolean;
 }) {
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-  async function run() {
-    setBusy(true);
-    setError(null);
-    try {
-      const query = props.noTimeZone ? props.query : { ...props.query, timezone: browserTimeZone() };
-      await downloadFile(withQuery(`${API_BASE}${props.path}`, query), exportFilename(props.name));
-    } catch (err) {
-      setError(toApiError(err).message);
-    } finally {
-      setBusy(false);
-    }
-  }
+  const { busy, error, download } = useDownload();
+  const run = () => {
+    const query = props.noTimeZone ? props.query : { ...props.query, timezone: browserTimeZone() };
+    return download(withQuery(`${API_BASE}${props.path}`, query), exportFilename(props.name));
+  };
   return (
     <span className="export-button">
       <button

@@ -1,6 +1,7 @@
 // Saving a file the API serves behind the bearer token: fetched as a Blob, then handed to the
 // browser through a temporary object URL and a clicked download link.
-import { fetchBlob } from './api.js';
+import { useState } from 'react';
+import { fetchBlob, toApiError } from './api.js';
 
 export async function downloadFile(url: string, filename: string): Promise<void> {
   const blob = await fetchBlob(url);
@@ -13,4 +14,22 @@ export async function downloadFile(url: string, filename: string): Promise<void>
   a.remove();
   // Not at once: the browser may still be reading it for the download.
   setTimeout(() => URL.revokeObjectURL(objectUrl), 60_000);
+}
+
+/** A download behind a button: busy while it runs, and the error it ended with (for the page to show). */
+export function useDownload() {
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  async function download(url: string, filename: string) {
+    setBusy(true);
+    setError(null);
+    try {
+      await downloadFile(url, filename);
+    } catch (err) {
+      setError(toApiError(err).message);
+    } finally {
+      setBusy(false);
+    }
+  }
+  return { busy, error, download };
 }
