@@ -8,9 +8,10 @@ import { rows } from '../../../db/client.js';
 import { LIVE_SIGNAL_STATES } from '../../../shared/schemas/signals.js';
 import type { Actor } from '../../lib/actor.js';
 import { endSignals } from './end-signals.js';
+import { SIGNAL_LOCK_ORDER } from './signals.repo.js';
 
 /**
- * Locks the live signals of a case, in id order. The one lock order for signals and cases is
+ * Locks the live signals of a case (SIGNAL_LOCK_ORDER). The one lock order for signals and cases is
  * signal first, then its actions, then the case: the action runner holds a signal while it
  * writes to the signal's case, so a change that will end or move a case's signals takes them
  * before it takes the case (otherwise each would wait for the other until PostgreSQL broke the
@@ -21,7 +22,7 @@ export async function lockLiveSignalsOfCase(tx: Database, caseId: string) {
     tx,
     sql`select id, state from signals
       where case_id = ${caseId} and state = any(${sql.param([...LIVE_SIGNAL_STATES])}::text[])
-      order by id for update`,
+      order by ${SIGNAL_LOCK_ORDER} for update`,
   );
 }
 

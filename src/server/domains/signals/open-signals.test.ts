@@ -1,13 +1,16 @@
 // Live signals under concurrent batches (PostgreSQL: PGlite runs one transaction at a time).
 // Resolving signals takes their row locks in the order repeating them does, so an ingest that
-// resolves signals and one that repeats them wait for each other instead of deadlocking.
+// resolves signals and one that repeats them wait for each other instead of deadlocking; a
+// person closing many signals at once takes them in the same order.
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rows, type Database } from '../../../db/client.js';
 import { createTestDatabase, usingPostgres } from '../../../../test/helpers/db.js';
 import { makeCustomer } from '../../../../test/helpers/factories.js';
 import { makeEvent, makeRule, makeSignal } from '../../../../test/helpers/signal-factories.js';
+import { SYSTEM_ACTOR } from '../../lib/actor.js';
 import { resolveSignals } from './open-signals.js';
+import { closeSignalsInBulk } from './signals.service.js';
 
 let handle: Awaited<ReturnType<typeof createTestDatabase>>;
 let db: Database;
@@ -78,5 +81,36 @@ describe.runIf(usingPostgres())('resolving live signals on PostgreSQL', () => {
       sql`select state from signals where id = any(${sql.param([first, second])}::uuid[])`,
     );
     expect(states.map((s) => s.state)).toEqual(['resolved', 'resolved']);
+  });
+
+  it('a bulk close locks them in that order too, not by id', async () => {
+    const rule = await makeRule(db);
+    const made = await Promise.all([1, 2].map(() => makeSignal(db, { ruleId: rule.id })));
+    // The smaller id gets the later dedupe key: id order and the engine's order disagree.
+    const [low, high] = made.map((m) => m.id).sort() as [string, string];
+    await db.execute(sql`update signals set dedupe_key = 'test:b-' || id where id = ${low}`);
+    await db.execute(sql`update signals set dedupe_key = 'test:a-' || id where id = ${high}`);
+
+    // Another batch holds the one the engine takes second (the smaller id).
+    let release!: () => void;
+    let holding!: () => void;
+    const held = new Promise<void>((r) => (holding = r));
+    const holder = db.transaction(async (tx) => {
+      await tx.execute(sql`select 1 from signals where id = ${low} for no key update`);
+      holding();
+      await new Promise<void>((r) => (release = r));
+    });
+    await held;
+    const closing = closeSignalsInBulk(db, SYSTEM_ACTOR, { ids: [low, high], action: 'resolve' });
+    // It has locked the engine's first (the larger id) and waits for the other.
+    let locked = false;
+    for (let i = 0; i < 100 && !locked; i++) {
+      locked = await lockedElsewhere(high);
+      if (!locked) await new Promise((r) => setTimeout(r, 20));
+    }
+    release();
+    await holder;
+    expect(locked).toBe(true);
+    expect((await closing).closed).toEqual([low, high]);
   });
 });

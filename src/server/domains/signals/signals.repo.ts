@@ -86,13 +86,13 @@ function filters(f: SignalFilter): SQL | undefined {
   );
 }
 
-/** The ids of the live signals matching a filter, locked in id order; at most `limit`. */
+/** The ids of the live signals matching a filter, locked (SIGNAL_LOCK_ORDER); at most `limit`. */
 export async function lockLiveSignalIds(db: Database, f: SignalFilter, limit: number) {
   const found = await db
     .select({ id: signals.id })
     .from(signals)
     .where(and(filters({ ...f, states: f.states?.length ? f.states : [...LIVE_SIGNAL_STATES] })))
-    .orderBy(signals.id)
+    .orderBy(SIGNAL_LOCK_ORDER)
     .limit(limit)
     .for('update');
   return found.map((r) => r.id);
@@ -192,13 +192,21 @@ export async function countHeldCustomerMails(db: Database): Promise<number> {
   return row?.n ?? 0;
 }
 
-/** Locks these signals, in id order (two bulk closes cannot deadlock), and answers their states. */
+/**
+ * The order in which a transaction locks several signals: the engine's (rule, then dedupe key,
+ * compared byte by byte, as openSignals and resolveSignals take them), then id for ended ones
+ * that share a key. A bulk close and an ingest touching the same signals then queue instead of
+ * deadlocking.
+ */
+export const SIGNAL_LOCK_ORDER = sql.raw(`rule_id::text collate "C", dedupe_key collate "C", id`);
+
+/** Locks these signals (SIGNAL_LOCK_ORDER: two bulk closes cannot deadlock), and answers their states. */
 export async function lockSignals(db: Database, ids: string[]) {
   return db
     .select({ id: signals.id, state: signals.state })
     .from(signals)
     .where(inArray(signals.id, ids))
-    .orderBy(signals.id)
+    .orderBy(SIGNAL_LOCK_ORDER)
     .for('update');
 }
 

@@ -124,7 +124,8 @@ async function closeLiveSignals(
   to: ClosedState,
   resolution: string,
 ): Promise<SignalBulkCloseResult> {
-  const locked = await repo.lockSignals(tx, ids);
+  // Answered in id order, whatever order they were locked in.
+  const locked = (await repo.lockSignals(tx, ids)).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   const known = new Set(locked.map((s) => s.id));
   const missing = ids.find((id) => !known.has(id));
   if (missing) throw notFound(ids.length === 1 ? 'signal' : `signal ${missing}`);
