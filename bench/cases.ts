@@ -1,7 +1,8 @@
 // Cases at scale: npx tsx bench/cases.ts [--cases 1000000] [--postgres URL]
 // Measures, against a started server: case creation through the API and through the import,
 // then fills the database to the target size with set-based SQL and measures a queue view,
-// the view counts, full-text search, and recomputing every running clock after a calendar change.
+// the view counts, full-text search, the CSV export of a view, and recomputing every running
+// clock after a calendar change.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -237,6 +238,27 @@ async function main() {
   results.push([
     'full-text search (two words), 50 rows',
     `p50 ${fmt(percentile(search, 50), 1)} ms, p99 ${fmt(percentile(search, 99), 1)} ms`,
+  ]);
+
+  // 4b. The CSV export of the whole view: every unsolved case, streamed page by page.
+  t0 = now();
+  const exported = await fetch(`${base}/cases/export.csv?view=${unsolved.id}&timezone=Europe/Berlin`, {
+    headers: { authorization: `Bearer ${token}` },
+  });
+  let exportedRows = -1; // the header line
+  let bytes = 0;
+  const decoder = new TextDecoder();
+  for await (const chunk of exported.body!) {
+    const text = decoder.decode(chunk as Uint8Array, { stream: true });
+    bytes += (chunk as Uint8Array).length;
+    for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) exportedRows++;
+    process.stderr.write(`\rCSV export: ${fmt(Math.max(0, exportedRows))} cases   `);
+  }
+  process.stderr.write('\n');
+  const exportSeconds = (now() - t0) / 1000;
+  results.push([
+    'CSV export of "All unsolved" (every case, streamed)',
+    `${fmt(exportedRows)} cases, ${fmt(bytes / 1e6, 1)} MB in ${fmt(exportSeconds, 1)} s (${fmt(exportedRows / exportSeconds)} cases/s)`,
   ]);
 
   // 5. A calendar change recomputes every running clock on it.

@@ -17,24 +17,47 @@ export interface CsvColumn<T> {
   value: (row: T, time: CsvTime) => CsvCell;
 }
 
-/** `YYYY-MM-DD HH:MM:SS` in `timeZone` (an IANA zone the request schema checked). */
+/** Zone offsets change only on a quarter hour (UTC): one is looked up per quarter hour seen. */
+const SLOT_MS = 15 * 60_000;
+const pad = (n: number, width = 2) => String(n).padStart(width, '0');
+
+/**
+ * `YYYY-MM-DD HH:MM:SS` in `timeZone` (an IANA zone the request schema checked). The zone's
+ * offset comes from Intl (the platform's time zone data), asked once per quarter hour of UTC
+ * time met and remembered: an export writes hundreds of thousands of times, and asking Intl for
+ * each costs about 8 µs, most of an export's time.
+ */
 export function csvTime(timeZone: string): CsvTime {
   const format = new Intl.DateTimeFormat('en-US', {
     timeZone,
     hourCycle: 'h23',
     year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-    second: '2-digit',
+    month: 'numeric',
+    day: 'numeric',
+    hour: 'numeric',
+    minute: 'numeric',
+    second: 'numeric',
   });
+  const offsets = new Map<number, number>();
+  const offsetAt = (slotStart: number) => {
+    const p: Record<string, number> = {};
+    for (const part of format.formatToParts(slotStart)) p[part.type] = Number(part.value);
+    return Date.UTC(p.year!, p.month! - 1, p.day!, p.hour!, p.minute!, p.second!) - slotStart;
+  };
   return (value) => {
     if (value === null || value === undefined) return '';
-    const p: Record<string, string> = {};
-    for (const part of format.formatToParts(typeof value === 'string' ? new Date(value) : value))
-      p[part.type] = part.value;
-    return `${p.year}-${p.month}-${p.day} ${p.hour}:${p.minute}:${p.second}`;
+    const ms = typeof value === 'string' ? Date.parse(value) : value.getTime();
+    const slot = Math.floor(ms / SLOT_MS);
+    let offset = offsets.get(slot);
+    if (offset === undefined) {
+      offset = offsetAt(slot * SLOT_MS);
+      offsets.set(slot, offset);
+    }
+    const local = new Date(ms + offset);
+    return (
+      `${pad(local.getUTCFullYear(), 4)}-${pad(local.getUTCMonth() + 1)}-${pad(local.getUTCDate())} ` +
+      `${pad(local.getUTCHours())}:${pad(local.getUTCMinutes())}:${pad(local.getUTCSeconds())}`
+    );
   };
 }
 
