@@ -421,6 +421,40 @@ describe('bulk changes', () => {
   });
 });
 
+describe('bulk changes to a whole view', () => {
+  it('with the page ticked, offers every case of the view and search beyond the page, and changes them all', async () => {
+    const word = `Wholeview${Date.now()}`;
+    const made: Case[] = [];
+    for (let i = 0; i < 55; i++)
+      made.push(await createCase(stack, { subject: `${word} order ${i}`, customerId: mariaId }));
+    await openQueue('All unsolved');
+    await page.getByLabel('Search cases', { exact: true }).fill(word.toLowerCase());
+    await page.getByLabel('Search cases', { exact: true }).press('Enter');
+    await eventually(() => text(page.getByTestId('case-total'))).toBe('55 cases found');
+    await eventually(() => page.getByTestId('case-row').count()).toBe(50);
+
+    await page.getByLabel('Select all cases on this page').check();
+    const scope = page.getByTestId('case-scope');
+    await eventually(() => text(scope)).toBe(
+      'All 50 cases on this page are selected. Select all 55 cases of “All unsolved”',
+    );
+    await page.getByTestId('case-select-all').click();
+    await eventually(() => text(page.getByTestId('bulk-count'))).toBe('55 cases selected');
+    expect(await text(scope)).toBe(
+      'All 55 cases of “All unsolved” are selected. Select only the 50 cases on this page',
+    );
+    await page.getByLabel('Tag to add').fill('whole-view');
+    await page.getByTestId('bulk-bar').getByRole('button', { name: 'Add' }).click();
+    await eventually(() => text(page.getByTestId('notice'))).toBe('Tagged “whole-view” on 55 cases.');
+    for (const c of [made[0]!, made[54]!]) expect((await getCase(stack, c.id)).tags).toContain('whole-view');
+    const tagged = await stack.api<{ total: number }>('/cases?tag=whole-view&limit=1&includeTotal=true', {
+      login: DEMO.agent,
+    });
+    expect(tagged.total).toBe(55);
+    expect(await page.getByTestId('bulk-bar').count()).toBe(0);
+  });
+});
+
 describe('keyboard shortcuts', () => {
   it('? shows the shortcuts; j and Enter open a case from the queue; u goes back', async () => {
     await openQueue('All unsolved');

@@ -317,8 +317,11 @@ export type CaseListQuery = z.infer<typeof CaseListQuery>;
 export const CaseExportQuery = CaseListQuery.omit(PAGING).extend({ timezone: ExportTimeZone });
 export type CaseExportQuery = z.infer<typeof CaseExportQuery>;
 
+/** The most cases one bulk change takes. */
+export const MAX_BULK_CASES = 500;
+
 export const BulkCaseUpdate = z.strictObject({
-  ids: z.array(Id).min(1).max(500),
+  ids: z.array(Id).min(1).max(MAX_BULK_CASES),
   set: z.strictObject({
     status: CaseStatus.optional(),
     priority: Priority.optional(),

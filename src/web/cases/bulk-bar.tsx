@@ -1,5 +1,6 @@
-// Changes the selected cases at once (POST /cases/bulk: all or none).
-import { useState, type FormEvent } from 'react';
+// Changes the selected cases at once (POST /cases/bulk: all or none): those ticked on the page,
+// or every case of the view (up to the bulk limit, 500).
+import { useState, type FormEvent, type ReactNode } from 'react';
 import { CASE_STATUSES, PRIORITIES, Tag } from '../../shared/schemas/cases.js';
 import { useMe } from '../auth/auth-context.js';
 import { api, toApiError } from '../lib/api.js';
@@ -34,6 +35,8 @@ export function BulkBar(props: {
   teams: Team[];
   onDone(message: string): void;
   onClear(): void;
+  /** Under the bar: the offer to take every case of the view, or to go back to the page's. */
+  scope?: ReactNode;
 }) {
   const { ids, agents, teams } = props;
   const me = useMe();
@@ -151,6 +154,7 @@ export function BulkBar(props: {
           Add
         </button>
       </form>
+      {props.scope}
     </BulkBarFrame>
   );
 }

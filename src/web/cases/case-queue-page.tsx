@@ -3,8 +3,9 @@
 // Enter opens, / searches.
 import { useCallback, useMemo, useRef, useState } from 'react';
 import { Link, useLocation, useNavigate, useSearchParams } from 'react-router-dom';
-import { CASE_SORTS } from '../../shared/schemas/cases.js';
+import { CASE_SORTS, MAX_BULK_CASES } from '../../shared/schemas/cases.js';
 import { LIMITS } from '../../shared/schemas/common.js';
+import { api, toApiError } from '../lib/api.js';
 import { countOf, formatNumber } from '../lib/format.js';
 import type { AgentProfile, CaseSummary, CaseView, Items, Page, Team } from '../lib/types.js';
 import { useApi } from '../lib/use-api.js';
@@ -107,8 +108,13 @@ export function CaseQueuePage() {
   const visibleSelected = items.filter((c) => selectedIds.has(c.id)).map((c) => c.id);
   const allSelected = items.length > 0 && visibleSelected.length === items.length;
 
+  // Every case of the view and search, not just this page: their ids, read when asked for (the
+  // bulk change takes at most MAX_BULK_CASES).
+  const [wholeView, setWholeView] = useState<{ key: string; ids: string[] } | null>(null);
+  const [wholeViewError, setWholeViewError] = useState<string | null>(null);
   const toggle = useCallback(
     (id: string) => {
+      setWholeView(null);
       setSelected((s) => {
         const ids = new Set(s.key === listKey ? s.ids : []);
         if (ids.has(id)) ids.delete(id);
@@ -118,7 +124,48 @@ export function CaseQueuePage() {
     },
     [listKey],
   );
-  const clearSelection = () => setSelected({ key: listKey, ids: new Set() });
+  const everyCase = wholeView?.key === listKey ? wholeView.ids : null;
+  const clearSelection = () => {
+    setSelected({ key: listKey, ids: new Set() });
+    setWholeView(null);
+  };
+  async function selectWholeView() {
+    setWholeViewError(null);
+    try {
+      const found = await api.get<Page<CaseSummary>>('/cases', {
+        view: viewId === ALL ? undefined : viewId,
+        q: q.trim(),
+        sort,
+        limit: MAX_BULK_CASES,
+      });
+      setWholeView({ key: listKey, ids: found.items.map((c) => c.id) });
+    } catch (err) {
+      setWholeViewError(toApiError(err).message);
+    }
+  }
+  const matching = list.data?.total;
+  const offerWholeView =
+    !everyCase && allSelected && matching !== undefined && matching > visibleSelected.length;
+  const scope = everyCase ? (
+    <p className="bulk-bar__scope" data-testid="case-scope">
+      All {countOf(everyCase.length, 'case')} of “{viewName}” are selected.{' '}
+      <button type="button" onClick={() => setWholeView(null)}>
+        Select only the {countOf(visibleSelected.length, 'case')} on this page
+      </button>
+    </p>
+  ) : offerWholeView ? (
+    <p className="bulk-bar__scope" data-testid="case-scope">
+      All {countOf(visibleSelected.length, 'case')} on this page are selected.{' '}
+      {matching > MAX_BULK_CASES ? (
+        `${matching.toLocaleString('en-US')} cases match: at most ${MAX_BULK_CASES} change at once.`
+      ) : (
+        <button type="button" data-testid="case-select-all" onClick={() => void selectWholeView()}>
+          Select all {countOf(matching, 'case')} of “{viewName}”
+        </button>
+      )}
+      {wholeViewError && <span role="alert"> {wholeViewError}</span>}
+    </p>
+  ) : undefined;
 
   const tableRef = useRef<HTMLTableElement>(null);
   const moveTo = useCallback(
@@ -273,15 +320,17 @@ export function CaseQueuePage() {
         </div>
 
         <SuccessNotice message={notice} />
-        {visibleSelected.length > 0 && (
+        {(visibleSelected.length > 0 || everyCase) && (
           <BulkBar
-            ids={visibleSelected}
+            ids={everyCase ?? visibleSelected}
+            scope={scope}
             agents={agentList}
             teams={teamList}
             onClear={clearSelection}
             onDone={(message) => {
               setNotice({ key: listKey, text: message });
               clearSelection();
+              setWholeView(null);
               list.reload();
               views.reload();
             }}
@@ -319,12 +368,13 @@ export function CaseQueuePage() {
                         ref={(el) => {
                           if (el) el.indeterminate = visibleSelected.length > 0 && !allSelected;
                         }}
-                        onChange={() =>
+                        onChange={() => {
+                          setWholeView(null);
                           setSelected({
                             key: listKey,
                             ids: allSelected ? new Set() : new Set(items.map((c) => c.id)),
-                          })
-                        }
+                          });
+                        }}
                       />
                     </th>
                     <th scope="col" className="cell-number">
