@@ -35,6 +35,32 @@ async function lockedElsewhere(id: string) {
   }
 }
 
+/** Holds one signal's row lock in a transaction of its own, as another batch would, until released. */
+async function holdSignal(id: string) {
+  let release!: () => void;
+  let holding!: () => void;
+  const held = new Promise<void>((r) => (holding = r));
+  const holder = db.transaction(async (tx) => {
+    await tx.execute(sql`select 1 from signals where id = ${id} for no key update`);
+    holding();
+    await new Promise<void>((r) => (release = r));
+  });
+  await held;
+  return async () => {
+    release();
+    await holder;
+  };
+}
+
+/** Waits (up to 2 s) until another transaction holds this signal; answers whether one did. */
+async function untilLockedElsewhere(id: string) {
+  for (let i = 0; i < 100; i++) {
+    if (await lockedElsewhere(id)) return true;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  return false;
+}
+
 describe.runIf(usingPostgres())('resolving live signals on PostgreSQL', () => {
   it('locks them in the order repeating them does (rule, then dedupe key), whatever order they come in', async () => {
     const rule = await makeRule(db);
@@ -51,15 +77,7 @@ describe.runIf(usingPostgres())('resolving live signals on PostgreSQL', () => {
     const event = await makeEvent(db, { customerId: customer.id });
 
     // Another batch holds the second one, as a batch repeating it would.
-    let release!: () => void;
-    let holding!: () => void;
-    const held = new Promise<void>((r) => (holding = r));
-    const holder = db.transaction(async (tx) => {
-      await tx.execute(sql`select 1 from signals where id = ${second} for no key update`);
-      holding();
-      await new Promise<void>((r) => (release = r));
-    });
-    await held;
+    const release = await holdSignal(second);
     // Given the second one first, resolving locks the first one, then waits for the second.
     const resolving = db.transaction((tx) =>
       resolveSignals(tx, [
@@ -67,14 +85,9 @@ describe.runIf(usingPostgres())('resolving live signals on PostgreSQL', () => {
         { signalId: first, eventId: event.id, reason: 'arrived' },
       ]),
     );
-    let locked = false;
-    for (let i = 0; i < 100 && !locked; i++) {
-      locked = await lockedElsewhere(first);
-      if (!locked) await new Promise((r) => setTimeout(r, 20));
-    }
+    const locked = await untilLockedElsewhere(first);
+    await release();
     expect(locked).toBe(true);
-    release();
-    await holder;
     expect(await resolving).toBe(2);
     const states = await rows<{ state: string }>(
       db,
@@ -92,24 +105,11 @@ describe.runIf(usingPostgres())('resolving live signals on PostgreSQL', () => {
     await db.execute(sql`update signals set dedupe_key = 'test:a-' || id where id = ${high}`);
 
     // Another batch holds the one the engine takes second (the smaller id).
-    let release!: () => void;
-    let holding!: () => void;
-    const held = new Promise<void>((r) => (holding = r));
-    const holder = db.transaction(async (tx) => {
-      await tx.execute(sql`select 1 from signals where id = ${low} for no key update`);
-      holding();
-      await new Promise<void>((r) => (release = r));
-    });
-    await held;
+    const release = await holdSignal(low);
     const closing = closeSignalsInBulk(db, SYSTEM_ACTOR, { ids: [low, high], action: 'resolve' });
     // It has locked the engine's first (the larger id) and waits for the other.
-    let locked = false;
-    for (let i = 0; i < 100 && !locked; i++) {
-      locked = await lockedElsewhere(high);
-      if (!locked) await new Promise((r) => setTimeout(r, 20));
-    }
-    release();
-    await holder;
+    const locked = await untilLockedElsewhere(high);
+    await release();
     expect(locked).toBe(true);
     expect((await closing).closed).toEqual([low, high]);
   });
