@@ -143,6 +143,8 @@ describe('proactive KPI page', () => {
 
     await page.getByLabel('Interval').selectOption({ label: 'By week' });
     await eventually(async () => new URL(page.url()).search).toBe('?days=30&interval=week');
+    // The address changes first, the page a render later: wait for the page, then ask the API.
+    await eventually(() => page.getByTestId('kpis-page').getAttribute('data-interval')).toBe('week');
     s = await shown();
     expect(s.interval).toBe('week');
     await eventually(() => page.getByTestId('kpi-trend-row').count()).toBe(s.trend.buckets.length);
