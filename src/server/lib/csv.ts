@@ -80,24 +80,34 @@ function lines<T>(rows: T[], columns: CsvColumn<T>[], time: CsvTime): string {
   );
 }
 
+export interface CsvAnswer<T> {
+  filename: string;
+  columns: CsvColumn<T>[];
+  batches: AsyncIterable<T[]> | Iterable<T[]>;
+  /** The zone of the file's times (an IANA zone the request schema checked); UTC by default. */
+  timeZone?: string;
+  /**
+   * Writes the export to the audit log. Called once the first batch is read (so a refused query
+   * records nothing) and before the first byte is sent (so a download cut short, or a server
+   * stopped halfway, is still on record). Required: no export leaves unrecorded.
+   */
+  audit: () => Promise<unknown>;
+}
+
 /**
  * Answers with a CSV file (UTF-8 with a byte-order mark, so Excel reads accents right; a header
  * row; CRLF-free `\n` lines) named `filename`. The first batch is awaited here, before any byte
  * is sent, so its errors take the usual error path.
  */
-export async function sendCsv<T>(
-  reply: FastifyReply,
-  filename: string,
-  columns: CsvColumn<T>[],
-  batches: AsyncIterable<T[]> | Iterable<T[]>,
-  timeZone = 'UTC',
-) {
+export async function sendCsv<T>(reply: FastifyReply, answer: CsvAnswer<T>) {
+  const { filename, columns, batches, timeZone = 'UTC' } = answer;
   const time = csvTime(timeZone);
   const it =
     Symbol.asyncIterator in batches
       ? batches[Symbol.asyncIterator]()
       : (batches as Iterable<T[]>)[Symbol.iterator]();
   const first = await it.next();
+  await answer.audit();
   async function* chunks() {
     yield `\uFEFF${stringify([columns.map((c) => c.header)])}`;
     for (let r = first; !r.done; r = await it.next()) if (r.value.length) yield lines(r.value, columns, time);

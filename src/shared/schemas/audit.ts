@@ -13,6 +13,7 @@ export const AUDITED_ENTITIES = [
   'conversation',
   'customer',
   'event_source',
+  'export',
   'kb_article',
   'kb_category',
   'mail',

@@ -22,6 +22,7 @@ import {
 } from '../../../shared/schemas/cases.js';
 import { CaseView, CaseViewInput } from '../../../shared/schemas/views.js';
 import { csvFilename, sendCsv } from '../../lib/csv.js';
+import { recordExport } from '../domain-events/domain-events.repo.js';
 import { ADMIN, AUTHED, STAFF, actorOf, csvResponses, errors } from '../../lib/http.js';
 import { unprocessable } from '../../lib/errors.js';
 import type { RouteDeps } from '../../routes.js';
@@ -68,9 +69,14 @@ export const casesRoutes =
       },
       async (request, reply) => {
         const { timezone, ...q } = request.query;
-        const columns = caseColumns(await catalog.listCustomFields(db));
-        const rows = cases.exportCases(db, actorOf(request), q);
-        return sendCsv(reply, csvFilename('cases', timezone), columns, rows, timezone);
+        const actor = actorOf(request);
+        return sendCsv(reply, {
+          filename: csvFilename('cases', timezone),
+          columns: caseColumns(await catalog.listCustomFields(db)),
+          batches: cases.exportCases(db, actor, q),
+          timeZone: timezone,
+          audit: () => recordExport(db, actor, 'cases', request.query),
+        });
       },
     );
     app.post(

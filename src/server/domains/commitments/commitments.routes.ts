@@ -9,6 +9,7 @@ import {
   CommitmentRateQuery,
 } from '../../../shared/schemas/signals.js';
 import { csvFilename, sendCsv } from '../../lib/csv.js';
+import { recordExport } from '../domain-events/domain-events.repo.js';
 import { AUTHED, STAFF, actorOf, csvResponses, errors } from '../../lib/http.js';
 import { allPages } from '../../lib/pagination.js';
 import type { RouteDeps } from '../../routes.js';
@@ -49,10 +50,15 @@ export const commitmentsRoutes =
       async (request, reply) => {
         const { timezone, ...q } = request.query;
         const actor = actorOf(request);
-        const rows = allPages((cursor) =>
-          commitments.listCommitments(db, actor, { ...q, limit: LIMITS.pageMax, cursor }),
-        );
-        return sendCsv(reply, csvFilename('commitments', timezone), commitmentColumns, rows, timezone);
+        return sendCsv(reply, {
+          filename: csvFilename('commitments', timezone),
+          columns: commitmentColumns,
+          batches: allPages((cursor) =>
+            commitments.listCommitments(db, actor, { ...q, limit: LIMITS.pageMax, cursor }),
+          ),
+          timeZone: timezone,
+          audit: () => recordExport(db, actor, 'commitments', request.query),
+        });
       },
     );
     // Before /commitments/:id; "rates" would not parse as an id anyway.

@@ -12,7 +12,7 @@ import { csvFilename, sendCsv } from '../../lib/csv.js';
 import { ADMIN, AUTHED, STAFF, actorOf, csvResponses, errors } from '../../lib/http.js';
 import { allPages } from '../../lib/pagination.js';
 import type { RouteDeps } from '../../routes.js';
-import { listDomainEventsFor } from '../domain-events/domain-events.repo.js';
+import { listDomainEventsFor, recordExport } from '../domain-events/domain-events.repo.js';
 import { customerColumns, customerFieldKeys } from './customer-export.js';
 import * as customers from './customers.service.js';
 
@@ -57,11 +57,14 @@ export const customersRoutes =
       },
       async (request, reply) => {
         const actor = actorOf(request);
-        const columns = customerColumns(await customerFieldKeys(db));
-        const rows = allPages((cursor) =>
-          customers.listCustomers(db, actor, { ...request.query, limit: LIMITS.pageMax, cursor }),
-        );
-        return sendCsv(reply, csvFilename('customers'), columns, rows);
+        return sendCsv(reply, {
+          filename: csvFilename('customers'),
+          columns: customerColumns(await customerFieldKeys(db)),
+          batches: allPages((cursor) =>
+            customers.listCustomers(db, actor, { ...request.query, limit: LIMITS.pageMax, cursor }),
+          ),
+          audit: () => recordExport(db, actor, 'customers', request.query),
+        });
       },
     );
     app.post(

@@ -35,6 +35,24 @@ export async function recordDomainEvents(
 export const recordDomainEvent = (tx: Database, actor: Actor, event: DomainEventInput) =>
   recordDomainEvents(tx, actor, [event]);
 
+/** The lists and reports Steward exports; an export's audit entry names one. */
+export type ExportedList =
+  'cases' | 'signals' | 'commitments' | 'customers' | 'proactive-trend' | 'rule-outcomes';
+
+/**
+ * Records that `actor` took a list out of Steward (`export.downloaded`): which list, with which
+ * query (filters, view, order, zone), when. Each export is its own audit record (entity type
+ * `export`, a new id), so the audit log can be narrowed to exports. Exports can carry every
+ * customer's e-mail and phone number, so who took them matters.
+ */
+export const recordExport = (db: Database, actor: Actor, list: ExportedList, query: object) =>
+  recordDomainEvent(db, actor, {
+    type: 'export.downloaded',
+    entityType: 'export',
+    entityId: newId(),
+    data: { list, format: 'csv', query },
+  });
+
 /** The history of one entity, oldest first, with the name of who did each change. */
 export async function listDomainEventsFor(db: Database, entityType: string, entityId: string, limit = 200) {
   return db

@@ -271,3 +271,58 @@ describe('who may export', () => {
     expect((await t.get('/api/v1/customers/export.csv', agent)).status).toBe(403);
   });
 });
+
+describe('exports in the audit log', () => {
+  it('records who took which list with which query, and nothing for a refused export', async () => {
+    const someone = await makeUser(t.db, 'agent');
+    const manager = await makeUser(t.db, 'admin');
+    const taken = [
+      ['cases', '/api/v1/cases/export.csv?status=open&timezone=Europe/Berlin', someone.token],
+      ['signals', '/api/v1/signals/export.csv?severity=high', someone.token],
+      ['commitments', '/api/v1/commitments/export.csv?state=open', someone.token],
+      ['proactive-trend', '/api/v1/kpis/proactive/trend.csv?interval=week', someone.token],
+      ['rule-outcomes', '/api/v1/kpis/proactive/rules.csv', someone.token],
+      ['customers', '/api/v1/customers/export.csv?q=zo%C3%AB', manager.token],
+    ] as const;
+    for (const [, path, token] of taken) expect((await t.get(path, token)).status, path).toBe(200);
+    // Refused before the first byte: a bad filter, a list the agent may not take.
+    expect((await t.get('/api/v1/cases/export.csv?status=nope', someone.token)).status).toBe(400);
+    expect((await t.get('/api/v1/customers/export.csv', someone.token)).status).toBe(403);
+
+    const entries = async (actorId: string) => {
+      const res = await t.get(`/api/v1/audit-log?entityType=export&actorId=${actorId}`, admin);
+      expect(res.status).toBe(200);
+      return res.body.items as {
+        type: string;
+        entityType: string;
+        actorName: string;
+        data: { list: string; format: string; query: Record<string, unknown> };
+      }[];
+    };
+    const byAgent = await entries(someone.user.id);
+    expect(byAgent.map((e) => e.data.list).sort()).toEqual(
+      ['cases', 'commitments', 'proactive-trend', 'rule-outcomes', 'signals'].sort(),
+    );
+    for (const e of byAgent) {
+      expect(e).toMatchObject({
+        type: 'export.downloaded',
+        entityType: 'export',
+        actorName: someone.user.name,
+      });
+      expect(e.data.format).toBe('csv');
+    }
+    const cases = byAgent.find((e) => e.data.list === 'cases')!;
+    expect(cases.data.query).toEqual({ status: ['open'], timezone: 'Europe/Berlin' });
+    // The query as applied, defaults included.
+    expect(byAgent.find((e) => e.data.list === 'signals')!.data.query).toEqual({
+      severity: 'high',
+      timezone: 'UTC',
+    });
+    const byManager = await entries(manager.user.id);
+    expect(byManager.map((e) => [e.data.list, e.data.query])).toEqual([
+      ['customers', { q: 'zoë', sort: 'name' }],
+    ]);
+    // Only admins read the log, exports included.
+    expect((await t.get('/api/v1/audit-log?entityType=export', someone.token)).status).toBe(403);
+  });
+});

@@ -24,6 +24,7 @@ import {
   SignalResolve,
 } from '../../../shared/schemas/signals.js';
 import { csvFilename, sendCsv } from '../../lib/csv.js';
+import { recordExport } from '../domain-events/domain-events.repo.js';
 import { AUTHED, STAFF, actorOf, csvResponses, errors } from '../../lib/http.js';
 import { allPages } from '../../lib/pagination.js';
 import type { RouteDeps } from '../../routes.js';
@@ -65,10 +66,15 @@ export const signalsRoutes =
       async (request, reply) => {
         const { timezone, ...q } = request.query;
         const actor = actorOf(request);
-        const rows = allPages((cursor) =>
-          signals.listSignals(db, actor, { ...q, limit: LIMITS.pageMax, cursor }),
-        );
-        return sendCsv(reply, csvFilename('signals', timezone), signalColumns, rows, timezone);
+        return sendCsv(reply, {
+          filename: csvFilename('signals', timezone),
+          columns: signalColumns,
+          batches: allPages((cursor) =>
+            signals.listSignals(db, actor, { ...q, limit: LIMITS.pageMax, cursor }),
+          ),
+          timeZone: timezone,
+          audit: () => recordExport(db, actor, 'signals', request.query),
+        });
       },
     );
     app.get(
@@ -229,9 +235,15 @@ export const signalsRoutes =
         },
       },
       async (request, reply) => {
-        const trend = await kpis.getProactiveTrend(db, actorOf(request), request.query);
-        const name = csvFilename(`proactive-kpis-by-${trend.interval}`, trend.timezone);
-        return sendCsv(reply, name, trendColumns(trend.interval), [trend.buckets], trend.timezone);
+        const actor = actorOf(request);
+        const trend = await kpis.getProactiveTrend(db, actor, request.query);
+        return sendCsv(reply, {
+          filename: csvFilename(`proactive-kpis-by-${trend.interval}`, trend.timezone),
+          columns: trendColumns(trend.interval),
+          batches: [trend.buckets],
+          timeZone: trend.timezone,
+          audit: () => recordExport(db, actor, 'proactive-trend', request.query),
+        });
       },
     );
     app.get(
@@ -248,14 +260,15 @@ export const signalsRoutes =
       },
       async (request, reply) => {
         const { timezone, ...q } = request.query;
-        const outcomes = await kpis.getRuleOutcomes(db, actorOf(request), q);
-        return sendCsv(
-          reply,
-          csvFilename('rule-outcomes', timezone),
-          ruleOutcomeColumns,
-          [outcomes.items],
-          timezone,
-        );
+        const actor = actorOf(request);
+        const outcomes = await kpis.getRuleOutcomes(db, actor, q);
+        return sendCsv(reply, {
+          filename: csvFilename('rule-outcomes', timezone),
+          columns: ruleOutcomeColumns,
+          batches: [outcomes.items],
+          timeZone: timezone,
+          audit: () => recordExport(db, actor, 'rule-outcomes', request.query),
+        });
       },
     );
   };
