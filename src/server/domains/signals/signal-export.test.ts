@@ -116,6 +116,7 @@ describe('proactive KPI exports', () => {
       'On time %': '',
       From: '2027-03-02 00:00:00',
       To: '2027-03-03 00:00:00',
+      Partial: 'false',
     });
     expect(records[1]).toMatchObject({
       'Commitments met': '2',
@@ -133,6 +134,16 @@ describe('proactive KPI exports', () => {
       '2027-03-22',
     ]);
     expect(weeks.records[0]?.Signals).toBe('2');
+    expect(weeks.records.map((r) => r.Partial)).toEqual(['false', 'false', 'false', 'false']);
+    // A period cut inside its first and last week: those rows give the part counted, marked partial.
+    const cut = await csv(
+      '/api/v1/kpis/proactive/trend.csv?from=2027-03-03T06:00:00.000Z&to=2027-03-17T12:00:00.000Z&interval=week',
+    );
+    expect(cut.records.map((r) => [r['Week of'], r.From, r.To, r.Partial])).toEqual([
+      ['2027-03-01', '2027-03-03 06:00:00', '2027-03-08 00:00:00', 'true'],
+      ['2027-03-08', '2027-03-08 00:00:00', '2027-03-15 00:00:00', 'false'],
+      ['2027-03-15', '2027-03-15 00:00:00', '2027-03-17 12:00:00', 'true'],
+    ]);
   });
 
   it('per rule: a row for each rule the JSON lists', async () => {

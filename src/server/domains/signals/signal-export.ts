@@ -1,5 +1,10 @@
 // The columns of the signal list's and the proactive KPIs' CSV exports.
-import type { ProactiveTrendBucket, RuleOutcome, Signal } from '../../../shared/schemas/signals.js';
+import type {
+  ProactiveTrend,
+  ProactiveTrendBucket,
+  RuleOutcome,
+  Signal,
+} from '../../../shared/schemas/signals.js';
 import type { CsvColumn, CsvTime } from '../../lib/csv.js';
 
 /** A share (0..1) as a percentage with one decimal, blank when there was nothing to share. */
@@ -29,9 +34,20 @@ export const signalColumns: CsvColumn<Signal>[] = [
   { header: 'Id', value: (s) => s.id },
 ];
 
-/** The trend's buckets: the first column is the local day, week (its Monday) or month. */
-export function trendColumns(interval: 'day' | 'week' | 'month'): CsvColumn<ProactiveTrendBucket>[] {
+/**
+ * The trend's buckets: the first column is the local day, week (its Monday) or month. `From` and
+ * `To` are the part of the bucket counted: the first and last bucket of a period can be cut by
+ * it (a period starting mid-month, a month not over yet), and `Partial` says so.
+ */
+export function trendColumns({
+  interval,
+  from,
+  to,
+}: Pick<ProactiveTrend, 'interval' | 'from' | 'to'>): CsvColumn<ProactiveTrendBucket>[] {
   const label = (time: CsvTime, start: string) => time(start).slice(0, interval === 'month' ? 7 : 10);
+  const [fromMs, toMs] = [Date.parse(from), Date.parse(to)];
+  const cutAtStart = (b: ProactiveTrendBucket) => Date.parse(b.start) < fromMs;
+  const cutAtEnd = (b: ProactiveTrendBucket) => Date.parse(b.end) > toMs;
   return [
     {
       header: interval === 'week' ? 'Week of' : interval === 'month' ? 'Month' : 'Day',
@@ -48,8 +64,9 @@ export function trendColumns(interval: 'day' | 'week' | 'month'): CsvColumn<Proa
     { header: 'Commitments late', value: (b) => b.commitments.late },
     { header: 'Commitments broken', value: (b) => b.commitments.broken },
     { header: 'On time %', value: (b) => percent(b.commitments.onTimeRate) },
-    { header: 'From', value: (b, time) => time(b.start) },
-    { header: 'To', value: (b, time) => time(b.end) },
+    { header: 'From', value: (b, time) => time(cutAtStart(b) ? from : b.start) },
+    { header: 'To', value: (b, time) => time(cutAtEnd(b) ? to : b.end) },
+    { header: 'Partial', value: (b) => cutAtStart(b) || cutAtEnd(b) },
   ];
 }
 

@@ -239,7 +239,7 @@ export const signalsRoutes =
         const trend = await kpis.getProactiveTrend(db, actor, request.query);
         return sendCsv(reply, {
           filename: csvFilename(`proactive-kpis-by-${trend.interval}`, trend.timezone),
-          columns: trendColumns(trend.interval),
+          columns: trendColumns(trend),
           batches: [trend.buckets],
           timeZone: trend.timezone,
           audit: () => recordExport(db, actor, 'proactive-trend', request.query),
