@@ -455,6 +455,43 @@ describe('bulk changes to a whole view', () => {
   });
 });
 
+describe('bulk changes to a whole view that went away', () => {
+  it('says the view could not be read, and the message stays with that view', async () => {
+    const who = await stack.api<{ id: string }>('/customers', {
+      ...admin,
+      method: 'POST',
+      body: { name: 'Gone View Customer', email: `gone-view-${Date.now()}@example.com` },
+    });
+    for (let i = 0; i < 51; i++)
+      await createCase(stack, { subject: `Gone view order ${i}`, customerId: who.id });
+    const view = await stack.api<{ id: string }>('/views', {
+      ...admin,
+      method: 'POST',
+      body: { name: 'Soon deleted', filters: { customerId: who.id } },
+    });
+    await openQueue('Soon deleted');
+    await eventually(() => page.getByTestId('case-row').count()).toBe(50);
+    await page.getByLabel('Select all cases on this page').check();
+    const scope = page.getByTestId('case-scope');
+    await eventually(() => text(scope)).toBe(
+      'All 50 cases on this page are selected. Select all 51 cases of “Soon deleted”',
+    );
+    // A colleague deletes the view meanwhile: reading its cases fails, and the page says so.
+    await stack.api(`/views/${view.id}`, { ...admin, method: 'DELETE' });
+    await page.getByTestId('case-select-all').click();
+    await eventually(() => text(scope.getByRole('alert'))).toMatch(/view/i);
+
+    // On another view (no reload) the same offer comes without the old message.
+    await viewLink('All unsolved').click();
+    await eventually(() => text(page.locator('#queue-title'))).toBe('All unsolved');
+    await eventually(() => page.getByTestId('case-table').getAttribute('aria-busy')).toBe('false');
+    await eventually(() => page.getByTestId('case-row').count()).toBe(50);
+    await page.getByLabel('Select all cases on this page').check();
+    await eventually(() => text(scope)).toMatch(/^All 50 cases on this page are selected\./);
+    expect(await scope.getByRole('alert').count()).toBe(0);
+  });
+});
+
 describe('keyboard shortcuts', () => {
   it('? shows the shortcuts; j and Enter open a case from the queue; u goes back', async () => {
     await openQueue('All unsolved');

@@ -111,7 +111,9 @@ export function CaseQueuePage() {
   // Every case of the view and search, not just this page: their ids, read when asked for (the
   // bulk change takes at most MAX_BULK_CASES).
   const [wholeView, setWholeView] = useState<{ key: string; ids: string[] } | null>(null);
-  const [wholeViewError, setWholeViewError] = useState<string | null>(null);
+  // Its error, like the notice, belongs to the list it was asked on.
+  const [wholeViewErrorState, setWholeViewError] = useState<{ key: string; text: string } | null>(null);
+  const wholeViewError = wholeViewErrorState?.key === listKey ? wholeViewErrorState.text : null;
   const toggle = useCallback(
     (id: string) => {
       setWholeView(null);
@@ -140,7 +142,7 @@ export function CaseQueuePage() {
       });
       setWholeView({ key: listKey, ids: found.items.map((c) => c.id) });
     } catch (err) {
-      setWholeViewError(toApiError(err).message);
+      setWholeViewError({ key: listKey, text: toApiError(err).message });
     }
   }
   const matching = list.data?.total;
