@@ -14,6 +14,7 @@ import { UserFormPage, UsersPage } from './admin/users-page.js';
 import { ApiTokensPage } from './admin/api-tokens-page.js';
 import { SettingsPage } from './admin/settings-page.js';
 import { AuditLogPage } from './admin/audit-log-page.js';
+import { AccountPage } from './auth/account-page.js';
 import { EventsPage } from './signals/events-page.js';
 import { AuthProvider } from './auth/auth-context.js';
 import { LoginPage } from './auth/login-page.js';
@@ -139,6 +140,14 @@ export function App() {
             element={
               <RequireStaff>
                 <BoardPage />
+              </RequireStaff>
+            }
+          />
+          <Route
+            path="account"
+            element={
+              <RequireStaff>
+                <AccountPage />
               </RequireStaff>
             }
           />

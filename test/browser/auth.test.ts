@@ -104,3 +104,60 @@ describe('sign-in', () => {
     await eventually(() => text(page.getByTestId('organization-total'))).toBe('8 organizations');
   });
 });
+
+describe('your account', () => {
+  it('changes your own password: a wrong one is named, the other sessions end, this one stays', async () => {
+    const login = { email: `pat-${Date.now()}@steward.demo`, password: 'first-password', name: 'Pat Agent' };
+    await stack.api('/users', {
+      login: DEMO.admin,
+      method: 'POST',
+      body: { ...login, role: 'agent' },
+    });
+    const signInApi = async (password: string) =>
+      fetch(`${stack.url}/api/v1/auth/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ email: login.email, password }),
+      });
+    const other = ((await (await signInApi(login.password)).json()) as { token: string }).token;
+    const page = await stack.newPage();
+    await signIn(page, stack.url, login as unknown as typeof DEMO.agent);
+
+    await page.getByTestId('user-name').click();
+    await eventually(async () => new URL(page.url()).pathname).toBe('/account');
+    await eventually(() => page.title()).toBe('Your account · Steward');
+    expect(await text(page.locator('.page-header__subtitle'))).toBe(`Pat Agent · ${login.email} · Agent`);
+
+    const form = page.getByRole('form', { name: 'Change your password' });
+    await form.getByLabel('Current password').fill('not-my-password');
+    await form.getByLabel('New password', { exact: true }).fill('second-password');
+    await form.getByLabel('New password again').fill('second-passwort');
+    await form.getByRole('button', { name: 'Change password' }).click();
+    await eventually(() => text(page.getByTestId('error-account-repeatPassword'))).toBe(
+      'does not match the new password',
+    );
+    await form.getByLabel('New password again').fill('second-password');
+    await form.getByRole('button', { name: 'Change password' }).click();
+    await eventually(() => text(page.getByTestId('error-account-currentPassword'))).toBe(
+      'the current password is wrong',
+    );
+    // Nothing changed: the old password still signs in (a second session beside this page).
+    expect((await signInApi(login.password)).status).toBe(200);
+
+    await form.getByLabel('Current password').fill(login.password);
+    await form.getByRole('button', { name: 'Change password' }).click();
+    await eventually(() => text(page.getByTestId('password-changed'))).toBe(
+      'Password changed. 2 other sessions and API tokens ended; you stay signed in here.',
+    );
+    expect(await form.getByLabel('Current password').inputValue()).toBe('');
+    // The session made beside this page ended; this page goes on working.
+    const ended = await fetch(`${stack.url}/api/v1/auth/me`, {
+      headers: { authorization: `Bearer ${other}` },
+    });
+    expect(ended.status).toBe(401);
+    expect((await signInApi(login.password)).status).toBe(401);
+    expect((await signInApi('second-password')).status).toBe(200);
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Customers' }).click();
+    await eventually(() => page.getByTestId('customer-row').count()).toBe(50);
+  });
+});

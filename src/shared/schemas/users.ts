@@ -44,6 +44,19 @@ export const LoginRequest = z.strictObject({
   password: z.string().min(1).max(LIMITS.password.max),
 });
 
+export const PasswordChange = z.strictObject({
+  currentPassword: z.string().min(1).max(LIMITS.password.max),
+  newPassword: Password,
+});
+export type PasswordChange = z.infer<typeof PasswordChange>;
+
+export const PasswordChanged = z.object({
+  endedTokens: z
+    .number()
+    .int()
+    .describe('other sessions and API tokens of the user that ended (the one used stays)'),
+});
+
 export const LoginResponse = z.object({ token: z.string(), expiresAt: IsoDateTime, user: User });
 
 export const Me = User.extend({

@@ -1,4 +1,4 @@
-import { NavLink, Outlet } from 'react-router-dom';
+import { Link, NavLink, Outlet } from 'react-router-dom';
 import { isStaff, useAuth, useMe } from '../auth/auth-context.js';
 import { roleLabel } from '../lib/format.js';
 import { ShortcutsHelp } from './shortcuts-help.js';
@@ -94,9 +94,20 @@ export function AppLayout() {
           <div className="session">
             {staff && <ShortcutsHelp />}
             <div className="session__who">
-              <span className="session__name" data-testid="user-name">
-                {me.name}
-              </span>
+              {staff ? (
+                <Link
+                  to="/account"
+                  className="session__name"
+                  data-testid="user-name"
+                  title="Your account: change your password"
+                >
+                  {me.name}
+                </Link>
+              ) : (
+                <span className="session__name" data-testid="user-name">
+                  {me.name}
+                </span>
+              )}
               <span className={`role-badge role-badge--${me.role}`} data-testid="user-role">
                 {roleLabel(me.role)}
               </span>

@@ -88,11 +88,30 @@ export async function revokeToken(db: Database, tokenId: string, userId?: string
   return result.length > 0;
 }
 
-export async function revokeAllTokensOfUser(db: Database, userId: string) {
-  await db
+/** Ends every live session and API token of the user (but `except`); returns how many ended. */
+export async function revokeAllTokensOfUser(db: Database, userId: string, except?: string) {
+  const ended = await db
     .update(authTokens)
     .set({ revokedAt: sql`now()` })
-    .where(and(eq(authTokens.userId, userId), isNull(authTokens.revokedAt)));
+    .where(
+      and(
+        eq(authTokens.userId, userId),
+        isNull(authTokens.revokedAt),
+        except ? sql`${authTokens.id} <> ${except}` : undefined,
+      ),
+    )
+    .returning({ id: authTokens.id });
+  return ended.length;
+}
+
+/** Sets a new password hash if the current one is still `expected` (false if it changed meanwhile). */
+export async function replacePasswordHash(db: Database, userId: string, expected: string, next: string) {
+  const changed = await db
+    .update(users)
+    .set({ passwordHash: next, updatedAt: sql`now()` })
+    .where(and(eq(users.id, userId), eq(users.passwordHash, expected), isNull(users.deletedAt)))
+    .returning({ id: users.id });
+  return changed.length > 0;
 }
 
 export async function listApiTokens(db: Database, userId?: string) {

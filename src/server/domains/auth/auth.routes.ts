@@ -8,6 +8,8 @@ import {
   LoginRequest,
   LoginResponse,
   Me,
+  PasswordChange,
+  PasswordChanged,
 } from '../../../shared/schemas/users.js';
 import { ADMIN, AUTHED, actorOf, errors } from '../../lib/http.js';
 import type { RouteDeps } from '../../routes.js';
@@ -67,6 +69,21 @@ export const authRoutes =
         await auth.logout(db, actorOf(request));
         return reply.status(204).send(null);
       },
+    );
+
+    app.post(
+      '/auth/password',
+      {
+        schema: {
+          tags: ['auth'],
+          summary: 'Change your own password',
+          description:
+            'Proves the current password (wrong ones count as failed sign-ins), then ends every other session and API token of yours; the token used stays signed in.',
+          body: PasswordChange,
+          response: { 200: PasswordChanged, ...errors(400, 401, 403, 409, 422, 429) },
+        },
+      },
+      async (request) => auth.changeOwnPassword(db, actorOf(request), { ...request.body, ip: request.ip }),
     );
 
     app.get(

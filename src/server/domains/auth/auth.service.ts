@@ -4,11 +4,19 @@
 import type { Database } from '../../../db/client.js';
 import type { Actor } from '../../lib/actor.js';
 import type { TokenAccess } from '../../../shared/schemas/users.js';
-import { AppError, forbidden, notFound, tooManyRequests, unauthorized } from '../../lib/errors.js';
+import {
+  AppError,
+  conflict,
+  forbidden,
+  notFound,
+  tooManyRequests,
+  unauthorized,
+  unprocessable,
+} from '../../lib/errors.js';
 import { recordDomainEvent } from '../domain-events/domain-events.repo.js';
 import { findUserById } from './auth.repo.js';
 import * as repo from './auth.repo.js';
-import { dummyPasswordHash, verifyPassword } from './passwords.js';
+import { dummyPasswordHash, hashPassword, verifyPassword } from './passwords.js';
 import { hashToken, newToken } from './tokens.js';
 
 export const LOGIN_WINDOW_SECONDS = 15 * 60;
@@ -20,10 +28,7 @@ export async function login(
   db: Database,
   opts: { email: string; password: string; ip: string; ttlSeconds: number },
 ) {
-  const failures = await repo.countLoginFailures(db, opts.email, opts.ip, LOGIN_WINDOW_SECONDS);
-  if (failures.emailFailures >= MAX_FAILURES_PER_EMAIL || failures.ipFailures >= MAX_FAILURES_PER_IP) {
-    throw tooManyRequests('too many failed sign-ins; wait and try again', Math.max(1, failures.retryAfter));
-  }
+  await throttle(db, opts.email, opts.ip);
   const user = await repo.findLiveUserByEmail(db, opts.email);
   const ok = user?.passwordHash
     ? await verifyPassword(user.passwordHash, opts.password)
@@ -35,6 +40,56 @@ export async function login(
   await repo.recordLoginAttempt(db, opts.email, opts.ip, true);
   const issued = await issueToken(db, { userId: user.id, kind: 'session', ttlSeconds: opts.ttlSeconds });
   return { ...issued, user };
+}
+
+/** Refuses a sign-in check for `email` from `ip` while it has failed too often (429). */
+async function throttle(db: Database, email: string, ip: string) {
+  const failures = await repo.countLoginFailures(db, email, ip, LOGIN_WINDOW_SECONDS);
+  if (failures.emailFailures >= MAX_FAILURES_PER_EMAIL || failures.ipFailures >= MAX_FAILURES_PER_IP) {
+    throw tooManyRequests('too many failed sign-ins; wait and try again', Math.max(1, failures.retryAfter));
+  }
+}
+
+/**
+ * A signed-in user changes their own password, proving the current one (wrong guesses count as
+ * failed sign-ins, so this is no way around the sign-in throttle). Every other session and API
+ * token of the user ends, as when an admin sets a password; the one making the request stays.
+ */
+export async function changeOwnPassword(
+  db: Database,
+  actor: Actor,
+  opts: { currentPassword: string; newPassword: string; ip: string },
+) {
+  if (!actor.userId) throw forbidden('Steward itself has no password');
+  const user = await findUserById(db, actor.userId);
+  if (!user) throw unauthorized('invalid_token', 'the user of this token no longer exists');
+  if (!user.passwordHash) {
+    throw conflict('no_password', 'this login has no password: it signs in with a link sent by e-mail');
+  }
+  await throttle(db, user.email, opts.ip);
+  if (!(await verifyPassword(user.passwordHash, opts.currentPassword))) {
+    await repo.recordLoginAttempt(db, user.email, opts.ip, false);
+    throw new AppError(403, 'wrong_password', 'the current password is wrong');
+  }
+  if (opts.newPassword === opts.currentPassword) {
+    throw unprocessable('same_password', 'body.newPassword: must differ from the current password', [
+      { path: 'body.newPassword', message: 'must differ from the current password' },
+    ]);
+  }
+  const next = await hashPassword(opts.newPassword);
+  return db.transaction(async (tx) => {
+    if (!(await repo.replacePasswordHash(tx, user.id, user.passwordHash!, next))) {
+      throw conflict('password_changed', 'the password was changed meanwhile: sign in again');
+    }
+    const endedTokens = await repo.revokeAllTokensOfUser(tx, user.id, actor.tokenId ?? undefined);
+    await recordDomainEvent(tx, actor, {
+      type: 'user.password_changed',
+      entityType: 'user',
+      entityId: user.id,
+      data: { by: 'self', endedTokens },
+    });
+    return { endedTokens };
+  });
 }
 
 export async function issueToken(

@@ -277,3 +277,108 @@ describe('first admin', () => {
     }
   });
 });
+
+describe('changing your own password', () => {
+  const NEW_PASSWORD = 'a-new-long-password';
+  const change = (token: string, body: Record<string, unknown>) =>
+    t.post('/api/v1/auth/password', body, token);
+  const signIn = (email: string, password: string) => t.post('/api/v1/auth/login', { email, password });
+
+  it('proves the current password, ends every other session and token, and keeps the one used', async () => {
+    const admin = await makeUser(t.db, 'admin');
+    const { user, token: older } = await makeUser(t.db, 'agent');
+    const session = (await signIn(user.email, TEST_PASSWORD)).body.token as string;
+    const api = await t.post('/api/v1/auth/tokens', { name: 'sync', userId: user.id }, admin.token);
+    expect(api.status).toBe(201);
+    // Another user's sessions are not touched.
+    expect((await t.get('/api/v1/auth/me', admin.token)).status).toBe(200);
+
+    const res = await change(session, { currentPassword: TEST_PASSWORD, newPassword: NEW_PASSWORD });
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    expect(res.body).toEqual({ endedTokens: 2 });
+    expect((await t.get('/api/v1/auth/me', session)).body.id).toBe(user.id);
+    for (const ended of [older, api.body.token as string]) {
+      expect((await t.get('/api/v1/auth/me', ended)).status).toBe(401);
+    }
+    expect((await t.get('/api/v1/auth/me', admin.token)).status).toBe(200);
+    expect((await signIn(user.email, TEST_PASSWORD)).status).toBe(401);
+    expect((await signIn(user.email, NEW_PASSWORD)).status).toBe(200);
+
+    // On record, without the password.
+    const log = await t.get(`/api/v1/audit-log?entityType=user&entityId=${user.id}`, admin.token);
+    expect(log.body.items.filter((e: { type: string }) => e.type !== 'user.created')).toEqual([
+      expect.objectContaining({
+        type: 'user.password_changed',
+        actorId: user.id,
+        data: { by: 'self', endedTokens: 2 },
+      }),
+    ]);
+    expect(JSON.stringify(log.body)).not.toContain(NEW_PASSWORD);
+  });
+
+  it('refuses a wrong current password (counted as a failed sign-in), and changes nothing', async () => {
+    const { user, token } = await makeUser(t.db, 'agent');
+    const wrong = await change(token, { currentPassword: 'not-the-password', newPassword: NEW_PASSWORD });
+    expect(wrong.status).toBe(403);
+    expect(wrong.body.error).toMatchObject({
+      code: 'wrong_password',
+      message: 'the current password is wrong',
+    });
+    expect((await signIn(user.email, NEW_PASSWORD)).status).toBe(401);
+    expect((await t.get('/api/v1/auth/me', token)).status).toBe(200);
+    // Guessing is throttled as signing in is: with the wrong guess and the failed sign-in above,
+    // the fifth failure of the e-mail closes both doors.
+    for (let i = 2; i < MAX_FAILURES_PER_EMAIL; i++) {
+      expect(
+        (await change(token, { currentPassword: `guess-${i}-pass`, newPassword: NEW_PASSWORD })).status,
+      ).toBe(403);
+    }
+    const blocked = await change(token, { currentPassword: TEST_PASSWORD, newPassword: NEW_PASSWORD });
+    expect(blocked.status).toBe(429);
+    expect(blocked.body.error.code).toBe('too_many_requests');
+    expect((await signIn(user.email, TEST_PASSWORD)).status).toBe(429);
+  });
+
+  it('refuses the same password, a short one, and a body naming another user', async () => {
+    const other = await makeUser(t.db, 'agent');
+    const { token } = await makeUser(t.db, 'agent');
+    const same = await change(token, { currentPassword: TEST_PASSWORD, newPassword: TEST_PASSWORD });
+    expect(same.status).toBe(422);
+    expect(same.body.error.code).toBe('same_password');
+    const short = await change(token, { currentPassword: TEST_PASSWORD, newPassword: 'short' });
+    expect(short.status).toBe(400);
+    expect(short.body.error.message).toContain('body.newPassword');
+    const someoneElse = await change(token, {
+      currentPassword: TEST_PASSWORD,
+      newPassword: NEW_PASSWORD,
+      userId: other.user.id,
+    });
+    expect(someoneElse.status).toBe(400);
+    expect((await signIn(other.user.email, TEST_PASSWORD)).status).toBe(200);
+    expect(
+      (await t.post('/api/v1/auth/password', { currentPassword: 'x', newPassword: NEW_PASSWORD })).status,
+    ).toBe(401);
+  });
+
+  it('a read-only token cannot, and a login without a password is told it has none', async () => {
+    const admin = await makeUser(t.db, 'admin');
+    const reader = await t.post('/api/v1/auth/tokens', { name: 'reader', access: 'read' }, admin.token);
+    const refused = await change(reader.body.token, {
+      currentPassword: TEST_PASSWORD,
+      newPassword: NEW_PASSWORD,
+    });
+    expect(refused.status).toBe(403);
+    expect((await signIn(admin.user.email, TEST_PASSWORD)).status).toBe(200);
+
+    const created = await t.post(
+      '/api/v1/users',
+      { email: `nopass-${unique()}@example.com`, name: 'No Password', role: 'agent' },
+      admin.token,
+    );
+    expect(created.status).toBe(201);
+    const { token } = await issueToken(t.db, { userId: created.body.id, kind: 'session', ttlSeconds: 600 });
+    const none = await change(token, { currentPassword: 'anything-at-all', newPassword: NEW_PASSWORD });
+    expect(none.status).toBe(409);
+    expect(none.body.error.code).toBe('no_password');
+  });
+});
