@@ -5,6 +5,10 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../src/server/config.js';
+import { findLiveUserByEmail } from '../src/server/domains/auth/auth.repo.js';
+import { verifyPassword } from '../src/server/domains/auth/passwords.js';
+import { openConfiguredDatabase } from '../src/server/start.js';
 import { createTestDatabase } from './helpers/db.js';
 
 const ROOT = new URL('..', import.meta.url).pathname;
@@ -181,6 +185,29 @@ describe('steward CLI', { timeout: 120_000 }, () => {
     ]);
     expect(dup.code).toBe(2);
     expect(dup.stderr).toContain('already exists');
+
+    // A lost password: an operator sets a new one; the old one no longer signs in.
+    const reset = await run([
+      'user',
+      'password',
+      '--email',
+      'AGENT.K@example.com',
+      '--password',
+      'a new secret',
+    ]);
+    expect(reset.code, reset.stderr).toBe(0);
+    expect(reset.stdout).toContain('new password set for agent agent.k@example.com');
+    const missing = await run(['user', 'password', '--email', 'nobody@example.com']);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain('no user with the e-mail nobody@example.com');
+    const handle = await openConfiguredDatabase(loadConfig(env));
+    try {
+      const row = await findLiveUserByEmail(handle.db, 'agent.k@example.com');
+      expect(await verifyPassword(row!.passwordHash!, 'a new secret')).toBe(true);
+      expect(await verifyPassword(row!.passwordHash!, 'men in black')).toBe(false);
+    } finally {
+      await handle.close();
+    }
   });
 
   it('import customers: progress, per-row errors, nothing written unless --skip-invalid', async () => {

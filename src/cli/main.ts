@@ -1,4 +1,4 @@
-// The `steward` command: start, migrate, user create, import customers.
+// The `steward` command: start, migrate, user create, user password, import customers.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { Command, InvalidArgumentError, Option } from 'commander';
@@ -14,8 +14,9 @@ import {
   stopOnSignals,
 } from '../server/start.js';
 import { importCustomersCsv } from '../server/domains/imports/customer-import.js';
-import { createUser } from '../server/domains/users/users.service.js';
-import { UserCreate, ROLES } from '../shared/schemas/users.js';
+import { findLiveUserByEmail } from '../server/domains/auth/auth.repo.js';
+import { createUser, updateUser } from '../server/domains/users/users.service.js';
+import { Password, UserCreate, ROLES } from '../shared/schemas/users.js';
 import { createProgress } from './progress.js';
 
 const program = new Command('steward')
@@ -82,6 +83,15 @@ program
     }
   });
 
+/** The password a `user` command sets: --password, else $STEWARD_USER_PASSWORD, else a random one. */
+function chosenPassword(given: string | undefined) {
+  const generated = !given && !process.env.STEWARD_USER_PASSWORD;
+  return {
+    password: given ?? process.env.STEWARD_USER_PASSWORD ?? randomBytes(12).toString('base64url'),
+    generated,
+  };
+}
+
 const user = program.command('user').description('manage users');
 user
   .command('create')
@@ -93,9 +103,7 @@ user
   .option('--customer-id <id>', 'for role customer: the customer record')
   .action(
     async (opts: { email: string; name: string; role: string; password?: string; customerId?: string }) => {
-      const generated = !opts.password && !process.env.STEWARD_USER_PASSWORD;
-      const password =
-        opts.password ?? process.env.STEWARD_USER_PASSWORD ?? randomBytes(12).toString('base64url');
+      const { password, generated } = chosenPassword(opts.password);
       const input = UserCreate.safeParse({
         email: opts.email,
         name: opts.name,
@@ -118,6 +126,32 @@ user
       }
     },
   );
+
+user
+  .command('password')
+  .description(
+    'set a new password for a user (an admin who lost theirs); ends their sessions and API tokens; prints a generated one when none is given',
+  )
+  .requiredOption('--email <email>', 'the login')
+  .option('--password <password>', 'the new password (default: $STEWARD_USER_PASSWORD, else generated)')
+  .action(async (opts: { email: string; password?: string }) => {
+    const { password, generated } = chosenPassword(opts.password);
+    const checked = Password.safeParse(password);
+    if (!checked.success) {
+      throw new AppError(400, 'validation_error', `--password: ${checked.error.issues[0]!.message}`);
+    }
+    const handle = await openConfiguredDatabase(config());
+    try {
+      await migrateDatabase(handle);
+      const found = await findLiveUserByEmail(handle.db, opts.email);
+      if (!found) throw new AppError(404, 'not_found', `no user with the e-mail ${opts.email}`);
+      await updateUser(handle.db, SYSTEM_ACTOR, found.id, { password: checked.data });
+      console.log(`new password set for ${found.role} ${found.email}; their sessions and API tokens ended`);
+      if (generated) console.log(`password: ${password}`);
+    } finally {
+      await handle.close();
+    }
+  });
 
 const importCmd = program.command('import').description('bulk imports');
 importCmd
