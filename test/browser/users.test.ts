@@ -2,6 +2,8 @@
 // them an admin, sets a new password (the old one stops working), disables and deletes them; an
 // admin cannot lock themselves out; an API token acting as an agent is shown once, works, and
 // stops working when revoked.
+import { readFile } from 'node:fs/promises';
+import { parse } from 'csv-parse/sync';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { User } from '../../src/shared/schemas/users.js';
@@ -198,5 +200,28 @@ describe('audit log (admin)', () => {
       new Set(['Steward']),
     );
     expect(page.url()).toContain('by=system');
+
+    // The last 24 hours, as a file: the rows the filters select, the export itself on record.
+    await page.getByLabel('When').selectOption('1');
+    await eventually(() => page.url()).toContain('days=1');
+    await eventually(() => page.getByTestId('audit-table').getAttribute('aria-busy')).toBe('false');
+    const firstShown = await text(rows.first().getByTestId('audit-type'));
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByTestId('export-audit-log').click(),
+    ]);
+    expect(download.suggestedFilename()).toMatch(/^audit-log-\d{4}-\d\d-\d\d\.csv$/);
+    const file = parse(await readFile((await download.path())!, 'utf8'), {
+      bom: true,
+      columns: true,
+    }) as Record<string, string>[];
+    expect(file.length).toBeGreaterThan(0);
+    expect(new Set(file.map((r) => r.Who))).toEqual(new Set(['Steward']));
+    expect(file[0]!.What).toBe(firstShown);
+
+    await page.getByLabel('Made by').selectOption('people');
+    await page.getByLabel('Record').selectOption('export');
+    await eventually(() => texts(rows.getByTestId('audit-type'))).toEqual(['export.downloaded']);
+    expect(await text(rows.first().getByTestId('audit-change'))).toContain('List: audit-log');
   });
 });

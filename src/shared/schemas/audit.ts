@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Cursor, Id, IsoDateTime, Limit } from './common.js';
+import { Cursor, ExportTimeZone, Id, IsoDateTime, Limit } from './common.js';
 
 /** What the audit log can be narrowed to: the kinds of records Steward writes changes for. */
 export const AUDITED_ENTITIES = [
@@ -38,10 +38,17 @@ export const AuditQuery = z.strictObject({
   actorId: Id.optional().describe('changes made by this user'),
   entityType: z.enum(AUDITED_ENTITIES).optional(),
   entityId: Id.optional().describe('one record’s changes (with entityType)'),
+  from: IsoDateTime.optional().describe('changes at or after this time'),
+  to: IsoDateTime.optional().describe('changes before this time'),
   limit: Limit,
   cursor: Cursor.optional(),
 });
 export type AuditQuery = z.infer<typeof AuditQuery>;
+
+/** The audit log as a file: its filters and period, every matching change, times in a zone. */
+export const AuditExportQuery = AuditQuery.omit({ limit: true, cursor: true }).extend({
+  timezone: ExportTimeZone,
+});
 
 /** One change, newest first in the log. */
 export const AuditEntry = z.object({

@@ -1,34 +1,55 @@
 // The audit log: every change, newest first: who made it (a person, or Steward itself: jobs,
 // rules, the event ingest), when, to what, and what changed. Made by people by default, since
 // the system's own writes (commitments opened by events, signals) far outnumber them.
+import { useMemo } from 'react';
 import { useAddressFilters } from '../lib/address-filters.js';
 import { AUDITED_ENTITIES, type AuditEntry } from '../../shared/schemas/audit.js';
 import { formatDateTime, humanize } from '../lib/format.js';
 import { DataTable } from '../layout/data-table.js';
+import { ExportButton } from '../layout/export-button.js';
 import { GrowingList } from '../layout/growing-list.js';
 import { PageHeader } from '../layout/page-parts.js';
 import { useDocumentTitle } from '../layout/use-document-title.js';
 import { compactJson } from '../signals/event-table.js';
 
 const BY = { people: 'People', system: 'Steward itself', all: 'Everyone' } as const;
+// Days back from now; integer-like keys would reorder an object, so a list.
+const PERIODS: [string, string][] = [
+  ['', 'Any time'],
+  ['1', 'Last 24 hours'],
+  ['7', 'Last 7 days'],
+  ['30', 'Last 30 days'],
+  ['90', 'Last 90 days'],
+];
 
 export function AuditLogPage() {
   useDocumentTitle('Audit log');
   const [params, change] = useAddressFilters();
   const by = (params.get('by') ?? 'people') as keyof typeof BY;
   const entityType = params.get('entityType') ?? '';
+  const days = params.get('days') ?? '';
+  // The period's start, fixed when the period is chosen (not at every render), to the minute.
+  const from = useMemo(
+    () =>
+      days && PERIODS.some(([value]) => value === days)
+        ? new Date(Math.floor(Date.now() / 60_000) * 60_000 - Number(days) * 86_400_000).toISOString()
+        : undefined,
+    [days],
+  );
   // The default ("people") is left out of the address.
   const set = (key: string, value: string, fallback = '') =>
     change({ [key]: value === fallback ? undefined : value }, { replace: true });
   const query: Record<string, string> = {
     ...(by !== 'all' ? { by } : {}),
     ...(entityType ? { entityType } : {}),
+    ...(from ? { from } : {}),
   };
   return (
     <>
       <PageHeader
         title="Audit log"
         subtitle="Every change, newest first: who made it, when, and what changed."
+        actions={<ExportButton path="/audit-log/export.csv" query={query} name="audit-log" />}
       />
       <div className="toolbar">
         <div className="toolbar__filter">
@@ -48,6 +69,16 @@ export function AuditLogPage() {
             {AUDITED_ENTITIES.map((t) => (
               <option key={t} value={t}>
                 {humanize(t)}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div className="toolbar__filter">
+          <label htmlFor="audit-period">When</label>
+          <select id="audit-period" value={days} onChange={(e) => set('days', e.target.value)}>
+            {PERIODS.map(([value, label]) => (
+              <option key={value} value={value}>
+                {label}
               </option>
             ))}
           </select>

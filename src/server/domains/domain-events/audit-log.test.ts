@@ -1,5 +1,6 @@
 // The audit log: every change, newest first, with who made it; narrowed to people or the system,
 // a user, or one record; paged by cursor; for admins only.
+import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../../../../test/helpers/app.js';
 import { makeCustomer, makeUser, unique } from '../../../../test/helpers/factories.js';
@@ -123,5 +124,80 @@ describe('audit log', () => {
     expect(bad.body.error.code).toBe('validation_error');
     expect(bad.body.error.message).toMatch(/^query\.entityType/);
     expect((await t.get('/api/v1/audit-log?cursor=nonsense', admin.token)).status).toBe(400);
+    for (const path of [
+      '/api/v1/audit-log/export.csv',
+      '/api/v1/audit-log/export.csv?timezone=Europe/Berlin',
+    ]) {
+      expect((await t.get(path, agent.token)).status, path).toBe(403);
+      expect((await t.get(path)).status, path).toBe(401);
+    }
+    expect((await t.get('/api/v1/audit-log/export.csv?limit=5', admin.token)).status).toBe(400);
+  });
+
+  it('narrows to a period, [from, to)', async () => {
+    const customer = await makeCustomer(t.db);
+    for (const name of ['First', 'Second']) {
+      expect((await t.patch(`/api/v1/customers/${customer.id}`, { name }, admin.token)).status).toBe(200);
+    }
+    const all = (await log(`entityType=customer&entityId=${customer.id}`)).items;
+    const [second, first] = all as [Entry, Entry];
+    const between = (
+      await log(
+        `entityId=${customer.id}&entityType=customer&from=${first.occurredAt}&to=${second.occurredAt}`,
+      )
+    ).items;
+    expect(between.map((e) => e.id)).toEqual(first.occurredAt === second.occurredAt ? [] : [first.id]);
+    const since = (await log(`entityId=${customer.id}&entityType=customer&from=${second.occurredAt}`)).items;
+    expect(since.map((e) => e.id)).toEqual([second.id]);
+    const future = (await log(`from=2999-01-01T00:00:00.000Z`)).items;
+    expect(future).toEqual([]);
+  });
+});
+
+describe('audit log export', () => {
+  it('writes the filtered log as CSV, times local, and records the export itself', async () => {
+    const customer = await makeCustomer(t.db);
+    expect(
+      (await t.patch(`/api/v1/customers/${customer.id}`, { name: '=Renamed' }, admin.token)).status,
+    ).toBe(200);
+    const query = `entityType=customer&entityId=${customer.id}&timezone=Asia/Kolkata`;
+    const res = await t.get<string>(`/api/v1/audit-log/export.csv?${query}`, admin.token);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-disposition')).toMatch(/filename="audit-log-\d{4}-\d\d-\d\d\.csv"/);
+    const rows = parse(res.body, { bom: true, columns: true }) as Record<string, string>[];
+    const json = (await log(`entityType=customer&entityId=${customer.id}`)).items;
+    expect(rows.map((r) => r.Id)).toEqual(json.map((e) => e.id));
+    const [updated, created] = rows as [Record<string, string>, Record<string, string>];
+    expect(updated).toMatchObject({
+      Who: admin.user.name,
+      'Made by': 'person',
+      What: 'customer.updated',
+      Record: 'customer',
+      'Record id': customer.id,
+      'User id': admin.user.id,
+    });
+    expect(JSON.parse(updated.Change!)).toEqual({
+      changes: { name: { from: customer.name, to: '=Renamed' } },
+    });
+    expect(created).toMatchObject({
+      Who: 'Steward',
+      'Made by': 'system',
+      What: 'customer.created',
+      'User id': '',
+    });
+    // Local time in India (UTC+05:30), to the second.
+    const utc = new Date(json[0]!.occurredAt);
+    const local = new Date(utc.getTime() + 330 * 60_000).toISOString().replace('T', ' ').slice(0, 19);
+    expect(updated.When).toBe(local);
+
+    const exports = (await log(`entityType=export&actorId=${admin.user.id}`)).items;
+    expect(exports[0]).toMatchObject({
+      type: 'export.downloaded',
+      data: {
+        list: 'audit-log',
+        format: 'csv',
+        query: { entityType: 'customer', entityId: customer.id, timezone: 'Asia/Kolkata' },
+      },
+    });
   });
 });

@@ -1,4 +1,4 @@
-import { and, asc, eq, sql } from 'drizzle-orm';
+import { and, asc, eq, gte, lt, sql } from 'drizzle-orm';
 import type { AuditQuery } from '../../../shared/schemas/audit.js';
 import { afterCursor, orderBy, sortFrom, sortKey, toPage } from '../../lib/pagination.js';
 import { newId } from '../../../db/columns.js';
@@ -37,7 +37,7 @@ export const recordDomainEvent = (tx: Database, actor: Actor, event: DomainEvent
 
 /** The lists and reports Steward exports; an export's audit entry names one. */
 export type ExportedList =
-  'cases' | 'signals' | 'commitments' | 'customers' | 'proactive-trend' | 'rule-outcomes';
+  'audit-log' | 'cases' | 'signals' | 'commitments' | 'customers' | 'proactive-trend' | 'rule-outcomes';
 
 /**
  * Records that `actor` took a list out of Steward (`export.downloaded`): which list, with which
@@ -98,6 +98,8 @@ export async function listAuditLog(db: Database, q: AuditQuery) {
         q.actorId ? eq(domainEvents.actorId, q.actorId) : undefined,
         q.entityType ? eq(domainEvents.entityType, q.entityType) : undefined,
         q.entityId ? eq(domainEvents.entityId, q.entityId) : undefined,
+        q.from ? gte(domainEvents.occurredAt, new Date(q.from)) : undefined,
+        q.to ? lt(domainEvents.occurredAt, new Date(q.to)) : undefined,
         afterCursor(sort, q.cursor),
       ),
     )

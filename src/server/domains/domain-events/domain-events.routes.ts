@@ -1,12 +1,16 @@
 // The audit log: every change written to domain_events (who, when, what), for admins.
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { AuditEntry, AuditQuery } from '../../../shared/schemas/audit.js';
+import { AuditEntry, AuditExportQuery, AuditQuery } from '../../../shared/schemas/audit.js';
+import { LIMITS } from '../../../shared/schemas/common.js';
 import { isAdmin } from '../../lib/actor.js';
 import { forbidden } from '../../lib/errors.js';
-import { ADMIN, AUTHED, actorOf, errors } from '../../lib/http.js';
+import { csvFilename, sendCsv } from '../../lib/csv.js';
+import { ADMIN, AUTHED, actorOf, csvResponses, errors } from '../../lib/http.js';
+import { allPages } from '../../lib/pagination.js';
 import type { RouteDeps } from '../../routes.js';
-import { listAuditLog } from './domain-events.repo.js';
+import { auditColumns } from './audit-export.js';
+import { listAuditLog, recordExport } from './domain-events.repo.js';
 
 export const domainEventsRoutes =
   ({ db }: RouteDeps): FastifyPluginAsyncZod =>
@@ -35,6 +39,32 @@ export const domainEventsRoutes =
           })),
           nextCursor: page.nextCursor,
         };
+      },
+    );
+    app.get(
+      '/audit-log/export.csv',
+      {
+        config: { access: ADMIN },
+        schema: {
+          tags: ['audit'],
+          summary: 'Export the audit log as CSV (admins)',
+          description:
+            'The filters and period of GET /audit-log, every matching change, newest first. Times are local to `timezone`; a change’s data is one JSON cell.',
+          querystring: AuditExportQuery,
+          response: csvResponses('CSV, UTF-8 with a byte-order mark, one row per change'),
+        },
+      },
+      async (request, reply) => {
+        const actor = actorOf(request);
+        if (!isAdmin(actor)) throw forbidden('only admins read the audit log');
+        const { timezone, ...q } = request.query;
+        return sendCsv(reply, {
+          filename: csvFilename('audit-log', timezone),
+          columns: auditColumns,
+          batches: allPages((cursor) => listAuditLog(db, { ...q, limit: LIMITS.pageMax, cursor })),
+          timeZone: timezone,
+          audit: () => recordExport(db, actor, 'audit-log', request.query),
+        });
       },
     );
   };
