@@ -87,8 +87,8 @@ function PasswordForm() {
       )}
       <ErrorSummary errors={errors} labels={(p) => LABELS[p] ?? 'Password'} />
       <FormError message={formError} />
+      <div className="form__grid">{field('currentPassword', current, setCurrent)}</div>
       <div className="form__grid">
-        {field('currentPassword', current, setCurrent)}
         {field(
           'newPassword',
           next,
