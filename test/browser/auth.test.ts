@@ -106,7 +106,7 @@ describe('sign-in', () => {
 });
 
 describe('your account', () => {
-  it('changes your own password: a wrong one is named, the other sessions end, this one stays', async () => {
+  it('changes your own password and signs out elsewhere; the other sessions end, this one stays', async () => {
     const login = { email: `pat-${Date.now()}@steward.demo`, password: 'first-password', name: 'Pat Agent' };
     await stack.api('/users', {
       login: DEMO.admin,
@@ -156,7 +156,15 @@ describe('your account', () => {
     });
     expect(ended.status).toBe(401);
     expect((await signInApi(login.password)).status).toBe(401);
-    expect((await signInApi('second-password')).status).toBe(200);
+    const laptop = (await (await signInApi('second-password')).json()) as { token: string };
+
+    // Signed in elsewhere with the new password: ended from here, this page stays signed in.
+    await page.getByRole('button', { name: 'Sign out everywhere else' }).click();
+    await eventually(() => text(page.getByTestId('sessions-ended'))).toBe('Signed out of 1 other session.');
+    const gone = await fetch(`${stack.url}/api/v1/auth/me`, {
+      headers: { authorization: `Bearer ${laptop.token}` },
+    });
+    expect(gone.status).toBe(401);
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Customers' }).click();
     await eventually(() => page.getByTestId('customer-row').count()).toBe(50);
   });

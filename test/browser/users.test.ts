@@ -203,7 +203,7 @@ describe('audit log (admin)', () => {
 
     // The last 24 hours, as a file: the rows the filters select, the export itself on record.
     await page.getByLabel('When').selectOption('1');
-    await eventually(() => page.url()).toContain('days=1');
+    await eventually(async () => page.url()).toContain('days=1');
     await eventually(() => page.getByTestId('audit-table').getAttribute('aria-busy')).toBe('false');
     const firstShown = await text(rows.first().getByTestId('audit-type'));
     const [download] = await Promise.all([

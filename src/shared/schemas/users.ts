@@ -57,6 +57,10 @@ export const PasswordChanged = z.object({
     .describe('other sessions and API tokens of the user that ended (the one used stays)'),
 });
 
+export const SessionsEnded = z.object({
+  endedSessions: z.number().int().describe('your other sign-in sessions that ended'),
+});
+
 export const LoginResponse = z.object({ token: z.string(), expiresAt: IsoDateTime, user: User });
 
 export const Me = User.extend({

@@ -104,6 +104,24 @@ export async function revokeAllTokensOfUser(db: Database, userId: string, except
   return ended.length;
 }
 
+/** Ends the user's other sign-in sessions (API tokens stay); returns how many ended. */
+export async function revokeOtherSessions(db: Database, userId: string, current: string | null) {
+  const ended = await db
+    .update(authTokens)
+    .set({ revokedAt: sql`now()` })
+    .where(
+      and(
+        eq(authTokens.userId, userId),
+        eq(authTokens.kind, 'session'),
+        isNull(authTokens.revokedAt),
+        sql`(${authTokens.expiresAt} is null or ${authTokens.expiresAt} > now())`,
+        current ? sql`${authTokens.id} <> ${current}` : undefined,
+      ),
+    )
+    .returning({ id: authTokens.id });
+  return ended.length;
+}
+
 /** Sets a new password hash if the current one is still `expected` (false if it changed meanwhile). */
 export async function replacePasswordHash(db: Database, userId: string, expected: string, next: string) {
   const changed = await db

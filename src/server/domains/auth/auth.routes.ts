@@ -10,6 +10,7 @@ import {
   Me,
   PasswordChange,
   PasswordChanged,
+  SessionsEnded,
 } from '../../../shared/schemas/users.js';
 import { ADMIN, AUTHED, actorOf, errors } from '../../lib/http.js';
 import type { RouteDeps } from '../../routes.js';
@@ -69,6 +70,20 @@ export const authRoutes =
         await auth.logout(db, actorOf(request));
         return reply.status(204).send(null);
       },
+    );
+
+    app.post(
+      '/auth/logout-others',
+      {
+        schema: {
+          tags: ['auth'],
+          summary: 'Sign out everywhere else: end your other sessions',
+          description:
+            'Ends every other sign-in session of yours; the token used stays, and so do API tokens (an admin revokes those).',
+          response: { 200: SessionsEnded, ...errors(401, 403) },
+        },
+      },
+      async (request) => auth.endOtherSessions(db, actorOf(request)),
     );
 
     app.post(

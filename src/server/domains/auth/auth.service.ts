@@ -154,6 +154,22 @@ export async function logout(db: Database, actor: Actor) {
   if (actor.tokenId) await repo.revokeToken(db, actor.tokenId);
 }
 
+/** "Sign out everywhere else": the user's other sessions end (a shared computer, a lost laptop). */
+export async function endOtherSessions(db: Database, actor: Actor) {
+  if (!actor.userId) throw forbidden('Steward itself has no sessions');
+  const userId = actor.userId;
+  return db.transaction(async (tx) => {
+    const endedSessions = await repo.revokeOtherSessions(tx, userId, actor.tokenId);
+    await recordDomainEvent(tx, actor, {
+      type: 'user.sessions_ended',
+      entityType: 'user',
+      entityId: userId,
+      data: { by: 'self', endedSessions },
+    });
+    return { endedSessions };
+  });
+}
+
 export async function createApiToken(
   db: Database,
   actor: Actor,

@@ -382,3 +382,32 @@ describe('changing your own password', () => {
     expect(none.body.error.code).toBe('no_password');
   });
 });
+
+describe('signing out everywhere else', () => {
+  it('ends your other sessions only: this one, your API tokens and other users stay', async () => {
+    const admin = await makeUser(t.db, 'admin');
+    const { user, token: older } = await makeUser(t.db, 'agent');
+    const signIn = async () =>
+      (await t.post('/api/v1/auth/login', { email: user.email, password: TEST_PASSWORD })).body
+        .token as string;
+    const here = await signIn();
+    const laptop = await signIn();
+    const api = await t.post('/api/v1/auth/tokens', { name: 'sync', userId: user.id }, admin.token);
+
+    const res = await t.post('/api/v1/auth/logout-others', {}, here);
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    expect(res.body).toEqual({ endedSessions: 2 });
+    for (const ended of [older, laptop]) expect((await t.get('/api/v1/auth/me', ended)).status).toBe(401);
+    for (const kept of [here, api.body.token as string, admin.token]) {
+      expect((await t.get('/api/v1/auth/me', kept)).status).toBe(200);
+    }
+    // Nothing else to end the second time.
+    expect((await t.post('/api/v1/auth/logout-others', {}, here)).body).toEqual({ endedSessions: 0 });
+    const log = await t.get(`/api/v1/audit-log?entityType=user&entityId=${user.id}&by=people`, admin.token);
+    expect(log.body.items.map((e: { type: string; data: unknown }) => [e.type, e.data])).toEqual([
+      ['user.sessions_ended', { by: 'self', endedSessions: 0 }],
+      ['user.sessions_ended', { by: 'self', endedSessions: 2 }],
+    ]);
+    expect((await t.post('/api/v1/auth/logout-others', {})).status).toBe(401);
+  });
+});

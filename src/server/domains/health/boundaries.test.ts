@@ -50,6 +50,7 @@ const SIGNED_IN = [
   'GET /api/v1/organizations',
   'GET /api/v1/organizations/{id}',
   'PATCH /api/v1/customers/{id}',
+  'POST /api/v1/auth/logout-others',
   'POST /api/v1/auth/password',
   'POST /api/v1/cases',
   'POST /api/v1/cases/{id}/attachments',
