@@ -88,34 +88,25 @@ export async function revokeToken(db: Database, tokenId: string, userId?: string
   return result.length > 0;
 }
 
-/** Ends every live session and API token of the user (but `except`); returns how many ended. */
-export async function revokeAllTokensOfUser(db: Database, userId: string, except?: string) {
+/**
+ * Ends the user's live tokens: all of them, or only their sign-in `sessions`, but the one
+ * `except` (the request's own). Expired ones are left as they are. Returns how many ended.
+ */
+export async function revokeTokensOfUser(
+  db: Database,
+  userId: string,
+  opts: { except?: string | null; sessionsOnly?: boolean } = {},
+) {
   const ended = await db
     .update(authTokens)
     .set({ revokedAt: sql`now()` })
     .where(
       and(
         eq(authTokens.userId, userId),
-        isNull(authTokens.revokedAt),
-        except ? sql`${authTokens.id} <> ${except}` : undefined,
-      ),
-    )
-    .returning({ id: authTokens.id });
-  return ended.length;
-}
-
-/** Ends the user's other sign-in sessions (API tokens stay); returns how many ended. */
-export async function revokeOtherSessions(db: Database, userId: string, current: string | null) {
-  const ended = await db
-    .update(authTokens)
-    .set({ revokedAt: sql`now()` })
-    .where(
-      and(
-        eq(authTokens.userId, userId),
-        eq(authTokens.kind, 'session'),
         isNull(authTokens.revokedAt),
         sql`(${authTokens.expiresAt} is null or ${authTokens.expiresAt} > now())`,
-        current ? sql`${authTokens.id} <> ${current}` : undefined,
+        opts.sessionsOnly ? eq(authTokens.kind, 'session') : undefined,
+        opts.except ? sql`${authTokens.id} <> ${opts.except}` : undefined,
       ),
     )
     .returning({ id: authTokens.id });

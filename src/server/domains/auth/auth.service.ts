@@ -81,7 +81,7 @@ export async function changeOwnPassword(
     if (!(await repo.replacePasswordHash(tx, user.id, user.passwordHash!, next))) {
       throw conflict('password_changed', 'the password was changed meanwhile: sign in again');
     }
-    const endedTokens = await repo.revokeAllTokensOfUser(tx, user.id, actor.tokenId ?? undefined);
+    const endedTokens = await repo.revokeTokensOfUser(tx, user.id, { except: actor.tokenId });
     await recordDomainEvent(tx, actor, {
       type: 'user.password_changed',
       entityType: 'user',
@@ -159,7 +159,10 @@ export async function endOtherSessions(db: Database, actor: Actor) {
   if (!actor.userId) throw forbidden('Steward itself has no sessions');
   const userId = actor.userId;
   return db.transaction(async (tx) => {
-    const endedSessions = await repo.revokeOtherSessions(tx, userId, actor.tokenId);
+    const endedSessions = await repo.revokeTokensOfUser(tx, userId, {
+      except: actor.tokenId,
+      sessionsOnly: true,
+    });
     await recordDomainEvent(tx, actor, {
       type: 'user.sessions_ended',
       entityType: 'user',

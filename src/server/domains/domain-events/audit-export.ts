@@ -1,17 +1,9 @@
 // The columns of the audit log's CSV export: one row per change, as the Audit log page lists it.
 import type { CsvColumn } from '../../lib/csv.js';
+import type { listAuditLog } from './domain-events.repo.js';
 
-export interface AuditRow {
-  id: string;
-  type: string;
-  entityType: string;
-  entityId: string;
-  actorId: string | null;
-  actorName: string | null;
-  actorKind: 'user' | 'system';
-  data: Record<string, unknown>;
-  occurredAt: Date;
-}
+/** A change as the audit log's list reads it. */
+export type AuditRow = Awaited<ReturnType<typeof listAuditLog>>['items'][number];
 
 export const auditColumns: CsvColumn<AuditRow>[] = [
   { header: 'When', value: (e, time) => time(e.occurredAt) },

@@ -6,7 +6,7 @@ import type { Actor } from '../../lib/actor.js';
 import { isAdmin } from '../../lib/actor.js';
 import { conflict, forbidden, notFound, unprocessable } from '../../lib/errors.js';
 import { translateDbError } from '../../lib/db-errors.js';
-import { findLiveUserByEmail, findUserById, revokeAllTokensOfUser } from '../auth/auth.repo.js';
+import { findLiveUserByEmail, findUserById, revokeTokensOfUser } from '../auth/auth.repo.js';
 import { users } from '../auth/auth.table.js';
 import { hashPassword } from '../auth/passwords.js';
 import { findCustomer } from '../customers/customers.repo.js';
@@ -132,7 +132,7 @@ export async function updateUser(db: Database, actor: Actor, id: string, input: 
       .set({ ...fields, ...(passwordHash ? { passwordHash } : {}), updatedAt: sql`now()` })
       .where(eq(users.id, id));
     // A new password or a disabled account ends every session and token of that user.
-    if (passwordHash || input.active === false) await revokeAllTokensOfUser(tx, id);
+    if (passwordHash || input.active === false) await revokeTokensOfUser(tx, id);
     await recordDomainEvent(tx, actor, {
       type: 'user.updated',
       entityType: 'user',
@@ -153,7 +153,7 @@ export async function deleteUser(db: Database, actor: Actor, id: string) {
       .update(users)
       .set({ deletedAt: sql`now()`, active: false, updatedAt: sql`now()` })
       .where(eq(users.id, id));
-    await revokeAllTokensOfUser(tx, id);
+    await revokeTokensOfUser(tx, id);
     await recordDomainEvent(tx, actor, { type: 'user.deleted', entityType: 'user', entityId: id });
   });
 }
