@@ -67,6 +67,9 @@ describe('users (admin)', () => {
     await page.getByLabel('E-mail address').fill('nina@steward.demo');
     await page.getByRole('button', { name: 'Create user' }).click();
     await eventually(() => text(row('Nina New').getByTestId('user-role'))).toBe('Agent');
+    // Never signed in yet; the admin using this page is active now.
+    expect(await text(row('Nina New').getByTestId('user-last-active'))).toBe('Never');
+    expect(await text(row(DEMO.admin.name).getByTestId('user-last-active'))).not.toBe('Never');
     expect(await loginStatus('nina@steward.demo', 'nina-first-pw')).toBe(200);
 
     await row('Nina New').getByRole('link', { name: 'Nina New' }).click();

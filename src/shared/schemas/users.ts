@@ -22,6 +22,14 @@ export const User = z.object({
 });
 export type User = z.infer<typeof User>;
 
+/** A login in the admins' list: when it was last active, to spot accounts nobody uses. */
+export const UserListItem = User.extend({
+  lastActiveAt: IsoDateTime.nullable().describe(
+    'the latest use of any of its sign-in sessions (to the minute), or its last sign-in; null if it never signed in',
+  ),
+});
+export type UserListItem = z.infer<typeof UserListItem>;
+
 export const UserCreate = z.strictObject({
   email: Email,
   name: Name,

@@ -1,13 +1,13 @@
 // The staff (admins and agents) by name: the users list and the API tokens' "acts as". The API
 // lists one role per request, so two requests; `list` stands for both in a ListState (the first
 // error, and loading until both are here).
-import type { User } from '../../shared/schemas/users.js';
+import type { UserListItem } from '../../shared/schemas/users.js';
 import type { Items } from '../lib/types.js';
 import { useApi } from '../lib/use-api.js';
 
 export function useStaffUsers() {
-  const admins = useApi<Items<User>>('/users?role=admin');
-  const agents = useApi<Items<User>>('/users?role=agent');
+  const admins = useApi<Items<UserListItem>>('/users?role=admin');
+  const agents = useApi<Items<UserListItem>>('/users?role=agent');
   const users = [...(admins.data?.items ?? []), ...(agents.data?.items ?? [])].sort((a, b) =>
     a.name.localeCompare(b.name),
   );

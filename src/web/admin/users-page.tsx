@@ -7,7 +7,7 @@ import { useState } from 'react';
 import { Link } from 'react-router-dom';
 import { UserCreate, UserUpdate, type User } from '../../shared/schemas/users.js';
 import { useMe } from '../auth/auth-context.js';
-import { formatDate, roleLabel } from '../lib/format.js';
+import { formatDate, formatDateTime, roleLabel } from '../lib/format.js';
 import { useStaffUsers } from './use-staff-users.js';
 import { RecordGate } from '../layout/record-gate.js';
 import { AdminList } from './admin-list.js';
@@ -32,7 +32,7 @@ export function UsersPage() {
       loadingLabel="Loading users…"
       empty={<>No users.</>}
     >
-      <DataTable testId="user-table" columns={['User', 'Role', 'Sign-in', 'Added']}>
+      <DataTable testId="user-table" columns={['User', 'Role', 'Sign-in', 'Last active', 'Added']}>
         {items.map((u) => (
           <tr key={u.id} data-testid="user-row">
             <td className="cell-primary">
@@ -41,6 +41,9 @@ export function UsersPage() {
             </td>
             <td data-testid="user-role">{roleLabel(u.role)}</td>
             <td data-testid="user-state">{u.active ? 'Active' : <span className="muted">Disabled</span>}</td>
+            <td className="cell-nowrap" data-testid="user-last-active">
+              {u.lastActiveAt ? formatDateTime(u.lastActiveAt) : <span className="muted">Never</span>}
+            </td>
             <td className="cell-nowrap">{formatDate(u.createdAt)}</td>
           </tr>
         ))}

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { IdParams } from '../../../shared/schemas/common.js';
-import { Role, User, UserCreate, UserUpdate } from '../../../shared/schemas/users.js';
+import { Role, User, UserCreate, UserListItem, UserUpdate } from '../../../shared/schemas/users.js';
 import { ADMIN, AUTHED, actorOf, errors } from '../../lib/http.js';
 import type { RouteDeps } from '../../routes.js';
 import * as users from './users.service.js';
@@ -18,7 +18,7 @@ export const usersRoutes =
           tags,
           summary: 'List staff and portal logins',
           querystring: z.strictObject({ role: Role.optional() }),
-          response: { 200: z.object({ items: z.array(User) }), ...errors(...AUTHED) },
+          response: { 200: z.object({ items: z.array(UserListItem) }), ...errors(...AUTHED) },
         },
       },
       async (request) => ({ items: await users.listUsers(db, actorOf(request), request.query) }),

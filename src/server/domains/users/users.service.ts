@@ -1,13 +1,13 @@
 // Staff and portal logins. Admin-only, except that everyone may read themselves (auth/me).
 import { and, asc, eq, isNull, sql } from 'drizzle-orm';
 import type { Database } from '../../../db/client.js';
-import type { Me, User, UserCreate, UserUpdate } from '../../../shared/schemas/users.js';
+import type { Me, User, UserCreate, UserListItem, UserUpdate } from '../../../shared/schemas/users.js';
 import type { Actor } from '../../lib/actor.js';
 import { isAdmin } from '../../lib/actor.js';
 import { conflict, forbidden, notFound, unprocessable } from '../../lib/errors.js';
 import { translateDbError } from '../../lib/db-errors.js';
 import { findLiveUserByEmail, findUserById, revokeTokensOfUser } from '../auth/auth.repo.js';
-import { users } from '../auth/auth.table.js';
+import { authTokens, users } from '../auth/auth.table.js';
 import { hashPassword } from '../auth/passwords.js';
 import { findCustomer } from '../customers/customers.repo.js';
 import { diff, recordDomainEvent } from '../domain-events/domain-events.repo.js';
@@ -43,12 +43,20 @@ export async function getMe(db: Database, actor: Actor): Promise<Me> {
 
 export async function listUsers(db: Database, actor: Actor, filter: { role?: User['role'] } = {}) {
   assertAdmin(actor);
+  // A session's last use is written at most once a minute (authenticate), its creation at sign-in.
+  // `${users}.id`, qualified: `${users.id}` renders as a bare "id", which would mean the token's.
+  const lastActive = sql<Date | null>`(
+    select max(coalesce(t.last_used_at, t.created_at)) from ${authTokens} t
+    where t.user_id = ${users}.id and t.kind = 'session')`;
   const found = await db
-    .select()
+    .select({ user: users, lastActiveAt: lastActive })
     .from(users)
     .where(and(isNull(users.deletedAt), filter.role ? eq(users.role, filter.role) : undefined))
     .orderBy(asc(users.name));
-  return found.map(toUserDto);
+  return found.map((r): UserListItem => ({
+    ...toUserDto(r.user),
+    lastActiveAt: r.lastActiveAt ? new Date(r.lastActiveAt).toISOString() : null,
+  }));
 }
 
 export async function getUser(db: Database, actor: Actor, id: string) {

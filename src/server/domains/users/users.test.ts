@@ -86,3 +86,35 @@ describe('users', () => {
     expect(list.body.items.map((u: { id: string }) => u.id)).not.toContain(victim.user.id);
   });
 });
+
+describe('when each login was last active', () => {
+  it('lists the latest session use (or sign-in), null for a login never used, API tokens aside', async () => {
+    const email = `quiet-${unique()}@example.com`;
+    const quiet = await t.post(
+      '/api/v1/users',
+      { email, name: 'Quiet', role: 'agent', password: 'long enough pw' },
+      admin.token,
+    );
+    const busyEmail = `busy-${unique()}@example.com`;
+    const busy = await t.post(
+      '/api/v1/users',
+      { email: busyEmail, name: 'Busy', role: 'agent', password: 'long enough pw' },
+      admin.token,
+    );
+    // The quiet one only has an API token: that is an integration, not someone signing in.
+    await t.post('/api/v1/auth/tokens', { name: 'erp', userId: quiet.body.id }, admin.token);
+    const before = Date.now();
+    const signedIn = await t.post('/api/v1/auth/login', { email: busyEmail, password: 'long enough pw' });
+    expect((await t.get('/api/v1/auth/me', signedIn.body.token)).status).toBe(200);
+
+    const list = await t.get('/api/v1/users?role=agent', admin.token);
+    expect(list.status).toBe(200);
+    const byId = new Map(
+      list.body.items.map((u: { id: string; lastActiveAt: string | null }) => [u.id, u.lastActiveAt]),
+    );
+    expect(byId.get(quiet.body.id)).toBeNull();
+    const last = Date.parse(byId.get(busy.body.id) as string);
+    expect(last).toBeGreaterThanOrEqual(before - 1000);
+    expect(last).toBeLessThanOrEqual(Date.now() + 1000);
+  });
+});
