@@ -106,6 +106,16 @@ describe('sign-in', () => {
 });
 
 describe('your account', () => {
+  it('is one click from the top bar, on a narrow screen too (the role badge, when the name is hidden)', async () => {
+    const page = await stack.newPage();
+    await signIn(page, stack.url, DEMO.agent);
+    await page.setViewportSize({ width: 700, height: 800 });
+    expect(await page.getByTestId('user-name').isVisible()).toBe(false);
+    await page.getByTestId('user-role').click();
+    await eventually(async () => new URL(page.url()).pathname).toBe('/account');
+    await page.getByRole('form', { name: 'Change your password' }).waitFor();
+  });
+
   it('changes your own password and signs out elsewhere; the other sessions end, this one stays', async () => {
     const login = { email: `pat-${Date.now()}@steward.demo`, password: 'first-password', name: 'Pat Agent' };
     await stack.api('/users', {

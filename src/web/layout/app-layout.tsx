@@ -10,6 +10,11 @@ const navClass = ({ isActive }: { isActive: boolean }) =>
 export function AppLayout() {
   const me = useMe();
   const { signOut } = useAuth();
+  const badge = (
+    <span className={`role-badge role-badge--${me.role}`} data-testid="user-role">
+      {roleLabel(me.role)}
+    </span>
+  );
   const staff = isStaff(me);
   return (
     <div className="app">
@@ -93,25 +98,22 @@ export function AppLayout() {
           </nav>
           <div className="session">
             {staff && <ShortcutsHelp />}
-            <div className="session__who">
-              {staff ? (
-                <Link
-                  to="/account"
-                  className="session__name"
-                  data-testid="user-name"
-                  title="Your account: change your password"
-                >
-                  {me.name}
-                </Link>
-              ) : (
+            {staff ? (
+              // Name and role lead to Your account; on narrow screens the role badge alone does.
+              <Link to="/account" className="session__who" title="Your account: password and sessions">
                 <span className="session__name" data-testid="user-name">
                   {me.name}
                 </span>
-              )}
-              <span className={`role-badge role-badge--${me.role}`} data-testid="user-role">
-                {roleLabel(me.role)}
-              </span>
-            </div>
+                {badge}
+              </Link>
+            ) : (
+              <div className="session__who">
+                <span className="session__name" data-testid="user-name">
+                  {me.name}
+                </span>
+                {badge}
+              </div>
+            )}
             <button
               type="button"
               className="button button--ghost button--small"
