@@ -72,7 +72,7 @@ export function TextField(props: {
   onChange: (value: string) => void;
   error?: string;
   hint?: ReactNode;
-  type?: 'text' | 'email' | 'number';
+  type?: 'text' | 'email' | 'number' | 'password';
   maxLength?: number;
   /** Number fields: whole numbers in these bounds. */
   min?: number;

@@ -6,7 +6,7 @@ import { PasswordChange } from '../../shared/schemas/users.js';
 import { api, toApiError } from '../lib/api.js';
 import { FormError, PageHeader } from '../layout/page-parts.js';
 import { useDocumentTitle } from '../layout/use-document-title.js';
-import { ErrorSummary, FormField, describedBy } from '../admin/form-parts.js';
+import { ErrorSummary, TextField } from '../admin/form-parts.js';
 import { useFormSubmit } from '../admin/use-form-submit.js';
 import { countOf, roleLabel } from '../lib/format.js';
 import { useMe } from './auth-context.js';
@@ -58,16 +58,16 @@ function PasswordForm() {
   }
 
   const field = (id: keyof typeof LABELS, value: string, set: (v: string) => void, hint?: string) => (
-    <FormField id={`account-${id}`} label={LABELS[id]} error={errors[id]} hint={hint}>
-      <input
-        id={`account-${id}`}
-        type="password"
-        autoComplete={id === 'currentPassword' ? 'current-password' : 'new-password'}
-        value={value}
-        onChange={(e) => set(e.target.value)}
-        {...describedBy(`account-${id}`, errors[id], !!hint)}
-      />
-    </FormField>
+    <TextField
+      id={`account-${id}`}
+      label={LABELS[id]}
+      type="password"
+      autoComplete={id === 'currentPassword' ? 'current-password' : 'new-password'}
+      value={value}
+      onChange={set}
+      error={errors[id]}
+      hint={hint}
+    />
   );
 
   return (
