@@ -10,6 +10,8 @@ afterAll(async () => {
   await stack?.stop();
 });
 
+const IPHONE =
+  'Mozilla/5.0 (iPhone; CPU iPhone OS 17_1 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.1 Mobile/15E148 Safari/604.1';
 const loginHeading = (page: Page) => page.getByRole('heading', { name: 'Sign in' });
 
 describe('sign-in', () => {
@@ -175,6 +177,51 @@ describe('your account', () => {
       headers: { authorization: `Bearer ${laptop.token}` },
     });
     expect(gone.status).toBe(401);
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Customers' }).click();
+    await eventually(() => page.getByTestId('customer-row').count()).toBe(50);
+  });
+
+  it('shows where you are signed in, this browser marked, and signs out another one', async () => {
+    const login = { email: `kim-${Date.now()}@steward.demo`, password: 'kims-password', name: 'Kim Agent' };
+    await stack.api('/users', { login: DEMO.admin, method: 'POST', body: { ...login, role: 'agent' } });
+    const phone = (await (
+      await fetch(`${stack.url}/api/v1/auth/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'user-agent': IPHONE },
+        body: JSON.stringify({ email: login.email, password: login.password }),
+      })
+    ).json()) as { token: string };
+    const page = await stack.newPage();
+    await signIn(page, stack.url, login as unknown as typeof DEMO.agent);
+    await page.goto(`${stack.url}/account`);
+
+    const rows = page.getByTestId('session-row');
+    await eventually(() => rows.count()).toBe(2);
+    // The most recently used first: this page, just now, in headless Chromium on Linux.
+    expect(await text(rows.nth(0).getByTestId('session-device'))).toMatch(/^Chrome \d+ on Linux$/);
+    expect(await text(rows.nth(0).getByTestId('session-current'))).toBe('This browser');
+    expect(
+      await rows
+        .nth(0)
+        .getByRole('button', { name: /^Sign out/ })
+        .count(),
+    ).toBe(0);
+    expect(await text(rows.nth(1).getByTestId('session-device'))).toBe('Safari 17 on iOS 17.1');
+    expect(await text(rows.nth(1).getByTestId('session-ip'))).toMatch(/127\.0\.0\.1|::1/);
+
+    await rows
+      .nth(1)
+      .getByRole('button', { name: /^Sign out Safari 17 on iOS 17\.1/ })
+      .click();
+    await eventually(() => text(page.getByTestId('sessions-ended'))).toBe(
+      'Signed out Safari 17 on iOS 17.1.',
+    );
+    await eventually(() => rows.count()).toBe(1);
+    const gone = await fetch(`${stack.url}/api/v1/auth/me`, {
+      headers: { authorization: `Bearer ${phone.token}` },
+    });
+    expect(gone.status).toBe(401);
+    // This page goes on working.
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Customers' }).click();
     await eventually(() => page.getByTestId('customer-row').count()).toBe(50);
   });

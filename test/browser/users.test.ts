@@ -1,7 +1,7 @@
 // Staff users and API tokens in the admin UI: an admin adds an agent who can then sign in, makes
 // them an admin, sets a new password (the old one stops working), disables and deletes them; an
 // admin cannot lock themselves out; an API token acting as an agent is shown once, works, and
-// stops working when revoked.
+// stops working when revoked; an admin sees where a user is signed in and signs them out everywhere.
 import { readFile } from 'node:fs/promises';
 import { parse } from 'csv-parse/sync';
 import type { Page } from 'playwright-core';
@@ -100,6 +100,50 @@ describe('users (admin)', () => {
     expect(await page.getByLabel('Can sign in').isDisabled()).toBe(true);
     expect(await page.getByRole('button', { name: 'Delete' }).count()).toBe(0);
   });
+
+  it('shows where a user is signed in and signs them out everywhere, without disabling them', async () => {
+    const login = {
+      email: `omar-${Date.now()}@steward.demo`,
+      password: 'omars-password',
+      name: 'Omar Agent',
+    };
+    await stack.api('/users', { login: DEMO.admin, method: 'POST', body: { ...login, role: 'agent' } });
+    const signInAs = async (userAgent: string) =>
+      (
+        (await (
+          await fetch(`${stack.url}/api/v1/auth/login`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json', 'user-agent': userAgent },
+            body: JSON.stringify({ email: login.email, password: login.password }),
+          })
+        ).json()) as { token: string }
+      ).token;
+    const desk = await signInAs(
+      'Mozilla/5.0 (X11; Ubuntu; Linux x86_64; rv:121.0) Gecko/20100101 Firefox/121.0',
+    );
+    const script = await signInAs('curl/8.4.0');
+
+    await page.goto(`${stack.url}/admin/users`);
+    await row('Omar Agent').getByRole('link', { name: 'Omar Agent' }).click();
+    const sessions = page.getByRole('region', { name: 'Where Omar Agent is signed in' });
+    await eventually(() => texts(sessions.getByTestId('session-device'))).toEqual([
+      'curl/8.4.0',
+      'Firefox 121 on Linux',
+    ]);
+    // Not the admin's to mark: none of these is "this browser".
+    expect(await sessions.getByTestId('session-current').count()).toBe(0);
+
+    await sessions.getByRole('button', { name: 'Sign out everywhere' }).click();
+    await eventually(() => text(sessions.getByTestId('sessions-ended'))).toBe(
+      'Signed Omar Agent out of 2 sessions.',
+    );
+    await eventually(() => text(sessions.getByTestId('sessions-empty'))).toBe('Not signed in anywhere.');
+    expect(await meWith(desk)).toBe(401);
+    expect(await meWith(script)).toBe(401);
+    // Still a working login: they sign in again with their password.
+    expect(await loginStatus(login.email, login.password)).toBe(200);
+    expect(await page.getByLabel('Can sign in').isChecked()).toBe(true);
+  });
 });
 
 describe('API tokens (admin)', () => {
@@ -183,7 +227,7 @@ describe('audit log (admin)', () => {
 
     await page.getByLabel('Record').selectOption('user');
     await eventually(async () => new Set(await texts(rows.getByTestId('audit-type')))).toEqual(
-      new Set(['user.deleted', 'user.updated', 'user.created']),
+      new Set(['user.deleted', 'user.updated', 'user.created', 'user.sessions_ended']),
     );
     // Nina's promotion, as a change of field values (the password never shows).
     const promoted = rows.filter({ hasText: /Role: \w+ →/ });

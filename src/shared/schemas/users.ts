@@ -66,8 +66,21 @@ export const PasswordChanged = z.object({
 });
 
 export const SessionsEnded = z.object({
-  endedSessions: z.number().int().describe('your other sign-in sessions that ended'),
+  endedSessions: z.number().int().describe('sign-in sessions that ended'),
 });
+
+export const Session = z.object({
+  id: Id,
+  device: z.string().describe('the browser and system that signed in, e.g. "Chrome 120 on Linux"'),
+  userAgent: z.string().nullable().describe('the User-Agent it signed in with (null: not known)'),
+  ip: z.string().nullable().describe('the address it signed in from (null: not known)'),
+  createdAt: IsoDateTime.describe('when it signed in'),
+  lastUsedAt: IsoDateTime.nullable().describe('its last request, to the minute'),
+  expiresAt: IsoDateTime.nullable(),
+  current: z.boolean().describe('true for the session making this request'),
+});
+export type Session = z.infer<typeof Session>;
+export const SessionList = z.object({ items: z.array(Session) });
 
 export const LoginResponse = z.object({ token: z.string(), expiresAt: IsoDateTime, user: User });
 

@@ -16,6 +16,7 @@ import { describedBy, FormField, TextField } from './form-parts.js';
 import { RecordForm } from './record-form.js';
 import { useRecordForm } from './use-record-form.js';
 import { useEditedRecord } from './use-edited-record.js';
+import { UserSessions } from '../auth/session-list.js';
 
 const BACK = '/admin/users';
 const STAFF_ROLES = ['agent', 'admin'] as const;
@@ -61,7 +62,14 @@ export function UserFormPage() {
       back={{ to: BACK, label: 'Back to users' }}
       loadingLabel="Loading user…"
     >
-      {() => <UserForm key={`${id ?? 'new'}-${user.data?.updatedAt ?? ''}`} user={user.data} />}
+      {() => (
+        <>
+          <UserForm key={`${id ?? 'new'}-${user.data?.updatedAt ?? ''}`} user={user.data} />
+          {user.data && (
+            <UserSessions key={user.data.updatedAt} userId={user.data.id} name={user.data.name} />
+          )}
+        </>
+      )}
     </RecordGate>
   );
 }
@@ -155,25 +163,20 @@ function UserForm({ user }: { user: User | undefined }) {
             ))}
           </select>
         </FormField>
-        <FormField
+        <TextField
           id="user-password"
           label={user ? 'New password (optional)' : 'Password'}
+          type="password"
+          autoComplete="new-password"
+          value={password}
+          onChange={setPassword}
           error={errors.password}
           hint={
             user
               ? 'Setting one ends their sessions and API tokens. Tell them the new one yourself.'
               : 'At least 8 characters. Tell them yourself; they sign in with it.'
           }
-        >
-          <input
-            id="user-password"
-            type="password"
-            autoComplete="new-password"
-            value={password}
-            onChange={(e) => setPassword(e.target.value)}
-            {...describedBy('user-password', errors.password, true)}
-          />
-        </FormField>
+        />
       </div>
       {user && (
         <label className="checkbox">

@@ -1,15 +1,16 @@
 // Your account: who you are signed in as, changing your own password (staff; customers sign in
 // with a link sent by e-mail; a new password ends your other sessions and API tokens, this one
-// stays signed in), and signing out everywhere else.
+// stays signed in), and where you are signed in, to sign out one browser or everywhere else.
 import { useState } from 'react';
 import { PasswordChange } from '../../shared/schemas/users.js';
-import { api, toApiError } from '../lib/api.js';
+import { api } from '../lib/api.js';
 import { FormError, PageHeader } from '../layout/page-parts.js';
 import { useDocumentTitle } from '../layout/use-document-title.js';
 import { ErrorSummary, TextField } from '../admin/form-parts.js';
 import { useFormSubmit } from '../admin/use-form-submit.js';
 import { countOf, roleLabel } from '../lib/format.js';
 import { useMe } from './auth-context.js';
+import { YourSessions } from './session-list.js';
 
 const LABELS: Record<string, string> = {
   currentPassword: 'Current password',
@@ -20,16 +21,18 @@ const LABELS: Record<string, string> = {
 export function AccountPage() {
   useDocumentTitle('Your account');
   const me = useMe();
+  // A new password ends the other sessions: the list is read again.
+  const [passwordChanges, setPasswordChanges] = useState(0);
   return (
     <>
       <PageHeader title="Your account" subtitle={`${me.name} · ${me.email} · ${roleLabel(me.role)}`} />
-      <PasswordForm />
-      <OtherSessions />
+      <PasswordForm onChanged={() => setPasswordChanges((n) => n + 1)} />
+      <YourSessions key={passwordChanges} />
     </>
   );
 }
 
-function PasswordForm() {
+function PasswordForm({ onChanged }: { onChanged: () => void }) {
   const [current, setCurrent] = useState('');
   const [next, setNext] = useState('');
   const [repeat, setRepeat] = useState('');
@@ -49,6 +52,7 @@ function PasswordForm() {
       setCurrent('');
       setNext('');
       setRepeat('');
+      onChanged();
       setDone(
         endedTokens === 0
           ? 'Password changed.'
@@ -104,52 +108,5 @@ function PasswordForm() {
         </button>
       </div>
     </form>
-  );
-}
-
-/** "Sign out everywhere else": a browser left signed in on a shared computer, a lost laptop. */
-function OtherSessions() {
-  const [busy, setBusy] = useState(false);
-  const [result, setResult] = useState<{ ok: boolean; text: string } | null>(null);
-  async function endOthers() {
-    setBusy(true);
-    setResult(null);
-    try {
-      const { endedSessions } = await api.post<{ endedSessions: number }>('/auth/logout-others');
-      setResult({
-        ok: true,
-        text:
-          endedSessions === 0
-            ? 'You were signed in nowhere else.'
-            : `Signed out of ${countOf(endedSessions, 'other session')}.`,
-      });
-    } catch (err) {
-      setResult({ ok: false, text: toApiError(err).message });
-    } finally {
-      setBusy(false);
-    }
-  }
-  return (
-    <section className="card form" aria-labelledby="other-sessions">
-      <h2 id="other-sessions">Other sessions</h2>
-      <p className="muted">
-        Signed in on another computer or browser and not there any more? End those sessions; this one stays
-        signed in, and API tokens keep working.
-      </p>
-      {result && (
-        <p
-          className={`notice ${result.ok ? 'notice--success' : 'notice--error'}`}
-          role={result.ok ? 'status' : 'alert'}
-          data-testid="sessions-ended"
-        >
-          {result.text}
-        </p>
-      )}
-      <div className="form__actions">
-        <button type="button" className="button" disabled={busy} onClick={() => void endOthers()}>
-          {busy ? 'Signing out…' : 'Sign out everywhere else'}
-        </button>
-      </div>
-    </section>
   );
 }

@@ -59,6 +59,8 @@ export async function insertToken(
     access?: TokenAccess;
     tokenHash: string;
     expiresAt: Date | null;
+    ip?: string | null;
+    userAgent?: string | null;
   },
 ) {
   const [row] = await db.insert(authTokens).values(values).returning();
@@ -88,14 +90,28 @@ export async function revokeToken(db: Database, tokenId: string, userId?: string
   return result.length > 0;
 }
 
+const liveToken = sql`(${authTokens.revokedAt} is null and (${authTokens.expiresAt} is null or ${authTokens.expiresAt} > now()))`;
+
+/** The user's sign-in sessions that still work, the most recently used first. */
+export async function listLiveSessions(db: Database, userId: string) {
+  return db
+    .select()
+    .from(authTokens)
+    .where(and(eq(authTokens.userId, userId), eq(authTokens.kind, 'session'), liveToken))
+    .orderBy(
+      sql`coalesce(${authTokens.lastUsedAt}, ${authTokens.createdAt}) desc`,
+      sql`${authTokens.createdAt} desc`,
+    );
+}
+
 /**
- * Ends the user's live tokens: all of them, or only their sign-in `sessions`, but the one
- * `except` (the request's own). Expired ones are left as they are. Returns how many ended.
+ * Ends the user's live tokens: all of them, only their sign-in `sessions`, or the one `only`;
+ * never the one `except` (the request's own). Expired ones are left as they are. Returns how many ended.
  */
 export async function revokeTokensOfUser(
   db: Database,
   userId: string,
-  opts: { except?: string | null; sessionsOnly?: boolean } = {},
+  opts: { except?: string | null; sessionsOnly?: boolean; only?: string } = {},
 ) {
   const ended = await db
     .update(authTokens)
@@ -103,9 +119,9 @@ export async function revokeTokensOfUser(
     .where(
       and(
         eq(authTokens.userId, userId),
-        isNull(authTokens.revokedAt),
-        sql`(${authTokens.expiresAt} is null or ${authTokens.expiresAt} > now())`,
+        liveToken,
         opts.sessionsOnly ? eq(authTokens.kind, 'session') : undefined,
+        opts.only ? eq(authTokens.id, opts.only) : undefined,
         opts.except ? sql`${authTokens.id} <> ${opts.except}` : undefined,
       ),
     )

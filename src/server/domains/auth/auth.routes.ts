@@ -10,12 +10,14 @@ import {
   Me,
   PasswordChange,
   PasswordChanged,
+  SessionList,
   SessionsEnded,
 } from '../../../shared/schemas/users.js';
 import { ADMIN, AUTHED, actorOf, errors } from '../../lib/http.js';
 import type { RouteDeps } from '../../routes.js';
 import { getMe, toUserDto } from '../users/users.service.js';
 import * as auth from './auth.service.js';
+import { signInClient } from './devices.js';
 
 type TokenRow = Awaited<ReturnType<typeof auth.listApiTokens>>[number];
 const toApiTokenDto = (t: TokenRow) => ({
@@ -46,7 +48,7 @@ export const authRoutes =
       async (request) => {
         const result = await auth.login(db, {
           ...request.body,
-          ip: request.ip,
+          ...signInClient(request),
           ttlSeconds: config.sessionTtlSeconds,
         });
         return {
@@ -84,6 +86,42 @@ export const authRoutes =
         },
       },
       async (request) => auth.endOtherSessions(db, actorOf(request)),
+    );
+
+    app.get(
+      '/auth/sessions',
+      {
+        schema: {
+          tags: ['auth'],
+          summary: 'Where you are signed in: your sessions that still work',
+          description:
+            'Each sign-in session of yours that has not ended or expired, with the browser and address it signed in from; the most recently used first. API tokens are not listed.',
+          response: { 200: SessionList, ...errors(401, 403) },
+        },
+      },
+      async (request) => {
+        const actor = actorOf(request);
+        if (!actor.userId) return { items: [] };
+        return { items: await auth.listSessions(db, actor.userId, actor.tokenId) };
+      },
+    );
+
+    app.delete(
+      '/auth/sessions/:id',
+      {
+        schema: {
+          tags: ['auth'],
+          summary: 'End one of your sessions',
+          description:
+            'Signs that browser out. Ending the session in use is signing out. 404 for a session that is not yours or has already ended.',
+          params: IdParams,
+          response: { 204: z.null(), ...errors(401, 403, 404) },
+        },
+      },
+      async (request, reply) => {
+        await auth.endOwnSession(db, actorOf(request), request.params.id);
+        return reply.status(204).send(null);
+      },
     );
 
     app.post(

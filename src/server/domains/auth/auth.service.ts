@@ -17,6 +17,7 @@ import { recordDomainEvent } from '../domain-events/domain-events.repo.js';
 import { findUserById } from './auth.repo.js';
 import * as repo from './auth.repo.js';
 import { dummyPasswordHash, hashPassword, verifyPassword } from './passwords.js';
+import { describeDevice } from './devices.js';
 import { hashToken, newToken } from './tokens.js';
 
 export const LOGIN_WINDOW_SECONDS = 15 * 60;
@@ -24,9 +25,15 @@ export const MAX_FAILURES_PER_EMAIL = 5;
 export const MAX_FAILURES_PER_IP = 50;
 const TOUCH_EVERY_MS = 60_000;
 
+/** Where a sign-in comes from, kept with its session so the user can tell their devices apart. */
+export interface SignInClient {
+  ip: string;
+  userAgent: string | null;
+}
+
 export async function login(
   db: Database,
-  opts: { email: string; password: string; ip: string; ttlSeconds: number },
+  opts: { email: string; password: string; ttlSeconds: number } & SignInClient,
 ) {
   await throttle(db, opts.email, opts.ip);
   const user = await repo.findLiveUserByEmail(db, opts.email);
@@ -38,7 +45,12 @@ export async function login(
     throw unauthorized('invalid_credentials', 'e-mail or password is wrong, or the account is disabled');
   }
   await repo.recordLoginAttempt(db, opts.email, opts.ip, true);
-  const issued = await issueToken(db, { userId: user.id, kind: 'session', ttlSeconds: opts.ttlSeconds });
+  const issued = await issueToken(db, {
+    userId: user.id,
+    kind: 'session',
+    ttlSeconds: opts.ttlSeconds,
+    client: { ip: opts.ip, userAgent: opts.userAgent },
+  });
   return { ...issued, user };
 }
 
@@ -101,6 +113,7 @@ export async function issueToken(
     access?: TokenAccess;
     ttlSeconds?: number;
     expiresAt?: Date | null;
+    client?: SignInClient;
   },
 ) {
   const { token, tokenHash } = newToken();
@@ -117,6 +130,8 @@ export async function issueToken(
     access: opts.access,
     tokenHash,
     expiresAt,
+    ip: opts.client?.ip ?? null,
+    userAgent: opts.client?.userAgent ?? null,
   });
   return { token, tokenId: row.id, expiresAt: row.expiresAt, row };
 }
@@ -220,3 +235,52 @@ export async function revokeApiToken(db: Database, actor: Actor, id: string) {
 }
 
 export const listApiTokens = (db: Database) => repo.listApiTokens(db);
+
+/** The user's sign-in sessions that still work, the one of `currentTokenId` marked. */
+export async function listSessions(db: Database, userId: string, currentTokenId: string | null) {
+  const rows = await repo.listLiveSessions(db, userId);
+  return rows.map((t) => ({
+    id: t.id,
+    device: describeDevice(t.userAgent),
+    userAgent: t.userAgent,
+    ip: t.ip,
+    createdAt: t.createdAt.toISOString(),
+    lastUsedAt: t.lastUsedAt?.toISOString() ?? null,
+    expiresAt: t.expiresAt?.toISOString() ?? null,
+    current: t.id === currentTokenId,
+  }));
+}
+
+/** Ends one of your own sessions (the one in use too: that is signing out). 404 if it is not yours or not live. */
+export async function endOwnSession(db: Database, actor: Actor, sessionId: string) {
+  if (!actor.userId) throw forbidden('Steward itself has no sessions');
+  const userId = actor.userId;
+  await db.transaction(async (tx) => {
+    const ended = await repo.revokeTokensOfUser(tx, userId, { only: sessionId, sessionsOnly: true });
+    if (ended === 0) throw notFound('session');
+    await recordDomainEvent(tx, actor, {
+      type: 'user.sessions_ended',
+      entityType: 'user',
+      entityId: userId,
+      data: { by: 'self', endedSessions: 1, sessionId },
+    });
+  });
+}
+
+/** An admin signs a user out everywhere (a lost laptop) without disabling the login; API tokens stay. */
+export async function endSessionsOfUser(db: Database, actor: Actor, userId: string) {
+  return db.transaction(async (tx) => {
+    if (!(await findUserById(tx, userId))) throw notFound('user');
+    const endedSessions = await repo.revokeTokensOfUser(tx, userId, {
+      sessionsOnly: true,
+      except: actor.tokenId,
+    });
+    await recordDomainEvent(tx, actor, {
+      type: 'user.sessions_ended',
+      entityType: 'user',
+      entityId: userId,
+      data: { by: 'admin', endedSessions },
+    });
+    return { endedSessions };
+  });
+}

@@ -47,10 +47,14 @@ export const authTokens = pgTable(
     expiresAt: timestamptz('expires_at'),
     lastUsedAt: timestamptz('last_used_at'),
     revokedAt: timestamptz('revoked_at'),
+    /** Sessions: the address and browser (User-Agent) that signed in, to tell the user's devices apart. */
+    ip: text('ip'),
+    userAgent: text('user_agent'),
   },
   (t) => [
     uniqueIndex('auth_tokens_hash_uq').on(t.tokenHash),
     index('auth_tokens_user').on(t.userId),
+    check('auth_tokens_user_agent_ck', sql`length(${t.userAgent}) <= 512`),
     check('auth_tokens_kind_ck', sql`${t.kind} in ('session', 'api')`),
     check('auth_tokens_access_ck', sql`${t.access} in ('full', 'read')`),
   ],

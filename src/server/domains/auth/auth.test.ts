@@ -411,3 +411,140 @@ describe('signing out everywhere else', () => {
     expect((await t.post('/api/v1/auth/logout-others', {})).status).toBe(401);
   });
 });
+
+describe('where you are signed in', () => {
+  const FIREFOX = 'Mozilla/5.0 (X11; Ubuntu; Linux x86_64; rv:121.0) Gecko/20100101 Firefox/121.0';
+  const IPHONE =
+    'Mozilla/5.0 (iPhone; CPU iPhone OS 17_1 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.1 Mobile/15E148 Safari/604.1';
+  const signInWith = async (email: string, userAgent: string) =>
+    (
+      await t.request('POST', '/api/v1/auth/login', {
+        body: { email, password: TEST_PASSWORD },
+        headers: { 'user-agent': userAgent },
+      })
+    ).body.token as string;
+
+  it('lists your live sessions with their browser and address, this one marked; ends one of them', async () => {
+    const admin = await makeUser(t.db, 'admin');
+    const { user, token: older } = await makeUser(t.db, 'agent');
+    const desk = await signInWith(user.email, FIREFOX);
+    const phone = await signInWith(user.email, IPHONE);
+    await t.post('/api/v1/auth/tokens', { name: 'sync', userId: user.id }, admin.token);
+    // One that ended and one that expired are not listed.
+    const gone = await signInWith(user.email, FIREFOX);
+    await t.post('/api/v1/auth/logout', {}, gone);
+    await issueToken(t.db, { userId: user.id, kind: 'session', ttlSeconds: -1 });
+    await t.get('/api/v1/auth/me', phone);
+
+    // The most recently used first: this one (it just asked), then the phone, then one never used.
+    const res = await t.get('/api/v1/auth/sessions', desk);
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    expect(res.body.items).toHaveLength(3);
+    const [mine, first, unknown] = res.body.items;
+    expect(mine).toMatchObject({ device: 'Firefox 121 on Linux', userAgent: FIREFOX, current: true });
+    expect(first).toMatchObject({ device: 'Safari 17 on iOS 17.1', userAgent: IPHONE, current: false });
+    expect(first.ip).toMatch(/127\.0\.0\.1|::1/);
+    expect(first.lastUsedAt).not.toBeNull();
+    expect(new Date(first.expiresAt).getTime()).toBeGreaterThan(Date.now());
+    // Made before Steward kept devices (or by a script): shown as unknown.
+    expect(unknown).toMatchObject({ device: 'Unknown device', userAgent: null, ip: null, current: false });
+
+    // End the phone: it is signed out, the others stay.
+    expect((await t.del(`/api/v1/auth/sessions/${first.id}`, desk)).status).toBe(204);
+    expect((await t.get('/api/v1/auth/me', phone)).status).toBe(401);
+    expect((await t.get('/api/v1/auth/me', older)).status).toBe(200);
+    const after = await t.get('/api/v1/auth/sessions', desk);
+    expect(after.body.items.map((s: { id: string }) => s.id)).not.toContain(first.id);
+    expect(after.body.items).toHaveLength(2);
+    // Again: it has ended.
+    const again = await t.del(`/api/v1/auth/sessions/${first.id}`, desk);
+    expect(again.status).toBe(404);
+    expect(again.body.error.code).toBe('not_found');
+    // Ending the session in use is signing out.
+    expect((await t.del(`/api/v1/auth/sessions/${mine.id}`, desk)).status).toBe(204);
+    expect((await t.get('/api/v1/auth/me', desk)).status).toBe(401);
+
+    const log = await t.get(`/api/v1/audit-log?entityType=user&entityId=${user.id}&by=people`, admin.token);
+    expect(
+      log.body.items
+        .filter((e: { type: string }) => e.type === 'user.sessions_ended')
+        .map((e: { data: unknown }) => e.data),
+    ).toEqual([
+      { by: 'self', endedSessions: 1, sessionId: mine.id },
+      { by: 'self', endedSessions: 1, sessionId: first.id },
+    ]);
+  });
+
+  it('cannot see or end another user’s sessions, nor an API token, as a session', async () => {
+    const admin = await makeUser(t.db, 'admin');
+    const a = await makeUser(t.db, 'agent');
+    const b = await makeUser(t.db, 'agent');
+    const customer = await makeUser(t.db, 'customer');
+    const bSession = (await t.get('/api/v1/auth/sessions', b.token)).body.items[0].id as string;
+    // Nobody's list shows b's session but b's.
+    for (const other of [a, customer, admin]) {
+      const list = await t.get('/api/v1/auth/sessions', other.token);
+      expect(list.status).toBe(200);
+      expect(list.body.items.map((s: { id: string }) => s.id)).toEqual([
+        (await t.get('/api/v1/auth/sessions', other.token)).body.items[0].id,
+      ]);
+      expect(list.body.items.map((s: { id: string }) => s.id)).not.toContain(bSession);
+      // Not even an admin ends it through their own sessions.
+      const res = await t.del(`/api/v1/auth/sessions/${bSession}`, other.token);
+      expect(res.status).toBe(404);
+    }
+    expect((await t.get('/api/v1/auth/me', b.token)).status).toBe(200);
+    // An API token is no session to end here.
+    const api = await t.post('/api/v1/auth/tokens', { name: 'sync', userId: a.user.id }, admin.token);
+    expect((await t.del(`/api/v1/auth/sessions/${api.body.id}`, a.token)).status).toBe(404);
+    expect((await t.get('/api/v1/auth/me', api.body.token)).status).toBe(200);
+    expect((await t.get('/api/v1/auth/sessions')).status).toBe(401);
+  });
+
+  it('an admin sees where a user is signed in and signs them out everywhere, API tokens kept; agents may not', async () => {
+    const admin = await makeUser(t.db, 'admin');
+    const { user, token: older } = await makeUser(t.db, 'agent');
+    const laptop = await signInWith(user.email, FIREFOX);
+    const api = await t.post('/api/v1/auth/tokens', { name: 'sync', userId: user.id }, admin.token);
+
+    const list = await t.get(`/api/v1/users/${user.id}/sessions`, admin.token);
+    expect(list.status).toBe(200);
+    expect(list.body.items.map((s: { device: string; current: boolean }) => [s.device, s.current])).toEqual([
+      ['Firefox 121 on Linux', false],
+      ['Unknown device', false],
+    ]);
+    // An agent can neither look nor sign anyone out, themselves included.
+    for (const path of [`/api/v1/users/${user.id}/sessions`, `/api/v1/users/${admin.user.id}/sessions`]) {
+      expect((await t.get(path, older)).status).toBe(403);
+    }
+    expect((await t.post(`/api/v1/users/${admin.user.id}/sessions/end`, {}, older)).status).toBe(403);
+    expect((await t.get('/api/v1/auth/me', admin.token)).status).toBe(200);
+
+    const res = await t.post(`/api/v1/users/${user.id}/sessions/end`, {}, admin.token);
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    expect(res.body).toEqual({ endedSessions: 2 });
+    for (const ended of [older, laptop]) expect((await t.get('/api/v1/auth/me', ended)).status).toBe(401);
+    expect((await t.get('/api/v1/auth/me', api.body.token)).status).toBe(200);
+    expect((await t.get(`/api/v1/users/${user.id}/sessions`, admin.token)).body.items).toEqual([]);
+    // The user can still sign in: nothing was disabled.
+    expect((await t.post('/api/v1/auth/login', { email: user.email, password: TEST_PASSWORD })).status).toBe(
+      200,
+    );
+    // An admin signing themselves out everywhere stays signed in here.
+    const adminElsewhere = await signInWith(admin.user.email, IPHONE);
+    const self = await t.post(`/api/v1/users/${admin.user.id}/sessions/end`, {}, admin.token);
+    expect(self.body).toEqual({ endedSessions: 1 });
+    expect((await t.get('/api/v1/auth/me', adminElsewhere)).status).toBe(401);
+    expect((await t.get('/api/v1/auth/me', admin.token)).status).toBe(200);
+
+    const missing = await t.post(`/api/v1/users/${crypto.randomUUID()}/sessions/end`, {}, admin.token);
+    expect(missing.status).toBe(404);
+    expect((await t.get(`/api/v1/users/${crypto.randomUUID()}/sessions`, admin.token)).status).toBe(404);
+    const log = await t.get(`/api/v1/audit-log?entityType=user&entityId=${user.id}&by=people`, admin.token);
+    expect(log.body.items[0]).toMatchObject({
+      type: 'user.sessions_ended',
+      actorId: admin.user.id,
+      data: { by: 'admin', endedSessions: 2 },
+    });
+  });
+});

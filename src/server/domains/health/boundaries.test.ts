@@ -38,7 +38,9 @@ const PUBLIC = [
 /** Routes every signed-in user may call, customers included (each then shows a customer only their own). */
 const SIGNED_IN = [
   'GET /api/v1/attachments/{id}',
+  'DELETE /api/v1/auth/sessions/{id}',
   'GET /api/v1/auth/me',
+  'GET /api/v1/auth/sessions',
   'GET /api/v1/cases',
   'GET /api/v1/cases/{id}',
   'GET /api/v1/cases/{id}/links',

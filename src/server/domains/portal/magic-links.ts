@@ -12,7 +12,7 @@ import { PORTAL_LIMITS } from '../../../shared/schemas/portal.js';
 import { SYSTEM_ACTOR } from '../../lib/actor.js';
 import { AppError } from '../../lib/errors.js';
 import { assertWithinRate } from '../../lib/rate-limit.js';
-import { issueToken } from '../auth/auth.service.js';
+import { issueToken, type SignInClient } from '../auth/auth.service.js';
 import { findUserById } from '../auth/auth.repo.js';
 import { users } from '../auth/auth.table.js';
 import { recordDomainEvent } from '../domain-events/domain-events.repo.js';
@@ -138,7 +138,10 @@ const linkError = (status: number, code: string, message: string) => new AppErro
  * 400 `link_invalid`; used before: 410 `link_used`; past 15 minutes: 410 `link_expired`; the
  * login or the customer gone or disabled since: 403 `account_disabled`.
  */
-export async function verifyMagicLink(db: Database, opts: { token: string; ip: string; ttlSeconds: number }) {
+export async function verifyMagicLink(
+  db: Database,
+  opts: { token: string; ttlSeconds: number } & SignInClient,
+) {
   const tokenHash = hash(opts.token);
   const result = await db.transaction(async (tx) => {
     const [used] = await rows<{ id: string; user_id: string }>(
@@ -174,7 +177,12 @@ export async function verifyMagicLink(db: Database, opts: { token: string; ip: s
       });
       return null;
     }
-    const issued = await issueToken(tx, { userId: user.id, kind: 'session', ttlSeconds: opts.ttlSeconds });
+    const issued = await issueToken(tx, {
+      userId: user.id,
+      kind: 'session',
+      ttlSeconds: opts.ttlSeconds,
+      client: { ip: opts.ip, userAgent: opts.userAgent },
+    });
     await recordDomainEvent(tx, SYSTEM_ACTOR, {
       type: 'auth.magic_link_used',
       entityType: 'user',

@@ -25,6 +25,7 @@ import { MAGIC_LINK_ANSWER, requestMagicLink, verifyMagicLink } from './magic-li
 import { createPortalCase, getPortalCase, listPortalCases } from './portal.service.js';
 import { getRating, rateCase } from './ratings.js';
 import { assertWebFormRate, submitWebForm } from './web-form.js';
+import { signInClient } from '../auth/devices.js';
 
 /** Room for the most files a form may carry, base64-encoded, and the text around them. */
 const FILES_BODY_LIMIT = PORTAL_LIMITS.files * Math.ceil((PORTAL_LIMITS.fileBytes * 4) / 3) + 1024 * 1024;
@@ -80,7 +81,7 @@ export const portalRoutes =
         });
         const result = await verifyMagicLink(db, {
           token: request.body.token,
-          ip: request.ip,
+          ...signInClient(request),
           ttlSeconds: config.sessionTtlSeconds,
         });
         return {

@@ -33,10 +33,10 @@ const newIp = () => `198.51.100.${++ipCounter}`;
 
 const askLink = (email: string, ip: string) =>
   t.request('POST', '/api/v1/auth/magic-link', { body: { email }, headers: { 'x-forwarded-for': ip } });
-const verify = (token: string, ip = newIp()) =>
+const verify = (token: string, ip = newIp(), userAgent = 'node') =>
   t.request('POST', '/api/v1/auth/magic-link/verify', {
     body: { token },
-    headers: { 'x-forwarded-for': ip },
+    headers: { 'x-forwarded-for': ip, 'user-agent': userAgent },
   });
 
 /** The sign-in mails held in the outbox for an address (no SMTP in tests: the demo mode). */
@@ -80,11 +80,17 @@ describe('sign-in by e-mailed link', () => {
     );
     expect(stored).toEqual([{ token_hash: createHash('sha256').update(token).digest('hex') }]);
 
-    const signedIn = await verify(token);
+    const firefox = 'Mozilla/5.0 (X11; Ubuntu; Linux x86_64; rv:121.0) Gecko/20100101 Firefox/121.0';
+    const signedIn = await verify(token, '198.51.100.200', firefox);
     expect(signedIn.status).toBe(200);
     expect(signedIn.body.user).toMatchObject({ role: 'customer', customerId: customer.id });
     const me = await t.get('/api/v1/auth/me', signedIn.body.token);
     expect(me.body).toMatchObject({ role: 'customer', customerId: customer.id, email: customer.email });
+    // The session knows where it signed in from, as a password sign-in does.
+    const sessions = await t.get('/api/v1/auth/sessions', signedIn.body.token);
+    expect(sessions.body.items).toMatchObject([
+      { device: 'Firefox 121 on Linux', ip: '198.51.100.200', userAgent: firefox, current: true },
+    ]);
 
     const again = await verify(token);
     expect(again.status).toBe(410);

@@ -1,10 +1,19 @@
 import { z } from 'zod';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { IdParams } from '../../../shared/schemas/common.js';
-import { Role, User, UserCreate, UserListItem, UserUpdate } from '../../../shared/schemas/users.js';
+import {
+  Role,
+  SessionList,
+  SessionsEnded,
+  User,
+  UserCreate,
+  UserListItem,
+  UserUpdate,
+} from '../../../shared/schemas/users.js';
 import { ADMIN, AUTHED, actorOf, errors } from '../../lib/http.js';
 import type { RouteDeps } from '../../routes.js';
 import * as users from './users.service.js';
+import { endSessionsOfUser, listSessions } from '../auth/auth.service.js';
 
 export const usersRoutes =
   ({ db }: RouteDeps): FastifyPluginAsyncZod =>
@@ -44,6 +53,38 @@ export const usersRoutes =
         schema: { tags, params: IdParams, response: { 200: User, ...errors(...AUTHED, 404) } },
       },
       async (request) => users.getUser(db, actorOf(request), request.params.id),
+    );
+    app.get(
+      '/users/:id/sessions',
+      {
+        config: { access: ADMIN },
+        schema: {
+          tags,
+          summary: 'Where a user is signed in: their sessions that still work',
+          params: IdParams,
+          response: { 200: SessionList, ...errors(...AUTHED, 404) },
+        },
+      },
+      async (request) => {
+        const actor = actorOf(request);
+        await users.getUser(db, actor, request.params.id);
+        return { items: await listSessions(db, request.params.id, actor.tokenId) };
+      },
+    );
+    app.post(
+      '/users/:id/sessions/end',
+      {
+        config: { access: ADMIN },
+        schema: {
+          tags,
+          summary: 'Sign a user out everywhere',
+          description:
+            'Ends every sign-in session of the user (a lost laptop) without disabling the login or changing the password; their API tokens keep working. An admin doing this to themselves stays signed in here.',
+          params: IdParams,
+          response: { 200: SessionsEnded, ...errors(...AUTHED, 404) },
+        },
+      },
+      async (request) => endSessionsOfUser(db, actorOf(request), request.params.id),
     );
     app.patch(
       '/users/:id',

@@ -1,0 +1,182 @@
+// Where someone is signed in: their sign-in sessions that still work, with the browser and address
+// each signed in from, most recently used first. On Your account each other session can be ended
+// and the one in use is marked; an admin sees another user's and signs them out everywhere.
+import { useState } from 'react';
+import type { Session } from '../../shared/schemas/users.js';
+import { api, toApiError } from '../lib/api.js';
+import { countOf, formatDateTime } from '../lib/format.js';
+import type { Items } from '../lib/types.js';
+import { useApi } from '../lib/use-api.js';
+import { DataTable } from '../layout/data-table.js';
+import { ListState } from '../layout/list-state.js';
+
+type Outcome = { ok: boolean; text: string } | null;
+
+/** Runs one action at a time and keeps what came of it, to show beside the button. */
+function useAction() {
+  const [busy, setBusy] = useState<string | null>(null);
+  const [outcome, setOutcome] = useState<Outcome>(null);
+  async function run(key: string, action: () => Promise<string>) {
+    setBusy(key);
+    setOutcome(null);
+    try {
+      setOutcome({ ok: true, text: await action() });
+    } catch (err) {
+      setOutcome({ ok: false, text: toApiError(err).message });
+    } finally {
+      setBusy(null);
+    }
+  }
+  return { busy, outcome, run };
+}
+
+function OutcomeNotice({ outcome }: { outcome: Outcome }) {
+  if (!outcome) return null;
+  return (
+    <p
+      className={`notice ${outcome.ok ? 'notice--success' : 'notice--error'}`}
+      role={outcome.ok ? 'status' : 'alert'}
+      data-testid="sessions-ended"
+    >
+      {outcome.text}
+    </p>
+  );
+}
+
+function SessionTable(props: {
+  sessions: Session[];
+  /** Offered on each session but the one in use. */
+  onEnd?: (s: Session) => void;
+  busy: string | null;
+}) {
+  return (
+    <DataTable
+      testId="session-table"
+      columns={['Browser', 'Address', 'Signed in', 'Last active', ...(props.onEnd ? [''] : [])]}
+    >
+      {props.sessions.map((s) => (
+        <tr key={s.id} data-testid="session-row">
+          <td className="cell-primary">
+            <span data-testid="session-device" title={s.userAgent ?? undefined}>
+              {s.device}
+            </span>
+            {s.current && (
+              <>
+                {' '}
+                <span className="badge badge--muted" data-testid="session-current">
+                  This browser
+                </span>
+              </>
+            )}
+          </td>
+          <td data-testid="session-ip">{s.ip ?? <span className="muted">Not known</span>}</td>
+          <td className="cell-nowrap">{formatDateTime(s.createdAt)}</td>
+          <td className="cell-nowrap">
+            {s.current ? (
+              'Now'
+            ) : s.lastUsedAt ? (
+              formatDateTime(s.lastUsedAt)
+            ) : (
+              <span className="muted">At sign-in</span>
+            )}
+          </td>
+          {props.onEnd && (
+            <td>
+              {!s.current && (
+                <button
+                  type="button"
+                  className="button button--small"
+                  disabled={props.busy !== null}
+                  onClick={() => props.onEnd!(s)}
+                  aria-label={`Sign out ${s.device}, signed in ${formatDateTime(s.createdAt)}`}
+                >
+                  {props.busy === s.id ? 'Signing out…' : 'Sign out'}
+                </button>
+              )}
+            </td>
+          )}
+        </tr>
+      ))}
+    </DataTable>
+  );
+}
+
+/** Your account: your sessions, each other one to end, or all of them at once. */
+export function YourSessions() {
+  const list = useApi<Items<Session>>('/auth/sessions');
+  const { busy, outcome, run } = useAction();
+  const sessions = list.data?.items ?? [];
+
+  const endOne = (s: Session) =>
+    run(s.id, async () => {
+      await api.delete(`/auth/sessions/${s.id}`);
+      list.reload();
+      return `Signed out ${s.device}.`;
+    });
+  const endOthers = () =>
+    run('others', async () => {
+      const { endedSessions } = await api.post<{ endedSessions: number }>('/auth/logout-others');
+      list.reload();
+      return endedSessions === 0
+        ? 'You were signed in nowhere else.'
+        : `Signed out of ${countOf(endedSessions, 'other session')}.`;
+    });
+
+  return (
+    <section className="card form" aria-labelledby="your-sessions">
+      <h2 id="your-sessions">Where you are signed in</h2>
+      <p className="muted">
+        Each browser signed in as you. One you do not know, or a computer you no longer use? Sign it out; this
+        one stays signed in, and API tokens keep working.
+      </p>
+      <OutcomeNotice outcome={outcome} />
+      <ListState list={list} count={sessions.length} loadingLabel="Loading sessions…" empty="No sessions.">
+        <SessionTable sessions={sessions} onEnd={(s) => void endOne(s)} busy={busy} />
+      </ListState>
+      <div className="form__actions">
+        <button type="button" className="button" disabled={busy !== null} onClick={() => void endOthers()}>
+          {busy === 'others' ? 'Signing out…' : 'Sign out everywhere else'}
+        </button>
+      </div>
+    </section>
+  );
+}
+
+/** An admin on a user's page: where they are signed in, and signing them out everywhere. */
+export function UserSessions({ userId, name }: { userId: string; name: string }) {
+  const list = useApi<Items<Session>>(`/users/${userId}/sessions`);
+  const { busy, outcome, run } = useAction();
+  const sessions = list.data?.items ?? [];
+  const endAll = () =>
+    run('all', async () => {
+      const { endedSessions } = await api.post<{ endedSessions: number }>(`/users/${userId}/sessions/end`);
+      list.reload();
+      return endedSessions === 0
+        ? `${name} was signed in nowhere.`
+        : `Signed ${name} out of ${countOf(endedSessions, 'session')}.`;
+    });
+  return (
+    <section className="card form" aria-labelledby="user-sessions">
+      <h2 id="user-sessions">Where {name} is signed in</h2>
+      <p className="muted">
+        A lost laptop or a shared computer: sign them out everywhere. They can sign in again with their
+        password; to stop that too, set a new one or disable the login. API tokens keep working.
+      </p>
+      <OutcomeNotice outcome={outcome} />
+      <ListState
+        list={list}
+        count={sessions.length}
+        loadingLabel="Loading sessions…"
+        empty="Not signed in anywhere."
+        emptyTestId="sessions-empty"
+      >
+        <SessionTable sessions={sessions} busy={busy} />
+      </ListState>
+      <div className="form__actions">
+        <button type="button" className="button" disabled={busy !== null} onClick={() => void endAll()}>
+          {busy === 'all' ? 'Signing out…' : 'Sign out everywhere'}
+        </button>
+      </div>
+    </section>
+  );
+}
