@@ -299,3 +299,56 @@ describe('customer detail and edit', () => {
     await eventually(() => text(page.getByTestId('not-found').locator('h1'))).toBe('Customer not found');
   });
 });
+
+describe('merging a duplicate customer', () => {
+  it('merges into the customer picked, follows there with what moved, and old links lead there', async () => {
+    const stamp = Date.now();
+    const make = (body: Record<string, unknown>) =>
+      stack.api<Customer>('/customers', { login: DEMO.agent, method: 'POST', body });
+    const keep = await make({ name: `Keeper ${stamp}`, email: `keeper-${stamp}@example.com` });
+    const dup = await make({
+      name: `Twin ${stamp}`,
+      email: `twin-${stamp}@example.com`,
+      phone: '+49 40 555',
+    });
+    await stack.api('/cases', {
+      login: DEMO.agent,
+      method: 'POST',
+      body: { customerId: dup.id, subject: `Twin's order ${stamp}`, message: { body: 'Where is it?' } },
+    });
+
+    await page.goto(`${stack.url}/customers/${dup.id}`);
+    await page.getByTestId('merge-customer').click();
+    const dialog = page.getByTestId('merge-customer-dialog');
+    await dialog.getByLabel('Merge into').fill(`Twin ${stamp}`);
+    // Not into itself: the customer being merged is not offered.
+    await page.waitForTimeout(600);
+    expect(await dialog.getByRole('list', { name: 'Customers found' }).count()).toBe(0);
+    await dialog.getByLabel('Merge into').fill(`Keeper ${stamp}`);
+    await dialog.getByRole('button', { name: new RegExp(`Keeper ${stamp}`) }).click();
+    expect(await text(dialog.getByTestId('merge-into'))).toContain(
+      `Keeper ${stamp} · keeper-${stamp}@example.com`,
+    );
+    await dialog.getByRole('button', { name: `Merge into Keeper ${stamp}` }).click();
+
+    await eventually(async () => new URL(page.url()).pathname).toBe(`/customers/${keep.id}`);
+    await eventually(() => text(page.locator('.notice--success'))).toBe(
+      `Twin ${stamp} was merged into this customer. 1 case moved.`,
+    );
+    expect(await text(page.getByTestId('customer-heading'))).toBe(`Keeper ${stamp}`);
+    // The survivor's own e-mail stays; its empty phone is filled from the twin.
+    expect(await text(page.getByTestId('customer-email'))).toBe(`keeper-${stamp}@example.com`);
+    expect(await text(page.getByTestId('customer-phone'))).toBe('+49 40 555');
+    await eventually(() => texts(page.getByTestId('record-case-row').locator('.cell-primary a'))).toEqual([
+      expect.stringContaining(`Twin's order ${stamp}`),
+    ]);
+
+    // An old link to the twin says where it went, and leads there.
+    await page.goto(`${stack.url}/customers/${dup.id}`);
+    await eventually(() => text(page.getByTestId('customer-merged').locator('p'))).toBe(
+      `This customer was merged into Keeper ${stamp}.`,
+    );
+    await page.getByRole('link', { name: 'Open that customer' }).click();
+    await eventually(() => text(page.getByTestId('customer-heading'))).toBe(`Keeper ${stamp}`);
+  });
+});

@@ -74,3 +74,41 @@ export const CustomerListQuery = z.strictObject({
 });
 export type CustomerListQuery = z.infer<typeof CustomerListQuery>;
 export const CustomerExportQuery = CustomerListQuery.omit(PAGING);
+
+export const CustomerMerge = z.strictObject({
+  intoId: Id.describe('the customer that stays: this one’s cases, logins, signals and events move there'),
+});
+export type CustomerMerge = z.infer<typeof CustomerMerge>;
+
+export const CustomerMerged = z.object({
+  customer: Customer.describe('the customer that stayed, with the gaps filled from the merged one'),
+  moved: z
+    .object({
+      cases: z.number().int(),
+      messages: z.number().int().describe('messages the merged customer wrote'),
+      logins: z.number().int().describe('portal logins'),
+      agreements: z.number().int().describe('agreements made for the merged customer alone'),
+      signals: z.number().int(),
+      commitments: z.number().int(),
+      events: z.number().int(),
+      ratings: z.number().int(),
+    })
+    .describe('how many records now belong to the customer that stayed'),
+  left: z
+    .object({
+      agreements: z
+        .number()
+        .int()
+        .describe(
+          'an active agreement of the merged customer alone, when the survivor has one: it stays with it, unused',
+        ),
+      commitments: z
+        .number()
+        .int()
+        .describe(
+          'live commitments both customers had for the same reference: the merged one’s stay with it (still measured)',
+        ),
+    })
+    .describe('what could not move'),
+});
+export type CustomerMerged = z.infer<typeof CustomerMerged>;

@@ -14,7 +14,7 @@ import { formatMinutes } from '../lib/format.js';
 import type { AgentProfile, Agreement, Calendar, Items, Page, SegmentList } from '../lib/types.js';
 import { useApi } from '../lib/use-api.js';
 import { RecordGate } from '../layout/record-gate.js';
-import { useCustomerSearch } from '../customers/use-customer-search.js';
+import { CustomerSearch } from '../customers/customer-search.js';
 import { priorityLabel, promiseKindLabel } from '../cases/case-labels.js';
 import {
   CommitmentsEditor,
@@ -584,10 +584,6 @@ function CustomerPicker(props: {
   onChange(value: { id: string; name: string } | null): void;
 }) {
   const uid = useId();
-  const [text, setText] = useState('');
-  const q = text.trim();
-  const found = useCustomerSearch(q);
-
   if (props.value) {
     return (
       <div className="chosen">
@@ -606,32 +602,13 @@ function CustomerPicker(props: {
     );
   }
   return (
-    <div className="picker">
+    <div className="field">
       <label htmlFor={`${uid}-customer`}>Customer</label>
-      <input
+      <CustomerSearch
         id={`${uid}-customer`}
-        type="search"
         placeholder="Search by name or e-mail"
-        maxLength={LIMITS.search}
-        value={text}
-        onChange={(e) => setText(e.target.value)}
+        onPick={(c) => props.onChange({ id: c.id, name: c.name })}
       />
-      {q && found.length > 0 && (
-        <ul className="picker__results">
-          {found.map((c) => (
-            <li key={c.id}>
-              <button
-                type="button"
-                className="picker__option"
-                onClick={() => props.onChange({ id: c.id, name: c.name })}
-              >
-                <span className="picker__subject">{c.name}</span>
-                <span className="muted">{c.email}</span>
-              </button>
-            </li>
-          ))}
-        </ul>
-      )}
     </div>
   );
 }

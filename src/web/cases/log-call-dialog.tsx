@@ -8,7 +8,7 @@ import type { Customer } from '../../shared/schemas/customers.js';
 import { api, toApiError } from '../lib/api.js';
 import type { Category, Items } from '../lib/types.js';
 import { useApi } from '../lib/use-api.js';
-import { useCustomerSearch } from '../customers/use-customer-search.js';
+import { CustomerSearch } from '../customers/customer-search.js';
 
 export const OUTCOME_LABELS: Record<(typeof CALL_OUTCOMES)[number], string> = {
   resolved: 'Resolved on the call',
@@ -25,36 +25,6 @@ export function callLine(call: NonNullable<Message['call']>): string {
   const s = call.durationSeconds % 60;
   const length = m > 0 ? `${m} min${s ? ` ${s} s` : ''}` : `${s} s`;
   return `${call.direction === 'inbound' ? 'Inbound' : 'Outbound'} call · ${length} · ${OUTCOME_LABELS[call.outcome]}`;
-}
-
-function CustomerSearch(props: { onPick(c: Customer): void; id: string }) {
-  const [text, setText] = useState('');
-  const q = text.trim();
-  const found = useCustomerSearch(q, 2);
-  return (
-    <div className="picker">
-      <input
-        id={props.id}
-        type="search"
-        placeholder="Name or e-mail"
-        value={text}
-        onChange={(e) => setText(e.target.value)}
-        autoComplete="off"
-      />
-      {q.length >= 2 && found.length > 0 && (
-        <ul className="picker__results" aria-label="Customers found">
-          {found.map((c) => (
-            <li key={c.id}>
-              <button type="button" className="picker__option" onClick={() => props.onPick(c)}>
-                <span className="picker__subject">{c.name}</span>
-                <span className="muted">{c.email ?? c.organizationName ?? ''}</span>
-              </button>
-            </li>
-          ))}
-        </ul>
-      )}
-    </div>
-  );
 }
 
 /**
@@ -167,7 +137,7 @@ export function LogCallDialog(props: { caseId?: string; onClose(): void; onLogge
                   </button>
                 </p>
               ) : (
-                <CustomerSearch id={`${uid}-customer`} onPick={setCustomer} />
+                <CustomerSearch id={`${uid}-customer`} onPick={setCustomer} minLength={2} />
               )}
             </div>
             <div className="form__grid">

@@ -10,6 +10,7 @@ import { useDocumentTitle } from '../layout/use-document-title.js';
 import { CaseListSection } from '../cases/case-list-section.js';
 import { CustomerEvents, ProactiveSections } from '../signals/customer-proactive.js';
 import { CustomerHistory } from './customer-history.js';
+import { MergeCustomerButton } from './merge-customer-dialog.js';
 
 /** Set by the edit form when it navigates back here after saving. */
 export interface CustomerDetailState {
@@ -18,6 +19,11 @@ export interface CustomerDetailState {
 
 export function CustomerDetailPage() {
   const { id = '' } = useParams();
+  // Another customer (a merge leads there) is a new page: its notice and state start afresh.
+  return <CustomerDetail key={id} id={id} />;
+}
+
+function CustomerDetail({ id }: { id: string }) {
   const me = useMe();
   const staff = isStaff(me);
   const location = useLocation();
@@ -34,6 +40,9 @@ export function CustomerDetailPage() {
   useDocumentTitle(customer.data?.name ?? 'Customer');
 
   const back = staff || me.organizationAccess ? { to: '/customers', label: 'Customers' } : undefined;
+  if (customer.error?.code === 'customer_merged' && customer.error.details[0]) {
+    return <MergedAway message={customer.error.message} intoId={customer.error.details[0].message} />;
+  }
   if (customer.error) {
     // A malformed id is answered with 400; to the user it is simply not there.
     if (customer.error.status === 404 || customer.error.status === 400) {
@@ -53,9 +62,12 @@ export function CustomerDetailPage() {
         subtitle={c.organizationName ?? 'Individual customer'}
         actions={
           canEdit && (
-            <Link className="button button--primary" to={`/customers/${c.id}/edit`}>
-              Edit
-            </Link>
+            <>
+              {staff && <MergeCustomerButton customer={c} />}
+              <Link className="button button--primary" to={`/customers/${c.id}/edit`}>
+                Edit
+              </Link>
+            </>
           )
         }
       />
@@ -146,6 +158,22 @@ export function CustomerDetailPage() {
           <CustomerHistory customerId={c.id} />
         </section>
       )}
+    </>
+  );
+}
+
+/** An old link to a customer merged into another: says so, and leads there. */
+function MergedAway({ message, intoId }: { message: string; intoId: string }) {
+  useDocumentTitle('Merged customer');
+  return (
+    <>
+      <PageHeader back={{ to: '/customers', label: 'Customers' }} title="Merged customer" />
+      <div className="empty-state" data-testid="customer-merged">
+        <p>{message.charAt(0).toUpperCase() + message.slice(1)}.</p>
+        <Link className="button button--primary" to={`/customers/${intoId}`}>
+          Open that customer
+        </Link>
+      </div>
     </>
   );
 }

@@ -9,6 +9,7 @@
 // domain event keyed by a UUID derived from the externalId (so the lookup is an index scan);
 // a repeated post — even two at once, serialized by an advisory lock on the same key — finds
 // it and answers the same case, changing nothing.
+import { resolveCustomer as findLiveCustomer } from '../customers/customers.repo.js';
 import { createHash } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import type { Database } from '../../../db/client.js';
@@ -36,18 +37,12 @@ const invalid = (path: string, message: string) =>
 
 async function resolveCustomer(tx: Database, actor: Actor, ref: NonNullable<ConversationInput['customer']>) {
   if (ref.id) {
-    const [c] = await rows<{ id: string }>(
-      tx,
-      sql`select id from customers where id = ${ref.id} and deleted_at is null`,
-    );
+    const c = await findLiveCustomer(tx, { id: ref.id });
     if (!c) throw invalid('body.customer.id', 'no such customer');
     return c.id;
   }
   if (ref.externalId) {
-    const [c] = await rows<{ id: string }>(
-      tx,
-      sql`select id from customers where external_id = ${ref.externalId} and deleted_at is null`,
-    );
+    const c = await findLiveCustomer(tx, { externalId: ref.externalId });
     if (c) return c.id;
     if (!ref.email)
       throw invalid('body.customer.externalId', 'no customer has it (give an email to create one)');

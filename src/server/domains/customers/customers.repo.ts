@@ -1,5 +1,5 @@
 import { and, eq, isNull, sql, type SQL } from 'drizzle-orm';
-import type { Database } from '../../../db/client.js';
+import { rows, type Database } from '../../../db/client.js';
 import type { CustomerListQuery } from '../../../shared/schemas/customers.js';
 import { afterCursor, containsPattern, orderBy, sortFrom, sortKey, toPage } from '../../lib/pagination.js';
 import { organizations } from '../organizations/organizations.table.js';
@@ -124,4 +124,39 @@ export async function softDeleteCustomer(db: Database, id: string) {
     .update(customers)
     .set({ deletedAt: sql`now()`, updatedAt: sql`now()` })
     .where(and(eq(customers.id, id), live));
+}
+
+export interface ResolvedCustomer {
+  id: string;
+  organization_id: string | null;
+  name: string;
+  email: string | null;
+}
+
+/**
+ * The live customer behind an id, external id or e-mail address (case-insensitive): the customer
+ * with it, else the one a merged customer with it went into. Two index lookups, no scan.
+ */
+export async function resolveCustomer(
+  db: Database,
+  by: { id: string } | { externalId: string } | { email: string },
+): Promise<ResolvedCustomer | undefined> {
+  const key = (t: string) =>
+    'id' in by
+      ? sql`${sql.raw(t)}.id = ${by.id}`
+      : 'externalId' in by
+        ? sql`${sql.raw(t)}.external_id = ${by.externalId}`
+        : sql`lower(${sql.raw(t)}.email) = lower(${by.email})`;
+  const [row] = await rows<ResolvedCustomer>(
+    db,
+    sql`select id, organization_id, name, email from (
+      select c.id, c.organization_id, c.name, c.email, 0 as rank
+        from customers c where ${key('c')} and c.deleted_at is null
+      union all
+      select c.id, c.organization_id, c.name, c.email, 1
+        from customers m join customers c on c.id = m.merged_into_id and c.deleted_at is null
+        where ${key('m')} and m.merged_into_id is not null
+    ) found order by rank limit 1`,
+  );
+  return row;
 }

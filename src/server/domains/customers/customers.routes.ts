@@ -6,6 +6,8 @@ import {
   CustomerCreate,
   CustomerExportQuery,
   CustomerListQuery,
+  CustomerMerge,
+  CustomerMerged,
   CustomerUpdate,
 } from '../../../shared/schemas/customers.js';
 import { csvFilename, sendCsv } from '../../lib/csv.js';
@@ -15,6 +17,7 @@ import type { RouteDeps } from '../../routes.js';
 import { listDomainEventsFor, recordExport } from '../domain-events/domain-events.repo.js';
 import { customerColumns, customerFieldKeys } from './customer-export.js';
 import * as customers from './customers.service.js';
+import { mergeCustomers } from './customer-merge.js';
 
 export const DomainEvent = z.object({
   id: z.string(),
@@ -105,6 +108,22 @@ export const customersRoutes =
         },
       },
       async (request) => customers.updateCustomer(db, actorOf(request), request.params.id, request.body),
+    );
+    app.post(
+      '/customers/:id/merge',
+      {
+        config: { access: STAFF },
+        schema: {
+          tags,
+          summary: 'Merge this (duplicate) customer into another',
+          description:
+            "Moves everything this customer has (cases, the messages they wrote, portal logins, agreements made for them, signals, commitments, events, ratings) to the customer named by `intoId`, which keeps its own fields and fills its empty ones from this one. This customer is then deleted, but its e-mail address, external id and id keep leading to the other (incoming mail, events, links). Moved cases keep their agreement and promise clocks. There is no undo; both customers' audit logs record it.",
+          params: IdParams,
+          body: CustomerMerge,
+          response: { 200: CustomerMerged, ...errors(...AUTHED, 404, 422) },
+        },
+      },
+      async (request) => mergeCustomers(db, actorOf(request), request.params.id, request.body.intoId),
     );
     app.delete(
       '/customers/:id',

@@ -7,7 +7,7 @@ import type {
   CustomerListQuery,
   CustomerUpdate,
 } from '../../../shared/schemas/customers.js';
-import type { Actor } from '../../lib/actor.js';
+import { isStaff, type Actor } from '../../lib/actor.js';
 import { AppError, notFound, unprocessable } from '../../lib/errors.js';
 import { translateDbError } from '../../lib/db-errors.js';
 import * as policy from '../../policies/customers.js';
@@ -68,6 +68,15 @@ async function checkCustomerFields(db: Database, input: CustomerUpdate, exceptId
 
 export async function getCustomer(db: Database, actor: Actor, id: string): Promise<Customer> {
   const row = await repo.findCustomer(db, id);
+  if (!row && isStaff(actor)) {
+    // An old link to a merged customer: staff are told where it went.
+    const into = await repo.resolveCustomer(db, { id });
+    if (into) {
+      throw new AppError(404, 'customer_merged', `this customer was merged into ${into.name}`, [
+        { path: 'intoId', message: into.id },
+      ]);
+    }
+  }
   // A customer asking for someone else's record learns nothing, not even that it exists.
   if (!row || !policy.canReadCustomer(actor, row)) throw notFound('customer');
   return toCustomerDto(row);

@@ -1,5 +1,14 @@
 import { sql } from 'drizzle-orm';
-import { boolean, index, jsonb, pgTable, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import {
+  boolean,
+  index,
+  jsonb,
+  pgTable,
+  text,
+  uniqueIndex,
+  uuid,
+  type AnyPgColumn,
+} from 'drizzle-orm/pg-core';
 import { segments } from '../segments/segments.table.js';
 import { createdAt, deletedAt, idColumn, updatedAt } from '../../../db/columns.js';
 import type { CustomFields } from '../../../shared/schemas/common.js';
@@ -22,6 +31,12 @@ export const customers = pgTable(
     /** May this customer see their organization and its other customers (portal)? */
     organizationAccess: boolean('organization_access').notNull().default(false),
     customFields: jsonb('custom_fields').$type<CustomFields>().notNull().default({}),
+    /**
+     * A duplicate merged into another customer: deleted, everything it had moved there. Its e-mail
+     * address, external id and id still lead there (mail, events, links), unless a live customer
+     * takes them. Always the live end: merging the survivor on moves these along.
+     */
+    mergedIntoId: uuid('merged_into_id').references((): AnyPgColumn => customers.id),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
     deletedAt: deletedAt(),
@@ -39,5 +54,14 @@ export const customers = pgTable(
     index('customers_created_sort').on(t.createdAt, t.id),
     index('customers_organization').on(t.organizationId),
     index('customers_segment').on(t.segment),
+    index('customers_merged_email')
+      .on(sql`lower(${t.email})`)
+      .where(sql`${t.mergedIntoId} is not null`),
+    index('customers_merged_external_id')
+      .on(t.externalId)
+      .where(sql`${t.mergedIntoId} is not null`),
+    index('customers_merged_into')
+      .on(t.mergedIntoId)
+      .where(sql`${t.mergedIntoId} is not null`),
   ],
 );

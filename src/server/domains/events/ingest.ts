@@ -208,6 +208,7 @@ async function ingestOnce(
     externalId: new Map(foundCustomers.filter((c) => c.externalId).map((c) => [c.externalId!, c])),
     email: new Map(foundCustomers.filter((c) => c.email).map((c) => [c.email!, c])),
   };
+  await addMergedCustomers(tx, customerBy, customerRefs);
   const orgById = new Map(foundOrgs.map((o) => [o.id, o.id]));
   const orgByDomain = new Map(foundOrgs.flatMap((o) => o.domains.map((d) => [d, o.id] as const)));
 
@@ -459,4 +460,40 @@ async function ingestOnce(
     signalsOpened: engine.signalsOpened,
     results,
   };
+}
+
+type CustomerLookup = Record<'id' | 'externalId' | 'email', Map<string, repo.FoundCustomer>>;
+
+/**
+ * Refs that found no live customer but a merged one lead to the customer it went into (an order
+ * system still sends the duplicate's external id). Two small queries, only when refs are left.
+ */
+async function addMergedCustomers(
+  tx: Database,
+  customerBy: CustomerLookup,
+  refs: { id?: string; externalId?: string; email?: string }[],
+) {
+  const left = (key: keyof CustomerLookup) => [
+    ...new Set(refs.flatMap((r) => (r[key] && !customerBy[key].has(r[key]) ? [r[key]] : []))),
+  ];
+  const merged = await repo.findMergedCustomerRefs(tx, {
+    ids: left('id'),
+    externalIds: left('externalId'),
+    emails: left('email'),
+  });
+  if (merged.length === 0) return;
+  const live = await repo.findCustomersByRefs(tx, {
+    ids: [...new Set(merged.map((m) => m.intoId))],
+    externalIds: [],
+    emails: [],
+  });
+  const byId = new Map(live.map((c) => [c.id, c]));
+  for (const m of merged) {
+    const into = byId.get(m.intoId);
+    if (!into) continue; // the survivor was deleted since
+    if (!customerBy.id.has(m.id)) customerBy.id.set(m.id, into);
+    if (m.externalId && !customerBy.externalId.has(m.externalId))
+      customerBy.externalId.set(m.externalId, into);
+    if (m.email && !customerBy.email.has(m.email)) customerBy.email.set(m.email, into);
+  }
 }

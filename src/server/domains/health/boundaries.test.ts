@@ -124,6 +124,7 @@ const STAFF = [
   'POST /api/v1/cases/{id}/presence',
   'POST /api/v1/conversations',
   'POST /api/v1/customers',
+  'POST /api/v1/customers/{id}/merge',
   'POST /api/v1/events',
   'POST /api/v1/kb/articles',
   'POST /api/v1/kb/articles/{id}/languages/{language}/publish',

@@ -1,6 +1,7 @@
 // Who wrote in: the live customer with an e-mail address, or a new one in the organization that
 // owns the address's domain. Shared by the channels that meet strangers (e-mail, web form,
 // conversations).
+import { resolveCustomer } from '../customers/customers.repo.js';
 import { sql } from 'drizzle-orm';
 import type { Database } from '../../../db/client.js';
 import { rows } from '../../../db/client.js';
@@ -53,12 +54,11 @@ export async function findOrCreateCustomerByEmail(
   },
 ): Promise<Contact> {
   const email = input.email.trim().toLowerCase();
-  const find = () =>
-    rows<{ id: string; organization_id: string | null }>(
-      tx,
-      sql`select id, organization_id from customers
-        where lower(email) = ${email} and deleted_at is null limit 1`,
-    );
+  // A merged customer's address leads to the customer it went into.
+  const find = async () => {
+    const found = await resolveCustomer(tx, { email });
+    return found ? [found] : [];
+  };
   const [known] = await find();
   if (known) return { id: known.id, organizationId: known.organization_id, created: false };
   const organizationId = await organizationForAddress(tx, email);

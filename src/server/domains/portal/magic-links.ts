@@ -4,6 +4,7 @@
 // random token; the database keeps only its SHA-256. A link works once, for 15 minutes: using
 // it is one UPDATE … WHERE used_at IS NULL, so of two requests racing with the same link
 // exactly one wins. Staff never sign in by link (their accounts have passwords and more power).
+import { resolveCustomer } from '../customers/customers.repo.js';
 import { createHash, randomBytes } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import type { Database } from '../../../db/client.js';
@@ -56,11 +57,8 @@ export async function requestMagicLink(
     windowSeconds: MAGIC_LINK_RATE.windowSeconds,
   });
   const outcome = await db.transaction(async (tx): Promise<MagicLinkOutcome> => {
-    const [customer] = await rows<{ id: string; name: string; email: string }>(
-      tx,
-      sql`select id, name, email from customers
-        where lower(email) = ${email} and deleted_at is null limit 1`,
-    );
+    // A merged customer's address leads to the customer it went into (and its login moved there).
+    const customer = await resolveCustomer(tx, { email });
     if (!customer) return 'unknown_address';
     const findUser = () =>
       rows<{ id: string; role: string; customer_id: string | null; active: boolean }>(
@@ -103,7 +101,7 @@ export async function requestMagicLink(
       .returning({ id: magicLinks.id });
     const url = `${opts.publicUrl}/login/magic?token=${encodeURIComponent(token)}`;
     await queueMail(tx, {
-      to: customer.email,
+      to: email,
       toName: customer.name,
       subject: 'Your sign-in link',
       text: [

@@ -1,0 +1,157 @@
+// Merging a duplicate customer into the one that stays: the same person written in from a second
+// address, or an order system's customer (external id, no e-mail) who also mails in. Everything the
+// duplicate had moves over in one transaction, one set-based statement per kind of record; the
+// duplicate stays behind as a deleted record pointing at the survivor, so its address, external id
+// and id keep leading there (mail, events, old links). Promises already made stand: moved cases
+// keep their agreement and clocks; new cases get the survivor's.
+import { sql } from 'drizzle-orm';
+import type { Database } from '../../../db/client.js';
+import { rows } from '../../../db/client.js';
+import type { CustomerMerged } from '../../../shared/schemas/customers.js';
+import type { Actor } from '../../lib/actor.js';
+import { isStaff } from '../../lib/actor.js';
+import { forbidden, notFound, unprocessable } from '../../lib/errors.js';
+import { recordDomainEvent, recordDomainEvents } from '../domain-events/domain-events.repo.js';
+import { getCustomer } from './customers.service.js';
+
+interface Locked {
+  id: string;
+  deleted_at: Date | null;
+}
+
+const intoError = (code: string, message: string) =>
+  unprocessable(code, `body.intoId: ${message}`, [{ path: 'body.intoId', message }]);
+
+/** How many rows an `update … returning 1` changed. */
+async function count(tx: Database, update: ReturnType<typeof sql>) {
+  const [row] = await rows<{ n: number }>(
+    tx,
+    sql`with moved as (${update} returning 1) select count(*)::int as n from moved`,
+  );
+  return row!.n;
+}
+
+export async function mergeCustomers(
+  db: Database,
+  actor: Actor,
+  duplicateId: string,
+  intoId: string,
+): Promise<CustomerMerged> {
+  if (!isStaff(actor)) throw forbidden('only staff merge customers');
+  if (duplicateId === intoId) throw intoError('same_customer', 'a customer cannot be merged into itself');
+  const result = await db.transaction(async (tx) => {
+    // Both rows locked, in id order: two merges of the same pair in opposite directions queue.
+    const locked = await rows<Locked>(
+      tx,
+      sql`select id, deleted_at from customers where id in (${duplicateId}, ${intoId}) order by id for update`,
+    );
+    const live = (id: string) => locked.some((c) => c.id === id && c.deleted_at === null);
+    if (!live(duplicateId)) throw notFound('customer');
+    if (!live(intoId)) throw intoError('invalid_reference', 'no such customer');
+    const dup = duplicateId;
+    const into = intoId;
+
+    // The duplicate steps aside first (its address and external id leave the live ones' unique
+    // indexes), then the survivor fills its empty fields from it; its own values win.
+    await tx.execute(sql`
+      update customers set deleted_at = now(), merged_into_id = ${into}, updated_at = now() where id = ${dup}`);
+    const redirected = await count(
+      tx,
+      sql`update customers set merged_into_id = ${into} where merged_into_id = ${dup}`,
+    );
+    await tx.execute(sql`
+      update customers s set
+        email = coalesce(s.email, d.email),
+        phone = coalesce(s.phone, d.phone),
+        external_id = coalesce(s.external_id, d.external_id),
+        organization_id = coalesce(s.organization_id, d.organization_id),
+        segment = coalesce(s.segment, d.segment),
+        language = coalesce(s.language, d.language),
+        time_zone = coalesce(s.time_zone, d.time_zone),
+        custom_fields = d.custom_fields || s.custom_fields,
+        updated_at = now()
+      from customers d
+      where s.id = ${into} and d.id = ${dup}`);
+    const [survivor] = await rows<{ organization_id: string | null }>(
+      tx,
+      sql`select organization_id from customers where id = ${into}`,
+    );
+    const org = survivor!.organization_id;
+
+    const movedCases = await rows<{ id: string }>(
+      tx,
+      sql`update cases set customer_id = ${into}, organization_id = ${org}
+        where customer_id = ${dup} returning id`,
+    );
+    const moved = {
+      cases: movedCases.length,
+      messages: await count(
+        tx,
+        sql`update messages set author_customer_id = ${into} where author_customer_id = ${dup}`,
+      ),
+      logins: await count(
+        tx,
+        sql`update users set customer_id = ${into}, updated_at = now() where customer_id = ${dup}`,
+      ),
+      // One active agreement per customer: the survivor's own stands; the duplicate's stays put.
+      agreements: await count(
+        tx,
+        sql`update agreements a set scope_customer_id = ${into}
+          where a.scope_customer_id = ${dup}
+            and not (a.active and a.deleted_at is null and exists (
+              select 1 from agreements o where o.scope_customer_id = ${into} and o.active and o.deleted_at is null))`,
+      ),
+      signals: await count(tx, sql`update signals set customer_id = ${into} where customer_id = ${dup}`),
+      // A live commitment of the survivor for the same reference wins; the duplicate's stays put.
+      commitments: await count(
+        tx,
+        sql`update commitments c set customer_id = ${into}
+          where c.customer_id = ${dup}
+            and not (c.state in ('open', 'overdue') and exists (
+              select 1 from commitments o where o.customer_id = ${into} and o.key = c.key
+                and o.ref_value = c.ref_value and o.state in ('open', 'overdue')))`,
+      ),
+      events: await count(tx, sql`update events set customer_id = ${into} where customer_id = ${dup}`),
+      ratings: await count(tx, sql`update case_ratings set customer_id = ${into} where customer_id = ${dup}`),
+    };
+    await tx.execute(sql`update rule_expectations set customer_id = ${into} where customer_id = ${dup}`);
+    await tx.execute(sql`update rule_hits set subject_id = ${into} where subject_id = ${dup}`);
+    // One vote per article and voter: the survivor's own vote stands.
+    await tx.execute(sql`
+      update kb_votes v set customer_id = ${into}
+      where v.customer_id = ${dup}
+        and not exists (select 1 from kb_votes o where o.customer_id = ${into} and o.article_id = v.article_id)`);
+    const [left] = await rows<CustomerMerged['left']>(
+      tx,
+      sql`select
+        (select count(*)::int from commitments where customer_id = ${dup} and state in ('open', 'overdue')) as commitments,
+        (select count(*)::int from agreements where scope_customer_id = ${dup} and active and deleted_at is null) as agreements`,
+    );
+
+    await recordDomainEvent(tx, actor, {
+      type: 'customer.merged',
+      entityType: 'customer',
+      entityId: into,
+      data: { mergedId: dup, moved, left, redirected },
+    });
+    await recordDomainEvent(tx, actor, {
+      type: 'customer.merged_into',
+      entityType: 'customer',
+      entityId: dup,
+      data: { intoId: into },
+    });
+    // Each moved case's history says whose it is now.
+    await recordDomainEvents(
+      tx,
+      actor,
+      movedCases.map((c) => ({
+        type: 'case.updated',
+        entityType: 'case',
+        entityId: c.id,
+        data: { changes: { customerId: { from: dup, to: into } }, reason: 'customer_merged' },
+      })),
+    );
+    return { moved, left: left! };
+  });
+  return { customer: await getCustomer(db, actor, intoId), ...result };
+}
