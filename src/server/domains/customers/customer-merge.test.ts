@@ -211,6 +211,23 @@ describe('merging a duplicate customer', () => {
       ),
     ).toBe(1);
 
+    // A case import naming the duplicate by address or by id (an old export): the survivor's.
+    const imported = await t.post(
+      '/api/v1/imports/cases',
+      {
+        cases: [
+          { subject: 'Imported by address', customerEmail: dupEmail, createdAt: '2026-11-20T15:30:00.000Z' },
+          { subject: 'Imported by id', customerId: duplicate.id, createdAt: '2026-11-20T15:30:00.000Z' },
+        ],
+      },
+      app.admin,
+    );
+    expect(imported.status, JSON.stringify(imported.body)).toBe(200);
+    const all = await t.get(`/api/v1/cases?customerId=${survivor.id}`, app.agent);
+    expect(all.body.items.map((c: { subject: string }) => c.subject).sort()).toEqual(
+      ['Imported by address', 'Imported by id', 'Rang in', 'Still me'].sort(),
+    );
+
     // A live customer who takes the address later wins it back.
     const newcomer = await t.post('/api/v1/customers', { name: 'New Owner', email: dupEmail }, app.agent);
     expect(newcomer.status).toBe(201);

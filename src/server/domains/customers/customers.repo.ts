@@ -160,3 +160,19 @@ export async function resolveCustomer(
   );
   return row;
 }
+
+/** Merged (deleted) customers with any of these ids, external ids or e-mails, and where each went. */
+export async function findMergedCustomerRefs(
+  db: Database,
+  refs: { ids: string[]; externalIds: string[]; emails: string[] },
+) {
+  if (refs.ids.length + refs.externalIds.length + refs.emails.length === 0) return [];
+  return rows<{ id: string; externalId: string | null; email: string | null; intoId: string }>(
+    db,
+    sql`select id, external_id as "externalId", lower(email) as email, merged_into_id as "intoId"
+      from customers
+      where merged_into_id is not null
+        and (id = any(${sql.param(refs.ids)}::uuid[]) or external_id = any(${sql.param(refs.externalIds)}::text[])
+          or lower(email) = any(${sql.param(refs.emails.map((e) => e.toLowerCase()))}::text[]))`,
+  );
+}

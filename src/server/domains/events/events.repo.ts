@@ -41,22 +41,6 @@ export interface FoundCustomer extends CustomerMatch {
   person: Person;
 }
 
-/** Merged (deleted) customers with any of these ids, external ids or e-mails, and where each went. */
-export async function findMergedCustomerRefs(
-  db: Database,
-  refs: { ids: string[]; externalIds: string[]; emails: string[] },
-) {
-  if (refs.ids.length + refs.externalIds.length + refs.emails.length === 0) return [];
-  return rows<{ id: string; externalId: string | null; email: string | null; intoId: string }>(
-    db,
-    sql`select id, external_id as "externalId", lower(email) as email, merged_into_id as "intoId"
-      from customers
-      where merged_into_id is not null
-        and (id = any(${sql.param(refs.ids)}::uuid[]) or external_id = any(${textArray(refs.externalIds)})
-          or lower(email) = any(${textArray(refs.emails.map((e) => e.toLowerCase()))}))`,
-  );
-}
-
 /** Live customers with any of these ids, external ids or e-mails (case-insensitive): one query. */
 export async function findCustomersByRefs(
   db: Database,

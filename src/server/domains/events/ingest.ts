@@ -8,6 +8,7 @@
 // one `accepted`.
 import { isDeepStrictEqual } from 'node:util';
 import { bulkTurn, type Database } from '../../../db/client.js';
+import { findMergedCustomerRefs } from '../customers/customers.repo.js';
 import { BAD_TEXT, LIMITS, badTextPath } from '../../../shared/schemas/common.js';
 import {
   EVENT_LIMITS,
@@ -476,7 +477,7 @@ async function addMergedCustomers(
   const left = (key: keyof CustomerLookup) => [
     ...new Set(refs.flatMap((r) => (r[key] && !customerBy[key].has(r[key]) ? [r[key]] : []))),
   ];
-  const merged = await repo.findMergedCustomerRefs(tx, {
+  const merged = await findMergedCustomerRefs(tx, {
     ids: left('id'),
     externalIds: left('externalId'),
     emails: left('email'),

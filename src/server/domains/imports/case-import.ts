@@ -23,6 +23,7 @@ import { agreementCandidatesFor, agreementFor } from '../agreements/agreements.r
 import { users } from '../auth/auth.table.js';
 import { casePromises, cases, categories, messages } from '../cases/cases.table.js';
 import { customers } from '../customers/customers.table.js';
+import { findMergedCustomerRefs } from '../customers/customers.repo.js';
 import { domainEvents } from '../domain-events/domain-events.table.js';
 import { organizations } from '../organizations/organizations.table.js';
 import { newClockRows, nextTimesOf, planContextOf } from '../cases/clocks.js';
@@ -80,23 +81,25 @@ export async function importCases(
   const emails = [
     ...new Set(items.map((c) => c.customerEmail?.toLowerCase()).filter((x): x is string => !!x)),
   ];
-  const who = await db
-    .select({
-      id: customers.id,
-      email: customers.email,
-      organizationId: customers.organizationId,
-      segment: sql<string | null>`coalesce(${customers.segment}, ${organizations.segment})`,
-    })
-    .from(customers)
-    .leftJoin(organizations, sql`${organizations.id} = ${customers.organizationId}`)
-    .where(
-      and(
-        isNull(customers.deletedAt),
-        sql`(${customers.id} = any(${sql.param(ids)}::uuid[]) or lower(${customers.email}) = any(${sql.param(emails)}::text[]))`,
-      ),
-    );
+  const who = await whoIs(db, ids, emails);
   const byId = new Map(who.map((w) => [w.id, w]));
   const byEmail = new Map(who.filter((w) => w.email).map((w) => [w.email!.toLowerCase(), w]));
+  // A merged customer's id or address: the customer it went into.
+  const merged = await findMergedCustomerRefs(db, {
+    ids: ids.filter((id) => !byId.has(id)),
+    externalIds: [],
+    emails: emails.filter((e) => !byEmail.has(e)),
+  });
+  if (merged.length > 0) {
+    const intoIds = [...new Set(merged.map((m) => m.intoId))];
+    const into = new Map((await whoIs(db, intoIds, [])).map((w) => [w.id, w]));
+    for (const m of merged) {
+      const w = into.get(m.intoId);
+      if (!w) continue;
+      if (!byId.has(m.id)) byId.set(m.id, w);
+      if (m.email && !byEmail.has(m.email)) byEmail.set(m.email, w);
+    }
+  }
   const agentEmails = [
     ...new Set(
       items
@@ -251,4 +254,23 @@ export async function importCases(
   report.imported = caseRows.length;
   report.committed = true;
   return report;
+}
+
+/** Live customers by id or (lower-case) e-mail, with what a case takes from them. */
+function whoIs(db: Database, ids: string[], emails: string[]) {
+  return db
+    .select({
+      id: customers.id,
+      email: customers.email,
+      organizationId: customers.organizationId,
+      segment: sql<string | null>`coalesce(${customers.segment}, ${organizations.segment})`,
+    })
+    .from(customers)
+    .leftJoin(organizations, sql`${organizations.id} = ${customers.organizationId}`)
+    .where(
+      and(
+        isNull(customers.deletedAt),
+        sql`(${customers.id} = any(${sql.param(ids)}::uuid[]) or lower(${customers.email}) = any(${sql.param(emails)}::text[]))`,
+      ),
+    );
 }
