@@ -12,6 +12,7 @@ import type { Actor } from '../../lib/actor.js';
 import { isStaff } from '../../lib/actor.js';
 import { forbidden, notFound, unprocessable } from '../../lib/errors.js';
 import { recordDomainEvent, recordDomainEvents } from '../domain-events/domain-events.repo.js';
+import { SIGNAL_LOCK_ORDER } from '../signals/signals.repo.js';
 import { getCustomer } from './customers.service.js';
 
 interface Locked {
@@ -40,10 +41,16 @@ export async function mergeCustomers(
   if (!isStaff(actor)) throw forbidden('only staff merge customers');
   if (duplicateId === intoId) throw intoError('same_customer', 'a customer cannot be merged into itself');
   const result = await db.transaction(async (tx) => {
-    // Both rows locked, in id order: two merges of the same pair in opposite directions queue.
+    // The duplicate's signals first, in the engine's order (signals before cases, as the action
+    // runner takes them), then both customer rows in id order: two merges of the same pair in
+    // opposite directions queue. NO KEY UPDATE: inserts naming the customers (foreign-key
+    // checks) go on meanwhile.
+    await tx.execute(
+      sql`select id from signals where customer_id = ${duplicateId} order by ${SIGNAL_LOCK_ORDER} for update`,
+    );
     const locked = await rows<Locked>(
       tx,
-      sql`select id, deleted_at from customers where id in (${duplicateId}, ${intoId}) order by id for update`,
+      sql`select id, deleted_at from customers where id in (${duplicateId}, ${intoId}) order by id for no key update`,
     );
     const live = (id: string) => locked.some((c) => c.id === id && c.deleted_at === null);
     if (!live(duplicateId)) throw notFound('customer');
@@ -78,6 +85,10 @@ export async function mergeCustomers(
     );
     const org = survivor!.organization_id;
 
+    const movedSignals = await count(
+      tx,
+      sql`update signals set customer_id = ${into} where customer_id = ${dup}`,
+    );
     const movedCases = await rows<{ id: string }>(
       tx,
       sql`update cases set customer_id = ${into}, organization_id = ${org}
@@ -85,6 +96,7 @@ export async function mergeCustomers(
     );
     const moved = {
       cases: movedCases.length,
+      signals: movedSignals,
       messages: await count(
         tx,
         sql`update messages set author_customer_id = ${into} where author_customer_id = ${dup}`,
@@ -101,7 +113,6 @@ export async function mergeCustomers(
             and not (a.active and a.deleted_at is null and exists (
               select 1 from agreements o where o.scope_customer_id = ${into} and o.active and o.deleted_at is null))`,
       ),
-      signals: await count(tx, sql`update signals set customer_id = ${into} where customer_id = ${dup}`),
       // A live commitment of the survivor for the same reference wins; the duplicate's stays put.
       commitments: await count(
         tx,

@@ -1,6 +1,6 @@
 // One lock order for signals, their actions and their cases: signal, then its actions, then the
 // case. The action runner holds a signal while it writes to the signal's case; a person solving
-// or merging the case, or closing the signal, ends or moves the signals. If either took its locks
+// or merging the case (or its customer), or closing the signal, ends or moves the signals. If either took its locks
 // in another order, each would wait for the other until PostgreSQL broke the deadlock and failed
 // one of them. These tests hold a signal's lock in one connection and check, from another, that
 // the waiting side holds nothing the holder will need. PostgreSQL only: PGlite has one connection.
@@ -13,6 +13,7 @@ import { makeSignal } from '../../../../test/helpers/signal-factories.js';
 import { SYSTEM_ACTOR } from '../../lib/actor.js';
 import type { AppError } from '../../lib/errors.js';
 import { mergeCases } from '../cases/case-relations.service.js';
+import { mergeCustomers } from '../customers/customer-merge.js';
 import { updateCase } from '../cases/cases.service.js';
 import { runSignalActions } from './actions.js';
 import { endSignals } from './end-signals.js';
@@ -125,6 +126,26 @@ describe.runIf(usingPostgres())('signals, their actions and cases are locked in 
       sql`select case_id from signals where id = ${signal.id}`,
     );
     expect(moved?.case_id).toBe(target.id);
+  });
+
+  it('merging a customer takes their signals before their cases', async () => {
+    const duplicate = await makeCustomer(db);
+    const survivor = await makeCustomer(db);
+    const c = await makeCase(db, duplicate.id, { channel: 'proactive' });
+    const signal = await makeSignal(db, { customerId: duplicate.id, state: 'acted', caseId: c.id });
+    const [, checker] = others as [DatabaseHandle, DatabaseHandle];
+    await holdingSignal(
+      signal.id,
+      () => mergeCustomers(db, SYSTEM_ACTOR, duplicate.id, survivor.id),
+      // The runner holding the signal may still write to its case.
+      async () => expect(await unlocked(checker.db, 'cases', c.id)).toBe(true),
+    );
+    const [after] = await rows<{ signal: string; case: string }>(
+      db,
+      sql`select s.customer_id as signal, c.customer_id as case from signals s join cases c on c.id = s.case_id
+        where s.id = ${signal.id}`,
+    );
+    expect(after).toEqual({ signal: survivor.id, case: survivor.id });
   });
 
   it('the action runner takes the signal before its action, so closing the signal meanwhile does not deadlock', async () => {
