@@ -343,6 +343,11 @@ describe('merging a duplicate customer', () => {
       expect.stringContaining(`Twin's order ${stamp}`),
     ]);
 
+    // The survivor's history says so.
+    await eventually(() =>
+      texts(page.getByTestId('customer-history').locator('.timeline__text')),
+    ).toContainEqual(expect.stringContaining('Merged a duplicate customer into this one. 1 case moved.'));
+
     // An old link to the twin says where it went, and leads there.
     await page.goto(`${stack.url}/customers/${dup.id}`);
     await eventually(() => text(page.getByTestId('customer-merged').locator('p'))).toBe(

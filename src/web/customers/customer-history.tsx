@@ -3,7 +3,9 @@ import { useMe } from '../auth/auth-context.js';
 import { formatDateTime } from '../lib/format.js';
 import { useApi } from '../lib/use-api.js';
 import { ErrorNotice, Loading } from '../layout/page-parts.js';
+import type { CustomerMerged } from '../../shared/schemas/customers.js';
 import { fieldLabel } from './customer-fields.js';
+import { movedSummary } from './merge-customer-dialog.js';
 
 /** One entry of GET /customers/:id/history. */
 interface DomainEvent {
@@ -30,6 +32,12 @@ function describe(event: DomainEvent): string[] {
       return ['Created the customer record'];
     case 'customer.deleted':
       return ['Deleted the customer record'];
+    case 'customer.merged': {
+      const moved = event.data.moved as CustomerMerged['moved'] | undefined;
+      return [`Merged a duplicate customer into this one. ${moved ? movedSummary(moved) : ''}`.trim()];
+    }
+    case 'customer.merged_into':
+      return ['Merged this customer into another'];
     case 'customer.updated': {
       const changes = (event.data.changes ?? {}) as Changes;
       const lines = Object.entries(changes).map(([field, { from, to }]) =>
