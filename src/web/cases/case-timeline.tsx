@@ -68,6 +68,7 @@ function describe(e: TimelineEntry, names: Names): string[] {
           : `Changed ${FIELD_LABELS[field] ?? field} from ${showValue(field, from, names)} to ${showValue(field, to, names)}`,
       );
       if (d.reason === 'assignee_away') lines.push('(the assignee went away)');
+      if (d.reason === 'customer_merged') lines.push('(a duplicate customer was merged into another)');
       return lines.length ? lines : ['Updated the case'];
     }
     case 'case.replied':
