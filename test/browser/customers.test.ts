@@ -356,4 +356,36 @@ describe('merging a duplicate customer', () => {
     await page.getByRole('link', { name: 'Open that customer' }).click();
     await eventually(() => text(page.getByTestId('customer-heading'))).toBe(`Keeper ${stamp}`);
   });
+
+  it('offers a customer with the same name as a duplicate, and merges it in from here', async () => {
+    const stamp = Date.now();
+    const make = (body: Record<string, unknown>) =>
+      stack.api<Customer>('/customers', { login: DEMO.agent, method: 'POST', body });
+    const here = await make({ name: `Lena Brandt ${stamp}`, email: `lena-${stamp}@example.com` });
+    const other = await make({ name: `lena brandt ${stamp}`, email: `l.brandt-${stamp}@mail.example` });
+    await stack.api('/cases', {
+      login: DEMO.agent,
+      method: 'POST',
+      body: { customerId: other.id, subject: `From the other address ${stamp}`, message: { body: 'Hi' } },
+    });
+
+    await page.goto(`${stack.url}/customers/${here.id}`);
+    const section = page.getByTestId('customer-duplicates');
+    const row = section.getByTestId('possible-duplicate');
+    await eventually(() => texts(row)).toEqual([expect.stringContaining(`lena brandt ${stamp}`)]);
+    expect(await text(row)).toContain('same name');
+    page.once('dialog', (d) => void d.accept());
+    await row.getByRole('button', { name: 'Merge into this customer' }).click();
+    await eventually(() => text(section.getByRole('status'))).toBe(
+      `lena brandt ${stamp} was merged into this customer. 1 case moved.`,
+    );
+    await eventually(() => text(section.getByTestId('merged-customers'))).toContain(
+      `l.brandt-${stamp}@mail.example`,
+    );
+    expect(await section.getByTestId('possible-duplicate').count()).toBe(0);
+    // The page reads its cases again: the merged customer's case is here now.
+    await eventually(() => texts(page.getByTestId('record-case-row').locator('.cell-primary a'))).toEqual([
+      expect.stringContaining(`From the other address ${stamp}`),
+    ]);
+  });
 });

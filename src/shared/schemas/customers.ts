@@ -112,3 +112,28 @@ export const CustomerMerged = z.object({
     .describe('what could not move'),
 });
 export type CustomerMerged = z.infer<typeof CustomerMerged>;
+
+const DuplicateOf = z.object({
+  id: Id,
+  name: z.string(),
+  email: z.string().nullable(),
+  phone: z.string().nullable(),
+  externalId: z.string().nullable(),
+  organizationName: z.string().nullable(),
+});
+
+export const CustomerDuplicates = z.object({
+  merged: z
+    .array(DuplicateOf.extend({ mergedAt: IsoDateTime }))
+    .describe('customers merged into this one: their addresses and external ids lead here'),
+  possible: z
+    .array(
+      DuplicateOf.extend({
+        reasons: z
+          .array(z.enum(['name', 'phone']))
+          .describe('what they share: the same name (any case), the same phone number (its digits)'),
+      }),
+    )
+    .describe('other live customers who may be the same person, at most 10'),
+});
+export type CustomerDuplicates = z.infer<typeof CustomerDuplicates>;

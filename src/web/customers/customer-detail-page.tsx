@@ -11,6 +11,7 @@ import { CaseListSection } from '../cases/case-list-section.js';
 import { CustomerEvents, ProactiveSections } from '../signals/customer-proactive.js';
 import { CustomerHistory } from './customer-history.js';
 import { MergeCustomerButton } from './merge-customer-dialog.js';
+import { CustomerDuplicatesSection } from './customer-duplicates.js';
 
 /** Set by the edit form when it navigates back here after saving. */
 export interface CustomerDetailState {
@@ -36,6 +37,7 @@ function CustomerDetail({ id }: { id: string }) {
     }
   }, [location, navigate]);
   const customer = useApi<Customer>(`/customers/${id}`);
+  const [merges, setMerges] = useState(0);
   const { segmentName } = useSegments(staff);
   useDocumentTitle(customer.data?.name ?? 'Customer');
 
@@ -140,23 +142,31 @@ function CustomerDetail({ id }: { id: string }) {
         )}
       </div>
       {staff && (
-        <section className="section" aria-labelledby="cases-title">
-          <h2 id="cases-title">Cases</h2>
-          <CaseListSection filter={{ customerId: c.id }} />
-        </section>
-      )}
-      {staff && <ProactiveSections about="customer" id={c.id} />}
-      {staff && (
-        <section className="section" aria-labelledby="events-title">
-          <h2 id="events-title">Recent events</h2>
-          <CustomerEvents customerId={c.id} />
-        </section>
+        <CustomerDuplicatesSection
+          customer={c}
+          onMerged={() => {
+            customer.reload();
+            setMerges((n) => n + 1);
+          }}
+        />
       )}
       {staff && (
-        <section className="section" aria-labelledby="history-title">
-          <h2 id="history-title">History</h2>
-          <CustomerHistory customerId={c.id} />
-        </section>
+        // Read again after a merge brought more in.
+        <div key={merges}>
+          <section className="section" aria-labelledby="cases-title">
+            <h2 id="cases-title">Cases</h2>
+            <CaseListSection filter={{ customerId: c.id }} />
+          </section>
+          <ProactiveSections about="customer" id={c.id} />
+          <section className="section" aria-labelledby="events-title">
+            <h2 id="events-title">Recent events</h2>
+            <CustomerEvents customerId={c.id} />
+          </section>
+          <section className="section" aria-labelledby="history-title">
+            <h2 id="history-title">History</h2>
+            <CustomerHistory customerId={c.id} />
+          </section>
+        </div>
       )}
     </>
   );

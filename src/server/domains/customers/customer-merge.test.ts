@@ -289,6 +289,40 @@ describe('merging a duplicate customer', () => {
     ).toBe(2);
   });
 
+  it('lists the customers merged in, and others who may be the same person (name or phone digits)', async () => {
+    const { t } = app;
+    const name = `Mira Sol ${unique()}`;
+    const keep = await makeCustomer(t.db, { name, phone: '+49 (30) 555-0101' });
+    const sameName = await makeCustomer(t.db, { name: name.toUpperCase() });
+    const samePhone = await makeCustomer(t.db, { name: `Someone ${unique()}`, phone: '+49 30 5550101' });
+    await makeCustomer(t.db, { name: `Other ${unique()}`, phone: '+49 30 5550102' });
+    const gone = await makeCustomer(t.db, { name: `Old ${unique()}`, email: `old-${unique()}@example.com` });
+    expect((await merge(gone.id, keep.id)).status).toBe(200);
+
+    const res = await t.get(`/api/v1/customers/${keep.id}/duplicates`, app.agent);
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    expect(res.body.merged).toEqual([
+      expect.objectContaining({
+        id: gone.id,
+        name: gone.name,
+        email: gone.email,
+        mergedAt: expect.any(String),
+      }),
+    ]);
+    expect(Date.now() - Date.parse(res.body.merged[0].mergedAt)).toBeLessThan(600_000);
+    const byId = new Map(res.body.possible.map((p: { id: string; reasons: string[] }) => [p.id, p.reasons]));
+    expect(Object.fromEntries(byId)).toEqual({ [sameName.id]: ['name'], [samePhone.id]: ['phone'] });
+    // A customer without a phone and a unique name has none; a customer may not ask.
+    const alone = await makeCustomer(t.db, { name: `Alone ${unique()}` });
+    expect((await t.get(`/api/v1/customers/${alone.id}/duplicates`, app.agent)).body).toEqual({
+      merged: [],
+      possible: [],
+    });
+    const login = await makeUser(t.db, 'customer', { customerId: keep.id });
+    expect((await t.get(`/api/v1/customers/${keep.id}/duplicates`, login.token)).status).toBe(403);
+    expect((await t.get(`/api/v1/customers/${crypto.randomUUID()}/duplicates`, app.agent)).status).toBe(404);
+  });
+
   it('refuses a merge into itself, into no customer, of a merged one; customers may not merge', async () => {
     const { t } = app;
     const a = await makeCustomer(t.db);

@@ -1,6 +1,6 @@
 import { and, eq, isNull, sql, type SQL } from 'drizzle-orm';
 import { rows, type Database } from '../../../db/client.js';
-import type { CustomerListQuery } from '../../../shared/schemas/customers.js';
+import type { CustomerDuplicates, CustomerListQuery } from '../../../shared/schemas/customers.js';
 import { afterCursor, containsPattern, orderBy, sortFrom, sortKey, toPage } from '../../lib/pagination.js';
 import { organizations } from '../organizations/organizations.table.js';
 import { customers } from './customers.table.js';
@@ -175,4 +175,38 @@ export async function findMergedCustomerRefs(
         and (id = any(${sql.param(refs.ids)}::uuid[]) or external_id = any(${sql.param(refs.externalIds)}::text[])
           or lower(email) = any(${sql.param(refs.emails.map((e) => e.toLowerCase()))}::text[]))`,
   );
+}
+
+/**
+ * Customers merged into this one (their addresses lead here), and live customers who may be the
+ * same person: the same name in any case, or the same phone digits (six or more). Index lookups.
+ */
+export async function findDuplicates(db: Database, id: string): Promise<CustomerDuplicates> {
+  const merged = await rows<CustomerDuplicates['merged'][number]>(
+    db,
+    sql`select m.id, m.name, m.email, m.phone, m.external_id as "externalId", o.name as "organizationName",
+        to_char(m.deleted_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as "mergedAt"
+      from customers m left join organizations o on o.id = m.organization_id
+      where m.merged_into_id = ${id}
+      order by m.deleted_at desc, m.id limit 50`,
+  );
+  const possible = await rows<CustomerDuplicates['possible'][number]>(
+    db,
+    sql`with me as (
+        select lower(name) as name, regexp_replace(phone, '[^0-9]', '', 'g') as phone
+        from customers where id = ${id}
+      )
+      select c.id, c.name, c.email, c.phone, c.external_id as "externalId", o.name as "organizationName",
+        array_remove(array[
+          case when lower(c.name) = me.name then 'name' end,
+          case when regexp_replace(c.phone, '[^0-9]', '', 'g') = me.phone then 'phone' end
+        ], null) as reasons
+      from customers c cross join me left join organizations o on o.id = c.organization_id
+      where c.deleted_at is null and c.id <> ${id}
+        and (lower(c.name) = me.name
+          or (length(me.phone) >= 6 and c.phone is not null
+            and regexp_replace(c.phone, '[^0-9]', '', 'g') = me.phone))
+      order by c.name, c.id limit 10`,
+  );
+  return { merged, possible };
 }

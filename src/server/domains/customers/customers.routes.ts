@@ -6,6 +6,7 @@ import {
   CustomerCreate,
   CustomerExportQuery,
   CustomerListQuery,
+  CustomerDuplicates,
   CustomerMerge,
   CustomerMerged,
   CustomerUpdate,
@@ -18,6 +19,7 @@ import { listDomainEventsFor, recordExport } from '../domain-events/domain-event
 import { customerColumns, customerFieldKeys } from './customer-export.js';
 import * as customers from './customers.service.js';
 import { mergeCustomers } from './customer-merge.js';
+import { findDuplicates } from './customers.repo.js';
 
 export const DomainEvent = z.object({
   id: z.string(),
@@ -139,6 +141,24 @@ export const customersRoutes =
       async (request, reply) => {
         await customers.deleteCustomer(db, actorOf(request), request.params.id);
         return reply.status(204).send(null);
+      },
+    );
+    app.get(
+      '/customers/:id/duplicates',
+      {
+        config: { access: STAFF },
+        schema: {
+          tags,
+          summary: 'Customers merged into this one, and others who may be the same person',
+          description:
+            '`merged`: customers merged into this one (their e-mail addresses and external ids lead here). `possible`: live customers with the same name (any case) or the same phone number (its digits, six or more), at most 10: candidates for a merge.',
+          params: IdParams,
+          response: { 200: CustomerDuplicates, ...errors(...AUTHED, 404) },
+        },
+      },
+      async (request) => {
+        await customers.getCustomer(db, actorOf(request), request.params.id);
+        return findDuplicates(db, request.params.id);
       },
     );
     app.get(

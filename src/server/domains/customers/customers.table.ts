@@ -54,6 +54,13 @@ export const customers = pgTable(
     index('customers_created_sort').on(t.createdAt, t.id),
     index('customers_organization').on(t.organizationId),
     index('customers_segment').on(t.segment),
+    // Possible duplicates of a customer: the same name, the same phone digits.
+    index('customers_name_lower')
+      .on(sql`lower(${t.name})`)
+      .where(sql`${t.deletedAt} is null`),
+    index('customers_phone_digits')
+      .on(sql`regexp_replace(${t.phone}, '[^0-9]', '', 'g')`)
+      .where(sql`${t.deletedAt} is null and ${t.phone} is not null`),
     index('customers_merged_email')
       .on(sql`lower(${t.email})`)
       .where(sql`${t.mergedIntoId} is not null`),

@@ -1,0 +1,2 @@
+CREATE INDEX "customers_name_lower" ON "customers" USING btree (lower("name")) WHERE "customers"."deleted_at" is null;--> statement-breakpoint
+CREATE INDEX "customers_phone_digits" ON "customers" USING btree (regexp_replace("phone", '[^0-9]', '', 'g')) WHERE "customers"."deleted_at" is null and "customers"."phone" is not null;
