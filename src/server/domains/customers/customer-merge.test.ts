@@ -228,13 +228,38 @@ describe('merging a duplicate customer', () => {
       ['Imported by address', 'Imported by id', 'Rang in', 'Still me'].sort(),
     );
 
-    // A live customer who takes the address later wins it back.
-    const newcomer = await t.post('/api/v1/customers', { name: 'New Owner', email: dupEmail }, app.agent);
-    expect(newcomer.status).toBe(201);
-    await sendEvents(app, [eventOf(at('d'), { customer: { email: dupEmail } })]);
-    expect(
-      await count(sql`select count(*)::int as n from events where customer_id = ${newcomer.body.id}`),
-    ).toBe(1);
+    // The address and external id are the survivor's now: no new customer takes them, by hand or
+    // by import (a re-import of the old records would make the duplicate again).
+    const taken = await t.post('/api/v1/customers', { name: 'New Owner', email: dupEmail }, app.agent);
+    expect(taken.status).toBe(409);
+    expect(taken.body.error).toMatchObject({
+      code: 'email_taken',
+      details: [
+        { path: 'body.email', message: `belongs to ${survivor.name}: a customer merged into them had it` },
+      ],
+    });
+    const other = await makeCustomer(t.db);
+    const patched = await t.patch(
+      `/api/v1/customers/${other.id}`,
+      { externalId: duplicate.externalId },
+      app.agent,
+    );
+    expect(patched.status).toBe(409);
+    expect(patched.body.error.code).toBe('external_id_taken');
+    const imported2 = await t.request('POST', '/api/v1/imports/customers', {
+      raw: `name,email,externalId\nAgain,${dupEmail},\nAgain too,,${duplicate.externalId}\n`,
+      contentType: 'text/csv',
+      token: app.admin,
+    });
+    expect(imported2.status, JSON.stringify(imported2.body)).toBe(422);
+    expect(imported2.body.error.details.map((d: { path: string }) => d.path)).toEqual([
+      expect.stringContaining('email'),
+      expect.stringContaining('externalId'),
+    ]);
+    // The survivor itself may take the merged address as its own.
+    const own = await t.patch(`/api/v1/customers/${survivor.id}`, { email: dupEmail }, app.agent);
+    expect(own.status, JSON.stringify(own.body)).toBe(200);
+    expect(own.body.email).toBe(dupEmail);
   });
 
   it('merging the survivor on carries earlier merges along', async () => {

@@ -131,6 +131,8 @@ export interface ResolvedCustomer {
   organization_id: string | null;
   name: string;
   email: string | null;
+  /** Found through a customer merged into it. */
+  merged: boolean;
 }
 
 /**
@@ -149,7 +151,7 @@ export async function resolveCustomer(
         : sql`lower(${sql.raw(t)}.email) = lower(${by.email})`;
   const [row] = await rows<ResolvedCustomer>(
     db,
-    sql`select id, organization_id, name, email from (
+    sql`select id, organization_id, name, email, rank = 1 as merged from (
       select c.id, c.organization_id, c.name, c.email, 0 as rank
         from customers c where ${key('c')} and c.deleted_at is null
       union all
@@ -161,7 +163,7 @@ export async function resolveCustomer(
   return row;
 }
 
-/** Merged (deleted) customers with any of these ids, external ids or e-mails, and where each went. */
+/** Merged (deleted) customers with any of these ids, external ids or e-mails, and the live customer each went into. */
 export async function findMergedCustomerRefs(
   db: Database,
   refs: { ids: string[]; externalIds: string[]; emails: string[] },
@@ -169,11 +171,11 @@ export async function findMergedCustomerRefs(
   if (refs.ids.length + refs.externalIds.length + refs.emails.length === 0) return [];
   return rows<{ id: string; externalId: string | null; email: string | null; intoId: string }>(
     db,
-    sql`select id, external_id as "externalId", lower(email) as email, merged_into_id as "intoId"
-      from customers
-      where merged_into_id is not null
-        and (id = any(${sql.param(refs.ids)}::uuid[]) or external_id = any(${sql.param(refs.externalIds)}::text[])
-          or lower(email) = any(${sql.param(refs.emails.map((e) => e.toLowerCase()))}::text[]))`,
+    sql`select m.id, m.external_id as "externalId", lower(m.email) as email, m.merged_into_id as "intoId"
+      from customers m join customers s on s.id = m.merged_into_id and s.deleted_at is null
+      where m.merged_into_id is not null
+        and (m.id = any(${sql.param(refs.ids)}::uuid[]) or m.external_id = any(${sql.param(refs.externalIds)}::text[])
+          or lower(m.email) = any(${sql.param(refs.emails.map((e) => e.toLowerCase()))}::text[]))`,
   );
 }
 

@@ -64,6 +64,24 @@ async function checkCustomerFields(db: Database, input: CustomerUpdate, exceptId
   if (input.externalId && (await repo.findCustomerIdByExternalId(db, input.externalId, exceptId))) {
     throw uniqueErrors.customers_external_id_live_uq;
   }
+  // A merged customer's address and external id lead to the customer it went into: theirs alone.
+  for (const field of ['email', 'externalId'] as const) {
+    const value = input[field];
+    if (!value) continue;
+    const holder = await repo.resolveCustomer(
+      db,
+      field === 'email' ? { email: value } : { externalId: value },
+    );
+    if (holder?.merged && holder.id !== exceptId) {
+      const message = `belongs to ${holder.name}: a customer merged into them had it`;
+      throw new AppError(
+        409,
+        field === 'email' ? 'email_taken' : 'external_id_taken',
+        `body.${field}: ${message}`,
+        [{ path: `body.${field}`, message }],
+      );
+    }
+  }
 }
 
 export async function getCustomer(db: Database, actor: Actor, id: string): Promise<Customer> {

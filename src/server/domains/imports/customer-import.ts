@@ -18,6 +18,7 @@ import { restoreCell } from '../../lib/csv.js';
 import { forbidden, unprocessable } from '../../lib/errors.js';
 import { recordDomainEvents } from '../domain-events/domain-events.repo.js';
 import { customers } from '../customers/customers.table.js';
+import { findMergedCustomerRefs } from '../customers/customers.repo.js';
 import { insertCustomers } from '../customers/customers.repo.js';
 import { organizations } from '../organizations/organizations.table.js';
 import { segments } from '../segments/segments.table.js';
@@ -193,6 +194,11 @@ export async function importCustomersCsv(
   ]);
   const takenEmail = new Set(takenEmails.map((r) => r.v));
   const takenExternal = new Set(takenExternalIds.map((r) => r.v));
+  // A merged customer's address and external id belong to the customer it went into.
+  for (const m of await findMergedCustomerRefs(db, { ids: [], externalIds, emails })) {
+    if (m.email && seen.email.has(m.email)) takenEmail.add(m.email);
+    if (m.externalId && seen.externalId.has(m.externalId)) takenExternal.add(m.externalId);
+  }
   const segmentKeys = new Set(liveSegments.map((s) => s.key));
   for (const c of candidates) {
     const fail = (field: string, message: string) => {
