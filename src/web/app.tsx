@@ -25,6 +25,7 @@ import { CaseQueuePage } from './cases/case-queue-page.js';
 import { CustomerDetailPage } from './customers/customer-detail-page.js';
 import { CustomerEditPage } from './customers/customer-edit-page.js';
 import { CustomerListPage } from './customers/customer-list-page.js';
+import { DuplicatesPage } from './customers/duplicates-page.js';
 import { MailDetailPage } from './mail/mail-detail-page.js';
 import { MailListPage } from './mail/mail-list-page.js';
 import { AppLayout } from './layout/app-layout.js';
@@ -200,6 +201,7 @@ export function App() {
             }
           />
           <Route path="customers" element={<CustomerListPage />} />
+          <Route path="customers/duplicates" element={<DuplicatesPage />} />
           <Route path="customers/:id" element={<CustomerDetailPage />} />
           <Route path="customers/:id/edit" element={<CustomerEditPage />} />
           <Route path="organizations" element={<OrganizationListPage />} />

@@ -388,4 +388,40 @@ describe('merging a duplicate customer', () => {
       expect.stringContaining(`From the other address ${stamp}`),
     ]);
   });
+
+  it('lists groups of possible duplicates; merging a group into the one chosen clears it', async () => {
+    const stamp = Date.now();
+    const make = (body: Record<string, unknown>) =>
+      stack.api<Customer>('/customers', { login: DEMO.agent, method: 'POST', body });
+    const name = `Ola Nordmann ${stamp}`;
+    const a = await make({ name, email: `ola-${stamp}@example.com` });
+    const b = await make({ name: name.toUpperCase(), email: `ola.n-${stamp}@mail.example` });
+    const c = await make({ name: name.toLowerCase() });
+
+    await page.goto(`${stack.url}/customers`);
+    await page.getByTestId('duplicates-link').click();
+    const group = page.getByRole('region', { name: `Same name: “${name.toLowerCase()}”` });
+    await eventually(() => group.getByTestId('duplicate-member').count()).toBe(3);
+    // The oldest is kept unless another is chosen.
+    expect(
+      await group.getByRole('radio', { name: `Keep ${name} (ola-${stamp}@example.com)` }).isChecked(),
+    ).toBe(true);
+    await group
+      .getByRole('radio', { name: `Keep ${name.toUpperCase()} (ola.n-${stamp}@mail.example)` })
+      .check();
+    page.once('dialog', (d) => void d.accept());
+    await group.getByRole('button', { name: `Merge 2 others into ${name.toUpperCase()}` }).click();
+    await eventually(() => text(page.getByRole('status'))).toBe(
+      `Merged 2 customers into ${name.toUpperCase()}. Nothing else to move.`,
+    );
+    await eventually(() => group.count()).toBe(0);
+    for (const gone of [a, c]) {
+      await expect(stack.api(`/customers/${gone.id}`, { login: DEMO.agent })).rejects.toThrow(
+        /404 .*customer_merged/,
+      );
+    }
+    expect((await stack.api<Customer>(`/customers/${b.id}`, { login: DEMO.agent })).email).toBe(
+      `ola.n-${stamp}@mail.example`,
+    );
+  });
 });

@@ -137,3 +137,17 @@ export const CustomerDuplicates = z.object({
     .describe('other live customers who may be the same person, at most 10'),
 });
 export type CustomerDuplicates = z.infer<typeof CustomerDuplicates>;
+
+export const DuplicateGroups = z.object({
+  items: z.array(
+    z.object({
+      reason: z.enum(['name', 'phone']),
+      key: z.string().describe('the shared name (lower case) or phone digits'),
+      customers: z
+        .array(DuplicateOf.extend({ createdAt: IsoDateTime, cases: z.number().int() }))
+        .describe('oldest first'),
+    }),
+  ),
+  total: z.number().int().describe('groups in all'),
+});
+export type DuplicateGroups = z.infer<typeof DuplicateGroups>;

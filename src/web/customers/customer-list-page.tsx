@@ -1,3 +1,4 @@
+import { Link } from 'react-router-dom';
 import { CUSTOMER_SORTS, type Customer } from '../../shared/schemas/customers.js';
 import { ListPager } from '../layout/page-parts.js';
 import { DirectoryListHead, useDirectoryList } from '../layout/directory-list.js';
@@ -20,6 +21,13 @@ export function CustomerListPage() {
         title="Customers"
         searchPlaceholder="Search by name or e-mail"
         emptyText="There are no customers yet."
+        actions={
+          staff && (
+            <Link className="button" to="/customers/duplicates" data-testid="duplicates-link">
+              Possible duplicates
+            </Link>
+          )
+        }
         exportAs={
           me.role === 'admin'
             ? { path: '/customers/export.csv', name: 'customers', noTimeZone: true }

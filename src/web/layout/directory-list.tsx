@@ -1,3 +1,4 @@
+import type { ReactNode } from 'react';
 // The searchable, segment-filtered, sortable, paged directory lists (customers, organizations):
 // one hook for their state and one component for everything above the table.
 import { useCallback } from 'react';
@@ -63,6 +64,8 @@ export function DirectoryListHead(props: {
   emptyText: string;
   /** The list as a CSV file (its search, segment and order), for those who may take one. */
   exportAs?: { path: string; name: string; noTimeZone?: boolean };
+  /** More actions beside the export (a link to a related page). */
+  actions?: ReactNode;
 }) {
   const { state, noun, title } = props;
   const { total, filtered, staff, segment, segments, setFilters, list, items } = state;
@@ -80,11 +83,16 @@ export function DirectoryListHead(props: {
           </span>
         }
         actions={
-          props.exportAs && (
-            <ExportButton
-              {...props.exportAs}
-              query={{ q: state.q.trim(), segment: state.segment, sort: state.sort }}
-            />
+          (props.actions || props.exportAs) && (
+            <>
+              {props.actions}
+              {props.exportAs && (
+                <ExportButton
+                  {...props.exportAs}
+                  query={{ q: state.q.trim(), segment: state.segment, sort: state.sort }}
+                />
+              )}
+            </>
           )
         }
       />

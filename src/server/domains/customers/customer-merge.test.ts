@@ -348,6 +348,40 @@ describe('merging a duplicate customer', () => {
     expect((await t.get(`/api/v1/customers/${crypto.randomUUID()}/duplicates`, app.agent)).status).toBe(404);
   });
 
+  it('lists every group of likely duplicates for a cleanup, largest first', async () => {
+    const { t } = app;
+    const name = `Tove Lund ${unique()}`;
+    const first = await makeCustomer(t.db, { name, phone: '040 123 4567' });
+    const second = await makeCustomer(t.db, { name: name.toUpperCase() });
+    const third = await makeCustomer(t.db, { name: name.toLowerCase(), phone: '(040) 1234567' });
+    await makeCase(t.db, second.id);
+    const res = await t.get('/api/v1/customers/duplicates', app.agent);
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    const group = (reason: string, key: string) =>
+      res.body.items.find((g: { reason: string; key: string }) => g.reason === reason && g.key === key);
+    const byName = group('name', name.toLowerCase());
+    expect(byName.customers.map((c: { id: string; cases: number }) => [c.id, c.cases])).toEqual([
+      [first.id, 0],
+      [second.id, 1],
+      [third.id, 0],
+    ]);
+    expect(group('phone', '0401234567').customers.map((c: { id: string }) => c.id)).toEqual([
+      first.id,
+      third.id,
+    ]);
+    expect(res.body.total).toBeGreaterThanOrEqual(2);
+    const sizes = res.body.items.map((g: { customers: unknown[] }) => g.customers.length);
+    expect(sizes).toEqual([...sizes].sort((a, b) => b - a));
+    // Merged away, a group is gone.
+    for (const c of [second, third]) expect((await merge(c.id, first.id)).status).toBe(200);
+    const after = await t.get('/api/v1/customers/duplicates', app.agent);
+    expect(
+      after.body.items.filter((g: { key: string }) => g.key === name.toLowerCase() || g.key === '0401234567'),
+    ).toEqual([]);
+    const login = await makeUser(t.db, 'customer', { customerId: first.id });
+    expect((await t.get('/api/v1/customers/duplicates', login.token)).status).toBe(403);
+  });
+
   it('refuses a merge into itself, into no customer, of a merged one; customers may not merge', async () => {
     const { t } = app;
     const a = await makeCustomer(t.db);

@@ -1,6 +1,10 @@
 import { and, eq, isNull, sql, type SQL } from 'drizzle-orm';
 import { rows, type Database } from '../../../db/client.js';
-import type { CustomerDuplicates, CustomerListQuery } from '../../../shared/schemas/customers.js';
+import type {
+  CustomerDuplicates,
+  CustomerListQuery,
+  DuplicateGroups,
+} from '../../../shared/schemas/customers.js';
 import { afterCursor, containsPattern, orderBy, sortFrom, sortKey, toPage } from '../../lib/pagination.js';
 import { organizations } from '../organizations/organizations.table.js';
 import { customers } from './customers.table.js';
@@ -211,4 +215,43 @@ export async function findDuplicates(db: Database, id: string): Promise<Customer
       order by c.name, c.id limit 10`,
   );
   return { merged, possible };
+}
+
+const DUPLICATE_GROUPS_SHOWN = 50;
+
+/**
+ * Live customers who share a name (any case) or phone digits (six or more), in groups, the
+ * largest first: a cleanup list. One pass over the customers, grouped in the database.
+ */
+export async function findDuplicateGroups(db: Database): Promise<DuplicateGroups> {
+  const found = await rows<DuplicateGroups['items'][number] & { total: number }>(
+    db,
+    sql`with keyed as (
+        select 'name' as reason, lower(name) as key, id from customers where deleted_at is null
+        union all
+        select 'phone', regexp_replace(phone, '[^0-9]', '', 'g'), id from customers
+        where deleted_at is null and phone is not null
+          and length(regexp_replace(phone, '[^0-9]', '', 'g')) >= 6
+      ), grouped as (
+        select reason, key, array_agg(id) as ids, count(*) as n, count(*) over () as total
+        from keyed group by reason, key having count(*) > 1
+        order by count(*) desc, key, reason
+        limit ${DUPLICATE_GROUPS_SHOWN}
+      )
+      select g.reason, g.key, g.total::int as total,
+        (select json_agg(json_build_object(
+            'id', c.id, 'name', c.name, 'email', c.email, 'phone', c.phone, 'externalId', c.external_id,
+            'organizationName', o.name,
+            'createdAt', to_char(c.created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
+            'cases', (select count(*) from cases k where k.customer_id = c.id and k.deleted_at is null)
+          ) order by c.created_at, c.id)
+          from customers c left join organizations o on o.id = c.organization_id
+          where c.id = any(g.ids)) as customers
+      from grouped g
+      order by g.n desc, g.key, g.reason`,
+  );
+  return {
+    items: found.map(({ total: _total, ...group }) => group),
+    total: found[0]?.total ?? 0,
+  };
 }

@@ -10,6 +10,7 @@ import {
   CustomerMerge,
   CustomerMerged,
   CustomerUpdate,
+  DuplicateGroups,
 } from '../../../shared/schemas/customers.js';
 import { csvFilename, sendCsv } from '../../lib/csv.js';
 import { ADMIN, AUTHED, STAFF, actorOf, csvResponses, errors } from '../../lib/http.js';
@@ -19,7 +20,7 @@ import { listDomainEventsFor, recordExport } from '../domain-events/domain-event
 import { customerColumns, customerFieldKeys } from './customer-export.js';
 import * as customers from './customers.service.js';
 import { mergeCustomers } from './customer-merge.js';
-import { findDuplicates } from './customers.repo.js';
+import { findDuplicateGroups, findDuplicates } from './customers.repo.js';
 
 export const DomainEvent = z.object({
   id: z.string(),
@@ -71,6 +72,20 @@ export const customersRoutes =
           audit: () => recordExport(db, actor, 'customers', request.query),
         });
       },
+    );
+    app.get(
+      '/customers/duplicates',
+      {
+        config: { access: STAFF },
+        schema: {
+          tags,
+          summary: 'Customers who may be the same person, in groups (a cleanup list)',
+          description:
+            'Live customers sharing a name (any case) or a phone number (its digits, six or more), grouped, the largest groups first, at most 50 groups; `total` counts them all. Each customer comes with their number of cases. Merge a group with `POST /customers/:id/merge`.',
+          response: { 200: DuplicateGroups, ...errors(...AUTHED) },
+        },
+      },
+      async () => findDuplicateGroups(db),
     );
     app.post(
       '/customers',

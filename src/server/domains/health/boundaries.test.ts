@@ -86,6 +86,7 @@ const STAFF = [
   'GET /api/v1/commitments/export.csv',
   'GET /api/v1/commitments/rates',
   'GET /api/v1/commitments/{id}',
+  'GET /api/v1/customers/duplicates',
   'GET /api/v1/customers/{id}/duplicates',
   'GET /api/v1/customers/{id}/history',
   'GET /api/v1/events',
