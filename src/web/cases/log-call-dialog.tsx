@@ -1,8 +1,8 @@
 // Logging a phone call: on a case (a message with the call's direction, duration and outcome),
 // or as a new case opened from the call (channel phone). A call is never mailed to the customer.
-import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
-import { createPortal } from 'react-dom';
+import { useId, useState, type FormEvent } from 'react';
 import { useNavigate } from 'react-router-dom';
+import { FormDialog } from '../layout/form-dialog.js';
 import { CALL_OUTCOMES, CallDetails, type Case, type Message } from '../../shared/schemas/cases.js';
 import type { Customer } from '../../shared/schemas/customers.js';
 import { api, toApiError } from '../lib/api.js';
@@ -34,7 +34,6 @@ export function callLine(call: NonNullable<Message['call']>): string {
 export function LogCallDialog(props: { caseId?: string; onClose(): void; onLogged?(): void }) {
   const uid = useId();
   const navigate = useNavigate();
-  const ref = useRef<HTMLDialogElement>(null);
   const newCase = !props.caseId;
   const categories = useApi<Items<Category>>(newCase ? '/categories' : null);
   const [direction, setDirection] = useState<'inbound' | 'outbound'>('inbound');
@@ -48,11 +47,6 @@ export function LogCallDialog(props: { caseId?: string; onClose(): void; onLogge
   const [category, setCategory] = useState('other');
   const [error, setError] = useState<string | null>(null);
   const [saving, setSaving] = useState(false);
-
-  useEffect(() => {
-    const dialog = ref.current;
-    if (dialog && !dialog.open) dialog.showModal();
-  }, []);
 
   async function submit(e: FormEvent) {
     e.preventDefault();
@@ -98,148 +92,138 @@ export function LogCallDialog(props: { caseId?: string; onClose(): void; onLogge
     }
   }
 
-  return createPortal(
-    <dialog
-      ref={ref}
-      className="dialog"
-      aria-labelledby={`${uid}-title`}
+  return (
+    <FormDialog
+      title={newCase ? 'New case from a call' : 'Log a call'}
+      testId="log-call-dialog"
       onClose={props.onClose}
-      data-testid="log-call-dialog"
+      onSubmit={submit}
     >
-      <form className="dialog__content form" onSubmit={submit} noValidate>
-        <div className="dialog__header">
-          <h2 id={`${uid}-title`}>{newCase ? 'New case from a call' : 'Log a call'}</h2>
-          <button type="button" className="button button--ghost button--small" onClick={props.onClose}>
-            Close
-          </button>
-        </div>
-        {error && (
-          <p className="notice notice--error" role="alert" data-testid="log-call-error">
-            {error}
-          </p>
-        )}
-        {newCase && (
-          <>
-            <div className="field">
-              <label htmlFor={`${uid}-customer`}>Customer</label>
-              {customer ? (
-                <p className="chosen">
-                  <span className="chosen__value">
-                    {customer.name}
-                    {customer.email ? ` · ${customer.email}` : ''}
-                  </span>
-                  <button
-                    type="button"
-                    className="button button--ghost button--small"
-                    onClick={() => setCustomer(null)}
-                  >
-                    Change
-                  </button>
-                </p>
-              ) : (
-                <CustomerSearch id={`${uid}-customer`} onPick={setCustomer} minLength={2} />
-              )}
-            </div>
-            <div className="form__grid">
-              <div className="field">
-                <label htmlFor={`${uid}-subject`}>Subject</label>
-                <input
-                  type="text"
-                  id={`${uid}-subject`}
-                  value={subject}
-                  onChange={(e) => setSubject(e.target.value)}
-                />
-              </div>
-              <div className="field">
-                <label htmlFor={`${uid}-category`}>Category</label>
-                <select id={`${uid}-category`} value={category} onChange={(e) => setCategory(e.target.value)}>
-                  {(categories.data?.items ?? [{ key: 'other', name: 'Other', active: true, builtin: true }])
-                    .filter((c) => c.active)
-                    .map((c) => (
-                      <option key={c.key} value={c.key}>
-                        {c.name}
-                      </option>
-                    ))}
-                </select>
-              </div>
-            </div>
-          </>
-        )}
-        <fieldset className="form__group">
-          <legend>The call</legend>
-          <div className="radio-row" role="radiogroup" aria-label="Direction">
-            {(['inbound', 'outbound'] as const).map((d) => (
-              <label key={d} className="radio">
-                <input
-                  type="radio"
-                  name={`${uid}-direction`}
-                  checked={direction === d}
-                  onChange={() => setDirection(d)}
-                />
-                {d === 'inbound' ? 'The customer called us' : 'We called the customer'}
-              </label>
-            ))}
+      {error && (
+        <p className="notice notice--error" role="alert" data-testid="log-call-error">
+          {error}
+        </p>
+      )}
+      {newCase && (
+        <>
+          <div className="field">
+            <label htmlFor={`${uid}-customer`}>Customer</label>
+            {customer ? (
+              <p className="chosen">
+                <span className="chosen__value">
+                  {customer.name}
+                  {customer.email ? ` · ${customer.email}` : ''}
+                </span>
+                <button
+                  type="button"
+                  className="button button--ghost button--small"
+                  onClick={() => setCustomer(null)}
+                >
+                  Change
+                </button>
+              </p>
+            ) : (
+              <CustomerSearch id={`${uid}-customer`} onPick={setCustomer} minLength={2} />
+            )}
           </div>
           <div className="form__grid">
             <div className="field">
-              <label htmlFor={`${uid}-minutes`}>Minutes</label>
+              <label htmlFor={`${uid}-subject`}>Subject</label>
               <input
                 type="text"
-                id={`${uid}-minutes`}
-                inputMode="numeric"
-                value={minutes}
-                onChange={(e) => setMinutes(e.target.value.trim())}
+                id={`${uid}-subject`}
+                value={subject}
+                onChange={(e) => setSubject(e.target.value)}
               />
             </div>
             <div className="field">
-              <label htmlFor={`${uid}-seconds`}>Seconds</label>
-              <input
-                type="text"
-                id={`${uid}-seconds`}
-                inputMode="numeric"
-                value={seconds}
-                onChange={(e) => setSeconds(e.target.value.trim())}
-              />
-            </div>
-            <div className="field">
-              <label htmlFor={`${uid}-outcome`}>Outcome</label>
-              <select
-                id={`${uid}-outcome`}
-                value={outcome}
-                onChange={(e) => setOutcome(e.target.value as typeof outcome)}
-              >
-                {CALL_OUTCOMES.map((o) => (
-                  <option key={o} value={o}>
-                    {OUTCOME_LABELS[o]}
-                  </option>
-                ))}
+              <label htmlFor={`${uid}-category`}>Category</label>
+              <select id={`${uid}-category`} value={category} onChange={(e) => setCategory(e.target.value)}>
+                {(categories.data?.items ?? [{ key: 'other', name: 'Other', active: true, builtin: true }])
+                  .filter((c) => c.active)
+                  .map((c) => (
+                    <option key={c.key} value={c.key}>
+                      {c.name}
+                    </option>
+                  ))}
               </select>
             </div>
           </div>
-        </fieldset>
-        <div className="field">
-          <label htmlFor={`${uid}-summary`}>Summary</label>
-          <textarea
-            id={`${uid}-summary`}
-            rows={4}
-            value={summary}
-            onChange={(e) => setSummary(e.target.value)}
-          />
+        </>
+      )}
+      <fieldset className="form__group">
+        <legend>The call</legend>
+        <div className="radio-row" role="radiogroup" aria-label="Direction">
+          {(['inbound', 'outbound'] as const).map((d) => (
+            <label key={d} className="radio">
+              <input
+                type="radio"
+                name={`${uid}-direction`}
+                checked={direction === d}
+                onChange={() => setDirection(d)}
+              />
+              {d === 'inbound' ? 'The customer called us' : 'We called the customer'}
+            </label>
+          ))}
         </div>
-        {!newCase && (
-          <label className="checkbox">
-            <input type="checkbox" checked={shown} onChange={(e) => setShown(e.target.checked)} />
-            Show in the customer’s conversation (not mailed); unticked, it is an internal note
-          </label>
-        )}
-        <div className="form__actions">
-          <button type="submit" className="button button--primary" disabled={saving}>
-            {saving ? 'Saving…' : newCase ? 'Open the case' : 'Log the call'}
-          </button>
+        <div className="form__grid">
+          <div className="field">
+            <label htmlFor={`${uid}-minutes`}>Minutes</label>
+            <input
+              type="text"
+              id={`${uid}-minutes`}
+              inputMode="numeric"
+              value={minutes}
+              onChange={(e) => setMinutes(e.target.value.trim())}
+            />
+          </div>
+          <div className="field">
+            <label htmlFor={`${uid}-seconds`}>Seconds</label>
+            <input
+              type="text"
+              id={`${uid}-seconds`}
+              inputMode="numeric"
+              value={seconds}
+              onChange={(e) => setSeconds(e.target.value.trim())}
+            />
+          </div>
+          <div className="field">
+            <label htmlFor={`${uid}-outcome`}>Outcome</label>
+            <select
+              id={`${uid}-outcome`}
+              value={outcome}
+              onChange={(e) => setOutcome(e.target.value as typeof outcome)}
+            >
+              {CALL_OUTCOMES.map((o) => (
+                <option key={o} value={o}>
+                  {OUTCOME_LABELS[o]}
+                </option>
+              ))}
+            </select>
+          </div>
         </div>
-      </form>
-    </dialog>,
-    document.body,
+      </fieldset>
+      <div className="field">
+        <label htmlFor={`${uid}-summary`}>Summary</label>
+        <textarea
+          id={`${uid}-summary`}
+          rows={4}
+          value={summary}
+          onChange={(e) => setSummary(e.target.value)}
+        />
+      </div>
+      {!newCase && (
+        <label className="checkbox">
+          <input type="checkbox" checked={shown} onChange={(e) => setShown(e.target.checked)} />
+          Show in the customer’s conversation (not mailed); unticked, it is an internal note
+        </label>
+      )}
+      <div className="form__actions">
+        <button type="submit" className="button button--primary" disabled={saving}>
+          {saving ? 'Saving…' : newCase ? 'Open the case' : 'Log the call'}
+        </button>
+      </div>
+    </FormDialog>
   );
 }
 

@@ -1,8 +1,8 @@
 // Merging a duplicate customer into the one that stays (staff): pick the other customer, read what
 // will happen, confirm. Everything moves there and the page follows it; there is no undo.
-import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
-import { createPortal } from 'react-dom';
+import { useId, useState, type FormEvent } from 'react';
 import { useNavigate } from 'react-router-dom';
+import { FormDialog } from '../layout/form-dialog.js';
 import type { Customer, CustomerMerged } from '../../shared/schemas/customers.js';
 import { api, toApiError } from '../lib/api.js';
 import { countOf } from '../lib/format.js';
@@ -28,16 +28,10 @@ export function movedSummary(moved: CustomerMerged['moved']): string {
 function MergeCustomerDialog(props: { customer: Customer; onClose(): void }) {
   const uid = useId();
   const navigate = useNavigate();
-  const ref = useRef<HTMLDialogElement>(null);
   const [into, setInto] = useState<Customer | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [saving, setSaving] = useState(false);
   const dup = props.customer;
-
-  useEffect(() => {
-    const dialog = ref.current;
-    if (dialog && !dialog.open) dialog.showModal();
-  }, []);
 
   async function submit(e: FormEvent) {
     e.preventDefault();
@@ -60,64 +54,54 @@ function MergeCustomerDialog(props: { customer: Customer; onClose(): void }) {
     }
   }
 
-  return createPortal(
-    <dialog
-      ref={ref}
-      className="dialog"
-      aria-labelledby={`${uid}-title`}
+  return (
+    <FormDialog
+      title={`Merge ${dup.name} into another customer`}
+      testId="merge-customer-dialog"
       onClose={props.onClose}
-      data-testid="merge-customer-dialog"
+      onSubmit={submit}
     >
-      <form className="dialog__content form" onSubmit={submit} noValidate>
-        <div className="dialog__header">
-          <h2 id={`${uid}-title`}>Merge {dup.name} into another customer</h2>
-          <button type="button" className="button button--ghost button--small" onClick={props.onClose}>
-            Close
-          </button>
-        </div>
-        <p className="dialog__intro muted">
-          For a duplicate: the same person under two records (a second e-mail address, or the order
-          system&apos;s record of someone who also writes in). Everything {dup.name} has moves to the customer
-          you choose: cases, portal login, signals, commitments and events. {dup.name} is then deleted; their
-          e-mail address, external ID and links lead to the other customer. The other customer keeps their own
-          details and fills empty ones from {dup.name}. There is no undo.
+      <p className="dialog__intro muted">
+        For a duplicate: the same person under two records (a second e-mail address, or the order
+        system&apos;s record of someone who also writes in). Everything {dup.name} has moves to the customer
+        you choose: cases, portal login, signals, commitments and events. {dup.name} is then deleted; their
+        e-mail address, external ID and links lead to the other customer. The other customer keeps their own
+        details and fills empty ones from {dup.name}. There is no undo.
+      </p>
+      {error && (
+        <p className="notice notice--error" role="alert" data-testid="merge-error">
+          {error}
         </p>
-        {error && (
-          <p className="notice notice--error" role="alert" data-testid="merge-error">
-            {error}
+      )}
+      <div className="field">
+        <label htmlFor={`${uid}-into`}>Merge into</label>
+        {into ? (
+          <p className="chosen">
+            <span className="chosen__value" data-testid="merge-into">
+              {into.name}
+              {into.email ? ` · ${into.email}` : ''}
+              <button
+                type="button"
+                className="button button--ghost button--small"
+                onClick={() => setInto(null)}
+              >
+                Change
+              </button>
+            </span>
           </p>
+        ) : (
+          <CustomerSearch id={`${uid}-into`} onPick={setInto} exclude={dup.id} minLength={2} />
         )}
-        <div className="field">
-          <label htmlFor={`${uid}-into`}>Merge into</label>
-          {into ? (
-            <p className="chosen">
-              <span className="chosen__value" data-testid="merge-into">
-                {into.name}
-                {into.email ? ` · ${into.email}` : ''}
-                <button
-                  type="button"
-                  className="button button--ghost button--small"
-                  onClick={() => setInto(null)}
-                >
-                  Change
-                </button>
-              </span>
-            </p>
-          ) : (
-            <CustomerSearch id={`${uid}-into`} onPick={setInto} exclude={dup.id} minLength={2} />
-          )}
-        </div>
-        <div className="form__actions">
-          <button type="submit" className="button button--danger" disabled={saving || !into}>
-            {saving ? 'Merging…' : into ? `Merge into ${into.name}` : 'Merge'}
-          </button>
-          <button type="button" className="button" onClick={props.onClose}>
-            Cancel
-          </button>
-        </div>
-      </form>
-    </dialog>,
-    document.body,
+      </div>
+      <div className="form__actions">
+        <button type="submit" className="button button--danger" disabled={saving || !into}>
+          {saving ? 'Merging…' : into ? `Merge into ${into.name}` : 'Merge'}
+        </button>
+        <button type="button" className="button" onClick={props.onClose}>
+          Cancel
+        </button>
+      </div>
+    </FormDialog>
   );
 }
 

@@ -169,23 +169,38 @@ export async function logout(db: Database, actor: Actor) {
   if (actor.tokenId) await repo.revokeToken(db, actor.tokenId);
 }
 
-/** "Sign out everywhere else": the user's other sessions end (a shared computer, a lost laptop). */
-export async function endOtherSessions(db: Database, actor: Actor) {
-  if (!actor.userId) throw forbidden('Steward itself has no sessions');
-  const userId = actor.userId;
+/**
+ * Ends sign-in sessions of `userId` in one transaction, never the request's own, and records
+ * `user.sessions_ended` with `by` and what ended: all of them, or the one `only` (404 if it is
+ * not a live session of theirs). API tokens stay.
+ */
+async function endSessions(
+  db: Database,
+  actor: Actor,
+  userId: string,
+  opts: { by: 'self' | 'admin'; only?: string },
+) {
   return db.transaction(async (tx) => {
+    if (opts.by === 'admin' && !(await findUserById(tx, userId))) throw notFound('user');
     const endedSessions = await repo.revokeTokensOfUser(tx, userId, {
-      except: actor.tokenId,
       sessionsOnly: true,
+      ...(opts.only ? { only: opts.only } : { except: actor.tokenId }),
     });
+    if (opts.only && endedSessions === 0) throw notFound('session');
     await recordDomainEvent(tx, actor, {
       type: 'user.sessions_ended',
       entityType: 'user',
       entityId: userId,
-      data: { by: 'self', endedSessions },
+      data: { by: opts.by, endedSessions, ...(opts.only ? { sessionId: opts.only } : {}) },
     });
     return { endedSessions };
   });
+}
+
+/** "Sign out everywhere else": the user's other sessions end (a shared computer, a lost laptop). */
+export async function endOtherSessions(db: Database, actor: Actor) {
+  if (!actor.userId) throw forbidden('Steward itself has no sessions');
+  return endSessions(db, actor, actor.userId, { by: 'self' });
 }
 
 export async function createApiToken(
@@ -254,33 +269,9 @@ export async function listSessions(db: Database, userId: string, currentTokenId:
 /** Ends one of your own sessions (the one in use too: that is signing out). 404 if it is not yours or not live. */
 export async function endOwnSession(db: Database, actor: Actor, sessionId: string) {
   if (!actor.userId) throw forbidden('Steward itself has no sessions');
-  const userId = actor.userId;
-  await db.transaction(async (tx) => {
-    const ended = await repo.revokeTokensOfUser(tx, userId, { only: sessionId, sessionsOnly: true });
-    if (ended === 0) throw notFound('session');
-    await recordDomainEvent(tx, actor, {
-      type: 'user.sessions_ended',
-      entityType: 'user',
-      entityId: userId,
-      data: { by: 'self', endedSessions: 1, sessionId },
-    });
-  });
+  await endSessions(db, actor, actor.userId, { by: 'self', only: sessionId });
 }
 
 /** An admin signs a user out everywhere (a lost laptop) without disabling the login; API tokens stay. */
-export async function endSessionsOfUser(db: Database, actor: Actor, userId: string) {
-  return db.transaction(async (tx) => {
-    if (!(await findUserById(tx, userId))) throw notFound('user');
-    const endedSessions = await repo.revokeTokensOfUser(tx, userId, {
-      sessionsOnly: true,
-      except: actor.tokenId,
-    });
-    await recordDomainEvent(tx, actor, {
-      type: 'user.sessions_ended',
-      entityType: 'user',
-      entityId: userId,
-      data: { by: 'admin', endedSessions },
-    });
-    return { endedSessions };
-  });
-}
+export const endSessionsOfUser = (db: Database, actor: Actor, userId: string) =>
+  endSessions(db, actor, userId, { by: 'admin' });
