@@ -3,6 +3,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import { rows } from '../../../db/client.js';
+import { usingPostgres } from '../../../../test/helpers/db.js';
+import { makeSignal } from '../../../../test/helpers/signal-factories.js';
 import {
   customerWithCommitments,
   deliveryCommitment,
@@ -413,5 +415,36 @@ describe('merging a duplicate customer', () => {
     expect((await merge(c.id, b.id)).body.error.code).toBe('invalid_reference');
     // Nothing was half-written by the refusals.
     expect((await t.get(`/api/v1/customers/${c.id}`, app.agent)).status).toBe(200);
+  });
+});
+
+describe.runIf(usingPostgres())('merging at the same time (PostgreSQL)', () => {
+  it('two merges of one pair in opposite directions: one wins, the other is told, nothing is half-done', async () => {
+    const { t } = app;
+    for (let round = 0; round < 5; round++) {
+      const a = await makeCustomer(t.db);
+      const b = await makeCustomer(t.db);
+      for (const c of [a, b]) {
+        const k = await makeCase(t.db, c.id, { channel: 'proactive' });
+        await makeSignal(t.db, { customerId: c.id, state: 'acted', caseId: k.id });
+      }
+      const [ab, ba] = await Promise.all([merge(a.id, b.id), merge(b.id, a.id)]);
+      const statuses = [ab.status, ba.status].sort();
+      expect(statuses[0], JSON.stringify([ab.body, ba.body])).toBe(200);
+      // The loser finds its customer merged (404) or its target gone (422), never a deadlock.
+      expect([404, 422]).toContain(statuses[1]);
+      const live = await rows<{ id: string; cases: number }>(
+        t.db,
+        sql`select c.id, (select count(*)::int from cases k where k.customer_id = c.id) as cases
+          from customers c where c.id in (${a.id}, ${b.id}) and c.deleted_at is null`,
+      );
+      expect(live).toHaveLength(1);
+      expect(live[0]!.cases).toBe(2);
+      const [signals] = await rows<{ n: number }>(
+        t.db,
+        sql`select count(*)::int as n from signals where customer_id = ${live[0]!.id}`,
+      );
+      expect(signals!.n).toBe(2);
+    }
   });
 });
