@@ -369,6 +369,15 @@ describe('merging a duplicate customer', () => {
       body: { customerId: other.id, subject: `From the other address ${stamp}`, message: { body: 'Hi' } },
     });
 
+    // Handling the other one's case, the agent is told there may be another record.
+    const theirCase = (
+      await stack.api<{ items: { id: string }[] }>(`/cases?customerId=${other.id}`, { login: DEMO.agent })
+    ).items[0]!;
+    await page.goto(`${stack.url}/cases/${theirCase.id}`);
+    await eventually(() => text(page.getByTestId('duplicate-hint'))).toMatch(
+      /^Another customer has the same name or phone number\.\s+Review duplicates$/,
+    );
+
     await page.goto(`${stack.url}/customers/${here.id}`);
     const section = page.getByTestId('customer-duplicates');
     const row = section.getByTestId('possible-duplicate');

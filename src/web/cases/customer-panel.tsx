@@ -1,5 +1,6 @@
 // Who the case is for, and what else they have asked lately.
 import { Link } from 'react-router-dom';
+import type { CustomerDuplicates } from '../../shared/schemas/customers.js';
 import type { Case, CaseSummary, Page } from '../lib/types.js';
 import { useApi } from '../lib/use-api.js';
 import { formatDate } from '../lib/format.js';
@@ -18,6 +19,9 @@ export function useCustomerCases(customerId: string | undefined) {
 }
 
 export function CustomerPanel({ c, others }: { c: Case; others: ReturnType<typeof useCustomerCases> }) {
+  // Another record of the same person, noticed where it matters: while handling their case.
+  const duplicates = useApi<CustomerDuplicates>(`/customers/${c.customer.id}/duplicates`);
+  const possible = duplicates.data?.possible.length ?? 0;
   const rest = others.data?.items.filter((o) => o.id !== c.id).slice(0, OTHER_CASES) ?? [];
   const more = (others.data?.total ?? 0) - 1 - rest.length;
   return (
@@ -46,6 +50,12 @@ export function CustomerPanel({ c, others }: { c: Case; others: ReturnType<typeo
           <span className="muted">Individual customer</span>
         )}
       </p>
+      {possible > 0 && (
+        <p className="notice notice--warning panel__hint" data-testid="duplicate-hint">
+          {possible === 1 ? 'Another customer has' : `${possible} other customers have`} the same name or
+          phone number. <Link to={`/customers/${c.customer.id}#duplicates-title`}>Review duplicates</Link>
+        </p>
+      )}
       <h3 className="panel__heading">Other cases</h3>
       {others.error && <p className="muted">{others.error.message}</p>}
       {others.data && rest.length === 0 && <p className="muted">None.</p>}
