@@ -230,6 +230,15 @@ describe('merging a duplicate customer', () => {
       ['Imported by address', 'Imported by id', 'Rang in', 'Still me'].sort(),
     );
 
+    // Looked up by the old address or external id (an integration), the survivor is found.
+    for (const query of [
+      `email=${encodeURIComponent(dupEmail.toUpperCase())}`,
+      `externalId=${duplicate.externalId}`,
+    ]) {
+      const found = await t.get(`/api/v1/customers?${query}`, app.agent);
+      expect(found.body.items.map((c: { id: string }) => c.id)).toEqual([survivor.id]);
+    }
+
     // The address and external id are the survivor's now: no new customer takes them, by hand or
     // by import (a re-import of the old records would make the duplicate again).
     const taken = await t.post('/api/v1/customers', { name: 'New Owner', email: dupEmail }, app.agent);

@@ -80,8 +80,19 @@ function filters(q: Partial<CustomerListQuery>, scope: SQL | undefined): SQL | u
       : undefined,
     q.organizationId ? eq(customers.organizationId, q.organizationId) : undefined,
     q.segment ? sql`coalesce(${customers.segment}, ${organizations.segment}) = ${q.segment}` : undefined,
-    q.email ? sql`lower(${customers.email}) = lower(${q.email})` : undefined,
-    q.externalId ? eq(customers.externalId, q.externalId) : undefined,
+    // By e-mail or external id, a customer merged into another finds the one it went into.
+    q.email
+      ? sql`(lower(${customers}.email) = lower(${q.email}) or ${customers}.id = (
+          select m.merged_into_id from customers m
+          where lower(m.email) = lower(${q.email}) and m.merged_into_id is not null
+          order by m.deleted_at desc limit 1))`
+      : undefined,
+    q.externalId
+      ? sql`(${customers}.external_id = ${q.externalId} or ${customers}.id = (
+          select m.merged_into_id from customers m
+          where m.external_id = ${q.externalId} and m.merged_into_id is not null
+          order by m.deleted_at desc limit 1))`
+      : undefined,
   );
 }
 
