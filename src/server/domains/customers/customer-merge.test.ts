@@ -5,11 +5,13 @@ import { sql } from 'drizzle-orm';
 import { rows } from '../../../db/client.js';
 import { usingPostgres } from '../../../../test/helpers/db.js';
 import { makeSignal } from '../../../../test/helpers/signal-factories.js';
+import { moveMergeStragglers } from './customer-merge.js';
 import {
   customerWithCommitments,
   deliveryCommitment,
   eventOf,
   postRule,
+  storeAlongside,
   sendEvents,
   startEventsApp,
   typesFor,
@@ -391,6 +393,37 @@ describe('merging a duplicate customer', () => {
     ).toEqual([]);
     const login = await makeUser(t.db, 'customer', { customerId: first.id });
     expect((await t.get('/api/v1/customers/duplicates', login.token)).status).toBe(403);
+  });
+
+  it('moves what a concurrent writer added to the merged customer just after the merge (the straggler job)', async () => {
+    const { t } = app;
+    const dup = await makeCustomer(t.db);
+    const keep = await makeCustomer(t.db);
+    expect((await merge(dup.id, keep.id)).status).toBe(200);
+    // Written by transactions that read the duplicate as live just before the merge committed.
+    await storeAlongside(app, {
+      type: typesFor()('late'),
+      customerId: dup.id,
+      refs: { orderId: `O-${unique()}` },
+      occurredAt: new Date().toISOString(),
+    });
+    const signal = await makeSignal(t.db, { customerId: dup.id });
+    const [straggler] = await rows<{ id: string }>(
+      t.db,
+      sql`insert into cases (id, subject, customer_id, channel, category, priority, status)
+        values (gen_random_uuid(), 'Late mail', ${dup.id}, 'email', 'other', 'normal', 'new') returning id`,
+    );
+    expect(await moveMergeStragglers(t.db)).toBeGreaterThanOrEqual(3);
+    const [after] = await rows<{ events: number; signal: string; case: string }>(
+      t.db,
+      sql`select (select count(*)::int from events where customer_id = ${keep.id}) as events,
+        (select customer_id from signals where id = ${signal.id}) as signal,
+        (select customer_id from cases where id = ${straggler!.id}) as case`,
+    );
+    // The signal's own evidence event was written for the duplicate too.
+    expect(after).toEqual({ events: 2, signal: keep.id, case: keep.id });
+    // Nothing left: the next run moves nothing.
+    expect(await moveMergeStragglers(t.db)).toBe(0);
   });
 
   it('refuses a merge into itself, into no customer, of a merged one; customers may not merge', async () => {

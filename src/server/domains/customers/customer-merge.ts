@@ -9,7 +9,7 @@ import type { Database } from '../../../db/client.js';
 import { rows } from '../../../db/client.js';
 import type { CustomerMerged } from '../../../shared/schemas/customers.js';
 import type { Actor } from '../../lib/actor.js';
-import { isStaff } from '../../lib/actor.js';
+import { SYSTEM_ACTOR, isStaff } from '../../lib/actor.js';
 import { forbidden, notFound, unprocessable } from '../../lib/errors.js';
 import { recordDomainEvent, recordDomainEvents } from '../domain-events/domain-events.repo.js';
 import { SIGNAL_LOCK_ORDER } from '../signals/signals.repo.js';
@@ -79,59 +79,7 @@ export async function mergeCustomers(
         updated_at = now()
       from customers d
       where s.id = ${into} and d.id = ${dup}`);
-    const [survivor] = await rows<{ organization_id: string | null }>(
-      tx,
-      sql`select organization_id from customers where id = ${into}`,
-    );
-    const org = survivor!.organization_id;
-
-    const movedSignals = await count(
-      tx,
-      sql`update signals set customer_id = ${into} where customer_id = ${dup}`,
-    );
-    const movedCases = await rows<{ id: string }>(
-      tx,
-      sql`update cases set customer_id = ${into}, organization_id = ${org}
-        where customer_id = ${dup} returning id`,
-    );
-    const moved = {
-      cases: movedCases.length,
-      signals: movedSignals,
-      messages: await count(
-        tx,
-        sql`update messages set author_customer_id = ${into} where author_customer_id = ${dup}`,
-      ),
-      logins: await count(
-        tx,
-        sql`update users set customer_id = ${into}, updated_at = now() where customer_id = ${dup}`,
-      ),
-      // One active agreement per customer: the survivor's own stands; the duplicate's stays put.
-      agreements: await count(
-        tx,
-        sql`update agreements a set scope_customer_id = ${into}
-          where a.scope_customer_id = ${dup}
-            and not (a.active and a.deleted_at is null and exists (
-              select 1 from agreements o where o.scope_customer_id = ${into} and o.active and o.deleted_at is null))`,
-      ),
-      // A live commitment of the survivor for the same reference wins; the duplicate's stays put.
-      commitments: await count(
-        tx,
-        sql`update commitments c set customer_id = ${into}
-          where c.customer_id = ${dup}
-            and not (c.state in ('open', 'overdue') and exists (
-              select 1 from commitments o where o.customer_id = ${into} and o.key = c.key
-                and o.ref_value = c.ref_value and o.state in ('open', 'overdue')))`,
-      ),
-      events: await count(tx, sql`update events set customer_id = ${into} where customer_id = ${dup}`),
-      ratings: await count(tx, sql`update case_ratings set customer_id = ${into} where customer_id = ${dup}`),
-    };
-    await tx.execute(sql`update rule_expectations set customer_id = ${into} where customer_id = ${dup}`);
-    await tx.execute(sql`update rule_hits set subject_id = ${into} where subject_id = ${dup}`);
-    // One vote per article and voter: the survivor's own vote stands.
-    await tx.execute(sql`
-      update kb_votes v set customer_id = ${into}
-      where v.customer_id = ${dup}
-        and not exists (select 1 from kb_votes o where o.customer_id = ${into} and o.article_id = v.article_id)`);
+    const moved = await moveRecords(tx, actor, dup, into);
     const [left] = await rows<CustomerMerged['left']>(
       tx,
       sql`select
@@ -151,18 +99,109 @@ export async function mergeCustomers(
       entityId: dup,
       data: { intoId: into },
     });
-    // Each moved case's history says whose it is now.
-    await recordDomainEvents(
-      tx,
-      actor,
-      movedCases.map((c) => ({
-        type: 'case.updated',
-        entityType: 'case',
-        entityId: c.id,
-        data: { changes: { customerId: { from: dup, to: into } }, reason: 'customer_merged' },
-      })),
-    );
     return { moved, left: left! };
   });
   return { customer: await getCustomer(db, actor, intoId), ...result };
+}
+
+/**
+ * Moves every record of customer `dup` to `into`, one set-based statement per kind; what would
+ * break a one-live-per-key rule stays (see `left`). Run by the merge, and again by the
+ * straggler job for what a concurrent writer added meanwhile.
+ */
+async function moveRecords(tx: Database, actor: Actor, dup: string, into: string) {
+  const [survivor] = await rows<{ organization_id: string | null }>(
+    tx,
+    sql`select organization_id from customers where id = ${into}`,
+  );
+  const org = survivor!.organization_id;
+
+  const movedSignals = await count(
+    tx,
+    sql`update signals set customer_id = ${into} where customer_id = ${dup}`,
+  );
+  const movedCases = await rows<{ id: string }>(
+    tx,
+    sql`update cases set customer_id = ${into}, organization_id = ${org}
+        where customer_id = ${dup} returning id`,
+  );
+  const moved = {
+    cases: movedCases.length,
+    signals: movedSignals,
+    messages: await count(
+      tx,
+      sql`update messages set author_customer_id = ${into} where author_customer_id = ${dup}`,
+    ),
+    logins: await count(
+      tx,
+      sql`update users set customer_id = ${into}, updated_at = now() where customer_id = ${dup}`,
+    ),
+    // One active agreement per customer: the survivor's own stands; the duplicate's stays put.
+    agreements: await count(
+      tx,
+      sql`update agreements a set scope_customer_id = ${into}
+          where a.scope_customer_id = ${dup}
+            and not (a.active and a.deleted_at is null and exists (
+              select 1 from agreements o where o.scope_customer_id = ${into} and o.active and o.deleted_at is null))`,
+    ),
+    // A live commitment of the survivor for the same reference wins; the duplicate's stays put.
+    commitments: await count(
+      tx,
+      sql`update commitments c set customer_id = ${into}
+          where c.customer_id = ${dup}
+            and not (c.state in ('open', 'overdue') and exists (
+              select 1 from commitments o where o.customer_id = ${into} and o.key = c.key
+                and o.ref_value = c.ref_value and o.state in ('open', 'overdue')))`,
+    ),
+    events: await count(tx, sql`update events set customer_id = ${into} where customer_id = ${dup}`),
+    ratings: await count(tx, sql`update case_ratings set customer_id = ${into} where customer_id = ${dup}`),
+  };
+  await tx.execute(sql`update rule_expectations set customer_id = ${into} where customer_id = ${dup}`);
+  await tx.execute(sql`update rule_hits set subject_id = ${into} where subject_id = ${dup}`);
+  // One vote per article and voter: the survivor's own vote stands.
+  await tx.execute(sql`
+      update kb_votes v set customer_id = ${into}
+      where v.customer_id = ${dup}
+        and not exists (select 1 from kb_votes o where o.customer_id = ${into} and o.article_id = v.article_id)`);
+  // Each moved case's history says whose it is now.
+  await recordDomainEvents(
+    tx,
+    actor,
+    movedCases.map((c) => ({
+      type: 'case.updated',
+      entityType: 'case',
+      entityId: c.id,
+      data: { changes: { customerId: { from: dup, to: into } }, reason: 'customer_merged' },
+    })),
+  );
+  return moved;
+}
+
+/** Merged within the last hour: a writer that had read the duplicate as live may have added since. */
+const STRAGGLER_WINDOW = '1 hour';
+
+/**
+ * Moves what concurrent writers added to recently merged customers after their merge (a mail,
+ * an event or a case that read the duplicate as live just before the merge committed). Normally
+ * finds nothing: one indexed probe per kind of record and merged customer. Returns how many moved.
+ */
+export async function moveMergeStragglers(db: Database) {
+  const recent = await rows<{ id: string; into: string }>(
+    db,
+    sql`select m.id, m.merged_into_id as "into"
+      from customers m join customers s on s.id = m.merged_into_id and s.deleted_at is null
+      where m.merged_into_id is not null and m.deleted_at > now() - ${STRAGGLER_WINDOW}::interval
+      order by m.deleted_at limit 50`,
+  );
+  let total = 0;
+  for (const m of recent) {
+    total += await db.transaction(async (tx) => {
+      await tx.execute(
+        sql`select id from signals where customer_id = ${m.id} order by ${SIGNAL_LOCK_ORDER} for update`,
+      );
+      const moved = await moveRecords(tx, SYSTEM_ACTOR, m.id, m.into);
+      return Object.values(moved).reduce((a, b) => a + b, 0);
+    });
+  }
+  return total;
 }
