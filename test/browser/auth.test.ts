@@ -71,7 +71,7 @@ describe('sign-in', () => {
     const token = await page.evaluate(() => localStorage.getItem('steward.token'));
     expect(token).toMatch(/^stw_/);
 
-    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByRole('button', { name: 'Sign out', exact: true }).click();
     await loginHeading(page).waitFor();
     expect(new URL(page.url()).pathname).toBe('/login');
     expect(await page.evaluate(() => localStorage.getItem('steward.token'))).toBeNull();

@@ -110,8 +110,32 @@ describe('customer portal', () => {
     expect(await page.getByRole('link', { name: 'Edit' }).count()).toBe(0);
   });
 
+  it('sees on her own record where she is signed in, and signs out another browser', async () => {
+    const iphone =
+      'Mozilla/5.0 (iPhone; CPU iPhone OS 17_1 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.1 Mobile/15E148 Safari/604.1';
+    const phone = (await (
+      await fetch(`${stack.url}/api/v1/auth/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'user-agent': iphone },
+        body: JSON.stringify({ email: DEMO.customer.email, password: DEMO.customer.password }),
+      })
+    ).json()) as { token: string };
+    await page.goto(`${stack.url}/customers/${me.customerId}`);
+    const row = page.getByTestId('session-row').filter({ hasText: 'Safari 17 on iOS 17.1' });
+    await eventually(() => row.count()).toBe(1);
+    expect(await page.getByTestId('session-current').count()).toBe(1);
+    await row.getByRole('button', { name: /^Sign out Safari/ }).click();
+    await eventually(() => text(page.getByTestId('sessions-ended'))).toBe(
+      'Signed out Safari 17 on iOS 17.1.',
+    );
+    const gone = await fetch(`${stack.url}/api/v1/auth/me`, {
+      headers: { authorization: `Bearer ${phone.token}` },
+    });
+    expect(gone.status).toBe(401);
+  });
+
   it('signs out to the sign-in page', async () => {
-    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByRole('button', { name: 'Sign out', exact: true }).click();
     await page.getByRole('heading', { name: 'Sign in' }).waitFor();
     expect(new URL(page.url()).pathname).toBe('/login');
     expect(await page.evaluate(() => localStorage.getItem('steward.token'))).toBeNull();

@@ -12,6 +12,7 @@ import { CustomerEvents, ProactiveSections } from '../signals/customer-proactive
 import { CustomerHistory } from './customer-history.js';
 import { MergeCustomerButton } from './merge-customer-dialog.js';
 import { CustomerDuplicatesSection } from './customer-duplicates.js';
+import { YourSessions } from '../auth/session-list.js';
 
 /** Set by the edit form when it navigates back here after saving. */
 export interface CustomerDetailState {
@@ -141,6 +142,12 @@ function CustomerDetail({ id }: { id: string }) {
           </section>
         )}
       </div>
+      {/* A customer on their own record: where they are signed in (a shared computer). */}
+      {c.id === me.customerId && (
+        <div className="section">
+          <YourSessions />
+        </div>
+      )}
       {staff && (
         <CustomerDuplicatesSection
           customer={c}
