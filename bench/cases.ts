@@ -3,13 +3,8 @@
 // then fills the database to the target size with set-based SQL and measures a queue view,
 // the view counts, full-text search, the CSV export of a view, and recomputing every running
 // clock after a calendar change.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import pg from 'pg';
 import { sql } from 'drizzle-orm';
-import { openDatabase } from '../src/db/client.js';
 import { migrateDatabase } from '../src/db/migrate.js';
 import { buildApp } from '../src/server/app.js';
 import { loadConfig } from '../src/server/config.js';
@@ -17,7 +12,7 @@ import { SYSTEM_ACTOR } from '../src/server/lib/actor.js';
 import { issueToken } from '../src/server/domains/auth/auth.service.js';
 import { importCustomersCsv } from '../src/server/domains/imports/customer-import.js';
 import { createUser } from '../src/server/domains/users/users.service.js';
-import { fmt, now, percentile, printTable, progress, timed } from './lib.js';
+import { fmt, freshDatabase, now, percentile, printTable, progress, timed } from './lib.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -35,30 +30,8 @@ const WORDS =
     ' ',
   );
 
-async function freshDatabase() {
-  if (!args.postgres) {
-    const dir = mkdtempSync(join(tmpdir(), 'steward-bench-'));
-    const handle = await openDatabase({ kind: 'pglite', dataDir: dir, thread: true }); // as the server opens it
-    return { handle, cleanup: async () => rmSync(dir, { recursive: true, force: true }) };
-  }
-  const name = `steward_bench_${Date.now()}`;
-  const admin = new pg.Client({ connectionString: args.postgres });
-  await admin.connect();
-  await admin.query(`create database "${name}"`);
-  const url = new URL(args.postgres);
-  url.pathname = `/${name}`;
-  const handle = await openDatabase({ kind: 'postgres', url: url.toString(), poolSize: 16 });
-  return {
-    handle,
-    cleanup: async () => {
-      await admin.query(`drop database if exists "${name}" with (force)`);
-      await admin.end();
-    },
-  };
-}
-
 async function main() {
-  const { handle, cleanup } = await freshDatabase();
+  const { handle, cleanup } = await freshDatabase(args.postgres);
   const db = handle.db;
   await migrateDatabase(handle);
   const csv = ['name,email,organization,segment'];

@@ -1,5 +1,10 @@
 // Small helpers shared by the benchmarks: timing, percentiles, a printed table, progress lines.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import pg from 'pg';
+import { openDatabase } from '../src/db/client.js';
 
 export const now = () => performance.now();
 
@@ -99,5 +104,31 @@ export async function startCpuProfile(file: string) {
     console.log('busiest functions (self time):');
     for (const [k, n] of [...byFunction].sort((a, b) => b[1] - a[1]).slice(0, 30))
       console.log(`${pct(n)}  ${k}`);
+  };
+}
+
+/**
+ * A new, empty database for one run: a PGlite in a temporary folder (on its worker thread, as the
+ * server opens it), or a new database on the PostgreSQL server at `postgresUrl`. `cleanup` removes it.
+ */
+export async function freshDatabase(postgresUrl?: string) {
+  if (!postgresUrl) {
+    const dir = mkdtempSync(join(tmpdir(), 'steward-bench-'));
+    const handle = await openDatabase({ kind: 'pglite', dataDir: dir, thread: true }); // as the server opens it
+    return { handle, cleanup: async () => rmSync(dir, { recursive: true, force: true }) };
+  }
+  const name = `steward_bench_${Date.now()}`;
+  const admin = new pg.Client({ connectionString: postgresUrl });
+  await admin.connect();
+  await admin.query(`create database "${name}"`);
+  const url = new URL(postgresUrl);
+  url.pathname = `/${name}`;
+  const handle = await openDatabase({ kind: 'postgres', url: url.toString(), poolSize: 16 });
+  return {
+    handle,
+    cleanup: async () => {
+      await admin.query(`drop database if exists "${name}" with (force)`);
+      await admin.end();
+    },
   };
 }
