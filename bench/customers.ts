@@ -33,10 +33,10 @@ async function main() {
       const n = Math.min(BATCH, TOTAL - done);
       // Names repeat every 0.9 × TOTAL customers, phone numbers every 0.95 × TOTAL.
       await db.execute(sql`
-        insert into customers (name, email, phone)
-        select 'Customer ' || (g % ${Math.floor(TOTAL * 0.9)}), 'c' || g || '@bench.example',
-          '+49 30 ' || lpad((g % ${Math.floor(TOTAL * 0.95)})::text, 8, '0')
-        from generate_series(${done}, ${done + n - 1}) g`);
+        insert into customers (id, name, email, phone)
+        select gen_random_uuid(), 'Customer ' || (g % ${Math.floor(TOTAL * 0.9)}::int), 'c' || g || '@bench.example',
+          '+49 30 ' || lpad((g % ${Math.floor(TOTAL * 0.95)}::int)::text, 8, '0')
+        from generate_series(${done}::int, ${done + n - 1}::int) g`);
       progress('customers', done + n, TOTAL);
     }
     await db.execute(sql`analyze customers`);
@@ -60,17 +60,17 @@ async function main() {
     // A duplicate with many cases and events (an order system's record, years of events).
     const [dup, into] = ids as [{ id: string }, { id: string }];
     await db.execute(sql`
-      insert into cases (subject, customer_id, channel, category, priority, status)
-      select 'Bench case ' || g, ${dup.id}, 'email', 'other', 'normal', 'open' from generate_series(1, ${CASES}) g`);
+      insert into cases (id, subject, customer_id, channel, category, priority, status)
+      select gen_random_uuid(), 'Bench case ' || g, ${dup.id}, 'email', 'other', 'normal', 'open' from generate_series(1, ${CASES}::int) g`);
     const [source] = await rows<{ id: string }>(
       db,
-      sql`insert into event_sources (key, name, token_hash, webhook_secret) values ('bench', 'Bench', 'x', 'x') returning id`,
+      sql`insert into event_sources (id, key, name, token_hash, webhook_secret) values (gen_random_uuid(), 'bench', 'Bench', 'x', 'x') returning id`,
     );
     await db.execute(sql`
       insert into events (id, source_id, event_id, type, occurred_at, customer_id, refs, data)
       select gen_random_uuid(), ${source!.id}, 'e' || g, 'order.placed', now() - (g || ' minutes')::interval,
         ${dup.id}, jsonb_build_object('orderId', 'O' || g), '{}'::jsonb
-      from generate_series(1, ${EVENTS}) g`);
+      from generate_series(1, ${EVENTS}::int) g`);
     const t0 = now();
     const merged = await mergeCustomers(db, SYSTEM_ACTOR, dup.id, into.id);
     const mergeMs = now() - t0;
