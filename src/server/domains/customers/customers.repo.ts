@@ -41,36 +41,6 @@ export async function findCustomer(db: Database, id: string) {
   return row;
 }
 
-export async function findCustomerIdByEmail(db: Database, email: string, exceptId?: string) {
-  const [row] = await db
-    .select({ id: customers.id })
-    .from(customers)
-    .where(
-      and(
-        sql`lower(${customers.email}) = lower(${email})`,
-        live,
-        exceptId ? sql`${customers.id} <> ${exceptId}` : undefined,
-      ),
-    )
-    .limit(1);
-  return row?.id;
-}
-
-export async function findCustomerIdByExternalId(db: Database, externalId: string, exceptId?: string) {
-  const [row] = await db
-    .select({ id: customers.id })
-    .from(customers)
-    .where(
-      and(
-        eq(customers.externalId, externalId),
-        live,
-        exceptId ? sql`${customers.id} <> ${exceptId}` : undefined,
-      ),
-    )
-    .limit(1);
-  return row?.id;
-}
-
 function filters(q: Partial<CustomerListQuery>, scope: SQL | undefined): SQL | undefined {
   return and(
     live,

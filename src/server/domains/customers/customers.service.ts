@@ -58,13 +58,7 @@ async function checkCustomerFields(db: Database, input: CustomerUpdate, exceptId
       { path: 'body.segment', message: 'no such segment' },
     ]);
   }
-  if (input.email && (await repo.findCustomerIdByEmail(db, input.email, exceptId))) {
-    throw uniqueErrors.customers_email_live_uq;
-  }
-  if (input.externalId && (await repo.findCustomerIdByExternalId(db, input.externalId, exceptId))) {
-    throw uniqueErrors.customers_external_id_live_uq;
-  }
-  // A merged customer's address and external id lead to the customer it went into: theirs alone.
+  // Taken by another live customer, or by one merged into another (its keys lead there).
   for (const field of ['email', 'externalId'] as const) {
     const value = input[field];
     if (!value) continue;
@@ -72,15 +66,12 @@ async function checkCustomerFields(db: Database, input: CustomerUpdate, exceptId
       db,
       field === 'email' ? { email: value } : { externalId: value },
     );
-    if (holder?.merged && holder.id !== exceptId) {
-      const message = `belongs to ${holder.name}: a customer merged into them had it`;
-      throw new AppError(
-        409,
-        field === 'email' ? 'email_taken' : 'external_id_taken',
-        `body.${field}: ${message}`,
-        [{ path: `body.${field}`, message }],
-      );
-    }
+    if (!holder || holder.id === exceptId) continue;
+    const taken =
+      field === 'email' ? uniqueErrors.customers_email_live_uq : uniqueErrors.customers_external_id_live_uq;
+    if (!holder.merged) throw taken;
+    const message = `belongs to ${holder.name}: a customer merged into them had it`;
+    throw new AppError(409, taken.code, `body.${field}: ${message}`, [{ path: `body.${field}`, message }]);
   }
 }
 

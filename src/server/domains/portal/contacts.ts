@@ -1,10 +1,10 @@
 // Who wrote in: the live customer with an e-mail address, or a new one in the organization that
 // owns the address's domain. Shared by the channels that meet strangers (e-mail, web form,
 // conversations).
-import { resolveCustomer } from '../customers/customers.repo.js';
 import { sql } from 'drizzle-orm';
 import type { Database } from '../../../db/client.js';
 import { rows } from '../../../db/client.js';
+import { resolveCustomer } from '../customers/customers.repo.js';
 import { domainAndParents, domainOf } from '../../../core/mail/addresses.js';
 import type { Actor } from '../../lib/actor.js';
 import { conflict } from '../../lib/errors.js';
@@ -55,11 +55,7 @@ export async function findOrCreateCustomerByEmail(
 ): Promise<Contact> {
   const email = input.email.trim().toLowerCase();
   // A merged customer's address leads to the customer it went into.
-  const find = async () => {
-    const found = await resolveCustomer(tx, { email });
-    return found ? [found] : [];
-  };
-  const [known] = await find();
+  const known = await resolveCustomer(tx, { email });
   if (known) return { id: known.id, organizationId: known.organization_id, created: false };
   const organizationId = await organizationForAddress(tx, email);
   const [created] = await tx
@@ -74,7 +70,7 @@ export async function findOrCreateCustomerByEmail(
     .onConflictDoNothing()
     .returning({ id: customers.id });
   if (!created) {
-    const [other] = await find();
+    const other = await resolveCustomer(tx, { email });
     // Not by e-mail: the externalId belongs to someone else.
     if (!other) throw conflict('external_id_taken', 'customer.externalId: another customer has it');
     return { id: other.id, organizationId: other.organization_id, created: false };
