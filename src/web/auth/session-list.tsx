@@ -9,8 +9,7 @@ import type { Items } from '../lib/types.js';
 import { useApi } from '../lib/use-api.js';
 import { DataTable } from '../layout/data-table.js';
 import { ListState } from '../layout/list-state.js';
-
-type Outcome = { ok: boolean; text: string } | null;
+import { OutcomeNotice, type Outcome } from '../layout/page-parts.js';
 
 /** Runs one action at a time and keeps what came of it, to show beside the button. */
 function useAction() {
@@ -28,19 +27,6 @@ function useAction() {
     }
   }
   return { busy, outcome, run };
-}
-
-function OutcomeNotice({ outcome }: { outcome: Outcome }) {
-  if (!outcome) return null;
-  return (
-    <p
-      className={`notice ${outcome.ok ? 'notice--success' : 'notice--error'}`}
-      role={outcome.ok ? 'status' : 'alert'}
-      data-testid="sessions-ended"
-    >
-      {outcome.text}
-    </p>
-  );
 }
 
 function SessionTable(props: {
@@ -129,7 +115,7 @@ export function YourSessions() {
         Each browser signed in as you. One you do not know, or a computer you no longer use? Sign it out; this
         one stays signed in, and API tokens keep working.
       </p>
-      <OutcomeNotice outcome={outcome} />
+      <OutcomeNotice outcome={outcome} testId="sessions-ended" />
       <ListState list={list} count={sessions.length} loadingLabel="Loading sessions…" empty="No sessions.">
         <SessionTable sessions={sessions} onEnd={(s) => void endOne(s)} busy={busy} />
       </ListState>
@@ -162,7 +148,7 @@ export function UserSessions({ userId, name }: { userId: string; name: string })
         A lost laptop or a shared computer: sign them out everywhere. They can sign in again with their
         password; to stop that too, set a new one or disable the login. API tokens keep working.
       </p>
-      <OutcomeNotice outcome={outcome} />
+      <OutcomeNotice outcome={outcome} testId="sessions-ended" />
       <ListState
         list={list}
         count={sessions.length}

@@ -6,6 +6,7 @@ import type { Customer, CustomerDuplicates, CustomerMerged } from '../../shared/
 import { api, toApiError } from '../lib/api.js';
 import { formatDate } from '../lib/format.js';
 import { useApi } from '../lib/use-api.js';
+import { OutcomeNotice, type Outcome } from '../layout/page-parts.js';
 import { movedSummary } from './merge-customer-dialog.js';
 
 const REASONS = { name: 'same name', phone: 'same phone number' } as const;
@@ -17,7 +18,7 @@ export function CustomerDuplicatesSection(props: { customer: Customer; onMerged(
   const c = props.customer;
   const found = useApi<CustomerDuplicates>(`/customers/${c.id}/duplicates`);
   const [busy, setBusy] = useState<string | null>(null);
-  const [outcome, setOutcome] = useState<{ ok: boolean; text: string } | null>(null);
+  const [outcome, setOutcome] = useState<Outcome>(null);
   const data = found.data;
   if (!data || (data.merged.length === 0 && data.possible.length === 0 && !outcome)) return null;
 
@@ -48,14 +49,7 @@ export function CustomerDuplicatesSection(props: { customer: Customer; onMerged(
   return (
     <section className="section" aria-labelledby="duplicates-title" data-testid="customer-duplicates">
       <h2 id="duplicates-title">Duplicates</h2>
-      {outcome && (
-        <p
-          className={`notice ${outcome.ok ? 'notice--success' : 'notice--error'}`}
-          role={outcome.ok ? 'status' : 'alert'}
-        >
-          {outcome.text}
-        </p>
-      )}
+      <OutcomeNotice outcome={outcome} />
       <div className="card">
         {data.possible.length > 0 && (
           <>

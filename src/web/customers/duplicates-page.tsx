@@ -9,7 +9,7 @@ import { countOf, formatDate } from '../lib/format.js';
 import { useApi } from '../lib/use-api.js';
 import { DataTable, numberColumn } from '../layout/data-table.js';
 import { ListState } from '../layout/list-state.js';
-import { PageHeader } from '../layout/page-parts.js';
+import { PageHeader, OutcomeNotice, type Outcome } from '../layout/page-parts.js';
 import { useDocumentTitle } from '../layout/use-document-title.js';
 import { movedSummary } from './merge-customer-dialog.js';
 
@@ -28,7 +28,7 @@ export function DuplicatesPage() {
   useDocumentTitle('Possible duplicates');
   const list = useApi<DuplicateGroups>('/customers/duplicates');
   const groups = list.data?.items ?? [];
-  const [notice, setNotice] = useState<{ ok: boolean; text: string } | null>(null);
+  const [notice, setNotice] = useState<Outcome>(null);
   return (
     <>
       <PageHeader
@@ -47,14 +47,7 @@ export function DuplicatesPage() {
         logins, signals, commitments and events, and their e-mail addresses and external IDs lead to it from
         then on. There is no undo; leave a group alone when they are different people.
       </p>
-      {notice && (
-        <p
-          className={`notice ${notice.ok ? 'notice--success' : 'notice--error'}`}
-          role={notice.ok ? 'status' : 'alert'}
-        >
-          {notice.text}
-        </p>
-      )}
+      <OutcomeNotice outcome={notice} />
       <ListState
         list={list}
         count={groups.length}

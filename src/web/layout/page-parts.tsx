@@ -64,6 +64,22 @@ export function SuccessNotice({ message }: { message: string | null | undefined 
   );
 }
 
+/** What came of an action taken on the page: a success (status) or a failure (alert); nothing before. */
+export type Outcome = { ok: boolean; text: string } | null;
+
+export function OutcomeNotice({ outcome, testId }: { outcome: Outcome; testId?: string }) {
+  if (!outcome) return null;
+  return (
+    <p
+      className={`notice ${outcome.ok ? 'notice--success' : 'notice--error'}`}
+      role={outcome.ok ? 'status' : 'alert'}
+      data-testid={testId}
+    >
+      {outcome.text}
+    </p>
+  );
+}
+
 /** Why what the user just did failed, above the form or list it was about; nothing when it did not. */
 export function FormError({ message }: { message: string | null | undefined }) {
   if (!message) return null;
