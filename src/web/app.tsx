@@ -23,7 +23,7 @@ import { HomeRedirect, RequireAdmin, RequireStaff } from './auth/require-role.js
 import { CasePageRoute } from './cases/case-page.js';
 import { CaseQueuePage } from './cases/case-queue-page.js';
 import { CustomerDetailPage } from './customers/customer-detail-page.js';
-import { CustomerEditPage } from './customers/customer-edit-page.js';
+import { CustomerEditPage, CustomerNewPage } from './customers/customer-edit-page.js';
 import { CustomerListPage } from './customers/customer-list-page.js';
 import { DuplicatesPage } from './customers/duplicates-page.js';
 import { MailDetailPage } from './mail/mail-detail-page.js';
@@ -31,6 +31,7 @@ import { MailListPage } from './mail/mail-list-page.js';
 import { AppLayout } from './layout/app-layout.js';
 import { NotFoundPage } from './layout/not-found-page.js';
 import { OrganizationDetailPage } from './organizations/organization-detail-page.js';
+import { OrganizationFormPage } from './organizations/organization-form-page.js';
 import { OrganizationListPage } from './organizations/organization-list-page.js';
 import { RuleEditorPage } from './rules/rule-editor-page.js';
 import { RulesPage } from './rules/rules-page.js';
@@ -204,8 +205,32 @@ export function App() {
           <Route path="customers/duplicates" element={<DuplicatesPage />} />
           <Route path="customers/:id" element={<CustomerDetailPage />} />
           <Route path="customers/:id/edit" element={<CustomerEditPage />} />
+          <Route
+            path="customers/new"
+            element={
+              <RequireStaff>
+                <CustomerNewPage />
+              </RequireStaff>
+            }
+          />
           <Route path="organizations" element={<OrganizationListPage />} />
+          <Route
+            path="organizations/new"
+            element={
+              <RequireStaff>
+                <OrganizationFormPage />
+              </RequireStaff>
+            }
+          />
           <Route path="organizations/:id" element={<OrganizationDetailPage />} />
+          <Route
+            path="organizations/:id/edit"
+            element={
+              <RequireStaff>
+                <OrganizationFormPage />
+              </RequireStaff>
+            }
+          />
           <Route
             path="admin"
             element={

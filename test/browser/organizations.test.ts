@@ -163,3 +163,130 @@ describe('organizations', () => {
     await eventually(() => text(page.getByTestId('not-found').locator('h1'))).toBe('Organization not found');
   });
 });
+
+describe('adding, changing and deleting organizations and their customers', () => {
+  /** Accepts the next confirm() and keeps its question. */
+  function acceptNextDialog(p: Page) {
+    const asked: string[] = [];
+    p.once('dialog', (d) => {
+      asked.push(d.message());
+      void d.accept();
+    });
+    return asked;
+  }
+
+  it('staff create an organization, fix a taken domain, and add a customer to it', async () => {
+    await page.goto(`${stack.url}/organizations`);
+    await page.getByRole('link', { name: 'New organization' }).click();
+    // Nothing filled in: the name is asked for, in the browser, before anything is sent.
+    await page.getByRole('button', { name: 'Create organization' }).click();
+    await eventually(() => text(page.getByTestId('error-organization-name'))).not.toBe('');
+
+    await page.getByLabel('Name').fill('Litware Labs');
+    await page.getByLabel('E-mail domains').fill('litware.example, LITWARE.test');
+    await page.getByLabel('Segment').selectOption('smb');
+    await page.getByLabel('Notes (optional)').fill('Signed up at the trade fair.');
+    await page.getByRole('button', { name: 'Create organization' }).click();
+    await eventually(() => text(page.getByTestId('organization-heading'))).toBe('Litware Labs');
+    expect(await text(page.getByTestId('notice'))).toBe('Organization created.');
+    const id = new URL(page.url()).pathname.split('/').at(-1)!;
+    const created = await stack.api<Organization>(`/organizations/${id}`, { login: DEMO.agent });
+    expect(created).toMatchObject({
+      name: 'Litware Labs',
+      domains: ['litware.example', 'litware.test'],
+      segment: 'smb',
+      notes: 'Signed up at the trade fair.',
+      customerCount: 0,
+    });
+
+    // Another organization's domain is refused next to the field, and nothing changes.
+    await page.getByRole('link', { name: 'Edit' }).click();
+    await page.getByLabel('E-mail domains').fill('litware.example, northwind.example');
+    await page.getByRole('button', { name: 'Save organization' }).click();
+    await eventually(() => text(page.getByTestId('error-organization-domains'))).toBe(
+      'domain northwind.example already belongs to Northwind Traders',
+    );
+    expect((await stack.api<Organization>(`/organizations/${id}`, { login: DEMO.agent })).domains).toEqual([
+      'litware.example',
+      'litware.test',
+    ]);
+    await page.getByLabel('E-mail domains').fill('litware.example');
+    await page.getByLabel('Name').fill('Litware Laboratories');
+    await page.getByRole('button', { name: 'Save organization' }).click();
+    await eventually(() => text(page.getByTestId('organization-heading'))).toBe('Litware Laboratories');
+    expect(await text(page.getByTestId('notice'))).toBe('Changes saved.');
+    // An agent may not delete an organization: there is no Delete.
+    await page.getByRole('link', { name: 'Edit' }).click();
+    await eventually(() => page.getByRole('button', { name: 'Save organization' }).count()).toBe(1);
+    expect(await page.getByRole('button', { name: 'Delete' }).count()).toBe(0);
+    await page.getByRole('link', { name: 'Cancel' }).click();
+
+    // A customer added from the organization's page belongs to it.
+    await page.getByRole('link', { name: 'Add customer' }).click();
+    await eventually(() => page.getByLabel('Organization', { exact: true }).inputValue()).toBe(id);
+    await page.getByLabel('Name').fill('Lena Litware');
+    // A taken address is refused next to its field.
+    await page.getByLabel('E-mail').fill(DEMO.customer.email);
+    await page.getByRole('button', { name: 'Create customer' }).click();
+    await eventually(() => text(page.getByTestId('error-email'))).not.toBe('');
+    await page.getByLabel('E-mail').fill('lena@litware.example');
+    await page.getByRole('button', { name: 'Create customer' }).click();
+    await eventually(() => text(page.getByTestId('customer-heading'))).toBe('Lena Litware');
+    expect(await text(page.getByTestId('notice'))).toBe('Customer created.');
+    await page
+      .getByTestId('customer-organization')
+      .getByRole('link', { name: 'Litware Laboratories' })
+      .click();
+    await eventually(() => text(page.getByTestId('organization-customer-count'))).toBe('1 customer');
+    expect(await customerNames(page)).toEqual(['Lena Litware']);
+  });
+
+  it('an admin deletes a customer, then their organization once it has none', async () => {
+    const admin = await stack.newPage();
+    await signIn(admin, stack.url, DEMO.admin);
+    const org = (
+      await stack.api<{ items: Organization[] }>('/organizations?q=litware', { login: DEMO.admin })
+    ).items[0]!;
+    await admin.goto(`${stack.url}/organizations/${org.id}/edit`);
+    // With a customer left it is refused, and the form says why.
+    let asked = acceptNextDialog(admin);
+    await admin.getByRole('button', { name: 'Delete' }).click();
+    await eventually(() => text(admin.getByTestId('form-error'))).toBe(
+      'Litware Laboratories still has 1 customer: move or delete them first',
+    );
+    expect(asked[0]).toContain('still has 1 customer');
+
+    const lena = (
+      await stack.api<{ items: Customer[] }>(`/customers?organizationId=${org.id}`, { login: DEMO.admin })
+    ).items[0]!;
+    await admin.goto(`${stack.url}/customers/${lena.id}/edit`);
+    asked = acceptNextDialog(admin);
+    await admin.getByRole('button', { name: 'Delete' }).click();
+    await eventually(() => text(admin.getByTestId('notice'))).toBe('Lena Litware was deleted.');
+    expect(new URL(admin.url()).pathname).toBe('/customers');
+    expect(asked).toEqual([
+      'Delete Lena Litware? Their portal login goes too; their cases and history stay.',
+    ]);
+
+    await admin.goto(`${stack.url}/organizations/${org.id}/edit`);
+    asked = acceptNextDialog(admin);
+    await admin.getByRole('button', { name: 'Delete' }).click();
+    await eventually(() => text(admin.getByTestId('notice'))).toBe('Litware Laboratories was deleted.');
+    expect(new URL(admin.url()).pathname).toBe('/organizations');
+    expect(asked).toEqual(['Delete Litware Laboratories? Its cases and history stay.']);
+    await eventually(() => text(admin.getByTestId('organization-total'))).toBe('8 organizations');
+    await admin.close();
+  });
+
+  it('customers cannot open the forms', async () => {
+    const customer = await stack.newPage();
+    await signIn(customer, stack.url, DEMO.customer);
+    await customer.goto(`${stack.url}/organizations/new`);
+    await eventually(async () => new URL(customer.url()).pathname).not.toBe('/organizations/new');
+    expect(await customer.getByRole('button', { name: 'Create organization' }).count()).toBe(0);
+    await customer.goto(`${stack.url}/customers/new`);
+    await eventually(async () => new URL(customer.url()).pathname).not.toBe('/customers/new');
+    expect(await customer.getByRole('button', { name: 'Create customer' }).count()).toBe(0);
+    await customer.close();
+  });
+});

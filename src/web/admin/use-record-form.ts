@@ -13,8 +13,10 @@ export interface RecordFormOptions<T extends { id: string }> {
   record: T | undefined;
   /** The API collection: `/teams` (POST there, PATCH and DELETE `/teams/:id`). */
   path: string;
-  /** The list the form returns to. */
+  /** Where the form returns to. */
   back: string;
+  /** Where a deleted record's form goes, when not `back` (a record's own page is gone with it). */
+  backAfterDelete?: string;
   notices: { created: string; saved: string; deleted?: string };
   /** Conflicts carry no details: their codes name the field they are about. */
   conflictFields?: Record<string, string>;
@@ -58,7 +60,10 @@ export function useRecordForm<T extends { id: string }>(opts: RecordFormOptions<
     setFormError(null);
     try {
       await api.delete(`${path}/${record.id}`);
-      navigate(back, notices.deleted ? { state: { notice: notices.deleted } } : undefined);
+      navigate(
+        opts.backAfterDelete ?? back,
+        notices.deleted ? { state: { notice: notices.deleted } } : undefined,
+      );
     } catch (err) {
       setFormError(toApiError(err).message);
       setDeleting(false);

@@ -1,11 +1,12 @@
-import { useEffect, useState } from 'react';
-import { Link, useLocation, useNavigate, useParams } from 'react-router-dom';
+import { useState } from 'react';
+import { Link, useParams } from 'react-router-dom';
 import type { Customer } from '../../shared/schemas/customers.js';
 import { isStaff, useMe } from '../auth/auth-context.js';
 import { formatDateTime, humanize, orDash } from '../lib/format.js';
 import { useApi } from '../lib/use-api.js';
 import { useSegments } from '../lib/use-segments.js';
-import { ErrorNotice, Fact, Loading, NotFound, PageHeader, SuccessNotice } from '../layout/page-parts.js';
+import { ErrorNotice, Fact, Loading, NotFound, PageHeader } from '../layout/page-parts.js';
+import { Flash } from '../layout/flash.js';
 import { useDocumentTitle } from '../layout/use-document-title.js';
 import { CaseListSection } from '../cases/case-list-section.js';
 import { CustomerEvents, ProactiveSections } from '../signals/customer-proactive.js';
@@ -28,15 +29,6 @@ export function CustomerDetailPage() {
 function CustomerDetail({ id }: { id: string }) {
   const me = useMe();
   const staff = isStaff(me);
-  const location = useLocation();
-  const navigate = useNavigate();
-  // Shown once: the history entry forgets it, so a reload does not announce the save again.
-  const [notice] = useState((location.state as CustomerDetailState | null)?.notice);
-  useEffect(() => {
-    if ((location.state as CustomerDetailState | null)?.notice) {
-      navigate({ pathname: location.pathname, search: location.search }, { replace: true, state: null });
-    }
-  }, [location, navigate]);
   const customer = useApi<Customer>(`/customers/${id}`);
   const [merges, setMerges] = useState(0);
   const { segmentName } = useSegments(staff);
@@ -74,7 +66,7 @@ function CustomerDetail({ id }: { id: string }) {
           )
         }
       />
-      <SuccessNotice message={notice} />
+      <Flash />
       <div className="detail-grid">
         <section className="card" aria-labelledby="contact-title">
           <h2 id="contact-title">Contact</h2>

@@ -1,11 +1,11 @@
-import { useParams } from 'react-router-dom';
+import { useParams, useSearchParams } from 'react-router-dom';
 import { LIMITS } from '../../shared/schemas/common.js';
 import type { Customer } from '../../shared/schemas/customers.js';
 import type { Organization } from '../../shared/schemas/organizations.js';
 import { isStaff, useMe } from '../auth/auth-context.js';
 import type { Page, SegmentList } from '../lib/types.js';
 import { useApi } from '../lib/use-api.js';
-import { PageHeader } from '../layout/page-parts.js';
+import { ErrorNotice, Loading, PageHeader } from '../layout/page-parts.js';
 import { RecordGate } from '../layout/record-gate.js';
 import { useDocumentTitle } from '../layout/use-document-title.js';
 import { CustomerForm, SELF_FIELDS, STAFF_FIELDS } from './customer-form.js';
@@ -37,6 +37,7 @@ export function CustomerEditPage() {
             c={c}
             staff={staff}
             own={c.id === me.customerId}
+            admin={me.role === 'admin'}
             organizations={organizations.data?.items}
             segments={segments.data?.items}
           />
@@ -46,11 +47,53 @@ export function CustomerEditPage() {
   );
 }
 
+/** A new customer (staff), on their own or in the organization named by `?organizationId=`. */
+export function CustomerNewPage() {
+  const [params] = useSearchParams();
+  useDocumentTitle('New customer');
+  const organizations = useApi<Page<Organization>>('/organizations', { limit: LIMITS.pageMax, sort: 'name' });
+  const segments = useApi<SegmentList>('/segments');
+  const organizationId = params.get('organizationId') ?? undefined;
+  const organization = organizations.data?.items.find((o) => o.id === organizationId);
+  return (
+    <>
+      <PageHeader
+        back={
+          organization
+            ? { to: `/organizations/${organization.id}`, label: organization.name }
+            : { to: '/customers', label: 'Customers' }
+        }
+        title="New customer"
+        subtitle={organization?.name}
+      />
+      {organizations.error || segments.error ? (
+        <ErrorNotice
+          error={(organizations.error ?? segments.error)!}
+          onRetry={() => {
+            organizations.reload();
+            segments.reload();
+          }}
+        />
+      ) : !organizations.data || !segments.data ? (
+        <Loading label="Loading…" />
+      ) : (
+        <CustomerForm
+          fields={STAFF_FIELDS}
+          organizations={organizations.data.items}
+          segments={segments.data.items}
+          organizationId={organization?.id}
+        />
+      )}
+    </>
+  );
+}
+
 function EditCustomer(props: {
   c: Customer;
   staff: boolean;
   /** The signed-in customer's own record. */
   own: boolean;
+  admin: boolean;
   organizations: Organization[] | undefined;
   segments: SegmentList['items'] | undefined;
 }) {
@@ -78,6 +121,7 @@ function EditCustomer(props: {
       <CustomerForm
         customer={c}
         fields={staff ? STAFF_FIELDS : SELF_FIELDS}
+        canDelete={props.admin}
         organizations={props.organizations}
         segments={props.segments}
       />

@@ -1,11 +1,12 @@
-// The customer edit form. It sends only the fields the user changed, checked first with the
-// same zod schema the API uses (CustomerUpdate), so the browser and the server agree on what is
-// valid; what only the server can know (a taken e-mail, a vanished organization) comes back
-// per field too.
+// The customer form, for a new customer (staff) and an edit. An edit sends only the fields the
+// user changed; a new customer the fields filled in. Both are checked first with the same zod
+// schema the API uses (CustomerCreate, CustomerUpdate), so the browser and the server agree on
+// what is valid; what only the server can know (a taken e-mail, a vanished organization) comes
+// back per field too.
 import { useState, type FormEvent, type ReactNode } from 'react';
 import { Link, useNavigate } from 'react-router-dom';
 import { LIMITS } from '../../shared/schemas/common.js';
-import { CustomerUpdate, type Customer } from '../../shared/schemas/customers.js';
+import { CustomerCreate, CustomerUpdate, type Customer } from '../../shared/schemas/customers.js';
 import type { Organization } from '../../shared/schemas/organizations.js';
 import type { Segment } from '../../shared/schemas/segments.js';
 import { api, toApiError } from '../lib/api.js';
@@ -45,6 +46,18 @@ export const SELF_FIELDS: readonly FieldName[] = ['name', 'phone', 'language', '
 
 /** The API's conflict codes name no field; these are the fields they are about. */
 const CONFLICT_FIELDS = { email_taken: 'email', external_id_taken: 'externalId' };
+
+const EMPTY: FormValues = {
+  name: '',
+  email: '',
+  phone: '',
+  organizationId: '',
+  segment: '',
+  language: '',
+  timeZone: '',
+  externalId: '',
+  organizationAccess: false,
+};
 
 function valuesOf(c: Customer): FormValues {
   return {
@@ -109,14 +122,21 @@ function describedBy(field: FieldName, error: string | undefined, hint: boolean)
 }
 
 export function CustomerForm(props: {
-  customer: Customer;
+  /** The customer edited; none for a new one. */
+  customer?: Customer;
   fields: readonly FieldName[];
   organizations?: Organization[];
   segments?: Segment[];
+  /** A new customer's organization, chosen already (from the organization's page). */
+  organizationId?: string;
+  /** Offer Delete (admins). */
+  canDelete?: boolean;
 }) {
   const { customer, fields } = props;
   const navigate = useNavigate();
-  const [initial] = useState(() => valuesOf(customer));
+  const [initial] = useState(() =>
+    customer ? valuesOf(customer) : { ...EMPTY, organizationId: props.organizationId ?? '' },
+  );
   const [values, setValues] = useState(initial);
   const [errors, setErrors] = useState<FieldErrors>({});
   const [formError, setFormError] = useState<string | null>(null);
@@ -140,21 +160,26 @@ export function CustomerForm(props: {
   async function submit(e: FormEvent) {
     e.preventDefault();
     setInfo(null);
-    const parsed = CustomerUpdate.safeParse(changesOf(values, initial, fields));
+    // A new customer: every field filled in (an empty one is left out, not sent as null).
+    const parsed = customer
+      ? CustomerUpdate.safeParse(changesOf(values, initial, fields))
+      : CustomerCreate.safeParse(changesOf(values, EMPTY, fields));
     if (!parsed.success) {
       showErrors(fieldErrorsFromIssues(parsed.error.issues));
       return;
     }
-    if (Object.keys(parsed.data).length === 0) {
+    if (customer && Object.keys(parsed.data).length === 0) {
       setErrors({});
       setInfo('Nothing has changed.');
       return;
     }
     setSaving(true);
     try {
-      await api.patch<Customer>(`/customers/${customer.id}`, parsed.data);
-      const state: CustomerDetailState = { notice: 'Changes saved.' };
-      navigate(`/customers/${customer.id}`, { state });
+      const saved = customer
+        ? await api.patch<Customer>(`/customers/${customer.id}`, parsed.data)
+        : await api.post<Customer>('/customers', parsed.data);
+      const state: CustomerDetailState = { notice: customer ? 'Changes saved.' : 'Customer created.' };
+      navigate(`/customers/${saved.id}`, { state });
     } catch (err) {
       const apiError = toApiError(err);
       const found = fieldErrorsFromApiError(apiError, CONFLICT_FIELDS);
@@ -164,6 +189,20 @@ export function CustomerForm(props: {
         setErrors({});
         setFormError(apiError.message);
       }
+      setSaving(false);
+    }
+  }
+
+  async function remove() {
+    if (!customer) return;
+    const question = `Delete ${customer.name}? Their portal login goes too; their cases and history stay.`;
+    if (!window.confirm(question)) return;
+    setSaving(true);
+    try {
+      await api.delete(`/customers/${customer.id}`);
+      navigate('/customers', { state: { notice: `${customer.name} was deleted.` } });
+    } catch (err) {
+      setFormError(toApiError(err).message);
       setSaving(false);
     }
   }
@@ -190,7 +229,12 @@ export function CustomerForm(props: {
   );
 
   return (
-    <form className="form card" onSubmit={submit} noValidate aria-label={`Edit ${customer.name}`}>
+    <form
+      className="form card"
+      onSubmit={submit}
+      noValidate
+      aria-label={customer ? `Edit ${customer.name}` : 'New customer'}
+    >
       {errorFields.length > 0 && (
         <div className="notice notice--error error-summary" role="alert" data-testid="form-errors">
           <p>Please correct the following before saving:</p>
@@ -245,7 +289,7 @@ export function CustomerForm(props: {
                 >
                   <option value="">None (individual customer)</option>
                   {/* The current organization stays selectable even if the list did not include it. */}
-                  {customer.organizationId &&
+                  {customer?.organizationId &&
                     !props.organizations?.some((o) => o.id === customer.organizationId) && (
                       <option value={customer.organizationId}>{customer.organizationName}</option>
                     )}
@@ -324,11 +368,30 @@ export function CustomerForm(props: {
 
       <div className="form__actions">
         <button type="submit" className="button button--primary" disabled={saving}>
-          {saving ? 'Saving…' : 'Save changes'}
+          {saving ? 'Saving…' : customer ? 'Save changes' : 'Create customer'}
         </button>
-        <Link className="button" to={`/customers/${customer.id}`}>
+        <Link
+          className="button"
+          to={
+            customer
+              ? `/customers/${customer.id}`
+              : props.organizationId
+                ? `/organizations/${props.organizationId}`
+                : '/customers'
+          }
+        >
           Cancel
         </Link>
+        {customer && props.canDelete && (
+          <button
+            type="button"
+            className="button button--danger form__actions-end"
+            disabled={saving}
+            onClick={() => void remove()}
+          >
+            Delete
+          </button>
+        )}
       </div>
     </form>
   );

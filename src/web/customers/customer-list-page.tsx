@@ -23,9 +23,14 @@ export function CustomerListPage() {
         emptyText="There are no customers yet."
         actions={
           staff && (
-            <Link className="button" to="/customers/duplicates" data-testid="duplicates-link">
-              Possible duplicates
-            </Link>
+            <>
+              <Link className="button" to="/customers/duplicates" data-testid="duplicates-link">
+                Possible duplicates
+              </Link>
+              <Link className="button button--primary" to="/customers/new">
+                New customer
+              </Link>
+            </>
           )
         }
         exportAs={

@@ -9,6 +9,7 @@ import { countOf } from '../lib/format.js';
 import type { Page } from '../lib/types.js';
 import { useApi } from '../lib/use-api.js';
 import { useSegments } from '../lib/use-segments.js';
+import { Flash } from './flash.js';
 import { PAGE_SIZE, useCursorPager } from '../lib/use-cursor-pager.js';
 import { ExportButton } from './export-button.js';
 import { FilterSelect } from './filter-select.js';
@@ -96,6 +97,8 @@ export function DirectoryListHead(props: {
           )
         }
       />
+      {/* "X was deleted." after a record's delete led back here. */}
+      <Flash />
       <div className="toolbar">
         <SearchBox
           id={`${noun}-search`}

@@ -1,4 +1,4 @@
-import { useParams } from 'react-router-dom';
+import { Link, useParams } from 'react-router-dom';
 import type { Customer } from '../../shared/schemas/customers.js';
 import type { Organization } from '../../shared/schemas/organizations.js';
 import { isStaff, useMe } from '../auth/auth-context.js';
@@ -12,6 +12,7 @@ import { ProactiveSections } from '../signals/customer-proactive.js';
 import { CustomerTable } from '../customers/customer-table.js';
 import { ErrorNotice, Fact, ListPager, Loading, NotFound, PageHeader } from '../layout/page-parts.js';
 import { useDocumentTitle } from '../layout/use-document-title.js';
+import { Flash } from '../layout/flash.js';
 
 export function OrganizationDetailPage() {
   const { id = '' } = useParams();
@@ -53,7 +54,20 @@ export function OrganizationDetailPage() {
         back={staff ? { to: '/organizations', label: 'Organizations' } : undefined}
         title={<span data-testid="organization-heading">{o.name}</span>}
         subtitle={o.domains.join(', ') || undefined}
+        actions={
+          staff && (
+            <>
+              <Link className="button" to={`/customers/new?organizationId=${o.id}`}>
+                Add customer
+              </Link>
+              <Link className="button button--primary" to={`/organizations/${o.id}/edit`}>
+                Edit
+              </Link>
+            </>
+          )
+        }
       />
+      <Flash />
       <div className="detail-grid">
         <section className="card" aria-labelledby="org-overview-title">
           <h2 id="org-overview-title">Overview</h2>

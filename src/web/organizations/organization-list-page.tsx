@@ -14,7 +14,7 @@ export function OrganizationListPage() {
     ORGANIZATION_SORTS,
     'name',
   );
-  const { pager, sort, list, segmentName, onSort, items, total } = state;
+  const { staff, pager, sort, list, segmentName, onSort, items, total } = state;
   return (
     <>
       <DirectoryListHead
@@ -23,6 +23,13 @@ export function OrganizationListPage() {
         title="Organizations"
         searchPlaceholder="Search by name or domain"
         emptyText="There are no organizations to show."
+        actions={
+          staff && (
+            <Link className="button button--primary" to="/organizations/new">
+              New organization
+            </Link>
+          )
+        }
       />
       {items.length > 0 && (
         <>

@@ -108,7 +108,7 @@ export async function deleteOrganization(db: Database, actor: Actor, id: string)
     if (before.customerCount > 0) {
       throw conflict(
         'organization_has_customers',
-        `${before.name} still has ${before.customerCount} customers: move or delete them first`,
+        `${before.name} still has ${before.customerCount} customer${before.customerCount === 1 ? '' : 's'}: move or delete them first`,
       );
     }
     await repo.softDeleteOrganization(tx, id);
