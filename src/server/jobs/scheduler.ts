@@ -8,6 +8,7 @@ import { PUBLIC_REQUEST_PRUNE_BATCH, prunePublicRequests } from '../lib/rate-lim
 import { JOB_BATCH, closeSolvedCases, recordBreaches, recordWarnings } from '../domains/cases/case-jobs.js';
 import { closeDueCommitments } from '../domains/commitments/commitments.engine.js';
 import { moveMergeStragglers } from '../domains/customers/customer-merge.js';
+import { moveOrganizationMergeStragglers } from '../domains/organizations/organization-merge.js';
 import { SEND_BATCH, sendQueuedMail } from '../domains/mail/outbox.js';
 import { RETENTION_BATCH, removeOldEvents } from '../domains/events/retention.js';
 import { checkSourceSilence } from '../domains/events/source-silence.js';
@@ -49,11 +50,11 @@ export const DEFAULT_JOBS: Job[] = [
     batch: ACTION_BATCH,
   },
   { name: 'commitments-due', everyMs: 1_000, run: (db) => closeDueCommitments(db) },
-  // What writers added to a customer in the moment it was merged away (normally nothing).
+  // What writers added to a customer or organization in the moment it was merged away (normally nothing).
   {
     name: 'merge-stragglers',
     everyMs: 60_000,
-    run: (db) => moveMergeStragglers(db),
+    run: async (db) => (await moveMergeStragglers(db)) + (await moveOrganizationMergeStragglers(db)),
     batch: Number.MAX_SAFE_INTEGER,
   },
   { name: 'rule-hits-prune', everyMs: 600_000, run: (db) => pruneRuleHits(db), batch: PRUNE_BATCH },

@@ -24,3 +24,8 @@ export function assertCanWriteOrganization(actor: Actor) {
 export function assertCanDeleteOrganization(actor: Actor) {
   if (!isAdmin(actor)) throw forbidden('only admins delete organizations');
 }
+
+/** Merging moves agreements and every customer of an organization: admins only. */
+export function assertCanMergeOrganizations(actor: Actor) {
+  if (!isAdmin(actor)) throw forbidden('only admins merge organizations');
+}

@@ -63,3 +63,56 @@ export const OrganizationListQuery = z.strictObject({
   includeTotal: BooleanQuery.optional(),
 });
 export type OrganizationListQuery = z.infer<typeof OrganizationListQuery>;
+
+export const OrganizationMerge = z.strictObject({
+  intoId: Id.describe(
+    'the organization that stays: this one’s customers, cases, agreements, signals and events move there',
+  ),
+});
+export type OrganizationMerge = z.infer<typeof OrganizationMerge>;
+
+export const OrganizationMerged = z.object({
+  organization: Organization.describe(
+    'the organization that stayed, with the merged one’s domains added and its empty fields filled',
+  ),
+  moved: z
+    .object({
+      customers: z.number().int().describe('live customers (with their portal access to the organization)'),
+      cases: z.number().int(),
+      agreements: z.number().int().describe('agreements made for the merged organization'),
+      signals: z.number().int(),
+      commitments: z.number().int(),
+      events: z.number().int(),
+    })
+    .describe('how many records now belong to the organization that stayed'),
+  left: z
+    .object({
+      agreements: z
+        .number()
+        .int()
+        .describe(
+          'an active agreement of the merged organization, when the survivor has one: it stays with it, unused',
+        ),
+    })
+    .describe('what could not move'),
+});
+export type OrganizationMerged = z.infer<typeof OrganizationMerged>;
+
+const OrganizationRef = z.object({
+  id: Id,
+  name: z.string(),
+  domains: z.array(z.string()),
+  customerCount: z.number().int(),
+});
+
+export const OrganizationDuplicates = z.object({
+  merged: z
+    .array(OrganizationRef.omit({ customerCount: true }).extend({ mergedAt: IsoDateTime }))
+    .describe('organizations merged into this one: their ids and names lead here'),
+  possible: z
+    .array(OrganizationRef)
+    .describe(
+      'other live organizations with a similar name (trigram similarity ≥ 0.5), most alike first, at most 10',
+    ),
+});
+export type OrganizationDuplicates = z.infer<typeof OrganizationDuplicates>;

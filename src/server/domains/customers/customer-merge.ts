@@ -10,7 +10,8 @@ import { rows } from '../../../db/client.js';
 import type { CustomerMerged } from '../../../shared/schemas/customers.js';
 import type { Actor } from '../../lib/actor.js';
 import { SYSTEM_ACTOR, isStaff } from '../../lib/actor.js';
-import { forbidden, notFound, unprocessable } from '../../lib/errors.js';
+import { forbidden, notFound } from '../../lib/errors.js';
+import { countChanged as count, intoError, takeMergeTurn } from '../../lib/merging.js';
 import { recordDomainEvent, recordDomainEvents } from '../domain-events/domain-events.repo.js';
 import { SIGNAL_LOCK_ORDER } from '../signals/signals.repo.js';
 import { getCustomer } from './customers.service.js';
@@ -18,18 +19,6 @@ import { getCustomer } from './customers.service.js';
 interface Locked {
   id: string;
   deleted_at: Date | null;
-}
-
-const intoError = (code: string, message: string) =>
-  unprocessable(code, `body.intoId: ${message}`, [{ path: 'body.intoId', message }]);
-
-/** How many rows an `update … returning 1` changed. */
-async function count(tx: Database, update: ReturnType<typeof sql>) {
-  const [row] = await rows<{ n: number }>(
-    tx,
-    sql`with moved as (${update} returning 1) select count(*)::int as n from moved`,
-  );
-  return row!.n;
 }
 
 export async function mergeCustomers(
@@ -41,6 +30,7 @@ export async function mergeCustomers(
   if (!isStaff(actor)) throw forbidden('only staff merge customers');
   if (duplicateId === intoId) throw intoError('same_customer', 'a customer cannot be merged into itself');
   const result = await db.transaction(async (tx) => {
+    await takeMergeTurn(tx);
     // The duplicate's signals first, in the engine's order (signals before cases, as the action
     // runner takes them), then both customer rows in id order: two merges of the same pair in
     // opposite directions queue. NO KEY UPDATE: inserts naming the customers (foreign-key
@@ -196,6 +186,7 @@ export async function moveMergeStragglers(db: Database) {
   let total = 0;
   for (const m of recent) {
     total += await db.transaction(async (tx) => {
+      await takeMergeTurn(tx);
       await tx.execute(
         sql`select id from signals where customer_id = ${m.id} order by ${SIGNAL_LOCK_ORDER} for update`,
       );

@@ -69,16 +69,30 @@ export async function findCustomersByRefs(
   }));
 }
 
-/** Live organizations with any of these ids or e-mail domains: one query. */
-export async function findOrganizationsByRefs(db: Database, refs: { ids: string[]; domains: string[] }) {
+/**
+ * Live organizations with any of these ids or e-mail domains, and organizations merged into a
+ * live one named by id (`intoId`, the one their events now go to): one query.
+ */
+export async function findOrganizationsByRefs(
+  db: Database,
+  refs: { ids: string[]; domains: string[] },
+): Promise<{ id: string; intoId: string; domains: string[] }[]> {
   const conditions: SQL[] = [];
-  if (refs.ids.length) conditions.push(sql`${organizations.id} = any(${sql.param(refs.ids)}::uuid[])`);
-  if (refs.domains.length) conditions.push(sql`${organizations.domains} && ${textArray(refs.domains)}`);
+  if (refs.ids.length) conditions.push(sql`o.id = any(${sql.param(refs.ids)}::uuid[])`);
+  if (refs.domains.length) conditions.push(sql`o.domains && ${textArray(refs.domains)}`);
   if (conditions.length === 0) return [];
-  return db
-    .select({ id: organizations.id, domains: organizations.domains })
-    .from(organizations)
-    .where(and(sql`${organizations.deletedAt} is null`, sql`(${sql.join(conditions, sql` or `)})`));
+  const merged = refs.ids.length
+    ? sql`union all
+      select m.id, s.id, '{}'::text[] from organizations m
+      join organizations s on s.id = m.merged_into_id and s.deleted_at is null
+      where m.merged_into_id is not null and m.id = any(${sql.param(refs.ids)}::uuid[])`
+    : sql``;
+  return rows(
+    db,
+    sql`select o.id, o.id as "intoId", o.domains from organizations o
+      where o.deleted_at is null and (${sql.join(conditions, sql` or `)})
+      ${merged}`,
+  );
 }
 
 /**

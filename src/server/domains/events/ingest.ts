@@ -210,7 +210,7 @@ async function ingestOnce(
     email: new Map(foundCustomers.filter((c) => c.email).map((c) => [c.email!, c])),
   };
   await addMergedCustomers(tx, customerBy, customerRefs);
-  const orgById = new Map(foundOrgs.map((o) => [o.id, o.id]));
+  const orgById = new Map(foundOrgs.map((o) => [o.id, o.intoId]));
   const orgByDomain = new Map(foundOrgs.flatMap((o) => o.domains.map((d) => [d, o.id] as const)));
 
   let needCustomer: Pending[] = [];

@@ -21,6 +21,7 @@ import { customers } from '../customers/customers.table.js';
 import { findMergedCustomerRefs } from '../customers/customers.repo.js';
 import { insertCustomers } from '../customers/customers.repo.js';
 import { organizations } from '../organizations/organizations.table.js';
+import { findOrganizationIdsByName } from '../organizations/organizations.repo.js';
 import { segments } from '../segments/segments.table.js';
 
 export const IMPORT_BATCH = 1000;
@@ -230,18 +231,9 @@ export async function importCustomersCsv(
 
   await db.transaction(async (tx) => {
     const orgNames = [...new Set(valid.map((c) => c.organization).filter((o): o is string => !!o))];
-    const orgIds = new Map<string, string>();
+    // A name leads to the live organization of that name, or the one it was merged into.
+    const orgIds = await findOrganizationIdsByName(tx, orgNames);
     if (orgNames.length > 0) {
-      const existing = await tx
-        .select({ id: organizations.id, name: organizations.name })
-        .from(organizations)
-        .where(
-          and(
-            isNull(organizations.deletedAt),
-            sql`lower(${organizations.name}) = any(${sql.param(orgNames.map((n) => n.toLowerCase()))}::text[])`,
-          ),
-        );
-      for (const o of existing) orgIds.set(o.name.toLowerCase(), o.id);
       const missing = orgNames.filter((n) => !orgIds.has(n.toLowerCase()));
       const unique = [...new Map(missing.map((n) => [n.toLowerCase(), n])).values()];
       if (unique.length > 0) {

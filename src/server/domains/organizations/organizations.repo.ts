@@ -1,6 +1,6 @@
 import { and, eq, isNull, sql, type SQL } from 'drizzle-orm';
-import type { Database } from '../../../db/client.js';
-import type { OrganizationListQuery } from '../../../shared/schemas/organizations.js';
+import { rows, type Database } from '../../../db/client.js';
+import type { OrganizationDuplicates, OrganizationListQuery } from '../../../shared/schemas/organizations.js';
 import {
   afterCursor,
   containsPattern,
@@ -116,3 +116,63 @@ export async function softDeleteOrganization(db: Database, id: string) {
     .set({ deletedAt: sql`now()`, updatedAt: sql`now()` })
     .where(and(eq(organizations.id, id), live));
 }
+
+/**
+ * The organization each name (any case) leads to: a live one of that name, else the one an
+ * organization of that name was merged into. One query; names that lead nowhere are absent.
+ */
+export async function findOrganizationIdsByName(db: Database, names: string[]): Promise<Map<string, string>> {
+  const keys = [...new Set(names.map((n) => n.toLowerCase()))];
+  const found = new Map<string, string>();
+  if (keys.length === 0) return found;
+  const matches = await rows<{ key: string; id: string }>(
+    db,
+    sql`select key, id from (
+        select lower(o.name) as key, o.id, 0 as rank from organizations o
+        where o.deleted_at is null and lower(o.name) = any(${sql.param(keys)}::text[])
+        union all
+        select lower(m.name), s.id, 1 from organizations m
+        join organizations s on s.id = m.merged_into_id and s.deleted_at is null
+        where m.merged_into_id is not null and lower(m.name) = any(${sql.param(keys)}::text[])
+      ) x order by rank, id`,
+  );
+  for (const m of matches) if (!found.has(m.key)) found.set(m.key, m.id);
+  return found;
+}
+
+/** The live organization a merged one went into (merges are redirected, so one step). */
+export async function findMergedInto(db: Database, id: string) {
+  const [row] = await rows<{ id: string; name: string }>(
+    db,
+    sql`select s.id, s.name from organizations m
+      join organizations s on s.id = m.merged_into_id and s.deleted_at is null
+      where m.id = ${id} and m.merged_into_id is not null`,
+  );
+  return row;
+}
+
+/** Organizations merged into this one, and live ones whose name is alike (trigram similarity). */
+export async function findOrganizationDuplicates(db: Database, id: string): Promise<OrganizationDuplicates> {
+  const merged = await rows<OrganizationDuplicates['merged'][number]>(
+    db,
+    sql`select m.id, m.name, m.domains, m.deleted_at as "mergedAt" from organizations m
+      where m.merged_into_id = ${id} order by m.deleted_at desc limit 50`,
+  );
+  const possible = await rows<OrganizationDuplicates['possible'][number]>(
+    db,
+    sql`select o.id, o.name, o.domains,
+        (select count(*)::int from customers c where c.organization_id = o.id and c.deleted_at is null) as "customerCount"
+      from organizations o, organizations me
+      where me.id = ${id} and o.id <> me.id and o.deleted_at is null
+        and similarity(lower(o.name), lower(me.name)) >= ${DUPLICATE_SIMILARITY}
+      order by similarity(lower(o.name), lower(me.name)) desc, o.name, o.id
+      limit 10`,
+  );
+  return {
+    merged: merged.map((m) => ({ ...m, mergedAt: new Date(m.mergedAt).toISOString() })),
+    possible,
+  };
+}
+
+/** How alike two names must be (pg_trgm similarity, 0 to 1) to be offered as possible duplicates. */
+export const DUPLICATE_SIMILARITY = 0.5;

@@ -4,12 +4,17 @@ import { IdParams, page } from '../../../shared/schemas/common.js';
 import {
   Organization,
   OrganizationCreate,
+  OrganizationDuplicates,
   OrganizationListQuery,
+  OrganizationMerge,
+  OrganizationMerged,
   OrganizationUpdate,
 } from '../../../shared/schemas/organizations.js';
 import { AUTHED, STAFF, actorOf, errors } from '../../lib/http.js';
 import type { RouteDeps } from '../../routes.js';
 import * as organizations from './organizations.service.js';
+import { mergeOrganizations } from './organization-merge.js';
+import { findOrganizationDuplicates } from './organizations.repo.js';
 
 export const organizationsRoutes =
   ({ db }: RouteDeps): FastifyPluginAsyncZod =>
@@ -59,6 +64,40 @@ export const organizationsRoutes =
       },
       async (request) =>
         organizations.updateOrganization(db, actorOf(request), request.params.id, request.body),
+    );
+    app.post(
+      '/organizations/:id/merge',
+      {
+        config: { access: ['admin'] },
+        schema: {
+          tags,
+          summary: 'Merge this (duplicate) organization into another',
+          description:
+            'Moves its customers, cases, agreements, signals, commitments and events to `intoId` in one transaction; the survivor adds its e-mail domains and fills its empty fields from it. The merged organization is deleted; its id (events) and name (customer imports) lead to the survivor. An active agreement of its own stays behind when the survivor has one (`left`). There is no undo.',
+          params: IdParams,
+          body: OrganizationMerge,
+          response: { 200: OrganizationMerged, ...errors(...AUTHED, 404, 422) },
+        },
+      },
+      async (request) => mergeOrganizations(db, actorOf(request), request.params.id, request.body.intoId),
+    );
+    app.get(
+      '/organizations/:id/duplicates',
+      {
+        config: { access: STAFF },
+        schema: {
+          tags,
+          summary: 'Organizations merged into this one, and others that may be the same',
+          description:
+            '`merged`: organizations merged into this one. `possible`: live organizations whose name is alike (trigram similarity of at least 0.5), most alike first, at most 10.',
+          params: IdParams,
+          response: { 200: OrganizationDuplicates, ...errors(...AUTHED, 404) },
+        },
+      },
+      async (request) => {
+        await organizations.getOrganization(db, actorOf(request), request.params.id);
+        return findOrganizationDuplicates(db, request.params.id);
+      },
     );
     app.delete(
       '/organizations/:id',

@@ -7,8 +7,8 @@ import type {
   OrganizationListQuery,
   OrganizationUpdate,
 } from '../../../shared/schemas/organizations.js';
-import type { Actor } from '../../lib/actor.js';
-import { conflict, notFound, unprocessable } from '../../lib/errors.js';
+import { isStaff, type Actor } from '../../lib/actor.js';
+import { AppError, conflict, notFound, unprocessable } from '../../lib/errors.js';
 import { translateDbError } from '../../lib/db-errors.js';
 import * as policy from '../../policies/organizations.js';
 import { diff, recordDomainEvent } from '../domain-events/domain-events.repo.js';
@@ -48,6 +48,15 @@ async function checkOrganizationFields(db: Database, input: OrganizationUpdate, 
 
 export async function getOrganization(db: Database, actor: Actor, id: string) {
   const row = await repo.findOrganization(db, id);
+  if (!row && isStaff(actor)) {
+    // An old link to a merged organization: staff are told where it went.
+    const into = await repo.findMergedInto(db, id);
+    if (into) {
+      throw new AppError(404, 'organization_merged', `this organization was merged into ${into.name}`, [
+        { path: 'intoId', message: into.id },
+      ]);
+    }
+  }
   if (!row || !policy.canReadOrganization(actor, row)) throw notFound('organization');
   return toOrganizationDto(row);
 }

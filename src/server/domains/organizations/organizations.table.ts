@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { index, jsonb, pgTable, text } from 'drizzle-orm/pg-core';
+import { index, jsonb, pgTable, text, uuid, type AnyPgColumn } from 'drizzle-orm/pg-core';
 import { segments } from '../segments/segments.table.js';
 import { createdAt, deletedAt, idColumn, updatedAt } from '../../../db/columns.js';
 import type { CustomFields } from '../../../shared/schemas/common.js';
@@ -17,6 +17,8 @@ export const organizations = pgTable(
     segment: text('segment').references(() => segments.key, { onUpdate: 'cascade' }),
     customFields: jsonb('custom_fields').$type<CustomFields>().notNull().default({}),
     notes: text('notes'),
+    /** Set when this (deleted) organization was merged into another: its id and name lead there. */
+    mergedIntoId: uuid('merged_into_id').references((): AnyPgColumn => organizations.id),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
     deletedAt: deletedAt(),
@@ -27,5 +29,8 @@ export const organizations = pgTable(
     index('organizations_created_sort').on(t.createdAt, t.id),
     index('organizations_domains_gin').using('gin', t.domains),
     index('organizations_segment').on(t.segment),
+    index('organizations_merged_into')
+      .on(t.mergedIntoId)
+      .where(sql`${t.mergedIntoId} is not null`),
   ],
 );

@@ -1,0 +1,3 @@
+ALTER TABLE "organizations" ADD COLUMN "merged_into_id" uuid;--> statement-breakpoint
+ALTER TABLE "organizations" ADD CONSTRAINT "organizations_merged_into_id_organizations_id_fk" FOREIGN KEY ("merged_into_id") REFERENCES "public"."organizations"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+CREATE INDEX "organizations_merged_into" ON "organizations" USING btree ("merged_into_id") WHERE "organizations"."merged_into_id" is not null;
