@@ -278,6 +278,81 @@ describe('adding, changing and deleting organizations and their customers', () =
     await admin.close();
   });
 
+  it('an admin merges a duplicate from the survivor’s page, and another through “Merge into…”', async () => {
+    const admin = await stack.newPage();
+    await signIn(admin, stack.url, DEMO.admin);
+    const login = { login: DEMO.admin };
+    const northwind = (
+      await stack.api<{ items: Organization[] }>('/organizations?q=northwind', login)
+    ).items.find((o) => o.name === 'Northwind Traders')!;
+    // A duplicate made by hand, with a customer of its own.
+    const dup = await stack.api<Organization>('/organizations', {
+      ...login,
+      method: 'POST',
+      body: { name: 'Northwind Traders GmbH', domains: ['northwind.de'] },
+    });
+    await stack.api('/customers', {
+      ...login,
+      method: 'POST',
+      body: { name: 'Greta Nord', email: 'greta@northwind.de', organizationId: dup.id },
+    });
+
+    await admin.goto(`${stack.url}/organizations/${northwind.id}`);
+    const row = admin.getByTestId('possible-duplicate').filter({ hasText: 'Northwind Traders GmbH' });
+    await eventually(() => row.count()).toBe(1);
+    const asked = acceptNextDialog(admin);
+    await row.getByRole('button', { name: 'Merge into this organization' }).click();
+    await eventually(() => text(admin.getByTestId('merge-outcome'))).toBe(
+      'Northwind Traders GmbH was merged into this organization. 1 customer moved.',
+    );
+    expect(asked).toEqual([
+      'Merge Northwind Traders GmbH into Northwind Traders? Its customers, cases, agreements, signals and events move here. There is no undo.',
+    ]);
+    await eventually(() => text(admin.getByTestId('organization-customer-count'))).toBe('62 customers');
+    expect(await text(admin.getByTestId('merged-organizations'))).toContain('Northwind Traders GmbH');
+    await eventually(() => customerNames(admin)).toContain('Greta Nord');
+    expect((await stack.api<Organization>(`/organizations/${northwind.id}`, login)).domains.sort()).toEqual([
+      'northwind.de',
+      'northwind.example',
+    ]);
+
+    // An old link to the merged one says where it went.
+    await admin.goto(`${stack.url}/organizations/${dup.id}`);
+    await eventually(() => text(admin.getByTestId('organization-merged').locator('p'))).toBe(
+      'This organization was merged into Northwind Traders.',
+    );
+    await admin.getByRole('link', { name: 'Open that organization' }).click();
+    await eventually(() => text(admin.getByTestId('organization-heading'))).toBe('Northwind Traders');
+
+    // From the duplicate's own page: pick the organization to merge into.
+    const spare = await stack.api<Organization>('/organizations', {
+      ...login,
+      method: 'POST',
+      body: { name: 'Spare Parts Co' },
+    });
+    await admin.goto(`${stack.url}/organizations/${spare.id}`);
+    await admin.getByTestId('merge-organization').click();
+    const dialog = admin.getByTestId('merge-organization-dialog');
+    await dialog.getByLabel('Merge into').fill('conto');
+    await dialog.getByRole('button', { name: /Contoso Retail/ }).click();
+    expect(await text(dialog.getByTestId('merge-into'))).toContain('Contoso Retail');
+    await dialog.getByRole('button', { name: 'Merge into Contoso Retail' }).click();
+    await eventually(() => text(admin.getByTestId('organization-heading'))).toBe('Contoso Retail');
+    expect(await text(admin.getByTestId('notice'))).toBe(
+      'Spare Parts Co was merged into this organization. Nothing else to move.',
+    );
+    await admin.goto(`${stack.url}/organizations`);
+    await eventually(() => text(admin.getByTestId('organization-total'))).toBe('8 organizations');
+    await admin.close();
+
+    // Agents see what was merged, but merge nothing.
+    await page.goto(`${stack.url}/organizations/${northwind.id}`);
+    await eventually(() => text(page.getByTestId('merged-organizations'))).toContain(
+      'Northwind Traders GmbH',
+    );
+    expect(await page.getByTestId('merge-organization').count()).toBe(0);
+  });
+
   it('customers cannot open the forms', async () => {
     const customer = await stack.newPage();
     await signIn(customer, stack.url, DEMO.customer);

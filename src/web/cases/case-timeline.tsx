@@ -23,6 +23,7 @@ const FIELD_LABELS: Record<string, string> = {
   teamId: 'team',
   tags: 'tags',
   customerId: 'customer',
+  organizationId: 'organization',
   customFields: 'fields',
   requiredSkills: 'required skills',
   agreementId: 'agreement',
@@ -63,12 +64,18 @@ function describe(e: TimelineEntry, names: Names): string[] {
     case 'case.updated': {
       const changes = (d.changes ?? {}) as Changes;
       const lines = Object.entries(changes).map(([field, { from, to }]) =>
-        field === 'customFields' || field === 'agreementId' || field === 'customerId'
+        field === 'customFields' ||
+        field === 'agreementId' ||
+        field === 'customerId' ||
+        field === 'organizationId'
           ? `Changed the ${FIELD_LABELS[field] ?? field}`
           : `Changed ${FIELD_LABELS[field] ?? field} from ${showValue(field, from, names)} to ${showValue(field, to, names)}`,
       );
       if (d.reason === 'assignee_away') lines.push('(the assignee went away)');
       if (d.reason === 'customer_merged') lines.push('(a duplicate customer was merged into another)');
+      if (d.reason === 'organization_merged') {
+        lines.push('(a duplicate organization was merged into another)');
+      }
       return lines.length ? lines : ['Updated the case'];
     }
     case 'case.replied':

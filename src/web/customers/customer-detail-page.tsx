@@ -7,6 +7,7 @@ import { useApi } from '../lib/use-api.js';
 import { useSegments } from '../lib/use-segments.js';
 import { ErrorNotice, Fact, Loading, NotFound, PageHeader } from '../layout/page-parts.js';
 import { Flash } from '../layout/flash.js';
+import { MergedAway } from '../layout/merging.js';
 import { useDocumentTitle } from '../layout/use-document-title.js';
 import { CaseListSection } from '../cases/case-list-section.js';
 import { CustomerEvents, ProactiveSections } from '../signals/customer-proactive.js';
@@ -36,7 +37,14 @@ function CustomerDetail({ id }: { id: string }) {
 
   const back = staff || me.organizationAccess ? { to: '/customers', label: 'Customers' } : undefined;
   if (customer.error?.code === 'customer_merged' && customer.error.details[0]) {
-    return <MergedAway message={customer.error.message} intoId={customer.error.details[0].message} />;
+    return (
+      <MergedAway
+        noun="customer"
+        list={{ to: '/customers', label: 'Customers' }}
+        message={customer.error.message}
+        to={`/customers/${customer.error.details[0].message}`}
+      />
+    );
   }
   if (customer.error) {
     // A malformed id is answered with 400; to the user it is simply not there.
@@ -167,22 +175,6 @@ function CustomerDetail({ id }: { id: string }) {
           </section>
         </div>
       )}
-    </>
-  );
-}
-
-/** An old link to a customer merged into another: says so, and leads there. */
-function MergedAway({ message, intoId }: { message: string; intoId: string }) {
-  useDocumentTitle('Merged customer');
-  return (
-    <>
-      <PageHeader back={{ to: '/customers', label: 'Customers' }} title="Merged customer" />
-      <div className="empty-state" data-testid="customer-merged">
-        <p>{message.charAt(0).toUpperCase() + message.slice(1)}.</p>
-        <Link className="button button--primary" to={`/customers/${intoId}`}>
-          Open that customer
-        </Link>
-      </div>
     </>
   );
 }

@@ -1,12 +1,12 @@
 // On a customer's page (staff): the customers merged into this one (why mail from another address
 // lands here), and others who may be the same person, each one click from being merged in.
-import { useState } from 'react';
 import { Link } from 'react-router-dom';
 import type { Customer, CustomerDuplicates, CustomerMerged } from '../../shared/schemas/customers.js';
-import { api, toApiError } from '../lib/api.js';
+import { api } from '../lib/api.js';
 import { formatDate } from '../lib/format.js';
 import { useApi } from '../lib/use-api.js';
-import { OutcomeNotice, type Outcome } from '../layout/page-parts.js';
+import { OutcomeNotice } from '../layout/page-parts.js';
+import { useMergeIn } from '../layout/merging.js';
 import { movedSummary } from './merge-customer-dialog.js';
 
 const REASONS = { name: 'same name', phone: 'same phone number' } as const;
@@ -17,34 +17,20 @@ const contact = (d: { email: string | null; phone: string | null; externalId: st
 export function CustomerDuplicatesSection(props: { customer: Customer; onMerged(): void }) {
   const c = props.customer;
   const found = useApi<CustomerDuplicates>(`/customers/${c.id}/duplicates`);
-  const [busy, setBusy] = useState<string | null>(null);
-  const [outcome, setOutcome] = useState<Outcome>(null);
-  const data = found.data;
-  if (!data || (data.merged.length === 0 && data.possible.length === 0 && !outcome)) return null;
-
-  async function mergeIn(d: CustomerDuplicates['possible'][number]) {
-    if (
-      !window.confirm(
-        `Merge ${d.name} into ${c.name}? Their cases, login, signals and events move here. There is no undo.`,
-      )
-    )
-      return;
-    setBusy(d.id);
-    setOutcome(null);
-    try {
+  const { busy, outcome, mergeIn } = useMergeIn({
+    question: (d) =>
+      `Merge ${d.name} into ${c.name}? Their cases, login, signals and events move here. There is no undo.`,
+    merge: async (d) => {
       const merged = await api.post<CustomerMerged>(`/customers/${d.id}/merge`, { intoId: c.id });
-      setOutcome({
-        ok: true,
-        text: `${d.name} was merged into this customer. ${movedSummary(merged.moved)}`,
-      });
+      return `${d.name} was merged into this customer. ${movedSummary(merged.moved)}`;
+    },
+    onMerged: () => {
       found.reload();
       props.onMerged();
-    } catch (err) {
-      setOutcome({ ok: false, text: toApiError(err).message });
-    } finally {
-      setBusy(null);
-    }
-  }
+    },
+  });
+  const data = found.data;
+  if (!data || (data.merged.length === 0 && data.possible.length === 0 && !outcome)) return null;
 
   return (
     <section className="section" aria-labelledby="duplicates-title" data-testid="customer-duplicates">

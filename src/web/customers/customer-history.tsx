@@ -46,6 +46,9 @@ function describe(event: DomainEvent): string[] {
           ? 'Changed the organization'
           : `Changed ${fieldLabel(field).toLowerCase()} from ${show(from)} to ${show(to)}`,
       );
+      if (event.data.reason === 'organization_merged') {
+        lines.push('(a duplicate organization was merged into another)');
+      }
       return lines.length > 0 ? lines : ['Updated the record'];
     }
     default:

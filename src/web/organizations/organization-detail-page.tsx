@@ -1,3 +1,4 @@
+import { useState } from 'react';
 import { Link, useParams } from 'react-router-dom';
 import type { Customer } from '../../shared/schemas/customers.js';
 import type { Organization } from '../../shared/schemas/organizations.js';
@@ -13,6 +14,8 @@ import { CustomerTable } from '../customers/customer-table.js';
 import { ErrorNotice, Fact, ListPager, Loading, NotFound, PageHeader } from '../layout/page-parts.js';
 import { useDocumentTitle } from '../layout/use-document-title.js';
 import { Flash } from '../layout/flash.js';
+import { MergedAway } from '../layout/merging.js';
+import { MergeOrganizationButton, OrganizationDuplicatesSection } from './merge-organization.js';
 
 export function OrganizationDetailPage() {
   const { id = '' } = useParams();
@@ -21,6 +24,8 @@ export function OrganizationDetailPage() {
   const organization = useApi<Organization>(`/organizations/${id}`);
   const { segmentName } = useSegments(staff);
   const pager = useCursorPager();
+  // Read again after a merge brought more in.
+  const [merges, setMerges] = useState(0);
   // Customers are asked for only once the organization is known to be visible.
   const customers = useApi<Page<Customer>>(
     organization.data ? '/customers' : null,
@@ -29,6 +34,16 @@ export function OrganizationDetailPage() {
   );
   useDocumentTitle(organization.data?.name ?? 'Organization');
 
+  if (organization.error?.code === 'organization_merged' && organization.error.details[0]) {
+    return (
+      <MergedAway
+        noun="organization"
+        list={{ to: '/organizations', label: 'Organizations' }}
+        message={organization.error.message}
+        to={`/organizations/${organization.error.details[0].message}`}
+      />
+    );
+  }
   if (organization.error) {
     if (organization.error.status === 404 || organization.error.status === 400) {
       return (
@@ -57,6 +72,7 @@ export function OrganizationDetailPage() {
         actions={
           staff && (
             <>
+              {me.role === 'admin' && <MergeOrganizationButton organization={o} />}
               <Link className="button" to={`/customers/new?organizationId=${o.id}`}>
                 Add customer
               </Link>
@@ -103,12 +119,23 @@ export function OrganizationDetailPage() {
       </div>
 
       {staff && (
+        <OrganizationDuplicatesSection
+          organization={o}
+          canMerge={me.role === 'admin'}
+          onMerged={() => {
+            organization.reload();
+            setMerges((n) => n + 1);
+            customers.reload();
+          }}
+        />
+      )}
+      {staff && (
         <section className="section" aria-labelledby="org-cases-title">
           <h2 id="org-cases-title">Cases</h2>
-          <CaseListSection filter={{ organizationId: o.id }} showCustomer />
+          <CaseListSection key={merges} filter={{ organizationId: o.id }} showCustomer />
         </section>
       )}
-      {staff && <ProactiveSections about="organization" id={o.id} />}
+      {staff && <ProactiveSections key={merges} about="organization" id={o.id} />}
 
       <section className="section" aria-labelledby="org-customers-title">
         <div className="section__header">

@@ -1,0 +1,160 @@
+// Merging a duplicate organization into the one that stays (admins): from its page ("Merge
+// into…", pick the other), or from the survivor's Duplicates section (organizations with an alike
+// name, one click each). Everything moves there; there is no undo.
+import { Link, useNavigate } from 'react-router-dom';
+import type {
+  Organization,
+  OrganizationDuplicates,
+  OrganizationMerged,
+} from '../../shared/schemas/organizations.js';
+import { api } from '../lib/api.js';
+import { countOf, formatDate } from '../lib/format.js';
+import { useApi } from '../lib/use-api.js';
+import type { FlashState } from '../layout/flash.js';
+import { MergeButton, MergeDialog, movedSentence, useMergeIn } from '../layout/merging.js';
+import { OutcomeNotice } from '../layout/page-parts.js';
+import { RecordSearch } from '../layout/record-search.js';
+
+const MOVED_NOUNS = [
+  ['customers', 'customer'],
+  ['cases', 'case'],
+  ['agreements', 'agreement'],
+  ['signals', 'signal'],
+  ['commitments', 'commitment'],
+  ['events', 'event'],
+] as const;
+
+/** "2 customers, 5 cases and 12 events moved.", and what stayed behind. */
+export function organizationMovedSummary(merged: Pick<OrganizationMerged, 'moved' | 'left'>) {
+  const stayed = merged.left.agreements
+    ? ` Its active agreement stayed with it: this organization has its own.`
+    : '';
+  return `${movedSentence(merged.moved, MOVED_NOUNS)}${stayed}`;
+}
+
+const domainsOf = (o: { domains: string[] }) => o.domains.join(', ');
+
+async function mergeInto(from: { id: string }, intoId: string) {
+  return api.post<OrganizationMerged>(`/organizations/${from.id}/merge`, { intoId });
+}
+
+export function MergeOrganizationButton({ organization: dup }: { organization: Organization }) {
+  const navigate = useNavigate();
+  return (
+    <MergeButton
+      testId="merge-organization"
+      dialog={(onClose) => (
+        <MergeDialog<Organization>
+          from={dup}
+          title={`Merge ${dup.name} into another organization`}
+          testId="merge-organization-dialog"
+          onClose={onClose}
+          intro={
+            <>
+              For a duplicate: one business under two records (one made by hand, one by an import). Everything{' '}
+              {dup.name} has moves to the organization you choose: its{' '}
+              {countOf(dup.customerCount, 'customer')}, cases, agreements, signals and events. {dup.name} is
+              then deleted; its e-mail domains join the other organization, and events and imports naming it
+              lead there. There is no undo.
+            </>
+          }
+          search={(id, onPick) => (
+            <RecordSearch<Organization>
+              id={id}
+              path="/organizations"
+              onPick={onPick}
+              exclude={dup.id}
+              minLength={2}
+              placeholder="Name or domain"
+              resultsLabel="Organizations found"
+              detail={domainsOf}
+            />
+          )}
+          detail={domainsOf}
+          merge={async (into) => {
+            const merged = await mergeInto(dup, into.id);
+            const state: FlashState = {
+              notice: `${dup.name} was merged into this organization. ${organizationMovedSummary(merged)}`,
+            };
+            navigate(`/organizations/${into.id}`, { state });
+          }}
+        />
+      )}
+    />
+  );
+}
+
+/** On an organization's page (staff): the ones merged into it, and ones with an alike name. */
+export function OrganizationDuplicatesSection(props: {
+  organization: Organization;
+  /** Admins merge; agents see the list. */
+  canMerge: boolean;
+  onMerged(): void;
+}) {
+  const o = props.organization;
+  const found = useApi<OrganizationDuplicates>(`/organizations/${o.id}/duplicates`);
+  const { busy, outcome, mergeIn } = useMergeIn({
+    question: (d) =>
+      `Merge ${d.name} into ${o.name}? Its customers, cases, agreements, signals and events move here. There is no undo.`,
+    merge: async (d) =>
+      `${d.name} was merged into this organization. ${organizationMovedSummary(await mergeInto(d, o.id))}`,
+    onMerged: () => {
+      found.reload();
+      props.onMerged();
+    },
+  });
+  const data = found.data;
+  if (!data || (data.merged.length === 0 && data.possible.length === 0 && !outcome)) return null;
+
+  return (
+    <section className="section" aria-labelledby="org-duplicates-title" data-testid="organization-duplicates">
+      <h2 id="org-duplicates-title">Duplicates</h2>
+      <OutcomeNotice outcome={outcome} testId="merge-outcome" />
+      <div className="card">
+        {data.possible.length > 0 && (
+          <>
+            <h3 className="duplicates__title">May be the same organization</h3>
+            <ul className="duplicates__list" data-testid="possible-duplicates">
+              {data.possible.map((d) => (
+                <li key={d.id} className="duplicates__row" data-testid="possible-duplicate">
+                  <span>
+                    <Link to={`/organizations/${d.id}`}>{d.name}</Link>{' '}
+                    <span className="muted">
+                      {[domainsOf(d), countOf(d.customerCount, 'customer')].filter(Boolean).join(' · ')}
+                    </span>
+                  </span>
+                  {props.canMerge && (
+                    <button
+                      type="button"
+                      className="button button--small"
+                      disabled={busy !== null}
+                      onClick={() => void mergeIn(d)}
+                    >
+                      {busy === d.id ? 'Merging…' : 'Merge into this organization'}
+                    </button>
+                  )}
+                </li>
+              ))}
+            </ul>
+          </>
+        )}
+        {data.merged.length > 0 && (
+          <>
+            <h3 className="duplicates__title">Merged into this organization</h3>
+            <p className="muted">Events and customer imports naming these come here.</p>
+            <ul className="duplicates__list" data-testid="merged-organizations">
+              {data.merged.map((d) => (
+                <li key={d.id} className="duplicates__row">
+                  <span>
+                    {d.name} <span className="muted">{domainsOf(d)}</span>
+                  </span>
+                  <span className="muted">merged {formatDate(d.mergedAt)}</span>
+                </li>
+              ))}
+            </ul>
+          </>
+        )}
+      </div>
+    </section>
+  );
+}
