@@ -215,6 +215,14 @@ describe('adding, changing and deleting organizations and their customers', () =
     await page.getByRole('button', { name: 'Save organization' }).click();
     await eventually(() => text(page.getByTestId('organization-heading'))).toBe('Litware Laboratories');
     expect(await text(page.getByTestId('notice'))).toBe('Changes saved.');
+    // The page's history tells what happened, newest first.
+    await eventually(() =>
+      texts(page.getByTestId('organization-history').locator('.timeline__text')),
+    ).toEqual([
+      'Changed name from “Litware Labs” to “Litware Laboratories”',
+      'Changed e-mail domains from “litware.example, litware.test” to “litware.example”',
+      'Created the organization',
+    ]);
     // An agent may not delete an organization: there is no Delete.
     await page.getByRole('link', { name: 'Edit' }).click();
     await eventually(() => page.getByRole('button', { name: 'Save organization' }).count()).toBe(1);
@@ -311,6 +319,9 @@ describe('adding, changing and deleting organizations and their customers', () =
     await eventually(() => text(admin.getByTestId('organization-customer-count'))).toBe('62 customers');
     expect(await text(admin.getByTestId('merged-organizations'))).toContain('Northwind Traders GmbH');
     await eventually(() => customerNames(admin)).toContain('Greta Nord');
+    await eventually(() => text(admin.getByTestId('organization-history').locator('li').first())).toContain(
+      'Merged Northwind Traders GmbH into this one. 1 customer moved.',
+    );
     expect((await stack.api<Organization>(`/organizations/${northwind.id}`, login)).domains.sort()).toEqual([
       'northwind.de',
       'northwind.example',

@@ -65,3 +65,15 @@ export const AuditEntry = z.object({
   occurredAt: IsoDateTime,
 });
 export type AuditEntry = z.infer<typeof AuditEntry>;
+
+/** One change in a record's history (`GET /customers/:id/history`, `/organizations/:id/history`). */
+export const HistoryEntry = z.object({
+  id: z.string(),
+  type: z.string(),
+  actorId: z.string().nullable(),
+  actorName: z.string().nullable(),
+  actorKind: z.string(),
+  data: z.record(z.string(), z.unknown()),
+  occurredAt: IsoDateTime,
+});
+export type HistoryEntry = z.infer<typeof HistoryEntry>;

@@ -16,6 +16,7 @@ import { useDocumentTitle } from '../layout/use-document-title.js';
 import { Flash } from '../layout/flash.js';
 import { MergedAway } from '../layout/merging.js';
 import { MergeOrganizationButton, OrganizationDuplicatesSection } from './merge-organization.js';
+import { OrganizationHistory } from './organization-history.js';
 
 export function OrganizationDetailPage() {
   const { id = '' } = useParams();
@@ -163,6 +164,12 @@ export function OrganizationDetailPage() {
           </>
         )}
       </section>
+      {staff && (
+        <section className="section" aria-labelledby="org-history-title">
+          <h2 id="org-history-title">History</h2>
+          <OrganizationHistory key={merges} organizationId={o.id} />
+        </section>
+      )}
     </>
   );
 }

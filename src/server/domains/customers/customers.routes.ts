@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { IdParams, IsoDateTime, LIMITS, page } from '../../../shared/schemas/common.js';
+import { IdParams, LIMITS, page } from '../../../shared/schemas/common.js';
 import {
   Customer,
   CustomerCreate,
@@ -16,21 +16,12 @@ import { csvFilename, sendCsv } from '../../lib/csv.js';
 import { ADMIN, AUTHED, STAFF, actorOf, csvResponses, errors } from '../../lib/http.js';
 import { allPages } from '../../lib/pagination.js';
 import type { RouteDeps } from '../../routes.js';
+import { HistoryEntry } from '../../../shared/schemas/audit.js';
 import { listDomainEventsFor, recordExport } from '../domain-events/domain-events.repo.js';
 import { customerColumns, customerFieldKeys } from './customer-export.js';
 import * as customers from './customers.service.js';
 import { mergeCustomers } from './customer-merge.js';
 import { findDuplicateGroups, findDuplicates } from './customers.repo.js';
-
-export const DomainEvent = z.object({
-  id: z.string(),
-  type: z.string(),
-  actorId: z.string().nullable(),
-  actorName: z.string().nullable(),
-  actorKind: z.string(),
-  data: z.record(z.string(), z.unknown()),
-  occurredAt: IsoDateTime,
-});
 
 export const customersRoutes =
   ({ db }: RouteDeps): FastifyPluginAsyncZod =>
@@ -184,7 +175,7 @@ export const customersRoutes =
           tags,
           summary: 'Every change to the customer record (who, when, what)',
           params: IdParams,
-          response: { 200: z.object({ items: z.array(DomainEvent) }), ...errors(...AUTHED, 404) },
+          response: { 200: z.object({ items: z.array(HistoryEntry) }), ...errors(...AUTHED, 404) },
         },
       },
       async (request) => {

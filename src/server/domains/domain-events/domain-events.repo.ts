@@ -1,4 +1,4 @@
-import { and, asc, eq, gte, lt, sql } from 'drizzle-orm';
+import { and, desc, eq, gte, lt, sql } from 'drizzle-orm';
 import type { AuditQuery } from '../../../shared/schemas/audit.js';
 import { afterCursor, orderBy, sortFrom, sortKey, toPage } from '../../lib/pagination.js';
 import { newId } from '../../../db/columns.js';
@@ -54,8 +54,9 @@ export const recordExport = (db: Database, actor: Actor, list: ExportedList, que
   });
 
 /** The history of one entity, oldest first, with the name of who did each change. */
+/** A record's latest `limit` changes, oldest first. */
 export async function listDomainEventsFor(db: Database, entityType: string, entityId: string, limit = 200) {
-  return db
+  const latest = await db
     .select({
       id: domainEvents.id,
       type: domainEvents.type,
@@ -68,8 +69,9 @@ export async function listDomainEventsFor(db: Database, entityType: string, enti
     .from(domainEvents)
     .leftJoin(users, eq(users.id, domainEvents.actorId))
     .where(and(eq(domainEvents.entityType, entityType), eq(domainEvents.entityId, entityId)))
-    .orderBy(asc(domainEvents.occurredAt), asc(domainEvents.id))
+    .orderBy(desc(domainEvents.occurredAt), desc(domainEvents.id))
     .limit(limit);
+  return latest.reverse();
 }
 
 /** The audit log: every change, newest first, with who made it; narrowed by `q`. */

@@ -90,6 +90,7 @@ const STAFF = [
   'GET /api/v1/customers/{id}/duplicates',
   'GET /api/v1/organizations/{id}/duplicates',
   'GET /api/v1/customers/{id}/history',
+  'GET /api/v1/organizations/{id}/history',
   'GET /api/v1/events',
   'GET /api/v1/events/{id}',
   'GET /api/v1/kb/articles',

@@ -132,6 +132,12 @@ describe('merging a duplicate organization', () => {
     );
     expect(merged.data.mergedId).toBe(dup.id);
     expect(merged.data.moved.customers).toBe(1);
+    // The survivor's history tells it, by name.
+    const history = await t.get(`/api/v1/organizations/${keep.id}/history`, app.agent);
+    expect(history.body.items.at(-1)).toMatchObject({
+      type: 'organization.merged',
+      data: { mergedId: dup.id, mergedName: dup.name },
+    });
   });
 
   it('its id, name and domains keep leading to the survivor: events, customer imports, duplicates', async () => {

@@ -72,6 +72,11 @@ export async function mergeOrganizations(
       from organizations o
       where s.id = ${into} and o.id = ${dup}`);
     const moved = await moveRecords(tx, actor, dup, into);
+    const names = await rows<{ id: string; name: string }>(
+      tx,
+      sql`select id, name from organizations where id in (${dup}, ${into})`,
+    );
+    const nameOf = (id: string) => names.find((n) => n.id === id)!.name;
     const [left] = await rows<OrganizationMerged['left']>(
       tx,
       sql`select (select count(*)::int from agreements
@@ -81,13 +86,13 @@ export async function mergeOrganizations(
       type: 'organization.merged',
       entityType: 'organization',
       entityId: into,
-      data: { mergedId: dup, moved, left, redirected },
+      data: { mergedId: dup, mergedName: nameOf(dup), moved, left, redirected },
     });
     await recordDomainEvent(tx, actor, {
       type: 'organization.merged_into',
       entityType: 'organization',
       entityId: dup,
-      data: { intoId: into },
+      data: { intoId: into, intoName: nameOf(into) },
     });
     return { moved, left: left! };
   });

@@ -12,7 +12,9 @@ import {
 } from '../../../shared/schemas/organizations.js';
 import { AUTHED, STAFF, actorOf, errors } from '../../lib/http.js';
 import type { RouteDeps } from '../../routes.js';
+import { HistoryEntry } from '../../../shared/schemas/audit.js';
 import * as organizations from './organizations.service.js';
+import { listDomainEventsFor } from '../domain-events/domain-events.repo.js';
 import { mergeOrganizations } from './organization-merge.js';
 import { findOrganizationDuplicates } from './organizations.repo.js';
 
@@ -97,6 +99,23 @@ export const organizationsRoutes =
       async (request) => {
         await organizations.getOrganization(db, actorOf(request), request.params.id);
         return findOrganizationDuplicates(db, request.params.id);
+      },
+    );
+    app.get(
+      '/organizations/:id/history',
+      {
+        config: { access: STAFF },
+        schema: {
+          tags,
+          summary: 'Every change to the organization record (who, when, what), merges included',
+          params: IdParams,
+          response: { 200: z.object({ items: z.array(HistoryEntry) }), ...errors(...AUTHED, 404) },
+        },
+      },
+      async (request) => {
+        await organizations.getOrganization(db, actorOf(request), request.params.id);
+        const events = await listDomainEventsFor(db, 'organization', request.params.id);
+        return { items: events.map((e) => ({ ...e, occurredAt: e.occurredAt.toISOString() })) };
       },
     );
     app.delete(

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sql } from 'drizzle-orm';
 import { startTestApp, type TestApp } from '../../../../test/helpers/app.js';
 import {
   buildOrganization,
@@ -135,5 +136,48 @@ describe('organization boundaries', () => {
     expect(list.body.items.map((o: { id: string }) => o.id)).toEqual([org.id]);
     expect((await t.patch(`/api/v1/organizations/${org.id}`, { name: 'Mine now' }, token)).status).toBe(403);
     expect((await t.post('/api/v1/organizations', buildOrganization(), token)).status).toBe(403);
+  });
+});
+
+describe('an organization’s history', () => {
+  it('lists every change with who made it, the latest 200 when there are more; staff only', async () => {
+    const u = unique();
+    const created = await t.post('/api/v1/organizations', { name: `Hist ${u}` }, agent);
+    const id = created.body.id as string;
+    await t.patch(
+      `/api/v1/organizations/${id}`,
+      { name: `History ${u}`, domains: [`h-${u}.example`] },
+      admin,
+    );
+    const res = await t.get(`/api/v1/organizations/${id}/history`, agent);
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    expect(res.body.items.map((e: { type: string }) => e.type)).toEqual([
+      'organization.created',
+      'organization.updated',
+    ]);
+    expect(res.body.items[1].data.changes).toEqual({
+      name: { from: `Hist ${u}`, to: `History ${u}` },
+      domains: { from: [], to: [`h-${u}.example`] },
+    });
+    expect(res.body.items.map((e: { actorName: string }) => e.actorName)).toEqual([
+      expect.stringMatching(/^agent /),
+      expect.stringMatching(/^admin /),
+    ]);
+
+    // A long history: the latest 200, oldest first.
+    await t.db.execute(sql`
+      insert into domain_events (id, type, entity_type, entity_id, actor_kind, data, occurred_at)
+      select gen_random_uuid(), 'organization.updated', 'organization', ${id}, 'system',
+        jsonb_build_object('changes', jsonb_build_object('notes', jsonb_build_object('from', null, 'to', n::text))),
+        now() + n * interval '1 second'
+      from generate_series(1, 250) n`);
+    const long = await t.get(`/api/v1/organizations/${id}/history`, agent);
+    expect(long.body.items).toHaveLength(200);
+    expect(long.body.items.at(-1).data.changes.notes.to).toBe('250');
+    expect(long.body.items[0].data.changes.notes.to).toBe('51');
+
+    const customer = await makeUser(t.db, 'customer');
+    expect((await t.get(`/api/v1/organizations/${id}/history`, customer.token)).status).toBe(403);
+    expect((await t.get(`/api/v1/organizations/${crypto.randomUUID()}/history`, agent)).status).toBe(404);
   });
 });
