@@ -1,4 +1,5 @@
 import type { Page } from 'playwright-core';
+import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CaseSummary } from '../../src/shared/schemas/cases.js';
 import type { Customer } from '../../src/shared/schemas/customers.js';
@@ -374,5 +375,34 @@ describe('adding, changing and deleting organizations and their customers', () =
     await eventually(async () => new URL(customer.url()).pathname).not.toBe('/customers/new');
     expect(await customer.getByRole('button', { name: 'Create customer' }).count()).toBe(0);
     await customer.close();
+  });
+});
+
+describe('choosing among many organizations', () => {
+  it('beyond the first 500 the organization field searches, and keeps the chosen name', async () => {
+    // Five hundred more than the demo's eight: more than one page of the API.
+    await stack.db.execute(sql`
+      insert into organizations (id, name, domains)
+      select gen_random_uuid(), 'Zephyr ' || lpad(n::text, 3, '0'), array['zephyr' || n || '.example']
+      from generate_series(1, 500) n`);
+    const maria = (
+      await stack.api<{ items: Customer[] }>(`/customers?email=${DEMO.customer.email}`, { login: DEMO.agent })
+    ).items[0]!;
+    await page.goto(`${stack.url}/customers/${maria.id}/edit`);
+    // Her organization shows by name, with a way to change it.
+    await eventually(() => text(page.getByTestId('customer-organizationId-chosen'))).toContain(
+      'Northwind Traders',
+    );
+    await page.getByTestId('customer-organizationId-chosen').getByRole('button', { name: 'Change' }).click();
+    await page.getByLabel('Organization', { exact: true }).fill('zephyr 499');
+    await page.getByRole('button', { name: /^Zephyr 499/ }).click();
+    await eventually(() => text(page.getByTestId('customer-organizationId-chosen'))).toContain('Zephyr 499');
+    await page.getByRole('button', { name: 'Save changes' }).click();
+    await eventually(() => text(page.getByTestId('customer-heading'))).toBe(maria.name);
+    const after = await stack.api<Customer>(`/customers/${maria.id}`, { login: DEMO.agent });
+    expect(after.organizationName).toBe('Zephyr 499');
+    // Zephyr 499 is beyond the first 500 by name: the form asks for its name.
+    await page.goto(`${stack.url}/customers/${maria.id}/edit`);
+    await eventually(() => text(page.getByTestId('customer-organizationId-chosen'))).toContain('Zephyr 499');
   });
 });

@@ -10,6 +10,7 @@ import { PRIORITIES, PROMISE_KINDS, type Priority, type PromiseKind } from '../.
 import { LIMITS } from '../../shared/schemas/common.js';
 import type { Customer } from '../../shared/schemas/customers.js';
 import type { Organization } from '../../shared/schemas/organizations.js';
+import { OrganizationChoice } from '../organizations/organization-choice.js';
 import { formatMinutes } from '../lib/format.js';
 import type { AgentProfile, Agreement, Calendar, Items, Page, SegmentList } from '../lib/types.js';
 import { useApi } from '../lib/use-api.js';
@@ -164,7 +165,7 @@ export function AgreementFormPage() {
           agreement={existing.data}
           customerName={customer.data?.name}
           calendars={calendars.data?.items ?? []}
-          organizations={organizations.data?.items ?? []}
+          organizations={organizations.data!}
           segments={segments.data?.items ?? []}
           agents={agents.data?.items ?? []}
         />
@@ -177,7 +178,7 @@ function AgreementForm(props: {
   agreement: Agreement | undefined;
   customerName: string | undefined;
   calendars: Calendar[];
-  organizations: Organization[];
+  organizations: Page<Organization>;
   segments: SegmentList['items'];
   agents: AgentProfile[];
 }) {
@@ -340,18 +341,13 @@ function AgreementForm(props: {
           {values.scopeType === 'organization' && (
             <>
               <label htmlFor="agreement-organization">Organization</label>
-              <select
+              <OrganizationChoice
                 id="agreement-organization"
+                list={props.organizations}
                 value={values.organizationId}
-                onChange={(e) => update({ organizationId: e.target.value }, ['scope'])}
-              >
-                <option value="">Choose an organization…</option>
-                {props.organizations.map((o) => (
-                  <option key={o.id} value={o.id}>
-                    {o.name}
-                  </option>
-                ))}
-              </select>
+                noneLabel="Choose an organization…"
+                onChange={(organizationId) => update({ organizationId }, ['scope'])}
+              />
             </>
           )}
           {values.scopeType === 'customer' && (

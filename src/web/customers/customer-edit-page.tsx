@@ -38,7 +38,7 @@ export function CustomerEditPage() {
             staff={staff}
             own={c.id === me.customerId}
             admin={me.role === 'admin'}
-            organizations={organizations.data?.items}
+            organizations={organizations.data}
             segments={segments.data?.items}
           />
         )
@@ -79,7 +79,7 @@ export function CustomerNewPage() {
       ) : (
         <CustomerForm
           fields={STAFF_FIELDS}
-          organizations={organizations.data.items}
+          organizations={organizations.data}
           segments={segments.data.items}
           organizationId={organization?.id}
         />
@@ -94,7 +94,7 @@ function EditCustomer(props: {
   /** The signed-in customer's own record. */
   own: boolean;
   admin: boolean;
-  organizations: Organization[] | undefined;
+  organizations: Page<Organization> | undefined;
   segments: SegmentList['items'] | undefined;
 }) {
   const { c, staff } = props;

@@ -8,6 +8,8 @@ import { Link, useNavigate } from 'react-router-dom';
 import { LIMITS } from '../../shared/schemas/common.js';
 import { CustomerCreate, CustomerUpdate, type Customer } from '../../shared/schemas/customers.js';
 import type { Organization } from '../../shared/schemas/organizations.js';
+import type { Page } from '../lib/types.js';
+import { OrganizationChoice } from '../organizations/organization-choice.js';
 import type { Segment } from '../../shared/schemas/segments.js';
 import { api, toApiError } from '../lib/api.js';
 import { fieldErrorsFromApiError, fieldErrorsFromIssues, type FieldErrors } from '../lib/field-errors.js';
@@ -125,7 +127,8 @@ export function CustomerForm(props: {
   /** The customer edited; none for a new one. */
   customer?: Customer;
   fields: readonly FieldName[];
-  organizations?: Organization[];
+  /** The first page of organizations (for the organization field). */
+  organizations?: Page<Organization>;
   segments?: Segment[];
   /** A new customer's organization, chosen already (from the organization's page). */
   organizationId?: string;
@@ -278,27 +281,17 @@ export function CustomerForm(props: {
         <fieldset className="form__group">
           <legend>Account</legend>
           <div className="form__grid">
-            {has('organizationId') && (
+            {has('organizationId') && props.organizations && (
               <Field field="organizationId" error={errors.organizationId}>
                 <label htmlFor={inputId('organizationId')}>Organization</label>
-                <select
+                <OrganizationChoice
                   id={inputId('organizationId')}
+                  list={props.organizations}
                   value={values.organizationId}
-                  onChange={(e) => set('organizationId', e.target.value)}
-                  {...describedBy('organizationId', errors.organizationId, false)}
-                >
-                  <option value="">None (individual customer)</option>
-                  {/* The current organization stays selectable even if the list did not include it. */}
-                  {customer?.organizationId &&
-                    !props.organizations?.some((o) => o.id === customer.organizationId) && (
-                      <option value={customer.organizationId}>{customer.organizationName}</option>
-                    )}
-                  {props.organizations?.map((o) => (
-                    <option key={o.id} value={o.id}>
-                      {o.name}
-                    </option>
-                  ))}
-                </select>
+                  noneLabel="None (individual customer)"
+                  onChange={(id) => set('organizationId', id)}
+                  inputProps={describedBy('organizationId', errors.organizationId, false)}
+                />
               </Field>
             )}
             {has('segment') && (
