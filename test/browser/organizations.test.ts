@@ -187,6 +187,15 @@ describe('adding, changing and deleting organizations and their customers', () =
     await page.getByLabel('E-mail domains').fill('litware.example, LITWARE.test');
     await page.getByLabel('Segment').selectOption('smb');
     await page.getByLabel('Notes (optional)').fill('Signed up at the trade fair.');
+    // A custom field whose name the API refuses is shown next to the fields, then fixed.
+    await page.getByRole('button', { name: 'Add field' }).click();
+    await page.getByLabel('Custom field 1', { exact: true }).fill('2nd contact');
+    await page.getByLabel('Value of custom field 1').fill('Ida Berg');
+    await page.getByRole('button', { name: 'Create organization' }).click();
+    await eventually(() => text(page.getByTestId('error-organization-custom-fields'))).toBe(
+      'custom field keys start with a letter: letters, digits, _ (max 63)',
+    );
+    await page.getByLabel('Custom field 1', { exact: true }).fill('accountManager');
     await page.getByRole('button', { name: 'Create organization' }).click();
     await eventually(() => text(page.getByTestId('organization-heading'))).toBe('Litware Labs');
     expect(await text(page.getByTestId('notice'))).toBe('Organization created.');
@@ -197,6 +206,7 @@ describe('adding, changing and deleting organizations and their customers', () =
       domains: ['litware.example', 'litware.test'],
       segment: 'smb',
       notes: 'Signed up at the trade fair.',
+      customFields: { accountManager: 'Ida Berg' },
       customerCount: 0,
     });
 
@@ -234,6 +244,9 @@ describe('adding, changing and deleting organizations and their customers', () =
     await page.getByRole('link', { name: 'Add customer' }).click();
     await eventually(() => page.getByLabel('Organization', { exact: true }).inputValue()).toBe(id);
     await page.getByLabel('Name').fill('Lena Litware');
+    await page.getByRole('button', { name: 'Add field' }).click();
+    await page.getByLabel('Custom field 1', { exact: true }).fill('badge');
+    await page.getByLabel('Value of custom field 1').fill('L-7');
     // A taken address is refused next to its field.
     await page.getByLabel('E-mail').fill(DEMO.customer.email);
     await page.getByRole('button', { name: 'Create customer' }).click();
@@ -242,6 +255,10 @@ describe('adding, changing and deleting organizations and their customers', () =
     await page.getByRole('button', { name: 'Create customer' }).click();
     await eventually(() => text(page.getByTestId('customer-heading'))).toBe('Lena Litware');
     expect(await text(page.getByTestId('notice'))).toBe('Customer created.');
+    const lena = (
+      await stack.api<{ items: Customer[] }>('/customers?email=lena@litware.example', { login: DEMO.agent })
+    ).items[0]!;
+    expect(lena.customFields).toEqual({ badge: 'L-7' });
     await page
       .getByTestId('customer-organization')
       .getByRole('link', { name: 'Litware Laboratories' })

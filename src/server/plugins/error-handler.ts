@@ -5,6 +5,7 @@ import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } fro
 import { CalendarError } from '../../core/business-time.js';
 import { AppError, type ErrorDetail } from '../lib/errors.js';
 import { translateDbError } from '../lib/db-errors.js';
+import { issueMessage } from '../../shared/issue-message.js';
 
 const FASTIFY_CODES: Record<string, [number, string, string]> = {
   FST_ERR_CTP_INVALID_MEDIA_TYPE: [
@@ -28,7 +29,8 @@ export function registerErrorHandler(app: FastifyInstance) {
       const where = locationOf(error.validationContext);
       const details: ErrorDetail[] = error.validation.map((v) => {
         const path = [where, ...v.instancePath.split('/').filter(Boolean)].join('.');
-        return { path, message: v.message ?? 'invalid' };
+        const issue = { code: v.keyword, message: v.message ?? 'invalid', ...(v.params as object) };
+        return { path, message: issueMessage(issue) };
       });
       const first = details[0]!;
       return reply.status(400).send({

@@ -2,6 +2,7 @@
 // "targets.1.minutes"), from the shared zod schema in the browser or from the server's error
 // details (`body.hours.3.close`), so a message lands next to the very input it is about.
 import type { ReactNode } from 'react';
+import { issueMessage } from '../../shared/issue-message.js';
 import type { z } from 'zod';
 import type { ApiError } from '../lib/api.js';
 
@@ -11,7 +12,7 @@ export function errorsFromIssues(issues: readonly z.core.$ZodIssue[]): PathError
   const errors: PathErrors = {};
   for (const issue of issues) {
     const key = issue.path.length ? issue.path.map(String).join('.') : '_form';
-    errors[key] ??= issue.message;
+    errors[key] ??= issueMessage(issue);
   }
   return errors;
 }

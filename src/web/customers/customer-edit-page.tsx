@@ -82,6 +82,7 @@ export function CustomerNewPage() {
           organizations={organizations.data}
           segments={segments.data.items}
           organizationId={organization?.id}
+          customFields
         />
       )}
     </>
@@ -122,6 +123,7 @@ function EditCustomer(props: {
         customer={c}
         fields={staff ? STAFF_FIELDS : SELF_FIELDS}
         canDelete={props.admin}
+        customFields={staff}
         organizations={props.organizations}
         segments={props.segments}
       />

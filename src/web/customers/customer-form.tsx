@@ -17,6 +17,7 @@ import { timeZones } from '../lib/time-zones.js';
 import { fieldLabel } from './customer-fields.js';
 import type { CustomerDetailState } from './customer-detail-page.js';
 import { FormError } from '../layout/page-parts.js';
+import { CustomFieldsEditor, fieldsOf, rowsOf, sameFields } from '../layout/custom-fields-editor.js';
 
 interface FormValues {
   name: string;
@@ -134,6 +135,8 @@ export function CustomerForm(props: {
   organizationId?: string;
   /** Offer Delete (admins). */
   canDelete?: boolean;
+  /** Show the custom fields (staff). */
+  customFields?: boolean;
 }) {
   const { customer, fields } = props;
   const navigate = useNavigate();
@@ -144,6 +147,7 @@ export function CustomerForm(props: {
   const [errors, setErrors] = useState<FieldErrors>({});
   const [formError, setFormError] = useState<string | null>(null);
   const [info, setInfo] = useState<string | null>(null);
+  const [fieldRows, setFieldRows] = useState(() => rowsOf(customer?.customFields ?? {}));
   const [saving, setSaving] = useState(false);
   const has = (field: FieldName) => fields.includes(field);
 
@@ -164,9 +168,16 @@ export function CustomerForm(props: {
     e.preventDefault();
     setInfo(null);
     // A new customer: every field filled in (an empty one is left out, not sent as null).
-    const parsed = customer
-      ? CustomerUpdate.safeParse(changesOf(values, initial, fields))
-      : CustomerCreate.safeParse(changesOf(values, EMPTY, fields));
+    const body = customer ? changesOf(values, initial, fields) : changesOf(values, EMPTY, fields);
+    if (props.customFields) {
+      const custom = fieldsOf(fieldRows);
+      if ('error' in custom) {
+        showErrors({ customFields: custom.error });
+        return;
+      }
+      if (!sameFields(custom.fields, customer?.customFields ?? {})) body.customFields = custom.fields;
+    }
+    const parsed = customer ? CustomerUpdate.safeParse(body) : CustomerCreate.safeParse(body);
     if (!parsed.success) {
       showErrors(fieldErrorsFromIssues(parsed.error.issues));
       return;
@@ -187,7 +198,7 @@ export function CustomerForm(props: {
       const apiError = toApiError(err);
       const found = fieldErrorsFromApiError(apiError, CONFLICT_FIELDS);
       // A message about a field this form does not show goes to the top of the form instead.
-      if (fields.some((f) => found[f])) showErrors(found);
+      if (fields.some((f) => found[f]) || found.customFields) showErrors(found);
       else {
         setErrors({});
         setFormError(apiError.message);
@@ -210,7 +221,8 @@ export function CustomerForm(props: {
     }
   }
 
-  const errorFields = fields.filter((f) => errors[f]);
+  const errorFields: string[] = fields.filter((f) => errors[f]);
+  if (errors.customFields) errorFields.push('customFields');
   const text = (
     field: TextFieldName,
     opts: { type?: string; hint?: string; list?: string; autoComplete?: string; maxLength?: number } = {},
@@ -345,6 +357,22 @@ export function CustomerForm(props: {
               </div>
             </div>
           )}
+        </fieldset>
+      )}
+
+      {props.customFields && (
+        <fieldset className="form__group">
+          <legend>More</legend>
+          <CustomFieldsEditor
+            id="customer-customFields"
+            rows={fieldRows}
+            onChange={(rows) => {
+              setFieldRows(rows);
+              setInfo(null);
+              if (errors.customFields) setErrors(({ customFields: _, ...rest }) => rest);
+            }}
+            error={errors.customFields}
+          />
         </fieldset>
       )}
 

@@ -1,5 +1,6 @@
 // Turns validation problems, from the shared zod schema in the browser or from the server's
 // error details, into one message per form field.
+import { issueMessage } from '../../shared/issue-message.js';
 import type { z } from 'zod';
 import type { ApiError } from './api.js';
 
@@ -10,7 +11,7 @@ export function fieldErrorsFromIssues(issues: readonly z.core.$ZodIssue[]): Fiel
   const errors: FieldErrors = {};
   for (const issue of issues) {
     const field = issue.path.length > 0 ? String(issue.path[0]) : '_form';
-    errors[field] ??= issue.message;
+    errors[field] ??= issueMessage(issue);
   }
   return errors;
 }

@@ -16,12 +16,14 @@ import { FormField, TextField, describedBy, errorAt } from '../admin/form-parts.
 import { RecordForm } from '../admin/record-form.js';
 import { useRecordForm } from '../admin/use-record-form.js';
 import { useEditedRecord } from '../admin/use-edited-record.js';
+import { CustomFieldsEditor, fieldsOf, rowsOf, sameFields } from '../layout/custom-fields-editor.js';
 
 const LABELS: Record<string, string> = {
   name: 'Name',
   domains: 'E-mail domains',
   segment: 'Segment',
   notes: 'Notes',
+  customFields: 'Custom fields',
 };
 
 /** "acme.com, acme.de" or one per line: the list the API takes (it checks each one). */
@@ -65,6 +67,7 @@ function OrganizationForm(props: {
   const [domains, setDomains] = useState(o?.domains.join(', ') ?? '');
   const [segment, setSegment] = useState(o?.segment ?? '');
   const [notes, setNotes] = useState(o?.notes ?? '');
+  const [fieldRows, setFieldRows] = useState(() => rowsOf(o?.customFields ?? {}));
   const form = useRecordForm({
     record: o,
     path: '/organizations',
@@ -83,12 +86,21 @@ function OrganizationForm(props: {
       }),
   });
   const { errors } = form;
-  const body = {
-    name,
-    domains: domainsOf(domains),
-    segment: segment || null,
-    notes: notes.trim() || null,
-  };
+  function submit() {
+    const custom = fieldsOf(fieldRows);
+    if ('error' in custom) {
+      form.reject({ customFields: custom.error });
+      return;
+    }
+    const changed = !sameFields(custom.fields, o?.customFields ?? {});
+    void form.save(o ? OrganizationUpdate : OrganizationCreate, {
+      name,
+      domains: domainsOf(domains),
+      segment: segment || null,
+      notes: notes.trim() || null,
+      ...(changed ? { customFields: custom.fields } : {}),
+    });
+  }
   const domainsError = errorAt(errors, 'domains');
 
   return (
@@ -100,7 +112,7 @@ function OrganizationForm(props: {
         o ? { to: `/organizations/${o.id}`, label: o.name } : { to: '/organizations', label: 'Organizations' }
       }
       labels={(p) => LABELS[p.split('.')[0] ?? ''] ?? 'Organization'}
-      onSubmit={() => void form.save(o ? OrganizationUpdate : OrganizationCreate, body)}
+      onSubmit={submit}
       confirmDelete={
         o && me.role === 'admin'
           ? o.customerCount > 0
@@ -158,6 +170,15 @@ function OrganizationForm(props: {
           {...describedBy('organization-notes', errors.notes)}
         />
       </FormField>
+      <CustomFieldsEditor
+        id="organization-custom-fields"
+        rows={fieldRows}
+        onChange={(rows) => {
+          setFieldRows(rows);
+          form.clearErrors(['customFields']);
+        }}
+        error={errorAt(errors, 'customFields')}
+      />
     </RecordForm>
   );
 }

@@ -181,3 +181,20 @@ describe('an organization’s history', () => {
     expect((await t.get(`/api/v1/organizations/${crypto.randomUUID()}/history`, agent)).status).toBe(404);
   });
 });
+
+describe('custom fields', () => {
+  it('a refused name says why, at its path', async () => {
+    const res = await t.post(
+      '/api/v1/organizations',
+      { name: 'Keys', customFields: { '2nd contact': 'x' } },
+      agent,
+    );
+    expect(res.status).toBe(400);
+    expect(res.body.error.details).toEqual([
+      {
+        path: 'body.customFields.2nd contact',
+        message: 'custom field keys start with a letter: letters, digits, _ (max 63)',
+      },
+    ]);
+  });
+});
