@@ -380,6 +380,17 @@ describe('adding, changing and deleting organizations and their customers', () =
       'Northwind Traders GmbH',
     );
     expect(await page.getByTestId('merge-organization').count()).toBe(0);
+
+    // Merges may leave more domains than a form may set (50); saving other changes still works.
+    await stack.db.execute(sql`
+      update organizations set domains = domains || array(select 'nw' || n || '.example' from generate_series(1, 60) n)
+      where id = ${northwind.id}`);
+    await page.goto(`${stack.url}/organizations/${northwind.id}/edit`);
+    await page.getByLabel('Notes (optional)').fill('Merged with the GmbH record.');
+    await page.getByRole('button', { name: 'Save organization' }).click();
+    await eventually(() => text(page.getByTestId('notice'))).toBe('Changes saved.');
+    const saved = await stack.api<Organization>(`/organizations/${northwind.id}`, login);
+    expect([saved.notes, saved.domains.length]).toEqual(['Merged with the GmbH record.', 62]);
   });
 
   it('customers cannot open the forms', async () => {

@@ -93,9 +93,12 @@ function OrganizationForm(props: {
       return;
     }
     const changed = !sameFields(custom.fields, o?.customFields ?? {});
+    const domainList = domainsOf(domains);
+    // Unchanged domains are not sent again: a merge may have left more than a form may set.
+    const domainsChanged = !o || domainList.join(',') !== o.domains.join(',');
     void form.save(o ? OrganizationUpdate : OrganizationCreate, {
       name,
-      domains: domainsOf(domains),
+      ...(domainsChanged ? { domains: domainList } : {}),
       segment: segment || null,
       notes: notes.trim() || null,
       ...(changed ? { customFields: custom.fields } : {}),
