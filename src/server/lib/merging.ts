@@ -26,3 +26,38 @@ export async function countChanged(tx: Database, update: ReturnType<typeof sql>)
   );
   return row!.n;
 }
+
+/** Merged within the last hour: a writer that had read the duplicate as live may have added since. */
+const STRAGGLER_WINDOW = '1 hour';
+
+/**
+ * Runs `move` (in a transaction of its own) for each record of `table` merged into a live one
+ * within the last hour, up to 50: what concurrent writers added to the duplicate after its merge
+ * (a mail, an event, a case that read it as live just before the merge committed). Normally there
+ * is nothing to move. Returns how many records `move` reports moved.
+ */
+export async function moveStragglers(
+  db: Database,
+  table: 'customers' | 'organizations',
+  move: (tx: Database, merged: { id: string; into: string }) => Promise<number>,
+) {
+  const t = sql.identifier(table);
+  const recent = await rows<{ id: string; into: string }>(
+    db,
+    sql`select m.id, m.merged_into_id as "into"
+      from ${t} m join ${t} s on s.id = m.merged_into_id and s.deleted_at is null
+      where m.merged_into_id is not null and m.deleted_at > now() - ${STRAGGLER_WINDOW}::interval
+      order by m.deleted_at limit 50`,
+  );
+  let total = 0;
+  for (const m of recent) {
+    total += await db.transaction(async (tx) => {
+      await takeMergeTurn(tx);
+      return move(tx, m);
+    });
+  }
+  return total;
+}
+
+/** The sum of a merge's `moved` counts. */
+export const totalMoved = (moved: Record<string, number>) => Object.values(moved).reduce((a, b) => a + b, 0);

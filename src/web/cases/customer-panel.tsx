@@ -53,7 +53,8 @@ export function CustomerPanel({ c, others }: { c: Case; others: ReturnType<typeo
       {possible > 0 && (
         <p className="notice notice--warning panel__hint" data-testid="duplicate-hint">
           {possible === 1 ? 'Another customer has' : `${possible} other customers have`} the same name or
-          phone number. <Link to={`/customers/${c.customer.id}#duplicates-title`}>Review duplicates</Link>
+          phone number.{' '}
+          <Link to={`/customers/${c.customer.id}#customer-duplicates-title`}>Review duplicates</Link>
         </p>
       )}
       <h3 className="panel__heading">Other cases</h3>

@@ -1,18 +1,18 @@
 // Merging a duplicate organization into the one that stays (admins): from its page ("Merge
 // into…", pick the other), or from the survivor's Duplicates section (organizations with an alike
 // name, one click each). Everything moves there; there is no undo.
-import { Link, useNavigate } from 'react-router-dom';
+import { useNavigate } from 'react-router-dom';
 import type {
   Organization,
   OrganizationDuplicates,
   OrganizationMerged,
 } from '../../shared/schemas/organizations.js';
 import { api } from '../lib/api.js';
-import { countOf, formatDate } from '../lib/format.js';
+import { countOf } from '../lib/format.js';
 import { useApi } from '../lib/use-api.js';
 import type { FlashState } from '../layout/flash.js';
 import { MergeButton, MergeDialog, movedSentence, useMergeIn } from '../layout/merging.js';
-import { OutcomeNotice } from '../layout/page-parts.js';
+import { DuplicatesSection } from '../layout/duplicates-section.js';
 import { RecordSearch } from '../layout/record-search.js';
 
 const MOVED_NOUNS = [
@@ -104,57 +104,21 @@ export function OrganizationDuplicatesSection(props: {
     },
   });
   const data = found.data;
-  if (!data || (data.merged.length === 0 && data.possible.length === 0 && !outcome)) return null;
-
+  if (!data) return null;
   return (
-    <section className="section" aria-labelledby="org-duplicates-title" data-testid="organization-duplicates">
-      <h2 id="org-duplicates-title">Duplicates</h2>
-      <OutcomeNotice outcome={outcome} testId="merge-outcome" />
-      <div className="card">
-        {data.possible.length > 0 && (
-          <>
-            <h3 className="duplicates__title">May be the same organization</h3>
-            <ul className="duplicates__list" data-testid="possible-duplicates">
-              {data.possible.map((d) => (
-                <li key={d.id} className="duplicates__row" data-testid="possible-duplicate">
-                  <span>
-                    <Link to={`/organizations/${d.id}`}>{d.name}</Link>{' '}
-                    <span className="muted">
-                      {[domainsOf(d), countOf(d.customerCount, 'customer')].filter(Boolean).join(' · ')}
-                    </span>
-                  </span>
-                  {props.canMerge && (
-                    <button
-                      type="button"
-                      className="button button--small"
-                      disabled={busy !== null}
-                      onClick={() => void mergeIn(d)}
-                    >
-                      {busy === d.id ? 'Merging…' : 'Merge into this organization'}
-                    </button>
-                  )}
-                </li>
-              ))}
-            </ul>
-          </>
-        )}
-        {data.merged.length > 0 && (
-          <>
-            <h3 className="duplicates__title">Merged into this organization</h3>
-            <p className="muted">Events and customer imports naming these come here.</p>
-            <ul className="duplicates__list" data-testid="merged-organizations">
-              {data.merged.map((d) => (
-                <li key={d.id} className="duplicates__row">
-                  <span>
-                    {d.name} <span className="muted">{domainsOf(d)}</span>
-                  </span>
-                  <span className="muted">merged {formatDate(d.mergedAt)}</span>
-                </li>
-              ))}
-            </ul>
-          </>
-        )}
-      </div>
-    </section>
+    <DuplicatesSection
+      noun="organization"
+      possible={data.possible}
+      possibleTitle="May be the same organization"
+      possibleDetail={(d) => [domainsOf(d), countOf(d.customerCount, 'customer')].filter(Boolean).join(' · ')}
+      link={(d) => `/organizations/${d.id}`}
+      merged={data.merged}
+      mergedHint="Events and customer imports naming these come here."
+      mergedDetail={(d) => domainsOf(d)}
+      canMerge={props.canMerge}
+      busy={busy}
+      outcome={outcome}
+      onMerge={(d) => void mergeIn(d)}
+    />
   );
 }

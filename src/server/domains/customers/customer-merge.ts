@@ -11,7 +11,13 @@ import type { CustomerMerged } from '../../../shared/schemas/customers.js';
 import type { Actor } from '../../lib/actor.js';
 import { SYSTEM_ACTOR, isStaff } from '../../lib/actor.js';
 import { forbidden, notFound } from '../../lib/errors.js';
-import { countChanged as count, intoError, takeMergeTurn } from '../../lib/merging.js';
+import {
+  countChanged as count,
+  intoError,
+  moveStragglers,
+  takeMergeTurn,
+  totalMoved,
+} from '../../lib/merging.js';
 import { recordDomainEvent, recordDomainEvents } from '../domain-events/domain-events.repo.js';
 import { SIGNAL_LOCK_ORDER } from '../signals/signals.repo.js';
 import { getCustomer } from './customers.service.js';
@@ -167,32 +173,11 @@ async function moveRecords(tx: Database, actor: Actor, dup: string, into: string
   return moved;
 }
 
-/** Merged within the last hour: a writer that had read the duplicate as live may have added since. */
-const STRAGGLER_WINDOW = '1 hour';
-
-/**
- * Moves what concurrent writers added to recently merged customers after their merge (a mail,
- * an event or a case that read the duplicate as live just before the merge committed). Normally
- * finds nothing: one indexed probe per kind of record and merged customer. Returns how many moved.
- */
-export async function moveMergeStragglers(db: Database) {
-  const recent = await rows<{ id: string; into: string }>(
-    db,
-    sql`select m.id, m.merged_into_id as "into"
-      from customers m join customers s on s.id = m.merged_into_id and s.deleted_at is null
-      where m.merged_into_id is not null and m.deleted_at > now() - ${STRAGGLER_WINDOW}::interval
-      order by m.deleted_at limit 50`,
-  );
-  let total = 0;
-  for (const m of recent) {
-    total += await db.transaction(async (tx) => {
-      await takeMergeTurn(tx);
-      await tx.execute(
-        sql`select id from signals where customer_id = ${m.id} order by ${SIGNAL_LOCK_ORDER} for update`,
-      );
-      const moved = await moveRecords(tx, SYSTEM_ACTOR, m.id, m.into);
-      return Object.values(moved).reduce((a, b) => a + b, 0);
-    });
-  }
-  return total;
-}
+/** Moves what concurrent writers added to recently merged customers (see `moveStragglers`). */
+export const moveMergeStragglers = (db: Database) =>
+  moveStragglers(db, 'customers', async (tx, m) => {
+    await tx.execute(
+      sql`select id from signals where customer_id = ${m.id} order by ${SIGNAL_LOCK_ORDER} for update`,
+    );
+    return totalMoved(await moveRecords(tx, SYSTEM_ACTOR, m.id, m.into));
+  });

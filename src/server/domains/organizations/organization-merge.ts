@@ -11,7 +11,13 @@ import type { OrganizationMerged } from '../../../shared/schemas/organizations.j
 import type { Actor } from '../../lib/actor.js';
 import { SYSTEM_ACTOR } from '../../lib/actor.js';
 import { notFound } from '../../lib/errors.js';
-import { countChanged as count, intoError, takeMergeTurn } from '../../lib/merging.js';
+import {
+  countChanged as count,
+  intoError,
+  moveStragglers,
+  takeMergeTurn,
+  totalMoved,
+} from '../../lib/merging.js';
 import * as policy from '../../policies/organizations.js';
 import { recordDomainEvent, recordDomainEvents } from '../domain-events/domain-events.repo.js';
 import { SIGNAL_LOCK_ORDER } from '../signals/signals.repo.js';
@@ -19,7 +25,6 @@ import { getOrganization } from './organizations.service.js';
 
 /** Locks, in the order every writer of these rows takes them: signals, organizations, customers. */
 async function lockForMerge(tx: Database, dup: string, into?: string) {
-  await takeMergeTurn(tx);
   await tx.execute(
     sql`select id from signals where organization_id = ${dup} order by ${SIGNAL_LOCK_ORDER} for update`,
   );
@@ -45,6 +50,7 @@ export async function mergeOrganizations(
     throw intoError('same_organization', 'an organization cannot be merged into itself');
   }
   const result = await db.transaction(async (tx) => {
+    await takeMergeTurn(tx);
     const locked = await lockForMerge(tx, duplicateId, intoId);
     const live = (id: string) => locked.some((o) => o.id === id && o.deleted_at === null);
     if (!live(duplicateId)) throw notFound('organization');
@@ -155,29 +161,9 @@ async function moveRecords(tx: Database, actor: Actor, dup: string, into: string
   return moved;
 }
 
-/** Merged within the last hour: a writer that had read the duplicate as live may have added since. */
-const STRAGGLER_WINDOW = '1 hour';
-
-/**
- * Moves what concurrent writers added to recently merged organizations after their merge (a
- * customer, case or event that named the duplicate just before the merge committed). Normally
- * finds nothing. Returns how many records moved.
- */
-export async function moveOrganizationMergeStragglers(db: Database) {
-  const recent = await rows<{ id: string; into: string }>(
-    db,
-    sql`select m.id, m.merged_into_id as "into"
-      from organizations m join organizations s on s.id = m.merged_into_id and s.deleted_at is null
-      where m.merged_into_id is not null and m.deleted_at > now() - ${STRAGGLER_WINDOW}::interval
-      order by m.deleted_at limit 50`,
-  );
-  let total = 0;
-  for (const m of recent) {
-    total += await db.transaction(async (tx) => {
-      await lockForMerge(tx, m.id);
-      const moved = await moveRecords(tx, SYSTEM_ACTOR, m.id, m.into);
-      return Object.values(moved).reduce((a, b) => a + b, 0);
-    });
-  }
-  return total;
-}
+/** Moves what concurrent writers added to recently merged organizations (see `moveStragglers`). */
+export const moveOrganizationMergeStragglers = (db: Database) =>
+  moveStragglers(db, 'organizations', async (tx, m) => {
+    await lockForMerge(tx, m.id);
+    return totalMoved(await moveRecords(tx, SYSTEM_ACTOR, m.id, m.into));
+  });
