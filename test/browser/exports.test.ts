@@ -126,4 +126,25 @@ describe('exports from the pages', () => {
     expect(Object.keys(records[0]!).slice(0, CUSTOMER_CSV_COLUMNS.length)).toEqual([...CUSTOMER_CSV_COLUMNS]);
     expect(records.map((r) => r.email)).toEqual(expected.items.map((c) => c.email ?? ''));
   });
+
+  it('organizations: an admin exports the list filtered by segment; an agent has no button', async () => {
+    await page.goto(`${stack.url}/organizations`);
+    await eventually(() => page.getByTestId('organization-total').innerText()).toBe('8 organizations');
+    expect(await page.getByTestId('export-organizations').count()).toBe(0);
+
+    const adminPage = await stack.newPage();
+    await signIn(adminPage, stack.url, DEMO.admin);
+    await adminPage.goto(`${stack.url}/organizations?segment=enterprise`);
+    await eventually(() => adminPage.getByTestId('organization-total').innerText()).toBe(
+      '3 organizations found',
+    );
+    const { filename, records } = await exported(adminPage, 'export-organizations');
+    expect(filename).toBe(`organizations-${today()}.csv`);
+    expect(records.map((r) => [r.name, r.segment, r.customers])).toEqual([
+      ['Contoso Retail', 'enterprise', expect.stringMatching(/^\d+$/)],
+      ['Fabrikam Manufacturing', 'enterprise', expect.stringMatching(/^\d+$/)],
+      ['Northwind Traders', 'enterprise', '61'],
+    ]);
+    expect(records[2]!.domains).toBe('northwind.example');
+  });
 });

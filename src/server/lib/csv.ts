@@ -123,3 +123,17 @@ export async function sendCsv<T>(reply: FastifyReply, answer: CsvAnswer<T>) {
 /** A dated file name: `cases-2026-12-02.csv`, the date local to the export's zone. */
 export const csvFilename = (what: string, timeZone = 'UTC', now = new Date()) =>
   `${what}-${csvTime(timeZone)(now).slice(0, 10)}.csv`;
+
+/** One `cf.<key>` column per custom field key; a value that is not a scalar is left empty. */
+export function customFieldColumns<T>(
+  keys: string[],
+  fieldsOf: (row: T) => Record<string, unknown>,
+): CsvColumn<T>[] {
+  return keys.map((key) => ({
+    header: `cf.${key}`,
+    value: (row: T) => {
+      const v = fieldsOf(row)[key];
+      return v === null || v === undefined || typeof v === 'object' ? '' : (v as CsvCell);
+    },
+  }));
+}

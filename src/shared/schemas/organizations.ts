@@ -8,6 +8,7 @@ import {
   LIMITS,
   Limit,
   Name,
+  PAGING,
   Search,
   SegmentKey,
 } from './common.js';
@@ -63,6 +64,8 @@ export const OrganizationListQuery = z.strictObject({
   includeTotal: BooleanQuery.optional(),
 });
 export type OrganizationListQuery = z.infer<typeof OrganizationListQuery>;
+
+export const OrganizationExportQuery = OrganizationListQuery.omit(PAGING);
 
 export const OrganizationMerge = z.strictObject({
   intoId: Id.describe(

@@ -14,7 +14,7 @@ export function OrganizationListPage() {
     ORGANIZATION_SORTS,
     'name',
   );
-  const { staff, pager, sort, list, segmentName, onSort, items, total } = state;
+  const { me, staff, pager, sort, list, segmentName, onSort, items, total } = state;
   return (
     <>
       <DirectoryListHead
@@ -23,6 +23,11 @@ export function OrganizationListPage() {
         title="Organizations"
         searchPlaceholder="Search by name or domain"
         emptyText="There are no organizations to show."
+        exportAs={
+          me.role === 'admin'
+            ? { path: '/organizations/export.csv', name: 'organizations', noTimeZone: true }
+            : undefined
+        }
         actions={
           staff && (
             <Link className="button button--primary" to="/organizations/new">

@@ -5,7 +5,7 @@ import { sql } from 'drizzle-orm';
 import { rows, type Database } from '../../../db/client.js';
 import type { Customer } from '../../../shared/schemas/customers.js';
 import { CUSTOMER_CSV_COLUMNS } from '../../../shared/schemas/imports.js';
-import type { CsvCell, CsvColumn } from '../../lib/csv.js';
+import { customFieldColumns, type CsvCell, type CsvColumn } from '../../lib/csv.js';
 import { customers } from './customers.table.js';
 
 const VALUES: Record<(typeof CUSTOMER_CSV_COLUMNS)[number], (c: Customer) => CsvCell> = {
@@ -33,12 +33,6 @@ export async function customerFieldKeys(db: Database): Promise<string[]> {
 export function customerColumns(fieldKeys: string[]): CsvColumn<Customer>[] {
   return [
     ...CUSTOMER_CSV_COLUMNS.map((header) => ({ header, value: VALUES[header] })),
-    ...fieldKeys.map((key) => ({
-      header: `cf.${key}`,
-      value: (c: Customer) => {
-        const v = c.customFields[key];
-        return v === null || v === undefined || typeof v === 'object' ? '' : (v as CsvCell);
-      },
-    })),
+    ...customFieldColumns<Customer>(fieldKeys, (c) => c.customFields),
   ];
 }

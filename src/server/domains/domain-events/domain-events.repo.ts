@@ -37,7 +37,14 @@ export const recordDomainEvent = (tx: Database, actor: Actor, event: DomainEvent
 
 /** The lists and reports Steward exports; an export's audit entry names one. */
 export type ExportedList =
-  'audit-log' | 'cases' | 'signals' | 'commitments' | 'customers' | 'proactive-trend' | 'rule-outcomes';
+  | 'audit-log'
+  | 'cases'
+  | 'signals'
+  | 'commitments'
+  | 'customers'
+  | 'organizations'
+  | 'proactive-trend'
+  | 'rule-outcomes';
 
 /**
  * Records that `actor` took a list out of Steward (`export.downloaded`): which list, with which

@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
+import { parse } from 'csv-parse/sync';
+import { rows } from '../../../db/client.js';
 import { startTestApp, type TestApp } from '../../../../test/helpers/app.js';
 import {
   buildOrganization,
@@ -196,5 +198,48 @@ describe('custom fields', () => {
         message: 'custom field keys start with a letter: letters, digits, _ (max 63)',
       },
     ]);
+  });
+});
+
+describe('the organization export', () => {
+  it('gives admins one row per organization the list selects, and records the export', async () => {
+    const u = unique();
+    const seg = await makeSegment(t.db);
+    const org = await makeOrganization(t.db, {
+      name: `Export ${u}`,
+      domains: [`exp-${u}.example`, `exp-${u}.test`],
+      segment: seg.key,
+      notes: 'Key account',
+      customFields: { accountManager: 'Ida', seats: 12 },
+    });
+    await makeCustomer(t.db, { organizationId: org.id });
+    const res = await t.get<string>(
+      `/api/v1/organizations/export.csv?q=${encodeURIComponent(`Export ${u}`)}`,
+      admin,
+    );
+    expect(res.status).toBe(200);
+    const records = parse(res.body, { bom: true, columns: true }) as Record<string, string>[];
+    expect(records).toEqual([
+      expect.objectContaining({
+        name: `Export ${u}`,
+        domains: `exp-${u}.example exp-${u}.test`,
+        segment: seg.key,
+        customers: '1',
+        notes: 'Key account',
+        id: org.id,
+        'cf.accountManager': 'Ida',
+        'cf.seats': '12',
+      }),
+    ]);
+    expect(Date.parse(records[0]!.created!)).toBe(Date.parse(org.createdAt));
+    const [recorded] = await rows<{ data: { list: string; query: { q: string } } }>(
+      t.db,
+      sql`select data from domain_events where type = 'export.downloaded' and data->>'list' = 'organizations'
+        order by occurred_at desc limit 1`,
+    );
+    expect(recorded!.data.query.q).toBe(`Export ${u}`);
+    // Agents and customers may not; nor may anyone without a token.
+    expect((await t.get('/api/v1/organizations/export.csv', agent)).status).toBe(403);
+    expect((await t.get('/api/v1/organizations/export.csv')).status).toBe(401);
   });
 });
