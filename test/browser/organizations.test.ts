@@ -332,7 +332,7 @@ describe('adding, changing and deleting organizations and their customers', () =
       'Northwind Traders GmbH was merged into this organization. 1 customer moved.',
     );
     expect(asked).toEqual([
-      'Merge Northwind Traders GmbH into Northwind Traders? Its customers, cases, agreements, signals and events move here. There is no undo.',
+      'Merge Northwind Traders GmbH into Northwind Traders? Its customers, cases, agreements, signals and commitments move here. There is no undo.',
     ]);
     await eventually(() => text(admin.getByTestId('organization-customer-count'))).toBe('62 customers');
     expect(await text(admin.getByTestId('merged-organizations'))).toContain('Northwind Traders GmbH');

@@ -69,7 +69,7 @@ export const OrganizationExportQuery = OrganizationListQuery.omit(PAGING);
 
 export const OrganizationMerge = z.strictObject({
   intoId: Id.describe(
-    'the organization that stays: this one’s customers, cases, agreements, signals and events move there',
+    'the organization that stays: this one’s customers, cases, agreements, signals and commitments move there',
   ),
 });
 export type OrganizationMerge = z.infer<typeof OrganizationMerge>;
@@ -85,9 +85,10 @@ export const OrganizationMerged = z.object({
       agreements: z.number().int().describe('agreements made for the merged organization'),
       signals: z.number().int(),
       commitments: z.number().int(),
-      events: z.number().int(),
     })
-    .describe('how many records now belong to the organization that stayed'),
+    .describe(
+      'how many records now belong to the organization that stayed (operational events keep the organization they were received with)',
+    ),
   left: z
     .object({
       agreements: z

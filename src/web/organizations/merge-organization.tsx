@@ -21,10 +21,9 @@ const MOVED_NOUNS = [
   ['agreements', 'agreement'],
   ['signals', 'signal'],
   ['commitments', 'commitment'],
-  ['events', 'event'],
 ] as const;
 
-/** "2 customers, 5 cases and 12 events moved.", and what stayed behind. */
+/** "2 customers, 5 cases and 3 signals moved.", and what stayed behind. */
 export function organizationMovedSummary(merged: Pick<OrganizationMerged, 'moved' | 'left'>) {
   const stayed = merged.left.agreements
     ? ` Its active agreement stayed with it: this organization has its own.`
@@ -53,9 +52,9 @@ export function MergeOrganizationButton({ organization: dup }: { organization: O
             <>
               For a duplicate: one business under two records (one made by hand, one by an import). Everything{' '}
               {dup.name} has moves to the organization you choose: its{' '}
-              {countOf(dup.customerCount, 'customer')}, cases, agreements, signals and events. {dup.name} is
-              then deleted; its e-mail domains join the other organization, and events and imports naming it
-              lead there. There is no undo.
+              {countOf(dup.customerCount, 'customer')}, cases, agreements, signals and commitments. {dup.name}{' '}
+              is then deleted; its e-mail domains join the other organization, and events and imports naming
+              it lead there. There is no undo.
             </>
           }
           search={(id, onPick) => (
@@ -95,7 +94,7 @@ export function OrganizationDuplicatesSection(props: {
   const found = useApi<OrganizationDuplicates>(`/organizations/${o.id}/duplicates`);
   const { busy, outcome, mergeIn } = useMergeIn({
     question: (d) =>
-      `Merge ${d.name} into ${o.name}? Its customers, cases, agreements, signals and events move here. There is no undo.`,
+      `Merge ${d.name} into ${o.name}? Its customers, cases, agreements, signals and commitments move here. There is no undo.`,
     merge: async (d) =>
       `${d.name} was merged into this organization. ${organizationMovedSummary(await mergeInto(d, o.id))}`,
     onMerged: () => {

@@ -104,7 +104,7 @@ export const organizationsRoutes =
           tags,
           summary: 'Merge this (duplicate) organization into another',
           description:
-            'Moves its customers, cases, agreements, signals, commitments and events to `intoId` in one transaction; the survivor adds its e-mail domains and fills its empty fields from it. The merged organization is deleted; its id (events) and name (customer imports) lead to the survivor. An active agreement of its own stays behind when the survivor has one (`left`). There is no undo.',
+            'Moves its customers, cases, agreements, signals and commitments to `intoId` in one transaction (operational events keep the organization they were received with); the survivor adds its e-mail domains and fills its empty fields from it. The merged organization is deleted; its id (events) and name (customer imports) lead to the survivor. An active agreement of its own stays behind when the survivor has one (`left`). There is no undo.',
           params: IdParams,
           body: OrganizationMerge,
           response: { 200: OrganizationMerged, ...errors(...AUTHED, 404, 422) },
