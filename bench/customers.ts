@@ -1,13 +1,18 @@
 // Duplicate customers at scale: npx tsx bench/customers.ts [--customers 100000] [--postgres URL]
 // Fills a database with customers (one in ten shares a name with another, one in twenty a phone
 // number), then measures a customer page's possible duplicates (two index lookups), the cleanup
-// list of every group, and merging a customer who has many cases and events into another.
+// list of every group, merging a customer who has many cases and events into another, and merging
+// an organization with many customers, cases and events into another.
 import { parseArgs } from 'node:util';
 import { sql } from 'drizzle-orm';
 import { rows } from '../src/db/client.js';
 import { migrateDatabase } from '../src/db/migrate.js';
 import { SYSTEM_ACTOR } from '../src/server/lib/actor.js';
 import { mergeCustomers } from '../src/server/domains/customers/customer-merge.js';
+import {
+  mergeOrganizations,
+  moveOrganizationMergeStragglers,
+} from '../src/server/domains/organizations/organization-merge.js';
 import { findDuplicateGroups, findDuplicates } from '../src/server/domains/customers/customers.repo.js';
 import { fmt, freshDatabase, now, percentile, printTable, progress } from './lib.js';
 
@@ -16,12 +21,14 @@ const { values: args } = parseArgs({
     customers: { type: 'string', default: '100000' },
     'merged-cases': { type: 'string', default: '2000' },
     'merged-events': { type: 'string', default: '20000' },
+    'org-customers': { type: 'string', default: '5000' },
     postgres: { type: 'string' },
   },
 });
 const TOTAL = Number(args.customers);
 const CASES = Number(args['merged-cases']);
 const EVENTS = Number(args['merged-events']);
+const ORG_CUSTOMERS = Number(args['org-customers']);
 const BATCH = 20_000;
 
 async function main() {
@@ -75,6 +82,32 @@ async function main() {
     const merged = await mergeCustomers(db, SYSTEM_ACTOR, dup.id, into.id);
     const mergeMs = now() - t0;
 
+    // An organization with many customers, each with a case and events of their own.
+    const [orgDup, orgInto] = await rows<{ id: string }>(
+      db,
+      sql`insert into organizations (id, name) values (gen_random_uuid(), 'Bench GmbH'), (gen_random_uuid(), 'Bench')
+        returning id`,
+    );
+    await db.execute(sql`
+      update customers set organization_id = ${orgDup!.id}
+      where id in (select id from customers where id not in (${dup.id}, ${into.id}) limit ${ORG_CUSTOMERS}::int)`);
+    await db.execute(sql`
+      insert into cases (id, subject, customer_id, organization_id, channel, category, priority, status)
+      select gen_random_uuid(), 'Org case', c.id, c.organization_id, 'email', 'other', 'normal', 'open'
+      from customers c where c.organization_id = ${orgDup!.id}`);
+    await db.execute(sql`
+      insert into events (id, source_id, event_id, type, occurred_at, customer_id, organization_id, refs, data)
+      select gen_random_uuid(), ${source!.id}, 'o' || c.id || '-' || g, 'order.placed', now(), c.id, c.organization_id,
+        '{}'::jsonb, '{}'::jsonb
+      from customers c, generate_series(1, 4) g where c.organization_id = ${orgDup!.id}`);
+    await db.execute(sql`analyze`);
+    const t1 = now();
+    const orgMerged = await mergeOrganizations(db, SYSTEM_ACTOR, orgDup!.id, orgInto!.id);
+    const orgMergeMs = now() - t1;
+    const t2 = now();
+    await moveOrganizationMergeStragglers(db);
+    const stragglersMs = now() - t2;
+
     printTable(`Duplicate customers, ${handle.kind}, ${fmt(TOTAL)} customers`, [
       [
         'possible duplicates of a customer',
@@ -85,6 +118,11 @@ async function main() {
         `${fmt(Math.min(...groupRuns))} ms (best of 3), ${fmt(groups)} groups`,
       ],
       [`merge: ${fmt(merged.moved.cases)} cases, ${fmt(merged.moved.events)} events`, `${fmt(mergeMs)} ms`],
+      [
+        `organization merge: ${fmt(orgMerged.moved.customers)} customers, ${fmt(orgMerged.moved.cases)} cases`,
+        `${fmt(orgMergeMs)} ms`,
+      ],
+      ['the straggler job after it (nothing to move)', `${fmt(stragglersMs, 1)} ms`],
     ]);
   } finally {
     await handle.close();
