@@ -3,6 +3,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { Database } from '../../db/client.js';
 import { authenticate } from '../domains/auth/auth.service.js';
+import { signInClient } from '../domains/auth/devices.js';
 import { AppError, forbidden, unauthorized } from '../lib/errors.js';
 
 export function registerAuth(app: FastifyInstance, db: Database) {
@@ -23,7 +24,7 @@ export function registerAuth(app: FastifyInstance, db: Database) {
       throw unauthorized('invalid_token', 'an event source token works only for sending events');
     }
     try {
-      request.actor = await authenticate(db, match[1]!);
+      request.actor = await authenticate(db, match[1]!, signInClient(request));
     } catch (err) {
       if (isPublic) return; // a stale token on a public route is simply ignored
       throw err;

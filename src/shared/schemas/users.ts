@@ -71,9 +71,12 @@ export const SessionsEnded = z.object({
 
 export const Session = z.object({
   id: Id,
-  device: z.string().describe('the browser and system that signed in, e.g. "Chrome 120 on Linux"'),
-  userAgent: z.string().nullable().describe('the User-Agent it signed in with (null: not known)'),
-  ip: z.string().nullable().describe('the address it signed in from (null: not known)'),
+  device: z.string().describe('the browser and system it is used from, e.g. "Chrome 120 on Linux"'),
+  userAgent: z
+    .string()
+    .nullable()
+    .describe('the User-Agent of its latest use, to the minute (null: not known)'),
+  ip: z.string().nullable().describe('the address of its latest use, to the minute (null: not known)'),
   createdAt: IsoDateTime.describe('when it signed in'),
   lastUsedAt: IsoDateTime.nullable().describe('its last request, to the minute'),
   expiresAt: IsoDateTime.nullable(),

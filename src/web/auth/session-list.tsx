@@ -1,5 +1,5 @@
 // Where someone is signed in: their sign-in sessions that still work, with the browser and address
-// each signed in from, most recently used first. On Your account each other session can be ended
+// each was last used from, most recently used first. On Your account each other session can be ended
 // and the one in use is marked; an admin sees another user's and signs them out everywhere.
 import { useState } from 'react';
 import type { Session } from '../../shared/schemas/users.js';

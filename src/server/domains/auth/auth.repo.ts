@@ -67,10 +67,20 @@ export async function insertToken(
   return row!;
 }
 
-export async function touchToken(db: Database, tokenId: string) {
+export async function touchToken(
+  db: Database,
+  tokenId: string,
+  client?: { ip: string; userAgent: string | null },
+) {
   await db
     .update(authTokens)
-    .set({ lastUsedAt: sql`now()` })
+    .set({
+      lastUsedAt: sql`now()`,
+      // A request without a User-Agent keeps the one known.
+      ...(client
+        ? { ip: client.ip, userAgent: sql`coalesce(${client.userAgent}, ${authTokens.userAgent})` }
+        : {}),
+    })
     .where(eq(authTokens.id, tokenId));
 }
 

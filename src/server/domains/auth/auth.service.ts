@@ -136,8 +136,15 @@ export async function issueToken(
   return { token, tokenId: row.id, expiresAt: row.expiresAt, row };
 }
 
-/** The actor behind a bearer token, or a 401 saying why not. */
-export async function authenticate(db: Database, token: string): Promise<Actor> {
+/**
+ * The actor behind a bearer token, or a 401 saying why not. The token's use is recorded at most
+ * once a minute, with the address and browser it came from (`client`): a session's are its latest.
+ */
+export async function authenticate(
+  db: Database,
+  token: string,
+  client?: { ip: string; userAgent: string | null },
+): Promise<Actor> {
   if (!token.startsWith('stw_') || token.length > 100)
     throw unauthorized('invalid_token', 'the token is not valid');
   const row = await repo.findTokenWithUser(db, hashToken(token));
@@ -151,7 +158,7 @@ export async function authenticate(db: Database, token: string): Promise<Actor> 
     throw unauthorized('invalid_token', 'the customer record of this login no longer exists');
   }
   if (!row.lastUsedAt || Date.now() - row.lastUsedAt.getTime() > TOUCH_EVERY_MS) {
-    await repo.touchToken(db, row.tokenId);
+    await repo.touchToken(db, row.tokenId, client);
   }
   return {
     kind: 'user',

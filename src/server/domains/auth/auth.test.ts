@@ -413,6 +413,32 @@ describe('signing out everywhere else', () => {
 });
 
 describe('where you are signed in', () => {
+  it('a session shows the browser of its latest use (recorded at most once a minute)', async () => {
+    const { user } = await makeUser(t.db, 'agent');
+    const session = await signInWith(user.email, FIREFOX);
+    // An empty User-Agent is a request without one (fetch sends "node" otherwise).
+    const me = (userAgent = '') =>
+      t.request('GET', '/api/v1/auth/me', { token: session, headers: { 'user-agent': userAgent } });
+    // Asked without a User-Agent: the list's own request changes nothing.
+    const listed = async () =>
+      (await t.request('GET', '/api/v1/auth/sessions', { token: session, headers: { 'user-agent': '' } }))
+        .body.items[0];
+    const stale = () =>
+      t.db.execute(sql`update auth_tokens set last_used_at = now() - interval '2 minutes'
+        where user_id = ${user.id} and kind = 'session'`);
+    expect((await me(FIREFOX)).status).toBe(200);
+    // Within the minute another browser's request is not recorded; after it, it is.
+    expect((await me(IPHONE)).status).toBe(200);
+    expect(await listed()).toMatchObject({ device: 'Firefox 121 on Linux', userAgent: FIREFOX });
+    await stale();
+    expect((await me(IPHONE)).status).toBe(200);
+    expect(await listed()).toMatchObject({ device: 'Safari 17 on iOS 17.1', userAgent: IPHONE });
+    // A request without a User-Agent keeps the one known.
+    await stale();
+    expect((await me()).status).toBe(200);
+    expect((await listed()).userAgent).toBe(IPHONE);
+  });
+
   const FIREFOX = 'Mozilla/5.0 (X11; Ubuntu; Linux x86_64; rv:121.0) Gecko/20100101 Firefox/121.0';
   const IPHONE =
     'Mozilla/5.0 (iPhone; CPU iPhone OS 17_1 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.1 Mobile/15E148 Safari/604.1';
@@ -434,10 +460,13 @@ describe('where you are signed in', () => {
     const gone = await signInWith(user.email, FIREFOX);
     await t.post('/api/v1/auth/logout', {}, gone);
     await issueToken(t.db, { userId: user.id, kind: 'session', ttlSeconds: -1 });
-    await t.get('/api/v1/auth/me', phone);
+    await t.request('GET', '/api/v1/auth/me', { token: phone, headers: { 'user-agent': IPHONE } });
 
     // The most recently used first: this one (it just asked), then the phone, then one never used.
-    const res = await t.get('/api/v1/auth/sessions', desk);
+    const res = await t.request('GET', '/api/v1/auth/sessions', {
+      token: desk,
+      headers: { 'user-agent': FIREFOX },
+    });
     expect(res.status, JSON.stringify(res.body)).toBe(200);
     expect(res.body.items).toHaveLength(3);
     const [mine, first, unknown] = res.body.items;
