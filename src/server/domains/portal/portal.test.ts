@@ -84,10 +84,14 @@ describe('sign-in by e-mailed link', () => {
     const signedIn = await verify(token, '198.51.100.200', firefox);
     expect(signedIn.status).toBe(200);
     expect(signedIn.body.user).toMatchObject({ role: 'customer', customerId: customer.id });
-    const me = await t.get('/api/v1/auth/me', signedIn.body.token);
+    // Used from where it signed in: the session knows that place, as a password sign-in does.
+    const from = {
+      token: signedIn.body.token,
+      headers: { 'x-forwarded-for': '198.51.100.200', 'user-agent': firefox },
+    };
+    const me = await t.request('GET', '/api/v1/auth/me', from);
     expect(me.body).toMatchObject({ role: 'customer', customerId: customer.id, email: customer.email });
-    // The session knows where it signed in from, as a password sign-in does.
-    const sessions = await t.get('/api/v1/auth/sessions', signedIn.body.token);
+    const sessions = await t.request('GET', '/api/v1/auth/sessions', from);
     expect(sessions.body.items).toMatchObject([
       { device: 'Firefox 121 on Linux', ip: '198.51.100.200', userAgent: firefox, current: true },
     ]);
