@@ -3,7 +3,7 @@
 import { sql } from 'drizzle-orm';
 import type { Database } from '../../db/client.js';
 import { rows } from '../../db/client.js';
-import { unprocessable } from './errors.js';
+import { AppError, notFound, unprocessable } from './errors.js';
 
 /**
  * Merges take turns, on every node: a customer merge and an organization merge touch the same
@@ -61,3 +61,41 @@ export async function moveStragglers(
 
 /** The sum of a merge's `moved` counts. */
 export const totalMoved = (moved: Record<string, number>) => Object.values(moved).reduce((a, b) => a + b, 0);
+
+type Merged = 'customers' | 'organizations';
+const NOUN: Record<Merged, string> = { customers: 'customer', organizations: 'organization' };
+
+/**
+ * Checks the pair a merge locked (`select id, deleted_at … for no key update`): the duplicate
+ * must be live (else 404), and so must the survivor (else 422 on `body.intoId`).
+ */
+export function assertMergeable(
+  table: Merged,
+  locked: { id: string; deleted_at: Date | null }[],
+  dup: string,
+  into: string,
+) {
+  const live = (id: string) => locked.some((r) => r.id === id && r.deleted_at === null);
+  if (!live(dup)) throw notFound(NOUN[table]);
+  if (!live(into)) throw intoError('invalid_reference', `no such ${NOUN[table]}`);
+}
+
+/**
+ * The duplicate steps aside: deleted, pointing at the survivor, and so do the records merged into
+ * it before (one step from any merged record to a live one). Returns how many were redirected.
+ */
+export async function retireDuplicate(tx: Database, table: Merged, dup: string, into: string) {
+  const t = sql.identifier(table);
+  await tx.execute(
+    sql`update ${t} set deleted_at = now(), merged_into_id = ${into}, updated_at = now() where id = ${dup}`,
+  );
+  return countChanged(tx, sql`update ${t} set merged_into_id = ${into} where merged_into_id = ${dup}`);
+}
+
+/** Staff opening a merged record: a 404 that says where it went (its id in `details[0].message`). */
+export function mergedAway(table: Merged, into: { id: string; name: string }) {
+  const noun = NOUN[table];
+  return new AppError(404, `${noun}_merged`, `this ${noun} was merged into ${into.name}`, [
+    { path: 'intoId', message: into.id },
+  ]);
+}

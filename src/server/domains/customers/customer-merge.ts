@@ -10,11 +10,13 @@ import { rows } from '../../../db/client.js';
 import type { CustomerMerged } from '../../../shared/schemas/customers.js';
 import type { Actor } from '../../lib/actor.js';
 import { SYSTEM_ACTOR, isStaff } from '../../lib/actor.js';
-import { forbidden, notFound } from '../../lib/errors.js';
+import { forbidden } from '../../lib/errors.js';
 import {
+  assertMergeable,
   countChanged as count,
   intoError,
   moveStragglers,
+  retireDuplicate,
   takeMergeTurn,
   totalMoved,
 } from '../../lib/merging.js';
@@ -48,20 +50,13 @@ export async function mergeCustomers(
       tx,
       sql`select id, deleted_at from customers where id in (${duplicateId}, ${intoId}) order by id for no key update`,
     );
-    const live = (id: string) => locked.some((c) => c.id === id && c.deleted_at === null);
-    if (!live(duplicateId)) throw notFound('customer');
-    if (!live(intoId)) throw intoError('invalid_reference', 'no such customer');
+    assertMergeable('customers', locked, duplicateId, intoId);
     const dup = duplicateId;
     const into = intoId;
 
     // The duplicate steps aside first (its address and external id leave the live ones' unique
     // indexes), then the survivor fills its empty fields from it; its own values win.
-    await tx.execute(sql`
-      update customers set deleted_at = now(), merged_into_id = ${into}, updated_at = now() where id = ${dup}`);
-    const redirected = await count(
-      tx,
-      sql`update customers set merged_into_id = ${into} where merged_into_id = ${dup}`,
-    );
+    const redirected = await retireDuplicate(tx, 'customers', dup, into);
     await tx.execute(sql`
       update customers s set
         email = coalesce(s.email, d.email),

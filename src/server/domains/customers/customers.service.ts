@@ -9,6 +9,7 @@ import type {
 } from '../../../shared/schemas/customers.js';
 import { isStaff, type Actor } from '../../lib/actor.js';
 import { AppError, notFound, unprocessable } from '../../lib/errors.js';
+import { mergedAway } from '../../lib/merging.js';
 import { translateDbError } from '../../lib/db-errors.js';
 import * as policy from '../../policies/customers.js';
 import { users } from '../auth/auth.table.js';
@@ -80,11 +81,7 @@ export async function getCustomer(db: Database, actor: Actor, id: string): Promi
   if (!row && isStaff(actor)) {
     // An old link to a merged customer: staff are told where it went.
     const into = await repo.resolveCustomer(db, { id });
-    if (into) {
-      throw new AppError(404, 'customer_merged', `this customer was merged into ${into.name}`, [
-        { path: 'intoId', message: into.id },
-      ]);
-    }
+    if (into) throw mergedAway('customers', into);
   }
   // A customer asking for someone else's record learns nothing, not even that it exists.
   if (!row || !policy.canReadCustomer(actor, row)) throw notFound('customer');

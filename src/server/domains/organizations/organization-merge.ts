@@ -12,11 +12,12 @@ import { rows } from '../../../db/client.js';
 import type { OrganizationMerged } from '../../../shared/schemas/organizations.js';
 import type { Actor } from '../../lib/actor.js';
 import { SYSTEM_ACTOR } from '../../lib/actor.js';
-import { notFound } from '../../lib/errors.js';
 import {
+  assertMergeable,
   countChanged as count,
   intoError,
   moveStragglers,
+  retireDuplicate,
   takeMergeTurn,
   totalMoved,
 } from '../../lib/merging.js';
@@ -54,20 +55,13 @@ export async function mergeOrganizations(
   const result = await db.transaction(async (tx) => {
     await takeMergeTurn(tx);
     const locked = await lockForMerge(tx, duplicateId, intoId);
-    const live = (id: string) => locked.some((o) => o.id === id && o.deleted_at === null);
-    if (!live(duplicateId)) throw notFound('organization');
-    if (!live(intoId)) throw intoError('invalid_reference', 'no such organization');
+    assertMergeable('organizations', locked, duplicateId, intoId);
     const dup = duplicateId;
     const into = intoId;
 
     // The duplicate steps aside; the survivor takes its domains (so mail from them still finds
     // an organization) and fills its empty fields from it; its own values win.
-    await tx.execute(sql`
-      update organizations set deleted_at = now(), merged_into_id = ${into}, updated_at = now() where id = ${dup}`);
-    const redirected = await count(
-      tx,
-      sql`update organizations set merged_into_id = ${into} where merged_into_id = ${dup}`,
-    );
+    const redirected = await retireDuplicate(tx, 'organizations', dup, into);
     await tx.execute(sql`
       update organizations s set
         domains = array(

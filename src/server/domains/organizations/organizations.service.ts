@@ -8,7 +8,8 @@ import type {
   OrganizationUpdate,
 } from '../../../shared/schemas/organizations.js';
 import { isStaff, type Actor } from '../../lib/actor.js';
-import { AppError, conflict, notFound, unprocessable } from '../../lib/errors.js';
+import { conflict, notFound, unprocessable } from '../../lib/errors.js';
+import { mergedAway } from '../../lib/merging.js';
 import { translateDbError } from '../../lib/db-errors.js';
 import * as policy from '../../policies/organizations.js';
 import { diff, recordDomainEvent } from '../domain-events/domain-events.repo.js';
@@ -51,11 +52,7 @@ export async function getOrganization(db: Database, actor: Actor, id: string) {
   if (!row && isStaff(actor)) {
     // An old link to a merged organization: staff are told where it went.
     const into = await repo.findMergedInto(db, id);
-    if (into) {
-      throw new AppError(404, 'organization_merged', `this organization was merged into ${into.name}`, [
-        { path: 'intoId', message: into.id },
-      ]);
-    }
+    if (into) throw mergedAway('organizations', into);
   }
   if (!row || !policy.canReadOrganization(actor, row)) throw notFound('organization');
   return toOrganizationDto(row);
