@@ -15,3 +15,4 @@ export * from '../server/domains/commitments/commitments.table.js';
 export * from '../server/domains/mail/mail.table.js';
 export * from '../server/domains/kb/kb.table.js';
 export * from '../server/domains/portal/portal.table.js';
+export * from '../server/domains/notifications/notifications.table.js';

@@ -23,6 +23,7 @@ import { portalRoutes } from './domains/portal/portal.routes.js';
 import { conversationsRoutes } from './domains/conversations/conversations.routes.js';
 import { kbRoutes } from './domains/kb/kb.routes.js';
 import { domainEventsRoutes } from './domains/domain-events/domain-events.routes.js';
+import { notificationsRoutes } from './domains/notifications/notifications.routes.js';
 
 export interface RouteDeps {
   db: Database;
@@ -53,6 +54,7 @@ export async function registerApiRoutes(app: FastifyInstance, deps: RouteDeps) {
     conversationsRoutes,
     kbRoutes,
     domainEventsRoutes,
+    notificationsRoutes,
   ]) {
     await app.register(routes(deps), { prefix: '/api/v1' });
   }

@@ -1,6 +1,7 @@
 // The demo company: segments, organizations in each, a few hundred customers, staff and a
 // portal customer with known passwords. Deterministic (fixed faker seed) and idempotent:
 // it does nothing when the demo admin already exists.
+import { skipPastDomainEvents } from '../domains/domain-events/domain-event-consumers.js';
 import { Faker, en } from '@faker-js/faker';
 import type { Database } from '../../db/client.js';
 import { SYSTEM_ACTOR } from '../lib/actor.js';
@@ -164,6 +165,8 @@ export async function seedDemo(db: Database, options: DemoOptions = {}): Promise
   });
   const desk = await seedDemoCases(db);
   const proactive = await seedDemoSignals(db, options);
+  // The demo's made-up past is not news: nobody is notified of it (what happens from now on is).
+  await skipPastDomainEvents(db, 'notifications');
   return {
     created: true,
     logins,

@@ -10,6 +10,7 @@ import { closeDueCommitments } from '../domains/commitments/commitments.engine.j
 import { moveMergeStragglers } from '../domains/customers/customer-merge.js';
 import { moveOrganizationMergeStragglers } from '../domains/organizations/organization-merge.js';
 import { SEND_BATCH, sendQueuedMail } from '../domains/mail/outbox.js';
+import { NOTIFY_BATCH, deliverNotifications } from '../domains/notifications/notifications.service.js';
 import { RETENTION_BATCH, removeOldEvents } from '../domains/events/retention.js';
 import { checkSourceSilence } from '../domains/events/source-silence.js';
 import { pollDueMailboxes } from '../domains/mail/imap-poller.js';
@@ -34,6 +35,8 @@ export interface Job {
 export const DEFAULT_JOBS: Job[] = [
   { name: 'promise-breaches', everyMs: 1_000, run: (db) => recordBreaches(db) },
   { name: 'promise-warnings', everyMs: 1_000, run: (db) => recordWarnings(db) },
+  // Staff notifications from the domain events (read through the consumer cursor).
+  { name: 'notifications', everyMs: 1_000, run: (db) => deliverNotifications(db), batch: NOTIFY_BATCH },
   { name: 'case-auto-close', everyMs: 60_000, run: (db) => closeSolvedCases(db) },
   // Absence rules fire within a fraction of a second of their due time (a cheap indexed probe).
   // On PGlite it goes before the bulk writers waiting (urgentTurn in src/db/client.ts).

@@ -1,0 +1,100 @@
+// Reading the domain events as an outbox: each consumer (notifications today; webhooks and
+// automations later) has a cursor row and reads forward from it, exactly once, on any number of
+// nodes.
+//
+// Why transaction ids and not times: an event's occurred_at is its transaction's start, and a
+// transaction that started earlier can commit later, so "everything after the last time I read"
+// skips it. Each row carries its transaction's id (`tx`, xid8). A consumer reads only rows whose
+// transaction is older than the oldest one still running (`pg_snapshot_xmin`): all of those
+// have ended, so none can appear behind the cursor later. A long transaction holds consumers
+// back for its length, never makes them skip.
+import { sql } from 'drizzle-orm';
+import { rows, type Database } from '../../../db/client.js';
+
+export interface ConsumedEvent {
+  id: string;
+  type: string;
+  entityType: string;
+  entityId: string;
+  actorId: string | null;
+  data: Record<string, unknown>;
+  occurredAt: Date;
+}
+
+const START = '00000000-0000-0000-0000-000000000000';
+
+/**
+ * Hands the next events of `types` after `consumer`'s cursor (at most `limit`, in commit-safe
+ * order) to `handle`, and moves the cursor past them, in one transaction: what `handle` writes and
+ * the cursor's move commit together. Another process consuming the same cursor at that moment
+ * makes this one return 0 (SKIP LOCKED), never both. Returns how many events were handled.
+ */
+export async function consumeDomainEvents(
+  db: Database,
+  consumer: string,
+  types: readonly string[],
+  limit: number,
+  handle: (tx: Database, events: ConsumedEvent[]) => Promise<void>,
+): Promise<number> {
+  return db.transaction(async (tx) => {
+    const [cursor] = await rows<{ tx: string; id: string; horizon: string }>(
+      tx,
+      sql`select tx::text, id, pg_snapshot_xmin(pg_current_snapshot())::text as horizon
+        from domain_event_cursors where consumer = ${consumer} for update skip locked`,
+    );
+    if (!cursor) {
+      // A consumer's first run starts now (it does not replay the past); a busy cursor waits.
+      await tx.execute(sql`insert into domain_event_cursors (consumer, tx, id)
+        values (${consumer}, pg_snapshot_xmin(pg_current_snapshot()), ${START}::uuid)
+        on conflict (consumer) do nothing`);
+      return 0;
+    }
+    const found = await rows<{
+      id: string;
+      type: string;
+      entity_type: string;
+      entity_id: string;
+      actor_id: string | null;
+      data: Record<string, unknown>;
+      occurred_at: Date | string;
+      tx: string;
+    }>(
+      tx,
+      sql`select id, type, entity_type, entity_id, actor_id, data, occurred_at, tx::text
+        from domain_events
+        where (tx, id) > (${cursor.tx}::xid8, ${cursor.id}::uuid) and tx < ${cursor.horizon}::xid8
+          and type = any(${sql.param([...types])}::text[])
+        order by tx, id limit ${limit}`,
+    );
+    if (found.length > 0) {
+      await handle(
+        tx,
+        found.map((e) => ({
+          id: e.id,
+          type: e.type,
+          entityType: e.entity_type,
+          entityId: e.entity_id,
+          actorId: e.actor_id,
+          data: e.data,
+          occurredAt: new Date(e.occurred_at),
+        })),
+      );
+    }
+    // A full batch: more may follow in the same range, so stop just after the last one read.
+    // Otherwise everything before the horizon is done.
+    const last = found.length === limit ? found[found.length - 1]! : { tx: cursor.horizon, id: START };
+    await tx.execute(sql`update domain_event_cursors set tx = ${last.tx}::xid8, id = ${last.id}::uuid, updated_at = now()
+      where consumer = ${consumer}`);
+    return found.length;
+  });
+}
+
+/**
+ * Moves `consumer`'s cursor to the present: events committed so far are never handed to it. For
+ * history that is not news, such as the demo data written at first start.
+ */
+export async function skipPastDomainEvents(db: Database, consumer: string): Promise<void> {
+  await db.execute(sql`insert into domain_event_cursors (consumer, tx, id)
+    values (${consumer}, pg_snapshot_xmin(pg_current_snapshot()), ${START}::uuid)
+    on conflict (consumer) do update set tx = greatest(domain_event_cursors.tx, excluded.tx), id = excluded.id, updated_at = now()`);
+}

@@ -1,0 +1,274 @@
+// Staff notifications: made from the domain events (the `notifications` consumer), read and
+// marked read by their owner, and e-mailed per the owner's preferences.
+import { sql } from 'drizzle-orm';
+import { rows, type Database } from '../../../db/client.js';
+import { notificationSentence } from '../../../shared/notification-text.js';
+import type { PromiseKind } from '../../../shared/schemas/cases.js';
+import {
+  EMAIL_BY_DEFAULT,
+  NOTIFICATION_KINDS,
+  type MarkRead,
+  type Notification,
+  type NotificationKind,
+  type NotificationListQuery,
+  type NotificationPreferences,
+  type NotificationPreferencesUpdate,
+} from '../../../shared/schemas/notifications.js';
+import type { Actor } from '../../lib/actor.js';
+import { forbidden } from '../../lib/errors.js';
+import { decodeCursor, encodeCursor } from '../../lib/pagination.js';
+import { recordDomainEvent } from '../domain-events/domain-events.repo.js';
+import { consumeDomainEvents, type ConsumedEvent } from '../domain-events/domain-event-consumers.js';
+import { mailSettings, queueMails } from '../mail/outbox.js';
+
+export const NOTIFY_BATCH = 500;
+
+/** The domain events that can notify someone. */
+const NOTIFYING = [
+  'case.created',
+  'case.updated',
+  'case.customer_message',
+  'case.note_added',
+  'case.promise_warning',
+  'case.promise_breached',
+] as const;
+
+/**
+ * Turns the next domain events into notifications (and their e-mails), exactly once: the
+ * `notifications` consumer of domain-event-consumers.ts. Who is told:
+ * - `case_assigned`: the new assignee of a case created or changed, unless they did it;
+ * - `customer_replied`, `note_added`: the case's assignee, unless they wrote it;
+ * - `promise_warning`, `promise_breached`: the case's assignee; unassigned, the members of its team.
+ * Only active agents and admins; never about a deleted case. Returns the events read.
+ */
+export function deliverNotifications(db: Database, limit = NOTIFY_BATCH): Promise<number> {
+  return consumeDomainEvents(db, 'notifications', NOTIFYING, limit, async (tx, events) => {
+    const made = await insertNotifications(tx, events);
+    await mailNotifications(tx, made);
+  });
+}
+
+async function insertNotifications(tx: Database, events: ConsumedEvent[]): Promise<string[]> {
+  const made = await rows<{ id: string }>(
+    tx,
+    sql`
+    with ev as (
+      select e.id, e.type, e.actor_id, e.data, e.occurred_at, c.id as case_id, c.assignee_id, c.team_id
+      from domain_events e join cases c on c.id = e.entity_id and c.deleted_at is null
+      where e.id = any(${sql.param(events.map((e) => e.id))}::uuid[]) and e.entity_type = 'case'
+    ), told as (
+      select id, case_id, actor_id, occurred_at, 'case_assigned' as kind,
+        (data->>'assigneeId')::uuid as user_id, '{}'::jsonb as data
+      from ev where type = 'case.created' and data->>'assigneeId' is not null
+      union all
+      select id, case_id, actor_id, occurred_at, 'case_assigned',
+        (data->'changes'->'assigneeId'->>'to')::uuid, '{}'::jsonb
+      from ev where type = 'case.updated' and data->'changes'->'assigneeId'->>'to' is not null
+      union all
+      select id, case_id, actor_id, occurred_at,
+        case type when 'case.customer_message' then 'customer_replied' else 'note_added' end,
+        assignee_id, '{}'::jsonb
+      from ev where type in ('case.customer_message', 'case.note_added') and assignee_id is not null
+      union all
+      select ev.id, ev.case_id, ev.actor_id, ev.occurred_at,
+        case ev.type when 'case.promise_warning' then 'promise_warning' else 'promise_breached' end,
+        coalesce(ev.assignee_id, m.user_id),
+        jsonb_build_object('promise', ev.data->>'kind', 'dueAt', ev.data->>'dueAt')
+      from ev left join team_members m on ev.assignee_id is null and m.team_id = ev.team_id
+      where ev.type in ('case.promise_warning', 'case.promise_breached')
+        and coalesce(ev.assignee_id, m.user_id) is not null
+    )
+    insert into notifications (id, user_id, kind, case_id, actor_id, domain_event_id, data, created_at)
+    select gen_random_uuid(), t.user_id, t.kind, t.case_id, t.actor_id, t.id, t.data, t.occurred_at
+    from told t join users u on u.id = t.user_id
+    where u.deleted_at is null and u.active and u.role in ('agent', 'admin')
+      and t.actor_id is distinct from t.user_id
+    on conflict (domain_event_id, user_id) do nothing
+    returning id`,
+  );
+  return made.map((m) => m.id);
+}
+
+interface MailRow {
+  kind: NotificationKind;
+  email: string;
+  name: string;
+  prefs: Partial<Record<NotificationKind, boolean>> | null;
+  case_id: string;
+  number: number;
+  subject: string;
+  actor_name: string | null;
+  customer_name: string | null;
+  data: { promise?: PromiseKind; dueAt?: string };
+}
+
+/** The e-mails of new notifications whose owners want that kind by e-mail (queued in this transaction). */
+async function mailNotifications(tx: Database, ids: string[]): Promise<void> {
+  if (ids.length === 0) return;
+  const found = await rows<MailRow>(
+    tx,
+    sql`select n.kind, u.email, u.name, p.email as prefs, c.id as case_id, c.number, c.subject,
+        a.name as actor_name, cu.name as customer_name, n.data
+      from notifications n
+      join users u on u.id = n.user_id
+      join cases c on c.id = n.case_id
+      left join customers cu on cu.id = c.customer_id
+      left join users a on a.id = n.actor_id and a.role <> 'customer'
+      left join notification_preferences p on p.user_id = n.user_id
+      where n.id = any(${sql.param(ids)}::uuid[])
+      order by n.created_at, n.id`,
+  );
+  const { publicUrl } = mailSettings();
+  await queueMails(
+    tx,
+    found
+      .filter((n) => n.prefs?.[n.kind] ?? EMAIL_BY_DEFAULT[n.kind])
+      .map((n) => {
+        const sentence = notificationSentence({
+          kind: n.kind,
+          actorName: n.actor_name,
+          customerName: n.customer_name,
+          promise: n.data.promise ?? null,
+        });
+        const due = n.data.dueAt ? ` (due ${n.data.dueAt.slice(0, 16).replace('T', ' ')} UTC)` : '';
+        return {
+          to: n.email,
+          toName: n.name,
+          subject: `[#${n.number}] ${sentence}: ${n.subject}`,
+          text:
+            `${sentence}${due}.\n\n#${n.number} ${n.subject}\n${publicUrl}/cases/${n.case_id}\n\n` +
+            `You get this mail because of your notification settings: ${publicUrl}/account`,
+          autoSubmitted: true,
+        };
+      }),
+  );
+}
+
+/** Notifications belong to a signed-in agent or admin; returns whose. */
+function ownerOf(actor: Actor): string {
+  if (!actor.userId || (actor.role !== 'agent' && actor.role !== 'admin'))
+    throw forbidden('notifications are for agents and admins');
+  return actor.userId;
+}
+
+interface NotificationRow {
+  id: string;
+  kind: NotificationKind;
+  case_id: string;
+  number: number;
+  subject: string;
+  status: string;
+  customer_name: string | null;
+  actor_id: string | null;
+  actor_name: string | null;
+  data: { promise?: PromiseKind; dueAt?: string };
+  created_at: string;
+  read_at: string | null;
+  sort: string;
+}
+
+const iso = (t: string | null) => (t === null ? null : new Date(t).toISOString());
+
+/** The actor's own notifications, newest first. */
+export async function listNotifications(
+  db: Database,
+  actor: Actor,
+  q: NotificationListQuery,
+): Promise<{ items: Notification[]; nextCursor: string | null }> {
+  const owner = ownerOf(actor);
+  const after = q.cursor ? decodeCursor(q.cursor) : null;
+  const found = await rows<NotificationRow>(
+    db,
+    sql`select n.id, n.kind, n.case_id, c.number, c.subject, c.status, cu.name as customer_name,
+        n.actor_id, a.name as actor_name, n.data, n.created_at, n.read_at, n.created_at::text as sort
+      from notifications n
+      join cases c on c.id = n.case_id
+      left join customers cu on cu.id = c.customer_id
+      left join users a on a.id = n.actor_id and a.role <> 'customer'
+      where n.user_id = ${owner}
+        ${q.unread ? sql`and n.read_at is null` : sql``}
+        ${after ? sql`and (n.created_at, n.id) < (${after.value}::timestamptz, ${after.id}::uuid)` : sql``}
+      order by n.created_at desc, n.id desc
+      limit ${q.limit + 1}`,
+  );
+  const more = found.length > q.limit;
+  const items = found.slice(0, q.limit);
+  const last = items[items.length - 1];
+  return {
+    items: items.map((n) => ({
+      id: n.id,
+      kind: n.kind,
+      case: {
+        id: n.case_id,
+        number: n.number,
+        subject: n.subject,
+        status: n.status,
+        customerName: n.customer_name,
+      },
+      actor: n.actor_id && n.actor_name ? { id: n.actor_id, name: n.actor_name } : null,
+      promise: n.data.promise ?? null,
+      dueAt: n.data.dueAt ? new Date(n.data.dueAt).toISOString() : null,
+      createdAt: iso(n.created_at)!,
+      readAt: iso(n.read_at),
+    })),
+    nextCursor: more && last ? encodeCursor(last.sort, last.id) : null,
+  };
+}
+
+export async function countUnread(db: Database, actor: Actor): Promise<{ unread: number }> {
+  const owner = ownerOf(actor);
+  const [r] = await rows<{ n: number }>(
+    db,
+    sql`select count(*)::int as n from notifications where user_id = ${owner} and read_at is null`,
+  );
+  return { unread: r?.n ?? 0 };
+}
+
+/** Marks the actor's own notifications read: the ids given (others' ids change nothing), or all. */
+export async function markRead(db: Database, actor: Actor, input: MarkRead): Promise<{ marked: number }> {
+  const owner = ownerOf(actor);
+  const which = 'ids' in input ? sql`and id = any(${sql.param(input.ids)}::uuid[])` : sql``;
+  const done = await rows<{ n: number }>(
+    db,
+    sql`with marked as (
+        update notifications set read_at = now()
+        where user_id = ${owner} and read_at is null ${which}
+        returning 1
+      ) select count(*)::int as n from marked`,
+  );
+  return { marked: done[0]?.n ?? 0 };
+}
+
+export async function getPreferences(db: Database, actor: Actor): Promise<NotificationPreferences> {
+  const owner = ownerOf(actor);
+  const [p] = await rows<{ email: Partial<Record<NotificationKind, boolean>> }>(
+    db,
+    sql`select email from notification_preferences where user_id = ${owner}`,
+  );
+  return {
+    email: Object.fromEntries(
+      NOTIFICATION_KINDS.map((k) => [k, p?.email[k] ?? EMAIL_BY_DEFAULT[k]]),
+    ) as Record<NotificationKind, boolean>,
+  };
+}
+
+export async function updatePreferences(
+  db: Database,
+  actor: Actor,
+  input: NotificationPreferencesUpdate,
+): Promise<NotificationPreferences> {
+  const owner = ownerOf(actor);
+  await db.transaction(async (tx) => {
+    await tx.execute(
+      sql`insert into notification_preferences (user_id, email) values (${owner}, ${JSON.stringify(input.email)}::jsonb)
+        on conflict (user_id) do update set email = notification_preferences.email || excluded.email, updated_at = now()`,
+    );
+    await recordDomainEvent(tx, actor, {
+      type: 'user.notification_preferences_updated',
+      entityType: 'user',
+      entityId: owner,
+      data: { email: input.email },
+    });
+  });
+  return getPreferences(db, actor);
+}

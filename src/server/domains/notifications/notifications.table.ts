@@ -1,0 +1,54 @@
+import { sql } from 'drizzle-orm';
+import { check, index, jsonb, pgTable, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { createdAt, idColumn, timestamptz, updatedAt } from '../../../db/columns.js';
+import { users } from '../auth/auth.table.js';
+import { cases } from '../cases/cases.table.js';
+import { NOTIFICATION_KINDS, type NotificationKind } from '../../../shared/schemas/notifications.js';
+
+/**
+ * What a staff member is told about: a case assigned to them, a customer's message or a
+ * colleague's note on their case, a promise of their case (or, unassigned, of their team's) about
+ * to be missed or missed. Made from the domain events by the `notifications` consumer.
+ */
+export const notifications = pgTable(
+  'notifications',
+  {
+    id: idColumn(),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id),
+    kind: text('kind').$type<NotificationKind>().notNull(),
+    caseId: uuid('case_id')
+      .notNull()
+      .references(() => cases.id),
+    /** Who caused it (null: Steward itself, or a customer). */
+    actorId: uuid('actor_id'),
+    /** The domain event it comes from: one notification per event and person. */
+    domainEventId: uuid('domain_event_id').notNull(),
+    /** Kind-specific: the promise (`promise`, `dueAt`) of a warning or breach. */
+    data: jsonb('data').$type<Record<string, unknown>>().notNull().default({}),
+    createdAt: createdAt(),
+    readAt: timestamptz('read_at'),
+  },
+  (t) => [
+    uniqueIndex('notifications_event_user_uq').on(t.domainEventId, t.userId),
+    index('notifications_user').on(t.userId, t.createdAt, t.id),
+    index('notifications_user_unread')
+      .on(t.userId)
+      .where(sql`${t.readAt} is null`),
+    index('notifications_case').on(t.caseId),
+    check(
+      'notifications_kind_ck',
+      sql.raw(`kind in (${NOTIFICATION_KINDS.map((k) => `'${k}'`).join(', ')})`),
+    ),
+  ],
+);
+
+/** Which kinds a staff member also gets by e-mail; a kind not named takes its default. */
+export const notificationPreferences = pgTable('notification_preferences', {
+  userId: uuid('user_id')
+    .primaryKey()
+    .references(() => users.id),
+  email: jsonb('email').$type<Partial<Record<NotificationKind, boolean>>>().notNull().default({}),
+  updatedAt: updatedAt(),
+});

@@ -1,0 +1,393 @@
+import { sql } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openDatabase, rows, type Database } from '../../../db/client.js';
+import { startTestApp, type TestApp } from '../../../../test/helpers/app.js';
+import { usingPostgres } from '../../../../test/helpers/db.js';
+import {
+  makeCustomer,
+  makeCustomerWithAgreement,
+  makeUser,
+  unique,
+} from '../../../../test/helpers/factories.js';
+import { recordBreaches, recordWarnings } from '../cases/case-jobs.js';
+import { deliverNotifications } from './notifications.service.js';
+
+let t: TestApp;
+let admin: Awaited<ReturnType<typeof makeUser>>;
+let ava: Awaited<ReturnType<typeof makeUser>>;
+let ben: Awaited<ReturnType<typeof makeUser>>;
+beforeAll(async () => {
+  t = await startTestApp();
+  admin = await makeUser(t.db, 'admin');
+  ava = await makeUser(t.db, 'agent');
+  ben = await makeUser(t.db, 'agent');
+});
+afterAll(() => t?.close());
+
+/**
+ * Runs the consumer until it has read past every transaction committed before this call. On
+ * PostgreSQL another test's open transaction can hold the horizon back for a moment: wait for it.
+ */
+async function deliver(db: Database = t.db) {
+  const [{ now }] = (await rows<{ now: string }>(db, sql`select pg_current_xact_id()::text as now`)) as [
+    { now: string },
+  ];
+  for (let i = 0; i < 200; i++) {
+    await deliverNotifications(db);
+    const [c] = await rows<{ done: boolean }>(
+      db,
+      sql`select tx > ${now}::xid8 as done from domain_event_cursors where consumer = 'notifications'`,
+    );
+    if (c?.done) return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error('the notifications consumer did not reach the present');
+}
+
+const newCase = async (extra: Record<string, unknown> = {}, token = admin.token) => {
+  const customer = await makeCustomer(t.db, { name: `Cora ${unique()}` });
+  const res = await t.post(
+    '/api/v1/cases',
+    { subject: `Parcel ${unique()}`, customerId: customer.id, ...extra },
+    token,
+  );
+  expect(res.status).toBe(201);
+  return { ...(res.body as { id: string; number: number; subject: string }), customer };
+};
+
+const listOf = async (token: string, query = '') => {
+  const res = await t.get(`/api/v1/notifications${query}`, token);
+  expect(res.status).toBe(200);
+  return res.body.items as {
+    id: string;
+    kind: string;
+    case: { id: string; number: number; customerName: string | null };
+    actor: { id: string; name: string } | null;
+    promise: string | null;
+    dueAt: string | null;
+    readAt: string | null;
+  }[];
+};
+const forCase = async (token: string, caseId: string) =>
+  (await listOf(token, '?limit=500')).filter((n) => n.case.id === caseId);
+
+const mailsTo = (email: string) =>
+  rows<{ subject: string; text_body: string }>(
+    t.db,
+    sql`select subject, text_body from mail_messages where ${email} = any(to_addresses) order by created_at, id`,
+  );
+
+describe('notifications', () => {
+  it('tell an agent a case was assigned to them, by whom; not the one who assigned it', async () => {
+    const c = await newCase({ assigneeId: ava.user.id });
+    const mine = await newCase({ assigneeId: admin.user.id });
+    await deliver();
+    const got = await forCase(ava.token, c.id);
+    expect(got).toHaveLength(1);
+    expect(got[0]).toMatchObject({
+      kind: 'case_assigned',
+      actor: { id: admin.user.id, name: admin.user.name },
+      case: { id: c.id, number: c.number, customerName: c.customer.name },
+      readAt: null,
+    });
+    expect(await forCase(admin.token, mine.id)).toEqual([]);
+
+    // Reassigned to Ben by Ava: Ben is told, Ava is not told of her own change.
+    expect((await t.patch(`/api/v1/cases/${c.id}`, { assigneeId: ben.user.id }, ava.token)).status).toBe(200);
+    await deliver();
+    const bens = await forCase(ben.token, c.id);
+    expect(bens.map((n) => [n.kind, n.actor?.name])).toEqual([['case_assigned', ava.user.name]]);
+    expect(await forCase(ava.token, c.id)).toHaveLength(1);
+  });
+
+  it('tell the assignee when the customer writes or a colleague adds a note, not of their own notes', async () => {
+    const c = await newCase({ assigneeId: ava.user.id });
+    const customerLogin = await makeUser(t.db, 'customer', { customerId: c.customer.id });
+    const wrote = await t.post(
+      `/api/v1/cases/${c.id}/messages`,
+      { body: 'Where is it?', public: true },
+      customerLogin.token,
+    );
+    expect(wrote.status).toBe(201);
+    await t.post(`/api/v1/cases/${c.id}/messages`, { body: 'Checked the carrier', public: false }, ben.token);
+    await t.post(`/api/v1/cases/${c.id}/messages`, { body: 'My own note', public: false }, ava.token);
+    await deliver();
+    const got = await forCase(ava.token, c.id);
+    expect(got.map((n) => [n.kind, n.actor?.name ?? null]).sort()).toEqual([
+      ['case_assigned', admin.user.name],
+      ['customer_replied', null],
+      ['note_added', ben.user.name],
+    ]);
+  });
+
+  it('warn the assignee of a promise due soon and missed; an unassigned case warns its team', async () => {
+    const { customer } = await makeCustomerWithAgreement(t.db, {
+      targets: [{ kind: 'first_response', minutes: 60 }],
+    });
+    const team = await t.post(
+      '/api/v1/teams',
+      { name: `Night ${unique()}`, assignmentMode: 'manual', memberIds: [ava.user.id, ben.user.id] },
+      admin.token,
+    );
+    expect(team.status).toBe(201);
+    const assigned = await t.post(
+      '/api/v1/cases',
+      { subject: 'Assigned', customerId: customer.id, assigneeId: ben.user.id },
+      admin.token,
+    );
+    const queued = await t.post(
+      '/api/v1/cases',
+      { subject: 'In the queue', customerId: customer.id, teamId: team.body.id },
+      admin.token,
+    );
+    const ids = [assigned.body.id as string, queued.body.id as string];
+    await t.db.execute(sql`update case_promises set warn_at = now() - interval '1 second'
+      where case_id = any(${sql.param(ids)}::uuid[])`);
+    expect(await recordWarnings(t.db)).toBeGreaterThanOrEqual(2);
+    await t.db.execute(sql`update case_promises set due_at = now() - interval '1 second'
+      where case_id = any(${sql.param(ids)}::uuid[])`);
+    expect(await recordBreaches(t.db)).toBeGreaterThanOrEqual(2);
+    await deliver();
+
+    const kinds = async (token: string, caseId: string) =>
+      (await forCase(token, caseId))
+        .filter((n) => n.kind.startsWith('promise'))
+        .map((n) => [n.kind, n.promise, n.actor])
+        .sort();
+    const both = [
+      ['promise_breached', 'first_response', null],
+      ['promise_warning', 'first_response', null],
+    ];
+    expect(await kinds(ben.token, ids[0]!)).toEqual(both);
+    expect(await kinds(ava.token, ids[0]!)).toEqual([]);
+    expect(await kinds(ava.token, ids[1]!)).toEqual(both);
+    expect(await kinds(ben.token, ids[1]!)).toEqual(both);
+    expect(await kinds(admin.token, ids[1]!)).toEqual([]); // not a member
+    const [warning] = (await forCase(ben.token, ids[0]!)).filter((n) => n.kind === 'promise_warning');
+    expect(Date.parse(warning!.dueAt!)).toBeGreaterThan(Date.now() - 120_000);
+  });
+
+  it('count unread ones and mark one, a few or all read', async () => {
+    const agent = await makeUser(t.db, 'agent');
+    const made = [];
+    for (let i = 0; i < 3; i++) made.push(await newCase({ assigneeId: agent.user.id }));
+    await deliver();
+    expect((await t.get('/api/v1/notifications/unread-count', agent.token)).body).toEqual({ unread: 3 });
+    const [newest] = await listOf(agent.token);
+    expect(newest!.case.id).toBe(made[2]!.id); // newest first
+    const one = await t.post('/api/v1/notifications/read', { ids: [newest!.id] }, agent.token);
+    expect(one.body).toEqual({ marked: 1 });
+    expect((await t.post('/api/v1/notifications/read', { ids: [newest!.id] }, agent.token)).body).toEqual({
+      marked: 0,
+    });
+    expect((await listOf(agent.token, '?unread=true')).map((n) => n.case.id)).toEqual([
+      made[1]!.id,
+      made[0]!.id,
+    ]);
+    expect((await t.post('/api/v1/notifications/read', { all: true }, agent.token)).body).toEqual({
+      marked: 2,
+    });
+    expect((await t.get('/api/v1/notifications/unread-count', agent.token)).body).toEqual({ unread: 0 });
+    expect((await listOf(agent.token)).every((n) => n.readAt !== null)).toBe(true);
+  });
+
+  it('page through many, newest first, without a gap or a repeat', async () => {
+    const agent = await makeUser(t.db, 'agent');
+    const made = [];
+    for (let i = 0; i < 7; i++) made.push((await newCase({ assigneeId: agent.user.id })).id);
+    await deliver();
+    const seen: string[] = [];
+    let cursor: string | null = '';
+    while (cursor !== null) {
+      const res: { body: { items: { case: { id: string } }[]; nextCursor: string | null } } = await t.get(
+        `/api/v1/notifications?limit=3${cursor ? `&cursor=${cursor}` : ''}`,
+        agent.token,
+      );
+      seen.push(...res.body.items.map((n) => n.case.id));
+      cursor = res.body.nextCursor;
+    }
+    expect(seen).toEqual([...made].reverse());
+  });
+
+  it('are e-mailed per kind as each person chooses', async () => {
+    const agent = await makeUser(t.db, 'agent');
+    const prefs = await t.get('/api/v1/notifications/preferences', agent.token);
+    expect(prefs.body.email).toEqual({
+      case_assigned: true,
+      customer_replied: true,
+      note_added: false,
+      promise_warning: true,
+      promise_breached: true,
+    });
+    const first = await newCase({ assigneeId: agent.user.id });
+    await t.post(`/api/v1/cases/${first.id}/messages`, { body: 'A note', public: false }, ben.token);
+    await deliver();
+    const mails = await mailsTo(agent.user.email);
+    expect(mails).toHaveLength(1); // the assignment; notes are not e-mailed by default
+    expect(mails[0]!.subject).toBe(
+      `[#${first.number}] ${admin.user.name} assigned this case to you: ${first.subject}`,
+    );
+    expect(mails[0]!.text_body).toContain(`/cases/${first.id}`);
+
+    const off = await t.patch(
+      '/api/v1/notifications/preferences',
+      { email: { case_assigned: false, note_added: true } },
+      agent.token,
+    );
+    expect(off.status).toBe(200);
+    expect(off.body.email).toMatchObject({ case_assigned: false, note_added: true, customer_replied: true });
+    const second = await newCase({ assigneeId: agent.user.id });
+    await t.post(`/api/v1/cases/${second.id}/messages`, { body: 'Another note', public: false }, ben.token);
+    await deliver();
+    const after = await mailsTo(agent.user.email);
+    expect(after.map((m) => m.subject)).toEqual([
+      mails[0]!.subject,
+      `[#${second.number}] ${ben.user.name} added an internal note: ${second.subject}`,
+    ]);
+    // In the app, all four are there whatever the e-mail setting.
+    expect((await t.get('/api/v1/notifications/unread-count', agent.token)).body).toEqual({ unread: 4 });
+    const [audit] = await rows<{ n: number }>(
+      t.db,
+      sql`select count(*)::int as n from domain_events where type = 'user.notification_preferences_updated' and entity_id = ${agent.user.id}`,
+    );
+    expect(audit!.n).toBe(1);
+  });
+
+  it('skip people who cannot act: deactivated agents, customers, deleted cases', async () => {
+    const gone = await makeUser(t.db, 'agent');
+    const c = await newCase({ assigneeId: gone.user.id });
+    expect((await t.patch(`/api/v1/users/${gone.user.id}`, { active: false }, admin.token)).status).toBe(200);
+    await deliver();
+    const [n] = await rows<{ n: number }>(
+      t.db,
+      sql`select count(*)::int as n from notifications where case_id = ${c.id}`,
+    );
+    expect(n!.n).toBe(0);
+  });
+
+  it("are each person's own: nobody reads or marks another's, customers have none", async () => {
+    const c = await newCase({ assigneeId: ava.user.id });
+    await deliver();
+    const [avas] = await forCase(ava.token, c.id);
+    expect(avas).toBeDefined();
+    expect(await forCase(ben.token, c.id)).toEqual([]);
+    // Ben marking Ava's notification changes nothing.
+    expect((await t.post('/api/v1/notifications/read', { ids: [avas!.id] }, ben.token)).body).toEqual({
+      marked: 0,
+    });
+    expect((await forCase(ava.token, c.id))[0]!.readAt).toBeNull();
+    const customer = await makeUser(t.db, 'customer');
+    for (const [method, path, body] of [
+      ['GET', '/api/v1/notifications', undefined],
+      ['GET', '/api/v1/notifications/unread-count', undefined],
+      ['POST', '/api/v1/notifications/read', { all: true }],
+      ['GET', '/api/v1/notifications/preferences', undefined],
+      ['PATCH', '/api/v1/notifications/preferences', { email: { case_assigned: false } }],
+    ] as const) {
+      const res = await t.request(method, path, { token: customer.token, body });
+      expect(res.status, `${method} ${path}`).toBe(403);
+      expect((await t.request(method, path, { body })).status).toBe(401);
+    }
+  });
+
+  it('refuse bad input with a 400 and change nothing', async () => {
+    for (const body of [{}, { ids: [] }, { ids: ['nope'] }, { all: false }, { all: true, ids: [] }]) {
+      const res = await t.post('/api/v1/notifications/read', body, ava.token);
+      expect(res.status, JSON.stringify(body)).toBe(400);
+      expect(res.body.error.code).toBe('validation_error');
+    }
+    const before = (await t.get('/api/v1/notifications/preferences', ava.token)).body;
+    for (const body of [{ email: { bogus: true } }, { email: { case_assigned: 'yes' } }, {}]) {
+      const res = await t.patch('/api/v1/notifications/preferences', body, ava.token);
+      expect(res.status, JSON.stringify(body)).toBe(400);
+    }
+    expect((await t.get('/api/v1/notifications/preferences', ava.token)).body).toEqual(before);
+    expect((await t.get('/api/v1/notifications?unread=maybe', ava.token)).status).toBe(400);
+  });
+
+  it('are made once per event, however often and in however small batches the consumer runs', async () => {
+    const agent = await makeUser(t.db, 'agent');
+    const made = [];
+    for (let i = 0; i < 5; i++) made.push(await newCase({ assigneeId: agent.user.id }));
+    // Batches of two: the cursor stops after each batch's last event and goes on from there.
+    for (let i = 0; i < 20; i++) await deliverNotifications(t.db, 2);
+    await deliver();
+    await deliver();
+    const [n] = await rows<{ n: number; cases: number }>(
+      t.db,
+      sql`select count(*)::int as n, count(distinct case_id)::int as cases from notifications where user_id = ${agent.user.id}`,
+    );
+    expect(n).toEqual({ n: 5, cases: 5 });
+  });
+});
+
+describe.runIf(usingPostgres())('notifications on several nodes', () => {
+  it('an event committed after later ones is not skipped', async () => {
+    const url = (t.handle as { url?: string }).url!;
+    const other = await openDatabase({ kind: 'postgres', url, poolSize: 2 });
+    try {
+      const early = await newCase();
+      const late = await newCase();
+      let release!: () => void;
+      const held = new Promise<void>((r) => (release = r));
+      let started!: () => void;
+      const inTx = new Promise<void>((r) => (started = r));
+      // A transaction assigns `early` and stays open while `late` is assigned and committed.
+      const slow = other.db.transaction(async (tx) => {
+        await tx.execute(sql`update cases set assignee_id = ${ava.user.id} where id = ${early.id}`);
+        await tx.execute(sql`insert into domain_events (id, type, entity_type, entity_id, actor_kind, data)
+          values (gen_random_uuid(), 'case.updated', 'case', ${early.id}, 'system',
+            jsonb_build_object('changes', jsonb_build_object('assigneeId', jsonb_build_object('from', null, 'to', ${ava.user.id}::text))))`);
+        started();
+        await held;
+      });
+      await inTx;
+      try {
+        const patched = await t.patch(`/api/v1/cases/${late.id}`, { assigneeId: ava.user.id }, admin.token);
+        expect(patched.status).toBe(200);
+        // The consumer runs while the early transaction is open: it must not pass it.
+        for (let i = 0; i < 3; i++) await deliverNotifications(t.db);
+        expect([...(await forCase(ava.token, late.id)), ...(await forCase(ava.token, early.id))]).toEqual([]);
+      } finally {
+        release();
+        await slow;
+      }
+      await deliver();
+      expect((await forCase(ava.token, early.id)).map((n) => n.kind)).toEqual(['case_assigned']);
+      expect((await forCase(ava.token, late.id)).map((n) => n.kind)).toEqual(['case_assigned']);
+    } finally {
+      await other.close();
+    }
+  });
+
+  it('four nodes consuming at once make each notification once', async () => {
+    const agent = await makeUser(t.db, 'agent');
+    const customer = await makeCustomer(t.db);
+    const ids: string[] = [];
+    for (let i = 0; i < 60; i++) {
+      const c = await t.post('/api/v1/cases', { subject: `Bulk ${i}`, customerId: customer.id }, admin.token);
+      ids.push(c.body.id as string);
+    }
+    const bulk = await t.post('/api/v1/cases/bulk', { ids, set: { assigneeId: agent.user.id } }, admin.token);
+    expect(bulk.status).toBe(200);
+    const url = (t.handle as { url?: string }).url!;
+    const nodes = await Promise.all(
+      [1, 2, 3, 4].map(() => openDatabase({ kind: 'postgres', url, poolSize: 2 })),
+    );
+    try {
+      await Promise.all(
+        nodes.map(async (n) => {
+          for (let i = 0; i < 30; i++) await deliverNotifications(n.db, 7);
+        }),
+      );
+      await deliver();
+      const [n] = await rows<{ n: number; cases: number }>(
+        t.db,
+        sql`select count(*)::int as n, count(distinct case_id)::int as cases from notifications where user_id = ${agent.user.id}`,
+      );
+      expect(n).toEqual({ n: 60, cases: 60 });
+    } finally {
+      await Promise.all(nodes.map((n) => n.close()));
+    }
+  });
+});

@@ -1,0 +1,45 @@
+// What a notification says, in the web UI and in its e-mail alike (pure, no I/O).
+import type { PromiseKind } from './schemas/cases.js';
+import type { NotificationKind } from './schemas/notifications.js';
+
+const PROMISES: Record<PromiseKind, string> = {
+  first_response: 'first response',
+  next_response: 'next response',
+  periodic_update: 'periodic update',
+  resolution: 'resolution',
+};
+
+export interface NotificationFacts {
+  kind: NotificationKind;
+  /** The colleague who caused it; null: Steward itself, or the customer. */
+  actorName: string | null;
+  /** The case's customer: who wrote, for customer_replied. */
+  customerName: string | null;
+  promise: PromiseKind | null;
+}
+
+/** One sentence, without the case (the UI and the mail show the case next to it). */
+export function notificationSentence(n: NotificationFacts): string {
+  const promise = n.promise ? PROMISES[n.promise] : 'a promise';
+  switch (n.kind) {
+    case 'case_assigned':
+      return n.actorName ? `${n.actorName} assigned this case to you` : 'This case was assigned to you';
+    case 'customer_replied':
+      return n.customerName ? `${n.customerName} wrote` : 'The customer wrote';
+    case 'note_added':
+      return `${n.actorName ?? 'Steward'} added an internal note`;
+    case 'promise_warning':
+      return `The ${promise} is due soon`;
+    case 'promise_breached':
+      return `The ${promise} was missed`;
+  }
+}
+
+/** The names people see for each kind (preferences, filters). */
+export const NOTIFICATION_KIND_LABELS: Record<NotificationKind, string> = {
+  case_assigned: 'A case is assigned to me',
+  customer_replied: 'The customer writes on my case',
+  note_added: 'A colleague adds a note on my case',
+  promise_warning: 'A promise of my case (or my team’s unassigned case) is due soon',
+  promise_breached: 'A promise of my case (or my team’s unassigned case) is missed',
+};

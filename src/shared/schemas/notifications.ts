@@ -1,0 +1,68 @@
+import { z } from 'zod';
+import { BooleanQuery, Cursor, Id, IsoDateTime, Limit } from './common.js';
+import { PromiseKind } from './cases.js';
+
+export const NOTIFICATION_KINDS = [
+  'case_assigned',
+  'customer_replied',
+  'note_added',
+  'promise_warning',
+  'promise_breached',
+] as const;
+export const NotificationKind = z.enum(NOTIFICATION_KINDS);
+export type NotificationKind = z.infer<typeof NotificationKind>;
+
+/** Kinds that are also e-mailed unless the person turns them off. */
+export const EMAIL_BY_DEFAULT: Record<NotificationKind, boolean> = {
+  case_assigned: true,
+  customer_replied: true,
+  note_added: false,
+  promise_warning: true,
+  promise_breached: true,
+};
+
+export const Notification = z.object({
+  id: Id,
+  kind: NotificationKind,
+  case: z.object({
+    id: Id,
+    number: z.number().int(),
+    subject: z.string(),
+    status: z.string(),
+    customerName: z.string().nullable(),
+  }),
+  actor: z
+    .object({ id: Id, name: z.string() })
+    .nullable()
+    .describe('the colleague who caused it; null: Steward itself, or the customer'),
+  promise: PromiseKind.nullable().describe('promise_warning and promise_breached: which promise'),
+  dueAt: IsoDateTime.nullable().describe('promise_warning and promise_breached: when it is (was) due'),
+  createdAt: IsoDateTime,
+  readAt: IsoDateTime.nullable(),
+});
+export type Notification = z.infer<typeof Notification>;
+
+export const NotificationListQuery = z.strictObject({
+  unread: BooleanQuery.optional().describe('true: only unread ones'),
+  limit: Limit,
+  cursor: Cursor.optional(),
+});
+export type NotificationListQuery = z.infer<typeof NotificationListQuery>;
+
+export const UnreadCount = z.object({ unread: z.number().int() });
+
+export const MarkRead = z.union([
+  z.strictObject({ ids: z.array(Id).min(1).max(500) }),
+  z.strictObject({ all: z.literal(true) }),
+]);
+export type MarkRead = z.infer<typeof MarkRead>;
+
+export const NotificationPreferences = z.object({
+  email: z.record(NotificationKind, z.boolean()).describe('per kind: also sent by e-mail'),
+});
+export type NotificationPreferences = z.infer<typeof NotificationPreferences>;
+
+export const NotificationPreferencesUpdate = z.strictObject({
+  email: z.partialRecord(NotificationKind, z.boolean()),
+});
+export type NotificationPreferencesUpdate = z.infer<typeof NotificationPreferencesUpdate>;
