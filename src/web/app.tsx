@@ -15,6 +15,7 @@ import { ApiTokensPage } from './admin/api-tokens-page.js';
 import { SettingsPage } from './admin/settings-page.js';
 import { AuditLogPage } from './admin/audit-log-page.js';
 import { AccountPage } from './auth/account-page.js';
+import { NotificationsPage } from './notifications/notifications-page.js';
 import { EventsPage } from './signals/events-page.js';
 import { AuthProvider } from './auth/auth-context.js';
 import { LoginPage } from './auth/login-page.js';
@@ -142,6 +143,14 @@ export function App() {
             element={
               <RequireStaff>
                 <BoardPage />
+              </RequireStaff>
+            }
+          />
+          <Route
+            path="notifications"
+            element={
+              <RequireStaff>
+                <NotificationsPage />
               </RequireStaff>
             }
           />

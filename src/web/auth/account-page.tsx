@@ -1,4 +1,4 @@
-// Your account: who you are signed in as, changing your own password (staff; customers sign in
+// Your account: who you are signed in as, which notifications also come by e-mail, changing your own password (staff; customers sign in
 // with a link sent by e-mail; a new password ends your other sessions and API tokens, this one
 // stays signed in), and where you are signed in, to sign out one browser or everywhere else.
 import { useState } from 'react';
@@ -11,6 +11,7 @@ import { useFormSubmit } from '../admin/use-form-submit.js';
 import { countOf, roleLabel } from '../lib/format.js';
 import { useMe } from './auth-context.js';
 import { YourSessions } from './session-list.js';
+import { NotificationSettings } from '../notifications/notification-settings.js';
 
 const LABELS: Record<string, string> = {
   currentPassword: 'Current password',
@@ -27,6 +28,7 @@ export function AccountPage() {
     <>
       <PageHeader title="Your account" subtitle={`${me.name} · ${me.email} · ${roleLabel(me.role)}`} />
       <PasswordForm onChanged={() => setPasswordChanges((n) => n + 1)} />
+      <NotificationSettings />
       <YourSessions key={passwordChanges} />
     </>
   );

@@ -2,6 +2,7 @@ import { Link, NavLink, Outlet } from 'react-router-dom';
 import { isStaff, useAuth, useMe } from '../auth/auth-context.js';
 import { roleLabel } from '../lib/format.js';
 import { ShortcutsHelp } from './shortcuts-help.js';
+import { NotificationsBell } from '../notifications/notifications-bell.js';
 
 const navClass = ({ isActive }: { isActive: boolean }) =>
   isActive ? 'nav__link nav__link--active' : 'nav__link';
@@ -98,6 +99,7 @@ export function AppLayout() {
           </nav>
           <div className="session">
             {staff && <ShortcutsHelp />}
+            {staff && <NotificationsBell />}
             {staff ? (
               // Name and role lead to Your account; on narrow screens the role badge alone does.
               <Link to="/account" className="session__who" title="Your account: password and sessions">

@@ -1,0 +1,42 @@
+// The top bar's way to your notifications: the number unread, read every 30 seconds (not while
+// the tab is hidden), when you come back to the tab, and when a screen marks some read.
+import { useEffect } from 'react';
+import { NavLink, useLocation } from 'react-router-dom';
+import { useApi } from '../lib/use-api.js';
+import { useInterval } from '../lib/use-interval.js';
+import { onNotificationsRead } from './unread-count.js';
+
+export const UNREAD_POLL_MS = 30_000;
+
+export function NotificationsBell() {
+  const count = useApi<{ unread: number }>('/notifications/unread-count', undefined, { keepPrevious: true });
+  const { reload } = count;
+  const { pathname } = useLocation();
+  useInterval(reload, UNREAD_POLL_MS);
+  useEffect(() => onNotificationsRead(reload), [reload]);
+  // Moving between screens is a moment to look again (a case just opened may have been the news).
+  useEffect(() => reload(), [pathname, reload]);
+  const unread = count.data?.unread ?? 0;
+  const label = unread === 0 ? 'Notifications' : `Notifications, ${unread} unread`;
+  return (
+    <NavLink
+      to="/notifications"
+      className={({ isActive }) => (isActive ? 'bell bell--active' : 'bell')}
+      aria-label={label}
+      title={label}
+      data-testid="notifications-bell"
+    >
+      <svg viewBox="0 0 24 24" width="18" height="18" aria-hidden="true" focusable="false">
+        <path
+          fill="currentColor"
+          d="M12 22a2.5 2.5 0 0 0 2.45-2h-4.9A2.5 2.5 0 0 0 12 22Zm7-6V11a7 7 0 0 0-5.5-6.84V3.5a1.5 1.5 0 0 0-3 0v.66A7 7 0 0 0 5 11v5l-2 2v1h18v-1l-2-2Z"
+        />
+      </svg>
+      {unread > 0 && (
+        <span className="bell__count" data-testid="notifications-unread">
+          {unread > 99 ? '99+' : unread}
+        </span>
+      )}
+    </NavLink>
+  );
+}

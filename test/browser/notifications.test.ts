@@ -1,0 +1,109 @@
+// Notifications in the web UI: a case an admin assigns to Ava shows on her bell and in her list;
+// opening it marks it read (the bell counts down); "Mark all read" empties the unread list; her
+// account page turns the e-mail of a kind off, and that holds after a reload.
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Notification, NotificationPreferences } from '../../src/shared/schemas/notifications.js';
+import type { User } from '../../src/shared/schemas/users.js';
+import type { Customer } from '../../src/shared/schemas/customers.js';
+import { DEMO, eventually, signIn, startStack, text, type Stack } from './harness.js';
+
+let stack: Stack;
+let page: Page;
+let ava: User;
+
+beforeAll(async () => {
+  stack = await startStack();
+  page = await stack.newPage();
+  await signIn(page, stack.url, DEMO.agent);
+  ava = await stack.api<User>('/auth/me', { login: DEMO.agent });
+});
+afterAll(() => stack?.stop());
+
+const unread = async () =>
+  (await stack.api<{ unread: number }>('/notifications/unread-count', { login: DEMO.agent })).unread;
+
+/** The bell's number, or 0 when it shows none. */
+const bellCount = async () => {
+  const count = page.getByTestId('notifications-unread');
+  return (await count.count()) === 0 ? 0 : Number(await text(count));
+};
+
+async function assignToAva(subject: string) {
+  const [customer] = (await stack.api<{ items: Customer[] }>('/customers?limit=1', { login: DEMO.admin }))
+    .items;
+  return stack.api<{ id: string; number: number }>('/cases', {
+    login: DEMO.admin,
+    method: 'POST',
+    body: { subject, customerId: customer!.id, assigneeId: ava.id },
+  });
+}
+
+describe('notifications', () => {
+  it('show a case assigned to you on the bell and in the list; opening one marks it read', async () => {
+    const before = await unread();
+    const c = await assignToAva('Pallet arrived crushed');
+    // The notifications job runs every second.
+    await eventually(unread).toBe(before + 1);
+    await page.getByTestId('notifications-bell').click();
+    await page.waitForURL(/\/notifications$/);
+    await eventually(bellCount).toBe(before + 1);
+    expect(await page.getByTestId('notifications-bell').getAttribute('aria-label')).toBe(
+      `Notifications, ${before + 1} unread`,
+    );
+    const item = page.getByTestId('notification').filter({ hasText: 'Pallet arrived crushed' });
+    await expect
+      .poll(() => text(item.locator('.notification__link')))
+      .toBe('Alex Admin assigned this case to you');
+    expect(await text(item.locator('.notification__meta'))).toContain(`#${c.number} Pallet arrived crushed`);
+
+    await item.getByRole('link').click();
+    await page.waitForURL(new RegExp(`/cases/${c.id}$`));
+    await eventually(unread).toBe(before);
+    await eventually(bellCount).toBe(before);
+    const [mine] = (
+      await stack.api<{ items: Notification[] }>('/notifications?limit=1', { login: DEMO.agent })
+    ).items;
+    expect(mine).toMatchObject({ case: { id: c.id }, kind: 'case_assigned' });
+    expect(mine!.readAt).not.toBeNull();
+  });
+
+  it('mark all read empties the unread list and the bell', async () => {
+    await assignToAva('Invoice twice');
+    await eventually(unread).toBeGreaterThan(0);
+    await page.goto(`${stack.url}/notifications`);
+    await page.getByTestId('notification').first().waitFor();
+    await page.getByRole('button', { name: 'Mark all read' }).click();
+    await page.getByTestId('notifications-empty').waitFor();
+    expect(await text(page.getByTestId('notifications-empty'))).toBe(
+      'Nothing new. You have read every notification.',
+    );
+    await eventually(bellCount).toBe(0);
+    expect(await unread()).toBe(0);
+    // "All" still has them, read.
+    await page.getByRole('tab', { name: 'All' }).click();
+    await expect
+      .poll(() => page.getByTestId('notification').filter({ hasText: 'Invoice twice' }).count())
+      .toBe(1);
+    expect(await page.locator('.notification--unread').count()).toBe(0);
+  });
+
+  it('your account turns the e-mail of a kind off, and it stays off', async () => {
+    await page.goto(`${stack.url}/account`);
+    const box = page.getByRole('checkbox', { name: 'A case is assigned to me', exact: true });
+    await expect.poll(() => box.isChecked()).toBe(true);
+    await box.uncheck();
+    await expect
+      .poll(() => text(page.getByTestId('notification-settings-outcome')))
+      .toBe('Saved: a case is assigned to me, in the app only.');
+    const prefs = await stack.api<NotificationPreferences>('/notifications/preferences', {
+      login: DEMO.agent,
+    });
+    expect(prefs.email.case_assigned).toBe(false);
+    await page.reload();
+    await expect.poll(() => box.isChecked()).toBe(false);
+    expect(await page.getByRole('checkbox', { name: 'The customer writes on my case' }).isChecked()).toBe(
+      true,
+    );
+  });
+});
