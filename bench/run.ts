@@ -10,6 +10,7 @@ const runs: [string, string[]][] = [
   ['bench/cases.ts', ['--cases', '50000', '--api-cases', '500', '--import-cases', '5000', ...db]],
   ['bench/events.ts', ['--events', '30000', '--timer-lead', '3', ...db]],
   ['bench/customers.ts', ['--customers', '20000', ...db]],
+  ['bench/notifications.ts', ['--cases', '5000', ...db]],
 ];
 for (const [script, flags] of runs) {
   console.log(`\n== npx tsx ${script} ${flags.join(' ')}`);

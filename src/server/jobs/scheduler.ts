@@ -10,7 +10,12 @@ import { closeDueCommitments } from '../domains/commitments/commitments.engine.j
 import { moveMergeStragglers } from '../domains/customers/customer-merge.js';
 import { moveOrganizationMergeStragglers } from '../domains/organizations/organization-merge.js';
 import { SEND_BATCH, sendQueuedMail } from '../domains/mail/outbox.js';
-import { NOTIFY_BATCH, deliverNotifications } from '../domains/notifications/notifications.service.js';
+import {
+  NOTIFY_BATCH,
+  PRUNE_BATCH as NOTIFICATIONS_PRUNE_BATCH,
+  deliverNotifications,
+  pruneNotifications,
+} from '../domains/notifications/notifications.service.js';
 import { RETENTION_BATCH, removeOldEvents } from '../domains/events/retention.js';
 import { checkSourceSilence } from '../domains/events/source-silence.js';
 import { pollDueMailboxes } from '../domains/mail/imap-poller.js';
@@ -59,6 +64,12 @@ export const DEFAULT_JOBS: Job[] = [
     everyMs: 60_000,
     run: async (db) => (await moveMergeStragglers(db)) + (await moveOrganizationMergeStragglers(db)),
     batch: Number.MAX_SAFE_INTEGER,
+  },
+  {
+    name: 'notifications-prune',
+    everyMs: 600_000,
+    run: (db) => pruneNotifications(db),
+    batch: NOTIFICATIONS_PRUNE_BATCH,
   },
   { name: 'rule-hits-prune', everyMs: 600_000, run: (db) => pruneRuleHits(db), batch: PRUNE_BATCH },
   { name: 'rule-waits-prune', everyMs: 600_000, run: (db) => pruneEndedWaits(db), batch: PRUNE_BATCH },

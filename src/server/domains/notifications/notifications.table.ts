@@ -37,6 +37,8 @@ export const notifications = pgTable(
       .on(t.userId)
       .where(sql`${t.readAt} is null`),
     index('notifications_case').on(t.caseId),
+    // The prune job's oldest-first walk.
+    index('notifications_created').on(t.createdAt),
     check(
       'notifications_kind_ck',
       sql.raw(`kind in (${NOTIFICATION_KINDS.map((k) => `'${k}'`).join(', ')})`),

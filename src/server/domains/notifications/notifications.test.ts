@@ -10,7 +10,7 @@ import {
   unique,
 } from '../../../../test/helpers/factories.js';
 import { recordBreaches, recordWarnings } from '../cases/case-jobs.js';
-import { deliverNotifications } from './notifications.service.js';
+import { deliverNotifications, pruneNotifications } from './notifications.service.js';
 
 let t: TestApp;
 let admin: Awaited<ReturnType<typeof makeUser>>;
@@ -303,6 +303,21 @@ describe('notifications', () => {
     }
     expect((await t.get('/api/v1/notifications/preferences', ava.token)).body).toEqual(before);
     expect((await t.get('/api/v1/notifications?unread=maybe', ava.token)).status).toBe(400);
+  });
+
+  it('are kept 90 days, read or not', async () => {
+    const agent = await makeUser(t.db, 'agent');
+    const old = await newCase({ assigneeId: agent.user.id });
+    const recent = await newCase({ assigneeId: agent.user.id });
+    await deliver();
+    await t.db.execute(
+      sql`update notifications set created_at = now() - interval '91 days' where case_id = ${old.id}`,
+    );
+    await t.db.execute(
+      sql`update notifications set created_at = now() - interval '89 days' where case_id = ${recent.id}`,
+    );
+    expect(await pruneNotifications(t.db)).toBeGreaterThanOrEqual(1);
+    expect((await listOf(agent.token)).map((n) => n.case.id)).toEqual([recent.id]);
   });
 
   it('are made once per event, however often and in however small batches the consumer runs', async () => {
