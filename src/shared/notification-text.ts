@@ -28,6 +28,8 @@ export function notificationSentence(n: NotificationFacts): string {
       return n.customerName ? `${n.customerName} wrote` : 'The customer wrote';
     case 'note_added':
       return `${n.actorName ?? 'Steward'} added an internal note`;
+    case 'mentioned':
+      return `${n.actorName ?? 'Steward'} mentioned you in a note`;
     case 'promise_warning':
       return `The ${promise} is due soon`;
     case 'promise_breached':
@@ -40,6 +42,7 @@ export const NOTIFICATION_KIND_LABELS: Record<NotificationKind, string> = {
   case_assigned: 'A case is assigned to me',
   customer_replied: 'The customer writes on my case',
   note_added: 'A colleague adds a note on my case',
+  mentioned: 'A colleague mentions me in a note (@name) on any case',
   promise_warning: 'A promise of my case (or my team’s unassigned case) is due soon',
   promise_breached: 'A promise of my case (or my team’s unassigned case) is missed',
 };

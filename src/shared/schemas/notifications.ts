@@ -6,6 +6,7 @@ export const NOTIFICATION_KINDS = [
   'case_assigned',
   'customer_replied',
   'note_added',
+  'mentioned',
   'promise_warning',
   'promise_breached',
 ] as const;
@@ -17,6 +18,7 @@ export const EMAIL_BY_DEFAULT: Record<NotificationKind, boolean> = {
   case_assigned: true,
   customer_replied: true,
   note_added: false,
+  mentioned: true,
   promise_warning: true,
   promise_breached: true,
 };

@@ -8,6 +8,7 @@ import { api, toApiError } from '../lib/api.js';
 import { formatBytes } from '../lib/format.js';
 import type { Attachment, Message } from '../lib/types.js';
 import { statusLabel } from './case-labels.js';
+import { MentionList, useMentions } from './mention-list.js';
 
 export type ComposerMode = 'reply' | 'note';
 
@@ -103,6 +104,7 @@ export function ReplyComposer(props: {
   }, [props.insert]);
 
   const isReply = mode === 'reply';
+  const mentions = useMentions({ enabled: !isReply, textareaRef: props.textareaRef, setBody });
   const canSend = body.trim() !== '' && uploading === 0 && !sending && !props.disabled;
 
   async function send(force = false) {
@@ -161,6 +163,7 @@ export function ReplyComposer(props: {
   }
 
   function onKeyDown(e: KeyboardEvent<HTMLTextAreaElement>) {
+    if (mentions.onKeyDown(e)) return;
     if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) {
       e.preventDefault();
       void send();
@@ -228,17 +231,34 @@ export function ReplyComposer(props: {
           props.disabled ??
           (isReply
             ? 'Write a reply the customer will see…'
-            : 'Write a note for your team (the customer does not see it)…')
+            : 'Write a note for your team (the customer does not see it); @name tells a colleague…')
         }
         disabled={!!props.disabled}
         value={body}
         onChange={(e) => {
           setBody(e.target.value);
+          mentions.track(e.target);
           props.onTyping();
         }}
         onKeyDown={onKeyDown}
+        onKeyUp={(e) => {
+          if (e.key === 'ArrowLeft' || e.key === 'ArrowRight' || e.key === 'Home' || e.key === 'End')
+            mentions.track(e.currentTarget);
+        }}
+        onClick={(e) => mentions.track(e.currentTarget)}
+        onBlur={mentions.close}
+        aria-controls={mentions.open ? `${uid}-mentions` : undefined}
+        aria-activedescendant={mentions.open ? `${uid}-mentions-${mentions.active}` : undefined}
         data-testid="composer-body"
       />
+      {mentions.open && (
+        <MentionList
+          id={`${uid}-mentions`}
+          offered={mentions.offered}
+          active={mentions.active}
+          onPick={mentions.pick}
+        />
+      )}
       {files.length > 0 && (
         <ul className="composer__files" aria-label="Attached files">
           {files.map((f) => (

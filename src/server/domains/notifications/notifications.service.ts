@@ -39,6 +39,7 @@ const NOTIFYING = [
  * `notifications` consumer of domain-event-consumers.ts. Who is told:
  * - `case_assigned`: the new assignee of a case created or changed, unless they did it;
  * - `customer_replied`, `note_added`: the case's assignee, unless they wrote it;
+ * - `mentioned`: a colleague named in an internal note as @Full Name or @address-before-the-at;
  * - `promise_warning`, `promise_breached`: the case's assignee; unassigned, the members of its team.
  * Only active agents and admins; never about a deleted case. Returns the events read.
  */
@@ -48,6 +49,10 @@ export function deliverNotifications(db: Database, limit = NOTIFY_BATCH): Promis
     await mailNotifications(tx, made);
   });
 }
+
+/** A column's text as a regular expression that matches it literally. */
+const quoted = (column: string) =>
+  sql.raw(`regexp_replace(${column}, '([.^$*+?()\\[\\]{}|\\\\-])', '\\\\\\1', 'g')`);
 
 async function insertNotifications(tx: Database, events: ConsumedEvent[]): Promise<string[]> {
   const made = await rows<{ id: string }>(
@@ -71,6 +76,13 @@ async function insertNotifications(tx: Database, events: ConsumedEvent[]): Promi
         assignee_id, '{}'::jsonb
       from ev where type in ('case.customer_message', 'case.note_added') and assignee_id is not null
       union all
+      -- "@Ava Agent" or "@ava" (the address before the @) in a note, not followed by a letter or digit.
+      select ev.id, ev.case_id, ev.actor_id, ev.occurred_at, 'mentioned', s.id, '{}'::jsonb
+      from ev join messages m on m.id = (ev.data->>'messageId')::uuid
+      join users s on s.role in ('agent', 'admin') and s.deleted_at is null
+        and m.body ~* ('@(' || ${quoted('s.name')} || '|' || ${quoted("split_part(s.email, '@', 1)")} || ')([^[:alnum:]_]|$)')
+      where ev.type = 'case.note_added' and position('@' in m.body) > 0
+      union all
       select ev.id, ev.case_id, ev.actor_id, ev.occurred_at,
         case ev.type when 'case.promise_warning' then 'promise_warning' else 'promise_breached' end,
         coalesce(ev.assignee_id, m.user_id),
@@ -79,11 +91,14 @@ async function insertNotifications(tx: Database, events: ConsumedEvent[]): Promi
       where ev.type in ('case.promise_warning', 'case.promise_breached')
         and coalesce(ev.assignee_id, m.user_id) is not null
     )
+    -- One notification per event and person: a mention says more than "a note on your case".
     insert into notifications (id, user_id, kind, case_id, actor_id, domain_event_id, data, created_at)
-    select gen_random_uuid(), t.user_id, t.kind, t.case_id, t.actor_id, t.id, t.data, t.occurred_at
+    select distinct on (t.id, t.user_id)
+      gen_random_uuid(), t.user_id, t.kind, t.case_id, t.actor_id, t.id, t.data, t.occurred_at
     from told t join users u on u.id = t.user_id
     where u.deleted_at is null and u.active and u.role in ('agent', 'admin')
       and t.actor_id is distinct from t.user_id
+    order by t.id, t.user_id, t.kind = 'mentioned' desc
     on conflict (domain_event_id, user_id) do nothing
     returning id`,
   );

@@ -120,6 +120,30 @@ describe('notifications', () => {
     ]);
   });
 
+  it('tell colleagues named in a note (@Full Name or @address), on any case', async () => {
+    const zoe = await makeUser(t.db, 'agent', { email: `zoe.k-${unique()}@example.com` });
+    const name = zoe.user.name; // "agent 1a2b3c4d"
+    const local = zoe.user.email.split('@')[0]!;
+    const c = await newCase({ assigneeId: ava.user.id });
+    const note = (body: string, token = ben.token) =>
+      t.post(`/api/v1/cases/${c.id}/messages`, { body, public: false }, token);
+    await note(`Can you look, @${name.toUpperCase()}? And @${ava.user.name}.`);
+    await note(`Again @${local}: the label`);
+    await note(`Not a mention: @${local}x, ${name}, or mail ${local}@example.com`);
+    // A reply to the customer mentions nobody.
+    await t.post(`/api/v1/cases/${c.id}/messages`, { body: `@${name} hello`, public: true }, ben.token);
+    await note(`@${zoe.user.name} my own note`, zoe.token);
+    await deliver();
+    const zoes = await forCase(zoe.token, c.id);
+    expect(zoes.map((n) => [n.kind, n.actor?.name])).toEqual([
+      ['mentioned', ben.user.name],
+      ['mentioned', ben.user.name],
+    ]);
+    // Ava is the assignee and was named: one notification for that note, the mention.
+    const avas = (await forCase(ava.token, c.id)).filter((n) => n.actor?.id === ben.user.id);
+    expect(avas.map((n) => n.kind).sort()).toEqual(['mentioned', 'note_added', 'note_added']);
+  });
+
   it('warn the assignee of a promise due soon and missed; an unassigned case warns its team', async () => {
     const { customer } = await makeCustomerWithAgreement(t.db, {
       targets: [{ kind: 'first_response', minutes: 60 }],
@@ -216,6 +240,7 @@ describe('notifications', () => {
       case_assigned: true,
       customer_replied: true,
       note_added: false,
+      mentioned: true,
       promise_warning: true,
       promise_breached: true,
     });

@@ -21,7 +21,7 @@ CREATE TABLE "notifications" (
 	"data" jsonb DEFAULT '{}'::jsonb NOT NULL,
 	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
 	"read_at" timestamp with time zone,
-	CONSTRAINT "notifications_kind_ck" CHECK (kind in ('case_assigned', 'customer_replied', 'note_added', 'promise_warning', 'promise_breached'))
+	CONSTRAINT "notifications_kind_ck" CHECK (kind in ('case_assigned', 'customer_replied', 'note_added', 'mentioned', 'promise_warning', 'promise_breached'))
 );
 --> statement-breakpoint
 -- Hand-edited: rows written before this migration get 0 (a constant default: no table rewrite),
@@ -36,4 +36,5 @@ CREATE UNIQUE INDEX "notifications_event_user_uq" ON "notifications" USING btree
 CREATE INDEX "notifications_user" ON "notifications" USING btree ("user_id","created_at","id");--> statement-breakpoint
 CREATE INDEX "notifications_user_unread" ON "notifications" USING btree ("user_id") WHERE "notifications"."read_at" is null;--> statement-breakpoint
 CREATE INDEX "notifications_case" ON "notifications" USING btree ("case_id");--> statement-breakpoint
+CREATE INDEX "notifications_created" ON "notifications" USING btree ("created_at");--> statement-breakpoint
 CREATE INDEX "domain_events_tx" ON "domain_events" USING btree ("tx","id");
