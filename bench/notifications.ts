@@ -1,4 +1,4 @@
-// Notifications at scale: npx tsx bench/notifications.ts [--cases 50000] [--agents 50] [--postgres URL]
+// Notifications at scale: npx tsx bench/notifications.ts [--cases 50000] [--agents 50] [--no-email] [--postgres URL]
 // Imports the cases, then assigns every one of them at once (one case.updated domain event each,
 // among three times as many domain events of other kinds), and measures how fast the
 // notifications consumer turns them into notifications and their e-mails; then what an agent's
@@ -24,6 +24,7 @@ const { values: args } = parseArgs({
     cases: { type: 'string', default: '50000' },
     agents: { type: 'string', default: '50' },
     postgres: { type: 'string' },
+    'no-email': { type: 'boolean', default: false },
   },
 });
 const CASES = Number(args.cases);
@@ -48,6 +49,11 @@ async function main() {
           password: 'bench-password',
         }),
       );
+    }
+    if (args['no-email']) {
+      // Every agent has turned off the e-mail of assignments: notifications in the app only.
+      await db.execute(sql`insert into notification_preferences (user_id, email)
+        select id, '{"case_assigned": false}'::jsonb from users where role = 'agent'`);
     }
     const createdAt = new Date(Date.now() - 3_600_000).toISOString();
     for (let i = 0; i < CASES; i += 1000) {
@@ -123,29 +129,32 @@ async function main() {
     const { marked } = await markRead(db, agent, { all: true });
     const markMs = now() - t2;
 
-    printTable(`Notifications (${handle.kind}, ${fmt(CASES)} cases, ${fmt(AGENTS)} agents)`, [
+    printTable(
+      `Notifications (${handle.kind}, ${fmt(CASES)} cases, ${fmt(AGENTS)} agents${args['no-email'] ? ', no e-mail' : ''})`,
       [
-        'domain events written (assignments + others)',
-        `${fmt(CASES)} + ${fmt(CASES * 3)} in ${fmt(writeMs)} ms`,
+        [
+          'domain events written (assignments + others)',
+          `${fmt(CASES)} + ${fmt(CASES * 3)} in ${fmt(writeMs)} ms`,
+        ],
+        [
+          'notifications made, with e-mails',
+          `${fmt(made!.notifications)} and ${fmt(made!.mails)} in ${fmt(deliverMs)} ms (${fmt((made!.notifications / deliverMs) * 1000)}/s)`,
+        ],
+        [
+          'unread count (one agent)',
+          `p50 ${fmt(percentile(count, 50), 2)} ms, p99 ${fmt(percentile(count, 99), 2)} ms`,
+        ],
+        [
+          'first page of 50',
+          `p50 ${fmt(percentile(firstPage, 50), 2)} ms, p99 ${fmt(percentile(firstPage, 99), 2)} ms`,
+        ],
+        [
+          'first page of 50 unread',
+          `p50 ${fmt(percentile(unreadPage, 50), 2)} ms, p99 ${fmt(percentile(unreadPage, 99), 2)} ms`,
+        ],
+        ['mark all read', `${fmt(marked)} in ${fmt(markMs, 1)} ms`],
       ],
-      [
-        'notifications made, with e-mails',
-        `${fmt(made!.notifications)} and ${fmt(made!.mails)} in ${fmt(deliverMs)} ms (${fmt((made!.notifications / deliverMs) * 1000)}/s)`,
-      ],
-      [
-        'unread count (one agent)',
-        `p50 ${fmt(percentile(count, 50), 2)} ms, p99 ${fmt(percentile(count, 99), 2)} ms`,
-      ],
-      [
-        'first page of 50',
-        `p50 ${fmt(percentile(firstPage, 50), 2)} ms, p99 ${fmt(percentile(firstPage, 99), 2)} ms`,
-      ],
-      [
-        'first page of 50 unread',
-        `p50 ${fmt(percentile(unreadPage, 50), 2)} ms, p99 ${fmt(percentile(unreadPage, 99), 2)} ms`,
-      ],
-      ['mark all read', `${fmt(marked)} in ${fmt(markMs, 1)} ms`],
-    ]);
+    );
   } finally {
     await handle.close();
     await cleanup();

@@ -123,6 +123,13 @@ describe('notifications', () => {
       ['mentioned', 'Alex Admin'],
       ['case_assigned', 'Alex Admin'],
     ]);
+    // Ava opens the case by its address (not from her list): what she was told about it is read.
+    await page.goto(`${stack.url}/cases/${c.id}`);
+    await eventually(async () =>
+      (await stack.api<{ items: Notification[] }>('/notifications?limit=20', { login: DEMO.agent })).items
+        .filter((n) => n.case.id === c.id)
+        .map((n) => n.readAt !== null),
+    ).toEqual([true, true]);
   });
 
   it('your account turns the e-mail of a kind off, and it stays off', async () => {

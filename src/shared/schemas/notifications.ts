@@ -55,6 +55,9 @@ export const UnreadCount = z.object({ unread: z.number().int() });
 
 export const MarkRead = z.union([
   z.strictObject({ ids: z.array(Id).min(1).max(500) }),
+  z.strictObject({
+    caseId: Id.describe('every notification about this case (opening it in the web UI does this)'),
+  }),
   z.strictObject({ all: z.literal(true) }),
 ]);
 export type MarkRead = z.infer<typeof MarkRead>;

@@ -2,9 +2,11 @@
 // composer, or the timeline; on the side the promise clocks, the customer, tags, fields and
 // linked cases. The case, its clocks and the conversation refresh on their own; other agents
 // with the case open are shown (presence), and replying over a newer reply is caught (collision).
-import { useCallback, useMemo, useRef, useState, type ReactNode } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import { Link, useLocation, useNavigate, useParams } from 'react-router-dom';
-import { useMe } from '../auth/auth-context.js';
+import { isStaff, useMe } from '../auth/auth-context.js';
+import { api } from '../lib/api.js';
+import { announceNotificationsRead } from '../notifications/unread-count.js';
 import { formatDateTime } from '../lib/format.js';
 import type {
   AgentProfile,
@@ -96,6 +98,15 @@ function CasePage({ id }: { id: string }) {
 
   const reloadCase = caseApi.reload;
   const reloadMessages = messages.reload;
+  // Looking at the case is reading what you were told about it: on opening, and as messages come.
+  const messageCount = messages.data?.items.length;
+  useEffect(() => {
+    if (!isStaff(me)) return;
+    api.post<{ marked: number }>('/notifications/read', { caseId: id }).then(
+      ({ marked }) => marked > 0 && announceNotificationsRead(),
+      () => undefined, // only a convenience: the list still has them
+    );
+  }, [id, messageCount, me]);
   useInterval(reloadMessages, MESSAGES_MS);
   useInterval(reloadCase, CASE_MS);
 

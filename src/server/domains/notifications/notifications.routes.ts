@@ -51,7 +51,7 @@ export const notificationsRoutes =
         schema: {
           tags,
           summary:
-            'Mark your notifications read: {"ids": [...]} or {"all": true}; others\' ids change nothing',
+            'Mark your notifications read: {"ids": [...]}, {"caseId"} or {"all": true}; others\' ids change nothing',
           body: MarkRead,
           response: { 200: z.object({ marked: z.number().int() }), ...errors(...AUTHED) },
         },

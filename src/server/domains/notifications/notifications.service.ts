@@ -258,10 +258,15 @@ export async function countUnread(db: Database, actor: Actor): Promise<{ unread:
   return { unread: r?.n ?? 0 };
 }
 
-/** Marks the actor's own notifications read: the ids given (others' ids change nothing), or all. */
+/** Marks the actor's own notifications read: the ids given (others' ids change nothing), a case's, or all. */
 export async function markRead(db: Database, actor: Actor, input: MarkRead): Promise<{ marked: number }> {
   const owner = ownerOf(actor);
-  const which = 'ids' in input ? sql`and id = any(${sql.param(input.ids)}::uuid[])` : sql``;
+  const which =
+    'ids' in input
+      ? sql`and id = any(${sql.param(input.ids)}::uuid[])`
+      : 'caseId' in input
+        ? sql`and case_id = ${input.caseId}`
+        : sql``;
   const done = await rows<{ n: number }>(
     db,
     sql`with marked as (

@@ -208,8 +208,12 @@ describe('notifications', () => {
       made[1]!.id,
       made[0]!.id,
     ]);
+    // A case's: what opening the case does in the web UI.
+    expect((await t.post('/api/v1/notifications/read', { caseId: made[1]!.id }, agent.token)).body).toEqual({
+      marked: 1,
+    });
     expect((await t.post('/api/v1/notifications/read', { all: true }, agent.token)).body).toEqual({
-      marked: 2,
+      marked: 1,
     });
     expect((await t.get('/api/v1/notifications/unread-count', agent.token)).body).toEqual({ unread: 0 });
     expect((await listOf(agent.token)).every((n) => n.readAt !== null)).toBe(true);
@@ -316,7 +320,15 @@ describe('notifications', () => {
   });
 
   it('refuse bad input with a 400 and change nothing', async () => {
-    for (const body of [{}, { ids: [] }, { ids: ['nope'] }, { all: false }, { all: true, ids: [] }]) {
+    for (const body of [
+      {},
+      { ids: [] },
+      { ids: ['nope'] },
+      { all: false },
+      { all: true, ids: [] },
+      { caseId: 'nope' },
+      { caseId: ava.user.id, all: true },
+    ]) {
       const res = await t.post('/api/v1/notifications/read', body, ava.token);
       expect(res.status, JSON.stringify(body)).toBe(400);
       expect(res.body.error.code).toBe('validation_error');
