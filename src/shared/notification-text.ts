@@ -24,6 +24,8 @@ export function notificationSentence(n: NotificationFacts): string {
   switch (n.kind) {
     case 'case_assigned':
       return n.actorName ? `${n.actorName} assigned this case to you` : 'This case was assigned to you';
+    case 'case_queued':
+      return 'This case is waiting in your team’s queue';
     case 'customer_replied':
       return n.customerName ? `${n.customerName} wrote` : 'The customer wrote';
     case 'note_added':
@@ -40,6 +42,7 @@ export function notificationSentence(n: NotificationFacts): string {
 /** The names people see for each kind (preferences, filters). */
 export const NOTIFICATION_KIND_LABELS: Record<NotificationKind, string> = {
   case_assigned: 'A case is assigned to me',
+  case_queued: 'A case lands in my team’s queue, assigned to nobody',
   customer_replied: 'The customer writes on my case',
   note_added: 'A colleague adds a note on my case',
   mentioned: 'A colleague mentions me in a note (@name) on any case',

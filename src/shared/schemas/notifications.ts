@@ -4,6 +4,7 @@ import { PromiseKind } from './cases.js';
 
 export const NOTIFICATION_KINDS = [
   'case_assigned',
+  'case_queued',
   'customer_replied',
   'note_added',
   'mentioned',
@@ -16,6 +17,7 @@ export type NotificationKind = z.infer<typeof NotificationKind>;
 /** Kinds that are also e-mailed unless the person turns them off. */
 export const EMAIL_BY_DEFAULT: Record<NotificationKind, boolean> = {
   case_assigned: true,
+  case_queued: false,
   customer_replied: true,
   note_added: false,
   mentioned: true,

@@ -38,6 +38,7 @@ const NOTIFYING = [
  * Turns the next domain events into notifications (and their e-mails), exactly once: the
  * `notifications` consumer of domain-event-consumers.ts. Who is told:
  * - `case_assigned`: the new assignee of a case created or changed, unless they did it;
+ * - `case_queued`: the members of the team a case was given to with nobody assigned (created or moved);
  * - `customer_replied`, `note_added`: the case's assignee, unless they wrote it;
  * - `mentioned`: a colleague named in an internal note as @Full Name or @address-before-the-at;
  * - `promise_warning`, `promise_breached`: the case's assignee; unassigned, the members of its team.
@@ -70,6 +71,13 @@ async function insertNotifications(tx: Database, events: ConsumedEvent[]): Promi
       select id, case_id, actor_id, occurred_at, 'case_assigned',
         (data->'changes'->'assigneeId'->>'to')::uuid, '{}'::jsonb
       from ev where type = 'case.updated' and data->'changes'->'assigneeId'->>'to' is not null
+      union all
+      -- A case given to a team with nobody assigned (new, or moved there): the team's members.
+      select ev.id, ev.case_id, ev.actor_id, ev.occurred_at, 'case_queued', m.user_id, '{}'::jsonb
+      from ev join team_members m on m.team_id = ev.team_id
+      where ev.assignee_id is null and (
+        (ev.type = 'case.created' and ev.data->>'teamId' is not null and ev.data->>'assigneeId' is null)
+        or (ev.type = 'case.updated' and ev.data->'changes'->'teamId'->>'to' = ev.team_id::text))
       union all
       select id, case_id, actor_id, occurred_at,
         case type when 'case.customer_message' then 'customer_replied' else 'note_added' end,

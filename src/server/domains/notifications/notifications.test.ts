@@ -100,6 +100,33 @@ describe('notifications', () => {
     expect(await forCase(ava.token, c.id)).toHaveLength(1);
   });
 
+  it("tell a team's members of a case waiting in their queue, new or moved there", async () => {
+    const [amy, bob] = [await makeUser(t.db, 'agent'), await makeUser(t.db, 'agent')];
+    const queue = await t.post(
+      '/api/v1/teams',
+      { name: `Queue ${unique()}`, assignmentMode: 'manual', memberIds: [amy.user.id, bob.user.id] },
+      admin.token,
+    );
+    const waiting = await newCase({ teamId: queue.body.id });
+    const moved = await newCase();
+    expect((await t.patch(`/api/v1/cases/${moved.id}`, { teamId: queue.body.id }, amy.token)).status).toBe(
+      200,
+    );
+    const taken = await newCase({ teamId: queue.body.id, assigneeId: bob.user.id });
+    await deliver();
+    const kinds = async (token: string) =>
+      (await listOf(token, '?limit=500'))
+        .filter((n) => [waiting.id, moved.id, taken.id].includes(n.case.id))
+        .map((n) => [n.case.id, n.kind]);
+    // Amy moved `moved` there herself: not told. `taken` was assigned to Bob: not queued.
+    expect(await kinds(amy.token)).toEqual([[waiting.id, 'case_queued']]);
+    expect(await kinds(bob.token)).toEqual([
+      [taken.id, 'case_assigned'],
+      [moved.id, 'case_queued'],
+      [waiting.id, 'case_queued'],
+    ]);
+  });
+
   it('tell the assignee when the customer writes or a colleague adds a note, not of their own notes', async () => {
     const c = await newCase({ assigneeId: ava.user.id });
     const customerLogin = await makeUser(t.db, 'customer', { customerId: c.customer.id });
@@ -242,6 +269,7 @@ describe('notifications', () => {
     const prefs = await t.get('/api/v1/notifications/preferences', agent.token);
     expect(prefs.body.email).toEqual({
       case_assigned: true,
+      case_queued: false,
       customer_replied: true,
       note_added: false,
       mentioned: true,

@@ -21,7 +21,7 @@ CREATE TABLE "notifications" (
 	"data" jsonb DEFAULT '{}'::jsonb NOT NULL,
 	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
 	"read_at" timestamp with time zone,
-	CONSTRAINT "notifications_kind_ck" CHECK (kind in ('case_assigned', 'customer_replied', 'note_added', 'mentioned', 'promise_warning', 'promise_breached'))
+	CONSTRAINT "notifications_kind_ck" CHECK (kind in ('case_assigned', 'case_queued', 'customer_replied', 'note_added', 'mentioned', 'promise_warning', 'promise_breached'))
 );
 --> statement-breakpoint
 -- Hand-edited: rows written before this migration get 0 (a constant default: no table rewrite),
