@@ -4,7 +4,11 @@
 import { sql } from 'drizzle-orm';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Notification, NotificationPreferences } from '../../src/shared/schemas/notifications.js';
+import type {
+  CaseFollowers,
+  Notification,
+  NotificationPreferences,
+} from '../../src/shared/schemas/notifications.js';
 import type { User } from '../../src/shared/schemas/users.js';
 import type { Customer } from '../../src/shared/schemas/customers.js';
 import { DEMO, eventually, signIn, startStack, text, type Stack } from './harness.js';
@@ -130,6 +134,23 @@ describe('notifications', () => {
         .filter((n) => n.case.id === c.id)
         .map((n) => n.readAt !== null),
     ).toEqual([true, true]);
+  });
+
+  it('follow a case from its page, and stop', async () => {
+    const c = await assignToAva('Pallet label missing');
+    await page.goto(`${stack.url}/cases/${c.id}`);
+    const follow = page.getByTestId('follow-case');
+    await eventually(() => text(follow)).toBe('Follow');
+    await follow.click();
+    await eventually(() => text(follow)).toBe('✓ Following · 1');
+    expect(await follow.getAttribute('aria-pressed')).toBe('true');
+    const followers = await stack.api<CaseFollowers>(`/cases/${c.id}/followers`, { login: DEMO.admin });
+    expect(followers).toEqual({ items: [{ userId: ava.id, name: 'Ava Agent' }], following: false });
+    await page.reload();
+    await eventually(() => text(follow)).toBe('✓ Following · 1');
+    await follow.click();
+    await eventually(() => text(follow)).toBe('Follow');
+    expect(await follow.getAttribute('aria-pressed')).toBe('false');
   });
 
   it('your account turns the e-mail of a kind off, and it stays off', async () => {

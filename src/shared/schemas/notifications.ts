@@ -73,3 +73,9 @@ export const NotificationPreferencesUpdate = z.strictObject({
   email: z.partialRecord(NotificationKind, z.boolean()),
 });
 export type NotificationPreferencesUpdate = z.infer<typeof NotificationPreferencesUpdate>;
+
+export const CaseFollowers = z.object({
+  items: z.array(z.object({ userId: Id, name: z.string() })).describe('by name'),
+  following: z.boolean().describe('whether you follow the case'),
+});
+export type CaseFollowers = z.infer<typeof CaseFollowers>;

@@ -7,6 +7,7 @@ import { Link, useLocation, useNavigate, useParams } from 'react-router-dom';
 import { isStaff, useMe } from '../auth/auth-context.js';
 import { api } from '../lib/api.js';
 import { announceNotificationsRead } from '../notifications/unread-count.js';
+import { FollowButton } from '../notifications/follow-button.js';
 import { formatDateTime } from '../lib/format.js';
 import type {
   AgentProfile,
@@ -201,6 +202,7 @@ function CasePage({ id }: { id: string }) {
           <div className="case-header__badges">
             <StatusBadge status={c.status} />
             <PriorityBadge priority={c.priority} />
+            <FollowButton caseId={c.id} />
             <LogCallButton
               caseId={c.id}
               disabled={locked}

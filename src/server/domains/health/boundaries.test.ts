@@ -69,6 +69,7 @@ const PORTAL = [
 
 /** Routes agents may call too (the rest are for admins only). */
 const STAFF = [
+  'DELETE /api/v1/cases/{id}/follow',
   'DELETE /api/v1/cases/{id}/links/{otherId}',
   'DELETE /api/v1/kb/articles/{id}',
   'DELETE /api/v1/views/{id}',
@@ -80,6 +81,7 @@ const STAFF = [
   'GET /api/v1/calendars/{id}',
   'GET /api/v1/case-fields',
   'GET /api/v1/cases/export.csv',
+  'GET /api/v1/cases/{id}/followers',
   'GET /api/v1/cases/{id}/presence',
   'GET /api/v1/cases/{id}/timeline',
   'GET /api/v1/commitments',
@@ -127,6 +129,7 @@ const STAFF = [
   'PATCH /api/v1/organizations/{id}',
   'PATCH /api/v1/views/{id}',
   'POST /api/v1/cases/bulk',
+  'POST /api/v1/cases/{id}/follow',
   'POST /api/v1/cases/{id}/links',
   'POST /api/v1/cases/{id}/merge',
   'POST /api/v1/cases/{id}/presence',

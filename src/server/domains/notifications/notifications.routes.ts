@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { page } from '../../../shared/schemas/common.js';
+import { IdParams, page } from '../../../shared/schemas/common.js';
 import {
+  CaseFollowers,
   MarkRead,
   Notification,
   NotificationListQuery,
@@ -57,6 +58,45 @@ export const notificationsRoutes =
         },
       },
       async (request) => notifications.markRead(db, actorOf(request), request.body),
+    );
+    app.get(
+      '/cases/:id/followers',
+      {
+        config: { access: STAFF },
+        schema: {
+          tags,
+          summary: 'Who follows the case (told of its messages, notes and promises), and whether you do',
+          params: IdParams,
+          response: { 200: CaseFollowers, ...errors(...AUTHED, 404) },
+        },
+      },
+      async (request) => notifications.listFollowers(db, actorOf(request), request.params.id),
+    );
+    app.post(
+      '/cases/:id/follow',
+      {
+        config: { access: STAFF },
+        schema: {
+          tags,
+          summary: 'Follow the case (again: no change)',
+          params: IdParams,
+          response: { 200: CaseFollowers, ...errors(...AUTHED, 404) },
+        },
+      },
+      async (request) => notifications.setFollowing(db, actorOf(request), request.params.id, true),
+    );
+    app.delete(
+      '/cases/:id/follow',
+      {
+        config: { access: STAFF },
+        schema: {
+          tags,
+          summary: 'Stop following the case',
+          params: IdParams,
+          response: { 200: CaseFollowers, ...errors(...AUTHED, 404) },
+        },
+      },
+      async (request) => notifications.setFollowing(db, actorOf(request), request.params.id, false),
     );
     app.get(
       '/notifications/preferences',

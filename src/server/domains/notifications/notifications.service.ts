@@ -6,6 +6,7 @@ import { notificationSentence } from '../../../shared/notification-text.js';
 import type { PromiseKind } from '../../../shared/schemas/cases.js';
 import {
   EMAIL_BY_DEFAULT,
+  type CaseFollowers,
   NOTIFICATION_KINDS,
   type MarkRead,
   type Notification,
@@ -15,7 +16,7 @@ import {
   type NotificationPreferencesUpdate,
 } from '../../../shared/schemas/notifications.js';
 import type { Actor } from '../../lib/actor.js';
-import { forbidden } from '../../lib/errors.js';
+import { forbidden, notFound } from '../../lib/errors.js';
 import { decodeCursor, encodeCursor } from '../../lib/pagination.js';
 import { recordDomainEvent } from '../domain-events/domain-events.repo.js';
 import { consumeDomainEvents, type ConsumedEvent } from '../domain-events/domain-event-consumers.js';
@@ -41,7 +42,8 @@ const NOTIFYING = [
  * - `case_queued`: the members of the team a case was given to with nobody assigned (created or moved);
  * - `customer_replied`, `note_added`: the case's assignee, unless they wrote it;
  * - `mentioned`: a colleague named in an internal note as @Full Name or @address-before-the-at;
- * - `promise_warning`, `promise_breached`: the case's assignee; unassigned, the members of its team.
+ * - `promise_warning`, `promise_breached`: the case's assignee; unassigned, the members of its team;
+ * - and those following the case: its customer's messages, notes and promises, as the assignee.
  * Only active agents and admins; never about a deleted case. Returns the events read.
  */
 export function deliverNotifications(db: Database, limit = NOTIFY_BATCH): Promise<number> {
@@ -83,6 +85,16 @@ async function insertNotifications(tx: Database, events: ConsumedEvent[]): Promi
         case type when 'case.customer_message' then 'customer_replied' else 'note_added' end,
         assignee_id, '{}'::jsonb
       from ev where type in ('case.customer_message', 'case.note_added') and assignee_id is not null
+      union all
+      -- Those following the case hear what its assignee hears (but not its assignment).
+      select ev.id, ev.case_id, ev.actor_id, ev.occurred_at,
+        case ev.type when 'case.customer_message' then 'customer_replied' when 'case.note_added' then 'note_added'
+          when 'case.promise_warning' then 'promise_warning' else 'promise_breached' end,
+        f.user_id,
+        case when ev.type in ('case.promise_warning', 'case.promise_breached')
+          then jsonb_build_object('promise', ev.data->>'kind', 'dueAt', ev.data->>'dueAt') else '{}'::jsonb end
+      from ev join case_followers f on f.case_id = ev.case_id
+      where ev.type in ('case.customer_message', 'case.note_added', 'case.promise_warning', 'case.promise_breached')
       union all
       -- "@Ava Agent" or "@ava" (the address before the @) in a note, not followed by a letter or digit.
       select ev.id, ev.case_id, ev.actor_id, ev.occurred_at, 'mentioned', s.id, '{}'::jsonb
@@ -284,6 +296,57 @@ export async function markRead(db: Database, actor: Actor, input: MarkRead): Pro
       ) select count(*)::int as n from marked`,
   );
   return { marked: done[0]?.n ?? 0 };
+}
+
+/** The case's followers, and whether the actor is one; 404 for a case that is not there. */
+export async function listFollowers(db: Database, actor: Actor, caseId: string): Promise<CaseFollowers> {
+  const owner = ownerOf(actor);
+  await assertCase(db, caseId);
+  const found = await rows<{ user_id: string; name: string }>(
+    db,
+    sql`select f.user_id, u.name from case_followers f join users u on u.id = f.user_id
+      where f.case_id = ${caseId} and u.deleted_at is null order by u.name, u.id`,
+  );
+  return {
+    items: found.map((f) => ({ userId: f.user_id, name: f.name })),
+    following: found.some((f) => f.user_id === owner),
+  };
+}
+
+/** Follow (or stop following) a case: idempotent; recorded on the user's audit trail. */
+export async function setFollowing(
+  db: Database,
+  actor: Actor,
+  caseId: string,
+  follow: boolean,
+): Promise<CaseFollowers> {
+  const owner = ownerOf(actor);
+  await db.transaction(async (tx) => {
+    await assertCase(tx, caseId);
+    const changed = await rows<{ case_id: string }>(
+      tx,
+      follow
+        ? sql`insert into case_followers (case_id, user_id) values (${caseId}, ${owner})
+            on conflict do nothing returning case_id`
+        : sql`delete from case_followers where case_id = ${caseId} and user_id = ${owner} returning case_id`,
+    );
+    if (changed.length > 0)
+      await recordDomainEvent(tx, actor, {
+        type: follow ? 'user.case_followed' : 'user.case_unfollowed',
+        entityType: 'user',
+        entityId: owner,
+        data: { caseId },
+      });
+  });
+  return listFollowers(db, actor, caseId);
+}
+
+async function assertCase(db: Database, caseId: string) {
+  const [c] = await rows<{ id: string }>(
+    db,
+    sql`select id from cases where id = ${caseId} and deleted_at is null`,
+  );
+  if (!c) throw notFound('case');
 }
 
 export async function getPreferences(db: Database, actor: Actor): Promise<NotificationPreferences> {

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { check, index, jsonb, pgTable, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { check, index, jsonb, pgTable, primaryKey, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { createdAt, idColumn, timestamptz, updatedAt } from '../../../db/columns.js';
 import { users } from '../auth/auth.table.js';
 import { cases } from '../cases/cases.table.js';
@@ -54,3 +54,21 @@ export const notificationPreferences = pgTable('notification_preferences', {
   email: jsonb('email').$type<Partial<Record<NotificationKind, boolean>>>().notNull().default({}),
   updatedAt: updatedAt(),
 });
+
+/** Staff following a case they are not (only) assigned to: told of its messages, notes and promises. */
+export const caseFollowers = pgTable(
+  'case_followers',
+  {
+    caseId: uuid('case_id')
+      .notNull()
+      .references(() => cases.id),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.caseId, t.userId], name: 'case_followers_pk' }),
+    index('case_followers_user').on(t.userId),
+  ],
+);

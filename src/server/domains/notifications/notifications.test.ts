@@ -171,6 +171,68 @@ describe('notifications', () => {
     expect(avas.map((n) => n.kind).sort()).toEqual(['mentioned', 'note_added', 'note_added']);
   });
 
+  it('tell those following a case of its messages, notes and promises, until they stop', async () => {
+    const { customer } = await makeCustomerWithAgreement(t.db, {
+      targets: [{ kind: 'resolution', minutes: 600 }],
+    });
+    const res = await t.post(
+      '/api/v1/cases',
+      { subject: `Followed ${unique()}`, customerId: customer.id, assigneeId: ava.user.id },
+      admin.token,
+    );
+    const c = res.body as { id: string };
+    const lead = await makeUser(t.db, 'admin');
+    const followed = await t.post(`/api/v1/cases/${c.id}/follow`, {}, lead.token);
+    expect(followed.status).toBe(200);
+    expect(followed.body).toEqual({
+      items: [{ userId: lead.user.id, name: lead.user.name }],
+      following: true,
+    });
+    expect((await t.post(`/api/v1/cases/${c.id}/follow`, {}, lead.token)).body.items).toHaveLength(1); // again: no change
+    expect((await t.post(`/api/v1/cases/${c.id}/follow`, {}, ava.token)).status).toBe(200); // the assignee too
+    expect((await t.get(`/api/v1/cases/${c.id}/followers`, ben.token)).body).toMatchObject({
+      following: false,
+    });
+
+    const customerLogin = await makeUser(t.db, 'customer', { customerId: customer.id });
+    await t.post(`/api/v1/cases/${c.id}/messages`, { body: 'Any news?', public: true }, customerLogin.token);
+    await t.post(`/api/v1/cases/${c.id}/messages`, { body: 'Asked the depot', public: false }, ben.token);
+    await t.db.execute(
+      sql`update case_promises set warn_at = now() - interval '1 second' where case_id = ${c.id}`,
+    );
+    await recordWarnings(t.db);
+    await deliver();
+    const leads = (await forCase(lead.token, c.id)).map((n) => n.kind).sort();
+    expect(leads).toEqual(['customer_replied', 'note_added', 'promise_warning']);
+    // Ava follows her own case: still one notification per event.
+    expect((await forCase(ava.token, c.id)).map((n) => n.kind).sort()).toEqual([
+      'case_assigned',
+      'customer_replied',
+      'note_added',
+      'promise_warning',
+    ]);
+
+    const stopped = await t.del(`/api/v1/cases/${c.id}/follow`, lead.token);
+    expect(stopped.body.following).toBe(false);
+    await t.post(
+      `/api/v1/cases/${c.id}/messages`,
+      { body: 'Still waiting', public: true },
+      customerLogin.token,
+    );
+    await deliver();
+    expect((await forCase(lead.token, c.id)).map((n) => n.kind).sort()).toEqual(leads);
+    const [audit] = await rows<{ types: string[] }>(
+      t.db,
+      sql`select array_agg(type order by occurred_at, id) as types from domain_events
+        where entity_id = ${lead.user.id} and type like 'user.case_%'`,
+    );
+    expect(audit!.types).toEqual(['user.case_followed', 'user.case_unfollowed']);
+    // Unknown case; a customer may not follow.
+    const none = '0190a000-0000-7000-8000-000000000000';
+    expect((await t.post(`/api/v1/cases/${none}/follow`, {}, lead.token)).status).toBe(404);
+    expect((await t.post(`/api/v1/cases/${c.id}/follow`, {}, customerLogin.token)).status).toBe(403);
+  });
+
   it('warn the assignee of a promise due soon and missed; an unassigned case warns its team', async () => {
     const { customer } = await makeCustomerWithAgreement(t.db, {
       targets: [{ kind: 'first_response', minutes: 60 }],
