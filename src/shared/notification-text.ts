@@ -43,9 +43,9 @@ export function notificationSentence(n: NotificationFacts): string {
 export const NOTIFICATION_KIND_LABELS: Record<NotificationKind, string> = {
   case_assigned: 'A case is assigned to me',
   case_queued: 'A case lands in my team’s queue, assigned to nobody',
-  customer_replied: 'The customer writes on my case',
-  note_added: 'A colleague adds a note on my case',
+  customer_replied: 'The customer writes on my case, or on one I follow',
+  note_added: 'A colleague adds a note on my case, or on one I follow',
   mentioned: 'A colleague mentions me in a note (@name) on any case',
-  promise_warning: 'A promise of my case (or my team’s unassigned case) is due soon',
-  promise_breached: 'A promise of my case (or my team’s unassigned case) is missed',
+  promise_warning: 'A promise is due soon on my case, one I follow, or my team’s unassigned one',
+  promise_breached: 'A promise is missed on my case, one I follow, or my team’s unassigned one',
 };

@@ -43,11 +43,7 @@ export function NotificationSettings() {
   }
 
   return (
-    <section
-      className="card section"
-      id="notification-settings"
-      aria-labelledby="notification-settings-title"
-    >
+    <section className="card form" id="notification-settings" aria-labelledby="notification-settings-title">
       <h2 id="notification-settings-title">E-mail notifications</h2>
       <p className="muted">
         Every notification is in the app (the bell in the top bar). Tick the ones you also want by e-mail.
