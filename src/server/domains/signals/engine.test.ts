@@ -551,7 +551,9 @@ describe('a wait whose expected event came in a transaction alongside', () => {
       refs: { shipmentId: shipment },
       occurredAt: new Date(Date.now() - 8_000).toISOString(),
     });
-    expect(await fireDueExpectations(t.db)).toBe(1);
+    // At least this wait was due (another test's wait, "dispatched now, due in 5 s", may have
+    // fallen due meanwhile on a slow run: the outcome below is this rule's own).
+    expect(await fireDueExpectations(t.db)).toBeGreaterThanOrEqual(1);
     expect(await signalsOf(ruleId)).toHaveLength(0);
     const [wait] = await rows<{ state: string }>(
       t.db,
