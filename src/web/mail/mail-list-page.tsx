@@ -9,6 +9,7 @@ import { PAGE_SIZE, useCursorPager } from '../lib/use-cursor-pager.js';
 import { ListPager, PageHeader } from '../layout/page-parts.js';
 import { useDocumentTitle } from '../layout/use-document-title.js';
 import { ListState } from '../layout/list-state.js';
+import { ViewTabs } from '../layout/view-tabs.js';
 import { DataTable } from '../layout/data-table.js';
 import { FilterSelect } from '../layout/filter-select.js';
 import { MAIL_STATUS_HINTS, MailStatusBadge, directionLabel, mailStatusLabel } from './mail-badges.js';
@@ -48,23 +49,15 @@ export function MailListPage() {
     <>
       <PageHeader
         title="Mail"
-        subtitle="What Steward sends to customers and what it receives, with the case each mail belongs to."
+        subtitle="What Steward sends (to customers, and notifications to staff) and what it receives, with the case each mail belongs to."
       />
-      <div className="tabs" role="tablist" aria-label="Mail views">
-        {VIEWS.map((v) => (
-          <button
-            key={v.key}
-            type="button"
-            role="tab"
-            aria-selected={view === v.key}
-            className={view === v.key ? 'tab tab--active' : 'tab'}
-            data-testid={`mail-view-${v.key}`}
-            onClick={() => pager.setFilters({ view: v.key === 'out' ? undefined : v.key, status: undefined })}
-          >
-            {v.label}
-          </button>
-        ))}
-      </div>
+      <ViewTabs
+        label="Mail views"
+        views={VIEWS}
+        active={view}
+        testIdPrefix="mail-view"
+        onSelect={(key) => pager.setFilters({ view: key === 'out' ? undefined : key, status: undefined })}
+      />
       <div className="toolbar">
         <FilterSelect
           id="mail-status"

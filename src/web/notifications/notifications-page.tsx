@@ -13,6 +13,7 @@ import { PAGE_SIZE, useCursorPager } from '../lib/use-cursor-pager.js';
 import { useInterval } from '../lib/use-interval.js';
 import { ErrorNotice, ListPager, PageHeader } from '../layout/page-parts.js';
 import { ListState } from '../layout/list-state.js';
+import { ViewTabs } from '../layout/view-tabs.js';
 import { useDocumentTitle } from '../layout/use-document-title.js';
 import { UNREAD_POLL_MS } from './notifications-bell.js';
 import { announceNotificationsRead } from './unread-count.js';
@@ -68,20 +69,12 @@ export function NotificationsPage() {
           </>
         }
       />
-      <div className="tabs" role="tablist" aria-label="Notification views">
-        {VIEWS.map((v) => (
-          <button
-            key={v.key}
-            type="button"
-            role="tab"
-            aria-selected={view === v.key}
-            className={view === v.key ? 'tab tab--active' : 'tab'}
-            onClick={() => pager.setFilters({ view: v.key === 'unread' ? undefined : v.key })}
-          >
-            {v.label}
-          </button>
-        ))}
-      </div>
+      <ViewTabs
+        label="Notification views"
+        views={VIEWS}
+        active={view}
+        onSelect={(key) => pager.setFilters({ view: key === 'unread' ? undefined : key })}
+      />
       {failure && <ErrorNotice error={failure} />}
       <ListState
         list={list}

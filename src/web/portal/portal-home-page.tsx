@@ -9,6 +9,7 @@ import { useCursorPager } from '../lib/use-cursor-pager.js';
 import { useInterval } from '../lib/use-interval.js';
 import { ErrorNotice, ListPager, Loading, PageHeader } from '../layout/page-parts.js';
 import { useDocumentTitle } from '../layout/use-document-title.js';
+import { ViewTabs } from '../layout/view-tabs.js';
 import { PlainStateLine } from './plain-state.js';
 import './portal.css';
 
@@ -23,6 +24,11 @@ interface PortalPage {
   items: PortalCaseSummary[];
   nextCursor: string | null;
 }
+
+const SCOPES = [
+  { key: 'mine', label: 'My requests' },
+  { key: 'organization', label: 'My organization’s requests' },
+] as const;
 
 export function PortalHomePage() {
   const me = useMe();
@@ -54,25 +60,12 @@ export function PortalHomePage() {
       />
       <div className="portal__toolbar">
         {canSeeOrganization ? (
-          <div className="tabs" role="tablist" aria-label="Whose requests">
-            {(
-              [
-                ['mine', 'My requests'],
-                ['organization', 'My organization’s requests'],
-              ] as const
-            ).map(([value, label]) => (
-              <button
-                key={value}
-                type="button"
-                role="tab"
-                aria-selected={scope === value}
-                className={scope === value ? 'tab tab--active' : 'tab'}
-                onClick={() => pager.setFilters({ scope: value === 'mine' ? undefined : value })}
-              >
-                {label}
-              </button>
-            ))}
-          </div>
+          <ViewTabs
+            label="Whose requests"
+            views={SCOPES}
+            active={scope}
+            onSelect={(key) => pager.setFilters({ scope: key === 'mine' ? undefined : key })}
+          />
         ) : (
           <span />
         )}
