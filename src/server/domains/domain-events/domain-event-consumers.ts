@@ -96,5 +96,6 @@ export async function consumeDomainEvents(
 export async function skipPastDomainEvents(db: Database, consumer: string): Promise<void> {
   await db.execute(sql`insert into domain_event_cursors (consumer, tx, id)
     values (${consumer}, pg_snapshot_xmin(pg_current_snapshot()), ${START}::uuid)
-    on conflict (consumer) do update set tx = greatest(domain_event_cursors.tx, excluded.tx), id = excluded.id, updated_at = now()`);
+    on conflict (consumer) do update set tx = excluded.tx, id = excluded.id, updated_at = now()
+      where excluded.tx > domain_event_cursors.tx`);
 }

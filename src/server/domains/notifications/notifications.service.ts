@@ -49,7 +49,10 @@ const NOTIFYING = [
 export function deliverNotifications(db: Database, limit = NOTIFY_BATCH): Promise<number> {
   return consumeDomainEvents(db, 'notifications', NOTIFYING, limit, async (tx, events) => {
     const made = await insertNotifications(tx, events);
-    await mailNotifications(tx, made);
+    await mailNotifications(
+      tx,
+      made.filter((n) => n.mail).map((n) => n.id),
+    );
   });
 }
 
@@ -57,8 +60,12 @@ export function deliverNotifications(db: Database, limit = NOTIFY_BATCH): Promis
 const quoted = (column: string) =>
   sql.raw(`regexp_replace(${column}, '([.^$*+?()\\[\\]{}|\\\\-])', '\\\\\\1', 'g')`);
 
-async function insertNotifications(tx: Database, events: ConsumedEvent[]): Promise<string[]> {
-  const made = await rows<{ id: string }>(
+/** Makes the events' notifications; returns each new one's id and whether its owner wants it by e-mail. */
+async function insertNotifications(
+  tx: Database,
+  events: ConsumedEvent[],
+): Promise<{ id: string; mail: boolean }[]> {
+  return rows<{ id: string; mail: boolean }>(
     tx,
     sql`
     with ev as (
@@ -110,7 +117,7 @@ async function insertNotifications(tx: Database, events: ConsumedEvent[]): Promi
       from ev left join team_members m on ev.assignee_id is null and m.team_id = ev.team_id
       where ev.type in ('case.promise_warning', 'case.promise_breached')
         and coalesce(ev.assignee_id, m.user_id) is not null
-    )
+    ), made as (
     -- One notification per event and person: a mention says more than "a note on your case".
     insert into notifications (id, user_id, kind, case_id, actor_id, domain_event_id, data, created_at)
     select distinct on (t.id, t.user_id)
@@ -120,9 +127,12 @@ async function insertNotifications(tx: Database, events: ConsumedEvent[]): Promi
       and t.actor_id is distinct from t.user_id
     order by t.id, t.user_id, t.kind = 'mentioned' desc
     on conflict (domain_event_id, user_id) do nothing
-    returning id`,
+    returning id, user_id, kind
+    )
+    -- Decided here, so that a batch nobody wants mail of reads nothing more.
+    select made.id, coalesce((p.email->>made.kind)::boolean, (${JSON.stringify(EMAIL_BY_DEFAULT)}::jsonb->>made.kind)::boolean, false) as mail
+    from made left join notification_preferences p on p.user_id = made.user_id`,
   );
-  return made.map((m) => m.id);
 }
 
 /** Notifications are kept this long, read or not (the list is news, not an archive: the case keeps its history). */
@@ -147,7 +157,6 @@ interface MailRow {
   kind: NotificationKind;
   email: string;
   name: string;
-  prefs: Partial<Record<NotificationKind, boolean>> | null;
   case_id: string;
   number: number;
   subject: string;
@@ -156,45 +165,42 @@ interface MailRow {
   data: { promise?: PromiseKind; dueAt?: string };
 }
 
-/** The e-mails of new notifications whose owners want that kind by e-mail (queued in this transaction). */
+/** The e-mails of these new notifications, whose owners want them (queued in this transaction). */
 async function mailNotifications(tx: Database, ids: string[]): Promise<void> {
   if (ids.length === 0) return;
   const found = await rows<MailRow>(
     tx,
-    sql`select n.kind, u.email, u.name, p.email as prefs, c.id as case_id, c.number, c.subject,
+    sql`select n.kind, u.email, u.name, c.id as case_id, c.number, c.subject,
         a.name as actor_name, cu.name as customer_name, n.data
       from notifications n
       join users u on u.id = n.user_id
       join cases c on c.id = n.case_id
       left join customers cu on cu.id = c.customer_id
       left join users a on a.id = n.actor_id and a.role <> 'customer'
-      left join notification_preferences p on p.user_id = n.user_id
       where n.id = any(${sql.param(ids)}::uuid[])
       order by n.created_at, n.id`,
   );
   const { publicUrl } = mailSettings();
   await queueMails(
     tx,
-    found
-      .filter((n) => n.prefs?.[n.kind] ?? EMAIL_BY_DEFAULT[n.kind])
-      .map((n) => {
-        const sentence = notificationSentence({
-          kind: n.kind,
-          actorName: n.actor_name,
-          customerName: n.customer_name,
-          promise: n.data.promise ?? null,
-        });
-        const due = n.data.dueAt ? ` (due ${n.data.dueAt.slice(0, 16).replace('T', ' ')} UTC)` : '';
-        return {
-          to: n.email,
-          toName: n.name,
-          subject: `[#${n.number}] ${sentence}: ${n.subject}`,
-          text:
-            `${sentence}${due}.\n\n#${n.number} ${n.subject}\n${publicUrl}/cases/${n.case_id}\n\n` +
-            `You get this mail because of your notification settings: ${publicUrl}/account`,
-          autoSubmitted: true,
-        };
-      }),
+    found.map((n) => {
+      const sentence = notificationSentence({
+        kind: n.kind,
+        actorName: n.actor_name,
+        customerName: n.customer_name,
+        promise: n.data.promise ?? null,
+      });
+      const due = n.data.dueAt ? ` (due ${n.data.dueAt.slice(0, 16).replace('T', ' ')} UTC)` : '';
+      return {
+        to: n.email,
+        toName: n.name,
+        subject: `[#${n.number}] ${sentence}: ${n.subject}`,
+        text:
+          `${sentence}${due}.\n\n#${n.number} ${n.subject}\n${publicUrl}/cases/${n.case_id}\n\n` +
+          `You get this mail because of your notification settings: ${publicUrl}/account`,
+        autoSubmitted: true,
+      };
+    }),
   );
 }
 

@@ -10,6 +10,7 @@ import {
   unique,
 } from '../../../../test/helpers/factories.js';
 import { recordBreaches, recordWarnings } from '../cases/case-jobs.js';
+import { skipPastDomainEvents } from '../domain-events/domain-event-consumers.js';
 import { deliverNotifications, pruneNotifications } from './notifications.service.js';
 
 let t: TestApp;
@@ -460,6 +461,39 @@ describe('notifications', () => {
       sql`select count(*)::int as n, count(distinct case_id)::int as cases from notifications where user_id = ${agent.user.id}`,
     );
     expect(n).toEqual({ n: 5, cases: 5 });
+  });
+
+  it('skipping the past moves a cursor forward, never back', async () => {
+    const cursor = async () =>
+      (
+        await rows<{ tx: string; id: string }>(
+          t.db,
+          sql`select tx::text, id::text from domain_event_cursors where consumer = 'notifications'`,
+        )
+      )[0]!;
+    await deliver();
+    const was = await cursor();
+    // A cursor mid-transaction (ahead of the horizon) keeps its place, id included.
+    const ahead = { tx: String(BigInt(was.tx) + 1_000_000n), id: '01900000-0000-7000-8000-000000000001' };
+    await t.db.execute(
+      sql`update domain_event_cursors set tx = ${ahead.tx}::xid8, id = ${ahead.id}::uuid where consumer = 'notifications'`,
+    );
+    await skipPastDomainEvents(t.db, 'notifications');
+    expect(await cursor()).toEqual(ahead);
+    // Behind the present, it jumps there.
+    await t.db.execute(
+      sql`update domain_event_cursors set tx = ${was.tx}::xid8, id = ${ahead.id}::uuid where consumer = 'notifications'`,
+    );
+    await newCase();
+    // (On PostgreSQL another test file's open transaction can hold the present back a moment.)
+    let now = was;
+    for (let i = 0; i < 200 && now.tx === was.tx; i++) {
+      await skipPastDomainEvents(t.db, 'notifications');
+      now = await cursor();
+      if (now.tx === was.tx) await new Promise((r) => setTimeout(r, 50));
+    }
+    expect(BigInt(now.tx)).toBeGreaterThan(BigInt(was.tx));
+    expect(now.id).toBe('00000000-0000-0000-0000-000000000000');
   });
 });
 
