@@ -153,6 +153,31 @@ describe('notifications', () => {
     expect(await follow.getAttribute('aria-pressed')).toBe('false');
   });
 
+  it('a page load reads the count once; a case opened with nothing unread marks nothing', async () => {
+    await stack.api('/notifications/read', { login: DEMO.agent, method: 'POST', body: { all: true } });
+    const c = await assignToAva('Label printer jammed');
+    await eventually(unread).toBe(1);
+    await stack.api('/notifications/read', { login: DEMO.agent, method: 'POST', body: { all: true } });
+    const asked: string[] = [];
+    const watch = (r: { url(): string }) => {
+      const path = new URL(r.url()).pathname;
+      if (path.startsWith('/api/v1/notifications')) asked.push(path);
+    };
+    page.on('request', watch);
+    try {
+      await page.goto(`${stack.url}/cases/${c.id}`);
+      await page.getByTestId('composer-body').waitFor();
+      await eventually(async () => asked.filter((p) => p.endsWith('/unread-count')).length).toBe(1);
+      // Another screen: the bell looks again, and the case page (gone) marks nothing.
+      await page.getByTestId('notifications-bell').click();
+      await page.waitForURL(/\/notifications$/);
+      await eventually(async () => asked.filter((p) => p.endsWith('/unread-count')).length).toBe(2);
+      expect(asked.filter((p) => p.endsWith('/read'))).toEqual([]);
+    } finally {
+      page.off('request', watch);
+    }
+  });
+
   it('your account turns the e-mail of a kind off, and it stays off', async () => {
     await page.goto(`${stack.url}/account`);
     const box = page.getByRole('checkbox', { name: 'A case is assigned to me', exact: true });

@@ -6,7 +6,7 @@ import { useCallback, useEffect, useMemo, useRef, useState, type ReactNode } fro
 import { Link, useLocation, useNavigate, useParams } from 'react-router-dom';
 import { isStaff, useMe } from '../auth/auth-context.js';
 import { api } from '../lib/api.js';
-import { announceNotificationsRead } from '../notifications/unread-count.js';
+import { announceNotificationsRead, useUnreadCount } from '../notifications/unread-count.js';
 import { FollowButton } from '../notifications/follow-button.js';
 import { formatDateTime } from '../lib/format.js';
 import type {
@@ -100,14 +100,16 @@ function CasePage({ id }: { id: string }) {
   const reloadCase = caseApi.reload;
   const reloadMessages = messages.reload;
   // Looking at the case is reading what you were told about it: on opening, and as messages come.
+  // Only when the bell has counted some unread (it counts on arriving and on each change of screen).
   const messageCount = messages.data?.items.length;
+  const anyUnread = (useUnreadCount() ?? 0) > 0;
   useEffect(() => {
-    if (!isStaff(me)) return;
+    if (!isStaff(me) || !anyUnread) return;
     api.post<{ marked: number }>('/notifications/read', { caseId: id }).then(
       ({ marked }) => marked > 0 && announceNotificationsRead(),
       () => undefined, // only a convenience: the list still has them
     );
-  }, [id, messageCount, me]);
+  }, [id, messageCount, me, anyUnread]);
   useInterval(reloadMessages, MESSAGES_MS);
   useInterval(reloadCase, CASE_MS);
 

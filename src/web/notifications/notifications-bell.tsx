@@ -1,10 +1,10 @@
 // The top bar's way to your notifications: the number unread, read every 30 seconds (not while
 // the tab is hidden), when you come back to the tab, and when a screen marks some read.
-import { useEffect } from 'react';
+import { useEffect, useRef } from 'react';
 import { NavLink, useLocation } from 'react-router-dom';
 import { useApi } from '../lib/use-api.js';
 import { useInterval } from '../lib/use-interval.js';
-import { onNotificationsRead } from './unread-count.js';
+import { onNotificationsRead, publishUnread } from './unread-count.js';
 
 export const UNREAD_POLL_MS = 30_000;
 
@@ -14,9 +14,18 @@ export function NotificationsBell() {
   const { pathname } = useLocation();
   useInterval(reload, UNREAD_POLL_MS);
   useEffect(() => onNotificationsRead(reload), [reload]);
-  // Moving between screens is a moment to look again (a case just opened may have been the news).
-  useEffect(() => reload(), [pathname, reload]);
+  // Moving between screens is a moment to look again (a case just opened may have been the news);
+  // not on arriving, which the first read covers.
+  const arrived = useRef(pathname);
+  useEffect(() => {
+    if (arrived.current === pathname) return;
+    arrived.current = pathname;
+    reload();
+  }, [pathname, reload]);
   const unread = count.data?.unread ?? 0;
+  useEffect(() => {
+    if (count.data) publishUnread(count.data.unread);
+  }, [count.data]);
   const label = unread === 0 ? 'Notifications' : `Notifications, ${unread} unread`;
   return (
     <NavLink
