@@ -1,6 +1,6 @@
 // Column helpers shared by every domain's tables, so timestamps and ids look the same everywhere.
 import { sql } from 'drizzle-orm';
-import { timestamp, uuid } from 'drizzle-orm/pg-core';
+import { customType, timestamp, uuid } from 'drizzle-orm/pg-core';
 import { randomFillSync } from 'node:crypto';
 import { V7Generator } from 'uuidv7';
 
@@ -69,3 +69,16 @@ export const updatedAt = () =>
     .notNull()
     .default(sql`now()`);
 export const deletedAt = () => timestamptz('deleted_at');
+
+/** A PostgreSQL transaction id (64-bit, never wraps), as text. */
+export const xid8 = customType<{ data: string; driverData: string }>({ dataType: () => 'xid8' });
+
+/**
+ * The writing transaction's id (`pg_current_xact_id()`). Readers that must not miss a row
+ * committed late read up to the oldest transaction still running (`pg_snapshot_xmin`): see
+ * domain-event-consumers.ts and live-hub.ts.
+ */
+export const writingTx = () =>
+  xid8('tx')
+    .notNull()
+    .default(sql`pg_current_xact_id()`);

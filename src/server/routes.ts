@@ -24,6 +24,15 @@ import { conversationsRoutes } from './domains/conversations/conversations.route
 import { kbRoutes } from './domains/kb/kb.routes.js';
 import { domainEventsRoutes } from './domains/domain-events/domain-events.routes.js';
 import { notificationsRoutes } from './domains/notifications/notifications.routes.js';
+import { createLiveHub, type LiveHub } from './domains/live/live-hub.js';
+import { liveRoutes } from './domains/live/live.routes.js';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** This server's live stream (GET /api/v1/live). */
+    liveHub: LiveHub;
+  }
+}
 
 export interface RouteDeps {
   db: Database;
@@ -58,4 +67,8 @@ export async function registerApiRoutes(app: FastifyInstance, deps: RouteDeps) {
   ]) {
     await app.register(routes(deps), { prefix: '/api/v1' });
   }
+  const hub = createLiveHub(deps.db, app.log);
+  app.decorate('liveHub', hub);
+  app.addHook('preClose', async () => hub.stop());
+  await app.register(liveRoutes(hub), { prefix: '/api/v1' });
 }

@@ -1,6 +1,7 @@
 // A real server on a loopback port with a fresh database, and a small client for it.
 import { buildApp } from '../../src/server/app.js';
 import { loadConfig, type Config } from '../../src/server/config.js';
+import { sseParser, type SseEvent } from '../../src/shared/sse.js';
 import { createTestDatabase } from './db.js';
 
 export interface ApiResponse<T = any> {
@@ -49,6 +50,7 @@ export async function startTestApp(overrides: Partial<Config> = {}) {
   return {
     url,
     app,
+    openStream: (path: string, token?: string) => openStream(url, path, token),
     db: handle.db,
     handle,
     request,
@@ -65,3 +67,81 @@ export async function startTestApp(overrides: Partial<Config> = {}) {
 }
 
 export type TestApp = Awaited<ReturnType<typeof startTestApp>>;
+
+/**
+ * Opens a server-sent event stream of the server at `base`: its status, and (when 200) the events as they come. `next`
+ * waits for the next event matching `pick` (after those already taken), or fails after `ms`.
+ */
+export async function openStream(base: string, path: string, token?: string) {
+  const abort = new AbortController();
+  const res = await fetch(base + path, {
+    headers: token ? { authorization: `Bearer ${token}` } : {},
+    signal: abort.signal,
+  });
+  const events: SseEvent[] = [];
+  let taken = 0;
+  let ended = false;
+  let wake = () => {};
+  if (!(res.headers.get('content-type') ?? '').startsWith('text/event-stream')) {
+    const body = await res.json().catch(() => null);
+    return {
+      status: res.status,
+      body,
+      events,
+      next: () => Promise.reject(new Error('no stream')),
+      close() {},
+      ended: () => true,
+    };
+  }
+  const push = sseParser((e) => {
+    events.push(e);
+    wake();
+  });
+  void (async () => {
+    const reader = res.body!.pipeThrough(new TextDecoderStream()).getReader();
+    try {
+      for (;;) {
+        const { value, done } = await reader.read();
+        if (done) break;
+        push(value);
+      }
+    } catch {
+      // aborted
+    }
+    ended = true;
+    wake();
+  })();
+  return {
+    status: res.status,
+    body: null,
+    events,
+    ended: () => ended,
+    async next(pick: (e: SseEvent) => boolean = () => true, ms = 10_000): Promise<SseEvent> {
+      const until = Date.now() + ms;
+      for (;;) {
+        while (taken < events.length) {
+          const e = events[taken++]!;
+          if (pick(e)) return e;
+        }
+        if (ended) throw new Error('the stream ended');
+        const left = until - Date.now();
+        if (left <= 0) throw new Error(`no matching event within ${ms} ms`);
+        await new Promise<void>((r) => {
+          const timer = setTimeout(r, left);
+          wake = () => {
+            clearTimeout(timer);
+            r();
+          };
+        });
+      }
+    },
+    close: () => abort.abort(),
+  };
+}
+
+export type EventStream = Awaited<ReturnType<typeof openStream>>;
+
+/** An OpenAPI operation that answers with a server-sent event stream (which does not end by itself). */
+export const isStream = (operation: unknown) =>
+  !!(operation as { responses?: Record<string, { content?: Record<string, unknown> }> }).responses?.['200']
+    ?.content?.['text/event-stream'];

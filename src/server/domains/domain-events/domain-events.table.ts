@@ -1,9 +1,6 @@
 import { sql } from 'drizzle-orm';
-import { customType, index, jsonb, pgTable, text, uuid } from 'drizzle-orm/pg-core';
-import { createdAt, idColumn } from '../../../db/columns.js';
-
-/** A PostgreSQL transaction id (64-bit, never wraps), as text. */
-const xid8 = customType<{ data: string; driverData: string }>({ dataType: () => 'xid8' });
+import { index, jsonb, pgTable, text, uuid } from 'drizzle-orm/pg-core';
+import { createdAt, idColumn, writingTx, xid8 } from '../../../db/columns.js';
 
 /**
  * The audit trail and outbox of every change: written in the same transaction as the change,
@@ -26,9 +23,7 @@ export const domainEvents = pgTable(
      * still running (`pg_snapshot_xmin`), so an event committed late is never skipped
      * (see domain-event-consumers.ts). Rows from before this column have 0.
      */
-    tx: xid8('tx')
-      .notNull()
-      .default(sql`pg_current_xact_id()`),
+    tx: writingTx(),
   },
   (t) => [
     index('domain_events_entity').on(t.entityType, t.entityId, t.occurredAt),

@@ -5,7 +5,7 @@
 // reachable by a customer because its author forgot its `access`. (What a reachable route then
 // shows each caller is tested per domain: a customer sees only their own cases, and so on.)
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestApp, type TestApp } from '../../../../test/helpers/app.js';
+import { isStream, startTestApp, type TestApp } from '../../../../test/helpers/app.js';
 import { makeUser } from '../../../../test/helpers/factories.js';
 
 let t: TestApp;
@@ -49,6 +49,7 @@ const SIGNED_IN = [
   'GET /api/v1/categories',
   'GET /api/v1/customers',
   'GET /api/v1/customers/{id}',
+  'GET /api/v1/live',
   'GET /api/v1/organizations',
   'GET /api/v1/organizations/{id}',
   'PATCH /api/v1/customers/{id}',
@@ -170,10 +171,12 @@ async function reachable(token: string | undefined, o: { all?: boolean } = {}) {
         through.push(`${method} ${template}`);
         continue;
       }
-      const res = await t.request(method, url, {
-        ...(token ? { token } : {}),
-        ...(method === 'GET' || method === 'DELETE' ? {} : { raw: '{}' }),
-      });
+      const res = isStream(operations[verb])
+        ? await t.openStream(url, token).then((s) => (s.close(), s))
+        : await t.request(method, url, {
+            ...(token ? { token } : {}),
+            ...(method === 'GET' || method === 'DELETE' ? {} : { raw: '{}' }),
+          });
       if (o.all || (res.status !== 401 && res.status !== 403)) through.push(`${method} ${template}`);
     }
   }

@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { check, index, jsonb, pgTable, primaryKey, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
-import { createdAt, idColumn, timestamptz, updatedAt } from '../../../db/columns.js';
+import { createdAt, idColumn, timestamptz, updatedAt, writingTx } from '../../../db/columns.js';
 import { users } from '../auth/auth.table.js';
 import { cases } from '../cases/cases.table.js';
 import { NOTIFICATION_KINDS, type NotificationKind } from '../../../shared/schemas/notifications.js';
@@ -29,6 +29,8 @@ export const notifications = pgTable(
     data: jsonb('data').$type<Record<string, unknown>>().notNull().default({}),
     createdAt: createdAt(),
     readAt: timestamptz('read_at'),
+    /** Its transaction: the live stream tells each node's signed-in people of new ones (live-hub.ts). */
+    tx: writingTx(),
   },
   (t) => [
     uniqueIndex('notifications_event_user_uq').on(t.domainEventId, t.userId),
@@ -37,6 +39,7 @@ export const notifications = pgTable(
       .on(t.userId)
       .where(sql`${t.readAt} is null`),
     index('notifications_case').on(t.caseId),
+    index('notifications_tx').on(t.tx),
     // The prune job's oldest-first walk.
     index('notifications_created').on(t.createdAt),
     check(

@@ -1,0 +1,212 @@
+// The live stream's engine, one per server process: while anyone is connected it looks a few
+// times a second for transactions that have ended, reads what they changed (domain events and
+// new notifications), and sends each connected person their share as hints (core/live-news.ts).
+//
+// Each node reads PostgreSQL itself, so a change made through one node reaches the people
+// connected to every other; nodes share nothing else. It reads in windows of transaction ids,
+// [last horizon, new horizon), where the horizon is the oldest transaction still running
+// (`pg_snapshot_xmin`): every transaction below it has ended, so a change committed late is
+// never skipped (the same reasoning as domain-event-consumers.ts). A long transaction delays the
+// news for its length. Idle, a look costs one tiny query; nothing is written.
+import { sql } from 'drizzle-orm';
+import type { ServerResponse } from 'node:http';
+import { rows, type Database } from '../../../db/client.js';
+import { CUSTOMER_CASE_EVENTS, newsFor, type LiveWindow, type Viewer } from '../../../core/live-news.js';
+import type { LiveNews } from '../../../shared/schemas/live.js';
+import { isStaff, type Actor } from '../../lib/actor.js';
+import { canReadCase } from '../../policies/cases.js';
+
+export const LIVE_POLL_MS = 250;
+/** A comment line now and then, so proxies and browsers keep an idle stream open. */
+export const LIVE_HEARTBEAT_MS = 20_000;
+/** How often the tokens of open streams are checked: a signed-out or disabled user's stream ends. */
+export const LIVE_SESSION_CHECK_MS = 30_000;
+/** Changes read per window at most; beyond, everyone is told to read everything again. */
+export const LIVE_READ_MAX = 5_000;
+/** Open streams per token (a tab each). */
+export const LIVE_STREAMS_PER_TOKEN = 10;
+/** A client this far behind (bytes not yet taken by its socket) is dropped; it reconnects and reads again. */
+const BACKLOG_MAX = 256 * 1024;
+
+export interface LiveStream {
+  readonly actor: Actor;
+  readonly viewer: Viewer;
+  readonly tokenId: string | null;
+  send(event: string, data: unknown): void;
+  end(reason: string): void;
+}
+
+export interface LiveHub {
+  /**
+   * Starts a stream on `out` after `begin` (which writes the headers); null when the token has
+   * too many. Every change committed after its `ready` reaches it.
+   */
+  open(actor: Actor, out: ServerResponse, begin: () => void): Promise<LiveStream | null>;
+  close(stream: LiveStream): void;
+  /** Ends the streams whose tokens are no longer valid (also every LIVE_SESSION_CHECK_MS). */
+  checkSessions(): Promise<void>;
+  /** Ends every stream and stops (server shutdown). */
+  stop(): void;
+  readonly size: number;
+}
+
+interface ChangeRow {
+  entity_type: string;
+  entity_id: string;
+  public: boolean;
+  n: number;
+  customer_id: string | null;
+  organization_id: string | null;
+  visible: boolean;
+}
+
+/** What the transactions of [from, to) changed. */
+async function readWindow(
+  db: Database,
+  from: string,
+  to: string,
+  staffListening: boolean,
+): Promise<LiveWindow> {
+  const changes = await rows<ChangeRow>(
+    db,
+    sql`select e.entity_type, e.entity_id::text, bool_or(e.type = any(${sql.param(CUSTOMER_CASE_EVENTS)}::text[])) as public,
+        count(*)::int as n, c.customer_id::text, c.organization_id::text,
+        coalesce(c.channel <> 'proactive' or exists (select 1 from messages m where m.case_id = c.id and m.public), false) as visible
+      from (select entity_type, entity_id, type from domain_events
+        where tx >= ${from}::xid8 and tx < ${to}::xid8 and entity_type in ('case', 'signal', 'commitment')
+        limit ${LIVE_READ_MAX + 1}) e
+      left join cases c on e.entity_type = 'case' and c.id = e.entity_id
+      group by e.entity_type, e.entity_id, c.id`,
+  );
+  const read = changes.reduce((sum, c) => sum + c.n, 0);
+  const notified = staffListening
+    ? await rows<{ user_id: string }>(
+        db,
+        sql`select distinct user_id::text from notifications where tx >= ${from}::xid8 and tx < ${to}::xid8
+          limit ${LIVE_READ_MAX + 1}`,
+      )
+    : [];
+  return {
+    changes: changes.map((c) => ({
+      entityType: c.entity_type,
+      entityId: c.entity_id,
+      public: c.public,
+      customerId: c.customer_id,
+      organizationId: c.organization_id,
+      customerVisible: c.visible,
+    })),
+    notified: new Set(notified.map((n) => n.user_id)),
+    overflow: read > LIVE_READ_MAX || notified.length > LIVE_READ_MAX,
+  };
+}
+
+const horizonOf = async (db: Database) =>
+  (await rows<{ h: string }>(db, sql`select pg_snapshot_xmin(pg_current_snapshot())::text as h`))[0]!.h;
+
+export function createLiveHub(db: Database, log: { error: (o: object, msg: string) => void }): LiveHub {
+  const streams = new Set<LiveStream>();
+  let from: string | null = null;
+  let timer: NodeJS.Timeout | null = null;
+  let heartbeat: NodeJS.Timeout | null = null;
+  let sessions: NodeJS.Timeout | null = null;
+
+  async function look() {
+    const to = await horizonOf(db);
+    if (from === null || to === from) {
+      from = to;
+      return;
+    }
+    const staffListening = [...streams].some((s) => s.viewer.staff);
+    const window = await readWindow(db, from, to, staffListening);
+    from = to;
+    for (const stream of streams) {
+      const news: LiveNews | null = newsFor(stream.viewer, window);
+      if (news) stream.send('news', news);
+    }
+  }
+
+  function schedule() {
+    timer = setTimeout(async () => {
+      try {
+        await look();
+      } catch (err) {
+        log.error({ err }, 'live stream: reading the changes failed');
+      }
+      if (timer) schedule();
+    }, LIVE_POLL_MS);
+  }
+
+  function start() {
+    schedule();
+    heartbeat = setInterval(() => {
+      for (const s of streams) s.send('', null);
+    }, LIVE_HEARTBEAT_MS);
+    sessions = setInterval(() => {
+      hub.checkSessions().catch((err) => log.error({ err }, 'live stream: checking sessions failed'));
+    }, LIVE_SESSION_CHECK_MS);
+  }
+
+  function halt() {
+    for (const t of [timer, heartbeat]) if (t) clearTimeout(t);
+    if (sessions) clearInterval(sessions);
+    timer = heartbeat = sessions = null;
+    from = null;
+  }
+
+  const hub: LiveHub = {
+    get size() {
+      return streams.size;
+    },
+    async open(actor, out, begin) {
+      const tokenId = actor.tokenId;
+      if (tokenId && [...streams].filter((s) => s.tokenId === tokenId).length >= LIVE_STREAMS_PER_TOKEN)
+        return null;
+      // Idle, the hub starts reading from now: before `ready`, so that nothing after it is missed.
+      from ??= await horizonOf(db);
+      begin();
+      const stream: LiveStream = {
+        actor,
+        tokenId,
+        viewer: {
+          staff: isStaff(actor),
+          userId: actor.userId ?? '',
+          mayRead: (c) => canReadCase(actor, c),
+        },
+        send(event, data) {
+          if (out.writableLength > BACKLOG_MAX) return stream.end('behind');
+          // An empty event is the heartbeat: a comment line, which clients ignore.
+          out.write(event ? `event: ${event}\ndata: ${JSON.stringify(data)}\n\n` : ': ping\n\n');
+        },
+        end(reason) {
+          if (!out.writableEnded) out.end(`event: end\ndata: ${JSON.stringify({ reason })}\n\n`);
+          hub.close(stream);
+        },
+      };
+      streams.add(stream);
+      if (streams.size === 1) start();
+      stream.send('ready', {});
+      return stream;
+    },
+    close(stream) {
+      if (!streams.delete(stream)) return;
+      if (streams.size === 0) halt();
+    },
+    async checkSessions() {
+      const ids = [...new Set([...streams].map((s) => s.tokenId).filter((id): id is string => id !== null))];
+      if (ids.length === 0) return;
+      const valid = await rows<{ id: string }>(
+        db,
+        sql`select t.id::text from auth_tokens t join users u on u.id = t.user_id
+          where t.id = any(${sql.param(ids)}::uuid[]) and t.revoked_at is null
+            and (t.expires_at is null or t.expires_at > now()) and u.active and u.deleted_at is null`,
+      );
+      const live = new Set(valid.map((v) => v.id));
+      for (const s of [...streams]) if (s.tokenId && !live.has(s.tokenId)) s.end('signed_out');
+    },
+    stop() {
+      for (const s of [...streams]) s.end('server_stopping');
+      halt();
+    },
+  };
+  return hub;
+}
