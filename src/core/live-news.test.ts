@@ -27,16 +27,33 @@ const window = (changes: WindowChange[], notified: string[] = [], overflow = fal
 });
 
 describe('newsFor', () => {
-  it('tells staff of every case, signal, commitment and their own notifications', () => {
+  it('tells staff of every case, signal, commitment, event source and their own notifications', () => {
     expect(
       newsFor(
         staff,
         window(
-          [kase('k1', { public: false, customerVisible: false }), other('signal'), other('commitment')],
+          [
+            kase('k1', { public: false, customerVisible: false }),
+            other('signal'),
+            other('commitment'),
+            other('event_source'),
+          ],
           ['ava'],
         ),
       ),
-    ).toEqual({ cases: ['k1'], allCases: false, signals: true, commitments: true, notifications: true });
+    ).toEqual({
+      cases: ['k1'],
+      allCases: false,
+      signals: true,
+      commitments: true,
+      sources: true,
+      notifications: true,
+    });
+    expect(newsFor(staff, window([other('signal')]))).toMatchObject({
+      signals: true,
+      commitments: false,
+      sources: false,
+    });
     expect(newsFor(staff, window([], ['ben']))).toBeNull();
     expect(newsFor(staff, window([other('customer')]))).toBeNull();
   });
@@ -50,7 +67,9 @@ describe('newsFor', () => {
     expect(cases([kase('k2', { customerId: 'c2', organizationId: 'o2' })])).toBeNull();
     expect(cases([kase('k3', { customerId: 'c2' })])).toBeNull(); // a colleague's, without access
     expect(newsFor(customer(true), window([kase('k3', { customerId: 'c2' })]))?.cases).toEqual(['k3']);
-    expect(newsFor(cora, window([other('signal'), other('commitment')], ['cora']))).toBeNull();
+    expect(
+      newsFor(cora, window([other('signal'), other('commitment'), other('event_source')], ['cora'])),
+    ).toBeNull();
   });
 
   it('says "everything" instead of too many cases, and after an overflow', () => {
@@ -60,6 +79,7 @@ describe('newsFor', () => {
       allCases: true,
       signals: false,
       commitments: false,
+      sources: false,
       notifications: false,
     });
     expect(newsFor(staff, window(many.slice(1)))?.cases).toHaveLength(LIVE_CASES_MAX);
@@ -68,6 +88,7 @@ describe('newsFor', () => {
       allCases: true,
       signals: true,
       commitments: true,
+      sources: true,
       notifications: true,
     });
     expect(newsFor(customer(), window([], [], true))).toEqual({
@@ -75,6 +96,7 @@ describe('newsFor', () => {
       allCases: true,
       signals: false,
       commitments: false,
+      sources: false,
       notifications: false,
     });
   });

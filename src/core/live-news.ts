@@ -53,6 +53,7 @@ const NOTHING: LiveNews = {
   allCases: false,
   signals: false,
   commitments: false,
+  sources: false,
   notifications: false,
 };
 
@@ -60,7 +61,14 @@ const NOTHING: LiveNews = {
 export function newsFor(viewer: Viewer, window: LiveWindow): LiveNews | null {
   const { staff } = viewer;
   if (window.overflow)
-    return { cases: [], allCases: true, signals: staff, commitments: staff, notifications: staff };
+    return {
+      cases: [],
+      allCases: true,
+      signals: staff,
+      commitments: staff,
+      sources: staff,
+      notifications: staff,
+    };
   const news: LiveNews = { ...NOTHING, cases: [] };
   for (const c of window.changes) {
     if (c.entityType === 'case') {
@@ -68,6 +76,7 @@ export function newsFor(viewer: Viewer, window: LiveWindow): LiveNews | null {
         news.cases.push(c.entityId);
     } else if (staff && c.entityType === 'signal') news.signals = true;
     else if (staff && c.entityType === 'commitment') news.commitments = true;
+    else if (staff && c.entityType === 'event_source') news.sources = true;
   }
   if (staff) news.notifications = window.notified.has(viewer.userId);
   if (news.cases.length > LIVE_CASES_MAX) {
@@ -75,6 +84,11 @@ export function newsFor(viewer: Viewer, window: LiveWindow): LiveNews | null {
     news.allCases = true;
   }
   const any =
-    news.cases.length > 0 || news.allCases || news.signals || news.commitments || news.notifications;
+    news.cases.length > 0 ||
+    news.allCases ||
+    news.signals ||
+    news.commitments ||
+    news.sources ||
+    news.notifications;
   return any ? news : null;
 }

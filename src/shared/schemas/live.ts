@@ -14,6 +14,8 @@ export const LiveNews = z.object({
   /** Signals and commitments changed (staff). */
   signals: z.boolean(),
   commitments: z.boolean(),
+  /** Event sources changed: edited, gone silent, sending again (staff). */
+  sources: z.boolean(),
   /** You have new notifications (staff). */
   notifications: z.boolean(),
 });
@@ -27,5 +29,6 @@ export const EVERYTHING: LiveNews = {
   allCases: true,
   signals: true,
   commitments: true,
+  sources: true,
   notifications: true,
 };

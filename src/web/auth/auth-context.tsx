@@ -4,6 +4,7 @@ import { createContext, useCallback, useContext, useEffect, useMemo, useState, t
 import type { LoginResponse, Me } from '../../shared/schemas/users.js';
 import type { z } from 'zod';
 import { api, onUnauthorized, tokenStore } from '../lib/api.js';
+import { disconnectLive } from '../lib/live.js';
 
 type Status = 'checking' | 'signed-in' | 'signed-out';
 type EndReason = 'expired' | 'signed-out';
@@ -30,6 +31,8 @@ export function AuthProvider({ children }: { children: ReactNode }) {
   const [endReason, setEndReason] = useState<EndReason | null>(null);
 
   const endSession = useCallback((reason: EndReason | null) => {
+    // The live stream speaks for the session that ended: never for the next one.
+    disconnectLive();
     setMe(null);
     setStatus('signed-out');
     setEndReason(reason);
@@ -69,6 +72,7 @@ export function AuthProvider({ children }: { children: ReactNode }) {
   }, [status, endSession]);
 
   const adoptToken = useCallback(async (token: string) => {
+    disconnectLive();
     tokenStore.set(token);
     const found = await api.get<Me>('/auth/me');
     setMe(found);
@@ -78,6 +82,7 @@ export function AuthProvider({ children }: { children: ReactNode }) {
 
   const signIn = useCallback(async (email: string, password: string) => {
     const { token } = await api.post<z.infer<typeof LoginResponse>>('/auth/login', { email, password });
+    disconnectLive();
     tokenStore.set(token);
     // /auth/me also says which organization a customer may see.
     const found = await api.get<Me>('/auth/me');

@@ -20,6 +20,7 @@ import type {
 } from '../lib/types.js';
 import { useApi } from '../lib/use-api.js';
 import { CaseByNumber, isCaseNumber } from './case-by-number.js';
+import { LIVE_POLL_MS, thisCase, useLive } from '../lib/live.js';
 import { useInterval, useNow } from '../lib/use-interval.js';
 import { useShortcuts } from '../lib/use-shortcuts.js';
 import { ErrorNotice, Loading, NotFound } from '../layout/page-parts.js';
@@ -110,8 +111,14 @@ function CasePage({ id }: { id: string }) {
       () => undefined, // only a convenience: the list still has them
     );
   }, [id, messageCount, me, anyUnread]);
-  useInterval(reloadMessages, MESSAGES_MS);
-  useInterval(reloadCase, CASE_MS);
+  // What others do to the case shows at once over the live stream; without it, by polling.
+  const reloadAll = useCallback(() => {
+    reloadMessages();
+    reloadCase();
+  }, [reloadMessages, reloadCase]);
+  const live = useLive(thisCase(id), reloadAll);
+  useInterval(reloadMessages, live ? LIVE_POLL_MS : MESSAGES_MS);
+  useInterval(reloadCase, live ? LIVE_POLL_MS : CASE_MS);
 
   const [tab, setTab] = useState<CaseTab>('conversation');
   const [mode, setMode] = useState<ComposerMode>(() => loadDraft(id)?.mode ?? 'reply');

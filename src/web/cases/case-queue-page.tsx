@@ -10,7 +10,8 @@ import { countOf, formatNumber } from '../lib/format.js';
 import type { AgentProfile, CaseSummary, CaseView, Items, Page, Team } from '../lib/types.js';
 import { useApi } from '../lib/use-api.js';
 import { PAGE_SIZE, useCursorPager } from '../lib/use-cursor-pager.js';
-import { useInterval, useNow } from '../lib/use-interval.js';
+import { anyCase, useLiveReload } from '../lib/live.js';
+import { useNow } from '../lib/use-interval.js';
 import { useShortcuts } from '../lib/use-shortcuts.js';
 import { ExportButton } from '../layout/export-button.js';
 import { ErrorNotice, ListPager, Loading, PageHeader, SuccessNotice } from '../layout/page-parts.js';
@@ -24,6 +25,7 @@ import { AssigneeCell, PromiseBadge, StatusPriorityCells } from './case-badges.j
 
 /** How often the view counts and the list refresh on their own. */
 const REFRESH_MS = 30_000;
+const QUEUE_GAP_MS = 2_000;
 /** `?view=all`: every case, solved and closed too. */
 const ALL = 'all';
 
@@ -81,11 +83,15 @@ export function CaseQueuePage() {
   );
   const unknownView = viewId !== undefined && viewId !== ALL && views.data !== undefined && !view;
 
-  useInterval(() => {
-    views.reload();
-    allCount.reload();
-    list.reload();
-  }, REFRESH_MS);
+  // A queue changes with any case: read again on the live stream's news (every 2 s at most on a
+  // busy desk), or every REFRESH_MS without it.
+  const [reloadViews, reloadCount, reloadList] = [views.reload, allCount.reload, list.reload];
+  const refresh = useCallback(() => {
+    reloadViews();
+    reloadCount();
+    reloadList();
+  }, [reloadViews, reloadCount, reloadList]);
+  useLiveReload(anyCase, refresh, { pollMs: REFRESH_MS, gapMs: QUEUE_GAP_MS });
 
   const viewName = viewId === ALL ? 'All cases' : (view?.name ?? 'Cases');
   useDocumentTitle(viewName);

@@ -1,9 +1,10 @@
-// The top bar's way to your notifications: the number unread, read every 30 seconds (not while
-// the tab is hidden), when you come back to the tab, and when a screen marks some read.
+// The top bar's way to your notifications: the number unread, read when the live stream says you
+// have new ones, on each change of screen, when a screen marks some read, and every 30 seconds
+// without the live stream (every 5 minutes with it). Not while the tab is hidden.
 import { useEffect, useRef } from 'react';
 import { NavLink, useLocation } from 'react-router-dom';
 import { useApi } from '../lib/use-api.js';
-import { useInterval } from '../lib/use-interval.js';
+import { myNotifications, useLiveReload } from '../lib/live.js';
 import { onNotificationsRead, publishUnread } from './unread-count.js';
 
 export const UNREAD_POLL_MS = 30_000;
@@ -12,7 +13,7 @@ export function NotificationsBell() {
   const count = useApi<{ unread: number }>('/notifications/unread-count', undefined, { keepPrevious: true });
   const { reload } = count;
   const { pathname } = useLocation();
-  useInterval(reload, UNREAD_POLL_MS);
+  useLiveReload(myNotifications, reload, { pollMs: UNREAD_POLL_MS });
   useEffect(() => onNotificationsRead(reload), [reload]);
   // Moving between screens is a moment to look again (a case just opened may have been the news);
   // not on arriving, which the first read covers.

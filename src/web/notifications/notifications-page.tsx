@@ -10,7 +10,7 @@ import { formatDateTime, formatDue } from '../lib/format.js';
 import type { Page } from '../lib/types.js';
 import { useApi } from '../lib/use-api.js';
 import { PAGE_SIZE, useCursorPager } from '../lib/use-cursor-pager.js';
-import { useInterval } from '../lib/use-interval.js';
+import { myNotifications, useLiveReload } from '../lib/live.js';
 import { ErrorNotice, ListPager, PageHeader } from '../layout/page-parts.js';
 import { ListState } from '../layout/list-state.js';
 import { ViewTabs } from '../layout/view-tabs.js';
@@ -33,7 +33,7 @@ export function NotificationsPage() {
     { unread: view === 'unread' ? 'true' : undefined, limit: PAGE_SIZE, cursor: pager.cursor },
     { keepPrevious: true },
   );
-  useInterval(list.reload, UNREAD_POLL_MS);
+  useLiveReload(myNotifications, list.reload, { pollMs: UNREAD_POLL_MS });
   const [failure, setFailure] = useState<ApiError | null>(null);
   const items = list.data?.items ?? [];
 

@@ -1,6 +1,6 @@
 // One request as its customer sees it: where it stands in plain words, the conversation (no
 // internal notes: the API never sends them), a reply with files, and a rating once solved.
-import { useId, useState, type FormEvent } from 'react';
+import { useCallback, useId, useState, type FormEvent } from 'react';
 import { Link, useLocation, useParams } from 'react-router-dom';
 import type { Message } from '../../shared/schemas/cases.js';
 import { RATING_MAX, type PortalCase, type Rating } from '../../shared/schemas/portal.js';
@@ -10,7 +10,7 @@ import { downloadFile } from '../lib/download.js';
 import { formatBytes, formatDate, formatDateTime } from '../lib/format.js';
 import type { Attachment, Items } from '../lib/types.js';
 import { useApi } from '../lib/use-api.js';
-import { useInterval } from '../lib/use-interval.js';
+import { thisCase, useLiveReload } from '../lib/live.js';
 import { ErrorNotice, Loading, NotFound } from '../layout/page-parts.js';
 import { useDocumentTitle } from '../layout/use-document-title.js';
 import { FilePicker } from './file-picker.js';
@@ -40,10 +40,13 @@ function PortalCasePage({ id }: { id: string }) {
   const created = (location.state as CreatedState | null)?.created;
   const c = useApi<PortalCase>(`/portal/cases/${id}`, undefined, { keepPrevious: true });
   const messages = useApi<Items<Message>>(`/cases/${id}/messages`, undefined, { keepPrevious: true });
-  useInterval(() => {
-    c.reload();
-    messages.reload();
-  }, 30_000);
+  // Our answer shows as it is sent (the live stream); without the stream, within 30 seconds.
+  const [reloadCase, reloadMessages] = [c.reload, messages.reload];
+  const reloadAll = useCallback(() => {
+    reloadCase();
+    reloadMessages();
+  }, [reloadCase, reloadMessages]);
+  useLiveReload(thisCase(id), reloadAll, { pollMs: 30_000 });
   useDocumentTitle(c.data ? `#${c.data.number} ${c.data.subject}` : 'Request');
 
   if (c.error && !c.data) {

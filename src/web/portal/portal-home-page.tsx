@@ -6,7 +6,7 @@ import { useMe } from '../auth/auth-context.js';
 import { formatDate } from '../lib/format.js';
 import { useApi } from '../lib/use-api.js';
 import { useCursorPager } from '../lib/use-cursor-pager.js';
-import { useInterval } from '../lib/use-interval.js';
+import { anyCase, useLiveReload } from '../lib/live.js';
 import { ErrorNotice, ListPager, Loading, PageHeader } from '../layout/page-parts.js';
 import { useDocumentTitle } from '../layout/use-document-title.js';
 import { ViewTabs } from '../layout/view-tabs.js';
@@ -42,7 +42,7 @@ export function PortalHomePage() {
     { scope, state, limit: PAGE, cursor: pager.cursor },
     { keepPrevious: true },
   );
-  useInterval(list.reload, 60_000);
+  useLiveReload(anyCase, list.reload, { pollMs: 60_000, gapMs: 2_000 });
   const title = scope === 'organization' ? 'My organization’s requests' : 'My requests';
   useDocumentTitle(title);
   const items = list.data?.items ?? [];

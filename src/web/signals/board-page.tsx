@@ -17,6 +17,7 @@ import {
   formatWallClock,
 } from '../lib/format.js';
 import { useApi } from '../lib/use-api.js';
+import { proactive, useLiveReload } from '../lib/live.js';
 import { useInterval, useNow } from '../lib/use-interval.js';
 import { ErrorNotice, Loading, PageHeader } from '../layout/page-parts.js';
 import { useDocumentTitle } from '../layout/use-document-title.js';
@@ -33,8 +34,9 @@ import {
 } from './signal-badges.js';
 import { SEVERITY_ORDER, severityLabel } from './signal-labels.js';
 
-/** How often the board asks for news. */
+/** How often the board asks for news without the live stream, and with it. */
 export const BOARD_REFRESH_MS = 5_000;
+const BOARD_LIVE_REFRESH_MS = 30_000;
 /** The KPIs move slowly and cost more: a tenth as often. */
 const KPI_REFRESH_MS = 50_000;
 
@@ -85,7 +87,12 @@ export function BoardPage() {
   const horizon = HORIZONS.some(([h]) => h === horizonParam) ? horizonParam! : DEFAULT_HORIZON;
   const board = useApi<Board>('/board', { horizon }, { keepPrevious: true });
   const kpis = useApi<ProactiveKpis>('/kpis/proactive', undefined, { keepPrevious: true });
-  useInterval(board.reload, BOARD_REFRESH_MS);
+  // Signals and commitments show at once over the live stream; a commitment coming due within the
+  // horizon is no event, so the board still looks again every BOARD_LIVE_REFRESH_MS.
+  const live = useLiveReload(proactive, board.reload, {
+    pollMs: BOARD_REFRESH_MS,
+    livePollMs: BOARD_LIVE_REFRESH_MS,
+  });
   useInterval(kpis.reload, KPI_REFRESH_MS);
 
   // A failed poll keeps the last good board on screen, with a note, until the next one works.
@@ -145,7 +152,11 @@ export function BoardPage() {
         subtitle="Signals that a promise to a customer is at risk, and the commitments coming due."
         actions={
           data && (
-            <span className="board__updated" data-testid="board-updated" title="Refreshes every 5 seconds">
+            <span
+              className="board__updated"
+              data-testid="board-updated"
+              title={live ? 'Updates as signals, commitments and cases change' : 'Refreshes every 5 seconds'}
+            >
               <span className="board__live" aria-hidden="true" />
               Updated {clock.format(new Date(data.generatedAt))}
             </span>

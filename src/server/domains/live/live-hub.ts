@@ -73,7 +73,7 @@ async function readWindow(
         count(*)::int as n, c.customer_id::text, c.organization_id::text,
         coalesce(c.channel <> 'proactive' or exists (select 1 from messages m where m.case_id = c.id and m.public), false) as visible
       from (select entity_type, entity_id, type from domain_events
-        where tx >= ${from}::xid8 and tx < ${to}::xid8 and entity_type in ('case', 'signal', 'commitment')
+        where tx >= ${from}::xid8 and tx < ${to}::xid8 and entity_type in ('case', 'signal', 'commitment', 'event_source')
         limit ${LIVE_READ_MAX + 1}) e
       left join cases c on e.entity_type = 'case' and c.id = e.entity_id
       group by e.entity_type, e.entity_id, c.id`,

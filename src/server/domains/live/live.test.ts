@@ -71,6 +71,7 @@ describe('the live stream', () => {
       'commitments',
       'notifications',
       'signals',
+      'sources',
     ]);
     expect(heard.allCases).toBe(false);
     // A note is news for staff too.
@@ -148,7 +149,9 @@ describe('the live stream', () => {
     await caseNews(s, own.id);
     const heard = s.events.map(news).filter((n): n is LiveNews => n !== null);
     expect(heard.flatMap((n) => n.cases).filter((id) => id !== own.id)).toEqual([]);
-    expect(heard.some((n) => n.signals || n.commitments || n.notifications || n.allCases)).toBe(false);
+    expect(heard.some((n) => n.signals || n.commitments || n.sources || n.notifications || n.allCases)).toBe(
+      false,
+    );
   });
 
   it('tells a customer of their organization’s cases only when they may see them', async () => {
