@@ -109,6 +109,7 @@ export function createLiveHub(db: Database, log: { error: (o: object, msg: strin
   let timer: NodeJS.Timeout | null = null;
   let heartbeat: NodeJS.Timeout | null = null;
   let sessions: NodeJS.Timeout | null = null;
+  let failing = false;
 
   async function look() {
     const to = await horizonOf(db);
@@ -129,8 +130,11 @@ export function createLiveHub(db: Database, log: { error: (o: object, msg: strin
     timer = setTimeout(async () => {
       try {
         await look();
+        failing = false;
       } catch (err) {
-        log.error({ err }, 'live stream: reading the changes failed');
+        // Once per outage, not four times a second.
+        if (!failing) log.error({ err }, 'live stream: reading the changes failed');
+        failing = true;
       }
       if (timer) schedule();
     }, LIVE_POLL_MS);
@@ -173,6 +177,7 @@ export function createLiveHub(db: Database, log: { error: (o: object, msg: strin
           mayRead: (c) => canReadCase(actor, c),
         },
         send(event, data) {
+          if (out.destroyed || out.writableEnded) return hub.close(stream);
           if (out.writableLength > BACKLOG_MAX) return stream.end('behind');
           // An empty event is the heartbeat: a comment line, which clients ignore.
           out.write(event ? `event: ${event}\ndata: ${JSON.stringify(data)}\n\n` : ': ping\n\n');
@@ -182,6 +187,10 @@ export function createLiveHub(db: Database, log: { error: (o: object, msg: strin
           hub.close(stream);
         },
       };
+      // The client going away (or its socket failing) ends the stream, whenever it happens.
+      out.on('close', () => hub.close(stream));
+      out.on('error', () => hub.close(stream));
+      if (out.destroyed) return stream; // gone while we looked at the horizon
       streams.add(stream);
       if (streams.size === 1) start();
       stream.send('ready', {});

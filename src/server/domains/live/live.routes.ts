@@ -52,7 +52,6 @@ export const liveRoutes =
           out.end(JSON.stringify({ error: { code: refused.code, message: refused.message } }));
           return reply;
         }
-        request.raw.on('close', () => hub.close(stream));
         return reply;
       },
     );
