@@ -1,10 +1,12 @@
 // Data the case and admin browser tests build through the API, so they do not depend on what
 // the demo seed happens to contain: a 24/7 calendar (clocks count every minute), an agreement
 // for one customer (the most specific scope wins over any seeded agreement), and cases.
+import { sql } from 'drizzle-orm';
+import type { Page } from 'playwright-core';
 import type { Agreement } from '../../src/shared/schemas/agreements.js';
 import type { Case } from '../../src/shared/schemas/cases.js';
 import type { Customer } from '../../src/shared/schemas/customers.js';
-import { DEMO, type Stack } from './harness.js';
+import { DEMO, text, type Stack } from './harness.js';
 
 const admin = { login: DEMO.admin };
 
@@ -112,4 +114,18 @@ export async function sendEvents(stack: Stack, token: string, events: EventIn[])
   if (!res.ok || body.accepted !== events.length)
     throw new Error(`POST /events: ${res.status} ${JSON.stringify(body)}`);
   return body;
+}
+
+/**
+ * The demo's running promises would fall due during a test and notify Ava in between the counts
+ * it asserts: a month more for each.
+ */
+export const postponeDemoPromises = (stack: Stack) =>
+  stack.db.execute(sql`update case_promises
+    set due_at = due_at + interval '30 days', warn_at = warn_at + interval '30 days' where state = 'active'`);
+
+/** The number on the top bar's bell, or 0 when it shows none. */
+export async function bellCount(page: Page): Promise<number> {
+  const count = page.getByTestId('notifications-unread');
+  return (await count.count()) === 0 ? 0 : Number(await text(count));
 }

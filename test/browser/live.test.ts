@@ -1,12 +1,11 @@
 // The live stream in the web UI: what others do shows on the screen that is open, within a few
 // seconds and without a reload, far sooner than the screens' own polls (30 s for the bell and the
 // queue, 15 s for a case's messages, 30 s for a portal request), so these tests fail without it.
-import { sql } from 'drizzle-orm';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { User } from '../../src/shared/schemas/users.js';
-import { createCase, findCustomer } from './fixtures.js';
-import { DEMO, signIn, startStack, text, type Stack } from './harness.js';
+import { bellCount, createCase, findCustomer, postponeDemoPromises } from './fixtures.js';
+import { DEMO, signIn, startStack, type Stack } from './harness.js';
 
 let stack: Stack;
 let page: Page;
@@ -17,26 +16,21 @@ beforeAll(async () => {
   page = await stack.newPage();
   await signIn(page, stack.url, DEMO.agent);
   ava = await stack.api<User>('/auth/me', { login: DEMO.agent });
-  // The demo's running promises would notify Ava in between: a month more for each.
-  await stack.db.execute(sql`update case_promises
-    set due_at = due_at + interval '30 days', warn_at = warn_at + interval '30 days' where state = 'active'`);
+  await postponeDemoPromises(stack);
 });
 afterAll(() => stack?.stop());
 
 /** Sooner than any screen's poll: only the live stream gets there in time. */
 const soon = <T>(read: () => Promise<T>) => expect.poll(read, { timeout: 6_000, interval: 100 });
 
-const bellCount = async () => {
-  const count = page.getByTestId('notifications-unread');
-  return (await count.count()) === 0 ? 0 : Number(await text(count));
-};
+const bell = () => bellCount(page);
 
 describe('live updates', () => {
   it('a case assigned to Ava shows on her bell and in her queue while she stays on it', async () => {
     await stack.api('/notifications/read', { login: DEMO.agent, method: 'POST', body: { all: true } });
     await page.goto(`${stack.url}/cases`);
     await page.getByTestId('view-list').waitFor();
-    await soon(bellCount).toBe(0);
+    await soon(bell).toBe(0);
     // The page has settled and read everything once; from here only the stream can bring news.
     await page.waitForTimeout(1_000);
     const maria = await findCustomer(stack, DEMO.customer.email);
@@ -45,7 +39,7 @@ describe('live updates', () => {
       method: 'POST',
       body: { subject: 'Forklift battery dead', customerId: maria.id, assigneeId: ava.id },
     });
-    await soon(bellCount).toBe(1);
+    await soon(bell).toBe(1);
     await soon(() => page.getByText('Forklift battery dead').count()).toBeGreaterThan(0);
   });
 

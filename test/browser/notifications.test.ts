@@ -1,7 +1,6 @@
 // Notifications in the web UI: a case an admin assigns to Ava shows on her bell and in her list;
 // opening it marks it read (the bell counts down); "Mark all read" empties the unread list; her
 // account page turns the e-mail of a kind off, and that holds after a reload.
-import { sql } from 'drizzle-orm';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type {
@@ -12,6 +11,7 @@ import type {
 import type { User } from '../../src/shared/schemas/users.js';
 import type { Customer } from '../../src/shared/schemas/customers.js';
 import { DEMO, eventually, signIn, startStack, text, type Stack } from './harness.js';
+import { bellCount, postponeDemoPromises } from './fixtures.js';
 
 let stack: Stack;
 let page: Page;
@@ -22,21 +22,14 @@ beforeAll(async () => {
   page = await stack.newPage();
   await signIn(page, stack.url, DEMO.agent);
   ava = await stack.api<User>('/auth/me', { login: DEMO.agent });
-  // The demo's running promises would fall due during the tests and notify Ava in between the
-  // counts they assert: a month more for each.
-  await stack.db.execute(sql`update case_promises
-    set due_at = due_at + interval '30 days', warn_at = warn_at + interval '30 days' where state = 'active'`);
+  await postponeDemoPromises(stack);
 });
 afterAll(() => stack?.stop());
 
 const unread = async () =>
   (await stack.api<{ unread: number }>('/notifications/unread-count', { login: DEMO.agent })).unread;
 
-/** The bell's number, or 0 when it shows none. */
-const bellCount = async () => {
-  const count = page.getByTestId('notifications-unread');
-  return (await count.count()) === 0 ? 0 : Number(await text(count));
-};
+const bell = () => bellCount(page);
 
 async function assignToAva(subject: string) {
   const [customer] = (await stack.api<{ items: Customer[] }>('/customers?limit=1', { login: DEMO.admin }))
@@ -56,7 +49,7 @@ describe('notifications', () => {
     await eventually(unread).toBe(before + 1);
     await page.getByTestId('notifications-bell').click();
     await page.waitForURL(/\/notifications$/);
-    await eventually(bellCount).toBe(before + 1);
+    await eventually(bell).toBe(before + 1);
     expect(await page.getByTestId('notifications-bell').getAttribute('aria-label')).toBe(
       `Notifications, ${before + 1} unread`,
     );
@@ -69,7 +62,7 @@ describe('notifications', () => {
     await item.getByRole('link').click();
     await page.waitForURL(new RegExp(`/cases/${c.id}$`));
     await eventually(unread).toBe(before);
-    await eventually(bellCount).toBe(before);
+    await eventually(bell).toBe(before);
     const [mine] = (
       await stack.api<{ items: Notification[] }>('/notifications?limit=1', { login: DEMO.agent })
     ).items;
@@ -88,7 +81,7 @@ describe('notifications', () => {
     expect(await text(page.getByTestId('notifications-empty'))).toBe(
       'Nothing new. You have read every notification.',
     );
-    await eventually(bellCount).toBe(0);
+    await eventually(bell).toBe(0);
     expect(await unread()).toBe(0);
     // "All" still has them, read.
     await page.getByRole('tab', { name: 'All' }).click();

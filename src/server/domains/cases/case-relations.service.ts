@@ -8,6 +8,7 @@ import * as policy from '../../policies/cases.js';
 import { users } from '../auth/auth.table.js';
 import { domainEvents } from '../domain-events/domain-events.table.js';
 import { recordDomainEvent, recordDomainEvents } from '../domain-events/domain-events.repo.js';
+import { moveFollowers } from '../notifications/notifications.service.js';
 import * as repo from './cases.repo.js';
 import { attachments, caseLinks, casePresence, casePromises, cases, messages } from './cases.table.js';
 import { refreshNextDue } from './clocks.js';
@@ -84,6 +85,7 @@ export async function mergeCases(db: Database, actor: Actor, sourceId: string, t
       .where(eq(cases.id, targetId));
     await refreshNextDue(tx, [targetId]);
     await moveSignalsOfCase(tx, sourceId, targetId);
+    const followersMoved = await moveFollowers(tx, sourceId, targetId);
     await recordDomainEvents(tx, actor, [
       {
         type: 'case.merged',
@@ -99,7 +101,7 @@ export async function mergeCases(db: Database, actor: Actor, sourceId: string, t
         type: 'case.merged_in',
         entityType: 'case',
         entityId: targetId,
-        data: { fromId: sourceId, fromNumber: source.number, messagesMoved: moved.length },
+        data: { fromId: sourceId, fromNumber: source.number, messagesMoved: moved.length, followersMoved },
       },
     ]);
   });

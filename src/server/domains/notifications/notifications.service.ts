@@ -388,3 +388,18 @@ export async function updatePreferences(
   });
   return getPreferences(db, actor);
 }
+
+/**
+ * A case merged into another hands its followers over (those following both stay once): they
+ * followed the customer's matter, which goes on in the surviving case. Returns how many moved.
+ */
+export async function moveFollowers(tx: Database, fromCaseId: string, toCaseId: string): Promise<number> {
+  const moved = await rows<{ n: number }>(
+    tx,
+    sql`with gone as (delete from case_followers where case_id = ${fromCaseId} returning user_id, created_at),
+      added as (insert into case_followers (case_id, user_id, created_at)
+        select ${toCaseId}, user_id, created_at from gone on conflict do nothing returning 1)
+      select count(*)::int as n from added`,
+  );
+  return moved[0]?.n ?? 0;
+}

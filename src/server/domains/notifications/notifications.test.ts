@@ -234,6 +234,47 @@ describe('notifications', () => {
     expect((await t.post(`/api/v1/cases/${c.id}/follow`, {}, customerLogin.token)).status).toBe(403);
   });
 
+  it('follow the surviving case when the one they followed is merged into it', async () => {
+    const lead = await makeUser(t.db, 'agent');
+    const both = await makeUser(t.db, 'agent');
+    const dup = await newCase();
+    const keep = await newCase();
+    for (const token of [lead.token, both.token]) {
+      expect((await t.post(`/api/v1/cases/${dup.id}/follow`, {}, token)).status).toBe(200);
+    }
+    expect((await t.post(`/api/v1/cases/${keep.id}/follow`, {}, both.token)).status).toBe(200);
+    expect((await t.post(`/api/v1/cases/${dup.id}/merge`, { intoId: keep.id }, admin.token)).status).toBe(
+      200,
+    );
+    const followers = await t.get(`/api/v1/cases/${keep.id}/followers`, lead.token);
+    expect(followers.body.following).toBe(true);
+    expect(followers.body.items.map((f: { userId: string }) => f.userId).sort()).toEqual(
+      [lead.user.id, both.user.id].sort(),
+    );
+    expect((await t.get(`/api/v1/cases/${dup.id}/followers`, lead.token)).body).toEqual({
+      items: [],
+      following: false,
+    });
+    const [merged] = await rows<{ data: { followersMoved: number } }>(
+      t.db,
+      sql`select data from domain_events where type = 'case.merged_in' and entity_id = ${keep.id}`,
+    );
+    expect(merged!.data.followersMoved).toBe(1);
+    // The lead now hears of the surviving case.
+    await deliver();
+    expect(
+      (
+        await t.post(
+          `/api/v1/cases/${keep.id}/messages`,
+          { body: 'Checked the depot', public: false },
+          admin.token,
+        )
+      ).status,
+    ).toBe(201);
+    await deliver();
+    expect((await forCase(lead.token, keep.id)).map((n) => n.kind)).toEqual(['note_added']);
+  });
+
   it('warn the assignee of a promise due soon and missed; an unassigned case warns its team', async () => {
     const { customer } = await makeCustomerWithAgreement(t.db, {
       targets: [{ kind: 'first_response', minutes: 60 }],
