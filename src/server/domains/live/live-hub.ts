@@ -110,15 +110,21 @@ export function createLiveHub(db: Database, log: { error: (o: object, msg: strin
   let heartbeat: NodeJS.Timeout | null = null;
   let sessions: NodeJS.Timeout | null = null;
   let failing = false;
+  // Which run of the loop is current (0: idle). A look still running when the hub stopped, or
+  // stopped and started again, must neither move `from` nor go on looking.
+  let run = 0;
+  let runs = 0;
 
-  async function look() {
+  async function look(mine: number) {
     const to = await horizonOf(db);
+    if (run !== mine) return;
     if (from === null || to === from) {
       from = to;
       return;
     }
     const staffListening = [...streams].some((s) => s.viewer.staff);
     const window = await readWindow(db, from, to, staffListening);
+    if (run !== mine) return;
     from = to;
     for (const stream of streams) {
       const news: LiveNews | null = newsFor(stream.viewer, window);
@@ -126,22 +132,23 @@ export function createLiveHub(db: Database, log: { error: (o: object, msg: strin
     }
   }
 
-  function schedule() {
+  function schedule(mine: number) {
     timer = setTimeout(async () => {
       try {
-        await look();
+        await look(mine);
         failing = false;
       } catch (err) {
         // Once per outage, not four times a second.
         if (!failing) log.error({ err }, 'live stream: reading the changes failed');
         failing = true;
       }
-      if (timer) schedule();
+      if (run === mine) schedule(mine);
     }, LIVE_POLL_MS);
   }
 
   function start() {
-    schedule();
+    run = ++runs;
+    schedule(run);
     heartbeat = setInterval(() => {
       for (const s of streams) s.send('', null);
     }, LIVE_HEARTBEAT_MS);
@@ -154,6 +161,7 @@ export function createLiveHub(db: Database, log: { error: (o: object, msg: strin
     for (const t of [timer, heartbeat]) if (t) clearTimeout(t);
     if (sessions) clearInterval(sessions);
     timer = heartbeat = sessions = null;
+    run = 0;
     from = null;
   }
 
