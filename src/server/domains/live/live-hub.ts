@@ -29,7 +29,6 @@ export const LIVE_STREAMS_PER_TOKEN = 10;
 const BACKLOG_MAX = 256 * 1024;
 
 export interface LiveStream {
-  readonly actor: Actor;
   readonly viewer: Viewer;
   readonly tokenId: string | null;
   send(event: string, data: unknown): void;
@@ -47,7 +46,6 @@ export interface LiveHub {
   checkSessions(): Promise<void>;
   /** Ends every stream and stops (server shutdown). */
   stop(): void;
-  readonly size: number;
 }
 
 interface ChangeRow {
@@ -166,9 +164,6 @@ export function createLiveHub(db: Database, log: { error: (o: object, msg: strin
   }
 
   const hub: LiveHub = {
-    get size() {
-      return streams.size;
-    },
     async open(actor, out, begin) {
       const tokenId = actor.tokenId;
       if (tokenId && [...streams].filter((s) => s.tokenId === tokenId).length >= LIVE_STREAMS_PER_TOKEN)
@@ -177,7 +172,6 @@ export function createLiveHub(db: Database, log: { error: (o: object, msg: strin
       from ??= await horizonOf(db);
       begin();
       const stream: LiveStream = {
-        actor,
         tokenId,
         viewer: {
           staff: isStaff(actor),

@@ -16,7 +16,7 @@ export const liveRoutes =
           summary: 'What changes, as it changes: a stream of server-sent events (text/event-stream)',
           description:
             'Events: `ready` once connected; `news` (a LiveNews: the ids of cases that changed, whether signals, ' +
-            'commitments or your notifications did) within about a second of each change, only of what you may see; ' +
+            'commitments, event sources or your notifications did) within about a second of each change, only of what you may see; ' +
             '`end` (with a reason: signed_out, behind, server_stopping) before the server closes the stream. ' +
             'A comment line every 20 s keeps it open. News are hints: read the records through their routes. ' +
             `At most ${LIVE_STREAMS_PER_TOKEN} streams per token.`,
