@@ -16,3 +16,4 @@ export * from '../server/domains/mail/mail.table.js';
 export * from '../server/domains/kb/kb.table.js';
 export * from '../server/domains/portal/portal.table.js';
 export * from '../server/domains/notifications/notifications.table.js';
+export * from '../server/domains/webhooks/webhooks.table.js';

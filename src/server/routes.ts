@@ -26,6 +26,7 @@ import { domainEventsRoutes } from './domains/domain-events/domain-events.routes
 import { notificationsRoutes } from './domains/notifications/notifications.routes.js';
 import { createLiveHub, type LiveHub } from './domains/live/live-hub.js';
 import { liveRoutes } from './domains/live/live.routes.js';
+import { webhooksRoutes } from './domains/webhooks/webhooks.routes.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -64,6 +65,7 @@ export async function registerApiRoutes(app: FastifyInstance, deps: RouteDeps) {
     kbRoutes,
     domainEventsRoutes,
     notificationsRoutes,
+    webhooksRoutes,
   ]) {
     await app.register(routes(deps), { prefix: '/api/v1' });
   }

@@ -16,6 +16,14 @@ import {
   deliverNotifications,
   pruneNotifications,
 } from '../domains/notifications/notifications.service.js';
+import {
+  DELIVERY_BATCH,
+  PRUNE_BATCH as DELIVERIES_PRUNE_BATCH,
+  QUEUE_BATCH,
+  pruneDeliveries,
+  queueWebhookDeliveries,
+  sendDueWebhooks,
+} from '../domains/webhooks/webhook-delivery.js';
 import { RETENTION_BATCH, removeOldEvents } from '../domains/events/retention.js';
 import { checkSourceSilence } from '../domains/events/source-silence.js';
 import { pollDueMailboxes } from '../domains/mail/imap-poller.js';
@@ -42,6 +50,9 @@ export const DEFAULT_JOBS: Job[] = [
   { name: 'promise-warnings', everyMs: 1_000, run: (db) => recordWarnings(db) },
   // Staff notifications from the domain events (read through the consumer cursor).
   { name: 'notifications', everyMs: 1_000, run: (db) => deliverNotifications(db), batch: NOTIFY_BATCH },
+  // Outgoing webhooks: the domain events they want queued (consumer cursor), then sent.
+  { name: 'webhooks', everyMs: 1_000, run: (db) => queueWebhookDeliveries(db), batch: QUEUE_BATCH },
+  { name: 'webhook-deliveries', everyMs: 1_000, run: (db) => sendDueWebhooks(db), batch: DELIVERY_BATCH },
   { name: 'case-auto-close', everyMs: 60_000, run: (db) => closeSolvedCases(db) },
   // Absence rules fire within a fraction of a second of their due time (a cheap indexed probe).
   // On PGlite it goes before the bulk writers waiting (urgentTurn in src/db/client.ts).
@@ -70,6 +81,12 @@ export const DEFAULT_JOBS: Job[] = [
     everyMs: 600_000,
     run: (db) => pruneNotifications(db),
     batch: NOTIFICATIONS_PRUNE_BATCH,
+  },
+  {
+    name: 'webhook-deliveries-prune',
+    everyMs: 600_000,
+    run: (db) => pruneDeliveries(db),
+    batch: DELIVERIES_PRUNE_BATCH,
   },
   { name: 'rule-hits-prune', everyMs: 600_000, run: (db) => pruneRuleHits(db), batch: PRUNE_BATCH },
   { name: 'rule-waits-prune', everyMs: 600_000, run: (db) => pruneEndedWaits(db), batch: PRUNE_BATCH },

@@ -26,6 +26,7 @@ export const AUDITED_ENTITIES = [
   'team',
   'user',
   'view',
+  'webhook',
 ] as const;
 
 export const AuditQuery = z.strictObject({

@@ -8,7 +8,7 @@
 // transaction is older than the oldest one still running (`pg_snapshot_xmin`): all of those
 // have ended, so none can appear behind the cursor later. A long transaction holds consumers
 // back for its length, never makes them skip.
-import { sql } from 'drizzle-orm';
+import { sql, type SQL } from 'drizzle-orm';
 import { rows, type Database } from '../../../db/client.js';
 
 export interface ConsumedEvent {
@@ -17,6 +17,7 @@ export interface ConsumedEvent {
   entityType: string;
   entityId: string;
   actorId: string | null;
+  actorKind: 'user' | 'system';
   data: Record<string, unknown>;
   occurredAt: Date;
 }
@@ -24,7 +25,7 @@ export interface ConsumedEvent {
 const START = '00000000-0000-0000-0000-000000000000';
 
 /**
- * Hands the next events of `types` after `consumer`'s cursor (at most `limit`, in commit-safe
+ * Hands the next events of `types` (exact types; `case.*` for an entity's, `*` for all) after `consumer`'s cursor (at most `limit`, in commit-safe
  * order) to `handle`, and moves the cursor past them, in one transaction: what `handle` writes and
  * the cursor's move commit together. Another process consuming the same cursor at that moment
  * makes this one return 0 (SKIP LOCKED), never both. Returns how many events were handled.
@@ -55,15 +56,16 @@ export async function consumeDomainEvents(
       entity_type: string;
       entity_id: string;
       actor_id: string | null;
+      actor_kind: 'user' | 'system';
       data: Record<string, unknown>;
       occurred_at: Date | string;
       tx: string;
     }>(
       tx,
-      sql`select id, type, entity_type, entity_id, actor_id, data, occurred_at, tx::text
+      sql`select id, type, entity_type, entity_id, actor_id, actor_kind, data, occurred_at, tx::text
         from domain_events
         where (tx, id) > (${cursor.tx}::xid8, ${cursor.id}::uuid) and tx < ${cursor.horizon}::xid8
-          and type = any(${sql.param([...types])}::text[])
+          and ${typeFilter(types)}
         order by tx, id limit ${limit}`,
     );
     if (found.length > 0) {
@@ -75,6 +77,7 @@ export async function consumeDomainEvents(
           entityType: e.entity_type,
           entityId: e.entity_id,
           actorId: e.actor_id,
+          actorKind: e.actor_kind,
           data: e.data,
           occurredAt: new Date(e.occurred_at),
         })),
@@ -87,6 +90,19 @@ export async function consumeDomainEvents(
       where consumer = ${consumer}`);
     return found.length;
   });
+}
+
+/**
+ * SQL for "the event's type is one of `types`": exact types, `entity.*` or `*`. Exact types alone
+ * stay a plain `= any`; patterns match by prefix (no LIKE, so `_` in a type is not a wildcard).
+ */
+export function typeFilter(types: readonly string[], column = sql.raw('type')): SQL {
+  if (types.includes('*')) return sql`true`;
+  const exact = types.filter((t) => !t.endsWith('.*'));
+  const prefixes = types.filter((t) => t.endsWith('.*')).map((t) => t.slice(0, -1));
+  if (prefixes.length === 0) return sql`${column} = any(${sql.param(exact)}::text[])`;
+  return sql`(${column} = any(${sql.param(exact)}::text[])
+    or exists (select 1 from unnest(${sql.param(prefixes)}::text[]) p where starts_with(${column}, p)))`;
 }
 
 /**

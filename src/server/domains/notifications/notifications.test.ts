@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase, rows, type Database } from '../../../db/client.js';
 import { startTestApp, type TestApp } from '../../../../test/helpers/app.js';
 import { usingPostgres } from '../../../../test/helpers/db.js';
+import { consumeToPresent } from '../../../../test/helpers/consumers.js';
 import {
   makeCustomer,
   makeCustomerWithAgreement,
@@ -25,25 +26,8 @@ beforeAll(async () => {
 });
 afterAll(() => t?.close());
 
-/**
- * Runs the consumer until it has read past every transaction committed before this call. On
- * PostgreSQL another test's open transaction can hold the horizon back for a moment: wait for it.
- */
-async function deliver(db: Database = t.db) {
-  const [{ now }] = (await rows<{ now: string }>(db, sql`select pg_current_xact_id()::text as now`)) as [
-    { now: string },
-  ];
-  for (let i = 0; i < 200; i++) {
-    await deliverNotifications(db);
-    const [c] = await rows<{ done: boolean }>(
-      db,
-      sql`select tx > ${now}::xid8 as done from domain_event_cursors where consumer = 'notifications'`,
-    );
-    if (c?.done) return;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error('the notifications consumer did not reach the present');
-}
+const deliver = (db: Database = t.db) =>
+  consumeToPresent(db, 'notifications', () => deliverNotifications(db));
 
 const newCase = async (extra: Record<string, unknown> = {}, token = admin.token) => {
   const customer = await makeCustomer(t.db, { name: `Cora ${unique()}` });

@@ -1,0 +1,281 @@
+// Getting the domain events to the webhooks, on any number of nodes.
+//
+// Queueing (`webhooks` job): a consumer of the domain events (domain-event-consumers.ts) reads the
+// events any enabled webhook wants, exactly once, and writes one delivery per event and webhook in
+// the same transaction as its cursor's move. A webhook gets the events that happened from its
+// creation (or its turning on again) on.
+//
+// Sending (`webhook-deliveries` job): one statement claims due deliveries with FOR UPDATE SKIP
+// LOCKED and leases them (next_attempt_at moves past the longest send, attempts + 1), so each is
+// handed to one sender. The POSTs happen outside any transaction, several at once; their outcomes
+// are written back in one statement: delivered, tried again after a pause (outcomeOf), or given
+// up. A node that dies mid-send leaves the lease to expire and the delivery is sent again: at
+// least once, never twice while all is well. Receivers dedupe by the event id.
+import { sql } from 'drizzle-orm';
+import type { Database } from '../../../db/client.js';
+import { rows } from '../../../db/client.js';
+import { newId } from '../../../db/columns.js';
+import {
+  bodyOf,
+  failureText,
+  outcomeOf,
+  RETRY_DELAYS_S,
+  type Outcome,
+  type WebhookPayload,
+} from '../../../core/webhook-outcome.js';
+import { matchesEventPattern, WEBHOOK_LIMITS } from '../../../shared/schemas/webhooks.js';
+import { SYSTEM_ACTOR } from '../../lib/actor.js';
+import { consumeDomainEvents, skipPastDomainEvents } from '../domain-events/domain-event-consumers.js';
+import { recordDomainEvents } from '../domain-events/domain-events.repo.js';
+import { signWebhook } from '../events/webhook-signature.js';
+import type { webhookDeliveries } from './webhooks.table.js';
+
+export const QUEUE_BATCH = 500;
+export const DELIVERY_BATCH = 20;
+export const PRUNE_BATCH = 5_000;
+/** Finished deliveries (delivered or given up) are kept this long for the log. */
+export const DELIVERIES_KEPT_DAYS = 30;
+export const TIMEOUT_MS = 10_000;
+const CONSUMER = 'webhooks';
+
+/** Queues the deliveries of the next domain events (at most `limit`). Returns how many events were read. */
+export async function queueWebhookDeliveries(db: Database, limit = QUEUE_BATCH): Promise<number> {
+  const hooks = await rows<{ id: string; events: string[]; events_from: Date | string }>(
+    db,
+    sql`select id, events, events_from from webhooks where enabled`,
+  );
+  if (hooks.length === 0) {
+    // Nobody listens: what happens now is nobody's news (a webhook made later starts from then).
+    await skipPastDomainEvents(db, CONSUMER);
+    return 0;
+  }
+  const types = [...new Set(hooks.flatMap((h) => h.events))];
+  return consumeDomainEvents(db, CONSUMER, types, limit, async (tx, events) => {
+    const values: (typeof webhookDeliveries.$inferInsert)[] = [];
+    for (const e of events) {
+      for (const h of hooks) {
+        if (!matchesEventPattern(h.events, e.type) || e.occurredAt < new Date(h.events_from)) continue;
+        const payload: WebhookPayload = {
+          id: e.id,
+          type: e.type,
+          occurredAt: e.occurredAt.toISOString(),
+          entity: { type: e.entityType, id: e.entityId },
+          actor: { kind: e.actorKind, id: e.actorId },
+          data: e.data,
+        };
+        values.push({
+          id: newId(),
+          webhookId: h.id,
+          eventId: e.id,
+          eventType: e.type,
+          payload: { ...payload },
+        });
+      }
+    }
+    // The webhook may have been deleted or turned off since it was read: only live ones get rows.
+    if (values.length > 0) {
+      await tx.execute(sql`insert into webhook_deliveries (id, webhook_id, event_id, event_type, payload)
+        select v.id, v.webhook_id, v.event_id, v.event_type, v.payload
+        from jsonb_to_recordset(${JSON.stringify(
+          values.map((v) => ({
+            id: v.id,
+            webhook_id: v.webhookId,
+            event_id: v.eventId,
+            event_type: v.eventType,
+            payload: v.payload,
+          })),
+        )}::jsonb) as v(id uuid, webhook_id uuid, event_id uuid, event_type text, payload jsonb)
+        join webhooks w on w.id = v.webhook_id and w.enabled
+        on conflict (webhook_id, event_id) do nothing`);
+    }
+  });
+}
+
+interface Claimed {
+  id: string;
+  webhook_id: string;
+  event_id: string | null;
+  event_type: string;
+  payload: WebhookPayload;
+  attempts: number;
+  url: string;
+  secret: string;
+}
+
+interface Attempt {
+  id: string;
+  webhookId: string;
+  status: number | null;
+  body: string | null;
+  error: string | null;
+  durationMs: number;
+  outcome: Outcome;
+}
+
+export interface SendOptions {
+  limit?: number;
+  timeoutMs?: number;
+  retryDelaysS?: readonly number[];
+}
+
+/** Sends the due deliveries (at most `limit`). Returns how many were attempted. */
+export async function sendDueWebhooks(db: Database, opts: SendOptions = {}): Promise<number> {
+  const limit = opts.limit ?? DELIVERY_BATCH;
+  const timeoutMs = opts.timeoutMs ?? TIMEOUT_MS;
+  const leaseS = Math.ceil(timeoutMs / 1000) + 50;
+  const claimed = await rows<Claimed>(
+    db,
+    sql`with due as (
+        select d.id from webhook_deliveries d join webhooks w on w.id = d.webhook_id and w.enabled
+        where d.state = 'pending' and d.next_attempt_at <= now()
+        order by d.next_attempt_at limit ${limit}
+        for update of d skip locked
+      )
+      update webhook_deliveries d
+      set attempts = d.attempts + 1, last_attempt_at = now(),
+        next_attempt_at = now() + make_interval(secs => ${leaseS})
+      from due, webhooks w
+      where d.id = due.id and w.id = d.webhook_id
+      returning d.id, d.webhook_id, d.event_id, d.event_type, d.payload, d.attempts, w.url, w.secret`,
+  );
+  if (claimed.length === 0) return 0;
+  const attempts = await Promise.all(
+    claimed.map((d) => attempt(d, timeoutMs, opts.retryDelaysS ?? RETRY_DELAYS_S)),
+  );
+  await db.transaction(async (tx) => {
+    await tx.execute(sql`update webhook_deliveries d set
+        state = o.state, response_status = o.status, response_body = o.body, error = o.error,
+        duration_ms = o.duration_ms,
+        delivered_at = case when o.state = 'delivered' then now() end,
+        next_attempt_at = case when o.state = 'pending' then now() + make_interval(secs => o.retry_in) end
+      from jsonb_to_recordset(${JSON.stringify(
+        attempts.map((a) => ({
+          id: a.id,
+          state: a.outcome.state,
+          status: a.status,
+          body: a.body,
+          error: a.error,
+          duration_ms: a.durationMs,
+          retry_in: a.outcome.state === 'pending' ? a.outcome.retryInS : null,
+        })),
+      )}::jsonb) as o(id uuid, state text, status int, body text, error text, duration_ms int, retry_in float8)
+      where d.id = o.id and d.state = 'pending'`);
+    // A receiver that answers 410 Gone is turned off, and the audit log says why.
+    const gone = [
+      ...new Set(
+        attempts
+          .filter((a) => a.outcome.state === 'failed' && a.outcome.disableWebhook)
+          .map((a) => a.webhookId),
+      ),
+    ];
+    if (gone.length > 0) {
+      const off = await rows<{ id: string }>(
+        tx,
+        sql`update webhooks set enabled = false, updated_at = now(),
+            disabled_reason = 'the receiver answered 410 Gone: it no longer wants these deliveries'
+          where id = any(${sql.param(gone)}::uuid[]) and enabled returning id`,
+      );
+      await recordDomainEvents(
+        tx,
+        SYSTEM_ACTOR,
+        off.map((w) => ({
+          type: 'webhook.disabled',
+          entityType: 'webhook',
+          entityId: w.id,
+          data: { reason: 'gone' },
+        })),
+      );
+    }
+  });
+  return claimed.length;
+}
+
+async function attempt(d: Claimed, timeoutMs: number, delays: readonly number[]): Promise<Attempt> {
+  const body = bodyOf(d.payload);
+  const timestamp = Math.floor(Date.now() / 1000);
+  const started = performance.now();
+  let status: number | null = null;
+  let text: string | null = null;
+  let error: string | null = null;
+  let retryAfter: string | null = null;
+  try {
+    const res = await fetch(d.url, {
+      method: 'POST',
+      redirect: 'manual',
+      signal: AbortSignal.timeout(timeoutMs),
+      headers: {
+        'content-type': 'application/json',
+        'user-agent': 'Steward-Webhooks/1',
+        'x-steward-event': d.event_type,
+        'x-steward-event-id': d.payload.id,
+        'x-steward-delivery': d.id,
+        'x-steward-timestamp': String(timestamp),
+        'x-steward-signature': signWebhook(d.secret, timestamp, body),
+      },
+      body,
+    });
+    status = res.status;
+    retryAfter = res.headers.get('retry-after');
+    text = await readStart(res, WEBHOOK_LIMITS.responseBytes);
+  } catch (err) {
+    error = errorText(err, timeoutMs);
+  }
+  const result = { status, retryAfter, error };
+  return {
+    id: d.id,
+    webhookId: d.webhook_id,
+    status,
+    body: text,
+    error: failureText(result),
+    durationMs: Math.round(performance.now() - started),
+    outcome: outcomeOf(d.attempts, result, delays),
+  };
+}
+
+/** The first `max` bytes of an answer's body, as text (the rest is not read). */
+async function readStart(res: Response, max: number): Promise<string | null> {
+  if (!res.body) return null;
+  const reader = res.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  try {
+    while (size < max) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      chunks.push(value);
+      size += value.byteLength;
+    }
+  } catch {
+    // A body cut short: keep what came.
+  } finally {
+    void reader.cancel().catch(() => undefined);
+  }
+  const text = Buffer.concat(chunks).subarray(0, max).toString('utf8').replaceAll('\u0000', '');
+  return text === '' ? null : text;
+}
+
+function errorText(err: unknown, timeoutMs: number): string {
+  if (err instanceof Error && (err.name === 'TimeoutError' || err.name === 'AbortError')) {
+    return `no answer within ${timeoutMs / 1000} s`;
+  }
+  const cause = err instanceof Error && err.cause instanceof Error ? err.cause : null;
+  const code = cause && 'code' in cause ? String((cause as { code: unknown }).code) : null;
+  if (code === 'ECONNREFUSED') return 'connection refused';
+  if (code === 'ENOTFOUND') return 'the host name does not resolve';
+  const message = cause?.message ?? (err instanceof Error ? err.message : String(err));
+  return `could not send: ${message}`.slice(0, 500);
+}
+
+/** Removes finished deliveries older than DELIVERIES_KEPT_DAYS (at most `limit`). */
+export async function pruneDeliveries(db: Database, limit = PRUNE_BATCH): Promise<number> {
+  const done = await rows<{ n: number }>(
+    db,
+    sql`with old as (
+        select id from webhook_deliveries
+        where state <> 'pending' and created_at < now() - make_interval(days => ${DELIVERIES_KEPT_DAYS})
+        order by created_at limit ${limit}
+      ), gone as (delete from webhook_deliveries d using old where d.id = old.id returning 1)
+      select count(*)::int as n from gone`,
+  );
+  return done[0]?.n ?? 0;
+}

@@ -1,0 +1,306 @@
+// Outgoing webhooks, administered: which outside systems get which domain events, the log of
+// what was sent, and sending again. The queueing and sending are in webhook-delivery.ts.
+import { randomBytes } from 'node:crypto';
+import { and, eq, sql } from 'drizzle-orm';
+import type { Database } from '../../../db/client.js';
+import { rows } from '../../../db/client.js';
+import { newId } from '../../../db/columns.js';
+import type { WebhookPayload } from '../../../core/webhook-outcome.js';
+import {
+  WEBHOOK_LIMITS,
+  type DeliveryListQuery,
+  type Webhook,
+  type WebhookCreate,
+  type WebhookDelivery,
+  type WebhookUpdate,
+  type WebhookWithSecret,
+} from '../../../shared/schemas/webhooks.js';
+import type { Actor } from '../../lib/actor.js';
+import { isAdmin } from '../../lib/actor.js';
+import { conflict, forbidden, notFound } from '../../lib/errors.js';
+import { afterCursor, encodeCursor, orderBy } from '../../lib/pagination.js';
+import { diff, recordDomainEvent } from '../domain-events/domain-events.repo.js';
+import { webhookDeliveries, webhooks } from './webhooks.table.js';
+
+function assertAdmin(actor: Actor) {
+  if (!isAdmin(actor)) throw forbidden('only admins manage webhooks');
+}
+
+const newSecret = () => `whsec_${randomBytes(32).toString('base64url')}`;
+
+interface WebhookRow {
+  id: string;
+  name: string;
+  url: string;
+  events: string[];
+  enabled: boolean;
+  disabled_reason: string | null;
+  created_at: Date | string;
+  updated_at: Date | string;
+  pending: number;
+  failed: number;
+  last_at: Date | string | null;
+  last_state: WebhookDelivery['state'] | null;
+  last_status: number | null;
+}
+
+const iso = (d: Date | string) => new Date(d).toISOString();
+
+const toWebhookDto = (r: WebhookRow): Webhook => ({
+  id: r.id,
+  name: r.name,
+  url: r.url,
+  events: r.events,
+  enabled: r.enabled,
+  disabledReason: r.disabled_reason,
+  pending: r.pending,
+  failed: r.failed,
+  lastDelivery:
+    r.last_at && r.last_state
+      ? { at: iso(r.last_at), state: r.last_state, responseStatus: r.last_status }
+      : null,
+  createdAt: iso(r.created_at),
+  updatedAt: iso(r.updated_at),
+});
+
+/** The webhooks (one, or all by name) with their waiting and failed counts and latest attempt. */
+async function readWebhooks(db: Database, id?: string): Promise<Webhook[]> {
+  const found = await rows<WebhookRow>(
+    db,
+    sql`select w.id, w.name, w.url, w.events, w.enabled, w.disabled_reason, w.created_at, w.updated_at,
+        (select count(*) from webhook_deliveries d
+          where d.webhook_id = w.id and d.state = 'pending')::int as pending,
+        (select count(*) from webhook_deliveries d
+          where d.webhook_id = w.id and d.state = 'failed')::int as failed,
+        l.last_attempt_at as last_at, l.state as last_state, l.response_status as last_status
+      from webhooks w
+      left join lateral (
+        select last_attempt_at, state, response_status from webhook_deliveries d
+        where d.webhook_id = w.id and d.last_attempt_at is not null
+        order by d.last_attempt_at desc limit 1
+      ) l on true
+      ${id ? sql`where w.id = ${id}` : sql``}
+      order by lower(w.name), w.id`,
+  );
+  return found.map(toWebhookDto);
+}
+
+export async function listWebhooks(db: Database, actor: Actor) {
+  assertAdmin(actor);
+  return readWebhooks(db);
+}
+
+export async function getWebhook(db: Database, actor: Actor, id: string): Promise<Webhook> {
+  assertAdmin(actor);
+  const [found] = await readWebhooks(db, id);
+  if (!found) throw notFound('webhook');
+  return found;
+}
+
+export async function createWebhook(
+  db: Database,
+  actor: Actor,
+  input: WebhookCreate & { events: string[]; enabled: boolean },
+): Promise<WebhookWithSecret> {
+  assertAdmin(actor);
+  const id = newId();
+  const secret = newSecret();
+  await db.transaction(async (tx) => {
+    // The count and the insert under one lock, so two admins cannot pass the limit together.
+    await tx.execute(sql`lock table webhooks in share row exclusive mode`);
+    const [{ n } = { n: 0 }] = await rows<{ n: number }>(tx, sql`select count(*)::int as n from webhooks`);
+    if (n >= WEBHOOK_LIMITS.webhooks) {
+      throw conflict('too_many_webhooks', `at most ${WEBHOOK_LIMITS.webhooks} webhooks; delete one first`);
+    }
+    await tx
+      .insert(webhooks)
+      .values({ id, secret, name: input.name, url: input.url, events: input.events, enabled: input.enabled });
+    await recordDomainEvent(tx, actor, {
+      type: 'webhook.created',
+      entityType: 'webhook',
+      entityId: id,
+      data: { name: input.name, url: input.url, events: input.events, enabled: input.enabled },
+    });
+  });
+  return { ...(await getWebhook(db, actor, id)), secret };
+}
+
+export async function updateWebhook(db: Database, actor: Actor, id: string, input: WebhookUpdate) {
+  assertAdmin(actor);
+  await db.transaction(async (tx) => {
+    const [before] = await tx.select().from(webhooks).where(eq(webhooks.id, id)).for('update');
+    if (!before) throw notFound('webhook');
+    const changes = diff(before as unknown as Record<string, unknown>, input);
+    if (Object.keys(changes).length === 0) return;
+    const turnedOn = input.enabled === true && !before.enabled;
+    await tx
+      .update(webhooks)
+      .set({
+        ...input,
+        updatedAt: sql`now()`,
+        // Turned on again: from now on (what happened while it was off is not sent); off by an
+        // admin: no reason of Steward's.
+        ...(turnedOn ? { eventsFrom: sql`now()` } : {}),
+        ...(input.enabled !== undefined ? { disabledReason: null } : {}),
+      })
+      .where(eq(webhooks.id, id));
+    await recordDomainEvent(tx, actor, {
+      type: 'webhook.updated',
+      entityType: 'webhook',
+      entityId: id,
+      data: { changes },
+    });
+  });
+  return getWebhook(db, actor, id);
+}
+
+export async function deleteWebhook(db: Database, actor: Actor, id: string) {
+  assertAdmin(actor);
+  await db.transaction(async (tx) => {
+    const [gone] = await tx
+      .delete(webhooks)
+      .where(eq(webhooks.id, id))
+      .returning({ name: webhooks.name, url: webhooks.url });
+    if (!gone) throw notFound('webhook');
+    await recordDomainEvent(tx, actor, {
+      type: 'webhook.deleted',
+      entityType: 'webhook',
+      entityId: id,
+      data: { name: gone.name, url: gone.url },
+    });
+  });
+}
+
+/** A new signing secret, shown once; the old one stops signing at once. */
+export async function rotateSecret(db: Database, actor: Actor, id: string): Promise<WebhookWithSecret> {
+  assertAdmin(actor);
+  const secret = newSecret();
+  await db.transaction(async (tx) => {
+    const [found] = await tx
+      .update(webhooks)
+      .set({ secret, updatedAt: sql`now()` })
+      .where(eq(webhooks.id, id))
+      .returning({ id: webhooks.id });
+    if (!found) throw notFound('webhook');
+    await recordDomainEvent(tx, actor, {
+      type: 'webhook.secret_rotated',
+      entityType: 'webhook',
+      entityId: id,
+    });
+  });
+  return { ...(await getWebhook(db, actor, id)), secret };
+}
+
+type DeliveryRow = typeof webhookDeliveries.$inferSelect;
+
+const isoOrNull = (d: Date | null) => (d ? d.toISOString() : null);
+
+const toDeliveryDto = (d: DeliveryRow): WebhookDelivery => ({
+  id: d.id,
+  webhookId: d.webhookId,
+  eventId: d.eventId,
+  eventType: d.eventType,
+  state: d.state,
+  attempts: d.attempts,
+  nextAttemptAt: d.state === 'pending' ? isoOrNull(d.nextAttemptAt) : null,
+  lastAttemptAt: isoOrNull(d.lastAttemptAt),
+  responseStatus: d.responseStatus,
+  responseBody: d.responseBody,
+  error: d.error,
+  durationMs: d.durationMs,
+  deliveredAt: isoOrNull(d.deliveredAt),
+  createdAt: d.createdAt.toISOString(),
+  payload: d.payload,
+});
+
+/** A test delivery (`webhook.ping`), sent by the delivery job within a second or so. */
+export async function pingWebhook(db: Database, actor: Actor, id: string): Promise<WebhookDelivery> {
+  assertAdmin(actor);
+  const hook = await getWebhook(db, actor, id);
+  if (!hook.enabled) throw conflict('webhook_disabled', 'turn the webhook on before pinging it');
+  const payload: WebhookPayload = {
+    id: newId(),
+    type: 'webhook.ping',
+    occurredAt: new Date().toISOString(),
+    entity: { type: 'webhook', id },
+    actor: { kind: actor.kind, id: actor.userId },
+    data: { name: hook.name, message: 'A test delivery from Steward: answer with a 2xx status.' },
+  };
+  const [row] = await db
+    .insert(webhookDeliveries)
+    .values({ webhookId: id, eventId: null, eventType: 'webhook.ping', payload: { ...payload } })
+    .returning();
+  return toDeliveryDto(row!);
+}
+
+async function assertWebhook(db: Database, id: string) {
+  const [found] = await db.select({ id: webhooks.id }).from(webhooks).where(eq(webhooks.id, id));
+  if (!found) throw notFound('webhook');
+}
+
+const DELIVERY_SORT = {
+  column: webhookDeliveries.createdAt,
+  idColumn: webhookDeliveries.id,
+  desc: true,
+};
+
+/** A webhook's deliveries, newest first. */
+export async function listDeliveries(db: Database, actor: Actor, id: string, q: DeliveryListQuery) {
+  assertAdmin(actor);
+  await assertWebhook(db, id);
+  const found = await db
+    .select({ row: webhookDeliveries, sortKey: sql<string>`${webhookDeliveries.createdAt}::text` })
+    .from(webhookDeliveries)
+    .where(
+      and(
+        eq(webhookDeliveries.webhookId, id),
+        q.state ? eq(webhookDeliveries.state, q.state) : undefined,
+        afterCursor(DELIVERY_SORT, q.cursor),
+      ),
+    )
+    .orderBy(...orderBy(DELIVERY_SORT))
+    .limit(q.limit + 1);
+  const page = found.slice(0, q.limit);
+  const last = page[page.length - 1];
+  return {
+    items: page.map((f) => toDeliveryDto(f.row)),
+    nextCursor: found.length > q.limit && last ? encodeCursor(last.sortKey, last.row.id) : null,
+  };
+}
+
+export async function getDelivery(db: Database, actor: Actor, id: string, deliveryId: string) {
+  assertAdmin(actor);
+  const [found] = await db
+    .select()
+    .from(webhookDeliveries)
+    .where(and(eq(webhookDeliveries.id, deliveryId), eq(webhookDeliveries.webhookId, id)));
+  if (!found) throw notFound('delivery');
+  return toDeliveryDto(found);
+}
+
+/**
+ * Sends a delivery again (any state): it is queued at once, its attempts counted from zero. A
+ * delivery already waiting is just made due now.
+ */
+export async function retryDelivery(db: Database, actor: Actor, id: string, deliveryId: string) {
+  assertAdmin(actor);
+  const [found] = await db
+    .update(webhookDeliveries)
+    .set({ state: 'pending', attempts: 0, nextAttemptAt: sql`now()` })
+    .where(and(eq(webhookDeliveries.id, deliveryId), eq(webhookDeliveries.webhookId, id)))
+    .returning();
+  if (!found) throw notFound('delivery');
+  return toDeliveryDto(found);
+}
+
+/** Queues every failed delivery of a webhook again (after the receiver's outage, say). */
+export async function retryFailed(db: Database, actor: Actor, id: string) {
+  assertAdmin(actor);
+  await assertWebhook(db, id);
+  const again = await db
+    .update(webhookDeliveries)
+    .set({ state: 'pending', attempts: 0, nextAttemptAt: sql`now()` })
+    .where(and(eq(webhookDeliveries.webhookId, id), eq(webhookDeliveries.state, 'failed')))
+    .returning({ id: webhookDeliveries.id });
+  return { retried: again.length };
+}

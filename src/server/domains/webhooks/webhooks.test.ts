@@ -1,0 +1,448 @@
+import { sql } from 'drizzle-orm';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { openDatabase, rows } from '../../../db/client.js';
+import { startTestApp, type TestApp } from '../../../../test/helpers/app.js';
+import { consumeToPresent } from '../../../../test/helpers/consumers.js';
+import { usingPostgres } from '../../../../test/helpers/db.js';
+import { makeCustomer, makeUser, unique } from '../../../../test/helpers/factories.js';
+import { answerWith, startReceiver, type Receiver } from '../../../../test/helpers/receiver.js';
+import { verifyWebhookSignature } from '../events/webhook-signature.js';
+import { pruneDeliveries, queueWebhookDeliveries, sendDueWebhooks } from './webhook-delivery.js';
+
+let t: TestApp;
+let admin: string;
+let agent: string;
+let customer: string;
+let receiver: Receiver;
+beforeAll(async () => {
+  t = await startTestApp();
+  admin = (await makeUser(t.db, 'admin')).token;
+  agent = (await makeUser(t.db, 'agent')).token;
+  customer = (await makeUser(t.db, 'customer')).token;
+  receiver = await startReceiver();
+});
+afterAll(async () => {
+  await receiver?.close();
+  await t?.close();
+});
+afterEach(async () => {
+  // Each test's webhooks go with it, so the next one's sends are its own.
+  await t.db.execute(sql`delete from webhooks`);
+  receiver.received.length = 0;
+  receiver.answer(answerWith(200, 'ok'));
+});
+
+const queue = () => consumeToPresent(t.db, 'webhooks', () => queueWebhookDeliveries(t.db));
+
+async function makeWebhook(events: string[], extra: Record<string, unknown> = {}) {
+  const res = await t.post(
+    '/api/v1/webhooks',
+    { name: `Hook ${unique()}`, url: `${receiver.url}/hook`, events, ...extra },
+    admin,
+  );
+  expect(res.status).toBe(201);
+  return res.body as { id: string; secret: string };
+}
+
+async function newCase() {
+  const c = await makeCustomer(t.db, { name: `Cora ${unique()}` });
+  const res = await t.post('/api/v1/cases', { subject: `Parcel ${unique()}`, customerId: c.id }, admin);
+  expect(res.status).toBe(201);
+  return res.body as { id: string };
+}
+
+const deliveries = async (id: string, query = '') =>
+  (await t.get(`/api/v1/webhooks/${id}/deliveries${query}`, admin)).body.items as {
+    id: string;
+    eventType: string;
+    eventId: string | null;
+    state: string;
+    attempts: number;
+    responseStatus: number | null;
+    responseBody: string | null;
+    error: string | null;
+    nextAttemptAt: string | null;
+    payload: Record<string, unknown>;
+  }[];
+
+describe('administering webhooks', () => {
+  it('an admin adds one and sees its secret once; the list and the record never show it', async () => {
+    const res = await t.post(
+      '/api/v1/webhooks',
+      { name: 'CRM', url: 'https://crm.example/steward', events: ['case.*', 'signal.opened', 'case.*'] },
+      admin,
+    );
+    expect(res.status).toBe(201);
+    expect(res.body).toMatchObject({
+      name: 'CRM',
+      url: 'https://crm.example/steward',
+      events: ['case.*', 'signal.opened'],
+      enabled: true,
+      disabledReason: null,
+      pending: 0,
+      failed: 0,
+      lastDelivery: null,
+    });
+    expect(res.body.secret).toMatch(/^whsec_[A-Za-z0-9_-]{43}$/);
+    const one = await t.get(`/api/v1/webhooks/${res.body.id}`, admin);
+    expect(one.body.secret).toBeUndefined();
+    expect(JSON.stringify((await t.get('/api/v1/webhooks', admin)).body)).not.toContain(res.body.secret);
+    // The audit log has it, without the secret.
+    const audit = await t.get(`/api/v1/audit-log?entityType=webhook&entityId=${res.body.id}`, admin);
+    expect(audit.body.items.map((e: { type: string }) => e.type)).toEqual(['webhook.created']);
+    expect(JSON.stringify(audit.body)).not.toContain(res.body.secret);
+  });
+
+  it('refuses a bad address, a bad event type and no event type, with the field named', async () => {
+    const bad = async (body: Record<string, unknown>) => {
+      const res = await t.post(
+        '/api/v1/webhooks',
+        { name: 'X', url: 'https://a.example', events: ['*'], ...body },
+        admin,
+      );
+      expect(res.status).toBe(400);
+      expect(res.body.error.code).toBe('validation_error');
+      return res.body.error.details.map((d: { path: string }) => d.path);
+    };
+    expect(await bad({ url: 'ftp://files.example/in' })).toEqual(['body.url']);
+    expect(await bad({ url: 'https://a.example/#top' })).toEqual(['body.url']);
+    expect(await bad({ events: ['Case.Created'] })).toEqual(['body.events.0']);
+    expect(await bad({ events: ['case.**'] })).toEqual(['body.events.0']);
+    expect(await bad({ events: [] })).toEqual(['body.events']);
+    expect((await t.get('/api/v1/webhooks', admin)).body.items).toEqual([]);
+  });
+
+  it('agents and customers can neither see nor change webhooks', async () => {
+    const hook = await makeWebhook(['*']);
+    for (const token of [agent, customer]) {
+      expect((await t.get('/api/v1/webhooks', token)).status).toBe(403);
+      expect((await t.get(`/api/v1/webhooks/${hook.id}`, token)).status).toBe(403);
+      expect(
+        (await t.post('/api/v1/webhooks', { name: 'X', url: receiver.url, events: ['*'] }, token)).status,
+      ).toBe(403);
+      expect(
+        (await t.patch(`/api/v1/webhooks/${hook.id}`, { url: 'https://evil.example' }, token)).status,
+      ).toBe(403);
+      expect((await t.post(`/api/v1/webhooks/${hook.id}/secret`, {}, token)).status).toBe(403);
+      expect((await t.get(`/api/v1/webhooks/${hook.id}/deliveries`, token)).status).toBe(403);
+      expect((await t.del(`/api/v1/webhooks/${hook.id}`, token)).status).toBe(403);
+    }
+    expect((await t.get(`/api/v1/webhooks/${hook.id}`, admin)).body.url).toBe(`${receiver.url}/hook`);
+  });
+
+  it('a webhook that does not exist is 404 on every route', async () => {
+    const none = '0190a000-0000-7000-8000-000000000000';
+    expect((await t.get(`/api/v1/webhooks/${none}`, admin)).status).toBe(404);
+    expect((await t.patch(`/api/v1/webhooks/${none}`, { name: 'X' }, admin)).status).toBe(404);
+    expect((await t.del(`/api/v1/webhooks/${none}`, admin)).status).toBe(404);
+    expect((await t.post(`/api/v1/webhooks/${none}/ping`, {}, admin)).status).toBe(404);
+    expect((await t.get(`/api/v1/webhooks/${none}/deliveries`, admin)).status).toBe(404);
+    expect((await t.post(`/api/v1/webhooks/${none}/deliveries/retry-failed`, {}, admin)).status).toBe(404);
+    // A delivery of another webhook is not found through this one.
+    const hook = await makeWebhook(['*']);
+    const ping = await t.post(`/api/v1/webhooks/${hook.id}/ping`, {}, admin);
+    const other = await makeWebhook(['*']);
+    expect((await t.get(`/api/v1/webhooks/${other.id}/deliveries/${ping.body.id}`, admin)).status).toBe(404);
+    expect(
+      (await t.post(`/api/v1/webhooks/${other.id}/deliveries/${ping.body.id}/retry`, {}, admin)).status,
+    ).toBe(404);
+  });
+});
+
+describe('delivering', () => {
+  it('sends the events a webhook chose, signed, once; and not the others', async () => {
+    const hook = await makeWebhook(['case.created']);
+    await queue(); // nothing from before
+    const made = await newCase();
+    await makeCustomer(t.db, { name: 'Not sent' }); // customer.created: not chosen
+    await queue();
+    await queue(); // a second run finds nothing new
+    expect(await sendDueWebhooks(t.db)).toBe(1);
+    expect(receiver.received).toHaveLength(1);
+    const got = receiver.received[0]!;
+    expect(got.path).toBe('/hook');
+    expect(got.headers['content-type']).toBe('application/json');
+    expect(got.headers['x-steward-event']).toBe('case.created');
+    const body = JSON.parse(got.body);
+    expect(Object.keys(body)).toEqual(['id', 'type', 'occurredAt', 'entity', 'actor', 'data']);
+    expect(body).toMatchObject({
+      type: 'case.created',
+      entity: { type: 'case', id: made.id },
+      actor: { kind: 'user' },
+    });
+    expect(got.headers['x-steward-event-id']).toBe(body.id);
+    const check = verifyWebhookSignature({
+      secret: hook.secret,
+      rawBody: got.body,
+      timestamp: got.headers['x-steward-timestamp'] as string,
+      signature: got.headers['x-steward-signature'] as string,
+      toleranceSeconds: 300,
+    });
+    expect(check).toEqual({ ok: true });
+    const [d] = await deliveries(hook.id);
+    expect(d).toMatchObject({
+      id: got.headers['x-steward-delivery'],
+      eventId: body.id,
+      state: 'delivered',
+      attempts: 1,
+      responseStatus: 200,
+      responseBody: 'ok',
+      error: null,
+      nextAttemptAt: null,
+    });
+    expect(await sendDueWebhooks(t.db)).toBe(0);
+    expect((await t.get(`/api/v1/webhooks/${hook.id}`, admin)).body).toMatchObject({
+      pending: 0,
+      failed: 0,
+      lastDelivery: { state: 'delivered', responseStatus: 200 },
+    });
+  });
+
+  it('an entity pattern takes all its types; events from before the webhook are not sent', async () => {
+    const before = await newCase();
+    const hook = await makeWebhook(['case.*']);
+    const made = await newCase();
+    expect(
+      (
+        await t.post(
+          `/api/v1/cases/${made.id}/messages`,
+          { body: 'Checked the carrier', public: false },
+          admin,
+        )
+      ).status,
+    ).toBe(201);
+    await queue();
+    const sent = await deliveries(hook.id);
+    expect(sent.map((d) => d.eventType).sort()).toEqual(['case.created', 'case.note_added']);
+    expect(sent.every((d) => (d.payload.entity as { id: string }).id === made.id)).toBe(true);
+    expect(sent.some((d) => (d.payload.entity as { id: string }).id === before.id)).toBe(false);
+  });
+
+  it('retries after a failure, with a pause, until delivered; gives up when the pauses run out', async () => {
+    const hook = await makeWebhook(['case.created']);
+    await newCase();
+    await queue();
+    receiver.answer(answerWith(500, 'database down'));
+    await sendDueWebhooks(t.db, { retryDelaysS: [3600, 0] });
+    let [d] = await deliveries(hook.id);
+    expect(d).toMatchObject({
+      state: 'pending',
+      attempts: 1,
+      responseStatus: 500,
+      responseBody: 'database down',
+    });
+    expect(d!.error).toBe('the receiver answered 500');
+    // Not due for an hour.
+    const due = new Date(d!.nextAttemptAt!).getTime() - Date.now();
+    expect(due).toBeGreaterThan(3500_000);
+    expect(await sendDueWebhooks(t.db, { retryDelaysS: [3600, 0] })).toBe(0);
+    // Make it due: the second failure pauses 0 s, the third gives up.
+    await t.db.execute(sql`update webhook_deliveries set next_attempt_at = now() where id = ${d!.id}`);
+    await sendDueWebhooks(t.db, { retryDelaysS: [3600, 0] });
+    await sendDueWebhooks(t.db, { retryDelaysS: [3600, 0] });
+    [d] = await deliveries(hook.id);
+    expect(d).toMatchObject({ state: 'failed', attempts: 3, nextAttemptAt: null });
+    expect(receiver.received).toHaveLength(3);
+    expect(new Set(receiver.received.map((r) => r.headers['x-steward-delivery']))).toEqual(new Set([d!.id]));
+    expect((await t.get(`/api/v1/webhooks/${hook.id}`, admin)).body).toMatchObject({ failed: 1, pending: 0 });
+    // The receiver is back: every failed delivery goes again.
+    receiver.answer(answerWith(204));
+    const again = await t.post(`/api/v1/webhooks/${hook.id}/deliveries/retry-failed`, {}, admin);
+    expect(again.body).toEqual({ retried: 1 });
+    expect(await sendDueWebhooks(t.db)).toBe(1);
+    [d] = await deliveries(hook.id);
+    expect(d).toMatchObject({ state: 'delivered', attempts: 1, responseStatus: 204, responseBody: null });
+  });
+
+  it('honours a Retry-After of a 429, and names what went wrong without an answer', async () => {
+    const hook = await makeWebhook(['case.created']);
+    await newCase();
+    await queue();
+    receiver.answer(answerWith(429, '', { 'retry-after': '120' }));
+    await sendDueWebhooks(t.db, { retryDelaysS: [10] });
+    let [d] = await deliveries(hook.id);
+    const pause = new Date(d!.nextAttemptAt!).getTime() - Date.now();
+    expect(pause).toBeGreaterThan(100_000);
+    expect(pause).toBeLessThanOrEqual(120_000);
+    // A receiver that does not answer in time.
+    receiver.answer(() => undefined);
+    await t.post(`/api/v1/webhooks/${hook.id}/deliveries/${d!.id}/retry`, {}, admin);
+    await sendDueWebhooks(t.db, { timeoutMs: 300 });
+    [d] = await deliveries(hook.id);
+    expect(d).toMatchObject({
+      state: 'pending',
+      attempts: 1,
+      responseStatus: null,
+      error: 'no answer within 0.3 s',
+    });
+    // Nobody listening at the address.
+    const closed = await startReceiver();
+    await closed.close();
+    await t.patch(`/api/v1/webhooks/${hook.id}`, { url: closed.url }, admin);
+    await t.post(`/api/v1/webhooks/${hook.id}/deliveries/${d!.id}/retry`, {}, admin);
+    await sendDueWebhooks(t.db);
+    [d] = await deliveries(hook.id);
+    expect(d).toMatchObject({ state: 'pending', error: 'connection refused' });
+  });
+
+  it('does not follow a redirect', async () => {
+    const hook = await makeWebhook(['case.created']);
+    await newCase();
+    await queue();
+    receiver.answer(answerWith(301, '', { location: `${receiver.url}/elsewhere` }));
+    await sendDueWebhooks(t.db);
+    const [d] = await deliveries(hook.id);
+    expect(d).toMatchObject({ state: 'pending', responseStatus: 301 });
+    expect(d!.error).toBe('the receiver answered 301 (redirects are not followed)');
+    expect(receiver.received.map((r) => r.path)).toEqual(['/hook']);
+  });
+
+  it('a 410 Gone turns the webhook off; nothing is queued while off; on again, new events are', async () => {
+    const hook = await makeWebhook(['case.created']);
+    await newCase();
+    await queue();
+    receiver.answer(answerWith(410));
+    await sendDueWebhooks(t.db);
+    const off = (await t.get(`/api/v1/webhooks/${hook.id}`, admin)).body;
+    expect(off).toMatchObject({ enabled: false, failed: 1 });
+    expect(off.disabledReason).toContain('410 Gone');
+    const audit = await t.get(`/api/v1/audit-log?entityType=webhook&entityId=${hook.id}`, admin);
+    expect(audit.body.items.map((e: { type: string }) => e.type)).toContain('webhook.disabled');
+    await newCase(); // while off
+    await queue();
+    expect(await deliveries(hook.id)).toHaveLength(1);
+    receiver.answer(answerWith(200));
+    const on = await t.patch(`/api/v1/webhooks/${hook.id}`, { enabled: true }, admin);
+    expect(on.body).toMatchObject({ enabled: true, disabledReason: null });
+    const after = await newCase();
+    await queue();
+    const list = await deliveries(hook.id);
+    expect(list).toHaveLength(2);
+    expect((list[0]!.payload.entity as { id: string }).id).toBe(after.id);
+    expect(await sendDueWebhooks(t.db)).toBe(1);
+  });
+
+  it('a turned-off webhook keeps its waiting deliveries and sends them when on again', async () => {
+    const hook = await makeWebhook(['case.created']);
+    await newCase();
+    await queue();
+    await t.patch(`/api/v1/webhooks/${hook.id}`, { enabled: false }, admin);
+    expect(await sendDueWebhooks(t.db)).toBe(0);
+    expect((await t.get(`/api/v1/webhooks/${hook.id}`, admin)).body).toMatchObject({
+      enabled: false,
+      pending: 1,
+    });
+    await t.patch(`/api/v1/webhooks/${hook.id}`, { enabled: true }, admin);
+    expect(await sendDueWebhooks(t.db)).toBe(1);
+    expect(receiver.received).toHaveLength(1);
+  });
+
+  it('a ping is sent like an event; a new secret signs from then on', async () => {
+    const hook = await makeWebhook(['signal.opened']);
+    const ping = await t.post(`/api/v1/webhooks/${hook.id}/ping`, {}, admin);
+    expect(ping.status).toBe(202);
+    expect(ping.body).toMatchObject({
+      eventType: 'webhook.ping',
+      eventId: null,
+      state: 'pending',
+      attempts: 0,
+    });
+    const rotated = await t.post(`/api/v1/webhooks/${hook.id}/secret`, {}, admin);
+    expect(rotated.body.secret).not.toBe(hook.secret);
+    await sendDueWebhooks(t.db);
+    const got = receiver.received[0]!;
+    expect(JSON.parse(got.body)).toMatchObject({
+      type: 'webhook.ping',
+      entity: { type: 'webhook', id: hook.id },
+    });
+    const verify = (secret: string) =>
+      verifyWebhookSignature({
+        secret,
+        rawBody: got.body,
+        timestamp: got.headers['x-steward-timestamp'] as string,
+        signature: got.headers['x-steward-signature'] as string,
+        toleranceSeconds: 300,
+      }).ok;
+    expect(verify(rotated.body.secret)).toBe(true);
+    expect(verify(hook.secret)).toBe(false);
+    // A turned-off webhook cannot be pinged.
+    await t.patch(`/api/v1/webhooks/${hook.id}`, { enabled: false }, admin);
+    const refused = await t.post(`/api/v1/webhooks/${hook.id}/ping`, {}, admin);
+    expect(refused.status).toBe(409);
+    expect(refused.body.error.code).toBe('webhook_disabled');
+  });
+
+  it('lists deliveries newest first, a page at a time, by state; deleting the webhook deletes its log', async () => {
+    const hook = await makeWebhook(['case.created']);
+    for (let i = 0; i < 3; i++) await newCase();
+    await queue();
+    await sendDueWebhooks(t.db);
+    await t.post(`/api/v1/webhooks/${hook.id}/ping`, {}, admin);
+    const first = await t.get(`/api/v1/webhooks/${hook.id}/deliveries?limit=2`, admin);
+    expect(first.body.items.map((d: { eventType: string }) => d.eventType)).toEqual([
+      'webhook.ping',
+      'case.created',
+    ]);
+    const second = await t.get(
+      `/api/v1/webhooks/${hook.id}/deliveries?limit=2&cursor=${first.body.nextCursor}`,
+      admin,
+    );
+    expect(second.body.items).toHaveLength(2);
+    expect(second.body.nextCursor).toBeNull();
+    const seen = [...first.body.items, ...second.body.items].map((d: { id: string }) => d.id);
+    expect(new Set(seen).size).toBe(4);
+    expect((await deliveries(hook.id, '?state=pending')).map((d) => d.eventType)).toEqual(['webhook.ping']);
+    expect((await t.get(`/api/v1/webhooks/${hook.id}/deliveries?state=lost`, admin)).status).toBe(400);
+    expect((await t.del(`/api/v1/webhooks/${hook.id}`, admin)).status).toBe(204);
+    const left = await rows<{ n: number }>(
+      t.db,
+      sql`select count(*)::int as n from webhook_deliveries where webhook_id = ${hook.id}`,
+    );
+    expect(left).toEqual([{ n: 0 }]);
+  });
+
+  it('keeps finished deliveries 30 days, and waiting ones until they are done', async () => {
+    const hook = await makeWebhook(['case.created']);
+    await newCase();
+    await newCase();
+    await queue();
+    await sendDueWebhooks(t.db, { limit: 1 });
+    await t.db.execute(
+      sql`update webhook_deliveries set created_at = now() - interval '31 days' where webhook_id = ${hook.id}`,
+    );
+    expect(await pruneDeliveries(t.db)).toBe(1);
+    expect((await deliveries(hook.id)).map((d) => d.state)).toEqual(['pending']);
+  });
+});
+
+describe.runIf(usingPostgres())('on several nodes (PostgreSQL)', () => {
+  it('two senders at once send each delivery once; two queuers queue each event once', async () => {
+    const hook = await makeWebhook(['case.created']);
+    const other = await openDatabase({ kind: 'postgres', url: t.handle.url! });
+    try {
+      for (let i = 0; i < 30; i++) await newCase();
+      await Promise.all([
+        consumeToPresent(t.db, 'webhooks', () => queueWebhookDeliveries(t.db, 7)),
+        consumeToPresent(other.db, 'webhooks', () => queueWebhookDeliveries(other.db, 7)),
+      ]);
+      expect(await deliveries(hook.id, '?limit=100')).toHaveLength(30);
+      receiver.answer((_req, res) => setTimeout(() => res.end('ok'), 20));
+      const sent = await Promise.all([
+        sendDueWebhooks(t.db, { limit: 8 }),
+        sendDueWebhooks(other.db, { limit: 8 }),
+        sendDueWebhooks(t.db, { limit: 8 }),
+        sendDueWebhooks(other.db, { limit: 8 }),
+      ]);
+      expect(sent.reduce((a, b) => a + b, 0)).toBe(30);
+      const ids = receiver.received.map((r) => r.headers['x-steward-delivery']);
+      expect(ids).toHaveLength(30);
+      expect(new Set(ids).size).toBe(30);
+      expect((await t.get(`/api/v1/webhooks/${hook.id}`, admin)).body).toMatchObject({
+        pending: 0,
+        failed: 0,
+      });
+    } finally {
+      await other.close();
+    }
+  });
+});

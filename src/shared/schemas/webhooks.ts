@@ -1,0 +1,137 @@
+// Outgoing webhooks: the domain events (every change Steward records) sent to outside systems as
+// signed HTTP POSTs. One schema per shape, shared by the API, the OpenAPI document and the UI.
+import { z } from 'zod';
+import { Cursor, Id, IsoDateTime, Limit, Name } from './common.js';
+
+export const WEBHOOK_LIMITS = {
+  url: 2_000,
+  patterns: 50,
+  /** Webhooks in all (each adds a row per matching event). */
+  webhooks: 50,
+  /** What the delivery log keeps of a receiver's answer. */
+  responseBytes: 2_048,
+} as const;
+
+/**
+ * Which domain events a webhook gets: an exact type (`case.created`), every type of an entity
+ * (`case.*`), or everything (`*`).
+ */
+export const EventPattern = z
+  .string()
+  .trim()
+  .regex(
+    /^(\*|[a-z][a-z_]*(\.[a-z][a-z_]*)*(\.\*)?)$/,
+    'must be an event type (case.created), an entity and .* (case.*), or * for every event',
+  )
+  .max(100);
+
+/** True when `type` is one of `patterns` (same rule as the SQL that queues deliveries). */
+export function matchesEventPattern(patterns: readonly string[], type: string): boolean {
+  return patterns.some(
+    (p) => p === '*' || p === type || (p.endsWith('.*') && type.startsWith(p.slice(0, -1))),
+  );
+}
+
+export const WebhookUrl = z
+  .string()
+  .trim()
+  .max(WEBHOOK_LIMITS.url)
+  .refine((value) => {
+    try {
+      const url = new URL(value);
+      return (url.protocol === 'https:' || url.protocol === 'http:') && !!url.hostname && !url.hash;
+    } catch {
+      return false;
+    }
+  }, 'must be an http:// or https:// address without a #fragment');
+
+const Patterns = z
+  .array(EventPattern)
+  .min(1, 'choose at least one event type')
+  .max(WEBHOOK_LIMITS.patterns)
+  .transform((list) => [...new Set(list)]);
+
+export const WebhookCreate = z.strictObject({
+  name: Name,
+  url: WebhookUrl,
+  events: Patterns.describe('event types to send: case.created, case.* or * (all)'),
+  enabled: z.boolean().default(true),
+});
+export type WebhookCreate = z.input<typeof WebhookCreate>;
+
+export const WebhookUpdate = z.strictObject({
+  name: Name.optional(),
+  url: WebhookUrl.optional(),
+  events: Patterns.optional(),
+  enabled: z
+    .boolean()
+    .optional()
+    .describe('false: nothing new is queued or sent; true again: waiting deliveries go out'),
+});
+export type WebhookUpdate = z.input<typeof WebhookUpdate>;
+
+export const DELIVERY_STATES = ['pending', 'delivered', 'failed'] as const;
+export const DeliveryState = z.enum(DELIVERY_STATES);
+export type DeliveryState = z.infer<typeof DeliveryState>;
+
+export const Webhook = z.object({
+  id: Id,
+  name: z.string(),
+  url: z.string(),
+  events: z.array(z.string()),
+  enabled: z.boolean(),
+  disabledReason: z
+    .string()
+    .nullable()
+    .describe('why Steward turned it off (the receiver answered 410 Gone); null when an admin did'),
+  pending: z.number().int().describe('deliveries waiting to be sent or retried'),
+  failed: z.number().int().describe('deliveries given up on (kept 30 days; can be sent again)'),
+  lastDelivery: z
+    .object({
+      at: IsoDateTime,
+      state: DeliveryState,
+      responseStatus: z.number().int().nullable(),
+    })
+    .nullable()
+    .describe('the latest attempt'),
+  createdAt: IsoDateTime,
+  updatedAt: IsoDateTime,
+});
+export type Webhook = z.infer<typeof Webhook>;
+
+export const WebhookWithSecret = Webhook.extend({
+  secret: z
+    .string()
+    .describe('signs every delivery (X-Steward-Signature); shown only now, keep it at the receiver'),
+});
+export type WebhookWithSecret = z.infer<typeof WebhookWithSecret>;
+
+export const WebhookDelivery = z.object({
+  id: Id.describe('also sent as X-Steward-Delivery'),
+  webhookId: Id,
+  eventId: Id.nullable().describe('the domain event sent (X-Steward-Event-Id); null for a ping'),
+  eventType: z.string(),
+  state: DeliveryState,
+  attempts: z.number().int(),
+  nextAttemptAt: IsoDateTime.nullable().describe('pending: when it is (re)tried'),
+  lastAttemptAt: IsoDateTime.nullable(),
+  responseStatus: z.number().int().nullable(),
+  responseBody: z.string().nullable().describe(`the first ${WEBHOOK_LIMITS.responseBytes} bytes`),
+  error: z.string().nullable().describe('why the last attempt failed (network error, time-out, status)'),
+  durationMs: z.number().int().nullable(),
+  deliveredAt: IsoDateTime.nullable(),
+  createdAt: IsoDateTime,
+  payload: z.record(z.string(), z.unknown()).describe('the JSON body sent'),
+});
+export type WebhookDelivery = z.infer<typeof WebhookDelivery>;
+
+export const DeliveryListQuery = z.strictObject({
+  state: DeliveryState.optional(),
+  limit: Limit,
+  cursor: Cursor.optional(),
+});
+export type DeliveryListQuery = z.infer<typeof DeliveryListQuery>;
+
+export const DeliveryParams = z.strictObject({ id: Id, deliveryId: Id });
+
+export const RetryFailed = z.object({ retried: z.number().int() });
