@@ -11,6 +11,7 @@ const runs: [string, string[]][] = [
   ['bench/events.ts', ['--events', '30000', '--timer-lead', '3', ...db]],
   ['bench/customers.ts', ['--customers', '20000', ...db]],
   ['bench/notifications.ts', ['--cases', '5000', ...db]],
+  ['bench/webhooks.ts', ['--events', '5000', ...db]],
   ['bench/live.ts', ['--staff', '50', '--customers', '50', '--updates', '500', ...db]],
 ];
 for (const [script, flags] of runs) {

@@ -84,6 +84,9 @@ export const Webhook = z.object({
     .string()
     .nullable()
     .describe('why Steward turned it off (the receiver answered 410 Gone); null when an admin did'),
+  restingUntil: IsoDateTime.nullable().describe(
+    'its receiver let a delivery time out: nothing more is sent to it until then (a minute); sending again by hand ends the rest',
+  ),
   pending: z.number().int().describe('deliveries waiting to be sent or retried'),
   failed: z.number().int().describe('deliveries given up on (kept 30 days; can be sent again)'),
   lastDelivery: z

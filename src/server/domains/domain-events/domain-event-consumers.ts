@@ -1,4 +1,4 @@
-// Reading the domain events as an outbox: each consumer (notifications today; webhooks and
+// Reading the domain events as an outbox: each consumer (notifications, outgoing webhooks;
 // automations later) has a cursor row and reads forward from it, exactly once, on any number of
 // nodes.
 //

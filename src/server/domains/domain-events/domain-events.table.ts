@@ -4,7 +4,7 @@ import { createdAt, idColumn, writingTx, xid8 } from '../../../db/columns.js';
 
 /**
  * The audit trail and outbox of every change: written in the same transaction as the change,
- * so automations, metrics and webhooks (later issues) can consume them in order.
+ * so notifications, outgoing webhooks, and later automations and metrics consume them in order.
  * Not to be confused with operational `events` from outside systems (signals domain).
  */
 export const domainEvents = pgTable(

@@ -35,6 +35,7 @@ interface WebhookRow {
   events: string[];
   enabled: boolean;
   disabled_reason: string | null;
+  resting_until: Date | string | null;
   created_at: Date | string;
   updated_at: Date | string;
   pending: number;
@@ -53,6 +54,7 @@ const toWebhookDto = (r: WebhookRow): Webhook => ({
   events: r.events,
   enabled: r.enabled,
   disabledReason: r.disabled_reason,
+  restingUntil: r.resting_until && new Date(r.resting_until) > new Date() ? iso(r.resting_until) : null,
   pending: r.pending,
   failed: r.failed,
   lastDelivery:
@@ -67,7 +69,7 @@ const toWebhookDto = (r: WebhookRow): Webhook => ({
 async function readWebhooks(db: Database, id?: string): Promise<Webhook[]> {
   const found = await rows<WebhookRow>(
     db,
-    sql`select w.id, w.name, w.url, w.events, w.enabled, w.disabled_reason, w.created_at, w.updated_at,
+    sql`select w.id, w.name, w.url, w.events, w.enabled, w.disabled_reason, w.resting_until, w.created_at, w.updated_at,
         (select count(*) from webhook_deliveries d
           where d.webhook_id = w.id and d.state = 'pending')::int as pending,
         (select count(*) from webhook_deliveries d
@@ -140,7 +142,7 @@ export async function updateWebhook(db: Database, actor: Actor, id: string, inpu
         updatedAt: sql`now()`,
         // Turned on again: from now on (what happened while it was off is not sent); off by an
         // admin: no reason of Steward's.
-        ...(turnedOn ? { eventsFrom: sql`now()` } : {}),
+        ...(turnedOn ? { eventsFrom: sql`now()`, restingUntil: null } : {}),
         ...(input.enabled !== undefined ? { disabledReason: null } : {}),
       })
       .where(eq(webhooks.id, id));
@@ -226,6 +228,7 @@ export async function pingWebhook(db: Database, actor: Actor, id: string): Promi
     actor: { kind: actor.kind, id: actor.userId },
     data: { name: hook.name, message: 'A test delivery from Steward: answer with a 2xx status.' },
   };
+  await endRest(db, id);
   const [row] = await db
     .insert(webhookDeliveries)
     .values({ webhookId: id, eventId: null, eventType: 'webhook.ping', payload: { ...payload } })
@@ -237,6 +240,10 @@ async function assertWebhook(db: Database, id: string) {
   const [found] = await db.select({ id: webhooks.id }).from(webhooks).where(eq(webhooks.id, id));
   if (!found) throw notFound('webhook');
 }
+
+/** An admin sends something by hand: the webhook's rest after a time-out ends (they want to see it now). */
+const endRest = (db: Database, id: string) =>
+  db.update(webhooks).set({ restingUntil: null }).where(eq(webhooks.id, id));
 
 const DELIVERY_SORT = {
   column: webhookDeliveries.createdAt,
@@ -290,6 +297,7 @@ export async function retryDelivery(db: Database, actor: Actor, id: string, deli
     .where(and(eq(webhookDeliveries.id, deliveryId), eq(webhookDeliveries.webhookId, id)))
     .returning();
   if (!found) throw notFound('delivery');
+  await endRest(db, id);
   return toDeliveryDto(found);
 }
 
@@ -302,5 +310,6 @@ export async function retryFailed(db: Database, actor: Actor, id: string) {
     .set({ state: 'pending', attempts: 0, nextAttemptAt: sql`now()` })
     .where(and(eq(webhookDeliveries.webhookId, id), eq(webhookDeliveries.state, 'failed')))
     .returning({ id: webhookDeliveries.id });
+  await endRest(db, id);
   return { retried: again.length };
 }

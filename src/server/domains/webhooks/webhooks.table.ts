@@ -19,6 +19,11 @@ export const webhooks = pgTable('webhooks', {
   eventsFrom: timestamptz('events_from')
     .notNull()
     .default(sql`now()`),
+  /**
+   * Its receiver let a POST time out: no delivery is claimed for it until then, so a receiver that
+   * does not answer holds the senders (and the other webhooks' deliveries) once a minute at most.
+   */
+  restingUntil: timestamptz('resting_until'),
   createdAt: createdAt(),
   updatedAt: updatedAt(),
 });
@@ -61,8 +66,9 @@ export const webhookDeliveries = pgTable(
     index('webhook_deliveries_attempted')
       .on(t.webhookId, t.lastAttemptAt)
       .where(sql`last_attempt_at is not null`),
+    // The senders' claim: each webhook's due deliveries, soonest first.
     index('webhook_deliveries_due')
-      .on(t.nextAttemptAt)
+      .on(t.webhookId, t.nextAttemptAt)
       .where(sql`state = 'pending'`),
     // The prune job's oldest-first walk of finished deliveries.
     index('webhook_deliveries_done')

@@ -285,6 +285,54 @@ describe('delivering', () => {
     expect(d).toMatchObject({ state: 'pending', error: 'connection refused' });
   });
 
+  it('a receiver that lets a POST time out is left alone a minute; the others are not held', async () => {
+    const slow = await makeWebhook(['case.created'], { url: `${receiver.url}/slow` });
+    const quick = await makeWebhook(['case.created'], { url: `${receiver.url}/quick` });
+    receiver.answer((req, res) => {
+      if (req.path === '/quick') res.end('ok'); // /slow never answers
+    });
+    await newCase();
+    await queue();
+    expect(await sendDueWebhooks(t.db, { timeoutMs: 300 })).toBe(2);
+    const resting = (await t.get(`/api/v1/webhooks/${slow.id}`, admin)).body;
+    const rest = new Date(resting.restingUntil).getTime() - Date.now();
+    expect(rest).toBeGreaterThan(50_000);
+    expect(rest).toBeLessThanOrEqual(60_000);
+    expect((await t.get(`/api/v1/webhooks/${quick.id}`, admin)).body.restingUntil).toBeNull();
+    // The next event: the quick one gets it, the resting one waits (its deliveries are due).
+    receiver.received.length = 0;
+    await newCase();
+    await queue();
+    await t.db.execute(sql`update webhook_deliveries set next_attempt_at = now() where state = 'pending'`);
+    expect(await sendDueWebhooks(t.db, { timeoutMs: 300 })).toBe(1);
+    expect(receiver.received.map((r) => r.path)).toEqual(['/quick']);
+    expect((await t.get(`/api/v1/webhooks/${slow.id}`, admin)).body.pending).toBe(2);
+    // Sending one again by hand ends the rest.
+    receiver.answer(answerWith(200));
+    const [waiting] = await deliveries(slow.id);
+    await t.post(`/api/v1/webhooks/${slow.id}/deliveries/${waiting!.id}/retry`, {}, admin);
+    expect((await t.get(`/api/v1/webhooks/${slow.id}`, admin)).body.restingUntil).toBeNull();
+    expect(await sendDueWebhooks(t.db)).toBe(2);
+  });
+
+  it('a batch takes at most 25 deliveries of one webhook, so a busy one does not hold up another', async () => {
+    const busy = await makeWebhook(['case.updated'], { url: `${receiver.url}/busy` });
+    const made = await newCase();
+    for (let i = 0; i < 15; i++) {
+      const res = await t.patch(`/api/v1/cases/${made.id}`, { priority: i % 2 ? 'low' : 'high' }, admin);
+      expect(res.status).toBe(200);
+    }
+    await queue();
+    const other = await makeWebhook(['case.updated'], { url: `${receiver.url}/other` });
+    expect((await t.patch(`/api/v1/cases/${made.id}`, { priority: 'urgent' }, admin)).status).toBe(200);
+    await queue();
+    // 16 busy ones, due first, and 1 other; a batch of 12 takes at most 11 of the busy webhook's.
+    expect(await sendDueWebhooks(t.db, { limit: 12, perWebhook: 11 })).toBe(12);
+    expect(receiver.received.filter((r) => r.path === '/other')).toHaveLength(1);
+    expect((await t.get(`/api/v1/webhooks/${busy.id}`, admin)).body.pending).toBe(5);
+    expect((await t.get(`/api/v1/webhooks/${other.id}`, admin)).body.pending).toBe(0);
+  });
+
   it('does not follow a redirect', async () => {
     const hook = await makeWebhook(['case.created']);
     await newCase();

@@ -26,6 +26,7 @@ CREATE TABLE "webhooks" (
 	"enabled" boolean DEFAULT true NOT NULL,
 	"disabled_reason" text,
 	"events_from" timestamp with time zone DEFAULT now() NOT NULL,
+	"resting_until" timestamp with time zone,
 	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
 	"updated_at" timestamp with time zone DEFAULT now() NOT NULL
 );
@@ -35,5 +36,5 @@ CREATE UNIQUE INDEX "webhook_deliveries_event_uq" ON "webhook_deliveries" USING 
 CREATE INDEX "webhook_deliveries_list" ON "webhook_deliveries" USING btree ("webhook_id","created_at","id");--> statement-breakpoint
 CREATE INDEX "webhook_deliveries_open" ON "webhook_deliveries" USING btree ("webhook_id","state") WHERE state <> 'delivered';--> statement-breakpoint
 CREATE INDEX "webhook_deliveries_attempted" ON "webhook_deliveries" USING btree ("webhook_id","last_attempt_at") WHERE last_attempt_at is not null;--> statement-breakpoint
-CREATE INDEX "webhook_deliveries_due" ON "webhook_deliveries" USING btree ("next_attempt_at") WHERE state = 'pending';--> statement-breakpoint
+CREATE INDEX "webhook_deliveries_due" ON "webhook_deliveries" USING btree ("webhook_id","next_attempt_at") WHERE state = 'pending';--> statement-breakpoint
 CREATE INDEX "webhook_deliveries_done" ON "webhook_deliveries" USING btree ("created_at") WHERE state <> 'pending';
