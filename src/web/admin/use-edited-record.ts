@@ -10,9 +10,11 @@ export function useEditedRecord<T>(
   nameOf: (record: T) => string,
   /** The address's parameter that names the record: its id, or its key (segments, event sources). */
   param = 'id',
+  /** keepPrevious: a reload keeps the record on screen (a page that reads it again as it changes). */
+  opts: { keepPrevious?: boolean } = {},
 ) {
   const id = useParams()[param];
-  const record = useApi<T>(id ? `${path}/${id}` : null);
+  const record = useApi<T>(id ? `${path}/${id}` : null, undefined, opts);
   useDocumentTitle(id ? (record.data ? `Edit ${nameOf(record.data)}` : `Edit ${noun}`) : `New ${noun}`);
   return { id, record };
 }

@@ -1,8 +1,10 @@
 // A list that starts with a few rows and grows on request (the proactive and case sections of a
-// customer or organization page).
+// customer or organization page). It can also read its rows again on its own, while they are
+// still changing (a webhook's deliveries on their way), or when the page says so.
 import { useState, type ReactNode } from 'react';
 import type { Page } from '../lib/types.js';
 import { useApi } from '../lib/use-api.js';
+import { useInterval } from '../lib/use-interval.js';
 import { ListState } from './list-state.js';
 
 const STEP = 10;
@@ -17,6 +19,8 @@ export function GrowingList<T>({
   what,
   empty,
   emptyTestId,
+  poll,
+  reloadKey,
   children,
 }: {
   path: string;
@@ -24,6 +28,10 @@ export function GrowingList<T>({
   what: string;
   empty: ReactNode;
   emptyTestId: string;
+  /** How often to read the rows shown again (ms), given them; null: not now. */
+  poll?: (items: T[]) => number | null;
+  /** A change reads the rows shown again (after the page did something that adds or changes one). */
+  reloadKey?: number;
   /** `reload` reads the rows shown again (after a change to them). */
   children(items: T[], loading: boolean, reload: () => void): ReactNode;
 }) {
@@ -37,6 +45,12 @@ export function GrowingList<T>({
   }
   const list = useApi<Page<T>>(path, { ...query, limit }, { keepPrevious: true });
   const items = list.data?.items ?? [];
+  const [reloadedFor, setReloadedFor] = useState(reloadKey);
+  if (reloadKey !== reloadedFor) {
+    setReloadedFor(reloadKey);
+    list.reload();
+  }
+  useInterval(list.reload, poll && list.data ? poll(items) : null);
   return (
     <ListState
       list={list}
