@@ -9,6 +9,7 @@ import { TeamFormPage } from './admin/team-form-page.js';
 import { TeamsPage } from './admin/teams-page.js';
 import { MailboxFormPage, MailboxesPage } from './admin/mailboxes-page.js';
 import { EventSourceFormPage, EventSourcesPage } from './admin/event-sources-page.js';
+import { WebhookFormPage, WebhooksPage } from './admin/webhooks-page.js';
 import { SegmentFormPage, SegmentsPage } from './admin/segments-page.js';
 import { UserFormPage, UsersPage } from './admin/users-page.js';
 import { ApiTokensPage } from './admin/api-tokens-page.js';
@@ -277,6 +278,9 @@ export function App() {
             <Route path="event-sources" element={<EventSourcesPage />} />
             <Route path="event-sources/new" element={<EventSourceFormPage />} />
             <Route path="event-sources/:key" element={<EventSourceFormPage />} />
+            <Route path="webhooks" element={<WebhooksPage />} />
+            <Route path="webhooks/new" element={<WebhookFormPage />} />
+            <Route path="webhooks/:id" element={<WebhookFormPage />} />
           </Route>
           <Route path="*" element={<NotFoundPage />} />
         </Route>

@@ -14,13 +14,14 @@ const SECTIONS = [
   ['/admin/api-tokens', 'API tokens'],
   ['/admin/mailboxes', 'Mailboxes'],
   ['/admin/event-sources', 'Event sources'],
+  ['/admin/webhooks', 'Webhooks'],
   ['/admin/settings', 'Settings'],
   ['/admin/audit-log', 'Audit log'],
 ] as const;
 
 /**
  * Administration: business calendars, agreements (PSAs), segments, signal rules, teams, users, agents, API tokens, mailboxes,
- * event sources, settings and the audit log.
+ * event sources, webhooks, settings and the audit log.
  */
 export function AdminLayout() {
   return (
