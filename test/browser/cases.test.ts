@@ -277,6 +277,36 @@ describe('case page', () => {
     }
   });
 
+  it('warns of a colleague’s reply that came in while you wrote, though the live stream showed it', async () => {
+    const c = await createCase(stack, { subject: 'Invoice ultramarine is wrong', customerId: mariaId });
+    await openCase(c);
+    await page.keyboard.press('r');
+    await page.keyboard.type('I am looking into the invoice.');
+    await stack.api(`/cases/${c.id}/messages`, {
+      login: DEMO.agent,
+      method: 'POST',
+      body: { body: 'Corrected invoice attached.', public: true },
+    });
+    // The stream shows Ava's reply on the open page while the admin is still writing…
+    const avaReply = page.getByTestId('message').filter({ hasText: 'Corrected invoice attached.' });
+    await eventually(() => avaReply.count()).toBe(1);
+    // …and sending still warns: it came after the draft began.
+    await page.getByTestId('composer-send').click();
+    await eventually(() => text(page.getByTestId('collision'))).toContain(
+      'Ava Agent replied while you were writing',
+    );
+    expect(await avaReply.getAttribute('class')).toContain('message--highlight');
+    // Warned once, a plain Send goes through (nothing newer since the warning).
+    await page.getByTestId('composer-send').click();
+    await eventually(() => page.getByTestId('message').count()).toBe(3);
+    expect(await page.getByTestId('collision').count()).toBe(0);
+    // A new draft begins from what is on screen: no warning about Ava's reply again.
+    await page.getByTestId('composer-body').fill('And a follow-up.');
+    await page.getByTestId('composer-send').click();
+    await eventually(() => page.getByTestId('message').count()).toBe(4);
+    expect(await page.getByTestId('collision').count()).toBe(0);
+  });
+
   async function collisionCaught() {
     const c = await createCase(stack, { subject: 'Invoice quintessa is wrong', customerId: mariaId });
     // Ava has the case open and is writing.

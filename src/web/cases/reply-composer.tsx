@@ -1,8 +1,8 @@
 // Writing to the customer (a public reply) or to colleagues (an internal note), with files and
-// the case status after sending. Ctrl+Enter sends. The newest message the agent has seen goes
-// along: if someone else replied in the meantime the server answers 409 `collision`, the page
-// shows that reply, and the agent sends again or "Send anyway".
-import { useEffect, useId, useState, type KeyboardEvent, type RefObject } from 'react';
+// the case status after sending. Ctrl+Enter sends. The newest message the agent had seen when
+// the draft began goes along: if someone else replied since, the server answers 409 `collision`,
+// the page highlights that reply, and the agent sends again or "Send anyway".
+import { useEffect, useId, useRef, useState, type KeyboardEvent, type RefObject } from 'react';
 import { CASE_STATUSES, MessageCreate } from '../../shared/schemas/cases.js';
 import { api, toApiError } from '../lib/api.js';
 import { formatBytes } from '../lib/format.js';
@@ -95,6 +95,14 @@ export function ReplyComposer(props: {
   const [collision, setCollision] = useState<Collision | null>(null);
 
   useEffect(() => saveDraft(caseId, { body, mode }), [caseId, body, mode]);
+  // The newest message on screen when the draft began. A colleague's reply that arrives while
+  // the agent writes is a collision even once the live stream has shown it: they were typing,
+  // not reading. Empty again (sent, cleared), the next draft starts from what is on screen then.
+  const seenAtDraftStart = useRef<string | null | undefined>(undefined);
+  useEffect(() => {
+    if (body.trim() === '') seenAtDraftStart.current = undefined;
+    else if (seenAtDraftStart.current === undefined) seenAtDraftStart.current = props.lastSeenMessageId;
+  }, [body, props.lastSeenMessageId]);
   useEffect(() => {
     const insert = props.insert;
     // Once per insert, even when the composer mounts again (tab switch) or effects run twice.
@@ -114,7 +122,11 @@ export function ReplyComposer(props: {
       body,
       public: isReply,
       attachmentIds: files.length ? files.map((f) => f.id) : undefined,
-      lastSeenMessageId: isReply ? props.lastSeenMessageId : undefined,
+      lastSeenMessageId: isReply
+        ? seenAtDraftStart.current !== undefined
+          ? seenAtDraftStart.current
+          : props.lastSeenMessageId
+        : undefined,
       force: force || undefined,
     });
     if (!parsed.success) {
@@ -137,6 +149,8 @@ export function ReplyComposer(props: {
       const e = toApiError(err);
       if (e.status === 409 && e.code === 'collision') {
         const c = { message: e.message, messageId: e.details[0]?.message };
+        // Warned of it now (it is highlighted): sending again without "anyway" is about newer ones.
+        seenAtDraftStart.current = c.messageId ?? props.lastSeenMessageId;
         setCollision(c);
         props.onCollision(c);
       } else setError(e.message);

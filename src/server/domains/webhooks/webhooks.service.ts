@@ -228,12 +228,15 @@ export async function pingWebhook(db: Database, actor: Actor, id: string): Promi
     actor: { kind: actor.kind, id: actor.userId },
     data: { name: hook.name, message: 'A test delivery from Steward: answer with a 2xx status.' },
   };
-  await endRest(db, id);
-  const [row] = await db
-    .insert(webhookDeliveries)
-    .values({ webhookId: id, eventId: null, eventType: 'webhook.ping', payload: { ...payload } })
-    .returning();
-  return toDeliveryDto(row!);
+  const row = await db.transaction(async (tx) => {
+    await endRest(tx, id);
+    const [made] = await tx
+      .insert(webhookDeliveries)
+      .values({ webhookId: id, eventId: null, eventType: 'webhook.ping', payload: { ...payload } })
+      .returning();
+    return made!;
+  });
+  return toDeliveryDto(row);
 }
 
 async function assertWebhook(db: Database, id: string) {
@@ -291,25 +294,47 @@ export async function getDelivery(db: Database, actor: Actor, id: string, delive
  */
 export async function retryDelivery(db: Database, actor: Actor, id: string, deliveryId: string) {
   assertAdmin(actor);
-  const [found] = await db
-    .update(webhookDeliveries)
-    .set({ state: 'pending', attempts: 0, nextAttemptAt: sql`now()` })
-    .where(and(eq(webhookDeliveries.id, deliveryId), eq(webhookDeliveries.webhookId, id)))
-    .returning();
-  if (!found) throw notFound('delivery');
-  await endRest(db, id);
+  const found = await db.transaction(async (tx) => {
+    const [again] = await tx
+      .update(webhookDeliveries)
+      .set({ state: 'pending', attempts: 0, nextAttemptAt: sql`now()` })
+      .where(and(eq(webhookDeliveries.id, deliveryId), eq(webhookDeliveries.webhookId, id)))
+      .returning();
+    if (!again) throw notFound('delivery');
+    await endRest(tx, id);
+    await recordRetry(tx, actor, id, [again.id]);
+    return again;
+  });
   return toDeliveryDto(found);
 }
 
 /** Queues every failed delivery of a webhook again (after the receiver's outage, say). */
 export async function retryFailed(db: Database, actor: Actor, id: string) {
   assertAdmin(actor);
-  await assertWebhook(db, id);
-  const again = await db
-    .update(webhookDeliveries)
-    .set({ state: 'pending', attempts: 0, nextAttemptAt: sql`now()` })
-    .where(and(eq(webhookDeliveries.webhookId, id), eq(webhookDeliveries.state, 'failed')))
-    .returning({ id: webhookDeliveries.id });
-  await endRest(db, id);
-  return { retried: again.length };
+  return db.transaction(async (tx) => {
+    await assertWebhook(tx, id);
+    const again = await tx
+      .update(webhookDeliveries)
+      .set({ state: 'pending', attempts: 0, nextAttemptAt: sql`now()` })
+      .where(and(eq(webhookDeliveries.webhookId, id), eq(webhookDeliveries.state, 'failed')))
+      .returning({ id: webhookDeliveries.id });
+    await endRest(tx, id);
+    if (again.length > 0)
+      await recordRetry(
+        tx,
+        actor,
+        id,
+        again.map((d) => d.id),
+      );
+    return { retried: again.length };
+  });
 }
+
+/** The audit log's record of deliveries sent again by hand (ids up to 100, and how many). */
+const recordRetry = (tx: Database, actor: Actor, id: string, deliveryIds: string[]) =>
+  recordDomainEvent(tx, actor, {
+    type: 'webhook.deliveries_retried',
+    entityType: 'webhook',
+    entityId: id,
+    data: { count: deliveryIds.length, deliveryIds: deliveryIds.slice(0, 100) },
+  });

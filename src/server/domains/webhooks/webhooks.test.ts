@@ -249,6 +249,11 @@ describe('delivering', () => {
     receiver.answer(answerWith(204));
     const again = await t.post(`/api/v1/webhooks/${hook.id}/deliveries/retry-failed`, {}, admin);
     expect(again.body).toEqual({ retried: 1 });
+    const audit = await t.get(`/api/v1/audit-log?entityType=webhook&entityId=${hook.id}`, admin);
+    expect(audit.body.items[0]).toMatchObject({
+      type: 'webhook.deliveries_retried',
+      data: { count: 1, deliveryIds: [d!.id] },
+    });
     expect(await sendDueWebhooks(t.db)).toBe(1);
     [d] = await deliveries(hook.id);
     expect(d).toMatchObject({ state: 'delivered', attempts: 1, responseStatus: 204, responseBody: null });
