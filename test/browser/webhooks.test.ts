@@ -88,7 +88,7 @@ describe('webhooks (admin)', () => {
       'must be an http:// or https:// address without a #fragment',
     );
     expect(await page.getByLabel('URL', { exact: true }).getAttribute('aria-invalid')).toBe('true');
-    expect((await stack.api<{ items: unknown[] }>('/webhooks', admin)).items).toEqual([]);
+    expect((await stack.api<{ items: unknown[] }>('/outgoing-webhooks', admin)).items).toEqual([]);
 
     await page.getByLabel('URL', { exact: true }).fill(`${receiver.url}/hook`);
     await page.getByRole('button', { name: 'Create webhook', exact: true }).click();
@@ -98,7 +98,7 @@ describe('webhooks (admin)', () => {
     secret = await text(page.getByTestId('webhook-secret'));
     expect(secret).toMatch(/^whsec_[A-Za-z0-9_-]{43}$/);
     const [made] = (
-      await stack.api<{ items: { id: string; events: string[]; url: string }[] }>('/webhooks', admin)
+      await stack.api<{ items: { id: string; events: string[]; url: string }[] }>('/outgoing-webhooks', admin)
     ).items;
     expect(made).toMatchObject({ events: ['case.created', 'kb_article.*'], url: `${receiver.url}/hook` });
     hookId = made!.id;
@@ -147,7 +147,7 @@ describe('webhooks (admin)', () => {
     const made = await createCase(stack, { subject: 'Webhook browser test parcel', customerId: maria.id });
     const sent = async () =>
       (
-        await stack.api<{ items: Delivery[] }>(`/webhooks/${hookId}/deliveries?state=pending`, admin)
+        await stack.api<{ items: Delivery[] }>(`/outgoing-webhooks/${hookId}/deliveries?state=pending`, admin)
       ).items.find((d) => d.eventType === 'case.created' && d.attempts === 1 && d.responseStatus === 500);
     await eventually(async () => (await sent()) !== undefined).toBe(true);
     // Its own retry, 10 s on, is put off: only the button can send it now.
@@ -195,7 +195,9 @@ describe('webhooks (admin)', () => {
     expect(await page.getByRole('button', { name: 'Send a test (ping)', exact: true }).isDisabled()).toBe(
       true,
     );
-    expect((await stack.api<{ enabled: boolean }>(`/webhooks/${hookId}`, admin)).enabled).toBe(false);
+    expect((await stack.api<{ enabled: boolean }>(`/outgoing-webhooks/${hookId}`, admin)).enabled).toBe(
+      false,
+    );
     await page.getByRole('button', { name: 'Turn on', exact: true }).click();
     await eventually(() => text(page.getByTestId('webhook-state').first())).toBe('On');
 

@@ -51,7 +51,7 @@ export function DeliveryLog(props: {
     setRetrying(d.id);
     setRetryError(null);
     try {
-      await api.post(`/webhooks/${w.id}/deliveries/${d.id}/retry`, {});
+      await api.post(`/outgoing-webhooks/${w.id}/deliveries/${d.id}/retry`, {});
       reload();
       props.onChanged();
     } catch (err) {
@@ -81,7 +81,7 @@ export function DeliveryLog(props: {
       </div>
       <FormError message={retryError} />
       <GrowingList<WebhookDelivery>
-        path={`/webhooks/${w.id}/deliveries`}
+        path={`/outgoing-webhooks/${w.id}/deliveries`}
         query={state ? { state } : {}}
         what="deliveries"
         emptyTestId="deliveries-empty"

@@ -31,7 +31,7 @@ import { DeliveryLog, DeliveryStateBadge, WATCH_MS } from './webhook-deliveries.
 const BACK = '/admin/webhooks';
 
 export function WebhooksPage() {
-  const hooks = useApi<Items<Webhook>>('/webhooks');
+  const hooks = useApi<Items<Webhook>>('/outgoing-webhooks');
   const items = hooks.data?.items ?? [];
   return (
     <AdminList
@@ -110,6 +110,12 @@ function OnOff({ webhook: w }: { webhook: Webhook }) {
           Turned off by Steward: {w.disabledReason}
         </div>
       )}
+      {w.enabled && w.restingUntil && (
+        <div className="muted cell-sub" data-testid="webhook-resting">
+          Resting until <time dateTime={w.restingUntil}>{formatDateTime(w.restingUntil)}</time>: its receiver
+          let a delivery time out (a test or Send again ends the rest)
+        </div>
+      )}
     </>
   );
 }
@@ -126,9 +132,15 @@ function LatestDelivery({ webhook: w }: { webhook: Webhook }) {
 }
 
 export function WebhookFormPage() {
-  const { id, record: hook } = useEditedRecord<Webhook>('/webhooks', 'webhook', (w) => w.name, 'id', {
-    keepPrevious: true,
-  });
+  const { id, record: hook } = useEditedRecord<Webhook>(
+    '/outgoing-webhooks',
+    'webhook',
+    (w) => w.name,
+    'id',
+    {
+      keepPrevious: true,
+    },
+  );
   const navigate = useNavigate();
   // A secret just made (a new webhook, or a new secret): shown once, instead of the page.
   const [shown, setShown] = useState<{ webhook: WebhookWithSecret; rotated: boolean } | null>(null);
@@ -211,7 +223,7 @@ function WebhookForm(props: {
   const [enabled, setEnabled] = useState(webhook?.enabled ?? true);
   const form = useRecordForm({
     record: webhook,
-    path: '/webhooks',
+    path: '/outgoing-webhooks',
     back: BACK,
     notices: { created: 'Webhook created.', saved: 'Webhook saved.', deleted: 'Webhook deleted.' },
     onCreated: (answer) => props.onCreated(answer as WebhookWithSecret),
@@ -402,7 +414,7 @@ function WebhookActions(props: {
 
   const ping = () =>
     run(async () => {
-      await api.post(`/webhooks/${w.id}/ping`, {});
+      await api.post(`/outgoing-webhooks/${w.id}/ping`, {});
       return 'Test delivery (webhook.ping) queued: it goes out within a few seconds; its outcome shows in the log below.';
     });
   const newSecret = () => {
@@ -413,13 +425,13 @@ function WebhookActions(props: {
     )
       return;
     void run(async () => {
-      props.onSecret(await api.post<WebhookWithSecret>(`/webhooks/${w.id}/secret`, {}));
+      props.onSecret(await api.post<WebhookWithSecret>(`/outgoing-webhooks/${w.id}/secret`, {}));
       return null;
     });
   };
   const turn = (enabled: boolean) =>
     run(async () => {
-      await api.patch(`/webhooks/${w.id}`, { enabled });
+      await api.patch(`/outgoing-webhooks/${w.id}`, { enabled });
       return enabled
         ? 'Turned on: new events are queued again, and waiting deliveries go out.'
         : 'Turned off: nothing new is queued or sent until it is turned on again.';
@@ -427,7 +439,7 @@ function WebhookActions(props: {
   const retryFailed = () =>
     run(async () => {
       const { retried } = await api.post<{ retried: number }>(
-        `/webhooks/${w.id}/deliveries/retry-failed`,
+        `/outgoing-webhooks/${w.id}/deliveries/retry-failed`,
         {},
       );
       return `${formatNumber(retried)} failed ${retried === 1 ? 'delivery' : 'deliveries'} queued again.`;

@@ -5,18 +5,18 @@
 // polling position over. Every change writes its domain event in the same transaction.
 import { and, eq, isNull, sql } from 'drizzle-orm';
 import type { Database } from '../../../db/client.js';
-import {
-  PASSWORD_MASK,
-  type Mailbox,
-  type MailboxCreate,
-  type MailboxPollResult,
-  type MailboxUpdate,
+import type {
+  Mailbox,
+  MailboxCreate,
+  MailboxPollResult,
+  MailboxUpdate,
 } from '../../../shared/schemas/mail.js';
 import type { Actor } from '../../lib/actor.js';
 import { translateDbError } from '../../lib/db-errors.js';
 import { AppError, conflict, notFound, unprocessable } from '../../lib/errors.js';
 import { diff, recordDomainEvent } from '../domain-events/domain-events.repo.js';
 import { teams } from '../teams/teams.table.js';
+import { hasMaskedPassword, maskUrlPassword, unmaskUrlPassword } from '../../lib/url-password.js';
 import { pollMailboxNow } from './imap-poller.js';
 import { assertCanManageMailboxes } from './mail.policy.js';
 import { mailboxes } from './mail.table.js';
@@ -24,31 +24,7 @@ import { mailboxes } from './mail.table.js';
 type Row = typeof mailboxes.$inferSelect;
 
 /** imaps://user:secret@host -> imaps://user:********@host */
-export function maskImapUrl(value: string | null): string | null {
-  if (!value) return value;
-  try {
-    const url = new URL(value);
-    if (url.password) url.password = PASSWORD_MASK;
-    return url.toString();
-  } catch {
-    return null;
-  }
-}
-
-/** A URL sent back with the masked password keeps the stored one (when host and user are the same). */
-function unmask(next: string, stored: string | null): string {
-  const url = new URL(next);
-  if (decodeURIComponent(url.password) !== PASSWORD_MASK) return next;
-  const old = stored ? new URL(stored) : null;
-  if (!old || old.username !== url.username || old.host !== url.host)
-    throw unprocessable(
-      'validation_error',
-      'body.imapUrl: give the password (the account or server changed)',
-      [{ path: 'body.imapUrl', message: 'give the password' }],
-    );
-  url.password = old.password;
-  return url.toString();
-}
+export const maskImapUrl = maskUrlPassword;
 
 const addressTaken = (address: string) =>
   conflict('mailbox_exists', `body.address: a mailbox for ${address} exists already`);
@@ -140,7 +116,7 @@ export async function getMailbox(db: Database, actor: Actor, id: string): Promis
 export async function createMailbox(db: Database, actor: Actor, raw: MailboxCreate): Promise<Mailbox> {
   assertCanManageMailboxes(actor);
   const input = { imapFolder: 'INBOX', active: true, ...raw };
-  if (input.imapUrl && decodeURIComponent(new URL(input.imapUrl).password) === PASSWORD_MASK)
+  if (input.imapUrl && hasMaskedPassword(input.imapUrl))
     throw unprocessable('validation_error', 'body.imapUrl: give the password');
   try {
     const row = await db.transaction(async (tx) => {
@@ -184,7 +160,8 @@ export async function updateMailbox(db: Database, actor: Actor, id: string, inpu
       if (input.imapFolder !== undefined) next.imapFolder = input.imapFolder;
       if (input.active !== undefined) next.active = input.active;
       if (input.imapUrl !== undefined)
-        next.imapUrl = input.imapUrl === null ? null : unmask(input.imapUrl, before.imapUrl);
+        next.imapUrl =
+          input.imapUrl === null ? null : unmaskUrlPassword(input.imapUrl, before.imapUrl, 'imapUrl');
       const changes = diff(before as unknown as Record<string, unknown>, next as Record<string, unknown>);
       if (Object.keys(changes).length === 0) return before;
       if (changes.address && (await addressInUse(tx, input.address!, id))) throw addressTaken(input.address!);

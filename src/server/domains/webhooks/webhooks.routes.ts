@@ -22,7 +22,7 @@ export const webhooksRoutes =
   ({ db }: RouteDeps): FastifyPluginAsyncZod =>
   async (app) => {
     app.get(
-      '/webhooks',
+      '/outgoing-webhooks',
       {
         config: access,
         schema: {
@@ -34,7 +34,7 @@ export const webhooksRoutes =
       async (request) => ({ items: await webhooks.listWebhooks(db, actorOf(request)) }),
     );
     app.post(
-      '/webhooks',
+      '/outgoing-webhooks',
       {
         config: access,
         schema: {
@@ -48,7 +48,7 @@ export const webhooksRoutes =
         reply.status(201).send(await webhooks.createWebhook(db, actorOf(request), request.body)),
     );
     app.get(
-      '/webhooks/:id',
+      '/outgoing-webhooks/:id',
       {
         config: access,
         schema: { tags, params: IdParams, response: { 200: Webhook, ...errors(...AUTHED, 404) } },
@@ -56,7 +56,7 @@ export const webhooksRoutes =
       async (request) => webhooks.getWebhook(db, actorOf(request), request.params.id),
     );
     app.patch(
-      '/webhooks/:id',
+      '/outgoing-webhooks/:id',
       {
         config: access,
         schema: {
@@ -70,7 +70,7 @@ export const webhooksRoutes =
       async (request) => webhooks.updateWebhook(db, actorOf(request), request.params.id, request.body),
     );
     app.delete(
-      '/webhooks/:id',
+      '/outgoing-webhooks/:id',
       {
         config: access,
         schema: {
@@ -86,7 +86,7 @@ export const webhooksRoutes =
       },
     );
     app.post(
-      '/webhooks/:id/secret',
+      '/outgoing-webhooks/:id/secret',
       {
         config: access,
         schema: {
@@ -99,7 +99,7 @@ export const webhooksRoutes =
       async (request) => webhooks.rotateSecret(db, actorOf(request), request.params.id),
     );
     app.post(
-      '/webhooks/:id/ping',
+      '/outgoing-webhooks/:id/ping',
       {
         config: access,
         schema: {
@@ -113,7 +113,7 @@ export const webhooksRoutes =
         reply.status(202).send(await webhooks.pingWebhook(db, actorOf(request), request.params.id)),
     );
     app.get(
-      '/webhooks/:id/deliveries',
+      '/outgoing-webhooks/:id/deliveries',
       {
         config: access,
         schema: {
@@ -127,7 +127,7 @@ export const webhooksRoutes =
       async (request) => webhooks.listDeliveries(db, actorOf(request), request.params.id, request.query),
     );
     app.get(
-      '/webhooks/:id/deliveries/:deliveryId',
+      '/outgoing-webhooks/:id/deliveries/:deliveryId',
       {
         config: access,
         schema: {
@@ -140,7 +140,7 @@ export const webhooksRoutes =
         webhooks.getDelivery(db, actorOf(request), request.params.id, request.params.deliveryId),
     );
     app.post(
-      '/webhooks/:id/deliveries/:deliveryId/retry',
+      '/outgoing-webhooks/:id/deliveries/:deliveryId/retry',
       {
         config: access,
         schema: {
@@ -154,7 +154,7 @@ export const webhooksRoutes =
         webhooks.retryDelivery(db, actorOf(request), request.params.id, request.params.deliveryId),
     );
     app.post(
-      '/webhooks/:id/deliveries/retry-failed',
+      '/outgoing-webhooks/:id/deliveries/retry-failed',
       {
         config: access,
         schema: {

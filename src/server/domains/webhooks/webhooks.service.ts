@@ -17,7 +17,8 @@ import {
 } from '../../../shared/schemas/webhooks.js';
 import type { Actor } from '../../lib/actor.js';
 import { isAdmin } from '../../lib/actor.js';
-import { conflict, forbidden, notFound } from '../../lib/errors.js';
+import { conflict, forbidden, notFound, unprocessable } from '../../lib/errors.js';
+import { hasMaskedPassword, maskUrlPassword, unmaskUrlPassword } from '../../lib/url-password.js';
 import { afterCursor, encodeCursor, orderBy } from '../../lib/pagination.js';
 import { diff, recordDomainEvent } from '../domain-events/domain-events.repo.js';
 import { webhookDeliveries, webhooks } from './webhooks.table.js';
@@ -50,7 +51,7 @@ const iso = (d: Date | string) => new Date(d).toISOString();
 const toWebhookDto = (r: WebhookRow): Webhook => ({
   id: r.id,
   name: r.name,
-  url: r.url,
+  url: maskUrlPassword(r.url) ?? r.url,
   events: r.events,
   enabled: r.enabled,
   disabledReason: r.disabled_reason,
@@ -105,6 +106,11 @@ export async function createWebhook(
   input: WebhookCreate & { events: string[]; enabled: boolean },
 ): Promise<WebhookWithSecret> {
   assertAdmin(actor);
+  if (hasMaskedPassword(input.url)) {
+    throw unprocessable('validation_error', 'body.url: give the password', [
+      { path: 'body.url', message: 'give the password' },
+    ]);
+  }
   const id = newId();
   const secret = newSecret();
   await db.transaction(async (tx) => {
@@ -121,7 +127,12 @@ export async function createWebhook(
       type: 'webhook.created',
       entityType: 'webhook',
       entityId: id,
-      data: { name: input.name, url: input.url, events: input.events, enabled: input.enabled },
+      data: {
+        name: input.name,
+        url: maskUrlPassword(input.url),
+        events: input.events,
+        enabled: input.enabled,
+      },
     });
   });
   return { ...(await getWebhook(db, actor, id)), secret };
@@ -132,13 +143,16 @@ export async function updateWebhook(db: Database, actor: Actor, id: string, inpu
   await db.transaction(async (tx) => {
     const [before] = await tx.select().from(webhooks).where(eq(webhooks.id, id)).for('update');
     if (!before) throw notFound('webhook');
-    const changes = diff(before as unknown as Record<string, unknown>, input);
+    const next = { ...input, ...(input.url ? { url: unmaskUrlPassword(input.url, before.url, 'url') } : {}) };
+    const changes = diff(before as unknown as Record<string, unknown>, next);
     if (Object.keys(changes).length === 0) return;
+    if (changes.url)
+      changes.url = { from: maskUrlPassword(before.url), to: maskUrlPassword(next.url ?? null) };
     const turnedOn = input.enabled === true && !before.enabled;
     await tx
       .update(webhooks)
       .set({
-        ...input,
+        ...next,
         updatedAt: sql`now()`,
         // Turned on again: from now on (what happened while it was off is not sent); off by an
         // admin: no reason of Steward's.
@@ -168,7 +182,7 @@ export async function deleteWebhook(db: Database, actor: Actor, id: string) {
       type: 'webhook.deleted',
       entityType: 'webhook',
       entityId: id,
-      data: { name: gone.name, url: gone.url },
+      data: { name: gone.name, url: maskUrlPassword(gone.url) },
     });
   });
 }
@@ -288,6 +302,18 @@ export async function getDelivery(db: Database, actor: Actor, id: string, delive
   return toDeliveryDto(found);
 }
 
+/** A delivery sent again: due now, its attempts from zero, the last outcome gone. */
+const AGAIN = {
+  state: 'pending',
+  attempts: 0,
+  nextAttemptAt: sql`now()`,
+  responseStatus: null,
+  responseBody: null,
+  error: null,
+  durationMs: null,
+  deliveredAt: null,
+} as const;
+
 /**
  * Sends a delivery again (any state): it is queued at once, its attempts counted from zero. A
  * delivery already waiting is just made due now.
@@ -297,7 +323,7 @@ export async function retryDelivery(db: Database, actor: Actor, id: string, deli
   const found = await db.transaction(async (tx) => {
     const [again] = await tx
       .update(webhookDeliveries)
-      .set({ state: 'pending', attempts: 0, nextAttemptAt: sql`now()` })
+      .set(AGAIN)
       .where(and(eq(webhookDeliveries.id, deliveryId), eq(webhookDeliveries.webhookId, id)))
       .returning();
     if (!again) throw notFound('delivery');
@@ -315,7 +341,7 @@ export async function retryFailed(db: Database, actor: Actor, id: string) {
     await assertWebhook(tx, id);
     const again = await tx
       .update(webhookDeliveries)
-      .set({ state: 'pending', attempts: 0, nextAttemptAt: sql`now()` })
+      .set(AGAIN)
       .where(and(eq(webhookDeliveries.webhookId, id), eq(webhookDeliveries.state, 'failed')))
       .returning({ id: webhookDeliveries.id });
     await endRest(tx, id);

@@ -20,6 +20,8 @@ beforeAll(async () => {
   agent = (await makeUser(t.db, 'agent')).token;
   customer = (await makeUser(t.db, 'customer')).token;
   receiver = await startReceiver();
+  // The consumer's cursor exists from now (as the server's job makes it at its first run).
+  await queueWebhookDeliveries(t.db);
 });
 afterAll(async () => {
   await receiver?.close();
@@ -36,7 +38,7 @@ const queue = () => consumeToPresent(t.db, 'webhooks', () => queueWebhookDeliver
 
 async function makeWebhook(events: string[], extra: Record<string, unknown> = {}) {
   const res = await t.post(
-    '/api/v1/webhooks',
+    '/api/v1/outgoing-webhooks',
     { name: `Hook ${unique()}`, url: `${receiver.url}/hook`, events, ...extra },
     admin,
   );
@@ -52,7 +54,7 @@ async function newCase() {
 }
 
 const deliveries = async (id: string, query = '') =>
-  (await t.get(`/api/v1/webhooks/${id}/deliveries${query}`, admin)).body.items as {
+  (await t.get(`/api/v1/outgoing-webhooks/${id}/deliveries${query}`, admin)).body.items as {
     id: string;
     eventType: string;
     eventId: string | null;
@@ -68,7 +70,7 @@ const deliveries = async (id: string, query = '') =>
 describe('administering webhooks', () => {
   it('an admin adds one and sees its secret once; the list and the record never show it', async () => {
     const res = await t.post(
-      '/api/v1/webhooks',
+      '/api/v1/outgoing-webhooks',
       { name: 'CRM', url: 'https://crm.example/steward', events: ['case.*', 'signal.opened', 'case.*'] },
       admin,
     );
@@ -84,9 +86,11 @@ describe('administering webhooks', () => {
       lastDelivery: null,
     });
     expect(res.body.secret).toMatch(/^whsec_[A-Za-z0-9_-]{43}$/);
-    const one = await t.get(`/api/v1/webhooks/${res.body.id}`, admin);
+    const one = await t.get(`/api/v1/outgoing-webhooks/${res.body.id}`, admin);
     expect(one.body.secret).toBeUndefined();
-    expect(JSON.stringify((await t.get('/api/v1/webhooks', admin)).body)).not.toContain(res.body.secret);
+    expect(JSON.stringify((await t.get('/api/v1/outgoing-webhooks', admin)).body)).not.toContain(
+      res.body.secret,
+    );
     // The audit log has it, without the secret.
     const audit = await t.get(`/api/v1/audit-log?entityType=webhook&entityId=${res.body.id}`, admin);
     expect(audit.body.items.map((e: { type: string }) => e.type)).toEqual(['webhook.created']);
@@ -96,7 +100,7 @@ describe('administering webhooks', () => {
   it('refuses a bad address, a bad event type and no event type, with the field named', async () => {
     const bad = async (body: Record<string, unknown>) => {
       const res = await t.post(
-        '/api/v1/webhooks',
+        '/api/v1/outgoing-webhooks',
         { name: 'X', url: 'https://a.example', events: ['*'], ...body },
         admin,
       );
@@ -109,42 +113,92 @@ describe('administering webhooks', () => {
     expect(await bad({ events: ['Case.Created'] })).toEqual(['body.events.0']);
     expect(await bad({ events: ['case.**'] })).toEqual(['body.events.0']);
     expect(await bad({ events: [] })).toEqual(['body.events']);
-    expect((await t.get('/api/v1/webhooks', admin)).body.items).toEqual([]);
+    expect((await t.get('/api/v1/outgoing-webhooks', admin)).body.items).toEqual([]);
+  });
+
+  it('a password in the URL is never shown, and a URL sent back masked keeps it', async () => {
+    const url = receiver.url.replace('http://', 'http://steward:s3cret-pass@');
+    const made = await t.post(
+      '/api/v1/outgoing-webhooks',
+      { name: 'Basic auth', url, events: ['case.created'] },
+      admin,
+    );
+    expect(made.status).toBe(201);
+    const masked = receiver.url.replace('http://', 'http://steward:********@') + '/';
+    expect(made.body.url).toBe(masked);
+    const renamed = await t.patch(
+      `/api/v1/outgoing-webhooks/${made.body.id}`,
+      { name: 'Basic', url: masked },
+      admin,
+    );
+    expect(renamed.body).toMatchObject({ name: 'Basic', url: masked });
+    const audit = await t.get(`/api/v1/audit-log?entityType=webhook&entityId=${made.body.id}`, admin);
+    expect(JSON.stringify(audit.body)).not.toContain('s3cret');
+    // The stored password is still the one sent: the receiver gets it as basic auth.
+    await newCase();
+    await queue();
+    await sendDueWebhooks(t.db);
+    expect(receiver.received[0]!.headers.authorization).toBe(
+      `Basic ${Buffer.from('steward:s3cret-pass').toString('base64')}`,
+    );
+    // Another host with the masked password: the password must be given.
+    const moved = await t.patch(
+      `/api/v1/outgoing-webhooks/${made.body.id}`,
+      { url: 'https://steward:********@elsewhere.example/hook' },
+      admin,
+    );
+    expect(moved.status).toBe(422);
+    expect(moved.body.error.details).toEqual([{ path: 'body.url', message: 'give the password' }]);
+    const fresh = await t.post(
+      '/api/v1/outgoing-webhooks',
+      { name: 'X', url: 'https://a:********@b.example', events: ['*'] },
+      admin,
+    );
+    expect(fresh.status).toBe(422);
   });
 
   it('agents and customers can neither see nor change webhooks', async () => {
     const hook = await makeWebhook(['*']);
     for (const token of [agent, customer]) {
-      expect((await t.get('/api/v1/webhooks', token)).status).toBe(403);
-      expect((await t.get(`/api/v1/webhooks/${hook.id}`, token)).status).toBe(403);
+      expect((await t.get('/api/v1/outgoing-webhooks', token)).status).toBe(403);
+      expect((await t.get(`/api/v1/outgoing-webhooks/${hook.id}`, token)).status).toBe(403);
       expect(
-        (await t.post('/api/v1/webhooks', { name: 'X', url: receiver.url, events: ['*'] }, token)).status,
+        (await t.post('/api/v1/outgoing-webhooks', { name: 'X', url: receiver.url, events: ['*'] }, token))
+          .status,
       ).toBe(403);
       expect(
-        (await t.patch(`/api/v1/webhooks/${hook.id}`, { url: 'https://evil.example' }, token)).status,
+        (await t.patch(`/api/v1/outgoing-webhooks/${hook.id}`, { url: 'https://evil.example' }, token))
+          .status,
       ).toBe(403);
-      expect((await t.post(`/api/v1/webhooks/${hook.id}/secret`, {}, token)).status).toBe(403);
-      expect((await t.get(`/api/v1/webhooks/${hook.id}/deliveries`, token)).status).toBe(403);
-      expect((await t.del(`/api/v1/webhooks/${hook.id}`, token)).status).toBe(403);
+      expect((await t.post(`/api/v1/outgoing-webhooks/${hook.id}/secret`, {}, token)).status).toBe(403);
+      expect((await t.get(`/api/v1/outgoing-webhooks/${hook.id}/deliveries`, token)).status).toBe(403);
+      expect((await t.del(`/api/v1/outgoing-webhooks/${hook.id}`, token)).status).toBe(403);
     }
-    expect((await t.get(`/api/v1/webhooks/${hook.id}`, admin)).body.url).toBe(`${receiver.url}/hook`);
+    expect((await t.get(`/api/v1/outgoing-webhooks/${hook.id}`, admin)).body.url).toBe(
+      `${receiver.url}/hook`,
+    );
   });
 
   it('a webhook that does not exist is 404 on every route', async () => {
     const none = '0190a000-0000-7000-8000-000000000000';
-    expect((await t.get(`/api/v1/webhooks/${none}`, admin)).status).toBe(404);
-    expect((await t.patch(`/api/v1/webhooks/${none}`, { name: 'X' }, admin)).status).toBe(404);
-    expect((await t.del(`/api/v1/webhooks/${none}`, admin)).status).toBe(404);
-    expect((await t.post(`/api/v1/webhooks/${none}/ping`, {}, admin)).status).toBe(404);
-    expect((await t.get(`/api/v1/webhooks/${none}/deliveries`, admin)).status).toBe(404);
-    expect((await t.post(`/api/v1/webhooks/${none}/deliveries/retry-failed`, {}, admin)).status).toBe(404);
+    expect((await t.get(`/api/v1/outgoing-webhooks/${none}`, admin)).status).toBe(404);
+    expect((await t.patch(`/api/v1/outgoing-webhooks/${none}`, { name: 'X' }, admin)).status).toBe(404);
+    expect((await t.del(`/api/v1/outgoing-webhooks/${none}`, admin)).status).toBe(404);
+    expect((await t.post(`/api/v1/outgoing-webhooks/${none}/ping`, {}, admin)).status).toBe(404);
+    expect((await t.get(`/api/v1/outgoing-webhooks/${none}/deliveries`, admin)).status).toBe(404);
+    expect(
+      (await t.post(`/api/v1/outgoing-webhooks/${none}/deliveries/retry-failed`, {}, admin)).status,
+    ).toBe(404);
     // A delivery of another webhook is not found through this one.
     const hook = await makeWebhook(['*']);
-    const ping = await t.post(`/api/v1/webhooks/${hook.id}/ping`, {}, admin);
+    const ping = await t.post(`/api/v1/outgoing-webhooks/${hook.id}/ping`, {}, admin);
     const other = await makeWebhook(['*']);
-    expect((await t.get(`/api/v1/webhooks/${other.id}/deliveries/${ping.body.id}`, admin)).status).toBe(404);
     expect(
-      (await t.post(`/api/v1/webhooks/${other.id}/deliveries/${ping.body.id}/retry`, {}, admin)).status,
+      (await t.get(`/api/v1/outgoing-webhooks/${other.id}/deliveries/${ping.body.id}`, admin)).status,
+    ).toBe(404);
+    expect(
+      (await t.post(`/api/v1/outgoing-webhooks/${other.id}/deliveries/${ping.body.id}/retry`, {}, admin))
+        .status,
     ).toBe(404);
   });
 });
@@ -152,7 +206,6 @@ describe('administering webhooks', () => {
 describe('delivering', () => {
   it('sends the events a webhook chose, signed, once; and not the others', async () => {
     const hook = await makeWebhook(['case.created']);
-    await queue(); // nothing from before
     const made = await newCase();
     await makeCustomer(t.db, { name: 'Not sent' }); // customer.created: not chosen
     await queue();
@@ -191,7 +244,7 @@ describe('delivering', () => {
       nextAttemptAt: null,
     });
     expect(await sendDueWebhooks(t.db)).toBe(0);
-    expect((await t.get(`/api/v1/webhooks/${hook.id}`, admin)).body).toMatchObject({
+    expect((await t.get(`/api/v1/outgoing-webhooks/${hook.id}`, admin)).body).toMatchObject({
       pending: 0,
       failed: 0,
       lastDelivery: { state: 'delivered', responseStatus: 200 },
@@ -244,15 +297,26 @@ describe('delivering', () => {
     expect(d).toMatchObject({ state: 'failed', attempts: 3, nextAttemptAt: null });
     expect(receiver.received).toHaveLength(3);
     expect(new Set(receiver.received.map((r) => r.headers['x-steward-delivery']))).toEqual(new Set([d!.id]));
-    expect((await t.get(`/api/v1/webhooks/${hook.id}`, admin)).body).toMatchObject({ failed: 1, pending: 0 });
+    expect((await t.get(`/api/v1/outgoing-webhooks/${hook.id}`, admin)).body).toMatchObject({
+      failed: 1,
+      pending: 0,
+    });
     // The receiver is back: every failed delivery goes again.
     receiver.answer(answerWith(204));
-    const again = await t.post(`/api/v1/webhooks/${hook.id}/deliveries/retry-failed`, {}, admin);
+    const again = await t.post(`/api/v1/outgoing-webhooks/${hook.id}/deliveries/retry-failed`, {}, admin);
     expect(again.body).toEqual({ retried: 1 });
     const audit = await t.get(`/api/v1/audit-log?entityType=webhook&entityId=${hook.id}`, admin);
     expect(audit.body.items[0]).toMatchObject({
       type: 'webhook.deliveries_retried',
       data: { count: 1, deliveryIds: [d!.id] },
+    });
+    [d] = await deliveries(hook.id);
+    expect(d).toMatchObject({
+      state: 'pending',
+      attempts: 0,
+      responseStatus: null,
+      responseBody: null,
+      error: null,
     });
     expect(await sendDueWebhooks(t.db)).toBe(1);
     [d] = await deliveries(hook.id);
@@ -271,7 +335,7 @@ describe('delivering', () => {
     expect(pause).toBeLessThanOrEqual(120_000);
     // A receiver that does not answer in time.
     receiver.answer(() => undefined);
-    await t.post(`/api/v1/webhooks/${hook.id}/deliveries/${d!.id}/retry`, {}, admin);
+    await t.post(`/api/v1/outgoing-webhooks/${hook.id}/deliveries/${d!.id}/retry`, {}, admin);
     await sendDueWebhooks(t.db, { timeoutMs: 300 });
     [d] = await deliveries(hook.id);
     expect(d).toMatchObject({
@@ -283,8 +347,8 @@ describe('delivering', () => {
     // Nobody listening at the address.
     const closed = await startReceiver();
     await closed.close();
-    await t.patch(`/api/v1/webhooks/${hook.id}`, { url: closed.url }, admin);
-    await t.post(`/api/v1/webhooks/${hook.id}/deliveries/${d!.id}/retry`, {}, admin);
+    await t.patch(`/api/v1/outgoing-webhooks/${hook.id}`, { url: closed.url }, admin);
+    await t.post(`/api/v1/outgoing-webhooks/${hook.id}/deliveries/${d!.id}/retry`, {}, admin);
     await sendDueWebhooks(t.db);
     [d] = await deliveries(hook.id);
     expect(d).toMatchObject({ state: 'pending', error: 'connection refused' });
@@ -299,11 +363,11 @@ describe('delivering', () => {
     await newCase();
     await queue();
     expect(await sendDueWebhooks(t.db, { timeoutMs: 300 })).toBe(2);
-    const resting = (await t.get(`/api/v1/webhooks/${slow.id}`, admin)).body;
+    const resting = (await t.get(`/api/v1/outgoing-webhooks/${slow.id}`, admin)).body;
     const rest = new Date(resting.restingUntil).getTime() - Date.now();
     expect(rest).toBeGreaterThan(50_000);
     expect(rest).toBeLessThanOrEqual(60_000);
-    expect((await t.get(`/api/v1/webhooks/${quick.id}`, admin)).body.restingUntil).toBeNull();
+    expect((await t.get(`/api/v1/outgoing-webhooks/${quick.id}`, admin)).body.restingUntil).toBeNull();
     // The next event: the quick one gets it, the resting one waits (its deliveries are due).
     receiver.received.length = 0;
     await newCase();
@@ -311,12 +375,12 @@ describe('delivering', () => {
     await t.db.execute(sql`update webhook_deliveries set next_attempt_at = now() where state = 'pending'`);
     expect(await sendDueWebhooks(t.db, { timeoutMs: 300 })).toBe(1);
     expect(receiver.received.map((r) => r.path)).toEqual(['/quick']);
-    expect((await t.get(`/api/v1/webhooks/${slow.id}`, admin)).body.pending).toBe(2);
+    expect((await t.get(`/api/v1/outgoing-webhooks/${slow.id}`, admin)).body.pending).toBe(2);
     // Sending one again by hand ends the rest.
     receiver.answer(answerWith(200));
     const [waiting] = await deliveries(slow.id);
-    await t.post(`/api/v1/webhooks/${slow.id}/deliveries/${waiting!.id}/retry`, {}, admin);
-    expect((await t.get(`/api/v1/webhooks/${slow.id}`, admin)).body.restingUntil).toBeNull();
+    await t.post(`/api/v1/outgoing-webhooks/${slow.id}/deliveries/${waiting!.id}/retry`, {}, admin);
+    expect((await t.get(`/api/v1/outgoing-webhooks/${slow.id}`, admin)).body.restingUntil).toBeNull();
     expect(await sendDueWebhooks(t.db)).toBe(2);
   });
 
@@ -334,8 +398,8 @@ describe('delivering', () => {
     // 16 busy ones, due first, and 1 other; a batch of 12 takes at most 11 of the busy webhook's.
     expect(await sendDueWebhooks(t.db, { limit: 12, perWebhook: 11 })).toBe(12);
     expect(receiver.received.filter((r) => r.path === '/other')).toHaveLength(1);
-    expect((await t.get(`/api/v1/webhooks/${busy.id}`, admin)).body.pending).toBe(5);
-    expect((await t.get(`/api/v1/webhooks/${other.id}`, admin)).body.pending).toBe(0);
+    expect((await t.get(`/api/v1/outgoing-webhooks/${busy.id}`, admin)).body.pending).toBe(5);
+    expect((await t.get(`/api/v1/outgoing-webhooks/${other.id}`, admin)).body.pending).toBe(0);
   });
 
   it('does not follow a redirect', async () => {
@@ -356,7 +420,7 @@ describe('delivering', () => {
     await queue();
     receiver.answer(answerWith(410));
     await sendDueWebhooks(t.db);
-    const off = (await t.get(`/api/v1/webhooks/${hook.id}`, admin)).body;
+    const off = (await t.get(`/api/v1/outgoing-webhooks/${hook.id}`, admin)).body;
     expect(off).toMatchObject({ enabled: false, failed: 1 });
     expect(off.disabledReason).toContain('410 Gone');
     const audit = await t.get(`/api/v1/audit-log?entityType=webhook&entityId=${hook.id}`, admin);
@@ -365,7 +429,7 @@ describe('delivering', () => {
     await queue();
     expect(await deliveries(hook.id)).toHaveLength(1);
     receiver.answer(answerWith(200));
-    const on = await t.patch(`/api/v1/webhooks/${hook.id}`, { enabled: true }, admin);
+    const on = await t.patch(`/api/v1/outgoing-webhooks/${hook.id}`, { enabled: true }, admin);
     expect(on.body).toMatchObject({ enabled: true, disabledReason: null });
     const after = await newCase();
     await queue();
@@ -379,20 +443,20 @@ describe('delivering', () => {
     const hook = await makeWebhook(['case.created']);
     await newCase();
     await queue();
-    await t.patch(`/api/v1/webhooks/${hook.id}`, { enabled: false }, admin);
+    await t.patch(`/api/v1/outgoing-webhooks/${hook.id}`, { enabled: false }, admin);
     expect(await sendDueWebhooks(t.db)).toBe(0);
-    expect((await t.get(`/api/v1/webhooks/${hook.id}`, admin)).body).toMatchObject({
+    expect((await t.get(`/api/v1/outgoing-webhooks/${hook.id}`, admin)).body).toMatchObject({
       enabled: false,
       pending: 1,
     });
-    await t.patch(`/api/v1/webhooks/${hook.id}`, { enabled: true }, admin);
+    await t.patch(`/api/v1/outgoing-webhooks/${hook.id}`, { enabled: true }, admin);
     expect(await sendDueWebhooks(t.db)).toBe(1);
     expect(receiver.received).toHaveLength(1);
   });
 
   it('a ping is sent like an event; a new secret signs from then on', async () => {
     const hook = await makeWebhook(['signal.opened']);
-    const ping = await t.post(`/api/v1/webhooks/${hook.id}/ping`, {}, admin);
+    const ping = await t.post(`/api/v1/outgoing-webhooks/${hook.id}/ping`, {}, admin);
     expect(ping.status).toBe(202);
     expect(ping.body).toMatchObject({
       eventType: 'webhook.ping',
@@ -400,7 +464,7 @@ describe('delivering', () => {
       state: 'pending',
       attempts: 0,
     });
-    const rotated = await t.post(`/api/v1/webhooks/${hook.id}/secret`, {}, admin);
+    const rotated = await t.post(`/api/v1/outgoing-webhooks/${hook.id}/secret`, {}, admin);
     expect(rotated.body.secret).not.toBe(hook.secret);
     await sendDueWebhooks(t.db);
     const got = receiver.received[0]!;
@@ -419,8 +483,8 @@ describe('delivering', () => {
     expect(verify(rotated.body.secret)).toBe(true);
     expect(verify(hook.secret)).toBe(false);
     // A turned-off webhook cannot be pinged.
-    await t.patch(`/api/v1/webhooks/${hook.id}`, { enabled: false }, admin);
-    const refused = await t.post(`/api/v1/webhooks/${hook.id}/ping`, {}, admin);
+    await t.patch(`/api/v1/outgoing-webhooks/${hook.id}`, { enabled: false }, admin);
+    const refused = await t.post(`/api/v1/outgoing-webhooks/${hook.id}/ping`, {}, admin);
     expect(refused.status).toBe(409);
     expect(refused.body.error.code).toBe('webhook_disabled');
   });
@@ -430,14 +494,14 @@ describe('delivering', () => {
     for (let i = 0; i < 3; i++) await newCase();
     await queue();
     await sendDueWebhooks(t.db);
-    await t.post(`/api/v1/webhooks/${hook.id}/ping`, {}, admin);
-    const first = await t.get(`/api/v1/webhooks/${hook.id}/deliveries?limit=2`, admin);
+    await t.post(`/api/v1/outgoing-webhooks/${hook.id}/ping`, {}, admin);
+    const first = await t.get(`/api/v1/outgoing-webhooks/${hook.id}/deliveries?limit=2`, admin);
     expect(first.body.items.map((d: { eventType: string }) => d.eventType)).toEqual([
       'webhook.ping',
       'case.created',
     ]);
     const second = await t.get(
-      `/api/v1/webhooks/${hook.id}/deliveries?limit=2&cursor=${first.body.nextCursor}`,
+      `/api/v1/outgoing-webhooks/${hook.id}/deliveries?limit=2&cursor=${first.body.nextCursor}`,
       admin,
     );
     expect(second.body.items).toHaveLength(2);
@@ -445,8 +509,10 @@ describe('delivering', () => {
     const seen = [...first.body.items, ...second.body.items].map((d: { id: string }) => d.id);
     expect(new Set(seen).size).toBe(4);
     expect((await deliveries(hook.id, '?state=pending')).map((d) => d.eventType)).toEqual(['webhook.ping']);
-    expect((await t.get(`/api/v1/webhooks/${hook.id}/deliveries?state=lost`, admin)).status).toBe(400);
-    expect((await t.del(`/api/v1/webhooks/${hook.id}`, admin)).status).toBe(204);
+    expect((await t.get(`/api/v1/outgoing-webhooks/${hook.id}/deliveries?state=lost`, admin)).status).toBe(
+      400,
+    );
+    expect((await t.del(`/api/v1/outgoing-webhooks/${hook.id}`, admin)).status).toBe(204);
     const left = await rows<{ n: number }>(
       t.db,
       sql`select count(*)::int as n from webhook_deliveries where webhook_id = ${hook.id}`,
@@ -490,7 +556,7 @@ describe.runIf(usingPostgres())('on several nodes (PostgreSQL)', () => {
       const ids = receiver.received.map((r) => r.headers['x-steward-delivery']);
       expect(ids).toHaveLength(30);
       expect(new Set(ids).size).toBe(30);
-      expect((await t.get(`/api/v1/webhooks/${hook.id}`, admin)).body).toMatchObject({
+      expect((await t.get(`/api/v1/outgoing-webhooks/${hook.id}`, admin)).body).toMatchObject({
         pending: 0,
         failed: 0,
       });
