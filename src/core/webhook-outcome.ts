@@ -60,8 +60,11 @@ export interface WebhookPayload {
   data: Record<string, unknown>;
 }
 
-/** The JSON body of a delivery, its fields in a fixed order (a stored jsonb payload has its own). */
-export function bodyOf(payload: WebhookPayload): string {
+/** The payload's fields in a fixed order (a stored jsonb payload has its own). */
+export function inOrder(payload: WebhookPayload): WebhookPayload {
   const { id, type, occurredAt, entity, actor, data } = payload;
-  return JSON.stringify({ id, type, occurredAt, entity, actor, data });
+  return { id, type, occurredAt, entity, actor, data };
 }
+
+/** The JSON body of a delivery. */
+export const bodyOf = (payload: WebhookPayload): string => JSON.stringify(inOrder(payload));

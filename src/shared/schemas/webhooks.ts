@@ -57,7 +57,7 @@ export const WebhookCreate = z.strictObject({
   events: Patterns.describe('event types to send: case.created, case.* or * (all)'),
   enabled: z.boolean().default(true),
 });
-export type WebhookCreate = z.input<typeof WebhookCreate>;
+export type WebhookCreate = z.infer<typeof WebhookCreate>;
 
 export const WebhookUpdate = z.strictObject({
   name: Name.optional(),
@@ -68,7 +68,7 @@ export const WebhookUpdate = z.strictObject({
     .optional()
     .describe('false: nothing new is queued or sent; true again: waiting deliveries go out'),
 });
-export type WebhookUpdate = z.input<typeof WebhookUpdate>;
+export type WebhookUpdate = z.infer<typeof WebhookUpdate>;
 
 export const DELIVERY_STATES = ['pending', 'delivered', 'failed'] as const;
 export const DeliveryState = z.enum(DELIVERY_STATES);

@@ -30,7 +30,6 @@ import { SYSTEM_ACTOR } from '../../lib/actor.js';
 import { consumeDomainEvents, skipPastDomainEvents } from '../domain-events/domain-event-consumers.js';
 import { recordDomainEvents } from '../domain-events/domain-events.repo.js';
 import { signWebhook } from '../events/webhook-signature.js';
-import type { webhookDeliveries } from './webhooks.table.js';
 
 export const QUEUE_BATCH = 500;
 export const DELIVERY_BATCH = 50;
@@ -57,40 +56,33 @@ export async function queueWebhookDeliveries(db: Database, limit = QUEUE_BATCH):
   }
   const types = [...new Set(hooks.flatMap((h) => h.events))];
   return consumeDomainEvents(db, CONSUMER, types, limit, async (tx, events) => {
-    const values: (typeof webhookDeliveries.$inferInsert)[] = [];
+    const rowsToQueue: {
+      id: string;
+      webhook_id: string;
+      event_id: string;
+      event_type: string;
+      payload: WebhookPayload;
+    }[] = [];
     for (const e of events) {
+      const payload: WebhookPayload = {
+        id: e.id,
+        type: e.type,
+        occurredAt: e.occurredAt.toISOString(),
+        entity: { type: e.entityType, id: e.entityId },
+        actor: { kind: e.actorKind, id: e.actorId },
+        data: e.data,
+      };
       for (const h of hooks) {
         if (!matchesEventPattern(h.events, e.type) || e.occurredAt < new Date(h.events_from)) continue;
-        const payload: WebhookPayload = {
-          id: e.id,
-          type: e.type,
-          occurredAt: e.occurredAt.toISOString(),
-          entity: { type: e.entityType, id: e.entityId },
-          actor: { kind: e.actorKind, id: e.actorId },
-          data: e.data,
-        };
-        values.push({
-          id: newId(),
-          webhookId: h.id,
-          eventId: e.id,
-          eventType: e.type,
-          payload: { ...payload },
-        });
+        rowsToQueue.push({ id: newId(), webhook_id: h.id, event_id: e.id, event_type: e.type, payload });
       }
     }
     // The webhook may have been deleted or turned off since it was read: only live ones get rows.
-    if (values.length > 0) {
+    if (rowsToQueue.length > 0) {
       await tx.execute(sql`insert into webhook_deliveries (id, webhook_id, event_id, event_type, payload)
         select v.id, v.webhook_id, v.event_id, v.event_type, v.payload
-        from jsonb_to_recordset(${JSON.stringify(
-          values.map((v) => ({
-            id: v.id,
-            webhook_id: v.webhookId,
-            event_id: v.eventId,
-            event_type: v.eventType,
-            payload: v.payload,
-          })),
-        )}::jsonb) as v(id uuid, webhook_id uuid, event_id uuid, event_type text, payload jsonb)
+        from jsonb_to_recordset(${JSON.stringify(rowsToQueue)}::jsonb)
+          as v(id uuid, webhook_id uuid, event_id uuid, event_type text, payload jsonb)
         join webhooks w on w.id = v.webhook_id and w.enabled
         on conflict (webhook_id, event_id) do nothing`);
     }
@@ -100,7 +92,6 @@ export async function queueWebhookDeliveries(db: Database, limit = QUEUE_BATCH):
 interface Claimed {
   id: string;
   webhook_id: string;
-  event_id: string | null;
   event_type: string;
   payload: WebhookPayload;
   attempts: number;
@@ -149,7 +140,7 @@ export async function sendDueWebhooks(db: Database, opts: SendOptions = {}): Pro
         next_attempt_at = now() + make_interval(secs => ${leaseS})
       from due, webhooks w
       where d.id = due.id and w.id = d.webhook_id
-      returning d.id, d.webhook_id, d.event_id, d.event_type, d.payload, d.attempts, w.url, w.secret`,
+      returning d.id, d.webhook_id, d.event_type, d.payload, d.attempts, w.url, w.secret`,
   );
   if (claimed.length === 0) return 0;
   const attempts = await Promise.all(

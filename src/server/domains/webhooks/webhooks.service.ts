@@ -5,7 +5,7 @@ import { and, eq, sql } from 'drizzle-orm';
 import type { Database } from '../../../db/client.js';
 import { rows } from '../../../db/client.js';
 import { newId } from '../../../db/columns.js';
-import type { WebhookPayload } from '../../../core/webhook-outcome.js';
+import { inOrder, type WebhookPayload } from '../../../core/webhook-outcome.js';
 import {
   WEBHOOK_LIMITS,
   type DeliveryListQuery,
@@ -103,7 +103,7 @@ export async function getWebhook(db: Database, actor: Actor, id: string): Promis
 export async function createWebhook(
   db: Database,
   actor: Actor,
-  input: WebhookCreate & { events: string[]; enabled: boolean },
+  input: WebhookCreate,
 ): Promise<WebhookWithSecret> {
   assertAdmin(actor);
   if (hasMaskedPassword(input.url)) {
@@ -226,7 +226,8 @@ const toDeliveryDto = (d: DeliveryRow): WebhookDelivery => ({
   durationMs: d.durationMs,
   deliveredAt: isoOrNull(d.deliveredAt),
   createdAt: d.createdAt.toISOString(),
-  payload: d.payload,
+  // As sent: the fields in the body's order.
+  payload: { ...inOrder(d.payload as unknown as WebhookPayload) },
 });
 
 /** A test delivery (`webhook.ping`), sent by the delivery job within a second or so. */

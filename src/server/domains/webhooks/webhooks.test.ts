@@ -218,6 +218,7 @@ describe('delivering', () => {
     expect(got.headers['x-steward-event']).toBe('case.created');
     const body = JSON.parse(got.body);
     expect(Object.keys(body)).toEqual(['id', 'type', 'occurredAt', 'entity', 'actor', 'data']);
+    expect(Object.keys((await deliveries(hook.id))[0]!.payload)).toEqual(Object.keys(body));
     expect(body).toMatchObject({
       type: 'case.created',
       entity: { type: 'case', id: made.id },
