@@ -327,7 +327,7 @@ function EventPatterns(props: {
     <fieldset className="form__group" data-testid="webhook-event-types">
       <legend>Event types</legend>
       <p className="muted">
-        Every change Steward records is an event: <code>case.created</code>, <code>case.status_changed</code>,{' '}
+        Every change Steward records is an event: <code>case.created</code>, <code>case.replied</code>,{' '}
         <code>signal.opened</code>… Tick whole kinds of record, or add exact types.
       </p>
       <div className="checkbox-list">
