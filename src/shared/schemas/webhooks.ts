@@ -25,7 +25,10 @@ export const EventPattern = z
   )
   .max(100);
 
-/** True when `type` is one of `patterns` (same rule as the SQL that queues deliveries). */
+/**
+ * True when `type` is one of `patterns`: which webhooks get an event (webhook-delivery.ts). The
+ * consumer's read filters by the same rule in SQL (`typeFilter`), over every webhook's patterns.
+ */
 export function matchesEventPattern(patterns: readonly string[], type: string): boolean {
   return patterns.some(
     (p) => p === '*' || p === type || (p.endsWith('.*') && type.startsWith(p.slice(0, -1))),

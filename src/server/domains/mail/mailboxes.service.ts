@@ -23,9 +23,6 @@ import { mailboxes } from './mail.table.js';
 
 type Row = typeof mailboxes.$inferSelect;
 
-/** imaps://user:secret@host -> imaps://user:********@host */
-export const maskImapUrl = maskUrlPassword;
-
 const addressTaken = (address: string) =>
   conflict('mailbox_exists', `body.address: a mailbox for ${address} exists already`);
 
@@ -78,7 +75,7 @@ async function toDtos(db: Database, list: Row[]): Promise<Mailbox[]> {
     name: r.name,
     teamId: r.teamId,
     team: r.teamId && names.has(r.teamId) ? { id: r.teamId, name: names.get(r.teamId)! } : null,
-    imapUrl: maskImapUrl(r.imapUrl),
+    imapUrl: maskUrlPassword(r.imapUrl),
     imapFolder: r.imapFolder,
     imapUidValidity: r.imapUidValidity,
     imapLastUid: r.imapLastUid,
@@ -94,7 +91,7 @@ const toDto = async (db: Database, row: Row) => (await toDtos(db, [row]))[0]!;
 
 /** What a domain event may say about a mailbox: never the password. */
 const forEvent = (input: Partial<Pick<Row, 'imapUrl'>> & Record<string, unknown>) =>
-  'imapUrl' in input ? { ...input, imapUrl: maskImapUrl(input.imapUrl ?? null) } : input;
+  'imapUrl' in input ? { ...input, imapUrl: maskUrlPassword(input.imapUrl ?? null) } : input;
 
 export async function listMailboxes(db: Database, actor: Actor): Promise<Mailbox[]> {
   assertCanManageMailboxes(actor);
@@ -178,7 +175,10 @@ export async function updateMailbox(db: Database, actor: Actor, id: string, inpu
         .where(eq(mailboxes.id, id))
         .returning();
       if (changes.imapUrl)
-        changes.imapUrl = { from: maskImapUrl(before.imapUrl), to: maskImapUrl(next.imapUrl ?? null) };
+        changes.imapUrl = {
+          from: maskUrlPassword(before.imapUrl),
+          to: maskUrlPassword(next.imapUrl ?? null),
+        };
       await recordDomainEvent(tx, actor, {
         type: 'mailbox.updated',
         entityType: 'mailbox',

@@ -9,7 +9,7 @@ import { startTestApp, type TestApp } from '../../../../test/helpers/app.js';
 import { makeUser, unique } from '../../../../test/helpers/factories.js';
 import { SYSTEM_ACTOR } from '../../lib/actor.js';
 import { createTeam } from '../teams/teams.service.js';
-import { maskImapUrl } from './mailboxes.service.js';
+import { maskUrlPassword } from '../../lib/url-password.js';
 import { startSmtpReceiver, type SmtpReceiver } from './smtp-receiver.js';
 
 let t: TestApp;
@@ -223,14 +223,15 @@ describe('mailboxes API', () => {
   });
 });
 
-describe('maskImapUrl', () => {
+describe('maskUrlPassword', () => {
   it.each([
     ['imaps://u:p@h:993', 'imaps://u:********@h:993'],
     ['imap://u@h', 'imap://u@h'],
     ['imap://u%40x.example:p%40ss@h', 'imap://u%40x.example:********@h'],
+    ['https://hook:s3cret@h.example/in?x=1', 'https://hook:********@h.example/in?x=1'],
     [null, null],
     ['not a url', null],
   ])('%s', (input, expected) => {
-    expect(maskImapUrl(input)).toBe(expected);
+    expect(maskUrlPassword(input)).toBe(expected);
   });
 });
