@@ -1,7 +1,7 @@
 // Event sources in the admin UI: the list says what each system sent lately; a source's page shows
 // its events accepted with warnings; an admin adds a source and sees its token and webhook secret
 // once, makes new ones (the old token stops working), deactivates and deletes it.
-import type { Page } from 'playwright-core';
+import type { Page, Route } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import { checkSourceSilence } from '../../src/server/domains/events/source-silence.js';
@@ -145,10 +145,20 @@ describe('event sources (admin)', () => {
     expect(await sendWith(token, 'cart-2')).toBe(401);
     expect(await sendWith(rotated, 'cart-3')).toBe(200);
 
-    // Inactive: its events are refused.
+    // Inactive: its events are refused. The page reads the source again after new credentials; a
+    // slow answer must not undo a change made in the form meanwhile (it used to reset the form).
+    const slowRead = async (route: Route) => {
+      await new Promise((r) => setTimeout(r, 1_500));
+      await route.continue();
+    };
+    await page.route(`${stack.url}/api/v1/event-sources/shop`, slowRead);
     await page.getByRole('button', { name: 'I have copied them' }).click();
-    await page.getByLabel('Active (an inactive source’s events are refused)').uncheck();
+    const active = page.getByLabel('Active (an inactive source’s events are refused)');
+    await active.uncheck();
+    await page.waitForTimeout(2_000); // the slow answer is in by now
+    expect(await active.isChecked()).toBe(false);
     await page.getByRole('button', { name: 'Save source' }).click();
+    await page.unroute(`${stack.url}/api/v1/event-sources/shop`, slowRead);
     await eventually(() => text(row('Web shop'))).toContain('inactive');
     expect(await sendWith(rotated, 'cart-4')).toBe(403);
 

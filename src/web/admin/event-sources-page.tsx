@@ -21,6 +21,7 @@ import { countOf, formatDateTime, formatMinutes, formatNumber } from '../lib/for
 import type { Items } from '../lib/types.js';
 import { browserTimeZone } from '../lib/time-zones.js';
 import { useApi } from '../lib/use-api.js';
+import { anySource, useLive } from '../lib/live.js';
 import { ErrorNotice, FormError, Loading, PageHeader } from '../layout/page-parts.js';
 import { ChartCard, type ChartSeries } from '../layout/time-chart.js';
 import { RecordGate } from '../layout/record-gate.js';
@@ -37,7 +38,9 @@ import { ShownOnce } from './shown-once.js';
 const BACK = '/admin/event-sources';
 
 export function EventSourcesPage() {
-  const sources = useApi<Items<EventSourceWithActivity>>('/event-sources');
+  const sources = useApi<Items<EventSourceWithActivity>>('/event-sources', undefined, { keepPrevious: true });
+  // A source edited elsewhere, gone silent or sending again (not each event: the counts may lag).
+  useLive(anySource, sources.reload);
   const items = sources.data?.items ?? [];
   return (
     <AdminList
@@ -103,12 +106,12 @@ export function EventSourcesPage() {
 }
 
 export function EventSourceFormPage() {
-  const { id: key, record: source } = useEditedRecord<EventSourceWithActivity>(
-    '/event-sources',
-    'event source',
-    (s) => s.name,
-    'key',
-  );
+  const {
+    id: key,
+    record: source,
+    readAgain,
+    readingAgain,
+  } = useEditedRecord<EventSourceWithActivity>('/event-sources', 'event source', (s) => s.name, 'key');
   const navigate = useNavigate();
   // Credentials just made (a new source, or rotated ones): shown once, instead of the form.
   const [shown, setShown] = useState<{ credentials: EventSourceCredentials; rotated: boolean } | null>(null);
@@ -119,7 +122,7 @@ export function EventSourceFormPage() {
         onDone={() => {
           // The same page goes on showing the source (after a new one, at its own address).
           setShown(null);
-          source.reload();
+          readAgain();
           navigate(`${BACK}/${shown.credentials.key}`);
         }}
       />
@@ -133,11 +136,14 @@ export function EventSourceFormPage() {
     >
       {() => (
         <>
-          <EventSourceForm
-            key={`${key ?? 'new'}-${source.data?.updatedAt ?? ''}`}
-            source={source.data}
-            onCredentials={(credentials) => setShown({ credentials, rotated: !!source.data })}
-          />
+          {readingAgain && <p className="muted">Loading event source…</p>}
+          {!readingAgain && (
+            <EventSourceForm
+              key={`${key ?? 'new'}-${source.data?.updatedAt ?? ''}`}
+              source={source.data}
+              onCredentials={(credentials) => setShown({ credentials, rotated: !!source.data })}
+            />
+          )}
           {source.data && <HourlyActivity source={source.data} />}
           {source.data && <SentTypes source={source.data} />}
           {source.data && <RecentWarnings source={source.data} />}

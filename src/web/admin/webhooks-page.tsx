@@ -132,15 +132,14 @@ function LatestDelivery({ webhook: w }: { webhook: Webhook }) {
 }
 
 export function WebhookFormPage() {
-  const { id, record: hook } = useEditedRecord<Webhook>(
-    '/outgoing-webhooks',
-    'webhook',
-    (w) => w.name,
-    'id',
-    {
-      keepPrevious: true,
-    },
-  );
+  const {
+    id,
+    record: hook,
+    readAgain,
+    readingAgain,
+  } = useEditedRecord<Webhook>('/outgoing-webhooks', 'webhook', (w) => w.name, 'id', {
+    keepPrevious: true,
+  });
   const navigate = useNavigate();
   // A secret just made (a new webhook, or a new secret): shown once, instead of the page.
   const [shown, setShown] = useState<{ webhook: WebhookWithSecret; rotated: boolean } | null>(null);
@@ -153,7 +152,7 @@ export function WebhookFormPage() {
         {...shown}
         onDone={() => {
           setShown(null);
-          hook.reload();
+          readAgain();
           navigate(`${BACK}/${shown.webhook.id}`);
         }}
       />
@@ -171,11 +170,14 @@ export function WebhookFormPage() {
     >
       {() => (
         <>
-          <WebhookForm
-            key={`${id ?? 'new'}-${hook.data?.updatedAt ?? ''}`}
-            webhook={hook.data}
-            onCreated={(webhook) => setShown({ webhook, rotated: false })}
-          />
+          {readingAgain && <p className="muted">Loading webhook…</p>}
+          {!readingAgain && (
+            <WebhookForm
+              key={`${id ?? 'new'}-${hook.data?.updatedAt ?? ''}`}
+              webhook={hook.data}
+              onCreated={(webhook) => setShown({ webhook, rotated: false })}
+            />
+          )}
           {hook.data && (
             <>
               <WebhookActions

@@ -8,11 +8,15 @@ export interface ApiState<T> {
   error: ApiError | undefined;
   /** True while a request is in flight (also while `data` still shows the previous result). */
   loading: boolean;
+  /** True while a `reload` of what is shown is in flight (`data` is the result before it). */
+  refreshing: boolean;
   reload(): void;
 }
 
 interface Loaded<T> {
   url: string | null;
+  /** The reload it answers. */
+  nonce: number;
   data?: T;
   error?: ApiError;
   done: boolean;
@@ -29,17 +33,17 @@ export function useApi<T>(
 ): ApiState<T> {
   const url = path === null ? null : withQuery(path, query);
   const [nonce, setNonce] = useState(0);
-  const [state, setState] = useState<Loaded<T>>({ url: null, done: false });
+  const [state, setState] = useState<Loaded<T>>({ url: null, nonce: 0, done: false });
 
   useEffect(() => {
     if (url === null) return;
     const controller = new AbortController();
     api.get<T>(url, undefined, controller.signal).then(
       (data) => {
-        if (!controller.signal.aborted) setState({ url, data, done: true });
+        if (!controller.signal.aborted) setState({ url, nonce, data, done: true });
       },
       (err: unknown) => {
-        if (!controller.signal.aborted) setState({ url, error: toApiError(err), done: true });
+        if (!controller.signal.aborted) setState({ url, nonce, error: toApiError(err), done: true });
       },
     );
     return () => controller.abort();
@@ -52,6 +56,7 @@ export function useApi<T>(
     data: showData ? state.data : undefined,
     error: current ? state.error : undefined,
     loading: url !== null && !current,
+    refreshing: current && state.nonce !== nonce,
     reload,
   };
 }
