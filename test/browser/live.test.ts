@@ -1,10 +1,19 @@
 // The live stream in the web UI: what others do shows on the screen that is open, within a few
 // seconds and without a reload, far sooner than the screens' own polls (30 s for the bell and the
-// queue, 15 s for a case's messages, 30 s for a portal request), so these tests fail without it.
+// queue, 15 s for a case's messages, 30 s for a portal request, 10 s for a signal's page; the
+// Signals list and a customer's page had none), so these tests fail without it.
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { User } from '../../src/shared/schemas/users.js';
-import { bellCount, createCase, findCustomer, postponeDemoPromises } from './fixtures.js';
+import type { Signal } from '../../src/shared/schemas/signals.js';
+import {
+  bellCount,
+  createCase,
+  createEventSource,
+  findCustomer,
+  postponeDemoPromises,
+  sendEvents,
+} from './fixtures.js';
 import { DEMO, signIn, startStack, type Stack } from './harness.js';
 
 let stack: Stack;
@@ -67,5 +76,69 @@ describe('live updates', () => {
       body: { body: 'The carrier delivers it tomorrow morning.', public: true },
     });
     await soon(() => portal.getByText('The carrier delivers it tomorrow morning.').count()).toBe(1);
+  });
+
+  it('a signal fired meanwhile shows on the Signals list and the customer page; its page follows a dismissal made elsewhere', async () => {
+    const admin = { login: DEMO.admin };
+    const maria = await findCustomer(stack, DEMO.customer.email);
+    const { token } = await createEventSource(stack, 'live-wms');
+    const rule = await stack.api<{ id: string }>('/rules', {
+      ...admin,
+      method: 'POST',
+      body: {
+        kind: 'match',
+        name: 'Parcel lost (live test)',
+        severity: 'high',
+        when: { type: 'shipment.exception', where: [{ field: 'data.code', op: 'eq', value: 'live-lost' }] },
+        dedupe: { ref: 'shipmentId' },
+      },
+    });
+    const lost = (n: number) => ({
+      id: `live-lost-${n}`,
+      type: 'shipment.exception',
+      occurredAt: new Date().toISOString(),
+      customer: { email: DEMO.customer.email },
+      refs: { shipmentId: `SH-LIVE-${n}` },
+      data: { code: 'live-lost' },
+    });
+    const ofRule = async () =>
+      (await stack.api<{ items: Signal[] }>(`/signals?ruleId=${rule.id}`, admin)).items.length;
+    const rows = (testId: string) =>
+      page.getByTestId(testId).filter({ hasText: 'Parcel lost (live test)' }).count();
+
+    // The Signals list.
+    await page.goto(`${stack.url}/signals`);
+    await page.getByTestId('signals').or(page.getByTestId('signals-empty')).first().waitFor();
+    await page.waitForTimeout(1_000);
+    await sendEvents(stack, token, [lost(1)]);
+    await expect.poll(ofRule).toBe(1);
+    await soon(() => rows('signal-row')).toBe(1);
+
+    // The customer's page: their signals and their cases.
+    await page.goto(`${stack.url}/customers/${maria.id}`);
+    await page.getByTestId('customer-signals').waitFor();
+    await page.getByTestId('record-cases').waitFor();
+    await page.waitForTimeout(1_000);
+    expect(await rows('customer-signal-row')).toBe(1);
+    await sendEvents(stack, token, [lost(2)]);
+    await soon(() => rows('customer-signal-row')).toBe(2);
+    await createCase(stack, { subject: 'Lost parcel, second one this week', customerId: maria.id });
+    await soon(() =>
+      page.getByTestId('record-case-row').filter({ hasText: 'Lost parcel, second one this week' }).count(),
+    ).toBe(1);
+
+    // One signal's page, while a colleague dismisses it.
+    const [signal] = (await stack.api<{ items: Signal[] }>(`/signals?ruleId=${rule.id}&limit=1`, admin))
+      .items;
+    await page.goto(`${stack.url}/signals/${signal!.id}`);
+    const state = page.locator('.page-header').getByTestId('signal-state');
+    expect(await state.getAttribute('data-state')).toBe('open');
+    await page.waitForTimeout(1_000);
+    await stack.api(`/signals/${signal!.id}/dismiss`, {
+      ...admin,
+      method: 'POST',
+      body: { reason: 'Found in the depot.' },
+    });
+    await soon(() => state.getAttribute('data-state')).toBe('dismissed');
   });
 });

@@ -6,8 +6,12 @@ import { formatDateTime, humanize } from '../lib/format.js';
 import { useApi } from '../lib/use-api.js';
 import { DataTable } from '../layout/data-table.js';
 import { GrowingList } from '../layout/growing-list.js';
+import { anyCase } from '../lib/live.js';
 import { AssigneeCell, StatusPriorityCells } from './case-badges.js';
 import { channelLabel } from './case-labels.js';
+
+/** Any case's change reads the list again (a new case of theirs is not among the ids shown), so not too often. */
+const CASES_GAP_MS = 2_000;
 
 export function CaseListSection({
   filter,
@@ -29,6 +33,8 @@ export function CaseListSection({
       empty={
         'customerId' in filter ? 'No cases for this customer yet.' : 'No cases for this organization yet.'
       }
+      live={anyCase}
+      liveGapMs={CASES_GAP_MS}
     >
       {(items, loading) => (
         <DataTable

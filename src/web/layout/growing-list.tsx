@@ -1,7 +1,10 @@
 // A list that starts with a few rows and grows on request (the proactive and case sections of a
 // customer or organization page). It can also read its rows again on its own, while they are
-// still changing (a webhook's deliveries on their way), or when the page says so.
+// still changing (a webhook's deliveries on their way), when the live stream says that what it
+// lists changed, or when the page says so.
 import { useState, type ReactNode } from 'react';
+import type { LiveNews } from '../../shared/schemas/live.js';
+import { useLive } from '../lib/live.js';
 import type { Page } from '../lib/types.js';
 import { useApi } from '../lib/use-api.js';
 import { useInterval } from '../lib/use-interval.js';
@@ -20,6 +23,8 @@ export function GrowingList<T>({
   empty,
   emptyTestId,
   poll,
+  live,
+  liveGapMs,
   reloadKey,
   children,
 }: {
@@ -30,6 +35,10 @@ export function GrowingList<T>({
   emptyTestId: string;
   /** How often to read the rows shown again (ms), given them; null: not now. */
   poll?: (items: T[]) => number | null;
+  /** Which live news read the rows shown again (none: the list does not listen). */
+  live?: (news: LiveNews) => boolean;
+  /** The smallest gap between two of those reloads (ms; lists of busy things want a longer one). */
+  liveGapMs?: number;
   /** A change reads the rows shown again (after the page did something that adds or changes one). */
   reloadKey?: number;
   /** `reload` reads the rows shown again (after a change to them). */
@@ -51,6 +60,7 @@ export function GrowingList<T>({
     list.reload();
   }
   useInterval(list.reload, poll && list.data ? poll(items) : null);
+  useLive(live ?? null, list.reload, liveGapMs);
   return (
     <ListState
       list={list}

@@ -113,10 +113,11 @@ export const RELOAD_GAP_MS = 500;
 
 /**
  * Calls `reload` when news match (`matches`), at most once per `gapMs` (the last news always get
- * their reload), and not while the tab is hidden (then once when it is shown again).
+ * their reload), and not while the tab is hidden (then once when it is shown again). With
+ * `matches` null the screen does not listen (and does not keep the stream open).
  */
 export function useLive(
-  matches: (news: LiveNews) => boolean,
+  matches: ((news: LiveNews) => boolean) | null,
   reload: () => void,
   gapMs = RELOAD_GAP_MS,
 ): boolean {
@@ -125,7 +126,9 @@ export function useLive(
     saved.current = { matches, reload };
   }, [matches, reload]);
 
+  const listening = matches !== null;
   useEffect(() => {
+    if (!listening) return;
     let last = 0;
     let trailing: ReturnType<typeof setTimeout> | undefined;
     let hiddenNews = false;
@@ -135,7 +138,7 @@ export function useLive(
       saved.current.reload();
     };
     const stop = listen((news) => {
-      if (!saved.current.matches(news)) return;
+      if (!saved.current.matches?.(news)) return;
       if (document.hidden) {
         hiddenNews = true;
         return;
@@ -157,7 +160,7 @@ export function useLive(
       clearTimeout(trailing);
       document.removeEventListener('visibilitychange', onVisibility);
     };
-  }, [gapMs]);
+  }, [gapMs, listening]);
   return useLiveConnected();
 }
 
@@ -182,5 +185,8 @@ export function useLiveReload(
 export const anyCase = (n: LiveNews) => n.allCases || n.cases.length > 0;
 export const thisCase = (id: string) => (n: LiveNews) => n.allCases || n.cases.includes(id);
 export const myNotifications = (n: LiveNews) => n.notifications;
+export const anySignal = (n: LiveNews) => n.signals;
+export const anyCommitment = (n: LiveNews) => n.commitments;
+export const anySource = (n: LiveNews) => n.sources;
 export const proactive = (n: LiveNews) =>
   n.allCases || n.signals || n.commitments || n.sources || n.cases.length > 0;

@@ -12,6 +12,7 @@ import { useApi } from '../lib/use-api.js';
 import { DataTable } from '../layout/data-table.js';
 import { FilterSelect } from '../layout/filter-select.js';
 import { GrowingList } from '../layout/growing-list.js';
+import { anyCommitment, useLive } from '../lib/live.js';
 import { ListState } from '../layout/list-state.js';
 import { useDocumentTitle } from '../layout/use-document-title.js';
 import { AboutFilter, HistoryPageHeader, aboutIn } from './about-filter.js';
@@ -31,6 +32,7 @@ const PERIODS = [
   ['365', 'Last 12 months'],
 ] as const;
 const DAY_MS = 86_400_000;
+const RATES_GAP_MS = 5_000;
 const SORTS = [
   ['-dueAt', 'Latest due first'],
   ['dueAt', 'Soonest due first'],
@@ -56,6 +58,8 @@ export function CommitmentsPage() {
     { by, from, limit: 100 },
     { keepPrevious: true },
   );
+  // The rates count every commitment of the period: read again on news, but not more than every few seconds.
+  useLive(anyCommitment, rates.reload, RATES_GAP_MS);
   const agreements = useApi<Items<Agreement>>('/agreements');
   const about = aboutIn(params);
   const query = {
@@ -147,6 +151,7 @@ export function CommitmentsPage() {
           empty={
             state || agreementId || about ? 'No commitments match.' : 'No commitment has been measured yet.'
           }
+          live={anyCommitment}
         >
           {(items, loading) => (
             <CommitmentTable

@@ -8,6 +8,7 @@ import { formatNumber, formatPercent } from '../lib/format.js';
 import type { Items } from '../lib/types.js';
 import { useApi } from '../lib/use-api.js';
 import { GrowingList } from '../layout/growing-list.js';
+import { anyCommitment, anySignal } from '../lib/live.js';
 import { EventTable, eventLine } from './event-table.js';
 import { SignalHistoryTable } from './signal-history-table.js';
 import { CommitmentTable } from './commitment-table.js';
@@ -37,6 +38,7 @@ function ProactiveSignals({ about, id }: { about: About; id: string }) {
       what="signals"
       emptyTestId={`${about}-signals-empty`}
       empty={ABOUT[about].noSignals}
+      live={anySignal}
     >
       {(items, loading) => (
         <SignalHistoryTable
@@ -59,6 +61,7 @@ function ProactiveCommitments({ about, id }: { about: About; id: string }) {
       what="commitments"
       emptyTestId={`${about}-commitments-empty`}
       empty={ABOUT[about].noCommitments}
+      live={anyCommitment}
     >
       {(items, loading) => (
         <CommitmentTable

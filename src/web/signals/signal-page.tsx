@@ -1,7 +1,7 @@
 // One signal: what was detected (rule, customer, ref, times), the evidence events behind it, what
 // its actions did, and the two ways to close it: resolve (the promise is safe again) or dismiss
-// (a false alarm; the reason is required and kept). Refreshes on its own, so actions that finish
-// in the background show up. A live signal without a case can get one by hand.
+// (a false alarm; the reason is required and kept). Reads itself again when a signal changes (live
+// stream; a slow poll without it), so actions that finish in the background show up. A live signal without a case can get one by hand.
 import { useState, type FormEvent, type ReactNode } from 'react';
 import { Link, useParams } from 'react-router-dom';
 import {
@@ -16,7 +16,8 @@ import { api, toApiError } from '../lib/api.js';
 import { formatDateTime, formatDue } from '../lib/format.js';
 import type { Items, Team } from '../lib/types.js';
 import { useApi } from '../lib/use-api.js';
-import { useInterval, useNow } from '../lib/use-interval.js';
+import { useNow } from '../lib/use-interval.js';
+import { anySignal, useLiveReload } from '../lib/live.js';
 import { Fact, FormError, PageHeader, SuccessNotice } from '../layout/page-parts.js';
 import { RecordGate } from '../layout/record-gate.js';
 import { useDocumentTitle } from '../layout/use-document-title.js';
@@ -34,7 +35,7 @@ const REFRESH_MS = 10_000;
 export function SignalPage() {
   const { id = '' } = useParams();
   const signal = useApi<SignalDetail>(`/signals/${id}`, undefined, { keepPrevious: true });
-  useInterval(signal.reload, REFRESH_MS);
+  useLiveReload(anySignal, signal.reload, { pollMs: REFRESH_MS });
   useDocumentTitle(signal.data?.title ?? 'Signal');
 
   return (

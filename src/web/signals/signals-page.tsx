@@ -17,6 +17,7 @@ import type { Items, Page } from '../lib/types.js';
 import { useApi } from '../lib/use-api.js';
 import { FilterSelect } from '../layout/filter-select.js';
 import { GrowingList } from '../layout/growing-list.js';
+import { anySignal, useLive } from '../lib/live.js';
 import { SuccessNotice } from '../layout/page-parts.js';
 import { useDocumentTitle } from '../layout/use-document-title.js';
 import { AboutFilter, HistoryPageHeader, LinkedFilter, aboutIn } from './about-filter.js';
@@ -75,6 +76,7 @@ export function SignalsPage() {
     { ...query, state: liveStates.join(','), limit: 1, includeTotal: true },
     { keepPrevious: true },
   );
+  useLive(canTakeAll ? anySignal : null, liveCount.reload);
   const liveTotal = canTakeAll ? liveCount.data?.total : undefined;
   const [allMatching, setAllMatching] = useState<string | null>(null);
   const takingAll = allMatching === listKey && liveTotal !== undefined;
@@ -149,6 +151,7 @@ export function SignalsPage() {
         what="signals"
         emptyTestId="signals-empty"
         empty={Object.keys(query).length ? 'No signals match.' : 'No signal rule has fired yet.'}
+        live={anySignal}
       >
         {(items, loading, reload) => {
           // Only what is shown and still live can be ticked; all that match, once all shown are.
