@@ -8,6 +8,10 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 120_000,
     fileParallelism: false,
+    // On CI a failed test is tried once more, and the flaky reporter names those that needed it
+    // (docs/development.md): one race must not refuse a whole change; it must still be seen.
+    retry: process.env.CI ? 1 : 0,
+    reporters: ['default', './test/setup/flaky-reporter.ts'],
     pool: 'forks',
   },
 });
