@@ -3,7 +3,7 @@
 // created here, so every clock is predictable.
 import { mkdir } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import type { Page } from 'playwright-core';
+import type { Page, Route } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Case, CaseSummary, Message } from '../../src/shared/schemas/cases.js';
 import type { CaseView } from '../../src/shared/schemas/views.js';
@@ -77,9 +77,11 @@ async function openQueue(viewName: string) {
   await eventually(() => page.getByTestId('case-table').getAttribute('aria-busy')).toBe('false');
 }
 
+/** Opens a case (every case here has a first message) and waits until its messages show. */
 async function openCase(c: Case) {
   await page.goto(`${stack.url}/cases/${c.id}`);
   await eventually(() => text(page.getByTestId('case-subject'))).toBe(c.subject);
+  await page.getByTestId('message').first().waitFor();
 }
 
 describe('queue', () => {
@@ -305,6 +307,31 @@ describe('case page', () => {
     await page.getByTestId('composer-send').click();
     await eventually(() => page.getByTestId('message').count()).toBe(4);
     expect(await page.getByTestId('collision').count()).toBe(0);
+  });
+
+  it('does not warn of the messages that were already there when a draft began before they showed', async () => {
+    const c = await createCase(stack, { subject: 'Invoice vermilion is wrong', customerId: mariaId });
+    // The messages come slowly: the agent starts writing before they show.
+    const messagesPath = `${stack.url}/api/v1/cases/${c.id}/messages`;
+    const slow = async (route: Route) => {
+      await new Promise((r) => setTimeout(r, 1_500));
+      await route.continue();
+    };
+    await page.route(messagesPath, slow, { times: 1 });
+    await page.goto(`${stack.url}/cases/${c.id}`);
+    await eventually(() => text(page.getByTestId('case-subject'))).toBe(c.subject);
+    await page.keyboard.press('r');
+    await page.keyboard.type('We are on it.');
+    expect(await page.getByTestId('message').count()).toBe(0);
+    await page.getByTestId('message').first().waitFor();
+    await page.getByTestId('composer-send').click();
+    await eventually(() => page.getByTestId('message').count()).toBe(2);
+    expect(await page.getByTestId('collision').count()).toBe(0);
+    const sent = await stack.api<{ items: Message[] }>(`/cases/${c.id}/messages`, admin);
+    expect(sent.items.map((m) => m.body)).toEqual([
+      'Invoice vermilion is wrong: please help.',
+      'We are on it.',
+    ]);
   });
 
   async function collisionCaught() {

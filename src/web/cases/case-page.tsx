@@ -150,7 +150,10 @@ function CasePage({ id }: { id: string }) {
   );
 
   const items = useMemo(() => messages.data?.items ?? [], [messages.data]);
-  const lastSeenMessageId = items.at(-1)?.id ?? null;
+  // Unknown (undefined) until this case's messages are on screen: a draft begun before then has
+  // seen what they show when they come, not "nothing" (which would warn of every message on Send).
+  const lastSeenMessageId =
+    messages.data === undefined || messages.loading ? undefined : (items.at(-1)?.id ?? null);
 
   const focusComposer = (m: ComposerMode) => {
     setTab('conversation');

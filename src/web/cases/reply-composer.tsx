@@ -72,8 +72,8 @@ const appliedInserts = new WeakSet<ComposerInsert>();
 export function ReplyComposer(props: {
   caseId: string;
   caseStatus: string;
-  /** The newest message on screen: what the agent has seen when they send. */
-  lastSeenMessageId: string | null;
+  /** The newest message on screen (null: none; undefined: the messages are not on screen yet). */
+  lastSeenMessageId: string | null | undefined;
   mode: ComposerMode;
   onModeChange(mode: ComposerMode): void;
   textareaRef: RefObject<HTMLTextAreaElement | null>;
@@ -101,6 +101,7 @@ export function ReplyComposer(props: {
   const seenAtDraftStart = useRef<string | null | undefined>(undefined);
   useEffect(() => {
     if (body.trim() === '') seenAtDraftStart.current = undefined;
+    // A draft begun (or restored) before the messages showed starts from the first ones shown.
     else if (seenAtDraftStart.current === undefined) seenAtDraftStart.current = props.lastSeenMessageId;
   }, [body, props.lastSeenMessageId]);
   useEffect(() => {
