@@ -349,6 +349,32 @@ describe('teams and agents', () => {
     expect(ben.capacity).toBe(12);
   });
 
+  it('fits every link of the top bar, Admin last, from 1024 px up; narrower, the bar fades where it goes on', async () => {
+    const nav = page.getByRole('navigation', { name: 'Main' });
+    const adminLink = nav.getByRole('link', { name: 'Admin', exact: true });
+    try {
+      await page.goto(`${stack.url}/cases`);
+      for (const width of [1024, 1100, 1180, 1231, 1280, 1366, 1440, 1920]) {
+        await page.setViewportSize({ width, height: 800 });
+        await eventually(async () => {
+          const [bar, link] = [await nav.boundingBox(), await adminLink.boundingBox()];
+          return Math.round(bar!.x + bar!.width - (link!.x + link!.width)) >= 0;
+        }).toBe(true);
+        expect(await nav.evaluate((n) => [n.scrollWidth <= n.clientWidth, n.className])).toEqual([
+          true,
+          'nav',
+        ]);
+      }
+      // Too narrow for all the links: they scroll, and the bar's end fades until scrolled there.
+      await page.setViewportSize({ width: 800, height: 800 });
+      await eventually(() => nav.getAttribute('class')).toBe('nav nav--more');
+      await adminLink.scrollIntoViewIfNeeded();
+      await eventually(() => nav.getAttribute('class')).toBe('nav');
+    } finally {
+      await page.setViewportSize({ width: 1280, height: 800 });
+    }
+  });
+
   it('is for admins only: agents see no Admin navigation and cannot open it', async () => {
     const agentPage = await stack.newPage();
     await signIn(agentPage, stack.url, DEMO.agent);

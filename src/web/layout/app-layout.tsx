@@ -1,3 +1,4 @@
+import { useEffect, useRef, useState } from 'react';
 import { Link, NavLink, Outlet } from 'react-router-dom';
 import { isStaff, useAuth, useMe } from '../auth/auth-context.js';
 import { roleLabel } from '../lib/format.js';
@@ -7,9 +8,34 @@ import { NotificationsBell } from '../notifications/notifications-bell.js';
 const navClass = ({ isActive }: { isActive: boolean }) =>
   isActive ? 'nav__link nav__link--active' : 'nav__link';
 
+/**
+ * Whether the element's content goes on beyond its right edge (scrolled sideways or too narrow a
+ * window): the navigation fades out there, a cue that there is more.
+ */
+function useMoreToTheRight<T extends HTMLElement>() {
+  const ref = useRef<T>(null);
+  const [more, setMore] = useState(false);
+  useEffect(() => {
+    const el = ref.current;
+    if (!el) return;
+    const check = () => setMore(el.scrollLeft + el.clientWidth < el.scrollWidth - 1);
+    check();
+    const observer = new ResizeObserver(check);
+    observer.observe(el);
+    for (const child of el.children) observer.observe(child);
+    el.addEventListener('scroll', check, { passive: true });
+    return () => {
+      observer.disconnect();
+      el.removeEventListener('scroll', check);
+    };
+  }, []);
+  return [ref, more] as const;
+}
+
 /** The frame of every signed-in screen: product name, main navigation, who is signed in. */
 export function AppLayout() {
   const me = useMe();
+  const [navRef, moreLinks] = useMoreToTheRight<HTMLElement>();
   const { signOut } = useAuth();
   const badge = (
     <span className={`role-badge role-badge--${me.role}`} data-testid="user-role">
@@ -30,7 +56,7 @@ export function AppLayout() {
             </span>
             <span className="brand__name">Steward</span>
           </NavLink>
-          <nav className="nav" aria-label="Main">
+          <nav ref={navRef} className={moreLinks ? 'nav nav--more' : 'nav'} aria-label="Main">
             {staff && (
               <NavLink to="/cases" className={navClass}>
                 Cases
