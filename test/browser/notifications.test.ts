@@ -196,4 +196,30 @@ describe('notifications', () => {
       true,
     );
   });
+
+  it('your account gathers the e-mails in one a day, at the hour and in the zone chosen', async () => {
+    await page.goto(`${stack.url}/account`);
+    const daily = page.getByRole('radio', { name: 'One mail a day, of what is still unread' });
+    await expect.poll(() => page.getByRole('radio', { name: 'Each at once' }).isChecked()).toBe(true);
+    expect(await page.getByLabel('At', { exact: true }).count()).toBe(0);
+    await daily.check();
+    const outcome = () => text(page.getByTestId('notification-settings-outcome'));
+    await expect.poll(outcome).toBe('Saved: e-mails one mail a day, of what is still unread.');
+    await page.getByLabel('At', { exact: true }).selectOption('7');
+    await expect.poll(outcome).toBe('Saved: the daily mail at 07:00.');
+    await page.getByLabel('Time zone', { exact: true }).selectOption('Europe/Berlin');
+    await expect.poll(outcome).toBe('Saved: times in Europe/Berlin.');
+    const prefs = await stack.api<NotificationPreferences>('/notifications/preferences', {
+      login: DEMO.agent,
+    });
+    expect(prefs).toMatchObject({ digest: 'daily', digestHour: 7, timeZone: 'Europe/Berlin' });
+
+    await page.reload();
+    await expect.poll(() => daily.isChecked()).toBe(true);
+    expect(await page.getByLabel('At', { exact: true }).inputValue()).toBe('7');
+    expect(await page.getByLabel('Time zone', { exact: true }).inputValue()).toBe('Europe/Berlin');
+    await page.getByRole('radio', { name: 'Each at once' }).check();
+    await expect.poll(outcome).toBe('Saved: e-mails each at once.');
+    expect(await page.getByLabel('At', { exact: true }).count()).toBe(0);
+  });
 });

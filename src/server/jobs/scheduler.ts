@@ -11,10 +11,12 @@ import { moveMergeStragglers } from '../domains/customers/customer-merge.js';
 import { moveOrganizationMergeStragglers } from '../domains/organizations/organization-merge.js';
 import { SEND_BATCH, sendQueuedMail } from '../domains/mail/outbox.js';
 import {
+  DIGEST_BATCH,
   NOTIFY_BATCH,
   PRUNE_BATCH as NOTIFICATIONS_PRUNE_BATCH,
   deliverNotifications,
   pruneNotifications,
+  sendDigests,
 } from '../domains/notifications/notifications.service.js';
 import {
   DELIVERY_BATCH,
@@ -76,6 +78,8 @@ export const DEFAULT_JOBS: Job[] = [
     run: async (db) => (await moveMergeStragglers(db)) + (await moveOrganizationMergeStragglers(db)),
     batch: Number.MAX_SAFE_INTEGER,
   },
+  // Notification e-mails gathered in an hourly or daily digest, for those who chose one.
+  { name: 'notification-digests', everyMs: 60_000, run: (db) => sendDigests(db), batch: DIGEST_BATCH },
   {
     name: 'notifications-prune',
     everyMs: 600_000,

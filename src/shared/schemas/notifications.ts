@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { BooleanQuery, Cursor, Id, IsoDateTime, Limit } from './common.js';
+import { BooleanQuery, Cursor, Id, IsoDateTime, Limit, TimeZone } from './common.js';
 import { PromiseKind } from './cases.js';
 
 export const NOTIFICATION_KINDS = [
@@ -64,14 +64,34 @@ export const MarkRead = z.union([
 ]);
 export type MarkRead = z.infer<typeof MarkRead>;
 
+/** How the e-mails of notifications go: each at once, or gathered in one mail an hour or a day. */
+export const DIGESTS = ['none', 'hourly', 'daily'] as const;
+export const Digest = z.enum(DIGESTS);
+export type Digest = z.infer<typeof Digest>;
+const DigestHour = z
+  .number()
+  .int('a whole hour from 0 to 23')
+  .min(0, 'a whole hour from 0 to 23')
+  .max(23, 'a whole hour from 0 to 23');
+
 export const NotificationPreferences = z.object({
   email: z.record(NotificationKind, z.boolean()).describe('per kind: also sent by e-mail'),
+  digest: Digest.describe(
+    'none: each e-mail at once; hourly: one mail at the top of the hour; daily: one mail a day at digestHour in timeZone. A digest lists what is still unread when it goes, of the kinds chosen then.',
+  ),
+  digestHour: DigestHour.describe('the hour of the daily digest (0-23), in timeZone'),
+  timeZone: z.string().describe('the time zone of the daily digest and of the times in it (IANA)'),
 });
 export type NotificationPreferences = z.infer<typeof NotificationPreferences>;
 
-export const NotificationPreferencesUpdate = z.strictObject({
-  email: z.partialRecord(NotificationKind, z.boolean()),
-});
+export const NotificationPreferencesUpdate = z
+  .strictObject({
+    email: z.partialRecord(NotificationKind, z.boolean()).optional(),
+    digest: Digest.optional(),
+    digestHour: DigestHour.optional(),
+    timeZone: TimeZone.optional(),
+  })
+  .refine((o) => Object.keys(o).length > 0, 'name at least one setting to change');
 export type NotificationPreferencesUpdate = z.infer<typeof NotificationPreferencesUpdate>;
 
 export const CaseFollowers = z.object({

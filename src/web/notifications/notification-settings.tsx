@@ -1,15 +1,27 @@
 // Your account's "E-mail notifications": per kind of notification, whether it also comes by
-// e-mail (every kind is always in the app). Each box saves on its own.
+// e-mail (every kind is always in the app), and when: each at once, or gathered in one mail an
+// hour or a day at a chosen hour in your time zone. Each choice saves on its own.
 import { useState } from 'react';
 import {
   NOTIFICATION_KINDS,
+  type Digest,
   type NotificationKind,
   type NotificationPreferences,
+  type NotificationPreferencesUpdate,
 } from '../../shared/schemas/notifications.js';
 import { NOTIFICATION_KIND_LABELS } from '../../shared/notification-text.js';
 import { api, toApiError } from '../lib/api.js';
+import { browserTimeZone, timeZones } from '../lib/time-zones.js';
 import { useApi } from '../lib/use-api.js';
 import { ErrorNotice, Loading, OutcomeNotice, type Outcome } from '../layout/page-parts.js';
+
+const DIGEST_LABELS: Record<Digest, string> = {
+  none: 'Each at once',
+  hourly: 'One mail an hour, of what is still unread',
+  daily: 'One mail a day, of what is still unread',
+};
+const HOURS = Array.from({ length: 24 }, (_, h) => h);
+const hourLabel = (h: number) => `${String(h).padStart(2, '0')}:00`;
 
 export function NotificationSettings() {
   const prefs = useApi<NotificationPreferences>('/notifications/preferences');
@@ -18,22 +30,16 @@ export function NotificationSettings() {
   const [busy, setBusy] = useState(false);
   const current = saved ?? prefs.data;
 
-  async function toggle(kind: NotificationKind, on: boolean) {
+  /** Shows the change at once and saves it; a refusal puts the old choice back. */
+  async function save(change: NotificationPreferencesUpdate, done: string) {
     if (!current) return;
-    // The box shows the choice at once; a refusal puts it back.
     const before = current;
-    setSaved({ email: { ...current.email, [kind]: on } });
+    setSaved({ ...current, ...change, email: { ...current.email, ...change.email } });
     setBusy(true);
     setOutcome(null);
     try {
-      const next = await api.patch<NotificationPreferences>('/notifications/preferences', {
-        email: { [kind]: on },
-      });
-      setSaved(next);
-      setOutcome({
-        ok: true,
-        text: `Saved: ${NOTIFICATION_KIND_LABELS[kind].toLowerCase()}, ${on ? 'by e-mail too' : 'in the app only'}.`,
-      });
+      setSaved(await api.patch<NotificationPreferences>('/notifications/preferences', change));
+      setOutcome({ ok: true, text: `Saved: ${done}.` });
     } catch (err) {
       setSaved(before);
       setOutcome({ ok: false, text: toApiError(err).message });
@@ -41,6 +47,20 @@ export function NotificationSettings() {
       setBusy(false);
     }
   }
+
+  const toggle = (kind: NotificationKind, on: boolean) =>
+    save(
+      { email: { [kind]: on } },
+      `${NOTIFICATION_KIND_LABELS[kind].toLowerCase()}, ${on ? 'by e-mail too' : 'in the app only'}`,
+    );
+  const choose = (digest: Digest) => {
+    // A first daily digest takes the browser's zone (the stored one is the UTC default).
+    const zone = digest === 'daily' && current?.timeZone === 'UTC' ? browserTimeZone() : undefined;
+    return save(
+      { digest, ...(zone && zone !== 'UTC' ? { timeZone: zone } : {}) },
+      `e-mails ${DIGEST_LABELS[digest].toLowerCase()}`,
+    );
+  };
 
   return (
     <section className="card form" id="notification-settings" aria-labelledby="notification-settings-title">
@@ -51,19 +71,78 @@ export function NotificationSettings() {
       {prefs.error && <ErrorNotice error={prefs.error} onRetry={prefs.reload} />}
       {!current && !prefs.error && <Loading label="Loading your settings…" />}
       {current && (
-        <fieldset className="checkbox-list" disabled={busy}>
-          <legend className="visually-hidden">Send by e-mail</legend>
-          {NOTIFICATION_KINDS.map((kind) => (
-            <label key={kind} className="checkbox">
-              <input
-                type="checkbox"
-                checked={current.email[kind]}
-                onChange={(e) => void toggle(kind, e.target.checked)}
-              />{' '}
-              {NOTIFICATION_KIND_LABELS[kind]}
-            </label>
-          ))}
-        </fieldset>
+        <>
+          <fieldset className="checkbox-list" disabled={busy}>
+            <legend className="visually-hidden">Send by e-mail</legend>
+            {NOTIFICATION_KINDS.map((kind) => (
+              <label key={kind} className="checkbox">
+                <input
+                  type="checkbox"
+                  checked={current.email[kind]}
+                  onChange={(e) => void toggle(kind, e.target.checked)}
+                />{' '}
+                {NOTIFICATION_KIND_LABELS[kind]}
+              </label>
+            ))}
+          </fieldset>
+          <fieldset className="checkbox-list" disabled={busy} data-testid="notification-digest">
+            <legend>When the e-mails go</legend>
+            {(Object.keys(DIGEST_LABELS) as Digest[]).map((d) => (
+              <label key={d} className="checkbox">
+                <input
+                  type="radio"
+                  name="notification-digest"
+                  checked={current.digest === d}
+                  onChange={() => void choose(d)}
+                />{' '}
+                {DIGEST_LABELS[d]}
+              </label>
+            ))}
+          </fieldset>
+          {current.digest === 'daily' && (
+            <div className="form__grid">
+              <div className="field">
+                <label className="field__label" htmlFor="digest-hour">
+                  At
+                </label>
+                <select
+                  id="digest-hour"
+                  className="input"
+                  value={current.digestHour}
+                  disabled={busy}
+                  onChange={(e) => {
+                    const h = Number(e.target.value);
+                    void save({ digestHour: h }, `the daily mail at ${hourLabel(h)}`);
+                  }}
+                >
+                  {HOURS.map((h) => (
+                    <option key={h} value={h}>
+                      {hourLabel(h)}
+                    </option>
+                  ))}
+                </select>
+              </div>
+              <div className="field">
+                <label className="field__label" htmlFor="digest-time-zone">
+                  Time zone
+                </label>
+                <select
+                  id="digest-time-zone"
+                  className="input"
+                  value={current.timeZone}
+                  disabled={busy}
+                  onChange={(e) => void save({ timeZone: e.target.value }, `times in ${e.target.value}`)}
+                >
+                  {[...new Set([current.timeZone, ...timeZones()])].map((z) => (
+                    <option key={z} value={z}>
+                      {z}
+                    </option>
+                  ))}
+                </select>
+              </div>
+            </div>
+          )}
+        </>
       )}
       <OutcomeNotice outcome={outcome} testId="notification-settings-outcome" />
     </section>

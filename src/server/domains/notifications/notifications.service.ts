@@ -7,6 +7,7 @@ import type { PromiseKind } from '../../../shared/schemas/cases.js';
 import {
   EMAIL_BY_DEFAULT,
   type CaseFollowers,
+  type Digest,
   NOTIFICATION_KINDS,
   type MarkRead,
   type Notification,
@@ -16,7 +17,7 @@ import {
   type NotificationPreferencesUpdate,
 } from '../../../shared/schemas/notifications.js';
 import type { Actor } from '../../lib/actor.js';
-import { forbidden, notFound } from '../../lib/errors.js';
+import { badRequest, forbidden, notFound } from '../../lib/errors.js';
 import { decodeCursor, encodeCursor } from '../../lib/pagination.js';
 import { recordDomainEvent } from '../domain-events/domain-events.repo.js';
 import { consumeDomainEvents, type ConsumedEvent } from '../domain-events/domain-event-consumers.js';
@@ -55,6 +56,23 @@ export function deliverNotifications(db: Database, limit = NOTIFY_BATCH): Promis
     );
   });
 }
+
+/** Whether a notification of `kind` is mailed, per the preferences row `p` (left-joined: maybe none). */
+const wantsMail = (kind: string) =>
+  sql.raw(
+    `coalesce((p.email->>${kind})::boolean, ('${JSON.stringify(EMAIL_BY_DEFAULT)}'::jsonb->>${kind})::boolean, false)`,
+  );
+
+/**
+ * When the next digest of the preferences row `p` goes: the next top of the hour, or the next
+ * `digest_hour` o'clock in its time zone (the local day's, or tomorrow's once it has passed).
+ */
+const NEXT_DIGEST = sql.raw(`case p.digest
+  when 'hourly' then date_trunc('hour', now()) + interval '1 hour'
+  else ((date_trunc('day', now() at time zone p.time_zone) + make_interval(hours => p.digest_hour)
+    + case when date_trunc('day', now() at time zone p.time_zone) + make_interval(hours => p.digest_hour)
+      <= now() at time zone p.time_zone then interval '1 day' else interval '0' end) at time zone p.time_zone)
+  end`);
 
 /** A column's text as a regular expression that matches it literally. */
 const quoted = (column: string) =>
@@ -119,18 +137,21 @@ async function insertNotifications(
         and coalesce(ev.assignee_id, m.user_id) is not null
     ), made as (
     -- One notification per event and person: a mention says more than "a note on your case".
-    insert into notifications (id, user_id, kind, case_id, actor_id, domain_event_id, data, created_at)
+    -- Its e-mail is decided here: at once (returned as mail), in a digest (mail_due_at), or none.
+    insert into notifications (id, user_id, kind, case_id, actor_id, domain_event_id, data, created_at, mail_due_at)
     select distinct on (t.id, t.user_id)
-      gen_random_uuid(), t.user_id, t.kind, t.case_id, t.actor_id, t.id, t.data, t.occurred_at
+      gen_random_uuid(), t.user_id, t.kind, t.case_id, t.actor_id, t.id, t.data, t.occurred_at,
+      case when ${wantsMail('t.kind')} and p.digest <> 'none' then ${NEXT_DIGEST} end
     from told t join users u on u.id = t.user_id
+    left join notification_preferences p on p.user_id = t.user_id
     where u.deleted_at is null and u.active and u.role in ('agent', 'admin')
       and t.actor_id is distinct from t.user_id
     order by t.id, t.user_id, t.kind = 'mentioned' desc
     on conflict (domain_event_id, user_id) do nothing
-    returning id, user_id, kind
+    returning id, user_id, kind, mail_due_at
     )
     -- Decided here, so that a batch nobody wants mail of reads nothing more.
-    select made.id, coalesce((p.email->>made.kind)::boolean, (${JSON.stringify(EMAIL_BY_DEFAULT)}::jsonb->>made.kind)::boolean, false) as mail
+    select made.id, ${wantsMail('made.kind')} and made.mail_due_at is null as mail
     from made left join notification_preferences p on p.user_id = made.user_id`,
   );
 }
@@ -184,20 +205,12 @@ async function mailNotifications(tx: Database, ids: string[]): Promise<void> {
   await queueMails(
     tx,
     found.map((n) => {
-      const sentence = notificationSentence({
-        kind: n.kind,
-        actorName: n.actor_name,
-        customerName: n.customer_name,
-        promise: n.data.promise ?? null,
-      });
-      const due = n.data.dueAt ? ` (due ${n.data.dueAt.slice(0, 16).replace('T', ' ')} UTC)` : '';
+      const sentence = sentenceOf(n);
       return {
         to: n.email,
         toName: n.name,
         subject: `[#${n.number}] ${sentence}: ${n.subject}`,
-        text:
-          `${sentence}${due}.\n\n#${n.number} ${n.subject}\n${publicUrl}/cases/${n.case_id}\n\n` +
-          `You get this mail because of your notification settings: ${publicUrl}/account`,
+        text: `${sentence}${dueText(n)}.\n\n#${n.number} ${n.subject}\n${publicUrl}/cases/${n.case_id}\n\n${MAIL_FOOTER(publicUrl)}`,
         autoSubmitted: true,
       };
     }),
@@ -357,14 +370,22 @@ async function assertCase(db: Database, caseId: string) {
 
 export async function getPreferences(db: Database, actor: Actor): Promise<NotificationPreferences> {
   const owner = ownerOf(actor);
-  const [p] = await rows<{ email: Partial<Record<NotificationKind, boolean>> }>(
+  const [p] = await rows<{
+    email: Partial<Record<NotificationKind, boolean>>;
+    digest: Digest;
+    digest_hour: number;
+    time_zone: string;
+  }>(
     db,
-    sql`select email from notification_preferences where user_id = ${owner}`,
+    sql`select email, digest, digest_hour, time_zone from notification_preferences where user_id = ${owner}`,
   );
   return {
     email: Object.fromEntries(
       NOTIFICATION_KINDS.map((k) => [k, p?.email[k] ?? EMAIL_BY_DEFAULT[k]]),
     ) as Record<NotificationKind, boolean>,
+    digest: p?.digest ?? 'none',
+    digestHour: p?.digest_hour ?? 8,
+    timeZone: p?.time_zone ?? 'UTC',
   };
 }
 
@@ -375,18 +396,140 @@ export async function updatePreferences(
 ): Promise<NotificationPreferences> {
   const owner = ownerOf(actor);
   await db.transaction(async (tx) => {
+    // The browser's zone list and the database's may differ: the database must know it.
+    if (input.timeZone !== undefined) {
+      const [known] = await rows<{ ok: boolean }>(
+        tx,
+        sql`select exists (select 1 from pg_timezone_names where name = ${input.timeZone}) as ok`,
+      );
+      const message = 'not a time zone this server knows';
+      if (!known?.ok)
+        throw badRequest('validation_error', `body.timeZone: ${message}`, [
+          { path: 'body.timeZone', message },
+        ]);
+    }
     await tx.execute(
-      sql`insert into notification_preferences (user_id, email) values (${owner}, ${JSON.stringify(input.email)}::jsonb)
-        on conflict (user_id) do update set email = notification_preferences.email || excluded.email, updated_at = now()`,
+      sql`insert into notification_preferences as p (user_id, email, digest, digest_hour, time_zone)
+        values (${owner}, ${JSON.stringify(input.email ?? {})}::jsonb, ${input.digest ?? 'none'},
+          ${input.digestHour ?? 8}, ${input.timeZone ?? 'UTC'})
+        on conflict (user_id) do update set email = p.email || excluded.email,
+          digest = ${input.digest === undefined ? sql`p.digest` : sql`excluded.digest`},
+          digest_hour = ${input.digestHour === undefined ? sql`p.digest_hour` : sql`excluded.digest_hour`},
+          time_zone = ${input.timeZone === undefined ? sql`p.time_zone` : sql`excluded.time_zone`},
+          updated_at = now()`,
+    );
+    // What waits for a digest goes by the new choice: at the next digest, or (none) in one mail now.
+    await tx.execute(
+      sql`update notifications n set mail_due_at = case p.digest when 'none' then now() else ${NEXT_DIGEST} end
+        from notification_preferences p
+        where p.user_id = ${owner} and n.user_id = ${owner} and n.mail_due_at is not null`,
     );
     await recordDomainEvent(tx, actor, {
       type: 'user.notification_preferences_updated',
       entityType: 'user',
       entityId: owner,
-      data: { email: input.email },
+      data: input,
     });
   });
   return getPreferences(db, actor);
+}
+
+/** Users whose digest is due, per run (each gets one mail). */
+export const DIGEST_BATCH = 50;
+
+interface DigestRow extends MailRow {
+  user_id: string;
+  time_zone: string;
+  created_at: string;
+  send: boolean;
+}
+
+/**
+ * Sends the digests that are due: for each person (at most `limit`), one mail of all their
+ * notifications waiting for a digest that are still unread and of a kind they still want by
+ * e-mail; those read meanwhile are dropped. Exactly once with several nodes: taking a person's
+ * waiting notifications clears them in one statement, and a node that meets rows another has
+ * just taken finds them cleared. Returns the people served.
+ */
+export async function sendDigests(db: Database, limit = DIGEST_BATCH): Promise<number> {
+  return db.transaction(async (tx) => {
+    const taken = await rows<DigestRow>(
+      tx,
+      sql`with due as (
+          select distinct user_id from notifications where mail_due_at <= now() limit ${limit}
+        ), taken as (
+          update notifications n set mail_due_at = null from due
+          where n.user_id = due.user_id and n.mail_due_at is not null
+          returning n.id, n.user_id, n.kind, n.case_id, n.actor_id, n.data, n.read_at, n.created_at
+        )
+        select t.user_id, t.kind, u.email, u.name, coalesce(p.time_zone, 'UTC') as time_zone,
+          c.id as case_id, c.number, c.subject, a.name as actor_name, cu.name as customer_name,
+          t.data, t.created_at,
+          t.read_at is null and u.active and u.deleted_at is null and c.deleted_at is null
+            and ${wantsMail('t.kind')} as send
+        from taken t
+        join users u on u.id = t.user_id
+        join cases c on c.id = t.case_id
+        left join notification_preferences p on p.user_id = t.user_id
+        left join customers cu on cu.id = c.customer_id
+        left join users a on a.id = t.actor_id and a.role <> 'customer'
+        order by t.user_id, t.created_at, t.id`,
+    );
+    const people = new Map<string, DigestRow[]>();
+    for (const r of taken) {
+      const mine = people.get(r.user_id) ?? [];
+      if (r.send) mine.push(r);
+      people.set(r.user_id, mine);
+    }
+    const { publicUrl } = mailSettings();
+    await queueMails(
+      tx,
+      [...people.values()].filter((items) => items.length > 0).map((items) => digestMail(items, publicUrl)),
+    );
+    return people.size;
+  });
+}
+
+/** The words of a notification, as the app says them ("Ava Agent assigned this case to you"). */
+const sentenceOf = (n: MailRow) =>
+  notificationSentence({
+    kind: n.kind,
+    actorName: n.actor_name,
+    customerName: n.customer_name,
+    promise: n.data.promise ?? null,
+  });
+
+const dueText = (n: MailRow) =>
+  n.data.dueAt ? ` (due ${n.data.dueAt.slice(0, 16).replace('T', ' ')} UTC)` : '';
+
+const MAIL_FOOTER = (publicUrl: string) =>
+  `You get this mail because of your notification settings: ${publicUrl}/account`;
+
+/** One person's digest: their unread notifications case by case, oldest first, times in their zone. */
+function digestMail(items: DigestRow[], publicUrl: string) {
+  const first = items[0]!;
+  const at = new Intl.DateTimeFormat('en-GB', {
+    timeZone: first.time_zone,
+    dateStyle: 'medium',
+    timeStyle: 'short',
+  });
+  const byCase = new Map<string, DigestRow[]>();
+  for (const n of items) byCase.set(n.case_id, [...(byCase.get(n.case_id) ?? []), n]);
+  const blocks = [...byCase.values()].map((ns) => {
+    const c = ns[0]!;
+    const lines = ns.map((n) => `- ${at.format(new Date(n.created_at))}: ${sentenceOf(n)}${dueText(n)}`);
+    return `#${c.number} ${c.subject}\n${lines.join('\n')}\n${publicUrl}/cases/${c.case_id}`;
+  });
+  const count = (n: number, one: string) => `${n} ${one}${n === 1 ? '' : 's'}`;
+  return {
+    to: first.email,
+    toName: first.name,
+    subject: `Steward: ${count(items.length, 'notification')} on ${count(byCase.size, 'case')}`,
+    text:
+      `Still unread (times in ${first.time_zone}):\n\n${blocks.join('\n\n')}\n\n` +
+      `All of them: ${publicUrl}/notifications\n\n${MAIL_FOOTER(publicUrl)}`,
+    autoSubmitted: true,
+  };
 }
 
 /**

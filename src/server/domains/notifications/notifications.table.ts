@@ -1,9 +1,24 @@
 import { sql } from 'drizzle-orm';
-import { check, index, jsonb, pgTable, primaryKey, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import {
+  check,
+  index,
+  jsonb,
+  pgTable,
+  primaryKey,
+  smallint,
+  text,
+  uniqueIndex,
+  uuid,
+} from 'drizzle-orm/pg-core';
 import { createdAt, idColumn, timestamptz, updatedAt, writingTx } from '../../../db/columns.js';
 import { users } from '../auth/auth.table.js';
 import { cases } from '../cases/cases.table.js';
-import { NOTIFICATION_KINDS, type NotificationKind } from '../../../shared/schemas/notifications.js';
+import {
+  DIGESTS,
+  NOTIFICATION_KINDS,
+  type Digest,
+  type NotificationKind,
+} from '../../../shared/schemas/notifications.js';
 
 /**
  * What a staff member is told about: a case assigned to them, a customer's message or a
@@ -29,6 +44,8 @@ export const notifications = pgTable(
     data: jsonb('data').$type<Record<string, unknown>>().notNull().default({}),
     createdAt: createdAt(),
     readAt: timestamptz('read_at'),
+    /** When its e-mail goes in its owner's digest (null: mailed at once, not mailed, or sent). */
+    mailDueAt: timestamptz('mail_due_at'),
     /** Its transaction: the live stream tells each node's signed-in people of new ones (live-hub.ts). */
     tx: writingTx(),
   },
@@ -40,6 +57,10 @@ export const notifications = pgTable(
       .where(sql`${t.readAt} is null`),
     index('notifications_case').on(t.caseId),
     index('notifications_tx').on(t.tx),
+    // The digest job's due ones.
+    index('notifications_mail_due')
+      .on(t.mailDueAt)
+      .where(sql`${t.mailDueAt} is not null`),
     // The prune job's oldest-first walk.
     index('notifications_created').on(t.createdAt),
     check(
@@ -50,13 +71,28 @@ export const notifications = pgTable(
 );
 
 /** Which kinds a staff member also gets by e-mail; a kind not named takes its default. */
-export const notificationPreferences = pgTable('notification_preferences', {
-  userId: uuid('user_id')
-    .primaryKey()
-    .references(() => users.id),
-  email: jsonb('email').$type<Partial<Record<NotificationKind, boolean>>>().notNull().default({}),
-  updatedAt: updatedAt(),
-});
+export const notificationPreferences = pgTable(
+  'notification_preferences',
+  {
+    userId: uuid('user_id')
+      .primaryKey()
+      .references(() => users.id),
+    email: jsonb('email').$type<Partial<Record<NotificationKind, boolean>>>().notNull().default({}),
+    /** Each e-mail at once (`none`), or one digest an hour or a day (DIGESTS). */
+    digest: text('digest').$type<Digest>().notNull().default('none'),
+    /** The daily digest's hour, in `time_zone`. */
+    digestHour: smallint('digest_hour').notNull().default(8),
+    timeZone: text('time_zone').notNull().default('UTC'),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    check(
+      'notification_preferences_digest_ck',
+      sql.raw(`digest in (${DIGESTS.map((d) => `'${d}'`).join(', ')})`),
+    ),
+    check('notification_preferences_hour_ck', sql`${t.digestHour} between 0 and 23`),
+  ],
+);
 
 /** Staff following a case they are not (only) assigned to: told of its messages, notes and promises. */
 export const caseFollowers = pgTable(

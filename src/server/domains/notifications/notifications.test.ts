@@ -12,7 +12,8 @@ import {
 } from '../../../../test/helpers/factories.js';
 import { recordBreaches, recordWarnings } from '../cases/case-jobs.js';
 import { skipPastDomainEvents } from '../domain-events/domain-event-consumers.js';
-import { deliverNotifications, pruneNotifications } from './notifications.service.js';
+import { DateTime } from 'luxon';
+import { deliverNotifications, pruneNotifications, sendDigests } from './notifications.service.js';
 
 let t: TestApp;
 let admin: Awaited<ReturnType<typeof makeUser>>;
@@ -396,6 +397,143 @@ describe('notifications', () => {
       sql`select count(*)::int as n from domain_events where type = 'user.notification_preferences_updated' and entity_id = ${agent.user.id}`,
     );
     expect(audit!.n).toBe(1);
+  });
+
+  it('gather e-mails in an hourly digest of what is still unread, sent once', async () => {
+    const agent = await makeUser(t.db, 'agent');
+    const set = await t.patch('/api/v1/notifications/preferences', { digest: 'hourly' }, agent.token);
+    expect(set.status).toBe(200);
+    expect(set.body).toMatchObject({ digest: 'hourly', digestHour: 8, timeZone: 'UTC' });
+    expect(set.body.email.case_assigned).toBe(true);
+
+    const first = await newCase({ assigneeId: agent.user.id });
+    const second = await newCase({ assigneeId: agent.user.id });
+    const note = await t.post(
+      `/api/v1/cases/${first.id}/messages`,
+      { body: `@${agent.user.name} can you call them?`, public: false },
+      ben.token,
+    );
+    expect(note.status).toBe(201);
+    await deliver();
+    expect(await mailsTo(agent.user.email)).toEqual([]);
+    const due = await rows<{ at: Date }>(
+      t.db,
+      sql`select distinct mail_due_at as at from notifications where user_id = ${agent.user.id}`,
+    );
+    expect(due).toHaveLength(1);
+    const at = new Date(due[0]!.at).getTime();
+    expect(at % 3_600_000).toBe(0); // the top of an hour…
+    expect(at - Date.now()).toBeGreaterThan(0); // …the next one
+    expect(at - Date.now()).toBeLessThanOrEqual(3_600_000);
+
+    // Not due yet: nothing goes.
+    expect(await sendDigests(t.db)).toBe(0);
+    // The second case is read in the app meanwhile: the digest leaves it out.
+    await t.post('/api/v1/notifications/read', { caseId: second.id }, agent.token);
+    await t.db.execute(
+      sql`update notifications set mail_due_at = now() - interval '1 second' where user_id = ${agent.user.id}`,
+    );
+    expect(await sendDigests(t.db)).toBeGreaterThanOrEqual(1);
+    const mails = await mailsTo(agent.user.email);
+    expect(mails).toHaveLength(1);
+    expect(mails[0]!.subject).toBe('Steward: 2 notifications on 1 case');
+    const text = mails[0]!.text_body;
+    expect(text).toContain('Still unread (times in UTC)');
+    expect(text).toContain(`#${first.number} ${first.subject}`);
+    expect(text).toContain(`${admin.user.name} assigned this case to you`);
+    expect(text).toContain(`${ben.user.name} mentioned you in a note`);
+    expect(text).toContain(`/cases/${first.id}`);
+    expect(text).not.toContain(second.subject);
+    // Sent once: nothing waits any more.
+    expect(await sendDigests(t.db)).toBe(0);
+    expect(await mailsTo(agent.user.email)).toHaveLength(1);
+    const [waiting] = await rows<{ n: number }>(
+      t.db,
+      sql`select count(*)::int as n from notifications where user_id = ${agent.user.id} and mail_due_at is not null`,
+    );
+    expect(waiting!.n).toBe(0);
+  });
+
+  it('send a daily digest at its hour in the chosen zone; back to each at once, what waits goes now', async () => {
+    const agent = await makeUser(t.db, 'agent');
+    const set = await t.patch(
+      '/api/v1/notifications/preferences',
+      { digest: 'daily', digestHour: 7, timeZone: 'America/New_York' },
+      agent.token,
+    );
+    expect(set.body).toMatchObject({ digest: 'daily', digestHour: 7, timeZone: 'America/New_York' });
+    const c = await newCase({ assigneeId: agent.user.id });
+    await deliver();
+    const now = DateTime.now().setZone('America/New_York');
+    let expected = now.startOf('day').set({ hour: 7 });
+    if (expected <= now) expected = expected.plus({ days: 1 });
+    const [due] = await rows<{ at: Date }>(
+      t.db,
+      sql`select mail_due_at as at from notifications where user_id = ${agent.user.id}`,
+    );
+    expect(new Date(due!.at).toISOString()).toBe(expected.toUTC().toISO({ suppressMilliseconds: false }));
+    expect(await mailsTo(agent.user.email)).toEqual([]);
+
+    // Hourly instead: the waiting one moves to the next hour.
+    await t.patch('/api/v1/notifications/preferences', { digest: 'hourly' }, agent.token);
+    const [moved] = await rows<{ at: Date }>(
+      t.db,
+      sql`select mail_due_at as at from notifications where user_id = ${agent.user.id}`,
+    );
+    expect(new Date(moved!.at).getTime() % 3_600_000).toBe(0);
+    expect(new Date(moved!.at).getTime() - Date.now()).toBeLessThanOrEqual(3_600_000);
+
+    // Each at once again: what waited goes in the next run, and new ones at once.
+    await t.patch('/api/v1/notifications/preferences', { digest: 'none' }, agent.token);
+    expect(await sendDigests(t.db)).toBeGreaterThanOrEqual(1);
+    const later = await newCase({ assigneeId: agent.user.id });
+    await deliver();
+    expect((await mailsTo(agent.user.email)).map((m) => m.subject)).toEqual([
+      'Steward: 1 notification on 1 case',
+      `[#${later.number}] ${admin.user.name} assigned this case to you: ${later.subject}`,
+    ]);
+    expect((await mailsTo(agent.user.email))[0]!.text_body).toContain(`#${c.number} ${c.subject}`);
+    expect((await mailsTo(agent.user.email))[0]!.text_body).toContain('times in America/New_York');
+  });
+
+  it('refuse a digest setting that is not one, and change nothing', async () => {
+    const agent = await makeUser(t.db, 'agent');
+    const before = (await t.get('/api/v1/notifications/preferences', agent.token)).body;
+    for (const [body, path] of [
+      [{ digest: 'weekly' }, 'body.digest'],
+      [{ digestHour: 24 }, 'body.digestHour'],
+      [{ digestHour: 7.5 }, 'body.digestHour'],
+      [{ timeZone: 'Mars/Olympus' }, 'body.timeZone'],
+      [{ digest: 'daily', timeZone: 'Atlantis/Capital' }, 'body.timeZone'],
+    ] as const) {
+      const res = await t.patch('/api/v1/notifications/preferences', body, agent.token);
+      expect(res.status, JSON.stringify(body)).toBe(400);
+      expect(res.body.error.code).toBe('validation_error');
+      expect(res.body.error.details.map((d: { path: string }) => d.path)).toContain(path);
+    }
+    expect((await t.get('/api/v1/notifications/preferences', agent.token)).body).toEqual(before);
+  });
+
+  it.runIf(usingPostgres())('two nodes sending digests at once send each one once', async () => {
+    const agents = await Promise.all([1, 2, 3].map(() => makeUser(t.db, 'agent')));
+    for (const a of agents) {
+      await t.patch('/api/v1/notifications/preferences', { digest: 'hourly' }, a.token);
+      for (let i = 0; i < 3; i++) await newCase({ assigneeId: a.user.id });
+    }
+    await deliver();
+    await t.db.execute(sql`update notifications set mail_due_at = now() where mail_due_at is not null`);
+    const url = (t.handle as { url?: string }).url!;
+    const nodes = await Promise.all([1, 2].map(() => openDatabase({ kind: 'postgres', url, poolSize: 2 })));
+    try {
+      await Promise.all(nodes.map((n) => sendDigests(n.db, 1)));
+      await Promise.all(nodes.map((n) => sendDigests(n.db)));
+      for (const a of agents) {
+        const mails = await mailsTo(a.user.email);
+        expect(mails.map((m) => m.subject)).toEqual(['Steward: 3 notifications on 3 cases']);
+      }
+    } finally {
+      await Promise.all(nodes.map((n) => n.close()));
+    }
   });
 
   it('skip people who cannot act: deactivated agents, customers, deleted cases', async () => {
