@@ -204,7 +204,7 @@ describe('notifications', () => {
     expect(await page.getByLabel('At', { exact: true }).count()).toBe(0);
     await daily.check();
     const outcome = () => text(page.getByTestId('notification-settings-outcome'));
-    await expect.poll(outcome).toBe('Saved: e-mails one mail a day, of what is still unread.');
+    await expect.poll(outcome).toBe('Saved: one mail a day, of what is still unread.');
     await page.getByLabel('At', { exact: true }).selectOption('7');
     await expect.poll(outcome).toBe('Saved: the daily mail at 07:00.');
     await page.getByLabel('Time zone', { exact: true }).selectOption('Europe/Berlin');
@@ -219,7 +219,7 @@ describe('notifications', () => {
     expect(await page.getByLabel('At', { exact: true }).inputValue()).toBe('7');
     expect(await page.getByLabel('Time zone', { exact: true }).inputValue()).toBe('Europe/Berlin');
     await page.getByRole('radio', { name: 'Each at once' }).check();
-    await expect.poll(outcome).toBe('Saved: e-mails each at once.');
+    await expect.poll(outcome).toBe('Saved: each e-mail at once.');
     expect(await page.getByLabel('At', { exact: true }).count()).toBe(0);
   });
 });

@@ -58,7 +58,7 @@ export function NotificationSettings() {
     const zone = digest === 'daily' && current?.timeZone === 'UTC' ? browserTimeZone() : undefined;
     return save(
       { digest, ...(zone && zone !== 'UTC' ? { timeZone: zone } : {}) },
-      `e-mails ${DIGEST_LABELS[digest].toLowerCase()}`,
+      digest === 'none' ? 'each e-mail at once' : DIGEST_LABELS[digest].toLowerCase(),
     );
   };
 
