@@ -101,50 +101,59 @@ export function NotificationSettings() {
           </fieldset>
           {current.digest === 'daily' && (
             <div className="form__grid">
-              <div className="field">
-                <label className="field__label" htmlFor="digest-hour">
-                  At
-                </label>
-                <select
-                  id="digest-hour"
-                  className="input"
-                  value={current.digestHour}
-                  disabled={busy}
-                  onChange={(e) => {
-                    const h = Number(e.target.value);
-                    void save({ digestHour: h }, `the daily mail at ${hourLabel(h)}`);
-                  }}
-                >
-                  {HOURS.map((h) => (
-                    <option key={h} value={h}>
-                      {hourLabel(h)}
-                    </option>
-                  ))}
-                </select>
-              </div>
-              <div className="field">
-                <label className="field__label" htmlFor="digest-time-zone">
-                  Time zone
-                </label>
-                <select
-                  id="digest-time-zone"
-                  className="input"
-                  value={current.timeZone}
-                  disabled={busy}
-                  onChange={(e) => void save({ timeZone: e.target.value }, `times in ${e.target.value}`)}
-                >
-                  {[...new Set([current.timeZone, ...timeZones()])].map((z) => (
-                    <option key={z} value={z}>
-                      {z}
-                    </option>
-                  ))}
-                </select>
-              </div>
+              <SelectField
+                id="digest-hour"
+                label="At"
+                value={String(current.digestHour)}
+                options={HOURS.map((h) => [String(h), hourLabel(h)] as const)}
+                disabled={busy}
+                onChange={(v) =>
+                  void save({ digestHour: Number(v) }, `the daily mail at ${hourLabel(Number(v))}`)
+                }
+              />
+              <SelectField
+                id="digest-time-zone"
+                label="Time zone"
+                value={current.timeZone}
+                options={[...new Set([current.timeZone, ...timeZones()])].map((z) => [z, z] as const)}
+                disabled={busy}
+                onChange={(v) => void save({ timeZone: v }, `times in ${v}`)}
+              />
             </div>
           )}
         </>
       )}
       <OutcomeNotice outcome={outcome} testId="notification-settings-outcome" />
     </section>
+  );
+}
+
+function SelectField(props: {
+  id: string;
+  label: string;
+  value: string;
+  options: readonly (readonly [value: string, label: string])[];
+  disabled: boolean;
+  onChange(value: string): void;
+}) {
+  return (
+    <div className="field">
+      <label className="field__label" htmlFor={props.id}>
+        {props.label}
+      </label>
+      <select
+        id={props.id}
+        className="input"
+        value={props.value}
+        disabled={props.disabled}
+        onChange={(e) => props.onChange(e.target.value)}
+      >
+        {props.options.map(([value, label]) => (
+          <option key={value} value={value}>
+            {label}
+          </option>
+        ))}
+      </select>
+    </div>
   );
 }
