@@ -68,6 +68,8 @@ export type MarkRead = z.infer<typeof MarkRead>;
 export const DIGESTS = ['none', 'hourly', 'daily'] as const;
 export const Digest = z.enum(DIGESTS);
 export type Digest = z.infer<typeof Digest>;
+/** Until a person chooses: each e-mail at once; a daily digest at 8 o'clock UTC. */
+export const DIGEST_DEFAULTS = { digest: 'none', digestHour: 8, timeZone: 'UTC' } as const;
 const DigestHour = z
   .number()
   .int('a whole hour from 0 to 23')

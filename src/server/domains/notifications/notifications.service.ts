@@ -8,6 +8,7 @@ import {
   EMAIL_BY_DEFAULT,
   type CaseFollowers,
   type Digest,
+  DIGEST_DEFAULTS,
   NOTIFICATION_KINDS,
   type MarkRead,
   type Notification,
@@ -383,9 +384,9 @@ export async function getPreferences(db: Database, actor: Actor): Promise<Notifi
     email: Object.fromEntries(
       NOTIFICATION_KINDS.map((k) => [k, p?.email[k] ?? EMAIL_BY_DEFAULT[k]]),
     ) as Record<NotificationKind, boolean>,
-    digest: p?.digest ?? 'none',
-    digestHour: p?.digest_hour ?? 8,
-    timeZone: p?.time_zone ?? 'UTC',
+    digest: p?.digest ?? DIGEST_DEFAULTS.digest,
+    digestHour: p?.digest_hour ?? DIGEST_DEFAULTS.digestHour,
+    timeZone: p?.time_zone ?? DIGEST_DEFAULTS.timeZone,
   };
 }
 
@@ -410,8 +411,8 @@ export async function updatePreferences(
     }
     await tx.execute(
       sql`insert into notification_preferences as p (user_id, email, digest, digest_hour, time_zone)
-        values (${owner}, ${JSON.stringify(input.email ?? {})}::jsonb, ${input.digest ?? 'none'},
-          ${input.digestHour ?? 8}, ${input.timeZone ?? 'UTC'})
+        values (${owner}, ${JSON.stringify(input.email ?? {})}::jsonb, ${input.digest ?? DIGEST_DEFAULTS.digest},
+          ${input.digestHour ?? DIGEST_DEFAULTS.digestHour}, ${input.timeZone ?? DIGEST_DEFAULTS.timeZone})
         on conflict (user_id) do update set email = p.email || excluded.email,
           digest = ${input.digest === undefined ? sql`p.digest` : sql`excluded.digest`},
           digest_hour = ${input.digestHour === undefined ? sql`p.digest_hour` : sql`excluded.digest_hour`},

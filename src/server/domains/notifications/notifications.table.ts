@@ -15,6 +15,7 @@ import { users } from '../auth/auth.table.js';
 import { cases } from '../cases/cases.table.js';
 import {
   DIGESTS,
+  DIGEST_DEFAULTS,
   NOTIFICATION_KINDS,
   type Digest,
   type NotificationKind,
@@ -79,10 +80,10 @@ export const notificationPreferences = pgTable(
       .references(() => users.id),
     email: jsonb('email').$type<Partial<Record<NotificationKind, boolean>>>().notNull().default({}),
     /** Each e-mail at once (`none`), or one digest an hour or a day (DIGESTS). */
-    digest: text('digest').$type<Digest>().notNull().default('none'),
+    digest: text('digest').$type<Digest>().notNull().default(DIGEST_DEFAULTS.digest),
     /** The daily digest's hour, in `time_zone`. */
-    digestHour: smallint('digest_hour').notNull().default(8),
-    timeZone: text('time_zone').notNull().default('UTC'),
+    digestHour: smallint('digest_hour').notNull().default(DIGEST_DEFAULTS.digestHour),
+    timeZone: text('time_zone').notNull().default(DIGEST_DEFAULTS.timeZone),
     updatedAt: updatedAt(),
   },
   (t) => [
