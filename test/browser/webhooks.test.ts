@@ -183,8 +183,13 @@ describe('webhooks (admin)', () => {
 
     // The filter: only the failed-then-delivered case is not pending any more either.
     await page.getByLabel('State', { exact: true }).selectOption('pending');
-    await eventually(() => text(page.getByTestId('deliveries-empty'))).toBe('No deliveries in this state.');
+    await eventually(() => text(page.getByTestId('deliveries-empty'))).toBe('No deliveries match.');
     await page.getByLabel('State', { exact: true }).selectOption('delivered');
+    await eventually(() => page.getByTestId('delivery-row').count()).toBe(2);
+    // And by event type: the webhook's own types, and its pings.
+    await page.getByLabel('Event type', { exact: true }).selectOption('webhook.ping');
+    await eventually(logRows).toEqual([['webhook.ping', 'Delivered', '1', '200', '—']]);
+    await page.getByLabel('Event type', { exact: true }).selectOption('');
     await eventually(() => page.getByTestId('delivery-row').count()).toBe(2);
   });
 

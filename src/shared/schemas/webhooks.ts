@@ -133,6 +133,7 @@ export type WebhookDelivery = z.infer<typeof WebhookDelivery>;
 
 export const DeliveryListQuery = z.strictObject({
   state: DeliveryState.optional(),
+  eventType: EventPattern.optional().describe('an event type (case.created), or an entity and .* (case.*)'),
   limit: Limit,
   cursor: Cursor.optional(),
 });

@@ -37,6 +37,10 @@ export function DeliveryLog(props: {
 }) {
   const { webhook: w } = props;
   const [state, setState] = useState('');
+  const [eventType, setEventType] = useState('');
+  // The webhook's own event types and patterns, and its test pings.
+  const eventTypes = [...new Set([...w.events.filter((e) => e !== '*'), 'webhook.ping'])];
+  const query = { ...(state ? { state } : {}), ...(eventType ? { eventType } : {}) };
   const [open, setOpen] = useState<ReadonlySet<string>>(new Set());
   const [retrying, setRetrying] = useState<string | null>(null);
   const [retryError, setRetryError] = useState<string | null>(null);
@@ -78,14 +82,24 @@ export function DeliveryLog(props: {
           options={Object.entries(STATE_LABELS)}
           onChange={setState}
         />
+        <FilterSelect
+          id="delivery-event-filter"
+          label="Event type"
+          value={eventType}
+          all="All"
+          options={eventTypes.map((e) => [e, e] as const)}
+          onChange={setEventType}
+        />
       </div>
       <FormError message={retryError} />
       <GrowingList<WebhookDelivery>
         path={`/outgoing-webhooks/${w.id}/deliveries`}
-        query={state ? { state } : {}}
+        query={query}
         what="deliveries"
         emptyTestId="deliveries-empty"
-        empty={state ? 'No deliveries in this state.' : 'Nothing sent yet. Send a test to try the receiver.'}
+        empty={
+          state || eventType ? 'No deliveries match.' : 'Nothing sent yet. Send a test to try the receiver.'
+        }
         poll={(items) => (w.enabled && items.some((d) => d.state === 'pending') ? WATCH_MS : null)}
         reloadKey={props.reloadKey}
       >

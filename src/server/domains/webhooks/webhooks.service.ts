@@ -270,6 +270,16 @@ const DELIVERY_SORT = {
 };
 
 /** A webhook's deliveries, newest first. */
+/** Deliveries of an event type, or of every type of an entity (`case.*`; `*`: all). */
+function eventTypeIs(pattern: string | undefined) {
+  if (pattern === undefined || pattern === '*') return undefined;
+  const col = webhookDeliveries.eventType;
+  if (!pattern.endsWith('.*')) return eq(col, pattern);
+  // A prefix compared as text (LIKE would read the underscores of event types as wildcards).
+  const prefix = pattern.slice(0, -1);
+  return sql`left(${col}, ${prefix.length}) = ${prefix}`;
+}
+
 export async function listDeliveries(db: Database, actor: Actor, id: string, q: DeliveryListQuery) {
   assertAdmin(actor);
   await assertWebhook(db, id);
@@ -280,6 +290,7 @@ export async function listDeliveries(db: Database, actor: Actor, id: string, q: 
       and(
         eq(webhookDeliveries.webhookId, id),
         q.state ? eq(webhookDeliveries.state, q.state) : undefined,
+        eventTypeIs(q.eventType),
         afterCursor(DELIVERY_SORT, q.cursor),
       ),
     )

@@ -513,6 +513,16 @@ describe('delivering', () => {
     expect((await t.get(`/api/v1/outgoing-webhooks/${hook.id}/deliveries?state=lost`, admin)).status).toBe(
       400,
     );
+    // By event type: exact, every type of an entity, or all.
+    const types = async (q: string) => (await deliveries(hook.id, q)).map((d) => d.eventType);
+    expect(await types('?eventType=webhook.ping')).toEqual(['webhook.ping']);
+    expect(await types('?eventType=case.*')).toEqual(['case.created', 'case.created', 'case.created']);
+    expect(await types('?eventType=case.created&state=pending')).toEqual([]);
+    expect(await types('?eventType=*')).toHaveLength(4);
+    expect(await types('?eventType=case.updated')).toEqual([]);
+    const bad = await t.get(`/api/v1/outgoing-webhooks/${hook.id}/deliveries?eventType=case.%25`, admin);
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.code).toBe('validation_error');
     expect((await t.del(`/api/v1/outgoing-webhooks/${hook.id}`, admin)).status).toBe(204);
     const left = await rows<{ n: number }>(
       t.db,
