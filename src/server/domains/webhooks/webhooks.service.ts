@@ -21,6 +21,7 @@ import { conflict, forbidden, notFound, unprocessable } from '../../lib/errors.j
 import { hasMaskedPassword, maskUrlPassword, unmaskUrlPassword } from '../../lib/url-password.js';
 import { afterCursor, encodeCursor, orderBy } from '../../lib/pagination.js';
 import { diff, recordDomainEvent } from '../domain-events/domain-events.repo.js';
+import { typeFilter } from '../domain-events/domain-event-consumers.js';
 import { webhookDeliveries, webhooks } from './webhooks.table.js';
 
 function assertAdmin(actor: Actor) {
@@ -270,16 +271,6 @@ const DELIVERY_SORT = {
 };
 
 /** A webhook's deliveries, newest first. */
-/** Deliveries of an event type, or of every type of an entity (`case.*`; `*`: all). */
-function eventTypeIs(pattern: string | undefined) {
-  if (pattern === undefined || pattern === '*') return undefined;
-  const col = webhookDeliveries.eventType;
-  if (!pattern.endsWith('.*')) return eq(col, pattern);
-  // A prefix compared as text (LIKE would read the underscores of event types as wildcards).
-  const prefix = pattern.slice(0, -1);
-  return sql`left(${col}, ${prefix.length}) = ${prefix}`;
-}
-
 export async function listDeliveries(db: Database, actor: Actor, id: string, q: DeliveryListQuery) {
   assertAdmin(actor);
   await assertWebhook(db, id);
@@ -290,7 +281,8 @@ export async function listDeliveries(db: Database, actor: Actor, id: string, q: 
       and(
         eq(webhookDeliveries.webhookId, id),
         q.state ? eq(webhookDeliveries.state, q.state) : undefined,
-        eventTypeIs(q.eventType),
+        // The rule webhooks choose their events by: a type, `entity.*`, or `*`.
+        q.eventType ? typeFilter([q.eventType], sql`${webhookDeliveries.eventType}`) : undefined,
         afterCursor(DELIVERY_SORT, q.cursor),
       ),
     )
