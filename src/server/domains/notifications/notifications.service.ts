@@ -66,13 +66,13 @@ const wantsMail = (kind: string) =>
 
 /**
  * When the next digest of the preferences row `p` goes: the next top of the hour, or the next
- * `digest_hour` o'clock in its time zone (the local day's, or tomorrow's once it has passed).
+ * `digest_hour` o'clock in its time zone, strictly after now (local time shifted back by the hour,
+ * to the day's start, then a day and the hour on: today's when it is still to come, else tomorrow's).
  */
 const NEXT_DIGEST = sql.raw(`case p.digest
   when 'hourly' then date_trunc('hour', now()) + interval '1 hour'
-  else ((date_trunc('day', now() at time zone p.time_zone) + make_interval(hours => p.digest_hour)
-    + case when date_trunc('day', now() at time zone p.time_zone) + make_interval(hours => p.digest_hour)
-      <= now() at time zone p.time_zone then interval '1 day' else interval '0' end) at time zone p.time_zone)
+  else (date_trunc('day', (now() at time zone p.time_zone) - make_interval(hours => p.digest_hour))
+    + interval '1 day' + make_interval(hours => p.digest_hour)) at time zone p.time_zone
   end`);
 
 /** A column's text as a regular expression that matches it literally. */
