@@ -473,6 +473,16 @@ describe('notifications', () => {
     );
     expect(new Date(due!.at).toISOString()).toBe(expected.toUTC().toISO({ suppressMilliseconds: false }));
     expect(await mailsTo(agent.user.email)).toEqual([]);
+    // Another hour: the waiting one moves to it (two hours on: today's, unless that is past midnight).
+    const hour = (now.hour + 2) % 24;
+    await t.patch('/api/v1/notifications/preferences', { digestHour: hour }, agent.token);
+    let again = now.startOf('day').set({ hour });
+    if (again <= now) again = again.plus({ days: 1 });
+    const [moved2] = await rows<{ at: Date }>(
+      t.db,
+      sql`select mail_due_at as at from notifications where user_id = ${agent.user.id}`,
+    );
+    expect(new Date(moved2!.at).toISOString()).toBe(again.toUTC().toISO({ suppressMilliseconds: false }));
 
     // Hourly instead: the waiting one moves to the next hour.
     await t.patch('/api/v1/notifications/preferences', { digest: 'hourly' }, agent.token);
@@ -505,6 +515,8 @@ describe('notifications', () => {
       [{ digestHour: 7.5 }, 'body.digestHour'],
       [{ timeZone: 'Mars/Olympus' }, 'body.timeZone'],
       [{ digest: 'daily', timeZone: 'Atlantis/Capital' }, 'body.timeZone'],
+      // The browser takes any case; the database names zones exactly (its own check refuses it).
+      [{ timeZone: 'europe/berlin' }, 'body.timeZone'],
     ] as const) {
       const res = await t.patch('/api/v1/notifications/preferences', body, agent.token);
       expect(res.status, JSON.stringify(body)).toBe(400);
