@@ -120,6 +120,10 @@ export const WebhookDelivery = z.object({
   state: DeliveryState,
   attempts: z.number().int(),
   nextAttemptAt: IsoDateTime.nullable().describe('pending: when it is (re)tried'),
+  sending: z.boolean().describe('a sender is posting it right now'),
+  sendAgain: z
+    .boolean()
+    .describe('sent again by hand while being sent: it goes once more when this attempt ends'),
   lastAttemptAt: IsoDateTime.nullable(),
   responseStatus: z.number().int().nullable(),
   responseBody: z.string().nullable().describe(`the first ${WEBHOOK_LIMITS.responseBytes} bytes`),

@@ -182,8 +182,10 @@ export function DeliveryLog(props: {
 /** When it went, or when it goes (again). */
 function whenLine(d: WebhookDelivery): string {
   if (d.state === 'delivered' && d.deliveredAt) return `delivered ${formatDateTime(d.deliveredAt)}`;
-  if (d.state === 'pending')
+  if (d.state === 'pending') {
+    if (d.sending) return d.sendAgain ? 'being sent, and again after' : 'being sent';
     return d.attempts > 0 && d.nextAttemptAt ? `next try ${formatDateTime(d.nextAttemptAt)}` : 'on its way';
+  }
   return d.lastAttemptAt ? `last tried ${formatDateTime(d.lastAttemptAt)}` : '';
 }
 

@@ -10,7 +10,9 @@
 // handed to one sender. The POSTs happen outside any transaction, several at once; their outcomes
 // are written back in one statement: delivered, tried again after a pause (outcomeOf), or given
 // up. A node that dies mid-send leaves the lease to expire and the delivery is sent again: at
-// least once, never twice while all is well. Receivers dedupe by the event id.
+// least once, never twice while all is well. Receivers dedupe by the event id. "Send again" on a
+// delivery in flight (sending_until) does not make it claimable: it is marked (send_again) and
+// goes once more when that attempt's outcome is written.
 import { Agent as HttpAgent, request as httpRequest } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { sql } from 'drizzle-orm';
@@ -102,6 +104,8 @@ interface Claimed {
 interface Attempt {
   id: string;
   webhookId: string;
+  /** The delivery's attempts as claimed: the claim's mark. */
+  attempts: number;
   status: number | null;
   body: string | null;
   error: string | null;
@@ -137,7 +141,8 @@ export async function sendDueWebhooks(db: Database, opts: SendOptions = {}): Pro
       )
       update webhook_deliveries d
       set attempts = d.attempts + 1, last_attempt_at = now(),
-        next_attempt_at = now() + make_interval(secs => ${leaseS})
+        next_attempt_at = now() + make_interval(secs => ${leaseS}),
+        sending_until = now() + make_interval(secs => ${leaseS}), send_again = false
       from due, webhooks w
       where d.id = due.id and w.id = d.webhook_id
       returning d.id, d.webhook_id, d.event_type, d.payload, d.attempts, w.url, w.secret`,
@@ -147,14 +152,22 @@ export async function sendDueWebhooks(db: Database, opts: SendOptions = {}): Pro
     claimed.map((d) => attempt(d, timeoutMs, opts.retryDelaysS ?? RETRY_DELAYS_S)),
   );
   await db.transaction(async (tx) => {
+    // Only a claim still held is written (its attempts unchanged: a sender whose lease ran out and
+    // whose delivery another sender took writes nothing). One sent again by hand meanwhile keeps
+    // this attempt's answer for the log and is due again at once, its attempts from zero.
     await tx.execute(sql`update webhook_deliveries d set
-        state = o.state, response_status = o.status, response_body = o.body, error = o.error,
+        state = case when d.send_again then 'pending' else o.state end,
+        attempts = case when d.send_again then 0 else d.attempts end,
+        response_status = o.status, response_body = o.body, error = o.error,
         duration_ms = o.duration_ms,
-        delivered_at = case when o.state = 'delivered' then now() end,
-        next_attempt_at = case when o.state = 'pending' then now() + make_interval(secs => o.retry_in) end
+        delivered_at = case when o.state = 'delivered' and not d.send_again then now() end,
+        next_attempt_at = case when d.send_again then now()
+          when o.state = 'pending' then now() + make_interval(secs => o.retry_in) end,
+        sending_until = null, send_again = false
       from jsonb_to_recordset(${JSON.stringify(
         attempts.map((a) => ({
           id: a.id,
+          attempts: a.attempts,
           state: a.outcome.state,
           status: a.status,
           body: a.body,
@@ -162,8 +175,9 @@ export async function sendDueWebhooks(db: Database, opts: SendOptions = {}): Pro
           duration_ms: a.durationMs,
           retry_in: a.outcome.state === 'pending' ? a.outcome.retryInS : null,
         })),
-      )}::jsonb) as o(id uuid, state text, status int, body text, error text, duration_ms int, retry_in float8)
-      where d.id = o.id and d.state = 'pending'`);
+      )}::jsonb) as o(id uuid, attempts int, state text, status int, body text, error text,
+        duration_ms int, retry_in float8)
+      where d.id = o.id and d.state = 'pending' and d.attempts = o.attempts`);
     // A receiver that let a POST time out is left alone for a while (see restingUntil).
     const slow = [...new Set(attempts.filter((a) => a.timedOut).map((a) => a.webhookId))];
     if (slow.length > 0) {
@@ -233,6 +247,7 @@ async function attempt(d: Claimed, timeoutMs: number, delays: readonly number[])
   return {
     id: d.id,
     webhookId: d.webhook_id,
+    attempts: d.attempts,
     status,
     body: text,
     error: failureText(result),

@@ -1,7 +1,8 @@
 // Outgoing webhooks, administered: which outside systems get which domain events, the log of
 // what was sent, and sending again. The queueing and sending are in webhook-delivery.ts.
 import { randomBytes } from 'node:crypto';
-import { and, eq, sql } from 'drizzle-orm';
+import { and, eq, sql, type SQL } from 'drizzle-orm';
+import type { PgUpdateSetSource } from 'drizzle-orm/pg-core';
 import type { Database } from '../../../db/client.js';
 import { rows } from '../../../db/client.js';
 import { newId } from '../../../db/columns.js';
@@ -220,6 +221,8 @@ const toDeliveryDto = (d: DeliveryRow): WebhookDelivery => ({
   state: d.state,
   attempts: d.attempts,
   nextAttemptAt: d.state === 'pending' ? isoOrNull(d.nextAttemptAt) : null,
+  sending: d.sendingUntil !== null && d.sendingUntil.getTime() > Date.now(),
+  sendAgain: d.sendAgain,
   lastAttemptAt: isoOrNull(d.lastAttemptAt),
   responseStatus: d.responseStatus,
   responseBody: d.responseBody,
@@ -316,18 +319,38 @@ const AGAIN = {
   error: null,
   durationMs: null,
   deliveredAt: null,
+  sendingUntil: null,
+  sendAgain: false,
 } as const;
+
+/** A sender is posting it right now (its lease has not run out). */
+const IN_FLIGHT = sql`coalesce(${webhookDeliveries.sendingUntil} > now(), false)`;
+
+/**
+ * AGAIN, unless the delivery is in flight: then it stays as the sender will leave it and is marked
+ * to go once more after (send_again). One statement, so a claim in between cannot be missed.
+ */
+function againUnlessInFlight(): PgUpdateSetSource<typeof webhookDeliveries> {
+  const set: Record<string, SQL> = { sendAgain: IN_FLIGHT };
+  for (const [key, value] of Object.entries(AGAIN)) {
+    if (key === 'sendAgain') continue;
+    const column = webhookDeliveries[key as keyof typeof AGAIN];
+    set[key] = sql`case when ${IN_FLIGHT} then ${column} else ${value} end`;
+  }
+  return set;
+}
 
 /**
  * Sends a delivery again (any state): it is queued at once, its attempts counted from zero. A
- * delivery already waiting is just made due now.
+ * delivery already waiting is just made due now; one being sent goes once more when that attempt
+ * ends (never two sends of it at once).
  */
 export async function retryDelivery(db: Database, actor: Actor, id: string, deliveryId: string) {
   assertAdmin(actor);
   const found = await db.transaction(async (tx) => {
     const [again] = await tx
       .update(webhookDeliveries)
-      .set(AGAIN)
+      .set(againUnlessInFlight())
       .where(and(eq(webhookDeliveries.id, deliveryId), eq(webhookDeliveries.webhookId, id)))
       .returning();
     if (!again) throw notFound('delivery');

@@ -47,6 +47,13 @@ export const webhookDeliveries = pgTable(
     attempts: integer('attempts').notNull().default(0),
     /** Pending: when it is due; while being sent, the end of the sender's lease. */
     nextAttemptAt: timestamptz('next_attempt_at').default(sql`now()`),
+    /**
+     * While a sender is posting it: the end of that sender's lease (null otherwise). Tells a send in
+     * flight from a wait for the next try, which both have next_attempt_at in the future.
+     */
+    sendingUntil: timestamptz('sending_until'),
+    /** Sent again by hand while in flight: due again as soon as that attempt's outcome is written. */
+    sendAgain: boolean('send_again').notNull().default(false),
     lastAttemptAt: timestamptz('last_attempt_at'),
     responseStatus: integer('response_status'),
     responseBody: text('response_body'),

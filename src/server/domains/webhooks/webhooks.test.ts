@@ -64,6 +64,8 @@ const deliveries = async (id: string, query = '') =>
     responseBody: string | null;
     error: string | null;
     nextAttemptAt: string | null;
+    sending: boolean;
+    sendAgain: boolean;
     payload: Record<string, unknown>;
   }[];
 
@@ -353,6 +355,73 @@ describe('delivering', () => {
     await sendDueWebhooks(t.db);
     [d] = await deliveries(hook.id);
     expect(d).toMatchObject({ state: 'pending', error: 'connection refused' });
+  });
+
+  it('"Send again" while a delivery is being sent: never two sends at once; it goes once more after', async () => {
+    const hook = await makeWebhook(['case.created']);
+    await newCase();
+    await queue();
+    // The receiver holds the first POST until the test lets it go.
+    let release: () => void = () => undefined;
+    receiver.answer((_req, res) => {
+      release = () => res.end('first');
+    });
+    const first = sendDueWebhooks(t.db);
+    await expect.poll(() => receiver.received.length).toBe(1);
+    let [d] = await deliveries(hook.id);
+    expect(d).toMatchObject({ state: 'pending', attempts: 1, sending: true, sendAgain: false });
+    const again = await t.post(`/api/v1/outgoing-webhooks/${hook.id}/deliveries/${d!.id}/retry`, {}, admin);
+    expect(again.status).toBe(200);
+    expect(again.body).toMatchObject({ state: 'pending', attempts: 1, sending: true, sendAgain: true });
+    // Another sender finds nothing to claim while the first POST is out.
+    expect(await sendDueWebhooks(t.db)).toBe(0);
+    receiver.answer(answerWith(200, 'second'));
+    release();
+    expect(await first).toBe(1);
+    // The first answer is kept for the log; the delivery is due again at once, attempts from zero.
+    [d] = await deliveries(hook.id);
+    expect(d).toMatchObject({
+      state: 'pending',
+      attempts: 0,
+      sending: false,
+      sendAgain: false,
+      responseStatus: 200,
+      responseBody: 'first',
+    });
+    expect(new Date(d!.nextAttemptAt!).getTime()).toBeLessThanOrEqual(Date.now());
+    expect(await sendDueWebhooks(t.db)).toBe(1);
+    [d] = await deliveries(hook.id);
+    expect(d).toMatchObject({ state: 'delivered', attempts: 1, responseBody: 'second' });
+    expect(receiver.received).toHaveLength(2);
+  });
+
+  it('a sender whose lease ran out and whose delivery was taken again writes nothing', async () => {
+    const hook = await makeWebhook(['case.created']);
+    await newCase();
+    await queue();
+    let release: () => void = () => undefined;
+    receiver.answer((_req, res) => {
+      release = () => res.end('late');
+    });
+    const late = sendDueWebhooks(t.db);
+    await expect.poll(() => receiver.received.length).toBe(1);
+    // Its lease runs out (as if its node had hung); a second sender takes the delivery and delivers.
+    await t.db.execute(sql`update webhook_deliveries
+      set next_attempt_at = now(), sending_until = now() - interval '1 second'`);
+    let [d] = await deliveries(hook.id);
+    expect(d).toMatchObject({ sending: false });
+    receiver.answer(answerWith(201, 'on time'));
+    expect(await sendDueWebhooks(t.db)).toBe(1);
+    // The first sender's answer, when it comes, does not overwrite the second's.
+    release();
+    await late;
+    [d] = await deliveries(hook.id);
+    expect(d).toMatchObject({
+      state: 'delivered',
+      attempts: 2,
+      responseStatus: 201,
+      responseBody: 'on time',
+    });
   });
 
   it('a receiver that lets a POST time out is left alone a minute; the others are not held', async () => {
