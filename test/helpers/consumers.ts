@@ -3,8 +3,9 @@ import { sql } from 'drizzle-orm';
 import { rows, type Database } from '../../src/db/client.js';
 
 /**
- * Runs `consume` until `consumer`'s cursor has passed every transaction committed before this
- * call. On PostgreSQL another test's open transaction can hold the horizon back for a moment: wait.
+ * Runs `consume` until `consumer`'s cursor has passed every event of the transactions committed
+ * before this call. (An idle cursor does not move: with nothing after it, it is at the present.)
+ * On PostgreSQL another test's open transaction can hold the horizon back for a moment: wait.
  */
 export async function consumeToPresent(db: Database, consumer: string, consume: () => Promise<unknown>) {
   const [{ now }] = (await rows<{ now: string }>(db, sql`select pg_current_xact_id()::text as now`)) as [
@@ -14,7 +15,10 @@ export async function consumeToPresent(db: Database, consumer: string, consume: 
     await consume();
     const [c] = await rows<{ done: boolean }>(
       db,
-      sql`select tx > ${now}::xid8 as done from domain_event_cursors where consumer = ${consumer}`,
+      sql`select not exists (
+          select 1 from domain_events e where (e.tx, e.id) > (c.tx, c.id) and e.tx < ${now}::xid8
+        ) as done
+        from domain_event_cursors c where c.consumer = ${consumer}`,
     );
     if (c?.done) return;
     await new Promise((r) => setTimeout(r, 50));

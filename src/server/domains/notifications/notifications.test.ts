@@ -670,6 +670,30 @@ describe('notifications', () => {
     expect(BigInt(now.tx)).toBeGreaterThan(BigInt(was.tx));
     expect(now.id).toBe('00000000-0000-0000-0000-000000000000');
   });
+
+  it('an idle consumer writes nothing: its cursor row is not locked or changed', async () => {
+    await newCase();
+    await deliver();
+    // The row's version (xmin) and its last locker or deleter (xmax): a write or a FOR UPDATE
+    // changes one of them, and takes a transaction id.
+    const version = async () =>
+      (
+        await rows<{ xmin: string; xmax: string; tx: string }>(
+          t.db,
+          sql`select xmin::text, xmax::text, tx::text from domain_event_cursors where consumer = 'notifications'`,
+        )
+      )[0]!;
+    const before = await version();
+    for (let i = 0; i < 3; i++) {
+      expect(await deliverNotifications(t.db)).toBe(0);
+      await skipPastDomainEvents(t.db, 'notifications');
+    }
+    expect(await version()).toEqual(before);
+    // Something new: it moves again, and what it reads is handed on.
+    await newCase();
+    await deliver();
+    expect(BigInt((await version()).tx)).toBeGreaterThan(BigInt(before.tx));
+  });
 });
 
 describe.runIf(usingPostgres())('notifications on several nodes', () => {
