@@ -19,7 +19,10 @@ import { canReadCase } from '../../policies/cases.js';
 export const LIVE_POLL_MS = 250;
 /** A comment line now and then, so proxies and browsers keep an idle stream open. */
 export const LIVE_HEARTBEAT_MS = 20_000;
-/** How often the tokens of open streams are checked: a signed-out or disabled user's stream ends. */
+/**
+ * How often the tokens of open streams are checked: a signed-out or disabled user's stream ends,
+ * and one whose rights changed ends so that it connects again with the new ones.
+ */
 export const LIVE_SESSION_CHECK_MS = 30_000;
 /** Changes read per window at most; beyond, everyone is told to read everything again. */
 export const LIVE_READ_MAX = 5_000;
@@ -31,6 +34,8 @@ const BACKLOG_MAX = 256 * 1024;
 export interface LiveStream {
   readonly viewer: Viewer;
   readonly tokenId: string | null;
+  /** What the stream's news were chosen by (rightsOf): changed, the stream ends. */
+  readonly rights: string;
   send(event: string, data: unknown): void;
   end(reason: string): void;
 }
@@ -97,6 +102,14 @@ async function readWindow(
     overflow: read > LIVE_READ_MAX || notified.length > LIVE_READ_MAX,
   };
 }
+
+/** An actor's rights that decide which news it hears (newsFor, canReadCase). */
+const rightsOf = (a: {
+  role: string;
+  customerId: string | null;
+  organizationId: string | null;
+  organizationAccess: boolean;
+}) => [a.role, a.customerId ?? '', a.organizationId ?? '', a.organizationAccess].join('|');
 
 const horizonOf = async (db: Database) =>
   (await rows<{ h: string }>(db, sql`select pg_snapshot_xmin(pg_current_snapshot())::text as h`))[0]!.h;
@@ -166,13 +179,16 @@ export function createLiveHub(db: Database, log: { error: (o: object, msg: strin
   const hub: LiveHub = {
     async open(actor, out, begin) {
       const tokenId = actor.tokenId;
-      if (tokenId && [...streams].filter((s) => s.tokenId === tokenId).length >= LIVE_STREAMS_PER_TOKEN)
-        return null;
       // Idle, the hub starts reading from now: before `ready`, so that nothing after it is missed.
       from ??= await horizonOf(db);
+      // Counted after the last await, and the stream is added before the next one: two requests
+      // of one token at the same moment cannot both take the last place.
+      if (tokenId && [...streams].filter((s) => s.tokenId === tokenId).length >= LIVE_STREAMS_PER_TOKEN)
+        return null;
       begin();
       const stream: LiveStream = {
         tokenId,
+        rights: rightsOf(actor),
         viewer: {
           staff: isStaff(actor),
           userId: actor.userId ?? '',
@@ -205,14 +221,34 @@ export function createLiveHub(db: Database, log: { error: (o: object, msg: strin
     async checkSessions() {
       const ids = [...new Set([...streams].map((s) => s.tokenId).filter((id): id is string => id !== null))];
       if (ids.length === 0) return;
-      const valid = await rows<{ id: string }>(
+      // As a request's sign-in would find them (auth.service.ts authenticate): the token, its user,
+      // and for a customer their record, organization and whether they may see it.
+      const valid = await rows<{
+        id: string;
+        role: string;
+        customerId: string | null;
+        organizationId: string | null;
+        organizationAccess: boolean;
+      }>(
         db,
-        sql`select t.id::text from auth_tokens t join users u on u.id = t.user_id
+        sql`select t.id::text, u.role, u.customer_id::text as "customerId",
+            c.organization_id::text as "organizationId",
+            coalesce(c.organization_access, false) as "organizationAccess"
+          from auth_tokens t join users u on u.id = t.user_id
+          left join customers c on c.id = u.customer_id
           where t.id = any(${sql.param(ids)}::uuid[]) and t.revoked_at is null
-            and (t.expires_at is null or t.expires_at > now()) and u.active and u.deleted_at is null`,
+            and (t.expires_at is null or t.expires_at > now()) and u.active and u.deleted_at is null
+            and (u.role <> 'customer' or (c.id is not null and c.deleted_at is null))`,
       );
-      const live = new Set(valid.map((v) => v.id));
-      for (const s of [...streams]) if (s.tokenId && !live.has(s.tokenId)) s.end('signed_out');
+      const now = new Map(valid.map((v) => [v.id, rightsOf(v)]));
+      for (const s of [...streams]) {
+        if (!s.tokenId) continue;
+        const rights = now.get(s.tokenId);
+        // Rights changed (a role, a customer's organization or their access to it): the client
+        // connects again at once, as the new actor, and its screens read again.
+        if (rights === undefined) s.end('signed_out');
+        else if (rights !== s.rights) s.end('rights_changed');
+      }
     },
     stop() {
       for (const s of [...streams]) s.end('server_stopping');

@@ -17,7 +17,8 @@ export const liveRoutes =
           description:
             'Events: `ready` once connected; `news` (a LiveNews: the ids of cases that changed, whether signals, ' +
             'commitments, event sources or your notifications did) within about a second of each change, only of what you may see; ' +
-            '`end` (with a reason: signed_out, behind, server_stopping) before the server closes the stream. ' +
+            '`end` (with a reason: signed_out, rights_changed, behind, server_stopping) before the server closes the stream; ' +
+            'after rights_changed, connect again. ' +
             'A comment line every 20 s keeps it open. News are hints: read the records through their routes. ' +
             `At most ${LIVE_STREAMS_PER_TOKEN} streams per token.`,
           response: {

@@ -2,6 +2,8 @@
 // notifications within a moment; a customer hears only of what the portal shows them; a signed-out
 // session's stream ends; bad callers are refused. On PostgreSQL: a change made through another
 // node arrives, and a change committed late is not skipped.
+import { createServer, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../../db/client.js';
@@ -14,7 +16,9 @@ import { usingPostgres } from '../../../../test/helpers/db.js';
 import { makeCustomer, makeUser, unique } from '../../../../test/helpers/factories.js';
 import { makeRule, makeSignal } from '../../../../test/helpers/signal-factories.js';
 import { deliverNotifications } from '../notifications/notifications.service.js';
-import { LIVE_STREAMS_PER_TOKEN } from './live-hub.js';
+import { SYSTEM_ACTOR, type Actor } from '../../lib/actor.js';
+import { newId } from '../../../db/columns.js';
+import { createLiveHub, LIVE_STREAMS_PER_TOKEN } from './live-hub.js';
 
 let t: TestApp;
 let admin: Awaited<ReturnType<typeof makeUser>>;
@@ -183,6 +187,48 @@ describe('the live stream', () => {
     expect(plains.events.map(news).filter((n) => n?.cases.includes(c.id))).toEqual([]);
   });
 
+  it('ends a customer’s stream when their rights change; connected again, they hear as the new ones allow', async () => {
+    const org = await t.post('/api/v1/organizations', { name: `Fabrikam ${unique()}` }, admin.token);
+    expect(org.status).toBe(201);
+    const [colleague, lead] = await Promise.all(
+      [false, true].map(async (organizationAccess) => {
+        const c = await t.post(
+          '/api/v1/customers',
+          {
+            name: `Cora ${unique()}`,
+            email: `cora-${unique()}@example.com`,
+            organizationId: org.body.id,
+            organizationAccess,
+          },
+          admin.token,
+        );
+        expect(c.status).toBe(201);
+        return c.body as { id: string };
+      }),
+    );
+    const leadUser = await makeUser(t.db, 'customer', { customerId: lead!.id });
+    const before = await open(leadUser.token);
+    await caseNews(before, (await newCase(colleague!.id)).id);
+    // Nothing changed: the check leaves the stream alone.
+    await t.app.liveHub.checkSessions();
+    // The organization is taken from them.
+    const res = await t.patch(`/api/v1/customers/${lead!.id}`, { organizationAccess: false }, admin.token);
+    expect(res.status).toBe(200);
+    await t.app.liveHub.checkSessions();
+    const end = await before.next((e) => e.event === 'end');
+    expect(JSON.parse(end.data)).toEqual({ reason: 'rights_changed' });
+    const after = await open(leadUser.token);
+    const hidden = await newCase(colleague!.id);
+    const mine = await newCase(lead!.id);
+    await caseNews(after, mine.id);
+    expect(after.events.map(news).filter((n) => n?.cases.includes(hidden.id))).toEqual([]);
+    // Their customer record deleted: signed out.
+    expect((await t.del(`/api/v1/customers/${lead!.id}`, admin.token)).status).toBeLessThan(300);
+    await t.app.liveHub.checkSessions();
+    const gone = await after.next((e) => e.event === 'end');
+    expect(JSON.parse(gone.data)).toEqual({ reason: 'signed_out' });
+  });
+
   it('ends the stream of a session that signs out', async () => {
     const me = await makeUser(t.db, 'agent');
     const s = await connect(me.token);
@@ -216,6 +262,48 @@ describe('the live stream', () => {
     }
     // Closed streams free their places.
     await expect.poll(async () => (await t.openStream('/api/v1/live', me.token)).status).toBe(200);
+  });
+});
+
+describe('a hub on its own', () => {
+  it('two streams of one token opened at the same moment cannot both take the last place', async () => {
+    // A hub of its own is idle, so its first opens wait for the horizon together: the moment when
+    // counting before that wait let every one of them in.
+    const hub = createLiveHub(t.db, { error: () => undefined });
+    const actor: Actor = {
+      ...SYSTEM_ACTOR,
+      kind: 'user',
+      userId: ava.user.id,
+      role: 'agent',
+      tokenId: newId(),
+    };
+    // The opens start together, once every request is in: each runs up to its first wait.
+    const waiting: ServerResponse[] = [];
+    const n = LIVE_STREAMS_PER_TOKEN + 3;
+    const server = createServer((_req, res) => {
+      waiting.push(res);
+      if (waiting.length < n) return;
+      for (const out of waiting)
+        void hub
+          .open(actor, out, () => out.writeHead(200, { 'content-type': 'text/event-stream' }))
+          .then((stream) => {
+            if (!stream) out.writeHead(429).end();
+          });
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+    const stop = new AbortController();
+    try {
+      const answers = await Promise.all(Array.from({ length: n }, () => fetch(url, { signal: stop.signal })));
+      const statuses = answers.map((a) => a.status).sort();
+      expect(statuses.filter((s) => s === 200)).toHaveLength(LIVE_STREAMS_PER_TOKEN);
+      expect(statuses.filter((s) => s === 429)).toHaveLength(3);
+    } finally {
+      stop.abort();
+      hub.stop();
+      server.closeAllConnections();
+      await new Promise((r) => server.close(r));
+    }
   });
 });
 
