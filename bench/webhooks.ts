@@ -9,7 +9,11 @@ import { sql } from 'drizzle-orm';
 import { rows } from '../src/db/client.js';
 import { migrateDatabase } from '../src/db/migrate.js';
 import { SYSTEM_ACTOR } from '../src/server/lib/actor.js';
-import { queueWebhookDeliveries, sendDueWebhooks } from '../src/server/domains/webhooks/webhook-delivery.js';
+import {
+  configureWebhooks,
+  queueWebhookDeliveries,
+  sendDueWebhooks,
+} from '../src/server/domains/webhooks/webhook-delivery.js';
 import { createWebhook } from '../src/server/domains/webhooks/webhooks.service.js';
 import { startReceiver } from '../test/helpers/receiver.js';
 import { fmt, freshDatabase, now, printTable, progress } from './lib.js';
@@ -30,6 +34,7 @@ async function main() {
   const receiver = await startReceiver();
   try {
     await migrateDatabase(handle);
+    configureWebhooks({ webhookLocalNetwork: true }); // the receiver is on this machine
     for (const [name, events] of [
       ['Warehouse', ['*']],
       ['CRM', ['case.*']],

@@ -10,6 +10,7 @@ describe('loadConfig', () => {
       databaseUrl: undefined,
       sessionTtlSeconds: 43200,
       pgliteThread: true,
+      webhookLocalNetwork: false,
     });
     expect(c.dataDir.endsWith('/data')).toBe(true);
   });
@@ -19,12 +20,14 @@ describe('loadConfig', () => {
       HOST: '0.0.0.0',
       STEWARD_DATA_DIR: '/var/lib/steward',
       DATABASE_URL: 'postgres://x@y/z',
+      STEWARD_WEBHOOK_LOCAL_NETWORK: 'on',
     });
     expect(c).toMatchObject({
       port: 8080,
       host: '0.0.0.0',
       dataDir: '/var/lib/steward',
       databaseUrl: 'postgres://x@y/z',
+      webhookLocalNetwork: true,
     });
   });
   it.each(['abc', '-1', '70000', '3.5'])('refuses PORT=%s with a clear message', (port) => {

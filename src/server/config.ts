@@ -26,6 +26,11 @@ export interface Config {
   publicUrl: string;
   /** Seconds between two polls of an IMAP mailbox. */
   imapPollSeconds: number;
+  /**
+   * Outgoing webhooks may go to this machine and local networks (private, link-local, loopback
+   * addresses). Off by default, so an admin's webhook URL cannot reach internal services.
+   */
+  webhookLocalNetwork: boolean;
 }
 
 function int(name: string, value: string | undefined, fallback: number, min: number, max: number): number {
@@ -69,6 +74,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
       (env.PORT === '0' ? '' : `http://${env.HOST || '127.0.0.1'}:${env.PORT || 3000}`)
     ).replace(/\/+$/, ''),
     imapPollSeconds: int('STEWARD_IMAP_POLL_SECONDS', env.STEWARD_IMAP_POLL_SECONDS, 30, 1, 3600),
+    webhookLocalNetwork: flag('STEWARD_WEBHOOK_LOCAL_NETWORK', env.STEWARD_WEBHOOK_LOCAL_NETWORK, false),
     ...overrides,
   };
 }

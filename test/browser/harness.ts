@@ -46,6 +46,8 @@ export async function startStack(): Promise<Stack> {
     DATABASE_URL: '',
     STEWARD_ADMIN_EMAIL: '',
     STEWARD_ADMIN_PASSWORD: '',
+    // The webhook tests' receiver listens on 127.0.0.1.
+    STEWARD_WEBHOOK_LOCAL_NETWORK: 'on',
   };
   const server = await startServer(loadConfig(env, { webDir: DEFAULT_WEB_DIR }), {
     demo: true,

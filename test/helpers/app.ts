@@ -12,7 +12,11 @@ export interface ApiResponse<T = any> {
 
 export async function startTestApp(overrides: Partial<Config> = {}) {
   const handle = await createTestDatabase();
-  const config = loadConfig({}, { port: 0, host: '127.0.0.1', publicUrl: '', ...overrides });
+  // Webhooks may go to this machine: the tests' receivers listen on 127.0.0.1.
+  const config = loadConfig(
+    {},
+    { port: 0, host: '127.0.0.1', publicUrl: '', webhookLocalNetwork: true, ...overrides },
+  );
   const app = await buildApp({ db: handle.db, databaseKind: handle.kind, config });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const address = app.server.address();

@@ -269,7 +269,7 @@ function WebhookForm(props: {
           value={url}
           onChange={setUrl}
           error={errors.url}
-          hint="Steward POSTs each event here as JSON: an http:// or https:// address."
+          hint="Steward POSTs each event here as JSON: an http:// or https:// address (on a local network only if the server allows it)."
         />
       </div>
       <EventPatterns

@@ -13,8 +13,10 @@
 // least once, never twice while all is well. Receivers dedupe by the event id. "Send again" on a
 // delivery in flight (sending_until) does not make it claimable: it is marked (send_again) and
 // goes once more when that attempt's outcome is written.
+import { lookup as dnsLookup } from 'node:dns';
 import { Agent as HttpAgent, request as httpRequest } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
+import type { LookupFunction } from 'node:net';
 import { sql } from 'drizzle-orm';
 import type { Database } from '../../../db/client.js';
 import { rows } from '../../../db/client.js';
@@ -27,7 +29,9 @@ import {
   type Outcome,
   type WebhookPayload,
 } from '../../../core/webhook-outcome.js';
+import { isLocalAddress, isLocalHost } from '../../../core/local-address.js';
 import { matchesEventPattern, WEBHOOK_LIMITS } from '../../../shared/schemas/webhooks.js';
+import type { Config } from '../../config.js';
 import { SYSTEM_ACTOR } from '../../lib/actor.js';
 import { consumeDomainEvents, skipPastDomainEvents } from '../domain-events/domain-event-consumers.js';
 import { recordDomainEvents } from '../domain-events/domain-events.repo.js';
@@ -44,6 +48,16 @@ export const PRUNE_BATCH = 5_000;
 export const DELIVERIES_KEPT_DAYS = 30;
 export const TIMEOUT_MS = 10_000;
 const CONSUMER = 'webhooks';
+
+let localNetwork = false;
+/**
+ * Whether webhooks may go to this machine or a local network (Config.webhookLocalNetwork; off
+ * unless configured). Mounting the webhook routes sets it, so every built app has it.
+ */
+export function configureWebhooks(config: Pick<Config, 'webhookLocalNetwork'>) {
+  localNetwork = config.webhookLocalNetwork;
+}
+export const localNetworkAllowed = () => localNetwork;
 
 /** Queues the deliveries of the next domain events (at most `limit`). Returns how many events were read. */
 export async function queueWebhookDeliveries(db: Database, limit = QUEUE_BATCH): Promise<number> {
@@ -119,6 +133,8 @@ export interface SendOptions {
   perWebhook?: number;
   timeoutMs?: number;
   retryDelaysS?: readonly number[];
+  /** Send to local addresses too (default: as configured, configureWebhooks). */
+  localNetwork?: boolean;
 }
 
 /** Sends the due deliveries (at most `limit`). Returns how many were attempted. */
@@ -149,7 +165,9 @@ export async function sendDueWebhooks(db: Database, opts: SendOptions = {}): Pro
   );
   if (claimed.length === 0) return 0;
   const attempts = await Promise.all(
-    claimed.map((d) => attempt(d, timeoutMs, opts.retryDelaysS ?? RETRY_DELAYS_S)),
+    claimed.map((d) =>
+      attempt(d, timeoutMs, opts.retryDelaysS ?? RETRY_DELAYS_S, opts.localNetwork ?? localNetwork),
+    ),
   );
   await db.transaction(async (tx) => {
     // Only a claim still held is written (its attempts unchanged: a sender whose lease ran out and
@@ -214,7 +232,12 @@ export async function sendDueWebhooks(db: Database, opts: SendOptions = {}): Pro
   return claimed.length;
 }
 
-async function attempt(d: Claimed, timeoutMs: number, delays: readonly number[]): Promise<Attempt> {
+async function attempt(
+  d: Claimed,
+  timeoutMs: number,
+  delays: readonly number[],
+  allowLocal: boolean,
+): Promise<Attempt> {
   const body = bodyOf(d.payload);
   const timestamp = Math.floor(Date.now() / 1000);
   const started = performance.now();
@@ -236,6 +259,7 @@ async function attempt(d: Claimed, timeoutMs: number, delays: readonly number[])
       },
       body,
       timeoutMs,
+      allowLocal,
     );
     ({ status, retryAfter } = answer);
     text = answer.body;
@@ -263,25 +287,59 @@ const agents = {
   'http:': new HttpAgent({ keepAlive: true, maxSockets: 50 }),
   'https:': new HttpsAgent({ keepAlive: true, maxSockets: 50 }),
 };
+const publicAgents = {
+  'http:': new HttpAgent({ keepAlive: true, maxSockets: 50 }),
+  'https:': new HttpsAgent({ keepAlive: true, maxSockets: 50 }),
+};
+
+/** A webhook's address is local, and local addresses are not allowed. */
+class LocalAddressError extends Error {
+  readonly code = 'ELOCALADDRESS';
+  constructor(readonly address: string) {
+    super(`${address} is on a local network`);
+  }
+}
+
+/**
+ * The system's lookup, refusing names that resolve to a local address. Checked on the address
+ * the socket connects to, so a name cannot pass the check and then resolve elsewhere.
+ */
+const publicOnlyLookup: LookupFunction = (hostname, options, callback) => {
+  dnsLookup(hostname, options, (err, address, family) => {
+    if (err) return callback(err, address, family);
+    const addresses = Array.isArray(address) ? address.map((a) => a.address) : [address];
+    const local = addresses.find(isLocalAddress);
+    if (local) return callback(new LocalAddressError(local), address, family);
+    callback(null, address, family);
+  });
+};
 
 /**
  * POSTs a JSON body; resolves with the status, the Retry-After header and the first
  * WEBHOOK_LIMITS.responseBytes of the answer (the rest is not read). Redirects are not followed.
+ * Without `allowLocal`, a local address (written or resolved) fails before anything is sent.
  */
 function postJson(
   url: string,
   headers: Record<string, string>,
   body: string,
   timeoutMs: number,
+  allowLocal: boolean,
 ): Promise<{ status: number; retryAfter: string | null; body: string | null }> {
   const target = new URL(url);
   const send = target.protocol === 'https:' ? httpsRequest : httpRequest;
+  // An address in the URL is never looked up: check it here.
+  if (!allowLocal && isLocalHost(target.hostname))
+    return Promise.reject(new LocalAddressError(target.hostname));
   return new Promise((resolve, reject) => {
     const req = send(
       target,
       {
         method: 'POST',
-        agent: agents[target.protocol as 'http:' | 'https:'],
+        // A separate pool when local addresses are refused: a kept-alive socket to a local
+        // receiver (opened while allowed) is never reused for a refused one.
+        agent: (allowLocal ? agents : publicAgents)[target.protocol as 'http:' | 'https:'],
+        ...(allowLocal ? {} : { lookup: publicOnlyLookup }),
         signal: AbortSignal.timeout(timeoutMs),
         headers: {
           ...headers,
@@ -327,6 +385,8 @@ const isTimeout = (err: unknown) =>
   err instanceof Error && (err.name === 'TimeoutError' || err.name === 'AbortError');
 
 function errorText(err: unknown): string {
+  if (err instanceof LocalAddressError)
+    return `not sent: ${err.address} is on a local network (allowed only with STEWARD_WEBHOOK_LOCAL_NETWORK=on)`;
   const code = err instanceof Error && 'code' in err ? String((err as { code: unknown }).code) : null;
   if (code === 'ECONNREFUSED') return 'connection refused';
   if (code === 'ENOTFOUND') return 'the host name does not resolve';

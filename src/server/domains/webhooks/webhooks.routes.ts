@@ -13,14 +13,17 @@ import {
 } from '../../../shared/schemas/webhooks.js';
 import { ADMIN, AUTHED, actorOf, errors } from '../../lib/http.js';
 import type { RouteDeps } from '../../routes.js';
+import { configureWebhooks } from './webhook-delivery.js';
 import * as webhooks from './webhooks.service.js';
 
 const tags = ['webhooks'];
 const access = { access: ADMIN };
 
 export const webhooksRoutes =
-  ({ db }: RouteDeps): FastifyPluginAsyncZod =>
+  ({ db, config }: RouteDeps): FastifyPluginAsyncZod =>
   async (app) => {
+    // The process's webhook settings (as mail.routes.ts does for mail): the sending job reads them.
+    configureWebhooks(config);
     app.get(
       '/outgoing-webhooks',
       {

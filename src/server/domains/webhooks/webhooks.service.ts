@@ -23,6 +23,8 @@ import { hasMaskedPassword, maskUrlPassword, unmaskUrlPassword } from '../../lib
 import { afterCursor, encodeCursor, orderBy } from '../../lib/pagination.js';
 import { diff, recordDomainEvent } from '../domain-events/domain-events.repo.js';
 import { typeFilter } from '../domain-events/domain-event-consumers.js';
+import { isLocalHost } from '../../../core/local-address.js';
+import { localNetworkAllowed } from './webhook-delivery.js';
 import { webhookDeliveries, webhooks } from './webhooks.table.js';
 
 function assertAdmin(actor: Actor) {
@@ -113,6 +115,7 @@ export async function createWebhook(
       { path: 'body.url', message: 'give the password' },
     ]);
   }
+  assertReachable(input.url);
   const id = newId();
   const secret = newSecret();
   await db.transaction(async (tx) => {
@@ -140,12 +143,25 @@ export async function createWebhook(
   return { ...(await getWebhook(db, actor, id)), secret };
 }
 
+/**
+ * A URL naming this machine or a local network by address (or `localhost`) is refused unless the
+ * operator allows local networks. A name is checked when sent to, on the address it resolves to
+ * (webhook-delivery.ts), since that can change.
+ */
+function assertReachable(url: string) {
+  if (localNetworkAllowed() || !isLocalHost(new URL(url).hostname)) return;
+  const message =
+    'a local address (this machine or a private network): not allowed unless the server is started with STEWARD_WEBHOOK_LOCAL_NETWORK=on';
+  throw unprocessable('validation_error', `body.url: ${message}`, [{ path: 'body.url', message }]);
+}
+
 export async function updateWebhook(db: Database, actor: Actor, id: string, input: WebhookUpdate) {
   assertAdmin(actor);
   await db.transaction(async (tx) => {
     const [before] = await tx.select().from(webhooks).where(eq(webhooks.id, id)).for('update');
     if (!before) throw notFound('webhook');
     const next = { ...input, ...(input.url ? { url: unmaskUrlPassword(input.url, before.url, 'url') } : {}) };
+    if (next.url && next.url !== before.url) assertReachable(next.url);
     const changes = diff(before as unknown as Record<string, unknown>, next);
     if (Object.keys(changes).length === 0) return;
     if (changes.url)

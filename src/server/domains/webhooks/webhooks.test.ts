@@ -1,3 +1,5 @@
+import { lookup } from 'node:dns/promises';
+import { hostname } from 'node:os';
 import { sql } from 'drizzle-orm';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase, rows } from '../../../db/client.js';
@@ -7,7 +9,13 @@ import { usingPostgres } from '../../../../test/helpers/db.js';
 import { makeCustomer, makeUser, unique } from '../../../../test/helpers/factories.js';
 import { answerWith, startReceiver, type Receiver } from '../../../../test/helpers/receiver.js';
 import { verifyWebhookSignature } from '../events/webhook-signature.js';
-import { pruneDeliveries, queueWebhookDeliveries, sendDueWebhooks } from './webhook-delivery.js';
+import { isLocalAddress } from '../../../core/local-address.js';
+import {
+  configureWebhooks,
+  pruneDeliveries,
+  queueWebhookDeliveries,
+  sendDueWebhooks,
+} from './webhook-delivery.js';
 
 let t: TestApp;
 let admin: string;
@@ -116,6 +124,46 @@ describe('administering webhooks', () => {
     expect(await bad({ events: ['case.**'] })).toEqual(['body.events.0']);
     expect(await bad({ events: [] })).toEqual(['body.events']);
     expect((await t.get('/api/v1/outgoing-webhooks', admin)).body.items).toEqual([]);
+  });
+
+  it('refuses a local address unless the server allows local networks; other edits still go', async () => {
+    const local = await makeWebhook(['case.created']); // made while allowed (the receiver is local)
+    configureWebhooks({ webhookLocalNetwork: false });
+    try {
+      for (const url of [
+        'http://127.0.0.1:9/in',
+        'http://localhost:8080/in',
+        'http://api.localhost/in',
+        'http://[::1]/in',
+        'http://169.254.169.254/latest/meta-data',
+        'http://10.0.0.7/in',
+        'http://192.168.1.20/in',
+      ]) {
+        const res = await t.post('/api/v1/outgoing-webhooks', { name: 'Inside', url, events: ['*'] }, admin);
+        expect(res.status, url).toBe(422);
+        expect(res.body.error).toMatchObject({ code: 'validation_error', details: [{ path: 'body.url' }] });
+        expect(res.body.error.message).toContain('STEWARD_WEBHOOK_LOCAL_NETWORK');
+      }
+      const moved = await t.patch(
+        `/api/v1/outgoing-webhooks/${local.id}`,
+        { url: 'http://10.1.1.1/x' },
+        admin,
+      );
+      expect(moved.status).toBe(422);
+      // Editing something else of a webhook made while allowed is not refused.
+      expect(
+        (await t.patch(`/api/v1/outgoing-webhooks/${local.id}`, { name: 'Renamed' }, admin)).status,
+      ).toBe(200);
+      const outside = await t.post(
+        '/api/v1/outgoing-webhooks',
+        { name: 'Outside', url: 'https://crm.example/hook', events: ['*'] },
+        admin,
+      );
+      expect(outside.status).toBe(201);
+      expect((await t.get('/api/v1/outgoing-webhooks', admin)).body.items).toHaveLength(2);
+    } finally {
+      configureWebhooks({ webhookLocalNetwork: true });
+    }
   });
 
   it('a password in the URL is never shown, and a URL sent back masked keeps it', async () => {
@@ -470,6 +518,41 @@ describe('delivering', () => {
     expect(receiver.received.filter((r) => r.path === '/other')).toHaveLength(1);
     expect((await t.get(`/api/v1/outgoing-webhooks/${busy.id}`, admin)).body.pending).toBe(5);
     expect((await t.get(`/api/v1/outgoing-webhooks/${other.id}`, admin)).body.pending).toBe(0);
+  });
+
+  it('sends nothing to a local address unless allowed: written in the URL, or a name resolving there', async (ctx) => {
+    const byAddress = await makeWebhook(['case.created']);
+    // The machine's own name resolves to one of its addresses (loopback, or a private one).
+    const me = hostname();
+    const resolved = await lookup(me).then(
+      (a) => a.address,
+      () => '',
+    );
+    if (!isLocalAddress(resolved)) ctx.skip();
+    const byName = await makeWebhook(['case.created'], {
+      url: `http://${me}:${new URL(receiver.url).port}/named`,
+    });
+    await newCase();
+    await queue();
+    expect(await sendDueWebhooks(t.db, { localNetwork: false })).toBe(2);
+    expect(receiver.received).toEqual([]);
+    const [a] = await deliveries(byAddress.id);
+    expect(a).toMatchObject({ state: 'pending', attempts: 1, responseStatus: null });
+    expect(a!.error).toBe(
+      'not sent: 127.0.0.1 is on a local network (allowed only with STEWARD_WEBHOOK_LOCAL_NETWORK=on)',
+    );
+    const [n] = await deliveries(byName.id);
+    expect(n!.error).toBe(
+      `not sent: ${resolved} is on a local network (allowed only with STEWARD_WEBHOOK_LOCAL_NETWORK=on)`,
+    );
+    // Allowed, the same deliveries go.
+    await t.db.execute(sql`update webhook_deliveries set next_attempt_at = now()`);
+    expect(await sendDueWebhooks(t.db, { localNetwork: true })).toBe(2);
+    if (resolved.startsWith('127.')) {
+      expect(receiver.received.map((r) => r.path).sort()).toEqual(['/hook', '/named']);
+    } else {
+      expect(receiver.received.map((r) => r.path)).toEqual(['/hook']);
+    }
   });
 
   it('does not follow a redirect', async () => {
