@@ -185,6 +185,8 @@ interface MailRow {
   actor_name: string | null;
   customer_name: string | null;
   data: { promise?: PromiseKind; dueAt?: string };
+  /** The person's zone (their preferences; UTC until they choose one). */
+  time_zone: string;
 }
 
 /** The e-mails of these new notifications, whose owners want them (queued in this transaction). */
@@ -193,10 +195,12 @@ async function mailNotifications(tx: Database, ids: string[]): Promise<void> {
   const found = await rows<MailRow>(
     tx,
     sql`select n.kind, u.email, u.name, c.id as case_id, c.number, c.subject,
-        a.name as actor_name, cu.name as customer_name, n.data
+        a.name as actor_name, cu.name as customer_name, n.data,
+        coalesce(p.time_zone, 'UTC') as time_zone
       from notifications n
       join users u on u.id = n.user_id
       join cases c on c.id = n.case_id
+      left join notification_preferences p on p.user_id = n.user_id
       left join customers cu on cu.id = c.customer_id
       left join users a on a.id = n.actor_id and a.role <> 'customer'
       where n.id = any(${sql.param(ids)}::uuid[])
@@ -211,7 +215,7 @@ async function mailNotifications(tx: Database, ids: string[]): Promise<void> {
         to: n.email,
         toName: n.name,
         subject: `[#${n.number}] ${sentence}: ${n.subject}`,
-        text: `${sentence}${dueText(n)}.\n\n#${n.number} ${n.subject}\n${publicUrl}/cases/${n.case_id}\n\n${MAIL_FOOTER(publicUrl)}`,
+        text: `${sentence}${dueText(n, true)}.\n\n#${n.number} ${n.subject}\n${publicUrl}/cases/${n.case_id}\n\n${MAIL_FOOTER(publicUrl)}`,
         autoSubmitted: true,
       };
     }),
@@ -440,7 +444,6 @@ export const DIGEST_BATCH = 50;
 
 interface DigestRow extends MailRow {
   user_id: string;
-  time_zone: string;
   created_at: string;
   send: boolean;
 }
@@ -500,8 +503,20 @@ const sentenceOf = (n: MailRow) =>
     promise: n.data.promise ?? null,
   });
 
-const dueText = (n: MailRow) =>
-  n.data.dueAt ? ` (due ${n.data.dueAt.slice(0, 16).replace('T', ' ')} UTC)` : '';
+const formats = new Map<string, Intl.DateTimeFormat>();
+/** A time as mails write it, in `zone` ("4 Dec 2026, 10:30"). */
+function timeIn(zone: string, at: Date | string): string {
+  let format = formats.get(zone);
+  if (!format) {
+    format = new Intl.DateTimeFormat('en-GB', { timeZone: zone, dateStyle: 'medium', timeStyle: 'short' });
+    formats.set(zone, format);
+  }
+  return format.format(new Date(at));
+}
+
+/** A promise's due time, in the person's zone (named, unless the mail says it once for all). */
+const dueText = (n: MailRow, nameZone: boolean) =>
+  n.data.dueAt ? ` (due ${timeIn(n.time_zone, n.data.dueAt)}${nameZone ? ` ${n.time_zone}` : ''})` : '';
 
 const MAIL_FOOTER = (publicUrl: string) =>
   `You get this mail because of your notification settings: ${publicUrl}/account`;
@@ -509,16 +524,13 @@ const MAIL_FOOTER = (publicUrl: string) =>
 /** One person's digest: their unread notifications case by case, oldest first, times in their zone. */
 function digestMail(items: DigestRow[], publicUrl: string) {
   const first = items[0]!;
-  const at = new Intl.DateTimeFormat('en-GB', {
-    timeZone: first.time_zone,
-    dateStyle: 'medium',
-    timeStyle: 'short',
-  });
   const byCase = new Map<string, DigestRow[]>();
   for (const n of items) byCase.set(n.case_id, [...(byCase.get(n.case_id) ?? []), n]);
   const blocks = [...byCase.values()].map((ns) => {
     const c = ns[0]!;
-    const lines = ns.map((n) => `- ${at.format(new Date(n.created_at))}: ${sentenceOf(n)}${dueText(n)}`);
+    const lines = ns.map(
+      (n) => `- ${timeIn(first.time_zone, n.created_at)}: ${sentenceOf(n)}${dueText(n, false)}`,
+    );
     return `#${c.number} ${c.subject}\n${lines.join('\n')}\n${publicUrl}/cases/${c.case_id}`;
   });
   const count = (n: number, one: string) => `${n} ${one}${n === 1 ? '' : 's'}`;

@@ -399,6 +399,36 @@ describe('notifications', () => {
     expect(audit!.n).toBe(1);
   });
 
+  it('give a promise’s due time in the person’s own time zone', async () => {
+    const agent = await makeUser(t.db, 'agent');
+    const zone = await t.patch(
+      '/api/v1/notifications/preferences',
+      { timeZone: 'America/New_York' },
+      agent.token,
+    );
+    expect(zone.status).toBe(200);
+    const { customer } = await makeCustomerWithAgreement(t.db, {
+      targets: [{ kind: 'first_response', minutes: 60 }],
+    });
+    const c = await t.post(
+      '/api/v1/cases',
+      { subject: `Zoned ${unique()}`, customerId: customer.id, assigneeId: agent.user.id },
+      admin.token,
+    );
+    expect(c.status).toBe(201);
+    const due = new Date(Date.now() + 3 * 24 * 3600_000);
+    due.setUTCHours(15, 30, 0, 0);
+    await t.db
+      .execute(sql`update case_promises set warn_at = now() - interval '1 second', due_at = ${due.toISOString()}
+      where case_id = ${c.body.id}`);
+    expect(await recordWarnings(t.db)).toBeGreaterThanOrEqual(1);
+    await deliver();
+    const warning = (await mailsTo(agent.user.email)).find((m) => m.text_body.includes('(due '));
+    const local = DateTime.fromJSDate(due).setZone('America/New_York').setLocale('en-GB');
+    expect(local.toFormat('HH:mm')).not.toBe('15:30');
+    expect(warning?.text_body).toContain(`(due ${local.toFormat('d LLL yyyy, HH:mm')} America/New_York).`);
+  });
+
   it('gather e-mails in an hourly digest of what is still unread, sent once', async () => {
     const agent = await makeUser(t.db, 'agent');
     const set = await t.patch('/api/v1/notifications/preferences', { digest: 'hourly' }, agent.token);
