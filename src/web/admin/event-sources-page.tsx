@@ -24,7 +24,7 @@ import { useApi } from '../lib/use-api.js';
 import { anySource, useLive } from '../lib/live.js';
 import { ErrorNotice, FormError, Loading, PageHeader } from '../layout/page-parts.js';
 import { ChartCard, type ChartSeries } from '../layout/time-chart.js';
-import { RecordGate } from '../layout/record-gate.js';
+import { AfterReadingAgain, RecordGate } from '../layout/record-gate.js';
 import { AdminList } from './admin-list.js';
 import { DataTable } from '../layout/data-table.js';
 import { ListState } from '../layout/list-state.js';
@@ -136,14 +136,13 @@ export function EventSourceFormPage() {
     >
       {() => (
         <>
-          {readingAgain && <p className="muted">Loading event source…</p>}
-          {!readingAgain && (
+          <AfterReadingAgain readingAgain={readingAgain} label="Loading event source…">
             <EventSourceForm
               key={`${key ?? 'new'}-${source.data?.updatedAt ?? ''}`}
               source={source.data}
               onCredentials={(credentials) => setShown({ credentials, rotated: !!source.data })}
             />
-          )}
+          </AfterReadingAgain>
           {source.data && <HourlyActivity source={source.data} />}
           {source.data && <SentTypes source={source.data} />}
           {source.data && <RecentWarnings source={source.data} />}

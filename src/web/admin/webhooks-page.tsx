@@ -19,7 +19,7 @@ import { useApi } from '../lib/use-api.js';
 import { useInterval } from '../lib/use-interval.js';
 import { DataTable, numberColumn } from '../layout/data-table.js';
 import { Fact, OutcomeNotice, PageHeader, type Outcome } from '../layout/page-parts.js';
-import { RecordGate } from '../layout/record-gate.js';
+import { AfterReadingAgain, RecordGate } from '../layout/record-gate.js';
 import { AdminList } from './admin-list.js';
 import { describedBy, errorAt, FormField, TextField, type PathErrors } from './form-parts.js';
 import { RecordForm } from './record-form.js';
@@ -170,14 +170,13 @@ export function WebhookFormPage() {
     >
       {() => (
         <>
-          {readingAgain && <p className="muted">Loading webhook…</p>}
-          {!readingAgain && (
+          <AfterReadingAgain readingAgain={readingAgain} label="Loading webhook…">
             <WebhookForm
               key={`${id ?? 'new'}-${hook.data?.updatedAt ?? ''}`}
               webhook={hook.data}
               onCreated={(webhook) => setShown({ webhook, rotated: false })}
             />
-          )}
+          </AfterReadingAgain>
           {hook.data && (
             <>
               <WebhookActions

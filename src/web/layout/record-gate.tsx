@@ -34,3 +34,12 @@ export function RecordGate<T>(props: {
   if (waiting(record) || props.pending || needs.some(waiting)) return <Loading label={props.loadingLabel} />;
   return <>{props.children(record.data)}</>;
 }
+
+/**
+ * A record's form, held back while the screen reads the record again after a change of its own
+ * (useEditedRecord's readingAgain): the form then starts from the record as it is now, and an
+ * answer arriving after the admin began editing cannot start it over.
+ */
+export function AfterReadingAgain(props: { readingAgain: boolean; label: string; children: ReactNode }) {
+  return props.readingAgain ? <p className="muted">{props.label}</p> : <>{props.children}</>;
+}
