@@ -42,7 +42,8 @@ const NOTIFYING = [
  * `notifications` consumer of domain-event-consumers.ts. Who is told:
  * - `case_assigned`: the new assignee of a case created or changed, unless they did it;
  * - `case_queued`: the members of the team a case was given to with nobody assigned (created or moved);
- * - `customer_replied`, `note_added`: the case's assignee, unless they wrote it;
+ * - `customer_replied`: the case's assignee; with nobody assigned, the members of its team;
+ * - `note_added`: the case's assignee, unless they wrote it;
  * - `mentioned`: a colleague named in an internal note as @Full Name or @address-before-the-at;
  * - `promise_warning`, `promise_breached`: the case's assignee; unassigned, the members of its team;
  * - and those following the case: its customer's messages, notes and promises, as the assignee.
@@ -107,10 +108,14 @@ async function insertNotifications(
         (ev.type = 'case.created' and ev.data->>'teamId' is not null and ev.data->>'assigneeId' is null)
         or (ev.type = 'case.updated' and ev.data->'changes'->'teamId'->>'to' = ev.team_id::text))
       union all
-      select id, case_id, actor_id, occurred_at,
-        case type when 'case.customer_message' then 'customer_replied' else 'note_added' end,
-        assignee_id, '{}'::jsonb
-      from ev where type in ('case.customer_message', 'case.note_added') and assignee_id is not null
+      -- The assignee; a customer's message on a case with nobody assigned, its team's members.
+      select ev.id, ev.case_id, ev.actor_id, ev.occurred_at,
+        case ev.type when 'case.customer_message' then 'customer_replied' else 'note_added' end,
+        coalesce(ev.assignee_id, m.user_id), '{}'::jsonb
+      from ev left join team_members m
+        on ev.assignee_id is null and ev.type = 'case.customer_message' and m.team_id = ev.team_id
+      where ev.type in ('case.customer_message', 'case.note_added')
+        and coalesce(ev.assignee_id, m.user_id) is not null
       union all
       -- Those following the case hear what its assignee hears (but not its assignment).
       select ev.id, ev.case_id, ev.actor_id, ev.occurred_at,

@@ -133,6 +133,43 @@ describe('notifications', () => {
     ]);
   });
 
+  it('tell a team when the customer writes on its case with nobody assigned; not of notes', async () => {
+    const team = await t.post(
+      '/api/v1/teams',
+      { name: `Returns ${unique()}`, assignmentMode: 'manual', memberIds: [ava.user.id, ben.user.id] },
+      admin.token,
+    );
+    expect(team.status).toBe(201);
+    const c = await newCase({ teamId: team.body.id });
+    const customerLogin = await makeUser(t.db, 'customer', { customerId: c.customer.id });
+    const write = async () => {
+      const res = await t.post(
+        `/api/v1/cases/${c.id}/messages`,
+        { body: 'Any news?', public: true },
+        customerLogin.token,
+      );
+      expect(res.status).toBe(201);
+    };
+    await write();
+    await t.post(`/api/v1/cases/${c.id}/messages`, { body: 'Looking', public: false }, admin.token);
+    await deliver();
+    for (const member of [ava, ben])
+      expect((await forCase(member.token, c.id)).map((n) => n.kind).sort()).toEqual([
+        'case_queued',
+        'customer_replied',
+      ]);
+    // Assigned, the next message tells the assignee only.
+    expect((await t.patch(`/api/v1/cases/${c.id}`, { assigneeId: ava.user.id }, admin.token)).status).toBe(
+      200,
+    );
+    await write();
+    await deliver();
+    const count = async (who: typeof ava) =>
+      (await forCase(who.token, c.id)).filter((n) => n.kind === 'customer_replied').length;
+    expect(await count(ava)).toBe(2);
+    expect(await count(ben)).toBe(1);
+  });
+
   it('tell colleagues named in a note (@Full Name or @address), on any case', async () => {
     const zoe = await makeUser(t.db, 'agent', { email: `zoe.k-${unique()}@example.com` });
     const name = zoe.user.name; // "agent 1a2b3c4d"
