@@ -1,7 +1,8 @@
 // The live stream in the web UI: what others do shows on the screen that is open, within a few
 // seconds and without a reload, far sooner than the screens' own polls (30 s for the bell and the
 // queue, 15 s for a case's messages, 30 s for a portal request, 10 s for a signal's page; the
-// Signals list and a customer's page had none), so these tests fail without it.
+// Signals list, a customer's page, Commitments and the Event sources list had none), so these
+// tests fail without it.
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { User } from '../../src/shared/schemas/users.js';
@@ -140,5 +141,45 @@ describe('live updates', () => {
       body: { reason: 'Found in the depot.' },
     });
     await soon(() => state.getAttribute('data-state')).toBe('dismissed');
+  });
+
+  it('a commitment opened meanwhile shows on Commitments', async () => {
+    const { token } = await createEventSource(stack, 'live-erp');
+    const order = `SO-LIVE-${Date.now()}`;
+    await page.goto(`${stack.url}/commitments`);
+    await page.getByTestId('commitments').or(page.getByTestId('commitments-empty')).first().waitFor();
+    await page.waitForTimeout(1_000);
+    await sendEvents(stack, token, [
+      {
+        id: `live-promise-${order}`,
+        type: 'order.promised',
+        occurredAt: new Date().toISOString(),
+        customer: { email: DEMO.customer.email },
+        refs: { orderId: order },
+        // Due later than any of the demo's: first on the list (latest due first).
+        data: { promisedAt: new Date(Date.now() + 400 * 24 * 3_600_000).toISOString() },
+      },
+    ]);
+    await soon(() => page.getByTestId('commitment-row').filter({ hasText: order }).count()).toBe(1);
+  });
+
+  it('a source renamed by another admin shows on the Event sources list', async () => {
+    const { key } = await createEventSource(stack, 'live-crm');
+    const admin = await stack.newPage();
+    try {
+      await signIn(admin, stack.url, DEMO.admin);
+      await admin.goto(`${stack.url}/admin/event-sources`);
+      const row = (name: string) => admin.getByTestId('source-row').filter({ hasText: name }).count();
+      await expect.poll(() => row('Browser tests live-crm')).toBe(1);
+      await admin.waitForTimeout(1_000);
+      await stack.api(`/event-sources/${key}`, {
+        login: DEMO.admin,
+        method: 'PATCH',
+        body: { name: 'Live CRM, renamed' },
+      });
+      await soon(() => row('Live CRM, renamed')).toBe(1);
+    } finally {
+      await admin.close();
+    }
   });
 });
