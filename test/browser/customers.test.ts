@@ -174,6 +174,32 @@ describe('customer detail and edit', () => {
     expect(await text(page.getByTestId('customer-history').locator('.timeline__who').first())).toBe('You');
   });
 
+  it('shows a long history a page at a time, from the latest change to the first', async () => {
+    const admin = { login: DEMO.admin };
+    const made = await stack.api<Customer>('/customers', {
+      ...admin,
+      method: 'POST',
+      body: { name: 'Hilda History', email: `hilda-${Date.now()}@example.com` },
+    });
+    // 205 changes after its creation: two pages and a bit.
+    for (let i = 1; i <= 205; i++)
+      await stack.api(`/customers/${made.id}`, {
+        ...admin,
+        method: 'PATCH',
+        body: { phone: `+1 555 ${1000 + i}` },
+      });
+    await page.goto(`${stack.url}/customers/${made.id}`);
+    const entries = page.getByTestId('customer-history').locator('li');
+    await eventually(() => entries.count()).toBe(200);
+    expect(await text(entries.first())).toContain('to “+1 555 1205”');
+    expect(await text(entries.last())).toContain('from “+1 555 1005” to “+1 555 1006”');
+    await page.getByRole('button', { name: 'Show older changes' }).click();
+    await eventually(() => entries.count()).toBe(206);
+    expect(await text(entries.nth(200))).toContain('to “+1 555 1005”');
+    expect(await text(entries.last())).not.toContain('Changed');
+    expect(await page.getByRole('button', { name: 'Show older changes' }).count()).toBe(0);
+  });
+
   it('rejects an invalid e-mail in the browser with the shared schema’s message, saving nothing', async () => {
     await openTarget();
     await page.getByRole('link', { name: 'Edit' }).click();

@@ -78,3 +78,19 @@ export const HistoryEntry = z.object({
   occurredAt: IsoDateTime,
 });
 export type HistoryEntry = z.infer<typeof HistoryEntry>;
+
+/** The number of changes a history page holds at most. */
+export const HISTORY_PAGE = 200;
+
+export const HistoryQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(HISTORY_PAGE).default(HISTORY_PAGE),
+  cursor: Cursor.optional().describe('`olderCursor` of the previous page: the changes before it'),
+});
+export type HistoryQuery = z.infer<typeof HistoryQuery>;
+
+/** A page of a record's history: the latest changes (or those before `cursor`), oldest first. */
+export const HistoryPage = z.object({
+  items: z.array(HistoryEntry),
+  olderCursor: Cursor.nullable().describe('there are older changes: pass it as `cursor` to read them'),
+});
+export type HistoryPage = z.infer<typeof HistoryPage>;

@@ -1,16 +1,29 @@
 // A record's history (customers, organizations): its latest changes, newest first, with who made
-// them and when, each told in words by the record's own `describe` (staff only).
-import type { HistoryEntry as DomainEvent } from '../../shared/schemas/audit.js';
+// them and when, each told in words by the record's own `describe` (staff only). Older changes
+// come a page at a time ("Show older changes", the API's olderCursor).
+import { useState } from 'react';
+import type { HistoryEntry as DomainEvent, HistoryPage } from '../../shared/schemas/audit.js';
 import { useMe } from '../auth/auth-context.js';
+import { api, toApiError, type ApiError } from '../lib/api.js';
 import { formatDateTime } from '../lib/format.js';
 import { useApi } from '../lib/use-api.js';
 import { ErrorNotice, Loading } from './page-parts.js';
 
 export type { HistoryEntry as DomainEvent } from '../../shared/schemas/audit.js';
 
+/** The older pages read so far, for the latest page they follow (its first change's id). */
+interface Older {
+  after: string | undefined;
+  items: DomainEvent[];
+  cursor: string | null;
+}
+
 export function RecordHistory(props: { path: string; testId: string; describe(e: DomainEvent): string[] }) {
   const me = useMe();
-  const history = useApi<{ items: DomainEvent[] }>(props.path);
+  const history = useApi<HistoryPage>(props.path);
+  const [older, setOlder] = useState<Older | null>(null);
+  const [reading, setReading] = useState(false);
+  const [olderError, setOlderError] = useState<ApiError | null>(null);
   const who = (e: DomainEvent) => {
     if (e.actorKind === 'system') return 'System';
     if (e.actorId === me.id) return 'You';
@@ -19,23 +32,62 @@ export function RecordHistory(props: { path: string; testId: string; describe(e:
 
   if (history.error) return <ErrorNotice error={history.error} onRetry={history.reload} />;
   if (!history.data) return <Loading label="Loading history…" />;
-  const events = [...history.data.items].reverse();
+  const latest = history.data;
+  // Pages read before the latest page was read again (a change made since) no longer join up.
+  const mine = older && older.after === latest.items[0]?.id ? older : null;
+  const events = [...latest.items].reverse().concat([...(mine?.items ?? [])].reverse());
+  const cursor = mine ? mine.cursor : latest.olderCursor;
   if (events.length === 0) return <p className="muted">No changes recorded.</p>;
+
+  const readOlder = async () => {
+    if (!cursor) return;
+    setReading(true);
+    setOlderError(null);
+    try {
+      const page = await api.get<HistoryPage>(props.path, { cursor });
+      setOlder({
+        after: latest.items[0]?.id,
+        items: [...page.items, ...(mine?.items ?? [])],
+        cursor: page.olderCursor,
+      });
+    } catch (err) {
+      setOlderError(toApiError(err));
+    } finally {
+      setReading(false);
+    }
+  };
+
   return (
-    <ol className="timeline" data-testid={props.testId}>
-      {events.map((e) => (
-        <li key={e.id} className="timeline__item">
-          <div className="timeline__meta">
-            <span className="timeline__who">{who(e)}</span>
-            <time dateTime={e.occurredAt}>{formatDateTime(e.occurredAt)}</time>
-          </div>
-          {props.describe(e).map((line, i) => (
-            <p key={i} className="timeline__text">
-              {line}
-            </p>
-          ))}
-        </li>
-      ))}
-    </ol>
+    <>
+      <ol className="timeline" data-testid={props.testId}>
+        {events.map((e) => (
+          <li key={e.id} className="timeline__item">
+            <div className="timeline__meta">
+              <span className="timeline__who">{who(e)}</span>
+              <time dateTime={e.occurredAt}>{formatDateTime(e.occurredAt)}</time>
+            </div>
+            {props.describe(e).map((line, i) => (
+              <p key={i} className="timeline__text">
+                {line}
+              </p>
+            ))}
+          </li>
+        ))}
+      </ol>
+      {olderError && <ErrorNotice error={olderError} onRetry={() => void readOlder()} />}
+      {cursor && (
+        <div className="pager">
+          <span className="pager__summary">{events.length} changes shown</span>
+          <button
+            type="button"
+            className="button button--small"
+            disabled={reading}
+            onClick={() => void readOlder()}
+          >
+            {reading ? 'Loading…' : 'Show older changes'}
+          </button>
+        </div>
+      )}
+    </>
   );
 }

@@ -16,7 +16,7 @@ import { csvFilename, sendCsv } from '../../lib/csv.js';
 import { ADMIN, AUTHED, STAFF, actorOf, csvResponses, errors } from '../../lib/http.js';
 import { allPages } from '../../lib/pagination.js';
 import type { RouteDeps } from '../../routes.js';
-import { HistoryEntry } from '../../../shared/schemas/audit.js';
+import { HistoryPage, HistoryQuery } from '../../../shared/schemas/audit.js';
 import { listDomainEventsFor, recordExport } from '../domain-events/domain-events.repo.js';
 import { customerColumns, customerFieldKeys } from './customer-export.js';
 import * as customers from './customers.service.js';
@@ -174,14 +174,15 @@ export const customersRoutes =
         schema: {
           tags,
           summary: 'Every change to the customer record (who, when, what)',
+          description: 'The latest changes, oldest first; `olderCursor` leads to those before them.',
           params: IdParams,
-          response: { 200: z.object({ items: z.array(HistoryEntry) }), ...errors(...AUTHED, 404) },
+          querystring: HistoryQuery,
+          response: { 200: HistoryPage, ...errors(...AUTHED, 404) },
         },
       },
       async (request) => {
         await customers.getCustomer(db, actorOf(request), request.params.id);
-        const events = await listDomainEventsFor(db, 'customer', request.params.id);
-        return { items: events.map((e) => ({ ...e, occurredAt: e.occurredAt.toISOString() })) };
+        return listDomainEventsFor(db, 'customer', request.params.id, request.query);
       },
     );
   };

@@ -1,5 +1,5 @@
-import { and, desc, eq, gte, lt, sql } from 'drizzle-orm';
-import type { AuditQuery } from '../../../shared/schemas/audit.js';
+import { and, eq, gte, lt, sql } from 'drizzle-orm';
+import type { AuditQuery, HistoryPage, HistoryQuery } from '../../../shared/schemas/audit.js';
 import { afterCursor, orderBy, sortFrom, sortKey, toPage } from '../../lib/pagination.js';
 import { newId } from '../../../db/columns.js';
 import type { Database } from '../../../db/client.js';
@@ -62,8 +62,18 @@ export const recordExport = (db: Database, actor: Actor, list: ExportedList, que
 
 /** The history of one entity, oldest first, with the name of who did each change. */
 /** A record's latest `limit` changes, oldest first. */
-export async function listDomainEventsFor(db: Database, entityType: string, entityId: string, limit = 200) {
-  const latest = await db
+/**
+ * A record's history page: its latest `limit` changes, or those before `cursor`, oldest first,
+ * with the cursor of the changes before them (null when there are none).
+ */
+export async function listDomainEventsFor(
+  db: Database,
+  entityType: string,
+  entityId: string,
+  q: HistoryQuery,
+): Promise<HistoryPage> {
+  const sort = sortFrom('-occurredAt', { occurredAt: domainEvents.occurredAt }, domainEvents.id);
+  const found = await db
     .select({
       id: domainEvents.id,
       type: domainEvents.type,
@@ -72,13 +82,27 @@ export async function listDomainEventsFor(db: Database, entityType: string, enti
       actorKind: domainEvents.actorKind,
       data: domainEvents.data,
       occurredAt: domainEvents.occurredAt,
+      sortKey: sortKey(sort),
     })
     .from(domainEvents)
     .leftJoin(users, eq(users.id, domainEvents.actorId))
-    .where(and(eq(domainEvents.entityType, entityType), eq(domainEvents.entityId, entityId)))
-    .orderBy(desc(domainEvents.occurredAt), desc(domainEvents.id))
-    .limit(limit);
-  return latest.reverse();
+    .where(
+      and(
+        eq(domainEvents.entityType, entityType),
+        eq(domainEvents.entityId, entityId),
+        afterCursor(sort, q.cursor),
+      ),
+    )
+    .orderBy(...orderBy(sort))
+    .limit(q.limit + 1);
+  const { items, nextCursor } = toPage(found, q.limit);
+  return {
+    items: items.reverse().map(({ sortKey: _, occurredAt, ...e }) => ({
+      ...e,
+      occurredAt: occurredAt.toISOString(),
+    })),
+    olderCursor: nextCursor,
+  };
 }
 
 /** The audit log: every change, newest first, with who made it; narrowed by `q`. */

@@ -15,7 +15,7 @@ import { ADMIN, AUTHED, STAFF, actorOf, csvResponses, errors } from '../../lib/h
 import { csvFilename, sendCsv } from '../../lib/csv.js';
 import { allPages } from '../../lib/pagination.js';
 import type { RouteDeps } from '../../routes.js';
-import { HistoryEntry } from '../../../shared/schemas/audit.js';
+import { HistoryPage, HistoryQuery } from '../../../shared/schemas/audit.js';
 import * as organizations from './organizations.service.js';
 import { listDomainEventsFor, recordExport } from '../domain-events/domain-events.repo.js';
 import { organizationColumns, organizationFieldKeys } from './organization-export.js';
@@ -137,14 +137,15 @@ export const organizationsRoutes =
         schema: {
           tags,
           summary: 'Every change to the organization record (who, when, what), merges included',
+          description: 'The latest changes, oldest first; `olderCursor` leads to those before them.',
           params: IdParams,
-          response: { 200: z.object({ items: z.array(HistoryEntry) }), ...errors(...AUTHED, 404) },
+          querystring: HistoryQuery,
+          response: { 200: HistoryPage, ...errors(...AUTHED, 404) },
         },
       },
       async (request) => {
         await organizations.getOrganization(db, actorOf(request), request.params.id);
-        const events = await listDomainEventsFor(db, 'organization', request.params.id);
-        return { items: events.map((e) => ({ ...e, occurredAt: e.occurredAt.toISOString() })) };
+        return listDomainEventsFor(db, 'organization', request.params.id, request.query);
       },
     );
     app.delete(

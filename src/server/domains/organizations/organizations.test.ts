@@ -142,7 +142,7 @@ describe('organization boundaries', () => {
 });
 
 describe('an organization’s history', () => {
-  it('lists every change with who made it, the latest 200 when there are more; staff only', async () => {
+  it('lists every change with who made it, the latest 200 and then the older a page at a time; staff only', async () => {
     const u = unique();
     const created = await t.post('/api/v1/organizations', { name: `Hist ${u}` }, agent);
     const id = created.body.id as string;
@@ -177,6 +177,29 @@ describe('an organization’s history', () => {
     expect(long.body.items).toHaveLength(200);
     expect(long.body.items.at(-1).data.changes.notes.to).toBe('250');
     expect(long.body.items[0].data.changes.notes.to).toBe('51');
+    // The older ones, a page at a time, to the first change.
+    const notes = (page: { items: { type: string; data: { changes?: { notes?: { to: string } } } }[] }) =>
+      page.items.map((e) => e.data.changes?.notes?.to ?? e.type);
+    const older = await t.get(
+      `/api/v1/organizations/${id}/history?limit=30&cursor=${long.body.olderCursor}`,
+      agent,
+    );
+    expect(older.status).toBe(200);
+    expect(notes(older.body)).toEqual(Array.from({ length: 30 }, (_, i) => String(21 + i)));
+    const oldest = await t.get(
+      `/api/v1/organizations/${id}/history?limit=30&cursor=${older.body.olderCursor}`,
+      agent,
+    );
+    expect(notes(oldest.body)).toEqual([
+      'organization.created',
+      'organization.updated',
+      ...Array.from({ length: 20 }, (_, i) => String(1 + i)),
+    ]);
+    expect(oldest.body.olderCursor).toBeNull();
+    const bad = await t.get(`/api/v1/organizations/${id}/history?cursor=nonsense`, agent);
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.code).toBe('invalid_cursor');
+    expect((await t.get(`/api/v1/organizations/${id}/history?limit=500`, agent)).status).toBe(400);
 
     const customer = await makeUser(t.db, 'customer');
     expect((await t.get(`/api/v1/organizations/${id}/history`, customer.token)).status).toBe(403);
