@@ -3,7 +3,7 @@
 import { useLayoutEffect, useRef, useState, type KeyboardEvent, type RefObject } from 'react';
 import type { AgentProfile, Items } from '../lib/types.js';
 import { useApi } from '../lib/use-api.js';
-import { insertMention, matchColleagues, mentionAt, type MentionQuery } from './mentions.js';
+import { insertMention, matchColleagues, mentionAt, mentionHandle, type MentionQuery } from './mentions.js';
 
 export function useMentions(opts: {
   enabled: boolean;
@@ -32,10 +32,11 @@ export function useMentions(opts: {
     setMention(next);
   }
 
-  function pick(name: string) {
+  function pick(colleague: AgentProfile) {
     const el = opts.textareaRef.current;
     if (!el || !mention) return;
-    const done = insertMention(el.value, mention, el.selectionStart, name);
+    const handle = mentionHandle(colleague, colleagues.data?.items ?? []);
+    const done = insertMention(el.value, mention, el.selectionStart, handle);
     caretAfterPick.current = done.caret;
     opts.setBody(done.text);
     setMention(null);
@@ -48,7 +49,7 @@ export function useMentions(opts: {
       const step = e.key === 'ArrowDown' ? 1 : -1;
       setActive((i) => (i + step + offered.length) % offered.length);
     } else if ((e.key === 'Enter' && !e.ctrlKey && !e.metaKey) || e.key === 'Tab') {
-      pick(offered[active]!.name);
+      pick(offered[active]!);
     } else if (e.key === 'Escape') {
       setMention(null);
     } else return false;
@@ -63,7 +64,7 @@ export function MentionList(props: {
   id: string;
   offered: AgentProfile[];
   active: number;
-  onPick(name: string): void;
+  onPick(colleague: AgentProfile): void;
 }) {
   return (
     <ul className="mention-list" role="listbox" id={props.id} aria-label="Colleagues to mention">
@@ -79,7 +80,7 @@ export function MentionList(props: {
           // mousedown, not click: the textarea must not lose its caret first.
           onMouseDown={(e) => {
             e.preventDefault();
-            props.onPick(c.name);
+            props.onPick(c);
           }}
         >
           <span className="mention-list__name">{c.name}</span> <span className="muted">{c.email}</span>

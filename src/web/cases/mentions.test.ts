@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { insertMention, matchColleagues, mentionAt } from './mentions.js';
+import { insertMention, matchColleagues, mentionAt, mentionHandle } from './mentions.js';
 
 describe('mentions in a note', () => {
   it('find the mention being typed at the caret', () => {
@@ -44,5 +44,15 @@ describe('mentions in a note', () => {
       text: 'Ask @Ava Agent ',
       caret: 15,
     });
+  });
+
+  it('name a colleague by address when another has the same name, so only they are told', () => {
+    const sam = { name: 'Sam Lee', email: 'sam.lee@x.example' };
+    const other = { name: 'sam lee', email: 'slee@x.example' };
+    const ava = { name: 'Ava Agent', email: 'ava@x.example' };
+    expect(mentionHandle(ava, [sam, other, ava])).toBe('Ava Agent');
+    expect(mentionHandle(sam, [sam, other, ava])).toBe('sam.lee');
+    expect(mentionHandle(other, [sam, other, ava])).toBe('slee');
+    expect(mentionHandle(sam, [sam, ava])).toBe('Sam Lee');
   });
 });

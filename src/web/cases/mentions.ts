@@ -1,6 +1,7 @@
 // Naming a colleague in an internal note: "@" and a few letters offer matching colleagues; picking
-// one writes "@Full Name " in place (the server notifies whoever is named; see
-// notifications.service.ts). Pure text logic here, the list in mention-list.tsx.
+// one writes "@Full Name " in place, or "@address " when a colleague shares the name (the server
+// notifies whoever is named; see notifications.service.ts). Pure text logic here, the list in
+// mention-list.tsx.
 
 export interface MentionQuery {
   /** Where the "@" is. */
@@ -51,4 +52,14 @@ export function insertMention(text: string, m: MentionQuery, caret: number, name
   const after = text.slice(caret);
   const written = /^\s/.test(after) ? `@${name}` : `@${name} `;
   return { text: text.slice(0, m.start) + written + after, caret: m.start + written.length };
+}
+
+/**
+ * How to name `c` so that the server tells only them: their full name, or (when a colleague
+ * shares it) the address before the "@", which the server takes too.
+ */
+export function mentionHandle(c: Colleague, all: readonly Colleague[]): string {
+  const name = c.name.toLowerCase();
+  const shared = all.some((o) => o !== c && o.email !== c.email && o.name.toLowerCase() === name);
+  return shared ? c.email.split('@')[0]! : c.name;
 }
