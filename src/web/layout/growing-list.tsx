@@ -9,6 +9,7 @@ import type { Page } from '../lib/types.js';
 import { useApi } from '../lib/use-api.js';
 import { useInterval } from '../lib/use-interval.js';
 import { ListState } from './list-state.js';
+import { ShowMore } from './page-parts.js';
 
 const STEP = 10;
 
@@ -71,17 +72,12 @@ export function GrowingList<T>({
     >
       {children(items, list.loading, list.reload)}
       {list.data?.nextCursor && (
-        <div className="pager">
-          <span className="pager__summary">{items.length} shown</span>
-          <button
-            type="button"
-            className="button button--small"
-            disabled={list.loading}
-            onClick={() => setLimit((n) => n + STEP * 2)}
-          >
-            {list.loading ? 'Loading…' : 'Show more'}
-          </button>
-        </div>
+        <ShowMore
+          summary={`${items.length} shown`}
+          label="Show more"
+          busy={list.loading}
+          onMore={() => setLimit((n) => n + STEP * 2)}
+        />
       )}
     </ListState>
   );

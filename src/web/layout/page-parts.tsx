@@ -194,3 +194,15 @@ export function ListPager(props: { pager: CursorPager; list: ApiState<Page<unkno
     />
   );
 }
+
+/** "N shown" and a button that adds more rows below (growing lists, a record's older history). */
+export function ShowMore(props: { summary: string; label: string; busy: boolean; onMore(): void }) {
+  return (
+    <div className="pager">
+      <span className="pager__summary">{props.summary}</span>
+      <button type="button" className="button button--small" disabled={props.busy} onClick={props.onMore}>
+        {props.busy ? 'Loading…' : props.label}
+      </button>
+    </div>
+  );
+}

@@ -7,7 +7,7 @@ import { useMe } from '../auth/auth-context.js';
 import { api, toApiError, type ApiError } from '../lib/api.js';
 import { formatDateTime } from '../lib/format.js';
 import { useApi } from '../lib/use-api.js';
-import { ErrorNotice, Loading } from './page-parts.js';
+import { ErrorNotice, Loading, ShowMore } from './page-parts.js';
 
 export type { HistoryEntry as DomainEvent } from '../../shared/schemas/audit.js';
 
@@ -76,17 +76,12 @@ export function RecordHistory(props: { path: string; testId: string; describe(e:
       </ol>
       {olderError && <ErrorNotice error={olderError} onRetry={() => void readOlder()} />}
       {cursor && (
-        <div className="pager">
-          <span className="pager__summary">{events.length} changes shown</span>
-          <button
-            type="button"
-            className="button button--small"
-            disabled={reading}
-            onClick={() => void readOlder()}
-          >
-            {reading ? 'Loading…' : 'Show older changes'}
-          </button>
-        </div>
+        <ShowMore
+          summary={`${events.length} changes shown`}
+          label="Show older changes"
+          busy={reading}
+          onMore={() => void readOlder()}
+        />
       )}
     </>
   );

@@ -55,6 +55,28 @@ const newCase = async (customerId?: string) => {
   return res.body as { id: string };
 };
 
+/** Customers of one new organization, each allowed to see it or not. */
+async function orgCustomers(access: boolean[]) {
+  const org = await t.post('/api/v1/organizations', { name: `Contoso ${unique()}` }, admin.token);
+  expect(org.status).toBe(201);
+  return Promise.all(
+    access.map(async (organizationAccess) => {
+      const c = await t.post(
+        '/api/v1/customers',
+        {
+          name: `Cora ${unique()}`,
+          email: `cora-${unique()}@example.com`,
+          organizationId: org.body.id,
+          organizationAccess,
+        },
+        admin.token,
+      );
+      expect(c.status).toBe(201);
+      return c.body as { id: string };
+    }),
+  );
+}
+
 const streams: Stream[] = [];
 const open = async (token: string) => {
   const s = await connect(token);
@@ -159,24 +181,7 @@ describe('the live stream', () => {
   });
 
   it('tells a customer of their organization’s cases only when they may see them', async () => {
-    const org = await t.post('/api/v1/organizations', { name: `Contoso ${unique()}` }, admin.token);
-    expect(org.status).toBe(201);
-    const [colleague, lead, plain] = await Promise.all(
-      [false, true, false].map(async (organizationAccess) => {
-        const c = await t.post(
-          '/api/v1/customers',
-          {
-            name: `Cora ${unique()}`,
-            email: `cora-${unique()}@example.com`,
-            organizationId: org.body.id,
-            organizationAccess,
-          },
-          admin.token,
-        );
-        expect(c.status).toBe(201);
-        return c.body as { id: string };
-      }),
-    );
+    const [colleague, lead, plain] = await orgCustomers([false, true, false]);
     const leadUser = await makeUser(t.db, 'customer', { customerId: lead!.id });
     const plainUser = await makeUser(t.db, 'customer', { customerId: plain!.id });
     const leads = await open(leadUser.token);
@@ -188,24 +193,7 @@ describe('the live stream', () => {
   });
 
   it('ends a customer’s stream when their rights change; connected again, they hear as the new ones allow', async () => {
-    const org = await t.post('/api/v1/organizations', { name: `Fabrikam ${unique()}` }, admin.token);
-    expect(org.status).toBe(201);
-    const [colleague, lead] = await Promise.all(
-      [false, true].map(async (organizationAccess) => {
-        const c = await t.post(
-          '/api/v1/customers',
-          {
-            name: `Cora ${unique()}`,
-            email: `cora-${unique()}@example.com`,
-            organizationId: org.body.id,
-            organizationAccess,
-          },
-          admin.token,
-        );
-        expect(c.status).toBe(201);
-        return c.body as { id: string };
-      }),
-    );
+    const [colleague, lead] = await orgCustomers([false, true]);
     const leadUser = await makeUser(t.db, 'customer', { customerId: lead!.id });
     const before = await open(leadUser.token);
     await caseNews(before, (await newCase(colleague!.id)).id);
