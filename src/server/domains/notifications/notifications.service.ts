@@ -127,11 +127,12 @@ async function insertNotifications(
       from ev join case_followers f on f.case_id = ev.case_id
       where ev.type in ('case.customer_message', 'case.note_added', 'case.promise_warning', 'case.promise_breached')
       union all
-      -- "@Ava Agent" or "@ava" (the address before the @) in a note, not followed by a letter or digit.
+      -- "@Ava Agent" or "@ava" (the address before the @) in a note, not followed by a letter or digit,
+      -- nor by a dot or hyphen and one: "@ava." ends a sentence, "@ava.lee" names someone else.
       select ev.id, ev.case_id, ev.actor_id, ev.occurred_at, 'mentioned', s.id, '{}'::jsonb
       from ev join messages m on m.id = (ev.data->>'messageId')::uuid
       join users s on s.role in ('agent', 'admin') and s.deleted_at is null
-        and m.body ~* ('@(' || ${quoted('s.name')} || '|' || ${quoted("split_part(s.email, '@', 1)")} || ')([^[:alnum:]_]|$)')
+        and m.body ~* ('@(' || ${quoted('s.name')} || '|' || ${quoted("split_part(s.email, '@', 1)")} || ')(?![[:alnum:]_]|[.-][[:alnum:]_])')
       where ev.type = 'case.note_added' and position('@' in m.body) > 0
       union all
       select ev.id, ev.case_id, ev.actor_id, ev.occurred_at,

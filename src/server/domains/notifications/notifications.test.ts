@@ -179,7 +179,7 @@ describe('notifications', () => {
       t.post(`/api/v1/cases/${c.id}/messages`, { body, public: false }, token);
     await note(`Can you look, @${name.toUpperCase()}? And @${ava.user.name}.`);
     await note(`Again @${local}: the label`);
-    await note(`Not a mention: @${local}x, ${name}, or mail ${local}@example.com`);
+    await note(`Not a mention: @${local}x, @${local}.lee, ${name}, or mail ${local}@example.com`);
     // A reply to the customer mentions nobody.
     await t.post(`/api/v1/cases/${c.id}/messages`, { body: `@${name} hello`, public: true }, ben.token);
     await note(`@${zoe.user.name} my own note`, zoe.token);
