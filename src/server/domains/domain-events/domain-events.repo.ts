@@ -60,11 +60,9 @@ export const recordExport = (db: Database, actor: Actor, list: ExportedList, que
     data: { list, format: 'csv', query },
   });
 
-/** The history of one entity, oldest first, with the name of who did each change. */
-/** A record's latest `limit` changes, oldest first. */
 /**
  * A record's history page: its latest `limit` changes, or those before `cursor`, oldest first,
- * with the cursor of the changes before them (null when there are none).
+ * each with the name of who made it, and the cursor of the changes before them (null if none).
  */
 export async function listDomainEventsFor(
   db: Database,
