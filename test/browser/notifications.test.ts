@@ -222,4 +222,39 @@ describe('notifications', () => {
     await expect.poll(outcome).toBe('Saved: each e-mail at once.');
     expect(await page.getByLabel('At', { exact: true }).count()).toBe(0);
   });
+
+  it('an admin turns on a colleague’s e-mail of a kind on their user page', async () => {
+    const admin = await stack.newPage();
+    try {
+      await signIn(admin, stack.url, DEMO.admin);
+      await admin.goto(`${stack.url}/admin/users/${ava.id}`);
+      const box = admin.getByRole('checkbox', {
+        name: 'A colleague adds a note on my case, or on one I follow',
+      });
+      await expect.poll(() => box.isChecked()).toBe(false);
+      expect(await text(admin.locator('#notification-settings'))).toContain(
+        `${ava.name} also gets by e-mail`,
+      );
+      await box.check();
+      await expect
+        .poll(() => text(admin.getByTestId('notification-settings-outcome')))
+        .toBe('Saved: a colleague adds a note on my case, or on one I follow, by e-mail too.');
+      // Ava's own settings say so.
+      const prefs = await stack.api<NotificationPreferences>('/notifications/preferences', {
+        login: DEMO.agent,
+      });
+      expect(prefs.email.note_added).toBe(true);
+      // A customer's login has no such section.
+      const customer = await stack.api<{ items: User[] }>('/users?role=customer', {
+        login: DEMO.admin,
+      });
+      await admin.goto(`${stack.url}/admin/users/${customer.items[0]!.id}`);
+      await expect
+        .poll(() => admin.getByLabel('Name', { exact: true }).inputValue())
+        .toBe(customer.items[0]!.name);
+      expect(await admin.locator('#notification-settings').count()).toBe(0);
+    } finally {
+      await admin.close();
+    }
+  });
 });

@@ -10,6 +10,7 @@ import { useMe } from '../auth/auth-context.js';
 import { formatDate, formatDateTime, roleLabel } from '../lib/format.js';
 import { useStaffUsers } from './use-staff-users.js';
 import { RecordGate } from '../layout/record-gate.js';
+import { NotificationSettings } from '../notifications/notification-settings.js';
 import { AdminList } from './admin-list.js';
 import { DataTable } from '../layout/data-table.js';
 import { describedBy, FormField, TextField } from './form-parts.js';
@@ -67,6 +68,9 @@ export function UserFormPage() {
           <UserForm key={`${id ?? 'new'}-${user.data?.updatedAt ?? ''}`} user={user.data} />
           {user.data && (
             <UserSessions key={user.data.updatedAt} userId={user.data.id} name={user.data.name} />
+          )}
+          {user.data && user.data.role !== 'customer' && (
+            <NotificationSettings key={user.data.id} user={{ id: user.data.id, name: user.data.name }} />
           )}
         </>
       )}

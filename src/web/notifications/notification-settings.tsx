@@ -1,6 +1,7 @@
 // Your account's "E-mail notifications": per kind of notification, whether it also comes by
 // e-mail (every kind is always in the app), and when: each at once, or gathered in one mail an
-// hour or a day at a chosen hour in your time zone. Each choice saves on its own.
+// hour or a day at a chosen hour in your time zone. Each choice saves on its own. An admin sees
+// the same for a colleague on their user page (`user`).
 import { useState } from 'react';
 import {
   NOTIFICATION_KINDS,
@@ -21,10 +22,13 @@ const DIGEST_LABELS: Record<Digest, string> = {
   daily: 'One mail a day, of what is still unread',
 };
 const HOURS = Array.from({ length: 24 }, (_, h) => h);
+/** "A case is assigned to me" within a sentence: "a case is assigned to me" ("I" stays). */
+const lowerFirst = (text: string) => text.charAt(0).toLowerCase() + text.slice(1);
 const hourLabel = (h: number) => `${String(h).padStart(2, '0')}:00`;
 
-export function NotificationSettings() {
-  const prefs = useApi<NotificationPreferences>('/notifications/preferences');
+export function NotificationSettings(props: { user?: { id: string; name: string } }) {
+  const path = props.user ? `/users/${props.user.id}/notification-preferences` : '/notifications/preferences';
+  const prefs = useApi<NotificationPreferences>(path);
   const [saved, setSaved] = useState<NotificationPreferences | null>(null);
   const [outcome, setOutcome] = useState<Outcome>(null);
   const [busy, setBusy] = useState(false);
@@ -38,7 +42,7 @@ export function NotificationSettings() {
     setBusy(true);
     setOutcome(null);
     try {
-      setSaved(await api.patch<NotificationPreferences>('/notifications/preferences', change));
+      setSaved(await api.patch<NotificationPreferences>(path, change));
       setOutcome({ ok: true, text: `Saved: ${done}.` });
     } catch (err) {
       setSaved(before);
@@ -51,14 +55,16 @@ export function NotificationSettings() {
   const toggle = (kind: NotificationKind, on: boolean) =>
     save(
       { email: { [kind]: on } },
-      `${NOTIFICATION_KIND_LABELS[kind].toLowerCase()}, ${on ? 'by e-mail too' : 'in the app only'}`,
+      `${lowerFirst(NOTIFICATION_KIND_LABELS[kind])}, ${on ? 'by e-mail too' : 'in the app only'}`,
     );
   const choose = (digest: Digest) => {
-    // A first daily digest takes the browser's zone (the stored one is the UTC default).
-    const zone = digest === 'daily' && current?.timeZone === 'UTC' ? browserTimeZone() : undefined;
+    // A first daily digest takes the browser's zone (the stored one is the UTC default); not
+    // for a colleague, who may be elsewhere.
+    const zone =
+      digest === 'daily' && current?.timeZone === 'UTC' && !props.user ? browserTimeZone() : undefined;
     return save(
       { digest, ...(zone && zone !== 'UTC' ? { timeZone: zone } : {}) },
-      digest === 'none' ? 'each e-mail at once' : DIGEST_LABELS[digest].toLowerCase(),
+      digest === 'none' ? 'each e-mail at once' : lowerFirst(DIGEST_LABELS[digest]),
     );
   };
 
@@ -66,10 +72,14 @@ export function NotificationSettings() {
     <section className="card form" id="notification-settings" aria-labelledby="notification-settings-title">
       <h2 id="notification-settings-title">E-mail notifications</h2>
       <p className="muted">
-        Every notification is in the app (the bell in the top bar). Tick the ones you also want by e-mail.
+        {props.user
+          ? `Every notification is in the app. Tick the ones ${props.user.name} also gets by e-mail; they can change these on their account page, and the change is recorded as yours.`
+          : 'Every notification is in the app (the bell in the top bar). Tick the ones you also want by e-mail.'}
       </p>
       {prefs.error && <ErrorNotice error={prefs.error} onRetry={prefs.reload} />}
-      {!current && !prefs.error && <Loading label="Loading your settings…" />}
+      {!current && !prefs.error && (
+        <Loading label={props.user ? 'Loading their settings…' : 'Loading your settings…'} />
+      )}
       {current && (
         <>
           <fieldset className="checkbox-list" disabled={busy}>

@@ -10,7 +10,7 @@ import {
   UnreadCount,
 } from '../../../shared/schemas/notifications.js';
 import { z } from 'zod';
-import { AUTHED, STAFF, actorOf, errors } from '../../lib/http.js';
+import { ADMIN, AUTHED, STAFF, actorOf, errors } from '../../lib/http.js';
 import type { RouteDeps } from '../../routes.js';
 import * as notifications from './notifications.service.js';
 
@@ -122,5 +122,34 @@ export const notificationsRoutes =
         },
       },
       async (request) => notifications.updatePreferences(db, actorOf(request), request.body),
+    );
+    // An admin sets up a colleague's e-mail notifications (a new team member, a night shift).
+    app.get(
+      '/users/:id/notification-preferences',
+      {
+        config: { access: ADMIN },
+        schema: {
+          tags,
+          summary: "An agent's or admin's notification settings (admins)",
+          params: IdParams,
+          response: { 200: NotificationPreferences, ...errors(...AUTHED, 404, 422) },
+        },
+      },
+      async (request) => notifications.getPreferences(db, actorOf(request), request.params.id),
+    );
+    app.patch(
+      '/users/:id/notification-preferences',
+      {
+        config: { access: ADMIN },
+        schema: {
+          tags,
+          summary: "Change an agent's or admin's notification settings (admins); recorded as yours",
+          params: IdParams,
+          body: NotificationPreferencesUpdate,
+          response: { 200: NotificationPreferences, ...errors(...AUTHED, 404, 422) },
+        },
+      },
+      async (request) =>
+        notifications.updatePreferences(db, actorOf(request), request.body, request.params.id),
     );
   };

@@ -18,7 +18,7 @@ import {
   type NotificationPreferencesUpdate,
 } from '../../../shared/schemas/notifications.js';
 import type { Actor } from '../../lib/actor.js';
-import { badRequest, forbidden, notFound } from '../../lib/errors.js';
+import { badRequest, forbidden, notFound, unprocessable } from '../../lib/errors.js';
 import { decodeCursor, encodeCursor } from '../../lib/pagination.js';
 import { recordDomainEvent } from '../domain-events/domain-events.repo.js';
 import { consumeDomainEvents, type ConsumedEvent } from '../domain-events/domain-event-consumers.js';
@@ -379,8 +379,31 @@ async function assertCase(db: Database, caseId: string) {
   if (!c) throw notFound('case');
 }
 
-export async function getPreferences(db: Database, actor: Actor): Promise<NotificationPreferences> {
-  const owner = ownerOf(actor);
+/**
+ * Whose notification settings a request reads or changes: the caller's own, or (an admin's
+ * request naming `userId`) another agent's or admin's. A customer's login has none.
+ */
+async function settingsOwner(db: Database, actor: Actor, userId: string | undefined): Promise<string> {
+  const own = ownerOf(actor);
+  if (userId === undefined || userId === own) return own;
+  if (actor.role !== 'admin') throw forbidden('only admins change the notification settings of others');
+  const [user] = await rows<{ role: string }>(
+    db,
+    sql`select role from users where id = ${userId} and deleted_at is null`,
+  );
+  if (!user) throw notFound('user');
+  if (user.role !== 'agent' && user.role !== 'admin')
+    throw unprocessable('not_staff', 'notifications are for agents and admins: this user is a customer');
+  return userId;
+}
+
+/** The notification settings of the caller, or (admins) of the agent or admin `userId`. */
+export async function getPreferences(
+  db: Database,
+  actor: Actor,
+  userId?: string,
+): Promise<NotificationPreferences> {
+  const owner = await settingsOwner(db, actor, userId);
   const [p] = await rows<{
     email: Partial<Record<NotificationKind, boolean>>;
     digest: Digest;
@@ -400,12 +423,14 @@ export async function getPreferences(db: Database, actor: Actor): Promise<Notifi
   };
 }
 
+/** Changes what it names of the caller's settings, or (admins) those of `userId`; recorded as done by the caller. */
 export async function updatePreferences(
   db: Database,
   actor: Actor,
   input: NotificationPreferencesUpdate,
+  userId?: string,
 ): Promise<NotificationPreferences> {
-  const owner = ownerOf(actor);
+  const owner = await settingsOwner(db, actor, userId);
   await db.transaction(async (tx) => {
     // The browser's zone list and the database's may differ: the database must know it.
     if (input.timeZone !== undefined) {
@@ -442,7 +467,7 @@ export async function updatePreferences(
       data: input,
     });
   });
-  return getPreferences(db, actor);
+  return getPreferences(db, actor, owner);
 }
 
 /** Users whose digest is due, per run (each gets one mail). */

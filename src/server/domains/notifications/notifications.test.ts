@@ -436,6 +436,51 @@ describe('notifications', () => {
     expect(audit!.n).toBe(1);
   });
 
+  it('an admin sets up a colleague’s e-mail notifications; agents cannot; a customer’s login has none', async () => {
+    const zoe = await makeUser(t.db, 'agent');
+    const path = `/api/v1/users/${zoe.user.id}/notification-preferences`;
+    const read = await t.get(path, admin.token);
+    expect(read.status).toBe(200);
+    expect(read.body).toMatchObject({ digest: 'none', email: { note_added: false, case_assigned: true } });
+    const set = await t.patch(
+      path,
+      { email: { note_added: true }, digest: 'daily', digestHour: 7, timeZone: 'Europe/Berlin' },
+      admin.token,
+    );
+    expect(set.status).toBe(200);
+    const own = await t.get('/api/v1/notifications/preferences', zoe.token);
+    expect(own.body).toMatchObject({
+      digest: 'daily',
+      digestHour: 7,
+      timeZone: 'Europe/Berlin',
+      email: { note_added: true, case_assigned: true },
+    });
+    // Recorded as the admin's doing, on Zoe's record.
+    const [audit] = await rows<{ actor_id: string }>(
+      t.db,
+      sql`select actor_id from domain_events where type = 'user.notification_preferences_updated' and entity_id = ${zoe.user.id}`,
+    );
+    expect(audit?.actor_id).toBe(admin.user.id);
+    // Agents, even for themselves on this route; a customer's login; nobody.
+    expect((await t.get(path, ben.token)).status).toBe(403);
+    expect((await t.patch(path, { digest: 'none' }, ben.token)).status).toBe(403);
+    expect((await t.get(`/api/v1/users/${ben.user.id}/notification-preferences`, ben.token)).status).toBe(
+      403,
+    );
+    const customer = await makeUser(t.db, 'customer');
+    const notStaff = await t.get(`/api/v1/users/${customer.user.id}/notification-preferences`, admin.token);
+    expect(notStaff.status).toBe(422);
+    expect(notStaff.body.error.code).toBe('not_staff');
+    const nobody = await t.patch(
+      `/api/v1/users/${crypto.randomUUID()}/notification-preferences`,
+      { digest: 'hourly' },
+      admin.token,
+    );
+    expect(nobody.status).toBe(404);
+    // Nothing changed by the refusals.
+    expect((await t.get('/api/v1/notifications/preferences', zoe.token)).body.digest).toBe('daily');
+  });
+
   it('give a promise’s due time in the person’s own time zone', async () => {
     const agent = await makeUser(t.db, 'agent');
     const zone = await t.patch(
