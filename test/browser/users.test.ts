@@ -268,7 +268,12 @@ describe('audit log (admin)', () => {
 
     await page.getByLabel('Made by').selectOption('people');
     await page.getByLabel('Record').selectOption('export');
-    await eventually(() => texts(rows.getByTestId('audit-type'))).toEqual(['export.downloaded']);
-    expect(await text(rows.first().getByTestId('audit-change'))).toContain('List: audit-log');
+    // The export taken, then its size once the file was whole.
+    await eventually(() => texts(rows.getByTestId('audit-type'))).toEqual([
+      'export.finished',
+      'export.downloaded',
+    ]);
+    expect(await text(rows.first().getByTestId('audit-change'))).toContain(`Rows: ${file.length}`);
+    expect(await text(rows.nth(1).getByTestId('audit-change'))).toContain('List: audit-log');
   });
 });

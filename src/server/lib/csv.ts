@@ -89,9 +89,10 @@ export interface CsvAnswer<T> {
   /**
    * Writes the export to the audit log. Called once the first batch is read (so a refused query
    * records nothing) and before the first byte is sent (so a download cut short, or a server
-   * stopped halfway, is still on record). Required: no export leaves unrecorded.
+   * stopped halfway, is still on record). Required: no export leaves unrecorded. Its answer's
+   * `finished` is told the number of rows once the last one is sent.
    */
-  audit: () => Promise<unknown>;
+  audit: () => Promise<{ finished(rows: number): Promise<unknown> }>;
 }
 
 /**
@@ -107,10 +108,18 @@ export async function sendCsv<T>(reply: FastifyReply, answer: CsvAnswer<T>) {
       ? batches[Symbol.asyncIterator]()
       : (batches as Iterable<T[]>)[Symbol.iterator]();
   const first = await it.next();
-  await answer.audit();
+  const recorded = await answer.audit();
   async function* chunks() {
     yield `\uFEFF${stringify([columns.map((c) => c.header)])}`;
-    for (let r = first; !r.done; r = await it.next()) if (r.value.length) yield lines(r.value, columns, time);
+    let rows = 0;
+    for (let r = first; !r.done; r = await it.next()) {
+      rows += r.value.length;
+      if (r.value.length) yield lines(r.value, columns, time);
+    }
+    // The file is whole by now: a failure to record its size is logged, not sent as a cut file.
+    await recorded
+      .finished(rows)
+      .catch((err: unknown) => reply.log.error({ err }, 'export.finished not recorded'));
   }
   return reply
     .header('content-type', 'text/csv; charset=utf-8')

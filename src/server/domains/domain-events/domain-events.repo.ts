@@ -50,15 +50,28 @@ export type ExportedList =
  * Records that `actor` took a list out of Steward (`export.downloaded`): which list, with which
  * query (filters, view, order, zone), when. Each export is its own audit record (entity type
  * `export`, a new id), so the audit log can be narrowed to exports. Exports can carry every
- * customer's e-mail and phone number, so who took them matters.
+ * customer's e-mail and phone number, so who took them matters. Once the last row is sent,
+ * `finished` records how many rows the file held (`export.finished`, same record id): a download
+ * cut short has none.
  */
-export const recordExport = (db: Database, actor: Actor, list: ExportedList, query: object) =>
-  recordDomainEvent(db, actor, {
+export async function recordExport(db: Database, actor: Actor, list: ExportedList, query: object) {
+  const entityId = newId();
+  await recordDomainEvent(db, actor, {
     type: 'export.downloaded',
     entityType: 'export',
-    entityId: newId(),
+    entityId,
     data: { list, format: 'csv', query },
   });
+  return {
+    finished: (rows: number) =>
+      recordDomainEvent(db, actor, {
+        type: 'export.finished',
+        entityType: 'export',
+        entityId,
+        data: { list, rows },
+      }),
+  };
+}
 
 /**
  * A record's history page: its latest `limit` changes, or those before `cursor`, oldest first,

@@ -295,7 +295,12 @@ describe('exports in the audit log', () => {
       ['rule-outcomes', '/api/v1/kpis/proactive/rules.csv', someone.token],
       ['customers', '/api/v1/customers/export.csv?q=zo%C3%AB', manager.token],
     ] as const;
-    for (const [, path, token] of taken) expect((await t.get(path, token)).status, path).toBe(200);
+    const sizes = new Map<string, number>();
+    for (const [list, path, token] of taken) {
+      const res = await t.get<string>(path, token);
+      expect(res.status, path).toBe(200);
+      sizes.set(list, (parse(res.body, { bom: true, columns: true }) as unknown[]).length);
+    }
     // Refused before the first byte: a bad filter, a list the agent may not take.
     expect((await t.get('/api/v1/cases/export.csv?status=nope', someone.token)).status).toBe(400);
     expect((await t.get('/api/v1/customers/export.csv', someone.token)).status).toBe(403);
@@ -303,12 +308,19 @@ describe('exports in the audit log', () => {
     const entries = async (actorId: string) => {
       const res = await t.get(`/api/v1/audit-log?entityType=export&actorId=${actorId}`, admin);
       expect(res.status).toBe(200);
-      return res.body.items as {
+      const items = res.body.items as {
         type: string;
         entityType: string;
+        entityId: string;
         actorName: string;
-        data: { list: string; format: string; query: Record<string, unknown> };
+        data: { list: string; format: string; query: Record<string, unknown>; rows?: number };
       }[];
+      // Each export finished: the file's size is recorded under the same record id.
+      const downloads = items.filter((e) => e.type === 'export.downloaded');
+      const finished = items.filter((e) => e.type === 'export.finished');
+      expect(finished.map((e) => e.entityId).sort()).toEqual(downloads.map((e) => e.entityId).sort());
+      for (const e of finished) expect(e.data.rows, e.data.list).toBe(sizes.get(e.data.list));
+      return downloads;
     };
     const byAgent = await entries(someone.user.id);
     expect(byAgent.map((e) => e.data.list).sort()).toEqual(
