@@ -70,6 +70,13 @@ export const updatedAt = () =>
     .default(sql`now()`);
 export const deletedAt = () => timestamptz('deleted_at');
 
+/**
+ * The `updatedAt` of an UPDATE of a record edited with If-Match (server/lib/edit-version.ts): now,
+ * but at least a millisecond past the last version, so two saves within one millisecond (the
+ * precision clients see) still make two versions.
+ */
+export const nextVersion = () => sql`greatest(clock_timestamp(), updated_at + interval '1 millisecond')`;
+
 /** A PostgreSQL transaction id (64-bit, never wraps), as text. */
 export const xid8 = customType<{ data: string; driverData: string }>({ dataType: () => 'xid8' });
 

@@ -335,6 +335,54 @@ describe('teams and agents', () => {
     expect(team.members.map((m) => m.name).sort()).toEqual(['Ava Agent', 'Ben Agent']);
   });
 
+  it('refuses to save over a colleague’s change made meanwhile, and lets the admin choose', async () => {
+    const created = await stack.api<TeamDto>('/teams', {
+      ...admin,
+      method: 'POST',
+      body: { name: 'Billing desk', assignmentMode: 'manual' },
+    });
+    const colleague = (body: Record<string, unknown>) =>
+      stack.api<TeamDto>(`/teams/${created.id}`, { ...admin, method: 'PATCH', body });
+    const name = page.getByLabel('Name', { exact: true });
+    const saveTeam = page.getByRole('button', { name: 'Save team' });
+
+    // Opened, then a colleague renames it before this admin saves.
+    await page.goto(`${stack.url}/admin/teams/${created.id}`);
+    await eventually(() => name.inputValue()).toBe('Billing desk');
+    await colleague({ name: 'Billing and refunds' });
+    await name.fill('Invoices desk');
+    await saveTeam.click();
+    const conflict = page.getByTestId('edit-conflict');
+    await eventually(() => text(conflict)).toContain(
+      'Someone else saved this team while you were editing it',
+    );
+    expect((await stack.api<TeamDto>(`/teams/${created.id}`, admin)).name).toBe('Billing and refunds');
+
+    // Their version, loaded: the form shows it, and a change made on it saves.
+    await conflict.getByRole('button', { name: 'Load their version' }).click();
+    await eventually(() => name.inputValue()).toBe('Billing and refunds');
+    await page.getByRole('radio', { name: /Round robin/ }).check();
+    await saveTeam.click();
+    await eventually(() => text(page.getByTestId('notice'))).toBe('Team saved.');
+    expect(await stack.api<TeamDto>(`/teams/${created.id}`, admin)).toMatchObject({
+      name: 'Billing and refunds',
+      assignmentMode: 'round_robin',
+    });
+
+    // Or the admin saves theirs over it: the whole form as it is on screen.
+    await page.goto(`${stack.url}/admin/teams/${created.id}`);
+    await eventually(() => name.inputValue()).toBe('Billing and refunds');
+    await colleague({ assignmentMode: 'manual' });
+    await name.fill('Invoices desk');
+    await saveTeam.click();
+    await conflict.getByRole('button', { name: 'Save mine over theirs' }).click();
+    await eventually(() => text(page.getByTestId('notice'))).toBe('Team saved.');
+    expect(await stack.api<TeamDto>(`/teams/${created.id}`, admin)).toMatchObject({
+      name: 'Invoices desk',
+      assignmentMode: 'round_robin',
+    });
+  });
+
   it('sets an agent’s skills and capacity', async () => {
     await page.goto(`${stack.url}/admin/agents`);
     const row = page.getByTestId('agent-row').filter({ hasText: 'ben@steward.demo' });

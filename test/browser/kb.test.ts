@@ -186,4 +186,34 @@ describe('knowledge base for agents', () => {
       'Orders can be changed until they are packed.\n\n<b>raw</b> [x](javascript:alert(1))',
     );
   });
+
+  it('does not save a draft over one a colleague saved meanwhile, and loads theirs', async () => {
+    const { items } = await stack.api<{ items: KbArticleSummary[] }>('/kb/articles', { login: DEMO.agent });
+    const article = items.find((a) => a.slug === 'change-or-cancel-an-order')!;
+    await page.reload();
+    const body = page.getByLabel('Text (Markdown)');
+    await eventually(() => body.inputValue()).toContain('until they are packed');
+    // A colleague saves a draft while this agent is writing theirs.
+    await stack.api(`/kb/articles/${article.id}/languages/en/draft`, {
+      login: DEMO.admin,
+      method: 'PUT',
+      body: { title: 'Changing or cancelling an order', bodyMd: 'Orders can be changed until noon.' },
+    });
+    await body.fill('Orders can be changed until they leave the warehouse.');
+    await page.getByRole('button', { name: 'Save draft' }).click();
+    const conflict = page.getByTestId('edit-conflict');
+    await eventually(() => text(conflict)).toContain('Someone else saved this article');
+    expect(await text(page.getByTestId('kb-language-state'))).toContain('Unsaved changes');
+
+    await conflict.getByRole('button', { name: 'Load their version' }).click();
+    await eventually(() => body.inputValue()).toBe('Orders can be changed until noon.');
+    await body.fill('Orders can be changed until noon, Monday to Friday.');
+    await page.getByRole('button', { name: 'Save draft' }).click();
+    await eventually(() => text(page.getByTestId('kb-notice'))).toBe('Draft saved.');
+    const saved = await stack.api<{ languages: { draft: { bodyMd: string } | null }[] }>(
+      `/kb/articles/${article.id}`,
+      { login: DEMO.agent },
+    );
+    expect(saved.languages[0]!.draft!.bodyMd).toBe('Orders can be changed until noon, Monday to Friday.');
+  });
 });

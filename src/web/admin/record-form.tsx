@@ -3,6 +3,7 @@
 import type { ReactNode } from 'react';
 import { Link } from 'react-router-dom';
 import { FormError, PageHeader } from '../layout/page-parts.js';
+import { EditConflict, reloadPage } from '../layout/edit-conflict.js';
 import { ErrorSummary } from './form-parts.js';
 import type { RecordFormState } from './use-record-form.js';
 
@@ -36,6 +37,14 @@ export function RecordForm(props: {
       >
         <ErrorSummary errors={form.errors} labels={props.labels} />
         <FormError message={form.formError} />
+        {form.conflict && (
+          <EditConflict
+            noun={noun}
+            onLoad={reloadPage}
+            onOverwrite={() => void form.overwrite()}
+            saving={form.saving}
+          />
+        )}
         {props.children}
         <div className="form__actions">
           <button type="submit" className="button button--primary" disabled={form.saving}>

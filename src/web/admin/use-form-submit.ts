@@ -3,12 +3,15 @@
 import { useState } from 'react';
 import type { z } from 'zod';
 import { toApiError } from '../lib/api.js';
+import { isEditConflict } from '../layout/edit-conflict.js';
 import { errorsFromApi, errorsFromIssues, type PathErrors } from './form-parts.js';
 
 export function useFormSubmit(opts: { conflictFields?: Record<string, string> } = {}) {
   const [errors, setErrors] = useState<PathErrors>({});
   const [formError, setFormError] = useState<string | null>(null);
   const [saving, setSaving] = useState(false);
+  /** The last save was refused: the record changed while it was edited (see EditConflict). */
+  const [conflict, setConflict] = useState(false);
 
   /**
    * Checks `body` with `schema` and, when it passes, sends it with `send`. Answers whether it was
@@ -21,6 +24,7 @@ export function useFormSubmit(opts: { conflictFields?: Record<string, string> } 
     { settle = true } = {},
   ): Promise<boolean> {
     setFormError(null);
+    setConflict(false);
     const parsed = schema.safeParse(body);
     if (!parsed.success) {
       setErrors(errorsFromIssues(parsed.error.issues));
@@ -33,16 +37,20 @@ export function useFormSubmit(opts: { conflictFields?: Record<string, string> } 
       if (settle) setSaving(false);
       return true;
     } catch (err) {
+      setSaving(false);
+      if (isEditConflict(err)) {
+        setConflict(true);
+        return false;
+      }
       const apiError = toApiError(err);
       const found = errorsFromApi(apiError);
       const conflictField = opts.conflictFields?.[apiError.code];
       if (conflictField) found[conflictField] = apiError.message;
       if (Object.keys(found).length) setErrors(found);
       else setFormError(apiError.message);
-      setSaving(false);
       return false;
     }
   }
 
-  return { errors, setErrors, formError, setFormError, saving, submit };
+  return { errors, setErrors, formError, setFormError, saving, submit, conflict };
 }

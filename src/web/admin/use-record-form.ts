@@ -1,15 +1,15 @@
 // The save and delete of an admin form: the input is checked with the API's own schema first,
 // then created (POST) or saved (PATCH); what the server rejects lands next to the inputs it is
 // about, anything else above the form. Success goes back to the list with a one-time notice.
-import { useState } from 'react';
+import { useRef, useState } from 'react';
 import { useNavigate } from 'react-router-dom';
 import type { z } from 'zod';
 import { api, toApiError } from '../lib/api.js';
 import type { PathErrors } from './form-parts.js';
 import { useFormSubmit } from './use-form-submit.js';
 
-export interface RecordFormOptions<T extends { id: string }> {
-  /** The record being edited; undefined for a new one. */
+export interface RecordFormOptions<T extends { id: string; updatedAt?: string }> {
+  /** The record being edited; undefined for a new one. Its `updatedAt` guards the save (If-Match). */
   record: T | undefined;
   /** The API collection: `/teams` (POST there, PATCH and DELETE `/teams/:id`). */
   path: string;
@@ -24,10 +24,12 @@ export interface RecordFormOptions<T extends { id: string }> {
   onCreated?: (answer: unknown) => void;
 }
 
-export function useRecordForm<T extends { id: string }>(opts: RecordFormOptions<T>) {
+export function useRecordForm<T extends { id: string; updatedAt?: string }>(opts: RecordFormOptions<T>) {
   const { record, path, back, notices } = opts;
   const navigate = useNavigate();
-  const { errors, setErrors, formError, setFormError, saving, submit } = useFormSubmit(opts);
+  const { errors, setErrors, formError, setFormError, saving, submit, conflict } = useFormSubmit(opts);
+  // What the last save sent, for saving it again over a colleague's change (`overwrite`).
+  const lastSave = useRef<{ schema: z.ZodType; body: unknown } | null>(null);
   const [deleting, setDeleting] = useState(false);
 
   /** Shows problems found before sending (and clears an earlier message above the form). */
@@ -36,7 +38,12 @@ export function useRecordForm<T extends { id: string }>(opts: RecordFormOptions<
     setErrors(found);
   }
 
-  async function save(schema: z.ZodType, body: unknown) {
+  /**
+   * Creates the record, or saves the edits made to the copy on screen: refused (`conflict`) if
+   * someone else saved the record meanwhile, unless `overwrite`.
+   */
+  async function save(schema: z.ZodType, body: unknown, { overwrite = false } = {}) {
+    lastSave.current = { schema, body };
     // A created record whose answer is shown stays on this screen; otherwise back to the list.
     const stays = !record && !!opts.onCreated;
     let created: unknown;
@@ -44,7 +51,7 @@ export function useRecordForm<T extends { id: string }>(opts: RecordFormOptions<
       schema,
       body,
       async (data) => {
-        if (record) await api.patch(`${path}/${record.id}`, data);
+        if (record) await api.patch(`${path}/${record.id}`, data, overwrite ? undefined : record.updatedAt);
         else created = await api.post(path, data);
       },
       { settle: stays },
@@ -88,6 +95,10 @@ export function useRecordForm<T extends { id: string }>(opts: RecordFormOptions<
     saving,
     deleting,
     save,
+    /** After a conflict: saves the same edits again, over the other change. */
+    overwrite: () =>
+      lastSave.current && save(lastSave.current.schema, lastSave.current.body, { overwrite: true }),
+    conflict,
     reject,
     remove,
     clearErrors,

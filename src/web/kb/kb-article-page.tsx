@@ -30,6 +30,7 @@ import { ErrorNotice, FormError, Loading, NotFound, PageHeader } from '../layout
 import { useDocumentTitle } from '../layout/use-document-title.js';
 import { languageName } from './kb-labels.js';
 import './kb.css';
+import { EditConflict, isEditConflict, reloadPage } from '../layout/edit-conflict.js';
 
 /** The readers' Markdown renderer, loaded when an editor first needs it (markdown-it is not small). */
 function useMarkdownRenderer(): ((md: string) => string) | null {
@@ -349,6 +350,8 @@ function LanguageEditor(props: {
   const [errors, setErrors] = useState<PathErrors>({});
   const [busy, setBusy] = useState<string | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
+  // A draft save refused: another author saved the article since this copy was read.
+  const [conflict, setConflict] = useState(false);
   const dirty = !base || title !== base.title || bodyMd !== base.bodyMd;
   const path = `/kb/articles/${article.id}/languages/${encodeURIComponent(language)}`;
 
@@ -356,10 +359,15 @@ function LanguageEditor(props: {
     setBusy(label);
     setErrors({});
     setNotice(null);
+    setConflict(false);
     try {
       props.onSaved(await action());
       setNotice(done);
     } catch (err) {
+      if (isEditConflict(err)) {
+        setConflict(true);
+        return;
+      }
       const apiError = toApiError(err);
       const fieldErrors = errorsFromApi(apiError);
       setErrors(Object.keys(fieldErrors).length ? fieldErrors : { _form: apiError.message });
@@ -377,10 +385,15 @@ function LanguageEditor(props: {
     return parsed.data;
   }
 
-  const saveDraft = () => {
+  // Saved only onto the article as read here (If-Match), unless the author chose to overwrite.
+  const putDraft = (draft: KbDraft, overwrite = false) =>
+    request<KbArticle>('PUT', `${path}/draft`, {
+      body: draft,
+      ifMatch: overwrite ? undefined : article.updatedAt,
+    });
+  const saveDraft = (overwrite = false) => {
     const draft = validDraft();
-    if (draft)
-      void run('save', () => request<KbArticle>('PUT', `${path}/draft`, { body: draft }), 'Draft saved.');
+    if (draft) void run('save', () => putDraft(draft, overwrite), 'Draft saved.');
   };
   const publish = () => {
     const draft = validDraft();
@@ -388,7 +401,7 @@ function LanguageEditor(props: {
     void run(
       'publish',
       async () => {
-        if (dirty || !variant?.draft) await request<KbArticle>('PUT', `${path}/draft`, { body: draft });
+        if (dirty || !variant?.draft) await putDraft(draft);
         return api.post<KbArticle>(`${path}/publish`);
       },
       'Published: readers see this version now.',
@@ -431,6 +444,14 @@ function LanguageEditor(props: {
         )}
       </p>
       <FormError message={errors._form} />
+      {conflict && (
+        <EditConflict
+          noun="article"
+          onLoad={reloadPage}
+          onOverwrite={() => saveDraft(true)}
+          saving={!!busy}
+        />
+      )}
       {notice && (
         <p className="notice notice--success" role="status" data-testid="kb-notice">
           {notice}
@@ -449,7 +470,7 @@ function LanguageEditor(props: {
       </FormField>
       <MarkdownEditor id="kb-body" value={bodyMd} onChange={setBodyMd} error={errors.bodyMd} />
       <div className="form__actions">
-        <button type="button" className="button" disabled={!!busy || !dirty} onClick={saveDraft}>
+        <button type="button" className="button" disabled={!!busy || !dirty} onClick={() => saveDraft()}>
           {busy === 'save' ? 'Saving…' : 'Save draft'}
         </button>
         <button

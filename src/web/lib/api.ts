@@ -84,6 +84,11 @@ export interface RequestOptions {
   /** A raw body (a file upload) sent as is, with its own Content-Type. */
   raw?: { data: Blob; contentType: string };
   signal?: AbortSignal;
+  /**
+   * The `updatedAt` of the copy being saved: the server refuses the save with 412 `edit_conflict`
+   * when the record changed since (someone else saved it meanwhile).
+   */
+  ifMatch?: string;
 }
 
 export async function request<T>(method: string, path: string, opts: RequestOptions = {}): Promise<T> {
@@ -92,6 +97,7 @@ export async function request<T>(method: string, path: string, opts: RequestOpti
   if (token) headers.Authorization = `Bearer ${token}`;
   if (opts.body !== undefined) headers['Content-Type'] = 'application/json';
   if (opts.raw) headers['Content-Type'] = opts.raw.contentType;
+  if (opts.ifMatch) headers['If-Match'] = `"${opts.ifMatch}"`;
 
   let res: Response;
   try {
@@ -168,7 +174,8 @@ export async function fetchBlob(url: string): Promise<Blob> {
 export const api = {
   get: <T>(path: string, query?: Query, signal?: AbortSignal) => request<T>('GET', path, { query, signal }),
   post: <T>(path: string, body?: unknown) => request<T>('POST', path, { body }),
-  patch: <T>(path: string, body: unknown) => request<T>('PATCH', path, { body }),
+  /** With `ifMatch`, saved only if the record is still that version (see RequestOptions). */
+  patch: <T>(path: string, body: unknown, ifMatch?: string) => request<T>('PATCH', path, { body, ifMatch }),
   delete: <T = void>(path: string) => request<T>('DELETE', path),
   upload: <T>(path: string, query: Query, data: Blob, contentType: string) =>
     request<T>('POST', path, { query, raw: { data, contentType } }),

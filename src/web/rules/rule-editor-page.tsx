@@ -42,6 +42,7 @@ import {
   type EditorApi,
 } from './rule-fields.js';
 import { VersionsPanel } from './rule-versions.js';
+import { EditConflict, isEditConflict, reloadPage } from '../layout/edit-conflict.js';
 
 export function RuleEditorPage() {
   const { id } = useParams();
@@ -124,6 +125,8 @@ function RuleEditor(props: {
   const [showAll, setShowAll] = useState(false);
   const [serverErrors, setServerErrors] = useState<PathErrors>({});
   const [formError, setFormError] = useState<string | null>(null);
+  // The save was refused: someone else changed the rule since this copy was read.
+  const [conflict, setConflict] = useState(false);
   const [notice, setNotice] = useState<string | null>(null);
   const [saving, setSaving] = useState(false);
   const [deleting, setDeleting] = useState(false);
@@ -173,10 +176,12 @@ function RuleEditor(props: {
     setServerErrors({});
   };
 
-  async function save(e: FormEvent) {
-    e.preventDefault();
+  /** Saves the draft; a new version only onto the version read here, unless `overwrite`. */
+  async function save(e?: FormEvent, overwrite = false) {
+    e?.preventDefault();
     setShowAll(true);
     setFormError(null);
+    setConflict(false);
     setNotice(null);
     if (!parsed.success) {
       requestAnimationFrame(() =>
@@ -187,7 +192,10 @@ function RuleEditor(props: {
     setSaving(true);
     try {
       if (saved) {
-        const result = await request<Rule>('PUT', `/rules/${saved.id}`, { body: parsed.data });
+        const result = await request<Rule>('PUT', `/rules/${saved.id}`, {
+          body: parsed.data,
+          ifMatch: overwrite ? undefined : saved.updatedAt,
+        });
         setSaved(result);
         setDraft(structuredClone(result.definition) as Draft);
         setShowAll(false);
@@ -209,7 +217,8 @@ function RuleEditor(props: {
     } catch (err) {
       const apiError = toApiError(err);
       const found = errorsFromApi(apiError);
-      if (Object.keys(found).length) setServerErrors(found);
+      if (isEditConflict(err)) setConflict(true);
+      else if (Object.keys(found).length) setServerErrors(found);
       else setFormError(apiError.message);
     } finally {
       setSaving(false);
@@ -276,6 +285,14 @@ function RuleEditor(props: {
         >
           <ErrorSummary errors={summaryErrors} labels={labelOf} />
           <FormError message={formError} />
+          {conflict && (
+            <EditConflict
+              noun="rule"
+              onLoad={reloadPage}
+              onOverwrite={() => void save(undefined, true)}
+              saving={saving}
+            />
+          )}
           <fieldset className="form__group">
             <legend>Rule</legend>
             <FormField id="rule-name" label="Name" error={nameError}>

@@ -6,6 +6,7 @@ import { ADMIN, AUTHED, STAFF, actorOf, errors } from '../../lib/http.js';
 import type { RouteDeps } from '../../routes.js';
 import { recomputeClocksForAgreement } from '../cases/clocks.js';
 import * as agreements from './agreements.service.js';
+import { IfMatchHeaders, ifMatchOf } from '../../lib/edit-version.js';
 
 const tags = ['agreements'];
 
@@ -59,10 +60,11 @@ export const agreementsRoutes =
           tags,
           summary: 'Change an agreement; new targets or calendar recompute the running clocks that follow it',
           params: IdParams,
+          headers: IfMatchHeaders,
           body: AgreementUpdate,
           response: {
             200: Agreement.extend({ recomputedClocks: z.number().int() }),
-            ...errors(...AUTHED, 404, 409, 422),
+            ...errors(...AUTHED, 404, 409, 412, 422),
           },
         },
       },
@@ -73,6 +75,7 @@ export const agreementsRoutes =
           request.params.id,
           request.body,
           recomputeClocksForAgreement,
+          ifMatchOf(request.headers),
         ),
     );
     app.delete(

@@ -18,6 +18,8 @@ import { segmentExists } from '../segments/segments.repo.js';
 import { followCancellations, recordCommitmentEndings } from '../commitments/commitments.engine.js';
 import { findAgreement, type AgreementRow } from './agreements.repo.js';
 import { agreements } from './agreements.table.js';
+import { assertUnchangedSince } from '../../lib/edit-version.js';
+import { nextVersion } from '../../../db/columns.js';
 
 const scopeTaken = conflict(
   'agreement_scope_taken',
@@ -178,10 +180,13 @@ export async function updateAgreement(
   id: string,
   input: AgreementUpdate,
   recompute: (tx: Database, agreementId: string) => Promise<number>,
+  /** The `updatedAt` of the copy edited (If-Match): refused if it changed since. */
+  expected?: string,
 ) {
   if (!isAdmin(actor)) throw forbidden('only admins manage agreements');
   try {
     const result = await db.transaction(async (tx) => {
+      await assertUnchangedSince(tx, agreements, eq(agreements.id, id), expected, 'agreement');
       const before = await findAgreement(tx, id);
       if (!before) throw notFound('agreement');
       await checkReferences(tx, input);
@@ -193,7 +198,7 @@ export async function updateAgreement(
       if (Object.keys(changes).length === 0) return { row: before, recomputed: 0 };
       const [row] = await tx
         .update(agreements)
-        .set({ ...values, updatedAt: sql`clock_timestamp()` })
+        .set({ ...values, updatedAt: nextVersion() })
         .where(eq(agreements.id, id))
         .returning();
       // Live instances keep their closing type and ref (the terms they opened under) and take

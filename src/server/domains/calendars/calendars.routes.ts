@@ -6,6 +6,7 @@ import { ADMIN, AUTHED, STAFF, actorOf, errors } from '../../lib/http.js';
 import type { RouteDeps } from '../../routes.js';
 import { recomputeClocksForCalendar } from '../cases/clocks.js';
 import * as calendars from './calendars.service.js';
+import { IfMatchHeaders, ifMatchOf } from '../../lib/edit-version.js';
 
 const tags = ['agreements'];
 
@@ -54,10 +55,11 @@ export const calendarsRoutes =
           tags,
           summary: 'Change a calendar; the running promise clocks on it are recomputed at once',
           params: IdParams,
+          headers: IfMatchHeaders,
           body: calendars.CalendarUpdate,
           response: {
             200: calendars.Calendar.extend({ recomputedClocks: z.number().int() }),
-            ...errors(...AUTHED, 404, 422),
+            ...errors(...AUTHED, 404, 412, 422),
           },
         },
       },
@@ -68,6 +70,7 @@ export const calendarsRoutes =
           request.params.id,
           request.body,
           recomputeClocksForCalendar,
+          ifMatchOf(request.headers),
         ),
     );
     app.delete(

@@ -11,6 +11,8 @@ import { conflict, forbidden, notFound, unprocessable } from '../../lib/errors.j
 import { diff, recordDomainEvent } from '../domain-events/domain-events.repo.js';
 import { assertTargetsReachable } from '../agreements/agreements.service.js';
 import { calendars } from './calendars.table.js';
+import { assertUnchangedSince } from '../../lib/edit-version.js';
+import { nextVersion } from '../../../db/columns.js';
 
 export { Calendar, CalendarUpdate };
 
@@ -108,9 +110,12 @@ export async function updateCalendar(
   id: string,
   input: z.infer<typeof CalendarUpdate>,
   recompute: (tx: Database, calendarId: string) => Promise<number>,
+  /** The `updatedAt` of the copy edited (If-Match): refused if it changed since. */
+  expected?: string,
 ) {
   if (!isAdmin(actor)) throw forbidden('only admins manage calendars');
   const result = await db.transaction(async (tx) => {
+    await assertUnchangedSince(tx, calendars, eq(calendars.id, id), expected, 'calendar');
     const before = await findCalendar(tx, id);
     if (!before) throw notFound('calendar');
     const next = {
@@ -133,7 +138,7 @@ export async function updateCalendar(
     if (Object.keys(changes).length === 0) return { row: before, recomputed: 0 };
     const [row] = await tx
       .update(calendars)
-      .set({ ...input, updatedAt: sql`clock_timestamp()` })
+      .set({ ...input, updatedAt: nextVersion() })
       .where(eq(calendars.id, id))
       .returning();
     await recordDomainEvent(tx, actor, {

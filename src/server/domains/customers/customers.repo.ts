@@ -8,6 +8,7 @@ import type {
 import { afterCursor, containsPattern, orderBy, sortFrom, sortKey, toPage } from '../../lib/pagination.js';
 import { organizations } from '../organizations/organizations.table.js';
 import { customers } from './customers.table.js';
+import { nextVersion } from '../../../db/columns.js';
 
 const columns = {
   id: customers.id,
@@ -30,6 +31,9 @@ const columns = {
 export type CustomerRow = Awaited<ReturnType<typeof findCustomer>> & {};
 
 const live = isNull(customers.deletedAt);
+
+/** The record with this id, unless deleted. */
+export const liveCustomer = (id: string) => and(eq(customers.id, id), live);
 
 export async function findCustomer(db: Database, id: string) {
   const [row] = await db
@@ -100,8 +104,8 @@ export async function updateCustomerRow(
 ) {
   await db
     .update(customers)
-    .set({ ...values, updatedAt: sql`now()` })
-    .where(and(eq(customers.id, id), live));
+    .set({ ...values, updatedAt: nextVersion() })
+    .where(liveCustomer(id));
 }
 
 export async function softDeleteCustomer(db: Database, id: string) {

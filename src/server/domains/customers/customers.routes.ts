@@ -22,6 +22,7 @@ import { customerColumns, customerFieldKeys } from './customer-export.js';
 import * as customers from './customers.service.js';
 import { mergeCustomers } from './customer-merge.js';
 import { findDuplicateGroups, findDuplicates } from './customers.repo.js';
+import { IfMatchHeaders, ifMatchOf } from '../../lib/edit-version.js';
 
 export const customersRoutes =
   ({ db }: RouteDeps): FastifyPluginAsyncZod =>
@@ -111,11 +112,19 @@ export const customersRoutes =
           tags,
           summary: 'Change a customer (customers may change their own name, phone, language and time zone)',
           params: IdParams,
+          headers: IfMatchHeaders,
           body: CustomerUpdate,
-          response: { 200: Customer, ...errors(...AUTHED, 404, 409, 422) },
+          response: { 200: Customer, ...errors(...AUTHED, 404, 409, 412, 422) },
         },
       },
-      async (request) => customers.updateCustomer(db, actorOf(request), request.params.id, request.body),
+      async (request) =>
+        customers.updateCustomer(
+          db,
+          actorOf(request),
+          request.params.id,
+          request.body,
+          ifMatchOf(request.headers),
+        ),
     );
     app.post(
       '/customers/:id/merge',

@@ -17,6 +17,8 @@ import { diff, recordDomainEvent } from '../domain-events/domain-events.repo.js'
 import { organizationExists } from '../organizations/organizations.repo.js';
 import { segmentExists } from '../segments/segments.repo.js';
 import * as repo from './customers.repo.js';
+import { assertUnchangedSince } from '../../lib/edit-version.js';
+import { customers } from './customers.table.js';
 
 const taken = (field: 'email' | 'externalId', code: string, what: string) =>
   new AppError(409, code, `body.${field}: a customer with this ${what} already exists`, [
@@ -113,11 +115,20 @@ export async function createCustomer(db: Database, actor: Actor, input: Customer
   }
 }
 
-export async function updateCustomer(db: Database, actor: Actor, id: string, input: CustomerUpdate) {
+export async function updateCustomer(
+  db: Database,
+  actor: Actor,
+  id: string,
+  input: CustomerUpdate,
+  /** The `updatedAt` of the copy edited (If-Match): refused if it changed since. */
+  expected?: string,
+) {
   try {
     await db.transaction(async (tx) => {
       const before = await repo.findCustomer(tx, id);
       if (!before || !policy.canReadCustomer(actor, before)) throw notFound('customer');
+      // Checked once the actor may see the customer: a conflict would tell that it exists.
+      await assertUnchangedSince(tx, customers, repo.liveCustomer(id), expected, 'customer');
       // Only what actually changes counts: a client may send the whole record back.
       const changes = diff(before as unknown as Record<string, unknown>, input);
       policy.assertCanUpdateCustomer(actor, before, Object.keys(changes));

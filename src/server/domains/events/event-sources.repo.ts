@@ -2,6 +2,7 @@ import { and, asc, eq, isNotNull, isNull, sql } from 'drizzle-orm';
 import { uuidv7Floor } from '../../../db/columns.js';
 import { rows, type Database } from '../../../db/client.js';
 import { eventSources } from './events.table.js';
+import { nextVersion } from '../../../db/columns.js';
 
 export type EventSourceRow = typeof eventSources.$inferSelect;
 
@@ -17,12 +18,11 @@ export async function findEventSourceAnyState(db: Database, key: string) {
   return row;
 }
 
+/** The live source with this key (a deleted one may have had the key before). */
+export const liveEventSource = (key: string) => and(eq(eventSources.key, key), live);
+
 export async function findLiveEventSource(db: Database, key: string) {
-  const [row] = await db
-    .select()
-    .from(eventSources)
-    .where(and(eq(eventSources.key, key), live))
-    .limit(1);
+  const [row] = await db.select().from(eventSources).where(liveEventSource(key)).limit(1);
   return row;
 }
 
@@ -52,7 +52,7 @@ export async function updateEventSourceRow(
 ) {
   const [row] = await db
     .update(eventSources)
-    .set({ ...values, updatedAt: sql`now()` })
+    .set({ ...values, updatedAt: nextVersion() })
     .where(and(eq(eventSources.id, id), live))
     .returning();
   return row;

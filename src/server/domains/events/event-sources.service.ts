@@ -18,6 +18,8 @@ import * as repo from './event-sources.repo.js';
 import type { EventSourceRow } from './event-sources.repo.js';
 import { assertCanManageSources } from './events.policy.js';
 import { isSourceToken, newSourceCredentials } from './source-credentials.js';
+import { assertUnchangedSince } from '../../lib/edit-version.js';
+import { eventSources } from './events.table.js';
 
 export const toEventSourceDto = (row: EventSourceRow): EventSource => ({
   id: row.id,
@@ -133,9 +135,17 @@ export async function createEventSource(
   }
 }
 
-export async function updateEventSource(db: Database, actor: Actor, key: string, input: EventSourceUpdate) {
+export async function updateEventSource(
+  db: Database,
+  actor: Actor,
+  key: string,
+  input: EventSourceUpdate,
+  /** The `updatedAt` of the copy edited (If-Match): refused if it changed since. */
+  expected?: string,
+) {
   assertCanManageSources(actor);
   const row = await db.transaction(async (tx) => {
+    await assertUnchangedSince(tx, eventSources, repo.liveEventSource(key), expected, 'event source');
     const before = await repo.findLiveEventSource(tx, key);
     if (!before) throw notFound('event source');
     const changes = diff(before as unknown as Record<string, unknown>, input);

@@ -23,6 +23,7 @@ import type { RouteDeps } from '../../routes.js';
 import * as sources from './event-sources.service.js';
 import * as events from './events.service.js';
 import { SIGNATURE_HEADER, TIMESTAMP_HEADER } from './webhook-signature.js';
+import { IfMatchHeaders, ifMatchOf } from '../../lib/edit-version.js';
 
 const bearerOf = (header: string | undefined) => /^Bearer\s+(\S+)$/i.exec(header ?? '')?.[1];
 const headerOf = (value: string | string[] | undefined) => (Array.isArray(value) ? value[0] : value);
@@ -190,11 +191,19 @@ export const eventsRoutes =
         schema: {
           tags: sourceTags,
           params: EventSourceKeyParams,
+          headers: IfMatchHeaders,
           body: EventSourceUpdate,
-          response: { 200: EventSource, ...errors(...AUTHED, 404) },
+          response: { 200: EventSource, ...errors(...AUTHED, 404, 412) },
         },
       },
-      async (request) => sources.updateEventSource(db, actorOf(request), request.params.key, request.body),
+      async (request) =>
+        sources.updateEventSource(
+          db,
+          actorOf(request),
+          request.params.key,
+          request.body,
+          ifMatchOf(request.headers),
+        ),
     );
     app.post(
       '/event-sources/:key/rotate',

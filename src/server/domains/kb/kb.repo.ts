@@ -11,6 +11,7 @@ import { users } from '../auth/auth.table.js';
 import { cases, messages } from '../cases/cases.table.js';
 import { customers } from '../customers/customers.table.js';
 import { kbArticleVersions, kbArticles, kbCategories, kbDeflections, kbVotes } from './kb.table.js';
+import { nextVersion } from '../../../db/columns.js';
 
 /** ISO 8601 UTC text of a timestamptz, the same from both drivers. */
 const isoText = (column: SQL | string) =>
@@ -112,15 +113,18 @@ export async function updateArticle(
 ) {
   await db
     .update(kbArticles)
-    .set({ ...values, updatedAt: sql`now()` })
+    .set({ ...values, updatedAt: nextVersion() })
     .where(eq(kbArticles.id, id));
 }
 
+/** Marks the article changed (a new version of it); answers the row as it is now. */
 export async function touchArticle(db: Database, id: string) {
-  await db
+  const [row] = await db
     .update(kbArticles)
-    .set({ updatedAt: sql`now()` })
-    .where(eq(kbArticles.id, id));
+    .set({ updatedAt: nextVersion() })
+    .where(eq(kbArticles.id, id))
+    .returning();
+  return row!;
 }
 
 export async function softDeleteArticle(db: Database, id: string) {

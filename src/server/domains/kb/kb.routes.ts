@@ -35,6 +35,7 @@ import {
 import { ADMIN, AUTHED, STAFF, actorOf, errors } from '../../lib/http.js';
 import type { RouteDeps } from '../../routes.js';
 import * as kb from './kb.service.js';
+import { IfMatchHeaders, ifMatchOf } from '../../lib/edit-version.js';
 
 /** Public routes need no token (the OpenAPI document says so). */
 const anonymous = { security: [] as Record<string, string[]>[] };
@@ -185,8 +186,9 @@ export const kbRoutes =
           description:
             'Edits the newest version while it is an unpublished draft; after a published or archived version, starts a new draft version.',
           params: KbLanguageParams,
+          headers: IfMatchHeaders,
           body: KbDraft,
-          response: { 200: KbArticle, ...errors(...AUTHED, 404) },
+          response: { 200: KbArticle, ...errors(...AUTHED, 404, 412) },
         },
       },
       async (request) =>
@@ -194,6 +196,7 @@ export const kbRoutes =
           articleId: request.params.id,
           language: request.params.language,
           draft: request.body,
+          expected: ifMatchOf(request.headers),
         }),
     );
     app.post(

@@ -41,6 +41,9 @@ import { assertWithinRate } from '../../lib/rate-limit.js';
 import { diff, recordDomainEvent } from '../domain-events/domain-events.repo.js';
 import { assertCanAuthor, assertCanManageCategories, assertCanReadKbStaffViews } from './kb.policy.js';
 import * as repo from './kb.repo.js';
+import { assertUnchangedSince } from '../../lib/edit-version.js';
+import { eq } from 'drizzle-orm';
+import { kbArticles } from './kb.table.js';
 
 const iso = (d: Date | null) => d?.toISOString() ?? null;
 
@@ -297,11 +300,13 @@ export async function updateArticle(
 export async function saveDraft(
   db: Database,
   actor: Actor,
-  opts: { articleId: string; language: string; draft: KbDraft },
+  /** expected: the article's `updatedAt` in the copy edited (If-Match): refused if it changed since. */
+  opts: { articleId: string; language: string; draft: KbDraft; expected?: string },
 ): Promise<KbArticle> {
   assertCanAuthor(actor);
   const { articleId, language, draft } = opts;
   const article = await db.transaction(async (tx) => {
+    await assertUnchangedSince(tx, kbArticles, eq(kbArticles.id, articleId), opts.expected, 'article');
     const locked = await repo.lockLiveArticle(tx, articleId);
     if (!locked) throw notFound('article');
     const latest = await repo.latestVersion(tx, articleId, language);
@@ -331,8 +336,7 @@ export async function saveDraft(
         data: { language, version: created.version, versionId: created.id, newVersion: true },
       });
     }
-    await repo.touchArticle(tx, articleId);
-    return locked;
+    return repo.touchArticle(tx, articleId);
   });
   return articleDto(db, article);
 }
@@ -360,14 +364,14 @@ export async function publish(
     // Archive first: at most one version per language may be published (a partial unique index).
     if (previous) await repo.setVersionState(tx, previous.id, 'archived');
     await repo.setVersionState(tx, latest.id, 'published');
-    await repo.touchArticle(tx, articleId);
+    const touched = await repo.touchArticle(tx, articleId);
     await recordDomainEvent(tx, actor, {
       type: 'kb_article.published',
       entityType: 'kb_article',
       entityId: articleId,
       data: { language, version: latest.version, archivedVersion: previous?.version ?? null },
     });
-    return locked;
+    return touched;
   });
   return articleDto(db, article);
 }
@@ -385,14 +389,14 @@ export async function unpublish(
     const current = await repo.publishedVersion(tx, articleId, language);
     if (!current) throw conflict('not_published', `nothing is published in "${language}"`);
     await repo.setVersionState(tx, current.id, 'archived');
-    await repo.touchArticle(tx, articleId);
+    const touched = await repo.touchArticle(tx, articleId);
     await recordDomainEvent(tx, actor, {
       type: 'kb_article.unpublished',
       entityType: 'kb_article',
       entityId: articleId,
       data: { language, version: current.version },
     });
-    return locked;
+    return touched;
   });
   return articleDto(db, article);
 }

@@ -8,6 +8,7 @@ import { ADMIN, AUTHED, actorOf, errors } from '../../lib/http.js';
 import type { RouteDeps } from '../../routes.js';
 import { configureImapPolling } from './imap-poller.js';
 import * as service from './mailboxes.service.js';
+import { IfMatchHeaders, ifMatchOf } from '../../lib/edit-version.js';
 
 const tags = ['mailboxes'];
 
@@ -57,11 +58,19 @@ export const mailboxesRoutes =
           tags,
           summary: 'Change a mailbox; another IMAP account or folder starts polling over',
           params: IdParams,
+          headers: IfMatchHeaders,
           body: MailboxUpdate,
-          response: { 200: Mailbox, ...errors(...AUTHED, 404, 409, 422) },
+          response: { 200: Mailbox, ...errors(...AUTHED, 404, 409, 412, 422) },
         },
       },
-      async (request) => service.updateMailbox(db, actorOf(request), request.params.id, request.body),
+      async (request) =>
+        service.updateMailbox(
+          db,
+          actorOf(request),
+          request.params.id,
+          request.body,
+          ifMatchOf(request.headers),
+        ),
     );
     app.delete(
       '/mailboxes/:id',

@@ -20,6 +20,8 @@ import { hasMaskedPassword, maskUrlPassword, unmaskUrlPassword } from '../../lib
 import { pollMailboxNow } from './imap-poller.js';
 import { assertCanManageMailboxes } from './mail.policy.js';
 import { mailboxes } from './mail.table.js';
+import { assertUnchangedSince } from '../../lib/edit-version.js';
+import { nextVersion } from '../../../db/columns.js';
 
 type Row = typeof mailboxes.$inferSelect;
 
@@ -52,11 +54,10 @@ async function addressInUse(db: Database, address: string, exceptId?: string) {
   return !!row;
 }
 
+const liveMailbox = (id: string) => and(eq(mailboxes.id, id), isNull(mailboxes.deletedAt));
+
 async function findLive(db: Database, id: string) {
-  const [row] = await db
-    .select()
-    .from(mailboxes)
-    .where(and(eq(mailboxes.id, id), isNull(mailboxes.deletedAt)));
+  const [row] = await db.select().from(mailboxes).where(liveMailbox(id));
   return row;
 }
 
@@ -144,10 +145,18 @@ export async function createMailbox(db: Database, actor: Actor, raw: MailboxCrea
   }
 }
 
-export async function updateMailbox(db: Database, actor: Actor, id: string, input: MailboxUpdate) {
+export async function updateMailbox(
+  db: Database,
+  actor: Actor,
+  id: string,
+  input: MailboxUpdate,
+  /** The `updatedAt` of the copy edited (If-Match): refused if it changed since. */
+  expected?: string,
+) {
   assertCanManageMailboxes(actor);
   try {
     const row = await db.transaction(async (tx) => {
+      await assertUnchangedSince(tx, mailboxes, liveMailbox(id), expected, 'mailbox');
       const before = await findLive(tx, id);
       if (!before) throw notFound('mailbox');
       const next: Partial<typeof mailboxes.$inferInsert> = {};
@@ -170,7 +179,7 @@ export async function updateMailbox(db: Database, actor: Actor, id: string, inpu
         .set({
           ...next,
           ...(moved ? { imapUidValidity: null, imapLastUid: 0, lastError: null, lastPolledAt: null } : {}),
-          updatedAt: new Date(),
+          updatedAt: nextVersion(),
         })
         .where(eq(mailboxes.id, id))
         .returning();

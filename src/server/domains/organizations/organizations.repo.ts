@@ -11,8 +11,12 @@ import {
   totalIf,
 } from '../../lib/pagination.js';
 import { organizations } from './organizations.table.js';
+import { nextVersion } from '../../../db/columns.js';
 
 const live = isNull(organizations.deletedAt);
+
+/** The record with this id, unless deleted. */
+export const liveOrganization = (id: string) => and(eq(organizations.id, id), live);
 
 const columns = {
   id: organizations.id,
@@ -106,8 +110,8 @@ export async function updateOrganizationRow(
 ) {
   await db
     .update(organizations)
-    .set({ ...values, updatedAt: sql`now()` })
-    .where(and(eq(organizations.id, id), live));
+    .set({ ...values, updatedAt: nextVersion() })
+    .where(liveOrganization(id));
 }
 
 export async function softDeleteOrganization(db: Database, id: string) {

@@ -21,6 +21,7 @@ import { listDomainEventsFor, recordExport } from '../domain-events/domain-event
 import { organizationColumns, organizationFieldKeys } from './organization-export.js';
 import { mergeOrganizations } from './organization-merge.js';
 import { findOrganizationDuplicates } from './organizations.repo.js';
+import { IfMatchHeaders, ifMatchOf } from '../../lib/edit-version.js';
 
 export const organizationsRoutes =
   ({ db }: RouteDeps): FastifyPluginAsyncZod =>
@@ -89,12 +90,19 @@ export const organizationsRoutes =
         schema: {
           tags,
           params: IdParams,
+          headers: IfMatchHeaders,
           body: OrganizationUpdate,
-          response: { 200: Organization, ...errors(...AUTHED, 404, 409, 422) },
+          response: { 200: Organization, ...errors(...AUTHED, 404, 409, 412, 422) },
         },
       },
       async (request) =>
-        organizations.updateOrganization(db, actorOf(request), request.params.id, request.body),
+        organizations.updateOrganization(
+          db,
+          actorOf(request),
+          request.params.id,
+          request.body,
+          ifMatchOf(request.headers),
+        ),
     );
     app.post(
       '/organizations/:id/merge',

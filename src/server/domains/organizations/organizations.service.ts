@@ -15,6 +15,8 @@ import * as policy from '../../policies/organizations.js';
 import { diff, recordDomainEvent } from '../domain-events/domain-events.repo.js';
 import { segmentExists } from '../segments/segments.repo.js';
 import * as repo from './organizations.repo.js';
+import { assertUnchangedSince } from '../../lib/edit-version.js';
+import { organizations } from './organizations.table.js';
 
 type Row = NonNullable<Awaited<ReturnType<typeof repo.findOrganization>>>;
 
@@ -83,10 +85,18 @@ export async function createOrganization(db: Database, actor: Actor, input: Orga
   }
 }
 
-export async function updateOrganization(db: Database, actor: Actor, id: string, input: OrganizationUpdate) {
+export async function updateOrganization(
+  db: Database,
+  actor: Actor,
+  id: string,
+  input: OrganizationUpdate,
+  /** The `updatedAt` of the copy edited (If-Match): refused if it changed since. */
+  expected?: string,
+) {
   policy.assertCanWriteOrganization(actor);
   try {
     await db.transaction(async (tx) => {
+      await assertUnchangedSince(tx, organizations, repo.liveOrganization(id), expected, 'organization');
       const before = await repo.findOrganization(tx, id);
       if (!before) throw notFound('organization');
       await checkOrganizationFields(tx, input, id);

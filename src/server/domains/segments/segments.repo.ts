@@ -1,8 +1,12 @@
 import { and, asc, eq, isNull, sql } from 'drizzle-orm';
 import type { Database } from '../../../db/client.js';
 import { segments } from './segments.table.js';
+import { nextVersion } from '../../../db/columns.js';
 
 const live = isNull(segments.deletedAt);
+
+/** The live segment with this key (a deleted one may have had the key before). */
+export const liveSegment = (key: string) => and(eq(segments.key, key), live);
 
 const columns = {
   id: segments.id,
@@ -45,7 +49,7 @@ export async function updateSegmentRow(
 ) {
   await db
     .update(segments)
-    .set({ ...values, updatedAt: sql`now()` })
+    .set({ ...values, updatedAt: nextVersion() })
     .where(and(eq(segments.key, key), live));
 }
 

@@ -4,6 +4,7 @@ import { Segment, SegmentCreate, SegmentKeyParams, SegmentUpdate } from '../../.
 import { ADMIN, AUTHED, STAFF, actorOf, errors } from '../../lib/http.js';
 import type { RouteDeps } from '../../routes.js';
 import * as segments from './segments.service.js';
+import { IfMatchHeaders, ifMatchOf } from '../../lib/edit-version.js';
 
 export const segmentsRoutes =
   ({ db }: RouteDeps): FastifyPluginAsyncZod =>
@@ -45,11 +46,19 @@ export const segmentsRoutes =
         schema: {
           tags,
           params: SegmentKeyParams,
+          headers: IfMatchHeaders,
           body: SegmentUpdate,
-          response: { 200: Segment, ...errors(...AUTHED, 404) },
+          response: { 200: Segment, ...errors(...AUTHED, 404, 412) },
         },
       },
-      async (request) => segments.updateSegment(db, actorOf(request), request.params.key, request.body),
+      async (request) =>
+        segments.updateSegment(
+          db,
+          actorOf(request),
+          request.params.key,
+          request.body,
+          ifMatchOf(request.headers),
+        ),
     );
     app.delete(
       '/segments/:key',

@@ -7,6 +7,8 @@ import { conflict, forbidden, notFound } from '../../lib/errors.js';
 import { translateDbError } from '../../lib/db-errors.js';
 import { diff, recordDomainEvent } from '../domain-events/domain-events.repo.js';
 import * as repo from './segments.repo.js';
+import { assertUnchangedSince } from '../../lib/edit-version.js';
+import { segments } from './segments.table.js';
 
 type Row = NonNullable<Awaited<ReturnType<typeof repo.findSegmentAnyState>>>;
 
@@ -63,9 +65,17 @@ export async function createSegment(db: Database, actor: Actor, input: SegmentCr
   return getSegment(db, actor, input.key);
 }
 
-export async function updateSegment(db: Database, actor: Actor, key: string, input: SegmentUpdate) {
+export async function updateSegment(
+  db: Database,
+  actor: Actor,
+  key: string,
+  input: SegmentUpdate,
+  /** The `updatedAt` of the copy edited (If-Match): refused if it changed since. */
+  expected?: string,
+) {
   assertAdmin(actor);
   await db.transaction(async (tx) => {
+    await assertUnchangedSince(tx, segments, repo.liveSegment(key), expected, 'segment');
     const before = await repo.findSegmentAnyState(tx, key);
     if (!before || before.deletedAt) throw notFound('segment');
     const changes = diff(before as unknown as Record<string, unknown>, input);

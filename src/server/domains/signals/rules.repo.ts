@@ -9,6 +9,7 @@ import { categories } from '../cases/cases.table.js';
 import { segments } from '../segments/segments.table.js';
 import { teams } from '../teams/teams.table.js';
 import { ruleExpectations, signalRuleVersions, signalRules } from './signals.table.js';
+import { nextVersion } from '../../../db/columns.js';
 
 const columns = {
   id: signalRules.id,
@@ -113,7 +114,7 @@ export async function updateRuleRow(
       severity: d.severity,
       enabled: d.enabled,
       definition: d,
-      updatedAt: sql`clock_timestamp()`,
+      updatedAt: nextVersion(),
     })
     .where(eq(signalRules.id, id));
 }

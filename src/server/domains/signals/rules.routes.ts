@@ -13,6 +13,7 @@ import {
 import { ADMIN, AUTHED, STAFF, actorOf, errors } from '../../lib/http.js';
 import type { RouteDeps } from '../../routes.js';
 import * as rules from './rules.service.js';
+import { IfMatchHeaders, ifMatchOf } from '../../lib/edit-version.js';
 
 const tags = ['signal rules'];
 
@@ -96,11 +97,13 @@ export const rulesRoutes =
             'An identical definition changes nothing; one that differs only in `enabled` switches the rule without a new version. ' +
             'Waits an absence rule has started keep their times. 422 rule_kind_fixed: the kind differs.',
           params: IdParams,
+          headers: IfMatchHeaders,
           body: RuleDefinition,
-          response: { 200: Rule, ...errors(...AUTHED, 404, 422) },
+          response: { 200: Rule, ...errors(...AUTHED, 404, 412, 422) },
         },
       },
-      async (request) => rules.replaceRule(db, actorOf(request), request.params.id, request.body),
+      async (request) =>
+        rules.replaceRule(db, actorOf(request), request.params.id, request.body, ifMatchOf(request.headers)),
     );
     app.patch(
       '/rules/:id',

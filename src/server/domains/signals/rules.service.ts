@@ -10,6 +10,9 @@ import { recordDomainEvent } from '../domain-events/domain-events.repo.js';
 import { dryRun } from './dry-run.js';
 import * as repo from './rules.repo.js';
 import { assertCanManageRules, assertCanReadProactive } from './signals.policy.js';
+import { assertUnchangedSince } from '../../lib/edit-version.js';
+import { eq } from 'drizzle-orm';
+import { signalRules } from './signals.table.js';
 
 const ENTITY = 'signal_rule';
 const DRY_RUN_DEFAULT_MS = 30 * 24 * 3600 * 1000;
@@ -215,9 +218,12 @@ export async function replaceRule(
   actor: Actor,
   id: string,
   definition: RuleDefinition,
+  /** The `updatedAt` of the copy edited (If-Match): refused if it changed since. */
+  expected?: string,
 ): Promise<Rule> {
   assertCanManageRules(actor);
   await db.transaction(async (tx) => {
+    await assertUnchangedSince(tx, signalRules, eq(signalRules.id, id), expected, 'rule');
     const before = await ruleOrThrow(tx, id, { forUpdate: true });
     if (definition.kind !== before.kind) {
       const message = `a ${before.kind} rule stays one: create a new rule for a ${definition.kind} rule`;

@@ -12,6 +12,7 @@ import { ADMIN, AUTHED, STAFF, actorOf, errors } from '../../lib/http.js';
 import type { RouteDeps } from '../../routes.js';
 import { reassignCasesOfAwayAgent } from '../cases/reassign.js';
 import * as teams from './teams.service.js';
+import { IfMatchHeaders, ifMatchOf } from '../../lib/edit-version.js';
 
 export const teamsRoutes =
   ({ db }: RouteDeps): FastifyPluginAsyncZod =>
@@ -53,11 +54,13 @@ export const teamsRoutes =
         schema: {
           tags,
           params: IdParams,
+          headers: IfMatchHeaders,
           body: TeamUpdate,
-          response: { 200: Team, ...errors(...AUTHED, 404, 422) },
+          response: { 200: Team, ...errors(...AUTHED, 404, 412, 422) },
         },
       },
-      async (request) => teams.updateTeam(db, actorOf(request), request.params.id, request.body),
+      async (request) =>
+        teams.updateTeam(db, actorOf(request), request.params.id, request.body, ifMatchOf(request.headers)),
     );
     app.delete(
       '/teams/:id',

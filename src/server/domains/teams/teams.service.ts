@@ -10,6 +10,8 @@ import { conflict, forbidden, notFound, unprocessable } from '../../lib/errors.j
 import { users } from '../auth/auth.table.js';
 import { diff, recordDomainEvent } from '../domain-events/domain-events.repo.js';
 import { agentProfiles, teamMembers, teams } from './teams.table.js';
+import { assertUnchangedSince } from '../../lib/edit-version.js';
+import { nextVersion } from '../../../db/columns.js';
 
 type TeamInputT = z.infer<typeof TeamInput>;
 type TeamUpdateT = z.infer<typeof TeamUpdate>;
@@ -166,24 +168,31 @@ export async function createTeam(db: Database, actor: Actor, input: TeamInputT) 
   return getTeam(db, actor, id);
 }
 
-export async function updateTeam(db: Database, actor: Actor, id: string, input: TeamUpdateT) {
+export async function updateTeam(
+  db: Database,
+  actor: Actor,
+  id: string,
+  input: TeamUpdateT,
+  /** The `updatedAt` of the copy edited (If-Match): refused if the team changed since. */
+  expected?: string,
+) {
   assertAdmin(actor);
   await db.transaction(async (tx) => {
+    await assertUnchangedSince(tx, teams, eq(teams.id, id), expected, 'team');
     const before = await getTeamRow(tx, id);
     if (!before) throw notFound('team');
     const { memberIds, ...fields } = input;
     const changes = diff(before as unknown as Record<string, unknown>, fields);
-    if (Object.keys(changes).length > 0) {
-      await tx
-        .update(teams)
-        .set({ ...fields, updatedAt: sql`now()` })
-        .where(eq(teams.id, id));
-    }
     if (memberIds) {
       await setMembers(tx, id, memberIds);
       changes.memberIds = { from: null, to: memberIds };
     }
     if (Object.keys(changes).length > 0) {
+      // The members are part of the team's version too: a change of them alone moves updatedAt.
+      await tx
+        .update(teams)
+        .set({ ...fields, updatedAt: nextVersion() })
+        .where(eq(teams.id, id));
       await recordDomainEvent(tx, actor, {
         type: 'team.updated',
         entityType: 'team',

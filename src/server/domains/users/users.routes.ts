@@ -14,6 +14,7 @@ import { ADMIN, AUTHED, actorOf, errors } from '../../lib/http.js';
 import type { RouteDeps } from '../../routes.js';
 import * as users from './users.service.js';
 import { endSessionsOfUser, listSessions } from '../auth/auth.service.js';
+import { IfMatchHeaders, ifMatchOf } from '../../lib/edit-version.js';
 
 export const usersRoutes =
   ({ db }: RouteDeps): FastifyPluginAsyncZod =>
@@ -94,11 +95,13 @@ export const usersRoutes =
           tags,
           summary: 'Change a user (a new password or disabling ends their sessions)',
           params: IdParams,
+          headers: IfMatchHeaders,
           body: UserUpdate,
-          response: { 200: User, ...errors(...AUTHED, 404, 409, 422) },
+          response: { 200: User, ...errors(...AUTHED, 404, 409, 412, 422) },
         },
       },
-      async (request) => users.updateUser(db, actorOf(request), request.params.id, request.body),
+      async (request) =>
+        users.updateUser(db, actorOf(request), request.params.id, request.body, ifMatchOf(request.headers)),
     );
     app.delete(
       '/users/:id',

@@ -11,6 +11,8 @@ import { authTokens, users } from '../auth/auth.table.js';
 import { hashPassword } from '../auth/passwords.js';
 import { findCustomer } from '../customers/customers.repo.js';
 import { diff, recordDomainEvent } from '../domain-events/domain-events.repo.js';
+import { assertUnchangedSince } from '../../lib/edit-version.js';
+import { nextVersion } from '../../../db/columns.js';
 
 type UserRow = typeof users.$inferSelect;
 
@@ -112,10 +114,18 @@ export async function createUser(db: Database, actor: Actor, input: UserCreate):
   }
 }
 
-export async function updateUser(db: Database, actor: Actor, id: string, input: UserUpdate) {
+export async function updateUser(
+  db: Database,
+  actor: Actor,
+  id: string,
+  input: UserUpdate,
+  /** The `updatedAt` of the copy edited (If-Match): refused if it changed since. */
+  expected?: string,
+) {
   assertAdmin(actor);
   const passwordHash = input.password ? await hashPassword(input.password) : undefined;
   await db.transaction(async (tx) => {
+    await assertUnchangedSince(tx, users, eq(users.id, id), expected, 'user');
     const before = await findUserById(tx, id);
     if (!before) throw notFound('user');
     if (
@@ -137,7 +147,7 @@ export async function updateUser(db: Database, actor: Actor, id: string, input: 
     if (Object.keys(changes).length === 0) return;
     await tx
       .update(users)
-      .set({ ...fields, ...(passwordHash ? { passwordHash } : {}), updatedAt: sql`now()` })
+      .set({ ...fields, ...(passwordHash ? { passwordHash } : {}), updatedAt: nextVersion() })
       .where(eq(users.id, id));
     // A new password or a disabled account ends every session and token of that user.
     if (passwordHash || input.active === false) await revokeTokensOfUser(tx, id);

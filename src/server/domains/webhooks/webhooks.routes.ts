@@ -15,6 +15,7 @@ import { ADMIN, AUTHED, actorOf, errors } from '../../lib/http.js';
 import type { RouteDeps } from '../../routes.js';
 import { configureWebhooks } from './webhook-delivery.js';
 import * as webhooks from './webhooks.service.js';
+import { IfMatchHeaders, ifMatchOf } from '../../lib/edit-version.js';
 
 const tags = ['webhooks'];
 const access = { access: ADMIN };
@@ -66,11 +67,19 @@ export const webhooksRoutes =
           tags,
           summary: 'Change a webhook: its name, address, event types, or turn it off and on',
           params: IdParams,
+          headers: IfMatchHeaders,
           body: WebhookUpdate,
-          response: { 200: Webhook, ...errors(...AUTHED, 404) },
+          response: { 200: Webhook, ...errors(...AUTHED, 404, 412) },
         },
       },
-      async (request) => webhooks.updateWebhook(db, actorOf(request), request.params.id, request.body),
+      async (request) =>
+        webhooks.updateWebhook(
+          db,
+          actorOf(request),
+          request.params.id,
+          request.body,
+          ifMatchOf(request.headers),
+        ),
     );
     app.delete(
       '/outgoing-webhooks/:id',

@@ -26,6 +26,8 @@ import { typeFilter } from '../domain-events/domain-event-consumers.js';
 import { isLocalHost } from '../../../core/local-address.js';
 import { localNetworkAllowed } from './webhook-delivery.js';
 import { webhookDeliveries, webhooks } from './webhooks.table.js';
+import { assertUnchangedSince } from '../../lib/edit-version.js';
+import { nextVersion } from '../../../db/columns.js';
 
 function assertAdmin(actor: Actor) {
   if (!isAdmin(actor)) throw forbidden('only admins manage webhooks');
@@ -155,9 +157,17 @@ function assertReachable(url: string) {
   throw unprocessable('validation_error', `body.url: ${message}`, [{ path: 'body.url', message }]);
 }
 
-export async function updateWebhook(db: Database, actor: Actor, id: string, input: WebhookUpdate) {
+export async function updateWebhook(
+  db: Database,
+  actor: Actor,
+  id: string,
+  input: WebhookUpdate,
+  /** The `updatedAt` of the copy edited (If-Match): refused if it changed since. */
+  expected?: string,
+) {
   assertAdmin(actor);
   await db.transaction(async (tx) => {
+    await assertUnchangedSince(tx, webhooks, eq(webhooks.id, id), expected, 'webhook');
     const [before] = await tx.select().from(webhooks).where(eq(webhooks.id, id)).for('update');
     if (!before) throw notFound('webhook');
     const next = { ...input, ...(input.url ? { url: unmaskUrlPassword(input.url, before.url, 'url') } : {}) };
@@ -171,7 +181,7 @@ export async function updateWebhook(db: Database, actor: Actor, id: string, inpu
       .update(webhooks)
       .set({
         ...next,
-        updatedAt: sql`now()`,
+        updatedAt: nextVersion(),
         // Turned on again: from now on (what happened while it was off is not sent); off by an
         // admin: no reason of Steward's.
         ...(turnedOn ? { eventsFrom: sql`now()`, restingUntil: null } : {}),
