@@ -166,6 +166,24 @@ describe('webhooks (admin)', () => {
     expect(await text(page.getByTestId('delivery-when').first())).toMatch(/^next try /);
     expect(await text(page.getByTestId('webhook-pending'))).toBe('1');
 
+    // While deliveries wait the page reads the webhook again and again. A colleague's rename read
+    // that way leaves what is typed in the form, and says so; the admin loads their version.
+    const name = page.getByLabel('Name', { exact: true });
+    await name.fill('Typed meanwhile');
+    await stack.api(`/outgoing-webhooks/${hookId}`, {
+      ...admin,
+      method: 'PATCH',
+      body: { name: `${NAME} (renamed)` },
+    });
+    const notice = page.getByTestId('changed-meanwhile');
+    await eventually(() => text(notice)).toContain('Someone else saved this webhook since you opened it');
+    expect(await name.inputValue()).toBe('Typed meanwhile');
+    await notice.getByRole('button', { name: 'Load their version' }).click();
+    await eventually(() => name.inputValue()).toBe(`${NAME} (renamed)`);
+    await stack.api(`/outgoing-webhooks/${hookId}`, { ...admin, method: 'PATCH', body: { name: NAME } });
+    await page.reload();
+    await eventually(() => name.inputValue()).toBe(NAME);
+
     receiver.answer(answerWith(200, 'thanks'));
     await page
       .getByTestId('delivery-row')
@@ -197,6 +215,10 @@ describe('webhooks (admin)', () => {
     expect(hookId).not.toBe('');
     await page.getByRole('button', { name: 'Turn off', exact: true }).click();
     await eventually(() => text(page.getByTestId('webhook-state').first())).toBe('Off');
+    // The form starts again from the webhook as it is now: saving it would not turn it back on.
+    const onBox = page.getByRole('checkbox', { name: /^On \(events are queued/ });
+    await eventually(() => onBox.isChecked()).toBe(false);
+    expect(await page.getByTestId('changed-meanwhile').count()).toBe(0);
     expect(await page.getByRole('button', { name: 'Send a test (ping)', exact: true }).isDisabled()).toBe(
       true,
     );

@@ -37,6 +37,14 @@ export function RecordForm(props: {
       >
         <ErrorSummary errors={form.errors} labels={props.labels} />
         <FormError message={form.formError} />
+        {form.changedMeanwhile && !form.conflict && (
+          <p className="notice notice--info" role="status" data-testid="changed-meanwhile">
+            Someone else saved this {noun} since you opened it. Saving will ask before it undoes their change.{' '}
+            <button type="button" className="button button--ghost" onClick={reloadPage}>
+              Load their version
+            </button>
+          </p>
+        )}
         {form.conflict && (
           <EditConflict
             noun={noun}

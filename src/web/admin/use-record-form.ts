@@ -28,6 +28,9 @@ export function useRecordForm<T extends { id: string; updatedAt?: string }>(opts
   const { record, path, back, notices } = opts;
   const navigate = useNavigate();
   const { errors, setErrors, formError, setFormError, saving, submit, conflict } = useFormSubmit(opts);
+  // The version the form's values came from: a save is made on it (If-Match), even if a newer
+  // copy of the record reaches the page meanwhile.
+  const [version] = useState(record?.updatedAt);
   // What the last save sent, for saving it again over a colleague's change (`overwrite`).
   const lastSave = useRef<{ schema: z.ZodType; body: unknown } | null>(null);
   const [deleting, setDeleting] = useState(false);
@@ -51,7 +54,7 @@ export function useRecordForm<T extends { id: string; updatedAt?: string }>(opts
       schema,
       body,
       async (data) => {
-        if (record) await api.patch(`${path}/${record.id}`, data, overwrite ? undefined : record.updatedAt);
+        if (record) await api.patch(`${path}/${record.id}`, data, overwrite ? undefined : version);
         else created = await api.post(path, data);
       },
       { settle: stays },
@@ -99,6 +102,8 @@ export function useRecordForm<T extends { id: string; updatedAt?: string }>(opts
     overwrite: () =>
       lastSave.current && save(lastSave.current.schema, lastSave.current.body, { overwrite: true }),
     conflict,
+    /** A newer copy of the record reached the page while the form holds the older one's values. */
+    changedMeanwhile: !!record && !!version && record.updatedAt !== version,
     reject,
     remove,
     clearErrors,

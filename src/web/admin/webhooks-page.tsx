@@ -157,8 +157,10 @@ export function WebhookFormPage() {
         }}
       />
     );
+  // Changed here (turned on or off): the form starts again from the webhook as it is now. A
+  // colleague's save, read by the watch below, leaves the form as it is: saving it then asks.
   const changed = () => {
-    hook.reload();
+    readAgain();
     setLogKey((n) => n + 1);
   };
   return (
@@ -172,7 +174,7 @@ export function WebhookFormPage() {
         <>
           <AfterReadingAgain readingAgain={readingAgain} label="Loading webhook…">
             <WebhookForm
-              key={`${id ?? 'new'}-${hook.data?.updatedAt ?? ''}`}
+              key={id ?? 'new'}
               webhook={hook.data}
               onCreated={(webhook) => setShown({ webhook, rotated: false })}
             />
