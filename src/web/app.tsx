@@ -6,6 +6,7 @@ import { AgreementsPage } from './admin/agreements-page.js';
 import { CalendarFormPage } from './admin/calendar-form-page.js';
 import { CalendarsPage } from './admin/calendars-page.js';
 import { TeamFormPage } from './admin/team-form-page.js';
+import { CaseFieldsPage } from './admin/case-fields-page.js';
 import { TeamsPage } from './admin/teams-page.js';
 import { MailboxFormPage, MailboxesPage } from './admin/mailboxes-page.js';
 import { EventSourceFormPage, EventSourcesPage } from './admin/event-sources-page.js';
@@ -256,6 +257,7 @@ export function App() {
             <Route path="agreements" element={<AgreementsPage />} />
             <Route path="agreements/new" element={<AgreementFormPage />} />
             <Route path="agreements/:id" element={<AgreementFormPage />} />
+            <Route path="case-fields" element={<CaseFieldsPage />} />
             <Route path="teams" element={<TeamsPage />} />
             <Route path="teams/new" element={<TeamFormPage />} />
             <Route path="teams/:id" element={<TeamFormPage />} />

@@ -309,6 +309,91 @@ describe('agreements', () => {
   });
 });
 
+describe('categories and case fields', () => {
+  it('adds a category and a list field, changes them, and a case offers what is on', async () => {
+    await page.goto(`${stack.url}/admin/case-fields`);
+    const categoryForm = page.getByRole('form', { name: 'New category' });
+    await categoryForm.getByLabel('Name', { exact: true }).fill('Warranty claim');
+    // The key follows the name until it is typed.
+    expect(await categoryForm.getByLabel('Key', { exact: true }).inputValue()).toBe('warranty_claim');
+    await categoryForm.getByRole('button', { name: 'Add category' }).click();
+    await eventually(() => text(page.getByTestId('notice'))).toBe('Category “Warranty claim” added.');
+    const category = page.getByTestId('category-row').filter({ hasText: 'Warranty claim' });
+    expect(await text(category.getByTestId('category-state'))).toBe('On');
+    // The same key again: said at the key.
+    await categoryForm.getByLabel('Name', { exact: true }).fill('Warranty claim');
+    await categoryForm.getByRole('button', { name: 'Add category' }).click();
+    await eventually(() => text(categoryForm.getByTestId('error-category-key'))).toBe(
+      'category "warranty_claim" exists',
+    );
+
+    const fieldForm = page.getByRole('form', { name: 'New case field' });
+    await fieldForm.getByLabel('Label', { exact: true }).fill('Return reason');
+    await fieldForm.getByLabel('Type', { exact: true }).selectOption('select');
+    // A list needs its options: refused until there are some.
+    await fieldForm.getByRole('button', { name: 'Add field' }).click();
+    await eventually(() => text(fieldForm.getByTestId('error-field-new-options'))).toBe(
+      'a select field needs at least one option',
+    );
+    await fieldForm.getByLabel('Options', { exact: true }).fill('Damaged\n\nWrong size\n Changed mind ');
+    await fieldForm.getByRole('checkbox', { name: 'Required to solve a case' }).check();
+    await fieldForm.getByRole('button', { name: 'Add field' }).click();
+    await eventually(() => text(page.getByTestId('notice'))).toBe('Field “Return reason” added.');
+    const field = page.getByTestId('case-field-row').filter({ hasText: 'Return reason' });
+    expect(await texts(field.locator('td'))).toEqual([
+      'Return reason',
+      'return_reason',
+      'List of options',
+      'Damaged, Wrong size, Changed mind',
+      'Yes',
+      'On',
+      'Edit',
+    ]);
+
+    // Edited: not required any more, one more option.
+    await field.getByRole('button', { name: 'Edit' }).click();
+    const editForm = page.getByRole('form', { name: 'Edit field Return reason' });
+    await editForm.getByLabel('Options', { exact: true }).fill('Damaged\nWrong size\nChanged mind\nLate');
+    await editForm.getByRole('checkbox', { name: 'Required to solve a case' }).uncheck();
+    await editForm.getByRole('button', { name: 'Save field' }).click();
+    await eventually(() => text(page.getByTestId('notice'))).toBe('Field “Return reason” saved.');
+    await eventually(() => texts(field.locator('td'))).toEqual([
+      'Return reason',
+      'return_reason',
+      'List of options',
+      'Damaged, Wrong size, Changed mind, Late',
+      'No',
+      'On',
+      'Edit',
+    ]);
+
+    // A case offers the field with its options, and the category until it is switched off.
+    const [customer] = (await stack.api<{ items: Customer[] }>('/customers?limit=1', admin)).items;
+    const made = await createCase(stack, { subject: 'Case fields browser test', customerId: customer!.id });
+    const casePage = await stack.newPage();
+    await signIn(casePage, stack.url, DEMO.admin);
+    await casePage.goto(`${stack.url}/cases/${made.id}`);
+    const reason = casePage.getByLabel('Return reason', { exact: true });
+    await eventually(() => texts(reason.locator('option'))).toEqual([
+      '—',
+      'Damaged',
+      'Wrong size',
+      'Changed mind',
+      'Late',
+    ]);
+    const categorySelect = casePage.getByLabel('Category', { exact: true });
+    expect(await texts(categorySelect.locator('option'))).toContain('Warranty claim');
+
+    await category.getByRole('button', { name: 'Switch off' }).click();
+    await eventually(() => text(category.getByTestId('category-state'))).toBe('Off');
+    await casePage.reload();
+    await eventually(() => texts(reason.locator('option'))).toContain('Late');
+    expect(await texts(categorySelect.locator('option'))).not.toContain('Warranty claim');
+    const categories = await stack.api<{ items: { key: string; active: boolean }[] }>('/categories', admin);
+    expect(categories.items.find((c) => c.key === 'warranty_claim')).toMatchObject({ active: false });
+  });
+});
+
 describe('teams and agents', () => {
   it('creates a team with members and an assignment mode', async () => {
     await page.goto(`${stack.url}/admin/teams`);

@@ -8,6 +8,7 @@ const SECTIONS = [
   ['/admin/agreements', 'Agreements'],
   ['/admin/segments', 'Segments'],
   ['/admin/rules', 'Signal rules'],
+  ['/admin/case-fields', 'Case fields'],
   ['/admin/teams', 'Teams'],
   ['/admin/users', 'Users'],
   ['/admin/agents', 'Agents'],
@@ -20,7 +21,8 @@ const SECTIONS = [
 ] as const;
 
 /**
- * Administration: business calendars, agreements (PSAs), segments, signal rules, teams, users, agents, API tokens, mailboxes,
+ * Administration: business calendars, agreements (PSAs), segments, signal rules, case categories and
+ * fields, teams, users, agents, API tokens, mailboxes,
  * event sources, webhooks, settings and the audit log.
  */
 export function AdminLayout() {

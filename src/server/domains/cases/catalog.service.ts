@@ -61,12 +61,12 @@ export const listCustomFields = (db: Database) =>
 function checkOptions(type: string | undefined, options: string[] | undefined | null) {
   if (type === 'select' && (!options || options.length === 0)) {
     throw unprocessable('validation_error', 'body.options: a select field needs options', [
-      { path: 'body.options', message: 'required for select' },
+      { path: 'body.options', message: 'a select field needs at least one option' },
     ]);
   }
   if (type && type !== 'select' && options?.length) {
     throw unprocessable('validation_error', 'body.options: only select fields have options', [
-      { path: 'body.options', message: 'only for select' },
+      { path: 'body.options', message: 'only select fields have options' },
     ]);
   }
 }

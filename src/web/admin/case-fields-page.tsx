@@ -1,0 +1,395 @@
+// Categories and case fields: the vocabulary of cases that admins extend. Categories are what
+// agents file a case under (built-in ones can be renamed and switched off, not removed); custom
+// fields are typed values a case carries (text, number, yes/no, date, a list of options), some
+// required before a case is solved. Neither is ever deleted: switched off, it is no longer offered
+// and stays on the cases that have it. Routes: /categories, /case-fields.
+import { useState } from 'react';
+import {
+  CategoryInput,
+  CUSTOM_FIELD_TYPES,
+  CustomFieldDefinitionInput,
+  type CustomFieldType,
+} from '../../shared/schemas/cases.js';
+import { api, toApiError } from '../lib/api.js';
+import type { Category, CustomFieldDefinition, Items } from '../lib/types.js';
+import { useApi } from '../lib/use-api.js';
+import { DataTable } from '../layout/data-table.js';
+import { ListState } from '../layout/list-state.js';
+import { FormError, PageHeader, SuccessNotice } from '../layout/page-parts.js';
+import { useDocumentTitle } from '../layout/use-document-title.js';
+import { describedBy, FormField, TextField } from './form-parts.js';
+import { useFormSubmit } from './use-form-submit.js';
+
+export const TYPE_LABELS: Record<CustomFieldType, string> = {
+  text: 'Text',
+  number: 'Number',
+  boolean: 'Yes / no',
+  date: 'Date',
+  select: 'List of options',
+};
+
+/** A key suggested by a name: "Order number" gives `order_number`. */
+export const keyFrom = (name: string) =>
+  name
+    .toLowerCase()
+    .normalize('NFD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .replace(/[^a-z0-9]+/g, '_')
+    .replace(/^[^a-z]+|_+$/g, '')
+    .slice(0, 50);
+
+/** Options as typed, one a line: trimmed, blank lines left out. */
+const optionsFrom = (text: string) =>
+  text
+    .split('\n')
+    .map((o) => o.trim())
+    .filter(Boolean);
+
+export function CaseFieldsPage() {
+  useDocumentTitle('Categories and case fields');
+  const categories = useApi<Items<Category>>('/categories');
+  const fields = useApi<Items<CustomFieldDefinition>>('/case-fields');
+  const [notice, setNotice] = useState<string | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [editing, setEditing] = useState<string | null>(null);
+
+  /** A change from a list's buttons: said above the lists, then the list read again. */
+  async function change(what: () => Promise<unknown>, done: string, reload: () => void) {
+    setNotice(null);
+    setError(null);
+    try {
+      await what();
+      setNotice(done);
+      reload();
+    } catch (err) {
+      setError(toApiError(err).message);
+    }
+  }
+
+  const editedField = fields.data?.items.find((f) => f.key === editing);
+
+  return (
+    <>
+      <PageHeader
+        title="Categories and case fields"
+        subtitle="What agents file cases under, and the fields a case carries. Switched off, one is no longer offered and stays on the cases that have it."
+      />
+      <SuccessNotice message={notice} />
+      <FormError message={error} />
+
+      <section className="section" aria-labelledby="categories-title">
+        <h2 id="categories-title">Categories</h2>
+        <ListState
+          list={categories}
+          count={categories.data?.items.length ?? 0}
+          loadingLabel="Loading categories…"
+          empty={<>No categories.</>}
+        >
+          <DataTable testId="category-table" columns={['Name', 'Key', 'State', '']}>
+            {(categories.data?.items ?? []).map((c) => (
+              <tr key={c.key} data-testid="category-row">
+                <td className="cell-primary">
+                  {c.name}
+                  {c.builtin && <span className="badge badge--muted"> built in</span>}
+                </td>
+                <td>
+                  <code>{c.key}</code>
+                </td>
+                <td data-testid="category-state">{c.active ? 'On' : 'Off'}</td>
+                <td className="cell-nowrap">
+                  <button
+                    type="button"
+                    className="button button--ghost button--small"
+                    onClick={() => {
+                      const name = window.prompt(`New name for “${c.name}”`, c.name)?.trim();
+                      if (name && name !== c.name)
+                        void change(
+                          () => api.patch(`/categories/${c.key}`, { name }),
+                          `Category renamed to “${name}”.`,
+                          categories.reload,
+                        );
+                    }}
+                  >
+                    Rename
+                  </button>
+                  <button
+                    type="button"
+                    className="button button--ghost button--small"
+                    onClick={() =>
+                      void change(
+                        () => api.patch(`/categories/${c.key}`, { active: !c.active }),
+                        c.active
+                          ? `“${c.name}” switched off: no longer offered for cases.`
+                          : `“${c.name}” switched on.`,
+                        categories.reload,
+                      )
+                    }
+                  >
+                    {c.active ? 'Switch off' : 'Switch on'}
+                  </button>
+                </td>
+              </tr>
+            ))}
+          </DataTable>
+        </ListState>
+        <NewCategoryForm
+          onCreated={(c) => {
+            setError(null);
+            setNotice(`Category “${c.name}” added.`);
+            categories.reload();
+          }}
+        />
+      </section>
+
+      <section className="section" aria-labelledby="fields-title">
+        <h2 id="fields-title">Case fields</h2>
+        <ListState
+          list={fields}
+          count={fields.data?.items.length ?? 0}
+          loadingLabel="Loading case fields…"
+          empty={<>No case fields yet: add one below.</>}
+        >
+          <DataTable
+            testId="case-field-table"
+            columns={['Field', 'Key', 'Type', 'Options', 'Required to solve', 'State', '']}
+          >
+            {(fields.data?.items ?? []).map((f) => (
+              <tr key={f.key} data-testid="case-field-row">
+                <td className="cell-primary">{f.label}</td>
+                <td>
+                  <code>{f.key}</code>
+                </td>
+                <td>{TYPE_LABELS[f.type]}</td>
+                <td data-testid="case-field-options">{f.options?.join(', ') ?? '—'}</td>
+                <td>{f.required ? 'Yes' : 'No'}</td>
+                <td data-testid="case-field-state">{f.active ? 'On' : 'Off'}</td>
+                <td>
+                  <button
+                    type="button"
+                    className="button button--ghost button--small"
+                    onClick={() => setEditing(f.key)}
+                  >
+                    Edit
+                  </button>
+                </td>
+              </tr>
+            ))}
+          </DataTable>
+        </ListState>
+        {editedField ? (
+          <FieldForm
+            key={editedField.key}
+            field={editedField}
+            onDone={(saved) => {
+              setEditing(null);
+              setError(null);
+              if (saved) {
+                setNotice(`Field “${saved.label}” saved.`);
+                fields.reload();
+              }
+            }}
+          />
+        ) : (
+          <FieldForm
+            onDone={(saved) => {
+              setError(null);
+              if (saved) {
+                setNotice(`Field “${saved.label}” added.`);
+                fields.reload();
+              }
+            }}
+          />
+        )}
+      </section>
+    </>
+  );
+}
+
+function NewCategoryForm(props: { onCreated(c: Category): void }) {
+  const [name, setName] = useState('');
+  const [key, setKey] = useState('');
+  const { errors, formError, saving, submit } = useFormSubmit({
+    conflictFields: { category_exists: 'key' },
+  });
+  const shownKey = key || keyFrom(name);
+
+  async function create() {
+    const sent = await submit(CategoryInput, { name, key: shownKey }, async (data) =>
+      props.onCreated(await api.post<Category>('/categories', data)),
+    );
+    if (sent) {
+      setName('');
+      setKey('');
+    }
+  }
+
+  return (
+    <form
+      className="form card form--after-list"
+      aria-label="New category"
+      noValidate
+      onSubmit={(e) => {
+        e.preventDefault();
+        void create();
+      }}
+    >
+      <h3>New category</h3>
+      <FormError message={formError} />
+      <div className="form__grid">
+        <TextField
+          id="category-name"
+          label="Name"
+          maxLength={100}
+          value={name}
+          onChange={setName}
+          error={errors.name}
+        />
+        <TextField
+          id="category-key"
+          label="Key"
+          maxLength={50}
+          value={shownKey}
+          onChange={setKey}
+          error={errors.key}
+          hint="For the API, rules and exports; it cannot change later."
+        />
+      </div>
+      <div className="form__actions">
+        <button type="submit" className="button button--primary" disabled={saving}>
+          {saving ? 'Adding…' : 'Add category'}
+        </button>
+      </div>
+    </form>
+  );
+}
+
+/** A new field (every setting), or a field's label, options, required and state. */
+function FieldForm(props: {
+  field?: CustomFieldDefinition;
+  onDone(saved: CustomFieldDefinition | null): void;
+}) {
+  const { field } = props;
+  const [label, setLabel] = useState(field?.label ?? '');
+  const [key, setKey] = useState('');
+  const [type, setType] = useState<CustomFieldType>(field?.type ?? 'text');
+  const [options, setOptions] = useState((field?.options ?? []).join('\n'));
+  const [required, setRequired] = useState(field?.required ?? false);
+  const [active, setActive] = useState(field?.active ?? true);
+  const { errors, formError, saving, submit } = useFormSubmit({ conflictFields: { field_exists: 'key' } });
+  const shownKey = key || keyFrom(label);
+  const prefix = field ? 'field-edit' : 'field-new';
+
+  async function save() {
+    const chosen = type === 'select' ? { options: optionsFrom(options) } : {};
+    const sent = field
+      ? await submit(
+          CustomFieldDefinitionInput.omit({ key: true, type: true }).partial(),
+          { label, required, active, ...chosen },
+          async (data) =>
+            props.onDone(await api.patch<CustomFieldDefinition>(`/case-fields/${field.key}`, data)),
+        )
+      : await submit(
+          CustomFieldDefinitionInput,
+          { label, key: shownKey, type, required, ...chosen },
+          async (data) => props.onDone(await api.post<CustomFieldDefinition>('/case-fields', data)),
+        );
+    if (sent && !field) {
+      setLabel('');
+      setKey('');
+      setOptions('');
+      setRequired(false);
+    }
+  }
+
+  return (
+    <form
+      className="form card form--after-list"
+      aria-label={field ? `Edit field ${field.label}` : 'New case field'}
+      noValidate
+      onSubmit={(e) => {
+        e.preventDefault();
+        void save();
+      }}
+    >
+      <h3>{field ? `Edit “${field.label}”` : 'New case field'}</h3>
+      <FormError message={formError} />
+      <div className="form__grid">
+        <TextField
+          id={`${prefix}-label`}
+          label="Label"
+          maxLength={100}
+          value={label}
+          onChange={setLabel}
+          error={errors.label}
+        />
+        {field ? (
+          <p className="muted">
+            Key <code>{field.key}</code> · {TYPE_LABELS[field.type]} (neither changes once made)
+          </p>
+        ) : (
+          <>
+            <TextField
+              id={`${prefix}-key`}
+              label="Key"
+              maxLength={50}
+              value={shownKey}
+              onChange={setKey}
+              error={errors.key}
+              hint="For the API, rules and exports; it cannot change later."
+            />
+            <FormField id={`${prefix}-type`} label="Type" error={errors.type}>
+              <select
+                id={`${prefix}-type`}
+                value={type}
+                onChange={(e) => setType(e.target.value as CustomFieldType)}
+                {...describedBy(`${prefix}-type`, errors.type)}
+              >
+                {CUSTOM_FIELD_TYPES.map((t) => (
+                  <option key={t} value={t}>
+                    {TYPE_LABELS[t]}
+                  </option>
+                ))}
+              </select>
+            </FormField>
+          </>
+        )}
+        {type === 'select' && (
+          <FormField
+            id={`${prefix}-options`}
+            label="Options"
+            error={errors.options ?? errors['options.0']}
+            hint="One a line, in the order agents see them."
+          >
+            <textarea
+              id={`${prefix}-options`}
+              rows={4}
+              value={options}
+              onChange={(e) => setOptions(e.target.value)}
+              {...describedBy(`${prefix}-options`, errors.options, true)}
+            />
+          </FormField>
+        )}
+      </div>
+      <label className="checkbox">
+        <input type="checkbox" checked={required} onChange={(e) => setRequired(e.target.checked)} />
+        <span>Required to solve a case</span>
+      </label>
+      {field && (
+        <label className="checkbox">
+          <input type="checkbox" checked={active} onChange={(e) => setActive(e.target.checked)} />
+          <span>On (offered on cases)</span>
+        </label>
+      )}
+      <div className="form__actions">
+        <button type="submit" className="button button--primary" disabled={saving}>
+          {saving ? 'Saving…' : field ? 'Save field' : 'Add field'}
+        </button>
+        {field && (
+          <button type="button" className="button" onClick={() => props.onDone(null)}>
+            Cancel
+          </button>
+        )}
+      </div>
+    </form>
+  );
+}
