@@ -6,6 +6,7 @@ import { AgreementsPage } from './admin/agreements-page.js';
 import { CalendarFormPage } from './admin/calendar-form-page.js';
 import { CalendarsPage } from './admin/calendars-page.js';
 import { TeamFormPage } from './admin/team-form-page.js';
+import { CustomerImportPage } from './customers/customer-import-page.js';
 import { CaseFieldsPage } from './admin/case-fields-page.js';
 import { TeamsPage } from './admin/teams-page.js';
 import { MailboxFormPage, MailboxesPage } from './admin/mailboxes-page.js';
@@ -214,6 +215,14 @@ export function App() {
           />
           <Route path="customers" element={<CustomerListPage />} />
           <Route path="customers/duplicates" element={<DuplicatesPage />} />
+          <Route
+            path="customers/import"
+            element={
+              <RequireAdmin>
+                <CustomerImportPage />
+              </RequireAdmin>
+            }
+          />
           <Route path="customers/:id" element={<CustomerDetailPage />} />
           <Route path="customers/:id/edit" element={<CustomerEditPage />} />
           <Route

@@ -460,3 +460,55 @@ describe('merging a duplicate customer', () => {
     );
   });
 });
+
+describe('customer import', () => {
+  it('checks a CSV file, lists its invalid rows, and imports the valid ones when asked', async () => {
+    const stamp = Date.now();
+    const csv = [
+      'name,email,phone,organization',
+      `Ines Import,ines-${stamp}@example.com,+49 30 555,Import Test GmbH ${stamp}`,
+      `Maria Again,${DEMO.customer.email},,`,
+      `Bad Phone,bad-${stamp}@example.com,call me,`,
+    ].join('\n');
+    await page.goto(`${stack.url}/customers`);
+    await page.getByRole('link', { name: 'Import CSV', exact: true }).click();
+    await page.getByLabel('CSV file', { exact: true }).setInputFiles({
+      name: 'customers.csv',
+      mimeType: 'text/csv',
+      buffer: Buffer.from(csv),
+    });
+    await eventually(() => text(page.getByTestId('import-summary'))).toBe(
+      '3 rows: 1 valid row, 2 invalid rows.',
+    );
+    const problems = await texts(page.getByTestId('import-error'));
+    expect(problems).toHaveLength(2);
+    expect(problems[0]).toMatch(/^3\s+email\s+/);
+    expect(problems[1]).toMatch(/^4\s+phone\s+/);
+    // Nothing written by the check; with invalid rows, importing needs the choice to leave them out.
+    const found = () =>
+      stack.api<CustomerPage>(`/customers?q=${encodeURIComponent(`ines-${stamp}`)}`, { login: DEMO.agent });
+    expect((await found()).items).toEqual([]);
+    const importButton = page.getByRole('button', { name: 'Import 1 customer', exact: true });
+    expect(await importButton.isDisabled()).toBe(true);
+    await page
+      .getByRole('checkbox', { name: 'Import the 1 valid row and leave out the invalid ones' })
+      .check();
+    await importButton.click();
+    await eventually(async () => (await text(page.getByTestId('import-done'))).replace(/\s+/g, ' ')).toBe(
+      'Imported 1 customer and created 1 organization; 2 invalid rows left out. See the customers',
+    );
+    expect((await found()).items.map((c) => [c.name, c.phone])).toEqual([['Ines Import', '+49 30 555']]);
+  });
+
+  it('is for admins: an agent has no Import link, and the page is not there for them', async () => {
+    const agentPage = await stack.newPage();
+    await signIn(agentPage, stack.url, DEMO.agent);
+    await agentPage.goto(`${stack.url}/customers`);
+    await eventually(() => agentPage.getByTestId('duplicates-link').count()).toBe(1);
+    expect(await agentPage.getByRole('link', { name: 'Import CSV', exact: true }).count()).toBe(0);
+    await agentPage.goto(`${stack.url}/customers/import`);
+    await eventually(() => agentPage.getByRole('heading', { level: 1 }).first().textContent()).toMatch(
+      /not found/i,
+    );
+  });
+});

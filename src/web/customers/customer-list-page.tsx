@@ -27,6 +27,11 @@ export function CustomerListPage() {
               <Link className="button" to="/customers/duplicates" data-testid="duplicates-link">
                 Possible duplicates
               </Link>
+              {me.role === 'admin' && (
+                <Link className="button" to="/customers/import">
+                  Import CSV
+                </Link>
+              )}
               <Link className="button button--primary" to="/customers/new">
                 New customer
               </Link>
