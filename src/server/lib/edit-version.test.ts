@@ -237,3 +237,28 @@ describe('the OpenAPI document', () => {
     }
   });
 });
+
+describe('If-Match across a boundary', () => {
+  it('tells nobody more than before: 404 for a record not theirs, 403 for a role, never 412', async () => {
+    const other = await makeCustomer(t.db);
+    const stale = '2000-01-01T00:00:00.000Z';
+    const customer = await makeUser(t.db, 'customer');
+    const agent = await makeUser(t.db, 'agent');
+    const asCustomer = await t.request('PATCH', `/api/v1/customers/${other.id}`, {
+      token: customer.token,
+      body: { name: 'Not mine' },
+      headers: { 'if-match': stale },
+    });
+    expect(asCustomer.status).toBe(404);
+    expect(asCustomer.body.error.code).toBe('not_found');
+    const team = await created('/api/v1/teams', { name: `Team ${unique()}` });
+    const asAgent = await t.request('PATCH', team, {
+      token: agent.token,
+      body: { name: 'Not mine' },
+      headers: { 'if-match': stale },
+    });
+    expect(asAgent.status).toBe(403);
+    // Neither changed anything.
+    expect((await t.get(`/api/v1/customers/${other.id}`, admin)).body.name).toBe(other.name);
+  });
+});
