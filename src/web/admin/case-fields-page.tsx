@@ -205,6 +205,18 @@ export function CaseFieldsPage() {
   );
 }
 
+/** A new category's or field's key: the one its name suggests until one is typed. */
+function KeyField(props: { id: string; value: string; onChange(key: string): void; error?: string }) {
+  return (
+    <TextField
+      {...props}
+      label="Key"
+      maxLength={50}
+      hint="For the API, rules and exports; it cannot change later."
+    />
+  );
+}
+
 function NewCategoryForm(props: { onCreated(c: Category): void }) {
   const [name, setName] = useState('');
   const [key, setKey] = useState('');
@@ -244,15 +256,7 @@ function NewCategoryForm(props: { onCreated(c: Category): void }) {
           onChange={setName}
           error={errors.name}
         />
-        <TextField
-          id="category-key"
-          label="Key"
-          maxLength={50}
-          value={shownKey}
-          onChange={setKey}
-          error={errors.key}
-          hint="For the API, rules and exports; it cannot change later."
-        />
+        <KeyField id="category-key" value={shownKey} onChange={setKey} error={errors.key} />
       </div>
       <div className="form__actions">
         <button type="submit" className="button button--primary" disabled={saving}>
@@ -328,15 +332,7 @@ function FieldForm(props: {
           </p>
         ) : (
           <>
-            <TextField
-              id={`${prefix}-key`}
-              label="Key"
-              maxLength={50}
-              value={shownKey}
-              onChange={setKey}
-              error={errors.key}
-              hint="For the API, rules and exports; it cannot change later."
-            />
+            <KeyField id={`${prefix}-key`} value={shownKey} onChange={setKey} error={errors.key} />
             <FormField id={`${prefix}-type`} label="Type" error={errors.type}>
               <select
                 id={`${prefix}-type`}
