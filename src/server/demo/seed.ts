@@ -9,6 +9,7 @@ import { findLiveUserByEmail } from '../domains/auth/auth.repo.js';
 import { importCustomersCsv } from '../domains/imports/customer-import.js';
 import { createOrganization } from '../domains/organizations/organizations.service.js';
 import { createSegment } from '../domains/segments/segments.service.js';
+import { createCustomField } from '../domains/cases/catalog.service.js';
 import { createUser } from '../domains/users/users.service.js';
 import { listCustomers } from '../domains/customers/customers.service.js';
 import { DEMO_CASES, seedDemoCases } from './seed-cases.js';
@@ -162,6 +163,14 @@ export async function seedDemo(db: Database, options: DemoOptions = {}): Promise
     role: 'customer',
     password: DEMO_CUSTOMER_PASSWORD,
     customerId: portalCustomer!.id,
+  });
+  // Two case fields, as a team would add them (Admin → Case fields).
+  await createCustomField(db, actor, { key: 'order_number', label: 'Order number', type: 'text' });
+  await createCustomField(db, actor, {
+    key: 'preferred_resolution',
+    label: 'Preferred resolution',
+    type: 'select',
+    options: ['Refund', 'Replacement', 'Repair', 'Credit note'],
   });
   const desk = await seedDemoCases(db);
   const proactive = await seedDemoSignals(db, options);
