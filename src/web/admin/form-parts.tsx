@@ -61,7 +61,6 @@ export function FormField(props: {
   );
 }
 
-/** aria attributes tying an input to its hint and error. */
 /**
  * A labelled one-line input with its hint and error, the input pointing to both (aria-invalid,
  * aria-describedby): the field, its id and its wiring written once.
@@ -103,6 +102,7 @@ export function TextField(props: {
   );
 }
 
+/** aria attributes tying an input to its hint and error. */
 export function describedBy(id: string, error: string | undefined, hint = false) {
   const ids = [hint ? `${id}-hint` : '', error ? `${id}-error` : ''].filter(Boolean);
   return {
