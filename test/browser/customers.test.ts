@@ -1,4 +1,5 @@
-import { mkdir } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
+import { parse } from 'csv-parse/sync';
 import { fileURLToPath } from 'node:url';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -484,6 +485,17 @@ describe('customer import', () => {
     expect(problems).toHaveLength(2);
     expect(problems[0]).toMatch(/^3\s+email\s+/);
     expect(problems[1]).toMatch(/^4\s+phone\s+/);
+    // Every problem as a CSV file, to fix in a spreadsheet.
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: 'Download the problems (CSV)', exact: true }).click(),
+    ]);
+    expect(download.suggestedFilename()).toBe('customers-problems.csv');
+    const report = parse(await readFile((await download.path())!, 'utf8'), { bom: true, columns: true });
+    expect(report).toEqual([
+      { line: '3', column: 'email', problem: expect.stringContaining('already exists') },
+      { line: '4', column: 'phone', problem: 'must be a phone number' },
+    ]);
     // Nothing written by the check; with invalid rows, importing needs the choice to leave them out.
     const found = () =>
       stack.api<CustomerPage>(`/customers?q=${encodeURIComponent(`ines-${stamp}`)}`, { login: DEMO.agent });

@@ -6,8 +6,9 @@
 import { Readable } from 'node:stream';
 import { stringify } from 'csv-stringify/sync';
 import type { FastifyReply } from 'fastify';
+import { safeCell, type CsvCell } from '../../shared/csv-cell.js';
 
-export type CsvCell = string | number | boolean | null | undefined;
+export { restoreCell, safeCell, type CsvCell } from '../../shared/csv-cell.js';
 
 /** Times in an export: local wall-clock time in the export's zone, as spreadsheets read it. */
 export type CsvTime = (value: string | Date | null | undefined) => string;
@@ -60,18 +61,6 @@ export function csvTime(timeZone: string): CsvTime {
     );
   };
 }
-
-/**
- * A text cell a spreadsheet would run as a formula (`=`, `+`, `-`, `@`, tab, carriage return
- * first: "CSV injection") gets a leading apostrophe, as OWASP advises. Customer-written subjects
- * and names reach these files. Numbers stay numbers.
- */
-export function safeCell(value: CsvCell): CsvCell {
-  return typeof value === 'string' && /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
-}
-
-/** Undoes `safeCell` on a cell read back by an import: `'+49 30 …` is the phone number `+49 30 …`. */
-export const restoreCell = (value: string) => (/^'[=+\-@\t\r]/.test(value) ? value.slice(1) : value);
 
 function lines<T>(rows: T[], columns: CsvColumn<T>[], time: CsvTime): string {
   return stringify(

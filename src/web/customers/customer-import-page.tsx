@@ -7,6 +7,8 @@ import { Link } from 'react-router-dom';
 import { CUSTOMER_CSV_COLUMNS, type ImportReport } from '../../shared/schemas/imports.js';
 import { api, toApiError } from '../lib/api.js';
 import { countOf } from '../lib/format.js';
+import { saveBlob } from '../lib/download.js';
+import { safeCell } from '../../shared/csv-cell.js';
 import { DataTable } from '../layout/data-table.js';
 import { FormError, PageHeader } from '../layout/page-parts.js';
 import { useDocumentTitle } from '../layout/use-document-title.js';
@@ -14,6 +16,17 @@ import { useDocumentTitle } from '../layout/use-document-title.js';
 const PATH = '/imports/customers';
 /** The invalid rows listed on the page; the rest are counted. */
 const SHOWN_ERRORS = 100;
+
+/** The report's problems as a CSV file, like the CLI's `--errors`: line, column, problem. */
+async function downloadProblems(report: ImportReport, checkedFile: string) {
+  // Loaded when asked for: the writer is not needed anywhere else in the page's bundle.
+  const { stringify } = await import('csv-stringify/browser/esm/sync');
+  const rows = report.errors.map((e) => [e.row, e.field, safeCell(e.message)]);
+  const text = stringify([['line', 'column', 'problem'], ...rows]);
+  // With a byte-order mark, as Steward's exports: spreadsheets then read it as UTF-8.
+  const name = `${checkedFile.replace(/\.csv$/i, '')}-problems.csv`;
+  saveBlob(new Blob([`\uFEFF${text}`], { type: 'text/csv;charset=utf-8' }), name);
+}
 
 export function CustomerImportPage() {
   useDocumentTitle('Import customers');
@@ -118,6 +131,16 @@ export function CustomerImportPage() {
                   </tr>
                 ))}
               </DataTable>
+              <p>
+                <button
+                  type="button"
+                  className="button button--small"
+                  onClick={() => void downloadProblems(checked, file?.name ?? 'customers.csv')}
+                >
+                  Download the problems (CSV)
+                </button>{' '}
+                <span className="muted">every invalid row, to fix in a spreadsheet</span>
+              </p>
               {checked.errors.length > SHOWN_ERRORS && (
                 <p className="muted">
                   And {countOf(checked.errors.length - SHOWN_ERRORS, 'more problem')}: fix these and check the

@@ -1,10 +1,14 @@
-// Saving a file the API serves behind the bearer token: fetched as a Blob, then handed to the
-// browser through a temporary object URL and a clicked download link.
+// Saving a file the API serves behind the bearer token (fetched as a Blob), or one the page made,
+// handed to the browser through a temporary object URL and a clicked download link.
 import { useState } from 'react';
 import { fetchBlob, toApiError } from './api.js';
 
 export async function downloadFile(url: string, filename: string): Promise<void> {
-  const blob = await fetchBlob(url);
+  saveBlob(await fetchBlob(url), filename);
+}
+
+/** Hands a file made here (or fetched) to the browser's downloads. */
+export function saveBlob(blob: Blob, filename: string) {
   const objectUrl = URL.createObjectURL(blob);
   const a = document.createElement('a');
   a.href = objectUrl;
