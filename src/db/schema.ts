@@ -17,3 +17,4 @@ export * from '../server/domains/kb/kb.table.js';
 export * from '../server/domains/portal/portal.table.js';
 export * from '../server/domains/notifications/notifications.table.js';
 export * from '../server/domains/webhooks/webhooks.table.js';
+export * from '../server/domains/fields/fields.table.js';

@@ -11,6 +11,7 @@ import { usersRoutes } from './domains/users/users.routes.js';
 import { agreementsRoutes } from './domains/agreements/agreements.routes.js';
 import { calendarsRoutes } from './domains/calendars/calendars.routes.js';
 import { casesRoutes } from './domains/cases/cases.routes.js';
+import { fieldsRoutes } from './domains/fields/fields.routes.js';
 import { settingsRoutes } from './domains/settings/settings.routes.js';
 import { teamsRoutes } from './domains/teams/teams.routes.js';
 import { eventsRoutes } from './domains/events/events.routes.js';
@@ -50,6 +51,7 @@ export async function registerApiRoutes(app: FastifyInstance, deps: RouteDeps) {
     segmentsRoutes,
     importsRoutes,
     casesRoutes,
+    fieldsRoutes,
     teamsRoutes,
     calendarsRoutes,
     agreementsRoutes,

@@ -9,7 +9,7 @@ import { findLiveUserByEmail } from '../domains/auth/auth.repo.js';
 import { importCustomersCsv } from '../domains/imports/customer-import.js';
 import { createOrganization } from '../domains/organizations/organizations.service.js';
 import { createSegment } from '../domains/segments/segments.service.js';
-import { createCustomField } from '../domains/cases/catalog.service.js';
+import { createField } from '../domains/fields/fields.service.js';
 import { createUser } from '../domains/users/users.service.js';
 import { listCustomers } from '../domains/customers/customers.service.js';
 import { DEMO_CASES, seedDemoCases } from './seed-cases.js';
@@ -95,13 +95,31 @@ export async function seedDemo(db: Database, options: DemoOptions = {}): Promise
   faker.seed(20261123);
 
   for (const s of SEGMENTS) await createSegment(db, actor, s);
+  // Typed fields of organizations and customers (Admin → Fields); other keys stay free-form.
+  await createField(db, actor, 'organization', {
+    key: 'account_manager',
+    label: 'Account manager',
+    type: 'text',
+  });
+  await createField(db, actor, 'organization', {
+    key: 'region',
+    label: 'Region',
+    type: 'select',
+    options: ['EMEA', 'AMER', 'APAC'],
+  });
+  await createField(db, actor, 'customer', {
+    key: 'tier',
+    label: 'Loyalty tier',
+    type: 'select',
+    options: ['Gold', 'Silver', 'Bronze'],
+  });
   for (const o of ORGANIZATIONS) {
     await createOrganization(db, actor, {
       name: o.name,
       domains: o.domains,
       segment: o.segment,
       customFields: {
-        accountManager: faker.person.fullName(),
+        account_manager: faker.person.fullName(),
         region: faker.helpers.arrayElement(['EMEA', 'AMER', 'APAC']),
       },
     });
@@ -165,8 +183,8 @@ export async function seedDemo(db: Database, options: DemoOptions = {}): Promise
     customerId: portalCustomer!.id,
   });
   // Two case fields, as a team would add them (Admin → Case fields).
-  await createCustomField(db, actor, { key: 'order_number', label: 'Order number', type: 'text' });
-  await createCustomField(db, actor, {
+  await createField(db, actor, 'case', { key: 'order_number', label: 'Order number', type: 'text' });
+  await createField(db, actor, 'case', {
     key: 'preferred_resolution',
     label: 'Preferred resolution',
     type: 'select',

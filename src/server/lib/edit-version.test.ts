@@ -133,6 +133,14 @@ const editables: Editable[] = [
     second: buildRule({ name: `Rule theirs ${unique()}` }),
     read: (r) => r.name,
   },
+  ...(['case', 'customer'] as const).map((entity) => ({
+    what: `${entity} field`,
+    create: () =>
+      created(`/api/v1/${entity}-fields`, { key: `f_${unique()}`, label: 'Field', type: 'text' }, 'key'),
+    first: { label: `Mine ${unique()}` },
+    second: { label: `Theirs ${unique()}` },
+    read: (r: Record<string, unknown>) => r.label,
+  })),
   {
     what: 'article draft',
     method: 'PUT',
@@ -223,6 +231,8 @@ describe('the OpenAPI document', () => {
       ['patch', '/api/v1/organizations/{id}'],
       ['patch', '/api/v1/customers/{id}'],
       ['put', '/api/v1/rules/{id}'],
+      ['patch', '/api/v1/case-fields/{key}'],
+      ['patch', '/api/v1/customer-fields/{key}'],
       ['put', '/api/v1/kb/articles/{id}/languages/{language}/draft'],
     ] as const;
     expect(guarded).toHaveLength(editables.length);

@@ -52,27 +52,6 @@ export const Tags = z
   .transform((t) => [...new Set(t)]);
 export const Skill = Tag;
 
-export const CUSTOM_FIELD_TYPES = ['text', 'number', 'boolean', 'date', 'select'] as const;
-export const CustomFieldType = z.enum(CUSTOM_FIELD_TYPES);
-export type CustomFieldType = z.infer<typeof CustomFieldType>;
-
-export const CustomFieldDefinitionInput = z.strictObject({
-  key: Key,
-  label: z.string().trim().min(1).max(100),
-  type: CustomFieldType,
-  options: z.array(z.string().trim().min(1).max(100)).max(100).optional(),
-  required: z.boolean().optional(),
-  active: z.boolean().optional(),
-});
-export const CustomFieldDefinition = z.object({
-  key: z.string(),
-  label: z.string(),
-  type: CustomFieldType,
-  options: z.array(z.string()).nullable(),
-  required: z.boolean(),
-  active: z.boolean(),
-});
-
 export const CategoryInput = z.strictObject({
   key: Key,
   name: z.string().trim().min(1).max(100),

@@ -4,12 +4,12 @@
 // required before a case is solved. Neither is ever deleted: switched off, it is no longer offered
 // and stays on the cases that have it. Routes: /categories, /case-fields.
 import { useState } from 'react';
+import { CategoryInput } from '../../shared/schemas/cases.js';
 import {
-  CategoryInput,
   CUSTOM_FIELD_TYPES,
   CustomFieldDefinitionInput,
   type CustomFieldType,
-} from '../../shared/schemas/cases.js';
+} from '../../shared/schemas/fields.js';
 import { api, toApiError } from '../lib/api.js';
 import type { Category, CustomFieldDefinition, Items } from '../lib/types.js';
 import { useApi } from '../lib/use-api.js';

@@ -7,10 +7,10 @@ import type {
   CasePromise as CasePromiseSchema,
   CaseSummary as CaseSummarySchema,
   Category as CategorySchema,
-  CustomFieldDefinition as CustomFieldDefinitionSchema,
   Message as MessageSchema,
   TimelineEntry as TimelineEntrySchema,
 } from '../../shared/schemas/cases.js';
+import type { CustomFieldDefinition as CustomFieldDefinitionSchema } from '../../shared/schemas/fields.js';
 import type { CaseView as CaseViewSchema } from '../../shared/schemas/views.js';
 import type { AgentProfile as AgentProfileSchema, Team as TeamSchema } from '../../shared/schemas/teams.js';
 import type { CalendarHours } from '../../shared/schemas/calendars.js';

@@ -14,8 +14,6 @@ import {
   CaseUpdate,
   Category,
   CategoryInput,
-  CustomFieldDefinition,
-  CustomFieldDefinitionInput,
   Message,
   MessageCreate,
   TimelineEntry,
@@ -31,6 +29,7 @@ import { caseColumns } from './case-export.js';
 import * as relations from './case-relations.service.js';
 import * as cases from './cases.service.js';
 import * as catalog from './catalog.service.js';
+import { listFields } from '../fields/fields.service.js';
 import { addMessage, listMessages } from './messages.service.js';
 import * as views from './views.service.js';
 import { openOrJoinCase } from './proactive-contact.js';
@@ -72,7 +71,7 @@ export const casesRoutes =
         const actor = actorOf(request);
         return sendCsv(reply, {
           filename: csvFilename('cases', timezone),
-          columns: caseColumns(await catalog.listCustomFields(db)),
+          columns: caseColumns(await listFields(db, 'case')),
           batches: cases.exportCases(db, actor, q),
           timeZone: timezone,
           audit: () => recordExport(db, actor, 'cases', request.query),
@@ -355,45 +354,6 @@ export const casesRoutes =
       },
       async (request) => catalog.updateCategory(db, actorOf(request), request.params.key, request.body),
     );
-    app.get(
-      '/case-fields',
-      {
-        config: { access: STAFF },
-        schema: {
-          tags: ['catalog'],
-          response: { 200: z.object({ items: z.array(CustomFieldDefinition) }), ...errors(...AUTHED) },
-        },
-      },
-      async () => ({ items: await catalog.listCustomFields(db) }),
-    );
-    app.post(
-      '/case-fields',
-      {
-        config: { access: ADMIN },
-        schema: {
-          tags: ['catalog'],
-          summary: 'Define a typed custom field for cases',
-          body: CustomFieldDefinitionInput,
-          response: { 201: CustomFieldDefinition, ...errors(...AUTHED, 409, 422) },
-        },
-      },
-      async (request, reply) =>
-        reply.status(201).send(await catalog.createCustomField(db, actorOf(request), request.body)),
-    );
-    app.patch(
-      '/case-fields/:key',
-      {
-        config: { access: ADMIN },
-        schema: {
-          tags: ['catalog'],
-          params: z.strictObject({ key: z.string().max(50) }),
-          body: CustomFieldDefinitionInput.omit({ key: true, type: true }).partial(),
-          response: { 200: CustomFieldDefinition, ...errors(...AUTHED, 404, 422) },
-        },
-      },
-      async (request) => catalog.updateCustomField(db, actorOf(request), request.params.key, request.body),
-    );
-
     // Attachments: raw upload in its own scope, so only this route accepts any content type.
     await app.register(async (scope) => {
       const files = scope.withTypeProvider<ZodTypeProvider>();

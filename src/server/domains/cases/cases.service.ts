@@ -49,7 +49,8 @@ import {
   type ClockCase,
 } from './clocks.js';
 import { planAgentReply, planCaseCreated, type PlanCase } from '../../../core/clock-plans.js';
-import { assertCustomFields, loadDefinitions, missingRequired } from './custom-fields.js';
+import { assertCustomFields, loadDefinitions } from '../fields/fields.service.js';
+import { missingRequired } from '../fields/field-values.js';
 import * as repo from './cases.repo.js';
 import { caseViews, categories, cases, messages } from './cases.table.js';
 import { mailCaseMessage } from '../mail/mail.service.js';
@@ -433,7 +434,7 @@ export async function createCase(db: Database, actor: Actor, raw: CaseCreate): P
     await checkCategory(tx, input.category);
     if (input.teamId) await checkTeam(tx, input.teamId);
     if (input.assigneeId) await checkAssignee(tx, input.assigneeId);
-    await assertCustomFields(tx, input.customFields);
+    await assertCustomFields(tx, 'case', input.customFields);
     const selected = await selectAgreementFor(tx, {
       customerId: customer.id,
       organizationId: customer.organizationId,
@@ -497,7 +498,7 @@ export async function applyCaseUpdate(
   if (input.category) await checkCategory(tx, input.category);
   if (input.teamId) await checkTeam(tx, input.teamId);
   if (input.assigneeId) await checkAssignee(tx, input.assigneeId);
-  await assertCustomFields(tx, input.customFields);
+  await assertCustomFields(tx, 'case', input.customFields);
 
   const next: Partial<typeof cases.$inferInsert> = {};
   for (const key of [
@@ -546,7 +547,10 @@ export async function applyCaseUpdate(
     throw unprocessable('invalid_status', 'body.status: a case cannot go back to new');
   if (status === 'new' && next.assigneeId) next.status = 'open';
   if ((status === 'solved' || status === 'closed') && before.status !== status) {
-    const missing = missingRequired(await loadDefinitions(tx), next.customFields ?? before.customFields);
+    const missing = missingRequired(
+      await loadDefinitions(tx, 'case'),
+      next.customFields ?? before.customFields,
+    );
     if (missing.length > 0) {
       throw unprocessable(
         'required_fields',

@@ -16,7 +16,6 @@ import {
 } from 'drizzle-orm/pg-core';
 import { createdAt, deletedAt, idColumn, timestamptz, updatedAt } from '../../../db/columns.js';
 import type { CaseViewFilters } from '../../../shared/schemas/views.js';
-import type { CustomFieldType } from '../../../shared/schemas/cases.js';
 import { agreements } from '../agreements/agreements.table.js';
 import { users } from '../auth/auth.table.js';
 import { customers } from '../customers/customers.table.js';
@@ -32,17 +31,6 @@ export const categories = pgTable('categories', {
   name: text('name').notNull(),
   active: boolean('active').notNull().default(true),
   builtin: boolean('builtin').notNull().default(false),
-  createdAt: createdAt(),
-});
-
-/** Admin-defined, typed custom fields of cases. */
-export const customFieldDefinitions = pgTable('custom_field_definitions', {
-  key: text('key').primaryKey(),
-  label: text('label').notNull(),
-  type: text('type').$type<CustomFieldType>().notNull(),
-  options: text('options').array(),
-  required: boolean('required').notNull().default(false),
-  active: boolean('active').notNull().default(true),
   createdAt: createdAt(),
 });
 

@@ -13,6 +13,7 @@ import { mergedAway } from '../../lib/merging.js';
 import { translateDbError } from '../../lib/db-errors.js';
 import * as policy from '../../policies/customers.js';
 import { users } from '../auth/auth.table.js';
+import { assertCustomFields } from '../fields/fields.service.js';
 import { diff, recordDomainEvent } from '../domain-events/domain-events.repo.js';
 import { organizationExists } from '../organizations/organizations.repo.js';
 import { segmentExists } from '../segments/segments.repo.js';
@@ -100,6 +101,7 @@ export async function createCustomer(db: Database, actor: Actor, input: Customer
   try {
     const id = await db.transaction(async (tx) => {
       await checkCustomerFields(tx, input);
+      await assertCustomFields(tx, 'customer', input.customFields);
       const [row] = await repo.insertCustomers(tx, [input]);
       await recordDomainEvent(tx, actor, {
         type: 'customer.created',
@@ -134,6 +136,7 @@ export async function updateCustomer(
       policy.assertCanUpdateCustomer(actor, before, Object.keys(changes));
       if (Object.keys(changes).length === 0) return;
       await checkCustomerFields(tx, input, id);
+      await assertCustomFields(tx, 'customer', input.customFields, before.customFields);
       await repo.updateCustomerRow(tx, id, input);
       await recordDomainEvent(tx, actor, {
         type: 'customer.updated',

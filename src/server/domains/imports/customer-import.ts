@@ -16,6 +16,8 @@ import type { Actor } from '../../lib/actor.js';
 import { isAdmin } from '../../lib/actor.js';
 import { restoreCell } from '../../lib/csv.js';
 import { forbidden, unprocessable } from '../../lib/errors.js';
+import { parseFieldText, parseYesNo } from '../fields/field-values.js';
+import { loadDefinitions } from '../fields/fields.service.js';
 import { recordDomainEvents } from '../domain-events/domain-events.repo.js';
 import { customers } from '../customers/customers.table.js';
 import { findMergedCustomerRefs } from '../customers/customers.repo.js';
@@ -73,15 +75,6 @@ function parseCsv(text: string) {
   }
 }
 
-const BOOLEAN: Record<string, boolean> = {
-  true: true,
-  yes: true,
-  '1': true,
-  false: false,
-  no: false,
-  '0': false,
-};
-
 export async function importCustomersCsv(
   db: Database,
   actor: Actor,
@@ -107,22 +100,32 @@ export async function importCustomersCsv(
     throw unprocessable('invalid_csv', `at most ${IMPORT_MAX_ROWS} rows per import; split the file`);
   }
 
+  // A column of a defined customer field is read as its type (a number, yes/no, an option...).
+  const fieldDefs = new Map((await loadDefinitions(db, 'customer')).map((d) => [d.key, d]));
   const errors: ImportRowError[] = [];
   const candidates: Candidate[] = [];
   const progress = options.onProgress ?? (() => {});
   dataRows.forEach(({ record, info }, i) => {
     const line = info.lines;
     const raw: Record<string, unknown> = {};
-    const customFields: Record<string, string> = {};
+    const customFields: Record<string, string | number | boolean> = {};
+    let rowOk = true;
     header.forEach((h, col) => {
       const value = restoreCell(record[col]?.trim() ?? '');
       if (value === '') return;
-      if (h.startsWith('cf.')) customFields[h.slice(3)] = value;
-      else raw[h] = value;
+      if (!h.startsWith('cf.')) {
+        raw[h] = value;
+        return;
+      }
+      const def = fieldDefs.get(h.slice(3));
+      const typed = def ? parseFieldText(def, value) : { value };
+      if ('error' in typed) {
+        errors.push({ row: line, field: h, message: typed.error });
+        rowOk = false;
+      } else customFields[h.slice(3)] = typed.value;
     });
-    let rowOk = true;
     if (raw.organizationAccess !== undefined) {
-      const b = BOOLEAN[String(raw.organizationAccess).toLowerCase()];
+      const b = parseYesNo(String(raw.organizationAccess));
       if (b === undefined) {
         errors.push({ row: line, field: 'organizationAccess', message: 'must be true or false' });
         rowOk = false;

@@ -12,6 +12,7 @@ import { conflict, notFound, unprocessable } from '../../lib/errors.js';
 import { mergedAway } from '../../lib/merging.js';
 import { translateDbError } from '../../lib/db-errors.js';
 import * as policy from '../../policies/organizations.js';
+import { assertCustomFields } from '../fields/fields.service.js';
 import { diff, recordDomainEvent } from '../domain-events/domain-events.repo.js';
 import { segmentExists } from '../segments/segments.repo.js';
 import * as repo from './organizations.repo.js';
@@ -70,6 +71,7 @@ export async function createOrganization(db: Database, actor: Actor, input: Orga
   try {
     const id = await db.transaction(async (tx) => {
       await checkOrganizationFields(tx, input);
+      await assertCustomFields(tx, 'organization', input.customFields);
       const [row] = await repo.insertOrganizations(tx, [input]);
       await recordDomainEvent(tx, actor, {
         type: 'organization.created',
@@ -100,6 +102,7 @@ export async function updateOrganization(
       const before = await repo.findOrganization(tx, id);
       if (!before) throw notFound('organization');
       await checkOrganizationFields(tx, input, id);
+      await assertCustomFields(tx, 'organization', input.customFields, before.customFields);
       const changes = diff(before as unknown as Record<string, unknown>, input);
       if (Object.keys(changes).length === 0) return;
       await repo.updateOrganizationRow(tx, id, input);

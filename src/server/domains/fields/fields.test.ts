@@ -1,0 +1,203 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestApp, type TestApp } from '../../../../test/helpers/app.js';
+import { makeCustomer, makeOrganization, makeUser, unique } from '../../../../test/helpers/factories.js';
+
+let t: TestApp;
+let admin: string;
+let agent: string;
+beforeAll(async () => {
+  t = await startTestApp();
+  admin = (await makeUser(t.db, 'admin')).token;
+  agent = (await makeUser(t.db, 'agent')).token;
+});
+afterAll(() => t?.close());
+
+const define = (entity: string, body: Record<string, unknown>, token = admin) =>
+  t.post(`/api/v1/${entity}-fields`, body, token);
+
+describe('field definitions per kind of record', () => {
+  it('each kind has its own list: one key may be a case field and a customer field', async () => {
+    const key = `f_${unique()}`;
+    for (const entity of ['case', 'customer', 'organization']) {
+      const res = await define(entity, { key, label: `${entity} field`, type: 'text' });
+      expect(res.status, entity).toBe(201);
+      expect(res.body).toMatchObject({ key, label: `${entity} field`, type: 'text', required: false });
+      expect(res.body.updatedAt).toMatch(/^\d{4}-.*Z$/);
+    }
+    for (const entity of ['case', 'customer', 'organization']) {
+      const list = (await t.get(`/api/v1/${entity}-fields`, agent)).body.items;
+      expect(
+        list.filter((f: { key: string }) => f.key === key).map((f: { label: string }) => f.label),
+      ).toEqual([`${entity} field`]);
+      expect((await t.get(`/api/v1/${entity}-fields/${key}`, agent)).body.label).toBe(`${entity} field`);
+    }
+    const again = await define('customer', { key, label: 'Again', type: 'number' });
+    expect(again.status).toBe(409);
+    expect(again.body.error).toMatchObject({
+      code: 'field_exists',
+      message: `a customer field "${key}" exists`,
+    });
+    expect((await t.get(`/api/v1/organization-fields/f_${unique()}`, agent)).status).toBe(404);
+    expect((await t.patch(`/api/v1/organization-fields/f_${unique()}`, { label: 'x' }, admin)).status).toBe(
+      404,
+    );
+  });
+
+  it('bad definitions are refused at the field at fault', async () => {
+    const refused = async (entity: string, body: Record<string, unknown>, path: string, message: string) => {
+      const res = await define(entity, { key: `f_${unique()}`, label: 'X', ...body });
+      expect(res.status, JSON.stringify(body)).toBe(422);
+      expect(res.body.error.details).toEqual([{ path, message }]);
+    };
+    await refused('customer', { type: 'select' }, 'body.options', 'a select field needs at least one option');
+    await refused(
+      'customer',
+      { type: 'text', options: ['a'] },
+      'body.options',
+      'only select fields have options',
+    );
+    await refused(
+      'organization',
+      { type: 'select', options: ['Gold', 'gold'] },
+      'body.options',
+      'an option is listed twice',
+    );
+    await refused(
+      'customer',
+      { type: 'text', required: true },
+      'body.required',
+      'only case fields can be required (a case cannot be solved without them)',
+    );
+    expect(
+      (await define('case', { key: `f_${unique()}`, label: 'X', type: 'text', required: true })).status,
+    ).toBe(201);
+    const key = `f_${unique()}`;
+    await define('organization', { key, label: 'Tier', type: 'select', options: ['A'] });
+    const emptied = await t.patch(`/api/v1/organization-fields/${key}`, { options: [] }, admin);
+    expect(emptied.status).toBe(422);
+    expect((await t.get(`/api/v1/organization-fields/${key}`, admin)).body.options).toEqual(['A']);
+  });
+
+  it('agents and customers read or nothing; only admins define and change fields', async () => {
+    const key = `f_${unique()}`;
+    expect((await define('customer', { key, label: 'X', type: 'text' }, agent)).status).toBe(403);
+    expect((await define('customer', { key, label: 'X', type: 'text' })).status).toBe(201);
+    expect((await t.patch(`/api/v1/customer-fields/${key}`, { label: 'Y' }, agent)).status).toBe(403);
+    const customer = (await makeUser(t.db, 'customer')).token;
+    for (const path of [
+      '/api/v1/customer-fields',
+      `/api/v1/customer-fields/${key}`,
+      '/api/v1/organization-fields',
+    ])
+      expect((await t.get(path, customer)).status, path).toBe(403);
+    expect((await t.get(`/api/v1/customer-fields/${key}`, admin)).body.label).toBe('X');
+  });
+
+  it('a change is one audited domain event of its kind; a change that changes nothing, none', async () => {
+    const key = `f_${unique()}`;
+    await define('organization', { key, label: 'Region', type: 'select', options: ['EMEA'] });
+    expect((await t.patch(`/api/v1/organization-fields/${key}`, { label: 'Region' }, admin)).status).toBe(
+      200,
+    );
+    const changed = await t.patch(`/api/v1/organization-fields/${key}`, { options: ['EMEA', 'APAC'] }, admin);
+    expect(changed.body.options).toEqual(['EMEA', 'APAC']);
+    const log = (await t.get('/api/v1/audit-log?entityType=organization_field', admin)).body.items as {
+      type: string;
+      data: { key: string };
+    }[];
+    expect(log.filter((e) => e.data.key === key).map((e) => e.type)).toEqual([
+      'organization_field.updated',
+      'organization_field.created',
+    ]);
+  });
+});
+
+describe('customer and organization values', () => {
+  it('a defined field takes only its type; other keys stay free-form', async () => {
+    const tier = `tier_${unique()}`;
+    const since = `since_${unique()}`;
+    await define('customer', { key: tier, label: 'Tier', type: 'select', options: ['Gold', 'Silver'] });
+    await define('customer', { key: since, label: 'Customer since', type: 'date' });
+    const bad = await t.post(
+      '/api/v1/customers',
+      { name: 'Ida', customFields: { [tier]: 'Platinum', [since]: '2026-13-01', crm_note: 'free' } },
+      admin,
+    );
+    expect(bad.status).toBe(422);
+    expect(bad.body.error.code).toBe('invalid_custom_field');
+    expect(bad.body.error.details).toEqual([
+      { path: `body.customFields.${tier}`, message: 'must be one of Gold, Silver' },
+      { path: `body.customFields.${since}`, message: 'must be a date YYYY-MM-DD' },
+    ]);
+    const ok = await t.post(
+      '/api/v1/customers',
+      { name: 'Ida', customFields: { [tier]: 'Gold', [since]: '2019-04-01', crm_note: 'free' } },
+      agent,
+    );
+    expect(ok.status).toBe(201);
+    expect(ok.body.customFields).toEqual({ [tier]: 'Gold', [since]: '2019-04-01', crm_note: 'free' });
+  });
+
+  it('an edit checks the values it changes: an old value from before the field may stay', async () => {
+    const size = `size_${unique()}`;
+    const region = `region_${unique()}`;
+    const org = await makeOrganization(t.db, { customFields: { [size]: 'big', [region]: 'EMEA' } });
+    await define('organization', { key: size, label: 'Employees', type: 'number' });
+    await define('organization', { key: region, label: 'Region', type: 'select', options: ['EMEA', 'APAC'] });
+    const path = `/api/v1/organizations/${org.id}`;
+    const keeps = await t.patch(path, { customFields: { [size]: 'big', [region]: 'APAC' } }, admin);
+    expect(keeps.status).toBe(200);
+    expect(keeps.body.customFields).toEqual({ [size]: 'big', [region]: 'APAC' });
+    const wrong = await t.patch(path, { customFields: { [size]: '40', [region]: 'APAC' } }, admin);
+    expect(wrong.status).toBe(422);
+    expect(wrong.body.error.details).toEqual([
+      { path: `body.customFields.${size}`, message: 'must be a number' },
+    ]);
+    const right = await t.patch(path, { customFields: { [size]: 40, [region]: null } }, admin);
+    expect(right.status).toBe(200);
+    expect(right.body.customFields).toEqual({ [size]: 40, [region]: null });
+    expect((await t.get(path, admin)).body.customFields[size]).toBe(40);
+  });
+
+  it('a switched-off field no longer checks its values', async () => {
+    const key = `score_${unique()}`;
+    await define('customer', { key, label: 'Score', type: 'number' });
+    const customer = await makeCustomer(t.db);
+    const path = `/api/v1/customers/${customer.id}`;
+    expect((await t.patch(path, { customFields: { [key]: 'high' } }, admin)).status).toBe(422);
+    expect((await t.patch(`/api/v1/customer-fields/${key}`, { active: false }, admin)).body.active).toBe(
+      false,
+    );
+    expect((await t.patch(path, { customFields: { [key]: 'high' } }, admin)).status).toBe(200);
+  });
+
+  it('an import reads a defined field as its type, and says which cells do not fit', async () => {
+    const tier = `tier_${unique()}`;
+    const seats = `seats_${unique()}`;
+    const vip = `vip_${unique()}`;
+    await define('customer', { key: tier, label: 'Tier', type: 'select', options: ['Gold', 'Silver'] });
+    await define('customer', { key: seats, label: 'Seats', type: 'number' });
+    await define('customer', { key: vip, label: 'VIP', type: 'boolean' });
+    const u = unique();
+    const csv = [
+      `name,email,cf.${tier},cf.${seats},cf.${vip},cf.note`,
+      `Ann,ann-${u}@example.com,gold,12,yes,0042`,
+      `Bob,bob-${u}@example.com,Platinum,twelve,maybe,x`,
+    ].join('\n');
+    const res = await t.request('POST', '/api/v1/imports/customers?skipInvalid=true', {
+      token: admin,
+      raw: csv,
+      contentType: 'text/csv',
+    });
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ total: 2, valid: 1, invalid: 1, imported: 1 });
+    expect(res.body.errors).toEqual([
+      { row: 3, field: `cf.${tier}`, message: 'must be one of Gold, Silver' },
+      { row: 3, field: `cf.${seats}`, message: 'must be a number' },
+      { row: 3, field: `cf.${vip}`, message: 'must be true or false (yes/no, 1/0)' },
+    ]);
+    const ann = (await t.get(`/api/v1/customers?email=ann-${u}@example.com`, admin)).body.items[0];
+    // The option as the field spells it, a number, a yes/no; an undefined column stays text.
+    expect(ann.customFields).toEqual({ [tier]: 'Gold', [seats]: 12, [vip]: true, note: '0042' });
+  });
+});
