@@ -7,7 +7,7 @@ import { CalendarFormPage } from './admin/calendar-form-page.js';
 import { CalendarsPage } from './admin/calendars-page.js';
 import { TeamFormPage } from './admin/team-form-page.js';
 import { CustomerImportPage } from './customers/customer-import-page.js';
-import { CaseFieldsPage } from './admin/case-fields-page.js';
+import { FieldsPage } from './admin/fields-page.js';
 import { TeamsPage } from './admin/teams-page.js';
 import { MailboxFormPage, MailboxesPage } from './admin/mailboxes-page.js';
 import { EventSourceFormPage, EventSourcesPage } from './admin/event-sources-page.js';
@@ -266,7 +266,12 @@ export function App() {
             <Route path="agreements" element={<AgreementsPage />} />
             <Route path="agreements/new" element={<AgreementFormPage />} />
             <Route path="agreements/:id" element={<AgreementFormPage />} />
-            <Route path="case-fields" element={<CaseFieldsPage />} />
+            <Route path="case-fields" element={<FieldsPage key="case" entity="case" />} />
+            <Route path="customer-fields" element={<FieldsPage key="customer" entity="customer" />} />
+            <Route
+              path="organization-fields"
+              element={<FieldsPage key="organization" entity="organization" />}
+            />
             <Route path="teams" element={<TeamsPage />} />
             <Route path="teams/new" element={<TeamFormPage />} />
             <Route path="teams/:id" element={<TeamFormPage />} />

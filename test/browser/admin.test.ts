@@ -394,6 +394,82 @@ describe('categories and case fields', () => {
   });
 });
 
+describe('customer and organization fields', () => {
+  it('an admin defines a customer field; the customer form offers it typed, and the page shows its label', async () => {
+    await page.goto(`${stack.url}/admin/case-fields`);
+    await page
+      .getByRole('navigation', { name: 'Fields of' })
+      .getByRole('link', { name: 'Customers' })
+      .click();
+    await eventually(async () => new URL(page.url()).pathname).toBe('/admin/customer-fields');
+    // The side menu's Fields entry stands for every tab.
+    const menu = page.getByRole('navigation', { name: 'Administration' });
+    expect(await menu.getByRole('link', { name: 'Fields', exact: true }).getAttribute('aria-current')).toBe(
+      'page',
+    );
+    // The demo's customer field is listed; customer fields are never required to solve anything.
+    await eventually(() => texts(page.getByTestId('customer-field-row').first().locator('td'))).toEqual([
+      'Loyalty tier',
+      'tier',
+      'List of options',
+      'Gold, Silver, Bronze',
+      'On',
+      'Edit',
+    ]);
+    const form = page.getByRole('form', { name: 'New customer field' });
+    expect(await form.getByRole('checkbox', { name: 'Required to solve a case' }).count()).toBe(0);
+    await form.getByLabel('Label', { exact: true }).fill('Seats licensed');
+    await form.getByLabel('Type', { exact: true }).selectOption('number');
+    await form.getByRole('button', { name: 'Add field' }).click();
+    await eventually(() => text(page.getByTestId('notice'))).toBe('Field “Seats licensed” added.');
+
+    const [customer] = (
+      await stack.api<{ items: Customer[] }>('/customers?limit=1&segment=consumer&sort=name', admin)
+    ).items;
+    await page.goto(`${stack.url}/customers/${customer!.id}/edit`);
+    const seats = page.getByLabel('Seats licensed', { exact: true });
+    await seats.fill('12');
+    const tier = page.getByLabel('Loyalty tier', { exact: true });
+    expect(await texts(tier.locator('option'))).toEqual(['—', 'Gold', 'Silver', 'Bronze']);
+    await tier.selectOption('Silver');
+    // A free-form name that is a defined field's key is sent to its input instead.
+    await page.getByRole('button', { name: 'Add field' }).click();
+    await page.getByLabel('Custom field 1', { exact: true }).fill('seats_licensed');
+    await page.getByLabel('Value of custom field 1').fill('40');
+    await page.getByRole('button', { name: 'Save changes' }).click();
+    await eventually(() => text(page.getByTestId('error-customer-customFields'))).toBe(
+      '“seats_licensed” is Seats licensed, above: fill it in there',
+    );
+    await page.getByRole('button', { name: 'Remove field seats_licensed' }).click();
+    await page.getByRole('button', { name: 'Save changes' }).click();
+    await eventually(() => text(page.getByTestId('notice'))).toBe('Changes saved.');
+    const saved = await stack.api<Customer>(`/customers/${customer!.id}`, admin);
+    expect(saved.customFields).toMatchObject({ seats_licensed: 12, tier: 'Silver' });
+    // Its page: the fields' labels, not their keys.
+    expect(await text(page.getByTestId('customer-cf-seats_licensed'))).toBe('12');
+    const facts = page.locator('section', { has: page.getByRole('heading', { name: 'Custom fields' }) });
+    expect(await texts(facts.locator('dt'))).toEqual(['Loyalty tier', 'Seats licensed']);
+  });
+
+  it("an organization's list field: its value is picked from the options", async () => {
+    const [organization] = (
+      await stack.api<{ items: Organization[] }>('/organizations?limit=1&sort=name', admin)
+    ).items;
+    expect(organization!.customFields).toMatchObject({ region: expect.any(String) });
+    await page.goto(`${stack.url}/organizations/${organization!.id}/edit`);
+    const region = page.getByLabel('Region', { exact: true });
+    await eventually(() => texts(region.locator('option'))).toEqual(['—', 'EMEA', 'AMER', 'APAC']);
+    await region.selectOption('APAC');
+    await page.getByRole('button', { name: 'Save organization' }).click();
+    await eventually(() => text(page.getByTestId('notice'))).toBe('Changes saved.');
+    const saved = await stack.api<Organization>(`/organizations/${organization!.id}`, admin);
+    expect(saved.customFields).toMatchObject({
+      region: 'APAC',
+      account_manager: organization!.customFields.account_manager,
+    });
+  });
+});
+
 describe('teams and agents', () => {
   it('creates a team with members and an assignment mode', async () => {
     await page.goto(`${stack.url}/admin/teams`);

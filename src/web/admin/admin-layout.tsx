@@ -1,41 +1,95 @@
-import { NavLink, Outlet } from 'react-router-dom';
+import { Link, Outlet, useLocation } from 'react-router-dom';
 
-const tabClass = ({ isActive }: { isActive: boolean }) =>
-  isActive ? 'subnav__link subnav__link--active' : 'subnav__link';
+interface Section {
+  to: string;
+  label: string;
+  /** Other pages this entry stands for (its tabs). */
+  also?: string[];
+}
 
-const SECTIONS = [
-  ['/admin/calendars', 'Calendars'],
-  ['/admin/agreements', 'Agreements'],
-  ['/admin/segments', 'Segments'],
-  ['/admin/rules', 'Signal rules'],
-  ['/admin/case-fields', 'Case fields'],
-  ['/admin/teams', 'Teams'],
-  ['/admin/users', 'Users'],
-  ['/admin/agents', 'Agents'],
-  ['/admin/api-tokens', 'API tokens'],
-  ['/admin/mailboxes', 'Mailboxes'],
-  ['/admin/event-sources', 'Event sources'],
-  ['/admin/webhooks', 'Webhooks'],
-  ['/admin/settings', 'Settings'],
-  ['/admin/audit-log', 'Audit log'],
-] as const;
+/** The administration, grouped by what an admin is setting up. */
+const GROUPS: { title: string; sections: Section[] }[] = [
+  {
+    title: 'Promises',
+    sections: [
+      { to: '/admin/calendars', label: 'Calendars' },
+      { to: '/admin/agreements', label: 'Agreements' },
+      { to: '/admin/segments', label: 'Segments' },
+    ],
+  },
+  {
+    title: 'Signals',
+    sections: [
+      { to: '/admin/rules', label: 'Signal rules' },
+      { to: '/admin/event-sources', label: 'Event sources' },
+    ],
+  },
+  {
+    title: 'Service desk',
+    sections: [
+      {
+        to: '/admin/case-fields',
+        label: 'Fields',
+        also: ['/admin/customer-fields', '/admin/organization-fields'],
+      },
+      { to: '/admin/teams', label: 'Teams' },
+      { to: '/admin/agents', label: 'Agents' },
+      { to: '/admin/mailboxes', label: 'Mailboxes' },
+    ],
+  },
+  {
+    title: 'People and access',
+    sections: [
+      { to: '/admin/users', label: 'Users' },
+      { to: '/admin/api-tokens', label: 'API tokens' },
+    ],
+  },
+  {
+    title: 'System',
+    sections: [
+      { to: '/admin/webhooks', label: 'Webhooks' },
+      { to: '/admin/settings', label: 'Settings' },
+      { to: '/admin/audit-log', label: 'Audit log' },
+    ],
+  },
+];
 
 /**
- * Administration: business calendars, agreements (PSAs), segments, signal rules, case categories and
- * fields, teams, users, agents, API tokens, mailboxes,
- * event sources, webhooks, settings and the audit log.
+ * Administration: business calendars, agreements (PSAs), segments, signal rules, event sources,
+ * case categories and the fields of cases, customers and organizations, teams, agents, mailboxes,
+ * users, API tokens, webhooks, settings and the audit log. A side menu in groups; on a narrow
+ * screen it stands above the page.
  */
 export function AdminLayout() {
+  const { pathname } = useLocation();
+  const within = (path: string) => pathname === path || pathname.startsWith(`${path}/`);
   return (
     <div className="admin">
-      <nav className="subnav" aria-label="Administration">
-        {SECTIONS.map(([to, label]) => (
-          <NavLink key={to} to={to} className={tabClass}>
-            {label}
-          </NavLink>
+      <nav className="admin-nav" aria-label="Administration">
+        {GROUPS.map((group) => (
+          <div key={group.title} className="admin-nav__group" role="group" aria-label={group.title}>
+            <div className="admin-nav__title" aria-hidden="true">
+              {group.title}
+            </div>
+            {group.sections.map((s) => {
+              const active = within(s.to) || !!s.also?.some(within);
+              return (
+                <Link
+                  key={s.to}
+                  to={s.to}
+                  aria-current={active ? 'page' : undefined}
+                  className={active ? 'admin-nav__link admin-nav__link--active' : 'admin-nav__link'}
+                >
+                  {s.label}
+                </Link>
+              );
+            })}
+          </div>
         ))}
       </nav>
-      <Outlet />
+      <div className="admin__page">
+        <Outlet />
+      </div>
     </div>
   );
 }

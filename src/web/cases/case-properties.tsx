@@ -4,6 +4,7 @@ import { useState, type FormEvent } from 'react';
 import { CASE_STATUSES, CaseUpdate, PRIORITIES, Tag } from '../../shared/schemas/cases.js';
 import { useMe } from '../auth/auth-context.js';
 import { api, toApiError } from '../lib/api.js';
+import { fieldText, fieldValue, TypedFieldInput } from '../layout/typed-field.js';
 import type { AgentProfile, Case, Category, CustomFieldDefinition, Team } from '../lib/types.js';
 import { priorityLabel, statusLabel } from './case-labels.js';
 
@@ -298,15 +299,7 @@ export function CustomFieldsPanel(props: {
 }) {
   const { c } = props;
   const active = props.definitions.filter((d) => d.active || c.customFields[d.key] !== undefined);
-  const initial = () =>
-    Object.fromEntries(
-      active.map((d) => [
-        d.key,
-        c.customFields[d.key] === undefined || c.customFields[d.key] === null
-          ? ''
-          : String(c.customFields[d.key]),
-      ]),
-    );
+  const initial = () => Object.fromEntries(active.map((d) => [d.key, fieldText(c.customFields[d.key])]));
   const [values, setValues] = useState<Record<string, string>>(initial);
   const [saved, setSaved] = useState(false);
   if (active.length === 0) return null;
@@ -315,11 +308,7 @@ export function CustomFieldsPanel(props: {
   async function submit(e: FormEvent) {
     e.preventDefault();
     const patch: Record<string, unknown> = {};
-    for (const d of changed) {
-      const raw = values[d.key] ?? '';
-      patch[d.key] =
-        raw === '' ? null : d.type === 'number' ? Number(raw) : d.type === 'boolean' ? raw === 'true' : raw;
-    }
+    for (const d of changed) patch[d.key] = fieldValue(d, values[d.key] ?? '');
     if (await props.save({ customFields: patch })) setSaved(true);
   }
 
@@ -345,24 +334,7 @@ export function CustomFieldsPanel(props: {
                   </span>
                 )}
               </label>
-              {d.type === 'select' || d.type === 'boolean' ? (
-                <select id={id} value={value} disabled={props.locked} onChange={(e) => set(e.target.value)}>
-                  <option value="">—</option>
-                  {(d.type === 'boolean' ? ['true', 'false'] : (d.options ?? [])).map((o) => (
-                    <option key={o} value={o}>
-                      {d.type === 'boolean' ? (o === 'true' ? 'Yes' : 'No') : o}
-                    </option>
-                  ))}
-                </select>
-              ) : (
-                <input
-                  id={id}
-                  type={d.type === 'number' ? 'number' : d.type === 'date' ? 'date' : 'text'}
-                  value={value}
-                  disabled={props.locked}
-                  onChange={(e) => set(e.target.value)}
-                />
-              )}
+              <TypedFieldInput def={d} id={id} value={value} disabled={props.locked} onChange={set} />
             </div>
           );
         })}

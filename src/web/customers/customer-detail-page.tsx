@@ -2,9 +2,10 @@ import { useState } from 'react';
 import { Link, useParams } from 'react-router-dom';
 import type { Customer } from '../../shared/schemas/customers.js';
 import { isStaff, useMe } from '../auth/auth-context.js';
-import { formatDateTime, humanize, orDash } from '../lib/format.js';
+import { formatDateTime, orDash } from '../lib/format.js';
 import { useApi } from '../lib/use-api.js';
 import { useSegments } from '../lib/use-segments.js';
+import { CustomFieldFacts } from '../layout/custom-field-facts.js';
 import { ErrorNotice, Fact, Loading, NotFound, PageHeader } from '../layout/page-parts.js';
 import { Flash } from '../layout/flash.js';
 import { MergedAway } from '../layout/merging.js';
@@ -132,13 +133,12 @@ function CustomerDetail({ id }: { id: string }) {
         {Object.keys(c.customFields).length > 0 && (
           <section className="card" aria-labelledby="custom-title">
             <h2 id="custom-title">Custom fields</h2>
-            <dl className="facts">
-              {Object.entries(c.customFields).map(([key, value]) => (
-                <Fact key={key} testId={`customer-cf-${key}`} label={humanize(key)}>
-                  {orDash(value === null || value === undefined ? null : String(value))}
-                </Fact>
-              ))}
-            </dl>
+            <CustomFieldFacts
+              entity="customer"
+              values={c.customFields}
+              staff={staff}
+              testIdPrefix="customer-cf-"
+            />
           </section>
         )}
       </div>

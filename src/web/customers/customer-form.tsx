@@ -17,7 +17,7 @@ import { timeZones } from '../lib/time-zones.js';
 import { fieldLabel } from './customer-fields.js';
 import type { CustomerDetailState } from './customer-detail-page.js';
 import { FormError } from '../layout/page-parts.js';
-import { CustomFieldsEditor, fieldsOf, rowsOf, sameFields } from '../layout/custom-fields-editor.js';
+import { CustomFieldsEditor, sameFields, useCustomFields } from '../layout/custom-fields-editor.js';
 
 interface FormValues {
   name: string;
@@ -147,7 +147,7 @@ export function CustomerForm(props: {
   const [errors, setErrors] = useState<FieldErrors>({});
   const [formError, setFormError] = useState<string | null>(null);
   const [info, setInfo] = useState<string | null>(null);
-  const [fieldRows, setFieldRows] = useState(() => rowsOf(customer?.customFields ?? {}));
+  const custom = useCustomFields('customer', customer?.customFields ?? {}, !!props.customFields);
   const [saving, setSaving] = useState(false);
   const has = (field: FieldName) => fields.includes(field);
 
@@ -170,12 +170,12 @@ export function CustomerForm(props: {
     // A new customer: every field filled in (an empty one is left out, not sent as null).
     const body = customer ? changesOf(values, initial, fields) : changesOf(values, EMPTY, fields);
     if (props.customFields) {
-      const custom = fieldsOf(fieldRows);
-      if ('error' in custom) {
-        showErrors({ customFields: custom.error });
+      const fields = custom.collect();
+      if ('error' in fields) {
+        showErrors({ customFields: fields.error });
         return;
       }
-      if (!sameFields(custom.fields, customer?.customFields ?? {})) body.customFields = custom.fields;
+      if (!sameFields(fields.fields, customer?.customFields ?? {})) body.customFields = fields.fields;
     }
     const parsed = customer ? CustomerUpdate.safeParse(body) : CustomerCreate.safeParse(body);
     if (!parsed.success) {
@@ -365,9 +365,8 @@ export function CustomerForm(props: {
           <legend>More</legend>
           <CustomFieldsEditor
             id="customer-customFields"
-            rows={fieldRows}
-            onChange={(rows) => {
-              setFieldRows(rows);
+            {...custom.editor}
+            onEdit={() => {
               setInfo(null);
               if (errors.customFields) setErrors(({ customFields: _, ...rest }) => rest);
             }}

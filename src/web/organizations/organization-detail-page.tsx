@@ -3,7 +3,7 @@ import { Link, useParams } from 'react-router-dom';
 import type { Customer } from '../../shared/schemas/customers.js';
 import type { Organization } from '../../shared/schemas/organizations.js';
 import { isStaff, useMe } from '../auth/auth-context.js';
-import { countOf, formatDateTime, humanize, orDash } from '../lib/format.js';
+import { countOf, formatDateTime } from '../lib/format.js';
 import type { Page } from '../lib/types.js';
 import { useApi } from '../lib/use-api.js';
 import { useSegments } from '../lib/use-segments.js';
@@ -11,6 +11,7 @@ import { PAGE_SIZE, useCursorPager } from '../lib/use-cursor-pager.js';
 import { CaseListSection } from '../cases/case-list-section.js';
 import { ProactiveSections } from '../signals/customer-proactive.js';
 import { CustomerTable } from '../customers/customer-table.js';
+import { CustomFieldFacts } from '../layout/custom-field-facts.js';
 import { ErrorNotice, Fact, ListPager, Loading, NotFound, PageHeader } from '../layout/page-parts.js';
 import { useDocumentTitle } from '../layout/use-document-title.js';
 import { Flash } from '../layout/flash.js';
@@ -102,13 +103,7 @@ export function OrganizationDetailPage() {
         {customFields.length > 0 && (
           <section className="card" aria-labelledby="org-custom-title">
             <h2 id="org-custom-title">Custom fields</h2>
-            <dl className="facts">
-              {customFields.map(([key, value]) => (
-                <Fact key={key} label={humanize(key)}>
-                  {orDash(value === null || value === undefined ? null : String(value))}
-                </Fact>
-              ))}
-            </dl>
+            <CustomFieldFacts entity="organization" values={o.customFields} staff={staff} />
           </section>
         )}
         {o.notes && (

@@ -16,7 +16,7 @@ import { FormField, TextField, describedBy, errorAt } from '../admin/form-parts.
 import { RecordForm } from '../admin/record-form.js';
 import { useRecordForm } from '../admin/use-record-form.js';
 import { useEditedRecord } from '../admin/use-edited-record.js';
-import { CustomFieldsEditor, fieldsOf, rowsOf, sameFields } from '../layout/custom-fields-editor.js';
+import { CustomFieldsEditor, sameFields, useCustomFields } from '../layout/custom-fields-editor.js';
 
 const LABELS: Record<string, string> = {
   name: 'Name',
@@ -67,7 +67,7 @@ function OrganizationForm(props: {
   const [domains, setDomains] = useState(o?.domains.join(', ') ?? '');
   const [segment, setSegment] = useState(o?.segment ?? '');
   const [notes, setNotes] = useState(o?.notes ?? '');
-  const [fieldRows, setFieldRows] = useState(() => rowsOf(o?.customFields ?? {}));
+  const custom = useCustomFields('organization', o?.customFields ?? {});
   const form = useRecordForm({
     record: o,
     path: '/organizations',
@@ -87,12 +87,12 @@ function OrganizationForm(props: {
   });
   const { errors } = form;
   function submit() {
-    const custom = fieldsOf(fieldRows);
-    if ('error' in custom) {
-      form.reject({ customFields: custom.error });
+    const fields = custom.collect();
+    if ('error' in fields) {
+      form.reject({ customFields: fields.error });
       return;
     }
-    const changed = !sameFields(custom.fields, o?.customFields ?? {});
+    const changed = !sameFields(fields.fields, o?.customFields ?? {});
     const domainList = domainsOf(domains);
     // Unchanged domains are not sent again: a merge may have left more than a form may set.
     const domainsChanged = !o || domainList.join(',') !== o.domains.join(',');
@@ -101,7 +101,7 @@ function OrganizationForm(props: {
       ...(domainsChanged ? { domains: domainList } : {}),
       segment: segment || null,
       notes: notes.trim() || null,
-      ...(changed ? { customFields: custom.fields } : {}),
+      ...(changed ? { customFields: fields.fields } : {}),
     });
   }
   const domainsError = errorAt(errors, 'domains');
@@ -175,11 +175,8 @@ function OrganizationForm(props: {
       </FormField>
       <CustomFieldsEditor
         id="organization-custom-fields"
-        rows={fieldRows}
-        onChange={(rows) => {
-          setFieldRows(rows);
-          form.clearErrors(['customFields']);
-        }}
+        {...custom.editor}
+        onEdit={() => form.clearErrors(['customFields'])}
         error={errorAt(errors, 'customFields')}
       />
     </RecordForm>

@@ -3,7 +3,7 @@
 import type { CasePromise, PromiseKind } from '../../../shared/schemas/cases.js';
 import type { CsvColumn } from '../../lib/csv.js';
 import type { ExportedCase } from './cases.service.js';
-import type { Definition } from '../fields/field-values.js';
+import type { Definition } from '../fields/fields.service.js';
 
 /** How a promise of the case ended or stands: met, met late, breached, running, paused. */
 export function promiseOutcome(p: CasePromise | undefined): string {

@@ -50,7 +50,7 @@ import {
 } from './clocks.js';
 import { planAgentReply, planCaseCreated, type PlanCase } from '../../../core/clock-plans.js';
 import { assertCustomFields, loadDefinitions } from '../fields/fields.service.js';
-import { missingRequired } from '../fields/field-values.js';
+import { missingRequired } from '../../../shared/field-values.js';
 import * as repo from './cases.repo.js';
 import { caseViews, categories, cases, messages } from './cases.table.js';
 import { mailCaseMessage } from '../mail/mail.service.js';

@@ -18,9 +18,11 @@ import { assertUnchangedSince } from '../../lib/edit-version.js';
 import { conflict, notFound, unprocessable } from '../../lib/errors.js';
 import { diff, recordDomainEvent } from '../domain-events/domain-events.repo.js';
 import { customFieldDefinitions } from './fields.table.js';
-import { type Definition, customFieldIssues } from './field-values.js';
+import { customFieldIssues } from '../../../shared/field-values.js';
 
 const NIL = '00000000-0000-0000-0000-000000000000';
+
+export type Definition = typeof customFieldDefinitions.$inferSelect;
 
 const ofEntity = (entity: FieldEntity, key?: string) =>
   and(

@@ -16,7 +16,7 @@ import type { Actor } from '../../lib/actor.js';
 import { isAdmin } from '../../lib/actor.js';
 import { restoreCell } from '../../lib/csv.js';
 import { forbidden, unprocessable } from '../../lib/errors.js';
-import { parseFieldText, parseYesNo } from '../fields/field-values.js';
+import { parseFieldText, parseYesNo } from '../../../shared/field-values.js';
 import { loadDefinitions } from '../fields/fields.service.js';
 import { recordDomainEvents } from '../domain-events/domain-events.repo.js';
 import { customers } from '../customers/customers.table.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Key } from '../../shared/schemas/cases.js';
-import { keyFrom } from './case-fields-page.js';
+import { keyFrom } from './fields-page.js';
 
 describe('keyFrom', () => {
   it.each([

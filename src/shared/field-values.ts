@@ -1,9 +1,14 @@
-// Pure: custom field values checked against their definitions, and CSV cells read as typed values.
-import type { ErrorDetail } from '../../lib/errors.js';
-import type { customFieldDefinitions } from './fields.table.js';
+// Pure: custom field values checked against their definitions, and text (a CSV cell, a form's
+// input) read as typed values. Shared: the server checks with it, the web forms too.
+import type { CustomFieldType } from './schemas/fields.js';
 
-export type Definition = typeof customFieldDefinitions.$inferSelect;
-type Shape = Pick<Definition, 'key' | 'type' | 'options'>;
+/** What a definition says about its values (a row of custom_field_definitions, or its DTO). */
+export interface FieldShape {
+  key: string;
+  type: CustomFieldType;
+  options: string[] | null;
+}
+type Shape = FieldShape;
 
 export const MAX_TEXT_VALUE = 2000;
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
@@ -46,9 +51,9 @@ export function customFieldIssues(
   defs: Shape[],
   values: Record<string, unknown>,
   { unknown, before, path = 'body.customFields' }: IssueOptions,
-): ErrorDetail[] {
+): { path: string; message: string }[] {
   const byKey = new Map(defs.map((d) => [d.key, d]));
-  const issues: ErrorDetail[] = [];
+  const issues: { path: string; message: string }[] = [];
   for (const [key, value] of Object.entries(values)) {
     if (value === null || (before && Object.is(before[key], value))) continue;
     const def = byKey.get(key);
@@ -63,7 +68,10 @@ export function customFieldIssues(
 }
 
 /** Required fields must have a value before a case is solved. */
-export function missingRequired(defs: Definition[], values: Record<string, unknown>): string[] {
+export function missingRequired(
+  defs: (FieldShape & { required: boolean })[],
+  values: Record<string, unknown>,
+): string[] {
   return defs
     .filter(
       (d) => d.required && (values[d.key] === undefined || values[d.key] === null || values[d.key] === ''),
