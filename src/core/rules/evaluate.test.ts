@@ -68,8 +68,14 @@ function event(over: Partial<EventContext> = {}): EventContext {
       email: 'ada@acme.example',
       externalId: 'C-77',
       segment: 'enterprise',
+      fields: { tier: 'Gold', seats: 12 },
     },
-    organization: { id: 'org-1', name: 'Acme', domains: ['acme.example', 'acme.test'] },
+    organization: {
+      id: 'org-1',
+      name: 'Acme',
+      domains: ['acme.example', 'acme.test'],
+      fields: { region: 'EMEA' },
+    },
     agreementId: 'agr-1',
     ...over,
   };
@@ -133,6 +139,15 @@ describe('readField', () => {
     ['organization.name', 'Acme'],
     ['organization.domains', ['acme.example', 'acme.test']],
     ['organization.toString', undefined],
+    // The records' custom fields, by key.
+    ['customer.fields.tier', 'Gold'],
+    ['customer.fields.seats', 12],
+    ['customer.fields.missing', undefined],
+    ['customer.fields', undefined],
+    ['customer.fields.constructor', undefined],
+    ['customer.fields.tier.length', undefined],
+    ['organization.fields.region', 'EMEA'],
+    ['organization.fields.toString', undefined],
     ['unknown', undefined],
     ['', undefined],
   ];
@@ -149,6 +164,8 @@ describe('readField', () => {
       'customer.name',
       'organization.id',
       'organization.domains',
+      'customer.fields.tier',
+      'organization.fields.region',
       'refs.orderId',
       'data.reason',
     ])

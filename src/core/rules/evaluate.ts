@@ -40,8 +40,16 @@ export interface EventContext {
     segment: string | null;
     /** The customer's own time zone (IANA name), when their record has one: for date-only deadlines. */
     timeZone?: string | null;
+    /** Their record's custom fields (`customer.fields.<key>`). */
+    fields?: Record<string, unknown>;
   } | null;
-  organization: { id: string; name: string | null; domains: string[] } | null;
+  organization: {
+    id: string;
+    name: string | null;
+    domains: string[];
+    /** Its record's custom fields (`organization.fields.<key>`). */
+    fields?: Record<string, unknown>;
+  } | null;
   /** The agreement that applies to the customer (most specific), for rule scopes. */
   agreementId: string | null;
   /** The time zone of that agreement's business calendar: date-only deadlines of customers without one of their own. */
@@ -51,6 +59,10 @@ export interface EventContext {
 const hasOwn = (o: object, k: string) => Object.prototype.hasOwnProperty.call(o, k);
 /** Keys a path never reads, even as own properties (JSON.parse makes `__proto__` an own key). */
 const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+
+/** An own property's value (never one inherited, nor `__proto__` and the like). */
+const ownValue = (o: object | undefined, key: string): unknown =>
+  o && !FORBIDDEN_KEYS.has(key) && hasOwn(o, key) ? (o as Record<string, unknown>)[key] : undefined;
 
 export function readField(ctx: EventContext, path: string): unknown {
   const [head, ...rest] = path.split('.');
@@ -66,13 +78,12 @@ export function readField(ctx: EventContext, path: string): unknown {
     case 'refs':
       return rest.length === 1 && hasOwn(ctx.refs, rest[0]!) ? ctx.refs[rest[0]!] : undefined;
     case 'customer':
-      return ctx.customer && rest.length === 1 && hasOwn(ctx.customer, rest[0]!)
-        ? (ctx.customer as Record<string, unknown>)[rest[0]!]
-        : undefined;
-    case 'organization':
-      return ctx.organization && rest.length === 1 && hasOwn(ctx.organization, rest[0]!)
-        ? (ctx.organization as Record<string, unknown>)[rest[0]!]
-        : undefined;
+    case 'organization': {
+      const record = head === 'customer' ? ctx.customer : ctx.organization;
+      if (!record) return undefined;
+      if (rest.length === 2 && rest[0] === 'fields') return ownValue(record.fields, rest[1]!);
+      return rest.length === 1 && rest[0] !== 'fields' ? ownValue(record, rest[0]!) : undefined;
+    }
     case 'data': {
       let value: unknown = ctx.data;
       for (const key of rest) {

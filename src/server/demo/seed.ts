@@ -182,7 +182,7 @@ export async function seedDemo(db: Database, options: DemoOptions = {}): Promise
     password: DEMO_CUSTOMER_PASSWORD,
     customerId: portalCustomer!.id,
   });
-  // Two case fields, as a team would add them (Admin → Case fields).
+  // Two case fields, as a team would add them (Admin → Fields).
   await createField(db, actor, 'case', { key: 'order_number', label: 'Order number', type: 'text' });
   await createField(db, actor, 'case', {
     key: 'preferred_resolution',

@@ -186,6 +186,8 @@ describe('RuleDefinition: the issue’s examples', () => {
       { field: 'customer.email', op: 'contains', value: '@acme.' },
       { field: 'customer.externalId', op: 'exists', value: true },
       { field: 'organization.domains', op: 'contains', value: 'acme.example' },
+      { field: 'customer.fields.tier', op: 'in', value: ['Gold', 'Silver'] },
+      { field: 'organization.fields.seats_2', op: 'gte', value: 50 },
       { field: 'data.qty', op: 'gt', value: 1 },
       { field: 'data.qty', op: 'lt', value: '10' },
       { field: 'data.qty', op: 'lte', value: 10 },
@@ -286,6 +288,18 @@ describe('RuleDefinition: refusals say what is wrong, and where', () => {
       /a field is type, occurredAt, source, segment, data\.<path>/,
     ],
     ['data alone', withWhere({ field: 'data', op: 'exists' }), ['when', 'where', 0, 'field'], /a field is/],
+    [
+      'custom fields without a key',
+      withWhere({ field: 'customer.fields', op: 'exists' }),
+      ['when', 'where', 0, 'field'],
+      /or customer\.fields\.<key>/,
+    ],
+    [
+      'a custom field path that goes deeper',
+      withWhere({ field: 'organization.fields.a.b', op: 'exists' }),
+      ['when', 'where', 0, 'field'],
+      /a field is/,
+    ],
     [
       'an unknown customer field',
       withWhere({ field: 'customer.password', op: 'exists' }),

@@ -29,14 +29,15 @@ export type Operator = z.infer<typeof Operator>;
 /**
  * A field of the event as a rule sees it: `type`, `occurredAt`, `source`, `data.<path>`,
  * `refs.<key>`, `customer.<name|email|externalId|segment|id>`, `organization.<name|id|domains>`,
+ * `customer.fields.<key>` and `organization.fields.<key>` (their records' custom fields),
  * `segment` (the customer's segment key). Dots reach into nested `data`.
  */
 export const FieldPath = z
   .string()
   .max(200)
   .regex(
-    /^(type|occurredAt|source|segment|data(\.[A-Za-z0-9_-]+)+|refs\.[A-Za-z][A-Za-z0-9_]{0,62}|customer\.(id|name|email|externalId|segment)|organization\.(id|name|domains))$/,
-    'a field is type, occurredAt, source, segment, data.<path>, refs.<key>, customer.<id|name|email|externalId|segment> or organization.<id|name|domains>',
+    /^(type|occurredAt|source|segment|data(\.[A-Za-z0-9_-]+)+|refs\.[A-Za-z][A-Za-z0-9_]{0,62}|(customer|organization)\.fields\.[A-Za-z][A-Za-z0-9_]{0,62}|customer\.(id|name|email|externalId|segment)|organization\.(id|name|domains))$/,
+    'a field is type, occurredAt, source, segment, data.<path>, refs.<key>, customer.<id|name|email|externalId|segment>, organization.<id|name|domains>, or customer.fields.<key> or organization.fields.<key>',
   );
 
 const Scalar = z.union([z.string().max(1000), z.number(), z.boolean(), z.null()]);

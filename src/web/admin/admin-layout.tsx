@@ -67,10 +67,8 @@ export function AdminLayout() {
     <div className="admin">
       <nav className="admin-nav" aria-label="Administration">
         {GROUPS.map((group) => (
-          <div key={group.title} className="admin-nav__group" role="group" aria-label={group.title}>
-            <div className="admin-nav__title" aria-hidden="true">
-              {group.title}
-            </div>
+          <div key={group.title} className="admin-nav__group">
+            <div className="admin-nav__title">{group.title}</div>
             {group.sections.map((s) => {
               const active = within(s.to) || !!s.also?.some(within);
               return (

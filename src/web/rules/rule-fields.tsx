@@ -4,6 +4,8 @@ import { useState, type InputHTMLAttributes, type ReactNode } from 'react';
 import { OPERATORS, isoDurationMs } from '../../shared/schemas/rules.js';
 import { placeholdersOf } from '../../core/rules/templates.js';
 import { formatWallClock } from '../lib/format.js';
+import type { CustomFieldDefinition, Items } from '../lib/types.js';
+import { useApi } from '../lib/use-api.js';
 import { FormField, describedBy } from '../admin/form-parts.js';
 import {
   LIST_OPS,
@@ -181,6 +183,8 @@ export const OPERATOR_LABELS: Record<(typeof OPERATORS)[number], string> = {
 
 /** The lists the selectors' inputs offer (one copy per page). */
 export function RuleDatalists() {
+  const customerFields = useApi<Items<CustomFieldDefinition>>('/customer-fields');
+  const organizationFields = useApi<Items<CustomFieldDefinition>>('/organization-fields');
   return (
     <>
       <datalist id="rule-event-types">
@@ -192,6 +196,12 @@ export function RuleDatalists() {
         {FIELD_SUGGESTIONS.map((t) => (
           <option key={t} value={t} />
         ))}
+        {/* The custom fields admins defined (Admin → Fields), by their labels. */}
+        {(['customer', 'organization'] as const).flatMap((entity, i) =>
+          ((i === 0 ? customerFields : organizationFields).data?.items ?? []).map((f) => (
+            <option key={`${entity}.${f.key}`} value={`${entity}.fields.${f.key}`} label={f.label} />
+          )),
+        )}
       </datalist>
     </>
   );

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../../../../test/helpers/app.js';
+import { runSignalActions } from '../signals/actions.js';
 import { makeCustomer, makeOrganization, makeUser, unique } from '../../../../test/helpers/factories.js';
 
 let t: TestApp;
@@ -199,5 +200,53 @@ describe('customer and organization values', () => {
     const ann = (await t.get(`/api/v1/customers?email=ann-${u}@example.com`, admin)).body.items[0];
     // The option as the field spells it, a number, a yes/no; an undefined column stays text.
     expect(ann.customFields).toEqual({ [tier]: 'Gold', [seats]: 12, [vip]: true, note: '0042' });
+  });
+});
+
+describe('signal rules read custom fields', () => {
+  it('a condition on customer.fields and organization.fields, and a template that names them', async () => {
+    const tier = `tier_${unique()}`;
+    const region = `region_${unique()}`;
+    await define('customer', { key: tier, label: 'Tier', type: 'select', options: ['Gold', 'Silver'] });
+    const org = await makeOrganization(t.db, { customFields: { [region]: 'EMEA' } });
+    const gold = await makeCustomer(t.db, { organizationId: org.id, customFields: { [tier]: 'Gold' } });
+    const silver = await makeCustomer(t.db, { organizationId: org.id, customFields: { [tier]: 'Silver' } });
+    const type = `late${unique().replace(/[0-9]/g, 'x')}.order`;
+    const rule = await t.post(
+      '/api/v1/rules',
+      {
+        kind: 'match',
+        name: 'Late order of a gold customer in EMEA',
+        when: {
+          type,
+          where: [
+            { field: `customer.fields.${tier}`, op: 'eq', value: 'Gold' },
+            { field: `organization.fields.${region}`, op: 'eq', value: 'EMEA' },
+          ],
+        },
+        actions: [
+          {
+            kind: 'open_case',
+            subject: `{{customer.fields.${tier}}} customer in {{organization.fields.${region}}}: {{refs.orderId}}`,
+          },
+        ],
+      },
+      admin,
+    );
+    expect(rule.status, JSON.stringify(rule.body)).toBe(201);
+    const source = await t.post('/api/v1/event-sources', { key: `erp-${unique()}`, name: 'ERP' }, admin);
+    const events = [gold, silver].map((c, i) => ({
+      id: `late-${i}-${unique()}`,
+      type,
+      occurredAt: new Date().toISOString(),
+      customer: { id: c.id },
+      refs: { orderId: `SO-${i}` },
+    }));
+    expect((await t.post('/api/v1/events', { events }, source.body.token)).body.accepted).toBe(2);
+    const found = (await t.get(`/api/v1/signals?ruleId=${rule.body.id}`, admin)).body.items;
+    expect(found.map((s: { customerId: string }) => s.customerId)).toEqual([gold.id]);
+    await runSignalActions(t.db);
+    const opened = (await t.get(`/api/v1/cases?customerId=${gold.id}`, admin)).body.items;
+    expect(opened.map((c: { subject: string }) => c.subject)).toEqual(['Gold customer in EMEA: SO-0']);
   });
 });

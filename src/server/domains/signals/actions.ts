@@ -119,9 +119,11 @@ interface TemplateContext {
 }
 
 const TEMPLATE_CONTEXT = sql`
-  (select jsonb_build_object('name', c.name, 'email', c.email, 'externalId', c.external_id)
+  (select jsonb_build_object('name', c.name, 'email', c.email, 'externalId', c.external_id,
+      'fields', c.custom_fields)
     from customers c where c.id = s.customer_id) as tpl_customer,
-  (select jsonb_build_object('name', o.name) from organizations o where o.id = s.organization_id) as tpl_organization,
+  (select jsonb_build_object('name', o.name, 'fields', o.custom_fields)
+    from organizations o where o.id = s.organization_id) as tpl_organization,
   (select jsonb_build_object('type', e.type,
       'occurredAt', to_char(e.occurred_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
       'data', e.data, 'refs', e.refs)

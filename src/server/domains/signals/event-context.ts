@@ -108,6 +108,7 @@ export const personColumns = {
   organizationId: customers.organizationId,
   segment: sql<string | null>`coalesce(${customers.segment}, ${organizations.segment})`,
   timeZone: customers.timeZone,
+  customFields: customers.customFields,
 };
 export interface Person {
   id: string;
@@ -117,6 +118,7 @@ export interface Person {
   organizationId: string | null;
   segment: string | null;
   timeZone: string | null;
+  customFields: Record<string, unknown>;
 }
 
 export async function contextsFor(
@@ -137,7 +139,12 @@ export async function contextsFor(
     : [];
   const orgs = orgIds.length
     ? await db
-        .select({ id: organizations.id, name: organizations.name, domains: organizations.domains })
+        .select({
+          id: organizations.id,
+          name: organizations.name,
+          domains: organizations.domains,
+          fields: organizations.customFields,
+        })
         .from(organizations)
         .where(sql`${organizations.id} = any(${sql.param(orgIds)}::uuid[])`)
     : [];
@@ -173,9 +180,10 @@ export async function contextsFor(
             externalId: p.externalId,
             segment: p.segment,
             timeZone: p.timeZone,
+            fields: p.customFields,
           }
         : null,
-      organization: o ? { id: o.id, name: o.name, domains: o.domains } : null,
+      organization: o ? { id: o.id, name: o.name, domains: o.domains, fields: o.fields } : null,
       agreementId: agreement?.id ?? null,
       agreementZone: agreement?.timeZone ?? null,
     };
