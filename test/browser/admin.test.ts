@@ -340,7 +340,8 @@ describe('categories and case fields', () => {
     await fieldForm.getByRole('button', { name: 'Add field' }).click();
     await eventually(() => text(page.getByTestId('notice'))).toBe('Field “Return reason” added.');
     const field = page.getByTestId('case-field-row').filter({ hasText: 'Return reason' });
-    expect(await texts(field.locator('td'))).toEqual([
+    // The list is read again after the notice.
+    await eventually(() => texts(field.locator('td'))).toEqual([
       'Return reason',
       'return_reason',
       'List of options',
@@ -467,6 +468,25 @@ describe('customer and organization fields', () => {
       region: 'APAC',
       account_manager: organization!.customFields.account_manager,
     });
+  });
+});
+
+describe('lists filtered by a field', () => {
+  it('the customer list filters by a list field, in the address, and clears', async () => {
+    const silver = await stack.api<{ total: number; items: Customer[] }>(
+      '/customers?field=tier:Silver&includeTotal=true&limit=200',
+      admin,
+    );
+    expect(silver.total).toBeGreaterThan(1);
+    await page.goto(`${stack.url}/customers`);
+    await page.getByLabel('Loyalty tier', { exact: true }).selectOption('Silver');
+    await eventually(() => text(page.getByTestId('customer-total'))).toBe(`${silver.total} customers found`);
+    expect(new URL(page.url()).searchParams.get('f.tier')).toBe('Silver');
+    const shown = await page.getByTestId('customer-row').locator('td:first-child').allInnerTexts();
+    expect(shown.map((n) => n.trim())).toEqual(silver.items.slice(0, shown.length).map((c) => c.name));
+    await page.getByRole('button', { name: 'Clear filters' }).click();
+    await eventually(() => page.getByLabel('Loyalty tier', { exact: true }).inputValue()).toBe('');
+    expect(new URL(page.url()).searchParams.has('f.tier')).toBe(false);
   });
 });
 

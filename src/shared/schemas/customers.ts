@@ -1,3 +1,4 @@
+import { FieldFilters } from './fields.js';
 import { z } from 'zod';
 import {
   BooleanQuery,
@@ -67,6 +68,7 @@ export const CustomerListQuery = z.strictObject({
   segment: SegmentKey.optional().describe('effective segment'),
   email: z.string().max(LIMITS.email).optional().describe('exact e-mail, case-insensitive'),
   externalId: z.string().max(LIMITS.externalId).optional(),
+  field: FieldFilters.optional(),
   sort: z.enum(CUSTOMER_SORTS).default('name'),
   limit: Limit,
   cursor: Cursor.optional(),

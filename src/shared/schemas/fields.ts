@@ -40,3 +40,16 @@ export const CustomFieldDefinition = z.object({
   updatedAt: IsoDateTime.describe('the version to send in If-Match when saving a change'),
 });
 export type CustomFieldDefinition = z.infer<typeof CustomFieldDefinition>;
+
+/** A list filter on one custom field: `key:value` (an empty value: records without one). */
+export const FieldFilter = z
+  .string()
+  .regex(/^[A-Za-z][A-Za-z0-9_]{0,62}:[^]{0,200}$/, 'a field filter is key:value, e.g. tier:Gold');
+
+/** Up to 5 field filters (the `field` parameter, repeated), all of which must hold. */
+export const FieldFilters = z
+  .union([FieldFilter, z.array(FieldFilter).max(5)])
+  .transform((v) => (Array.isArray(v) ? v : [v]))
+  .describe(
+    'key:value, repeatable (up to 5, all must hold): records whose custom field has this value; a defined field reads the value as its type (tier:gold finds Gold), an empty value finds records without one',
+  );

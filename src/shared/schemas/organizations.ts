@@ -1,3 +1,4 @@
+import { FieldFilters } from './fields.js';
 import { z } from 'zod';
 import {
   BooleanQuery,
@@ -58,6 +59,7 @@ export const OrganizationListQuery = z.strictObject({
   q: Search.optional().describe('part of the name, or a domain'),
   segment: SegmentKey.optional(),
   domain: z.string().max(253).optional().describe('exact domain'),
+  field: FieldFilters.optional(),
   sort: z.enum(ORGANIZATION_SORTS).default('name'),
   limit: Limit,
   cursor: Cursor.optional(),

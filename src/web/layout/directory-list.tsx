@@ -1,12 +1,14 @@
 import type { ReactNode } from 'react';
 // The searchable, segment-filtered, sortable, paged directory lists (customers, organizations):
-// one hook for their state and one component for everything above the table.
+// one hook for their state and one component for everything above the table. Staff also filter
+// by the list and yes/no fields admins defined (Admin → Fields): `f.<key>` in the page's address,
+// `field=<key>:<value>` to the API.
 import { useCallback } from 'react';
 import { useSearchParams } from 'react-router-dom';
 import { LIMITS } from '../../shared/schemas/common.js';
 import { isStaff, useMe } from '../auth/auth-context.js';
 import { countOf } from '../lib/format.js';
-import type { Page } from '../lib/types.js';
+import type { CustomFieldDefinition, Items, Page } from '../lib/types.js';
 import { useApi } from '../lib/use-api.js';
 import { useSegments } from '../lib/use-segments.js';
 import { Flash } from './flash.js';
@@ -26,9 +28,19 @@ export function useDirectoryList<T, S extends string>(path: string, sorts: reado
   const segment = params.get('segment') ?? '';
   const sortParam = params.get('sort');
   const sort = sorts.includes(sortParam as S) ? (sortParam as S) : defaultSort;
+  const entity = path === '/organizations' ? 'organization' : 'customer';
+  const definitions = useApi<Items<CustomFieldDefinition>>(staff ? `/${entity}-fields` : null);
+  const filterFields = (definitions.data?.items ?? []).filter(
+    (d) => d.active && (d.type === 'select' || d.type === 'boolean'),
+  );
+  /** The field filters set, as [key, value]. */
+  const fieldValues = [...params.entries()]
+    .filter(([name, value]) => name.startsWith('f.') && value !== '')
+    .map(([name, value]) => [name.slice(2), value] as const);
+  const field = fieldValues.map(([key, value]) => `${key}:${value}`);
   const list = useApi<Page<T>>(
     path,
-    { q: q.trim(), segment, sort, limit: PAGE_SIZE, cursor: pager.cursor, includeTotal: true },
+    { q: q.trim(), segment, field, sort, limit: PAGE_SIZE, cursor: pager.cursor, includeTotal: true },
     { keepPrevious: true },
   );
   const { segments, segmentName } = useSegments(staff);
@@ -48,7 +60,10 @@ export function useDirectoryList<T, S extends string>(path: string, sorts: reado
     setFilters,
     onSearch,
     onSort,
-    filtered: q.trim() !== '' || segment !== '',
+    filterFields,
+    fieldValues,
+    field,
+    filtered: q.trim() !== '' || segment !== '' || field.length > 0,
     items: list.data?.items ?? [],
     total: list.data?.total,
   };
@@ -69,7 +84,8 @@ export function DirectoryListHead(props: {
   actions?: ReactNode;
 }) {
   const { state, noun, title } = props;
-  const { total, filtered, staff, segment, segments, setFilters, list, items } = state;
+  const { total, filtered, staff, segment, segments, setFilters, list, items, fieldValues } = state;
+  const fieldValue = new Map(fieldValues);
   return (
     <>
       <PageHeader
@@ -90,7 +106,7 @@ export function DirectoryListHead(props: {
               {props.exportAs && (
                 <ExportButton
                   {...props.exportAs}
-                  query={{ q: state.q.trim(), segment: state.segment, sort: state.sort }}
+                  query={{ q: state.q.trim(), segment: state.segment, field: state.field, sort: state.sort }}
                 />
               )}
             </>
@@ -119,11 +135,35 @@ export function DirectoryListHead(props: {
             onChange={(v) => setFilters({ segment: v })}
           />
         )}
+        {state.filterFields.map((d) => (
+          <FilterSelect
+            key={d.key}
+            id={`${noun}-field-${d.key}`}
+            label={d.label}
+            value={fieldValue.get(d.key) ?? ''}
+            options={
+              d.type === 'boolean'
+                ? [
+                    ['true', 'Yes'],
+                    ['false', 'No'],
+                  ]
+                : (d.options ?? []).map((o) => [o, o] as const)
+            }
+            all="Any"
+            onChange={(v) => setFilters({ [`f.${d.key}`]: v })}
+          />
+        ))}
         {filtered && (
           <button
             type="button"
             className="button button--ghost"
-            onClick={() => setFilters({ q: '', segment: '' })}
+            onClick={() =>
+              setFilters({
+                q: '',
+                segment: '',
+                ...Object.fromEntries(fieldValues.map(([key]) => [`f.${key}`, ''])),
+              })
+            }
           >
             Clear filters
           </button>

@@ -13,7 +13,7 @@ import { mergedAway } from '../../lib/merging.js';
 import { translateDbError } from '../../lib/db-errors.js';
 import * as policy from '../../policies/customers.js';
 import { users } from '../auth/auth.table.js';
-import { assertCustomFields } from '../fields/fields.service.js';
+import { assertCustomFields, fieldFilterCondition } from '../fields/fields.service.js';
 import { diff, recordDomainEvent } from '../domain-events/domain-events.repo.js';
 import { organizationExists } from '../organizations/organizations.repo.js';
 import { segmentExists } from '../segments/segments.repo.js';
@@ -92,7 +92,8 @@ export async function getCustomer(db: Database, actor: Actor, id: string): Promi
 }
 
 export async function listCustomers(db: Database, actor: Actor, query: CustomerListQuery) {
-  const page = await repo.listCustomers(db, query, policy.customerListScope(actor));
+  const byFields = await fieldFilterCondition(db, 'customer', customers.customFields, query.field);
+  const page = await repo.listCustomers(db, query, and(policy.customerListScope(actor), byFields));
   return { items: page.items.map(toCustomerDto), nextCursor: page.nextCursor, total: page.total };
 }
 

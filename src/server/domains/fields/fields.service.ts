@@ -2,7 +2,8 @@
 // check of a record's values against them. Cases take only defined fields; customers and
 // organizations keep free-form values too (integrations send their own attributes), and only
 // the defined ones are typed.
-import { and, asc, eq } from 'drizzle-orm';
+import { and, asc, eq, sql, type SQL } from 'drizzle-orm';
+import type { AnyPgColumn } from 'drizzle-orm/pg-core';
 import type { z } from 'zod';
 import type { Database } from '../../../db/client.js';
 import { nextVersion } from '../../../db/columns.js';
@@ -15,10 +16,10 @@ import type {
 import type { Actor } from '../../lib/actor.js';
 import { translateDbError } from '../../lib/db-errors.js';
 import { assertUnchangedSince } from '../../lib/edit-version.js';
-import { conflict, notFound, unprocessable } from '../../lib/errors.js';
+import { badRequest, conflict, notFound, unprocessable } from '../../lib/errors.js';
 import { diff, recordDomainEvent } from '../domain-events/domain-events.repo.js';
 import { customFieldDefinitions } from './fields.table.js';
-import { customFieldIssues } from '../../../shared/field-values.js';
+import { customFieldIssues, parseFieldText } from '../../../shared/field-values.js';
 
 const NIL = '00000000-0000-0000-0000-000000000000';
 
@@ -165,4 +166,33 @@ export async function assertCustomFields(
   const issues = customFieldIssues(defs, values, { unknown: entity === 'case' ? 'reject' : 'allow', before });
   if (issues.length > 0)
     throw unprocessable('invalid_custom_field', `${issues[0]!.path}: ${issues[0]!.message}`, issues);
+}
+
+/**
+ * The condition of a list's `field` filters (`key:value`, all must hold) on a record's custom
+ * fields column: a defined field's value is read as its type and compared as the stored JSON
+ * renders it (`12`, `true`, the option as spelled), another key's as text; an empty value
+ * matches records without one. A value a defined field cannot hold is `400 invalid_field_filter`.
+ */
+export async function fieldFilterCondition(
+  db: Database,
+  entity: FieldEntity,
+  column: AnyPgColumn,
+  filters: string[] | undefined,
+): Promise<SQL | undefined> {
+  if (!filters?.length) return undefined;
+  const defs = new Map((await loadDefinitions(db, entity)).map((d) => [d.key, d]));
+  return and(
+    ...filters.map((filter) => {
+      const at = filter.indexOf(':');
+      const key = filter.slice(0, at);
+      const text = filter.slice(at + 1).trim();
+      if (text === '') return sql`(${column} ->> ${key}::text) is null`;
+      const def = defs.get(key);
+      const typed = def ? parseFieldText(def, text) : { value: text };
+      if ('error' in typed)
+        throw badRequest('invalid_field_filter', `field ${key}: ${typed.error}, not ${JSON.stringify(text)}`);
+      return sql`(${column} ->> ${key}::text) = ${String(typed.value)}`;
+    }),
+  );
 }

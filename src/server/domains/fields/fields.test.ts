@@ -250,3 +250,70 @@ describe('signal rules read custom fields', () => {
     expect(opened.map((c: { subject: string }) => c.subject)).toEqual(['Gold customer in EMEA: SO-0']);
   });
 });
+
+describe('lists filtered by custom fields', () => {
+  it('field=key:value finds the records with that value, read as the field type', async () => {
+    const tier = `tier_${unique()}`;
+    const seats = `seats_${unique()}`;
+    await define('customer', { key: tier, label: 'Tier', type: 'select', options: ['Gold', 'Silver'] });
+    await define('customer', { key: seats, label: 'Seats', type: 'number' });
+    const org = await makeOrganization(t.db);
+    const made = (name: string, customFields: Record<string, string | number>) =>
+      makeCustomer(t.db, { name, organizationId: org.id, customFields });
+    await made('Ann', { [tier]: 'Gold', [seats]: 12, note: 'vip' });
+    await made('Bob', { [tier]: 'Silver', [seats]: 3 });
+    await made('Cyd', {});
+    const names = async (...filters: string[]) => {
+      const query = filters.map((f) => `field=${encodeURIComponent(f)}`).join('&');
+      const res = await t.get(`/api/v1/customers?organizationId=${org.id}&${query}&includeTotal=true`, agent);
+      expect(res.status, JSON.stringify(res.body)).toBe(200);
+      return res.body.items.map((c: { name: string }) => c.name);
+    };
+    expect(await names(`${tier}:gold`)).toEqual(['Ann']);
+    expect(await names(`${tier}:Silver`)).toEqual(['Bob']);
+    expect(await names(`${tier}:`)).toEqual(['Cyd']);
+    expect(await names(`${seats}:12.0`)).toEqual(['Ann']);
+    expect(await names(`${tier}:Gold`, `${seats}:3`)).toEqual([]);
+    expect(await names(`${tier}:Silver`, `${seats}:3`)).toEqual(['Bob']);
+    expect(await names('note:vip')).toEqual(['Ann']);
+
+    const bad = await t.get(`/api/v1/customers?field=${tier}:Platinum`, agent);
+    expect(bad.status).toBe(400);
+    expect(bad.body.error).toEqual({
+      code: 'invalid_field_filter',
+      message: `field ${tier}: must be one of Gold, Silver, not "Platinum"`,
+    });
+    expect((await t.get('/api/v1/customers?field=no-colon', agent)).status).toBe(400);
+
+    // The export takes the same filter.
+    const csv = await t.get(
+      `/api/v1/customers/export.csv?organizationId=${org.id}&field=${tier}:gold`,
+      admin,
+    );
+    expect(csv.status).toBe(200);
+    const lines = (csv.body as string).trim().split('\n');
+    expect(lines).toHaveLength(2);
+    expect(lines[1]).toContain('Ann');
+  });
+
+  it('organizations too; and a customer who may see their organization sees no one else through a filter', async () => {
+    const region = `region_${unique()}`;
+    await define('organization', { key: region, label: 'Region', type: 'select', options: ['EMEA', 'APAC'] });
+    const mine = await makeOrganization(t.db, { customFields: { [region]: 'EMEA' } });
+    const other = await makeOrganization(t.db, { customFields: { [region]: 'EMEA' } });
+    const orgs = await t.get(`/api/v1/organizations?field=${region}:emea&limit=100`, agent);
+    expect(orgs.body.items.map((o: { id: string }) => o.id).sort()).toEqual([mine.id, other.id].sort());
+
+    const flag = `flag_${unique()}`;
+    const me = await makeCustomer(t.db, {
+      organizationId: mine.id,
+      organizationAccess: true,
+      customFields: { [flag]: 'x' },
+    });
+    await makeCustomer(t.db, { organizationId: other.id, customFields: { [flag]: 'x' } });
+    const { token } = await makeUser(t.db, 'customer', { customerId: me.id });
+    const seen = await t.get(`/api/v1/customers?field=${flag}:x&limit=100`, token);
+    expect(seen.status).toBe(200);
+    expect(seen.body.items.map((c: { id: string }) => c.id)).toEqual([me.id]);
+  });
+});

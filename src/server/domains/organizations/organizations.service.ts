@@ -1,5 +1,6 @@
 // Use cases on organizations (business customers). Domains are unique among live organizations:
 // they decide which organization an unknown e-mail sender belongs to.
+import { and } from 'drizzle-orm';
 import type { Database } from '../../../db/client.js';
 import type {
   Organization,
@@ -12,7 +13,7 @@ import { conflict, notFound, unprocessable } from '../../lib/errors.js';
 import { mergedAway } from '../../lib/merging.js';
 import { translateDbError } from '../../lib/db-errors.js';
 import * as policy from '../../policies/organizations.js';
-import { assertCustomFields } from '../fields/fields.service.js';
+import { assertCustomFields, fieldFilterCondition } from '../fields/fields.service.js';
 import { diff, recordDomainEvent } from '../domain-events/domain-events.repo.js';
 import { segmentExists } from '../segments/segments.repo.js';
 import * as repo from './organizations.repo.js';
@@ -62,7 +63,8 @@ export async function getOrganization(db: Database, actor: Actor, id: string) {
 }
 
 export async function listOrganizations(db: Database, actor: Actor, query: OrganizationListQuery) {
-  const page = await repo.listOrganizations(db, query, policy.organizationListScope(actor));
+  const byFields = await fieldFilterCondition(db, 'organization', organizations.customFields, query.field);
+  const page = await repo.listOrganizations(db, query, and(policy.organizationListScope(actor), byFields));
   return { items: page.items.map(toOrganizationDto), nextCursor: page.nextCursor, total: page.total };
 }
 
