@@ -414,6 +414,7 @@ describe('customer and organization fields', () => {
       'tier',
       'List of options',
       'Gold, Silver, Bronze',
+      'Yes',
       'On',
       'Edit',
     ]);
@@ -421,6 +422,8 @@ describe('customer and organization fields', () => {
     expect(await form.getByRole('checkbox', { name: 'Required to solve a case' }).count()).toBe(0);
     await form.getByLabel('Label', { exact: true }).fill('Seats licensed');
     await form.getByLabel('Type', { exact: true }).selectOption('number');
+    // Not shown to customers unless ticked: a number of seats is for staff.
+    expect(await form.getByRole('checkbox', { name: /Shown to customers/ }).isChecked()).toBe(false);
     await form.getByRole('button', { name: 'Add field' }).click();
     await eventually(() => text(page.getByTestId('notice'))).toBe('Field “Seats licensed” added.');
 
@@ -468,6 +471,29 @@ describe('customer and organization fields', () => {
       region: 'APAC',
       account_manager: organization!.customFields.account_manager,
     });
+  });
+});
+
+describe('fields a customer sees', () => {
+  it('a customer sees their loyalty tier (shown to customers), under its label, and nothing else', async () => {
+    const maria = await stack.api<{ items: Customer[] }>(
+      `/customers?email=${encodeURIComponent(DEMO.customer.email)}`,
+      admin,
+    );
+    const record = maria.items[0]!;
+    // Staff see more than the tier on her organization: its account manager and region.
+    const org = await stack.api<Organization>(`/organizations/${record.organizationId}`, admin);
+    expect(Object.keys(org.customFields).sort()).toEqual(['account_manager', 'region']);
+    const portal = await stack.newPage();
+    await signIn(portal, stack.url, DEMO.customer);
+    await portal.goto(`${stack.url}/customers/${record.id}`);
+    const facts = portal.locator('section', { has: portal.getByRole('heading', { name: 'Custom fields' }) });
+    await eventually(() => texts(facts.locator('dt'))).toEqual(['Loyalty tier']);
+    expect(await text(portal.getByTestId('customer-cf-tier'))).toBe('Gold');
+    await portal.goto(`${stack.url}/organizations/${record.organizationId}`);
+    await eventually(() => text(portal.getByTestId('organization-heading'))).toBe(org.name);
+    expect(await portal.getByRole('heading', { name: 'Custom fields' }).count()).toBe(0);
+    await portal.close();
   });
 });
 

@@ -112,6 +112,7 @@ export async function seedDemo(db: Database, options: DemoOptions = {}): Promise
     label: 'Loyalty tier',
     type: 'select',
     options: ['Gold', 'Silver', 'Bronze'],
+    customerVisible: true,
   });
   for (const o of ORGANIZATIONS) {
     await createOrganization(db, actor, {

@@ -23,6 +23,12 @@ export const CustomFieldDefinitionInput = z.strictObject({
     .boolean()
     .optional()
     .describe('cases only: the field must have a value before the case is solved'),
+  customerVisible: z
+    .boolean()
+    .optional()
+    .describe(
+      'customers and organizations only: the customer sees it on their own record and their organization (other custom fields are for staff)',
+    ),
   active: z.boolean().optional(),
 });
 export const CustomFieldDefinitionUpdate = CustomFieldDefinitionInput.omit({
@@ -36,6 +42,7 @@ export const CustomFieldDefinition = z.object({
   type: CustomFieldType,
   options: z.array(z.string()).nullable(),
   required: z.boolean(),
+  customerVisible: z.boolean(),
   active: z.boolean(),
   updatedAt: IsoDateTime.describe('the version to send in If-Match when saving a change'),
 });

@@ -217,7 +217,7 @@ function FieldsSection({ entity, say }: { entity: FieldEntity; say: Say }) {
             'Key',
             'Type',
             'Options',
-            ...(entity === 'case' ? ['Required to solve'] : []),
+            entity === 'case' ? 'Required to solve' : 'Customers see it',
             'State',
             '',
           ]}
@@ -230,7 +230,7 @@ function FieldsSection({ entity, say }: { entity: FieldEntity; say: Say }) {
               </td>
               <td>{TYPE_LABELS[f.type]}</td>
               <td data-testid={`${entity}-field-options`}>{f.options?.join(', ') ?? '—'}</td>
-              {entity === 'case' && <td>{f.required ? 'Yes' : 'No'}</td>}
+              <td>{(entity === 'case' ? f.required : f.customerVisible) ? 'Yes' : 'No'}</td>
               <td data-testid={`${entity}-field-state`}>{f.active ? 'On' : 'Off'}</td>
               <td>
                 <button
@@ -349,6 +349,7 @@ function FieldForm(props: {
   const [type, setType] = useState<CustomFieldType>(field?.type ?? 'text');
   const [options, setOptions] = useState((field?.options ?? []).join('\n'));
   const [required, setRequired] = useState(field?.required ?? false);
+  const [customerVisible, setCustomerVisible] = useState(field?.customerVisible ?? false);
   const [active, setActive] = useState(field?.active ?? true);
   const { errors, formError, saving, submit, conflict } = useFormSubmit({
     conflictFields: { field_exists: 'key' },
@@ -362,7 +363,7 @@ function FieldForm(props: {
   /** Saves onto the version of the field this form was opened on, unless `overwrite`. */
   async function save(overwrite = false) {
     const chosen = type === 'select' ? { options: optionsFrom(options) } : {};
-    const mustHave = isCase ? { required } : {};
+    const mustHave = isCase ? { required } : { customerVisible };
     const sent = field
       ? await submit(CustomFieldDefinitionUpdate, { label, active, ...mustHave, ...chosen }, async (data) =>
           props.onDone(
@@ -383,6 +384,7 @@ function FieldForm(props: {
       setKey('');
       setOptions('');
       setRequired(false);
+      setCustomerVisible(false);
     }
   }
 
@@ -450,10 +452,22 @@ function FieldForm(props: {
           </FormField>
         )}
       </div>
-      {isCase && (
+      {isCase ? (
         <label className="checkbox">
           <input type="checkbox" checked={required} onChange={(e) => setRequired(e.target.checked)} />
           <span>Required to solve a case</span>
+        </label>
+      ) : (
+        <label className="checkbox">
+          <input
+            type="checkbox"
+            checked={customerVisible}
+            onChange={(e) => setCustomerVisible(e.target.checked)}
+          />
+          <span>
+            Shown to customers (on their own record and their organization, in the portal; other fields are
+            for staff only)
+          </span>
         </label>
       )}
       {field && (

@@ -136,7 +136,7 @@ function CustomerDetail({ id }: { id: string }) {
             <CustomFieldFacts
               entity="customer"
               values={c.customFields}
-              staff={staff}
+
               testIdPrefix="customer-cf-"
             />
           </section>

@@ -1,6 +1,6 @@
 // A record's custom fields on its page: the fields admins defined under their labels (yes/no for
-// a yes/no field), by label, then other values under their keys. Staff read the definitions;
-// a customer looking at their own record sees the keys made readable.
+// a yes/no field), by label, then other values under their keys. A customer gets (and reads the
+// definitions of) only the fields shown to customers.
 import type { FieldEntity } from '../../shared/schemas/fields.js';
 import { humanize, orDash } from '../lib/format.js';
 import type { CustomFieldDefinition, Items } from '../lib/types.js';
@@ -17,12 +17,10 @@ const shown = (value: unknown, def: CustomFieldDefinition | undefined) =>
 export function CustomFieldFacts(props: {
   entity: FieldEntity;
   values: Record<string, unknown>;
-  /** Staff: the definitions are read for their labels. */
-  staff: boolean;
   /** The test id of a value: `${testIdPrefix}${key}`. */
   testIdPrefix?: string;
 }) {
-  const defs = useApi<Items<CustomFieldDefinition>>(props.staff ? `/${props.entity}-fields` : null);
+  const defs = useApi<Items<CustomFieldDefinition>>(`/${props.entity}-fields`);
   const byKey = new Map((defs.data?.items ?? []).map((d) => [d.key, d]));
   const entries = Object.entries(props.values)
     .map(([key, value]) => ({ key, value, def: byKey.get(key) }))

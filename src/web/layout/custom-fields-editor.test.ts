@@ -55,6 +55,7 @@ describe('defined fields beside the free-form ones', () => {
     type,
     options,
     required: false,
+    customerVisible: false,
     active,
     updatedAt: '2026-12-04T10:00:00.000Z',
   });

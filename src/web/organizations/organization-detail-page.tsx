@@ -103,7 +103,7 @@ export function OrganizationDetailPage() {
         {customFields.length > 0 && (
           <section className="card" aria-labelledby="org-custom-title">
             <h2 id="org-custom-title">Custom fields</h2>
-            <CustomFieldFacts entity="organization" values={o.customFields} staff={staff} />
+            <CustomFieldFacts entity="organization" values={o.customFields} />
           </section>
         )}
         {o.notes && (

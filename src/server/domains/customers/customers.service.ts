@@ -13,7 +13,7 @@ import { mergedAway } from '../../lib/merging.js';
 import { translateDbError } from '../../lib/db-errors.js';
 import * as policy from '../../policies/customers.js';
 import { users } from '../auth/auth.table.js';
-import { assertCustomFields, fieldFilterCondition } from '../fields/fields.service.js';
+import { assertCustomFields, customerVisibleFields, fieldFilterCondition } from '../fields/fields.service.js';
 import { diff, recordDomainEvent } from '../domain-events/domain-events.repo.js';
 import { organizationExists } from '../organizations/organizations.repo.js';
 import { segmentExists } from '../segments/segments.repo.js';
@@ -88,13 +88,34 @@ export async function getCustomer(db: Database, actor: Actor, id: string): Promi
   }
   // A customer asking for someone else's record learns nothing, not even that it exists.
   if (!row || !policy.canReadCustomer(actor, row)) throw notFound('customer');
-  return toCustomerDto(row);
+  return (await forActor(db, actor))(toCustomerDto(row));
+}
+
+/**
+ * The customer record as this actor may see it: staff see every custom field; a customer (their
+ * own record, a colleague's) only the fields defined as shown to customers.
+ */
+async function forActor(db: Database, actor: Actor): Promise<(c: Customer) => Customer> {
+  if (isStaff(actor)) return (c) => c;
+  const shown = await customerVisibleFields(db, 'customer');
+  return (c) => ({ ...c, customFields: shown(c.customFields) });
 }
 
 export async function listCustomers(db: Database, actor: Actor, query: CustomerListQuery) {
-  const byFields = await fieldFilterCondition(db, 'customer', customers.customFields, query.field);
+  const byFields = await fieldFilterCondition(
+    db,
+    'customer',
+    customers.customFields,
+    query.field,
+    !isStaff(actor),
+  );
   const page = await repo.listCustomers(db, query, and(policy.customerListScope(actor), byFields));
-  return { items: page.items.map(toCustomerDto), nextCursor: page.nextCursor, total: page.total };
+  const shown = await forActor(db, actor);
+  return {
+    items: page.items.map((row) => shown(toCustomerDto(row))),
+    nextCursor: page.nextCursor,
+    total: page.total,
+  };
 }
 
 export async function createCustomer(db: Database, actor: Actor, input: CustomerCreate): Promise<Customer> {

@@ -21,17 +21,21 @@ export const fieldsRoutes =
     const tags = ['fields'];
     for (const entity of FIELD_ENTITIES) {
       const path = `/${entity}-fields`;
+      // Customers read the customer and organization fields shown to them (their labels).
+      const readers = entity === 'case' ? { config: { access: STAFF } } : {};
       app.get(
         path,
         {
-          config: { access: STAFF },
+          ...readers,
           schema: {
             tags,
-            summary: `List the custom fields of ${PLURAL[entity]} (switched-off ones too)`,
+            summary: `List the custom fields of ${PLURAL[entity]} (switched-off ones too; a customer: those shown to customers)`,
             response: { 200: z.object({ items: z.array(CustomFieldDefinition) }), ...errors(...AUTHED) },
           },
         },
-        async () => ({ items: (await fields.listFields(db, entity)).map(fields.toFieldDto) }),
+        async (request) => ({
+          items: (await fields.listFields(db, entity, actorOf(request))).map(fields.toFieldDto),
+        }),
       );
       app.post(
         path,
@@ -50,7 +54,7 @@ export const fieldsRoutes =
       app.get(
         `${path}/:key`,
         {
-          config: { access: STAFF },
+          ...readers,
           schema: {
             tags,
             summary: `Read one custom field of ${PLURAL[entity]}`,
@@ -58,7 +62,7 @@ export const fieldsRoutes =
             response: { 200: CustomFieldDefinition, ...errors(...AUTHED, 404) },
           },
         },
-        async (request) => fields.getField(db, entity, request.params.key),
+        async (request) => fields.getField(db, entity, request.params.key, actorOf(request)),
       );
       app.patch(
         `${path}/:key`,

@@ -13,7 +13,7 @@ import type {
   CustomFieldDefinitionUpdate,
   FieldEntity,
 } from '../../../shared/schemas/fields.js';
-import type { Actor } from '../../lib/actor.js';
+import { isStaff, type Actor } from '../../lib/actor.js';
 import { translateDbError } from '../../lib/db-errors.js';
 import { assertUnchangedSince } from '../../lib/edit-version.js';
 import { badRequest, conflict, notFound, unprocessable } from '../../lib/errors.js';
@@ -37,6 +37,7 @@ export const toFieldDto = (r: Definition): CustomFieldDefinition => ({
   type: r.type,
   options: r.options,
   required: r.required,
+  customerVisible: r.customerVisible,
   active: r.active,
   updatedAt: r.updatedAt.toISOString(),
 });
@@ -48,16 +49,25 @@ export const loadDefinitions = (db: Database, entity: FieldEntity) =>
     .from(customFieldDefinitions)
     .where(and(ofEntity(entity), eq(customFieldDefinitions.active, true)));
 
-/** Every field of this kind, switched off too, by label. */
-export const listFields = (db: Database, entity: FieldEntity) =>
+/** A customer reads only the fields shown to customers, and switched on. */
+const readableBy = (actor?: Actor) =>
+  !actor || isStaff(actor)
+    ? undefined
+    : and(eq(customFieldDefinitions.customerVisible, true), eq(customFieldDefinitions.active, true));
+
+/** Every field of this kind, switched off too, by label (a customer: see readableBy). */
+export const listFields = (db: Database, entity: FieldEntity, actor?: Actor) =>
   db
     .select()
     .from(customFieldDefinitions)
-    .where(ofEntity(entity))
+    .where(and(ofEntity(entity), readableBy(actor)))
     .orderBy(asc(customFieldDefinitions.label), asc(customFieldDefinitions.key));
 
-export async function getField(db: Database, entity: FieldEntity, key: string) {
-  const [row] = await db.select().from(customFieldDefinitions).where(ofEntity(entity, key));
+export async function getField(db: Database, entity: FieldEntity, key: string, actor?: Actor) {
+  const [row] = await db
+    .select()
+    .from(customFieldDefinitions)
+    .where(and(ofEntity(entity, key), readableBy(actor)));
   if (!row) throw notFound(`${entity} field`);
   return toFieldDto(row);
 }
@@ -65,12 +75,12 @@ export async function getField(db: Database, entity: FieldEntity, key: string) {
 function checkDefinition(
   entity: FieldEntity,
   type: string | undefined,
-  input: { options?: string[] | null; required?: boolean },
+  input: { options?: string[] | null; required?: boolean; customerVisible?: boolean },
 ) {
   const refuse = (path: string, message: string) => {
     throw unprocessable('validation_error', `body.${path}: ${message}`, [{ path: `body.${path}`, message }]);
   };
-  const { options, required } = input;
+  const { options, required, customerVisible } = input;
   if (type === 'select' && (!options || options.length === 0))
     refuse('options', 'a select field needs at least one option');
   if (type && type !== 'select' && options?.length) refuse('options', 'only select fields have options');
@@ -78,6 +88,8 @@ function checkDefinition(
     refuse('options', 'an option is listed twice');
   if (required && entity !== 'case')
     refuse('required', 'only case fields can be required (a case cannot be solved without them)');
+  if (customerVisible && entity === 'case')
+    refuse('customerVisible', 'only customer and organization fields can be shown to customers');
 }
 
 export async function createField(
@@ -179,6 +191,8 @@ export async function fieldFilterCondition(
   entity: FieldEntity,
   column: AnyPgColumn,
   filters: string[] | undefined,
+  /** A customer's list: only the fields shown to customers (a filter would reveal the others). */
+  customerView = false,
 ): Promise<SQL | undefined> {
   if (!filters?.length) return undefined;
   const defs = new Map((await loadDefinitions(db, entity)).map((d) => [d.key, d]));
@@ -187,12 +201,26 @@ export async function fieldFilterCondition(
       const at = filter.indexOf(':');
       const key = filter.slice(0, at);
       const text = filter.slice(at + 1).trim();
-      if (text === '') return sql`(${column} ->> ${key}::text) is null`;
       const def = defs.get(key);
+      if (customerView && !def?.customerVisible)
+        throw badRequest('invalid_field_filter', `field ${key}: not a field shown to customers`);
+      if (text === '') return sql`(${column} ->> ${key}::text) is null`;
       const typed = def ? parseFieldText(def, text) : { value: text };
       if ('error' in typed)
         throw badRequest('invalid_field_filter', `field ${key}: ${typed.error}, not ${JSON.stringify(text)}`);
       return sql`(${column} ->> ${key}::text) = ${String(typed.value)}`;
     }),
   );
+}
+
+/**
+ * What a customer sees of a record's custom fields (their own, a colleague's, their
+ * organization's): the fields defined as shown to customers and switched on; nothing else.
+ */
+export async function customerVisibleFields(db: Database, entity: FieldEntity) {
+  const keys = new Set(
+    (await loadDefinitions(db, entity)).filter((d) => d.customerVisible).map((d) => d.key),
+  );
+  return (values: Record<string, unknown>) =>
+    Object.fromEntries(Object.entries(values).filter(([key]) => keys.has(key)));
 }

@@ -14,6 +14,8 @@ export const customFieldDefinitions = pgTable(
     options: text('options').array(),
     /** Cases only: a value is needed before the case is solved. */
     required: boolean('required').notNull().default(false),
+    /** Customers and organizations: the customer sees it on their own record and organization. */
+    customerVisible: boolean('customer_visible').notNull().default(false),
     active: boolean('active').notNull().default(true),
     createdAt: createdAt(),
     updatedAt: updatedAt(),

@@ -85,12 +85,17 @@ describe('field definitions per kind of record', () => {
     expect((await define('customer', { key, label: 'X', type: 'text' })).status).toBe(201);
     expect((await t.patch(`/api/v1/customer-fields/${key}`, { label: 'Y' }, agent)).status).toBe(403);
     const customer = (await makeUser(t.db, 'customer')).token;
-    for (const path of [
-      '/api/v1/customer-fields',
-      `/api/v1/customer-fields/${key}`,
-      '/api/v1/organization-fields',
-    ])
-      expect((await t.get(path, customer)).status, path).toBe(403);
+    // A customer reads only the fields shown to customers (for their labels), and no case fields.
+    expect((await t.get('/api/v1/case-fields', customer)).status).toBe(403);
+    const shown = `shown_${unique()}`;
+    await define('customer', { key: shown, label: 'Shown', type: 'text', customerVisible: true });
+    const listed = (await t.get('/api/v1/customer-fields', customer)).body.items.map(
+      (f: { key: string }) => f.key,
+    );
+    expect(listed).toContain(shown);
+    expect(listed).not.toContain(key);
+    expect((await t.get(`/api/v1/customer-fields/${key}`, customer)).status).toBe(404);
+    expect((await t.get(`/api/v1/customer-fields/${shown}`, customer)).body.label).toBe('Shown');
     expect((await t.get(`/api/v1/customer-fields/${key}`, admin)).body.label).toBe('X');
   });
 
@@ -312,8 +317,82 @@ describe('lists filtered by custom fields', () => {
     });
     await makeCustomer(t.db, { organizationId: other.id, customFields: { [flag]: 'x' } });
     const { token } = await makeUser(t.db, 'customer', { customerId: me.id });
+    // A field not shown to customers cannot be filtered by either (it would tell its values).
+    const hidden = await t.get(`/api/v1/customers?field=${flag}:x`, token);
+    expect(hidden.status).toBe(400);
+    expect(hidden.body.error.message).toBe(`field ${flag}: not a field shown to customers`);
+    await define('customer', { key: flag, label: 'Flag', type: 'text', customerVisible: true });
     const seen = await t.get(`/api/v1/customers?field=${flag}:x&limit=100`, token);
     expect(seen.status).toBe(200);
     expect(seen.body.items.map((c: { id: string }) => c.id)).toEqual([me.id]);
+  });
+});
+
+describe('what customers see of custom fields', () => {
+  it("only the fields shown to customers, on their own record, a colleague's and their organization; no notes", async () => {
+    const tier = `tier_${unique()}`;
+    const risk = `risk_${unique()}`;
+    const region = `region_${unique()}`;
+    await define('customer', {
+      key: tier,
+      label: 'Tier',
+      type: 'select',
+      options: ['Gold'],
+      customerVisible: true,
+    });
+    await define('customer', { key: risk, label: 'Churn risk', type: 'text' });
+    await define('organization', { key: region, label: 'Region', type: 'text', customerVisible: true });
+    const org = await makeOrganization(t.db, {
+      notes: 'Difficult to reach; escalate early.',
+      customFields: { [region]: 'EMEA', account_owner: 'Ida' },
+    });
+    const values = { [tier]: 'Gold', [risk]: 'high', crm_note: 'x' };
+    const me = await makeCustomer(t.db, {
+      organizationId: org.id,
+      organizationAccess: true,
+      customFields: values,
+    });
+    const colleague = await makeCustomer(t.db, { organizationId: org.id, customFields: values });
+    const { token } = await makeUser(t.db, 'customer', { customerId: me.id });
+
+    for (const id of [me.id, colleague.id]) {
+      expect((await t.get(`/api/v1/customers/${id}`, token)).body.customFields).toEqual({ [tier]: 'Gold' });
+      expect((await t.get(`/api/v1/customers/${id}`, agent)).body.customFields).toEqual(values);
+    }
+    const list = (await t.get(`/api/v1/customers?organizationId=${org.id}`, token)).body.items;
+    expect(list.map((c: { customFields: object }) => c.customFields)).toEqual([
+      { [tier]: 'Gold' },
+      { [tier]: 'Gold' },
+    ]);
+
+    const theirs = (await t.get(`/api/v1/organizations/${org.id}`, token)).body;
+    expect(theirs).toMatchObject({ notes: null, customFields: { [region]: 'EMEA' } });
+    expect(Object.keys(theirs.customFields)).toEqual([region]);
+    expect((await t.get(`/api/v1/organizations/${org.id}`, agent)).body).toMatchObject({
+      notes: 'Difficult to reach; escalate early.',
+      customFields: { [region]: 'EMEA', account_owner: 'Ida' },
+    });
+    const orgs = (await t.get('/api/v1/organizations', token)).body.items;
+    expect(orgs.map((o: { notes: unknown }) => o.notes)).toEqual([null]);
+
+    // Switched off, a field is no longer shown to customers either.
+    await t.patch(`/api/v1/customer-fields/${tier}`, { active: false }, admin);
+    expect((await t.get(`/api/v1/customers/${me.id}`, token)).body.customFields).toEqual({});
+  });
+
+  it('only customer and organization fields can be shown to customers', async () => {
+    const res = await define('case', {
+      key: `f_${unique()}`,
+      label: 'X',
+      type: 'text',
+      customerVisible: true,
+    });
+    expect(res.status).toBe(422);
+    expect(res.body.error.details).toEqual([
+      {
+        path: 'body.customerVisible',
+        message: 'only customer and organization fields can be shown to customers',
+      },
+    ]);
   });
 });

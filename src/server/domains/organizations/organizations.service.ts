@@ -13,7 +13,7 @@ import { conflict, notFound, unprocessable } from '../../lib/errors.js';
 import { mergedAway } from '../../lib/merging.js';
 import { translateDbError } from '../../lib/db-errors.js';
 import * as policy from '../../policies/organizations.js';
-import { assertCustomFields, fieldFilterCondition } from '../fields/fields.service.js';
+import { assertCustomFields, customerVisibleFields, fieldFilterCondition } from '../fields/fields.service.js';
 import { diff, recordDomainEvent } from '../domain-events/domain-events.repo.js';
 import { segmentExists } from '../segments/segments.repo.js';
 import * as repo from './organizations.repo.js';
@@ -59,13 +59,36 @@ export async function getOrganization(db: Database, actor: Actor, id: string) {
     if (into) throw mergedAway('organizations', into);
   }
   if (!row || !policy.canReadOrganization(actor, row)) throw notFound('organization');
-  return toOrganizationDto(row);
+  return (await forActor(db, actor))(toOrganizationDto(row));
+}
+
+type OrganizationDto = ReturnType<typeof toOrganizationDto>;
+
+/**
+ * The organization as this actor may see it: staff see it all; a customer of it (with access to
+ * their organization) not its internal notes, and only the custom fields shown to customers.
+ */
+async function forActor(db: Database, actor: Actor): Promise<(o: OrganizationDto) => OrganizationDto> {
+  if (isStaff(actor)) return (o) => o;
+  const shown = await customerVisibleFields(db, 'organization');
+  return (o) => ({ ...o, notes: null, customFields: shown(o.customFields) });
 }
 
 export async function listOrganizations(db: Database, actor: Actor, query: OrganizationListQuery) {
-  const byFields = await fieldFilterCondition(db, 'organization', organizations.customFields, query.field);
+  const byFields = await fieldFilterCondition(
+    db,
+    'organization',
+    organizations.customFields,
+    query.field,
+    !isStaff(actor),
+  );
   const page = await repo.listOrganizations(db, query, and(policy.organizationListScope(actor), byFields));
-  return { items: page.items.map(toOrganizationDto), nextCursor: page.nextCursor, total: page.total };
+  const shown = await forActor(db, actor);
+  return {
+    items: page.items.map((row) => shown(toOrganizationDto(row))),
+    nextCursor: page.nextCursor,
+    total: page.total,
+  };
 }
 
 export async function createOrganization(db: Database, actor: Actor, input: OrganizationCreate) {

@@ -1,0 +1,1 @@
+ALTER TABLE "custom_field_definitions" ADD COLUMN "customer_visible" boolean DEFAULT false NOT NULL;
