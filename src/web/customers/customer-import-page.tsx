@@ -90,7 +90,8 @@ export function CustomerImportPage() {
               <code>{c}</code>
             </span>
           ))}
-          , and <code>cf.&lt;key&gt;</code> for a custom field. A new organization name creates the
+          , and <code>cf.&lt;key&gt;</code> for a custom field (one defined under Admin → Fields is read as
+          its type: a number, yes/no, a date, one of its options). A new organization name creates the
           organization; an e-mail or external id already in use is an invalid row. The customer export
           (Customers → Export CSV) writes this format.
         </p>
