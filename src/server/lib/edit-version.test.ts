@@ -142,6 +142,11 @@ const editables: Editable[] = [
     read: (r: Record<string, unknown>) => r.label,
   })),
   {
+    what: 'shared view',
+    create: () => created('/api/v1/views', { name: `View ${unique()}`, filters: {}, shared: true }),
+    ...named('View'),
+  },
+  {
     what: 'article draft',
     method: 'PUT',
     create: () =>
@@ -233,6 +238,7 @@ describe('the OpenAPI document', () => {
       ['put', '/api/v1/rules/{id}'],
       ['patch', '/api/v1/case-fields/{key}'],
       ['patch', '/api/v1/customer-fields/{key}'],
+      ['patch', '/api/v1/views/{id}'],
       ['put', '/api/v1/kb/articles/{id}/languages/{language}/draft'],
     ] as const;
     expect(guarded).toHaveLength(editables.length);

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { FieldFilters } from './fields.js';
 import {
   BooleanQuery,
   Cursor,
@@ -285,6 +286,7 @@ export const CaseListQuery = z.strictObject({
     .enum(['at_risk', 'breached'])
     .optional()
     .describe('running clocks past their warning, or past due'),
+  field: FieldFilters.optional(),
   q: Search.optional().describe('full-text search over subjects and messages'),
   sort: z.enum(CASE_SORTS).optional(),
   limit: Limit,

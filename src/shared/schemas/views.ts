@@ -1,6 +1,7 @@
 import { z } from 'zod';
-import { Id } from './common.js';
+import { Id, IsoDateTime } from './common.js';
 import { CASE_SORTS, CaseStatus, Channel, Key, Priority, Tag } from './cases.js';
+import { FieldFilter } from './fields.js';
 
 export const CaseViewFilters = z.strictObject({
   status: z.array(CaseStatus).max(6).optional(),
@@ -13,6 +14,11 @@ export const CaseViewFilters = z.strictObject({
   customerId: Id.optional(),
   organizationId: Id.optional(),
   promise: z.enum(['at_risk', 'breached']).optional(),
+  fields: z
+    .array(FieldFilter)
+    .max(5)
+    .optional()
+    .describe('case fields, key:value (all must hold; an empty value: cases without one)'),
 });
 export type CaseViewFilters = z.infer<typeof CaseViewFilters>;
 
@@ -31,6 +37,7 @@ export const CaseView = z.object({
   sort: z.enum(CASE_SORTS),
   shared: z.boolean(),
   position: z.number().int(),
+  updatedAt: IsoDateTime.describe('the version to send in If-Match when saving a change'),
   count: z.number().int().optional().describe('matching cases, exact up to 10,000'),
   countCapped: z.boolean().optional().describe('true: there are more than `count` (show "10,000+")'),
 });

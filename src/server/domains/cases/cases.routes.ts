@@ -32,6 +32,7 @@ import * as catalog from './catalog.service.js';
 import { listFields } from '../fields/fields.service.js';
 import { addMessage, listMessages } from './messages.service.js';
 import * as views from './views.service.js';
+import { IfMatchHeaders, ifMatchOf } from '../../lib/edit-version.js';
 import { openOrJoinCase } from './proactive-contact.js';
 
 const LinkedCase = z.object({ id: Id, number: z.number().int(), subject: z.string(), status: z.string() });
@@ -287,10 +288,28 @@ export const casesRoutes =
       '/views',
       {
         config: { access: STAFF },
-        schema: { tags: ['views'], body: CaseViewInput, response: { 201: CaseView, ...errors(...AUTHED) } },
+        schema: {
+          tags: ['views'],
+          summary: 'Save a view: personal, or shared with every agent (admins)',
+          body: CaseViewInput,
+          response: { 201: CaseView, ...errors(...AUTHED) },
+        },
       },
       async (request, reply) =>
         reply.status(201).send(await views.createView(db, actorOf(request), request.body)),
+    );
+    app.get(
+      '/views/:id',
+      {
+        config: { access: STAFF },
+        schema: {
+          tags: ['views'],
+          summary: 'One view (a shared one, or your own) with its count',
+          params: IdParams,
+          response: { 200: CaseView, ...errors(...AUTHED, 404) },
+        },
+      },
+      async (request) => views.getView(db, actorOf(request), request.params.id),
     );
     app.patch(
       '/views/:id',
@@ -298,12 +317,15 @@ export const casesRoutes =
         config: { access: STAFF },
         schema: {
           tags: ['views'],
+          summary: 'Change a view (personal: its owner; shared: admins); If-Match refuses a stale copy',
           params: IdParams,
+          headers: IfMatchHeaders,
           body: CaseViewInput.partial(),
-          response: { 200: CaseView, ...errors(...AUTHED, 404) },
+          response: { 200: CaseView, ...errors(...AUTHED, 404, 412) },
         },
       },
-      async (request) => views.updateView(db, actorOf(request), request.params.id, request.body),
+      async (request) =>
+        views.updateView(db, actorOf(request), request.params.id, request.body, ifMatchOf(request.headers)),
     );
     app.delete(
       '/views/:id',

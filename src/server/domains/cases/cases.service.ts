@@ -52,6 +52,7 @@ import { planAgentReply, planCaseCreated, type PlanCase } from '../../../core/cl
 import { assertCustomFields, loadDefinitions } from '../fields/fields.service.js';
 import { missingRequired } from '../../../shared/field-values.js';
 import * as repo from './cases.repo.js';
+import { caseConditions } from './case-filters.js';
 import { caseViews, categories, cases, messages } from './cases.table.js';
 import { mailCaseMessage } from '../mail/mail.service.js';
 import { lockLiveSignalsOfCase, resolveSignalsOfCase } from '../signals/case-signals.js';
@@ -185,6 +186,7 @@ export function queryFilters(q: Partial<CaseListQuery>): CaseViewFilters & { q?:
   if (q.customerId) f.customerId = q.customerId;
   if (q.organizationId) f.organizationId = q.organizationId;
   if (q.promise) f.promise = q.promise;
+  if (q.field) f.fields = q.field;
   if (q.q) f.q = q.q;
   return f;
 }
@@ -194,8 +196,8 @@ async function readCasePage(db: Database, actor: Actor, q: CaseListQuery) {
   const view = await viewFilters(db, actor, q.view);
   const where = and(
     policy.caseListScope(actor),
-    repo.caseFilters(view.filters, actor.userId),
-    repo.caseFilters(queryFilters(q), actor.userId),
+    await caseConditions(db, actor, view.filters, { saved: true }),
+    await caseConditions(db, actor, queryFilters(q)),
   );
   const sort = sortFrom(q.sort ?? view.sort ?? 'nextDueAt', repo.CASE_SORT_COLUMNS, cases.id);
   const page = await repo.listCases(db, q, where, sort);

@@ -1,14 +1,19 @@
-// Saved queue views: shared ones (admins) and personal ones, each with its live count.
+// Saved queue views: shared ones (admins) and personal ones, each with its live count. A view's
+// filters are checked when it is saved (a case field's value must fit the field); every change
+// is a domain event.
 import { and, asc, eq, isNull, or, sql } from 'drizzle-orm';
 import type { z } from 'zod';
+import { nextVersion } from '../../../db/columns.js';
 import type { Database } from '../../../db/client.js';
 import type { CaseViewInput } from '../../../shared/schemas/views.js';
 import type { Actor } from '../../lib/actor.js';
 import { isAdmin } from '../../lib/actor.js';
+import { assertUnchangedSince } from '../../lib/edit-version.js';
 import { forbidden, notFound } from '../../lib/errors.js';
 import * as policy from '../../policies/cases.js';
-import { recordDomainEvent } from '../domain-events/domain-events.repo.js';
-import { caseFilters, countCasesCapped } from './cases.repo.js';
+import { diff, recordDomainEvent } from '../domain-events/domain-events.repo.js';
+import { caseConditions } from './case-filters.js';
+import { countCasesCapped } from './cases.repo.js';
 import { caseViews } from './cases.table.js';
 
 type Input = z.infer<typeof CaseViewInput>;
@@ -21,6 +26,7 @@ const toDto = (r: Row, count?: { count: number; capped: boolean }) => ({
   sort: r.sort as 'nextDueAt',
   shared: r.ownerId === null,
   position: r.position,
+  updatedAt: r.updatedAt.toISOString(),
   ...(count ? { count: count.count, countCapped: count.capped } : {}),
 });
 
@@ -29,6 +35,10 @@ const visible = (actor: Actor) =>
     isNull(caseViews.ownerId),
     eq(caseViews.ownerId, actor.userId ?? '00000000-0000-0000-0000-000000000000'),
   );
+
+/** A saved view's count: exact up to 10,000 (see `countCasesCapped`). */
+const countOf = async (db: Database, actor: Actor, row: Row) =>
+  countCasesCapped(db, await caseConditions(db, actor, row.filters, { saved: true }));
 
 export async function listViews(db: Database, actor: Actor, withCounts = true) {
   policy.assertStaffOnCases(actor, 'use queue views');
@@ -39,9 +49,7 @@ export async function listViews(db: Database, actor: Actor, withCounts = true) {
     .orderBy(asc(caseViews.position), asc(caseViews.name));
   if (!withCounts) return rows.map((r) => toDto(r));
   // One count per view; each is an index-driven count of the view's filters.
-  const counts = await Promise.all(
-    rows.map((r) => countCasesCapped(db, caseFilters(r.filters, actor.userId))),
-  );
+  const counts = await Promise.all(rows.map((r) => countOf(db, actor, r)));
   return rows.map((r, i) => toDto(r, counts[i]));
 }
 
@@ -54,6 +62,12 @@ async function findView(db: Database, actor: Actor, id: string) {
   return row;
 }
 
+export async function getView(db: Database, actor: Actor, id: string) {
+  policy.assertStaffOnCases(actor, 'use queue views');
+  const row = await findView(db, actor, id);
+  return toDto(row, await countOf(db, actor, row));
+}
+
 function assertCanWrite(actor: Actor, view: { ownerId: string | null }) {
   if (view.ownerId === null && !isAdmin(actor)) throw forbidden('only admins change shared views');
 }
@@ -62,44 +76,78 @@ export async function createView(db: Database, actor: Actor, input: Input) {
   policy.assertStaffOnCases(actor, 'use queue views');
   const ownerId = input.shared ? null : actor.userId;
   assertCanWrite(actor, { ownerId });
-  const [row] = await db
-    .insert(caseViews)
-    .values({
-      name: input.name,
-      filters: input.filters,
-      sort: input.sort ?? 'nextDueAt',
-      position: input.position ?? 100,
-      ownerId,
-    })
-    .returning();
-  await recordDomainEvent(db, actor, {
-    type: 'view.created',
-    entityType: 'view',
-    entityId: row!.id,
-    data: { name: input.name },
+  // 400 invalid_field_filter before anything is written.
+  await caseConditions(db, actor, input.filters);
+  const row = await db.transaction(async (tx) => {
+    const [created] = await tx
+      .insert(caseViews)
+      .values({
+        name: input.name,
+        filters: input.filters,
+        sort: input.sort ?? 'nextDueAt',
+        position: input.position ?? 100,
+        ownerId,
+      })
+      .returning();
+    await recordDomainEvent(tx, actor, {
+      type: 'view.created',
+      entityType: 'view',
+      entityId: created!.id,
+      data: { name: input.name, shared: ownerId === null, filters: input.filters },
+    });
+    return created!;
   });
-  return toDto(row!, await countCasesCapped(db, caseFilters(row!.filters, actor.userId)));
+  return toDto(row, await countOf(db, actor, row));
 }
 
-export async function updateView(db: Database, actor: Actor, id: string, input: Partial<Input>) {
+export async function updateView(
+  db: Database,
+  actor: Actor,
+  id: string,
+  input: Partial<Input>,
+  /** The `updatedAt` of the copy edited (If-Match): refused if the view changed since. */
+  expected?: string,
+) {
   policy.assertStaffOnCases(actor, 'use queue views');
-  const before = await findView(db, actor, id);
-  assertCanWrite(actor, before);
+  assertCanWrite(actor, await findView(db, actor, id));
+  if (input.filters) await caseConditions(db, actor, input.filters);
+  // A view stays shared or personal: `shared` is not changed by an edit.
   const { shared: _shared, ...fields } = input;
-  const [row] = await db
-    .update(caseViews)
-    .set({ ...fields, updatedAt: sql`now()` })
-    .where(eq(caseViews.id, id))
-    .returning();
-  return toDto(row!, await countCasesCapped(db, caseFilters(row!.filters, actor.userId)));
+  const row = await db.transaction(async (tx) => {
+    await assertUnchangedSince(tx, caseViews, eq(caseViews.id, id), expected, 'view');
+    const before = await findView(tx, actor, id);
+    const changes = diff(before as unknown as Record<string, unknown>, fields);
+    if (Object.keys(changes).length === 0) return before;
+    const [updated] = await tx
+      .update(caseViews)
+      .set({ ...fields, updatedAt: nextVersion() })
+      .where(eq(caseViews.id, id))
+      .returning();
+    await recordDomainEvent(tx, actor, {
+      type: 'view.updated',
+      entityType: 'view',
+      entityId: id,
+      data: { changes },
+    });
+    return updated!;
+  });
+  return toDto(row, await countOf(db, actor, row));
 }
 
 export async function deleteView(db: Database, actor: Actor, id: string) {
   policy.assertStaffOnCases(actor, 'use queue views');
-  const before = await findView(db, actor, id);
-  assertCanWrite(actor, before);
-  await db
-    .update(caseViews)
-    .set({ deletedAt: sql`now()` })
-    .where(eq(caseViews.id, id));
+  await db.transaction(async (tx) => {
+    const before = await findView(tx, actor, id);
+    assertCanWrite(actor, before);
+    await tx
+      .update(caseViews)
+      .set({ deletedAt: sql`now()` })
+      .where(eq(caseViews.id, id));
+    await recordDomainEvent(tx, actor, {
+      type: 'view.deleted',
+      entityType: 'view',
+      entityId: id,
+      data: { name: before.name },
+    });
+  });
 }

@@ -102,13 +102,9 @@ async function forActor(db: Database, actor: Actor): Promise<(c: Customer) => Cu
 }
 
 export async function listCustomers(db: Database, actor: Actor, query: CustomerListQuery) {
-  const byFields = await fieldFilterCondition(
-    db,
-    'customer',
-    customers.customFields,
-    query.field,
-    !isStaff(actor),
-  );
+  const byFields = await fieldFilterCondition(db, 'customer', customers.customFields, query.field, {
+    customerView: !isStaff(actor),
+  });
   const page = await repo.listCustomers(db, query, and(policy.customerListScope(actor), byFields));
   const shown = await forActor(db, actor);
   return {

@@ -191,8 +191,15 @@ export async function fieldFilterCondition(
   entity: FieldEntity,
   column: AnyPgColumn,
   filters: string[] | undefined,
-  /** A customer's list: only the fields shown to customers (a filter would reveal the others). */
-  customerView = false,
+  options: {
+    /** A customer's list: only the fields shown to customers (a filter would reveal the others). */
+    customerView?: boolean;
+    /**
+     * A saved filter (a queue view): a value its field can no longer hold (the field's type or
+     * options changed since) is compared as written, so it matches nothing instead of failing.
+     */
+    saved?: boolean;
+  } = {},
 ): Promise<SQL | undefined> {
   if (!filters?.length) return undefined;
   const defs = new Map((await loadDefinitions(db, entity)).map((d) => [d.key, d]));
@@ -202,10 +209,11 @@ export async function fieldFilterCondition(
       const key = filter.slice(0, at);
       const text = filter.slice(at + 1).trim();
       const def = defs.get(key);
-      if (customerView && !def?.customerVisible)
+      if (options.customerView && !def?.customerVisible)
         throw badRequest('invalid_field_filter', `field ${key}: not a field shown to customers`);
       if (text === '') return sql`(${column} ->> ${key}::text) is null`;
-      const typed = def ? parseFieldText(def, text) : { value: text };
+      const parsed = def ? parseFieldText(def, text) : { value: text };
+      const typed = options.saved && 'error' in parsed ? { value: text } : parsed;
       if ('error' in typed)
         throw badRequest('invalid_field_filter', `field ${key}: ${typed.error}, not ${JSON.stringify(text)}`);
       return sql`(${column} ->> ${key}::text) = ${String(typed.value)}`;

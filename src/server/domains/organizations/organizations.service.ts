@@ -75,13 +75,9 @@ async function forActor(db: Database, actor: Actor): Promise<(o: OrganizationDto
 }
 
 export async function listOrganizations(db: Database, actor: Actor, query: OrganizationListQuery) {
-  const byFields = await fieldFilterCondition(
-    db,
-    'organization',
-    organizations.customFields,
-    query.field,
-    !isStaff(actor),
-  );
+  const byFields = await fieldFilterCondition(db, 'organization', organizations.customFields, query.field, {
+    customerView: !isStaff(actor),
+  });
   const page = await repo.listOrganizations(db, query, and(policy.organizationListScope(actor), byFields));
   const shown = await forActor(db, actor);
   return {
