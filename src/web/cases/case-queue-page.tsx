@@ -22,6 +22,8 @@ import { AvailabilitySwitch } from './availability-switch.js';
 import { BulkBar } from './bulk-bar.js';
 import { LogCallButton } from './log-call-dialog.js';
 import { AssigneeCell, PromiseBadge, StatusPriorityCells } from './case-badges.js';
+import { SORT_LABELS, ViewEditorDialog } from './view-editor.js';
+import { useMe } from '../auth/auth-context.js';
 
 /** How often the view counts and the list refresh on their own. */
 const REFRESH_MS = 30_000;
@@ -29,13 +31,6 @@ const QUEUE_GAP_MS = 2_000;
 /** `?view=all`: every case, solved and closed too. */
 const ALL = 'all';
 
-const SORT_LABELS: Record<(typeof CASE_SORTS)[number], string> = {
-  nextDueAt: 'Most urgent first',
-  createdAt: 'Oldest first',
-  '-createdAt': 'Newest first',
-  updatedAt: 'Least recently updated',
-  '-updatedAt': 'Recently updated',
-};
 const isSort = (s: string | null): s is (typeof CASE_SORTS)[number] =>
   (CASE_SORTS as readonly (string | null)[]).includes(s);
 
@@ -50,6 +45,9 @@ export function CaseQueuePage() {
   const navigate = useNavigate();
   const pager = useCursorPager();
   const now = useNow();
+  const me = useMe();
+  /** The view editor: a new view, or the view shown. */
+  const [editing, setEditing] = useState<'new' | 'current' | null>(null);
 
   const views = useApi<Items<CaseView>>('/views', undefined, { keepPrevious: true });
   const allCount = useApi<Page<CaseSummary>>(
@@ -268,6 +266,16 @@ export function CaseQueuePage() {
             </li>
           )}
         </ul>
+        {views.data && (
+          <button
+            type="button"
+            className="button button--small button--ghost"
+            onClick={() => setEditing('new')}
+            data-testid="new-view"
+          >
+            + New view
+          </button>
+        )}
         <AvailabilitySwitch
           agents={agents.data?.items}
           onChanged={() => {
@@ -300,6 +308,16 @@ export function CaseQueuePage() {
                 query={{ view: viewId === ALL ? undefined : viewId, q: q.trim(), sort }}
                 name="cases"
               />
+              {view && (!view.shared || me.role === 'admin') && (
+                <button
+                  type="button"
+                  className="button button--small"
+                  onClick={() => setEditing('current')}
+                  data-testid="edit-view"
+                >
+                  Edit view
+                </button>
+              )}
               <LogCallButton />
             </>
           }
@@ -464,6 +482,26 @@ export function CaseQueuePage() {
           </>
         )}
       </section>
+      {editing && (
+        <ViewEditorDialog
+          view={editing === 'current' ? view : undefined}
+          canShare={me.role === 'admin'}
+          agents={agentList}
+          teams={teamList}
+          onClose={() => setEditing(null)}
+          onSaved={(saved) => {
+            setEditing(null);
+            views.reload();
+            list.reload();
+            navigate(`/cases?view=${saved.id}`);
+          }}
+          onDeleted={() => {
+            setEditing(null);
+            views.reload();
+            navigate('/cases');
+          }}
+        />
+      )}
     </div>
   );
 }

@@ -1,0 +1,444 @@
+// Making and changing a queue view: its name, what it shows (status, priority, category,
+// channel, assignee, team, tags, promise state and the case fields admins defined) and its order.
+// Agents keep personal views; admins also make views shared with every agent. A view's customer
+// or organization filter (set through the API) is kept as it is.
+import { useId, useState, type FormEvent } from 'react';
+import { CASE_SORTS, CASE_STATUSES, CHANNELS, PRIORITIES, Tag } from '../../shared/schemas/cases.js';
+import type { CaseViewFilters } from '../../shared/schemas/views.js';
+import { FormDialog } from '../layout/form-dialog.js';
+import { CheckList } from '../layout/check-list.js';
+import { EditConflict, isEditConflict, reloadPage } from '../layout/edit-conflict.js';
+import { api, toApiError } from '../lib/api.js';
+import type { AgentProfile, CaseView, Category, CustomFieldDefinition, Items, Team } from '../lib/types.js';
+import { useApi } from '../lib/use-api.js';
+import { CHANNEL_LABELS, PRIORITY_LABELS, STATUS_LABELS } from './case-labels.js';
+
+/** The most case field filters one view holds (the API's limit). */
+const MAX_FIELD_FILTERS = 5;
+
+export const SORT_LABELS: Record<(typeof CASE_SORTS)[number], string> = {
+  nextDueAt: 'Most urgent first',
+  createdAt: 'Oldest first',
+  '-createdAt': 'Newest first',
+  updatedAt: 'Least recently updated',
+  '-updatedAt': 'Recently updated',
+};
+
+/** `key:value` filters as a map; a value "" stands for "not set". */
+export function parseFieldFilters(filters: string[] | undefined): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const f of filters ?? []) {
+    const at = f.indexOf(':');
+    if (at > 0) out.set(f.slice(0, at), f.slice(at + 1));
+  }
+  return out;
+}
+
+/** What a case field's choice in the editor means: no filter, "not set", or a value. */
+type FieldChoice = { kind: 'any' } | { kind: 'unset' } | { kind: 'value'; value: string };
+
+const choiceOf = (fields: Map<string, string>, key: string): FieldChoice => {
+  const v = fields.get(key);
+  return v === undefined ? { kind: 'any' } : v === '' ? { kind: 'unset' } : { kind: 'value', value: v };
+};
+
+/** The filters the form describes; the ones it does not show (customer, organization) kept. */
+export function viewFilters(
+  kept: CaseViewFilters,
+  form: {
+    status: string[];
+    priority: string[];
+    category: string[];
+    channel: string[];
+    assigneeId: string;
+    teamId: string;
+    tags: string[];
+    promise: string;
+    fields: Map<string, FieldChoice>;
+  },
+): CaseViewFilters {
+  const list = <T extends string>(v: string[]) => (v.length ? (v as T[]) : undefined);
+  const fields = [...form.fields]
+    .filter(([, c]) => c.kind !== 'any')
+    .map(([key, c]) => `${key}:${c.kind === 'value' ? c.value.trim() : ''}`);
+  const filters: CaseViewFilters = {
+    customerId: kept.customerId,
+    organizationId: kept.organizationId,
+    status: list(form.status),
+    priority: list(form.priority),
+    category: list(form.category),
+    channel: list(form.channel),
+    assigneeId: (form.assigneeId || undefined) as CaseViewFilters['assigneeId'],
+    teamId: (form.teamId || undefined) as CaseViewFilters['teamId'],
+    tags: list(form.tags),
+    promise: (form.promise || undefined) as CaseViewFilters['promise'],
+    fields: fields.length ? fields : undefined,
+  };
+  return Object.fromEntries(Object.entries(filters).filter(([, v]) => v !== undefined)) as CaseViewFilters;
+}
+
+export function ViewEditorDialog(props: {
+  /** The view changed; none: a new view. */
+  view?: CaseView;
+  canShare: boolean;
+  agents: AgentProfile[];
+  teams: Team[];
+  onClose(): void;
+  onSaved(view: CaseView): void;
+  onDeleted(): void;
+}) {
+  const uid = useId();
+  const v = props.view;
+  const f = v?.filters ?? {};
+  const categories = useApi<Items<Category>>('/categories');
+  const caseFields = useApi<Items<CustomFieldDefinition>>('/case-fields');
+  const [name, setName] = useState(v?.name ?? '');
+  const [status, setStatus] = useState<string[]>(f.status ?? []);
+  const [priority, setPriority] = useState<string[]>(f.priority ?? []);
+  const [category, setCategory] = useState<string[]>(f.category ?? []);
+  const [channel, setChannel] = useState<string[]>(f.channel ?? []);
+  const [assigneeId, setAssigneeId] = useState<string>(f.assigneeId ?? '');
+  const [teamId, setTeamId] = useState<string>(f.teamId ?? '');
+  const [tags, setTags] = useState((f.tags ?? []).join(', '));
+  const [promise, setPromise] = useState<string>(f.promise ?? '');
+  const [sort, setSort] = useState<(typeof CASE_SORTS)[number]>(v?.sort ?? 'nextDueAt');
+  const [shared, setShared] = useState(false);
+  const saved = parseFieldFilters(f.fields);
+  const [fields, setFields] = useState<Map<string, FieldChoice>>(
+    () => new Map([...saved.keys()].map((key) => [key, choiceOf(saved, key)])),
+  );
+  const [error, setError] = useState<string | null>(null);
+  const [conflict, setConflict] = useState(false);
+  const [busy, setBusy] = useState(false);
+
+  const defs = (caseFields.data?.items ?? []).filter((d) => d.active || fields.has(d.key));
+  const undefinedKeys = [...fields.keys()].filter(
+    (key) => caseFields.data && !caseFields.data.items.some((d) => d.key === key),
+  );
+  const setField = (key: string, choice: FieldChoice) => setFields((all) => new Map(all).set(key, choice));
+
+  async function save(e: FormEvent | null, overwrite = false) {
+    e?.preventDefault();
+    setError(null);
+    setConflict(false);
+    const tagList = tags
+      .split(',')
+      .map((t) => t.trim())
+      .filter(Boolean);
+    const badTag = tagList.find((t) => !Tag.safeParse(t).success);
+    if (!name.trim()) return setError('Give the view a name.');
+    if (badTag) return setError(`“${badTag}” is not a tag: lowercase letters, digits, - and _ only.`);
+    const filters = viewFilters(f, {
+      status,
+      priority,
+      category,
+      channel,
+      assigneeId,
+      teamId,
+      tags: tagList,
+      promise,
+      fields,
+    });
+    if ((filters.fields?.length ?? 0) > MAX_FIELD_FILTERS)
+      return setError(`A view filters by at most ${MAX_FIELD_FILTERS} case fields.`);
+    setBusy(true);
+    try {
+      const body = { name: name.trim(), filters, sort };
+      const result = v
+        ? await api.patch<CaseView>(`/views/${v.id}`, body, overwrite ? undefined : v.updatedAt)
+        : await api.post<CaseView>('/views', { ...body, shared: props.canShare && shared });
+      props.onSaved(result);
+    } catch (err) {
+      if (isEditConflict(err)) setConflict(true);
+      else setError(toApiError(err).message);
+      setBusy(false);
+    }
+  }
+
+  async function remove() {
+    if (!v || !window.confirm(`Delete the view “${v.name}”${v.shared ? ' for every agent' : ''}?`)) return;
+    setBusy(true);
+    try {
+      await api.delete(`/views/${v.id}`);
+      props.onDeleted();
+    } catch (err) {
+      setError(toApiError(err).message);
+      setBusy(false);
+    }
+  }
+
+  const agentOptions = props.agents.map((a) => [a.userId, a.name] as const);
+  return (
+    <FormDialog
+      title={v ? `Edit “${v.name}”` : 'New view'}
+      testId="view-editor"
+      onClose={props.onClose}
+      onSubmit={(e) => void save(e)}
+    >
+      {error && (
+        <p className="notice notice--error" role="alert" data-testid="view-editor-error">
+          {error}
+        </p>
+      )}
+      {conflict && (
+        <EditConflict
+          noun="view"
+          saving={busy}
+          onLoad={reloadPage}
+          onOverwrite={() => void save(null, true)}
+        />
+      )}
+      <div className="form__grid">
+        <div className="field">
+          <label htmlFor={`${uid}-name`}>Name</label>
+          <input
+            id={`${uid}-name`}
+            type="text"
+            maxLength={100}
+            value={name}
+            onChange={(e) => setName(e.target.value)}
+          />
+        </div>
+        <div className="field">
+          <label htmlFor={`${uid}-sort`}>Order</label>
+          <select id={`${uid}-sort`} value={sort} onChange={(e) => setSort(e.target.value as typeof sort)}>
+            {CASE_SORTS.map((s) => (
+              <option key={s} value={s}>
+                {SORT_LABELS[s]}
+              </option>
+            ))}
+          </select>
+        </div>
+      </div>
+      {v ? (
+        <p className="field__hint">
+          {v.shared ? 'Shared with every agent.' : 'Only you see this view.'}
+          {(f.customerId || f.organizationId) &&
+            ` It also shows only the cases of one ${f.customerId ? 'customer' : 'organization'} (set through the API), and keeps that.`}
+        </p>
+      ) : (
+        props.canShare && (
+          <label className="checkbox">
+            <input type="checkbox" checked={shared} onChange={(e) => setShared(e.target.checked)} />
+            Shared with every agent (otherwise only you see it)
+          </label>
+        )
+      )}
+
+      <fieldset className="form__group">
+        <legend>Cases shown</legend>
+        <p className="field__hint form__group-hint">
+          Nothing ticked in a list means any. Every filter set must hold.
+        </p>
+        <CheckList
+          label="Status"
+          empty="Any status"
+          error={undefined}
+          options={CASE_STATUSES.map((s) => ({ value: s, label: STATUS_LABELS[s] }))}
+          chosen={status}
+          onChange={setStatus}
+        />
+        <CheckList
+          label="Priority"
+          empty="Any priority"
+          error={undefined}
+          options={PRIORITIES.map((p) => ({ value: p, label: PRIORITY_LABELS[p] }))}
+          chosen={priority}
+          onChange={setPriority}
+        />
+        <CheckList
+          label="Channel"
+          empty="Any channel"
+          error={undefined}
+          options={CHANNELS.map((c) => ({ value: c, label: CHANNEL_LABELS[c] }))}
+          chosen={channel}
+          onChange={setChannel}
+        />
+        <CheckList
+          label="Category"
+          empty="Any category"
+          error={undefined}
+          options={(categories.data?.items ?? [])
+            .filter((c) => c.active)
+            .map((c) => ({ value: c.key, label: c.name }))}
+          chosen={category}
+          onChange={setCategory}
+        />
+        <div className="form__grid form__grid--3">
+          <Choice
+            id={`${uid}-assignee`}
+            label="Assignee"
+            value={assigneeId}
+            onChange={setAssigneeId}
+            options={[['', 'Anyone'], ['me', 'Me (whoever looks)'], ['none', 'Nobody'], ...agentOptions]}
+          />
+          <Choice
+            id={`${uid}-team`}
+            label="Team"
+            value={teamId}
+            onChange={setTeamId}
+            options={[
+              ['', 'Any team'],
+              ['none', 'No team'],
+              ...props.teams.map((t) => [t.id, t.name] as const),
+            ]}
+          />
+          <Choice
+            id={`${uid}-promise`}
+            label="Promises"
+            value={promise}
+            onChange={setPromise}
+            options={[
+              ['', 'Any'],
+              ['at_risk', 'At risk'],
+              ['breached', 'Breached'],
+            ]}
+          />
+        </div>
+        <div className="field">
+          <label htmlFor={`${uid}-tags`}>Tags</label>
+          <input
+            id={`${uid}-tags`}
+            type="text"
+            value={tags}
+            placeholder="vip, refund"
+            onChange={(e) => setTags(e.target.value)}
+            aria-describedby={`${uid}-tags-hint`}
+          />
+          <p className="field__hint" id={`${uid}-tags-hint`}>
+            Comma-separated: cases with all of these tags.
+          </p>
+        </div>
+      </fieldset>
+
+      {(defs.length > 0 || undefinedKeys.length > 0) && (
+        <fieldset className="form__group" data-testid="view-editor-fields">
+          <legend>Case fields</legend>
+          <p className="field__hint form__group-hint">
+            Up to {MAX_FIELD_FILTERS}. A value is read as the field’s type.
+          </p>
+          <div className="form__grid">
+            {defs.map((d) => (
+              <FieldChoiceInput
+                key={d.key}
+                id={`${uid}-f-${d.key}`}
+                def={d}
+                choice={fields.get(d.key) ?? { kind: 'any' }}
+                onChange={(c) => setField(d.key, c)}
+              />
+            ))}
+          </div>
+          {undefinedKeys.map((key) => (
+            <label key={key} className="checkbox">
+              <input
+                type="checkbox"
+                checked={fields.get(key)?.kind !== 'any'}
+                onChange={(e) => setField(key, e.target.checked ? choiceOf(saved, key) : { kind: 'any' })}
+              />
+              {key} = {saved.get(key) || '(not set)'} (no such field now)
+            </label>
+          ))}
+        </fieldset>
+      )}
+
+      <div className="form__actions">
+        <button type="submit" className="button button--primary" disabled={busy}>
+          {busy ? 'Saving…' : v ? 'Save the view' : 'Create the view'}
+        </button>
+        {v && (
+          <button
+            type="button"
+            className="button button--danger"
+            disabled={busy}
+            onClick={() => void remove()}
+          >
+            Delete the view
+          </button>
+        )}
+      </div>
+    </FormDialog>
+  );
+}
+
+function Choice(props: {
+  id: string;
+  label: string;
+  value: string;
+  options: readonly (readonly [string, string])[];
+  onChange(value: string): void;
+}) {
+  return (
+    <div className="field">
+      <label htmlFor={props.id}>{props.label}</label>
+      <select id={props.id} value={props.value} onChange={(e) => props.onChange(e.target.value)}>
+        {props.options.map(([value, label]) => (
+          <option key={value} value={value}>
+            {label}
+          </option>
+        ))}
+      </select>
+    </div>
+  );
+}
+
+/**
+ * One case field's filter: a list or yes/no field offers its values; text, number and date
+ * fields take a value typed (empty: any). Each also offers "Not set".
+ */
+function FieldChoiceInput(props: {
+  id: string;
+  def: CustomFieldDefinition;
+  choice: FieldChoice;
+  onChange(choice: FieldChoice): void;
+}) {
+  const { def, choice } = props;
+  const label = def.active ? def.label : `${def.label} (switched off)`;
+  if (def.type === 'select' || def.type === 'boolean') {
+    const values: [string, string][] =
+      def.type === 'boolean'
+        ? [
+            ['true', 'Yes'],
+            ['false', 'No'],
+          ]
+        : (def.options ?? []).map((o) => [o, o]);
+    const current = choice.kind === 'value' ? `=${choice.value}` : choice.kind;
+    if (choice.kind === 'value' && !values.some(([v]) => v === choice.value))
+      values.push([choice.value, `${choice.value} (no longer an option)`]);
+    return (
+      <Choice
+        id={props.id}
+        label={label}
+        value={current}
+        onChange={(v) =>
+          props.onChange(v === 'any' || v === 'unset' ? { kind: v } : { kind: 'value', value: v.slice(1) })
+        }
+        options={[['any', 'Any'], ['unset', 'Not set'], ...values.map(([v, l]) => [`=${v}`, l] as const)]}
+      />
+    );
+  }
+  return (
+    <div className="field">
+      <label htmlFor={props.id}>{label}</label>
+      <div className="field__row">
+        <input
+          id={props.id}
+          type={def.type === 'date' ? 'date' : 'text'}
+          inputMode={def.type === 'number' ? 'decimal' : undefined}
+          value={choice.kind === 'value' ? choice.value : ''}
+          disabled={choice.kind === 'unset'}
+          onChange={(e) =>
+            props.onChange(e.target.value === '' ? { kind: 'any' } : { kind: 'value', value: e.target.value })
+          }
+        />
+        <label className="checkbox checkbox--inline">
+          <input
+            type="checkbox"
+            checked={choice.kind === 'unset'}
+            onChange={(e) => props.onChange(e.target.checked ? { kind: 'unset' } : { kind: 'any' })}
+          />
+          Not set
+        </label>
+      </div>
+    </div>
+  );
+}

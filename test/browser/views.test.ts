@@ -1,0 +1,148 @@
+// Making queue views in the UI: an agent's personal view by a case field and a priority, changed,
+// caught saving over a change made elsewhere, and deleted; only admins share views or change
+// shared ones.
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Case } from '../../src/shared/schemas/cases.js';
+import type { CaseView } from '../../src/shared/schemas/views.js';
+import type { z } from 'zod';
+import { DEMO, eventually, signIn, startStack, text, texts, type Stack } from './harness.js';
+import { findCustomer } from './fixtures.js';
+
+type View = z.infer<typeof CaseView>;
+
+let stack: Stack;
+let page: Page;
+const carrier = `carrier_${Date.now().toString(36)}`;
+const subjects = {
+  parcelo: 'Crate 31 by Parcelo',
+  boxly: 'Crate 32 by Boxly',
+  urgentBoxly: 'Crate 33 by Boxly',
+};
+
+beforeAll(async () => {
+  stack = await startStack();
+  const maria = await findCustomer(stack, DEMO.customer.email);
+  await stack.api('/case-fields', {
+    login: DEMO.admin,
+    method: 'POST',
+    body: { key: carrier, label: 'Carrier', type: 'select', options: ['Parcelo', 'Boxly'] },
+  });
+  const open = (subject: string, value: string, priority = 'normal') =>
+    stack.api<Case>('/cases', {
+      login: DEMO.admin,
+      method: 'POST',
+      body: {
+        subject,
+        customerId: maria.id,
+        priority,
+        customFields: { [carrier]: value },
+        message: { body: 'Where?' },
+      },
+    });
+  await open(subjects.parcelo, 'Parcelo');
+  await open(subjects.boxly, 'Boxly');
+  await open(subjects.urgentBoxly, 'Boxly', 'urgent');
+  page = await stack.newPage();
+  await signIn(page, stack.url, DEMO.agent);
+});
+afterAll(async () => {
+  await stack?.stop();
+});
+
+const viewLink = (name: string) => page.getByTestId('view-link').filter({ hasText: name });
+const editor = () => page.getByTestId('view-editor');
+const subjectsShown = () => texts(page.locator('[data-testid="case-table"] .cell-subject a'));
+const myViews = () => stack.api<{ items: View[] }>('/views', { login: DEMO.agent });
+
+async function waitForList() {
+  await eventually(() => page.getByTestId('case-table').getAttribute('aria-busy')).toBe('false');
+}
+
+describe('a personal view', () => {
+  it('is made from the queue: by a case field, and it counts and lists those cases', async () => {
+    await page.goto(`${stack.url}/cases`);
+    await page.getByTestId('new-view').click();
+    // Agents make personal views only.
+    await eventually(() => editor().getByText('Shared with every agent').count()).toBe(0);
+    await editor().getByLabel('Name').fill('Boxly parcels');
+    await editor().getByLabel('Carrier').selectOption({ label: 'Boxly' });
+    await editor().getByRole('button', { name: 'Create the view' }).click();
+    await eventually(() => editor().count()).toBe(0);
+    const saved = (await myViews()).items.find((v) => v.name === 'Boxly parcels')!;
+    expect(saved).toMatchObject({ shared: false, filters: { fields: [`${carrier}:Boxly`] } });
+    await eventually(async () => page.url()).toContain(`view=${saved.id}`);
+    await waitForList();
+    await eventually(async () => (await subjectsShown()).sort()).toEqual([
+      subjects.boxly,
+      subjects.urgentBoxly,
+    ]);
+    await eventually(() => text(viewLink('Boxly parcels').getByTestId('view-count'))).toBe('2');
+  });
+
+  it('is changed in place: the priority narrows it', async () => {
+    await page.getByTestId('edit-view').click();
+    await eventually(() => editor().getByLabel('Carrier').inputValue()).toBe('=Boxly');
+    await editor().getByLabel('Urgent').check();
+    await editor().getByRole('button', { name: 'Save the view' }).click();
+    await eventually(() => editor().count()).toBe(0);
+    await eventually(() => subjectsShown()).toEqual([subjects.urgentBoxly]);
+    await eventually(() => text(viewLink('Boxly parcels').getByTestId('view-count'))).toBe('1');
+  });
+
+  it('says so when it was changed elsewhere meanwhile, and saves over it only when asked', async () => {
+    await page.getByTestId('edit-view').click();
+    const view = (await myViews()).items.find((v) => v.name === 'Boxly parcels')!;
+    // The same person, in another tab: the view becomes Parcelo's.
+    await stack.api(`/views/${view.id}`, {
+      login: DEMO.agent,
+      method: 'PATCH',
+      body: { filters: { fields: [`${carrier}:Parcelo`] } },
+    });
+    await editor().getByLabel('Name').fill('Boxly urgent');
+    await editor().getByRole('button', { name: 'Save the view' }).click();
+    await eventually(() => editor().getByTestId('edit-conflict').isVisible()).toBe(true);
+    expect((await myViews()).items.find((v) => v.id === view.id)!.name).toBe('Boxly parcels');
+    await editor().getByRole('button', { name: 'Save mine over theirs' }).click();
+    await eventually(() => editor().count()).toBe(0);
+    await eventually(() => text(viewLink('Boxly urgent'))).toContain('Boxly urgent');
+    const now = (await myViews()).items.find((v) => v.id === view.id)!;
+    expect(now.filters).toEqual({ priority: ['urgent'], fields: [`${carrier}:Boxly`] });
+  });
+
+  it('is deleted after a confirmation', async () => {
+    page.once('dialog', (d) => void d.accept());
+    await page.getByTestId('edit-view').click();
+    await editor().getByRole('button', { name: 'Delete the view' }).click();
+    await eventually(() => viewLink('Boxly urgent').count()).toBe(0);
+    expect((await myViews()).items.map((v) => v.name)).not.toContain('Boxly urgent');
+  });
+});
+
+describe('shared views', () => {
+  it('agents cannot change them; admins make and change them for every agent', async () => {
+    await page.goto(`${stack.url}/cases`);
+    await viewLink('All unsolved').click();
+    await waitForList();
+    await eventually(() => page.getByTestId('edit-view').count()).toBe(0);
+
+    const adminPage = await stack.newPage();
+    await signIn(adminPage, stack.url, DEMO.admin);
+    await adminPage.goto(`${stack.url}/cases`);
+    await adminPage.getByTestId('new-view').click();
+    const dialog = adminPage.getByTestId('view-editor');
+    await dialog.getByLabel('Name').fill('Parcelo, team-wide');
+    await dialog.getByLabel('Carrier').selectOption({ label: 'Parcelo' });
+    await dialog.getByText('Shared with every agent').click();
+    await dialog.getByRole('button', { name: 'Create the view' }).click();
+    await eventually(() => dialog.count()).toBe(0);
+    await eventually(() => adminPage.getByTestId('edit-view').isVisible()).toBe(true);
+
+    // The agent sees it (after a reload of the views), and cannot change it.
+    await page.reload();
+    await viewLink('Parcelo, team-wide').click();
+    await waitForList();
+    await eventually(() => subjectsShown()).toEqual([subjects.parcelo]);
+    await eventually(() => page.getByTestId('edit-view').count()).toBe(0);
+  });
+});
