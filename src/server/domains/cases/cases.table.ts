@@ -103,6 +103,8 @@ export const cases = pgTable(
       .on(t.nextWarnAt)
       .where(sql`${t.deletedAt} is null and ${t.nextWarnAt} is not null`),
     index('cases_tags').using('gin', t.tags),
+    // The case field filters of the list and of saved views (`custom_fields @> {"key": value}`).
+    index('cases_custom_fields').using('gin', t.customFields.op('jsonb_path_ops')),
     index('cases_search').using('gin', t.searchVector),
     uniqueIndex('cases_reply_token_uq').on(t.replyToken),
     check('cases_status_ck', sql`${t.status} in ('new', 'open', 'pending', 'on_hold', 'solved', 'closed')`),

@@ -48,6 +48,8 @@ export const customers = pgTable(
     uniqueIndex('customers_external_id_live_uq')
       .on(t.externalId)
       .where(sql`${t.deletedAt} is null and ${t.externalId} is not null`),
+    // The custom field filters of the list (`custom_fields @> {"key": value}`).
+    index('customers_custom_fields').using('gin', t.customFields.op('jsonb_path_ops')),
     index('customers_name_trgm').using('gin', sql`lower(${t.name}) gin_trgm_ops`),
     index('customers_email_trgm').using('gin', sql`lower(${t.email}) gin_trgm_ops`),
     index('customers_name_sort').on(t.name, t.id),

@@ -182,8 +182,9 @@ export async function assertCustomFields(
 
 /**
  * The condition of a list's `field` filters (`key:value`, all must hold) on a record's custom
- * fields column: a defined field's value is read as its type and compared as the stored JSON
- * renders it (`12`, `true`, the option as spelled), another key's as text; an empty value
+ * fields column: a defined field's value is read as its type (`12`, `true`, the option as
+ * spelled) and found by containment, which the column's GIN index serves; another key's value is
+ * compared as text; an empty value
  * matches records without one. A value a defined field cannot hold is `400 invalid_field_filter`.
  */
 export async function fieldFilterCondition(
@@ -216,7 +217,14 @@ export async function fieldFilterCondition(
       const typed = options.saved && 'error' in parsed ? { value: text } : parsed;
       if ('error' in typed)
         throw badRequest('invalid_field_filter', `field ${key}: ${typed.error}, not ${JSON.stringify(text)}`);
-      return sql`(${column} ->> ${key}::text) = ${String(typed.value)}`;
+      if (!def) return sql`(${column} ->> ${key}::text) = ${text}`;
+      // Containment, so the column's GIN index finds the records: the value as its type, or as
+      // text (a value stored before its field was defined, e.g. "12" for a number field).
+      const asJson = (value: unknown) => JSON.stringify({ [key]: value });
+      const asText = String(typed.value);
+      return typeof typed.value === 'string'
+        ? sql`${column} @> ${asJson(asText)}::jsonb`
+        : sql`(${column} @> ${asJson(typed.value)}::jsonb or ${column} @> ${asJson(asText)}::jsonb)`;
     }),
   );
 }

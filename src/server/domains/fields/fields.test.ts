@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sql } from 'drizzle-orm';
 import { startTestApp, type TestApp } from '../../../../test/helpers/app.js';
 import { runSignalActions } from '../signals/actions.js';
 import { makeCustomer, makeOrganization, makeUser, unique } from '../../../../test/helpers/factories.js';
@@ -260,14 +261,21 @@ describe('lists filtered by custom fields', () => {
   it('field=key:value finds the records with that value, read as the field type', async () => {
     const tier = `tier_${unique()}`;
     const seats = `seats_${unique()}`;
+    const flagged = `flagged_${unique()}`;
     await define('customer', { key: tier, label: 'Tier', type: 'select', options: ['Gold', 'Silver'] });
     await define('customer', { key: seats, label: 'Seats', type: 'number' });
+    await define('customer', { key: flagged, label: 'Flagged', type: 'boolean' });
     const org = await makeOrganization(t.db);
     const made = (name: string, customFields: Record<string, string | number>) =>
       makeCustomer(t.db, { name, organizationId: org.id, customFields });
     await made('Ann', { [tier]: 'Gold', [seats]: 12, note: 'vip' });
     await made('Bob', { [tier]: 'Silver', [seats]: 3 });
     await made('Cyd', {});
+    // Free-form before the field was defined: a number and a yes/no kept as text.
+    const dee = await made('Dee', {});
+    await t.db.execute(
+      sql`update customers set custom_fields = ${JSON.stringify({ [seats]: '12', [flagged]: 'true' })}::jsonb where id = ${dee.id}`,
+    );
     const names = async (...filters: string[]) => {
       const query = filters.map((f) => `field=${encodeURIComponent(f)}`).join('&');
       const res = await t.get(`/api/v1/customers?organizationId=${org.id}&${query}&includeTotal=true`, agent);
@@ -276,8 +284,10 @@ describe('lists filtered by custom fields', () => {
     };
     expect(await names(`${tier}:gold`)).toEqual(['Ann']);
     expect(await names(`${tier}:Silver`)).toEqual(['Bob']);
-    expect(await names(`${tier}:`)).toEqual(['Cyd']);
-    expect(await names(`${seats}:12.0`)).toEqual(['Ann']);
+    expect(await names(`${tier}:`)).toEqual(['Cyd', 'Dee']);
+    // A value stored as its type, or as its text.
+    expect(await names(`${seats}:12.0`)).toEqual(['Ann', 'Dee']);
+    expect(await names(`${flagged}:yes`)).toEqual(['Dee']);
     expect(await names(`${tier}:Gold`, `${seats}:3`)).toEqual([]);
     expect(await names(`${tier}:Silver`, `${seats}:3`)).toEqual(['Bob']);
     expect(await names('note:vip')).toEqual(['Ann']);

@@ -29,6 +29,8 @@ export const organizations = pgTable(
     index('organizations_created_sort').on(t.createdAt, t.id),
     index('organizations_domains_gin').using('gin', t.domains),
     index('organizations_segment').on(t.segment),
+    // The custom field filters of the list (`custom_fields @> {"key": value}`).
+    index('organizations_custom_fields').using('gin', t.customFields.op('jsonb_path_ops')),
     index('organizations_merged_into')
       .on(t.mergedIntoId)
       .where(sql`${t.mergedIntoId} is not null`),
