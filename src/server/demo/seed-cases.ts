@@ -51,6 +51,9 @@ const SUBJECTS: [string, string, string][] = [
   ],
 ];
 
+/** What customers with broken or wrong goods ask for, in turn (the demo's list field). */
+const RESOLUTIONS = ['Refund', 'Replacement', 'Refund', 'Credit note'];
+
 /** How many cases the demo opens. */
 export const DEMO_CASES = 60;
 
@@ -213,6 +216,17 @@ export async function seedDemoCases(db: Database) {
       requiredSkills: category === 'invoice_error' ? ['invoice'] : [],
       message: { body: bodyT.replace('{ref}', ref) },
       createdAt: hours(ageHours),
+      // The case fields the demo defines (seed.ts): the order, and for broken or wrong goods
+      // what the customer would like (taken from the case's place, not from the random draws,
+      // so the rest of the demo stays as it was).
+      customFields: {
+        ...(ref.startsWith('SO-') && category !== 'complaint' && category !== 'technical_question'
+          ? { order_number: ref }
+          : {}),
+        ...(category === 'damaged_product' || category === 'wrong_item'
+          ? { preferred_resolution: RESOLUTIONS[i % RESOLUTIONS.length]! }
+          : {}),
+      },
     };
     const c = await createCase(db, actor, input);
     created++;

@@ -8,6 +8,8 @@ import { rows, type Database } from '../../db/client.js';
 import { createTestDatabase } from '../../../test/helpers/db.js';
 import { seedDemo, type DemoSummary } from './seed.js';
 import { HISTORY_DAYS } from './seed-history.js';
+import { SYSTEM_ACTOR } from '../lib/actor.js';
+import { listViews } from '../domains/cases/views.service.js';
 import { DEMO_RULES } from './seed-signals.js';
 
 let handle: Awaited<ReturnType<typeof createTestDatabase>>;
@@ -127,5 +129,21 @@ describe('demo history seed', () => {
         group by r.name order by avg((s.state = 'dismissed')::int) desc limit 1`,
     );
     expect(dismissed).toEqual([{ name: DEMO_RULES.carrierDelay }]);
+  });
+});
+
+describe('demo desk', () => {
+  it('fills the case fields it defines, and its shared view by one counts those cases', async () => {
+    const [counted] = await rows<{ orders: number; refunds: number }>(
+      db,
+      sql`select count(*) filter (where custom_fields ? 'order_number')::int as orders,
+        count(*) filter (where custom_fields ->> 'preferred_resolution' = 'Refund'
+          and status in ('new', 'open', 'pending', 'on_hold'))::int as refunds
+        from cases where channel <> 'proactive'`,
+    );
+    expect(counted!.orders).toBeGreaterThan(10);
+    expect(counted!.refunds).toBeGreaterThan(0);
+    const view = (await listViews(db, SYSTEM_ACTOR)).find((v) => v.name === 'Refunds asked for');
+    expect(view).toMatchObject({ shared: true, count: counted!.refunds });
   });
 });

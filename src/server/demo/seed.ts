@@ -12,6 +12,7 @@ import { createSegment } from '../domains/segments/segments.service.js';
 import { createField } from '../domains/fields/fields.service.js';
 import { createUser } from '../domains/users/users.service.js';
 import { listCustomers } from '../domains/customers/customers.service.js';
+import { createView } from '../domains/cases/views.service.js';
 import { DEMO_CASES, seedDemoCases } from './seed-cases.js';
 import { countSignals, seedDemoSignals } from './seed-signals.js';
 import { seedDemoKb } from './seed-kb.js';
@@ -192,6 +193,13 @@ export async function seedDemo(db: Database, options: DemoOptions = {}): Promise
     options: ['Refund', 'Replacement', 'Repair', 'Credit note'],
   });
   const desk = await seedDemoCases(db);
+  // A shared view by a case field, as a team lead would make it (the queue's + New view).
+  await createView(db, actor, {
+    name: 'Refunds asked for',
+    filters: { status: ['new', 'open', 'pending', 'on_hold'], fields: ['preferred_resolution:Refund'] },
+    shared: true,
+    position: 70,
+  });
   const proactive = await seedDemoSignals(db, options);
   // The demo's made-up past is not news: nobody is notified of it (what happens from now on is).
   await skipPastDomainEvents(db, 'notifications');
