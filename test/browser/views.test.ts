@@ -78,6 +78,7 @@ describe('a personal view', () => {
       subjects.urgentBoxly,
     ]);
     await eventually(() => text(viewLink('Boxly parcels').getByTestId('view-count'))).toBe('2');
+    await eventually(() => text(page.getByTestId('view-summary'))).toBe('Carrier: Boxly');
   });
 
   it('is changed in place: the priority narrows it', async () => {
@@ -88,6 +89,7 @@ describe('a personal view', () => {
     await eventually(() => editor().count()).toBe(0);
     await eventually(() => subjectsShown()).toEqual([subjects.urgentBoxly]);
     await eventually(() => text(viewLink('Boxly parcels').getByTestId('view-count'))).toBe('1');
+    await eventually(() => text(page.getByTestId('view-summary'))).toBe('Urgent · Carrier: Boxly');
   });
 
   it('says so when it was changed elsewhere meanwhile, and saves over it only when asked', async () => {

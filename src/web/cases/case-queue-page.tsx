@@ -7,7 +7,17 @@ import { CASE_SORTS, MAX_BULK_CASES } from '../../shared/schemas/cases.js';
 import { LIMITS } from '../../shared/schemas/common.js';
 import { api, toApiError } from '../lib/api.js';
 import { countOf, formatNumber } from '../lib/format.js';
-import type { AgentProfile, CaseSummary, CaseView, Items, Page, Team } from '../lib/types.js';
+import type {
+  AgentProfile,
+  CaseSummary,
+  CaseView,
+  Category,
+  CustomFieldDefinition,
+  Items,
+  Page,
+  Team,
+} from '../lib/types.js';
+import { viewSummary } from './view-summary.js';
 import { useApi } from '../lib/use-api.js';
 import { PAGE_SIZE, useCursorPager } from '../lib/use-cursor-pager.js';
 import { anyCase, useLiveReload } from '../lib/live.js';
@@ -57,6 +67,8 @@ export function CaseQueuePage() {
   );
   const agents = useApi<Items<AgentProfile>>('/agents');
   const teams = useApi<Items<Team>>('/teams');
+  const categories = useApi<Items<Category>>('/categories');
+  const caseFields = useApi<Items<CustomFieldDefinition>>('/case-fields');
 
   const viewParam = params.get('view');
   const firstView = views.data?.items[0]?.id;
@@ -220,6 +232,16 @@ export function CaseQueuePage() {
   const onSearch = useCallback((text: string) => setFilters({ q: text }, { replace: true }), [setFilters]);
 
   const total = list.data?.total;
+  // What the view shows, in words, once the names it uses are known.
+  const find = <T,>(items: T[] | undefined, match: (item: T) => boolean) => items?.find(match);
+  const summary = view
+    ? viewSummary(view.filters, {
+        agent: (id) => find(agents.data?.items, (a) => a.userId === id)?.name,
+        team: (id) => find(teams.data?.items, (t) => t.id === id)?.name,
+        category: (key) => find(categories.data?.items, (c) => c.key === key)?.name,
+        field: (key) => find(caseFields.data?.items, (d) => d.key === key)?.label,
+      })
+    : [];
   const agentList = agents.data?.items ?? [];
   const teamList = teams.data?.items ?? [];
 
@@ -293,13 +315,20 @@ export function CaseQueuePage() {
         <PageHeader
           title={<span id="queue-title">{viewName}</span>}
           subtitle={
-            <span data-testid="case-total">
-              {total === undefined
-                ? '\u00a0'
-                : q.trim()
-                  ? `${countOf(total, 'case')} found`
-                  : countOf(total, 'case')}
-            </span>
+            <>
+              <span data-testid="case-total">
+                {total === undefined
+                  ? '\u00a0'
+                  : q.trim()
+                    ? `${countOf(total, 'case')} found`
+                    : countOf(total, 'case')}
+              </span>
+              {summary.length > 0 && (
+                <span className="view-summary" data-testid="view-summary">
+                  {summary.join(' · ')}
+                </span>
+              )}
+            </>
           }
           actions={
             <>
