@@ -7,6 +7,7 @@ import { CASE_SORTS, CASE_STATUSES, CHANNELS, PRIORITIES, Tag } from '../../shar
 import type { CaseViewFilters } from '../../shared/schemas/views.js';
 import { FormDialog } from '../layout/form-dialog.js';
 import { CheckList } from '../layout/check-list.js';
+import { SelectField } from '../layout/select-field.js';
 import { EditConflict, isEditConflict, reloadPage } from '../layout/edit-conflict.js';
 import { api, toApiError } from '../lib/api.js';
 import type { AgentProfile, CaseView, Category, CustomFieldDefinition, Items, Team } from '../lib/types.js';
@@ -265,14 +266,14 @@ export function ViewEditorDialog(props: {
           onChange={setCategory}
         />
         <div className="form__grid form__grid--3">
-          <Choice
+          <SelectField
             id={`${uid}-assignee`}
             label="Assignee"
             value={assigneeId}
             onChange={setAssigneeId}
             options={[['', 'Anyone'], ['me', 'Me (whoever looks)'], ['none', 'Nobody'], ...agentOptions]}
           />
-          <Choice
+          <SelectField
             id={`${uid}-team`}
             label="Team"
             value={teamId}
@@ -283,7 +284,7 @@ export function ViewEditorDialog(props: {
               ...props.teams.map((t) => [t.id, t.name] as const),
             ]}
           />
-          <Choice
+          <SelectField
             id={`${uid}-promise`}
             label="Promises"
             value={promise}
@@ -360,27 +361,6 @@ export function ViewEditorDialog(props: {
   );
 }
 
-function Choice(props: {
-  id: string;
-  label: string;
-  value: string;
-  options: readonly (readonly [string, string])[];
-  onChange(value: string): void;
-}) {
-  return (
-    <div className="field">
-      <label htmlFor={props.id}>{props.label}</label>
-      <select id={props.id} value={props.value} onChange={(e) => props.onChange(e.target.value)}>
-        {props.options.map(([value, label]) => (
-          <option key={value} value={value}>
-            {label}
-          </option>
-        ))}
-      </select>
-    </div>
-  );
-}
-
 /**
  * One case field's filter: a list or yes/no field offers its values; text, number and date
  * fields take a value typed (empty: any). Each also offers "Not set".
@@ -405,7 +385,7 @@ function FieldChoiceInput(props: {
     if (choice.kind === 'value' && !values.some(([v]) => v === choice.value))
       values.push([choice.value, `${choice.value} (no longer an option)`]);
     return (
-      <Choice
+      <SelectField
         id={props.id}
         label={label}
         value={current}

@@ -15,6 +15,7 @@ import { api, toApiError } from '../lib/api.js';
 import { browserTimeZone, timeZones } from '../lib/time-zones.js';
 import { useApi } from '../lib/use-api.js';
 import { ErrorNotice, Loading, OutcomeNotice, type Outcome } from '../layout/page-parts.js';
+import { SelectField } from '../layout/select-field.js';
 
 const DIGEST_LABELS: Record<Digest, string> = {
   none: 'Each at once',
@@ -135,35 +136,5 @@ export function NotificationSettings(props: { user?: { id: string; name: string 
       )}
       <OutcomeNotice outcome={outcome} testId="notification-settings-outcome" />
     </section>
-  );
-}
-
-function SelectField(props: {
-  id: string;
-  label: string;
-  value: string;
-  options: readonly (readonly [value: string, label: string])[];
-  disabled: boolean;
-  onChange(value: string): void;
-}) {
-  return (
-    <div className="field">
-      <label className="field__label" htmlFor={props.id}>
-        {props.label}
-      </label>
-      <select
-        id={props.id}
-        className="input"
-        value={props.value}
-        disabled={props.disabled}
-        onChange={(e) => props.onChange(e.target.value)}
-      >
-        {props.options.map(([value, label]) => (
-          <option key={value} value={value}>
-            {label}
-          </option>
-        ))}
-      </select>
-    </div>
   );
 }
