@@ -146,6 +146,20 @@ describe('saved views', () => {
     const id = view.body.id as string;
     const same = await t.patch(`/api/v1/views/${id}`, { name: view.body.name }, agent);
     expect(same.body.updatedAt).toBe(view.body.updatedAt);
+    // The same filters, their keys in another order (as a form sends them back): no change.
+    await t.patch(`/api/v1/views/${id}`, { filters: { tags: ['a'], priority: ['high'] } }, agent);
+    const reordered = await t.patch(
+      `/api/v1/views/${id}`,
+      { filters: { priority: ['high'], tags: ['a'] } },
+      agent,
+    );
+    expect(reordered.body.filters).toEqual({ priority: ['high'], tags: ['a'] });
+    const again = await t.patch(
+      `/api/v1/views/${id}`,
+      { filters: { tags: ['a'], priority: ['high'] } },
+      agent,
+    );
+    expect(again.body.updatedAt).toBe(reordered.body.updatedAt);
     const changed = await t.patch(
       `/api/v1/views/${id}`,
       { filters: { priority: ['urgent'] }, sort: 'createdAt' },
@@ -159,10 +173,15 @@ describe('saved views', () => {
       t.db,
       sql`select type, data from domain_events where entity_type = 'view' and entity_id = ${id} order by id`,
     );
-    expect(logged.map((e) => e.type)).toEqual(['view.created', 'view.updated', 'view.deleted']);
-    expect(logged[1]!.data).toEqual({
+    expect(logged.map((e) => e.type)).toEqual([
+      'view.created',
+      'view.updated',
+      'view.updated',
+      'view.deleted',
+    ]);
+    expect(logged[2]!.data).toEqual({
       changes: {
-        filters: { from: { priority: ['high'] }, to: { priority: ['urgent'] } },
+        filters: { from: { priority: ['high'], tags: ['a'] }, to: { priority: ['urgent'] } },
         sort: { from: 'nextDueAt', to: 'createdAt' },
       },
     });
