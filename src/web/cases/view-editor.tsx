@@ -414,6 +414,7 @@ function FieldChoiceInput(props: {
           <input
             type="checkbox"
             checked={choice.kind === 'unset'}
+            aria-label={`${def.label}: not set`}
             onChange={(e) => props.onChange(e.target.checked ? { kind: 'unset' } : { kind: 'any' })}
           />
           Not set
