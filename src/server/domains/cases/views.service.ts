@@ -36,14 +36,6 @@ const visible = (actor: Actor) =>
     eq(caseViews.ownerId, actor.userId ?? '00000000-0000-0000-0000-000000000000'),
   );
 
-/** JSON with every object's keys in one order, to compare two filters. */
-const canonical = (value: unknown) =>
-  JSON.stringify(value, (_key, v: unknown) =>
-    v && typeof v === 'object' && !Array.isArray(v)
-      ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
-      : v,
-  );
-
 /** A saved view's count: exact up to 10,000 (see `countCasesCapped`). */
 const countOf = async (db: Database, actor: Actor, row: Row) =>
   countCasesCapped(db, await caseConditions(db, actor, row.filters, { saved: true }));
@@ -124,8 +116,6 @@ export async function updateView(
   const row = await db.transaction(async (tx) => {
     await assertUnchangedSince(tx, caseViews, eq(caseViews.id, id), expected, 'view');
     const before = await findView(tx, actor, id);
-    // The stored filters come back in the database's key order: the same filters are no change.
-    if (fields.filters && canonical(fields.filters) === canonical(before.filters)) delete fields.filters;
     const changes = diff(before as unknown as Record<string, unknown>, fields);
     if (Object.keys(changes).length === 0) return before;
     const [updated] = await tx

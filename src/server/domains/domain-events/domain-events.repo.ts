@@ -152,7 +152,18 @@ export async function listAuditLog(db: Database, q: AuditQuery) {
   return toPage(found, q.limit);
 }
 
-/** The fields whose values differ, as {field: {from, to}}: the `data` of an `*.updated` event. */
+/** JSON with every object's keys in one order: jsonb columns come back in the database's order. */
+const canonical = (value: unknown) =>
+  JSON.stringify(value, (_key, v: unknown) =>
+    v && typeof v === 'object' && !Array.isArray(v)
+      ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+      : v,
+  );
+
+/**
+ * The fields whose values differ, as {field: {from, to}}: the `data` of an `*.updated` event.
+ * Objects are compared whatever the order of their keys (a jsonb value read back, sent again).
+ */
 export function diff<T extends Record<string, unknown>>(
   before: T,
   patch: Partial<T>,
@@ -161,7 +172,7 @@ export function diff<T extends Record<string, unknown>>(
   for (const [key, to] of Object.entries(patch)) {
     if (to === undefined) continue;
     const from = before[key];
-    if (JSON.stringify(from) !== JSON.stringify(to)) changes[key] = { from, to };
+    if (canonical(from) !== canonical(to)) changes[key] = { from, to };
   }
   return changes;
 }
