@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { customFieldIssues, parseFieldText } from './field-values.js';
+import { customFieldIssues, parseFieldText, splitFieldFilter } from './field-values.js';
 
 const def = (type: 'text' | 'number' | 'boolean' | 'date' | 'select', options: string[] | null = null) => ({
   key: 'f',
@@ -44,5 +44,13 @@ describe('customFieldIssues', () => {
     expect(customFieldIssues(defs, { f: 'old', g: 'B' }, { unknown: 'allow', before: { f: 'old' } })).toEqual(
       [{ path: 'body.customFields.g', message: 'must be one of A' }],
     );
+  });
+});
+
+describe('splitFieldFilter', () => {
+  it('splits at the first colon and trims the value; an empty value is "not set"', () => {
+    expect(splitFieldFilter('tier:Gold')).toEqual(['tier', 'Gold']);
+    expect(splitFieldFilter('note: 10:30 ')).toEqual(['note', '10:30']);
+    expect(splitFieldFilter('tier:')).toEqual(['tier', '']);
   });
 });

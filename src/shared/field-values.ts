@@ -120,3 +120,9 @@ export function parseFieldText(
     }
   }
 }
+
+/** A list filter `key:value` (see `FieldFilter`) as [key, value]; the value "" means "not set". */
+export function splitFieldFilter(filter: string): [key: string, value: string] {
+  const at = filter.indexOf(':');
+  return [filter.slice(0, at), filter.slice(at + 1).trim()];
+}

@@ -5,6 +5,7 @@
 import { useId, useState, type FormEvent } from 'react';
 import { CASE_SORTS, CASE_STATUSES, CHANNELS, PRIORITIES, Tag } from '../../shared/schemas/cases.js';
 import type { CaseViewFilters } from '../../shared/schemas/views.js';
+import { splitFieldFilter } from '../../shared/field-values.js';
 import { FormDialog } from '../layout/form-dialog.js';
 import { CheckList } from '../layout/check-list.js';
 import { SelectField } from '../layout/select-field.js';
@@ -26,14 +27,7 @@ export const SORT_LABELS: Record<(typeof CASE_SORTS)[number], string> = {
 };
 
 /** `key:value` filters as a map; a value "" stands for "not set". */
-export function parseFieldFilters(filters: string[] | undefined): Map<string, string> {
-  const out = new Map<string, string>();
-  for (const f of filters ?? []) {
-    const at = f.indexOf(':');
-    if (at > 0) out.set(f.slice(0, at), f.slice(at + 1));
-  }
-  return out;
-}
+const parseFieldFilters = (filters: string[] | undefined) => new Map((filters ?? []).map(splitFieldFilter));
 
 /** What a case field's choice in the editor means: no filter, "not set", or a value. */
 type FieldChoice = { kind: 'any' } | { kind: 'unset' } | { kind: 'value'; value: string };

@@ -1,6 +1,7 @@
 // What a saved view shows, in a line under the queue's title: "New, Open · Urgent · assigned to
 // me · Carrier: Boxly". Pure, so the wording is easy to test.
 import type { CaseViewFilters } from '../../shared/schemas/views.js';
+import { splitFieldFilter } from '../../shared/field-values.js';
 import { channelLabel, priorityLabel, statusLabel } from './case-labels.js';
 
 export interface SummaryNames {
@@ -31,10 +32,7 @@ export function viewSummary(f: CaseViewFilters, names: SummaryNames): string[] {
   if (f.tags?.length) push(`tagged ${f.tags.join(', ')}`);
   if (f.customerId) push('one customer');
   if (f.organizationId) push('one organization');
-  for (const filter of f.fields ?? []) {
-    const at = filter.indexOf(':');
-    const key = filter.slice(0, at);
-    const value = filter.slice(at + 1);
+  for (const [key, value] of (f.fields ?? []).map(splitFieldFilter)) {
     const label = names.field(key) ?? key;
     push(value === '' ? `${label} not set` : `${label}: ${value}`);
   }

@@ -2,7 +2,7 @@
 // check of a record's values against them. Cases take only defined fields; customers and
 // organizations keep free-form values too (integrations send their own attributes), and only
 // the defined ones are typed.
-import { and, asc, eq, sql, type SQL } from 'drizzle-orm';
+import { and, asc, eq, or, sql, type SQL } from 'drizzle-orm';
 import type { AnyPgColumn } from 'drizzle-orm/pg-core';
 import type { z } from 'zod';
 import type { Database } from '../../../db/client.js';
@@ -19,7 +19,7 @@ import { assertUnchangedSince } from '../../lib/edit-version.js';
 import { badRequest, conflict, notFound, unprocessable } from '../../lib/errors.js';
 import { diff, recordDomainEvent } from '../domain-events/domain-events.repo.js';
 import { customFieldDefinitions } from './fields.table.js';
-import { customFieldIssues, parseFieldText } from '../../../shared/field-values.js';
+import { customFieldIssues, parseFieldText, splitFieldFilter } from '../../../shared/field-values.js';
 
 const NIL = '00000000-0000-0000-0000-000000000000';
 
@@ -206,25 +206,23 @@ export async function fieldFilterCondition(
   const defs = new Map((await loadDefinitions(db, entity)).map((d) => [d.key, d]));
   return and(
     ...filters.map((filter) => {
-      const at = filter.indexOf(':');
-      const key = filter.slice(0, at);
-      const text = filter.slice(at + 1).trim();
+      const [key, text] = splitFieldFilter(filter);
       const def = defs.get(key);
       if (options.customerView && !def?.customerVisible)
         throw badRequest('invalid_field_filter', `field ${key}: not a field shown to customers`);
       if (text === '') return sql`(${column} ->> ${key}::text) is null`;
-      const parsed = def ? parseFieldText(def, text) : { value: text };
-      const typed = options.saved && 'error' in parsed ? { value: text } : parsed;
-      if ('error' in typed)
-        throw badRequest('invalid_field_filter', `field ${key}: ${typed.error}, not ${JSON.stringify(text)}`);
       if (!def) return sql`(${column} ->> ${key}::text) = ${text}`;
-      // Containment, so the column's GIN index finds the records: the value as its type, or as
+      const parsed = parseFieldText(def, text);
+      if ('error' in parsed && !options.saved)
+        throw badRequest(
+          'invalid_field_filter',
+          `field ${key}: ${parsed.error}, not ${JSON.stringify(text)}`,
+        );
+      const value = 'error' in parsed ? text : parsed.value;
+      // Containment, so the column's GIN index finds the records: the value as its type, and as
       // text (a value stored before its field was defined, e.g. "12" for a number field).
-      const asJson = (value: unknown) => JSON.stringify({ [key]: value });
-      const asText = String(typed.value);
-      return typeof typed.value === 'string'
-        ? sql`${column} @> ${asJson(asText)}::jsonb`
-        : sql`(${column} @> ${asJson(typed.value)}::jsonb or ${column} @> ${asJson(asText)}::jsonb)`;
+      const spellings = new Set([JSON.stringify({ [key]: value }), JSON.stringify({ [key]: String(value) })]);
+      return or(...[...spellings].map((json) => sql`${column} @> ${json}::jsonb`));
     }),
   );
 }
