@@ -63,7 +63,8 @@ describe('a personal view', () => {
   it('is made from the queue: by a case field, and it counts and lists those cases', async () => {
     await page.goto(`${stack.url}/cases`);
     await page.getByTestId('new-view').click();
-    // Agents make personal views only.
+    await eventually(() => editor().getByLabel('Carrier').isVisible()).toBe(true);
+    // Agents make personal views only (the dialog is open, with its fields read).
     await eventually(() => editor().getByText('Shared with every agent').count()).toBe(0);
     await editor().getByLabel('Name').fill('Boxly parcels');
     await editor().getByLabel('Carrier').selectOption({ label: 'Boxly' });

@@ -1,5 +1,5 @@
 // Words for the case vocabulary (DESIGN.md glossary), shared by the queue, the case page and admin.
-import type { CaseStatus, Channel, Priority, PromiseKind } from '../../shared/schemas/cases.js';
+import type { CASE_SORTS, CaseStatus, Channel, Priority, PromiseKind } from '../../shared/schemas/cases.js';
 
 export const STATUS_LABELS: Record<CaseStatus, string> = {
   new: 'New',
@@ -32,6 +32,15 @@ export const CHANNEL_LABELS: Record<Channel, string> = {
   chat: 'Chat',
   api: 'API',
   proactive: 'Proactive',
+};
+
+/** The queue's orders (the list's and a view's sort). */
+export const SORT_LABELS: Record<(typeof CASE_SORTS)[number], string> = {
+  nextDueAt: 'Most urgent first',
+  createdAt: 'Oldest first',
+  '-createdAt': 'Newest first',
+  updatedAt: 'Least recently updated',
+  '-updatedAt': 'Recently updated',
 };
 
 const lookup =

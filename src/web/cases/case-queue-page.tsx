@@ -32,7 +32,8 @@ import { AvailabilitySwitch } from './availability-switch.js';
 import { BulkBar } from './bulk-bar.js';
 import { LogCallButton } from './log-call-dialog.js';
 import { AssigneeCell, PromiseBadge, StatusPriorityCells } from './case-badges.js';
-import { SORT_LABELS, ViewEditorDialog } from './view-editor.js';
+import { ViewEditorDialog } from './view-editor.js';
+import { SORT_LABELS } from './case-labels.js';
 import { useMe } from '../auth/auth-context.js';
 
 /** How often the view counts and the list refresh on their own. */

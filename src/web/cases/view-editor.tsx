@@ -13,18 +13,10 @@ import { EditConflict, isEditConflict, reloadPage } from '../layout/edit-conflic
 import { api, toApiError } from '../lib/api.js';
 import type { AgentProfile, CaseView, Category, CustomFieldDefinition, Items, Team } from '../lib/types.js';
 import { useApi } from '../lib/use-api.js';
-import { CHANNEL_LABELS, PRIORITY_LABELS, STATUS_LABELS } from './case-labels.js';
+import { CHANNEL_LABELS, PRIORITY_LABELS, SORT_LABELS, STATUS_LABELS } from './case-labels.js';
 
 /** The most case field filters one view holds (the API's limit). */
 const MAX_FIELD_FILTERS = 5;
-
-export const SORT_LABELS: Record<(typeof CASE_SORTS)[number], string> = {
-  nextDueAt: 'Most urgent first',
-  createdAt: 'Oldest first',
-  '-createdAt': 'Newest first',
-  updatedAt: 'Least recently updated',
-  '-updatedAt': 'Recently updated',
-};
 
 /** `key:value` filters as a map; a value "" stands for "not set". */
 const parseFieldFilters = (filters: string[] | undefined) => new Map((filters ?? []).map(splitFieldFilter));
