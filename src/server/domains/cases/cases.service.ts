@@ -191,15 +191,23 @@ export function queryFilters(q: Partial<CaseListQuery>): CaseViewFilters & { q?:
   return f;
 }
 
-/** One page of the case list, with the clocks of its cases. */
-async function readCasePage(db: Database, actor: Actor, q: CaseListQuery) {
+/** What the case list selects and in which order: the caller's access, the view, the filters. */
+async function caseListQuery(db: Database, actor: Actor, q: Omit<CaseListQuery, 'limit' | 'cursor'>) {
   const view = await viewFilters(db, actor, q.view);
   const where = and(
     policy.caseListScope(actor),
     await caseConditions(db, actor, view.filters, { saved: true }),
     await caseConditions(db, actor, queryFilters(q)),
   );
-  const sort = sortFrom(q.sort ?? view.sort ?? 'nextDueAt', repo.CASE_SORT_COLUMNS, cases.id);
+  return { where, sort: sortFrom(q.sort ?? view.sort ?? 'nextDueAt', repo.CASE_SORT_COLUMNS, cases.id) };
+}
+
+/** One page of the case list, with the clocks of its cases. */
+async function readCasePage(
+  db: Database,
+  q: CaseListQuery,
+  { where, sort }: Awaited<ReturnType<typeof caseListQuery>>,
+) {
   const page = await repo.listCases(db, q, where, sort);
   const clocks = await repo.listClocks(
     db,
@@ -211,7 +219,7 @@ async function readCasePage(db: Database, actor: Actor, q: CaseListQuery) {
 }
 
 export async function listCases(db: Database, actor: Actor, q: CaseListQuery, now = new Date()) {
-  const { page, clocksOf } = await readCasePage(db, actor, q);
+  const { page, clocksOf } = await readCasePage(db, q, await caseListQuery(db, actor, q));
   return {
     items: page.items.map((row) => ({
       ...toSummary(row, actor),
@@ -232,8 +240,11 @@ export function exportCases(
   q: Omit<CaseListQuery, 'limit' | 'cursor' | 'includeTotal'>,
   { now = new Date(), pageSize = LIMITS.pageMax as number } = {},
 ) {
+  // The view and the filters are read once; each page is then one query (and its clocks).
+  let selection: Awaited<ReturnType<typeof caseListQuery>> | undefined;
   return allPages<ExportedCase>(async (cursor) => {
-    const { page, clocksOf } = await readCasePage(db, actor, { ...q, limit: pageSize, cursor });
+    selection ??= await caseListQuery(db, actor, q);
+    const { page, clocksOf } = await readCasePage(db, { ...q, limit: pageSize, cursor }, selection);
     return {
       items: page.items.map((row) => ({
         ...toSummary(row, actor),
