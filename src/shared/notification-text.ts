@@ -36,6 +36,8 @@ export function notificationSentence(n: NotificationFacts): string {
       return `The ${promise} is due soon`;
     case 'promise_breached':
       return `The ${promise} was missed`;
+    case 'follow_up_due':
+      return 'Time to follow up: this case is open again';
   }
 }
 
@@ -48,4 +50,6 @@ export const NOTIFICATION_KIND_LABELS: Record<NotificationKind, string> = {
   mentioned: 'A colleague mentions me in a note (@name) on any case',
   promise_warning: 'A promise is due soon on my case, one I follow, or my team’s unassigned one',
   promise_breached: 'A promise is missed on my case, one I follow, or my team’s unassigned one',
+  follow_up_due:
+    'A waiting case opens again at its follow-up time: my case, one I follow, or my team’s unassigned one',
 };

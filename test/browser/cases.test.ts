@@ -457,6 +457,83 @@ describe('case page', () => {
   });
 });
 
+describe('follow-ups', () => {
+  /** `days` days from now at 09:00 in the browser's zone (UTC here), as the presets pick it. */
+  const morning = (days: number) => {
+    const at = new Date();
+    at.setUTCDate(at.getUTCDate() + days);
+    at.setUTCHours(9, 0, 0, 0);
+    return at.toISOString();
+  };
+
+  it('sets a waiting case’s follow-up from its properties: a preset, then a date and time of one’s own', async () => {
+    const c = await createCase(stack, {
+      subject: 'Follow-up wolframite photos',
+      customerId: mariaId,
+      message: 'The lamp arrived broken.',
+    });
+    await openCase(c);
+    // Only a waiting case has a follow-up.
+    expect(await page.getByTestId('case-follow-up').count()).toBe(0);
+    await page.getByTestId('case-status').selectOption('pending');
+    await page.getByTestId('case-follow-up').waitFor();
+    await page.getByTestId('case-follow-up').selectOption('tomorrow');
+    await eventually(async () => (await getCase(stack, c.id)).followUpAt).toBe(morning(1));
+    await eventually(() => page.getByTestId('case-follow-up').inputValue()).toBe('current');
+    expect(await text(page.getByTestId('case-follow-up').locator('option:checked'))).toBe(
+      dueText(morning(1)),
+    );
+
+    await page.getByTestId('case-follow-up').selectOption('custom');
+    const picker = page.getByLabel('Follow-up date and time');
+    expect(await picker.inputValue()).toBe(morning(1).slice(0, 16));
+    const own = new Date(Date.now() + 10 * 86_400_000);
+    own.setUTCHours(14, 30, 0, 0);
+    await picker.fill(own.toISOString().slice(0, 16));
+    await page.getByRole('button', { name: 'Set', exact: true }).click();
+    await eventually(async () => (await getCase(stack, c.id)).followUpAt).toBe(own.toISOString());
+    await eventually(() => picker.count()).toBe(0);
+
+    await page.getByRole('tab', { name: 'Timeline' }).click();
+    const timeline = page.getByTestId('case-timeline');
+    await eventually(() => text(timeline)).toContain('Changed status from New to Pending');
+    expect(await text(timeline)).toMatch(/Changed follow-up from none to /);
+
+    // The queue shows when it is followed up.
+    await openQueue('All unsolved');
+    await page.getByLabel('Search cases', { exact: true }).fill('wolframite');
+    const row = page.getByTestId('case-row').filter({ hasText: 'Follow-up wolframite photos' });
+    await eventually(() => text(row.getByTestId('case-follow-up-at'))).toBe(
+      `Follow up ${dueText(own.toISOString())}`,
+    );
+
+    // Opening the case by hand ends the wait and its follow-up.
+    await openCase(c);
+    await page.getByTestId('case-status').selectOption('open');
+    await eventually(async () => (await getCase(stack, c.id)).followUpAt).toBeNull();
+    await eventually(() => page.getByTestId('case-follow-up').count()).toBe(0);
+  });
+
+  it('sends a reply that sets the case pending with a follow-up in three days', async () => {
+    const c = await createCase(stack, {
+      subject: 'Follow-up glauberite invoice',
+      customerId: mariaId,
+      message: 'My invoice shows the wrong address.',
+    });
+    await openCase(c);
+    await page.getByTestId('composer-body').fill('Could you send us the invoice number?');
+    expect(await page.getByTestId('composer-follow-up').count()).toBe(0);
+    await page.getByLabel('Status after sending').selectOption('pending');
+    await page.getByTestId('composer-follow-up').selectOption('in3days');
+    await page.getByTestId('composer-send').click();
+    await eventually(() => page.getByTestId('message').count()).toBe(2);
+    const after = await getCase(stack, c.id);
+    expect(after.status).toBe('pending');
+    expect(after.followUpAt).toBe(morning(3));
+    await eventually(() => page.getByTestId('case-follow-up').inputValue()).toBe('current');
+  });
+});
+
 describe('bulk changes', () => {
   it('sets the priority of two selected cases at once', async () => {
     const one = await createCase(stack, {

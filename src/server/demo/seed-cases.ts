@@ -253,6 +253,9 @@ export async function seedDemoCases(db: Database) {
       public: true,
       createdAt: replyAt.toISOString(),
       status: stage === 'pending' ? 'pending' : undefined,
+      // Waiting on the customer: the agent looks again in one to four days (some are due today).
+      followUpAt:
+        stage === 'pending' ? new Date(Date.now() + ((i % 4) + 0.25) * 86_400_000).toISOString() : undefined,
     });
     if (stage === 'solved') {
       await db.transaction((tx) => applyCaseUpdate(tx, actor, c.id, { status: 'solved' }));

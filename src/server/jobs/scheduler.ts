@@ -5,7 +5,14 @@ import type { FastifyBaseLogger } from 'fastify';
 import { urgentTurn, type Database } from '../../db/client.js';
 import { maintainEmbedded } from '../../db/maintenance.js';
 import { PUBLIC_REQUEST_PRUNE_BATCH, prunePublicRequests } from '../lib/rate-limit.js';
-import { JOB_BATCH, closeSolvedCases, recordBreaches, recordWarnings } from '../domains/cases/case-jobs.js';
+import {
+  FOLLOW_UP_BATCH,
+  JOB_BATCH,
+  closeSolvedCases,
+  openFollowUps,
+  recordBreaches,
+  recordWarnings,
+} from '../domains/cases/case-jobs.js';
 import { closeDueCommitments } from '../domains/commitments/commitments.engine.js';
 import { moveMergeStragglers } from '../domains/customers/customer-merge.js';
 import { moveOrganizationMergeStragglers } from '../domains/organizations/organization-merge.js';
@@ -56,6 +63,7 @@ export const DEFAULT_JOBS: Job[] = [
   { name: 'webhooks', everyMs: 1_000, run: (db) => queueWebhookDeliveries(db), batch: QUEUE_BATCH },
   { name: 'webhook-deliveries', everyMs: 1_000, run: (db) => sendDueWebhooks(db), batch: DELIVERY_BATCH },
   { name: 'case-auto-close', everyMs: 60_000, run: (db) => closeSolvedCases(db) },
+  { name: 'case-follow-ups', everyMs: 15_000, run: (db) => openFollowUps(db), batch: FOLLOW_UP_BATCH },
   // Absence rules fire within a fraction of a second of their due time (a cheap indexed probe).
   // On PGlite it goes before the bulk writers waiting (urgentTurn in src/db/client.ts).
   {

@@ -46,9 +46,11 @@ export function assertStaffOnCases(actor: Actor, what = 'change cases') {
 
 export function assertCanWriteMessage(
   actor: Actor,
-  input: { public: boolean; from?: string; createdAt?: string },
+  input: { public: boolean; from?: string; createdAt?: string; status?: string; followUpAt?: string },
 ) {
   if (isStaff(actor)) return;
   if (!input.public) throw forbidden('customers cannot write internal notes');
+  if (input.status !== undefined || input.followUpAt !== undefined)
+    throw forbidden('customers do not set a case’s status or follow-up');
   if (input.from === 'agent' || input.createdAt) throw forbidden('customers write as themselves, now');
 }

@@ -113,6 +113,13 @@ export const CaseCreate = z.strictObject({
 });
 export type CaseCreate = z.input<typeof CaseCreate>;
 
+/** The most days ahead a follow-up may be set. */
+export const FOLLOW_UP_MAX_DAYS = 366;
+
+export const FollowUpAt = IsoDateTime.describe(
+  'a waiting case (pending, on hold) opens again at this time and its assignee is told; null clears it. In the future, at most a year ahead',
+);
+
 export const CaseUpdate = z.strictObject({
   subject: z.string().trim().min(1).max(LIMITS.subject).optional(),
   customerId: Id.optional(),
@@ -124,6 +131,7 @@ export const CaseUpdate = z.strictObject({
   tags: Tags.optional(),
   customFields: z.record(z.string(), z.unknown()).optional(),
   requiredSkills: z.array(Skill).max(20).optional(),
+  followUpAt: FollowUpAt.nullable().optional(),
 });
 export type CaseUpdate = z.infer<typeof CaseUpdate>;
 
@@ -232,6 +240,9 @@ export const Case = z.object({
   solvedAt: IsoDateTime.nullable(),
   closedAt: IsoDateTime.nullable(),
   reopenCount: z.number().int(),
+  followUpAt: IsoDateTime.nullable().describe(
+    'staff: when this waiting case opens again (set with status pending or on hold; cleared when it stops waiting)',
+  ),
   customerVisible: z
     .boolean()
     .describe('whether the customer side sees it: a proactive case does once one of its messages is public'),
@@ -311,6 +322,7 @@ export const BulkCaseUpdate = z.strictObject({
     teamId: Id.nullable().optional(),
     addTags: Tags.optional(),
     removeTags: Tags.optional(),
+    followUpAt: FollowUpAt.nullable().optional(),
   }),
 });
 

@@ -10,6 +10,7 @@ export const NOTIFICATION_KINDS = [
   'mentioned',
   'promise_warning',
   'promise_breached',
+  'follow_up_due',
 ] as const;
 export const NotificationKind = z.enum(NOTIFICATION_KINDS);
 export type NotificationKind = z.infer<typeof NotificationKind>;
@@ -23,6 +24,7 @@ export const EMAIL_BY_DEFAULT: Record<NotificationKind, boolean> = {
   mentioned: true,
   promise_warning: true,
   promise_breached: true,
+  follow_up_due: true,
 };
 
 export const Notification = z.object({

@@ -1,6 +1,6 @@
 // Small status markers: case status, priority, and how a case stands against its promises.
 import type { CasePromise, CaseSummary } from '../lib/types.js';
-import { formatMinutes, formatWallClock } from '../lib/format.js';
+import { formatDue, formatMinutes, formatWallClock } from '../lib/format.js';
 import { priorityLabel, statusLabel } from './case-labels.js';
 
 export function StatusBadge({ status }: { status: string }) {
@@ -20,12 +20,21 @@ export function PriorityBadge({ priority }: { priority: string }) {
   );
 }
 
-/** A case row's status and priority columns. */
-export function StatusPriorityCells({ c }: { c: Pick<CaseSummary, 'status' | 'priority'> }) {
+/** A case row's status (and a waiting case's follow-up under it) and priority columns. */
+export function StatusPriorityCells({
+  c,
+}: {
+  c: Pick<CaseSummary, 'status' | 'priority'> & { followUpAt?: string | null };
+}) {
   return (
     <>
       <td>
         <StatusBadge status={c.status} />
+        {c.followUpAt && (
+          <span className="cell-customer__org muted" data-testid="case-follow-up-at">
+            Follow up {formatDue(c.followUpAt)}
+          </span>
+        )}
       </td>
       <td>
         <PriorityBadge priority={c.priority} />

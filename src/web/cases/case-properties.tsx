@@ -7,6 +7,8 @@ import { api, toApiError } from '../lib/api.js';
 import { fieldText, fieldValue, TypedFieldInput } from '../layout/typed-field.js';
 import type { AgentProfile, Case, Category, CustomFieldDefinition, Team } from '../lib/types.js';
 import { priorityLabel, statusLabel } from './case-labels.js';
+import { isWaiting } from './follow-up.js';
+import { FollowUpSelect } from './follow-up-select.js';
 
 export type SaveCase = (patch: Record<string, unknown>) => Promise<boolean>;
 
@@ -102,6 +104,18 @@ export function CaseProperties(props: {
         busy={saving === 'status'}
         onChange={(status) => void save({ status })}
       />
+      {isWaiting(c.status) && (
+        <div className={saving === 'followUpAt' ? 'property property--busy' : 'property'}>
+          <label htmlFor="case-follow-up">Follow up</label>
+          <FollowUpSelect
+            id="case-follow-up"
+            value={c.followUpAt}
+            disabled={locked || saving === 'followUpAt'}
+            confirm
+            onChange={(followUpAt) => void save({ followUpAt })}
+          />
+        </div>
+      )}
       <Property
         id="case-priority"
         label="Priority"

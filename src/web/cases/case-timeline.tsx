@@ -27,6 +27,7 @@ const FIELD_LABELS: Record<string, string> = {
   customFields: 'fields',
   requiredSkills: 'required skills',
   agreementId: 'agreement',
+  followUpAt: 'follow-up',
 };
 
 function showValue(field: string, value: unknown, names: Names): string {
@@ -43,6 +44,8 @@ function showValue(field: string, value: unknown, names: Names): string {
       return names.team(value);
     case 'category':
       return names.category(value);
+    case 'followUpAt':
+      return formatDateTime(String(value));
     default:
       return typeof value === 'object' ? JSON.stringify(value) : `“${String(value)}”`;
   }
@@ -71,6 +74,8 @@ function describe(e: TimelineEntry, names: Names): string[] {
           ? `Changed the ${FIELD_LABELS[field] ?? field}`
           : `Changed ${FIELD_LABELS[field] ?? field} from ${showValue(field, from, names)} to ${showValue(field, to, names)}`,
       );
+      if (d.reason === 'follow_up') lines.push('(its follow-up time came)');
+      if (d.reason === 'auto_close') lines.push('(solved long enough: closed by Steward)');
       if (d.reason === 'assignee_away') lines.push('(the assignee went away)');
       if (d.reason === 'customer_merged') lines.push('(a duplicate customer was merged into another)');
       if (d.reason === 'organization_merged') {

@@ -9,6 +9,8 @@ import { formatBytes } from '../lib/format.js';
 import type { Attachment, Message } from '../lib/types.js';
 import { statusLabel } from './case-labels.js';
 import { MentionList, useMentions } from './mention-list.js';
+import { isWaiting } from './follow-up.js';
+import { FollowUpSelect } from './follow-up-select.js';
 
 export type ComposerMode = 'reply' | 'note';
 
@@ -90,6 +92,7 @@ export function ReplyComposer(props: {
   const [files, setFiles] = useState<Attachment[]>([]);
   const [uploading, setUploading] = useState(0);
   const [statusAfter, setStatusAfter] = useState('');
+  const [followUpAt, setFollowUpAt] = useState<string | null>(null);
   const [sending, setSending] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [collision, setCollision] = useState<Collision | null>(null);
@@ -139,10 +142,12 @@ export function ReplyComposer(props: {
       const message = await api.post<Message>(`/cases/${caseId}/messages`, {
         ...parsed.data,
         status: statusAfter || undefined,
+        followUpAt: isWaiting(statusAfter) && followUpAt ? followUpAt : undefined,
       });
       setBody('');
       setFiles([]);
       setStatusAfter('');
+      setFollowUpAt(null);
       setCollision(null);
       saveDraft(caseId, null);
       props.onSent(message);
@@ -338,6 +343,21 @@ export function ReplyComposer(props: {
             </option>
           ))}
         </select>
+        {isWaiting(statusAfter) && (
+          <>
+            <label htmlFor={`${uid}-follow-up`} className="composer__status-label">
+              Follow up
+            </label>
+            <FollowUpSelect
+              id={`${uid}-follow-up`}
+              testId="composer-follow-up"
+              className="composer__status"
+              value={followUpAt}
+              disabled={!!props.disabled}
+              onChange={setFollowUpAt}
+            />
+          </>
+        )}
         <button
           type="button"
           className={isReply ? 'button button--primary' : 'button button--note'}

@@ -45,6 +45,7 @@ export function caseColumns(definitions: Definition[]): CsvColumn<ExportedCase>[
     { header: 'Solved', value: (c, time) => time(c.solvedAt) },
     { header: 'Closed', value: (c, time) => time(c.closedAt) },
     { header: 'Reopened', value: (c) => c.reopenCount },
+    { header: 'Follow up', value: (c, time) => time(c.followUpAt) },
     ...definitions.map((d): CsvColumn<ExportedCase> => ({
       header: d.label,
       value: (c) => {

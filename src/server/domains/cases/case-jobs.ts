@@ -5,7 +5,9 @@
 import { sql } from 'drizzle-orm';
 import type { Database } from '../../../db/client.js';
 import { rows } from '../../../db/client.js';
+import { SYSTEM_ACTOR } from '../../lib/actor.js';
 import { readSettings } from '../settings/settings.service.js';
+import { applyCaseUpdate } from './cases.service.js';
 
 export const JOB_BATCH = 1000;
 
@@ -90,4 +92,27 @@ export async function closeSolvedCases(db: Database, limit = JOB_BATCH): Promise
     select count(*)::int as n from logged`,
   );
   return done[0]?.n ?? 0;
+}
+
+/** Cases one follow-up run opens again, in one transaction (each a few statements). */
+export const FOLLOW_UP_BATCH = 100;
+
+/**
+ * Waiting cases (pending, on hold) whose follow-up time came open again, as a status change by
+ * Steward with the reason `follow_up` (the clocks move as for any status change; the assignee is
+ * notified from the domain event). The claim and the change share a transaction, and the change
+ * clears the follow-up, so each is done once however many nodes race. Returns how many.
+ */
+export async function openFollowUps(db: Database, limit = FOLLOW_UP_BATCH): Promise<number> {
+  return db.transaction(async (tx) => {
+    const due = await rows<{ id: string }>(
+      tx,
+      sql`select id from cases
+        where follow_up_at <= now() and deleted_at is null
+        order by follow_up_at limit ${limit}
+        for update skip locked`,
+    );
+    for (const { id } of due) await applyCaseUpdate(tx, SYSTEM_ACTOR, id, { status: 'open' }, 'follow_up');
+    return due.length;
+  });
 }

@@ -72,6 +72,7 @@ export async function mergeCases(db: Database, actor: Actor, sourceId: string, t
         solvedAt: source.solvedAt ?? now,
         nextDueAt: null,
         nextWarnAt: null,
+        followUpAt: null,
         updatedAt: now,
       })
       .where(eq(cases.id, sourceId));

@@ -45,6 +45,7 @@ export const caseColumns = {
   solvedAt: cases.solvedAt,
   closedAt: cases.closedAt,
   reopenCount: cases.reopenCount,
+  followUpAt: cases.followUpAt,
   createdAt: cases.createdAt,
   updatedAt: cases.updatedAt,
   /** Whether the customer side may see it (policies/cases.ts). */

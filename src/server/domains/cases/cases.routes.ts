@@ -12,6 +12,7 @@ import {
   CaseStatus,
   CaseSummary,
   CaseUpdate,
+  FollowUpAt,
   Category,
   CategoryInput,
   Message,
@@ -159,6 +160,9 @@ export const casesRoutes =
           params: IdParams,
           body: MessageCreate.extend({
             status: CaseStatus.optional().describe('staff: the case status after this message'),
+            followUpAt: FollowUpAt.optional().describe(
+              'staff: with status pending or on hold, when the case opens again',
+            ),
           }),
           response: { 201: Message, ...errors(...AUTHED, 404, 409, 422) },
         },

@@ -19,7 +19,7 @@ import type {
   CaseUpdate,
   CasePromise,
 } from '../../../shared/schemas/cases.js';
-import { CaseCreate as CaseCreateSchema } from '../../../shared/schemas/cases.js';
+import { CaseCreate as CaseCreateSchema, FOLLOW_UP_MAX_DAYS } from '../../../shared/schemas/cases.js';
 import { LIMITS } from '../../../shared/schemas/common.js';
 import type { CaseViewFilters } from '../../../shared/schemas/views.js';
 import type { Actor } from '../../lib/actor.js';
@@ -58,6 +58,9 @@ import { mailCaseMessage } from '../mail/mail.service.js';
 import { lockLiveSignalsOfCase, resolveSignalsOfCase } from '../signals/case-signals.js';
 
 const UNSOLVED = new Set(['new', 'open', 'pending', 'on_hold']);
+/** Statuses in which a case waits for someone else: the ones that may carry a follow-up. */
+const WAITING = new Set(['pending', 'on_hold']);
+const DAY_MS = 86_400_000;
 type ClockRow = Awaited<ReturnType<typeof repo.listClocks>>[number];
 
 const iso = (d: Date | null | undefined) => (d ? d.toISOString() : null);
@@ -125,6 +128,7 @@ function toSummary(row: repo.CaseRow, actor: Actor) {
     solvedAt: iso(row.solvedAt),
     closedAt: iso(row.closedAt),
     reopenCount: row.reopenCount,
+    followUpAt: internal ? iso(row.followUpAt) : null,
     customerVisible: row.customerVisible,
     createdAt: row.createdAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),
@@ -499,6 +503,8 @@ export async function applyCaseUpdate(
   actor: Actor,
   id: string,
   input: CaseUpdate & { addTags?: string[]; removeTags?: string[] },
+  /** Why, when not the actor's own choice (`follow_up`: the case's follow-up time came). */
+  reason?: string,
 ) {
   // Solving or closing ends the case's live signals: they are locked before the case is.
   if (input.status && !UNSOLVED.has(input.status)) await lockLiveSignalsOfCase(tx, id);
@@ -585,6 +591,7 @@ export async function applyCaseUpdate(
       next.reopenCount = before.reopenCount + 1;
     }
   }
+  next.followUpAt = followUpOf(before, input.followUpAt, finalStatus, now);
   const changes = diff(before as unknown as Record<string, unknown>, next as Record<string, unknown>);
   delete changes.solvedAt;
   delete changes.closedAt;
@@ -599,7 +606,7 @@ export async function applyCaseUpdate(
     type: 'case.updated',
     entityType: 'case',
     entityId: id,
-    data: { changes },
+    data: reason ? { changes, reason } : { changes },
   });
   const c = clockCase(after!);
   if (changes.priority || customerChanged)
@@ -609,6 +616,40 @@ export async function applyCaseUpdate(
   if (changes.status && UNSOLVED.has(before.status) && !UNSOLVED.has(finalStatus))
     await resolveSignalsOfCase(tx, actor, after!);
   return after!;
+}
+
+/**
+ * The case's follow-up after a change: the one asked for (only on a case left waiting, in the
+ * future, within a year), none once the case stops waiting, else unchanged (undefined).
+ */
+function followUpOf(
+  before: { followUpAt: Date | null },
+  asked: string | null | undefined,
+  status: string,
+  now: Date,
+): Date | null | undefined {
+  if (!WAITING.has(status)) {
+    if (asked)
+      throw unprocessable(
+        'follow_up_not_waiting',
+        'body.followUpAt: only a pending or on-hold case has a follow-up; set the status in the same step',
+        [{ path: 'body.followUpAt', message: 'the case is not waiting' }],
+      );
+    return before.followUpAt ? null : undefined;
+  }
+  if (asked === undefined || asked === null) return asked;
+  const at = new Date(asked);
+  const problem =
+    at.getTime() <= now.getTime()
+      ? 'must be in the future'
+      : at.getTime() > now.getTime() + FOLLOW_UP_MAX_DAYS * DAY_MS
+        ? `must be within ${FOLLOW_UP_MAX_DAYS} days`
+        : undefined;
+  if (problem)
+    throw unprocessable('invalid_follow_up', `body.followUpAt: ${problem}`, [
+      { path: 'body.followUpAt', message: problem },
+    ]);
+  return at;
 }
 
 export async function updateCase(db: Database, actor: Actor, id: string, input: CaseUpdate) {

@@ -80,6 +80,8 @@ export const cases = pgTable(
     solvedAt: timestamptz('solved_at'),
     closedAt: timestamptz('closed_at'),
     reopenCount: integer('reopen_count').notNull().default(0),
+    /** A case waiting (pending, on hold) opens again at this time: the agent's follow-up. */
+    followUpAt: timestamptz('follow_up_at'),
     searchVector: tsvector('search_vector').generatedAlwaysAs(
       sql`to_tsvector('simple', coalesce(subject, ''))`,
     ),
@@ -102,12 +104,18 @@ export const cases = pgTable(
     index('cases_next_warn')
       .on(t.nextWarnAt)
       .where(sql`${t.deletedAt} is null and ${t.nextWarnAt} is not null`),
+    // The follow-up job's due cases.
+    index('cases_follow_up')
+      .on(t.followUpAt)
+      .where(sql`${t.followUpAt} is not null`),
     index('cases_tags').using('gin', t.tags),
     // The case field filters of the list and of saved views (`custom_fields @> {"key": value}`).
     index('cases_custom_fields').using('gin', t.customFields.op('jsonb_path_ops')),
     index('cases_search').using('gin', t.searchVector),
     uniqueIndex('cases_reply_token_uq').on(t.replyToken),
     check('cases_status_ck', sql`${t.status} in ('new', 'open', 'pending', 'on_hold', 'solved', 'closed')`),
+    // Only a waiting case has a follow-up: every status change out of waiting clears it.
+    check('cases_follow_up_ck', sql`${t.followUpAt} is null or ${t.status} in ('pending', 'on_hold')`),
     check('cases_priority_ck', sql`${t.priority} in ('low', 'normal', 'high', 'urgent')`),
     check(
       'cases_channel_ck',

@@ -126,7 +126,12 @@ export async function addMessage(
    * e-mail); `joinsProactive` is a customer's contact that Steward put into a proactive case not
    * yet shown to them (their message shows it to them).
    */
-  input: MessageCreate & { status?: CaseStatus; channel?: Channel; joinsProactive?: boolean },
+  input: MessageCreate & {
+    status?: CaseStatus;
+    followUpAt?: string;
+    channel?: Channel;
+    joinsProactive?: boolean;
+  },
 ) {
   const found = await repo.findCase(db, caseId);
   if (
@@ -216,7 +221,8 @@ export async function addMessage(
         .returning();
       await onAgentReply(tx, actor, clockCase(after!), at);
       const status = input.status ?? (c.status === 'new' ? 'open' : undefined);
-      if (status && status !== c.status) await applyCaseUpdate(tx, actor, caseId, { status });
+      if ((status && status !== c.status) || input.followUpAt)
+        await applyCaseUpdate(tx, actor, caseId, { status, followUpAt: input.followUpAt });
     } else if (input.public && from === 'customer') {
       // The customer wrote back: a solved case reopens; a case waiting on them is open again.
       if (c.status === 'solved' || c.status === 'pending')
@@ -229,8 +235,8 @@ export async function addMessage(
       await onCustomerMessage(tx, actor, clockCase(updated!), at);
       // The customer wrote about what a proactive case covers: its signals learn of the contact.
       if (c.channel === 'proactive') await noteCustomerContact(tx, caseId);
-    } else if (input.status && input.status !== c.status) {
-      await applyCaseUpdate(tx, actor, caseId, { status: input.status });
+    } else if ((input.status && input.status !== c.status) || input.followUpAt) {
+      await applyCaseUpdate(tx, actor, caseId, { status: input.status, followUpAt: input.followUpAt });
     }
     // An agent's public reply goes to the customer by e-mail too (not imported history, and not
     // what already came as a mail).

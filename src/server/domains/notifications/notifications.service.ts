@@ -46,6 +46,7 @@ const NOTIFYING = [
  * - `note_added`: the case's assignee, unless they wrote it;
  * - `mentioned`: a colleague named in an internal note as @Full Name or @address-before-the-at;
  * - `promise_warning`, `promise_breached`: the case's assignee; unassigned, the members of its team;
+ * - `follow_up_due`: a waiting case opened again at its follow-up time, told as a promise is;
  * - and those following the case: its customer's messages, notes and promises, as the assignee.
  * Only active agents and admins; never about a deleted case. Returns the events read.
  */
@@ -142,6 +143,17 @@ async function insertNotifications(
       from ev left join team_members m on ev.assignee_id is null and m.team_id = ev.team_id
       where ev.type in ('case.promise_warning', 'case.promise_breached')
         and coalesce(ev.assignee_id, m.user_id) is not null
+      union all
+      -- A waiting case opened again at its follow-up time: the assignee (nobody assigned: the
+      -- team's members) and those following it.
+      select ev.id, ev.case_id, ev.actor_id, ev.occurred_at, 'follow_up_due', coalesce(ev.assignee_id, m.user_id), '{}'::jsonb
+      from ev left join team_members m on ev.assignee_id is null and m.team_id = ev.team_id
+      where ev.type = 'case.updated' and ev.data->>'reason' = 'follow_up'
+        and coalesce(ev.assignee_id, m.user_id) is not null
+      union all
+      select ev.id, ev.case_id, ev.actor_id, ev.occurred_at, 'follow_up_due', f.user_id, '{}'::jsonb
+      from ev join case_followers f on f.case_id = ev.case_id
+      where ev.type = 'case.updated' and ev.data->>'reason' = 'follow_up'
     ), made as (
     -- One notification per event and person: a mention says more than "a note on your case".
     -- Its e-mail is decided here: at once (returned as mail), in a digest (mail_due_at), or none.

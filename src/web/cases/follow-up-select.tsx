@@ -1,0 +1,96 @@
+// Choosing when a waiting case opens again: none, a preset morning, or a date and time of one's
+// own. Used by the case's properties (saved at once) and by the reply composer (sent with it).
+import { useState } from 'react';
+import { formatDue } from '../lib/format.js';
+import { FOLLOW_UP_PRESETS, fromLocalInput, presetTime, toLocalInput } from './follow-up.js';
+
+export function FollowUpSelect(props: {
+  id: string;
+  testId?: string;
+  className?: string;
+  /** The follow-up set now (ISO), or null. */
+  value: string | null;
+  disabled?: boolean;
+  /**
+   * A new follow-up (ISO) or null for none. With `confirm`, a typed date and time is passed on
+   * only when its Set button is pressed (the case's properties save each change).
+   */
+  onChange(value: string | null): void;
+  confirm?: boolean;
+}) {
+  const [custom, setCustom] = useState<string | null>(null);
+  const choice = custom !== null ? 'custom' : props.value ? 'current' : '';
+  const typed = custom !== null ? fromLocalInput(custom) : null;
+  return (
+    <span className="follow-up">
+      <select
+        id={props.id}
+        className={props.className}
+        value={choice}
+        disabled={props.disabled}
+        data-testid={props.testId ?? props.id}
+        onChange={(e) => {
+          const v = e.target.value;
+          if (v === 'custom') {
+            const start = toLocalInput(props.value ? new Date(props.value) : presetTime(1));
+            setCustom(start);
+            if (!props.confirm) props.onChange(fromLocalInput(start));
+            return;
+          }
+          setCustom(null);
+          if (v === '') props.onChange(null);
+          const preset = FOLLOW_UP_PRESETS.find((p) => p.key === v);
+          if (preset) props.onChange(presetTime(preset.days).toISOString());
+        }}
+      >
+        <option value="">No follow-up</option>
+        {props.value && <option value="current">{formatDue(props.value)}</option>}
+        {FOLLOW_UP_PRESETS.map((p) => (
+          <option key={p.key} value={p.key}>
+            {p.label} ({formatDue(presetTime(p.days).toISOString())})
+          </option>
+        ))}
+        <option value="custom">Pick a date and time…</option>
+      </select>
+      {custom !== null && (
+        <span className="follow-up__custom">
+          <input
+            type="datetime-local"
+            aria-label="Follow-up date and time"
+            value={custom}
+            min={toLocalInput(new Date())}
+            disabled={props.disabled}
+            onChange={(e) => {
+              setCustom(e.target.value);
+              const at = fromLocalInput(e.target.value);
+              if (!props.confirm && at) props.onChange(at);
+            }}
+          />
+          {props.confirm && (
+            <>
+              <button
+                type="button"
+                className="button button--small button--primary"
+                disabled={!typed || props.disabled}
+                onClick={() => {
+                  if (!typed) return;
+                  props.onChange(typed);
+                  setCustom(null);
+                }}
+              >
+                Set
+              </button>
+              <button
+                type="button"
+                className="button button--small button--ghost"
+                onClick={() => setCustom(null)}
+              >
+                Cancel
+              </button>
+            </>
+          )}
+        </span>
+      )}
+    </span>
+  );
+}
