@@ -57,6 +57,14 @@ const RESOLUTIONS = ['Refund', 'Replacement', 'Refund', 'Credit note'];
 /** How many cases the demo opens. */
 export const DEMO_CASES = 60;
 
+/** `days` days from now at 09:00 UTC: a follow-up as an agent would set it. */
+function morningsAhead(days: number): string {
+  const at = new Date();
+  at.setUTCDate(at.getUTCDate() + days);
+  at.setUTCHours(9, 0, 0, 0);
+  return at.toISOString();
+}
+
 export async function seedDemoCases(db: Database) {
   const actor = SYSTEM_ACTOR;
   const faker = new Faker({ locale: [en] });
@@ -253,9 +261,8 @@ export async function seedDemoCases(db: Database) {
       public: true,
       createdAt: replyAt.toISOString(),
       status: stage === 'pending' ? 'pending' : undefined,
-      // Waiting on the customer: the agent looks again in one to four days (some are due today).
-      followUpAt:
-        stage === 'pending' ? new Date(Date.now() + ((i % 4) + 0.25) * 86_400_000).toISOString() : undefined,
+      // Waiting on the customer: the agent looks again one to four mornings from now.
+      followUpAt: stage === 'pending' ? morningsAhead((i % 4) + 1) : undefined,
     });
     if (stage === 'solved') {
       await db.transaction((tx) => applyCaseUpdate(tx, actor, c.id, { status: 'solved' }));

@@ -269,7 +269,14 @@ const csv = <T extends z.ZodType<unknown, string>>(item: T) =>
     )
     .pipe(z.array(item).max(20));
 
-export const CASE_SORTS = ['nextDueAt', 'createdAt', '-createdAt', 'updatedAt', '-updatedAt'] as const;
+export const CASE_SORTS = [
+  'nextDueAt',
+  'createdAt',
+  '-createdAt',
+  'updatedAt',
+  '-updatedAt',
+  'followUpAt',
+] as const;
 
 /** A case's address: its id, or its number as people quote it (`29`; `#29`, in a URL `%2329`). */
 const CASE_NUMBER = /^#?[1-9][0-9]{0,14}$/;

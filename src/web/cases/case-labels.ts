@@ -41,6 +41,7 @@ export const SORT_LABELS: Record<(typeof CASE_SORTS)[number], string> = {
   '-createdAt': 'Newest first',
   updatedAt: 'Least recently updated',
   '-updatedAt': 'Recently updated',
+  followUpAt: 'Follow-up soonest',
 };
 
 const lookup =

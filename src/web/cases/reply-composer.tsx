@@ -344,7 +344,7 @@ export function ReplyComposer(props: {
           ))}
         </select>
         {isWaiting(statusAfter) && (
-          <>
+          <span className="composer__follow-up">
             <label htmlFor={`${uid}-follow-up`} className="composer__status-label">
               Follow up
             </label>
@@ -356,7 +356,7 @@ export function ReplyComposer(props: {
               disabled={!!props.disabled}
               onChange={setFollowUpAt}
             />
-          </>
+          </span>
         )}
         <button
           type="button"

@@ -145,6 +145,8 @@ export const CASE_SORT_COLUMNS = {
   nextDueAt: sql`coalesce(${cases.nextDueAt}, 'infinity'::timestamptz)`,
   createdAt: cases.createdAt,
   updatedAt: cases.updatedAt,
+  // The waiting cases due to be looked at first; cases without a follow-up last.
+  followUpAt: sql`coalesce(${cases.followUpAt}, 'infinity'::timestamptz)`,
 };
 
 export async function listCases(

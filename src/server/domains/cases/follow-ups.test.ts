@@ -217,6 +217,27 @@ describe('setting a follow-up', () => {
       expect(await caseRow(id)).toEqual({ status: 'pending', follow_up_at: at });
   });
 
+  it('sorts a queue by the follow-up due first, cases without one last, page by page', async () => {
+    const customer = await makeCustomer(t.db);
+    const made = [];
+    for (const hours of [50, 5, null, 20]) {
+      const c = await makeCase(t.db, customer.id, { message: { body: `In ${hours} h` } });
+      const patch =
+        hours === null ? { status: 'pending' } : { status: 'pending', followUpAt: inHours(hours) };
+      expect((await t.patch(`/api/v1/cases/${c.id}`, patch, agent.token)).status).toBe(200);
+      made.push({ id: c.id, hours });
+    }
+    const first = await t.get(`/api/v1/cases?customerId=${customer.id}&sort=followUpAt&limit=2`, agent.token);
+    const second = await t.get(
+      `/api/v1/cases?customerId=${customer.id}&sort=followUpAt&limit=2&cursor=${first.body.nextCursor}`,
+      agent.token,
+    );
+    const order = [...first.body.items, ...second.body.items].map(
+      (x: { id: string }) => made.find((m) => m.id === x.id)!.hours,
+    );
+    expect(order).toEqual([5, 20, 50, null]);
+  });
+
   it('is staff business: customers neither see nor set it', async () => {
     const { customer, c } = await newCase({ assigneeId: agent.user.id });
     await t.patch(`/api/v1/cases/${c.id}`, { status: 'pending', followUpAt: inHours(10) }, agent.token);
