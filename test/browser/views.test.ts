@@ -149,3 +149,97 @@ describe('shared views', () => {
     await eventually(() => page.getByTestId('edit-view').count()).toBe(0);
   });
 });
+
+describe('filters without a view', () => {
+  const filterDialog = () => page.getByTestId('filter-dialog');
+
+  it('narrow the queue at once from the view shown, stay in the address, and export what is shown', async () => {
+    await page.goto(`${stack.url}/cases`);
+    await viewLink('All unsolved').click();
+    await waitForList();
+    await page.getByTestId('filter-cases').click();
+    // The dialog starts from the view: All unsolved's statuses are ticked.
+    await eventually(() => filterDialog().getByLabel('Carrier').isVisible()).toBe(true);
+    expect(await filterDialog().getByLabel('Open', { exact: true }).isChecked()).toBe(true);
+    expect(await filterDialog().getByLabel('Solved', { exact: true }).isChecked()).toBe(false);
+    await filterDialog().getByLabel('Carrier').selectOption({ label: 'Boxly' });
+    await filterDialog().getByRole('button', { name: 'Show the cases' }).click();
+    await eventually(() => filterDialog().count()).toBe(0);
+    await eventually(async () => page.url()).toContain('view=filtered');
+    expect(page.url()).toContain(`field=${carrier}%3ABoxly`);
+    await waitForList();
+    await eventually(async () => (await subjectsShown()).sort()).toEqual([
+      subjects.boxly,
+      subjects.urgentBoxly,
+    ]);
+    expect(await text(page.locator('#queue-title'))).toBe('Filtered cases');
+    await eventually(() => text(page.getByTestId('view-summary'))).toBe(
+      'New, Open, Pending, On hold · Carrier: Boxly',
+    );
+    // Nothing was saved.
+    expect((await myViews()).items.some((v) => v.filters.fields?.includes(`${carrier}:Boxly`))).toBe(false);
+
+    // The address alone shows the same (a bookmark, a colleague's link).
+    const url = page.url();
+    await page.goto(`${stack.url}/cases`);
+    await page.goto(url);
+    await waitForList();
+    await eventually(async () => (await subjectsShown()).sort()).toEqual([
+      subjects.boxly,
+      subjects.urgentBoxly,
+    ]);
+
+    // Narrowed again: the dialog starts from the filters shown.
+    await page.getByTestId('filter-cases').click();
+    await eventually(() => filterDialog().getByLabel('Carrier').inputValue()).toBe('=Boxly');
+    await filterDialog().getByLabel('Urgent').check();
+    await filterDialog().getByRole('button', { name: 'Show the cases' }).click();
+    await eventually(() => subjectsShown()).toEqual([subjects.urgentBoxly]);
+
+    // The export takes the same filters.
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: 'Export CSV' }).click(),
+    ]);
+    const csv = await (await download.createReadStream()).toArray();
+    const lines = Buffer.concat(csv).toString('utf8').trim().split(/\r?\n/);
+    expect(lines).toHaveLength(2);
+    expect(lines[1]).toContain(subjects.urgentBoxly);
+  });
+
+  it('are saved as a view when asked, and cleared back to the view they started from', async () => {
+    await page.getByTestId('save-filters').click();
+    await eventually(() => editor().getByLabel('Carrier').inputValue()).toBe('=Boxly');
+    expect(await editor().getByLabel('Urgent').isChecked()).toBe(true);
+    await editor().getByLabel('Name').fill('Urgent Boxly, from filters');
+    await editor().getByRole('button', { name: 'Create the view' }).click();
+    await eventually(() => editor().count()).toBe(0);
+    const saved = (await myViews()).items.find((v) => v.name === 'Urgent Boxly, from filters')!;
+    expect(saved.filters).toEqual({
+      status: ['new', 'open', 'pending', 'on_hold'],
+      priority: ['urgent'],
+      fields: [`${carrier}:Boxly`],
+    });
+    await eventually(async () => page.url()).toContain(`view=${saved.id}`);
+    await eventually(() => subjectsShown()).toEqual([subjects.urgentBoxly]);
+
+    // From All unsolved, filtered, then cleared: back to All unsolved.
+    await viewLink('All unsolved').click();
+    await waitForList();
+    const unsolved = page.url();
+    await page.getByTestId('filter-cases').click();
+    await filterDialog().getByLabel('Carrier').selectOption({ label: 'Parcelo' });
+    await filterDialog().getByRole('button', { name: 'Show the cases' }).click();
+    await eventually(() => subjectsShown()).toEqual([subjects.parcelo]);
+    await page.getByTestId('clear-filters').click();
+    await eventually(async () => page.url()).toBe(unsolved);
+    await eventually(() => text(page.locator('#queue-title'))).toBe('All unsolved');
+
+    // A tag that is not one is said in the dialog, and nothing changes.
+    await page.getByTestId('filter-cases').click();
+    await filterDialog().getByLabel('Tags').fill('Not A Tag');
+    await filterDialog().getByRole('button', { name: 'Show the cases' }).click();
+    await eventually(() => text(filterDialog().getByTestId('filter-error'))).toContain('is not a tag');
+    expect(page.url()).toBe(unsolved);
+  });
+});

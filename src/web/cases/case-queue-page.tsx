@@ -5,7 +5,7 @@ import { useCallback, useMemo, useRef, useState } from 'react';
 import { Link, useLocation, useNavigate, useSearchParams } from 'react-router-dom';
 import { CASE_SORTS, MAX_BULK_CASES } from '../../shared/schemas/cases.js';
 import { LIMITS } from '../../shared/schemas/common.js';
-import { api, toApiError } from '../lib/api.js';
+import { api, toApiError, withQuery, type Query } from '../lib/api.js';
 import { countOf, formatNumber } from '../lib/format.js';
 import type {
   AgentProfile,
@@ -33,6 +33,9 @@ import { BulkBar } from './bulk-bar.js';
 import { LogCallButton } from './log-call-dialog.js';
 import { AssigneeCell, PromiseBadge, StatusPriorityCells } from './case-badges.js';
 import { ViewEditorDialog } from './view-editor.js';
+import { FilterDialog } from './filter-dialog.js';
+import { FILTERED, filterQuery, filtersFromParams, hasFilters } from './queue-filters.js';
+import type { CaseViewFilters } from '../../shared/schemas/views.js';
 import { SORT_LABELS } from './case-labels.js';
 import { useMe } from '../auth/auth-context.js';
 
@@ -57,8 +60,8 @@ export function CaseQueuePage() {
   const pager = useCursorPager();
   const now = useNow();
   const me = useMe();
-  /** The view editor: a new view, or the view shown. */
-  const [editing, setEditing] = useState<'new' | 'current' | null>(null);
+  /** The dialog open: a new view, the view shown, the filters, or the filters saved as a view. */
+  const [editing, setEditing] = useState<'new' | 'current' | 'filter' | 'save' | null>(null);
 
   const views = useApi<Items<CaseView>>('/views', undefined, { keepPrevious: true });
   const allCount = useApi<Page<CaseSummary>>(
@@ -75,15 +78,24 @@ export function CaseQueuePage() {
   const firstView = views.data?.items[0]?.id;
   // Without ?view= the first view is shown (once the views are known).
   const viewId = viewParam ?? (views.data ? (firstView ?? ALL) : undefined);
-  const view = views.data?.items.find((v) => v.id === viewId);
+  // `?view=filtered`: filters chosen in the Filter dialog, kept in the address, no saved view.
+  const filtered = viewId === FILTERED;
+  const paramsText = params.toString();
+  const adhoc = useMemo(
+    () => (filtered ? filtersFromParams(new URLSearchParams(paramsText)) : undefined),
+    [filtered, paramsText],
+  );
+  const view = filtered ? undefined : views.data?.items.find((v) => v.id === viewId);
   const q = params.get('q') ?? '';
   const sortParam = params.get('sort');
   const sort = isSort(sortParam) ? sortParam : (view?.sort ?? 'nextDueAt');
+  // What the list, its export and "select all" ask for besides search and order.
+  const shown: Query = adhoc ? filterQuery(adhoc) : { view: viewId === ALL ? undefined : viewId };
 
   const list = useApi<Page<CaseSummary>>(
-    viewId === undefined || (viewId !== ALL && views.data && !view) ? null : '/cases',
+    viewId === undefined || (viewId !== ALL && !filtered && views.data && !view) ? null : '/cases',
     {
-      view: viewId === ALL ? undefined : viewId,
+      ...shown,
       q: q.trim(),
       sort,
       limit: PAGE_SIZE,
@@ -92,7 +104,8 @@ export function CaseQueuePage() {
     },
     { keepPrevious: true },
   );
-  const unknownView = viewId !== undefined && viewId !== ALL && views.data !== undefined && !view;
+  const unknownView =
+    viewId !== undefined && viewId !== ALL && !filtered && views.data !== undefined && !view;
 
   // A queue changes with any case: read again on the live stream's news (every 2 s at most on a
   // busy desk), or every REFRESH_MS without it.
@@ -104,11 +117,11 @@ export function CaseQueuePage() {
   }, [reloadViews, reloadCount, reloadList]);
   useLiveReload(anyCase, refresh, { pollMs: REFRESH_MS, gapMs: QUEUE_GAP_MS });
 
-  const viewName = viewId === ALL ? 'All cases' : (view?.name ?? 'Cases');
+  const viewName = viewId === ALL ? 'All cases' : filtered ? 'Filtered cases' : (view?.name ?? 'Cases');
   useDocumentTitle(viewName);
 
   // Selection and the keyboard cursor belong to one list: a new view, search or page resets them.
-  const listKey = `${viewId}|${q}|${sort}|${pager.cursor ?? ''}`;
+  const listKey = `${viewId}|${adhoc ? JSON.stringify(adhoc) : ''}|${q}|${sort}|${pager.cursor ?? ''}`;
   const [selected, setSelected] = useState<{ key: string; ids: Set<string> }>({
     key: listKey,
     ids: new Set(),
@@ -152,7 +165,7 @@ export function CaseQueuePage() {
     setWholeViewError(null);
     try {
       const found = await api.get<Page<CaseSummary>>('/cases', {
-        view: viewId === ALL ? undefined : viewId,
+        ...shown,
         q: q.trim(),
         sort,
         limit: MAX_BULK_CASES,
@@ -235,8 +248,9 @@ export function CaseQueuePage() {
   const total = list.data?.total;
   // What the view shows, in words, once the names it uses are known.
   const find = <T,>(items: T[] | undefined, match: (item: T) => boolean) => items?.find(match);
-  const summary = view
-    ? viewSummary(view.filters, {
+  const shownFilters = adhoc ?? view?.filters;
+  const summary = shownFilters
+    ? viewSummary(shownFilters, {
         agent: (id) => find(agents.data?.items, (a) => a.userId === id)?.name,
         team: (id) => find(teams.data?.items, (t) => t.id === id)?.name,
         category: (key) => find(categories.data?.items, (c) => c.key === key)?.name,
@@ -245,6 +259,17 @@ export function CaseQueuePage() {
     : [];
   const agentList = agents.data?.items ?? [];
   const teamList = teams.data?.items ?? [];
+  /** Shows the filters chosen in the dialog, keeping the search and the order; none: all cases. */
+  const showFiltered = (filters: CaseViewFilters) => {
+    setEditing(null);
+    const from = filtered ? (params.get('from') ?? undefined) : viewId;
+    const extra = { q: q.trim() || undefined, sort: sortParam ?? (sort === 'nextDueAt' ? undefined : sort) };
+    navigate(
+      hasFilters(filters)
+        ? withQuery('/cases', { view: FILTERED, from, ...extra, ...filterQuery(filters) })
+        : withQuery('/cases', { view: ALL, ...extra }),
+    );
+  };
 
   return (
     <div className="queue">
@@ -333,11 +358,37 @@ export function CaseQueuePage() {
           }
           actions={
             <>
-              <ExportButton
-                path="/cases/export.csv"
-                query={{ view: viewId === ALL ? undefined : viewId, q: q.trim(), sort }}
-                name="cases"
-              />
+              <ExportButton path="/cases/export.csv" query={{ ...shown, q: q.trim(), sort }} name="cases" />
+              {views.data && !unknownView && (
+                <button
+                  type="button"
+                  className="button button--small"
+                  onClick={() => setEditing('filter')}
+                  data-testid="filter-cases"
+                >
+                  Filter
+                </button>
+              )}
+              {filtered && (
+                <>
+                  <button
+                    type="button"
+                    className="button button--small"
+                    onClick={() => setEditing('save')}
+                    data-testid="save-filters"
+                  >
+                    Save as view
+                  </button>
+                  <button
+                    type="button"
+                    className="button button--small button--ghost"
+                    onClick={() => navigate(withQuery('/cases', { view: params.get('from') ?? undefined }))}
+                    data-testid="clear-filters"
+                  >
+                    Clear filters
+                  </button>
+                </>
+              )}
               {view && (!view.shared || me.role === 'admin') && (
                 <button
                   type="button"
@@ -402,7 +453,13 @@ export function CaseQueuePage() {
         {!list.data && !list.error && !unknownView && <Loading label="Loading cases…" />}
         {list.data && items.length === 0 && (
           <div className="empty-state empty-state--inline" data-testid="queue-empty">
-            <p>{q.trim() ? 'No cases match this search.' : 'No cases here. Nice work.'}</p>
+            <p>
+              {q.trim()
+                ? 'No cases match this search.'
+                : filtered
+                  ? 'No cases match these filters.'
+                  : 'No cases here. Nice work.'}
+            </p>
           </div>
         )}
         {items.length > 0 && (
@@ -512,9 +569,19 @@ export function CaseQueuePage() {
           </>
         )}
       </section>
-      {editing && (
+      {editing === 'filter' && (
+        <FilterDialog
+          initial={shownFilters ?? {}}
+          agents={agentList}
+          teams={teamList}
+          onClose={() => setEditing(null)}
+          onApply={showFiltered}
+        />
+      )}
+      {(editing === 'new' || editing === 'current' || editing === 'save') && (
         <ViewEditorDialog
           view={editing === 'current' ? view : undefined}
+          start={editing === 'save' && adhoc ? { filters: adhoc, sort } : undefined}
           canShare={me.role === 'admin'}
           agents={agentList}
           teams={teamList}

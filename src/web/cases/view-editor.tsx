@@ -1,72 +1,21 @@
-// Making and changing a queue view: its name, what it shows (status, priority, category,
-// channel, assignee, team, tags, promise state and the case fields admins defined) and its order.
-// Agents keep personal views; admins also make views shared with every agent. A view's customer
-// or organization filter (set through the API) is kept as it is.
+// Making and changing a queue view: its name, its order and the cases it shows (the filter form
+// of case-filter-form.tsx). Agents keep personal views; admins also make views shared with every
+// agent. A view's customer or organization filter (set through the API) is kept as it is.
 import { useId, useState, type FormEvent } from 'react';
-import { CASE_SORTS, CASE_STATUSES, CHANNELS, PRIORITIES, Tag } from '../../shared/schemas/cases.js';
+import { CASE_SORTS } from '../../shared/schemas/cases.js';
 import type { CaseViewFilters } from '../../shared/schemas/views.js';
-import { splitFieldFilter } from '../../shared/field-values.js';
 import { FormDialog } from '../layout/form-dialog.js';
-import { CheckList } from '../layout/check-list.js';
-import { SelectField } from '../layout/select-field.js';
 import { EditConflict, isEditConflict, reloadPage } from '../layout/edit-conflict.js';
 import { api, toApiError } from '../lib/api.js';
-import type { AgentProfile, CaseView, Category, CustomFieldDefinition, Items, Team } from '../lib/types.js';
-import { useApi } from '../lib/use-api.js';
-import { CHANNEL_LABELS, PRIORITY_LABELS, SORT_LABELS, STATUS_LABELS } from './case-labels.js';
-
-/** The most case field filters one view holds (the API's limit). */
-const MAX_FIELD_FILTERS = 5;
-
-/** `key:value` filters as a map; a value "" stands for "not set". */
-const parseFieldFilters = (filters: string[] | undefined) => new Map((filters ?? []).map(splitFieldFilter));
-
-/** What a case field's choice in the editor means: no filter, "not set", or a value. */
-type FieldChoice = { kind: 'any' } | { kind: 'unset' } | { kind: 'value'; value: string };
-
-const choiceOf = (fields: Map<string, string>, key: string): FieldChoice => {
-  const v = fields.get(key);
-  return v === undefined ? { kind: 'any' } : v === '' ? { kind: 'unset' } : { kind: 'value', value: v };
-};
-
-/** The filters the form describes; the ones it does not show (customer, organization) kept. */
-export function viewFilters(
-  kept: CaseViewFilters,
-  form: {
-    status: string[];
-    priority: string[];
-    category: string[];
-    channel: string[];
-    assigneeId: string;
-    teamId: string;
-    tags: string[];
-    promise: string;
-    fields: Map<string, FieldChoice>;
-  },
-): CaseViewFilters {
-  const list = <T extends string>(v: string[]) => (v.length ? (v as T[]) : undefined);
-  const fields = [...form.fields]
-    .filter(([, c]) => c.kind !== 'any')
-    .map(([key, c]) => `${key}:${c.kind === 'value' ? c.value.trim() : ''}`);
-  const filters: CaseViewFilters = {
-    customerId: kept.customerId,
-    organizationId: kept.organizationId,
-    status: list(form.status),
-    priority: list(form.priority),
-    category: list(form.category),
-    channel: list(form.channel),
-    assigneeId: (form.assigneeId || undefined) as CaseViewFilters['assigneeId'],
-    teamId: (form.teamId || undefined) as CaseViewFilters['teamId'],
-    tags: list(form.tags),
-    promise: (form.promise || undefined) as CaseViewFilters['promise'],
-    fields: fields.length ? fields : undefined,
-  };
-  return Object.fromEntries(Object.entries(filters).filter(([, v]) => v !== undefined)) as CaseViewFilters;
-}
+import type { AgentProfile, CaseView, Team } from '../lib/types.js';
+import { SORT_LABELS } from './case-labels.js';
+import { useCaseFilterForm } from './case-filter-form.js';
 
 export function ViewEditorDialog(props: {
   /** The view changed; none: a new view. */
   view?: CaseView;
+  /** A new view's filters and order to start from (the queue's unsaved filters). */
+  start?: { filters: CaseViewFilters; sort?: (typeof CASE_SORTS)[number] };
   canShare: boolean;
   agents: AgentProfile[];
   teams: Team[];
@@ -76,61 +25,25 @@ export function ViewEditorDialog(props: {
 }) {
   const uid = useId();
   const v = props.view;
-  const f = v?.filters ?? {};
-  const categories = useApi<Items<Category>>('/categories');
-  const caseFields = useApi<Items<CustomFieldDefinition>>('/case-fields');
+  const f = v?.filters ?? props.start?.filters ?? {};
+  const form = useCaseFilterForm(f, { agents: props.agents, teams: props.teams });
   const [name, setName] = useState(v?.name ?? '');
-  const [status, setStatus] = useState<string[]>(f.status ?? []);
-  const [priority, setPriority] = useState<string[]>(f.priority ?? []);
-  const [category, setCategory] = useState<string[]>(f.category ?? []);
-  const [channel, setChannel] = useState<string[]>(f.channel ?? []);
-  const [assigneeId, setAssigneeId] = useState<string>(f.assigneeId ?? '');
-  const [teamId, setTeamId] = useState<string>(f.teamId ?? '');
-  const [tags, setTags] = useState((f.tags ?? []).join(', '));
-  const [promise, setPromise] = useState<string>(f.promise ?? '');
-  const [sort, setSort] = useState<(typeof CASE_SORTS)[number]>(v?.sort ?? 'nextDueAt');
+  const [sort, setSort] = useState<(typeof CASE_SORTS)[number]>(v?.sort ?? props.start?.sort ?? 'nextDueAt');
   const [shared, setShared] = useState(false);
-  const saved = parseFieldFilters(f.fields);
-  const [fields, setFields] = useState<Map<string, FieldChoice>>(
-    () => new Map([...saved.keys()].map((key) => [key, choiceOf(saved, key)])),
-  );
   const [error, setError] = useState<string | null>(null);
   const [conflict, setConflict] = useState(false);
   const [busy, setBusy] = useState(false);
-
-  const defs = (caseFields.data?.items ?? []).filter((d) => d.active || fields.has(d.key));
-  const undefinedKeys = [...fields.keys()].filter(
-    (key) => caseFields.data && !caseFields.data.items.some((d) => d.key === key),
-  );
-  const setField = (key: string, choice: FieldChoice) => setFields((all) => new Map(all).set(key, choice));
 
   async function save(e: FormEvent | null, overwrite = false) {
     e?.preventDefault();
     setError(null);
     setConflict(false);
-    const tagList = tags
-      .split(',')
-      .map((t) => t.trim())
-      .filter(Boolean);
-    const badTag = tagList.find((t) => !Tag.safeParse(t).success);
     if (!name.trim()) return setError('Give the view a name.');
-    if (badTag) return setError(`“${badTag}” is not a tag: lowercase letters, digits, - and _ only.`);
-    const filters = viewFilters(f, {
-      status,
-      priority,
-      category,
-      channel,
-      assigneeId,
-      teamId,
-      tags: tagList,
-      promise,
-      fields,
-    });
-    if ((filters.fields?.length ?? 0) > MAX_FIELD_FILTERS)
-      return setError(`A view filters by at most ${MAX_FIELD_FILTERS} case fields.`);
+    const chosen = form.read();
+    if ('error' in chosen) return setError(chosen.error);
     setBusy(true);
     try {
-      const body = { name: name.trim(), filters, sort };
+      const body = { name: name.trim(), filters: chosen.filters, sort };
       const result = v
         ? await api.patch<CaseView>(`/views/${v.id}`, body, overwrite ? undefined : v.updatedAt)
         : await api.post<CaseView>('/views', { ...body, shared: props.canShare && shared });
@@ -154,7 +67,6 @@ export function ViewEditorDialog(props: {
     }
   }
 
-  const agentOptions = props.agents.map((a) => [a.userId, a.name] as const);
   return (
     <FormDialog
       title={v ? `Edit “${v.name}”` : 'New view'}
@@ -212,121 +124,7 @@ export function ViewEditorDialog(props: {
         )
       )}
 
-      <fieldset className="form__group">
-        <legend>Cases shown</legend>
-        <p className="field__hint form__group-hint">
-          Nothing ticked in a list means any. Every filter set must hold.
-        </p>
-        <CheckList
-          label="Status"
-          empty="Any status"
-          error={undefined}
-          options={CASE_STATUSES.map((s) => ({ value: s, label: STATUS_LABELS[s] }))}
-          chosen={status}
-          onChange={setStatus}
-        />
-        <CheckList
-          label="Priority"
-          empty="Any priority"
-          error={undefined}
-          options={PRIORITIES.map((p) => ({ value: p, label: PRIORITY_LABELS[p] }))}
-          chosen={priority}
-          onChange={setPriority}
-        />
-        <CheckList
-          label="Channel"
-          empty="Any channel"
-          error={undefined}
-          options={CHANNELS.map((c) => ({ value: c, label: CHANNEL_LABELS[c] }))}
-          chosen={channel}
-          onChange={setChannel}
-        />
-        <CheckList
-          label="Category"
-          empty="Any category"
-          error={undefined}
-          options={(categories.data?.items ?? [])
-            .filter((c) => c.active)
-            .map((c) => ({ value: c.key, label: c.name }))}
-          chosen={category}
-          onChange={setCategory}
-        />
-        <div className="form__grid form__grid--3">
-          <SelectField
-            id={`${uid}-assignee`}
-            label="Assignee"
-            value={assigneeId}
-            onChange={setAssigneeId}
-            options={[['', 'Anyone'], ['me', 'Me (whoever looks)'], ['none', 'Nobody'], ...agentOptions]}
-          />
-          <SelectField
-            id={`${uid}-team`}
-            label="Team"
-            value={teamId}
-            onChange={setTeamId}
-            options={[
-              ['', 'Any team'],
-              ['none', 'No team'],
-              ...props.teams.map((t) => [t.id, t.name] as const),
-            ]}
-          />
-          <SelectField
-            id={`${uid}-promise`}
-            label="Promises"
-            value={promise}
-            onChange={setPromise}
-            options={[
-              ['', 'Any'],
-              ['at_risk', 'At risk'],
-              ['breached', 'Breached'],
-            ]}
-          />
-        </div>
-        <div className="field">
-          <label htmlFor={`${uid}-tags`}>Tags</label>
-          <input
-            id={`${uid}-tags`}
-            type="text"
-            value={tags}
-            placeholder="vip, refund"
-            onChange={(e) => setTags(e.target.value)}
-            aria-describedby={`${uid}-tags-hint`}
-          />
-          <p className="field__hint" id={`${uid}-tags-hint`}>
-            Comma-separated: cases with all of these tags.
-          </p>
-        </div>
-      </fieldset>
-
-      {(defs.length > 0 || undefinedKeys.length > 0) && (
-        <fieldset className="form__group" data-testid="view-editor-fields">
-          <legend>Case fields</legend>
-          <p className="field__hint form__group-hint">
-            Up to {MAX_FIELD_FILTERS}. A value is read as the field’s type.
-          </p>
-          <div className="form__grid">
-            {defs.map((d) => (
-              <FieldChoiceInput
-                key={d.key}
-                id={`${uid}-f-${d.key}`}
-                def={d}
-                choice={fields.get(d.key) ?? { kind: 'any' }}
-                onChange={(c) => setField(d.key, c)}
-              />
-            ))}
-          </div>
-          {undefinedKeys.map((key) => (
-            <label key={key} className="checkbox">
-              <input
-                type="checkbox"
-                checked={fields.get(key)?.kind !== 'any'}
-                onChange={(e) => setField(key, e.target.checked ? choiceOf(saved, key) : { kind: 'any' })}
-              />
-              {key} = {saved.get(key) || '(not set)'} (no such field now)
-            </label>
-          ))}
-        </fieldset>
-      )}
+      {form.element}
 
       <div className="form__actions">
         <button type="submit" className="button button--primary" disabled={busy}>
@@ -344,68 +142,5 @@ export function ViewEditorDialog(props: {
         )}
       </div>
     </FormDialog>
-  );
-}
-
-/**
- * One case field's filter: a list or yes/no field offers its values; text, number and date
- * fields take a value typed (empty: any). Each also offers "Not set".
- */
-function FieldChoiceInput(props: {
-  id: string;
-  def: CustomFieldDefinition;
-  choice: FieldChoice;
-  onChange(choice: FieldChoice): void;
-}) {
-  const { def, choice } = props;
-  const label = def.active ? def.label : `${def.label} (switched off)`;
-  if (def.type === 'select' || def.type === 'boolean') {
-    const values: [string, string][] =
-      def.type === 'boolean'
-        ? [
-            ['true', 'Yes'],
-            ['false', 'No'],
-          ]
-        : (def.options ?? []).map((o) => [o, o]);
-    const current = choice.kind === 'value' ? `=${choice.value}` : choice.kind;
-    if (choice.kind === 'value' && !values.some(([v]) => v === choice.value))
-      values.push([choice.value, `${choice.value} (no longer an option)`]);
-    return (
-      <SelectField
-        id={props.id}
-        label={label}
-        value={current}
-        onChange={(v) =>
-          props.onChange(v === 'any' || v === 'unset' ? { kind: v } : { kind: 'value', value: v.slice(1) })
-        }
-        options={[['any', 'Any'], ['unset', 'Not set'], ...values.map(([v, l]) => [`=${v}`, l] as const)]}
-      />
-    );
-  }
-  return (
-    <div className="field">
-      <label htmlFor={props.id}>{label}</label>
-      <div className="field__row">
-        <input
-          id={props.id}
-          type={def.type === 'date' ? 'date' : 'text'}
-          inputMode={def.type === 'number' ? 'decimal' : undefined}
-          value={choice.kind === 'value' ? choice.value : ''}
-          disabled={choice.kind === 'unset'}
-          onChange={(e) =>
-            props.onChange(e.target.value === '' ? { kind: 'any' } : { kind: 'value', value: e.target.value })
-          }
-        />
-        <label className="checkbox checkbox--inline">
-          <input
-            type="checkbox"
-            checked={choice.kind === 'unset'}
-            aria-label={`${def.label}: not set`}
-            onChange={(e) => props.onChange(e.target.checked ? { kind: 'unset' } : { kind: 'any' })}
-          />
-          Not set
-        </label>
-      </div>
-    </div>
   );
 }

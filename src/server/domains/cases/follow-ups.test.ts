@@ -219,7 +219,7 @@ describe('setting a follow-up', () => {
 
   it('sorts a queue by the follow-up due first, cases without one last, page by page', async () => {
     const customer = await makeCustomer(t.db);
-    const made = [];
+    const made: { id: string; hours: number | null }[] = [];
     for (const hours of [50, 5, null, 20]) {
       const c = await makeCase(t.db, customer.id, { message: { body: `In ${hours} h` } });
       const patch =

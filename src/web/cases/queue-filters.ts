@@ -1,0 +1,48 @@
+// A queue's unsaved filters in the page's address, under the names the API's case list takes
+// (`status=new,open&assigneeId=me&field=carrier:Boxly`), so a filtered queue can be bookmarked
+// and shared, and its query is the address's (pure).
+import type { CaseViewFilters } from '../../shared/schemas/views.js';
+import type { Query } from '../lib/api.js';
+
+/** `?view=filtered`: the queue shows the filters in the address, not a saved view. */
+export const FILTERED = 'filtered';
+
+const LISTS = ['status', 'priority', 'category', 'channel'] as const;
+const SINGLE = ['assigneeId', 'teamId', 'promise', 'customerId', 'organizationId'] as const;
+
+/** The filters as the case list's query (and the page's address): lists comma-separated. */
+export function filterQuery(f: CaseViewFilters): Query {
+  const query: Query = {};
+  for (const key of LISTS) if (f[key]?.length) query[key] = f[key].join(',');
+  for (const key of SINGLE) if (f[key]) query[key] = f[key];
+  if (f.tags?.length) query.tag = f.tags.join(',');
+  if (f.fields?.length) query.field = f.fields;
+  return query;
+}
+
+const split = (v: string | null) =>
+  (v ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+
+/** The filters an address holds (what the API cannot take, it refuses with its own message). */
+export function filtersFromParams(params: URLSearchParams): CaseViewFilters {
+  const f: Record<string, unknown> = {};
+  for (const key of LISTS) {
+    const values = split(params.get(key));
+    if (values.length) f[key] = values;
+  }
+  for (const key of SINGLE) {
+    const value = params.get(key);
+    if (value) f[key] = value;
+  }
+  const tags = split(params.get('tag'));
+  if (tags.length) f.tags = tags;
+  const fields = params.getAll('field').filter((v) => v.includes(':'));
+  if (fields.length) f.fields = fields;
+  return f as CaseViewFilters;
+}
+
+/** Whether any filter is set. */
+export const hasFilters = (f: CaseViewFilters) => Object.values(f).some((v) => v !== undefined);
