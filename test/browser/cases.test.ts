@@ -534,6 +534,40 @@ describe('follow-ups', () => {
   });
 });
 
+describe('CC', () => {
+  it('copies a colleague of the customer on replies: added and removed on the case, said above the reply', async () => {
+    const c = await createCase(stack, {
+      subject: 'CC tourmaline order',
+      customerId: mariaId,
+      message: 'Please keep my colleague in the loop.',
+    });
+    await openCase(c);
+    const recipients = page.getByTestId('composer-recipients');
+    await eventually(() => text(recipients)).toBe(`By e-mail to ${DEMO.customer.email}`);
+    const cc = page.getByRole('region', { name: 'CC' });
+    expect(await text(cc)).toContain('Replies go to the customer alone.');
+
+    // A colleague of ours is refused, with the server's reason.
+    await cc.getByLabel('Add an e-mail address').fill(DEMO.agent.email);
+    await cc.getByRole('button', { name: 'Add' }).click();
+    await eventually(() => text(page.getByRole('alert').first())).toContain('a colleague');
+
+    await cc.getByLabel('Add an e-mail address').fill('Lars.Berg@Northwind.example');
+    await cc.getByRole('button', { name: 'Add' }).click();
+    await eventually(async () =>
+      (await texts(page.getByTestId('case-cc').locator('li'))).map((t) => t.replace(/\s*×$/, '')),
+    ).toEqual(['lars.berg@northwind.example']);
+    expect((await getCase(stack, c.id)).cc).toEqual(['lars.berg@northwind.example']);
+    await eventually(() => text(recipients)).toBe(
+      `By e-mail to ${DEMO.customer.email}, copied to lars.berg@northwind.example`,
+    );
+
+    await page.getByRole('button', { name: 'Remove lars.berg@northwind.example' }).click();
+    await eventually(async () => (await getCase(stack, c.id)).cc).toEqual([]);
+    await eventually(() => text(recipients)).toBe(`By e-mail to ${DEMO.customer.email}`);
+  });
+});
+
 describe('bulk changes', () => {
   it('sets the priority of two selected cases at once', async () => {
     const one = await createCase(stack, {

@@ -88,3 +88,30 @@ export function isOwnAddress(address: string | null | undefined, ours: ReadonlyS
   const a = normalizeAddress(address);
   return !!a && ours.has(splitPlus(a).base);
 }
+
+/**
+ * A case's CC list after a mail about it: the addresses kept, then the mail's To and Cc in their
+ * order, without our own addresses (a reply address counts as its base), the sender, the
+ * addresses `excluded` (the case's customer, colleagues) and repeats; at most `max`.
+ */
+export function mergeCc(input: {
+  kept: readonly string[];
+  to: readonly string[];
+  cc: readonly string[];
+  from: string | null;
+  ours: ReadonlySet<string>;
+  excluded: ReadonlySet<string>;
+  max: number;
+}): string[] {
+  const out = [...input.kept];
+  const seen = new Set(out);
+  for (const value of [...input.to, ...input.cc]) {
+    if (out.length >= input.max) break;
+    const address = normalizeAddress(value);
+    if (!address || seen.has(address) || address === input.from) continue;
+    if (isOwnAddress(address, input.ours) || input.excluded.has(address)) continue;
+    seen.add(address);
+    out.push(address);
+  }
+  return out;
+}

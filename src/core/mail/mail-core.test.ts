@@ -3,6 +3,7 @@ import {
   domainAndParents,
   domainOf,
   isOwnAddress,
+  mergeCc,
   normalizeAddress,
   replyAddress,
   replyTokenFromBytes,
@@ -108,6 +109,49 @@ describe('plus addresses and reply tokens', () => {
 
   it('domainOf', () => {
     expect(domainOf('a@Mail.Example')).toBe('mail.example');
+  });
+});
+
+describe('mergeCc: who a case copies after a mail', () => {
+  const ours = new Set(['support@steward.example', 'billing@steward.example']);
+  const base = {
+    kept: [] as string[],
+    to: [] as string[],
+    cc: [] as string[],
+    from: 'maria@northwind.example',
+    ours,
+    excluded: new Set<string>(),
+    max: 10,
+  };
+
+  it('takes the mail’s other recipients, not us, the sender or the excluded', () => {
+    expect(
+      mergeCc({
+        ...base,
+        to: ['Support@Steward.example', 'support+k3x7abcdefghijkl@steward.example', 'Lars@Northwind.example'],
+        cc: [
+          'maria@northwind.example',
+          'ava@steward.example',
+          'billing@steward.example',
+          'not an address',
+          'eve@x.example',
+        ],
+        excluded: new Set(['ava@steward.example']),
+      }),
+    ).toEqual(['lars@northwind.example', 'eve@x.example']);
+  });
+
+  it('keeps those the case had, in their order, adds new ones once, and stops at the limit', () => {
+    expect(
+      mergeCc({
+        ...base,
+        kept: ['lars@northwind.example'],
+        to: ['support@steward.example'],
+        cc: ['LARS@northwind.example', 'a@x.example', 'a@x.example', 'b@x.example', 'c@x.example'],
+        max: 3,
+      }),
+    ).toEqual(['lars@northwind.example', 'a@x.example', 'b@x.example']);
+    expect(mergeCc({ ...base, kept: ['a@x.example'], max: 1, cc: ['b@x.example'] })).toEqual(['a@x.example']);
   });
 });
 

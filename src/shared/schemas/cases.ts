@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { FieldFilters } from './fields.js';
 import {
   BooleanQuery,
+  Email,
   Cursor,
   ExportTimeZone,
   Id,
@@ -113,6 +114,16 @@ export const CaseCreate = z.strictObject({
 });
 export type CaseCreate = z.input<typeof CaseCreate>;
 
+/** The most addresses a case copies on its mail. */
+export const MAX_CC = 10;
+
+export const CcList = z
+  .array(Email)
+  .max(MAX_CC)
+  .describe(
+    'addresses that get the case’s public replies by e-mail (Cc) and may write into it; not the customer, colleagues or our own addresses',
+  );
+
 /** The most days ahead a follow-up may be set. */
 export const FOLLOW_UP_MAX_DAYS = 366;
 
@@ -132,6 +143,7 @@ export const CaseUpdate = z.strictObject({
   customFields: z.record(z.string(), z.unknown()).optional(),
   requiredSkills: z.array(Skill).max(20).optional(),
   followUpAt: FollowUpAt.nullable().optional(),
+  cc: CcList.optional(),
 });
 export type CaseUpdate = z.infer<typeof CaseUpdate>;
 
@@ -243,6 +255,11 @@ export const Case = z.object({
   followUpAt: IsoDateTime.nullable().describe(
     'staff: when this waiting case opens again (set with status pending or on hold; cleared when it stops waiting)',
   ),
+  cc: z
+    .array(z.string())
+    .describe(
+      'who else gets its public replies by e-mail, and may write into it (from the mail, or set by staff)',
+    ),
   customerVisible: z
     .boolean()
     .describe('whether the customer side sees it: a proactive case does once one of its messages is public'),

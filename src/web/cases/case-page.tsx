@@ -32,6 +32,7 @@ import {
   CustomFieldsPanel,
   SubjectEditor,
   TagEditor,
+  CcEditor,
   useSaveCase,
 } from './case-properties.js';
 import type { FromQueueState } from './case-queue-page.js';
@@ -292,6 +293,11 @@ function CasePage({ id }: { id: string }) {
               <ReplyComposer
                 caseId={c.id}
                 caseStatus={c.status}
+                recipients={
+                  c.customer.email
+                    ? `By e-mail to ${c.customer.email}${c.cc.length ? `, copied to ${c.cc.join(', ')}` : ''}`
+                    : 'The customer has no e-mail address: they read replies in the portal.'
+                }
                 lastSeenMessageId={lastSeenMessageId}
                 mode={mode}
                 onModeChange={(m) => focusComposer(m)}
@@ -336,6 +342,7 @@ function CasePage({ id }: { id: string }) {
           <CaseRatingPanel caseId={c.id} status={c.status} />
           <CustomerPanel c={c} others={customerCases} />
           <TagEditor c={c} save={save} locked={locked} />
+          <CcEditor c={c} save={save} locked={locked} />
           {fields.data && (
             <CustomFieldsPanel
               key={c.updatedAt}

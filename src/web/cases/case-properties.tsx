@@ -2,6 +2,7 @@
 // changed, so two agents changing different properties never overwrite each other.
 import { useState, type FormEvent } from 'react';
 import { CASE_STATUSES, CaseUpdate, PRIORITIES, Tag } from '../../shared/schemas/cases.js';
+import { Email } from '../../shared/schemas/common.js';
 import { useMe } from '../auth/auth-context.js';
 import { api, toApiError } from '../lib/api.js';
 import { fieldText, fieldValue, TypedFieldInput } from '../layout/typed-field.js';
@@ -234,38 +235,51 @@ export function SubjectEditor(props: { c: Case; save: SaveCase; locked: boolean 
   );
 }
 
-export function TagEditor(props: { c: Case; save: SaveCase; locked: boolean }) {
-  const { c, save } = props;
+/**
+ * A case's list of short values as removable chips with an Add box (its tags, its CC list):
+ * each change saves the whole list; the server's refusal shows under it.
+ */
+function ChipListEditor(props: {
+  id: string;
+  listTestId: string;
+  title: string;
+  empty: string;
+  hint?: string;
+  values: string[];
+  locked: boolean;
+  inputType?: 'text' | 'email';
+  placeholder: string;
+  maxLength: number;
+  /** The value as stored, or what is wrong with it. */
+  read(text: string): { value: string } | { error: string };
+  save(values: string[]): Promise<boolean>;
+}) {
+  const { values } = props;
   const [text, setText] = useState('');
   const [error, setError] = useState<string | null>(null);
   async function add(e: FormEvent) {
     e.preventDefault();
-    const parsed = Tag.safeParse(text);
-    if (!parsed.success) {
-      setError(parsed.error.issues[0]?.message ?? 'not a valid tag');
-      return;
-    }
+    const read = props.read(text);
+    if ('error' in read) return setError(read.error);
     setError(null);
-    if (c.tags.includes(parsed.data)) {
-      setText('');
-      return;
-    }
-    if (await save({ tags: [...c.tags, parsed.data] })) setText('');
+    if (values.includes(read.value)) return setText('');
+    if (await props.save([...values, read.value])) setText('');
   }
   return (
-    <section className="card panel" aria-labelledby="tags-title">
-      <h2 id="tags-title">Tags</h2>
-      {c.tags.length === 0 && <p className="muted">No tags.</p>}
-      {c.tags.length > 0 && (
-        <ul className="tag-list" data-testid="case-tags">
-          {c.tags.map((t) => (
-            <li key={t} className="tag tag--removable">
-              {t}
+    <section className="card panel" aria-labelledby={`${props.id}-title`}>
+      <h2 id={`${props.id}-title`}>{props.title}</h2>
+      {props.hint && <p className="field__hint">{props.hint}</p>}
+      {values.length === 0 && <p className="muted">{props.empty}</p>}
+      {values.length > 0 && (
+        <ul className="tag-list" data-testid={props.listTestId}>
+          {values.map((v) => (
+            <li key={v} className="tag tag--removable">
+              {v}
               {!props.locked && (
                 <button
                   type="button"
-                  aria-label={`Remove tag ${t}`}
-                  onClick={() => void save({ tags: c.tags.filter((x) => x !== t) })}
+                  aria-label={`Remove ${v}`}
+                  onClick={() => void props.save(values.filter((x) => x !== v))}
                 >
                   ×
                 </button>
@@ -276,14 +290,14 @@ export function TagEditor(props: { c: Case; save: SaveCase; locked: boolean }) {
       )}
       {!props.locked && (
         <form className="inline-form" onSubmit={add}>
-          <label htmlFor="case-tag" className="visually-hidden">
-            Add a tag
+          <label htmlFor={`${props.id}-input`} className="visually-hidden">
+            {props.placeholder}
           </label>
           <input
-            id="case-tag"
-            type="text"
-            placeholder="Add a tag"
-            maxLength={50}
+            id={`${props.id}-input`}
+            type={props.inputType ?? 'text'}
+            placeholder={props.placeholder}
+            maxLength={props.maxLength}
             value={text}
             onChange={(e) => {
               setText(e.target.value);
@@ -301,6 +315,57 @@ export function TagEditor(props: { c: Case; save: SaveCase; locked: boolean }) {
         </p>
       )}
     </section>
+  );
+}
+
+const readWith =
+  (
+    schema: {
+      safeParse(
+        v: unknown,
+      ): { success: true; data: string } | { success: false; error: { issues: { message: string }[] } };
+    },
+    fallback: string,
+  ) =>
+  (text: string): { value: string } | { error: string } => {
+    const parsed = schema.safeParse(text);
+    return parsed.success ? { value: parsed.data } : { error: parsed.error.issues[0]?.message ?? fallback };
+  };
+
+export function TagEditor(props: { c: Case; save: SaveCase; locked: boolean }) {
+  return (
+    <ChipListEditor
+      id="case-tag"
+      listTestId="case-tags"
+      title="Tags"
+      empty="No tags."
+      values={props.c.tags}
+      locked={props.locked}
+      placeholder="Add a tag"
+      maxLength={50}
+      read={readWith(Tag, 'not a valid tag')}
+      save={(tags) => props.save({ tags })}
+    />
+  );
+}
+
+/** Who else gets the case's replies by e-mail (and may write into it). */
+export function CcEditor(props: { c: Case; save: SaveCase; locked: boolean }) {
+  return (
+    <ChipListEditor
+      id="case-cc"
+      listTestId="case-cc"
+      title="CC"
+      empty="Replies go to the customer alone."
+      hint="Copied on every public reply by e-mail; they may write into the case."
+      values={props.c.cc}
+      locked={props.locked}
+      inputType="email"
+      placeholder="Add an e-mail address"
+      maxLength={254}
+      read={readWith(Email, 'not an e-mail address')}
+      save={(cc) => props.save({ cc })}
+    />
   );
 }
 

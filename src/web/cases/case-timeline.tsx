@@ -28,6 +28,7 @@ const FIELD_LABELS: Record<string, string> = {
   requiredSkills: 'required skills',
   agreementId: 'agreement',
   followUpAt: 'follow-up',
+  cc: 'CC',
 };
 
 function showValue(field: string, value: unknown, names: Names): string {
@@ -75,6 +76,7 @@ function describe(e: TimelineEntry, names: Names): string[] {
           : `Changed ${FIELD_LABELS[field] ?? field} from ${showValue(field, from, names)} to ${showValue(field, to, names)}`,
       );
       if (d.reason === 'follow_up') lines.push('(its follow-up time came)');
+      if (d.reason === 'mail_cc') lines.push('(the e-mail’s other recipients)');
       if (d.reason === 'auto_close') lines.push('(solved long enough: closed by Steward)');
       if (d.reason === 'assignee_away') lines.push('(the assignee went away)');
       if (d.reason === 'customer_merged') lines.push('(a duplicate customer was merged into another)');

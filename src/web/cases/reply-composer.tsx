@@ -74,6 +74,8 @@ const appliedInserts = new WeakSet<ComposerInsert>();
 export function ReplyComposer(props: {
   caseId: string;
   caseStatus: string;
+  /** Who a public reply goes to by e-mail, in words (shown above a reply). */
+  recipients?: string;
   /** The newest message on screen (null: none; undefined: the messages are not on screen yet). */
   lastSeenMessageId: string | null | undefined;
   mode: ComposerMode;
@@ -238,6 +240,11 @@ export function ReplyComposer(props: {
             Send anyway
           </button>
         </div>
+      )}
+      {isReply && props.recipients && (
+        <p className="composer__recipients muted" data-testid="composer-recipients">
+          {props.recipients}
+        </p>
       )}
       <label htmlFor={`${uid}-body`} className="visually-hidden">
         {isReply ? 'Reply' : 'Internal note'}

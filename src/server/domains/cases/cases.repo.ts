@@ -46,6 +46,7 @@ export const caseColumns = {
   closedAt: cases.closedAt,
   reopenCount: cases.reopenCount,
   followUpAt: cases.followUpAt,
+  cc: cases.cc,
   createdAt: cases.createdAt,
   updatedAt: cases.updatedAt,
   /** Whether the customer side may see it (policies/cases.ts). */

@@ -2,7 +2,7 @@
 // that writes the case, its timeline entries (domain events) and its promise clocks together.
 import { and, eq, isNull, sql } from 'drizzle-orm';
 import type { z } from 'zod';
-import type { Database } from '../../../db/client.js';
+import { rows, type Database } from '../../../db/client.js';
 import {
   remainingMinutes,
   stateAt,
@@ -55,6 +55,8 @@ import * as repo from './cases.repo.js';
 import { caseConditions } from './case-filters.js';
 import { caseViews, categories, cases, messages } from './cases.table.js';
 import { mailCaseMessage } from '../mail/mail.service.js';
+import { ourAddresses } from '../mail/mailboxes.service.js';
+import { isOwnAddress } from '../../../core/mail/addresses.js';
 import { lockLiveSignalsOfCase, resolveSignalsOfCase } from '../signals/case-signals.js';
 
 const UNSOLVED = new Set(['new', 'open', 'pending', 'on_hold']);
@@ -129,6 +131,7 @@ function toSummary(row: repo.CaseRow, actor: Actor) {
     closedAt: iso(row.closedAt),
     reopenCount: row.reopenCount,
     followUpAt: internal ? iso(row.followUpAt) : null,
+    cc: row.cc,
     customerVisible: row.customerVisible,
     createdAt: row.createdAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),
@@ -592,6 +595,7 @@ export async function applyCaseUpdate(
     }
   }
   next.followUpAt = followUpOf(before, input.followUpAt, finalStatus, now);
+  if (input.cc) next.cc = await checkCc(tx, input.cc, next.customerId ?? before.customerId);
   const changes = diff(before as unknown as Record<string, unknown>, next as Record<string, unknown>);
   delete changes.solvedAt;
   delete changes.closedAt;
@@ -616,6 +620,33 @@ export async function applyCaseUpdate(
   if (changes.status && UNSOLVED.has(before.status) && !UNSOLVED.has(finalStatus))
     await resolveSignalsOfCase(tx, actor, after!);
   return after!;
+}
+
+/**
+ * A case's CC list as asked, once each: not the case's customer (they get the mail anyway), not a
+ * colleague (they follow the case instead) and not one of our own addresses (a mail loop).
+ */
+async function checkCc(tx: Database, asked: string[], customerId: string): Promise<string[]> {
+  const cc = [...new Set(asked)];
+  if (cc.length === 0) return cc;
+  const ours = await ourAddresses(tx);
+  const taken = await rows<{ email: string; kind: string }>(
+    tx,
+    sql`select lower(email) as email, 'the case’s customer' as kind from customers
+          where id = ${customerId} and lower(email) = any(${sql.param(cc)}::text[])
+        union all
+        select lower(email), 'a colleague (follow the case instead)' from users
+          where role in ('agent', 'admin') and deleted_at is null and lower(email) = any(${sql.param(cc)}::text[])`,
+  );
+  const problems = cc.flatMap((address, i) => {
+    const kind = isOwnAddress(address, ours)
+      ? 'one of our own addresses'
+      : taken.find((t) => t.email === address)?.kind;
+    return kind ? [{ path: `body.cc.${i}`, message: `${address} is ${kind}` }] : [];
+  });
+  if (problems.length)
+    throw unprocessable('invalid_cc', `body.cc: ${problems.map((p) => p.message).join('; ')}`, problems);
+  return cc;
 }
 
 /**

@@ -80,6 +80,11 @@ export const cases = pgTable(
     solvedAt: timestamptz('solved_at'),
     closedAt: timestamptz('closed_at'),
     reopenCount: integer('reopen_count').notNull().default(0),
+    /** Others who get the case's replies by e-mail, and may write into it (lower-case addresses). */
+    cc: text('cc')
+      .array()
+      .notNull()
+      .default(sql`'{}'::text[]`),
     /** A case waiting (pending, on hold) opens again at this time: the agent's follow-up. */
     followUpAt: timestamptz('follow_up_at'),
     searchVector: tsvector('search_vector').generatedAlwaysAs(

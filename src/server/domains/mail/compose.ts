@@ -60,6 +60,8 @@ export interface ComposeInput {
   messageId: string;
   from: Mailbox;
   to: { name?: string | null; address: string };
+  /** Others who get the mail (a case's CC list). */
+  cc?: readonly string[];
   replyTo?: string | null;
   subject: string;
   text: string;
@@ -87,6 +89,7 @@ export function composeMail(input: ComposeInput): Promise<Buffer> {
   return new MailComposer({
     from: { name: input.from.name, address: input.from.address },
     to: input.to.name ? { name: input.to.name, address: input.to.address } : input.to.address,
+    ...(input.cc?.length ? { cc: [...input.cc] } : {}),
     ...(input.replyTo ? { replyTo: input.replyTo } : {}),
     subject: input.subject,
     text: input.text,

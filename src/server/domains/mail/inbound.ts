@@ -18,7 +18,7 @@ import { simpleParser, type AddressObject, type ParsedMail } from 'mailparser';
 import sanitizeHtml from 'sanitize-html';
 import type { Database } from '../../../db/client.js';
 import { rows } from '../../../db/client.js';
-import { normalizeAddress, replyTokensIn, splitPlus } from '../../../core/mail/addresses.js';
+import { mergeCc, normalizeAddress, replyTokensIn, splitPlus } from '../../../core/mail/addresses.js';
 import { autoMailReason, type HeaderValues } from '../../../core/mail/auto-mail.js';
 import { messageIdsIn, normalizeMessageId, syntheticMessageId } from '../../../core/mail/message-ids.js';
 import { LIMITS } from '../../../shared/schemas/common.js';
@@ -27,6 +27,9 @@ import { AppError } from '../../lib/errors.js';
 import { storeAttachments, type StoredFile } from '../cases/attachments.service.js';
 import { messages } from '../cases/cases.table.js';
 import { addMessage } from '../cases/messages.service.js';
+import { applyCaseUpdate } from '../cases/cases.service.js';
+import { MAX_CC } from '../../../shared/schemas/cases.js';
+import { ourAddresses } from './mailboxes.service.js';
 import { openOrJoinCase } from '../cases/proactive-contact.js';
 import { findOrCreateCustomerByEmail } from '../portal/contacts.js';
 import { recordDomainEvent } from '../domain-events/domain-events.repo.js';
@@ -252,12 +255,13 @@ interface ThreadCase {
   organization_id: string | null;
   status: string;
   merged_into_id: string | null;
+  cc: string[];
 }
 
 async function caseById(tx: Database, id: string) {
   const [c] = await rows<ThreadCase>(
     tx,
-    sql`select id, customer_id, organization_id, status, merged_into_id from cases
+    sql`select id, customer_id, organization_id, status, merged_into_id, cc from cases
       where id = ${id} and deleted_at is null`,
   );
   return c;
@@ -446,7 +450,8 @@ async function processMail(
   const belongs =
     thread &&
     (thread.c.customer_id === sender.id ||
-      (thread.c.organization_id !== null && thread.c.organization_id === sender.organizationId));
+      (thread.c.organization_id !== null && thread.c.organization_id === sender.organizationId) ||
+      thread.c.cc.includes(from.address));
   let caseId: string | null = null;
   let messageId: string | null = null;
   let via: string;
@@ -485,6 +490,7 @@ async function processMail(
     if (opened.joined) via = 'joined the open proactive case it is about';
   }
   if (!messageId) throw new Error('the case message of the mail is missing');
+  await copyMailCc(tx, caseId, mail, opts);
   return keepCaseMail(caseId, messageId, sender.id, via);
 
   /** The mail's files, HTML and record on the case message it became. */
@@ -556,6 +562,38 @@ async function processMail(
     });
     return { status: 'processed', caseId, messageId, mailId, ...(note ? { reason: note } : {}) };
   }
+}
+
+/**
+ * The mail's other recipients (To, Cc) join the case's CC list, so that the replies reach
+ * everyone on the thread and they may write into the case: not our own addresses, the sender,
+ * the case's customer or colleagues; at most MAX_CC. Recorded as a change by Steward
+ * (`reason: mail_cc`).
+ */
+async function copyMailCc(tx: Database, caseId: string, mail: InboundMail, opts: ReceiveOptions) {
+  const candidates = [...mail.to, ...mail.cc];
+  if (candidates.length === 0) return;
+  const [c] = await rows<{ cc: string[]; email: string | null }>(
+    tx,
+    sql`select c.cc, lower(cu.email) as email from cases c join customers cu on cu.id = c.customer_id
+      where c.id = ${caseId}`,
+  );
+  if (!c) return;
+  const staff = await rows<{ email: string }>(
+    tx,
+    sql`select lower(email) as email from users where role in ('agent', 'admin') and deleted_at is null
+      and lower(email) = any(${sql.param(candidates)}::text[])`,
+  );
+  const cc = mergeCc({
+    kept: c.cc,
+    to: mail.to,
+    cc: mail.cc,
+    from: mail.from?.address ?? null,
+    ours: await ourAddresses(tx, opts.mailFrom),
+    excluded: new Set([...(c.email ? [c.email] : []), ...staff.map((s) => s.email)]),
+    max: MAX_CC,
+  });
+  if (cc.length > c.cc.length) await applyCaseUpdate(tx, SYSTEM_ACTOR, caseId, { cc }, 'mail_cc');
 }
 
 /** The staff user (agent or admin, not deleted) with this address, as the actor of their mail. */

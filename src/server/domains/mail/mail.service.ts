@@ -66,10 +66,11 @@ export async function mailCaseMessages(
     customer_name: string;
     customer_deleted: boolean;
     mailed_us: boolean;
+    cc: string[];
   }>(
     tx,
     sql`select m.id, m.case_id, m.body, m.public, m.author_type, m.channel, m.call, u.name as author_name,
-        c.number, c.subject, cu.email, cu.name as customer_name, cu.deleted_at is not null as customer_deleted,
+        c.number, c.subject, c.cc, cu.email, cu.name as customer_name, cu.deleted_at is not null as customer_deleted,
         exists (select 1 from mail_messages mm where mm.case_id = c.id and mm.direction = 'in'
           and mm.status = 'processed') as mailed_us
       from messages m
@@ -116,6 +117,7 @@ export async function mailCaseMessages(
     sending.map((m) => ({
       to: m.email!,
       toName: m.customer_name,
+      cc: m.cc,
       subject: caseMailSubject(m.number, m.subject, m.mailed_us),
       text: m.body,
       caseId: m.case_id,

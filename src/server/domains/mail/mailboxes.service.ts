@@ -20,10 +20,20 @@ import { hasMaskedPassword, maskUrlPassword, unmaskUrlPassword } from '../../lib
 import { pollMailboxNow } from './imap-poller.js';
 import { assertCanManageMailboxes } from './mail.policy.js';
 import { mailboxes } from './mail.table.js';
+import { parseMailFrom } from './compose.js';
+import { mailSettings } from './outbox.js';
 import { assertUnchangedSince } from '../../lib/edit-version.js';
 import { nextVersion } from '../../../db/columns.js';
 
 type Row = typeof mailboxes.$inferSelect;
+
+/** Our own addresses, lower-case: every mailbox's (deleted ones too: mail to them may still come) and the From of our mail. */
+export async function ourAddresses(db: Database, mailFrom = mailSettings().mailFrom): Promise<Set<string>> {
+  const found = await db.select({ address: mailboxes.address }).from(mailboxes);
+  const ours = new Set(found.map((m) => m.address.toLowerCase()));
+  ours.add(parseMailFrom(mailFrom).address);
+  return ours;
+}
 
 const addressTaken = (address: string) =>
   conflict('mailbox_exists', `body.address: a mailbox for ${address} exists already`);

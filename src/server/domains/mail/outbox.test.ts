@@ -48,6 +48,7 @@ afterEach(async () => {
 interface OutRow {
   id: string;
   message_id: string;
+  cc_addresses: string[];
   status: string;
   reason: string | null;
   attempts: number;
@@ -352,6 +353,24 @@ describe('sending through SMTP', () => {
       sql`select type from domain_events where entity_id = ${ids[0]!} order by occurred_at`,
     );
     expect(events.map((e) => e.type)).toEqual(['mail.queued', 'mail.sent']);
+  });
+
+  it('a mail with copies goes to each of them too: the Cc header and the envelope', async () => {
+    configureMail({ mailFrom: FROM, smtpUrl: sink.url });
+    const { id } = await db.transaction((tx) =>
+      queueMail(tx, {
+        to: 'maria@customer.example',
+        cc: ['lars@customer.example', 'eva@partner.example'],
+        subject: 'With copies',
+        text: 'Hello all',
+      }),
+    );
+    expect((await mail(id)).cc_addresses).toEqual(['lars@customer.example', 'eva@partner.example']);
+    const before = sink.received.length;
+    expect(await sendQueuedMail(db)).toBe(1);
+    const got = sink.received.slice(before).find((r) => r.header('Subject') === 'With copies')!;
+    expect(got.to).toEqual(['maria@customer.example', 'lars@customer.example', 'eva@partner.example']);
+    expect(got.header('Cc')).toBe('lars@customer.example, eva@partner.example');
   });
 
   it('a 4xx answer is retried after the back-off, then sent', async () => {

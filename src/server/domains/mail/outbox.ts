@@ -72,6 +72,8 @@ export const HELD_REASON = 'not sent: no SMTP server set (STEWARD_SMTP_URL) — 
 export interface QueueMailInput {
   to: string;
   toName?: string | null;
+  /** Others who get it too (a case's CC list): the Cc header and the envelope. */
+  cc?: readonly string[];
   subject: string;
   text: string;
   html?: string;
@@ -174,6 +176,7 @@ export async function queueMails(
         messageId,
         from: { name, address: from.address },
         to: { name: input.toName ?? null, address: input.to },
+        cc: input.cc,
         replyTo,
         subject: input.subject,
         text: input.text,
@@ -195,6 +198,7 @@ export async function queueMails(
       fromAddress: from.address,
       fromName: name || null,
       toAddresses: [input.to.toLowerCase()],
+      ccAddresses: (input.cc ?? []).map((a) => a.toLowerCase()),
       subject: input.subject,
       textBody: input.text,
       htmlBody: input.html ?? null,
@@ -281,6 +285,7 @@ interface Claimed {
   message_id: string;
   from_address: string;
   to_addresses: string[];
+  cc_addresses: string[];
   attempts: number;
   raw: Buffer | Uint8Array;
 }
@@ -312,7 +317,7 @@ export async function sendQueuedMail(db: Database, opts: SendOptions = {}): Prom
     update mail_messages m
       set attempts = m.attempts + 1, run_after = now() + make_interval(secs => ${LEASE_SECONDS})
     from due where m.id = due.id and m.status = 'queued' and m.run_after <= now()
-    returning m.id, m.message_id, m.from_address, m.to_addresses, m.attempts, m.raw`,
+    returning m.id, m.message_id, m.from_address, m.to_addresses, m.cc_addresses, m.attempts, m.raw`,
   );
   if (claimed.length === 0) return 0;
   const t = transportFor(url);
@@ -320,7 +325,7 @@ export async function sendQueuedMail(db: Database, opts: SendOptions = {}): Prom
     claimed.map(async (m) => {
       try {
         const info = await t.sendMail({
-          envelope: { from: m.from_address, to: m.to_addresses },
+          envelope: { from: m.from_address, to: [...m.to_addresses, ...m.cc_addresses] },
           raw: Buffer.from(m.raw),
         });
         await finishSend(db, m, 'sent', null, { response: info.response });
