@@ -20,6 +20,7 @@ import { signalsRoutes } from './domains/signals/signals.routes.js';
 import { commitmentsRoutes } from './domains/commitments/commitments.routes.js';
 import { mailRoutes } from './domains/mail/mail.routes.js';
 import { mailboxesRoutes } from './domains/mail/mailboxes.routes.js';
+import { blockedSendersRoutes } from './domains/mail/blocked-senders.routes.js';
 import { portalRoutes } from './domains/portal/portal.routes.js';
 import { conversationsRoutes } from './domains/conversations/conversations.routes.js';
 import { kbRoutes } from './domains/kb/kb.routes.js';
@@ -62,6 +63,7 @@ export async function registerApiRoutes(app: FastifyInstance, deps: RouteDeps) {
     commitmentsRoutes,
     mailRoutes,
     mailboxesRoutes,
+    blockedSendersRoutes,
     portalRoutes,
     conversationsRoutes,
     kbRoutes,

@@ -10,6 +10,7 @@ import { CustomerImportPage } from './customers/customer-import-page.js';
 import { FieldsPage } from './admin/fields-page.js';
 import { TeamsPage } from './admin/teams-page.js';
 import { MailboxFormPage, MailboxesPage } from './admin/mailboxes-page.js';
+import { BlockedSendersPage } from './admin/blocked-senders-page.js';
 import { EventSourceFormPage, EventSourcesPage } from './admin/event-sources-page.js';
 import { WebhookFormPage, WebhooksPage } from './admin/webhooks-page.js';
 import { SegmentFormPage, SegmentsPage } from './admin/segments-page.js';
@@ -277,6 +278,7 @@ export function App() {
             <Route path="teams/:id" element={<TeamFormPage />} />
             <Route path="agents" element={<AgentsPage />} />
             <Route path="mailboxes" element={<MailboxesPage />} />
+            <Route path="blocked-senders" element={<BlockedSendersPage />} />
             <Route path="mailboxes/new" element={<MailboxFormPage />} />
             <Route path="mailboxes/:id" element={<MailboxFormPage />} />
             <Route path="rules" element={<RulesPage />} />

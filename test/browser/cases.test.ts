@@ -568,6 +568,58 @@ describe('CC', () => {
   });
 });
 
+describe('spam and deleting', () => {
+  const newCustomerCase = async (subject: string) => {
+    const stamp = Date.now().toString(36);
+    const customer = await stack.api<{ id: string; email: string; name: string }>('/customers', {
+      ...admin,
+      method: 'POST',
+      body: { name: `Deals ${stamp}`, email: `offers-${stamp}@deals-${stamp}.example` },
+    });
+    return { customer, c: await createCase(stack, { subject, customerId: customer.id }) };
+  };
+
+  it('marks a case as spam: back to the queue, its sender blocked; an admin unblocks them', async () => {
+    const { customer, c } = await newCustomerCase('Spam cheap olivine watches');
+    await openCase(c);
+    page.once('dialog', (d) => void d.accept());
+    await page.getByTestId('mark-spam').click();
+    await eventually(async () => new URL(page.url()).pathname).toBe('/cases');
+    await eventually(() => text(page.getByTestId('notice'))).toBe(
+      `Case #${c.number} was marked as spam. Mail from ${customer.email} is ignored from now on. ${customer.name} was deleted (no other case).`,
+    );
+    const gone = await fetch(`${stack.url}/api/v1/cases/${c.id}`);
+    expect(gone.status).toBe(401);
+    await expect(getCase(stack, c.id)).rejects.toThrow(/404/);
+
+    await page.goto(`${stack.url}/admin/blocked-senders`);
+    const row = page.getByTestId('blocked-row').filter({ hasText: customer.email });
+    await eventually(() => text(row)).toContain(`case #${c.number} marked as spam`);
+    page.once('dialog', (d) => void d.accept());
+    await row.getByRole('button', { name: `Unblock ${customer.email}` }).click();
+    await eventually(() => row.count()).toBe(0);
+    expect(await text(page.getByTestId('notice'))).toBe(`${customer.email} is unblocked.`);
+
+    // An admin blocks a whole domain by hand.
+    await page.getByLabel('Address or @domain').fill('@Bulk-Mailer.example');
+    await page.getByLabel('Why (optional)').fill('newsletters');
+    await page.getByRole('button', { name: 'Block', exact: true }).click();
+    await eventually(() => text(page.getByTestId('blocked-row').first())).toContain('@bulk-mailer.example');
+  });
+
+  it('lets an admin delete a case, after asking', async () => {
+    const { c } = await newCustomerCase('Test case tanzanite, please delete');
+    await openCase(c);
+    page.once('dialog', (d) => void d.dismiss());
+    await page.getByTestId('delete-case').click();
+    expect((await getCase(stack, c.id)).id).toBe(c.id);
+    page.once('dialog', (d) => void d.accept());
+    await page.getByTestId('delete-case').click();
+    await eventually(() => text(page.getByTestId('notice'))).toBe(`Case #${c.number} was deleted.`);
+    await expect(getCase(stack, c.id)).rejects.toThrow(/404/);
+  });
+});
+
 describe('bulk changes', () => {
   it('sets the priority of two selected cases at once', async () => {
     const one = await createCase(stack, {

@@ -115,3 +115,19 @@ export function mergeCc(input: {
   }
   return out;
 }
+
+/**
+ * A blocked-sender pattern as stored: an address (`someone@spam.example`) or a domain written
+ * `@spam.example` (a bare `spam.example` is read so too); lower-case; null when it is neither.
+ */
+export function normalizeBlockPattern(value: string): string | null {
+  const v = value.trim().toLowerCase();
+  if (v.includes('@') && !v.startsWith('@')) return normalizeAddress(v);
+  const domain = v.replace(/^@/, '');
+  return normalizeAddress(`x@${domain}`) && domain.includes('.') ? `@${domain}` : null;
+}
+
+/** The patterns that block an address: itself, its domain and the domains that domain lies in. */
+export function blockPatternsFor(address: string): string[] {
+  return [address.toLowerCase(), ...domainAndParents(domainOf(address)).map((d) => `@${d}`)];
+}

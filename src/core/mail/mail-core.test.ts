@@ -2,8 +2,10 @@ import { describe, expect, it } from 'vitest';
 import {
   domainAndParents,
   domainOf,
+  blockPatternsFor,
   isOwnAddress,
   mergeCc,
+  normalizeBlockPattern,
   normalizeAddress,
   replyAddress,
   replyTokenFromBytes,
@@ -152,6 +154,24 @@ describe('mergeCc: who a case copies after a mail', () => {
       }),
     ).toEqual(['lars@northwind.example', 'a@x.example', 'b@x.example']);
     expect(mergeCc({ ...base, kept: ['a@x.example'], max: 1, cc: ['b@x.example'] })).toEqual(['a@x.example']);
+  });
+});
+
+describe('blocked senders', () => {
+  it('reads an address or a domain, and nothing else', () => {
+    expect(normalizeBlockPattern(' Spammer@Spam.Example ')).toBe('spammer@spam.example');
+    expect(normalizeBlockPattern('@Spam.Example')).toBe('@spam.example');
+    expect(normalizeBlockPattern('spam.example')).toBe('@spam.example');
+    for (const bad of ['', '@', 'spam', '@localhost', 'a b@x.example', 'x@', '@@x.example'])
+      expect(normalizeBlockPattern(bad)).toBeNull();
+  });
+
+  it('an address is blocked by itself, its domain and the domains above it', () => {
+    expect(blockPatternsFor('Eve@Mail.Spam.Example')).toEqual([
+      'eve@mail.spam.example',
+      '@mail.spam.example',
+      '@spam.example',
+    ]);
   });
 });
 

@@ -5,6 +5,7 @@ import { Cursor, ExportTimeZone, Id, IsoDateTime, Limit } from './common.js';
 export const AUDITED_ENTITIES = [
   'agreement',
   'api_token',
+  'blocked_sender',
   'calendar',
   'case',
   'category',

@@ -144,3 +144,30 @@ export const MailListQuery = z.strictObject({
   cursor: Cursor.optional(),
 });
 export type MailListQuery = z.infer<typeof MailListQuery>;
+
+export const BlockedSender = z.object({
+  id: Id,
+  pattern: z.string().describe('an address, or @domain (that domain and its subdomains)'),
+  reason: z.string().nullable(),
+  caseId: Id.nullable().describe('the case marked as spam that blocked the sender'),
+  createdBy: z.object({ id: Id, name: z.string() }).nullable(),
+  createdAt: IsoDateTime,
+});
+export type BlockedSender = z.infer<typeof BlockedSender>;
+
+export const BlockedSenderCreate = z.strictObject({
+  pattern: z
+    .string()
+    .trim()
+    .min(1)
+    .max(255)
+    .describe('an e-mail address, or @domain to block a domain and its subdomains'),
+  reason: z.string().trim().max(500).optional(),
+});
+export type BlockedSenderCreate = z.infer<typeof BlockedSenderCreate>;
+
+export const SpamResult = z.object({
+  blocked: z.string().nullable().describe('the address now blocked (null: the customer has none)'),
+  customerDeleted: z.boolean().describe('the customer had no other case and was deleted too'),
+});
+export type SpamResult = z.infer<typeof SpamResult>;

@@ -35,6 +35,7 @@ const GROUPS: { title: string; sections: Section[] }[] = [
       { to: '/admin/teams', label: 'Teams' },
       { to: '/admin/agents', label: 'Agents' },
       { to: '/admin/mailboxes', label: 'Mailboxes' },
+      { to: '/admin/blocked-senders', label: 'Blocked senders' },
     ],
   },
   {

@@ -44,6 +44,7 @@ import { PresenceBanner, usePresence } from './presence.js';
 import { PromisePanel } from './promise-panel.js';
 import { CaseRatingPanel } from './case-rating.js';
 import { LogCallButton } from './log-call-dialog.js';
+import { CaseRemovalButtons } from './case-removal.js';
 import {
   ReplyComposer,
   loadDraft,
@@ -225,6 +226,7 @@ function CasePage({ id }: { id: string }) {
                 setTimelineNonce((n) => n + 1);
               }}
             />
+            <CaseRemovalButtons c={c} backPath={back.path} onError={setError} />
           </div>
         </div>
         <p className="case-header__sub muted">

@@ -26,6 +26,7 @@ import { useShortcuts } from '../lib/use-shortcuts.js';
 import { ExportButton } from '../layout/export-button.js';
 import { ErrorNotice, ListPager, Loading, PageHeader, SuccessNotice } from '../layout/page-parts.js';
 import { SearchBox } from '../layout/search-box.js';
+import { Flash } from '../layout/flash.js';
 import { useDocumentTitle } from '../layout/use-document-title.js';
 import { FilterSelect } from '../layout/filter-select.js';
 import { AvailabilitySwitch } from './availability-switch.js';
@@ -426,6 +427,7 @@ export function CaseQueuePage() {
           )}
         </div>
 
+        <Flash />
         <SuccessNotice message={notice} />
         {(visibleSelected.length > 0 || everyCase) && (
           <BulkBar

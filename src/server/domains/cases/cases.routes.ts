@@ -28,6 +28,8 @@ import type { RouteDeps } from '../../routes.js';
 import { MAX_ATTACHMENT_BYTES, readAttachment, uploadAttachment } from './attachments.service.js';
 import { caseColumns } from './case-export.js';
 import * as relations from './case-relations.service.js';
+import * as removal from './case-removal.service.js';
+import { SpamResult } from '../../../shared/schemas/mail.js';
 import * as cases from './cases.service.js';
 import * as catalog from './catalog.service.js';
 import { listFields } from '../fields/fields.service.js';
@@ -227,6 +229,37 @@ export const casesRoutes =
       },
       async (request, reply) => {
         await relations.linkCases(db, actorOf(request), request.params.id, request.body.caseId);
+        return reply.status(204).send(null);
+      },
+    );
+    app.post(
+      '/cases/:id/spam',
+      {
+        config: { access: STAFF },
+        schema: {
+          tags,
+          summary:
+            'Mark as spam: the case is deleted, its customer’s address blocked (their mail is ignored), and the customer deleted when it was their only case',
+          params: IdParams,
+          response: { 200: SpamResult, ...errors(...AUTHED, 404, 422) },
+        },
+      },
+      async (request) => removal.markSpam(db, actorOf(request), request.params.id),
+    );
+    app.delete(
+      '/cases/:id',
+      {
+        config: { access: ADMIN },
+        schema: {
+          tags,
+          summary:
+            'Delete a case (admins): gone from every list; its running clocks end; the audit log keeps it',
+          params: IdParams,
+          response: { 204: z.null(), ...errors(...AUTHED, 404, 422) },
+        },
+      },
+      async (request, reply) => {
+        await removal.deleteCase(db, actorOf(request), request.params.id);
         return reply.status(204).send(null);
       },
     );

@@ -174,12 +174,22 @@ export async function deleteCustomer(db: Database, actor: Actor, id: string) {
   await db.transaction(async (tx) => {
     const before = await repo.findCustomer(tx, id);
     if (!before) throw notFound('customer');
-    await repo.softDeleteCustomer(tx, id);
-    // Their portal login goes with them.
-    await tx
-      .update(users)
-      .set({ deletedAt: sql`now()`, active: false, updatedAt: sql`now()` })
-      .where(and(eq(users.customerId, id), isNull(users.deletedAt)));
-    await recordDomainEvent(tx, actor, { type: 'customer.deleted', entityType: 'customer', entityId: id });
+    await removeCustomer(tx, actor, id);
+  });
+}
+
+/** Deletes a customer (soft) with their portal login, inside the caller's transaction; `data` goes on the event. */
+export async function removeCustomer(tx: Database, actor: Actor, id: string, data?: Record<string, unknown>) {
+  await repo.softDeleteCustomer(tx, id);
+  // Their portal login goes with them.
+  await tx
+    .update(users)
+    .set({ deletedAt: sql`now()`, active: false, updatedAt: sql`now()` })
+    .where(and(eq(users.customerId, id), isNull(users.deletedAt)));
+  await recordDomainEvent(tx, actor, {
+    type: 'customer.deleted',
+    entityType: 'customer',
+    entityId: id,
+    ...(data ? { data } : {}),
   });
 }

@@ -139,6 +139,7 @@ const STAFF = [
   'POST /api/v1/cases/{id}/follow',
   'POST /api/v1/cases/{id}/links',
   'POST /api/v1/cases/{id}/merge',
+  'POST /api/v1/cases/{id}/spam',
   'POST /api/v1/cases/{id}/presence',
   'POST /api/v1/conversations',
   'POST /api/v1/customers',

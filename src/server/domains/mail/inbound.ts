@@ -30,6 +30,7 @@ import { addMessage } from '../cases/messages.service.js';
 import { applyCaseUpdate } from '../cases/cases.service.js';
 import { MAX_CC } from '../../../shared/schemas/cases.js';
 import { ourAddresses } from './mailboxes.service.js';
+import { blockedPatternOf } from './blocked-senders.service.js';
 import { openOrJoinCase } from '../cases/proactive-contact.js';
 import { findOrCreateCustomerByEmail } from '../portal/contacts.js';
 import { recordDomainEvent } from '../domain-events/domain-events.repo.js';
@@ -439,6 +440,10 @@ async function processMail(
       return ignore(`from staff (${from.address}): the case takes no note (${err.message})`, thread);
     }
   }
+
+  // Someone marked as spam (or a domain admins blocked): kept, nothing else.
+  const blocked = await blockedPatternOf(tx, from.address);
+  if (blocked) return ignore(`blocked sender (${blocked})`, null);
 
   // The customer with the address, else a new one named by the From (in the organization of its domain).
   const sender = await findOrCreateCustomerByEmail(tx, SYSTEM_ACTOR, {

@@ -116,3 +116,22 @@ export const mailMessages = pgTable(
     check('mail_messages_direction_ck', sql`${t.direction} in ('in', 'out')`),
   ],
 );
+
+/**
+ * Senders whose mail is set aside (kept as ignored, no case): an address, or `@domain` for a
+ * domain and its subdomains. Made when staff mark a case as spam, or by admins.
+ */
+export const blockedSenders = pgTable(
+  'blocked_senders',
+  {
+    id: idColumn(),
+    /** `someone@spam.example` or `@spam.example`, lower-case. */
+    pattern: text('pattern').notNull(),
+    reason: text('reason'),
+    /** The case marked as spam that blocked it, if any. */
+    caseId: uuid('case_id'),
+    createdBy: uuid('created_by'),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex('blocked_senders_pattern_uq').on(t.pattern)],
+);

@@ -1,0 +1,89 @@
+// Taking cases away: admins delete one (a test, a duplicate nobody needs); staff mark one as spam,
+// which also blocks its sender's address (blocked-senders.service.ts) and deletes the customer
+// when this was their only case. Deleting is soft: the row stays for the audit log, but every
+// list, count, search and address answers as if it were gone.
+import { and, eq, isNull, sql } from 'drizzle-orm';
+import { rows, type Database } from '../../../db/client.js';
+import type { SpamResult } from '../../../shared/schemas/mail.js';
+import type { Actor } from '../../lib/actor.js';
+import { isAdmin } from '../../lib/actor.js';
+import { forbidden, notFound, unprocessable } from '../../lib/errors.js';
+import * as policy from '../../policies/cases.js';
+import { removeCustomer } from '../customers/customers.service.js';
+import { recordDomainEvent } from '../domain-events/domain-events.repo.js';
+import { addBlockedSender } from '../mail/blocked-senders.service.js';
+import * as repo from './cases.repo.js';
+import { casePromises, cases } from './cases.table.js';
+
+/** Deletes the case inside the caller's transaction: its running clocks end, `case.deleted` is written. */
+async function removeCase(tx: Database, actor: Actor, id: string, reason: 'deleted' | 'spam') {
+  const c = await repo.lockCase(tx, id);
+  if (!c) throw notFound('case');
+  const [live] = await rows<{ n: number }>(
+    tx,
+    sql`select count(*)::int as n from signals where case_id = ${id} and state in ('open', 'acted')`,
+  );
+  if (live!.n > 0)
+    throw unprocessable(
+      'case_has_signals',
+      `case #${c.number} is the answer to ${live!.n} live signal(s): solve it, or dismiss them first`,
+    );
+  // Running and paused clocks go; kept and missed ones stay with the deleted case.
+  await tx
+    .delete(casePromises)
+    .where(
+      and(
+        eq(casePromises.caseId, id),
+        isNull(casePromises.metAt),
+        sql`${casePromises.state} in ('active', 'paused')`,
+      ),
+    );
+  const now = new Date();
+  await tx
+    .update(cases)
+    .set({ deletedAt: now, nextDueAt: null, nextWarnAt: null, followUpAt: null, updatedAt: now })
+    .where(eq(cases.id, id));
+  await recordDomainEvent(tx, actor, {
+    type: 'case.deleted',
+    entityType: 'case',
+    entityId: id,
+    data: { number: c.number, subject: c.subject, reason },
+  });
+  return c;
+}
+
+/** Admins delete a case. */
+export async function deleteCase(db: Database, actor: Actor, id: string) {
+  if (!isAdmin(actor)) throw forbidden('only admins delete cases');
+  await db.transaction((tx) => removeCase(tx, actor, id, 'deleted'));
+}
+
+/**
+ * Staff mark a case as spam: it is deleted, its customer's address is blocked (their next mail
+ * is kept as ignored), and the customer is deleted when this was their only case.
+ */
+export async function markSpam(db: Database, actor: Actor, id: string): Promise<SpamResult> {
+  policy.assertStaffOnCases(actor, 'mark cases as spam');
+  return db.transaction(async (tx) => {
+    const found = await repo.findCase(tx, id);
+    if (!found) throw notFound('case');
+    if (found.channel === 'proactive')
+      throw unprocessable('not_spam', 'a proactive case was opened by Steward, not sent by a spammer');
+    const c = await removeCase(tx, actor, id, 'spam');
+    const email = found.customerEmail?.toLowerCase() ?? null;
+    if (email)
+      await addBlockedSender(
+        tx,
+        actor,
+        { pattern: email, reason: `case #${c.number} marked as spam`, caseId: id },
+        { ifNew: true },
+      );
+    const [others] = await rows<{ n: number }>(
+      tx,
+      sql`select count(*)::int as n from cases where customer_id = ${c.customerId} and deleted_at is null`,
+    );
+    const customerDeleted = others!.n === 0;
+    if (customerDeleted) await removeCustomer(tx, actor, c.customerId, { reason: 'spam', caseId: id });
+    return { blocked: email, customerDeleted };
+  });
+}

@@ -1,0 +1,164 @@
+// Spam and deleted cases: staff mark a case as spam (the case goes, its sender is blocked, a
+// customer with nothing else goes too), admins delete cases and keep the blocked senders.
+import { sql } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { rows } from '../../../db/client.js';
+import { startTestApp, type TestApp } from '../../../../test/helpers/app.js';
+import { makeCase, makeCustomer, makeUser, unique } from '../../../../test/helpers/factories.js';
+import { plainMail } from '../../../../test/helpers/mail-fixtures.js';
+import { makeSignal } from '../../../../test/helpers/signal-factories.js';
+import { receiveMail } from './inbound.js';
+
+let t: TestApp;
+let agent: string;
+let admin: string;
+beforeAll(async () => {
+  t = await startTestApp();
+  agent = (await makeUser(t.db, 'agent')).token;
+  admin = (await makeUser(t.db, 'admin')).token;
+});
+afterAll(() => t?.close());
+
+const spammer = () => {
+  const u = unique();
+  return `offers-${u}@deals-${u}.example`;
+};
+const mailFrom = (from: string, subject = `Cheap watches ${unique()}`) =>
+  receiveMail(t.db, plainMail({ from, subject, body: 'Buy now' }));
+const customerRow = async (id: string) =>
+  (
+    await rows<{ deleted: boolean }>(
+      t.db,
+      sql`select deleted_at is not null as deleted from customers where id = ${id}`,
+    )
+  )[0]!;
+
+describe('marking a case as spam', () => {
+  it('deletes the case, blocks the address, deletes a customer with nothing else; their next mail is ignored', async () => {
+    const from = spammer();
+    const first = await mailFrom(from);
+    const c = (await t.get(`/api/v1/cases/${first.caseId}`, agent)).body;
+    const res = await t.post(`/api/v1/cases/${c.id}/spam`, {}, agent);
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({ blocked: from, customerDeleted: true });
+    // Gone for everyone, by id and by number, from lists and searches.
+    expect((await t.get(`/api/v1/cases/${c.id}`, agent)).status).toBe(404);
+    expect((await t.get(`/api/v1/cases/${c.number}`, admin)).status).toBe(404);
+    const found = await t.get(`/api/v1/cases?q=${encodeURIComponent(c.subject)}`, agent);
+    expect(found.body.items).toEqual([]);
+    expect((await customerRow(c.customerId)).deleted).toBe(true);
+    const events = await rows<{ type: string; data: { reason?: string } }>(
+      t.db,
+      sql`select type, data from domain_events where entity_id = ${c.id} and type = 'case.deleted'`,
+    );
+    expect(events).toEqual([
+      { type: 'case.deleted', data: expect.objectContaining({ reason: 'spam', number: c.number }) },
+    ]);
+
+    // Their next mail is kept, as ignored, and opens nothing.
+    const again = await mailFrom(from.toUpperCase());
+    expect(again).toMatchObject({ status: 'ignored', reason: `blocked sender (${from})` });
+    expect(again.caseId).toBeUndefined();
+    const list = await t.get('/api/v1/blocked-senders', admin);
+    expect(list.body.items.find((b: { pattern: string }) => b.pattern === from)).toMatchObject({
+      reason: `case #${c.number} marked as spam`,
+      caseId: c.id,
+    });
+    // Marked twice: the case is gone already.
+    expect((await t.post(`/api/v1/cases/${c.id}/spam`, {}, agent)).status).toBe(404);
+  });
+
+  it('keeps a customer who has other cases', async () => {
+    const customer = await makeCustomer(t.db);
+    await makeCase(t.db, customer.id, { message: { body: 'A real question' } });
+    const junk = await makeCase(t.db, customer.id, { message: { body: 'Junk' } });
+    const res = await t.post(`/api/v1/cases/${junk.id}/spam`, {}, agent);
+    expect(res.body).toEqual({ blocked: customer.email!.toLowerCase(), customerDeleted: false });
+    expect((await customerRow(customer.id)).deleted).toBe(false);
+  });
+
+  it('is staff business, and never for a proactive case', async () => {
+    const customer = await makeCustomer(t.db);
+    const c = await makeCase(t.db, customer.id, { message: { body: 'Hi' } });
+    const me = await makeUser(t.db, 'customer', { customerId: customer.id });
+    expect((await t.post(`/api/v1/cases/${c.id}/spam`, {}, me.token)).status).toBe(403);
+    expect((await t.get(`/api/v1/cases/${c.id}`, agent)).status).toBe(200);
+    await t.db.execute(sql`update cases set channel = 'proactive' where id = ${c.id}`);
+    const res = await t.post(`/api/v1/cases/${c.id}/spam`, {}, agent);
+    expect(res.status).toBe(422);
+    expect(res.body.error.code).toBe('not_spam');
+    expect((await t.get(`/api/v1/cases/${c.id}`, agent)).status).toBe(200);
+  });
+});
+
+describe('deleting a case', () => {
+  it('is for admins: the case is gone, its running clocks end, its customer stays', async () => {
+    const customer = await makeCustomer(t.db);
+    const c = await makeCase(t.db, customer.id, { message: { body: 'Test case, please ignore' } });
+    expect((await t.del(`/api/v1/cases/${c.id}`, agent)).status).toBe(403);
+    expect((await t.del(`/api/v1/cases/${c.id}`, admin)).status).toBe(204);
+    expect((await t.get(`/api/v1/cases/${c.id}`, admin)).status).toBe(404);
+    expect((await t.del(`/api/v1/cases/${c.id}`, admin)).status).toBe(404);
+    const [left] = await rows<{ n: number }>(
+      t.db,
+      sql`select count(*)::int as n from case_promises where case_id = ${c.id} and state in ('active', 'paused')`,
+    );
+    expect(left!.n).toBe(0);
+    expect((await customerRow(customer.id)).deleted).toBe(false);
+    // Nothing was blocked.
+    const list = await t.get('/api/v1/blocked-senders', admin);
+    expect(list.body.items.map((b: { pattern: string }) => b.pattern)).not.toContain(
+      customer.email!.toLowerCase(),
+    );
+  });
+
+  it('is refused while live signals wait on the case', async () => {
+    const customer = await makeCustomer(t.db);
+    const c = await makeCase(t.db, customer.id, { message: { body: 'Hi' } });
+    await makeSignal(t.db, { customerId: customer.id, caseId: c.id, state: 'acted' });
+    const res = await t.del(`/api/v1/cases/${c.id}`, admin);
+    expect(res.status).toBe(422);
+    expect(res.body.error.code).toBe('case_has_signals');
+    expect((await t.get(`/api/v1/cases/${c.id}`, admin)).status).toBe(200);
+  });
+});
+
+describe('blocked senders (admins)', () => {
+  it('a domain blocks its subdomains; unblocking lets mail in again', async () => {
+    const u = unique();
+    const res = await t.post(
+      '/api/v1/blocked-senders',
+      { pattern: `Spam-${u}.example`, reason: 'bulk mailer' },
+      admin,
+    );
+    expect(res.status).toBe(201);
+    expect(res.body).toMatchObject({ pattern: `@spam-${u}.example`, reason: 'bulk mailer', caseId: null });
+    expect(res.body.createdBy.id).toBeDefined();
+    expect((await t.post('/api/v1/blocked-senders', { pattern: `@spam-${u}.example` }, admin)).status).toBe(
+      409,
+    );
+
+    const blocked = await mailFrom(`x@mail.spam-${u}.example`);
+    expect(blocked).toMatchObject({ status: 'ignored', reason: `blocked sender (@spam-${u}.example)` });
+    // A domain that only ends the same way is not inside it.
+    expect((await mailFrom(`x@notspam-${u}.example`)).status).toBe('processed');
+
+    expect((await t.del(`/api/v1/blocked-senders/${res.body.id}`, admin)).status).toBe(204);
+    expect((await t.del(`/api/v1/blocked-senders/${res.body.id}`, admin)).status).toBe(404);
+    expect((await mailFrom(`x@mail.spam-${u}.example`)).status).toBe('processed');
+  });
+
+  it.each([['not an address'], ['@'], ['x@'], ['@localhost']])('refuses the pattern %j', async (pattern) => {
+    const res = await t.post('/api/v1/blocked-senders', { pattern }, admin);
+    expect(res.status).toBe(400);
+    expect(res.body.error.code).toBe('invalid_pattern');
+  });
+
+  it('agents and customers may not read or change the list', async () => {
+    const customer = await makeUser(t.db, 'customer');
+    for (const token of [agent, customer.token]) {
+      expect((await t.get('/api/v1/blocked-senders', token)).status).toBe(403);
+      expect((await t.post('/api/v1/blocked-senders', { pattern: 'a@b.example' }, token)).status).toBe(403);
+    }
+  });
+});
