@@ -167,7 +167,7 @@ export async function listLinkedCases(db: Database, actor: Actor, id: string) {
       customerVisible: policy.customerVisible,
     })
     .from(cases)
-    .where(inArray(cases.id, ids))
+    .where(and(inArray(cases.id, ids), isNull(cases.deletedAt)))
     .orderBy(asc(cases.number));
   return rows
     .filter((r) => policy.canReadCase(actor, r))

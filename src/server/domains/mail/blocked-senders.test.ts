@@ -95,6 +95,8 @@ describe('deleting a case', () => {
   it('is for admins: the case is gone, its running clocks end, its customer stays', async () => {
     const customer = await makeCustomer(t.db);
     const c = await makeCase(t.db, customer.id, { message: { body: 'Test case, please ignore' } });
+    const kept = await makeCase(t.db, customer.id, { message: { body: 'A real one' } });
+    expect((await t.post(`/api/v1/cases/${kept.id}/links`, { caseId: c.id }, agent)).status).toBe(204);
     expect((await t.del(`/api/v1/cases/${c.id}`, agent)).status).toBe(403);
     expect((await t.del(`/api/v1/cases/${c.id}`, admin)).status).toBe(204);
     expect((await t.get(`/api/v1/cases/${c.id}`, admin)).status).toBe(404);
@@ -105,6 +107,8 @@ describe('deleting a case', () => {
     );
     expect(left!.n).toBe(0);
     expect((await customerRow(customer.id)).deleted).toBe(false);
+    // The case it was linked to no longer lists it.
+    expect((await t.get(`/api/v1/cases/${kept.id}/links`, agent)).body.items).toEqual([]);
     // Nothing was blocked.
     const list = await t.get('/api/v1/blocked-senders', admin);
     expect(list.body.items.map((b: { pattern: string }) => b.pattern)).not.toContain(
