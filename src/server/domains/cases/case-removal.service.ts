@@ -38,6 +38,8 @@ async function removeCase(tx: Database, actor: Actor, id: string, reason: 'delet
         sql`${casePromises.state} in ('active', 'paused')`,
       ),
     );
+  // Notifications are news about a case; there is none left to open.
+  await tx.execute(sql`delete from notifications where case_id = ${id}`);
   const now = new Date();
   await tx
     .update(cases)

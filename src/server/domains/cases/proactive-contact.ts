@@ -48,7 +48,7 @@ export async function openOrJoinCase(db: Database, actor: Actor, input: CaseCrea
     db,
     sql`select id, number, refs from cases
       where customer_id = ${input.customerId} and channel = 'proactive' and merged_into_id is null
-        and status = any(${sql.param(UNSOLVED_STATUSES)}::text[])
+        and deleted_at is null and status = any(${sql.param(UNSOLVED_STATUSES)}::text[])
       order by created_at desc, id desc limit 20`,
   );
   const choice = chooseProactiveCase(candidates, {

@@ -7,14 +7,19 @@ import { startTestApp, type TestApp } from '../../../../test/helpers/app.js';
 import { makeCase, makeCustomer, makeUser, unique } from '../../../../test/helpers/factories.js';
 import { plainMail } from '../../../../test/helpers/mail-fixtures.js';
 import { makeSignal } from '../../../../test/helpers/signal-factories.js';
+import { consumeToPresent } from '../../../../test/helpers/consumers.js';
+import { deliverNotifications } from '../notifications/notifications.service.js';
 import { receiveMail } from './inbound.js';
 
 let t: TestApp;
 let agent: string;
+let agentId: string;
 let admin: string;
 beforeAll(async () => {
   t = await startTestApp();
-  agent = (await makeUser(t.db, 'agent')).token;
+  const a = await makeUser(t.db, 'agent');
+  agent = a.token;
+  agentId = a.user.id;
   admin = (await makeUser(t.db, 'admin')).token;
 });
 afterAll(() => t?.close());
@@ -94,7 +99,16 @@ describe('marking a case as spam', () => {
 describe('deleting a case', () => {
   it('is for admins: the case is gone, its running clocks end, its customer stays', async () => {
     const customer = await makeCustomer(t.db);
-    const c = await makeCase(t.db, customer.id, { message: { body: 'Test case, please ignore' } });
+    const c = await makeCase(t.db, customer.id, {
+      message: { body: 'Test case, please ignore' },
+      assigneeId: agentId,
+    });
+    await consumeToPresent(t.db, 'notifications', () => deliverNotifications(t.db));
+    const told = async () =>
+      ((await t.get('/api/v1/notifications', agent)).body.items as { case: { id: string } }[]).filter(
+        (n) => n.case.id === c.id,
+      ).length;
+    expect(await told()).toBe(1);
     const kept = await makeCase(t.db, customer.id, { message: { body: 'A real one' } });
     expect((await t.post(`/api/v1/cases/${kept.id}/links`, { caseId: c.id }, agent)).status).toBe(204);
     expect((await t.del(`/api/v1/cases/${c.id}`, agent)).status).toBe(403);
@@ -107,6 +121,8 @@ describe('deleting a case', () => {
     );
     expect(left!.n).toBe(0);
     expect((await customerRow(customer.id)).deleted).toBe(false);
+    // Its notifications went with it.
+    expect(await told()).toBe(0);
     // The case it was linked to no longer lists it.
     expect((await t.get(`/api/v1/cases/${kept.id}/links`, agent)).body.items).toEqual([]);
     // Nothing was blocked.

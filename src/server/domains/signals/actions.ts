@@ -373,7 +373,7 @@ export async function openProactiveCase(
           tx,
           sql`select c.id, c.number from cases c
             where c.customer_id = ${s.customer_id} and c.channel = 'proactive' and c.merged_into_id is null
-              and c.status = any(${sql.param(UNSOLVED_STATUSES)}::text[])
+              and c.deleted_at is null and c.status = any(${sql.param(UNSOLVED_STATUSES)}::text[])
               and exists (select 1 from jsonb_each_text(${JSON.stringify(s.refs)}::jsonb) r
                 where c.refs ->> r.key = r.value)
             order by c.created_at desc, c.id desc limit 1`,

@@ -79,7 +79,7 @@ export async function openSignals(tx: Database, raw: Firing[]): Promise<OpenedSi
       -- The customer wrote in (a case of their own, still unsolved) after the trouble began.
       v.customer_id is not null and exists (
         select 1 from cases c
-        where c.customer_id = v.customer_id and c.channel <> 'proactive'
+        where c.customer_id = v.customer_id and c.channel <> 'proactive' and c.deleted_at is null
           and c.status in ('new', 'open', 'pending', 'on_hold') and c.created_at >= v.since)
     from unnest(${col(() => newId())}::uuid[], ${col((f) => f.rule.id)}::uuid[],
       ${col((f) => f.rule.version)}::int[], ${col((f) => f.rule.definition.kind)}::text[],
