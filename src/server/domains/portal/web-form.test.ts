@@ -186,6 +186,21 @@ describe('the web form', () => {
     expect(real.body.caseNumber).toBeGreaterThan(res.body.caseNumber);
   });
 
+  it('a blocked sender (or their domain) is answered like anyone but creates nothing', async () => {
+    const domain = `junk-${unique()}.example`;
+    expect((await t.post('/api/v1/blocked-senders', { pattern: `@${domain}` }, adminToken)).status).toBe(201);
+    const email = `Offers@Mail.${domain}`;
+    const res = await submit(form({ email }));
+    expect(res.status).toBe(201);
+    expect(await caseByNumber(res.body.caseNumber)).toBeUndefined();
+    expect(
+      await rows(t.db, sql`select id from customers where lower(email) = ${email.toLowerCase()}`),
+    ).toEqual([]);
+    // Someone else is not affected.
+    const real = await submit(form());
+    expect(await caseByNumber(real.body.caseNumber)).toBeDefined();
+  });
+
   it('allows 5 submissions per client IP in 10 minutes, then 429 with retry-after', async () => {
     const ip = newIp();
     for (let i = 0; i < 5; i++) expect((await submit(form(), ip)).status).toBe(201);

@@ -2,9 +2,9 @@
 // found as) a customer by e-mail, matched to an organization by the address's domain, and the
 // request a case through openOrJoinCase (channel web), with its files, in one transaction, with
 // an acknowledgement mail on the case's thread.
-// Spam: a rate limit per client IP (counted in the database, so every node agrees) and a
-// honeypot field people never see — a submission that fills it is answered like a real one
-// but creates nothing, and is logged.
+// Spam: a rate limit per client IP (counted in the database, so every node agrees), a honeypot
+// field people never see, and the blocked senders — a submission that fills the field or comes
+// from a blocked address is answered like a real one but creates nothing, and is logged.
 import type { FastifyBaseLogger } from 'fastify';
 import { sql } from 'drizzle-orm';
 import type { Database } from '../../../db/client.js';
@@ -19,6 +19,7 @@ import { recordDomainEvent } from '../domain-events/domain-events.repo.js';
 import { caseMailSubject } from '../mail/compose.js';
 import { mailSettings, queueMail } from '../mail/outbox.js';
 import { findOrCreateCustomerByEmail } from './contacts.js';
+import { blockedPatternOf } from '../mail/blocked-senders.service.js';
 import { decodeFiles } from './files.js';
 
 const thanks = (n: number) =>
@@ -46,16 +47,22 @@ export async function submitWebForm(
   input: WebFormInput,
   ctx: { ip: string; log?: FastifyBaseLogger },
 ): Promise<WebFormResult> {
-  if (input.website && input.website.trim() !== '') {
-    // A robot filled the field people do not see. It gets a plausible answer (a number from the
-    // case sequence, so it looks like any other) and nothing else.
+  // A robot filled the field people do not see, or the sender is blocked (marked as spam): a
+  // plausible answer (a number from the case sequence, so it looks like any other) and nothing else.
+  const why =
+    input.website && input.website.trim() !== ''
+      ? 'honeypot filled'
+      : await blockedPatternOf(db, input.email.trim().toLowerCase()).then(
+          (p) => p && `blocked sender (${p})`,
+        );
+  if (why) {
     const [n] = await rows<{ n: number }>(
       db,
       sql`select nextval(pg_get_serial_sequence('cases', 'number'))::bigint as n`,
     );
     ctx.log?.warn(
       { ip: ctx.ip, email: input.email, subject: input.subject.slice(0, 80) },
-      'web form: honeypot filled, nothing created',
+      `web form: ${why}, nothing created`,
     );
     return { caseNumber: Number(n!.n), message: thanks(Number(n!.n)) };
   }
