@@ -238,6 +238,11 @@ export async function seedDemoCases(db: Database) {
     };
     const c = await createCase(db, actor, input);
     created++;
+    // Now and then the customer copied their purchasing desk in: it gets the replies too.
+    if (input.channel === 'email' && customer.email && customer.organizationId && i % 6 === 0) {
+      const cc = [`purchasing@${customer.email.slice(customer.email.indexOf('@') + 1)}`];
+      await db.transaction((tx) => applyCaseUpdate(tx, actor, c.id, { cc }, 'mail_cc'));
+    }
     // Older cases have progressed: replied, waiting on the customer, or solved.
     const stage =
       ageHours < 1
