@@ -55,6 +55,10 @@ const editor = () => page.getByTestId('view-editor');
 const subjectsShown = () => texts(page.locator('[data-testid="case-table"] .cell-subject a'));
 const myViews = () => stack.api<{ items: View[] }>('/views', { login: DEMO.agent });
 
+async function waitForViews() {
+  await eventually(() => page.getByTestId('view-link').count()).toBeGreaterThan(0);
+}
+
 async function waitForList() {
   await eventually(() => page.getByTestId('case-table').getAttribute('aria-busy')).toBe('false');
 }
@@ -136,7 +140,8 @@ describe('shared views', () => {
     const dialog = adminPage.getByTestId('view-editor');
     await dialog.getByLabel('Name').fill('Parcelo, team-wide');
     await dialog.getByLabel('Carrier').selectOption({ label: 'Parcelo' });
-    await dialog.getByText('Shared with every agent').click();
+    expect(await dialog.getByLabel('Who sees it').inputValue()).toBe('me');
+    await dialog.getByLabel('Who sees it').selectOption('all');
     await dialog.getByRole('button', { name: 'Create the view' }).click();
     await eventually(() => dialog.count()).toBe(0);
     await eventually(() => adminPage.getByTestId('edit-view').isVisible()).toBe(true);
@@ -147,6 +152,27 @@ describe('shared views', () => {
     await waitForList();
     await eventually(() => subjectsShown()).toEqual([subjects.parcelo]);
     await eventually(() => page.getByTestId('edit-view').count()).toBe(0);
+
+    // The admin gives it to a team the agent is not in: it leaves the agent's list.
+    const team = await stack.api<{ id: string; name: string }>('/teams', {
+      login: DEMO.admin,
+      method: 'POST',
+      body: { name: `Parcelo desk ${Date.now().toString(36)}` },
+    });
+    await adminPage.reload();
+    await adminPage.getByTestId('view-link').filter({ hasText: 'Parcelo, team-wide' }).click();
+    await adminPage.getByTestId('edit-view').click();
+    await eventually(() => dialog.getByLabel('Who sees it').inputValue()).toBe('all');
+    await dialog.getByLabel('Who sees it').selectOption({ label: `The team ${team.name}` });
+    await dialog.getByRole('button', { name: 'Save the view' }).click();
+    await eventually(() => dialog.count()).toBe(0);
+    const saved = (await stack.api<{ items: View[] }>('/views', { login: DEMO.admin })).items.find(
+      (v) => v.name === 'Parcelo, team-wide',
+    )!;
+    expect(saved).toMatchObject({ shared: true, teamId: team.id });
+    await page.reload();
+    await waitForViews();
+    expect(await viewLink('Parcelo, team-wide').count()).toBe(0);
   });
 });
 

@@ -27,6 +27,9 @@ export const CaseViewInput = z.strictObject({
   filters: CaseViewFilters,
   sort: z.enum(CASE_SORTS).optional(),
   shared: z.boolean().optional().describe('admins: visible to every agent; otherwise only to you'),
+  teamId: Id.nullable()
+    .optional()
+    .describe('admins: a shared view for this team’s members only (implies shared); null: every agent'),
   position: z.number().int().min(0).max(1000).optional(),
 });
 
@@ -36,6 +39,8 @@ export const CaseView = z.object({
   filters: CaseViewFilters,
   sort: z.enum(CASE_SORTS),
   shared: z.boolean(),
+  teamId: Id.nullable().describe('a shared view for this team’s members only; null: every agent'),
+  team: z.object({ id: Id, name: z.string() }).nullable(),
   position: z.number().int(),
   updatedAt: IsoDateTime.describe('the version to send in If-Match when saving a change'),
   count: z.number().int().optional().describe('matching cases, exact up to 10,000'),

@@ -29,7 +29,8 @@ export function ViewEditorDialog(props: {
   const form = useCaseFilterForm(f, { agents: props.agents, teams: props.teams });
   const [name, setName] = useState(v?.name ?? '');
   const [sort, setSort] = useState<(typeof CASE_SORTS)[number]>(v?.sort ?? props.start?.sort ?? 'nextDueAt');
-  const [shared, setShared] = useState(false);
+  /** Who sees the view: 'me', 'all' (every agent) or a team's id. */
+  const [audience, setAudience] = useState<string>(v ? (v.shared ? (v.teamId ?? 'all') : 'me') : 'me');
   const [error, setError] = useState<string | null>(null);
   const [conflict, setConflict] = useState(false);
   const [busy, setBusy] = useState(false);
@@ -44,9 +45,18 @@ export function ViewEditorDialog(props: {
     setBusy(true);
     try {
       const body = { name: name.trim(), filters: chosen.filters, sort };
+      const teamId = audience === 'me' || audience === 'all' ? null : audience;
       const result = v
-        ? await api.patch<CaseView>(`/views/${v.id}`, body, overwrite ? undefined : v.updatedAt)
-        : await api.post<CaseView>('/views', { ...body, shared: props.canShare && shared });
+        ? await api.patch<CaseView>(
+            `/views/${v.id}`,
+            v.shared && props.canShare ? { ...body, teamId } : body,
+            overwrite ? undefined : v.updatedAt,
+          )
+        : await api.post<CaseView>('/views', {
+            ...body,
+            shared: props.canShare && audience !== 'me',
+            teamId: props.canShare ? teamId : null,
+          });
       props.onSaved(result);
     } catch (err) {
       if (isEditConflict(err)) setConflict(true);
@@ -109,19 +119,40 @@ export function ViewEditorDialog(props: {
           </select>
         </div>
       </div>
-      {v ? (
-        <p className="field__hint">
-          {v.shared ? 'Shared with every agent.' : 'Only you see this view.'}
-          {(f.customerId || f.organizationId) &&
-            ` It also shows only the cases of one ${f.customerId ? 'customer' : 'organization'} (set through the API), and keeps that.`}
-        </p>
+      {props.canShare && (!v || v.shared) ? (
+        <div className="field">
+          <label htmlFor={`${uid}-audience`}>Who sees it</label>
+          <select id={`${uid}-audience`} value={audience} onChange={(e) => setAudience(e.target.value)}>
+            {!v && <option value="me">Only me</option>}
+            <option value="all">Every agent</option>
+            {props.teams.map((t) => (
+              <option key={t.id} value={t.id}>
+                The team {t.name}
+              </option>
+            ))}
+            {v?.teamId && !props.teams.some((t) => t.id === v.teamId) && (
+              <option value={v.teamId}>{v.team?.name ?? 'A team'}</option>
+            )}
+          </select>
+          {v && (
+            <p className="field__hint">A shared view stays shared; it can go to every agent or one team.</p>
+          )}
+        </div>
       ) : (
-        props.canShare && (
-          <label className="checkbox">
-            <input type="checkbox" checked={shared} onChange={(e) => setShared(e.target.checked)} />
-            Shared with every agent (otherwise only you see it)
-          </label>
+        v && (
+          <p className="field__hint">
+            {v.shared
+              ? v.team
+                ? `Shared with the team ${v.team.name}.`
+                : 'Shared with every agent.'
+              : 'Only you see this view.'}
+          </p>
         )
+      )}
+      {(f.customerId || f.organizationId) && v && (
+        <p className="field__hint">
+          {`It also shows only the cases of one ${f.customerId ? 'customer' : 'organization'} (set through the API), and keeps that.`}
+        </p>
       )}
 
       {form.element}

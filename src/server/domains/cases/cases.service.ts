@@ -53,6 +53,7 @@ import { assertCustomFields, loadDefinitions } from '../fields/fields.service.js
 import { missingRequired } from '../../../shared/field-values.js';
 import * as repo from './cases.repo.js';
 import { caseConditions } from './case-filters.js';
+import { visibleViews } from './views.service.js';
 import { caseViews, categories, cases, messages } from './cases.table.js';
 import { mailCaseMessage } from '../mail/mail.service.js';
 import { ourAddresses } from '../mail/mailboxes.service.js';
@@ -176,8 +177,8 @@ async function viewFilters(
   const [view] = await db
     .select()
     .from(caseViews)
-    .where(and(eq(caseViews.id, viewId), isNull(caseViews.deletedAt)));
-  if (!view || (view.ownerId !== null && view.ownerId !== actor.userId)) throw notFound('view');
+    .where(and(eq(caseViews.id, viewId), isNull(caseViews.deletedAt), visibleViews(actor)));
+  if (!view) throw notFound('view');
   return { filters: view.filters, sort: view.sort };
 }
 

@@ -260,6 +260,8 @@ export const caseViews = pgTable('case_views', {
   id: idColumn(),
   name: text('name').notNull(),
   ownerId: uuid('owner_id').references(() => users.id),
+  /** A shared view (no owner) for one team's members only; null: every agent. */
+  teamId: uuid('team_id').references(() => teams.id),
   filters: jsonb('filters').$type<CaseViewFilters>().notNull(),
   sort: text('sort').notNull().default('nextDueAt'),
   position: integer('position').notNull().default(0),

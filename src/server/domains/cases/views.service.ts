@@ -1,7 +1,7 @@
 // Saved queue views: shared ones (admins) and personal ones, each with its live count. A view's
 // filters are checked when it is saved (a case field's value must fit the field); every change
 // is a domain event.
-import { and, asc, eq, isNull, or, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNull, or, sql } from 'drizzle-orm';
 import type { z } from 'zod';
 import { nextVersion } from '../../../db/columns.js';
 import type { Database } from '../../../db/client.js';
@@ -9,7 +9,8 @@ import type { CaseViewInput } from '../../../shared/schemas/views.js';
 import type { Actor } from '../../lib/actor.js';
 import { isAdmin } from '../../lib/actor.js';
 import { assertUnchangedSince } from '../../lib/edit-version.js';
-import { forbidden, notFound } from '../../lib/errors.js';
+import { forbidden, notFound, unprocessable } from '../../lib/errors.js';
+import { teams } from '../teams/teams.table.js';
 import * as policy from '../../policies/cases.js';
 import { diff, recordDomainEvent } from '../domain-events/domain-events.repo.js';
 import { caseConditions } from './case-filters.js';
@@ -19,22 +20,64 @@ import { caseViews } from './cases.table.js';
 type Input = z.infer<typeof CaseViewInput>;
 type Row = typeof caseViews.$inferSelect;
 
-const toDto = (r: Row, count?: { count: number; capped: boolean }) => ({
+const toDto = (r: Row, teams: Map<string, string>, count?: { count: number; capped: boolean }) => ({
   id: r.id,
   name: r.name,
   filters: r.filters,
   sort: r.sort as 'nextDueAt',
   shared: r.ownerId === null,
+  teamId: r.teamId,
+  team: r.teamId ? { id: r.teamId, name: teams.get(r.teamId) ?? '(deleted team)' } : null,
   position: r.position,
   updatedAt: r.updatedAt.toISOString(),
   ...(count ? { count: count.count, countCapped: count.capped } : {}),
 });
 
-const visible = (actor: Actor) =>
-  or(
-    isNull(caseViews.ownerId),
-    eq(caseViews.ownerId, actor.userId ?? '00000000-0000-0000-0000-000000000000'),
+/**
+ * The views someone may use: their own, the shared ones for every agent, and those for a team
+ * they are in (admins: every team's, to look after them).
+ */
+export const visibleViews = (actor: Actor) => {
+  const me = actor.userId ?? '00000000-0000-0000-0000-000000000000';
+  return or(
+    eq(caseViews.ownerId, me),
+    and(
+      isNull(caseViews.ownerId),
+      isAdmin(actor)
+        ? undefined
+        : sql`(${caseViews.teamId} is null or ${caseViews.teamId} in (select team_id from team_members where user_id = ${me}))`,
+    ),
   );
+};
+const visible = visibleViews;
+
+/** The names of the views' teams. */
+async function teamNamesOf(db: Database, rows: Row[]) {
+  const ids = [...new Set(rows.flatMap((r) => (r.teamId ? [r.teamId] : [])))];
+  if (ids.length === 0) return new Map<string, string>();
+  const found = await db
+    .select({ id: teams.id, name: teams.name })
+    .from(teams)
+    .where(and(inArray(teams.id, ids), isNull(teams.deletedAt)));
+  return new Map(found.map((t) => [t.id, t.name]));
+}
+
+/** A view's team, when it names one: an existing team, on a shared view. */
+async function checkTeam(db: Database, teamId: string | null | undefined, shared: boolean) {
+  if (!teamId) return;
+  if (!shared)
+    throw unprocessable('personal_view', 'body.teamId: a personal view is yours alone, not a team’s', [
+      { path: 'body.teamId', message: 'only shared views are for a team' },
+    ]);
+  const [team] = await db
+    .select({ id: teams.id })
+    .from(teams)
+    .where(and(eq(teams.id, teamId), isNull(teams.deletedAt)));
+  if (!team)
+    throw unprocessable('invalid_reference', 'body.teamId: no such team', [
+      { path: 'body.teamId', message: 'no such team' },
+    ]);
+}
 
 /** A saved view's count: exact up to 10,000 (see `countCasesCapped`). */
 const countOf = async (db: Database, actor: Actor, row: Row) =>
@@ -47,10 +90,11 @@ export async function listViews(db: Database, actor: Actor, withCounts = true) {
     .from(caseViews)
     .where(and(isNull(caseViews.deletedAt), visible(actor)))
     .orderBy(asc(caseViews.position), asc(caseViews.name));
-  if (!withCounts) return rows.map((r) => toDto(r));
+  const names = await teamNamesOf(db, rows);
+  if (!withCounts) return rows.map((r) => toDto(r, names));
   // One count per view; each is an index-driven count of the view's filters.
   const counts = await Promise.all(rows.map((r) => countOf(db, actor, r)));
-  return rows.map((r, i) => toDto(r, counts[i]));
+  return rows.map((r, i) => toDto(r, names, counts[i]));
 }
 
 async function findView(db: Database, actor: Actor, id: string) {
@@ -65,7 +109,7 @@ async function findView(db: Database, actor: Actor, id: string) {
 export async function getView(db: Database, actor: Actor, id: string) {
   policy.assertStaffOnCases(actor, 'use queue views');
   const row = await findView(db, actor, id);
-  return toDto(row, await countOf(db, actor, row));
+  return toDto(row, await teamNamesOf(db, [row]), await countOf(db, actor, row));
 }
 
 function assertCanWrite(actor: Actor, view: { ownerId: string | null }) {
@@ -74,8 +118,9 @@ function assertCanWrite(actor: Actor, view: { ownerId: string | null }) {
 
 export async function createView(db: Database, actor: Actor, input: Input) {
   policy.assertStaffOnCases(actor, 'use queue views');
-  const ownerId = input.shared ? null : actor.userId;
+  const ownerId = input.shared || input.teamId ? null : actor.userId;
   assertCanWrite(actor, { ownerId });
+  await checkTeam(db, input.teamId, ownerId === null);
   // 400 invalid_field_filter before anything is written.
   await caseConditions(db, actor, input.filters);
   const row = await db.transaction(async (tx) => {
@@ -87,17 +132,18 @@ export async function createView(db: Database, actor: Actor, input: Input) {
         sort: input.sort ?? 'nextDueAt',
         position: input.position ?? 100,
         ownerId,
+        teamId: input.teamId ?? null,
       })
       .returning();
     await recordDomainEvent(tx, actor, {
       type: 'view.created',
       entityType: 'view',
       entityId: created!.id,
-      data: { name: input.name, shared: ownerId === null, filters: input.filters },
+      data: { name: input.name, shared: ownerId === null, teamId: created!.teamId, filters: input.filters },
     });
     return created!;
   });
-  return toDto(row, await countOf(db, actor, row));
+  return toDto(row, await teamNamesOf(db, [row]), await countOf(db, actor, row));
 }
 
 export async function updateView(
@@ -109,7 +155,9 @@ export async function updateView(
   expected?: string,
 ) {
   policy.assertStaffOnCases(actor, 'use queue views');
-  assertCanWrite(actor, await findView(db, actor, id));
+  const current = await findView(db, actor, id);
+  assertCanWrite(actor, current);
+  await checkTeam(db, input.teamId, current.ownerId === null);
   if (input.filters) await caseConditions(db, actor, input.filters);
   // A view stays shared or personal: `shared` is not changed by an edit.
   const { shared: _shared, ...fields } = input;
@@ -131,7 +179,7 @@ export async function updateView(
     });
     return updated!;
   });
-  return toDto(row, await countOf(db, actor, row));
+  return toDto(row, await teamNamesOf(db, [row]), await countOf(db, actor, row));
 }
 
 export async function deleteView(db: Database, actor: Actor, id: string) {

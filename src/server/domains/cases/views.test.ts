@@ -213,3 +213,79 @@ describe('saved views', () => {
     expect((await t.get(`/api/v1/views/${shared.body.id}`, customer.token)).status).toBe(403);
   });
 });
+
+describe('views for a team', () => {
+  it('are made by admins, seen and used by the team’s members only, and moved to another team', async () => {
+    const member = await makeUser(t.db, 'agent');
+    const outsider = await makeUser(t.db, 'agent');
+    const team = await t.post(
+      '/api/v1/teams',
+      { name: `Returns ${unique()}`, memberIds: [member.user.id] },
+      admin,
+    );
+    const other = await t.post(
+      '/api/v1/teams',
+      { name: `Billing ${unique()}`, memberIds: [outsider.user.id] },
+      admin,
+    );
+    expect(team.status).toBe(201);
+    // An agent may not make one (it is shared).
+    const mine = await t.post(
+      '/api/v1/views',
+      { name: 'Returns queue', filters: { customerId: customer.id }, teamId: team.body.id },
+      member.token,
+    );
+    expect(mine.status).toBe(403);
+    const made = await t.post(
+      '/api/v1/views',
+      { name: 'Returns queue', filters: { customerId: customer.id }, teamId: team.body.id },
+      admin,
+    );
+    expect(made.status).toBe(201);
+    expect(made.body).toMatchObject({
+      shared: true,
+      teamId: team.body.id,
+      team: { id: team.body.id, name: team.body.name },
+      count: 3,
+    });
+    const names = async (token: string) =>
+      ((await t.get('/api/v1/views', token)).body.items as { name: string; id: string }[])
+        .filter((v) => v.id === made.body.id)
+        .map((v) => v.name);
+    expect(await names(member.token)).toEqual(['Returns queue']);
+    expect(await names(admin)).toEqual(['Returns queue']);
+    expect(await names(outsider.token)).toEqual([]);
+    // The outsider can neither read it nor list its cases through it.
+    expect((await t.get(`/api/v1/views/${made.body.id}`, outsider.token)).status).toBe(404);
+    expect((await t.get(`/api/v1/cases?view=${made.body.id}`, outsider.token)).status).toBe(404);
+    expect((await t.get(`/api/v1/cases/export.csv?view=${made.body.id}`, outsider.token)).status).toBe(404);
+    expect((await t.get(`/api/v1/cases?view=${made.body.id}`, member.token)).body.items).toHaveLength(3);
+
+    // Given to the other team, it changes hands.
+    const moved = await t.patch(`/api/v1/views/${made.body.id}`, { teamId: other.body.id }, admin);
+    expect(moved.status).toBe(200);
+    expect(moved.body.team.name).toBe(other.body.name);
+    expect(await names(member.token)).toEqual([]);
+    expect(await names(outsider.token)).toEqual(['Returns queue']);
+    // For every agent again.
+    await t.patch(`/api/v1/views/${made.body.id}`, { teamId: null }, admin);
+    expect(await names(member.token)).toEqual(['Returns queue']);
+  });
+
+  it('refuses a team that does not exist, and a personal view for a team', async () => {
+    const none = await t.post(
+      '/api/v1/views',
+      { name: 'Nobody’s', filters: {}, teamId: '0190a000-0000-7000-8000-000000000000' },
+      admin,
+    );
+    expect(none.status).toBe(422);
+    expect(none.body.error.code).toBe('invalid_reference');
+    const personal = await t.post('/api/v1/views', { name: 'Mine', filters: {} }, agent);
+    expect(personal.status).toBe(201);
+    const team = await t.post('/api/v1/teams', { name: `Solo ${unique()}` }, admin);
+    const res = await t.patch(`/api/v1/views/${personal.body.id}`, { teamId: team.body.id }, agent);
+    expect(res.status).toBe(422);
+    expect(res.body.error.code).toBe('personal_view');
+    expect((await t.get(`/api/v1/views/${personal.body.id}`, agent)).body.teamId).toBeNull();
+  });
+});

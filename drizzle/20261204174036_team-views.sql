@@ -1,0 +1,2 @@
+ALTER TABLE "case_views" ADD COLUMN "team_id" uuid;--> statement-breakpoint
+ALTER TABLE "case_views" ADD CONSTRAINT "case_views_team_id_teams_id_fk" FOREIGN KEY ("team_id") REFERENCES "public"."teams"("id") ON DELETE no action ON UPDATE no action;
