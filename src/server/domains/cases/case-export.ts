@@ -28,6 +28,7 @@ export function caseColumns(definitions: Definition[]): CsvColumn<ExportedCase>[
     { header: 'Channel', value: (c) => c.channel },
     { header: 'Customer', value: (c) => c.customer.name },
     { header: 'Customer email', value: (c) => c.customer.email },
+    { header: 'CC', value: (c) => joined(c.cc) },
     { header: 'Organization', value: (c) => c.organization?.name },
     { header: 'Assignee', value: (c) => c.assignee?.name },
     { header: 'Team', value: (c) => c.team?.name },

@@ -151,6 +151,9 @@ describe('the CC list kept by staff', () => {
     );
     expect(res.status).toBe(200);
     expect(res.body.cc).toEqual([lars.address]);
+    const csv = await t.get(`/api/v1/cases/export.csv?customerId=${customer.id}`, agent.token);
+    expect(String(csv.body).split(/\r?\n/)[0]).toContain(',CC,');
+    expect(String(csv.body)).toContain(`,${lars.address},`);
     const me = await makeUser(t.db, 'customer', { customerId: customer.id });
     expect((await t.get(`/api/v1/cases/${c.id}`, me.token)).body.cc).toEqual([lars.address]);
     // Customers do not change it.
