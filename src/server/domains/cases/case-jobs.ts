@@ -94,8 +94,12 @@ export async function closeSolvedCases(db: Database, limit = JOB_BATCH): Promise
   return done[0]?.n ?? 0;
 }
 
-/** Cases one follow-up run opens again, in one transaction (each a few statements). */
-export const FOLLOW_UP_BATCH = 100;
+/**
+ * Cases one follow-up run opens again, in one transaction: each is a status change of a dozen
+ * statements (clocks, timeline), so a batch holds PGlite's one connection for a fraction of a
+ * second; a full batch runs again at once.
+ */
+export const FOLLOW_UP_BATCH = 25;
 
 /**
  * Waiting cases (pending, on hold) whose follow-up time came open again, as a status change by
