@@ -607,6 +607,23 @@ describe('spam and deleting', () => {
     await eventually(() => text(page.getByTestId('blocked-row').first())).toContain('@bulk-mailer.example');
   });
 
+  it('marks several selected cases as spam at once', async () => {
+    const first = await newCustomerCase('Spamwort prize one');
+    const second = await newCustomerCase('Spamwort prize two');
+    await openQueue('All unsolved');
+    await page.getByLabel('Search cases', { exact: true }).fill('spamwort');
+    await eventually(() => text(page.getByTestId('case-total'))).toBe('2 cases found');
+    await page.getByLabel(`Select case ${first.c.number}`, { exact: true }).check();
+    await page.getByLabel(`Select case ${second.c.number}`, { exact: true }).check();
+    page.once('dialog', (d) => void d.accept());
+    await page.getByTestId('bulk-spam').click();
+    await eventually(() => text(page.getByTestId('notice'))).toBe(
+      '2 cases marked as spam; 2 senders blocked.',
+    );
+    await eventually(() => text(page.getByTestId('queue-empty'))).toBe('No cases match this search.');
+    await expect(getCase(stack, first.c.id)).rejects.toThrow(/404/);
+  });
+
   it('lets an admin delete a case, after asking', async () => {
     const { c } = await newCustomerCase('Test case tanzanite, please delete');
     await openCase(c);

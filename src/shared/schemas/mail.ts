@@ -171,3 +171,15 @@ export const SpamResult = z.object({
   customerDeleted: z.boolean().describe('the customer had no other case and was deleted too'),
 });
 export type SpamResult = z.infer<typeof SpamResult>;
+
+/** The most cases one "Spam" on a selection takes. */
+export const MAX_SPAM_CASES = 100;
+
+export const SpamMany = z.strictObject({ ids: z.array(Id).min(1).max(MAX_SPAM_CASES) });
+
+export const SpamManyResult = z.object({
+  cases: z.number().int(),
+  blocked: z.array(z.string()).describe('the addresses now blocked'),
+  customersDeleted: z.number().int().describe('customers who had no other case, deleted too'),
+});
+export type SpamManyResult = z.infer<typeof SpamManyResult>;

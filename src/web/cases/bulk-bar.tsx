@@ -8,6 +8,7 @@ import { BulkBarFrame } from '../layout/bulk-bar-frame.js';
 import { countOf } from '../lib/format.js';
 import type { AgentProfile, Team } from '../lib/types.js';
 import { priorityLabel, statusLabel } from './case-labels.js';
+import { MAX_SPAM_CASES, type SpamManyResult } from '../../shared/schemas/mail.js';
 
 export interface BulkChange {
   status?: string;
@@ -51,6 +52,27 @@ export function BulkBar(props: {
       const res = await api.post<{ updated: number }>('/cases/bulk', { ids, set });
       props.onDone(`${describeChange(set, agents, teams)} on ${countOf(res.updated, 'case')}.`);
       setTag('');
+    } catch (err) {
+      setError(toApiError(err).message);
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  async function spam() {
+    if (
+      !window.confirm(
+        `Mark ${countOf(ids.length, 'case')} as spam? They are deleted, their senders’ mail is ignored from now on, and customers with no other case are deleted too.`,
+      )
+    )
+      return;
+    setBusy(true);
+    setError(null);
+    try {
+      const res = await api.post<SpamManyResult>('/cases/spam', { ids });
+      props.onDone(
+        `${countOf(res.cases, 'case')} marked as spam; ${countOf(res.blocked.length, 'sender')} blocked.`,
+      );
     } catch (err) {
       setError(toApiError(err).message);
     } finally {
@@ -154,6 +176,16 @@ export function BulkBar(props: {
           Add
         </button>
       </form>
+      <button
+        type="button"
+        className="button button--small"
+        disabled={busy || ids.length > MAX_SPAM_CASES}
+        title={ids.length > MAX_SPAM_CASES ? `At most ${MAX_SPAM_CASES} at once` : undefined}
+        onClick={() => void spam()}
+        data-testid="bulk-spam"
+      >
+        Spam
+      </button>
       {props.scope}
     </BulkBarFrame>
   );

@@ -4,10 +4,10 @@
 // list, count, search and address answers as if it were gone.
 import { and, eq, isNull, sql } from 'drizzle-orm';
 import { rows, type Database } from '../../../db/client.js';
-import type { SpamResult } from '../../../shared/schemas/mail.js';
+import type { SpamManyResult, SpamResult } from '../../../shared/schemas/mail.js';
 import type { Actor } from '../../lib/actor.js';
 import { isAdmin } from '../../lib/actor.js';
-import { forbidden, notFound, unprocessable } from '../../lib/errors.js';
+import { AppError, forbidden, notFound, unprocessable } from '../../lib/errors.js';
 import * as policy from '../../policies/cases.js';
 import { removeCustomer } from '../customers/customers.service.js';
 import { recordDomainEvent } from '../domain-events/domain-events.repo.js';
@@ -66,26 +66,49 @@ export async function deleteCase(db: Database, actor: Actor, id: string) {
  */
 export async function markSpam(db: Database, actor: Actor, id: string): Promise<SpamResult> {
   policy.assertStaffOnCases(actor, 'mark cases as spam');
+  return db.transaction((tx) => spamOne(tx, actor, id));
+}
+
+/** Spam, many at once (a burst of junk): all or none, in one transaction. */
+export async function markSpamMany(db: Database, actor: Actor, ids: string[]): Promise<SpamManyResult> {
+  policy.assertStaffOnCases(actor, 'mark cases as spam');
   return db.transaction(async (tx) => {
-    const found = await repo.findCase(tx, id);
-    if (!found) throw notFound('case');
-    if (found.channel === 'proactive')
-      throw unprocessable('not_spam', 'a proactive case was opened by Steward, not sent by a spammer');
-    const c = await removeCase(tx, actor, id, 'spam');
-    const email = found.customerEmail?.toLowerCase() ?? null;
-    if (email)
-      await addBlockedSender(
-        tx,
-        actor,
-        { pattern: email, reason: `case #${c.number} marked as spam`, caseId: id },
-        { ifNew: true },
-      );
-    const [others] = await rows<{ n: number }>(
-      tx,
-      sql`select count(*)::int as n from cases where customer_id = ${c.customerId} and deleted_at is null`,
-    );
-    const customerDeleted = others!.n === 0;
-    if (customerDeleted) await removeCustomer(tx, actor, c.customerId, { reason: 'spam', caseId: id });
-    return { blocked: email, customerDeleted };
+    const blocked = new Set<string>();
+    let customersDeleted = 0;
+    for (const id of [...new Set(ids)].sort()) {
+      try {
+        const one = await spamOne(tx, actor, id);
+        if (one.blocked) blocked.add(one.blocked);
+        if (one.customerDeleted) customersDeleted++;
+      } catch (err) {
+        if (err instanceof AppError) err.message = `case ${id}: ${err.message}`;
+        throw err;
+      }
+    }
+    return { cases: new Set(ids).size, blocked: [...blocked].sort(), customersDeleted };
   });
+}
+
+/** One case marked as spam, inside the caller's transaction. */
+async function spamOne(tx: Database, actor: Actor, id: string): Promise<SpamResult> {
+  const found = await repo.findCase(tx, id);
+  if (!found) throw notFound('case');
+  if (found.channel === 'proactive')
+    throw unprocessable('not_spam', 'a proactive case was opened by Steward, not sent by a spammer');
+  const c = await removeCase(tx, actor, id, 'spam');
+  const email = found.customerEmail?.toLowerCase() ?? null;
+  if (email)
+    await addBlockedSender(
+      tx,
+      actor,
+      { pattern: email, reason: `case #${c.number} marked as spam`, caseId: id },
+      { ifNew: true },
+    );
+  const [others] = await rows<{ n: number }>(
+    tx,
+    sql`select count(*)::int as n from cases where customer_id = ${c.customerId} and deleted_at is null`,
+  );
+  const customerDeleted = others!.n === 0;
+  if (customerDeleted) await removeCustomer(tx, actor, c.customerId, { reason: 'spam', caseId: id });
+  return { blocked: email, customerDeleted };
 }

@@ -29,7 +29,7 @@ import { MAX_ATTACHMENT_BYTES, readAttachment, uploadAttachment } from './attach
 import { caseColumns } from './case-export.js';
 import * as relations from './case-relations.service.js';
 import * as removal from './case-removal.service.js';
-import { SpamResult } from '../../../shared/schemas/mail.js';
+import { SpamMany, SpamManyResult, SpamResult } from '../../../shared/schemas/mail.js';
 import * as cases from './cases.service.js';
 import * as catalog from './catalog.service.js';
 import { listFields } from '../fields/fields.service.js';
@@ -231,6 +231,19 @@ export const casesRoutes =
         await relations.linkCases(db, actorOf(request), request.params.id, request.body.caseId);
         return reply.status(204).send(null);
       },
+    );
+    app.post(
+      '/cases/spam',
+      {
+        config: { access: STAFF },
+        schema: {
+          tags,
+          summary: 'Mark several cases as spam at once (all or none; at most 100)',
+          body: SpamMany,
+          response: { 200: SpamManyResult, ...errors(...AUTHED, 404, 422) },
+        },
+      },
+      async (request) => removal.markSpamMany(db, actorOf(request), request.body.ids),
     );
     app.post(
       '/cases/:id/spam',

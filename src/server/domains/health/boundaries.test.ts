@@ -136,6 +136,7 @@ const STAFF = [
   'PATCH /api/v1/organizations/{id}',
   'PATCH /api/v1/views/{id}',
   'POST /api/v1/cases/bulk',
+  'POST /api/v1/cases/spam',
   'POST /api/v1/cases/{id}/follow',
   'POST /api/v1/cases/{id}/links',
   'POST /api/v1/cases/{id}/merge',

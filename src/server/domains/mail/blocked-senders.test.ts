@@ -96,6 +96,36 @@ describe('marking a case as spam', () => {
   });
 });
 
+describe('marking many cases as spam', () => {
+  it('takes them all, or none when one cannot be', async () => {
+    const a = await mailFrom(spammer());
+    const b = await mailFrom(spammer());
+    const same = await makeCustomer(t.db);
+    const s1 = await makeCase(t.db, same.id, { message: { body: 'Junk 1' } });
+    const s2 = await makeCase(t.db, same.id, { message: { body: 'Junk 2' } });
+    const proactive = await makeCase(t.db, same.id, { message: { body: 'Ours' } });
+    await t.db.execute(sql`update cases set channel = 'proactive' where id = ${proactive.id}`);
+
+    // One proactive case in the selection: nothing happens.
+    const refused = await t.post('/api/v1/cases/spam', { ids: [a.caseId, proactive.id] }, agent);
+    expect(refused.status).toBe(422);
+    expect(refused.body.error.message).toContain(proactive.id);
+    expect((await t.get(`/api/v1/cases/${a.caseId}`, agent)).status).toBe(200);
+
+    const res = await t.post('/api/v1/cases/spam', { ids: [a.caseId, b.caseId, s1.id, s2.id, s1.id] }, agent);
+    expect(res.status).toBe(200);
+    expect(res.body.cases).toBe(4);
+    expect(res.body.blocked).toHaveLength(3);
+    expect(res.body.blocked).toContain(same.email!.toLowerCase());
+    // The two senders had nothing else; the third keeps their proactive case.
+    expect(res.body.customersDeleted).toBe(2);
+    expect((await customerRow(same.id)).deleted).toBe(false);
+    for (const id of [a.caseId, b.caseId, s1.id, s2.id])
+      expect((await t.get(`/api/v1/cases/${id}`, agent)).status).toBe(404);
+    expect((await t.post('/api/v1/cases/spam', { ids: [proactive.id] }, 'nobody')).status).toBe(401);
+  });
+});
+
 describe('deleting a case', () => {
   it('is for admins: the case is gone, its running clocks end, its customer stays', async () => {
     const customer = await makeCustomer(t.db);
