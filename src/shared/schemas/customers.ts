@@ -55,6 +55,11 @@ export const Customer = z.object({
   externalId: z.string().nullable(),
   organizationAccess: z.boolean(),
   customFields: z.record(z.string(), z.unknown()),
+  blockedAs: z
+    .string()
+    .nullable()
+    .optional()
+    .describe('staff reading one customer: the blocked-sender pattern their mail is ignored by (null: none)'),
   createdAt: IsoDateTime,
   updatedAt: IsoDateTime,
 });

@@ -76,6 +76,19 @@ function CustomerDetail({ id }: { id: string }) {
         }
       />
       <Flash />
+      {c.blockedAs && (
+        <p className="notice notice--warning" role="status" data-testid="customer-blocked">
+          Mail from {c.email} is ignored: {c.blockedAs} is a blocked sender
+          {me.role === 'admin' ? (
+            <>
+              {' '}
+              (<Link to="/admin/blocked-senders">Blocked senders</Link>).
+            </>
+          ) : (
+            '.'
+          )}
+        </p>
+      )}
       <div className="detail-grid">
         <section className="card" aria-labelledby="contact-title">
           <h2 id="contact-title">Contact</h2>

@@ -20,6 +20,7 @@ import { segmentExists } from '../segments/segments.repo.js';
 import * as repo from './customers.repo.js';
 import { assertUnchangedSince } from '../../lib/edit-version.js';
 import { customers } from './customers.table.js';
+import { blockedPatternOf } from '../mail/blocked-senders.service.js';
 
 const taken = (field: 'email' | 'externalId', code: string, what: string) =>
   new AppError(409, code, `body.${field}: a customer with this ${what} already exists`, [
@@ -88,7 +89,10 @@ export async function getCustomer(db: Database, actor: Actor, id: string): Promi
   }
   // A customer asking for someone else's record learns nothing, not even that it exists.
   if (!row || !policy.canReadCustomer(actor, row)) throw notFound('customer');
-  return (await forActor(db, actor))(toCustomerDto(row));
+  const dto = (await forActor(db, actor))(toCustomerDto(row));
+  // Staff learn why a customer's mail never arrives.
+  if (isStaff(actor)) dto.blockedAs = row.email ? await blockedPatternOf(db, row.email) : null;
+  return dto;
 }
 
 /**

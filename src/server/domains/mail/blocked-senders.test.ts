@@ -80,6 +80,12 @@ describe('marking a case as spam', () => {
     const res = await t.post(`/api/v1/cases/${junk.id}/spam`, {}, agent);
     expect(res.body).toEqual({ blocked: customer.email!.toLowerCase(), customerDeleted: false });
     expect((await customerRow(customer.id)).deleted).toBe(false);
+    // Staff see on the customer why their mail does not arrive; the customer does not.
+    expect((await t.get(`/api/v1/customers/${customer.id}`, agent)).body.blockedAs).toBe(
+      customer.email!.toLowerCase(),
+    );
+    const me = await makeUser(t.db, 'customer', { customerId: customer.id });
+    expect((await t.get(`/api/v1/customers/${customer.id}`, me.token)).body.blockedAs).toBeUndefined();
   });
 
   it('is staff business, and never for a proactive case', async () => {
