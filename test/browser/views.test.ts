@@ -170,6 +170,15 @@ describe('shared views', () => {
       (v) => v.name === 'Parcelo, team-wide',
     )!;
     expect(saved).toMatchObject({ shared: true, teamId: team.id });
+    // The admin sees whose it is under its name.
+    await eventually(() =>
+      text(
+        adminPage
+          .getByTestId('view-link')
+          .filter({ hasText: 'Parcelo, team-wide' })
+          .locator('.view-link__team'),
+      ),
+    ).toBe(team.name);
     await page.reload();
     await waitForViews();
     expect(await viewLink('Parcelo, team-wide').count()).toBe(0);

@@ -287,7 +287,10 @@ export function CaseQueuePage() {
                 aria-current={v.id === viewId ? 'page' : undefined}
                 data-testid="view-link"
               >
-                <span className="view-link__name">{v.name}</span>
+                <span className="view-link__name">
+                  {v.name}
+                  {v.team && <span className="view-link__team">{v.team.name}</span>}
+                </span>
                 {v.count !== undefined && (
                   <span className="view-link__count" data-testid="view-count">
                     {formatNumber(v.count)}
