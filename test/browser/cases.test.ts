@@ -773,5 +773,12 @@ describe('keyboard shortcuts', () => {
     await page.keyboard.press('Escape');
     await page.keyboard.press('u');
     await eventually(async () => new URL(page.url()).pathname).toBe('/cases');
+
+    // f opens the queue's filters.
+    await page.getByTestId('case-table').waitFor();
+    await page.keyboard.press('f');
+    await eventually(() => page.getByTestId('filter-dialog').isVisible()).toBe(true);
+    await page.keyboard.press('Escape');
+    await eventually(() => page.getByTestId('filter-dialog').count()).toBe(0);
   });
 });

@@ -241,6 +241,9 @@ export function CaseQueuePage() {
       if (c) open(c);
     },
     '/': () => document.getElementById('case-search')?.focus(),
+    f: () => {
+      if (views.data && !unknownView) setEditing('filter');
+    },
   });
 
   const { setFilters } = pager;

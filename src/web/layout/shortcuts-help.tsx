@@ -12,6 +12,7 @@ const GROUPS: { title: string; keys: [string[], string][] }[] = [
       [['x'], 'Select or deselect the case'],
       [['Enter', 'o'], 'Open the case'],
       [['/'], 'Search cases'],
+      [['f'], 'Filter the cases'],
     ],
   },
   {
