@@ -90,9 +90,15 @@ describe('a personal view', () => {
     await page.getByTestId('edit-view').click();
     await eventually(() => editor().getByLabel('Carrier').inputValue()).toBe('=Boxly');
     await editor().getByLabel('Urgent').check();
+    // And it moves to the top of the list.
+    expect(await editor().getByLabel('Place in the list').inputValue()).toBe('100');
+    await editor().getByLabel('Place in the list').fill('5');
     await editor().getByRole('button', { name: 'Save the view' }).click();
     await eventually(() => editor().count()).toBe(0);
     await eventually(() => subjectsShown()).toEqual([subjects.urgentBoxly]);
+    await eventually(
+      async () => (await texts(page.getByTestId('view-link').locator('.view-link__name')))[0],
+    ).toBe('Boxly parcels');
     await eventually(() => text(viewLink('Boxly parcels').getByTestId('view-count'))).toBe('1');
     await eventually(() => text(page.getByTestId('view-summary'))).toBe('Urgent · Carrier: Boxly');
   });

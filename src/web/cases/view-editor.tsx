@@ -29,6 +29,7 @@ export function ViewEditorDialog(props: {
   const form = useCaseFilterForm(f, { agents: props.agents, teams: props.teams });
   const [name, setName] = useState(v?.name ?? '');
   const [sort, setSort] = useState<(typeof CASE_SORTS)[number]>(v?.sort ?? props.start?.sort ?? 'nextDueAt');
+  const [position, setPosition] = useState(String(v?.position ?? 100));
   /** Who sees the view: 'me', 'all' (every agent) or a team's id. */
   const [audience, setAudience] = useState<string>(v ? (v.shared ? (v.teamId ?? 'all') : 'me') : 'me');
   const [error, setError] = useState<string | null>(null);
@@ -44,7 +45,10 @@ export function ViewEditorDialog(props: {
     if ('error' in chosen) return setError(chosen.error);
     setBusy(true);
     try {
-      const body = { name: name.trim(), filters: chosen.filters, sort };
+      const place = Number(position);
+      if (!Number.isInteger(place) || place < 0 || place > 1000)
+        return setError('The place in the list is a whole number from 0 to 1000.');
+      const body = { name: name.trim(), filters: chosen.filters, sort, position: place };
       const teamId = audience === 'me' || audience === 'all' ? null : audience;
       const result = v
         ? await api.patch<CaseView>(
@@ -117,6 +121,22 @@ export function ViewEditorDialog(props: {
               </option>
             ))}
           </select>
+        </div>
+        <div className="field">
+          <label htmlFor={`${uid}-position`}>Place in the list</label>
+          <input
+            id={`${uid}-position`}
+            type="number"
+            min={0}
+            max={1000}
+            step={1}
+            value={position}
+            onChange={(e) => setPosition(e.target.value)}
+            aria-describedby={`${uid}-position-hint`}
+          />
+          <p className="field__hint" id={`${uid}-position-hint`}>
+            Lowest first; the views Steward comes with are at 10 to 60.
+          </p>
         </div>
       </div>
       {props.canShare && (!v || v.shared) ? (
