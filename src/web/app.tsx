@@ -11,6 +11,7 @@ import { FieldsPage } from './admin/fields-page.js';
 import { TeamsPage } from './admin/teams-page.js';
 import { MailboxFormPage, MailboxesPage } from './admin/mailboxes-page.js';
 import { BlockedSendersPage } from './admin/blocked-senders-page.js';
+import { DeletedCasesPage } from './admin/deleted-cases-page.js';
 import { EventSourceFormPage, EventSourcesPage } from './admin/event-sources-page.js';
 import { WebhookFormPage, WebhooksPage } from './admin/webhooks-page.js';
 import { SegmentFormPage, SegmentsPage } from './admin/segments-page.js';
@@ -279,6 +280,7 @@ export function App() {
             <Route path="agents" element={<AgentsPage />} />
             <Route path="mailboxes" element={<MailboxesPage />} />
             <Route path="blocked-senders" element={<BlockedSendersPage />} />
+            <Route path="deleted-cases" element={<DeletedCasesPage />} />
             <Route path="mailboxes/new" element={<MailboxFormPage />} />
             <Route path="mailboxes/:id" element={<MailboxFormPage />} />
             <Route path="rules" element={<RulesPage />} />

@@ -634,6 +634,18 @@ describe('spam and deleting', () => {
     await page.getByTestId('delete-case').click();
     await eventually(() => text(page.getByTestId('notice'))).toBe(`Case #${c.number} was deleted.`);
     await expect(getCase(stack, c.id)).rejects.toThrow(/404/);
+
+    // Admin → Deleted cases brings it back.
+    await page.goto(`${stack.url}/admin/deleted-cases`);
+    const row = page.getByTestId('deleted-row').filter({ hasText: 'Test case tanzanite' });
+    await eventually(() => text(row)).toContain('Deleted');
+    page.once('dialog', (d) => void d.accept());
+    await row.getByRole('button', { name: `Restore case ${c.number}` }).click();
+    await eventually(async () => norm(await text(page.getByTestId('notice')))).toBe(
+      `Case #${c.number} is restored: Test case tanzanite, please delete`,
+    );
+    await eventually(() => row.count()).toBe(0);
+    expect((await getCase(stack, c.id)).subject).toBe('Test case tanzanite, please delete');
   });
 });
 

@@ -333,6 +333,17 @@ export type CaseListQuery = z.infer<typeof CaseListQuery>;
 export const CaseExportQuery = CaseListQuery.omit(PAGING).extend({ timezone: ExportTimeZone });
 export type CaseExportQuery = z.infer<typeof CaseExportQuery>;
 
+export const DeletedCase = z.object({
+  id: Id,
+  number: z.number().int(),
+  subject: z.string(),
+  customerName: z.string(),
+  deletedAt: IsoDateTime,
+  reason: z.enum(['deleted', 'spam']).describe('deleted by an admin, or marked as spam'),
+  deletedBy: z.string().nullable(),
+});
+export type DeletedCase = z.infer<typeof DeletedCase>;
+
 /** The most cases one bulk change takes. */
 export const MAX_BULK_CASES = 500;
 

@@ -36,6 +36,7 @@ const GROUPS: { title: string; sections: Section[] }[] = [
       { to: '/admin/agents', label: 'Agents' },
       { to: '/admin/mailboxes', label: 'Mailboxes' },
       { to: '/admin/blocked-senders', label: 'Blocked senders' },
+      { to: '/admin/deleted-cases', label: 'Deleted cases' },
     ],
   },
   {

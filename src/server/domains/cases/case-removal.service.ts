@@ -5,9 +5,14 @@
 import { and, eq, isNull, sql } from 'drizzle-orm';
 import { rows, type Database } from '../../../db/client.js';
 import type { SpamManyResult, SpamResult } from '../../../shared/schemas/mail.js';
+import type { DeletedCase } from '../../../shared/schemas/cases.js';
 import type { Actor } from '../../lib/actor.js';
 import { isAdmin } from '../../lib/actor.js';
-import { AppError, forbidden, notFound, unprocessable } from '../../lib/errors.js';
+import { AppError, conflict, forbidden, notFound, unprocessable } from '../../lib/errors.js';
+import { customers } from '../customers/customers.table.js';
+import { blockedSenders } from '../mail/mail.table.js';
+import { clockCase } from './cases.service.js';
+import { onTargetsChanged } from './clocks.js';
 import * as policy from '../../policies/cases.js';
 import { removeCustomer } from '../customers/customers.service.js';
 import { recordDomainEvent } from '../domain-events/domain-events.repo.js';
@@ -52,6 +57,100 @@ async function removeCase(tx: Database, actor: Actor, id: string, reason: 'delet
     data: { number: c.number, subject: c.subject, reason },
   });
   return c;
+}
+
+/**
+ * Admins bring a deleted case back: listed again, its promise clocks started again as a change of
+ * targets would (a clock that should have run since the case opened is due, or missed, as it
+ * would have been). A case marked as spam is un-marked: its sender is unblocked, and its
+ * customer comes back if they went with it (their portal login does not).
+ */
+export async function restoreCase(db: Database, actor: Actor, id: string) {
+  if (!isAdmin(actor)) throw forbidden('only admins restore cases');
+  await db.transaction(async (tx) => {
+    const [c] = await tx.select().from(cases).where(eq(cases.id, id)).for('update');
+    if (!c) throw notFound('case');
+    if (!c.deletedAt) throw conflict('not_deleted', `case #${c.number} is not deleted`);
+    if (c.mergedIntoId) throw conflict('case_merged', `case #${c.number} was merged into another case`);
+    const unblocked = await tx
+      .delete(blockedSenders)
+      .where(eq(blockedSenders.caseId, id))
+      .returning({ id: blockedSenders.id, pattern: blockedSenders.pattern });
+    for (const b of unblocked)
+      await recordDomainEvent(tx, actor, {
+        type: 'blocked_sender.deleted',
+        entityType: 'blocked_sender',
+        entityId: b.id,
+        data: { pattern: b.pattern, reason: 'case restored' },
+      });
+    // The customer deleted with this case (spam) comes back with it.
+    const [gone] = await rows<{ id: string }>(
+      tx,
+      sql`select cu.id from customers cu where cu.id = ${c.customerId} and cu.deleted_at is not null
+        and cu.merged_into_id is null and exists (select 1 from domain_events e
+          where e.entity_type = 'customer' and e.entity_id = cu.id and e.type = 'customer.deleted'
+            and e.data->>'caseId' = ${id})`,
+    );
+    if (gone) {
+      await tx
+        .update(customers)
+        .set({ deletedAt: null, updatedAt: new Date() })
+        .where(eq(customers.id, gone.id));
+      await recordDomainEvent(tx, actor, {
+        type: 'customer.restored',
+        entityType: 'customer',
+        entityId: gone.id,
+        data: { caseId: id },
+      });
+    }
+    const now = new Date();
+    const [after] = await tx
+      .update(cases)
+      .set({ deletedAt: null, updatedAt: now })
+      .where(eq(cases.id, id))
+      .returning();
+    await recordDomainEvent(tx, actor, {
+      type: 'case.restored',
+      entityType: 'case',
+      entityId: id,
+      data: { number: c.number, unblocked: unblocked.map((b) => b.pattern), customerRestored: !!gone },
+    });
+    await onTargetsChanged(tx, actor, clockCase(after!), now, c.firstRespondedAt !== null);
+  });
+}
+
+/** The deleted cases, newest first (at most 200), with who deleted them and why. */
+export async function listDeletedCases(db: Database, actor: Actor): Promise<DeletedCase[]> {
+  if (!isAdmin(actor)) throw forbidden('only admins see deleted cases');
+  const found = await rows<{
+    id: string;
+    number: number;
+    subject: string;
+    customer_name: string;
+    deleted_at: string | Date;
+    reason: string | null;
+    deleted_by: string | null;
+  }>(
+    db,
+    sql`select c.id, c.number, c.subject, cu.name as customer_name, c.deleted_at,
+        e.data->>'reason' as reason, u.name as deleted_by
+      from cases c join customers cu on cu.id = c.customer_id
+      left join lateral (select d.data, d.actor_id from domain_events d
+        where d.entity_type = 'case' and d.entity_id = c.id and d.type = 'case.deleted'
+        order by d.occurred_at desc limit 1) e on true
+      left join users u on u.id = e.actor_id
+      where c.deleted_at is not null and c.merged_into_id is null
+      order by c.deleted_at desc, c.id limit 200`,
+  );
+  return found.map((r) => ({
+    id: r.id,
+    number: Number(r.number),
+    subject: r.subject,
+    customerName: r.customer_name,
+    deletedAt: new Date(r.deleted_at).toISOString(),
+    reason: r.reason === 'spam' ? 'spam' : 'deleted',
+    deletedBy: r.deleted_by,
+  }));
 }
 
 /** Admins delete a case. */

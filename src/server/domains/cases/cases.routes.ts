@@ -12,6 +12,7 @@ import {
   CaseStatus,
   CaseSummary,
   CaseUpdate,
+  DeletedCase,
   FollowUpAt,
   Category,
   CategoryInput,
@@ -229,6 +230,35 @@ export const casesRoutes =
       },
       async (request, reply) => {
         await relations.linkCases(db, actorOf(request), request.params.id, request.body.caseId);
+        return reply.status(204).send(null);
+      },
+    );
+    app.get(
+      '/cases/deleted',
+      {
+        config: { access: ADMIN },
+        schema: {
+          tags,
+          summary: 'Deleted cases (admins), newest first, at most 200: deleted, or marked as spam',
+          response: { 200: z.object({ items: z.array(DeletedCase) }), ...errors(...AUTHED) },
+        },
+      },
+      async (request) => ({ items: await removal.listDeletedCases(db, actorOf(request)) }),
+    );
+    app.post(
+      '/cases/:id/restore',
+      {
+        config: { access: ADMIN },
+        schema: {
+          tags,
+          summary:
+            'Restore a deleted case (admins): listed again, clocks started again; a spam mark is undone (sender unblocked, customer back)',
+          params: IdParams,
+          response: { 204: z.null(), ...errors(...AUTHED, 404, 409) },
+        },
+      },
+      async (request, reply) => {
+        await removal.restoreCase(db, actorOf(request), request.params.id);
         return reply.status(204).send(null);
       },
     );

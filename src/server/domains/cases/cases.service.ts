@@ -414,7 +414,7 @@ export const caseCreatedEvent = (
   },
 });
 
-const clockCase = (c: typeof cases.$inferSelect): ClockCase => ({
+export const clockCase = (c: typeof cases.$inferSelect): ClockCase => ({
   id: c.id,
   status: c.status,
   priority: c.priority,

@@ -109,6 +109,10 @@ export const cases = pgTable(
     index('cases_next_warn')
       .on(t.nextWarnAt)
       .where(sql`${t.deletedAt} is null and ${t.nextWarnAt} is not null`),
+    // The admins' list of deleted cases (newest first).
+    index('cases_deleted')
+      .on(t.deletedAt)
+      .where(sql`${t.deletedAt} is not null`),
     // The follow-up job's due cases.
     index('cases_follow_up')
       .on(t.followUpAt)

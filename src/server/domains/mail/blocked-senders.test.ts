@@ -4,7 +4,13 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rows } from '../../../db/client.js';
 import { startTestApp, type TestApp } from '../../../../test/helpers/app.js';
-import { makeCase, makeCustomer, makeUser, unique } from '../../../../test/helpers/factories.js';
+import {
+  makeCase,
+  makeCustomer,
+  makeCustomerWithAgreement,
+  makeUser,
+  unique,
+} from '../../../../test/helpers/factories.js';
 import { plainMail } from '../../../../test/helpers/mail-fixtures.js';
 import { makeSignal } from '../../../../test/helpers/signal-factories.js';
 import { consumeToPresent } from '../../../../test/helpers/consumers.js';
@@ -176,6 +182,47 @@ describe('deleting a case', () => {
     expect(res.status).toBe(422);
     expect(res.body.error.code).toBe('case_has_signals');
     expect((await t.get(`/api/v1/cases/${c.id}`, admin)).status).toBe(200);
+  });
+});
+
+describe('restoring a deleted case', () => {
+  it('undoes a spam mark: the case, its customer and its sender come back; its clocks run again', async () => {
+    const { customer } = await makeCustomerWithAgreement(t.db, {
+      targets: [{ kind: 'resolution', minutes: 600 }],
+    });
+    const c = await makeCase(t.db, customer.id, { message: { body: 'Not spam after all' } });
+    expect((await t.post(`/api/v1/cases/${c.id}/spam`, {}, agent)).body.customerDeleted).toBe(true);
+    const deleted = await t.get('/api/v1/cases/deleted', admin);
+    expect(deleted.body.items.find((d: { id: string }) => d.id === c.id)).toMatchObject({
+      number: c.number,
+      customerName: customer.name,
+      reason: 'spam',
+      deletedBy: expect.any(String),
+    });
+    expect((await t.get('/api/v1/cases/deleted', agent)).status).toBe(403);
+    expect((await t.post(`/api/v1/cases/${c.id}/restore`, {}, agent)).status).toBe(403);
+
+    expect((await t.post(`/api/v1/cases/${c.id}/restore`, {}, admin)).status).toBe(204);
+    const back = await t.get(`/api/v1/cases/${c.id}`, agent);
+    expect(back.status).toBe(200);
+    expect(back.body.promises.map((p: { kind: string; state: string }) => [p.kind, p.state])).toEqual([
+      ['resolution', 'active'],
+    ]);
+    expect((await customerRow(customer.id)).deleted).toBe(false);
+    const list = await t.get('/api/v1/blocked-senders', admin);
+    expect(list.body.items.map((b: { pattern: string }) => b.pattern)).not.toContain(
+      customer.email!.toLowerCase(),
+    );
+    expect(
+      (await t.get('/api/v1/cases/deleted', admin)).body.items.map((d: { id: string }) => d.id),
+    ).not.toContain(c.id);
+    // Once is enough.
+    const again = await t.post(`/api/v1/cases/${c.id}/restore`, {}, admin);
+    expect(again.status).toBe(409);
+    expect(again.body.error.code).toBe('not_deleted');
+    expect(
+      (await t.post(`/api/v1/cases/0190a000-0000-7000-8000-000000000000/restore`, {}, admin)).status,
+    ).toBe(404);
   });
 });
 

@@ -1,0 +1,1 @@
+CREATE INDEX "cases_deleted" ON "cases" USING btree ("deleted_at") WHERE "cases"."deleted_at" is not null;
