@@ -39,7 +39,7 @@ import { customers } from '../customers/customers.table.js';
 import { diff, recordDomainEvent, type DomainEventInput } from '../domain-events/domain-events.repo.js';
 import { organizations } from '../organizations/organizations.table.js';
 import { pickAssignee } from '../teams/assignment.js';
-import { teams } from '../teams/teams.table.js';
+import { assertTeamExists } from '../teams/teams.service.js';
 import {
   insertNewClocks,
   nextTimesOf,
@@ -283,13 +283,6 @@ async function checkCategory(db: Database, key: string) {
   if (!(await activeCategories(db, [key])).has(key))
     throw invalid('body.category', `no active category "${key}"`);
 }
-async function checkTeam(db: Database, id: string) {
-  const [team] = await db
-    .select({ id: teams.id })
-    .from(teams)
-    .where(and(eq(teams.id, id), isNull(teams.deletedAt)));
-  if (!team) throw invalid('body.teamId', 'no such team');
-}
 async function checkAssignee(db: Database, id: string) {
   const [u] = await db
     .select({ id: users.id })
@@ -453,7 +446,7 @@ export async function createCase(db: Database, actor: Actor, raw: CaseCreate): P
     const customer = await customerForCase(tx, input.customerId);
     if (!customer) throw invalid('body.customerId', 'no such customer');
     await checkCategory(tx, input.category);
-    if (input.teamId) await checkTeam(tx, input.teamId);
+    if (input.teamId) await assertTeamExists(tx, input.teamId);
     if (input.assigneeId) await checkAssignee(tx, input.assigneeId);
     await assertCustomFields(tx, 'case', input.customFields);
     const selected = await selectAgreementFor(tx, {
@@ -519,7 +512,7 @@ export async function applyCaseUpdate(
   if (before.mergedIntoId)
     throw conflict('case_merged', `case #${before.number} was merged into another case`);
   if (input.category) await checkCategory(tx, input.category);
-  if (input.teamId) await checkTeam(tx, input.teamId);
+  if (input.teamId) await assertTeamExists(tx, input.teamId);
   if (input.assigneeId) await checkAssignee(tx, input.assigneeId);
   await assertCustomFields(tx, 'case', input.customFields);
 

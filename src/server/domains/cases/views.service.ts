@@ -11,6 +11,7 @@ import { isAdmin } from '../../lib/actor.js';
 import { assertUnchangedSince } from '../../lib/edit-version.js';
 import { forbidden, notFound, unprocessable } from '../../lib/errors.js';
 import { teams } from '../teams/teams.table.js';
+import { assertTeamExists } from '../teams/teams.service.js';
 import * as policy from '../../policies/cases.js';
 import { diff, recordDomainEvent } from '../domain-events/domain-events.repo.js';
 import { caseConditions } from './case-filters.js';
@@ -69,14 +70,7 @@ async function checkTeam(db: Database, teamId: string | null | undefined, shared
     throw unprocessable('personal_view', 'body.teamId: a personal view is yours alone, not a team’s', [
       { path: 'body.teamId', message: 'only shared views are for a team' },
     ]);
-  const [team] = await db
-    .select({ id: teams.id })
-    .from(teams)
-    .where(and(eq(teams.id, teamId), isNull(teams.deletedAt)));
-  if (!team)
-    throw unprocessable('invalid_reference', 'body.teamId: no such team', [
-      { path: 'body.teamId', message: 'no such team' },
-    ]);
+  await assertTeamExists(db, teamId);
 }
 
 /** A saved view's count: exact up to 10,000 (see `countCasesCapped`). */

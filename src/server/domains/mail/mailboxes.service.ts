@@ -16,6 +16,7 @@ import { translateDbError } from '../../lib/db-errors.js';
 import { AppError, conflict, notFound, unprocessable } from '../../lib/errors.js';
 import { diff, recordDomainEvent } from '../domain-events/domain-events.repo.js';
 import { teams } from '../teams/teams.table.js';
+import { assertTeamExists } from '../teams/teams.service.js';
 import { hasMaskedPassword, maskUrlPassword, unmaskUrlPassword } from '../../lib/url-password.js';
 import { pollMailboxNow } from './imap-poller.js';
 import { assertCanManageMailboxes } from './mail.policy.js';
@@ -39,15 +40,7 @@ const addressTaken = (address: string) =>
   conflict('mailbox_exists', `body.address: a mailbox for ${address} exists already`);
 
 async function checkTeam(db: Database, teamId: string | null | undefined) {
-  if (!teamId) return;
-  const [team] = await db
-    .select({ id: teams.id })
-    .from(teams)
-    .where(and(eq(teams.id, teamId), isNull(teams.deletedAt)));
-  if (!team)
-    throw unprocessable('invalid_reference', 'body.teamId: no such team', [
-      { path: 'body.teamId', message: 'no such team' },
-    ]);
+  if (teamId) await assertTeamExists(db, teamId);
 }
 
 async function addressInUse(db: Database, address: string, exceptId?: string) {

@@ -266,3 +266,15 @@ export async function updateAgentProfile(
   });
   return { ...(await getAgent(db, actor, userId)), reassigned };
 }
+
+/** A team named in a request (`body.teamId`) must exist: `422 invalid_reference` otherwise. */
+export async function assertTeamExists(db: Database, teamId: string) {
+  const [team] = await db
+    .select({ id: teams.id })
+    .from(teams)
+    .where(and(eq(teams.id, teamId), isNull(teams.deletedAt)));
+  if (!team)
+    throw unprocessable('invalid_reference', 'body.teamId: no such team', [
+      { path: 'body.teamId', message: 'no such team' },
+    ]);
+}
