@@ -34,9 +34,7 @@ import { blockedPatternOf } from './blocked-senders.service.js';
 import { openOrJoinCase } from '../cases/proactive-contact.js';
 import { findOrCreateCustomerByEmail } from '../portal/contacts.js';
 import { recordDomainEvent } from '../domain-events/domain-events.repo.js';
-import { parseMailFrom } from './compose.js';
 import { mailMessages } from './mail.table.js';
-import { mailSettings } from './outbox.js';
 
 export interface ReceiveOptions {
   /** The mailbox the mail came through (IMAP); else found from the recipients. */
@@ -314,9 +312,8 @@ async function mailboxContext(tx: Database, mail: InboundMail, opts: ReceiveOpti
       left join teams t on t.id = m.team_id and t.deleted_at is null
       where m.deleted_at is null`,
   );
-  const ours = new Set(all.map((m) => m.address));
-  const mailFrom = opts.mailFrom ?? mailSettings().mailFrom;
-  ours.add(parseMailFrom(mailFrom).address);
+  // Deleted mailboxes' addresses are ours too: mail from one is a loop, never a customer.
+  const ours = await ourAddresses(tx, opts.mailFrom);
   let mailbox: MailboxRow | undefined;
   if (opts.mailboxId) mailbox = all.find((m) => m.id === opts.mailboxId);
   if (!mailbox) {
@@ -495,7 +492,7 @@ async function processMail(
     if (opened.joined) via = 'joined the open proactive case it is about';
   }
   if (!messageId) throw new Error('the case message of the mail is missing');
-  await copyMailCc(tx, caseId, mail, opts);
+  await copyMailCc(tx, caseId, mail, ours);
   return keepCaseMail(caseId, messageId, sender.id, via);
 
   /** The mail's files, HTML and record on the case message it became. */
@@ -575,7 +572,7 @@ async function processMail(
  * the case's customer or colleagues; at most MAX_CC. Recorded as a change by Steward
  * (`reason: mail_cc`).
  */
-async function copyMailCc(tx: Database, caseId: string, mail: InboundMail, opts: ReceiveOptions) {
+async function copyMailCc(tx: Database, caseId: string, mail: InboundMail, ours: ReadonlySet<string>) {
   const candidates = [...mail.to, ...mail.cc];
   if (candidates.length === 0) return;
   const [c] = await rows<{ cc: string[]; email: string | null }>(
@@ -594,7 +591,7 @@ async function copyMailCc(tx: Database, caseId: string, mail: InboundMail, opts:
     to: mail.to,
     cc: mail.cc,
     from: mail.from?.address ?? null,
-    ours: await ourAddresses(tx, opts.mailFrom),
+    ours,
     excluded: new Set([...(c.email ? [c.email] : []), ...staff.map((s) => s.email)]),
     max: MAX_CC,
   });
