@@ -1,6 +1,7 @@
 // Editing a case in place: each property saves on its own (PATCH /cases/:id) as soon as it is
 // changed, so two agents changing different properties never overwrite each other.
 import { useState, type FormEvent } from 'react';
+import type { z } from 'zod';
 import { CASE_STATUSES, CaseUpdate, PRIORITIES, Tag } from '../../shared/schemas/cases.js';
 import { Email } from '../../shared/schemas/common.js';
 import { useMe } from '../auth/auth-context.js';
@@ -318,15 +319,9 @@ function ChipListEditor(props: {
   );
 }
 
+/** A typed value read with a schema (a tag, an address), or its first problem. */
 const readWith =
-  (
-    schema: {
-      safeParse(
-        v: unknown,
-      ): { success: true; data: string } | { success: false; error: { issues: { message: string }[] } };
-    },
-    fallback: string,
-  ) =>
+  (schema: z.ZodType<string>, fallback: string) =>
   (text: string): { value: string } | { error: string } => {
     const parsed = schema.safeParse(text);
     return parsed.success ? { value: parsed.data } : { error: parsed.error.issues[0]?.message ?? fallback };

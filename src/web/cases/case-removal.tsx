@@ -17,46 +17,38 @@ export function CaseRemovalButtons(props: { c: Case; backPath: string; onError(m
   const me = useMe();
   const navigate = useNavigate();
   const [busy, setBusy] = useState(false);
-  const leave = (notice: string) => navigate(props.backPath, { state: { notice } satisfies FlashState });
 
-  async function spam() {
-    const from = c.customer.email ? `, and mail from ${c.customer.email} is ignored from now on` : '';
-    if (
-      !window.confirm(
-        `Mark case #${c.number} as spam? It is deleted${from}. ${c.customer.name} is deleted too if this is their only case.`,
-      )
-    )
-      return;
+  /** Asks first; then runs the call and goes back to the queue with what it says happened. */
+  async function act(question: string, call: () => Promise<string>) {
+    if (!window.confirm(question)) return;
     setBusy(true);
     try {
-      const done = await api.post<SpamResult>(`/cases/${c.id}/spam`, {});
-      leave(
-        `Case #${c.number} was marked as spam.${done.blocked ? ` Mail from ${done.blocked} is ignored from now on.` : ''}${
-          done.customerDeleted ? ` ${c.customer.name} was deleted (no other case).` : ''
-        }`,
-      );
+      navigate(props.backPath, { state: { notice: await call() } satisfies FlashState });
     } catch (err) {
       props.onError(toApiError(err).message);
       setBusy(false);
     }
   }
 
-  async function remove() {
-    if (
-      !window.confirm(
-        `Delete case #${c.number}? It disappears from every list; the audit log keeps a record.`,
-      )
-    )
-      return;
-    setBusy(true);
-    try {
-      await api.delete(`/cases/${c.id}`);
-      leave(`Case #${c.number} was deleted.`);
-    } catch (err) {
-      props.onError(toApiError(err).message);
-      setBusy(false);
-    }
-  }
+  const from = c.customer.email ? `, and mail from ${c.customer.email} is ignored from now on` : '';
+  const spam = () =>
+    act(
+      `Mark case #${c.number} as spam? It is deleted${from}. ${c.customer.name} is deleted too if this is their only case.`,
+      async () => {
+        const done = await api.post<SpamResult>(`/cases/${c.id}/spam`, {});
+        const blocked = done.blocked ? ` Mail from ${done.blocked} is ignored from now on.` : '';
+        const gone = done.customerDeleted ? ` ${c.customer.name} was deleted (no other case).` : '';
+        return `Case #${c.number} was marked as spam.${blocked}${gone}`;
+      },
+    );
+  const remove = () =>
+    act(
+      `Delete case #${c.number}? It disappears from every list; the audit log keeps a record.`,
+      async () => {
+        await api.delete(`/cases/${c.id}`);
+        return `Case #${c.number} was deleted.`;
+      },
+    );
 
   return (
     <>

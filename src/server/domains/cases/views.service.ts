@@ -50,7 +50,6 @@ export const visibleViews = (actor: Actor) => {
     ),
   );
 };
-const visible = visibleViews;
 
 /** The names of the views' teams. */
 async function teamNamesOf(db: Database, rows: Row[]) {
@@ -82,7 +81,7 @@ export async function listViews(db: Database, actor: Actor, withCounts = true) {
   const rows = await db
     .select()
     .from(caseViews)
-    .where(and(isNull(caseViews.deletedAt), visible(actor)))
+    .where(and(isNull(caseViews.deletedAt), visibleViews(actor)))
     .orderBy(asc(caseViews.position), asc(caseViews.name));
   const names = await teamNamesOf(db, rows);
   if (!withCounts) return rows.map((r) => toDto(r, names));
@@ -95,7 +94,7 @@ async function findView(db: Database, actor: Actor, id: string) {
   const [row] = await db
     .select()
     .from(caseViews)
-    .where(and(eq(caseViews.id, id), isNull(caseViews.deletedAt), visible(actor)));
+    .where(and(eq(caseViews.id, id), isNull(caseViews.deletedAt), visibleViews(actor)));
   if (!row) throw notFound('view');
   return row;
 }
