@@ -524,3 +524,29 @@ describe('customer import', () => {
     );
   });
 });
+
+describe('a blocked customer', () => {
+  it('their page says their mail is ignored, with a link to the blocked senders for admins', async () => {
+    const stamp = Date.now().toString(36);
+    const customer = await stack.api<Customer>('/customers', {
+      login: DEMO.admin,
+      method: 'POST',
+      body: { name: `Blocked ${stamp}`, email: `loud-${stamp}@blocked-${stamp}.example` },
+    });
+    await page.goto(`${stack.url}/customers/${customer.id}`);
+    await eventually(() => text(page.getByTestId('customer-heading'))).toBe(customer.name);
+    expect(await page.getByTestId('customer-blocked').count()).toBe(0);
+    await stack.api('/blocked-senders', {
+      login: DEMO.admin,
+      method: 'POST',
+      body: { pattern: `@blocked-${stamp}.example` },
+    });
+    await page.reload();
+    await eventually(() => text(page.getByTestId('customer-blocked'))).toContain(
+      `Mail from ${customer.email} is ignored: @blocked-${stamp}.example is a blocked sender`,
+    );
+    expect(await page.getByTestId('customer-blocked').getByRole('link').getAttribute('href')).toBe(
+      '/admin/blocked-senders',
+    );
+  });
+});
