@@ -452,7 +452,8 @@ describe('customer and organization fields', () => {
     // Its page: the fields' labels, not their keys.
     expect(await text(page.getByTestId('customer-cf-seats_licensed'))).toBe('12');
     const facts = page.locator('section', { has: page.getByRole('heading', { name: 'Custom fields' }) });
-    expect(await texts(facts.locator('dt'))).toEqual(['Loyalty tier', 'Seats licensed']);
+    // By label once the definitions are read (the page may show the values a moment before).
+    await eventually(() => texts(facts.locator('dt'))).toEqual(['Loyalty tier', 'Seats licensed']);
   });
 
   it("an organization's list field: its value is picked from the options", async () => {
