@@ -57,6 +57,7 @@ import { visibleViews } from './views.service.js';
 import { caseViews, categories, cases, messages } from './cases.table.js';
 import { mailCaseMessage } from '../mail/mail.service.js';
 import { ourAddresses } from '../mail/mailboxes.service.js';
+import { assertCustomerNotBlocked } from '../mail/blocked-senders.service.js';
 import { isOwnAddress } from '../../../core/mail/addresses.js';
 import { lockLiveSignalsOfCase, resolveSignalsOfCase } from '../signals/case-signals.js';
 
@@ -440,6 +441,7 @@ export async function createCase(db: Database, actor: Actor, raw: CaseCreate): P
   }
   if (input.createdAt && !isAdmin(actor))
     throw forbidden('only admins import cases with their historic createdAt');
+  if (!staff) await assertCustomerNotBlocked(db, actor);
   if (input.createdAt && new Date(input.createdAt) > new Date())
     throw unprocessable('validation_error', 'body.createdAt: must not be in the future');
   const id = await db.transaction(async (tx) => {

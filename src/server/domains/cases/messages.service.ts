@@ -17,6 +17,7 @@ import * as repo from './cases.repo.js';
 import { attachments, cases, messages } from './cases.table.js';
 import { onAgentReply, onCustomerMessage, type ClockCase } from './clocks.js';
 import { mailCaseMessage } from '../mail/mail.service.js';
+import { assertCustomerNotBlocked } from '../mail/blocked-senders.service.js';
 import { noteCustomerContact } from '../signals/open-signals.js';
 
 type Row = typeof messages.$inferSelect;
@@ -144,6 +145,7 @@ export async function addMessage(
   if (input.createdAt && !isAdmin(actor))
     throw forbidden('only admins import messages with their historic createdAt');
   const staff = isStaff(actor);
+  if (!staff) await assertCustomerNotBlocked(db, actor);
   const from = staff ? (input.from ?? 'agent') : 'customer';
   const id = await db.transaction(async (tx) => {
     const c = await repo.lockCase(tx, caseId);

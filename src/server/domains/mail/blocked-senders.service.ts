@@ -7,7 +7,7 @@ import { blockPatternsFor, normalizeBlockPattern } from '../../../core/mail/addr
 import type { BlockedSender, BlockedSenderCreate } from '../../../shared/schemas/mail.js';
 import type { Actor } from '../../lib/actor.js';
 import { isAdmin } from '../../lib/actor.js';
-import { badRequest, conflict, forbidden, notFound } from '../../lib/errors.js';
+import { AppError, badRequest, conflict, forbidden, notFound } from '../../lib/errors.js';
 import { recordDomainEvent } from '../domain-events/domain-events.repo.js';
 import { blockedSenders } from './mail.table.js';
 
@@ -110,4 +110,23 @@ export async function blockedPatternOf(db: Database, address: string): Promise<s
       order by length(pattern) desc limit 1`,
   );
   return hit?.pattern ?? null;
+}
+
+/**
+ * A signed-in customer whose address is blocked (their case was marked as spam, or an admin
+ * blocked them or their domain) may not open a case or write into one: 403 `sender_blocked`,
+ * as their mail and web form submissions are ignored. Staff and Steward itself pass.
+ */
+export async function assertCustomerNotBlocked(db: Database, actor: Actor): Promise<void> {
+  if (actor.role !== 'customer' || !actor.customerId) return;
+  const [customer] = await rows<{ email: string | null }>(
+    db,
+    sql`select email from customers where id = ${actor.customerId}`,
+  );
+  if (!customer?.email || !(await blockedPatternOf(db, customer.email.toLowerCase()))) return;
+  throw new AppError(
+    403,
+    'sender_blocked',
+    'your address may not open or write requests here; if this is a mistake, call or write to us from another address',
+  );
 }

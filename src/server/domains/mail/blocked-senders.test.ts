@@ -15,6 +15,7 @@ import { plainMail } from '../../../../test/helpers/mail-fixtures.js';
 import { makeSignal } from '../../../../test/helpers/signal-factories.js';
 import { consumeToPresent } from '../../../../test/helpers/consumers.js';
 import { deliverNotifications } from '../notifications/notifications.service.js';
+import { requestMagicLink } from '../portal/magic-links.js';
 import { receiveMail } from './inbound.js';
 
 let t: TestApp;
@@ -29,6 +30,7 @@ beforeAll(async () => {
   admin = (await makeUser(t.db, 'admin')).token;
 });
 afterAll(() => t?.close());
+let ip = 0;
 
 const spammer = () => {
   const u = unique();
@@ -92,6 +94,56 @@ describe('marking a case as spam', () => {
     );
     const me = await makeUser(t.db, 'customer', { customerId: customer.id });
     expect((await t.get(`/api/v1/customers/${customer.id}`, me.token)).body.blockedAs).toBeUndefined();
+  });
+
+  it('a blocked customer gets no sign-in link and may not open or write cases from the portal', async () => {
+    const customer = await makeCustomer(t.db);
+    const kept = await makeCase(t.db, customer.id, { message: { body: 'A real question' } });
+    const me = await makeUser(t.db, 'customer', { customerId: customer.id });
+    const write = () =>
+      t.post(`/api/v1/cases/${kept.id}/messages`, { body: 'Still there?', public: true }, me.token);
+    const open = () =>
+      t.post(
+        '/api/v1/cases',
+        { subject: 'Another one', customerId: customer.id, message: { body: 'Hi' } },
+        me.token,
+      );
+    const link = () =>
+      requestMagicLink(t.db, { email: customer.email!, ip: `203.0.113.${++ip}`, publicUrl: 'http://x' });
+    // Before: all three work.
+    expect((await write()).status).toBe(201);
+    expect((await open()).status).toBe(201);
+    expect((await link()).outcome).toBe('sent');
+
+    const junk = await makeCase(t.db, customer.id, { message: { body: 'Junk' } });
+    expect((await t.post(`/api/v1/cases/${junk.id}/spam`, {}, agent)).body.customerDeleted).toBe(false);
+    const messagesBefore = await rows<{ n: number }>(
+      t.db,
+      sql`select count(*)::int as n from messages where case_id = ${kept.id}`,
+    );
+    for (const res of [await write(), await open()]) {
+      expect(res.status).toBe(403);
+      expect(res.body.error.code).toBe('sender_blocked');
+    }
+    expect((await link()).outcome).toBe('blocked_sender');
+    // Nothing written: no message, no case.
+    expect(await rows(t.db, sql`select count(*)::int as n from messages where case_id = ${kept.id}`)).toEqual(
+      messagesBefore,
+    );
+    const theirs = await t.get(`/api/v1/cases?customerId=${customer.id}`, agent);
+    expect(theirs.body.items.map((c: { subject: string }) => c.subject).sort()).toEqual([
+      'Another one',
+      kept.subject,
+    ]);
+    // Staff still write to them; unblocked, they write again.
+    expect(
+      (await t.post(`/api/v1/cases/${kept.id}/messages`, { body: 'Yes', public: true }, agent)).status,
+    ).toBe(201);
+    const [blocked] = (await t.get('/api/v1/blocked-senders', admin)).body.items.filter(
+      (b: { pattern: string }) => b.pattern === customer.email!.toLowerCase(),
+    );
+    expect((await t.del(`/api/v1/blocked-senders/${blocked.id}`, admin)).status).toBe(204);
+    expect((await write()).status).toBe(201);
   });
 
   it('is staff business, and never for a proactive case', async () => {

@@ -17,6 +17,7 @@ import { issueToken, type SignInClient } from '../auth/auth.service.js';
 import { findUserById } from '../auth/auth.repo.js';
 import { users } from '../auth/auth.table.js';
 import { recordDomainEvent } from '../domain-events/domain-events.repo.js';
+import { blockedPatternOf } from '../mail/blocked-senders.service.js';
 import { queueMail } from '../mail/outbox.js';
 import { magicLinks } from './portal.table.js';
 
@@ -31,7 +32,12 @@ export const MAGIC_LINK_ANSWER =
 
 const hash = (token: string) => createHash('sha256').update(token).digest('hex');
 
-export type MagicLinkOutcome = 'sent' | 'unknown_address' | 'not_a_customer_login' | 'login_disabled';
+export type MagicLinkOutcome =
+  | 'sent'
+  | 'unknown_address'
+  | 'not_a_customer_login'
+  | 'login_disabled'
+  | 'blocked_sender';
 
 /**
  * Queues a sign-in mail for the live customer with this address, if any. Always resolves the
@@ -60,6 +66,8 @@ export async function requestMagicLink(
     // A merged customer's address leads to the customer it went into (and its login moved there).
     const customer = await resolveCustomer(tx, { email });
     if (!customer) return 'unknown_address';
+    // Marked as spam (or a blocked domain): no link, as their mail opens nothing either.
+    if (await blockedPatternOf(tx, email)) return 'blocked_sender';
     const findUser = () =>
       rows<{ id: string; role: string; customer_id: string | null; active: boolean }>(
         tx,
