@@ -13,7 +13,7 @@ export interface NotificationFacts {
   kind: NotificationKind;
   /** The colleague who caused it; null: Steward itself, or the customer. */
   actorName: string | null;
-  /** The case's customer: who wrote, for customer_replied. */
+  /** Who wrote, for customer_replied: the case's customer, or someone on its CC list or a colleague of theirs. */
   customerName: string | null;
   promise: PromiseKind | null;
 }

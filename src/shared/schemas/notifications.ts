@@ -41,6 +41,12 @@ export const Notification = z.object({
     .object({ id: Id, name: z.string() })
     .nullable()
     .describe('the colleague who caused it; null: Steward itself, or the customer'),
+  writerName: z
+    .string()
+    .nullable()
+    .describe(
+      'customer_replied: who wrote, when it was not the case’s customer (someone on its CC list, a colleague of theirs)',
+    ),
   promise: PromiseKind.nullable().describe('promise_warning and promise_breached: which promise'),
   dueAt: IsoDateTime.nullable().describe('promise_warning and promise_breached: when it is (was) due'),
   createdAt: IsoDateTime,

@@ -98,7 +98,7 @@ function NotificationItem({ n, onRead }: { n: Notification; onRead(ids: string[]
   const sentence = notificationSentence({
     kind: n.kind,
     actorName: n.actor?.name ?? null,
-    customerName: n.case.customerName,
+    customerName: n.writerName ?? n.case.customerName,
     promise: n.promise,
   });
   const unread = n.readAt === null;

@@ -192,7 +192,8 @@ export async function addMessage(
         caseId,
         authorType: from,
         authorUserId: from === 'agent' || !staff ? actor.userId : null,
-        authorCustomerId: from === 'customer' ? c.customerId : null,
+        // A colleague of the case's customer writing in the portal is the author, not the customer.
+        authorCustomerId: from === 'customer' ? (!staff && actor.customerId) || c.customerId : null,
         public: input.public,
         body: input.body,
         channel:

@@ -6,7 +6,15 @@ import { simpleParser } from 'mailparser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rows } from '../../../db/client.js';
 import { startTestApp, type TestApp } from '../../../../test/helpers/app.js';
-import { makeCase, makeCustomer, makeUser, unique } from '../../../../test/helpers/factories.js';
+import {
+  makeCase,
+  makeCustomer,
+  makeOrganization,
+  makeUser,
+  unique,
+} from '../../../../test/helpers/factories.js';
+import { consumeToPresent } from '../../../../test/helpers/consumers.js';
+import { deliverNotifications } from '../notifications/notifications.service.js';
 import { plainMail } from '../../../../test/helpers/mail-fixtures.js';
 import { receiveMail } from './inbound.js';
 
@@ -102,6 +110,75 @@ describe('the CC list from mail', () => {
       plainMail({ from: eve.address, to: `support+${token}@steward.localhost`, body: 'Let me in' }),
     );
     expect(intruder.caseId).not.toBe(caseId);
+  });
+
+  it('tells the assignee who wrote: someone copied, a colleague in the portal, or the customer', async () => {
+    const org = await makeOrganization(t.db);
+    const customer = await makeCustomer(t.db, { name: `Clara ${unique()}`, organizationId: org.id });
+    const colleague = await makeCustomer(t.db, {
+      name: `Colin ${unique()}`,
+      organizationId: org.id,
+      organizationAccess: true,
+    });
+    const colleagueLogin = await makeUser(t.db, 'customer', { customerId: colleague.id });
+    const lars = person('Lars');
+    const res = await receiveMail(
+      t.db,
+      plainMail({
+        from: customer.email!,
+        subject: `Broken chair ${unique()}`,
+        headers: { Cc: lars.address },
+      }),
+    );
+    const caseId = res.caseId!;
+    expect((await t.patch(`/api/v1/cases/${caseId}`, { assigneeId: agent.user.id }, admin)).status).toBe(200);
+    // Each answers the agent's reply (it carries the case's reply address).
+    await t.post(`/api/v1/cases/${caseId}/messages`, { body: 'Which chair?', public: true }, agent.token);
+    const token = (
+      await rows<{ reply_token: string }>(t.db, sql`select reply_token from cases where id = ${caseId}`)
+    )[0]!.reply_token;
+    await receiveMail(
+      t.db,
+      plainMail({ from: `Lars <${lars.address}>`, to: `support+${token}@steward.localhost` }),
+    );
+    expect(
+      (
+        await t.post(
+          `/api/v1/cases/${caseId}/messages`,
+          { body: 'Me too', public: true },
+          colleagueLogin.token,
+        )
+      ).status,
+    ).toBe(201);
+    const again = await receiveMail(
+      t.db,
+      plainMail({ from: customer.email!, to: `support+${token}@steward.localhost`, body: 'Any news?' }),
+    );
+    expect(again.caseId).toBe(caseId);
+    await consumeToPresent(t.db, 'notifications', () => deliverNotifications(t.db));
+
+    const mine = (await t.get('/api/v1/notifications?limit=100', agent.token)).body.items.filter(
+      (n: { kind: string; case: { id: string } }) => n.kind === 'customer_replied' && n.case.id === caseId,
+    );
+    // Newest first: the customer, the colleague, Lars; the case's customer is named on each.
+    expect(mine.map((n: { writerName: string | null }) => n.writerName)).toEqual([
+      null,
+      colleague.name,
+      'Lars',
+    ]);
+    expect(new Set(mine.map((n: { case: { customerName: string } }) => n.case.customerName))).toEqual(
+      new Set([customer.name]),
+    );
+    const mails = await rows<{ subject: string }>(
+      t.db,
+      sql`select subject from mail_messages where direction = 'out' and ${agent.user.email} = any(to_addresses)
+        and subject like ${'%wrote%'} and subject like ${`%${(await caseOf(caseId)).subject}`} order by created_at, id`,
+    );
+    expect(mails.map((m) => m.subject.replace(/^\[#\d+\] /, '').replace(/:.*$/, ''))).toEqual([
+      'Lars wrote',
+      `${colleague.name} wrote`,
+      `${customer.name} wrote`,
+    ]);
   });
 
   it('adds whom the customer copies later, once, after those kept', async () => {

@@ -81,6 +81,15 @@ const NEXT_DIGEST = sql.raw(`case p.digest
 const quoted = (column: string) =>
   sql.raw(`regexp_replace(${column}, '([.^$*+?()\\[\\]{}|\\\\-])', '\\\\\\1', 'g')`);
 
+/**
+ * For a customer's message, who wrote it when that is not the case's customer (someone on the
+ * case's CC list, a colleague in the portal): `{"writer": name}`, else `{}`. The event row `ev`.
+ */
+const WRITER = sql.raw(`case when ev.type = 'case.customer_message' then coalesce((
+    select jsonb_build_object('writer', w.name) from messages m join customers w on w.id = m.author_customer_id
+    where m.id = (ev.data->>'messageId')::uuid and w.id <> ev.customer_id), '{}'::jsonb)
+  else '{}'::jsonb end`);
+
 /** Makes the events' notifications; returns each new one's id and whether its owner wants it by e-mail. */
 async function insertNotifications(
   tx: Database,
@@ -90,7 +99,8 @@ async function insertNotifications(
     tx,
     sql`
     with ev as (
-      select e.id, e.type, e.actor_id, e.data, e.occurred_at, c.id as case_id, c.assignee_id, c.team_id
+      select e.id, e.type, e.actor_id, e.data, e.occurred_at, c.id as case_id, c.assignee_id, c.team_id,
+        c.customer_id
       from domain_events e join cases c on c.id = e.entity_id and c.deleted_at is null
       where e.id = any(${sql.param(events.map((e) => e.id))}::uuid[]) and e.entity_type = 'case'
     ), told as (
@@ -112,7 +122,7 @@ async function insertNotifications(
       -- The assignee; a customer's message on a case with nobody assigned, its team's members.
       select ev.id, ev.case_id, ev.actor_id, ev.occurred_at,
         case ev.type when 'case.customer_message' then 'customer_replied' else 'note_added' end,
-        coalesce(ev.assignee_id, m.user_id), '{}'::jsonb
+        coalesce(ev.assignee_id, m.user_id), ${WRITER}
       from ev left join team_members m
         on ev.assignee_id is null and ev.type = 'case.customer_message' and m.team_id = ev.team_id
       where ev.type in ('case.customer_message', 'case.note_added')
@@ -124,7 +134,7 @@ async function insertNotifications(
           when 'case.promise_warning' then 'promise_warning' else 'promise_breached' end,
         f.user_id,
         case when ev.type in ('case.promise_warning', 'case.promise_breached')
-          then jsonb_build_object('promise', ev.data->>'kind', 'dueAt', ev.data->>'dueAt') else '{}'::jsonb end
+          then jsonb_build_object('promise', ev.data->>'kind', 'dueAt', ev.data->>'dueAt') else ${WRITER} end
       from ev join case_followers f on f.case_id = ev.case_id
       where ev.type in ('case.customer_message', 'case.note_added', 'case.promise_warning', 'case.promise_breached')
       union all
@@ -202,7 +212,7 @@ interface MailRow {
   subject: string;
   actor_name: string | null;
   customer_name: string | null;
-  data: { promise?: PromiseKind; dueAt?: string };
+  data: { promise?: PromiseKind; dueAt?: string; writer?: string };
   /** The person's zone (their preferences; UTC until they choose one). */
   time_zone: string;
 }
@@ -213,7 +223,7 @@ async function mailNotifications(tx: Database, ids: string[]): Promise<void> {
   const found = await rows<MailRow>(
     tx,
     sql`select n.kind, u.email, u.name, c.id as case_id, c.number, c.subject,
-        a.name as actor_name, cu.name as customer_name, n.data,
+        a.name as actor_name, coalesce(n.data->>'writer', cu.name) as customer_name, n.data,
         coalesce(p.time_zone, 'UTC') as time_zone
       from notifications n
       join users u on u.id = n.user_id
@@ -257,7 +267,7 @@ interface NotificationRow {
   customer_name: string | null;
   actor_id: string | null;
   actor_name: string | null;
-  data: { promise?: PromiseKind; dueAt?: string };
+  data: { promise?: PromiseKind; dueAt?: string; writer?: string };
   created_at: string;
   read_at: string | null;
   sort: string;
@@ -302,6 +312,7 @@ export async function listNotifications(
         customerName: n.customer_name,
       },
       actor: n.actor_id && n.actor_name ? { id: n.actor_id, name: n.actor_name } : null,
+      writerName: n.data.writer ?? null,
       promise: n.data.promise ?? null,
       dueAt: n.data.dueAt ? new Date(n.data.dueAt).toISOString() : null,
       createdAt: iso(n.created_at)!,
@@ -510,8 +521,8 @@ export async function sendDigests(db: Database, limit = DIGEST_BATCH): Promise<n
           returning n.id, n.user_id, n.kind, n.case_id, n.actor_id, n.data, n.read_at, n.created_at
         )
         select t.user_id, t.kind, u.email, u.name, coalesce(p.time_zone, 'UTC') as time_zone,
-          c.id as case_id, c.number, c.subject, a.name as actor_name, cu.name as customer_name,
-          t.data, t.created_at,
+          c.id as case_id, c.number, c.subject, a.name as actor_name,
+          coalesce(t.data->>'writer', cu.name) as customer_name, t.data, t.created_at,
           t.read_at is null and u.active and u.deleted_at is null and c.deleted_at is null
             and ${wantsMail('t.kind')} as send
         from taken t
