@@ -33,11 +33,7 @@ export const MAGIC_LINK_ANSWER =
 const hash = (token: string) => createHash('sha256').update(token).digest('hex');
 
 export type MagicLinkOutcome =
-  | 'sent'
-  | 'unknown_address'
-  | 'not_a_customer_login'
-  | 'login_disabled'
-  | 'blocked_sender';
+  'sent' | 'unknown_address' | 'not_a_customer_login' | 'login_disabled' | 'blocked_sender';
 
 /**
  * Queues a sign-in mail for the live customer with this address, if any. Always resolves the
