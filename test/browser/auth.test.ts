@@ -225,4 +225,41 @@ describe('your account', () => {
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Customers' }).click();
     await eventually(() => page.getByTestId('customer-row').count()).toBe(50);
   });
+
+  it('keeps your e-mail signature; the reply box says it goes under your replies', async () => {
+    const login = { email: `sam-${Date.now()}@steward.demo`, password: 'sams-password', name: 'Sam Agent' };
+    await stack.api('/users', { login: DEMO.admin, method: 'POST', body: { ...login, role: 'agent' } });
+    const page = await stack.newPage();
+    await signIn(page, stack.url, login as unknown as typeof DEMO.agent);
+    await page.goto(`${stack.url}/account`);
+    const field = page.getByLabel('Signature', { exact: true });
+    await field.waitFor();
+    expect(await field.inputValue()).toBe('');
+    // Eleven lines are refused next to the field, before anything is sent.
+    await field.fill(Array.from({ length: 11 }, (_, i) => `line ${i + 1}`).join('\n'));
+    await page.getByRole('button', { name: 'Save signature' }).click();
+    await eventually(() => text(page.getByTestId('error-account-signature'))).toBe('at most 10 lines');
+    await field.fill('Sam Agent\nCustomer service');
+    await page.getByRole('button', { name: 'Save signature' }).click();
+    await eventually(() => text(page.getByTestId('signature-saved'))).toBe(
+      'Signature saved: it goes under your next e-mailed replies.',
+    );
+    const me = await stack.api<{ signature: string | null }>('/auth/me', { login });
+    expect(me.signature).toBe('Sam Agent\nCustomer service');
+
+    // A case whose customer has an address: the reply box says so, without reloading the app.
+    const cases = await stack.api<{ items: { id: string; customer: { email: string | null } }[] }>(
+      '/cases?status=open&limit=50',
+      { login },
+    );
+    const withMail = cases.items.find((c) => c.customer.email)!;
+    // Moved to within the app (the router hears popstate), so the app's own copy of "me" is read.
+    await page.evaluate((path) => {
+      history.pushState({}, '', path);
+      dispatchEvent(new PopStateEvent('popstate'));
+    }, `/cases/${withMail.id}`);
+    await eventually(() => text(page.getByTestId('composer-recipients'))).toContain(
+      'with your signature under it',
+    );
+  });
 });

@@ -10,7 +10,7 @@ import { importCustomersCsv } from '../domains/imports/customer-import.js';
 import { createOrganization } from '../domains/organizations/organizations.service.js';
 import { createSegment } from '../domains/segments/segments.service.js';
 import { createField } from '../domains/fields/fields.service.js';
-import { createUser } from '../domains/users/users.service.js';
+import { createUser, updateMe } from '../domains/users/users.service.js';
 import { listCustomers } from '../domains/customers/customers.service.js';
 import { createView } from '../domains/cases/views.service.js';
 import { DEMO_CASES, seedDemoCases } from './seed-cases.js';
@@ -174,7 +174,18 @@ export async function seedDemo(db: Database, options: DemoOptions = {}): Promise
   for (let i = 0; i < CONSUMERS; i++) person(undefined, '', 'consumer');
   await importCustomersCsv(db, actor, lines.join('\n'));
 
-  for (const l of DEMO_LOGINS) await createUser(db, actor, { ...l });
+  for (const l of DEMO_LOGINS) {
+    const user = await createUser(db, actor, { ...l });
+    // Ava signs her e-mailed replies (Your account → Your e-mail signature).
+    if (user.email === 'ava@steward.demo')
+      await updateMe(
+        db,
+        { ...SYSTEM_ACTOR, kind: 'user', userId: user.id, role: 'agent' },
+        {
+          signature: 'Ava Agent\nCustomer service, Steward Demo Shop\n+49 30 1234 5678',
+        },
+      );
+  }
   const [portalCustomer] = (await listCustomers(db, actor, { email: portalEmail, limit: 1, sort: 'name' }))
     .items;
   await createUser(db, actor, {

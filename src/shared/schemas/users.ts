@@ -87,11 +87,38 @@ export const SessionList = z.object({ items: z.array(Session) });
 
 export const LoginResponse = z.object({ token: z.string(), expiresAt: IsoDateTime, user: User });
 
+/** The most a signature holds: a few lines under each e-mailed reply. */
+export const SIGNATURE_LIMITS = { chars: 1_000, lines: 10 } as const;
+
+export const Signature = z
+  .string()
+  .max(SIGNATURE_LIMITS.chars)
+  .transform((s) =>
+    s
+      .replace(/\r\n?/g, '\n')
+      .replace(/[ \t]+$/gm, '')
+      .replace(/^\n+|\n+$/g, ''),
+  )
+  .refine((s) => s.split('\n').length <= SIGNATURE_LIMITS.lines, `at most ${SIGNATURE_LIMITS.lines} lines`);
+
 export const Me = User.extend({
   organizationId: Id.nullable(),
   organizationAccess: z.boolean(),
+  signature: z
+    .string()
+    .nullable()
+    .describe('staff: the lines added under their e-mailed replies, after a "-- " line; null: none'),
 });
 export type Me = z.infer<typeof Me>;
+
+export const MeUpdate = z.strictObject({
+  signature: Signature.nullable()
+    .optional()
+    .describe(
+      `staff only: up to ${SIGNATURE_LIMITS.lines} lines, ${SIGNATURE_LIMITS.chars} characters; empty or null removes it`,
+    ),
+});
+export type MeUpdate = z.infer<typeof MeUpdate>;
 
 export const TokenAccess = z
   .enum(['full', 'read'])

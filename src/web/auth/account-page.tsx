@@ -2,14 +2,14 @@
 // with a link sent by e-mail; a new password ends your other sessions and API tokens, this one
 // stays signed in), and where you are signed in, to sign out one browser or everywhere else.
 import { useState } from 'react';
-import { PasswordChange } from '../../shared/schemas/users.js';
+import { MeUpdate, PasswordChange, SIGNATURE_LIMITS, type Me } from '../../shared/schemas/users.js';
 import { api } from '../lib/api.js';
 import { FormError, PageHeader } from '../layout/page-parts.js';
 import { useDocumentTitle } from '../layout/use-document-title.js';
-import { ErrorSummary, TextField } from '../admin/form-parts.js';
+import { describedBy, ErrorSummary, FormField, TextField } from '../admin/form-parts.js';
 import { useFormSubmit } from '../admin/use-form-submit.js';
 import { countOf, roleLabel } from '../lib/format.js';
-import { useMe } from './auth-context.js';
+import { isStaff, useAuth, useMe } from './auth-context.js';
 import { YourSessions } from './session-list.js';
 import { NotificationSettings } from '../notifications/notification-settings.js';
 
@@ -28,9 +28,73 @@ export function AccountPage() {
     <>
       <PageHeader title="Your account" subtitle={`${me.name} · ${me.email} · ${roleLabel(me.role)}`} />
       <PasswordForm onChanged={() => setPasswordChanges((n) => n + 1)} />
+      {isStaff(me) && <SignatureForm />}
       <NotificationSettings />
       <YourSessions key={passwordChanges} />
     </>
+  );
+}
+
+/** Staff: the lines under their e-mailed replies. */
+function SignatureForm() {
+  const me = useMe();
+  const { changedMe } = useAuth();
+  const [text, setText] = useState(me.signature ?? '');
+  const [done, setDone] = useState<string | null>(null);
+  const { errors, formError, saving, submit } = useFormSubmit();
+  const error = errors.signature;
+
+  async function onSubmit() {
+    setDone(null);
+    await submit(MeUpdate, { signature: text }, async (body) => {
+      const saved = await api.patch<Me>('/auth/me', body);
+      changedMe(saved);
+      setText(saved.signature ?? '');
+      setDone(
+        saved.signature ? 'Signature saved: it goes under your next e-mailed replies.' : 'Signature removed.',
+      );
+    });
+  }
+
+  return (
+    <form
+      className="form card"
+      aria-label="Your e-mail signature"
+      noValidate
+      onSubmit={(e) => {
+        e.preventDefault();
+        void onSubmit();
+      }}
+    >
+      <h2>Your e-mail signature</h2>
+      {done && (
+        <p className="notice notice--success" role="status" data-testid="signature-saved">
+          {done}
+        </p>
+      )}
+      <FormError message={formError} />
+      <FormField
+        id="account-signature"
+        label="Signature"
+        error={error}
+        hint={`Added under each reply of yours that goes to a customer by e-mail, after a "-- " line (not to notes, calls or chats; the case keeps your reply without it). Up to ${SIGNATURE_LIMITS.lines} lines. Empty: none.`}
+      >
+        <textarea
+          id="account-signature"
+          rows={4}
+          maxLength={SIGNATURE_LIMITS.chars}
+          value={text}
+          placeholder={`${me.name}\nCustomer service`}
+          onChange={(e) => setText(e.target.value)}
+          {...describedBy('account-signature', error, true)}
+        />
+      </FormField>
+      <div className="form__actions">
+        <button type="submit" className="button button--primary" disabled={saving}>
+          {saving ? 'Saving…' : 'Save signature'}
+        </button>
+      </div>
+    </form>
   );
 }
 

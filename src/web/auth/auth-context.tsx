@@ -21,6 +21,8 @@ export interface Auth {
   /** Signs in with a session token obtained another way (an e-mailed sign-in link). */
   adoptToken(token: string): Promise<void>;
   signOut(): Promise<void>;
+  /** Takes the signed-in user as the server answered a change of theirs (PATCH /auth/me). */
+  changedMe(me: Me): void;
 }
 
 const AuthContext = createContext<Auth | null>(null);
@@ -102,7 +104,7 @@ export function AuthProvider({ children }: { children: ReactNode }) {
   }, [endSession]);
 
   const value = useMemo(
-    () => ({ status, me, endReason, signIn, adoptToken, signOut }),
+    () => ({ status, me, endReason, signIn, adoptToken, signOut, changedMe: setMe }),
     [status, me, endReason, signIn, adoptToken, signOut],
   );
   return <AuthContext.Provider value={value}>{children}</AuthContext.Provider>;

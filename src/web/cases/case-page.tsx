@@ -297,7 +297,7 @@ function CasePage({ id }: { id: string }) {
                 caseStatus={c.status}
                 recipients={
                   c.customer.email
-                    ? `By e-mail to ${c.customer.email}${c.cc.length ? `, copied to ${c.cc.join(', ')}` : ''}`
+                    ? `By e-mail to ${c.customer.email}${c.cc.length ? `, copied to ${c.cc.join(', ')}` : ''}${me.signature ? ', with your signature under it' : ''}`
                     : 'The customer has no e-mail address: they read replies in the portal.'
                 }
                 lastSeenMessageId={lastSeenMessageId}

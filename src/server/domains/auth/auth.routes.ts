@@ -8,14 +8,15 @@ import {
   LoginRequest,
   LoginResponse,
   Me,
+  MeUpdate,
   PasswordChange,
   PasswordChanged,
   SessionList,
   SessionsEnded,
 } from '../../../shared/schemas/users.js';
-import { ADMIN, AUTHED, actorOf, errors } from '../../lib/http.js';
+import { ADMIN, AUTHED, STAFF, actorOf, errors } from '../../lib/http.js';
 import type { RouteDeps } from '../../routes.js';
-import { getMe, toUserDto } from '../users/users.service.js';
+import { getMe, toUserDto, updateMe } from '../users/users.service.js';
 import * as auth from './auth.service.js';
 import { signInClient } from './devices.js';
 
@@ -143,6 +144,20 @@ export const authRoutes =
       '/auth/me',
       { schema: { tags: ['auth'], summary: 'Who am I', response: { 200: Me, ...errors(401) } } },
       async (request) => getMe(db, actorOf(request)),
+    );
+
+    app.patch(
+      '/auth/me',
+      {
+        config: { access: STAFF },
+        schema: {
+          tags: ['auth'],
+          summary: 'Change what you keep of yourself: your e-mail signature (staff)',
+          body: MeUpdate,
+          response: { 200: Me, ...errors(400, 401, 403) },
+        },
+      },
+      async (request) => updateMe(db, actorOf(request), request.body),
     );
 
     app.get(

@@ -16,6 +16,8 @@ export const users = pgTable(
     /** For role `customer`: the customer record this login belongs to. */
     customerId: uuid('customer_id').references(() => customers.id),
     active: boolean('active').notNull().default(true),
+    /** Staff: the lines added under their e-mailed replies (after "-- "); null: none. */
+    signature: text('signature'),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
     deletedAt: deletedAt(),

@@ -74,6 +74,7 @@ const PORTAL = [
 
 /** Routes agents may call too (the rest are for admins only). */
 const STAFF = [
+  'PATCH /api/v1/auth/me',
   'DELETE /api/v1/cases/{id}/follow',
   'DELETE /api/v1/cases/{id}/links/{otherId}',
   'DELETE /api/v1/kb/articles/{id}',

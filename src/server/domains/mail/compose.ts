@@ -32,6 +32,15 @@ export function fromName(team: string, person?: string | null): string {
   return team ? `${who} (${team})` : who;
 }
 
+/**
+ * A reply's text with its author's signature under it, after the usual "-- " line (RFC 3676's
+ * signature separator, which mail programs recognise, and our inbound mail trims on the way back).
+ */
+export function withSignature(body: string, signature: string | null | undefined): string {
+  const sig = signature?.trim();
+  return sig ? `${body.replace(/\s+$/, '')}\n\n-- \n${sig}` : body;
+}
+
 /** A new reply token: lower-case base32 of 10 random bytes (16 characters, 80 bits); see core/mail/addresses. */
 export const newReplyToken = () => replyTokenFromBytes(randomBytes(10));
 

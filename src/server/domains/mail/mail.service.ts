@@ -17,7 +17,7 @@ import { conflict, forbidden, notFound } from '../../lib/errors.js';
 import { afterCursor, orderBy, sortKey, toPage, type Sort } from '../../lib/pagination.js';
 import { recordDomainEvent } from '../domain-events/domain-events.repo.js';
 import { cases } from '../cases/cases.table.js';
-import { caseMailSubject, type MailAttachment } from './compose.js';
+import { caseMailSubject, withSignature, type MailAttachment } from './compose.js';
 import { mailMessages } from './mail.table.js';
 import { mailSettings, queueMails } from './outbox.js';
 
@@ -60,6 +60,7 @@ export async function mailCaseMessages(
     channel: string | null;
     call: unknown;
     author_name: string | null;
+    author_signature: string | null;
     number: number;
     subject: string;
     email: string | null;
@@ -70,7 +71,7 @@ export async function mailCaseMessages(
   }>(
     tx,
     sql`select m.id, m.case_id, m.body, m.public, m.author_type, m.channel, m.call, u.name as author_name,
-        c.number, c.subject, c.cc, cu.email, cu.name as customer_name, cu.deleted_at is not null as customer_deleted,
+        u.signature as author_signature, c.number, c.subject, c.cc, cu.email, cu.name as customer_name, cu.deleted_at is not null as customer_deleted,
         exists (select 1 from mail_messages mm where mm.case_id = c.id and mm.direction = 'in'
           and mm.status = 'processed') as mailed_us
       from messages m
@@ -119,7 +120,7 @@ export async function mailCaseMessages(
       toName: m.customer_name,
       cc: m.cc,
       subject: caseMailSubject(m.number, m.subject, m.mailed_us),
-      text: m.body,
+      text: withSignature(m.body, m.author_signature),
       caseId: m.case_id,
       caseMessageId: m.id,
       fromName: m.author_name,

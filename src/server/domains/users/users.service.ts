@@ -1,7 +1,14 @@
 // Staff and portal logins. Admin-only, except that everyone may read themselves (auth/me).
 import { and, asc, eq, isNull, sql } from 'drizzle-orm';
 import type { Database } from '../../../db/client.js';
-import type { Me, User, UserCreate, UserListItem, UserUpdate } from '../../../shared/schemas/users.js';
+import type {
+  Me,
+  MeUpdate,
+  User,
+  UserCreate,
+  UserListItem,
+  UserUpdate,
+} from '../../../shared/schemas/users.js';
 import type { Actor } from '../../lib/actor.js';
 import { isAdmin } from '../../lib/actor.js';
 import { conflict, forbidden, notFound, unprocessable } from '../../lib/errors.js';
@@ -40,7 +47,35 @@ export async function getMe(db: Database, actor: Actor): Promise<Me> {
     ...toUserDto(user),
     organizationId: actor.organizationId,
     organizationAccess: actor.organizationAccess,
+    signature: user.role === 'customer' ? null : user.signature,
   };
+}
+
+/**
+ * What people change of themselves: staff their signature (an empty one is none). Customers
+ * have nothing here (403). `user.updated` with the changes, in the same transaction.
+ */
+export async function updateMe(db: Database, actor: Actor, input: MeUpdate): Promise<Me> {
+  if (!actor.userId) throw notFound('user');
+  if (actor.role === 'customer') throw forbidden('customers have no signature: staff sign their replies');
+  await db.transaction(async (tx) => {
+    const before = await findUserById(tx, actor.userId!);
+    if (!before) throw notFound('user');
+    const fields = input.signature === undefined ? {} : { signature: input.signature || null };
+    const changes = diff(before as unknown as Record<string, unknown>, fields);
+    if (Object.keys(changes).length === 0) return;
+    await tx
+      .update(users)
+      .set({ ...fields, updatedAt: nextVersion() })
+      .where(eq(users.id, before.id));
+    await recordDomainEvent(tx, actor, {
+      type: 'user.updated',
+      entityType: 'user',
+      entityId: before.id,
+      data: { changes },
+    });
+  });
+  return getMe(db, actor);
 }
 
 export async function listUsers(db: Database, actor: Actor, filter: { role?: User['role'] } = {}) {

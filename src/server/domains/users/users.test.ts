@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../../../../test/helpers/app.js';
-import { makeCustomer, makeUser, unique } from '../../../../test/helpers/factories.js';
+import { sql } from 'drizzle-orm';
+import { rows } from '../../../db/client.js';
+import { makeCase, makeCustomer, makeUser, unique } from '../../../../test/helpers/factories.js';
 
 let t: TestApp;
 let admin: { token: string; user: { id: string } };
@@ -116,5 +118,70 @@ describe('when each login was last active', () => {
     const last = Date.parse(byId.get(busy.body.id) as string);
     expect(last).toBeGreaterThanOrEqual(before - 1000);
     expect(last).toBeLessThanOrEqual(Date.now() + 1000);
+  });
+});
+
+describe('your signature', () => {
+  it('staff keep one (trimmed, at most 10 lines); it goes under their e-mailed replies only', async () => {
+    const me = await makeUser(t.db, 'agent');
+    expect((await t.get('/api/v1/auth/me', me.token)).body.signature).toBeNull();
+    const set = await t.patch(
+      '/api/v1/auth/me',
+      { signature: 'Ava Agent  \r\nNorthwind Support\n\n' },
+      me.token,
+    );
+    expect(set.status).toBe(200);
+    expect(set.body.signature).toBe('Ava Agent\nNorthwind Support');
+    expect((await t.get('/api/v1/auth/me', me.token)).body.signature).toBe('Ava Agent\nNorthwind Support');
+    const events = await rows<{ data: unknown }>(
+      t.db,
+      sql`select data from domain_events where entity_id = ${me.user.id} and type = 'user.updated'`,
+    );
+    expect(events).toEqual([
+      { data: { changes: { signature: { from: null, to: 'Ava Agent\nNorthwind Support' } } } },
+    ]);
+
+    // Too long, too many lines, unknown fields: 400 and nothing changes.
+    for (const body of [
+      { signature: 'x'.repeat(1001) },
+      { signature: Array.from({ length: 11 }, (_, i) => `line ${i}`).join('\n') },
+      { name: 'Someone else' },
+    ]) {
+      const res = await t.patch('/api/v1/auth/me', body, me.token);
+      expect(res.status).toBe(400);
+      expect(res.body.error.code).toBe('validation_error');
+    }
+    expect((await t.get('/api/v1/auth/me', me.token)).body.signature).toBe('Ava Agent\nNorthwind Support');
+
+    // A reply mailed to the customer carries it; a note and a logged call mail nothing.
+    const customer = await makeCustomer(t.db);
+    const c = await makeCase(t.db, customer.id, { message: { body: 'Where is my order?' } });
+    await t.post(`/api/v1/cases/${c.id}/messages`, { body: 'It left today.\n', public: true }, me.token);
+    await t.post(`/api/v1/cases/${c.id}/messages`, { body: 'Checked.', public: false }, me.token);
+    const mails = await rows<{ text_body: string }>(
+      t.db,
+      sql`select text_body from mail_messages where case_id = ${c.id} and direction = 'out'`,
+    );
+    expect(mails.map((m) => m.text_body)).toEqual(['It left today.\n\n-- \nAva Agent\nNorthwind Support']);
+    // The case keeps what was written, without the signature.
+    const messages = (await t.get(`/api/v1/cases/${c.id}/messages`, me.token)).body.items;
+    expect(messages.at(-2).body).toBe('It left today.');
+
+    // Emptied, it is gone: the next reply has none.
+    expect((await t.patch('/api/v1/auth/me', { signature: '  ' }, me.token)).body.signature).toBeNull();
+    await t.post(`/api/v1/cases/${c.id}/messages`, { body: 'Delivered.', public: true }, me.token);
+    const last = await rows<{ text_body: string }>(
+      t.db,
+      sql`select text_body from mail_messages where case_id = ${c.id} and direction = 'out' order by created_at desc, id desc limit 1`,
+    );
+    expect(last[0]!.text_body).toBe('Delivered.');
+  });
+
+  it('customers have none: 403, and read null', async () => {
+    const customer = await makeCustomer(t.db);
+    const login = await makeUser(t.db, 'customer', { customerId: customer.id });
+    const res = await t.patch('/api/v1/auth/me', { signature: 'Me' }, login.token);
+    expect(res.status).toBe(403);
+    expect((await t.get('/api/v1/auth/me', login.token)).body.signature).toBeNull();
   });
 });
