@@ -229,8 +229,9 @@ describe('your account', () => {
   it('keeps your e-mail signature; the reply box says it goes under your replies', async () => {
     const login = { email: `sam-${Date.now()}@steward.demo`, password: 'sams-password', name: 'Sam Agent' };
     await stack.api('/users', { login: DEMO.admin, method: 'POST', body: { ...login, role: 'agent' } });
+    const sam = login as unknown as typeof DEMO.agent;
     const page = await stack.newPage();
-    await signIn(page, stack.url, login as unknown as typeof DEMO.agent);
+    await signIn(page, stack.url, sam);
     await page.goto(`${stack.url}/account`);
     const field = page.getByLabel('Signature', { exact: true });
     await field.waitFor();
@@ -244,13 +245,13 @@ describe('your account', () => {
     await eventually(() => text(page.getByTestId('signature-saved'))).toBe(
       'Signature saved: it goes under your next e-mailed replies.',
     );
-    const me = await stack.api<{ signature: string | null }>('/auth/me', { login });
+    const me = await stack.api<{ signature: string | null }>('/auth/me', { login: sam });
     expect(me.signature).toBe('Sam Agent\nCustomer service');
 
     // A case whose customer has an address: the reply box says so, without reloading the app.
     const cases = await stack.api<{ items: { id: string; customer: { email: string | null } }[] }>(
       '/cases?status=open&limit=50',
-      { login },
+      { login: sam },
     );
     const withMail = cases.items.find((c) => c.customer.email)!;
     // Moved to within the app (the router hears popstate), so the app's own copy of "me" is read.
