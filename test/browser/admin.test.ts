@@ -696,4 +696,21 @@ describe('settings', () => {
     await eventually(() => text(page.getByRole('status'))).toBe('Settings saved.');
     expect((await stack.api<S>('/settings', admin)).eventRetentionDays).toBeNull();
   });
+
+  it('turns the acknowledgement of new mail requests off and on', async () => {
+    type S = { acknowledgeNewMail: boolean };
+    await page.goto(`${stack.url}/admin/settings`);
+    const box = page.getByRole('checkbox', { name: 'Acknowledge new requests by e-mail' });
+    await eventually(() => box.isChecked()).toBe(true);
+    await box.uncheck();
+    await page.getByRole('button', { name: 'Save settings' }).click();
+    await eventually(() => text(page.getByRole('status'))).toBe('Settings saved.');
+    expect((await stack.api<S>('/settings', admin)).acknowledgeNewMail).toBe(false);
+    await page.reload();
+    await eventually(() => box.isChecked()).toBe(false);
+    await box.check();
+    await page.getByRole('button', { name: 'Save settings' }).click();
+    await eventually(() => text(page.getByRole('status'))).toBe('Settings saved.');
+    expect((await stack.api<S>('/settings', admin)).acknowledgeNewMail).toBe(true);
+  });
 });

@@ -24,13 +24,17 @@ export const PUBLIC_REQUEST_RETENTION_SECONDS = 7 * 24 * 3600;
 export const PUBLIC_REQUEST_PRUNE_BATCH = 5_000;
 
 /**
- * Throws a 429 (with `retry-after`: seconds until the oldest counted request leaves the window)
- * when `max` requests of this action and client key are already in the window; else records this
- * request. Pass the request's transaction if it has one: the record then stands or falls with it.
+ * Whether this request of this action and client key is within `max` in the window, recording it
+ * when it is (a refused one is not recorded). Pass the request's transaction if it has one: the
+ * record then stands or falls with it. `retryAfter`: seconds until the oldest counted request
+ * leaves the window.
  */
-export async function assertWithinRate(db: Database, limit: RateLimit): Promise<void> {
+export async function withinRate(
+  db: Database,
+  limit: RateLimit,
+): Promise<{ ok: true } | { ok: false; retryAfter: number }> {
   const { action, clientKey, max, windowSeconds } = limit;
-  await db.transaction(async (tx) => {
+  return db.transaction(async (tx) => {
     await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${action}), hashtext(${clientKey}))`);
     const [row] = await rows<{ n: number; retryAfter: number | null }>(
       tx,
@@ -40,14 +44,17 @@ export async function assertWithinRate(db: Database, limit: RateLimit): Promise<
           where action = ${action} and client_key = ${clientKey}
             and at > now() - make_interval(secs => ${windowSeconds})`,
     );
-    if (row && row.n >= max) {
-      throw tooManyRequests(
-        `too many requests; try again in ${Math.max(1, row.retryAfter ?? windowSeconds)} seconds`,
-        Math.max(1, row.retryAfter ?? windowSeconds),
-      );
-    }
+    if (row && row.n >= max) return { ok: false, retryAfter: Math.max(1, row.retryAfter ?? windowSeconds) };
     await tx.insert(publicRequests).values({ action, clientKey });
+    return { ok: true };
   });
+}
+
+/** withinRate that throws a 429 (with `retry-after`) when the request is over the limit. */
+export async function assertWithinRate(db: Database, limit: RateLimit): Promise<void> {
+  const within = await withinRate(db, limit);
+  if (!within.ok)
+    throw tooManyRequests(`too many requests; try again in ${within.retryAfter} seconds`, within.retryAfter);
 }
 
 /** Deletes request records past the retention (a batch at a time); returns how many. */

@@ -9,6 +9,11 @@ const DAYS = `a whole number of days from ${EVENT_RETENTION_DAYS.min} to ${EVENT
 
 /** Run-time settings an admin changes without a restart (the API and the settings page check the same). */
 export const Settings = z.object({
+  acknowledgeNewMail: z
+    .boolean()
+    .describe(
+      'a mail that opens a case is answered at once with its number and, when its agreement promises one, the time of the first answer (at most 5 a sender an hour)',
+    ),
   caseAutoCloseHours: WholeNumber(1, 24 * 365, HOURS).describe('solved cases close after this many hours'),
   eventRetentionDays: WholeNumber(EVENT_RETENTION_DAYS.min, EVENT_RETENTION_DAYS.max, DAYS)
     .nullable()

@@ -1,5 +1,6 @@
 // Settings an admin changes without a restart: how long a solved case waits for the customer
-// before it closes on its own, and how long operational events are kept.
+// before it closes on its own, how long operational events are kept, and whether a mail that
+// opens a case is acknowledged.
 import { useState } from 'react';
 import type { Settings } from '../../shared/schemas/settings.js';
 import { EVENT_RETENTION_DAYS, SettingsUpdate } from '../../shared/schemas/settings.js';
@@ -33,6 +34,7 @@ export function SettingsPage() {
 function SettingsForm(props: { settings: Settings }) {
   const [hours, setHours] = useState(String(props.settings.caseAutoCloseHours));
   const [retention, setRetention] = useState(props.settings.eventRetentionDays?.toString() ?? '');
+  const [acknowledge, setAcknowledge] = useState(props.settings.acknowledgeNewMail);
   const [notice, setNotice] = useState<string | null>(null);
   const { errors, formError, saving, submit } = useFormSubmit();
 
@@ -44,6 +46,7 @@ function SettingsForm(props: { settings: Settings }) {
       {
         caseAutoCloseHours: wholeNumberOrNone(hours) ?? NaN,
         eventRetentionDays: wholeNumberOrNone(retention),
+        acknowledgeNewMail: acknowledge,
       },
       (data) => api.patch('/settings', data),
     );
@@ -94,6 +97,22 @@ function SettingsForm(props: { settings: Settings }) {
           </>
         }
       />
+      <div className="field">
+        <label className="checkbox">
+          <input
+            type="checkbox"
+            checked={acknowledge}
+            onChange={(e) => setAcknowledge(e.target.checked)}
+            aria-describedby="setting-acknowledge-hint"
+          />{' '}
+          Acknowledge new requests by e-mail
+        </label>
+        <p className="field__hint" id="setting-acknowledge-hint">
+          A mail that opens a case is answered at once with the case&rsquo;s number and, when its agreement
+          promises a first answer, by when (in the customer&rsquo;s time zone). At most five a sender an hour.
+          Requests from the web form are always acknowledged.
+        </p>
+      </div>
       <div className="form__actions">
         <button type="submit" className="button button--primary" disabled={saving}>
           {saving ? 'Saving…' : 'Save settings'}

@@ -35,11 +35,12 @@ const person = (name: string) => {
 };
 const caseOf = async (id: string) => (await t.get(`/api/v1/cases/${id}`, agent.token)).body;
 
+/** The mails of the case's replies (not the acknowledgement of the request, which has no message). */
 async function outMails(caseId: string) {
   return rows<{ to_addresses: string[]; cc_addresses: string[]; raw: Uint8Array }>(
     t.db,
     sql`select to_addresses, cc_addresses, raw from mail_messages
-      where case_id = ${caseId} and direction = 'out' order by created_at, id`,
+      where case_id = ${caseId} and direction = 'out' and case_message_id is not null order by created_at, id`,
   );
 }
 

@@ -31,6 +31,8 @@ import { applyCaseUpdate } from '../cases/cases.service.js';
 import { MAX_CC } from '../../../shared/schemas/cases.js';
 import { ourAddresses } from './mailboxes.service.js';
 import { blockedPatternOf } from './blocked-senders.service.js';
+import { queueAcknowledgement } from './acknowledgement.js';
+import { readSettings } from '../settings/settings.service.js';
 import { openOrJoinCase } from '../cases/proactive-contact.js';
 import { findOrCreateCustomerByEmail } from '../portal/contacts.js';
 import { recordDomainEvent } from '../domain-events/domain-events.repo.js';
@@ -456,6 +458,7 @@ async function processMail(
       thread.c.cc.includes(from.address));
   let caseId: string | null = null;
   let messageId: string | null = null;
+  let openedNew = false;
   let via: string;
   if (thread && belongs && thread.c.status !== 'closed') {
     try {
@@ -489,11 +492,16 @@ async function processMail(
     });
     caseId = opened.case.id;
     messageId = opened.messageId;
+    openedNew = !opened.joined;
     if (opened.joined) via = 'joined the open proactive case it is about';
   }
   if (!messageId) throw new Error('the case message of the mail is missing');
   await copyMailCc(tx, caseId, mail, ours);
-  return keepCaseMail(caseId, messageId, sender.id, via);
+  const kept = await keepCaseMail(caseId, messageId, sender.id, via);
+  // A new request hears from us at once (its number, when we answer), if the team wants it.
+  if (openedNew && (await readSettings(tx)).acknowledgeNewMail)
+    await queueAcknowledgement(tx, { caseId, to: from.address, toName: from.name || null, reply: true });
+  return kept;
 
   /** The mail's files, HTML and record on the case message it became. */
   async function keepCaseMail(

@@ -16,22 +16,13 @@ import { assertWithinRate } from '../../lib/rate-limit.js';
 import { storeAttachments } from '../cases/attachments.service.js';
 import { openOrJoinCase } from '../cases/proactive-contact.js';
 import { recordDomainEvent } from '../domain-events/domain-events.repo.js';
-import { caseMailSubject } from '../mail/compose.js';
-import { mailSettings, queueMail } from '../mail/outbox.js';
+import { queueAcknowledgement } from '../mail/acknowledgement.js';
 import { findOrCreateCustomerByEmail } from './contacts.js';
 import { blockedPatternOf } from '../mail/blocked-senders.service.js';
 import { decodeFiles } from './files.js';
 
 const thanks = (n: number) =>
   `Thank you — we have your request #${n}. We will answer by e-mail; keep the number for reference.`;
-
-const acknowledgement = (n: number, subject: string) =>
-  [
-    `We have your request #${n}, "${subject}", and will answer by e-mail.`,
-    '',
-    'To add anything (details, files), reply to this message; keep its number in the subject.',
-    `Your requests, and a sign-in link by e-mail: ${mailSettings().publicUrl}/portal`,
-  ].join('\n');
 
 /** Counts a submission against the client's allowance (429 with retry-after when spent). */
 export const assertWebFormRate = (db: Database, ip: string) =>
@@ -111,13 +102,11 @@ export async function submitWebForm(
     // The sender hears from us at once, on the case's thread: a reply to this mail adds to the
     // request (its reply address carries the case's token). It names the request by its subject
     // only, never echoing the message: a form anyone can fill must not mail anyone anything.
-    await queueMail(tx, {
-      to: input.email.trim().toLowerCase(),
-      toName: input.name,
-      subject: caseMailSubject(opened.case.number, input.subject, false),
-      text: acknowledgement(opened.case.number, input.subject),
+    await queueAcknowledgement(tx, {
       caseId: opened.case.id,
-      autoSubmitted: true,
+      to: input.email,
+      toName: input.name,
+      reply: false,
     });
     return opened.case.number;
   });

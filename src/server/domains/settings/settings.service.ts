@@ -10,7 +10,11 @@ import type { SettingsUpdate } from '../../../shared/schemas/settings.js';
 import { Settings } from '../../../shared/schemas/settings.js';
 import { settings } from './settings.table.js';
 
-export const DEFAULT_SETTINGS: Settings = { caseAutoCloseHours: 96, eventRetentionDays: null };
+export const DEFAULT_SETTINGS: Settings = {
+  acknowledgeNewMail: true,
+  caseAutoCloseHours: 96,
+  eventRetentionDays: null,
+};
 
 export async function readSettings(db: Database): Promise<Settings> {
   const rows = await db.select().from(settings);

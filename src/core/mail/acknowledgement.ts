@@ -1,0 +1,31 @@
+// The words of the automatic acknowledgement of a new request (a case opened by e-mail or by the
+// web form): its number and subject, when the customer hears from us if the case's agreement
+// promises a first answer (in the customer's time zone, else the agreement calendar's), and how
+// to add to it. Pure: the clock `now` is given. It never echoes the message itself: anyone can
+// write in with someone else's address, and an acknowledgement must not carry their words.
+import { formatWhen } from '../portal/plain-state.js';
+
+export interface AcknowledgementFacts {
+  number: number;
+  subject: string;
+  /** When the first answer is due (a running first-response clock), or null: no promise. */
+  answerBy: Date | null;
+  /** The zone to write the time in: the customer's, else the calendar's; null: UTC. */
+  timeZone: string | null;
+  portalUrl: string;
+  now: Date;
+}
+
+export function acknowledgementText(a: AcknowledgementFacts): string {
+  const promise =
+    a.answerBy && a.answerBy.getTime() > a.now.getTime()
+      ? `We will answer by ${formatWhen(a.answerBy, a.now, a.timeZone)}${a.timeZone ? ` (${a.timeZone})` : ''}.`
+      : 'We will answer by e-mail as soon as we can.';
+  return [
+    `We have your request #${a.number}, "${a.subject}".`,
+    promise,
+    '',
+    'To add anything (details, files), reply to this message; keep its number in the subject.',
+    `Your requests, and a sign-in link by e-mail: ${a.portalUrl}/portal`,
+  ].join('\n');
+}

@@ -1,0 +1,108 @@
+// The automatic acknowledgement of a request opened by e-mail: once per new case, on its thread,
+// with the first answer's due time in the customer's zone; not for mail joining a case, not
+// beyond five a sender an hour, not when the setting is off.
+import { sql } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { rows } from '../../../db/client.js';
+import { startTestApp, type TestApp } from '../../../../test/helpers/app.js';
+import { makeAgreement, makeCustomer, makeUser, unique } from '../../../../test/helpers/factories.js';
+import { newMessageId, plainMail } from '../../../../test/helpers/mail-fixtures.js';
+import { formatWhen } from '../../../core/portal/plain-state.js';
+import { receiveMail } from './inbound.js';
+
+let t: TestApp;
+let admin: string;
+beforeAll(async () => {
+  t = await startTestApp();
+  admin = (await makeUser(t.db, 'admin')).token;
+});
+afterAll(() => t?.close());
+
+interface OutRow {
+  to_addresses: string[];
+  subject: string;
+  text_body: string;
+  raw: Uint8Array;
+  case_message_id: string | null;
+}
+const outOf = (caseId: string) =>
+  rows<OutRow>(
+    t.db,
+    sql`select to_addresses, subject, text_body, raw, case_message_id from mail_messages
+      where case_id = ${caseId} and direction = 'out' order by created_at, id`,
+  );
+
+describe('acknowledging a request opened by e-mail', () => {
+  it('answers at once on the case’s thread, with when the first answer is due in the customer’s zone', async () => {
+    const customer = await makeCustomer(t.db, { timeZone: 'America/New_York' });
+    await makeAgreement(t.db, { scope: { customerId: customer.id } });
+    const messageId = newMessageId();
+    const subject = `Broken lamp ${unique()}`;
+    const res = await receiveMail(
+      t.db,
+      plainMail({ from: `Nora <${customer.email}>`, subject, messageId, body: 'It flickers.' }),
+    );
+    expect(res.status).toBe('processed');
+    const c = (await t.get(`/api/v1/cases/${res.caseId}`, admin)).body;
+    const [due] = await rows<{ due_at: Date }>(
+      t.db,
+      sql`select due_at from case_promises where case_id = ${c.id} and kind = 'first_response'`,
+    );
+    const [ack, ...more] = await outOf(c.id);
+    expect(more).toEqual([]);
+    expect(ack!.to_addresses).toEqual([customer.email!.toLowerCase()]);
+    expect(ack!.subject).toBe(`Re: [#${c.number}] ${subject}`);
+    expect(ack!.case_message_id).toBeNull();
+    expect(ack!.text_body.split('\n').slice(0, 2)).toEqual([
+      `We have your request #${c.number}, "${subject}".`,
+      `We will answer by ${formatWhen(new Date(due!.due_at), new Date(), 'America/New_York')} (America/New_York).`,
+    ]);
+    // Never their words back.
+    expect(ack!.text_body).not.toContain('flickers');
+    const raw = Buffer.from(ack!.raw).toString('utf8');
+    expect(raw).toMatch(/^Auto-Submitted: auto-generated\r?$/im);
+    expect(raw).toContain(`In-Reply-To: <${messageId}>`);
+    expect(raw).toMatch(/^Reply-To: .*\+[a-z2-7]{16}@/im);
+
+    // Their next mail joins the case: no second acknowledgement.
+    const token = (
+      await rows<{ reply_token: string }>(t.db, sql`select reply_token from cases where id = ${c.id}`)
+    )[0]!.reply_token;
+    const again = await receiveMail(
+      t.db,
+      plainMail({ from: customer.email!, to: `support+${token}@steward.localhost`, body: 'Still flickers.' }),
+    );
+    expect(again.caseId).toBe(c.id);
+    expect(await outOf(c.id)).toHaveLength(1);
+  });
+
+  it('at most five a sender an hour; none while the setting is off', async () => {
+    const customer = await makeCustomer(t.db);
+    const cases: string[] = [];
+    for (let i = 0; i < 6; i++) {
+      const res = await receiveMail(
+        t.db,
+        plainMail({ from: customer.email!, subject: `Question ${i} ${unique()}` }),
+      );
+      cases.push(res.caseId!);
+    }
+    const acks = await Promise.all(cases.map(async (id) => (await outOf(id)).length));
+    expect(acks).toEqual([1, 1, 1, 1, 1, 0]);
+    // The text says nothing of a time when no agreement promises one.
+    expect((await outOf(cases[0]!))[0]!.text_body.split('\n')[1]).toBe(
+      'We will answer by e-mail as soon as we can.',
+    );
+
+    const off = await t.patch('/api/v1/settings', { acknowledgeNewMail: false }, admin);
+    expect(off.status).toBe(200);
+    expect(off.body.acknowledgeNewMail).toBe(false);
+    try {
+      const other = await makeCustomer(t.db);
+      const res = await receiveMail(t.db, plainMail({ from: other.email!, subject: `Quiet ${unique()}` }));
+      expect(res.status).toBe('processed');
+      expect(await outOf(res.caseId!)).toEqual([]);
+    } finally {
+      await t.patch('/api/v1/settings', { acknowledgeNewMail: true }, admin);
+    }
+  });
+});

@@ -1,0 +1,59 @@
+// The automatic acknowledgement of a new request, queued in the transaction that opened the case
+// (web form always; a mail that opens a case while the `acknowledgeNewMail` setting is on). It
+// threads onto the case's mail (Reply-To the case's reply address, In-Reply-To the customer's
+// mail) and is marked Auto-Submitted, so auto-responders do not answer it. At most
+// ACKNOWLEDGEMENT_RATE per address in an hour: a sender (or a loop that slipped past the
+// auto-reply checks) opening case after case is not answered every time.
+import { sql } from 'drizzle-orm';
+import { rows, type Database } from '../../../db/client.js';
+import { acknowledgementText } from '../../../core/mail/acknowledgement.js';
+import { withinRate } from '../../lib/rate-limit.js';
+import { caseMailSubject } from './compose.js';
+import { mailSettings, queueMail } from './outbox.js';
+
+export const ACKNOWLEDGEMENT_RATE = { max: 5, windowSeconds: 3600 } as const;
+
+/**
+ * Queues the acknowledgement of case `caseId` to `to`; `reply`: the subject answers their mail
+ * ("Re: [#n] …"). Returns false when the address had its allowance this hour (nothing queued).
+ */
+export async function queueAcknowledgement(
+  tx: Database,
+  opts: { caseId: string; to: string; toName: string | null; reply: boolean; now?: Date },
+): Promise<boolean> {
+  const to = opts.to.trim().toLowerCase();
+  const within = await withinRate(tx, { action: 'acknowledgement', clientKey: to, ...ACKNOWLEDGEMENT_RATE });
+  if (!within.ok) return false;
+  const [c] = await rows<{
+    number: number;
+    subject: string;
+    zone: string | null;
+    answer_by: Date | string | null;
+  }>(
+    tx,
+    sql`select c.number, c.subject, coalesce(cu.time_zone, cal.timezone) as zone,
+        (select p.due_at from case_promises p where p.case_id = c.id and p.kind = 'first_response'
+          and p.state = 'active' and p.met_at is null order by p.cycle desc limit 1) as answer_by
+      from cases c join customers cu on cu.id = c.customer_id
+      left join agreements a on a.id = c.agreement_id
+      left join calendars cal on cal.id = a.calendar_id
+      where c.id = ${opts.caseId}`,
+  );
+  if (!c) return false;
+  await queueMail(tx, {
+    to,
+    toName: opts.toName,
+    subject: caseMailSubject(c.number, c.subject, opts.reply),
+    text: acknowledgementText({
+      number: c.number,
+      subject: c.subject,
+      answerBy: c.answer_by ? new Date(c.answer_by) : null,
+      timeZone: c.zone,
+      portalUrl: mailSettings().publicUrl,
+      now: opts.now ?? new Date(),
+    }),
+    caseId: opts.caseId,
+    autoSubmitted: true,
+  });
+  return true;
+}
