@@ -11,6 +11,7 @@ import { usersRoutes } from './domains/users/users.routes.js';
 import { agreementsRoutes } from './domains/agreements/agreements.routes.js';
 import { calendarsRoutes } from './domains/calendars/calendars.routes.js';
 import { casesRoutes } from './domains/cases/cases.routes.js';
+import { sideConversationsRoutes } from './domains/cases/side-conversations.routes.js';
 import { fieldsRoutes } from './domains/fields/fields.routes.js';
 import { settingsRoutes } from './domains/settings/settings.routes.js';
 import { teamsRoutes } from './domains/teams/teams.routes.js';
@@ -52,6 +53,7 @@ export async function registerApiRoutes(app: FastifyInstance, deps: RouteDeps) {
     segmentsRoutes,
     importsRoutes,
     casesRoutes,
+    sideConversationsRoutes,
     fieldsRoutes,
     teamsRoutes,
     calendarsRoutes,

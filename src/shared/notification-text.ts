@@ -13,7 +13,10 @@ export interface NotificationFacts {
   kind: NotificationKind;
   /** The colleague who caused it; null: Steward itself, or the customer. */
   actorName: string | null;
-  /** Who wrote, for customer_replied: the case's customer, or someone on its CC list or a colleague of theirs. */
+  /**
+   * Who wrote, for customer_replied: the case's customer, or someone on its CC list or a colleague
+   * of theirs; for side_reply: the third party.
+   */
   customerName: string | null;
   promise: PromiseKind | null;
 }
@@ -38,6 +41,8 @@ export function notificationSentence(n: NotificationFacts): string {
       return `The ${promise} was missed`;
     case 'follow_up_due':
       return 'Time to follow up: this case is open again';
+    case 'side_reply':
+      return `${n.customerName ?? 'A third party'} answered in a side conversation`;
   }
 }
 
@@ -52,4 +57,5 @@ export const NOTIFICATION_KIND_LABELS: Record<NotificationKind, string> = {
   promise_breached: 'A promise is missed on my case, one I follow, or my team’s unassigned one',
   follow_up_due:
     'A waiting case opens again at its follow-up time: my case, one I follow, or my team’s unassigned one',
+  side_reply: 'A third party answers a side conversation on my case, one I follow, or my team’s unassigned one',
 };

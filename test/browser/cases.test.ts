@@ -8,7 +8,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Case, CaseSummary, Message } from '../../src/shared/schemas/cases.js';
 import type { CaseView } from '../../src/shared/schemas/views.js';
 import type { z } from 'zod';
+import { sql } from 'drizzle-orm';
 import { DEMO, eventually, signIn, startStack, text, texts, type Stack } from './harness.js';
+import { receiveMail } from '../../src/server/domains/mail/inbound.js';
+import { rows } from '../../src/db/client.js';
+import { plainMail } from '../helpers/mail-fixtures.js';
 import {
   agreementForCustomer,
   createAlwaysOpenCalendar,
@@ -565,6 +569,67 @@ describe('CC', () => {
     await page.getByRole('button', { name: 'Remove lars.berg@northwind.example' }).click();
     await eventually(async () => (await getCase(stack, c.id)).cc).toEqual([]);
     await eventually(() => text(recipients)).toBe(`By e-mail to ${DEMO.customer.email}`);
+  });
+});
+
+describe('side conversations', () => {
+  it('asks a carrier from the case page; their answer shows as a side note, and the panel counts it', async () => {
+    const c = await createCase(stack, {
+      subject: 'Side: garnet parcel lost',
+      customerId: mariaId,
+      message: 'My parcel never came.',
+    });
+    await openCase(c);
+    const panel = page.getByRole('region', { name: 'Side conversations' });
+    await eventually(() => text(panel)).toContain('None.');
+    await panel.getByRole('button', { name: 'New side conversation' }).click();
+    // The customer is refused, with the server's reason; nothing is made.
+    await panel.getByLabel('To').fill(DEMO.customer.email);
+    await panel.getByLabel('Message').fill('Where is parcel 00340434?');
+    await panel.getByRole('button', { name: 'Send' }).click();
+    await eventually(() => text(page.getByTestId('side-error'))).toContain('the case’s customer');
+    await panel.getByLabel('To').fill('claims@carrier.example');
+    await panel.getByLabel('Subject').fill('Parcel 00340434');
+    await panel.getByRole('button', { name: 'Send' }).click();
+    const item = panel.getByTestId('side-conversation');
+    await eventually(() => item.count()).toBe(1);
+    expect(await text(item)).toContain('Parcel 00340434');
+    expect(await text(item)).toContain('With claims@carrier.example · 1 message');
+    const messages = page.getByTestId('message');
+    await eventually(() => text(messages.last())).toContain('Where is parcel 00340434?');
+    expect(await text(messages.last().getByTestId('internal-label'))).toBe(
+      'Side conversation · not visible to the customer',
+    );
+
+    // The carrier answers by mail to the conversation's address: it shows without a reload.
+    const [mail] = await rows<{ raw: Uint8Array }>(
+      stack.db,
+      sql`select raw from mail_messages where case_id = ${c.id} and side_conversation_id is not null`,
+    );
+    const replyTo = /^Reply-To: (\S+)/m.exec(Buffer.from(mail!.raw).toString('utf8'))![1]!;
+    await receiveMail(
+      stack.db,
+      plainMail({
+        from: 'Carrier Claims <claims@carrier.example>',
+        to: replyTo,
+        body: 'Found it in Leipzig.',
+      }),
+    );
+    await eventually(() => text(messages.last())).toContain('Found it in Leipzig.');
+    expect(await text(messages.last().getByTestId('internal-label'))).toBe(
+      'Side conversation · their answer · not visible to the customer',
+    );
+    expect(await text(messages.last())).toContain('Carrier Claims <claims@carrier.example>');
+    await eventually(() => text(item)).toContain('2 messages');
+
+    // Closed, then written in again: it opens again.
+    await item.getByRole('button', { name: 'Close' }).click();
+    await eventually(() => item.getAttribute('data-state')).toBe('closed');
+    await item.getByRole('button', { name: /^Write in/ }).click();
+    await item.getByRole('textbox', { name: /^Write to/ }).fill('Thanks, please deliver tomorrow.');
+    await item.getByRole('button', { name: 'Send' }).click();
+    await eventually(() => item.getAttribute('data-state')).toBe('open');
+    await eventually(() => text(item)).toContain('3 messages');
   });
 });
 

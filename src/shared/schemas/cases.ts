@@ -177,9 +177,12 @@ export const Attachment = z.object({
 export const Message = z.object({
   id: Id,
   caseId: Id,
-  authorType: z.enum(['agent', 'customer', 'system']),
+  authorType: z
+    .enum(['agent', 'customer', 'system', 'third_party'])
+    .describe('third_party: someone written to in a side conversation (authorName is their From)'),
   authorUserId: Id.nullable(),
   authorName: z.string().nullable(),
+  sideConversationId: Id.nullable().describe('a message of a side conversation: internal, never public'),
   public: z.boolean(),
   body: z.string().describe('the text; for e-mail, trimmed of quoted history and signature'),
   bodyHtml: z

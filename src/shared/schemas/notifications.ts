@@ -11,6 +11,7 @@ export const NOTIFICATION_KINDS = [
   'promise_warning',
   'promise_breached',
   'follow_up_due',
+  'side_reply',
 ] as const;
 export const NotificationKind = z.enum(NOTIFICATION_KINDS);
 export type NotificationKind = z.infer<typeof NotificationKind>;
@@ -25,6 +26,7 @@ export const EMAIL_BY_DEFAULT: Record<NotificationKind, boolean> = {
   promise_warning: true,
   promise_breached: true,
   follow_up_due: true,
+  side_reply: true,
 };
 
 export const Notification = z.object({

@@ -40,6 +40,7 @@ import { CaseTimeline } from './case-timeline.js';
 import { Conversation } from './conversation.js';
 import { CustomerPanel, useCustomerCases } from './customer-panel.js';
 import { LinkedCases } from './linked-cases.js';
+import { SideConversations } from './side-conversations.js';
 import { PresenceBanner, usePresence } from './presence.js';
 import { PromisePanel } from './promise-panel.js';
 import { CaseRatingPanel } from './case-rating.js';
@@ -366,6 +367,7 @@ function CasePage({ id }: { id: string }) {
                   }
             }
           />
+          <SideConversations c={c} refreshKey={messageCount} onChanged={reloadMessages} />
           <LinkedCases
             c={c}
             suggestions={customerCases.data?.items.filter((o) => o.id !== c.id) ?? []}

@@ -91,6 +91,16 @@ function describe(e: TimelineEntry, names: Names): string[] {
       return ['Added an internal note'];
     case 'case.customer_message':
       return ['The customer wrote'];
+    case 'case.side_conversation_started':
+      return [`Started a side conversation with ${((d.to as string[] | undefined) ?? []).join(', ')}`];
+    case 'case.side_message_sent':
+      return ['Wrote in a side conversation'];
+    case 'case.side_reply':
+      return [`${String(d.from ?? 'A third party')} answered in a side conversation`];
+    case 'case.side_conversation_updated': {
+      const to = (d.changes as Changes | undefined)?.state?.to;
+      return [to === 'closed' ? 'Closed a side conversation' : 'Opened a side conversation again'];
+    }
     case 'case.attachment_uploaded':
       return [`Uploaded ${String(d.filename ?? 'a file')}`];
     case 'case.promise_started':

@@ -93,6 +93,7 @@ function MailNote({ mail }: { mail: MailMessage }) {
 function authorRole(m: Message): string {
   if (m.authorType === 'customer') return 'Customer';
   if (m.authorType === 'system') return 'System';
+  if (m.authorType === 'third_party') return 'Third party';
   return 'Agent';
 }
 
@@ -135,7 +136,9 @@ export function Conversation(props: {
                   <svg viewBox="0 0 20 20" aria-hidden="true">
                     <path d="M10 2a4 4 0 0 0-4 4v2H5a1 1 0 0 0-1 1v8a1 1 0 0 0 1 1h10a1 1 0 0 0 1-1V9a1 1 0 0 0-1-1h-1V6a4 4 0 0 0-4-4Zm2.5 6h-5V6a2.5 2.5 0 0 1 5 0v2Z" />
                   </svg>
-                  Internal note · not visible to the customer
+                  {m.sideConversationId
+                    ? `Side conversation${m.authorType === 'third_party' ? ' · their answer' : ''} · not visible to the customer`
+                    : 'Internal note · not visible to the customer'}
                 </span>
               ) : (
                 <span className="message__role">

@@ -2,7 +2,7 @@
 // that writes the case, its timeline entries (domain events) and its promise clocks together.
 import { and, eq, isNull, sql } from 'drizzle-orm';
 import type { z } from 'zod';
-import { rows, type Database } from '../../../db/client.js';
+import type { Database } from '../../../db/client.js';
 import {
   remainingMinutes,
   stateAt,
@@ -56,9 +56,8 @@ import { caseConditions } from './case-filters.js';
 import { visibleViews } from './views.service.js';
 import { caseViews, categories, cases, messages } from './cases.table.js';
 import { mailCaseMessage } from '../mail/mail.service.js';
-import { ourAddresses } from '../mail/mailboxes.service.js';
 import { assertCustomerNotBlocked } from '../mail/blocked-senders.service.js';
-import { isOwnAddress } from '../../../core/mail/addresses.js';
+import { checkOtherRecipients } from './recipients.js';
 import { lockLiveSignalsOfCase, resolveSignalsOfCase } from '../signals/case-signals.js';
 
 const UNSOLVED = new Set(['new', 'open', 'pending', 'on_hold']);
@@ -591,7 +590,12 @@ export async function applyCaseUpdate(
     }
   }
   next.followUpAt = followUpOf(before, input.followUpAt, finalStatus, now);
-  if (input.cc) next.cc = await checkCc(tx, input.cc, next.customerId ?? before.customerId);
+  if (input.cc)
+    next.cc = await checkOtherRecipients(tx, input.cc, {
+      customerId: next.customerId ?? before.customerId,
+      field: 'cc',
+      code: 'invalid_cc',
+    });
   const changes = diff(before as unknown as Record<string, unknown>, next as Record<string, unknown>);
   delete changes.solvedAt;
   delete changes.closedAt;
@@ -622,29 +626,6 @@ export async function applyCaseUpdate(
  * A case's CC list as asked, once each: not the case's customer (they get the mail anyway), not a
  * colleague (they follow the case instead) and not one of our own addresses (a mail loop).
  */
-async function checkCc(tx: Database, asked: string[], customerId: string): Promise<string[]> {
-  const cc = [...new Set(asked)];
-  if (cc.length === 0) return cc;
-  const ours = await ourAddresses(tx);
-  const taken = await rows<{ email: string; kind: string }>(
-    tx,
-    sql`select lower(email) as email, 'the case’s customer' as kind from customers
-          where id = ${customerId} and lower(email) = any(${sql.param(cc)}::text[])
-        union all
-        select lower(email), 'a colleague (follow the case instead)' from users
-          where role in ('agent', 'admin') and deleted_at is null and lower(email) = any(${sql.param(cc)}::text[])`,
-  );
-  const problems = cc.flatMap((address, i) => {
-    const kind = isOwnAddress(address, ours)
-      ? 'one of our own addresses'
-      : taken.find((t) => t.email === address)?.kind;
-    return kind ? [{ path: `body.cc.${i}`, message: `${address} is ${kind}` }] : [];
-  });
-  if (problems.length)
-    throw unprocessable('invalid_cc', `body.cc: ${problems.map((p) => p.message).join('; ')}`, problems);
-  return cc;
-}
-
 /**
  * The case's follow-up after a change: the one asked for (only on a case left waiting, in the
  * future, within a year), none once the case stops waiting, else unchanged (undefined).

@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import {
+  type AnyPgColumn,
   bigint,
   bigserial,
   boolean,
@@ -140,7 +141,7 @@ export const messages = pgTable(
     caseId: uuid('case_id')
       .notNull()
       .references(() => cases.id),
-    authorType: text('author_type').$type<'agent' | 'customer' | 'system'>().notNull(),
+    authorType: text('author_type').$type<'agent' | 'customer' | 'system' | 'third_party'>().notNull(),
     /** The user who wrote it (agents, portal customers); null for e-mail or system messages. */
     authorUserId: uuid('author_user_id').references(() => users.id),
     authorCustomerId: uuid('author_customer_id').references(() => customers.id),
@@ -157,12 +158,50 @@ export const messages = pgTable(
       outcome: string;
     }>(),
     searchVector: tsvector('search_vector').generatedAlwaysAs(sql`to_tsvector('simple', coalesce(body, ''))`),
+    /** A message of a side conversation (internal, never public). */
+    sideConversationId: uuid('side_conversation_id').references((): AnyPgColumn => sideConversations.id),
+    /** Who wrote a third party's message: "Name <address>" from the mail's From. */
+    externalFrom: text('external_from'),
     createdAt: createdAt(),
   },
   (t) => [
     index('messages_case').on(t.caseId, t.createdAt),
     index('messages_search').using('gin', t.searchVector),
-    check('messages_author_type_ck', sql`${t.authorType} in ('agent', 'customer', 'system')`),
+    check(
+      'messages_author_type_ck',
+      sql`${t.authorType} in ('agent', 'customer', 'system', 'third_party')`,
+    ),
+    check('messages_side_internal_ck', sql`${t.sideConversationId} is null or not ${t.public}`),
+  ],
+);
+
+/**
+ * Side conversations: staff asking a third party (a carrier, a supplier, a warehouse) about a
+ * case by e-mail, apart from the customer. Their messages are internal notes of the case; mail
+ * to the conversation's reply address (support+<token>@…) joins it, whoever sends it.
+ */
+export const sideConversations = pgTable(
+  'side_conversations',
+  {
+    id: idColumn(),
+    caseId: uuid('case_id')
+      .notNull()
+      .references(() => cases.id),
+    subject: text('subject').notNull(),
+    /** The third parties written to (lower-case addresses). */
+    participants: text('participants').array().notNull(),
+    /** Secret, like a case's reply token: mail to support+<token>@… joins the conversation. */
+    replyToken: text('reply_token').notNull(),
+    state: text('state').$type<'open' | 'closed'>().notNull().default('open'),
+    createdBy: uuid('created_by').references(() => users.id),
+    lastMessageAt: timestamptz('last_message_at').notNull(),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    uniqueIndex('side_conversations_reply_token_uq').on(t.replyToken),
+    index('side_conversations_case').on(t.caseId, t.createdAt),
+    check('side_conversations_state_ck', sql`${t.state} in ('open', 'closed')`),
   ],
 );
 

@@ -48,7 +48,9 @@ async function toMessageDtos(db: Database, rows: Row[]): Promise<Message[]> {
     caseId: r.caseId,
     authorType: r.authorType,
     authorUserId: r.authorUserId,
-    authorName: names.get(r.authorUserId ?? '') ?? names.get(r.authorCustomerId ?? '') ?? null,
+    authorName:
+      names.get(r.authorUserId ?? '') ?? names.get(r.authorCustomerId ?? '') ?? r.externalFrom ?? null,
+    sideConversationId: r.sideConversationId,
     public: r.public,
     body: r.body,
     bodyHtml: r.bodyHtml ?? null,

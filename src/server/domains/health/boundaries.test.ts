@@ -74,6 +74,10 @@ const PORTAL = [
 
 /** Routes agents may call too (the rest are for admins only). */
 const STAFF = [
+  'GET /api/v1/cases/{id}/side-conversations',
+  'POST /api/v1/cases/{id}/side-conversations',
+  'POST /api/v1/side-conversations/{id}/messages',
+  'PATCH /api/v1/side-conversations/{id}',
   'PATCH /api/v1/auth/me',
   'DELETE /api/v1/cases/{id}/follow',
   'DELETE /api/v1/cases/{id}/links/{otherId}',

@@ -32,6 +32,7 @@ import { MAX_CC } from '../../../shared/schemas/cases.js';
 import { ourAddresses } from './mailboxes.service.js';
 import { blockedPatternOf } from './blocked-senders.service.js';
 import { queueAcknowledgement } from './acknowledgement.js';
+import { receiveSideMessage, sideConversationByToken } from '../cases/side-conversations.service.js';
 import { readSettings } from '../settings/settings.service.js';
 import { openOrJoinCase } from '../cases/proactive-contact.js';
 import { findOrCreateCustomerByEmail } from '../portal/contacts.js';
@@ -268,31 +269,56 @@ async function caseById(tx: Database, id: string) {
   return c;
 }
 
-/** The case a mail answers: by reply token, then In-Reply-To, then References (newest first). */
-async function findThread(tx: Database, mail: InboundMail): Promise<{ c: ThreadCase; by: string } | null> {
-  let found: { id: string; by: string } | null = null;
+/**
+ * The case a mail answers: by reply token, then In-Reply-To, then References (newest first). A
+ * mail of one of its side conversations (that conversation's token, or answering its mail) comes
+ * with `sideId`, and its case as it is (merged or deleted too: the side conversation decides).
+ */
+async function findThread(
+  tx: Database,
+  mail: InboundMail,
+): Promise<{ c: ThreadCase; by: string; sideId?: string } | null> {
+  let found: { id: string; by: string; sideId?: string } | null = null;
   const tokens = replyTokensIn(mail.recipients);
   if (tokens.length > 0) {
-    const [c] = await rows<{ id: string }>(
-      tx,
-      sql`select id from cases where reply_token = any(${sql.param(tokens)}::text[]) limit 1`,
-    );
-    if (c) found = { id: c.id, by: 'reply token' };
+    const side = await sideConversationByToken(tx, tokens);
+    const [c] = side
+      ? []
+      : await rows<{ id: string }>(
+          tx,
+          sql`select id from cases where reply_token = any(${sql.param(tokens)}::text[]) limit 1`,
+        );
+    if (side) found = { id: side.caseId, by: 'side conversation reply token', sideId: side.id };
+    else if (c) found = { id: c.id, by: 'reply token' };
   }
   if (!found) {
     const ids = [...(mail.inReplyTo ? [mail.inReplyTo] : []), ...[...mail.references].reverse()];
     if (ids.length > 0) {
-      const known = await rows<{ message_id: string; case_id: string }>(
+      const known = await rows<{ message_id: string; case_id: string; side_conversation_id: string | null }>(
         tx,
-        sql`select message_id, case_id from mail_messages
+        sql`select message_id, case_id, side_conversation_id from mail_messages
           where message_id = any(${sql.param(ids)}::text[]) and case_id is not null`,
       );
-      const byId = new Map(known.map((k) => [k.message_id, k.case_id]));
+      const byId = new Map(known.map((k) => [k.message_id, k]));
       const hit = ids.find((id) => byId.has(id));
-      if (hit) found = { id: byId.get(hit)!, by: hit === mail.inReplyTo ? 'In-Reply-To' : 'References' };
+      if (hit) {
+        const k = byId.get(hit)!;
+        found = {
+          id: k.case_id,
+          by: hit === mail.inReplyTo ? 'In-Reply-To' : 'References',
+          ...(k.side_conversation_id ? { sideId: k.side_conversation_id } : {}),
+        };
+      }
     }
   }
   if (!found) return null;
+  if (found.sideId) {
+    const [c] = await rows<ThreadCase>(
+      tx,
+      sql`select id, customer_id, organization_id, status, merged_into_id, cc from cases where id = ${found.id}`,
+    );
+    return c ? { c, by: found.by, sideId: found.sideId } : null;
+  }
   // A merged case's mail belongs where it was merged.
   let c = await caseById(tx, found.id);
   for (let hops = 0; c?.merged_into_id && hops < 10; hops++) c = await caseById(tx, c.merged_into_id);
@@ -444,6 +470,18 @@ async function processMail(
   const blocked = await blockedPatternOf(tx, from.address);
   if (blocked) return ignore(`blocked sender (${blocked})`, null);
 
+  // A third party answering a side conversation: their message there, never a customer or a case.
+  if (thread?.sideId) {
+    const side = await receiveSideMessage(
+      tx,
+      thread.sideId,
+      { address: from.address, name: from.name },
+      body,
+    );
+    if (!side) return ignore('its side conversation’s case is deleted or merged', null);
+    return keepCaseMail(side.caseId, side.messageId, null, `side conversation (${thread.by})`, thread.sideId);
+  }
+
   // The customer with the address, else a new one named by the From (in the organization of its domain).
   const sender = await findOrCreateCustomerByEmail(tx, SYSTEM_ACTOR, {
     email: from.address,
@@ -509,6 +547,7 @@ async function processMail(
     messageId: string,
     customerId: string | null,
     via: string,
+    sideConversationId: string | null = null,
   ): Promise<ReceiveResult> {
     // Files on the message; inline images get their URL into the HTML.
     const { stored, skipped } = await storeAttachments(tx, { caseId, messageId }, filesOf(mail.attachments));
@@ -555,7 +594,8 @@ async function processMail(
       });
     }
     await tx.execute(sql`update mail_messages set case_id = ${caseId}, case_message_id = ${messageId},
-    html_body = ${fullHtml}, reason = ${note ?? null} where id = ${mailId}`);
+    side_conversation_id = ${sideConversationId}, html_body = ${fullHtml}, reason = ${note ?? null}
+    where id = ${mailId}`);
     await recordDomainEvent(tx, SYSTEM_ACTOR, {
       type: 'mail.received',
       entityType: 'mail',

@@ -158,7 +158,10 @@ const listFields = {
   createdAt: mailMessages.createdAt,
 };
 
-type ListRow = Omit<typeof mailMessages.$inferSelect, 'textBody' | 'htmlBody' | 'raw'> & {
+type ListRow = Omit<
+  typeof mailMessages.$inferSelect,
+  'textBody' | 'htmlBody' | 'raw' | 'sideConversationId'
+> & {
   caseNumber: number | null;
 };
 

@@ -12,7 +12,7 @@ import {
   uuid,
 } from 'drizzle-orm/pg-core';
 import { createdAt, deletedAt, idColumn, timestamptz, updatedAt } from '../../../db/columns.js';
-import { cases, messages } from '../cases/cases.table.js';
+import { cases, messages, sideConversations } from '../cases/cases.table.js';
 import { teams } from '../teams/teams.table.js';
 
 const bytea = customType<{ data: Buffer }>({ dataType: () => 'bytea' });
@@ -79,6 +79,8 @@ export const mailMessages = pgTable(
     caseId: uuid('case_id').references(() => cases.id),
     /** The case message this mail became (in) or carries (out). */
     caseMessageId: uuid('case_message_id').references(() => messages.id),
+    /** A mail of a side conversation (to or from a third party), not of the case's own thread. */
+    sideConversationId: uuid('side_conversation_id').references(() => sideConversations.id),
     fromAddress: text('from_address').notNull(),
     fromName: text('from_name'),
     toAddresses: text('to_addresses')

@@ -79,6 +79,11 @@ export interface QueueMailInput {
   html?: string;
   caseId?: string | null;
   caseMessageId?: string | null;
+  /**
+   * A mail of one of the case's side conversations: its reply address is the conversation's and
+   * it threads onto the conversation's mail only (and the case's own thread never onto it).
+   */
+  sideConversationId?: string | null;
   /** The person writing (an agent): put in front of the mail's From name. */
   fromName?: string | null;
   /** Automatic mail (sign-in links, notices): Auto-Submitted: auto-generated. Not for agents' replies. */
@@ -137,7 +142,9 @@ export async function queueMails(
     const threaded = [
       ...new Set(
         inputs.flatMap((i) =>
-          i.caseId && i.inReplyTo === undefined && i.references === undefined ? [i.caseId] : [],
+          i.caseId && !i.sideConversationId && i.inReplyTo === undefined && i.references === undefined
+            ? [i.caseId]
+            : [],
         ),
       ),
     ];
@@ -147,10 +154,30 @@ export async function queueMails(
         tx,
         sql`select case_id, message_id, direction, "references" from mail_messages
           where case_id = any(${sql.param(threaded)}::uuid[]) and (direction = 'out' or status = 'processed')
+            and side_conversation_id is null
           order by case_id, created_at, id`,
       );
       for (const m of thread) threads.get(m.case_id)!.push(m);
     }
+  }
+  // Side conversations: their own reply address and thread, keyed by the conversation.
+  const sideIds = [...new Set(inputs.flatMap((i) => (i.sideConversationId ? [i.sideConversationId] : [])))];
+  const sideTokens = new Map<string, string>();
+  const sideThreads = new Map<string, ThreadMail[]>();
+  if (sideIds.length > 0) {
+    const found = await rows<{ id: string; reply_token: string }>(
+      tx,
+      sql`select id, reply_token from side_conversations where id = any(${sql.param(sideIds)}::uuid[])`,
+    );
+    for (const s of found) sideTokens.set(s.id, s.reply_token);
+    for (const id of sideIds) sideThreads.set(id, []);
+    const thread = await rows<ThreadMail & { side_conversation_id: string }>(
+      tx,
+      sql`select side_conversation_id, message_id, direction, "references" from mail_messages
+        where side_conversation_id = any(${sql.param(sideIds)}::uuid[]) and (direction = 'out' or status = 'processed')
+        order by side_conversation_id, created_at, id`,
+    );
+    for (const m of thread) sideThreads.get(m.side_conversation_id)!.push(m);
   }
   const status: MailStatus = smtpUrl ? 'queued' : 'held';
   const values: (PgInsertValue<typeof mailMessages> & { id: string; messageId: string; subject: string })[] =
@@ -161,7 +188,15 @@ export async function queueMails(
     let replyTo: string | null = null;
     let inReplyTo = input.inReplyTo ? stripBrackets(input.inReplyTo) : null;
     let references = input.references ?? [];
-    if (input.caseId) {
+    const sideId = input.sideConversationId ?? null;
+    if (sideId) {
+      const token = sideTokens.get(sideId);
+      if (!token) throw new Error(`queueMail: no side conversation ${sideId}`);
+      replyTo = replyAddress(mailFrom, token);
+      const thread = sideThreads.get(sideId)!;
+      if (input.inReplyTo === undefined && input.references === undefined)
+        ({ inReplyTo, references } = threadOf(thread));
+    } else if (input.caseId) {
       const token = tokens.get(input.caseId);
       if (!token) throw new Error(`queueMail: no case ${input.caseId}`);
       replyTo = replyAddress(mailFrom, token);
@@ -195,6 +230,7 @@ export async function queueMails(
       references,
       caseId: input.caseId ?? null,
       caseMessageId: input.caseMessageId ?? null,
+      sideConversationId: sideId,
       fromAddress: from.address,
       fromName: name || null,
       toAddresses: [input.to.toLowerCase()],
@@ -206,8 +242,9 @@ export async function queueMails(
       reason: status === 'held' ? HELD_REASON : null,
       runAfter: status === 'queued' ? sql`now()` : null,
     });
-    // A later mail of this call on the same case threads onto this one.
-    if (input.caseId)
+    // A later mail of this call on the same case (or side conversation) threads onto this one.
+    if (sideId) sideThreads.get(sideId)!.push({ message_id: messageId, direction: 'out', references });
+    else if (input.caseId)
       threads.get(input.caseId)?.push({ message_id: messageId, direction: 'out', references });
   }
   // Composed side by side: each build is a chain of small stream steps, and interleaved they take

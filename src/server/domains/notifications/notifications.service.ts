@@ -35,6 +35,7 @@ const NOTIFYING = [
   'case.note_added',
   'case.promise_warning',
   'case.promise_breached',
+  'case.side_reply',
 ] as const;
 
 /**
@@ -47,6 +48,7 @@ const NOTIFYING = [
  * - `mentioned`: a colleague named in an internal note as @Full Name or @address-before-the-at;
  * - `promise_warning`, `promise_breached`: the case's assignee; unassigned, the members of its team;
  * - `follow_up_due`: a waiting case opened again at its follow-up time, told as a promise is;
+ * - `side_reply`: a third party answered a side conversation, told as a customer's message is;
  * - and those following the case: its customer's messages, notes and promises, as the assignee.
  * Only active agents and admins; never about a deleted case. Returns the events read.
  */
@@ -164,6 +166,17 @@ async function insertNotifications(
       select ev.id, ev.case_id, ev.actor_id, ev.occurred_at, 'follow_up_due', f.user_id, '{}'::jsonb
       from ev join case_followers f on f.case_id = ev.case_id
       where ev.type = 'case.updated' and ev.data->>'reason' = 'follow_up'
+      union all
+      -- A third party answered a side conversation: told as a customer's message is.
+      select ev.id, ev.case_id, ev.actor_id, ev.occurred_at, 'side_reply', coalesce(ev.assignee_id, m.user_id),
+        jsonb_build_object('writer', ev.data->>'from')
+      from ev left join team_members m on ev.assignee_id is null and m.team_id = ev.team_id
+      where ev.type = 'case.side_reply' and coalesce(ev.assignee_id, m.user_id) is not null
+      union all
+      select ev.id, ev.case_id, ev.actor_id, ev.occurred_at, 'side_reply', f.user_id,
+        jsonb_build_object('writer', ev.data->>'from')
+      from ev join case_followers f on f.case_id = ev.case_id
+      where ev.type = 'case.side_reply'
     ), made as (
     -- One notification per event and person: a mention says more than "a note on your case".
     -- Its e-mail is decided here: at once (returned as mail), in a digest (mail_due_at), or none.

@@ -402,6 +402,7 @@ describe('notifications', () => {
       promise_warning: true,
       promise_breached: true,
       follow_up_due: true,
+      side_reply: true,
     });
     const first = await newCase({ assigneeId: agent.user.id });
     await t.post(`/api/v1/cases/${first.id}/messages`, { body: 'A note', public: false }, ben.token);

@@ -1,0 +1,311 @@
+// Side conversations: staff asking a third party (a carrier, a supplier, a warehouse) about a
+// case by e-mail, apart from the customer. Each is a thread of its own: its mail carries the
+// conversation's reply address (support+<token>@…, not the case's), threads only onto its own
+// mail, and its messages are internal notes of the case (never public: a check in the table).
+// An answer from the third party (inbound.ts) joins it as a `third_party` message and tells the
+// case's assignee (notification `side_reply`). Staff only; customers never see any of it.
+import { eq, sql } from 'drizzle-orm';
+import { rows, type Database } from '../../../db/client.js';
+import type {
+  SideConversation,
+  SideConversationCreate,
+  SideConversationUpdate,
+  SideMessageCreate,
+} from '../../../shared/schemas/side-conversations.js';
+import { MAX_SIDE_PARTICIPANTS } from '../../../shared/schemas/side-conversations.js';
+import { SYSTEM_ACTOR, type Actor } from '../../lib/actor.js';
+import { conflict, notFound } from '../../lib/errors.js';
+import * as policy from '../../policies/cases.js';
+import { recordDomainEvent } from '../domain-events/domain-events.repo.js';
+import { caseMailSubject, newReplyToken, withSignature } from '../mail/compose.js';
+import { queueMail } from '../mail/outbox.js';
+import { lockCase } from './cases.repo.js';
+import { messages, sideConversations } from './cases.table.js';
+import { checkOtherRecipients } from './recipients.js';
+
+interface SideRow {
+  id: string;
+  case_id: string;
+  subject: string;
+  participants: string[];
+  state: 'open' | 'closed';
+  messages: number;
+  created_by: string | null;
+  created_by_name: string | null;
+  last_message_at: Date | string;
+  created_at: Date | string;
+}
+
+const SELECT = sql`select s.id, s.case_id, s.subject, s.participants, s.state, s.created_by,
+    u.name as created_by_name, s.last_message_at, s.created_at,
+    (select count(*)::int from messages m where m.side_conversation_id = s.id) as messages
+  from side_conversations s left join users u on u.id = s.created_by`;
+
+const toDto = (r: SideRow): SideConversation => ({
+  id: r.id,
+  caseId: r.case_id,
+  subject: r.subject,
+  participants: r.participants,
+  state: r.state,
+  messages: r.messages,
+  createdBy: r.created_by && r.created_by_name ? { id: r.created_by, name: r.created_by_name } : null,
+  lastMessageAt: new Date(r.last_message_at).toISOString(),
+  createdAt: new Date(r.created_at).toISOString(),
+});
+
+async function readSide(db: Database, id: string): Promise<SideConversation | undefined> {
+  const [r] = await rows<SideRow>(db, sql`${SELECT} where s.id = ${id}`);
+  return r && toDto(r);
+}
+
+/** A case's side conversations, newest first. Staff only; a deleted case has none to show (404). */
+export async function listSideConversations(
+  db: Database,
+  actor: Actor,
+  caseId: string,
+): Promise<SideConversation[]> {
+  policy.assertStaffOnCases(actor, 'see side conversations');
+  const [c] = await rows<{ id: string }>(
+    db,
+    sql`select id from cases where id = ${caseId} and deleted_at is null`,
+  );
+  if (!c) throw notFound('case');
+  const found = await rows<SideRow>(
+    db,
+    sql`${SELECT} where s.case_id = ${caseId} order by s.created_at desc, s.id desc`,
+  );
+  return found.map(toDto);
+}
+
+/** The case, locked, for a change to its side conversations: 404 deleted, 409 merged. */
+async function lockOpenCase(tx: Database, caseId: string) {
+  const c = await lockCase(tx, caseId);
+  if (!c) throw notFound('case');
+  if (c.mergedIntoId)
+    throw conflict('case_merged', `case #${c.number} was merged: write in the case it was merged into`);
+  return c;
+}
+
+/** The agent's signature, for the mail (as their replies to customers carry it). */
+async function signatureOf(tx: Database, actor: Actor): Promise<string | null> {
+  if (!actor.userId) return null;
+  const [u] = await rows<{ signature: string | null }>(
+    tx,
+    sql`select signature from users where id = ${actor.userId}`,
+  );
+  return u?.signature ?? null;
+}
+
+/**
+ * One message of ours in a side conversation: the internal note, its mail to the third parties
+ * (the first in To, the others in Cc), threaded onto the conversation's earlier mail.
+ */
+async function writeSideMessage(
+  tx: Database,
+  actor: Actor,
+  side: { id: string; caseId: string; caseNumber: number; subject: string; participants: string[] },
+  body: string,
+  at: Date,
+): Promise<string> {
+  const [msg] = await tx
+    .insert(messages)
+    .values({
+      caseId: side.caseId,
+      authorType: 'agent',
+      authorUserId: actor.userId,
+      public: false,
+      body,
+      channel: 'email',
+      sideConversationId: side.id,
+      createdAt: at,
+    })
+    .returning({ id: messages.id });
+  const [to, ...cc] = side.participants;
+  const [author] = actor.userId
+    ? await rows<{ name: string }>(tx, sql`select name from users where id = ${actor.userId}`)
+    : [];
+  await queueMail(tx, {
+    to: to!,
+    cc,
+    subject: caseMailSubject(side.caseNumber, side.subject, false),
+    text: withSignature(body, await signatureOf(tx, actor)),
+    caseId: side.caseId,
+    caseMessageId: msg!.id,
+    sideConversationId: side.id,
+    fromName: author?.name ?? null,
+  });
+  return msg!.id;
+}
+
+/** Starts a side conversation: the conversation, our first message and its mail, in one transaction. */
+export async function startSideConversation(
+  db: Database,
+  actor: Actor,
+  caseId: string,
+  input: SideConversationCreate,
+): Promise<SideConversation> {
+  policy.assertStaffOnCases(actor, 'start side conversations');
+  const id = await db.transaction(async (tx) => {
+    const c = await lockOpenCase(tx, caseId);
+    const participants = await checkOtherRecipients(tx, input.to, {
+      customerId: c.customerId,
+      field: 'to',
+      code: 'invalid_participant',
+    });
+    const at = new Date();
+    const subject = input.subject ?? c.subject;
+    const [side] = await tx
+      .insert(sideConversations)
+      .values({
+        caseId,
+        subject,
+        participants,
+        replyToken: newReplyToken(),
+        createdBy: actor.userId,
+        lastMessageAt: at,
+      })
+      .returning({ id: sideConversations.id });
+    const messageId = await writeSideMessage(
+      tx,
+      actor,
+      { id: side!.id, caseId, caseNumber: c.number, subject, participants },
+      input.body,
+      at,
+    );
+    await recordDomainEvent(tx, actor, {
+      type: 'case.side_conversation_started',
+      entityType: 'case',
+      entityId: caseId,
+      data: { sideConversationId: side!.id, messageId, subject, to: participants },
+    });
+    return side!.id;
+  });
+  return (await readSide(db, id))!;
+}
+
+/** The side conversation with its case, locked; 404 when either is gone. */
+async function lockSide(tx: Database, id: string) {
+  const [side] = await tx.select().from(sideConversations).where(eq(sideConversations.id, id)).for('update');
+  if (!side) throw notFound('side conversation');
+  const c = await lockOpenCase(tx, side.caseId);
+  return { side, c };
+}
+
+/** Our next message in a side conversation (a closed one opens again). */
+export async function addSideMessage(
+  db: Database,
+  actor: Actor,
+  id: string,
+  input: SideMessageCreate,
+): Promise<SideConversation> {
+  policy.assertStaffOnCases(actor, 'write in side conversations');
+  await db.transaction(async (tx) => {
+    const { side, c } = await lockSide(tx, id);
+    const at = new Date();
+    const messageId = await writeSideMessage(
+      tx,
+      actor,
+      { id, caseId: c.id, caseNumber: c.number, subject: side.subject, participants: side.participants },
+      input.body,
+      at,
+    );
+    await tx
+      .update(sideConversations)
+      .set({ lastMessageAt: at, state: 'open', updatedAt: new Date() })
+      .where(eq(sideConversations.id, id));
+    await recordDomainEvent(tx, actor, {
+      type: 'case.side_message_sent',
+      entityType: 'case',
+      entityId: c.id,
+      data: { sideConversationId: id, messageId, reopened: side.state === 'closed' },
+    });
+  });
+  return (await readSide(db, id))!;
+}
+
+/** Closes a side conversation (done with) or opens it again. Unchanged: nothing written. */
+export async function updateSideConversation(
+  db: Database,
+  actor: Actor,
+  id: string,
+  input: SideConversationUpdate,
+): Promise<SideConversation> {
+  policy.assertStaffOnCases(actor, 'change side conversations');
+  await db.transaction(async (tx) => {
+    const { side, c } = await lockSide(tx, id);
+    if (side.state === input.state) return;
+    await tx
+      .update(sideConversations)
+      .set({ state: input.state, updatedAt: new Date() })
+      .where(eq(sideConversations.id, id));
+    await recordDomainEvent(tx, actor, {
+      type: 'case.side_conversation_updated',
+      entityType: 'case',
+      entityId: c.id,
+      data: { sideConversationId: id, changes: { state: { from: side.state, to: input.state } } },
+    });
+  });
+  return (await readSide(db, id))!;
+}
+
+/** The side conversation whose reply token is among these, if any (inbound threading). */
+export async function sideConversationByToken(tx: Database, tokens: string[]) {
+  if (tokens.length === 0) return undefined;
+  const [side] = await tx
+    .select({ id: sideConversations.id, caseId: sideConversations.caseId })
+    .from(sideConversations)
+    .where(sql`${sideConversations.replyToken} = any(${sql.param(tokens)}::text[])`)
+    .limit(1);
+  return side;
+}
+
+/**
+ * A third party's answer (inbound mail): their message in the conversation, which opens again;
+ * a new sender joins its participants (a colleague of theirs answering). Returns the message id,
+ * or null when its case is deleted or merged (the mail is then kept as ignored by the caller).
+ */
+export async function receiveSideMessage(
+  tx: Database,
+  sideId: string,
+  from: { address: string; name: string | null },
+  body: string,
+): Promise<{ caseId: string; messageId: string } | null> {
+  const [side] = await tx
+    .select()
+    .from(sideConversations)
+    .where(eq(sideConversations.id, sideId))
+    .for('update');
+  if (!side) return null;
+  const c = await lockCase(tx, side.caseId);
+  if (!c || c.mergedIntoId) return null;
+  const address = from.address.toLowerCase();
+  const [msg] = await tx
+    .insert(messages)
+    .values({
+      caseId: c.id,
+      authorType: 'third_party',
+      public: false,
+      body,
+      channel: 'email',
+      sideConversationId: side.id,
+      externalFrom: from.name ? `${from.name} <${address}>` : address,
+    })
+    .returning({ id: messages.id });
+  const joins = !side.participants.includes(address) && side.participants.length < MAX_SIDE_PARTICIPANTS;
+  await tx
+    .update(sideConversations)
+    .set({
+      lastMessageAt: sql`now()`,
+      state: 'open',
+      updatedAt: new Date(),
+      ...(joins ? { participants: [...side.participants, address] } : {}),
+    })
+    .where(eq(sideConversations.id, side.id));
+  await recordDomainEvent(tx, SYSTEM_ACTOR, {
+    type: 'case.side_reply',
+    entityType: 'case',
+    entityId: c.id,
+    data: { sideConversationId: side.id, messageId: msg!.id, from: address },
+  });
+  return { caseId: c.id, messageId: msg!.id };
+}

@@ -1,0 +1,271 @@
+// Side conversations: staff write to a third party about a case; the third party's answers come
+// back by mail into that conversation (its own reply address and thread), as internal notes of
+// the case, without touching the customer's thread, clocks or status.
+import { sql } from 'drizzle-orm';
+import { simpleParser } from 'mailparser';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { rows } from '../../../db/client.js';
+import { startTestApp, type TestApp } from '../../../../test/helpers/app.js';
+import { consumeToPresent } from '../../../../test/helpers/consumers.js';
+import { makeCustomerWithAgreement, makeUser, unique } from '../../../../test/helpers/factories.js';
+import { plainMail } from '../../../../test/helpers/mail-fixtures.js';
+import { receiveMail } from '../mail/inbound.js';
+import { deliverNotifications } from '../notifications/notifications.service.js';
+
+let t: TestApp;
+let agent: { token: string; user: { id: string; email: string } };
+let admin: string;
+beforeAll(async () => {
+  t = await startTestApp();
+  agent = await makeUser(t.db, 'agent');
+  admin = (await makeUser(t.db, 'admin')).token;
+  await t.patch('/api/v1/auth/me', { signature: 'Ava\nSupport' }, agent.token);
+});
+afterAll(() => t?.close());
+
+interface MailRow {
+  id: string;
+  direction: string;
+  message_id: string;
+  to_addresses: string[];
+  cc_addresses: string[];
+  subject: string;
+  text_body: string;
+  raw: Uint8Array | null;
+  side_conversation_id: string | null;
+  references: string[];
+  in_reply_to: string | null;
+}
+const mailsOf = (caseId: string) =>
+  rows<MailRow>(
+    t.db,
+    sql`select id, direction, message_id, to_addresses, cc_addresses, subject, text_body, raw,
+        side_conversation_id, "references", in_reply_to
+      from mail_messages where case_id = ${caseId} order by created_at, id`,
+  );
+const replyAddressOf = async (raw: Uint8Array) => {
+  const parsed = await simpleParser(Buffer.from(raw));
+  return parsed.replyTo!.value[0]!.address!;
+};
+
+/** A customer's case (by mail, so it has a thread of its own), assigned to the agent. */
+async function customerCase() {
+  const { customer } = await makeCustomerWithAgreement(t.db);
+  const subject = `Parcel lost ${unique()}`;
+  const res = await receiveMail(t.db, plainMail({ from: customer.email!, subject, body: 'Where is it?' }));
+  const assigned = await t.patch(`/api/v1/cases/${res.caseId}`, { assigneeId: agent.user.id }, admin);
+  expect(assigned.status).toBe(200);
+  return { customer, c: assigned.body };
+}
+
+const carrier = () => {
+  const u = unique();
+  return { desk: `desk-${u}@dpd-${u}.example`, colleague: `claims-${u}@dpd-${u}.example` };
+};
+
+describe('side conversations', () => {
+  it('writes to a third party on a thread of its own; their answer comes back as an internal note', async () => {
+    const { customer, c } = await customerCase();
+    const dpd = carrier();
+    const started = await t.post(
+      `/api/v1/cases/${c.id}/side-conversations`,
+      { to: [dpd.desk.toUpperCase()], body: 'Where is parcel 00340434?' },
+      agent.token,
+    );
+    expect(started.status).toBe(201);
+    expect(started.body).toMatchObject({
+      caseId: c.id,
+      subject: c.subject,
+      participants: [dpd.desk],
+      state: 'open',
+      messages: 1,
+      createdBy: { id: agent.user.id },
+    });
+    const sideId = started.body.id as string;
+
+    // The mail: to the carrier, from the agent, their signature under it, the conversation's own
+    // reply address (not the case's).
+    // The first mail out is the acknowledgement of the customer's request.
+    const [, out, ...none] = (await mailsOf(c.id)).filter((m) => m.direction === 'out');
+    expect(none).toEqual([]);
+    expect(out).toMatchObject({
+      direction: 'out',
+      to_addresses: [dpd.desk],
+      subject: `[#${c.number}] ${c.subject}`,
+      text_body: 'Where is parcel 00340434?\n\n-- \nAva\nSupport',
+      side_conversation_id: sideId,
+    });
+    const [caseToken] = (
+      await rows<{ reply_token: string }>(t.db, sql`select reply_token from cases where id = ${c.id}`)
+    ).map((r) => r.reply_token);
+    const sideAddress = await replyAddressOf(out!.raw!);
+    expect(sideAddress).toMatch(/^support\+[a-z2-7]{16}@steward\.localhost$/);
+    expect(sideAddress).not.toContain(caseToken);
+    // Its first mail answers nothing of the customer's.
+    expect(out!.in_reply_to).toBeNull();
+
+    // A colleague of the carrier answers to the conversation's address.
+    const answer = await receiveMail(
+      t.db,
+      plainMail({
+        from: `DPD Claims <${dpd.colleague}>`,
+        to: sideAddress,
+        subject: `Re: [#${c.number}] ${c.subject}`,
+        body: 'It is in the Leipzig hub.',
+      }),
+    );
+    expect(answer).toMatchObject({ status: 'processed', caseId: c.id });
+    const staffView = (await t.get(`/api/v1/cases/${c.id}/messages`, agent.token)).body.items;
+    expect(staffView.at(-1)).toMatchObject({
+      authorType: 'third_party',
+      authorName: `DPD Claims <${dpd.colleague}>`,
+      public: false,
+      body: 'It is in the Leipzig hub.',
+      sideConversationId: sideId,
+    });
+    expect(staffView.at(-2)).toMatchObject({
+      authorType: 'agent',
+      public: false,
+      sideConversationId: sideId,
+    });
+    // No customer, no case for the carrier; the case's own state and clocks untouched.
+    const dpdCustomers = await rows(
+      t.db,
+      sql`select id from customers where lower(email) = ${dpd.colleague}`,
+    );
+    expect(dpdCustomers).toEqual([]);
+    const after = (await t.get(`/api/v1/cases/${c.id}`, agent.token)).body;
+    expect(after.status).toBe(c.status);
+    expect(after.promises.find((p: { kind: string }) => p.kind === 'first_response').metAt).toBeNull();
+    const list = (await t.get(`/api/v1/cases/${c.id}/side-conversations`, agent.token)).body.items;
+    expect(list).toEqual([
+      expect.objectContaining({ id: sideId, participants: [dpd.desk, dpd.colleague], messages: 2 }),
+    ]);
+
+    // The customer never sees any of it.
+    const me = await makeUser(t.db, 'customer', { customerId: customer.id });
+    const theirs = (await t.get(`/api/v1/cases/${c.id}/messages`, me.token)).body.items;
+    expect(theirs.map((m: { body: string }) => m.body)).toEqual(['Where is it?']);
+    expect((await t.get(`/api/v1/cases/${c.id}/side-conversations`, me.token)).status).toBe(403);
+
+    // The assignee is told who answered.
+    await consumeToPresent(t.db, 'notifications', () => deliverNotifications(t.db));
+    const told = (await t.get('/api/v1/notifications?limit=100', agent.token)).body.items.filter(
+      (n: { kind: string; case: { id: string } }) => n.kind === 'side_reply' && n.case.id === c.id,
+    );
+    expect(told.map((n: { writerName: string }) => n.writerName)).toEqual([dpd.colleague]);
+
+    // Our next message threads onto their answer and goes to both.
+    const again = await t.post(
+      `/api/v1/side-conversations/${sideId}/messages`,
+      { body: 'Please deliver it tomorrow.' },
+      agent.token,
+    );
+    expect(again.status).toBe(201);
+    expect(again.body.messages).toBe(3);
+    const mails = await mailsOf(c.id);
+    const theirAnswer = mails.find((m) => m.direction === 'in' && m.side_conversation_id === sideId)!;
+    const next = mails.at(-1)!;
+    expect(next).toMatchObject({
+      to_addresses: [dpd.desk],
+      cc_addresses: [dpd.colleague],
+      side_conversation_id: sideId,
+    });
+    expect(next.in_reply_to).toBe(theirAnswer.message_id);
+
+    // The customer's thread knows nothing of it: a reply to the customer answers their mail.
+    await t.post(`/api/v1/cases/${c.id}/messages`, { body: 'We found it.', public: true }, agent.token);
+    const reply = (await mailsOf(c.id)).at(-1)!;
+    const customerMail = (await mailsOf(c.id)).find((m) => m.direction === 'in' && !m.side_conversation_id)!;
+    expect(reply.in_reply_to).toBe(customerMail.message_id);
+    const sideIds = (await mailsOf(c.id)).filter((m) => m.side_conversation_id).map((m) => m.message_id);
+    expect(reply.references.filter((r) => sideIds.includes(r))).toEqual([]);
+  });
+
+  it('an answer without the address but to our mail joins it; closed, it opens again', async () => {
+    const { c } = await customerCase();
+    const dpd = carrier();
+    const sideId = (
+      await t.post(
+        `/api/v1/cases/${c.id}/side-conversations`,
+        { to: [dpd.desk], subject: 'Parcel 123', body: 'Status?' },
+        agent.token,
+      )
+    ).body.id as string;
+    const closed = await t.patch(`/api/v1/side-conversations/${sideId}`, { state: 'closed' }, agent.token);
+    expect(closed.body.state).toBe('closed');
+    // Unchanged: nothing written.
+    await t.patch(`/api/v1/side-conversations/${sideId}`, { state: 'closed' }, agent.token);
+    const changes = await rows<{ data: { changes: unknown } }>(
+      t.db,
+      sql`select data from domain_events where entity_id = ${c.id} and type = 'case.side_conversation_updated'`,
+    );
+    expect(changes.map((e) => e.data.changes)).toEqual([{ state: { from: 'open', to: 'closed' } }]);
+
+    const ours = (await mailsOf(c.id)).find((m) => m.side_conversation_id === sideId)!;
+    expect(ours.subject).toBe(`[#${c.number}] Parcel 123`);
+    const answer = await receiveMail(
+      t.db,
+      plainMail({
+        from: dpd.desk,
+        to: 'support@steward.localhost',
+        subject: 'Re: Parcel 123',
+        body: 'Delivered.',
+        headers: { 'In-Reply-To': `<${ours.message_id}>` },
+      }),
+    );
+    expect(answer.caseId).toBe(c.id);
+    const side = (await t.get(`/api/v1/cases/${c.id}/side-conversations`, agent.token)).body.items[0];
+    expect(side).toMatchObject({ state: 'open', messages: 2, participants: [dpd.desk] });
+  });
+
+  it('refuses the customer, colleagues, our own addresses; 404 and 409 for gone and merged cases', async () => {
+    const { customer, c } = await customerCase();
+    const colleague = await makeUser(t.db, 'agent');
+    for (const to of [[customer.email!], [colleague.user.email], ['support@steward.localhost']]) {
+      const res = await t.post(`/api/v1/cases/${c.id}/side-conversations`, { to, body: 'Hi' }, agent.token);
+      expect(res.status, to[0]).toBe(422);
+      expect(res.body.error.code).toBe('invalid_participant');
+    }
+    for (const body of [
+      { to: [], body: 'Hi' },
+      { to: ['not an address'], body: 'Hi' },
+      { to: ['a@b.example'], body: ' ' },
+    ]) {
+      const res = await t.post(`/api/v1/cases/${c.id}/side-conversations`, body, agent.token);
+      expect(res.status).toBe(400);
+    }
+    // Nothing was written by the refusals.
+    expect((await t.get(`/api/v1/cases/${c.id}/side-conversations`, agent.token)).body.items).toEqual([]);
+
+    const other = await customerCase();
+    expect((await t.post(`/api/v1/cases/${c.id}/merge`, { intoId: other.c.id }, agent.token)).status).toBe(
+      200,
+    );
+    const merged = await t.post(
+      `/api/v1/cases/${c.id}/side-conversations`,
+      { to: ['x@carrier.example'], body: 'Hi' },
+      agent.token,
+    );
+    expect(merged.status).toBe(409);
+    expect(merged.body.error.code).toBe('case_merged');
+    expect(
+      (
+        await t.post(
+          `/api/v1/cases/${crypto.randomUUID()}/side-conversations`,
+          { to: ['x@c.example'], body: 'Hi' },
+          agent.token,
+        )
+      ).status,
+    ).toBe(404);
+    expect(
+      (
+        await t.post(
+          `/api/v1/side-conversations/${crypto.randomUUID()}/messages`,
+          { body: 'Hi' },
+          agent.token,
+        )
+      ).status,
+    ).toBe(404);
+  });
+});

@@ -1,0 +1,45 @@
+import { z } from 'zod';
+import { Email, Id, IsoDateTime, LIMITS } from './common.js';
+import { MessageBody } from './cases.js';
+
+/** The most third parties one side conversation writes to. */
+export const MAX_SIDE_PARTICIPANTS = 10;
+
+export const SIDE_STATES = ['open', 'closed'] as const;
+export const SideState = z.enum(SIDE_STATES);
+
+export const SideConversation = z.object({
+  id: Id,
+  caseId: Id,
+  subject: z.string(),
+  participants: z.array(z.string()).describe('the third parties written to, and any who answered'),
+  state: SideState.describe('closed: done with; a new message (ours or theirs) opens it again'),
+  messages: z.number().int(),
+  createdBy: z.object({ id: Id, name: z.string() }).nullable(),
+  lastMessageAt: IsoDateTime,
+  createdAt: IsoDateTime,
+});
+export type SideConversation = z.infer<typeof SideConversation>;
+
+export const SideConversationCreate = z.strictObject({
+  to: z
+    .array(Email)
+    .min(1, 'name at least one address')
+    .max(MAX_SIDE_PARTICIPANTS)
+    .describe('the third parties: not the customer, colleagues or our own addresses'),
+  subject: z
+    .string()
+    .trim()
+    .min(1, 'must not be empty')
+    .max(LIMITS.subject)
+    .optional()
+    .describe('the mail subject after the case number; default: the case’s subject'),
+  body: MessageBody,
+});
+export type SideConversationCreate = z.infer<typeof SideConversationCreate>;
+
+export const SideMessageCreate = z.strictObject({ body: MessageBody });
+export type SideMessageCreate = z.infer<typeof SideMessageCreate>;
+
+export const SideConversationUpdate = z.strictObject({ state: SideState });
+export type SideConversationUpdate = z.infer<typeof SideConversationUpdate>;

@@ -1,0 +1,255 @@
+// Side conversations on the case page: asking a third party (a carrier, a supplier) about the
+// case by e-mail, apart from the customer. The panel lists them and starts, continues, closes and
+// reopens them; their messages show in the conversation as internal notes.
+import { useEffect, useRef, useState } from 'react';
+import {
+  SideConversationCreate,
+  SideMessageCreate,
+  type SideConversation,
+} from '../../shared/schemas/side-conversations.js';
+import { api, toApiError } from '../lib/api.js';
+import { formatDateTime } from '../lib/format.js';
+import type { Case, Items } from '../lib/types.js';
+import { useApi } from '../lib/use-api.js';
+
+/** "a@x.example, b@y.example" or one per line, as the API's list. */
+const addressesOf = (text: string) =>
+  text
+    .split(/[\s,;]+/)
+    .map((a) => a.trim())
+    .filter(Boolean);
+
+export function SideConversations(props: {
+  c: Case;
+  /** Changes when the case's messages do (a third party's answer): the list is read again. */
+  refreshKey: unknown;
+  /** After a message of ours: the conversation shows it. */
+  onChanged(): void;
+}) {
+  const { c } = props;
+  const sides = useApi<Items<SideConversation>>(`/cases/${c.id}/side-conversations`, undefined, {
+    keepPrevious: true,
+  });
+  const reload = sides.reload;
+  const first = useRef(true);
+  useEffect(() => {
+    if (first.current) first.current = false;
+    else reload();
+  }, [props.refreshKey, reload]);
+  const [writing, setWriting] = useState<'new' | string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const items = sides.data?.items ?? [];
+  const merged = c.mergedIntoId !== null;
+
+  async function run(action: () => Promise<unknown>) {
+    setBusy(true);
+    setError(null);
+    try {
+      await action();
+      setWriting(null);
+      reload();
+      props.onChanged();
+      return true;
+    } catch (err) {
+      setError(toApiError(err).message);
+      return false;
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <section className="card panel" aria-labelledby="side-title" data-testid="side-conversations">
+      <h2 id="side-title">Side conversations</h2>
+      <p className="muted panel__hint">
+        Ask a carrier, a supplier or a colleague elsewhere by e-mail; the customer sees none of it.
+      </p>
+      {sides.error && <p className="muted">{sides.error.message}</p>}
+      {sides.data && items.length === 0 && <p className="muted">None.</p>}
+      {items.length > 0 && (
+        <ul className="side-list">
+          {items.map((s) => (
+            <li key={s.id} className="side-item" data-testid="side-conversation" data-state={s.state}>
+              <div className="side-item__head">
+                <strong className="side-item__subject">{s.subject}</strong>
+                {s.state === 'closed' && <span className="badge">Closed</span>}
+              </div>
+              <p className="muted side-item__meta">
+                With {s.participants.join(', ')} · {s.messages} {s.messages === 1 ? 'message' : 'messages'} ·
+                last <time dateTime={s.lastMessageAt}>{formatDateTime(s.lastMessageAt)}</time>
+              </p>
+              {writing === s.id ? (
+                <SideMessageForm
+                  label={`Write to ${s.participants.join(', ')}`}
+                  busy={busy}
+                  onCancel={() => setWriting(null)}
+                  onSend={(body) => run(() => api.post(`/side-conversations/${s.id}/messages`, body))}
+                />
+              ) : (
+                !merged && (
+                  <div className="panel__actions">
+                    <button
+                      type="button"
+                      className="button button--small"
+                      onClick={() => setWriting(s.id)}
+                      aria-label={`Write in “${s.subject}”`}
+                    >
+                      Write
+                    </button>
+                    <button
+                      type="button"
+                      className="button button--ghost button--small"
+                      disabled={busy}
+                      onClick={() =>
+                        void run(() =>
+                          api.patch(`/side-conversations/${s.id}`, {
+                            state: s.state === 'open' ? 'closed' : 'open',
+                          }),
+                        )
+                      }
+                    >
+                      {s.state === 'open' ? 'Close' : 'Open again'}
+                    </button>
+                  </div>
+                )
+              )}
+            </li>
+          ))}
+        </ul>
+      )}
+      {error && (
+        <p className="field__error" role="alert" data-testid="side-error">
+          {error}
+        </p>
+      )}
+      {writing === 'new' && (
+        <NewSideConversation
+          c={c}
+          busy={busy}
+          onCancel={() => setWriting(null)}
+          onSend={(body) => run(() => api.post(`/cases/${c.id}/side-conversations`, body))}
+        />
+      )}
+      {writing === null && !merged && (
+        <div className="panel__actions">
+          <button type="button" className="button button--small" onClick={() => setWriting('new')}>
+            New side conversation
+          </button>
+        </div>
+      )}
+    </section>
+  );
+}
+
+function NewSideConversation(props: {
+  c: Case;
+  busy: boolean;
+  onCancel(): void;
+  onSend(body: SideConversationCreate): Promise<boolean>;
+}) {
+  const [to, setTo] = useState('');
+  const [subject, setSubject] = useState('');
+  const [body, setBody] = useState('');
+  const [problem, setProblem] = useState<string | null>(null);
+
+  function send() {
+    const parsed = SideConversationCreate.safeParse({
+      to: addressesOf(to),
+      ...(subject.trim() ? { subject } : {}),
+      body,
+    });
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0]!;
+      setProblem(
+        `${issue.path[0] === 'to' ? 'To' : issue.path[0] === 'body' ? 'Message' : 'Subject'}: ${issue.message}`,
+      );
+      return;
+    }
+    setProblem(null);
+    void props.onSend(parsed.data);
+  }
+
+  return (
+    <form
+      className="side-form"
+      aria-label="New side conversation"
+      noValidate
+      onSubmit={(e) => {
+        e.preventDefault();
+        send();
+      }}
+    >
+      <label htmlFor="side-to">To</label>
+      <input
+        id="side-to"
+        type="text"
+        value={to}
+        placeholder="claims@carrier.example"
+        onChange={(e) => setTo(e.target.value)}
+        autoComplete="off"
+      />
+      <label htmlFor="side-subject">Subject</label>
+      <input
+        id="side-subject"
+        type="text"
+        value={subject}
+        placeholder={props.c.subject}
+        onChange={(e) => setSubject(e.target.value)}
+      />
+      <label htmlFor="side-body">Message</label>
+      <textarea id="side-body" rows={4} value={body} onChange={(e) => setBody(e.target.value)} />
+      {problem && (
+        <p className="field__error" role="alert">
+          {problem}
+        </p>
+      )}
+      <div className="panel__actions">
+        <button type="submit" className="button button--primary button--small" disabled={props.busy}>
+          {props.busy ? 'Sending…' : 'Send'}
+        </button>
+        <button type="button" className="button button--small" onClick={props.onCancel}>
+          Cancel
+        </button>
+      </div>
+    </form>
+  );
+}
+
+function SideMessageForm(props: {
+  label: string;
+  busy: boolean;
+  onCancel(): void;
+  onSend(body: SideMessageCreate): Promise<boolean>;
+}) {
+  const [body, setBody] = useState('');
+  const parsed = SideMessageCreate.safeParse({ body });
+  return (
+    <form
+      className="side-form"
+      aria-label={props.label}
+      noValidate
+      onSubmit={(e) => {
+        e.preventDefault();
+        if (parsed.success) void props.onSend(parsed.data);
+      }}
+    >
+      <label htmlFor="side-reply" className="visually-hidden">
+        {props.label}
+      </label>
+      <textarea id="side-reply" rows={3} value={body} onChange={(e) => setBody(e.target.value)} />
+      <div className="panel__actions">
+        <button
+          type="submit"
+          className="button button--primary button--small"
+          disabled={props.busy || !parsed.success}
+        >
+          {props.busy ? 'Sending…' : 'Send'}
+        </button>
+        <button type="button" className="button button--small" onClick={props.onCancel}>
+          Cancel
+        </button>
+      </div>
+    </form>
+  );
+}
