@@ -57,5 +57,6 @@ export const NOTIFICATION_KIND_LABELS: Record<NotificationKind, string> = {
   promise_breached: 'A promise is missed on my case, one I follow, or my team’s unassigned one',
   follow_up_due:
     'A waiting case opens again at its follow-up time: my case, one I follow, or my team’s unassigned one',
-  side_reply: 'A third party answers a side conversation on my case, one I follow, or my team’s unassigned one',
+  side_reply:
+    'A third party answers a side conversation on my case, one I follow, or my team’s unassigned one',
 };

@@ -346,6 +346,7 @@ function CasePage({ id }: { id: string }) {
           <CustomerPanel c={c} others={customerCases} />
           <TagEditor c={c} save={save} locked={locked} />
           <CcEditor c={c} save={save} locked={locked} />
+          <SideConversations c={c} refreshKey={messageCount} onChanged={reloadMessages} />
           {fields.data && (
             <CustomFieldsPanel
               key={c.updatedAt}
@@ -367,7 +368,6 @@ function CasePage({ id }: { id: string }) {
                   }
             }
           />
-          <SideConversations c={c} refreshKey={messageCount} onChanged={reloadMessages} />
           <LinkedCases
             c={c}
             suggestions={customerCases.data?.items.filter((o) => o.id !== c.id) ?? []}

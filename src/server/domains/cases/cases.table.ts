@@ -167,10 +167,7 @@ export const messages = pgTable(
   (t) => [
     index('messages_case').on(t.caseId, t.createdAt),
     index('messages_search').using('gin', t.searchVector),
-    check(
-      'messages_author_type_ck',
-      sql`${t.authorType} in ('agent', 'customer', 'system', 'third_party')`,
-    ),
+    check('messages_author_type_ck', sql`${t.authorType} in ('agent', 'customer', 'system', 'third_party')`),
     check('messages_side_internal_ck', sql`${t.sideConversationId} is null or not ${t.public}`),
   ],
 );
