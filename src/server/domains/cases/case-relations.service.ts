@@ -10,7 +10,15 @@ import { domainEvents } from '../domain-events/domain-events.table.js';
 import { recordDomainEvent, recordDomainEvents } from '../domain-events/domain-events.repo.js';
 import { moveFollowers } from '../notifications/notifications.service.js';
 import * as repo from './cases.repo.js';
-import { attachments, caseLinks, casePresence, casePromises, cases, messages } from './cases.table.js';
+import {
+  attachments,
+  caseLinks,
+  casePresence,
+  casePromises,
+  cases,
+  messages,
+  sideConversations,
+} from './cases.table.js';
 import { refreshNextDue } from './clocks.js';
 
 /**
@@ -40,6 +48,11 @@ export async function mergeCases(db: Database, actor: Actor, sourceId: string, t
       .where(eq(messages.caseId, sourceId))
       .returning({ id: messages.id });
     await tx.update(attachments).set({ caseId: targetId }).where(eq(attachments.caseId, sourceId));
+    // Its side conversations go along (their messages did): the third parties' answers follow.
+    await tx
+      .update(sideConversations)
+      .set({ caseId: targetId, updatedAt: new Date() })
+      .where(eq(sideConversations.caseId, sourceId));
     // Links of the source become links of the target (without duplicates or self-links).
     const links = await tx
       .select()

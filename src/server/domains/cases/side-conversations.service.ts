@@ -262,7 +262,8 @@ export async function sideConversationByToken(tx: Database, tokens: string[]) {
 /**
  * A third party's answer (inbound mail): their message in the conversation, which opens again;
  * a new sender joins its participants (a colleague of theirs answering). Returns the message id,
- * or null when its case is deleted or merged (the mail is then kept as ignored by the caller).
+ * or null when its case is deleted (the mail is then kept as ignored by the caller; a merge moves
+ * side conversations along with the messages).
  */
 export async function receiveSideMessage(
   tx: Database,

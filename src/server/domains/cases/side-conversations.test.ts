@@ -238,10 +238,31 @@ describe('side conversations', () => {
     // Nothing was written by the refusals.
     expect((await t.get(`/api/v1/cases/${c.id}/side-conversations`, agent.token)).body.items).toEqual([]);
 
+    // Merged, its side conversations go along, and an answer follows them there.
+    const asked = await t.post(
+      `/api/v1/cases/${c.id}/side-conversations`,
+      { to: ['desk@supplier.example'], body: 'Spare part?' },
+      agent.token,
+    );
+    expect(asked.status).toBe(201);
     const other = await customerCase();
     expect((await t.post(`/api/v1/cases/${c.id}/merge`, { intoId: other.c.id }, agent.token)).status).toBe(
       200,
     );
+    const moved = (await t.get(`/api/v1/cases/${other.c.id}/side-conversations`, agent.token)).body.items;
+    expect(moved.map((s: { id: string; caseId: string }) => [s.id, s.caseId])).toEqual([
+      [asked.body.id, other.c.id],
+    ]);
+    const sideMail = (await mailsOf(c.id)).find((m) => m.side_conversation_id === asked.body.id)!;
+    const answer = await receiveMail(
+      t.db,
+      plainMail({
+        from: 'desk@supplier.example',
+        to: await replyAddressOf(sideMail.raw!),
+        body: 'In stock.',
+      }),
+    );
+    expect(answer.caseId).toBe(other.c.id);
     const merged = await t.post(
       `/api/v1/cases/${c.id}/side-conversations`,
       { to: ['x@carrier.example'], body: 'Hi' },

@@ -478,7 +478,7 @@ async function processMail(
       { address: from.address, name: from.name },
       body,
     );
-    if (!side) return ignore('its side conversation’s case is deleted or merged', null);
+    if (!side) return ignore('its side conversation’s case is deleted', null);
     return keepCaseMail(side.caseId, side.messageId, null, `side conversation (${thread.by})`, thread.sideId);
   }
 
