@@ -10,6 +10,7 @@ import { createCalendar } from '../domains/calendars/calendars.service.js';
 import { listCustomers } from '../domains/customers/customers.service.js';
 import { applyCaseUpdate, createCase } from '../domains/cases/cases.service.js';
 import { addMessage } from '../domains/cases/messages.service.js';
+import { receiveSideMessage, startSideConversation } from '../domains/cases/side-conversations.service.js';
 import { listOrganizations } from '../domains/organizations/organizations.service.js';
 import { createTeam, updateAgentProfile } from '../domains/teams/teams.service.js';
 import { listUsers } from '../domains/users/users.service.js';
@@ -189,6 +190,7 @@ export async function seedDemoCases(db: Database) {
   const now = Date.now();
   const hours = (h: number) => new Date(now - h * 3_600_000).toISOString();
   let created = 0;
+  let sideAnswers = 0;
   for (let i = 0; i < DEMO_CASES; i++) {
     const customer = faker.helpers.arrayElement(customers);
     const [category, subjectT, bodyT] = faker.helpers.arrayElement(SUBJECTS);
@@ -271,6 +273,24 @@ export async function seedDemoCases(db: Database) {
     });
     if (stage === 'solved') {
       await db.transaction((tx) => applyCaseUpdate(tx, actor, c.id, { status: 'solved' }));
+    }
+    // A late delivery still being looked into: the agent asked the carrier in a side
+    // conversation, and every other time the carrier has answered.
+    if (category === 'late_delivery' && stage === 'replied') {
+      const side = await startSideConversation(db, agentActor, c.id, {
+        to: ['claims@boxly.example'],
+        subject: `Where is the parcel of ${ref}?`,
+        body: `Hello, our customer has not received ${ref}. Could you tell us where the parcel is and when it will be delivered?`,
+      });
+      if (++sideAnswers % 2 === 1)
+        await db.transaction((tx) =>
+          receiveSideMessage(
+            tx,
+            side.id,
+            { address: 'claims@boxly.example', name: 'Boxly Claims' },
+            `The parcel of ${ref} was held at our Leipzig hub after a sorting fault. It goes out on tomorrow's first tour.`,
+          ),
+        );
     }
   }
   return { cases: created, teams: 3, agreements: 3, calendars: 3 };
