@@ -111,6 +111,7 @@ describe('e-mail both ways', () => {
   let caseId: string;
   let caseNumber: number;
   let firstMessageId: string;
+  let ack: ReceivedMail;
   let reply: ReceivedMail;
 
   it('a mail sent to Steward by an ordinary SMTP client opens a case', async () => {
@@ -134,6 +135,16 @@ describe('e-mail both ways', () => {
     expect(messages.map((m) => [m.authorType, m.public, m.body])).toEqual([
       ['customer', true, 'Hello,\n\nmy order 4711 was due on Monday and has not arrived yet.\n\nKim'],
     ]);
+    // The sender hears at once that we have it: on the case's thread, marked automatic.
+    ack = (await mailbox.waitFor(1, 20_000))[0]!;
+    expect(ack.to).toEqual([KIM]);
+    expect(ack.parsed.subject).toBe(`Re: [#${caseNumber}] Order 4711 has not arrived`);
+    expect(ack.header('In-Reply-To')).toBe(`<${firstMessageId}>`);
+    expect(ack.header('Auto-Submitted')).toBe('auto-generated');
+    expect(ack.header('Reply-To')).toMatch(/^support\+[a-z2-7]{16}@steward\.localhost$/);
+    expect(ack.parsed.text?.split('\n')[0]).toBe(
+      `We have your request #${caseNumber}, "Order 4711 has not arrived".`,
+    );
   });
 
   it('the agent’s reply arrives in the sender’s mailbox, threaded, with the case’s reply address', async () => {
@@ -142,15 +153,15 @@ describe('e-mail both ways', () => {
       public: true,
     });
     expect(res.status).toBe(201);
-    reply = (await mailbox.waitFor(1, 20_000))[0]!;
+    reply = (await mailbox.waitFor(2, 20_000))[1]!;
     expect(reply!.from).toBe(SUPPORT);
     expect(reply!.to).toEqual([KIM]);
     expect(reply!.header('From')).toBe(`"Ava Agent (Steward Support)" <${SUPPORT}>`);
     expect(reply!.header('To')).toBe(`Kim Nguyen <${KIM}>`);
     expect(reply!.parsed.subject).toBe(`Re: [#${caseNumber}] Order 4711 has not arrived`);
     expect(reply!.header('In-Reply-To')).toBe(`<${firstMessageId}>`);
-    expect(reply!.header('References')).toBe(`<${firstMessageId}>`);
-    expect(reply!.header('Reply-To')).toMatch(/^support\+[a-z2-7]{16}@steward\.localhost$/);
+    expect(reply!.header('References')).toBe(`<${firstMessageId}> ${ack.header('Message-ID')}`);
+    expect(reply!.header('Reply-To')).toBe(ack.header('Reply-To'));
     expect(reply!.header('X-Steward-Mail')).toBe('1');
     expect(reply!.header('Auto-Submitted')).toBe('');
     expect(reply!.parsed.text?.trim()).toBe(
@@ -158,12 +169,16 @@ describe('e-mail both ways', () => {
     );
     // The outbox says it went: the sender marks it sent once the SMTP exchange is over, a moment
     // after the mailbox has it.
+    // Newest first: the reply, then the acknowledgement (no case message of its own).
     const outbox = async () => (await call('GET', `/mail?direction=out&caseId=${caseId}`)).body.items;
     await expect
       .poll(async () => (await outbox()).map((m: any) => [m.status, m.caseMessageId, m.attempts]), {
         timeout: 10_000,
       })
-      .toEqual([['sent', res.body.id, 1]]);
+      .toEqual([
+        ['sent', res.body.id, 1],
+        ['sent', null, 1],
+      ]);
     const out = await outbox();
     expect(`<${out[0].messageId}>`).toBe(reply!.header('Message-ID'));
   });
@@ -219,7 +234,7 @@ describe('e-mail both ways', () => {
     );
 
     await call('POST', `/cases/${caseId}/messages`, { body: 'Noted: the neighbour it is.', public: true });
-    const [, second] = await mailbox.waitFor(2, 20_000);
+    const [, , second] = await mailbox.waitFor(3, 20_000);
     expect(second!.header('In-Reply-To')).toBe(`<${customerId}>`);
     expect(second!.header('References').split(' ')).toEqual(
       expect.arrayContaining([`<${firstMessageId}>`, replyId, `<${customerId}>`]),
