@@ -204,15 +204,26 @@ function NewSideConversation(props: {
           {problem}
         </p>
       )}
-      <div className="panel__actions">
-        <button type="submit" className="button button--primary button--small" disabled={props.busy}>
-          {props.busy ? 'Sending…' : 'Send'}
-        </button>
-        <button type="button" className="button button--small" onClick={props.onCancel}>
-          Cancel
-        </button>
-      </div>
+      <SendOrCancel busy={props.busy} onCancel={props.onCancel} />
     </form>
+  );
+}
+
+/** The two buttons under a side conversation's form. */
+function SendOrCancel(props: { busy: boolean; disabled?: boolean; onCancel(): void }) {
+  return (
+    <div className="panel__actions">
+      <button
+        type="submit"
+        className="button button--primary button--small"
+        disabled={props.busy || props.disabled}
+      >
+        {props.busy ? 'Sending…' : 'Send'}
+      </button>
+      <button type="button" className="button button--small" onClick={props.onCancel}>
+        Cancel
+      </button>
+    </div>
   );
 }
 
@@ -238,18 +249,7 @@ function SideMessageForm(props: {
         {props.label}
       </label>
       <textarea id="side-reply" rows={3} value={body} onChange={(e) => setBody(e.target.value)} />
-      <div className="panel__actions">
-        <button
-          type="submit"
-          className="button button--primary button--small"
-          disabled={props.busy || !parsed.success}
-        >
-          {props.busy ? 'Sending…' : 'Send'}
-        </button>
-        <button type="button" className="button button--small" onClick={props.onCancel}>
-          Cancel
-        </button>
-      </div>
+      <SendOrCancel busy={props.busy} disabled={!parsed.success} onCancel={props.onCancel} />
     </form>
   );
 }

@@ -86,14 +86,14 @@ async function lockOpenCase(tx: Database, caseId: string) {
   return c;
 }
 
-/** The agent's signature, for the mail (as their replies to customers carry it). */
-async function signatureOf(tx: Database, actor: Actor): Promise<string | null> {
-  if (!actor.userId) return null;
-  const [u] = await rows<{ signature: string | null }>(
+/** The writing agent's name and signature, for the mail (as their replies to customers carry them). */
+async function authorOf(tx: Database, actor: Actor) {
+  if (!actor.userId) return { name: null, signature: null };
+  const [u] = await rows<{ name: string; signature: string | null }>(
     tx,
-    sql`select signature from users where id = ${actor.userId}`,
+    sql`select name, signature from users where id = ${actor.userId}`,
   );
-  return u?.signature ?? null;
+  return { name: u?.name ?? null, signature: u?.signature ?? null };
 }
 
 /**
@@ -121,18 +121,16 @@ async function writeSideMessage(
     })
     .returning({ id: messages.id });
   const [to, ...cc] = side.participants;
-  const [author] = actor.userId
-    ? await rows<{ name: string }>(tx, sql`select name from users where id = ${actor.userId}`)
-    : [];
+  const author = await authorOf(tx, actor);
   await queueMail(tx, {
     to: to!,
     cc,
     subject: caseMailSubject(side.caseNumber, side.subject, false),
-    text: withSignature(body, await signatureOf(tx, actor)),
+    text: withSignature(body, author.signature),
     caseId: side.caseId,
     caseMessageId: msg!.id,
     sideConversationId: side.id,
-    fromName: author?.name ?? null,
+    fromName: author.name,
   });
   return msg!.id;
 }
@@ -183,12 +181,30 @@ export async function startSideConversation(
   return (await readSide(db, id))!;
 }
 
-/** The side conversation with its case, locked; 404 when either is gone. */
-async function lockSide(tx: Database, id: string) {
+/**
+ * The side conversation and its case, both locked, the case first (as a merge takes them, so the
+ * two cannot deadlock). A merge moves side conversations: the one read is then on the merged
+ * case, which is refused (409), or already on the case it went into. Null when either is gone.
+ */
+async function lockSideAndCase(tx: Database, id: string) {
+  const [found] = await tx
+    .select({ caseId: sideConversations.caseId })
+    .from(sideConversations)
+    .where(eq(sideConversations.id, id));
+  if (!found) return null;
+  const c = await lockCase(tx, found.caseId);
+  if (!c) return null;
   const [side] = await tx.select().from(sideConversations).where(eq(sideConversations.id, id)).for('update');
-  if (!side) throw notFound('side conversation');
-  const c = await lockOpenCase(tx, side.caseId);
-  return { side, c };
+  return side ? { side, c } : null;
+}
+
+/** lockSideAndCase for staff's changes: 404 when gone, 409 when the case was merged. */
+async function lockSide(tx: Database, id: string) {
+  const found = await lockSideAndCase(tx, id);
+  if (!found) throw notFound('side conversation');
+  if (found.c.mergedIntoId || found.side.caseId !== found.c.id)
+    throw conflict('case_merged', `case #${found.c.number} was merged: write in the case it was merged into`);
+  return found;
 }
 
 /** Our next message in a side conversation (a closed one opens again). */
@@ -271,14 +287,9 @@ export async function receiveSideMessage(
   from: { address: string; name: string | null },
   body: string,
 ): Promise<{ caseId: string; messageId: string } | null> {
-  const [side] = await tx
-    .select()
-    .from(sideConversations)
-    .where(eq(sideConversations.id, sideId))
-    .for('update');
-  if (!side) return null;
-  const c = await lockCase(tx, side.caseId);
-  if (!c || c.mergedIntoId) return null;
+  const found = await lockSideAndCase(tx, sideId);
+  if (!found || found.c.mergedIntoId || found.side.caseId !== found.c.id) return null;
+  const { side, c } = found;
   const address = from.address.toLowerCase();
   const [msg] = await tx
     .insert(messages)
