@@ -590,6 +590,13 @@ describe('side conversations', () => {
     await eventually(() => text(page.getByTestId('side-error'))).toContain('the case’s customer');
     await panel.getByLabel('To').fill('claims@carrier.example');
     await panel.getByLabel('Subject').fill('Parcel 00340434');
+    // The shipping label goes with it: uploaded to the case as it is chosen.
+    await panel.getByLabel('Files').setInputFiles({
+      name: 'shipping-label.png',
+      mimeType: 'image/png',
+      buffer: Buffer.from('a label'),
+    });
+    await eventually(() => text(panel.getByTestId('side-files'))).toBe('shipping-label.png');
     await panel.getByRole('button', { name: 'Send' }).click();
     const item = panel.getByTestId('side-conversation');
     await eventually(() => item.count()).toBe(1);
@@ -600,6 +607,7 @@ describe('side conversations', () => {
     expect(await text(messages.last().getByTestId('internal-label'))).toBe(
       'Side conversation · not visible to the customer',
     );
+    expect(await text(messages.last())).toContain('shipping-label.png');
 
     // The carrier answers by mail to the conversation's address: it shows without a reload.
     const [mail] = await rows<{ raw: Uint8Array }>(

@@ -5,6 +5,9 @@ import { MessageBody } from './cases.js';
 /** The most third parties one side conversation writes to. */
 export const MAX_SIDE_PARTICIPANTS = 10;
 
+/** Files uploaded to the case first (POST /cases/:id/attachments), sent with the message. */
+const SideFiles = z.array(Id).max(20).optional().describe('files uploaded to the case, sent with the mail');
+
 export const SIDE_STATES = ['open', 'closed'] as const;
 export const SideState = z.enum(SIDE_STATES);
 
@@ -35,10 +38,11 @@ export const SideConversationCreate = z.strictObject({
     .optional()
     .describe('the mail subject after the case number; default: the case’s subject'),
   body: MessageBody,
+  attachmentIds: SideFiles,
 });
 export type SideConversationCreate = z.infer<typeof SideConversationCreate>;
 
-export const SideMessageCreate = z.strictObject({ body: MessageBody });
+export const SideMessageCreate = z.strictObject({ body: MessageBody, attachmentIds: SideFiles });
 export type SideMessageCreate = z.infer<typeof SideMessageCreate>;
 
 export const SideConversationUpdate = z.strictObject({ state: SideState });

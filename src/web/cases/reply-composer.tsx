@@ -43,7 +43,7 @@ function saveDraft(caseId: string, draft: Draft | null) {
  * `application/json` and `text/plain` uploads before the upload route sees the bytes (it answers
  * 422 invalid_attachment / 400 invalid_json); such files are sent again as octet-stream.
  */
-async function uploadFile(caseId: string, file: File): Promise<Attachment> {
+export async function uploadFile(caseId: string, file: File): Promise<Attachment> {
   const type = file.type || 'application/octet-stream';
   const path = `/cases/${caseId}/attachments`;
   try {

@@ -11,6 +11,8 @@ import { api, toApiError } from '../lib/api.js';
 import { formatDateTime } from '../lib/format.js';
 import type { Case, Items } from '../lib/types.js';
 import { useApi } from '../lib/use-api.js';
+import type { Attachment } from '../lib/types.js';
+import { uploadFile } from './reply-composer.js';
 
 /** "a@x.example, b@y.example" or one per line, as the API's list. */
 const addressesOf = (text: string) =>
@@ -81,6 +83,7 @@ export function SideConversations(props: {
               </p>
               {writing === s.id ? (
                 <SideMessageForm
+                  caseId={c.id}
                   label={`Write to ${s.participants.join(', ')}`}
                   busy={busy}
                   onCancel={() => setWriting(null)}
@@ -152,12 +155,14 @@ function NewSideConversation(props: {
   const [subject, setSubject] = useState('');
   const [body, setBody] = useState('');
   const [problem, setProblem] = useState<string | null>(null);
+  const files = useSideFiles(props.c.id);
 
   function send() {
     const parsed = SideConversationCreate.safeParse({
       to: addressesOf(to),
       ...(subject.trim() ? { subject } : {}),
       body,
+      ...(files.ids.length ? { attachmentIds: files.ids } : {}),
     });
     if (!parsed.success) {
       const issue = parsed.error.issues[0]!;
@@ -199,13 +204,59 @@ function NewSideConversation(props: {
       />
       <label htmlFor="side-body">Message</label>
       <textarea id="side-body" rows={4} value={body} onChange={(e) => setBody(e.target.value)} />
+      <SideFilesInput id="side-files" files={files} />
       {problem && (
         <p className="field__error" role="alert">
           {problem}
         </p>
       )}
-      <SendOrCancel busy={props.busy} onCancel={props.onCancel} />
+      <SendOrCancel busy={props.busy} disabled={files.uploading > 0} onCancel={props.onCancel} />
     </form>
+  );
+}
+
+/** Files sent with a side message: uploaded to the case as they are chosen. */
+function useSideFiles(caseId: string) {
+  const [files, setFiles] = useState<Attachment[]>([]);
+  const [uploading, setUploading] = useState(0);
+  const [error, setError] = useState<string | null>(null);
+  async function add(list: FileList | null) {
+    setError(null);
+    for (const file of Array.from(list ?? [])) {
+      setUploading((n) => n + 1);
+      try {
+        const uploaded = await uploadFile(caseId, file);
+        setFiles((f) => [...f, uploaded]);
+      } catch (err) {
+        setError(`${file.name}: ${toApiError(err).message}`);
+      } finally {
+        setUploading((n) => n - 1);
+      }
+    }
+  }
+  return { files, uploading, error, add, ids: files.map((f) => f.id) };
+}
+
+function SideFilesInput(props: { id: string; files: ReturnType<typeof useSideFiles> }) {
+  const { files } = props;
+  return (
+    <>
+      <label htmlFor={props.id}>Files</label>
+      <input id={props.id} type="file" multiple onChange={(e) => void files.add(e.target.files)} />
+      {files.files.length > 0 && (
+        <ul className="side-form__files" data-testid="side-files">
+          {files.files.map((f) => (
+            <li key={f.id}>{f.filename}</li>
+          ))}
+        </ul>
+      )}
+      {files.uploading > 0 && <p className="muted">Uploading…</p>}
+      {files.error && (
+        <p className="field__error" role="alert">
+          {files.error}
+        </p>
+      )}
+    </>
   );
 }
 
@@ -228,13 +279,18 @@ function SendOrCancel(props: { busy: boolean; disabled?: boolean; onCancel(): vo
 }
 
 function SideMessageForm(props: {
+  caseId: string;
   label: string;
   busy: boolean;
   onCancel(): void;
   onSend(body: SideMessageCreate): Promise<boolean>;
 }) {
   const [body, setBody] = useState('');
-  const parsed = SideMessageCreate.safeParse({ body });
+  const files = useSideFiles(props.caseId);
+  const parsed = SideMessageCreate.safeParse({
+    body,
+    ...(files.ids.length ? { attachmentIds: files.ids } : {}),
+  });
   return (
     <form
       className="side-form"
@@ -249,7 +305,12 @@ function SideMessageForm(props: {
         {props.label}
       </label>
       <textarea id="side-reply" rows={3} value={body} onChange={(e) => setBody(e.target.value)} />
-      <SendOrCancel busy={props.busy} disabled={!parsed.success} onCancel={props.onCancel} />
+      <SideFilesInput id="side-reply-files" files={files} />
+      <SendOrCancel
+        busy={props.busy}
+        disabled={!parsed.success || files.uploading > 0}
+        onCancel={props.onCancel}
+      />
     </form>
   );
 }

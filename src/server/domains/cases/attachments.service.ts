@@ -1,7 +1,7 @@
 // Files on cases, stored in the database (every node can serve them). Uploaded to a case first,
 // then attached to the message that sends them. Served only to those who may see the message.
 import { createHash } from 'node:crypto';
-import { and, eq } from 'drizzle-orm';
+import { and, eq, inArray, isNull } from 'drizzle-orm';
 import type { Database } from '../../../db/client.js';
 import type { Actor } from '../../lib/actor.js';
 import { isStaff } from '../../lib/actor.js';
@@ -142,4 +142,32 @@ export async function readAttachment(db: Database, actor: Actor, id: string) {
     .where(and(eq(attachmentBlobs.attachmentId, id)));
   if (!blob) throw unprocessable('attachment_missing', 'the file’s content is missing');
   return { ...row.a, data: blob.data };
+}
+
+/**
+ * Checks that files the actor uploaded to this case (staff: anyone's), not yet on a message, are
+ * these: else 422 `invalid_reference`, nothing written. Then `attachToMessage` puts them on it.
+ */
+export async function checkUnattachedFiles(tx: Database, actor: Actor, caseId: string, ids: readonly string[]) {
+  if (ids.length === 0) return;
+  const files = await tx
+    .select()
+    .from(attachments)
+    .where(and(inArray(attachments.id, [...ids]), eq(attachments.caseId, caseId), isNull(attachments.messageId)));
+  const mine = files.filter((f) => isStaff(actor) || f.uploadedBy === actor.userId);
+  if (mine.length !== new Set(ids).size) {
+    throw unprocessable(
+      'invalid_reference',
+      'body.attachmentIds: upload the files to this case first; each file goes on one message',
+    );
+  }
+}
+
+/** Puts checked files (checkUnattachedFiles) on the message. */
+export async function attachToMessage(tx: Database, ids: readonly string[], messageId: string) {
+  if (ids.length === 0) return;
+  await tx
+    .update(attachments)
+    .set({ messageId })
+    .where(inArray(attachments.id, [...ids]));
 }

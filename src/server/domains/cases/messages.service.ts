@@ -19,6 +19,7 @@ import { onAgentReply, onCustomerMessage, type ClockCase } from './clocks.js';
 import { mailCaseMessage } from '../mail/mail.service.js';
 import { assertCustomerNotBlocked } from '../mail/blocked-senders.service.js';
 import { noteCustomerContact } from '../signals/open-signals.js';
+import { attachToMessage, checkUnattachedFiles } from './attachments.service.js';
 
 type Row = typeof messages.$inferSelect;
 
@@ -169,25 +170,7 @@ export async function addMessage(
       }
     }
     const at = input.createdAt ? new Date(input.createdAt) : new Date();
-    if (input.attachmentIds?.length) {
-      const files = await tx
-        .select()
-        .from(attachments)
-        .where(
-          and(
-            inArray(attachments.id, input.attachmentIds),
-            eq(attachments.caseId, caseId),
-            isNull(attachments.messageId),
-          ),
-        );
-      const mine = files.filter((f) => staff || f.uploadedBy === actor.userId);
-      if (mine.length !== new Set(input.attachmentIds).size) {
-        throw unprocessable(
-          'invalid_reference',
-          'body.attachmentIds: upload the files to this case first; each file goes on one message',
-        );
-      }
-    }
+    await checkUnattachedFiles(tx, actor, caseId, input.attachmentIds ?? []);
     const [msg] = await tx
       .insert(messages)
       .values({
@@ -205,12 +188,7 @@ export async function addMessage(
         createdAt: at,
       })
       .returning();
-    if (input.attachmentIds?.length) {
-      await tx
-        .update(attachments)
-        .set({ messageId: msg!.id })
-        .where(inArray(attachments.id, input.attachmentIds));
-    }
+    await attachToMessage(tx, input.attachmentIds ?? [], msg!.id);
     await recordDomainEvent(tx, actor, {
       type: input.public ? (from === 'agent' ? 'case.replied' : 'case.customer_message') : 'case.note_added',
       entityType: 'case',

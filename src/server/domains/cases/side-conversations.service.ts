@@ -18,7 +18,9 @@ import { conflict, notFound } from '../../lib/errors.js';
 import * as policy from '../../policies/cases.js';
 import { recordDomainEvent } from '../domain-events/domain-events.repo.js';
 import { caseMailSubject, newReplyToken, withSignature } from '../mail/compose.js';
+import { mailFilesOf } from '../mail/mail.service.js';
 import { queueMail } from '../mail/outbox.js';
+import { attachToMessage, checkUnattachedFiles } from './attachments.service.js';
 import { lockCase } from './cases.repo.js';
 import { messages, sideConversations } from './cases.table.js';
 import { checkOtherRecipients } from './recipients.js';
@@ -104,9 +106,12 @@ async function writeSideMessage(
   tx: Database,
   actor: Actor,
   side: { id: string; caseId: string; caseNumber: number; subject: string; participants: string[] },
-  body: string,
+  input: { body: string; attachmentIds?: string[] },
   at: Date,
 ): Promise<string> {
+  const files = input.attachmentIds ?? [];
+  await checkUnattachedFiles(tx, actor, side.caseId, files);
+  const body = input.body;
   const [msg] = await tx
     .insert(messages)
     .values({
@@ -120,6 +125,7 @@ async function writeSideMessage(
       createdAt: at,
     })
     .returning({ id: messages.id });
+  await attachToMessage(tx, files, msg!.id);
   const [to, ...cc] = side.participants;
   const author = await authorOf(tx, actor);
   await queueMail(tx, {
@@ -131,6 +137,7 @@ async function writeSideMessage(
     caseMessageId: msg!.id,
     sideConversationId: side.id,
     fromName: author.name,
+    attachments: (await mailFilesOf(tx, [msg!.id])).get(msg!.id) ?? [],
   });
   return msg!.id;
 }
@@ -167,7 +174,7 @@ export async function startSideConversation(
       tx,
       actor,
       { id: side!.id, caseId, caseNumber: c.number, subject, participants },
-      input.body,
+      input,
       at,
     );
     await recordDomainEvent(tx, actor, {
@@ -222,7 +229,7 @@ export async function addSideMessage(
       tx,
       actor,
       { id, caseId: c.id, caseNumber: c.number, subject: side.subject, participants: side.participants },
-      input.body,
+      input,
       at,
     );
     await tx

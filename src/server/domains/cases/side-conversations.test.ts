@@ -219,6 +219,50 @@ describe('side conversations', () => {
     expect(side).toMatchObject({ state: 'open', messages: 2, participants: [dpd.desk] });
   });
 
+  it('sends files uploaded to the case with a message; a file of another case is refused', async () => {
+    const { c } = await customerCase();
+    const other = await customerCase();
+    const upload = async (caseId: string, filename: string) =>
+      (await (
+        await fetch(`${t.url}/api/v1/cases/${caseId}/attachments?filename=${encodeURIComponent(filename)}`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${agent.token}`, 'content-type': 'image/png' },
+          body: new Uint8Array(Buffer.from('not really a png')),
+        })
+      ).json()) as { id: string };
+    const photo = await upload(c.id, 'crushed box.png');
+    const elsewhere = await upload(other.c.id, 'other.png');
+    const refused = await t.post(
+      `/api/v1/cases/${c.id}/side-conversations`,
+      { to: ['claims@carrier.example'], body: 'See the photo', attachmentIds: [elsewhere.id] },
+      agent.token,
+    );
+    expect(refused.status).toBe(422);
+    expect(refused.body.error.code).toBe('invalid_reference');
+    expect((await t.get(`/api/v1/cases/${c.id}/side-conversations`, agent.token)).body.items).toEqual([]);
+
+    const sent = await t.post(
+      `/api/v1/cases/${c.id}/side-conversations`,
+      { to: ['claims@carrier.example'], body: 'See the photo', attachmentIds: [photo.id] },
+      agent.token,
+    );
+    expect(sent.status).toBe(201);
+    const note = (await t.get(`/api/v1/cases/${c.id}/messages`, agent.token)).body.items.at(-1);
+    expect(note.attachments.map((a: { filename: string }) => a.filename)).toEqual(['crushed box.png']);
+    const mail = (await mailsOf(c.id)).find((m) => m.side_conversation_id === sent.body.id)!;
+    const parsed = await simpleParser(Buffer.from(mail.raw!));
+    expect(parsed.attachments.map((a) => [a.filename, a.content.toString()])).toEqual([
+      ['crushed box.png', 'not really a png'],
+    ]);
+    // A file goes on one message only.
+    const again = await t.post(
+      `/api/v1/side-conversations/${sent.body.id}/messages`,
+      { body: 'Again', attachmentIds: [photo.id] },
+      agent.token,
+    );
+    expect(again.status).toBe(422);
+  });
+
   it('refuses the customer, colleagues, our own addresses; 404 and 409 for gone and merged cases', async () => {
     const { customer, c } = await customerCase();
     const colleague = await makeUser(t.db, 'agent');

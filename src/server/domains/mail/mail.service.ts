@@ -89,30 +89,10 @@ export async function mailCaseMessages(
   });
   const sending = mailed.flatMap((m) => (m ? [m] : []));
   if (sending.length === 0) return mailed.map(() => null);
-  const files = await rows<{
-    message_id: string;
-    filename: string;
-    content_type: string;
-    content_id: string | null;
-    data: Buffer;
-  }>(
+  const filesOf = await mailFilesOf(
     tx,
-    sql`select a.message_id, a.filename, a.content_type, a.content_id, b.data
-      from attachments a join attachment_blobs b on b.attachment_id = a.id
-      where a.message_id = any(${sql.param(sending.map((m) => m.id))}::uuid[])
-      order by a.created_at, a.id`,
+    sending.map((m) => m.id),
   );
-  const filesOf = new Map<string, MailAttachment[]>();
-  for (const f of files)
-    filesOf.set(f.message_id, [
-      ...(filesOf.get(f.message_id) ?? []),
-      {
-        filename: f.filename,
-        contentType: f.content_type,
-        content: Buffer.from(f.data),
-        contentId: f.content_id,
-      },
-    ]);
   const queued = await queueMails(
     tx,
     sending.map((m) => ({
@@ -129,6 +109,39 @@ export async function mailCaseMessages(
   );
   let next = 0;
   return mailed.map((m) => (m ? queued[next++]! : null));
+}
+
+/** The files of these case messages, as mail attachments, by message id (stored order). */
+export async function mailFilesOf(
+  tx: Database,
+  messageIds: string[],
+): Promise<Map<string, MailAttachment[]>> {
+  const filesOf = new Map<string, MailAttachment[]>();
+  if (messageIds.length === 0) return filesOf;
+  const files = await rows<{
+    message_id: string;
+    filename: string;
+    content_type: string;
+    content_id: string | null;
+    data: Buffer;
+  }>(
+    tx,
+    sql`select a.message_id, a.filename, a.content_type, a.content_id, b.data
+      from attachments a join attachment_blobs b on b.attachment_id = a.id
+      where a.message_id = any(${sql.param(messageIds)}::uuid[])
+      order by a.created_at, a.id`,
+  );
+  for (const f of files)
+    filesOf.set(f.message_id, [
+      ...(filesOf.get(f.message_id) ?? []),
+      {
+        filename: f.filename,
+        contentType: f.content_type,
+        content: Buffer.from(f.data),
+        contentId: f.content_id,
+      },
+    ]);
+  return filesOf;
 }
 
 // ---- the mail log -----------------------------------------------------------------------------
