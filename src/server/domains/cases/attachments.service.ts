@@ -148,12 +148,19 @@ export async function readAttachment(db: Database, actor: Actor, id: string) {
  * Checks that files the actor uploaded to this case (staff: anyone's), not yet on a message, are
  * these: else 422 `invalid_reference`, nothing written. Then `attachToMessage` puts them on it.
  */
-export async function checkUnattachedFiles(tx: Database, actor: Actor, caseId: string, ids: readonly string[]) {
+export async function checkUnattachedFiles(
+  tx: Database,
+  actor: Actor,
+  caseId: string,
+  ids: readonly string[],
+) {
   if (ids.length === 0) return;
   const files = await tx
     .select()
     .from(attachments)
-    .where(and(inArray(attachments.id, [...ids]), eq(attachments.caseId, caseId), isNull(attachments.messageId)));
+    .where(
+      and(inArray(attachments.id, [...ids]), eq(attachments.caseId, caseId), isNull(attachments.messageId)),
+    );
   const mine = files.filter((f) => isStaff(actor) || f.uploadedBy === actor.userId);
   if (mine.length !== new Set(ids).size) {
     throw unprocessable(
