@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { acknowledgementText } from './acknowledgement.js';
+import { acknowledgeable, acknowledgementText } from './acknowledgement.js';
 
 const now = new Date('2026-12-04T08:00:00Z'); // a Friday
 const base = { number: 1042, subject: 'Late parcel', portalUrl: 'https://help.example', now };
@@ -29,5 +29,28 @@ describe('acknowledgementText', () => {
       expect(acknowledgementText({ ...base, answerBy, timeZone: 'Europe/Berlin' }).split('\n')[1]).toBe(
         'We will answer by e-mail as soon as we can.',
       );
+  });
+});
+
+describe('acknowledgeable', () => {
+  it('is false for addresses nobody reads, true for people and shared desks', () => {
+    for (const a of [
+      'noreply@shop.example',
+      'No-Reply@shop.example',
+      'do-not-reply@x.example',
+      'donotreply@x.example',
+      'MAILER-DAEMON@mx.example',
+      'postmaster@x.example',
+      'bounce+123@x.example',
+      'not-an-address',
+    ])
+      expect(acknowledgeable(a), a).toBe(false);
+    for (const a of [
+      'kim@customer.example',
+      'purchasing@northwind.example',
+      'replyall@x.example',
+      'noreplyanna@x.example',
+    ])
+      expect(acknowledgeable(a), a).toBe(true);
   });
 });

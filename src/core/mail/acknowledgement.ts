@@ -29,3 +29,12 @@ export function acknowledgementText(a: AcknowledgementFacts): string {
     `Your requests, and a sign-in link by e-mail: ${a.portalUrl}/portal`,
   ].join('\n');
 }
+
+/** Addresses nobody reads (noreply@, do-not-reply@, mailer-daemon@, postmaster@, bounce@…). */
+const UNREAD = /^(no[-_.]?reply|do[-_.]?not[-_.]?reply|mailer[-_.]?daemon|postmaster|bounces?)([+-].*)?$/i;
+
+/** Whether an acknowledgement to this address would reach someone: not to noreply@ and the like. */
+export function acknowledgeable(address: string): boolean {
+  const at = address.lastIndexOf('@');
+  return at > 0 && !UNREAD.test(address.slice(0, at));
+}

@@ -76,7 +76,7 @@ describe('acknowledging a request opened by e-mail', () => {
     expect(await outOf(c.id)).toHaveLength(1);
   });
 
-  it('at most five a sender an hour; none while the setting is off', async () => {
+  it('at most five a sender an hour; none to noreply@, none while the setting is off', async () => {
     const customer = await makeCustomer(t.db);
     const cases: string[] = [];
     for (let i = 0; i < 6; i++) {
@@ -92,6 +92,14 @@ describe('acknowledging a request opened by e-mail', () => {
     expect((await outOf(cases[0]!))[0]!.text_body.split('\n')[1]).toBe(
       'We will answer by e-mail as soon as we can.',
     );
+
+    // Nobody reads noreply@: the case opens, no acknowledgement goes there.
+    const robot = await receiveMail(
+      t.db,
+      plainMail({ from: `noreply@shop-${unique()}.example`, subject: `Order form ${unique()}` }),
+    );
+    expect(robot.status).toBe('processed');
+    expect(await outOf(robot.caseId!)).toEqual([]);
 
     const off = await t.patch('/api/v1/settings', { acknowledgeNewMail: false }, admin);
     expect(off.status).toBe(200);

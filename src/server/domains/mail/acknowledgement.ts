@@ -3,10 +3,11 @@
 // threads onto the case's mail (Reply-To the case's reply address, In-Reply-To the customer's
 // mail) and is marked Auto-Submitted, so auto-responders do not answer it. At most
 // ACKNOWLEDGEMENT_RATE per address in an hour: a sender (or a loop that slipped past the
-// auto-reply checks) opening case after case is not answered every time.
+// auto-reply checks) opening case after case is not answered every time. Never to noreply@ and
+// the like (`acknowledgeable`): nobody reads it, and it may bounce.
 import { sql } from 'drizzle-orm';
 import { rows, type Database } from '../../../db/client.js';
-import { acknowledgementText } from '../../../core/mail/acknowledgement.js';
+import { acknowledgeable, acknowledgementText } from '../../../core/mail/acknowledgement.js';
 import { withinRate } from '../../lib/rate-limit.js';
 import { caseMailSubject } from './compose.js';
 import { mailSettings, queueMail } from './outbox.js';
@@ -22,6 +23,7 @@ export async function queueAcknowledgement(
   opts: { caseId: string; to: string; toName: string | null; reply: boolean; now?: Date },
 ): Promise<boolean> {
   const to = opts.to.trim().toLowerCase();
+  if (!acknowledgeable(to)) return false;
   const within = await withinRate(tx, { action: 'acknowledgement', clientKey: to, ...ACKNOWLEDGEMENT_RATE });
   if (!within.ok) return false;
   const [c] = await rows<{
