@@ -6,8 +6,9 @@ import { useEffect, useId, useRef, useState, type KeyboardEvent, type RefObject 
 import { CASE_STATUSES, MessageCreate } from '../../shared/schemas/cases.js';
 import { api, toApiError } from '../lib/api.js';
 import { formatBytes } from '../lib/format.js';
-import type { Attachment, Message } from '../lib/types.js';
+import type { Message } from '../lib/types.js';
 import { statusLabel } from './case-labels.js';
+import { useCaseUploads } from './case-uploads.js';
 import { MentionList, useMentions } from './mention-list.js';
 import { isWaiting } from './follow-up.js';
 import { FollowUpSelect } from './follow-up-select.js';
@@ -35,28 +36,6 @@ function saveDraft(caseId: string, draft: Draft | null) {
     else sessionStorage.removeItem(draftKey(caseId));
   } catch {
     // storage unavailable: the draft lives only on screen
-  }
-}
-
-/**
- * Uploads one file to the case. The server's own JSON and plain-text body parsers claim
- * `application/json` and `text/plain` uploads before the upload route sees the bytes (it answers
- * 422 invalid_attachment / 400 invalid_json); such files are sent again as octet-stream.
- */
-export async function uploadFile(caseId: string, file: File): Promise<Attachment> {
-  const type = file.type || 'application/octet-stream';
-  const path = `/cases/${caseId}/attachments`;
-  try {
-    return await api.upload<Attachment>(path, { filename: file.name }, file, type);
-  } catch (err) {
-    const e = toApiError(err);
-    if (
-      (e.code === 'invalid_attachment' || e.code === 'invalid_json') &&
-      type !== 'application/octet-stream'
-    ) {
-      return api.upload<Attachment>(path, { filename: file.name }, file, 'application/octet-stream');
-    }
-    throw e;
   }
 }
 
@@ -91,12 +70,12 @@ export function ReplyComposer(props: {
   const { caseId, mode } = props;
   const uid = useId();
   const [body, setBody] = useState(() => loadDraft(caseId)?.body ?? '');
-  const [files, setFiles] = useState<Attachment[]>([]);
-  const [uploading, setUploading] = useState(0);
   const [statusAfter, setStatusAfter] = useState('');
   const [followUpAt, setFollowUpAt] = useState<string | null>(null);
   const [sending, setSending] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  const uploads = useCaseUploads(caseId, setError);
+  const { files, uploading } = uploads;
   const [collision, setCollision] = useState<Collision | null>(null);
 
   useEffect(() => saveDraft(caseId, { body, mode }), [caseId, body, mode]);
@@ -127,7 +106,7 @@ export function ReplyComposer(props: {
     const parsed = MessageCreate.safeParse({
       body,
       public: isReply,
-      attachmentIds: files.length ? files.map((f) => f.id) : undefined,
+      attachmentIds: files.length ? uploads.ids : undefined,
       lastSeenMessageId: isReply
         ? seenAtDraftStart.current !== undefined
           ? seenAtDraftStart.current
@@ -147,7 +126,7 @@ export function ReplyComposer(props: {
         followUpAt: isWaiting(statusAfter) && followUpAt ? followUpAt : undefined,
       });
       setBody('');
-      setFiles([]);
+      uploads.clear();
       setStatusAfter('');
       setFollowUpAt(null);
       setCollision(null);
@@ -164,23 +143,6 @@ export function ReplyComposer(props: {
       } else setError(e.message);
     } finally {
       setSending(false);
-    }
-  }
-
-  async function addFiles(list: FileList | null) {
-    if (!list || list.length === 0) return;
-    setError(null);
-    const chosen = [...list];
-    setUploading((n) => n + chosen.length);
-    for (const file of chosen) {
-      try {
-        const uploaded = await uploadFile(caseId, file);
-        setFiles((f) => [...f, uploaded]);
-      } catch (err) {
-        setError(`${file.name}: ${toApiError(err).message}`);
-      } finally {
-        setUploading((n) => n - 1);
-      }
     }
   }
 
@@ -296,7 +258,7 @@ export function ReplyComposer(props: {
                 type="button"
                 className="button button--ghost button--small"
                 aria-label={`Remove ${f.filename}`}
-                onClick={() => setFiles((all) => all.filter((x) => x.id !== f.id))}
+                onClick={() => uploads.remove(f.id)}
               >
                 ×
               </button>
@@ -317,7 +279,8 @@ export function ReplyComposer(props: {
             className="visually-hidden"
             disabled={!!props.disabled}
             onChange={(e) => {
-              void addFiles(e.target.files);
+              setError(null);
+              void uploads.add(e.target.files);
               e.target.value = '';
             }}
             data-testid="composer-file"

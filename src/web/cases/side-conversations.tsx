@@ -11,8 +11,7 @@ import { api, toApiError } from '../lib/api.js';
 import { formatDateTime } from '../lib/format.js';
 import type { Case, Items } from '../lib/types.js';
 import { useApi } from '../lib/use-api.js';
-import type { Attachment } from '../lib/types.js';
-import { uploadFile } from './reply-composer.js';
+import { useCaseUploads } from './case-uploads.js';
 
 /** "a@x.example, b@y.example" or one per line, as the API's list. */
 const addressesOf = (text: string) =>
@@ -215,26 +214,18 @@ function NewSideConversation(props: {
   );
 }
 
-/** Files sent with a side message: uploaded to the case as they are chosen. */
+/** Files sent with a side message, and why one could not be uploaded. */
 function useSideFiles(caseId: string) {
-  const [files, setFiles] = useState<Attachment[]>([]);
-  const [uploading, setUploading] = useState(0);
   const [error, setError] = useState<string | null>(null);
-  async function add(list: FileList | null) {
-    setError(null);
-    for (const file of Array.from(list ?? [])) {
-      setUploading((n) => n + 1);
-      try {
-        const uploaded = await uploadFile(caseId, file);
-        setFiles((f) => [...f, uploaded]);
-      } catch (err) {
-        setError(`${file.name}: ${toApiError(err).message}`);
-      } finally {
-        setUploading((n) => n - 1);
-      }
-    }
-  }
-  return { files, uploading, error, add, ids: files.map((f) => f.id) };
+  const uploads = useCaseUploads(caseId, setError);
+  return {
+    ...uploads,
+    error,
+    add: (list: FileList | null) => {
+      setError(null);
+      return uploads.add(list);
+    },
+  };
 }
 
 function SideFilesInput(props: { id: string; files: ReturnType<typeof useSideFiles> }) {
