@@ -137,7 +137,7 @@ async function writeSideMessage(
     caseMessageId: msg!.id,
     sideConversationId: side.id,
     fromName: author.name,
-    attachments: (await mailFilesOf(tx, [msg!.id])).get(msg!.id) ?? [],
+    attachments: files.length ? ((await mailFilesOf(tx, [msg!.id])).get(msg!.id) ?? []) : [],
   });
   return msg!.id;
 }
