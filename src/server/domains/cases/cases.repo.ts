@@ -4,6 +4,7 @@ import { rows, type Database } from '../../../db/client.js';
 import type { CaseListQuery } from '../../../shared/schemas/cases.js';
 import type { CaseViewFilters } from '../../../shared/schemas/views.js';
 import { afterCursor, orderBy, sortKey, toPage, type Sort } from '../../lib/pagination.js';
+import { conflict } from '../../lib/errors.js';
 import { agreements } from '../agreements/agreements.table.js';
 import { users } from '../auth/auth.table.js';
 import { customers } from '../customers/customers.table.js';
@@ -80,6 +81,10 @@ export async function findCaseByNumber(db: Database, number: number) {
     .limit(1);
   return row;
 }
+
+/** 409 for writing into a merged case (a message, a side conversation): write in the one it went into. */
+export const caseMerged = (c: { number: number }) =>
+  conflict('case_merged', `case #${c.number} was merged: write in the case it was merged into`);
 
 /** The case row alone, locked for a change. */
 export async function lockCase(db: Database, id: string) {

@@ -153,8 +153,7 @@ export async function addMessage(
   const id = await db.transaction(async (tx) => {
     const c = await repo.lockCase(tx, caseId);
     if (!c) throw notFound('case');
-    if (c.mergedIntoId)
-      throw conflict('case_merged', `case #${c.number} was merged: write in the case it was merged into`);
+    if (c.mergedIntoId) throw repo.caseMerged(c);
     if (c.status === 'closed' && input.public)
       throw conflict('case_closed', `case #${c.number} is closed; open a follow-up case instead`);
     if (staff && from === 'agent' && input.public && input.lastSeenMessageId !== undefined && !input.force) {

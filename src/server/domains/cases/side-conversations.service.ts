@@ -14,14 +14,14 @@ import type {
 } from '../../../shared/schemas/side-conversations.js';
 import { MAX_SIDE_PARTICIPANTS } from '../../../shared/schemas/side-conversations.js';
 import { SYSTEM_ACTOR, type Actor } from '../../lib/actor.js';
-import { conflict, notFound } from '../../lib/errors.js';
+import { notFound } from '../../lib/errors.js';
 import * as policy from '../../policies/cases.js';
 import { recordDomainEvent } from '../domain-events/domain-events.repo.js';
 import { caseMailSubject, newReplyToken, withSignature } from '../mail/compose.js';
 import { mailFilesOf } from '../mail/mail.service.js';
 import { queueMail } from '../mail/outbox.js';
 import { attachToMessage, checkUnattachedFiles } from './attachments.service.js';
-import { lockCase } from './cases.repo.js';
+import { caseMerged, lockCase } from './cases.repo.js';
 import { messages, sideConversations } from './cases.table.js';
 import { checkOtherRecipients } from './recipients.js';
 
@@ -83,8 +83,7 @@ export async function listSideConversations(
 async function lockOpenCase(tx: Database, caseId: string) {
   const c = await lockCase(tx, caseId);
   if (!c) throw notFound('case');
-  if (c.mergedIntoId)
-    throw conflict('case_merged', `case #${c.number} was merged: write in the case it was merged into`);
+  if (c.mergedIntoId) throw caseMerged(c);
   return c;
 }
 
@@ -209,8 +208,7 @@ async function lockSideAndCase(tx: Database, id: string) {
 async function lockSide(tx: Database, id: string) {
   const found = await lockSideAndCase(tx, id);
   if (!found) throw notFound('side conversation');
-  if (found.c.mergedIntoId || found.side.caseId !== found.c.id)
-    throw conflict('case_merged', `case #${found.c.number} was merged: write in the case it was merged into`);
+  if (found.c.mergedIntoId || found.side.caseId !== found.c.id) throw caseMerged(found.c);
   return found;
 }
 
