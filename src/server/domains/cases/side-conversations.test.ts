@@ -154,6 +154,15 @@ describe('side conversations', () => {
       (n: { kind: string; case: { id: string } }) => n.kind === 'side_reply' && n.case.id === c.id,
     );
     expect(told.map((n: { writerName: string }) => n.writerName)).toEqual([dpd.colleague]);
+    // And by e-mail (on by default), in the words the app shows.
+    const toldByMail = await rows<{ subject: string }>(
+      t.db,
+      sql`select subject from mail_messages where direction = 'out' and ${agent.user.email} = any(to_addresses)
+        and subject like ${`[#${c.number}]%side conversation%`}`,
+    );
+    expect(toldByMail.map((m) => m.subject)).toEqual([
+      `[#${c.number}] ${dpd.colleague} answered in a side conversation: ${c.subject}`,
+    ]);
 
     // Our next message threads onto their answer and goes to both.
     const again = await t.post(
