@@ -597,9 +597,13 @@ describe('side conversations', () => {
       buffer: Buffer.from('a label'),
     });
     await eventually(() => text(panel.getByTestId('side-files'))).toBe('shipping-label.png');
+    // Asking someone else, the case waits for them: ticked at first.
+    const hold = panel.getByLabel('Put the case on hold until they answer');
+    expect(await hold.isChecked()).toBe(true);
     await panel.getByRole('button', { name: 'Send' }).click();
     const item = panel.getByTestId('side-conversation');
     await eventually(() => item.count()).toBe(1);
+    await eventually(async () => (await getCase(stack, c.id)).status).toBe('on_hold');
     expect(await text(item)).toContain('Parcel 00340434');
     expect(await text(item)).toContain('With claims@carrier.example · 1 message');
     const messages = page.getByTestId('message');
@@ -629,6 +633,8 @@ describe('side conversations', () => {
     );
     expect(await text(messages.last())).toContain('Carrier Claims <claims@carrier.example>');
     await eventually(() => text(item)).toContain('2 messages');
+    // Their answer brings the case back.
+    expect((await getCase(stack, c.id)).status).toBe('open');
 
     // Closed, then written in again: it opens again.
     await item.getByRole('button', { name: 'Close' }).click();
@@ -638,6 +644,17 @@ describe('side conversations', () => {
     await item.getByRole('button', { name: 'Send' }).click();
     await eventually(() => item.getAttribute('data-state')).toBe('open');
     await eventually(() => text(item)).toContain('3 messages');
+    // Unticked for a later message: the case stays open.
+    expect((await getCase(stack, c.id)).status).toBe('open');
+
+    await page.getByRole('tab', { name: 'Timeline' }).click();
+    const timeline = page.getByTestId('case-timeline');
+    await eventually(() => text(timeline)).toMatch(
+      /Changed status from New to On hold\s+\(waiting for a side conversation’s answer\)/,
+    );
+    expect(await text(timeline)).toMatch(
+      /Changed status from On hold to Open\s+\(the side conversation was answered\)/,
+    );
   });
 });
 

@@ -8,6 +8,14 @@ export const MAX_SIDE_PARTICIPANTS = 10;
 /** Files uploaded to the case first (POST /cases/:id/attachments), sent with the message. */
 const SideFiles = z.array(Id).max(20).optional().describe('files uploaded to the case, sent with the mail');
 
+/** Waiting for the third party: the case goes on hold (its clocks pause) until they answer. */
+const Hold = z
+  .boolean()
+  .optional()
+  .describe(
+    'put the case on hold until the third party answers (a new, open or pending case; their answer opens it again)',
+  );
+
 export const SIDE_STATES = ['open', 'closed'] as const;
 export const SideState = z.enum(SIDE_STATES);
 
@@ -39,10 +47,11 @@ export const SideConversationCreate = z.strictObject({
     .describe('the mail subject after the case number; default: the case’s subject'),
   body: MessageBody,
   attachmentIds: SideFiles,
+  hold: Hold,
 });
 export type SideConversationCreate = z.infer<typeof SideConversationCreate>;
 
-export const SideMessageCreate = z.strictObject({ body: MessageBody, attachmentIds: SideFiles });
+export const SideMessageCreate = z.strictObject({ body: MessageBody, attachmentIds: SideFiles, hold: Hold });
 export type SideMessageCreate = z.infer<typeof SideMessageCreate>;
 
 export const SideConversationUpdate = z.strictObject({ state: SideState });

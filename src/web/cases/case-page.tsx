@@ -346,7 +346,7 @@ function CasePage({ id }: { id: string }) {
           <CustomerPanel c={c} others={customerCases} />
           <TagEditor c={c} save={save} locked={locked} />
           <CcEditor c={c} save={save} locked={locked} />
-          <SideConversations c={c} refreshKey={messageCount} onChanged={reloadMessages} />
+          <SideConversations c={c} refreshKey={messageCount} onChanged={reloadAll} />
           {fields.data && (
             <CustomFieldsPanel
               key={c.updatedAt}

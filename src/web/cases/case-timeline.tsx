@@ -77,6 +77,8 @@ function describe(e: TimelineEntry, names: Names): string[] {
       );
       if (d.reason === 'follow_up') lines.push('(its follow-up time came)');
       if (d.reason === 'mail_cc') lines.push('(the e-mail’s other recipients)');
+      if (d.reason === 'side_conversation') lines.push('(waiting for a side conversation’s answer)');
+      if (d.reason === 'side_reply') lines.push('(the side conversation was answered)');
       if (d.reason === 'auto_close') lines.push('(solved long enough: closed by Steward)');
       if (d.reason === 'assignee_away') lines.push('(the assignee went away)');
       if (d.reason === 'customer_merged') lines.push('(a duplicate customer was merged into another)');

@@ -82,7 +82,7 @@ export function SideConversations(props: {
               </p>
               {writing === s.id ? (
                 <SideMessageForm
-                  caseId={c.id}
+                  c={c}
                   label={`Write to ${s.participants.join(', ')}`}
                   busy={busy}
                   onCancel={() => setWriting(null)}
@@ -155,6 +155,8 @@ function NewSideConversation(props: {
   const [body, setBody] = useState('');
   const [problem, setProblem] = useState<string | null>(null);
   const files = useSideFiles(props.c.id);
+  // Asking someone else: the case usually waits for their answer.
+  const [hold, setHold] = useState(holdable(props.c));
 
   function send() {
     const parsed = SideConversationCreate.safeParse({
@@ -162,6 +164,7 @@ function NewSideConversation(props: {
       ...(subject.trim() ? { subject } : {}),
       body,
       ...(files.ids.length ? { attachmentIds: files.ids } : {}),
+      ...(hold && holdable(props.c) ? { hold: true } : {}),
     });
     if (!parsed.success) {
       const issue = parsed.error.issues[0]!;
@@ -204,6 +207,7 @@ function NewSideConversation(props: {
       <label htmlFor="side-body">Message</label>
       <textarea id="side-body" rows={4} value={body} onChange={(e) => setBody(e.target.value)} />
       <SideFilesInput id="side-files" files={files} />
+      <HoldCheckbox c={props.c} hold={hold} onChange={setHold} />
       {problem && (
         <p className="field__error" role="alert">
           {problem}
@@ -251,6 +255,20 @@ function SideFilesInput(props: { id: string; files: ReturnType<typeof useSideFil
   );
 }
 
+/** A case that can go on hold while a third party is asked: not solved or closed, not on hold yet. */
+const holdable = (c: Case) => c.status === 'new' || c.status === 'open' || c.status === 'pending';
+
+/** "Put the case on hold until they answer": the case's clocks pause; their answer opens it again. */
+function HoldCheckbox(props: { c: Case; hold: boolean; onChange(hold: boolean): void }) {
+  if (!holdable(props.c)) return null;
+  return (
+    <label className="checkbox">
+      <input type="checkbox" checked={props.hold} onChange={(e) => props.onChange(e.target.checked)} />
+      Put the case on hold until they answer
+    </label>
+  );
+}
+
 /** The two buttons under a side conversation's form. */
 function SendOrCancel(props: { busy: boolean; disabled?: boolean; onCancel(): void }) {
   return (
@@ -270,17 +288,19 @@ function SendOrCancel(props: { busy: boolean; disabled?: boolean; onCancel(): vo
 }
 
 function SideMessageForm(props: {
-  caseId: string;
+  c: Case;
   label: string;
   busy: boolean;
   onCancel(): void;
   onSend(body: SideMessageCreate): Promise<boolean>;
 }) {
   const [body, setBody] = useState('');
-  const files = useSideFiles(props.caseId);
+  const files = useSideFiles(props.c.id);
+  const [hold, setHold] = useState(false);
   const parsed = SideMessageCreate.safeParse({
     body,
     ...(files.ids.length ? { attachmentIds: files.ids } : {}),
+    ...(hold && holdable(props.c) ? { hold: true } : {}),
   });
   return (
     <form
@@ -297,6 +317,7 @@ function SideMessageForm(props: {
       </label>
       <textarea id="side-reply" rows={3} value={body} onChange={(e) => setBody(e.target.value)} />
       <SideFilesInput id="side-reply-files" files={files} />
+      <HoldCheckbox c={props.c} hold={hold} onChange={setHold} />
       <SendOrCancel
         busy={props.busy}
         disabled={!parsed.success || files.uploading > 0}

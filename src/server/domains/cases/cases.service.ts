@@ -623,10 +623,6 @@ export async function applyCaseUpdate(
 }
 
 /**
- * A case's CC list as asked, once each: not the case's customer (they get the mail anyway), not a
- * colleague (they follow the case instead) and not one of our own addresses (a mail loop).
- */
-/**
  * The case's follow-up after a change: the one asked for (only on a case left waiting, in the
  * future, within a year), none once the case stops waiting, else unchanged (undefined).
  */

@@ -4,6 +4,8 @@
 // mail, and its messages are internal notes of the case (never public: a check in the table).
 // An answer from the third party (inbound.ts) joins it as a `third_party` message and tells the
 // case's assignee (notification `side_reply`). Staff only; customers never see any of it.
+// Asked with `hold`, our message puts the case on hold (its clocks pause) while the third party
+// is waited for; their answer opens an on-hold case again, as a customer's does a pending one.
 import { eq, sql } from 'drizzle-orm';
 import { rows, type Database } from '../../../db/client.js';
 import type {
@@ -14,7 +16,7 @@ import type {
 } from '../../../shared/schemas/side-conversations.js';
 import { MAX_SIDE_PARTICIPANTS } from '../../../shared/schemas/side-conversations.js';
 import { SYSTEM_ACTOR, type Actor } from '../../lib/actor.js';
-import { notFound } from '../../lib/errors.js';
+import { notFound, unprocessable } from '../../lib/errors.js';
 import * as policy from '../../policies/cases.js';
 import { recordDomainEvent } from '../domain-events/domain-events.repo.js';
 import { caseMailSubject, newReplyToken, withSignature } from '../mail/compose.js';
@@ -22,6 +24,7 @@ import { mailFilesOf } from '../mail/mail.service.js';
 import { queueMail } from '../mail/outbox.js';
 import { attachToMessage, checkUnattachedFiles } from './attachments.service.js';
 import { caseMerged, lockCase } from './cases.repo.js';
+import { applyCaseUpdate } from './cases.service.js';
 import { messages, sideConversations } from './cases.table.js';
 import { checkOtherRecipients } from './recipients.js';
 
@@ -141,6 +144,24 @@ async function writeSideMessage(
   return msg!.id;
 }
 
+const HOLDABLE = new Set(['new', 'open', 'pending']);
+
+/** Before anything is written: a solved or closed case is not put on hold (422 `cannot_hold`). */
+function checkHold(c: { number: number; status: string }, hold: boolean | undefined) {
+  if (hold && c.status !== 'on_hold' && !HOLDABLE.has(c.status))
+    throw unprocessable(
+      'cannot_hold',
+      `case #${c.number} is ${c.status}; only an unsolved case goes on hold`,
+      [{ path: 'body.hold', message: `the case is ${c.status}` }],
+    );
+}
+
+/** `hold`: the case waits for the third party (on hold, clocks paused), once our message is written. */
+async function holdCase(tx: Database, actor: Actor, c: { id: string; status: string }, hold?: boolean) {
+  if (hold && c.status !== 'on_hold')
+    await applyCaseUpdate(tx, actor, c.id, { status: 'on_hold' }, 'side_conversation');
+}
+
 /** Starts a side conversation: the conversation, our first message and its mail, in one transaction. */
 export async function startSideConversation(
   db: Database,
@@ -151,6 +172,7 @@ export async function startSideConversation(
   policy.assertStaffOnCases(actor, 'start side conversations');
   const id = await db.transaction(async (tx) => {
     const c = await lockOpenCase(tx, caseId);
+    checkHold(c, input.hold);
     const participants = await checkOtherRecipients(tx, input.to, {
       customerId: c.customerId,
       field: 'to',
@@ -182,6 +204,7 @@ export async function startSideConversation(
       entityId: caseId,
       data: { sideConversationId: side!.id, messageId, subject, to: participants },
     });
+    await holdCase(tx, actor, c, input.hold);
     return side!.id;
   });
   return (await readSide(db, id))!;
@@ -222,6 +245,7 @@ export async function addSideMessage(
   policy.assertStaffOnCases(actor, 'write in side conversations');
   await db.transaction(async (tx) => {
     const { side, c } = await lockSide(tx, id);
+    checkHold(c, input.hold);
     const at = new Date();
     const messageId = await writeSideMessage(
       tx,
@@ -240,6 +264,7 @@ export async function addSideMessage(
       entityId: c.id,
       data: { sideConversationId: id, messageId, reopened: side.state === 'closed' },
     });
+    await holdCase(tx, actor, c, input.hold);
   });
   return (await readSide(db, id))!;
 }
@@ -282,7 +307,8 @@ export async function sideConversationByToken(tx: Database, tokens: string[]) {
 
 /**
  * A third party's answer (inbound mail): their message in the conversation, which opens again;
- * a new sender joins its participants (a colleague of theirs answering). Returns the message id,
+ * a new sender joins its participants (a colleague of theirs answering); an on-hold case is open
+ * again (its clocks run; a solved one stays solved, its assignee is told all the same). Returns the message id,
  * or null when its case is deleted (the mail is then kept as ignored by the caller; a merge moves
  * side conversations along with the messages).
  */
@@ -324,5 +350,6 @@ export async function receiveSideMessage(
     entityId: c.id,
     data: { sideConversationId: side.id, messageId: msg!.id, from: address },
   });
+  if (c.status === 'on_hold') await applyCaseUpdate(tx, SYSTEM_ACTOR, c.id, { status: 'open' }, 'side_reply');
   return { caseId: c.id, messageId: msg!.id };
 }

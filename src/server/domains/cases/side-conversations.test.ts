@@ -1,6 +1,6 @@
 // Side conversations: staff write to a third party about a case; the third party's answers come
 // back by mail into that conversation (its own reply address and thread), as internal notes of
-// the case, without touching the customer's thread, clocks or status.
+// the case, without touching the customer's thread (the case waits on hold for them only when asked).
 import { sql } from 'drizzle-orm';
 import { simpleParser } from 'mailparser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -270,6 +270,75 @@ describe('side conversations', () => {
       agent.token,
     );
     expect(again.status).toBe(422);
+  });
+
+  it('with hold, the case waits on hold for the third party; their answer opens it again', async () => {
+    const { c } = await customerCase();
+    expect(c.status).toBe('open');
+    const dpd = carrier();
+    const started = await t.post(
+      `/api/v1/cases/${c.id}/side-conversations`,
+      { to: [dpd.desk], body: 'Where is it?', hold: true },
+      agent.token,
+    );
+    expect(started.status).toBe(201);
+    const held = (await t.get(`/api/v1/cases/${c.id}`, agent.token)).body;
+    expect(held.status).toBe('on_hold');
+    // Its resolution clock waits with it (the agreement pauses it on hold).
+    const resolution = (x: { promises: { kind: string; state: string }[] }) =>
+      x.promises.find((p) => p.kind === 'resolution')!.state;
+    expect(resolution(held)).toBe('paused');
+    const reasons = await rows<{ data: { reason?: string; changes: { status?: unknown } } }>(
+      t.db,
+      sql`select data from domain_events where entity_id = ${c.id} and type = 'case.updated'
+        and data->'changes' ? 'status' order by id`,
+    );
+    expect(reasons.map((e) => [e.data.reason, e.data.changes.status])).toEqual([
+      [undefined, { from: 'new', to: 'open' }], // assigned
+      ['side_conversation', { from: 'open', to: 'on_hold' }],
+    ]);
+
+    const ours = (await mailsOf(c.id)).find((m) => m.side_conversation_id === started.body.id)!;
+    await receiveMail(
+      t.db,
+      plainMail({ from: dpd.desk, to: await replyAddressOf(ours.raw!), body: 'Found it.' }),
+    );
+    const back = (await t.get(`/api/v1/cases/${c.id}`, agent.token)).body;
+    expect(back.status).toBe('open');
+    expect(resolution(back)).toBe('active');
+
+    // Without hold nothing changes; a later message may put it on hold.
+    await t.post(`/api/v1/side-conversations/${started.body.id}/messages`, { body: 'Thanks.' }, agent.token);
+    expect((await t.get(`/api/v1/cases/${c.id}`, agent.token)).body.status).toBe('open');
+    const again = await t.post(
+      `/api/v1/side-conversations/${started.body.id}/messages`,
+      { body: 'And the second parcel?', hold: true },
+      agent.token,
+    );
+    expect(again.status).toBe(201);
+    expect((await t.get(`/api/v1/cases/${c.id}`, agent.token)).body.status).toBe('on_hold');
+
+    // A solved case's third-party answer leaves it solved; asking to hold a solved case is
+    // refused with nothing written.
+    expect((await t.patch(`/api/v1/cases/${c.id}`, { status: 'solved' }, agent.token)).status).toBe(200);
+    await receiveMail(
+      t.db,
+      plainMail({ from: dpd.desk, to: await replyAddressOf(ours.raw!), body: 'Second one too.' }),
+    );
+    expect((await t.get(`/api/v1/cases/${c.id}`, agent.token)).body.status).toBe('solved');
+    const before = (await t.get(`/api/v1/cases/${c.id}/side-conversations`, agent.token)).body.items[0];
+    const refused = await t.post(
+      `/api/v1/side-conversations/${started.body.id}/messages`,
+      { body: 'Hm?', hold: true },
+      agent.token,
+    );
+    expect(refused.status).toBe(422);
+    expect(refused.body.error).toMatchObject({
+      code: 'cannot_hold',
+      details: [{ path: 'body.hold', message: 'the case is solved' }],
+    });
+    const after = (await t.get(`/api/v1/cases/${c.id}/side-conversations`, agent.token)).body.items[0];
+    expect(after.messages).toBe(before.messages);
   });
 
   it('refuses the customer, colleagues, our own addresses; 404 and 409 for gone and merged cases', async () => {
