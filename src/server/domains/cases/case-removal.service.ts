@@ -63,7 +63,7 @@ async function removeCase(tx: Database, actor: Actor, id: string, reason: 'delet
  * Admins bring a deleted case back: listed again, its promise clocks started again as a change of
  * targets would (a clock that should have run since the case opened is due, or missed, as it
  * would have been). A case marked as spam is un-marked: its sender is unblocked, and its
- * customer comes back if they went with it (their portal login does not).
+ * customer comes back if they went with it, with their portal login.
  */
 export async function restoreCase(db: Database, actor: Actor, id: string) {
   if (!isAdmin(actor)) throw forbidden('only admins restore cases');
@@ -83,24 +83,34 @@ export async function restoreCase(db: Database, actor: Actor, id: string) {
         entityId: b.id,
         data: { pattern: b.pattern, reason: 'case restored' },
       });
-    // The customer deleted with this case (spam) comes back with it.
-    const [gone] = await rows<{ id: string }>(
+    // The customer deleted with this case (spam) comes back with it, and so does their portal
+    // login (with its password), unless a new one was made for their address meanwhile.
+    const [gone] = await rows<{ id: string; logins: string[] | null }>(
       tx,
-      sql`select cu.id from customers cu where cu.id = ${c.customerId} and cu.deleted_at is not null
-        and cu.merged_into_id is null and exists (select 1 from domain_events e
-          where e.entity_type = 'customer' and e.entity_id = cu.id and e.type = 'customer.deleted'
-            and e.data->>'caseId' = ${id})`,
+      sql`select cu.id, e.data->'logins' as logins from customers cu
+        join domain_events e on e.entity_type = 'customer' and e.entity_id = cu.id
+          and e.type = 'customer.deleted' and e.data->>'caseId' = ${id}
+        where cu.id = ${c.customerId} and cu.deleted_at is not null and cu.merged_into_id is null
+        order by e.id desc limit 1`,
     );
     if (gone) {
       await tx
         .update(customers)
         .set({ deletedAt: null, updatedAt: new Date() })
         .where(eq(customers.id, gone.id));
+      const logins = await rows<{ id: string }>(
+        tx,
+        sql`update users u set deleted_at = null, active = true, updated_at = now()
+          where u.id = any(${sql.param(gone.logins ?? [])}::uuid[]) and u.customer_id = ${gone.id}
+            and u.deleted_at is not null
+            and not exists (select 1 from users o where o.deleted_at is null and lower(o.email) = lower(u.email))
+          returning u.id`,
+      );
       await recordDomainEvent(tx, actor, {
         type: 'customer.restored',
         entityType: 'customer',
         entityId: gone.id,
-        data: { caseId: id },
+        data: { caseId: id, logins: logins.map((l) => l.id) },
       });
     }
     const now = new Date();

@@ -185,15 +185,17 @@ export async function deleteCustomer(db: Database, actor: Actor, id: string) {
 /** Deletes a customer (soft) with their portal login, inside the caller's transaction; `data` goes on the event. */
 export async function removeCustomer(tx: Database, actor: Actor, id: string, data?: Record<string, unknown>) {
   await repo.softDeleteCustomer(tx, id);
-  // Their portal login goes with them.
-  await tx
+  // Their portal login goes with them (named on the event: restoring a spam case brings it back).
+  const logins = await tx
     .update(users)
     .set({ deletedAt: sql`now()`, active: false, updatedAt: sql`now()` })
-    .where(and(eq(users.customerId, id), isNull(users.deletedAt)));
+    .where(and(eq(users.customerId, id), isNull(users.deletedAt)))
+    .returning({ id: users.id });
+  const named = logins.length ? { logins: logins.map((u) => u.id) } : {};
   await recordDomainEvent(tx, actor, {
     type: 'customer.deleted',
     entityType: 'customer',
     entityId: id,
-    ...(data ? { data } : {}),
+    ...(data || logins.length ? { data: { ...data, ...named } } : {}),
   });
 }

@@ -9,6 +9,7 @@ import {
   makeCustomer,
   makeCustomerWithAgreement,
   makeUser,
+  TEST_PASSWORD,
   unique,
 } from '../../../../test/helpers/factories.js';
 import { plainMail } from '../../../../test/helpers/mail-fixtures.js';
@@ -243,7 +244,12 @@ describe('restoring a deleted case', () => {
       targets: [{ kind: 'resolution', minutes: 600 }],
     });
     const c = await makeCase(t.db, customer.id, { message: { body: 'Not spam after all' } });
+    const portal = await makeUser(t.db, 'customer', { customerId: customer.id });
+    const signIn = () => t.post('/api/v1/auth/login', { email: portal.user.email, password: TEST_PASSWORD });
+    expect((await signIn()).status).toBe(200);
     expect((await t.post(`/api/v1/cases/${c.id}/spam`, {}, agent)).body.customerDeleted).toBe(true);
+    // Their portal login went with them.
+    expect((await signIn()).status).toBe(401);
     const deleted = await t.get('/api/v1/cases/deleted', admin);
     expect(deleted.body.items.find((d: { id: string }) => d.id === c.id)).toMatchObject({
       number: c.number,
@@ -261,6 +267,11 @@ describe('restoring a deleted case', () => {
       ['resolution', 'active'],
     ]);
     expect((await customerRow(customer.id)).deleted).toBe(false);
+    // And so does their portal login, with its password.
+    const backIn = await signIn();
+    expect(backIn.status).toBe(200);
+    const theirs = await t.get('/api/v1/portal/cases', backIn.body.token);
+    expect(theirs.body.items.map((x: { id: string }) => x.id)).toEqual([c.id]);
     const list = await t.get('/api/v1/blocked-senders', admin);
     expect(list.body.items.map((b: { pattern: string }) => b.pattern)).not.toContain(
       customer.email!.toLowerCase(),
