@@ -1,17 +1,16 @@
 // Saved queue views: shared ones (admins) and personal ones, each with its live count. A view's
 // filters are checked when it is saved (a case field's value must fit the field); every change
 // is a domain event.
-import { and, asc, eq, inArray, isNull, or, sql } from 'drizzle-orm';
+import { and, asc, eq, isNull, sql } from 'drizzle-orm';
 import type { z } from 'zod';
 import { nextVersion } from '../../../db/columns.js';
 import type { Database } from '../../../db/client.js';
 import type { CaseViewInput } from '../../../shared/schemas/views.js';
 import type { Actor } from '../../lib/actor.js';
-import { isAdmin } from '../../lib/actor.js';
 import { assertUnchangedSince } from '../../lib/edit-version.js';
-import { forbidden, notFound, unprocessable } from '../../lib/errors.js';
-import { teams } from '../teams/teams.table.js';
-import { assertTeamExists } from '../teams/teams.service.js';
+import { notFound } from '../../lib/errors.js';
+import { assertTeamExists, teamNames } from '../teams/teams.service.js';
+import { assertCanWriteShared, assertTeamOnShared, visibleShared } from '../../policies/shared-records.js';
 import * as policy from '../../policies/cases.js';
 import { diff, recordDomainEvent } from '../domain-events/domain-events.repo.js';
 import { caseConditions } from './case-filters.js';
@@ -34,42 +33,20 @@ const toDto = (r: Row, teams: Map<string, string>, count?: { count: number; capp
   ...(count ? { count: count.count, countCapped: count.capped } : {}),
 });
 
-/**
- * The views someone may use: their own, the shared ones for every agent, and those for a team
- * they are in (admins: every team's, to look after them).
- */
-export const visibleViews = (actor: Actor) => {
-  const me = actor.userId ?? '00000000-0000-0000-0000-000000000000';
-  return or(
-    eq(caseViews.ownerId, me),
-    and(
-      isNull(caseViews.ownerId),
-      isAdmin(actor)
-        ? undefined
-        : sql`(${caseViews.teamId} is null or ${caseViews.teamId} in (select team_id from team_members where user_id = ${me}))`,
-    ),
-  );
-};
+/** The views someone may use: their own, the shared ones for every agent, those of their teams. */
+export const visibleViews = (actor: Actor) => visibleShared(actor, caseViews);
 
 /** The names of the views' teams. */
-async function teamNamesOf(db: Database, rows: Row[]) {
-  const ids = [...new Set(rows.flatMap((r) => (r.teamId ? [r.teamId] : [])))];
-  if (ids.length === 0) return new Map<string, string>();
-  const found = await db
-    .select({ id: teams.id, name: teams.name })
-    .from(teams)
-    .where(and(inArray(teams.id, ids), isNull(teams.deletedAt)));
-  return new Map(found.map((t) => [t.id, t.name]));
-}
+const teamNamesOf = (db: Database, rows: Row[]) =>
+  teamNames(
+    db,
+    rows.map((r) => r.teamId),
+  );
 
 /** A view's team, when it names one: an existing team, on a shared view. */
 async function checkTeam(db: Database, teamId: string | null | undefined, shared: boolean) {
-  if (!teamId) return;
-  if (!shared)
-    throw unprocessable('personal_view', 'body.teamId: a personal view is yours alone, not a team’s', [
-      { path: 'body.teamId', message: 'only shared views are for a team' },
-    ]);
-  await assertTeamExists(db, teamId);
+  assertTeamOnShared(teamId, shared, 'personal_view', 'view');
+  if (teamId) await assertTeamExists(db, teamId);
 }
 
 /** A saved view's count: exact up to 10,000 (see `countCasesCapped`). */
@@ -105,9 +82,8 @@ export async function getView(db: Database, actor: Actor, id: string) {
   return toDto(row, await teamNamesOf(db, [row]), await countOf(db, actor, row));
 }
 
-function assertCanWrite(actor: Actor, view: { ownerId: string | null }) {
-  if (view.ownerId === null && !isAdmin(actor)) throw forbidden('only admins change shared views');
-}
+const assertCanWrite = (actor: Actor, view: { ownerId: string | null }) =>
+  assertCanWriteShared(actor, view, 'shared views');
 
 export async function createView(db: Database, actor: Actor, input: Input) {
   policy.assertStaffOnCases(actor, 'use queue views');

@@ -278,3 +278,14 @@ export async function assertTeamExists(db: Database, teamId: string) {
       { path: 'body.teamId', message: 'no such team' },
     ]);
 }
+
+/** The names of these teams (nulls skipped); a deleted team is left out (show it as such). */
+export async function teamNames(db: Database, ids: (string | null)[]): Promise<Map<string, string>> {
+  const wanted = [...new Set(ids.filter((id): id is string => id !== null))];
+  if (wanted.length === 0) return new Map();
+  const found = await db
+    .select({ id: teams.id, name: teams.name })
+    .from(teams)
+    .where(and(inArray(teams.id, wanted), isNull(teams.deletedAt)));
+  return new Map(found.map((t) => [t.id, t.name]));
+}
