@@ -30,6 +30,7 @@ import { notificationsRoutes } from './domains/notifications/notifications.route
 import { createLiveHub, type LiveHub } from './domains/live/live-hub.js';
 import { liveRoutes } from './domains/live/live.routes.js';
 import { webhooksRoutes } from './domains/webhooks/webhooks.routes.js';
+import { replyTemplatesRoutes } from './domains/reply-templates/reply-templates.routes.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -54,6 +55,7 @@ export async function registerApiRoutes(app: FastifyInstance, deps: RouteDeps) {
     importsRoutes,
     casesRoutes,
     sideConversationsRoutes,
+    replyTemplatesRoutes,
     fieldsRoutes,
     teamsRoutes,
     calendarsRoutes,

@@ -22,6 +22,7 @@ export const AUDITED_ENTITIES = [
   'mailbox',
   'organization',
   'organization_field',
+  'reply_template',
   'segment',
   'settings',
   'signal',

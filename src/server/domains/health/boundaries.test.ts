@@ -74,6 +74,12 @@ const PORTAL = [
 
 /** Routes agents may call too (the rest are for admins only). */
 const STAFF = [
+  'GET /api/v1/reply-templates',
+  'POST /api/v1/reply-templates',
+  'GET /api/v1/reply-templates/{id}',
+  'PATCH /api/v1/reply-templates/{id}',
+  'DELETE /api/v1/reply-templates/{id}',
+  'POST /api/v1/reply-templates/{id}/render',
   'GET /api/v1/cases/{id}/side-conversations',
   'POST /api/v1/cases/{id}/side-conversations',
   'POST /api/v1/side-conversations/{id}/messages',
