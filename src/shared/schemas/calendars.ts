@@ -2,7 +2,7 @@
 // whole list (close after open, no overlaps, no duplicate holidays) are plain functions so the
 // business-time core (src/core/business-time.ts) enforces exactly what the API accepts.
 import { z } from 'zod';
-import { Name, TimeZone } from './common.js';
+import { Id, Name, TimeZone } from './common.js';
 
 export const CALENDAR_LIMITS = {
   hours: 70,
@@ -182,7 +182,7 @@ export const CalendarUpdate = CalendarInput.partial();
 export type CalendarUpdate = z.infer<typeof CalendarUpdate>;
 
 export const Calendar = z.object({
-  id: z.uuid(),
+  id: Id,
   name: z.string(),
   timezone: z.string(),
   hours: z.array(z.object({ day: z.number().int(), open: z.string(), close: z.string() })),

@@ -63,10 +63,17 @@ export function badTextPath(value: unknown, skip?: string): (string | number)[] 
   return null;
 }
 
-export const Id = z.uuid({ message: 'must be a UUID' });
+/**
+ * A record's id. Read lower-case: PostgreSQL compares UUIDs whatever their case, so an id written
+ * in capitals finds the same row, and every check that compares ids in code must see it as the
+ * row's own (an admin's own id in capitals is still their own).
+ */
+export const Id = z.uuid({ message: 'must be a UUID' }).toLowerCase();
 
 export const IsoDateTime = z.iso
   .datetime({ offset: false })
+  // The calendar has no year 0 (PostgreSQL refuses it); four digits end at 9999.
+  .refine((v) => !v.startsWith('0000'), 'there is no year 0000')
   .describe('ISO 8601 UTC time, e.g. 2026-11-23T09:00:00.000Z');
 
 export const CustomFieldKey = z

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { Id, IsoDateTime } from './common.js';
 
 export const ImportRowError = z.object({
   row: z.number().int().describe('line number in the file (the header is line 1)'),
@@ -51,25 +52,22 @@ const ImportedMessage = z.strictObject({
   body: z.string().trim().min(1).max(100_000),
   public: z.boolean().default(true),
   from: z.enum(['customer', 'agent']),
-  createdAt: z.iso.datetime({ offset: false }),
+  createdAt: IsoDateTime,
   authorEmail: z.string().max(254).optional().describe('for agent messages: the agent’s login e-mail'),
 });
 
 export const ImportedCase = z.strictObject({
   subject: z.string().trim().min(1).max(300),
-  customerId: z.uuid().optional(),
+  customerId: Id.optional(),
   customerEmail: z.string().max(254).optional().describe('instead of customerId'),
   channel: z.enum(['email', 'web', 'portal', 'phone', 'chat', 'api', 'proactive']).default('email'),
   category: z.string().max(50).default('other'),
   priority: z.enum(['low', 'normal', 'high', 'urgent']).default('normal'),
   status: z.enum(['new', 'open', 'pending', 'on_hold', 'solved', 'closed']).default('closed'),
-  createdAt: z.iso.datetime({ offset: false }),
-  solvedAt: z.iso
-    .datetime({ offset: false })
-    .optional()
-    .describe('default: the last message (for solved and closed cases)'),
+  createdAt: IsoDateTime,
+  solvedAt: IsoDateTime.optional().describe('default: the last message (for solved and closed cases)'),
   assigneeEmail: z.string().max(254).optional(),
-  teamId: z.uuid().optional(),
+  teamId: Id.optional(),
   tags: z
     .array(
       z

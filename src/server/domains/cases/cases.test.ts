@@ -396,6 +396,11 @@ describe('merge and links', () => {
     );
     expect((await post(`/api/v1/cases/${dup.id}/messages`, { body: 'x', public: true })).status).toBe(409);
     expect((await post(`/api/v1/cases/${keep.id}/merge`, { intoId: keep.id })).status).toBe(422);
+    // The same case written in capitals is still itself.
+    const shouted = keep.id.toUpperCase();
+    expect((await post(`/api/v1/cases/${keep.id}/merge`, { intoId: shouted })).status).toBe(422);
+    expect((await post(`/api/v1/cases/${shouted}/links`, { caseId: keep.id })).status).toBe(422);
+    expect((await t.get(`/api/v1/cases/${keep.id}`, agent.token)).body.mergedIntoId).toBeNull();
   });
 
   it('links are visible from both sides and can be removed', async () => {

@@ -78,6 +78,11 @@ describe('users', () => {
       409,
     );
     expect((await t.del(`/api/v1/users/${admin.user.id}`, admin.token)).status).toBe(409);
+    // Their id in capitals is still their own (PostgreSQL finds the same row).
+    const shouted = admin.user.id.toUpperCase();
+    expect((await t.patch(`/api/v1/users/${shouted}`, { active: false }, admin.token)).status).toBe(409);
+    expect((await t.del(`/api/v1/users/${shouted}`, admin.token)).status).toBe(409);
+    expect((await t.get('/api/v1/auth/me', admin.token)).status).toBe(200);
   });
 
   it('deleting a user ends their sessions and lists no more', async () => {
