@@ -36,6 +36,12 @@ export function translateDbError(err: unknown, constraints: Record<string, AppEr
     case '22007':
     case '22008':
       return new AppError(400, 'validation_error', 'a value has the wrong format');
+    // A value the database cannot compare or store (a tampered cursor's time: an offset of +16 h,
+    // an unknown zone, a number past bigint), never one Steward writes itself.
+    case '22003': // numeric value out of range
+    case '22009': // time zone displacement out of range
+    case '22023': // invalid parameter value (an unknown time zone)
+      return new AppError(400, 'validation_error', 'a value is out of range');
     case '22021': // invalid byte sequence (NUL in text)
     case '22P05': // untranslatable character (NUL or an unpaired surrogate in jsonb)
       return new AppError(400, 'invalid_text', 'text must not contain NUL characters or unpaired surrogates');

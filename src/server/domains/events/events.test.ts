@@ -246,6 +246,7 @@ describe('ingest', () => {
       [ev({ type: 'shipment' }), /^type: /],
       [{ id: 'no-time', type: 'order.created' }, /^occurredAt: /],
       [ev({ occurredAt: '2026-11-23T09:00:00+01:00' }), /^occurredAt: /],
+      [ev({ occurredAt: '0000-01-01T00:00:00.000Z' }), /^occurredAt: there is no year 0000/],
       [
         ev({ occurredAt: new Date(Date.now() + 3_600_000).toISOString() }),
         /^occurredAt: must not be in the future/,

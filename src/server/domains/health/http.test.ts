@@ -154,6 +154,14 @@ describe('error contract', () => {
     const cursor = await t.get('/api/v1/customers?cursor=garbage', token);
     expect(cursor.status).toBe(400);
     expect(cursor.body.error.code).toBe('invalid_cursor');
+    // A cursor made by hand with a time the database cannot read: 400, not 500.
+    const forged = (value: string) =>
+      Buffer.from(JSON.stringify([value, '00000000-0000-0000-0000-000000000000'])).toString('base64url');
+    for (const value of ['2026-12-04 12:00:00+16', '2026-12-04 12:00 Mars/Olympus', '-9223372036854775809']) {
+      const res = await t.get(`/api/v1/cases?cursor=${forged(value)}`, token);
+      expect(res.status, value).toBe(400);
+      expect(res.body.error.code, value).toBe('validation_error');
+    }
   });
 
   it('a JSON array or a string where an object belongs: 400, not 500', async () => {
