@@ -134,6 +134,22 @@ describe('commitmentOpening', () => {
       { problem: 'data.promisedAt is missing' },
     ],
     [
+      'the last day of year 9999 west of UTC: ends in year 10000, no time the database keeps',
+      delivery,
+      {
+        ...event('order.promised', { orderId: 'SO-1' }, { promisedAt: '9999-12-31' }),
+        customer: {
+          id: 'cus-1',
+          name: 'Ada',
+          email: null,
+          externalId: null,
+          segment: null,
+          timeZone: 'America/Chicago',
+        },
+      },
+      { problem: 'data.promisedAt is not a time: "9999-12-31"' },
+    ],
+    [
       'an unreadable due time',
       delivery,
       event('order.promised', { orderId: 'SO-1' }, { promisedAt: 'Friday' }),

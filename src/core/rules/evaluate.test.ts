@@ -218,6 +218,9 @@ describe('timeOf', () => {
     ['2026-03-05T25:00:00Z', null],
     ['2026-03-05T23:60:00Z', null],
     ['2026-03-05T24:30:00Z', null],
+    // Past year 9999 in UTC (no database stores it); the last hour that is not still is.
+    ['9999-12-31T23:00:00-05:00', null],
+    ['9999-12-31T23:00:00Z', '9999-12-31T23:00:00.000Z'],
     // Not ISO 8601 at all.
     ['5 March 2026', null],
     ['03/05/2026', null],

@@ -123,7 +123,8 @@ export function timeOf(value: unknown): Date | null {
   )
     return null;
   const t = Date.parse(!time ? `${value}T00:00:00Z` : zone ? value : `${value}Z`);
-  return Number.isNaN(t) ? null : new Date(t);
+  // 9999-12-31T23:00-05:00 is in year 10000 in UTC, past any time the database stores.
+  return Number.isNaN(t) || new Date(t).getUTCFullYear() > 9999 ? null : new Date(t);
 }
 
 /**
@@ -138,7 +139,9 @@ export function deadlineOf(value: unknown, zone?: string | null): Date | null {
   const t = timeOf(value);
   if (!t || typeof value !== 'string' || value.length !== 10) return t;
   const where = zone && IANAZone.isValidZone(zone) ? zone : 'UTC';
-  return DateTime.fromISO(value, { zone: where }).plus({ days: 1 }).toJSDate();
+  const end = DateTime.fromISO(value, { zone: where }).plus({ days: 1 }).toJSDate();
+  // The end of 9999-12-31 west of UTC is in year 10000, past any time the database stores.
+  return end.getUTCFullYear() > 9999 ? null : end;
 }
 
 /**

@@ -30,6 +30,40 @@ const post = (events: Record<string, unknown>[]) =>
 const makeRule = (body: Record<string, unknown>) => postRule(app, body);
 
 describe('event warnings', () => {
+  it('a promise for the last day of year 9999, west of UTC, warns and takes no other event down', async () => {
+    const at = typesFor();
+    const { customer, who } = await customerWithCommitments(app.t.db, [deliveryCommitment(at)]);
+    const zoned = await app.t.patch(
+      `/api/v1/customers/${customer.id}`,
+      { timeZone: 'America/Chicago' },
+      app.admin,
+    );
+    expect(zoned.status).toBe(200);
+    await makeRule({
+      kind: 'absence',
+      name: `Far promise ${unique()}`,
+      after: { type: at('promised') },
+      expect: { type: at('delivered') },
+      sameRef: 'orderId',
+      by: 'data.promisedAt',
+    });
+    const inAWeek = new Date(Date.now() + 7 * 86_400_000).toISOString();
+    const good = ev(at('promised'), { ...who, refs: { orderId: 'SO-1' }, data: { promisedAt: inAWeek } });
+    const far = ev(at('promised'), { ...who, refs: { orderId: 'SO-2' }, data: { promisedAt: '9999-12-31' } });
+    const res = await post([good, far]);
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ accepted: 2, rejected: 0, warned: 1 });
+    expect(res.body.results[1].warnings).toEqual([
+      expect.stringContaining('data.promisedAt is not a time: "9999-12-31"'),
+      expect.stringContaining('data.promisedAt is not a time: "9999-12-31"'),
+    ]);
+    const opened = await rows<{ ref_value: string }>(
+      app.t.db,
+      sql`select ref_value from commitments where customer_id = ${customer.id}`,
+    );
+    expect(opened.map((r) => r.ref_value)).toEqual(['SO-1']);
+  });
+
   it('a promise without a readable date or without its ref is accepted, opens nothing, and says why', async () => {
     const at = typesFor();
     const { customer, agreement, who } = await customerWithCommitments(app.t.db, [deliveryCommitment(at)]);
