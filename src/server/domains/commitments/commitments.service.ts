@@ -62,9 +62,24 @@ export async function getCommitment(db: Database, actor: Actor, id: string): Pro
 }
 
 /** A period [from, to) from optional bounds: `to` defaults to now, `from` to `defaultMs` before it. */
+/** Reports count from the Unix epoch to the year 9000: buckets past either end are no calendar's. */
+const EARLIEST_PERIOD = Date.UTC(1970, 0, 1);
+const LATEST_PERIOD = Date.UTC(9000, 0, 1);
+
 export function periodOf(q: { from?: string; to?: string }, defaultMs: number, at = 'query') {
   const to = q.to ? new Date(q.to) : new Date();
   const from = q.from ? new Date(q.from) : new Date(to.getTime() - defaultMs);
+  const message = 'must fall between 1970 and the year 9000';
+  const outside = (['from', 'to'] as const).filter((key) => {
+    const time = (key === 'from' ? from : to).getTime();
+    return q[key] !== undefined && (time < EARLIEST_PERIOD || time > LATEST_PERIOD);
+  });
+  if (outside.length > 0)
+    throw badRequest(
+      'validation_error',
+      `${at}.${outside[0]}: ${message}`,
+      outside.map((key) => ({ path: `${at}.${key}`, message })),
+    );
   if (from.getTime() >= to.getTime()) {
     const message = 'from must be before to';
     throw badRequest('validation_error', `${at}.from: ${message}`, [{ path: `${at}.from`, message }]);

@@ -191,6 +191,10 @@ describe('proactive KPI trend', () => {
     };
     await bad('from=2026-03-05T00:00:00.000Z&to=2026-03-01T00:00:00.000Z', 'query.from');
     await bad('interval=hour', 'query.interval');
+    // Outside 1970 to 9000: a bucket there would end past the year 9999, or be misread.
+    await bad('to=9999-12-31T23:59:59.999Z', 'query.to');
+    await bad('from=0001-01-01T00:00:00.000Z&to=0002-01-01T00:00:00.000Z&interval=month', 'query.from');
+    await bad('from=0000-01-01T00:00:00.000Z', 'query.from');
     await bad('timezone=Mars/Olympus', 'query.timezone');
     const many = await bad(
       'from=2020-01-01T00:00:00.000Z&to=2026-01-01T00:00:00.000Z&interval=day',
