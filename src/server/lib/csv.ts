@@ -130,7 +130,9 @@ export function customFieldColumns<T>(
   return keys.map((key) => ({
     header: `cf.${key}`,
     value: (row: T) => {
-      const v = fieldsOf(row)[key];
+      // Own keys only: a field named `constructor` is not the record's Object.prototype.constructor.
+      const fields = fieldsOf(row);
+      const v = Object.hasOwn(fields, key) ? fields[key] : undefined;
       return v === null || v === undefined || typeof v === 'object' ? '' : (v as CsvCell);
     },
   }));

@@ -263,6 +263,31 @@ describe('customer export', () => {
   });
 });
 
+describe('custom fields named like an object’s own properties', () => {
+  it('a field named constructor or toString is a column like any other, empty where unset', async () => {
+    const tag = `proto${Date.now().toString(36)}`;
+    for (const [path, body] of [
+      ['/api/v1/customers', { name: `Odd ${tag}`, customFields: { constructor: 'x', toString: 'y' } }],
+      ['/api/v1/customers', { name: `Plain ${tag}` }],
+      ['/api/v1/organizations', { name: `Odd ${tag}`, customFields: { valueOf: 'z' } }],
+      ['/api/v1/organizations', { name: `Plain ${tag}` }],
+    ] as const)
+      expect((await t.post(path, body, admin)).status).toBe(201);
+    for (const [list, column, odd] of [
+      ['customers', 'cf.constructor', 'x'],
+      ['organizations', 'cf.valueOf', 'z'],
+    ] as const) {
+      const res = await t.get<string>(`/api/v1/${list}/export.csv?q=${tag}`, admin);
+      expect(res.status).toBe(200);
+      const records = parse(res.body, { bom: true, columns: true }) as Record<string, string>[];
+      expect(records.map((r) => [r.name, r[column]]).sort()).toEqual([
+        [`Odd ${tag}`, odd],
+        [`Plain ${tag}`, ''],
+      ]);
+    }
+  });
+});
+
 describe('who may export', () => {
   const staffExports = [
     '/api/v1/cases/export.csv',
