@@ -5,7 +5,7 @@
 import { parse } from 'csv-parse/sync';
 import { and, isNull, sql } from 'drizzle-orm';
 import type { Database } from '../../../db/client.js';
-import { BAD_TEXT, badTextPath } from '../../../shared/schemas/common.js';
+import { BAD_TEXT, Name, badTextPath } from '../../../shared/schemas/common.js';
 import { CustomerCreate } from '../../../shared/schemas/customers.js';
 import {
   CUSTOMER_CSV_COLUMNS,
@@ -134,6 +134,12 @@ export async function importCustomersCsv(
     }
     const organization = raw.organization as string | undefined;
     delete raw.organization;
+    // A new organization is made from the name: the same limits as POST /organizations.
+    const orgName = organization === undefined ? undefined : Name.safeParse(organization);
+    if (orgName && !orgName.success) {
+      errors.push({ row: line, field: 'organization', message: orgName.error.issues[0]!.message });
+      rowOk = false;
+    }
     if (Object.keys(customFields).length > 0) raw.customFields = customFields;
     // Text PostgreSQL cannot store fails its row, not the file (the route leaves it to the rows).
     const badText = badTextPath({ ...raw, organization });

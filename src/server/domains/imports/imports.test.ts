@@ -115,6 +115,21 @@ describe('customer import', () => {
     expect(skipped.body).toMatchObject({ imported: 1, invalid: 3, committed: true });
   });
 
+  it('an organization name is held to the limits of POST /organizations', async () => {
+    const u = unique();
+    const text = csv([
+      'name,email,organization',
+      `Short ${u},org-ok-${u}@example.com,Acme ${u}`,
+      `Long ${u},org-long-${u}@example.com,${'O'.repeat(201)}`,
+    ]);
+    const res = await importCsv(text);
+    expect(res.status).toBe(422);
+    expect(res.body.report.errors.map((e: { row: number; field: string }) => [e.row, e.field])).toEqual([
+      [3, 'organization'],
+    ]);
+    expect((await t.get(`/api/v1/organizations?q=${'O'.repeat(50)}`, admin)).body.items).toEqual([]);
+  });
+
   it('dry run validates and writes nothing', async () => {
     const u = unique();
     const res = await importCsv(csv(['name,email', `Dry ${u},dry-${u}@example.com`]), '?dryRun=true');
