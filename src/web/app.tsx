@@ -54,6 +54,7 @@ import { SignalPage } from './signals/signal-page.js';
 import { MagicLinkPage } from './auth/magic-link.js';
 import { RequireCustomer } from './auth/require-role.js';
 import { WebFormPage } from './form/web-form-page.js';
+import { ReplyTemplatesPage } from './reply-templates/reply-templates-page.js';
 import { NewRequestPage } from './portal/new-request-page.js';
 import { PortalCasePageRoute } from './portal/portal-case-page.js';
 import { PortalHomePage } from './portal/portal-home-page.js';
@@ -156,6 +157,14 @@ export function App() {
             element={
               <RequireStaff>
                 <NotificationsPage />
+              </RequireStaff>
+            }
+          />
+          <Route
+            path="reply-templates"
+            element={
+              <RequireStaff>
+                <ReplyTemplatesPage />
               </RequireStaff>
             }
           />

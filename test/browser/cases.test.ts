@@ -884,3 +884,70 @@ describe('keyboard shortcuts', () => {
     await eventually(() => page.getByTestId('filter-dialog').count()).toBe(0);
   });
 });
+
+describe('reply templates', () => {
+  it('made on the templates page, put into a reply with the case’s names filled in', async () => {
+    await page.goto(`${stack.url}/reply-templates`);
+    await page.getByRole('button', { name: 'New template' }).click();
+    const form = page.getByTestId('template-form');
+    await form.getByLabel('Name').fill('Parcel delayed (amethyst)');
+    const textBox = form.getByLabel('Text');
+    await textBox.fill('Hi ');
+    // The placeholder buttons put their token where the cursor is.
+    await form.getByRole('button', { name: 'their first name' }).click();
+    await textBox.press('End');
+    await textBox.pressSequentially(', case #');
+    await form.getByRole('button', { name: 'the case number' }).click();
+    await textBox.press('End');
+    await textBox.pressSequentially(' at ');
+    await form.getByRole('button', { name: 'their organization' }).click();
+    expect(await textBox.inputValue()).toBe(
+      'Hi {{customer.firstName}}, case #{{case.number}} at {{organization.name}}',
+    );
+    // Shared with every agent (an admin may).
+    await form.getByLabel('Who sees it').selectOption({ label: 'Every agent' });
+    await form.getByRole('button', { name: 'Create the template' }).click();
+    const row = page.getByTestId('template-row').filter({ hasText: 'Parcel delayed (amethyst)' });
+    await eventually(() => text(row)).toContain('Shared with every agent.');
+    expect(await text(row)).toContain('Never');
+
+    // In the reply box: found by a word, taken with Enter, filled from the case.
+    const maria = await findCustomer(stack, DEMO.customer.email);
+    const org = await stack.api<{ name: string }>(`/organizations/${maria.organizationId}`, admin);
+    await openCase(parcel);
+    const body = page.getByTestId('composer-body');
+    await body.fill('');
+    await page.getByTestId('template-button').click();
+    await page.getByLabel('Find a template').fill('amethyst');
+    await eventually(() => page.getByTestId('template-option').count()).toBe(1);
+    await page.getByLabel('Find a template').press('Enter');
+    await eventually(() => body.inputValue()).toBe(`Hi Maria, case #${parcel.number} at ${org.name}`);
+    expect(await page.getByTestId('template-unfilled').count()).toBe(0);
+
+    // A customer without an organization: the gap is said.
+    const stamp = Date.now().toString(36);
+    const loner = await stack.api<{ id: string }>('/customers', {
+      ...admin,
+      method: 'POST',
+      body: { name: `Lone ${stamp}`, email: `lone-${stamp}@example.com` },
+    });
+    const c = await createCase(stack, {
+      subject: 'Template: amethyst loner',
+      customerId: loner.id,
+      message: 'Hi',
+    });
+    await openCase(c);
+    await page.getByTestId('template-button').click();
+    await page.getByLabel('Find a template').fill('amethyst');
+    await page.getByTestId('template-option').first().click();
+    await eventually(() => page.getByTestId('composer-body').inputValue()).toBe(
+      `Hi Lone, case #${c.number} at `,
+    );
+    expect(await text(page.getByTestId('template-unfilled'))).toBe(
+      'The template needs their organization, which this case does not have: write it in.',
+    );
+    // Each use counted.
+    const listed = await stack.api<{ items: { name: string; uses: number }[] }>('/reply-templates', admin);
+    expect(listed.items.find((t) => t.name === 'Parcel delayed (amethyst)')?.uses).toBe(2);
+  });
+});

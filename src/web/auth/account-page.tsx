@@ -2,6 +2,7 @@
 // with a link sent by e-mail; a new password ends your other sessions and API tokens, this one
 // stays signed in), and where you are signed in, to sign out one browser or everywhere else.
 import { useState } from 'react';
+import { Link } from 'react-router-dom';
 import { MeUpdate, PasswordChange, SIGNATURE_LIMITS, type Me } from '../../shared/schemas/users.js';
 import { api } from '../lib/api.js';
 import { FormError, PageHeader } from '../layout/page-parts.js';
@@ -67,6 +68,9 @@ function SignatureForm() {
       }}
     >
       <h2>Your e-mail signature</h2>
+      <p className="muted">
+        Text you write again and again goes in <Link to="/reply-templates">reply templates</Link>.
+      </p>
       {done && (
         <p className="notice notice--success" role="status" data-testid="signature-saved">
           {done}

@@ -1,33 +1,15 @@
 // Where someone is signed in: their sign-in sessions that still work, with the browser and address
 // each was last used from, most recently used first. On Your account each other session can be ended
 // and the one in use is marked; an admin sees another user's and signs them out everywhere.
-import { useState } from 'react';
 import type { Session } from '../../shared/schemas/users.js';
-import { api, toApiError } from '../lib/api.js';
+import { api } from '../lib/api.js';
 import { countOf, formatDateTime } from '../lib/format.js';
 import type { Items } from '../lib/types.js';
 import { useApi } from '../lib/use-api.js';
 import { DataTable } from '../layout/data-table.js';
 import { ListState } from '../layout/list-state.js';
-import { OutcomeNotice, type Outcome } from '../layout/page-parts.js';
-
-/** Runs one action at a time and keeps what came of it, to show beside the button. */
-function useAction() {
-  const [busy, setBusy] = useState<string | null>(null);
-  const [outcome, setOutcome] = useState<Outcome>(null);
-  async function run(key: string, action: () => Promise<string>) {
-    setBusy(key);
-    setOutcome(null);
-    try {
-      setOutcome({ ok: true, text: await action() });
-    } catch (err) {
-      setOutcome({ ok: false, text: toApiError(err).message });
-    } finally {
-      setBusy(null);
-    }
-  }
-  return { busy, outcome, run };
-}
+import { OutcomeNotice } from '../layout/page-parts.js';
+import { useAction } from '../lib/use-action.js';
 
 function SessionTable(props: {
   sessions: Session[];

@@ -12,6 +12,8 @@ import { useCaseUploads } from './case-uploads.js';
 import { MentionList, useMentions } from './mention-list.js';
 import { isWaiting } from './follow-up.js';
 import { FollowUpSelect } from './follow-up-select.js';
+import { PLACEHOLDER_HINTS } from '../reply-templates/placeholders.js';
+import { TemplatePicker, type RenderedTemplate } from '../reply-templates/template-picker.js';
 
 export type ComposerMode = 'reply' | 'note';
 
@@ -96,6 +98,21 @@ export function ReplyComposer(props: {
     setBody((b) => (b.trim() === '' ? insert.text : `${b.replace(/\s+$/, '')}\n${insert.text}`));
   }, [props.insert]);
 
+  /** What a template just put in could not fill from the case ("their organization"). */
+  const [unfilled, setUnfilled] = useState<string[]>([]);
+  function insertTemplate(rendered: RenderedTemplate) {
+    const el = props.textareaRef.current;
+    setBody((b) => {
+      if (b.trim() === '') return rendered.body;
+      // Where the cursor was in the reply (the end, when it was never placed).
+      const at = el && el.value === b ? el.selectionStart : b.length;
+      return b.slice(0, at) + rendered.body + b.slice(at);
+    });
+    setUnfilled(rendered.missing.map((m) => PLACEHOLDER_HINTS[m as keyof typeof PLACEHOLDER_HINTS] ?? m));
+    props.onTyping();
+    requestAnimationFrame(() => el?.focus());
+  }
+
   const isReply = mode === 'reply';
   const mentions = useMentions({ enabled: !isReply, textareaRef: props.textareaRef, setBody });
   const canSend = body.trim() !== '' && uploading === 0 && !sending && !props.disabled;
@@ -126,6 +143,7 @@ export function ReplyComposer(props: {
         followUpAt: isWaiting(statusAfter) && followUpAt ? followUpAt : undefined,
       });
       setBody('');
+      setUnfilled([]);
       uploads.clear();
       setStatusAfter('');
       setFollowUpAt(null);
@@ -266,6 +284,11 @@ export function ReplyComposer(props: {
           ))}
         </ul>
       )}
+      {unfilled.length > 0 && (
+        <p className="notice notice--warning" role="status" data-testid="template-unfilled">
+          {`The template needs ${unfilled.join(', ')}, which this case does not have: write it in.`}
+        </p>
+      )}
       {error && (
         <p className="notice notice--error" role="alert" data-testid="composer-error">
           {error}
@@ -287,6 +310,7 @@ export function ReplyComposer(props: {
           />
           Attach files
         </label>
+        <TemplatePicker caseId={caseId} disabled={!!props.disabled} onInsert={insertTemplate} />
         {uploading > 0 && (
           <span className="muted" role="status">
             Uploading {uploading} {uploading === 1 ? 'file' : 'files'}…

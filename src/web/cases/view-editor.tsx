@@ -6,6 +6,7 @@ import { CASE_SORTS } from '../../shared/schemas/cases.js';
 import type { CaseViewFilters } from '../../shared/schemas/views.js';
 import { FormDialog } from '../layout/form-dialog.js';
 import { EditConflict, isEditConflict, reloadPage } from '../layout/edit-conflict.js';
+import { AudienceField, audienceBody, audienceOf, type Audience } from '../layout/audience-field.js';
 import { api, toApiError } from '../lib/api.js';
 import type { AgentProfile, CaseView, Team } from '../lib/types.js';
 import { SORT_LABELS } from './case-labels.js';
@@ -30,8 +31,7 @@ export function ViewEditorDialog(props: {
   const [name, setName] = useState(v?.name ?? '');
   const [sort, setSort] = useState<(typeof CASE_SORTS)[number]>(v?.sort ?? props.start?.sort ?? 'nextDueAt');
   const [position, setPosition] = useState(String(v?.position ?? 100));
-  /** Who sees the view: 'me', 'all' (every agent) or a team's id. */
-  const [audience, setAudience] = useState<string>(v ? (v.shared ? (v.teamId ?? 'all') : 'me') : 'me');
+  const [audience, setAudience] = useState<Audience>(audienceOf(v));
   const [error, setError] = useState<string | null>(null);
   const [conflict, setConflict] = useState(false);
   const [busy, setBusy] = useState(false);
@@ -48,19 +48,16 @@ export function ViewEditorDialog(props: {
       const place = Number(position);
       if (!Number.isInteger(place) || place < 0 || place > 1000)
         return setError('The place in the list is a whole number from 0 to 1000.');
-      const body = { name: name.trim(), filters: chosen.filters, sort, position: place };
-      const teamId = audience === 'me' || audience === 'all' ? null : audience;
+      const body = {
+        name: name.trim(),
+        filters: chosen.filters,
+        sort,
+        position: place,
+        ...audienceBody(audience, v, props.canShare),
+      };
       const result = v
-        ? await api.patch<CaseView>(
-            `/views/${v.id}`,
-            v.shared && props.canShare ? { ...body, teamId } : body,
-            overwrite ? undefined : v.updatedAt,
-          )
-        : await api.post<CaseView>('/views', {
-            ...body,
-            shared: props.canShare && audience !== 'me',
-            teamId: props.canShare ? teamId : null,
-          });
+        ? await api.patch<CaseView>(`/views/${v.id}`, body, overwrite ? undefined : v.updatedAt)
+        : await api.post<CaseView>('/views', body);
       props.onSaved(result);
     } catch (err) {
       if (isEditConflict(err)) setConflict(true);
@@ -139,36 +136,15 @@ export function ViewEditorDialog(props: {
           </p>
         </div>
       </div>
-      {props.canShare && (!v || v.shared) ? (
-        <div className="field">
-          <label htmlFor={`${uid}-audience`}>Who sees it</label>
-          <select id={`${uid}-audience`} value={audience} onChange={(e) => setAudience(e.target.value)}>
-            {!v && <option value="me">Only me</option>}
-            <option value="all">Every agent</option>
-            {props.teams.map((t) => (
-              <option key={t.id} value={t.id}>
-                The team {t.name}
-              </option>
-            ))}
-            {v?.teamId && !props.teams.some((t) => t.id === v.teamId) && (
-              <option value={v.teamId}>{v.team?.name ?? 'A team'}</option>
-            )}
-          </select>
-          {v && (
-            <p className="field__hint">A shared view stays shared; it can go to every agent or one team.</p>
-          )}
-        </div>
-      ) : (
-        v && (
-          <p className="field__hint">
-            {v.shared
-              ? v.team
-                ? `Shared with the team ${v.team.name}.`
-                : 'Shared with every agent.'
-              : 'Only you see this view.'}
-          </p>
-        )
-      )}
+      <AudienceField
+        id={`${uid}-audience`}
+        record={v}
+        canShare={props.canShare}
+        teams={props.teams}
+        value={audience}
+        onChange={setAudience}
+        noun="view"
+      />
       {(f.customerId || f.organizationId) && v && (
         <p className="field__hint">
           {`It also shows only the cases of one ${f.customerId ? 'customer' : 'organization'} (set through the API), and keeps that.`}
