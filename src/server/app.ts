@@ -19,6 +19,10 @@ import { registerAuth } from './plugins/auth.js';
 import { registerErrorHandler } from './plugins/error-handler.js';
 import { registerTextGuard } from './plugins/text-guard.js';
 import { registerApiRoutes } from './routes.js';
+import { z } from 'zod';
+
+/** The query of a route that takes no parameters: none. */
+const NO_QUERY = z.strictObject({});
 
 export const API_VERSION = '0.1.0';
 
@@ -72,6 +76,12 @@ export async function buildApp({ db, databaseKind, config, logger = false }: App
   });
   await app.register(fastifySwaggerUi, { routePrefix: '/api/docs' });
 
+  // Unknown query parameters are refused (docs/api.md): a route that takes none says so, and a
+  // misspelt `?limt=` is a 400 naming it rather than a silent default.
+  app.addHook('onRoute', (route) => {
+    if (!route.url.startsWith('/api/v1/') || route.schema?.querystring) return;
+    route.schema = { ...route.schema, querystring: NO_QUERY };
+  });
   registerAuth(app, db);
   await app.register(healthRoutes({ db, config, databaseKind }));
   await registerApiRoutes(app, { db, config, databaseKind });

@@ -151,6 +151,11 @@ describe('error contract', () => {
     expect(limit.body.error.message).toMatch(/^query\.limit/);
     const unknown = await t.get('/api/v1/customers?colour=red', token);
     expect(unknown.status).toBe(400);
+    // Also on a route that takes no parameters at all.
+    const none = await t.get('/api/v1/settings?colour=red', token);
+    expect(none.status).toBe(400);
+    expect(none.body.error.message).toMatch(/^query/);
+    expect((await t.get('/api/v1/settings', token)).status).toBe(200);
     const cursor = await t.get('/api/v1/customers?cursor=garbage', token);
     expect(cursor.status).toBe(400);
     expect(cursor.body.error.code).toBe('invalid_cursor');
