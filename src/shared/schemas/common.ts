@@ -1,5 +1,6 @@
 // Shapes shared by the API, the OpenAPI document and the web UI.
 import { z } from 'zod';
+import '../zod-messages.js';
 
 export const LIMITS = {
   name: 200,

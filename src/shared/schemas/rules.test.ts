@@ -225,7 +225,7 @@ describe('RuleDefinition: refusals say what is wrong, and where', () => {
       'an unknown operator',
       withWhere({ field: 'data.reason', op: 'like', value: 'dam%' }),
       ['when', 'where', 0, 'op'],
-      /expected one of .*"eq"/,
+      /must be one of .*"eq"/,
     ],
     [
       'in without a list',
@@ -352,7 +352,7 @@ describe('RuleDefinition: refusals say what is wrong, and where', () => {
     ],
     ['no name', { kind: 'match', when: { type: 'a.b' } }, ['name'], /./],
     ['an unknown key', { ...match, priority: 'high' }, [], /Unrecognized key: "priority"/],
-    ['an unknown severity', { ...match, severity: 'urgent' }, ['severity'], /expected one of/],
+    ['an unknown severity', { ...match, severity: 'urgent' }, ['severity'], /must be one of "low"/],
     [
       'absence with both within and by',
       { ...absence, within: 'PT48H', by: 'data.promisedAt' },
@@ -379,7 +379,7 @@ describe('RuleDefinition: refusals say what is wrong, and where', () => {
     ['a window over a year', { ...threshold, window: 'P400D' }, ['window'], /ISO 8601 duration/],
     ['a count of one', { ...threshold, count: 1 }, ['count'], /./],
     ['a fractional count', { ...threshold, count: 2.5 }, ['count'], /./],
-    ['per team', { ...threshold, per: 'team' }, ['per'], /expected one of/],
+    ['per team', { ...threshold, per: 'team' }, ['per'], /must be one of "customer", "organization"/],
     [
       'an unknown action kind',
       { ...match, actions: [{ kind: 'send_fax', to: '+1' }] },

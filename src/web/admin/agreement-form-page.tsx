@@ -125,7 +125,7 @@ function bodyOf(v: Values) {
   return {
     name: v.name,
     description: v.description.trim() || null,
-    calendarId: v.calendarId,
+    calendarId: v.calendarId || undefined, // none chosen: "is required", not "must be a UUID"
     scope,
     targets: v.targets.map((t) => ({
       kind: t.kind,

@@ -25,7 +25,8 @@ export function useSaveCase(
     const parsed = CaseUpdate.safeParse(patch);
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
-      onError(`${issue?.path.join('.') ?? 'value'}: ${issue?.message ?? 'not valid'}`);
+      const field = issue?.path.join('.') || 'value';
+      onError(`${field.charAt(0).toUpperCase()}${field.slice(1)}: ${issue?.message ?? 'not valid'}`);
       return false;
     }
     setSaving(Object.keys(patch)[0] ?? null);
