@@ -72,6 +72,13 @@ describe('a personal view', () => {
     await eventually(() => editor().getByText('Shared with every agent').count()).toBe(0);
     await editor().getByLabel('Name').fill('Boxly parcels');
     await editor().getByLabel('Carrier').selectOption({ label: 'Boxly' });
+    // A place out of range is said, and the form stays usable once it is put right.
+    await editor().getByLabel('Place in the list').fill('5000');
+    await editor().getByRole('button', { name: 'Create the view' }).click();
+    await eventually(() => text(editor().getByRole('alert'))).toBe(
+      'The place in the list is a whole number from 0 to 1000.',
+    );
+    await editor().getByLabel('Place in the list').fill('100');
     await editor().getByRole('button', { name: 'Create the view' }).click();
     await eventually(() => editor().count()).toBe(0);
     const saved = (await myViews()).items.find((v) => v.name === 'Boxly parcels')!;

@@ -43,11 +43,11 @@ export function ViewEditorDialog(props: {
     if (!name.trim()) return setError('Give the view a name.');
     const chosen = form.read();
     if ('error' in chosen) return setError(chosen.error);
+    const place = Number(position);
+    if (!Number.isInteger(place) || place < 0 || place > 1000)
+      return setError('The place in the list is a whole number from 0 to 1000.');
     setBusy(true);
     try {
-      const place = Number(position);
-      if (!Number.isInteger(place) || place < 0 || place > 1000)
-        return setError('The place in the list is a whole number from 0 to 1000.');
       const body = {
         name: name.trim(),
         filters: chosen.filters,
