@@ -166,30 +166,32 @@ export function DryRunPanel(props: {
           {answer.samples.length > 0 && (
             <>
               <h3 className="dry-run__samples-title">Examples</h3>
-              <table className="table table--compact" data-testid="dry-run-samples">
-                <thead>
-                  <tr>
-                    <th scope="col">Would fire</th>
-                    <th scope="col">Customer</th>
-                    <th scope="col">Ref</th>
-                    <th scope="col" className="cell-number">
-                      Events
-                    </th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {answer.samples.map((s, i) => (
-                    <tr key={i} data-testid="dry-run-sample">
-                      <td className="cell-nowrap">{formatDateTime(s.firedAt)}</td>
-                      <td>{s.customerId ? (names.get(s.customerId) ?? 'Customer') : '—'}</td>
-                      <td>{s.ref ? <code>{s.ref}</code> : '—'}</td>
-                      <td className="cell-number" title={s.evidence.join('\n')}>
-                        {formatNumber(s.evidence.length)}
-                      </td>
+              <div className="dry-run__scroll">
+                <table className="table table--compact" data-testid="dry-run-samples">
+                  <thead>
+                    <tr>
+                      <th scope="col">Would fire</th>
+                      <th scope="col">Customer</th>
+                      <th scope="col">Ref</th>
+                      <th scope="col" className="cell-number">
+                        Events
+                      </th>
                     </tr>
-                  ))}
-                </tbody>
-              </table>
+                  </thead>
+                  <tbody>
+                    {answer.samples.map((s, i) => (
+                      <tr key={i} data-testid="dry-run-sample">
+                        <td className="cell-nowrap">{formatDateTime(s.firedAt)}</td>
+                        <td>{s.customerId ? (names.get(s.customerId) ?? 'Customer') : '—'}</td>
+                        <td>{s.ref ? <code>{s.ref}</code> : '—'}</td>
+                        <td className="cell-number" title={s.evidence.join('\n')}>
+                          {formatNumber(s.evidence.length)}
+                        </td>
+                      </tr>
+                    ))}
+                  </tbody>
+                </table>
+              </div>
             </>
           )}
         </div>
