@@ -137,9 +137,18 @@ describe('organizations', () => {
     const signals = (
       await stack.api<{ items: Signal[] }>(`/signals?organizationId=${northwind.id}&limit=10`, login)
     ).items;
-    const commitments = (
-      await stack.api<{ items: Commitment[] }>(`/commitments?organizationId=${northwind.id}&limit=10`, login)
-    ).items;
+    // Those still to keep first (soonest due), then those kept or missed (latest due first).
+    const commitmentsIn = async (state: string, sort: string) =>
+      (
+        await stack.api<{ items: Commitment[] }>(
+          `/commitments?organizationId=${northwind.id}&state=${state}&sort=${sort}&limit=10`,
+          login,
+        )
+      ).items;
+    const commitments = [
+      ...(await commitmentsIn('overdue,open', 'dueAt')),
+      ...(await commitmentsIn('met,late,broken,cancelled', '-dueAt')),
+    ];
     expect(signals.length).toBeGreaterThan(1);
     expect(commitments.length).toBeGreaterThan(1);
     expect(new Set(signals.map((s) => s.organizationId))).toEqual(new Set([northwind.id]));

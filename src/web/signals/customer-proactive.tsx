@@ -53,26 +53,54 @@ function ProactiveSignals({ about, id }: { about: About; id: string }) {
   );
 }
 
+/**
+ * Their commitments: those still to be kept first (overdue ones at the top, soonest due first),
+ * then those kept or missed, the latest due first, each list growing on request.
+ */
 function ProactiveCommitments({ about, id }: { about: About; id: string }) {
+  const key = ABOUT[about].key;
+  const lists = [
+    {
+      name: 'open',
+      title: 'Still to keep',
+      query: { [key]: id, state: 'overdue,open', sort: 'dueAt' },
+      empty: 'None waiting to be kept.',
+      testId: `${about}-commitments`,
+    },
+    {
+      name: 'closed',
+      title: 'Kept or missed',
+      query: { [key]: id, state: 'met,late,broken,cancelled', sort: '-dueAt' },
+      empty: ABOUT[about].noCommitments,
+      testId: `${about}-closed-commitments`,
+    },
+  ];
   return (
-    <GrowingList<Commitment>
-      path="/commitments"
-      query={{ [ABOUT[about].key]: id }}
-      what="commitments"
-      emptyTestId={`${about}-commitments-empty`}
-      empty={ABOUT[about].noCommitments}
-      live={anyCommitment}
-    >
-      {(items, loading) => (
-        <CommitmentTable
-          testId={`${about}-commitments`}
-          rowTestId={`${about}-commitment-row`}
-          commitments={items}
-          busy={loading}
-          showCustomer={about === 'organization'}
-        />
-      )}
-    </GrowingList>
+    <>
+      {lists.map((l) => (
+        <div key={l.name} className="section__part">
+          <h3 className="section__subtitle">{l.title}</h3>
+          <GrowingList<Commitment>
+            path="/commitments"
+            query={l.query}
+            what="commitments"
+            emptyTestId={`${l.testId}-empty`}
+            empty={l.empty}
+            live={anyCommitment}
+          >
+            {(items, loading) => (
+              <CommitmentTable
+                testId={l.testId}
+                rowTestId={`${about}-commitment-row`}
+                commitments={items}
+                busy={loading}
+                showCustomer={about === 'organization'}
+              />
+            )}
+          </GrowingList>
+        </div>
+      ))}
+    </>
   );
 }
 
@@ -113,7 +141,7 @@ function OnTimeLine({ about, id }: { about: About; id: string }) {
           now)
         </>
       ) : (
-        'Nothing fell due in the last 90 days.'
+        'None kept or missed in the last 90 days.'
       )}
     </p>
   );
