@@ -86,6 +86,11 @@ describe('proactive KPI page', () => {
     expect(await text(page.getByTestId('kpi-caught').getByTestId('kpi-value'))).toBe(
       percent(s.kpis.caughtBeforeContactShare),
     );
+    // The on-time rate's note names every count the rate is made of (overdue ones too).
+    const c = s.kpis.commitments;
+    expect(await text(page.getByTestId('kpi-ontime'))).toContain(
+      `${number(c.met)} met · ${number(c.late + c.broken)} late or broken${c.overdue > 0 ? ` · ${number(c.overdue)} overdue` : ''}`,
+    );
 
     // Three charts, each drawn on a canvas of the card's width, with its legend.
     for (const id of ['kpi-chart-signals', 'kpi-chart-rates', 'kpi-chart-lead']) {

@@ -45,9 +45,10 @@ export function KpiStrip({
           'ontime',
           'Commitments on time',
           formatPercent(kpis.commitments.onTimeRate),
+          // Every count the rate is made of, as the Agreements page says it.
           `${formatNumber(kpis.commitments.met)} met · ${formatNumber(
             kpis.commitments.late + kpis.commitments.broken,
-          )} late or broken`,
+          )} late or broken${kpis.commitments.overdue > 0 ? ` · ${formatNumber(kpis.commitments.overdue)} overdue` : ''}`,
         ],
       ]
     : [];
