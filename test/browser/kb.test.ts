@@ -67,6 +67,8 @@ describe('help center (no account)', () => {
       helpful: before.helpful,
       unhelpful: before.unhelpful + 1,
     });
+    // Not helped: a way to write to us (the web form, for a visitor not signed in).
+    expect(await page.getByRole('link', { name: 'write to us' }).getAttribute('href')).toBe('/form');
 
     // Coming back, the browser remembers the answer.
     await page.reload();

@@ -143,8 +143,13 @@ function HelpfulVote({ slug, language }: { slug: string; language: string }) {
           </p>
           {!vote && (
             <p className="muted">
-              Still need help? <Link to="/help">Search again</Link>
-              {me?.role === 'customer' ? ' or write to us from your account.' : ' or contact us.'}
+              Still need help? <Link to="/help">Search again</Link> or{' '}
+              {me?.role === 'customer' ? (
+                <Link to="/portal/new">write to us from your account</Link>
+              ) : (
+                <Link to="/form">write to us</Link>
+              )}
+              .
             </p>
           )}
         </>
