@@ -768,6 +768,22 @@ describe('bulk changes', () => {
     expect(await page.getByTestId('bulk-bar').count()).toBe(0);
     expect((await getCase(stack, one.id)).priority).toBe('high');
     expect((await getCase(stack, two.id)).priority).toBe('high');
+
+    // Closing more than one is asked first; said no, nothing changes.
+    await page.getByLabel(`Select case ${one.number}`, { exact: true }).check();
+    await page.getByLabel(`Select case ${two.number}`, { exact: true }).check();
+    const asked = new Promise<string>((resolve) =>
+      page.once('dialog', (d) => {
+        resolve(d.message());
+        void d.dismiss();
+      }),
+    );
+    await page.getByLabel('Set status', { exact: true }).selectOption('closed');
+    expect(await asked).toBe(
+      'Status set to Closed on 2 cases? Closed cases take no more messages; the customer must open a new case.',
+    );
+    expect((await getCase(stack, one.id)).status).not.toBe('closed');
+    expect(await text(page.getByTestId('bulk-count'))).toBe('2 cases selected');
   });
 });
 
@@ -794,7 +810,15 @@ describe('bulk changes to a whole view', () => {
       'All 55 cases of “All unsolved” are selected. Select only the 50 cases on this page',
     );
     await page.getByLabel('Tag to add').fill('whole-view');
+    // So many at once: asked first.
+    const asked = new Promise<string>((resolve) =>
+      page.once('dialog', (d) => {
+        resolve(d.message());
+        void d.accept();
+      }),
+    );
     await page.getByTestId('bulk-bar').getByRole('button', { name: 'Add' }).click();
+    expect(await asked).toBe('Tagged “whole-view” on 55 cases?');
     await eventually(() => text(page.getByTestId('notice'))).toBe('Tagged “whole-view” on 55 cases.');
     for (const c of [made[0]!, made[54]!]) expect((await getCase(stack, c.id)).tags).toContain('whole-view');
     const tagged = await stack.api<{ total: number }>('/cases?tag=whole-view&limit=1&includeTotal=true', {

@@ -10,6 +10,9 @@ import type { AgentProfile, Team } from '../lib/types.js';
 import { priorityLabel, statusLabel } from './case-labels.js';
 import { MAX_SPAM_CASES, type SpamManyResult } from '../../shared/schemas/mail.js';
 
+/** More cases than this are changed only once the agent says yes. */
+const CONFIRM_OVER = 20;
+
 export interface BulkChange {
   status?: string;
   priority?: string;
@@ -46,6 +49,12 @@ export function BulkBar(props: {
   const [tag, setTag] = useState('');
 
   async function apply(set: BulkChange) {
+    // Many cases at once, or closing them (a closed case takes no more messages): asked first.
+    const what = `${describeChange(set, agents, teams)} on ${countOf(ids.length, 'case')}?`;
+    if (set.status === 'closed' && ids.length > 1) {
+      if (!window.confirm(`${what} Closed cases take no more messages; the customer must open a new case.`))
+        return;
+    } else if (ids.length > CONFIRM_OVER && !window.confirm(what)) return;
     setBusy(true);
     setError(null);
     try {
