@@ -975,3 +975,24 @@ describe('reply templates', () => {
     expect(listed.items.find((t) => t.name === 'Parcel delayed (amethyst)')?.uses).toBe(2);
   });
 });
+
+describe('on a phone', () => {
+  it('the queue and a case fit the screen; the links have a row of their own', async () => {
+    const phone = await stack.newPage();
+    await signIn(phone, stack.url, DEMO.agent);
+    await phone.setViewportSize({ width: 390, height: 844 });
+    const overflow = () => phone.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    await phone.goto(`${stack.url}/cases`);
+    await phone.getByTestId('case-table').or(phone.getByText('No cases here')).first().waitFor();
+    expect(await overflow()).toBe(0);
+    await phone.goto(`${stack.url}/cases/${parcel.id}`);
+    await eventually(() => text(phone.getByTestId('case-subject'))).toBe(parcel.subject);
+    expect(await overflow()).toBe(0);
+    // The links below the brand and the session, across the whole width.
+    const nav = await phone.getByRole('navigation', { name: 'Main' }).boundingBox();
+    const brand = await phone.getByRole('link', { name: 'Steward home' }).boundingBox();
+    expect(nav!.y).toBeGreaterThan(brand!.y + brand!.height - 1);
+    expect(nav!.width).toBeGreaterThan(350);
+    await phone.close();
+  });
+});
