@@ -538,6 +538,19 @@ describe('commitments', () => {
     expect(await text(row)).toContain(NAME);
     expect(await text(row)).toContain('Maria Jensen');
     expect(await text(row.getByTestId('commitment-due'))).toMatch(/in (5 h \d+ min|6 h)$/);
+    // Narrowed to Maria, the counts are hers: what the table shows.
+    await page.getByLabel('Customer', { exact: true }).selectOption({ label: 'Maria Jensen' });
+    const hers = page.getByTestId('board-commitment-row');
+    await eventually(async () => new Set(await texts(hers.locator('td:nth-child(3)')))).toEqual(
+      new Set(['Maria Jensen']),
+    );
+    const states = await hers
+      .getByTestId('commitment-state')
+      .evaluateAll((els) => els.map((e) => e.getAttribute('data-state')));
+    const overdue = states.filter((s) => s === 'overdue').length;
+    expect(await text(page.getByTestId('board-commitment-count'))).toBe(
+      `${overdue} overdue · ${states.length - overdue} due within 2 days`,
+    );
 
     await page.goto(`${stack.url}/customers/${mariaId}`);
     const mine = page.getByTestId('customer-commitment-row').filter({ hasText: 'SO-BT-C1' });

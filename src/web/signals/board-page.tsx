@@ -144,6 +144,11 @@ export function BoardPage() {
     .sort((a, b) => time(a.dueAt) - time(b.dueAt));
 
   const horizonLabel = HORIZONS.find(([h]) => h === horizon)?.[1] ?? horizon;
+  // One customer's: counted from their rows (all of them are on the board); else the board's own.
+  const overdueShown = commitments.filter((c) => c.state === 'overdue' || time(c.dueAt) <= now).length;
+  const commitmentCounts = customer
+    ? { overdue: overdueShown, dueSoon: commitments.length - overdueShown }
+    : data && { overdue: data.counts.overdueCommitments, dueSoon: data.counts.dueSoonCommitments };
 
   return (
     <div className="board">
@@ -301,8 +306,8 @@ export function BoardPage() {
               <h2 id="board-commitments-title">
                 Commitments due{' '}
                 <span className="muted board__count" data-testid="board-commitment-count">
-                  {countOf(data.counts.overdueCommitments, 'overdue', 'overdue')} ·{' '}
-                  {formatNumber(data.counts.dueSoonCommitments)} due within {horizonLabel}
+                  {countOf(commitmentCounts!.overdue, 'overdue', 'overdue')} ·{' '}
+                  {formatNumber(commitmentCounts!.dueSoon)} due within {horizonLabel}
                 </span>
               </h2>
               <Link className="board__more" to="/commitments">
