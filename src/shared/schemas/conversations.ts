@@ -3,7 +3,13 @@ import { z } from 'zod';
 import { CallDetails, Key, MessageBody, Priority } from './cases.js';
 import { Email, Id, IsoDateTime, LIMITS, Name } from './common.js';
 
-export const CONVERSATION_LIMITS = { messages: 500, externalId: 200 } as const;
+export const CONVERSATION_LIMITS = { messages: 500, externalId: 200, futureSkewSeconds: 300 } as const;
+
+/** A conversation is posted once it happened: its times may run ahead by clock skew only. */
+const PastTime = IsoDateTime.refine(
+  (t) => Date.parse(t) <= Date.now() + CONVERSATION_LIMITS.futureSkewSeconds * 1000,
+  `must not be in the future (${CONVERSATION_LIMITS.futureSkewSeconds} s allowed for clock skew)`,
+);
 
 export const ConversationCustomer = z
   .strictObject({
@@ -17,7 +23,7 @@ export const ConversationCustomer = z
 export const ConversationMessage = z.strictObject({
   from: z.enum(['customer', 'agent']),
   body: MessageBody,
-  at: IsoDateTime.describe('when it was said or written'),
+  at: PastTime.describe('when it was said or written'),
 });
 
 export const ConversationInput = z
@@ -34,8 +40,8 @@ export const ConversationInput = z
     subject: z.string().trim().min(1).max(LIMITS.subject).optional().describe('for a new case'),
     category: Key.optional(),
     priority: Priority.optional(),
-    startedAt: IsoDateTime,
-    endedAt: IsoDateTime.optional(),
+    startedAt: PastTime,
+    endedAt: PastTime.optional(),
     call: CallDetails.optional().describe('phone: direction, duration, outcome (on the first message)'),
     messages: z.array(ConversationMessage).min(1).max(CONVERSATION_LIMITS.messages),
   })

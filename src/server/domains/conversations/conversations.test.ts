@@ -247,7 +247,7 @@ describe('POST /conversations', () => {
     expect(unknown.body.error.message).toMatch(/^body\.customer\.externalId/);
   });
 
-  it('checks its input: call details only for phone, a customer or a case, times in order', async () => {
+  it('checks its input: call details only for phone, a customer or a case, times in order and past', async () => {
     const base = {
       externalId: `x-${unique()}`,
       channel: 'chat',
@@ -261,6 +261,17 @@ describe('POST /conversations', () => {
       [{ ...base, customer: undefined }, 'body.customer'],
       [{ ...base, endedAt: '2026-01-12T07:00:00.000Z' }, 'body.endedAt'],
       [{ ...base, messages: [] }, 'body.messages'],
+      // Posted once it happened: not a month ahead.
+      [
+        {
+          ...base,
+          messages: [
+            { from: 'customer', body: 'x', at: new Date(Date.now() + 30 * 86_400_000).toISOString() },
+          ],
+        },
+        'body.messages.0.at',
+      ],
+      [{ ...base, startedAt: new Date(Date.now() + 3_600_000).toISOString() }, 'body.startedAt'],
     ] as const) {
       const res = await t.post('/api/v1/conversations', bad, agent);
       expect(res.status, path).toBe(400);
