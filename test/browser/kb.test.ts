@@ -217,5 +217,25 @@ describe('knowledge base for agents', () => {
       { login: DEMO.agent },
     );
     expect(saved.languages[0]!.draft!.bodyMd).toBe('Orders can be changed until noon, Monday to Friday.');
+
+    // Edits not saved: a link away asks first; staying keeps them, leaving drops them.
+    await body.fill('Half a thought');
+    const answer = (accept: boolean) =>
+      new Promise<string>((resolve) =>
+        page.once('dialog', (d) => {
+          resolve(d.message());
+          void (accept ? d.accept() : d.dismiss());
+        }),
+      );
+    const backLink = page.getByRole('link', { name: '← Knowledge base' });
+    let asked = answer(false);
+    await backLink.click();
+    expect(await asked).toBe('Your changes are not saved. Leave this page and lose them?');
+    expect(new URL(page.url()).pathname).toBe(`/kb/${article.id}`);
+    expect(await body.inputValue()).toBe('Half a thought');
+    asked = answer(true);
+    await backLink.click();
+    await asked;
+    await eventually(async () => new URL(page.url()).pathname).toBe('/kb');
   });
 });

@@ -2,6 +2,7 @@
 // renderer readers get, loaded on demand), save draft, publish, unpublish, the version history;
 // slug, category and deleting in the settings. A new article starts as a draft in one language.
 import { useDeferredValue, useEffect, useState, type FormEvent } from 'react';
+import { useUnsavedGuard } from '../lib/use-unsaved-guard.js';
 import { Link, useNavigate, useParams, useSearchParams } from 'react-router-dom';
 import { slugify } from '../../core/kb/language.js';
 import { Language } from '../../shared/schemas/common.js';
@@ -353,6 +354,8 @@ function LanguageEditor(props: {
   // A draft save refused: another author saved the article since this copy was read.
   const [conflict, setConflict] = useState(false);
   const dirty = !base || title !== base.title || bodyMd !== base.bodyMd;
+  // Typed and not saved (a new language's empty form is nothing to lose).
+  useUnsavedGuard(title !== (base?.title ?? '') || bodyMd !== (base?.bodyMd ?? ''));
   const path = `/kb/articles/${article.id}/languages/${encodeURIComponent(language)}`;
 
   async function run(label: string, action: () => Promise<KbArticle>, done: string) {

@@ -1,0 +1,18 @@
+// Leaving a page with edits not saved (another link of the app, Back): asked first, so a click
+// on the top bar does not throw away an article half written. Leaving the app itself (reload,
+// closing the tab) is the browser's business and not asked here.
+import { useEffect } from 'react';
+import { useBlocker } from 'react-router-dom';
+
+export const UNSAVED_QUESTION = 'Your changes are not saved. Leave this page and lose them?';
+
+export function useUnsavedGuard(dirty: boolean) {
+  const blocker = useBlocker(
+    ({ currentLocation, nextLocation }) => dirty && currentLocation.pathname !== nextLocation.pathname,
+  );
+  useEffect(() => {
+    if (blocker.state !== 'blocked') return;
+    if (window.confirm(UNSAVED_QUESTION)) blocker.proceed();
+    else blocker.reset();
+  }, [blocker]);
+}
