@@ -1,7 +1,7 @@
 // Reply templates: text agents write again and again, put into a reply from the reply box's
 // Templates with the case's names filled in. Everyone keeps their own; admins share templates
 // with every agent or one team. The placeholders under the text box go in where the cursor is.
-import { useId, useRef, useState, type FormEvent } from 'react';
+import { useId, useLayoutEffect, useRef, useState, type FormEvent } from 'react';
 import { REPLY_TEMPLATE_VARIABLES, type ReplyTemplate } from '../../shared/schemas/reply-templates.js';
 import { useMe } from '../auth/auth-context.js';
 import {
@@ -152,17 +152,24 @@ function TemplateForm(props: {
   const [busy, setBusy] = useState(false);
   const text = useRef<HTMLTextAreaElement>(null);
 
-  /** A placeholder goes in where the cursor is (or at the end). */
+  /** Where the cursor goes once the text with a new placeholder is on screen. */
+  const caret = useRef<number | null>(null);
+  useLayoutEffect(() => {
+    const el = text.current;
+    if (caret.current === null || !el) return;
+    el.focus();
+    el.setSelectionRange(caret.current, caret.current);
+    caret.current = null;
+  }, [body]);
+
+  /** A placeholder goes in where the cursor is (or at the end), and the cursor after it. */
   function place(variable: string) {
     const el = text.current;
     const token = `{{${variable}}}`;
     const at = el ? el.selectionStart : body.length;
     const end = el ? el.selectionEnd : body.length;
+    caret.current = at + token.length;
     setBody(body.slice(0, at) + token + body.slice(end));
-    requestAnimationFrame(() => {
-      el?.focus();
-      el?.setSelectionRange(at + token.length, at + token.length);
-    });
   }
 
   async function save(e: FormEvent | null, overwrite = false) {
