@@ -383,7 +383,8 @@ describe('categories and case fields', () => {
       'Late',
     ]);
     const categorySelect = casePage.getByLabel('Category', { exact: true });
-    expect(await texts(categorySelect.locator('option'))).toContain('Warranty claim');
+    // The categories load apart from the fields: wait for them.
+    await eventually(() => texts(categorySelect.locator('option'))).toContain('Warranty claim');
 
     await category.getByRole('button', { name: 'Switch off' }).click();
     await eventually(() => text(category.getByTestId('category-state'))).toBe('Off');
