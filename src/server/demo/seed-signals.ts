@@ -123,7 +123,8 @@ function defaultRules(team: { orders: string; billing: string; enterprise: strin
           category: 'late_delivery',
           priority: 'normal',
           teamId: team.orders,
-          subject: 'Shipment {{refs.shipmentId}} (order {{refs.orderId}}) not scanned for 48 hours',
+          // The case's subject is the customer's too (their portal, our mail): their words, not the rule's.
+          subject: 'Delivery of order {{refs.orderId}} delayed (shipment {{refs.shipmentId}})',
           note: 'Last scan: {{data.location}} by {{data.carrier}} (tracking {{data.trackingNumber}}) at {{event.occurredAt}}. Ask the carrier for a trace and update the customer within one business day.',
         },
         {
@@ -245,7 +246,7 @@ function defaultRules(team: { orders: string; billing: string; enterprise: strin
           category: 'complaint',
           priority: 'high',
           teamId: team.orders,
-          subject: 'Repeat complaints: {{customer.name}} complained 3 times in 30 days',
+          subject: 'Following up on your recent requests',
           note: 'The first of them: {{data.summary}} Follow the complaint procedure: acknowledge, investigate the root cause, resolve, follow up.',
         },
         {
@@ -274,7 +275,7 @@ function defaultRules(team: { orders: string; billing: string; enterprise: strin
           category: 'invoice_error',
           priority: 'normal',
           teamId: team.billing,
-          subject: 'Invoice {{refs.invoiceId}} disputed by {{customer.name}}',
+          subject: 'Your question about invoice {{refs.invoiceId}}',
           note: 'Reason given: {{data.reason}}. Disputed: {{data.amountDisputed}} of {{data.amount}} {{data.currency}}.',
         },
         {
