@@ -201,7 +201,12 @@ describe('customer portal', () => {
 
   it('opens a new request with a file and sees it first in the list', async () => {
     await page.getByTestId('new-request').click();
+    // Sent empty, each field says so; typing in one takes its complaint away.
+    await page.getByRole('button', { name: 'Send request' }).click();
+    const problems = page.locator('.field__error');
+    await eventually(() => texts(problems)).toEqual(['must not be empty', 'must not be empty']);
     await page.getByLabel('Subject').fill('Where is my second parcel?');
+    expect(await texts(problems)).toEqual(['must not be empty']);
     await page.getByLabel('Message').fill('Order 4711 had two parcels; only one came.');
     await page
       .getByTestId('file-input')

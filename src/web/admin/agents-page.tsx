@@ -33,7 +33,7 @@ export function AgentsPage() {
             'Skills',
             'Capacity',
             'Availability',
-            numberColumn('Open cases'),
+            numberColumn('Unsolved cases'),
             <th scope="col">
               <span className="visually-hidden">Save</span>
             </th>,

@@ -17,7 +17,7 @@ export function SettingsPage() {
   const settings = useApi<Settings>('/settings');
   return (
     <>
-      <PageHeader title="Settings" subtitle="How Steward behaves for everyone; changes apply at once." />
+      <PageHeader title="Settings" subtitle="How Steward behaves for everyone; a saved change applies at once." />
       <RecordGate
         record={settings}
         what="Settings"

@@ -70,7 +70,7 @@ export function MailListPage() {
       </div>
       {anyHeld && (
         <p className="notice notice--info" data-testid="mail-held-notice">
-          Held mail was {MAIL_STATUS_HINTS.held}: no SMTP server is set (STEWARD_SMTP_URL), so replies stay
+          Held mail was not sent: no SMTP server is set (STEWARD_SMTP_URL), as in the demo, so replies stay
           here, readable, instead of going out.
         </p>
       )}

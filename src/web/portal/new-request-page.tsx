@@ -79,7 +79,11 @@ export function NewRequestPage() {
             id={`${uid}-subject`}
             value={subject}
             maxLength={300}
-            onChange={(e) => setSubject(e.target.value)}
+            onChange={(e) => {
+              setSubject(e.target.value);
+              // The problem said is about what was there; typing is the fix under way.
+              setErrors(({ subject: _fixed, ...rest }) => rest);
+            }}
             aria-describedby={errors.subject ? `${uid}-subject-error` : undefined}
             autoFocus
           />
@@ -99,7 +103,10 @@ export function NewRequestPage() {
             id={`${uid}-message`}
             rows={8}
             value={message}
-            onChange={(e) => setMessage(e.target.value)}
+            onChange={(e) => {
+              setMessage(e.target.value);
+              setErrors(({ message: _fixed, ...rest }) => rest);
+            }}
             aria-describedby={errors.message ? `${uid}-message-error` : undefined}
           />
           {errors.message && (
