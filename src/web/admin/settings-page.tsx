@@ -17,7 +17,10 @@ export function SettingsPage() {
   const settings = useApi<Settings>('/settings');
   return (
     <>
-      <PageHeader title="Settings" subtitle="How Steward behaves for everyone; a saved change applies at once." />
+      <PageHeader
+        title="Settings"
+        subtitle="How Steward behaves for everyone; a saved change applies at once."
+      />
       <RecordGate
         record={settings}
         what="Settings"
