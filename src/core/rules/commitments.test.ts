@@ -68,6 +68,12 @@ function event(
   };
 }
 
+/** The event, from a customer who lives in `timeZone`. */
+const inZone = (e: EventContext, timeZone: string): EventContext => ({
+  ...e,
+  customer: { ...e.customer!, segment: null, timeZone },
+});
+
 describe('commitmentOpening', () => {
   const cases: [
     name: string,
@@ -102,17 +108,7 @@ describe('commitmentOpening', () => {
     [
       'due from a date alone, to a customer in Berlin: the end of that day there',
       delivery,
-      {
-        ...event('order.promised', { orderId: 'SO-1' }, { promisedAt: '2026-03-05' }),
-        customer: {
-          id: 'cus-1',
-          name: 'Ada',
-          email: null,
-          externalId: null,
-          segment: null,
-          timeZone: 'Europe/Berlin',
-        },
-      },
+      inZone(event('order.promised', { orderId: 'SO-1' }, { promisedAt: '2026-03-05' }), 'Europe/Berlin'),
       { refValue: 'SO-1', dueAt: '2026-03-05T23:00:00.000Z' },
     ],
     [
@@ -136,17 +132,7 @@ describe('commitmentOpening', () => {
     [
       'the last day of year 9999 west of UTC: ends in year 10000, no time the database keeps',
       delivery,
-      {
-        ...event('order.promised', { orderId: 'SO-1' }, { promisedAt: '9999-12-31' }),
-        customer: {
-          id: 'cus-1',
-          name: 'Ada',
-          email: null,
-          externalId: null,
-          segment: null,
-          timeZone: 'America/Chicago',
-        },
-      },
+      inZone(event('order.promised', { orderId: 'SO-1' }, { promisedAt: '9999-12-31' }), 'America/Chicago'),
       { problem: 'data.promisedAt is not a time: "9999-12-31"' },
     ],
     [
