@@ -64,6 +64,12 @@ describe('signals page', () => {
       ofRule.slice(0, 10).map((s) => s.title),
     );
     expect(await page.getByLabel('Rule').inputValue()).toBe(rule.ruleId);
+    // A signal opened from here leads back here, filters and all.
+    const filtered = new URL(page.url());
+    await page.getByTestId('signal-row').first().locator('td.cell-primary a').click();
+    await eventually(() => text(page.getByTestId('signal-heading'))).toBe(ofRule[0]!.title);
+    await page.getByRole('link', { name: '← Signals' }).click();
+    await eventually(async () => page.url()).toBe(filtered.href);
 
     await page.getByLabel('Severity').selectOption({ label: 'Critical' });
     const none = await signals(`state=resolved&ruleId=${rule.ruleId}&severity=critical`);

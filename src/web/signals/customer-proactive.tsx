@@ -47,6 +47,7 @@ function ProactiveSignals({ about, id }: { about: About; id: string }) {
           signals={items}
           busy={loading}
           showCustomer={about === 'organization'}
+          backLabel={about === 'customer' ? 'Customer' : 'Organization'}
         />
       )}
     </GrowingList>

@@ -1,10 +1,11 @@
 // Signals as a history: where each stands, when it was caught and how it ended (resolved by the
 // awaited event, or dismissed, with the reason). The signals page and a customer's page use it.
-import { Link } from 'react-router-dom';
+import { Link, useLocation } from 'react-router-dom';
 import { LIVE_SIGNAL_STATES, type Signal } from '../../shared/schemas/signals.js';
 import { formatDateTime } from '../lib/format.js';
 import { DataTable } from '../layout/data-table.js';
 import { CustomerLink, SeverityBadge, SignalStateBadge } from './signal-badges.js';
+import type { SignalBackState } from './signal-page.js';
 
 export function SignalHistoryTable(props: {
   testId: string;
@@ -15,8 +16,12 @@ export function SignalHistoryTable(props: {
   showCustomer?: boolean;
   /** Check boxes for the live signals (to close many at once). */
   selection?: { ids: Set<string>; onChange(ids: Set<string>): void };
+  /** What the signal page's back link says to come back here ("Signals", a customer's name). */
+  backLabel: string;
 }) {
   const { selection } = props;
+  const location = useLocation();
+  const back: SignalBackState = { back: { to: location.pathname + location.search, label: props.backLabel } };
   const live = props.signals.filter((s) => LIVE_SIGNAL_STATES.includes(s.state)).map((s) => s.id);
   const chosen = live.filter((id) => selection?.ids.has(id));
   const all = live.length > 0 && chosen.length === live.length;
@@ -74,8 +79,11 @@ export function SignalHistoryTable(props: {
             <SeverityBadge severity={s.severity} />
           </td>
           <td className="cell-primary">
-            <Link to={`/signals/${s.id}`}>{s.title}</Link>
-            <span className="cell-sub muted">{s.ruleName}</span>
+            <Link to={`/signals/${s.id}`} state={back}>
+              {s.title}
+            </Link>
+            {/* The rule, unless the title says it already. */}
+            {!s.title.startsWith(s.ruleName) && <span className="cell-sub muted">{s.ruleName}</span>}
           </td>
           {props.showCustomer && (
             <td>

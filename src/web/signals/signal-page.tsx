@@ -3,7 +3,7 @@
 // (a false alarm; the reason is required and kept). Reads itself again when a signal changes (live
 // stream; a slow poll without it), so actions that finish in the background show up. A live signal without a case can get one by hand.
 import { useState, type FormEvent, type ReactNode } from 'react';
-import { Link, useParams } from 'react-router-dom';
+import { Link, useLocation, useParams } from 'react-router-dom';
 import {
   LIVE_SIGNAL_STATES,
   SignalDismiss,
@@ -32,8 +32,16 @@ const REFRESH_MS = 10_000;
 
 /** Compact JSON for a table cell: `{"location":"Leipzig hub"}`. */
 
+/** Where the signal was opened from, for its back link (the board, when nothing says). */
+export interface SignalBackState {
+  back: { to: string; label: string };
+}
+const backOf = (state: unknown): SignalBackState['back'] =>
+  (state as SignalBackState | null)?.back ?? { to: '/board', label: 'Promises at risk' };
+
 export function SignalPage() {
   const { id = '' } = useParams();
+  const back = backOf(useLocation().state);
   const signal = useApi<SignalDetail>(`/signals/${id}`, undefined, { keepPrevious: true });
   useLiveReload(anySignal, signal.reload, { pollMs: REFRESH_MS });
   useDocumentTitle(signal.data?.title ?? 'Signal');
@@ -42,15 +50,23 @@ export function SignalPage() {
     <RecordGate
       record={signal}
       what="Signal"
-      back={{ to: '/board', label: 'Back to the board' }}
+      back={{ to: back.to, label: `Back to ${back.label}` }}
       loadingLabel="Loading signal…"
     >
-      {(s) => s && <SignalView key={s.id} s={s} onChanged={signal.reload} />}
+      {(s) => s && <SignalView key={s.id} s={s} back={back} onChanged={signal.reload} />}
     </RecordGate>
   );
 }
 
-function SignalView({ s, onChanged }: { s: SignalDetail; onChanged(): void }) {
+function SignalView({
+  s,
+  back,
+  onChanged,
+}: {
+  s: SignalDetail;
+  back: SignalBackState['back'];
+  onChanged(): void;
+}) {
   const me = useMe();
   const now = useNow();
   const live = LIVE_SIGNAL_STATES.includes(s.state);
@@ -107,7 +123,7 @@ function SignalView({ s, onChanged }: { s: SignalDetail; onChanged(): void }) {
   return (
     <>
       <PageHeader
-        back={{ to: '/board', label: 'Promises at risk' }}
+        back={back}
         title={<span data-testid="signal-heading">{s.title}</span>}
         subtitle={
           <span className="signal-header__badges">

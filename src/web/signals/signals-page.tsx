@@ -211,6 +211,7 @@ export function SignalsPage() {
                 rowTestId="signal-row"
                 signals={items}
                 busy={loading}
+                backLabel="Signals"
                 showCustomer
                 selection={{ ids: selectedIds, onChange: select }}
               />
