@@ -10,7 +10,7 @@ import { ExportButton } from '../layout/export-button.js';
 import { GrowingList } from '../layout/growing-list.js';
 import { PageHeader } from '../layout/page-parts.js';
 import { useDocumentTitle } from '../layout/use-document-title.js';
-import { compactJson } from '../signals/event-table.js';
+import { auditValue as show } from './audit-values.js';
 
 const BY = { people: 'People', system: 'Steward itself', all: 'Everyone' } as const;
 // Days back from now; integer-like keys would reorder an object, so a list.
@@ -159,6 +159,3 @@ const isChanges = (v: unknown): v is Record<string, { from: unknown; to: unknown
   typeof v === 'object' &&
   !Array.isArray(v) &&
   Object.values(v).every((c) => !!c && typeof c === 'object' && 'from' in c && 'to' in c);
-
-const show = (v: unknown) =>
-  v === null || v === undefined ? '—' : typeof v === 'string' ? v : compactJson(v);

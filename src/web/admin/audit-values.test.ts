@@ -1,0 +1,26 @@
+import { describe, expect, it } from 'vitest';
+import { formatDateTime } from '../lib/format.js';
+import { auditValue } from './audit-values.js';
+
+describe('audit log values', () => {
+  it.each([
+    [null, '—'],
+    [undefined, '—'],
+    [true, 'yes'],
+    [false, 'no'],
+    ['agent', 'agent'],
+    [12, '12'],
+    [{ reason: 'spam' }, '{"reason":"spam"}'],
+    // Not a time the API writes: left as it is.
+    ['2026-12-08', '2026-12-08'],
+    ['2026-12-08T13:00:00+01:00', '2026-12-08T13:00:00+01:00'],
+  ])('%j → %s', (value, want) => {
+    expect(auditValue(value)).toBe(want);
+  });
+
+  it('writes an API time as the When column does, not as ISO 8601', () => {
+    const iso = '2026-12-08T13:00:00.000Z';
+    expect(auditValue(iso)).toBe(formatDateTime(iso));
+    expect(auditValue(iso)).not.toContain('T13:00');
+  });
+});
