@@ -88,8 +88,10 @@ describe('customer portal', () => {
     await page.goto(`${stack.url}/customers`);
     await page.getByRole('link', { name: 'My profile' }).click();
     await eventually(() => text(page.getByTestId('customer-heading'))).toBe('Maria Jensen');
-    // Staff see the change history; a customer does not.
+    // Staff see the change history and our segment; a customer does not.
     expect(await page.getByRole('heading', { name: 'History' }).count()).toBe(0);
+    expect(await page.getByTestId('customer-organization').count()).toBe(1);
+    expect(await page.getByTestId('customer-segment').count()).toBe(0);
     await page.getByRole('link', { name: 'Edit' }).click();
     const form = page.getByRole('form');
     // The edit page loads the record first: wait for its form.

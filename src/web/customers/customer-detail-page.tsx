@@ -117,16 +117,19 @@ function CustomerDetail({ id }: { id: string }) {
                 (c.organizationName ?? 'None (individual)')
               )}
             </Fact>
-            <Fact testId="customer-segment" label="Segment">
-              {c.effectiveSegment ? (
-                <>
-                  <span className="tag">{segmentName(c.effectiveSegment)}</span>
-                  {!c.segment && <span className="muted"> · from organization</span>}
-                </>
-              ) : (
-                '—'
-              )}
-            </Fact>
+            {/* How we group customers is ours: a customer reading their record does not see it. */}
+            {staff && (
+              <Fact testId="customer-segment" label="Segment">
+                {c.effectiveSegment ? (
+                  <>
+                    <span className="tag">{segmentName(c.effectiveSegment)}</span>
+                    {!c.segment && <span className="muted"> · from organization</span>}
+                  </>
+                ) : (
+                  '—'
+                )}
+              </Fact>
+            )}
             {c.organizationId && (
               <Fact testId="customer-organizationAccess" label="Organization access">
                 {c.organizationAccess ? 'May see the organization and its customers' : 'Own record only'}
