@@ -8,7 +8,7 @@ import type {
   CustomerUpdate,
 } from '../../../shared/schemas/customers.js';
 import { isStaff, type Actor } from '../../lib/actor.js';
-import { AppError, notFound, unprocessable } from '../../lib/errors.js';
+import { AppError, forbidden, notFound, unprocessable } from '../../lib/errors.js';
 import { mergedAway } from '../../lib/merging.js';
 import { translateDbError } from '../../lib/db-errors.js';
 import * as policy from '../../policies/customers.js';
@@ -97,15 +97,18 @@ export async function getCustomer(db: Database, actor: Actor, id: string): Promi
 
 /**
  * The customer record as this actor may see it: staff see every custom field; a customer (their
- * own record, a colleague's) only the fields defined as shown to customers.
+ * own record, a colleague's) only the fields defined as shown to customers, and not the segment
+ * we put them in (how we group customers is ours).
  */
 async function forActor(db: Database, actor: Actor): Promise<(c: Customer) => Customer> {
   if (isStaff(actor)) return (c) => c;
   const shown = await customerVisibleFields(db, 'customer');
-  return (c) => ({ ...c, customFields: shown(c.customFields) });
+  return (c) => ({ ...c, customFields: shown(c.customFields), segment: null, effectiveSegment: null });
 }
 
 export async function listCustomers(db: Database, actor: Actor, query: CustomerListQuery) {
+  // Filtering by segment would tell a customer which segment their colleagues are in.
+  if (query.segment && !isStaff(actor)) throw forbidden('only staff filter customers by segment');
   const byFields = await fieldFilterCondition(db, 'customer', customers.customFields, query.field, {
     customerView: !isStaff(actor),
   });

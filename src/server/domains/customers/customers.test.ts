@@ -242,6 +242,24 @@ describe('customer boundaries', () => {
     expect(all.body.items.map((x: { id: string }) => x.id).sort()).toEqual([me.id, colleague.id].sort());
   });
 
+  it('a customer does not learn the segment we put them or their colleagues in', async () => {
+    const key = (await makeSegment(t.db)).key;
+    const org = await makeOrganization(t.db, { segment: key });
+    const me = await makeCustomer(t.db, { organizationId: org.id, organizationAccess: true });
+    const { token } = await makeUser(t.db, 'customer', { customerId: me.id });
+    const admin = (await makeUser(t.db, 'admin')).token;
+    expect((await t.get(`/api/v1/customers/${me.id}`, admin)).body.effectiveSegment).toBe(key);
+    const mine = (await t.get(`/api/v1/customers/${me.id}`, token)).body;
+    expect([mine.segment, mine.effectiveSegment]).toEqual([null, null]);
+    const listed = (await t.get('/api/v1/customers', token)).body.items;
+    expect(listed.map((c: { effectiveSegment: string | null }) => c.effectiveSegment)).toEqual([null]);
+    // Nor by asking which of them are in it.
+    const bySegment = await t.get(`/api/v1/customers?segment=${key}`, token);
+    expect(bySegment.status).toBe(403);
+    expect((await t.get(`/api/v1/organizations/${org.id}`, token)).body.segment).toBeNull();
+    expect((await t.get(`/api/v1/organizations/${org.id}`, admin)).body.segment).toBe(key);
+  });
+
   it('a customer may edit their own profile fields only', async () => {
     const me = await makeCustomer(t.db);
     const someone = await makeCustomer(t.db);

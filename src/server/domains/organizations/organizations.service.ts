@@ -9,7 +9,7 @@ import type {
   OrganizationUpdate,
 } from '../../../shared/schemas/organizations.js';
 import { isStaff, type Actor } from '../../lib/actor.js';
-import { conflict, notFound, unprocessable } from '../../lib/errors.js';
+import { conflict, forbidden, notFound, unprocessable } from '../../lib/errors.js';
 import { mergedAway } from '../../lib/merging.js';
 import { translateDbError } from '../../lib/db-errors.js';
 import * as policy from '../../policies/organizations.js';
@@ -66,15 +66,17 @@ type OrganizationDto = ReturnType<typeof toOrganizationDto>;
 
 /**
  * The organization as this actor may see it: staff see it all; a customer of it (with access to
- * their organization) not its internal notes, and only the custom fields shown to customers.
+ * their organization) not its internal notes or our segment, and only the custom fields shown
+ * to customers.
  */
 async function forActor(db: Database, actor: Actor): Promise<(o: OrganizationDto) => OrganizationDto> {
   if (isStaff(actor)) return (o) => o;
   const shown = await customerVisibleFields(db, 'organization');
-  return (o) => ({ ...o, notes: null, customFields: shown(o.customFields) });
+  return (o) => ({ ...o, notes: null, segment: null, customFields: shown(o.customFields) });
 }
 
 export async function listOrganizations(db: Database, actor: Actor, query: OrganizationListQuery) {
+  if (query.segment && !isStaff(actor)) throw forbidden('only staff filter organizations by segment');
   const byFields = await fieldFilterCondition(db, 'organization', organizations.customFields, query.field, {
     customerView: !isStaff(actor),
   });
