@@ -973,6 +973,20 @@ describe('reply templates', () => {
     // Each use counted.
     const listed = await stack.api<{ items: { name: string; uses: number }[] }>('/reply-templates', admin);
     expect(listed.items.find((t) => t.name === 'Parcel delayed (amethyst)')?.uses).toBe(2);
+
+    // A template begun and not saved: leaving asks first.
+    await page.goto(`${stack.url}/reply-templates`);
+    await page.getByRole('button', { name: 'New template' }).click();
+    await page.getByTestId('template-form').getByLabel('Name').fill('Half done');
+    const asked = new Promise<string>((resolve) =>
+      page.once('dialog', (d) => {
+        resolve(d.message());
+        void d.accept();
+      }),
+    );
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Cases' }).click();
+    expect(await asked).toBe('Your changes are not saved. Leave this page and lose them?');
+    await eventually(async () => new URL(page.url()).pathname).toBe('/cases');
   });
 });
 

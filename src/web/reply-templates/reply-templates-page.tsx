@@ -21,6 +21,7 @@ import { formatDateTime } from '../lib/format.js';
 import type { Items, Team } from '../lib/types.js';
 import { useAction } from '../lib/use-action.js';
 import { useApi } from '../lib/use-api.js';
+import { useUnsavedGuard } from '../lib/use-unsaved-guard.js';
 import { PLACEHOLDER_HINTS } from './placeholders.js';
 
 export function ReplyTemplatesPage() {
@@ -151,6 +152,7 @@ function TemplateForm(props: {
   const [conflict, setConflict] = useState(false);
   const [busy, setBusy] = useState(false);
   const text = useRef<HTMLTextAreaElement>(null);
+  useUnsavedGuard(name !== (r?.name ?? '') || body !== (r?.body ?? ''));
 
   /** Where the cursor goes once the text with a new placeholder is on screen. */
   const caret = useRef<number | null>(null);
