@@ -12,6 +12,10 @@ import type { User } from '../../src/shared/schemas/users.js';
 import type { Customer } from '../../src/shared/schemas/customers.js';
 import { DEMO, eventually, signIn, startStack, text, type Stack } from './harness.js';
 import { bellCount, postponeDemoPromises } from './fixtures.js';
+import { sql } from 'drizzle-orm';
+import { rows } from '../../src/db/client.js';
+import { receiveMail } from '../../src/server/domains/mail/inbound.js';
+import { plainMail } from '../helpers/mail-fixtures.js';
 
 let stack: Stack;
 let page: Page;
@@ -68,6 +72,32 @@ describe('notifications', () => {
     ).items;
     expect(mine).toMatchObject({ case: { id: c.id }, kind: 'case_assigned' });
     expect(mine!.readAt).not.toBeNull();
+  });
+
+  it('a third party’s answer in a side conversation says who wrote', async () => {
+    const c = await assignToAva('Side: where is the pallet');
+    const side = await stack.api<{ id: string }>(`/cases/${c.id}/side-conversations`, {
+      login: DEMO.agent,
+      method: 'POST',
+      body: { to: ['claims@pallets.example'], body: 'Where is pallet 7?' },
+    });
+    const [mail] = await rows<{ raw: Uint8Array }>(
+      stack.db,
+      sql`select raw from mail_messages where side_conversation_id = ${side.id}`,
+    );
+    const replyTo = /^Reply-To: (\S+)/m.exec(Buffer.from(mail!.raw).toString('utf8'))![1]!;
+    await receiveMail(
+      stack.db,
+      plainMail({ from: 'Pallet Claims <claims@pallets.example>', to: replyTo, body: 'Found it.' }),
+    );
+    await page.goto(`${stack.url}/notifications`);
+    const item = page
+      .getByTestId('notification')
+      .filter({ hasText: 'Side: where is the pallet' })
+      .filter({ hasText: 'side conversation' });
+    await eventually(() => text(item.locator('.notification__link'))).toBe(
+      'claims@pallets.example answered in a side conversation',
+    );
   });
 
   it('mark all read empties the unread list and the bell', async () => {
