@@ -121,7 +121,7 @@ function AgentRow(props: { agent: AgentProfile; teams: string[]; onSaved(message
         )}
       </td>
       <td className="muted">{teams.length ? teams.join(', ') : '—'}</td>
-      <td>
+      <td className="cell-skills">
         <label htmlFor={`${id}-skills`} className="visually-hidden">
           Skills of {agent.name}
         </label>
@@ -146,7 +146,7 @@ function AgentRow(props: { agent: AgentProfile; teams: string[]; onSaved(message
           onChange={(e) => setCapacity(e.target.value)}
         />
       </td>
-      <td>
+      <td className="cell-availability">
         <label htmlFor={`${id}-availability`} className="visually-hidden">
           Availability of {agent.name}
         </label>
