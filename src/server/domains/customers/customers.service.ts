@@ -156,13 +156,15 @@ export async function updateCustomer(
       if (!before || !policy.canReadCustomer(actor, before)) throw notFound('customer');
       // Checked once the actor may see the customer: a conflict would tell that it exists.
       await assertUnchangedSince(tx, customers, repo.liveCustomer(id), expected, 'customer');
+      // A customer sends back the segment they were shown (none: it is ours): that is no change.
+      const asked = !isStaff(actor) && input.segment === null ? { ...input, segment: undefined } : input;
       // Only what actually changes counts: a client may send the whole record back.
-      const changes = diff(before as unknown as Record<string, unknown>, input);
+      const changes = diff(before as unknown as Record<string, unknown>, asked);
       policy.assertCanUpdateCustomer(actor, before, Object.keys(changes));
       if (Object.keys(changes).length === 0) return;
-      await checkCustomerFields(tx, input, id);
-      await assertCustomFields(tx, 'customer', input.customFields, before.customFields);
-      await repo.updateCustomerRow(tx, id, input);
+      await checkCustomerFields(tx, asked, id);
+      await assertCustomFields(tx, 'customer', asked.customFields, before.customFields);
+      await repo.updateCustomerRow(tx, id, asked);
       await recordDomainEvent(tx, actor, {
         type: 'customer.updated',
         entityType: 'customer',

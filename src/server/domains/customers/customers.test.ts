@@ -245,10 +245,10 @@ describe('customer boundaries', () => {
   it('a customer does not learn the segment we put them or their colleagues in', async () => {
     const key = (await makeSegment(t.db)).key;
     const org = await makeOrganization(t.db, { segment: key });
-    const me = await makeCustomer(t.db, { organizationId: org.id, organizationAccess: true });
+    const me = await makeCustomer(t.db, { organizationId: org.id, organizationAccess: true, segment: key });
     const { token } = await makeUser(t.db, 'customer', { customerId: me.id });
     const admin = (await makeUser(t.db, 'admin')).token;
-    expect((await t.get(`/api/v1/customers/${me.id}`, admin)).body.effectiveSegment).toBe(key);
+    expect((await t.get(`/api/v1/customers/${me.id}`, admin)).body.segment).toBe(key);
     const mine = (await t.get(`/api/v1/customers/${me.id}`, token)).body;
     expect([mine.segment, mine.effectiveSegment]).toEqual([null, null]);
     const listed = (await t.get('/api/v1/customers', token)).body.items;
@@ -258,6 +258,23 @@ describe('customer boundaries', () => {
     expect(bySegment.status).toBe(403);
     expect((await t.get(`/api/v1/organizations/${org.id}`, token)).body.segment).toBeNull();
     expect((await t.get(`/api/v1/organizations/${org.id}`, admin)).body.segment).toBe(key);
+    // Their record sent back as they read it (segment null) changes nothing of ours.
+    const back = await t.patch(
+      `/api/v1/customers/${me.id}`,
+      {
+        name: 'Renamed',
+        email: mine.email,
+        segment: mine.segment,
+        organizationAccess: mine.organizationAccess,
+        customFields: mine.customFields,
+      },
+      token,
+    );
+    expect(back.status).toBe(200);
+    expect((await t.get(`/api/v1/customers/${me.id}`, admin)).body).toMatchObject({
+      name: 'Renamed',
+      segment: key,
+    });
   });
 
   it('a customer may edit their own profile fields only', async () => {
