@@ -124,8 +124,11 @@ export function timeOf(value: unknown): Date | null {
     return null;
   const t = Date.parse(!time ? `${value}T00:00:00Z` : zone ? value : `${value}Z`);
   // 9999-12-31T23:00-05:00 is in year 10000 in UTC, past any time the database stores.
-  return Number.isNaN(t) || new Date(t).getUTCFullYear() > 9999 ? null : new Date(t);
+  return Number.isNaN(t) || t > LAST_TIME ? null : new Date(t);
 }
+
+/** The last millisecond of year 9999 (UTC): later times are no time the database keeps. */
+const LAST_TIME = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
 
 /**
  * A deadline from a field value (a commitment's `dueFrom`, an absence rule's `by`): a time as
@@ -141,7 +144,7 @@ export function deadlineOf(value: unknown, zone?: string | null): Date | null {
   const where = zone && IANAZone.isValidZone(zone) ? zone : 'UTC';
   const end = DateTime.fromISO(value, { zone: where }).plus({ days: 1 }).toJSDate();
   // The end of 9999-12-31 west of UTC is in year 10000, past any time the database stores.
-  return end.getUTCFullYear() > 9999 ? null : end;
+  return end.getTime() > LAST_TIME ? null : end;
 }
 
 /**

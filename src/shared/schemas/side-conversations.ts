@@ -8,6 +8,9 @@ export const MAX_SIDE_PARTICIPANTS = 10;
 /** Files uploaded to the case first (POST /cases/:id/attachments), sent with the message. */
 const SideFiles = z.array(Id).max(20).optional().describe('files uploaded to the case, sent with the mail');
 
+/** The statuses a case may be put on hold from while a third party is asked (not solved or closed). */
+export const HOLDABLE_STATUSES: readonly string[] = ['new', 'open', 'pending'];
+
 /** Waiting for the third party: the case goes on hold (its clocks pause) until they answer. */
 const Hold = z
   .boolean()

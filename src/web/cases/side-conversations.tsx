@@ -3,6 +3,7 @@
 // reopens them; their messages show in the conversation as internal notes.
 import { useEffect, useRef, useState } from 'react';
 import {
+  HOLDABLE_STATUSES,
   SideConversationCreate,
   SideMessageCreate,
   type SideConversation,
@@ -256,7 +257,7 @@ function SideFilesInput(props: { id: string; files: ReturnType<typeof useSideFil
 }
 
 /** A case that can go on hold while a third party is asked: not solved or closed, not on hold yet. */
-const holdable = (c: Case) => c.status === 'new' || c.status === 'open' || c.status === 'pending';
+const holdable = (c: Case) => HOLDABLE_STATUSES.includes(c.status);
 
 /** "Put the case on hold until they answer": the case's clocks pause; their answer opens it again. */
 function HoldCheckbox(props: { c: Case; hold: boolean; onChange(hold: boolean): void }) {

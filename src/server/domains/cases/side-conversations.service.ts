@@ -14,7 +14,7 @@ import type {
   SideConversationUpdate,
   SideMessageCreate,
 } from '../../../shared/schemas/side-conversations.js';
-import { MAX_SIDE_PARTICIPANTS } from '../../../shared/schemas/side-conversations.js';
+import { HOLDABLE_STATUSES, MAX_SIDE_PARTICIPANTS } from '../../../shared/schemas/side-conversations.js';
 import { SYSTEM_ACTOR, type Actor } from '../../lib/actor.js';
 import { notFound, unprocessable } from '../../lib/errors.js';
 import * as policy from '../../policies/cases.js';
@@ -144,11 +144,9 @@ async function writeSideMessage(
   return msg!.id;
 }
 
-const HOLDABLE = new Set(['new', 'open', 'pending']);
-
 /** Before anything is written: a solved or closed case is not put on hold (422 `cannot_hold`). */
 function checkHold(c: { number: number; status: string }, hold: boolean | undefined) {
-  if (hold && c.status !== 'on_hold' && !HOLDABLE.has(c.status))
+  if (hold && c.status !== 'on_hold' && !HOLDABLE_STATUSES.includes(c.status))
     throw unprocessable(
       'cannot_hold',
       `case #${c.number} is ${c.status}; only an unsolved case goes on hold`,
