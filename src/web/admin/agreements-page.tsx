@@ -9,6 +9,7 @@ import { useApi } from '../lib/use-api.js';
 import { AdminList } from './admin-list.js';
 import { DataTable } from '../layout/data-table.js';
 import { ScopeText, TargetList, type ScopeNames } from './agreement-labels.js';
+import { onTimeCounts } from '../signals/signal-labels.js';
 
 /** Names for the organization and segment scopes of agreements. */
 export function useScopeNames(): ScopeNames {
@@ -122,13 +123,10 @@ export function AgreementsPage() {
 /** An agreement's on-time rate, with what it counts. */
 function OnTime({ rate }: { rate: CommitmentRate | undefined }) {
   if (!rate || rate.onTimeRate === null) return <span className="muted">—</span>;
-  const missed = rate.late + rate.broken;
   return (
     <>
       <strong>{formatPercent(rate.onTimeRate)}</strong>
-      <span className="cell-sub muted">
-        {rate.met} met · {missed} late or broken{rate.overdue > 0 && ` · ${rate.overdue} overdue`}
-      </span>
+      <span className="cell-sub muted">{onTimeCounts(rate)}</span>
     </>
   );
 }

@@ -3,6 +3,7 @@
 import type { ProactiveKpis } from '../../shared/schemas/signals.js';
 import type { ApiError } from '../lib/api.js';
 import { formatNumber, formatPercent, formatWallClock } from '../lib/format.js';
+import { onTimeCounts } from './signal-labels.js';
 
 export function KpiStrip({
   kpis,
@@ -45,10 +46,7 @@ export function KpiStrip({
           'ontime',
           'Commitments on time',
           formatPercent(kpis.commitments.onTimeRate),
-          // Every count the rate is made of, as the Agreements page says it.
-          `${formatNumber(kpis.commitments.met)} met · ${formatNumber(
-            kpis.commitments.late + kpis.commitments.broken,
-          )} late or broken${kpis.commitments.overdue > 0 ? ` · ${formatNumber(kpis.commitments.overdue)} overdue` : ''}`,
+          onTimeCounts(kpis.commitments),
         ],
       ]
     : [];

@@ -2,6 +2,7 @@
 // commitment), shared by the board, the signal page, the rule editor and the customer page.
 import type { ACTION_KINDS, RULE_KINDS, Severity } from '../../shared/schemas/rules.js';
 import type { ACTION_STATES, CommitmentState, SignalState } from '../../shared/schemas/signals.js';
+import { formatNumber } from '../lib/format.js';
 
 export const SEVERITY_LABELS: Record<Severity, string> = {
   critical: 'Critical',
@@ -64,3 +65,9 @@ export const actionKindLabel = lookup(ACTION_KIND_LABELS);
 export const actionStateLabel = lookup(ACTION_STATE_LABELS);
 export const ruleKindLabel = (kind: string) =>
   (RULE_KIND_LABELS as Record<string, [string, string]>)[kind]?.[0] ?? kind;
+
+/** What an on-time rate is made of: "183 met · 22 late or broken · 4 overdue" (overdue when any). */
+export function onTimeCounts(c: { met: number; late: number; broken: number; overdue: number }): string {
+  const overdue = c.overdue > 0 ? ` · ${formatNumber(c.overdue)} overdue` : '';
+  return `${formatNumber(c.met)} met · ${formatNumber(c.late + c.broken)} late or broken${overdue}`;
+}

@@ -257,6 +257,8 @@ describe('customer boundaries', () => {
     const bySegment = await t.get(`/api/v1/customers?segment=${key}`, token);
     expect(bySegment.status).toBe(403);
     expect((await t.get(`/api/v1/organizations/${org.id}`, token)).body.segment).toBeNull();
+    expect((await t.get(`/api/v1/organizations?segment=${key}`, token)).status).toBe(403);
+    expect((await t.get(`/api/v1/organizations?segment=${key}`, admin)).status).toBe(200);
     expect((await t.get(`/api/v1/organizations/${org.id}`, admin)).body.segment).toBe(key);
     // Their record sent back as they read it (segment null) changes nothing of ours.
     const back = await t.patch(
