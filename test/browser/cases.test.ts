@@ -690,11 +690,20 @@ describe('spam and deleting', () => {
     await eventually(() => row.count()).toBe(0);
     expect(await text(page.getByTestId('notice'))).toBe(`${customer.email} is unblocked.`);
 
+    // Something that is no address or domain: the server's refusal, and the text kept to fix.
+    await page.getByLabel('Address or @domain').fill('not an address');
+    await page.getByRole('button', { name: 'Block', exact: true }).click();
+    await eventually(() => page.getByTestId('notice').getAttribute('role')).toBe('alert');
+    expect(await page.getByLabel('Address or @domain').inputValue()).toBe('not an address');
+
     // An admin blocks a whole domain by hand.
     await page.getByLabel('Address or @domain').fill('@Bulk-Mailer.example');
     await page.getByLabel('Why (optional)').fill('newsletters');
     await page.getByRole('button', { name: 'Block', exact: true }).click();
     await eventually(() => text(page.getByTestId('blocked-row').first())).toContain('@bulk-mailer.example');
+    expect(await text(page.getByTestId('notice'))).toBe(
+      '@bulk-mailer.example is blocked: their mail is ignored from now on.',
+    );
   });
 
   it('marks several selected cases as spam at once', async () => {

@@ -3,13 +3,14 @@
 import { useId, useState, type FormEvent } from 'react';
 import type { z } from 'zod';
 import type { BlockedSender } from '../../shared/schemas/mail.js';
-import { api, toApiError } from '../lib/api.js';
+import { api } from '../lib/api.js';
+import { useAction } from '../lib/use-action.js';
 import { formatDateTime } from '../lib/format.js';
 import type { Items } from '../lib/types.js';
 import { useApi } from '../lib/use-api.js';
 import { DataTable } from '../layout/data-table.js';
 import { ListState } from '../layout/list-state.js';
-import { PageHeader, SuccessNotice } from '../layout/page-parts.js';
+import { OutcomeNotice, PageHeader } from '../layout/page-parts.js';
 import { useDocumentTitle } from '../layout/use-document-title.js';
 
 type Blocked = z.infer<typeof BlockedSender>;
@@ -21,41 +22,29 @@ export function BlockedSendersPage() {
   const items = list.data?.items ?? [];
   const [pattern, setPattern] = useState('');
   const [reason, setReason] = useState('');
-  const [error, setError] = useState<string | null>(null);
-  const [notice, setNotice] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, outcome, run } = useAction();
 
-  async function block(e: FormEvent) {
+  function block(e: FormEvent) {
     e.preventDefault();
-    setError(null);
-    setNotice(null);
-    setBusy(true);
-    try {
+    void run('block', async () => {
       const made = await api.post<Blocked>('/blocked-senders', {
         pattern,
         reason: reason.trim() || undefined,
       });
-      setNotice(`${made.pattern} is blocked: their mail is ignored from now on.`);
       setPattern('');
       setReason('');
       list.reload();
-    } catch (err) {
-      setError(toApiError(err).message);
-    } finally {
-      setBusy(false);
-    }
+      return `${made.pattern} is blocked: their mail is ignored from now on.`;
+    });
   }
 
-  async function unblock(b: Blocked) {
+  function unblock(b: Blocked) {
     if (!window.confirm(`Unblock ${b.pattern}? Their next mail is handled as anyone’s.`)) return;
-    setError(null);
-    try {
+    void run(b.id, async () => {
       await api.delete(`/blocked-senders/${b.id}`);
-      setNotice(`${b.pattern} is unblocked.`);
       list.reload();
-    } catch (err) {
-      setError(toApiError(err).message);
-    }
+      return `${b.pattern} is unblocked.`;
+    });
   }
 
   return (
@@ -64,8 +53,8 @@ export function BlockedSendersPage() {
         title="Blocked senders"
         subtitle="Mail from these addresses and domains is kept in the mail log as ignored and opens no case. Marking a case as spam blocks its sender."
       />
-      <SuccessNotice message={notice} />
-      <form className="card panel form" onSubmit={(e) => void block(e)} data-testid="block-form">
+      <OutcomeNotice outcome={outcome} testId="notice" />
+      <form className="card panel form" onSubmit={block} data-testid="block-form">
         <div className="form__grid">
           <div className="field">
             <label htmlFor={`${uid}-pattern`}>Address or @domain</label>
@@ -89,13 +78,12 @@ export function BlockedSendersPage() {
             />
           </div>
         </div>
-        {error && (
-          <p className="notice notice--error" role="alert">
-            {error}
-          </p>
-        )}
         <div className="form__actions">
-          <button type="submit" className="button button--primary" disabled={busy || !pattern.trim()}>
+          <button
+            type="submit"
+            className="button button--primary"
+            disabled={busy === 'block' || !pattern.trim()}
+          >
             Block
           </button>
         </div>
@@ -118,7 +106,8 @@ export function BlockedSendersPage() {
                   type="button"
                   className="button button--small"
                   aria-label={`Unblock ${b.pattern}`}
-                  onClick={() => void unblock(b)}
+                  disabled={busy === b.id}
+                  onClick={() => unblock(b)}
                 >
                   Unblock
                 </button>
