@@ -979,6 +979,9 @@ describe('reply templates', () => {
     expect(await text(page.getByTestId('template-unfilled'))).toBe(
       'The template needs their organization, which this case does not have: write it in.',
     );
+    // The reply emptied, there is nothing left to fill in.
+    await page.getByTestId('composer-body').fill('');
+    await eventually(() => page.getByTestId('template-unfilled').count()).toBe(0);
     // Each use counted.
     const listed = await stack.api<{ items: { name: string; uses: number }[] }>('/reply-templates', admin);
     expect(listed.items.find((t) => t.name === 'Parcel delayed (amethyst)')?.uses).toBe(2);

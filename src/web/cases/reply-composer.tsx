@@ -284,7 +284,8 @@ export function ReplyComposer(props: {
           ))}
         </ul>
       )}
-      {unfilled.length > 0 && (
+      {/* Said while the reply holds the template's text; cleared, there is nothing to fill in. */}
+      {unfilled.length > 0 && body.trim() !== '' && (
         <p className="notice notice--warning" role="status" data-testid="template-unfilled">
           {`The template needs ${unfilled.join(', ')}, which this case does not have: write it in.`}
         </p>
