@@ -683,7 +683,7 @@ describe('settings', () => {
     await days.fill('29');
     await page.getByRole('button', { name: 'Save settings' }).click();
     await eventually(() => text(page.locator('#setting-event-retention-error'))).toBe(
-      'a whole number of days from 30 to 3650, or none (null) to keep them for ever',
+      'a whole number of days from 30 to 3650, or none to keep them for ever',
     );
     expect((await stack.api<S>('/settings', admin)).eventRetentionDays).toBeNull();
     await days.fill('400');

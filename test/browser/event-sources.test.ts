@@ -179,7 +179,7 @@ describe('event sources (admin)', () => {
     await silence.fill('3');
     await page.getByRole('button', { name: 'Save source' }).click();
     await eventually(() => text(page.locator('#source-silence-error'))).toBe(
-      'a whole number of minutes from 5 to 10080, or none (null) for no alert',
+      'a whole number of minutes from 5 to 10080, or none for no alert',
     );
     await silence.fill('30');
     await page.getByRole('button', { name: 'Save source' }).click();

@@ -287,7 +287,7 @@ export type EventListQuery = z.infer<typeof EventListQuery>;
 
 /** The silence alert's bounds: five minutes to a week. */
 export const SILENCE_ALERT_MINUTES = { min: 5, max: 7 * 24 * 60 };
-const SILENCE = `a whole number of minutes from ${SILENCE_ALERT_MINUTES.min} to ${SILENCE_ALERT_MINUTES.max}, or none (null) for no alert`;
+const SILENCE = `a whole number of minutes from ${SILENCE_ALERT_MINUTES.min} to ${SILENCE_ALERT_MINUTES.max}, or none for no alert`;
 const SilenceAlertMinutes = WholeNumber(SILENCE_ALERT_MINUTES.min, SILENCE_ALERT_MINUTES.max, SILENCE)
   .nullable()
   .describe(

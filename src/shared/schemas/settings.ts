@@ -5,7 +5,7 @@ const HOURS = `a whole number of hours from 1 to ${24 * 365}`;
 
 /** The shortest and longest time operational events may be kept for (when not kept for ever). */
 export const EVENT_RETENTION_DAYS = { min: 30, max: 3650 };
-const DAYS = `a whole number of days from ${EVENT_RETENTION_DAYS.min} to ${EVENT_RETENTION_DAYS.max}, or none (null) to keep them for ever`;
+const DAYS = `a whole number of days from ${EVENT_RETENTION_DAYS.min} to ${EVENT_RETENTION_DAYS.max}, or none to keep them for ever`;
 
 /** Run-time settings an admin changes without a restart (the API and the settings page check the same). */
 export const Settings = z.object({

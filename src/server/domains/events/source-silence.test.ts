@@ -67,7 +67,7 @@ describe('the silence alert setting', () => {
       );
       expect(res.status, `${bad}`).toBe(400);
       expect(res.body.error.message).toBe(
-        'body.silenceAlertMinutes: a whole number of minutes from 5 to 10080, or none (null) for no alert',
+        'body.silenceAlertMinutes: a whole number of minutes from 5 to 10080, or none for no alert',
       );
     }
     const set = await app.t.patch(
