@@ -6,6 +6,7 @@
 import { useEffect, useRef } from 'react';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
+import { dateFormat, dateTicks } from './chart-dates.js';
 
 export interface ChartSeries {
   label: string;
@@ -67,6 +68,18 @@ function shadeLastPoint(u: uPlot) {
   ctx.fillText('so far', right - 4 * uPlot.pxRatio, u.bbox.top + 4 * uPlot.pxRatio);
   ctx.restore();
 }
+
+/** Every k-th point, so that labels stay about 64 px apart on a plot `width` px wide. */
+function thin(x: number[], width: number): number[] {
+  const every = Math.max(1, Math.ceil(x.length / Math.max(1, Math.floor(width / 64))));
+  return x.filter((_t, i) => i % every === 0);
+}
+
+function legendDate(x: number[]) {
+  const f = dateFormat(halfStep(x) * 2);
+  return (_u: uPlot, v: number | null) => (v === null || v === undefined ? '—' : f.format(v));
+}
+
 const AXIS = {
   stroke: '#5b6474',
   grid: { stroke: '#eef0f3', width: 1 },
@@ -92,9 +105,18 @@ export function TimeChart(props: TimeChartProps) {
         x: { time: true, range: (_u, min, max) => [min - halfStep(x), max + halfStep(x)] },
         y: { range: yRange ? () => yRange : (_u, _min, max) => [0, Math.max(1, max * 1.1)] },
       },
-      axes: [{ ...AXIS }, { ...AXIS, size: 56, values: (_u, ticks) => ticks.map((t) => format(t)) }],
+      axes: [
+        {
+          ...AXIS,
+          // Ticks on the points themselves (the buckets' starts: Mondays for weeks), every
+          // k-th when they would crowd, rather than uPlot's round steps between them.
+          splits: (u) => thin(x, u.bbox.width / uPlot.pxRatio),
+          values: (_u, ticks) => dateTicks(ticks),
+        },
+        { ...AXIS, size: 56, values: (_u, ticks) => ticks.map((t) => format(t)) },
+      ],
       series: [
-        {},
+        { value: legendDate(x) },
         ...series.map((s) => ({
           label: s.label,
           stroke: s.color,
