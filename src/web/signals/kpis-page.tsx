@@ -315,7 +315,6 @@ function RuleTable({ rules, busy, from }: { rules: RuleOutcome[]; busy: boolean;
       busy={busy}
       columns={[
         'Rule',
-        'Severity',
         'Signals',
         'Still live',
         'Resolved by itself',
@@ -333,9 +332,9 @@ function RuleTable({ rules, busy, from }: { rules: RuleOutcome[]; busy: boolean;
             {admin && !r.deleted ? <Link to={`/admin/rules/${r.ruleId}`}>{r.name}</Link> : r.name}
             {r.deleted && <span className="badge badge--muted"> deleted</span>}
             {!r.deleted && !r.enabled && <span className="badge badge--muted"> off</span>}
-          </td>
-          <td>
-            <SeverityBadge severity={r.severity} />
+            <div className="kpi-rule__severity">
+              <SeverityBadge severity={r.severity} />
+            </div>
           </td>
           <td className="cell-number" data-testid="kpi-rule-signals">
             {to(r, r.signals, formatNumber(r.signals))}
