@@ -748,6 +748,32 @@ describe('spam and deleting', () => {
   });
 });
 
+describe('on a laptop', () => {
+  it('at 1280 px the queue fits without sideways scroll, the bulk bar in one row', async () => {
+    const laptop = await stack.newPage();
+    await signIn(laptop, stack.url, DEMO.agent);
+    await laptop.setViewportSize({ width: 1280, height: 800 });
+    await laptop.goto(`${stack.url}/cases`);
+    await laptop.getByRole('link', { name: /^All unsolved/ }).click();
+    await laptop.getByTestId('case-row').first().waitFor();
+    // A waiting case's follow-up wraps under its status rather than widening the table.
+    await eventually(() => laptop.getByTestId('case-follow-up-at').count()).toBeGreaterThan(0);
+    const sideways = () =>
+      laptop.evaluate(() => {
+        const wrap = document.querySelector('[data-testid="case-table"]')!.parentElement!;
+        return wrap.scrollWidth - wrap.clientWidth;
+      });
+    expect(await sideways()).toBe(0);
+    await laptop.getByTestId('case-row').first().getByRole('checkbox').check();
+    const bar = laptop.getByTestId('bulk-bar');
+    const count = await bar.getByTestId('bulk-count').boundingBox();
+    const spam = await bar.getByRole('button', { name: 'Spam' }).boundingBox();
+    expect(Math.abs(spam!.y + spam!.height / 2 - (count!.y + count!.height / 2))).toBeLessThan(4);
+    expect(await sideways()).toBe(0);
+    await laptop.close();
+  });
+});
+
 describe('bulk changes', () => {
   it('sets the priority of two selected cases at once', async () => {
     const one = await createCase(stack, {

@@ -31,7 +31,7 @@ export function StatusPriorityCells({
       <td>
         <StatusBadge status={c.status} />
         {c.followUpAt && (
-          <span className="cell-customer__org muted" data-testid="case-follow-up-at">
+          <span className="cell-status__follow-up muted" data-testid="case-follow-up-at">
             Follow up {formatDue(c.followUpAt)}
           </span>
         )}
