@@ -170,7 +170,10 @@ describe('proactive KPI page', () => {
     const s = await shown();
     const rows = page.getByTestId('kpi-rule-row');
     expect(await rows.count()).toBe(s.rules.items.length);
-    expect(await texts(rows.locator('td:first-child'))).toEqual(s.rules.items.map((r) => r.name));
+    expect(await texts(rows.getByTestId('kpi-rule-name'))).toEqual(s.rules.items.map((r) => r.name));
+    expect(await texts(rows.getByTestId('severity-badge'))).toEqual(
+      s.rules.items.map((r) => r.severity.charAt(0).toUpperCase() + r.severity.slice(1)),
+    );
     // Agents see the rules' names, not a link into the admin's rule editor.
     expect(await rows.locator('td:first-child a').count()).toBe(0);
     const carrier = s.rules.items.find((r) => r.name === 'Carrier delay reported')!;

@@ -329,7 +329,9 @@ function RuleTable({ rules, busy, from }: { rules: RuleOutcome[]; busy: boolean;
       {rules.map((r) => (
         <tr key={r.ruleId} data-testid="kpi-rule-row" data-rule-id={r.ruleId}>
           <td>
-            {admin && !r.deleted ? <Link to={`/admin/rules/${r.ruleId}`}>{r.name}</Link> : r.name}
+            <span data-testid="kpi-rule-name">
+              {admin && !r.deleted ? <Link to={`/admin/rules/${r.ruleId}`}>{r.name}</Link> : r.name}
+            </span>
             {r.deleted && <span className="badge badge--muted"> deleted</span>}
             {!r.deleted && !r.enabled && <span className="badge badge--muted"> off</span>}
             <div className="kpi-rule__severity">
