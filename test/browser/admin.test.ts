@@ -604,6 +604,20 @@ describe('teams and agents', () => {
     )!;
     expect(ben.skills).toEqual(['returns', 'german']);
     expect(ben.capacity).toBe(12);
+
+    // On a phone the table scrolls in its frame; the page itself does not scroll sideways
+    // (the rows' hidden field labels once sat outside the frame and widened it).
+    try {
+      await page.setViewportSize({ width: 390, height: 844 });
+      await eventually(() =>
+        page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth),
+      ).toBe(0);
+      expect(await page.getByTestId('agent-table').evaluate((t) => t.parentElement!.scrollWidth > 390)).toBe(
+        true,
+      );
+    } finally {
+      await page.setViewportSize({ width: 1280, height: 800 });
+    }
   });
 
   it('fits every link of the top bar, Admin last, from 1024 px up; narrower, the bar fades where it goes on', async () => {
