@@ -108,7 +108,12 @@ export async function listClocks(db: Database, caseIds: string[]) {
 const csvOf = (v: string[] | undefined) => (v && v.length ? v : undefined);
 
 /** SQL conditions for queue filters (from a saved view and/or the query string). */
-export function caseFilters(f: CaseViewFilters & { q?: string }, me: string | null): SQL | undefined {
+export function caseFilters(
+  f: CaseViewFilters & { q?: string },
+  me: string | null,
+  /** A customer's search reads the messages they can read: never internal notes or side conversations. */
+  publicOnly = false,
+): SQL | undefined {
   const inList = (col: AnyPgColumn, values: string[] | undefined) =>
     csvOf(values) ? sql`${col} = any(${sql.param(values)}::text[])` : undefined;
   return and(
@@ -141,7 +146,7 @@ export function caseFilters(f: CaseViewFilters & { q?: string }, me: string | nu
       ? sql`(${cases.number} = ${Number(f.q.trim().replace('#', ''))} or ${cases.searchVector} @@ plainto_tsquery('simple', ${f.q}))`
       : f.q
         ? sql`(${cases.searchVector} @@ plainto_tsquery('simple', ${f.q})
-          or ${cases.id} in (select m.case_id from messages m where m.search_vector @@ plainto_tsquery('simple', ${f.q})))`
+          or ${cases.id} in (select m.case_id from messages m where m.search_vector @@ plainto_tsquery('simple', ${f.q})${publicOnly ? sql` and m.public` : sql``}))`
         : undefined,
   );
 }

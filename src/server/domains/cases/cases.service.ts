@@ -202,6 +202,8 @@ export function queryFilters(q: Partial<CaseListQuery>): CaseViewFilters & { q?:
 /** What the case list selects and in which order: the caller's access, the view, the filters. */
 async function caseListQuery(db: Database, actor: Actor, q: Omit<CaseListQuery, 'limit' | 'cursor'>) {
   const view = await viewFilters(db, actor, q.view);
+  // The order of follow-ups would tell a customer what they do not see.
+  if (q.sort === 'followUpAt' && !isStaff(actor)) throw forbidden('customers may not sort cases by follow-up');
   const where = and(
     policy.caseListScope(actor),
     await caseConditions(db, actor, view.filters, { saved: true }),
@@ -434,6 +436,9 @@ export async function createCase(db: Database, actor: Actor, raw: CaseCreate): P
       input.tags ||
       input.customFields ||
       input.requiredSkills ||
+      // The priority sets the promise's targets; refs tie the case to orders and shipments.
+      (input.priority !== 'normal' && raw.priority !== undefined) ||
+      input.refs ||
       input.message?.call)
   ) {
     throw forbidden('customers give a subject, a category and a message; the team does the rest');

@@ -110,6 +110,24 @@ describe('opening cases', () => {
       ).status,
     ).toBe(403);
     expect((await t.patch(`/api/v1/cases/${mine.body.id}`, { priority: 'urgent' }, token)).status).toBe(403);
+    // Nor a priority (it sets the promise's targets) or refs (they tie a case to orders):
+    // refused, nothing written.
+    for (const extra of [{ priority: 'urgent' }, { refs: { orderId: 'SO-1' } }]) {
+      const res = await t.post(
+        '/api/v1/cases',
+        { subject: 'Jump the queue', customerId: me.id, ...extra },
+        token,
+      );
+      expect([res.status, res.body.error.code]).toEqual([403, 'forbidden']);
+    }
+    const normal = await t.post(
+      '/api/v1/cases',
+      { subject: 'Plain', customerId: me.id, priority: 'normal' },
+      token,
+    );
+    expect(normal.status).toBe(201);
+    const listed = await t.get('/api/v1/cases?limit=500', token);
+    expect(listed.body.items.map((c: { subject: string }) => c.subject).sort()).toEqual(['Help', 'Plain']);
   });
 });
 
@@ -157,6 +175,39 @@ describe('case boundaries', () => {
       403,
     );
     expect((await t.get(`/api/v1/cases/${c.id}/timeline`, token)).status).toBe(403);
+  });
+
+  it('a customer’s search finds words of public messages only, never of internal notes', async () => {
+    const me = await makeCustomer(t.db);
+    const c = await makeCase(t.db, me.id, { subject: 'Parcel question' });
+    const word = `fraudword${Date.now()}`;
+    await post(`/api/v1/cases/${c.id}/messages`, { body: `Internal: ${word} risk`, public: false });
+    await post(`/api/v1/cases/${c.id}/messages`, { body: 'Dear customer, sent today.', public: true });
+    const { token } = await makeUser(t.db, 'customer', { customerId: me.id });
+    const search = async (q: string, who: string) =>
+      (await t.get(`/api/v1/cases?q=${q}&includeTotal=true`, who)).body.total;
+    expect(await search(word, token)).toBe(0);
+    expect(await search('sent%20today', token)).toBe(1);
+    // Staff find it by the note.
+    expect(await search(word, agent.token)).toBe(1);
+  });
+
+  it('customers may not filter or sort by what they do not see: assignee, team, tags, follow-up', async () => {
+    const me = await makeCustomer(t.db);
+    await makeCase(t.db, me.id, { tags: ['vip'], assigneeId: agent.user.id });
+    const { token } = await makeUser(t.db, 'customer', { customerId: me.id });
+    for (const query of [
+      `assigneeId=${agent.user.id}`,
+      'assigneeId=none',
+      'teamId=none',
+      'tag=vip',
+      'sort=followUpAt',
+    ]) {
+      const res = await t.get(`/api/v1/cases?${query}`, token);
+      expect([query, res.status, res.body.error?.code]).toEqual([query, 403, 'forbidden']);
+    }
+    expect((await t.get('/api/v1/cases?priority=normal&sort=createdAt', token)).status).toBe(200);
+    expect((await t.get('/api/v1/cases?tag=vip', agent.token)).body.items.length).toBeGreaterThan(0);
   });
 });
 
