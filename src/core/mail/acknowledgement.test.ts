@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { acknowledgeable, acknowledgementText } from './acknowledgement.js';
 
 const now = new Date('2026-12-04T08:00:00Z'); // a Friday
-const base = { number: 1042, subject: 'Late parcel', portalUrl: 'https://help.example', now };
+const base = { number: 1042, portalUrl: 'https://help.example', now };
 
 describe('acknowledgementText', () => {
   it('names the request and when we answer, in the zone given', () => {
@@ -12,7 +12,7 @@ describe('acknowledgementText', () => {
       timeZone: 'Europe/Berlin',
     });
     expect(text.split('\n')).toEqual([
-      'We have your request #1042, "Late parcel".',
+      'We have your request #1042.',
       'We will answer by Mon 10:30 (Europe/Berlin).',
       '',
       'To add anything (details, files), reply to this message; keep its number in the subject.',

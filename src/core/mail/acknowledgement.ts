@@ -1,13 +1,14 @@
 // The words of the automatic acknowledgement of a new request (a case opened by e-mail or by the
-// web form): its number and subject, when the customer hears from us if the case's agreement
-// promises a first answer (in the customer's time zone, else the agreement calendar's), and how
-// to add to it. Pure: the clock `now` is given. It never echoes the message itself: anyone can
-// write in with someone else's address, and an acknowledgement must not carry their words.
+// web form): its number, when the customer hears from us if the case's agreement promises a
+// first answer (in the customer's time zone, else the agreement calendar's), and how to add to
+// it. Pure: the clock `now` is given. It never echoes the sender's words — not the message, not
+// the subject, not the name they gave: anyone can write in (or fill the form in) with someone
+// else's address, and an acknowledgement must not carry a stranger's text to them from our
+// domain (the "help desk relay" spam that hit hosted help desks).
 import { formatWhen } from '../portal/plain-state.js';
 
 export interface AcknowledgementFacts {
   number: number;
-  subject: string;
   /** When the first answer is due (a running first-response clock), or null: no promise. */
   answerBy: Date | null;
   /** The zone to write the time in: the customer's, else the calendar's; null: UTC. */
@@ -22,13 +23,16 @@ export function acknowledgementText(a: AcknowledgementFacts): string {
       ? `We will answer by ${formatWhen(a.answerBy, a.now, a.timeZone)}${a.timeZone ? ` (${a.timeZone})` : ''}.`
       : 'We will answer by e-mail as soon as we can.';
   return [
-    `We have your request #${a.number}, "${a.subject}".`,
+    `We have your request #${a.number}.`,
     promise,
     '',
     'To add anything (details, files), reply to this message; keep its number in the subject.',
     `Your requests, and a sign-in link by e-mail: ${a.portalUrl}/portal`,
   ].join('\n');
 }
+
+/** The acknowledgement's subject: the case's number and our words ("Re: " when it answers a mail). */
+export const ACKNOWLEDGEMENT_SUBJECT = 'We have your request';
 
 /** Addresses nobody reads (noreply@, do-not-reply@, mailer-daemon@, postmaster@, bounce@…). */
 const UNREAD = /^(no[-_.]?reply|do[-_.]?not[-_.]?reply|mailer[-_.]?daemon|postmaster|bounces?)([+-].*)?$/i;

@@ -51,14 +51,16 @@ describe('acknowledging a request opened by e-mail', () => {
     const [ack, ...more] = await outOf(c.id);
     expect(more).toEqual([]);
     expect(ack!.to_addresses).toEqual([customer.email!.toLowerCase()]);
-    expect(ack!.subject).toBe(`Re: [#${c.number}] ${subject}`);
+    expect(ack!.subject).toBe(`Re: [#${c.number}] We have your request`);
     expect(ack!.case_message_id).toBeNull();
     expect(ack!.text_body.split('\n').slice(0, 2)).toEqual([
-      `We have your request #${c.number}, "${subject}".`,
+      `We have your request #${c.number}.`,
       `We will answer by ${formatWhen(new Date(due!.due_at), new Date(), 'America/New_York')} (America/New_York).`,
     ]);
-    // Never their words back.
+    // Never their words back: not the message, the subject or the name in their From.
     expect(ack!.text_body).not.toContain('flickers');
+    expect(ack!.text_body).not.toContain('Broken lamp');
+    expect(Buffer.from(ack!.raw).toString('utf8')).not.toMatch(/Nora|Broken lamp/);
     const raw = Buffer.from(ack!.raw).toString('utf8');
     expect(raw).toMatch(/^Auto-Submitted: auto-generated\r?$/im);
     expect(raw).toContain(`In-Reply-To: <${messageId}>`);

@@ -7,7 +7,11 @@
 // the like (`acknowledgeable`): nobody reads it, and it may bounce.
 import { sql } from 'drizzle-orm';
 import { rows, type Database } from '../../../db/client.js';
-import { acknowledgeable, acknowledgementText } from '../../../core/mail/acknowledgement.js';
+import {
+  ACKNOWLEDGEMENT_SUBJECT,
+  acknowledgeable,
+  acknowledgementText,
+} from '../../../core/mail/acknowledgement.js';
 import { withinRate } from '../../lib/rate-limit.js';
 import { caseMailSubject } from './compose.js';
 import { mailSettings, queueMail } from './outbox.js';
@@ -15,12 +19,13 @@ import { mailSettings, queueMail } from './outbox.js';
 export const ACKNOWLEDGEMENT_RATE = { max: 5, windowSeconds: 3600 } as const;
 
 /**
- * Queues the acknowledgement of case `caseId` to `to`; `reply`: the subject answers their mail
- * ("Re: [#n] …"). Returns false when the address had its allowance this hour (nothing queued).
+ * Queues the acknowledgement of case `caseId` to `to` (the bare address: the name given is the
+ * sender's text too); `reply`: the subject answers their mail ("Re: [#n] …"). Returns false
+ * when the address had its allowance this hour (nothing queued).
  */
 export async function queueAcknowledgement(
   tx: Database,
-  opts: { caseId: string; to: string; toName: string | null; reply: boolean; now?: Date },
+  opts: { caseId: string; to: string; reply: boolean; now?: Date },
 ): Promise<boolean> {
   const to = opts.to.trim().toLowerCase();
   if (!acknowledgeable(to)) return false;
@@ -28,12 +33,11 @@ export async function queueAcknowledgement(
   if (!within.ok) return false;
   const [c] = await rows<{
     number: number;
-    subject: string;
     zone: string | null;
     answer_by: Date | string | null;
   }>(
     tx,
-    sql`select c.number, c.subject, coalesce(cu.time_zone, cal.timezone) as zone,
+    sql`select c.number, coalesce(cu.time_zone, cal.timezone) as zone,
         (select p.due_at from case_promises p where p.case_id = c.id and p.kind = 'first_response'
           and p.state = 'active' and p.met_at is null order by p.cycle desc limit 1) as answer_by
       from cases c join customers cu on cu.id = c.customer_id
@@ -44,11 +48,10 @@ export async function queueAcknowledgement(
   if (!c) return false;
   await queueMail(tx, {
     to,
-    toName: opts.toName,
-    subject: caseMailSubject(c.number, c.subject, opts.reply),
+    toName: null,
+    subject: caseMailSubject(c.number, ACKNOWLEDGEMENT_SUBJECT, opts.reply),
     text: acknowledgementText({
       number: c.number,
-      subject: c.subject,
       answerBy: c.answer_by ? new Date(c.answer_by) : null,
       timeZone: c.zone,
       portalUrl: mailSettings().publicUrl,

@@ -538,7 +538,7 @@ async function processMail(
   const kept = await keepCaseMail(caseId, messageId, sender.id, via);
   // A new request hears from us at once (its number, when we answer), if the team wants it.
   if (openedNew && (await readSettings(tx)).acknowledgeNewMail)
-    await queueAcknowledgement(tx, { caseId, to: from.address, toName: from.name || null, reply: true });
+    await queueAcknowledgement(tx, { caseId, to: from.address, reply: true });
   return kept;
 
   /** The mail's files, HTML and record on the case message it became. */

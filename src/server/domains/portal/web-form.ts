@@ -100,14 +100,9 @@ export async function submitWebForm(
       },
     });
     // The sender hears from us at once, on the case's thread: a reply to this mail adds to the
-    // request (its reply address carries the case's token). It names the request by its subject
-    // only, never echoing the message: a form anyone can fill must not mail anyone anything.
-    await queueAcknowledgement(tx, {
-      caseId: opened.case.id,
-      to: input.email,
-      toName: input.name,
-      reply: false,
-    });
+    // request (its reply address carries the case's token). It names the request by its number
+    // only, never echoing the sender's words: a form anyone can fill must not mail anyone anything.
+    await queueAcknowledgement(tx, { caseId: opened.case.id, to: input.email, reply: false });
     return opened.case.number;
   });
   return { caseNumber: result, message: thanks(result) };
