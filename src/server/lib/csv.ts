@@ -99,7 +99,8 @@ export async function sendCsv<T>(reply: FastifyReply, answer: CsvAnswer<T>) {
   const first = await it.next();
   const recorded = await answer.audit();
   async function* chunks() {
-    yield `\uFEFF${stringify([columns.map((c) => c.header)])}`;
+    // Headers too: a custom field's label is an admin's text, and may start with "=".
+    yield `\uFEFF${stringify([columns.map((c) => safeCell(c.header))])}`;
     let rows = 0;
     for (let r = first; !r.done; r = await it.next()) {
       rows += r.value.length;

@@ -102,6 +102,20 @@ describe('exporting cases as CSV', () => {
     expect(utc.records[0]?.Created).toBe('2026-07-01 22:30:00');
   });
 
+  it('writes a header a spreadsheet would run as a formula as text too (a field’s label is an admin’s text)', async () => {
+    const label = `=HYPERLINK("http://evil.example","${unique()}")`;
+    const created = await t.post('/api/v1/case-fields', { key: `f_${unique()}`, label, type: 'text' }, admin);
+    expect(created.status).toBe(201);
+    const customer = await makeCustomer(t.db);
+    await makeCase(t.db, customer.id, { subject: 'Header check' });
+    const { res, text, records } = await download(`customerId=${customer.id}`);
+    expect(res.status).toBe(200);
+    const header = text.split('\n')[0]!;
+    expect(header).toContain(`'=HYPERLINK`);
+    expect(header).not.toMatch(/(^|,)"?=HYPERLINK/);
+    expect(Object.keys(records[0]!)).toContain(`'${label}`);
+  });
+
   it('reads past the first page: every case once, in the list order', async () => {
     const customer = await makeCustomer(t.db);
     const made = [];
