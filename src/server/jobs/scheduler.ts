@@ -5,6 +5,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import { urgentTurn, type Database } from '../../db/client.js';
 import { maintainEmbedded } from '../../db/maintenance.js';
 import { PUBLIC_REQUEST_PRUNE_BATCH, prunePublicRequests } from '../lib/rate-limit.js';
+import { pruneUnsentUploads, UNSENT_UPLOADS_PRUNE_BATCH } from '../domains/cases/attachments.service.js';
 import {
   FOLLOW_UP_BATCH,
   JOB_BATCH,
@@ -111,6 +112,13 @@ export const DEFAULT_JOBS: Job[] = [
   },
   // Operational events older than the eventRetentionDays setting (none by default).
   { name: 'event-retention', everyMs: 600_000, run: (db) => removeOldEvents(db), batch: RETENTION_BATCH },
+  // Files uploaded to a case and never sent on a message, a day on.
+  {
+    name: 'unsent-uploads-prune',
+    everyMs: 600_000,
+    run: (db) => pruneUnsentUploads(db),
+    batch: UNSENT_UPLOADS_PRUNE_BATCH,
+  },
   {
     name: 'public-requests-prune',
     everyMs: 600_000,

@@ -10,6 +10,7 @@ import {
   unique,
 } from '../../../../test/helpers/factories.js';
 import { rows } from '../../../db/client.js';
+import { PENDING_UPLOADS, pruneUnsentUploads } from './attachments.service.js';
 import { closeSolvedCases } from './case-jobs.js';
 import { caseFilters, countCasesCapped } from './cases.repo.js';
 
@@ -354,6 +355,71 @@ describe('attachments', () => {
       'application/octet-stream',
     );
     expect(big.status).toBe(413);
+  });
+
+  it('a customer may have 20 files waiting to be sent; more is 429 until they send them', async () => {
+    const me = await makeCustomer(t.db);
+    const c = await makeCase(t.db, me.id);
+    const { token } = await makeUser(t.db, 'customer', { customerId: me.id });
+    const ids: string[] = [];
+    for (let i = 0; i < PENDING_UPLOADS.files; i++) {
+      const up = await upload(c.id, `photo-${i}.txt`, `photo ${i}`, 'text/plain', token);
+      expect(up.status).toBe(201);
+      ids.push(((await up.json()) as { id: string }).id);
+    }
+    const over = await upload(c.id, 'one-more.txt', 'more', 'text/plain', token);
+    expect(over.status).toBe(429);
+    expect(((await over.json()) as { error: { code: string } }).error.code).toBe('too_many_requests');
+    expect(Number(over.headers.get('retry-after'))).toBeGreaterThan(23 * 3600);
+    const [n] = await rows<{ n: number }>(
+      t.db,
+      sql`select count(*)::int as n from attachments where case_id = ${c.id}`,
+    );
+    expect(n!.n).toBe(PENDING_UPLOADS.files);
+    // Sent on a message, they no longer wait: the next upload is taken. Staff are not capped.
+    const sent = await t.post(
+      `/api/v1/cases/${c.id}/messages`,
+      { body: 'Photos', public: true, attachmentIds: ids },
+      token,
+    );
+    expect(sent.status).toBe(201);
+    expect((await upload(c.id, 'one-more.txt', 'more', 'text/plain', token)).status).toBe(201);
+  });
+
+  it('a blocked customer may not upload; uploads never sent are removed a day on', async () => {
+    const me = await makeCustomer(t.db);
+    const c = await makeCase(t.db, me.id);
+    const { token } = await makeUser(t.db, 'customer', { customerId: me.id });
+    const unsent = (await (await upload(c.id, 'left.txt', 'left', 'text/plain', token)).json()) as {
+      id: string;
+    };
+    const fresh = (await (await upload(c.id, 'fresh.txt', 'fresh', 'text/plain', token)).json()) as {
+      id: string;
+    };
+    const kept = (await (await upload(c.id, 'kept.txt', 'kept', 'text/plain', token)).json()) as {
+      id: string;
+    };
+    await t.post(
+      `/api/v1/cases/${c.id}/messages`,
+      { body: 'Here', public: true, attachmentIds: [kept.id] },
+      token,
+    );
+    await t.db.execute(
+      sql`update attachments set created_at = now() - interval '25 hours' where id in (${unsent.id}, ${kept.id})`,
+    );
+    expect(await pruneUnsentUploads(t.db)).toBeGreaterThanOrEqual(1);
+    const left = await rows<{ id: string }>(
+      t.db,
+      sql`select a.id from attachments a join attachment_blobs b on b.attachment_id = a.id where a.case_id = ${c.id} order by a.id`,
+    );
+    expect(left.map((r) => r.id).sort()).toEqual([fresh.id, kept.id].sort());
+
+    const admin = (await makeUser(t.db, 'admin')).token;
+    expect((await t.post('/api/v1/blocked-senders', { pattern: me.email }, admin)).status).toBe(201);
+    const blocked = await upload(c.id, 'spam.txt', 'spam', 'text/plain', token);
+    expect(blocked.status).toBe(403);
+    expect(((await blocked.json()) as { error: { code: string } }).error.code).toBe('sender_blocked');
+    expect((await upload(c.id, 'staff.txt', 'staff', 'text/plain')).status).toBe(201);
   });
 });
 
