@@ -69,7 +69,7 @@ async function readWindow(
   from: string,
   to: string,
   staffListening: boolean,
-): Promise<LiveWindow> {
+): Promise<LiveWindow & { peopleChanged: boolean }> {
   const changes = await rows<ChangeRow>(
     db,
     sql`select e.entity_type, e.entity_id::text, bool_or(e.type = any(${sql.param(CUSTOMER_CASE_EVENTS)}::text[])) as public,
@@ -89,7 +89,15 @@ async function readWindow(
           limit ${LIVE_READ_MAX + 1}`,
       )
     : [];
+  // A change to people (a customer's organization or access, a user's role, a sign-out) may
+  // change what a stream may hear: its sessions are checked before these news go out.
+  const [people] = await rows<{ changed: boolean }>(
+    db,
+    sql`select exists (select 1 from domain_events where tx >= ${from}::xid8 and tx < ${to}::xid8
+          and entity_type in ('customer', 'user', 'api_token', 'organization')) as changed`,
+  );
   return {
+    peopleChanged: people?.changed ?? false,
     changes: changes.map((c) => ({
       entityType: c.entity_type,
       entityId: c.entity_id,
@@ -137,7 +145,9 @@ export function createLiveHub(db: Database, log: { error: (o: object, msg: strin
     const window = await readWindow(db, from, to, staffListening);
     if (run !== mine) return;
     from = to;
-    for (const stream of streams) {
+    // Rights taken away end the stream now, not at the next check 30 s on, before these news.
+    if (window.peopleChanged) await hub.checkSessions();
+    for (const stream of [...streams]) {
       const news: LiveNews | null = newsFor(stream.viewer, window);
       if (news) stream.send('news', news);
     }
