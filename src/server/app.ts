@@ -4,6 +4,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import Fastify, { type FastifyReply, type FastifyServerOptions } from 'fastify';
 import fastifyStatic from '@fastify/static';
+import { registerSecurityHeaders } from './lib/security-headers.js';
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
 import {
@@ -59,6 +60,7 @@ export async function buildApp({ db, databaseKind, config, logger = false }: App
   app.setSerializerCompiler(serializerCompiler);
   registerErrorHandler(app);
   registerTextGuard(app);
+  registerSecurityHeaders(app);
 
   await app.register(fastifySwagger, {
     openapi: {

@@ -113,6 +113,18 @@ describe('OpenAPI', () => {
   });
 });
 
+describe('security headers', () => {
+  it('every answer: no sniffing, no referrer off our origin, no framing by other sites', async () => {
+    for (const path of ['/api/docs', '/healthz', '/api/v1/no-such-route']) {
+      const res = await fetch(`${t.url}${path}`, { redirect: 'follow' });
+      expect([path, res.headers.get('x-content-type-options')]).toEqual([path, 'nosniff']);
+      expect(res.headers.get('x-frame-options')).toBe('SAMEORIGIN');
+      expect(res.headers.get('referrer-policy')).toBe('same-origin');
+      expect(res.headers.get('content-security-policy')).toBe("frame-ancestors 'self'");
+    }
+  });
+});
+
 describe('error contract', () => {
   it('unknown API route: 404 with code', async () => {
     const res = await t.get('/api/v1/nope', token);
