@@ -175,6 +175,11 @@ export function planTargetsChanged(
     }
     const target = targetFor(ctx.agreement.targets, k.kind, c.priority as Priority);
     if (target === undefined) removed.push(k);
+    // A broken promise stays the promise that was broken: its target, due time and overdue
+    // time are not rewritten by a later priority or target (they would disagree, or make the
+    // breach look longer or shorter than it was).
+    else if (settle(k, at).state === 'breached')
+      kept.push({ ...settle(k, at), id: k.id, agreementId: k.agreementId });
     else
       kept.push({
         ...retargetClock(ctx.cal, k, target, ctx.agreement.warnPercent),

@@ -265,6 +265,28 @@ describe('recomputing', () => {
     expect(timeline.body.items.map((e: { type: string }) => e.type)).toContain('case.promise_rescheduled');
   });
 
+  it('a priority change after a breach leaves the broken promise as it was', async () => {
+    const cal = await makeCalendar(t.db, ALWAYS_OPEN, 'Europe/Berlin');
+    const { customer } = await makeCustomerWithAgreement(t.db, {
+      calendarId: cal.id,
+      targets: [
+        { kind: 'first_response', minutes: 240 },
+        { kind: 'first_response', priority: 'urgent', minutes: 60 },
+      ],
+    });
+    // Opened five hours ago: the 4-hour first response is broken (the scheduler may not have run).
+    const created = Date.now() - 5 * 3_600_000;
+    const c = await openCase(customer.id, { createdAt: new Date(created).toISOString() });
+    const before = clock(c, 'first_response');
+    expect(before.dueAt).toBe(new Date(created + 240 * 60_000).toISOString());
+    const urgent = (await t.patch(`/api/v1/cases/${c.id}`, { priority: 'urgent' }, agent)).body;
+    const after = clock(urgent, 'first_response') as Promise_ & { targetMinutes: number };
+    // Target, due time and overdue time agree, as promised then: 240 minutes, an hour overdue.
+    expect([after.state, after.targetMinutes, after.dueAt]).toEqual(['breached', 240, before.dueAt]);
+    expect(after.remainingMinutes).toBeGreaterThan(-62);
+    expect(after.remainingMinutes).toBeLessThan(-58);
+  });
+
   it('a calendar change recomputes due times of running clocks at once', async () => {
     // Created now on a 24/7 calendar, so the clocks are still running whenever this runs.
     const cal = await makeCalendar(t.db, ALWAYS_OPEN, 'Europe/Berlin');
