@@ -610,3 +610,30 @@ describe('a case’s events', () => {
     expect(norm(await text(data.last()))).toBe('location hub 199');
   });
 });
+
+describe('list filters', () => {
+  it('at 1280 px no filter’s choice runs over the next label, and no page scrolls sideways', async () => {
+    const wide = await stack.newPage();
+    await signIn(wide, stack.url, DEMO.admin);
+    await wide.setViewportSize({ width: 1280, height: 800 });
+    for (const path of ['/board', '/signals', '/commitments', '/kpis', '/admin/audit-log']) {
+      await wide.goto(`${stack.url}${path}`);
+      await wide.locator('.toolbar__filter select').first().waitFor();
+      // Each filter's box holds its select: a box squeezed narrower than its select let the
+      // select cover the next filter's label.
+      const spills = await wide.evaluate(() =>
+        [...document.querySelectorAll('.toolbar__filter')].flatMap((f) => {
+          const box = f.getBoundingClientRect();
+          const select = f.querySelector('select')?.getBoundingClientRect();
+          return select && select.right > box.right + 0.5 ? [f.textContent] : [];
+        }),
+      );
+      expect([path, spills]).toEqual([path, []]);
+      expect([
+        path,
+        await wide.evaluate(() => document.documentElement.scrollWidth - window.innerWidth),
+      ]).toEqual([path, 0]);
+    }
+    await wide.close();
+  });
+});
