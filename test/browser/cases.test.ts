@@ -748,6 +748,26 @@ describe('spam and deleting', () => {
   });
 });
 
+describe('promise column', () => {
+  it('says a waiting case’s promises are paused, and the case page counts business time', async () => {
+    const waiting = await stack.api<{ items: CaseSummary[] }>(
+      '/cases?status=pending,on_hold&limit=100',
+      admin,
+    );
+    const paused = waiting.items.find((c) => c.promiseState === 'ok' && c.nextDueAt === null);
+    expect(paused).toBeDefined();
+    await openQueue('All unsolved');
+    await page.getByLabel('Search cases', { exact: true }).fill(`#${paused!.number}`);
+    await eventually(() => text(page.getByTestId('case-total'))).toBe('1 case found');
+    expect(await text(page.getByTestId('case-row').getByTestId('promise-badge'))).toBe('Paused');
+    await page.goto(`${stack.url}/cases/${paused!.id}`);
+    const facts = page.getByTestId('clock').first().locator('dt');
+    await eventually(async () =>
+      (await texts(facts)).some((t) => t === 'Business time left' || t === 'Business time overdue'),
+    ).toBe(true);
+  });
+});
+
 describe('on a laptop', () => {
   it('at 1280 px the queue fits without sideways scroll, the bulk bar in one row', async () => {
     const laptop = await stack.newPage();

@@ -63,7 +63,8 @@ export function PromiseBadge({ summary, now }: { summary: CaseSummary; now: numb
   const left = nextDueAt ? new Date(nextDueAt).getTime() - now : null;
   const state = promiseState === 'none' ? 'ok' : promiseState;
   let label: string;
-  if (left === null) label = state === 'breached' ? 'Breached' : 'No deadline';
+  // Open clocks without a due time are paused (the case waits on the customer or a third party).
+  if (left === null) label = state === 'breached' ? 'Breached' : 'Paused';
   else if (left < 0) label = `${formatWallClock(left)} overdue`;
   else if (state === 'breached') label = `Breached · ${formatWallClock(left)} left`;
   else if (state === 'at_risk') label = `At risk · ${formatWallClock(left)} left`;
@@ -73,7 +74,9 @@ export function PromiseBadge({ summary, now }: { summary: CaseSummary; now: numb
       ? 'A promise is breached'
       : state === 'at_risk'
         ? 'A promise is at risk'
-        : 'Promises on track';
+        : left === null
+          ? 'Promises paused while the case waits'
+          : 'Promises on track';
   return (
     <span
       className={`promise-badge promise-badge--${state}`}

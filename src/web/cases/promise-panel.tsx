@@ -77,7 +77,8 @@ function Clock({ p, now, timezone }: { p: CasePromise; now: number; timezone: st
         ) : (
           p.remainingMinutes !== null && (
             <div>
-              <dt>{p.remainingMinutes < 0 ? 'Overdue by' : 'Time left'}</dt>
+              {/* Business time, as the target: the queue counts the wall clock to the due time. */}
+              <dt>{p.remainingMinutes < 0 ? 'Business time overdue' : 'Business time left'}</dt>
               <dd
                 data-testid="clock-left"
                 className={p.remainingMinutes < 0 ? 'clock__overdue' : undefined}
