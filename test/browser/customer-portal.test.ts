@@ -92,6 +92,9 @@ describe('customer portal', () => {
     expect(await page.getByRole('heading', { name: 'History' }).count()).toBe(0);
     expect(await page.getByTestId('customer-organization').count()).toBe(1);
     expect(await page.getByTestId('customer-segment').count()).toBe(0);
+    // Nor the id our own systems know her by; her way back is her organization's page.
+    expect(await page.getByTestId('customer-externalId').count()).toBe(0);
+    expect(await text(page.getByTestId('page-back'))).toContain('My organization');
     await page.getByRole('link', { name: 'Edit' }).click();
     const form = page.getByRole('form');
     // The edit page loads the record first: wait for its form.
@@ -103,6 +106,12 @@ describe('customer portal', () => {
     await eventually(() => text(page.getByTestId('notice'))).toBe('Changes saved.');
     expect(await text(page.getByTestId('customer-phone'))).toBe('+49 30 5550199');
     expect(await text(page.getByTestId('customer-timeZone'))).toBe('Europe/Copenhagen');
+
+    // Her organization's page lists her colleagues without our segment for them.
+    await page.getByTestId('page-back').click();
+    await page.getByTestId('customer-table').waitFor();
+    expect(await texts(page.getByTestId('customer-table').locator('th'))).not.toContain('Segment');
+    expect(await page.getByTestId('organization-segment').count()).toBe(0);
 
     // Colleagues' records are read-only.
     await page.goto(`${stack.url}/customers`);

@@ -10,6 +10,7 @@ import { DataTable } from '../layout/data-table.js';
 import { ListState } from '../layout/list-state.js';
 import { OutcomeNotice } from '../layout/page-parts.js';
 import { useAction } from '../lib/use-action.js';
+import { isStaff, useMe } from './auth-context.js';
 
 function SessionTable(props: {
   sessions: Session[];
@@ -72,6 +73,7 @@ function SessionTable(props: {
 /** Your account: your sessions, each other one to end, or all of them at once. */
 export function YourSessions() {
   const list = useApi<Items<Session>>('/auth/sessions');
+  const staff = isStaff(useMe());
   const { busy, outcome, run } = useAction();
   const sessions = list.data?.items ?? [];
 
@@ -95,7 +97,7 @@ export function YourSessions() {
       <h2 id="your-sessions">Where you are signed in</h2>
       <p className="muted">
         Each browser signed in as you. One you do not know, or a computer you no longer use? Sign it out; this
-        one stays signed in, and API tokens keep working.
+        one stays signed in{staff ? ', and API tokens keep working' : ''}.
       </p>
       <OutcomeNotice outcome={outcome} testId="sessions-ended" />
       <ListState list={list} count={sessions.length} loadingLabel="Loading sessions…" empty="No sessions.">

@@ -36,7 +36,12 @@ function CustomerDetail({ id }: { id: string }) {
   const { segmentName } = useSegments(staff);
   useDocumentTitle(customer.data?.name ?? 'Customer');
 
-  const back = staff || me.organizationAccess ? { to: '/customers', label: 'Customers' } : undefined;
+  // A customer comes here from their organization's page (a colleague) or their own link.
+  const back = staff
+    ? { to: '/customers', label: 'Customers' }
+    : me.organizationAccess && me.organizationId
+      ? { to: `/organizations/${me.organizationId}`, label: 'My organization' }
+      : undefined;
   if (customer.error?.code === 'customer_merged' && customer.error.details[0]) {
     return (
       <MergedAway
@@ -135,9 +140,12 @@ function CustomerDetail({ id }: { id: string }) {
                 {c.organizationAccess ? 'May see the organization and its customers' : 'Own record only'}
               </Fact>
             )}
-            <Fact testId="customer-externalId" label="External ID">
-              {c.externalId ? <code>{c.externalId}</code> : '—'}
-            </Fact>
+            {/* The id in our own systems: staff only. */}
+            {staff && (
+              <Fact testId="customer-externalId" label="External ID">
+                {c.externalId ? <code>{c.externalId}</code> : '—'}
+              </Fact>
+            )}
             <Fact testId="customer-createdAt" label="Created">
               {formatDateTime(c.createdAt)}
             </Fact>

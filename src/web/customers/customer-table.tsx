@@ -1,4 +1,5 @@
 import { Link } from 'react-router-dom';
+import { isStaff, useMe } from '../auth/auth-context.js';
 import type { Customer } from '../../shared/schemas/customers.js';
 import { formatDate, orDash } from '../lib/format.js';
 import { DataTable } from '../layout/data-table.js';
@@ -15,6 +16,8 @@ export function CustomerTable(props: {
   segmentName?(key: string): string;
 }) {
   const { items, sort, showOrganization = true, linkOrganization = true } = props;
+  // How we group customers is ours: customers (their organization's list) do not see it.
+  const showSegment = isStaff(useMe());
   const segmentName = props.segmentName ?? ((key: string) => key);
   const column = (label: string, field: string) =>
     sort ? <SortHeader label={label} field={field} sort={sort.value} onSort={sort.onSort} /> : label;
@@ -27,7 +30,7 @@ export function CustomerTable(props: {
         'E-mail',
         'Phone',
         showOrganization && 'Organization',
-        'Segment',
+        showSegment && 'Segment',
         column('Created', 'createdAt'),
       ]}
     >
@@ -51,13 +54,15 @@ export function CustomerTable(props: {
               )}
             </td>
           )}
-          <td>
-            {c.effectiveSegment ? (
-              <span className="tag">{segmentName(c.effectiveSegment)}</span>
-            ) : (
-              <span className="muted">—</span>
-            )}
-          </td>
+          {showSegment && (
+            <td>
+              {c.effectiveSegment ? (
+                <span className="tag">{segmentName(c.effectiveSegment)}</span>
+              ) : (
+                <span className="muted">—</span>
+              )}
+            </td>
+          )}
           <td className="cell-nowrap muted">{formatDate(c.createdAt)}</td>
         </tr>
       ))}

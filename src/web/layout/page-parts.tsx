@@ -16,7 +16,7 @@ export function PageHeader(props: {
   return (
     <div className="page-header">
       {props.back && (
-        <Link className="back-link" to={props.back.to}>
+        <Link className="back-link" to={props.back.to} data-testid="page-back">
           ← {props.back.label}
         </Link>
       )}

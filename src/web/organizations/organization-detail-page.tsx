@@ -90,9 +90,11 @@ export function OrganizationDetailPage() {
         <section className="card" aria-labelledby="org-overview-title">
           <h2 id="org-overview-title">Overview</h2>
           <dl className="facts">
-            <Fact label="Segment" testId="organization-segment">
-              {o.segment ? <span className="tag">{segmentName(o.segment)}</span> : '—'}
-            </Fact>
+            {staff && (
+              <Fact label="Segment" testId="organization-segment">
+                {o.segment ? <span className="tag">{segmentName(o.segment)}</span> : '—'}
+              </Fact>
+            )}
             <Fact label="Customers" testId="organization-customer-count">
               {countOf(o.customerCount, 'customer')}
             </Fact>

@@ -98,17 +98,24 @@ export async function getCustomer(db: Database, actor: Actor, id: string): Promi
 /**
  * The customer record as this actor may see it: staff see every custom field; a customer (their
  * own record, a colleague's) only the fields defined as shown to customers, and not the segment
- * we put them in (how we group customers is ours).
+ * we put them in (how we group customers is ours) nor the id of our own systems (`externalId`).
  */
 async function forActor(db: Database, actor: Actor): Promise<(c: Customer) => Customer> {
   if (isStaff(actor)) return (c) => c;
   const shown = await customerVisibleFields(db, 'customer');
-  return (c) => ({ ...c, customFields: shown(c.customFields), segment: null, effectiveSegment: null });
+  return (c) => ({
+    ...c,
+    customFields: shown(c.customFields),
+    segment: null,
+    effectiveSegment: null,
+    externalId: null,
+  });
 }
 
 export async function listCustomers(db: Database, actor: Actor, query: CustomerListQuery) {
   // Filtering by segment would tell a customer which segment their colleagues are in.
   if (query.segment && !isStaff(actor)) throw forbidden('only staff filter customers by segment');
+  if (query.externalId && !isStaff(actor)) throw forbidden('only staff look customers up by external id');
   const byFields = await fieldFilterCondition(db, 'customer', customers.customFields, query.field, {
     customerView: !isStaff(actor),
   });
@@ -157,7 +164,14 @@ export async function updateCustomer(
       // Checked once the actor may see the customer: a conflict would tell that it exists.
       await assertUnchangedSince(tx, customers, repo.liveCustomer(id), expected, 'customer');
       // A customer sends back the segment they were shown (none: it is ours): that is no change.
-      const asked = !isStaff(actor) && input.segment === null ? { ...input, segment: undefined } : input;
+      // So are our external id (none shown) and the segment.
+      const asked = isStaff(actor)
+        ? input
+        : {
+            ...input,
+            ...(input.segment === null ? { segment: undefined } : {}),
+            ...(input.externalId === null ? { externalId: undefined } : {}),
+          };
       // Only what actually changes counts: a client may send the whole record back.
       const changes = diff(before as unknown as Record<string, unknown>, asked);
       policy.assertCanUpdateCustomer(actor, before, Object.keys(changes));

@@ -279,6 +279,35 @@ describe('customer boundaries', () => {
     });
   });
 
+  it('a customer does not see the id our own systems know them or their colleagues by', async () => {
+    const org = await makeOrganization(t.db);
+    const crm = `CRM-${unique()}`;
+    const me = await makeCustomer(t.db, {
+      organizationId: org.id,
+      organizationAccess: true,
+      externalId: crm,
+    });
+    await makeCustomer(t.db, { organizationId: org.id, externalId: `CRM-${unique()}` });
+    const { token } = await makeUser(t.db, 'customer', { customerId: me.id });
+    const admin = (await makeUser(t.db, 'admin')).token;
+    const mine = (await t.get(`/api/v1/customers/${me.id}`, token)).body;
+    expect(mine.externalId).toBeNull();
+    const listed = (await t.get('/api/v1/customers', token)).body.items;
+    expect(listed.map((c: { externalId: string | null }) => c.externalId)).toEqual([null, null]);
+    // Nor by looking them up by it.
+    expect((await t.get(`/api/v1/customers?externalId=${crm}`, token)).status).toBe(403);
+    expect((await t.get(`/api/v1/customers?externalId=${crm}`, admin)).body.items).toHaveLength(1);
+    // Their record sent back as they read it (externalId null) changes nothing of ours.
+    const back = await t.patch(`/api/v1/customers/${me.id}`, { name: 'Renamed', externalId: null }, token);
+    expect(back.status).toBe(200);
+    expect((await t.get(`/api/v1/customers/${me.id}`, admin)).body).toMatchObject({
+      name: 'Renamed',
+      externalId: crm,
+    });
+    // Giving one is still not theirs to do.
+    expect((await t.patch(`/api/v1/customers/${me.id}`, { externalId: 'X-1' }, token)).status).toBe(403);
+  });
+
   it('a customer may edit their own profile fields only', async () => {
     const me = await makeCustomer(t.db);
     const someone = await makeCustomer(t.db);
