@@ -145,6 +145,23 @@ describe('customer portal', () => {
     expect(gone.status).toBe(401);
   });
 
+  it('her requests fit a phone: the tabs and the filter wrap', async () => {
+    try {
+      await page.setViewportSize({ width: 390, height: 844 });
+      await page.goto(`${stack.url}/portal`);
+      await page
+        .getByRole('tab', { name: 'My organization’s requests' })
+        .or(page.getByText('My organization’s requests'))
+        .first()
+        .waitFor();
+      await eventually(() =>
+        page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth),
+      ).toBe(0);
+    } finally {
+      await page.setViewportSize({ width: 1280, height: 800 });
+    }
+  });
+
   it('signs out to the sign-in page', async () => {
     await page.getByRole('button', { name: 'Sign out', exact: true }).click();
     await page.getByRole('heading', { name: 'Sign in' }).waitFor();
