@@ -749,7 +749,7 @@ describe('spam and deleting', () => {
 });
 
 describe('promise column', () => {
-  it('says a waiting case’s promises are paused, and the case page counts business time', async () => {
+  it('says a waiting case’s promises are paused, the case page counts business time, and Steward writes as Steward', async () => {
     const waiting = await stack.api<{ items: CaseSummary[] }>(
       '/cases?status=pending,on_hold&limit=100',
       admin,
@@ -762,6 +762,13 @@ describe('promise column', () => {
     expect(await text(page.getByTestId('case-row').getByTestId('promise-badge'))).toBe('Paused');
     await page.goto(`${stack.url}/cases/${paused!.id}`);
     const facts = page.getByTestId('clock').first().locator('dt');
+    // What a signal rule wrote is Steward's, not an unnamed agent's.
+    const proactive = (await stack.api<{ items: CaseSummary[] }>('/cases?channel=proactive&limit=1', admin))
+      .items[0]!;
+    await page.goto(`${stack.url}/cases/${proactive.id}`);
+    const first = page.getByTestId('message').first();
+    await eventually(() => text(first.locator('.message__author'))).toBe('Steward');
+    await page.goto(`${stack.url}/cases/${paused!.id}`);
     await eventually(async () =>
       (await texts(facts)).some((t) => t === 'Business time left' || t === 'Business time overdue'),
     ).toBe(true);

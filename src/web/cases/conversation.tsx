@@ -90,8 +90,13 @@ function MailNote({ mail }: { mail: MailMessage }) {
   );
 }
 
+/** Written by Steward itself (a signal rule's note or message to the customer): no person's. */
+const automatic = (m: Message) =>
+  (m.authorType === 'agent' || m.authorType === 'system') && !m.authorUserId && !m.authorName;
+
 function authorRole(m: Message): string {
   if (m.authorType === 'customer') return 'Customer';
+  if (automatic(m)) return 'Automatic';
   if (m.authorType === 'system') return 'System';
   if (m.authorType === 'third_party') return 'Third party';
   return 'Agent';
@@ -129,7 +134,9 @@ export function Conversation(props: {
           >
             <div className="message__meta">
               <span className="message__author">
-                {m.authorUserId === props.meId ? 'You' : (m.authorName ?? authorRole(m))}
+                {m.authorUserId === props.meId
+                  ? 'You'
+                  : (m.authorName ?? (automatic(m) ? 'Steward' : authorRole(m)))}
               </span>
               {kind === 'note' ? (
                 <span className="message__internal" data-testid="internal-label">
