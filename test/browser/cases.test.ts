@@ -491,9 +491,20 @@ describe('follow-ups', () => {
     await page.getByTestId('case-follow-up').selectOption('custom');
     const picker = page.getByLabel('Follow-up date and time');
     expect(await picker.inputValue()).toBe(morning(1).slice(0, 16));
+    // A time already past is said at once, and cannot be set.
+    await picker.fill(new Date(Date.now() - 86_400_000).toISOString().slice(0, 16));
+    await eventually(() => text(page.getByTestId('follow-up-past'))).toBe('Pick a time ahead of now.');
+    expect(await page.getByRole('button', { name: 'Set', exact: true }).isDisabled()).toBe(true);
+    // The picker has a row of its own, not over the next property.
+    const [pick, priority] = [
+      await picker.boundingBox(),
+      await page.getByTestId('case-priority').boundingBox(),
+    ];
+    expect(pick!.y).toBeLessThan(priority!.y);
     const own = new Date(Date.now() + 10 * 86_400_000);
     own.setUTCHours(14, 30, 0, 0);
     await picker.fill(own.toISOString().slice(0, 16));
+    expect(await page.getByTestId('follow-up-past').count()).toBe(0);
     await page.getByRole('button', { name: 'Set', exact: true }).click();
     await eventually(async () => (await getCase(stack, c.id)).followUpAt).toBe(own.toISOString());
     await eventually(() => picker.count()).toBe(0);

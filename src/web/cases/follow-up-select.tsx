@@ -21,6 +21,8 @@ export function FollowUpSelect(props: {
   const [custom, setCustom] = useState<string | null>(null);
   const choice = custom !== null ? 'custom' : props.value ? 'current' : '';
   const typed = custom !== null ? fromLocalInput(custom) : null;
+  // Said here, before it is sent: the server refuses a follow-up that is not ahead.
+  const past = typed !== null && new Date(typed).getTime() <= Date.now();
   return (
     <span className="follow-up">
       <select
@@ -57,13 +59,14 @@ export function FollowUpSelect(props: {
           <input
             type="datetime-local"
             aria-label="Follow-up date and time"
+            aria-invalid={past || undefined}
             value={custom}
             min={toLocalInput(new Date())}
             disabled={props.disabled}
             onChange={(e) => {
               setCustom(e.target.value);
               const at = fromLocalInput(e.target.value);
-              if (!props.confirm && at) props.onChange(at);
+              if (!props.confirm && at && new Date(at).getTime() > Date.now()) props.onChange(at);
             }}
           />
           {props.confirm && (
@@ -71,7 +74,7 @@ export function FollowUpSelect(props: {
               <button
                 type="button"
                 className="button button--small button--primary"
-                disabled={!typed || props.disabled}
+                disabled={!typed || past || props.disabled}
                 onClick={() => {
                   if (!typed) return;
                   props.onChange(typed);
@@ -88,6 +91,11 @@ export function FollowUpSelect(props: {
                 Cancel
               </button>
             </>
+          )}
+          {past && (
+            <span className="field__error follow-up__error" role="alert" data-testid="follow-up-past">
+              Pick a time ahead of now.
+            </span>
           )}
         </span>
       )}
