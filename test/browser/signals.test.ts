@@ -195,6 +195,34 @@ describe('rule editor', () => {
     });
   });
 
+  it('a dry run of a rule not valid yet shows the form’s messages; leaving it half filled is asked first', async () => {
+    await page.goto(`${stack.url}/admin/rules/new`);
+    await eventually(() => text(page.getByTestId('rule-heading'))).toBe('New signal rule');
+    // The example in the empty field is the one its hint gives.
+    expect(
+      await page.getByTestId('selector-after').getByLabel('Event type').getAttribute('placeholder'),
+    ).toBe('shipment.dispatched');
+    await page.getByLabel('Name', { exact: true }).fill('Half a rule');
+    await page.getByRole('button', { name: 'Dry run', exact: true }).click();
+    await eventually(() => text(page.getByTestId('dry-run-error'))).toBe(
+      'Correct the rule first (see the messages in the form): the dry run tries the rule as the form shows it.',
+    );
+    await eventually(() => page.getByTestId('error-rule-after-type').count()).toBe(1);
+    expect(await page.getByTestId('form-errors').count()).toBe(1);
+
+    const asked = new Promise<string>((resolve) =>
+      page.once('dialog', (d) => {
+        resolve(d.message());
+        void d.dismiss();
+      }),
+    );
+    await page.getByTestId('page-back').click();
+    expect(await asked).toBe('Your changes are not saved. Leave this page and lose them?');
+    expect(new URL(page.url()).pathname).toBe('/admin/rules/new');
+    expect(await page.getByLabel('Name', { exact: true }).inputValue()).toBe('Half a rule');
+    await page.goto(`${stack.url}/admin/rules`); // a new page load: nothing to ask
+  });
+
   it('lists the rule with its kind, severity, state and version', async () => {
     await page.goto(`${stack.url}/admin/rules`);
     const row = page.getByTestId('rule-row').filter({ hasText: RULE });

@@ -6,7 +6,7 @@ import { DryRunBody, RuleDefinition, type DryRunAnswer } from '../../shared/sche
 import { api, toApiError } from '../lib/api.js';
 import { countOf, formatDate, formatDateTime, formatNumber } from '../lib/format.js';
 import { errorsFromApi, type PathErrors } from '../admin/form-parts.js';
-import { messageOf, sameJson, type Draft } from './rule-draft.js';
+import { sameJson, type Draft } from './rule-draft.js';
 
 const DAY_MS = 86_400_000;
 /** yyyy-mm-dd of a time, in the viewer's zone (what a date input shows). */
@@ -27,6 +27,8 @@ export function DryRunPanel(props: {
   draft: Draft;
   /** Server messages about the definition, keyed by its paths (as the form shows them). */
   onDefinitionErrors(errors: PathErrors): void;
+  /** The rule as the form shows it is not valid: the editor shows its fields' messages. */
+  onInvalid(): void;
 }) {
   const { draft } = props;
   const parsed = useMemo(() => forDryRun(draft), [draft]);
@@ -43,9 +45,10 @@ export function DryRunPanel(props: {
     e.preventDefault();
     setError(null);
     if (!parsed.success) {
-      const issue = parsed.error.issues[0];
+      // The form shows each field's message (and scrolls to their summary): no field paths here.
+      props.onInvalid();
       setError(
-        `Correct the rule first${issue ? ` (${issue.path.map(String).join('.') || 'rule'}: ${messageOf(issue)})` : ''}: the dry run tries the rule as the form shows it.`,
+        'Correct the rule first (see the messages in the form): the dry run tries the rule as the form shows it.',
       );
       return;
     }

@@ -3,7 +3,7 @@
 // they stay in sync. The shared RuleDefinition schema checks the draft as the user types: each
 // message shows next to its input once that input was touched (all of them after Save), and the
 // server's 422 details land in the same places. Beside the form: dry run and version history.
-import { useMemo, useState, type FormEvent } from 'react';
+import { useMemo, useRef, useState, type FormEvent } from 'react';
 import { Link, useNavigate, useParams } from 'react-router-dom';
 import type { Agreement } from '../../shared/schemas/agreements.js';
 import { RuleDefinition, SEVERITIES, type Rule } from '../../shared/schemas/rules.js';
@@ -44,6 +44,7 @@ import {
 import { VersionsPanel } from './rule-versions.js';
 import { EditConflict, isEditConflict, reloadPage } from '../layout/edit-conflict.js';
 import { CheckList } from '../layout/check-list.js';
+import { useUnsavedGuard } from '../lib/use-unsaved-guard.js';
 
 export function RuleEditorPage() {
   const { id } = useParams();
@@ -148,6 +149,9 @@ function RuleEditor(props: {
     return undefined;
   };
   const dirty = !saved || !sameJson(draft, saved.definition);
+  // Leaving with changes not saved is asked first (a new rule: once anything was filled in).
+  const leaving = useRef(false);
+  useUnsavedGuard(saved ? dirty : touched.size > 0, leaving);
 
   const change = (path: Path, value: unknown) => {
     const key = pathKey(path);
@@ -177,6 +181,14 @@ function RuleEditor(props: {
     setServerErrors({});
   };
 
+  /** Every field's message shown, and the summary of them scrolled to. */
+  function showErrors() {
+    setShowAll(true);
+    requestAnimationFrame(() =>
+      document.querySelector('[data-testid="form-errors"]')?.scrollIntoView({ block: 'center' }),
+    );
+  }
+
   /** Saves the draft; a new version only onto the version read here, unless `overwrite`. */
   async function save(e?: FormEvent, overwrite = false) {
     e?.preventDefault();
@@ -185,9 +197,7 @@ function RuleEditor(props: {
     setConflict(false);
     setNotice(null);
     if (!parsed.success) {
-      requestAnimationFrame(() =>
-        document.querySelector('[data-testid="form-errors"]')?.scrollIntoView({ block: 'center' }),
-      );
+      showErrors();
       return;
     }
     setSaving(true);
@@ -206,6 +216,7 @@ function RuleEditor(props: {
         );
       } else {
         const result = await api.post<Rule>('/rules', parsed.data);
+        leaving.current = true;
         navigate(`/admin/rules/${result.id}`, {
           replace: true,
           state: {
@@ -231,6 +242,7 @@ function RuleEditor(props: {
     setDeleting(true);
     try {
       await api.delete(`/rules/${saved.id}`);
+      leaving.current = true;
       navigate('/admin/rules', { state: { notice: `Rule “${saved.name}” deleted.` } });
     } catch (err) {
       setFormError(toApiError(err).message);
@@ -407,12 +419,14 @@ function RuleEditor(props: {
                   path={['after']}
                   legend="After this event…"
                   hint="Starts the wait, e.g. shipment.dispatched."
+                  example="shipment.dispatched"
                 />
                 <SelectorFields
                   ed={ed}
                   path={['expect']}
                   legend="…expect this one"
                   hint="Ends the wait, e.g. shipment.scanned."
+                  example="shipment.scanned"
                 />
                 <TextField
                   ed={ed}
@@ -580,7 +594,7 @@ function RuleEditor(props: {
               setNotice(null);
             }}
           />
-          <DryRunPanel draft={draft} onDefinitionErrors={setServerErrors} />
+          <DryRunPanel draft={draft} onDefinitionErrors={setServerErrors} onInvalid={showErrors} />
           {saved && (
             <VersionsPanel
               key={saved.version}

@@ -219,11 +219,14 @@ export function SelectorFields({
   path,
   legend,
   hint,
+  example = 'shipment.scanned',
 }: {
   ed: EditorApi;
   path: Path;
   legend: string;
   hint?: ReactNode;
+  /** The event type shown in the empty field, as the hint's example. */
+  example?: string;
 }) {
   const typePath = [...path, 'type'];
   const typeId = fieldId(typePath);
@@ -249,7 +252,7 @@ export function SelectorFields({
         <BufferedInput
           id={typeId}
           list="rule-event-types"
-          placeholder="shipment.scanned"
+          placeholder={example}
           value={getAt(ed.draft, typePath)}
           format={formatTypes}
           parse={parseTypes}
