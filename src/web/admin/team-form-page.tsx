@@ -117,7 +117,7 @@ function TeamForm({ team, agents }: { team: Team | undefined; agents: AgentProfi
                   {a.name}{' '}
                   <span className="muted">
                     · {a.email} ·{' '}
-                    {a.availability === 'away' ? 'away' : `${a.openCases}/${a.capacity} open cases`}
+                    {a.availability === 'away' ? 'away' : `${a.openCases}/${a.capacity} unsolved cases`}
                   </span>
                 </span>
               </label>

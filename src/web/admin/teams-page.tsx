@@ -8,7 +8,7 @@ import { DataTable } from '../layout/data-table.js';
 export const ASSIGNMENT_LABELS: Record<(typeof ASSIGNMENT_MODES)[number], [string, string]> = {
   manual: ['Manual', 'Cases wait in the team queue until someone takes them.'],
   round_robin: ['Round robin', 'New cases go to the available members in turn.'],
-  least_loaded: ['Least loaded', 'New cases go to the available member with the fewest open cases.'],
+  least_loaded: ['Least loaded', 'New cases go to the available member with the fewest unsolved cases.'],
 };
 
 export function TeamsPage() {
@@ -24,7 +24,7 @@ export function TeamsPage() {
       loadingLabel="Loading teams…"
       empty="No teams yet."
     >
-      <DataTable testId="team-table" columns={['Name', 'Assignment', 'Members (open cases / capacity)']}>
+      <DataTable testId="team-table" columns={['Name', 'Assignment', 'Members (unsolved cases / capacity)']}>
         {items.map((t) => (
           <tr key={t.id} data-testid="team-row">
             <td className="cell-primary">
