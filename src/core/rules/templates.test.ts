@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { lookup, placeholdersOf, renderTemplate } from './templates.js';
+import { formatTemplateTime, lookup, placeholdersOf, renderTemplate } from './templates.js';
 
 const vars: Record<string, unknown> = {
   customer: { name: 'Ada Lovelace', email: 'ada@acme.example', segment: null },
@@ -108,6 +108,62 @@ describe('renderTemplate', () => {
   it('renders a long template with many placeholders in one pass', () => {
     const template = '{{refs.orderId}} '.repeat(1000);
     expect(renderTemplate(template, vars)).toBe('SO-1 '.repeat(1000));
+  });
+});
+
+describe('times for people: | date and | datetime', () => {
+  const timed = {
+    customer: { name: 'Nora', timeZone: 'Europe/Berlin' },
+    data: {
+      promisedDate: '2026-12-04',
+      promisedAt: '2026-12-04T23:30:00Z',
+      pg: '2026-12-02 13:53:13.115+00',
+      note: 'soon',
+    },
+    event: { occurredAt: '2026-12-02T13:53:13.115Z' },
+    signal: { dueAt: new Date('2026-07-01T08:00:00Z') },
+  };
+  it.each([
+    ['a calendar date, whatever the zone', '{{data.promisedDate | date}}', 'Fri 4 Dec 2026'],
+    [
+      'a time as its day in the customer’s zone (the next day in Berlin)',
+      '{{data.promisedAt | date}}',
+      'Sat 5 Dec 2026',
+    ],
+    [
+      'a time with its hour and zone',
+      '{{event.occurredAt | datetime}}',
+      'Wed 2 Dec 2026, 14:53 (Europe/Berlin)',
+    ],
+    ['PostgreSQL’s own text', '{{data.pg|datetime}}', 'Wed 2 Dec 2026, 14:53 (Europe/Berlin)'],
+    ['a Date, in summer time', '{{ signal.dueAt | datetime }}', 'Wed 1 Jul 2026, 10:00 (Europe/Berlin)'],
+    ['a calendar date has no hour', '{{data.promisedDate | datetime}}', 'Fri 4 Dec 2026'],
+    ['what is no time prints as it is', '{{data.note | date}}', 'soon'],
+    ['a missing value is the fallback', 'by {{data.nothing | date}}.', 'by .'],
+    ['an unknown format is no placeholder', '{{data.promisedDate | upper}}', '{{data.promisedDate | upper}}'],
+  ])('%s', (_name, template, want) => {
+    expect(renderTemplate(template, timed)).toBe(want);
+  });
+
+  it('writes UTC without a customer zone, or with one the runtime does not know', () => {
+    expect(renderTemplate('{{t | datetime}}', { t: '2026-12-02T13:53:00Z' })).toBe(
+      'Wed 2 Dec 2026, 13:53 (UTC)',
+    );
+    expect(formatTemplateTime('2026-12-02T13:53:00Z', 'datetime', 'Mars/Olympus')).toBe(
+      'Wed 2 Dec 2026, 13:53 (UTC)',
+    );
+    expect(formatTemplateTime('2026-02-30', 'date')).toBeUndefined();
+    expect(renderTemplate('{{d | date}}', { d: '2026-02-30' })).toBe('2026-02-30');
+    expect(formatTemplateTime('2026-09-15', 'date')).toBe('Tue 15 Sep 2026');
+    expect(formatTemplateTime('2026-09-15T00:05:00Z', 'datetime')).toBe('Tue 15 Sep 2026, 00:05 (UTC)');
+    expect(formatTemplateTime(42, 'date')).toBeUndefined();
+  });
+
+  it('names the path only among a template’s placeholders', () => {
+    expect(placeholdersOf('by {{data.promisedDate | date}}, {{ event.occurredAt|datetime }}')).toEqual([
+      'data.promisedDate',
+      'event.occurredAt',
+    ]);
   });
 });
 

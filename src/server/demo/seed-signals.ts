@@ -125,7 +125,7 @@ function defaultRules(team: { orders: string; billing: string; enterprise: strin
           teamId: team.orders,
           // The case's subject is the customer's too (their portal, our mail): their words, not the rule's.
           subject: 'Delivery of order {{refs.orderId}} delayed (shipment {{refs.shipmentId}})',
-          note: 'Last scan: {{data.location}} by {{data.carrier}} (tracking {{data.trackingNumber}}) at {{event.occurredAt}}. Ask the carrier for a trace and update the customer within one business day.',
+          note: 'Last scan: {{data.location}} by {{data.carrier}} (tracking {{data.trackingNumber}}) at {{event.occurredAt | datetime}}. Ask the carrier for a trace and update the customer within one business day.',
         },
         {
           kind: 'notify_customer',
@@ -151,12 +151,12 @@ function defaultRules(team: { orders: string; billing: string; enterprise: strin
           category: 'late_delivery',
           priority: 'normal',
           teamId: team.orders,
-          subject: 'Order {{refs.orderId}} will miss its promised date ({{data.promisedDate}})',
-          note: 'Promised to {{customer.name}} for {{data.promisedAt}} and not delivered yet. Find out where it is, agree a new date with the warehouse and tell the customer.',
+          subject: 'Order {{refs.orderId}} will miss its promised date ({{data.promisedDate | date}})',
+          note: 'Promised to {{customer.name}} for {{data.promisedAt | datetime}} and not delivered yet. Find out where it is, agree a new date with the warehouse and tell the customer.',
         },
         {
           kind: 'notify_customer',
-          message: `Hello {{customer.name}},\n\nwe are sorry: your order {{refs.orderId}} will most likely not arrive by {{data.promisedDate}} as we promised. We are on it and will send you a new delivery date today. If the delay causes you a problem, reply to this message and we will find a solution together.${SIGNATURE}`,
+          message: `Hello {{customer.name}},\n\nwe are sorry: your order {{refs.orderId}} will most likely not arrive by {{data.promisedDate | date}} as we promised. We are on it and will send you a new delivery date today. If the delay causes you a problem, reply to this message and we will find a solution together.${SIGNATURE}`,
         },
       ],
     },
@@ -180,17 +180,17 @@ function defaultRules(team: { orders: string; billing: string; enterprise: strin
           priority: 'high',
           teamId: team.enterprise,
           subject:
-            'Order {{refs.orderId}} for {{organization.name}} will miss its promised date ({{data.promisedDate}})',
+            'Order {{refs.orderId}} for {{organization.name}} will miss its promised date ({{data.promisedDate | date}})',
         },
         {
           kind: 'notify_customer',
-          message: `Hello {{customer.name}},\n\nwe are sorry: your order {{refs.orderId}} will most likely not arrive by {{data.promisedDate}} as we promised. Your account team is on it and will call you today with a new delivery date.${SIGNATURE}`,
+          message: `Hello {{customer.name}},\n\nwe are sorry: your order {{refs.orderId}} will most likely not arrive by {{data.promisedDate | date}} as we promised. Your account team is on it and will call you today with a new delivery date.${SIGNATURE}`,
         },
         {
           kind: 'escalate',
           priority: 'high',
           teamId: team.enterprise,
-          note: 'Enterprise promise at risk: {{organization.name}} was promised {{refs.orderId}} for {{data.promisedDate}}. Call {{customer.name}} today with a new date.',
+          note: 'Enterprise promise at risk: {{organization.name}} was promised {{refs.orderId}} for {{data.promisedDate | date}}. Call {{customer.name}} today with a new date.',
         },
       ],
     },

@@ -190,7 +190,7 @@ export function ActionsEditor(props: { ed: EditorApi; categories: Category[]; te
                   path={[...path, 'message']}
                   label="Message to the customer"
                   multiline
-                  hint="Sent as a reply on the proactive case."
+                  hint="Sent as a reply on the proactive case. A time reads best for people as {{data.promisedAt | date}} or {{event.occurredAt | datetime}} (in the customer’s time zone)."
                   placeholder="Dear {{customer.name}}, your order {{refs.orderId}} is delayed…"
                   after={<TemplateHint template={getAt(a, ['message'])} />}
                 />

@@ -395,6 +395,34 @@ describe('open_case in a batch', () => {
     expect((await actionOf(foreign)).result).toMatchObject({ joined: false });
   });
 
+  it('writes times for people in the customer’s zone, batched and one by one alike', async () => {
+    const action: OpenCase = {
+      subject: 'Order will miss {{data.promisedDate | date}}',
+      note: 'Seen at {{event.occurredAt | datetime}}; raw {{event.occurredAt}}',
+    };
+    const subjects: string[][] = [];
+    for (const batch of [true, false]) {
+      const customer = await makeCustomer(db, { timeZone: 'Europe/Berlin' });
+      const id = await pendingSignal({
+        customerId: customer.id,
+        refs: { orderId: `O-${unique()}` },
+        title: 'Late',
+        action,
+        data: { promisedDate: '2026-01-09' },
+      });
+      expect(await runSignalActions(db, 50, { batch })).toBe(1);
+      const caseId = (await actionOf(id))!.result!.caseId as string;
+      const [c] = await rows<{ subject: string }>(db, sql`select subject from cases where id = ${caseId}`);
+      subjects.push([c!.subject, ...(await notesOf(caseId))]);
+    }
+    // The event (2026-01-05 10:00:00.250 UTC) is 11:00 in Berlin in winter.
+    const want = [
+      'Order will miss Fri 9 Jan 2026',
+      'Seen at Mon 5 Jan 2026, 11:00 (Europe/Berlin); raw 2026-01-05T10:00:00.250Z',
+    ];
+    expect(subjects).toEqual([want, want]);
+  });
+
   it('an action left to the one-by-one path keeps its customer’s later ones behind it', async () => {
     const team = await createTeam(db, SYSTEM_ACTOR, { name: `Logistics ${unique()}` });
     const customer = await makeCustomer(db);

@@ -120,7 +120,7 @@ interface TemplateContext {
 
 const TEMPLATE_CONTEXT = sql`
   (select jsonb_build_object('name', c.name, 'email', c.email, 'externalId', c.external_id,
-      'fields', c.custom_fields)
+      'timeZone', c.time_zone, 'fields', c.custom_fields)
     from customers c where c.id = s.customer_id) as tpl_customer,
   (select jsonb_build_object('name', o.name, 'fields', o.custom_fields)
     from organizations o where o.id = s.organization_id) as tpl_organization,
