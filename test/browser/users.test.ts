@@ -240,6 +240,13 @@ describe('audit log (admin)', () => {
     expect(lines).toContain('Role: agent');
     expect(lines.some((l) => l.startsWith('Email: '))).toBe(true);
     expect(await page.content()).not.toContain('nina-second-pw');
+    // The record by the name it has now, a link to its page (a deleted user's has none left).
+    const named = rows.getByTestId('audit-record-name');
+    await eventually(() => named.count()).toBeGreaterThan(0);
+    const link = named.first();
+    const href = await link.getAttribute('href');
+    expect(href).toMatch(/^\/admin\/users\/[0-9a-f-]{36}$/);
+    expect((await text(link)).length).toBeGreaterThan(0);
 
     await page.getByLabel('Made by').selectOption('system');
     await page.getByLabel('Record').selectOption('');

@@ -64,6 +64,10 @@ export const AuditEntry = z.object({
   actorId: Id.nullable(),
   actorName: z.string().nullable().describe('the user’s name; null for Steward itself'),
   actorKind: z.enum(['user', 'system']),
+  entityName: z
+    .string()
+    .nullable()
+    .describe('what the record is called now: a case as "#42 Subject", else its name; null when it has none'),
   data: z
     .record(z.string(), z.unknown())
     .describe('the change: {"changes": {field: {from, to}}} for updates'),

@@ -2,6 +2,7 @@
 // rules, the event ingest), when, to what, and what changed. Made by people by default, since
 // the system's own writes (commitments opened by events, signals) far outnumber them.
 import { useMemo } from 'react';
+import { Link } from 'react-router-dom';
 import { useAddressFilters } from '../lib/address-filters.js';
 import { AUDITED_ENTITIES, type AuditEntry } from '../../shared/schemas/audit.js';
 import { formatDateTime, humanize } from '../lib/format.js';
@@ -112,8 +113,8 @@ export function AuditLogPage() {
                 <td data-testid="audit-type">
                   <code>{e.type}</code>
                 </td>
-                <td className="cell-nowrap">
-                  {humanize(e.entityType)}
+                <td data-testid="audit-record">
+                  {humanize(e.entityType)} <RecordName entry={e} />
                   <span className="cell-sub muted" title={e.entityId}>
                     {e.entityId.slice(-12)}
                   </span>
@@ -130,6 +131,34 @@ export function AuditLogPage() {
   );
 }
 
+/** Pages a record of the log opens on, by its entity type. */
+const RECORD_PAGES: Partial<Record<string, (id: string) => string>> = {
+  case: (id) => `/cases/${id}`,
+  customer: (id) => `/customers/${id}`,
+  organization: (id) => `/organizations/${id}`,
+  user: (id) => `/admin/users/${id}`,
+  agreement: (id) => `/admin/agreements/${id}`,
+  calendar: (id) => `/admin/calendars/${id}`,
+  team: (id) => `/admin/teams/${id}`,
+  signal_rule: (id) => `/admin/rules/${id}`,
+  webhook: (id) => `/admin/webhooks/${id}`,
+  mailbox: (id) => `/admin/mailboxes/${id}`,
+  signal: (id) => `/signals/${id}`,
+};
+
+/** What the record is called now ("#42 Parcel late", a name), a link to its page where it has one. */
+function RecordName({ entry }: { entry: AuditEntry }) {
+  if (!entry.entityName) return null;
+  const page = RECORD_PAGES[entry.entityType];
+  return page ? (
+    <Link to={page(entry.entityId)} data-testid="audit-record-name">
+      {entry.entityName}
+    </Link>
+  ) : (
+    <span data-testid="audit-record-name">{entry.entityName}</span>
+  );
+}
+
 /**
  * What a change recorded, one line a field: an update's changed fields as "Field: from → to",
  * then the rest of its data as "Field: value" (a reason, a count, a created record's fields), so
@@ -142,12 +171,12 @@ function Change({ data }: { data: Record<string, unknown> }) {
   const lines = [
     ...Object.entries(fields).map(([field, c]) => (
       <li key={`changed-${field}`}>
-        <span className="muted">{humanize(field)}:</span> {show(c.from)} → {show(c.to)}
+        <span className="muted">{humanize(field)}:</span> {show(c.from, field)} → {show(c.to, field)}
       </li>
     )),
     ...Object.entries(others).map(([field, v]) => (
       <li key={field}>
-        <span className="muted">{humanize(field)}:</span> {show(v)}
+        <span className="muted">{humanize(field)}:</span> {show(v, field)}
       </li>
     )),
   ];

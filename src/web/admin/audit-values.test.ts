@@ -18,6 +18,21 @@ describe('audit log values', () => {
     expect(auditValue(value)).toBe(want);
   });
 
+  it.each([
+    ['on_hold', 'status', 'on hold'],
+    ['side_conversation', 'reason', 'side conversation'],
+    ['open', 'status', 'open'],
+    ['ava@steward.demo', 'to', 'ava@steward.demo'],
+    [['claims@ups.example', 'ops@ups.example'], 'to', 'claims@ups.example, ops@ups.example'],
+    [[], 'tags', '[]'],
+    [[1, 2], 'ids', '[1,2]'],
+    [960, 'targetMinutes', '16 h'],
+    [90, 'warnMinutes', '1 h 30 min'],
+    [960, 'count', '960'],
+  ])('%j (%s) → %s', (value, field, want) => {
+    expect(auditValue(value, field)).toBe(want);
+  });
+
   it('writes an API time as the When column does, not as ISO 8601', () => {
     const iso = '2026-12-08T13:00:00.000Z';
     expect(auditValue(iso)).toBe(formatDateTime(iso));

@@ -14,6 +14,7 @@ export const auditColumns: CsvColumn<AuditRow>[] = [
   { header: 'Made by', value: (e) => (e.actorKind === 'system' ? 'system' : 'person') },
   { header: 'What', value: (e) => e.type },
   { header: 'Record', value: (e) => e.entityType },
+  { header: 'Record name', value: (e) => e.entityName },
   { header: 'Record id', value: (e) => e.entityId },
   { header: 'Change', value: (e) => (Object.keys(e.data).length ? JSON.stringify(e.data) : '') },
   { header: 'User id', value: (e) => e.actorId },

@@ -23,6 +23,7 @@ interface Entry {
   actorKind: string;
   data: Record<string, unknown>;
   occurredAt: string;
+  entityName: string | null;
 }
 const log = async (query: string, token = admin.token) => {
   const res = await t.get(`/api/v1/audit-log?${query}`, token);
@@ -45,6 +46,31 @@ describe('audit log', () => {
     ]);
     expect(items[0]!.data).toEqual({ changes: { name: { from: 'Public sector', to: 'Public services' } } });
     expect(Date.parse(items[0]!.occurredAt)).toBeGreaterThanOrEqual(Date.parse(items[1]!.occurredAt));
+  });
+
+  it('names each record as it is called now: a case by number and subject, others by name', async () => {
+    const key = `seg${unique()}`;
+    const segment = await t.post('/api/v1/segments', { key, name: 'Retail' }, admin.token);
+    await t.patch(`/api/v1/segments/${key}`, { name: 'Retail shops' }, admin.token);
+    const customer = await t.post(
+      '/api/v1/customers',
+      { name: 'Nora Berg', email: `nora-${unique()}@example.com` },
+      admin.token,
+    );
+    const c = await t.post(
+      '/api/v1/cases',
+      { subject: 'Parcel late', customerId: customer.body.id },
+      admin.token,
+    );
+    expect(c.status).toBe(201);
+    const names = async (entityType: string, id: string) =>
+      (await log(`entityType=${entityType}&entityId=${id}`)).items.map((e) => e.entityName);
+    expect(await names('segment', segment.body.id)).toEqual(['Retail shops', 'Retail shops']);
+    expect((await names('customer', customer.body.id))[0]).toBe('Nora Berg');
+    expect((await names('case', c.body.id))[0]).toBe(`#${c.body.number} Parcel late`);
+    await t.patch('/api/v1/settings', { caseAutoCloseHours: 97 }, admin.token);
+    const [settings] = (await log('entityType=settings')).items;
+    expect(settings!.entityName).toBeNull();
   });
 
   it('tells people’s changes from the system’s, and one user’s from another’s', async () => {
@@ -173,6 +199,8 @@ describe('audit log export', () => {
       'Made by': 'person',
       What: 'customer.updated',
       Record: 'customer',
+      // Its name now, written as text (a spreadsheet would run it).
+      'Record name': "'=Renamed",
       'Record id': customer.id,
       'User id': admin.user.id,
     });

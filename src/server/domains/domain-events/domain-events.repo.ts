@@ -116,6 +116,38 @@ export async function listDomainEventsFor(
   };
 }
 
+/** Tables whose records have a name to show in the audit log, by entity type. */
+const NAMED = {
+  customer: 'customers',
+  organization: 'organizations',
+  user: 'users',
+  agreement: 'agreements',
+  calendar: 'calendars',
+  team: 'teams',
+  reply_template: 'reply_templates',
+  view: 'case_views',
+  webhook: 'webhooks',
+  signal_rule: 'signal_rules',
+  event_source: 'event_sources',
+  segment: 'segments',
+} as const;
+
+/**
+ * What the record is called now, read for each row of a page (by primary key): a case as
+ * "#42 Subject", a named record by its name; null for the rest (and for records gone).
+ */
+const AUDIT_ENTITY_NAME = sql<string | null>`case ${domainEvents.entityType}
+    when 'case' then (select '#' || c.number || ' ' || c.subject from cases c where c.id = ${domainEvents.entityId})
+    when 'mailbox' then (select m.address from mailboxes m where m.id = ${domainEvents.entityId})
+    ${sql.join(
+      Object.entries(NAMED).map(
+        ([type, table]) =>
+          sql`when ${type} then (select t.name from ${sql.identifier(table)} t where t.id = ${domainEvents.entityId})`,
+      ),
+      sql` `,
+    )}
+  end`;
+
 /** The audit log: every change, newest first, with who made it; narrowed by `q`. */
 export async function listAuditLog(db: Database, q: AuditQuery) {
   const sort = sortFrom('-occurredAt', { occurredAt: domainEvents.occurredAt }, domainEvents.id);
@@ -128,6 +160,7 @@ export async function listAuditLog(db: Database, q: AuditQuery) {
       actorId: domainEvents.actorId,
       actorName: users.name,
       actorKind: domainEvents.actorKind,
+      entityName: AUDIT_ENTITY_NAME,
       data: domainEvents.data,
       occurredAt: domainEvents.occurredAt,
       sortKey: sortKey(sort),
