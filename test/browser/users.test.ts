@@ -240,7 +240,7 @@ describe('audit log (admin)', () => {
     expect(lines).toContain('Role: agent');
     expect(lines.some((l) => l.startsWith('Email: '))).toBe(true);
     expect(await page.content()).not.toContain('nina-second-pw');
-    // The record by the name it has now, a link to its page (a deleted user's has none left).
+    // The record by the name it has now, a link to its page.
     const named = rows.getByTestId('audit-record-name');
     await eventually(() => named.count()).toBeGreaterThan(0);
     const link = named.first();
