@@ -2,6 +2,7 @@
 // closed signals with the event each came from, delivery commitments closed on time or late, all
 // inside the history's window, consistent with their own times, leaving the live flow as it is,
 // and telling the story the KPI page shows (better over time; the carrier-delay rule cries wolf).
+import { unknownPlaceholders } from '../../core/replies/reply-templates.js';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rows, type Database } from '../../db/client.js';
@@ -145,5 +146,19 @@ describe('demo desk', () => {
     expect(counted!.refunds).toBeGreaterThan(0);
     const view = (await listViews(db, SYSTEM_ACTOR)).find((v) => v.name === 'Refunds asked for');
     expect(view).toMatchObject({ shared: true, count: counted!.refunds });
+  });
+
+  it('keeps shared reply templates every agent may use, their placeholders known', async () => {
+    const templates = await rows<{ name: string; body: string; owner_id: string | null }>(
+      db,
+      sql`select name, body, owner_id from reply_templates where deleted_at is null order by name`,
+    );
+    expect(templates.map((t) => t.name)).toEqual([
+      'Ask for a photo of the damage',
+      'Carrier trace started',
+      'Solved: anything else?',
+    ]);
+    expect(templates.every((t) => t.owner_id === null)).toBe(true);
+    for (const t of templates) expect(unknownPlaceholders(t.body)).toEqual([]);
   });
 });

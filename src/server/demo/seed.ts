@@ -13,6 +13,7 @@ import { createField } from '../domains/fields/fields.service.js';
 import { createUser, updateMe } from '../domains/users/users.service.js';
 import { listCustomers } from '../domains/customers/customers.service.js';
 import { createView } from '../domains/cases/views.service.js';
+import { createReplyTemplate } from '../domains/reply-templates/reply-templates.service.js';
 import { DEMO_CASES, seedDemoCases } from './seed-cases.js';
 import { countSignals, seedDemoSignals } from './seed-signals.js';
 import { seedDemoKb } from './seed-kb.js';
@@ -72,6 +73,21 @@ export interface DemoOptions {
 }
 
 const csvCell = (v: string) => (/[",\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);
+
+const DEMO_REPLY_TEMPLATES = [
+  {
+    name: 'Ask for a photo of the damage',
+    body: 'Hello {{customer.firstName}},\n\nI am sorry your order arrived damaged. Could you reply with a photo of the item and of the box it came in? Then I can arrange a replacement or a refund straight away.\n\nBest regards,\n{{agent.firstName}}',
+  },
+  {
+    name: 'Carrier trace started',
+    body: 'Hello {{customer.firstName}},\n\nthank you for your patience. I have asked the carrier to trace your parcel and will write to you here as soon as I hear back, within one business day at the latest.\n\nBest regards,\n{{agent.firstName}}',
+  },
+  {
+    name: 'Solved: anything else?',
+    body: 'Hello {{customer.firstName}},\n\nI am glad we could sort this out. If anything else comes up about request #{{case.number}}, just reply to this message and it reopens.\n\nBest regards,\n{{agent.firstName}}',
+  },
+];
 
 export async function seedDemo(db: Database, options: DemoOptions = {}): Promise<DemoSummary> {
   const portalEmail = 'maria.jensen@northwind.example';
@@ -211,6 +227,8 @@ export async function seedDemo(db: Database, options: DemoOptions = {}): Promise
     shared: true,
     position: 70,
   });
+  // Saved replies every agent may use (the reply box's Templates), as a team lead would keep them.
+  for (const t of DEMO_REPLY_TEMPLATES) await createReplyTemplate(db, actor, { ...t, shared: true });
   const proactive = await seedDemoSignals(db, options);
   // The demo's made-up past is not news: nobody is notified of it (what happens from now on is).
   await skipPastDomainEvents(db, 'notifications');
