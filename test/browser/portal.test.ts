@@ -205,6 +205,10 @@ describe('customer portal', () => {
     await page.getByRole('button', { name: 'Send request' }).click();
     const problems = page.locator('.field__error');
     await eventually(() => texts(problems)).toEqual(['must not be empty', 'must not be empty']);
+    // The first field to fix has the focus, not the button.
+    await eventually(() => page.evaluate(() => document.activeElement?.id ?? '')).toBe(
+      await page.getByLabel('Subject').getAttribute('id'),
+    );
     await page.getByLabel('Subject').fill('Where is my second parcel?');
     expect(await texts(problems)).toEqual(['must not be empty']);
     await page.getByLabel('Message').fill('Order 4711 had two parcels; only one came.');

@@ -179,6 +179,8 @@ describe('API tokens (admin)', () => {
       .click();
     await page.getByRole('button', { name: 'Make token' }).click();
     await eventually(() => text(page.locator('#token-name-error'))).toBe('must not be empty');
+    // The field to fix has the focus.
+    await eventually(() => page.evaluate(() => document.activeElement?.id ?? '')).toBe('token-name');
     await page.getByLabel('Name', { exact: true }).fill('Telephony');
     await page.getByLabel('Acts as').selectOption({ label: `${DEMO.agent.name} (Agent)` });
     await page.getByRole('button', { name: 'Make token' }).click();

@@ -4,6 +4,7 @@ import { useState } from 'react';
 import type { z } from 'zod';
 import { toApiError } from '../lib/api.js';
 import { isEditConflict } from '../layout/edit-conflict.js';
+import { focusFirstInvalid } from '../lib/focus-invalid.js';
 import { errorsFromApi, errorsFromIssues, type PathErrors } from './form-parts.js';
 
 export function useFormSubmit(opts: { conflictFields?: Record<string, string> } = {}) {
@@ -28,6 +29,7 @@ export function useFormSubmit(opts: { conflictFields?: Record<string, string> } 
     const parsed = schema.safeParse(body);
     if (!parsed.success) {
       setErrors(errorsFromIssues(parsed.error.issues));
+      focusFirstInvalid();
       return false;
     }
     setErrors({});
@@ -46,8 +48,10 @@ export function useFormSubmit(opts: { conflictFields?: Record<string, string> } 
       const found = errorsFromApi(apiError);
       const conflictField = opts.conflictFields?.[apiError.code];
       if (conflictField) found[conflictField] = apiError.message;
-      if (Object.keys(found).length) setErrors(found);
-      else setFormError(apiError.message);
+      if (Object.keys(found).length) {
+        setErrors(found);
+        focusFirstInvalid();
+      } else setFormError(apiError.message);
       return false;
     }
   }

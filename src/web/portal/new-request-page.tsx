@@ -6,6 +6,7 @@ import { PORTAL_LIMITS, PortalCaseCreate, type PortalCase } from '../../shared/s
 import { useMe } from '../auth/auth-context.js';
 import { api, toApiError } from '../lib/api.js';
 import { fieldErrorsFromApiError, fieldErrorsFromIssues, type FieldErrors } from '../lib/field-errors.js';
+import { focusFirstInvalid } from '../lib/focus-invalid.js';
 import { PageHeader } from '../layout/page-parts.js';
 import { useDocumentTitle } from '../layout/use-document-title.js';
 import { FilePicker } from './file-picker.js';
@@ -39,6 +40,7 @@ export function NewRequestPage() {
     const parsed = PortalCaseCreate.safeParse({ subject, message, files: [] });
     if (!parsed.success) {
       setErrors(fieldErrorsFromIssues(parsed.error.issues));
+      focusFirstInvalid();
       return;
     }
     setErrors({});
@@ -53,7 +55,9 @@ export function NewRequestPage() {
       navigate(`/portal/cases/${created.id}`, { state: { created: created.number } satisfies CreatedState });
     } catch (err) {
       const apiError = toApiError(err);
-      setErrors(fieldErrorsFromApiError(apiError));
+      const found = fieldErrorsFromApiError(apiError);
+      setErrors(found);
+      if (Object.keys(found).length) focusFirstInvalid();
       setError(apiError.message);
       setSending(false);
     }
