@@ -436,9 +436,9 @@ export async function createCase(db: Database, actor: Actor, raw: CaseCreate): P
       input.tags ||
       input.customFields ||
       input.requiredSkills ||
-      // The priority sets the promise's targets; refs tie the case to orders and shipments.
+      // The priority sets the promise's targets. (Refs they may give: an order number that
+      // joins their proactive case, docs/signals.md.)
       (input.priority !== 'normal' && raw.priority !== undefined) ||
-      input.refs ||
       input.message?.call)
   ) {
     throw forbidden('customers give a subject, a category and a message; the team does the rest');
