@@ -228,6 +228,10 @@ describe('customer portal', () => {
     await eventually(() => texts(page.getByTestId('attachment').locator('.attachment__name'))).toEqual([
       'receipt.pdf',
     ]);
+    // Her first reply: the thanks for the new request has been read, and goes.
+    await page.getByLabel('Your reply').fill('The parcel number is JJD0001.');
+    await page.getByRole('button', { name: 'Send reply' }).click();
+    await eventually(() => page.getByTestId('request-created').count()).toBe(0);
     const id = new URL(page.url()).pathname.split('/').pop()!;
     const staff = await stack.api<Case>(`/cases/${id}`, agent);
     expect(staff).toMatchObject({

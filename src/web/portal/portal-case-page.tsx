@@ -1,7 +1,7 @@
 // One request as its customer sees it: where it stands in plain words, the conversation (no
 // internal notes: the API never sends them), a reply with files, and a rating once solved.
 import { useCallback, useId, useState, type FormEvent } from 'react';
-import { Link, useLocation, useParams } from 'react-router-dom';
+import { Link, useLocation, useNavigate, useParams } from 'react-router-dom';
 import type { Message } from '../../shared/schemas/cases.js';
 import { RATING_MAX, type PortalCase, type Rating } from '../../shared/schemas/portal.js';
 import { useMe } from '../auth/auth-context.js';
@@ -37,6 +37,7 @@ export function PortalCasePageRoute() {
 
 function PortalCasePage({ id }: { id: string }) {
   const location = useLocation();
+  const navigate = useNavigate();
   const created = (location.state as CreatedState | null)?.created;
   const c = useApi<PortalCase>(`/portal/cases/${id}`, undefined, { keepPrevious: true });
   const messages = useApi<Items<Message>>(`/cases/${id}/messages`, undefined, { keepPrevious: true });
@@ -92,7 +93,15 @@ function PortalCasePage({ id }: { id: string }) {
         {messages.data && <PortalConversation messages={messages.data.items} />}
       </section>
       {r.canReply ? (
-        <ReplyForm caseId={r.id} solved={r.status === 'solved'} onSent={refresh} />
+        <ReplyForm
+          caseId={r.id}
+          solved={r.status === 'solved'}
+          onSent={() => {
+            refresh();
+            // The thanks for the new request has been read: it goes with their first reply.
+            if (created) navigate(location.pathname, { replace: true, state: null });
+          }}
+        />
       ) : (
         !r.mergedIntoId && (
           <p className="notice notice--info" data-testid="closed-note">
