@@ -123,6 +123,15 @@ describe('security headers', () => {
       expect(res.headers.get('content-security-policy')).toBe("frame-ancestors 'self'");
     }
   });
+
+  it('the web form may be framed by any site (embed.js), and only it', async () => {
+    const form = await fetch(`${t.url}/form?team=x`);
+    expect(form.headers.get('x-frame-options')).toBeNull();
+    expect(form.headers.get('content-security-policy')).toBeNull();
+    expect(form.headers.get('x-content-type-options')).toBe('nosniff');
+    const other = await fetch(`${t.url}/formx`);
+    expect(other.headers.get('x-frame-options')).toBe('SAMEORIGIN');
+  });
 });
 
 describe('error contract', () => {
