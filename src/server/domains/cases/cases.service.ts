@@ -203,7 +203,8 @@ export function queryFilters(q: Partial<CaseListQuery>): CaseViewFilters & { q?:
 async function caseListQuery(db: Database, actor: Actor, q: Omit<CaseListQuery, 'limit' | 'cursor'>) {
   const view = await viewFilters(db, actor, q.view);
   // The order of follow-ups would tell a customer what they do not see.
-  if (q.sort === 'followUpAt' && !isStaff(actor)) throw forbidden('customers may not sort cases by follow-up');
+  if (q.sort === 'followUpAt' && !isStaff(actor))
+    throw forbidden('customers may not sort cases by follow-up');
   const where = and(
     policy.caseListScope(actor),
     await caseConditions(db, actor, view.filters, { saved: true }),
