@@ -444,7 +444,10 @@ export function CaseQueuePage() {
             onClear={clearSelection}
             onDone={(message) => {
               setNotice({ key: listKey, text: message });
-              clearSelection();
+              // The ticked cases stay ticked for a next change (set the priority, then assign);
+              // those the change took out of the list leave the selection with their rows. A
+              // whole view's selection ends with its change.
+              if (everyCase) clearSelection();
               setWholeView(null);
               list.reload();
               views.reload();
