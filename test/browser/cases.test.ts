@@ -594,6 +594,11 @@ describe('side conversations', () => {
     const panel = page.getByRole('region', { name: 'Side conversations' });
     await eventually(() => text(panel)).toContain('None.');
     await panel.getByRole('button', { name: 'New side conversation' }).click();
+    // Sent without an address: the To field says so, and has the focus.
+    await panel.getByRole('button', { name: 'Send' }).click();
+    await eventually(() => panel.getByLabel('To').getAttribute('aria-invalid')).toBe('true');
+    expect(await panel.getByLabel('To').getAttribute('aria-describedby')).toBe('side-form-problem');
+    await eventually(() => page.evaluate(() => document.activeElement?.id)).toBe('side-to');
     // The customer is refused, with the server's reason; nothing is made.
     await panel.getByLabel('To').fill(DEMO.customer.email);
     await panel.getByLabel('Message').fill('Where is parcel 00340434?');

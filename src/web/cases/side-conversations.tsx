@@ -12,6 +12,7 @@ import { api, toApiError } from '../lib/api.js';
 import { formatDateTime } from '../lib/format.js';
 import type { Case, Items } from '../lib/types.js';
 import { useApi } from '../lib/use-api.js';
+import { focusFirstInvalid } from '../lib/focus-invalid.js';
 import { useCaseUploads } from './case-uploads.js';
 
 /** "a@x.example, b@y.example" or one per line, as the API's list. */
@@ -154,10 +155,15 @@ function NewSideConversation(props: {
   const [to, setTo] = useState('');
   const [subject, setSubject] = useState('');
   const [body, setBody] = useState('');
-  const [problem, setProblem] = useState<string | null>(null);
+  // The field a problem is about (its input points to it, and gets the focus), and what it is.
+  const [problem, setProblem] = useState<{ field: 'to' | 'subject' | 'body'; text: string } | null>(null);
   const files = useSideFiles(props.c.id);
   // Asking someone else: the case usually waits for their answer.
   const [hold, setHold] = useState(holdable(props.c));
+  const about = (field: 'to' | 'subject' | 'body') =>
+    problem?.field === field
+      ? { 'aria-invalid': true, 'aria-describedby': 'side-form-problem' }
+      : { 'aria-invalid': undefined };
 
   function send() {
     const parsed = SideConversationCreate.safeParse({
@@ -169,9 +175,12 @@ function NewSideConversation(props: {
     });
     if (!parsed.success) {
       const issue = parsed.error.issues[0]!;
-      setProblem(
-        `${issue.path[0] === 'to' ? 'To' : issue.path[0] === 'body' ? 'Message' : 'Subject'}: ${issue.message}`,
-      );
+      const field = issue.path[0] === 'to' ? 'to' : issue.path[0] === 'body' ? 'body' : 'subject';
+      setProblem({
+        field,
+        text: `${field === 'to' ? 'To' : field === 'body' ? 'Message' : 'Subject'}: ${issue.message}`,
+      });
+      focusFirstInvalid();
       return;
     }
     setProblem(null);
@@ -196,6 +205,7 @@ function NewSideConversation(props: {
         placeholder="claims@carrier.example"
         onChange={(e) => setTo(e.target.value)}
         autoComplete="off"
+        {...about('to')}
       />
       <label htmlFor="side-subject">Subject</label>
       <input
@@ -204,14 +214,21 @@ function NewSideConversation(props: {
         value={subject}
         placeholder={props.c.subject}
         onChange={(e) => setSubject(e.target.value)}
+        {...about('subject')}
       />
       <label htmlFor="side-body">Message</label>
-      <textarea id="side-body" rows={4} value={body} onChange={(e) => setBody(e.target.value)} />
+      <textarea
+        id="side-body"
+        rows={4}
+        value={body}
+        onChange={(e) => setBody(e.target.value)}
+        {...about('body')}
+      />
       <SideFilesInput id="side-files" files={files} />
       <HoldCheckbox c={props.c} hold={hold} onChange={setHold} />
       {problem && (
-        <p className="field__error" role="alert">
-          {problem}
+        <p className="field__error" role="alert" id="side-form-problem">
+          {problem.text}
         </p>
       )}
       <SendOrCancel busy={props.busy} disabled={files.uploading > 0} onCancel={props.onCancel} />
