@@ -103,13 +103,21 @@ export async function getCustomer(db: Database, actor: Actor, id: string): Promi
 async function forActor(db: Database, actor: Actor): Promise<(c: Customer) => Customer> {
   if (isStaff(actor)) return (c) => c;
   const shown = await customerVisibleFields(db, 'customer');
-  return (c) => ({
-    ...c,
-    customFields: shown(c.customFields),
-    segment: null,
-    effectiveSegment: null,
-    externalId: null,
-  });
+  const hidden = Object.fromEntries(HIDDEN_FROM_CUSTOMERS.map((k) => [k, null]));
+  return (c) => ({ ...c, ...hidden, customFields: shown(c.customFields) });
+}
+
+/** What a customer reads as null of a customer record: ours (how we group them, our systems' id). */
+const HIDDEN_FROM_CUSTOMERS = ['segment', 'effectiveSegment', 'externalId'] as const;
+
+/**
+ * A customer's update as it changes anything: a field hidden from them, sent back as they read
+ * it (null), is no change of theirs (a client may send the whole record back).
+ */
+function asCustomerSent<T extends Record<string, unknown>>(input: T): T {
+  const sent: Record<string, unknown> = { ...input };
+  for (const k of HIDDEN_FROM_CUSTOMERS) if (sent[k] === null) delete sent[k];
+  return sent as T;
 }
 
 export async function listCustomers(db: Database, actor: Actor, query: CustomerListQuery) {
@@ -163,15 +171,7 @@ export async function updateCustomer(
       if (!before || !policy.canReadCustomer(actor, before)) throw notFound('customer');
       // Checked once the actor may see the customer: a conflict would tell that it exists.
       await assertUnchangedSince(tx, customers, repo.liveCustomer(id), expected, 'customer');
-      // A customer sends back the segment they were shown (none: it is ours): that is no change.
-      // So are our external id (none shown) and the segment.
-      const asked = isStaff(actor)
-        ? input
-        : {
-            ...input,
-            ...(input.segment === null ? { segment: undefined } : {}),
-            ...(input.externalId === null ? { externalId: undefined } : {}),
-          };
+      const asked = isStaff(actor) ? input : asCustomerSent(input);
       // Only what actually changes counts: a client may send the whole record back.
       const changes = diff(before as unknown as Record<string, unknown>, asked);
       policy.assertCanUpdateCustomer(actor, before, Object.keys(changes));

@@ -327,6 +327,7 @@ describe('customer boundaries', () => {
         name: 'Newer Name',
         email: current.email,
         segment: current.segment,
+        externalId: current.externalId,
         organizationAccess: current.organizationAccess,
         customFields: current.customFields,
       },
