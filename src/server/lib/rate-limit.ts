@@ -57,6 +57,15 @@ export async function assertWithinRate(db: Database, limit: RateLimit): Promise<
     throw tooManyRequests(`too many requests; try again in ${within.retryAfter} seconds`, within.retryAfter);
 }
 
+/**
+ * Waits until `minMs` have passed since `started` (a `Date.now()`): public answers that must not
+ * tell a known address from an unknown one by their time (magic links, password resets).
+ */
+export async function answerNoSoonerThan(started: number, minMs: number): Promise<void> {
+  const wait = minMs - (Date.now() - started);
+  if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+}
+
 /** Deletes request records past the retention (a batch at a time); returns how many. */
 export async function prunePublicRequests(db: Database, batch = PUBLIC_REQUEST_PRUNE_BATCH): Promise<number> {
   const deleted = await rows<{ id: string }>(

@@ -27,6 +27,15 @@ export const UserListItem = User.extend({
   lastActiveAt: IsoDateTime.nullable().describe(
     'the latest use of any of its sign-in sessions (to the minute), or its last sign-in; null if it never signed in',
   ),
+  passwordSet: z
+    .boolean()
+    .describe(
+      'false: cannot sign in with a password yet (an invitation not yet taken up, or a portal login)',
+    ),
+  pendingLink: z
+    .object({ purpose: z.enum(['invitation', 'reset']), expiresAt: IsoDateTime })
+    .nullable()
+    .describe('the e-mailed link to choose a password that still works, if any (invitation or reset)'),
 });
 export type UserListItem = z.infer<typeof UserListItem>;
 
@@ -36,6 +45,12 @@ export const UserCreate = z.strictObject({
   role: Role,
   password: Password.optional(),
   customerId: Id.optional().describe('required for role customer: the customer this login belongs to'),
+  invite: z
+    .boolean()
+    .optional()
+    .describe(
+      'staff only, without `password`: e-mail them an invitation with a link to choose their password (works once, for 7 days)',
+    ),
 });
 export type UserCreate = z.infer<typeof UserCreate>;
 
@@ -57,6 +72,32 @@ export const PasswordChange = z.strictObject({
   newPassword: Password,
 });
 export type PasswordChange = z.infer<typeof PasswordChange>;
+
+// ---- e-mailed links to choose a password (staff) ------------------------------------------------
+
+export const PasswordLinkPurpose = z.enum(['invitation', 'reset']);
+export type PasswordLinkPurpose = z.infer<typeof PasswordLinkPurpose>;
+
+export const PasswordResetRequest = z.strictObject({
+  email: z.string().trim().min(1).max(LIMITS.email).describe('the address the staff member signs in with'),
+});
+export const PasswordResetRequested = z.object({
+  message: z.string().describe('the same answer whether or not the address is known'),
+});
+const LinkToken = z.string().min(1).max(200).describe('the token from the link in the mail');
+export const PasswordLinkCheck = z.strictObject({ token: LinkToken });
+export const PasswordLinkInfo = z.object({
+  purpose: PasswordLinkPurpose,
+  email: z.string(),
+  name: z.string(),
+  expiresAt: IsoDateTime,
+});
+export const PasswordLinkComplete = z.strictObject({ token: LinkToken, password: Password });
+export const PasswordLinkSent = z.object({
+  purpose: PasswordLinkPurpose.describe('invitation: the account has no password yet; reset: it has one'),
+  sentTo: z.string(),
+  expiresAt: IsoDateTime,
+});
 
 export const PasswordChanged = z.object({
   endedTokens: z

@@ -2,7 +2,7 @@ import { and, eq, isNull, sql } from 'drizzle-orm';
 import type { Database } from '../../../db/client.js';
 import { rows } from '../../../db/client.js';
 import { customers } from '../customers/customers.table.js';
-import { authTokens, loginAttempts, users } from './auth.table.js';
+import { authTokens, loginAttempts, passwordLinks, users } from './auth.table.js';
 import type { TokenAccess } from '../../../shared/schemas/users.js';
 
 export async function findLiveUserByEmail(db: Database, email: string) {
@@ -117,12 +117,20 @@ export async function listLiveSessions(db: Database, userId: string) {
 /**
  * Ends the user's live tokens: all of them, only their sign-in `sessions`, or the one `only`;
  * never the one `except` (the request's own). Expired ones are left as they are. Returns how many ended.
+ * Ending all of them (a new password, a disabled or deleted account) also ends the e-mailed links
+ * to choose a password that still work (`revoked`): none opens the account past that change.
  */
 export async function revokeTokensOfUser(
   db: Database,
   userId: string,
   opts: { except?: string | null; sessionsOnly?: boolean; only?: string } = {},
 ) {
+  if (!opts.sessionsOnly && !opts.only) {
+    await db
+      .update(passwordLinks)
+      .set({ endedAt: sql`now()`, endedReason: 'revoked' })
+      .where(and(eq(passwordLinks.userId, userId), isNull(passwordLinks.endedAt)));
+  }
   const ended = await db
     .update(authTokens)
     .set({ revokedAt: sql`now()` })

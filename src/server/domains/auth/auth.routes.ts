@@ -11,14 +11,27 @@ import {
   MeUpdate,
   PasswordChange,
   PasswordChanged,
+  PasswordLinkCheck,
+  PasswordLinkComplete,
+  PasswordLinkInfo,
+  PasswordResetRequest,
+  PasswordResetRequested,
   SessionList,
   SessionsEnded,
 } from '../../../shared/schemas/users.js';
+import { ErrorBody } from '../../../shared/schemas/common.js';
 import { ADMIN, AUTHED, STAFF, actorOf, errors } from '../../lib/http.js';
+import { assertWithinRate } from '../../lib/rate-limit.js';
 import type { RouteDeps } from '../../routes.js';
 import { getMe, toUserDto, updateMe } from '../users/users.service.js';
 import * as auth from './auth.service.js';
 import { signInClient } from './devices.js';
+import {
+  PASSWORD_RESET_ANSWER,
+  checkPasswordLink,
+  completePasswordLink,
+  requestPasswordReset,
+} from './password-links.js';
 
 type TokenRow = Awaited<ReturnType<typeof auth.listApiTokens>>[number];
 const toApiTokenDto = (t: TokenRow) => ({
@@ -55,6 +68,80 @@ export const authRoutes =
         return {
           token: result.token,
           expiresAt: result.expiresAt!.toISOString(),
+          user: toUserDto(result.user),
+        };
+      },
+    );
+
+    app.post(
+      '/auth/password-reset',
+      {
+        config: { access: 'public' },
+        schema: {
+          tags: ['auth'],
+          summary: 'E-mail me a link to choose a new password (staff)',
+          description:
+            'Answers 202 the same way, and after the same time, whether or not the address is known. A live staff login with this address gets a mail with a link to /login/password?token=… that works once, for an hour; an earlier link of theirs stops working. Customers have no password (they ask for a sign-in link: /auth/magic-link). Limited per client IP (10) and per address (3) in 15 minutes.',
+          body: PasswordResetRequest,
+          response: { 202: PasswordResetRequested, ...errors(400, 429) },
+        },
+      },
+      async (request, reply) => {
+        const { outcome } = await requestPasswordReset(db, {
+          email: request.body.email,
+          ip: request.ip,
+          publicUrl: config.publicUrl,
+        });
+        request.log.info({ outcome }, 'password reset requested');
+        return reply.status(202).send({ message: PASSWORD_RESET_ANSWER });
+      },
+    );
+
+    // The token travels in the body, never in a URL the server would log.
+    const linkRate = (ip: string) =>
+      assertWithinRate(db, { action: 'password_link', clientKey: ip, max: 30, windowSeconds: 15 * 60 });
+    app.post(
+      '/auth/password-link/check',
+      {
+        config: { access: 'public' },
+        schema: {
+          tags: ['auth'],
+          summary: 'What an e-mailed password link is for (invitation or reset) and whose it is',
+          description:
+            'Uses nothing up. 400 link_invalid (unknown token); 410 link_used, link_replaced (a newer link was sent), link_revoked (password changed or account disabled since), link_expired; 403 account_disabled.',
+          body: PasswordLinkCheck,
+          response: { 200: PasswordLinkInfo, 410: ErrorBody, ...errors(400, 403, 429) },
+        },
+      },
+      async (request) => {
+        await linkRate(request.ip);
+        return checkPasswordLink(db, request.body.token);
+      },
+    );
+    app.post(
+      '/auth/password-link/complete',
+      {
+        config: { access: 'public' },
+        schema: {
+          tags: ['auth'],
+          summary: 'Choose a password with an e-mailed link; signs in like /auth/login',
+          description:
+            'Single use: of two requests with the same token exactly one succeeds. Every other session and API token of the user ends. Errors as for /auth/password-link/check; 422 when the password is too short.',
+          body: PasswordLinkComplete,
+          response: { 200: LoginResponse, 410: ErrorBody, ...errors(400, 403, 429) },
+        },
+      },
+      async (request) => {
+        await linkRate(request.ip);
+        const result = await completePasswordLink(db, {
+          token: request.body.token,
+          password: request.body.password,
+          ...signInClient(request),
+          ttlSeconds: config.sessionTtlSeconds,
+        });
+        return {
+          token: result.token,
+          expiresAt: result.expiresAt.toISOString(),
           user: toUserDto(result.user),
         };
       },

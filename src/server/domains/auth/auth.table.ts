@@ -77,3 +77,39 @@ export const loginAttempts = pgTable(
     index('login_attempts_ip_at').on(t.ip, t.at),
   ],
 );
+
+/**
+ * E-mailed links that let a staff member choose a password: an invitation (a new account, 7
+ * days) or a reset (asked for on the sign-in page or sent by an admin, 1 hour). Single use; only
+ * the token's SHA-256 is kept. A newer link of the user ends the older ones (`replaced`), and a
+ * password change, a disabled or deleted account end them all (`revoked`).
+ */
+export const passwordLinks = pgTable(
+  'password_links',
+  {
+    id: idColumn(),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id),
+    purpose: text('purpose').$type<'invitation' | 'reset'>().notNull(),
+    tokenHash: text('token_hash').notNull(),
+    expiresAt: timestamptz('expires_at').notNull(),
+    endedAt: timestamptz('ended_at'),
+    endedReason: text('ended_reason').$type<'used' | 'replaced' | 'revoked'>(),
+    /** The admin who sent it; null when the user asked for it on the sign-in page. */
+    createdBy: uuid('created_by').references(() => users.id),
+    requestedIp: text('requested_ip'),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex('password_links_token_hash_uq').on(t.tokenHash),
+    index('password_links_live')
+      .on(t.userId)
+      .where(sql`${t.endedAt} is null`),
+    check('password_links_purpose_ck', sql`${t.purpose} in ('invitation', 'reset')`),
+    check(
+      'password_links_ended_ck',
+      sql`(${t.endedAt} is null) = (${t.endedReason} is null) and ${t.endedReason} in ('used', 'replaced', 'revoked')`,
+    ),
+  ],
+);

@@ -12,7 +12,7 @@ import { rows } from '../../../db/client.js';
 import { PORTAL_LIMITS } from '../../../shared/schemas/portal.js';
 import { SYSTEM_ACTOR } from '../../lib/actor.js';
 import { AppError } from '../../lib/errors.js';
-import { assertWithinRate } from '../../lib/rate-limit.js';
+import { answerNoSoonerThan, assertWithinRate } from '../../lib/rate-limit.js';
 import { issueToken, type SignInClient } from '../auth/auth.service.js';
 import { findUserById } from '../auth/auth.repo.js';
 import { users } from '../auth/auth.table.js';
@@ -128,8 +128,7 @@ export async function requestMagicLink(
     });
     return 'sent';
   });
-  const wait = MAGIC_LINK_MIN_MS - (Date.now() - started);
-  if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+  await answerNoSoonerThan(started, MAGIC_LINK_MIN_MS);
   return { outcome };
 }
 

@@ -9,6 +9,7 @@ import {
   UserCreate,
   UserListItem,
   UserUpdate,
+  PasswordLinkSent,
 } from '../../../shared/schemas/users.js';
 import { ADMIN, AUTHED, actorOf, errors } from '../../lib/http.js';
 import type { RouteDeps } from '../../routes.js';
@@ -17,7 +18,7 @@ import { endSessionsOfUser, listSessions } from '../auth/auth.service.js';
 import { IfMatchHeaders, ifMatchOf } from '../../lib/edit-version.js';
 
 export const usersRoutes =
-  ({ db }: RouteDeps): FastifyPluginAsyncZod =>
+  ({ db, config }: RouteDeps): FastifyPluginAsyncZod =>
   async (app) => {
     const tags = ['users'];
     app.get(
@@ -40,12 +41,16 @@ export const usersRoutes =
         schema: {
           tags,
           summary: 'Create a user',
+          description:
+            'Staff: give a `password`, or `invite: true` to e-mail them a link to choose one (7 days). Neither: they cannot sign in until an admin sends a link (POST /users/:id/password-link) or sets a password.',
           body: UserCreate,
           response: { 201: User, ...errors(...AUTHED, 409, 422) },
         },
       },
       async (request, reply) =>
-        reply.status(201).send(await users.createUser(db, actorOf(request), request.body)),
+        reply
+          .status(201)
+          .send(await users.createUser(db, actorOf(request), request.body, { publicUrl: config.publicUrl })),
     );
     app.get(
       '/users/:id',
@@ -102,6 +107,22 @@ export const usersRoutes =
       },
       async (request) =>
         users.updateUser(db, actorOf(request), request.params.id, request.body, ifMatchOf(request.headers)),
+    );
+    app.post(
+      '/users/:id/password-link',
+      {
+        config: { access: ADMIN },
+        schema: {
+          tags,
+          summary: 'E-mail a staff member a link to choose their password',
+          description:
+            'An invitation (7 days) while the account has no password, a reset (1 hour) once it has one; their earlier link stops working. 422 not_staff for a portal login, 409 account_disabled.',
+          params: IdParams,
+          response: { 200: PasswordLinkSent, ...errors(...AUTHED, 404, 409, 422) },
+        },
+      },
+      async (request) =>
+        users.sendPasswordLink(db, actorOf(request), request.params.id, { publicUrl: config.publicUrl }),
     );
     app.delete(
       '/users/:id',

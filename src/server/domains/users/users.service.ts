@@ -1,9 +1,11 @@
 // Staff and portal logins. Admin-only, except that everyone may read themselves (auth/me).
 import { and, asc, eq, isNull, sql } from 'drizzle-orm';
+import { rows } from '../../../db/client.js';
 import type { Database } from '../../../db/client.js';
 import type {
   Me,
   MeUpdate,
+  PasswordLinkPurpose,
   User,
   UserCreate,
   UserListItem,
@@ -14,8 +16,9 @@ import { isAdmin } from '../../lib/actor.js';
 import { conflict, forbidden, notFound, unprocessable } from '../../lib/errors.js';
 import { translateDbError } from '../../lib/db-errors.js';
 import { findLiveUserByEmail, findUserById, revokeTokensOfUser } from '../auth/auth.repo.js';
-import { authTokens, users } from '../auth/auth.table.js';
+import { authTokens, passwordLinks, users } from '../auth/auth.table.js';
 import { hashPassword } from '../auth/passwords.js';
+import { issuePasswordLink } from '../auth/password-links.js';
 import { findCustomer } from '../customers/customers.repo.js';
 import { diff, recordDomainEvent } from '../domain-events/domain-events.repo.js';
 import { assertUnchangedSince } from '../../lib/edit-version.js';
@@ -85,14 +88,22 @@ export async function listUsers(db: Database, actor: Actor, filter: { role?: Use
   const lastActive = sql<Date | null>`(
     select max(coalesce(t.last_used_at, t.created_at)) from ${authTokens} t
     where t.user_id = ${users}.id and t.kind = 'session')`;
+  const pendingLink = sql<{ purpose: PasswordLinkPurpose; expires_at: string } | null>`(
+    select json_build_object('purpose', l.purpose, 'expires_at', l.expires_at) from ${passwordLinks} l
+    where l.user_id = ${users}.id and l.ended_at is null and l.expires_at > now()
+    order by l.created_at desc limit 1)`;
   const found = await db
-    .select({ user: users, lastActiveAt: lastActive })
+    .select({ user: users, lastActiveAt: lastActive, pendingLink })
     .from(users)
     .where(and(isNull(users.deletedAt), filter.role ? eq(users.role, filter.role) : undefined))
     .orderBy(asc(users.name));
   return found.map((r): UserListItem => ({
     ...toUserDto(r.user),
     lastActiveAt: r.lastActiveAt ? new Date(r.lastActiveAt).toISOString() : null,
+    passwordSet: r.user.passwordHash !== null,
+    pendingLink: r.pendingLink
+      ? { purpose: r.pendingLink.purpose, expiresAt: new Date(r.pendingLink.expires_at).toISOString() }
+      : null,
   }));
 }
 
@@ -103,8 +114,20 @@ export async function getUser(db: Database, actor: Actor, id: string) {
   return toUserDto(user);
 }
 
-export async function createUser(db: Database, actor: Actor, input: UserCreate): Promise<User> {
+export async function createUser(
+  db: Database,
+  actor: Actor,
+  input: UserCreate,
+  opts: { publicUrl?: string } = {},
+): Promise<User> {
   assertAdmin(actor);
+  if (input.invite && (input.role === 'customer' || input.password)) {
+    const why =
+      input.role === 'customer'
+        ? 'customers sign in by e-mailed link, not with a password'
+        : 'give a password or invite, not both';
+    throw unprocessable('validation_error', `body.invite: ${why}`, [{ path: 'body.invite', message: why }]);
+  }
   if (input.role === 'customer') {
     if (!input.customerId) {
       throw unprocessable('validation_error', 'body.customerId: required for role customer', [
@@ -141,6 +164,23 @@ export async function createUser(db: Database, actor: Actor, input: UserCreate):
         entityId: row!.id,
         data: { email: input.email, role: input.role },
       });
+      if (input.invite) {
+        if (!opts.publicUrl) throw new Error('an invitation needs the public URL its link points to');
+        const [sender] = await rows<{ id: string; name: string }>(
+          tx,
+          sql`select id, name from users where id = ${actor.userId}`,
+        );
+        const link = await issuePasswordLink(tx, row!, 'invitation', {
+          publicUrl: opts.publicUrl,
+          sentBy: sender ?? null,
+        });
+        await recordDomainEvent(tx, actor, {
+          type: 'user.password_link_sent',
+          entityType: 'user',
+          entityId: row!.id,
+          data: { purpose: 'invitation', by: 'admin', linkId: link.id },
+        });
+      }
       return row!;
     });
     return toUserDto(user);
@@ -194,6 +234,49 @@ export async function updateUser(
     });
   });
   return getUser(db, actor, id);
+}
+
+/**
+ * An admin sends a staff member a link: an invitation while the account has no password, a
+ * reset once it has one. 422 `not_staff` for a portal login (customers sign in by magic link),
+ * 409 `account_disabled` for a disabled one.
+ */
+export async function sendPasswordLink(
+  db: Database,
+  actor: Actor,
+  userId: string,
+  opts: { publicUrl: string },
+) {
+  assertAdmin(actor);
+  return db.transaction(async (tx) => {
+    const user = await findUserById(tx, userId);
+    if (!user) throw notFound('user');
+    if (user.role === 'customer') {
+      throw unprocessable(
+        'not_staff',
+        'customers have no password: they sign in with a link they ask for on the sign-in page',
+      );
+    }
+    if (!user.active) throw conflict('account_disabled', 'this account is disabled: enable it first');
+    const purpose: PasswordLinkPurpose = user.passwordHash ? 'reset' : 'invitation';
+    const [sender] = actor.userId
+      ? await rows<{ id: string; name: string }>(
+          tx,
+          sql`select id, name from users where id = ${actor.userId}`,
+        )
+      : [];
+    const link = await issuePasswordLink(tx, user, purpose, {
+      publicUrl: opts.publicUrl,
+      sentBy: sender ?? null,
+    });
+    await recordDomainEvent(tx, actor, {
+      type: 'user.password_link_sent',
+      entityType: 'user',
+      entityId: user.id,
+      data: { purpose, by: 'admin', linkId: link.id },
+    });
+    return { purpose, sentTo: user.email, expiresAt: link.expiresAt.toISOString() };
+  });
 }
 
 export async function deleteUser(db: Database, actor: Actor, id: string) {

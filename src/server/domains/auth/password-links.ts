@@ -1,0 +1,268 @@
+// E-mailed links with which staff choose a password: an invitation for a new account, a reset
+// asked for on the sign-in page ("Forgot your password?") or sent by an admin. Asking answers the
+// same whatever the address (no account enumeration) and takes as long; only a live staff login
+// gets a mail. A link carries a random token, the database keeps its SHA-256; it works once:
+// using it is one UPDATE … WHERE ended_at IS NULL, so of two requests racing with the same link
+// exactly one wins. Only a user's newest link works, and changing the password, disabling or
+// deleting the account ends them all (revokeTokensOfUser). Customers have no password: they sign
+// in by magic link (../portal/magic-links.ts).
+import { randomBytes } from 'node:crypto';
+import { and, eq, isNull, sql } from 'drizzle-orm';
+import type { Database } from '../../../db/client.js';
+import { rows } from '../../../db/client.js';
+import type { PasswordLinkPurpose } from '../../../shared/schemas/users.js';
+import { SYSTEM_ACTOR } from '../../lib/actor.js';
+import { AppError } from '../../lib/errors.js';
+import { assertWithinRate, answerNoSoonerThan } from '../../lib/rate-limit.js';
+import { nextVersion } from '../../../db/columns.js';
+import { recordDomainEvent } from '../domain-events/domain-events.repo.js';
+import { queueMail } from '../mail/outbox.js';
+import { findLiveUserByEmail, findUserById, revokeTokensOfUser } from './auth.repo.js';
+import { issueToken, type SignInClient } from './auth.service.js';
+import { passwordLinks, users } from './auth.table.js';
+import { hashPassword } from './passwords.js';
+import { hashToken } from './tokens.js';
+
+/** How long a link works, in minutes. */
+export const PASSWORD_LINK_MINUTES: Record<PasswordLinkPurpose, number> = {
+  invitation: 7 * 24 * 60,
+  reset: 60,
+};
+/** Resets asked for per client IP, and per address, within the window. */
+export const PASSWORD_RESET_RATE = { perIp: 10, perAddress: 3, windowSeconds: 15 * 60 } as const;
+/** Every answer to a reset request takes at least this long, known address or not. */
+export const PASSWORD_RESET_MIN_MS = 250;
+export const PASSWORD_RESET_ANSWER =
+  'If this address belongs to a staff account, a link to choose a new password is on its way. It works once, for an hour.';
+
+export type PasswordResetOutcome = 'sent' | 'unknown_address' | 'customer_login' | 'login_disabled';
+
+interface LinkUser {
+  id: string;
+  email: string;
+  name: string;
+  role: string;
+}
+
+const ROLE_WORDS: Record<string, string> = { admin: 'an administrator', agent: 'an agent' };
+
+function linkMail(
+  user: LinkUser,
+  purpose: PasswordLinkPurpose,
+  url: string,
+  sentBy: { name: string } | null,
+): { subject: string; text: string } {
+  if (purpose === 'invitation') {
+    return {
+      subject: 'You are invited to Steward',
+      text: [
+        `Hello ${user.name},`,
+        '',
+        `${sentBy ? sentBy.name : 'An administrator'} invited you to Steward, as ${ROLE_WORDS[user.role] ?? 'a member of staff'}.`,
+        'Open this link to choose your password:',
+        '',
+        url,
+        '',
+        `The link works once, for ${PASSWORD_LINK_MINUTES.invitation / 1440} days. You sign in with this address: ${user.email}`,
+      ].join('\n'),
+    };
+  }
+  return {
+    subject: 'Choose a new Steward password',
+    text: [
+      `Hello ${user.name},`,
+      '',
+      sentBy
+        ? `${sentBy.name} sent you a link to choose a new password for your Steward account (${user.email}):`
+        : `Someone, we hope you, asked to choose a new password for your Steward account (${user.email}). Open this link to choose it:`,
+      '',
+      url,
+      '',
+      `The link works once, for ${PASSWORD_LINK_MINUTES.reset} minutes.`,
+      'If you did not ask for it, ignore this mail: your password stays as it is.',
+    ].join('\n'),
+  };
+}
+
+/**
+ * Makes a link for `user` and queues its mail, in the caller's transaction. The user's earlier
+ * links end (`replaced`): only the newest mail works.
+ */
+export async function issuePasswordLink(
+  tx: Database,
+  user: LinkUser,
+  purpose: PasswordLinkPurpose,
+  opts: { publicUrl: string; sentBy?: { id: string; name: string } | null; ip?: string; now?: Date },
+): Promise<{ id: string; expiresAt: Date }> {
+  await tx
+    .update(passwordLinks)
+    .set({ endedAt: sql`now()`, endedReason: 'replaced' })
+    .where(and(eq(passwordLinks.userId, user.id), isNull(passwordLinks.endedAt)));
+  const token = `pw_${randomBytes(32).toString('base64url')}`;
+  const now = opts.now ?? new Date();
+  const expiresAt = new Date(now.getTime() + PASSWORD_LINK_MINUTES[purpose] * 60_000);
+  const [link] = await tx
+    .insert(passwordLinks)
+    .values({
+      userId: user.id,
+      purpose,
+      tokenHash: hashToken(token),
+      expiresAt,
+      createdBy: opts.sentBy?.id ?? null,
+      requestedIp: opts.ip ?? null,
+    })
+    .returning({ id: passwordLinks.id });
+  const url = `${opts.publicUrl}/login/password?token=${encodeURIComponent(token)}`;
+  await queueMail(tx, {
+    to: user.email,
+    toName: user.name,
+    ...linkMail(user, purpose, url, opts.sentBy ?? null),
+    autoSubmitted: true,
+  });
+  return { id: link!.id, expiresAt };
+}
+
+/**
+ * "Forgot your password?": queues a reset mail for the live staff login with this address, if
+ * any. Always resolves the same way for the caller; the outcome is for logs and tests only.
+ */
+export async function requestPasswordReset(
+  db: Database,
+  opts: { email: string; ip: string; publicUrl: string; now?: Date },
+): Promise<{ outcome: PasswordResetOutcome }> {
+  const started = Date.now();
+  const email = opts.email.trim().toLowerCase();
+  // Counted before looking anything up: unknown addresses use up the same allowance.
+  await assertWithinRate(db, {
+    action: 'password_reset',
+    clientKey: opts.ip,
+    max: PASSWORD_RESET_RATE.perIp,
+    windowSeconds: PASSWORD_RESET_RATE.windowSeconds,
+  });
+  await assertWithinRate(db, {
+    action: 'password_reset_address',
+    clientKey: email,
+    max: PASSWORD_RESET_RATE.perAddress,
+    windowSeconds: PASSWORD_RESET_RATE.windowSeconds,
+  });
+  const outcome = await db.transaction(async (tx): Promise<PasswordResetOutcome> => {
+    const user = await findLiveUserByEmail(tx, email);
+    if (!user) return 'unknown_address';
+    if (user.role === 'customer') return 'customer_login';
+    if (!user.active) return 'login_disabled';
+    const link = await issuePasswordLink(tx, user, 'reset', {
+      publicUrl: opts.publicUrl,
+      ip: opts.ip,
+      ...(opts.now ? { now: opts.now } : {}),
+    });
+    await recordDomainEvent(tx, SYSTEM_ACTOR, {
+      type: 'user.password_link_sent',
+      entityType: 'user',
+      entityId: user.id,
+      data: { purpose: 'reset', by: 'self', linkId: link.id, ip: opts.ip },
+    });
+    return 'sent';
+  });
+  await answerNoSoonerThan(started, PASSWORD_RESET_MIN_MS);
+  return { outcome };
+}
+
+const linkError = (status: number, code: string, message: string) => new AppError(status, code, message);
+
+/** The live link of this token with its user, or the error saying why it does not work. */
+async function liveLink(tx: Database, token: string, opts: { claim: boolean }) {
+  const tokenHash = hashToken(token);
+  const [link] = await rows<{
+    id: string;
+    user_id: string;
+    purpose: PasswordLinkPurpose;
+    expires_at: Date;
+  }>(
+    tx,
+    opts.claim
+      ? sql`update password_links set ended_at = now(), ended_reason = 'used'
+          where token_hash = ${tokenHash} and ended_at is null and expires_at > now()
+          returning id, user_id, purpose, expires_at`
+      : sql`select id, user_id, purpose, expires_at from password_links
+          where token_hash = ${tokenHash} and ended_at is null and expires_at > now()`,
+  );
+  if (link) return link;
+  const [gone] = await rows<{ ended_reason: string | null }>(
+    tx,
+    sql`select ended_reason from password_links where token_hash = ${tokenHash}`,
+  );
+  if (!gone) throw linkError(400, 'link_invalid', 'this link is not valid: ask for a new one');
+  if (gone.ended_reason === 'used')
+    throw linkError(410, 'link_used', 'this link was used already: ask for a new one');
+  if (gone.ended_reason === 'replaced')
+    throw linkError(410, 'link_replaced', 'a newer link was sent since: use the one in the latest mail');
+  if (gone.ended_reason === 'revoked')
+    throw linkError(
+      410,
+      'link_revoked',
+      'the password was changed or the account disabled since this link was sent',
+    );
+  throw linkError(410, 'link_expired', 'this link has expired: ask for a new one');
+}
+
+const usableUser = (user: Awaited<ReturnType<typeof findUserById>>) =>
+  user && user.active && user.role !== 'customer' ? user : null;
+
+/** What a link is for and whose it is, for the page it opens; nothing is used up. */
+export async function checkPasswordLink(db: Database, token: string) {
+  return db.transaction(async (tx) => {
+    const link = await liveLink(tx, token, { claim: false });
+    const user = usableUser(await findUserById(tx, link.user_id));
+    if (!user) throw linkError(403, 'account_disabled', 'this account is disabled');
+    return {
+      purpose: link.purpose,
+      email: user.email,
+      name: user.name,
+      expiresAt: new Date(link.expires_at).toISOString(),
+    };
+  });
+}
+
+/**
+ * Uses a link: sets the password, ends every other session and API token of the user (someone
+ * else may have known the old password) and signs in, in one transaction. Unknown token: 400
+ * `link_invalid`; 410 `link_used`, `link_replaced`, `link_revoked`, `link_expired`; the account
+ * disabled since: 403 `account_disabled` (the link is used up all the same).
+ */
+export async function completePasswordLink(
+  db: Database,
+  opts: { token: string; password: string; ttlSeconds: number } & SignInClient,
+) {
+  const passwordHash = await hashPassword(opts.password);
+  const result = await db.transaction(async (tx) => {
+    const link = await liveLink(tx, opts.token, { claim: true });
+    const user = usableUser(await findUserById(tx, link.user_id));
+    if (!user) {
+      // Committed with the link used: it cannot be tried again.
+      await recordDomainEvent(tx, SYSTEM_ACTOR, {
+        type: 'user.password_link_refused',
+        entityType: 'user',
+        entityId: link.user_id,
+        data: { linkId: link.id, ip: opts.ip },
+      });
+      return null;
+    }
+    await tx.update(users).set({ passwordHash, updatedAt: nextVersion() }).where(eq(users.id, user.id));
+    const endedTokens = await revokeTokensOfUser(tx, user.id);
+    const issued = await issueToken(tx, {
+      userId: user.id,
+      kind: 'session',
+      ttlSeconds: opts.ttlSeconds,
+      client: { ip: opts.ip, userAgent: opts.userAgent },
+    });
+    await recordDomainEvent(tx, SYSTEM_ACTOR, {
+      type: 'user.password_changed',
+      entityType: 'user',
+      entityId: user.id,
+      data: { by: link.purpose, linkId: link.id, ip: opts.ip, endedTokens },
+    });
+    return { token: issued.token, expiresAt: issued.expiresAt!, user: { ...user, passwordHash } };
+  });
+  if (!result) throw linkError(403, 'account_disabled', 'this account is disabled');
+  return result;
+}
