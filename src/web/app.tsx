@@ -52,6 +52,7 @@ import { KbArticlePageRoute } from './kb/kb-article-page.js';
 import { KbListPage } from './kb/kb-list-page.js';
 import { SignalPage } from './signals/signal-page.js';
 import { MagicLinkPage } from './auth/magic-link.js';
+import { PasswordLinkPage } from './auth/password-link.js';
 import { RequireCustomer } from './auth/require-role.js';
 import { WebFormPage } from './form/web-form-page.js';
 import { ReplyTemplatesPage } from './reply-templates/reply-templates-page.js';
@@ -65,6 +66,7 @@ export function App() {
       <Routes>
         <Route path="/login" element={<LoginPage />} />
         <Route path="/login/magic" element={<MagicLinkPage />} />
+        <Route path="/login/password" element={<PasswordLinkPage />} />
         {/* The web form, alone on its page: sites embed it in an iframe (/embed.js). */}
         <Route path="/form" element={<WebFormPage />} />
         {/* The help center is public: readers need no account. */}

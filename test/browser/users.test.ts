@@ -2,11 +2,14 @@
 // them an admin, sets a new password (the old one stops working), disables and deletes them; an
 // admin cannot lock themselves out; an API token acting as an agent is shown once, works, and
 // stops working when revoked; an admin sees where a user is signed in and signs them out everywhere.
+// Invitations: a new agent invited by e-mail chooses a password on the link's page and is signed in;
+// "Forgot your password?" on the sign-in page; an admin sends a link from a user's page.
 import { readFile } from 'node:fs/promises';
 import { parse } from 'csv-parse/sync';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { User } from '../../src/shared/schemas/users.js';
+import type { MailMessage, MailMessageDetail } from '../../src/shared/schemas/mail.js';
 import { DEMO, eventually, signIn, startStack, text, texts, type Stack } from './harness.js';
 
 let stack: Stack;
@@ -57,6 +60,8 @@ describe('users (admin)', () => {
     await page.getByRole('link', { name: 'New user' }).click();
     await page.getByLabel('E-mail address').fill(DEMO.agent.email);
     await page.getByLabel('Name', { exact: true }).fill('Nina New');
+    // An invitation is the default; this admin sets the first password instead.
+    await page.getByLabel('Set it now and tell them yourself').check();
     await page.getByLabel('Password').fill('short');
     await page.getByRole('button', { name: 'Create user' }).click();
     await eventually(() => text(page.locator('#user-password-error'))).toBe('must be at least 8 characters');
@@ -284,5 +289,93 @@ describe('audit log (admin)', () => {
     ]);
     expect(await text(rows.first().getByTestId('audit-change'))).toContain(`Rows: ${file.length}`);
     expect(await text(rows.nth(1).getByTestId('audit-change'))).toContain('List: audit-log');
+  });
+});
+
+/** The newest held mail to an address with this subject: its link to choose a password. */
+async function passwordLink(email: string, subject: string): Promise<string> {
+  const held = await stack.api<{ items: MailMessage[] }>('/mail?direction=out&status=held&limit=50', {
+    login: DEMO.admin,
+  });
+  const mail = held.items.find((m) => m.toAddresses.includes(email) && m.subject === subject);
+  if (!mail) throw new Error(`no mail "${subject}" to ${email}`);
+  const detail = await stack.api<MailMessageDetail>(`/mail/${mail.id}`, { login: DEMO.admin });
+  const url = new URL(/https?:\/\/\S+\/login\/password\?token=\S+/.exec(detail.textBody ?? '')![0]);
+  // The link names STEWARD_PUBLIC_URL; the test server listens on its own port.
+  return `${stack.url}${url.pathname}${url.search}`;
+}
+
+describe('choosing a password by e-mailed link', () => {
+  it('an invited agent chooses their password on the link’s page and is signed in', async () => {
+    await page.goto(`${stack.url}/admin/users/new`);
+    await page.getByLabel('E-mail address').fill('ida@steward.demo');
+    await page.getByLabel('Name', { exact: true }).fill('Ida Invited');
+    // The invitation is the default: no password field.
+    expect(await page.getByLabel('E-mail them an invitation', { exact: false }).isChecked()).toBe(true);
+    expect(await page.locator('#user-password').count()).toBe(0);
+    await page.getByRole('button', { name: 'Create user' }).click();
+    await eventually(() => text(row('Ida Invited').getByTestId('user-state'))).toBe('Invited');
+
+    const link = await passwordLink('ida@steward.demo', 'You are invited to Steward');
+    const ida = await stack.newPage();
+    await ida.goto(link);
+    await eventually(() => text(ida.getByRole('heading', { level: 1 }))).toBe('Welcome to Steward');
+    expect(await text(ida.getByTestId('password-link-whose'))).toBe(
+      'Hello Ida Invited: choose the password you will sign in with, as ida@steward.demo.',
+    );
+    await ida.getByLabel('New password', { exact: true }).fill('short');
+    await ida.getByRole('button', { name: 'Save and sign in' }).click();
+    expect(await text(ida.locator('#password-error'))).toBe('At least 8 characters.');
+    expect(await ida.evaluate(() => document.activeElement?.id)).toBe('new-password');
+    await ida.getByLabel('New password', { exact: true }).fill('ida-chose-this');
+    await ida.getByLabel('The same again').fill('ida-chose-that');
+    await ida.getByRole('button', { name: 'Save and sign in' }).click();
+    expect(await text(ida.locator('#repeat-error'))).toBe('The two passwords differ.');
+    await ida.getByLabel('The same again').fill('ida-chose-this');
+    await ida.getByRole('button', { name: 'Save and sign in' }).click();
+    await ida.getByTestId('user-name').filter({ hasText: 'Ida Invited' }).waitFor();
+    expect(new URL(ida.url()).search).toBe('');
+    expect(await loginStatus('ida@steward.demo', 'ida-chose-this')).toBe(200);
+
+    await page.reload();
+    await eventually(() => text(row('Ida Invited').getByTestId('user-state'))).toBe('Active');
+    // The link worked once.
+    const again = await stack.newPage();
+    await again.goto(link);
+    await eventually(() => text(again.getByTestId('password-link-error'))).toBe(
+      'This link was used already: each link works once.',
+    );
+  });
+
+  it('"Forgot your password?" e-mails a link; an admin sends one from the user’s page', async () => {
+    const signedOut = await stack.newPage();
+    await signedOut.goto(`${stack.url}/login`);
+    await signedOut.getByLabel('E-mail address').waitFor();
+    await signedOut.getByLabel('E-mail address').fill('ida@steward.demo');
+    await signedOut.getByRole('button', { name: 'Forgot your password?' }).click();
+    // The address typed so far is taken along.
+    expect(await signedOut.getByLabel('Your e-mail address').inputValue()).toBe('ida@steward.demo');
+    await signedOut.getByRole('button', { name: 'E-mail me a link' }).click();
+    await eventually(() => text(signedOut.getByTestId('password-reset-sent'))).toBe(
+      'If this address belongs to a staff account, a link to choose a new password is on its way. It works once, for an hour.',
+    );
+    const link = await passwordLink('ida@steward.demo', 'Choose a new Steward password');
+    await signedOut.goto(link);
+    await eventually(() => text(signedOut.getByRole('heading', { level: 1 }))).toBe('Choose a new password');
+
+    // Meanwhile an admin sends another link: the one above stops working.
+    await page.goto(`${stack.url}/admin/users`);
+    await row('Ida Invited').getByRole('link', { name: 'Ida Invited' }).click();
+    await page.getByRole('button', { name: 'Send a link to choose a new password' }).click();
+    await eventually(() => text(page.getByTestId('password-link-sent'))).toMatch(
+      /^Link sent to ida@steward\.demo\. It works once, until /,
+    );
+    await signedOut.getByLabel('New password', { exact: true }).fill('ida-second-pw');
+    await signedOut.getByLabel('The same again').fill('ida-second-pw');
+    await signedOut.getByRole('button', { name: 'Save and sign in' }).click();
+    await eventually(() => text(signedOut.getByTestId('password-link-error'))).toBe(
+      'A newer link was sent since: use the one in the latest mail.',
+    );
+    expect(await loginStatus('ida@steward.demo', 'ida-chose-this')).toBe(200);
   });
 });

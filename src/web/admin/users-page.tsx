@@ -1,11 +1,12 @@
-// Staff users: the admins and agents who sign in to Steward. An admin adds one with a first
-// password, changes a name or role, sets a new password or disables a login (both end the user's
+// Staff users: the admins and agents who sign in to Steward. An admin adds one with an e-mailed
+// invitation (they choose their password) or a first password, changes a name or role, sends a
+// link to choose a new password, sets a new password or disables a login (both end the user's
 // sessions and API tokens at once), and deletes one. Customers' portal logins are not listed:
 // they are made when a customer asks for a sign-in link. Nobody can disable or delete themselves,
 // or drop their own admin role.
 import { useState } from 'react';
 import { Link } from 'react-router-dom';
-import { UserCreate, UserUpdate, type User } from '../../shared/schemas/users.js';
+import { UserCreate, UserUpdate, type UserListItem } from '../../shared/schemas/users.js';
 import { useMe } from '../auth/auth-context.js';
 import { formatDate, formatDateTime, roleLabel } from '../lib/format.js';
 import { useStaffUsers } from './use-staff-users.js';
@@ -18,6 +19,7 @@ import { RecordForm } from './record-form.js';
 import { useRecordForm } from './use-record-form.js';
 import { useEditedRecord } from './use-edited-record.js';
 import { UserSessions } from '../auth/session-list.js';
+import { PasswordLinkPanel, signInState } from '../auth/password-link.js';
 
 const BACK = '/admin/users';
 const STAFF_ROLES = ['agent', 'admin'] as const;
@@ -42,7 +44,9 @@ export function UsersPage() {
               <div className="muted cell-sub">{u.email}</div>
             </td>
             <td data-testid="user-role">{roleLabel(u.role)}</td>
-            <td data-testid="user-state">{u.active ? 'Active' : <span className="muted">Disabled</span>}</td>
+            <td data-testid="user-state">
+              {u.active && u.passwordSet ? signInState(u) : <span className="muted">{signInState(u)}</span>}
+            </td>
             <td className="cell-nowrap" data-testid="user-last-active">
               {u.lastActiveAt ? formatDateTime(u.lastActiveAt) : <span className="muted">Never</span>}
             </td>
@@ -55,7 +59,7 @@ export function UsersPage() {
 }
 
 export function UserFormPage() {
-  const { id, record: user } = useEditedRecord<User>('/users', 'user', (u) => u.name);
+  const { id, record: user } = useEditedRecord<UserListItem>('/users', 'user', (u) => u.name);
   return (
     <RecordGate
       record={user}
@@ -66,6 +70,9 @@ export function UserFormPage() {
       {() => (
         <>
           <UserForm key={`${id ?? 'new'}-${user.data?.updatedAt ?? ''}`} user={user.data} />
+          {user.data && user.data.role !== 'customer' && (
+            <PasswordLinkPanel key={`link-${user.data.updatedAt}`} user={user.data} />
+          )}
           {user.data && (
             <UserSessions key={user.data.updatedAt} userId={user.data.id} name={user.data.name} />
           )}
@@ -86,21 +93,27 @@ const LABELS: Record<string, string> = {
   active: 'Sign-in',
 };
 
-function UserForm({ user }: { user: User | undefined }) {
+function UserForm({ user }: { user: UserListItem | undefined }) {
   const me = useMe();
   const self = user?.id === me.id;
   // A customer's portal login keeps its role here (it belongs to their customer).
   const roles = user?.role === 'customer' ? (['customer'] as const) : STAFF_ROLES;
   const [email, setEmail] = useState(user?.email ?? '');
   const [name, setName] = useState(user?.name ?? '');
-  const [role, setRole] = useState<User['role']>(user?.role ?? 'agent');
+  const [role, setRole] = useState<UserListItem['role']>(user?.role ?? 'agent');
   const [password, setPassword] = useState('');
+  // A new user: e-mailed an invitation to choose their password, or given one now.
+  const [invite, setInvite] = useState(true);
   const [active, setActive] = useState(user?.active ?? true);
   const form = useRecordForm({
     record: user,
     path: '/users',
     back: BACK,
-    notices: { created: 'User added.', saved: 'User saved.', deleted: 'User deleted.' },
+    notices: {
+      created: invite ? 'User added. The invitation is on its way to them.' : 'User added.',
+      saved: 'User saved.',
+      deleted: 'User deleted.',
+    },
     conflictFields: { email_taken: 'email' },
   });
   const { errors } = form;
@@ -115,7 +128,7 @@ function UserForm({ user }: { user: User | undefined }) {
       onSubmit={() =>
         void (user
           ? form.save(UserUpdate, { name, role, active, ...(password ? { password } : {}) })
-          : form.save(UserCreate, { email, name, role, password }))
+          : form.save(UserCreate, invite ? { email, name, role, invite } : { email, name, role, password }))
       }
       confirmDelete={
         user && !self
@@ -157,7 +170,7 @@ function UserForm({ user }: { user: User | undefined }) {
             id="user-role"
             value={role}
             disabled={self || user?.role === 'customer'}
-            onChange={(e) => setRole(e.target.value as User['role'])}
+            onChange={(e) => setRole(e.target.value as UserListItem['role'])}
             {...describedBy('user-role', errors.role, true)}
           >
             {roles.map((r) => (
@@ -167,20 +180,45 @@ function UserForm({ user }: { user: User | undefined }) {
             ))}
           </select>
         </FormField>
-        <TextField
-          id="user-password"
-          label={user ? 'New password (optional)' : 'Password'}
-          type="password"
-          autoComplete="new-password"
-          value={password}
-          onChange={setPassword}
-          error={errors.password}
-          hint={
-            user
-              ? 'Setting one ends their sessions and API tokens. Tell them the new one yourself.'
-              : 'At least 8 characters. Tell them yourself; they sign in with it.'
-          }
-        />
+        {!user && (
+          <fieldset className="form__group form__group--field">
+            <legend>Their password</legend>
+            <label className="radio radio--block">
+              <input
+                type="radio"
+                name="user-password-way"
+                checked={invite}
+                onChange={() => setInvite(true)}
+              />
+              <span>E-mail them an invitation to choose it (the link works for 7 days)</span>
+            </label>
+            <label className="radio radio--block">
+              <input
+                type="radio"
+                name="user-password-way"
+                checked={!invite}
+                onChange={() => setInvite(false)}
+              />
+              <span>Set it now and tell them yourself</span>
+            </label>
+          </fieldset>
+        )}
+        {(user || !invite) && (
+          <TextField
+            id="user-password"
+            label={user ? 'New password (optional)' : 'Password'}
+            type="password"
+            autoComplete="new-password"
+            value={password}
+            onChange={setPassword}
+            error={errors.password}
+            hint={
+              user
+                ? 'Setting one ends their sessions and API tokens. Tell them the new one yourself.'
+                : 'At least 8 characters. Tell them yourself; they sign in with it.'
+            }
+          />
+        )}
       </div>
       {user && (
         <label className="checkbox">

@@ -4,6 +4,7 @@ import { toApiError } from '../lib/api.js';
 import { useDocumentTitle } from '../layout/use-document-title.js';
 import { useAuth } from './auth-context.js';
 import { MagicLinkRequestForm } from './magic-link.js';
+import { PasswordResetRequestForm } from './password-link.js';
 
 /** Where RequireAuth sent the user from, so signing in returns there. */
 export interface LoginLocationState {
@@ -24,7 +25,7 @@ export function LoginPage() {
   const [password, setPassword] = useState('');
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
-  const [byLink, setByLink] = useState(false);
+  const [other, setOther] = useState<'sign-in-link' | 'password-reset' | null>(null);
 
   if (status === 'signed-in') {
     return <Navigate to={from && from !== '/login' ? from : '/'} replace />;
@@ -66,8 +67,10 @@ export function LoginPage() {
             {error}
           </p>
         )}
-        {byLink ? (
-          <MagicLinkRequestForm initialEmail={email.trim()} onCancel={() => setByLink(false)} />
+        {other === 'sign-in-link' ? (
+          <MagicLinkRequestForm initialEmail={email.trim()} onCancel={() => setOther(null)} />
+        ) : other === 'password-reset' ? (
+          <PasswordResetRequestForm initialEmail={email.trim()} onCancel={() => setOther(null)} />
         ) : (
           <form onSubmit={submit} noValidate>
             <div className="field">
@@ -100,7 +103,17 @@ export function LoginPage() {
                 className="button button--ghost button--block"
                 onClick={() => {
                   setError(null);
-                  setByLink(true);
+                  setOther('password-reset');
+                }}
+              >
+                Forgot your password?
+              </button>
+              <button
+                type="button"
+                className="button button--ghost button--block"
+                onClick={() => {
+                  setError(null);
+                  setOther('sign-in-link');
                 }}
               >
                 E-mail me a sign-in link

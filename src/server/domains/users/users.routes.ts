@@ -56,7 +56,7 @@ export const usersRoutes =
       '/users/:id',
       {
         config: { access: ADMIN },
-        schema: { tags, params: IdParams, response: { 200: User, ...errors(...AUTHED, 404) } },
+        schema: { tags, params: IdParams, response: { 200: UserListItem, ...errors(...AUTHED, 404) } },
       },
       async (request) => users.getUser(db, actorOf(request), request.params.id),
     );
@@ -102,7 +102,7 @@ export const usersRoutes =
           params: IdParams,
           headers: IfMatchHeaders,
           body: UserUpdate,
-          response: { 200: User, ...errors(...AUTHED, 404, 409, 412, 422) },
+          response: { 200: UserListItem, ...errors(...AUTHED, 404, 409, 412, 422) },
         },
       },
       async (request) =>

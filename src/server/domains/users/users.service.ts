@@ -1,5 +1,5 @@
 // Staff and portal logins. Admin-only, except that everyone may read themselves (auth/me).
-import { and, asc, eq, isNull, sql } from 'drizzle-orm';
+import { and, asc, eq, isNull, sql, type SQL } from 'drizzle-orm';
 import { rows } from '../../../db/client.js';
 import type { Database } from '../../../db/client.js';
 import type {
@@ -83,6 +83,11 @@ export async function updateMe(db: Database, actor: Actor, input: MeUpdate): Pro
 
 export async function listUsers(db: Database, actor: Actor, filter: { role?: User['role'] } = {}) {
   assertAdmin(actor);
+  return selectUsers(db, filter.role ? eq(users.role, filter.role) : undefined);
+}
+
+/** Live users with when they were last active and how they sign in, by name. */
+async function selectUsers(db: Database, where: SQL | undefined): Promise<UserListItem[]> {
   // A session's last use is written at most once a minute (authenticate), its creation at sign-in.
   // `${users}.id`, qualified: `${users.id}` renders as a bare "id", which would mean the token's.
   const lastActive = sql<Date | null>`(
@@ -95,7 +100,7 @@ export async function listUsers(db: Database, actor: Actor, filter: { role?: Use
   const found = await db
     .select({ user: users, lastActiveAt: lastActive, pendingLink })
     .from(users)
-    .where(and(isNull(users.deletedAt), filter.role ? eq(users.role, filter.role) : undefined))
+    .where(and(isNull(users.deletedAt), where))
     .orderBy(asc(users.name));
   return found.map((r): UserListItem => ({
     ...toUserDto(r.user),
@@ -107,11 +112,11 @@ export async function listUsers(db: Database, actor: Actor, filter: { role?: Use
   }));
 }
 
-export async function getUser(db: Database, actor: Actor, id: string) {
+export async function getUser(db: Database, actor: Actor, id: string): Promise<UserListItem> {
   assertAdmin(actor);
-  const user = await findUserById(db, id);
+  const [user] = await selectUsers(db, eq(users.id, id));
   if (!user) throw notFound('user');
-  return toUserDto(user);
+  return user;
 }
 
 export async function createUser(

@@ -1,0 +1,311 @@
+// Choosing a password by e-mailed link, for staff: asking for a link on the sign-in page ("Forgot
+// your password?"), the page the link opens (/login/password?token=…: an invitation or a reset),
+// and, for admins, sending a staff member a link from their user page.
+import { useEffect, useId, useState, type FormEvent } from 'react';
+import { Link, Navigate, useSearchParams } from 'react-router-dom';
+import type { z } from 'zod';
+import { LIMITS } from '../../shared/schemas/common.js';
+import type {
+  LoginResponse,
+  PasswordLinkInfo,
+  PasswordLinkSent,
+  PasswordResetRequested,
+  UserListItem,
+} from '../../shared/schemas/users.js';
+import { api, toApiError, type ApiError } from '../lib/api.js';
+import { formatDateTime } from '../lib/format.js';
+import { useAction } from '../lib/use-action.js';
+import { OutcomeNotice } from '../layout/page-parts.js';
+import { useDocumentTitle } from '../layout/use-document-title.js';
+import { useAuth, useMe } from './auth-context.js';
+
+const LINK_MESSAGES: Record<string, string> = {
+  link_used: 'This link was used already: each link works once.',
+  link_expired: 'This link has expired.',
+  link_replaced: 'A newer link was sent since: use the one in the latest mail.',
+  link_revoked: 'Your password was changed, or your account disabled, since this link was sent.',
+  link_invalid: 'This link is not valid. Perhaps it was cut off when copied.',
+  account_disabled: 'This account is disabled. Ask an administrator.',
+  too_many_requests: 'Too many attempts. Wait a few minutes and try again.',
+};
+
+/** "Forgot your password?" on the sign-in page: the same answer whatever the address. */
+export function PasswordResetRequestForm(props: { initialEmail?: string; onCancel?: () => void }) {
+  const uid = useId();
+  const [email, setEmail] = useState(props.initialEmail ?? '');
+  const [sent, setSent] = useState<string | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  async function submit(e: FormEvent) {
+    e.preventDefault();
+    if (!email.trim()) {
+      setError('Enter your e-mail address.');
+      return;
+    }
+    setBusy(true);
+    setError(null);
+    try {
+      const res = await api.post<z.infer<typeof PasswordResetRequested>>('/auth/password-reset', {
+        email: email.trim(),
+      });
+      setSent(res.message);
+    } catch (err) {
+      const apiError = toApiError(err);
+      setError(LINK_MESSAGES[apiError.code] ?? apiError.message);
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  if (sent) {
+    return (
+      <>
+        <p className="notice notice--success" role="status" data-testid="password-reset-sent">
+          {sent}
+        </p>
+        {props.onCancel && (
+          <button type="button" className="button button--ghost button--block" onClick={props.onCancel}>
+            Back to sign in
+          </button>
+        )}
+      </>
+    );
+  }
+  return (
+    <form onSubmit={submit} noValidate aria-label="Choose a new password">
+      <p className="muted">
+        Staff: we e-mail you a link to choose a new password. Customers need no password: ask for a sign-in
+        link instead.
+      </p>
+      {error && (
+        <p className="notice notice--error" role="alert">
+          {error}
+        </p>
+      )}
+      <div className="field">
+        <label htmlFor={`${uid}-email`}>Your e-mail address</label>
+        <input
+          id={`${uid}-email`}
+          type="email"
+          autoComplete="email"
+          value={email}
+          onChange={(e) => setEmail(e.target.value)}
+          autoFocus
+        />
+      </div>
+      <button type="submit" className="button button--primary button--block" disabled={busy}>
+        {busy ? 'Sending…' : 'E-mail me a link'}
+      </button>
+      {props.onCancel && (
+        <button type="button" className="button button--ghost button--block" onClick={props.onCancel}>
+          Back to sign in
+        </button>
+      )}
+    </form>
+  );
+}
+
+type LinkInfo = z.infer<typeof PasswordLinkInfo>;
+
+/** The page an invitation or reset link opens: whose it is, then the new password twice. */
+export function PasswordLinkPage() {
+  const [params] = useSearchParams();
+  const token = params.get('token') ?? '';
+  const { adoptToken } = useAuth();
+  const [info, setInfo] = useState<LinkInfo | null>(null);
+  const [problem, setProblem] = useState<ApiError | null>(null);
+  const [password, setPassword] = useState('');
+  const [repeat, setRepeat] = useState('');
+  const [fieldError, setFieldError] = useState<{ field: 'password' | 'repeat'; text: string } | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [done, setDone] = useState(false);
+  useDocumentTitle(info?.purpose === 'invitation' ? 'Welcome to Steward' : 'Choose a new password');
+
+  useEffect(() => {
+    if (!token) return;
+    let cancelled = false;
+    api.post<LinkInfo>('/auth/password-link/check', { token }).then(
+      (res) => {
+        if (!cancelled) setInfo(res);
+      },
+      (err: unknown) => {
+        if (!cancelled) setProblem(toApiError(err));
+      },
+    );
+    return () => {
+      cancelled = true;
+    };
+  }, [token]);
+
+  async function submit(e: FormEvent) {
+    e.preventDefault();
+    if (password.length < LIMITS.password.min) {
+      setFieldError({ field: 'password', text: `At least ${LIMITS.password.min} characters.` });
+      document.getElementById('new-password')?.focus();
+      return;
+    }
+    if (repeat !== password) {
+      setFieldError({ field: 'repeat', text: 'The two passwords differ.' });
+      document.getElementById('repeat-password')?.focus();
+      return;
+    }
+    setFieldError(null);
+    setBusy(true);
+    try {
+      const res = await api.post<z.infer<typeof LoginResponse>>('/auth/password-link/complete', {
+        token,
+        password,
+      });
+      await adoptToken(res.token);
+      setDone(true);
+    } catch (err) {
+      const apiError = toApiError(err);
+      if (apiError.code === 'validation_error') {
+        setFieldError({ field: 'password', text: apiError.message.replace(/^body\.password: /, '') });
+      } else setProblem(apiError);
+      setBusy(false);
+    }
+  }
+
+  // The token leaves the address bar (and the history) once it is used.
+  if (done) return <Navigate to="/" replace />;
+  const message = !token
+    ? LINK_MESSAGES.link_invalid
+    : problem
+      ? (LINK_MESSAGES[problem.code] ?? problem.message)
+      : null;
+  const title = message
+    ? 'This link does not work'
+    : info?.purpose === 'invitation'
+      ? 'Welcome to Steward'
+      : 'Choose a new password';
+  const errorId = (field: 'password' | 'repeat') =>
+    fieldError?.field === field ? { 'aria-invalid': true, 'aria-describedby': `${field}-error` } : {};
+
+  return (
+    <div className="login-screen">
+      <main className="login-card" aria-labelledby="password-link-title">
+        <div className="brand brand--large" aria-hidden="true">
+          <span className="brand__mark">S</span>
+          <span className="brand__name">Steward</span>
+        </div>
+        <h1 id="password-link-title">{title}</h1>
+        {message ? (
+          <>
+            <p className="notice notice--error" role="alert" data-testid="password-link-error">
+              {message}
+            </p>
+            <PasswordResetRequestForm />
+            <p className="magic-link">
+              <Link to="/login">Back to sign in</Link>
+            </p>
+          </>
+        ) : !info ? (
+          <p className="muted" role="status">
+            One moment, please.
+          </p>
+        ) : (
+          <form onSubmit={submit} noValidate>
+            <p className="muted" data-testid="password-link-whose">
+              {info.purpose === 'invitation'
+                ? `Hello ${info.name}: choose the password you will sign in with, as ${info.email}.`
+                : `Choose a new password for ${info.email}. Your other sessions will end.`}
+            </p>
+            {/* For password managers: the account the password belongs to. */}
+            <input type="email" autoComplete="username" value={info.email} readOnly hidden />
+            <div className="field">
+              <label htmlFor="new-password">New password</label>
+              <input
+                id="new-password"
+                type="password"
+                autoComplete="new-password"
+                autoFocus
+                maxLength={LIMITS.password.max}
+                value={password}
+                onChange={(e) => setPassword(e.target.value)}
+                {...errorId('password')}
+              />
+              {fieldError?.field === 'password' ? (
+                <p className="field__error" id="password-error">
+                  {fieldError.text}
+                </p>
+              ) : (
+                <p className="field__hint">At least {LIMITS.password.min} characters.</p>
+              )}
+            </div>
+            <div className="field">
+              <label htmlFor="repeat-password">The same again</label>
+              <input
+                id="repeat-password"
+                type="password"
+                autoComplete="new-password"
+                maxLength={LIMITS.password.max}
+                value={repeat}
+                onChange={(e) => setRepeat(e.target.value)}
+                {...errorId('repeat')}
+              />
+              {fieldError?.field === 'repeat' && (
+                <p className="field__error" id="repeat-error">
+                  {fieldError.text}
+                </p>
+              )}
+            </div>
+            <button type="submit" className="button button--primary button--block" disabled={busy}>
+              {busy ? 'Saving…' : 'Save and sign in'}
+            </button>
+          </form>
+        )}
+      </main>
+    </div>
+  );
+}
+
+/** How a staff member signs in, in words: for the users list and their page. */
+export function signInState(u: Pick<UserListItem, 'active' | 'passwordSet' | 'pendingLink'>): string {
+  if (!u.active) return 'Disabled';
+  if (u.passwordSet) return 'Active';
+  return u.pendingLink?.purpose === 'invitation' ? 'Invited' : 'No password yet';
+}
+
+/** An admin on a staff member's page: e-mail them a link to choose their password. */
+export function PasswordLinkPanel({ user }: { user: UserListItem }) {
+  const me = useMe();
+  const { busy, outcome, run } = useAction();
+  const [pending, setPending] = useState(user.pendingLink);
+  // One's own password is changed on Your account, proving the current one.
+  if (user.id === me.id) return null;
+  const invitation = !user.passwordSet;
+  const send = () =>
+    run('send', async () => {
+      const sent = await api.post<z.infer<typeof PasswordLinkSent>>(`/users/${user.id}/password-link`, {});
+      setPending({ purpose: sent.purpose, expiresAt: sent.expiresAt });
+      return `${sent.purpose === 'invitation' ? 'Invitation' : 'Link'} sent to ${sent.sentTo}. It works once, until ${formatDateTime(sent.expiresAt)}.`;
+    });
+  return (
+    <section className="card form" aria-labelledby="user-password-link">
+      <h2 id="user-password-link">{invitation ? 'Invitation' : 'Password'}</h2>
+      <p className="muted" data-testid="password-link-state">
+        {invitation
+          ? pending
+            ? `${user.name} has no password yet. The invitation sent works until ${formatDateTime(pending.expiresAt)}.`
+            : `${user.name} has no password yet, and no invitation that still works.`
+          : `${user.name} signs in with a password. Forgotten it? Send them a link to choose a new one (it works for an hour; their password stays until they use it).`}
+      </p>
+      <OutcomeNotice outcome={outcome} testId="password-link-sent" />
+      {user.active && (
+        <div className="form__actions">
+          <button type="button" className="button" disabled={busy !== null} onClick={() => void send()}>
+            {busy
+              ? 'Sending…'
+              : invitation
+                ? pending
+                  ? 'Send the invitation again'
+                  : 'Send an invitation'
+                : 'Send a link to choose a new password'}
+          </button>
+        </div>
+      )}
+    </section>
+  );
+}
