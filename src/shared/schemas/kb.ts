@@ -284,9 +284,12 @@ export const DeflectionCreate = z.strictObject({
   outcome: z.enum(['deflected', 'submitted']),
   articleId: Id.optional().describe('deflected: the article that answered'),
   query: z.string().trim().max(KB_LIMITS.suggestText).optional(),
-  caseId: Id.optional().describe('submitted: the case the request became'),
 });
-export type DeflectionCreate = z.infer<typeof DeflectionCreate>;
+/**
+ * The public report takes no case: anyone may send one, and naming a case would let them tie
+ * rows to cases they cannot see (and learn which ids exist). Server code may give the case.
+ */
+export type DeflectionCreate = z.infer<typeof DeflectionCreate> & { caseId?: string };
 
 export const DeflectionAnswer = z.object({ id: Id, outcome: z.enum(['deflected', 'submitted']) });
 

@@ -8,6 +8,7 @@ import { startTestApp, type TestApp } from '../../../../test/helpers/app.js';
 import { makeCase, makeCustomer, makeUser, unique } from '../../../../test/helpers/factories.js';
 import { KB_LIMITS } from '../../../shared/schemas/kb.js';
 import { publicRequests } from '../portal/portal.table.js';
+import { recordDeflection } from './kb.service.js';
 
 let t: TestApp;
 let admin: string;
@@ -380,7 +381,15 @@ describe('deflection and the report', () => {
     expect(d1.status).toBe(201);
     expect(d1.body.outcome).toBe('deflected');
     await t.post('/api/v1/help/deflections', { channel: 'web', outcome: 'deflected', articleId: a.id });
-    await t.post('/api/v1/help/deflections', { channel: 'web', outcome: 'submitted', caseId: kase.id });
+    // The public report names no case: anyone may send it.
+    const named = await t.post('/api/v1/help/deflections', {
+      channel: 'web',
+      outcome: 'submitted',
+      caseId: kase.id,
+    });
+    expect(named.status).toBe(400);
+    expect(named.body.error.code).toBe('validation_error');
+    await recordDeflection(t.db, { input: { channel: 'web', outcome: 'submitted', caseId: kase.id } });
     // portal: 1 shown set, 0 deflected, 2 submitted -> rate 0.
     await t.get(`/api/v1/help/suggest?q=${word}&channel=portal&record=1`);
     await t.post('/api/v1/help/deflections', { channel: 'portal', outcome: 'submitted' });
@@ -419,13 +428,10 @@ describe('deflection and the report', () => {
       articleId: ghost,
     });
     expect(unknownArticle.status).toBe(422);
-    const unknownCase = await t.post('/api/v1/help/deflections', {
-      channel: 'web',
-      outcome: 'submitted',
-      caseId: ghost,
-    });
-    expect(unknownCase.status).toBe(422);
-    expect(unknownCase.body.error.code).toBe('unknown_case');
+    // Server code naming a case that does not exist.
+    await expect(
+      recordDeflection(t.db, { input: { channel: 'web', outcome: 'submitted', caseId: ghost } }),
+    ).rejects.toMatchObject({ statusCode: 422, code: 'unknown_case' });
     expect((await t.post('/api/v1/help/deflections', { channel: 'web', outcome: 'suggested' })).status).toBe(
       400,
     );
