@@ -5,6 +5,8 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sql } from 'drizzle-orm';
+import { rows } from '../src/db/client.js';
 import { loadConfig } from '../src/server/config.js';
 import { findLiveUserByEmail } from '../src/server/domains/auth/auth.repo.js';
 import { verifyPassword } from '../src/server/domains/auth/passwords.js';
@@ -186,6 +188,37 @@ describe('steward CLI', { timeout: 120_000 }, () => {
     expect(dup.code).toBe(2);
     expect(dup.stderr).toContain('already exists');
 
+    // Invited: no password; a mail with the link waits in the outbox (sent once the server runs).
+    const invited = await run([
+      'user',
+      'create',
+      '--email',
+      'inv@example.com',
+      '--name',
+      'Inv',
+      '--role',
+      'agent',
+      '--invite',
+    ]);
+    expect(invited.code, invited.stderr).toBe(0);
+    expect(invited.stdout).toContain('invitation queued to inv@example.com');
+    expect(invited.stdout).not.toContain('password:');
+    const both = await run([
+      'user',
+      'create',
+      '--email',
+      'inv2@example.com',
+      '--name',
+      'Inv',
+      '--role',
+      'agent',
+      '--invite',
+      '--password',
+      'a password 1',
+    ]);
+    expect(both.code).toBe(2);
+    expect(both.stderr).toContain('give a password or invite, not both');
+
     // A lost password: an operator sets a new one; the old one no longer signs in.
     const reset = await run([
       'user',
@@ -205,6 +238,13 @@ describe('steward CLI', { timeout: 120_000 }, () => {
       const row = await findLiveUserByEmail(handle.db, 'agent.k@example.com');
       expect(await verifyPassword(row!.passwordHash!, 'a new secret')).toBe(true);
       expect(await verifyPassword(row!.passwordHash!, 'men in black')).toBe(false);
+      const invitee = await findLiveUserByEmail(handle.db, 'inv@example.com');
+      expect(invitee!.passwordHash).toBeNull();
+      const mails = await rows<{ subject: string }>(
+        handle.db,
+        sql`select subject from mail_messages where 'inv@example.com' = any(to_addresses)`,
+      );
+      expect(mails).toEqual([{ subject: 'You are invited to Steward' }]);
     } finally {
       await handle.close();
     }

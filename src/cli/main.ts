@@ -101,15 +101,26 @@ user
   .addOption(new Option('--role <role>', 'role').choices(ROLES).makeOptionMandatory())
   .option('--password <password>', 'password (default: $STEWARD_USER_PASSWORD, else generated)')
   .option('--customer-id <id>', 'for role customer: the customer record')
+  .option('--invite', 'staff: e-mail them a link to choose their password (7 days) instead of a password')
   .action(
-    async (opts: { email: string; name: string; role: string; password?: string; customerId?: string }) => {
-      const { password, generated } = chosenPassword(opts.password);
+    async (opts: {
+      email: string;
+      name: string;
+      role: string;
+      password?: string;
+      customerId?: string;
+      invite?: boolean;
+    }) => {
+      const { password, generated } = opts.invite
+        ? { password: opts.password, generated: false }
+        : chosenPassword(opts.password);
       const input = UserCreate.safeParse({
         email: opts.email,
         name: opts.name,
         role: opts.role,
         password,
         customerId: opts.customerId,
+        invite: opts.invite,
       });
       if (!input.success) {
         const issue = input.error.issues[0]!;
@@ -118,8 +129,11 @@ user
       const handle = await openConfiguredDatabase(config());
       try {
         await migrateDatabase(handle);
-        const created = await createUser(handle.db, SYSTEM_ACTOR, input.data);
+        const created = await createUser(handle.db, SYSTEM_ACTOR, input.data, {
+          publicUrl: config().publicUrl,
+        });
         console.log(`created ${created.role} ${created.email} (${created.id})`);
+        if (opts.invite) console.log(`invitation queued to ${created.email} (the link works for 7 days)`);
         if (generated) console.log(`password: ${password}`);
       } finally {
         await handle.close();
