@@ -11,6 +11,7 @@ import {
   Limit,
   PAGING,
   Search,
+  OneLineText,
 } from './common.js';
 import { EventRefs } from './events.js';
 
@@ -88,7 +89,7 @@ export type CallDetails = z.infer<typeof CallDetails>;
 export const MessageBody = z.string().trim().min(1, 'must not be empty').max(LIMITS.messageBody);
 
 export const CaseCreate = z.strictObject({
-  subject: z.string().trim().min(1, 'must not be empty').max(LIMITS.subject),
+  subject: OneLineText().min(1, 'must not be empty').max(LIMITS.subject),
   customerId: Id,
   channel: Channel.default('api'),
   category: Key.default('other'),
@@ -132,7 +133,7 @@ export const FollowUpAt = IsoDateTime.describe(
 );
 
 export const CaseUpdate = z.strictObject({
-  subject: z.string().trim().min(1).max(LIMITS.subject).optional(),
+  subject: OneLineText().min(1).max(LIMITS.subject).optional(),
   customerId: Id.optional(),
   category: Key.optional(),
   priority: Priority.optional(),

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { badText, badTextPath } from './common.js';
+import { CaseCreate } from './cases.js';
+import { Name, badText, badTextPath } from './common.js';
 
 describe('badText', () => {
   it.each([
@@ -38,5 +39,14 @@ describe('badTextPath', () => {
     let deep: unknown = 'end\u0000';
     for (let i = 0; i < 100_000; i++) deep = [deep];
     expect(badTextPath(deep)).toHaveLength(100_000);
+  });
+});
+
+describe('one-line fields (names, subjects)', () => {
+  it('turn line breaks and tabs into a space, then trim', () => {
+    expect(Name.parse('  Anna\r\nBcc: someone@example.com ')).toBe('Anna Bcc: someone@example.com');
+    expect(Name.parse('a\tb\u2028c\u0085d\n\n\ne')).toBe('a b c d e');
+    expect(Name.safeParse('\r\n\t').success).toBe(false);
+    expect(CaseCreate.shape.subject.parse('Parcel\nlate')).toBe('Parcel late');
   });
 });

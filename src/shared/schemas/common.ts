@@ -102,7 +102,15 @@ export const SegmentKey = z
   .string()
   .regex(/^[a-z0-9][a-z0-9_-]{0,49}$/, 'segment keys are lower-case letters, digits, - and _ (max 50)');
 
-export const Name = z.string().trim().min(1, 'must not be empty').max(LIMITS.name);
+/**
+ * Line breaks, tabs and other vertical white space in a one-line field become a space: names and
+ * subjects are shown on one line and go into mail headers (a CSV cell or a pasted text may carry them).
+ */
+export const oneLine = (s: string) => s.replace(/[\r\n\t\v\f\u0085\u2028\u2029]+/g, ' ');
+/** A one-line text field: line breaks become spaces, then trimmed. */
+export const OneLineText = () => z.string().overwrite(oneLine).trim();
+
+export const Name = OneLineText().min(1, 'must not be empty').max(LIMITS.name);
 
 export const Email = z
   .string()

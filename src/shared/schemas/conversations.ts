@@ -1,7 +1,7 @@
 // Conversations from telephony and chat systems: a call or a chat, posted once it happened.
 import { z } from 'zod';
 import { CallDetails, Key, MessageBody, Priority } from './cases.js';
-import { Email, Id, IsoDateTime, LIMITS, Name } from './common.js';
+import { Email, Id, IsoDateTime, LIMITS, Name, OneLineText } from './common.js';
 
 export const CONVERSATION_LIMITS = { messages: 500, externalId: 200, futureSkewSeconds: 300 } as const;
 
@@ -37,7 +37,7 @@ export const ConversationInput = z
     channel: z.enum(['phone', 'chat']),
     customer: ConversationCustomer.optional().describe('who it was with; may be left out with caseId'),
     caseId: Id.optional().describe('add the conversation to this case; else it opens one'),
-    subject: z.string().trim().min(1).max(LIMITS.subject).optional().describe('for a new case'),
+    subject: OneLineText().min(1).max(LIMITS.subject).optional().describe('for a new case'),
     category: Key.optional(),
     priority: Priority.optional(),
     startedAt: PastTime,

@@ -1,7 +1,7 @@
 // The customer's side: sign-in links, their requests in plain words, ratings, the web form.
 import { z } from 'zod';
 import { CaseStatus, Channel, Key, MessageBody } from './cases.js';
-import { Cursor, Email, Id, IsoDateTime, LIMITS, Language, Limit, Name } from './common.js';
+import { Cursor, Email, Id, IsoDateTime, LIMITS, Language, Limit, Name, OneLineText } from './common.js';
 
 export const PORTAL_LIMITS = {
   /** Sign-in links work this long. */
@@ -136,7 +136,7 @@ export const UploadedFiles = z
 
 /** A request opened in the portal, with files in the same step. */
 export const PortalCaseCreate = z.strictObject({
-  subject: z.string().trim().min(1, 'must not be empty').max(LIMITS.subject),
+  subject: OneLineText().min(1, 'must not be empty').max(LIMITS.subject),
   message: MessageBody,
   category: Key.optional(),
   files: UploadedFiles,
@@ -148,7 +148,7 @@ export type PortalCaseCreate = z.input<typeof PortalCaseCreate>;
 export const WebFormInput = z.strictObject({
   name: Name,
   email: Email,
-  subject: z.string().trim().min(1, 'must not be empty').max(LIMITS.subject),
+  subject: OneLineText().min(1, 'must not be empty').max(LIMITS.subject),
   message: MessageBody,
   team: Id.optional().describe('the team the form belongs to (data-team of the embed)'),
   category: Key.optional(),

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Email, Id, IsoDateTime, LIMITS } from './common.js';
+import { Email, Id, IsoDateTime, LIMITS, OneLineText } from './common.js';
 import { MessageBody } from './cases.js';
 
 /** The most third parties one side conversation writes to. */
@@ -41,9 +41,7 @@ export const SideConversationCreate = z.strictObject({
     .min(1, 'name at least one address')
     .max(MAX_SIDE_PARTICIPANTS)
     .describe('the third parties: not the customer, colleagues or our own addresses'),
-  subject: z
-    .string()
-    .trim()
+  subject: OneLineText()
     .min(1, 'must not be empty')
     .max(LIMITS.subject)
     .optional()

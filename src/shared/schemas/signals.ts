@@ -12,6 +12,7 @@ import {
   Name,
   PAGING,
   TimeZone,
+  OneLineText,
 } from './common.js';
 import { Key, Priority } from './cases.js';
 import { EventType, RefKey } from './events.js';
@@ -139,7 +140,7 @@ export const PRIORITY_OF_SEVERITY = {
  * action failed). The subject defaults to the signal's title, the priority to its severity's.
  */
 export const SignalOpenCase = z.strictObject({
-  subject: z.string().trim().min(1).max(LIMITS.subject).optional(),
+  subject: OneLineText().min(1).max(LIMITS.subject).optional(),
   priority: Priority.optional(),
   category: Key.optional(),
   teamId: Id.optional(),

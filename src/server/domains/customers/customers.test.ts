@@ -93,6 +93,15 @@ describe('create, read, update, delete', () => {
 });
 
 describe('validation', () => {
+  it('a name pasted with line breaks is stored on one line', async () => {
+    const res = await t.post('/api/v1/customers', { name: 'Anna\r\nBcc: x@example.com\t' }, agent);
+    expect(res.status).toBe(201);
+    expect(res.body.name).toBe('Anna Bcc: x@example.com');
+    expect((await t.get(`/api/v1/customers/${res.body.id}`, agent)).body.name).toBe(
+      'Anna Bcc: x@example.com',
+    );
+  });
+
   it.each([
     [{ name: '' }, 'body.name'],
     [{ name: 'x', email: 'not-an-email' }, 'body.email'],
