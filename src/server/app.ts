@@ -1,8 +1,9 @@
 // Builds the Fastify application: API, OpenAPI document, health checks and the web UI.
 // No listening and no database opening here, so tests and the CLI compose it as they need.
 import { existsSync } from 'node:fs';
+import { isIP } from 'node:net';
 import { join } from 'node:path';
-import Fastify, { type FastifyReply, type FastifyServerOptions } from 'fastify';
+import Fastify, { type FastifyReply, type FastifyRequest, type FastifyServerOptions } from 'fastify';
 import fastifyStatic from '@fastify/static';
 import { registerSecurityHeaders } from './lib/security-headers.js';
 import fastifySwagger from '@fastify/swagger';
@@ -34,14 +35,58 @@ export interface AppOptions {
   logger?: FastifyServerOptions['logger'];
 }
 
+/**
+ * `STEWARD_TRUST_PROXY`: how many reverse proxies stand in front (`1`, `2`, …) or which addresses
+ * are trusted proxies (`10.0.0.0/8,127.0.0.1`). The client address is then the one the nearest
+ * untrusted hop added to X-Forwarded-For, never a value the client wrote there itself (`true`
+ * would take the leftmost, which the client controls).
+ */
+export function trustProxyOf(
+  value: string | undefined,
+): string | false | ((address: string, hop: number) => boolean) {
+  const v = value?.trim();
+  if (!v || v === '0' || v === 'false') return false;
+  if (/^\d+$/.test(v)) {
+    const hops = Number(v);
+    return (_address, hop) => hop < hops;
+  }
+  for (const entry of v.split(',').map((e) => e.trim())) {
+    const [address, bits] = entry.split('/');
+    const named = ['loopback', 'linklocal', 'uniquelocal'].includes(entry);
+    if (!named && (!isIP(address ?? '') || (bits !== undefined && !/^\d{1,3}$/.test(bits)))) {
+      throw new Error(
+        `STEWARD_TRUST_PROXY: "${entry}" is neither a count of proxies nor an address or CIDR range`,
+      );
+    }
+  }
+  return v;
+}
+
+/** Tokens in a logged URL (an e-mailed link opened with ?token=…) are not written to the log. */
+export const redactUrlTokens = (url: string) =>
+  url.replace(/([?&](?:token|access_token)=)[^&#]*/gi, '$1[redacted]');
+
+function withRedactedUrls(logger: AppOptions['logger']): AppOptions['logger'] {
+  if (!logger) return logger;
+  const base = typeof logger === 'object' ? logger : {};
+  const req = (request: FastifyRequest) => ({
+    method: request.method,
+    url: redactUrlTokens(request.url),
+    host: request.host,
+    remoteAddress: request.ip,
+    remotePort: request.socket?.remotePort,
+  });
+  return { ...base, serializers: { req, ...(base as { serializers?: object }).serializers } };
+}
+
 export async function buildApp({ db, databaseKind, config, logger = false }: AppOptions) {
   const app = Fastify({
-    logger,
+    logger: withRedactedUrls(logger),
     bodyLimit: 1024 * 1024,
     // On close, idle keep-alive sockets are dropped at once; in-flight requests are let finish.
     forceCloseConnections: 'idle',
     return503OnClosing: true,
-    trustProxy: process.env.STEWARD_TRUST_PROXY === '1',
+    trustProxy: trustProxyOf(process.env.STEWARD_TRUST_PROXY),
     requestIdHeader: 'x-request-id',
     // The router's own refusals (a bad percent-encoding, a path segment over 100 characters) in
     // our error shape too, without echoing the URL back.
@@ -81,8 +126,11 @@ export async function buildApp({ db, databaseKind, config, logger = false }: App
   // Unknown query parameters are refused (docs/api.md): a route that takes none says so, and a
   // misspelt `?limt=` is a 400 naming it rather than a silent default.
   app.addHook('onRoute', (route) => {
-    if (!route.url.startsWith('/api/v1/') || route.schema?.querystring) return;
-    route.schema = { ...route.schema, querystring: NO_QUERY };
+    if (!route.url.startsWith('/api/v1/')) return;
+    if (!route.schema?.querystring) route.schema = { ...route.schema, querystring: NO_QUERY };
+    // The OpenAPI document: a public route needs no bearer token.
+    if ((route.config as { access?: unknown } | undefined)?.access === 'public')
+      route.schema = { ...route.schema, security: [] };
   });
   registerAuth(app, db);
   await app.register(healthRoutes({ db, config, databaseKind }));

@@ -21,7 +21,8 @@ beforeAll(async () => {
   admin = { token: made.token, name: made.user.name };
 });
 afterAll(async () => {
-  process.env.STEWARD_TRUST_PROXY = previousTrustProxy;
+  if (previousTrustProxy === undefined) delete process.env.STEWARD_TRUST_PROXY;
+  else process.env.STEWARD_TRUST_PROXY = previousTrustProxy;
   await t?.close();
 });
 

@@ -1,7 +1,9 @@
 // The HTTP surface as a whole: health, OpenAPI, and the error contract for malformed requests.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../../../../test/helpers/app.js';
-import { makeUser } from '../../../../test/helpers/factories.js';
+import { TEST_PASSWORD, makeUser } from '../../../../test/helpers/factories.js';
+import { buildApp, redactUrlTokens, trustProxyOf } from '../../app.js';
+import { loadConfig } from '../../config.js';
 
 let t: TestApp;
 let token: string;
@@ -253,5 +255,77 @@ describe('text PostgreSQL cannot store', () => {
     const bad = await t.get('/api/v1/customers/%E0%A4%A', token);
     expect(bad.status).toBe(400);
     expect(bad.body.error.code).toBe('bad_url');
+  });
+});
+
+describe('the OpenAPI document and public routes', () => {
+  it('a public route needs no token; the others the bearer token', async () => {
+    const doc = (await t.get('/api/docs/json')).body;
+    expect(doc.security).toEqual([{ bearer: [] }]);
+    for (const [path, method] of [
+      ['/api/v1/auth/login', 'post'],
+      ['/api/v1/auth/password-reset', 'post'],
+      ['/api/v1/web-form', 'post'],
+      ['/api/v1/help/articles', 'get'],
+    ] as const) {
+      expect([path, doc.paths[path][method].security]).toEqual([path, []]);
+    }
+    expect(doc.paths['/api/v1/users'].get.security).toBeUndefined();
+  });
+});
+
+describe('client addresses and logs', () => {
+  it('STEWARD_TRUST_PROXY is a count of proxies or their addresses, never "trust the leftmost"', () => {
+    expect(trustProxyOf(undefined)).toBe(false);
+    expect(trustProxyOf('0')).toBe(false);
+    expect(trustProxyOf('10.0.0.0/8,127.0.0.1')).toBe('10.0.0.0/8,127.0.0.1');
+    expect(trustProxyOf('loopback, ::1')).toBe('loopback, ::1');
+    expect(() => trustProxyOf('yes')).toThrow('STEWARD_TRUST_PROXY: "yes" is neither');
+    const one = trustProxyOf('1') as (address: string, hop: number) => boolean;
+    // Hop 0 is the socket (the proxy), hop 1 the address it added: the client.
+    expect([one('127.0.0.1', 0), one('198.51.100.7', 1), one('6.6.6.6', 2)]).toEqual([true, false, false]);
+  });
+
+  it('behind one proxy, an address the client wrote into X-Forwarded-For is not taken for theirs', async () => {
+    const previous = process.env.STEWARD_TRUST_PROXY;
+    process.env.STEWARD_TRUST_PROXY = '1';
+    const proxied = await startTestApp();
+    try {
+      const { user } = await makeUser(proxied.db, 'agent');
+      // The client claims 6.6.6.6; the proxy appended the address it saw.
+      const login = await proxied.request('POST', '/api/v1/auth/login', {
+        body: { email: user.email, password: TEST_PASSWORD },
+        headers: { 'x-forwarded-for': '6.6.6.6, 198.51.100.7' },
+      });
+      const mine = await proxied.request('GET', '/api/v1/auth/sessions', {
+        token: login.body.token,
+        headers: { 'x-forwarded-for': '6.6.6.6, 198.51.100.7' },
+      });
+      expect(mine.body.items.find((s: { current: boolean }) => s.current).ip).toBe('198.51.100.7');
+    } finally {
+      if (previous === undefined) delete process.env.STEWARD_TRUST_PROXY;
+      else process.env.STEWARD_TRUST_PROXY = previous;
+      await proxied.close();
+    }
+  });
+
+  it('a token in a logged URL is not written to the log', async () => {
+    expect(redactUrlTokens('/login/magic?token=ml_secret&x=1')).toBe('/login/magic?token=[redacted]&x=1');
+    expect(redactUrlTokens('/a?b=1&access_token=abc')).toBe('/a?b=1&access_token=[redacted]');
+    const lines: string[] = [];
+    const app = await buildApp({
+      db: t.db,
+      databaseKind: t.handle.kind,
+      config: loadConfig({}, { port: 0, host: '127.0.0.1', publicUrl: 'http://x' }),
+      logger: { level: 'info', stream: { write: (line: string) => lines.push(line) } },
+    });
+    try {
+      await app.inject({ method: 'GET', url: '/login/password?token=pw_very_secret' });
+      const logged = lines.join('');
+      expect(logged).toContain('/login/password?token=[redacted]');
+      expect(logged).not.toContain('pw_very_secret');
+    } finally {
+      await app.close();
+    }
   });
 });

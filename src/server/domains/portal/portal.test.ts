@@ -24,7 +24,8 @@ beforeAll(async () => {
   agent = (await makeUser(t.db, 'agent')).token;
 });
 afterAll(async () => {
-  process.env.STEWARD_TRUST_PROXY = previousTrustProxy;
+  if (previousTrustProxy === undefined) delete process.env.STEWARD_TRUST_PROXY;
+  else process.env.STEWARD_TRUST_PROXY = previousTrustProxy;
   await t?.close();
 });
 

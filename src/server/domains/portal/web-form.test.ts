@@ -17,7 +17,8 @@ beforeAll(async () => {
   adminToken = (await makeUser(t.db, 'admin')).token;
 });
 afterAll(async () => {
-  process.env.STEWARD_TRUST_PROXY = previousTrustProxy;
+  if (previousTrustProxy === undefined) delete process.env.STEWARD_TRUST_PROXY;
+  else process.env.STEWARD_TRUST_PROXY = previousTrustProxy;
   await t?.close();
 });
 
