@@ -62,10 +62,10 @@ async function signInLink(email: string): Promise<string> {
   const mail = held.items.find((m) => m.toAddresses.includes(email) && m.subject === 'Your sign-in link');
   if (!mail) throw new Error(`no sign-in mail to ${email}`);
   const detail = await stack.api<MailMessageDetail>(`/mail/${mail.id}`, admin);
-  const link = /https?:\/\/\S+\/login\/magic\?token=\S+/.exec(detail.textBody ?? '')![0];
+  const link = /https?:\/\/\S+\/login\/magic#token=\S+/.exec(detail.textBody ?? '')![0];
   // The link names STEWARD_PUBLIC_URL; the test server listens on its own port.
   const url = new URL(link);
-  return `${stack.url}${url.pathname}${url.search}`;
+  return `${stack.url}${url.pathname}${url.hash}`;
 }
 
 describe('customer portal', () => {

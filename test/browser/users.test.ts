@@ -300,9 +300,9 @@ async function passwordLink(email: string, subject: string): Promise<string> {
   const mail = held.items.find((m) => m.toAddresses.includes(email) && m.subject === subject);
   if (!mail) throw new Error(`no mail "${subject}" to ${email}`);
   const detail = await stack.api<MailMessageDetail>(`/mail/${mail.id}`, { login: DEMO.admin });
-  const url = new URL(/https?:\/\/\S+\/login\/password\?token=\S+/.exec(detail.textBody ?? '')![0]);
+  const url = new URL(/https?:\/\/\S+\/login\/password#token=\S+/.exec(detail.textBody ?? '')![0]);
   // The link names STEWARD_PUBLIC_URL; the test server listens on its own port.
-  return `${stack.url}${url.pathname}${url.search}`;
+  return `${stack.url}${url.pathname}${url.hash}`;
 }
 
 describe('choosing a password by e-mailed link', () => {

@@ -1,12 +1,13 @@
 // Sign-in by e-mailed link, for customers: asking for a link (on the sign-in page, and where a
-// link turned out used or expired), and the page the link opens (/login/magic?token=…).
+// link turned out used or expired), and the page the link opens (/login/magic#token=…, the token after "#" so that no server or proxy log sees it).
 import { useEffect, useId, useState, type FormEvent } from 'react';
-import { Link, Navigate, useSearchParams } from 'react-router-dom';
+import { Link, Navigate } from 'react-router-dom';
 import type { z } from 'zod';
 import type { MagicLinkRequested } from '../../shared/schemas/portal.js';
 import type { LoginResponse } from '../../shared/schemas/users.js';
 import { api, toApiError, type ApiError } from '../lib/api.js';
 import { useDocumentTitle } from '../layout/use-document-title.js';
+import { useLinkToken } from './link-token.js';
 import { useAuth } from './auth-context.js';
 import '../portal/portal.css';
 
@@ -99,8 +100,7 @@ function verifyOnce(token: string) {
 
 export function MagicLinkPage() {
   useDocumentTitle('Signing in');
-  const [params] = useSearchParams();
-  const token = params.get('token') ?? '';
+  const token = useLinkToken();
   const { adoptToken } = useAuth();
   const [error, setError] = useState<ApiError | null>(null);
   const [done, setDone] = useState(false);

@@ -1,8 +1,8 @@
 // Choosing a password by e-mailed link, for staff: asking for a link on the sign-in page ("Forgot
-// your password?"), the page the link opens (/login/password?token=…: an invitation or a reset),
+// your password?"), the page the link opens (/login/password#token=…: an invitation or a reset; after "#", so no server log sees the token),
 // and, for admins, sending a staff member a link from their user page.
 import { useEffect, useId, useState, type FormEvent } from 'react';
-import { Link, Navigate, useSearchParams } from 'react-router-dom';
+import { Link, Navigate } from 'react-router-dom';
 import type { z } from 'zod';
 import { LIMITS } from '../../shared/schemas/common.js';
 import type {
@@ -17,6 +17,7 @@ import { formatDateTime } from '../lib/format.js';
 import { useAction } from '../lib/use-action.js';
 import { OutcomeNotice } from '../layout/page-parts.js';
 import { useDocumentTitle } from '../layout/use-document-title.js';
+import { useLinkToken } from './link-token.js';
 import { useAuth, useMe } from './auth-context.js';
 
 const LINK_MESSAGES: Record<string, string> = {
@@ -110,8 +111,7 @@ type LinkInfo = z.infer<typeof PasswordLinkInfo>;
 
 /** The page an invitation or reset link opens: whose it is, then the new password twice. */
 export function PasswordLinkPage() {
-  const [params] = useSearchParams();
-  const token = params.get('token') ?? '';
+  const token = useLinkToken();
   const { adoptToken } = useAuth();
   const [info, setInfo] = useState<LinkInfo | null>(null);
   const [problem, setProblem] = useState<ApiError | null>(null);
@@ -161,7 +161,7 @@ export function PasswordLinkPage() {
       setDone(true);
     } catch (err) {
       const apiError = toApiError(err);
-      if (apiError.code === 'validation_error') {
+      if (apiError.code === 'validation_error' && /password/.test(apiError.message)) {
         setFieldError({ field: 'password', text: apiError.message.replace(/^body\.password: /, '') });
       } else setProblem(apiError);
       setBusy(false);
@@ -170,11 +170,14 @@ export function PasswordLinkPage() {
 
   // The token leaves the address bar (and the history) once it is used.
   if (done) return <Navigate to="/" replace />;
-  const message = !token
-    ? LINK_MESSAGES.link_invalid
-    : problem
-      ? (LINK_MESSAGES[problem.code] ?? problem.message)
-      : null;
+  // A token cut short or garbled when copied is refused as input: to the reader, not a valid link.
+  const malformed = problem?.code === 'validation_error' || problem?.code === 'invalid_text';
+  const message =
+    !token || malformed
+      ? LINK_MESSAGES.link_invalid
+      : problem
+        ? (LINK_MESSAGES[problem.code] ?? problem.message)
+        : null;
   const title = message
     ? 'This link does not work'
     : info?.purpose === 'invitation'
@@ -286,11 +289,13 @@ export function PasswordLinkPanel({ user }: { user: UserListItem }) {
     <section className="card form" aria-labelledby="user-password-link">
       <h2 id="user-password-link">{invitation ? 'Invitation' : 'Password'}</h2>
       <p className="muted" data-testid="password-link-state">
-        {invitation
-          ? pending
-            ? `${user.name} has no password yet. The invitation sent works until ${formatDateTime(pending.expiresAt)}.`
-            : `${user.name} has no password yet, and no invitation that still works.`
-          : `${user.name} signs in with a password. Forgotten it? Send them a link to choose a new one (it works for an hour; their password stays until they use it).`}
+        {!user.active
+          ? `${user.name}'s login is disabled: allow it to sign in above before sending a link.`
+          : invitation
+            ? pending
+              ? `${user.name} has no password yet. ${pending.purpose === 'invitation' ? 'The invitation sent' : 'The link they asked for'} works until ${formatDateTime(pending.expiresAt)}.`
+              : `${user.name} has no password yet, and no invitation that still works.`
+            : `${user.name} signs in with a password. Forgotten it? Send them a link to choose a new one (it works for an hour; their password stays until they use it).`}
       </p>
       <OutcomeNotice outcome={outcome} testId="password-link-sent" />
       {user.active && (

@@ -81,7 +81,7 @@ export const authRoutes =
           tags: ['auth'],
           summary: 'E-mail me a link to choose a new password (staff)',
           description:
-            'Answers 202 the same way, and after the same time, whether or not the address is known. A live staff login with this address gets a mail with a link to /login/password?token=… that works once, for an hour; an earlier link of theirs stops working. Customers have no password (they ask for a sign-in link: /auth/magic-link). Limited per client IP (10) and per address (3) in 15 minutes.',
+            'Answers 202 the same way, and after the same time, whether or not the address is known. A live staff login with this address gets a mail with a link to /login/password#token=… that works once, for an hour; an earlier link of theirs asked for this way stops working (an invitation or link an admin sent does not). Customers have no password (they ask for a sign-in link: /auth/magic-link). Limited per client IP (10) and per address (3) in 15 minutes.',
           body: PasswordResetRequest,
           response: { 202: PasswordResetRequested, ...errors(400, 429) },
         },
@@ -97,7 +97,7 @@ export const authRoutes =
       },
     );
 
-    // The token travels in the body, never in a URL the server would log.
+    // The token travels in the body, never in a URL: the link puts it after '#', which browsers do not send.
     const linkRate = (ip: string) =>
       assertWithinRate(db, { action: 'password_link', clientKey: ip, max: 30, windowSeconds: 15 * 60 });
     app.post(
@@ -126,7 +126,7 @@ export const authRoutes =
           tags: ['auth'],
           summary: 'Choose a password with an e-mailed link; signs in like /auth/login',
           description:
-            'Single use: of two requests with the same token exactly one succeeds. Every other session and API token of the user ends. Errors as for /auth/password-link/check; 422 when the password is too short.',
+            'Single use: of two requests with the same token exactly one succeeds. Every other session and API token of the user ends. Errors as for /auth/password-link/check; 400 validation_error when the password is too short (the link stays usable).',
           body: PasswordLinkComplete,
           response: { 200: LoginResponse, 410: ErrorBody, ...errors(400, 403, 429) },
         },

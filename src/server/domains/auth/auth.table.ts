@@ -96,7 +96,9 @@ export const passwordLinks = pgTable(
     expiresAt: timestamptz('expires_at').notNull(),
     endedAt: timestamptz('ended_at'),
     endedReason: text('ended_reason').$type<'used' | 'replaced' | 'revoked'>(),
-    /** The admin who sent it; null when the user asked for it on the sign-in page. */
+    /** Asked for on the sign-in page (anyone with the address may): it never ends an admin's link. */
+    selfService: boolean('self_service').notNull().default(false),
+    /** The admin who sent it; null when asked for on the sign-in page or sent by Steward (CLI). */
     createdBy: uuid('created_by').references(() => users.id),
     requestedIp: text('requested_ip'),
     createdAt: createdAt(),

@@ -54,7 +54,7 @@ async function mailsTo(email: string) {
       where direction = 'out' and ${email.toLowerCase()} = any(to_addresses) order by created_at, id`,
   );
 }
-const tokenIn = (text: string) => decodeURIComponent(/\/login\/password\?token=([^\s]+)/.exec(text)![1]!);
+const tokenIn = (text: string) => decodeURIComponent(/\/login\/password#token=([^\s]+)/.exec(text)![1]!);
 const lastToken = async (email: string) => tokenIn((await mailsTo(email)).at(-1)!.text_body);
 
 async function linkRow(token: string) {
@@ -81,7 +81,7 @@ describe('forgot your password', () => {
     expect(mails).toHaveLength(1);
     expect(mails[0]!.subject).toBe('Choose a new Steward password');
     expect(mails[0]!.text_body).toContain(`Hello ${user.name},`);
-    expect(mails[0]!.text_body).toMatch(/http:\/\/[^/]+\/login\/password\?token=pw_/);
+    expect(mails[0]!.text_body).toMatch(/http:\/\/[^/]+\/login\/password#token=pw_/);
     const token = tokenIn(mails[0]!.text_body);
     // Only the token's hash is stored; a reset works for an hour.
     expect(await linkRow(token)).toEqual({ purpose: 'reset', minutes: 60, ended_reason: null });
@@ -258,6 +258,31 @@ describe('invitations and links sent by an admin', () => {
     expect(done.body.user).toMatchObject({ email, role: 'agent' });
     expect(await listed()).toMatchObject({ passwordSet: true, pendingLink: null });
     expect((await login(email, 'my own password')).status).toBe(200);
+  });
+
+  it('a reset asked for on the sign-in page does not cancel the invitation an admin sent', async () => {
+    const email = `pending-${unique()}@example.com`;
+    const created = await t.post(
+      '/api/v1/users',
+      { email, name: 'Pending', role: 'agent', invite: true },
+      admin.token,
+    );
+    const invitation = await lastToken(email);
+    // Anyone who knows the address may ask: the invitation still works, and the list still says so.
+    await askReset(email);
+    await askReset(email);
+    const reset = await lastToken(email);
+    expect((await check(invitation)).body).toMatchObject({ purpose: 'invitation' });
+    const listed = await t.get(`/api/v1/users/${created.body.id}`, admin.token);
+    expect(listed.body).toMatchObject({ passwordSet: false, pendingLink: { purpose: 'invitation' } });
+    // Either works; using one ends the other.
+    expect((await complete(invitation, 'from the invitation')).status).toBe(200);
+    expect((await check(reset)).body.error.code).toBe('link_revoked');
+    // An admin's new link ends every open one, the self-service ones too.
+    await askReset(email);
+    const asked = await lastToken(email);
+    await t.post(`/api/v1/users/${created.body.id}/password-link`, {}, admin.token);
+    expect((await check(asked)).body.error.code).toBe('link_replaced');
   });
 
   it('an invitation goes with no password and to staff only', async () => {

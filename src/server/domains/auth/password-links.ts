@@ -85,19 +85,37 @@ function linkMail(
 }
 
 /**
- * Makes a link for `user` and queues its mail, in the caller's transaction. The user's earlier
- * links end (`replaced`): only the newest mail works.
+ * Makes a link for `user` and queues its mail, in the caller's transaction. Earlier links end
+ * (`replaced`): only the newest mail works. A link asked for on the sign-in page ends only
+ * earlier ones asked for there: anyone may ask for one with the address, and must not be able to
+ * cancel the invitation or link an admin sent. The user's row is locked first, so two links
+ * issued at once end one another in turn.
  */
 export async function issuePasswordLink(
   tx: Database,
   user: LinkUser,
   purpose: PasswordLinkPurpose,
-  opts: { publicUrl: string; sentBy?: { id: string; name: string } | null; ip?: string; now?: Date },
+  opts: {
+    publicUrl: string;
+    /** The admin who sends it; null: Steward itself (the CLI). */
+    sentBy?: { id: string; name: string } | null;
+    /** Asked for on the sign-in page. */
+    selfService?: boolean;
+    ip?: string;
+    now?: Date;
+  },
 ): Promise<{ id: string; expiresAt: Date }> {
+  await tx.execute(sql`select 1 from users where id = ${user.id} for update`);
   await tx
     .update(passwordLinks)
     .set({ endedAt: sql`now()`, endedReason: 'replaced' })
-    .where(and(eq(passwordLinks.userId, user.id), isNull(passwordLinks.endedAt)));
+    .where(
+      and(
+        eq(passwordLinks.userId, user.id),
+        isNull(passwordLinks.endedAt),
+        opts.selfService ? eq(passwordLinks.selfService, true) : undefined,
+      ),
+    );
   const token = `pw_${randomBytes(32).toString('base64url')}`;
   const now = opts.now ?? new Date();
   const expiresAt = new Date(now.getTime() + PASSWORD_LINK_MINUTES[purpose] * 60_000);
@@ -108,11 +126,13 @@ export async function issuePasswordLink(
       purpose,
       tokenHash: hashToken(token),
       expiresAt,
+      selfService: opts.selfService ?? false,
       createdBy: opts.sentBy?.id ?? null,
       requestedIp: opts.ip ?? null,
     })
     .returning({ id: passwordLinks.id });
-  const url = `${opts.publicUrl}/login/password?token=${encodeURIComponent(token)}`;
+  // After '#': a browser never sends the fragment, so the token reaches no server log or proxy.
+  const url = `${opts.publicUrl}/login/password#token=${encodeURIComponent(token)}`;
   await queueMail(tx, {
     to: user.email,
     toName: user.name,
@@ -152,6 +172,7 @@ export async function requestPasswordReset(
     if (!user.active) return 'login_disabled';
     const link = await issuePasswordLink(tx, user, 'reset', {
       publicUrl: opts.publicUrl,
+      selfService: true,
       ip: opts.ip,
       ...(opts.now ? { now: opts.now } : {}),
     });

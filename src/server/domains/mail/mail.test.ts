@@ -271,7 +271,7 @@ describe('the mail log', () => {
       sql`select id from mail_messages where direction = 'out' and case_id is null and ${customer.email} = any(to_addresses)`,
     );
     const asAdmin = await t.get(`/api/v1/mail/${mail!.id}`, adminToken);
-    expect(asAdmin.body.textBody).toContain('/login/magic?token=');
+    expect(asAdmin.body.textBody).toContain('/login/magic#token=');
     const asAgent = await t.get(`/api/v1/mail/${mail!.id}`, agentToken);
     expect(asAgent.status).toBe(200);
     expect(asAgent.body.textBody).not.toContain('token=');

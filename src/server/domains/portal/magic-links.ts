@@ -103,7 +103,7 @@ export async function requestMagicLink(
         requestedIp: opts.ip,
       })
       .returning({ id: magicLinks.id });
-    const url = `${opts.publicUrl}/login/magic?token=${encodeURIComponent(token)}`;
+    const url = `${opts.publicUrl}/login/magic#token=${encodeURIComponent(token)}`;
     await queueMail(tx, {
       to: email,
       toName: customer.name,

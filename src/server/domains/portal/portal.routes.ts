@@ -43,7 +43,7 @@ export const portalRoutes =
           tags: ['auth'],
           summary: 'E-mail me a sign-in link (customers)',
           description:
-            'Answers 202 the same way whether or not the address is known. A live customer with this address gets a mail with a link to /login/magic?token=… that works once, for 15 minutes; their portal login is made if they have none. Staff accounts do not sign in by link. Limited per client IP (10) and per address (3) in 15 minutes.',
+            'Answers 202 the same way whether or not the address is known. A live customer with this address gets a mail with a link to /login/magic#token=… that works once, for 15 minutes; their portal login is made if they have none. Staff accounts do not sign in by link. Limited per client IP (10) and per address (3) in 15 minutes.',
           body: MagicLinkRequest,
           response: { 202: MagicLinkRequested, ...errors(400, 429) },
         },

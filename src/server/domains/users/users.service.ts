@@ -96,7 +96,7 @@ async function selectUsers(db: Database, where: SQL | undefined): Promise<UserLi
   const pendingLink = sql<{ purpose: PasswordLinkPurpose; expires_at: string } | null>`(
     select json_build_object('purpose', l.purpose, 'expires_at', l.expires_at) from ${passwordLinks} l
     where l.user_id = ${users}.id and l.ended_at is null and l.expires_at > now()
-    order by l.created_at desc limit 1)`;
+    order by l.self_service, l.created_at desc limit 1)`;
   const found = await db
     .select({ user: users, lastActiveAt: lastActive, pendingLink })
     .from(users)

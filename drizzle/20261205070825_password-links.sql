@@ -6,6 +6,7 @@ CREATE TABLE "password_links" (
 	"expires_at" timestamp with time zone NOT NULL,
 	"ended_at" timestamp with time zone,
 	"ended_reason" text,
+	"self_service" boolean DEFAULT false NOT NULL,
 	"created_by" uuid,
 	"requested_ip" text,
 	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
