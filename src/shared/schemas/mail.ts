@@ -90,7 +90,7 @@ export const MAIL_STATUSES = ['processed', 'ignored', 'failed', 'queued', 'held'
 export const MailStatus = z
   .enum(MAIL_STATUSES)
   .describe(
-    'in: processed (became a case or a message on one), ignored (auto-reply, bounce, loop, our own), failed; out: queued, held (no SMTP server set: kept in the outbox, the demo mode), sent, failed (gave up)',
+    'in: processed (became a case or a message on one), ignored (auto-reply, bounce, loop, our own), failed; out: queued, held (outgoing mail not set up, no SMTP server: kept in the outbox), sent, failed (gave up)',
   );
 export type MailStatus = z.infer<typeof MailStatus>;
 
@@ -125,9 +125,37 @@ export const MailMessageDetail = MailMessage.extend({
   headers: z.array(MailHeader).describe('every header of the raw message, decoded, in order'),
   textBody: z.string().nullable().describe('the whole text, quoted history and signature included'),
   htmlBody: z.string().nullable().describe('sanitized HTML; show it sandboxed'),
-  rawSize: z.number().int().describe('bytes of the RFC 822 source (GET …/raw)'),
+  rawSize: z
+    .number()
+    .int()
+    .describe('bytes of the RFC 822 source you may download (GET …/raw); 0: none, or not yours to read'),
+  canRetry: z
+    .boolean()
+    .describe('a failed or held outgoing mail that POST …/retry would send (outgoing mail is set up)'),
 });
 export type MailMessageDetail = z.infer<typeof MailMessageDetail>;
+
+/** How this Steward sends and receives mail (set by the operator: STEWARD_MAIL_FROM, STEWARD_SMTP_URL, STEWARD_SMTP_PORT). */
+export const MailSetup = z.object({
+  outgoing: z.object({
+    from: z.string().describe('the From of every mail Steward sends (STEWARD_MAIL_FROM)'),
+    address: z.string(),
+    placeholder: z
+      .boolean()
+      .describe('true: the From is the built-in placeholder (…@steward.localhost), which no reply can reach'),
+    sending: z
+      .boolean()
+      .describe('an SMTP server is set (STEWARD_SMTP_URL); false: mail is held in the outbox'),
+  }),
+  incoming: z.object({
+    smtpReceiver: z
+      .boolean()
+      .describe(
+        'the built-in SMTP receiver is on (STEWARD_SMTP_PORT): mail to the mailboxes and the From arrives',
+      ),
+  }),
+});
+export type MailSetup = z.infer<typeof MailSetup>;
 
 export const MailListQuery = z.strictObject({
   direction: MailDirection.optional(),

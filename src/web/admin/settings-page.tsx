@@ -1,6 +1,7 @@
 // Settings an admin changes without a restart: how long a solved case waits for the customer
 // before it closes on its own, how long operational events are kept, and whether a mail that
 // opens a case is acknowledged.
+import { MailSetupSection } from '../mail/mail-setup.js';
 import { useState } from 'react';
 import type { Settings } from '../../shared/schemas/settings.js';
 import { EVENT_RETENTION_DAYS, SettingsUpdate } from '../../shared/schemas/settings.js';
@@ -29,6 +30,7 @@ export function SettingsPage() {
       >
         {(s) => s && <SettingsForm settings={s} />}
       </RecordGate>
+      <MailSetupSection />
     </>
   );
 }

@@ -20,6 +20,7 @@ import { useRecordForm } from './use-record-form.js';
 import { useEditedRecord } from './use-edited-record.js';
 import { UserSessions } from '../auth/session-list.js';
 import { PasswordLinkPanel, signInState } from '../auth/password-link.js';
+import { useMailSetup } from '../mail/mail-setup.js';
 
 const BACK = '/admin/users';
 const STAFF_ROLES = ['agent', 'admin'] as const;
@@ -104,13 +105,18 @@ function UserForm({ user }: { user: UserListItem | undefined }) {
   const [password, setPassword] = useState('');
   // A new user: e-mailed an invitation to choose their password, or given one now.
   const [invite, setInvite] = useState(true);
+  const mailSetup = useMailSetup();
   const [active, setActive] = useState(user?.active ?? true);
   const form = useRecordForm({
     record: user,
     path: '/users',
     back: BACK,
     notices: {
-      created: invite ? 'User added. The invitation is on its way to them.' : 'User added.',
+      created: !invite
+        ? 'User added.'
+        : mailSetup.data && !mailSetup.data.outgoing.sending
+          ? 'User added. Their invitation is held on the Mail page (outgoing mail is not set up): open it there and send them its link yourself.'
+          : 'User added. The invitation is on its way to them.',
       saved: 'User saved.',
       deleted: 'User deleted.',
     },

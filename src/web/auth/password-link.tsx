@@ -18,6 +18,7 @@ import { useAction } from '../lib/use-action.js';
 import { OutcomeNotice } from '../layout/page-parts.js';
 import { useDocumentTitle } from '../layout/use-document-title.js';
 import { useLinkToken } from './link-token.js';
+import { useMailSetup } from '../mail/mail-setup.js';
 import { useAuth, useMe } from './auth-context.js';
 
 const LINK_MESSAGES: Record<string, string> = {
@@ -275,6 +276,7 @@ export function signInState(u: Pick<UserListItem, 'active' | 'passwordSet' | 'pe
 export function PasswordLinkPanel({ user }: { user: UserListItem }) {
   const me = useMe();
   const { busy, outcome, run } = useAction();
+  const mailSetup = useMailSetup();
   const [pending, setPending] = useState(user.pendingLink);
   // One's own password is changed on Your account, proving the current one.
   if (user.id === me.id) return null;
@@ -283,7 +285,11 @@ export function PasswordLinkPanel({ user }: { user: UserListItem }) {
     run('send', async () => {
       const sent = await api.post<z.infer<typeof PasswordLinkSent>>(`/users/${user.id}/password-link`, {});
       setPending({ purpose: sent.purpose, expiresAt: sent.expiresAt });
-      return `${sent.purpose === 'invitation' ? 'Invitation' : 'Link'} sent to ${sent.sentTo}. It works once, until ${formatDateTime(sent.expiresAt)}.`;
+      const what = sent.purpose === 'invitation' ? 'Invitation' : 'Link';
+      const until = `It works once, until ${formatDateTime(sent.expiresAt)}.`;
+      return mailSetup.data && !mailSetup.data.outgoing.sending
+        ? `${what} for ${sent.sentTo} held on the Mail page (outgoing mail is not set up): send them its link yourself. ${until}`
+        : `${what} sent to ${sent.sentTo}. ${until}`;
     });
   return (
     <section className="card form" aria-labelledby="user-password-link">

@@ -16,7 +16,7 @@ export const MAIL_STATUS_HINTS: Record<MailStatus, string> = {
   ignored: 'an auto-reply, bounce, loop or our own mail: kept, acted on nothing',
   failed: 'could not be processed or sent',
   queued: 'waiting to be sent',
-  held: 'not sent: no SMTP server set — the demo mode',
+  held: 'not sent: outgoing mail is not set up (no SMTP server)',
   sent: 'accepted by the mail server',
 };
 

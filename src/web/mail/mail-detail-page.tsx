@@ -38,7 +38,7 @@ function MailView({ m, onChanged }: { m: MailMessageDetail; onChanged(): void })
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
-  const retryable = m.direction === 'out' && (m.status === 'failed' || m.status === 'held');
+  const retryable = m.canRetry;
 
   async function retry() {
     setBusy(true);

@@ -70,8 +70,8 @@ export function MailListPage() {
       </div>
       {anyHeld && (
         <p className="notice notice--info" data-testid="mail-held-notice">
-          Held mail was not sent: no SMTP server is set (STEWARD_SMTP_URL), as in the demo, so replies stay
-          here, readable, instead of going out.
+          Held mail was not sent: outgoing mail is not set up (no SMTP server: STEWARD_SMTP_URL), so it stays
+          here, readable, instead of going out. Admins see what is set under Admin → Settings.
         </p>
       )}
       <ListState

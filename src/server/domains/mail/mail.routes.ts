@@ -3,7 +3,7 @@
 // process's mail settings from the config (see outbox.ts), so every built app has them.
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { IdParams, page } from '../../../shared/schemas/common.js';
-import { MailListQuery, MailMessage, MailMessageDetail } from '../../../shared/schemas/mail.js';
+import { MailListQuery, MailMessage, MailMessageDetail, MailSetup } from '../../../shared/schemas/mail.js';
 import { AUTHED, STAFF, actorOf, errors } from '../../lib/http.js';
 import type { RouteDeps } from '../../routes.js';
 import * as mail from './mail.service.js';
@@ -27,6 +27,19 @@ export const mailRoutes =
         },
       },
       async (request) => mail.listMail(db, actorOf(request), request.query),
+    );
+    app.get(
+      '/mail/setup',
+      {
+        config: { access: STAFF },
+        schema: {
+          tags,
+          summary:
+            'How this Steward sends and receives mail: the From, whether mail goes out or is held, the SMTP receiver',
+          response: { 200: MailSetup, ...errors(...AUTHED) },
+        },
+      },
+      async (request) => mail.mailSetup(actorOf(request), { smtpReceiver: config.smtpPort !== undefined }),
     );
     app.get(
       '/mail/:id',

@@ -6,6 +6,7 @@ import { simpleParser, type AddressObject, type HeaderValue } from 'mailparser';
 import type { Database } from '../../../db/client.js';
 import { rows } from '../../../db/client.js';
 import type {
+  MailSetup,
   MailListQuery,
   MailMessage,
   MailMessageDetail,
@@ -17,7 +18,7 @@ import { conflict, forbidden, notFound } from '../../lib/errors.js';
 import { afterCursor, orderBy, sortKey, toPage, type Sort } from '../../lib/pagination.js';
 import { recordDomainEvent } from '../domain-events/domain-events.repo.js';
 import { cases } from '../cases/cases.table.js';
-import { caseMailSubject, withSignature, type MailAttachment } from './compose.js';
+import { caseMailSubject, parseMailFrom, withSignature, type MailAttachment } from './compose.js';
 import { mailMessages } from './mail.table.js';
 import { mailSettings, queueMails } from './outbox.js';
 
@@ -293,7 +294,27 @@ export async function getMail(db: Database, actor: Actor, id: string): Promise<M
     headers,
     textBody: hidden ? SYSTEM_MAIL_HIDDEN : row.textBody,
     htmlBody: hidden ? null : row.htmlBody,
-    rawSize: raw?.length ?? 0,
+    rawSize: hidden ? 0 : (raw?.length ?? 0),
+    canRetry:
+      row.direction === 'out' &&
+      (row.status === 'failed' || row.status === 'held') &&
+      !!mailSettings().smtpUrl,
+  };
+}
+
+/** How mail goes out and comes in, for the pages that must say so (Settings, Mail, Users). */
+export function mailSetup(actor: Actor, opts: { smtpReceiver: boolean }): MailSetup {
+  assertCanReadMail(actor);
+  const { mailFrom, smtpUrl } = mailSettings();
+  const from = parseMailFrom(mailFrom);
+  return {
+    outgoing: {
+      from: mailFrom,
+      address: from.address,
+      placeholder: /@steward\.localhost$/i.test(from.address),
+      sending: !!smtpUrl,
+    },
+    incoming: { smtpReceiver: opts.smtpReceiver },
   };
 }
 

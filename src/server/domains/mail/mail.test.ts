@@ -278,6 +278,36 @@ describe('the mail log', () => {
     expect(asAgent.body.textBody).toContain('admins only');
     expect((await t.get(`/api/v1/mail/${mail!.id}/raw`, agentToken)).status).toBe(403);
     expect((await t.get(`/api/v1/mail/${mail!.id}/raw`, adminToken)).status).toBe(200);
+    // No download offered to whom it would be refused; no "send again" that could only be refused.
+    expect(asAgent.body.rawSize).toBe(0);
+    expect(asAdmin.body.rawSize).toBeGreaterThan(0);
+    expect(asAdmin.body).toMatchObject({ status: 'held', canRetry: false });
+    configureMail({ mailFrom: FROM, smtpUrl: 'smtp://127.0.0.1:9' });
+    expect((await t.get(`/api/v1/mail/${mail!.id}`, adminToken)).body.canRetry).toBe(true);
+  });
+
+  it('says how mail is set up: the From, whether it goes out, the SMTP receiver (staff only)', async () => {
+    const held = await t.get('/api/v1/mail/setup', agentToken);
+    expect(held.status).toBe(200);
+    expect(held.body).toEqual({
+      outgoing: {
+        from: FROM,
+        address: expect.stringContaining('@'),
+        placeholder: /@steward\.localhost>?$/.test(FROM),
+        sending: false,
+      },
+      incoming: { smtpReceiver: false },
+    });
+    configureMail({ mailFrom: 'Steward Support <support@steward.localhost>', smtpUrl: 'smtp://127.0.0.1:9' });
+    const set = await t.get('/api/v1/mail/setup', adminToken);
+    expect(set.body.outgoing).toMatchObject({
+      address: 'support@steward.localhost',
+      placeholder: true,
+      sending: true,
+    });
+    const customer = await makeUser(t.db, 'customer');
+    expect((await t.get('/api/v1/mail/setup', customer.token)).status).toBe(403);
+    expect((await t.get('/api/v1/mail/setup')).status).toBe(401);
   });
 
   it('is in the OpenAPI document', async () => {

@@ -67,7 +67,7 @@ export function configureMail(config: Pick<Config, 'mailFrom' | 'smtpUrl'> & { p
 
 export const mailSettings = (): Readonly<MailSettings> => settings;
 
-export const HELD_REASON = 'not sent: no SMTP server set (STEWARD_SMTP_URL) — the demo mode';
+export const HELD_REASON = 'not sent: outgoing mail is not set up (no SMTP server: STEWARD_SMTP_URL)';
 
 export interface QueueMailInput {
   to: string;
