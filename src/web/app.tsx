@@ -10,6 +10,7 @@ import { CustomerImportPage } from './customers/customer-import-page.js';
 import { FieldsPage } from './admin/fields-page.js';
 import { TeamsPage } from './admin/teams-page.js';
 import { MailboxFormPage, MailboxesPage } from './admin/mailboxes-page.js';
+import { WebFormAdminPage } from './admin/web-form-page.js';
 import { BlockedSendersPage } from './admin/blocked-senders-page.js';
 import { DeletedCasesPage } from './admin/deleted-cases-page.js';
 import { EventSourceFormPage, EventSourcesPage } from './admin/event-sources-page.js';
@@ -290,6 +291,7 @@ export function App() {
             <Route path="teams/:id" element={<TeamFormPage />} />
             <Route path="agents" element={<AgentsPage />} />
             <Route path="mailboxes" element={<MailboxesPage />} />
+            <Route path="web-form" element={<WebFormAdminPage />} />
             <Route path="blocked-senders" element={<BlockedSendersPage />} />
             <Route path="deleted-cases" element={<DeletedCasesPage />} />
             <Route path="mailboxes/new" element={<MailboxFormPage />} />

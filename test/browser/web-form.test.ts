@@ -6,13 +6,14 @@ import type { AddressInfo } from 'node:net';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Case } from '../../src/shared/schemas/cases.js';
-import { DEMO, eventually, startStack, text, texts, type Stack } from './harness.js';
+import { DEMO, eventually, signIn, startStack, text, texts, type Stack } from './harness.js';
 
 let stack: Stack;
 let site: Server;
 let siteUrl: string;
 let team: { id: string; name: string };
 let page: Page;
+let adminSnippet = '';
 const admin = { login: DEMO.admin };
 
 beforeAll(async () => {
@@ -34,6 +35,11 @@ beforeAll(async () => {
   // Someone else's shop, with the one line that embeds the form.
   site = createServer((req, res) => {
     res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+    // A page carrying the line an admin copied from Admin → Web form.
+    if (req.url === '/from-admin') {
+      res.end(`<!doctype html><html><head><title>Shop</title></head><body>${adminSnippet}</body></html>`);
+      return;
+    }
     res.end(`<!doctype html><html><head><title>Kitchen shop</title></head><body>
       <h1>Kitchen shop</h1><p>Questions? Write to us:</p>
       <script src="${stack.url}/embed.js" data-team="${team.id}" data-category="damaged_product" data-title="Write to Kitchen shop"></script>
@@ -154,5 +160,41 @@ describe('the embedded web form', () => {
       );
       return report.channels.find((c) => c.channel === 'web')?.deflected ?? 0;
     }).toBe(deflectedBefore + 1);
+  });
+});
+
+describe('Admin → Web form', () => {
+  it('makes the line for a site from the team and category picked; the form there sends cases to that team', async () => {
+    const adminPage = await stack.newPage();
+    await signIn(adminPage, stack.url, DEMO.admin);
+    await adminPage.goto(`${stack.url}/admin/web-form`);
+    await adminPage.getByLabel('Team').selectOption({ label: team.name });
+    await adminPage.getByLabel('Category').selectOption({ label: 'Damaged product' });
+    await adminPage.getByLabel('Title for screen readers (optional)').fill('Write to us');
+    adminSnippet = await adminPage.getByTestId('web-form-script').inputValue();
+    expect(adminSnippet).toBe(
+      `<script src="${stack.url}/embed.js" data-team="${team.id}" data-category="damaged_product" data-title="Write to us"></script>`,
+    );
+    expect(await adminPage.getByTestId('web-form-iframe').inputValue()).toContain(
+      `src="${stack.url}/form?team=${team.id}&amp;category=damaged_product"`,
+    );
+    // The preview shows the form for those choices.
+    expect(await adminPage.getByTestId('web-form-preview').getAttribute('src')).toBe(
+      `${stack.url}/form?team=${team.id}&category=damaged_product`,
+    );
+    await adminPage
+      .frameLocator('[data-testid="web-form-preview"]')
+      .getByRole('heading', { name: 'Contact us' })
+      .waitFor();
+
+    // The copied line works on a site.
+    const visitor = await stack.newPage();
+    await visitor.goto(`${siteUrl}from-admin`);
+    const iframe = visitor.locator('iframe[data-steward-form]');
+    await iframe.waitFor();
+    expect(await iframe.getAttribute('title')).toBe('Write to us');
+    expect(new URL((await iframe.getAttribute('src'))!).search).toBe(
+      `?team=${team.id}&category=damaged_product`,
+    );
   });
 });

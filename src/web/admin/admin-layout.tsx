@@ -35,6 +35,7 @@ const GROUPS: { title: string; sections: Section[] }[] = [
       { to: '/admin/teams', label: 'Teams' },
       { to: '/admin/agents', label: 'Agents' },
       { to: '/admin/mailboxes', label: 'Mailboxes' },
+      { to: '/admin/web-form', label: 'Web form' },
       { to: '/admin/blocked-senders', label: 'Blocked senders' },
       { to: '/admin/deleted-cases', label: 'Deleted cases' },
     ],

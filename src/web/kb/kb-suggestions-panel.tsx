@@ -6,26 +6,8 @@ import { useEffect, useRef, useState } from 'react';
 import type { KbSuggestion } from '../../shared/schemas/kb.js';
 import type { Items } from '../lib/types.js';
 import { useApi } from '../lib/use-api.js';
+import { copyText } from '../lib/clipboard.js';
 import './kb.css';
-
-async function copyText(text: string): Promise<boolean> {
-  try {
-    await navigator.clipboard.writeText(text);
-    return true;
-  } catch {
-    // No clipboard permission (plain http, some browsers): the old way.
-    const area = document.createElement('textarea');
-    area.value = text;
-    area.setAttribute('readonly', '');
-    area.style.position = 'fixed';
-    area.style.opacity = '0';
-    document.body.appendChild(area);
-    area.select();
-    const ok = document.execCommand('copy');
-    area.remove();
-    return ok;
-  }
-}
 
 export function KbSuggestionsPanel(props: {
   caseId: string;
