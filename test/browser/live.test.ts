@@ -15,7 +15,7 @@ import {
   postponeDemoPromises,
   sendEvents,
 } from './fixtures.js';
-import { DEMO, signIn, startStack, type Stack } from './harness.js';
+import { DEMO, signIn, startStack, text, type Stack } from './harness.js';
 
 let stack: Stack;
 let page: Page;
@@ -107,22 +107,31 @@ describe('live updates', () => {
     const rows = (testId: string) =>
       page.getByTestId(testId).filter({ hasText: 'Parcel lost (live test)' }).count();
 
+    // The board: the signal shows in its list, and the tile above counts it.
+    await page.goto(`${stack.url}/board`);
+    const tile = page.getByTestId('kpi-signals').getByTestId('kpi-value');
+    await tile.waitFor();
+    await page.waitForTimeout(1_000);
+    const before = Number((await text(tile)).replace(/\D/g, ''));
+    await sendEvents(stack, token, [lost(0)]);
+    await soon(async () => Number((await text(tile)).replace(/\D/g, ''))).toBe(before + 1);
+
     // The Signals list.
     await page.goto(`${stack.url}/signals`);
     await page.getByTestId('signals').or(page.getByTestId('signals-empty')).first().waitFor();
     await page.waitForTimeout(1_000);
     await sendEvents(stack, token, [lost(1)]);
-    await expect.poll(ofRule).toBe(1);
-    await soon(() => rows('signal-row')).toBe(1);
+    await expect.poll(ofRule).toBe(2);
+    await soon(() => rows('signal-row')).toBe(2);
 
     // The customer's page: their signals and their cases.
     await page.goto(`${stack.url}/customers/${maria.id}`);
     await page.getByTestId('customer-signals').waitFor();
     await page.getByTestId('record-cases').waitFor();
     await page.waitForTimeout(1_000);
-    expect(await rows('customer-signal-row')).toBe(1);
+    expect(await rows('customer-signal-row')).toBe(2);
     await sendEvents(stack, token, [lost(2)]);
-    await soon(() => rows('customer-signal-row')).toBe(2);
+    await soon(() => rows('customer-signal-row')).toBe(3);
     await createCase(stack, { subject: 'Lost parcel, second one this week', customerId: maria.id });
     await soon(() =>
       page.getByTestId('record-case-row').filter({ hasText: 'Lost parcel, second one this week' }).count(),

@@ -17,7 +17,8 @@ import {
   formatWallClock,
 } from '../lib/format.js';
 import { useApi } from '../lib/use-api.js';
-import { proactive, useLiveReload } from '../lib/live.js';
+import { proactive, useLive, useLiveReload } from '../lib/live.js';
+import type { LiveNews } from '../../shared/schemas/live.js';
 import { useInterval, useNow } from '../lib/use-interval.js';
 import { ErrorNotice, Loading, PageHeader } from '../layout/page-parts.js';
 import { useDocumentTitle } from '../layout/use-document-title.js';
@@ -39,6 +40,8 @@ export const BOARD_REFRESH_MS = 5_000;
 const BOARD_LIVE_REFRESH_MS = 30_000;
 /** The KPIs move slowly and cost more: a tenth as often. */
 const KPI_REFRESH_MS = 50_000;
+const KPI_LIVE_GAP_MS = 5_000;
+const signalsOrCommitments = (n: LiveNews) => n.signals || n.commitments;
 
 const HORIZONS = [
   ['PT12H', '12 hours'],
@@ -94,6 +97,9 @@ export function BoardPage() {
     livePollMs: BOARD_LIVE_REFRESH_MS,
   });
   useInterval(kpis.reload, KPI_REFRESH_MS);
+  // A signal or commitment that shows in the list counts in the tiles above it too: they follow
+  // the live stream, at most once every few seconds (they cost more than the list).
+  useLive(signalsOrCommitments, kpis.reload, KPI_LIVE_GAP_MS);
 
   // A failed poll keeps the last good board on screen, with a note, until the next one works.
   const [last, setLast] = useState<Board | undefined>(undefined);
