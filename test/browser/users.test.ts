@@ -334,8 +334,15 @@ describe('choosing a password by e-mailed link', () => {
     await ida.getByLabel('The same again').fill('ida-chose-this');
     await ida.getByRole('button', { name: 'Save and sign in' }).click();
     await ida.getByTestId('user-name').filter({ hasText: 'Ida Invited' }).waitFor();
-    expect(new URL(ida.url()).search).toBe('');
+    expect(new URL(ida.url()).hash).toBe('');
     expect(await loginStatus('ida@steward.demo', 'ida-chose-this')).toBe(200);
+
+    // Her name as she writes it, on Your account.
+    await ida.goto(`${stack.url}/account`);
+    await ida.getByLabel('Name', { exact: true }).fill('Ida Invited-Berg');
+    await ida.getByRole('button', { name: 'Save name' }).click();
+    await eventually(() => text(ida.getByTestId('name-saved'))).toBe('Name saved.');
+    await eventually(() => text(ida.getByTestId('user-name'))).toBe('Ida Invited-Berg');
 
     await page.reload();
     await eventually(() => text(row('Ida Invited').getByTestId('user-state'))).toBe('Active');

@@ -153,6 +153,9 @@ export const Me = User.extend({
 export type Me = z.infer<typeof Me>;
 
 export const MeUpdate = z.strictObject({
+  name: Name.optional().describe(
+    'staff only: the name colleagues see and replies are signed with in the From',
+  ),
   signature: Signature.nullable()
     .optional()
     .describe(

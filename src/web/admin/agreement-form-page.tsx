@@ -3,6 +3,7 @@
 // its targets per promise kind and priority, in business minutes, and its commitments (promises
 // on operations, measured by events). Checked with the API's
 // AgreementCreate / AgreementUpdate schemas before sending.
+import { useMe } from '../auth/auth-context.js';
 import { useId, useState } from 'react';
 import { Link } from 'react-router-dom';
 import { AgreementCreate, AgreementUpdate } from '../../shared/schemas/agreements.js';
@@ -183,6 +184,7 @@ function AgreementForm(props: {
   agents: AgentProfile[];
 }) {
   const { agreement, calendars } = props;
+  const me = useMe();
   const [values, setValues] = useState<Values>(() => {
     const v = valuesOf(agreement, props.customerName);
     // A new agreement starts on the only calendar there is.
@@ -550,12 +552,15 @@ function AgreementForm(props: {
               value={values.ownerId}
               onChange={(e) => update({ ownerId: e.target.value }, ['ownerId'])}
             >
-              <option value="">{agreement ? 'Nobody' : 'Me'}</option>
-              {props.agents.map((a) => (
-                <option key={a.userId} value={a.userId}>
-                  {a.name}
-                </option>
-              ))}
+              <option value="">{agreement ? 'Nobody' : `Me (${me.name})`}</option>
+              {/* A new agreement is the author's unless another owner is picked: "Me" stands for them. */}
+              {props.agents
+                .filter((a) => agreement || a.userId !== me.id)
+                .map((a) => (
+                  <option key={a.userId} value={a.userId}>
+                    {a.name}
+                  </option>
+                ))}
             </select>
           </FormField>
         </div>

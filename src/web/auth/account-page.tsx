@@ -1,4 +1,4 @@
-// Your account: who you are signed in as, which notifications also come by e-mail, changing your own password (staff; customers sign in
+// Your account: who you are signed in as (staff change their name here), which notifications also come by e-mail, changing your own password (staff; customers sign in
 // with a link sent by e-mail; a new password ends your other sessions and API tokens, this one
 // stays signed in), and where you are signed in, to sign out one browser or everywhere else.
 import { useState } from 'react';
@@ -28,11 +28,65 @@ export function AccountPage() {
   return (
     <>
       <PageHeader title="Your account" subtitle={`${me.name} · ${me.email} · ${roleLabel(me.role)}`} />
+      {isStaff(me) && <NameForm />}
       <PasswordForm onChanged={() => setPasswordChanges((n) => n + 1)} />
       {isStaff(me) && <SignatureForm />}
       <NotificationSettings />
       <YourSessions key={passwordChanges} />
     </>
+  );
+}
+
+/** Staff: the name colleagues see, and customers in the From of their replies. */
+function NameForm() {
+  const me = useMe();
+  const { changedMe } = useAuth();
+  const [name, setName] = useState(me.name);
+  const [done, setDone] = useState<string | null>(null);
+  const { errors, formError, saving, submit } = useFormSubmit();
+
+  async function onSubmit() {
+    setDone(null);
+    await submit(MeUpdate, { name }, async (body) => {
+      const saved = await api.patch<Me>('/auth/me', body);
+      changedMe(saved);
+      setName(saved.name);
+      setDone('Name saved.');
+    });
+  }
+
+  return (
+    <form
+      className="form card"
+      aria-label="Your name"
+      noValidate
+      onSubmit={(e) => {
+        e.preventDefault();
+        void onSubmit();
+      }}
+    >
+      <h2>Your name</h2>
+      {done && (
+        <p className="notice notice--success" role="status" data-testid="name-saved">
+          {done}
+        </p>
+      )}
+      <FormError message={formError} />
+      <TextField
+        id="account-name"
+        label="Name"
+        value={name}
+        onChange={setName}
+        maxLength={200}
+        error={errors.name}
+        hint="Colleagues see it on cases and notes; customers see it in the From of your e-mailed replies."
+      />
+      <div className="form__actions">
+        <button type="submit" className="button button--primary" disabled={saving || name.trim() === me.name}>
+          {saving ? 'Saving…' : 'Save name'}
+        </button>
+      </div>
+    </form>
   );
 }
 

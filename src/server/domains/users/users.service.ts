@@ -55,16 +55,23 @@ export async function getMe(db: Database, actor: Actor): Promise<Me> {
 }
 
 /**
- * What people change of themselves: staff their signature (an empty one is none). Customers
- * have nothing here (403). `user.updated` with the changes, in the same transaction.
+ * What people change of themselves: staff their name and signature (an empty one is none).
+ * Customers have nothing here (403: their name is their customer record's). `user.updated` with
+ * the changes, in the same transaction.
  */
 export async function updateMe(db: Database, actor: Actor, input: MeUpdate): Promise<Me> {
   if (!actor.userId) throw notFound('user');
-  if (actor.role === 'customer') throw forbidden('customers have no signature: staff sign their replies');
+  if (actor.role === 'customer')
+    throw forbidden(
+      'customers change their name on their profile, and have no signature: staff sign their replies',
+    );
   await db.transaction(async (tx) => {
     const before = await findUserById(tx, actor.userId!);
     if (!before) throw notFound('user');
-    const fields = input.signature === undefined ? {} : { signature: input.signature || null };
+    const fields = {
+      ...(input.signature === undefined ? {} : { signature: input.signature || null }),
+      ...(input.name === undefined ? {} : { name: input.name }),
+    };
     const changes = diff(before as unknown as Record<string, unknown>, fields);
     if (Object.keys(changes).length === 0) return;
     await tx

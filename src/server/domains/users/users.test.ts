@@ -150,7 +150,8 @@ describe('your signature', () => {
     for (const body of [
       { signature: 'x'.repeat(1001) },
       { signature: Array.from({ length: 11 }, (_, i) => `line ${i}`).join('\n') },
-      { name: 'Someone else' },
+      { name: '' },
+      { email: 'someone@else.example' },
     ]) {
       const res = await t.patch('/api/v1/auth/me', body, me.token);
       expect(res.status).toBe(400);
@@ -182,11 +183,28 @@ describe('your signature', () => {
     expect(last[0]!.text_body).toBe('Delivered.');
   });
 
-  it('customers have none: 403, and read null', async () => {
+  it('customers have none: 403, and read null; nor do they rename their login here', async () => {
     const customer = await makeCustomer(t.db);
     const login = await makeUser(t.db, 'customer', { customerId: customer.id });
     const res = await t.patch('/api/v1/auth/me', { signature: 'Me' }, login.token);
     expect(res.status).toBe(403);
     expect((await t.get('/api/v1/auth/me', login.token)).body.signature).toBeNull();
+    expect((await t.patch('/api/v1/auth/me', { name: 'Renamed' }, login.token)).status).toBe(403);
+    expect((await t.get('/api/v1/auth/me', login.token)).body.name).toBe(login.user.name);
+  });
+
+  it('staff change their own name (one line), and only their own', async () => {
+    const me = await makeUser(t.db, 'agent');
+    const other = await makeUser(t.db, 'agent');
+    const res = await t.patch('/api/v1/auth/me', { name: '  Ava\nAgent ' }, me.token);
+    expect(res.status).toBe(200);
+    expect(res.body.name).toBe('Ava Agent');
+    expect((await t.get(`/api/v1/users/${me.user.id}`, admin.token)).body.name).toBe('Ava Agent');
+    expect((await t.get(`/api/v1/users/${other.user.id}`, admin.token)).body.name).toBe(other.user.name);
+    const [event] = await rows<{ data: unknown }>(
+      t.db,
+      sql`select data from domain_events where entity_id = ${me.user.id} and type = 'user.updated'`,
+    );
+    expect(event!.data).toEqual({ changes: { name: { from: me.user.name, to: 'Ava Agent' } } });
   });
 });
