@@ -733,3 +733,34 @@ describe('settings', () => {
     expect((await stack.api<S>('/settings', admin)).acknowledgeNewMail).toBe(true);
   });
 });
+
+describe('getting started', () => {
+  it('shows an admin the first steps on the queue, done ones ticked, until hidden', async () => {
+    await page.goto(`${stack.url}/cases`);
+    const card = page.getByTestId('getting-started');
+    await card.waitFor();
+    const steps = card.getByTestId('setup-step');
+    expect(await steps.count()).toBe(7);
+    // The demo has calendars and agreements; its mail goes nowhere.
+    expect(await steps.nth(0).getAttribute('data-done')).toBe('true');
+    const mail = steps.filter({ hasText: 'Check outgoing mail' });
+    expect(await mail.getAttribute('data-done')).toBe('false');
+    await mail.getByRole('link', { name: 'Check outgoing mail' }).click();
+    await eventually(async () => new URL(page.url()).pathname).toBe('/admin/settings');
+    await page.getByTestId('mail-setup').waitFor();
+
+    await page.goto(`${stack.url}/cases`);
+    await card.waitFor();
+    await card.getByRole('button', { name: 'Hide' }).click();
+    expect(await card.count()).toBe(0);
+    await page.reload();
+    await page.getByTestId('case-total').waitFor();
+    expect(await page.getByTestId('getting-started').count()).toBe(0);
+
+    // Agents never see it.
+    const agentPage = await stack.newPage();
+    await signIn(agentPage, stack.url, DEMO.agent);
+    await agentPage.getByTestId('case-total').waitFor();
+    expect(await agentPage.getByTestId('getting-started').count()).toBe(0);
+  });
+});

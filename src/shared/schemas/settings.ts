@@ -23,3 +23,21 @@ export const Settings = z.object({
 });
 export type Settings = z.infer<typeof Settings>;
 export const SettingsUpdate = Settings.partial().strict();
+
+/** The first steps of setting Steward up, in order (Admin's "Getting started"). */
+export const SETUP_STEPS = [
+  'calendar',
+  'agreement',
+  'team',
+  'agent',
+  'intake',
+  'outgoing_mail',
+  'signals',
+] as const;
+export const SetupStep = z.enum(SETUP_STEPS);
+export type SetupStep = z.infer<typeof SetupStep>;
+export const SetupChecklist = z.object({
+  items: z.array(z.object({ step: SetupStep, done: z.boolean() })),
+  done: z.boolean().describe('every step is done'),
+});
+export type SetupChecklist = z.infer<typeof SetupChecklist>;

@@ -1,6 +1,7 @@
 // The agent workspace: saved views (with live counts) on the left, the chosen view's cases on
 // the right, with search, paging, multi-select and bulk changes. Keyboard: j/k move, x selects,
 // Enter opens, / searches.
+import { GettingStarted } from '../admin/getting-started.js';
 import { useCallback, useMemo, useRef, useState } from 'react';
 import { Link, useLocation, useNavigate, useSearchParams } from 'react-router-dom';
 import { CASE_SORTS, MAX_BULK_CASES } from '../../shared/schemas/cases.js';
@@ -345,6 +346,7 @@ export function CaseQueuePage() {
       </aside>
 
       <section className="queue__main" aria-labelledby="queue-title">
+        <GettingStarted />
         <PageHeader
           title={<span id="queue-title">{viewName}</span>}
           subtitle={

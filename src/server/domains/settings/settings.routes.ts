@@ -1,8 +1,8 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { ADMIN, AUTHED, STAFF, actorOf, errors } from '../../lib/http.js';
 import type { RouteDeps } from '../../routes.js';
-import { Settings, SettingsUpdate } from '../../../shared/schemas/settings.js';
-import { getSettings, updateSettings } from './settings.service.js';
+import { Settings, SettingsUpdate, SetupChecklist } from '../../../shared/schemas/settings.js';
+import { getSettings, setupChecklist, updateSettings } from './settings.service.js';
 
 export const settingsRoutes =
   ({ db }: RouteDeps): FastifyPluginAsyncZod =>
@@ -14,6 +14,18 @@ export const settingsRoutes =
         schema: { tags: ['settings'], response: { 200: Settings, ...errors(...AUTHED) } },
       },
       async (request) => getSettings(db, actorOf(request)),
+    );
+    app.get(
+      '/settings/checklist',
+      {
+        config: { access: ADMIN },
+        schema: {
+          tags: ['settings'],
+          summary: 'The first steps of setting Steward up, and which are done ("Getting started")',
+          response: { 200: SetupChecklist, ...errors(...AUTHED) },
+        },
+      },
+      async (request) => setupChecklist(db, actorOf(request)),
     );
     app.patch(
       '/settings',

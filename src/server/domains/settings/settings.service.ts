@@ -1,12 +1,16 @@
 // Run-time settings an admin changes without a restart.
-import { eq } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
+import { rows } from '../../../db/client.js';
 import type { z } from 'zod';
 import type { Database } from '../../../db/client.js';
 import type { Actor } from '../../lib/actor.js';
 import { isAdmin, isStaff } from '../../lib/actor.js';
 import { forbidden } from '../../lib/errors.js';
 import { recordDomainEvent } from '../domain-events/domain-events.repo.js';
-import type { SettingsUpdate } from '../../../shared/schemas/settings.js';
+import type { SettingsUpdate, SetupChecklist, SetupStep } from '../../../shared/schemas/settings.js';
+import { SETUP_STEPS } from '../../../shared/schemas/settings.js';
+import { mailSettings } from '../mail/outbox.js';
+import { parseMailFrom } from '../mail/compose.js';
 import { Settings } from '../../../shared/schemas/settings.js';
 import { settings } from './settings.table.js';
 
@@ -50,4 +54,32 @@ export async function updateSettings(db: Database, actor: Actor, input: z.infer<
     });
   });
   return readSettings(db);
+}
+
+/**
+ * The first steps of setting Steward up and whether each is done, read from what exists (one
+ * statement): a calendar, an active agreement, a team, an agent, a way in for customers (a
+ * mailbox), outgoing mail set up (an SMTP server and a From of our own), and an event source with
+ * an enabled signal rule. Admins only.
+ */
+export async function setupChecklist(db: Database, actor: Actor): Promise<SetupChecklist> {
+  if (!isAdmin(actor)) throw forbidden('only admins set Steward up');
+  const [found] = await rows<Record<Exclude<SetupStep, 'outgoing_mail'>, boolean>>(
+    db,
+    sql`select
+      exists (select 1 from calendars where deleted_at is null) as calendar,
+      exists (select 1 from agreements where deleted_at is null and active) as agreement,
+      exists (select 1 from teams where deleted_at is null) as team,
+      exists (select 1 from users where deleted_at is null and active and role = 'agent') as agent,
+      exists (select 1 from mailboxes where deleted_at is null and active) as intake,
+      (exists (select 1 from event_sources where deleted_at is null and active)
+        and exists (select 1 from signal_rules where deleted_at is null and enabled)) as signals`,
+  );
+  const { smtpUrl, mailFrom } = mailSettings();
+  const outgoingMail = !!smtpUrl && !/@steward\.localhost$/i.test(parseMailFrom(mailFrom).address);
+  const items = SETUP_STEPS.map((step) => ({
+    step,
+    done: step === 'outgoing_mail' ? outgoingMail : !!found?.[step],
+  }));
+  return { items, done: items.every((i) => i.done) };
 }
