@@ -137,4 +137,18 @@ describe('mailboxes (admin)', () => {
     await page.getByRole('button', { name: 'Show the text' }).click();
     await eventually(() => page.getByTestId('mail-html').count()).toBe(0);
   });
+
+  it('says when mail to a mailbox without IMAP cannot arrive: the SMTP receiver is off', async () => {
+    await stack.api('/mailboxes', {
+      login: DEMO.admin,
+      method: 'POST',
+      body: { address: 'no-imap@shop.example', name: 'No IMAP' },
+    });
+    await page.goto(`${stack.url}/admin/mailboxes`);
+    const row = page.getByTestId('mailbox-row').filter({ hasText: 'no-imap@shop.example' });
+    await eventually(() => text(row.getByTestId('mailbox-no-receiver'))).toBe('SMTP receiver off');
+    expect(await text(page.getByTestId('mailbox-receiver-warning'))).toMatch(
+      /^The built-in SMTP receiver is off/,
+    );
+  });
 });

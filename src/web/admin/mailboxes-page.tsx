@@ -1,5 +1,6 @@
 // Mailboxes: the addresses customers write to, the team their new cases go to, and the IMAP
 // account polled for them (the password is never shown; the masked URL keeps it when saved).
+import { useMailSetup } from '../mail/mail-setup.js';
 import { useState } from 'react';
 import { Link } from 'react-router-dom';
 import {
@@ -23,50 +24,73 @@ import { useEditedRecord } from './use-edited-record.js';
 export function MailboxesPage() {
   const mailboxes = useApi<Items<Mailbox>>('/mailboxes');
   const items = mailboxes.data?.items ?? [];
+  // A mailbox without IMAP gets its mail through the built-in SMTP receiver: say when that is off.
+  const setup = useMailSetup();
+  const receiverOff = setup.data ? !setup.data.incoming.smtpReceiver : false;
+  const stranded = items.some((m) => m.active && !m.imapUrl) && receiverOff;
   return (
-    <AdminList
-      title="Mailboxes"
-      subtitle="The addresses customers write to. Mail arrives by the SMTP receiver, or by polling an IMAP mailbox."
-      newRecord={{ to: '/admin/mailboxes/new', label: 'New mailbox' }}
-      list={mailboxes}
-      count={items.length}
-      loadingLabel="Loading mailboxes…"
-      empty={
-        <>
-          No mailboxes yet. Mail to the From address of outgoing mail still reaches the SMTP receiver when it
-          is on.
-        </>
-      }
-    >
-      <DataTable testId="mailbox-table" columns={['Address', 'Team', 'Arrives by', 'Last poll']}>
-        {items.map((m) => (
-          <tr key={m.id} data-testid="mailbox-row">
-            <td className="cell-primary">
-              <Link to={`/admin/mailboxes/${m.id}`}>{m.address}</Link>
-              <div className="muted cell-sub">
-                {m.name}
-                {!m.active && ' · inactive'}
-              </div>
-            </td>
-            <td>{m.team?.name ?? <span className="muted">No team</span>}</td>
-            <td className="cell-nowrap">{m.imapUrl ? `IMAP (${m.imapFolder})` : 'SMTP'}</td>
-            <td>
-              {!m.imapUrl ? (
-                <span className="muted">—</span>
-              ) : m.lastError ? (
-                <span className="badge badge--mail-failed" title={m.lastError} data-testid="mailbox-error">
-                  Failed
-                </span>
-              ) : m.lastPolledAt ? (
-                formatDateTime(m.lastPolledAt)
-              ) : (
-                <span className="muted">Not yet</span>
-              )}
-            </td>
-          </tr>
-        ))}
-      </DataTable>
-    </AdminList>
+    <>
+      {stranded && (
+        <p className="notice notice--warning" data-testid="mailbox-receiver-warning">
+          The built-in SMTP receiver is off, so mail to the mailboxes without IMAP does not arrive. Your
+          operator turns it on (STEWARD_SMTP_PORT, with your domain's mail routed to it), or give those
+          mailboxes an IMAP address to read.
+        </p>
+      )}
+      <AdminList
+        title="Mailboxes"
+        subtitle="The addresses customers write to. Mail arrives by the SMTP receiver, or by polling an IMAP mailbox."
+        newRecord={{ to: '/admin/mailboxes/new', label: 'New mailbox' }}
+        list={mailboxes}
+        count={items.length}
+        loadingLabel="Loading mailboxes…"
+        empty={
+          <>
+            No mailboxes yet. Mail to the From address of outgoing mail still reaches the SMTP receiver when
+            it is on.
+          </>
+        }
+      >
+        <DataTable testId="mailbox-table" columns={['Address', 'Team', 'Arrives by', 'Last poll']}>
+          {items.map((m) => (
+            <tr key={m.id} data-testid="mailbox-row">
+              <td className="cell-primary">
+                <Link to={`/admin/mailboxes/${m.id}`}>{m.address}</Link>
+                <div className="muted cell-sub">
+                  {m.name}
+                  {!m.active && ' · inactive'}
+                </div>
+              </td>
+              <td>{m.team?.name ?? <span className="muted">No team</span>}</td>
+              <td className="cell-nowrap">
+                {m.imapUrl ? (
+                  `IMAP (${m.imapFolder})`
+                ) : receiverOff ? (
+                  <span className="badge badge--mail-failed" data-testid="mailbox-no-receiver">
+                    SMTP receiver off
+                  </span>
+                ) : (
+                  'SMTP'
+                )}
+              </td>
+              <td>
+                {!m.imapUrl ? (
+                  <span className="muted">—</span>
+                ) : m.lastError ? (
+                  <span className="badge badge--mail-failed" title={m.lastError} data-testid="mailbox-error">
+                    Failed
+                  </span>
+                ) : m.lastPolledAt ? (
+                  formatDateTime(m.lastPolledAt)
+                ) : (
+                  <span className="muted">Not yet</span>
+                )}
+              </td>
+            </tr>
+          ))}
+        </DataTable>
+      </AdminList>
+    </>
   );
 }
 
