@@ -92,8 +92,10 @@ describe('event sources (admin)', () => {
       `The last 48 hours: ${total.toLocaleString('en-US')} events`,
     );
     const quiet = activity.hours.filter((h) => h.events === 0).length;
+    const hours = (n: number) => `${n.toLocaleString('en-US')} ${n === 1 ? 'hour' : 'hours'}`;
+    const busy = activity.hours.length - quiet;
     expect(await text(page.getByTestId('source-activity-summary'))).toBe(
-      `${quiet.toLocaleString('en-US')} ${quiet === 1 ? 'hour' : 'hours'} without any event, in ${timezone}.`,
+      `${hours(busy)} of ${activity.hours.length} with events, ${hours(quiet)} without; hours in ${timezone}.`,
     );
     expect(await texts(chart.locator('.u-legend .u-label'))).toEqual(['Time', 'Events', 'With warnings']);
     // The current hour is not over: shaded as "so far".

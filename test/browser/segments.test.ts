@@ -54,8 +54,10 @@ describe('segments (admin)', () => {
     await page.goto(`${stack.url}/admin/segments`);
     await page.getByRole('link', { name: 'New segment' }).click();
     const key = page.getByRole('textbox', { name: 'Key' });
-    await key.fill('enterprise');
+    // The key follows the name until one is written.
     await page.getByLabel('Name', { exact: true }).fill('Public sector');
+    expect(await key.inputValue()).toBe('public_sector');
+    await key.fill('enterprise');
     await page.getByRole('button', { name: 'Create segment' }).click();
     await eventually(() => text(page.locator('#segment-key-error'))).toContain('keys are never reused');
     await key.fill('public');

@@ -385,7 +385,7 @@ function HourlyActivity({ source }: { source: EventSourceWithActivity }) {
             lastPartial
           />
           <p className="muted section__note" data-testid="source-activity-summary">
-            {countOf(hours.filter((h) => h.events === 0).length, 'hour')} without any event, in {timezone}.
+            {`${countOf(hours.length - hours.filter((h) => h.events === 0).length, 'hour')} of ${hours.length} with events, ${countOf(hours.filter((h) => h.events === 0).length, 'hour')} without; hours in ${timezone}.`}
           </p>
         </>
       )}

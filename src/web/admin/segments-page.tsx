@@ -11,6 +11,7 @@ import { RecordGate } from '../layout/record-gate.js';
 import { AdminList } from './admin-list.js';
 import { DataTable } from '../layout/data-table.js';
 import { FormField, TextField } from './form-parts.js';
+import { keyFrom } from './fields-page.js';
 import { RecordForm } from './record-form.js';
 import { useRecordForm } from './use-record-form.js';
 import { useEditedRecord } from './use-edited-record.js';
@@ -92,6 +93,8 @@ function SegmentForm({ segment }: { segment: Segment | undefined }) {
   const { errors } = form;
   const inUse = segment ? segment.organizationCount + segment.customerCount : 0;
   const fields = { name, description: description.trim() || null };
+  // A new segment's key follows its name until the admin writes one.
+  const shownKey = key || keyFrom(name);
   return (
     <RecordForm
       form={form}
@@ -104,7 +107,9 @@ function SegmentForm({ segment }: { segment: Segment | undefined }) {
       back={{ to: BACK, label: 'Segments' }}
       labels={(p) => LABELS[p.split('.')[0] ?? ''] ?? 'Segment'}
       onSubmit={() =>
-        void (segment ? form.save(SegmentUpdate, fields) : form.save(SegmentCreate, { key, ...fields }))
+        void (segment
+          ? form.save(SegmentUpdate, fields)
+          : form.save(SegmentCreate, { key: shownKey, ...fields }))
       }
       confirmDelete={
         segment &&
@@ -115,26 +120,26 @@ function SegmentForm({ segment }: { segment: Segment | undefined }) {
     >
       <div className="form__grid">
         <TextField
-          id="segment-key"
-          label="Key"
-          maxLength={50}
-          value={key}
-          onChange={setKey}
-          error={errors.key}
-          disabled={!!segment}
-          hint={
-            segment
-              ? 'Agreements, rules and imports refer to it; it cannot change.'
-              : 'Lower-case letters, digits, - and _, e.g. enterprise. Never reused.'
-          }
-        />
-        <TextField
           id="segment-name"
           label="Name"
           maxLength={200}
           value={name}
           onChange={setName}
           error={errors.name}
+        />
+        <TextField
+          id="segment-key"
+          label="Key"
+          maxLength={50}
+          value={segment ? key : shownKey}
+          onChange={setKey}
+          error={errors.key}
+          disabled={!!segment}
+          hint={
+            segment
+              ? 'Agreements, rules and imports refer to it; it cannot change.'
+              : 'Made from the name; lower-case letters, digits, - and _, e.g. enterprise. Never reused.'
+          }
         />
       </div>
       <FormField id="segment-description" label="Description (optional)" error={errors.description}>
