@@ -58,6 +58,30 @@ export async function assertWithinRate(db: Database, limit: RateLimit): Promise<
 }
 
 /**
+ * An e-mailed link asked for (sign-in, password): counted per client IP and per address, before
+ * anything is looked up, so unknown addresses use up the same allowance (429 beyond either).
+ */
+export async function assertLinkRequestRate(
+  db: Database,
+  action: string,
+  who: { ip: string; email: string },
+  rate: { perIp: number; perAddress: number; windowSeconds: number },
+): Promise<void> {
+  await assertWithinRate(db, {
+    action,
+    clientKey: who.ip,
+    max: rate.perIp,
+    windowSeconds: rate.windowSeconds,
+  });
+  await assertWithinRate(db, {
+    action: `${action}_address`,
+    clientKey: who.email,
+    max: rate.perAddress,
+    windowSeconds: rate.windowSeconds,
+  });
+}
+
+/**
  * Waits until `minMs` have passed since `started` (a `Date.now()`): public answers that must not
  * tell a known address from an unknown one by their time (magic links, password resets).
  */

@@ -1,9 +1,10 @@
 // Sign-in by e-mailed link, for customers: asking for a link (on the sign-in page, and where a
-// link turned out used or expired), and the page the link opens (/login/magic#token=…, the token after "#" so that no server or proxy log sees it).
-import { useEffect, useId, useState, type FormEvent } from 'react';
+// link turned out used or expired), and the page the link opens (/login/magic#token=…: after '#'
+// so that no server or proxy log sees the token).
+import { EmailLinkRequestForm } from './email-link-form.js';
+import { useEffect, useState } from 'react';
 import { Link, Navigate } from 'react-router-dom';
 import type { z } from 'zod';
-import type { MagicLinkRequested } from '../../shared/schemas/portal.js';
 import type { LoginResponse } from '../../shared/schemas/users.js';
 import { api, toApiError, type ApiError } from '../lib/api.js';
 import { useDocumentTitle } from '../layout/use-document-title.js';
@@ -20,70 +21,17 @@ const LINK_MESSAGES: Record<string, string> = {
 };
 
 export function MagicLinkRequestForm(props: { initialEmail?: string; onCancel?: () => void }) {
-  const uid = useId();
-  const [email, setEmail] = useState(props.initialEmail ?? '');
-  const [sent, setSent] = useState<string | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
-
-  async function submit(e: FormEvent) {
-    e.preventDefault();
-    if (!email.trim()) {
-      setError('Enter your e-mail address.');
-      return;
-    }
-    setBusy(true);
-    setError(null);
-    try {
-      const res = await api.post<z.infer<typeof MagicLinkRequested>>('/auth/magic-link', {
-        email: email.trim(),
-      });
-      setSent(res.message);
-    } catch (err) {
-      const apiError = toApiError(err);
-      setError(LINK_MESSAGES[apiError.code] ?? apiError.message);
-    } finally {
-      setBusy(false);
-    }
-  }
-
-  if (sent) {
-    return (
-      <p className="notice notice--success" role="status" data-testid="magic-link-sent">
-        {sent}
-      </p>
-    );
-  }
   return (
-    <form onSubmit={submit} noValidate aria-label="E-mail me a sign-in link">
-      <p className="muted">
-        Customers can sign in without a password: we e-mail you a link. Staff sign in with their password.
-      </p>
-      {error && (
-        <p className="notice notice--error" role="alert">
-          {error}
-        </p>
-      )}
-      <div className="field">
-        <label htmlFor={`${uid}-email`}>Your e-mail address</label>
-        <input
-          id={`${uid}-email`}
-          type="email"
-          autoComplete="email"
-          value={email}
-          onChange={(e) => setEmail(e.target.value)}
-          autoFocus
-        />
-      </div>
-      <button type="submit" className="button button--primary button--block" disabled={busy}>
-        {busy ? 'Sending…' : 'Send me a link'}
-      </button>
-      {props.onCancel && (
-        <button type="button" className="button button--ghost button--block" onClick={props.onCancel}>
-          Sign in with a password instead
-        </button>
-      )}
-    </form>
+    <EmailLinkRequestForm
+      path="/auth/magic-link"
+      label="E-mail me a sign-in link"
+      intro="Customers can sign in without a password: we e-mail you a link. Staff sign in with their password."
+      submitLabel="Send me a link"
+      sentTestId="magic-link-sent"
+      messages={LINK_MESSAGES}
+      cancelLabel="Sign in with a password instead"
+      {...props}
+    />
   );
 }
 

@@ -1,7 +1,9 @@
 // Choosing a password by e-mailed link, for staff: asking for a link on the sign-in page ("Forgot
-// your password?"), the page the link opens (/login/password#token=…: an invitation or a reset; after "#", so no server log sees the token),
-// and, for admins, sending a staff member a link from their user page.
-import { useEffect, useId, useState, type FormEvent } from 'react';
+// your password?"), the page the link opens (/login/password#token=…: an invitation or a reset;
+// after '#', so no server log sees the token), and, for admins, sending a staff member a link
+// from their user page.
+import { EmailLinkRequestForm } from './email-link-form.js';
+import { useEffect, useState, type FormEvent } from 'react';
 import { Link, Navigate } from 'react-router-dom';
 import type { z } from 'zod';
 import { LIMITS } from '../../shared/schemas/common.js';
@@ -9,7 +11,6 @@ import type {
   LoginResponse,
   PasswordLinkInfo,
   PasswordLinkSent,
-  PasswordResetRequested,
   UserListItem,
 } from '../../shared/schemas/users.js';
 import { api, toApiError, type ApiError } from '../lib/api.js';
@@ -33,78 +34,18 @@ const LINK_MESSAGES: Record<string, string> = {
 
 /** "Forgot your password?" on the sign-in page: the same answer whatever the address. */
 export function PasswordResetRequestForm(props: { initialEmail?: string; onCancel?: () => void }) {
-  const uid = useId();
-  const [email, setEmail] = useState(props.initialEmail ?? '');
-  const [sent, setSent] = useState<string | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
-
-  async function submit(e: FormEvent) {
-    e.preventDefault();
-    if (!email.trim()) {
-      setError('Enter your e-mail address.');
-      return;
-    }
-    setBusy(true);
-    setError(null);
-    try {
-      const res = await api.post<z.infer<typeof PasswordResetRequested>>('/auth/password-reset', {
-        email: email.trim(),
-      });
-      setSent(res.message);
-    } catch (err) {
-      const apiError = toApiError(err);
-      setError(LINK_MESSAGES[apiError.code] ?? apiError.message);
-    } finally {
-      setBusy(false);
-    }
-  }
-
-  if (sent) {
-    return (
-      <>
-        <p className="notice notice--success" role="status" data-testid="password-reset-sent">
-          {sent}
-        </p>
-        {props.onCancel && (
-          <button type="button" className="button button--ghost button--block" onClick={props.onCancel}>
-            Back to sign in
-          </button>
-        )}
-      </>
-    );
-  }
   return (
-    <form onSubmit={submit} noValidate aria-label="Choose a new password">
-      <p className="muted">
-        Staff: we e-mail you a link to choose a new password. Customers need no password: ask for a sign-in
-        link instead.
-      </p>
-      {error && (
-        <p className="notice notice--error" role="alert">
-          {error}
-        </p>
-      )}
-      <div className="field">
-        <label htmlFor={`${uid}-email`}>Your e-mail address</label>
-        <input
-          id={`${uid}-email`}
-          type="email"
-          autoComplete="email"
-          value={email}
-          onChange={(e) => setEmail(e.target.value)}
-          autoFocus
-        />
-      </div>
-      <button type="submit" className="button button--primary button--block" disabled={busy}>
-        {busy ? 'Sending…' : 'E-mail me a link'}
-      </button>
-      {props.onCancel && (
-        <button type="button" className="button button--ghost button--block" onClick={props.onCancel}>
-          Back to sign in
-        </button>
-      )}
-    </form>
+    <EmailLinkRequestForm
+      path="/auth/password-reset"
+      label="Choose a new password"
+      intro="Staff: we e-mail you a link to choose a new password. Customers need no password: ask for a sign-in link instead."
+      submitLabel="E-mail me a link"
+      sentTestId="password-reset-sent"
+      messages={LINK_MESSAGES}
+      cancelLabel="Back to sign in"
+      cancelAfterSent
+      {...props}
+    />
   );
 }
 

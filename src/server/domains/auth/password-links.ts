@@ -13,7 +13,7 @@ import { rows } from '../../../db/client.js';
 import type { PasswordLinkPurpose } from '../../../shared/schemas/users.js';
 import { SYSTEM_ACTOR } from '../../lib/actor.js';
 import { AppError } from '../../lib/errors.js';
-import { assertWithinRate, answerNoSoonerThan } from '../../lib/rate-limit.js';
+import { answerNoSoonerThan, assertLinkRequestRate } from '../../lib/rate-limit.js';
 import { nextVersion } from '../../../db/columns.js';
 import { recordDomainEvent } from '../domain-events/domain-events.repo.js';
 import { queueMail } from '../mail/outbox.js';
@@ -152,19 +152,7 @@ export async function requestPasswordReset(
 ): Promise<{ outcome: PasswordResetOutcome }> {
   const started = Date.now();
   const email = opts.email.trim().toLowerCase();
-  // Counted before looking anything up: unknown addresses use up the same allowance.
-  await assertWithinRate(db, {
-    action: 'password_reset',
-    clientKey: opts.ip,
-    max: PASSWORD_RESET_RATE.perIp,
-    windowSeconds: PASSWORD_RESET_RATE.windowSeconds,
-  });
-  await assertWithinRate(db, {
-    action: 'password_reset_address',
-    clientKey: email,
-    max: PASSWORD_RESET_RATE.perAddress,
-    windowSeconds: PASSWORD_RESET_RATE.windowSeconds,
-  });
+  await assertLinkRequestRate(db, 'password_reset', { ip: opts.ip, email }, PASSWORD_RESET_RATE);
   const outcome = await db.transaction(async (tx): Promise<PasswordResetOutcome> => {
     const user = await findLiveUserByEmail(tx, email);
     if (!user) return 'unknown_address';

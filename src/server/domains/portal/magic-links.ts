@@ -12,7 +12,7 @@ import { rows } from '../../../db/client.js';
 import { PORTAL_LIMITS } from '../../../shared/schemas/portal.js';
 import { SYSTEM_ACTOR } from '../../lib/actor.js';
 import { AppError } from '../../lib/errors.js';
-import { answerNoSoonerThan, assertWithinRate } from '../../lib/rate-limit.js';
+import { answerNoSoonerThan, assertLinkRequestRate } from '../../lib/rate-limit.js';
 import { issueToken, type SignInClient } from '../auth/auth.service.js';
 import { findUserById } from '../auth/auth.repo.js';
 import { users } from '../auth/auth.table.js';
@@ -45,19 +45,7 @@ export async function requestMagicLink(
 ): Promise<{ outcome: MagicLinkOutcome }> {
   const started = Date.now();
   const email = opts.email.trim().toLowerCase();
-  // Counted before looking anything up: unknown addresses use up the same allowance.
-  await assertWithinRate(db, {
-    action: 'magic_link',
-    clientKey: opts.ip,
-    max: MAGIC_LINK_RATE.perIp,
-    windowSeconds: MAGIC_LINK_RATE.windowSeconds,
-  });
-  await assertWithinRate(db, {
-    action: 'magic_link_address',
-    clientKey: email,
-    max: MAGIC_LINK_RATE.perAddress,
-    windowSeconds: MAGIC_LINK_RATE.windowSeconds,
-  });
+  await assertLinkRequestRate(db, 'magic_link', { ip: opts.ip, email }, MAGIC_LINK_RATE);
   const outcome = await db.transaction(async (tx): Promise<MagicLinkOutcome> => {
     // A merged customer's address leads to the customer it went into (and its login moved there).
     const customer = await resolveCustomer(tx, { email });
