@@ -126,6 +126,7 @@ const STAFF = [
   'GET /api/v1/kpis/proactive/trend',
   'GET /api/v1/kpis/proactive/trend.csv',
   'GET /api/v1/mail',
+  'GET /api/v1/mail/setup',
   'GET /api/v1/mail/{id}',
   'GET /api/v1/mail/{id}/raw',
   'GET /api/v1/notifications',
