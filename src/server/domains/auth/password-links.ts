@@ -12,13 +12,19 @@ import type { Database } from '../../../db/client.js';
 import { rows } from '../../../db/client.js';
 import type { PasswordLinkPurpose } from '../../../shared/schemas/users.js';
 import { SYSTEM_ACTOR } from '../../lib/actor.js';
-import { AppError } from '../../lib/errors.js';
 import { answerNoSoonerThan, assertLinkRequestRate } from '../../lib/rate-limit.js';
 import { nextVersion } from '../../../db/columns.js';
 import { recordDomainEvent } from '../domain-events/domain-events.repo.js';
 import { queueMail } from '../mail/outbox.js';
 import { findLiveUserByEmail, findUserById, revokeTokensOfUser } from './auth.repo.js';
-import { issueToken, type SignInClient } from './auth.service.js';
+import type { SignInClient } from './auth.service.js';
+import {
+  accountDisabled,
+  linkRefused,
+  signInByLink,
+  type ClaimedLink,
+  type LinkRefusal,
+} from './emailed-links.js';
 import { passwordLinks, users } from './auth.table.js';
 import { hashPassword } from './passwords.js';
 import { hashToken } from './tokens.js';
@@ -176,42 +182,29 @@ export async function requestPasswordReset(
   return { outcome };
 }
 
-const linkError = (status: number, code: string, message: string) => new AppError(status, code, message);
+interface PasswordLinkRow extends ClaimedLink {
+  purpose: PasswordLinkPurpose;
+  expiresAt: Date;
+}
 
-/** The live link of this token with its user, or the error saying why it does not work. */
-async function liveLink(tx: Database, token: string, opts: { claim: boolean }) {
+/** The live link of this token (used up when `claim`), or the error saying why it does not work. */
+async function liveLink(tx: Database, token: string, opts: { claim: boolean }): Promise<PasswordLinkRow> {
   const tokenHash = hashToken(token);
-  const [link] = await rows<{
-    id: string;
-    user_id: string;
-    purpose: PasswordLinkPurpose;
-    expires_at: Date;
-  }>(
+  const [link] = await rows<PasswordLinkRow>(
     tx,
     opts.claim
       ? sql`update password_links set ended_at = now(), ended_reason = 'used'
           where token_hash = ${tokenHash} and ended_at is null and expires_at > now()
-          returning id, user_id, purpose, expires_at`
-      : sql`select id, user_id, purpose, expires_at from password_links
+          returning id, user_id as "userId", purpose, expires_at as "expiresAt"`
+      : sql`select id, user_id as "userId", purpose, expires_at as "expiresAt" from password_links
           where token_hash = ${tokenHash} and ended_at is null and expires_at > now()`,
   );
   if (link) return link;
-  const [gone] = await rows<{ ended_reason: string | null }>(
+  const [gone] = await rows<{ ended_reason: LinkRefusal | null }>(
     tx,
     sql`select ended_reason from password_links where token_hash = ${tokenHash}`,
   );
-  if (!gone) throw linkError(400, 'link_invalid', 'this link is not valid: ask for a new one');
-  if (gone.ended_reason === 'used')
-    throw linkError(410, 'link_used', 'this link was used already: ask for a new one');
-  if (gone.ended_reason === 'replaced')
-    throw linkError(410, 'link_replaced', 'a newer link was sent since: use the one in the latest mail');
-  if (gone.ended_reason === 'revoked')
-    throw linkError(
-      410,
-      'link_revoked',
-      'the password was changed or the account disabled since this link was sent',
-    );
-  throw linkError(410, 'link_expired', 'this link has expired: ask for a new one');
+  throw linkRefused(gone ? (gone.ended_reason ?? 'expired') : 'invalid');
 }
 
 const usableUser = (user: Awaited<ReturnType<typeof findUserById>>) =>
@@ -221,13 +214,13 @@ const usableUser = (user: Awaited<ReturnType<typeof findUserById>>) =>
 export async function checkPasswordLink(db: Database, token: string) {
   return db.transaction(async (tx) => {
     const link = await liveLink(tx, token, { claim: false });
-    const user = usableUser(await findUserById(tx, link.user_id));
-    if (!user) throw linkError(403, 'account_disabled', 'this account is disabled');
+    const user = usableUser(await findUserById(tx, link.userId));
+    if (!user) throw accountDisabled();
     return {
       purpose: link.purpose,
       email: user.email,
       name: user.name,
-      expiresAt: new Date(link.expires_at).toISOString(),
+      expiresAt: new Date(link.expiresAt).toISOString(),
     };
   });
 }
@@ -243,35 +236,18 @@ export async function completePasswordLink(
   opts: { token: string; password: string; ttlSeconds: number } & SignInClient,
 ) {
   const passwordHash = await hashPassword(opts.password);
-  const result = await db.transaction(async (tx) => {
-    const link = await liveLink(tx, opts.token, { claim: true });
-    const user = usableUser(await findUserById(tx, link.user_id));
-    if (!user) {
-      // Committed with the link used: it cannot be tried again.
-      await recordDomainEvent(tx, SYSTEM_ACTOR, {
-        type: 'user.password_link_refused',
-        entityType: 'user',
-        entityId: link.user_id,
-        data: { linkId: link.id, ip: opts.ip },
-      });
-      return null;
-    }
-    await tx.update(users).set({ passwordHash, updatedAt: nextVersion() }).where(eq(users.id, user.id));
-    const endedTokens = await revokeTokensOfUser(tx, user.id);
-    const issued = await issueToken(tx, {
-      userId: user.id,
-      kind: 'session',
-      ttlSeconds: opts.ttlSeconds,
-      client: { ip: opts.ip, userAgent: opts.userAgent },
-    });
-    await recordDomainEvent(tx, SYSTEM_ACTOR, {
-      type: 'user.password_changed',
-      entityType: 'user',
-      entityId: user.id,
-      data: { by: link.purpose, linkId: link.id, ip: opts.ip, endedTokens },
-    });
-    return { token: issued.token, expiresAt: issued.expiresAt!, user: { ...user, passwordHash } };
+  const signedIn = await signInByLink(db, {
+    claim: (tx) => liveLink(tx, opts.token, { claim: true }),
+    userOf: async (tx, link) => usableUser(await findUserById(tx, link.userId)),
+    refusedEvent: 'user.password_link_refused',
+    use: async (tx, link, user) => {
+      await tx.update(users).set({ passwordHash, updatedAt: nextVersion() }).where(eq(users.id, user.id));
+      // Before the new session opens: it is the one left.
+      const endedTokens = await revokeTokensOfUser(tx, user.id);
+      return { event: 'user.password_changed', data: { by: link.purpose, endedTokens } };
+    },
+    ttlSeconds: opts.ttlSeconds,
+    client: opts,
   });
-  if (!result) throw linkError(403, 'account_disabled', 'this account is disabled');
-  return result;
+  return { ...signedIn, user: { ...signedIn.user, passwordHash } };
 }

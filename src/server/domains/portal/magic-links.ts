@@ -5,15 +5,16 @@
 // it is one UPDATE … WHERE used_at IS NULL, so of two requests racing with the same link
 // exactly one wins. Staff never sign in by link (their accounts have passwords and more power).
 import { resolveCustomer } from '../customers/customers.repo.js';
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import type { Database } from '../../../db/client.js';
 import { rows } from '../../../db/client.js';
 import { PORTAL_LIMITS } from '../../../shared/schemas/portal.js';
 import { SYSTEM_ACTOR } from '../../lib/actor.js';
-import { AppError } from '../../lib/errors.js';
 import { answerNoSoonerThan, assertLinkRequestRate } from '../../lib/rate-limit.js';
-import { issueToken, type SignInClient } from '../auth/auth.service.js';
+import type { SignInClient } from '../auth/auth.service.js';
+import { linkRefused, signInByLink, type ClaimedLink } from '../auth/emailed-links.js';
+import { hashToken } from '../auth/tokens.js';
 import { findUserById } from '../auth/auth.repo.js';
 import { users } from '../auth/auth.table.js';
 import { recordDomainEvent } from '../domain-events/domain-events.repo.js';
@@ -29,8 +30,6 @@ export const MAGIC_LINK_MIN_MS = 250;
 
 export const MAGIC_LINK_ANSWER =
   'If this address belongs to a customer account, a sign-in link is on its way. It works once, for 15 minutes.';
-
-const hash = (token: string) => createHash('sha256').update(token).digest('hex');
 
 export type MagicLinkOutcome =
   'sent' | 'unknown_address' | 'not_a_customer_login' | 'login_disabled' | 'blocked_sender';
@@ -86,7 +85,7 @@ export async function requestMagicLink(
       .insert(magicLinks)
       .values({
         userId: user.id,
-        tokenHash: hash(token),
+        tokenHash: hashToken(token),
         expiresAt: new Date(now.getTime() + MAGIC_LINK_TTL_MS),
         requestedIp: opts.ip,
       })
@@ -120,7 +119,22 @@ export async function requestMagicLink(
   return { outcome };
 }
 
-const linkError = (status: number, code: string, message: string) => new AppError(status, code, message);
+/** Marks the link of this token used, or throws the error saying why it does not work. */
+async function claimMagicLink(tx: Database, token: string): Promise<ClaimedLink> {
+  const tokenHash = hashToken(token);
+  const [used] = await rows<ClaimedLink>(
+    tx,
+    sql`update magic_links set used_at = now()
+      where token_hash = ${tokenHash} and used_at is null and expires_at > now()
+      returning id, user_id as "userId"`,
+  );
+  if (used) return used;
+  const [link] = await rows<{ used_at: Date | null }>(
+    tx,
+    sql`select used_at from magic_links where token_hash = ${tokenHash}`,
+  );
+  throw linkRefused(!link ? 'invalid' : link.used_at ? 'used' : 'expired', 'sign-in link');
+}
 
 /**
  * Uses a link: marks it used and opens a session, in one transaction. Unknown or malformed:
@@ -131,55 +145,20 @@ export async function verifyMagicLink(
   db: Database,
   opts: { token: string; ttlSeconds: number } & SignInClient,
 ) {
-  const tokenHash = hash(opts.token);
-  const result = await db.transaction(async (tx) => {
-    const [used] = await rows<{ id: string; user_id: string }>(
-      tx,
-      sql`update magic_links set used_at = now()
-        where token_hash = ${tokenHash} and used_at is null and expires_at > now()
-        returning id, user_id`,
-    );
-    if (!used) {
-      const [link] = await rows<{ used_at: Date | null }>(
+  return signInByLink(db, {
+    claim: (tx) => claimMagicLink(tx, opts.token),
+    userOf: async (tx, link) => {
+      const user = await findUserById(tx, link.userId);
+      if (!user?.customerId || !user.active || user.role !== 'customer') return null;
+      const [customer] = await rows<{ id: string }>(
         tx,
-        sql`select used_at from magic_links where token_hash = ${tokenHash}`,
+        sql`select id from customers where id = ${user.customerId} and deleted_at is null`,
       );
-      if (!link) throw linkError(400, 'link_invalid', 'this sign-in link is not valid: ask for a new one');
-      if (link.used_at)
-        throw linkError(410, 'link_used', 'this sign-in link was used already: ask for a new one');
-      throw linkError(410, 'link_expired', 'this sign-in link has expired: ask for a new one');
-    }
-    const user = await findUserById(tx, used.user_id);
-    const [customer] = user?.customerId
-      ? await rows<{ id: string }>(
-          tx,
-          sql`select id from customers where id = ${user.customerId} and deleted_at is null`,
-        )
-      : [];
-    if (!user || !user.active || user.role !== 'customer' || !customer) {
-      // Committed with the link used: it cannot be tried again.
-      await recordDomainEvent(tx, SYSTEM_ACTOR, {
-        type: 'auth.magic_link_refused',
-        entityType: 'user',
-        entityId: used.user_id,
-        data: { linkId: used.id, ip: opts.ip },
-      });
-      return null;
-    }
-    const issued = await issueToken(tx, {
-      userId: user.id,
-      kind: 'session',
-      ttlSeconds: opts.ttlSeconds,
-      client: { ip: opts.ip, userAgent: opts.userAgent },
-    });
-    await recordDomainEvent(tx, SYSTEM_ACTOR, {
-      type: 'auth.magic_link_used',
-      entityType: 'user',
-      entityId: user.id,
-      data: { linkId: used.id, ip: opts.ip, tokenId: issued.tokenId },
-    });
-    return { token: issued.token, expiresAt: issued.expiresAt!, user };
+      return customer ? user : null;
+    },
+    refusedEvent: 'auth.magic_link_refused',
+    use: async () => ({ event: 'auth.magic_link_used' }),
+    ttlSeconds: opts.ttlSeconds,
+    client: opts,
   });
-  if (!result) throw linkError(403, 'account_disabled', 'this account is disabled');
-  return result;
 }
