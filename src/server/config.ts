@@ -1,6 +1,11 @@
 // Server settings from the environment (see docs/configuration.md).
 import { resolve } from 'node:path';
 
+/** The From when STEWARD_MAIL_FROM is unset: an address no reply can reach, so mail is held. */
+export const PLACEHOLDER_MAIL_FROM = 'Steward Support <support@steward.localhost>';
+/** Whether an address is the placeholder's (STEWARD_MAIL_FROM not set up yet). */
+export const isPlaceholderFrom = (address: string) => /@steward\.localhost$/i.test(address);
+
 export interface Config {
   port: number;
   host: string;
@@ -67,7 +72,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
         ? undefined
         : int('STEWARD_SMTP_PORT', env.STEWARD_SMTP_PORT, 2525, 0, 65535),
     smtpUrl: smtpUrl(env.STEWARD_SMTP_URL),
-    mailFrom: env.STEWARD_MAIL_FROM || 'Steward Support <support@steward.localhost>',
+    mailFrom: env.STEWARD_MAIL_FROM || PLACEHOLDER_MAIL_FROM,
     // Unset with PORT=0 (a port chosen at start): the server fills in the address it listens on.
     publicUrl: (
       env.STEWARD_PUBLIC_URL ||

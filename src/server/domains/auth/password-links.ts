@@ -11,7 +11,7 @@ import { and, eq, isNull, sql } from 'drizzle-orm';
 import type { Database } from '../../../db/client.js';
 import { rows } from '../../../db/client.js';
 import type { PasswordLinkPurpose } from '../../../shared/schemas/users.js';
-import { SYSTEM_ACTOR } from '../../lib/actor.js';
+import { SYSTEM_ACTOR, type Actor } from '../../lib/actor.js';
 import { answerNoSoonerThan, assertLinkRequestRate } from '../../lib/rate-limit.js';
 import { nextVersion } from '../../../db/columns.js';
 import { recordDomainEvent } from '../domain-events/domain-events.repo.js';
@@ -146,6 +146,30 @@ export async function issuePasswordLink(
     autoSubmitted: true,
   });
   return { id: link!.id, expiresAt };
+}
+
+/**
+ * Issues a link on behalf of `actor` (an admin, or Steward itself from the CLI), signed with
+ * their name in the mail, and records it.
+ */
+export async function sendPasswordLinkAs(
+  tx: Database,
+  actor: Actor,
+  user: LinkUser,
+  purpose: PasswordLinkPurpose,
+  publicUrl: string,
+): Promise<{ id: string; expiresAt: Date }> {
+  const [sender] = actor.userId
+    ? await rows<{ id: string; name: string }>(tx, sql`select id, name from users where id = ${actor.userId}`)
+    : [];
+  const link = await issuePasswordLink(tx, user, purpose, { publicUrl, sentBy: sender ?? null });
+  await recordDomainEvent(tx, actor, {
+    type: 'user.password_link_sent',
+    entityType: 'user',
+    entityId: user.id,
+    data: { purpose, by: 'admin', linkId: link.id },
+  });
+  return link;
 }
 
 /**

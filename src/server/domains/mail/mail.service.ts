@@ -1,6 +1,7 @@
 // Mail as staff see it (the mail log: inbound and the outbox), retrying outgoing mail, and the
 // rule that turns an agent's public reply into a mail to the customer (mailCaseMessage, called
 // in the reply's transaction). Customers have no part in the mail log: they see their cases.
+import { isPlaceholderFrom } from '../../config.js';
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import { simpleParser, type AddressObject, type HeaderValue } from 'mailparser';
 import type { Database } from '../../../db/client.js';
@@ -311,7 +312,7 @@ export function mailSetup(actor: Actor, opts: { smtpReceiver: boolean }): MailSe
     outgoing: {
       from: mailFrom,
       address: from.address,
-      placeholder: /@steward\.localhost$/i.test(from.address),
+      placeholder: isPlaceholderFrom(from.address),
       sending: !!smtpUrl,
     },
     incoming: { smtpReceiver: opts.smtpReceiver },

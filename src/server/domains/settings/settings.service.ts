@@ -1,4 +1,5 @@
 // Run-time settings an admin changes without a restart.
+import { isPlaceholderFrom } from '../../config.js';
 import { eq, sql } from 'drizzle-orm';
 import { rows } from '../../../db/client.js';
 import type { z } from 'zod';
@@ -76,7 +77,7 @@ export async function setupChecklist(db: Database, actor: Actor): Promise<SetupC
         and exists (select 1 from signal_rules where deleted_at is null and enabled)) as signals`,
   );
   const { smtpUrl, mailFrom } = mailSettings();
-  const outgoingMail = !!smtpUrl && !/@steward\.localhost$/i.test(parseMailFrom(mailFrom).address);
+  const outgoingMail = !!smtpUrl && !isPlaceholderFrom(parseMailFrom(mailFrom).address);
   const items = SETUP_STEPS.map((step) => ({
     step,
     done: step === 'outgoing_mail' ? outgoingMail : !!found?.[step],

@@ -1,6 +1,5 @@
 // Staff and portal logins. Admin-only, except that everyone may read themselves (auth/me).
 import { and, asc, eq, isNull, sql, type SQL } from 'drizzle-orm';
-import { rows } from '../../../db/client.js';
 import type { Database } from '../../../db/client.js';
 import type {
   Me,
@@ -18,7 +17,7 @@ import { translateDbError } from '../../lib/db-errors.js';
 import { findLiveUserByEmail, findUserById, revokeTokensOfUser } from '../auth/auth.repo.js';
 import { authTokens, passwordLinks, users } from '../auth/auth.table.js';
 import { hashPassword } from '../auth/passwords.js';
-import { issuePasswordLink } from '../auth/password-links.js';
+import { sendPasswordLinkAs } from '../auth/password-links.js';
 import { findCustomer } from '../customers/customers.repo.js';
 import { diff, recordDomainEvent } from '../domain-events/domain-events.repo.js';
 import { assertUnchangedSince } from '../../lib/edit-version.js';
@@ -178,20 +177,7 @@ export async function createUser(
       });
       if (input.invite) {
         if (!opts.publicUrl) throw new Error('an invitation needs the public URL its link points to');
-        const [sender] = await rows<{ id: string; name: string }>(
-          tx,
-          sql`select id, name from users where id = ${actor.userId}`,
-        );
-        const link = await issuePasswordLink(tx, row!, 'invitation', {
-          publicUrl: opts.publicUrl,
-          sentBy: sender ?? null,
-        });
-        await recordDomainEvent(tx, actor, {
-          type: 'user.password_link_sent',
-          entityType: 'user',
-          entityId: row!.id,
-          data: { purpose: 'invitation', by: 'admin', linkId: link.id },
-        });
+        await sendPasswordLinkAs(tx, actor, row!, 'invitation', opts.publicUrl);
       }
       return row!;
     });
@@ -271,22 +257,7 @@ export async function sendPasswordLink(
     }
     if (!user.active) throw conflict('account_disabled', 'this account is disabled: enable it first');
     const purpose: PasswordLinkPurpose = user.passwordHash ? 'reset' : 'invitation';
-    const [sender] = actor.userId
-      ? await rows<{ id: string; name: string }>(
-          tx,
-          sql`select id, name from users where id = ${actor.userId}`,
-        )
-      : [];
-    const link = await issuePasswordLink(tx, user, purpose, {
-      publicUrl: opts.publicUrl,
-      sentBy: sender ?? null,
-    });
-    await recordDomainEvent(tx, actor, {
-      type: 'user.password_link_sent',
-      entityType: 'user',
-      entityId: user.id,
-      data: { purpose, by: 'admin', linkId: link.id },
-    });
+    const link = await sendPasswordLinkAs(tx, actor, user, purpose, opts.publicUrl);
     return { purpose, sentTo: user.email, expiresAt: link.expiresAt.toISOString() };
   });
 }
