@@ -5,6 +5,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import { urgentTurn, type Database } from '../../db/client.js';
 import { maintainEmbedded } from '../../db/maintenance.js';
 import { PUBLIC_REQUEST_PRUNE_BATCH, prunePublicRequests } from '../lib/rate-limit.js';
+import { SIGN_IN_PRUNE_BATCH, pruneSignInRecords } from '../domains/auth/sign-in-retention.js';
 import { pruneUnsentUploads, UNSENT_UPLOADS_PRUNE_BATCH } from '../domains/cases/attachments.service.js';
 import {
   FOLLOW_UP_BATCH,
@@ -124,6 +125,13 @@ export const DEFAULT_JOBS: Job[] = [
     everyMs: 600_000,
     run: (db) => prunePublicRequests(db),
     batch: PUBLIC_REQUEST_PRUNE_BATCH,
+  },
+  // Login attempts, ended sessions and e-mailed links, a month on.
+  {
+    name: 'sign-in-records-prune',
+    everyMs: 600_000,
+    run: (db) => pruneSignInRecords(db),
+    batch: SIGN_IN_PRUNE_BATCH,
   },
   // The embedded database has no autovacuum: vacuum and analyze what needs it (PostgreSQL: nothing).
   {
