@@ -717,21 +717,24 @@ describe('settings', () => {
     expect((await stack.api<S>('/settings', admin)).eventRetentionDays).toBeNull();
   });
 
-  it('turns the acknowledgement of new mail requests off and on', async () => {
-    type S = { acknowledgeNewMail: boolean };
+  it.each([
+    ['acknowledgeNewMail', 'Acknowledge new requests by e-mail'],
+    ['assignOnReply', 'The first to answer an unassigned case takes it'],
+  ] as const)('turns the %s setting off and on', async (key, label) => {
+    type S = Record<typeof key, boolean>;
     await page.goto(`${stack.url}/admin/settings`);
-    const box = page.getByRole('checkbox', { name: 'Acknowledge new requests by e-mail' });
+    const box = page.getByRole('checkbox', { name: label });
     await eventually(() => box.isChecked()).toBe(true);
     await box.uncheck();
     await page.getByRole('button', { name: 'Save settings' }).click();
     await eventually(() => text(page.getByRole('status'))).toBe('Settings saved.');
-    expect((await stack.api<S>('/settings', admin)).acknowledgeNewMail).toBe(false);
+    expect((await stack.api<S>('/settings', admin))[key]).toBe(false);
     await page.reload();
     await eventually(() => box.isChecked()).toBe(false);
     await box.check();
     await page.getByRole('button', { name: 'Save settings' }).click();
     await eventually(() => text(page.getByRole('status'))).toBe('Settings saved.');
-    expect((await stack.api<S>('/settings', admin)).acknowledgeNewMail).toBe(true);
+    expect((await stack.api<S>('/settings', admin))[key]).toBe(true);
   });
 });
 

@@ -396,7 +396,9 @@ describe('case page', () => {
 
     await page.getByRole('tab', { name: 'Timeline' }).click();
     const timeline = page.getByTestId('case-timeline');
-    await eventually(() => text(timeline)).toContain('Changed assignee from none to Ava Agent');
+    await eventually(() => text(timeline)).toContain('Changed assignee from you to Ava Agent');
+    // The admin's first reply (above) took the unassigned case (the assignOnReply setting).
+    expect(await text(timeline)).toContain('Changed assignee from none to you');
     expect(await text(timeline)).toContain('Changed priority from Normal to Urgent');
     expect(await text(timeline)).toContain('First response promise met');
     expect(await text(timeline.locator('li').first().locator('.timeline__who'))).toBe('You');

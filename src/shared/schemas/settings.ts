@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { WholeNumber } from './common.js';
+import { OneLineText, WholeNumber } from './common.js';
 
 const HOURS = `a whole number of hours from 1 to ${24 * 365}`;
 
@@ -13,6 +13,18 @@ export const Settings = z.object({
     .boolean()
     .describe(
       'a mail that opens a case is answered at once with its number and, when its agreement promises one, the time of the first answer (at most 5 a sender an hour)',
+    ),
+  assignOnReply: z
+    .boolean()
+    .describe(
+      'the first agent or admin to send a public reply or log a call on a case nobody is assigned takes it',
+    ),
+  companyName: OneLineText()
+    .min(1, 'must not be empty')
+    .max(60, 'at most 60 characters')
+    .nullable()
+    .describe(
+      'the name customers see on the portal, the help center and the sign-in page in place of Steward; null: Steward',
     ),
   caseAutoCloseHours: WholeNumber(1, 24 * 365, HOURS).describe('solved cases close after this many hours'),
   eventRetentionDays: WholeNumber(EVENT_RETENTION_DAYS.min, EVENT_RETENTION_DAYS.max, DAYS)
@@ -41,3 +53,12 @@ export const SetupChecklist = z.object({
   done: z.boolean().describe('every step is done'),
 });
 export type SetupChecklist = z.infer<typeof SetupChecklist>;
+
+/** What everyone may read, signed in or not, to show the pages in the company's name. */
+export const Branding = z.object({
+  companyName: z
+    .string()
+    .nullable()
+    .describe('the company name set in Settings; null: none set (show Steward)'),
+});
+export type Branding = z.infer<typeof Branding>;

@@ -2,10 +2,11 @@
 // before it closes on its own, how long operational events are kept, and whether a mail that
 // opens a case is acknowledged.
 import { MailSetupSection } from '../mail/mail-setup.js';
-import { useState } from 'react';
+import { useState, type ReactNode } from 'react';
 import type { Settings } from '../../shared/schemas/settings.js';
 import { EVENT_RETENTION_DAYS, SettingsUpdate } from '../../shared/schemas/settings.js';
 import { api } from '../lib/api.js';
+import { publishBranding } from '../lib/branding.js';
 import { useApi } from '../lib/use-api.js';
 import { FormError, PageHeader, SuccessNotice } from '../layout/page-parts.js';
 import { RecordGate } from '../layout/record-gate.js';
@@ -37,9 +38,11 @@ export function SettingsPage() {
 
 /** Keeps what was saved on screen (it is what the server now has) rather than loading it again. */
 function SettingsForm(props: { settings: Settings }) {
+  const [companyName, setCompanyName] = useState(props.settings.companyName ?? '');
   const [hours, setHours] = useState(String(props.settings.caseAutoCloseHours));
   const [retention, setRetention] = useState(props.settings.eventRetentionDays?.toString() ?? '');
   const [acknowledge, setAcknowledge] = useState(props.settings.acknowledgeNewMail);
+  const [assignOnReply, setAssignOnReply] = useState(props.settings.assignOnReply);
   const [notice, setNotice] = useState<string | null>(null);
   const { errors, formError, saving, submit } = useFormSubmit();
 
@@ -49,11 +52,16 @@ function SettingsForm(props: { settings: Settings }) {
       SettingsUpdate,
       // An empty hours field is NaN (it may not be none); an empty retention is "for ever".
       {
+        companyName: companyName.trim() || null,
         caseAutoCloseHours: wholeNumberOrNone(hours) ?? NaN,
         eventRetentionDays: wholeNumberOrNone(retention),
         acknowledgeNewMail: acknowledge,
+        assignOnReply,
       },
-      (data) => api.patch('/settings', data),
+      async (data) => {
+        const saved = await api.patch<Settings>('/settings', data);
+        publishBranding({ companyName: saved.companyName });
+      },
     );
     if (sent) setNotice('Settings saved.');
   }
@@ -72,6 +80,16 @@ function SettingsForm(props: { settings: Settings }) {
     >
       <SuccessNotice message={notice} />
       <FormError message={formError} />
+      <TextField
+        id="setting-company-name"
+        label="Company name"
+        value={companyName}
+        onChange={setCompanyName}
+        placeholder="Steward"
+        maxLength={60}
+        error={errors.companyName}
+        hint="What customers see on their requests, the help center and the sign-in page, in place of Steward (and every page's browser tab). Leave empty to show Steward."
+      />
       <TextField
         id={id}
         type="number"
@@ -102,27 +120,56 @@ function SettingsForm(props: { settings: Settings }) {
           </>
         }
       />
-      <div className="field">
-        <label className="checkbox">
-          <input
-            type="checkbox"
-            checked={acknowledge}
-            onChange={(e) => setAcknowledge(e.target.checked)}
-            aria-describedby="setting-acknowledge-hint"
-          />{' '}
-          Acknowledge new requests by e-mail
-        </label>
-        <p className="field__hint" id="setting-acknowledge-hint">
-          A mail that opens a case is answered at once with the case&rsquo;s number and, when its agreement
-          promises a first answer, by when (in the customer&rsquo;s time zone). At most five a sender an hour.
-          Requests from the web form are always acknowledged.
-        </p>
-      </div>
+      <CheckboxSetting
+        id="setting-assign-on-reply"
+        label="The first to answer an unassigned case takes it"
+        checked={assignOnReply}
+        onChange={setAssignOnReply}
+        hint="When an agent or admin sends a public reply or logs a call on a case nobody is assigned, the case is assigned to them, so that the customer keeps one contact. Replies written by automations and imported history never assign."
+      />
+      <CheckboxSetting
+        id="setting-acknowledge"
+        label="Acknowledge new requests by e-mail"
+        checked={acknowledge}
+        onChange={setAcknowledge}
+        hint={
+          <>
+            A mail that opens a case is answered at once with the case&rsquo;s number and, when its agreement
+            promises a first answer, by when (in the customer&rsquo;s time zone). At most five a sender an
+            hour. Requests from the web form are always acknowledged.
+          </>
+        }
+      />
       <div className="form__actions">
         <button type="submit" className="button button--primary" disabled={saving}>
           {saving ? 'Saving…' : 'Save settings'}
         </button>
       </div>
     </form>
+  );
+}
+
+function CheckboxSetting(props: {
+  id: string;
+  label: string;
+  checked: boolean;
+  onChange: (checked: boolean) => void;
+  hint: ReactNode;
+}) {
+  return (
+    <div className="field">
+      <label className="checkbox">
+        <input
+          type="checkbox"
+          checked={props.checked}
+          onChange={(e) => props.onChange(e.target.checked)}
+          aria-describedby={`${props.id}-hint`}
+        />{' '}
+        {props.label}
+      </label>
+      <p className="field__hint" id={`${props.id}-hint`}>
+        {props.hint}
+      </p>
+    </div>
   );
 }

@@ -5,6 +5,7 @@ import { useDocumentTitle } from '../layout/use-document-title.js';
 import { useAuth } from './auth-context.js';
 import { MagicLinkRequestForm } from './magic-link.js';
 import { PasswordResetRequestForm } from './password-link.js';
+import { Brand, useBrandName } from '../layout/brand.js';
 
 /** Where RequireAuth sent the user from, so signing in returns there. */
 export interface LoginLocationState {
@@ -18,6 +19,7 @@ const LOGIN_MESSAGES: Record<string, string> = {
 
 export function LoginPage() {
   useDocumentTitle('Sign in');
+  const brandName = useBrandName(true);
   const { status, endReason, signIn } = useAuth();
   const location = useLocation();
   const from = (location.state as LoginLocationState | null)?.from;
@@ -51,12 +53,11 @@ export function LoginPage() {
   return (
     <div className="login-screen">
       <main className="login-card" aria-labelledby="login-title">
-        <div className="brand brand--large" aria-hidden="true">
-          <span className="brand__mark">S</span>
-          <span className="brand__name">Steward</span>
-        </div>
+        <Brand name={brandName} large />
         <h1 id="login-title">Sign in</h1>
-        <p className="muted">Customer service management</p>
+        <p className="muted">
+          {brandName === 'Steward' ? 'Customer service management' : 'Customer service'}
+        </p>
         {endReason === 'expired' && !error && (
           <p className="notice notice--info" role="status">
             Your session has ended. Please sign in again.

@@ -11,6 +11,7 @@ import { useDocumentTitle } from '../layout/use-document-title.js';
 import { useLinkToken } from './link-token.js';
 import { useAuth } from './auth-context.js';
 import '../portal/portal.css';
+import { Brand, useBrandName } from '../layout/brand.js';
 
 const LINK_MESSAGES: Record<string, string> = {
   link_used: 'This sign-in link was used already: each link works once.',
@@ -48,6 +49,7 @@ function verifyOnce(token: string) {
 
 export function MagicLinkPage() {
   useDocumentTitle('Signing in');
+  const brandName = useBrandName(true);
   const token = useLinkToken();
   const { adoptToken } = useAuth();
   const [error, setError] = useState<ApiError | null>(null);
@@ -82,10 +84,7 @@ export function MagicLinkPage() {
   return (
     <div className="login-screen">
       <main className="login-card" aria-labelledby="magic-title">
-        <div className="brand brand--large" aria-hidden="true">
-          <span className="brand__mark">S</span>
-          <span className="brand__name">Steward</span>
-        </div>
+        <Brand name={brandName} large />
         <h1 id="magic-title">{problem ? 'This link does not work' : 'Signing you in…'}</h1>
         {problem ? (
           <>

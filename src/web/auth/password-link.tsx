@@ -21,6 +21,7 @@ import { useDocumentTitle } from '../layout/use-document-title.js';
 import { useLinkToken } from './link-token.js';
 import { useMailSetup } from '../mail/mail-setup.js';
 import { useAuth, useMe } from './auth-context.js';
+import { Brand } from '../layout/brand.js';
 
 const LINK_MESSAGES: Record<string, string> = {
   link_used: 'This link was used already: each link works once.',
@@ -131,10 +132,7 @@ export function PasswordLinkPage() {
   return (
     <div className="login-screen">
       <main className="login-card" aria-labelledby="password-link-title">
-        <div className="brand brand--large" aria-hidden="true">
-          <span className="brand__mark">S</span>
-          <span className="brand__name">Steward</span>
-        </div>
+        <Brand name="Steward" large />
         <h1 id="password-link-title">{title}</h1>
         {message ? (
           <>

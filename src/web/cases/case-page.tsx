@@ -174,7 +174,7 @@ function CasePage({ id }: { id: string }) {
     r: () => focusComposer('reply'),
     n: () => focusComposer('note'),
     t: () => setTab((t) => (t === 'timeline' ? 'conversation' : 'timeline')),
-    u: () => navigate(back.path),
+    u: () => void navigate(back.path),
   });
 
   useDocumentTitle(c ? `#${c.number} ${c.subject}` : 'Case');
@@ -291,7 +291,12 @@ function CasePage({ id }: { id: string }) {
               {messages.error && <ErrorNotice error={messages.error} onRetry={messages.reload} />}
               {!messages.data && !messages.error && <Loading label="Loading conversation…" />}
               {messages.data && (
-                <Conversation messages={items} highlightId={collision?.messageId} meId={me.id} />
+                <Conversation
+                  messages={items}
+                  highlightId={collision?.messageId}
+                  meId={me.id}
+                  customerView={me.role === 'customer'}
+                />
               )}
               <ReplyComposer
                 caseId={c.id}

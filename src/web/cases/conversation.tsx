@@ -12,6 +12,7 @@ import { useApi } from '../lib/use-api.js';
 import { channelLabel } from './case-labels.js';
 import { callLine } from './log-call-dialog.js';
 import { HtmlBody } from '../mail/html-body.js';
+import { useBrandName } from '../layout/brand.js';
 
 function AttachmentLink({ file }: { file: Attachment }) {
   // The file sits behind the bearer token: fetch it, then hand the browser an object URL.
@@ -107,8 +108,11 @@ export function Conversation(props: {
   /** A reply that arrived while the agent was writing (a collision): highlighted. */
   highlightId?: string;
   meId: string;
+  /** Seen by a customer: what Steward wrote is signed with the company's name. */
+  customerView?: boolean;
 }) {
   const { messages, highlightId } = props;
+  const brandName = useBrandName(props.customerView ?? false);
   const mailByMessage = useCaseMail(messages);
   if (messages.length === 0) {
     return (
@@ -136,7 +140,7 @@ export function Conversation(props: {
               <span className="message__author">
                 {m.authorUserId === props.meId
                   ? 'You'
-                  : (m.authorName ?? (automatic(m) ? 'Steward' : authorRole(m)))}
+                  : (m.authorName ?? (automatic(m) ? brandName : authorRole(m)))}
               </span>
               {kind === 'note' ? (
                 <span className="message__internal" data-testid="internal-label">

@@ -3,11 +3,15 @@
 import { Link, Outlet, useLocation } from 'react-router-dom';
 import { useAuth } from '../auth/auth-context.js';
 import type { LoginLocationState } from '../auth/login-page.js';
+import { Brand } from '../layout/brand.js';
+import { useCompanyName } from '../lib/branding.js';
 import './kb.css';
 
 export function HelpLayout() {
   const { status, me } = useAuth();
   const location = useLocation();
+  const company = useCompanyName();
+  const helpName = company ? `${company} Help center` : 'Help center';
   const back: LoginLocationState = { from: location.pathname + location.search };
   return (
     <div className="app help">
@@ -16,12 +20,7 @@ export function HelpLayout() {
       </a>
       <header className="topbar">
         <div className="topbar__inner">
-          <Link to="/help" className="brand" aria-label="Help center home">
-            <span className="brand__mark" aria-hidden="true">
-              S
-            </span>
-            <span className="brand__name">Help center</span>
-          </Link>
+          <Brand name={helpName} home={{ to: '/help', label: `${helpName} home` }} />
           <div className="session">
             {status === 'signed-in' && me ? (
               <Link className="button button--ghost button--small" to="/" data-testid="help-back">

@@ -269,6 +269,34 @@ describe('messages', () => {
     expect(late.body.error.code).toBe('case_closed');
     expect((await t.patch(`/api/v1/cases/${c.id}`, { status: 'open' }, agent.token)).status).toBe(409);
   });
+
+  it('the first to reply to or log a call on an unassigned case takes it, unless turned off', async () => {
+    const me = await makeCustomer(t.db);
+    const assignee = async (id: string) =>
+      (await t.get(`/api/v1/cases/${id}`, admin)).body.assignee?.id ?? null;
+    const [noted, replied, called, taken, off] = await Promise.all(
+      [1, 2, 3, 4, 5].map(() => makeCase(t.db, me.id)),
+    );
+    // An internal note does not take the case; a public reply does, and the case opens.
+    await post(`/api/v1/cases/${noted!.id}/messages`, { body: 'Looking into it', public: false });
+    expect(await assignee(noted!.id)).toBeNull();
+    await post(`/api/v1/cases/${replied!.id}/messages`, { body: 'On it', public: true });
+    expect(await assignee(replied!.id)).toBe(agent.user.id);
+    expect((await t.get(`/api/v1/cases/${replied!.id}`, admin)).body.status).toBe('open');
+    // A logged call (internal) takes it too.
+    const call = { direction: 'outbound', durationSeconds: 60, outcome: 'resolved' };
+    await post(`/api/v1/cases/${called!.id}/messages`, { body: 'Called back', public: false, call });
+    expect(await assignee(called!.id)).toBe(agent.user.id);
+    // A case someone has is not taken over by a colleague's reply.
+    await t.patch(`/api/v1/cases/${taken!.id}`, { assigneeId: agent2.user.id }, admin);
+    await post(`/api/v1/cases/${taken!.id}/messages`, { body: 'Chiming in', public: true });
+    expect(await assignee(taken!.id)).toBe(agent2.user.id);
+    // The setting off: a reply leaves the case unassigned.
+    expect((await t.patch('/api/v1/settings', { assignOnReply: false }, admin)).status).toBe(200);
+    await post(`/api/v1/cases/${off!.id}/messages`, { body: 'On it', public: true });
+    expect(await assignee(off!.id)).toBeNull();
+    await t.patch('/api/v1/settings', { assignOnReply: true }, admin);
+  });
 });
 
 describe('attachments', () => {

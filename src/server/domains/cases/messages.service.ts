@@ -13,6 +13,7 @@ import { users } from '../auth/auth.table.js';
 import { customers } from '../customers/customers.table.js';
 import { recordDomainEvent } from '../domain-events/domain-events.repo.js';
 import { applyCaseUpdate } from './cases.service.js';
+import { readSettings } from '../settings/settings.service.js';
 import * as repo from './cases.repo.js';
 import { attachments, cases, messages } from './cases.table.js';
 import { onAgentReply, onCustomerMessage, type ClockCase } from './clocks.js';
@@ -195,6 +196,16 @@ export async function addMessage(
       data: { messageId: msg!.id, public: input.public, from, attachments: input.attachmentIds?.length ?? 0 },
     });
 
+    // The first staff member to answer an unassigned case takes it (the assignOnReply setting).
+    const takes =
+      staff &&
+      from === 'agent' &&
+      (input.public || !!input.call) &&
+      !input.createdAt &&
+      !c.assigneeId &&
+      !!actor.userId &&
+      (await readSettings(tx)).assignOnReply;
+    const assigneeId = takes ? actor.userId! : undefined;
     if (input.public && from === 'agent') {
       const [after] = await tx
         .update(cases)
@@ -203,8 +214,8 @@ export async function addMessage(
         .returning();
       await onAgentReply(tx, actor, clockCase(after!), at);
       const status = input.status ?? (c.status === 'new' ? 'open' : undefined);
-      if ((status && status !== c.status) || input.followUpAt)
-        await applyCaseUpdate(tx, actor, caseId, { status, followUpAt: input.followUpAt });
+      if ((status && status !== c.status) || input.followUpAt || assigneeId)
+        await applyCaseUpdate(tx, actor, caseId, { status, followUpAt: input.followUpAt, assigneeId });
     } else if (input.public && from === 'customer') {
       // The customer wrote back: a solved case reopens; a case waiting on them is open again.
       if (c.status === 'solved' || c.status === 'pending')
@@ -217,8 +228,12 @@ export async function addMessage(
       await onCustomerMessage(tx, actor, clockCase(updated!), at);
       // The customer wrote about what a proactive case covers: its signals learn of the contact.
       if (c.channel === 'proactive') await noteCustomerContact(tx, caseId);
-    } else if ((input.status && input.status !== c.status) || input.followUpAt) {
-      await applyCaseUpdate(tx, actor, caseId, { status: input.status, followUpAt: input.followUpAt });
+    } else if ((input.status && input.status !== c.status) || input.followUpAt || assigneeId) {
+      await applyCaseUpdate(tx, actor, caseId, {
+        status: input.status,
+        followUpAt: input.followUpAt,
+        assigneeId,
+      });
     }
     // An agent's public reply goes to the customer by e-mail too (not imported history, and not
     // what already came as a mail).

@@ -53,7 +53,13 @@ describe('the eventRetentionDays setting', () => {
   it('is for ever by default; takes 30 to 3650 whole days or null; only admins change it', async () => {
     const read = await app.t.get('/api/v1/settings', app.agent);
     expect(read.status).toBe(200);
-    expect(read.body).toEqual({ acknowledgeNewMail: true, caseAutoCloseHours: 96, eventRetentionDays: null });
+    expect(read.body).toEqual({
+      acknowledgeNewMail: true,
+      assignOnReply: true,
+      caseAutoCloseHours: 96,
+      companyName: null,
+      eventRetentionDays: null,
+    });
     for (const bad of [29, 3651, 30.5, '30', 0]) {
       const res = await app.t.patch('/api/v1/settings', { eventRetentionDays: bad }, app.admin);
       expect(res.status, `${bad}`).toBe(400);
@@ -69,7 +75,11 @@ describe('the eventRetentionDays setting', () => {
     await setRetention(90);
     // Setting another key leaves it alone; null brings the default back (and no row stands for it).
     const other = await app.t.patch('/api/v1/settings', { caseAutoCloseHours: 48 }, app.admin);
-    expect(other.body).toEqual({ acknowledgeNewMail: true, caseAutoCloseHours: 48, eventRetentionDays: 90 });
+    expect(other.body).toMatchObject({
+      acknowledgeNewMail: true,
+      caseAutoCloseHours: 48,
+      eventRetentionDays: 90,
+    });
     await setRetention(null);
     const left = await rows<{ key: string }>(app.t.db, sql`select key from settings order by key`);
     expect(left.map((r) => r.key)).toEqual(['caseAutoCloseHours']);

@@ -22,6 +22,7 @@ afterAll(() => t?.close());
 
 /** Routes anyone may call, without a token. */
 const PUBLIC = [
+  'GET /api/v1/branding',
   'GET /api/v1/help/articles',
   'GET /api/v1/help/articles/{slug}',
   'GET /api/v1/help/categories',

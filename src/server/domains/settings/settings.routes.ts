@@ -1,8 +1,8 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { ADMIN, AUTHED, STAFF, actorOf, errors } from '../../lib/http.js';
 import type { RouteDeps } from '../../routes.js';
-import { Settings, SettingsUpdate, SetupChecklist } from '../../../shared/schemas/settings.js';
-import { getSettings, setupChecklist, updateSettings } from './settings.service.js';
+import { Branding, Settings, SettingsUpdate, SetupChecklist } from '../../../shared/schemas/settings.js';
+import { getBranding, getSettings, setupChecklist, updateSettings } from './settings.service.js';
 
 export const settingsRoutes =
   ({ db }: RouteDeps): FastifyPluginAsyncZod =>
@@ -14,6 +14,18 @@ export const settingsRoutes =
         schema: { tags: ['settings'], response: { 200: Settings, ...errors(...AUTHED) } },
       },
       async (request) => getSettings(db, actorOf(request)),
+    );
+    app.get(
+      '/branding',
+      {
+        config: { access: 'public' },
+        schema: {
+          tags: ['settings'],
+          summary: "The company's name, for the pages anyone may see (the sign-in page, the help center)",
+          response: { 200: Branding },
+        },
+      },
+      async () => getBranding(db),
     );
     app.get(
       '/settings/checklist',

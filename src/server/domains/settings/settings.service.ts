@@ -8,7 +8,12 @@ import type { Actor } from '../../lib/actor.js';
 import { isAdmin, isStaff } from '../../lib/actor.js';
 import { forbidden } from '../../lib/errors.js';
 import { recordDomainEvent } from '../domain-events/domain-events.repo.js';
-import type { SettingsUpdate, SetupChecklist, SetupStep } from '../../../shared/schemas/settings.js';
+import type {
+  Branding,
+  SettingsUpdate,
+  SetupChecklist,
+  SetupStep,
+} from '../../../shared/schemas/settings.js';
 import { SETUP_STEPS } from '../../../shared/schemas/settings.js';
 import { mailSettings } from '../mail/outbox.js';
 import { parseMailFrom } from '../mail/compose.js';
@@ -17,7 +22,9 @@ import { settings } from './settings.table.js';
 
 export const DEFAULT_SETTINGS: Settings = {
   acknowledgeNewMail: true,
+  assignOnReply: true,
   caseAutoCloseHours: 96,
+  companyName: null,
   eventRetentionDays: null,
 };
 
@@ -25,6 +32,12 @@ export async function readSettings(db: Database): Promise<Settings> {
   const rows = await db.select().from(settings);
   const stored = Object.fromEntries(rows.map((r) => [r.key, r.value]));
   return { ...DEFAULT_SETTINGS, ...Settings.partial().parse(stored) };
+}
+
+/** The company's name for pages anyone may see (public). */
+export async function getBranding(db: Database): Promise<Branding> {
+  const { companyName } = await readSettings(db);
+  return { companyName };
 }
 
 export async function getSettings(db: Database, actor: Actor) {

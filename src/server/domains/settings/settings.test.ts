@@ -1,0 +1,52 @@
+// Run-time settings: admins change them, staff read them, and the company's name is public.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestApp, type TestApp } from '../../../../test/helpers/app.js';
+import { makeUser } from '../../../../test/helpers/factories.js';
+
+let t: TestApp;
+let admin: string;
+let agent: string;
+let customer: string;
+beforeAll(async () => {
+  t = await startTestApp();
+  admin = (await makeUser(t.db, 'admin')).token;
+  agent = (await makeUser(t.db, 'agent')).token;
+  customer = (await makeUser(t.db, 'customer')).token;
+});
+afterAll(() => t?.close());
+
+describe('company name', () => {
+  it('is none at first, set by admins on one line, read by anyone, and none again', async () => {
+    expect((await t.get('/api/v1/branding')).body).toEqual({ companyName: null });
+    expect((await t.get('/api/v1/settings', agent)).body.companyName).toBeNull();
+
+    const set = await t.patch('/api/v1/settings', { companyName: '  Acme\nParcels ' }, admin);
+    expect(set.status).toBe(200);
+    expect(set.body.companyName).toBe('Acme Parcels');
+    const anyone = await t.get('/api/v1/branding');
+    expect(anyone.status).toBe(200);
+    expect(anyone.body).toEqual({ companyName: 'Acme Parcels' });
+
+    const cleared = await t.patch('/api/v1/settings', { companyName: null }, admin);
+    expect(cleared.body.companyName).toBeNull();
+    expect((await t.get('/api/v1/branding')).body).toEqual({ companyName: null });
+  });
+
+  it.each([
+    ['', 'must not be empty'],
+    ['x'.repeat(61), 'at most 60 characters'],
+  ])('refuses %j with a message tied to the field', async (companyName, message) => {
+    const res = await t.patch('/api/v1/settings', { companyName }, admin);
+    expect(res.status).toBe(400);
+    expect(res.body.error.details).toEqual([{ path: 'body.companyName', message }]);
+  });
+
+  it('agents and customers may not change it; customers may not read the settings', async () => {
+    for (const token of [agent, customer]) {
+      const res = await t.patch('/api/v1/settings', { companyName: 'Hijacked' }, token);
+      expect(res.status).toBe(403);
+    }
+    expect((await t.get('/api/v1/settings', customer)).status).toBe(403);
+    expect((await t.get('/api/v1/branding')).body.companyName).not.toBe('Hijacked');
+  });
+});
