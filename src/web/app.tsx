@@ -24,6 +24,8 @@ import { AccountPage } from './auth/account-page.js';
 import { NotificationsPage } from './notifications/notifications-page.js';
 import { EventsPage } from './signals/events-page.js';
 import { AuthProvider } from './auth/auth-context.js';
+import { Announcer } from './a11y/announcer.js';
+import { RouteFocus } from './a11y/route-focus.js';
 import { LoginPage } from './auth/login-page.js';
 import { RequireAuth } from './auth/require-auth.js';
 import { HomeRedirect, RequireAdmin, RequireStaff } from './auth/require-role.js';
@@ -64,6 +66,8 @@ import { PortalHomePage } from './portal/portal-home-page.js';
 export function App() {
   return (
     <AuthProvider>
+      <Announcer />
+      <RouteFocus />
       <Routes>
         <Route path="/login" element={<LoginPage />} />
         <Route path="/login/magic" element={<MagicLinkPage />} />

@@ -1,5 +1,6 @@
 // Changes the selected cases at once (POST /cases/bulk: all or none): those ticked on the page,
 // or every case of the view (up to the bulk limit, 500).
+import { useSelectCommit } from '../a11y/select-commit.js';
 import { useState, type FormEvent, type ReactNode } from 'react';
 import { CASE_STATUSES, PRIORITIES, Tag } from '../../shared/schemas/cases.js';
 import { useMe } from '../auth/auth-context.js';
@@ -99,33 +100,19 @@ export function BulkBar(props: {
     void apply({ addTags: [parsed.data] });
   }
 
-  // Each picker applies at once and then shows its placeholder again.
   const picker = (
     label: string,
     id: string,
     options: { value: string; label: string }[],
     toChange: (value: string) => BulkChange,
   ) => (
-    <div className="bulk-bar__control">
-      <label htmlFor={id} className="visually-hidden">
-        {label}
-      </label>
-      <select
-        id={id}
-        value=""
-        disabled={busy}
-        onChange={(e) => {
-          if (e.target.value) void apply(toChange(e.target.value));
-        }}
-      >
-        <option value="">{label}…</option>
-        {options.map((o) => (
-          <option key={o.value} value={o.value}>
-            {o.label}
-          </option>
-        ))}
-      </select>
-    </div>
+    <BulkPicker
+      label={label}
+      id={id}
+      options={options}
+      disabled={busy}
+      onPick={(value) => void apply(toChange(value))}
+    />
   );
 
   return (
@@ -197,5 +184,50 @@ export function BulkBar(props: {
       </button>
       {props.scope}
     </BulkBarFrame>
+  );
+}
+
+/**
+ * A bulk change: a pick with the mouse (or in the opened list) applies at once, and the picker shows
+ * its placeholder again; one picked with the arrow keys applies on Enter only (leaving drops it).
+ */
+function BulkPicker(props: {
+  label: string;
+  id: string;
+  options: { value: string; label: string }[];
+  disabled: boolean;
+  onPick: (value: string) => void;
+}) {
+  const select = useSelectCommit({
+    value: '',
+    onCommit: (value) => {
+      if (value) props.onPick(value);
+    },
+    commitOnBlur: false,
+  });
+  return (
+    <div className="bulk-bar__control">
+      <label htmlFor={props.id} className="visually-hidden">
+        {props.label}
+      </label>
+      <select
+        id={props.id}
+        {...select.props}
+        disabled={props.disabled}
+        aria-describedby={select.pending ? `${props.id}-pending` : undefined}
+      >
+        <option value="">{props.label}…</option>
+        {props.options.map((o) => (
+          <option key={o.value} value={o.value}>
+            {o.label}
+          </option>
+        ))}
+      </select>
+      {select.pending ? (
+        <span className="visually-hidden" id={`${props.id}-pending`}>
+          Enter applies it to the selected cases
+        </span>
+      ) : null}
+    </div>
   );
 }

@@ -6,6 +6,8 @@ import { CASE_STATUSES, CaseUpdate, PRIORITIES, Tag } from '../../shared/schemas
 import { Email } from '../../shared/schemas/common.js';
 import { useMe } from '../auth/auth-context.js';
 import { api, toApiError } from '../lib/api.js';
+import { announce } from '../a11y/announcer.js';
+import { useSelectCommit } from '../a11y/select-commit.js';
 import { fieldText, fieldValue, TypedFieldInput } from '../layout/typed-field.js';
 import type { AgentProfile, Case, Category, CustomFieldDefinition, Team } from '../lib/types.js';
 import { priorityLabel, statusLabel } from './case-labels.js';
@@ -31,7 +33,9 @@ export function useSaveCase(
     }
     setSaving(Object.keys(patch)[0] ?? null);
     try {
-      onSaved(await api.patch<Case>(`/cases/${caseId}`, parsed.data));
+      const updated = await api.patch<Case>(`/cases/${caseId}`, parsed.data);
+      onSaved(updated);
+      announce(savedWords(patch, updated));
       return true;
     } catch (err) {
       onError(toApiError(err).message);
@@ -43,6 +47,29 @@ export function useSaveCase(
   return { save, saving };
 }
 
+/** What a saved change says to a screen reader ("Status: Pending"). */
+function savedWords(patch: Record<string, unknown>, c: Case): string {
+  const [key] = Object.keys(patch);
+  switch (key) {
+    case 'status':
+      return `Status: ${statusLabel(c.status)}`;
+    case 'priority':
+      return `Priority: ${priorityLabel(c.priority)}`;
+    case 'assigneeId':
+      return c.assignee ? `Assigned to ${c.assignee.name}` : 'Nobody assigned';
+    case 'teamId':
+      return c.team ? `Team: ${c.team.name}` : 'No team';
+    case 'category':
+      return `Category: ${c.category}`;
+    case 'followUpAt':
+      return c.followUpAt ? 'Follow-up set' : 'No follow-up';
+    case 'tags':
+      return c.tags.length ? `Tags: ${c.tags.join(', ')}` : 'No tags';
+    default:
+      return 'Saved';
+  }
+}
+
 function Property(props: {
   id: string;
   label: string;
@@ -52,14 +79,16 @@ function Property(props: {
   busy?: boolean;
   onChange(value: string): void;
 }) {
+  const select = useSelectCommit({ value: props.value, onCommit: props.onChange, commitOnBlur: true });
+  const hintId = `${props.id}-pending`;
   return (
     <div className={props.busy ? 'property property--busy' : 'property'}>
       <label htmlFor={props.id}>{props.label}</label>
       <select
         id={props.id}
-        value={props.value}
+        {...select.props}
         disabled={props.disabled || props.busy}
-        onChange={(e) => props.onChange(e.target.value)}
+        aria-describedby={select.pending !== null ? hintId : undefined}
         data-testid={props.id}
       >
         {props.options.map((o) => (
@@ -68,6 +97,11 @@ function Property(props: {
           </option>
         ))}
       </select>
+      {select.pending !== null && (
+        <span className="field__hint" id={hintId}>
+          Enter saves, Escape undoes
+        </span>
+      )}
     </div>
   );
 }

@@ -41,6 +41,9 @@ import type { CaseViewFilters } from '../../shared/schemas/views.js';
 import { SORT_LABELS } from './case-labels.js';
 import { useMe } from '../auth/auth-context.js';
 
+const inQueueTable = (e: KeyboardEvent) =>
+  e.target instanceof Element && e.target.closest('[data-testid="case-table"]') !== null;
+
 /** How often the view counts and the list refresh on their own. */
 const REFRESH_MS = 30_000;
 const QUEUE_GAP_MS = 2_000;
@@ -227,8 +230,9 @@ export function CaseQueuePage() {
   useShortcuts({
     j: () => moveTo(activeIndex + 1),
     k: () => moveTo(activeIndex < 0 ? 0 : activeIndex - 1),
-    ArrowDown: () => moveTo(activeIndex + 1),
-    ArrowUp: () => moveTo(activeIndex < 0 ? 0 : activeIndex - 1),
+    // The arrows move between cases only from inside the list: elsewhere they scroll the page.
+    ArrowDown: (e) => (inQueueTable(e) ? moveTo(activeIndex + 1) : false),
+    ArrowUp: (e) => (inQueueTable(e) ? moveTo(activeIndex < 0 ? 0 : activeIndex - 1) : false),
     x: () => {
       const c = items[activeIndex];
       if (c) toggle(c.id);

@@ -14,6 +14,7 @@ import { isWaiting } from './follow-up.js';
 import { FollowUpSelect } from './follow-up-select.js';
 import { PLACEHOLDER_HINTS } from '../reply-templates/placeholders.js';
 import { TemplatePicker, type RenderedTemplate } from '../reply-templates/template-picker.js';
+import { announce } from '../a11y/announcer.js';
 
 export type ComposerMode = 'reply' | 'note';
 
@@ -150,6 +151,9 @@ export function ReplyComposer(props: {
       setCollision(null);
       saveDraft(caseId, null);
       props.onSent(message);
+      announce(isReply ? 'Reply sent' : 'Note added');
+      // The Send button stays disabled with nothing to send: the focus goes back to the text.
+      props.textareaRef.current?.focus();
     } catch (err) {
       const e = toApiError(err);
       if (e.status === 409 && e.code === 'collision') {

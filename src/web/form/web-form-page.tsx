@@ -17,6 +17,7 @@ import { toUploads } from '../portal/files.js';
 import { usePickedFiles } from '../portal/use-picked-files.js';
 import { HelpSuggestions, useDeflection, useHelpSuggestions } from '../portal/help-suggestions.js';
 import '../portal/portal.css';
+import { focusFirstInvalid } from '../lib/focus-invalid.js';
 
 /** The message the embed script listens for. */
 export const HEIGHT_MESSAGE = 'steward:form-height';
@@ -91,6 +92,7 @@ export function WebFormPage() {
     const parsed = WebFormInput.safeParse({ ...values, team, category, language, files: [] });
     if (!parsed.success) {
       setErrors(fieldErrorsFromIssues(parsed.error.issues));
+      focusFirstInvalid();
       return;
     }
     setErrors({});
@@ -106,6 +108,7 @@ export function WebFormPage() {
     } catch (err) {
       const apiError = toApiError(err);
       setErrors(fieldErrorsFromApiError(apiError));
+      focusFirstInvalid();
       setError(
         apiError.code === 'too_many_requests'
           ? 'You have sent several requests in a short time. Please wait a few minutes and try again.'
@@ -159,6 +162,7 @@ export function WebFormPage() {
                 value={values.name}
                 onChange={set('name')}
                 aria-describedby={describedBy}
+                aria-invalid={describedBy ? true : undefined}
               />
             )}
           </Field>
@@ -171,6 +175,7 @@ export function WebFormPage() {
                 value={values.email}
                 onChange={set('email')}
                 aria-describedby={describedBy}
+                aria-invalid={describedBy ? true : undefined}
               />
             )}
           </Field>
@@ -184,6 +189,7 @@ export function WebFormPage() {
               maxLength={300}
               onChange={set('subject')}
               aria-describedby={describedBy}
+              aria-invalid={describedBy ? true : undefined}
             />
           )}
         </Field>
@@ -199,6 +205,7 @@ export function WebFormPage() {
               value={values.message}
               onChange={set('message')}
               aria-describedby={describedBy}
+              aria-invalid={describedBy ? true : undefined}
             />
           )}
         </Field>

@@ -1,7 +1,12 @@
 // The keyboard shortcuts, listed in a dialog that `?` opens from anywhere in the workspace.
 import { useEffect, useRef, useState } from 'react';
 import { createPortal } from 'react-dom';
-import { isTypingTarget } from '../lib/use-shortcuts.js';
+import {
+  characterShortcutsOn,
+  isTypingTarget,
+  setCharacterShortcuts,
+  useCharacterShortcuts,
+} from '../lib/use-shortcuts.js';
 
 const GROUPS: { title: string; keys: [string[], string][] }[] = [
   {
@@ -32,10 +37,12 @@ const GROUPS: { title: string; keys: [string[], string][] }[] = [
 export function ShortcutsHelp() {
   const ref = useRef<HTMLDialogElement>(null);
   const [open, setOpen] = useState(false);
+  const characterKeys = useCharacterShortcuts();
 
   useEffect(() => {
     const onKeyDown = (e: KeyboardEvent) => {
       if (e.key !== '?' || e.ctrlKey || e.metaKey || e.altKey || isTypingTarget(e.target)) return;
+      if (!characterShortcutsOn()) return;
       if (document.querySelector('dialog[open]')) return;
       e.preventDefault();
       setOpen(true);
@@ -86,6 +93,19 @@ export function ShortcutsHelp() {
               </button>
             </div>
             <p className="muted dialog__intro">Shortcuts work when you are not typing in a field.</p>
+            <label className="checkbox dialog__intro">
+              <input
+                type="checkbox"
+                checked={characterKeys}
+                onChange={(e) => setCharacterShortcuts(e.target.checked)}
+                aria-describedby="shortcuts-keys-hint"
+              />{' '}
+              Single-key shortcuts
+            </label>
+            <p className="field__hint" id="shortcuts-keys-hint">
+              Off: letters, <kbd>/</kbd> and <kbd>?</kbd> type nothing and do nothing outside a field (useful
+              with speech input); Enter, the arrows and Ctrl+Enter keep working. Kept in this browser.
+            </p>
             <div className="shortcut-groups">
               {GROUPS.map((g) => (
                 <section key={g.title}>

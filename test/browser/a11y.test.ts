@@ -1,0 +1,138 @@
+// What a keyboard and screen-reader user needs beyond labels: the focus stays where the work is
+// (a control disabled while it saves gets it back; a new page starts at its main content; a sent
+// reply leaves the focus in the text), what an action did is said in the live region, a case's
+// select does not save on every arrow key, and a refused web form puts the focus on its first
+// field to fix.
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Case } from '../../src/shared/schemas/cases.js';
+import { DEMO, eventually, signIn, startStack, text, type Stack } from './harness.js';
+import { createCase, findCustomer, getCase } from './fixtures.js';
+
+let stack: Stack;
+let page: Page;
+let c: Case;
+
+beforeAll(async () => {
+  stack = await startStack();
+  const maria = await findCustomer(stack, DEMO.customer.email);
+  c = await createCase(stack, { subject: 'Blender lid keyboard', customerId: maria.id });
+  page = await stack.newPage();
+  await signIn(page, stack.url, DEMO.admin);
+});
+afterAll(async () => {
+  await stack?.stop();
+});
+
+const focused = () =>
+  page.evaluate(() => {
+    const el = document.activeElement;
+    return el ? el.getAttribute('data-testid') || el.id || el.tagName.toLowerCase() : null;
+  });
+const announced = () => text(page.getByTestId('announcer'));
+
+describe('keyboard and screen reader', () => {
+  it('a case opened from the queue starts at the main content', async () => {
+    await page.goto(`${stack.url}/cases`);
+    await page.getByTestId('view-link').filter({ hasText: 'Unassigned' }).click();
+    const link = page.getByRole('link', { name: /Blender lid keyboard/ });
+    await link.focus();
+    await page.keyboard.press('Enter');
+    await page.getByRole('heading', { name: /Blender lid keyboard/ }).waitFor();
+    await eventually(focused).toBe('main');
+  });
+
+  it('the status select waits for Enter when moved with the arrow keys, keeps the focus and says what it saved', async () => {
+    await page.goto(`${stack.url}/cases/${c.id}`);
+    const status = page.getByTestId('case-status');
+    await eventually(() => status.inputValue()).toBe('new');
+    await status.focus();
+    await page.keyboard.press('ArrowDown');
+    // Picked, not saved: the select shows it with a hint, the case is unchanged.
+    expect(await status.inputValue()).toBe('open');
+    expect(await text(page.locator('#case-status-pending'))).toBe('Enter saves, Escape undoes');
+    expect((await getCase(stack, c.id)).status).toBe('new');
+    // Escape puts it back; arrow again and Enter saves.
+    await page.keyboard.press('Escape');
+    expect(await status.inputValue()).toBe('new');
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('Enter');
+    await eventually(async () => (await getCase(stack, c.id)).status).toBe('open');
+    await eventually(announced).toBe('Status: Open');
+    // The select was disabled while it saved: it has the focus back.
+    await eventually(focused).toBe('case-status');
+    expect(await page.locator('#case-status-pending').count()).toBe(0);
+  });
+
+  it('a sent reply is said and leaves the focus in the text box', async () => {
+    await page.goto(`${stack.url}/cases/${c.id}`);
+    const body = page.getByTestId('composer-body');
+    await body.fill('We are sending a new lid today.');
+    await page.getByRole('button', { name: 'Send reply' }).focus();
+    await page.keyboard.press('Enter');
+    await eventually(() => page.getByTestId('message').count()).toBe(2);
+    await eventually(announced).toMatch(/^Reply sent/);
+    await eventually(focused).toBe('composer-body');
+  });
+
+  it('a Save button disabled while saving has the focus back afterwards', async () => {
+    await page.goto(`${stack.url}/admin/settings`);
+    const save = page.getByRole('button', { name: 'Save settings' });
+    await save.focus();
+    await page.keyboard.press('Enter');
+    await eventually(() => text(page.getByRole('status'))).toBe('Settings saved.');
+    await eventually(() => save.evaluate((el) => el === document.activeElement)).toBe(true);
+  });
+
+  it('a refused web form puts the focus on its first field to fix, marked invalid', async () => {
+    const visitor = await stack.newPage();
+    await visitor.goto(`${stack.url}/form`);
+    const name = visitor.getByLabel('Your name');
+    await name.waitFor();
+    await visitor.getByLabel('E-mail address').fill('someone@example.com');
+    await visitor.getByRole('button', { name: 'Send' }).focus();
+    await visitor.keyboard.press('Enter');
+    await eventually(() => name.evaluate((el) => el === document.activeElement)).toBe(true);
+    expect(await name.getAttribute('aria-invalid')).toBe('true');
+    expect(await visitor.getByLabel('E-mail address').getAttribute('aria-invalid')).toBeNull();
+    await visitor.close();
+  });
+});
+
+describe('single-key shortcuts', () => {
+  it('can be turned off in the shortcuts dialog, and the arrows move in the queue only from inside it', async () => {
+    await page.goto(`${stack.url}/cases/${c.id}`);
+    await page.getByTestId('case-status').waitFor();
+    await page.getByRole('button', { name: 'Keyboard shortcuts' }).click();
+    const dialog = page.getByTestId('shortcuts-help');
+    await dialog.getByRole('checkbox', { name: 'Single-key shortcuts' }).uncheck();
+    await dialog.getByRole('button', { name: 'Close' }).click();
+    await page.locator('#main').focus();
+    await page.keyboard.press('r');
+    await page.keyboard.press('?');
+    expect(await focused()).toBe('main');
+    expect(await dialog.evaluate((d) => (d as HTMLDialogElement).open)).toBe(false);
+    // Kept in this browser: on again after a reload only when turned on.
+    await page.reload();
+    await page.getByTestId('case-status').waitFor();
+    await page.getByRole('button', { name: 'Keyboard shortcuts' }).click();
+    const box = dialog.getByRole('checkbox', { name: 'Single-key shortcuts' });
+    expect(await box.isChecked()).toBe(false);
+    await box.check();
+    await dialog.getByRole('button', { name: 'Close' }).click();
+    await page.locator('#main').focus();
+    await page.keyboard.press('r');
+    await eventually(focused).toBe('composer-body');
+
+    // The queue: ↓ from outside the list leaves the focus (the page scrolls); j enters the list.
+    await page.goto(`${stack.url}/cases`);
+    await page.getByTestId('case-table').waitFor();
+    await page.locator('#main').focus();
+    await page.keyboard.press('ArrowDown');
+    expect(await focused()).toBe('main');
+    await page.keyboard.press('j');
+    await eventually(() =>
+      page.evaluate(() => !!document.activeElement?.closest('[data-testid="case-table"]')),
+    ).toBe(true);
+  });
+});
