@@ -172,3 +172,32 @@ describe('customer portal', () => {
     expect(new URL(page.url()).pathname).toBe('/login');
   });
 });
+
+describe('the company name', () => {
+  it('is what customers see in place of Steward: top bar, help center, sign-in page, tab; staff keep Steward', async () => {
+    const admin = { login: DEMO.admin };
+    await stack.api('/settings', { ...admin, method: 'PATCH', body: { companyName: 'Acme Parcels' } });
+    try {
+      await page.goto(`${stack.url}/portal`);
+      await eventually(() => text(page.locator('.topbar .brand__name'))).toBe('Acme Parcels');
+      expect(await text(page.locator('.topbar .brand__mark'))).toBe('A');
+      await eventually(() => page.title()).toMatch(/ · Acme Parcels$/);
+
+      await page.goto(`${stack.url}/help`);
+      await eventually(() => text(page.locator('.topbar .brand__name'))).toBe('Acme Parcels Help center');
+      expect(await page.getByRole('link', { name: 'Acme Parcels Help center home' }).count()).toBe(1);
+
+      const visitor = await stack.newPage();
+      await visitor.goto(`${stack.url}/login`);
+      await eventually(() => text(visitor.locator('.login-card .brand__name'))).toBe('Acme Parcels');
+      expect(await text(visitor.locator('.login-card .muted').first())).toBe('Customer service');
+      await signIn(visitor, stack.url, DEMO.agent);
+      await eventually(() => text(visitor.locator('.topbar .brand__name'))).toBe('Steward');
+      await visitor.close();
+    } finally {
+      await stack.api('/settings', { ...admin, method: 'PATCH', body: { companyName: null } });
+    }
+    await page.goto(`${stack.url}/help`);
+    await eventually(() => text(page.locator('.topbar .brand__name'))).toBe('Help center');
+  });
+});

@@ -299,10 +299,16 @@ export function CaseQueuePage() {
                   {v.name}
                   {v.team && <span className="view-link__team">{v.team.name}</span>}
                 </span>
+                {v.count !== undefined && <span className="visually-hidden">, </span>}
                 {v.count !== undefined && (
                   <span className="view-link__count" data-testid="view-count">
                     {formatNumber(v.count)}
                     {v.countCapped ? '+' : ''}
+                  </span>
+                )}
+                {v.count !== undefined && (
+                  <span className="visually-hidden">
+                    {v.count === 1 && !v.countCapped ? ' case' : ' cases'}
                   </span>
                 )}
               </Link>
@@ -485,6 +491,7 @@ export function CaseQueuePage() {
               <table
                 className="table table--cases"
                 data-testid="case-table"
+                aria-label="Cases"
                 aria-busy={list.loading}
                 ref={tableRef}
               >

@@ -1,6 +1,8 @@
 // The table every list screen draws: scrolls sideways on its own when narrow, names its columns
-// in a header row, and says when its rows are being replaced (aria-busy).
-import { Fragment, type ReactNode } from 'react';
+// in a header row, is named by its section's heading, and says when its rows are being replaced
+// (aria-busy).
+import { Fragment, useRef, type ReactNode } from 'react';
+import { useNameFromHeading } from '../a11y/table-name.js';
 
 export function DataTable(props: {
   testId: string;
@@ -12,9 +14,12 @@ export function DataTable(props: {
   busy?: boolean;
   children: ReactNode;
 }) {
+  const ref = useRef<HTMLTableElement>(null);
+  useNameFromHeading(ref);
   return (
     <div className="table-wrap">
       <table
+        ref={ref}
         className={props.className ? `table ${props.className}` : 'table'}
         data-testid={props.testId}
         aria-busy={props.busy}

@@ -155,7 +155,7 @@ export function ChartCard({ title, ...chart }: Omit<TimeChartProps, 'label'> & {
   return (
     <figure className="chart-card">
       <figcaption>{title}</figcaption>
-      <TimeChart {...chart} label={title} />
+      <TimeChart {...chart} label={`Chart: ${title}`} />
     </figure>
   );
 }

@@ -169,6 +169,7 @@ export function BoardPage() {
               title={live ? 'Updates as signals, commitments and cases change' : 'Refreshes every 5 seconds'}
             >
               <span className="board__live" aria-hidden="true" />
+              <span className="visually-hidden">{live ? 'Live. ' : 'Refreshes every 5 seconds. '}</span>
               Updated {clock.format(new Date(data.generatedAt))}
             </span>
           )
