@@ -122,68 +122,73 @@ export function Conversation(props: {
     );
   }
   return (
-    <ol className="conversation" data-testid="conversation">
-      {messages.map((m) => {
-        const kind = !m.public ? 'note' : m.authorType === 'customer' ? 'customer' : 'agent';
-        return (
-          <li
-            key={m.id}
-            id={`message-${m.id}`}
-            className={['message', `message--${kind}`, m.id === highlightId ? 'message--highlight' : ''].join(
-              ' ',
-            )}
-            data-testid="message"
-            data-visibility={m.public ? 'public' : 'internal'}
-            data-message-id={m.id}
-          >
-            <div className="message__meta">
-              <span className="message__author">
-                {m.authorUserId === props.meId
-                  ? 'You'
-                  : (m.authorName ?? (automatic(m) ? brandName : authorRole(m)))}
-              </span>
-              {kind === 'note' ? (
-                <span className="message__internal" data-testid="internal-label">
-                  <svg viewBox="0 0 20 20" aria-hidden="true">
-                    <path d="M10 2a4 4 0 0 0-4 4v2H5a1 1 0 0 0-1 1v8a1 1 0 0 0 1 1h10a1 1 0 0 0 1-1V9a1 1 0 0 0-1-1h-1V6a4 4 0 0 0-4-4Zm2.5 6h-5V6a2.5 2.5 0 0 1 5 0v2Z" />
-                  </svg>
-                  {m.sideConversationId
-                    ? `Side conversation${m.authorType === 'third_party' ? ' · their answer' : ''} · not visible to the customer`
-                    : 'Internal note · not visible to the customer'}
-                </span>
-              ) : (
-                <span className="message__role">
-                  {authorRole(m)}
-                  {m.authorType === 'customer' && m.channel ? ` · ${channelLabel(m.channel)}` : ''}
-                </span>
+    <>
+      <h2 className="visually-hidden">Conversation</h2>
+      <ol className="conversation" data-testid="conversation">
+        {messages.map((m) => {
+          const kind = !m.public ? 'note' : m.authorType === 'customer' ? 'customer' : 'agent';
+          return (
+            <li
+              key={m.id}
+              id={`message-${m.id}`}
+              className={[
+                'message',
+                `message--${kind}`,
+                m.id === highlightId ? 'message--highlight' : '',
+              ].join(' ')}
+              data-testid="message"
+              data-visibility={m.public ? 'public' : 'internal'}
+              data-message-id={m.id}
+            >
+              <div className="message__meta">
+                <h3 className="message__author">
+                  {m.authorUserId === props.meId
+                    ? 'You'
+                    : (m.authorName ?? (automatic(m) ? brandName : authorRole(m)))}
+                </h3>
+                {kind === 'note' ? (
+                  <span className="message__internal" data-testid="internal-label">
+                    <svg viewBox="0 0 20 20" aria-hidden="true">
+                      <path d="M10 2a4 4 0 0 0-4 4v2H5a1 1 0 0 0-1 1v8a1 1 0 0 0 1 1h10a1 1 0 0 0 1-1V9a1 1 0 0 0-1-1h-1V6a4 4 0 0 0-4-4Zm2.5 6h-5V6a2.5 2.5 0 0 1 5 0v2Z" />
+                    </svg>
+                    {m.sideConversationId
+                      ? `Side conversation${m.authorType === 'third_party' ? ' · their answer' : ''} · not visible to the customer`
+                      : 'Internal note · not visible to the customer'}
+                  </span>
+                ) : (
+                  <span className="message__role">
+                    {authorRole(m)}
+                    {m.authorType === 'customer' && m.channel ? ` · ${channelLabel(m.channel)}` : ''}
+                  </span>
+                )}
+                <time className="message__time" dateTime={m.createdAt}>
+                  {formatDateTime(m.createdAt)}
+                </time>
+              </div>
+              {m.id === highlightId && (
+                <p className="message__new" role="status">
+                  New while you were writing
+                </p>
               )}
-              <time className="message__time" dateTime={m.createdAt}>
-                {formatDateTime(m.createdAt)}
-              </time>
-            </div>
-            {m.id === highlightId && (
-              <p className="message__new" role="status">
-                New while you were writing
-              </p>
-            )}
-            {m.call && (
-              <p className="message__call" data-testid="message-call">
-                {callLine(m.call)}
-              </p>
-            )}
-            <MessageBody body={m.body} html={m.bodyHtml} />
-            {mailByMessage.has(m.id) && <MailNote mail={mailByMessage.get(m.id)!} />}
-            {m.attachments.length > 0 && (
-              <ul className="attachments">
-                {m.attachments.map((a) => (
-                  <AttachmentLink key={a.id} file={a} />
-                ))}
-              </ul>
-            )}
-          </li>
-        );
-      })}
-    </ol>
+              {m.call && (
+                <p className="message__call" data-testid="message-call">
+                  {callLine(m.call)}
+                </p>
+              )}
+              <MessageBody body={m.body} html={m.bodyHtml} />
+              {mailByMessage.has(m.id) && <MailNote mail={mailByMessage.get(m.id)!} />}
+              {m.attachments.length > 0 && (
+                <ul className="attachments">
+                  {m.attachments.map((a) => (
+                    <AttachmentLink key={a.id} file={a} />
+                  ))}
+                </ul>
+              )}
+            </li>
+          );
+        })}
+      </ol>
+    </>
   );
 }
 

@@ -178,7 +178,7 @@ function PortalConversation({ messages }: { messages: Message[] }) {
             data-author={ours ? 'team' : 'customer'}
           >
             <div className="message__meta">
-              <span className="message__author">{who}</span>
+              <h3 className="message__author">{who}</h3>
               <time className="message__time" dateTime={m.createdAt}>
                 {formatDateTime(m.createdAt)}
               </time>
