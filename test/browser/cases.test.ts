@@ -1075,7 +1075,7 @@ describe('reply templates', () => {
 });
 
 describe('on a phone', () => {
-  it('the queue and a case fit the screen; the links have a row of their own', async () => {
+  it('the queue and a case fit the screen; the links fold behind the Menu button', async () => {
     const phone = await stack.newPage();
     await signIn(phone, stack.url, DEMO.agent);
     await phone.setViewportSize({ width: 390, height: 844 });
@@ -1086,11 +1086,14 @@ describe('on a phone', () => {
     await phone.goto(`${stack.url}/cases/${parcel.id}`);
     await eventually(() => text(phone.getByTestId('case-subject'))).toBe(parcel.subject);
     expect(await overflow()).toBe(0);
-    // The links below the brand and the session, across the whole width.
-    const nav = await phone.getByRole('navigation', { name: 'Main' }).boundingBox();
+    // The links fold behind the Menu button; opened, they list below the bar across its width.
+    const nav = phone.getByRole('navigation', { name: 'Main' });
+    expect(await nav.isVisible()).toBe(false);
+    await phone.getByRole('button', { name: 'Menu' }).click();
+    const links = await nav.boundingBox();
     const brand = await phone.getByRole('link', { name: 'Steward home' }).boundingBox();
-    expect(nav!.y).toBeGreaterThan(brand!.y + brand!.height - 1);
-    expect(nav!.width).toBeGreaterThan(350);
+    expect(links!.y).toBeGreaterThan(brand!.y + brand!.height - 1);
+    expect(links!.width).toBe(390);
     await phone.close();
   });
 });

@@ -4,6 +4,7 @@ import { isStaff, useAuth, useMe } from '../auth/auth-context.js';
 import { roleLabel } from '../lib/format.js';
 import { ShortcutsHelp } from './shortcuts-help.js';
 import { NotificationsBell } from '../notifications/notifications-bell.js';
+import { useFoldingMenu } from './use-folding-menu.js';
 
 const navClass = ({ isActive }: { isActive: boolean }) =>
   isActive ? 'nav__link nav__link--active' : 'nav__link';
@@ -32,10 +33,14 @@ function useMoreToTheRight<T extends HTMLElement>() {
   return [ref, more] as const;
 }
 
-/** The frame of every signed-in screen: product name, main navigation, who is signed in. */
+/**
+ * The frame of every signed-in screen: product name, main navigation, who is signed in. Narrower
+ * than a laptop (an admin's links would not fit) the navigation folds behind a Menu button.
+ */
 export function AppLayout() {
   const me = useMe();
   const [navRef, moreLinks] = useMoreToTheRight<HTMLElement>();
+  const menu = useFoldingMenu<HTMLDivElement>();
   const { signOut } = useAuth();
   const badge = (
     <span className={`role-badge role-badge--${me.role}`} data-testid="user-role">
@@ -49,14 +54,40 @@ export function AppLayout() {
         Skip to content
       </a>
       <header className="topbar">
-        <div className="topbar__inner">
+        <div className="topbar__inner" ref={menu.frameRef}>
           <NavLink to="/" className="brand" aria-label="Steward home">
             <span className="brand__mark" aria-hidden="true">
               S
             </span>
             <span className="brand__name">Steward</span>
           </NavLink>
-          <nav ref={navRef} className={moreLinks ? 'nav nav--more' : 'nav'} aria-label="Main">
+          <button
+            type="button"
+            className="menu-button"
+            ref={menu.buttonRef}
+            aria-expanded={menu.open}
+            aria-controls="main-nav"
+            onClick={menu.toggle}
+          >
+            <svg viewBox="0 0 24 24" width="20" height="20" aria-hidden="true" focusable="false">
+              <path
+                fill="currentColor"
+                d={
+                  menu.open
+                    ? 'M6.4 5 12 10.6 17.6 5 19 6.4 13.4 12l5.6 5.6-1.4 1.4-5.6-5.6L6.4 19 5 17.6l5.6-5.6L5 6.4Z'
+                    : 'M3 6h18v2H3Zm0 5h18v2H3Zm0 5h18v2H3Z'
+                }
+              />
+            </svg>
+            <span className="menu-button__label">Menu</span>
+          </button>
+          <nav
+            ref={navRef}
+            id="main-nav"
+            className={['nav', moreLinks && 'nav--more', menu.open && 'nav--open'].filter(Boolean).join(' ')}
+            aria-label="Main"
+            onClick={menu.foldOnLink}
+          >
             {staff && (
               <NavLink to="/cases" className={navClass}>
                 Cases
