@@ -1,0 +1,140 @@
+// The UI on a phone (390 × 844): no screen scrolls sideways, the main navigation and the
+// administration's menu fold behind buttons that open, close and lead to a page; on a tablet the
+// queue fits too, and a laptop still shows every link and the side menu.
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Agreement } from '../../src/shared/schemas/agreements.js';
+import type { CaseSummary, Items } from '../../src/web/lib/types.js';
+import { DEMO, eventually, signIn, startStack, text, type Stack } from './harness.js';
+
+let stack: Stack;
+let page: Page;
+const PHONE = { width: 390, height: 844 };
+const admin = { login: DEMO.admin };
+
+beforeAll(async () => {
+  stack = await startStack();
+  page = await stack.newPage();
+  await signIn(page, stack.url, DEMO.admin);
+  await page.setViewportSize(PHONE);
+});
+afterAll(async () => {
+  await stack?.stop();
+});
+
+/** How far the page reaches beyond the window's right edge (0: it does not scroll sideways). */
+const overflow = (p: Page) => p.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+
+/** Opens a screen, waits for what shows it has loaded, and asserts it fits the window's width. */
+async function fits(p: Page, path: string, loaded: string) {
+  await p.goto(`${stack.url}${path}`);
+  await p.locator(loaded).first().waitFor();
+  expect(await overflow(p), path).toBeLessThanOrEqual(0);
+}
+
+describe('on a phone', () => {
+  it('no staff screen scrolls sideways: the queue, a case, the board, signals, KPIs and the admin pages', async () => {
+    const cases = await stack.api<Items<CaseSummary>>('/cases?limit=1', admin);
+    const agreements = await stack.api<{ items: Agreement[] }>('/agreements', admin);
+    const rules = await stack.api<{ items: { id: string }[] }>('/rules', admin);
+    await fits(page, '/cases?view=all', '[data-testid="case-row"]');
+    await fits(page, `/cases/${cases.items[0]!.id}`, '[data-testid="case-subject"]');
+    await fits(page, '/board', '[data-testid="board-signal-count"]');
+    await fits(page, '/signals', '[data-testid="signals"] tbody tr');
+    await fits(page, '/kpis', '[data-testid="kpi-value"]');
+    await fits(page, '/admin/settings', 'button:has-text("Save settings")');
+    await fits(page, '/admin/users', '[data-testid="user-row"]');
+    await fits(page, `/admin/agreements/${agreements.items[0]!.id}`, '[data-testid="target-row"]');
+    await fits(page, `/admin/rules/${rules.items[0]!.id}`, '[data-testid="rule-condition"]');
+  });
+
+  it('each case of the queue is a block: its subject and status are on screen, not beyond the frame', async () => {
+    await page.goto(`${stack.url}/cases?view=all`);
+    const row = page.getByTestId('case-row').first();
+    for (const part of [row.locator('.cell-subject a'), row.locator('.badge').first()]) {
+      const box = await part.boundingBox();
+      expect(box!.x + box!.width).toBeLessThanOrEqual(PHONE.width);
+    }
+  });
+
+  it('the main navigation folds behind the Menu button, which opens, closes and leads to a page', async () => {
+    await page.goto(`${stack.url}/board`);
+    const nav = page.getByRole('navigation', { name: 'Main' });
+    const menu = page.getByRole('button', { name: 'Menu' });
+    await menu.waitFor();
+    expect(await nav.isVisible()).toBe(false);
+    expect(await menu.getAttribute('aria-expanded')).toBe('false');
+
+    await menu.click();
+    expect(await menu.getAttribute('aria-expanded')).toBe('true');
+    expect(await nav.isVisible()).toBe(true);
+    // Escape folds it and gives the focus back to the button.
+    await page.keyboard.press('Escape');
+    expect(await menu.getAttribute('aria-expanded')).toBe('false');
+    expect(await nav.isVisible()).toBe(false);
+    expect(await menu.evaluate((b) => b === document.activeElement)).toBe(true);
+
+    await menu.click();
+    await nav.getByRole('link', { name: 'KPIs' }).click();
+    await eventually(async () => new URL(page.url()).pathname).toBe('/kpis');
+    expect(await menu.getAttribute('aria-expanded')).toBe('false');
+    expect(await nav.isVisible()).toBe(false);
+    expect(await overflow(page)).toBeLessThanOrEqual(0);
+  });
+
+  it('the administration menu folds behind a button naming the section, and leads to another', async () => {
+    await page.goto(`${stack.url}/admin/settings`);
+    const adminNav = page.getByRole('navigation', { name: 'Administration' });
+    const button = page.getByRole('button', { name: 'Administration Settings' });
+    await button.waitFor();
+    // The page begins under the button, not under a screenful of links.
+    const heading = await page.getByRole('heading', { name: 'Settings', level: 1 }).boundingBox();
+    expect(heading!.y).toBeLessThan(PHONE.height / 3);
+    expect(await adminNav.isVisible()).toBe(false);
+
+    await button.click();
+    expect(await button.getAttribute('aria-expanded')).toBe('true');
+    await adminNav.getByRole('link', { name: 'Users' }).click();
+    await eventually(async () => new URL(page.url()).pathname).toBe('/admin/users');
+    const shown = page.getByRole('button', { name: /^Administration/ });
+    await eventually(() => text(shown.locator('.admin-menu-button__current'))).toBe('Users');
+    expect(await shown.getAttribute('aria-expanded')).toBe('false');
+    expect(await adminNav.isVisible()).toBe(false);
+  });
+
+  it('a customer’s requests and one request fit, and their Menu leads to their profile', async () => {
+    const customer = await stack.newPage();
+    await signIn(customer, stack.url, DEMO.customer);
+    await customer.setViewportSize(PHONE);
+    await fits(customer, '/portal', '[data-testid="request-row"]');
+    const first = await customer.getByTestId('request-row').first().getAttribute('data-case-id');
+    await fits(customer, `/portal/cases/${first}`, '[data-testid="request-subject"]');
+
+    await customer.getByRole('button', { name: 'Menu' }).click();
+    await customer
+      .getByRole('navigation', { name: 'Main' })
+      .getByRole('link', { name: 'My profile' })
+      .click();
+    await eventually(async () => new URL(customer.url()).pathname).toMatch(/^\/customers\//);
+    expect(await overflow(customer)).toBeLessThanOrEqual(0);
+    await customer.close();
+  });
+});
+
+describe('on a tablet and a laptop', () => {
+  it('at 768 px the queue fits; at 1280 px every link and the side menu show, without their buttons', async () => {
+    try {
+      await page.setViewportSize({ width: 768, height: 1024 });
+      await fits(page, '/cases?view=all', '[data-testid="case-row"]');
+      await fits(page, '/admin/settings', 'button:has-text("Save settings")');
+
+      await page.setViewportSize({ width: 1280, height: 800 });
+      await eventually(() => page.getByRole('navigation', { name: 'Main' }).isVisible()).toBe(true);
+      expect(await page.getByRole('navigation', { name: 'Administration' }).isVisible()).toBe(true);
+      expect(await page.getByRole('button', { name: 'Menu' }).isVisible()).toBe(false);
+      expect(await page.getByRole('button', { name: /^Administration/ }).isVisible()).toBe(false);
+    } finally {
+      await page.setViewportSize(PHONE);
+    }
+  });
+});
