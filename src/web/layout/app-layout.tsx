@@ -3,6 +3,7 @@ import { Link, NavLink, Outlet } from 'react-router-dom';
 import { isStaff, useAuth, useMe } from '../auth/auth-context.js';
 import { roleLabel } from '../lib/format.js';
 import { ShortcutsHelp } from './shortcuts-help.js';
+import { Brand, useBrandName } from './brand.js';
 import { NotificationsBell } from '../notifications/notifications-bell.js';
 import { useFoldingMenu } from './use-folding-menu.js';
 
@@ -48,6 +49,8 @@ export function AppLayout() {
     </span>
   );
   const staff = isStaff(me);
+  // Customers see the company's name (Admin → Settings); staff, Steward.
+  const brandName = useBrandName(!staff);
   return (
     <div className="app">
       <a className="skip-link" href="#main">
@@ -55,12 +58,7 @@ export function AppLayout() {
       </a>
       <header className="topbar">
         <div className="topbar__inner" ref={menu.frameRef}>
-          <NavLink to="/" className="brand" aria-label="Steward home">
-            <span className="brand__mark" aria-hidden="true">
-              S
-            </span>
-            <span className="brand__name">Steward</span>
-          </NavLink>
+          <Brand name={brandName} home={{ to: '/', label: `${brandName} home` }} />
           <button
             type="button"
             className="menu-button"
