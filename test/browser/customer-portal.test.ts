@@ -177,15 +177,18 @@ describe('the company name', () => {
   it('is what customers see in place of Steward: top bar, help center, sign-in page, tab; staff keep Steward', async () => {
     const admin = { login: DEMO.admin };
     await stack.api('/settings', { ...admin, method: 'PATCH', body: { companyName: 'Acme Parcels' } });
+    // A new page: the one above has signed out.
+    const maria = await stack.newPage();
     try {
-      await page.goto(`${stack.url}/portal`);
-      await eventually(() => text(page.locator('.topbar .brand__name'))).toBe('Acme Parcels');
-      expect(await text(page.locator('.topbar .brand__mark'))).toBe('A');
-      await eventually(() => page.title()).toMatch(/ · Acme Parcels$/);
+      await signIn(maria, stack.url, DEMO.customer);
+      await maria.goto(`${stack.url}/portal`);
+      await eventually(() => text(maria.locator('.topbar .brand__name'))).toBe('Acme Parcels');
+      expect(await text(maria.locator('.topbar .brand__mark'))).toBe('A');
+      await eventually(() => maria.title()).toMatch(/ · Acme Parcels$/);
 
-      await page.goto(`${stack.url}/help`);
-      await eventually(() => text(page.locator('.topbar .brand__name'))).toBe('Acme Parcels Help center');
-      expect(await page.getByRole('link', { name: 'Acme Parcels Help center home' }).count()).toBe(1);
+      await maria.goto(`${stack.url}/help`);
+      await eventually(() => text(maria.locator('.topbar .brand__name'))).toBe('Acme Parcels Help center');
+      expect(await maria.getByRole('link', { name: 'Acme Parcels Help center home' }).count()).toBe(1);
 
       const visitor = await stack.newPage();
       await visitor.goto(`${stack.url}/login`);
@@ -197,7 +200,8 @@ describe('the company name', () => {
     } finally {
       await stack.api('/settings', { ...admin, method: 'PATCH', body: { companyName: null } });
     }
-    await page.goto(`${stack.url}/help`);
-    await eventually(() => text(page.locator('.topbar .brand__name'))).toBe('Help center');
+    await maria.goto(`${stack.url}/help`);
+    await eventually(() => text(maria.locator('.topbar .brand__name'))).toBe('Help center');
+    await maria.close();
   });
 });
