@@ -19,6 +19,7 @@ import type { CreatedState } from './new-request-page.js';
 import { PlainStateLine } from './plain-state.js';
 import { CaseByNumber, isCaseNumber } from '../cases/case-by-number.js';
 import './portal.css';
+import { announce } from '../a11y/announcer.js';
 
 export function PortalCasePageRoute() {
   const { id = '' } = useParams();
@@ -239,6 +240,7 @@ function ReplyForm(props: { caseId: string; solved: boolean; onSent(): void }) {
       setBody('');
       picked.clear();
       props.onSent();
+      announce('Reply sent');
     } catch (err) {
       setError(toApiError(err).message);
     } finally {
