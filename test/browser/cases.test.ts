@@ -1074,6 +1074,162 @@ describe('reply templates', () => {
   });
 });
 
+describe('keyboard focus on the case page', () => {
+  /** What has the focus: a field by its id, anything else by its label or its text as read. */
+  const focused = () =>
+    page.evaluate(() => {
+      const el = document.activeElement;
+      if (!el || el === document.body) return 'BODY';
+      if (el.id && el.matches('input, textarea, select')) return el.id;
+      const label = el.getAttribute('aria-label');
+      if (label) return label;
+      const read = el.cloneNode(true) as Element;
+      read.querySelectorAll('[aria-hidden="true"]').forEach((hidden) => hidden.remove());
+      return (read.textContent ?? '').trim();
+    });
+  const focus = (locator: ReturnType<Page['locator']>) => locator.focus();
+
+  it('editing the subject: Escape, Cancel and Save give the focus back to Edit subject, outside the heading', async () => {
+    const c = await createCase(stack, {
+      subject: 'Focus: quartz subject',
+      customerId: mariaId,
+      message: 'Hello',
+    });
+    await openCase(c);
+    // The heading is the number and the subject; its edit button is beside it.
+    const h1 = page.getByRole('heading', { level: 1 });
+    expect(await h1.getAttribute('class')).toBe('case-title');
+    expect(norm(await text(h1))).toBe(`#${c.number} ${c.subject}`);
+    expect(await h1.getByRole('button').count()).toBe(0);
+
+    const edit = page.getByRole('button', { name: 'Edit subject' });
+    await focus(edit);
+    await page.keyboard.press('Enter');
+    await eventually(focused).toBe('case-subject');
+    await page.keyboard.press('Escape');
+    await eventually(focused).toBe('Edit subject');
+
+    await page.keyboard.press('Enter');
+    await eventually(focused).toBe('case-subject');
+    await page.keyboard.press('Tab'); // Save
+    await page.keyboard.press('Tab'); // Cancel
+    expect(await focused()).toBe('Cancel');
+    await page.keyboard.press('Enter');
+    await eventually(focused).toBe('Edit subject');
+
+    await page.keyboard.press('Enter');
+    await eventually(focused).toBe('case-subject');
+    await page.keyboard.press('End');
+    await page.keyboard.type(' (renamed)');
+    await page.keyboard.press('Enter');
+    await eventually(() => text(page.getByTestId('case-subject'))).toBe(`${c.subject} (renamed)`);
+    await eventually(focused).toBe('Edit subject');
+  });
+
+  it('removing a tag moves the focus to the next tag, and after the last to the tag box', async () => {
+    const c = await createCase(stack, {
+      subject: 'Focus: quartz tags',
+      customerId: mariaId,
+      message: 'Hello',
+    });
+    await stack.api(`/cases/${c.id}`, {
+      ...admin,
+      method: 'PATCH',
+      body: { tags: ['alpha', 'beta', 'gamma'] },
+    });
+    await openCase(c);
+    const tags = page.getByTestId('case-tags');
+    const listed = () =>
+      texts(tags.getByRole('listitem')).then((all) => all.map((t) => t.replace(/\s+/g, '')));
+    await eventually(listed).toEqual(['alpha×', 'beta×', 'gamma×']);
+    await focus(page.getByRole('button', { name: 'Remove alpha' }));
+    await page.keyboard.press('Enter');
+    await eventually(listed).toEqual(['beta×', 'gamma×']);
+    await eventually(focused).toBe('Remove beta');
+    await page.keyboard.press('Tab');
+    expect(await focused()).toBe('Remove gamma');
+    await page.keyboard.press('Enter');
+    await eventually(listed).toEqual(['beta×']);
+    await eventually(focused).toBe('case-tag-input');
+  });
+
+  it('the Templates picker: Escape gives the focus back to its button; tabbing out of it closes it', async () => {
+    const c = await createCase(stack, {
+      subject: 'Focus: quartz templates',
+      customerId: mariaId,
+      message: 'Hello',
+    });
+    await openCase(c);
+    const button = page.getByTestId('template-button');
+    const panel = page.getByRole('dialog', { name: 'Reply templates' });
+    await focus(button);
+    await page.keyboard.press('Enter');
+    await eventually(() => page.evaluate(() => document.activeElement?.getAttribute('aria-label'))).toBe(
+      'Find a template',
+    );
+    await page.keyboard.press('Escape');
+    await eventually(() => panel.count()).toBe(0);
+    expect(await focused()).toBe('Templates');
+    expect(await button.getAttribute('aria-expanded')).toBe('false');
+
+    // Open again: moving within it keeps it open, tabbing past its last link closes it.
+    await page.keyboard.press('Enter');
+    await eventually(() => page.evaluate(() => document.activeElement?.getAttribute('aria-label'))).toBe(
+      'Find a template',
+    );
+    await page.keyboard.press('Tab');
+    expect(await focused()).toBe('Manage templates');
+    expect(await panel.count()).toBe(1);
+    await page.keyboard.press('Tab');
+    await eventually(() => panel.count()).toBe(0);
+    expect(await focused()).not.toBe('BODY');
+  });
+
+  it('Link a case and Merge into…: Escape and Cancel give the focus back to the button that opened them', async () => {
+    const c = await createCase(stack, {
+      subject: 'Focus: quartz links',
+      customerId: mariaId,
+      message: 'Hello',
+    });
+    await openCase(c);
+    const panel = page.getByTestId('linked-cases');
+    await focus(panel.getByRole('button', { name: 'Link a case' }));
+    await page.keyboard.press('Enter');
+    await eventually(() => page.evaluate(() => document.activeElement?.getAttribute('type'))).toBe('search');
+    await page.keyboard.press('Escape');
+    await eventually(focused).toBe('Link a case');
+
+    await page.keyboard.press('Enter');
+    await eventually(() => page.evaluate(() => document.activeElement?.getAttribute('type'))).toBe('search');
+    await page.keyboard.press('Tab');
+    expect(await focused()).toBe('Cancel');
+    await page.keyboard.press('Enter');
+    await eventually(focused).toBe('Link a case');
+
+    await focus(panel.getByRole('button', { name: 'Merge into…' }));
+    await page.keyboard.press('Enter');
+    await eventually(() => page.evaluate(() => document.activeElement?.getAttribute('type'))).toBe('search');
+    await page.keyboard.press('Escape');
+    await eventually(focused).toBe('Merge into…');
+  });
+
+  it('a new side conversation starts in its To field; Cancel gives the focus back to its button', async () => {
+    const c = await createCase(stack, {
+      subject: 'Focus: quartz side',
+      customerId: mariaId,
+      message: 'Hello',
+    });
+    await openCase(c);
+    const panel = page.getByRole('region', { name: 'Side conversations' });
+    await focus(panel.getByRole('button', { name: 'New side conversation' }));
+    await page.keyboard.press('Enter');
+    await eventually(focused).toBe('side-to');
+    await focus(panel.getByRole('button', { name: 'Cancel' }));
+    await page.keyboard.press('Enter');
+    await eventually(focused).toBe('New side conversation');
+  });
+});
+
 describe('on a phone', () => {
   it('the queue and a case fit the screen; the links fold behind the Menu button', async () => {
     const phone = await stack.newPage();

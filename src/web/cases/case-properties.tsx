@@ -1,6 +1,6 @@
 // Editing a case in place: each property saves on its own (PATCH /cases/:id) as soon as it is
 // changed, so two agents changing different properties never overwrite each other.
-import { useState, type FormEvent } from 'react';
+import { useRef, useState, type FormEvent } from 'react';
 import type { z } from 'zod';
 import { CASE_STATUSES, CaseUpdate, PRIORITIES, Tag } from '../../shared/schemas/cases.js';
 import { Email } from '../../shared/schemas/common.js';
@@ -13,6 +13,8 @@ import type { AgentProfile, Case, Category, CustomFieldDefinition, Team } from '
 import { priorityLabel, statusLabel } from './case-labels.js';
 import { isWaiting } from './follow-up.js';
 import { FollowUpSelect } from './follow-up-select.js';
+import { useFocusLater } from '../lib/use-focus-later.js';
+import './case-title.css';
 
 export type SaveCase = (patch: Record<string, unknown>) => Promise<boolean>;
 
@@ -196,18 +198,24 @@ export function CaseProperties(props: {
   );
 }
 
-/** The subject as a heading, editable in place. */
+/**
+ * The subject as a heading, editable in place. The Edit subject button sits beside the heading,
+ * not in it (the heading reads as the subject alone); closing the editor gives it the focus back.
+ */
 export function SubjectEditor(props: { c: Case; save: SaveCase; locked: boolean }) {
   const { c } = props;
   const [editing, setEditing] = useState(false);
   const [text, setText] = useState(c.subject);
+  const editButton = useRef<HTMLButtonElement>(null);
+  const focusLater = useFocusLater();
+  function close() {
+    setText(c.subject);
+    setEditing(false);
+    focusLater(() => editButton.current);
+  }
   async function submit(e: FormEvent) {
     e.preventDefault();
-    if (text.trim() === c.subject) {
-      setEditing(false);
-      return;
-    }
-    if (await props.save({ subject: text })) setEditing(false);
+    if (text.trim() === c.subject || (await props.save({ subject: text }))) close();
   }
   if (editing) {
     return (
@@ -223,36 +231,29 @@ export function SubjectEditor(props: { c: Case; save: SaveCase; locked: boolean 
           value={text}
           onChange={(e) => setText(e.target.value)}
           onKeyDown={(e) => {
-            if (e.key === 'Escape') {
-              setText(c.subject);
-              setEditing(false);
-            }
+            if (e.key === 'Escape') close();
           }}
         />
         <button type="submit" className="button button--primary button--small">
           Save
         </button>
-        <button
-          type="button"
-          className="button button--ghost button--small"
-          onClick={() => {
-            setText(c.subject);
-            setEditing(false);
-          }}
-        >
+        <button type="button" className="button button--ghost button--small" onClick={close}>
           Cancel
         </button>
       </form>
     );
   }
   return (
-    <h1 className="case-title">
-      <span className="case-title__number" data-testid="case-number">
-        #{c.number}
-      </span>{' '}
-      <span data-testid="case-subject">{c.subject}</span>
+    <div className="case-title-row">
+      <h1 className="case-title">
+        <span className="case-title__number" data-testid="case-number">
+          #{c.number}
+        </span>{' '}
+        <span data-testid="case-subject">{c.subject}</span>
+      </h1>
       {!props.locked && (
         <button
+          ref={editButton}
           type="button"
           className="icon-button"
           aria-label="Edit subject"
@@ -267,7 +268,7 @@ export function SubjectEditor(props: { c: Case; save: SaveCase; locked: boolean 
           </svg>
         </button>
       )}
-    </h1>
+    </div>
   );
 }
 
@@ -293,6 +294,9 @@ function ChipListEditor(props: {
   const { values } = props;
   const [text, setText] = useState('');
   const [error, setError] = useState<string | null>(null);
+  const removeButtons = useRef(new Map<string, HTMLButtonElement>());
+  const input = useRef<HTMLInputElement>(null);
+  const focusLater = useFocusLater();
   async function add(e: FormEvent) {
     e.preventDefault();
     const read = props.read(text);
@@ -300,6 +304,12 @@ function ChipListEditor(props: {
     setError(null);
     if (values.includes(read.value)) return setText('');
     if (await props.save([...values, read.value])) setText('');
+  }
+  /** Once it is gone, the focus goes to the next chip's Remove, or to the Add box after the last. */
+  async function remove(value: string) {
+    const next = values[values.indexOf(value) + 1];
+    if (await props.save(values.filter((x) => x !== value)))
+      focusLater(() => (next !== undefined && removeButtons.current.get(next)) || input.current);
   }
   return (
     <section className="card panel" aria-labelledby={`${props.id}-title`}>
@@ -313,9 +323,13 @@ function ChipListEditor(props: {
               {v}
               {!props.locked && (
                 <button
+                  ref={(el) => {
+                    if (el) removeButtons.current.set(v, el);
+                    else removeButtons.current.delete(v);
+                  }}
                   type="button"
                   aria-label={`Remove ${v}`}
-                  onClick={() => void props.save(values.filter((x) => x !== v))}
+                  onClick={() => void remove(v)}
                 >
                   ×
                 </button>
@@ -330,6 +344,7 @@ function ChipListEditor(props: {
             {props.placeholder}
           </label>
           <input
+            ref={input}
             id={`${props.id}-input`}
             type={props.inputType ?? 'text'}
             placeholder={props.placeholder}

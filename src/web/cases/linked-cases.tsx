@@ -1,9 +1,10 @@
 // Related cases (links go both ways), and merging a duplicate into another case.
-import { useState } from 'react';
+import { useRef, useState } from 'react';
 import { Link, useNavigate } from 'react-router-dom';
 import { api, toApiError } from '../lib/api.js';
 import type { Case, CaseSummary, Items, LinkedCase } from '../lib/types.js';
 import { useApi } from '../lib/use-api.js';
+import { useFocusLater } from '../lib/use-focus-later.js';
 import { StatusBadge } from './case-badges.js';
 import { CasePicker } from './case-picker.js';
 
@@ -15,6 +16,15 @@ export function LinkedCases(props: { c: Case; suggestions: CaseSummary[]; onChan
   const [mergeTarget, setMergeTarget] = useState<CaseSummary | null>(null);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  const linkButton = useRef<HTMLButtonElement>(null);
+  const mergeButton = useRef<HTMLButtonElement>(null);
+  const focusLater = useFocusLater();
+  /** Picker closed (cancelled, or a case linked): the focus goes back to the button that opened it. */
+  const idle = () => {
+    focusLater(() => (mode === 'merge' ? mergeButton : linkButton).current);
+    setMergeTarget(null);
+    setMode('idle');
+  };
   const linked = links.data?.items ?? [];
   const closed = c.status === 'closed' || c.mergedIntoId !== null;
 
@@ -70,13 +80,8 @@ export function LinkedCases(props: { c: Case; suggestions: CaseSummary[]; onChan
           actionLabel="Link"
           exclude={[c.id, ...linked.map((l) => l.id)]}
           suggestions={props.suggestions}
-          onCancel={() => setMode('idle')}
-          onPick={(other) =>
-            void run(
-              () => api.post(`/cases/${c.id}/links`, { caseId: other.id }),
-              () => setMode('idle'),
-            )
-          }
+          onCancel={idle}
+          onPick={(other) => void run(() => api.post(`/cases/${c.id}/links`, { caseId: other.id }), idle)}
         />
       )}
       {mode === 'merge' && !mergeTarget && (
@@ -85,7 +90,7 @@ export function LinkedCases(props: { c: Case; suggestions: CaseSummary[]; onChan
           actionLabel="Choose"
           exclude={[c.id]}
           suggestions={props.suggestions.filter((s) => s.status !== 'closed')}
-          onCancel={() => setMode('idle')}
+          onCancel={idle}
           onPick={setMergeTarget}
         />
       )}
@@ -109,14 +114,8 @@ export function LinkedCases(props: { c: Case; suggestions: CaseSummary[]; onChan
             >
               Merge
             </button>
-            <button
-              type="button"
-              className="button button--small"
-              onClick={() => {
-                setMergeTarget(null);
-                setMode('idle');
-              }}
-            >
+            {/* The picker that had the focus is gone: the focus goes to the safe choice. */}
+            <button type="button" className="button button--small" autoFocus onClick={idle}>
               Cancel
             </button>
           </div>
@@ -124,11 +123,17 @@ export function LinkedCases(props: { c: Case; suggestions: CaseSummary[]; onChan
       )}
       {mode === 'idle' && (
         <div className="panel__actions">
-          <button type="button" className="button button--small" onClick={() => setMode('link')}>
+          <button
+            ref={linkButton}
+            type="button"
+            className="button button--small"
+            onClick={() => setMode('link')}
+          >
             Link a case
           </button>
           {!closed && (
             <button
+              ref={mergeButton}
               type="button"
               className="button button--ghost button--small"
               onClick={() => setMode('merge')}

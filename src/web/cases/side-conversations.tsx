@@ -13,6 +13,7 @@ import { formatDateTime } from '../lib/format.js';
 import type { Case, Items } from '../lib/types.js';
 import { useApi } from '../lib/use-api.js';
 import { focusFirstInvalid } from '../lib/focus-invalid.js';
+import { useFocusLater } from '../lib/use-focus-later.js';
 import { useCaseUploads } from './case-uploads.js';
 
 /** "a@x.example, b@y.example" or one per line, as the API's list. */
@@ -44,6 +45,20 @@ export function SideConversations(props: {
   const [error, setError] = useState<string | null>(null);
   const items = sides.data?.items ?? [];
   const merged = c.mergedIntoId !== null;
+  // A form closed (sent or cancelled): the focus goes back to the button that opened it.
+  const section = useRef<HTMLElement>(null);
+  const focusLater = useFocusLater();
+  const backToOpener = (which: 'new' | string) =>
+    focusLater(() => section.current?.querySelector<HTMLElement>(`[data-opens="${which}"]`));
+  const cancel = (which: 'new' | string) => {
+    setWriting(null);
+    backToOpener(which);
+  };
+  const send = async (which: 'new' | string, action: () => Promise<unknown>) => {
+    const sent = await run(action);
+    if (sent) backToOpener(which);
+    return sent;
+  };
 
   async function run(action: () => Promise<unknown>) {
     setBusy(true);
@@ -63,7 +78,12 @@ export function SideConversations(props: {
   }
 
   return (
-    <section className="card panel" aria-labelledby="side-title" data-testid="side-conversations">
+    <section
+      ref={section}
+      className="card panel"
+      aria-labelledby="side-title"
+      data-testid="side-conversations"
+    >
       <h2 id="side-title">Side conversations</h2>
       <p className="muted panel__hint">
         Ask a carrier, a supplier or a colleague elsewhere by e-mail; the customer sees none of it.
@@ -87,8 +107,8 @@ export function SideConversations(props: {
                   c={c}
                   label={`Write to ${s.participants.join(', ')}`}
                   busy={busy}
-                  onCancel={() => setWriting(null)}
-                  onSend={(body) => run(() => api.post(`/side-conversations/${s.id}/messages`, body))}
+                  onCancel={() => cancel(s.id)}
+                  onSend={(body) => send(s.id, () => api.post(`/side-conversations/${s.id}/messages`, body))}
                 />
               ) : (
                 !merged && (
@@ -98,6 +118,7 @@ export function SideConversations(props: {
                       className="button button--small"
                       onClick={() => setWriting(s.id)}
                       aria-label={`Write in “${s.subject}”`}
+                      data-opens={s.id}
                     >
                       Write
                     </button>
@@ -131,13 +152,18 @@ export function SideConversations(props: {
         <NewSideConversation
           c={c}
           busy={busy}
-          onCancel={() => setWriting(null)}
-          onSend={(body) => run(() => api.post(`/cases/${c.id}/side-conversations`, body))}
+          onCancel={() => cancel('new')}
+          onSend={(body) => send('new', () => api.post(`/cases/${c.id}/side-conversations`, body))}
         />
       )}
       {writing === null && !merged && (
         <div className="panel__actions">
-          <button type="button" className="button button--small" onClick={() => setWriting('new')}>
+          <button
+            type="button"
+            className="button button--small"
+            onClick={() => setWriting('new')}
+            data-opens="new"
+          >
             New side conversation
           </button>
         </div>
@@ -203,6 +229,8 @@ function NewSideConversation(props: {
         type="text"
         value={to}
         placeholder="claims@carrier.example"
+        // The button that opened the form is gone: the focus starts in its first field.
+        autoFocus
         onChange={(e) => setTo(e.target.value)}
         autoComplete="off"
         {...about('to')}
@@ -333,7 +361,7 @@ function SideMessageForm(props: {
       <label htmlFor="side-reply" className="visually-hidden">
         {props.label}
       </label>
-      <textarea id="side-reply" rows={3} value={body} onChange={(e) => setBody(e.target.value)} />
+      <textarea id="side-reply" rows={3} autoFocus value={body} onChange={(e) => setBody(e.target.value)} />
       <SideFilesInput id="side-reply-files" files={files} />
       <HoldCheckbox c={props.c} hold={hold} onChange={setHold} />
       <SendOrCancel

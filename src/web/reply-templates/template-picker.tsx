@@ -1,6 +1,7 @@
 // The reply box's Templates: find a reply template by a word of its name or text and put it
 // into the reply, its placeholders filled from the case by the server (which counts the use).
-// Arrow keys move through the list, Enter takes one, Escape closes it.
+// Arrow keys move through the list, Enter takes one, Escape closes it (the focus back on the
+// Templates button); so does the focus leaving it, as a click elsewhere does.
 import { useEffect, useId, useRef, useState, type KeyboardEvent } from 'react';
 import { Link } from 'react-router-dom';
 import type { ReplyTemplate } from '../../shared/schemas/reply-templates.js';
@@ -31,6 +32,7 @@ export function TemplatePicker(props: {
   const [busy, setBusy] = useState(false);
   const list = useApi<Items<ReplyTemplate>>(open ? '/reply-templates' : null);
   const box = useRef<HTMLDivElement>(null);
+  const button = useRef<HTMLButtonElement>(null);
   const words = q.toLowerCase().split(/\s+/).filter(Boolean);
   const shown = (list.data?.items ?? []).filter((r) => matches(r, words));
 
@@ -61,11 +63,13 @@ export function TemplatePicker(props: {
     }
   }
 
+  function close() {
+    setOpen(false);
+    button.current?.focus();
+  }
+
   function onKeyDown(e: KeyboardEvent) {
-    if (e.key === 'Escape') {
-      e.preventDefault();
-      setOpen(false);
-    } else if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
+    if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
       e.preventDefault();
       const step = e.key === 'ArrowDown' ? 1 : -1;
       setActive((a) => (shown.length ? (a + step + shown.length) % shown.length : 0));
@@ -77,8 +81,23 @@ export function TemplatePicker(props: {
   }
 
   return (
-    <div className="template-picker" ref={box}>
+    <div
+      className="template-picker"
+      ref={box}
+      onKeyDown={(e) => {
+        if (e.key === 'Escape' && open) {
+          e.preventDefault();
+          close();
+        }
+      }}
+      onBlur={(e) => {
+        // Tabbing out of it closes it; leaving the window does not.
+        const to = e.relatedTarget as Node | null;
+        if (open && document.hasFocus() && !(to && box.current?.contains(to))) setOpen(false);
+      }}
+    >
       <button
+        ref={button}
         type="button"
         className="button button--small"
         aria-expanded={open}
@@ -95,6 +114,8 @@ export function TemplatePicker(props: {
           id={`${uid}-panel`}
           role="dialog"
           aria-label="Reply templates"
+          // A click on the panel's own text keeps the focus in it (and the panel open).
+          tabIndex={-1}
         >
           <input
             type="search"
