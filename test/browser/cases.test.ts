@@ -1228,6 +1228,41 @@ describe('keyboard focus on the case page', () => {
     await page.keyboard.press('Enter');
     await eventually(focused).toBe('New side conversation');
   });
+
+  it('Public reply / Internal note is one radio group: one Tab stop, arrow keys choose', async () => {
+    const c = await createCase(stack, {
+      subject: 'Focus: quartz composer',
+      customerId: mariaId,
+      message: 'Hello',
+    });
+    await openCase(c);
+    const group = page.getByRole('radiogroup', { name: 'Message type' });
+    // Named without the shortcut letter, which is given as a key shortcut.
+    const reply = group.getByRole('radio', { name: 'Public reply', exact: true });
+    const note = group.getByRole('radio', { name: 'Internal note', exact: true });
+    expect(await reply.getAttribute('aria-keyshortcuts')).toBe('r');
+    expect(await note.getAttribute('aria-keyshortcuts')).toBe('n');
+    expect(await reply.getAttribute('aria-checked')).toBe('true');
+    expect(await note.getAttribute('tabindex')).toBe('-1');
+
+    await reply.focus();
+    await page.keyboard.press('ArrowRight');
+    await eventually(() => note.getAttribute('aria-checked')).toBe('true');
+    expect(await focused()).toBe('Internal note');
+    expect(await reply.getAttribute('aria-checked')).toBe('false');
+    expect(await page.getByTestId('composer-send').innerText()).toBe('Add note');
+    // Space on the checked one keeps the focus there.
+    await page.keyboard.press('Space');
+    expect(await focused()).toBe('Internal note');
+    await page.keyboard.press('ArrowLeft');
+    await eventually(() => reply.getAttribute('aria-checked')).toBe('true');
+    expect(await focused()).toBe('Public reply');
+    // Tab leaves the group (to the reply box), not to the other radio.
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe(
+      'composer-body',
+    );
+  });
 });
 
 describe('on a phone', () => {

@@ -308,7 +308,7 @@ function CasePage({ id }: { id: string }) {
                 }
                 lastSeenMessageId={lastSeenMessageId}
                 mode={mode}
-                onModeChange={(m) => focusComposer(m)}
+                onModeChange={(m, focusBody) => (focusBody ? focusComposer(m) : setMode(m))}
                 textareaRef={textareaRef}
                 onTyping={onTyping}
                 disabled={composerDisabled}

@@ -61,7 +61,8 @@ export function ReplyComposer(props: {
   /** The newest message on screen (null: none; undefined: the messages are not on screen yet). */
   lastSeenMessageId: string | null | undefined;
   mode: ComposerMode;
-  onModeChange(mode: ComposerMode): void;
+  /** `focusBody`: chosen with the mouse, so writing comes next; keys keep the focus on the choice. */
+  onModeChange(mode: ComposerMode, focusBody: boolean): void;
   textareaRef: RefObject<HTMLTextAreaElement | null>;
   /** Called on every keystroke, for the "is typing" presence. */
   onTyping(): void;
@@ -192,26 +193,7 @@ export function ReplyComposer(props: {
       aria-label={isReply ? 'Reply to the customer' : 'Internal note'}
       data-testid="composer"
     >
-      <div className="composer__tabs" role="radiogroup" aria-label="Message type">
-        <button
-          type="button"
-          role="radio"
-          aria-checked={isReply}
-          className={isReply ? 'composer__tab composer__tab--active' : 'composer__tab'}
-          onClick={() => props.onModeChange('reply')}
-        >
-          Public reply <kbd>r</kbd>
-        </button>
-        <button
-          type="button"
-          role="radio"
-          aria-checked={!isReply}
-          className={!isReply ? 'composer__tab composer__tab--active composer__tab--note' : 'composer__tab'}
-          onClick={() => props.onModeChange('note')}
-        >
-          Internal note <kbd>n</kbd>
-        </button>
-      </div>
+      <ModeSwitch mode={mode} onChange={props.onModeChange} />
       {collision && (
         <div className="notice notice--warning composer__collision" role="alert" data-testid="collision">
           <span>{collision.message}</span>
@@ -369,5 +351,61 @@ export function ReplyComposer(props: {
         </button>
       </div>
     </section>
+  );
+}
+
+const MODES: { mode: ComposerMode; label: string; key: string }[] = [
+  { mode: 'reply', label: 'Public reply', key: 'r' },
+  { mode: 'note', label: 'Internal note', key: 'n' },
+];
+
+/**
+ * Public reply or internal note, as a radio group: one Tab stop (the checked one), arrow keys
+ * move the choice. The shortcut letter shows but is not part of the name (aria-keyshortcuts).
+ */
+function ModeSwitch(props: { mode: ComposerMode; onChange(mode: ComposerMode, focusBody: boolean): void }) {
+  const buttons = useRef<(HTMLButtonElement | null)[]>([]);
+  function onKeyDown(e: KeyboardEvent<HTMLDivElement>) {
+    const step =
+      e.key === 'ArrowRight' || e.key === 'ArrowDown'
+        ? 1
+        : e.key === 'ArrowLeft' || e.key === 'ArrowUp'
+          ? -1
+          : 0;
+    if (!step || e.altKey || e.ctrlKey || e.metaKey) return;
+    e.preventDefault();
+    const at = MODES.findIndex((m) => m.mode === props.mode);
+    const to = (at + step + MODES.length) % MODES.length;
+    buttons.current[to]?.focus();
+    props.onChange(MODES[to]!.mode, false);
+  }
+  return (
+    <div className="composer__tabs" role="radiogroup" aria-label="Message type" onKeyDown={onKeyDown}>
+      {MODES.map((m, i) => {
+        const checked = props.mode === m.mode;
+        return (
+          <button
+            key={m.mode}
+            ref={(el) => {
+              buttons.current[i] = el;
+            }}
+            type="button"
+            role="radio"
+            aria-checked={checked}
+            aria-keyshortcuts={m.key}
+            tabIndex={checked ? 0 : -1}
+            className={
+              checked
+                ? `composer__tab composer__tab--active${m.mode === 'note' ? ' composer__tab--note' : ''}`
+                : 'composer__tab'
+            }
+            // A click with the mouse goes on to writing; Space or Enter (detail 0) only chooses.
+            onClick={(e) => props.onChange(m.mode, e.detail > 0)}
+          >
+            {m.label} <kbd aria-hidden="true">{m.key}</kbd>
+          </button>
+        );
+      })}
+    </div>
   );
 }
