@@ -1263,6 +1263,42 @@ describe('keyboard focus on the case page', () => {
       'composer-body',
     );
   });
+
+  it('the case tabs: arrow keys, Home and End move and select; the selected tab alone names its panel', async () => {
+    const c = await createCase(stack, {
+      subject: 'Focus: quartz tabs',
+      customerId: mariaId,
+      message: 'Hello',
+    });
+    await openCase(c);
+    const tablist = page.getByRole('tablist', { name: 'Case' });
+    const selected = () => text(tablist.locator('[role=tab][aria-selected=true]'));
+    const controlsExisting = () =>
+      page.evaluate(() =>
+        [...document.querySelectorAll('[role=tab][aria-controls]')].map(
+          (t) => document.getElementById(t.getAttribute('aria-controls')!)?.getAttribute('role') ?? 'missing',
+        ),
+      );
+    expect(await controlsExisting()).toEqual(['tabpanel']);
+    await tablist.getByRole('tab', { name: /Conversation/ }).focus();
+    await page.keyboard.press('ArrowRight');
+    await eventually(selected).toBe('Timeline');
+    expect(await focused()).toBe('Timeline');
+    expect(await page.getByRole('tabpanel', { name: 'Timeline' }).count()).toBe(1);
+    expect(await controlsExisting()).toEqual(['tabpanel']);
+    await page.keyboard.press('Home');
+    await eventually(selected).toMatch(/^Conversation/);
+    await page.keyboard.press('End');
+    await eventually(selected).toBe('Timeline');
+    await page.keyboard.press('ArrowRight'); // round to the first
+    await eventually(selected).toMatch(/^Conversation/);
+    await page.keyboard.press('ArrowLeft');
+    await eventually(selected).toBe('Timeline');
+    // One Tab stop: the tabs not selected are out of the Tab order.
+    expect(
+      await tablist.locator('[role=tab]').evaluateAll((tabs) => tabs.map((t) => (t as HTMLElement).tabIndex)),
+    ).toEqual([-1, 0]);
+  });
 });
 
 describe('on a phone', () => {

@@ -145,6 +145,21 @@ describe('customer portal', () => {
     expect(gone.status).toBe(401);
   });
 
+  it('her requests’ tabs (mine, my organization’s) move with the arrow keys', async () => {
+    await page.goto(`${stack.url}/portal`);
+    const tabs = page.getByRole('tablist', { name: 'Whose requests' });
+    const mine = tabs.getByRole('tab', { name: 'My requests' });
+    await eventually(() => mine.getAttribute('aria-selected')).toBe('true');
+    await mine.focus();
+    await page.keyboard.press('ArrowRight');
+    await eventually(async () => new URL(page.url()).searchParams.get('scope')).toBe('organization');
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('My organization’s requests');
+    await eventually(() => mine.getAttribute('tabindex')).toBe('-1');
+    await page.keyboard.press('ArrowLeft');
+    await eventually(() => mine.getAttribute('aria-selected')).toBe('true');
+    expect(new URL(page.url()).searchParams.get('scope')).toBe(null);
+  });
+
   it('her requests fit a phone: the tabs and the filter wrap', async () => {
     try {
       await page.setViewportSize({ width: 390, height: 844 });

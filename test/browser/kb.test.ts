@@ -238,4 +238,44 @@ describe('knowledge base for agents', () => {
     await asked;
     await eventually(async () => new URL(page.url()).pathname).toBe('/kb');
   });
+
+  it('the knowledge base’s tabs and an article’s languages move with the arrow keys', async () => {
+    const url = () => new URL(page.url());
+    const focusedText = () =>
+      page.evaluate(() => document.activeElement?.textContent?.replace(/\s+/g, ' ').trim());
+    await page.goto(`${stack.url}/kb`);
+    const sections = page.getByRole('tablist', { name: 'Knowledge base' });
+    await sections.getByRole('tab', { name: 'Articles' }).focus();
+    await page.keyboard.press('ArrowRight');
+    await eventually(async () => url().searchParams.get('view')).toBe('report');
+    expect(await focusedText()).toBe('Report');
+    await eventually(() => page.getByRole('tabpanel', { name: 'Report' }).count()).toBe(1);
+    await page.keyboard.press('Home');
+    await eventually(async () => url().searchParams.get('view')).toBe(null);
+    expect(await focusedText()).toBe('Articles');
+    await eventually(() => page.getByRole('tabpanel', { name: 'Articles' }).count()).toBe(1);
+
+    const found = await stack.api<{ items: KbArticleSummary[] }>('/kb/articles?q=damaged', {
+      login: DEMO.agent,
+    });
+    const article = found.items.find((a) => a.slug === 'damaged-delivery')!;
+    await page.goto(`${stack.url}/kb/${article.id}`);
+    const languages = page.getByRole('tablist', { name: 'Languages' });
+    await eventually(() =>
+      texts(languages.getByRole('tab')).then((all) => all.map((t) => t.replace(/\s+/g, ' '))),
+    ).toEqual(['English live', 'German live']);
+    // "+ Add language" is beside the tabs, not one of them.
+    expect(await languages.getByRole('button').count()).toBe(0);
+    expect(await page.getByRole('button', { name: '+ Add language' }).count()).toBe(1);
+    await languages.getByRole('tab', { name: /English/ }).focus();
+    await page.keyboard.press('ArrowRight');
+    await eventually(async () => url().searchParams.get('language')).toBe('de');
+    expect(await focusedText()).toBe('German live');
+    await eventually(() => page.getByRole('tabpanel', { name: /German/ }).count()).toBe(1);
+    await page.keyboard.press('ArrowLeft');
+    await eventually(async () => url().searchParams.get('language')).toBe('en');
+    await eventually(() => languages.getByRole('tab', { name: /German/ }).getAttribute('tabindex')).toBe(
+      '-1',
+    );
+  });
 });

@@ -7,6 +7,8 @@ import type { Case } from '../../src/shared/schemas/cases.js';
 import type { MailMessageDetail } from '../../src/shared/schemas/mail.js';
 import { DEMO, eventually, signIn, startStack, text, texts, type Stack } from './harness.js';
 import { createCase, findCustomer } from './fixtures.js';
+import { receiveMail } from '../../src/server/domains/mail/inbound.js';
+import { mailFixture } from '../helpers/mail-fixtures.js';
 
 let stack: Stack;
 let page: Page;
@@ -109,6 +111,47 @@ describe('mail in the demo mode', () => {
     await customerPage.goto(`${stack.url}/mail`);
     await eventually(async () => new URL(customerPage.url()).pathname).toBe('/portal');
     expect(await customerPage.getByTestId('mail-table').count()).toBe(0);
+  });
+});
+
+describe('by keyboard', () => {
+  it('the mail views and a mail’s Text / HTML tabs: one Tab stop each, arrow keys move and select', async () => {
+    const subject = `Keyboard tabs ${Date.now().toString(36)}`;
+    await receiveMail(stack.db, mailFixture('multipart-alternative', { Subject: subject }));
+    const focusedText = () => page.evaluate(() => document.activeElement?.textContent?.trim());
+    await page.goto(`${stack.url}/mail`);
+    const views = page.getByRole('tablist', { name: 'Mail views' });
+    const view = () => text(views.locator('[role=tab][aria-selected=true]'));
+    await eventually(view).toBe('Outbox');
+    expect(await views.getByRole('tab', { name: 'Inbox' }).getAttribute('tabindex')).toBe('-1');
+    await views.getByRole('tab', { name: 'Outbox' }).focus();
+    await page.keyboard.press('ArrowRight');
+    await eventually(view).toBe('Inbox');
+    expect(await focusedText()).toBe('Inbox');
+    await eventually(async () => new URL(page.url()).searchParams.get('view')).toBe('in');
+    await page.keyboard.press('End');
+    await eventually(view).toBe('All mail');
+    await page.keyboard.press('ArrowRight'); // round to the first
+    await eventually(view).toBe('Outbox');
+    await page.keyboard.press('ArrowLeft');
+    await eventually(view).toBe('All mail');
+    // No panel of their own: no tab claims one.
+    expect(await views.locator('[aria-controls]').count()).toBe(0);
+
+    await page.getByTestId('mail-row').filter({ hasText: subject }).getByTestId('mail-subject').click();
+    await eventually(() => text(page.getByTestId('mail-heading'))).toBe(subject);
+    const versions = page.getByRole('tablist', { name: 'Message versions' });
+    const version = () => text(versions.locator('[role=tab][aria-selected=true]'));
+    expect(await version()).toBe('Text');
+    await versions.getByRole('tab', { name: 'Text' }).focus();
+    await page.keyboard.press('ArrowRight');
+    await eventually(version).toBe('HTML');
+    expect(await focusedText()).toBe('HTML');
+    expect(await page.getByRole('tabpanel', { name: 'HTML' }).locator('iframe').count()).toBe(1);
+    expect(await page.getByTestId('mail-text').count()).toBe(0);
+    await page.keyboard.press('Home');
+    await eventually(version).toBe('Text');
+    expect(await text(page.getByRole('tabpanel', { name: 'Text' }))).toContain('SO-2211');
   });
 });
 

@@ -25,6 +25,7 @@ import { useInterval, useNow } from '../lib/use-interval.js';
 import { useShortcuts } from '../lib/use-shortcuts.js';
 import { ErrorNotice, Loading, NotFound } from '../layout/page-parts.js';
 import { useDocumentTitle } from '../layout/use-document-title.js';
+import { TabPanel, Tabs } from '../layout/tabs.js';
 import { PriorityBadge, StatusBadge } from './case-badges.js';
 import { channelLabel } from './case-labels.js';
 import {
@@ -270,24 +271,15 @@ function CasePage({ id }: { id: string }) {
 
       <div className="case-layout">
         <div className="case-main">
-          <div className="tabs" role="tablist" aria-label="Case">
-            {caseTabs.map(([id, label]) => (
-              <button
-                key={id}
-                type="button"
-                role="tab"
-                id={`tab-${id}`}
-                aria-selected={tab === id}
-                aria-controls={`panel-${id}`}
-                className={tab === id ? 'tab tab--active' : 'tab'}
-                onClick={() => setTab(id)}
-              >
-                {label}
-              </button>
-            ))}
-          </div>
+          <Tabs
+            label="Case"
+            idBase="case"
+            tabs={caseTabs.map(([key, label]) => ({ key, label }))}
+            active={tab}
+            onSelect={setTab}
+          />
           {tab === 'conversation' ? (
-            <div role="tabpanel" id="panel-conversation" aria-labelledby="tab-conversation">
+            <TabPanel idBase="case" tab="conversation">
               {messages.error && <ErrorNotice error={messages.error} onRetry={messages.reload} />}
               {!messages.data && !messages.error && <Loading label="Loading conversation…" />}
               {messages.data && (
@@ -332,15 +324,15 @@ function CasePage({ id }: { id: string }) {
                   }, 400);
                 }}
               />
-            </div>
+            </TabPanel>
           ) : tab === 'events' && hasRefs ? (
-            <div role="tabpanel" id="panel-events" aria-labelledby="tab-events">
+            <TabPanel idBase="case" tab="events">
               <CaseEvents refs={c.refs} />
-            </div>
+            </TabPanel>
           ) : (
-            <div role="tabpanel" id="panel-timeline" aria-labelledby="tab-timeline">
+            <TabPanel idBase="case" tab="timeline">
               <CaseTimeline key={timelineNonce} caseId={c.id} />
-            </div>
+            </TabPanel>
           )}
         </div>
 

@@ -29,6 +29,7 @@ import { useApi } from '../lib/use-api.js';
 import { Flash, type FlashState } from '../layout/flash.js';
 import { ErrorNotice, FormError, Loading, NotFound, PageHeader } from '../layout/page-parts.js';
 import { useDocumentTitle } from '../layout/use-document-title.js';
+import { TabPanel, Tabs } from '../layout/tabs.js';
 import { languageName } from './kb-labels.js';
 import './kb.css';
 import { EditConflict, isEditConflict, reloadPage } from '../layout/edit-conflict.js';
@@ -250,38 +251,42 @@ function EditArticle({ id }: { id: string }) {
         back={{ to: '/kb', label: 'Knowledge base' }}
       />
       <Flash />
-      <div className="tabs" role="tablist" aria-label="Languages">
-        {tabs.map((l) => {
+      <Tabs
+        label="Languages"
+        idBase="kb-language"
+        tabs={tabs.map((l) => {
           const v = article.languages.find((x) => x.language === l);
-          return (
-            <button
-              key={l}
-              type="button"
-              role="tab"
-              aria-selected={l === language}
-              className={l === language ? 'tab tab--active' : 'tab'}
-              onClick={() => setParams({ language: l }, { replace: true })}
-            >
-              {languageName(l)}{' '}
-              <span className="tab__count">{v?.published ? 'live' : v ? 'draft' : 'new'}</span>
-            </button>
-          );
+          return {
+            key: l,
+            label: (
+              <>
+                {languageName(l)}{' '}
+                <span className="tab__count">{v?.published ? 'live' : v ? 'draft' : 'new'}</span>
+              </>
+            ),
+          };
         })}
-        <AddLanguage
-          existing={tabs}
-          onAdd={(l) => {
-            setAdded((a) => [...a, l]);
-            setParams({ language: l }, { replace: true });
-          }}
-        />
-      </div>
-      <LanguageEditor
-        key={language}
-        article={article}
-        language={language}
-        variant={variant}
-        onSaved={setLatest}
+        active={language}
+        onSelect={(l) => setParams({ language: l }, { replace: true })}
+        after={
+          <AddLanguage
+            existing={tabs}
+            onAdd={(l) => {
+              setAdded((a) => [...a, l]);
+              setParams({ language: l }, { replace: true });
+            }}
+          />
+        }
       />
+      <TabPanel idBase="kb-language" tab={language}>
+        <LanguageEditor
+          key={language}
+          article={article}
+          language={language}
+          variant={variant}
+          onSaved={setLatest}
+        />
+      </TabPanel>
       <ArticleSettings article={article} onSaved={setLatest} />
     </>
   );

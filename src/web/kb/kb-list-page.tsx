@@ -15,6 +15,7 @@ import { ListPager, PageHeader } from '../layout/page-parts.js';
 import { SearchBox } from '../layout/search-box.js';
 import { useDocumentTitle } from '../layout/use-document-title.js';
 import { ListState } from '../layout/list-state.js';
+import { TabPanel, Tabs } from '../layout/tabs.js';
 import { DataTable } from '../layout/data-table.js';
 import { FilterSelect } from '../layout/filter-select.js';
 import { KbCategoriesPanel } from './kb-categories.js';
@@ -37,17 +38,11 @@ export function KbListPage() {
   useDocumentTitle(view === 'report' ? 'Knowledge base report' : 'Knowledge base');
   const categories = useApi<Items<KbCategory>>('/kb/categories');
 
-  const tab = (v: View, label: string) => (
-    <button
-      type="button"
-      role="tab"
-      aria-selected={view === v}
-      className={view === v ? 'tab tab--active' : 'tab'}
-      onClick={() => setParams(v === 'articles' ? {} : { view: v })}
-    >
-      {label}
-    </button>
-  );
+  const tabs: { key: View; label: string }[] = [
+    { key: 'articles', label: 'Articles' },
+    { key: 'report', label: 'Report' },
+    ...(me.role === 'admin' ? [{ key: 'categories' as const, label: 'Categories' }] : []),
+  ];
 
   return (
     <>
@@ -66,16 +61,20 @@ export function KbListPage() {
         }
       />
       <Flash />
-      <div className="tabs" role="tablist" aria-label="Knowledge base">
-        {tab('articles', 'Articles')}
-        {tab('report', 'Report')}
-        {me.role === 'admin' && tab('categories', 'Categories')}
-      </div>
-      {view === 'articles' && <ArticleList categories={categories.data?.items} />}
-      {view === 'report' && <KbReportView />}
-      {view === 'categories' && me.role === 'admin' && (
-        <KbCategoriesPanel categories={categories.data?.items} onChanged={categories.reload} />
-      )}
+      <Tabs
+        label="Knowledge base"
+        idBase="kb"
+        tabs={tabs}
+        active={view}
+        onSelect={(v) => setParams(v === 'articles' ? {} : { view: v })}
+      />
+      <TabPanel idBase="kb" tab={view}>
+        {view === 'articles' && <ArticleList categories={categories.data?.items} />}
+        {view === 'report' && <KbReportView />}
+        {view === 'categories' && me.role === 'admin' && (
+          <KbCategoriesPanel categories={categories.data?.items} onChanged={categories.reload} />
+        )}
+      </TabPanel>
     </>
   );
 }

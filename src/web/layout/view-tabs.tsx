@@ -1,5 +1,7 @@
 // A row of tabs that switch a list between views (Outbox / Inbox, Unread / All, mine / my
-// organization's): one button per view, the chosen one selected.
+// organization's): one tab per view, the chosen one selected; arrow keys move between them.
+import { Tabs } from './tabs.js';
+
 export function ViewTabs<K extends string>(props: {
   /** What the views are of, for screen readers ("Mail views"). */
   label: string;
@@ -10,20 +12,15 @@ export function ViewTabs<K extends string>(props: {
   testIdPrefix?: string;
 }) {
   return (
-    <div className="tabs" role="tablist" aria-label={props.label}>
-      {props.views.map((v) => (
-        <button
-          key={v.key}
-          type="button"
-          role="tab"
-          aria-selected={props.active === v.key}
-          className={props.active === v.key ? 'tab tab--active' : 'tab'}
-          data-testid={props.testIdPrefix ? `${props.testIdPrefix}-${v.key}` : undefined}
-          onClick={() => props.onSelect(v.key)}
-        >
-          {v.label}
-        </button>
-      ))}
-    </div>
+    <Tabs
+      label={props.label}
+      tabs={props.views.map((v) => ({
+        key: v.key,
+        label: v.label,
+        testId: props.testIdPrefix ? `${props.testIdPrefix}-${v.key}` : undefined,
+      }))}
+      active={props.active}
+      onSelect={props.onSelect}
+    />
   );
 }

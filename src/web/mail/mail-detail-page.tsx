@@ -11,6 +11,7 @@ import { useApi } from '../lib/use-api.js';
 import { Fact, FormError, PageHeader, SuccessNotice } from '../layout/page-parts.js';
 import { RecordGate } from '../layout/record-gate.js';
 import { useDocumentTitle } from '../layout/use-document-title.js';
+import { TabPanel, Tabs } from '../layout/tabs.js';
 import { MAIL_STATUS_HINTS, MailStatusBadge, directionLabel } from './mail-badges.js';
 import { HtmlBody } from './html-body.js';
 import type { MailStatus } from '../../shared/schemas/mail.js';
@@ -35,6 +36,14 @@ export function MailDetailPage() {
 
 function MailView({ m, onChanged }: { m: MailMessageDetail; onChanged(): void }) {
   const [tab, setTab] = useState<'text' | 'html'>(m.textBody === null && m.htmlBody ? 'html' : 'text');
+  const body =
+    tab === 'html' && m.htmlBody ? (
+      <HtmlBody html={m.htmlBody} />
+    ) : (
+      <pre className="mail-text prewrap" data-testid="mail-text">
+        {m.textBody ?? '(no text)'}
+      </pre>
+    );
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
@@ -169,34 +178,24 @@ function MailView({ m, onChanged }: { m: MailMessageDetail; onChanged(): void })
       </div>
       <section className="card mail-body" aria-labelledby="mail-body-title">
         <h2 id="mail-body-title">Message</h2>
-        {m.htmlBody && m.textBody !== null && (
-          <div className="tabs" role="tablist" aria-label="Message versions">
-            <button
-              type="button"
-              role="tab"
-              aria-selected={tab === 'text'}
-              className={tab === 'text' ? 'tab tab--active' : 'tab'}
-              onClick={() => setTab('text')}
-            >
-              Text
-            </button>
-            <button
-              type="button"
-              role="tab"
-              aria-selected={tab === 'html'}
-              className={tab === 'html' ? 'tab tab--active' : 'tab'}
-              onClick={() => setTab('html')}
-            >
-              HTML
-            </button>
-          </div>
-        )}
-        {tab === 'html' && m.htmlBody ? (
-          <HtmlBody html={m.htmlBody} />
+        {m.htmlBody && m.textBody !== null ? (
+          <>
+            <Tabs
+              label="Message versions"
+              idBase="mail-body"
+              tabs={[
+                { key: 'text', label: 'Text' },
+                { key: 'html', label: 'HTML' },
+              ]}
+              active={tab}
+              onSelect={setTab}
+            />
+            <TabPanel idBase="mail-body" tab={tab}>
+              {body}
+            </TabPanel>
+          </>
         ) : (
-          <pre className="mail-text prewrap" data-testid="mail-text">
-            {m.textBody ?? '(no text)'}
-          </pre>
+          body
         )}
       </section>
       <details className="card mail-headers">
