@@ -223,6 +223,38 @@ describe('rule editor', () => {
     await page.goto(`${stack.url}/admin/rules`); // a new page load: nothing to ask
   });
 
+  it('a refused Create rule puts the focus on the first field to fix; each field names its message', async () => {
+    await page.goto(`${stack.url}/admin/rules/new`);
+    await eventually(() => text(page.getByTestId('rule-heading'))).toBe('New signal rule');
+    // The two selectors' event types have names of their own.
+    expect(await page.getByLabel('Starting event type', { exact: true }).count()).toBe(1);
+    expect(await page.getByLabel('Expected event type', { exact: true }).count()).toBe(1);
+    expect(await page.getByLabel('Event type', { exact: true }).count()).toBe(0);
+    // Headings go down one level at a time (h1, then h2).
+    const levels = await page
+      .locator('main')
+      .evaluate((main) =>
+        [...main.querySelectorAll('h1, h2, h3, h4, h5, h6')].map((h) => Number(h.tagName[1])),
+      );
+    expect(levels[0]).toBe(1);
+    expect(levels.filter((level, i) => i > 0 && level > levels[i - 1]! + 1)).toEqual([]);
+
+    await page.getByLabel('Name', { exact: true }).fill('Half a rule, by keyboard');
+    await page.getByTestId('selector-after').getByRole('button', { name: 'Add condition' }).click();
+    await page.getByRole('button', { name: 'Create rule' }).focus();
+    await page.keyboard.press('Enter');
+    await eventually(() => page.evaluate(() => document.activeElement?.id)).toBe('rule-after-type');
+    expect(await page.locator('#rule-after-type').getAttribute('aria-describedby')).toContain(
+      'rule-after-type-error',
+    );
+    // A condition's input points at its own message.
+    const field = page.getByTestId('selector-after').getByLabel('Condition 1 field');
+    expect(await field.getAttribute('aria-invalid')).toBe('true');
+    const message = page.locator(`#${await field.getAttribute('aria-describedby')}`);
+    expect(await text(message)).toBe(await text(page.getByTestId('error-rule-after-where-0-field')));
+    expect(await text(message)).not.toBe('');
+  });
+
   it('lists the rule with its kind, severity, state and version', async () => {
     await page.goto(`${stack.url}/admin/rules`);
     const row = page.getByTestId('rule-row').filter({ hasText: RULE });

@@ -45,6 +45,7 @@ import { VersionsPanel } from './rule-versions.js';
 import { EditConflict, isEditConflict, reloadPage } from '../layout/edit-conflict.js';
 import { CheckList } from '../layout/check-list.js';
 import { useUnsavedGuard } from '../lib/use-unsaved-guard.js';
+import { focusFirstInvalid } from '../lib/focus-invalid.js';
 
 export function RuleEditorPage() {
   const { id } = useParams();
@@ -197,7 +198,9 @@ function RuleEditor(props: {
     setConflict(false);
     setNotice(null);
     if (!parsed.success) {
-      showErrors();
+      // Every message shown, and the focus on the first field to fix (the summary is an alert).
+      setShowAll(true);
+      focusFirstInvalid();
       return;
     }
     setSaving(true);
@@ -230,8 +233,10 @@ function RuleEditor(props: {
       const apiError = toApiError(err);
       const found = errorsFromApi(apiError);
       if (isEditConflict(err)) setConflict(true);
-      else if (Object.keys(found).length) setServerErrors(found);
-      else setFormError(apiError.message);
+      else if (Object.keys(found).length) {
+        setServerErrors(found);
+        focusFirstInvalid();
+      } else setFormError(apiError.message);
     } finally {
       setSaving(false);
     }
@@ -418,6 +423,7 @@ function RuleEditor(props: {
                   ed={ed}
                   path={['after']}
                   legend="After this event…"
+                  typeLabel="Starting event type"
                   hint="Starts the wait, e.g. shipment.dispatched."
                   example="shipment.dispatched"
                 />
@@ -425,6 +431,7 @@ function RuleEditor(props: {
                   ed={ed}
                   path={['expect']}
                   legend="…expect this one"
+                  typeLabel="Expected event type"
                   hint="Ends the wait, e.g. shipment.scanned."
                   example="shipment.scanned"
                 />

@@ -220,11 +220,14 @@ export function SelectorFields({
   legend,
   hint,
   example = 'shipment.scanned',
+  typeLabel = 'Event type',
 }: {
   ed: EditorApi;
   path: Path;
   legend: string;
   hint?: ReactNode;
+  /** Its own name when the form has two selectors ("Starting event type", "Expected event type"). */
+  typeLabel?: string;
   /** The event type shown in the empty field, as the hint's example. */
   example?: string;
 }) {
@@ -240,12 +243,13 @@ export function SelectorFields({
 
   return (
     <div className="selector" data-testid={`selector-${pathKey(path)}`}>
-      <h3 className="selector__title">{legend}</h3>
+      {/* Under the page's h1 (the fieldsets' legends are no headings): no level skipped. */}
+      <h2 className="selector__title">{legend}</h2>
       {hint && <p className="field__hint selector__hint">{hint}</p>}
       {selectorError && <p className="field__error">{selectorError}</p>}
       <FormField
         id={typeId}
-        label="Event type"
+        label={typeLabel}
         error={typeError}
         hint="One type, or several separated by commas: shipment.scanned, shipment.delivered"
       >
@@ -285,6 +289,10 @@ export function SelectorFields({
                 const opError = ed.errorBelow([...row, 'op']);
                 const valueError = ed.errorBelow([...row, 'value']) ?? ed.error(row);
                 const n = i + 1;
+                // Each input points at its message (the id FormField would give it).
+                const fieldErrorId = `${fieldId([...row, 'field'])}-error`;
+                const opErrorId = `${fieldId([...row, 'op'])}-error`;
+                const valueErrorId = `${fieldId([...row, 'value'])}-error`;
                 return (
                   <tr key={i} data-testid="condition-row">
                     <td>
@@ -296,10 +304,15 @@ export function SelectorFields({
                         value={asText(c.field)}
                         className={fieldError ? 'input--invalid' : undefined}
                         aria-invalid={fieldError ? true : undefined}
+                        aria-describedby={fieldError ? fieldErrorId : undefined}
                         onChange={(e) => ed.set([...row, 'field'], e.target.value)}
                       />
                       {fieldError && (
-                        <p className="field__error" data-testid={`error-${fieldId([...row, 'field'])}`}>
+                        <p
+                          className="field__error"
+                          id={fieldErrorId}
+                          data-testid={`error-${fieldId([...row, 'field'])}`}
+                        >
                           {fieldError}
                         </p>
                       )}
@@ -307,6 +320,8 @@ export function SelectorFields({
                     <td>
                       <select
                         aria-label={`Condition ${n} operator`}
+                        aria-invalid={opError ? true : undefined}
+                        aria-describedby={opError ? opErrorId : undefined}
                         value={op}
                         onChange={(e) => {
                           const to = e.target.value;
@@ -323,12 +338,18 @@ export function SelectorFields({
                           </option>
                         ))}
                       </select>
-                      {opError && <p className="field__error">{opError}</p>}
+                      {opError && (
+                        <p className="field__error" id={opErrorId}>
+                          {opError}
+                        </p>
+                      )}
                     </td>
                     <td>
                       {op === 'exists' ? (
                         <select
                           aria-label={`Condition ${n} value`}
+                          aria-invalid={valueError ? true : undefined}
+                          aria-describedby={valueError ? valueErrorId : undefined}
                           value={c.value === undefined ? '' : String(c.value)}
                           onChange={(e) =>
                             ed.set(
@@ -347,6 +368,7 @@ export function SelectorFields({
                           placeholder={LIST_OPS.includes(op) ? 'a, b, c' : 'value'}
                           className={valueError ? 'input--invalid' : undefined}
                           aria-invalid={valueError ? true : undefined}
+                          aria-describedby={valueError ? valueErrorId : undefined}
                           value={c.value}
                           format={(v) => formatConditionValue(v, op)}
                           parse={(t) => parseConditionValue(t, op)}
@@ -354,7 +376,11 @@ export function SelectorFields({
                         />
                       )}
                       {valueError && (
-                        <p className="field__error" data-testid={`error-${fieldId([...row, 'value'])}`}>
+                        <p
+                          className="field__error"
+                          id={valueErrorId}
+                          data-testid={`error-${fieldId([...row, 'value'])}`}
+                        >
                           {valueError}
                         </p>
                       )}
