@@ -209,8 +209,12 @@ describe('customer portal', () => {
     await eventually(() => page.evaluate(() => document.activeElement?.id ?? '')).toBe(
       await page.getByLabel('Subject').getAttribute('id'),
     );
+    // Each field is marked invalid (read as "invalid entry"), its message tied to it.
+    expect(await page.getByLabel('Subject').getAttribute('aria-invalid')).toBe('true');
+    expect(await page.getByLabel('Message').getAttribute('aria-invalid')).toBe('true');
     await page.getByLabel('Subject').fill('Where is my second parcel?');
     expect(await texts(problems)).toEqual(['must not be empty']);
+    expect(await page.getByLabel('Subject').getAttribute('aria-invalid')).toBeNull();
     await page.getByLabel('Message').fill('Order 4711 had two parcels; only one came.');
     await page
       .getByTestId('file-input')

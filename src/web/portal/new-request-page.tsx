@@ -88,6 +88,7 @@ export function NewRequestPage() {
               // The problem said is about what was there; typing is the fix under way.
               setErrors(({ subject: _fixed, ...rest }) => rest);
             }}
+            aria-invalid={errors.subject ? true : undefined}
             aria-describedby={errors.subject ? `${uid}-subject-error` : undefined}
             autoFocus
           />
@@ -111,6 +112,7 @@ export function NewRequestPage() {
               setMessage(e.target.value);
               setErrors(({ message: _fixed, ...rest }) => rest);
             }}
+            aria-invalid={errors.message ? true : undefined}
             aria-describedby={errors.message ? `${uid}-message-error` : undefined}
           />
           {errors.message && (
