@@ -1,5 +1,7 @@
 // "Follow" on a case page: a following agent or admin is told of the case's customer messages,
-// notes and promises as its assignee is. The title names who follows it.
+// notes and promises as its assignee is. The title names who follows it. The button says its
+// state in its text ("Follow", "Following"), so it is no toggle button (aria-pressed) as well:
+// that was read twice, "Following, toggle button, pressed".
 import { useState } from 'react';
 import type { CaseFollowers } from '../../shared/schemas/notifications.js';
 import { api, toApiError } from '../lib/api.js';
@@ -36,7 +38,6 @@ export function FollowButton({ caseId }: { caseId: string }) {
       <button
         type="button"
         className={followers.following ? 'button button--small button--following' : 'button button--small'}
-        aria-pressed={followers.following}
         disabled={busy}
         title={
           names
@@ -46,8 +47,12 @@ export function FollowButton({ caseId }: { caseId: string }) {
         onClick={() => void toggle()}
         data-testid="follow-case"
       >
-        {followers.following ? '✓ Following' : 'Follow'}
-        {followers.items.length > 0 && ` · ${followers.items.length}`}
+        {/* One span: the button lays out its children as flex items; the check mark is not read. */}
+        <span>
+          {followers.following && <span aria-hidden="true">✓ </span>}
+          {followers.following ? 'Following' : 'Follow'}
+          {followers.items.length > 0 && ` · ${followers.items.length}`}
+        </span>
       </button>
       {failure && (
         <span className="field__error" role="alert">
