@@ -92,18 +92,8 @@ export function AdminLayout() {
           onClick={menu.foldOnLink}
         >
           {GROUPS.map((group) => (
-            <div
-              key={group.title}
-              className="admin-nav__group"
-              role="group"
-              aria-labelledby={`admin-nav-${group.title.replace(/\W+/g, '-').toLowerCase()}`}
-            >
-              <div
-                className="admin-nav__title"
-                id={`admin-nav-${group.title.replace(/\W+/g, '-').toLowerCase()}`}
-              >
-                {group.title}
-              </div>
+            <div key={group.title} className="admin-nav__group">
+              <div className="admin-nav__title">{group.title}</div>
               {group.sections.map((s) => {
                 const active = isActive(s);
                 return (
