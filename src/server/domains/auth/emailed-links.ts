@@ -5,7 +5,6 @@
 // session and record it. A link whose user may no longer sign in stays used up, and the refusal
 // is recorded, so it cannot be tried again.
 import type { Database } from '../../../db/client.js';
-import type { Actor } from '../../lib/actor.js';
 import { SYSTEM_ACTOR } from '../../lib/actor.js';
 import { AppError } from '../../lib/errors.js';
 import { recordDomainEvent } from '../domain-events/domain-events.repo.js';
@@ -56,12 +55,11 @@ export async function signInByLink<L extends ClaimedLink, U extends { id: string
     client: SignInClient;
   },
 ): Promise<{ token: string; expiresAt: Date; user: U }> {
-  const actor: Actor = SYSTEM_ACTOR;
   const result = await db.transaction(async (tx) => {
     const link = await spec.claim(tx);
     const user = await spec.userOf(tx, link);
     if (!user) {
-      await recordDomainEvent(tx, actor, {
+      await recordDomainEvent(tx, SYSTEM_ACTOR, {
         type: spec.refusedEvent,
         entityType: 'user',
         entityId: link.userId,
@@ -76,7 +74,7 @@ export async function signInByLink<L extends ClaimedLink, U extends { id: string
       ttlSeconds: spec.ttlSeconds,
       client: { ip: spec.client.ip, userAgent: spec.client.userAgent },
     });
-    await recordDomainEvent(tx, actor, {
+    await recordDomainEvent(tx, SYSTEM_ACTOR, {
       type: used.event,
       entityType: 'user',
       entityId: user.id,
