@@ -15,6 +15,7 @@ import { FollowUpSelect } from './follow-up-select.js';
 import { PLACEHOLDER_HINTS } from '../reply-templates/placeholders.js';
 import { TemplatePicker, type RenderedTemplate } from '../reply-templates/template-picker.js';
 import { announce } from '../a11y/announcer.js';
+import { rovingTarget } from '../a11y/roving.js';
 
 export type ComposerMode = 'reply' | 'note';
 
@@ -366,16 +367,10 @@ const MODES: { mode: ComposerMode; label: string; key: string }[] = [
 function ModeSwitch(props: { mode: ComposerMode; onChange(mode: ComposerMode, focusBody: boolean): void }) {
   const buttons = useRef<(HTMLButtonElement | null)[]>([]);
   function onKeyDown(e: KeyboardEvent<HTMLDivElement>) {
-    const step =
-      e.key === 'ArrowRight' || e.key === 'ArrowDown'
-        ? 1
-        : e.key === 'ArrowLeft' || e.key === 'ArrowUp'
-          ? -1
-          : 0;
-    if (!step || e.altKey || e.ctrlKey || e.metaKey) return;
-    e.preventDefault();
     const at = MODES.findIndex((m) => m.mode === props.mode);
-    const to = (at + step + MODES.length) % MODES.length;
+    const to = rovingTarget(e, at, MODES.length, { vertical: true });
+    if (to === undefined) return;
+    e.preventDefault();
     buttons.current[to]?.focus();
     props.onChange(MODES[to]!.mode, false);
   }

@@ -4,6 +4,7 @@
 // controls the TabPanel rendered for it; without, no tab claims a panel (ViewTabs' lists).
 import { useRef, type KeyboardEvent, type ReactNode } from 'react';
 import './tabs.css';
+import { rovingTarget } from '../a11y/roving.js';
 
 export interface TabItem<K extends string> {
   key: K;
@@ -31,15 +32,8 @@ export function Tabs<K extends string>(props: {
   function onKeyDown(e: KeyboardEvent<HTMLDivElement>) {
     const from = buttons.current.findIndex((b) => b === e.target);
     const at = from >= 0 ? from : tabs.findIndex((t) => t.key === active);
-    const last = tabs.length - 1;
-    const targets: Partial<Record<string, number>> = {
-      ArrowRight: at === last ? 0 : at + 1,
-      ArrowLeft: at <= 0 ? last : at - 1,
-      Home: 0,
-      End: last,
-    };
-    const to = targets[e.key];
-    if (to === undefined || e.altKey || e.ctrlKey || e.metaKey) return;
+    const to = rovingTarget(e, at, tabs.length, { homeEnd: true });
+    if (to === undefined) return;
     e.preventDefault();
     const tab = tabs[to];
     if (!tab) return;
