@@ -78,9 +78,18 @@ describe('keyboard and screen reader', () => {
   it('a Save button disabled while saving has the focus back afterwards', async () => {
     await page.goto(`${stack.url}/admin/settings`);
     const save = page.getByRole('button', { name: 'Save settings' });
+    // The page's live region is there, empty, before anything is said in it (a region added
+    // together with its text is not read by every screen reader).
+    const status = page.getByRole('status');
+    await save.waitFor();
+    expect(await status.count()).toBe(1);
+    expect(await text(status)).toBe('');
+    const region = await status.elementHandle();
     await save.focus();
     await page.keyboard.press('Enter');
-    await eventually(() => text(page.getByRole('status'))).toBe('Settings saved.');
+    await eventually(() => text(status)).toBe('Settings saved.');
+    // The same element, not a new one added with the text.
+    expect(await status.evaluate((el, before) => el === before, region)).toBe(true);
     await eventually(() => save.evaluate((el) => el === document.activeElement)).toBe(true);
   });
 

@@ -138,6 +138,8 @@ describe('customer portal', () => {
       'Sorry! Could you send a photo of the box label?',
       'Here is the label.',
     ]);
+    // Said to a screen reader too, in the app's one live region.
+    await eventually(() => text(page.getByTestId('announcer'))).toMatch(/^Reply sent/);
     const mine = page.getByTestId('message').last();
     expect(await text(mine.locator('.message__author'))).toBe('You');
     expect(await texts(mine.getByTestId('attachment').locator('.attachment__name'))).toEqual(['label.png']);

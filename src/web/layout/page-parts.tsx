@@ -54,13 +54,28 @@ export function ErrorNotice({ error, onRetry }: { error: ApiError; onRetry?: () 
   );
 }
 
-/** The outcome of what the user just did ("Saved."); nothing when there is none. */
-export function SuccessNotice({ message }: { message: string | null | undefined }) {
-  if (!message) return null;
+/**
+ * A polite live region that is on the page before anything is said in it: a region added
+ * together with its text is not read by every screen reader. Empty, it takes no room.
+ */
+function StatusSlot(props: { children: ReactNode }) {
   return (
-    <p className="notice notice--success" role="status" data-testid="notice">
-      {message}
-    </p>
+    <div role="status" className="status-slot">
+      {props.children}
+    </div>
+  );
+}
+
+/** The outcome of what the user just did ("Saved."); nothing to see when there is none. */
+export function SuccessNotice({ message }: { message: string | null | undefined }) {
+  return (
+    <StatusSlot>
+      {message && (
+        <p className="notice notice--success" data-testid="notice">
+          {message}
+        </p>
+      )}
+    </StatusSlot>
   );
 }
 
@@ -68,15 +83,18 @@ export function SuccessNotice({ message }: { message: string | null | undefined 
 export type Outcome = { ok: boolean; text: string } | null;
 
 export function OutcomeNotice({ outcome, testId }: { outcome: Outcome; testId?: string }) {
-  if (!outcome) return null;
   return (
-    <p
-      className={`notice ${outcome.ok ? 'notice--success' : 'notice--error'}`}
-      role={outcome.ok ? 'status' : 'alert'}
-      data-testid={testId}
-    >
-      {outcome.text}
-    </p>
+    <StatusSlot>
+      {outcome && (
+        <p
+          className={`notice ${outcome.ok ? 'notice--success' : 'notice--error'}`}
+          role={outcome.ok ? undefined : 'alert'}
+          data-testid={testId}
+        >
+          {outcome.text}
+        </p>
+      )}
+    </StatusSlot>
   );
 }
 
