@@ -120,6 +120,42 @@ export const CustomerMerged = z.object({
 });
 export type CustomerMerged = z.infer<typeof CustomerMerged>;
 
+const ErasureCounts = {
+  cases: z
+    .number()
+    .int()
+    .describe('their cases (deleted ones too): subject, fields and every message erased'),
+  messages: z.number().int().describe('messages erased: on their cases, and theirs on other cases'),
+  attachments: z.number().int().describe('attachments whose files are deleted'),
+  mails: z
+    .number()
+    .int()
+    .describe('mails to, from or about them: subject, bodies, source and their addresses erased'),
+  events: z
+    .number()
+    .int()
+    .describe('operational events about them whose data is erased (type, time and refs stay)'),
+  mergedCustomers: z.number().int().describe('customers merged into this one, erased with it'),
+  portalLogin: z.boolean().describe('they have a portal login (it is deleted, with its sessions)'),
+};
+
+/** What erasing a customer's personal data would touch: shown before an admin confirms. */
+export const CustomerErasure = z.object({
+  name: z.string().describe('the customer’s name: what `confirm` must be'),
+  emails: z.array(z.string()).describe('their addresses (and those of customers merged into them)'),
+  openCases: z.number().int().describe('of their cases, those not solved or closed yet'),
+  ...ErasureCounts,
+});
+export type CustomerErasure = z.infer<typeof CustomerErasure>;
+
+export const CustomerEraseRequest = z.object({
+  confirm: z.string().max(LIMITS.name).describe('the customer’s name exactly as it is shown, to confirm'),
+});
+
+/** What an erasure did. */
+export const CustomerErased = z.object(ErasureCounts);
+export type CustomerErased = z.infer<typeof CustomerErased>;
+
 const DuplicateOf = z.object({
   id: Id,
   name: z.string(),

@@ -7,6 +7,9 @@ import {
   CustomerExportQuery,
   CustomerListQuery,
   CustomerDuplicates,
+  CustomerErased,
+  CustomerEraseRequest,
+  CustomerErasure,
   CustomerMerge,
   CustomerMerged,
   CustomerUpdate,
@@ -21,6 +24,7 @@ import { listDomainEventsFor, recordExport } from '../domain-events/domain-event
 import { customerColumns, customerFieldKeys } from './customer-export.js';
 import * as customers from './customers.service.js';
 import { mergeCustomers } from './customer-merge.js';
+import { eraseCustomer, erasurePreview } from './customer-erasure.js';
 import { findDuplicateGroups, findDuplicates } from './customers.repo.js';
 import { IfMatchHeaders, ifMatchOf } from '../../lib/edit-version.js';
 
@@ -141,6 +145,37 @@ export const customersRoutes =
         },
       },
       async (request) => mergeCustomers(db, actorOf(request), request.params.id, request.body.intoId),
+    );
+    const ERASURE_DOC =
+      'Irreversible. The customer and every customer merged into them lose their name (it becomes “Erased customer”), addresses, phone, external id and custom fields, and are deleted; their portal login is deleted with its sessions and links. Their cases (deleted ones too) lose their subject, custom fields and copies, and every message on them its text; attachments are deleted; mail to, from or about them loses its subject, bodies, source and their addresses; operational events about them lose their `data`; the audit trail and webhook deliveries about all of these keep only fields without free text. What happened and when stays (statuses, channels, teams, dates, promise clocks, signals, commitments), so past KPIs do not change. Works on deleted customers; refused for one merged into another (erase that one).';
+    app.get(
+      '/customers/:id/erasure',
+      {
+        config: { access: ADMIN },
+        schema: {
+          tags,
+          summary: 'What erasing this customer’s personal data would touch',
+          description: `Counts, for the confirmation. ${ERASURE_DOC}`,
+          params: IdParams,
+          response: { 200: CustomerErasure, ...errors(...AUTHED, 404, 409) },
+        },
+      },
+      async (request) => erasurePreview(db, actorOf(request), request.params.id),
+    );
+    app.post(
+      '/customers/:id/erase',
+      {
+        config: { access: ADMIN },
+        schema: {
+          tags,
+          summary: 'Erase a customer’s personal data (right to erasure)',
+          description: `\`confirm\` must be the customer’s name as it is now (422 \`confirmation_mismatch\` otherwise); 409 \`already_erased\` or \`merged\`. ${ERASURE_DOC}`,
+          params: IdParams,
+          body: CustomerEraseRequest,
+          response: { 200: CustomerErased, ...errors(...AUTHED, 404, 409, 422) },
+        },
+      },
+      async (request) => eraseCustomer(db, actorOf(request), request.params.id, request.body.confirm),
     );
     app.delete(
       '/customers/:id',

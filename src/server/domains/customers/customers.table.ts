@@ -10,7 +10,7 @@ import {
   type AnyPgColumn,
 } from 'drizzle-orm/pg-core';
 import { segments } from '../segments/segments.table.js';
-import { createdAt, deletedAt, idColumn, updatedAt } from '../../../db/columns.js';
+import { createdAt, deletedAt, idColumn, timestamptz, updatedAt } from '../../../db/columns.js';
 import type { CustomFields } from '../../../shared/schemas/common.js';
 import { organizations } from '../organizations/organizations.table.js';
 
@@ -37,6 +37,11 @@ export const customers = pgTable(
      * takes them. Always the live end: merging the survivor on moves these along.
      */
     mergedIntoId: uuid('merged_into_id').references((): AnyPgColumn => customers.id),
+    /**
+     * Personal data erased (GDPR): the record stays, deleted and nameless, so the cases, signals
+     * and commitments that were theirs still count in the KPIs. See customer-erasure.ts.
+     */
+    erasedAt: timestamptz('erased_at'),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
     deletedAt: deletedAt(),

@@ -1,0 +1,270 @@
+// Erasing a customer's personal data: afterwards no row of any table holds their name, addresses,
+// phone, external id or anything they or we wrote about them; what happened and when stays; other
+// customers are untouched; who may, and the refusals.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sql } from 'drizzle-orm';
+import { rows } from '../../../db/client.js';
+import { consumeToPresent } from '../../../../test/helpers/consumers.js';
+import { plainMail } from '../../../../test/helpers/mail-fixtures.js';
+import {
+  eventOf,
+  sendEvents,
+  startEventsApp,
+  type EventsApp,
+} from '../../../../test/helpers/event-ingest.js';
+import { makeCase, makeCustomer, makeUser, unique } from '../../../../test/helpers/factories.js';
+import { receiveMail } from '../mail/inbound.js';
+import { queueWebhookDeliveries } from '../webhooks/webhook-delivery.js';
+
+let app: EventsApp;
+beforeAll(async () => {
+  app = await startEventsApp();
+});
+afterAll(() => app?.t.close());
+
+/** Every table of the schema, as text, searched for `needle`: the tables and their matching row counts. */
+async function tablesHolding(needle: string): Promise<Record<string, number>> {
+  const tables = await rows<{ name: string }>(
+    app.t.db,
+    sql`select table_name as name from information_schema.tables
+        where table_schema = current_schema() and table_type = 'BASE TABLE'
+          and left(table_name, 2) <> '__'`,
+  );
+  const found: Record<string, number> = {};
+  for (const { name } of tables) {
+    const [hit] = await rows<{ n: number }>(
+      app.t.db,
+      sql`select count(*)::int as n from ${sql.identifier(name)} x where position(lower(${needle}) in lower(x::text)) > 0`,
+    );
+    if (hit!.n > 0) found[name] = hit!.n;
+  }
+  return found;
+}
+
+/** A customer with everything Steward can hold about one: login, cases, messages, a file, mail, events, a merged duplicate. */
+async function richCustomer() {
+  const { t } = app;
+  const tag = unique();
+  const person = {
+    name: `Erin Erasable ${tag}`,
+    email: `erin-${tag}@erase.example`,
+    phone: `+49 30 5550 ${String(parseInt(tag, 16)).slice(0, 7)}`,
+    externalId: `CRM-${tag}`,
+    oldEmail: `erin-old-${tag}@erase.example`,
+    street: `${tag} Lindenstraße`,
+    secret: `allergic-to-${tag}`,
+  };
+  const customer = await makeCustomer(t.db, {
+    name: person.name,
+    email: person.email,
+    phone: person.phone,
+    externalId: person.externalId,
+    customFields: { note: person.secret },
+  });
+  // An older record of hers, merged in: its address leads to her.
+  const old = await makeCustomer(t.db, { name: `${person.name} (old)`, email: person.oldEmail });
+  expect((await t.post(`/api/v1/customers/${old.id}/merge`, { intoId: customer.id }, app.agent)).status).toBe(
+    200,
+  );
+  const login = await makeUser(t.db, 'customer', { customerId: customer.id, email: person.email });
+
+  // She writes in by mail (a case, an acknowledgement to her address), and through the portal.
+  const mailed = await receiveMail(
+    t.db,
+    plainMail({
+      from: `${person.name} <${person.oldEmail}>`,
+      subject: `Parcel for ${person.street}`,
+      body: person.secret,
+    }),
+  );
+  expect(mailed.caseId).toBeTruthy();
+  const portalCase = await makeCase(t.db, customer.id, { subject: `Question from ${person.name}` });
+  const said = await t.post(
+    `/api/v1/cases/${portalCase.id}/messages`,
+    { body: `My phone is ${person.phone}`, public: true },
+    login.token,
+  );
+  expect(said.status).toBe(201);
+  const note = await t.post(
+    `/api/v1/cases/${portalCase.id}/messages`,
+    { body: `${person.name} is ${person.secret}`, public: false },
+    app.agent,
+  );
+  expect(note.status).toBe(201);
+  const upload = await t.request(
+    'POST',
+    `/api/v1/cases/${portalCase.id}/attachments?filename=${tag}-id-card.png`,
+    {
+      token: app.agent,
+      raw: 'not really a png',
+      contentType: 'image/png',
+    },
+  );
+  expect(upload.status).toBe(201);
+  // Her details change (the audit trail keeps from/to).
+  expect(
+    (await t.patch(`/api/v1/customers/${customer.id}`, { phone: `${person.phone}9` }, app.admin)).status,
+  ).toBe(200);
+  // The order system tells us where her parcel goes.
+  await sendEvents(app, [
+    eventOf(`x${tag}.order.shipped`, {
+      customer: { email: person.email },
+      refs: { orderId: `SO-${tag}` },
+      data: { street: person.street },
+    }),
+  ]);
+  return { customer, login, person, cases: [mailed.caseId!, portalCase.id], tag };
+}
+
+const erase = (id: string, confirm: string, token = app.admin) =>
+  app.t.post(`/api/v1/customers/${id}/erase`, { confirm }, token);
+
+describe('erasing a customer’s personal data', () => {
+  it('leaves no trace of them in any table, keeps what happened and when, and touches no one else', async () => {
+    const { t } = app;
+    // A webhook takes every event: its deliveries copy the audit trail.
+    const hook = await t.post(
+      '/api/v1/outgoing-webhooks',
+      { name: 'Everything', url: 'http://127.0.0.1:9/hook', events: ['*'] },
+      app.admin,
+    );
+    expect(hook.status).toBe(201);
+    const other = await makeCustomer(t.db, {
+      name: `Otto Other ${unique()}`,
+      email: `otto-${unique()}@keep.example`,
+    });
+    const otherCase = await makeCase(t.db, other.id, { subject: `Otto's own question ${unique()}` });
+    const { customer, login, person, cases } = await richCustomer();
+    await consumeToPresent(t.db, 'webhooks', () => queueWebhookDeliveries(t.db));
+
+    const needles = [
+      person.name,
+      person.email,
+      person.oldEmail,
+      person.phone,
+      person.externalId,
+      person.street,
+      person.secret,
+    ];
+    // Everything is there before (so the search can find what it looks for).
+    for (const needle of needles)
+      expect(Object.keys(await tablesHolding(needle)).length, needle).toBeGreaterThan(0);
+    const statusesBefore = await rows<{ id: string; status: string; channel: string; created_at: Date }>(
+      t.db,
+      sql`select id, status, channel, created_at from cases where customer_id = ${customer.id} order by id`,
+    );
+
+    const preview = await t.get(`/api/v1/customers/${customer.id}/erasure`, app.admin);
+    expect(preview.status).toBe(200);
+    expect(preview.body).toMatchObject({
+      name: person.name,
+      cases: 2,
+      attachments: 1,
+      mergedCustomers: 1,
+      portalLogin: true,
+      events: 1,
+    });
+    expect([...preview.body.emails].sort()).toEqual([person.email, person.oldEmail].sort());
+    expect(preview.body.messages).toBeGreaterThanOrEqual(3);
+    expect(preview.body.mails).toBeGreaterThanOrEqual(1);
+
+    const res = await erase(customer.id, person.name);
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    expect(res.body).toMatchObject({
+      cases: 2,
+      attachments: 1,
+      mergedCustomers: 1,
+      portalLogin: true,
+      events: 1,
+    });
+    expect(res.body.messages).toBe(preview.body.messages);
+    expect(res.body.mails).toBe(preview.body.mails);
+
+    for (const needle of needles) expect(await tablesHolding(needle), needle).toEqual({});
+    // The file itself is gone.
+    const [blobs] = await rows<{ n: number }>(
+      t.db,
+      sql`select count(*)::int as n from attachment_blobs b join attachments a on a.id = b.attachment_id
+          where a.case_id = any(${sql.param(cases)}::uuid[])`,
+    );
+    expect(blobs!.n).toBe(0);
+
+    // What happened and when stays: the cases, their statuses, channels and dates, for the KPIs.
+    const statusesAfter = await rows<{ id: string; status: string; channel: string; created_at: Date }>(
+      t.db,
+      sql`select id, status, channel, created_at from cases where customer_id = ${customer.id} order by id`,
+    );
+    expect(statusesAfter).toEqual(statusesBefore);
+    const staffView = await t.get(`/api/v1/cases/${cases[1]}`, app.agent);
+    expect(staffView.status).toBe(200);
+    expect(staffView.body.subject).toBe('[erased]');
+    expect(staffView.body.customer).toEqual({ id: customer.id, name: 'Erased customer', email: null });
+    const thread = await t.get(`/api/v1/cases/${cases[1]}/messages`, app.agent);
+    expect(new Set(thread.body.items.map((m: { body: string }) => m.body))).toEqual(new Set(['[erased]']));
+
+    // The record is gone from lists, the login cannot sign in, the history says what was done.
+    expect((await t.get(`/api/v1/customers/${customer.id}`, app.admin)).status).toBe(404);
+    expect((await t.get('/api/v1/auth/me', login.token)).status).toBe(401);
+    const [erased] = await rows<{ type: string; data: Record<string, unknown> }>(
+      t.db,
+      sql`select type, data from domain_events where entity_id = ${customer.id} and type = 'customer.erased'`,
+    );
+    expect(erased!.data).toMatchObject({ cases: 2, mergedCustomers: 1 });
+
+    // Someone else's case is as it was.
+    const otto = await t.get(`/api/v1/cases/${otherCase.id}`, app.agent);
+    expect(otto.body.subject).toBe(otherCase.subject);
+    expect(Object.keys(await tablesHolding(other.email!)).length).toBeGreaterThan(0);
+
+    // Once only.
+    const again = await erase(customer.id, 'Erased customer');
+    expect(again.status).toBe(409);
+    expect(again.body.error.code).toBe('already_erased');
+  });
+
+  it('asks for the customer’s exact name and changes nothing when it is wrong', async () => {
+    const { customer, person } = await richCustomer();
+    const res = await erase(customer.id, `${person.name.toUpperCase()}!`);
+    expect(res.status).toBe(422);
+    expect(res.body.error.code).toBe('confirmation_mismatch');
+    expect(res.body.error.details[0].path).toBe('body.confirm');
+    const still = await app.t.get(`/api/v1/customers/${customer.id}`, app.admin);
+    expect(still.status).toBe(200);
+    expect(still.body.email).toBe(person.email);
+    expect(Object.keys(await tablesHolding(person.secret)).length).toBeGreaterThan(0);
+    expect((await app.t.post(`/api/v1/customers/${customer.id}/erase`, {}, app.admin)).status).toBe(400);
+  });
+
+  it('is for admins only: agents and customers (even about themselves) are refused', async () => {
+    const { customer, login, person } = await richCustomer();
+    for (const token of [app.agent, login.token]) {
+      expect((await app.t.get(`/api/v1/customers/${customer.id}/erasure`, token)).status).toBe(403);
+      expect((await erase(customer.id, person.name, token)).status).toBe(403);
+    }
+    expect(
+      (await app.t.post(`/api/v1/customers/${customer.id}/erase`, { confirm: person.name })).status,
+    ).toBe(401);
+    expect((await app.t.get(`/api/v1/customers/${customer.id}`, app.admin)).body.name).toBe(person.name);
+  });
+
+  it('refuses a customer merged into another, and an unknown one', async () => {
+    const survivor = await makeCustomer(app.t.db, { name: `Sam Survivor ${unique()}` });
+    const dup = await makeCustomer(app.t.db, { name: `Sam Dup ${unique()}` });
+    expect(
+      (await app.t.post(`/api/v1/customers/${dup.id}/merge`, { intoId: survivor.id }, app.agent)).status,
+    ).toBe(200);
+    const merged = await erase(dup.id, dup.name);
+    expect(merged.status).toBe(409);
+    expect(merged.body.error.code).toBe('merged');
+    const unknown = await erase('01900000-0000-7000-8000-000000000000', 'Nobody');
+    expect(unknown.status).toBe(404);
+  });
+
+  it('erases a customer deleted before', async () => {
+    const { customer, person } = await richCustomer();
+    expect((await app.t.del(`/api/v1/customers/${customer.id}`, app.admin)).status).toBe(204);
+    const res = await erase(customer.id, person.name);
+    expect(res.status).toBe(200);
+    expect(await tablesHolding(person.email)).toEqual({});
+  });
+});

@@ -1,0 +1,297 @@
+// Erasing a customer's personal data (GDPR art. 17), for admins, irreversibly. What was said and
+// who said it goes; what happened and when stays, so the KPIs of past periods do not change:
+// their cases keep their number, status, channel, team, dates and promise clocks; their signals,
+// commitments and operational events keep their type, state and times.
+//
+// In one transaction, one set-based statement per table:
+// - the customer and every customer merged into them: name "Erased customer", no e-mail, phone,
+//   external id, language, time zone or custom fields; deleted; `erased_at` set;
+// - their portal login: name and address gone, no password, deleted; its sessions and API
+//   tokens, sign-in and password links, the sign-in attempts and rate-limit records keyed by
+//   their addresses;
+// - their cases (also deleted ones): subject, custom fields, copies (cc) and reply token; every
+//   message on them (body, HTML, an outside sender's address), side conversations (subject, participants), attachments and their files, rating
+//   comments and the help center searches made from them;
+// - messages they wrote on other customers' cases (an organization's shared cases);
+// - mail to and from them, or about their cases: subject, bodies, raw source, their addresses;
+// - operational events about them: `data` (refs stay: signals and commitments are matched by them);
+// - domain events (the audit trail) about any of these (and their signals and commitments), and webhook deliveries of those events:
+//   `data` keeps only keys that carry no free text (ids, states, times, counts; see SAFE_KEYS).
+// Records that hold no personal data of theirs are kept as they are: agreements made for them,
+// rule versions, staff notifications (case id and kind), blocked-sender patterns (kept to keep
+// blocking them; an admin removes one on the Blocked senders page).
+import { sql } from 'drizzle-orm';
+import { rows, type Database } from '../../../db/client.js';
+import type { CustomerErasure, CustomerErased } from '../../../shared/schemas/customers.js';
+import { isAdmin, type Actor } from '../../lib/actor.js';
+import { conflict, forbidden, notFound, unprocessable } from '../../lib/errors.js';
+import { recordDomainEvent } from '../domain-events/domain-events.repo.js';
+
+export const ERASED_NAME = 'Erased customer';
+const ERASED_TEXT = '[erased]';
+const ERASED_ADDRESS = 'erased@erased.invalid';
+
+/** Keys of a domain event's `data` that never hold free text or personal data. */
+const SAFE_KEYS = [
+  'kind',
+  'cycle',
+  'dueAt',
+  'metAt',
+  'breachedAt',
+  'usedMinutes',
+  'targetMinutes',
+  'late',
+  'state',
+  'status',
+  'priority',
+  'channel',
+  'category',
+  'categoryId',
+  'teamId',
+  'assigneeId',
+  'autoAssigned',
+  'agreementId',
+  'messageId',
+  'sideConversationId',
+  'public',
+  'attachments',
+  'caseId',
+  'caseNumber',
+  'customerId',
+  'organizationId',
+  'signalId',
+  'ruleId',
+  'ruleVersion',
+  'severity',
+  'evidence',
+  'joined',
+  'automatic',
+  'signalResolved',
+  'skippedActions',
+  'mergedId',
+  'intoId',
+  'moved',
+  'left',
+  'version',
+  'source',
+  'cases',
+  'messages',
+  'mails',
+  'events',
+];
+/** Fields of a `changes` object whose values are not personal. */
+const SAFE_CHANGES = [
+  'status',
+  'priority',
+  'teamId',
+  'assigneeId',
+  'category',
+  'followUpAt',
+  'agreementId',
+  'segment',
+  'organizationId',
+];
+
+interface Scope {
+  customerIds: string[];
+  loginIds: string[];
+  emails: string[];
+  caseIds: string[];
+  name: string;
+}
+
+async function scopeOf(tx: Database, id: string, lock: boolean): Promise<Scope> {
+  const [target] = await rows<{ name: string; erased_at: Date | null; merged_into_id: string | null }>(
+    tx,
+    lock
+      ? sql`select name, erased_at, merged_into_id from customers where id = ${id} for update`
+      : sql`select name, erased_at, merged_into_id from customers where id = ${id}`,
+  );
+  if (!target) throw notFound('customer');
+  if (target.erased_at)
+    throw conflict('already_erased', 'this customer’s personal data has already been erased');
+  if (target.merged_into_id) {
+    throw conflict(
+      'merged',
+      'this customer was merged into another: erase that customer (it holds this one’s records now)',
+    );
+  }
+  const [found] = await rows<{
+    customer_ids: string[];
+    login_ids: string[];
+    emails: string[];
+    case_ids: string[];
+  }>(
+    tx,
+    sql`with c as (select id, email from customers where id = ${id} or merged_into_id = ${id}),
+      u as (select id, email from users where customer_id in (select id from c))
+      select
+        (select coalesce(array_agg(id), '{}') from c) as customer_ids,
+        (select coalesce(array_agg(id), '{}') from u) as login_ids,
+        (select coalesce(array_agg(distinct lower(e)), '{}') from
+          (select email as e from c union select email from u) x where e is not null) as emails,
+        (select coalesce(array_agg(id), '{}') from cases where customer_id in (select id from c)) as case_ids`,
+  );
+  return {
+    customerIds: found!.customer_ids,
+    loginIds: found!.login_ids,
+    emails: found!.emails,
+    caseIds: found!.case_ids,
+    name: target.name,
+  };
+}
+
+const uuids = (ids: string[]) => sql`${sql.param(ids)}::uuid[]`;
+const texts = (values: string[]) => sql`${sql.param(values)}::text[]`;
+
+/** What an erasure would touch (admins): shown before they confirm. */
+export async function erasurePreview(db: Database, actor: Actor, id: string): Promise<CustomerErasure> {
+  if (!isAdmin(actor)) throw forbidden('only admins erase personal data');
+  const s = await scopeOf(db, id, false);
+  const [counts] = await rows<Omit<CustomerErasure, 'name' | 'emails' | 'portalLogin'>>(
+    db,
+    sql`select
+      (select count(*)::int from cases where id = any(${uuids(s.caseIds)})) as cases,
+      (select count(*)::int from cases where id = any(${uuids(s.caseIds)})
+         and status not in ('solved', 'closed') and deleted_at is null) as "openCases",
+      (select count(*)::int from messages where case_id = any(${uuids(s.caseIds)})
+         or author_customer_id = any(${uuids(s.customerIds)})) as messages,
+      (select count(*)::int from attachments where case_id = any(${uuids(s.caseIds)})) as attachments,
+      (select count(*)::int from mail_messages where ${mailScope(s)}) as mails,
+      (select count(*)::int from events where customer_id = any(${uuids(s.customerIds)})) as events,
+      (select count(*)::int from customers where merged_into_id = ${id}) as "mergedCustomers"`,
+  );
+  return { name: s.name, emails: s.emails, portalLogin: s.loginIds.length > 0, ...counts! };
+}
+
+function mailScope(s: Scope) {
+  return sql`(case_id = any(${uuids(s.caseIds)}) or lower(from_address) = any(${texts(s.emails)})
+    or exists (select 1 from unnest(to_addresses || cc_addresses) a where lower(a) = any(${texts(s.emails)})))`;
+}
+
+/**
+ * Erases the customer's personal data (see the top of this file). `confirm` must be the
+ * customer's name as it is now: an id mistyped in a script does not erase someone else.
+ */
+export async function eraseCustomer(
+  db: Database,
+  actor: Actor,
+  id: string,
+  confirm: string,
+): Promise<CustomerErased> {
+  if (!isAdmin(actor)) throw forbidden('only admins erase personal data');
+  return db.transaction(async (tx) => {
+    const s = await scopeOf(tx, id, true);
+    if (confirm.trim() !== s.name.trim()) {
+      throw unprocessable(
+        'confirmation_mismatch',
+        'body.confirm: type the customer’s name exactly as it is shown',
+        [{ path: 'body.confirm', message: 'must be the customer’s name exactly as it is shown' }],
+      );
+    }
+    const cases = uuids(s.caseIds);
+    const customerIds = uuids(s.customerIds);
+    const logins = uuids(s.loginIds);
+    const emails = texts(s.emails);
+    const count = async (statement: ReturnType<typeof sql>) =>
+      (
+        await rows<{ n: number }>(
+          tx,
+          sql`with x as (${statement} returning 1) select count(*)::int as n from x`,
+        )
+      )[0]!.n;
+
+    // The mail first: its scope reads the addresses before they go.
+    const mailIds = await rows<{ id: string }>(
+      tx,
+      sql`update mail_messages set
+        subject = '', text_body = null, html_body = null, raw = null, from_name = null,
+        from_address = case when lower(from_address) = any(${emails}) then ${ERASED_ADDRESS} else from_address end,
+        to_addresses = array(select case when lower(a) = any(${emails}) then ${ERASED_ADDRESS} else a end from unnest(to_addresses) a),
+        cc_addresses = array(select case when lower(a) = any(${emails}) then ${ERASED_ADDRESS} else a end from unnest(cc_addresses) a)
+      where ${mailScope(s)} returning id`,
+    );
+    const messages = await count(sql`update messages set
+        body = ${ERASED_TEXT}, body_html = null, external_from = null
+      where case_id = any(${cases}) or author_customer_id = any(${customerIds})`);
+    await tx.execute(sql`update side_conversations set subject = ${ERASED_TEXT}, participants = '{}'
+      where case_id = any(${cases})`);
+    await tx.execute(sql`delete from attachment_blobs where attachment_id in
+      (select id from attachments where case_id = any(${cases}))`);
+    const attachments = await count(sql`update attachments set filename = 'erased', content_id = null
+      where case_id = any(${cases})`);
+    await tx.execute(
+      sql`update case_ratings set comment = null where case_id = any(${cases}) or customer_id = any(${customerIds})`,
+    );
+    await tx.execute(sql`update kb_deflections set query = null where case_id = any(${cases})`);
+    await tx.execute(sql`update cases set subject = ${ERASED_TEXT}, custom_fields = '{}', cc = '{}',
+        reply_token = null, updated_at = now()
+      where id = any(${cases})`);
+    const events = await count(sql`update events set data = '{}', warnings = null
+      where customer_id = any(${customerIds})`);
+
+    // The portal login and everything that signs it in.
+    await tx.execute(sql`delete from auth_tokens where user_id = any(${logins})`);
+    await tx.execute(sql`delete from magic_links where user_id = any(${logins})`);
+    await tx.execute(sql`delete from password_links where user_id = any(${logins})`);
+    await tx.execute(sql`delete from case_presence where user_id = any(${logins})`);
+    await tx.execute(sql`delete from login_attempts where lower(email) = any(${emails})`);
+    // Rate-limit records keyed by their address (acknowledgements, magic links).
+    await tx.execute(sql`delete from public_requests
+      where exists (select 1 from unnest(${emails}) e where position(e in lower(client_key)) > 0)`);
+    await tx.execute(sql`update users set name = ${ERASED_NAME},
+        email = 'erased-' || id || '@erased.invalid', password_hash = null, signature = null,
+        active = false, deleted_at = coalesce(deleted_at, now()), updated_at = now()
+      where id = any(${logins})`);
+    await tx.execute(sql`update customers set name = ${ERASED_NAME}, email = null, phone = null,
+        external_id = null, language = null, time_zone = null, custom_fields = '{}',
+        erased_at = now(), deleted_at = coalesce(deleted_at, now()), updated_at = now()
+      where id = any(${customerIds})`);
+
+    // The audit trail, and what webhooks have yet to deliver (or may deliver again) of it.
+    const theirs = await rows<{ id: string }>(
+      tx,
+      sql`select id from signals where customer_id = any(${customerIds})
+        union all select id from commitments where customer_id = any(${customerIds})`,
+    );
+    const ids = uuids([
+      ...s.customerIds,
+      ...s.loginIds,
+      ...s.caseIds,
+      ...mailIds.map((m) => m.id),
+      ...theirs.map((r) => r.id),
+    ]);
+    const scrubbed = await rows<{ id: string }>(
+      tx,
+      sql`update domain_events set data = (
+          select coalesce(jsonb_object_agg(k, case when k = 'changes' then (
+              select coalesce(jsonb_object_agg(ck, cv), '{}'::jsonb) from jsonb_each(v) c(ck, cv)
+              where ck = any(${texts(SAFE_CHANGES)})) else v end), '{}'::jsonb)
+          from jsonb_each(data) e(k, v)
+          where k = any(${texts(SAFE_KEYS)}) or (k = 'changes' and jsonb_typeof(v) = 'object')
+        ) || '{"erased": true}'::jsonb
+        where entity_id = any(${ids}) or data->>'caseId' = any(${texts(s.caseIds)})
+          or data->>'customerId' = any(${texts(s.customerIds)})
+        returning id`,
+    );
+    await tx.execute(sql`update webhook_deliveries w set payload = jsonb_set(w.payload, '{data}', d.data)
+      from domain_events d where d.id = w.event_id and d.id = any(${uuids(scrubbed.map((r) => r.id))})`);
+
+    const result: CustomerErased = {
+      cases: s.caseIds.length,
+      messages,
+      attachments,
+      mails: mailIds.length,
+      events,
+      mergedCustomers: s.customerIds.length - 1,
+      portalLogin: s.loginIds.length > 0,
+    };
+    await recordDomainEvent(tx, actor, {
+      type: 'customer.erased',
+      entityType: 'customer',
+      entityId: id,
+      data: { ...result },
+    });
+    return result;
+  });
+}
