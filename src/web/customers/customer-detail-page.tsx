@@ -13,6 +13,7 @@ import { useDocumentTitle } from '../layout/use-document-title.js';
 import { CaseListSection } from '../cases/case-list-section.js';
 import { CustomerEvents, ProactiveSections } from '../signals/customer-proactive.js';
 import { CustomerHistory } from './customer-history.js';
+import { PersonalDataSection } from './erase-customer-dialog.js';
 import { MergeCustomerButton } from './merge-customer-dialog.js';
 import { CustomerDuplicatesSection } from './customer-duplicates.js';
 import { YourSessions } from '../auth/session-list.js';
@@ -197,6 +198,7 @@ function CustomerDetail({ id }: { id: string }) {
             <h2 id="history-title">History</h2>
             <CustomerHistory customerId={c.id} />
           </section>
+          {me.role === 'admin' && <PersonalDataSection customer={c} />}
         </div>
       )}
     </>

@@ -18,6 +18,8 @@ function describe(event: DomainEvent): string[] {
       return ['Created the customer record'];
     case 'customer.deleted':
       return ['Deleted the customer record'];
+    case 'customer.erased':
+      return ['Erased the customer’s personal data'];
     case 'customer.merged': {
       const moved = event.data.moved as CustomerMerged['moved'] | undefined;
       return [`Merged a duplicate customer into this one. ${moved ? movedSummary(moved) : ''}`.trim()];
