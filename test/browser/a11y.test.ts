@@ -42,6 +42,30 @@ describe('keyboard and screen reader', () => {
     await eventually(focused).toBe('main');
   });
 
+  it('back in the queue, the cursor and the focus are on the case just left', async () => {
+    // From the case opened above, by its back link and by the browser's Back.
+    await page.getByRole('link', { name: 'Unassigned' }).first().click();
+    const row = page.getByTestId('case-row').filter({ hasText: 'Blender lid keyboard' });
+    await eventually(() => row.getAttribute('data-active')).toBe('true');
+    const onRowLink = () =>
+      page.evaluate(() =>
+        document.activeElement?.closest('tr')?.textContent?.includes('Blender lid keyboard'),
+      );
+    await eventually(onRowLink).toBe(true);
+    // j moves on from there, not from the top.
+    const rows = page.getByTestId('case-row');
+    const index = await rows.evaluateAll((all) =>
+      all.findIndex((r) => r.getAttribute('data-active') === 'true'),
+    );
+    await page.keyboard.press('Enter');
+    await page.getByRole('heading', { name: /Blender lid keyboard/ }).waitFor();
+    await page.goBack();
+    await eventually(() => row.getAttribute('data-active')).toBe('true');
+    await eventually(onRowLink).toBe(true);
+    await page.keyboard.press('j');
+    await eventually(() => rows.nth(index + 1).getAttribute('data-active')).toBe('true');
+  });
+
   it('the status select waits for Enter when moved with the arrow keys, keeps the focus and says what it saved', async () => {
     await page.goto(`${stack.url}/cases/${c.id}`);
     const status = page.getByTestId('case-status');

@@ -2,7 +2,6 @@
 // confirm, the list's notice, and their case afterwards. Agents do not get the section.
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Case } from '../../src/shared/schemas/cases.js';
 import type { Customer } from '../../src/shared/schemas/customers.js';
 import { createCase, getCase } from './fixtures.js';
 import { DEMO, eventually, signIn, startStack, text, texts, type Stack } from './harness.js';

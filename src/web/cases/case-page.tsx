@@ -37,6 +37,7 @@ import {
   useSaveCase,
 } from './case-properties.js';
 import type { FromQueueState } from './case-queue-page.js';
+import { rememberCaseLeft } from './queue-return.js';
 import { CaseTimeline } from './case-timeline.js';
 import { Conversation } from './conversation.js';
 import { CustomerPanel, useCustomerCases } from './customer-panel.js';
@@ -88,8 +89,12 @@ function CasePage({ id }: { id: string }) {
   const me = useMe();
   const location = useLocation();
   const navigate = useNavigate();
-  const back = (location.state as FromQueueState | null)?.fromQueue ?? { path: '/cases', label: 'Cases' };
+  const fromQueue = (location.state as FromQueueState | null)?.fromQueue;
+  const back = fromQueue ?? { path: '/cases', label: 'Cases' };
   const now = useNow(15_000);
+  useEffect(() => {
+    if (fromQueue) rememberCaseLeft(id);
+  }, [fromQueue, id]);
 
   const caseApi = useApi<Case>(`/cases/${id}`, undefined, { keepPrevious: true });
   const messages = useApi<Items<Message>>(`/cases/${id}/messages`, undefined, { keepPrevious: true });

@@ -2,7 +2,7 @@
 // the right, with search, paging, multi-select and bulk changes. Keyboard: j/k move, x selects,
 // Enter opens, / searches.
 import { GettingStarted } from '../admin/getting-started.js';
-import { useCallback, useMemo, useRef, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { Link, useLocation, useNavigate, useSearchParams } from 'react-router-dom';
 import { CASE_SORTS, MAX_BULK_CASES } from '../../shared/schemas/cases.js';
 import { LIMITS } from '../../shared/schemas/common.js';
@@ -40,6 +40,7 @@ import { FILTERED, filterQuery, filtersFromParams, hasFilters } from './queue-fi
 import type { CaseViewFilters } from '../../shared/schemas/views.js';
 import { SORT_LABELS } from './case-labels.js';
 import { useMe } from '../auth/auth-context.js';
+import { takeCaseLeft } from './queue-return.js';
 
 const inQueueTable = (e: KeyboardEvent) =>
   e.target instanceof Element && e.target.closest('[data-testid="case-table"]') !== null;
@@ -217,6 +218,15 @@ export function CaseQueuePage() {
     },
     [items.length, listKey],
   );
+  // Back from a case opened here: the cursor and the focus go to its row.
+  const returned = useRef(false);
+  useEffect(() => {
+    if (returned.current || !list.data) return;
+    returned.current = true;
+    const id = takeCaseLeft();
+    const index = id ? items.findIndex((c) => c.id === id) : -1;
+    if (index >= 0) moveTo(index);
+  }, [list.data, items, moveTo]);
   const open = useCallback(
     (c: CaseSummary) => {
       const state: FromQueueState = {
