@@ -39,3 +39,8 @@ export function assertCanUpdateCustomer(actor: Actor, c: { id: string }, fields:
 export function assertCanDeleteCustomer(actor: Actor) {
   if (!isAdmin(actor)) throw forbidden('only admins delete customers');
 }
+
+/** A copy of everything held about a person (subject access) is for admins to hand out. */
+export function assertCanExportPersonalData(actor: Actor) {
+  if (!isAdmin(actor)) throw forbidden('only admins export a customer’s personal data');
+}

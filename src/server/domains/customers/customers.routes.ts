@@ -27,6 +27,8 @@ import { mergeCustomers } from './customer-merge.js';
 import { eraseCustomer, erasurePreview } from './customer-erasure.js';
 import { findDuplicateGroups, findDuplicates } from './customers.repo.js';
 import { IfMatchHeaders, ifMatchOf } from '../../lib/edit-version.js';
+import { PersonalData } from '../../../shared/schemas/personal-data.js';
+import { exportPersonalData } from './personal-data.js';
 
 export const customersRoutes =
   ({ db }: RouteDeps): FastifyPluginAsyncZod =>
@@ -209,6 +211,28 @@ export const customersRoutes =
       async (request) => {
         await customers.getCustomer(db, actorOf(request), request.params.id);
         return findDuplicates(db, request.params.id);
+      },
+    );
+    app.get(
+      '/customers/:id/personal-data',
+      {
+        config: { access: ADMIN },
+        schema: {
+          tags,
+          summary:
+            'Everything Steward holds about one customer, as a JSON file (GDPR subject access; admins)',
+          description:
+            'A download (`content-disposition: attachment`): the customer record, records merged into it, the portal login (no password or token hashes), agreements made for them, their cases with the public messages (not internal notes or side conversations; attachment names, not files), messages they wrote on other cases, ratings, help center votes, operational events, signals, commitments, and the mail to and from their addresses (the envelope, not the source). `notes` says what is left out. A deleted customer is exported too; one merged into another answers 404 `customer_merged` naming the survivor. Each export is recorded on the customer (`customer.personal_data_exported`).',
+          params: IdParams,
+          response: { 200: PersonalData, ...errors(...AUTHED, 404) },
+        },
+      },
+      async (request, reply) => {
+        const document = await exportPersonalData(db, actorOf(request), request.params.id);
+        return reply
+          .header('content-disposition', `attachment; filename="personal-data-${request.params.id}.json"`)
+          .header('cache-control', 'private, no-store')
+          .send(document);
       },
     );
     app.get(
