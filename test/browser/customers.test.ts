@@ -325,6 +325,42 @@ describe('customer detail and edit', () => {
     await page.goto(`${stack.url}/customers/00000000-0000-7000-8000-000000000000`);
     await eventually(() => text(page.getByTestId('not-found').locator('h1'))).toBe('Customer not found');
   });
+
+  it('an admin downloads a customer’s personal data (a JSON file of theirs); an agent has no such button', async () => {
+    const found = await stack.api<CustomerPage>(`/customers?q=${encodeURIComponent(DEMO.customer.email)}`, {
+      login: DEMO.admin,
+    });
+    const maria = found.items[0]!;
+    await page.goto(`${stack.url}/customers/${maria.id}`);
+    await eventually(() => text(page.getByTestId('customer-heading'))).toBe(DEMO.customer.name);
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: 'Download personal data' }).click(),
+    ]);
+    expect(download.suggestedFilename()).toBe(`personal-data-${maria.id}.json`);
+    const saved = JSON.parse(await readFile((await download.path())!, 'utf8')) as {
+      customer: { name: string; email: string };
+      cases: { subject: string }[];
+    };
+    expect(saved.customer).toMatchObject({ name: DEMO.customer.name, email: DEMO.customer.email });
+    const theirs = await stack.api<{ items: CaseSummary[] }>(`/cases?customerId=${maria.id}&limit=100`, {
+      login: DEMO.admin,
+    });
+    expect(saved.cases.map((c) => c.subject).sort()).toEqual(theirs.items.map((c) => c.subject).sort());
+    // The download is in the customer's history, with who took it.
+    await page.reload();
+    await eventually(() => text(page.getByTestId('customer-history'))).toContain(
+      'Downloaded the customer’s personal data',
+    );
+
+    const agentPage = await stack.newPage();
+    await signIn(agentPage, stack.url, DEMO.agent);
+    await agentPage.goto(`${stack.url}/customers/${maria.id}`);
+    await eventually(() => text(agentPage.getByTestId('customer-heading'))).toBe(DEMO.customer.name);
+    await eventually(() => agentPage.getByRole('button', { name: 'Merge into…' }).count()).toBe(1);
+    expect(await agentPage.getByRole('button', { name: 'Download personal data' }).count()).toBe(0);
+    await agentPage.close();
+  });
 });
 
 describe('merging a duplicate customer', () => {

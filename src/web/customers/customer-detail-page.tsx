@@ -15,6 +15,7 @@ import { CustomerEvents, ProactiveSections } from '../signals/customer-proactive
 import { CustomerHistory } from './customer-history.js';
 import { PersonalDataSection } from './erase-customer-dialog.js';
 import { MergeCustomerButton } from './merge-customer-dialog.js';
+import { PersonalDataButton } from './personal-data-button.js';
 import { CustomerDuplicatesSection } from './customer-duplicates.js';
 import { YourSessions } from '../auth/session-list.js';
 
@@ -73,6 +74,7 @@ function CustomerDetail({ id }: { id: string }) {
         actions={
           canEdit && (
             <>
+              {me.role === 'admin' && <PersonalDataButton customer={c} />}
               {staff && <MergeCustomerButton customer={c} />}
               <Link className="button button--primary" to={`/customers/${c.id}/edit`}>
                 Edit

@@ -26,6 +26,8 @@ function describe(event: DomainEvent): string[] {
     }
     case 'customer.merged_into':
       return ['Merged this customer into another'];
+    case 'customer.personal_data_exported':
+      return ['Downloaded the customer’s personal data (a subject-access export)'];
     case 'customer.updated': {
       const changes = (event.data.changes ?? {}) as Changes;
       const lines = Object.entries(changes).map(([field, { from, to }]) =>
