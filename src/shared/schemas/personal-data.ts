@@ -21,6 +21,7 @@ const PersonalDataCustomer = z.object({
   createdAt: Time,
   updatedAt: Time,
   deletedAt: Time.nullable(),
+  erasedAt: Time.nullable().describe('their personal data was erased: what is left is nameless'),
 });
 
 const PersonalDataMessage = z.object({

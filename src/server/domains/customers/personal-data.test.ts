@@ -123,6 +123,7 @@ describe('the personal data of one customer', () => {
       organizationName: org.name,
       customFields: { tier: 'gold' },
       deletedAt: null,
+      erasedAt: null,
     });
     expect(doc.mergedCustomers).toEqual([
       expect.objectContaining({ id: duplicate.id, email: duplicate.email }),
@@ -212,6 +213,21 @@ describe('the personal data of one customer', () => {
     expect(res.status).toBe(200);
     expect(res.body.customer.deletedAt).toMatch(/Z$/);
     expect(res.body.cases.map((x: { subject: string }) => x.subject)).toEqual([k.subject]);
+  });
+
+  it('after an erasure: what is left, nameless, and erasedAt set', async () => {
+    const c = await makeCustomer(t.db);
+    const k = await makeCase(t.db, c.id, { subject: `Erase me ${unique()}`, message: { body: 'My secret' } });
+    expect((await t.post(`/api/v1/customers/${c.id}/erase`, { confirm: c.name }, admin)).status).toBe(200);
+    const res = await exportOf(c.id, admin);
+    expect(res.status).toBe(200);
+    expect(res.body.customer).toMatchObject({ name: 'Erased customer', email: null });
+    expect(res.body.customer.erasedAt).toMatch(/Z$/);
+    expect(res.body.cases.map((x: { number: number }) => x.number)).toEqual([k.number]);
+    const text = JSON.stringify(res.body);
+    expect(text).not.toContain(k.subject);
+    expect(text).not.toContain('My secret');
+    expect(text).not.toContain(c.email);
   });
 
   it('a customer merged into another: 404 naming the one who holds their data now', async () => {
