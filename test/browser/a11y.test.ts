@@ -117,6 +117,28 @@ describe('keyboard and screen reader', () => {
     await eventually(() => save.evaluate((el) => el === document.activeElement)).toBe(true);
   });
 
+  it('a condition added to a rule takes the focus; one removed leaves it on the next Remove, then on Add condition', async () => {
+    await page.goto(`${stack.url}/admin/rules/new`);
+    await page.getByRole('radio', { name: /^Match/ }).check();
+    const when = page.getByTestId('selector-when');
+    const add = when.getByRole('button', { name: 'Add condition' });
+    const focusedLabel = () =>
+      page.evaluate(() => document.activeElement?.getAttribute('aria-label') ?? null);
+    await add.click();
+    await eventually(focusedLabel).toBe('Condition 1 field');
+    await page.keyboard.type('data.code');
+    await add.click();
+    await eventually(focusedLabel).toBe('Condition 2 field');
+    await page.keyboard.type('data.carrier');
+    await when.getByRole('button', { name: 'Remove condition 1' }).click();
+    // The second condition is the first now, and its Remove button has the focus.
+    await eventually(focusedLabel).toBe('Remove condition 1');
+    expect(await when.getByLabel('Condition 1 field').inputValue()).toBe('data.carrier');
+    await page.keyboard.press('Enter');
+    await eventually(() => add.evaluate((el) => el === document.activeElement)).toBe(true);
+    expect(await when.getByTestId('condition-row').count()).toBe(0);
+  });
+
   it('a refused web form puts the focus on its first field to fix, marked invalid', async () => {
     const visitor = await stack.newPage();
     await visitor.goto(`${stack.url}/form`);

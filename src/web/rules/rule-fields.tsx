@@ -1,6 +1,7 @@
 // Inputs of the rule editor. Each reads a path of the draft and writes it back through the
 // editor; each shows the message the shared schema (or the server) has for that very path.
-import { useState, type InputHTMLAttributes, type ReactNode } from 'react';
+import { useRef, useState, type InputHTMLAttributes, type ReactNode } from 'react';
+import { useFocusLater } from '../lib/use-focus-later.js';
 import { OPERATORS, isoDurationMs } from '../../shared/schemas/rules.js';
 import { placeholdersOf } from '../../core/rules/templates.js';
 import { formatWallClock } from '../lib/format.js';
@@ -240,9 +241,15 @@ export function SelectorFields({
   const setWhere = (list: ConditionDraft[]) => ed.set(wherePath, list.length ? list : undefined);
   const selectorError = ed.error(path);
   const whereError = ed.error(wherePath);
+  // A condition added: its field takes the focus. One removed: the next row's Remove button (or
+  // the one before, or Add condition) does, not <body>.
+  const box = useRef<HTMLDivElement>(null);
+  const focusLater = useFocusLater();
+  const within = (selector: string) => () => box.current?.querySelector<HTMLElement>(selector);
+  const addButton = '[data-role="add-condition"]';
 
   return (
-    <div className="selector" data-testid={`selector-${pathKey(path)}`}>
+    <div className="selector" ref={box} data-testid={`selector-${pathKey(path)}`}>
       {/* Under the page's h1 (the fieldsets' legends are no headings): no level skipped. */}
       <h2 className="selector__title">{legend}</h2>
       {hint && <p className="field__hint selector__hint">{hint}</p>}
@@ -390,7 +397,13 @@ export function SelectorFields({
                         type="button"
                         className="button button--ghost button--small"
                         aria-label={`Remove condition ${n}`}
-                        onClick={() => setWhere(where.filter((_, j) => j !== i))}
+                        onClick={() => {
+                          setWhere(where.filter((_, j) => j !== i));
+                          const stays = Math.min(i, where.length - 2) + 1;
+                          focusLater(
+                            within(stays > 0 ? `[aria-label="Remove condition ${stays}"]` : addButton),
+                          );
+                        }}
                       >
                         ×
                       </button>
@@ -404,7 +417,11 @@ export function SelectorFields({
         <button
           type="button"
           className="button button--small"
-          onClick={() => setWhere([...where, { field: '', op: 'eq' }])}
+          data-role="add-condition"
+          onClick={() => {
+            setWhere([...where, { field: '', op: 'eq' }]);
+            focusLater(within(`[aria-label="Condition ${where.length + 1} field"]`));
+          }}
         >
           Add condition
         </button>
