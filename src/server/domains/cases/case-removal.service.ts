@@ -84,13 +84,15 @@ export async function restoreCase(db: Database, actor: Actor, id: string) {
         data: { pattern: b.pattern, reason: 'case restored' },
       });
     // The customer deleted with this case (spam) comes back with it, and so does their portal
-    // login (with its password), unless a new one was made for their address meanwhile.
+    // login (with its password), unless a new one was made for their address meanwhile, or their
+    // personal data was erased since (an erased customer stays deleted).
     const [gone] = await rows<{ id: string; logins: string[] | null }>(
       tx,
       sql`select cu.id, e.data->'logins' as logins from customers cu
         join domain_events e on e.entity_type = 'customer' and e.entity_id = cu.id
           and e.type = 'customer.deleted' and e.data->>'caseId' = ${id}
         where cu.id = ${c.customerId} and cu.deleted_at is not null and cu.merged_into_id is null
+          and cu.erased_at is null
         order by e.id desc limit 1`,
     );
     if (gone) {

@@ -267,4 +267,22 @@ describe('erasing a customer’s personal data', () => {
     expect(res.status).toBe(200);
     expect(await tablesHolding(person.email)).toEqual({});
   });
+
+  it('keeps an erased customer deleted when the spam case that deleted them is restored', async () => {
+    const { t } = app;
+    const spammer = await makeCustomer(t.db, {
+      name: `Spam Sender ${unique()}`,
+      email: `spam-${unique()}@junk.example`,
+    });
+    const junk = await makeCase(t.db, spammer.id, { subject: 'Cheap watches' });
+    const marked = await t.post(`/api/v1/cases/${junk.id}/spam`, {}, app.agent);
+    expect(marked.status, JSON.stringify(marked.body)).toBe(200);
+    expect((await erase(spammer.id, spammer.name)).status).toBe(200);
+    // Marked as spam by mistake after all: the case comes back, its customer does not.
+    expect((await t.post(`/api/v1/cases/${junk.id}/restore`, {}, app.admin)).status).toBe(204);
+    const back = await t.get(`/api/v1/cases/${junk.id}`, app.agent);
+    expect(back.status).toBe(200);
+    expect(back.body.customer).toEqual({ id: spammer.id, name: 'Erased customer', email: null });
+    expect((await t.get(`/api/v1/customers/${spammer.id}`, app.admin)).status).toBe(404);
+  });
 });
