@@ -94,13 +94,21 @@ describe('rule editor', () => {
     page.on('request', (r) => {
       if (r.method() === 'POST' && r.url().endsWith('/api/v1/rules')) posts.push(r.url());
     });
-    await page.getByLabel('Fire when it has not come within').fill('48 hours');
+    // The wait is an amount and a unit (ISO 8601 on the JSON side): it starts at 2 days.
+    const wait = page.getByLabel('Fire when it has not come within', { exact: true });
+    const unit = page.getByLabel('Unit: Fire when it has not come within');
+    expect(await wait.inputValue()).toBe('2');
+    expect(await unit.inputValue()).toBe('days');
+    await wait.fill('48 hours');
     await eventually(() => text(page.getByTestId('error-rule-within'))).toBe(
-      'must be an ISO 8601 duration between PT1S and P366D, e.g. PT48H or P30D',
+      'must be a whole number above zero',
     );
-    await page.getByLabel('Fire when it has not come within').fill('PT48H');
+    await wait.fill('400');
+    await eventually(() => text(page.getByTestId('error-rule-within'))).toBe('must be at most 366 days');
+    await wait.fill('36');
+    await unit.selectOption('hours');
     expect(await page.getByTestId('error-rule-within').count()).toBe(0);
-    expect(await text(page.getByTestId('rule-within-meaning'))).toBe('= 2 d');
+    await eventually(async () => (await jsonView()).within).toBe('PT36H');
 
     // It is a match rule after all: the name stays.
     await page.getByRole('radio', { name: /^Match/ }).check();

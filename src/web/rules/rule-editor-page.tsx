@@ -402,7 +402,7 @@ function RuleEditor(props: {
                     ed={ed}
                     path={['window']}
                     label="Within"
-                    hint="A sliding window, e.g. P30D for 30 days."
+                    hint="A sliding window, e.g. 30 days."
                   />
                   <FormField id={fieldId(['per'])} label="Counted per" error={ed.errorBelow(['per'])}>
                     <select
@@ -493,7 +493,7 @@ function RuleEditor(props: {
                       path={['lead']}
                       optional
                       label="Fire this long before it (optional)"
-                      hint="Empty: at the deadline. PT4H: 4 hours before."
+                      hint="Empty: at the deadline. 4 hours: that long before it."
                     />
                     {ed.errorBelow(['within']) && <p className="field__error">{ed.errorBelow(['within'])}</p>}
                   </div>

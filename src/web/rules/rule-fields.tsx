@@ -2,9 +2,9 @@
 // editor; each shows the message the shared schema (or the server) has for that very path.
 import { useRef, useState, type InputHTMLAttributes, type ReactNode } from 'react';
 import { useFocusLater } from '../lib/use-focus-later.js';
-import { OPERATORS, isoDurationMs } from '../../shared/schemas/rules.js';
+import { OPERATORS } from '../../shared/schemas/rules.js';
+import { DURATION_UNITS, isoDuration, splitDuration, wholeAmount, type DurationUnit } from './duration.js';
 import { placeholdersOf } from '../../core/rules/templates.js';
-import { formatWallClock } from '../lib/format.js';
 import type { CustomFieldDefinition, Items } from '../lib/types.js';
 import { useApi } from '../lib/use-api.js';
 import { FormField, describedBy } from '../admin/form-parts.js';
@@ -109,7 +109,14 @@ export function TextField(props: {
   );
 }
 
-/** An ISO 8601 duration, with what it means in words once it is one. */
+const NOTHING_SET = Symbol('nothing set');
+
+/**
+ * A duration of the draft (ISO 8601 in the API and the JSON side) as a whole amount and a unit:
+ * "48" "hours" is PT48H. What the user types stays as typed (and refused with a message) until it
+ * is a whole number; a value from the JSON side that is not whole minutes ("PT30S") is shown as
+ * written, in a text field.
+ */
 export function DurationField(props: {
   ed: EditorApi;
   path: Path;
@@ -117,24 +124,78 @@ export function DurationField(props: {
   hint?: ReactNode;
   optional?: boolean;
 }) {
-  const value = getAt(props.ed.draft, props.path);
-  const ms = typeof value === 'string' ? isoDurationMs(value) : null;
+  const { ed, path } = props;
+  const id = fieldId(path);
+  const value = getAt(ed.draft, path);
+  // What this field last wrote: a different value came from elsewhere (the JSON side, a reset).
+  const lastSet = useRef<unknown>(NOTHING_SET);
+  const [typed, setTyped] = useState<string | null>(null);
+  const [unitChoice, setUnitChoice] = useState<DurationUnit>('hours');
+  const fromElsewhere = value !== lastSet.current;
+  const split = splitDuration(value);
+  const empty = value === undefined || value === '';
+  if (fromElsewhere && !split && !empty) {
+    return (
+      <TextField
+        ed={ed}
+        path={path}
+        label={props.label}
+        optional={props.optional}
+        hint="As written in the JSON (ISO 8601: PT30M is 30 minutes, P7D 7 days)."
+      />
+    );
+  }
+  const amountText = fromElsewhere || typed === null ? (split ? String(split.amount) : '') : typed;
+  const unit = fromElsewhere && split ? split.unit : unitChoice;
+  const put = (next: unknown) => {
+    lastSet.current = next;
+    ed.set(path, next);
+  };
+  const write = (text: string, to: DurationUnit) => {
+    setTyped(text);
+    setUnitChoice(to);
+    const amount = wholeAmount(text);
+    if (amount !== null) put(isoDuration(amount, to));
+    else if (text.trim() === '') put(props.optional ? undefined : '');
+    else put(text.trim());
+  };
+  // The schema's message speaks ISO 8601; here the user typed an amount.
+  const schemaError = ed.errorBelow(path);
+  const amount = wholeAmount(amountText);
+  const unitMs = DURATION_UNITS.find((u) => u.key === unit)!.ms;
+  const error = !schemaError
+    ? undefined
+    : amountText.trim() === ''
+      ? 'required'
+      : amount === null
+        ? 'must be a whole number above zero'
+        : amount * unitMs > 366 * 86_400_000
+          ? 'must be at most 366 days'
+          : schemaError;
   return (
-    <TextField
-      ed={props.ed}
-      path={props.path}
-      label={props.label}
-      optional={props.optional}
-      placeholder="PT48H"
-      hint={props.hint ?? 'ISO 8601: PT30M is 30 minutes, PT48H 48 hours, P7D 7 days.'}
-      after={
-        ms !== null && ms >= 1000 ? (
-          <span className="duration-meaning muted" data-testid={`${fieldId(props.path)}-meaning`}>
-            = {formatWallClock(ms)}
-          </span>
-        ) : null
-      }
-    />
+    <FormField id={id} label={props.label} hint={props.hint} error={error}>
+      <div className="duration-input">
+        <input
+          id={id}
+          type="text"
+          inputMode="numeric"
+          value={amountText}
+          onChange={(e) => write(e.target.value, unit)}
+          {...describedBy(id, error, !!props.hint)}
+        />
+        <select
+          aria-label={`Unit: ${props.label}`}
+          value={unit}
+          onChange={(e) => write(amountText, e.target.value as DurationUnit)}
+        >
+          {DURATION_UNITS.map((u) => (
+            <option key={u.key} value={u.key}>
+              {u.label}
+            </option>
+          ))}
+        </select>
+      </div>
+    </FormField>
   );
 }
 
