@@ -436,7 +436,7 @@ export function CaseQueuePage() {
           <SearchBox
             id="case-search"
             label="Search cases"
-            placeholder="Search subjects and messages"
+            placeholder="Search subjects, messages and customers"
             maxLength={LIMITS.search}
             value={q}
             onSearch={onSearch}

@@ -3,7 +3,7 @@ import { alias, type AnyPgColumn } from 'drizzle-orm/pg-core';
 import { rows, type Database } from '../../../db/client.js';
 import type { CaseListQuery } from '../../../shared/schemas/cases.js';
 import type { CaseViewFilters } from '../../../shared/schemas/views.js';
-import { afterCursor, orderBy, sortKey, toPage, type Sort } from '../../lib/pagination.js';
+import { afterCursor, containsPattern, orderBy, sortKey, toPage, type Sort } from '../../lib/pagination.js';
 import { conflict } from '../../lib/errors.js';
 import { agreements } from '../agreements/agreements.table.js';
 import { users } from '../auth/auth.table.js';
@@ -107,6 +107,14 @@ export async function listClocks(db: Database, caseIds: string[]) {
 
 const csvOf = (v: string[] | undefined) => (v && v.length ? v : undefined);
 
+/**
+ * Staff find a case by its customer's name or address, part of either ("weldon", "@fabrikam"): a
+ * caller gives their name, not their case's words. On the customers' trigram indexes.
+ */
+const customerMatches = (q: string) =>
+  sql` or ${cases.customerId} in (select c.id from customers c
+    where lower(c.name) like ${containsPattern(q.trim())} or lower(c.email) like ${containsPattern(q.trim())})`;
+
 /** SQL conditions for queue filters (from a saved view and/or the query string). */
 export function caseFilters(
   f: CaseViewFilters & { q?: string },
@@ -146,7 +154,7 @@ export function caseFilters(
       ? sql`(${cases.number} = ${Number(f.q.trim().replace('#', ''))} or ${cases.searchVector} @@ plainto_tsquery('simple', ${f.q}))`
       : f.q
         ? sql`(${cases.searchVector} @@ plainto_tsquery('simple', ${f.q})
-          or ${cases.id} in (select m.case_id from messages m where m.search_vector @@ plainto_tsquery('simple', ${f.q})${publicOnly ? sql` and m.public` : sql``}))`
+          or ${cases.id} in (select m.case_id from messages m where m.search_vector @@ plainto_tsquery('simple', ${f.q})${publicOnly ? sql` and m.public` : sql``})${publicOnly ? sql`` : customerMatches(f.q)})`
         : undefined,
   );
 }

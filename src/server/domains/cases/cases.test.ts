@@ -462,6 +462,34 @@ describe('queues', () => {
     expect(res.body.items.map((c: { id: string }) => c.id).sort()).toEqual([bySubject.id, byBody.id].sort());
   });
 
+  it('staff find a case by its customer’s name or address; a customer’s search does not', async () => {
+    const name = `Weldon${unique()}`;
+    const customer = await makeCustomer(t.db, {
+      name: `${name} Kiehn`,
+      email: `${name.toLowerCase()}@fabrikam.example`,
+    });
+    const c = await makeCase(t.db, customer.id, { subject: 'Where is my order?' });
+    const other = await makeCase(t.db, (await makeCustomer(t.db)).id, { subject: 'Where is my order?' });
+    const found = async (q: string, token = agent.token) =>
+      (await t.get(`/api/v1/cases?q=${encodeURIComponent(q)}`, token)).body.items.map(
+        (x: { id: string }) => x.id,
+      );
+    for (const q of [
+      name.toLowerCase(),
+      `${name} Kiehn`,
+      `${name.toLowerCase()}@fabrikam.example`,
+      `${name}@FABRIKAM`,
+    ]) {
+      expect(await found(q)).toEqual([c.id]);
+    }
+    // LIKE's own characters are taken as they are.
+    expect(await found(`${name}%`)).toEqual([]);
+    expect(await found('Where is my order')).toEqual(expect.arrayContaining([c.id, other.id]));
+    // A customer's search stays on the words of their cases.
+    const { token } = await makeUser(t.db, 'customer', { customerId: customer.id });
+    expect(await found(name, token)).toEqual([]);
+  });
+
   it('saved views: shared ones for everyone, personal ones for their owner, with counts', async () => {
     const customer = await makeCustomer(t.db);
     const tag = `vip-${unique()}`;
