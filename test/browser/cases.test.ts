@@ -791,6 +791,26 @@ describe('promise column', () => {
       (await texts(facts)).some((t) => t === 'Business time left' || t === 'Business time overdue'),
     ).toBe(true);
   });
+
+  it('a promise kept while its clock was paused says when it was met, not that it is paused', async () => {
+    const held = await createCase(stack, {
+      subject: 'Pallet quillwort held at customs',
+      customerId: mariaId,
+    });
+    const patch = (body: object) => stack.api<Case>(`/cases/${held.id}`, { ...admin, method: 'PATCH', body });
+    await patch({ status: 'on_hold' });
+    const solved = await patch({ status: 'solved' });
+    const resolution = solved.promises.find((p) => p.kind === 'resolution')!;
+    expect(resolution.state).toBe('met');
+    expect(resolution.dueAt).toBeNull();
+
+    await openCase(held);
+    const met = clock('resolution');
+    await eventually(() => met.getByTestId('clock-state').getAttribute('data-state')).toBe('met');
+    await met.getByTestId('clock-met').waitFor();
+    expect(await met.getByTestId('clock-due').count()).toBe(0);
+    expect(await text(met)).not.toContain('Paused');
+  });
 });
 
 describe('on a laptop', () => {

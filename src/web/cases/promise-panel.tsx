@@ -52,23 +52,26 @@ function Clock({ p, now, timezone }: { p: CasePromise; now: number; timezone: st
         <ClockStateBadge view={view} state={p.state} />
       </div>
       <dl className="clock__facts">
-        <div>
-          <dt>{finished ? 'Was due' : 'Due'}</dt>
-          <dd data-testid="clock-due">
-            {p.dueAt ? (
-              <>
-                <time dateTime={p.dueAt}>{formatDue(p.dueAt)}</time>
-                {inZone && (
-                  <span className="muted clock__zone" data-testid="clock-due-zone">
-                    {inZone} {timezone}
-                  </span>
-                )}
-              </>
-            ) : (
-              <span className="muted">Paused: the clock stands still</span>
-            )}
-          </dd>
-        </div>
+        {/* A promise kept while its clock was paused (solved while on hold) had no due time then. */}
+        {(p.dueAt || !finished) && (
+          <div>
+            <dt>{finished ? 'Was due' : 'Due'}</dt>
+            <dd data-testid="clock-due">
+              {p.dueAt ? (
+                <>
+                  <time dateTime={p.dueAt}>{formatDue(p.dueAt)}</time>
+                  {inZone && (
+                    <span className="muted clock__zone" data-testid="clock-due-zone">
+                      {inZone} {timezone}
+                    </span>
+                  )}
+                </>
+              ) : (
+                <span className="muted">Paused: the clock stands still</span>
+              )}
+            </dd>
+          </div>
+        )}
         {finished && p.metAt ? (
           <div>
             <dt>Met</dt>
