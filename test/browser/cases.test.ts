@@ -404,6 +404,31 @@ describe('case page', () => {
     expect(await text(timeline.locator('li').first().locator('.timeline__who'))).toBe('You');
   });
 
+  it('says so when a move to another team took the case from its assignee', async () => {
+    const me = (await stack.api<{ id: string }>('/auth/me', admin)).id;
+    const team = await stack.api<{ id: string }>('/teams', {
+      ...admin,
+      method: 'POST',
+      body: { name: 'Returns desk (browser tests)', assignmentMode: 'manual', memberIds: [] },
+    });
+    const moving = await createCase(stack, { subject: 'Crate xanthippe sent back', customerId: mariaId });
+    await stack.api(`/cases/${moving.id}`, { ...admin, method: 'PATCH', body: { assigneeId: me } });
+    await openCase(moving);
+    await eventually(() => page.getByTestId('case-assignee').inputValue()).toBe(me);
+
+    await page.getByTestId('case-team').selectOption({ label: 'Returns desk (browser tests)' });
+    const said =
+      "Moved to Returns desk (browser tests): nobody is assigned now; it waits in the team's queue.";
+    await eventually(() => text(page.getByTestId('case-team-move'))).toContain(said);
+    expect(await text(page.getByTestId('announcer'))).toBe(said);
+    expect(await page.getByTestId('case-assignee').inputValue()).toBe('');
+    expect((await getCase(stack, moving.id)).teamId).toBe(team.id);
+
+    // Taking it back is no move of team: the notice goes.
+    await page.getByTestId('case-assignee').selectOption(me);
+    await eventually(() => page.getByTestId('case-team-move').count()).toBe(0);
+  });
+
   it('uploads a file with a reply, and downloads it again', async () => {
     await openCase(parcel);
     await page.keyboard.press('r');

@@ -34,6 +34,7 @@ import {
   SubjectEditor,
   TagEditor,
   CcEditor,
+  teamMoveWords,
   useSaveCase,
 } from './case-properties.js';
 import type { FromQueueState } from './case-queue-page.js';
@@ -146,10 +147,14 @@ function CasePage({ id }: { id: string }) {
     setLastTypedAt((prev) => (t - prev > TYPING_MS / 4 ? t : prev));
   }, []);
 
+  const [teamMove, setTeamMove] = useState<string | null>(null);
   const { save, saving } = useSaveCase(
     id,
-    (updated) => {
+    c,
+    (updated, patch) => {
       setError(null);
+      // Seen, not only heard: a move to another team may have taken the case from its assignee.
+      setTeamMove('teamId' in patch ? teamMoveWords(c, updated) : null);
       setPatched(updated);
       reloadCase();
       customerCases.reload();
@@ -263,6 +268,14 @@ function CasePage({ id }: { id: string }) {
           saving={saving}
           locked={locked}
         />
+        {teamMove && (
+          <p className="notice notice--info" data-testid="case-team-move">
+            <span>{teamMove}</span>
+            <button type="button" className="button button--small" onClick={() => setTeamMove(null)}>
+              Dismiss
+            </button>
+          </p>
+        )}
         {error && (
           <p className="notice notice--error" role="alert" data-testid="case-error">
             <span>{error}</span>

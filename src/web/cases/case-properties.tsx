@@ -21,7 +21,9 @@ export type SaveCase = (patch: Record<string, unknown>) => Promise<boolean>;
 /** PATCHes the case, checked first with the API's own schema; errors are shown by the caller. */
 export function useSaveCase(
   caseId: string,
-  onSaved: (updated: Case) => void,
+  /** The case as shown before the change: what the change did is said against it. */
+  before: Case | undefined,
+  onSaved: (updated: Case, patch: Record<string, unknown>) => void,
   onError: (message: string) => void,
 ) {
   const [saving, setSaving] = useState<string | null>(null);
@@ -36,8 +38,8 @@ export function useSaveCase(
     setSaving(Object.keys(patch)[0] ?? null);
     try {
       const updated = await api.patch<Case>(`/cases/${caseId}`, parsed.data);
-      onSaved(updated);
-      announce(savedWords(patch, updated));
+      onSaved(updated, patch);
+      announce(savedWords(patch, updated, before));
       return true;
     } catch (err) {
       onError(toApiError(err).message);
@@ -49,8 +51,21 @@ export function useSaveCase(
   return { save, saving };
 }
 
+/**
+ * Who has the case after a move to another team, when the move changed it: the new team's
+ * assignment mode hands the case on (round robin, least loaded), or leaves it to nobody in the
+ * team's queue. Null when the assignee stayed.
+ */
+export function teamMoveWords(before: Case | undefined, after: Case): string | null {
+  if (!before || (before.assignee?.id ?? null) === (after.assignee?.id ?? null)) return null;
+  const team = after.team ? `Moved to ${after.team.name}` : 'Moved out of the team';
+  return after.assignee
+    ? `${team}: the team's assignment gave it to ${after.assignee.name}.`
+    : `${team}: nobody is assigned now; it waits in the team's queue.`;
+}
+
 /** What a saved change says to a screen reader ("Status: Pending"). */
-function savedWords(patch: Record<string, unknown>, c: Case): string {
+function savedWords(patch: Record<string, unknown>, c: Case, before: Case | undefined): string {
   const [key] = Object.keys(patch);
   switch (key) {
     case 'status':
@@ -60,7 +75,7 @@ function savedWords(patch: Record<string, unknown>, c: Case): string {
     case 'assigneeId':
       return c.assignee ? `Assigned to ${c.assignee.name}` : 'Nobody assigned';
     case 'teamId':
-      return c.team ? `Team: ${c.team.name}` : 'No team';
+      return teamMoveWords(before, c) ?? (c.team ? `Team: ${c.team.name}` : 'No team');
     case 'category':
       return `Category: ${c.category}`;
     case 'followUpAt':
