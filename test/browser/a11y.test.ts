@@ -86,6 +86,10 @@ describe('keyboard and screen reader', () => {
     // The select was disabled while it saved: it has the focus back.
     await eventually(focused).toBe('case-status');
     expect(await page.locator('#case-status-pending').count()).toBe(0);
+    // A category is said by its name, not its key.
+    await page.locator('#case-category').selectOption('order_change');
+    await eventually(async () => (await getCase(stack, c.id)).category).toBe('order_change');
+    await eventually(announced).toBe('Category: Order change');
   });
 
   it('a sent reply is said and leaves the focus in the text box', async () => {

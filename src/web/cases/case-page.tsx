@@ -161,6 +161,8 @@ function CasePage({ id }: { id: string }) {
       setTimelineNonce((n) => n + 1);
     },
     setError,
+    // Said by its name, not its key ("Order change", not "order_change").
+    (key) => categories.data?.items.find((cat) => cat.key === key)?.name ?? key,
   );
 
   const items = useMemo(() => messages.data?.items ?? [], [messages.data]);

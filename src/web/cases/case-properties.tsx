@@ -25,6 +25,7 @@ export function useSaveCase(
   before: Case | undefined,
   onSaved: (updated: Case, patch: Record<string, unknown>) => void,
   onError: (message: string) => void,
+  categoryName: (key: string) => string = (key) => key,
 ) {
   const [saving, setSaving] = useState<string | null>(null);
   const save: SaveCase = async (patch) => {
@@ -39,7 +40,7 @@ export function useSaveCase(
     try {
       const updated = await api.patch<Case>(`/cases/${caseId}`, parsed.data);
       onSaved(updated, patch);
-      announce(savedWords(patch, updated, before));
+      announce(savedWords(patch, updated, before, categoryName));
       return true;
     } catch (err) {
       onError(toApiError(err).message);
@@ -65,7 +66,12 @@ export function teamMoveWords(before: Case | undefined, after: Case): string | n
 }
 
 /** What a saved change says to a screen reader ("Status: Pending"). */
-function savedWords(patch: Record<string, unknown>, c: Case, before: Case | undefined): string {
+function savedWords(
+  patch: Record<string, unknown>,
+  c: Case,
+  before: Case | undefined,
+  categoryName: (key: string) => string,
+): string {
   const [key] = Object.keys(patch);
   switch (key) {
     case 'status':
@@ -77,7 +83,7 @@ function savedWords(patch: Record<string, unknown>, c: Case, before: Case | unde
     case 'teamId':
       return teamMoveWords(before, c) ?? (c.team ? `Team: ${c.team.name}` : 'No team');
     case 'category':
-      return `Category: ${c.category}`;
+      return `Category: ${categoryName(c.category)}`;
     case 'followUpAt':
       return c.followUpAt ? 'Follow-up set' : 'No follow-up';
     case 'tags':
