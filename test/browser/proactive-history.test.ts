@@ -5,6 +5,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Customer } from '../../src/shared/schemas/customers.js';
 import type { Commitment, CommitmentRate, Signal } from '../../src/shared/schemas/signals.js';
+import { customerSubjectOf } from '../../src/web/signals/case-subject.js';
 import { createEventSource, sendEvents } from './fixtures.js';
 import { DEMO, eventually, signIn, startStack, text, texts, type Stack } from './harness.js';
 
@@ -86,8 +87,9 @@ describe('signals page', () => {
     await eventually(() => text(page.getByTestId('signal-heading'))).toBe(signal!.title);
     expect(await text(page.getByTestId('signal-case'))).toContain('None');
     await page.getByRole('button', { name: 'Open a case' }).click();
-    // Subject and priority start from the signal.
-    expect(await page.getByLabel('Subject').inputValue()).toBe(signal!.title);
+    // Subject and priority start from the signal; the subject in the customer's words.
+    expect(await page.getByLabel('Subject').inputValue()).toBe(customerSubjectOf(signal!));
+    expect(await page.getByLabel('Subject').inputValue()).toMatch(/^About your (shipment|order|invoice) /);
     const priority = { critical: 'urgent', high: 'high', medium: 'normal', low: 'low' }[signal!.severity];
     expect(await page.getByLabel('Priority').inputValue()).toBe(priority);
     await page.getByLabel('Subject').fill('  ');

@@ -1,12 +1,14 @@
 // Opens a proactive case by hand from a live signal without one (POST /signals/:id/case): its
 // rule opens none, or its action failed, and someone wants to reach the customer now. Subject and
-// priority start from the signal; the case is yours unless you untick it. The server joins the
-// customer's live proactive case about the same order or shipment instead of opening a second.
+// priority start from the signal (the subject in the customer's words: case-subject.ts); the case
+// is yours unless you untick it. The server joins the customer's live proactive case about the
+// same order or shipment instead of opening a second.
 import { useState, type FormEvent } from 'react';
 import { PRIORITIES } from '../../shared/schemas/cases.js';
 import { PRIORITY_OF_SEVERITY, SignalOpenCase, type SignalDetail } from '../../shared/schemas/signals.js';
 import { priorityLabel } from '../cases/case-labels.js';
 import { api, toApiError } from '../lib/api.js';
+import { customerSubjectOf } from './case-subject.js';
 
 export function OpenCaseForm(props: {
   signal: SignalDetail;
@@ -14,7 +16,7 @@ export function OpenCaseForm(props: {
   onCancel(): void;
 }) {
   const s = props.signal;
-  const [subject, setSubject] = useState(s.title);
+  const [subject, setSubject] = useState(() => customerSubjectOf(s));
   const [priority, setPriority] = useState<string>(PRIORITY_OF_SEVERITY[s.severity]);
   const [note, setNote] = useState('');
   const [assignToMe, setAssignToMe] = useState(true);
@@ -56,7 +58,11 @@ export function OpenCaseForm(props: {
           maxLength={300}
           autoFocus
           onChange={(e) => setSubject(e.target.value)}
+          aria-describedby="signal-case-subject-hint"
         />
+        <p className="field__hint" id="signal-case-subject-hint">
+          The customer sees it once you write to them.
+        </p>
       </div>
       <div className="field">
         <label htmlFor="signal-case-priority">Priority</label>
