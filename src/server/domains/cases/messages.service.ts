@@ -206,6 +206,11 @@ export async function addMessage(
       !!actor.userId &&
       (await readSettings(tx)).assignOnReply;
     const assigneeId = takes ? actor.userId! : undefined;
+    // The customer called: a case waiting on them is no longer waiting (open again, its
+    // follow-up gone), as when they write; a status sent with the call decides instead.
+    const calledBack =
+      from === 'agent' && input.call?.direction === 'inbound' && c.status === 'pending' && !input.status;
+    if (calledBack) input = { ...input, status: 'open' };
     if (input.public && from === 'agent') {
       const [after] = await tx
         .update(cases)

@@ -56,6 +56,49 @@ describe('agents logging calls', () => {
     expect((await t.get(`/api/v1/cases/${c.id}/messages`, token)).body.items[1].call).toEqual(call);
   });
 
+  it('the customer calling back opens a case that waited on them; our own call, or a status sent with it, does not', async () => {
+    const customer = await makeCustomer(t.db);
+    const waiting = async () => {
+      const c = await makeCase(t.db, customer.id, {
+        channel: 'email',
+        message: { body: 'Where is my order?' },
+      });
+      const followUpAt = new Date(Date.now() + 3 * 86_400_000).toISOString();
+      const asked = await t.post(
+        `/api/v1/cases/${c.id}/messages`,
+        { body: 'Which address should it go to?', public: true, status: 'pending', followUpAt },
+        agent,
+      );
+      expect(asked.status).toBe(201);
+      return c.id;
+    };
+    const log = (id: string, direction: string, extra: Record<string, unknown> = {}) =>
+      t.post(
+        `/api/v1/cases/${id}/messages`,
+        {
+          body: 'Call about the address.',
+          public: false,
+          call: { direction, durationSeconds: 60, outcome: 'callback_needed' },
+          ...extra,
+        },
+        agent,
+      );
+    const read = async (id: string) => (await t.get(`/api/v1/cases/${id}`, agent)).body;
+
+    const calledUs = await waiting();
+    expect((await log(calledUs, 'inbound')).status).toBe(201);
+    expect(await read(calledUs)).toMatchObject({ status: 'open', followUpAt: null });
+
+    const weCalled = await waiting();
+    expect((await log(weCalled, 'outbound')).status).toBe(201);
+    expect((await read(weCalled)).status).toBe('pending');
+    expect((await read(weCalled)).followUpAt).not.toBeNull();
+
+    const solvedOnThePhone = await waiting();
+    expect((await log(solvedOnThePhone, 'inbound', { public: true, status: 'solved' })).status).toBe(201);
+    expect((await read(solvedOnThePhone)).status).toBe('solved');
+  });
+
   it('a case opened from a call; customers cannot log calls; details are checked', async () => {
     const customer = await makeCustomer(t.db);
     const call = { direction: 'inbound', durationSeconds: 95, outcome: 'callback_needed' };
