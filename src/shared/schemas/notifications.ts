@@ -43,6 +43,12 @@ export const Notification = z.object({
     .object({ id: Id, name: z.string() })
     .nullable()
     .describe('the colleague who caused it; null: Steward itself, or the customer'),
+  excerpt: z
+    .string()
+    .nullable()
+    .describe(
+      'customer_replied, note_added, mentioned, side_reply: the start of what was written, on one line (140 characters at most); null for the others',
+    ),
   writerName: z
     .string()
     .nullable()

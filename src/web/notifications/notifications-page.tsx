@@ -116,6 +116,11 @@ function NotificationItem({ n, onRead }: { n: Notification; onRead(ids: string[]
           {sentence}
           {n.dueAt && <span className="notification__due"> (due {formatDue(n.dueAt)})</span>}
         </Link>
+        {n.excerpt && (
+          <p className="notification__excerpt" data-testid="notification-excerpt">
+            {n.excerpt}
+          </p>
+        )}
         <div className="notification__meta muted">
           #{n.case.number} {n.case.subject}
           {n.case.customerName && <> · {n.case.customerName}</>} ·{' '}

@@ -270,6 +270,17 @@ function ownerOf(actor: Actor): string {
   return actor.userId;
 }
 
+const UUID_TEXT = '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$';
+const EXCERPT_LENGTH = 140;
+
+/** The start of a message on one line: what a notification says was written. */
+export function excerptOf(body: string | null): string | null {
+  if (body === null) return null;
+  const line = body.replace(/\s+/g, ' ').trim();
+  if (!line) return null;
+  return line.length <= EXCERPT_LENGTH ? line : `${line.slice(0, EXCERPT_LENGTH - 1).trimEnd()}…`;
+}
+
 interface NotificationRow {
   id: string;
   kind: NotificationKind;
@@ -281,6 +292,7 @@ interface NotificationRow {
   actor_id: string | null;
   actor_name: string | null;
   data: { promise?: PromiseKind; dueAt?: string; writer?: string };
+  body: string | null;
   created_at: string;
   read_at: string | null;
   sort: string;
@@ -299,11 +311,18 @@ export async function listNotifications(
   const found = await rows<NotificationRow>(
     db,
     sql`select n.id, n.kind, n.case_id, c.number, c.subject, c.status, cu.name as customer_name,
-        n.actor_id, a.name as actor_name, n.data, n.created_at, n.read_at, n.created_at::text as sort
+        n.actor_id, a.name as actor_name, n.data, left(m.body, 400) as body, n.created_at, n.read_at,
+        n.created_at::text as sort
       from notifications n
       join cases c on c.id = n.case_id
       left join customers cu on cu.id = c.customer_id
       left join users a on a.id = n.actor_id and a.role <> 'customer'
+      -- What was written, read through the event that caused it: never copied, so an edit or an
+      -- erasure of the message shows here too.
+      left join domain_events de on de.id = n.domain_event_id
+        and n.kind in ('customer_replied', 'note_added', 'mentioned', 'side_reply')
+      left join messages m on m.id = case when de.data->>'messageId' ~ ${UUID_TEXT}
+        then (de.data->>'messageId')::uuid end
       where n.user_id = ${owner}
         ${q.unread ? sql`and n.read_at is null` : sql``}
         ${after ? sql`and (n.created_at, n.id) < (${after.value}::timestamptz, ${after.id}::uuid)` : sql``}
@@ -326,6 +345,7 @@ export async function listNotifications(
       },
       actor: n.actor_id && n.actor_name ? { id: n.actor_id, name: n.actor_name } : null,
       writerName: n.data.writer ?? null,
+      excerpt: excerptOf(n.body),
       promise: n.data.promise ?? null,
       dueAt: n.data.dueAt ? new Date(n.data.dueAt).toISOString() : null,
       createdAt: iso(n.created_at)!,

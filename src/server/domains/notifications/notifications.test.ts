@@ -52,6 +52,7 @@ const listOf = async (token: string, query = '') => {
     promise: string | null;
     dueAt: string | null;
     readAt: string | null;
+    excerpt: string | null;
   }[];
 };
 const forCase = async (token: string, caseId: string) =>
@@ -116,9 +117,10 @@ describe('notifications', () => {
   it('tell the assignee when the customer writes or a colleague adds a note, not of their own notes', async () => {
     const c = await newCase({ assigneeId: ava.user.id });
     const customerLogin = await makeUser(t.db, 'customer', { customerId: c.customer.id });
+    const long = `Where is it?\n\n   It was due   on Monday. ${'Still nothing. '.repeat(12)}`;
     const wrote = await t.post(
       `/api/v1/cases/${c.id}/messages`,
-      { body: 'Where is it?', public: true },
+      { body: long, public: true },
       customerLogin.token,
     );
     expect(wrote.status).toBe(201);
@@ -131,6 +133,12 @@ describe('notifications', () => {
       ['customer_replied', null],
       ['note_added', ben.user.name],
     ]);
+    // Each says what was written: its start, on one line.
+    const excerpts = Object.fromEntries(got.map((n) => [n.kind, n.excerpt]));
+    expect(excerpts.case_assigned).toBeNull();
+    expect(excerpts.note_added).toBe('Checked the carrier');
+    expect(excerpts.customer_replied).toHaveLength(140);
+    expect(excerpts.customer_replied).toMatch(/^Where is it\? It was due on Monday\. Still nothing\. .*…$/);
   });
 
   it('tell a team when the customer writes on its case with nobody assigned; not of notes', async () => {
