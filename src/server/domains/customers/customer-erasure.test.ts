@@ -12,7 +12,14 @@ import {
   startEventsApp,
   type EventsApp,
 } from '../../../../test/helpers/event-ingest.js';
-import { makeCase, makeCustomer, makeUser, unique } from '../../../../test/helpers/factories.js';
+import {
+  makeCase,
+  makeCustomer,
+  makeOrganization,
+  makeUser,
+  unique,
+} from '../../../../test/helpers/factories.js';
+import { deliverNotifications } from '../notifications/notifications.service.js';
 import { receiveMail } from '../mail/inbound.js';
 import { queueWebhookDeliveries } from '../webhooks/webhook-delivery.js';
 
@@ -54,12 +61,16 @@ async function richCustomer() {
     street: `${tag} Lindenstraße`,
     secret: `allergic-to-${tag}`,
   };
+  // She may see her organization's cases, and writes on a colleague's: its assignee is told who wrote.
+  const org = await makeOrganization(t.db);
   const customer = await makeCustomer(t.db, {
     name: person.name,
     email: person.email,
     phone: person.phone,
     externalId: person.externalId,
     customFields: { note: person.secret },
+    organizationId: org.id,
+    organizationAccess: true,
   });
   // An older record of hers, merged in: its address leads to her.
   const old = await makeCustomer(t.db, { name: `${person.name} (old)`, email: person.oldEmail });
@@ -101,6 +112,24 @@ async function richCustomer() {
     },
   );
   expect(upload.status).toBe(201);
+  const colleague = await makeCustomer(t.db, { name: `Colleague ${tag}`, organizationId: org.id });
+  const assignee = await makeUser(t.db, 'agent');
+  const colleagues = await makeCase(t.db, colleague.id, {
+    subject: `Team order ${tag}`,
+    assigneeId: assignee.user.id,
+  });
+  const onTheirs = await t.post(
+    `/api/v1/cases/${colleagues.id}/messages`,
+    { body: `Erin here: ring me on ${person.phone}`, public: true },
+    login.token,
+  );
+  expect(onTheirs.status, JSON.stringify(onTheirs.body)).toBe(201);
+  await consumeToPresent(t.db, 'notifications', () => deliverNotifications(t.db));
+  const told = await t.get('/api/v1/notifications', assignee.token);
+  expect(told.body.items.find((n: { kind: string }) => n.kind === 'customer_replied')).toMatchObject({
+    writerName: person.name,
+    excerpt: `Erin here: ring me on ${person.phone}`,
+  });
   // Her details change (the audit trail keeps from/to).
   expect(
     (await t.patch(`/api/v1/customers/${customer.id}`, { phone: `${person.phone}9` }, app.admin)).status,
@@ -113,7 +142,7 @@ async function richCustomer() {
       data: { street: person.street },
     }),
   ]);
-  return { customer, login, person, cases: [mailed.caseId!, portalCase.id], tag };
+  return { customer, login, person, cases: [mailed.caseId!, portalCase.id], tag, assignee, colleagues };
 }
 
 const erase = (id: string, confirm: string, token = app.admin) =>
@@ -134,7 +163,7 @@ describe('erasing a customer’s personal data', () => {
       email: `otto-${unique()}@keep.example`,
     });
     const otherCase = await makeCase(t.db, other.id, { subject: `Otto's own question ${unique()}` });
-    const { customer, login, person, cases } = await richCustomer();
+    const { customer, login, person, cases, assignee, colleagues } = await richCustomer();
     await consumeToPresent(t.db, 'webhooks', () => queueWebhookDeliveries(t.db));
 
     const needles = [
@@ -210,6 +239,13 @@ describe('erasing a customer’s personal data', () => {
       sql`select type, data from domain_events where entity_id = ${customer.id} and type = 'customer.erased'`,
     );
     expect(erased!.data).toMatchObject({ cases: 2, mergedCustomers: 1 });
+
+    // Her colleague's case stays, her message on it is erased, and so is who wrote it.
+    const toldAfter = (await t.get('/api/v1/notifications', assignee.token)).body.items.find(
+      (n: { case: { id: string } }) => n.case.id === colleagues.id,
+    );
+    expect(toldAfter).toMatchObject({ kind: 'customer_replied', writerName: null, excerpt: '[erased]' });
+    expect((await t.get(`/api/v1/cases/${colleagues.id}`, app.agent)).body.subject).toBe(colleagues.subject);
 
     // Someone else's case is as it was.
     const otto = await t.get(`/api/v1/cases/${otherCase.id}`, app.agent);

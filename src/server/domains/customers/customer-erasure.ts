@@ -13,13 +13,16 @@
 //   message on them (body, HTML, an outside sender's address), side conversations (subject, participants), attachments and their files, rating
 //   comments and the help center searches made from them;
 // - messages they wrote on other customers' cases (an organization's shared cases);
-// - mail to and from them, or about their cases: subject, bodies, raw source, their addresses;
+// - mail to and from them, about their cases or messages, or naming them: subject, bodies, raw
+//   source, their addresses;
 // - operational events about them: `data` (refs stay: signals and commitments are matched by them);
 // - domain events (the audit trail) about any of these (and their signals and commitments), and webhook deliveries of those events:
 //   `data` keeps only keys that carry no free text (ids, states, times, counts; see SAFE_KEYS).
+// - staff notifications: who wrote, when it was them on a colleague's case or someone else on
+//   theirs (what was written is read from the message, so it reads "[erased]" now).
 // Records that hold no personal data of theirs are kept as they are: agreements made for them,
-// rule versions, staff notifications (case id and kind), blocked-sender patterns (kept to keep
-// blocking them; an admin removes one on the Blocked senders page).
+// rule versions, blocked-sender patterns (kept to keep blocking them; an admin removes one on the
+// Blocked senders page).
 import { sql } from 'drizzle-orm';
 import { rows, type Database } from '../../../db/client.js';
 import type { CustomerErasure, CustomerErased } from '../../../shared/schemas/customers.js';
@@ -94,6 +97,8 @@ const SAFE_CHANGES = [
 
 interface Scope {
   customerIds: string[];
+  /** Their names (and those of customers merged into them), as other records may quote them. */
+  names: string[];
   loginIds: string[];
   emails: string[];
   caseIds: string[];
@@ -118,15 +123,17 @@ async function scopeOf(tx: Database, id: string, lock: boolean): Promise<Scope> 
   }
   const [found] = await rows<{
     customer_ids: string[];
+    names: string[];
     login_ids: string[];
     emails: string[];
     case_ids: string[];
   }>(
     tx,
-    sql`with c as (select id, email from customers where id = ${id} or merged_into_id = ${id}),
+    sql`with c as (select id, name, email from customers where id = ${id} or merged_into_id = ${id}),
       u as (select id, email from users where customer_id in (select id from c))
       select
         (select coalesce(array_agg(id), '{}') from c) as customer_ids,
+        (select coalesce(array_agg(distinct name), '{}') from c) as names,
         (select coalesce(array_agg(id), '{}') from u) as login_ids,
         (select coalesce(array_agg(distinct lower(e)), '{}') from
           (select email as e from c union select email from u) x where e is not null) as emails,
@@ -134,6 +141,7 @@ async function scopeOf(tx: Database, id: string, lock: boolean): Promise<Scope> 
   );
   return {
     customerIds: found!.customer_ids,
+    names: found!.names,
     loginIds: found!.login_ids,
     emails: found!.emails,
     caseIds: found!.case_ids,
@@ -164,9 +172,18 @@ export async function erasurePreview(db: Database, actor: Actor, id: string): Pr
   return { name: s.name, emails: s.emails, portalLogin: s.loginIds.length > 0, ...counts! };
 }
 
+/**
+ * Mail to, from or about them: on their cases, from or to their addresses, carrying a message
+ * they wrote, or naming them (a staff notification "[#4] Erin Jensen wrote: …" about a
+ * colleague's case: matched by their full name, four letters or more).
+ */
 function mailScope(s: Scope) {
+  const names = s.names.map((n) => n.trim().toLowerCase()).filter((n) => n.length >= 4);
   return sql`(case_id = any(${uuids(s.caseIds)}) or lower(from_address) = any(${texts(s.emails)})
-    or exists (select 1 from unnest(to_addresses || cc_addresses) a where lower(a) = any(${texts(s.emails)})))`;
+    or exists (select 1 from unnest(to_addresses || cc_addresses) a where lower(a) = any(${texts(s.emails)}))
+    or case_message_id in (select id from messages where author_customer_id = any(${uuids(s.customerIds)}))
+    or exists (select 1 from unnest(${texts(names)}) n
+      where position(n in lower(subject)) > 0 or position(n in lower(coalesce(text_body, ''))) > 0))`;
 }
 
 /**
@@ -224,6 +241,10 @@ export async function eraseCustomer(
       sql`update case_ratings set comment = null where case_id = any(${cases}) or customer_id = any(${customerIds})`,
     );
     await tx.execute(sql`update kb_deflections set query = null where case_id = any(${cases})`);
+    // Staff notifications name who wrote when it was not the case's customer (a colleague of
+    // theirs, someone on CC, a side conversation's third party): on their cases, and theirs elsewhere.
+    await tx.execute(sql`update notifications set data = data - 'writer'
+      where data ? 'writer' and (case_id = any(${cases}) or data->>'writer' = any(${texts(s.names)}))`);
     await tx.execute(sql`update cases set subject = ${ERASED_TEXT}, custom_fields = '{}', cc = '{}',
         reply_token = null, updated_at = now()
       where id = any(${cases})`);
