@@ -98,6 +98,8 @@ describe('notifications', () => {
     await eventually(() => text(item.locator('.notification__link'))).toBe(
       'claims@pallets.example answered in a side conversation',
     );
+    // …and what they wrote.
+    expect(await text(item.getByTestId('notification-excerpt'))).toBe('Found it.');
   });
 
   it('mark all read empties the unread list and the bell', async () => {
