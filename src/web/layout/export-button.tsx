@@ -18,22 +18,43 @@ export function ExportButton(props: {
   /** Without a time zone parameter (the customer export writes no times). */
   noTimeZone?: boolean;
 }) {
-  const { busy, error, download } = useDownload();
-  const run = () => {
+  const file = () => {
     const query = props.noTimeZone ? props.query : { ...props.query, timezone: browserTimeZone() };
-    return download(withQuery(`${API_BASE}${props.path}`, query), exportFilename(props.name));
+    return { url: withQuery(`${API_BASE}${props.path}`, query), filename: exportFilename(props.name) };
   };
+  return (
+    <DownloadButton
+      file={file}
+      label={props.label ?? 'Export CSV'}
+      busyLabel="Exporting…"
+      testId={`export-${props.name}`}
+    />
+  );
+}
+
+/** A button that downloads a file from the API (with the session), saying so while it does and why it failed. */
+export function DownloadButton(props: {
+  /** The URL and the file's name, read when clicked. */
+  file: () => { url: string; filename: string };
+  label: string;
+  busyLabel: string;
+  testId: string;
+}) {
+  const { busy, error, download } = useDownload();
   return (
     <span className="export-button">
       <button
         type="button"
         className="button button--ghost"
-        onClick={() => void run()}
+        onClick={() => {
+          const { url, filename } = props.file();
+          void download(url, filename);
+        }}
         disabled={busy}
         aria-busy={busy}
-        data-testid={`export-${props.name}`}
+        data-testid={props.testId}
       >
-        {busy ? 'Exporting…' : (props.label ?? 'Export CSV')}
+        {busy ? props.busyLabel : props.label}
       </button>
       {error && (
         <span role="alert" className="field__error">
