@@ -143,6 +143,23 @@ describe('keyboard and screen reader', () => {
     expect(await when.getByTestId('condition-row').count()).toBe(0);
   });
 
+  it('a refused form focuses its own field to fix, not another form’s old complaint on the same page', async () => {
+    await page.goto(`${stack.url}/admin/case-fields`);
+    // The category form complains about its key (taken) and keeps saying so.
+    const categoryForm = page.getByRole('form', { name: 'New category' });
+    await categoryForm.getByLabel('Name', { exact: true }).fill('Order change');
+    await categoryForm.getByRole('button', { name: 'Add category' }).click();
+    await eventually(() => categoryForm.getByLabel('Key', { exact: true }).getAttribute('aria-invalid')).toBe(
+      'true',
+    );
+    // The field form below is refused (a list without options): the focus goes to its Options.
+    const fieldForm = page.getByRole('form', { name: 'New case field' });
+    await fieldForm.getByLabel('Label', { exact: true }).fill('Focus check');
+    await fieldForm.getByLabel('Type', { exact: true }).selectOption('select');
+    await fieldForm.getByRole('button', { name: 'Add field' }).click();
+    await eventually(focused).toBe('field-new-options');
+  });
+
   it('a refused web form puts the focus on its first field to fix, marked invalid', async () => {
     const visitor = await stack.newPage();
     await visitor.goto(`${stack.url}/form`);

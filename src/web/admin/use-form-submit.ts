@@ -4,7 +4,7 @@ import { useState } from 'react';
 import type { z } from 'zod';
 import { toApiError } from '../lib/api.js';
 import { isEditConflict } from '../layout/edit-conflict.js';
-import { focusFirstInvalid } from '../lib/focus-invalid.js';
+import { focusFirstInvalid, formInUse } from '../lib/focus-invalid.js';
 import { errorsFromApi, errorsFromIssues, type PathErrors } from './form-parts.js';
 
 export function useFormSubmit(opts: { conflictFields?: Record<string, string> } = {}) {
@@ -26,10 +26,12 @@ export function useFormSubmit(opts: { conflictFields?: Record<string, string> } 
   ): Promise<boolean> {
     setFormError(null);
     setConflict(false);
+    // Read now: while it saves, its disabled button loses the focus.
+    const form = formInUse();
     const parsed = schema.safeParse(body);
     if (!parsed.success) {
       setErrors(errorsFromIssues(parsed.error.issues));
-      focusFirstInvalid();
+      focusFirstInvalid(form);
       return false;
     }
     setErrors({});
@@ -50,7 +52,7 @@ export function useFormSubmit(opts: { conflictFields?: Record<string, string> } 
       if (conflictField) found[conflictField] = apiError.message;
       if (Object.keys(found).length) {
         setErrors(found);
-        focusFirstInvalid();
+        focusFirstInvalid(form);
       } else setFormError(apiError.message);
       return false;
     }

@@ -1,14 +1,23 @@
 // After a form was refused, the first field it complains about gets the focus: a keyboard or
 // screen reader user lands on what to fix instead of staying on the submit button. Called once
 // the messages are on the page (the next frame after they were set).
+//
+// Only within the form that was sent: a page with two forms (Fields: a category and a field)
+// may still show another form's old complaint, and jumping there would scroll the page away
+// from the form the user is on (and from under a click already on its way).
 const INVALID =
   '[aria-invalid="true"], .field--invalid input, .field--invalid textarea, .field--invalid select';
 
-export function focusFirstInvalid(): void {
+/** The form being sent: the one holding the focus (its submit button, or the field Enter was pressed in). */
+export function formInUse(): HTMLFormElement | null {
+  return document.activeElement instanceof HTMLElement ? document.activeElement.closest('form') : null;
+}
+
+export function focusFirstInvalid(form: ParentNode | null = formInUse()): void {
   requestAnimationFrame(() => {
-    const first = document.querySelector<HTMLElement>(INVALID);
+    const first = (form ?? document).querySelector<HTMLElement>(INVALID);
     if (!first) return;
-    first.focus();
-    first.scrollIntoView?.({ block: 'center' });
+    first.focus({ preventScroll: true });
+    first.scrollIntoView?.({ block: 'nearest' });
   });
 }
