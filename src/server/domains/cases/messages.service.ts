@@ -210,7 +210,7 @@ export async function addMessage(
     // follow-up gone), as when they write; a status sent with the call decides instead.
     const calledBack =
       from === 'agent' && input.call?.direction === 'inbound' && c.status === 'pending' && !input.status;
-    if (calledBack) input = { ...input, status: 'open' };
+    const asked = calledBack ? ('open' as const) : input.status;
     if (input.public && from === 'agent') {
       const [after] = await tx
         .update(cases)
@@ -218,7 +218,7 @@ export async function addMessage(
         .where(eq(cases.id, caseId))
         .returning();
       await onAgentReply(tx, actor, clockCase(after!), at);
-      const status = input.status ?? (c.status === 'new' ? 'open' : undefined);
+      const status = asked ?? (c.status === 'new' ? 'open' : undefined);
       if ((status && status !== c.status) || input.followUpAt || assigneeId)
         await applyCaseUpdate(tx, actor, caseId, { status, followUpAt: input.followUpAt, assigneeId });
     } else if (input.public && from === 'customer') {
@@ -233,9 +233,9 @@ export async function addMessage(
       await onCustomerMessage(tx, actor, clockCase(updated!), at);
       // The customer wrote about what a proactive case covers: its signals learn of the contact.
       if (c.channel === 'proactive') await noteCustomerContact(tx, caseId);
-    } else if ((input.status && input.status !== c.status) || input.followUpAt || assigneeId) {
+    } else if ((asked && asked !== c.status) || input.followUpAt || assigneeId) {
       await applyCaseUpdate(tx, actor, caseId, {
-        status: input.status,
+        status: asked,
         followUpAt: input.followUpAt,
         assigneeId,
       });
