@@ -86,13 +86,14 @@ export function WebFormPage() {
   const set = (key: keyof typeof values) => (e: { target: { value: string } }) =>
     setValues((v) => ({ ...v, [key]: e.target.value }));
 
-  async function submit(e: FormEvent) {
+  async function submit(e: FormEvent<HTMLFormElement>) {
     e.preventDefault();
+    const form = e.currentTarget;
     setError(null);
     const parsed = WebFormInput.safeParse({ ...values, team, category, language, files: [] });
     if (!parsed.success) {
       setErrors(fieldErrorsFromIssues(parsed.error.issues));
-      focusFirstInvalid();
+      focusFirstInvalid(form);
       return;
     }
     setErrors({});
@@ -108,7 +109,7 @@ export function WebFormPage() {
     } catch (err) {
       const apiError = toApiError(err);
       setErrors(fieldErrorsFromApiError(apiError));
-      focusFirstInvalid();
+      focusFirstInvalid(form);
       setError(
         apiError.code === 'too_many_requests'
           ? 'You have sent several requests in a short time. Please wait a few minutes and try again.'

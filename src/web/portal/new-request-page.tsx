@@ -34,13 +34,14 @@ export function NewRequestPage() {
   const suggestions = useHelpSuggestions(subject.length >= 3 ? `${subject}\n${message}` : '', 'portal');
   const deflection = useDeflection('portal');
 
-  async function submit(e: FormEvent) {
+  async function submit(e: FormEvent<HTMLFormElement>) {
     e.preventDefault();
+    const form = e.currentTarget;
     setError(null);
     const parsed = PortalCaseCreate.safeParse({ subject, message, files: [] });
     if (!parsed.success) {
       setErrors(fieldErrorsFromIssues(parsed.error.issues));
-      focusFirstInvalid();
+      focusFirstInvalid(form);
       return;
     }
     setErrors({});
@@ -57,7 +58,7 @@ export function NewRequestPage() {
       const apiError = toApiError(err);
       const found = fieldErrorsFromApiError(apiError);
       setErrors(found);
-      if (Object.keys(found).length) focusFirstInvalid();
+      if (Object.keys(found).length) focusFirstInvalid(form);
       setError(apiError.message);
       setSending(false);
     }

@@ -45,7 +45,7 @@ import { VersionsPanel } from './rule-versions.js';
 import { EditConflict, isEditConflict, reloadPage } from '../layout/edit-conflict.js';
 import { CheckList } from '../layout/check-list.js';
 import { useUnsavedGuard } from '../lib/use-unsaved-guard.js';
-import { focusFirstInvalid } from '../lib/focus-invalid.js';
+import { focusFirstInvalid, formInUse } from '../lib/focus-invalid.js';
 
 export function RuleEditorPage() {
   const { id } = useParams();
@@ -191,8 +191,10 @@ function RuleEditor(props: {
   }
 
   /** Saves the draft; a new version only onto the version read here, unless `overwrite`. */
-  async function save(e?: FormEvent, overwrite = false) {
+  async function save(e?: FormEvent<HTMLFormElement>, overwrite = false) {
     e?.preventDefault();
+    // Read now: while it saves, its disabled button loses the focus.
+    const form = e?.currentTarget ?? formInUse();
     setShowAll(true);
     setFormError(null);
     setConflict(false);
@@ -200,7 +202,7 @@ function RuleEditor(props: {
     if (!parsed.success) {
       // Every message shown, and the focus on the first field to fix (the summary is an alert).
       setShowAll(true);
-      focusFirstInvalid();
+      focusFirstInvalid(form);
       return;
     }
     setSaving(true);
@@ -235,7 +237,7 @@ function RuleEditor(props: {
       if (isEditConflict(err)) setConflict(true);
       else if (Object.keys(found).length) {
         setServerErrors(found);
-        focusFirstInvalid();
+        focusFirstInvalid(form);
       } else setFormError(apiError.message);
     } finally {
       setSaving(false);
