@@ -4,25 +4,22 @@ import { useId, useState, type FormEvent } from 'react';
 import { useNavigate } from 'react-router-dom';
 import type { Customer, CustomerErased, CustomerErasure } from '../../shared/schemas/customers.js';
 import { api, toApiError } from '../lib/api.js';
-import { formatNumber } from '../lib/format.js';
+import { countOf, countsInWords } from '../lib/format.js';
 import { useApi } from '../lib/use-api.js';
 import { FormDialog } from '../layout/form-dialog.js';
 import { ErrorNotice, Loading } from '../layout/page-parts.js';
 
-const plural = (n: number, one: string, many = `${one}s`) => `${formatNumber(n)} ${n === 1 ? one : many}`;
+const ERASED_NOUNS = [
+  ['cases', 'case'],
+  ['messages', 'message'],
+  ['attachments', 'attachment'],
+  ['mails', 'mail'],
+  ['events', 'event'],
+] as const;
 
 /** "2 cases, 7 messages, 1 attachment, 3 mails and 4 events" (only what there is). */
-export function erasedSummary(c: Omit<CustomerErased, 'portalLogin' | 'mergedCustomers'>): string {
-  const parts = [
-    c.cases && plural(c.cases, 'case'),
-    c.messages && plural(c.messages, 'message'),
-    c.attachments && plural(c.attachments, 'attachment'),
-    c.mails && plural(c.mails, 'mail'),
-    c.events && plural(c.events, 'event'),
-  ].filter((p): p is string => !!p);
-  if (parts.length === 0) return 'nothing else';
-  return parts.length === 1 ? parts[0]! : `${parts.slice(0, -1).join(', ')} and ${parts[parts.length - 1]}`;
-}
+export const erasedSummary = (c: Omit<CustomerErased, 'portalLogin' | 'mergedCustomers'>) =>
+  countsInWords(c, ERASED_NOUNS) ?? 'nothing else';
 
 function EraseCustomerDialog(props: { customer: Customer; onClose(): void }) {
   const uid = useId();
@@ -80,9 +77,9 @@ function EraseCustomerDialog(props: { customer: Customer; onClose(): void }) {
             </li>
             <li>
               {erasedSummary(p)}
-              {p.openCases > 0 ? ` (${plural(p.openCases, 'case')} not solved yet)` : ''}
+              {p.openCases > 0 ? ` (${countOf(p.openCases, 'case')} not solved yet)` : ''}
             </li>
-            {p.mergedCustomers > 0 && <li>{plural(p.mergedCustomers, 'customer')} merged into this one</li>}
+            {p.mergedCustomers > 0 && <li>{countOf(p.mergedCustomers, 'customer')} merged into this one</li>}
           </ul>
           {error && (
             <p className="notice notice--error" role="alert" data-testid="erase-error">

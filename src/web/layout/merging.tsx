@@ -4,17 +4,15 @@
 import { useId, useState, type FormEvent, type ReactNode } from 'react';
 import { Link } from 'react-router-dom';
 import { toApiError } from '../lib/api.js';
-import { countOf } from '../lib/format.js';
+import { countsInWords } from '../lib/format.js';
 import { FormDialog } from './form-dialog.js';
 import { PageHeader, type Outcome } from './page-parts.js';
 import { useDocumentTitle } from './use-document-title.js';
 
 /** "3 cases, 1 portal login and 12 events moved.": the counts, in the order of `nouns`. */
 export function movedSentence(moved: Record<string, number>, nouns: readonly (readonly [string, string])[]) {
-  const parts = nouns.flatMap(([key, noun]) => (moved[key] ? [countOf(moved[key], noun)] : []));
-  if (parts.length === 0) return 'Nothing else to move.';
-  const list = parts.length === 1 ? parts[0] : `${parts.slice(0, -1).join(', ')} and ${parts.at(-1)}`;
-  return `${list} moved.`;
+  const list = countsInWords(moved, nouns);
+  return list ? `${list} moved.` : 'Nothing else to move.';
 }
 
 export function MergeDialog<T extends { id: string; name: string }>(props: {

@@ -14,6 +14,16 @@ export function countOf(n: number, singular: string, plural = `${singular}s`) {
   return `${formatNumber(n)} ${n === 1 ? singular : plural}`;
 }
 
+/** "3 cases, 1 portal login and 12 events": the counts above zero, in the order of `nouns`; null when none. */
+export function countsInWords(
+  counts: Record<string, number>,
+  nouns: readonly (readonly [string, string])[],
+): string | null {
+  const parts = nouns.flatMap(([key, noun]) => (counts[key] ? [countOf(counts[key], noun)] : []));
+  if (parts.length === 0) return null;
+  return parts.length === 1 ? parts[0]! : `${parts.slice(0, -1).join(', ')} and ${parts.at(-1)}`;
+}
+
 const ROLE_LABELS: Record<string, string> = { admin: 'Administrator', agent: 'Agent', customer: 'Customer' };
 export const roleLabel = (role: string) => ROLE_LABELS[role] ?? role;
 
