@@ -29,6 +29,7 @@ import type { CustomerErasure, CustomerErased } from '../../../shared/schemas/cu
 import { isAdmin, type Actor } from '../../lib/actor.js';
 import { conflict, forbidden, notFound, unprocessable } from '../../lib/errors.js';
 import { recordDomainEvent } from '../domain-events/domain-events.repo.js';
+import { customerScope, type CustomerScope } from './customer-scope.js';
 
 export const ERASED_NAME = 'Erased customer';
 const ERASED_TEXT = '[erased]';
@@ -95,13 +96,8 @@ const SAFE_CHANGES = [
   'organizationId',
 ];
 
-interface Scope {
-  customerIds: string[];
-  /** Their names (and those of customers merged into them), as other records may quote them. */
-  names: string[];
-  loginIds: string[];
-  emails: string[];
-  caseIds: string[];
+interface Scope extends CustomerScope {
+  /** The customer's name as it is now (what the admin types to confirm). */
   name: string;
 }
 
@@ -121,32 +117,7 @@ async function scopeOf(tx: Database, id: string, lock: boolean): Promise<Scope> 
       'this customer was merged into another: erase that customer (it holds this one’s records now)',
     );
   }
-  const [found] = await rows<{
-    customer_ids: string[];
-    names: string[];
-    login_ids: string[];
-    emails: string[];
-    case_ids: string[];
-  }>(
-    tx,
-    sql`with c as (select id, name, email from customers where id = ${id} or merged_into_id = ${id}),
-      u as (select id, email from users where customer_id in (select id from c))
-      select
-        (select coalesce(array_agg(id), '{}') from c) as customer_ids,
-        (select coalesce(array_agg(distinct name), '{}') from c) as names,
-        (select coalesce(array_agg(id), '{}') from u) as login_ids,
-        (select coalesce(array_agg(distinct lower(e)), '{}') from
-          (select email as e from c union select email from u) x where e is not null) as emails,
-        (select coalesce(array_agg(id), '{}') from cases where customer_id in (select id from c)) as case_ids`,
-  );
-  return {
-    customerIds: found!.customer_ids,
-    names: found!.names,
-    loginIds: found!.login_ids,
-    emails: found!.emails,
-    caseIds: found!.case_ids,
-    name: target.name,
-  };
+  return { ...(await customerScope(tx, id)), name: target.name };
 }
 
 const uuids = (ids: string[]) => sql`${sql.param(ids)}::uuid[]`;

@@ -18,6 +18,7 @@ import { notFound } from '../../lib/errors.js';
 import { mergedAway } from '../../lib/merging.js';
 import * as policy from '../../policies/customers.js';
 import { recordDomainEvent } from '../domain-events/domain-events.repo.js';
+import { customerScope } from './customer-scope.js';
 
 /** What the document says of itself: what it holds, and what it leaves out and why. */
 export const PERSONAL_DATA_NOTES = [
@@ -142,14 +143,8 @@ async function gather(db: Database, id: string): Promise<PersonalData> {
         ${iso('c.opened_at')} as "openedAt", ${iso('c.due_at')} as "dueAt", ${iso('c.closed_at')} as "closedAt"
       from commitments c where c.customer_id = ${id} order by c.opened_at, c.id`,
   );
-  // Their addresses: the record's, those of the records merged into it, and the portal login's.
-  const addresses = [
-    ...new Set(
-      [customer!.email, ...mergedCustomers.map((m) => m.email), ...portalLogins.map((u) => u.email)]
-        .filter((a): a is string => !!a)
-        .map((a) => a.toLowerCase()),
-    ),
-  ];
+  // Their addresses: the record's, those of the records merged into it, and the portal logins'.
+  const { emails: addresses } = await customerScope(db, id);
   // No index covers addresses in the arrays: one pass over the mail log, once per export.
   const mail = addresses.length
     ? await one<PersonalData['mail'][number]>(
