@@ -4,6 +4,7 @@ import { sql, type SQL } from 'drizzle-orm';
 import type { AnyPgColumn, PgTable } from 'drizzle-orm/pg-core';
 import type { Database } from '../../db/client.js';
 import { badRequest } from './errors.js';
+import { isUuid } from './uuid.js';
 
 export interface Sort {
   column: AnyPgColumn | SQL;
@@ -43,8 +44,6 @@ export function encodeCursor(value: string, id: string): string {
   return Buffer.from(JSON.stringify([value, id])).toString('base64url');
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 export function decodeCursor(cursor: string): { value: string; id: string } {
   try {
     const parsed: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
@@ -52,7 +51,7 @@ export function decodeCursor(cursor: string): { value: string; id: string } {
       Array.isArray(parsed) &&
       typeof parsed[0] === 'string' &&
       typeof parsed[1] === 'string' &&
-      UUID.test(parsed[1])
+      isUuid(parsed[1])
     ) {
       return { value: parsed[0], id: parsed[1] };
     }

@@ -20,6 +20,7 @@ import {
 import type { Actor } from '../../lib/actor.js';
 import { badRequest, forbidden, notFound, unprocessable } from '../../lib/errors.js';
 import { decodeCursor, encodeCursor } from '../../lib/pagination.js';
+import { UUID_PATTERN } from '../../lib/uuid.js';
 import { recordDomainEvent } from '../domain-events/domain-events.repo.js';
 import { consumeDomainEvents, type ConsumedEvent } from '../domain-events/domain-event-consumers.js';
 import { mailSettings, queueMails } from '../mail/outbox.js';
@@ -270,7 +271,6 @@ function ownerOf(actor: Actor): string {
   return actor.userId;
 }
 
-const UUID_TEXT = '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$';
 const EXCERPT_LENGTH = 140;
 
 /** The start of a message on one line: what a notification says was written. */
@@ -321,7 +321,7 @@ export async function listNotifications(
       -- erasure of the message shows here too.
       left join domain_events de on de.id = n.domain_event_id
         and n.kind in ('customer_replied', 'note_added', 'mentioned', 'side_reply')
-      left join messages m on m.id = case when de.data->>'messageId' ~ ${UUID_TEXT}
+      left join messages m on m.id = case when de.data->>'messageId' ~* ${UUID_PATTERN}
         then (de.data->>'messageId')::uuid end
       where n.user_id = ${owner}
         ${q.unread ? sql`and n.read_at is null` : sql``}
