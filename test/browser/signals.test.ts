@@ -109,6 +109,17 @@ describe('rule editor', () => {
     await unit.selectOption('hours');
     expect(await page.getByTestId('error-rule-within').count()).toBe(0);
     await eventually(async () => (await jsonView()).within).toBe('PT36H');
+    // A wait not in whole minutes, written on the JSON side, is shown as written there…
+    const withWait = async (within: string) =>
+      page.getByTestId('rule-json').fill(JSON.stringify({ ...(await jsonView()), within }, null, 2));
+    await withWait('PT90S');
+    await eventually(() => wait.inputValue()).toBe('PT90S');
+    expect(await unit.count()).toBe(0);
+    expect(await page.getByText('As written in the JSON (ISO 8601').count()).toBe(1);
+    // …and one in whole hours is an amount and a unit again.
+    await withWait('PT36H');
+    await eventually(() => wait.inputValue()).toBe('36');
+    expect(await unit.inputValue()).toBe('hours');
 
     // It is a match rule after all: the name stays.
     await page.getByRole('radio', { name: /^Match/ }).check();
