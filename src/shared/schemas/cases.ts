@@ -132,6 +132,27 @@ export const FollowUpAt = IsoDateTime.describe(
   'a waiting case (pending, on hold) opens again at this time and its assignee is told; null clears it. In the future, at most a year ahead',
 );
 
+export const FollowUpTimes = z
+  .object({
+    calendar: z
+      .object({ id: Id, name: z.string(), timezone: z.string() })
+      .nullable()
+      .describe('the calendar of the case’s agreement; null when it has none (then pick calendar days)'),
+    times: z
+      .array(
+        z.object({
+          key: z.string().describe('next_business_day, in_3_business_days, in_1_week or in_2_weeks'),
+          label: z.string().describe('how to offer it, e.g. "Next business day"'),
+          at: IsoDateTime,
+        }),
+      )
+      .describe('empty when the case has no calendar'),
+  })
+  .describe(
+    'When a waiting case could open again, on its business calendar: open days only, at 09:00 local time or the day’s first opening after it',
+  );
+export type FollowUpTimes = z.infer<typeof FollowUpTimes>;
+
 export const CaseUpdate = z.strictObject({
   subject: OneLineText().min(1).max(LIMITS.subject).optional(),
   customerId: Id.optional(),

@@ -14,6 +14,7 @@ import {
   CaseUpdate,
   DeletedCase,
   FollowUpAt,
+  FollowUpTimes,
   Category,
   CategoryInput,
   Message,
@@ -114,6 +115,21 @@ export const casesRoutes =
         },
       },
       async (request) => cases.getCase(db, actorOf(request), request.params.id),
+    );
+    app.get(
+      '/cases/:id/follow-up-times',
+      {
+        config: { access: STAFF },
+        schema: {
+          tags,
+          summary: 'When a waiting case could open again, on its business calendar (staff)',
+          description:
+            'The presets agents pick a follow-up from (next business day, in 3 business days, in a week, in two weeks), on the calendar of the case’s agreement: open days only, at 09:00 local time or the day’s first opening after it. A case without an agreement gets none (`calendar: null`). Set one with `PATCH /cases/{id}` `followUpAt`.',
+          params: IdParams,
+          response: { 200: FollowUpTimes, ...errors(...AUTHED, 404) },
+        },
+      },
+      async (request) => cases.caseFollowUpTimes(db, actorOf(request), request.params.id),
     );
     app.patch(
       '/cases/:id',

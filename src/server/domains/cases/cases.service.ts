@@ -10,7 +10,8 @@ import {
   type Clock,
   type ClockKind,
 } from '../../../core/promise-clocks.js';
-import type { BusinessCalendar } from '../../../core/business-time.js';
+import { CalendarError, type BusinessCalendar } from '../../../core/business-time.js';
+import { followUpTimes, type FollowUpTime } from '../../../core/follow-up-times.js';
 import type {
   Case,
   CaseCreate,
@@ -18,6 +19,7 @@ import type {
   CaseSummary,
   CaseUpdate,
   CasePromise,
+  FollowUpTimes,
 } from '../../../shared/schemas/cases.js';
 import { CaseCreate as CaseCreateSchema, FOLLOW_UP_MAX_DAYS } from '../../../shared/schemas/cases.js';
 import { LIMITS } from '../../../shared/schemas/common.js';
@@ -164,6 +166,34 @@ export async function getCase(
     customFields: isStaff(actor) ? row.customFields : {},
     requiredSkills: isStaff(actor) ? row.requiredSkills : [],
     promises: clocks.map((c) => toPromiseDto(c, cals.get(c.agreementId), now)),
+  };
+}
+
+/**
+ * The follow-up presets of a case (staff), on the calendar of its agreement: a case without one,
+ * or whose calendar cannot say (never open), gets none and the agent picks calendar days.
+ */
+export async function caseFollowUpTimes(
+  db: Database,
+  actor: Actor,
+  id: string,
+  now = new Date(),
+): Promise<FollowUpTimes> {
+  const row = await repo.findCase(db, id);
+  if (!row || !policy.canReadCase(actor, row)) throw notFound('case');
+  const found = row.agreementId ? await findAgreementWithCalendar(db, row.agreementId) : undefined;
+  if (!found) return { calendar: null, times: [] };
+  let times: FollowUpTime[];
+  try {
+    times = followUpTimes(businessCalendarOf(found.calendar), now);
+  } catch (err) {
+    if (err instanceof CalendarError) return { calendar: null, times: [] };
+    throw err;
+  }
+  const { id: calendarId, name, timezone } = found.calendar;
+  return {
+    calendar: { id: calendarId, name, timezone },
+    times: times.map((t) => ({ key: t.key, label: t.label, at: t.at.toISOString() })),
   };
 }
 

@@ -8,6 +8,7 @@ import { openDatabase, rows } from '../../../db/client.js';
 import { startTestApp, type TestApp } from '../../../../test/helpers/app.js';
 import { usingPostgres } from '../../../../test/helpers/db.js';
 import {
+  makeCalendar,
   makeCase,
   makeCustomer,
   makeCustomerWithAgreement,
@@ -267,6 +268,60 @@ describe('setting a follow-up', () => {
     const merged = await t.post(`/api/v1/cases/${c.id}/merge`, { intoId: into.id }, agent.token);
     expect(merged.status).toBeLessThan(300);
     expect(await caseRow(c.id)).toEqual({ status: 'closed', follow_up_at: null });
+  });
+});
+
+describe('follow-up presets on the case’s calendar', () => {
+  it('land on open days at 09:00 in the calendar’s zone, for staff only; none without a calendar', async () => {
+    const weekdays = [1, 2, 3, 4, 5].map((day) => ({ day, open: '08:00', close: '17:00' }));
+    // Every day of the next three weeks but the weekends is open; the day after tomorrow is a holiday.
+    const tokyo = 'Asia/Tokyo';
+    const holiday = DateTime.now().setZone(tokyo).plus({ days: 2 }).toISODate()!;
+    const calendar = await makeCalendar(t.db, weekdays, tokyo, [holiday]);
+    const { customer } = await makeCustomerWithAgreement(t.db, { calendarId: calendar.id });
+    const c = await makeCase(t.db, customer.id, { message: { body: 'Hi' } });
+
+    const res = await t.get(`/api/v1/cases/${c.id}/follow-up-times`, agent.token);
+    expect(res.status).toBe(200);
+    expect(res.body.calendar).toEqual({ id: calendar.id, name: calendar.name, timezone: tokyo });
+    const times = res.body.times as { key: string; label: string; at: string }[];
+    expect(times.map((x) => [x.key, x.label])).toEqual([
+      ['next_business_day', 'Next business day'],
+      ['in_3_business_days', 'In 3 business days'],
+      ['in_1_week', 'In a week'],
+      ['in_2_weeks', 'In two weeks'],
+    ]);
+    const local = times.map((x) => DateTime.fromISO(x.at, { zone: tokyo }));
+    const today = DateTime.now().setZone(tokyo).startOf('day');
+    for (const at of local) {
+      expect(at.toFormat('HH:mm')).toBe('09:00');
+      expect(at.weekday).toBeLessThanOrEqual(5);
+      expect(at.toISODate()).not.toBe(holiday);
+      expect(at > today.plus({ days: 1 }).minus({ milliseconds: 1 })).toBe(true);
+    }
+    // Next business day: the first weekday after today that is not the holiday.
+    let next = today.plus({ days: 1 });
+    while (next.weekday > 5 || next.toISODate() === holiday) next = next.plus({ days: 1 });
+    expect(local[0]!.toISODate()).toBe(next.toISODate());
+    // A week: today + 7 or the first open day after it.
+    let week = today.plus({ days: 7 });
+    while (week.weekday > 5) week = week.plus({ days: 1 });
+    expect(local[2]!.toISODate()).toBe(week.toISODate());
+    // …and a follow-up set to one of them is accepted as it is.
+    await t.patch(`/api/v1/cases/${c.id}`, { status: 'pending', followUpAt: times[0]!.at }, agent.token);
+    expect((await caseRow(c.id)).follow_up_at).toBe(new Date(times[0]!.at).toISOString());
+
+    // A case without an agreement: none (the agent picks calendar days).
+    const { c: plain } = await newCase();
+    const none = await t.get(`/api/v1/cases/${plain.id}/follow-up-times`, agent.token);
+    expect(none.body).toEqual({ calendar: null, times: [] });
+
+    // Customers do not plan staff follow-ups, not even on their own case; unknown cases are 404.
+    const own = await makeUser(t.db, 'customer', { customerId: customer.id });
+    expect((await t.get(`/api/v1/cases/${c.id}/follow-up-times`, own.token)).status).toBe(403);
+    expect((await t.get(`/api/v1/cases/${c.id}/follow-up-times`)).status).toBe(401);
+    const missing = await t.get(`/api/v1/cases/${crypto.randomUUID()}/follow-up-times`, admin);
+    expect([missing.status, missing.body.error.code]).toEqual([404, 'not_found']);
   });
 });
 

@@ -102,6 +102,7 @@ const STAFF = [
   'GET /api/v1/case-fields',
   'GET /api/v1/case-fields/{key}',
   'GET /api/v1/cases/export.csv',
+  'GET /api/v1/cases/{id}/follow-up-times',
   'GET /api/v1/cases/{id}/followers',
   'GET /api/v1/cases/{id}/presence',
   'GET /api/v1/cases/{id}/timeline',
