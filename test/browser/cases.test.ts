@@ -5,7 +5,8 @@ import { mkdir } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import type { Page, Route } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Case, CaseSummary, Message } from '../../src/shared/schemas/cases.js';
+import type { Case, CaseSummary, FollowUpTimes, Message } from '../../src/shared/schemas/cases.js';
+import { DateTime } from 'luxon';
 import type { CaseView } from '../../src/shared/schemas/views.js';
 import type { z } from 'zod';
 import { sql } from 'drizzle-orm';
@@ -489,18 +490,20 @@ describe('case page', () => {
 });
 
 describe('follow-ups', () => {
-  /** `days` days from now at 09:00 in the browser's zone (UTC here), as the presets pick it. */
-  const morning = (days: number) => {
-    const at = new Date();
-    at.setUTCDate(at.getUTCDate() + days);
-    at.setUTCHours(9, 0, 0, 0);
-    return at.toISOString();
-  };
+  /** The presets of a case, on its agreement's calendar. */
+  const presetsOf = (caseId: string) => stack.api<FollowUpTimes>(`/cases/${caseId}/follow-up-times`, admin);
 
   it('sets a waiting case’s follow-up from its properties: a preset, then a date and time of one’s own', async () => {
+    // A customer of no agreement of their own: the demo's Standard service, on the Berlin office.
+    const stamp = Date.now().toString(36);
+    const customer = await stack.api<{ id: string }>('/customers', {
+      ...admin,
+      method: 'POST',
+      body: { name: `Lamp buyer ${stamp}`, email: `lamps-${stamp}@example.com` },
+    });
     const c = await createCase(stack, {
       subject: 'Follow-up wolframite photos',
-      customerId: mariaId,
+      customerId: customer.id,
       message: 'The lamp arrived broken.',
     });
     await openCase(c);
@@ -508,16 +511,27 @@ describe('follow-ups', () => {
     expect(await page.getByTestId('case-follow-up').count()).toBe(0);
     await page.getByTestId('case-status').selectOption('pending');
     await page.getByTestId('case-follow-up').waitFor();
-    await page.getByTestId('case-follow-up').selectOption('tomorrow');
-    await eventually(async () => (await getCase(stack, c.id)).followUpAt).toBe(morning(1));
-    await eventually(() => page.getByTestId('case-follow-up').inputValue()).toBe('current');
-    expect(await text(page.getByTestId('case-follow-up').locator('option:checked'))).toBe(
-      dueText(morning(1)),
+    // The presets are the Berlin office's business days: 09:00 there, never a weekend or holiday.
+    const presets = await presetsOf(c.id);
+    expect(presets.calendar?.name).toBe('Berlin office');
+    const next = presets.times[0]!;
+    const berlin = DateTime.fromISO(next.at, { zone: 'Europe/Berlin' });
+    expect([berlin.toFormat('HH:mm'), berlin.weekday <= 5]).toEqual(['09:00', true]);
+    await eventually(() => page.getByTestId('follow-up-calendar').getAttribute('label')).toBe(
+      'On the Berlin office calendar',
     );
+    expect(await texts(page.getByTestId('follow-up-calendar').locator('option'))).toEqual(
+      presets.times.map((p) => `${p.label} (${dueText(p.at)})`),
+    );
+    await page.getByTestId('case-follow-up').selectOption('next_business_day');
+    await eventually(async () => (await getCase(stack, c.id)).followUpAt).toBe(next.at);
+    await eventually(() => page.getByTestId('case-follow-up').inputValue()).toBe('current');
+    expect(await text(page.getByTestId('case-follow-up').locator('option:checked'))).toBe(dueText(next.at));
 
     await page.getByTestId('case-follow-up').selectOption('custom');
     const picker = page.getByLabel('Follow-up date and time');
-    expect(await picker.inputValue()).toBe(morning(1).slice(0, 16));
+    // It starts at the follow-up set (shown in the browser's zone, UTC here).
+    expect(await picker.inputValue()).toBe(next.at.slice(0, 16));
     // A time already past is said at once, and cannot be set.
     await picker.fill(new Date(Date.now() - 86_400_000).toISOString().slice(0, 16));
     await eventually(() => text(page.getByTestId('follow-up-past'))).toBe('Pick a time ahead of now.');
@@ -566,12 +580,21 @@ describe('follow-ups', () => {
     await page.getByTestId('composer-body').fill('Could you send us the invoice number?');
     expect(await page.getByTestId('composer-follow-up').count()).toBe(0);
     await page.getByLabel('Status after sending').selectOption('pending');
-    await page.getByTestId('composer-follow-up').selectOption('in3days');
+    // Maria's agreement here is on a calendar open round the clock: calendar days, 09:00 UTC.
+    const offered = (await presetsOf(c.id)).times.map((p) => `${p.label} (${dueText(p.at)})`);
+    await eventually(() => texts(page.getByTestId('composer-follow-up').locator('optgroup option'))).toEqual(
+      offered,
+    );
+    expect(await text(page.getByTestId('composer-follow-up').locator('optgroup option').nth(1))).toMatch(
+      /^In 3 days \(/,
+    );
+    const inThree = (await presetsOf(c.id)).times.find((p) => p.key === 'in_3_business_days')!;
+    await page.getByTestId('composer-follow-up').selectOption('in_3_business_days');
     await page.getByTestId('composer-send').click();
     await eventually(() => page.getByTestId('message').count()).toBe(2);
     const after = await getCase(stack, c.id);
     expect(after.status).toBe('pending');
-    expect(after.followUpAt).toBe(morning(3));
+    expect(after.followUpAt).toBe(inThree.at);
     await eventually(() => page.getByTestId('case-follow-up').inputValue()).toBe('current');
   });
 });

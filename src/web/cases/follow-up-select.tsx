@@ -1,11 +1,37 @@
 // Choosing when a waiting case opens again: none, a preset morning, or a date and time of one's
 // own. Used by the case's properties (saved at once) and by the reply composer (sent with it).
+// The presets are the case's business days when its agreement has a calendar (the server says
+// which: GET /cases/:id/follow-up-times), calendar days in the browser's zone otherwise.
 import { useState } from 'react';
+import type { FollowUpTimes } from '../../shared/schemas/cases.js';
 import { formatDue } from '../lib/format.js';
-import { FOLLOW_UP_PRESETS, fromLocalInput, presetTime, toLocalInput } from './follow-up.js';
+import { useApi } from '../lib/use-api.js';
+import { FOLLOW_UP_PRESETS, presetTime, fromLocalInput, toLocalInput } from './follow-up.js';
+
+interface Preset {
+  key: string;
+  label: string;
+  at: string;
+}
+
+/** The presets to offer: the calendar's when the case has one, else calendar days from now. */
+function usePresets(caseId: string | undefined): { presets: Preset[]; calendar: string | null } {
+  const { data } = useApi<FollowUpTimes>(caseId ? `/cases/${caseId}/follow-up-times` : null);
+  if (data?.calendar && data.times.length > 0) return { presets: data.times, calendar: data.calendar.name };
+  return {
+    presets: FOLLOW_UP_PRESETS.map((p) => ({
+      key: p.key,
+      label: p.label,
+      at: presetTime(p.days).toISOString(),
+    })),
+    calendar: null,
+  };
+}
 
 export function FollowUpSelect(props: {
   id: string;
+  /** The case: its presets are its calendar's business days. */
+  caseId?: string;
   testId?: string;
   className?: string;
   /** The follow-up set now (ISO), or null. */
@@ -19,6 +45,12 @@ export function FollowUpSelect(props: {
   confirm?: boolean;
 }) {
   const [custom, setCustom] = useState<string | null>(null);
+  const { presets, calendar } = usePresets(props.caseId);
+  const presetOptions = presets.map((p) => (
+    <option key={p.key} value={p.key}>
+      {p.label} ({formatDue(p.at)})
+    </option>
+  ));
   const choice = custom !== null ? 'custom' : props.value ? 'current' : '';
   const typed = custom !== null ? fromLocalInput(custom) : null;
   // Said here, before it is sent: the server refuses a follow-up that is not ahead.
@@ -41,17 +73,19 @@ export function FollowUpSelect(props: {
           }
           setCustom(null);
           if (v === '') props.onChange(null);
-          const preset = FOLLOW_UP_PRESETS.find((p) => p.key === v);
-          if (preset) props.onChange(presetTime(preset.days).toISOString());
+          const preset = presets.find((p) => p.key === v);
+          if (preset) props.onChange(preset.at);
         }}
       >
         <option value="">No follow-up</option>
         {props.value && <option value="current">{formatDue(props.value)}</option>}
-        {FOLLOW_UP_PRESETS.map((p) => (
-          <option key={p.key} value={p.key}>
-            {p.label} ({formatDue(presetTime(p.days).toISOString())})
-          </option>
-        ))}
+        {calendar ? (
+          <optgroup label={`On the ${calendar} calendar`} data-testid="follow-up-calendar">
+            {presetOptions}
+          </optgroup>
+        ) : (
+          presetOptions
+        )}
         <option value="custom">Pick a date and time…</option>
       </select>
       {custom !== null && (

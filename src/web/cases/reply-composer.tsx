@@ -333,6 +333,7 @@ export function ReplyComposer(props: {
             <FollowUpSelect
               id={`${uid}-follow-up`}
               testId="composer-follow-up"
+              caseId={caseId}
               className="composer__status"
               value={followUpAt}
               disabled={!!props.disabled}
