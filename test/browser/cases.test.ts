@@ -1253,6 +1253,41 @@ describe('keyboard focus on the case page', () => {
     expect(await focused()).not.toBe('BODY');
   });
 
+  it('Merge into… finds only the customer’s own cases; Link a case finds anyone’s', async () => {
+    const stamp = Date.now().toString(36);
+    const other = await stack.api<{ id: string }>('/customers', {
+      ...admin,
+      method: 'POST',
+      body: { name: `Other buyer ${stamp}`, email: `other-${stamp}@example.com` },
+    });
+    await createCase(stack, { subject: `Spinel ${stamp} theirs`, customerId: other.id, message: 'Late' });
+    await createCase(stack, { subject: `Spinel ${stamp} mine too`, customerId: mariaId, message: 'Late' });
+    const c = await createCase(stack, {
+      subject: `Spinel ${stamp} mine`,
+      customerId: mariaId,
+      message: 'Late',
+    });
+    await openCase(c);
+    const panel = page.getByTestId('linked-cases');
+    const results = () => texts(page.getByTestId('case-picker').locator('.picker__results li'));
+    await panel.getByRole('button', { name: 'Merge into…' }).click();
+    const search = page.getByRole('searchbox', { name: 'Merge this case into' });
+    expect(await search.getAttribute('aria-describedby')).not.toBeNull();
+    expect(await text(page.getByTestId('case-picker').locator('.picker__hint'))).toBe(
+      'Only Maria Jensen’s own cases: link another customer’s case instead.',
+    );
+    await search.fill(`spinel ${stamp}`);
+    await eventually(async () => (await results()).length).toBe(1);
+    expect((await results())[0]).toContain(`Spinel ${stamp} mine too`);
+    await page.getByRole('button', { name: 'Cancel' }).click();
+
+    await panel.getByRole('button', { name: 'Link a case' }).click();
+    await page.getByRole('searchbox').fill(`spinel ${stamp}`);
+    await eventually(async () => (await results()).length).toBe(2);
+    expect((await results()).join(' ')).toContain(`Spinel ${stamp} theirs`);
+    await page.getByRole('button', { name: 'Cancel' }).click();
+  });
+
   it('Link a case and Merge into…: Escape and Cancel give the focus back to the button that opened them', async () => {
     const c = await createCase(stack, {
       subject: 'Focus: quartz links',

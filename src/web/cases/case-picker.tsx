@@ -12,6 +12,10 @@ export function CasePicker(props: {
   exclude: string[];
   /** Offered before anything is typed (e.g. the customer's other cases). */
   suggestions?: CaseSummary[];
+  /** Only this customer's cases are found (merging: a duplicate is the same customer's). */
+  customerId?: string;
+  /** Said under the label (what may be picked). */
+  hint?: string;
   actionLabel: string;
   onPick(c: CaseSummary): void;
   onCancel(): void;
@@ -21,12 +25,14 @@ export function CasePicker(props: {
   const [found, setFound] = useState<{ for: string; items: CaseSummary[] } | null>(null);
   const [error, setError] = useState<string | null>(null);
   const q = text.trim();
+  const { customerId } = props;
 
   useEffect(() => {
     if (!q) return;
     const controller = new AbortController();
     const timer = setTimeout(() => {
-      api.get<Page<CaseSummary>>('/cases', { q, limit: 8, sort: '-updatedAt' }, controller.signal).then(
+      const query = { q, limit: 8, sort: '-updatedAt', ...(customerId ? { customerId } : {}) };
+      api.get<Page<CaseSummary>>('/cases', query, controller.signal).then(
         (page) => {
           setFound({ for: q, items: page.items });
           setError(null);
@@ -40,7 +46,7 @@ export function CasePicker(props: {
       clearTimeout(timer);
       controller.abort();
     };
-  }, [q]);
+  }, [q, customerId]);
 
   const source = q ? (found?.for === q ? found.items : undefined) : props.suggestions;
   const options = source?.filter((c) => !props.exclude.includes(c.id));
@@ -49,12 +55,18 @@ export function CasePicker(props: {
       <label htmlFor={`${uid}-q`} className="picker__label">
         {props.label}
       </label>
+      {props.hint && (
+        <p className="muted picker__hint" id={`${uid}-hint`}>
+          {props.hint}
+        </p>
+      )}
       <div className="picker__row">
         <input
           id={`${uid}-q`}
           type="search"
           autoFocus
           placeholder="Words from the subject or messages"
+          aria-describedby={props.hint ? `${uid}-hint` : undefined}
           maxLength={LIMITS.search}
           value={text}
           onChange={(e) => setText(e.target.value)}

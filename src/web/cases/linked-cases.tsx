@@ -87,6 +87,8 @@ export function LinkedCases(props: { c: Case; suggestions: CaseSummary[]; onChan
       {mode === 'merge' && !mergeTarget && (
         <CasePicker
           label="Merge this case into"
+          hint={`Only ${c.customer?.name ?? 'this customer'}’s own cases: link another customer’s case instead.`}
+          customerId={c.customerId}
           actionLabel="Choose"
           exclude={[c.id]}
           suggestions={props.suggestions.filter((s) => s.status !== 'closed')}

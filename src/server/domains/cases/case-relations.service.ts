@@ -22,9 +22,9 @@ import {
 import { refreshNextDue } from './clocks.js';
 
 /**
- * Merges `sourceId` into `targetId`: its messages, files and links move to the target, the
- * source is closed pointing at it, and its unfinished clocks are cancelled (a duplicate is not
- * a missed promise).
+ * Merges `sourceId` into `targetId`, two cases of one customer: its messages, files and links
+ * move to the target, the source is closed pointing at it, and its unfinished clocks are
+ * cancelled (a duplicate is not a missed promise).
  */
 export async function mergeCases(db: Database, actor: Actor, sourceId: string, targetId: string) {
   policy.assertStaffOnCases(actor, 'merge cases');
@@ -42,6 +42,14 @@ export async function mergeCases(db: Database, actor: Actor, sourceId: string, t
     if (source.mergedIntoId) throw conflict('case_merged', `case #${source.number} is already merged`);
     if (target.mergedIntoId || target.status === 'closed')
       throw conflict('invalid_merge', `case #${target.number} is closed or merged: merge into an open case`);
+    // Its messages would show to the other customer (their portal, their mail): a duplicate is
+    // the same customer's; two customers' cases about one thing are linked instead.
+    if (source.customerId !== target.customerId) {
+      throw unprocessable(
+        'different_customers',
+        `case #${target.number} is another customer’s: only a customer’s own cases merge (link the two cases instead, or merge the two customers first if they are one person)`,
+      );
+    }
     const moved = await tx
       .update(messages)
       .set({ caseId: targetId })

@@ -573,6 +573,25 @@ describe('merge and links', () => {
     expect((await t.get(`/api/v1/cases/${keep.id}`, agent.token)).body.mergedIntoId).toBeNull();
   });
 
+  it('refuses to merge another customer’s case: its messages would show to them', async () => {
+    const mine = await makeCustomer(t.db);
+    const theirs = await makeCustomer(t.db);
+    const a = await makeCase(t.db, mine.id, { message: { body: 'My parcel is late' } });
+    const b = await makeCase(t.db, theirs.id, { message: { body: 'Our parcel is late too' } });
+    const res = await post(`/api/v1/cases/${a.id}/merge`, { intoId: b.id });
+    expect([res.status, res.body.error.code]).toEqual([422, 'different_customers']);
+    expect(res.body.error.message).toContain('link the two cases instead');
+    // Nothing moved, nothing closed.
+    const theirMessages = await t.get(`/api/v1/cases/${b.id}/messages`, agent.token);
+    expect(theirMessages.body.items.map((m: { body: string }) => m.body)).toEqual(['Our parcel is late too']);
+    expect((await t.get(`/api/v1/cases/${a.id}`, agent.token)).body).toMatchObject({
+      status: 'new',
+      mergedIntoId: null,
+    });
+    // Linking them is fine.
+    expect((await post(`/api/v1/cases/${a.id}/links`, { caseId: b.id })).status).toBe(204);
+  });
+
   it('links are visible from both sides and can be removed', async () => {
     const customer = await makeCustomer(t.db);
     const a = await makeCase(t.db, customer.id);

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rows } from '../../../db/client.js';
 import { startTestApp, type TestApp } from '../../../../test/helpers/app.js';
 import { consumeToPresent } from '../../../../test/helpers/consumers.js';
-import { makeCustomerWithAgreement, makeUser, unique } from '../../../../test/helpers/factories.js';
+import { makeCase, makeCustomerWithAgreement, makeUser, unique } from '../../../../test/helpers/factories.js';
 import { plainMail } from '../../../../test/helpers/mail-fixtures.js';
 import { receiveMail } from '../mail/inbound.js';
 import { deliverNotifications } from '../notifications/notifications.service.js';
@@ -367,7 +367,7 @@ describe('side conversations', () => {
       agent.token,
     );
     expect(asked.status).toBe(201);
-    const other = await customerCase();
+    const other = { c: await makeCase(t.db, c.customerId, { message: { body: 'About the same parcel' } }) };
     expect((await t.post(`/api/v1/cases/${c.id}/merge`, { intoId: other.c.id }, agent.token)).status).toBe(
       200,
     );
