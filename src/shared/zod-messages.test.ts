@@ -24,6 +24,20 @@ describe('validation messages in plain words', () => {
     ['a big number', z.number().max(10), 11, 'must be at most 10'],
     ['not positive', z.number().positive(), 0, 'must be more than 0'],
     ['not one of', z.enum(['low', 'high']), 'mid', 'must be one of "low", "high"'],
+    ['an array for an object (a record)', z.record(z.string(), z.unknown()), [], 'must be an object'],
+    [
+      'a time with an offset where UTC is asked',
+      z.iso.datetime({ offset: false }),
+      '2026-11-23T10:00:00+01:00',
+      'must be an ISO 8601 time in UTC, ending in Z, e.g. 2026-11-23T09:00:00.000Z',
+    ],
+    [
+      'no time at all',
+      z.iso.datetime({ offset: true }),
+      'yesterday',
+      'must be an ISO 8601 time, e.g. 2026-11-23T09:00:00.000Z',
+    ],
+    ['not a date', z.iso.date(), '23.11.2026', 'must be a date YYYY-MM-DD, e.g. 2026-11-23'],
     ['a schema’s own words win', z.string().min(1, 'give it a name'), '', 'give it a name'],
     ['fine', z.string().min(1), 'a', null],
   ];

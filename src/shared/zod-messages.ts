@@ -14,6 +14,8 @@ const WORDS: Record<string, string> = {
   boolean: 'true or false',
   array: 'a list',
   object: 'an object',
+  // z.record: to whoever sends JSON, a record is an object too ("must be record" puzzled them).
+  record: 'an object',
 };
 
 const plural = (n: number | bigint, one: string, many: string) => `${n} ${Number(n) === 1 ? one : many}`;
@@ -44,6 +46,14 @@ export function validationMessage(issue: Issue): string | undefined {
         return issue.inclusive === false ? `must be less than ${n}` : `must be at most ${n}`;
       return undefined;
     }
+    case 'invalid_format':
+      // zod says "Invalid ISO datetime" for a time in another zone as for no time at all.
+      if (issue.format === 'datetime')
+        return String(issue.pattern ?? '').includes('[+-]')
+          ? 'must be an ISO 8601 time, e.g. 2026-11-23T09:00:00.000Z'
+          : 'must be an ISO 8601 time in UTC, ending in Z, e.g. 2026-11-23T09:00:00.000Z';
+      if (issue.format === 'date') return 'must be a date YYYY-MM-DD, e.g. 2026-11-23';
+      return undefined;
     case 'invalid_value':
       return issue.values.length <= 12
         ? `must be one of ${issue.values.map((v: unknown) => JSON.stringify(v)).join(', ')}`

@@ -7,7 +7,8 @@ export const CONVERSATION_LIMITS = { messages: 500, externalId: 200, futureSkewS
 
 /** A conversation is posted once it happened: its times may run ahead by clock skew only. */
 const PastTime = IsoDateTime.refine(
-  (t) => Date.parse(t) <= Date.now() + CONVERSATION_LIMITS.futureSkewSeconds * 1000,
+  // Not a time at all is said once, by the format check: not also "in the future".
+  (t) => !(Date.parse(t) > Date.now() + CONVERSATION_LIMITS.futureSkewSeconds * 1000),
   `must not be in the future (${CONVERSATION_LIMITS.futureSkewSeconds} s allowed for clock skew)`,
 );
 

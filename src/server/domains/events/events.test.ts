@@ -245,7 +245,15 @@ describe('ingest', () => {
       [ev({ type: 'Shipment Scanned' }), /^type: /],
       [ev({ type: 'shipment' }), /^type: /],
       [{ id: 'no-time', type: 'order.created' }, /^occurredAt: /],
-      [ev({ occurredAt: '2026-11-23T09:00:00+01:00' }), /^occurredAt: /],
+      // Said once, in words: a time in another zone, or no time at all (not also "in the future").
+      [
+        ev({ occurredAt: '2026-11-23T09:00:00+01:00' }),
+        /^occurredAt: must be an ISO 8601 time in UTC, ending in Z, e\.g\. 2026-11-23T09:00:00\.000Z$/,
+      ],
+      [
+        ev({ occurredAt: 'yesterday' }),
+        /^occurredAt: must be an ISO 8601 time in UTC, ending in Z, e\.g\. 2026-11-23T09:00:00\.000Z$/,
+      ],
       [ev({ occurredAt: '0000-01-01T00:00:00.000Z' }), /^occurredAt: there is no year 0000/],
       [
         ev({ occurredAt: new Date(Date.now() + 3_600_000).toISOString() }),
@@ -327,6 +335,13 @@ describe('ingest', () => {
     const res = await send(body, src.token);
     expect(res.status).toBe(400);
     expect(res.body.error.message.startsWith(path)).toBe(true);
+  });
+
+  it('a list of events without the envelope: 400 "must be an object", in words', async () => {
+    const src = await makeSource();
+    const res = await send([ev()], src.token);
+    expect(res.status).toBe(400);
+    expect(res.body.error).toMatchObject({ code: 'validation_error', message: 'body: must be an object' });
   });
 
   it('refuses a body that is not JSON (400 invalid_json)', async () => {
