@@ -26,6 +26,16 @@ import { z } from 'zod';
 /** The query of a route that takes no parameters: none. */
 const NO_QUERY = z.strictObject({});
 
+/**
+ * A request without a body, to a route whose body is an object, is read as `{}`: one whose fields
+ * are all optional (`POST /signals/:id/resolve {"reason"?}`) takes `curl -X POST …/resolve` as
+ * written, and another names the fields it needs (`body.reason: is required`) instead of
+ * "body: must be an object". A record (the events' body) still needs a body.
+ */
+const objectBody = (schema: unknown): schema is z.ZodObject => schema instanceof z.ZodObject;
+/** Whether the body may be left out altogether: `{}` is a valid one. */
+const takesNoBody = (schema: unknown) => objectBody(schema) && schema.safeParse({}).success;
+
 export const API_VERSION = '0.1.0';
 
 export interface AppOptions {
@@ -107,6 +117,12 @@ export async function buildApp({ db, databaseKind, config, logger = false }: App
   registerTextGuard(app);
   registerSecurityHeaders(app);
 
+  /** The routes whose body may be left out (takesNoBody), as the OpenAPI document names them: `POST /api/v1/signals/{id}/resolve`. */
+  const optionalBodies = new Set<string>();
+  app.addHook('preValidation', async (request) => {
+    if (request.body === undefined && objectBody(request.routeOptions.schema?.body)) request.body = {};
+  });
+
   await app.register(fastifySwagger, {
     openapi: {
       openapi: '3.1.0',
@@ -120,6 +136,18 @@ export async function buildApp({ db, databaseKind, config, logger = false }: App
       security: [{ bearer: [] }],
     },
     transform: jsonSchemaTransform,
+    // The document says which bodies may be left out (swagger marks every body required).
+    transformObject: (document) => {
+      if (!('openapiObject' in document)) return document.swaggerObject;
+      const { openapiObject } = document;
+      for (const [path, methods] of Object.entries(openapiObject.paths ?? {})) {
+        for (const [method, operation] of Object.entries(methods ?? {})) {
+          const body = (operation as { requestBody?: { required?: boolean } }).requestBody;
+          if (body && optionalBodies.has(`${method.toUpperCase()} ${path}`)) body.required = false;
+        }
+      }
+      return openapiObject;
+    },
   });
   await app.register(fastifySwaggerUi, { routePrefix: '/api/docs' });
 
@@ -128,6 +156,10 @@ export async function buildApp({ db, databaseKind, config, logger = false }: App
   app.addHook('onRoute', (route) => {
     if (!route.url.startsWith('/api/v1/')) return;
     if (!route.schema?.querystring) route.schema = { ...route.schema, querystring: NO_QUERY };
+    if (takesNoBody(route.schema.body)) {
+      for (const method of [route.method].flat())
+        optionalBodies.add(`${method} ${route.url.replace(/:(\w+)/g, '{$1}')}`);
+    }
     // The OpenAPI document: a public route needs no bearer token.
     if ((route.config as { access?: unknown } | undefined)?.access === 'public')
       route.schema = { ...route.schema, security: [] };

@@ -192,6 +192,26 @@ describe('error contract', () => {
     }
   });
 
+  it('no body at all where an object belongs: read as {}, so the answer names the fields it needs', async () => {
+    const res = await t.request('POST', '/api/v1/customers', { token });
+    expect(res.status).toBe(400);
+    expect(res.body.error).toMatchObject({ code: 'validation_error', message: 'body.name: is required' });
+    // The events' body (one event or a batch) is no object of known fields: it still needs one.
+    const events = await t.request('POST', '/api/v1/events?source=none', { token });
+    expect(events.status).toBe(400);
+    expect(events.body.error.message).toBe('body: must be an object');
+  });
+
+  it('the OpenAPI document marks a body that may be left out (all its fields optional) as not required', async () => {
+    const paths = (await t.get('/api/docs/json')).body.paths;
+    const required = (path: string, method = 'post') => paths[path][method].requestBody.required;
+    expect(required('/api/v1/signals/{id}/resolve')).toBe(false);
+    expect(required('/api/v1/signals/{id}/case')).toBe(false);
+    expect(required('/api/v1/signals/{id}/dismiss')).toBe(true);
+    expect(required('/api/v1/customers')).toBe(true);
+    expect(required('/api/v1/events')).toBe(true);
+  });
+
   it('a JSON array or a string where an object belongs: 400, not 500', async () => {
     for (const raw of ['[]', '"x"', '42', 'null']) {
       const res = await t.request('POST', '/api/v1/customers', { token, raw });

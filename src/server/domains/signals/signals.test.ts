@@ -349,6 +349,18 @@ describe('signals: dismiss and resolve', () => {
     );
   });
 
+  it('resolves with no body at all, as `curl -X POST …/resolve` sends it ({"reason"?} is optional)', async () => {
+    const signal = await makeSignal(t.db, {});
+    const res = await t.request('POST', `/api/v1/signals/${signal.id}/resolve`, { token: agent });
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ id: signal.id, state: 'resolved' });
+    // A dismissal needs its reason: without a body, the answer says which field.
+    const other = await makeSignal(t.db, {});
+    const dismiss = await t.request('POST', `/api/v1/signals/${other.id}/dismiss`, { token: agent });
+    expect(dismiss.status).toBe(400);
+    expect(dismiss.body.error.message).toBe('body.reason: is required');
+  });
+
   it('resolves an acted signal; without a reason the resolution names who', async () => {
     const signal = await makeSignal(t.db, {
       state: 'acted',
