@@ -267,8 +267,10 @@ export const authRoutes =
         schema: {
           tags: ['auth'],
           summary: 'Create a long-lived API token (the token is shown once)',
+          description:
+            '422 invalid_reference: no such user (userId); 409 account_disabled: the user is disabled.',
           body: ApiTokenCreate,
-          response: { 201: ApiTokenCreated, ...errors(...AUTHED, 404) },
+          response: { 201: ApiTokenCreated, ...errors(...AUTHED, 409, 422) },
         },
       },
       async (request, reply) => {

@@ -218,7 +218,16 @@ export async function createApiToken(
   const userId = opts.userId ?? actor.userId;
   if (!userId) throw forbidden('the system has no tokens');
   const user = await findUserById(db, userId);
-  if (!user) throw notFound('user');
+  // A user named in the body is a reference, as elsewhere (422), not the route's record (404).
+  if (!user) {
+    throw unprocessable('invalid_reference', 'body.userId: no such user', [
+      { path: 'body.userId', message: 'no such user' },
+    ]);
+  }
+  // A token made for a disabled user would do nothing now and come alive, unnoticed, the day
+  // the account is enabled again: refused, as a password link for them is.
+  if (!user.active)
+    throw conflict('account_disabled', 'body.userId: this account is disabled: enable it first');
   if (opts.expiresAt && new Date(opts.expiresAt).getTime() <= Date.now()) {
     throw new AppError(400, 'validation_error', 'body.expiresAt: must be in the future', [
       { path: 'body.expiresAt', message: 'must be in the future' },

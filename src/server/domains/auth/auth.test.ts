@@ -247,6 +247,31 @@ describe('tokens', () => {
     expect(bad.body.error.details[0].path).toBe('body.access');
   });
 
+  it('an API token for no such user is 422 invalid_reference, for a disabled one 409 account_disabled', async () => {
+    const admin = await makeUser(t.db, 'admin');
+    const unknown = await t.post(
+      '/api/v1/auth/tokens',
+      { name: 'erp', userId: '01a24727-0000-7000-8000-000000000000' },
+      admin.token,
+    );
+    expect(unknown.status).toBe(422);
+    expect(unknown.body.error).toMatchObject({
+      code: 'invalid_reference',
+      details: [{ path: 'body.userId', message: 'no such user' }],
+    });
+    // Made while the account is off, it would come alive unnoticed when the account is enabled.
+    const agent = await makeUser(t.db, 'agent');
+    expect((await t.patch(`/api/v1/users/${agent.user.id}`, { active: false }, admin.token)).status).toBe(
+      200,
+    );
+    const disabled = await t.post('/api/v1/auth/tokens', { name: 'erp', userId: agent.user.id }, admin.token);
+    expect(disabled.status).toBe(409);
+    expect(disabled.body.error.code).toBe('account_disabled');
+    expect((await t.get('/api/v1/auth/tokens', admin.token)).body.items).not.toContainEqual(
+      expect.objectContaining({ userId: agent.user.id }),
+    );
+  });
+
   it('an API token with a past expiry is refused at creation', async () => {
     const admin = await makeUser(t.db, 'admin');
     const res = await t.post(
