@@ -14,13 +14,14 @@ export const WEBHOOK_LIMITS = {
 
 /**
  * Which domain events a webhook gets: an exact type (`case.created`), every type of an entity
- * (`case.*`), or everything (`*`).
+ * (`case.*`), or everything (`*`). Every type is an entity and what happened, so a word alone
+ * (`case`, `cases`) is refused: it would match nothing, and the webhook would wait in silence.
  */
 export const EventPattern = z
   .string()
   .trim()
   .regex(
-    /^(\*|[a-z][a-z_]*(\.[a-z][a-z_]*)*(\.\*)?)$/,
+    /^(\*|[a-z][a-z_]*(\.[a-z][a-z_]*)*\.(\*|[a-z][a-z_]*))$/,
     'must be an event type (case.created), an entity and .* (case.*), or * for every event',
   )
   .max(100);

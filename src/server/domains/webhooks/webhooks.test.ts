@@ -122,6 +122,9 @@ describe('administering webhooks', () => {
     expect(await bad({ url: 'https://a.example/#top' })).toEqual(['body.url']);
     expect(await bad({ events: ['Case.Created'] })).toEqual(['body.events.0']);
     expect(await bad({ events: ['case.**'] })).toEqual(['body.events.0']);
+    // A word alone is no type (every type is entity.what): it would match nothing, silently.
+    expect(await bad({ events: ['case.*', 'case'] })).toEqual(['body.events.1']);
+    expect(await bad({ events: ['cases'] })).toEqual(['body.events.0']);
     expect(await bad({ events: [] })).toEqual(['body.events']);
     expect((await t.get('/api/v1/outgoing-webhooks', admin)).body.items).toEqual([]);
   });
