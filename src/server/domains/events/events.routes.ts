@@ -13,6 +13,7 @@ import {
   SourceActivity,
   SourceActivityQuery,
   EventSourceUpdate,
+  EventInput,
   EventsBody,
   IngestAnswer,
   IngestQuery,
@@ -24,6 +25,29 @@ import * as sources from './event-sources.service.js';
 import * as events from './events.service.js';
 import { SIGNATURE_HEADER, TIMESTAMP_HEADER } from './webhook-signature.js';
 import { IfMatchHeaders, ifMatchOf } from '../../lib/edit-version.js';
+
+/**
+ * The events' body as the OpenAPI document shows it: the route takes any object (each event is
+ * judged on its own, an invalid one answered as rejected), so without this the document would
+ * show integrators no event fields at all. The shape of a valid event, alone or in a batch.
+ */
+const { $schema: _draft, ...EVENT_JSON_SCHEMA } = z.toJSONSchema(EventInput, {
+  io: 'input',
+  unrepresentable: 'any',
+});
+const DocumentedEventsBody = EventsBody.meta({
+  anyOf: [
+    EVENT_JSON_SCHEMA,
+    {
+      type: 'object',
+      properties: {
+        events: { type: 'array', minItems: 1, maxItems: EVENT_LIMITS.batch, items: EVENT_JSON_SCHEMA },
+      },
+      required: ['events'],
+      additionalProperties: false,
+    },
+  ],
+});
 
 const bearerOf = (header: string | undefined) => /^Bearer\s+(\S+)$/i.exec(header ?? '')?.[1];
 const headerOf = (value: string | string[] | undefined) => (Array.isArray(value) ? value[0] : value);
@@ -47,7 +71,7 @@ export const eventsRoutes =
             'Authenticate with the source’s token (Bearer stw_src_…), or a staff token and ?source=<key>. ' +
             'Idempotent by event id per source. Each event is accepted, a duplicate, or rejected with a reason; the accepted ones are stored when the call answers.',
           querystring: IngestQuery,
-          body: EventsBody,
+          body: DocumentedEventsBody,
           response: { 200: IngestAnswer, ...errors(...AUTHED, 413, 415, 422) },
         },
       },

@@ -798,6 +798,24 @@ describe('OpenAPI', () => {
       expect(paths).toContain(p);
     }
     expect(JSON.stringify(res.body.paths['/api/v1/events'].post.responses['200'])).toContain('duplicate');
+    // The body shows an event's fields, alone or in a batch, not just "any object".
+    const body = res.body.paths['/api/v1/events'].post.requestBody.content['application/json'].schema;
+    const [one, batch] = body.anyOf;
+    expect(one.required).toEqual(['id', 'type', 'occurredAt']);
+    expect(Object.keys(one.properties)).toEqual([
+      'id',
+      'type',
+      'occurredAt',
+      'customer',
+      'organization',
+      'refs',
+      'data',
+    ]);
+    expect(one.additionalProperties).toBe(false);
+    expect(batch).toMatchObject({
+      required: ['events'],
+      properties: { events: { type: 'array', maxItems: EVENT_LIMITS.batch, items: one } },
+    });
   });
 });
 
