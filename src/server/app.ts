@@ -23,6 +23,9 @@ import { registerTextGuard } from './plugins/text-guard.js';
 import { registerApiRoutes } from './routes.js';
 import { z } from 'zod';
 
+/** The longest path segment (characters as sent, percent-encoded). */
+const MAX_PATH_PARAM = 600;
+
 /** The query of a route that takes no parameters: none. */
 const NO_QUERY = z.strictObject({});
 
@@ -98,12 +101,15 @@ export async function buildApp({ db, databaseKind, config, logger = false }: App
     return503OnClosing: true,
     trustProxy: trustProxyOf(process.env.STEWARD_TRUST_PROXY),
     requestIdHeader: 'x-request-id',
-    // The router's own refusals (a bad percent-encoding, a path segment over 100 characters) in
+    // A customer's external id (up to 200 characters, percent-encoded up to three times as long)
+    // is a path segment of PUT /customers/by-external-id/:externalId.
+    routerOptions: { maxParamLength: MAX_PATH_PARAM },
+    // The router's own refusals (a bad percent-encoding, a path segment over MAX_PATH_PARAM characters) in
     // our error shape too, without echoing the URL back.
     frameworkErrors: (error, _request, reply) => {
       const [status, code, message]: [number, string, string] =
         error.code === 'FST_ERR_MAX_PARAM_LENGTH'
-          ? [414, 'uri_too_long', 'a part of the path is too long (at most 100 characters)']
+          ? [414, 'uri_too_long', `a part of the path is too long (at most ${MAX_PATH_PARAM} characters)`]
           : error.code === 'FST_ERR_BAD_URL'
             ? [400, 'bad_url', 'the path is not a valid URL (a bad percent-encoding?)']
             : [400, 'bad_request', 'the request could not be routed'];

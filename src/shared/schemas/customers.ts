@@ -41,6 +41,15 @@ export type CustomerCreate = z.infer<typeof CustomerCreate>;
 export const CustomerUpdate = z.strictObject({ ...fields, name: Name.optional() });
 export type CustomerUpdate = z.infer<typeof CustomerUpdate>;
 
+/** The body of PUT /customers/by-external-id/:externalId: the record as the other system has it. */
+const { externalId: _externalId, ...upsertFields } = fields;
+export const CustomerUpsert = z.strictObject(upsertFields);
+export type CustomerUpsert = z.infer<typeof CustomerUpsert>;
+
+export const ExternalIdParams = z.strictObject({
+  externalId: z.string().trim().min(1).max(LIMITS.externalId).describe('the customer’s id in another system'),
+});
+
 export const Customer = z.object({
   id: Id,
   name: z.string(),

@@ -13,7 +13,9 @@ import {
   CustomerMerge,
   CustomerMerged,
   CustomerUpdate,
+  CustomerUpsert,
   DuplicateGroups,
+  ExternalIdParams,
 } from '../../../shared/schemas/customers.js';
 import { csvFilename, sendCsv } from '../../lib/csv.js';
 import { ADMIN, AUTHED, STAFF, actorOf, csvResponses, errors } from '../../lib/http.js';
@@ -98,6 +100,30 @@ export const customersRoutes =
       },
       async (request, reply) =>
         reply.status(201).send(await customers.createCustomer(db, actorOf(request), request.body)),
+    );
+    app.put(
+      '/customers/by-external-id/:externalId',
+      {
+        config: { access: STAFF },
+        schema: {
+          tags,
+          summary: 'Create or update the customer another system knows by this id (staff)',
+          description:
+            'For keeping customers in step with a CRM or ERP in one call: creates the customer with this `externalId` (201) when there is none, otherwise changes the fields sent (200; fields left out stay as they are, `null` clears one; nothing sent that differs changes nothing). The external id of a customer merged into another leads to that other. Calls for the same id at once make one customer.',
+          params: ExternalIdParams,
+          body: CustomerUpsert,
+          response: { 200: Customer, 201: Customer, ...errors(...AUTHED, 409, 422) },
+        },
+      },
+      async (request, reply) => {
+        const { customer, created } = await customers.upsertCustomerByExternalId(
+          db,
+          actorOf(request),
+          request.params.externalId,
+          request.body,
+        );
+        return reply.status(created ? 201 : 200).send(customer);
+      },
     );
     app.get(
       '/customers/:id',

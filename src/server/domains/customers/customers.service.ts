@@ -6,6 +6,7 @@ import type {
   CustomerCreate,
   CustomerListQuery,
   CustomerUpdate,
+  CustomerUpsert,
 } from '../../../shared/schemas/customers.js';
 import { isStaff, type Actor } from '../../lib/actor.js';
 import { AppError, forbidden, notFound, unprocessable } from '../../lib/errors.js';
@@ -139,22 +140,49 @@ export async function listCustomers(db: Database, actor: Actor, query: CustomerL
 export async function createCustomer(db: Database, actor: Actor, input: CustomerCreate): Promise<Customer> {
   policy.assertCanCreateCustomer(actor);
   try {
-    const id = await db.transaction(async (tx) => {
-      await checkCustomerFields(tx, input);
-      await assertCustomFields(tx, 'customer', input.customFields);
-      const [row] = await repo.insertCustomers(tx, [input]);
-      await recordDomainEvent(tx, actor, {
-        type: 'customer.created',
-        entityType: 'customer',
-        entityId: row!.id,
-        data: { ...input },
-      });
-      return row!.id;
-    });
+    const id = await db.transaction((tx) => insertCustomer(tx, actor, input));
     return getCustomer(db, actor, id);
   } catch (err) {
     throw translateDbError(err, uniqueErrors);
   }
+}
+
+/** A new customer record, checked, with its domain event; its id. */
+async function insertCustomer(tx: Database, actor: Actor, input: CustomerCreate): Promise<string> {
+  await checkCustomerFields(tx, input);
+  await assertCustomFields(tx, 'customer', input.customFields);
+  const [row] = await repo.insertCustomers(tx, [input]);
+  await recordDomainEvent(tx, actor, {
+    type: 'customer.created',
+    entityType: 'customer',
+    entityId: row!.id,
+    data: { ...input },
+  });
+  return row!.id;
+}
+
+/**
+ * Writes what `asked` changes on `before` (nothing when it changes nothing: a client may send
+ * the whole record back), checked, with its domain event.
+ */
+async function applyCustomerUpdate(
+  tx: Database,
+  actor: Actor,
+  before: NonNullable<Awaited<ReturnType<typeof repo.findCustomer>>>,
+  asked: CustomerUpdate,
+) {
+  const changes = diff(before as unknown as Record<string, unknown>, asked);
+  policy.assertCanUpdateCustomer(actor, before, Object.keys(changes));
+  if (Object.keys(changes).length === 0) return;
+  await checkCustomerFields(tx, asked, before.id);
+  await assertCustomFields(tx, 'customer', asked.customFields, before.customFields);
+  await repo.updateCustomerRow(tx, before.id, asked);
+  await recordDomainEvent(tx, actor, {
+    type: 'customer.updated',
+    entityType: 'customer',
+    entityId: before.id,
+    data: { changes },
+  });
 }
 
 export async function updateCustomer(
@@ -171,25 +199,41 @@ export async function updateCustomer(
       if (!before || !policy.canReadCustomer(actor, before)) throw notFound('customer');
       // Checked once the actor may see the customer: a conflict would tell that it exists.
       await assertUnchangedSince(tx, customers, repo.liveCustomer(id), expected, 'customer');
-      const asked = isStaff(actor) ? input : asCustomerSent(input);
-      // Only what actually changes counts: a client may send the whole record back.
-      const changes = diff(before as unknown as Record<string, unknown>, asked);
-      policy.assertCanUpdateCustomer(actor, before, Object.keys(changes));
-      if (Object.keys(changes).length === 0) return;
-      await checkCustomerFields(tx, asked, id);
-      await assertCustomFields(tx, 'customer', asked.customFields, before.customFields);
-      await repo.updateCustomerRow(tx, id, asked);
-      await recordDomainEvent(tx, actor, {
-        type: 'customer.updated',
-        entityType: 'customer',
-        entityId: id,
-        data: { changes },
-      });
+      await applyCustomerUpdate(tx, actor, before, isStaff(actor) ? input : asCustomerSent(input));
     });
   } catch (err) {
     throw translateDbError(err, uniqueErrors);
   }
   return getCustomer(db, actor, id);
+}
+
+/**
+ * The customer our systems know by `externalId` (staff): created when there is none, otherwise
+ * given the fields sent (those left out stay as they are; null clears one). The external id of
+ * a customer merged into another leads to that other. Calls for one external id take turns
+ * (a transaction advisory lock), so two at once make one customer, not two or an error.
+ */
+export async function upsertCustomerByExternalId(
+  db: Database,
+  actor: Actor,
+  externalId: string,
+  input: CustomerUpsert,
+): Promise<{ customer: Customer; created: boolean }> {
+  policy.assertCanCreateCustomer(actor);
+  try {
+    const { id, created } = await db.transaction(async (tx) => {
+      await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`customer-external-id:${externalId}`}))`);
+      const found = await repo.resolveCustomer(tx, { externalId });
+      if (!found) return { id: await insertCustomer(tx, actor, { ...input, externalId }), created: true };
+      const before = await repo.findCustomer(tx, found.id);
+      if (!before) throw notFound('customer');
+      await applyCustomerUpdate(tx, actor, before, input);
+      return { id: found.id, created: false };
+    });
+    return { customer: await getCustomer(db, actor, id), created };
+  } catch (err) {
+    throw translateDbError(err, uniqueErrors);
+  }
 }
 
 export async function deleteCustomer(db: Database, actor: Actor, id: string) {

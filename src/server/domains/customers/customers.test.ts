@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../../../../test/helpers/app.js';
+import { usingPostgres } from '../../../../test/helpers/db.js';
 import {
   buildCustomer,
   makeCustomer,
@@ -89,6 +90,89 @@ describe('create, read, update, delete', () => {
     expect((await t.get('/api/v1/auth/me', portal.token)).status).toBe(200);
     await t.del(`/api/v1/customers/${c.id}`, admin);
     expect((await t.get('/api/v1/auth/me', portal.token)).status).toBe(401);
+  });
+});
+
+describe('create or update by external id (PUT /customers/by-external-id/:externalId)', () => {
+  const put = (externalId: string, body: unknown, token = agent) =>
+    t.request('PUT', `/api/v1/customers/by-external-id/${encodeURIComponent(externalId)}`, { token, body });
+  const eventsOf = async (id: string) =>
+    ((await t.get(`/api/v1/customers/${id}/history`, admin)).body.items as { type: string }[]).map(
+      (e) => e.type,
+    );
+
+  it('creates the customer once, then changes only the fields sent', async () => {
+    const crm = `crm ${unique()}/7`;
+    const email = `grace.${unique()}@example.com`;
+    const made = await put(crm, { name: 'Grace Hopper', email, phone: '+1 555 0100' });
+    expect(made.status).toBe(201);
+    expect(made.body).toMatchObject({ name: 'Grace Hopper', email, phone: '+1 555 0100', externalId: crm });
+
+    // The same again: nothing changes, nothing is recorded.
+    const same = await put(crm, { name: 'Grace Hopper', email });
+    expect([same.status, same.body.id]).toEqual([200, made.body.id]);
+    expect(await eventsOf(made.body.id)).toEqual(['customer.created']);
+
+    // A change: the fields sent change, those left out stay, null clears.
+    const changed = await put(crm, { name: 'Grace B. Hopper', phone: null, language: 'en-US' });
+    expect(changed.status).toBe(200);
+    expect(changed.body).toMatchObject({
+      id: made.body.id,
+      name: 'Grace B. Hopper',
+      email,
+      phone: null,
+      language: 'en-US',
+    });
+    expect(await eventsOf(made.body.id)).toEqual(['customer.created', 'customer.updated']);
+    const listed = await t.get(`/api/v1/customers?externalId=${encodeURIComponent(crm)}`, agent);
+    expect(listed.body.items.map((c: { id: string }) => c.id)).toEqual([made.body.id]);
+  });
+
+  it('follows a merge: the external id of a duplicate leads to the customer it went into', async () => {
+    const dupId = `erp-${unique()}`;
+    const duplicate = (await put(dupId, { name: 'Alan Turing (old)' })).body;
+    const survivor = await makeCustomer(t.db, { name: 'Alan Turing' });
+    expect(
+      (await t.post(`/api/v1/customers/${duplicate.id}/merge`, { intoId: survivor.id }, agent)).status,
+    ).toBe(200);
+    const res = await put(dupId, { name: 'Alan M. Turing', phone: '+44 1234 567' });
+    expect([res.status, res.body.id]).toEqual([200, survivor.id]);
+    expect(res.body).toMatchObject({ name: 'Alan M. Turing', phone: '+44 1234 567' });
+  });
+
+  it('refuses bad input with nothing written, and customers', async () => {
+    const crm = `crm-${unique()}`;
+    const noName = await put(crm, { email: `x.${unique()}@example.com` });
+    expect([noName.status, noName.body.error.message]).toEqual([400, 'body.name: is required']);
+    const withId = await put(crm, { name: 'X', externalId: 'other' });
+    expect(withId.status).toBe(400);
+    const badOrg = await put(crm, { name: 'X', organizationId: crypto.randomUUID() });
+    expect([badOrg.status, badOrg.body.error.code]).toEqual([422, 'invalid_reference']);
+    const taken = await makeCustomer(t.db);
+    const clash = await put(crm, { name: 'X', email: taken.email });
+    expect([clash.status, clash.body.error.code]).toEqual([409, 'email_taken']);
+    // An external id is at most 200 characters (a path segment may be longer).
+    const tooLong = await put('x'.repeat(201), { name: 'X' });
+    expect([tooLong.status, tooLong.body.error.code]).toEqual([400, 'validation_error']);
+    expect((await t.get(`/api/v1/customers?externalId=${crm}`, admin)).body.items).toEqual([]);
+
+    const customer = await makeCustomer(t.db);
+    const login = await makeUser(t.db, 'customer', { customerId: customer.id });
+    expect((await put(crm, { name: 'Sneaky' }, login.token)).status).toBe(403);
+    expect(
+      (await t.request('PUT', `/api/v1/customers/by-external-id/${crm}`, { body: { name: 'X' } })).status,
+    ).toBe(401);
+  });
+
+  it.runIf(usingPostgres())('makes one customer when calls for a new external id come at once', async () => {
+    const crm = `crm-${unique()}`;
+    const answers = await Promise.all(
+      Array.from({ length: 8 }, (_, i) => put(crm, { name: `Race ${i}`, phone: `+1 555 01${i}0` })),
+    );
+    expect(answers.map((a) => a.status).sort()).toEqual([200, 200, 200, 200, 200, 200, 200, 201]);
+    expect(new Set(answers.map((a) => a.body.id)).size).toBe(1);
+    const listed = await t.get(`/api/v1/customers?externalId=${crm}`, admin);
+    expect(listed.body.items).toHaveLength(1);
   });
 });
 

@@ -162,6 +162,7 @@ const STAFF = [
   'POST /api/v1/conversations',
   'POST /api/v1/customers',
   'POST /api/v1/customers/{id}/merge',
+  'PUT /api/v1/customers/by-external-id/{externalId}',
   'POST /api/v1/events',
   'POST /api/v1/kb/articles',
   'POST /api/v1/kb/articles/{id}/languages/{language}/publish',
