@@ -265,14 +265,14 @@ describe('commitments page', () => {
       ).items;
       expect(rates.length).toBeGreaterThan(0);
       await eventually(() => texts(page.getByTestId('rate-group'))).toEqual(
-        rates.map((r) => r.groupName ?? 'None'),
+        rates.map((r) => r.groupName ?? `No ${label.toLowerCase()}`),
       );
       expect(await texts(page.getByTestId('rate-value'))).toEqual(
         rates.map((r) => (r.onTimeRate === null ? '—' : `${Math.round(r.onTimeRate * 100)}%`)),
       );
       const first = page.getByTestId('rate-row').first().locator('td');
       expect(await texts(first)).toEqual([
-        rates[0]!.groupName ?? 'None',
+        rates[0]!.groupName ?? `No ${label.toLowerCase()}`,
         String(rates[0]!.met),
         String(rates[0]!.late),
         String(rates[0]!.broken),
@@ -318,6 +318,63 @@ describe('commitments page', () => {
     await eventually(customers).toEqual(named(ofAgreement));
     expect(await rowCount('commitment-row')).toBe(Math.min(10, ofAgreement.length));
     expect(new URL(page.url()).searchParams.get('agreementId')).toBe(agreement.agreementId);
+  });
+
+  it('each count of the rates leads to exactly the commitments behind it', async () => {
+    const from = new Date(Date.now() - 90 * 86_400_000);
+    const ratesBy = async (by: string) =>
+      (
+        await stack.api<{ items: CommitmentRate[] }>(
+          `/commitments/rates?by=${by}&from=${from.toISOString()}`,
+          agent,
+        )
+      ).items;
+    const states = () =>
+      page
+        .getByTestId('commitment-row')
+        .evaluateAll((rows) => [...new Set(rows.map((r) => r.getAttribute('data-state')))]);
+
+    // An organization's late deliveries of the last 90 days: as many rows as the count says.
+    await page.goto(`${stack.url}/commitments?by=organization`);
+    const org = (await ratesBy('organization')).find((r) => r.groupId && r.late > 0 && r.late <= 10)!;
+    expect(org).toBeDefined();
+    await page.getByRole('link', { name: `${org.late} met late: ${org.groupName}` }).click();
+    const url = new URL(page.url());
+    expect([url.searchParams.get('organizationId'), url.searchParams.get('state')]).toEqual([
+      org.groupId,
+      'late',
+    ]);
+    expect(Date.parse(url.searchParams.get('closedFrom')!)).toBeGreaterThanOrEqual(from.getTime() - 60_000);
+    await eventually(() => text(page.getByTestId('about-filter'))).toContain(
+      `Organization: ${org.groupName}`,
+    );
+    expect(await text(page.getByTestId('commitments-period-filter'))).toMatch(/^Closed since /);
+    await eventually(() => rowCount('commitment-row')).toBe(org.late);
+    expect(await states()).toEqual(['late']);
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('commitments-title');
+    // The rates stay for every organization; dropping the period shows the older late ones too.
+    expect(await rowCount('rate-row')).toBeGreaterThan(1);
+    const allLate = await stack.api<{ total: number }>(
+      `/commitments?organizationId=${org.groupId}&state=late&includeTotal=true&limit=1`,
+      agent,
+    );
+    await page.getByRole('button', { name: /^Drop the filter: Closed since/ }).click();
+    await eventually(() => page.getByTestId('commitments-period-filter').count()).toBe(0);
+    await eventually(() => rowCount('commitment-row')).toBe(Math.min(10, allLate.total));
+
+    // A segment's overdue ones: overdue now, whenever they fell due (no period).
+    await page.getByLabel('Per').selectOption({ label: 'Segment' });
+    const seg = (await ratesBy('segment')).find((r) => r.groupId && r.overdue > 0)!;
+    expect(seg).toBeDefined();
+    await page.getByRole('link', { name: `${seg.overdue} overdue now: ${seg.groupName}` }).click();
+    await eventually(() => text(page.getByTestId('commitments-segment-filter').locator('.tag'))).toBe(
+      `Segment: ${seg.groupName}`,
+    );
+    // The organization of before is gone: one group at a time.
+    expect(await page.getByTestId('about-filter').count()).toBe(0);
+    expect(await page.getByTestId('commitments-period-filter').count()).toBe(0);
+    await eventually(() => rowCount('commitment-row')).toBe(seg.overdue);
+    expect(await states()).toEqual(['overdue']);
   });
 
   it('narrows to one organization or customer from their pages, and back to all', async () => {

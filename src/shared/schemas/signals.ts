@@ -11,6 +11,7 @@ import {
   Limit,
   Name,
   PAGING,
+  SegmentKey,
   TimeZone,
   OneLineText,
 } from './common.js';
@@ -303,8 +304,11 @@ export const CommitmentListQuery = z.strictObject({
   agreementId: Id.optional(),
   key: z.string().max(50).optional(),
   ref: z.string().max(200).optional().describe('the ref value, e.g. SO-1'),
+  segment: SegmentKey.optional().describe("the segment the commitment's customer was in when it opened"),
   dueBefore: IsoDateTime.optional(),
   dueAfter: IsoDateTime.optional(),
+  closedFrom: IsoDateTime.optional().describe('closed at or after (as GET /commitments/rates counts)'),
+  closedBefore: IsoDateTime.optional().describe('closed before'),
   sort: z
     .enum(['dueAt', '-dueAt'])
     .optional()

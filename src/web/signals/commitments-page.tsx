@@ -1,13 +1,15 @@
 // Commitments: how the promises made in agreements are kept. On top, the on-time rate per
 // agreement, segment, organization or customer over a period (worst first, with a bar each, so
 // the one to talk about stands out); below, every commitment, filtered by state or agreement.
-// The filters live in the address, so a link can carry them.
+// The filters live in the address, so a link can carry them: each count of the rates is such a
+// link, to the commitments behind it (the group, the state, closed in the period).
 import { useMemo } from 'react';
+import { Link } from 'react-router-dom';
 import type { Agreement } from '../../shared/schemas/agreements.js';
 import type { Commitment, CommitmentRate } from '../../shared/schemas/signals.js';
 import { useAddressFilters } from '../lib/address-filters.js';
-import { formatNumber, formatPercent } from '../lib/format.js';
-import type { Items } from '../lib/types.js';
+import { formatDate, formatNumber, formatPercent } from '../lib/format.js';
+import type { Items, SegmentList } from '../lib/types.js';
 import { useApi } from '../lib/use-api.js';
 import { DataTable } from '../layout/data-table.js';
 import { FilterSelect } from '../layout/filter-select.js';
@@ -15,7 +17,7 @@ import { GrowingList } from '../layout/growing-list.js';
 import { anyCommitment, useLive } from '../lib/live.js';
 import { ListState } from '../layout/list-state.js';
 import { useDocumentTitle } from '../layout/use-document-title.js';
-import { AboutFilter, HistoryPageHeader, aboutIn } from './about-filter.js';
+import { AboutFilter, HistoryPageHeader, LinkedFilter, aboutIn } from './about-filter.js';
 import { CommitmentTable } from './commitment-table.js';
 import { COMMITMENT_STATE_LABELS } from './signal-labels.js';
 
@@ -26,6 +28,15 @@ const GROUPS = [
   ['customer', 'Customer'],
 ] as const;
 type Group = (typeof GROUPS)[number][0];
+/** The list's filter that narrows it to one group of the rates. */
+const GROUP_PARAM: Record<Group, string> = {
+  agreement: 'agreementId',
+  segment: 'segment',
+  organization: 'organizationId',
+  customer: 'customerId',
+};
+/** What a link from the rates sets; all of them are cleared first, so one group is shown. */
+const LINKED_PARAMS = ['agreementId', 'segment', 'organizationId', 'customerId', 'state', 'closedFrom'];
 const PERIODS = [
   ['30', 'Last 30 days'],
   ['90', 'Last 90 days'],
@@ -48,6 +59,10 @@ export function CommitmentsPage() {
   const state = params.get('state') ?? '';
   const agreementId = params.get('agreementId') ?? '';
   const sort = params.get('sort') === 'dueAt' ? 'dueAt' : '-dueAt';
+  // From the rates' links: the segment, and the period the count was closed in.
+  const segment = params.get('segment') ?? '';
+  const closedFrom = params.get('closedFrom') ?? '';
+  const validClosedFrom = !Number.isNaN(Date.parse(closedFrom));
   const set = (key: string, value: string, fallback = '') =>
     change({ [key]: value === fallback ? undefined : value }, { replace: true });
 
@@ -61,11 +76,15 @@ export function CommitmentsPage() {
   // The rates count every commitment of the period: read again on news, but not more than every few seconds.
   useLive(anyCommitment, rates.reload, RATES_GAP_MS);
   const agreements = useApi<Items<Agreement>>('/agreements');
+  const segments = useApi<SegmentList>(segment ? '/segments' : null);
+  const segmentName = segments.data?.items.find((s) => s.key === segment)?.name ?? segment;
   const about = aboutIn(params);
   const query = {
     ...(state ? { state } : {}),
     ...(agreementId ? { agreementId } : {}),
     ...(about ? { [about.key]: about.id } : {}),
+    ...(segment ? { segment } : {}),
+    ...(closedFrom ? { closedFrom } : {}),
     sort,
   };
   const groupLabel = GROUPS.find(([g]) => g === by)![1];
@@ -104,7 +123,13 @@ export function CommitmentsPage() {
           empty={<>No commitment closed in this period, and none is overdue.</>}
           emptyTestId="rates-empty"
         >
-          <RateTable rates={rates.data?.items ?? []} groupLabel={groupLabel} busy={rates.loading} />
+          <RateTable
+            rates={rates.data?.items ?? []}
+            by={by}
+            from={from}
+            groupLabel={groupLabel}
+            busy={rates.loading}
+          />
         </ListState>
         <p className="muted section__note">
           Met on time ÷ everything that fell due: met, met late, broken, and still overdue now. Worst first.
@@ -112,10 +137,26 @@ export function CommitmentsPage() {
       </section>
       <section className="section" aria-labelledby="commitments-title">
         <div className="section__header">
-          <h2 id="commitments-title">All commitments</h2>
+          <h2 id="commitments-title" tabIndex={-1}>
+            All commitments
+          </h2>
         </div>
         <div className="toolbar" role="search" aria-label="Filter commitments">
           <AboutFilter about={about} onClear={() => change({ customerId: '', organizationId: '' })} />
+          {segment && (
+            <LinkedFilter
+              testId="commitments-segment-filter"
+              label={`Segment: ${segmentName}`}
+              onClear={() => change({ segment: '' }, { replace: true })}
+            />
+          )}
+          {closedFrom && (
+            <LinkedFilter
+              testId="commitments-period-filter"
+              label={validClosedFrom ? `Closed since ${formatDate(closedFrom)}` : 'Closed in a period'}
+              onClear={() => change({ closedFrom: '' }, { replace: true })}
+            />
+          )}
           <FilterSelect
             id="commitments-state"
             label="State"
@@ -149,7 +190,9 @@ export function CommitmentsPage() {
           what="commitments"
           emptyTestId="commitments-empty"
           empty={
-            state || agreementId || about ? 'No commitments match.' : 'No commitment has been measured yet.'
+            state || agreementId || about || segment || closedFrom
+              ? 'No commitments match.'
+              : 'No commitment has been measured yet.'
           }
           live={anyCommitment}
         >
@@ -170,13 +213,48 @@ export function CommitmentsPage() {
 
 function RateTable({
   rates,
+  by,
+  from,
   groupLabel,
   busy,
 }: {
   rates: CommitmentRate[];
+  by: Group;
+  from: string;
   groupLabel: string;
   busy: boolean;
 }) {
+  /**
+   * A count as a link to the commitments behind it: the group's, in that state, closed since the
+   * period began (overdue ones are overdue now, whenever they fell due). The group without an
+   * organization or segment has no filter of its own: its counts stay plain.
+   */
+  const count = (r: CommitmentRate, state: 'met' | 'late' | 'broken' | 'overdue', label: string) => {
+    const n = r[state];
+    if (n === 0 || r.groupId === null) return formatNumber(n);
+    const next = new URLSearchParams(window.location.search);
+    for (const key of LINKED_PARAMS) next.delete(key);
+    next.set(GROUP_PARAM[by], r.groupId);
+    next.set('state', state);
+    if (state !== 'overdue') next.set('closedFrom', from);
+    return (
+      <Link
+        to={{ search: `?${next.toString()}` }}
+        replace
+        aria-label={`${formatNumber(n)} ${label}: ${r.groupName ?? groupLabel}`}
+        // The list is further down the page: take the reader to it.
+        onClick={() =>
+          requestAnimationFrame(() => {
+            const title = document.getElementById('commitments-title');
+            title?.scrollIntoView({ block: 'start' });
+            title?.focus({ preventScroll: true });
+          })
+        }
+      >
+        {formatNumber(n)}
+      </Link>
+    );
+  };
   return (
     <DataTable
       testId="rates"
@@ -186,12 +264,12 @@ function RateTable({
       {rates.map((r) => (
         <tr key={r.groupId ?? 'none'} data-testid="rate-row">
           <td className="cell-primary" data-testid="rate-group">
-            {r.groupName ?? <span className="muted">None</span>}
+            {r.groupName ?? <span className="muted">No {groupLabel.toLowerCase()}</span>}
           </td>
-          <td className="cell-number">{formatNumber(r.met)}</td>
-          <td className="cell-number">{formatNumber(r.late)}</td>
-          <td className="cell-number">{formatNumber(r.broken)}</td>
-          <td className="cell-number">{formatNumber(r.overdue)}</td>
+          <td className="cell-number">{count(r, 'met', 'met on time')}</td>
+          <td className="cell-number">{count(r, 'late', 'met late')}</td>
+          <td className="cell-number">{count(r, 'broken', 'broken')}</td>
+          <td className="cell-number">{count(r, 'overdue', 'overdue now')}</td>
           <td className="rate" data-testid="rate-value">
             <span className="rate__value">{formatPercent(r.onTimeRate)}</span>
             <span

@@ -58,8 +58,11 @@ export interface CommitmentFilter {
   agreementId?: string;
   key?: string;
   ref?: string;
+  segment?: string;
   dueBefore?: string;
   dueAfter?: string;
+  closedFrom?: string;
+  closedBefore?: string;
 }
 
 function filters(f: CommitmentFilter): SQL | undefined {
@@ -72,6 +75,10 @@ function filters(f: CommitmentFilter): SQL | undefined {
     f.ref ? eq(commitments.refValue, f.ref) : undefined,
     f.dueBefore ? lt(commitments.dueAt, new Date(f.dueBefore)) : undefined,
     f.dueAfter ? gte(commitments.dueAt, new Date(f.dueAfter)) : undefined,
+    f.segment ? eq(commitments.segment, f.segment) : undefined,
+    // Open and overdue ones have no closedAt, so a closed period leaves them out, as the rates do.
+    f.closedFrom ? gte(commitments.closedAt, new Date(f.closedFrom)) : undefined,
+    f.closedBefore ? lt(commitments.closedAt, new Date(f.closedBefore)) : undefined,
   );
 }
 

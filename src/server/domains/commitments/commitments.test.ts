@@ -328,6 +328,55 @@ describe('commitments: on-time rates', () => {
     expect(other.body.items).toEqual([]);
   });
 
+  it('the list behind each number: the same group, state and closed period count the same', async () => {
+    const from = hoursAgo(5 * 24).toISOString();
+    const listed = async (query: string) => {
+      const res = await t.get(`/api/v1/commitments?key=${key}&includeTotal=true&limit=500&${query}`, agent);
+      expect(res.status, JSON.stringify(res.body)).toBe(200);
+      expect(res.body.items).toHaveLength(res.body.total);
+      return res.body.total as number;
+    };
+    const groups = [
+      ['agreement', 'agreementId'],
+      ['organization', 'organizationId'],
+      ['segment', 'segment'],
+      ['customer', 'customerId'],
+    ] as const;
+    for (const [by, param] of groups) {
+      const counted = (await rates(`by=${by}&from=${from}`)).filter((r) => r.groupId !== null);
+      expect(counted.length).toBeGreaterThan(1);
+      for (const r of counted) {
+        const group = `${param}=${r.groupId}`;
+        for (const state of ['met', 'late', 'broken'] as const)
+          expect([
+            by,
+            r.groupName,
+            state,
+            await listed(`${group}&state=${state}&closedFrom=${from}`),
+          ]).toEqual([by, r.groupName, state, r[state]]);
+        expect(await listed(`${group}&state=overdue`)).toBe(r.overdue);
+      }
+    }
+    // c3's late delivery 2 days ago is in the last 5 days; the one 100 days ago is before them,
+    // and a period that ends 3 days ago holds only the old one and the met ones 30 and 89 days ago.
+    expect(await listed(`customerId=${g.c3!.id}&state=late&closedFrom=${from}`)).toBe(1);
+    expect(await listed(`customerId=${g.c3!.id}&state=late`)).toBe(2);
+    expect(
+      await listed(`customerId=${g.c3!.id}&state=met,late&closedBefore=${hoursAgo(3 * 24).toISOString()}`),
+    ).toBe(3);
+    // Not yet closed: a closed period leaves the open ones out.
+    expect(await listed(`customerId=${g.c3!.id}&state=open&closedFrom=${from}`)).toBe(0);
+    for (const bad of [
+      'segment=Not%20A%20Key',
+      'closedFrom=yesterday',
+      'closedBefore=2026-13-01T00:00:00Z',
+    ]) {
+      const res = await t.get(`/api/v1/commitments?${bad}`, agent);
+      expect(res.status).toBe(400);
+      expect(res.body.error.details[0].path).toBe(`query.${bad.split('=')[0]}`);
+    }
+  });
+
   it('refuses a backwards period and unknown groupings', async () => {
     const back = await t.get(
       `/api/v1/commitments/rates?from=${hoursAgo(1).toISOString()}&to=${hoursAgo(2).toISOString()}`,
