@@ -312,6 +312,37 @@ describe('agreements', () => {
       'Mon 09:30 Europe/Berlin',
     );
   });
+
+  it('a changed target says how many running promises follow it; a new name says nothing of clocks', async () => {
+    const customers = await stack.api<{ items: Customer[] }>(
+      `/customers?organizationId=${organization.id}&limit=50`,
+      admin,
+    );
+    const agreements = await stack.api<{ items: Agreement[] }>('/agreements', admin);
+    const own = new Set(agreements.items.map((a) => a.scope.customerId).filter(Boolean));
+    const customer = customers.items.find((x) => !own.has(x.id))!;
+    // Opened now: its first response and resolution clocks run, due in the future (the earlier
+    // test's case is long past due, and a clock past due keeps the promise it broke).
+    const created = await createCase(stack, { subject: 'Tighter promise', customerId: customer.id });
+    const before = await getCase(stack, created.id);
+    expect(before.agreement?.name).toBe(AGREEMENT);
+    const agreement = agreements.items.find((a) => a.name === AGREEMENT)!;
+
+    await page.goto(`${stack.url}/admin/agreements/${agreement.id}`);
+    await eventually(() => page.getByLabel('Target 2 minutes').inputValue()).toBe('480');
+    await page.getByLabel('Target 2 minutes').fill('960');
+    await page.getByRole('button', { name: 'Save agreement' }).click();
+    await eventually(() => text(page.getByTestId('notice'))).toBe(
+      'Agreement saved; 2 running promise clocks of open cases now follow the new terms.',
+    );
+    const after = await getCase(stack, created.id);
+    expect(after.promises.find((p) => p.kind === 'resolution')?.targetMinutes).toBe(960);
+
+    await page.getByRole('link', { name: AGREEMENT }).click();
+    await page.getByLabel('Description').fill('Renamed nothing, described better.');
+    await page.getByRole('button', { name: 'Save agreement' }).click();
+    await eventually(() => text(page.getByTestId('notice'))).toBe('Agreement saved.');
+  });
 });
 
 describe('categories and case fields', () => {

@@ -27,6 +27,7 @@ import {
 import { FormField, describedBy, errorAt } from './form-parts.js';
 import { RecordForm } from './record-form.js';
 import { useRecordForm } from './use-record-form.js';
+import { clocksNotice } from './clocks-notice.js';
 import { useEditedRecord } from './use-edited-record.js';
 
 type ScopeType = 'default' | 'segment' | 'organization' | 'customer';
@@ -197,7 +198,7 @@ function AgreementForm(props: {
     back: '/admin/agreements',
     notices: {
       created: 'Agreement created.',
-      saved: 'Agreement saved; running clocks follow the new terms.',
+      saved: (answer) => clocksNotice('Agreement saved', answer),
       deleted: 'Agreement deleted.',
     },
     conflictFields: { agreement_scope_taken: 'scope' },

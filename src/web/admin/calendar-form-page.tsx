@@ -12,6 +12,7 @@ import { WEEKDAYS, dayName } from './calendar-labels.js';
 import { FormField, describedBy, errorAt } from './form-parts.js';
 import { RecordForm } from './record-form.js';
 import { useRecordForm } from './use-record-form.js';
+import { clocksNotice } from './clocks-notice.js';
 import { useEditedRecord } from './use-edited-record.js';
 
 interface Values {
@@ -76,7 +77,11 @@ function CalendarForm({ calendar }: { calendar: Calendar | undefined }) {
     record: calendar,
     path: '/calendars',
     back: '/admin/calendars',
-    notices: { created: 'Calendar created.', saved: 'Calendar saved.', deleted: 'Calendar deleted.' },
+    notices: {
+      created: 'Calendar created.',
+      saved: (answer) => clocksNotice('Calendar saved', answer),
+      deleted: 'Calendar deleted.',
+    },
   });
   const { errors, setErrors } = form;
   const [holiday, setHoliday] = useState('');

@@ -17,7 +17,8 @@ export interface RecordFormOptions<T extends { id: string; updatedAt?: string }>
   back: string;
   /** Where a deleted record's form goes, when not `back` (a record's own page is gone with it). */
   backAfterDelete?: string;
-  notices: { created: string; saved: string; deleted?: string };
+  /** `saved` may read the server's answer to the save (how many clocks it recomputed). */
+  notices: { created: string; saved: string | ((answer: unknown) => string); deleted?: string };
   /** Conflicts carry no details: their codes name the field they are about. */
   conflictFields?: Record<string, string>;
   /** A created record whose answer must be shown (a secret shown once): called instead of going back. */
@@ -50,18 +51,26 @@ export function useRecordForm<T extends { id: string; updatedAt?: string }>(opts
     // A created record whose answer is shown stays on this screen; otherwise back to the list.
     const stays = !record && !!opts.onCreated;
     let created: unknown;
+    let saved: unknown;
     const sent = await submit(
       schema,
       body,
       async (data) => {
-        if (record) await api.patch(`${path}/${record.id}`, data, overwrite ? undefined : version);
+        if (record) saved = await api.patch(`${path}/${record.id}`, data, overwrite ? undefined : version);
         else created = await api.post(path, data);
       },
       { settle: stays },
     );
     if (!sent) return;
     if (stays) opts.onCreated!(created);
-    else navigate(back, { state: { notice: record ? notices.saved : notices.created } });
+    else {
+      const notice = !record
+        ? notices.created
+        : typeof notices.saved === 'function'
+          ? notices.saved(saved)
+          : notices.saved;
+      navigate(back, { state: { notice } });
+    }
   }
 
   async function remove() {
