@@ -597,6 +597,44 @@ describe('commitments', () => {
     ]);
   });
 
+  it('a commitment due a fixed time after its event: an amount and a unit, not ISO 8601', async () => {
+    // The demo's Northwind PSA promises a callback within 2 hours (PT2H in the API).
+    const northwind = (await stack.api<{ items: Agreement[] }>('/agreements', admin)).items.find((a) =>
+      a.commitments.some((c) => c.within === 'PT2H'),
+    )!;
+    const index = northwind.commitments.findIndex((c) => c.within === 'PT2H');
+    expect(index).toBeGreaterThanOrEqual(0);
+    await page.goto(`${stack.url}/admin/agreements/${northwind.id}`);
+    const row = page.getByTestId('commitment-row').nth(index);
+    const amount = row.getByLabel('Due within', { exact: true });
+    const unit = row.getByLabel(`Unit: Commitment ${index + 1} due within`);
+    await eventually(() => amount.inputValue()).toBe('2');
+    expect(await unit.inputValue()).toBe('hours');
+    expect(await text(row)).not.toContain('PT2H');
+
+    await amount.fill('two');
+    await page.getByRole('button', { name: 'Save agreement' }).click();
+    await eventually(() => text(page.getByTestId(`error-commitment-${index}-within`))).toBe(
+      'must be a whole number above zero',
+    );
+    await amount.fill('90');
+    await unit.selectOption('minutes');
+    await page.getByRole('button', { name: 'Save agreement' }).click();
+    await eventually(() => text(page.getByTestId('notice'))).toBe('Agreement saved.');
+    const stored = await stack.api<Agreement>(`/agreements/${northwind.id}`, admin);
+    expect(stored.commitments[index]).toMatchObject({ within: 'PT90M' });
+    expect(stored.commitments[index]).not.toHaveProperty('dueFrom');
+    // The other commitments are sent back as they were.
+    expect(stored.commitments.filter((_, i) => i !== index)).toEqual(
+      northwind.commitments.filter((_, i) => i !== index),
+    );
+    await stack.api(`/agreements/${northwind.id}`, {
+      ...admin,
+      method: 'PATCH',
+      body: { commitments: northwind.commitments },
+    });
+  });
+
   it('shows the commitment an event opens on the board and the customer page, and its keeping', async () => {
     const promisedAt = new Date(Date.now() + 6 * 3_600_000).toISOString();
     await sendEvents(stack, token, [

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isoDuration, splitDuration, wholeAmount } from './duration.js';
+import { amountError, durationOfTyped, isoDuration, splitDuration, wholeAmount } from './duration.js';
 
 describe('rule durations as an amount and a unit', () => {
   it('reads an ISO duration as the largest whole unit', () => {
@@ -39,5 +39,31 @@ describe('rule durations as an amount and a unit', () => {
     expect(wholeAmount('-3')).toBeNull();
     expect(wholeAmount('')).toBeNull();
     expect(wholeAmount('2e3')).toBeNull();
+  });
+});
+
+describe('a typed amount', () => {
+  it.each([
+    ['2', 'hours', 'PT2H'],
+    [' 90 ', 'minutes', 'PT90M'],
+    ['3', 'days', 'P3D'],
+    ['two', 'hours', 'two'],
+    ['1.5', 'hours', '1.5'],
+    ['0', 'hours', '0'],
+    ['', 'days', ''],
+  ] as const)('%j %s sends %j', (typed, unit, sent) => {
+    expect(durationOfTyped(typed, unit)).toBe(sent);
+  });
+
+  it.each([
+    ['2', 'hours', undefined, undefined],
+    ['', 'hours', 'must be an ISO 8601 duration', 'required'],
+    ['two', 'hours', 'must be an ISO 8601 duration', 'must be a whole number above zero'],
+    ['0', 'minutes', 'must be an ISO 8601 duration', 'must be a whole number above zero'],
+    ['367', 'days', 'must be an ISO 8601 duration', 'must be at most 366 days'],
+    ['8785', 'hours', 'must be an ISO 8601 duration', 'must be at most 366 days'],
+    ['366', 'days', 'something else', 'something else'],
+  ] as const)('%j %s with the schema saying %j: %j', (typed, unit, schema, shown) => {
+    expect(amountError(typed, unit, schema)).toBe(shown);
   });
 });

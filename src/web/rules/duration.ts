@@ -36,3 +36,25 @@ export function wholeAmount(text: string): number | null {
   const n = Number(t);
   return n > 0 && Number.isSafeInteger(n) ? n : null;
 }
+
+/**
+ * What a typed amount of a unit sends: its ISO duration when it is a whole number, otherwise the
+ * text as typed (the schema refuses it, and `amountError` says why in the form's words).
+ */
+export function durationOfTyped(text: string, unit: DurationUnit): string {
+  const amount = wholeAmount(text);
+  return amount === null ? text.trim() : isoDuration(amount, unit);
+}
+
+/**
+ * The message for a typed amount the schema refused (its own message speaks ISO 8601, which the
+ * user did not type); undefined when the schema found nothing.
+ */
+export function amountError(text: string, unit: DurationUnit, schemaError: string | undefined) {
+  if (!schemaError) return undefined;
+  if (text.trim() === '') return 'required';
+  const amount = wholeAmount(text);
+  if (amount === null) return 'must be a whole number above zero';
+  const unitMs = DURATION_UNITS.find((u) => u.key === unit)!.ms;
+  return amount * unitMs > 366 * 86_400_000 ? 'must be at most 366 days' : schemaError;
+}

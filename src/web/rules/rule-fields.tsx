@@ -3,7 +3,14 @@
 import { useRef, useState, type InputHTMLAttributes, type ReactNode } from 'react';
 import { useFocusLater } from '../lib/use-focus-later.js';
 import { OPERATORS } from '../../shared/schemas/rules.js';
-import { DURATION_UNITS, isoDuration, splitDuration, wholeAmount, type DurationUnit } from './duration.js';
+import {
+  DURATION_UNITS,
+  amountError,
+  isoDuration,
+  splitDuration,
+  wholeAmount,
+  type DurationUnit,
+} from './duration.js';
 import { placeholdersOf } from '../../core/rules/templates.js';
 import type { CustomFieldDefinition, Items } from '../lib/types.js';
 import { useApi } from '../lib/use-api.js';
@@ -160,18 +167,7 @@ export function DurationField(props: {
     else put(text.trim());
   };
   // The schema's message speaks ISO 8601; here the user typed an amount.
-  const schemaError = ed.errorBelow(path);
-  const amount = wholeAmount(amountText);
-  const unitMs = DURATION_UNITS.find((u) => u.key === unit)!.ms;
-  const error = !schemaError
-    ? undefined
-    : amountText.trim() === ''
-      ? 'required'
-      : amount === null
-        ? 'must be a whole number above zero'
-        : amount * unitMs > 366 * 86_400_000
-          ? 'must be at most 366 days'
-          : schemaError;
+  const error = amountError(amountText, unit, ed.errorBelow(path));
   return (
     <FormField id={id} label={props.label} hint={props.hint} error={error}>
       <div className="duration-input">

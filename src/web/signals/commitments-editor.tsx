@@ -1,11 +1,19 @@
 // The commitments of an agreement (promises on operations, measured by events), as rows of the
 // agreement form. Each row is text as typed; `definitionsOf` turns the rows into the
 // CommitmentDefinition list the agreement schema checks, so its messages ("commitments.0.within")
-// land next to the inputs here.
+// land next to the inputs here. "Due within" is a whole amount and a unit (2 hours), as in the
+// rule editor; the API's ISO 8601 ("PT2H") is what is sent.
 import { isoDurationMs } from '../../shared/schemas/rules.js';
 import type { CommitmentDefinition } from '../../shared/schemas/signals.js';
 import { formatWallClock } from '../lib/format.js';
 import { FormField, describedBy, errorAt, type PathErrors } from '../admin/form-parts.js';
+import {
+  DURATION_UNITS,
+  amountError,
+  durationOfTyped,
+  splitDuration,
+  type DurationUnit,
+} from '../rules/duration.js';
 
 export interface CommitmentRow {
   key: string;
@@ -15,7 +23,12 @@ export interface CommitmentRow {
   ref: string;
   due: 'dueFrom' | 'within';
   dueFrom: string;
+  /** The ISO duration sent (`PT2H`), from the amount and unit below. */
   within: string;
+  withinAmount: string;
+  withinUnit: DurationUnit;
+  /** A stored `within` that is not whole minutes (`PT90S`): shown and edited as written. */
+  withinAsWritten: boolean;
   fulfilledBy: string;
   brokenBy: string;
   /** Optional in either mode: empty sends none. */
@@ -26,6 +39,7 @@ export interface CommitmentRow {
 
 export function rowsOf(definitions: CommitmentDefinition[] | undefined): CommitmentRow[] {
   return (definitions ?? []).map((c) => ({
+    ...withinRow(c.within ?? ''),
     key: c.key,
     name: c.name,
     mode: c.mode,
@@ -33,7 +47,6 @@ export function rowsOf(definitions: CommitmentDefinition[] | undefined): Commitm
     ref: c.ref,
     due: c.within && !c.dueFrom ? 'within' : 'dueFrom',
     dueFrom: c.dueFrom ?? '',
-    within: c.within ?? '',
     fulfilledBy: c.fulfilledBy ?? '',
     brokenBy: c.brokenBy ?? '',
     cancelledBy: c.cancelledBy ?? '',
@@ -56,6 +69,17 @@ export function definitionsOf(rows: CommitmentRow[]) {
   }));
 }
 
+/** The `within` fields of a row from a stored ISO duration. */
+function withinRow(within: string) {
+  const split = splitDuration(within);
+  return {
+    within,
+    withinAmount: split ? String(split.amount) : '',
+    withinUnit: split?.unit ?? ('hours' as DurationUnit),
+    withinAsWritten: within !== '' && !split,
+  };
+}
+
 const NEW_ROW: CommitmentRow = {
   key: '',
   name: '',
@@ -64,7 +88,7 @@ const NEW_ROW: CommitmentRow = {
   ref: 'orderId',
   due: 'dueFrom',
   dueFrom: 'data.promisedAt',
-  within: '',
+  ...withinRow(''),
   fulfilledBy: 'shipment.delivered',
   brokenBy: '',
   cancelledBy: '',
@@ -203,7 +227,7 @@ export function CommitmentsEditor(props: {
                     type="radio"
                     name={id('due')}
                     checked={r.due === 'within'}
-                    onChange={() => set(i, { due: 'within', within: r.within || 'P2D' })}
+                    onChange={() => set(i, { due: 'within', ...(r.within ? {} : withinRow('P2D')) })}
                   />
                   A fixed time after it
                 </label>
@@ -219,21 +243,58 @@ export function CommitmentsEditor(props: {
                 <FormField
                   id={id('within')}
                   label="Due within"
-                  error={err('within')}
+                  error={
+                    r.withinAsWritten
+                      ? err('within')
+                      : amountError(r.withinAmount, r.withinUnit, err('within'))
+                  }
                   hint={
-                    withinMs !== null && withinMs >= 1000
-                      ? `= ${formatWallClock(withinMs)}`
-                      : 'ISO 8601: PT2H, P2D'
+                    r.withinAsWritten
+                      ? withinMs !== null && withinMs >= 1000
+                        ? `= ${formatWallClock(withinMs)} (ISO 8601, as stored)`
+                        : 'ISO 8601: PT2H, P2D'
+                      : undefined
                   }
                 >
-                  <input
-                    id={id('within')}
-                    type="text"
-                    value={r.within}
-                    placeholder="P2D"
-                    onChange={(e) => set(i, { within: e.target.value })}
-                    {...describedBy(id('within'), err('within'), true)}
-                  />
+                  {r.withinAsWritten ? (
+                    <input
+                      id={id('within')}
+                      type="text"
+                      value={r.within}
+                      onChange={(e) => set(i, { within: e.target.value })}
+                      {...describedBy(id('within'), err('within'), true)}
+                    />
+                  ) : (
+                    <div className="duration-input">
+                      <input
+                        id={id('within')}
+                        type="text"
+                        inputMode="numeric"
+                        value={r.withinAmount}
+                        onChange={(e) =>
+                          set(i, {
+                            withinAmount: e.target.value,
+                            within: durationOfTyped(e.target.value, r.withinUnit),
+                          })
+                        }
+                        {...describedBy(id('within'), err('within'))}
+                      />
+                      <select
+                        aria-label={`Unit: Commitment ${i + 1} due within`}
+                        value={r.withinUnit}
+                        onChange={(e) => {
+                          const unit = e.target.value as DurationUnit;
+                          set(i, { withinUnit: unit, within: durationOfTyped(r.withinAmount, unit) });
+                        }}
+                      >
+                        {DURATION_UNITS.map((u) => (
+                          <option key={u.key} value={u.key}>
+                            {u.label}
+                          </option>
+                        ))}
+                      </select>
+                    </div>
+                  )}
                 </FormField>
               )}
               {r.mode === 'fulfil'
