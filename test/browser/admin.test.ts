@@ -656,6 +656,37 @@ describe('teams and agents', () => {
     }
   });
 
+  it('an agent’s load (unsolved cases) leads to exactly those cases in the queue, from Agents and Teams', async () => {
+    const agents = (await stack.api<{ items: AgentDto[] }>('/agents', admin)).items;
+    const ava = agents.find((a) => a.email === DEMO.agent.email)!;
+    expect(ava.openCases).toBeGreaterThan(0);
+    const theirs = await stack.api<{ total: number }>(
+      `/cases?assigneeId=${ava.userId}&status=new,open,pending,on_hold&limit=1&includeTotal=true`,
+      admin,
+    );
+    expect(theirs.total).toBe(ava.openCases);
+
+    await page.goto(`${stack.url}/admin/agents`);
+    await page.getByRole('link', { name: `${ava.openCases} unsolved cases of ${ava.name}` }).click();
+    await eventually(() => text(page.getByTestId('case-total'))).toBe(`${ava.openCases} cases`);
+    expect(await text(page.locator('#queue-title'))).toBe('Filtered cases');
+    expect(await text(page.getByTestId('view-summary'))).toBe(
+      `New, Open, Pending, On hold · assigned to ${ava.name}`,
+    );
+
+    // The same from a team's member list: "23/25" is a link too.
+    const team = (await stack.api<{ items: TeamDto[] }>('/teams', admin)).items.find((t) =>
+      t.members.some((m) => m.userId === ava.userId),
+    )!;
+    await page.goto(`${stack.url}/admin/teams`);
+    await page
+      .getByTestId('team-row')
+      .filter({ hasText: team.name })
+      .getByRole('link', { name: `${ava.name}: ${ava.openCases} unsolved cases of ${ava.capacity}` })
+      .click();
+    await eventually(() => text(page.getByTestId('case-total'))).toBe(`${ava.openCases} cases`);
+  });
+
   it('fits every link of the top bar, Admin last, from 1024 px up; narrower, they fold behind the Menu button', async () => {
     const nav = page.getByRole('navigation', { name: 'Main' });
     const adminLink = nav.getByRole('link', { name: 'Admin', exact: true });

@@ -1,9 +1,11 @@
 // Agents: skills (for skill-based assignment), capacity (open cases before they count as full)
 // and availability (away hands their open cases on to their team).
 import { useState } from 'react';
+import { Link } from 'react-router-dom';
 import { AgentProfileUpdate } from '../../shared/schemas/teams.js';
 import { api, toApiError } from '../lib/api.js';
-import { countOf } from '../lib/format.js';
+import { countOf, formatNumber } from '../lib/format.js';
+import { agentQueuePath } from '../cases/agent-queue.js';
 import type { AgentProfile, Items, Team } from '../lib/types.js';
 import { useApi } from '../lib/use-api.js';
 import { ErrorNotice, Loading, PageHeader, SuccessNotice } from '../layout/page-parts.js';
@@ -159,7 +161,15 @@ function AgentRow(props: { agent: AgentProfile; teams: string[]; onSaved(message
           <option value="away">Away</option>
         </select>
       </td>
-      <td className="cell-number">{agent.openCases}</td>
+      <td className="cell-number">
+        <Link
+          to={agentQueuePath(agent.userId)}
+          aria-label={`${countOf(agent.openCases, 'unsolved case')} of ${agent.name}`}
+          data-testid="agent-load"
+        >
+          {formatNumber(agent.openCases)}
+        </Link>
+      </td>
       <td>
         <button
           type="button"

@@ -2,6 +2,8 @@ import { Link } from 'react-router-dom';
 import type { ASSIGNMENT_MODES } from '../../shared/schemas/teams.js';
 import type { Items, Team } from '../lib/types.js';
 import { useApi } from '../lib/use-api.js';
+import { countOf } from '../lib/format.js';
+import { agentQueuePath } from '../cases/agent-queue.js';
 import { AdminList } from './admin-list.js';
 import { DataTable } from '../layout/data-table.js';
 
@@ -42,7 +44,12 @@ export function TeamsPage() {
                     className={`member member--${m.availability}`}
                     title={m.availability === 'away' ? `${m.name} is away` : `${m.name} is available`}
                   >
-                    {m.name} <span className="member__load">{`${m.openCases}/${m.capacity}`}</span>
+                    {m.name}{' '}
+                    <Link
+                      className="member__load"
+                      to={agentQueuePath(m.userId)}
+                      aria-label={`${m.name}: ${countOf(m.openCases, 'unsolved case')} of ${m.capacity}`}
+                    >{`${m.openCases}/${m.capacity}`}</Link>
                   </span>
                 ))
               )}
