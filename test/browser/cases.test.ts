@@ -978,6 +978,65 @@ describe('bulk changes to a whole view', () => {
   });
 });
 
+describe('bulk assignment and the agents’ loads', () => {
+  it('offers each agent with their load, asks before taking one past their capacity, and shows the new load', async () => {
+    type Agent = { userId: string; name: string; email: string; openCases: number; capacity: number };
+    const agentsNow = async () => (await stack.api<{ items: Agent[] }>('/agents', admin)).items;
+    const ben = (await agentsNow()).find((a) => a.email === 'ben@steward.demo')!;
+    // Ben is full: his capacity is what he has now (given back at the end: teams hand out by it).
+    const capacity = (value: number) =>
+      stack.api(`/agents/${ben.userId}`, { ...admin, method: 'PATCH', body: { capacity: value } });
+    await capacity(ben.openCases);
+    try {
+      const made = [];
+      for (const n of [1, 2])
+        made.push(await createCase(stack, { subject: `Loadwort order ${n}`, customerId: mariaId }));
+      await openQueue('All unsolved');
+      await page.getByLabel('Search cases', { exact: true }).fill('loadwort');
+      await page.getByLabel('Search cases', { exact: true }).press('Enter');
+      await eventually(() => text(page.getByTestId('case-total'))).toBe('2 cases found');
+      for (const c of made) await page.getByLabel(`Select case ${c.number}`, { exact: true }).check();
+
+      const assign = page.getByTestId('bulk-bar').getByLabel('Assign', { exact: true });
+      const options = async () => (await assign.locator('option').allTextContents()).slice(1);
+      const everyone = await agentsNow();
+      const me = everyone.find((a) => a.email === DEMO.admin.email)!;
+      expect(await options()).toEqual([
+        `Me (${me.openCases}/${me.capacity})`,
+        ...everyone
+          .filter((a) => a.userId !== me.userId)
+          .map((a) => `${a.name} (${a.openCases}/${a.capacity})`),
+        'Nobody',
+      ]);
+
+      // Past his capacity: asked first; said no, nothing changes.
+      const answer = (accept: boolean) =>
+        new Promise<string>((resolve) =>
+          page.once('dialog', (d) => {
+            resolve(d.message());
+            void (accept ? d.accept() : d.dismiss());
+          }),
+        );
+      let asked = answer(false);
+      await assign.selectOption(ben.userId);
+      expect(await asked).toBe(
+        `Assigned to Ben Agent on 2 cases? Ben Agent already has ${ben.openCases} unsolved cases; their capacity is ${ben.openCases}.`,
+      );
+      expect((await getCase(stack, made[0]!.id)).assigneeId).toBeNull();
+
+      asked = answer(true);
+      await assign.selectOption(ben.userId);
+      await asked;
+      await eventually(() => text(page.getByTestId('notice'))).toBe('Assigned to Ben Agent on 2 cases.');
+      for (const c of made) expect((await getCase(stack, c.id)).assigneeId).toBe(ben.userId);
+      // The choices now say what he carries.
+      await eventually(options).toContain(`Ben Agent (${ben.openCases + 2}/${ben.openCases})`);
+    } finally {
+      await capacity(ben.capacity);
+    }
+  });
+});
+
 describe('bulk changes to a whole view that went away', () => {
   it('says the view could not be read, and the message stays with that view', async () => {
     const who = await stack.api<{ id: string }>('/customers', {

@@ -22,6 +22,18 @@ export interface BulkChange {
   addTags?: string[];
 }
 
+/** "Ava Agent (23/25)": whom to give cases to, with their load (unsolved cases / capacity). */
+function withLoad(name: string, a: AgentProfile) {
+  return `${name} (${a.availability === 'away' ? 'away, ' : ''}${a.openCases}/${a.capacity})`;
+}
+
+/** Said before cases go to an agent they would take past their capacity (none is refused). */
+function overCapacity(set: BulkChange, count: number, agents: AgentProfile[]): string | null {
+  const to = set.assigneeId ? agents.find((a) => a.userId === set.assigneeId) : undefined;
+  if (!to || to.openCases + count <= to.capacity) return null;
+  return `${to.name} already has ${countOf(to.openCases, 'unsolved case')}; their capacity is ${to.capacity}.`;
+}
+
 function describeChange(set: BulkChange, agents: AgentProfile[], teams: Team[]): string {
   if (set.status) return `Status set to ${statusLabel(set.status)}`;
   if (set.priority) return `Priority set to ${priorityLabel(set.priority)}`;
@@ -48,11 +60,15 @@ export function BulkBar(props: {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [tag, setTag] = useState('');
+  const mine = agents.find((a) => a.userId === me.id);
 
   async function apply(set: BulkChange) {
     // Many cases at once, or closing them (a closed case takes no more messages): asked first.
     const what = `${describeChange(set, agents, teams)} on ${countOf(ids.length, 'case')}?`;
-    if (set.status === 'closed' && ids.length > 1) {
+    const over = overCapacity(set, ids.length, agents);
+    if (over) {
+      if (!window.confirm(`${what} ${over}`)) return;
+    } else if (set.status === 'closed' && ids.length > 1) {
       if (!window.confirm(`${what} Closed cases take no more messages; the customer must open a new case.`))
         return;
     } else if (ids.length > CONFIRM_OVER && !window.confirm(what)) return;
@@ -142,8 +158,10 @@ export function BulkBar(props: {
         'Assign',
         'bulk-assign',
         [
-          { value: me.id, label: 'Me' },
-          ...agents.filter((a) => a.userId !== me.id).map((a) => ({ value: a.userId, label: a.name })),
+          { value: me.id, label: mine ? withLoad('Me', mine) : 'Me' },
+          ...agents
+            .filter((a) => a.userId !== me.id)
+            .map((a) => ({ value: a.userId, label: withLoad(a.name, a) })),
           { value: 'none', label: 'Nobody' },
         ],
         (v) => ({ assigneeId: v === 'none' ? null : v }),

@@ -473,6 +473,8 @@ export function CaseQueuePage() {
               setWholeView(null);
               list.reload();
               views.reload();
+              // The agents' loads in the Assign choices changed with it.
+              agents.reload();
             }}
           />
         )}
