@@ -274,6 +274,31 @@ describe('steward CLI', { timeout: 120_000 }, () => {
     expect(again.stdout).toContain('0 valid, 2501 invalid');
   });
 
+  it('start on an empty install says what is missing: a first admin, and a public URL behind HOST=0.0.0.0', async () => {
+    const extra = { PORT: '0', HOST: '0.0.0.0', STEWARD_DATA_DIR: join(dir, 'empty-data'), DATABASE_URL: '' };
+    const bare = startServer([], extra);
+    await bare.url;
+    expect(bare.output()).toContain('note: No one can sign in yet: there is no user.');
+    expect(bare.output()).toContain('steward user create --role admin');
+    expect(bare.output()).toMatch(
+      /note: Links in mail .* would point at http:\/\/0\.0\.0\.0:\d+, which no browser/,
+    );
+    expect(bare.output()).toContain('Set STEWARD_PUBLIC_URL');
+    bare.child.kill('SIGTERM');
+    expect(await bare.exited).toBe(0);
+
+    const made = await run(
+      ['user', 'create', '--email', 'first@example.com', '--name', 'First Admin', '--role', 'admin'],
+      extra,
+    );
+    expect(made.code).toBe(0);
+    const set = startServer([], { ...extra, STEWARD_PUBLIC_URL: 'https://support.example.com' });
+    await set.url;
+    expect(set.output()).not.toContain('note:');
+    set.child.kill('SIGTERM');
+    expect(await set.exited).toBe(0);
+  });
+
   it('start --demo seeds the demo company once and prints the logins', async () => {
     const demoDir = join(dir, 'demo-data');
     const extra = { PORT: '0', STEWARD_DATA_DIR: demoDir, DATABASE_URL: '' };

@@ -66,6 +66,7 @@ program
       for (const l of server.demo.logins)
         lines.push(`    ${l.role.padEnd(9)} ${l.email.padEnd(32)} ${l.password}`);
     }
+    for (const notice of server.notices) lines.push(`  note: ${notice}`);
     console.log(lines.join('\n') + '\n');
   });
 

@@ -5,6 +5,20 @@ import { resolve } from 'node:path';
 export const PLACEHOLDER_MAIL_FROM = 'Steward Support <support@steward.localhost>';
 /** Whether an address is the placeholder's (STEWARD_MAIL_FROM not set up yet). */
 export const isPlaceholderFrom = (address: string) => /@steward\.localhost$/i.test(address);
+/**
+ * Whether links to this public URL cannot be opened: its host is the unspecified address
+ * (`0.0.0.0`, `::`), which is what `HOST=0.0.0.0` without STEWARD_PUBLIC_URL gives mail links.
+ */
+export function isUnreachablePublicUrl(url: string): boolean {
+  let host: string;
+  try {
+    host = new URL(url).hostname;
+  } catch {
+    return true;
+  }
+  // The URL parser writes every spelling of them so (`[0:0::0]` is `[::]`, `0` is `0.0.0.0`).
+  return host === '0.0.0.0' || host === '[::]';
+}
 
 export interface Config {
   port: number;

@@ -7,10 +7,10 @@ import { migrateDatabase } from '../db/migrate.js';
 import { Email } from '../shared/schemas/common.js';
 import { Password } from '../shared/schemas/users.js';
 import { buildApp, type App } from './app.js';
-import type { Config } from './config.js';
+import { isUnreachablePublicUrl, type Config } from './config.js';
 import { seedDemo, type DemoSummary } from './demo/seed.js';
 import { SYSTEM_ACTOR } from './lib/actor.js';
-import { bootstrapAdmin } from './domains/users/users.service.js';
+import { anyUserExists, bootstrapAdmin } from './domains/users/users.service.js';
 import { startScheduler } from './jobs/scheduler.js';
 import { startSmtpReceiver } from './domains/mail/smtp-receiver.js';
 import { closeMailTransport, configureMail } from './domains/mail/outbox.js';
@@ -35,6 +35,8 @@ export interface RunningServer {
   demo?: DemoSummary;
   /** The SMTP receiver's port, when STEWARD_SMTP_PORT turned it on. */
   smtpPort?: number;
+  /** What the operator must still set before people can use it (startupNotices); [] when nothing. */
+  notices: string[];
   stop(): Promise<void>;
 }
 
@@ -88,6 +90,8 @@ export async function startServer(
       config.publicUrl = `http://${host}:${port}`;
       configureMail(config); // jobs' mail links too
     }
+    const notices = startupNotices(config, { anyUser: await anyUserExists(handle.db) });
+    for (const notice of notices) app.log.warn(notice);
     let stopping: Promise<void> | undefined;
     const stop = () =>
       (stopping ??= (async () => {
@@ -105,11 +109,30 @@ export async function startServer(
         await closeMailTransport();
         await handle.close();
       })());
-    return { app, handle, url: `http://${host}:${port}`, demo, stop, smtpPort: smtp?.port };
+    return { app, handle, url: `http://${host}:${port}`, demo, stop, smtpPort: smtp?.port, notices };
   } catch (err) {
     await handle.close().catch(() => {});
     throw err;
   }
+}
+
+/**
+ * What stands between a started Steward and its first users, in words for whoever started it:
+ * nobody can sign in (an empty database started without STEWARD_ADMIN_EMAIL), or the links in
+ * mail (invitations, sign-in links, the portal) point at an address no browser opens (HOST=0.0.0.0
+ * without STEWARD_PUBLIC_URL).
+ */
+export function startupNotices(config: Pick<Config, 'publicUrl'>, state: { anyUser: boolean }): string[] {
+  const notices: string[] = [];
+  if (!state.anyUser)
+    notices.push(
+      'No one can sign in yet: there is no user. Start again with STEWARD_ADMIN_EMAIL and STEWARD_ADMIN_PASSWORD set, or run `steward user create --role admin --email <address> --name <name>`.',
+    );
+  if (isUnreachablePublicUrl(config.publicUrl))
+    notices.push(
+      `Links in mail (invitations, sign-in links, the customer portal) would point at ${config.publicUrl}, which no browser can open. Set STEWARD_PUBLIC_URL to the address people use, e.g. https://support.example.com.`,
+    );
+  return notices;
 }
 
 /**

@@ -135,7 +135,7 @@ export const MailMessageDetail = MailMessage.extend({
 });
 export type MailMessageDetail = z.infer<typeof MailMessageDetail>;
 
-/** How this Steward sends and receives mail (set by the operator: STEWARD_MAIL_FROM, STEWARD_SMTP_URL, STEWARD_SMTP_PORT). */
+/** How this Steward sends and receives mail (set by the operator: STEWARD_MAIL_FROM, STEWARD_SMTP_URL, STEWARD_SMTP_PORT, STEWARD_PUBLIC_URL). */
 export const MailSetup = z.object({
   outgoing: z.object({
     from: z.string().describe('the From of every mail Steward sends (STEWARD_MAIL_FROM)'),
@@ -146,6 +146,16 @@ export const MailSetup = z.object({
     sending: z
       .boolean()
       .describe('an SMTP server is set (STEWARD_SMTP_URL); false: mail is held in the outbox'),
+  }),
+  links: z.object({
+    publicUrl: z
+      .string()
+      .describe('where links in mail (invitations, sign-in links, the portal) point (STEWARD_PUBLIC_URL)'),
+    unreachable: z
+      .boolean()
+      .describe(
+        'true: that address is 0.0.0.0 or [::] (HOST=0.0.0.0 without STEWARD_PUBLIC_URL), which no browser can open',
+      ),
   }),
   incoming: z.object({
     smtpReceiver: z

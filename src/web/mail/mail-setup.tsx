@@ -1,6 +1,7 @@
 // How this Steward sends and receives mail, said where it matters: the operator sets it
-// (STEWARD_MAIL_FROM, STEWARD_SMTP_URL, STEWARD_SMTP_PORT; docs/email.md), and until then a
-// customer's reply to the placeholder From is lost and every outgoing mail waits in the outbox.
+// (STEWARD_MAIL_FROM, STEWARD_SMTP_URL, STEWARD_SMTP_PORT, STEWARD_PUBLIC_URL; docs/email.md), and
+// until then a customer's reply to the placeholder From is lost, every outgoing mail waits in the
+// outbox, and links in mail may point at an address no browser opens.
 import type { MailSetup } from '../../shared/schemas/mail.js';
 import { useApi } from '../lib/use-api.js';
 import { Fact } from '../layout/page-parts.js';
@@ -17,6 +18,10 @@ export function mailSetupWarnings(setup: MailSetup): string[] {
   if (setup.outgoing.placeholder)
     warnings.push(
       `Mail goes out from ${setup.outgoing.address}, a placeholder no customer's reply can reach. Your operator sets an address of yours (STEWARD_MAIL_FROM) whose mail comes to Steward: through a mailbox, or the built-in SMTP receiver.`,
+    );
+  if (setup.links.unreachable)
+    warnings.push(
+      `Links in mail (invitations, sign-in links, the customer portal) point at ${setup.links.publicUrl}, an address no browser can open. Your operator sets the address people use (STEWARD_PUBLIC_URL), e.g. https://support.example.com.`,
     );
   return warnings;
 }
@@ -39,6 +44,9 @@ export function MailSetupSection() {
         </Fact>
         <Fact label="Sending" testId="mail-setup-sending">
           {s.outgoing.sending ? 'On: through the SMTP server set' : 'Off: held in the outbox'}
+        </Fact>
+        <Fact label="Links in mail point to" testId="mail-setup-links">
+          {s.links.publicUrl}
         </Fact>
         <Fact label="Built-in SMTP receiver" testId="mail-setup-receiver">
           {s.incoming.smtpReceiver ? 'On' : 'Off: mail arrives through mailboxes read over IMAP only'}

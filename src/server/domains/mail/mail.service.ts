@@ -1,7 +1,7 @@
 // Mail as staff see it (the mail log: inbound and the outbox), retrying outgoing mail, and the
 // rule that turns an agent's public reply into a mail to the customer (mailCaseMessage, called
 // in the reply's transaction). Customers have no part in the mail log: they see their cases.
-import { isPlaceholderFrom } from '../../config.js';
+import { isPlaceholderFrom, isUnreachablePublicUrl } from '../../config.js';
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import { simpleParser, type AddressObject, type HeaderValue } from 'mailparser';
 import type { Database } from '../../../db/client.js';
@@ -306,7 +306,7 @@ export async function getMail(db: Database, actor: Actor, id: string): Promise<M
 /** How mail goes out and comes in, for the pages that must say so (Settings, Mail, Users). */
 export function mailSetup(actor: Actor, opts: { smtpReceiver: boolean }): MailSetup {
   assertCanReadMail(actor);
-  const { mailFrom, smtpUrl } = mailSettings();
+  const { mailFrom, smtpUrl, publicUrl } = mailSettings();
   const from = parseMailFrom(mailFrom);
   return {
     outgoing: {
@@ -315,6 +315,7 @@ export function mailSetup(actor: Actor, opts: { smtpReceiver: boolean }): MailSe
       placeholder: isPlaceholderFrom(from.address),
       sending: !!smtpUrl,
     },
+    links: { publicUrl, unreachable: isUnreachablePublicUrl(publicUrl) },
     incoming: { smtpReceiver: opts.smtpReceiver },
   };
 }

@@ -9,7 +9,7 @@ import { startTestApp, type TestApp } from '../../../../test/helpers/app.js';
 import { makeCustomer, makeUser } from '../../../../test/helpers/factories.js';
 import { SYSTEM_ACTOR } from '../../lib/actor.js';
 import { addMessage } from '../cases/messages.service.js';
-import { HELD_REASON, configureMail } from './outbox.js';
+import { HELD_REASON, configureMail, mailSettings } from './outbox.js';
 
 const FROM = 'Steward Support <support@steward.localhost>';
 let t: TestApp;
@@ -296,6 +296,7 @@ describe('the mail log', () => {
         placeholder: /@steward\.localhost>?$/.test(FROM),
         sending: false,
       },
+      links: { publicUrl: mailSettings().publicUrl, unreachable: false },
       incoming: { smtpReceiver: false },
     });
     configureMail({ mailFrom: 'Steward Support <support@steward.localhost>', smtpUrl: 'smtp://127.0.0.1:9' });
@@ -308,6 +309,26 @@ describe('the mail log', () => {
     const customer = await makeUser(t.db, 'customer');
     expect((await t.get('/api/v1/mail/setup', customer.token)).status).toBe(403);
     expect((await t.get('/api/v1/mail/setup')).status).toBe(401);
+  });
+
+  it('says when links in mail point at an address no browser opens (HOST=0.0.0.0 without STEWARD_PUBLIC_URL)', async () => {
+    const before = mailSettings().publicUrl;
+    try {
+      for (const publicUrl of ['http://0.0.0.0:3000', 'http://[::]:3000']) {
+        configureMail({ mailFrom: FROM, smtpUrl: undefined, publicUrl });
+        expect((await t.get('/api/v1/mail/setup', adminToken)).body.links).toEqual({
+          publicUrl,
+          unreachable: true,
+        });
+      }
+      configureMail({ mailFrom: FROM, smtpUrl: undefined, publicUrl: 'https://support.example.com' });
+      expect((await t.get('/api/v1/mail/setup', adminToken)).body.links).toEqual({
+        publicUrl: 'https://support.example.com',
+        unreachable: false,
+      });
+    } finally {
+      configureMail({ mailFrom: FROM, smtpUrl: undefined, publicUrl: before });
+    }
   });
 
   it('is in the OpenAPI document', async () => {
