@@ -158,6 +158,24 @@ describe('plainState', () => {
     });
     expect(s.text).toBe('We are working on it — next update by Mon 14:00');
   });
+
+  it.each([
+    ['no zone of their own: the calendar’s, named', null, 'Europe/Berlin', 'Mon 14:00 (Europe/Berlin)'],
+    ['their own zone wins over the calendar’s', 'America/New_York', 'Europe/Berlin', 'Mon 08:00'],
+    ['a UTC calendar: UTC, said as such', null, 'UTC', 'Mon 13:00 UTC'],
+    ['no zone at all: UTC', null, null, 'Mon 13:00 UTC'],
+    ['a calendar zone this runtime does not know: UTC', null, 'Mars/Olympus', 'Mon 13:00 UTC'],
+  ])('%s', (_name, timeZone, calendarTimeZone, when) => {
+    const s = plainState({
+      status: 'new',
+      clock: running('first_response', '2026-03-02T13:00:00Z'),
+      turn: 'us',
+      now,
+      timeZone,
+      calendarTimeZone,
+    });
+    expect(s.text).toBe(`We have your request — first answer by ${when}`);
+  });
 });
 
 describe('formatWhen', () => {

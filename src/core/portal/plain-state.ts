@@ -4,9 +4,10 @@
 // not) and whose turn it is (who wrote the last public message), `plainState` says what is
 // happening and, when we have promised one, by when the customer hears from us next, as the
 // customer would put it: "We are working on it — next update by Tue 14:00". Times are shown in
-// the customer's time zone; a due time in the past is admitted as late, never shown as a
-// promise. `nextClock` picks the clock to speak of from a case's clocks. Pure: no I/O, the
-// clock `now` is given.
+// the customer's time zone; without one, in the agreement calendar's, named (as the
+// acknowledgement mail writes them); else in UTC, said as such. A due time in the past is
+// admitted as late, never shown as a promise. `nextClock` picks the clock to speak of from a
+// case's clocks. Pure: no I/O, the clock `now` is given.
 import type { PlainStateCode } from '../../shared/schemas/portal.js';
 
 export type { PlainStateCode };
@@ -30,8 +31,13 @@ export interface PlainStateInput {
   /** Whose turn it is: `customer` when our public message is the last one, else `us`. */
   turn: 'us' | 'customer';
   now: Date;
-  /** The customer's IANA time zone (else UTC). */
+  /** The customer's IANA time zone (else the calendar's, else UTC). */
   timeZone?: string | null;
+  /**
+   * The zone of the calendar of the case's agreement: when the customer has no zone of their own,
+   * times are in it and named ("Mon 10:00 (Europe/Berlin)"), as the acknowledgement mail writes them.
+   */
+  calendarTimeZone?: string | null;
 }
 
 export interface PlainState {
@@ -46,6 +52,13 @@ export interface PlainState {
 }
 
 const DAY = 24 * 3600_000;
+
+/** "Mon 10:00" in the customer's zone; in the calendar's, named, when they have none; else UTC. */
+function whenIn(at: Date, now: Date, zones: { timeZone?: string | null; calendarTimeZone?: string | null }) {
+  if (zones.timeZone) return formatWhen(at, now, zones.timeZone);
+  const cal = validZone(zones.calendarTimeZone);
+  return cal === 'UTC' ? formatWhen(at, now, 'UTC') : `${formatWhen(at, now, cal)} (${cal})`;
+}
 
 function validZone(tz: string | null | undefined): string {
   if (!tz) return 'UTC';
@@ -105,10 +118,14 @@ export function nextClock(
 }
 
 /** What we promise next, in words, for a running clock: "next update by …", or that it is late. */
-function promise(clock: NextClock | null, now: Date, tz: string | null | undefined) {
+function promise(
+  clock: NextClock | null,
+  now: Date,
+  zones: { timeZone?: string | null; calendarTimeZone?: string | null },
+) {
   if (!clock || clock.paused || !clock.dueAt) return { words: '', nextUpdateBy: null, late: false };
   const late = clock.dueAt.getTime() < now.getTime();
-  const when = formatWhen(clock.dueAt, now, tz);
+  const when = whenIn(clock.dueAt, now, zones);
   if (clock.kind === 'resolution') {
     return late
       ? { words: ' — it is taking longer than we aimed for, sorry', nextUpdateBy: null, late }
@@ -121,7 +138,7 @@ function promise(clock: NextClock | null, now: Date, tz: string | null | undefin
 }
 
 export function plainState(input: PlainStateInput): PlainState {
-  const { status, clock, turn, now, timeZone } = input;
+  const { status, clock, turn, now } = input;
   const state = (
     code: PlainStateCode,
     text: string,
@@ -143,12 +160,12 @@ export function plainState(input: PlainStateInput): PlainState {
       return state('waiting_for_you', 'We are waiting for your reply', 'you');
     case 'on_hold': {
       // Clocks usually stand still on hold; a periodic update may still be promised.
-      const p = promise(clock && clock.kind !== 'resolution' ? clock : null, now, timeZone);
+      const p = promise(clock && clock.kind !== 'resolution' ? clock : null, now, input);
       return state('on_hold', `On hold — we are waiting on someone else${p.words}`, 'others', p);
     }
     case 'new':
     case 'open': {
-      const p = promise(clock, now, timeZone);
+      const p = promise(clock, now, input);
       if (status === 'new' && turn === 'us')
         return state('received', `We have your request${p.words}`, 'us', p);
       if (turn === 'customer' && (!clock || clock.kind === 'resolution' || clock.paused))

@@ -88,6 +88,16 @@ async function toPortalDtos(
     db,
     sql`select time_zone from customers where id = ${actor.customerId}`,
   );
+  // For a customer without a zone: each case's agreement calendar's (as its acknowledgement said).
+  const calendarZones = viewer?.time_zone
+    ? []
+    : await rows<{ id: string; timezone: string }>(
+        db,
+        sql`select c.id, cal.timezone from cases c
+          join agreements a on a.id = c.agreement_id join calendars cal on cal.id = a.calendar_id
+          where c.id = any(${sql.param(ids)}::uuid[])`,
+      );
+  const calendarZoneOf = new Map(calendarZones.map((z) => [z.id, z.timezone]));
   const ratings = await ratingsOf(db, ids);
   return found.map((r) => {
     const state = plainState({
@@ -105,6 +115,7 @@ async function toPortalDtos(
       turn: turnOf.get(r.id) ?? 'us',
       now,
       timeZone: viewer?.time_zone,
+      calendarTimeZone: calendarZoneOf.get(r.id),
     });
     return {
       id: r.id,

@@ -5,6 +5,7 @@ import { createHash } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rows } from '../../../db/client.js';
+import { formatWhen } from '../../../core/portal/plain-state.js';
 import { startTestApp, type TestApp } from '../../../../test/helpers/app.js';
 import {
   makeCustomer,
@@ -230,6 +231,32 @@ const reply = (caseId: string, body: Record<string, unknown>, token = agent) =>
   t.post(`/api/v1/cases/${caseId}/messages`, body, token);
 
 describe('my requests, in plain words', () => {
+  it('a customer without a time zone reads times in the agreement calendar’s, named, as the acknowledgement mail writes them', async () => {
+    const { customer } = await makeCustomerWithAgreement(t.db); // its calendar is Europe/Berlin
+    expect(customer.timeZone).toBeNull();
+    const { token } = await makeUser(t.db, 'customer', { customerId: customer.id });
+    const opened = await openAs(token, 'Where is order 2077?');
+    expect(opened.status).toBe(201);
+    const id = opened.body.id as string;
+    const due = (await t.get(`/api/v1/cases/${id}`, agent)).body.promises.find(
+      (p: any) => p.kind === 'first_response',
+    ).dueAt as string;
+    const when = `${formatWhen(new Date(due), new Date(), 'Europe/Berlin')} (Europe/Berlin)`;
+    const detail = (await t.get(`/api/v1/portal/cases/${id}`, token)).body;
+    expect(detail.plainState.text).toBe(`We have your request — first answer by ${when}`);
+    const listed = (await t.get('/api/v1/portal/cases', token)).body.items;
+    expect(listed.map((c: any) => c.plainState.text)).toEqual([
+      `We have your request — first answer by ${when}`,
+    ]);
+
+    // Their own zone, once known, wins.
+    await t.db.execute(sql`update customers set time_zone = 'America/New_York' where id = ${customer.id}`);
+    const own = (await t.get(`/api/v1/portal/cases/${id}`, token)).body.plainState.text;
+    expect(own).toBe(
+      `We have your request — first answer by ${formatWhen(new Date(due), new Date(), 'America/New_York')}`,
+    );
+  });
+
   it('follow the case from received to solved, without internal fields', async () => {
     const { customer, agreement } = await makeCustomerWithAgreement(t.db, {
       targets: [
