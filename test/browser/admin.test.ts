@@ -369,7 +369,7 @@ describe('categories and case fields', () => {
     // A list needs its options: refused until there are some.
     await fieldForm.getByRole('button', { name: 'Add field' }).click();
     await eventually(() => text(fieldForm.getByTestId('error-field-new-options'))).toBe(
-      'a select field needs at least one option',
+      'needs at least one option',
     );
     await fieldForm.getByLabel('Options', { exact: true }).fill('Damaged\n\nWrong size\n Changed mind ');
     await fieldForm.getByRole('checkbox', { name: 'Required to solve a case' }).check();

@@ -81,8 +81,7 @@ function checkDefinition(
     throw unprocessable('validation_error', `body.${path}: ${message}`, [{ path: `body.${path}`, message }]);
   };
   const { options, required, customerVisible } = input;
-  if (type === 'select' && (!options || options.length === 0))
-    refuse('options', 'a select field needs at least one option');
+  if (type === 'select' && (!options || options.length === 0)) refuse('options', 'needs at least one option');
   if (type && type !== 'select' && options?.length) refuse('options', 'only select fields have options');
   if (options && new Set(options.map((o) => o.toLowerCase())).size < options.length)
     refuse('options', 'an option is listed twice');

@@ -51,7 +51,7 @@ describe('field definitions per kind of record', () => {
       expect(res.status, JSON.stringify(body)).toBe(422);
       expect(res.body.error.details).toEqual([{ path, message }]);
     };
-    await refused('customer', { type: 'select' }, 'body.options', 'a select field needs at least one option');
+    await refused('customer', { type: 'select' }, 'body.options', 'needs at least one option');
     await refused(
       'customer',
       { type: 'text', options: ['a'] },
