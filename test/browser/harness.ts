@@ -1,4 +1,4 @@
-// One real Steward (API + built web UI, demo data, fresh PGlite folder) and one headless
+// One real Steward (API + built web UI, demo data or an empty install, fresh PGlite folder) and one headless
 // Chromium per test file. The UI must be built first (`npm run build`, or `npm run test:browser`).
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -15,7 +15,13 @@ export const DEMO = {
   agent: { email: 'ava@steward.demo', password: 'steward-agent', name: 'Ava Agent' },
   customer: { email: 'maria.jensen@northwind.example', password: 'steward-customer', name: 'Maria Jensen' },
 } as const;
-export type Login = (typeof DEMO)[keyof typeof DEMO];
+/** The admin of an empty install (`startStack({ empty: true })`), as STEWARD_ADMIN_EMAIL makes it. */
+export const FIRST_ADMIN = {
+  email: 'it@first-run.example',
+  password: 'first-run-admin',
+  name: 'Administrator',
+} as const;
+export type Login = (typeof DEMO)[keyof typeof DEMO] | typeof FIRST_ADMIN;
 
 /** How long a UI assertion waits for the page to get there. */
 const WAIT_MS = 15_000;
@@ -32,7 +38,8 @@ export interface Stack {
   stop(): Promise<void>;
 }
 
-export async function startStack(): Promise<Stack> {
+/** `empty`: no demo data, only the first admin (FIRST_ADMIN), as a new company starts. */
+export async function startStack(opts: { empty?: boolean } = {}): Promise<Stack> {
   if (!existsSync(join(DEFAULT_WEB_DIR, 'index.html'))) {
     throw new Error(`no built web UI in ${DEFAULT_WEB_DIR}: run \`npm run build\` first`);
   }
@@ -44,13 +51,13 @@ export async function startStack(): Promise<Stack> {
     HOST: '127.0.0.1',
     STEWARD_DATA_DIR: dataDir,
     DATABASE_URL: '',
-    STEWARD_ADMIN_EMAIL: '',
-    STEWARD_ADMIN_PASSWORD: '',
+    STEWARD_ADMIN_EMAIL: opts.empty ? FIRST_ADMIN.email : '',
+    STEWARD_ADMIN_PASSWORD: opts.empty ? FIRST_ADMIN.password : '',
     // The webhook tests' receiver listens on 127.0.0.1.
     STEWARD_WEBHOOK_LOCAL_NETWORK: 'on',
   };
   const server = await startServer(loadConfig(env, { webDir: DEFAULT_WEB_DIR }), {
-    demo: true,
+    demo: !opts.empty,
     logger: false,
   });
   let browser: Browser;

@@ -331,6 +331,7 @@ function AgreementForm(props: {
                 id="agreement-segment"
                 value={values.segment}
                 onChange={(e) => update({ segment: e.target.value }, ['scope'])}
+                aria-describedby={props.segments.length === 0 ? 'agreement-segment-hint' : undefined}
               >
                 <option value="">Choose a segment…</option>
                 {props.segments.map((s) => (
@@ -339,6 +340,12 @@ function AgreementForm(props: {
                   </option>
                 ))}
               </select>
+              {props.segments.length === 0 && (
+                <p className="field__hint" id="agreement-segment-hint">
+                  No segments yet: <Link to="/admin/segments/new">create one</Link> first, or make the
+                  agreement for an organization.
+                </p>
+              )}
             </>
           )}
           {values.scopeType === 'organization' && (
@@ -350,7 +357,18 @@ function AgreementForm(props: {
                 value={values.organizationId}
                 noneLabel="Choose an organization…"
                 onChange={(organizationId) => update({ organizationId }, ['scope'])}
+                inputProps={
+                  props.organizations.items.length === 0
+                    ? { 'aria-describedby': 'agreement-organization-hint' }
+                    : undefined
+                }
               />
+              {props.organizations.items.length === 0 && (
+                <p className="field__hint" id="agreement-organization-hint">
+                  No organizations yet: <Link to="/organizations/new">create one</Link> first (with the e-mail
+                  domains that bring its people to it).
+                </p>
+              )}
             </>
           )}
           {values.scopeType === 'customer' && (

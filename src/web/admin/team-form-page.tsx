@@ -1,5 +1,6 @@
 // Creating and editing a team: name, how new cases are assigned, and its members.
 import { useState } from 'react';
+import { Link } from 'react-router-dom';
 import { ASSIGNMENT_MODES, TeamInput, type AssignmentMode } from '../../shared/schemas/teams.js';
 import type { AgentProfile, Items, Team } from '../lib/types.js';
 import { useApi } from '../lib/use-api.js';
@@ -102,6 +103,11 @@ function TeamForm({ team, agents }: { team: Team | undefined; agents: AgentProfi
       <fieldset className="form__group">
         <legend>Members</legend>
         {errors.memberIds && <p className="field__error">{errors.memberIds}</p>}
+        {!agents.some((a) => a.role === 'agent') && (
+          <p className="field__hint" data-testid="no-agents-hint">
+            No agents yet: <Link to="/admin/users/new">invite them</Link> under Users, then add them here.
+          </p>
+        )}
         <ul className="member-picker" data-testid="member-picker">
           {agents.map((a) => (
             <li key={a.userId}>

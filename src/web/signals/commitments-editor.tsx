@@ -14,6 +14,7 @@ import {
   splitDuration,
   type DurationUnit,
 } from '../rules/duration.js';
+import { keyFrom } from '../admin/fields-page.js';
 
 export interface CommitmentRow {
   key: string;
@@ -57,7 +58,7 @@ export function rowsOf(definitions: CommitmentDefinition[] | undefined): Commitm
 /** The definitions to send: the fields the row's mode and due choice use, and cancelledBy when given. */
 export function definitionsOf(rows: CommitmentRow[]) {
   return rows.map((r) => ({
-    key: r.key.trim(),
+    key: r.key.trim() || keyFrom(r.name),
     name: r.name,
     mode: r.mode,
     opens: r.opens.trim(),
@@ -172,10 +173,21 @@ export function CommitmentsEditor(props: {
             {rowError && <p className="field__error">{rowError}</p>}
             <div className="form__grid">
               {text('name', 'Name', { placeholder: 'Delivery by the promised date' })}
-              {text('key', 'Key', {
-                placeholder: 'delivery',
-                hint: 'lower-case letters, digits and _; stays the same',
-              })}
+              <FormField
+                id={id('key')}
+                label="Key"
+                error={err('key')}
+                hint="made from the name; lower-case letters, digits and _; stays the same"
+              >
+                <input
+                  id={id('key')}
+                  type="text"
+                  value={r.key || keyFrom(r.name)}
+                  placeholder="delivery"
+                  onChange={(e) => set(i, { key: e.target.value })}
+                  {...describedBy(id('key'), err('key'), true)}
+                />
+              </FormField>
             </div>
             <div className="field">
               <span className="field__label">Kind of promise</span>
