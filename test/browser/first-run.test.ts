@@ -27,6 +27,20 @@ describe('an empty install, set up by its first admin', () => {
     expect(new URL(page.url()).pathname).toBe('/admin/users/new');
   });
 
+  it('a second team of the same name is refused at its Name field', async () => {
+    for (const name of ['Customer care', 'customer care']) {
+      await page.goto(`${stack.url}/admin/teams/new`);
+      await page.getByLabel('Name', { exact: true }).fill(name);
+      await page.getByRole('button', { name: 'Create team' }).click();
+    }
+    await eventually(() => text(page.getByTestId('error-team-name'))).toBe(
+      'a team named "Customer care" exists already',
+    );
+    expect(new URL(page.url()).pathname).toBe('/admin/teams/new');
+    const { items } = await stack.api<{ items: { name: string }[] }>('/teams', { login: FIRST_ADMIN });
+    expect(items.map((t) => t.name)).toEqual(['Customer care']);
+  });
+
   it('an agreement for a segment or an organization, when there is none yet, says to create one first', async () => {
     await stack.api('/calendars', {
       login: FIRST_ADMIN,

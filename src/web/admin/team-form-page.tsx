@@ -44,6 +44,7 @@ function TeamForm({ team, agents }: { team: Team | undefined; agents: AgentProfi
     path: '/teams',
     back: '/admin/teams',
     notices: { created: 'Team created.', saved: 'Team saved.', deleted: 'Team deleted.' },
+    conflictFields: { team_exists: 'name' },
   });
   const { errors } = form;
 

@@ -34,7 +34,7 @@ export const teamsRoutes =
       '/teams',
       {
         config: { access: ADMIN },
-        schema: { tags, body: TeamInput, response: { 201: Team, ...errors(...AUTHED, 422) } },
+        schema: { tags, body: TeamInput, response: { 201: Team, ...errors(...AUTHED, 409, 422) } },
       },
       async (request, reply) =>
         reply.status(201).send(await teams.createTeam(db, actorOf(request), request.body)),
@@ -56,7 +56,7 @@ export const teamsRoutes =
           params: IdParams,
           headers: IfMatchHeaders,
           body: TeamUpdate,
-          response: { 200: Team, ...errors(...AUTHED, 404, 412, 422) },
+          response: { 200: Team, ...errors(...AUTHED, 404, 409, 412, 422) },
         },
       },
       async (request) =>

@@ -149,9 +149,24 @@ async function setMembers(tx: Database, teamId: string, memberIds: string[]) {
   }
 }
 
+/**
+ * Two live teams of one name could not be told apart where a team is chosen (a mailbox's, the
+ * web form's, a rule's, the queue's filter): a name is refused while another live team has it,
+ * in any case.
+ */
+async function assertNameFree(db: Database, name: string, exceptId?: string) {
+  const [taken] = await rows<{ name: string }>(
+    db,
+    sql`select name from teams where deleted_at is null and lower(name) = lower(${name.trim()})
+      ${exceptId ? sql`and id <> ${exceptId}` : sql``} limit 1`,
+  );
+  if (taken) throw conflict('team_exists', `a team named "${taken.name}" exists already`);
+}
+
 export async function createTeam(db: Database, actor: Actor, input: TeamInputT) {
   assertAdmin(actor);
   const id = await db.transaction(async (tx) => {
+    await assertNameFree(tx, input.name);
     const [team] = await tx
       .insert(teams)
       .values({ name: input.name, description: input.description, assignmentMode: input.assignmentMode })
@@ -182,6 +197,10 @@ export async function updateTeam(
     const before = await getTeamRow(tx, id);
     if (!before) throw notFound('team');
     const { memberIds, ...fields } = input;
+    // Only a new name is checked: a team that already shared its name (made before names were
+    // checked) can still be saved, members and all, until someone renames it.
+    if (fields.name !== undefined && fields.name.trim().toLowerCase() !== before.name.trim().toLowerCase())
+      await assertNameFree(tx, fields.name, id);
     const changes = diff(before as unknown as Record<string, unknown>, fields);
     if (memberIds) {
       await setMembers(tx, id, memberIds);

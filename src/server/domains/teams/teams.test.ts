@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { teams } from './teams.table.js';
 import { startTestApp, type TestApp } from '../../../../test/helpers/app.js';
 import { makeCase, makeCustomer, makeUser } from '../../../../test/helpers/factories.js';
 
@@ -98,6 +99,38 @@ describe('teams and assignment', () => {
     const customer = (await makeUser(t.db, 'customer')).token;
     expect((await t.get('/api/v1/teams', customer)).status).toBe(403);
     expect((await t.get('/api/v1/agents', customer)).status).toBe(403);
+  });
+
+  it('a name another live team has, in any case, is refused (409 team_exists); a deleted team’s is free', async () => {
+    const first = await t.post('/api/v1/teams', { name: 'Customer care' }, admin);
+    expect(first.status).toBe(201);
+    const twice = await t.post('/api/v1/teams', { name: 'customer CARE' }, admin);
+    expect(twice.status).toBe(409);
+    expect(twice.body.error).toEqual({
+      code: 'team_exists',
+      message: 'a team named "Customer care" exists already',
+    });
+    const other = await t.post('/api/v1/teams', { name: 'Logistics desk' }, admin);
+    const renamed = await t.patch(`/api/v1/teams/${other.body.id}`, { name: 'Customer Care' }, admin);
+    expect(renamed.status).toBe(409);
+    expect((await t.get(`/api/v1/teams/${other.body.id}`, admin)).body.name).toBe('Logistics desk');
+    // Its own name, written otherwise, is no clash.
+    const recased = await t.patch(`/api/v1/teams/${first.body.id}`, { name: 'Customer Care' }, admin);
+    expect(recased.status).toBe(200);
+    expect(recased.body.name).toBe('Customer Care');
+    // Teams that shared a name before names were checked can still be saved as they are.
+    const [older] = await t.db.insert(teams).values({ name: 'Logistics desk' }).returning();
+    const kept = await t.patch(
+      `/api/v1/teams/${older!.id}`,
+      { name: 'Logistics desk', memberIds: [] },
+      admin,
+    );
+    expect(kept.status).toBe(200);
+    expect((await t.del(`/api/v1/teams/${older!.id}`, admin)).status).toBe(204);
+    expect((await t.del(`/api/v1/teams/${first.body.id}`, admin)).status).toBe(204);
+    expect((await t.post('/api/v1/teams', { name: 'Customer care' }, admin)).status).toBe(201);
+    const names = (await t.get('/api/v1/teams', admin)).body.items.map((x: { name: string }) => x.name);
+    expect(names.filter((n: string) => n.toLowerCase() === 'customer care')).toEqual(['Customer care']);
   });
 
   it('members must be staff; a team with unsolved cases cannot be deleted', async () => {
