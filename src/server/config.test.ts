@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { loadConfig } from './config.js';
+import { isUnreachablePublicUrl, loadConfig } from './config.js';
 
 describe('loadConfig', () => {
   it('has the documented defaults', () => {
@@ -47,5 +47,29 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ STEWARD_PGLITE_THREAD: 'maybe' })).toThrow(
       'STEWARD_PGLITE_THREAD must be on or off (1/0, true/false), got "maybe"',
     );
+  });
+});
+
+describe('isUnreachablePublicUrl', () => {
+  it.each([
+    ['http://0.0.0.0:3000', true],
+    ['http://[::]:3000', true],
+    ['http://[0:0:0:0:0:0:0:0]:3000', true],
+    ['http://0:3000', true],
+    ['not a url', true],
+    ['http://127.0.0.1:3000', false],
+    ['http://[::1]:3000', false],
+    ['https://support.example.com', false],
+  ])('%s → %s', (url, unreachable) => {
+    expect(isUnreachablePublicUrl(url)).toBe(unreachable);
+  });
+
+  it('is what HOST=0.0.0.0 without STEWARD_PUBLIC_URL gives, and not what it gives with one', () => {
+    expect(isUnreachablePublicUrl(loadConfig({ HOST: '0.0.0.0' }).publicUrl)).toBe(true);
+    expect(
+      isUnreachablePublicUrl(
+        loadConfig({ HOST: '0.0.0.0', STEWARD_PUBLIC_URL: 'https://support.example.com' }).publicUrl,
+      ),
+    ).toBe(false);
   });
 });
