@@ -99,6 +99,16 @@ describe('an empty install, set up by its first admin', () => {
     expect(saved.commitments.map((c) => c.key)).toEqual(['delivery_by_the_promised_date', 'invoice']);
   });
 
+  it('a rule’s proactive case without a team says where it lands: no team, unassigned', async () => {
+    await page.goto(`${stack.url}/admin/rules/new`);
+    await page.getByRole('button', { name: '+ Open a proactive case' }).click();
+    const team = page.getByLabel('Team', { exact: true });
+    expect(await texts(team.locator('option'))).toEqual([
+      'No team: the case waits unassigned',
+      'Customer care',
+    ]);
+  });
+
   it('Settings says where links in mail point, and warns when no browser can open them', async () => {
     await page.goto(`${stack.url}/admin/settings`);
     expect(await text(page.getByTestId('mail-setup-links'))).toBe(stack.url);

@@ -163,7 +163,7 @@ export function ActionsEditor(props: { ed: EditorApi; categories: Category[]; te
                       ed={ed}
                       path={[...path, 'teamId']}
                       label="Team"
-                      empty="The usual routing"
+                      empty="No team: the case waits unassigned"
                       options={teamOptions}
                     />
                   </div>
