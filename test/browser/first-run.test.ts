@@ -103,7 +103,7 @@ describe('an empty install, set up by its first admin', () => {
     await page.goto(`${stack.url}/admin/rules/new`);
     await page.getByRole('button', { name: '+ Open a proactive case' }).click();
     const team = page.getByLabel('Team', { exact: true });
-    expect(await texts(team.locator('option'))).toEqual([
+    await eventually(() => texts(team.locator('option'))).toEqual([
       'No team: the case waits unassigned',
       'Customer care',
     ]);
