@@ -277,13 +277,13 @@ export async function deleteUser(db: Database, actor: Actor, id: string) {
   });
 }
 
-/** First start: with no user at all, create the admin named by the environment. */
 /** Whether anyone at all can sign in: any user, live or not (a fresh install has none). */
 export async function anyUserExists(db: Database): Promise<boolean> {
-  const [{ n } = { n: 0 }] = await db.select({ n: sql<number>`count(*)::int` }).from(users);
-  return n > 0;
+  const found = await db.select({ id: users.id }).from(users).limit(1);
+  return found.length > 0;
 }
 
+/** First start: with no user at all, create the admin named by the environment. */
 export async function bootstrapAdmin(
   db: Database,
   actor: Actor,
