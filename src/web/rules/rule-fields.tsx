@@ -3,14 +3,8 @@
 import { useRef, useState, type InputHTMLAttributes, type ReactNode } from 'react';
 import { useFocusLater } from '../lib/use-focus-later.js';
 import { OPERATORS } from '../../shared/schemas/rules.js';
-import {
-  DURATION_UNITS,
-  amountError,
-  isoDuration,
-  splitDuration,
-  wholeAmount,
-  type DurationUnit,
-} from './duration.js';
+import { amountError, isoDuration, splitDuration, wholeAmount, type DurationUnit } from './duration.js';
+import { DurationUnitSelect } from './duration-unit-select.js';
 import { placeholdersOf } from '../../core/rules/templates.js';
 import type { CustomFieldDefinition, Items } from '../lib/types.js';
 import { useApi } from '../lib/use-api.js';
@@ -179,17 +173,11 @@ export function DurationField(props: {
           onChange={(e) => write(e.target.value, unit)}
           {...describedBy(id, error, !!props.hint)}
         />
-        <select
-          aria-label={`Unit: ${props.label}`}
+        <DurationUnitSelect
+          label={`Unit: ${props.label}`}
           value={unit}
-          onChange={(e) => write(amountText, e.target.value as DurationUnit)}
-        >
-          {DURATION_UNITS.map((u) => (
-            <option key={u.key} value={u.key}>
-              {u.label}
-            </option>
-          ))}
-        </select>
+          onChange={(to) => write(amountText, to)}
+        />
       </div>
     </FormField>
   );

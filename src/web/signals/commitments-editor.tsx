@@ -7,13 +7,8 @@ import { isoDurationMs } from '../../shared/schemas/rules.js';
 import type { CommitmentDefinition } from '../../shared/schemas/signals.js';
 import { formatWallClock } from '../lib/format.js';
 import { FormField, describedBy, errorAt, type PathErrors } from '../admin/form-parts.js';
-import {
-  DURATION_UNITS,
-  amountError,
-  durationOfTyped,
-  splitDuration,
-  type DurationUnit,
-} from '../rules/duration.js';
+import { amountError, durationOfTyped, splitDuration, type DurationUnit } from '../rules/duration.js';
+import { DurationUnitSelect } from '../rules/duration-unit-select.js';
 import { keyFrom } from '../admin/fields-page.js';
 
 export interface CommitmentRow {
@@ -291,20 +286,13 @@ export function CommitmentsEditor(props: {
                         }
                         {...describedBy(id('within'), err('within'))}
                       />
-                      <select
-                        aria-label={`Unit: Commitment ${i + 1} due within`}
+                      <DurationUnitSelect
+                        label={`Unit: Commitment ${i + 1} due within`}
                         value={r.withinUnit}
-                        onChange={(e) => {
-                          const unit = e.target.value as DurationUnit;
-                          set(i, { withinUnit: unit, within: durationOfTyped(r.withinAmount, unit) });
-                        }}
-                      >
-                        {DURATION_UNITS.map((u) => (
-                          <option key={u.key} value={u.key}>
-                            {u.label}
-                          </option>
-                        ))}
-                      </select>
+                        onChange={(unit) =>
+                          set(i, { withinUnit: unit, within: durationOfTyped(r.withinAmount, unit) })
+                        }
+                      />
                     </div>
                   )}
                 </FormField>
