@@ -475,6 +475,60 @@ export const RuleOutcomes = z.object({
 });
 export type RuleOutcomes = z.infer<typeof RuleOutcomes>;
 
+// ---- promise compliance (PSA targets on cases) ----------------------------------------------
+
+export const PROMISE_KPI_GROUPS = ['kind', 'agreement', 'team', 'assignee', 'channel', 'segment'] as const;
+export const PromiseKpiGroup = z.enum(PROMISE_KPI_GROUPS);
+export type PromiseKpiGroup = z.infer<typeof PromiseKpiGroup>;
+
+export const PromiseKpiQuery = z.strictObject({
+  from: IsoDateTime.optional().describe(
+    'clocks decided (met or breached) at or after (default: 30 days before `to`)',
+  ),
+  to: IsoDateTime.optional().describe('and before (default: now)'),
+  groupBy: PromiseKpiGroup.default('kind').describe(
+    "one row per clock kind (default), agreement, the case's team, assignee or channel, or the customer's effective segment",
+  ),
+});
+export const PromiseKpiExportQuery = PromiseKpiQuery.extend({ timezone: ExportTimeZone });
+
+export const PromiseCompliance = z.object({
+  decided: count.describe('clocks decided in the period: met on time (at metAt) or breached (at breachedAt)'),
+  metOnTime: count.describe('of those, met before their due time'),
+  breached: count.describe('of those, breached (past their due time), whether fulfilled late since or not'),
+  metLate: count.describe('of the breached, fulfilled late since (a reply or solve after the due time)'),
+  overdueNow: count.describe('clocks past their due time and still not fulfilled now, whatever the period'),
+  compliance: share.describe('metOnTime / decided; null when nothing was decided'),
+  medianTargetUsed: share.describe(
+    'the median share of the target (business time) used by the clocks met on time, 0..1; null when none',
+  ),
+});
+export type PromiseCompliance = z.infer<typeof PromiseCompliance>;
+
+export const PromiseComplianceRow = PromiseCompliance.extend({
+  groupId: z
+    .string()
+    .nullable()
+    .describe(
+      'the kind, channel or segment key, or the agreement, team or user id; null: no team, no assignee, no segment',
+    ),
+  groupName: z.string().nullable().describe('its name as it is now (null with a null groupId)'),
+});
+export type PromiseComplianceRow = z.infer<typeof PromiseComplianceRow>;
+
+export const PromiseKpis = z.object({
+  from: IsoDateTime,
+  to: IsoDateTime,
+  groupBy: PromiseKpiGroup,
+  items: z
+    .array(PromiseComplianceRow)
+    .describe(
+      'groups with clocks decided in the period or overdue now; kinds in their order, other groups worst first',
+    ),
+  totals: PromiseCompliance,
+});
+export type PromiseKpis = z.infer<typeof PromiseKpis>;
+
 export const BoardQuery = z.strictObject({
   horizon: Duration.optional().describe('commitments due within this (default P2D)'),
 });

@@ -291,6 +291,14 @@ export const casePromises = pgTable(
     index('case_promises_agreement')
       .on(t.agreementId)
       .where(sql`${t.state} in ('active', 'paused')`),
+    // The compliance KPIs' period: a clock counts when it was decided (breached, else met).
+    index('case_promises_decided')
+      .on(sql`(case when ${t.state} = 'breached' then ${t.breachedAt} else ${t.metAt} end)`)
+      .where(sql`${t.state} in ('met', 'breached')`),
+    // ... and the promises broken and still not kept now, whatever the period.
+    index('case_promises_open_breach')
+      .on(t.breachedAt)
+      .where(sql`${t.state} = 'breached' and ${t.metAt} is null`),
     check('case_promises_state_ck', sql`${t.state} in ('active', 'paused', 'met', 'breached')`),
   ],
 );

@@ -44,6 +44,7 @@ export type ExportedList =
   | 'customers'
   | 'organizations'
   | 'proactive-trend'
+  | 'promise-compliance'
   | 'rule-outcomes';
 
 /**

@@ -1,7 +1,8 @@
 // SQL of the proactive KPIs: the period's totals, the same counts per day, week or month (a
 // trend, buckets in the viewer's time zone), and per rule (which rules catch risks early, which
 // raise false alarms). Each is one set-based statement over the period's signals (index
-// `signals_detected`) and commitments.
+// `signals_detected`) and commitments; PSA target compliance likewise over promise clocks (index
+// `case_promises_decided`).
 import { sql, type SQL } from 'drizzle-orm';
 import { rows, type Database } from '../../../db/client.js';
 import type { KpiInterval } from '../../../shared/schemas/signals.js';
@@ -160,4 +161,86 @@ export async function ruleOutcomes(db: Database, period: Period): Promise<RuleOu
     where r.deleted_at is null or s.rule_id is not null
     order by coalesce(s.signals, 0) desc, r.name, r.id`,
   );
+}
+
+export type PromiseGroup = 'kind' | 'agreement' | 'team' | 'assignee' | 'channel' | 'segment';
+
+export interface PromiseComplianceSqlRow {
+  total: boolean;
+  group_id: string | null;
+  group_name: string | null;
+  decided: number;
+  met_on_time: number;
+  breached: number;
+  met_late: number;
+  overdue_now: number;
+  median_target_used: number | null;
+}
+
+/**
+ * When a clock was decided: a breached clock at its breach (even when fulfilled late since), a
+ * met one when it was met. The expression of index `case_promises_decided`, written the same
+ * here so the planner uses it.
+ */
+const decidedAt = sql`(case when p.state = 'breached' then p.breached_at else p.met_at end)`;
+/** Past its due time and not fulfilled now (an active one in the second before the scheduler flips it). */
+const overdueNow = sql`((p.state = 'breached' and p.met_at is null) or (p.state = 'active' and p.due_at < now()))`;
+
+/**
+ * PSA target compliance: per group, the promise clocks of cases (not deleted) decided in
+ * [from, to) and those overdue now, and the totals over all groups, in one statement (grouping
+ * sets; the totals row has `total`). Groups are the case's team, assignee and channel as they are
+ * now, the customer's effective segment (own, else the organization's) as it is now.
+ */
+export async function promiseCompliance(
+  db: Database,
+  q: Period & { groupBy: PromiseGroup },
+): Promise<PromiseComplianceSqlRow[]> {
+  return rows<PromiseComplianceSqlRow>(db, promiseComplianceSql(q));
+}
+
+/** The statement of `promiseCompliance`, apart so that its plan can be read (EXPLAIN). */
+function promiseComplianceSql(q: Period & { groupBy: PromiseGroup }): SQL {
+  const group: Record<PromiseGroup, { id: SQL; name: SQL; join: SQL }> = {
+    kind: { id: sql`p.kind`, name: sql`p.kind`, join: sql`` },
+    agreement: {
+      id: sql`p.agreement_id::text`,
+      name: sql`a.name`,
+      join: sql`join agreements a on a.id = p.agreement_id`,
+    },
+    team: { id: sql`c.team_id::text`, name: sql`t.name`, join: sql`left join teams t on t.id = c.team_id` },
+    assignee: {
+      id: sql`c.assignee_id::text`,
+      name: sql`u.name`,
+      join: sql`left join users u on u.id = c.assignee_id`,
+    },
+    channel: { id: sql`c.channel`, name: sql`c.channel`, join: sql`` },
+    segment: {
+      id: sql`coalesce(cu.segment, o.segment)`,
+      name: sql`sg.name`,
+      join: sql`join customers cu on cu.id = c.customer_id
+        left join organizations o on o.id = cu.organization_id
+        left join segments sg on sg.key = coalesce(cu.segment, o.segment)`,
+    },
+  };
+  const g = group[q.groupBy];
+  const inPeriod = sql`${decidedAt} >= ${at(q.from)} and ${decidedAt} < ${at(q.to)}`;
+  const decided = sql`p.state in ('met', 'breached') and ${inPeriod}`;
+  const metOnTime = sql`p.state = 'met' and ${inPeriod}`;
+  const breached = sql`p.state = 'breached' and ${inPeriod}`;
+  return sql`
+    select grouping(${g.id}) = 1 as total, ${g.id} as group_id, ${g.name} as group_name,
+      count(*) filter (where ${decided})::int as decided,
+      count(*) filter (where ${metOnTime})::int as met_on_time,
+      count(*) filter (where ${breached})::int as breached,
+      count(*) filter (where ${breached} and p.met_at is not null)::int as met_late,
+      count(*) filter (where ${overdueNow})::int as overdue_now,
+      (percentile_cont(0.5) within group (order by p.used_ms::float8 / nullif(p.target_minutes * 60000, 0))
+        filter (where ${metOnTime}))::float8 as median_target_used
+    from case_promises p
+    join cases c on c.id = p.case_id
+    ${g.join}
+    where c.deleted_at is null
+      and ((p.state in ('met', 'breached') and ${inPeriod}) or ${overdueNow})
+    group by grouping sets ((${g.id}, ${g.name}), ())`;
 }

@@ -9,6 +9,9 @@ import {
   type KpiInterval,
   type ProactiveKpis,
   type ProactiveTrend,
+  type PromiseCompliance,
+  type PromiseKpiGroup,
+  type PromiseKpis,
   type RuleOutcomes,
 } from '../../../shared/schemas/signals.js';
 import type { Actor } from '../../lib/actor.js';
@@ -127,5 +130,77 @@ export async function getRuleOutcomes(
       leadTimeMedianMinutes: minutes(r.lead_median),
       lastDetectedAt: r.last_detected_at ? iso(r.last_detected_at) : null,
     })),
+  };
+}
+
+/** The clock kinds in the order a case meets them. */
+const KIND_ORDER = ['first_response', 'next_response', 'periodic_update', 'resolution'];
+const KIND_NAMES: Record<string, string> = {
+  first_response: 'First response',
+  next_response: 'Next response',
+  periodic_update: 'Periodic update',
+  resolution: 'Resolution',
+};
+
+const compliance = (r: repo.PromiseComplianceSqlRow): PromiseCompliance => ({
+  decided: r.decided,
+  metOnTime: r.met_on_time,
+  breached: r.breached,
+  metLate: r.met_late,
+  overdueNow: r.overdue_now,
+  compliance: ratio(r.met_on_time, r.decided),
+  // To a thousandth: the share is shown as a percentage with one decimal.
+  medianTargetUsed:
+    r.median_target_used === null ? null : Math.round(Number(r.median_target_used) * 1000) / 1000,
+});
+
+/**
+ * PSA target compliance over the promise clocks decided in a period (met on time, or breached),
+ * per kind, agreement, team, assignee, channel or segment, with totals: how well the promises
+ * made to customers are kept.
+ */
+export async function getPromiseKpis(
+  db: Database,
+  actor: Actor,
+  q: { from?: string; to?: string; groupBy?: PromiseKpiGroup },
+): Promise<PromiseKpis> {
+  assertCanReadProactive(actor);
+  const period = periodOf(q, KPI_DEFAULT_MS);
+  const groupBy = q.groupBy ?? 'kind';
+  const found = await repo.promiseCompliance(db, { ...period, groupBy });
+  const totals = found.find((r) => r.total);
+  const items = found
+    .filter((r) => !r.total)
+    .map((r) => ({
+      groupId: r.group_id,
+      groupName: groupBy === 'kind' ? (KIND_NAMES[r.group_id!] ?? r.group_name) : r.group_name,
+      ...compliance(r),
+    }));
+  const worstFirst = (a: (typeof items)[number], b: (typeof items)[number]) =>
+    (a.compliance ?? 2) - (b.compliance ?? 2) ||
+    b.decided - a.decided ||
+    (a.groupName ?? '\uffff').localeCompare(b.groupName ?? '\uffff') ||
+    (a.groupId ?? '').localeCompare(b.groupId ?? '');
+  items.sort(
+    groupBy === 'kind'
+      ? (a, b) => KIND_ORDER.indexOf(a.groupId!) - KIND_ORDER.indexOf(b.groupId!)
+      : worstFirst,
+  );
+  return {
+    from: period.from.toISOString(),
+    to: period.to.toISOString(),
+    groupBy,
+    items,
+    totals: totals
+      ? compliance(totals)
+      : {
+          decided: 0,
+          metOnTime: 0,
+          breached: 0,
+          metLate: 0,
+          overdueNow: 0,
+          compliance: null,
+          medianTargetUsed: null,
+        },
   };
 }

@@ -1,7 +1,9 @@
-// The columns of the signal list's and the proactive KPIs' CSV exports.
+// The columns of the signal list's, the proactive KPIs' and the promise compliance CSV exports.
 import type {
   ProactiveTrend,
   ProactiveTrendBucket,
+  PromiseComplianceRow,
+  PromiseKpiGroup,
   RuleOutcome,
   Signal,
 } from '../../../shared/schemas/signals.js';
@@ -89,4 +91,26 @@ export const ruleOutcomeColumns: CsvColumn<RuleOutcome>[] = [
   { header: 'Median lead time (h)', value: (r) => hours(r.leadTimeMedianMinutes) },
   { header: 'Last signal', value: (r, time) => time(r.lastDetectedAt) },
   { header: 'Rule id', value: (r) => r.ruleId },
+];
+
+const GROUP_HEADERS: Record<PromiseKpiGroup, string> = {
+  kind: 'Kind',
+  agreement: 'Agreement',
+  team: 'Team',
+  assignee: 'Assignee',
+  channel: 'Channel',
+  segment: 'Segment',
+};
+
+/** PSA target compliance per group (the totals row is the caller's, named "Total"). */
+export const promiseComplianceColumns = (groupBy: PromiseKpiGroup): CsvColumn<PromiseComplianceRow>[] => [
+  { header: GROUP_HEADERS[groupBy], value: (r) => r.groupName },
+  { header: 'Decided', value: (r) => r.decided },
+  { header: 'Met on time', value: (r) => r.metOnTime },
+  { header: 'Breached', value: (r) => r.breached },
+  { header: 'Of those met late', value: (r) => r.metLate },
+  { header: 'Compliance %', value: (r) => percent(r.compliance) },
+  { header: 'Median target used %', value: (r) => percent(r.medianTargetUsed) },
+  { header: 'Overdue now', value: (r) => r.overdueNow },
+  { header: `${GROUP_HEADERS[groupBy]} id`, value: (r) => r.groupId },
 ];

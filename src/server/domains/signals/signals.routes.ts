@@ -7,6 +7,9 @@ import {
   ProactiveKpis,
   ProactiveTrend,
   ProactiveTrendQuery,
+  PromiseKpiExportQuery,
+  PromiseKpiQuery,
+  PromiseKpis,
   RuleOutcomes,
   RuleOutcomesExportQuery,
   RuleOutcomesQuery,
@@ -29,7 +32,12 @@ import { AUTHED, STAFF, actorOf, csvResponses, errors } from '../../lib/http.js'
 import { allPages } from '../../lib/pagination.js';
 import type { RouteDeps } from '../../routes.js';
 import * as kpis from './kpis.service.js';
-import { ruleOutcomeColumns, signalColumns, trendColumns } from './signal-export.js';
+import {
+  promiseComplianceColumns,
+  ruleOutcomeColumns,
+  signalColumns,
+  trendColumns,
+} from './signal-export.js';
 import * as signals from './signals.service.js';
 
 const tags = ['signals'];
@@ -268,6 +276,50 @@ export const signalsRoutes =
           batches: [outcomes.items],
           timeZone: timezone,
           audit: () => recordExport(db, actor, 'rule-outcomes', request.query),
+        });
+      },
+    );
+    app.get(
+      '/kpis/promises',
+      {
+        config: { access: STAFF },
+        schema: {
+          tags: ['cases', 'kpis'],
+          summary:
+            'PSA target compliance: promise clocks of cases decided (met or breached) in [from, to) (default: the last 30 days), per kind, agreement, team, assignee, channel or segment, with totals',
+          description:
+            'A clock counts in the period of its decision: a breached one at `breachedAt` (also when fulfilled late since), a met one at `metAt`. `compliance` = metOnTime / decided. `overdueNow` counts clocks past due and not fulfilled now, whatever the period. Deleted cases count nowhere.',
+          querystring: PromiseKpiQuery,
+          response: { 200: PromiseKpis, ...errors(...AUTHED) },
+        },
+      },
+      async (request) => kpis.getPromiseKpis(db, actorOf(request), request.query),
+    );
+    app.get(
+      '/kpis/promises.csv',
+      {
+        config: { access: STAFF },
+        schema: {
+          tags: ['cases', 'kpis'],
+          summary: 'PSA target compliance per group, as CSV (a row per group, then the totals)',
+          description:
+            'The query of GET /kpis/promises, and a `timezone` for the file name date. Compliance and target used are percentages.',
+          querystring: PromiseKpiExportQuery,
+          response: csvResponses(
+            'CSV, UTF-8 with a byte-order mark, one row per group and a last row "Total"',
+          ),
+        },
+      },
+      async (request, reply) => {
+        const { timezone, ...q } = request.query;
+        const actor = actorOf(request);
+        const found = await kpis.getPromiseKpis(db, actor, q);
+        return sendCsv(reply, {
+          filename: csvFilename(`promise-compliance-by-${found.groupBy}`, timezone),
+          columns: promiseComplianceColumns(found.groupBy),
+          batches: [[...found.items, { groupId: null, groupName: 'Total', ...found.totals }]],
+          timeZone: timezone,
+          audit: () => recordExport(db, actor, 'promise-compliance', request.query),
         });
       },
     );

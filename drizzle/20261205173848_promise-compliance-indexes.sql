@@ -1,0 +1,2 @@
+CREATE INDEX "case_promises_decided" ON "case_promises" USING btree ((case when "state" = 'breached' then "breached_at" else "met_at" end)) WHERE "case_promises"."state" in ('met', 'breached');--> statement-breakpoint
+CREATE INDEX "case_promises_open_breach" ON "case_promises" USING btree ("breached_at") WHERE "case_promises"."state" = 'breached' and "case_promises"."met_at" is null;
