@@ -1,12 +1,15 @@
 // The proactive KPI page, for staff: reached from the board, its tiles, charts and trend table
 // agreeing with the API for the same period, interval and time zone, period and interval in the
 // address, the per-rule table with its links, and closed to customers. The demo's history (three
-// months of signals and commitments) gives the charts something to draw.
+// months of signals and commitments) gives the charts something to draw; its cases' promise
+// clocks give the promise compliance table its rows.
+import { readFile } from 'node:fs/promises';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type {
   ProactiveKpis,
   ProactiveTrend,
+  PromiseKpis,
   RuleOutcomes,
   Signal,
 } from '../../src/shared/schemas/signals.js';
@@ -217,6 +220,99 @@ describe('proactive KPI page', () => {
     await rowOf(carrier.ruleId).getByTestId('kpi-rule-signals').getByRole('link').click();
     await eventually(query).toEqual({ ruleId: carrier.ruleId, detectedFrom: s.rules.from });
     await eventually(() => page.getByTestId('signal-row').count()).toBe(Math.min(10, carrier.signals));
+  });
+
+  /**
+   * The promise compliance table as shown, and the API's answer for the same period (the page's
+   * `from`, the `to` the page was answered for), as the page would write it. Read again (after a
+   * reload) while they differ: a clock falling due between the two reads changes the counts.
+   */
+  async function promiseTable(none: string) {
+    const section = page.getByTestId('kpi-promises-section');
+    let seen: { ui: string[][]; api: string[][] } = { ui: [], api: [] };
+    for (let attempt = 0; attempt < 3; attempt++) {
+      if (attempt > 0) await page.reload();
+      await eventually(() => section.getAttribute('data-to')).toMatch(/Z$/);
+      await eventually(() => page.getByTestId('kpi-promises').getAttribute('aria-busy')).not.toBe('true');
+      const from = (await page.getByTestId('kpis-page').getAttribute('data-from'))!;
+      const to = (await section.getAttribute('data-to'))!;
+      const groupBy = (await section.getAttribute('data-group-by'))!;
+      const ui = await page
+        .getByTestId('kpi-promise-row')
+        .evaluateAll((rows) =>
+          rows.map((r) => [...r.children].map((c) => (c as HTMLElement).innerText.trim())),
+        );
+      const found = await stack.api<PromiseKpis>(
+        `/kpis/promises?from=${encodeURIComponent(from)}&to=${encodeURIComponent(to)}&groupBy=${groupBy}`,
+        agent,
+      );
+      const row = (name: string, c: PromiseKpis['totals']) => [
+        name,
+        number(c.decided),
+        number(c.metOnTime),
+        `${number(c.breached)}${c.metLate > 0 ? ` (${number(c.metLate)} kept late)` : ''}`,
+        c.compliance === null
+          ? '—'
+          : `${percent(c.compliance)} (${number(c.metOnTime)} of ${number(c.decided)})`,
+        percent(c.medianTargetUsed),
+        number(c.overdueNow),
+      ];
+      const api = [...found.items.map((r) => row(r.groupName ?? none, r)), row('Total', found.totals)];
+      seen = { ui, api };
+      if (JSON.stringify(ui) === JSON.stringify(api)) break;
+    }
+    expect(seen.ui).toEqual(seen.api);
+    return seen.api;
+  }
+
+  it('shows how well the promises on cases are kept, per kind and per team, as the API counts them', async () => {
+    await page.goto(`${stack.url}/kpis`);
+    // The table is named by its heading.
+    await eventually(() => page.getByRole('table', { name: 'Promise compliance' }).count()).toBe(1);
+    const byKind = await promiseTable('—');
+    // The demo's cases have kept and missed promises in the period: a real mix, kinds in order.
+    expect(byKind.map((r) => r[0])).toEqual(
+      expect.arrayContaining(['First response', 'Resolution', 'Total']),
+    );
+    const total = byKind.at(-1)!;
+    expect(Number(total[1]!.replace(/\D/g, ''))).toBeGreaterThan(20);
+    expect(total[4]).toMatch(/^\d+% \(/);
+    // Headers are in small capitals (CSS): their text is as written.
+    expect(await page.getByTestId('kpi-promises').locator('thead th').allTextContents()).toEqual([
+      'Promise',
+      'Decided',
+      'Met on time',
+      'Breached',
+      'Compliance',
+      'Median target used',
+      'Overdue now',
+    ]);
+
+    await page.getByLabel('Group').selectOption({ label: 'Per team' });
+    await eventually(async () => new URL(page.url()).search).toBe('?promisesBy=team');
+    await eventually(() => page.getByTestId('kpi-promises-section').getAttribute('data-group-by')).toBe(
+      'team',
+    );
+    await eventually(() => page.getByTestId('kpi-promises').locator('thead th').first().textContent()).toBe(
+      'Team',
+    );
+    const byTeam = await promiseTable('No team');
+    expect(byTeam.map((r) => r[0])).toEqual(expect.arrayContaining(['Order support', 'Total']));
+    // Every team's clocks add up to the same totals.
+    expect(byTeam.at(-1)).toEqual(total);
+
+    // The CSV holds the table shown: a row per team, then the totals.
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByTestId('export-promise-compliance-by-team').click(),
+    ]);
+    expect(download.suggestedFilename()).toMatch(/^promise-compliance-by-team-\d{4}-\d\d-\d\d\.csv$/);
+    const csv = (await readFile((await download.path())!, 'utf8'))
+      .replace(/^\uFEFF/, '')
+      .trim()
+      .split(/\r?\n/);
+    expect(csv[0]).toMatch(/^Team,Decided,Met on time,Breached,/);
+    expect(csv.slice(1).map((l) => l.split(',')[0])).toEqual(byTeam.map((r) => r[0]));
   });
 
   it('a signal that resolved itself says so on its page', async () => {

@@ -3,7 +3,8 @@
 // and how the commitments are kept, per day, week or month; then, per rule, what became of its
 // signals (resolved by themselves, dismissed as false alarms, cases opened), so the rules can be
 // tuned in the next round. Period and interval live in the address; charts in the browser's
-// time zone, the numbers also in a table.
+// time zone, the numbers also in a table. Between the two, how well the PSA promises on cases
+// are kept (promise-compliance.tsx).
 import { useMemo } from 'react';
 import { Link } from 'react-router-dom';
 import {
@@ -28,6 +29,7 @@ import { ChartCard, type ChartSeries } from '../layout/time-chart.js';
 import { useDocumentTitle } from '../layout/use-document-title.js';
 import { intervalsFor, kpiPeriod } from './kpi-period.js';
 import { KpiStrip } from './kpi-strip.js';
+import { PromiseComplianceSection } from './promise-compliance.js';
 import { SeverityBadge } from './signal-badges.js';
 
 const PERIODS = [
@@ -121,6 +123,8 @@ export function KpisPage() {
         {!trend.data && !trend.error && <Loading label="Loading the trend…" />}
         {trend.data && <Trend trend={trend.data} />}
       </section>
+
+      <PromiseComplianceSection from={fromIso} since={since} />
 
       <section className="section" aria-labelledby="rules-title">
         <div className="section__header">
