@@ -1,6 +1,6 @@
 // PSA target compliance (GET /kpis/promises and its CSV) through the API, on cases made by the
 // factories whose promise clocks are then set to known outcomes: met on time, breached, breached
-// and met late, overdue now, decided outside the period, on a deleted case.
+// and met late, overdue now, decided outside the period, on a deleted case, on a merged case.
 import { parse } from 'csv-parse/sync';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -13,6 +13,7 @@ import {
   makeSegment,
   makeUser,
 } from '../../../../test/helpers/factories.js';
+import type { Database } from '../../../db/client.js';
 import { SYSTEM_ACTOR } from '../../lib/actor.js';
 import { createTeam } from '../teams/teams.service.js';
 
@@ -29,6 +30,7 @@ const ids: Record<string, string> = {};
 
 /** Sets a case's clock of `kind` to a decided (or overdue) state, as the clock machinery leaves it. */
 async function setClock(
+  db: Database,
   caseId: string,
   kind: 'first_response' | 'resolution',
   c: {
@@ -40,7 +42,7 @@ async function setClock(
   },
 ) {
   const dueAt = c.dueAt?.toISOString() ?? c.breachedAt ?? c.metAt ?? null;
-  await k.db.execute(sql`
+  await db.execute(sql`
     update case_promises set state = ${c.state}, met_at = ${c.metAt ?? null}::timestamptz,
       breached_at = ${c.breachedAt ?? null}::timestamptz, used_ms = ${(c.usedMinutes ?? 0) * MINUTE},
       running_since = case when ${c.state} = 'active' then started_at end, due_at = ${dueAt}::timestamptz,
@@ -70,42 +72,46 @@ beforeAll(async () => {
   // A: first response met on time at the period's first instant (half the target used); resolution
   // breached in the period, fulfilled late after it.
   const a = await makeCase(k.db, one.id, staffed);
-  await setClock(a.id, 'first_response', { state: 'met', metAt: FROM, usedMinutes: 30 });
-  await setClock(a.id, 'resolution', {
+  await setClock(k.db, a.id, 'first_response', { state: 'met', metAt: FROM, usedMinutes: 30 });
+  await setClock(k.db, a.id, 'resolution', {
     state: 'breached',
     breachedAt: '2026-03-03T00:00:00.000Z',
     metAt: '2026-03-09T00:00:00.000Z',
   });
   // B: no team, no assignee; first response met on time (75% used), resolution breached, still open.
   const b = await makeCase(k.db, two.id, { channel: 'phone' });
-  await setClock(b.id, 'first_response', {
+  await setClock(k.db, b.id, 'first_response', {
     state: 'met',
     metAt: '2026-03-05T00:00:00.000Z',
     usedMinutes: 45,
   });
-  await setClock(b.id, 'resolution', { state: 'breached', breachedAt: '2026-03-06T00:00:00.000Z' });
+  await setClock(k.db, b.id, 'resolution', { state: 'breached', breachedAt: '2026-03-06T00:00:00.000Z' });
   // C: first response met at the period's end (outside: [from, to)); resolution running, past due
   // a minute ago, not flipped by the scheduler yet.
   const c = await makeCase(k.db, one.id, staffed);
-  await setClock(c.id, 'first_response', { state: 'met', metAt: TO, usedMinutes: 6 });
-  await setClock(c.id, 'resolution', { state: 'active', dueAt: new Date(Date.now() - MINUTE) });
+  await setClock(k.db, c.id, 'first_response', { state: 'met', metAt: TO, usedMinutes: 6 });
+  await setClock(k.db, c.id, 'resolution', { state: 'active', dueAt: new Date(Date.now() - MINUTE) });
   // E: first response met on time (20% used); resolution breached before the period and met late
   // in it: decided at the breach, so outside.
   const e = await makeCase(k.db, two.id, { channel: 'phone' });
-  await setClock(e.id, 'first_response', {
+  await setClock(k.db, e.id, 'first_response', {
     state: 'met',
     metAt: '2026-03-07T00:00:00.000Z',
     usedMinutes: 12,
   });
-  await setClock(e.id, 'resolution', {
+  await setClock(k.db, e.id, 'resolution', {
     state: 'breached',
     breachedAt: '2026-02-25T00:00:00.000Z',
     metAt: '2026-03-05T00:00:00.000Z',
   });
   // D: decided in the period, but the case is deleted: counted nowhere (nor its open breach).
   const d = await makeCase(k.db, one.id, staffed);
-  await setClock(d.id, 'first_response', { state: 'met', metAt: '2026-03-02T00:00:00.000Z', usedMinutes: 1 });
-  await setClock(d.id, 'resolution', { state: 'breached', breachedAt: '2026-03-02T00:00:00.000Z' });
+  await setClock(k.db, d.id, 'first_response', {
+    state: 'met',
+    metAt: '2026-03-02T00:00:00.000Z',
+    usedMinutes: 1,
+  });
+  await setClock(k.db, d.id, 'resolution', { state: 'breached', breachedAt: '2026-03-02T00:00:00.000Z' });
   expect((await k.del(`/api/v1/cases/${d.id}`, admin)).status).toBe(204);
 });
 afterAll(() => k?.close());
@@ -284,5 +290,37 @@ describe('PSA target compliance', () => {
     );
     expect(downloads).toHaveLength(1);
     expect(downloads[0]!.data.query).toMatchObject({ groupBy: 'channel', from: FROM, to: TO });
+  });
+});
+
+describe('PSA target compliance of a merged case', () => {
+  it('keeps the promises it had decided, and drops the breach the merge cancelled', async () => {
+    const m = await startTestApp();
+    try {
+      const staff = (await makeUser(m.db, 'agent')).token;
+      const customer = await makeCustomer(m.db);
+      await makeAgreement(m.db, { scope: { customerId: customer.id } });
+      const duplicate = await makeCase(m.db, customer.id);
+      const kept = await makeCase(m.db, customer.id);
+      await setClock(m.db, duplicate.id, 'first_response', {
+        state: 'met',
+        metAt: '2026-03-02T00:00:00.000Z',
+      });
+      await setClock(m.db, duplicate.id, 'resolution', {
+        state: 'breached',
+        breachedAt: '2026-03-03T00:00:00.000Z',
+      });
+      const before = await m.get(`/api/v1/kpis/promises?${PERIOD}`, staff);
+      expect(before.body.totals).toMatchObject({ decided: 2, metOnTime: 1, breached: 1, overdueNow: 1 });
+
+      const merged = await m.post(`/api/v1/cases/${duplicate.id}/merge`, { intoId: kept.id }, staff);
+      expect(merged.status).toBe(200);
+      const after = await m.get(`/api/v1/kpis/promises?${PERIOD}`, staff);
+      expect(after.body.totals).toEqual(
+        row({ decided: 1, metOnTime: 1, compliance: 1, medianTargetUsed: 0 }),
+      );
+    } finally {
+      await m.close();
+    }
   });
 });
