@@ -268,7 +268,7 @@ describe('notifications', () => {
     const lead = await makeUser(t.db, 'agent');
     const both = await makeUser(t.db, 'agent');
     const dup = await newCase();
-    const keep = await newCase();
+    const keep = await newCase({ customerId: dup.customer.id });
     for (const token of [lead.token, both.token]) {
       expect((await t.post(`/api/v1/cases/${dup.id}/follow`, {}, token)).status).toBe(200);
     }
