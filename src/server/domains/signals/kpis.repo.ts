@@ -199,7 +199,6 @@ export async function promiseCompliance(
   return rows<PromiseComplianceSqlRow>(db, promiseComplianceSql(q));
 }
 
-/** The statement of `promiseCompliance`, apart so that its plan can be read (EXPLAIN). */
 function promiseComplianceSql(q: Period & { groupBy: PromiseGroup }): SQL {
   const group: Record<PromiseGroup, { id: SQL; name: SQL; join: SQL }> = {
     kind: { id: sql`p.kind`, name: sql`p.kind`, join: sql`` },
