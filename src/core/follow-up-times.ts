@@ -4,10 +4,8 @@
 // first opening, when it is closed from 09:00 on), never on a weekend or a holiday. Pure: the
 // calendar and `now` come in.
 import { DateTime } from 'luxon';
+import { FOLLOW_UP_HOUR } from '../shared/schemas/cases.js';
 import { CalendarError, HORIZON_DAYS, type BusinessCalendar } from './business-time.js';
-
-/** The local hour a follow-up lands on, when the business is open then. */
-export const FOLLOW_UP_HOUR = 9;
 
 export const FOLLOW_UP_TIME_KEYS = [
   'next_business_day',

@@ -128,6 +128,9 @@ export const CcList = z
 /** The most days ahead a follow-up may be set. */
 export const FOLLOW_UP_MAX_DAYS = 366;
 
+/** The local hour follow-up presets land on (on a calendar: when the business is open then). */
+export const FOLLOW_UP_HOUR = 9;
+
 export const FollowUpAt = IsoDateTime.describe(
   'a waiting case (pending, on hold) opens again at this time and its assignee is told; null clears it. In the future, at most a year ahead',
 );

@@ -1,12 +1,10 @@
 // Follow-up times as agents pick them (pure, in the browser's time zone): a few presets at the
 // start of a working morning, or a date and time typed into a datetime-local input.
+import { FOLLOW_UP_HOUR } from '../../shared/schemas/cases.js';
 
 /** Statuses in which a case waits for someone else and may carry a follow-up. */
 export const WAITING_STATUSES = ['pending', 'on_hold'];
 export const isWaiting = (status: string) => WAITING_STATUSES.includes(status);
-
-/** The hour of the day the presets land on. */
-export const FOLLOW_UP_HOUR = 9;
 
 export const FOLLOW_UP_PRESETS = [
   { key: 'tomorrow', label: 'Tomorrow morning', days: 1 },
