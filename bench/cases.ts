@@ -1,7 +1,7 @@
 // Cases at scale: npx tsx bench/cases.ts [--cases 1000000] [--postgres URL]
 // Measures, against a started server: case creation through the API and through the import,
 // then fills the database to the target size with set-based SQL and measures a queue view,
-// the view counts, full-text search, search by a customer's name, the CSV export of a view, and recomputing every running
+// the view counts, full-text search, search by a customer's name, promise compliance, the CSV export of a view, and recomputing every running
 // clock after a calendar change.
 import { parseArgs } from 'node:util';
 import { sql } from 'drizzle-orm';
@@ -223,6 +223,18 @@ async function main() {
   results.push([
     'search by a customer’s name, 50 rows',
     `p50 ${fmt(percentile(byName, 50), 1)} ms, p99 ${fmt(percentile(byName, 99), 1)} ms`,
+  ]);
+
+  // PSA target compliance over the clocks decided in the last 90 days, per kind and per team.
+  const from = new Date(Date.now() - 90 * 86_400_000).toISOString();
+  const compliance = await timed(
+    20,
+    1,
+    async (i) => void (await call('GET', `/kpis/promises?from=${from}&groupBy=${i % 2 ? 'team' : 'kind'}`)),
+  );
+  results.push([
+    'promise compliance, 90 days (per kind, per team)',
+    `p50 ${fmt(percentile(compliance, 50), 1)} ms, p99 ${fmt(percentile(compliance, 99), 1)} ms`,
   ]);
 
   // 4b. The CSV export of the whole view: every unsolved case, streamed page by page.
