@@ -506,23 +506,38 @@ describe('follow-ups', () => {
       customerId: customer.id,
       message: 'The lamp arrived broken.',
     });
+    // The page reads the presets once for its two follow-up selects (properties and reply box).
+    const asked: string[] = [];
+    const onRequest = (r: { url(): string }) => {
+      if (r.url().includes('/follow-up-times')) asked.push(r.url());
+    };
+    page.on('request', onRequest);
     await openCase(c);
     // Only a waiting case has a follow-up.
     expect(await page.getByTestId('case-follow-up').count()).toBe(0);
     await page.getByTestId('case-status').selectOption('pending');
     await page.getByTestId('case-follow-up').waitFor();
+    // A reply that puts the case on hold offers a follow-up too.
+    await page.getByLabel('Status after sending').selectOption('on_hold');
+    await page.getByTestId('composer-follow-up').waitFor();
     // The presets are the Berlin office's business days: 09:00 there, never a weekend or holiday.
     const presets = await presetsOf(c.id);
     expect(presets.calendar?.name).toBe('Berlin office');
     const next = presets.times[0]!;
     const berlin = DateTime.fromISO(next.at, { zone: 'Europe/Berlin' });
     expect([berlin.toFormat('HH:mm'), berlin.weekday <= 5]).toEqual(['09:00', true]);
-    await eventually(() => page.getByTestId('follow-up-calendar').getAttribute('label')).toBe(
+    await eventually(() => page.getByTestId('follow-up-calendar').first().getAttribute('label')).toBe(
       'On the Berlin office calendar',
     );
-    expect(await texts(page.getByTestId('follow-up-calendar').locator('option'))).toEqual(
+    expect(await texts(page.getByTestId('follow-up-calendar').first().locator('option'))).toEqual(
       presets.times.map((p) => `${p.label} (${dueText(p.at)})`),
     );
+    expect(await texts(page.getByTestId('composer-follow-up').locator('optgroup option'))).toEqual(
+      presets.times.map((p) => `${p.label} (${dueText(p.at)})`),
+    );
+    page.off('request', onRequest);
+    expect(asked).toEqual([`${stack.url}/api/v1/cases/${c.id}/follow-up-times`]);
+    await page.getByLabel('Status after sending').selectOption('');
     await page.getByTestId('case-follow-up').selectOption('next_business_day');
     await eventually(async () => (await getCase(stack, c.id)).followUpAt).toBe(next.at);
     await eventually(() => page.getByTestId('case-follow-up').inputValue()).toBe('current');

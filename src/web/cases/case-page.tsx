@@ -19,6 +19,7 @@ import type {
   Team,
 } from '../lib/types.js';
 import { useApi } from '../lib/use-api.js';
+import { FollowUpTimesProvider } from './follow-up-select.js';
 import { CaseByNumber, isCaseNumber } from './case-by-number.js';
 import { LIVE_POLL_MS, thisCase, useLive } from '../lib/live.js';
 import { useInterval, useNow } from '../lib/use-interval.js';
@@ -220,181 +221,183 @@ function CasePage({ id }: { id: string }) {
   ];
 
   return (
-    <div className="case-page" data-testid="case-page">
-      <div className="case-header">
-        <Link className="back-link" to={back.path}>
-          ← {back.label}
-        </Link>
-        <div className="case-header__row">
-          <SubjectEditor c={c} save={save} locked={locked} />
-          <div className="case-header__badges">
-            <StatusBadge status={c.status} />
-            <PriorityBadge priority={c.priority} />
-            <FollowButton caseId={c.id} />
-            <LogCallButton
-              caseId={c.id}
-              disabled={locked}
-              onLogged={() => {
-                reloadMessages();
-                reloadCase();
-                setTimelineNonce((n) => n + 1);
-              }}
-            />
-            <CaseRemovalButtons c={c} backPath={back.path} onError={setError} />
-          </div>
-        </div>
-        <p className="case-header__sub muted">
-          {c.customer.name}
-          {c.organization && ` · ${c.organization.name}`} · via {channelLabel(c.channel)} · opened{' '}
-          {formatDateTime(c.createdAt)}
-          {c.reopenCount > 0 && ` · reopened ${c.reopenCount}×`}
-        </p>
-        {c.mergedIntoId && (
-          <p className="notice notice--info" role="status">
-            This case was merged.{' '}
-            <Link to={`/cases/${c.mergedIntoId}`}>Go to the case it was merged into</Link>
-          </p>
-        )}
-        {!c.customerVisible && (
-          <p className="notice notice--info" role="status" data-testid="case-internal">
-            {c.customer.name} does not see this case yet: a proactive case is internal until its first public
-            message. Your first public reply shows it in their portal.
-          </p>
-        )}
-        <CaseProperties
-          c={c}
-          agents={agents.data?.items ?? []}
-          teams={teams.data?.items ?? []}
-          categories={categories.data?.items ?? []}
-          save={save}
-          saving={saving}
-          locked={locked}
-        />
-        {teamMove && (
-          <p className="notice notice--info" data-testid="case-team-move">
-            <span>{teamMove}</span>
-            <button type="button" className="button button--small" onClick={() => setTeamMove(null)}>
-              Dismiss
-            </button>
-          </p>
-        )}
-        {error && (
-          <p className="notice notice--error" role="alert" data-testid="case-error">
-            <span>{error}</span>
-            <button type="button" className="button button--small" onClick={() => setError(null)}>
-              Dismiss
-            </button>
-          </p>
-        )}
-        <PresenceBanner others={others} />
-      </div>
-
-      <div className="case-layout">
-        <div className="case-main">
-          <Tabs
-            label="Case"
-            idBase="case"
-            tabs={caseTabs.map(([key, label]) => ({ key, label }))}
-            active={tab}
-            onSelect={setTab}
-          />
-          {tab === 'conversation' ? (
-            <TabPanel idBase="case" tab="conversation">
-              {messages.error && <ErrorNotice error={messages.error} onRetry={messages.reload} />}
-              {!messages.data && !messages.error && <Loading label="Loading conversation…" />}
-              {messages.data && (
-                <Conversation
-                  messages={items}
-                  highlightId={collision?.messageId}
-                  meId={me.id}
-                  customerView={me.role === 'customer'}
-                />
-              )}
-              <ReplyComposer
+    <FollowUpTimesProvider caseId={c.id} agreementId={c.agreementId}>
+      <div className="case-page" data-testid="case-page">
+        <div className="case-header">
+          <Link className="back-link" to={back.path}>
+            ← {back.label}
+          </Link>
+          <div className="case-header__row">
+            <SubjectEditor c={c} save={save} locked={locked} />
+            <div className="case-header__badges">
+              <StatusBadge status={c.status} />
+              <PriorityBadge priority={c.priority} />
+              <FollowButton caseId={c.id} />
+              <LogCallButton
                 caseId={c.id}
-                caseStatus={c.status}
-                recipients={
-                  c.customer.email
-                    ? `By e-mail to ${c.customer.email}${c.cc.length ? `, copied to ${c.cc.join(', ')}` : ''}${me.signature ? ', with your signature under it' : ''}`
-                    : 'The customer has no e-mail address: they read replies in the portal.'
-                }
-                lastSeenMessageId={lastSeenMessageId}
-                mode={mode}
-                onModeChange={(m, focusBody) => (focusBody ? focusComposer(m) : setMode(m))}
-                textareaRef={textareaRef}
-                onTyping={onTyping}
-                disabled={composerDisabled}
-                insert={insert}
-                onSent={() => {
-                  setCollision(null);
-                  setLastTypedAt(0);
+                disabled={locked}
+                onLogged={() => {
                   reloadMessages();
                   reloadCase();
                   setTimelineNonce((n) => n + 1);
                 }}
-                onCollision={(col) => {
-                  setCollision(col);
-                  reloadMessages();
-                  // Bring the reply the agent missed into view once it is loaded.
-                  setTimeout(() => {
-                    if (col.messageId)
-                      document
-                        .getElementById(`message-${col.messageId}`)
-                        ?.scrollIntoView({ block: 'center' });
-                  }, 400);
-                }}
               />
-            </TabPanel>
-          ) : tab === 'events' && hasRefs ? (
-            <TabPanel idBase="case" tab="events">
-              <CaseEvents refs={c.refs} />
-            </TabPanel>
-          ) : (
-            <TabPanel idBase="case" tab="timeline">
-              <CaseTimeline key={timelineNonce} caseId={c.id} />
-            </TabPanel>
+              <CaseRemovalButtons c={c} backPath={back.path} onError={setError} />
+            </div>
+          </div>
+          <p className="case-header__sub muted">
+            {c.customer.name}
+            {c.organization && ` · ${c.organization.name}`} · via {channelLabel(c.channel)} · opened{' '}
+            {formatDateTime(c.createdAt)}
+            {c.reopenCount > 0 && ` · reopened ${c.reopenCount}×`}
+          </p>
+          {c.mergedIntoId && (
+            <p className="notice notice--info" role="status">
+              This case was merged.{' '}
+              <Link to={`/cases/${c.mergedIntoId}`}>Go to the case it was merged into</Link>
+            </p>
           )}
+          {!c.customerVisible && (
+            <p className="notice notice--info" role="status" data-testid="case-internal">
+              {c.customer.name} does not see this case yet: a proactive case is internal until its first
+              public message. Your first public reply shows it in their portal.
+            </p>
+          )}
+          <CaseProperties
+            c={c}
+            agents={agents.data?.items ?? []}
+            teams={teams.data?.items ?? []}
+            categories={categories.data?.items ?? []}
+            save={save}
+            saving={saving}
+            locked={locked}
+          />
+          {teamMove && (
+            <p className="notice notice--info" data-testid="case-team-move">
+              <span>{teamMove}</span>
+              <button type="button" className="button button--small" onClick={() => setTeamMove(null)}>
+                Dismiss
+              </button>
+            </p>
+          )}
+          {error && (
+            <p className="notice notice--error" role="alert" data-testid="case-error">
+              <span>{error}</span>
+              <button type="button" className="button button--small" onClick={() => setError(null)}>
+                Dismiss
+              </button>
+            </p>
+          )}
+          <PresenceBanner others={others} />
         </div>
 
-        <aside className="case-side" aria-label="Case details">
-          <PromisePanel c={c} now={now} />
-          <CaseSignalsPanel c={c} />
-          <CaseRatingPanel caseId={c.id} status={c.status} />
-          <CustomerPanel c={c} others={customerCases} />
-          <TagEditor c={c} save={save} locked={locked} />
-          <CcEditor c={c} save={save} locked={locked} />
-          <SideConversations c={c} refreshKey={messageCount} onChanged={reloadAll} />
-          {fields.data && (
-            <CustomFieldsPanel
-              key={c.updatedAt}
-              c={c}
-              definitions={fields.data.items}
-              save={save}
-              locked={locked}
+        <div className="case-layout">
+          <div className="case-main">
+            <Tabs
+              label="Case"
+              idBase="case"
+              tabs={caseTabs.map(([key, label]) => ({ key, label }))}
+              active={tab}
+              onSelect={setTab}
             />
-          )}
-          <KbSuggestionsPanel
-            caseId={c.id}
-            basis={`${c.subject}\n${items.findLast((m) => m.authorType === 'customer')?.id ?? ''}`}
-            onInsert={
-              composerDisabled
-                ? undefined
-                : (text) => {
-                    setInsert({ text });
-                    focusComposer('reply');
+            {tab === 'conversation' ? (
+              <TabPanel idBase="case" tab="conversation">
+                {messages.error && <ErrorNotice error={messages.error} onRetry={messages.reload} />}
+                {!messages.data && !messages.error && <Loading label="Loading conversation…" />}
+                {messages.data && (
+                  <Conversation
+                    messages={items}
+                    highlightId={collision?.messageId}
+                    meId={me.id}
+                    customerView={me.role === 'customer'}
+                  />
+                )}
+                <ReplyComposer
+                  caseId={c.id}
+                  caseStatus={c.status}
+                  recipients={
+                    c.customer.email
+                      ? `By e-mail to ${c.customer.email}${c.cc.length ? `, copied to ${c.cc.join(', ')}` : ''}${me.signature ? ', with your signature under it' : ''}`
+                      : 'The customer has no e-mail address: they read replies in the portal.'
                   }
-            }
-          />
-          <LinkedCases
-            c={c}
-            suggestions={customerCases.data?.items.filter((o) => o.id !== c.id) ?? []}
-            onChanged={() => {
-              reloadCase();
-              setTimelineNonce((n) => n + 1);
-            }}
-          />
-        </aside>
+                  lastSeenMessageId={lastSeenMessageId}
+                  mode={mode}
+                  onModeChange={(m, focusBody) => (focusBody ? focusComposer(m) : setMode(m))}
+                  textareaRef={textareaRef}
+                  onTyping={onTyping}
+                  disabled={composerDisabled}
+                  insert={insert}
+                  onSent={() => {
+                    setCollision(null);
+                    setLastTypedAt(0);
+                    reloadMessages();
+                    reloadCase();
+                    setTimelineNonce((n) => n + 1);
+                  }}
+                  onCollision={(col) => {
+                    setCollision(col);
+                    reloadMessages();
+                    // Bring the reply the agent missed into view once it is loaded.
+                    setTimeout(() => {
+                      if (col.messageId)
+                        document
+                          .getElementById(`message-${col.messageId}`)
+                          ?.scrollIntoView({ block: 'center' });
+                    }, 400);
+                  }}
+                />
+              </TabPanel>
+            ) : tab === 'events' && hasRefs ? (
+              <TabPanel idBase="case" tab="events">
+                <CaseEvents refs={c.refs} />
+              </TabPanel>
+            ) : (
+              <TabPanel idBase="case" tab="timeline">
+                <CaseTimeline key={timelineNonce} caseId={c.id} />
+              </TabPanel>
+            )}
+          </div>
+
+          <aside className="case-side" aria-label="Case details">
+            <PromisePanel c={c} now={now} />
+            <CaseSignalsPanel c={c} />
+            <CaseRatingPanel caseId={c.id} status={c.status} />
+            <CustomerPanel c={c} others={customerCases} />
+            <TagEditor c={c} save={save} locked={locked} />
+            <CcEditor c={c} save={save} locked={locked} />
+            <SideConversations c={c} refreshKey={messageCount} onChanged={reloadAll} />
+            {fields.data && (
+              <CustomFieldsPanel
+                key={c.updatedAt}
+                c={c}
+                definitions={fields.data.items}
+                save={save}
+                locked={locked}
+              />
+            )}
+            <KbSuggestionsPanel
+              caseId={c.id}
+              basis={`${c.subject}\n${items.findLast((m) => m.authorType === 'customer')?.id ?? ''}`}
+              onInsert={
+                composerDisabled
+                  ? undefined
+                  : (text) => {
+                      setInsert({ text });
+                      focusComposer('reply');
+                    }
+              }
+            />
+            <LinkedCases
+              c={c}
+              suggestions={customerCases.data?.items.filter((o) => o.id !== c.id) ?? []}
+              onChanged={() => {
+                reloadCase();
+                setTimelineNonce((n) => n + 1);
+              }}
+            />
+          </aside>
+        </div>
       </div>
-    </div>
+    </FollowUpTimesProvider>
   );
 }

@@ -169,7 +169,6 @@ export function CaseProperties(props: {
           <label htmlFor="case-follow-up">Follow up</label>
           <FollowUpSelect
             id="case-follow-up"
-            caseId={c.id}
             value={c.followUpAt}
             disabled={locked || saving === 'followUpAt'}
             confirm

@@ -1,11 +1,13 @@
 // Choosing when a waiting case opens again: none, a preset morning, or a date and time of one's
 // own. Used by the case's properties (saved at once) and by the reply composer (sent with it).
 // The presets are the case's business days when its agreement has a calendar (the server says
-// which: GET /cases/:id/follow-up-times), calendar days in the browser's zone otherwise.
-import { useState } from 'react';
+// which: GET /cases/:id/follow-up-times, read once by the case page for both places and given
+// through `FollowUpTimesProvider`), calendar days in the browser's zone otherwise.
+import { createContext, useContext, useEffect, useState, type ReactNode } from 'react';
 import type { FollowUpTimes } from '../../shared/schemas/cases.js';
 import { formatDue } from '../lib/format.js';
 import { useApi } from '../lib/use-api.js';
+import { useInterval } from '../lib/use-interval.js';
 import { FOLLOW_UP_PRESETS, presetTime, fromLocalInput, toLocalInput } from './follow-up.js';
 
 interface Preset {
@@ -14,9 +16,37 @@ interface Preset {
   at: string;
 }
 
-/** The presets to offer: the calendar's when the case has one, else calendar days from now. */
-function usePresets(caseId: string | undefined): { presets: Preset[]; calendar: string | null } {
-  const { data } = useApi<FollowUpTimes>(caseId ? `/cases/${caseId}/follow-up-times` : null);
+const FollowUpTimesContext = createContext<FollowUpTimes | undefined>(undefined);
+
+/** How often an open case page asks again (a page left open overnight moves "next business day"). */
+const FOLLOW_UP_TIMES_MS = 10 * 60_000;
+
+/**
+ * Reads the case's follow-up presets once for every `FollowUpSelect` inside it, again when the
+ * case's agreement changes (its calendar decides them) and every ten minutes while it is open.
+ */
+export function FollowUpTimesProvider(props: {
+  caseId: string;
+  agreementId: string | null;
+  children: ReactNode;
+}) {
+  const found = useApi<FollowUpTimes>(`/cases/${props.caseId}/follow-up-times`, undefined, {
+    keepPrevious: true,
+  });
+  const { reload } = found;
+  const [agreement, setAgreement] = useState(props.agreementId);
+  useEffect(() => {
+    if (agreement === props.agreementId) return;
+    setAgreement(props.agreementId);
+    reload();
+  }, [agreement, props.agreementId, reload]);
+  useInterval(reload, FOLLOW_UP_TIMES_MS);
+  return <FollowUpTimesContext.Provider value={found.data}>{props.children}</FollowUpTimesContext.Provider>;
+}
+
+/** The presets to offer: the case's calendar's when it has one, else calendar days from now. */
+function usePresets(): { presets: Preset[]; calendar: string | null } {
+  const data = useContext(FollowUpTimesContext);
   if (data?.calendar && data.times.length > 0) return { presets: data.times, calendar: data.calendar.name };
   return {
     presets: FOLLOW_UP_PRESETS.map((p) => ({
@@ -30,8 +60,6 @@ function usePresets(caseId: string | undefined): { presets: Preset[]; calendar: 
 
 export function FollowUpSelect(props: {
   id: string;
-  /** The case: its presets are its calendar's business days. */
-  caseId?: string;
   testId?: string;
   className?: string;
   /** The follow-up set now (ISO), or null. */
@@ -45,7 +73,7 @@ export function FollowUpSelect(props: {
   confirm?: boolean;
 }) {
   const [custom, setCustom] = useState<string | null>(null);
-  const { presets, calendar } = usePresets(props.caseId);
+  const { presets, calendar } = usePresets();
   const presetOptions = presets.map((p) => (
     <option key={p.key} value={p.key}>
       {p.label} ({formatDue(p.at)})

@@ -333,7 +333,6 @@ export function ReplyComposer(props: {
             <FollowUpSelect
               id={`${uid}-follow-up`}
               testId="composer-follow-up"
-              caseId={caseId}
               className="composer__status"
               value={followUpAt}
               disabled={!!props.disabled}
