@@ -162,7 +162,15 @@ export const CustomerEraseRequest = z.object({
 });
 
 /** What an erasure did. */
-export const CustomerErased = z.object(ErasureCounts);
+export const CustomerErased = z.object({
+  ...ErasureCounts,
+  closedCases: z
+    .number()
+    .int()
+    .describe(
+      'their unsolved cases, closed: clocks not decided yet cancelled, live signals resolved (reason `customer_erased`)',
+    ),
+});
 export type CustomerErased = z.infer<typeof CustomerErased>;
 
 const DuplicateOf = z.object({

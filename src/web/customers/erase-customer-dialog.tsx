@@ -18,7 +18,7 @@ const ERASED_NOUNS = [
 ] as const;
 
 /** "2 cases, 7 messages, 1 attachment, 3 mails and 4 events" (only what there is). */
-export const erasedSummary = (c: Omit<CustomerErased, 'portalLogin' | 'mergedCustomers'>) =>
+export const erasedSummary = (c: Omit<CustomerErased, 'portalLogin' | 'mergedCustomers' | 'closedCases'>) =>
   countsInWords(c, ERASED_NOUNS) ?? 'nothing else';
 
 function EraseCustomerDialog(props: { customer: Customer; onClose(): void }) {
@@ -44,7 +44,11 @@ function EraseCustomerDialog(props: { customer: Customer; onClose(): void }) {
         confirm: typed,
       });
       navigate('/customers', {
-        state: { notice: `The personal data of ${p.name} was erased: ${erasedSummary(erased)}.` },
+        state: {
+          notice:
+            `The personal data of ${p.name} was erased: ${erasedSummary(erased)}.` +
+            (erased.closedCases > 0 ? ` ${countOf(erased.closedCases, 'unsolved case')} closed.` : ''),
+        },
       });
     } catch (err) {
       setError(toApiError(err).message);
@@ -77,7 +81,9 @@ function EraseCustomerDialog(props: { customer: Customer; onClose(): void }) {
             </li>
             <li>
               {erasedSummary(p)}
-              {p.openCases > 0 ? ` (${countOf(p.openCases, 'case')} not solved yet)` : ''}
+              {p.openCases > 0
+                ? ` (${countOf(p.openCases, 'case')} not solved yet: closed, with no promise left running)`
+                : ''}
             </li>
             {p.mergedCustomers > 0 && <li>{countOf(p.mergedCustomers, 'customer')} merged into this one</li>}
           </ul>

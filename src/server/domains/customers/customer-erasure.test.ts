@@ -15,10 +15,14 @@ import {
 import {
   makeCase,
   makeCustomer,
+  makeCustomerWithAgreement,
   makeOrganization,
   makeUser,
+  minutesAgo,
   unique,
 } from '../../../../test/helpers/factories.js';
+import { makeSignal } from '../../../../test/helpers/signal-factories.js';
+import { recordBreaches } from '../cases/case-jobs.js';
 import { deliverNotifications } from '../notifications/notifications.service.js';
 import { receiveMail } from '../mail/inbound.js';
 import { queueWebhookDeliveries } from '../webhooks/webhook-delivery.js';
@@ -218,12 +222,16 @@ describe('erasing a customer’s personal data', () => {
     );
     expect(blobs!.n).toBe(0);
 
-    // What happened and when stays: the cases, their statuses, channels and dates, for the KPIs.
+    // What happened and when stays: the cases, their channels and dates, for the KPIs; the
+    // unsolved ones are closed (no one is left to answer).
     const statusesAfter = await rows<{ id: string; status: string; channel: string; created_at: Date }>(
       t.db,
       sql`select id, status, channel, created_at from cases where customer_id = ${customer.id} order by id`,
     );
-    expect(statusesAfter).toEqual(statusesBefore);
+    const unsolved = statusesBefore.filter((c) => c.status !== 'solved' && c.status !== 'closed');
+    expect(unsolved.length).toBe(2);
+    expect([preview.body.openCases, res.body.closedCases]).toEqual([2, 2]);
+    expect(statusesAfter).toEqual(statusesBefore.map((c) => ({ ...c, status: 'closed' })));
     const staffView = await t.get(`/api/v1/cases/${cases[1]}`, app.agent);
     expect(staffView.status).toBe(200);
     expect(staffView.body.subject).toBe('[erased]');
@@ -256,6 +264,84 @@ describe('erasing a customer’s personal data', () => {
     const again = await erase(customer.id, 'Erased customer');
     expect(again.status).toBe(409);
     expect(again.body.error.code).toBe('already_erased');
+  });
+
+  it('closes their unsolved cases: clocks not decided yet cancelled, a breach ended, live signals resolved', async () => {
+    const { t } = app;
+    const { customer } = await makeCustomerWithAgreement(t.db);
+    // 90 minutes old on a 60-minute first response: breached, never made good; resolution runs.
+    const late = await makeCase(t.db, customer.id, { subject: 'Late one', createdAt: minutesAgo(90) });
+    const proactive = await makeCase(t.db, customer.id, {
+      subject: 'Your parcel is late',
+      channel: 'proactive',
+    });
+    const signal = await makeSignal(t.db, { customerId: customer.id, caseId: proactive.id });
+    const done = await makeCase(t.db, customer.id, { subject: 'Done already' });
+    await recordBreaches(t.db);
+    expect((await t.patch(`/api/v1/cases/${done.id}`, { status: 'solved' }, app.agent)).status).toBe(200);
+    const clocks = (caseId: string) =>
+      rows<{ kind: string; state: string; met: boolean }>(
+        t.db,
+        sql`select kind, state, met_at is not null as met from case_promises where case_id = ${caseId} order by kind`,
+      );
+    expect(await clocks(late.id)).toEqual([
+      { kind: 'first_response', state: 'breached', met: false },
+      { kind: 'resolution', state: 'active', met: false },
+    ]);
+    const doneClocks = await clocks(done.id);
+
+    expect((await t.get(`/api/v1/customers/${customer.id}/erasure`, app.admin)).body.openCases).toBe(2);
+    const res = await erase(customer.id, customer.name);
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    expect(res.body.closedCases).toBe(2);
+
+    const status = async (id: string) => (await t.get(`/api/v1/cases/${id}`, app.agent)).body;
+    const [lateAfter, proactiveAfter, doneAfter] = [
+      await status(late.id),
+      await status(proactive.id),
+      await status(done.id),
+    ];
+    expect([lateAfter.status, proactiveAfter.status, doneAfter.status]).toEqual([
+      'closed',
+      'closed',
+      'solved',
+    ]);
+    expect(lateAfter.closedAt).not.toBeNull();
+    expect(lateAfter.nextDueAt ?? null).toBeNull();
+    // The breach stays a breach (ended now, as any close ends it); the running resolution clock is cancelled.
+    expect(await clocks(late.id)).toEqual([{ kind: 'first_response', state: 'breached', met: true }]);
+    expect(await clocks(done.id)).toEqual(doneClocks);
+    const [resolved] = await rows<{ state: string; resolution: string }>(
+      t.db,
+      sql`select state, resolution from signals where id = ${signal.id}`,
+    );
+    expect(resolved).toEqual({
+      state: 'resolved',
+      resolution: `resolved with case #${proactive.number} (closed)`,
+    });
+    const changes = await rows<{ entity_id: string; data: Record<string, unknown> }>(
+      t.db,
+      sql`select entity_id, data from domain_events where type = 'case.updated' and data->>'reason' = 'customer_erased'
+        and entity_id = any(${sql.param([late.id, proactive.id, done.id])}::uuid[]) order by entity_id`,
+    );
+    expect(Object.fromEntries(changes.map((c) => [c.entity_id, c.data]))).toEqual({
+      [late.id]: {
+        changes: { status: { from: 'new', to: 'closed' } },
+        reason: 'customer_erased',
+        cancelledPromises: ['resolution'],
+      },
+      [proactive.id]: {
+        changes: { status: { from: 'new', to: 'closed' } },
+        reason: 'customer_erased',
+        cancelledPromises: expect.any(Array),
+      },
+    });
+    // The queue no longer lists them among the unsolved.
+    const queue = await t.get(
+      `/api/v1/cases?customerId=${customer.id}&status=new,open,pending,on_hold`,
+      app.agent,
+    );
+    expect(queue.body.items).toEqual([]);
   });
 
   it('asks for the customer’s exact name and changes nothing when it is wrong', async () => {

@@ -1,6 +1,6 @@
 // Erasing a customer's personal data (GDPR art. 17), for admins, irreversibly. What was said and
 // who said it goes; what happened and when stays, so the KPIs of past periods do not change:
-// their cases keep their number, status, channel, team, dates and promise clocks; their signals,
+// their cases keep their number, channel, team, dates and promise clocks; their signals,
 // commitments and operational events keep their type, state and times.
 //
 // In one transaction, one set-based statement per table:
@@ -11,7 +11,8 @@
 //   their addresses;
 // - their cases (also deleted ones): subject, custom fields, copies (cc) and reply token; every
 //   message on them (body, HTML, an outside sender's address), side conversations (subject, participants), attachments and their files, rating
-//   comments and the help center searches made from them;
+//   comments and the help center searches made from them; the unsolved ones are closed
+//   (closeUnsolved, below);
 // - messages they wrote on other customers' cases (an organization's shared cases);
 // - mail to and from them, about their cases or messages, or naming them: subject, bodies, raw
 //   source, their addresses;
@@ -23,12 +24,17 @@
 // Records that hold no personal data of theirs are kept as they are: agreements made for them,
 // rule versions, blocked-sender patterns (kept to keep blocking them; an admin removes one on the
 // Blocked senders page).
-import { sql } from 'drizzle-orm';
+import { and, inArray, isNull, notInArray, sql } from 'drizzle-orm';
 import { rows, type Database } from '../../../db/client.js';
 import type { CustomerErasure, CustomerErased } from '../../../shared/schemas/customers.js';
 import { isAdmin, type Actor } from '../../lib/actor.js';
 import { conflict, forbidden, notFound, unprocessable } from '../../lib/errors.js';
-import { recordDomainEvent } from '../domain-events/domain-events.repo.js';
+import { cases as caseTable } from '../cases/cases.table.js';
+import { clockCase } from '../cases/cases.service.js';
+import { onStatusChange } from '../cases/clocks.js';
+import { recordDomainEvent, recordDomainEvents } from '../domain-events/domain-events.repo.js';
+import { endSignals } from '../signals/end-signals.js';
+import { lockLiveSignalsOfCases } from '../signals/case-signals.js';
 import { customerScope, type CustomerScope } from './customer-scope.js';
 
 export const ERASED_NAME = 'Erased customer';
@@ -178,6 +184,17 @@ export async function eraseCustomer(
       );
     }
     const cases = uuids(s.caseIds);
+    // Their unsolved cases are closed at the end (closeUnsolved). The live signals those cases
+    // handle are taken now, before any case row: signals before cases, the one lock order.
+    const unsolved = await rows<{ id: string }>(
+      tx,
+      sql`select id from cases where id = any(${cases}) and status not in ('solved', 'closed')
+        and deleted_at is null and merged_into_id is null`,
+    );
+    const liveSignals = await lockLiveSignalsOfCases(
+      tx,
+      unsolved.map((c) => c.id),
+    );
     const customerIds = uuids(s.customerIds);
     const logins = uuids(s.loginIds);
     const emails = texts(s.emails);
@@ -269,8 +286,15 @@ export async function eraseCustomer(
     await tx.execute(sql`update webhook_deliveries w set payload = jsonb_set(w.payload, '{data}', d.data)
       from domain_events d where d.id = w.event_id and d.id = any(${uuids(scrubbed.map((r) => r.id))})`);
 
+    const closedCases = await closeUnsolved(
+      tx,
+      actor,
+      unsolved.map((c) => c.id),
+      liveSignals,
+    );
     const result: CustomerErased = {
       cases: s.caseIds.length,
+      closedCases,
       messages,
       attachments,
       mails: mailIds.length,
@@ -286,4 +310,76 @@ export async function eraseCustomer(
     });
     return result;
   });
+}
+
+/**
+ * Closes an erased customer's unsolved cases: no one is left to answer, and an open case would go
+ * on running its clocks and breaching. Clocks not decided yet are cancelled (an erasure keeps no
+ * promise); a breach never made good is ended as any close ends it (kept late, now); the live
+ * signals the cases handle are resolved with them. Recorded as a status change with the reason
+ * `customer_erased`. Returns how many cases were closed.
+ */
+async function closeUnsolved(
+  tx: Database,
+  actor: Actor,
+  ids: string[],
+  liveSignals: { id: string; state: string; case_id: string }[],
+): Promise<number> {
+  if (ids.length === 0) return 0;
+  const open = and(
+    inArray(caseTable.id, ids),
+    notInArray(caseTable.status, ['solved', 'closed']),
+    isNull(caseTable.deletedAt),
+    isNull(caseTable.mergedIntoId),
+  );
+  const before = new Map(
+    (await tx.select({ id: caseTable.id, status: caseTable.status }).from(caseTable).where(open)).map((c) => [
+      c.id,
+      c.status,
+    ]),
+  );
+  if (before.size === 0) return 0;
+  const now = new Date();
+  const closed = await tx
+    .update(caseTable)
+    .set({
+      status: 'closed',
+      closedAt: now,
+      solvedAt: sql`coalesce(${caseTable.solvedAt}, ${now.toISOString()}::timestamptz)`,
+      followUpAt: null,
+      updatedAt: now,
+    })
+    .where(open)
+    .returning();
+  const closedIds = uuids(closed.map((c) => c.id));
+  const cancelled = await rows<{ case_id: string; kind: string }>(
+    tx,
+    sql`delete from case_promises where case_id = any(${closedIds}) and met_at is null
+      and state in ('active', 'paused') returning case_id, kind`,
+  );
+  await recordDomainEvents(
+    tx,
+    actor,
+    closed.map((c) => ({
+      type: 'case.updated',
+      entityType: 'case',
+      entityId: c.id,
+      data: {
+        changes: { status: { from: before.get(c.id), to: 'closed' } },
+        reason: 'customer_erased',
+        cancelledPromises: cancelled.filter((p) => p.case_id === c.id).map((p) => p.kind),
+      },
+    })),
+  );
+  for (const c of closed) {
+    // What is left running is a breach never made good: the close ends it, as any close does.
+    await onStatusChange(tx, actor, clockCase(c), before.get(c.id)!, now);
+    const live = liveSignals.filter((l) => l.case_id === c.id);
+    if (live.length > 0) {
+      await endSignals(tx, actor, live, 'resolved', `resolved with case #${c.number} (closed)`, {
+        caseId: c.id,
+      });
+    }
+  }
+  return closed.length;
 }

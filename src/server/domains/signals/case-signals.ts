@@ -18,10 +18,15 @@ import { SIGNAL_LOCK_ORDER } from './signals.repo.js';
  * deadlock, failing one of them).
  */
 export async function lockLiveSignalsOfCase(tx: Database, caseId: string) {
-  return rows<{ id: string; state: string }>(
+  return lockLiveSignalsOfCases(tx, [caseId]);
+}
+
+/** Locks the live signals of several cases at once (SIGNAL_LOCK_ORDER across them all). */
+export async function lockLiveSignalsOfCases(tx: Database, caseIds: string[]) {
+  return rows<{ id: string; state: string; case_id: string }>(
     tx,
-    sql`select id, state from signals
-      where case_id = ${caseId} and state = any(${sql.param([...LIVE_SIGNAL_STATES])}::text[])
+    sql`select id, state, case_id from signals
+      where case_id = any(${sql.param(caseIds)}::uuid[]) and state = any(${sql.param([...LIVE_SIGNAL_STATES])}::text[])
       order by ${SIGNAL_LOCK_ORDER} for update`,
   );
 }
