@@ -897,6 +897,19 @@ describe('on a laptop', () => {
     const count = await bar.getByTestId('bulk-count').boundingBox();
     const spam = await bar.getByRole('button', { name: 'Spam' }).boundingBox();
     expect(Math.abs(spam!.y + spam!.height / 2 - (count!.y + count!.height / 2))).toBeLessThan(4);
+    // Each picker's prompt is whole (a narrowed select cut "Move to team…" to "Move to tea…").
+    const clipped = await laptop.evaluate(() =>
+      [...document.querySelectorAll<HTMLSelectElement>('[data-testid="bulk-bar"] select')]
+        .filter((s) => {
+          const style = getComputedStyle(s);
+          const measure = document.createElement('canvas').getContext('2d')!;
+          measure.font = style.font;
+          const room = s.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
+          return measure.measureText(s.options[0]!.text).width > room;
+        })
+        .map((s) => s.options[0]!.text),
+    );
+    expect(clipped).toEqual([]);
     expect(await sideways()).toBe(0);
     await laptop.close();
   });

@@ -168,7 +168,7 @@ export function BulkBar(props: {
       )}
       {teams.length > 0 &&
         picker(
-          'Move to team',
+          'Set team',
           'bulk-team',
           [...teams.map((t) => ({ value: t.id, label: t.name })), { value: 'none', label: 'No team' }],
           (v) => ({ teamId: v === 'none' ? null : v }),
