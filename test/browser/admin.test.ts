@@ -251,15 +251,22 @@ describe('agreements', () => {
     expect(await text(bareRow.getByTestId('agreement-on-time'))).toBe('—');
   });
 
-  it('runs a case opened Friday 16:30 in Berlin to a first response due Monday 09:30', async () => {
+  /**
+   * A customer of the organization whose cases fall under the organization's agreement: not one
+   * with an agreement of their own (that would be more specific than ours). With the agreements.
+   */
+  async function customerUnderOurAgreement() {
     const customers = await stack.api<{ items: Customer[] }>(
       `/customers?organizationId=${organization.id}&limit=50`,
       admin,
     );
-    // Not a customer with an agreement of their own (that would be more specific than ours).
     const agreements = await stack.api<{ items: Agreement[] }>('/agreements', admin);
     const own = new Set(agreements.items.map((a) => a.scope.customerId).filter(Boolean));
-    const customer = customers.items.find((x) => !own.has(x.id))!;
+    return { customer: customers.items.find((x) => !own.has(x.id))!, agreements: agreements.items };
+  }
+
+  it('runs a case opened Friday 16:30 in Berlin to a first response due Monday 09:30', async () => {
+    const { customer } = await customerUnderOurAgreement();
     const { friday, monday } = pastFridayAndMonday();
     const opened = berlin(friday, '16:30');
     // By hand: 30 business minutes left on Friday (16:30–17:00), the other 30 on Monday from 09:00.
@@ -314,19 +321,13 @@ describe('agreements', () => {
   });
 
   it('a changed target says how many running promises follow it; a new name says nothing of clocks', async () => {
-    const customers = await stack.api<{ items: Customer[] }>(
-      `/customers?organizationId=${organization.id}&limit=50`,
-      admin,
-    );
-    const agreements = await stack.api<{ items: Agreement[] }>('/agreements', admin);
-    const own = new Set(agreements.items.map((a) => a.scope.customerId).filter(Boolean));
-    const customer = customers.items.find((x) => !own.has(x.id))!;
+    const { customer, agreements } = await customerUnderOurAgreement();
     // Opened now: its first response and resolution clocks run, due in the future (the earlier
     // test's case is long past due, and a clock past due keeps the promise it broke).
     const created = await createCase(stack, { subject: 'Tighter promise', customerId: customer.id });
     const before = await getCase(stack, created.id);
     expect(before.agreement?.name).toBe(AGREEMENT);
-    const agreement = agreements.items.find((a) => a.name === AGREEMENT)!;
+    const agreement = agreements.find((a) => a.name === AGREEMENT)!;
 
     await page.goto(`${stack.url}/admin/agreements/${agreement.id}`);
     await eventually(() => page.getByLabel('Target 2 minutes').inputValue()).toBe('480');
