@@ -399,6 +399,33 @@ describe('customers and organizations', () => {
     expect(next.body).toMatchObject({ accepted: 1, customersCreated: 0 });
   });
 
+  it('a new customer whose address lies in an organization’s domain joins it, as by mail', async () => {
+    const src = await makeSource();
+    const tag = unique();
+    const acme = await makeOrganization(t.db, { name: `Acme ${tag}`, domains: [`acme-${tag}.example`] });
+    const eu = await makeOrganization(t.db, { name: `Acme EU ${tag}`, domains: [`eu.acme-${tag}.example`] });
+    const named = await makeOrganization(t.db, { name: `Named ${tag}` });
+    const events = [
+      ev({ customer: { email: `ann@acme-${tag}.example` } }),
+      // The most specific domain wins.
+      ev({ customer: { email: `eve@lyon.eu.acme-${tag}.example` } }),
+      // An organization named by the event wins over the address.
+      ev({ customer: { email: `ned@acme-${tag}.example` }, organization: { id: named.id } }),
+      ev({ customer: { email: `zoe@elsewhere-${tag}.example` } }),
+    ];
+    const res = await send({ events }, src.token);
+    expect(res.body).toMatchObject({ accepted: 4, customersCreated: 4 });
+    const stored = await storedOf(src.key, events);
+    expect(stored.map((e) => e.organizationId)).toEqual([acme.id, eu.id, named.id, null]);
+    const orgOf = async (id: string) => (await t.get(`/api/v1/customers/${id}`, agent)).body.organizationId;
+    expect(await Promise.all(stored.map((e) => orgOf(e.customerId)))).toEqual([
+      acme.id,
+      eu.id,
+      named.id,
+      null,
+    ]);
+  });
+
   it('rejects unknown customers when the source does not create them, and writes nothing', async () => {
     const src = await makeSource({ createUnknownCustomers: false });
     const known = await makeCustomer(t.db);

@@ -23,6 +23,7 @@ import { processEvents } from '../signals/engine.js';
 import type { EventSourceRow } from './event-sources.repo.js';
 import { noteSourceActive } from './event-sources.service.js';
 import * as repo from './events.repo.js';
+import { organizationsForAddresses } from '../portal/contacts.js';
 
 const bodyError = (path: string, message: string) =>
   badRequest('validation_error', `${path}: ${message}`, [{ path, message }]);
@@ -327,6 +328,15 @@ async function ingestOnce(
   }
   let customersCreated = 0;
   if (newCustomers.length > 0) {
+    // One with an address in an organization's domain joins it, as one who writes in by mail does.
+    const joining = newCustomers.filter((c) => c.email && !c.organizationId);
+    if (joining.length > 0) {
+      const orgOf = await organizationsForAddresses(
+        tx,
+        joining.map((c) => c.email!),
+      );
+      for (const c of joining) c.organizationId = orgOf.get(c.email!) ?? null;
+    }
     // A stable order, so concurrent batches take the unique-index locks in the same order.
     newCustomers.sort(
       (a, b) => compare(a.externalId ?? '', b.externalId ?? '') || compare(a.email ?? '', b.email ?? ''),

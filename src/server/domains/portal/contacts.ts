@@ -22,17 +22,27 @@ export interface Contact {
  * one wins; among equals the oldest organization).
  */
 export async function organizationForAddress(tx: Database, email: string): Promise<string | null> {
-  const candidates = domainAndParents(domainOf(email));
-  if (candidates.length === 0) return null;
-  const [org] = await rows<{ id: string }>(
+  return (await organizationsForAddresses(tx, [email])).get(email) ?? null;
+}
+
+/**
+ * `organizationForAddress` for many addresses in one query (event ingest's new customers): the
+ * addresses that lie in an organization's domain, with that organization.
+ */
+export async function organizationsForAddresses(
+  tx: Database,
+  emails: string[],
+): Promise<Map<string, string>> {
+  const pairs = emails.flatMap((email) => domainAndParents(domainOf(email)).map((d) => [email, d] as const));
+  if (pairs.length === 0) return new Map();
+  const found = await rows<{ email: string; id: string }>(
     tx,
-    sql`select id from organizations
-      where domains && ${sql.param(candidates)}::text[] and deleted_at is null
-      order by (select max(length(d)) from unnest(domains) d where d = any(${sql.param(candidates)}::text[])) desc,
-        created_at, id
-      limit 1`,
+    sql`select distinct on (a.email) a.email, o.id
+      from unnest(${sql.param(pairs.map((p) => p[0]))}::text[], ${sql.param(pairs.map((p) => p[1]))}::text[]) as a(email, domain)
+      join organizations o on o.domains @> array[a.domain] and o.deleted_at is null
+      order by a.email, length(a.domain) desc, o.created_at, o.id`,
   );
-  return org?.id ?? null;
+  return new Map(found.map((r) => [r.email, r.id]));
 }
 
 /**
