@@ -11,6 +11,7 @@ import {
   Limit,
   PAGING,
   Search,
+  SegmentKey,
   OneLineText,
 } from './common.js';
 import { EventRefs } from './events.js';
@@ -228,6 +229,48 @@ export const PROMISE_STATES = ['active', 'paused', 'met', 'breached'] as const;
 export const PromiseState = z.enum(PROMISE_STATES);
 export type PromiseState = z.infer<typeof PromiseState>;
 
+/**
+ * How a promise clock turned out, as PSA target compliance counts it: decided (met on time, or
+ * breached) at its decision, met on time, breached (also when fulfilled late since), or overdue
+ * now (past due and not fulfilled, whatever the period).
+ */
+export const PROMISE_OUTCOMES = ['decided', 'met_on_time', 'breached', 'overdue'] as const;
+export const PromiseOutcome = z.enum(PROMISE_OUTCOMES);
+export type PromiseOutcome = z.infer<typeof PromiseOutcome>;
+
+/** `segment=_none`: customers without one (a segment key never starts with `_`). */
+export const NO_SEGMENT = '_none';
+
+/**
+ * The queue's filters on a case's promise clocks and its customer's segment: the cases behind a
+ * count of PSA target compliance (GET /kpis/promises). Staff only. The clock conditions hold for
+ * one and the same clock.
+ */
+export const PromiseClockFilters = z.object({
+  promiseKind: PromiseKind.optional().describe('cases with a promise clock of this kind'),
+  promiseAgreementId: Id.optional().describe('cases with a promise clock of this agreement'),
+  promiseOutcome: PromiseOutcome.optional().describe(
+    'cases with a clock decided (met on time, or breached) in [decidedFrom, decidedTo), met on time, breached (counted at its breach, also when fulfilled late since) or overdue now (past due and not fulfilled, whatever the period)',
+  ),
+  decidedFrom: IsoDateTime.optional().describe(
+    'the clock was decided at or after (met at metAt, breached at breachedAt); without promiseOutcome: decided',
+  ),
+  decidedTo: IsoDateTime.optional().describe('and before'),
+  segment: z
+    .union([SegmentKey, z.literal(NO_SEGMENT)])
+    .optional()
+    .describe("the customer's effective segment (own, else the organization's) as it is now; _none: none"),
+});
+export type PromiseClockFilters = z.infer<typeof PromiseClockFilters>;
+export const PROMISE_CLOCK_FILTERS = [
+  'promiseKind',
+  'promiseAgreementId',
+  'promiseOutcome',
+  'decidedFrom',
+  'decidedTo',
+  'segment',
+] as const satisfies readonly (keyof PromiseClockFilters)[];
+
 export const CasePromise = z.object({
   id: Id,
   kind: PromiseKind,
@@ -349,6 +392,7 @@ export const CaseListQuery = z.strictObject({
     .enum(['at_risk', 'breached'])
     .optional()
     .describe('running clocks past their warning, or past due'),
+  ...PromiseClockFilters.shape,
   field: FieldFilters.optional(),
   q: Search.optional().describe('full-text search over subjects and messages'),
   sort: z.enum(CASE_SORTS).optional(),

@@ -502,6 +502,11 @@ export const PromiseCompliance = z.object({
   medianTargetUsed: share.describe(
     'the median share of the target (business time) used by the clocks met on time, 0..1; null when none',
   ),
+  cases: z
+    .object({ decided: count, metOnTime: count, breached: count, overdueNow: count })
+    .describe(
+      'the distinct cases behind each count (a case may have several clocks: kinds, next-response cycles): what GET /cases lists with promiseOutcome and the group’s filter',
+    ),
 });
 export type PromiseCompliance = z.infer<typeof PromiseCompliance>;
 
@@ -528,6 +533,40 @@ export const PromiseKpis = z.object({
   totals: PromiseCompliance,
 });
 export type PromiseKpis = z.infer<typeof PromiseKpis>;
+
+export const PromiseTrendQuery = z.strictObject({
+  from: IsoDateTime.optional().describe(
+    'clocks decided (met or breached) at or after (default: 90 days before `to`)',
+  ),
+  to: IsoDateTime.optional().describe('and before (default: now)'),
+  interval: KpiInterval.optional().describe(
+    'bucket size (default: day for periods up to 62 days, week up to two years, month beyond)',
+  ),
+  timezone: TimeZone.optional().describe(
+    'buckets start at midnight in this IANA time zone (default UTC); weeks start on Monday',
+  ),
+});
+
+export const PromiseTrendBucket = z.object({
+  start: IsoDateTime.describe('local midnight starting the day, week (Monday) or month'),
+  end: IsoDateTime.describe(
+    'start of the next bucket; the first and last bucket count only inside the period',
+  ),
+  decided: count.describe('clocks decided in the bucket: met on time (at metAt) or breached (at breachedAt)'),
+  metOnTime: count,
+  breached: count.describe('also when fulfilled late since'),
+  compliance: share.describe('metOnTime / decided; null when nothing was decided'),
+});
+export type PromiseTrendBucket = z.infer<typeof PromiseTrendBucket>;
+
+export const PromiseTrend = z.object({
+  from: IsoDateTime,
+  to: IsoDateTime,
+  interval: KpiInterval,
+  timezone: z.string(),
+  buckets: z.array(PromiseTrendBucket).describe('oldest first, every bucket of the period, empty ones too'),
+});
+export type PromiseTrend = z.infer<typeof PromiseTrend>;
 
 export const BoardQuery = z.strictObject({
   horizon: Duration.optional().describe('commitments due within this (default P2D)'),

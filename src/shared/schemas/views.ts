@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { Id, IsoDateTime } from './common.js';
-import { CASE_SORTS, CaseStatus, Channel, Key, Priority, Tag } from './cases.js';
+import { CASE_SORTS, CaseStatus, Channel, Key, Priority, PromiseClockFilters, Tag } from './cases.js';
 import { FieldFilter } from './fields.js';
 
 export const CaseViewFilters = z.strictObject({
@@ -14,6 +14,7 @@ export const CaseViewFilters = z.strictObject({
   customerId: Id.optional(),
   organizationId: Id.optional(),
   promise: z.enum(['at_risk', 'breached']).optional(),
+  ...PromiseClockFilters.shape,
   fields: z
     .array(FieldFilter)
     .max(5)

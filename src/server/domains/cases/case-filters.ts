@@ -2,15 +2,19 @@
 // filters (`caseFilters`) and the case fields', whose values are read as their fields' types.
 import { and, type SQL } from 'drizzle-orm';
 import type { Database } from '../../../db/client.js';
+import { PROMISE_CLOCK_FILTERS } from '../../../shared/schemas/cases.js';
 import type { CaseViewFilters } from '../../../shared/schemas/views.js';
 import { isStaff, type Actor } from '../../lib/actor.js';
-import { forbidden } from '../../lib/errors.js';
+import { badRequest, forbidden } from '../../lib/errors.js';
 import { fieldFilterCondition } from '../fields/fields.service.js';
 import { caseFilters } from './cases.repo.js';
 import { cases } from './cases.table.js';
 
-/** Filters on what customers do not see of a case (its assignee, team and tags). */
-const STAFF_FILTERS = ['assigneeId', 'teamId', 'tags'] as const;
+/**
+ * Filters on what customers do not see of a case: its assignee, team and tags, its promise
+ * clocks' outcomes and its customer's segment.
+ */
+const STAFF_FILTERS = ['assigneeId', 'teamId', 'tags', ...PROMISE_CLOCK_FILTERS] as const;
 const given = (v: unknown) => v !== undefined && !(Array.isArray(v) && v.length === 0);
 
 /**
@@ -31,6 +35,7 @@ export async function caseConditions(
     const used = STAFF_FILTERS.filter((k) => given(filters[k]));
     if (used.length) throw forbidden(`customers may not filter cases by ${used.join(', ')}`);
   }
+  assertPromisePeriod(filters);
   return and(
     caseFilters(filters, actor.userId, customer),
     await fieldFilterCondition(db, 'case', cases.customFields, filters.fields, {
@@ -38,4 +43,20 @@ export async function caseConditions(
       saved: options.saved,
     }),
   );
+}
+
+/**
+ * `400 validation_error` for a decision period that is empty (decidedFrom not before decidedTo),
+ * or that comes with `promiseOutcome=overdue` (overdue is now, whatever the period).
+ */
+function assertPromisePeriod(f: CaseViewFilters) {
+  const refuse = (path: string, message: string) =>
+    badRequest('validation_error', `${path}: ${message}`, [{ path, message }]);
+  if (f.decidedFrom && f.decidedTo && Date.parse(f.decidedFrom) >= Date.parse(f.decidedTo))
+    throw refuse('query.decidedFrom', 'must be before decidedTo');
+  if (f.promiseOutcome === 'overdue' && (f.decidedFrom || f.decidedTo))
+    throw refuse(
+      f.decidedFrom ? 'query.decidedFrom' : 'query.decidedTo',
+      'overdue is now, whatever the period: leave out decidedFrom and decidedTo',
+    );
 }

@@ -1,7 +1,7 @@
 import { and, eq, isNull, sql, type SQL } from 'drizzle-orm';
 import { alias, type AnyPgColumn } from 'drizzle-orm/pg-core';
 import { rows, type Database } from '../../../db/client.js';
-import type { CaseListQuery } from '../../../shared/schemas/cases.js';
+import { NO_SEGMENT, type CaseListQuery } from '../../../shared/schemas/cases.js';
 import type { CaseViewFilters } from '../../../shared/schemas/views.js';
 import { afterCursor, containsPattern, orderBy, sortKey, toPage, type Sort } from '../../lib/pagination.js';
 import { conflict } from '../../lib/errors.js';
@@ -12,6 +12,7 @@ import { organizations } from '../organizations/organizations.table.js';
 import { customerVisible } from '../../policies/cases.js';
 import { teams } from '../teams/teams.table.js';
 import { casePromises, cases } from './cases.table.js';
+import { outcomeCondition } from './promise-outcomes.js';
 
 const assignee = alias(users, 'assignee');
 
@@ -149,6 +150,12 @@ export function caseFilters(
       : f.promise === 'at_risk'
         ? sql`${cases.nextWarnAt} <= now() and ${cases.nextDueAt} >= now()`
         : undefined,
+    promiseClockCondition(f),
+    f.segment === NO_SEGMENT
+      ? sql`${cases.customerId} in (select cu.id from customers cu left join organizations o on o.id = cu.organization_id where coalesce(cu.segment, o.segment) is null)`
+      : f.segment
+        ? sql`${cases.customerId} in (select cu.id from customers cu left join organizations o on o.id = cu.organization_id where coalesce(cu.segment, o.segment) = ${f.segment})`
+        : undefined,
     // "#1042" or "1042" also finds case number 1042.
     f.q && /^#?\d{1,15}$/.test(f.q.trim())
       ? sql`(${cases.number} = ${Number(f.q.trim().replace('#', ''))} or ${cases.searchVector} @@ plainto_tsquery('simple', ${f.q}))`
@@ -157,6 +164,24 @@ export function caseFilters(
           or ${cases.id} in (select m.case_id from messages m where m.search_vector @@ plainto_tsquery('simple', ${f.q})${publicOnly ? sql` and m.public` : sql``})${publicOnly ? sql`` : customerMatches(f.q)})`
         : undefined,
   );
+}
+
+/**
+ * Cases with a promise clock of the kind, agreement and outcome asked for (all of one clock), by
+ * the definitions of PSA target compliance (promise-outcomes.ts). A period without an outcome
+ * means decided in it.
+ */
+function promiseClockCondition(f: CaseViewFilters): SQL | undefined {
+  const period = { from: f.decidedFrom, to: f.decidedTo };
+  const outcome = f.promiseOutcome ?? (f.decidedFrom || f.decidedTo ? 'decided' : undefined);
+  if (!outcome && !f.promiseKind && !f.promiseAgreementId) return undefined;
+  const parts = [
+    sql`p.case_id = ${cases.id}`,
+    f.promiseKind ? sql`p.kind = ${f.promiseKind}` : undefined,
+    f.promiseAgreementId ? sql`p.agreement_id = ${f.promiseAgreementId}` : undefined,
+    outcome ? outcomeCondition(outcome, period) : undefined,
+  ].filter((p): p is SQL => p !== undefined);
+  return sql`exists (select 1 from case_promises p where ${sql.join(parts, sql` and `)})`;
 }
 
 export const CASE_SORT_COLUMNS = {

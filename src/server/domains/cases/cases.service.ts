@@ -21,7 +21,11 @@ import type {
   CasePromise,
   FollowUpTimes,
 } from '../../../shared/schemas/cases.js';
-import { CaseCreate as CaseCreateSchema, FOLLOW_UP_MAX_DAYS } from '../../../shared/schemas/cases.js';
+import {
+  CaseCreate as CaseCreateSchema,
+  FOLLOW_UP_MAX_DAYS,
+  PROMISE_CLOCK_FILTERS,
+} from '../../../shared/schemas/cases.js';
 import { LIMITS } from '../../../shared/schemas/common.js';
 import type { CaseViewFilters } from '../../../shared/schemas/views.js';
 import type { Actor } from '../../lib/actor.js';
@@ -224,6 +228,7 @@ export function queryFilters(q: Partial<CaseListQuery>): CaseViewFilters & { q?:
   if (q.customerId) f.customerId = q.customerId;
   if (q.organizationId) f.organizationId = q.organizationId;
   if (q.promise) f.promise = q.promise;
+  for (const key of PROMISE_CLOCK_FILTERS) if (q[key]) Object.assign(f, { [key]: q[key] });
   if (q.field) f.fields = q.field;
   if (q.q) f.q = q.q;
   return f;

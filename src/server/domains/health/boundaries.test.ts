@@ -128,6 +128,7 @@ const STAFF = [
   'GET /api/v1/kpis/proactive/trend',
   'GET /api/v1/kpis/proactive/trend.csv',
   'GET /api/v1/kpis/promises',
+  'GET /api/v1/kpis/promises/trend',
   'GET /api/v1/kpis/promises.csv',
   'GET /api/v1/mail',
   'GET /api/v1/mail/setup',

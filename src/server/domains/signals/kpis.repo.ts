@@ -6,6 +6,7 @@
 import { sql, type SQL } from 'drizzle-orm';
 import { rows, type Database } from '../../../db/client.js';
 import type { KpiInterval } from '../../../shared/schemas/signals.js';
+import { decidedAt, outcomeCondition, overdueNow } from '../cases/promise-outcomes.js';
 import { signals } from './signals.table.js';
 
 export interface Period {
@@ -175,16 +176,12 @@ export interface PromiseComplianceSqlRow {
   met_late: number;
   overdue_now: number;
   median_target_used: number | null;
+  /** The distinct cases behind each count (what the case queue lists for it). */
+  decided_cases: number;
+  met_on_time_cases: number;
+  breached_cases: number;
+  overdue_now_cases: number;
 }
-
-/**
- * When a clock was decided: a breached clock at its breach (even when fulfilled late since), a
- * met one when it was met. The expression of index `case_promises_decided`, written the same
- * here so the planner uses it.
- */
-const decidedAt = sql`(case when p.state = 'breached' then p.breached_at else p.met_at end)`;
-/** Past its due time and not fulfilled now (an active one in the second before the scheduler flips it). */
-const overdueNow = sql`((p.state = 'breached' and p.met_at is null) or (p.state = 'active' and p.due_at < now()))`;
 
 /**
  * PSA target compliance: per group, the promise clocks of cases (not deleted) decided in
@@ -223,10 +220,11 @@ function promiseComplianceSql(q: Period & { groupBy: PromiseGroup }): SQL {
     },
   };
   const g = group[q.groupBy];
-  const inPeriod = sql`${decidedAt} >= ${at(q.from)} and ${decidedAt} < ${at(q.to)}`;
-  const decided = sql`p.state in ('met', 'breached') and ${inPeriod}`;
-  const metOnTime = sql`p.state = 'met' and ${inPeriod}`;
-  const breached = sql`p.state = 'breached' and ${inPeriod}`;
+  // The definitions the case queue's filters use too (promiseOutcome, decidedFrom, decidedTo).
+  const period = { from: q.from.toISOString(), to: q.to.toISOString() };
+  const decided = outcomeCondition('decided', period);
+  const metOnTime = outcomeCondition('met_on_time', period);
+  const breached = outcomeCondition('breached', period);
   return sql`
     select grouping(${g.id}) = 1 as total, ${g.id} as group_id, ${g.name} as group_name,
       count(*) filter (where ${decided})::int as decided,
@@ -235,11 +233,61 @@ function promiseComplianceSql(q: Period & { groupBy: PromiseGroup }): SQL {
       count(*) filter (where ${breached} and p.met_at is not null)::int as met_late,
       count(*) filter (where ${overdueNow})::int as overdue_now,
       (percentile_cont(0.5) within group (order by p.used_ms::float8 / nullif(p.target_minutes * 60000, 0))
-        filter (where ${metOnTime}))::float8 as median_target_used
+        filter (where ${metOnTime}))::float8 as median_target_used,
+      count(distinct c.id) filter (where ${decided})::int as decided_cases,
+      count(distinct c.id) filter (where ${metOnTime})::int as met_on_time_cases,
+      count(distinct c.id) filter (where ${breached})::int as breached_cases,
+      count(distinct c.id) filter (where ${overdueNow})::int as overdue_now_cases
     from case_promises p
     join cases c on c.id = p.case_id
     ${g.join}
     where c.deleted_at is null
-      and ((p.state in ('met', 'breached') and ${inPeriod}) or ${overdueNow})
+      and ((${decided}) or ${overdueNow})
     group by grouping sets ((${g.id}, ${g.name}), ())`;
+}
+
+export interface PromiseTrendRow {
+  start: Date;
+  end: Date;
+  decided: number;
+  met_on_time: number;
+  breached: number;
+}
+
+/**
+ * PSA target compliance per local day, week (from Monday) or month in `timezone` overlapping
+ * [from, to), empty buckets included, oldest first: the clocks of cases (not deleted) decided in
+ * each, by the definitions of `promiseCompliance` (a clock counts in the bucket of its decision).
+ */
+export async function promiseTrend(
+  db: Database,
+  q: Period & { interval: KpiInterval; timezone: string },
+): Promise<PromiseTrendRow[]> {
+  const tz = sql`${q.timezone}::text`;
+  const unit = sql`${q.interval}::text`;
+  const step = sql`('1 ' || ${unit})::interval`;
+  const bucketOf = (column: SQL) => sql`date_trunc(${unit}, ${column} at time zone ${tz})`;
+  const period = { from: q.from.toISOString(), to: q.to.toISOString() };
+  return rows<PromiseTrendRow>(
+    db,
+    sql`
+    with d as (
+      select ${bucketOf(decidedAt)} as bucket,
+        count(*)::int as decided,
+        count(*) filter (where p.state = 'met')::int as met_on_time,
+        count(*) filter (where p.state = 'breached')::int as breached
+      from case_promises p
+      join cases c on c.id = p.case_id
+      where c.deleted_at is null and ${outcomeCondition('decided', period)}
+      group by 1
+    ), b as (
+      select g as bucket
+      from generate_series(${bucketOf(at(q.from))}, (${at(q.to)} at time zone ${tz}) - interval '1 microsecond', ${step}) g
+    )
+    select b.bucket at time zone ${tz} as start, (b.bucket + ${step}) at time zone ${tz} as "end",
+      coalesce(d.decided, 0) as decided, coalesce(d.met_on_time, 0) as met_on_time,
+      coalesce(d.breached, 0) as breached
+    from b left join d on d.bucket = b.bucket
+    order by b.bucket`,
+  );
 }

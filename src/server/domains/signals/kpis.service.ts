@@ -12,6 +12,7 @@ import {
   type PromiseCompliance,
   type PromiseKpiGroup,
   type PromiseKpis,
+  type PromiseTrend,
   type RuleOutcomes,
 } from '../../../shared/schemas/signals.js';
 import type { Actor } from '../../lib/actor.js';
@@ -59,6 +60,17 @@ export async function getProactiveKpis(
   };
 }
 
+/** A trend's interval and time zone: the defaults, and `400` for more than MAX_TREND_BUCKETS buckets. */
+function trendBuckets(period: repo.Period, q: { interval?: KpiInterval; timezone?: string }) {
+  const span = period.to.getTime() - period.from.getTime();
+  const interval = q.interval ?? defaultKpiInterval(span);
+  if (mostTrendBuckets(span, interval) > MAX_TREND_BUCKETS) {
+    const message = `at most ${MAX_TREND_BUCKETS} buckets: choose a longer interval or a shorter period`;
+    throw badRequest('validation_error', `query.interval: ${message}`, [{ path: 'query.interval', message }]);
+  }
+  return { interval, timezone: q.timezone ?? 'UTC' };
+}
+
 export async function getProactiveTrend(
   db: Database,
   actor: Actor,
@@ -66,13 +78,7 @@ export async function getProactiveTrend(
 ): Promise<ProactiveTrend> {
   assertCanReadProactive(actor);
   const period = periodOf(q, TREND_DEFAULT_MS);
-  const span = period.to.getTime() - period.from.getTime();
-  const interval = q.interval ?? defaultKpiInterval(span);
-  if (mostTrendBuckets(span, interval) > MAX_TREND_BUCKETS) {
-    const message = `at most ${MAX_TREND_BUCKETS} buckets: choose a longer interval or a shorter period`;
-    throw badRequest('validation_error', `query.interval: ${message}`, [{ path: 'query.interval', message }]);
-  }
-  const timezone = q.timezone ?? 'UTC';
+  const { interval, timezone } = trendBuckets(period, q);
   const found = await inTimeZone(timezone, () => repo.signalTrend(db, { ...period, interval, timezone }));
   return {
     from: period.from.toISOString(),
@@ -152,6 +158,12 @@ const compliance = (r: repo.PromiseComplianceSqlRow): PromiseCompliance => ({
   // To a thousandth: the share is shown as a percentage with one decimal.
   medianTargetUsed:
     r.median_target_used === null ? null : Math.round(Number(r.median_target_used) * 1000) / 1000,
+  cases: {
+    decided: r.decided_cases,
+    metOnTime: r.met_on_time_cases,
+    breached: r.breached_cases,
+    overdueNow: r.overdue_now_cases,
+  },
 });
 
 /**
@@ -201,6 +213,36 @@ export async function getPromiseKpis(
           overdueNow: 0,
           compliance: null,
           medianTargetUsed: null,
+          cases: { decided: 0, metOnTime: 0, breached: 0, overdueNow: 0 },
         },
+  };
+}
+
+/**
+ * PSA target compliance per day, week or month of a period, in a time zone: met on time of the
+ * clocks decided in each bucket (the definitions of getPromiseKpis), for the KPI page's chart.
+ */
+export async function getPromiseTrend(
+  db: Database,
+  actor: Actor,
+  q: { from?: string; to?: string; interval?: KpiInterval; timezone?: string },
+): Promise<PromiseTrend> {
+  assertCanReadProactive(actor);
+  const period = periodOf(q, TREND_DEFAULT_MS);
+  const { interval, timezone } = trendBuckets(period, q);
+  const found = await inTimeZone(timezone, () => repo.promiseTrend(db, { ...period, interval, timezone }));
+  return {
+    from: period.from.toISOString(),
+    to: period.to.toISOString(),
+    interval,
+    timezone,
+    buckets: found.map((b) => ({
+      start: iso(b.start),
+      end: iso(b.end),
+      decided: b.decided,
+      metOnTime: b.met_on_time,
+      breached: b.breached,
+      compliance: ratio(b.met_on_time, b.decided),
+    })),
   };
 }

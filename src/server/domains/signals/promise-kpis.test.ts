@@ -121,7 +121,12 @@ const row = (o: Partial<Record<string, unknown>>) => ({
   metLate: 0,
   overdueNow: 0,
   medianTargetUsed: null,
+  cases: { decided: 0, metOnTime: 0, breached: 0, overdueNow: 0 },
   ...o,
+});
+/** The distinct cases behind the counts decided, met on time, breached, overdue now. */
+const cases = (decided: number, metOnTime: number, breached: number, overdueNow: number) => ({
+  cases: { decided, metOnTime, breached, overdueNow },
 });
 
 describe('PSA target compliance', () => {
@@ -140,6 +145,7 @@ describe('PSA target compliance', () => {
           metOnTime: 3,
           compliance: 1,
           medianTargetUsed: 0.5, // of 0.5, 0.75 and 0.2
+          ...cases(3, 3, 0, 0),
         }),
         row({
           groupId: 'resolution',
@@ -150,6 +156,7 @@ describe('PSA target compliance', () => {
           metLate: 1,
           overdueNow: 2, // B's open breach, C's clock past due
           compliance: 0,
+          ...cases(2, 0, 2, 2),
         }),
       ],
       totals: row({
@@ -160,6 +167,8 @@ describe('PSA target compliance', () => {
         overdueNow: 2,
         compliance: 0.6,
         medianTargetUsed: 0.5,
+        // A, B and E decided clocks (A two of them), B and C have one overdue.
+        ...cases(3, 3, 2, 2),
       }),
     });
   });
@@ -176,6 +185,8 @@ describe('PSA target compliance', () => {
       overdueNow: 1,
       compliance: 0.5,
       medianTargetUsed: 0.5,
+      // Two clocks of A decided: one case; C's clock overdue.
+      ...cases(1, 1, 1, 1),
     });
   const unstaffed = (groupId: string | null, groupName: string | null) =>
     row({
@@ -187,6 +198,7 @@ describe('PSA target compliance', () => {
       overdueNow: 1,
       compliance: 2 / 3,
       medianTargetUsed: 0.475,
+      ...cases(2, 2, 1, 1),
     });
 
   it.each([
@@ -218,9 +230,12 @@ describe('PSA target compliance', () => {
         metOnTime: 0,
         overdueNow: 2,
         compliance: null,
+        ...cases(0, 0, 0, 2),
       }),
     ]);
-    expect(res.body.totals).toEqual(row({ decided: 0, metOnTime: 0, overdueNow: 2, compliance: null }));
+    expect(res.body.totals).toEqual(
+      row({ decided: 0, metOnTime: 0, overdueNow: 2, compliance: null, ...cases(0, 0, 0, 2) }),
+    );
   });
 
   it('refuses a bad group or period with a 400 naming the field', async () => {
@@ -317,7 +332,7 @@ describe('PSA target compliance of a merged case', () => {
       expect(merged.status).toBe(200);
       const after = await m.get(`/api/v1/kpis/promises?${PERIOD}`, staff);
       expect(after.body.totals).toEqual(
-        row({ decided: 1, metOnTime: 1, compliance: 1, medianTargetUsed: 0 }),
+        row({ decided: 1, metOnTime: 1, compliance: 1, medianTargetUsed: 0, ...cases(1, 1, 0, 0) }),
       );
     } finally {
       await m.close();

@@ -9,6 +9,8 @@ import {
   ProactiveTrendQuery,
   PromiseKpiExportQuery,
   PromiseKpiQuery,
+  PromiseTrend,
+  PromiseTrendQuery,
   PromiseKpis,
   RuleOutcomes,
   RuleOutcomesExportQuery,
@@ -294,6 +296,22 @@ export const signalsRoutes =
         },
       },
       async (request) => kpis.getPromiseKpis(db, actorOf(request), request.query),
+    );
+    app.get(
+      '/kpis/promises/trend',
+      {
+        config: { access: STAFF },
+        schema: {
+          tags: ['cases', 'kpis'],
+          summary:
+            'PSA target compliance per day, week or month of a period (default: the last 90 days, by week), in a time zone: for charts',
+          description:
+            'The definitions of GET /kpis/promises: a clock counts in the bucket of its decision (a breached one at `breachedAt`, a met one at `metAt`); `compliance` = metOnTime / decided. Deleted cases count nowhere.',
+          querystring: PromiseTrendQuery,
+          response: { 200: PromiseTrend, ...errors(...AUTHED) },
+        },
+      },
+      async (request) => kpis.getPromiseTrend(db, actorOf(request), request.query),
     );
     app.get(
       '/kpis/promises.csv',
