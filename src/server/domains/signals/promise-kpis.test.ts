@@ -1,4 +1,5 @@
-// PSA target compliance (GET /kpis/promises and its CSV) through the API, on cases made by the
+// PSA target compliance (GET /kpis/promises, its CSV and trend, and the case list's filters
+// that list the cases behind each count) through the API, on cases made by the
 // factories whose promise clocks are then set to known outcomes: met on time, breached, breached
 // and met late, overdue now, decided outside the period, on a deleted case, on a merged case.
 import { parse } from 'csv-parse/sync';
@@ -14,6 +15,9 @@ import {
   makeUser,
 } from '../../../../test/helpers/factories.js';
 import type { Database } from '../../../db/client.js';
+import { promiseCaseQuery, type PromiseCount } from '../../../shared/promise-cases.js';
+import { NO_SEGMENT } from '../../../shared/schemas/cases.js';
+import { PROMISE_KPI_GROUPS, type PromiseKpis, type PromiseTrend } from '../../../shared/schemas/signals.js';
 import { SYSTEM_ACTOR } from '../../lib/actor.js';
 import { createTeam } from '../teams/teams.service.js';
 
@@ -27,6 +31,7 @@ let agent: string;
 let admin: string;
 let customerToken: string;
 const ids: Record<string, string> = {};
+const numbers: Record<string, number> = {};
 
 /** Sets a case's clock of `kind` to a decided (or overdue) state, as the clock machinery leaves it. */
 async function setClock(
@@ -113,6 +118,10 @@ beforeAll(async () => {
   });
   await setClock(k.db, d.id, 'resolution', { state: 'breached', breachedAt: '2026-03-02T00:00:00.000Z' });
   expect((await k.del(`/api/v1/cases/${d.id}`, admin)).status).toBe(204);
+  for (const [name, x] of Object.entries({ a, b, c, d, e })) {
+    ids[name] = x.id;
+    numbers[name] = x.number;
+  }
 });
 afterAll(() => k?.close());
 
@@ -305,6 +314,186 @@ describe('PSA target compliance', () => {
     );
     expect(downloads).toHaveLength(1);
     expect(downloads[0]!.data.query).toMatchObject({ groupBy: 'channel', from: FROM, to: TO });
+  });
+});
+
+describe('the cases behind each count (GET /cases with the promise filters)', () => {
+  const COUNTS: PromiseCount[] = ['decided', 'metOnTime', 'breached', 'overdueNow'];
+  const period = { from: FROM, to: TO };
+  const listed = async (query: Record<string, string>) => {
+    const res = await k.get(
+      `/api/v1/cases?${new URLSearchParams({ ...query, includeTotal: 'true', limit: '100' })}`,
+      agent,
+    );
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    return res.body as { total: number; items: { id: string }[] };
+  };
+
+  it.each(PROMISE_KPI_GROUPS)(
+    'per %s: every row’s every count is the queue’s total, and the totals row’s',
+    async (groupBy) => {
+      const kpis = await k.get(`/api/v1/kpis/promises?${PERIOD}&groupBy=${groupBy}`, agent);
+      const rows = [
+        ...(kpis.body as PromiseKpis).items.map((r) => ({ r, group: { by: groupBy, id: r.groupId } })),
+        { r: (kpis.body as PromiseKpis).totals, group: null },
+      ];
+      let checked = 0;
+      for (const { r, group } of rows)
+        for (const count of COUNTS) {
+          const found = await listed(promiseCaseQuery(period, count, group));
+          expect(found.total, `${groupBy} ${group?.id ?? 'total'} ${count}`).toBe(r.cases[count]);
+          expect(found.items).toHaveLength(r.cases[count]);
+          // Never more cases than clocks; as many where each case has one clock in the count.
+          expect(r.cases[count]).toBeLessThanOrEqual(r[count]);
+          checked += r.cases[count];
+        }
+      expect(checked).toBeGreaterThan(0);
+    },
+  );
+
+  it('lists exactly the cases of a count: the breached resolutions are A’s and B’s, not the deleted D’s', async () => {
+    const breached = await listed(promiseCaseQuery(period, 'breached', { by: 'kind', id: 'resolution' }));
+    expect(breached.items.map((c) => c.id).sort()).toEqual([ids.a, ids.b].sort());
+    // E's resolution was breached before the period (met late in it): counted at its breach.
+    const before = await listed({
+      promiseKind: 'resolution',
+      promiseOutcome: 'breached',
+      decidedTo: FROM,
+    });
+    expect(before.items.map((c) => c.id)).toEqual([ids.e]);
+    // Overdue now: B's open breach and C's clock past due (not A's, kept late).
+    const overdue = await listed({ promiseKind: 'resolution', promiseOutcome: 'overdue' });
+    expect(overdue.items.map((c) => c.id).sort()).toEqual([ids.b, ids.c].sort());
+    // C's first response was met at the period's end: outside [from, to).
+    const met = await listed(promiseCaseQuery(period, 'metOnTime', { by: 'kind', id: 'first_response' }));
+    expect(met.items.map((c) => c.id).sort()).toEqual([ids.a, ids.b, ids.e].sort());
+    // A period alone means decided in it; the clock conditions hold for one clock: A's first
+    // response was met in the period, its resolution breached, no clock of A is both.
+    const decided = await listed({ decidedFrom: FROM, decidedTo: '2026-03-02T00:00:00.000Z' });
+    expect(decided.items.map((c) => c.id)).toEqual([ids.a]);
+    const none = await listed({
+      promiseKind: 'first_response',
+      promiseOutcome: 'breached',
+      decidedFrom: FROM,
+      decidedTo: TO,
+    });
+    expect(none.total).toBe(0);
+    // Kind or agreement alone: cases with such a clock, whatever became of it.
+    expect((await listed({ promiseAgreementId: ids.psaTwo! })).items.map((c) => c.id).sort()).toEqual(
+      [ids.b, ids.e].sort(),
+    );
+    // The effective segment: customer two's is their organization's.
+    expect((await listed({ segment: 'silver' })).items.map((c) => c.id).sort()).toEqual(
+      [ids.b, ids.e].sort(),
+    );
+    expect((await listed({ segment: NO_SEGMENT })).total).toBe(0);
+  });
+
+  it('the export takes the same filters', async () => {
+    const query = new URLSearchParams(promiseCaseQuery(period, 'breached', { by: 'kind', id: 'resolution' }));
+    const res = await k.get<string>(`/api/v1/cases/export.csv?${query}`, agent);
+    expect(res.status).toBe(200);
+    const records = parse(res.body, { bom: true, columns: true }) as Record<string, string>[];
+    const byNumber = (a: number, b: number) => a - b;
+    expect(records.map((r) => Number(r.Case)).sort(byNumber)).toEqual(
+      [numbers.a!, numbers.b!].sort(byNumber),
+    );
+  });
+
+  it('refuses bad filters with a 400 naming the field, and customers with a 403', async () => {
+    for (const [query, path] of [
+      ['promiseOutcome=late', 'query.promiseOutcome'],
+      ['promiseKind=reply', 'query.promiseKind'],
+      ['promiseAgreementId=nope', 'query.promiseAgreementId'],
+      ['decidedFrom=yesterday', 'query.decidedFrom'],
+      ['segment=Gold%20Plus', 'query.segment'],
+      [`decidedFrom=${TO}&decidedTo=${FROM}`, 'query.decidedFrom'],
+      [`decidedFrom=${FROM}&decidedTo=${FROM}`, 'query.decidedFrom'],
+      [`promiseOutcome=overdue&decidedTo=${TO}`, 'query.decidedTo'],
+    ]) {
+      for (const list of ['/api/v1/cases', '/api/v1/cases/export.csv']) {
+        const res = await k.get(`${list}?${query}`, agent);
+        expect(res.status, `${list}?${query}`).toBe(400);
+        expect(res.body.error.code).toBe('validation_error');
+        expect(res.body.error.message).toContain(path);
+      }
+    }
+    for (const query of ['promiseOutcome=breached', 'segment=gold', `decidedFrom=${FROM}`]) {
+      const res = await k.get(`/api/v1/cases?${query}`, customerToken);
+      expect(res.status, query).toBe(403);
+      expect(res.body.error.code).toBe('forbidden');
+    }
+  });
+});
+
+describe('PSA target compliance over time (GET /kpis/promises/trend)', () => {
+  const bucket = (start: string, end: string, decided: number, metOnTime: number) => ({
+    start,
+    end,
+    decided,
+    metOnTime,
+    breached: decided - metOnTime,
+    compliance: decided === 0 ? null : metOnTime / decided,
+  });
+  const day = (d: number) => `2026-03-0${d}T00:00:00.000Z`;
+
+  it('per day of a week-long period: every day, the clocks decided in it, met on time of them', async () => {
+    const res = await k.get(`/api/v1/kpis/promises/trend?${PERIOD}`, agent);
+    expect(res.status).toBe(200);
+    // A's first response met on the 1st, its resolution breached on the 3rd; B met on the 5th,
+    // breached on the 6th; E met on the 7th. C's met at the period's end, D deleted: not counted.
+    expect(res.body).toEqual({
+      from: FROM,
+      to: TO,
+      interval: 'day',
+      timezone: 'UTC',
+      buckets: [
+        bucket(day(1), day(2), 1, 1),
+        bucket(day(2), day(3), 0, 0),
+        bucket(day(3), day(4), 1, 0),
+        bucket(day(4), day(5), 0, 0),
+        bucket(day(5), day(6), 1, 1),
+        bucket(day(6), day(7), 1, 0),
+        bucket(day(7), day(8), 1, 1),
+      ],
+    });
+    // The buckets add up to the table's totals.
+    const kpis = await k.get(`/api/v1/kpis/promises?${PERIOD}`, agent);
+    const sum = (key: 'decided' | 'metOnTime') =>
+      (res.body as PromiseTrend).buckets.reduce((n, b) => n + b[key], 0);
+    expect([sum('decided'), sum('metOnTime')]).toEqual([
+      kpis.body.totals.decided,
+      kpis.body.totals.metOnTime,
+    ]);
+  });
+
+  it('per week (from Monday) and in a time zone', async () => {
+    const weeks = await k.get(`/api/v1/kpis/promises/trend?${PERIOD}&interval=week`, agent);
+    expect(weeks.status).toBe(200);
+    // 1 March 2026 is a Sunday: its week starts on 23 February.
+    expect(weeks.body.buckets).toEqual([
+      bucket('2026-02-23T00:00:00.000Z', day(2), 1, 1),
+      bucket(day(2), '2026-03-09T00:00:00.000Z', 4, 2),
+    ]);
+    // In New York, A's first response (met at 00:00 UTC on the 1st) was met on 28 February.
+    const ny = await k.get(`/api/v1/kpis/promises/trend?${PERIOD}&timezone=America/New_York`, agent);
+    expect(ny.status).toBe(200);
+    expect(ny.body.buckets[0]).toEqual(bucket('2026-02-28T05:00:00.000Z', '2026-03-01T05:00:00.000Z', 1, 1));
+    expect(ny.body.buckets).toHaveLength(8);
+  });
+
+  it('refuses too many buckets or a bad zone with a 400, customers with a 403', async () => {
+    const many = await k.get(
+      '/api/v1/kpis/promises/trend?from=2020-01-01T00:00:00.000Z&to=2026-01-01T00:00:00.000Z&interval=day',
+      agent,
+    );
+    expect(many.status).toBe(400);
+    expect(many.body.error.message).toContain('query.interval');
+    const zone = await k.get(`/api/v1/kpis/promises/trend?${PERIOD}&timezone=Mars/Olympus`, agent);
+    expect(zone.status).toBe(400);
+    expect(zone.body.error.message).toContain('query.timezone');
+    expect((await k.get('/api/v1/kpis/promises/trend', customerToken)).status).toBe(403);
+    expect((await k.get('/api/v1/kpis/promises/trend')).status).toBe(401);
   });
 });
 
