@@ -1,9 +1,16 @@
 // The "cases shown" part of a queue: status, priority, channel, category, assignee, team,
 // promise state, tags and case fields. The view editor saves it as a view; the queue's Filter
 // dialog shows it at once, unsaved. A customer or organization filter (set through the API) is
-// not shown and is kept as it is.
+// not shown and is kept as it is; a promise clock or segment filter (from the KPI page's links)
+// is shown as a box to untick, and kept while ticked.
 import { useId, useState, type ReactNode } from 'react';
-import { CASE_STATUSES, CHANNELS, PRIORITIES, Tag } from '../../shared/schemas/cases.js';
+import {
+  CASE_STATUSES,
+  CHANNELS,
+  PRIORITIES,
+  PROMISE_CLOCK_FILTERS,
+  Tag,
+} from '../../shared/schemas/cases.js';
 import type { CaseViewFilters } from '../../shared/schemas/views.js';
 import { splitFieldFilter } from '../../shared/field-values.js';
 import { CheckList } from '../layout/check-list.js';
@@ -11,6 +18,13 @@ import { SelectField } from '../layout/select-field.js';
 import type { AgentProfile, Category, CustomFieldDefinition, Items, Team } from '../lib/types.js';
 import { useApi } from '../lib/use-api.js';
 import { CHANNEL_LABELS, PRIORITY_LABELS, STATUS_LABELS } from './case-labels.js';
+import {
+  promiseClockLabel,
+  segmentLabel,
+  withoutPromiseClock,
+  withoutSegment,
+} from './promise-filter-labels.js';
+import { usePromiseFilterNames } from './use-promise-filter-names.js';
 
 /** The most case field filters one list holds (the API's limit). */
 export const MAX_FIELD_FILTERS = 5;
@@ -26,7 +40,10 @@ const choiceOf = (fields: Map<string, string>, key: string): FieldChoice => {
   return v === undefined ? { kind: 'any' } : v === '' ? { kind: 'unset' } : { kind: 'value', value: v };
 };
 
-/** The filters the form describes; the ones it does not show (customer, organization) kept. */
+/**
+ * The filters the form describes; the ones it does not show (customer, organization) kept, and
+ * the promise clock and segment filters of `kept`.
+ */
 export function viewFilters(
   kept: CaseViewFilters,
   form: {
@@ -48,6 +65,7 @@ export function viewFilters(
   const filters: CaseViewFilters = {
     customerId: kept.customerId,
     organizationId: kept.organizationId,
+    ...Object.fromEntries(PROMISE_CLOCK_FILTERS.map((k) => [k, kept[k]])),
     status: list(form.status),
     priority: list(form.priority),
     category: list(form.category),
@@ -82,6 +100,11 @@ export function useCaseFilterForm(
   const [tags, setTags] = useState((f.tags ?? []).join(', '));
   const [promise, setPromise] = useState<string>(f.promise ?? '');
   const [saved] = useState(() => parseFieldFilters(f.fields));
+  const names = usePromiseFilterNames(f);
+  const clockLabel = promiseClockLabel(f, names);
+  const segment = segmentLabel(f, names);
+  const [keepClock, setKeepClock] = useState(true);
+  const [keepSegment, setKeepSegment] = useState(true);
   const [fields, setFields] = useState<Map<string, FieldChoice>>(
     () => new Map([...saved.keys()].map((key) => [key, choiceOf(saved, key)])),
   );
@@ -99,7 +122,9 @@ export function useCaseFilterForm(
       .filter(Boolean);
     const badTag = tagList.find((t) => !Tag.safeParse(t).success);
     if (badTag) return { error: `“${badTag}” is not a tag: lowercase letters, digits, - and _ only.` };
-    const filters = viewFilters(f, {
+    let kept = keepClock ? f : withoutPromiseClock(f);
+    if (!keepSegment) kept = withoutSegment(kept);
+    const filters = viewFilters(kept, {
       status,
       priority,
       category,
@@ -202,6 +227,18 @@ export function useCaseFilterForm(
             Comma-separated: cases with all of these tags.
           </p>
         </div>
+        {clockLabel && (
+          <label className="checkbox" data-testid="filter-form-promise-clock">
+            <input type="checkbox" checked={keepClock} onChange={(e) => setKeepClock(e.target.checked)} />
+            {clockLabel}
+          </label>
+        )}
+        {segment && (
+          <label className="checkbox" data-testid="filter-form-segment">
+            <input type="checkbox" checked={keepSegment} onChange={(e) => setKeepSegment(e.target.checked)} />
+            {segment}
+          </label>
+        )}
       </fieldset>
 
       {(defs.length > 0 || undefinedKeys.length > 0) && (

@@ -41,6 +41,14 @@ import type { CaseViewFilters } from '../../shared/schemas/views.js';
 import { SORT_LABELS } from './case-labels.js';
 import { useMe } from '../auth/auth-context.js';
 import { takeCaseLeft } from './queue-return.js';
+import { LinkedFilter } from '../signals/about-filter.js';
+import {
+  promiseClockLabel,
+  segmentLabel,
+  withoutPromiseClock,
+  withoutSegment,
+} from './promise-filter-labels.js';
+import { usePromiseFilterNames } from './use-promise-filter-names.js';
 
 const inQueueTable = (e: KeyboardEvent) =>
   e.target instanceof Element && e.target.closest('[data-testid="case-table"]') !== null;
@@ -276,6 +284,12 @@ export function CaseQueuePage() {
         field: (key) => find(caseFields.data?.items, (d) => d.key === key)?.label,
       })
     : [];
+  // The promise clock and segment filters (from the KPI page's links): chips to drop them in a
+  // filtered queue, words in the line of a saved view.
+  const promiseNames = usePromiseFilterNames(shownFilters);
+  const clockLabel = shownFilters && promiseClockLabel(shownFilters, promiseNames);
+  const segment = shownFilters && segmentLabel(shownFilters, promiseNames);
+  if (!adhoc) for (const part of [clockLabel, segment]) if (part) summary.push(part);
   const agentList = agents.data?.items ?? [];
   const teamList = teams.data?.items ?? [];
   /** Shows the filters chosen in the dialog, keeping the search and the order; none: all cases. */
@@ -448,6 +462,20 @@ export function CaseQueuePage() {
             options={CASE_SORTS.map((s) => [s, SORT_LABELS[s]] as const)}
             onChange={(v) => setFilters({ sort: v === view?.sort ? undefined : v })}
           />
+          {adhoc && clockLabel && (
+            <LinkedFilter
+              testId="queue-promise-filter"
+              label={clockLabel}
+              onClear={() => showFiltered(withoutPromiseClock(adhoc))}
+            />
+          )}
+          {adhoc && segment && (
+            <LinkedFilter
+              testId="queue-segment-filter"
+              label={segment}
+              onClear={() => showFiltered(withoutSegment(adhoc))}
+            />
+          )}
           {q && (
             <button type="button" className="button button--ghost" onClick={() => setFilters({ q: '' })}>
               Clear search

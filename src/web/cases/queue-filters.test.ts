@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import type { CaseViewFilters } from '../../shared/schemas/views.js';
 import { withQuery } from '../lib/api.js';
+import {
+  promiseClockLabel,
+  segmentLabel,
+  withoutPromiseClock,
+  withoutSegment,
+} from './promise-filter-labels.js';
 import { filterQuery, filtersFromParams, hasFilters } from './queue-filters.js';
 
 describe('a queue’s filters in its address', () => {
@@ -38,5 +44,46 @@ describe('a queue’s filters in its address', () => {
   it('knows an empty set of filters', () => {
     expect(hasFilters({})).toBe(false);
     expect(hasFilters({ promise: 'breached' })).toBe(true);
+  });
+});
+
+describe('the promise clock and segment filters of the KPI page’s links', () => {
+  const filters: CaseViewFilters = {
+    teamId: 'none',
+    promiseKind: 'resolution',
+    promiseAgreementId: '00000000-0000-4000-8000-000000000001',
+    promiseOutcome: 'breached',
+    decidedFrom: '2026-03-01T00:00:00.000Z',
+    decidedTo: '2026-03-08T00:00:00.000Z',
+    segment: '_none',
+  };
+
+  it('keeps them in the address under the list’s names, and reads them back', () => {
+    const query = filterQuery(filters);
+    expect(query).toEqual({ ...filters });
+    const address = new URL(`http://x${withQuery('/cases', { view: 'filtered', ...query })}`);
+    expect(filtersFromParams(address.searchParams)).toEqual(filters);
+  });
+
+  it('says what they narrow the list to, and drops them one chip at a time', () => {
+    const names = {
+      agreement: (id: string) => (id === filters.promiseAgreementId ? 'PSA Gold' : undefined),
+      segment: (key: string) => (key === 'gold' ? 'Gold' : undefined),
+      date: (iso: string) => iso.slice(0, 10),
+    };
+    expect(promiseClockLabel(filters, names)).toBe(
+      'Resolution promises breached, decided 2026-03-01 – 2026-03-08, agreement PSA Gold',
+    );
+    expect(promiseClockLabel({ promiseOutcome: 'overdue' }, names)).toBe('Promises overdue now');
+    // A period alone: decided in it.
+    expect(promiseClockLabel({ decidedFrom: filters.decidedFrom }, names)).toBe(
+      'Promises met or breached, decided since 2026-03-01',
+    );
+    expect(promiseClockLabel({ promiseKind: 'first_response' }, names)).toBe('First response promises');
+    expect(promiseClockLabel({ teamId: 'none' }, names)).toBeUndefined();
+    expect(segmentLabel(filters, names)).toBe('No segment');
+    expect(segmentLabel({ segment: 'gold' }, names)).toBe('Segment: Gold');
+    expect(withoutPromiseClock(filters)).toEqual({ teamId: 'none', segment: '_none' });
+    expect(withoutSegment(withoutPromiseClock(filters))).toEqual({ teamId: 'none' });
   });
 });

@@ -1,6 +1,7 @@
 // A queue's unsaved filters in the page's address, under the names the API's case list takes
 // (`status=new,open&assigneeId=me&field=carrier:Boxly`), so a filtered queue can be bookmarked
 // and shared, and its query is the address's (pure).
+import { PROMISE_CLOCK_FILTERS } from '../../shared/schemas/cases.js';
 import type { CaseViewFilters } from '../../shared/schemas/views.js';
 import type { Query } from '../lib/api.js';
 
@@ -8,7 +9,15 @@ import type { Query } from '../lib/api.js';
 export const FILTERED = 'filtered';
 
 const LISTS = ['status', 'priority', 'category', 'channel'] as const;
-const SINGLE = ['assigneeId', 'teamId', 'promise', 'customerId', 'organizationId'] as const;
+// The promise clock and segment filters come with the KPI page's links (promise compliance).
+const SINGLE = [
+  'assigneeId',
+  'teamId',
+  'promise',
+  'customerId',
+  'organizationId',
+  ...PROMISE_CLOCK_FILTERS,
+] as const;
 
 /** The filters as the case list's query (and the page's address): lists comma-separated. */
 export function filterQuery(f: CaseViewFilters): Query {

@@ -124,7 +124,7 @@ export function KpisPage() {
         {trend.data && <Trend trend={trend.data} />}
       </section>
 
-      <PromiseComplianceSection from={fromIso} since={since} />
+      <PromiseComplianceSection from={fromIso} since={since} interval={interval} timezone={timezone} />
 
       <section className="section" aria-labelledby="rules-title">
         <div className="section__header">

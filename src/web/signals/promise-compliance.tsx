@@ -1,18 +1,28 @@
 // PSA target compliance on the KPI page: of the promise clocks of cases decided in the period
 // (met on time, or breached), how many were kept, per kind, agreement, team, assignee, channel
-// or segment, with the totals; the grouping lives in the address (`promisesBy`).
+// or segment, with the totals; the grouping lives in the address (`promisesBy`). Each count
+// links to the cases behind it in the queue (promise-cases.ts); a chart shows the compliance per
+// day, week or month of the period.
+import { useMemo } from 'react';
+import { Link } from 'react-router-dom';
+import { promiseCaseQuery, type PromiseCount } from '../../shared/promise-cases.js';
 import {
   PROMISE_KPI_GROUPS,
+  type KpiInterval,
   type PromiseCompliance,
   type PromiseComplianceRow,
   type PromiseKpiGroup,
   type PromiseKpis,
+  type PromiseTrend,
 } from '../../shared/schemas/signals.js';
 import { channelLabel } from '../cases/case-labels.js';
 import { useAddressFilters } from '../lib/address-filters.js';
-import { formatNumber, formatPercent } from '../lib/format.js';
+import { withQuery } from '../lib/api.js';
+import { countOf, formatDate, formatNumber, formatPercent } from '../lib/format.js';
 import { useApi } from '../lib/use-api.js';
 import { DataTable, numberColumn } from '../layout/data-table.js';
+import { ErrorNotice, Loading } from '../layout/page-parts.js';
+import { ChartCard, type ChartSeries } from '../layout/time-chart.js';
 import { ExportButton } from '../layout/export-button.js';
 import { FilterSelect } from '../layout/filter-select.js';
 import { ListState } from '../layout/list-state.js';
@@ -26,15 +36,46 @@ const GROUPS: Record<PromiseKpiGroup, { option: string; column: string; none: st
   segment: { option: 'Per segment', column: 'Segment', none: 'No segment' },
 };
 const DEFAULT_GROUP: PromiseKpiGroup = 'kind';
+const SHARE_RANGE: [number, number] = [0, 1];
+const percentAxis = (v: number) => formatPercent(v);
+const COMPLIANCE_COLOR = '#067647';
 
-export function PromiseComplianceSection({ from, since }: { from: string; since: string }) {
+/** Where a count's cases are listed: the queue, filtered to them (the period the API answered for). */
+type CasesOf = (count: PromiseCount, n: number) => string | undefined;
+
+export function PromiseComplianceSection({
+  from,
+  since,
+  interval,
+  timezone,
+}: {
+  from: string;
+  since: string;
+  /** The page's trend interval and time zone: the compliance chart's too. */
+  interval: KpiInterval;
+  timezone: string;
+}) {
   const [params, change] = useAddressFilters();
   const asked = params.get('promisesBy') as PromiseKpiGroup | null;
   const groupBy = asked && PROMISE_KPI_GROUPS.includes(asked) ? asked : DEFAULT_GROUP;
   const found = useApi<PromiseKpis>('/kpis/promises', { from, groupBy }, { keepPrevious: true });
   const g = GROUPS[groupBy];
+  const trend = useApi<PromiseTrend>(
+    '/kpis/promises/trend',
+    { from, interval, timezone },
+    { keepPrevious: true },
+  );
   const name = (r: PromiseComplianceRow) =>
     r.groupName === null ? g.none : groupBy === 'channel' ? channelLabel(r.groupName) : r.groupName;
+  const casesOf =
+    (group: { by: PromiseKpiGroup; id: string | null } | null): CasesOf =>
+    (count, n) =>
+      found.data && n > 0
+        ? withQuery('/cases', {
+            view: 'filtered',
+            ...promiseCaseQuery({ from: found.data.from, to: found.data.to }, count, group),
+          })
+        : undefined;
   return (
     <section
       className="section"
@@ -79,11 +120,22 @@ export function PromiseComplianceSection({ from, since }: { from: string; since:
           ]}
         >
           {(found.data?.items ?? []).map((r) => (
-            <ComplianceRow key={r.groupId ?? ''} id={r.groupId ?? ''} label={name(r)} c={r} />
+            <ComplianceRow
+              key={r.groupId ?? ''}
+              id={r.groupId ?? ''}
+              label={name(r)}
+              c={r}
+              casesOf={casesOf({ by: groupBy, id: r.groupId })}
+            />
           ))}
-          {found.data && <ComplianceRow id="total" label="Total" c={found.data.totals} total />}
+          {found.data && (
+            <ComplianceRow id="total" label="Total" c={found.data.totals} casesOf={casesOf(null)} total />
+          )}
         </DataTable>
       </ListState>
+      {trend.error && <ErrorNotice error={trend.error} onRetry={trend.reload} />}
+      {!trend.data && !trend.error && <Loading label="Loading compliance over time…" />}
+      {trend.data && <ComplianceTrend trend={trend.data} />}
       <p className="muted section__note">
         Promise clocks of cases decided {since}: a clock counts when it was met, or when it was breached (also
         if the reply or solution came late since). <strong>Compliance</strong>: met on time of those decided.{' '}
@@ -99,27 +151,45 @@ function ComplianceRow({
   id,
   label,
   c,
+  casesOf,
   total,
 }: {
   id: string;
   label: string;
   c: PromiseCompliance;
+  casesOf: CasesOf;
   total?: boolean;
 }) {
   const Head = total ? 'th' : 'td';
+  /** A count, linked to its cases; the link says how many cases when that differs. */
+  const count = (key: PromiseCount) => {
+    const n = c[key];
+    const cases = c.cases[key];
+    const to = casesOf(key, cases);
+    if (!to) return formatNumber(n);
+    return (
+      <Link
+        to={to}
+        title={cases === n ? undefined : `${formatNumber(n)} on ${countOf(cases, 'case')}`}
+        aria-label={`${formatNumber(n)}: show ${countOf(cases, 'case')}`}
+      >
+        {formatNumber(n)}
+      </Link>
+    );
+  };
   return (
     <tr data-testid="kpi-promise-row" data-group-id={id} className={total ? 'table__total' : undefined}>
       <Head scope={total ? 'row' : undefined} data-testid="kpi-promise-group">
         {label}
       </Head>
       <td className="cell-number" data-testid="kpi-promise-decided">
-        {formatNumber(c.decided)}
+        {count('decided')}
       </td>
       <td className="cell-number" data-testid="kpi-promise-met">
-        {formatNumber(c.metOnTime)}
+        {count('metOnTime')}
       </td>
       <td className="cell-number" data-testid="kpi-promise-breached">
-        {formatNumber(c.breached)}
+        {count('breached')}
         {c.metLate > 0 && <span className="muted"> ({formatNumber(c.metLate)} kept late)</span>}
       </td>
       <td className="cell-number" data-testid="kpi-promise-compliance">
@@ -138,8 +208,63 @@ function ComplianceRow({
         {formatPercent(c.medianTargetUsed)}
       </td>
       <td className="cell-number" data-testid="kpi-promise-overdue">
-        {formatNumber(c.overdueNow)}
+        {count('overdueNow')}
       </td>
     </tr>
   );
 }
+
+/** Compliance per day, week or month: a line (met on time of those decided), and its numbers. */
+function ComplianceTrend({ trend }: { trend: PromiseTrend }) {
+  const b = trend.buckets;
+  const x = useMemo(() => b.map((k) => Date.parse(k.start)), [b]);
+  const series = useMemo<ChartSeries[]>(
+    () => [{ label: 'Compliance', values: b.map((k) => k.compliance), color: COMPLIANCE_COLOR }],
+    [b],
+  );
+  const per = trend.interval;
+  if (b.every((k) => k.decided === 0))
+    return (
+      <p className="muted section__note" data-testid="kpi-promise-trend-empty">
+        No promise was decided in this period: no compliance to chart.
+      </p>
+    );
+  const last = b[b.length - 1];
+  const partial = last !== undefined && Date.parse(last.end) > Date.parse(trend.to);
+  const label = per === 'day' ? 'Day' : per === 'week' ? 'Week of' : 'Month';
+  return (
+    <div data-testid="kpi-promise-trend" data-interval={per} data-points={b.length}>
+      <ChartCard
+        title={`Compliance per ${per}`}
+        x={x}
+        series={series}
+        format={percentAxis}
+        yRange={SHARE_RANGE}
+        testId="kpi-chart-compliance"
+        lastPartial={partial}
+      />
+      <details className="chart-numbers">
+        <summary>The numbers per {per}</summary>
+        <DataTable
+          testId="kpi-promise-trend-table"
+          columns={[label, 'Decided', 'Met on time', 'Breached', 'Compliance']}
+        >
+          {b.map((k, i) => (
+            <tr key={k.start} data-testid="kpi-promise-trend-row">
+              <td>
+                {per === 'month' ? month.format(new Date(k.start)) : formatDate(k.start)}
+                {partial && i === b.length - 1 && <span className="muted"> (so far)</span>}
+              </td>
+              <td className="cell-number">{formatNumber(k.decided)}</td>
+              <td className="cell-number">{formatNumber(k.metOnTime)}</td>
+              <td className="cell-number">{formatNumber(k.breached)}</td>
+              <td className="cell-number">{formatPercent(k.compliance)}</td>
+            </tr>
+          ))}
+        </DataTable>
+      </details>
+    </div>
+  );
+}
+
+const month = new Intl.DateTimeFormat(undefined, { month: 'long', year: 'numeric' });
