@@ -10,6 +10,7 @@ import type {
   ProactiveKpis,
   ProactiveTrend,
   PromiseKpis,
+  PromiseTrend,
   RuleOutcomes,
   Signal,
 } from '../../src/shared/schemas/signals.js';
@@ -313,6 +314,70 @@ describe('proactive KPI page', () => {
       .split(/\r?\n/);
     expect(csv[0]).toMatch(/^Team,Decided,Met on time,Breached,/);
     expect(csv.slice(1).map((l) => l.split(',')[0])).toEqual(byTeam.map((r) => r[0]));
+  });
+
+  it('charts the compliance per week, as the API counts it, and links each count to its cases', async () => {
+    await page.goto(`${stack.url}/kpis`);
+    const chart = page.getByTestId('kpi-promise-trend');
+    await eventually(() => chart.count()).toBe(1);
+    const from = (await page.getByTestId('kpis-page').getAttribute('data-from'))!;
+    const timezone = await page.evaluate(() => Intl.DateTimeFormat().resolvedOptions().timeZone);
+    const trend = await stack.api<PromiseTrend>(
+      `/kpis/promises/trend?from=${encodeURIComponent(from)}&interval=week&timezone=${encodeURIComponent(timezone)}`,
+      agent,
+    );
+    // A point per week of the period, drawn on a canvas, its numbers in the table beside it.
+    expect(await chart.getAttribute('data-interval')).toBe('week');
+    expect(Number(await chart.getAttribute('data-points'))).toBe(trend.buckets.length);
+    expect(trend.buckets.length).toBeGreaterThanOrEqual(13);
+    expect(trend.buckets.some((b) => b.decided > 0)).toBe(true);
+    const width = await page
+      .getByTestId('kpi-chart-compliance')
+      .locator('canvas')
+      .evaluate((c) => (c as HTMLCanvasElement).width);
+    expect(width).toBeGreaterThan(200);
+    await page.getByText('The numbers per week').click();
+    const rows = page.getByTestId('kpi-promise-trend-row');
+    expect(await rows.count()).toBe(trend.buckets.length);
+    expect(await texts(rows.locator('td:nth-child(2)'))).toEqual(trend.buckets.map((b) => number(b.decided)));
+    expect(await texts(rows.locator('td:nth-child(5)'))).toEqual(
+      trend.buckets.map((b) => percent(b.compliance)),
+    );
+
+    // The breached resolutions' count opens the queue with exactly their cases, and says why.
+    const section = page.getByTestId('kpi-promises-section');
+    await eventually(() => section.getAttribute('data-to')).toMatch(/Z$/);
+    const to = (await section.getAttribute('data-to'))!;
+    const found = await stack.api<PromiseKpis>(
+      `/kpis/promises?from=${encodeURIComponent(from)}&to=${encodeURIComponent(to)}`,
+      agent,
+    );
+    const resolution = found.items.find((r) => r.groupId === 'resolution')!;
+    expect(resolution.breached).toBeGreaterThan(0);
+    await page
+      .locator('[data-testid="kpi-promise-row"][data-group-id="resolution"]')
+      .getByTestId('kpi-promise-breached')
+      .getByRole('link')
+      .click();
+    await eventually(async () => new URL(page.url()).pathname).toBe('/cases');
+    expect(Object.fromEntries(new URL(page.url()).searchParams)).toEqual({
+      view: 'filtered',
+      promiseOutcome: 'breached',
+      decidedFrom: from,
+      decidedTo: to,
+      promiseKind: 'resolution',
+    });
+    const n = resolution.cases.breached;
+    await eventually(() => text(page.getByTestId('case-total'))).toBe(
+      `${number(n)} ${n === 1 ? 'case' : 'cases'}`,
+    );
+    expect(await text(page.getByTestId('queue-promise-filter'))).toMatch(
+      /^Resolution promises breached, decided .+ – .+$/,
+    );
+    // The chip drops the filter: every case again.
+    await page.getByRole('button', { name: /^Drop the filter: Resolution promises breached/ }).click();
+    await eventually(() => page.getByTestId('queue-promise-filter').count()).toBe(0);
+    expect(new URL(page.url()).searchParams.get('promiseOutcome')).toBeNull();
   });
 
   it('a signal that resolved itself says so on its page', async () => {
