@@ -336,7 +336,7 @@ describe('proactive KPI page', () => {
       .locator('canvas')
       .evaluate((c) => (c as HTMLCanvasElement).width);
     expect(width).toBeGreaterThan(200);
-    await page.getByText('The numbers per week').click();
+    await page.getByText('Compliance numbers').click();
     const rows = page.getByTestId('kpi-promise-trend-row');
     expect(await rows.count()).toBe(trend.buckets.length);
     expect(await texts(rows.locator('td:nth-child(2)'))).toEqual(trend.buckets.map((b) => number(b.decided)));
@@ -371,7 +371,7 @@ describe('proactive KPI page', () => {
     await eventually(() => text(page.getByTestId('case-total'))).toBe(
       `${number(n)} ${n === 1 ? 'case' : 'cases'}`,
     );
-    expect(await text(page.getByTestId('queue-promise-filter'))).toMatch(
+    expect(await text(page.getByTestId('queue-promise-filter').locator('.tag'))).toMatch(
       /^Resolution promises breached, decided .+ – .+$/,
     );
     // The chip drops the filter: every case again.

@@ -244,7 +244,7 @@ function ComplianceTrend({ trend }: { trend: PromiseTrend }) {
         lastPartial={partial}
       />
       <details className="chart-numbers">
-        <summary>The numbers per {per}</summary>
+        <summary>Compliance numbers</summary>
         <DataTable
           testId="kpi-promise-trend-table"
           columns={[label, 'Decided', 'Met on time', 'Breached', 'Compliance']}
