@@ -1,7 +1,8 @@
 // Cases at scale: npx tsx bench/cases.ts [--cases 1000000] [--postgres URL]
 // Measures, against a started server: case creation through the API and through the import,
 // then fills the database to the target size with set-based SQL and measures a queue view,
-// the view counts, full-text search, search by a customer's name, promise compliance, the CSV export of a view, and recomputing every running
+// the view counts, full-text search, search by a customer's name, promise compliance (its table, its
+// trend, the cases behind its counts), the CSV export of a view, and recomputing every running
 // clock after a calendar change.
 import { parseArgs } from 'node:util';
 import { sql } from 'drizzle-orm';
@@ -235,6 +236,30 @@ async function main() {
   results.push([
     'promise compliance, 90 days (per kind, per team)',
     `p50 ${fmt(percentile(compliance, 50), 1)} ms, p99 ${fmt(percentile(compliance, 99), 1)} ms`,
+  ]);
+  // Its trend per week, and the cases behind its counts (the queue's first page and total).
+  const trend = await timed(
+    20,
+    1,
+    async () => void (await call('GET', `/kpis/promises/trend?from=${from}&interval=week`)),
+  );
+  results.push([
+    'promise compliance per week, 90 days',
+    `p50 ${fmt(percentile(trend, 50), 1)} ms, p99 ${fmt(percentile(trend, 99), 1)} ms`,
+  ]);
+  const drills = [
+    `promiseKind=resolution&promiseOutcome=met_on_time&decidedFrom=${from}`,
+    `teamId=none&promiseOutcome=decided&decidedFrom=${from}`,
+    'promiseKind=first_response&promiseOutcome=overdue',
+  ];
+  const drill = await timed(
+    30,
+    1,
+    async (i) => void (await call('GET', `/cases?${drills[i % 3]}&includeTotal=true&limit=50`)),
+  );
+  results.push([
+    'the cases behind a compliance count (page and total)',
+    `p50 ${fmt(percentile(drill, 50), 1)} ms, p99 ${fmt(percentile(drill, 99), 1)} ms`,
   ]);
 
   // 4b. The CSV export of the whole view: every unsolved case, streamed page by page.
