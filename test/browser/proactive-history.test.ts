@@ -1,11 +1,14 @@
 // The proactive side's history, for staff: the Signals page (every signal in every state, how each
 // ended) and the Commitments page (on-time rates per agreement, segment, organization or customer,
 // and every commitment). Each list is compared with what the API answers for the same filters.
+import { readFile } from 'node:fs/promises';
+import { parse } from 'csv-parse/sync';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Customer } from '../../src/shared/schemas/customers.js';
 import type { Commitment, CommitmentRate, Signal } from '../../src/shared/schemas/signals.js';
 import { customerSubjectOf } from '../../src/web/signals/case-subject.js';
+import { kpiPeriod } from '../../src/web/signals/kpi-period.js';
 import { createEventSource, sendEvents } from './fixtures.js';
 import { DEMO, eventually, signIn, startStack, text, texts, type Stack } from './harness.js';
 
@@ -254,7 +257,10 @@ describe('commitments page', () => {
     await page.goto(`${stack.url}/board`);
     await page.getByRole('link', { name: 'All commitments and on-time rates' }).click();
     await eventually(async () => new URL(page.url()).pathname).toBe('/commitments');
-    const from = new Date(Date.now() - 90 * 86_400_000).toISOString();
+    // The page's "Last 90 days" starts where the KPI page's does: the Monday of the week 90 days back.
+    const from = (await page.getByTestId('rates-section').getAttribute('data-from'))!;
+    const monday = kpiPeriod(new Date(), 90).from;
+    expect([from, new Date(from).getUTCDay()]).toEqual([monday.toISOString(), 1]);
     for (const [by, label] of [
       ['agreement', 'Agreement'],
       ['segment', 'Segment'],
@@ -321,7 +327,8 @@ describe('commitments page', () => {
   });
 
   it('each count of the rates leads to exactly the commitments behind it', async () => {
-    const from = new Date(Date.now() - 90 * 86_400_000);
+    await page.goto(`${stack.url}/commitments?by=organization`);
+    const from = new Date((await page.getByTestId('rates-section').getAttribute('data-from'))!);
     const ratesBy = async (by: string) =>
       (
         await stack.api<{ items: CommitmentRate[] }>(
@@ -335,7 +342,6 @@ describe('commitments page', () => {
         .evaluateAll((rows) => [...new Set(rows.map((r) => r.getAttribute('data-state')))]);
 
     // An organization's late deliveries of the last 90 days: as many rows as the count says.
-    await page.goto(`${stack.url}/commitments?by=organization`);
     const org = (await ratesBy('organization')).find((r) => r.groupId && r.late > 0 && r.late <= 10)!;
     expect(org).toBeDefined();
     await page.getByRole('link', { name: `${org.late} met late: ${org.groupName}` }).click();
@@ -344,7 +350,7 @@ describe('commitments page', () => {
       org.groupId,
       'late',
     ]);
-    expect(Date.parse(url.searchParams.get('closedFrom')!)).toBeGreaterThanOrEqual(from.getTime() - 60_000);
+    expect(url.searchParams.get('closedFrom')).toBe(from.toISOString());
     await eventually(() => text(page.getByTestId('about-filter'))).toContain(
       `Organization: ${org.groupName}`,
     );
@@ -375,6 +381,62 @@ describe('commitments page', () => {
     expect(await page.getByTestId('commitments-period-filter').count()).toBe(0);
     await eventually(() => rowCount('commitment-row')).toBe(seg.overdue);
     expect(await states()).toEqual(['overdue']);
+  });
+
+  it('"Last month": the previous calendar month, its counts lead to that month, and the rates export as CSV', async () => {
+    await page.goto(`${stack.url}/commitments?by=customer`);
+    await page.getByLabel('Closed in').selectOption({ label: 'Last month' });
+    await eventually(async () => new URL(page.url()).searchParams.get('days')).toBe('last-month');
+    // The test browser is in UTC: the 1st of last month to the 1st of this one, at midnight.
+    const now = new Date();
+    const first = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - 1, 1)).toISOString();
+    const next = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1)).toISOString();
+    const section = page.getByTestId('rates-section');
+    await eventually(() => section.getAttribute('data-from')).toBe(first);
+    expect(await section.getAttribute('data-to')).toBe(next);
+    const rates = (
+      await stack.api<{ items: CommitmentRate[] }>(
+        `/commitments/rates?by=customer&from=${first}&to=${next}&limit=100`,
+        agent,
+      )
+    ).items;
+    // The demo's history has closed deliveries last month.
+    expect(rates.reduce((n, r) => n + r.met + r.late + r.broken, 0)).toBeGreaterThan(0);
+    await eventually(() => texts(page.getByTestId('rate-group'))).toEqual(rates.map((r) => r.groupName));
+    expect(await text(page.getByTestId('rates-period'))).toMatch(/^Closed \S.* – \S/);
+
+    // A count: the customer's met ones closed in that month only.
+    const one = rates.find((r) => r.met > 0 && r.met <= 10)!;
+    expect(one).toBeDefined();
+    await page.getByRole('link', { name: `${one.met} met on time: ${one.groupName}` }).click();
+    const url = new URL(page.url());
+    expect([url.searchParams.get('closedFrom'), url.searchParams.get('closedBefore')]).toEqual([first, next]);
+    expect(await text(page.getByTestId('commitments-period-filter'))).toMatch(/^Closed \S.* – \S/);
+    await eventually(() => rowCount('commitment-row')).toBe(one.met);
+    const closed = await page
+      .getByTestId('commitment-row')
+      .evaluateAll((rows) => rows.map((r) => r.getAttribute('data-state')));
+    expect(new Set(closed)).toEqual(new Set(['met']));
+
+    // Export CSV: the table shown, a row per customer, every one of them.
+    const all = (
+      await stack.api<{ items: CommitmentRate[] }>(
+        `/commitments/rates?by=customer&from=${first}&to=${next}&limit=500`,
+        agent,
+      )
+    ).items;
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByTestId('export-commitment-rates-by-customer').click(),
+    ]);
+    expect(download.suggestedFilename()).toMatch(/^commitment-rates-by-customer-\d{4}-\d\d-\d\d\.csv$/);
+    const file = parse(await readFile((await download.path())!, 'utf8'), {
+      bom: true,
+      columns: true,
+    }) as Record<string, string>[];
+    expect(
+      file.map((r) => [r['Customer id'], Number(r.Met), Number(r['Met late']), Number(r.Broken)]),
+    ).toEqual(all.map((r) => [r.groupId, r.met, r.late, r.broken]));
   });
 
   it('narrows to one organization or customer from their pages, and back to all', async () => {

@@ -340,6 +340,10 @@ export const CommitmentRate = z.object({
   onTimeRate: z.number().nullable().describe('met / (met + late + broken + overdue), 0..1'),
 });
 export type CommitmentRate = z.infer<typeof CommitmentRate>;
+/** The rates as a file: every group (no limit), times in `timezone` (the file name's date). */
+export const CommitmentRateExportQuery = CommitmentRateQuery.omit({ limit: true }).extend({
+  timezone: ExportTimeZone,
+});
 
 // ---- KPIs and board -----------------------------------------------------------------------------
 

@@ -2,7 +2,9 @@
 // agreement, segment, organization or customer over a period (worst first, with a bar each, so
 // the one to talk about stands out); below, every commitment, filtered by state or agreement.
 // The filters live in the address, so a link can carry them: each count of the rates is such a
-// link, to the commitments behind it (the group, the state, closed in the period).
+// link, to the commitments behind it (the group, the state, closed in the period). "Last N days"
+// starts where the KPI page's does (kpi-period.ts), so the two pages' periods agree; "Last month"
+// is the previous calendar month, for a monthly report. The rates export as CSV.
 import { useMemo } from 'react';
 import { Link } from 'react-router-dom';
 import type { Agreement } from '../../shared/schemas/agreements.js';
@@ -16,9 +18,11 @@ import { FilterSelect } from '../layout/filter-select.js';
 import { GrowingList } from '../layout/growing-list.js';
 import { anyCommitment, useLive } from '../lib/live.js';
 import { ListState } from '../layout/list-state.js';
+import { ExportButton } from '../layout/export-button.js';
 import { useDocumentTitle } from '../layout/use-document-title.js';
 import { AboutFilter, HistoryPageHeader, LinkedFilter, aboutIn } from './about-filter.js';
 import { CommitmentTable } from './commitment-table.js';
+import { kpiPeriod, lastCalendarMonth } from './kpi-period.js';
 import { COMMITMENT_STATE_LABELS } from './signal-labels.js';
 
 const GROUPS = [
@@ -36,13 +40,21 @@ const GROUP_PARAM: Record<Group, string> = {
   customer: 'customerId',
 };
 /** What a link from the rates sets; all of them are cleared first, so one group is shown. */
-const LINKED_PARAMS = ['agreementId', 'segment', 'organizationId', 'customerId', 'state', 'closedFrom'];
+const LINKED_PARAMS = [
+  'agreementId',
+  'segment',
+  'organizationId',
+  'customerId',
+  'state',
+  'closedFrom',
+  'closedBefore',
+];
 const PERIODS = [
   ['30', 'Last 30 days'],
   ['90', 'Last 90 days'],
   ['365', 'Last 12 months'],
+  ['last-month', 'Last month'],
 ] as const;
-const DAY_MS = 86_400_000;
 const RATES_GAP_MS = 5_000;
 const SORTS = [
   ['-dueAt', 'Latest due first'],
@@ -62,15 +74,25 @@ export function CommitmentsPage() {
   // From the rates' links: the segment, and the period the count was closed in.
   const segment = params.get('segment') ?? '';
   const closedFrom = params.get('closedFrom') ?? '';
-  const validClosedFrom = !Number.isNaN(Date.parse(closedFrom));
+  const closedBefore = params.get('closedBefore') ?? '';
+  const valid = (iso: string) => !Number.isNaN(Date.parse(iso));
   const set = (key: string, value: string, fallback = '') =>
     change({ [key]: value === fallback ? undefined : value }, { replace: true });
 
-  // The period's start, fixed while the choice stands (a new time each render would ask again).
-  const from = useMemo(() => new Date(Date.now() - Number(days) * DAY_MS).toISOString(), [days]);
+  // The period, fixed while the choice stands (a new time each render would ask again): the last
+  // N days as the KPI page counts them, or last month (then with an end too).
+  const { from, to } = useMemo(() => {
+    const now = new Date();
+    if (days === 'last-month') {
+      const month = lastCalendarMonth(now);
+      return { from: month.from.toISOString(), to: month.to.toISOString() };
+    }
+    return { from: kpiPeriod(now, Number(days)).from.toISOString(), to: undefined };
+  }, [days]);
+  const period = { from, ...(to ? { to } : {}) };
   const rates = useApi<Items<CommitmentRate>>(
     '/commitments/rates',
-    { by, from, limit: 100 },
+    { by, ...period, limit: 100 },
     { keepPrevious: true },
   );
   // The rates count every commitment of the period: read again on news, but not more than every few seconds.
@@ -85,6 +107,7 @@ export function CommitmentsPage() {
     ...(about ? { [about.key]: about.id } : {}),
     ...(segment ? { segment } : {}),
     ...(closedFrom ? { closedFrom } : {}),
+    ...(closedBefore ? { closedBefore } : {}),
     sort,
   };
   const groupLabel = GROUPS.find(([g]) => g === by)![1];
@@ -96,9 +119,20 @@ export function CommitmentsPage() {
         subtitle="How the promises of your agreements are kept: on-time rates, and every commitment measured."
         exportAs={{ path: '/commitments/export.csv', query, name: 'commitments' }}
       />
-      <section className="section" aria-labelledby="rates-title">
+      <section
+        className="section"
+        aria-labelledby="rates-title"
+        data-testid="rates-section"
+        data-from={from}
+        data-to={to}
+      >
         <div className="section__header">
           <h2 id="rates-title">On-time rate</h2>
+          <ExportButton
+            path="/commitments/rates.csv"
+            query={{ by, ...period }}
+            name={`commitment-rates-by-${by}`}
+          />
         </div>
         <div className="toolbar">
           <FilterSelect
@@ -115,6 +149,9 @@ export function CommitmentsPage() {
             options={PERIODS}
             onChange={(v) => set('days', v, '90')}
           />
+          <span className="muted toolbar__note" data-testid="rates-period">
+            {periodLabel(from, to)}
+          </span>
         </div>
         <ListState
           list={rates}
@@ -127,6 +164,7 @@ export function CommitmentsPage() {
             rates={rates.data?.items ?? []}
             by={by}
             from={from}
+            to={to}
             groupLabel={groupLabel}
             busy={rates.loading}
           />
@@ -150,11 +188,15 @@ export function CommitmentsPage() {
               onClear={() => change({ segment: '' }, { replace: true })}
             />
           )}
-          {closedFrom && (
+          {(closedFrom || closedBefore) && (
             <LinkedFilter
               testId="commitments-period-filter"
-              label={validClosedFrom ? `Closed since ${formatDate(closedFrom)}` : 'Closed in a period'}
-              onClear={() => change({ closedFrom: '' }, { replace: true })}
+              label={
+                (!closedFrom || valid(closedFrom)) && (!closedBefore || valid(closedBefore))
+                  ? periodLabel(closedFrom || undefined, closedBefore || undefined)
+                  : 'Closed in a period'
+              }
+              onClear={() => change({ closedFrom: '', closedBefore: '' }, { replace: true })}
             />
           )}
           <FilterSelect
@@ -190,7 +232,7 @@ export function CommitmentsPage() {
           what="commitments"
           emptyTestId="commitments-empty"
           empty={
-            state || agreementId || about || segment || closedFrom
+            state || agreementId || about || segment || closedFrom || closedBefore
               ? 'No commitments match.'
               : 'No commitment has been measured yet.'
           }
@@ -211,22 +253,31 @@ export function CommitmentsPage() {
   );
 }
 
+/** "Closed since Sep 7, 2026", "Closed Nov 1, 2026 – Nov 30, 2026" (`to` is exclusive: the day before is shown). */
+function periodLabel(from: string | undefined, to: string | undefined) {
+  if (!to) return from ? `Closed since ${formatDate(from)}` : 'Closed in a period';
+  const last = formatDate(new Date(Date.parse(to) - 1).toISOString());
+  return from ? `Closed ${formatDate(from)} – ${last}` : `Closed up to ${last}`;
+}
+
 function RateTable({
   rates,
   by,
   from,
+  to,
   groupLabel,
   busy,
 }: {
   rates: CommitmentRate[];
   by: Group;
   from: string;
+  to: string | undefined;
   groupLabel: string;
   busy: boolean;
 }) {
   /**
-   * A count as a link to the commitments behind it: the group's, in that state, closed since the
-   * period began (overdue ones are overdue now, whenever they fell due). The group without an
+   * A count as a link to the commitments behind it: the group's, in that state, closed in the
+   * period (overdue ones are overdue now, whenever they fell due). The group without an
    * organization or segment has no filter of its own: its counts stay plain.
    */
   const count = (r: CommitmentRate, state: 'met' | 'late' | 'broken' | 'overdue', label: string) => {
@@ -236,7 +287,10 @@ function RateTable({
     for (const key of LINKED_PARAMS) next.delete(key);
     next.set(GROUP_PARAM[by], r.groupId);
     next.set('state', state);
-    if (state !== 'overdue') next.set('closedFrom', from);
+    if (state !== 'overdue') {
+      next.set('closedFrom', from);
+      if (to) next.set('closedBefore', to);
+    }
     return (
       <Link
         to={{ search: `?${next.toString()}` }}

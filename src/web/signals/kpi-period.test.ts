@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { intervalsFor, kpiPeriod } from './kpi-period.js';
+import { intervalsFor, kpiPeriod, lastCalendarMonth } from './kpi-period.js';
 
 describe('the KPI page period', () => {
   const now = new Date(2026, 11, 2, 15, 30); // Wednesday 2 December 2026, 15:30 local
@@ -27,5 +27,17 @@ describe('the KPI page period', () => {
   it('offers only the intervals that keep the trend within its bucket limit', () => {
     expect(intervalsFor(90)).toEqual(['day', 'week', 'month']);
     expect(intervalsFor(730)).toEqual(['week', 'month']);
+  });
+
+  it('"Last month" is the previous calendar month, local midnight to local midnight', () => {
+    const { from, to } = lastCalendarMonth(now);
+    expect([from.getFullYear(), from.getMonth(), from.getDate(), from.getHours()]).toEqual([2026, 10, 1, 0]);
+    expect([to.getFullYear(), to.getMonth(), to.getDate(), to.getHours()]).toEqual([2026, 11, 1, 0]);
+    // In January, December of the year before; on the 1st itself, still the month before.
+    const january = lastCalendarMonth(new Date(2027, 0, 1, 0, 5));
+    expect([january.from.getFullYear(), january.from.getMonth(), january.from.getDate()]).toEqual([
+      2026, 11, 1,
+    ]);
+    expect([january.to.getFullYear(), january.to.getMonth(), january.to.getDate()]).toEqual([2027, 0, 1]);
   });
 });

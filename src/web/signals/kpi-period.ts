@@ -1,6 +1,8 @@
 // The period the KPI page shows: the last N days, its start moved back to the start of its first
 // day, week (Monday) or month in the browser's time zone, so that every bucket of the trend is
-// whole, and the interval the server would choose for that span unless one is asked for.
+// whole, and the interval the server would choose for that span unless one is asked for. The
+// Commitments page starts its "Last N days" the same way (the automatic interval's boundary), so
+// one label means one period on both pages. "Last month" is the previous calendar month.
 import {
   defaultKpiInterval,
   KPI_INTERVALS,
@@ -22,6 +24,13 @@ export function kpiPeriod(
   if (interval === 'week') from.setDate(from.getDate() - ((from.getDay() + 6) % 7));
   if (interval === 'month') from.setDate(1);
   return { from, interval };
+}
+
+/** The previous calendar month in the browser's time zone: [1st of last month, 1st of this month). */
+export function lastCalendarMonth(now: Date): { from: Date; to: Date } {
+  const to = new Date(now.getFullYear(), now.getMonth(), 1);
+  const from = new Date(now.getFullYear(), now.getMonth() - 1, 1);
+  return { from, to };
 }
 
 /** The intervals a period of `days` can be shown in without too many buckets. */

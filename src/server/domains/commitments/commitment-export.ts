@@ -1,5 +1,6 @@
-// The columns of the commitment list's CSV export: promises on operations, one row each.
-import type { Commitment } from '../../../shared/schemas/signals.js';
+// The columns of the commitment list's CSV export (promises on operations, one row each) and of
+// the on-time rates' (a row per group).
+import type { Commitment, CommitmentRate } from '../../../shared/schemas/signals.js';
 import type { CsvColumn } from '../../lib/csv.js';
 
 export const commitmentColumns: CsvColumn<Commitment>[] = [
@@ -15,4 +16,23 @@ export const commitmentColumns: CsvColumn<Commitment>[] = [
   { header: 'Closed', value: (c, time) => time(c.closedAt) },
   { header: 'Repromised', value: (c) => c.repromised },
   { header: 'Id', value: (c) => c.id },
+];
+
+/** The rates' grouping as the first column's header. */
+export const RATE_GROUP_HEADERS = {
+  agreement: 'Agreement',
+  segment: 'Segment',
+  organization: 'Organization',
+  customer: 'Customer',
+} as const;
+
+/** On-time rates per group, worst first as the page shows them; the rate as a percentage. */
+export const commitmentRateColumns = (by: keyof typeof RATE_GROUP_HEADERS): CsvColumn<CommitmentRate>[] => [
+  { header: RATE_GROUP_HEADERS[by], value: (r) => r.groupName },
+  { header: 'Met', value: (r) => r.met },
+  { header: 'Met late', value: (r) => r.late },
+  { header: 'Broken', value: (r) => r.broken },
+  { header: 'Overdue', value: (r) => r.overdue },
+  { header: 'On time %', value: (r) => (r.onTimeRate === null ? '' : Math.round(r.onTimeRate * 1000) / 10) },
+  { header: `${RATE_GROUP_HEADERS[by]} id`, value: (r) => r.groupId },
 ];

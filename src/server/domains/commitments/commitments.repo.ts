@@ -152,7 +152,8 @@ export async function commitmentRates(
     key?: string;
     customerId?: string;
     organizationId?: string;
-    limit: number;
+    /** null: every group (the CSV export). */
+    limit: number | null;
   },
 ) {
   const group: Record<RateGroup, { id: SQL; name: SQL; join: SQL }> = {
@@ -209,7 +210,7 @@ export async function commitmentRates(
       group by 1, 2
     ) g
     order by on_time_rate asc nulls last, group_name asc nulls last, group_id asc nulls last
-    limit ${q.limit}
+    ${q.limit === null ? sql`` : sql`limit ${q.limit}`}
   `,
   );
 }

@@ -6,6 +6,7 @@ import {
   CommitmentExportQuery,
   CommitmentListQuery,
   CommitmentRate,
+  CommitmentRateExportQuery,
   CommitmentRateQuery,
 } from '../../../shared/schemas/signals.js';
 import { csvFilename, sendCsv } from '../../lib/csv.js';
@@ -13,7 +14,7 @@ import { recordExport } from '../domain-events/domain-events.repo.js';
 import { AUTHED, STAFF, actorOf, csvResponses, errors } from '../../lib/http.js';
 import { allPages } from '../../lib/pagination.js';
 import type { RouteDeps } from '../../routes.js';
-import { commitmentColumns } from './commitment-export.js';
+import { commitmentColumns, commitmentRateColumns } from './commitment-export.js';
 import * as commitments from './commitments.service.js';
 
 const tags = ['commitments'];
@@ -75,6 +76,32 @@ export const commitmentsRoutes =
         },
       },
       async (request) => commitments.commitmentRates(db, actorOf(request), request.query),
+    );
+    app.get(
+      '/commitments/rates.csv',
+      {
+        config: { access: STAFF },
+        schema: {
+          tags,
+          summary: 'On-time rates per group, as CSV (every group, worst first)',
+          description:
+            'The query of GET /commitments/rates without `limit`, and a `timezone` for the file name date. The on-time rate is a percentage.',
+          querystring: CommitmentRateExportQuery,
+          response: csvResponses('CSV, UTF-8 with a byte-order mark, one row per group'),
+        },
+      },
+      async (request, reply) => {
+        const { timezone, ...q } = request.query;
+        const actor = actorOf(request);
+        const found = await commitments.commitmentRates(db, actor, { ...q, limit: null });
+        return sendCsv(reply, {
+          filename: csvFilename(`commitment-rates-by-${q.by}`, timezone),
+          columns: commitmentRateColumns(q.by),
+          batches: [found.items],
+          timeZone: timezone,
+          audit: () => recordExport(db, actor, 'commitment-rates', request.query),
+        });
+      },
     );
     app.get(
       '/commitments/:id',

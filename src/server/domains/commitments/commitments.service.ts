@@ -97,7 +97,8 @@ export async function commitmentRates(
     key?: string;
     customerId?: string;
     organizationId?: string;
-    limit: number;
+    /** null: every group (the CSV export). */
+    limit: number | null;
   },
 ) {
   assertCanReadProactive(actor);

@@ -1,5 +1,6 @@
 // Commitments through the API: the list (filters, pages), one, and on-time rates per group, on
 // rows made by the factories (real rows in the real database; the engine is tested elsewhere).
+import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../../../../test/helpers/app.js';
 import {
@@ -186,6 +187,7 @@ describe('commitments: list and read', () => {
       '/api/v1/commitments',
       `/api/v1/commitments/${k.a!.id}`,
       '/api/v1/commitments/rates',
+      '/api/v1/commitments/rates.csv',
     ]) {
       const res = await t.get(path, customerToken);
       expect(res.status).toBe(403);
@@ -375,6 +377,57 @@ describe('commitments: on-time rates', () => {
       expect(res.status).toBe(400);
       expect(res.body.error.details[0].path).toBe(`query.${bad.split('=')[0]}`);
     }
+  });
+
+  it('exports the rates as CSV: every group, worst first, the same numbers, and records the export', async () => {
+    const from = hoursAgo(5 * 24).toISOString();
+    const shown = await rates(`by=customer&from=${from}`);
+    const someone = await makeUser(t.db, 'agent');
+    const res = await t.get<string>(
+      `/api/v1/commitments/rates.csv?key=${key}&by=customer&from=${from}&timezone=Europe/Berlin`,
+      someone.token,
+    );
+    expect(res.status, res.body).toBe(200);
+    expect(res.headers.get('content-type')).toMatch(/^text\/csv/);
+    expect(res.headers.get('content-disposition')).toMatch(
+      /commitment-rates-by-customer-\d{4}-\d\d-\d\d\.csv/,
+    );
+    const records = parse(res.body, { bom: true, columns: true }) as Record<string, string>[];
+    expect(records).toEqual(
+      shown.map((r) => ({
+        Customer: r.groupName,
+        Met: String(r.met),
+        'Met late': String(r.late),
+        Broken: String(r.broken),
+        Overdue: String(r.overdue),
+        'On time %': String(Math.round(r.onTimeRate * 1000) / 10),
+        'Customer id': r.groupId,
+      })),
+    );
+    expect(records.map((r) => r['On time %'])).toEqual(['50', '50', '66.7']);
+    // Per segment, the customers without one are a row with empty name and id.
+    const bySegment = await t.get<string>(`/api/v1/commitments/rates.csv?key=${key}&by=segment`, agent);
+    const segmentRows = parse(bySegment.body, { bom: true, columns: true }) as Record<string, string>[];
+    expect(segmentRows.map((r) => [r['Segment id'], r['On time %']])).toEqual([
+      [s2, '33.3'],
+      [s1, '66.7'],
+      ['', '75'],
+    ]);
+    // No limit: the file has every group, also past what a page of rates would hold.
+    expect((await t.get(`/api/v1/commitments/rates.csv?key=${key}&limit=1`, agent)).status).toBe(400);
+    // In the audit log, with the query as applied.
+    const log = await t.get(`/api/v1/audit-log?entityType=export&actorId=${someone.user.id}`, admin);
+    expect(log.body.items.map((e: any) => [e.type, e.data.list])).toEqual([
+      ['export.finished', 'commitment-rates'],
+      ['export.downloaded', 'commitment-rates'],
+    ]);
+    const downloaded = log.body.items.find((e: any) => e.type === 'export.downloaded');
+    expect(downloaded.data.query).toMatchObject({ key, by: 'customer', from, timezone: 'Europe/Berlin' });
+    expect(log.body.items.find((e: any) => e.type === 'export.finished').data.rows).toBe(3);
+    // A bad query is refused before the file starts.
+    const bad = await t.get(`/api/v1/commitments/rates.csv?by=team`, agent);
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.details[0].path).toBe('query.by');
   });
 
   it('refuses a backwards period and unknown groupings', async () => {

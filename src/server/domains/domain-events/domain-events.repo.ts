@@ -41,6 +41,7 @@ export type ExportedList =
   | 'cases'
   | 'signals'
   | 'commitments'
+  | 'commitment-rates'
   | 'customers'
   | 'organizations'
   | 'proactive-trend'

@@ -109,6 +109,7 @@ const STAFF = [
   'GET /api/v1/commitments',
   'GET /api/v1/commitments/export.csv',
   'GET /api/v1/commitments/rates',
+  'GET /api/v1/commitments/rates.csv',
   'GET /api/v1/commitments/{id}',
   'GET /api/v1/customers/duplicates',
   'GET /api/v1/customers/{id}/duplicates',
