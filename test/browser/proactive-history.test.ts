@@ -27,6 +27,7 @@ const signals = async (query: string) =>
   (await stack.api<{ items: Signal[] }>(`/signals?${query}`, agent)).items;
 const commitments = async (query: string) =>
   (await stack.api<{ items: Commitment[] }>(`/commitments?${query}`, agent)).items;
+const number = (n: number) => n.toLocaleString('en-US');
 const rowCount = (testId: string) => page.getByTestId(testId).count();
 
 describe('signals page', () => {
@@ -40,11 +41,24 @@ describe('signals page', () => {
     await page.getByRole('link', { name: 'All signals, resolved and dismissed too' }).click();
     await eventually(async () => new URL(page.url()).pathname).toBe('/signals');
     await eventually(() => rowCount('signal-row')).toBe(10);
+    // Unfiltered: "N signals", every signal there is (the demo's timers may add one meanwhile).
+    const allTotal = async () =>
+      (await stack.api<{ total: number }>('/signals?includeTotal=true&limit=1', agent)).total;
+    await eventually(
+      async () => (await text(page.getByTestId('signal-total'))) === `${number(await allTotal())} signals`,
+    ).toBe(true);
 
     await page.getByLabel('State').selectOption({ label: 'Dismissed' });
     await eventually(async () => new URL(page.url()).search).toBe('?state=dismissed');
     const dismissed = await signals('state=dismissed');
     await eventually(() => rowCount('signal-row')).toBe(Math.min(10, dismissed.length));
+    // The total, as the other lists give it: every dismissed one, not only the rows shown.
+    const dismissedTotal = (
+      await stack.api<{ total: number }>('/signals?state=dismissed&includeTotal=true&limit=1', agent)
+    ).total;
+    await eventually(() => text(page.getByTestId('signal-total'))).toBe(
+      `${dismissedTotal} ${dismissedTotal === 1 ? 'signal' : 'signals'} found`,
+    );
     const row = page.getByTestId('signal-row').filter({ hasText: live!.title });
     expect(await row.getAttribute('data-state')).toBe('dismissed');
     expect(await text(row.getByTestId('signal-ended'))).toContain(reason);

@@ -1,6 +1,7 @@
 // The pages of history behind the board (Signals, Commitments): their header, with the way back
 // to what is at risk now and the list as a CSV file, and "About: Maria Jensen ×", the list narrowed to one customer or one
 // organization by its address (`?customerId=` or `?organizationId=`, as their pages link to it).
+import type { ReactNode } from 'react';
 import { Link } from 'react-router-dom';
 import type { Customer } from '../../shared/schemas/customers.js';
 import type { Organization } from '../../shared/schemas/organizations.js';
@@ -11,7 +12,7 @@ import { PageHeader } from '../layout/page-parts.js';
 
 export function HistoryPageHeader(props: {
   title: string;
-  subtitle: string;
+  subtitle: ReactNode;
   /** The list as a CSV file, with the filters shown. */
   exportAs: { path: string; query: Query; name: string };
 }) {

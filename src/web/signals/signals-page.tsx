@@ -51,6 +51,16 @@ export function SignalsPage() {
     ...(about ? { [about.key]: about.id } : {}),
     ...Object.fromEntries(Object.entries(linked).filter(([, v]) => v)),
   };
+  // How many match, as the other lists say it ("241 signals", "12 signals found").
+  const counted = useApi<Page<Signal>>(
+    '/signals',
+    { ...query, limit: 1, includeTotal: true },
+    { keepPrevious: true },
+  );
+  useLive(anySignal, counted.reload);
+  const total = counted.data?.total;
+  const subtitle =
+    'Everything the signal rules caught, newest first: live, resolved by the awaited event, or dismissed.';
   // The selection and the last bulk change's message belong to the list they were made in.
   const listKey = JSON.stringify(query);
   const [selected, setSelected] = useState<{ key: string; ids: Set<string> }>({
@@ -93,7 +103,18 @@ export function SignalsPage() {
     <>
       <HistoryPageHeader
         title="Signals"
-        subtitle="Everything the signal rules caught, newest first: live, resolved by the awaited event, or dismissed."
+        subtitle={
+          total === undefined ? (
+            subtitle
+          ) : (
+            <>
+              <span data-testid="signal-total">
+                {Object.keys(query).length ? `${countOf(total, 'signal')} found` : countOf(total, 'signal')}
+              </span>
+              <span className="view-summary">{subtitle}</span>
+            </>
+          )
+        }
         exportAs={{ path: '/signals/export.csv', query, name: 'signals' }}
       />
       <div className="toolbar" role="search" aria-label="Filter signals">
@@ -203,6 +224,7 @@ export function SignalsPage() {
                     select(new Set());
                     reload();
                     liveCount.reload();
+                    counted.reload();
                   }}
                 />
               )}
