@@ -168,6 +168,35 @@ describe('proactive KPI page', () => {
     ).toEqual(['Automatic', 'By week', 'By month']);
   });
 
+  it('the signals tile, on the KPI page and on the board, leads to exactly the signals it counts', async () => {
+    for (const [path, since] of [
+      ['/kpis?days=30', /^Detected since /],
+      ['/board', /^Detected since .*, before /],
+    ] as const) {
+      await page.goto(`${stack.url}${path}`);
+      const link = page.getByTestId('kpi-signals').getByRole('link');
+      await eventually(() => link.count()).toBe(1);
+      // The count and where it leads, read at once (the board reads its tiles again now and then).
+      const [count, href] = await link.evaluate((a) => [a.textContent!, a.getAttribute('href')!]);
+      const to = new URL(href, stack.url);
+      expect(to.pathname).toBe('/signals');
+      expect([...to.searchParams.keys()].sort()).toEqual(['detectedFrom', 'detectedTo']);
+      // The period counted is the period the tiles' API answered.
+      const kpis = await stack.api<ProactiveKpis>(
+        `/kpis/proactive?from=${encodeURIComponent(to.searchParams.get('detectedFrom')!)}&to=${encodeURIComponent(to.searchParams.get('detectedTo')!)}`,
+        agent,
+      );
+      expect([path, number(kpis.signals)]).toEqual([path, count]);
+      expect(kpis.signals).toBeGreaterThan(0);
+      await link.click();
+      await eventually(async () => new URL(page.url()).search).toBe(to.search);
+      await eventually(() => text(page.getByTestId('signal-total'))).toBe(
+        `${count} ${kpis.signals === 1 ? 'signal' : 'signals'} found`,
+      );
+      expect(await text(page.getByTestId('signals-period-filter'))).toMatch(since);
+    }
+  });
+
   it('lists every rule with what became of its signals, linking to them', async () => {
     await page.goto(`${stack.url}/kpis`);
     await eventually(() => page.getByTestId('kpi-rule-row').count()).toBeGreaterThan(0);

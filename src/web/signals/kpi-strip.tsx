@@ -1,5 +1,10 @@
 // The proactive KPIs of a period as a strip of tiles: signals, caught before contact, contacts
 // avoided, median lead time, commitments on time. On the board (last 30 days) and the KPI page.
+// A tile whose count a list can show is a link to exactly that list: the signals tile to the
+// Signals page narrowed to the period counted (the period the API answered, from and to). The
+// shares, the lead time and the on-time rate have no such list (the rate also counts the
+// commitments overdue now, which no closed period holds), so they stay plain.
+import { Link } from 'react-router-dom';
 import type { ProactiveKpis } from '../../shared/schemas/signals.js';
 import type { ApiError } from '../lib/api.js';
 import { formatNumber, formatPercent, formatWallClock } from '../lib/format.js';
@@ -21,9 +26,15 @@ export function KpiStrip({
         The proactive KPIs are not available: {error.message}
       </p>
     );
-  const tiles: [string, string, string, string][] = kpis
+  const tiles: [string, string, string, string, string?][] = kpis
     ? [
-        ['signals', 'Signals', formatNumber(kpis.signals), `detected ${period}`],
+        [
+          'signals',
+          'Signals',
+          formatNumber(kpis.signals),
+          `detected ${period}`,
+          `/signals?${new URLSearchParams({ detectedFrom: kpis.from, detectedTo: kpis.to }).toString()}`,
+        ],
         [
           'caught',
           'Caught before contact',
@@ -53,11 +64,21 @@ export function KpiStrip({
   return (
     <ul className="kpi-strip" aria-label={`Proactive service, ${period}`} aria-busy={!kpis}>
       {kpis
-        ? tiles.map(([key, label, value, note]) => (
+        ? tiles.map(([key, label, value, note, to]) => (
             <li key={key} className="kpi" data-testid={`kpi-${key}`}>
               <span className="kpi__label">{label}</span>
               <span className="kpi__value" data-testid="kpi-value">
-                {value}
+                {to ? (
+                  <Link
+                    to={to}
+                    className="kpi__link"
+                    aria-label={`${value} ${label.toLowerCase()} ${note}: list them`}
+                  >
+                    {value}
+                  </Link>
+                ) : (
+                  value
+                )}
               </span>
               <span className="kpi__note">{note}</span>
             </li>
