@@ -8,6 +8,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rows } from '../../../db/client.js';
 import { startTestApp, type TestApp } from '../../../../test/helpers/app.js';
 import { TEST_PASSWORD, makeUser, unique } from '../../../../test/helpers/factories.js';
+import { startSmtpSink } from '../../../../test/helpers/smtp-sink.js';
+import { configureMail, mailSettings, sendQueuedMail } from '../mail/outbox.js';
 import { hashToken } from './tokens.js';
 
 let t: TestApp;
@@ -283,6 +285,49 @@ describe('invitations and links sent by an admin', () => {
     const asked = await lastToken(email);
     await t.post(`/api/v1/users/${created.body.id}/password-link`, {}, admin.token);
     expect((await check(asked)).body.error.code).toBe('link_replaced');
+  });
+
+  it("with a company name in Settings, the invitation and the reset mail say it, not 'Steward', over real SMTP", async () => {
+    const sink = await startSmtpSink();
+    const before = mailSettings();
+    try {
+      expect(
+        (
+          await t.request('PATCH', '/api/v1/settings', {
+            token: admin.token,
+            body: { companyName: 'Acme Parcels' },
+          })
+        ).status,
+      ).toBe(200);
+      configureMail({ mailFrom: 'Support <support@acme.example>', smtpUrl: sink.url });
+      const email = `acme-agent-${unique()}@example.com`;
+      const created = await t.post(
+        '/api/v1/users',
+        { email, name: 'Ida Acme', role: 'agent', invite: true },
+        admin.token,
+      );
+      expect(created.status).toBe(201);
+      expect(await sendQueuedMail(t.db)).toBeGreaterThanOrEqual(1);
+      const [invitation] = (await sink.waitFor(1)).filter((m) => m.to.includes(email));
+      expect(invitation!.parsed.subject).toBe('You are invited to Acme Parcels');
+      expect(invitation!.parsed.text).toContain(`${admin.name} invited you to Acme Parcels, as an agent.`);
+      expect(invitation!.parsed.text).not.toContain('Steward');
+
+      await complete(tokenIn(invitation!.parsed.text!), 'her own password');
+      expect((await askReset(email)).status).toBe(202);
+      expect(await sendQueuedMail(t.db)).toBeGreaterThanOrEqual(1);
+      const reset = (await sink.waitFor(2)).filter((m) => m.to.includes(email))[1]!;
+      expect(reset.parsed.subject).toBe('Choose a new Acme Parcels password');
+      expect(reset.parsed.text).toContain(`your Acme Parcels account (${email})`);
+    } finally {
+      configureMail(before);
+      await t.request('PATCH', '/api/v1/settings', { token: admin.token, body: { companyName: null } });
+      await sink.close();
+    }
+    // Without a name, Steward's own.
+    const email = `plain-agent-${unique()}@example.com`;
+    await t.post('/api/v1/users', { email, name: 'Plain', role: 'agent', invite: true }, admin.token);
+    expect((await mailsTo(email))[0]!.subject).toBe('You are invited to Steward');
   });
 
   it('an invitation goes with no password and to staff only', async () => {

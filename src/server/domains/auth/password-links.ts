@@ -16,6 +16,7 @@ import { answerNoSoonerThan, assertLinkRequestRate } from '../../lib/rate-limit.
 import { nextVersion } from '../../../db/columns.js';
 import { recordDomainEvent } from '../domain-events/domain-events.repo.js';
 import { queueMail } from '../mail/outbox.js';
+import { readSettings } from '../settings/settings.service.js';
 import { findLiveUserByEmail, findUserById, revokeTokensOfUser } from './auth.repo.js';
 import type { SignInClient } from './auth.service.js';
 import {
@@ -52,19 +53,24 @@ interface LinkUser {
 
 const ROLE_WORDS: Record<string, string> = { admin: 'an administrator', agent: 'an agent' };
 
+/**
+ * The link's mail. `place` is what the staff sign in to: the company's name from Settings when
+ * one is set ("Acme Parcels"), else "Steward".
+ */
 function linkMail(
   user: LinkUser,
   purpose: PasswordLinkPurpose,
   url: string,
   sentBy: { name: string } | null,
+  place: string,
 ): { subject: string; text: string } {
   if (purpose === 'invitation') {
     return {
-      subject: 'You are invited to Steward',
+      subject: `You are invited to ${place}`,
       text: [
         `Hello ${user.name},`,
         '',
-        `${sentBy ? sentBy.name : 'An administrator'} invited you to Steward, as ${ROLE_WORDS[user.role] ?? 'a member of staff'}.`,
+        `${sentBy ? sentBy.name : 'An administrator'} invited you to ${place}, as ${ROLE_WORDS[user.role] ?? 'a member of staff'}.`,
         'Open this link to choose your password:',
         '',
         url,
@@ -74,13 +80,13 @@ function linkMail(
     };
   }
   return {
-    subject: 'Choose a new Steward password',
+    subject: `Choose a new ${place} password`,
     text: [
       `Hello ${user.name},`,
       '',
       sentBy
-        ? `${sentBy.name} sent you a link to choose a new password for your Steward account (${user.email}):`
-        : `Someone, we hope you, asked to choose a new password for your Steward account (${user.email}). Open this link to choose it:`,
+        ? `${sentBy.name} sent you a link to choose a new password for your ${place} account (${user.email}):`
+        : `Someone, we hope you, asked to choose a new password for your ${place} account (${user.email}). Open this link to choose it:`,
       '',
       url,
       '',
@@ -139,10 +145,11 @@ export async function issuePasswordLink(
     .returning({ id: passwordLinks.id });
   // After '#': a browser never sends the fragment, so the token reaches no server log or proxy.
   const url = `${opts.publicUrl}/login/password#token=${encodeURIComponent(token)}`;
+  const { companyName } = await readSettings(tx);
   await queueMail(tx, {
     to: user.email,
     toName: user.name,
-    ...linkMail(user, purpose, url, opts.sentBy ?? null),
+    ...linkMail(user, purpose, url, opts.sentBy ?? null, companyName ?? 'Steward'),
     autoSubmitted: true,
   });
   return { id: link!.id, expiresAt };
