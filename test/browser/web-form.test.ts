@@ -168,6 +168,19 @@ describe('Admin → Web form', () => {
     const adminPage = await stack.newPage();
     await signIn(adminPage, stack.url, DEMO.admin);
     await adminPage.goto(`${stack.url}/admin/web-form`);
+    // One entry per category: the default one ("Other") once, as the choice that sends none.
+    const categories = await stack.api<{ items: { key: string; name: string; active: boolean }[] }>(
+      '/categories',
+      { login: DEMO.admin },
+    );
+    const options = adminPage.getByLabel('Category').locator('option');
+    await eventually(() => options.count()).toBe(categories.items.filter((c) => c.active).length);
+    expect(
+      await options.evaluateAll((all) => all.map((o) => [(o as HTMLOptionElement).value, o.textContent])),
+    ).toEqual([
+      ['', 'Other (the default)'],
+      ...categories.items.filter((c) => c.active && c.key !== 'other').map((c) => [c.key, c.name]),
+    ]);
     await adminPage.getByLabel('Team').selectOption({ label: team.name });
     await adminPage.getByLabel('Category').selectOption({ label: 'Damaged product' });
     await adminPage.getByLabel('Title for screen readers (optional)').fill('Write to us');

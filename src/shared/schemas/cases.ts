@@ -89,11 +89,14 @@ export type CallDetails = z.infer<typeof CallDetails>;
 
 export const MessageBody = z.string().trim().min(1, 'must not be empty').max(LIMITS.messageBody);
 
+/** The category a case gets when none is given (the web form, the API). */
+export const DEFAULT_CATEGORY = 'other';
+
 export const CaseCreate = z.strictObject({
   subject: OneLineText().min(1, 'must not be empty').max(LIMITS.subject),
   customerId: Id,
   channel: Channel.default('api'),
-  category: Key.default('other'),
+  category: Key.default(DEFAULT_CATEGORY),
   priority: Priority.default('normal'),
   status: CaseStatus.optional().describe('default: new, or open when assigned'),
   assigneeId: Id.nullable().optional(),

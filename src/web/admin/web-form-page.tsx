@@ -2,6 +2,7 @@
 // picks the team that gets its cases, their category and the page's language, sees the form as
 // visitors will, and copies the one line for their site (or an iframe without the script).
 import { useState } from 'react';
+import { DEFAULT_CATEGORY } from '../../shared/schemas/cases.js';
 import type { Category, Items, Team } from '../lib/types.js';
 import { useApi } from '../lib/use-api.js';
 import { copyText } from '../lib/clipboard.js';
@@ -68,6 +69,7 @@ export function WebFormAdminPage() {
   useDocumentTitle('Web form');
   const teams = useApi<Items<Team>>('/teams');
   const categories = useApi<Items<Category>>('/categories');
+  const defaultCategory = categories.data?.items.find((c) => c.key === DEFAULT_CATEGORY);
   const [team, setTeam] = useState('');
   const [category, setCategory] = useState('');
   const [language, setLanguage] = useState('');
@@ -98,9 +100,10 @@ export function WebFormAdminPage() {
           </FormField>
           <FormField id="web-form-category" label="Category" hint="The category the cases get.">
             <select id="web-form-category" value={category} onChange={(e) => setCategory(e.target.value)}>
-              <option value="">Other (the default)</option>
+              {/* No category in the line: the cases get the default one, so that is its only entry. */}
+              <option value="">{defaultCategory?.name ?? 'Other'} (the default)</option>
               {(categories.data?.items ?? [])
-                .filter((c) => c.active)
+                .filter((c) => c.active && c.key !== DEFAULT_CATEGORY)
                 .map((c) => (
                   <option key={c.key} value={c.key}>
                     {c.name}
