@@ -71,6 +71,17 @@ describe('an empty install, set up by its first admin', () => {
     expect(new URL(page.url()).pathname).toBe('/organizations/new');
   });
 
+  it('the empty organization list says what to do next, and links there', async () => {
+    await page.goto(`${stack.url}/organizations`);
+    const empty = page.getByTestId('organizations-empty');
+    await eventually(() => text(empty)).toBe(
+      'No organizations yet: add one with its e-mail domains, and a new customer who writes in from an address at one of them (or a subdomain) joins it on their own.',
+    );
+    await empty.getByRole('link', { name: 'add one' }).click();
+    await page.getByRole('heading', { name: 'New organization' }).waitFor();
+    expect(new URL(page.url()).pathname).toBe('/organizations/new');
+  });
+
   it('a commitment’s key is made from its name, as a segment’s or a field’s', async () => {
     await page.goto(`${stack.url}/admin/agreements/new`);
     await page.getByLabel('Name', { exact: true }).fill('Standard PSA');

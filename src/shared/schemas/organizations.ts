@@ -20,15 +20,28 @@ export const Domain = z
   .toLowerCase()
   .regex(
     /^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/,
-    'must be a domain such as example.com',
+    // The message names the domain: in a list of several, the one to fix.
+    { error: (issue) => `${shortened(issue.input)} is not a domain such as example.com` },
   );
+
+/** A refused value as the message quotes it: at most 60 characters. */
+function shortened(input: unknown) {
+  const text = String(input);
+  return JSON.stringify(text.length > 60 ? `${text.slice(0, 57)}...` : text);
+}
 
 const fields = {
   name: Name,
   domains: z
     .array(Domain)
     .max(LIMITS.domains)
-    .refine((d) => new Set(d).size === d.length, 'domains must not repeat')
+    .refine((d) => new Set(d).size === d.length, {
+      error: (issue) => {
+        const list = issue.input as string[];
+        const twice = list.find((d, i) => list.indexOf(d) !== i);
+        return `domains must not repeat: ${shortened(twice)} is given twice`;
+      },
+    })
     .optional(),
   segment: SegmentKey.nullable().optional(),
   customFields: CustomFields.optional(),

@@ -77,7 +77,8 @@ export function DirectoryListHead(props: {
   noun: string;
   title: string;
   searchPlaceholder: string;
-  emptyText: string;
+  /** Shown when there are none at all (a next step, with a link, is welcome). */
+  emptyText: ReactNode;
   /** The list as a CSV file (its search, segment and order), for those who may take one. */
   exportAs?: { path: string; name: string; noTimeZone?: boolean };
   /** More actions beside the export (a link to a related page). */

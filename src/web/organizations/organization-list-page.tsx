@@ -22,7 +22,13 @@ export function OrganizationListPage() {
         noun="organization"
         title="Organizations"
         searchPlaceholder="Search by name or domain"
-        emptyText="There are no organizations to show."
+        emptyText={
+          <span data-testid="organizations-empty">
+            No organizations yet: {staff ? <Link to="/organizations/new">add one</Link> : 'add one'} with its
+            e-mail domains, and a new customer who writes in from an address at one of them (or a subdomain)
+            joins it on their own.
+          </span>
+        }
         exportAs={
           me.role === 'admin'
             ? { path: '/organizations/export.csv', name: 'organizations', noTimeZone: true }
