@@ -83,7 +83,12 @@ describe('calendars', () => {
 
     await page.getByLabel('Name', { exact: true }).fill(CALENDAR);
     await page.getByLabel('Time zone').fill('Europe/Berlin');
+    // Without hours it would be never open (allowed, but no agreement can use it): the form says so.
+    expect(await text(page.getByTestId('never-open-note'))).toBe(
+      'No open hours yet: the calendar is never open, and no agreement can use it until it has some.',
+    );
     await page.getByRole('button', { name: 'Add hours on Monday' }).click();
+    expect(await page.getByTestId('never-open-note').count()).toBe(0);
     expect(await page.getByLabel('Monday opens').inputValue()).toBe('09:00');
     expect(await page.getByLabel('Monday closes').inputValue()).toBe('17:00');
 

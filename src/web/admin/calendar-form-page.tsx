@@ -201,6 +201,13 @@ function CalendarForm({ calendar }: { calendar: Calendar | undefined }) {
             {formatMinutes(weekly)} a week
           </span>
         </div>
+        {values.hours.length === 0 && (
+          // Allowed on purpose (a calendar being set up; the list says "Never open"), but of no
+          // use to a promise yet: the API refuses it to agreements (calendar_never_open).
+          <p className="field__hint" data-testid="never-open-note">
+            No open hours yet: the calendar is never open, and no agreement can use it until it has some.
+          </p>
+        )}
         {errors.hours && (
           <p className="field__error" data-testid="error-hours">
             {errors.hours}
