@@ -3,6 +3,7 @@ import { startTestApp, type TestApp } from '../../../test/helpers/app.js';
 import {
   makeAgreement,
   makeCalendar,
+  makeCase,
   makeCustomer,
   makeOrganization,
   makeUser,
@@ -48,6 +49,8 @@ interface Editable {
   read(record: Record<string, unknown>): unknown;
   /** What `read` gives once `body` is saved (by default `read` of the body itself). */
   shows?(body: Record<string, unknown>): unknown;
+  /** The two saves sent at once, when not `first` and `second` (a switch: both the same). */
+  together?: [Record<string, unknown>, Record<string, unknown>];
 }
 
 const shown = (e: Editable, body: Record<string, unknown>) => (e.shows ?? e.read)(body);
@@ -142,6 +145,29 @@ const editables: Editable[] = [
     read: (r: Record<string, unknown>) => r.label,
   })),
   {
+    what: 'rule switch',
+    create: async () => `/api/v1/rules/${(await makeRule(t.db, { enabled: true })).id}`,
+    first: { enabled: false },
+    second: { enabled: true },
+    read: (r) => r.enabled,
+    // A switch to what the rule already is writes nothing (no new version): both switch it off.
+    together: [{ enabled: false }, { enabled: false }],
+  },
+  {
+    what: 'case',
+    create: async () => `/api/v1/cases/${(await makeCase(t.db, (await makeCustomer(t.db)).id)).id}`,
+    first: { subject: `Mine ${unique()}` },
+    second: { subject: `Theirs ${unique()}` },
+    read: (r) => r.subject,
+  },
+  {
+    what: 'settings',
+    create: async () => '/api/v1/settings',
+    first: { companyName: `Mine ${unique()}` },
+    second: { companyName: `Theirs ${unique()}` },
+    read: (r) => r.companyName,
+  },
+  {
     what: 'shared view',
     create: () => created('/api/v1/views', { name: `View ${unique()}`, filters: {}, shared: true }),
     ...named('View'),
@@ -209,7 +235,9 @@ describe('saving with If-Match', () => {
   it.each(editables)('$what: two saves of one copy at once: exactly one passes', async (e) => {
     const path = await e.create();
     const copy = (await t.get(path, admin)).body as { updatedAt: string };
-    const answers = await Promise.all([e.first, e.second].map((body) => save(e, path, body, copy.updatedAt)));
+    const answers = await Promise.all(
+      (e.together ?? [e.first, e.second]).map((body) => save(e, path, body, copy.updatedAt)),
+    );
     expect(answers.map((a) => a.status).sort()).toEqual([200, 412]);
     const winner = answers.find((a) => a.status === 200)!;
     expect(e.read((await t.get(path, admin)).body)).toEqual(e.read(winner.body));
@@ -236,6 +264,9 @@ describe('the OpenAPI document', () => {
       ['patch', '/api/v1/organizations/{id}'],
       ['patch', '/api/v1/customers/{id}'],
       ['put', '/api/v1/rules/{id}'],
+      ['patch', '/api/v1/rules/{id}'],
+      ['patch', '/api/v1/cases/{id}'],
+      ['patch', '/api/v1/settings'],
       ['patch', '/api/v1/case-fields/{key}'],
       ['patch', '/api/v1/customer-fields/{key}'],
       ['patch', '/api/v1/views/{id}'],

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { OneLineText, WholeNumber } from './common.js';
+import { IsoDateTime, OneLineText, WholeNumber } from './common.js';
 
 const HOURS = `a whole number of hours from 1 to ${24 * 365}`;
 
@@ -35,6 +35,14 @@ export const Settings = z.object({
 });
 export type Settings = z.infer<typeof Settings>;
 export const SettingsUpdate = Settings.partial().strict();
+
+/** The settings as read (GET, and the answer to PATCH): with the version to send in If-Match. */
+export const SettingsRead = Settings.extend({
+  updatedAt: IsoDateTime.describe(
+    'when the settings were last saved (1970-01-01T00:00:00.000Z: never): the version to send in If-Match when saving a change',
+  ),
+});
+export type SettingsRead = z.infer<typeof SettingsRead>;
 
 /** The first steps of setting Steward up, in order (Admin's "Getting started"). */
 export const SETUP_STEPS = [

@@ -137,13 +137,17 @@ export const casesRoutes =
         config: { access: STAFF },
         schema: {
           tags,
-          summary: 'Change a case',
+          summary: 'Change a case; If-Match refuses a change made on a stale copy',
+          description:
+            'Any change to the case moves its updatedAt (a message too). Without If-Match, the fields sent apply on top.',
           params: IdParams,
+          headers: IfMatchHeaders,
           body: CaseUpdate,
-          response: { 200: Case, ...errors(...AUTHED, 404, 409, 422) },
+          response: { 200: Case, ...errors(...AUTHED, 404, 409, 412, 422) },
         },
       },
-      async (request) => cases.updateCase(db, actorOf(request), request.params.id, request.body),
+      async (request) =>
+        cases.updateCase(db, actorOf(request), request.params.id, request.body, ifMatchOf(request.headers)),
     );
     app.post(
       '/cases/bulk',

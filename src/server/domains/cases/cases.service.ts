@@ -31,6 +31,7 @@ import type { CaseViewFilters } from '../../../shared/schemas/views.js';
 import type { Actor } from '../../lib/actor.js';
 import { isAdmin, isStaff } from '../../lib/actor.js';
 import { AppError, conflict, forbidden, notFound, unprocessable } from '../../lib/errors.js';
+import { editConflict } from '../../lib/edit-version.js';
 import { allPages, sortFrom } from '../../lib/pagination.js';
 import * as policy from '../../policies/cases.js';
 import {
@@ -544,11 +545,17 @@ export async function applyCaseUpdate(
   input: CaseUpdate & { addTags?: string[]; removeTags?: string[] },
   /** Why, when not the actor's own choice (`follow_up`: the case's follow-up time came). */
   reason?: string,
+  /** The `updatedAt` of the copy edited (If-Match): refused if the case changed since. */
+  expected?: string,
 ) {
   // Solving or closing ends the case's live signals: they are locked before the case is.
   if (input.status && !UNSOLVED.has(input.status)) await lockLiveSignalsOfCase(tx, id);
   const before = await repo.lockCase(tx, id);
   if (!before) throw notFound('case');
+  // Checked on the locked row (not with assertUnchangedSince, which would lock the case before
+  // its signals), so of two saves of one copy exactly one passes.
+  if (expected !== undefined && before.updatedAt.toISOString() !== expected)
+    throw editConflict('case', before.updatedAt.toISOString(), expected);
   if (before.status === 'closed')
     throw conflict('case_closed', `case #${before.number} is closed; open a follow-up case instead`);
   if (before.mergedIntoId)
@@ -644,7 +651,8 @@ export async function applyCaseUpdate(
   if (Object.keys(changes).length === 0) return before;
   const [after] = await tx
     .update(cases)
-    .set({ ...next, updatedAt: now })
+    // At least a millisecond past the last version, so each save is a new one (If-Match).
+    .set({ ...next, updatedAt: new Date(Math.max(now.getTime(), before.updatedAt.getTime() + 1)) })
     .where(eq(cases.id, id))
     .returning();
   await recordDomainEvent(tx, actor, {
@@ -697,9 +705,16 @@ function followUpOf(
   return at;
 }
 
-export async function updateCase(db: Database, actor: Actor, id: string, input: CaseUpdate) {
+export async function updateCase(
+  db: Database,
+  actor: Actor,
+  id: string,
+  input: CaseUpdate,
+  /** The `updatedAt` of the copy edited (If-Match): refused if the case changed since. */
+  expected?: string,
+) {
   policy.assertStaffOnCases(actor);
-  await db.transaction((tx) => applyCaseUpdate(tx, actor, id, input));
+  await db.transaction((tx) => applyCaseUpdate(tx, actor, id, input, undefined, expected));
   return getCase(db, actor, id);
 }
 

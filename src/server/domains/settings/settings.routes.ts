@@ -1,7 +1,8 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { ADMIN, AUTHED, STAFF, actorOf, errors } from '../../lib/http.js';
 import type { RouteDeps } from '../../routes.js';
-import { Branding, Settings, SettingsUpdate, SetupChecklist } from '../../../shared/schemas/settings.js';
+import { Branding, SettingsRead, SettingsUpdate, SetupChecklist } from '../../../shared/schemas/settings.js';
+import { IfMatchHeaders, ifMatchOf } from '../../lib/edit-version.js';
 import { getBranding, getSettings, setupChecklist, updateSettings } from './settings.service.js';
 
 export const settingsRoutes =
@@ -11,7 +12,7 @@ export const settingsRoutes =
       '/settings',
       {
         config: { access: STAFF },
-        schema: { tags: ['settings'], response: { 200: Settings, ...errors(...AUTHED) } },
+        schema: { tags: ['settings'], response: { 200: SettingsRead, ...errors(...AUTHED) } },
       },
       async (request) => getSettings(db, actorOf(request)),
     );
@@ -45,10 +46,12 @@ export const settingsRoutes =
         config: { access: ADMIN },
         schema: {
           tags: ['settings'],
+          summary: 'Change settings (only the ones sent); If-Match refuses a stale copy',
+          headers: IfMatchHeaders,
           body: SettingsUpdate,
-          response: { 200: Settings, ...errors(...AUTHED) },
+          response: { 200: SettingsRead, ...errors(...AUTHED, 412) },
         },
       },
-      async (request) => updateSettings(db, actorOf(request), request.body),
+      async (request) => updateSettings(db, actorOf(request), request.body, ifMatchOf(request.headers)),
     );
   };

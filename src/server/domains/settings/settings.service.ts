@@ -6,10 +6,12 @@ import type { z } from 'zod';
 import type { Database } from '../../../db/client.js';
 import type { Actor } from '../../lib/actor.js';
 import { isAdmin, isStaff } from '../../lib/actor.js';
-import { forbidden } from '../../lib/errors.js';
+import { AppError, forbidden } from '../../lib/errors.js';
+import { nextVersion } from '../../../db/columns.js';
 import { recordDomainEvent } from '../domain-events/domain-events.repo.js';
 import type {
   Branding,
+  SettingsRead,
   SettingsUpdate,
   SetupChecklist,
   SetupStep,
@@ -28,10 +30,29 @@ export const DEFAULT_SETTINGS: Settings = {
   eventRetentionDays: null,
 };
 
+/**
+ * The row that holds the settings' version (If-Match): every save moves its `updatedAt`, and
+ * locks it first, so two saves of one copy take turns. Not a setting (reading strips it).
+ */
+const VERSION_KEY = '_version';
+/** The version of settings never saved (no version row yet). */
+const NEVER = new Date(0);
+
 export async function readSettings(db: Database): Promise<Settings> {
+  return (await readSettingsWithVersion(db)).settings;
+}
+
+async function readSettingsWithVersion(db: Database): Promise<{ settings: Settings; updatedAt: Date }> {
   const rows = await db.select().from(settings);
   const stored = Object.fromEntries(rows.map((r) => [r.key, r.value]));
-  return { ...DEFAULT_SETTINGS, ...Settings.partial().parse(stored) };
+  const version = rows.find((r) => r.key === VERSION_KEY)?.updatedAt ?? NEVER;
+  return { settings: { ...DEFAULT_SETTINGS, ...Settings.partial().parse(stored) }, updatedAt: version };
+}
+
+/** The settings with their version, as GET and PATCH answer them. */
+async function settingsRead(db: Database): Promise<SettingsRead> {
+  const { settings: values, updatedAt } = await readSettingsWithVersion(db);
+  return { ...values, updatedAt: updatedAt.toISOString() };
 }
 
 /** The company's name for pages anyone may see (public). */
@@ -42,12 +63,34 @@ export async function getBranding(db: Database): Promise<Branding> {
 
 export async function getSettings(db: Database, actor: Actor) {
   if (!isStaff(actor)) throw forbidden('only staff see settings');
-  return readSettings(db);
+  return settingsRead(db);
 }
 
-export async function updateSettings(db: Database, actor: Actor, input: z.infer<typeof SettingsUpdate>) {
+export async function updateSettings(
+  db: Database,
+  actor: Actor,
+  input: z.infer<typeof SettingsUpdate>,
+  /** The `updatedAt` of the copy edited (If-Match): refused if the settings were saved since. */
+  expected?: string,
+) {
   if (!isAdmin(actor)) throw forbidden('only admins change settings');
   await db.transaction(async (tx) => {
+    // The version row, made on the first save, locked before anything is read or written.
+    await tx.insert(settings).values({ key: VERSION_KEY, value: {}, updatedAt: NEVER }).onConflictDoNothing();
+    const [version] = await tx
+      .select({ at: settings.updatedAt })
+      .from(settings)
+      .where(eq(settings.key, VERSION_KEY))
+      .for('update');
+    const at = version!.at.toISOString();
+    if (expected !== undefined && at !== expected)
+      throw new AppError(
+        412,
+        'edit_conflict',
+        `the settings were changed by someone else at ${at}, after the copy you edited (${expected}): ` +
+          'read them again and make your change there, or send it without If-Match to overwrite',
+      );
+    await tx.update(settings).set({ updatedAt: nextVersion() }).where(eq(settings.key, VERSION_KEY));
     for (const [key, value] of Object.entries(input)) {
       if (value === undefined) continue;
       // null is the default of the settings that may be null ("for ever"): no row stands for it.
@@ -67,7 +110,7 @@ export async function updateSettings(db: Database, actor: Actor, input: z.infer<
       data: { ...input },
     });
   });
-  return readSettings(db);
+  return settingsRead(db);
 }
 
 /**

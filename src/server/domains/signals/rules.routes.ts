@@ -112,12 +112,21 @@ export const rulesRoutes =
         schema: {
           tags,
           summary: 'Switch a rule on or off (not a new version); off ends its waiting absence timers',
+          description: 'If-Match refuses a switch made on a stale copy (412 edit_conflict).',
           params: IdParams,
+          headers: IfMatchHeaders,
           body: RuleEnable,
-          response: { 200: Rule, ...errors(...AUTHED, 404) },
+          response: { 200: Rule, ...errors(...AUTHED, 404, 412) },
         },
       },
-      async (request) => rules.setRuleEnabled(db, actorOf(request), request.params.id, request.body.enabled),
+      async (request) =>
+        rules.setRuleEnabled(
+          db,
+          actorOf(request),
+          request.params.id,
+          request.body.enabled,
+          ifMatchOf(request.headers),
+        ),
     );
     app.delete(
       '/rules/:id',

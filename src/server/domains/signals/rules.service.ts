@@ -269,9 +269,12 @@ export async function setRuleEnabled(
   actor: Actor,
   id: string,
   enabled: boolean,
+  /** The `updatedAt` of the copy switched (If-Match): refused if it changed since. */
+  expected?: string,
 ): Promise<Rule> {
   assertCanManageRules(actor);
   await db.transaction(async (tx) => {
+    await assertUnchangedSince(tx, signalRules, eq(signalRules.id, id), expected, 'rule');
     const before = await ruleOrThrow(tx, id, { forUpdate: true });
     if (before.enabled === enabled) return;
     await repo.updateRuleRow(tx, id, {
