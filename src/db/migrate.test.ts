@@ -1,9 +1,12 @@
 // Several nodes starting at once against one PostgreSQL must not apply a migration twice.
 import { describe, expect, it } from 'vitest';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import pg from 'pg';
 import { sql } from 'drizzle-orm';
 import { openDatabase, rows } from './client.js';
-import { migrateDatabase } from './migrate.js';
+import { MIGRATIONS_FOLDER, migrateDatabase } from './migrate.js';
+import { isUniqueViolation } from '../server/lib/db-errors.js';
 import { createTestDatabase, usingPostgres } from '../../test/helpers/db.js';
 
 describe('migrations', () => {
@@ -61,4 +64,44 @@ describe('migrations', () => {
       }
     },
   );
+
+  it('team-name-unique: live teams that shared a name are told apart before the index is made', async () => {
+    const handle = await createTestDatabase();
+    try {
+      await migrateDatabase(handle);
+      // An install from before the index, with names shared in any case (and a deleted one).
+      await handle.db.execute(sql`drop index teams_name_live_uq`);
+      await handle.db.execute(sql`insert into teams (id, name, created_at, deleted_at) values
+        ('00000000-0000-7000-8000-000000000001', 'Support', now() - interval '3 days', null),
+        ('00000000-0000-7000-8000-000000000002', 'SUPPORT', now() - interval '2 days', null),
+        ('00000000-0000-7000-8000-000000000003', 'support', now() - interval '1 day', null),
+        ('00000000-0000-7000-8000-000000000004', 'SUPPORT (2)', now() - interval '4 days', null),
+        ('00000000-0000-7000-8000-000000000005', 'Support', now() - interval '5 days', now()),
+        ('00000000-0000-7000-8000-000000000006', 'Billing', now(), null)`);
+      const file = readdirSync(MIGRATIONS_FOLDER).find((f) => f.endsWith('_team-name-unique.sql'))!;
+      const steps = readFileSync(join(MIGRATIONS_FOLDER, file), 'utf8').split('--> statement-breakpoint');
+      for (const step of steps) await handle.db.execute(sql.raw(step));
+      const names = await rows<{ id: string; name: string }>(
+        handle.db,
+        sql`select id, name from teams order by id`,
+      );
+      expect(names.map((r) => r.name)).toEqual([
+        'Support', // the oldest live one keeps its name
+        'SUPPORT (3)', // " (2)" is taken (in any case)
+        'support (4)',
+        'SUPPORT (2)',
+        'Support', // deleted: left alone
+        'Billing',
+      ]);
+      const twice = await handle.db
+        .execute(sql`insert into teams (id, name) values ('00000000-0000-7000-8000-000000000007', 'BILLING')`)
+        .then(
+          () => null,
+          (err: unknown) => err,
+        );
+      expect(isUniqueViolation(twice)).toBe(true);
+    } finally {
+      await handle.close();
+    }
+  });
 });

@@ -7,6 +7,7 @@ import type { AgentProfileUpdate, TeamInput, TeamUpdate } from '../../../shared/
 import type { Actor } from '../../lib/actor.js';
 import { isAdmin, isStaff } from '../../lib/actor.js';
 import { conflict, forbidden, notFound, unprocessable } from '../../lib/errors.js';
+import { translateDbError } from '../../lib/db-errors.js';
 import { users } from '../auth/auth.table.js';
 import { diff, recordDomainEvent } from '../domain-events/domain-events.repo.js';
 import { agentProfiles, teamMembers, teams } from './teams.table.js';
@@ -160,26 +161,39 @@ async function assertNameFree(db: Database, name: string, exceptId?: string) {
     sql`select name from teams where deleted_at is null and lower(name) = lower(${name.trim()})
       ${exceptId ? sql`and id <> ${exceptId}` : sql``} limit 1`,
   );
-  if (taken) throw conflict('team_exists', `a team named "${taken.name}" exists already`);
+  if (taken) throw teamExists(taken.name);
 }
+
+const teamExists = (name: string) => conflict('team_exists', `a team named "${name}" exists already`);
+
+/**
+ * Two admins naming two teams alike at one moment both pass assertNameFree: the unique index
+ * (teams_name_live_uq) refuses the second, with the same answer.
+ */
+const nameTakenMeanwhile = (err: unknown, name: string) =>
+  translateDbError(err, { teams_name_live_uq: teamExists(name.trim()) });
 
 export async function createTeam(db: Database, actor: Actor, input: TeamInputT) {
   assertAdmin(actor);
-  const id = await db.transaction(async (tx) => {
-    await assertNameFree(tx, input.name);
-    const [team] = await tx
-      .insert(teams)
-      .values({ name: input.name, description: input.description, assignmentMode: input.assignmentMode })
-      .returning({ id: teams.id });
-    if (input.memberIds) await setMembers(tx, team!.id, input.memberIds);
-    await recordDomainEvent(tx, actor, {
-      type: 'team.created',
-      entityType: 'team',
-      entityId: team!.id,
-      data: { ...input },
+  const id = await db
+    .transaction(async (tx) => {
+      await assertNameFree(tx, input.name);
+      const [team] = await tx
+        .insert(teams)
+        .values({ name: input.name, description: input.description, assignmentMode: input.assignmentMode })
+        .returning({ id: teams.id });
+      if (input.memberIds) await setMembers(tx, team!.id, input.memberIds);
+      await recordDomainEvent(tx, actor, {
+        type: 'team.created',
+        entityType: 'team',
+        entityId: team!.id,
+        data: { ...input },
+      });
+      return team!.id;
+    })
+    .catch((err: unknown) => {
+      throw nameTakenMeanwhile(err, input.name);
     });
-    return team!.id;
-  });
   return getTeam(db, actor, id);
 }
 
@@ -192,34 +206,37 @@ export async function updateTeam(
   expected?: string,
 ) {
   assertAdmin(actor);
-  await db.transaction(async (tx) => {
-    await assertUnchangedSince(tx, teams, eq(teams.id, id), expected, 'team');
-    const before = await getTeamRow(tx, id);
-    if (!before) throw notFound('team');
-    const { memberIds, ...fields } = input;
-    // Only a new name is checked: a team that already shared its name (made before names were
-    // checked) can still be saved, members and all, until someone renames it.
-    if (fields.name !== undefined && fields.name.trim().toLowerCase() !== before.name.trim().toLowerCase())
-      await assertNameFree(tx, fields.name, id);
-    const changes = diff(before as unknown as Record<string, unknown>, fields);
-    if (memberIds) {
-      await setMembers(tx, id, memberIds);
-      changes.memberIds = { from: null, to: memberIds };
-    }
-    if (Object.keys(changes).length > 0) {
-      // The members are part of the team's version too: a change of them alone moves updatedAt.
-      await tx
-        .update(teams)
-        .set({ ...fields, updatedAt: nextVersion() })
-        .where(eq(teams.id, id));
-      await recordDomainEvent(tx, actor, {
-        type: 'team.updated',
-        entityType: 'team',
-        entityId: id,
-        data: { changes },
-      });
-    }
-  });
+  await db
+    .transaction(async (tx) => {
+      await assertUnchangedSince(tx, teams, eq(teams.id, id), expected, 'team');
+      const before = await getTeamRow(tx, id);
+      if (!before) throw notFound('team');
+      const { memberIds, ...fields } = input;
+      // Only a new name is checked: its own name, written otherwise, is no clash.
+      if (fields.name !== undefined && fields.name.trim().toLowerCase() !== before.name.trim().toLowerCase())
+        await assertNameFree(tx, fields.name, id);
+      const changes = diff(before as unknown as Record<string, unknown>, fields);
+      if (memberIds) {
+        await setMembers(tx, id, memberIds);
+        changes.memberIds = { from: null, to: memberIds };
+      }
+      if (Object.keys(changes).length > 0) {
+        // The members are part of the team's version too: a change of them alone moves updatedAt.
+        await tx
+          .update(teams)
+          .set({ ...fields, updatedAt: nextVersion() })
+          .where(eq(teams.id, id));
+        await recordDomainEvent(tx, actor, {
+          type: 'team.updated',
+          entityType: 'team',
+          entityId: id,
+          data: { changes },
+        });
+      }
+    })
+    .catch((err: unknown) => {
+      throw nameTakenMeanwhile(err, input.name ?? '');
+    });
   return getTeam(db, actor, id);
 }
 

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { check, integer, pgTable, primaryKey, text, uuid } from 'drizzle-orm/pg-core';
+import { check, integer, pgTable, primaryKey, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { createdAt, deletedAt, idColumn, timestamptz, updatedAt } from '../../../db/columns.js';
 import type { AgentAvailability, AssignmentMode } from '../../../shared/schemas/teams.js';
 import { users } from '../auth/auth.table.js';
@@ -17,6 +17,10 @@ export const teams = pgTable(
   },
   (t) => [
     check('teams_assignment_mode_ck', sql`${t.assignmentMode} in ('manual', 'round_robin', 'least_loaded')`),
+    // One live team a name, in any case (the service checks first; this settles two at once).
+    uniqueIndex('teams_name_live_uq')
+      .on(sql`lower(${t.name})`)
+      .where(sql`${t.deletedAt} is null`),
   ],
 );
 

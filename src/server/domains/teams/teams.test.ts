@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { teams } from './teams.table.js';
 import { startTestApp, type TestApp } from '../../../../test/helpers/app.js';
-import { makeCase, makeCustomer, makeUser } from '../../../../test/helpers/factories.js';
+import { makeCase, makeCustomer, makeUser, unique } from '../../../../test/helpers/factories.js';
 
 let t: TestApp;
 let admin: string;
@@ -118,19 +118,36 @@ describe('teams and assignment', () => {
     const recased = await t.patch(`/api/v1/teams/${first.body.id}`, { name: 'Customer Care' }, admin);
     expect(recased.status).toBe(200);
     expect(recased.body.name).toBe('Customer Care');
-    // Teams that shared a name before names were checked can still be saved as they are.
-    const [older] = await t.db.insert(teams).values({ name: 'Logistics desk' }).returning();
-    const kept = await t.patch(
-      `/api/v1/teams/${older!.id}`,
-      { name: 'Logistics desk', memberIds: [] },
-      admin,
-    );
-    expect(kept.status).toBe(200);
-    expect((await t.del(`/api/v1/teams/${older!.id}`, admin)).status).toBe(204);
+    // The database holds it too (teams_name_live_uq), whatever writes there.
+    await expect(t.db.insert(teams).values({ name: 'LOGISTICS DESK' })).rejects.toThrow();
+    expect((await t.del(`/api/v1/teams/${other.body.id}`, admin)).status).toBe(204);
     expect((await t.del(`/api/v1/teams/${first.body.id}`, admin)).status).toBe(204);
     expect((await t.post('/api/v1/teams', { name: 'Customer care' }, admin)).status).toBe(201);
     const names = (await t.get('/api/v1/teams', admin)).body.items.map((x: { name: string }) => x.name);
     expect(names.filter((n: string) => n.toLowerCase() === 'customer care')).toEqual(['Customer care']);
+  });
+
+  it('two admins creating or renaming teams to one name at one moment: exactly one succeeds', async () => {
+    const name = `Night shift ${unique()}`;
+    const creates = await Promise.all(
+      [name, name.toUpperCase(), name.toLowerCase(), name].map((n) =>
+        t.post('/api/v1/teams', { name: n }, admin),
+      ),
+    );
+    expect(creates.map((r) => r.status).sort()).toEqual([201, 409, 409, 409]);
+    for (const lost of creates.filter((r) => r.status === 409))
+      expect(lost.body.error.code).toBe('team_exists');
+    const renamed = `Weekend ${unique()}`;
+    const a = await t.post('/api/v1/teams', { name: `A ${unique()}` }, admin);
+    const b = await t.post('/api/v1/teams', { name: `B ${unique()}` }, admin);
+    const renames = await Promise.all(
+      [a, b].map((x) => t.patch(`/api/v1/teams/${x.body.id}`, { name: renamed }, admin)),
+    );
+    expect(renames.map((r) => r.status).sort()).toEqual([200, 409]);
+    expect(renames.find((r) => r.status === 409)!.body.error.code).toBe('team_exists');
+    const names = (await t.get('/api/v1/teams', admin)).body.items.map((x: { name: string }) => x.name);
+    expect(names.filter((n: string) => n.toLowerCase() === name.toLowerCase())).toHaveLength(1);
+    expect(names.filter((n: string) => n === renamed)).toHaveLength(1);
   });
 
   it('members must be staff; a team with unsolved cases cannot be deleted', async () => {
