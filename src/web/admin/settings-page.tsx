@@ -3,20 +3,21 @@
 // opens a case is acknowledged.
 import { MailSetupSection } from '../mail/mail-setup.js';
 import { useState, type ReactNode } from 'react';
-import type { Settings } from '../../shared/schemas/settings.js';
+import type { SettingsRead } from '../../shared/schemas/settings.js';
 import { EVENT_RETENTION_DAYS, SettingsUpdate } from '../../shared/schemas/settings.js';
 import { api } from '../lib/api.js';
 import { publishBranding } from '../lib/branding.js';
 import { useApi } from '../lib/use-api.js';
 import { FormError, PageHeader, SuccessNotice } from '../layout/page-parts.js';
 import { RecordGate } from '../layout/record-gate.js';
+import { EditConflict, reloadPage } from '../layout/edit-conflict.js';
 import { useDocumentTitle } from '../layout/use-document-title.js';
 import { TextField, wholeNumberOrNone } from './form-parts.js';
 import { useFormSubmit } from './use-form-submit.js';
 
 export function SettingsPage() {
   useDocumentTitle('Settings');
-  const settings = useApi<Settings>('/settings');
+  const settings = useApi<SettingsRead>('/settings');
   return (
     <>
       <PageHeader
@@ -36,17 +37,22 @@ export function SettingsPage() {
   );
 }
 
-/** Keeps what was saved on screen (it is what the server now has) rather than loading it again. */
-function SettingsForm(props: { settings: Settings }) {
+/**
+ * Keeps what was saved on screen (it is what the server now has) rather than loading it again.
+ * Saves onto the version read here (If-Match): a colleague's save in between is not undone unasked.
+ */
+function SettingsForm(props: { settings: SettingsRead }) {
   const [companyName, setCompanyName] = useState(props.settings.companyName ?? '');
   const [hours, setHours] = useState(String(props.settings.caseAutoCloseHours));
   const [retention, setRetention] = useState(props.settings.eventRetentionDays?.toString() ?? '');
   const [acknowledge, setAcknowledge] = useState(props.settings.acknowledgeNewMail);
   const [assignOnReply, setAssignOnReply] = useState(props.settings.assignOnReply);
   const [notice, setNotice] = useState<string | null>(null);
-  const { errors, formError, saving, submit } = useFormSubmit();
+  const [version, setVersion] = useState(props.settings.updatedAt);
+  const { errors, formError, saving, submit, conflict } = useFormSubmit();
 
-  async function save() {
+  /** Saves onto the version read here, unless `overwrite` (the person chose to, on a conflict). */
+  async function save(overwrite = false) {
     setNotice(null);
     const sent = await submit(
       SettingsUpdate,
@@ -59,7 +65,8 @@ function SettingsForm(props: { settings: Settings }) {
         assignOnReply,
       },
       async (data) => {
-        const saved = await api.patch<Settings>('/settings', data);
+        const saved = await api.patch<SettingsRead>('/settings', data, overwrite ? undefined : version);
+        setVersion(saved.updatedAt);
         publishBranding({ companyName: saved.companyName });
       },
     );
@@ -80,6 +87,15 @@ function SettingsForm(props: { settings: Settings }) {
     >
       <SuccessNotice message={notice} />
       <FormError message={formError} />
+      {conflict && (
+        <EditConflict
+          noun="settings"
+          what="these settings"
+          onLoad={reloadPage}
+          onOverwrite={() => void save(true)}
+          saving={saving}
+        />
+      )}
       <TextField
         id="setting-company-name"
         label="Company name"

@@ -22,6 +22,7 @@ import { useApi } from '../lib/use-api.js';
 import { FollowUpTimesProvider } from './follow-up-select.js';
 import { CaseByNumber, isCaseNumber } from './case-by-number.js';
 import { LIVE_POLL_MS, thisCase, useLive } from '../lib/live.js';
+import { EditConflict } from '../layout/edit-conflict.js';
 import { useInterval, useNow } from '../lib/use-interval.js';
 import { useShortcuts } from '../lib/use-shortcuts.js';
 import { ErrorNotice, Loading, NotFound } from '../layout/page-parts.js';
@@ -149,7 +150,7 @@ function CasePage({ id }: { id: string }) {
   }, []);
 
   const [teamMove, setTeamMove] = useState<string | null>(null);
-  const { save, saving } = useSaveCase(
+  const { save, saving, conflict } = useSaveCase(
     id,
     c,
     (updated, patch) => {
@@ -164,6 +165,7 @@ function CasePage({ id }: { id: string }) {
     setError,
     // Said by its name, not its key ("Order change", not "order_change").
     (key) => categories.data?.items.find((cat) => cat.key === key)?.name ?? key,
+    reloadCase,
   );
 
   const items = useMemo(() => messages.data?.items ?? [], [messages.data]);
@@ -287,6 +289,14 @@ function CasePage({ id }: { id: string }) {
                 Dismiss
               </button>
             </p>
+          )}
+          {conflict && (
+            <EditConflict
+              noun="case"
+              onLoad={conflict.loadTheirs}
+              onOverwrite={() => void conflict.saveMine()}
+              saving={saving !== null}
+            />
           )}
           <PresenceBanner others={others} />
         </div>

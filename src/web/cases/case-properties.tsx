@@ -1,11 +1,16 @@
 // Editing a case in place: each property saves on its own (PATCH /cases/:id) as soon as it is
-// changed, so two agents changing different properties never overwrite each other.
+// changed, so two agents changing different properties never overwrite each other. A choice of
+// one click (status, priority, assignee, team, category, follow-up) applies on top of whatever is
+// there; what is edited from the copy on screen (the subject, the whole list of tags or CC) is
+// sent with If-Match, so a colleague's change meanwhile is not undone without asking. Custom
+// fields send only the fields changed here, like the customer form, and so need no If-Match.
 import { useRef, useState, type FormEvent } from 'react';
 import type { z } from 'zod';
 import { CASE_STATUSES, CaseUpdate, PRIORITIES, Tag } from '../../shared/schemas/cases.js';
 import { Email } from '../../shared/schemas/common.js';
 import { useMe } from '../auth/auth-context.js';
 import { api, toApiError } from '../lib/api.js';
+import { isEditConflict } from '../layout/edit-conflict.js';
 import { announce } from '../a11y/announcer.js';
 import { useSelectCommit } from '../a11y/select-commit.js';
 import { fieldText, fieldValue, TypedFieldInput } from '../layout/typed-field.js';
@@ -16,9 +21,26 @@ import { FollowUpSelect } from './follow-up-select.js';
 import { useFocusLater } from '../lib/use-focus-later.js';
 import './case-title.css';
 
-export type SaveCase = (patch: Record<string, unknown>) => Promise<boolean>;
+/**
+ * Saves a change of the case. With `ifMatch` (the `updatedAt` of the copy the change was made on)
+ * a change made on a stale copy is not written: the person is asked first (see useSaveCase).
+ */
+export type SaveCase = (patch: Record<string, unknown>, opts?: { ifMatch?: string }) => Promise<boolean>;
 
-/** PATCHes the case, checked first with the API's own schema; errors are shown by the caller. */
+/** A change refused because the case changed meanwhile, waiting for the person to choose. */
+export interface CaseConflict {
+  /** Drops the change: the case as it is now is read again. */
+  loadTheirs(): void;
+  /** Saves the change anyway, over the other one. */
+  saveMine(): Promise<void>;
+}
+
+/**
+ * PATCHes the case, checked first with the API's own schema; errors are shown by the caller.
+ * A save sent with `ifMatch` that meets a newer case (412 edit_conflict) stays pending, with
+ * `conflict` set, until the person loads their version (the save answers true: the edit is
+ * over) or saves theirs over it (it answers whether that save passed).
+ */
 export function useSaveCase(
   caseId: string,
   /** The case as shown before the change: what the change did is said against it. */
@@ -26,9 +48,37 @@ export function useSaveCase(
   onSaved: (updated: Case, patch: Record<string, unknown>) => void,
   onError: (message: string) => void,
   categoryName: (key: string) => string = (key) => key,
+  /** Reads the case again ("Load their version"). */
+  onLoadTheirs: () => void = () => undefined,
 ) {
   const [saving, setSaving] = useState<string | null>(null);
-  const save: SaveCase = async (patch) => {
+  const [pending, setPending] = useState<{
+    patch: Record<string, unknown>;
+    data: z.infer<typeof CaseUpdate>;
+    settle(done: boolean): void;
+  } | null>(null);
+
+  async function send(
+    patch: Record<string, unknown>,
+    data: z.infer<typeof CaseUpdate>,
+    ifMatch?: string,
+  ): Promise<boolean | 'conflict'> {
+    setSaving(Object.keys(patch)[0] ?? null);
+    try {
+      const updated = await api.patch<Case>(`/cases/${caseId}`, data, ifMatch);
+      onSaved(updated, patch);
+      announce(savedWords(patch, updated, before, categoryName));
+      return true;
+    } catch (err) {
+      if (ifMatch && isEditConflict(err)) return 'conflict';
+      onError(toApiError(err).message);
+      return false;
+    } finally {
+      setSaving(null);
+    }
+  }
+
+  const save: SaveCase = async (patch, opts = {}) => {
     const parsed = CaseUpdate.safeParse(patch);
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
@@ -36,20 +86,27 @@ export function useSaveCase(
       onError(`${field.charAt(0).toUpperCase()}${field.slice(1)}: ${issue?.message ?? 'not valid'}`);
       return false;
     }
-    setSaving(Object.keys(patch)[0] ?? null);
-    try {
-      const updated = await api.patch<Case>(`/cases/${caseId}`, parsed.data);
-      onSaved(updated, patch);
-      announce(savedWords(patch, updated, before, categoryName));
-      return true;
-    } catch (err) {
-      onError(toApiError(err).message);
-      return false;
-    } finally {
-      setSaving(null);
-    }
+    // A new change replaces a question still open about an earlier one (that one is dropped).
+    pending?.settle(false);
+    setPending(null);
+    const result = await send(patch, parsed.data, opts.ifMatch);
+    if (result !== 'conflict') return result;
+    return new Promise<boolean>((settle) => setPending({ patch, data: parsed.data, settle }));
   };
-  return { save, saving };
+
+  const conflict: CaseConflict | null = pending && {
+    loadTheirs() {
+      setPending(null);
+      onLoadTheirs();
+      pending.settle(true);
+    },
+    async saveMine() {
+      const result = await send(pending.patch, pending.data);
+      setPending(null);
+      pending.settle(result === true);
+    },
+  };
+  return { save, saving, conflict };
 }
 
 /**
@@ -227,6 +284,8 @@ export function SubjectEditor(props: { c: Case; save: SaveCase; locked: boolean 
   const { c } = props;
   const [editing, setEditing] = useState(false);
   const [text, setText] = useState(c.subject);
+  // The case as it was when the edit began: a subject saved meanwhile is not overwritten unasked.
+  const [base, setBase] = useState(c.updatedAt);
   const editButton = useRef<HTMLButtonElement>(null);
   const focusLater = useFocusLater();
   function close() {
@@ -236,7 +295,7 @@ export function SubjectEditor(props: { c: Case; save: SaveCase; locked: boolean 
   }
   async function submit(e: FormEvent) {
     e.preventDefault();
-    if (text.trim() === c.subject || (await props.save({ subject: text }))) close();
+    if (text.trim() === c.subject || (await props.save({ subject: text }, { ifMatch: base }))) close();
   }
   if (editing) {
     return (
@@ -281,6 +340,7 @@ export function SubjectEditor(props: { c: Case; save: SaveCase; locked: boolean 
           title="Edit subject"
           onClick={() => {
             setText(c.subject);
+            setBase(c.updatedAt);
             setEditing(true);
           }}
         >
@@ -410,7 +470,8 @@ export function TagEditor(props: { c: Case; save: SaveCase; locked: boolean }) {
       placeholder="Add a tag"
       maxLength={50}
       read={readWith(Tag, 'not a valid tag')}
-      save={(tags) => props.save({ tags })}
+      // The whole list is saved: onto the case as shown, so a tag added meanwhile is not dropped unasked.
+      save={(tags) => props.save({ tags }, { ifMatch: props.c.updatedAt })}
     />
   );
 }
@@ -430,7 +491,7 @@ export function CcEditor(props: { c: Case; save: SaveCase; locked: boolean }) {
       placeholder="Add an e-mail address"
       maxLength={254}
       read={readWith(Email, 'not an e-mail address')}
-      save={(cc) => props.save({ cc })}
+      save={(cc) => props.save({ cc }, { ifMatch: props.c.updatedAt })}
     />
   );
 }

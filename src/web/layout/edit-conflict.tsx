@@ -8,6 +8,8 @@ export const isEditConflict = (err: unknown) => err instanceof ApiError && err.c
 export function EditConflict(props: {
   /** "team": "Someone else saved this team…". */
   noun: string;
+  /** The whole phrase, where "this <noun>" does not fit: "these settings". */
+  what?: string;
   /** Shows the record as it is now (the edits made here are dropped). */
   onLoad(): void;
   /** Saves these edits anyway, over the other change. */
@@ -17,8 +19,8 @@ export function EditConflict(props: {
   return (
     <div className="notice notice--error edit-conflict" role="alert" data-testid="edit-conflict">
       <p>
-        <strong>Someone else saved this {props.noun} while you were editing it.</strong> Your changes are not
-        saved yet: saving them now would undo theirs.
+        <strong>Someone else saved {props.what ?? `this ${props.noun}`} while you were editing it.</strong>{' '}
+        Your changes are not saved yet: saving them now would undo theirs.
       </p>
       <div className="edit-conflict__actions">
         <button type="button" className="button" onClick={props.onLoad}>

@@ -5,6 +5,7 @@ import { useState } from 'react';
 import { Link, useSearchParams } from 'react-router-dom';
 import { RULE_KINDS, type Rule } from '../../shared/schemas/rules.js';
 import { api, toApiError } from '../lib/api.js';
+import { isEditConflict } from '../layout/edit-conflict.js';
 import { countOf, formatDateTime, formatNumber } from '../lib/format.js';
 import type { Page } from '../lib/types.js';
 import { useApi } from '../lib/use-api.js';
@@ -39,9 +40,19 @@ export function RulesPage() {
     setOverrides((o) => ({ ...o, [rule.id]: on }));
     setBusy((b) => ({ ...b, [rule.id]: true }));
     try {
-      await api.patch(`/rules/${rule.id}`, { enabled: on });
+      // Onto the version listed here: a rule changed meanwhile is shown again before it is switched.
+      await api.patch(`/rules/${rule.id}`, { enabled: on }, rule.updatedAt);
       rules.reload();
     } catch (err) {
+      if (isEditConflict(err)) {
+        setOverrides(({ [rule.id]: _, ...o }) => o);
+        rules.reload();
+        setError(
+          `Someone else changed “${rule.name}” since this list was loaded, so it was not ${on ? 'enabled' : 'disabled'}. ` +
+            'It is shown as it is now: switch it again if you still want to.',
+        );
+        return;
+      }
       setOverrides((o) => ({ ...o, [rule.id]: !on }));
       setError(`Could not ${on ? 'enable' : 'disable'} “${rule.name}”: ${toApiError(err).message}`);
     } finally {
