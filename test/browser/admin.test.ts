@@ -811,6 +811,62 @@ describe('settings', () => {
     await eventually(() => text(page.getByRole('status'))).toBe('Settings saved.');
     expect((await stack.api<S>('/settings', admin))[key]).toBe(true);
   });
+  it('two admins on the settings page: the second save asks before undoing the first', async () => {
+    type S = { companyName: string | null; caseAutoCloseHours: number };
+    const before = await stack.api<S>('/settings', admin);
+    const other = await stack.newPage();
+    await signIn(other, stack.url, DEMO.admin);
+    const hours = (p: Page) => p.getByLabel('Close solved cases after (hours)');
+    const companyName = (p: Page) => p.getByLabel('Company name', { exact: true });
+    const save = (p: Page) => p.getByRole('button', { name: 'Save settings' }).click();
+    for (const p of [page, other]) {
+      await p.goto(`${stack.url}/admin/settings`);
+      await eventually(() => hours(p).inputValue()).toBe(String(before.caseAutoCloseHours));
+    }
+
+    // This page saves a company name; the other, opened before that, saves the hours.
+    await companyName(page).fill('Acme Parcels');
+    await save(page);
+    await eventually(() => text(page.getByRole('status'))).toBe('Settings saved.');
+    await hours(other).fill('72');
+    await save(other);
+    const conflict = other.getByTestId('edit-conflict');
+    await eventually(() => text(conflict)).toContain(
+      'Someone else saved these settings while you were editing it',
+    );
+    expect(await stack.api<S>('/settings', admin)).toMatchObject({
+      companyName: 'Acme Parcels',
+      caseAutoCloseHours: before.caseAutoCloseHours,
+    });
+
+    // Their version loaded: the name is there, and the hours save on it.
+    await conflict.getByRole('button', { name: 'Load their version' }).click();
+    await eventually(() => companyName(other).inputValue()).toBe('Acme Parcels');
+    await hours(other).fill('72');
+    await save(other);
+    await eventually(() => text(other.getByRole('status'))).toBe('Settings saved.');
+    expect(await stack.api<S>('/settings', admin)).toMatchObject({
+      companyName: 'Acme Parcels',
+      caseAutoCloseHours: 72,
+    });
+
+    // This page is the stale one now: saved over theirs by choice, the whole form as on screen.
+    await hours(page).fill('60');
+    await save(page);
+    await page.getByTestId('edit-conflict').getByRole('button', { name: 'Save mine over theirs' }).click();
+    await eventually(() => text(page.getByRole('status'))).toBe('Settings saved.');
+    expect(await stack.api<S>('/settings', admin)).toMatchObject({
+      companyName: 'Acme Parcels',
+      caseAutoCloseHours: 60,
+    });
+
+    await stack.api('/settings', {
+      ...admin,
+      method: 'PATCH',
+      body: { companyName: before.companyName, caseAutoCloseHours: before.caseAutoCloseHours },
+    });
+    await other.close();
+  });
 });
 
 describe('getting started', () => {

@@ -1281,6 +1281,64 @@ describe('keyboard focus on the case page', () => {
     await eventually(focused).toBe('Edit subject');
   });
 
+  it('two people on one case: a subject edited on a stale copy asks first; a one-click change applies on top', async () => {
+    const c = await createCase(stack, {
+      subject: 'Conflict: quartz subject',
+      customerId: mariaId,
+      message: 'Hello',
+    });
+    const other = await stack.newPage();
+    await signIn(other, stack.url, DEMO.admin);
+    await openCase(c);
+    await other.goto(`${stack.url}/cases/${c.id}`);
+    await eventually(() => text(other.getByTestId('case-subject'))).toBe(c.subject);
+    const rename = async (p: Page, subject: string) => {
+      await p.getByLabel('Subject', { exact: true }).fill(subject);
+      await p.getByLabel('Subject', { exact: true }).press('Enter');
+    };
+
+    // Both open the subject; the other saves first, then this page saves on the copy it opened.
+    await page.getByRole('button', { name: 'Edit subject' }).click();
+    await other.getByRole('button', { name: 'Edit subject' }).click();
+    await rename(other, 'Conflict: theirs');
+    await eventually(() => text(other.getByTestId('case-subject'))).toBe('Conflict: theirs');
+    await rename(page, 'Conflict: mine');
+    const conflict = page.getByTestId('edit-conflict');
+    await eventually(() => text(conflict)).toContain(
+      'Someone else saved this case while you were editing it',
+    );
+    expect((await getCase(stack, c.id)).subject).toBe('Conflict: theirs');
+
+    // Saved over theirs, by choice.
+    await conflict.getByRole('button', { name: 'Save mine over theirs' }).click();
+    await eventually(() => text(page.getByTestId('case-subject'))).toBe('Conflict: mine');
+    expect(await conflict.count()).toBe(0);
+    expect((await getCase(stack, c.id)).subject).toBe('Conflict: mine');
+
+    // Or their version loaded: the edit is dropped, the subject shown is theirs.
+    await page.getByRole('button', { name: 'Edit subject' }).click();
+    await eventually(() => text(other.getByTestId('case-subject'))).toBe('Conflict: mine');
+    await other.getByRole('button', { name: 'Edit subject' }).click();
+    await rename(other, 'Conflict: theirs again');
+    await eventually(() => text(other.getByTestId('case-subject'))).toBe('Conflict: theirs again');
+    await rename(page, 'Conflict: mine again');
+    await conflict.getByRole('button', { name: 'Load their version' }).click();
+    await eventually(() => text(page.getByTestId('case-subject'))).toBe('Conflict: theirs again');
+    expect(await conflict.count()).toBe(0);
+
+    // A priority chosen by one click applies on top of a change this page has not seen yet.
+    await stack.api(`/cases/${c.id}`, {
+      ...admin,
+      method: 'PATCH',
+      body: { subject: 'Conflict: meanwhile' },
+    });
+    await page.getByTestId('case-priority').selectOption('urgent');
+    await eventually(async () => (await getCase(stack, c.id)).priority).toBe('urgent');
+    expect((await getCase(stack, c.id)).subject).toBe('Conflict: meanwhile');
+    expect(await conflict.count()).toBe(0);
+    await other.close();
+  });
+
   it('removing a tag moves the focus to the next tag, and after the last to the tag box', async () => {
     const c = await createCase(stack, {
       subject: 'Focus: quartz tags',

@@ -519,6 +519,33 @@ describe('signals', () => {
     expect(await toggle.isChecked()).toBe(false);
   });
 
+  it('two admins on the rule list: a switch made on a stale list is refused and the list shows the rule again', async () => {
+    const other = await stack.newPage();
+    await signIn(other, stack.url, DEMO.admin);
+    await page.goto(`${stack.url}/admin/rules`);
+    await other.goto(`${stack.url}/admin/rules`);
+    const toggle = (p: Page) => p.getByRole('switch', { name: `Enabled: ${RULE}` });
+    await eventually(() => toggle(page).isChecked()).toBe(false);
+    await eventually(() => toggle(other).isChecked()).toBe(false);
+
+    // The other admin turns it on; this page, loaded before, tries the same: refused, and reloaded.
+    await toggle(other).check();
+    await eventually(async () => (await stack.api<Rule>(`/rules/${ruleId}`, admin)).enabled).toBe(true);
+    const before = (await stack.api<Rule>(`/rules/${ruleId}`, admin)).updatedAt;
+    await toggle(page).check();
+    await eventually(() => text(page.getByTestId('form-error'))).toBe(
+      `Someone else changed “${RULE}” since this list was loaded, so it was not enabled. ` +
+        'It is shown as it is now: switch it again if you still want to.',
+    );
+    expect((await stack.api<Rule>(`/rules/${ruleId}`, admin)).updatedAt).toBe(before);
+    await eventually(() => toggle(page).isChecked()).toBe(true);
+
+    // Switched again on the list as it is now, it passes.
+    await toggle(page).uncheck();
+    await eventually(async () => (await stack.api<Rule>(`/rules/${ruleId}`, admin)).enabled).toBe(false);
+    await other.close();
+  });
+
   it('says how the rule did in the last 30 days, and links to its signals', async () => {
     await page.goto(`${stack.url}/admin/rules`);
     const row = page.getByTestId('rule-row').filter({ hasText: RULE });
