@@ -61,6 +61,24 @@ export interface TrendRow {
 }
 
 /**
+ * The buckets of a trend: every local day, week (from Monday) or month in `timezone` that
+ * overlaps [from, to). `bucketOf(column)` is the bucket of a time, `series` the buckets (a CTE
+ * `b` of `bucket`), `bounds` a bucket's start and end as instants (`start`, `end` over `b`).
+ */
+function localBuckets(q: Period & { interval: KpiInterval; timezone: string }) {
+  const tz = sql`${q.timezone}::text`;
+  const unit = sql`${q.interval}::text`;
+  const step = sql`('1 ' || ${unit})::interval`;
+  const bucketOf = (column: SQL) => sql`date_trunc(${unit}, ${column} at time zone ${tz})`;
+  return {
+    bucketOf,
+    series: sql`select g as bucket from generate_series(${bucketOf(at(q.from))},
+      (${at(q.to)} at time zone ${tz}) - interval '1 microsecond', ${step}) g`,
+    bounds: sql`b.bucket at time zone ${tz} as start, (b.bucket + ${step}) at time zone ${tz} as "end"`,
+  };
+}
+
+/**
  * The KPIs per bucket of the period: every local day, week (from Monday) or month in `timezone`
  * that overlaps [from, to), empty ones included, oldest first. Signals count in the bucket of
  * their detection, commitments in the bucket they closed in. Local arithmetic, so a bucket
@@ -70,10 +88,7 @@ export async function signalTrend(
   db: Database,
   q: Period & { interval: KpiInterval; timezone: string },
 ): Promise<TrendRow[]> {
-  const tz = sql`${q.timezone}::text`;
-  const unit = sql`${q.interval}::text`;
-  const step = sql`('1 ' || ${unit})::interval`;
-  const bucketOf = (column: SQL) => sql`date_trunc(${unit}, ${column} at time zone ${tz})`;
+  const { bucketOf, series, bounds } = localBuckets(q);
   return rows<TrendRow>(
     db,
     sql`
@@ -96,11 +111,8 @@ export async function signalTrend(
       from commitments
       where closed_at >= ${at(q.from)} and closed_at < ${at(q.to)} and state in ('met', 'late', 'broken')
       group by 1
-    ), b as (
-      select g as bucket
-      from generate_series(${bucketOf(at(q.from))}, (${at(q.to)} at time zone ${tz}) - interval '1 microsecond', ${step}) g
-    )
-    select b.bucket at time zone ${tz} as start, (b.bucket + ${step}) at time zone ${tz} as "end",
+    ), b as (${series})
+    select ${bounds},
       coalesce(s.signals, 0) as signals, coalesce(s.caught, 0) as caught, coalesce(s.avoided, 0) as avoided,
       coalesce(s.dismissed, 0) as dismissed, coalesce(s.resolved_by_event, 0) as resolved_by_event,
       s.lead_median, coalesce(c.met, 0) as met, coalesce(c.late, 0) as late, coalesce(c.broken, 0) as broken
@@ -263,10 +275,7 @@ export async function promiseTrend(
   db: Database,
   q: Period & { interval: KpiInterval; timezone: string },
 ): Promise<PromiseTrendRow[]> {
-  const tz = sql`${q.timezone}::text`;
-  const unit = sql`${q.interval}::text`;
-  const step = sql`('1 ' || ${unit})::interval`;
-  const bucketOf = (column: SQL) => sql`date_trunc(${unit}, ${column} at time zone ${tz})`;
+  const { bucketOf, series, bounds } = localBuckets(q);
   const period = { from: q.from.toISOString(), to: q.to.toISOString() };
   return rows<PromiseTrendRow>(
     db,
@@ -280,11 +289,8 @@ export async function promiseTrend(
       join cases c on c.id = p.case_id
       where c.deleted_at is null and ${outcomeCondition('decided', period)}
       group by 1
-    ), b as (
-      select g as bucket
-      from generate_series(${bucketOf(at(q.from))}, (${at(q.to)} at time zone ${tz}) - interval '1 microsecond', ${step}) g
-    )
-    select b.bucket at time zone ${tz} as start, (b.bucket + ${step}) at time zone ${tz} as "end",
+    ), b as (${series})
+    select ${bounds},
       coalesce(d.decided, 0) as decided, coalesce(d.met_on_time, 0) as met_on_time,
       coalesce(d.breached, 0) as breached
     from b left join d on d.bucket = b.bucket

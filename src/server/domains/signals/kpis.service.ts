@@ -77,17 +77,10 @@ export async function getProactiveTrend(
   q: { from?: string; to?: string; interval?: KpiInterval; timezone?: string },
 ): Promise<ProactiveTrend> {
   assertCanReadProactive(actor);
-  const period = periodOf(q, TREND_DEFAULT_MS);
-  const { interval, timezone } = trendBuckets(period, q);
-  const found = await inTimeZone(timezone, () => repo.signalTrend(db, { ...period, interval, timezone }));
-  return {
-    from: period.from.toISOString(),
-    to: period.to.toISOString(),
-    interval,
-    timezone,
-    buckets: found.map((b) => ({
-      start: iso(b.start),
-      end: iso(b.end),
+  return trendOf(
+    q,
+    (p) => repo.signalTrend(db, p),
+    (b) => ({
       signals: b.signals,
       caughtBeforeContact: b.caught,
       caughtBeforeContactShare: ratio(b.caught, b.signals),
@@ -101,7 +94,28 @@ export async function getProactiveTrend(
         broken: b.broken,
         onTimeRate: ratio(b.met, b.met + b.late + b.broken),
       },
-    })),
+    }),
+  );
+}
+
+/**
+ * A trend's answer: the period (default the last 90 days), its buckets' interval and time zone,
+ * and each bucket read by `read` (in that time zone), its start and end, and what `bucket` makes of it.
+ */
+async function trendOf<R extends { start: Date; end: Date }, B>(
+  q: { from?: string; to?: string; interval?: KpiInterval; timezone?: string },
+  read: (q: repo.Period & { interval: KpiInterval; timezone: string }) => Promise<R[]>,
+  bucket: (row: R) => B,
+) {
+  const period = periodOf(q, TREND_DEFAULT_MS);
+  const { interval, timezone } = trendBuckets(period, q);
+  const found = await inTimeZone(timezone, () => read({ ...period, interval, timezone }));
+  return {
+    from: period.from.toISOString(),
+    to: period.to.toISOString(),
+    interval,
+    timezone,
+    buckets: found.map((r) => ({ start: iso(r.start), end: iso(r.end), ...bucket(r) })),
   };
 }
 
@@ -228,21 +242,14 @@ export async function getPromiseTrend(
   q: { from?: string; to?: string; interval?: KpiInterval; timezone?: string },
 ): Promise<PromiseTrend> {
   assertCanReadProactive(actor);
-  const period = periodOf(q, TREND_DEFAULT_MS);
-  const { interval, timezone } = trendBuckets(period, q);
-  const found = await inTimeZone(timezone, () => repo.promiseTrend(db, { ...period, interval, timezone }));
-  return {
-    from: period.from.toISOString(),
-    to: period.to.toISOString(),
-    interval,
-    timezone,
-    buckets: found.map((b) => ({
-      start: iso(b.start),
-      end: iso(b.end),
+  return trendOf(
+    q,
+    (p) => repo.promiseTrend(db, p),
+    (b) => ({
       decided: b.decided,
       metOnTime: b.met_on_time,
       breached: b.breached,
       compliance: ratio(b.met_on_time, b.decided),
-    })),
-  };
+    }),
+  );
 }
