@@ -27,6 +27,7 @@ import { ExportButton } from '../layout/export-button.js';
 import { ErrorNotice, Loading, PageHeader } from '../layout/page-parts.js';
 import { ChartCard, type ChartSeries } from '../layout/time-chart.js';
 import { useDocumentTitle } from '../layout/use-document-title.js';
+import { BucketCell, monthFormat } from './bucket-cell.js';
 import { intervalsFor, kpiPeriod } from './kpi-period.js';
 import { KpiStrip } from './kpi-strip.js';
 import { PromiseComplianceSection } from './promise-compliance.js';
@@ -270,10 +271,7 @@ function TrendTable({
     >
       {buckets.map((k, i) => (
         <tr key={k.start} data-testid="kpi-trend-row">
-          <td>
-            {interval === 'month' ? month.format(new Date(k.start)) : formatDate(k.start)}
-            {partial && i === buckets.length - 1 && <span className="muted"> (so far)</span>}
-          </td>
+          <BucketCell start={k.start} interval={interval} soFar={partial && i === buckets.length - 1} />
           <td className="cell-number">{formatNumber(k.signals)}</td>
           <td className="cell-number">
             {formatNumber(k.caughtBeforeContact)}{' '}
@@ -294,11 +292,10 @@ function TrendTable({
   );
 }
 
-const month = new Intl.DateTimeFormat(undefined, { month: 'long', year: 'numeric' });
 /** Names a bucket in a sentence: "December 2026", "from Nov 30, 2026", "Dec 2, 2026". */
 const bucketLabel = (iso: string, interval: KpiInterval) =>
   interval === 'month'
-    ? month.format(new Date(iso))
+    ? monthFormat.format(new Date(iso))
     : interval === 'week'
       ? `from ${formatDate(iso)}`
       : formatDate(iso);

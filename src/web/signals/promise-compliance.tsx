@@ -18,7 +18,7 @@ import {
 import { channelLabel } from '../cases/case-labels.js';
 import { useAddressFilters } from '../lib/address-filters.js';
 import { withQuery } from '../lib/api.js';
-import { countOf, formatDate, formatNumber, formatPercent } from '../lib/format.js';
+import { countOf, formatNumber, formatPercent } from '../lib/format.js';
 import { useApi } from '../lib/use-api.js';
 import { DataTable, numberColumn } from '../layout/data-table.js';
 import { ErrorNotice, Loading } from '../layout/page-parts.js';
@@ -26,6 +26,7 @@ import { ChartCard, type ChartSeries } from '../layout/time-chart.js';
 import { ExportButton } from '../layout/export-button.js';
 import { FilterSelect } from '../layout/filter-select.js';
 import { ListState } from '../layout/list-state.js';
+import { BucketCell } from './bucket-cell.js';
 
 const GROUPS: Record<PromiseKpiGroup, { option: string; column: string; none: string }> = {
   kind: { option: 'Per kind', column: 'Promise', none: '—' },
@@ -251,10 +252,7 @@ function ComplianceTrend({ trend }: { trend: PromiseTrend }) {
         >
           {b.map((k, i) => (
             <tr key={k.start} data-testid="kpi-promise-trend-row">
-              <td>
-                {per === 'month' ? month.format(new Date(k.start)) : formatDate(k.start)}
-                {partial && i === b.length - 1 && <span className="muted"> (so far)</span>}
-              </td>
+              <BucketCell start={k.start} interval={per} soFar={partial && i === b.length - 1} />
               <td className="cell-number">{formatNumber(k.decided)}</td>
               <td className="cell-number">{formatNumber(k.metOnTime)}</td>
               <td className="cell-number">{formatNumber(k.breached)}</td>
@@ -266,5 +264,3 @@ function ComplianceTrend({ trend }: { trend: PromiseTrend }) {
     </div>
   );
 }
-
-const month = new Intl.DateTimeFormat(undefined, { month: 'long', year: 'numeric' });

@@ -1,0 +1,15 @@
+// The first cell of a trend's numbers table (KPIs page): the bucket's day (a week's first day) or
+// month, and "(so far)" on the last one while it is not over.
+import type { KpiInterval } from '../../shared/schemas/signals.js';
+import { formatDate } from '../lib/format.js';
+
+export const monthFormat = new Intl.DateTimeFormat(undefined, { month: 'long', year: 'numeric' });
+
+export function BucketCell(props: { start: string; interval: KpiInterval; soFar: boolean }) {
+  return (
+    <td>
+      {props.interval === 'month' ? monthFormat.format(new Date(props.start)) : formatDate(props.start)}
+      {props.soFar && <span className="muted"> (so far)</span>}
+    </td>
+  );
+}
