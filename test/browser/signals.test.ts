@@ -532,7 +532,8 @@ describe('signals', () => {
     await toggle(other).check();
     await eventually(async () => (await stack.api<Rule>(`/rules/${ruleId}`, admin)).enabled).toBe(true);
     const before = (await stack.api<Rule>(`/rules/${ruleId}`, admin)).updatedAt;
-    await toggle(page).check();
+    // A click, not check(): the refusal can put the switch back before check() looks at it.
+    await toggle(page).click();
     await eventually(() => text(page.getByTestId('form-error'))).toBe(
       `Someone else changed “${RULE}” since this list was loaded, so it was not enabled. ` +
         'It is shown as it is now: switch it again if you still want to.',
