@@ -13,3 +13,9 @@ export function BucketCell(props: { start: string; interval: KpiInterval; soFar:
     </td>
   );
 }
+
+/** The last bucket ends after the period (now): that day, week or month is not over yet. */
+export function lastBucketOpen(trend: { to: string; buckets: readonly { end: string }[] }): boolean {
+  const last = trend.buckets[trend.buckets.length - 1];
+  return last !== undefined && Date.parse(last.end) > Date.parse(trend.to);
+}

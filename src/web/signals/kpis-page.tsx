@@ -27,7 +27,7 @@ import { ExportButton } from '../layout/export-button.js';
 import { ErrorNotice, Loading, PageHeader } from '../layout/page-parts.js';
 import { ChartCard, type ChartSeries } from '../layout/time-chart.js';
 import { useDocumentTitle } from '../layout/use-document-title.js';
-import { BucketCell, monthFormat } from './bucket-cell.js';
+import { BucketCell, lastBucketOpen, monthFormat } from './bucket-cell.js';
 import { intervalsFor, kpiPeriod } from './kpi-period.js';
 import { KpiStrip } from './kpi-strip.js';
 import { PromiseComplianceSection } from './promise-compliance.js';
@@ -197,9 +197,8 @@ function Trend({ trend }: { trend: ProactiveTrend }) {
       </div>
     );
   const per = trend.interval;
-  // The last bucket ends after the period (now): this day, week or month is not over yet.
   const last = b[b.length - 1];
-  const partial = last !== undefined && Date.parse(last.end) > Date.parse(trend.to);
+  const partial = lastBucketOpen(trend);
   return (
     <>
       <div className="chart-grid">
@@ -229,7 +228,7 @@ function Trend({ trend }: { trend: ProactiveTrend }) {
           lastPartial={partial}
         />
       </div>
-      {partial && (
+      {partial && last && (
         <p className="muted section__note" data-testid="kpi-trend-partial">
           The shaded {per}, {bucketLabel(last.start, per)}, is not over yet: its numbers are so far and will
           still grow.

@@ -26,7 +26,7 @@ import { ChartCard, type ChartSeries } from '../layout/time-chart.js';
 import { ExportButton } from '../layout/export-button.js';
 import { FilterSelect } from '../layout/filter-select.js';
 import { ListState } from '../layout/list-state.js';
-import { BucketCell } from './bucket-cell.js';
+import { BucketCell, lastBucketOpen } from './bucket-cell.js';
 
 const GROUPS: Record<PromiseKpiGroup, { option: string; column: string; none: string }> = {
   kind: { option: 'Per kind', column: 'Promise', none: '—' },
@@ -230,8 +230,7 @@ function ComplianceTrend({ trend }: { trend: PromiseTrend }) {
         No promise was decided in this period: no compliance to chart.
       </p>
     );
-  const last = b[b.length - 1];
-  const partial = last !== undefined && Date.parse(last.end) > Date.parse(trend.to);
+  const partial = lastBucketOpen(trend);
   const label = per === 'day' ? 'Day' : per === 'week' ? 'Week of' : 'Month';
   return (
     <div data-testid="kpi-promise-trend" data-interval={per} data-points={b.length}>
