@@ -3,7 +3,7 @@
 // The presets are the case's business days when its agreement has a calendar (the server says
 // which: GET /cases/:id/follow-up-times, read once by the case page for both places and given
 // through `FollowUpTimesProvider`), calendar days in the browser's zone otherwise.
-import { createContext, useContext, useEffect, useState, type ReactNode } from 'react';
+import { createContext, useContext, useEffect, useRef, useState, type ReactNode } from 'react';
 import type { FollowUpTimes } from '../../shared/schemas/cases.js';
 import { formatDue } from '../lib/format.js';
 import { useApi } from '../lib/use-api.js';
@@ -34,12 +34,12 @@ export function FollowUpTimesProvider(props: {
     keepPrevious: true,
   });
   const { reload } = found;
-  const [agreement, setAgreement] = useState(props.agreementId);
+  const agreement = useRef(props.agreementId);
   useEffect(() => {
-    if (agreement === props.agreementId) return;
-    setAgreement(props.agreementId);
+    if (agreement.current === props.agreementId) return;
+    agreement.current = props.agreementId;
     reload();
-  }, [agreement, props.agreementId, reload]);
+  }, [props.agreementId, reload]);
   useInterval(reload, FOLLOW_UP_TIMES_MS);
   return <FollowUpTimesContext.Provider value={found.data}>{props.children}</FollowUpTimesContext.Provider>;
 }
