@@ -73,8 +73,25 @@ const weekdayDateTime = new Intl.DateTimeFormat(undefined, {
   hour: 'numeric',
   minute: '2-digit',
 });
-/** "Mon, Nov 30, 9:30 AM": a deadline, where the weekday matters more than the year. */
-export const formatDue = (iso: string) => weekdayDateTime.format(new Date(iso));
+const weekdayDateYearTime = new Intl.DateTimeFormat(undefined, {
+  weekday: 'short',
+  year: 'numeric',
+  month: 'short',
+  day: 'numeric',
+  hour: 'numeric',
+  minute: '2-digit',
+});
+/** Past this distance from now, a date without its year is ambiguous. */
+const YEAR_MATTERS_MS = 182 * 86_400_000;
+/**
+ * "Mon, Nov 30, 9:30 AM": a deadline, where the weekday matters more than the year. More than
+ * about six months away (a commitment kept last year, a follow-up far ahead) it names the year:
+ * "Sun, Nov 30, 2025, 9:30 AM".
+ */
+export function formatDue(iso: string, now = Date.now()): string {
+  const at = new Date(iso);
+  return (Math.abs(at.getTime() - now) > YEAR_MATTERS_MS ? weekdayDateYearTime : weekdayDateTime).format(at);
+}
 
 /** The same, as a clock in another time zone ("Mon 09:30"), or null when that zone is the viewer's. */
 export function formatInZone(iso: string, timeZone: string): string | null {

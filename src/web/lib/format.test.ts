@@ -1,0 +1,19 @@
+import { describe, expect, it } from 'vitest';
+import { formatDue } from './format.js';
+
+describe('formatDue', () => {
+  const now = Date.parse('2026-12-05T12:00:00Z');
+
+  it('leaves the year out of a deadline within about six months', () => {
+    const soon = formatDue('2027-01-04T09:30:00Z', now);
+    const past = formatDue('2026-07-01T09:30:00Z', now);
+    expect(soon).not.toMatch(/2027/);
+    expect(past).not.toMatch(/2026/);
+    expect(soon).toMatch(/Jan/);
+  });
+
+  it('names the year of a deadline further away, in the past or ahead', () => {
+    expect(formatDue('2025-11-30T09:30:00Z', now)).toMatch(/2025/);
+    expect(formatDue('2027-08-02T09:30:00Z', now)).toMatch(/2027/);
+  });
+});
