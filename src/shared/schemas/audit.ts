@@ -32,6 +32,25 @@ export const AUDITED_ENTITIES = [
   'view',
   'webhook',
 ] as const;
+export type AuditedEntity = (typeof AUDITED_ENTITIES)[number];
+
+/**
+ * The first word of every domain event's type (`case` in `case.created`, `rule` in
+ * `rule.updated`): what a webhook's pattern `case.*` names. Mostly the entity written; a few
+ * types say more than their record (`agent.updated` and `auth.magic_link_requested` are about a
+ * user, `events.removed` about an event source, `rule.*` about a signal rule). Recording a
+ * domain event of another topic does not compile (`DomainEventType`), so this list is complete.
+ */
+export const DOMAIN_EVENT_TOPICS = [
+  ...AUDITED_ENTITIES.filter((e) => e !== 'signal_rule'),
+  'agent',
+  'auth',
+  'events',
+  'rule',
+] as const satisfies readonly string[];
+export type DomainEventTopic = Exclude<AuditedEntity, 'signal_rule'> | 'agent' | 'auth' | 'events' | 'rule';
+/** A domain event's type: a topic and what happened (`case.promise_breached`). */
+export type DomainEventType = `${DomainEventTopic}.${string}`;
 
 export const AuditQuery = z.strictObject({
   by: z

@@ -1,6 +1,7 @@
 // Outgoing webhooks: the domain events (every change Steward records) sent to outside systems as
 // signed HTTP POSTs. One schema per shape, shared by the API, the OpenAPI document and the UI.
 import { z } from 'zod';
+import { DOMAIN_EVENT_TOPICS } from './audit.js';
 import { Cursor, Id, IsoDateTime, Limit, Name } from './common.js';
 
 export const WEBHOOK_LIMITS = {
@@ -12,19 +13,31 @@ export const WEBHOOK_LIMITS = {
   responseBytes: 2_048,
 } as const;
 
+const TOPICS: ReadonlySet<string> = new Set(DOMAIN_EVENT_TOPICS);
+
 /**
  * Which domain events a webhook gets: an exact type (`case.created`), every type of an entity
  * (`case.*`), or everything (`*`). Every type is an entity and what happened, so a word alone
- * (`case`, `cases`) is refused: it would match nothing, and the webhook would wait in silence.
+ * (`case`, `cases`) is refused, and so is an entity no event has (`cases.*`, `ticket.created`):
+ * either would match nothing, and the webhook would wait in silence.
  */
 export const EventPattern = z
   .string()
   .trim()
+  .max(100)
   .regex(
     /^(\*|[a-z][a-z_]*(\.[a-z][a-z_]*)*\.(\*|[a-z][a-z_]*))$/,
     'must be an event type (case.created), an entity and .* (case.*), or * for every event',
   )
-  .max(100);
+  .superRefine((p, ctx) => {
+    const topic = /^([a-z_]+)\./.exec(p)?.[1];
+    if (topic && !TOPICS.has(topic)) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `no event type starts with "${topic}.": the entities are ${DOMAIN_EVENT_TOPICS.join(', ')}`,
+      });
+    }
+  });
 
 /**
  * True when `type` is one of `patterns`: which webhooks get an event (webhook-delivery.ts). The

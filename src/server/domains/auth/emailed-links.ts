@@ -5,6 +5,7 @@
 // session and record it. A link whose user may no longer sign in stays used up, and the refusal
 // is recorded, so it cannot be tried again.
 import type { Database } from '../../../db/client.js';
+import type { DomainEventType } from '../../../shared/schemas/audit.js';
 import { SYSTEM_ACTOR } from '../../lib/actor.js';
 import { AppError } from '../../lib/errors.js';
 import { recordDomainEvent } from '../domain-events/domain-events.repo.js';
@@ -49,8 +50,12 @@ export async function signInByLink<L extends ClaimedLink, U extends { id: string
   spec: {
     claim: (tx: Database) => Promise<L>;
     userOf: (tx: Database, link: L) => Promise<U | null>;
-    refusedEvent: string;
-    use: (tx: Database, link: L, user: U) => Promise<{ event: string; data?: Record<string, unknown> }>;
+    refusedEvent: DomainEventType;
+    use: (
+      tx: Database,
+      link: L,
+      user: U,
+    ) => Promise<{ event: DomainEventType; data?: Record<string, unknown> }>;
     ttlSeconds: number;
     client: SignInClient;
   },

@@ -91,7 +91,7 @@ function transitionEvents(
   before: StoredClock | undefined,
   after: StoredClock,
 ): DomainEventInput[] {
-  const base = { entityType: 'case', entityId: caseId };
+  const base = { entityType: 'case' as const, entityId: caseId };
   const data = {
     kind: after.kind,
     cycle: after.cycle,

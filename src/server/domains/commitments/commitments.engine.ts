@@ -236,14 +236,14 @@ export async function trackCommitments(
   // In the order they happened: an instance opened and closed in one batch reads opened, then met.
   await recordDomainEvents(tx, SYSTEM_ACTOR, [
     ...opened.map((o) => ({
-      type: o.inserted ? 'commitment.opened' : 'commitment.repromised',
-      entityType: 'commitment',
+      type: o.inserted ? ('commitment.opened' as const) : ('commitment.repromised' as const),
+      entityType: 'commitment' as const,
       entityId: o.id,
       data: { key: o.key, dueAt: new Date(o.due_at).toISOString() },
     })),
     ...[...closedAtOnce, ...closed].map((c) => ({
-      type: `commitment.${c.state}`,
-      entityType: 'commitment',
+      type: `commitment.${c.state}` as const,
+      entityType: 'commitment' as const,
       entityId: c.id,
     })),
   ]);

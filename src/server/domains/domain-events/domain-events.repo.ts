@@ -1,5 +1,11 @@
 import { and, eq, gte, lt, sql } from 'drizzle-orm';
-import type { AuditQuery, HistoryPage, HistoryQuery } from '../../../shared/schemas/audit.js';
+import type {
+  AuditedEntity,
+  AuditQuery,
+  DomainEventType,
+  HistoryPage,
+  HistoryQuery,
+} from '../../../shared/schemas/audit.js';
 import { afterCursor, orderBy, sortFrom, sortKey, toPage } from '../../lib/pagination.js';
 import { newId } from '../../../db/columns.js';
 import type { Database } from '../../../db/client.js';
@@ -8,8 +14,8 @@ import { users } from '../auth/auth.table.js';
 import { domainEvents } from './domain-events.table.js';
 
 export interface DomainEventInput {
-  type: string;
-  entityType: string;
+  type: DomainEventType;
+  entityType: AuditedEntity;
   entityId: string;
   data?: Record<string, unknown>;
 }

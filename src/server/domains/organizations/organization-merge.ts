@@ -145,10 +145,15 @@ async function moveRecords(tx: Database, actor: Actor, dup: string, into: string
   // Each moved case's and customer's history says whose it is now.
   const change = { changes: { organizationId: { from: dup, to: into } }, reason: 'organization_merged' };
   await recordDomainEvents(tx, actor, [
-    ...movedCases.map((c) => ({ type: 'case.updated', entityType: 'case', entityId: c.id, data: change })),
+    ...movedCases.map((c) => ({
+      type: 'case.updated' as const,
+      entityType: 'case' as const,
+      entityId: c.id,
+      data: change,
+    })),
     ...liveCustomers.map((c) => ({
-      type: 'customer.updated',
-      entityType: 'customer',
+      type: 'customer.updated' as const,
+      entityType: 'customer' as const,
       entityId: c.id,
       data: change,
     })),

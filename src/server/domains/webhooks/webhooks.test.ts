@@ -125,7 +125,27 @@ describe('administering webhooks', () => {
     // A word alone is no type (every type is entity.what): it would match nothing, silently.
     expect(await bad({ events: ['case.*', 'case'] })).toEqual(['body.events.1']);
     expect(await bad({ events: ['cases'] })).toEqual(['body.events.0']);
+    // An entity no event has (a plural, another product's word) would wait in silence too.
+    expect(await bad({ events: ['case.created', 'cases.*'] })).toEqual(['body.events.1']);
+    expect(await bad({ events: ['ticket.created'] })).toEqual(['body.events.0']);
     expect(await bad({ events: [] })).toEqual(['body.events']);
+    const plural = await t.post(
+      '/api/v1/outgoing-webhooks',
+      { name: 'X', url: 'https://a.example', events: ['cases.*'] },
+      admin,
+    );
+    expect(plural.body.error.message).toContain('no event type starts with "cases."');
+    expect(plural.body.error.message).toContain('case, ');
+    // Every topic of the list is one a webhook can name.
+    for (const events of [['rule.*', 'agent.updated', 'commitment.late', 'events.removed', 'case_field.*']]) {
+      const ok = await t.post(
+        '/api/v1/outgoing-webhooks',
+        { name: 'Topics', url: 'https://a.example', events },
+        admin,
+      );
+      expect(ok.status).toBe(201);
+      await t.del(`/api/v1/outgoing-webhooks/${ok.body.id}`, admin);
+    }
     expect((await t.get('/api/v1/outgoing-webhooks', admin)).body.items).toEqual([]);
   });
 
