@@ -61,11 +61,11 @@ export async function getCommitment(db: Database, actor: Actor, id: string): Pro
   return toCommitmentDto(row);
 }
 
-/** A period [from, to) from optional bounds: `to` defaults to now, `from` to `defaultMs` before it. */
 /** Reports count from the Unix epoch to the year 9000: buckets past either end are no calendar's. */
 const EARLIEST_PERIOD = Date.UTC(1970, 0, 1);
 const LATEST_PERIOD = Date.UTC(9000, 0, 1);
 
+/** A period [from, to) from optional bounds: `to` defaults to now, `from` to `defaultMs` before it. */
 export function periodOf(q: { from?: string; to?: string }, defaultMs: number, at = 'query') {
   const to = q.to ? new Date(q.to) : new Date();
   const from = q.from ? new Date(q.from) : new Date(to.getTime() - defaultMs);

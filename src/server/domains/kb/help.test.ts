@@ -418,6 +418,12 @@ describe('deflection and the report', () => {
       { channel: 'portal', suggested: 0, deflected: 0, submitted: 0, deflectionRate: null },
     ]);
     expect((await t.get(`/api/v1/kb/report?from=${to}&to=${from}`, agent)).status).toBe(400);
+    // A year the database cannot count in is refused with the field named, as on the KPI reports.
+    const ancient = await t.get(`/api/v1/kb/report?from=0001-01-01T00:00:00.000Z`, agent);
+    expect([ancient.status, ancient.body.error.details]).toEqual([
+      400,
+      [{ path: 'query.from', message: 'must fall between 1970 and the year 9000' }],
+    ]);
   });
 
   it('refuses unknown articles and cases and invalid outcomes', async () => {

@@ -6,6 +6,7 @@
 // (the article row is locked), so version numbers never collide.
 //
 // Readers see published versions of live articles only (help center, votes, suggestions).
+import { periodOf } from '../commitments/commitments.service.js';
 import { createHash } from 'node:crypto';
 import type { Database } from '../../../db/client.js';
 import { pickLanguage } from '../../../core/kb/language.js';
@@ -680,9 +681,7 @@ export async function report(
   query: { from?: string; to?: string },
 ): Promise<KbReport> {
   assertCanReadKbStaffViews(actor);
-  const to = query.to ? new Date(query.to) : new Date();
-  const from = query.from ? new Date(query.from) : new Date(to.getTime() - 30 * DAY_MS);
-  if (from >= to) throw badRequest('validation_error', 'query.from: must be before to');
+  const { from, to } = periodOf(query, 30 * DAY_MS);
   const [articles, channels] = await Promise.all([
     repo.articleReport(db, from, to),
     repo.channelReport(db, from, to),
