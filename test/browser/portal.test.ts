@@ -218,6 +218,17 @@ describe('customer portal', () => {
     expect(await texts(problems)).toEqual(['must not be empty']);
     expect(await page.getByLabel('Subject').getAttribute('aria-invalid')).toBeNull();
     await page.getByLabel('Message').fill('Order 4711 had two parcels; only one came.');
+    // The help center suggests articles; sending anyway is reported as "submitted" (the report
+    // the staff's deflection rate is made of).
+    const submittedOnPortal = async () =>
+      (
+        await stack.api<{ channels: { channel: string; submitted: number }[] }>(
+          `/kb/report?from=${new Date(Date.now() - 3_600_000).toISOString()}&to=${new Date(Date.now() + 3_600_000).toISOString()}`,
+          agent,
+        )
+      ).channels.find((c) => c.channel === 'portal')?.submitted ?? 0;
+    const submittedBefore = await submittedOnPortal();
+    await eventually(() => page.getByTestId('help-suggestion').count()).not.toBe(0);
     await page
       .getByTestId('file-input')
       .setInputFiles([
@@ -230,6 +241,7 @@ describe('customer portal', () => {
     );
     expect(await text(page.getByTestId('request-subject'))).toBe('Where is my second parcel?');
     expect(await text(page.getByTestId('plain-state'))).toMatch(/^We have your request/);
+    await eventually(submittedOnPortal).toBe(submittedBefore + 1);
     // The attachment is shown with the conversation, a request of its own.
     await eventually(() => texts(page.getByTestId('attachment').locator('.attachment__name'))).toEqual([
       'receipt.pdf',

@@ -1,6 +1,6 @@
 // The audit trail of a case: every change, message and promise event, who did it and when.
 import { useMe } from '../auth/auth-context.js';
-import { formatDateTime, formatDue, formatMinutes } from '../lib/format.js';
+import { formatDateTime, formatDue, formatMinutes, formatNumber } from '../lib/format.js';
 import type { AgentProfile, Category, Items, Team, TimelineEntry } from '../lib/types.js';
 import { useApi } from '../lib/use-api.js';
 import { ErrorNotice, Loading } from '../layout/page-parts.js';
@@ -8,7 +8,7 @@ import { channelLabel, priorityLabel, promiseKindLabel, statusLabel } from './ca
 
 type Changes = Record<string, { from: unknown; to: unknown }>;
 
-interface Names {
+export interface Names {
   agent(id: unknown): string;
   team(id: unknown): string;
   category(key: unknown): string;
@@ -58,7 +58,7 @@ function kindOf(data: Record<string, unknown>) {
   return cycle > 1 ? `${kind} (cycle ${cycle})` : kind;
 }
 
-function describe(e: TimelineEntry, names: Names): string[] {
+export function describeEntry(e: TimelineEntry, names: Names): string[] {
   const d = e.data;
   switch (e.type) {
     case 'case.created': {
@@ -105,6 +105,42 @@ function describe(e: TimelineEntry, names: Names): string[] {
     }
     case 'case.attachment_uploaded':
       return [`Uploaded ${String(d.filename ?? 'a file')}`];
+    case 'case.attachments_added': {
+      const n = Array.isArray(d.attachments) ? d.attachments.length : 0;
+      return [`Sent ${n === 1 ? 'a file' : `${n} files`} with the request`];
+    }
+    case 'case.web_form_received':
+      return [
+        `The web form brought this request${d.newCustomer ? ' from a new customer' : ''}${
+          d.joined ? ' (added to a case already open)' : ''
+        }`,
+      ];
+    case 'case.contact_joined':
+      return [
+        `The customer wrote in${d.channel ? ` by ${channelLabel(String(d.channel)).toLowerCase()}` : ''}; it joined this case${
+          d.subject ? `: “${String(d.subject)}”` : ''
+        }`,
+      ];
+    case 'case.conversation_logged':
+      return [
+        `Logged a ${d.channel ? `${channelLabel(String(d.channel)).toLowerCase()} ` : ''}conversation (${formatNumber(
+          Number(d.messages ?? 0),
+        )} ${Number(d.messages) === 1 ? 'message' : 'messages'})`,
+      ];
+    case 'case.imported':
+      return [
+        `Imported with ${formatNumber(Number(d.messages ?? 0))} ${Number(d.messages) === 1 ? 'message' : 'messages'}`,
+      ];
+    case 'case.rated':
+      return [`Rated ${String(d.rating)} of 5${d.comment ? `: “${String(d.comment)}”` : ''}`];
+    case 'case.rating_changed': {
+      const to = (d.changes as Changes | undefined)?.rating?.to;
+      return [to === undefined ? 'Changed the rating’s comment' : `Changed the rating to ${String(to)} of 5`];
+    }
+    case 'case.deleted':
+      return ['Deleted the case'];
+    case 'case.restored':
+      return ['Restored the case'];
     case 'case.promise_started':
       return [
         `${kindOf(d)} clock started: ${formatMinutes(Number(d.targetMinutes ?? 0))}${
@@ -139,8 +175,11 @@ function describe(e: TimelineEntry, names: Names): string[] {
       return [`Merged into case #${String(d.intoNumber ?? '?')}`];
     case 'case.merged_in':
       return [`Case #${String(d.fromNumber ?? '?')} was merged into this one`];
-    default:
-      return [e.type];
+    default: {
+      // A type this page has no words for yet still reads as words: "case.foo_bar" → "Foo bar".
+      const what = e.type.replace(/^[a-z_]+\./, '').replace(/_/g, ' ');
+      return [what.charAt(0).toUpperCase() + what.slice(1)];
+    }
   }
 }
 
@@ -178,7 +217,7 @@ export function CaseTimeline({ caseId }: { caseId: string }) {
             </span>
             <time dateTime={e.occurredAt}>{formatDateTime(e.occurredAt)}</time>
           </div>
-          {describe(e, names).map((line, i) => (
+          {describeEntry(e, names).map((line, i) => (
             <p key={i} className="timeline__text">
               {line}
             </p>

@@ -2,7 +2,8 @@
 // counting: a set shown after a pause in typing is recorded as suggested (record=1); opening one
 // and then leaving without sending counts as deflected, sending anyway as submitted.
 import { useCallback, useEffect, useRef, useState } from 'react';
-import type { KbSuggestion } from '../../shared/schemas/kb.js';
+import type { z } from 'zod';
+import type { DeflectionCreate, KbSuggestion } from '../../shared/schemas/kb.js';
 import { API_BASE, api } from '../lib/api.js';
 
 /** Typing pauses this long before suggestions are looked up. */
@@ -47,7 +48,8 @@ function useShownAny(showing: boolean) {
   return shown || showing;
 }
 
-function report(body: Record<string, unknown>) {
+/** The public report's body as its schema takes it (strict: no case, see `DeflectionCreate`). */
+function report(body: z.input<typeof DeflectionCreate>) {
   // keepalive: the report survives the page being closed or navigated away from.
   void fetch(`${API_BASE}/help/deflections`, {
     method: 'POST',
@@ -89,7 +91,7 @@ export function useDeflection(channel: Channel) {
     state.current.opened = { articleId, query };
   }, []);
   const submitted = useCallback(
-    (opts: { caseId?: string; query: string; shown: boolean }) => {
+    (opts: { query: string; shown: boolean }) => {
       const s = state.current;
       if (s.done) return;
       s.done = true;
@@ -97,7 +99,6 @@ export function useDeflection(channel: Channel) {
       report({
         channel,
         outcome: 'submitted',
-        caseId: opts.caseId,
         articleId: s.opened?.articleId,
         query: opts.query || undefined,
       });

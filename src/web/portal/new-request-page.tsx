@@ -52,7 +52,7 @@ export function NewRequestPage() {
         message: parsed.data.message,
         files: await toUploads(picked.files),
       });
-      deflection.submitted({ caseId: created.id, query: suggestions.query, shown: suggestions.shownAny });
+      deflection.submitted({ query: suggestions.query, shown: suggestions.shownAny });
       navigate(`/portal/cases/${created.id}`, { state: { created: created.number } satisfies CreatedState });
     } catch (err) {
       const apiError = toApiError(err);

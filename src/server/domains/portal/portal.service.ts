@@ -183,7 +183,7 @@ export async function getPortalCase(db: Database, actor: Actor, ref: string | nu
   return {
     ...dto!,
     canReply: row.status !== 'closed' && row.mergedIntoId === null,
-    canRate: solved && row.customerId === actor.customerId,
+    canRate: solved && row.customerId === actor.customerId && row.mergedIntoId === null,
     mergedIntoId: row.mergedIntoId,
   };
 }

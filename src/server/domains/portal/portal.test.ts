@@ -452,6 +452,21 @@ describe('ratings', () => {
       plainState: { code: 'closed', text: 'Closed' },
     });
   });
+
+  it('a case merged into another is not rated: it goes on in the other one', async () => {
+    const me = await customerLogin();
+    const merged = (await openAs(me.token, 'Parcel', 'Where is it?')).body.id as string;
+    const kept = (await openAs(me.token, 'Parcel again', 'Still nothing')).body.id as string;
+    expect((await t.post(`/api/v1/cases/${merged}/merge`, { intoId: kept }, agent)).status).toBe(200);
+    const detail = (await t.get(`/api/v1/portal/cases/${merged}`, me.token)).body;
+    expect(detail).toMatchObject({ status: 'closed', mergedIntoId: kept, canRate: false, canReply: false });
+    const res = await t.request('PUT', `/api/v1/portal/cases/${merged}/rating`, {
+      body: { rating: 1 },
+      token: me.token,
+    });
+    expect([res.status, res.body.error.code]).toEqual([409, 'merged']);
+    expect((await t.get(`/api/v1/cases/${merged}/rating`, agent)).body.rating).toBeNull();
+  });
 });
 
 describe('boundaries', () => {

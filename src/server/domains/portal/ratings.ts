@@ -52,6 +52,8 @@ export async function rateCase(
     if (!c) throw notFound('case');
     if (c.status !== 'solved' && c.status !== 'closed')
       throw conflict('not_solved', 'a case can be rated once it is solved');
+    // A merged case goes on in another one (closed by the merge, not solved): rate that one.
+    if (c.mergedIntoId) throw conflict('merged', 'this request continues in another one: rate that one');
     const [before] = await tx.select().from(caseRatings).where(eq(caseRatings.caseId, caseId));
     const comment = input.comment ? input.comment : null;
     const [saved] = await tx
