@@ -72,8 +72,16 @@ const pixels = (testId: string) =>
 describe('proactive KPI page', () => {
   it('is a link away from the board, and shows the last 90 days by week with three charts', async () => {
     await page.goto(`${stack.url}/board`);
+    const tiles = () => texts(page.locator('.kpi-strip').getByTestId('kpi-value'));
+    await eventually(async () => (await tiles()).length).toBe(5);
+    const onBoard = await tiles();
+    // The board's tiles count the KPI page's "Last 30 days", where its link goes: the same numbers.
     await page.getByTestId('board-kpis-link').click();
-    await eventually(async () => new URL(page.url()).pathname).toBe('/kpis');
+    await eventually(async () => new URL(page.url()).search).toBe('?days=30');
+    await eventually(() => page.getByTestId('kpi-trend-table').count()).toBe(1);
+    await eventually(tiles).toEqual(onBoard);
+
+    await page.goto(`${stack.url}/kpis`);
     await eventually(() => page.getByTestId('kpi-trend-table').count()).toBe(1);
 
     const s = await shown();

@@ -23,6 +23,7 @@ import { useInterval, useNow } from '../lib/use-interval.js';
 import { ErrorNotice, Loading, PageHeader } from '../layout/page-parts.js';
 import { useDocumentTitle } from '../layout/use-document-title.js';
 import { KpiStrip } from './kpi-strip.js';
+import { kpiPeriod } from './kpi-period.js';
 import { DataTable } from '../layout/data-table.js';
 import { FilterSelect } from '../layout/filter-select.js';
 import {
@@ -34,6 +35,9 @@ import {
   SignalStateBadge,
 } from './signal-badges.js';
 import { SEVERITY_ORDER, severityLabel } from './signal-labels.js';
+
+/** The days the board's KPI strip counts: the KPI page's "Last 30 days". */
+const BOARD_KPI_DAYS = 30;
 
 /** How often the board asks for news without the live stream, and with it. */
 export const BOARD_REFRESH_MS = 5_000;
@@ -89,7 +93,9 @@ export function BoardPage() {
   const horizonParam = params.get('horizon');
   const horizon = HORIZONS.some(([h]) => h === horizonParam) ? horizonParam! : DEFAULT_HORIZON;
   const board = useApi<Board>('/board', { horizon }, { keepPrevious: true });
-  const kpis = useApi<ProactiveKpis>('/kpis/proactive', undefined, { keepPrevious: true });
+  // The KPI page's "Last 30 days" (from the start of that day): its link shows the same numbers.
+  const kpisFrom = useMemo(() => kpiPeriod(new Date(), BOARD_KPI_DAYS).from.toISOString(), []);
+  const kpis = useApi<ProactiveKpis>('/kpis/proactive', { from: kpisFrom }, { keepPrevious: true });
   // Signals and commitments show at once over the live stream; a commitment coming due within the
   // horizon is no event, so the board still looks again every BOARD_LIVE_REFRESH_MS.
   const live = useLiveReload(proactive, board.reload, {
@@ -177,7 +183,7 @@ export function BoardPage() {
       />
       <KpiStrip kpis={kpis.data} error={kpis.error} period="in the last 30 days" />
       <p className="kpi-strip__more">
-        <Link to="/kpis" data-testid="board-kpis-link">
+        <Link to={`/kpis?days=${BOARD_KPI_DAYS}`} data-testid="board-kpis-link">
           Trends over time and per rule →
         </Link>
       </p>
