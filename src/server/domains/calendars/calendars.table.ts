@@ -15,6 +15,11 @@ export const calendars = pgTable('calendars', {
   hours: jsonb('hours').$type<CalendarHoursRow[]>().notNull(),
   /** Local dates (YYYY-MM-DD) in the calendar's zone, closed all day. */
   holidays: jsonb('holidays').$type<string[]>().notNull().default([]),
+  /**
+   * The names of the holidays that have one, by date ({"2026-12-25": "Christmas Day"}). Beside
+   * the dates, not in them: the business-time core and the API's `holidays` stay plain dates.
+   */
+  holidayNames: jsonb('holiday_names').$type<Record<string, string>>().notNull().default({}),
   createdAt: createdAt(),
   updatedAt: updatedAt(),
   deletedAt: deletedAt(),

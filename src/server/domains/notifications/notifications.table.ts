@@ -83,7 +83,8 @@ export const notificationPreferences = pgTable(
     digest: text('digest').$type<Digest>().notNull().default(DIGEST_DEFAULTS.digest),
     /** The daily digest's hour, in `time_zone`. */
     digestHour: smallint('digest_hour').notNull().default(DIGEST_DEFAULTS.digestHour),
-    timeZone: text('time_zone').notNull().default(DIGEST_DEFAULTS.timeZone),
+    /** The zone of the daily digest and of the times in the mails (null: the company's, Settings). */
+    timeZone: text('time_zone'),
     updatedAt: updatedAt(),
   },
   (t) => [
