@@ -84,8 +84,8 @@ export type MarkRead = z.infer<typeof MarkRead>;
 export const DIGESTS = ['none', 'hourly', 'daily'] as const;
 export const Digest = z.enum(DIGESTS);
 export type Digest = z.infer<typeof Digest>;
-/** Until a person chooses: each e-mail at once; a daily digest at 8 o'clock UTC. */
-export const DIGEST_DEFAULTS = { digest: 'none', digestHour: 8, timeZone: 'UTC' } as const;
+/** Until a person chooses: each e-mail at once; a daily digest at 8 o'clock (in the company's time zone). */
+export const DIGEST_DEFAULTS = { digest: 'none', digestHour: 8 } as const;
 const DigestHour = z
   .number()
   .int('a whole hour from 0 to 23')
@@ -98,7 +98,14 @@ export const NotificationPreferences = z.object({
     'none: each e-mail at once; hourly: one mail at the top of the hour; daily: one mail a day at digestHour in timeZone. A digest lists what is still unread when it goes, of the kinds chosen then.',
   ),
   digestHour: DigestHour.describe('the hour of the daily digest (0-23), in timeZone'),
-  timeZone: z.string().describe('the time zone of the daily digest and of the times in it (IANA)'),
+  timeZone: z
+    .string()
+    .describe(
+      "the time zone of the daily digest and of the times in the mails (IANA): the person's own, else the company's (Settings), else UTC",
+    ),
+  ownTimeZone: z
+    .boolean()
+    .describe("whether timeZone is the person's own choice; false: it follows the company's time zone"),
 });
 export type NotificationPreferences = z.infer<typeof NotificationPreferences>;
 
@@ -107,7 +114,9 @@ export const NotificationPreferencesUpdate = z
     email: z.partialRecord(NotificationKind, z.boolean()).optional(),
     digest: Digest.optional(),
     digestHour: DigestHour.optional(),
-    timeZone: TimeZone.optional(),
+    timeZone: TimeZone.nullable()
+      .optional()
+      .describe("the person's own time zone; null: follow the company's (Settings)"),
   })
   .refine((o) => Object.keys(o).length > 0, 'name at least one setting to change');
 export type NotificationPreferencesUpdate = z.infer<typeof NotificationPreferencesUpdate>;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { IsoDateTime, OneLineText, WholeNumber } from './common.js';
+import { IsoDateTime, OneLineText, TimeZone, WholeNumber } from './common.js';
 
 const HOURS = `a whole number of hours from 1 to ${24 * 365}`;
 
@@ -32,6 +32,9 @@ export const Settings = z.object({
     .describe(
       'operational events received longer ago than this are removed, except the evidence of signals and the start of waits still running; null keeps them for ever',
     ),
+  timeZone: TimeZone.nullable().describe(
+    "the company's IANA time zone (e.g. Europe/Berlin): the zone of staff notification e-mails and digests for those who chose none, and of times in mails to customers whose zone and calendar are unknown; null: UTC",
+  ),
 });
 export type Settings = z.infer<typeof Settings>;
 export const SettingsUpdate = Settings.partial().strict();

@@ -80,6 +80,8 @@ export function TextField(props: {
   placeholder?: string;
   autoComplete?: string;
   disabled?: boolean;
+  /** The id of a <datalist> of suggestions. */
+  list?: string;
 }) {
   const { id, error, hint } = props;
   return (
@@ -94,6 +96,7 @@ export function TextField(props: {
         placeholder={props.placeholder}
         autoComplete={props.autoComplete}
         disabled={props.disabled}
+        list={props.list}
         value={props.value}
         onChange={(e) => props.onChange(e.target.value)}
         {...describedBy(id, error, !!hint)}

@@ -1,6 +1,6 @@
-// Settings an admin changes without a restart: how long a solved case waits for the customer
-// before it closes on its own, how long operational events are kept, and whether a mail that
-// opens a case is acknowledged.
+// Settings an admin changes without a restart: the company's name and time zone, how long a
+// solved case waits for the customer before it closes on its own, how long operational events
+// are kept, and whether a mail that opens a case is acknowledged.
 import { MailSetupSection } from '../mail/mail-setup.js';
 import { useState, type ReactNode } from 'react';
 import type { SettingsRead } from '../../shared/schemas/settings.js';
@@ -14,6 +14,7 @@ import { EditConflict, reloadPage } from '../layout/edit-conflict.js';
 import { useDocumentTitle } from '../layout/use-document-title.js';
 import { TextField, wholeNumberOrNone } from './form-parts.js';
 import { useFormSubmit } from './use-form-submit.js';
+import { timeZones } from '../lib/time-zones.js';
 
 export function SettingsPage() {
   useDocumentTitle('Settings');
@@ -43,6 +44,7 @@ export function SettingsPage() {
  */
 function SettingsForm(props: { settings: SettingsRead }) {
   const [companyName, setCompanyName] = useState(props.settings.companyName ?? '');
+  const [timeZone, setTimeZone] = useState(props.settings.timeZone ?? '');
   const [hours, setHours] = useState(String(props.settings.caseAutoCloseHours));
   const [retention, setRetention] = useState(props.settings.eventRetentionDays?.toString() ?? '');
   const [acknowledge, setAcknowledge] = useState(props.settings.acknowledgeNewMail);
@@ -59,6 +61,7 @@ function SettingsForm(props: { settings: SettingsRead }) {
       // An empty hours field is NaN (it may not be none); an empty retention is "for ever".
       {
         companyName: companyName.trim() || null,
+        timeZone: timeZone.trim() || null,
         caseAutoCloseHours: wholeNumberOrNone(hours) ?? NaN,
         eventRetentionDays: wholeNumberOrNone(retention),
         acknowledgeNewMail: acknowledge,
@@ -106,6 +109,23 @@ function SettingsForm(props: { settings: SettingsRead }) {
         error={errors.companyName}
         hint="What customers see on their requests, the help center and the sign-in page, in place of Steward (and every page's browser tab). Leave empty to show Steward."
       />
+      <TextField
+        id="setting-time-zone"
+        label="Company time zone"
+        value={timeZone}
+        onChange={setTimeZone}
+        placeholder="UTC"
+        list="setting-time-zones"
+        autoComplete="off"
+        maxLength={64}
+        error={errors.timeZone}
+        hint="An IANA zone such as Europe/Berlin: the zone of notification e-mails and daily digests for colleagues who chose none of their own (their own choice wins). Leave empty for UTC. Promise clocks keep their calendar's zone."
+      />
+      <datalist id="setting-time-zones">
+        {timeZones().map((z) => (
+          <option key={z} value={z} />
+        ))}
+      </datalist>
       <TextField
         id={id}
         type="number"

@@ -1,6 +1,6 @@
 // Your account's "E-mail notifications": per kind of notification, whether it also comes by
 // e-mail (every kind is always in the app), and when: each at once, or gathered in one mail an
-// hour or a day at a chosen hour in your time zone. Each choice saves on its own. An admin sees
+// hour or a day at a chosen hour in your time zone (else the company's). Each choice saves on its own. An admin sees
 // the same for a colleague on their user page (`user`).
 import { useState } from 'react';
 import {
@@ -26,6 +26,8 @@ const HOURS = Array.from({ length: 24 }, (_, h) => h);
 /** "A case is assigned to me" within a sentence: "a case is assigned to me" ("I" stays). */
 const lowerFirst = (text: string) => text.charAt(0).toLowerCase() + text.slice(1);
 const hourLabel = (h: number) => `${String(h).padStart(2, '0')}:00`;
+/** The zone picker's choice of no zone of one's own: the company's (Settings), which may change. */
+const COMPANY_ZONE = '';
 
 export function NotificationSettings(props: { user?: { id: string; name: string } }) {
   const path = props.user ? `/users/${props.user.id}/notification-preferences` : '/notifications/preferences';
@@ -39,7 +41,13 @@ export function NotificationSettings(props: { user?: { id: string; name: string 
   async function save(change: NotificationPreferencesUpdate, done: string) {
     if (!current) return;
     const before = current;
-    setSaved({ ...current, ...change, email: { ...current.email, ...change.email } });
+    const { timeZone, ...rest } = change;
+    setSaved({
+      ...current,
+      ...rest,
+      ...(timeZone ? { timeZone, ownTimeZone: true } : {}),
+      email: { ...current.email, ...change.email },
+    });
     setBusy(true);
     setOutcome(null);
     try {
@@ -59,10 +67,12 @@ export function NotificationSettings(props: { user?: { id: string; name: string 
       `${lowerFirst(NOTIFICATION_KIND_LABELS[kind])}, ${on ? 'by e-mail too' : 'in the app only'}`,
     );
   const choose = (digest: Digest) => {
-    // A first daily digest takes the browser's zone (the stored one is the UTC default); not
-    // for a colleague, who may be elsewhere.
+    // A first daily digest takes the browser's zone when neither the person nor the company
+    // chose one (UTC by default); not for a colleague, who may be elsewhere.
     const zone =
-      digest === 'daily' && current?.timeZone === 'UTC' && !props.user ? browserTimeZone() : undefined;
+      digest === 'daily' && current && !current.ownTimeZone && current.timeZone === 'UTC' && !props.user
+        ? browserTimeZone()
+        : undefined;
     return save(
       { digest, ...(zone && zone !== 'UTC' ? { timeZone: zone } : {}) },
       digest === 'none' ? 'each e-mail at once' : lowerFirst(DIGEST_LABELS[digest]),
@@ -125,10 +135,20 @@ export function NotificationSettings(props: { user?: { id: string; name: string 
               <SelectField
                 id="digest-time-zone"
                 label="Time zone"
-                value={current.timeZone}
-                options={[...new Set([current.timeZone, ...timeZones()])].map((z) => [z, z] as const)}
+                value={current.ownTimeZone ? current.timeZone : COMPANY_ZONE}
+                options={[
+                  [
+                    COMPANY_ZONE,
+                    current.ownTimeZone ? 'The company’s' : `The company’s (${current.timeZone})`,
+                  ] as const,
+                  ...[...new Set([current.timeZone, ...timeZones()])].map((z) => [z, z] as const),
+                ]}
                 disabled={busy}
-                onChange={(v) => void save({ timeZone: v }, `times in ${v}`)}
+                onChange={(v) =>
+                  void (v === COMPANY_ZONE
+                    ? save({ timeZone: null }, 'times in the company’s time zone')
+                    : save({ timeZone: v }, `times in ${v}`))
+                }
               />
             </div>
           )}

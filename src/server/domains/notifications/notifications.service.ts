@@ -18,7 +18,9 @@ import {
   type NotificationPreferencesUpdate,
 } from '../../../shared/schemas/notifications.js';
 import type { Actor } from '../../lib/actor.js';
-import { badRequest, forbidden, notFound, unprocessable } from '../../lib/errors.js';
+import { forbidden, notFound, unprocessable } from '../../lib/errors.js';
+import { assertKnownTimeZone } from '../../lib/time-zones.js';
+import { COMPANY_TIME_ZONE } from '../settings/company-time-zone.js';
 import { decodeCursor, encodeCursor } from '../../lib/pagination.js';
 import { UUID_PATTERN } from '../../lib/uuid.js';
 import { recordDomainEvent } from '../domain-events/domain-events.repo.js';
@@ -69,16 +71,19 @@ const wantsMail = (kind: string) =>
     `coalesce((p.email->>${kind})::boolean, ('${JSON.stringify(EMAIL_BY_DEFAULT)}'::jsonb->>${kind})::boolean, false)`,
   );
 
+/** The zone of the preferences row `p` (left-joined: maybe none): the person's own, else the company's. */
+const ZONE = sql`coalesce(p.time_zone, ${COMPANY_TIME_ZONE})`;
+
 /**
  * When the next digest of the preferences row `p` goes: the next top of the hour, or the next
  * `digest_hour` o'clock in its time zone, strictly after now (local time shifted back by the hour,
  * to the day's start, then a day and the hour on: today's when it is still to come, else tomorrow's).
  */
-const NEXT_DIGEST = sql.raw(`case p.digest
+const NEXT_DIGEST = sql`case p.digest
   when 'hourly' then date_trunc('hour', now()) + interval '1 hour'
-  else (date_trunc('day', (now() at time zone p.time_zone) - make_interval(hours => p.digest_hour))
-    + interval '1 day' + make_interval(hours => p.digest_hour)) at time zone p.time_zone
-  end`);
+  else (date_trunc('day', (now() at time zone ${ZONE}) - make_interval(hours => p.digest_hour))
+    + interval '1 day' + make_interval(hours => p.digest_hour)) at time zone ${ZONE}
+  end`;
 
 /** A column's text as a regular expression that matches it literally. */
 const quoted = (column: string) =>
@@ -227,7 +232,7 @@ interface MailRow {
   actor_name: string | null;
   customer_name: string | null;
   data: { promise?: PromiseKind; dueAt?: string; writer?: string };
-  /** The person's zone (their preferences; UTC until they choose one). */
+  /** The person's zone (their preferences; until they choose one, the company's, else UTC). */
   time_zone: string;
 }
 
@@ -238,7 +243,7 @@ async function mailNotifications(tx: Database, ids: string[]): Promise<void> {
     tx,
     sql`select n.kind, u.email, u.name, c.id as case_id, c.number, c.subject,
         a.name as actor_name, coalesce(n.data->>'writer', cu.name) as customer_name, n.data,
-        coalesce(p.time_zone, 'UTC') as time_zone
+        ${ZONE} as time_zone
       from notifications n
       join users u on u.id = n.user_id
       join cases c on c.id = n.case_id
@@ -461,21 +466,24 @@ export async function getPreferences(
 ): Promise<NotificationPreferences> {
   const owner = await settingsOwner(db, actor, userId);
   const [p] = await rows<{
-    email: Partial<Record<NotificationKind, boolean>>;
-    digest: Digest;
-    digest_hour: number;
+    email: Partial<Record<NotificationKind, boolean>> | null;
+    digest: Digest | null;
+    digest_hour: number | null;
+    own_zone: boolean;
     time_zone: string;
   }>(
     db,
-    sql`select email, digest, digest_hour, time_zone from notification_preferences where user_id = ${owner}`,
+    sql`select p.email, p.digest, p.digest_hour, p.time_zone is not null as own_zone, ${ZONE} as time_zone
+      from (select 1) one left join notification_preferences p on p.user_id = ${owner}`,
   );
   return {
     email: Object.fromEntries(
-      NOTIFICATION_KINDS.map((k) => [k, p?.email[k] ?? EMAIL_BY_DEFAULT[k]]),
+      NOTIFICATION_KINDS.map((k) => [k, p?.email?.[k] ?? EMAIL_BY_DEFAULT[k]]),
     ) as Record<NotificationKind, boolean>,
     digest: p?.digest ?? DIGEST_DEFAULTS.digest,
     digestHour: p?.digest_hour ?? DIGEST_DEFAULTS.digestHour,
-    timeZone: p?.time_zone ?? DIGEST_DEFAULTS.timeZone,
+    timeZone: p?.time_zone ?? 'UTC',
+    ownTimeZone: p?.own_zone ?? false,
   };
 }
 
@@ -489,21 +497,11 @@ export async function updatePreferences(
   const owner = await settingsOwner(db, actor, userId);
   await db.transaction(async (tx) => {
     // The browser's zone list and the database's may differ: the database must know it.
-    if (input.timeZone !== undefined) {
-      const [known] = await rows<{ ok: boolean }>(
-        tx,
-        sql`select exists (select 1 from pg_timezone_names where name = ${input.timeZone}) as ok`,
-      );
-      const message = 'not a time zone this server knows';
-      if (!known?.ok)
-        throw badRequest('validation_error', `body.timeZone: ${message}`, [
-          { path: 'body.timeZone', message },
-        ]);
-    }
+    if (input.timeZone) await assertKnownTimeZone(tx, input.timeZone, 'body.timeZone');
     await tx.execute(
       sql`insert into notification_preferences as p (user_id, email, digest, digest_hour, time_zone)
         values (${owner}, ${JSON.stringify(input.email ?? {})}::jsonb, ${input.digest ?? DIGEST_DEFAULTS.digest},
-          ${input.digestHour ?? DIGEST_DEFAULTS.digestHour}, ${input.timeZone ?? DIGEST_DEFAULTS.timeZone})
+          ${input.digestHour ?? DIGEST_DEFAULTS.digestHour}, ${input.timeZone ?? null})
         on conflict (user_id) do update set email = p.email || excluded.email,
           digest = ${input.digest === undefined ? sql`p.digest` : sql`excluded.digest`},
           digest_hour = ${input.digestHour === undefined ? sql`p.digest_hour` : sql`excluded.digest_hour`},
@@ -524,6 +522,18 @@ export async function updatePreferences(
     });
   });
   return getPreferences(db, actor, owner);
+}
+
+/**
+ * The company's time zone changed (Settings): the daily digests waiting for those who follow it
+ * go at their hour in the new zone. In the transaction that saves the setting.
+ */
+export async function rescheduleCompanyZoneDigests(tx: Database): Promise<void> {
+  await tx.execute(
+    sql`update notifications n set mail_due_at = ${NEXT_DIGEST}
+      from notification_preferences p
+      where p.user_id = n.user_id and p.time_zone is null and p.digest = 'daily' and n.mail_due_at is not null`,
+  );
 }
 
 /** Users whose digest is due, per run (each gets one mail). */
@@ -553,7 +563,7 @@ export async function sendDigests(db: Database, limit = DIGEST_BATCH): Promise<n
           where n.user_id = due.user_id and n.mail_due_at is not null
           returning n.id, n.user_id, n.kind, n.case_id, n.actor_id, n.data, n.read_at, n.created_at
         )
-        select t.user_id, t.kind, u.email, u.name, coalesce(p.time_zone, 'UTC') as time_zone,
+        select t.user_id, t.kind, u.email, u.name, ${ZONE} as time_zone,
           c.id as case_id, c.number, c.subject, a.name as actor_name,
           coalesce(t.data->>'writer', cu.name) as customer_name, t.data, t.created_at,
           t.read_at is null and u.active and u.deleted_at is null and c.deleted_at is null

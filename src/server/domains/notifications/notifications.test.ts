@@ -525,7 +525,7 @@ describe('notifications', () => {
     const agent = await makeUser(t.db, 'agent');
     const set = await t.patch('/api/v1/notifications/preferences', { digest: 'hourly' }, agent.token);
     expect(set.status).toBe(200);
-    expect(set.body).toMatchObject({ digest: 'hourly', digestHour: 8, timeZone: 'UTC' });
+    expect(set.body).toMatchObject({ digest: 'hourly', digestHour: 8, timeZone: 'UTC', ownTimeZone: false });
     expect(set.body.email.case_assigned).toBe(true);
 
     const first = await newCase({ assigneeId: agent.user.id });
@@ -626,6 +626,62 @@ describe('notifications', () => {
     ]);
     expect((await mailsTo(agent.user.email))[0]!.text_body).toContain(`#${c.number} ${c.subject}`);
     expect((await mailsTo(agent.user.email))[0]!.text_body).toContain('times in America/New_York');
+  });
+
+  it('follow the company’s time zone until the person chooses their own, and again after', async () => {
+    const path = '/api/v1/notifications/preferences';
+    const agent = await makeUser(t.db, 'agent');
+    const own = await makeUser(t.db, 'agent');
+    expect((await t.patch(path, { timeZone: 'America/New_York' }, own.token)).body).toMatchObject({
+      timeZone: 'America/New_York',
+      ownTimeZone: true,
+    });
+    // A digest chosen, no zone: the company's, and none is set (UTC).
+    const set = await t.patch(path, { digest: 'daily', digestHour: 7 }, agent.token);
+    expect(set.body).toMatchObject({ digest: 'daily', digestHour: 7, timeZone: 'UTC', ownTimeZone: false });
+    const c = await newCase({ assigneeId: agent.user.id });
+    await deliver();
+    const dueAt = async () => {
+      const [due] = await rows<{ at: Date }>(
+        t.db,
+        sql`select mail_due_at as at from notifications where user_id = ${agent.user.id}`,
+      );
+      return new Date(due!.at).toISOString();
+    };
+    const nextSeven = (zone: string) => {
+      const now = DateTime.now().setZone(zone);
+      const at = now.startOf('day').set({ hour: 7 });
+      return (at <= now ? at.plus({ days: 1 }) : at).toUTC().toISO({ suppressMilliseconds: false });
+    };
+    expect(await dueAt()).toBe(nextSeven('UTC'));
+    try {
+      const company = await t.patch('/api/v1/settings', { timeZone: 'Asia/Tokyo' }, admin.token);
+      expect(company.status).toBe(200);
+      // The digest waiting moves to 07:00 in the company's zone; a zone of one's own wins.
+      expect(await dueAt()).toBe(nextSeven('Asia/Tokyo'));
+      expect((await t.get(path, agent.token)).body).toMatchObject({
+        timeZone: 'Asia/Tokyo',
+        ownTimeZone: false,
+      });
+      expect((await t.get(path, own.token)).body).toMatchObject({
+        timeZone: 'America/New_York',
+        ownTimeZone: true,
+      });
+      await t.db.execute(
+        sql`update notifications set mail_due_at = now() - interval '1 second' where user_id = ${agent.user.id}`,
+      );
+      expect(await sendDigests(t.db)).toBeGreaterThanOrEqual(1);
+      const [digest] = await mailsTo(agent.user.email);
+      expect(digest!.text_body).toContain('Still unread (times in Asia/Tokyo)');
+      expect(digest!.text_body).toContain(`#${c.number} ${c.subject}`);
+      // Giving one's own zone up (null): the company's again.
+      const back = await t.patch(path, { timeZone: null }, own.token);
+      expect(back.status).toBe(200);
+      expect(back.body).toMatchObject({ timeZone: 'Asia/Tokyo', ownTimeZone: false });
+    } finally {
+      await t.patch('/api/v1/settings', { timeZone: null }, admin.token);
+    }
+    expect((await t.get(path, agent.token)).body).toMatchObject({ timeZone: 'UTC', ownTimeZone: false });
   });
 
   it('refuse a digest setting that is not one, and change nothing', async () => {

@@ -7,6 +7,7 @@ import type { Database } from '../../../db/client.js';
 import type { Actor } from '../../lib/actor.js';
 import { isAdmin, isStaff } from '../../lib/actor.js';
 import { AppError, forbidden } from '../../lib/errors.js';
+import { assertKnownTimeZone } from '../../lib/time-zones.js';
 import { nextVersion } from '../../../db/columns.js';
 import { recordDomainEvent } from '../domain-events/domain-events.repo.js';
 import type {
@@ -21,6 +22,7 @@ import { mailSettings } from '../mail/outbox.js';
 import { parseMailFrom } from '../mail/compose.js';
 import { Settings } from '../../../shared/schemas/settings.js';
 import { settings } from './settings.table.js';
+import { rescheduleCompanyZoneDigests } from '../notifications/notifications.service.js';
 
 export const DEFAULT_SETTINGS: Settings = {
   acknowledgeNewMail: true,
@@ -28,6 +30,7 @@ export const DEFAULT_SETTINGS: Settings = {
   caseAutoCloseHours: 96,
   companyName: null,
   eventRetentionDays: null,
+  timeZone: null,
 };
 
 /**
@@ -90,6 +93,8 @@ export async function updateSettings(
         `the settings were changed by someone else at ${at}, after the copy you edited (${expected}): ` +
           'read them again and make your change there, or send it without If-Match to overwrite',
       );
+    // The browser's zone list and the database's may differ: the database must know it.
+    if (input.timeZone) await assertKnownTimeZone(tx, input.timeZone, 'body.timeZone');
     await tx.update(settings).set({ updatedAt: nextVersion() }).where(eq(settings.key, VERSION_KEY));
     for (const [key, value] of Object.entries(input)) {
       if (value === undefined) continue;
@@ -103,6 +108,7 @@ export async function updateSettings(
         .values({ key, value })
         .onConflictDoUpdate({ target: settings.key, set: { value, updatedAt: new Date() } });
     }
+    if (input.timeZone !== undefined) await rescheduleCompanyZoneDigests(tx);
     await recordDomainEvent(tx, actor, {
       type: 'settings.updated',
       entityType: 'settings',
