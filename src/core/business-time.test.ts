@@ -1,6 +1,6 @@
 import { IANAZone } from 'luxon';
 import { describe, expect, it } from 'vitest';
-import { CalendarInput } from '../shared/schemas/calendars.js';
+import { CalendarInput, holidayDate } from '../shared/schemas/calendars.js';
 import {
   addBusinessMinutes,
   type BusinessCalendar,
@@ -745,7 +745,7 @@ describe('CalendarInput schema', () => {
   it('accepts a valid calendar, trims the name, allows touching intervals and 24:00', () => {
     const parsed = CalendarInput.parse(valid);
     expect(parsed.name).toBe('Support Berlin');
-    expect(() => compileCalendar(parsed)).not.toThrow();
+    expect(() => compileCalendar({ ...parsed, holidays: parsed.holidays.map(holidayDate) })).not.toThrow();
   });
 
   it('allows a calendar that is never open', () => {

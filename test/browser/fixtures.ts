@@ -16,6 +16,7 @@ export interface CalendarDto {
   timezone: string;
   hours: { day: number; open: string; close: string }[];
   holidays: string[];
+  namedHolidays: { date: string; name: string | null }[];
 }
 
 export async function findCustomer(stack: Stack, email: string): Promise<Customer> {

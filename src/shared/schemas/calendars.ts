@@ -1,12 +1,14 @@
-// Business calendars: weekly open hours in one time zone, plus holidays. The checks that need a
-// whole list (close after open, no overlaps, no duplicate holidays) are plain functions so the
-// business-time core (src/core/business-time.ts) enforces exactly what the API accepts.
+// Business calendars: weekly open hours in one time zone, plus holidays (each with an optional
+// name). The checks that need a whole list (close after open, no overlaps, no duplicate holidays)
+// are plain functions so the business-time core (src/core/business-time.ts) enforces exactly what
+// the API accepts; the core takes the dates only.
 import { z } from 'zod';
-import { Id, Name, TimeZone } from './common.js';
+import { Id, Name, OneLineText, TimeZone } from './common.js';
 
 export const CALENDAR_LIMITS = {
   hours: 70,
   holidays: 1_000,
+  holidayName: 100,
 } as const;
 
 const CLOCK = /^(?:[01]\d|2[0-3]):[0-5]\d$/;
@@ -161,14 +163,37 @@ export const Holiday = z
   .refine((v) => parseLocalDate(v) !== null, 'must be a real date YYYY-MM-DD')
   .describe('local date in the calendar time zone, closed all day');
 
+/** A holiday's name ("Christmas Day"): one line; empty is none. */
+export const HolidayName = OneLineText()
+  .max(CALENDAR_LIMITS.holidayName, `at most ${CALENDAR_LIMITS.holidayName} characters`)
+  .nullable();
+
+/** A holiday as sent: a plain date (as before names), or a date with its name. */
+export const HolidayInput = z.union([
+  Holiday,
+  z.strictObject({
+    date: Holiday,
+    name: HolidayName.optional().describe(
+      'what the day is called ("Christmas Day"); null or empty: no name; left out: the name the date has',
+    ),
+  }),
+]);
+export type HolidayInput = z.input<typeof HolidayInput>;
+
+/** The date of a holiday as sent. */
+export const holidayDate = (h: string | { date: string }) => (typeof h === 'string' ? h : h.date);
+
 export const HolidayList = z
-  .array(Holiday)
+  .array(HolidayInput)
   .max(CALENDAR_LIMITS.holidays)
   .superRefine((holidays, ctx) => {
-    for (const issue of calendarHolidayIssues(holidays, false)) {
+    for (const issue of calendarHolidayIssues(holidays.map(holidayDate), false)) {
       ctx.addIssue({ code: 'custom', path: issue.path, message: issue.message, input: holidays });
     }
-  });
+  })
+  .describe(
+    'closed all day: each a local date YYYY-MM-DD, or {date, name}. A plain date keeps the name that date already has (so a client that knows no names loses none); {date, name: null} takes it away',
+  );
 
 export const CalendarInput = z.strictObject({
   name: Name,
@@ -186,7 +211,14 @@ export const Calendar = z.object({
   name: z.string(),
   timezone: z.string(),
   hours: z.array(z.object({ day: z.number().int(), open: z.string(), close: z.string() })),
-  holidays: z.array(z.string()),
+  holidays: z
+    .array(z.string())
+    .describe(
+      'the dates closed all day (YYYY-MM-DD), as they were sent; namedHolidays has them with their names',
+    ),
+  namedHolidays: z
+    .array(z.object({ date: z.string(), name: z.string().nullable() }))
+    .describe('the same holidays in the same order, each with its name (null: none)'),
   is247: z.boolean(),
   weeklyOpenMinutes: z.number().int(),
   createdAt: z.string(),

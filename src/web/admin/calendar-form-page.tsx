@@ -1,9 +1,9 @@
 // Creating and editing a business calendar: name, time zone, weekly open hours (any number of
-// intervals per weekday; 24:00 closes at midnight) and holidays. Checked in the browser with the
+// intervals per weekday; 24:00 closes at midnight) and holidays, each with an optional name. Checked in the browser with the
 // API's own CalendarInput schema (overlaps, close before open, unknown zones, duplicate dates);
 // what the server still rejects comes back next to the same inputs.
 import { useState, type FormEvent } from 'react';
-import { CalendarInput, type CalendarHours } from '../../shared/schemas/calendars.js';
+import { CALENDAR_LIMITS, CalendarInput, type CalendarHours } from '../../shared/schemas/calendars.js';
 import { formatDate, formatMinutes } from '../lib/format.js';
 import type { Calendar } from '../lib/types.js';
 import { browserTimeZone, timeZones } from '../lib/time-zones.js';
@@ -15,12 +15,24 @@ import { useRecordForm } from './use-record-form.js';
 import { clocksNotice } from './clocks-notice.js';
 import { useEditedRecord } from './use-edited-record.js';
 
+/** A holiday as edited: its date, and its name ('' = none). */
+interface HolidayValue {
+  date: string;
+  name: string;
+}
+
 interface Values {
   name: string;
   timezone: string;
   hours: CalendarHours[];
-  holidays: string[];
+  holidays: HolidayValue[];
 }
+
+/** What the API takes: each holiday with its name (null: none, so a name cleared is taken away). */
+const toInput = (values: Values) => ({
+  ...values,
+  holidays: values.holidays.map((h) => ({ date: h.date, name: h.name.trim() || null })),
+});
 
 const WORKDAYS = [1, 2, 3, 4, 5];
 const toMinutes = (hhmm: string) => {
@@ -42,7 +54,7 @@ function pathLabel(values: Values) {
     }
     if (field === 'hours') return 'Open hours';
     if (field === 'holidays' && index !== undefined)
-      return `Holiday ${values.holidays[Number(index)] ?? ''}`.trim();
+      return `Holiday ${values.holidays[Number(index)]?.date ?? ''}${part === 'name' ? ' (name)' : ''}`.trim();
     if (field === 'holidays') return 'Holidays';
     return 'Calendar';
   };
@@ -69,7 +81,7 @@ function CalendarForm({ calendar }: { calendar: Calendar | undefined }) {
           name: calendar.name,
           timezone: calendar.timezone,
           hours: calendar.hours,
-          holidays: calendar.holidays,
+          holidays: calendar.namedHolidays.map((h) => ({ date: h.date, name: h.name ?? '' })),
         }
       : { name: '', timezone: browserTimeZone(), hours: [], holidays: [] },
   );
@@ -116,11 +128,18 @@ function CalendarForm({ calendar }: { calendar: Calendar | undefined }) {
   function addHoliday(e?: FormEvent) {
     e?.preventDefault();
     if (!holiday) return;
-    if (values.holidays.includes(holiday)) {
+    if (values.holidays.some((h) => h.date === holiday)) {
       setErrors((er) => ({ ...er, holidayInput: `${holiday} is already in the list` }));
       return;
     }
-    update({ holidays: [...values.holidays, holiday].sort() }, ['holidays', 'holidayInput']);
+    update(
+      {
+        holidays: [...values.holidays, { date: holiday, name: '' }].sort((a, b) =>
+          a.date.localeCompare(b.date),
+        ),
+      },
+      ['holidays', 'holidayInput'],
+    );
     setHoliday('');
   }
 
@@ -138,7 +157,7 @@ function CalendarForm({ calendar }: { calendar: Calendar | undefined }) {
       subtitle="Promise clocks count only the open hours of their calendar, in its time zone."
       back={{ to: '/admin/calendars', label: 'Calendars' }}
       labels={pathLabel(values)}
-      onSubmit={() => void form.save(CalendarInput, values)}
+      onSubmit={() => void form.save(CalendarInput, toInput(values))}
       confirmDelete={calendar && `Delete the calendar “${calendar.name}”?`}
     >
       <div className="form__grid">
@@ -300,7 +319,9 @@ function CalendarForm({ calendar }: { calendar: Calendar | undefined }) {
 
       <fieldset className="form__group">
         <legend>Holidays</legend>
-        <p className="field__hint holidays__hint">Closed all day; dates in the calendar’s time zone.</p>
+        <p className="field__hint holidays__hint">
+          Closed all day; dates in the calendar’s time zone. A name (“Christmas Day”) is optional.
+        </p>
         <div className={errors.holidayInput ? 'field field--invalid holidays__add' : 'field holidays__add'}>
           <label htmlFor="calendar-holiday">Add a holiday</label>
           <div className="inline-form">
@@ -327,32 +348,56 @@ function CalendarForm({ calendar }: { calendar: Calendar | undefined }) {
           </div>
           {errors.holidayInput && <p className="field__error">{errors.holidayInput}</p>}
         </div>
-        {errorAt(errors, 'holidays') && !values.holidays.some((_, i) => errors[`holidays.${i}`]) && (
+        {errorAt(errors, 'holidays') && !values.holidays.some((_, i) => errorAt(errors, `holidays.${i}`)) && (
           <p className="field__error">{errorAt(errors, 'holidays')}</p>
         )}
         {values.holidays.length === 0 ? (
           <p className="muted">No holidays.</p>
         ) : (
           <ul className="holiday-list" data-testid="holiday-list">
-            {values.holidays.map((d, i) => (
-              <li
-                key={`${d}-${i}`}
-                className={errors[`holidays.${i}`] ? 'holiday holiday--invalid' : 'holiday'}
-              >
-                <span>{/^\d{4}-\d{2}-\d{2}$/.test(d) ? formatDate(`${d}T12:00:00Z`) : d}</span>
-                <button
-                  type="button"
-                  className="button button--ghost button--small"
-                  aria-label={`Remove holiday ${d}`}
-                  onClick={() =>
-                    update({ holidays: values.holidays.filter((_, j) => j !== i) }, ['holidays'])
-                  }
+            {values.holidays.map((h, i) => {
+              const error = errors[`holidays.${i}`] ?? errorAt(errors, `holidays.${i}`);
+              const label = /^\d{4}-\d{2}-\d{2}$/.test(h.date) ? formatDate(`${h.date}T12:00:00Z`) : h.date;
+              return (
+                <li
+                  key={`${h.date}-${i}`}
+                  className={error ? 'holiday holiday--invalid' : 'holiday'}
+                  data-testid="holiday"
                 >
-                  ×
-                </button>
-                {errors[`holidays.${i}`] && <p className="field__error">{errors[`holidays.${i}`]}</p>}
-              </li>
-            ))}
+                  <span>{label}</span>
+                  <input
+                    type="text"
+                    className="holiday__name"
+                    aria-label={`Name of the holiday ${label}`}
+                    placeholder="Name (optional)"
+                    maxLength={CALENDAR_LIMITS.holidayName}
+                    value={h.name}
+                    onChange={(e) =>
+                      update(
+                        {
+                          holidays: values.holidays.map((x, j) =>
+                            j === i ? { ...x, name: e.target.value } : x,
+                          ),
+                        },
+                        [`holidays.${i}`, `holidays.${i}.name`],
+                      )
+                    }
+                    aria-invalid={errors[`holidays.${i}.name`] ? true : undefined}
+                  />
+                  <button
+                    type="button"
+                    className="button button--ghost button--small"
+                    aria-label={`Remove holiday ${h.date}`}
+                    onClick={() =>
+                      update({ holidays: values.holidays.filter((_, j) => j !== i) }, ['holidays'])
+                    }
+                  >
+                    ×
+                  </button>
+                  {error && <p className="field__error">{error}</p>}
+                </li>
+              );
+            })}
           </ul>
         )}
       </fieldset>

@@ -40,6 +40,7 @@ export interface Calendar {
   timezone: string;
   hours: CalendarHours[];
   holidays: string[];
+  namedHolidays: { date: string; name: string | null }[];
   is247: boolean;
   weeklyOpenMinutes: number;
   createdAt: string;

@@ -3,7 +3,7 @@ import { and, asc, eq, isNull, sql } from 'drizzle-orm';
 import type { z } from 'zod';
 import type { Database } from '../../../db/client.js';
 import { compileCalendar, CalendarError, type BusinessCalendar } from '../../../core/business-time.js';
-import type { CalendarInput } from '../../../shared/schemas/calendars.js';
+import type { CalendarInput, HolidayInput } from '../../../shared/schemas/calendars.js';
 import { Calendar, CalendarUpdate } from '../../../shared/schemas/calendars.js';
 import type { Actor } from '../../lib/actor.js';
 import { isAdmin, isStaff } from '../../lib/actor.js';
@@ -41,6 +41,7 @@ export function toCalendarDto(row: Row) {
     timezone: row.timezone,
     hours: row.hours,
     holidays: row.holidays,
+    namedHolidays: row.holidays.map((date) => ({ date, name: row.holidayNames[date] ?? null })),
     is247: weeklyOpenMinutes === 7 * 24 * 60 && row.holidays.length === 0,
     weeklyOpenMinutes,
     createdAt: row.createdAt.toISOString(),
@@ -48,6 +49,25 @@ export function toCalendarDto(row: Row) {
   };
 }
 const toMinutes = (hhmm: string) => Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3, 5));
+
+/**
+ * Holidays as sent (plain dates, or {date, name}) as stored: the dates, and the names by date. A
+ * plain date keeps the name it has in `names` (the calendar's before the change), so a client
+ * that sends dates only takes no name away; an empty name is none.
+ */
+export function storedHolidays(
+  holidays: readonly HolidayInput[],
+  names: Readonly<Record<string, string>> = {},
+): { holidays: string[]; holidayNames: Record<string, string> } {
+  const holidayNames: Record<string, string> = {};
+  const dates = holidays.map((h) => {
+    const date = typeof h === 'string' ? h : h.date;
+    const name = typeof h === 'string' || h.name === undefined ? names[date] : h.name;
+    if (name) holidayNames[date] = name;
+    return date;
+  });
+  return { holidays: dates, holidayNames };
+}
 
 function assertCompiles(spec: { timezone: string; hours: Row['hours']; holidays: string[] }) {
   try {
@@ -86,14 +106,15 @@ export async function listCalendars(db: Database, actor: Actor) {
 
 export async function createCalendar(db: Database, actor: Actor, input: CalendarInput) {
   if (!isAdmin(actor)) throw forbidden('only admins manage calendars');
-  assertCompiles(input);
+  const values = { ...input, ...storedHolidays(input.holidays) };
+  assertCompiles(values);
   const row = await db.transaction(async (tx) => {
-    const [created] = await tx.insert(calendars).values(input).returning();
+    const [created] = await tx.insert(calendars).values(values).returning();
     await recordDomainEvent(tx, actor, {
       type: 'calendar.created',
       entityType: 'calendar',
       entityId: created!.id,
-      data: { ...input },
+      data: { ...values },
     });
     return created!;
   });
@@ -118,10 +139,12 @@ export async function updateCalendar(
     await assertUnchangedSince(tx, calendars, eq(calendars.id, id), expected, 'calendar');
     const before = await findCalendar(tx, id);
     if (!before) throw notFound('calendar');
+    const { holidays: sent, ...rest } = input;
+    const patch = { ...rest, ...(sent && storedHolidays(sent, before.holidayNames)) };
     const next = {
-      timezone: input.timezone ?? before.timezone,
-      hours: input.hours ?? before.hours,
-      holidays: input.holidays ?? before.holidays,
+      timezone: patch.timezone ?? before.timezone,
+      hours: patch.hours ?? before.hours,
+      holidays: patch.holidays ?? before.holidays,
     };
     assertCompiles(next);
     const users = (await tx.execute(
@@ -134,11 +157,11 @@ export async function updateCalendar(
       const cal = compileCalendar(next);
       for (const row of users.rows) assertTargetsReachable(cal, row.targets);
     }
-    const changes = diff(before as unknown as Record<string, unknown>, input);
+    const changes = diff(before as unknown as Record<string, unknown>, patch);
     if (Object.keys(changes).length === 0) return { row: before, recomputed: 0 };
     const [row] = await tx
       .update(calendars)
-      .set({ ...input, updatedAt: nextVersion() })
+      .set({ ...patch, updatedAt: nextVersion() })
       .where(eq(calendars.id, id))
       .returning();
     await recordDomainEvent(tx, actor, {
@@ -147,7 +170,9 @@ export async function updateCalendar(
       entityId: id,
       data: { changes },
     });
-    const recomputed = 'name' in changes && Object.keys(changes).length === 1 ? 0 : await recompute(tx, id);
+    // A new name, of the calendar or of its holidays, moves no clock.
+    const moves = Object.keys(changes).some((k) => k !== 'name' && k !== 'holidayNames');
+    const recomputed = moves ? await recompute(tx, id) : 0;
     return { row: row!, recomputed };
   });
   return { ...toCalendarDto(result.row), recomputedClocks: result.recomputed };
