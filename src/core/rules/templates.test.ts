@@ -159,6 +159,19 @@ describe('times for people: | date and | datetime', () => {
     expect(formatTemplateTime(42, 'date')).toBeUndefined();
   });
 
+  it('writes the zone given (the company’s) for a customer without one; the customer’s own wins', () => {
+    const t = '2026-12-02T13:53:00Z';
+    expect(renderTemplate('{{t | datetime}}', { t }, '', 'Asia/Tokyo')).toBe(
+      'Wed 2 Dec 2026, 22:53 (Asia/Tokyo)',
+    );
+    expect(renderTemplate('{{t | datetime}}', { t, customer: { timeZone: null } }, '', 'Asia/Tokyo')).toBe(
+      'Wed 2 Dec 2026, 22:53 (Asia/Tokyo)',
+    );
+    expect(
+      renderTemplate('{{t | datetime}}', { t, customer: { timeZone: 'Europe/Berlin' } }, '', 'Asia/Tokyo'),
+    ).toBe('Wed 2 Dec 2026, 14:53 (Europe/Berlin)');
+  });
+
   it('names the path only among a template’s placeholders', () => {
     expect(placeholdersOf('by {{data.promisedDate | date}}, {{ event.occurredAt|datetime }}')).toEqual([
       'data.promisedDate',

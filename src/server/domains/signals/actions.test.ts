@@ -23,6 +23,7 @@ import { mergeCases } from '../cases/case-relations.service.js';
 import { cases, categories } from '../cases/cases.table.js';
 import { deleteCustomer } from '../customers/customers.service.js';
 import { createTeam } from '../teams/teams.service.js';
+import { updateSettings } from '../settings/settings.service.js';
 import { actionBatchFor, lockCustomersForProactiveCases, runSignalActions } from './actions.js';
 import { signalActions, signals } from './signals.table.js';
 
@@ -422,6 +423,32 @@ describe('open_case in a batch', () => {
       'Seen at Mon 5 Jan 2026, 11:00 (Europe/Berlin); raw 2026-01-05T10:00:00.250Z',
     ];
     expect(subjects).toEqual([want, want]);
+  });
+
+  it('writes times for a customer without a zone in the company’s, batched and one by one alike', async () => {
+    const action: OpenCase = { subject: 'Late', note: 'Seen at {{event.occurredAt | datetime}}' };
+    await updateSettings(db, SYSTEM_ACTOR, { timeZone: 'Asia/Tokyo' });
+    try {
+      const notes: string[][] = [];
+      for (const batch of [true, false]) {
+        const customer = await makeCustomer(db);
+        const id = await pendingSignal({
+          customerId: customer.id,
+          refs: { orderId: `O-${unique()}` },
+          title: 'Late',
+          action,
+        });
+        expect(await runSignalActions(db, 50, { batch })).toBe(1);
+        notes.push(await notesOf((await actionOf(id))!.result!.caseId as string));
+      }
+      // The event (2026-01-05 10:00:00.250 UTC) is 19:00 in Tokyo.
+      expect(notes).toEqual([
+        ['Seen at Mon 5 Jan 2026, 19:00 (Asia/Tokyo)'],
+        ['Seen at Mon 5 Jan 2026, 19:00 (Asia/Tokyo)'],
+      ]);
+    } finally {
+      await updateSettings(db, SYSTEM_ACTOR, { timeZone: null });
+    }
   });
 
   it('an action left to the one-by-one path keeps its customer’s later ones behind it', async () => {

@@ -27,6 +27,7 @@ import type { Database } from '../../../db/client.js';
 import { bulkTurn, isEmbedded, rows } from '../../../db/client.js';
 import { newId } from '../../../db/columns.js';
 import { renderTemplate } from '../../../core/rules/templates.js';
+import { COMPANY_TIME_ZONE } from '../settings/company-time-zone.js';
 import type { RuleAction } from '../../../shared/schemas/rules.js';
 import { CaseCreate, UNSOLVED_STATUSES, type Priority } from '../../../shared/schemas/cases.js';
 import { SYSTEM_ACTOR, type Actor } from '../../lib/actor.js';
@@ -116,9 +117,12 @@ interface TemplateContext {
     data: Record<string, unknown>;
     refs: Record<string, string>;
   } | null;
+  /** The company's time zone: times for a customer without one of their own. */
+  tpl_zone: string;
 }
 
 const TEMPLATE_CONTEXT = sql`
+  ${COMPANY_TIME_ZONE} as tpl_zone,
   (select jsonb_build_object('name', c.name, 'email', c.email, 'externalId', c.external_id,
       'timeZone', c.time_zone, 'fields', c.custom_fields)
     from customers c where c.id = s.customer_id) as tpl_customer,
@@ -302,7 +306,7 @@ async function templateVars(tx: Database, s: SignalRow) {
     tx,
     sql`select ${TEMPLATE_CONTEXT} from signals s where s.id = ${s.id}`,
   );
-  return varsOf(s, ctx);
+  return { vars: varsOf(s, ctx), zone: ctx?.tpl_zone ?? 'UTC' };
 }
 
 function varsOf(s: SignalRow, ctx: TemplateContext | undefined) {
@@ -424,8 +428,8 @@ export async function lockSignalRow(tx: Database, id: string): Promise<SignalRow
 }
 
 async function perform(tx: Database, action: RuleAction, s: SignalRow): Promise<Record<string, unknown>> {
-  const vars = await templateVars(tx, s);
-  const render = (t: string) => renderTemplate(t, vars).trim();
+  const { vars, zone } = await templateVars(tx, s);
+  const render = (t: string) => renderTemplate(t, vars, '', zone).trim();
   switch (action.kind) {
     case 'open_case': {
       if (s.case_id) return { caseId: s.case_id, existing: true };
@@ -664,7 +668,7 @@ async function planBatch(tx: Database, taken: TakenAction[], held = new Set<stri
     const signal = signalOf.get(action.signal_id);
     if (!batchable(action, signal)) continue;
     const vars = varsOf(signal, signal);
-    const render = (t: string) => renderTemplate(t, vars).trim();
+    const render = (t: string) => renderTemplate(t, vars, '', signal.tpl_zone).trim();
     try {
       if (action.params.kind === 'notify_customer') {
         bodies.set(action.id, render(action.params.message));
