@@ -132,6 +132,48 @@ describe('calendars', () => {
     expect(created.holidays).toEqual([`${nextYear}-12-25`]);
   });
 
+  it('names a holiday; an old client sending dates only keeps the name', async () => {
+    const name = `Named holidays ${Date.now()}`;
+    const nextYear = new Date().getUTCFullYear() + 1;
+    const made = await stack.api<CalendarDto>('/calendars', {
+      ...admin,
+      method: 'POST',
+      body: {
+        name,
+        timezone: 'Europe/Berlin',
+        hours: [{ day: 1, open: '09:00', close: '17:00' }],
+        holidays: [`${nextYear}-12-25`, { date: `${nextYear}-12-26`, name: 'Boxing Day' }],
+      },
+    });
+    await page.goto(`${stack.url}/admin/calendars`);
+    await page.getByTestId('calendar-row').filter({ hasText: name }).getByRole('link', { name }).click();
+    const names = page.getByTestId('holiday-list').getByPlaceholder('Name (optional)');
+    await eventually(() => names.count()).toBe(2);
+    expect(await names.nth(0).inputValue()).toBe('');
+    expect(await names.nth(1).inputValue()).toBe('Boxing Day');
+    await names.nth(0).fill('Christmas Day');
+    await names.nth(1).fill('');
+    await page.getByRole('button', { name: 'Save calendar' }).click();
+    await eventually(() => text(page.getByTestId('notice'))).toBe('Calendar saved.');
+    const saved = await stack.api<CalendarDto>(`/calendars/${made.id}`, admin);
+    expect(saved.holidays).toEqual([`${nextYear}-12-25`, `${nextYear}-12-26`]);
+    expect(saved.namedHolidays).toEqual([
+      { date: `${nextYear}-12-25`, name: 'Christmas Day' },
+      { date: `${nextYear}-12-26`, name: null },
+    ]);
+
+    // A client that knows only dates adds one: the name stays, and the form shows it.
+    await stack.api(`/calendars/${made.id}`, {
+      ...admin,
+      method: 'PATCH',
+      body: { holidays: [...saved.holidays, `${nextYear}-12-31`] },
+    });
+    await page.getByTestId('calendar-row').filter({ hasText: name }).getByRole('link', { name }).click();
+    await eventually(() => names.count()).toBe(3);
+    expect(await names.nth(0).inputValue()).toBe('Christmas Day');
+    expect(await names.nth(2).inputValue()).toBe('');
+  });
+
   it('deletes a calendar no agreement uses, after asking, and says so', async () => {
     const name = `Spare calendar ${Date.now()}`;
     await stack.api('/calendars', {
@@ -766,6 +808,30 @@ describe('settings', () => {
     expect((await stack.api<{ caseAutoCloseHours: number }>('/settings', admin)).caseAutoCloseHours).toBe(48);
     await page.reload();
     await eventually(() => hours.inputValue()).toBe('48');
+  });
+
+  it('sets the company time zone, refusing one that is not a zone, and starts with the demo’s', async () => {
+    type S = { timeZone: string | null };
+    await page.goto(`${stack.url}/admin/settings`);
+    const zone = page.getByLabel('Company time zone');
+    // The demo company works on its Berlin office's calendar.
+    await eventually(() => zone.inputValue()).toBe('Europe/Berlin');
+    await zone.fill('Mars/Olympus');
+    await page.getByRole('button', { name: 'Save settings' }).click();
+    await eventually(() => text(page.locator('#setting-time-zone-error'))).toBe(
+      'must be an IANA time zone such as Europe/Berlin',
+    );
+    expect((await stack.api<S>('/settings', admin)).timeZone).toBe('Europe/Berlin');
+    await zone.fill('Europe/Lisbon');
+    await page.getByRole('button', { name: 'Save settings' }).click();
+    await eventually(() => text(page.getByRole('status'))).toBe('Settings saved.');
+    expect((await stack.api<S>('/settings', admin)).timeZone).toBe('Europe/Lisbon');
+    await page.reload();
+    await eventually(() => zone.inputValue()).toBe('Europe/Lisbon');
+    await zone.fill('Europe/Berlin');
+    await page.getByRole('button', { name: 'Save settings' }).click();
+    await eventually(() => text(page.getByRole('status'))).toBe('Settings saved.');
+    expect((await stack.api<S>('/settings', admin)).timeZone).toBe('Europe/Berlin');
   });
 
   it('keeps operational events for ever, or removes them after a number of days', async () => {

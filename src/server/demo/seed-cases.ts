@@ -76,17 +76,17 @@ export async function seedDemoCases(db: Database) {
     timezone: 'Europe/Berlin',
     hours: WEEKDAYS('08:00', '18:00'),
     holidays: [
-      '2026-01-01',
-      '2026-04-03',
-      '2026-04-06',
-      '2026-05-01',
-      '2026-05-14',
-      '2026-05-25',
-      '2026-10-03',
-      '2026-12-24',
-      '2026-12-25',
-      '2026-12-26',
-      '2026-12-31',
+      { date: '2026-01-01', name: 'New Year’s Day' },
+      { date: '2026-04-03', name: 'Good Friday' },
+      { date: '2026-04-06', name: 'Easter Monday' },
+      { date: '2026-05-01', name: 'Labour Day' },
+      { date: '2026-05-14', name: 'Ascension Day' },
+      { date: '2026-05-25', name: 'Whit Monday' },
+      { date: '2026-10-03', name: 'German Unity Day' },
+      { date: '2026-12-24', name: 'Christmas Eve' },
+      { date: '2026-12-25', name: 'Christmas Day' },
+      { date: '2026-12-26', name: 'Second Day of Christmas' },
+      { date: '2026-12-31', name: 'New Year’s Eve' },
     ],
   });
   const always = await createCalendar(db, actor, {
@@ -99,7 +99,14 @@ export async function seedDemoCases(db: Database) {
     name: 'New York office',
     timezone: 'America/New_York',
     hours: [...WEEKDAYS('09:00', '12:30'), ...WEEKDAYS('13:30', '17:30')],
-    holidays: ['2026-01-01', '2026-05-25', '2026-07-03', '2026-09-07', '2026-11-26', '2026-12-25'],
+    holidays: [
+      { date: '2026-01-01', name: 'New Year’s Day' },
+      { date: '2026-05-25', name: 'Memorial Day' },
+      { date: '2026-07-03', name: 'Independence Day (observed)' },
+      { date: '2026-09-07', name: 'Labor Day' },
+      { date: '2026-11-26', name: 'Thanksgiving Day' },
+      { date: '2026-12-25', name: 'Christmas Day' },
+    ],
   });
 
   const users = await listUsers(db, actor);

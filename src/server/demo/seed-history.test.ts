@@ -12,6 +12,8 @@ import { HISTORY_DAYS } from './seed-history.js';
 import { SYSTEM_ACTOR } from '../lib/actor.js';
 import { listViews } from '../domains/cases/views.service.js';
 import { DEMO_RULES } from './seed-signals.js';
+import { readSettings } from '../domains/settings/settings.service.js';
+import { listCalendars } from '../domains/calendars/calendars.service.js';
 
 let handle: Awaited<ReturnType<typeof createTestDatabase>>;
 let db: Database;
@@ -160,5 +162,17 @@ describe('demo desk', () => {
     ]);
     expect(templates.every((t) => t.owner_id === null)).toBe(true);
     for (const t of templates) expect(unknownPlaceholders(t.body)).toEqual([]);
+  });
+});
+
+describe('demo company', () => {
+  it('works in Berlin time, and its calendars name their holidays', async () => {
+    expect((await readSettings(db)).timeZone).toBe('Europe/Berlin');
+    const calendars = await listCalendars(db, SYSTEM_ACTOR);
+    const berlin = calendars.find((c) => c.name === 'Berlin office')!;
+    expect(berlin.timezone).toBe('Europe/Berlin');
+    expect(berlin.namedHolidays).toContainEqual({ date: '2026-12-25', name: 'Christmas Day' });
+    expect(berlin.namedHolidays.every((h) => h.name)).toBe(true);
+    expect(berlin.holidays).toContain('2026-10-03');
   });
 });

@@ -17,6 +17,7 @@ import { createReplyTemplate } from '../domains/reply-templates/reply-templates.
 import { DEMO_CASES, seedDemoCases } from './seed-cases.js';
 import { countSignals, seedDemoSignals } from './seed-signals.js';
 import { seedDemoKb } from './seed-kb.js';
+import { updateSettings } from '../domains/settings/settings.service.js';
 
 export const DEMO_LOGINS = [
   { role: 'admin', email: 'admin@steward.demo', password: 'steward-admin', name: 'Alex Admin' },
@@ -111,6 +112,8 @@ export async function seedDemo(db: Database, options: DemoOptions = {}): Promise
   const faker = new Faker({ locale: [en] });
   faker.seed(20261123);
 
+  // The demo company sits in Berlin (its main calendar's zone): staff mails read Berlin time.
+  await updateSettings(db, actor, { timeZone: 'Europe/Berlin' });
   for (const s of SEGMENTS) await createSegment(db, actor, s);
   // Typed fields of organizations and customers (Admin → Fields); other keys stay free-form.
   await createField(db, actor, 'organization', {
