@@ -241,12 +241,28 @@ describe('notifications', () => {
     await expect.poll(outcome).toBe('Saved: one mail a day, of what is still unread.');
     await page.getByLabel('At', { exact: true }).selectOption('7');
     await expect.poll(outcome).toBe('Saved: the daily mail at 07:00.');
+    // No zone of one's own yet: the company's (the demo's is Berlin), named in the picker.
+    const zone = page.getByLabel('Time zone', { exact: true });
+    expect(await zone.inputValue()).toBe('');
+    expect(await text(zone.locator('option:checked'))).toBe('The company’s (Europe/Berlin)');
+    await zone.selectOption('Europe/Lisbon');
+    await expect.poll(outcome).toBe('Saved: times in Europe/Lisbon.');
+    await zone.selectOption({ label: 'The company’s' });
+    await expect.poll(outcome).toBe('Saved: times in the company’s time zone.');
+    expect(
+      await stack.api<NotificationPreferences>('/notifications/preferences', { login: DEMO.agent }),
+    ).toMatchObject({ timeZone: 'Europe/Berlin', ownTimeZone: false });
     await page.getByLabel('Time zone', { exact: true }).selectOption('Europe/Berlin');
     await expect.poll(outcome).toBe('Saved: times in Europe/Berlin.');
     const prefs = await stack.api<NotificationPreferences>('/notifications/preferences', {
       login: DEMO.agent,
     });
-    expect(prefs).toMatchObject({ digest: 'daily', digestHour: 7, timeZone: 'Europe/Berlin' });
+    expect(prefs).toMatchObject({
+      digest: 'daily',
+      digestHour: 7,
+      timeZone: 'Europe/Berlin',
+      ownTimeZone: true,
+    });
 
     await page.reload();
     await expect.poll(() => daily.isChecked()).toBe(true);
