@@ -515,6 +515,13 @@ describe('follow-ups', () => {
     await openCase(c);
     // Only a waiting case has a follow-up.
     expect(await page.getByTestId('case-follow-up').count()).toBe(0);
+    // A first reply opens a new case: Open is its default, offered once.
+    expect(await texts(page.getByLabel('Status after sending').locator('option'))).toEqual([
+      'Open',
+      'Pending',
+      'On hold',
+      'Solved',
+    ]);
     await page.getByTestId('case-status').selectOption('pending');
     await page.getByTestId('case-follow-up').waitFor();
     // A reply that puts the case on hold offers a follow-up too.
@@ -1183,6 +1190,16 @@ describe('reply templates', () => {
     await page.getByLabel('Find a template').press('Enter');
     await eventually(() => body.inputValue()).toBe(`Hi Maria, case #${parcel.number} at ${org.name}`);
     expect(await page.getByTestId('template-unfilled').count()).toBe(0);
+    // Into words already written, a paragraph of its own (not run on after them).
+    await body.fill('Thanks for waiting.');
+    await page.getByTestId('template-button').click();
+    await page.getByLabel('Find a template').fill('amethyst');
+    await eventually(() => page.getByTestId('template-option').count()).toBe(1);
+    await page.getByLabel('Find a template').press('Enter');
+    await eventually(() => body.inputValue()).toBe(
+      `Thanks for waiting.\n\nHi Maria, case #${parcel.number} at ${org.name}`,
+    );
+    await body.fill('');
 
     // A customer without an organization: the gap is said.
     const stamp = Date.now().toString(36);

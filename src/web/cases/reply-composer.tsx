@@ -2,6 +2,7 @@
 // the case status after sending. Ctrl+Enter sends. The newest message the agent had seen when
 // the draft began goes along: if someone else replied since, the server answers 409 `collision`,
 // the page highlights that reply, and the agent sends again or "Send anyway".
+import { insertBlock } from './insert-block.js';
 import { useEffect, useId, useRef, useState, type KeyboardEvent, type RefObject } from 'react';
 import { CASE_STATUSES, MessageCreate } from '../../shared/schemas/cases.js';
 import { api, toApiError } from '../lib/api.js';
@@ -106,10 +107,9 @@ export function ReplyComposer(props: {
   function insertTemplate(rendered: RenderedTemplate) {
     const el = props.textareaRef.current;
     setBody((b) => {
-      if (b.trim() === '') return rendered.body;
       // Where the cursor was in the reply (the end, when it was never placed).
       const at = el && el.value === b ? el.selectionStart : b.length;
-      return b.slice(0, at) + rendered.body + b.slice(at);
+      return insertBlock(b, at, rendered.body);
     });
     setUnfilled(rendered.missing.map((m) => PLACEHOLDER_HINTS[m as keyof typeof PLACEHOLDER_HINTS] ?? m));
     props.onTyping();
@@ -319,7 +319,14 @@ export function ReplyComposer(props: {
             {/* A first reply opens a new case on its own. */}
             {isReply && props.caseStatus === 'new' ? 'Open' : `Keep (${statusLabel(props.caseStatus)})`}
           </option>
-          {CASE_STATUSES.filter((s) => s !== 'new' && s !== 'closed' && s !== props.caseStatus).map((s) => (
+          {CASE_STATUSES.filter(
+            // A first reply's default is Open already: not offered twice.
+            (s) =>
+              s !== 'new' &&
+              s !== 'closed' &&
+              s !== props.caseStatus &&
+              !(s === 'open' && isReply && props.caseStatus === 'new'),
+          ).map((s) => (
             <option key={s} value={s}>
               {statusLabel(s)}
             </option>
