@@ -73,9 +73,13 @@ export const deletedAt = () => timestamptz('deleted_at');
 /**
  * The `updatedAt` of an UPDATE of a record edited with If-Match (server/lib/edit-version.ts): now,
  * but at least a millisecond past the last version, so two saves within one millisecond (the
- * precision clients see) still make two versions.
+ * precision clients see) still make two versions. Every writer of such a record sets it this way
+ * (a case: its saves, messages, jobs, merges), else two changes could share a version. `at`: the
+ * writer's own time for the change, when it dates it by the server's clock rather than the
+ * database's (a case's writers do, as they date its other times; a batch writes many at one time).
  */
-export const nextVersion = () => sql`greatest(clock_timestamp(), updated_at + interval '1 millisecond')`;
+export const nextVersion = (at?: Date) =>
+  sql`greatest(${at ? sql`${at.toISOString()}::timestamptz` : sql`clock_timestamp()`}, updated_at + interval '1 millisecond')`;
 
 /** A PostgreSQL transaction id (64-bit, never wraps), as text. */
 export const xid8 = customType<{ data: string; driverData: string }>({ dataType: () => 'xid8' });

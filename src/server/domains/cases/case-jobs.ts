@@ -5,6 +5,7 @@
 import { sql } from 'drizzle-orm';
 import type { Database } from '../../../db/client.js';
 import { rows } from '../../../db/client.js';
+import { nextVersion } from '../../../db/columns.js';
 import { SYSTEM_ACTOR } from '../../lib/actor.js';
 import { readSettings } from '../settings/settings.service.js';
 import { applyCaseUpdate } from './cases.service.js';
@@ -78,7 +79,7 @@ export async function closeSolvedCases(db: Database, limit = JOB_BATCH): Promise
       order by solved_at limit ${limit}
       for update skip locked
     ), flipped as (
-      update cases c set status = 'closed', closed_at = now(), updated_at = now()
+      update cases c set status = 'closed', closed_at = now(), updated_at = ${nextVersion()}
       from due where c.id = due.id and c.status = 'solved'
       returning c.id
     ), logged as (

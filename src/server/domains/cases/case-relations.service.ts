@@ -2,6 +2,7 @@
 import { and, asc, eq, gt, inArray, isNull, ne, or, sql } from 'drizzle-orm';
 import { lockLiveSignalsOfCase, moveSignalsOfCase } from '../signals/case-signals.js';
 import type { Database } from '../../../db/client.js';
+import { nextVersion } from '../../../db/columns.js';
 import type { Actor } from '../../lib/actor.js';
 import { conflict, notFound, unprocessable } from '../../lib/errors.js';
 import * as policy from '../../policies/cases.js';
@@ -94,7 +95,7 @@ export async function mergeCases(db: Database, actor: Actor, sourceId: string, t
         nextDueAt: null,
         nextWarnAt: null,
         followUpAt: null,
-        updatedAt: now,
+        updatedAt: nextVersion(now),
       })
       .where(eq(cases.id, sourceId));
     const lastCustomer =
@@ -103,7 +104,7 @@ export async function mergeCases(db: Database, actor: Actor, sourceId: string, t
         .sort((x, y) => +y - +x)[0] ?? null;
     await tx
       .update(cases)
-      .set({ lastCustomerMessageAt: lastCustomer, updatedAt: now })
+      .set({ lastCustomerMessageAt: lastCustomer, updatedAt: nextVersion(now) })
       .where(eq(cases.id, targetId));
     await refreshNextDue(tx, [targetId]);
     await moveSignalsOfCase(tx, sourceId, targetId);

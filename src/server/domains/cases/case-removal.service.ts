@@ -4,6 +4,7 @@
 // list, count, search and address answers as if it were gone.
 import { and, eq, isNull, sql } from 'drizzle-orm';
 import { rows, type Database } from '../../../db/client.js';
+import { nextVersion } from '../../../db/columns.js';
 import type { SpamManyResult, SpamResult } from '../../../shared/schemas/mail.js';
 import type { DeletedCase } from '../../../shared/schemas/cases.js';
 import type { Actor } from '../../lib/actor.js';
@@ -48,7 +49,7 @@ async function removeCase(tx: Database, actor: Actor, id: string, reason: 'delet
   const now = new Date();
   await tx
     .update(cases)
-    .set({ deletedAt: now, nextDueAt: null, nextWarnAt: null, followUpAt: null, updatedAt: now })
+    .set({ deletedAt: now, nextDueAt: null, nextWarnAt: null, followUpAt: null, updatedAt: nextVersion(now) })
     .where(eq(cases.id, id));
   await recordDomainEvent(tx, actor, {
     type: 'case.deleted',
@@ -118,7 +119,7 @@ export async function restoreCase(db: Database, actor: Actor, id: string) {
     const now = new Date();
     const [after] = await tx
       .update(cases)
-      .set({ deletedAt: null, updatedAt: now })
+      .set({ deletedAt: null, updatedAt: nextVersion(now) })
       .where(eq(cases.id, id))
       .returning();
     await recordDomainEvent(tx, actor, {

@@ -3,6 +3,7 @@
 import { and, eq, isNull, sql } from 'drizzle-orm';
 import type { z } from 'zod';
 import type { Database } from '../../../db/client.js';
+import { nextVersion } from '../../../db/columns.js';
 import {
   remainingMinutes,
   stateAt,
@@ -652,7 +653,7 @@ export async function applyCaseUpdate(
   const [after] = await tx
     .update(cases)
     // At least a millisecond past the last version, so each save is a new one (If-Match).
-    .set({ ...next, updatedAt: new Date(Math.max(now.getTime(), before.updatedAt.getTime() + 1)) })
+    .set({ ...next, updatedAt: nextVersion(now) })
     .where(eq(cases.id, id))
     .returning();
   await recordDomainEvent(tx, actor, {

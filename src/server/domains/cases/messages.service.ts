@@ -3,6 +3,7 @@
 // Replying over someone else's newer reply is a collision (409) unless forced.
 import { and, asc, desc, eq, gt, inArray, isNull, ne, or } from 'drizzle-orm';
 import type { Database } from '../../../db/client.js';
+import { nextVersion } from '../../../db/columns.js';
 import type { Message, MessageCreate } from '../../../shared/schemas/cases.js';
 import type { Channel, CaseStatus } from '../../../shared/schemas/cases.js';
 import type { Actor } from '../../lib/actor.js';
@@ -214,7 +215,11 @@ export async function addMessage(
     if (input.public && from === 'agent') {
       const [after] = await tx
         .update(cases)
-        .set({ lastAgentReplyAt: at, firstRespondedAt: c.firstRespondedAt ?? at, updatedAt: new Date() })
+        .set({
+          lastAgentReplyAt: at,
+          firstRespondedAt: c.firstRespondedAt ?? at,
+          updatedAt: nextVersion(new Date()),
+        })
         .where(eq(cases.id, caseId))
         .returning();
       await onAgentReply(tx, actor, clockCase(after!), at);
@@ -227,7 +232,7 @@ export async function addMessage(
         await applyCaseUpdate(tx, actor, caseId, { status: 'open' });
       const [updated] = await tx
         .update(cases)
-        .set({ lastCustomerMessageAt: at, updatedAt: new Date() })
+        .set({ lastCustomerMessageAt: at, updatedAt: nextVersion(new Date()) })
         .where(eq(cases.id, caseId))
         .returning();
       await onCustomerMessage(tx, actor, clockCase(updated!), at);

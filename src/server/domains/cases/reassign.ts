@@ -2,6 +2,7 @@
 // (round robin or least-loaded), else back to the team queue (unassigned).
 import { and, eq, inArray, isNull } from 'drizzle-orm';
 import type { Database } from '../../../db/client.js';
+import { nextVersion } from '../../../db/columns.js';
 import type { Actor } from '../../lib/actor.js';
 import { recordDomainEvent } from '../domain-events/domain-events.repo.js';
 import { pickAssignee } from '../teams/assignment.js';
@@ -27,7 +28,10 @@ export async function reassignCasesOfAwayAgent(tx: Database, actor: Actor, userI
           excludeUserIds: [userId],
         })
       : null;
-    await tx.update(cases).set({ assigneeId: next, updatedAt: new Date() }).where(eq(cases.id, c.id));
+    await tx
+      .update(cases)
+      .set({ assigneeId: next, updatedAt: nextVersion(new Date()) })
+      .where(eq(cases.id, c.id));
     await recordDomainEvent(tx, actor, {
       type: 'case.updated',
       entityType: 'case',

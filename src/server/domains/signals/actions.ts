@@ -25,7 +25,7 @@ import { and, inArray, isNull, sql } from 'drizzle-orm';
 import type { z } from 'zod';
 import type { Database } from '../../../db/client.js';
 import { bulkTurn, isEmbedded, rows } from '../../../db/client.js';
-import { newId } from '../../../db/columns.js';
+import { newId, nextVersion } from '../../../db/columns.js';
 import { renderTemplate } from '../../../core/rules/templates.js';
 import { COMPANY_TIME_ZONE } from '../settings/company-time-zone.js';
 import type { RuleAction } from '../../../shared/schemas/rules.js';
@@ -982,7 +982,7 @@ async function writeBatch(tx: Database, plan: BatchPlan) {
   if (notified.length > 0) {
     await tx.execute(sql`
       update cases c set last_agent_reply_at = ${at.toISOString()}::timestamptz, first_responded_at = v.first,
-        status = v.status, updated_at = ${at.toISOString()}::timestamptz
+        status = v.status, updated_at = ${nextVersion(at)}
       from unnest(${sql.param(notified.map((c) => c.id))}::uuid[],
         ${sql.param(notified.map((c) => c.firstRespondedAt!.toISOString()))}::timestamptz[],
         ${sql.param(notified.map((c) => c.status))}::text[]) as v(id, first, status)
