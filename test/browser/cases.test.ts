@@ -1356,6 +1356,58 @@ describe('keyboard focus on the case page', () => {
     await other.close();
   });
 
+  it('a tag added just after the customer wrote is saved without asking, and a colleague’s tag stays', async () => {
+    const c = await createCase(stack, {
+      subject: 'Tags: quartz just wrote',
+      customerId: mariaId,
+      message: 'Hello',
+    });
+    await openCase(c);
+    const sent: { body: unknown; ifMatch: string | undefined }[] = [];
+    const onRequest = (r: {
+      method(): string;
+      url(): string;
+      postDataJSON(): unknown;
+      headers(): Record<string, string>;
+    }) => {
+      if (r.method() === 'PATCH' && r.url().endsWith(`/api/v1/cases/${c.id}`))
+        sent.push({ body: r.postDataJSON(), ifMatch: r.headers()['if-match'] });
+    };
+    page.on('request', onRequest);
+    try {
+      // While the page is open the customer writes again and a colleague tags the case: the copy
+      // on screen is older than the case.
+      await stack.api(`/cases/${c.id}/messages`, {
+        ...admin,
+        method: 'POST',
+        body: { body: 'Any news?', public: true, from: 'customer' },
+      });
+      await stack.api(`/cases/${c.id}`, { ...admin, method: 'PATCH', body: { addTags: ['colleague'] } });
+      const region = page.getByRole('region', { name: 'Tags' });
+      await region.getByLabel('Add a tag').fill(' Refund-Asked ');
+      await region.getByRole('button', { name: 'Add' }).click();
+      await eventually(async () => (await getCase(stack, c.id)).tags).toEqual(['colleague', 'refund-asked']);
+      const chips = () =>
+        texts(page.getByTestId('case-tags').getByRole('listitem')).then((all) =>
+          all.map((t) => t.replace(/\s*×$/, '')),
+        );
+      await eventually(chips).toEqual(['colleague', 'refund-asked']);
+      expect(await page.getByTestId('edit-conflict').count()).toBe(0);
+
+      await page.getByRole('button', { name: 'Remove refund-asked' }).click();
+      await eventually(async () => (await getCase(stack, c.id)).tags).toEqual(['colleague']);
+      await eventually(chips).toEqual(['colleague']);
+      expect(await page.getByTestId('edit-conflict').count()).toBe(0);
+      // One tag at a time, onto the case as it is: no whole list, no If-Match.
+      expect(sent).toEqual([
+        { body: { addTags: ['refund-asked'] }, ifMatch: undefined },
+        { body: { removeTags: ['refund-asked'] }, ifMatch: undefined },
+      ]);
+    } finally {
+      page.off('request', onRequest);
+    }
+  });
+
   it('removing a tag moves the focus to the next tag, and after the last to the tag box', async () => {
     const c = await createCase(stack, {
       subject: 'Focus: quartz tags',

@@ -50,9 +50,11 @@ export const Tag = z
   .trim()
   .toLowerCase()
   .regex(/^[a-z0-9][a-z0-9_:.-]{0,49}$/, 'tags are lower-case letters, digits and _ : . - (max 50)');
+/** The most tags a case has (a whole list sent, or what adding makes of it). */
+export const MAX_CASE_TAGS = 50;
 export const Tags = z
   .array(Tag)
-  .max(50)
+  .max(MAX_CASE_TAGS)
   .transform((t) => [...new Set(t)]);
 export const Skill = Tag;
 
@@ -160,20 +162,38 @@ export const FollowUpTimes = z
   );
 export type FollowUpTimes = z.infer<typeof FollowUpTimes>;
 
-export const CaseUpdate = z.strictObject({
-  subject: OneLineText().min(1).max(LIMITS.subject).optional(),
-  customerId: Id.optional(),
-  category: Key.optional(),
-  priority: Priority.optional(),
-  status: CaseStatus.optional(),
-  assigneeId: Id.nullable().optional(),
-  teamId: Id.nullable().optional(),
-  tags: Tags.optional(),
-  customFields: z.record(z.string(), z.unknown()).optional(),
-  requiredSkills: z.array(Skill).max(20).optional(),
-  followUpAt: FollowUpAt.nullable().optional(),
-  cc: CcList.optional(),
-});
+export const CaseUpdate = z
+  .strictObject({
+    subject: OneLineText().min(1).max(LIMITS.subject).optional(),
+    customerId: Id.optional(),
+    category: Key.optional(),
+    priority: Priority.optional(),
+    status: CaseStatus.optional(),
+    assigneeId: Id.nullable().optional(),
+    teamId: Id.nullable().optional(),
+    tags: Tags.optional().describe('the whole list, replacing the case’s (send If-Match: see above)'),
+    addTags: Tags.optional().describe(
+      'tags added to the case’s list as it is when saved: a colleague’s change meanwhile stays, so no If-Match is needed',
+    ),
+    removeTags: Tags.optional().describe(
+      'tags taken off the case’s list as it is when saved (after addTags)',
+    ),
+    customFields: z.record(z.string(), z.unknown()).optional(),
+    requiredSkills: z.array(Skill).max(20).optional(),
+    followUpAt: FollowUpAt.nullable().optional(),
+    cc: CcList.optional(),
+  })
+  .superRefine((u, ctx) => {
+    // The whole list and changes to it cannot both apply: which would win is anyone's guess.
+    if (u.tags === undefined) return;
+    for (const key of ['addTags', 'removeTags'] as const)
+      if (u[key] !== undefined)
+        ctx.addIssue({
+          code: 'custom',
+          path: [key],
+          message: 'send either tags (the whole list) or addTags/removeTags (changes to it), not both',
+        });
+  });
 export type CaseUpdate = z.infer<typeof CaseUpdate>;
 
 export const MessageCreate = z.strictObject({

@@ -1,9 +1,10 @@
 // Editing a case in place: each property saves on its own (PATCH /cases/:id) as soon as it is
 // changed, so two agents changing different properties never overwrite each other. A choice of
 // one click (status, priority, assignee, team, category, follow-up) applies on top of whatever is
-// there; what is edited from the copy on screen (the subject, the whole list of tags or CC) is
-// sent with If-Match, so a colleague's change meanwhile is not undone without asking. Custom
-// fields send only the fields changed here, like the customer form, and so need no If-Match.
+// there; what is edited from the copy on screen (the subject, the whole list of CC) is sent with
+// If-Match, so a colleague's change meanwhile is not undone without asking. A tag is added or
+// removed alone (addTags, removeTags: the server changes the list as it is then), and custom
+// fields send only the fields changed here, like the customer form: neither needs If-Match.
 import { useRef, useState, type FormEvent } from 'react';
 import type { z } from 'zod';
 import { CASE_STATUSES, CaseUpdate, PRIORITIES, Tag } from '../../shared/schemas/cases.js';
@@ -144,6 +145,8 @@ function savedWords(
     case 'followUpAt':
       return c.followUpAt ? 'Follow-up set' : 'No follow-up';
     case 'tags':
+    case 'addTags':
+    case 'removeTags':
       return c.tags.length ? `Tags: ${c.tags.join(', ')}` : 'No tags';
     default:
       return 'Saved';
@@ -355,7 +358,8 @@ export function SubjectEditor(props: { c: Case; save: SaveCase; locked: boolean 
 
 /**
  * A case's list of short values as removable chips with an Add box (its tags, its CC list):
- * each change saves the whole list; the server's refusal shows under it.
+ * each value added or removed is saved at once (how is the caller's); the server's refusal
+ * shows under it.
  */
 function ChipListEditor(props: {
   id: string;
@@ -370,7 +374,8 @@ function ChipListEditor(props: {
   maxLength: number;
   /** The value as stored, or what is wrong with it. */
   read(text: string): { value: string } | { error: string };
-  save(values: string[]): Promise<boolean>;
+  add(value: string): Promise<boolean>;
+  remove(value: string): Promise<boolean>;
 }) {
   const { values } = props;
   const [text, setText] = useState('');
@@ -384,12 +389,12 @@ function ChipListEditor(props: {
     if ('error' in read) return setError(read.error);
     setError(null);
     if (values.includes(read.value)) return setText('');
-    if (await props.save([...values, read.value])) setText('');
+    if (await props.add(read.value)) setText('');
   }
   /** Once it is gone, the focus goes to the next chip's Remove, or to the Add box after the last. */
   async function remove(value: string) {
     const next = values[values.indexOf(value) + 1];
-    if (await props.save(values.filter((x) => x !== value)))
+    if (await props.remove(value))
       focusLater(() => (next !== undefined && removeButtons.current.get(next)) || input.current);
   }
   return (
@@ -470,8 +475,10 @@ export function TagEditor(props: { c: Case; save: SaveCase; locked: boolean }) {
       placeholder="Add a tag"
       maxLength={50}
       read={readWith(Tag, 'not a valid tag')}
-      // The whole list is saved: onto the case as shown, so a tag added meanwhile is not dropped unasked.
-      save={(tags) => props.save({ tags }, { ifMatch: props.c.updatedAt })}
+      // One tag at a time, onto the list as it is when saved: a tag a colleague added meanwhile
+      // stays, so there is nothing to ask (a message that just came in moved the case's version).
+      add={(tag) => props.save({ addTags: [tag] })}
+      remove={(tag) => props.save({ removeTags: [tag] })}
     />
   );
 }
@@ -491,7 +498,11 @@ export function CcEditor(props: { c: Case; save: SaveCase; locked: boolean }) {
       placeholder="Add an e-mail address"
       maxLength={254}
       read={readWith(Email, 'not an e-mail address')}
-      save={(cc) => props.save({ cc }, { ifMatch: props.c.updatedAt })}
+      // The whole list is saved: onto the case as shown, so an address added meanwhile is not dropped unasked.
+      add={(address) => props.save({ cc: [...props.c.cc, address] }, { ifMatch: props.c.updatedAt })}
+      remove={(address) =>
+        props.save({ cc: props.c.cc.filter((x) => x !== address) }, { ifMatch: props.c.updatedAt })
+      }
     />
   );
 }

@@ -139,7 +139,9 @@ export const casesRoutes =
           tags,
           summary: 'Change a case; If-Match refuses a change made on a stale copy',
           description:
-            'Any change to the case moves its updatedAt (a message too). Without If-Match, the fields sent apply on top.',
+            'Any change to the case moves its updatedAt (a message too). Without If-Match, the fields sent apply on top. ' +
+            'Tags: `tags` replaces the whole list (send If-Match, so a tag a colleague added meanwhile is not dropped unasked); ' +
+            '`addTags`/`removeTags` change the list as it is when saved, and so need no If-Match. `tags` with either is a 400.',
           params: IdParams,
           headers: IfMatchHeaders,
           body: CaseUpdate,

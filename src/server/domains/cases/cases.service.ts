@@ -25,6 +25,7 @@ import type {
 import {
   CaseCreate as CaseCreateSchema,
   FOLLOW_UP_MAX_DAYS,
+  MAX_CASE_TAGS,
   PROMISE_CLOCK_FILTERS,
 } from '../../../shared/schemas/cases.js';
 import { LIMITS } from '../../../shared/schemas/common.js';
@@ -537,13 +538,15 @@ export async function createCase(db: Database, actor: Actor, raw: CaseCreate): P
 
 /**
  * Applies a change to one case inside the caller's transaction: validation, assignment,
- * status bookkeeping, timeline, clocks. Shared by PATCH and bulk updates.
+ * status bookkeeping, timeline, clocks. Shared by PATCH and bulk updates. `addTags` and
+ * `removeTags` change the tags of the locked row, so they undo no one's change: they need no
+ * `expected` version (one given is checked all the same: the caller asked for it).
  */
 export async function applyCaseUpdate(
   tx: Database,
   actor: Actor,
   id: string,
-  input: CaseUpdate & { addTags?: string[]; removeTags?: string[] },
+  input: CaseUpdate,
   /** Why, when not the actor's own choice (`follow_up`: the case's follow-up time came). */
   reason?: string,
   /** The `updatedAt` of the copy edited (If-Match): refused if the case changed since. */
@@ -583,6 +586,11 @@ export async function applyCaseUpdate(
     const tags = new Set(input.tags ?? before.tags);
     input.addTags?.forEach((t) => tags.add(t));
     input.removeTags?.forEach((t) => tags.delete(t));
+    // Only what is added can pass the limit (a list sent whole is checked by its schema).
+    if (tags.size > MAX_CASE_TAGS && tags.size > before.tags.length)
+      throw unprocessable('too_many_tags', `body.addTags: a case has at most ${MAX_CASE_TAGS} tags`, [
+        { path: 'body.addTags', message: `at most ${MAX_CASE_TAGS} tags` },
+      ]);
     next.tags = [...tags];
   }
   let customerChanged = false;
@@ -724,10 +732,7 @@ export async function bulkUpdateCases(
   actor: Actor,
   input: {
     ids: string[];
-    set: Omit<CaseUpdate, 'subject' | 'customerId' | 'customFields' | 'tags' | 'requiredSkills'> & {
-      addTags?: string[];
-      removeTags?: string[];
-    };
+    set: Omit<CaseUpdate, 'subject' | 'customerId' | 'customFields' | 'tags' | 'requiredSkills' | 'cc'>;
   },
 ) {
   policy.assertStaffOnCases(actor);
