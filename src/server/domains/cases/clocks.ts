@@ -347,6 +347,43 @@ export const onCustomerMessage = (tx: Database, actor: Actor, c: ClockCase, at: 
 export const onStatusChange = (tx: Database, actor: Actor, c: ClockCase, from: string, at: Date) =>
   transition(tx, actor, c, at, (ctx, clocks) => planStatusChange(ctx, clocks, c, from, at));
 
+/**
+ * Status changes of many cases at one moment, in one pass (what onStatusChange does for one): the
+ * agreements loaded with one query, the clocks of all the cases locked with one, each case's
+ * transition planned in memory, then stored together (saveClockChains) with their timeline
+ * entries, each on its own case. Cases without an agreement have no clocks to move.
+ */
+export async function onStatusChanges(
+  tx: Database,
+  actor: Actor,
+  changes: { c: ClockCase; from: string }[],
+  at: Date,
+) {
+  const ctxs = await loadPlanContexts(
+    tx,
+    changes.flatMap(({ c }) => (c.agreementId ? [c.agreementId] : [])),
+  );
+  const planned = changes.filter(({ c }) => c.agreementId && ctxs.has(c.agreementId));
+  if (planned.length === 0) return;
+  const locked = await lockClocksOf(
+    tx,
+    planned.map(({ c }) => c.id),
+  );
+  const chains: ClockChain[] = [];
+  const events: DomainEventInput[] = [];
+  for (const { c, from } of planned) {
+    const chain = clockChain(c.id, locked.get(c.id)!);
+    events.push(
+      ...chainStep(chain, ctxs.get(c.agreementId!)!, at, (ctx, clocks) =>
+        planStatusChange(ctx, clocks, c, from, at),
+      ),
+    );
+    chains.push(chain);
+  }
+  await saveClockChains(tx, chains);
+  await recordDomainEvents(tx, actor, events);
+}
+
 export const onTargetsChanged = (
   tx: Database,
   actor: Actor,

@@ -21,17 +21,20 @@
 //   `data` keeps only keys that carry no free text (ids, states, times, counts; see SAFE_KEYS).
 // - staff notifications: who wrote, when it was them on a colleague's case or someone else on
 //   theirs (what was written is read from the message, so it reads "[erased]" now).
+// A message or case for them arriving while this runs cannot slip past it: the customer's row is
+// locked first, and those writes take a share of it first (customer-erasure-guard.ts).
 // Records that hold no personal data of theirs are kept as they are: agreements made for them,
 // rule versions, blocked-sender patterns (kept to keep blocking them; an admin removes one on the
 // Blocked senders page).
 import { and, inArray, isNull, notInArray, sql } from 'drizzle-orm';
 import { rows, type Database } from '../../../db/client.js';
+import { nextVersion } from '../../../db/columns.js';
 import type { CustomerErasure, CustomerErased } from '../../../shared/schemas/customers.js';
 import { isAdmin, type Actor } from '../../lib/actor.js';
 import { conflict, forbidden, notFound, unprocessable } from '../../lib/errors.js';
 import { cases as caseTable } from '../cases/cases.table.js';
 import { clockCase } from '../cases/cases.service.js';
-import { onStatusChange } from '../cases/clocks.js';
+import { onStatusChanges } from '../cases/clocks.js';
 import { recordDomainEvent, recordDomainEvents } from '../domain-events/domain-events.repo.js';
 import { endSignals } from '../signals/end-signals.js';
 import { lockLiveSignalsOfCases } from '../signals/case-signals.js';
@@ -234,7 +237,7 @@ export async function eraseCustomer(
     await tx.execute(sql`update notifications set data = data - 'writer'
       where data ? 'writer' and (case_id = any(${cases}) or data->>'writer' = any(${texts(s.names)}))`);
     await tx.execute(sql`update cases set subject = ${ERASED_TEXT}, custom_fields = '{}', cc = '{}',
-        reply_token = null, updated_at = now()
+        reply_token = null, updated_at = ${nextVersion()}
       where id = any(${cases})`);
     const events = await count(sql`update events set data = '{}', warnings = null
       where customer_id = any(${customerIds})`);
@@ -347,7 +350,7 @@ async function closeUnsolved(
       closedAt: now,
       solvedAt: sql`coalesce(${caseTable.solvedAt}, ${now.toISOString()}::timestamptz)`,
       followUpAt: null,
-      updatedAt: now,
+      updatedAt: nextVersion(now),
     })
     .where(open)
     .returning();
@@ -371,15 +374,25 @@ async function closeUnsolved(
       },
     })),
   );
-  for (const c of closed) {
-    // What is left running is a breach never made good: the close ends it, as any close does.
-    await onStatusChange(tx, actor, clockCase(c), before.get(c.id)!, now);
-    const live = liveSignals.filter((l) => l.case_id === c.id);
-    if (live.length > 0) {
-      await endSignals(tx, actor, live, 'resolved', `resolved with case #${c.number} (closed)`, {
-        caseId: c.id,
-      });
-    }
+  // What is left running is a breach never made good: the close ends it, as any close does. All
+  // the cases in one pass, each with its own timeline entries.
+  await onStatusChanges(
+    tx,
+    actor,
+    closed.map((c) => ({ c: clockCase(c), from: before.get(c.id)! })),
+    now,
+  );
+  const number = new Map(closed.map((c) => [c.id, c.number]));
+  const live = liveSignals.filter((l) => number.has(l.case_id));
+  if (live.length > 0) {
+    await endSignals(
+      tx,
+      actor,
+      live,
+      'resolved',
+      (l) => `resolved with case #${number.get(l.case_id)} (closed)`,
+      (l) => ({ caseId: l.case_id }),
+    );
   }
   return closed.length;
 }

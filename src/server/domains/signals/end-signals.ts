@@ -10,18 +10,20 @@ import { closeSignals } from './signals.repo.js';
  * Ends these live signals (locked by the caller) with one resolution, skipping their pending
  * actions; each gets `signal.resolved` or `signal.dismissed` with `from`, `resolution`,
  * `skippedActions` and `data`. Answers how many actions each signal had skipped (absent: none).
+ * Signals of several cases at once take their resolution and data each from a function.
  */
-export async function endSignals(
+export async function endSignals<S extends { id: string; state: string }>(
   tx: Database,
   actor: Actor,
-  live: { id: string; state: string }[],
+  live: S[],
   to: 'resolved' | 'dismissed',
-  resolution: string,
-  data: Record<string, unknown> = {},
+  resolution: string | ((s: S) => string),
+  data: Record<string, unknown> | ((s: S) => Record<string, unknown>) = {},
 ): Promise<Map<string, number>> {
+  const resolutionOf = (s: S) => (typeof resolution === 'string' ? resolution : resolution(s));
   const skipped = await closeSignals(
     tx,
-    live.map((s) => ({ id: s.id, resolution })),
+    live.map((s) => ({ id: s.id, resolution: resolutionOf(s) })),
     to,
   );
   await recordDomainEvents(
@@ -31,7 +33,12 @@ export async function endSignals(
       type: to === 'dismissed' ? 'signal.dismissed' : 'signal.resolved',
       entityType: 'signal',
       entityId: s.id,
-      data: { from: s.state, resolution, skippedActions: skipped.get(s.id) ?? 0, ...data },
+      data: {
+        from: s.state,
+        resolution: resolutionOf(s),
+        skippedActions: skipped.get(s.id) ?? 0,
+        ...(typeof data === 'function' ? data(s) : data),
+      },
     })),
   );
   return skipped;
