@@ -343,6 +343,11 @@ async function checkAssignee(db: Database, id: string) {
  * Customers a case may be opened for (not deleted), with what agreement selection needs:
  * organization, effective segment.
  */
+/**
+ * The customers cases are opened for (live ones only), locked FOR KEY SHARE: an erasure running
+ * meanwhile is waited for, and the customer it leaves deleted is no longer found, so no case
+ * slips past it (see customer-erasure-guard.ts).
+ */
 export async function customersForCases(db: Database, customerIds: string[]): Promise<CaseCustomer[]> {
   return db
     .select({
@@ -352,7 +357,8 @@ export async function customersForCases(db: Database, customerIds: string[]): Pr
     })
     .from(customers)
     .leftJoin(organizations, eq(organizations.id, customers.organizationId))
-    .where(and(sql`${customers.id} = any(${sql.param(customerIds)}::uuid[])`, isNull(customers.deletedAt)));
+    .where(and(sql`${customers.id} = any(${sql.param(customerIds)}::uuid[])`, isNull(customers.deletedAt)))
+    .for('key share', { of: customers });
 }
 
 async function customerForCase(db: Database, customerId: string): Promise<CaseCustomer | undefined> {

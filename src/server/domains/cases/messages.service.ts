@@ -21,6 +21,7 @@ import { onAgentReply, onCustomerMessage, type ClockCase } from './clocks.js';
 import { mailCaseMessage } from '../mail/mail.service.js';
 import { assertCustomerNotBlocked } from '../mail/blocked-senders.service.js';
 import { noteCustomerContact } from '../signals/open-signals.js';
+import { assertNotErased } from '../customers/customer-erasure-guard.js';
 import { attachToMessage, checkUnattachedFiles } from './attachments.service.js';
 
 type Row = typeof messages.$inferSelect;
@@ -153,8 +154,12 @@ export async function addMessage(
   if (!staff) await assertCustomerNotBlocked(db, actor);
   const from = staff ? (input.from ?? 'agent') : 'customer';
   const id = await db.transaction(async (tx) => {
+    // The customers it attaches to before the case (an erasure's order), so it cannot slip past one.
+    const writer = !staff ? actor.customerId : null;
+    await assertNotErased(tx, [found.customerId, writer]);
     const c = await repo.lockCase(tx, caseId);
     if (!c) throw notFound('case');
+    if (c.customerId !== found.customerId) await assertNotErased(tx, [c.customerId]);
     if (c.mergedIntoId) throw repo.caseMerged(c);
     if (c.status === 'closed' && input.public)
       throw conflict('case_closed', `case #${c.number} is closed; open a follow-up case instead`);

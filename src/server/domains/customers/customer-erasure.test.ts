@@ -3,7 +3,9 @@
 // customers are untouched; who may, and the refusals.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
+import pg from 'pg';
 import { rows } from '../../../db/client.js';
+import { usingPostgres } from '../../../../test/helpers/db.js';
 import { consumeToPresent } from '../../../../test/helpers/consumers.js';
 import { plainMail } from '../../../../test/helpers/mail-fixtures.js';
 import {
@@ -406,5 +408,137 @@ describe('erasing a customer’s personal data', () => {
     expect(back.status).toBe(200);
     expect(back.body.customer).toEqual({ id: spammer.id, name: 'Erased customer', email: null });
     expect((await t.get(`/api/v1/customers/${spammer.id}`, app.admin)).status).toBe(404);
+  });
+});
+
+describe('what arrives once they are erased', () => {
+  it('their cases take no more messages (notes neither), nothing they write is kept, no case is opened for them', async () => {
+    const { t } = app;
+    const customer = await makeCustomer(t.db, { name: `Late Writer ${unique()}` });
+    const open = await makeCase(t.db, customer.id, { subject: 'Still open' });
+    const solved = await makeCase(t.db, customer.id, { subject: 'Solved, not closed' });
+    expect((await t.patch(`/api/v1/cases/${solved.id}`, { status: 'solved' }, app.agent)).status).toBe(200);
+    const other = await makeCase(t.db, (await makeCustomer(t.db)).id);
+    expect((await erase(customer.id, customer.name)).status).toBe(200);
+
+    for (const [id, body] of [
+      [open.id, { body: 'A reply after all', public: true }],
+      [solved.id, { body: 'They said on the phone: …', public: true, from: 'customer' }],
+      [solved.id, { body: 'A note about them', public: false }],
+    ] as const) {
+      const res = await t.post(`/api/v1/cases/${id}/messages`, body, app.agent);
+      expect(res.status, JSON.stringify(body)).toBe(409);
+      expect(res.body.error.code).toBe('customer_erased');
+    }
+    const opened = await t.post(
+      '/api/v1/cases',
+      { subject: 'For them', customerId: customer.id, message: { body: 'Hello' } },
+      app.agent,
+    );
+    expect(opened.status).toBe(422);
+    expect(opened.body.error.message).toContain('body.customerId');
+    // Their solved case did not reopen; someone else's case takes messages as before.
+    expect((await t.get(`/api/v1/cases/${solved.id}`, app.agent)).body.status).toBe('solved');
+    const [written] = await rows<{ n: number }>(
+      t.db,
+      sql`select count(*)::int as n from messages where case_id in (${open.id}, ${solved.id}) and body <> '[erased]'`,
+    );
+    expect(written!.n).toBe(0);
+    expect(
+      (await t.post(`/api/v1/cases/${other.id}/messages`, { body: 'Fine', public: true }, app.agent)).status,
+    ).toBe(201);
+  });
+});
+
+describe.runIf(usingPostgres())('a message arriving while they are erased (PostgreSQL)', () => {
+  /** A second connection to the test database, outside the app's pool. */
+  async function connect() {
+    const client = new pg.Client({ connectionString: app.t.handle.url });
+    await client.connect();
+    return client;
+  }
+  /** Until `n` of the app's statements wait for a lock (a state, not a time: polled). */
+  async function untilWaiting(monitor: pg.Client, n: number) {
+    for (let i = 0; i < 500; i++) {
+      const { rows: found } = await monitor.query<{ n: number }>(
+        `select count(*)::int as n from pg_stat_activity
+          where datname = current_database() and wait_event_type = 'Lock'`,
+      );
+      if (found[0]!.n >= n) return;
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    throw new Error(`fewer than ${n} statements ever waited for a lock`);
+  }
+  async function writer() {
+    const tag = unique();
+    const customer = await makeCustomer(app.t.db, {
+      name: `Racing Rita ${tag}`,
+      email: `rita-${tag}@race.example`,
+    });
+    const login = await makeUser(app.t.db, 'customer', { customerId: customer.id, email: customer.email! });
+    const c = await makeCase(app.t.db, customer.id, { subject: 'Racing', message: { body: 'First' } });
+    // Solved: the erasure leaves it as it is, and a message from them would open it again.
+    expect((await app.t.patch(`/api/v1/cases/${c.id}`, { status: 'solved' }, app.agent)).status).toBe(200);
+    const write = () =>
+      app.t.post(`/api/v1/cases/${c.id}/messages`, { body: `Call me on ${tag}`, public: true }, login.token);
+    const bodies = async () =>
+      (
+        await rows<{ body: string }>(
+          app.t.db,
+          sql`select body from messages where case_id = ${c.id} order by id`,
+        )
+      ).map((m) => m.body);
+    return { customer, c, write, bodies, tag };
+  }
+
+  it('one that comes while the erasure runs waits for it and is refused', async () => {
+    const { customer, c, write, bodies } = await writer();
+    const [blocker, monitor] = [await connect(), await connect()];
+    try {
+      // Someone holds the case's row: the erasure, its customer locked, waits there.
+      await blocker.query('begin');
+      await blocker.query('select id from cases where id = $1 for update', [c.id]);
+      const erasing = erase(customer.id, customer.name);
+      await untilWaiting(monitor, 1);
+      // The customer's message comes now: it waits for the erasure (not for the case's row).
+      const writing = write();
+      await untilWaiting(monitor, 2);
+      await blocker.query('commit');
+      const [erased, written] = await Promise.all([erasing, writing]);
+      expect(erased.status, JSON.stringify(erased.body)).toBe(200);
+      expect(written.status, JSON.stringify(written.body)).toBe(409);
+      expect(written.body.error.code).toBe('customer_erased');
+      expect(await bodies()).toEqual(['[erased]']);
+      expect((await app.t.get(`/api/v1/cases/${c.id}`, app.agent)).body.status).toBe('solved');
+    } finally {
+      await blocker.end();
+      await monitor.end();
+    }
+  });
+
+  it('one that came first is in before the erasure reads anything, and is erased with the rest', async () => {
+    const { customer, c, write, bodies, tag } = await writer();
+    const [blocker, monitor] = [await connect(), await connect()];
+    try {
+      // The message has its share of the customer, and waits for the case's row.
+      await blocker.query('begin');
+      await blocker.query('select id from cases where id = $1 for update', [c.id]);
+      const writing = write();
+      await untilWaiting(monitor, 1);
+      // The erasure waits for the message to be written.
+      const erasing = erase(customer.id, customer.name);
+      await untilWaiting(monitor, 2);
+      await blocker.query('commit');
+      const [written, erased] = await Promise.all([writing, erasing]);
+      expect(written.status, JSON.stringify(written.body)).toBe(201);
+      expect(erased.status, JSON.stringify(erased.body)).toBe(200);
+      expect(await bodies()).toEqual(['[erased]', '[erased]']);
+      expect(await rows(app.t.db, sql`select id from messages where body like ${`%${tag}%`}`)).toEqual([]);
+      // The message opened the case again: the erasure, reading after it, closes it.
+      expect((await app.t.get(`/api/v1/cases/${c.id}`, app.agent)).body.status).toBe('closed');
+    } finally {
+      await blocker.end();
+      await monitor.end();
+    }
   });
 });
