@@ -308,9 +308,23 @@ describe('phone calls, logged by agents', () => {
     await agentPage.goto(`${stack.url}/cases`);
     await agentPage.getByTestId('log-call').click();
     const create = agentPage.getByTestId('log-call-dialog');
-    await create.getByLabel('Customer', { exact: true }).fill('Lena');
-    await create.getByRole('button', { name: /Lena Vogel/ }).click();
-    await create.getByLabel('Subject').fill('Wants to change the delivery day');
+    // From the keyboard: the dialog opens on the customer box (not Close, which a space typed
+    // into a name would press); the arrows walk the results and come back; Enter takes the
+    // first, never sends the form; the focus goes on to the subject.
+    const focused = () => agentPage.evaluate(() => document.activeElement?.id ?? '');
+    const customerBox = create.getByLabel('Customer', { exact: true });
+    await eventually(focused).toBe(await customerBox.getAttribute('id'));
+    await agentPage.keyboard.type('Lena Vogel');
+    await create.getByRole('button', { name: /Lena Vogel/ }).waitFor();
+    await agentPage.keyboard.press('ArrowDown');
+    expect(await agentPage.evaluate(() => document.activeElement?.textContent ?? '')).toContain('Lena Vogel');
+    await agentPage.keyboard.press('ArrowUp');
+    expect(await focused()).toBe(await customerBox.getAttribute('id'));
+    await agentPage.keyboard.press('Enter');
+    await eventually(() => text(create.locator('.chosen__value'))).toContain('Lena Vogel');
+    expect(await create.getByTestId('log-call-error').count()).toBe(0);
+    await eventually(focused).toBe(await create.getByLabel('Subject').getAttribute('id'));
+    await agentPage.keyboard.type('Wants to change the delivery day');
     await create.getByLabel('Minutes').fill('2');
     await create.getByLabel('Summary').fill('Asked to deliver on Saturday instead.');
     await create.getByRole('button', { name: 'Open the case' }).click();

@@ -117,13 +117,24 @@ export function LogCallDialog(props: { caseId?: string; onClose(): void; onLogge
                 <button
                   type="button"
                   className="button button--ghost button--small"
-                  onClick={() => setCustomer(null)}
+                  onClick={() => {
+                    setCustomer(null);
+                    requestAnimationFrame(() => document.getElementById(`${uid}-customer`)?.focus());
+                  }}
                 >
                   Change
                 </button>
               </p>
             ) : (
-              <CustomerSearch id={`${uid}-customer`} onPick={setCustomer} minLength={2} />
+              <CustomerSearch
+                id={`${uid}-customer`}
+                onPick={(c) => {
+                  setCustomer(c);
+                  // The search box goes with the pick: the focus goes on to the subject.
+                  requestAnimationFrame(() => document.getElementById(`${uid}-subject`)?.focus());
+                }}
+                minLength={2}
+              />
             )}
           </div>
           <div className="form__grid">

@@ -14,7 +14,15 @@ export function FormDialog(props: {
   const ref = useRef<HTMLDialogElement>(null);
   useEffect(() => {
     const dialog = ref.current;
-    if (dialog && !dialog.open) dialog.showModal();
+    if (!dialog || dialog.open) return;
+    dialog.showModal();
+    // The first field, not the Close button the browser picks: typing starts the form, and a
+    // space typed into the name of a caller does not close it.
+    dialog
+      .querySelector<HTMLElement>(
+        '.dialog__content > :not(.dialog__header) :is(input:not([type=hidden]), select, textarea):not(:disabled)',
+      )
+      ?.focus();
   }, []);
   return createPortal(
     <dialog
