@@ -122,6 +122,16 @@ describe('customer portal', () => {
       'You',
       'Ava Agent · Support team',
     ]);
+    // Lena's record is in Berlin, the browser in UTC: the page's times are all in Berlin time
+    // (as its state line's and her mails'), and it says so.
+    expect(await text(page.getByTestId('request-zone'))).toBe('· times in Europe/Berlin');
+    const first = await stack.api<{ items: { createdAt: string }[] }>(`/cases/${waiting.id}/messages`, agent);
+    const inBerlin = new Intl.DateTimeFormat('en-US', {
+      dateStyle: 'medium',
+      timeStyle: 'short',
+      timeZone: 'Europe/Berlin',
+    }).format(new Date(first.items[0]!.createdAt));
+    expect(await text(page.getByTestId('message').first().locator('.message__time'))).toBe(inBerlin);
 
     await page.getByTestId('reply-body').fill('Here is the label.');
     await page

@@ -53,6 +53,14 @@ export interface PlainState {
 
 const DAY = 24 * 3600_000;
 
+/** The zone a request's times are in: the customer's, else the calendar's, else UTC. */
+export function plainStateZone(zones: {
+  timeZone?: string | null;
+  calendarTimeZone?: string | null;
+}): string {
+  return zones.timeZone ? validZone(zones.timeZone) : validZone(zones.calendarTimeZone);
+}
+
 /** "Mon 10:00" in the customer's zone; in the calendar's, named, when they have none; else UTC. */
 function whenIn(at: Date, now: Date, zones: { timeZone?: string | null; calendarTimeZone?: string | null }) {
   if (zones.timeZone) return formatWhen(at, now, zones.timeZone);

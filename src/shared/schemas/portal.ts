@@ -82,6 +82,11 @@ export const PortalCaseSummary = z.object({
     .describe('who asked (a colleague, for organization requests)'),
   mine: z.boolean().describe('asked by the signed-in customer'),
   plainState: PlainState,
+  timeZone: z
+    .string()
+    .describe(
+      "the zone the state's times are in (the customer's, else the agreement calendar's, else UTC); the portal shows the request's other times in it too",
+    ),
   rating: Rating.nullable(),
   createdAt: IsoDateTime,
   updatedAt: IsoDateTime,

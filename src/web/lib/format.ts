@@ -5,8 +5,24 @@ const dateTime = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeS
 const date = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium' });
 const number = new Intl.NumberFormat(undefined);
 
-export const formatDateTime = (iso: string) => dateTime.format(new Date(iso));
-export const formatDate = (iso: string) => date.format(new Date(iso));
+const inZone = new Map<string, { dateTime: Intl.DateTimeFormat; date: Intl.DateTimeFormat }>();
+/** The formats in another zone than the browser's (the portal shows a request in the customer's). */
+function formatsIn(timeZone: string | undefined) {
+  if (!timeZone) return { dateTime, date };
+  let f = inZone.get(timeZone);
+  if (!f) {
+    f = {
+      dateTime: new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short', timeZone }),
+      date: new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeZone }),
+    };
+    inZone.set(timeZone, f);
+  }
+  return f;
+}
+
+export const formatDateTime = (iso: string, timeZone?: string) =>
+  formatsIn(timeZone).dateTime.format(new Date(iso));
+export const formatDate = (iso: string, timeZone?: string) => formatsIn(timeZone).date.format(new Date(iso));
 export const formatNumber = (n: number) => number.format(n);
 
 /** "1 customer", "336 customers". */

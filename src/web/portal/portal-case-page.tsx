@@ -8,6 +8,7 @@ import { useMe } from '../auth/auth-context.js';
 import { api, request as apiRequest, toApiError } from '../lib/api.js';
 import { downloadFile } from '../lib/download.js';
 import { formatBytes, formatDate, formatDateTime } from '../lib/format.js';
+import { browserTimeZone } from '../lib/time-zones.js';
 import type { Attachment, Items } from '../lib/types.js';
 import { useApi } from '../lib/use-api.js';
 import { thisCase, useLiveReload } from '../lib/live.js';
@@ -77,8 +78,12 @@ function PortalCasePage({ id }: { id: string }) {
         {r.subject}
       </h1>
       <p className="muted portal-case__sub">
-        #{r.number} · opened {formatDate(r.createdAt)}
+        #{r.number} · opened {formatDate(r.createdAt, r.timeZone)}
         {!r.mine && ` · asked by ${r.customer.name}`}
+        {/* One zone for the whole page, the one the state line speaks in; named when not the browser's. */}
+        {r.timeZone !== browserTimeZone() && (
+          <span data-testid="request-zone"> · times in {r.timeZone.replace(/_/g, ' ')}</span>
+        )}
       </p>
       <PlainStateLine state={r.plainState} large />
       {r.mergedIntoId && (
@@ -91,7 +96,7 @@ function PortalCasePage({ id }: { id: string }) {
         <h2 className="visually-hidden">Conversation</h2>
         {messages.error && <ErrorNotice error={messages.error} onRetry={messages.reload} />}
         {!messages.data && !messages.error && <Loading label="Loading the conversation…" />}
-        {messages.data && <PortalConversation messages={messages.data.items} />}
+        {messages.data && <PortalConversation messages={messages.data.items} timeZone={r.timeZone} />}
       </section>
       {r.canReply ? (
         <ReplyForm
@@ -159,7 +164,7 @@ export function callSummary(call: NonNullable<Message['call']>): string {
   return `${call.direction === 'inbound' ? 'Call from you' : 'Call from us'} · ${length} · ${OUTCOMES[call.outcome] ?? call.outcome}`;
 }
 
-function PortalConversation({ messages }: { messages: Message[] }) {
+function PortalConversation({ messages, timeZone }: { messages: Message[]; timeZone: string }) {
   const me = useMe();
   if (messages.length === 0) return <p className="muted">No messages yet.</p>;
   return (
@@ -181,7 +186,7 @@ function PortalConversation({ messages }: { messages: Message[] }) {
             <div className="message__meta">
               <h3 className="message__author">{who}</h3>
               <time className="message__time" dateTime={m.createdAt}>
-                {formatDateTime(m.createdAt)}
+                {formatDateTime(m.createdAt, timeZone)}
               </time>
             </div>
             {m.call && (

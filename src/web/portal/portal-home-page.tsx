@@ -113,7 +113,7 @@ export function PortalHomePage() {
                   {c.subject}
                 </Link>
                 <span className="request__meta muted">
-                  #{c.number} · {formatDate(c.createdAt)}
+                  #{c.number} · {formatDate(c.createdAt, c.timeZone)}
                   {!c.mine && ` · ${c.customer.name}`}
                   {c.rating && ` · rated ${c.rating.rating}/5`}
                 </span>

@@ -5,7 +5,7 @@
 import { and, eq, inArray, isNull, ne, sql } from 'drizzle-orm';
 import type { Database } from '../../../db/client.js';
 import { rows } from '../../../db/client.js';
-import { nextClock, plainState } from '../../../core/portal/plain-state.js';
+import { nextClock, plainState, plainStateZone } from '../../../core/portal/plain-state.js';
 import type { CaseStatus, Channel } from '../../../shared/schemas/cases.js';
 import { UNSOLVED_STATUSES } from '../../../shared/schemas/cases.js';
 import type {
@@ -126,6 +126,7 @@ async function toPortalDtos(
       customer: { id: r.customerId, name: r.customerName },
       mine: r.customerId === actor.customerId,
       plainState: { ...state, nextUpdateBy: state.nextUpdateBy?.toISOString() ?? null },
+      timeZone: plainStateZone({ timeZone: viewer?.time_zone, calendarTimeZone: calendarZoneOf.get(r.id) }),
       rating: ratings.get(r.id) ?? null,
       createdAt: r.createdAt.toISOString(),
       updatedAt: r.updatedAt.toISOString(),

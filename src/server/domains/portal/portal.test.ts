@@ -211,6 +211,7 @@ const PORTAL_FIELDS = [
   'solvedAt',
   'status',
   'subject',
+  'timeZone',
   'updatedAt',
 ];
 
@@ -248,6 +249,8 @@ describe('my requests, in plain words', () => {
     expect(listed.map((c: any) => c.plainState.text)).toEqual([
       `We have your request — first answer by ${when}`,
     ]);
+    // The page shows the request's other times in the zone its state line speaks in.
+    expect([detail.timeZone, listed[0].timeZone]).toEqual(['Europe/Berlin', 'Europe/Berlin']);
 
     // Their own zone, once known, wins.
     await t.db.execute(sql`update customers set time_zone = 'America/New_York' where id = ${customer.id}`);
@@ -255,6 +258,7 @@ describe('my requests, in plain words', () => {
     expect(own).toBe(
       `We have your request — first answer by ${formatWhen(new Date(due), new Date(), 'America/New_York')}`,
     );
+    expect((await t.get(`/api/v1/portal/cases/${id}`, token)).body.timeZone).toBe('America/New_York');
   });
 
   it('follow the case from received to solved, without internal fields', async () => {
