@@ -425,6 +425,11 @@ describe('signals', () => {
   });
 
   it('dismisses the signal: a reason is required, and the page shows the new state', async () => {
+    // Escape leaves the form, the focus back on the button that opened it.
+    await page.getByRole('button', { name: 'Dismiss', exact: true }).click();
+    await page.getByLabel('Why dismiss it?').press('Escape');
+    await eventually(() => page.getByLabel('Why dismiss it?').count()).toBe(0);
+    expect(await page.evaluate(() => document.activeElement?.textContent?.trim())).toBe('Dismiss');
     await page.getByRole('button', { name: 'Dismiss', exact: true }).click();
     await page.getByRole('button', { name: 'Dismiss signal' }).click();
     expect(await text(page.getByTestId('error-reason'))).toBe('Say why: the reason is kept with the signal.');

@@ -2,7 +2,7 @@
 // its actions did, and the two ways to close it: resolve (the promise is safe again) or dismiss
 // (a false alarm; the reason is required and kept). Reads itself again when a signal changes (live
 // stream; a slow poll without it), so actions that finish in the background show up. A live signal without a case can get one by hand.
-import { useState, type FormEvent, type ReactNode } from 'react';
+import { useEffect, useRef, useState, type FormEvent, type ReactNode } from 'react';
 import { Link, useLocation, useParams } from 'react-router-dom';
 import {
   LIVE_SIGNAL_STATES,
@@ -112,6 +112,18 @@ function SignalView({
     }
   }
 
+  // Cancel (or Escape) puts the focus back on the button that opened the form.
+  const focusBack = useRef<string | null>(null);
+  useEffect(() => {
+    if (mode !== 'idle' || !focusBack.current) return;
+    document.querySelector<HTMLElement>(`[data-signal-action="${focusBack.current}"]`)?.focus();
+    focusBack.current = null;
+  }, [mode]);
+  const cancel = () => {
+    focusBack.current = mode;
+    setMode('idle');
+  };
+
   const open = (next: 'dismiss' | 'resolve' | 'case') => {
     setMode(next);
     setReason('');
@@ -138,14 +150,29 @@ function SignalView({
           live &&
           mode === 'idle' && (
             <>
-              <button type="button" className="button button--primary" onClick={() => open('resolve')}>
+              <button
+                type="button"
+                className="button button--primary"
+                data-signal-action="resolve"
+                onClick={() => open('resolve')}
+              >
                 Resolve
               </button>
-              <button type="button" className="button" onClick={() => open('dismiss')}>
+              <button
+                type="button"
+                className="button"
+                data-signal-action="dismiss"
+                onClick={() => open('dismiss')}
+              >
                 Dismiss
               </button>
               {canOpenCase && (
-                <button type="button" className="button" onClick={() => open('case')}>
+                <button
+                  type="button"
+                  className="button"
+                  data-signal-action="case"
+                  onClick={() => open('case')}
+                >
                   Open a case
                 </button>
               )}
@@ -158,7 +185,7 @@ function SignalView({
       {canOpenCase && mode === 'case' && (
         <OpenCaseForm
           signal={s}
-          onCancel={() => setMode('idle')}
+          onCancel={cancel}
           onOpened={(opened) => {
             setNotice(`Proactive case #${opened.caseNumber ?? '…'} opened for this signal.`);
             setMode('idle');
@@ -170,6 +197,12 @@ function SignalView({
         <form
           className="card signal-close"
           onSubmit={close}
+          onKeyDown={(e) => {
+            if (e.key === 'Escape') {
+              e.preventDefault();
+              cancel();
+            }
+          }}
           noValidate
           aria-label={mode === 'dismiss' ? 'Dismiss signal' : 'Resolve signal'}
         >
@@ -203,7 +236,7 @@ function SignalView({
             <button type="submit" className="button button--primary" disabled={busy}>
               {busy ? 'Saving…' : mode === 'dismiss' ? 'Dismiss signal' : 'Resolve signal'}
             </button>
-            <button type="button" className="button button--ghost" onClick={() => setMode('idle')}>
+            <button type="button" className="button button--ghost" onClick={cancel}>
               Cancel
             </button>
           </div>
