@@ -22,6 +22,12 @@ describe('sign-in', () => {
     await loginHeading(page).waitFor();
     expect(new URL(page.url()).pathname).toBe('/login');
     await eventually(() => page.title()).toBe('Sign in · Steward');
+    // A customer without an account finds the help center and the web form from here.
+    const publicLinks = page.getByTestId('login-public-links').getByRole('link');
+    expect(await publicLinks.evaluateAll((links) => links.map((a) => a.getAttribute('href')))).toEqual([
+      '/help',
+      '/form',
+    ]);
 
     await page.getByLabel('E-mail address').fill(DEMO.admin.email);
     await page.getByLabel('Password').fill('not-the-password');

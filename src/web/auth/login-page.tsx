@@ -1,5 +1,5 @@
 import { useState, type FormEvent } from 'react';
-import { Navigate, useLocation } from 'react-router-dom';
+import { Link, Navigate, useLocation } from 'react-router-dom';
 import { toApiError } from '../lib/api.js';
 import { useDocumentTitle } from '../layout/use-document-title.js';
 import { useAuth } from './auth-context.js';
@@ -122,6 +122,10 @@ export function LoginPage() {
             </div>
           </form>
         )}
+        {/* Customers without an account, or who came for an answer: no sign-in needed for either. */}
+        <p className="login__public muted" data-testid="login-public-links">
+          No account? <Link to="/help">Search the help center</Link> or <Link to="/form">write to us</Link>.
+        </p>
       </main>
     </div>
   );
