@@ -209,26 +209,38 @@ export async function promiseCompliance(
 }
 
 function promiseComplianceSql(q: Period & { groupBy: PromiseGroup }): SQL {
-  const group: Record<PromiseGroup, { id: SQL; name: SQL; join: SQL }> = {
-    kind: { id: sql`p.kind`, name: sql`p.kind`, join: sql`` },
+  // `caseColumns`: the group is the case's (or its customer's), so every clock is joined to its
+  // case. A group of the clock's own (kind, agreement) needs nothing of the case but whether it
+  // was deleted: those clocks skip the join and are checked against the few deleted cases only
+  // (at 100,000 cases, the join of every counted clock with every case was a third of the time).
+  const group: Record<PromiseGroup, { id: SQL; name: SQL; join: SQL; caseColumns: boolean }> = {
+    kind: { id: sql`p.kind`, name: sql`p.kind`, join: sql``, caseColumns: false },
     agreement: {
       id: sql`p.agreement_id::text`,
       name: sql`a.name`,
       join: sql`join agreements a on a.id = p.agreement_id`,
+      caseColumns: false,
     },
-    team: { id: sql`c.team_id::text`, name: sql`t.name`, join: sql`left join teams t on t.id = c.team_id` },
+    team: {
+      id: sql`c.team_id::text`,
+      name: sql`t.name`,
+      join: sql`left join teams t on t.id = c.team_id`,
+      caseColumns: true,
+    },
     assignee: {
       id: sql`c.assignee_id::text`,
       name: sql`u.name`,
       join: sql`left join users u on u.id = c.assignee_id`,
+      caseColumns: true,
     },
-    channel: { id: sql`c.channel`, name: sql`c.channel`, join: sql`` },
+    channel: { id: sql`c.channel`, name: sql`c.channel`, join: sql``, caseColumns: true },
     segment: {
       id: sql`coalesce(cu.segment, o.segment)`,
       name: sql`sg.name`,
       join: sql`join customers cu on cu.id = c.customer_id
         left join organizations o on o.id = cu.organization_id
         left join segments sg on sg.key = coalesce(cu.segment, o.segment)`,
+      caseColumns: true,
     },
   };
   const g = group[q.groupBy];
@@ -237,6 +249,12 @@ function promiseComplianceSql(q: Period & { groupBy: PromiseGroup }): SQL {
   const decided = outcomeCondition('decided', period);
   const metOnTime = outcomeCondition('met_on_time', period);
   const breached = outcomeCondition('breached', period);
+  const liveCase = g.caseColumns
+    ? { join: sql`join cases c on c.id = p.case_id`, where: sql`c.deleted_at is null` }
+    : {
+        join: sql``,
+        where: sql`not exists (select 1 from cases c where c.id = p.case_id and c.deleted_at is not null)`,
+      };
   return sql`
     select grouping(${g.id}) = 1 as total, ${g.id} as group_id, ${g.name} as group_name,
       count(*) filter (where ${decided})::int as decided,
@@ -246,14 +264,14 @@ function promiseComplianceSql(q: Period & { groupBy: PromiseGroup }): SQL {
       count(*) filter (where ${overdueNow})::int as overdue_now,
       (percentile_cont(0.5) within group (order by p.used_ms::float8 / nullif(p.target_minutes * 60000, 0))
         filter (where ${metOnTime}))::float8 as median_target_used,
-      count(distinct c.id) filter (where ${decided})::int as decided_cases,
-      count(distinct c.id) filter (where ${metOnTime})::int as met_on_time_cases,
-      count(distinct c.id) filter (where ${breached})::int as breached_cases,
-      count(distinct c.id) filter (where ${overdueNow})::int as overdue_now_cases
+      count(distinct p.case_id) filter (where ${decided})::int as decided_cases,
+      count(distinct p.case_id) filter (where ${metOnTime})::int as met_on_time_cases,
+      count(distinct p.case_id) filter (where ${breached})::int as breached_cases,
+      count(distinct p.case_id) filter (where ${overdueNow})::int as overdue_now_cases
     from case_promises p
-    join cases c on c.id = p.case_id
+    ${liveCase.join}
     ${g.join}
-    where c.deleted_at is null
+    where ${liveCase.where}
       and ((${decided}) or ${overdueNow})
     group by grouping sets ((${g.id}, ${g.name}), ())`;
 }

@@ -528,3 +528,79 @@ describe('PSA target compliance of a merged case', () => {
     }
   });
 });
+
+describe('PSA target compliance of a case with two decided clocks of one kind', () => {
+  /** A next-response clock of `cycle` on a case, copied from its first response's, decided as given. */
+  const nextResponse = (
+    db: Database,
+    caseId: string,
+    cycle: number,
+    c: { state: 'met' | 'breached'; metAt?: string; breachedAt?: string },
+  ) =>
+    db.execute(sql`
+      insert into case_promises (id, case_id, agreement_id, kind, cycle, target_minutes, warn_minutes, state,
+        started_at, due_at, met_at, breached_at)
+      select gen_random_uuid(), case_id, agreement_id, 'next_response', ${cycle}, target_minutes, warn_minutes,
+        ${c.state}, started_at, coalesce(${c.breachedAt ?? null}::timestamptz, ${c.metAt ?? null}::timestamptz),
+        ${c.metAt ?? null}::timestamptz, ${c.breachedAt ?? null}::timestamptz
+      from case_promises where case_id = ${caseId} and kind = 'first_response'`);
+
+  it('counts its clocks each and the case once, per group and in the totals, as the queue lists it', async () => {
+    const m = await startTestApp();
+    try {
+      const staff = (await makeUser(m.db, 'agent')).token;
+      const customer = await makeCustomer(m.db);
+      await makeAgreement(m.db, { scope: { customerId: customer.id } });
+      // X: next response met on time (cycle 1), then breached and still open (cycle 2).
+      const x = await makeCase(m.db, customer.id);
+      await nextResponse(m.db, x.id, 1, { state: 'met', metAt: '2026-03-02T00:00:00.000Z' });
+      await nextResponse(m.db, x.id, 2, { state: 'breached', breachedAt: '2026-03-04T00:00:00.000Z' });
+      // Y: one next response met on time. Z: two decided, but the case is deleted.
+      const y = await makeCase(m.db, customer.id);
+      await nextResponse(m.db, y.id, 1, { state: 'met', metAt: '2026-03-03T00:00:00.000Z' });
+      const z = await makeCase(m.db, customer.id);
+      await nextResponse(m.db, z.id, 1, { state: 'met', metAt: '2026-03-03T00:00:00.000Z' });
+      await nextResponse(m.db, z.id, 2, { state: 'breached', breachedAt: '2026-03-05T00:00:00.000Z' });
+      await m.db.execute(sql`update cases set deleted_at = now() where id = ${z.id}`);
+
+      const byKind = await m.get(`/api/v1/kpis/promises?${PERIOD}`, staff);
+      expect(byKind.status).toBe(200);
+      const counts = { decided: 3, metOnTime: 2, breached: 1, overdueNow: 1, ...cases(2, 2, 1, 1) };
+      expect(byKind.body.items).toEqual([
+        row({
+          groupId: 'next_response',
+          groupName: 'Next response',
+          compliance: 2 / 3,
+          medianTargetUsed: 0,
+          ...counts,
+        }),
+      ]);
+      expect(byKind.body.totals).toEqual(row({ compliance: 2 / 3, medianTargetUsed: 0, ...counts }));
+
+      const period = { from: FROM, to: TO };
+      for (const groupBy of PROMISE_KPI_GROUPS) {
+        const kpis = (await m.get(`/api/v1/kpis/promises?${PERIOD}&groupBy=${groupBy}`, staff))
+          .body as PromiseKpis;
+        expect(kpis.items, groupBy).toHaveLength(1);
+        expect(kpis.totals.cases, groupBy).toEqual({ decided: 2, metOnTime: 2, breached: 1, overdueNow: 1 });
+        const rows = [
+          { r: kpis.items[0]!, group: { by: groupBy, id: kpis.items[0]!.groupId } },
+          { r: kpis.totals, group: null },
+        ];
+        for (const { r, group } of rows)
+          for (const count of ['decided', 'metOnTime', 'breached', 'overdueNow'] as PromiseCount[]) {
+            const query = new URLSearchParams({
+              ...promiseCaseQuery(period, count, group),
+              includeTotal: 'true',
+              limit: '100',
+            });
+            const listed = await m.get(`/api/v1/cases?${query}`, staff);
+            expect(listed.status).toBe(200);
+            expect(listed.body.total, `${groupBy} ${group?.id ?? 'total'} ${count}`).toBe(r.cases[count]);
+          }
+      }
+    } finally {
+      await m.close();
+    }
+  });
+});
