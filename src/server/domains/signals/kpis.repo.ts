@@ -176,6 +176,13 @@ export async function ruleOutcomes(db: Database, period: Period): Promise<RuleOu
   );
 }
 
+/**
+ * The clock's case is not deleted: an anti-join against the few deleted cases, for the reads
+ * that need nothing else of the case (at 100,000 cases, joining every counted clock with every
+ * case was a third of the compliance read and most of its trend's).
+ */
+const notDeleted = sql`not exists (select 1 from cases c where c.id = p.case_id and c.deleted_at is not null)`;
+
 export type PromiseGroup = 'kind' | 'agreement' | 'team' | 'assignee' | 'channel' | 'segment';
 
 export interface PromiseComplianceSqlRow {
@@ -210,9 +217,7 @@ export async function promiseCompliance(
 
 function promiseComplianceSql(q: Period & { groupBy: PromiseGroup }): SQL {
   // `caseColumns`: the group is the case's (or its customer's), so every clock is joined to its
-  // case. A group of the clock's own (kind, agreement) needs nothing of the case but whether it
-  // was deleted: those clocks skip the join and are checked against the few deleted cases only
-  // (at 100,000 cases, the join of every counted clock with every case was a third of the time).
+  // case; a group of the clock's own (kind, agreement) needs only `notDeleted`.
   const group: Record<PromiseGroup, { id: SQL; name: SQL; join: SQL; caseColumns: boolean }> = {
     kind: { id: sql`p.kind`, name: sql`p.kind`, join: sql``, caseColumns: false },
     agreement: {
@@ -251,10 +256,7 @@ function promiseComplianceSql(q: Period & { groupBy: PromiseGroup }): SQL {
   const breached = outcomeCondition('breached', period);
   const liveCase = g.caseColumns
     ? { join: sql`join cases c on c.id = p.case_id`, where: sql`c.deleted_at is null` }
-    : {
-        join: sql``,
-        where: sql`not exists (select 1 from cases c where c.id = p.case_id and c.deleted_at is not null)`,
-      };
+    : { join: sql``, where: notDeleted };
   return sql`
     select grouping(${g.id}) = 1 as total, ${g.id} as group_id, ${g.name} as group_name,
       count(*) filter (where ${decided})::int as decided,
@@ -304,8 +306,7 @@ export async function promiseTrend(
         count(*) filter (where p.state = 'met')::int as met_on_time,
         count(*) filter (where p.state = 'breached')::int as breached
       from case_promises p
-      join cases c on c.id = p.case_id
-      where c.deleted_at is null and ${outcomeCondition('decided', period)}
+      where ${notDeleted} and ${outcomeCondition('decided', period)}
       group by 1
     ), b as (${series})
     select ${bounds},
