@@ -59,6 +59,7 @@ describe('the eventRetentionDays setting', () => {
       caseAutoCloseHours: 96,
       companyName: null,
       eventRetentionDays: null,
+      timeZone: null,
       updatedAt: '1970-01-01T00:00:00.000Z', // never saved yet
     });
     for (const bad of [29, 3651, 30.5, '30', 0]) {
