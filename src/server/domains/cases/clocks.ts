@@ -196,20 +196,37 @@ export async function refreshNextDue(tx: Database, caseIds: string[]) {
     where c.id = any(${sql.param(caseIds)}::uuid[])`);
 }
 
-async function transition(
-  tx: Database,
-  actor: Actor,
-  c: ClockCase,
-  at: Date,
-  plan: (ctx: Ctx, clocks: StoredClock[]) => Plan,
-) {
-  const ctx = await loadCtx(tx, c.agreementId);
-  if (!ctx) return;
-  const chain = clockChain(c.id, (await lockClocksOf(tx, [c.id])).get(c.id)!);
-  const events = chainStep(chain, ctx, at, plan);
-  await saveClockChains(tx, [chain]);
+type PlanFn = (ctx: Ctx, clocks: StoredClock[]) => Plan;
+
+/**
+ * Clock transitions of cases at one moment, in one pass: the agreements loaded with one query,
+ * the clocks of all the cases locked with one, each case's transition planned in memory, then
+ * stored together (saveClockChains) with their timeline entries, each on its own case. Cases
+ * without an agreement have no clocks to move.
+ */
+async function transitions(tx: Database, actor: Actor, at: Date, items: { c: ClockCase; plan: PlanFn }[]) {
+  const agreementIds = items.flatMap(({ c }) => (c.agreementId ? [c.agreementId] : []));
+  if (agreementIds.length === 0) return;
+  const ctxs = await loadPlanContexts(tx, agreementIds);
+  const planned = items.filter(({ c }) => c.agreementId && ctxs.has(c.agreementId));
+  if (planned.length === 0) return;
+  const locked = await lockClocksOf(
+    tx,
+    planned.map(({ c }) => c.id),
+  );
+  const chains: ClockChain[] = [];
+  const events: DomainEventInput[] = [];
+  for (const { c, plan } of planned) {
+    const chain = clockChain(c.id, locked.get(c.id)!);
+    events.push(...chainStep(chain, ctxs.get(c.agreementId!)!, at, plan));
+    chains.push(chain);
+  }
+  await saveClockChains(tx, chains);
   await recordDomainEvents(tx, actor, events);
 }
+
+const transition = (tx: Database, actor: Actor, c: ClockCase, at: Date, plan: PlanFn) =>
+  transitions(tx, actor, at, [{ c, plan }]);
 
 // ---- transitions in memory ---------------------------------------------------------------------
 
@@ -347,42 +364,19 @@ export const onCustomerMessage = (tx: Database, actor: Actor, c: ClockCase, at: 
 export const onStatusChange = (tx: Database, actor: Actor, c: ClockCase, from: string, at: Date) =>
   transition(tx, actor, c, at, (ctx, clocks) => planStatusChange(ctx, clocks, c, from, at));
 
-/**
- * Status changes of many cases at one moment, in one pass (what onStatusChange does for one): the
- * agreements loaded with one query, the clocks of all the cases locked with one, each case's
- * transition planned in memory, then stored together (saveClockChains) with their timeline
- * entries, each on its own case. Cases without an agreement have no clocks to move.
- */
-export async function onStatusChanges(
+/** Status changes of many cases at one moment (an erasure closing a customer's cases), in one pass. */
+export const onStatusChanges = (
   tx: Database,
   actor: Actor,
   changes: { c: ClockCase; from: string }[],
   at: Date,
-) {
-  const ctxs = await loadPlanContexts(
+) =>
+  transitions(
     tx,
-    changes.flatMap(({ c }) => (c.agreementId ? [c.agreementId] : [])),
+    actor,
+    at,
+    changes.map(({ c, from }) => ({ c, plan: (ctx, clocks) => planStatusChange(ctx, clocks, c, from, at) })),
   );
-  const planned = changes.filter(({ c }) => c.agreementId && ctxs.has(c.agreementId));
-  if (planned.length === 0) return;
-  const locked = await lockClocksOf(
-    tx,
-    planned.map(({ c }) => c.id),
-  );
-  const chains: ClockChain[] = [];
-  const events: DomainEventInput[] = [];
-  for (const { c, from } of planned) {
-    const chain = clockChain(c.id, locked.get(c.id)!);
-    events.push(
-      ...chainStep(chain, ctxs.get(c.agreementId!)!, at, (ctx, clocks) =>
-        planStatusChange(ctx, clocks, c, from, at),
-      ),
-    );
-    chains.push(chain);
-  }
-  await saveClockChains(tx, chains);
-  await recordDomainEvents(tx, actor, events);
-}
 
 export const onTargetsChanged = (
   tx: Database,
