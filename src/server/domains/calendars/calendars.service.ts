@@ -4,7 +4,7 @@ import type { z } from 'zod';
 import type { Database } from '../../../db/client.js';
 import { compileCalendar, CalendarError, type BusinessCalendar } from '../../../core/business-time.js';
 import type { CalendarInput, HolidayInput } from '../../../shared/schemas/calendars.js';
-import { Calendar, CalendarUpdate } from '../../../shared/schemas/calendars.js';
+import { Calendar, CalendarUpdate, holidayDate } from '../../../shared/schemas/calendars.js';
 import type { Actor } from '../../lib/actor.js';
 import { isAdmin, isStaff } from '../../lib/actor.js';
 import { conflict, forbidden, notFound, unprocessable } from '../../lib/errors.js';
@@ -61,7 +61,7 @@ export function storedHolidays(
 ): { holidays: string[]; holidayNames: Record<string, string> } {
   const holidayNames: Record<string, string> = {};
   const dates = holidays.map((h) => {
-    const date = typeof h === 'string' ? h : h.date;
+    const date = holidayDate(h);
     const name = typeof h === 'string' || h.name === undefined ? names[date] : h.name;
     if (name) holidayNames[date] = name;
     return date;

@@ -4,7 +4,7 @@
 import { sql } from 'drizzle-orm';
 
 /** The company's time zone as an SQL text expression; null when none is set. */
-export const COMPANY_TIME_ZONE_SET = sql`(select value #>> '{}' from settings where key = 'timeZone')`;
+const COMPANY_TIME_ZONE_SET = sql`(select value #>> '{}' from settings where key = 'timeZone')`;
 
 /**
  * The company's time zone as an SQL text expression, UTC when none is set: the zone of a staff
