@@ -341,12 +341,9 @@ async function checkAssignee(db: Database, id: string) {
 
 /**
  * Customers a case may be opened for (not deleted), with what agreement selection needs:
- * organization, effective segment.
- */
-/**
- * The customers cases are opened for (live ones only), locked FOR KEY SHARE: an erasure running
- * meanwhile is waited for, and the customer it leaves deleted is no longer found, so no case
- * slips past it (see customer-erasure-guard.ts).
+ * organization, effective segment. Locked FOR KEY SHARE: an erasure running meanwhile is waited
+ * for, and the customer it leaves deleted is no longer found, so no case slips past it (see
+ * customer-erasure-guard.ts).
  */
 export async function customersForCases(db: Database, customerIds: string[]): Promise<CaseCustomer[]> {
   return db
