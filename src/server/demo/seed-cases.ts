@@ -14,6 +14,8 @@ import { receiveSideMessage, startSideConversation } from '../domains/cases/side
 import { listOrganizations } from '../domains/organizations/organizations.service.js';
 import { createTeam, updateAgentProfile } from '../domains/teams/teams.service.js';
 import { listUsers } from '../domains/users/users.service.js';
+import { addBusinessMs, compileCalendar } from '../../core/business-time.js';
+import { berlinHolidays, holidaysAround, newYorkHolidays } from './holidays.js';
 
 const WEEKDAYS = (open: string, close: string) => [1, 2, 3, 4, 5].map((day) => ({ day, open, close }));
 
@@ -75,19 +77,7 @@ export async function seedDemoCases(db: Database) {
     name: 'Berlin office',
     timezone: 'Europe/Berlin',
     hours: WEEKDAYS('08:00', '18:00'),
-    holidays: [
-      { date: '2026-01-01', name: 'New Year’s Day' },
-      { date: '2026-04-03', name: 'Good Friday' },
-      { date: '2026-04-06', name: 'Easter Monday' },
-      { date: '2026-05-01', name: 'Labour Day' },
-      { date: '2026-05-14', name: 'Ascension Day' },
-      { date: '2026-05-25', name: 'Whit Monday' },
-      { date: '2026-10-03', name: 'German Unity Day' },
-      { date: '2026-12-24', name: 'Christmas Eve' },
-      { date: '2026-12-25', name: 'Christmas Day' },
-      { date: '2026-12-26', name: 'Second Day of Christmas' },
-      { date: '2026-12-31', name: 'New Year’s Eve' },
-    ],
+    holidays: holidaysAround(new Date(), berlinHolidays),
   });
   const always = await createCalendar(db, actor, {
     name: '24/7 support',
@@ -99,14 +89,7 @@ export async function seedDemoCases(db: Database) {
     name: 'New York office',
     timezone: 'America/New_York',
     hours: [...WEEKDAYS('09:00', '12:30'), ...WEEKDAYS('13:30', '17:30')],
-    holidays: [
-      { date: '2026-01-01', name: 'New Year’s Day' },
-      { date: '2026-05-25', name: 'Memorial Day' },
-      { date: '2026-07-03', name: 'Independence Day (observed)' },
-      { date: '2026-09-07', name: 'Labor Day' },
-      { date: '2026-11-26', name: 'Thanksgiving Day' },
-      { date: '2026-12-25', name: 'Christmas Day' },
-    ],
+    holidays: holidaysAround(new Date(), newYorkHolidays),
   });
 
   const users = await listUsers(db, actor);
@@ -193,6 +176,17 @@ export async function seedDemoCases(db: Database) {
     memberIds: [ava.id],
   });
 
+  // Agents answer in the Berlin office's hours, so a reply comes the drawn number of business
+  // hours after the case opened and "target used" reads as on a working day, whatever day the
+  // demo starts; the enterprise desk answers round the clock. A reply that would fall in the
+  // future (a case of this weekend) comes the drawn number of hours after the case instead.
+  const office = compileCalendar(berlin);
+  const answeredAt = (opened: Date, hours: number, roundTheClock: boolean) => {
+    const inOfficeHours = addBusinessMs(office, opened, Math.round(hours * 3_600_000));
+    return !roundTheClock && inOfficeHours.getTime() < Date.now()
+      ? inOfficeHours
+      : new Date(opened.getTime() + hours * 3_600_000);
+  };
   const customers = (await listCustomers(db, actor, { limit: 500, sort: 'name' })).items;
   const now = Date.now();
   const hours = (h: number) => new Date(now - h * 3_600_000).toISOString();
@@ -260,9 +254,10 @@ export async function seedDemoCases(db: Database) {
           ? faker.helpers.arrayElement(['solved', 'solved', 'pending', 'replied'])
           : faker.helpers.arrayElement(['replied', 'replied', 'pending', 'solved', 'untouched']);
     if (stage === 'untouched' || stage === 'new') continue;
-    const replyAt = new Date(
-      new Date(c.createdAt).getTime() +
-        faker.number.float({ min: 0.05, max: Math.min(ageHours * 0.5, 1.5) }) * 3_600_000,
+    const replyAt = answeredAt(
+      new Date(c.createdAt),
+      faker.number.float({ min: 0.05, max: Math.min(ageHours * 0.5, 1.5) }),
+      enterpriseCustomer,
     );
     const agentActor = {
       ...actor,

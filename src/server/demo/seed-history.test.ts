@@ -14,13 +14,16 @@ import { listViews } from '../domains/cases/views.service.js';
 import { DEMO_RULES } from './seed-signals.js';
 import { readSettings } from '../domains/settings/settings.service.js';
 import { listCalendars } from '../domains/calendars/calendars.service.js';
+import { addBusinessMs, compileCalendar } from '../../core/business-time.js';
 
 let handle: Awaited<ReturnType<typeof createTestDatabase>>;
 let db: Database;
 let summary: DemoSummary;
+let seededAt: number;
 beforeAll(async () => {
   handle = await createTestDatabase();
   db = handle.db;
+  seededAt = Date.now();
   summary = await seedDemo(db);
 }, 120_000);
 afterAll(() => handle?.close());
@@ -171,8 +174,34 @@ describe('demo company', () => {
     const calendars = await listCalendars(db, SYSTEM_ACTOR);
     const berlin = calendars.find((c) => c.name === 'Berlin office')!;
     expect(berlin.timezone).toBe('Europe/Berlin');
-    expect(berlin.namedHolidays).toContainEqual({ date: '2026-12-25', name: 'Christmas Day' });
+    // Computed for last year, this year and next year, whenever the demo starts.
+    const year = new Date().getUTCFullYear();
+    expect(berlin.namedHolidays).toContainEqual({ date: `${year}-12-25`, name: 'Christmas Day' });
     expect(berlin.namedHolidays.every((h) => h.name)).toBe(true);
-    expect(berlin.holidays).toContain('2026-10-03');
+    expect(berlin.holidays).toContain(`${year - 1}-10-03`);
+    expect(berlin.holidays).toContain(`${year + 1}-01-01`);
+    const newYork = calendars.find((c) => c.name === 'New York office')!;
+    expect(newYork.namedHolidays.map((h) => h.name)).toContain('Thanksgiving Day');
+  });
+
+  it('answers cases in office hours, so met first responses used part of their target', async () => {
+    // Berlin-calendar first responses met by an agent's reply used business time, unless the case
+    // came in so late (this weekend, say) that an answer in office hours would lie in the future:
+    // only those were answered at once, using none.
+    const met = await rows<{ started: Date; used: number }>(
+      db,
+      sql`select p.started_at as started, p.used_ms::float8 as used
+        from case_promises p join agreements a on a.id = p.agreement_id join calendars k on k.id = a.calendar_id
+        where p.kind = 'first_response' and p.state = 'met' and k.name = 'Berlin office'`,
+    );
+    expect(met.length).toBeGreaterThan(5);
+    const berlin = (await listCalendars(db, SYSTEM_ACTOR)).find((c) => c.name === 'Berlin office')!;
+    const office = compileCalendar(berlin);
+    const unused = met.filter((m) => m.used === 0);
+    const answerableInOfficeHours = unused.filter(
+      (m) => addBusinessMs(office, new Date(m.started), 90 * 60_000).getTime() < seededAt,
+    );
+    expect(answerableInOfficeHours).toEqual([]);
+    expect(unused.length).toBeLessThan(met.length);
   });
 });
