@@ -149,3 +149,30 @@ export type EventStream = Awaited<ReturnType<typeof openStream>>;
 export const isStream = (operation: unknown) =>
   !!(operation as { responses?: Record<string, { content?: Record<string, unknown> }> }).responses?.['200']
     ?.content?.['text/event-stream'];
+
+/** One operation of the served OpenAPI document: its method, path template and description. */
+export interface ApiOperation<Op = Record<string, unknown>> {
+  method: string;
+  template: string;
+  op: Op;
+  /** It answers with a server-sent event stream. */
+  stream: boolean;
+}
+
+/**
+ * Every operation under /api/v1/ that the running app documents at /api/docs/json, in the
+ * document's order: the sweeps over all routes (boundaries, malformed input, edge values) walk it.
+ */
+export async function apiOperations<Op = Record<string, unknown>>(t: TestApp): Promise<ApiOperation<Op>[]> {
+  const doc = (await t.get('/api/docs/json')).body as { paths: Record<string, Record<string, Op>> };
+  return Object.entries(doc.paths)
+    .filter(([template]) => template.startsWith('/api/v1/'))
+    .flatMap(([template, byVerb]) =>
+      Object.entries(byVerb).map(([verb, op]) => ({
+        method: verb.toUpperCase(),
+        template,
+        op,
+        stream: isStream(op),
+      })),
+    );
+}

@@ -5,7 +5,7 @@
 // reachable by a customer because its author forgot its `access`. (What a reachable route then
 // shows each caller is tested per domain: a customer sees only their own cases, and so on.)
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { isStream, startTestApp, type TestApp } from '../../../../test/helpers/app.js';
+import { apiOperations, startTestApp, type TestApp } from '../../../../test/helpers/app.js';
 import { makeUser } from '../../../../test/helpers/factories.js';
 
 let t: TestApp;
@@ -188,27 +188,22 @@ const NO_ID = '0190a000-0000-7000-8000-000000000000';
 
 /** The routes (method and path template) that let this caller through: anything but 401 and 403. */
 async function reachable(token: string | undefined, o: { all?: boolean } = {}) {
-  const doc = (await t.get('/api/docs/json')).body as { paths: Record<string, Record<string, unknown>> };
   const through: string[] = [];
-  for (const [template, operations] of Object.entries(doc.paths)) {
-    if (!template.startsWith('/api/v1/')) continue;
-    for (const verb of Object.keys(operations)) {
-      const method = verb.toUpperCase();
-      // Signing out would end the token the sweep goes on with (every signed-in user may).
-      if (template === '/api/v1/auth/logout') continue;
-      const url = template.replace(/\{[^}]+\}/g, NO_ID);
-      if (o.all) {
-        through.push(`${method} ${template}`);
-        continue;
-      }
-      const res = isStream(operations[verb])
-        ? await t.openStream(url, token).then((s) => (s.close(), s))
-        : await t.request(method, url, {
-            ...(token ? { token } : {}),
-            ...(method === 'GET' || method === 'DELETE' ? {} : { raw: '{}' }),
-          });
-      if (o.all || (res.status !== 401 && res.status !== 403)) through.push(`${method} ${template}`);
+  for (const { method, template, stream } of await apiOperations(t)) {
+    // Signing out would end the token the sweep goes on with (every signed-in user may).
+    if (template === '/api/v1/auth/logout') continue;
+    const url = template.replace(/\{[^}]+\}/g, NO_ID);
+    if (o.all) {
+      through.push(`${method} ${template}`);
+      continue;
     }
+    const res = stream
+      ? await t.openStream(url, token).then((s) => (s.close(), s))
+      : await t.request(method, url, {
+          ...(token ? { token } : {}),
+          ...(method === 'GET' || method === 'DELETE' ? {} : { raw: '{}' }),
+        });
+    if (res.status !== 401 && res.status !== 403) through.push(`${method} ${template}`);
   }
   return through.sort();
 }

@@ -6,7 +6,7 @@
 // record's. A schema that lets through a value the database cannot hold (an integer past int4,
 // a year past timestamptz, a string past an index's limit) shows up here as a 500.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { isStream, startTestApp, type TestApp } from '../../../../test/helpers/app.js';
+import { apiOperations, startTestApp, type TestApp } from '../../../../test/helpers/app.js';
 import { makeCustomer, makeOrganization, makeUser } from '../../../../test/helpers/factories.js';
 
 let t: TestApp;
@@ -151,18 +151,14 @@ interface Operation {
 }
 
 async function operations(): Promise<Operation[]> {
-  const doc = (await t.get('/api/docs/json')).body as {
-    paths: Record<string, Record<string, Omit<Operation, 'method' | 'template'>>>;
-  };
   const ops: Operation[] = [];
-  for (const [template, byVerb] of Object.entries(doc.paths)) {
-    if (!template.startsWith('/api/v1/')) continue;
-    for (const [verb, op] of Object.entries(byVerb)) {
-      if (isStream(op)) continue;
-      // Signing out, out of every session or changing one's password would end the sweep's token.
-      if (/\/auth\/logout|\/sessions|\/password$/.test(template)) continue;
-      ops.push({ method: verb.toUpperCase(), template, ...op });
-    }
+  for (const { method, template, op, stream } of await apiOperations<Omit<Operation, 'method' | 'template'>>(
+    t,
+  )) {
+    if (stream) continue;
+    // Signing out, out of every session or changing one's password would end the sweep's token.
+    if (/\/auth\/logout|\/sessions|\/password$/.test(template)) continue;
+    ops.push({ method, template, ...op });
   }
   // Deletions last: the real records must stay for the other calls.
   return ops.sort((a, b) => Number(a.method === 'DELETE') - Number(b.method === 'DELETE'));
