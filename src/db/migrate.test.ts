@@ -104,4 +104,68 @@ describe('migrations', () => {
       await handle.close();
     }
   });
+  it('unique-names: calendars, agreements, organizations and rules that shared a name are told apart', async () => {
+    const handle = await createTestDatabase();
+    try {
+      await migrateDatabase(handle);
+      for (const index of ['calendars', 'agreements', 'organizations', 'signal_rules'])
+        await handle.db.execute(sql.raw(`drop index ${index}_name_live_uq`));
+      const cal = '00000000-0000-7000-8000-0000000000c1';
+      await handle.db.execute(sql`insert into calendars (id, name, timezone, hours, created_at) values
+        (${cal}, 'Berlin', 'UTC', '[]', now() - interval '2 days'),
+        ('00000000-0000-7000-8000-0000000000c2', 'BERLIN', 'UTC', '[]', now() - interval '1 day')`);
+      await handle.db
+        .execute(sql`insert into agreements (id, name, calendar_id, targets, active, created_at) values
+        ('00000000-0000-7000-8000-0000000000a1', 'Standard', ${cal}, '[]', false, now() - interval '2 days'),
+        ('00000000-0000-7000-8000-0000000000a2', 'standard', ${cal}, '[]', false, now() - interval '1 day')`);
+      await handle.db.execute(sql`insert into organizations (id, name, created_at, deleted_at) values
+        ('00000000-0000-7000-8000-0000000000b1', 'Northwind', now() - interval '3 days', null),
+        ('00000000-0000-7000-8000-0000000000b2', 'Northwind', now() - interval '2 days', null),
+        ('00000000-0000-7000-8000-0000000000b3', 'Northwind (2)', now() - interval '4 days', now())`);
+      const def = (name: string) =>
+        JSON.stringify({
+          kind: 'match',
+          name,
+          severity: 'low',
+          enabled: true,
+          when: { type: 'x' },
+          actions: [],
+        });
+      await handle.db
+        .execute(sql`insert into signal_rules (id, name, kind, severity, definition, created_at) values
+        ('00000000-0000-7000-8000-0000000000d1', 'Not scanned', 'match', 'low', ${def('Not scanned')}::jsonb, now() - interval '2 days'),
+        ('00000000-0000-7000-8000-0000000000d2', 'Not Scanned', 'match', 'low', ${def('Not Scanned')}::jsonb, now() - interval '1 day')`);
+      const file = readdirSync(MIGRATIONS_FOLDER).find((f) => f.endsWith('_unique-names.sql'))!;
+      const steps = readFileSync(join(MIGRATIONS_FOLDER, file), 'utf8').split('--> statement-breakpoint');
+      for (const step of steps) await handle.db.execute(sql.raw(step));
+      const names = await rows<{ name: string }>(
+        handle.db,
+        sql`select name from calendars union all select name from agreements
+          union all (select name from organizations order by id)
+          union all (select name || ' / ' || (definition->>'name') from signal_rules order by id)`,
+      );
+      expect(names.map((r) => r.name)).toEqual([
+        'Berlin',
+        'BERLIN (2)',
+        'Standard',
+        'standard (2)',
+        'Northwind',
+        'Northwind (2)', // a deleted one's " (2)" does not count as taken
+        'Northwind (2)', // the deleted one, left alone
+        'Not scanned / Not scanned',
+        'Not Scanned (2) / Not Scanned (2)', // the definition carries the new name too
+      ]);
+      const twice = await handle.db
+        .execute(
+          sql`insert into organizations (id, name) values ('00000000-0000-7000-8000-0000000000b4', 'NORTHWIND')`,
+        )
+        .then(
+          () => null,
+          (err: unknown) => err,
+        );
+      expect(isUniqueViolation(twice)).toBe(true);
+    } finally {
+      await handle.close();
+    }
+  });
 });

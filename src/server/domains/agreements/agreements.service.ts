@@ -20,6 +20,7 @@ import { findAgreement, type AgreementRow } from './agreements.repo.js';
 import { agreements } from './agreements.table.js';
 import { assertUnchangedSince } from '../../lib/edit-version.js';
 import { nextVersion } from '../../../db/columns.js';
+import { AGREEMENT_NAMES, assertNameFree, nameIndexAnswer } from '../../lib/unique-names.js';
 
 const scopeTaken = conflict(
   'agreement_scope_taken',
@@ -149,6 +150,7 @@ export async function createAgreement(db: Database, actor: Actor, input: Agreeme
   if (!isAdmin(actor)) throw forbidden('only admins manage agreements');
   try {
     const row = await db.transaction(async (tx) => {
+      await assertNameFree(tx, AGREEMENT_NAMES, input.name);
       await checkReferences(tx, input);
       await checkReachable(tx, input.calendarId, input.targets);
       const { scope, ...fields } = input;
@@ -167,7 +169,10 @@ export async function createAgreement(db: Database, actor: Actor, input: Agreeme
     });
     return toAgreementDto(row);
   } catch (err) {
-    throw translateDbError(err, { agreements_active_scope_uq: scopeTaken });
+    throw translateDbError(err, {
+      agreements_active_scope_uq: scopeTaken,
+      ...nameIndexAnswer(AGREEMENT_NAMES, input.name),
+    });
   }
 }
 
@@ -189,6 +194,7 @@ export async function updateAgreement(
       await assertUnchangedSince(tx, agreements, eq(agreements.id, id), expected, 'agreement');
       const before = await findAgreement(tx, id);
       if (!before) throw notFound('agreement');
+      if (input.name !== undefined) await assertNameFree(tx, AGREEMENT_NAMES, input.name, id);
       await checkReferences(tx, input);
       if (input.calendarId || input.targets)
         await checkReachable(tx, input.calendarId ?? before.calendarId, input.targets ?? before.targets);
@@ -218,7 +224,10 @@ export async function updateAgreement(
     });
     return { ...toAgreementDto(result.row), recomputedClocks: result.recomputed };
   } catch (err) {
-    throw translateDbError(err, { agreements_active_scope_uq: scopeTaken });
+    throw translateDbError(err, {
+      agreements_active_scope_uq: scopeTaken,
+      ...nameIndexAnswer(AGREEMENT_NAMES, input.name ?? ''),
+    });
   }
 }
 

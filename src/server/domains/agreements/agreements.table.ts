@@ -65,6 +65,10 @@ export const agreements = pgTable(
         sql`coalesce(${t.scopeCustomerId}::text, ${t.scopeOrganizationId}::text, 'segment:' || ${t.scopeSegment}, 'default')`,
       )
       .where(sql`${t.active} and ${t.deletedAt} is null`),
+    // One live agreement a name, in any case (src/server/lib/unique-names.ts).
+    uniqueIndex('agreements_name_live_uq')
+      .on(sql`lower(${t.name})`)
+      .where(sql`${t.deletedAt} is null`),
     index('agreements_calendar').on(t.calendarId),
     index('agreements_review').on(t.reviewDate),
   ],

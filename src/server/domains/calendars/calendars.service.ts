@@ -1,7 +1,7 @@
 // Business calendars. Admins write them; a change recomputes every running promise clock on it.
 import { and, asc, eq, isNull, sql } from 'drizzle-orm';
 import type { z } from 'zod';
-import type { Database } from '../../../db/client.js';
+import { rows, type Database } from '../../../db/client.js';
 import { compileCalendar, CalendarError, type BusinessCalendar } from '../../../core/business-time.js';
 import type { CalendarInput, HolidayInput } from '../../../shared/schemas/calendars.js';
 import { Calendar, CalendarUpdate, holidayDate } from '../../../shared/schemas/calendars.js';
@@ -13,6 +13,7 @@ import { assertTargetsReachable } from '../agreements/agreements.service.js';
 import { calendars } from './calendars.table.js';
 import { assertUnchangedSince } from '../../lib/edit-version.js';
 import { nextVersion } from '../../../db/columns.js';
+import { assertNameFree, CALENDAR_NAMES, nameTakenMeanwhile } from '../../lib/unique-names.js';
 
 export { Calendar, CalendarUpdate };
 
@@ -108,16 +109,21 @@ export async function createCalendar(db: Database, actor: Actor, input: Calendar
   if (!isAdmin(actor)) throw forbidden('only admins manage calendars');
   const values = { ...input, ...storedHolidays(input.holidays) };
   assertCompiles(values);
-  const row = await db.transaction(async (tx) => {
-    const [created] = await tx.insert(calendars).values(values).returning();
-    await recordDomainEvent(tx, actor, {
-      type: 'calendar.created',
-      entityType: 'calendar',
-      entityId: created!.id,
-      data: { ...values },
+  const row = await db
+    .transaction(async (tx) => {
+      await assertNameFree(tx, CALENDAR_NAMES, input.name);
+      const [created] = await tx.insert(calendars).values(values).returning();
+      await recordDomainEvent(tx, actor, {
+        type: 'calendar.created',
+        entityType: 'calendar',
+        entityId: created!.id,
+        data: { ...values },
+      });
+      return created!;
+    })
+    .catch((err: unknown) => {
+      throw nameTakenMeanwhile(err, CALENDAR_NAMES, input.name);
     });
-    return created!;
-  });
   return toCalendarDto(row);
 }
 
@@ -135,46 +141,51 @@ export async function updateCalendar(
   expected?: string,
 ) {
   if (!isAdmin(actor)) throw forbidden('only admins manage calendars');
-  const result = await db.transaction(async (tx) => {
-    await assertUnchangedSince(tx, calendars, eq(calendars.id, id), expected, 'calendar');
-    const before = await findCalendar(tx, id);
-    if (!before) throw notFound('calendar');
-    const { holidays: sent, ...rest } = input;
-    const patch = { ...rest, ...(sent && storedHolidays(sent, before.holidayNames)) };
-    const next = {
-      timezone: patch.timezone ?? before.timezone,
-      hours: patch.hours ?? before.hours,
-      holidays: patch.holidays ?? before.holidays,
-    };
-    assertCompiles(next);
-    const users = (await tx.execute(
-      sql`select targets from agreements where calendar_id = ${id} and deleted_at is null`,
-    )) as unknown as {
-      rows: { targets: { kind: string; minutes: number }[] }[];
-    };
-    if (users.rows.length > 0) {
-      // The agreements on this calendar must still be able to keep their promises.
-      const cal = compileCalendar(next);
-      for (const row of users.rows) assertTargetsReachable(cal, row.targets);
-    }
-    const changes = diff(before as unknown as Record<string, unknown>, patch);
-    if (Object.keys(changes).length === 0) return { row: before, recomputed: 0 };
-    const [row] = await tx
-      .update(calendars)
-      .set({ ...patch, updatedAt: nextVersion() })
-      .where(eq(calendars.id, id))
-      .returning();
-    await recordDomainEvent(tx, actor, {
-      type: 'calendar.updated',
-      entityType: 'calendar',
-      entityId: id,
-      data: { changes },
+  const result = await db
+    .transaction(async (tx) => {
+      await assertUnchangedSince(tx, calendars, eq(calendars.id, id), expected, 'calendar');
+      const before = await findCalendar(tx, id);
+      if (!before) throw notFound('calendar');
+      if (input.name !== undefined) await assertNameFree(tx, CALENDAR_NAMES, input.name, id);
+      const { holidays: sent, ...rest } = input;
+      const patch = { ...rest, ...(sent && storedHolidays(sent, before.holidayNames)) };
+      const next = {
+        timezone: patch.timezone ?? before.timezone,
+        hours: patch.hours ?? before.hours,
+        holidays: patch.holidays ?? before.holidays,
+      };
+      assertCompiles(next);
+      const users = (await tx.execute(
+        sql`select targets from agreements where calendar_id = ${id} and deleted_at is null`,
+      )) as unknown as {
+        rows: { targets: { kind: string; minutes: number }[] }[];
+      };
+      if (users.rows.length > 0) {
+        // The agreements on this calendar must still be able to keep their promises.
+        const cal = compileCalendar(next);
+        for (const row of users.rows) assertTargetsReachable(cal, row.targets);
+      }
+      const changes = diff(before as unknown as Record<string, unknown>, patch);
+      if (Object.keys(changes).length === 0) return { row: before, recomputed: 0 };
+      const [row] = await tx
+        .update(calendars)
+        .set({ ...patch, updatedAt: nextVersion() })
+        .where(eq(calendars.id, id))
+        .returning();
+      await recordDomainEvent(tx, actor, {
+        type: 'calendar.updated',
+        entityType: 'calendar',
+        entityId: id,
+        data: { changes },
+      });
+      // A new name, of the calendar or of its holidays, moves no clock.
+      const moves = Object.keys(changes).some((k) => k !== 'name' && k !== 'holidayNames');
+      const recomputed = moves ? await recompute(tx, id) : 0;
+      return { row: row!, recomputed };
+    })
+    .catch((err: unknown) => {
+      throw nameTakenMeanwhile(err, CALENDAR_NAMES, input.name ?? '');
     });
-    // A new name, of the calendar or of its holidays, moves no clock.
-    const moves = Object.keys(changes).some((k) => k !== 'name' && k !== 'holidayNames');
-    const recomputed = moves ? await recompute(tx, id) : 0;
-    return { row: row!, recomputed };
-  });
   return { ...toCalendarDto(result.row), recomputedClocks: result.recomputed };
 }
 
@@ -182,11 +193,16 @@ export async function deleteCalendar(db: Database, actor: Actor, id: string) {
   if (!isAdmin(actor)) throw forbidden('only admins manage calendars');
   await db.transaction(async (tx) => {
     if (!(await findCalendar(tx, id))) throw notFound('calendar');
-    const inUse = await tx.execute(
-      sql`select 1 from agreements where calendar_id = ${id} and deleted_at is null limit 1`,
+    const inUse = await rows<{ name: string }>(
+      tx,
+      sql`select name from agreements where calendar_id = ${id} and deleted_at is null order by lower(name)`,
     );
-    if ((inUse as unknown as { rows: unknown[] }).rows.length > 0) {
-      throw conflict('calendar_in_use', 'agreements use this calendar: give them another one first');
+    if (inUse.length > 0) {
+      const names = inUse.map((a) => `"${a.name}"`).join(', ');
+      throw conflict(
+        'calendar_in_use',
+        `${inUse.length === 1 ? 'the agreement' : 'the agreements'} ${names} use this calendar: give ${inUse.length === 1 ? 'it' : 'them'} another one first`,
+      );
     }
     await tx
       .update(calendars)

@@ -11,7 +11,6 @@ import type {
 import { isStaff, type Actor } from '../../lib/actor.js';
 import { conflict, forbidden, notFound, unprocessable } from '../../lib/errors.js';
 import { mergedAway } from '../../lib/merging.js';
-import { translateDbError } from '../../lib/db-errors.js';
 import * as policy from '../../policies/organizations.js';
 import { assertCustomFields, customerVisibleFields, fieldFilterCondition } from '../fields/fields.service.js';
 import { diff, recordDomainEvent } from '../domain-events/domain-events.repo.js';
@@ -19,6 +18,7 @@ import { segmentExists } from '../segments/segments.repo.js';
 import * as repo from './organizations.repo.js';
 import { assertUnchangedSince } from '../../lib/edit-version.js';
 import { organizations } from './organizations.table.js';
+import { assertNameFree, nameTakenMeanwhile, ORGANIZATION_NAMES } from '../../lib/unique-names.js';
 
 type Row = NonNullable<Awaited<ReturnType<typeof repo.findOrganization>>>;
 
@@ -37,6 +37,7 @@ export function toOrganizationDto(row: Row): Organization {
 }
 
 async function checkOrganizationFields(db: Database, input: OrganizationUpdate, exceptId?: string) {
+  if (input.name !== undefined) await assertNameFree(db, ORGANIZATION_NAMES, input.name, exceptId);
   if (input.segment && !(await segmentExists(db, input.segment))) {
     throw unprocessable('invalid_reference', `body.segment: no segment "${input.segment}"`, [
       { path: 'body.segment', message: 'no such segment' },
@@ -106,7 +107,7 @@ export async function createOrganization(db: Database, actor: Actor, input: Orga
     });
     return getOrganization(db, actor, id);
   } catch (err) {
-    throw translateDbError(err);
+    throw nameTakenMeanwhile(err, ORGANIZATION_NAMES, input.name);
   }
 }
 
@@ -137,7 +138,7 @@ export async function updateOrganization(
       });
     });
   } catch (err) {
-    throw translateDbError(err);
+    throw nameTakenMeanwhile(err, ORGANIZATION_NAMES, input.name ?? '');
   }
   return getOrganization(db, actor, id);
 }

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { index, jsonb, pgTable, text, uuid, type AnyPgColumn } from 'drizzle-orm/pg-core';
+import { index, jsonb, pgTable, text, uniqueIndex, uuid, type AnyPgColumn } from 'drizzle-orm/pg-core';
 import { segments } from '../segments/segments.table.js';
 import { createdAt, deletedAt, idColumn, updatedAt } from '../../../db/columns.js';
 import type { CustomFields } from '../../../shared/schemas/common.js';
@@ -31,6 +31,11 @@ export const organizations = pgTable(
     index('organizations_segment').on(t.segment),
     // The custom field filters of the list (`custom_fields @> {"key": value}`).
     index('organizations_custom_fields').using('gin', t.customFields.op('jsonb_path_ops')),
+    // One live organization a name, in any case (src/server/lib/unique-names.ts); merged ones
+    // keep theirs, deleted, and lead to where they went.
+    uniqueIndex('organizations_name_live_uq')
+      .on(sql`lower(${t.name})`)
+      .where(sql`${t.deletedAt} is null`),
     index('organizations_merged_into')
       .on(t.mergedIntoId)
       .where(sql`${t.mergedIntoId} is not null`),

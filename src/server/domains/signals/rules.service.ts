@@ -13,6 +13,7 @@ import { assertCanManageRules, assertCanReadProactive } from './signals.policy.j
 import { assertUnchangedSince } from '../../lib/edit-version.js';
 import { eq } from 'drizzle-orm';
 import { signalRules } from './signals.table.js';
+import { assertNameFree, nameTakenMeanwhile, RULE_NAMES } from '../../lib/unique-names.js';
 
 const ENTITY = 'signal_rule';
 const DRY_RUN_DEFAULT_MS = 30 * 24 * 3600 * 1000;
@@ -195,17 +196,22 @@ const sameDefinition = (a: RuleDefinition, b: RuleDefinition) =>
 
 export async function createRule(db: Database, actor: Actor, definition: RuleDefinition): Promise<Rule> {
   assertCanManageRules(actor);
-  const id = await db.transaction(async (tx) => {
-    await checkRule(tx, definition);
-    const ruleId = await repo.insertRule(tx, { definition, createdBy: actor.userId });
-    await recordDomainEvent(tx, actor, {
-      type: 'rule.created',
-      entityType: ENTITY,
-      entityId: ruleId,
-      data: { version: 1, definition },
+  const id = await db
+    .transaction(async (tx) => {
+      await assertNameFree(tx, RULE_NAMES, definition.name);
+      await checkRule(tx, definition);
+      const ruleId = await repo.insertRule(tx, { definition, createdBy: actor.userId });
+      await recordDomainEvent(tx, actor, {
+        type: 'rule.created',
+        entityType: ENTITY,
+        entityId: ruleId,
+        data: { version: 1, definition },
+      });
+      return ruleId;
+    })
+    .catch((err: unknown) => {
+      throw nameTakenMeanwhile(err, RULE_NAMES, definition.name);
     });
-    return ruleId;
-  });
   return toRuleDto((await repo.findRule(db, id))!);
 }
 
@@ -222,34 +228,40 @@ export async function replaceRule(
   expected?: string,
 ): Promise<Rule> {
   assertCanManageRules(actor);
-  await db.transaction(async (tx) => {
-    await assertUnchangedSince(tx, signalRules, eq(signalRules.id, id), expected, 'rule');
-    const before = await ruleOrThrow(tx, id, { forUpdate: true });
-    if (definition.kind !== before.kind) {
-      const message = `a ${before.kind} rule stays one: create a new rule for a ${definition.kind} rule`;
-      throw unprocessable('rule_kind_fixed', `body.kind: ${message}`, [{ path: 'body.kind', message }]);
-    }
-    const changed = !sameDefinition(before.definition, definition);
-    if (!changed && definition.enabled === before.enabled) return;
-    if (changed) {
-      await checkRule(tx, definition);
-      const version = before.version + 1;
-      await repo.updateRuleRow(tx, id, { definition, version });
-      await repo.insertRuleVersion(tx, { ruleId: id, version, definition, createdBy: actor.userId });
-      await recordDomainEvent(tx, actor, {
-        type: 'rule.updated',
-        entityType: ENTITY,
-        entityId: id,
-        data: { version, definition },
-      });
-    } else {
-      await repo.updateRuleRow(tx, id, {
-        definition: { ...before.definition, enabled: definition.enabled },
-        version: before.version,
-      });
-    }
-    if (definition.enabled !== before.enabled) await recordSwitch(tx, actor, id, definition.enabled);
-  });
+  await db
+    .transaction(async (tx) => {
+      await assertUnchangedSince(tx, signalRules, eq(signalRules.id, id), expected, 'rule');
+      const before = await ruleOrThrow(tx, id, { forUpdate: true });
+      if (definition.kind !== before.kind) {
+        const message = `a ${before.kind} rule stays one: create a new rule for a ${definition.kind} rule`;
+        throw unprocessable('rule_kind_fixed', `body.kind: ${message}`, [{ path: 'body.kind', message }]);
+      }
+      const changed = !sameDefinition(before.definition, definition);
+      if (!changed && definition.enabled === before.enabled) return;
+      if (changed) {
+        if (definition.name.trim().toLowerCase() !== before.definition.name.trim().toLowerCase())
+          await assertNameFree(tx, RULE_NAMES, definition.name, id);
+        await checkRule(tx, definition);
+        const version = before.version + 1;
+        await repo.updateRuleRow(tx, id, { definition, version });
+        await repo.insertRuleVersion(tx, { ruleId: id, version, definition, createdBy: actor.userId });
+        await recordDomainEvent(tx, actor, {
+          type: 'rule.updated',
+          entityType: ENTITY,
+          entityId: id,
+          data: { version, definition },
+        });
+      } else {
+        await repo.updateRuleRow(tx, id, {
+          definition: { ...before.definition, enabled: definition.enabled },
+          version: before.version,
+        });
+      }
+      if (definition.enabled !== before.enabled) await recordSwitch(tx, actor, id, definition.enabled);
+    })
+    .catch((err: unknown) => {
+      throw nameTakenMeanwhile(err, RULE_NAMES, definition.name);
+    });
   return toRuleDto((await repo.findRule(db, id))!);
 }
 

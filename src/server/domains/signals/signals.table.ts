@@ -39,6 +39,11 @@ export const signalRules = pgTable(
     index('signal_rules_enabled')
       .on(t.enabled)
       .where(sql`${t.deletedAt} is null`),
+    // One live rule a name, in any case (src/server/lib/unique-names.ts): the KPI page's per-rule
+    // table and the Signals filter name rules.
+    uniqueIndex('signal_rules_name_live_uq')
+      .on(sql`lower(${t.name})`)
+      .where(sql`${t.deletedAt} is null`),
   ],
 );
 

@@ -7,7 +7,7 @@ import type { AgentProfileUpdate, TeamInput, TeamUpdate } from '../../../shared/
 import type { Actor } from '../../lib/actor.js';
 import { isAdmin, isStaff } from '../../lib/actor.js';
 import { conflict, forbidden, notFound, unprocessable } from '../../lib/errors.js';
-import { translateDbError } from '../../lib/db-errors.js';
+import { assertNameFree, nameTakenMeanwhile, TEAM_NAMES } from '../../lib/unique-names.js';
 import { users } from '../auth/auth.table.js';
 import { diff, recordDomainEvent } from '../domain-events/domain-events.repo.js';
 import { agentProfiles, teamMembers, teams } from './teams.table.js';
@@ -150,34 +150,11 @@ async function setMembers(tx: Database, teamId: string, memberIds: string[]) {
   }
 }
 
-/**
- * Two live teams of one name could not be told apart where a team is chosen (a mailbox's, the
- * web form's, a rule's, the queue's filter): a name is refused while another live team has it,
- * in any case.
- */
-async function assertNameFree(db: Database, name: string, exceptId?: string) {
-  const [taken] = await rows<{ name: string }>(
-    db,
-    sql`select name from teams where deleted_at is null and lower(name) = lower(${name.trim()})
-      ${exceptId ? sql`and id <> ${exceptId}` : sql``} limit 1`,
-  );
-  if (taken) throw teamExists(taken.name);
-}
-
-const teamExists = (name: string) => conflict('team_exists', `a team named "${name}" exists already`);
-
-/**
- * Two admins naming two teams alike at one moment both pass assertNameFree: the unique index
- * (teams_name_live_uq) refuses the second, with the same answer.
- */
-const nameTakenMeanwhile = (err: unknown, name: string) =>
-  translateDbError(err, { teams_name_live_uq: teamExists(name.trim()) });
-
 export async function createTeam(db: Database, actor: Actor, input: TeamInputT) {
   assertAdmin(actor);
   const id = await db
     .transaction(async (tx) => {
-      await assertNameFree(tx, input.name);
+      await assertNameFree(tx, TEAM_NAMES, input.name);
       const [team] = await tx
         .insert(teams)
         .values({ name: input.name, description: input.description, assignmentMode: input.assignmentMode })
@@ -192,7 +169,7 @@ export async function createTeam(db: Database, actor: Actor, input: TeamInputT) 
       return team!.id;
     })
     .catch((err: unknown) => {
-      throw nameTakenMeanwhile(err, input.name);
+      throw nameTakenMeanwhile(err, TEAM_NAMES, input.name);
     });
   return getTeam(db, actor, id);
 }
@@ -214,7 +191,7 @@ export async function updateTeam(
       const { memberIds, ...fields } = input;
       // Only a new name is checked: its own name, written otherwise, is no clash.
       if (fields.name !== undefined && fields.name.trim().toLowerCase() !== before.name.trim().toLowerCase())
-        await assertNameFree(tx, fields.name, id);
+        await assertNameFree(tx, TEAM_NAMES, fields.name, id);
       const changes = diff(before as unknown as Record<string, unknown>, fields);
       if (memberIds) {
         await setMembers(tx, id, memberIds);
@@ -235,7 +212,7 @@ export async function updateTeam(
       }
     })
     .catch((err: unknown) => {
-      throw nameTakenMeanwhile(err, input.name ?? '');
+      throw nameTakenMeanwhile(err, TEAM_NAMES, input.name ?? '');
     });
   return getTeam(db, actor, id);
 }
