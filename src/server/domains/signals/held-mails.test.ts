@@ -198,6 +198,49 @@ describe('customer mails of absence rules while the awaited event’s source is 
     expect([late.status, late.body.error.code]).toEqual([409, 'signal_closed']);
   });
 
+  it('give their reason’s times in the company’s time zone, named', async () => {
+    const company = await app.t.patch('/api/v1/settings', { timeZone: 'America/New_York' }, app.admin);
+    expect(company.status).toBe(200);
+    try {
+      const { at, wms, who, rule } = await setUp();
+      await silentFor(wms, 45);
+      // Silent since noon UTC on 1 July: 08:00 in New York (daylight saving time).
+      await app.t.db.execute(
+        sql`update event_sources set last_event_at = '2026-07-01T12:00:00Z', silent_since = '2026-07-01T12:00:00Z'
+          where id = ${wms.id}`,
+      );
+      await fireDueExpectations(app.t.db);
+      await runSignalActions(app.t.db);
+      let signal = await signalOf(rule.id);
+      expect(signal.actions[1]!.heldReason).toBe(
+        `Warehouse (${wms.key}) sends ${at('scanned')} and has sent nothing since 2026-07-01 08:00 America/New_York`,
+      );
+
+      // Speaking again: the time it resumed, in the same zone.
+      await send(wms, [ev(at('scanned'), { ...who, refs: { shipmentId: `SH-other-${unique()}` } })]);
+      await app.t.db.execute(
+        sql`update event_sources set last_event_at = now(), silent_since = '2026-07-01T12:00:00Z' where id = ${wms.id}`,
+      );
+      await checkSourceSilence(app.t.db);
+      const source = (await app.t.get(`/api/v1/event-sources/${wms.key}`, app.admin)).body;
+      await app.t.db.execute(
+        sql`update signal_actions set run_after = now(), held_reason = null where signal_id = ${signal.id} and state = 'pending'`,
+      );
+      await runSignalActions(app.t.db);
+      signal = await signalOf(rule.id);
+      const resumed = new Intl.DateTimeFormat('sv-SE', {
+        timeZone: 'America/New_York',
+        dateStyle: 'short',
+        timeStyle: 'short',
+      }).format(new Date(source.resumedAt as string));
+      expect(signal.actions[1]!.heldReason).toBe(
+        `Warehouse (${wms.key}) sends ${at('scanned')} and speaks again since ${resumed} America/New_York, after a silence: its backlog may still be on its way`,
+      );
+    } finally {
+      await app.t.patch('/api/v1/settings', { timeZone: null }, app.admin);
+    }
+  });
+
   it('are sent once the source has spoken again for the grace period, and only then', async () => {
     const { at, wms, who, rule } = await setUp([], { awaitList: true });
     await silentFor(wms, 45);

@@ -13,6 +13,7 @@ import { sql, type SQL } from 'drizzle-orm';
 import type { Database } from '../../../db/client.js';
 import { rows } from '../../../db/client.js';
 import { RESUME_GRACE_MINUTES } from '../../../shared/schemas/events.js';
+import { COMPANY_TIME_ZONE } from '../settings/company-time-zone.js';
 
 export { RESUME_GRACE_MINUTES };
 /** A held mail is looked at again this often. */
@@ -52,7 +53,8 @@ export function isHeld(types: string[]): SQL {
 
 /**
  * Marks the due customer mails that are held: run again in HOLD_RECHECK_MINUTES, with the reason
- * (the source, since when) and, the first time, a domain event. Returns how many.
+ * (the source, since when: in the company's time zone, named, as many staff read the one text)
+ * and, the first time, a domain event. Returns how many.
  */
 export async function holdCustomerMails(db: Database, types: string[]): Promise<number> {
   if (types.length === 0) return 0;
@@ -75,12 +77,13 @@ export async function holdCustomerMails(db: Database, types: string[]): Promise<
       from due cross join lateral (
         select format(
             case when q.silent_since is not null
-              then '%s (%s) sends %s and has sent nothing since %s UTC'
-              else '%s (%s) sends %s and speaks again since %s UTC, after a silence: its backlog may still be on its way' end,
+              then '%s (%s) sends %s and has sent nothing since %s %s'
+              else '%s (%s) sends %s and speaks again since %s %s, after a silence: its backlog may still be on its way' end,
             q.name, q.key,
             (select string_agg(t, ', ' order by t) from unnest(due.awaited) t where t = any(q.event_types)),
-            to_char(coalesce(q.silent_since, q.resumed_at) at time zone 'UTC', 'YYYY-MM-DD HH24:MI')) as reason
-        from event_sources q
+            to_char(coalesce(q.silent_since, q.resumed_at) at time zone zone.name, 'YYYY-MM-DD HH24:MI'),
+            zone.name) as reason
+        from event_sources q cross join (select ${COMPANY_TIME_ZONE} as name) zone
         where q.deleted_at is null and q.active and due.awaited && q.event_types
           and (q.silent_since is not null or q.resumed_at > now() - make_interval(mins => ${RESUME_GRACE_MINUTES}))
         order by q.silent_since nulls last, q.key
