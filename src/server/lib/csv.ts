@@ -73,7 +73,10 @@ export interface CsvAnswer<T> {
   filename: string;
   columns: CsvColumn<T>[];
   batches: AsyncIterable<T[]> | Iterable<T[]>;
-  /** The zone of the file's times (an IANA zone the request schema checked); UTC by default. */
+  /**
+   * The zone of the file's times (an IANA zone the request schema checked, or the caller's: see
+   * timeZoneOf); UTC by default. Named in the answer's header `x-steward-time-zone`.
+   */
   timeZone?: string;
   /**
    * Writes the export to the audit log. Called once the first batch is read (so a refused query
@@ -116,6 +119,7 @@ export async function sendCsv<T>(reply: FastifyReply, answer: CsvAnswer<T>) {
     .header('content-disposition', `attachment; filename="${filename}"`)
     .header('cache-control', 'private, no-store')
     .header('x-content-type-options', 'nosniff')
+    .header('x-steward-time-zone', timeZone)
     .send(Readable.from(chunks(), { objectMode: false }));
 }
 

@@ -163,9 +163,13 @@ export const BooleanQuery = z.enum(['true', 'false']).transform((v) => v === 'tr
 
 export const Search = z.string().trim().min(1).max(LIMITS.search);
 
+/** What a zone parameter defaults to: the caller's zone (see timeZoneOf). */
+export const YOUR_ZONE =
+  'your own time zone (chosen in your notification settings), else the company’s (Settings), else UTC';
+
 /** Exports take a list's filters, not its paging, and write times local to a zone. */
-export const ExportTimeZone = TimeZone.default('UTC').describe(
-  'times are written as YYYY-MM-DD HH:MM:SS in this IANA time zone (default UTC)',
+export const ExportTimeZone = TimeZone.optional().describe(
+  `times are written as YYYY-MM-DD HH:MM:SS in this IANA time zone (default: ${YOUR_ZONE}); the answer names it in the header x-steward-time-zone`,
 );
 
 /** What an export leaves out of its list's query: `List.omit(PAGING).extend({ timezone: ExportTimeZone })`. */

@@ -14,6 +14,7 @@ import {
   SegmentKey,
   TimeZone,
   OneLineText,
+  YOUR_ZONE,
 } from './common.js';
 import { Key, Priority } from './cases.js';
 import { EventType, RefKey } from './events.js';
@@ -408,7 +409,7 @@ export const ProactiveTrendQuery = z.strictObject({
     'bucket size (default: day for periods up to 62 days, week up to two years, month beyond)',
   ),
   timezone: TimeZone.optional().describe(
-    'buckets start at midnight in this IANA time zone (default UTC); weeks start on Monday',
+    `buckets start at midnight in this IANA time zone (default: ${YOUR_ZONE}); weeks start on Monday`,
   ),
 });
 
@@ -547,7 +548,7 @@ export const PromiseTrendQuery = z.strictObject({
     'bucket size (default: day for periods up to 62 days, week up to two years, month beyond)',
   ),
   timezone: TimeZone.optional().describe(
-    'buckets start at midnight in this IANA time zone (default UTC); weeks start on Monday',
+    `buckets start at midnight in this IANA time zone (default: ${YOUR_ZONE}); weeks start on Monday`,
   ),
 });
 

@@ -1,3 +1,4 @@
+import { timeZoneOf } from '../settings/company-time-zone.js';
 import { z } from 'zod';
 import type { FastifyPluginAsyncZod, ZodTypeProvider } from 'fastify-type-provider-zod';
 import { Id, IdParams, page } from '../../../shared/schemas/common.js';
@@ -73,14 +74,14 @@ export const casesRoutes =
         },
       },
       async (request, reply) => {
-        const { timezone, ...q } = request.query;
         const actor = actorOf(request);
+        const { timezone = await timeZoneOf(db, actor), ...q } = request.query;
         return sendCsv(reply, {
           filename: csvFilename('cases', timezone),
           columns: caseColumns(await listFields(db, 'case')),
           batches: cases.exportCases(db, actor, q),
           timeZone: timezone,
-          audit: () => recordExport(db, actor, 'cases', request.query),
+          audit: () => recordExport(db, actor, 'cases', { ...request.query, timezone }),
         });
       },
     );

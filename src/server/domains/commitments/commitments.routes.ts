@@ -1,3 +1,4 @@
+import { timeZoneOf } from '../settings/company-time-zone.js';
 import { z } from 'zod';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { IdParams, LIMITS, page } from '../../../shared/schemas/common.js';
@@ -49,8 +50,8 @@ export const commitmentsRoutes =
         },
       },
       async (request, reply) => {
-        const { timezone, ...q } = request.query;
         const actor = actorOf(request);
+        const { timezone = await timeZoneOf(db, actor), ...q } = request.query;
         return sendCsv(reply, {
           filename: csvFilename('commitments', timezone),
           columns: commitmentColumns,
@@ -58,7 +59,7 @@ export const commitmentsRoutes =
             commitments.listCommitments(db, actor, { ...q, limit: LIMITS.pageMax, cursor }),
           ),
           timeZone: timezone,
-          audit: () => recordExport(db, actor, 'commitments', request.query),
+          audit: () => recordExport(db, actor, 'commitments', { ...request.query, timezone }),
         });
       },
     );
@@ -91,15 +92,15 @@ export const commitmentsRoutes =
         },
       },
       async (request, reply) => {
-        const { timezone, ...q } = request.query;
         const actor = actorOf(request);
+        const { timezone = await timeZoneOf(db, actor), ...q } = request.query;
         const found = await commitments.commitmentRates(db, actor, { ...q, limit: null });
         return sendCsv(reply, {
           filename: csvFilename(`commitment-rates-by-${q.by}`, timezone),
           columns: commitmentRateColumns(q.by),
           batches: [found.items],
           timeZone: timezone,
-          audit: () => recordExport(db, actor, 'commitment-rates', request.query),
+          audit: () => recordExport(db, actor, 'commitment-rates', { ...request.query, timezone }),
         });
       },
     );

@@ -1,3 +1,4 @@
+import { timeZoneOf } from '../settings/company-time-zone.js';
 import { z } from 'zod';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { IdParams, LIMITS, page } from '../../../shared/schemas/common.js';
@@ -64,7 +65,7 @@ export const customersRoutes =
       async (request, reply) => {
         const actor = actorOf(request);
         return sendCsv(reply, {
-          filename: csvFilename('customers'),
+          filename: csvFilename('customers', await timeZoneOf(db, actor)),
           columns: customerColumns(await customerFieldKeys(db)),
           batches: allPages((cursor) =>
             customers.listCustomers(db, actor, { ...request.query, limit: LIMITS.pageMax, cursor }),

@@ -1,4 +1,5 @@
 // The audit log: every change written to domain_events (who, when, what), for admins.
+import { timeZoneOf } from '../settings/company-time-zone.js';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { AuditEntry, AuditExportQuery, AuditQuery } from '../../../shared/schemas/audit.js';
@@ -57,13 +58,13 @@ export const domainEventsRoutes =
       async (request, reply) => {
         const actor = actorOf(request);
         if (!isAdmin(actor)) throw forbidden('only admins read the audit log');
-        const { timezone, ...q } = request.query;
+        const { timezone = await timeZoneOf(db, actor), ...q } = request.query;
         return sendCsv(reply, {
           filename: csvFilename('audit-log', timezone),
           columns: auditColumns,
           batches: allPages((cursor) => listAuditLog(db, { ...q, limit: LIMITS.pageMax, cursor })),
           timeZone: timezone,
-          audit: () => recordExport(db, actor, 'audit-log', request.query),
+          audit: () => recordExport(db, actor, 'audit-log', { ...request.query, timezone }),
         });
       },
     );

@@ -1,3 +1,4 @@
+import { timeZoneOf } from '../settings/company-time-zone.js';
 import { z } from 'zod';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { IdParams, LIMITS, page } from '../../../shared/schemas/common.js';
@@ -55,7 +56,7 @@ export const organizationsRoutes =
       async (request, reply) => {
         const actor = actorOf(request);
         return sendCsv(reply, {
-          filename: csvFilename('organizations'),
+          filename: csvFilename('organizations', await timeZoneOf(db, actor)),
           columns: organizationColumns(await organizationFieldKeys(db)),
           batches: allPages((cursor) =>
             organizations.listOrganizations(db, actor, { ...request.query, limit: LIMITS.pageMax, cursor }),

@@ -1,6 +1,7 @@
 // The proactive KPIs, for staff: the period's totals (the board's strip), the same per day, week
 // or month (the KPI page's charts), and per rule (which rules catch risks before the customer
 // writes in, which mostly raise false alarms), so the rules can be tuned in the next round.
+import { timeZoneOf } from '../settings/company-time-zone.js';
 import type { Database } from '../../../db/client.js';
 import {
   defaultKpiInterval,
@@ -78,7 +79,7 @@ export async function getProactiveTrend(
 ): Promise<ProactiveTrend> {
   assertCanReadProactive(actor);
   return trendOf(
-    q,
+    { ...q, timezone: q.timezone ?? (await timeZoneOf(db, actor)) },
     (p) => repo.signalTrend(db, p),
     (b) => ({
       signals: b.signals,
@@ -243,7 +244,7 @@ export async function getPromiseTrend(
 ): Promise<PromiseTrend> {
   assertCanReadProactive(actor);
   return trendOf(
-    q,
+    { ...q, timezone: q.timezone ?? (await timeZoneOf(db, actor)) },
     (p) => repo.promiseTrend(db, p),
     (b) => ({
       decided: b.decided,

@@ -4,7 +4,14 @@
 import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../../../../test/helpers/app.js';
-import { makeCustomer, makeOrganization, makeUser, unique } from '../../../../test/helpers/factories.js';
+import {
+  makeCase,
+  makeCustomer,
+  makeCustomerWithAgreement,
+  makeOrganization,
+  makeUser,
+  unique,
+} from '../../../../test/helpers/factories.js';
 import { makeCommitment, makeRule, makeSignal } from '../../../../test/helpers/signal-factories.js';
 
 let t: TestApp;
@@ -284,6 +291,106 @@ describe('custom fields named like an object’s own properties', () => {
         [`Odd ${tag}`, odd],
         [`Plain ${tag}`, ''],
       ]);
+    }
+  });
+});
+
+describe('the zone of an export that names none', () => {
+  it('is the person’s own, else the company’s, else UTC; named in a header and in the audit log', async () => {
+    const rule = await makeRule(t.db, { name: `Zoned ${unique()}` });
+    // Detected 23:30 UTC on 30 June: 19:30 in New York, 08:30 the next day in Tokyo.
+    const signal = await makeSignal(t.db, { ruleId: rule.id, detectedAt: at('2026-06-30T23:30:00.000Z') });
+    const { customer } = await makeCustomerWithAgreement(t.db);
+    const kase = await makeCase(t.db, customer.id, {
+      subject: `Zoned ${unique()}`,
+      createdAt: '2026-06-30T23:30:00.000Z',
+    });
+    const commitment = await makeCommitment(t.db, {
+      refValue: `SO-zoned-${unique()}`,
+      openedAt: at('2026-06-30T23:30:00.000Z'),
+    });
+    const plain = await makeUser(t.db, 'agent');
+    const traveller = await makeUser(t.db, 'agent');
+    const own = await t.patch(
+      '/api/v1/notifications/preferences',
+      { timeZone: 'Asia/Tokyo' },
+      traveller.token,
+    );
+    expect(own.status).toBe(200);
+
+    const exported = async (token: string, extra = '') => {
+      const got = async (path: string) => {
+        const res = await t.get<string>(path, token);
+        expect(res.status, path).toBe(200);
+        return {
+          zone: res.headers.get('x-steward-time-zone'),
+          records: parse(res.body, { bom: true, columns: true }) as Record<string, string>[],
+        };
+      };
+      const signals = await got(`/api/v1/signals/export.csv?ruleId=${rule.id}${extra}`);
+      const cases = await got(`/api/v1/cases/export.csv?customerId=${customer.id}${extra}`);
+      const commitments = await got(`/api/v1/commitments/export.csv?ref=${commitment.refValue}${extra}`);
+      const trend = await got(
+        `/api/v1/kpis/proactive/trend.csv?from=2026-06-29T00:00:00.000Z&to=2026-07-03T00:00:00.000Z&interval=day${extra}`,
+      );
+      expect(signals.records.map((r) => r.Id)).toEqual([signal.id]);
+      expect(cases.records.map((r) => r.Id)).toEqual([kase.id]);
+      expect(commitments.records).toHaveLength(1);
+      return {
+        zones: [signals.zone, cases.zone, commitments.zone, trend.zone],
+        times: [signals.records[0]!.Detected, cases.records[0]!.Created, commitments.records[0]!.Opened],
+        firstDay: trend.records[0]!.Day,
+      };
+    };
+    const trendZone = async (token: string) => {
+      const res = await t.get('/api/v1/kpis/promises/trend?interval=day', token);
+      expect(res.status).toBe(200);
+      return res.body.timezone as string;
+    };
+
+    // No zone anywhere: UTC, as before.
+    expect(await exported(plain.token)).toEqual({
+      zones: ['UTC', 'UTC', 'UTC', 'UTC'],
+      times: ['2026-06-30 23:30:00', '2026-06-30 23:30:00', '2026-06-30 23:30:00'],
+      firstDay: '2026-06-29',
+    });
+    const company = await t.patch('/api/v1/settings', { timeZone: 'America/New_York' }, admin);
+    expect(company.status).toBe(200);
+    try {
+      // The company's zone for someone without one of their own.
+      expect(await exported(plain.token)).toEqual({
+        zones: Array(4).fill('America/New_York'),
+        times: Array(3).fill('2026-06-30 19:30:00'),
+        // Days start at midnight in New York (04:00 UTC): the first one begins before the period.
+        firstDay: '2026-06-28',
+      });
+      expect(await trendZone(plain.token)).toBe('America/New_York');
+      // A person's own zone wins over the company's.
+      expect(await exported(traveller.token)).toEqual({
+        zones: Array(4).fill('Asia/Tokyo'),
+        times: Array(3).fill('2026-07-01 08:30:00'),
+        firstDay: '2026-06-29',
+      });
+      expect(await trendZone(traveller.token)).toBe('Asia/Tokyo');
+      // And a zone named in the query wins over both.
+      expect((await exported(traveller.token, '&timezone=Europe/Berlin')).times).toEqual(
+        Array(3).fill('2026-07-01 01:30:00'),
+      );
+
+      // The audit log records the zone the file was written in.
+      const log = await t.get(`/api/v1/audit-log?entityType=export&actorId=${plain.user.id}`, admin);
+      const downloads = (
+        log.body.items as { type: string; data: { list: string; query: { timezone?: string } } }[]
+      )
+        .filter((e) => e.type === 'export.downloaded')
+        .map((e) => [e.data.list, e.data.query.timezone]);
+      expect(downloads).toContainEqual(['signals', 'America/New_York']);
+      expect(downloads).toContainEqual(['proactive-trend', 'America/New_York']);
+      // An admin's audit log export too.
+      const audit = await t.get<string>('/api/v1/audit-log/export.csv', admin);
+      expect(audit.headers.get('x-steward-time-zone')).toBe('America/New_York');
+    } finally {
+      await t.patch('/api/v1/settings', { timeZone: null }, admin);
     }
   });
 });

@@ -1,3 +1,4 @@
+import { timeZoneOf } from '../settings/company-time-zone.js';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { IdParams, LIMITS, page } from '../../../shared/schemas/common.js';
 import {
@@ -74,8 +75,8 @@ export const signalsRoutes =
         },
       },
       async (request, reply) => {
-        const { timezone, ...q } = request.query;
         const actor = actorOf(request);
+        const { timezone = await timeZoneOf(db, actor), ...q } = request.query;
         return sendCsv(reply, {
           filename: csvFilename('signals', timezone),
           columns: signalColumns,
@@ -83,7 +84,7 @@ export const signalsRoutes =
             signals.listSignals(db, actor, { ...q, limit: LIMITS.pageMax, cursor }),
           ),
           timeZone: timezone,
-          audit: () => recordExport(db, actor, 'signals', request.query),
+          audit: () => recordExport(db, actor, 'signals', { ...request.query, timezone }),
         });
       },
     );
@@ -252,7 +253,7 @@ export const signalsRoutes =
           columns: trendColumns(trend),
           batches: [trend.buckets],
           timeZone: trend.timezone,
-          audit: () => recordExport(db, actor, 'proactive-trend', request.query),
+          audit: () => recordExport(db, actor, 'proactive-trend', { ...request.query, timezone: trend.timezone }),
         });
       },
     );
@@ -269,15 +270,15 @@ export const signalsRoutes =
         },
       },
       async (request, reply) => {
-        const { timezone, ...q } = request.query;
         const actor = actorOf(request);
+        const { timezone = await timeZoneOf(db, actor), ...q } = request.query;
         const outcomes = await kpis.getRuleOutcomes(db, actor, q);
         return sendCsv(reply, {
           filename: csvFilename('rule-outcomes', timezone),
           columns: ruleOutcomeColumns,
           batches: [outcomes.items],
           timeZone: timezone,
-          audit: () => recordExport(db, actor, 'rule-outcomes', request.query),
+          audit: () => recordExport(db, actor, 'rule-outcomes', { ...request.query, timezone }),
         });
       },
     );
@@ -329,15 +330,15 @@ export const signalsRoutes =
         },
       },
       async (request, reply) => {
-        const { timezone, ...q } = request.query;
         const actor = actorOf(request);
+        const { timezone = await timeZoneOf(db, actor), ...q } = request.query;
         const found = await kpis.getPromiseKpis(db, actor, q);
         return sendCsv(reply, {
           filename: csvFilename(`promise-compliance-by-${found.groupBy}`, timezone),
           columns: promiseComplianceColumns(found.groupBy),
           batches: [[...found.items, { groupId: null, groupName: 'Total', ...found.totals }]],
           timeZone: timezone,
-          audit: () => recordExport(db, actor, 'promise-compliance', request.query),
+          audit: () => recordExport(db, actor, 'promise-compliance', { ...request.query, timezone }),
         });
       },
     );
