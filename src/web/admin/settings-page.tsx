@@ -7,6 +7,7 @@ import type { SettingsRead } from '../../shared/schemas/settings.js';
 import { EVENT_RETENTION_DAYS, SettingsUpdate } from '../../shared/schemas/settings.js';
 import { api } from '../lib/api.js';
 import { publishBranding } from '../lib/branding.js';
+import { publishCompanyZone } from '../lib/work-zone.js';
 import { useApi } from '../lib/use-api.js';
 import { FormError, PageHeader, SuccessNotice } from '../layout/page-parts.js';
 import { RecordGate } from '../layout/record-gate.js';
@@ -71,6 +72,7 @@ function SettingsForm(props: { settings: SettingsRead }) {
         const saved = await api.patch<SettingsRead>('/settings', data, overwrite ? undefined : version);
         setVersion(saved.updatedAt);
         publishBranding({ companyName: saved.companyName });
+        publishCompanyZone(saved.timeZone);
       },
     );
     if (sent) setNotice('Settings saved.');

@@ -4,13 +4,14 @@
 // it), the month and year once ticks are a month apart.
 const DAY_MS = 86_400_000;
 
-function formats(locale?: string) {
+/** The formats in `locale` (the reader's by default) and `timeZone` (the browser's by default). */
+function formats(locale?: string, timeZone?: string) {
   return {
-    hourMinute: new Intl.DateTimeFormat(locale, { hour: '2-digit', minute: '2-digit' }),
-    dayMonth: new Intl.DateTimeFormat(locale, { day: 'numeric', month: 'short' }),
-    monthYear: new Intl.DateTimeFormat(locale, { month: 'short', year: 'numeric' }),
-    date: new Intl.DateTimeFormat(locale, { dateStyle: 'medium' }),
-    dateTime: new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short' }),
+    hourMinute: new Intl.DateTimeFormat(locale, { hour: '2-digit', minute: '2-digit', timeZone }),
+    dayMonth: new Intl.DateTimeFormat(locale, { day: 'numeric', month: 'short', timeZone }),
+    monthYear: new Intl.DateTimeFormat(locale, { month: 'short', year: 'numeric', timeZone }),
+    date: new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeZone }),
+    dateTime: new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short', timeZone }),
   };
 }
 const browser = formats();

@@ -1,12 +1,13 @@
 // "Export CSV": the list or report as the page shows it (same filters), as a file. Times in the
-// file are local to the browser's zone, as on the page.
+// file are local to the zone the person works in (their own, else the company's, else the
+// browser's: useWorkZone), or to the zone the page counts its days in; the button says which.
 import { API_BASE, withQuery, type Query } from '../lib/api.js';
 import { useDownload } from '../lib/download.js';
-import { browserTimeZone } from '../lib/time-zones.js';
+import { useWorkZone } from '../lib/work-zone.js';
 
-/** `cases-2026-12-02.csv`: the date in the browser's zone, as the server names its files. */
-export const exportFilename = (name: string, now = new Date()) =>
-  `${name}-${now.toLocaleDateString('sv-SE')}.csv`;
+/** `cases-2026-12-02.csv`: the date in the file's zone, as the server names its files. */
+export const exportFilename = (name: string, timeZone?: string, now = new Date()) =>
+  `${name}-${now.toLocaleDateString('sv-SE', { timeZone })}.csv`;
 
 export function ExportButton(props: {
   /** The export's API path, e.g. `/cases/export.csv`. */
@@ -17,10 +18,14 @@ export function ExportButton(props: {
   label?: string;
   /** Without a time zone parameter (the customer export writes no times). */
   noTimeZone?: boolean;
+  /** The zone of the file's times: the page's (a KPI page's buckets); the person's by default. */
+  timeZone?: string;
 }) {
+  const work = useWorkZone();
+  const zone = props.timeZone ?? work.zone;
   const file = () => {
-    const query = props.noTimeZone ? props.query : { ...props.query, timezone: browserTimeZone() };
-    return { url: withQuery(`${API_BASE}${props.path}`, query), filename: exportFilename(props.name) };
+    const query = props.noTimeZone ? props.query : { ...props.query, timezone: zone };
+    return { url: withQuery(`${API_BASE}${props.path}`, query), filename: exportFilename(props.name, zone) };
   };
   return (
     <DownloadButton
@@ -28,6 +33,8 @@ export function ExportButton(props: {
       label={props.label ?? 'Export CSV'}
       busyLabel="Exporting…"
       testId={`export-${props.name}`}
+      title={props.noTimeZone ? undefined : `Times in ${zone}`}
+      zone={props.noTimeZone ? undefined : zone}
     />
   );
 }
@@ -39,6 +46,10 @@ export function DownloadButton(props: {
   label: string;
   busyLabel: string;
   testId: string;
+  /** Says more of the file (the zone of its times). */
+  title?: string;
+  /** The zone of the file's times, for tests to read. */
+  zone?: string;
 }) {
   const { busy, error, download } = useDownload();
   return (
@@ -53,6 +64,8 @@ export function DownloadButton(props: {
         disabled={busy}
         aria-busy={busy}
         data-testid={props.testId}
+        data-zone={props.zone}
+        title={props.title}
       >
         {busy ? props.busyLabel : props.label}
       </button>

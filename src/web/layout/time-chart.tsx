@@ -6,7 +6,7 @@
 import { useEffect, useRef } from 'react';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
-import { dateFormat, dateTicks } from './chart-dates.js';
+import { chartDateFormats, dateFormat, dateTicks } from './chart-dates.js';
 
 export interface ChartSeries {
   label: string;
@@ -33,6 +33,8 @@ export interface TimeChartProps {
    * marked "so far", as its numbers will still grow.
    */
   lastPartial?: boolean;
+  /** The zone the points' dates are named in (the buckets' zone); the browser's by default. */
+  timeZone?: string;
 }
 
 const bars = uPlot.paths.bars!({ size: [0.6, 48], gap: 2 });
@@ -75,8 +77,8 @@ function thin(x: number[], width: number): number[] {
   return x.filter((_t, i) => i % every === 0);
 }
 
-function legendDate(x: number[]) {
-  const f = dateFormat(halfStep(x) * 2);
+function legendDate(x: number[], formats?: ReturnType<typeof chartDateFormats>) {
+  const f = dateFormat(halfStep(x) * 2, formats);
   return (_u: uPlot, v: number | null) => (v === null || v === undefined ? '—' : f.format(v));
 }
 
@@ -88,11 +90,12 @@ const AXIS = {
 
 export function TimeChart(props: TimeChartProps) {
   const box = useRef<HTMLDivElement>(null);
-  const { x, series, format = String, yRange, height = 220, lastPartial = false } = props;
+  const { x, series, format = String, yRange, height = 220, lastPartial = false, timeZone } = props;
 
   useEffect(() => {
     const el = box.current;
     if (!el) return;
+    const dates = timeZone ? chartDateFormats(undefined, timeZone) : undefined;
     const options: uPlot.Options = {
       width: Math.max(el.clientWidth, 240),
       height,
@@ -111,12 +114,12 @@ export function TimeChart(props: TimeChartProps) {
           // Ticks on the points themselves (the buckets' starts: Mondays for weeks), every
           // k-th when they would crowd, rather than uPlot's round steps between them.
           splits: (u) => thin(x, u.bbox.width / uPlot.pxRatio),
-          values: (_u, ticks) => dateTicks(ticks),
+          values: (_u, ticks) => dateTicks(ticks, dates),
         },
         { ...AXIS, size: 56, values: (_u, ticks) => ticks.map((t) => format(t)) },
       ],
       series: [
-        { value: legendDate(x) },
+        { value: legendDate(x, dates) },
         ...series.map((s) => ({
           label: s.label,
           stroke: s.color,
@@ -136,7 +139,7 @@ export function TimeChart(props: TimeChartProps) {
       resize.disconnect();
       chart.destroy();
     };
-  }, [x, series, format, yRange, height, lastPartial]);
+  }, [x, series, format, yRange, height, lastPartial, timeZone]);
 
   return (
     <div

@@ -12,6 +12,8 @@ import {
 } from '../../shared/schemas/notifications.js';
 import { NOTIFICATION_KIND_LABELS } from '../../shared/notification-text.js';
 import { api, toApiError } from '../lib/api.js';
+import { useMe } from '../auth/auth-context.js';
+import { publishOwnZone } from '../lib/work-zone.js';
 import { browserTimeZone, timeZones } from '../lib/time-zones.js';
 import { useApi } from '../lib/use-api.js';
 import { ErrorNotice, Loading, OutcomeNotice, type Outcome } from '../layout/page-parts.js';
@@ -36,6 +38,7 @@ export function NotificationSettings(props: { user?: { id: string; name: string 
   const [outcome, setOutcome] = useState<Outcome>(null);
   const [busy, setBusy] = useState(false);
   const current = saved ?? prefs.data;
+  const me = useMe();
 
   /** Shows the change at once and saves it; a refusal puts the old choice back. */
   async function save(change: NotificationPreferencesUpdate, done: string) {
@@ -51,7 +54,9 @@ export function NotificationSettings(props: { user?: { id: string; name: string 
     setBusy(true);
     setOutcome(null);
     try {
-      setSaved(await api.patch<NotificationPreferences>(path, change));
+      const answer = await api.patch<NotificationPreferences>(path, change);
+      setSaved(answer);
+      if (!props.user) publishOwnZone(me.id, answer.ownTimeZone ? answer.timeZone : null);
       setOutcome({ ok: true, text: `Saved: ${done}.` });
     } catch (err) {
       setSaved(before);

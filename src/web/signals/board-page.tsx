@@ -24,6 +24,7 @@ import { ErrorNotice, Loading, PageHeader } from '../layout/page-parts.js';
 import { useDocumentTitle } from '../layout/use-document-title.js';
 import { KpiStrip } from './kpi-strip.js';
 import { kpiPeriod } from './kpi-period.js';
+import { useWorkZone } from '../lib/work-zone.js';
 import { DataTable } from '../layout/data-table.js';
 import { FilterSelect } from '../layout/filter-select.js';
 import {
@@ -94,8 +95,17 @@ export function BoardPage() {
   const horizon = HORIZONS.some(([h]) => h === horizonParam) ? horizonParam! : DEFAULT_HORIZON;
   const board = useApi<Board>('/board', { horizon }, { keepPrevious: true });
   // The KPI page's "Last 30 days" (from the start of that day): its link shows the same numbers.
-  const kpisFrom = useMemo(() => kpiPeriod(new Date(), BOARD_KPI_DAYS).from.toISOString(), []);
-  const kpis = useApi<ProactiveKpis>('/kpis/proactive', { from: kpisFrom }, { keepPrevious: true });
+  // In the zone that page counts its days in.
+  const work = useWorkZone();
+  const kpisFrom = useMemo(
+    () => kpiPeriod(new Date(), BOARD_KPI_DAYS, undefined, work.zone).from.toISOString(),
+    [work.zone],
+  );
+  const kpis = useApi<ProactiveKpis>(
+    work.ready ? '/kpis/proactive' : null,
+    { from: kpisFrom },
+    { keepPrevious: true },
+  );
   // Signals and commitments show at once over the live stream; a commitment coming due within the
   // horizon is no event, so the board still looks again every BOARD_LIVE_REFRESH_MS.
   const live = useLiveReload(proactive, board.reload, {

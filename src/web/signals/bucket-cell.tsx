@@ -3,12 +3,16 @@
 import type { KpiInterval } from '../../shared/schemas/signals.js';
 import { formatDate } from '../lib/format.js';
 
-export const monthFormat = new Intl.DateTimeFormat(undefined, { month: 'long', year: 'numeric' });
+/** "December 2026", in `timeZone` (the buckets' zone; the browser's by default). */
+export const monthFormat = (timeZone?: string) =>
+  new Intl.DateTimeFormat(undefined, { month: 'long', year: 'numeric', timeZone });
 
-export function BucketCell(props: { start: string; interval: KpiInterval; soFar: boolean }) {
+export function BucketCell(props: { start: string; interval: KpiInterval; soFar: boolean; timeZone?: string }) {
   return (
     <td>
-      {props.interval === 'month' ? monthFormat.format(new Date(props.start)) : formatDate(props.start)}
+      {props.interval === 'month'
+        ? monthFormat(props.timeZone).format(new Date(props.start))
+        : formatDate(props.start, props.timeZone)}
       {props.soFar && <span className="muted"> (so far)</span>}
     </td>
   );

@@ -13,6 +13,7 @@ import { useAddressFilters } from '../lib/address-filters.js';
 import { formatDate, formatNumber, formatPercent } from '../lib/format.js';
 import type { Items, SegmentList } from '../lib/types.js';
 import { useApi } from '../lib/use-api.js';
+import { useWorkZone, zoneNote } from '../lib/work-zone.js';
 import { DataTable } from '../layout/data-table.js';
 import { FilterSelect } from '../layout/filter-select.js';
 import { GrowingList } from '../layout/growing-list.js';
@@ -80,18 +81,21 @@ export function CommitmentsPage() {
     change({ [key]: value === fallback ? undefined : value }, { replace: true });
 
   // The period, fixed while the choice stands (a new time each render would ask again): the last
-  // N days as the KPI page counts them, or last month (then with an end too).
+  // N days as the KPI page counts them, or last month (then with an end too), in the zone the
+  // person works in (read before anything is counted).
+  const work = useWorkZone();
+  const zone = work.zone;
   const { from, to } = useMemo(() => {
     const now = new Date();
     if (days === 'last-month') {
-      const month = lastCalendarMonth(now);
+      const month = lastCalendarMonth(now, zone);
       return { from: month.from.toISOString(), to: month.to.toISOString() };
     }
-    return { from: kpiPeriod(now, Number(days)).from.toISOString(), to: undefined };
-  }, [days]);
+    return { from: kpiPeriod(now, Number(days), undefined, zone).from.toISOString(), to: undefined };
+  }, [days, zone]);
   const period = { from, ...(to ? { to } : {}) };
   const rates = useApi<Items<CommitmentRate>>(
-    '/commitments/rates',
+    work.ready ? '/commitments/rates' : null,
     { by, ...period, limit: 100 },
     { keepPrevious: true },
   );
@@ -150,7 +154,10 @@ export function CommitmentsPage() {
             onChange={(v) => set('days', v, '90')}
           />
           <span className="muted toolbar__note" data-testid="rates-period">
-            {periodLabel(from, to)}
+            {periodLabel(from, to, zone)}
+          </span>
+          <span className="muted toolbar__note" data-testid="rates-zone" data-zone={zone}>
+            Days in {zoneNote(work)}
           </span>
         </div>
         <ListState
@@ -193,7 +200,7 @@ export function CommitmentsPage() {
               testId="commitments-period-filter"
               label={
                 (!closedFrom || valid(closedFrom)) && (!closedBefore || valid(closedBefore))
-                  ? periodLabel(closedFrom || undefined, closedBefore || undefined)
+                  ? periodLabel(closedFrom || undefined, closedBefore || undefined, zone)
                   : 'Closed in a period'
               }
               onClear={() => change({ closedFrom: '', closedBefore: '' }, { replace: true })}
@@ -254,10 +261,10 @@ export function CommitmentsPage() {
 }
 
 /** "Closed since Sep 7, 2026", "Closed Nov 1, 2026 – Nov 30, 2026" (`to` is exclusive: the day before is shown). */
-function periodLabel(from: string | undefined, to: string | undefined) {
-  if (!to) return from ? `Closed since ${formatDate(from)}` : 'Closed in a period';
-  const last = formatDate(new Date(Date.parse(to) - 1).toISOString());
-  return from ? `Closed ${formatDate(from)} – ${last}` : `Closed up to ${last}`;
+function periodLabel(from: string | undefined, to: string | undefined, zone: string) {
+  if (!to) return from ? `Closed since ${formatDate(from, zone)}` : 'Closed in a period';
+  const last = formatDate(new Date(Date.parse(to) - 1).toISOString(), zone);
+  return from ? `Closed ${formatDate(from, zone)} – ${last}` : `Closed up to ${last}`;
 }
 
 function RateTable({

@@ -40,4 +40,23 @@ describe('the KPI page period', () => {
     ]);
     expect([january.to.getFullYear(), january.to.getMonth(), january.to.getDate()]).toEqual([2027, 0, 1]);
   });
+
+  it('counts days, weeks and months in a zone given, whatever the browser’s', () => {
+    // 2 December 2026, 03:30 UTC: still 1 December in New York, 2 December in Tokyo.
+    const at = new Date('2026-12-02T03:30:00.000Z');
+    expect(kpiPeriod(at, 30, undefined, 'America/New_York').from.toISOString()).toBe(
+      '2026-11-01T04:00:00.000Z',
+    );
+    expect(kpiPeriod(at, 30, undefined, 'Asia/Tokyo').from.toISOString()).toBe('2026-11-01T15:00:00.000Z');
+    // 90 days back in Berlin is Thursday 3 September (summer time): its week starts Monday 31 August.
+    expect(kpiPeriod(at, 90, undefined, 'Europe/Berlin').from.toISOString()).toBe('2026-08-30T22:00:00.000Z');
+    expect(kpiPeriod(at, 365, 'month', 'Europe/Berlin').from.toISOString()).toBe('2025-11-30T23:00:00.000Z');
+    const month = lastCalendarMonth(at, 'America/New_York');
+    // December in New York: last month is November, from its first midnight (still summer time,
+    // the clocks go back that night) to December's (winter time).
+    expect([month.from.toISOString(), month.to.toISOString()]).toEqual([
+      '2026-11-01T04:00:00.000Z',
+      '2026-12-01T05:00:00.000Z',
+    ]);
+  });
 });

@@ -1,5 +1,6 @@
 // The period the KPI page shows: the last N days, its start moved back to the start of its first
-// day, week (Monday) or month in the browser's time zone, so that every bucket of the trend is
+// day, week (Monday) or month in the page's time zone (the browser's when none is given: see
+// useWorkZone), so that every bucket of the trend is
 // whole, and the interval the server would choose for that span unless one is asked for. The
 // Commitments page starts its "Last N days" the same way (the automatic interval's boundary), so
 // one label means one period on both pages. "Last month" is the previous calendar month.
@@ -10,6 +11,7 @@ import {
   mostTrendBuckets,
   type KpiInterval,
 } from '../../shared/schemas/signals.js';
+import { zonedDate, zonedMidnight } from '../lib/time-zones.js';
 
 const DAY_MS = 86_400_000;
 
@@ -17,8 +19,14 @@ export function kpiPeriod(
   now: Date,
   days: number,
   asked?: KpiInterval,
+  zone?: string,
 ): { from: Date; interval: KpiInterval } {
   const interval = asked ?? defaultKpiInterval(days * DAY_MS);
+  if (zone) {
+    const d = zonedDate(now.getTime() - days * DAY_MS, zone);
+    const day = interval === 'month' ? 1 : interval === 'week' ? d.day - ((d.weekday + 6) % 7) : d.day;
+    return { from: zonedMidnight(d.year, d.month, day, zone), interval };
+  }
   const from = new Date(now.getTime() - days * DAY_MS);
   from.setHours(0, 0, 0, 0);
   if (interval === 'week') from.setDate(from.getDate() - ((from.getDay() + 6) % 7));
@@ -26,8 +34,12 @@ export function kpiPeriod(
   return { from, interval };
 }
 
-/** The previous calendar month in the browser's time zone: [1st of last month, 1st of this month). */
-export function lastCalendarMonth(now: Date): { from: Date; to: Date } {
+/** The previous calendar month in `zone` (else the browser's): [1st of last month, 1st of this month). */
+export function lastCalendarMonth(now: Date, zone?: string): { from: Date; to: Date } {
+  if (zone) {
+    const d = zonedDate(now.getTime(), zone);
+    return { from: zonedMidnight(d.year, d.month - 1, 1, zone), to: zonedMidnight(d.year, d.month, 1, zone) };
+  }
   const to = new Date(now.getFullYear(), now.getMonth(), 1);
   const from = new Date(now.getFullYear(), now.getMonth() - 1, 1);
   return { from, to };

@@ -2,8 +2,9 @@
 // customer writes in, how many contacts that saves, the lead time before the promise falls due
 // and how the commitments are kept, per day, week or month; then, per rule, what became of its
 // signals (resolved by themselves, dismissed as false alarms, cases opened), so the rules can be
-// tuned in the next round. Period and interval live in the address; charts in the browser's
-// time zone, the numbers also in a table. Between the two, how well the PSA promises on cases
+// tuned in the next round. Period and interval live in the address; days, weeks and months in the
+// zone the person works in (their own, else the company's, else the browser's: useWorkZone), the
+// numbers also in a table. Between the two, how well the PSA promises on cases
 // are kept (promise-compliance.tsx).
 import { useMemo } from 'react';
 import { Link } from 'react-router-dom';
@@ -18,7 +19,7 @@ import {
 import { useMe } from '../auth/auth-context.js';
 import { useAddressFilters } from '../lib/address-filters.js';
 import { formatDate, formatDateTime, formatNumber, formatPercent, formatWallClock } from '../lib/format.js';
-import { browserTimeZone } from '../lib/time-zones.js';
+import { useWorkZone, zoneNote } from '../lib/work-zone.js';
 import { useApi } from '../lib/use-api.js';
 import { DataTable } from '../layout/data-table.js';
 import { FilterSelect } from '../layout/filter-select.js';
@@ -65,20 +66,30 @@ export function KpisPage() {
   const intervalParam = params.get('interval') as KpiInterval | null;
   const asked = intervalParam && allowed.includes(intervalParam) ? intervalParam : undefined;
 
+  // The zone the days are counted in: asked for before anything is counted (not counted twice).
+  const work = useWorkZone();
+  const timezone = work.zone;
   // The period's start, fixed while the choice stands (a new time each render would ask again).
-  const { from, interval } = useMemo(() => kpiPeriod(new Date(), Number(days), asked), [days, asked]);
+  const { from, interval } = useMemo(
+    () => kpiPeriod(new Date(), Number(days), asked, timezone),
+    [days, asked, timezone],
+  );
   const fromIso = from.toISOString();
-  const timezone = useMemo(browserTimeZone, []);
-  const kpis = useApi<ProactiveKpis>('/kpis/proactive', { from: fromIso }, { keepPrevious: true });
+  const when = (path: string) => (work.ready ? path : null);
+  const kpis = useApi<ProactiveKpis>(when('/kpis/proactive'), { from: fromIso }, { keepPrevious: true });
   const trend = useApi<ProactiveTrend>(
-    '/kpis/proactive/trend',
+    when('/kpis/proactive/trend'),
     { from: fromIso, interval, timezone },
     { keepPrevious: true },
   );
-  const rules = useApi<RuleOutcomes>('/kpis/proactive/rules', { from: fromIso }, { keepPrevious: true });
+  const rules = useApi<RuleOutcomes>(
+    when('/kpis/proactive/rules'),
+    { from: fromIso },
+    { keepPrevious: true },
+  );
   const set = (key: string, value: string, fallback = '') =>
     change({ [key]: value === fallback ? undefined : value }, { replace: true });
-  const since = `since ${formatDate(fromIso)}`;
+  const since = `since ${formatDate(fromIso, timezone)}`;
 
   return (
     <div className="kpis" data-testid="kpis-page" data-from={fromIso} data-interval={interval}>
@@ -107,7 +118,9 @@ export function KpisPage() {
           all={`Automatic (${INTERVAL_LABELS[interval].toLowerCase()})`}
           onChange={(v) => set('interval', v)}
         />
-        <span className="muted toolbar__note">Times in {timezone}</span>
+        <span className="muted toolbar__note" data-testid="kpis-zone" data-zone={timezone}>
+          Days in {zoneNote(work)}
+        </span>
       </div>
       <KpiStrip kpis={kpis.data} error={kpis.error} period={since} />
 
@@ -118,6 +131,7 @@ export function KpisPage() {
             path="/kpis/proactive/trend.csv"
             query={{ from: fromIso, interval }}
             name={`proactive-kpis-by-${interval}`}
+            timeZone={timezone}
           />
         </div>
         {trend.error && <ErrorNotice error={trend.error} onRetry={trend.reload} />}
@@ -125,12 +139,19 @@ export function KpisPage() {
         {trend.data && <Trend trend={trend.data} />}
       </section>
 
-      <PromiseComplianceSection from={fromIso} since={since} interval={interval} timezone={timezone} />
+      {work.ready && (
+        <PromiseComplianceSection from={fromIso} since={since} interval={interval} timezone={timezone} />
+      )}
 
       <section className="section" aria-labelledby="rules-title">
         <div className="section__header">
           <h2 id="rules-title">Per rule</h2>
-          <ExportButton path="/kpis/proactive/rules.csv" query={{ from: fromIso }} name="rule-outcomes" />
+          <ExportButton
+            path="/kpis/proactive/rules.csv"
+            query={{ from: fromIso }}
+            name="rule-outcomes"
+            timeZone={timezone}
+          />
         </div>
         <ListState
           list={rules}
@@ -143,6 +164,7 @@ export function KpisPage() {
             rules={rules.data?.items ?? []}
             busy={rules.loading}
             from={rules.data?.from ?? fromIso}
+            timeZone={timezone}
           />
         </ListState>
         <p className="muted section__note">
@@ -158,6 +180,8 @@ export function KpisPage() {
 
 function Trend({ trend }: { trend: ProactiveTrend }) {
   const b = trend.buckets;
+  // The zone the server counted the buckets in: their dates are named in it.
+  const zone = trend.timezone;
   const x = useMemo(() => b.map((k) => Date.parse(k.start)), [b]);
   const counts = useMemo<ChartSeries[]>(
     () => [
@@ -209,6 +233,7 @@ function Trend({ trend }: { trend: ProactiveTrend }) {
           format={countAxis}
           testId="kpi-chart-signals"
           lastPartial={partial}
+          timeZone={zone}
         />
         <ChartCard
           title="Caught before contact and commitments on time"
@@ -218,6 +243,7 @@ function Trend({ trend }: { trend: ProactiveTrend }) {
           yRange={SHARE_RANGE}
           testId="kpi-chart-rates"
           lastPartial={partial}
+          timeZone={zone}
         />
         <ChartCard
           title="Median lead time before the promise falls due"
@@ -226,17 +252,18 @@ function Trend({ trend }: { trend: ProactiveTrend }) {
           format={hoursAxis}
           testId="kpi-chart-lead"
           lastPartial={partial}
+          timeZone={zone}
         />
       </div>
       {partial && last && (
         <p className="muted section__note" data-testid="kpi-trend-partial">
-          The shaded {per}, {bucketLabel(last.start, per)}, is not over yet: its numbers are so far and will
+          The shaded {per}, {bucketLabel(last.start, per, zone)}, is not over yet: its numbers are so far and will
           still grow.
         </p>
       )}
       <details className="chart-numbers">
         <summary>The numbers</summary>
-        <TrendTable buckets={b} interval={trend.interval} partial={partial} />
+        <TrendTable buckets={b} interval={trend.interval} partial={partial} timeZone={zone} />
       </details>
     </>
   );
@@ -246,9 +273,11 @@ function TrendTable({
   buckets,
   interval,
   partial,
+  timeZone,
 }: {
   buckets: ProactiveTrendBucket[];
   interval: KpiInterval;
+  timeZone: string;
   /** The last bucket is not over yet. */
   partial: boolean;
 }) {
@@ -270,7 +299,12 @@ function TrendTable({
     >
       {buckets.map((k, i) => (
         <tr key={k.start} data-testid="kpi-trend-row">
-          <BucketCell start={k.start} interval={interval} soFar={partial && i === buckets.length - 1} />
+          <BucketCell
+            start={k.start}
+            interval={interval}
+            soFar={partial && i === buckets.length - 1}
+            timeZone={timeZone}
+          />
           <td className="cell-number">{formatNumber(k.signals)}</td>
           <td className="cell-number">
             {formatNumber(k.caughtBeforeContact)}{' '}
@@ -292,14 +326,24 @@ function TrendTable({
 }
 
 /** Names a bucket in a sentence: "December 2026", "from Nov 30, 2026", "Dec 2, 2026". */
-const bucketLabel = (iso: string, interval: KpiInterval) =>
+const bucketLabel = (iso: string, interval: KpiInterval, zone: string) =>
   interval === 'month'
-    ? monthFormat.format(new Date(iso))
+    ? monthFormat(zone).format(new Date(iso))
     : interval === 'week'
-      ? `from ${formatDate(iso)}`
-      : formatDate(iso);
+      ? `from ${formatDate(iso, zone)}`
+      : formatDate(iso, zone);
 
-function RuleTable({ rules, busy, from }: { rules: RuleOutcome[]; busy: boolean; from: string }) {
+function RuleTable({
+  rules,
+  busy,
+  from,
+  timeZone,
+}: {
+  rules: RuleOutcome[];
+  busy: boolean;
+  from: string;
+  timeZone: string;
+}) {
   const admin = useMe().role === 'admin';
   /** The signals behind a number: the rule's, detected in the period, in that state. */
   const to = (r: RuleOutcome, n: number, text: string, filter = '') =>
@@ -357,7 +401,7 @@ function RuleTable({ rules, busy, from }: { rules: RuleOutcome[]; busy: boolean;
           <td className="cell-number">{formatPercent(r.caughtBeforeContactShare)}</td>
           <td className="cell-number">{formatNumber(r.contactsAvoided)}</td>
           <td className="cell-number">{minutesLabel(r.leadTimeMedianMinutes)}</td>
-          <td>{r.lastDetectedAt ? formatDateTime(r.lastDetectedAt) : '—'}</td>
+          <td>{r.lastDetectedAt ? formatDateTime(r.lastDetectedAt, timeZone) : '—'}</td>
         </tr>
       ))}
     </DataTable>

@@ -98,6 +98,7 @@ export function PromiseComplianceSection({
           path="/kpis/promises.csv"
           query={{ from, groupBy }}
           name={`promise-compliance-by-${groupBy}`}
+          timeZone={timezone}
         />
       </div>
       <ListState
@@ -242,6 +243,7 @@ function ComplianceTrend({ trend }: { trend: PromiseTrend }) {
         yRange={SHARE_RANGE}
         testId="kpi-chart-compliance"
         lastPartial={partial}
+        timeZone={trend.timezone}
       />
       <details className="chart-numbers">
         <summary>Compliance numbers</summary>
@@ -251,7 +253,12 @@ function ComplianceTrend({ trend }: { trend: PromiseTrend }) {
         >
           {b.map((k, i) => (
             <tr key={k.start} data-testid="kpi-promise-trend-row">
-              <BucketCell start={k.start} interval={per} soFar={partial && i === b.length - 1} />
+              <BucketCell
+                start={k.start}
+                interval={per}
+                soFar={partial && i === b.length - 1}
+                timeZone={trend.timezone}
+              />
               <td className="cell-number">{formatNumber(k.decided)}</td>
               <td className="cell-number">{formatNumber(k.metOnTime)}</td>
               <td className="cell-number">{formatNumber(k.breached)}</td>
