@@ -82,6 +82,11 @@ describe('calendars', () => {
     await page.getByRole('link', { name: 'New calendar' }).click();
 
     await page.getByLabel('Name', { exact: true }).fill(CALENDAR);
+    // A new calendar starts in the company's zone (the demo's: Berlin), and says so.
+    expect(await page.getByLabel('Time zone').inputValue()).toBe('Europe/Berlin');
+    expect(await text(page.getByTestId('calendar-zone-default'))).toBe(
+      'Set to the company’s time zone (Admin → Settings).',
+    );
     await page.getByLabel('Time zone').fill('Europe/Berlin');
     // Without hours it would be never open (allowed, but no agreement can use it): the form says so.
     expect(await text(page.getByTestId('never-open-note'))).toBe(
@@ -130,6 +135,23 @@ describe('calendars', () => {
     expect(created.timezone).toBe('Europe/Berlin');
     expect(created.hours).toEqual([1, 2, 3, 4, 5].map((day) => ({ day, open: '09:00', close: '17:00' })));
     expect(created.holidays).toEqual([`${nextYear}-12-25`]);
+  });
+
+  it('starts a new calendar in the browser’s zone when the company has none, and says so', async () => {
+    await stack.api('/settings', { ...admin, method: 'PATCH', body: { timeZone: null } });
+    try {
+      await page.goto(`${stack.url}/admin/calendars/new`);
+      // The test browser is in UTC.
+      await eventually(() => page.getByLabel('Time zone').inputValue()).toBe('UTC');
+      expect(await text(page.getByTestId('calendar-zone-default'))).toBe(
+        'Set to this browser’s: no company time zone is set in Admin → Settings.',
+      );
+      // Another zone chosen: the hint no longer speaks of a default.
+      await page.getByLabel('Time zone').fill('Europe/Vienna');
+      expect(await page.getByTestId('calendar-zone-default').count()).toBe(0);
+    } finally {
+      await stack.api('/settings', { ...admin, method: 'PATCH', body: { timeZone: 'Europe/Berlin' } });
+    }
   });
 
   it('names a holiday; an old client sending dates only keeps the name', async () => {

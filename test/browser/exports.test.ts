@@ -1,6 +1,7 @@
 // "Export CSV" on the lists and the KPI page: the file the browser saves holds what the page
-// shows (the same view, search and filters, every page of it), with times in the browser's zone;
-// the customer list's export is an admin's.
+// shows (the same view, search and filters, every page of it), with times in the zone the person
+// works in (the demo company's, Berlin: the agent chose none; the browser is in UTC); the customer
+// list's export is an admin's.
 import { readFile } from 'node:fs/promises';
 import { parse } from 'csv-parse/sync';
 import type { Page } from 'playwright-core';
@@ -33,9 +34,11 @@ async function exported(on: Page, testId: string) {
   };
 }
 
-const today = () => new Date().toISOString().slice(0, 10);
-/** An API time as the export writes it in UTC (the test browser's zone). */
-const utc = (iso: string | null) => (iso ? iso.replace('T', ' ').slice(0, 19) : '');
+const ZONE = 'Europe/Berlin';
+const berlin = new Intl.DateTimeFormat('sv-SE', { timeZone: ZONE, dateStyle: 'short', timeStyle: 'medium' });
+const today = () => berlin.format(new Date()).slice(0, 10);
+/** An API time as the export writes it in Berlin time. */
+const local = (iso: string | null) => (iso ? berlin.format(new Date(iso)) : '');
 
 describe('exports from the pages', () => {
   it('the case queue: the view and search shown, every case of them', async () => {
@@ -52,8 +55,10 @@ describe('exports from the pages', () => {
       Subject: first.subject,
       Customer: first.customer.name,
       Status: first.status,
-      Created: utc(first.createdAt),
+      Created: local(first.createdAt),
     });
+    // The button names the zone of the file's times.
+    expect(await page.getByTestId('export-cases').getAttribute('title')).toBe(`Times in ${ZONE}`);
 
     // With a search, the file holds what the search found.
     await page.getByLabel('Search cases').fill('parcel');
@@ -74,7 +79,7 @@ describe('exports from the pages', () => {
     expect(filename).toBe(`signals-${today()}.csv`);
     expect(records.map((r) => r.Id)).toEqual(resolved.items.map((s) => s.id));
     expect(new Set(records.map((r) => r.State))).toEqual(new Set(['resolved']));
-    expect(records[0]?.Detected).toBe(utc(resolved.items[0]!.detectedAt));
+    expect(records[0]?.Detected).toBe(local(resolved.items[0]!.detectedAt));
 
     // The page shows the latest due first.
     await page.goto(`${stack.url}/commitments?state=late`);
@@ -94,12 +99,14 @@ describe('exports from the pages', () => {
     const from = (await root.getAttribute('data-from'))!;
     const q = `from=${encodeURIComponent(from)}`;
     const trend = await stack.api<ProactiveTrend>(
-      `/kpis/proactive/trend?${q}&interval=week&timezone=UTC`,
+      `/kpis/proactive/trend?${q}&interval=week&timezone=${ZONE}`,
       agent,
     );
     const weeks = await exported(page, 'export-proactive-kpis-by-week');
     expect(weeks.filename).toBe(`proactive-kpis-by-week-${today()}.csv`);
-    expect(weeks.records.map((r) => r['Week of'])).toEqual(trend.buckets.map((b) => b.start.slice(0, 10)));
+    expect(weeks.records.map((r) => r['Week of'])).toEqual(
+      trend.buckets.map((b) => local(b.start).slice(0, 10)),
+    );
     expect(weeks.records.map((r) => Number(r.Signals))).toEqual(trend.buckets.map((b) => b.signals));
     expect(trend.buckets.reduce((n, b) => n + b.signals, 0)).toBeGreaterThan(100);
 

@@ -35,7 +35,8 @@ async function shown() {
   const root = page.getByTestId('kpis-page');
   const from = (await root.getAttribute('data-from'))!;
   const interval = (await root.getAttribute('data-interval'))!;
-  const timezone = await page.evaluate(() => Intl.DateTimeFormat().resolvedOptions().timeZone);
+  // The zone the page counts its days in (the demo company's, Berlin: the agent chose none).
+  const timezone = (await page.getByTestId('kpis-zone').getAttribute('data-zone'))!;
   const q = `from=${encodeURIComponent(from)}`;
   return {
     from,
@@ -147,6 +148,43 @@ describe('proactive KPI page', () => {
     );
     expect(await text(rows.last().locator('td').first())).toMatch(/ \(so far\)$/);
     expect(await text(rows.first().locator('td').first())).not.toMatch(/so far/);
+  });
+
+  it('counts days in the company’s zone, or in the agent’s own once chosen, and says which', async () => {
+    await page.goto(`${stack.url}/kpis?days=30`);
+    const zone = page.getByTestId('kpis-zone');
+    // The browser is in UTC; the demo company in Berlin, and the agent chose no zone of their own.
+    await eventually(() => text(zone)).toBe('Days in Europe/Berlin (the company’s)');
+    const from = (await page.getByTestId('kpis-page').getAttribute('data-from'))!;
+    // The period starts at midnight in Berlin (22:00 or 23:00 UTC the day before).
+    expect(from).toMatch(/T2[23]:00:00\.000Z$/);
+    // The trend asked for the same zone, so its buckets are the days shown.
+    const asked: string[] = [];
+    page.on('request', (r) => {
+      if (r.url().includes('/kpis/proactive/trend?'))
+        asked.push(new URL(r.url()).searchParams.get('timezone')!);
+    });
+    await page.reload();
+    await eventually(() => text(zone)).toBe('Days in Europe/Berlin (the company’s)');
+    await eventually(async () => asked).toEqual(['Europe/Berlin']);
+
+    const own = await stack.api('/notifications/preferences', {
+      ...agent,
+      method: 'PATCH',
+      body: { timeZone: 'America/New_York' },
+    });
+    expect(own).toMatchObject({ timeZone: 'America/New_York', ownTimeZone: true });
+    try {
+      await page.goto(`${stack.url}/kpis?days=30`);
+      await eventually(() => text(zone)).toBe('Days in America/New_York (yours)');
+      const mine = (await page.getByTestId('kpis-page').getAttribute('data-from'))!;
+      expect(mine).toMatch(/T0[45]:00:00\.000Z$/);
+      expect(await page.getByTestId('export-rule-outcomes').getAttribute('data-zone')).toBe(
+        'America/New_York',
+      );
+    } finally {
+      await stack.api('/notifications/preferences', { ...agent, method: 'PATCH', body: { timeZone: null } });
+    }
   });
 
   it('changes period and interval in the address, offering only the intervals that fit', async () => {
@@ -358,7 +396,7 @@ describe('proactive KPI page', () => {
     const chart = page.getByTestId('kpi-promise-trend');
     await eventually(() => chart.count()).toBe(1);
     const from = (await page.getByTestId('kpis-page').getAttribute('data-from'))!;
-    const timezone = await page.evaluate(() => Intl.DateTimeFormat().resolvedOptions().timeZone);
+    const timezone = (await page.getByTestId('kpis-zone').getAttribute('data-zone'))!;
     const trend = await stack.api<PromiseTrend>(
       `/kpis/promises/trend?from=${encodeURIComponent(from)}&interval=week&timezone=${encodeURIComponent(timezone)}`,
       agent,

@@ -1,12 +1,15 @@
 // Creating and editing a business calendar: name, time zone, weekly open hours (any number of
 // intervals per weekday; 24:00 closes at midnight) and holidays, each with an optional name. Checked in the browser with the
 // API's own CalendarInput schema (overlaps, close before open, unknown zones, duplicate dates);
-// what the server still rejects comes back next to the same inputs.
+// what the server still rejects comes back next to the same inputs. A new calendar starts in the
+// company's time zone (Settings), else the browser's, and the hint says which.
 import { useState, type FormEvent } from 'react';
 import { CALENDAR_LIMITS, CalendarInput, type CalendarHours } from '../../shared/schemas/calendars.js';
 import { formatDate, formatMinutes } from '../lib/format.js';
 import type { Calendar } from '../lib/types.js';
 import { browserTimeZone, timeZones } from '../lib/time-zones.js';
+import { useWorkZone } from '../lib/work-zone.js';
+import { Loading } from '../layout/page-parts.js';
 import { RecordGate } from '../layout/record-gate.js';
 import { WEEKDAYS, dayName } from './calendar-labels.js';
 import { FormField, describedBy, errorAt } from './form-parts.js';
@@ -62,6 +65,9 @@ function pathLabel(values: Values) {
 
 export function CalendarFormPage() {
   const { id, record: existing } = useEditedRecord<Calendar>('/calendars', 'calendar', (c) => c.name);
+  // A new calendar's zone: the company's, known before the form starts.
+  const work = useWorkZone();
+  if (!id && !work.ready) return <Loading label="Loading settings…" />;
   return (
     <RecordGate
       record={existing}
@@ -69,12 +75,20 @@ export function CalendarFormPage() {
       back={{ to: '/admin/calendars', label: 'Back to calendars' }}
       loadingLabel="Loading calendar…"
     >
-      {() => <CalendarForm key={id ?? 'new'} calendar={existing.data} />}
+      {() => <CalendarForm key={id ?? 'new'} calendar={existing.data} companyZone={work.company} />}
     </RecordGate>
   );
 }
 
-function CalendarForm({ calendar }: { calendar: Calendar | undefined }) {
+function CalendarForm({
+  calendar,
+  companyZone,
+}: {
+  calendar: Calendar | undefined;
+  companyZone: string | null;
+}) {
+  // Where a new calendar's zone came from, for the hint (while it is still that one).
+  const [startZone] = useState(() => companyZone ?? browserTimeZone());
   const [values, setValues] = useState<Values>(() =>
     calendar
       ? {
@@ -83,7 +97,7 @@ function CalendarForm({ calendar }: { calendar: Calendar | undefined }) {
           hours: calendar.hours,
           holidays: calendar.namedHolidays.map((h) => ({ date: h.date, name: h.name ?? '' })),
         }
-      : { name: '', timezone: browserTimeZone(), hours: [], holidays: [] },
+      : { name: '', timezone: startZone, hours: [], holidays: [] },
   );
   const form = useRecordForm({
     record: calendar,
@@ -175,7 +189,18 @@ function CalendarForm({ calendar }: { calendar: Calendar | undefined }) {
           id="calendar-timezone"
           label="Time zone"
           error={errors.timezone}
-          hint="The zone the open hours and holidays are meant in, e.g. Europe/Berlin."
+          hint={
+            <>
+              The zone the open hours and holidays are meant in, e.g. Europe/Berlin.
+              {!calendar && values.timezone === startZone && (
+                <span data-testid="calendar-zone-default">
+                  {companyZone
+                    ? ' Set to the company’s time zone (Admin → Settings).'
+                    : ' Set to this browser’s: no company time zone is set in Admin → Settings.'}
+                </span>
+              )}
+            </>
+          }
         >
           <input
             id="calendar-timezone"

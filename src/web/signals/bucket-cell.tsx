@@ -7,7 +7,12 @@ import { formatDate } from '../lib/format.js';
 export const monthFormat = (timeZone?: string) =>
   new Intl.DateTimeFormat(undefined, { month: 'long', year: 'numeric', timeZone });
 
-export function BucketCell(props: { start: string; interval: KpiInterval; soFar: boolean; timeZone?: string }) {
+export function BucketCell(props: {
+  start: string;
+  interval: KpiInterval;
+  soFar: boolean;
+  timeZone?: string;
+}) {
   return (
     <td>
       {props.interval === 'month'

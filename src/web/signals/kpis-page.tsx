@@ -257,8 +257,8 @@ function Trend({ trend }: { trend: ProactiveTrend }) {
       </div>
       {partial && last && (
         <p className="muted section__note" data-testid="kpi-trend-partial">
-          The shaded {per}, {bucketLabel(last.start, per, zone)}, is not over yet: its numbers are so far and will
-          still grow.
+          The shaded {per}, {bucketLabel(last.start, per, zone)}, is not over yet: its numbers are so far and
+          will still grow.
         </p>
       )}
       <details className="chart-numbers">

@@ -253,7 +253,8 @@ export const signalsRoutes =
           columns: trendColumns(trend),
           batches: [trend.buckets],
           timeZone: trend.timezone,
-          audit: () => recordExport(db, actor, 'proactive-trend', { ...request.query, timezone: trend.timezone }),
+          audit: () =>
+            recordExport(db, actor, 'proactive-trend', { ...request.query, timezone: trend.timezone }),
         });
       },
     );
