@@ -150,43 +150,6 @@ describe('proactive KPI page', () => {
     expect(await text(rows.first().locator('td').first())).not.toMatch(/so far/);
   });
 
-  it('counts days in the company’s zone, or in the agent’s own once chosen, and says which', async () => {
-    await page.goto(`${stack.url}/kpis?days=30`);
-    const zone = page.getByTestId('kpis-zone');
-    // The browser is in UTC; the demo company in Berlin, and the agent chose no zone of their own.
-    await eventually(() => text(zone)).toBe('Days in Europe/Berlin (the company’s)');
-    const from = (await page.getByTestId('kpis-page').getAttribute('data-from'))!;
-    // The period starts at midnight in Berlin (22:00 or 23:00 UTC the day before).
-    expect(from).toMatch(/T2[23]:00:00\.000Z$/);
-    // The trend asked for the same zone, so its buckets are the days shown.
-    const asked: string[] = [];
-    page.on('request', (r) => {
-      if (r.url().includes('/kpis/proactive/trend?'))
-        asked.push(new URL(r.url()).searchParams.get('timezone')!);
-    });
-    await page.reload();
-    await eventually(() => text(zone)).toBe('Days in Europe/Berlin (the company’s)');
-    await eventually(async () => asked).toEqual(['Europe/Berlin']);
-
-    const own = await stack.api('/notifications/preferences', {
-      ...agent,
-      method: 'PATCH',
-      body: { timeZone: 'America/New_York' },
-    });
-    expect(own).toMatchObject({ timeZone: 'America/New_York', ownTimeZone: true });
-    try {
-      await page.goto(`${stack.url}/kpis?days=30`);
-      await eventually(() => text(zone)).toBe('Days in America/New_York (yours)');
-      const mine = (await page.getByTestId('kpis-page').getAttribute('data-from'))!;
-      expect(mine).toMatch(/T0[45]:00:00\.000Z$/);
-      expect(await page.getByTestId('export-rule-outcomes').getAttribute('data-zone')).toBe(
-        'America/New_York',
-      );
-    } finally {
-      await stack.api('/notifications/preferences', { ...agent, method: 'PATCH', body: { timeZone: null } });
-    }
-  });
-
   it('changes period and interval in the address, offering only the intervals that fit', async () => {
     await page.getByLabel('Period').selectOption({ label: 'Last 30 days' });
     await eventually(async () => new URL(page.url()).search).toBe('?days=30');
@@ -485,5 +448,44 @@ describe('proactive KPI page', () => {
     await eventually(async () => new URL(customer.url()).pathname).not.toBe('/kpis');
     expect(await customer.getByTestId('kpis-page').count()).toBe(0);
     expect(await customer.getByRole('link', { name: 'KPIs' }).count()).toBe(0);
+  });
+});
+
+describe('the KPI page’s time zone', () => {
+  it('counts days in the company’s zone, or in the agent’s own once chosen, and says which', async () => {
+    await page.goto(`${stack.url}/kpis?days=30`);
+    const zone = page.getByTestId('kpis-zone');
+    // The browser is in UTC; the demo company in Berlin, and the agent chose no zone of their own.
+    await eventually(() => text(zone)).toBe('Days in Europe/Berlin (the company’s)');
+    const from = (await page.getByTestId('kpis-page').getAttribute('data-from'))!;
+    // The period starts at midnight in Berlin (22:00 or 23:00 UTC the day before).
+    expect(from).toMatch(/T2[23]:00:00\.000Z$/);
+    // The trend asked for the same zone, so its buckets are the days shown.
+    const asked: string[] = [];
+    page.on('request', (r) => {
+      if (r.url().includes('/kpis/proactive/trend?'))
+        asked.push(new URL(r.url()).searchParams.get('timezone')!);
+    });
+    await page.reload();
+    await eventually(() => text(zone)).toBe('Days in Europe/Berlin (the company’s)');
+    await eventually(async () => asked).toEqual(['Europe/Berlin']);
+
+    const own = await stack.api('/notifications/preferences', {
+      ...agent,
+      method: 'PATCH',
+      body: { timeZone: 'America/New_York' },
+    });
+    expect(own).toMatchObject({ timeZone: 'America/New_York', ownTimeZone: true });
+    try {
+      await page.goto(`${stack.url}/kpis?days=30`);
+      await eventually(() => text(zone)).toBe('Days in America/New_York (yours)');
+      const mine = (await page.getByTestId('kpis-page').getAttribute('data-from'))!;
+      expect(mine).toMatch(/T0[45]:00:00\.000Z$/);
+      expect(await page.getByTestId('export-rule-outcomes').getAttribute('data-zone')).toBe(
+        'America/New_York',
+      );
+    } finally {
+      await stack.api('/notifications/preferences', { ...agent, method: 'PATCH', body: { timeZone: null } });
+    }
   });
 });
