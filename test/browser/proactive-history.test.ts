@@ -401,10 +401,33 @@ describe('commitments page', () => {
     await page.goto(`${stack.url}/commitments?by=customer`);
     await page.getByLabel('Closed in').selectOption({ label: 'Last month' });
     await eventually(async () => new URL(page.url()).searchParams.get('days')).toBe('last-month');
-    // The test browser is in UTC: the 1st of last month to the 1st of this one, at midnight.
-    const now = new Date();
-    const first = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - 1, 1)).toISOString();
-    const next = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1)).toISOString();
+    // The test browser is in UTC, but the demo company works in Berlin (the agent chose no zone):
+    // the 1st of last month to the 1st of this one, at midnight in Berlin.
+    expect(await page.getByTestId('rates-zone').getAttribute('data-zone')).toBe('Europe/Berlin');
+    const inBerlin = (ms: number) => {
+      const p = Object.fromEntries(
+        new Intl.DateTimeFormat('en-US', {
+          timeZone: 'Europe/Berlin',
+          hourCycle: 'h23',
+          year: 'numeric',
+          month: 'numeric',
+          day: 'numeric',
+          hour: 'numeric',
+        })
+          .formatToParts(ms)
+          .map((x) => [x.type, Number(x.value)]),
+      ) as Record<string, number>;
+      return p;
+    };
+    const midnight = (year: number, month: number) => {
+      const wall = Date.UTC(year, month, 1);
+      const at = inBerlin(wall);
+      const offset = Date.UTC(at.year!, at.month! - 1, at.day!, at.hour!) - wall;
+      return new Date(wall - offset).toISOString();
+    };
+    const today = inBerlin(Date.now());
+    const first = midnight(today.year!, today.month! - 2);
+    const next = midnight(today.year!, today.month! - 1);
     const section = page.getByTestId('rates-section');
     await eventually(() => section.getAttribute('data-from')).toBe(first);
     expect(await section.getAttribute('data-to')).toBe(next);
