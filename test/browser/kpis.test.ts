@@ -15,6 +15,7 @@ import type {
   Signal,
 } from '../../src/shared/schemas/signals.js';
 import { DEMO, eventually, signIn, startStack, text, texts, type Stack } from './harness.js';
+import { signalTitle } from '../../src/web/signals/ref-labels.js';
 
 let stack: Stack;
 let page: Page;
@@ -427,7 +428,7 @@ describe('proactive KPI page', () => {
       / · by itself: the awaited event came$/,
     );
     await page.goto(`${stack.url}/signals/${byPerson.id}`);
-    await eventually(() => text(page.getByTestId('signal-heading'))).toBe(byPerson.title);
+    await eventually(() => text(page.getByTestId('signal-heading'))).toBe(signalTitle(byPerson));
     expect(await text(page.getByTestId('signal-resolved'))).not.toContain('by itself');
   });
 

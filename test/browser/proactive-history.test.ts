@@ -11,6 +11,7 @@ import { customerSubjectOf } from '../../src/web/signals/case-subject.js';
 import { kpiPeriod } from '../../src/web/signals/kpi-period.js';
 import { createEventSource, sendEvents } from './fixtures.js';
 import { DEMO, eventually, signIn, startStack, text, texts, type Stack } from './harness.js';
+import { signalTitle } from '../../src/web/signals/ref-labels.js';
 
 let stack: Stack;
 let page: Page;
@@ -59,7 +60,7 @@ describe('signals page', () => {
     await eventually(() => text(page.getByTestId('signal-total'))).toBe(
       `${dismissedTotal} ${dismissedTotal === 1 ? 'signal' : 'signals'} found`,
     );
-    const row = page.getByTestId('signal-row').filter({ hasText: live!.title });
+    const row = page.getByTestId('signal-row').filter({ hasText: signalTitle(live!) });
     expect(await row.getAttribute('data-state')).toBe('dismissed');
     expect(await text(row.getByTestId('signal-ended'))).toContain(reason);
 
@@ -67,7 +68,7 @@ describe('signals page', () => {
     const resolved = await signals('state=resolved');
     expect(resolved.length).toBeGreaterThan(0);
     await eventually(async () => texts(page.getByTestId('signal-row').locator('td.cell-primary a'))).toEqual(
-      resolved.slice(0, 10).map((s) => s.title),
+      resolved.slice(0, 10).map(signalTitle),
     );
     expect(await texts(page.getByTestId('signal-ended').locator('.cell-sub'))).toEqual(
       resolved.slice(0, 10).map((s) => s.resolution!),
@@ -80,13 +81,13 @@ describe('signals page', () => {
     await eventually(() => rowCount('signal-row')).toBe(Math.min(10, ofRule.length));
     await page.reload();
     await eventually(async () => texts(page.getByTestId('signal-row').locator('td.cell-primary a'))).toEqual(
-      ofRule.slice(0, 10).map((s) => s.title),
+      ofRule.slice(0, 10).map(signalTitle),
     );
     expect(await page.getByLabel('Rule').inputValue()).toBe(rule.ruleId);
     // A signal opened from here leads back here, filters and all.
     const filtered = new URL(page.url());
     await page.getByTestId('signal-row').first().locator('td.cell-primary a').click();
-    await eventually(() => text(page.getByTestId('signal-heading'))).toBe(ofRule[0]!.title);
+    await eventually(() => text(page.getByTestId('signal-heading'))).toBe(signalTitle(ofRule[0]!));
     await page.getByRole('link', { name: '← Signals' }).click();
     await eventually(async () => page.url()).toBe(filtered.href);
 
@@ -101,7 +102,7 @@ describe('signals page', () => {
     const [signal] = (await signals('state=open,acted&limit=100')).filter((x) => !x.caseId && x.customerId);
     expect(signal).toBeDefined();
     await page.goto(`${stack.url}/signals/${signal!.id}`);
-    await eventually(() => text(page.getByTestId('signal-heading'))).toBe(signal!.title);
+    await eventually(() => text(page.getByTestId('signal-heading'))).toBe(signalTitle(signal!));
     expect(await text(page.getByTestId('signal-case'))).toContain('None');
     await page.getByRole('button', { name: 'Open a case' }).click();
     // Subject and priority start from the signal; the subject in the customer's words.
@@ -150,7 +151,7 @@ describe('signals page', () => {
     const live = await signals('state=open,acted&limit=10');
     expect(live.length).toBeGreaterThan(3);
     const rows = page.getByTestId('signal-row');
-    await eventually(() => texts(rows.locator('td.cell-primary a'))).toEqual(live.map((s) => s.title));
+    await eventually(() => texts(rows.locator('td.cell-primary a'))).toEqual(live.map(signalTitle));
     // Each live row has a box; none is ticked, and no bar shows.
     expect(await rows.locator('input[type=checkbox]').count()).toBe(live.length);
     expect(await page.getByTestId('signal-bulk-bar').count()).toBe(0);
@@ -488,14 +489,14 @@ describe('commitments page', () => {
     expect(theirs.map((x) => x.id)).toContain(resolvedOne!.id);
     await page.getByLabel('State').selectOption({ label: 'Resolved' });
     await eventually(async () => texts(page.getByTestId('signal-row').locator('td.cell-primary a'))).toEqual(
-      theirs.slice(0, 10).map((s) => s.title),
+      theirs.slice(0, 10).map(signalTitle),
     );
     expect(new URL(page.url()).searchParams.get('organizationId')).toBe(org.id);
     await page.getByRole('button', { name: `Show all, not only ${org.name}` }).click();
     await eventually(() => page.getByTestId('about-filter').count()).toBe(0);
     const all = await signals('state=resolved');
     await eventually(async () => texts(page.getByTestId('signal-row').locator('td.cell-primary a'))).toEqual(
-      all.slice(0, 10).map((s) => s.title),
+      all.slice(0, 10).map(signalTitle),
     );
 
     // A customer's commitments, latest due first.

@@ -19,6 +19,7 @@ import {
   sendEvents,
 } from './fixtures.js';
 import type { Agreement } from '../../src/shared/schemas/agreements.js';
+import { signalTitle } from '../../src/web/signals/ref-labels.js';
 
 let stack: Stack;
 let page: Page;
@@ -318,11 +319,14 @@ describe('signals', () => {
     expect(await page.evaluate(() => (window as unknown as { boardMarker?: string }).boardMarker)).toBe(
       'still here',
     );
-    expect(await text(row.getByTestId('signal-title'))).toBe(signal.title);
+    // The API names the ref by its key; the board puts it in words, the key on hover.
+    expect(signal.title).toBe(`${RULE} · shipmentId SH-BT-LIVE`);
+    expect(await text(row.getByTestId('signal-title'))).toBe(`${RULE} · Shipment SH-BT-LIVE`);
+    expect(await row.getByTestId('signal-ref').locator('.ref').getAttribute('title')).toBe('shipmentId');
     expect(await text(row.getByTestId('severity-badge'))).toBe('High');
     expect(await text(row.getByTestId('signal-customer'))).toContain('Maria Jensen');
     expect(await text(row.getByTestId('signal-rule'))).toBe(RULE);
-    expect(norm(await text(row.getByTestId('signal-ref')))).toBe('shipmentId SH-BT-LIVE');
+    expect(norm(await text(row.getByTestId('signal-ref')))).toBe('Shipment SH-BT-LIVE');
     expect(await text(row.getByTestId('signal-age'))).toMatch(/^\d+ min$/);
     // The rule's action opens the proactive case in the background; the next poll shows it.
     await eventually(() => text(row.getByTestId('signal-case'))).toMatch(/^#\d+$/);
@@ -369,7 +373,7 @@ describe('signals', () => {
       .locator(`[data-testid="board-signal-row"][data-signal-id="${signal.id}"]`)
       .getByTestId('signal-title')
       .click();
-    await eventually(() => text(page.getByTestId('signal-heading'))).toBe(signal.title);
+    await eventually(() => text(page.getByTestId('signal-heading'))).toBe(signalTitle(signal));
     const detail = await stack.api<SignalDetail>(`/signals/${signal.id}`, admin);
     expect(detail.caseId).not.toBeNull();
 
@@ -378,14 +382,12 @@ describe('signals', () => {
       `/admin/rules/${ruleId}`,
     );
     expect(await text(page.getByTestId('signal-customer'))).toContain('Maria Jensen');
-    expect(norm(await text(page.getByTestId('signal-ref')))).toBe('shipmentId SH-BT-LIVE');
+    expect(norm(await text(page.getByTestId('signal-ref')))).toBe('Shipment SH-BT-LIVE');
 
     const evidence = page.getByTestId('evidence-row');
     expect(await evidence.count()).toBe(1);
     expect(await text(evidence.getByTestId('evidence-type'))).toBe('shipment.exception');
-    expect(norm(await text(evidence.getByTestId('evidence-refs')))).toBe(
-      'orderId SO-BT-9 shipmentId SH-BT-LIVE',
-    );
+    expect(norm(await text(evidence.getByTestId('evidence-refs')))).toBe('Order SO-BT-9 Shipment SH-BT-LIVE');
     expect(norm(await text(evidence.getByTestId('evidence-data')))).toBe(`code ${CODE} location Erfurt hub`);
 
     const action = page.getByTestId('signal-action');
@@ -405,7 +407,7 @@ describe('signals', () => {
     );
     const panel = page.getByTestId('case-signals-panel');
     await eventually(() => texts(panel.getByTestId('case-signal').locator('.mini-case__subject'))).toEqual([
-      signal.title,
+      signalTitle(signal),
     ]);
     expect(
       await panel.getByTestId('case-signal').getByTestId('signal-state').getAttribute('data-state'),
@@ -413,15 +415,13 @@ describe('signals', () => {
     expect(await text(panel.getByTestId('case-signals-hint'))).toBe(
       'Solving this case resolves its live signal.',
     );
-    expect(norm(await text(panel.getByTestId('case-refs')))).toBe('orderId SO-BT-9 shipmentId SH-BT-LIVE');
+    expect(norm(await text(panel.getByTestId('case-refs')))).toBe('Order SO-BT-9 Shipment SH-BT-LIVE');
     // What happened to the order and the shipment, next to the conversation.
     await page.getByRole('tab', { name: 'Events' }).click();
     await eventually(() => texts(page.getByTestId('case-event-type'))).toEqual(['shipment.exception']);
-    expect(norm(await text(page.getByTestId('case-event-refs')))).toBe(
-      'orderId SO-BT-9 shipmentId SH-BT-LIVE',
-    );
+    expect(norm(await text(page.getByTestId('case-event-refs')))).toBe('Order SO-BT-9 Shipment SH-BT-LIVE');
     await panel.getByTestId('case-signal').click();
-    await eventually(() => text(page.getByTestId('signal-heading'))).toBe(signal.title);
+    await eventually(() => text(page.getByTestId('signal-heading'))).toBe(signalTitle(signal));
   });
 
   it('dismisses the signal: a reason is required, and the page shows the new state', async () => {
@@ -458,7 +458,7 @@ describe('signals', () => {
 
   it('lists the signal on the customer page', async () => {
     await page.goto(`${stack.url}/customers/${mariaId}`);
-    const row = page.getByTestId('customer-signal-row').filter({ hasText: signal.title });
+    const row = page.getByTestId('customer-signal-row').filter({ hasText: signalTitle(signal) });
     await eventually(() => row.count()).toBe(1);
     expect(await text(row.getByTestId('severity-badge'))).toBe('High');
     expect(await text(row.getByTestId('signal-state'))).toBe('Dismissed');
@@ -475,8 +475,8 @@ describe('signals', () => {
     expect(norm(await text(eventRows.first().getByTestId('customer-event-data')))).toBe(
       `code ${CODE} location Erfurt hub`,
     );
-    await row.getByRole('link', { name: signal.title }).click();
-    await eventually(() => text(page.getByTestId('signal-heading'))).toBe(signal.title);
+    await row.getByRole('link', { name: signalTitle(signal) }).click();
+    await eventually(() => text(page.getByTestId('signal-heading'))).toBe(signalTitle(signal));
   });
 
   it('saves a new version of the rule, shows the server’s objection at its action, and loads an old version back', async () => {
@@ -567,7 +567,7 @@ describe('signals', () => {
     await cell.getByRole('link', { name: '1 signal' }).click();
     await eventually(async () => new URL(page.url()).search).toBe(`?ruleId=${ruleId}`);
     await eventually(() => texts(page.getByTestId('signal-row').locator('td.cell-primary a'))).toEqual([
-      signal.title,
+      signalTitle(signal),
     ]);
     expect(await page.getByLabel('Rule').inputValue()).toBe(ruleId);
   });

@@ -36,6 +36,7 @@ import {
   SignalStateBadge,
 } from './signal-badges.js';
 import { SEVERITY_ORDER, severityLabel } from './signal-labels.js';
+import { signalTitle } from './ref-labels.js';
 
 /** The days the board's KPI strip counts: the KPI page's "Last 30 days". */
 const BOARD_KPI_DAYS = 30;
@@ -384,7 +385,7 @@ function SignalTable({ signals, now, admin }: { signals: Signal[]; now: number; 
           </td>
           <td className="cell-primary">
             <Link to={`/signals/${s.id}`} data-testid="signal-title">
-              {s.title}
+              {signalTitle(s)}
             </Link>
             {s.state !== 'open' && (
               <span className="cell-sub">
@@ -407,7 +408,7 @@ function SignalTable({ signals, now, admin }: { signals: Signal[]; now: number; 
           </td>
           <td data-testid="signal-ref">
             {s.refValue ? (
-              <RefValue refKey={s.refKey} refValue={s.refValue} title={s.refKey ?? undefined} />
+              <RefValue refKey={s.refKey} refValue={s.refValue} />
             ) : (
               <span className="muted">—</span>
             )}

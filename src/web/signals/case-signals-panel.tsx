@@ -7,6 +7,7 @@ import type { Case, Page } from '../lib/types.js';
 import { formatDateTime } from '../lib/format.js';
 import { useApi } from '../lib/use-api.js';
 import { RefValue, SeverityBadge, SignalStateBadge } from './signal-badges.js';
+import { signalTitle } from './ref-labels.js';
 
 const SHOWN = 10;
 
@@ -32,7 +33,7 @@ export function CaseSignalsPanel({ c }: { c: Case }) {
           {items.map((s) => (
             <li key={s.id}>
               <Link to={`/signals/${s.id}`} className="mini-case" data-testid="case-signal">
-                <span className="mini-case__subject mini-case__subject--wrap">{s.title}</span>
+                <span className="mini-case__subject mini-case__subject--wrap">{signalTitle(s)}</span>
                 <span className="mini-case__meta">
                   <SeverityBadge severity={s.severity} />
                   <SignalStateBadge state={s.state} />

@@ -5,6 +5,7 @@ import type { ReactNode } from 'react';
 import type { Event } from '../../shared/schemas/events.js';
 import { formatDateTime } from '../lib/format.js';
 import { DataTable } from '../layout/data-table.js';
+import { refKindLabel } from './ref-labels.js';
 
 export interface EventLine {
   /** Steward's id. */
@@ -61,7 +62,11 @@ export function EventTable({
             <time dateTime={e.occurredAt}>{formatDateTime(e.occurredAt)}</time>
           </td>
           <td data-testid={`${prefix}-refs`}>
-            {Object.keys(e.refs).length === 0 ? <span className="muted">—</span> : <Pairs of={e.refs} />}
+            {Object.keys(e.refs).length === 0 ? (
+              <span className="muted">—</span>
+            ) : (
+              <Pairs of={e.refs} keyLabel={refKindLabel} />
+            )}
           </td>
           <td className="cell-data" data-testid={`${prefix}-data`}>
             {Object.keys(e.data).length === 0 ? <span className="muted">—</span> : <Pairs of={e.data} />}
@@ -79,13 +84,17 @@ export function EventTable({
   );
 }
 
-/** Keys and values as chips: "carrier DB Schenker"; a nested value as compact JSON. */
-function Pairs({ of }: { of: Record<string, unknown> }) {
+/**
+ * Keys and values as chips: "carrier DB Schenker"; a nested value as compact JSON. Refs say their
+ * key in words ("Shipment SH-7", the key itself on hover); data keys are shown as sent.
+ */
+function Pairs({ of, keyLabel }: { of: Record<string, unknown>; keyLabel?: (key: string) => string }) {
   return Object.entries(of).map(([k, v], i) => (
     <span key={k}>
       {i > 0 && ' '}
-      <span className="ref ref--chip">
-        <span className="ref__key">{k}</span> <code>{typeof v === 'string' ? v : compactJson(v)}</code>
+      <span className="ref ref--chip" title={keyLabel ? k : undefined}>
+        <span className="ref__key">{keyLabel ? keyLabel(k) : k}</span>{' '}
+        <code>{typeof v === 'string' ? v : compactJson(v)}</code>
       </span>
     </span>
   ));

@@ -3,6 +3,7 @@
 import { Link } from 'react-router-dom';
 import { formatWallClock } from '../lib/format.js';
 import { actionStateLabel, commitmentStateLabel, severityLabel, signalStateLabel } from './signal-labels.js';
+import { refKindLabel } from './ref-labels.js';
 
 export function SeverityBadge({ severity }: { severity: string }) {
   return (
@@ -50,11 +51,15 @@ export function DueIn({ dueAt, now, done = false }: { dueAt: string; now: number
   return <span className={left < 0 ? 'due-in due-in--overdue' : 'due-in'}>{label}</span>;
 }
 
-/** The business reference a signal or commitment is about: "order <code>A-1001</code>". */
+/**
+ * The business reference a signal or commitment is about: "Order <code>A-1001</code>", the key
+ * in words (ref-labels.ts); the key itself, as rules and the API name it, on hover.
+ */
 export function RefValue(props: { refKey: string | null; refValue: string | null; title?: string }) {
+  const kind = props.refKey ? refKindLabel(props.refKey) : '';
   return (
-    <span className="ref" title={props.title}>
-      <span className="ref__key">{props.refKey}</span> <code>{props.refValue}</code>
+    <span className="ref" title={props.title ?? props.refKey ?? undefined}>
+      {kind && <span className="ref__key">{kind}</span>} <code>{props.refValue}</code>
     </span>
   );
 }

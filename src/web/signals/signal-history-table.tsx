@@ -6,6 +6,7 @@ import { formatDateTime } from '../lib/format.js';
 import { DataTable } from '../layout/data-table.js';
 import { CustomerLink, SeverityBadge, SignalStateBadge } from './signal-badges.js';
 import type { SignalBackState } from './signal-page.js';
+import { signalTitle } from './ref-labels.js';
 
 export function SignalHistoryTable(props: {
   testId: string;
@@ -64,7 +65,7 @@ export function SignalHistoryTable(props: {
               {LIVE_SIGNAL_STATES.includes(s.state) && (
                 <input
                   type="checkbox"
-                  aria-label={`Select ${s.title}`}
+                  aria-label={`Select ${signalTitle(s)}`}
                   checked={selection.ids.has(s.id)}
                   onChange={() => {
                     const next = new Set(selection.ids);
@@ -80,7 +81,7 @@ export function SignalHistoryTable(props: {
           </td>
           <td className="cell-primary">
             <Link to={`/signals/${s.id}`} state={back}>
-              {s.title}
+              {signalTitle(s)}
             </Link>
             {/* The rule, unless the title says it already. */}
             {!s.title.startsWith(s.ruleName) && <span className="cell-sub muted">{s.ruleName}</span>}

@@ -27,6 +27,7 @@ import { priorityLabel } from '../cases/case-labels.js';
 import { RESUME_GRACE_MINUTES } from '../../shared/schemas/events.js';
 import { actionKindLabel, ruleKindLabel } from './signal-labels.js';
 import { OpenCaseForm } from './signal-open-case.js';
+import { signalTitle } from './ref-labels.js';
 
 const REFRESH_MS = 10_000;
 
@@ -44,7 +45,7 @@ export function SignalPage() {
   const back = backOf(useLocation().state);
   const signal = useApi<SignalDetail>(`/signals/${id}`, undefined, { keepPrevious: true });
   useLiveReload(anySignal, signal.reload, { pollMs: REFRESH_MS });
-  useDocumentTitle(signal.data?.title ?? 'Signal');
+  useDocumentTitle(signal.data ? signalTitle(signal.data) : 'Signal');
 
   return (
     <RecordGate
@@ -136,7 +137,7 @@ function SignalView({
     <>
       <PageHeader
         back={back}
-        title={<span data-testid="signal-heading">{s.title}</span>}
+        title={<span data-testid="signal-heading">{signalTitle(s)}</span>}
         subtitle={
           <span className="signal-header__badges">
             <SeverityBadge severity={s.severity} />
