@@ -140,6 +140,33 @@ describe('queue', () => {
     expect(await text(row.getByTestId('promise-badge'))).toMatch(/^(\d+ min|1 h) left$/);
   });
 
+  it('a search in a view says so, and one click searches all cases, the address keeping both', async () => {
+    // The parcel case is new and unassigned: not among the admin's own open cases.
+    const mine = (await views()).items.find((v) => v.name === 'My open cases')!;
+    await page.goto(`${stack.url}/cases?view=${mine.id}`);
+    await page.getByLabel('Search cases', { exact: true }).fill('zephyrine');
+    await eventually(() => text(page.getByTestId('queue-empty'))).toBe(
+      'No cases in “My open cases” match this search.',
+    );
+    expect(new URL(page.url()).searchParams.get('view')).toBe(mine.id);
+    const scope = page.getByTestId('search-scope');
+    await eventually(() => text(scope)).toBe(
+      'Searching “My open cases” only: 1 more case elsewhere. Search all cases (1 case found)',
+    );
+    // A link, in the tab order: the keyboard follows it too.
+    await scope.getByRole('link', { name: /^Search all cases/ }).focus();
+    await page.keyboard.press('Enter');
+    await eventually(() => text(page.getByTestId('case-total'))).toBe('1 case found');
+    const url = new URL(page.url());
+    expect([url.searchParams.get('view'), url.searchParams.get('q')]).toEqual(['all', 'zephyrine']);
+    expect(await texts(page.getByTestId('case-row').locator('.cell-subject a'))).toEqual([
+      'Parcel zephyrine never arrived',
+    ]);
+    expect(await page.getByLabel('Search cases', { exact: true }).inputValue()).toBe('zephyrine');
+    // All cases is the whole search already: no scope line.
+    expect(await scope.count()).toBe(0);
+  });
+
   it('stays on a case opened while a search was still pending', async () => {
     await openQueue('All unsolved');
     await page.getByLabel('Search cases', { exact: true }).fill('zephyrine');
@@ -1482,24 +1509,53 @@ describe('keyboard focus on the case page', () => {
       message: 'Late',
     });
     await openCase(c);
-    const panel = page.getByTestId('linked-cases');
+    // Both among the case's header actions, not at the foot of the side panels.
+    const header = page.locator('.case-header');
     const results = () => texts(page.getByTestId('case-picker').locator('.picker__results li'));
-    await panel.getByRole('button', { name: 'Merge into…' }).click();
-    const search = page.getByRole('searchbox', { name: 'Merge this case into' });
+    await header.getByRole('button', { name: 'Merge into…' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Merge this case' });
+    const search = dialog.getByRole('searchbox', { name: 'Merge this case into' });
     expect(await search.getAttribute('aria-describedby')).not.toBeNull();
-    expect(await text(page.getByTestId('case-picker').locator('.picker__hint'))).toBe(
+    expect(await text(dialog.getByTestId('case-picker').locator('.picker__hint'))).toBe(
       'Only Maria Jensen’s own cases: link another customer’s case instead.',
     );
     await search.fill(`spinel ${stamp}`);
     await eventually(async () => (await results()).length).toBe(1);
     expect((await results())[0]).toContain(`Spinel ${stamp} mine too`);
-    await page.getByRole('button', { name: 'Cancel' }).click();
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+    await eventually(() => dialog.count()).toBe(0);
 
-    await panel.getByRole('button', { name: 'Link a case' }).click();
-    await page.getByRole('searchbox').fill(`spinel ${stamp}`);
+    await header.getByRole('button', { name: 'Link a case' }).click();
+    const linking = page.getByRole('dialog', { name: 'Link a case' });
+    await linking.getByRole('searchbox').fill(`spinel ${stamp}`);
     await eventually(async () => (await results()).length).toBe(2);
     expect((await results()).join(' ')).toContain(`Spinel ${stamp} theirs`);
-    await page.getByRole('button', { name: 'Cancel' }).click();
+    // Linked: the dialog closes and the side panel lists it.
+    await linking.getByRole('button', { name: new RegExp(`Spinel ${stamp} theirs`) }).click();
+    await eventually(() => linking.count()).toBe(0);
+    await eventually(() => texts(page.getByTestId('linked-cases').locator('.mini-case__subject'))).toEqual([
+      expect.stringContaining(`Spinel ${stamp} theirs`),
+    ]);
+  });
+
+  it('merges from the header: the picker, then the confirmation, in one dialog; then the other case', async () => {
+    const stamp = Date.now().toString(36);
+    const keeper = await createCase(stack, { subject: `Beryl ${stamp} keeper`, customerId: mariaId });
+    const twin = await createCase(stack, { subject: `Beryl ${stamp} twin`, customerId: mariaId });
+    await openCase(twin);
+    await page.locator('.case-header').getByRole('button', { name: 'Merge into…' }).click();
+    const dialog = page.getByTestId('case-link-dialog');
+    await dialog.getByRole('searchbox').fill(`beryl ${stamp}`);
+    await dialog.getByRole('button', { name: new RegExp(`Beryl ${stamp} keeper`) }).click();
+    expect(await dialog.getAttribute('aria-label')).toBe('Confirm merge');
+    expect(await text(dialog.getByTestId('merge-confirm').locator('p'))).toBe(
+      `Merge #${twin.number} into #${keeper.number} “Beryl ${stamp} keeper”? Its messages and links move there, and this case closes.`,
+    );
+    // The safe choice has the focus.
+    expect(await focused()).toBe('Cancel');
+    await dialog.getByRole('button', { name: 'Merge', exact: true }).click();
+    await eventually(async () => new URL(page.url()).pathname).toBe(`/cases/${keeper.id}`);
+    expect((await getCase(stack, twin.id)).mergedIntoId).toBe(keeper.id);
   });
 
   it('Link a case and Merge into…: Escape and Cancel give the focus back to the button that opened them', async () => {
@@ -1509,12 +1565,14 @@ describe('keyboard focus on the case page', () => {
       message: 'Hello',
     });
     await openCase(c);
-    const panel = page.getByTestId('linked-cases');
-    await focus(panel.getByRole('button', { name: 'Link a case' }));
+    const header = page.locator('.case-header');
+    await focus(header.getByRole('button', { name: 'Link a case' }));
     await page.keyboard.press('Enter');
     await eventually(() => page.evaluate(() => document.activeElement?.getAttribute('type'))).toBe('search');
+    expect(await page.getByRole('dialog', { name: 'Link a case' }).count()).toBe(1);
     await page.keyboard.press('Escape');
     await eventually(focused).toBe('Link a case');
+    expect(await page.getByTestId('case-link-dialog').count()).toBe(0);
 
     await page.keyboard.press('Enter');
     await eventually(() => page.evaluate(() => document.activeElement?.getAttribute('type'))).toBe('search');
@@ -1523,7 +1581,9 @@ describe('keyboard focus on the case page', () => {
     await page.keyboard.press('Enter');
     await eventually(focused).toBe('Link a case');
 
-    await focus(panel.getByRole('button', { name: 'Merge into…' }));
+    // The next stop after Link a case is Merge into….
+    await page.keyboard.press('Tab');
+    expect(await focused()).toBe('Merge into…');
     await page.keyboard.press('Enter');
     await eventually(() => page.evaluate(() => document.activeElement?.getAttribute('type'))).toBe('search');
     await page.keyboard.press('Escape');

@@ -44,7 +44,7 @@ import { rememberCaseLeft } from './queue-return.js';
 import { CaseTimeline } from './case-timeline.js';
 import { Conversation } from './conversation.js';
 import { CustomerPanel, useCustomerCases } from './customer-panel.js';
-import { LinkedCases } from './linked-cases.js';
+import { CaseLinkActions, LinkedCases, useCaseLinks } from './linked-cases.js';
 import { SideConversations } from './side-conversations.js';
 import { PresenceBanner, usePresence } from './presence.js';
 import { PromisePanel } from './promise-panel.js';
@@ -109,6 +109,7 @@ function CasePage({ id }: { id: string }) {
   const [patched, setPatched] = useState<Case | null>(null);
   const c = patched && caseApi.data && patched.updatedAt >= caseApi.data.updatedAt ? patched : caseApi.data;
   const customerCases = useCustomerCases(c?.customerId);
+  const links = useCaseLinks(id);
 
   const reloadCase = caseApi.reload;
   const reloadMessages = messages.reload;
@@ -240,6 +241,15 @@ function CasePage({ id }: { id: string }) {
                 disabled={locked}
                 onLogged={() => {
                   reloadMessages();
+                  reloadCase();
+                  setTimelineNonce((n) => n + 1);
+                }}
+              />
+              <CaseLinkActions
+                c={c}
+                links={links}
+                suggestions={customerCases.data?.items.filter((o) => o.id !== c.id) ?? []}
+                onChanged={() => {
                   reloadCase();
                   setTimelineNonce((n) => n + 1);
                 }}
@@ -399,7 +409,7 @@ function CasePage({ id }: { id: string }) {
             />
             <LinkedCases
               c={c}
-              suggestions={customerCases.data?.items.filter((o) => o.id !== c.id) ?? []}
+              links={links}
               onChanged={() => {
                 reloadCase();
                 setTimelineNonce((n) => n + 1);

@@ -120,15 +120,28 @@ export function CaseQueuePage() {
   );
   const unknownView =
     viewId !== undefined && viewId !== ALL && !filtered && views.data !== undefined && !view;
+  // A search runs within the view shown (the address keeps both). Narrowed by a view or filters,
+  // it says so and counts what the same search finds among all cases, one click away.
+  const searched = q.trim();
+  const narrowed = searched !== '' && viewId !== undefined && viewId !== ALL && !unknownView;
+  const everywhere = useApi<Page<CaseSummary>>(
+    narrowed ? '/cases' : null,
+    { q: searched, limit: 1, includeTotal: true },
+    { keepPrevious: true },
+  );
+  const foundEverywhere = narrowed ? everywhere.data?.total : undefined;
+  const searchAllPath = withQuery('/cases', { view: ALL, q: searched, sort: sortParam ?? undefined });
 
   // A queue changes with any case: read again on the live stream's news (every 2 s at most on a
   // busy desk), or every REFRESH_MS without it.
   const [reloadViews, reloadCount, reloadList] = [views.reload, allCount.reload, list.reload];
+  const reloadEverywhere = everywhere.reload;
   const refresh = useCallback(() => {
     reloadViews();
     reloadCount();
     reloadList();
-  }, [reloadViews, reloadCount, reloadList]);
+    reloadEverywhere();
+  }, [reloadViews, reloadCount, reloadList, reloadEverywhere]);
   useLiveReload(anyCase, refresh, { pollMs: REFRESH_MS, gapMs: QUEUE_GAP_MS });
 
   const viewName = viewId === ALL ? 'All cases' : filtered ? 'Filtered cases' : (view?.name ?? 'Cases');
@@ -483,6 +496,20 @@ export function CaseQueuePage() {
           )}
         </div>
 
+        {narrowed && (
+          <p className="queue__search-scope" data-testid="search-scope">
+            <span>
+              Searching “{viewName}” only
+              {foundEverywhere !== undefined && total !== undefined && foundEverywhere > total
+                ? `: ${countOf(foundEverywhere - total, 'more case')} elsewhere.`
+                : '.'}
+            </span>{' '}
+            <Link to={searchAllPath} data-testid="search-all-cases">
+              Search all cases
+              {foundEverywhere !== undefined && ` (${countOf(foundEverywhere, 'case')} found)`}
+            </Link>
+          </p>
+        )}
         <Flash />
         <SuccessNotice message={notice} />
         {(visibleSelected.length > 0 || everyCase) && (
@@ -517,11 +544,13 @@ export function CaseQueuePage() {
         {list.data && items.length === 0 && (
           <div className="empty-state empty-state--inline" data-testid="queue-empty">
             <p>
-              {q.trim()
-                ? 'No cases match this search.'
-                : filtered
-                  ? 'No cases match these filters.'
-                  : 'No cases here. Nice work.'}
+              {narrowed
+                ? `No cases in “${viewName}” match this search.`
+                : q.trim()
+                  ? 'No cases match this search.'
+                  : filtered
+                    ? 'No cases match these filters.'
+                    : 'No cases here. Nice work.'}
             </p>
           </div>
         )}
