@@ -1273,6 +1273,66 @@ describe('reply templates', () => {
   });
 });
 
+describe('reply templates and the signature', () => {
+  it('the signature shows under the reply; a template’s sign-off gives way to it, in a reply only', async () => {
+    const ava = await stack.newPage();
+    await signIn(ava, stack.url, DEMO.agent);
+    const me = await stack.api<{ signature: string }>('/auth/me', { login: DEMO.agent });
+    // The demo's Ava signs with who she is, no closing words.
+    expect(me.signature).toBe('Ava Agent\nCustomer service, Steward Demo Shop\n+49 30 1234 5678');
+    const c = await createCase(stack, { subject: 'Signed: beryl box', customerId: mariaId });
+    await ava.goto(`${stack.url}/cases/${c.id}`);
+    const body = ava.getByTestId('composer-body');
+    await body.waitFor();
+    expect(await ava.getByTestId('composer-signature').locator('pre').innerText()).toBe(
+      `-- \n${me.signature}`,
+    );
+
+    const insert = async (name: string) => {
+      await ava.getByTestId('template-button').click();
+      await ava.getByLabel('Find a template').fill(name);
+      await eventually(() => ava.getByTestId('template-option').count()).toBe(1);
+      await ava.getByLabel('Find a template').press('Enter');
+    };
+    const photo =
+      'Hello Maria,\n\nI am sorry your order arrived damaged. Could you reply with a photo of the item and of the box it came in? Then I can arrange a replacement or a refund straight away.\n\nBest regards,';
+    // The template ends "Best regards,\nAva": the closing words stay, her name is the signature's.
+    await insert('photo of the damage');
+    await eventually(() => body.inputValue()).toBe(photo);
+    expect(await text(ava.getByTestId('template-sign-off'))).toBe(
+      'Left out the template’s sign-off (Ava): your signature signs the reply.',
+    );
+
+    // A signature with closing words of its own: the template's whole sign-off goes.
+    await stack.api('/auth/me', {
+      login: DEMO.agent,
+      method: 'PATCH',
+      body: { signature: 'Kind regards,\nAva Agent' },
+    });
+    await ava.reload();
+    await body.fill('');
+    await insert('photo of the damage');
+    await eventually(() => body.inputValue()).toBe(photo.replace(/\n\nBest regards,$/, ''));
+    expect(await text(ava.getByTestId('template-sign-off'))).toBe(
+      'Left out the template’s sign-off (Best regards, Ava): your signature signs the reply.',
+    );
+    await ava.getByTestId('composer-send').click();
+    await eventually(async () => {
+      const messages = await stack.api<{ items: Message[] }>(`/cases/${c.id}/messages`, admin);
+      return messages.items.at(-1)?.body;
+    }).toBe(photo.replace(/\n\nBest regards,$/, ''));
+
+    // An internal note is not signed: the template goes in whole, and no signature shows.
+    await ava.getByRole('radio', { name: 'Internal note', exact: true }).click();
+    expect(await ava.getByTestId('composer-signature').count()).toBe(0);
+    await insert('photo of the damage');
+    await eventually(() => body.inputValue()).toMatch(/\n\nBest regards,\nAva$/);
+    expect(await ava.getByTestId('template-sign-off').count()).toBe(0);
+    await stack.api('/auth/me', { login: DEMO.agent, method: 'PATCH', body: { signature: me.signature } });
+    await ava.close();
+  });
+});
+
 describe('keyboard focus on the case page', () => {
   /** What has the focus: a field by its id, anything else by its label or its text as read. */
   const focused = () =>
@@ -1604,6 +1664,51 @@ describe('keyboard focus on the case page', () => {
     await focus(panel.getByRole('button', { name: 'Cancel' }));
     await page.keyboard.press('Enter');
     await eventually(focused).toBe('New side conversation');
+  });
+
+  it('@mentions are a combobox: the note names its listbox and active option; Escape closes only the list', async () => {
+    const c = await createCase(stack, { subject: 'Focus: quartz mentions', customerId: mariaId });
+    await openCase(c);
+    await page.keyboard.press('n');
+    const note = page.getByTestId('composer-body');
+    await eventually(focused).toBe(await note.getAttribute('id'));
+    expect(await note.getAttribute('role')).toBe('combobox');
+    expect(await note.getAttribute('aria-expanded')).toBe('false');
+    expect(await note.getAttribute('aria-autocomplete')).toBe('list');
+
+    await page.keyboard.type('Ask @a');
+    const list = page.getByRole('listbox', { name: 'Colleagues to mention' });
+    const options = list.getByRole('option');
+    await eventually(() => options.count()).toBeGreaterThan(1);
+    expect(await note.getAttribute('aria-expanded')).toBe('true');
+    expect(await note.getAttribute('aria-controls')).toBe(await list.getAttribute('id'));
+    const activeId = () => note.getAttribute('aria-activedescendant');
+    expect(await activeId()).toBe(await options.nth(0).getAttribute('id'));
+    expect(await options.nth(0).getAttribute('aria-selected')).toBe('true');
+    await eventually(() => text(page.getByTestId('announcer'))).toMatch(
+      /^\d+ colleagues to mention: arrow keys choose, Enter picks, Escape closes\.$/,
+    );
+    await page.keyboard.press('ArrowDown');
+    await eventually(activeId).toBe(await options.nth(1).getAttribute('id'));
+    expect(await options.nth(1).getAttribute('aria-selected')).toBe('true');
+    expect(await options.nth(0).getAttribute('aria-selected')).toBe('false');
+
+    // Escape closes the list, nothing else: the focus and the text stay; typing on the same
+    // name does not open it again, a new "@" does.
+    await page.keyboard.press('Escape');
+    await eventually(() => list.count()).toBe(0);
+    expect(await note.getAttribute('aria-expanded')).toBe('false');
+    expect(await note.getAttribute('aria-activedescendant')).toBeNull();
+    expect(await focused()).toBe(await note.getAttribute('id'));
+    await page.keyboard.type('v');
+    expect(await list.count()).toBe(0);
+    expect(await note.inputValue()).toBe('Ask @av');
+    await page.keyboard.type(' and @av');
+    await eventually(() => options.first().innerText()).toContain('Ava Agent');
+    await page.keyboard.press('Enter');
+    expect(await note.inputValue()).toBe('Ask @av and @Ava Agent ');
+    expect(await list.count()).toBe(0);
+    await note.fill('');
   });
 
   it('Public reply / Internal note is one radio group: one Tab stop, arrow keys choose', async () => {

@@ -340,6 +340,7 @@ function CasePage({ id }: { id: string }) {
                       ? `By e-mail to ${c.customer.email}${c.cc.length ? `, copied to ${c.cc.join(', ')}` : ''}${me.signature ? ', with your signature under it' : ''}`
                       : 'The customer has no e-mail address: they read replies in the portal.'
                   }
+                  signature={c.customer.email ? me.signature : null}
                   lastSeenMessageId={lastSeenMessageId}
                   mode={mode}
                   onModeChange={(m, focusBody) => (focusBody ? focusComposer(m) : setMode(m))}

@@ -3,6 +3,7 @@
 // the draft began goes along: if someone else replied since, the server answers 409 `collision`,
 // the page highlights that reply, and the agent sends again or "Send anyway".
 import { insertBlock } from './insert-block.js';
+import { withoutDoubleSignOff } from './sign-off.js';
 import { useEffect, useId, useRef, useState, type KeyboardEvent, type RefObject } from 'react';
 import { CASE_STATUSES, MessageCreate } from '../../shared/schemas/cases.js';
 import { api, toApiError } from '../lib/api.js';
@@ -10,7 +11,7 @@ import { formatBytes } from '../lib/format.js';
 import type { Message } from '../lib/types.js';
 import { statusLabel } from './case-labels.js';
 import { useCaseUploads } from './case-uploads.js';
-import { MentionList, useMentions } from './mention-list.js';
+import { MentionList, mentionComboboxProps, useMentions } from './mention-list.js';
 import { isWaiting } from './follow-up.js';
 import { FollowUpSelect } from './follow-up-select.js';
 import { PLACEHOLDER_HINTS } from '../reply-templates/placeholders.js';
@@ -60,6 +61,11 @@ export function ReplyComposer(props: {
   caseStatus: string;
   /** Who a public reply goes to by e-mail, in words (shown above a reply). */
   recipients?: string;
+  /**
+   * The signature the server puts under a public reply it mails (the agent's own), or null when
+   * the reply is not signed (no signature kept, or a customer without an e-mail address).
+   */
+  signature?: string | null;
   /** The newest message on screen (null: none; undefined: the messages are not on screen yet). */
   lastSeenMessageId: string | null | undefined;
   mode: ComposerMode;
@@ -104,13 +110,18 @@ export function ReplyComposer(props: {
 
   /** What a template just put in could not fill from the case ("their organization"). */
   const [unfilled, setUnfilled] = useState<string[]>([]);
+  /** The template's sign-off left out because the signature signs the reply (sign-off.ts). */
+  const [signOffLeftOut, setSignOffLeftOut] = useState('');
+  const signature = mode === 'reply' ? props.signature?.trim() || null : null;
   function insertTemplate(rendered: RenderedTemplate) {
     const el = props.textareaRef.current;
+    const { text, removed } = withoutDoubleSignOff(rendered.body, signature);
     setBody((b) => {
       // Where the cursor was in the reply (the end, when it was never placed).
       const at = el && el.value === b ? el.selectionStart : b.length;
-      return insertBlock(b, at, rendered.body);
+      return insertBlock(b, at, text);
     });
+    setSignOffLeftOut(removed);
     setUnfilled(rendered.missing.map((m) => PLACEHOLDER_HINTS[m as keyof typeof PLACEHOLDER_HINTS] ?? m));
     props.onTyping();
     requestAnimationFrame(() => el?.focus());
@@ -147,6 +158,7 @@ export function ReplyComposer(props: {
       });
       setBody('');
       setUnfilled([]);
+      setSignOffLeftOut('');
       uploads.clear();
       setStatusAfter('');
       setFollowUpAt(null);
@@ -241,8 +253,7 @@ export function ReplyComposer(props: {
         }}
         onClick={(e) => mentions.track(e.currentTarget)}
         onBlur={mentions.close}
-        aria-controls={mentions.open ? `${uid}-mentions` : undefined}
-        aria-activedescendant={mentions.open ? `${uid}-mentions-${mentions.active}` : undefined}
+        {...mentionComboboxProps(!isReply, mentions, `${uid}-mentions`)}
         data-testid="composer-body"
       />
       {mentions.open && (
@@ -252,6 +263,17 @@ export function ReplyComposer(props: {
           active={mentions.active}
           onPick={mentions.pick}
         />
+      )}
+      {signature && (
+        <div className="composer__signature" data-testid="composer-signature">
+          <span className="composer__signature-label muted">Your signature, added on sending:</span>
+          <pre className="composer__signature-text">{`-- \n${signature}`}</pre>
+        </div>
+      )}
+      {signature && signOffLeftOut && body.trim() !== '' && (
+        <p className="notice notice--info" role="status" data-testid="template-sign-off">
+          {`Left out the template’s sign-off (${signOffLeftOut.split('\n').join(' ')}): your signature signs the reply.`}
+        </p>
       )}
       {files.length > 0 && (
         <ul className="composer__files" aria-label="Attached files">
