@@ -102,6 +102,55 @@ describe('on a phone', () => {
     expect(await adminNav.isVisible()).toBe(false);
   });
 
+  it('the sessions and users tables are blocks: every Sign out button is within the screen', async () => {
+    // A second browser signed in as the admin: their own is the other, with a Sign out.
+    const other = await stack.newPage();
+    await signIn(other, stack.url, DEMO.admin);
+    await page.goto(`${stack.url}/account`);
+    const signOut = page.getByTestId('session-table').getByRole('button', { name: /^Sign out / });
+    await signOut.first().waitFor();
+    expect(await signOut.count()).toBeGreaterThan(0);
+    for (const button of await signOut.all()) {
+      await button.scrollIntoViewIfNeeded();
+      const box = (await button.boundingBox())!;
+      expect(box.x).toBeGreaterThanOrEqual(0);
+      expect(box.x + box.width).toBeLessThanOrEqual(PHONE.width);
+    }
+    // Each cell says its column.
+    expect(await page.getByTestId('session-ip').first().getAttribute('data-label')).toBe('Address');
+    expect(await overflow(page)).toBeLessThanOrEqual(0);
+    await other.close();
+
+    await page.goto(`${stack.url}/admin/users`);
+    const rows = page.getByTestId('user-row');
+    await rows.first().waitFor();
+    for (const cell of await rows.first().locator('td').all()) {
+      const box = (await cell.boundingBox())!;
+      expect(box.x + box.width).toBeLessThanOrEqual(PHONE.width);
+    }
+  });
+
+  it('the queue’s Filter dialog keeps its buttons on the screen while its fields scroll', async () => {
+    await page.goto(`${stack.url}/cases?view=all`);
+    await page.getByTestId('filter-cases').click();
+    const dialog = page.getByTestId('filter-dialog');
+    await dialog.waitFor();
+    // Taller than the screen: the fields scroll inside it.
+    expect(await dialog.evaluate((d) => d.scrollHeight > d.clientHeight)).toBe(true);
+    const inView = async (name: string) => {
+      const box = (await dialog.getByRole('button', { name, exact: true }).boundingBox())!;
+      return box.y >= 0 && box.y + box.height <= PHONE.height && box.x + box.width <= PHONE.width;
+    };
+    for (const name of ['Show the cases', 'No filters', 'Close']) expect(await inView(name), name).toBe(true);
+    // Scrolled to the middle of the fields, they are still there.
+    await dialog.evaluate((d) => d.scrollTo(0, d.scrollHeight / 2));
+    for (const name of ['Show the cases', 'No filters', 'Close']) expect(await inView(name), name).toBe(true);
+    await dialog.getByLabel('Urgent').check();
+    await dialog.getByRole('button', { name: 'Show the cases' }).click();
+    await eventually(() => dialog.count()).toBe(0);
+    expect(new URL(page.url()).searchParams.get('priority')).toBe('urgent');
+  });
+
   it('a customer’s requests and one request fit, and their Menu leads to their profile', async () => {
     const customer = await stack.newPage();
     await signIn(customer, stack.url, DEMO.customer);

@@ -37,7 +37,11 @@ export function UsersPage() {
       loadingLabel="Loading users…"
       empty={<>No users.</>}
     >
-      <DataTable testId="user-table" columns={['User', 'Role', 'Sign-in', 'Last active', 'Added']}>
+      <DataTable
+        testId="user-table"
+        stackOnPhone
+        columns={['User', 'Role', 'Sign-in', 'Last active', 'Added']}
+      >
         {items.map((u) => (
           <tr key={u.id} data-testid="user-row">
             <td className="cell-primary">

@@ -21,6 +21,7 @@ function SessionTable(props: {
   return (
     <DataTable
       testId="session-table"
+      stackOnPhone
       columns={['Browser', 'Address', 'Signed in', 'Last active', ...(props.onEnd ? [''] : [])]}
     >
       {props.sessions.map((s) => (

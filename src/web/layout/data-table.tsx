@@ -1,7 +1,8 @@
 // The table every list screen draws: scrolls sideways on its own when narrow, names its columns
 // in a header row, is named by its section's heading, and says when its rows are being replaced
-// (aria-busy).
-import { Fragment, useRef, type ReactNode } from 'react';
+// (aria-busy). With `stackOnPhone`, a phone shows each row as a block instead, each cell under its
+// column's name (for tables whose last column holds a button that must stay on screen).
+import { Fragment, useLayoutEffect, useRef, type ReactNode } from 'react';
 import { useNameFromHeading } from '../a11y/table-name.js';
 
 export function DataTable(props: {
@@ -12,15 +13,26 @@ export function DataTable(props: {
   className?: string;
   /** Rows on their way; left out, the table says nothing about it. */
   busy?: boolean;
+  /** On a phone, rows as blocks rather than a table scrolling sideways (styles.css `.table--stack`). */
+  stackOnPhone?: boolean;
   children: ReactNode;
 }) {
   const ref = useRef<HTMLTableElement>(null);
   useNameFromHeading(ref);
+  // Each cell names its column, for the stacked layout (CSS shows attr(data-label) before it).
+  useLayoutEffect(() => {
+    const table = ref.current;
+    if (!props.stackOnPhone || !table) return;
+    const names = [...table.querySelectorAll('thead th')].map((th) => th.textContent?.trim() ?? '');
+    for (const row of table.querySelectorAll('tbody tr'))
+      [...row.children].forEach((cell, i) => cell.setAttribute('data-label', names[i] ?? ''));
+  });
+  const classes = ['table', props.className, props.stackOnPhone ? 'table--stack' : undefined];
   return (
     <div className="table-wrap">
       <table
         ref={ref}
-        className={props.className ? `table ${props.className}` : 'table'}
+        className={classes.filter(Boolean).join(' ')}
         data-testid={props.testId}
         aria-busy={props.busy}
       >
