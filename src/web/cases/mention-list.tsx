@@ -93,16 +93,16 @@ export function MentionList(props: {
   onPick(colleague: AgentProfile): void;
 }) {
   const activeRef = useRef<HTMLLIElement>(null);
-  useLayoutEffect(() => activeRef.current?.scrollIntoView({ block: 'nearest' }), [props.active]);
+  useLayoutEffect(() => {
+    activeRef.current?.scrollIntoView({ block: 'nearest' });
+  }, [props.active]);
   // Said on opening and as the choice narrows (the app's one live region; see announcer.tsx).
   const count = props.offered.length;
-  useEffect(
-    () =>
-      announce(
-        `${count} ${count === 1 ? 'colleague' : 'colleagues'} to mention: arrow keys choose, Enter picks, Escape closes.`,
-      ),
-    [count],
-  );
+  useEffect(() => {
+    announce(
+      `${count} ${count === 1 ? 'colleague' : 'colleagues'} to mention: arrow keys choose, Enter picks, Escape closes.`,
+    );
+  }, [count]);
   return (
     <ul className="mention-list" role="listbox" id={props.id} aria-label="Colleagues to mention">
       {props.offered.map((c, i) => (
