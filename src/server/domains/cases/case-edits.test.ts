@@ -98,6 +98,35 @@ describe('tags on PATCH /cases/:id', () => {
     expect(swapped.body.tags).toHaveLength(50);
   });
 
+  it('a bulk change past 50 tags names the field where the bulk body has it, and the case', async () => {
+    const fifty = Array.from({ length: 50 }, (_, i) => `t${i}`);
+    const customer = await makeCustomer(t.db);
+    const roomy = await makeCase(t.db, customer.id);
+    const full = await makeCase(t.db, customer.id, { tags: fifty });
+    const single = await patch(full.id, { addTags: ['one-more'] });
+    const bulk = await t.post(
+      '/api/v1/cases/bulk',
+      { ids: [roomy.id, full.id], set: { addTags: ['one-more'] } },
+      agent.token,
+    );
+    expect(bulk.status).toBe(422);
+    expect(bulk.body.error.code).toBe('too_many_tags');
+    expect(bulk.body.error.details).toEqual([{ path: 'body.set.addTags', message: 'at most 50 tags' }]);
+    expect(single.body.error.details).toEqual([{ path: 'body.addTags', message: 'at most 50 tags' }]);
+    expect(bulk.body.error.message).toBe(`body.set.addTags: case ${full.id}: a case has at most 50 tags`);
+    // All or nothing: the case with room was not tagged either.
+    expect([(await read(roomy.id)).tags, (await read(full.id)).tags]).toEqual([[], fifty]);
+    // A refusal without a field still names the case.
+    const closed = await makeCase(t.db, customer.id, { status: 'closed' });
+    const refused = await t.post(
+      '/api/v1/cases/bulk',
+      { ids: [closed.id], set: { priority: 'low' } },
+      agent.token,
+    );
+    expect([refused.status, refused.body.error.code]).toEqual([409, 'case_closed']);
+    expect(refused.body.error.message.startsWith(`case ${closed.id}: `)).toBe(true);
+  });
+
   it('customers may not change tags', async () => {
     const customer = await makeCustomer(t.db);
     const login = await makeUser(t.db, 'customer', { customerId: customer.id });

@@ -745,12 +745,22 @@ export async function bulkUpdateCases(
       try {
         await applyCaseUpdate(tx, actor, id, input.set);
       } catch (err) {
-        if (err instanceof Error && 'statusCode' in err) {
-          (err as Error).message = `case ${id}: ${err.message}`;
-        }
-        throw err;
+        throw err instanceof AppError ? inBulk(err, id) : err;
       }
     }
   });
   return { updated: ids.length };
+}
+
+/**
+ * One case's refusal in a bulk change, as the bulk body has it: the fields applyCaseUpdate names
+ * (`body.addTags`) are under `body.set` there, and the message says which case refused. A message
+ * that starts with its field keeps it first, as the single-case PATCH's does.
+ */
+function inBulk(err: AppError, id: string): AppError {
+  const at = (path: string) => path.replace(/^body\./, 'body.set.');
+  const field = /^(body\.[\w.]+): ([\s\S]*)$/.exec(err.message);
+  const message = field ? `${at(field[1]!)}: case ${id}: ${field[2]}` : `case ${id}: ${err.message}`;
+  const details = err.details?.map((d) => ({ path: at(d.path), message: d.message }));
+  return new AppError(err.statusCode, err.code, message, details, err.headers);
 }
