@@ -1,5 +1,5 @@
 // Column helpers shared by every domain's tables, so timestamps and ids look the same everywhere.
-import { sql } from 'drizzle-orm';
+import { sql, type SQL } from 'drizzle-orm';
 import { customType, timestamp, uuid } from 'drizzle-orm/pg-core';
 import { randomFillSync } from 'node:crypto';
 import { V7Generator } from 'uuidv7';
@@ -77,9 +77,10 @@ export const deletedAt = () => timestamptz('deleted_at');
  * (a case: its saves, messages, jobs, merges), else two changes could share a version. `at`: the
  * writer's own time for the change, when it dates it by the server's clock rather than the
  * database's (a case's writers do, as they date its other times; a batch writes many at one time).
+ * `column`: the record's `updated_at` named with its alias, in an UPDATE … FROM of the same table.
  */
-export const nextVersion = (at?: Date) =>
-  sql`greatest(${at ? sql`${at.toISOString()}::timestamptz` : sql`clock_timestamp()`}, updated_at + interval '1 millisecond')`;
+export const nextVersion = (at?: Date, column: SQL = sql`updated_at`) =>
+  sql`greatest(${at ? sql`${at.toISOString()}::timestamptz` : sql`clock_timestamp()`}, ${column} + interval '1 millisecond')`;
 
 /** A PostgreSQL transaction id (64-bit, never wraps), as text. */
 export const xid8 = customType<{ data: string; driverData: string }>({ dataType: () => 'xid8' });

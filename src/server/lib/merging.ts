@@ -3,6 +3,7 @@
 import { sql } from 'drizzle-orm';
 import type { Database } from '../../db/client.js';
 import { rows } from '../../db/client.js';
+import { nextVersion } from '../../db/columns.js';
 import { AppError, notFound, unprocessable } from './errors.js';
 
 /**
@@ -87,7 +88,7 @@ export function assertMergeable(
 export async function retireDuplicate(tx: Database, table: Merged, dup: string, into: string) {
   const t = sql.identifier(table);
   await tx.execute(
-    sql`update ${t} set deleted_at = now(), merged_into_id = ${into}, updated_at = now() where id = ${dup}`,
+    sql`update ${t} set deleted_at = now(), merged_into_id = ${into}, updated_at = ${nextVersion()} where id = ${dup}`,
   );
   return countChanged(tx, sql`update ${t} set merged_into_id = ${into} where merged_into_id = ${dup}`);
 }

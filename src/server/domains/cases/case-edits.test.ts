@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import { startTestApp, type TestApp } from '../../../../test/helpers/app.js';
-import { makeCase, makeCustomer, makeUser } from '../../../../test/helpers/factories.js';
+import { makeCase, makeCustomer, makeOrganization, makeUser } from '../../../../test/helpers/factories.js';
 import { rows } from '../../../db/client.js';
 import { SYSTEM_ACTOR } from '../../lib/actor.js';
 import { closeSolvedCases } from './case-jobs.js';
@@ -211,6 +211,43 @@ describe('a case’s version', () => {
     );
     expect(await versionOf(keep.id)).toBeGreaterThan(keepAhead);
     expect(await versionOf(dup.id)).toBeGreaterThan(dupAhead);
+  });
+
+  it('a change that shows on the case makes a copy read before it stale (412): merges of the case, its customer, its organization', async () => {
+    /** A save of the copy read before `change`, with If-Match: refused, and the case as it was after. */
+    const staleAfter = async (id: string, change: () => Promise<{ status: number }>) => {
+      const before = (await read(id)).updatedAt;
+      expect((await change()).status).toBe(200);
+      const stale = await patch(id, { subject: 'Edited on an old copy' }, `"${before}"`);
+      expect([stale.status, stale.body.error.code]).toEqual([412, 'edit_conflict']);
+      const after = await read(id);
+      expect(after.subject).not.toBe('Edited on an old copy');
+      expect(after.updatedAt).not.toBe(before);
+      return after;
+    };
+    const customer = await makeCustomer(t.db);
+    const keep = await makeCase(t.db, customer.id);
+    const dup = await makeCase(t.db, customer.id);
+    // A case merged into it: its messages show there now.
+    await staleAfter(keep.id, () =>
+      t.post(`/api/v1/cases/${dup.id}/merge`, { intoId: keep.id }, agent.token),
+    );
+
+    // Its customer merged into another: the case shows the survivor (and their organization).
+    const org = await makeOrganization(t.db);
+    const survivor = await makeCustomer(t.db, { organizationId: org.id });
+    const theirs = await makeCase(t.db, customer.id);
+    const merged = await staleAfter(theirs.id, () =>
+      t.post(`/api/v1/customers/${customer.id}/merge`, { intoId: survivor.id }, admin),
+    );
+    expect([merged.customerId, merged.organizationId]).toEqual([survivor.id, org.id]);
+
+    // Its organization merged into another.
+    const into = await makeOrganization(t.db);
+    const moved = await staleAfter(theirs.id, () =>
+      t.post(`/api/v1/organizations/${org.id}/merge`, { intoId: into.id }, admin),
+    );
+    expect(moved.organizationId).toBe(into.id);
   });
 
   it('a message and a save one after the other are two versions, in order', async () => {

@@ -7,6 +7,7 @@
 import { sql } from 'drizzle-orm';
 import type { Database } from '../../../db/client.js';
 import { rows } from '../../../db/client.js';
+import { nextVersion } from '../../../db/columns.js';
 import type { CustomerMerged } from '../../../shared/schemas/customers.js';
 import type { Actor } from '../../lib/actor.js';
 import { SYSTEM_ACTOR, isStaff } from '../../lib/actor.js';
@@ -67,7 +68,7 @@ export async function mergeCustomers(
         language = coalesce(s.language, d.language),
         time_zone = coalesce(s.time_zone, d.time_zone),
         custom_fields = d.custom_fields || s.custom_fields,
-        updated_at = now()
+        updated_at = ${nextVersion(undefined, sql`s.updated_at`)}
       from customers d
       where s.id = ${into} and d.id = ${dup}`);
     const moved = await moveRecords(tx, actor, dup, into);
@@ -113,7 +114,7 @@ async function moveRecords(tx: Database, actor: Actor, dup: string, into: string
   );
   const movedCases = await rows<{ id: string }>(
     tx,
-    sql`update cases set customer_id = ${into}, organization_id = ${org}
+    sql`update cases set customer_id = ${into}, organization_id = ${org}, updated_at = ${nextVersion()}
         where customer_id = ${dup} returning id`,
   );
   const moved = {

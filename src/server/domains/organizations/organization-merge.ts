@@ -9,6 +9,7 @@
 import { sql } from 'drizzle-orm';
 import type { Database } from '../../../db/client.js';
 import { rows } from '../../../db/client.js';
+import { nextVersion } from '../../../db/columns.js';
 import type { OrganizationMerged } from '../../../shared/schemas/organizations.js';
 import type { Actor } from '../../lib/actor.js';
 import { SYSTEM_ACTOR } from '../../lib/actor.js';
@@ -70,7 +71,7 @@ export async function mergeOrganizations(
         segment = coalesce(s.segment, o.segment),
         notes = coalesce(s.notes, o.notes),
         custom_fields = o.custom_fields || s.custom_fields,
-        updated_at = now()
+        updated_at = ${nextVersion(undefined, sql`s.updated_at`)}
       from organizations o
       where s.id = ${into} and o.id = ${dup}`);
     const moved = await moveRecords(tx, actor, dup, into);
@@ -110,13 +111,14 @@ async function moveRecords(tx: Database, actor: Actor, dup: string, into: string
   // Merged (deleted) customers move too, uncounted and unrecorded: their keys lead to live ones.
   const customers = await rows<{ id: string; live: boolean }>(
     tx,
-    sql`update customers set organization_id = ${into}, updated_at = now()
+    sql`update customers set organization_id = ${into}, updated_at = ${nextVersion()}
         where organization_id = ${dup} returning id, deleted_at is null as live`,
   );
   const liveCustomers = customers.filter((c) => c.live);
   const movedCases = await rows<{ id: string }>(
     tx,
-    sql`update cases set organization_id = ${into} where organization_id = ${dup} returning id`,
+    sql`update cases set organization_id = ${into}, updated_at = ${nextVersion()}
+        where organization_id = ${dup} returning id`,
   );
   const moved = {
     customers: liveCustomers.length,

@@ -452,6 +452,32 @@ describe('open_case in a batch', () => {
     }
   });
 
+  it('a case joined learns refs as a new version: a copy read before is stale (412), batched and one by one', async () => {
+    for (const batch of [true, false]) {
+      const customer = await makeCustomer(db);
+      const order = `O-${unique()}`;
+      const earlier = await createCase(db, SYSTEM_ACTOR, {
+        subject: 'Earlier',
+        customerId: customer.id,
+        channel: 'proactive',
+        refs: { orderId: order },
+      });
+      const read = earlier.updatedAt;
+      await pendingSignal({
+        customerId: customer.id,
+        refs: { orderId: order, shipmentId: 'S-9' },
+        title: 'Stuck again',
+        action: { subject: 'x' },
+      });
+      expect(await runSignalActions(db, 50, { batch })).toBe(1);
+      expect((await caseOf(earlier.id)).refs).toEqual({ orderId: order, shipmentId: 'S-9' });
+      const stale = await updateCase(db, SYSTEM_ACTOR, earlier.id, { subject: 'On an old copy' }, read).catch(
+        (err: { statusCode: number; code: string }) => [err.statusCode, err.code],
+      );
+      expect(stale, `batch: ${batch}`).toEqual([412, 'edit_conflict']);
+    }
+  });
+
   it('an action left to the one-by-one path keeps its customer’s later ones behind it', async () => {
     const team = await createTeam(db, SYSTEM_ACTOR, { name: `Logistics ${unique()}` });
     const customer = await makeCustomer(db);

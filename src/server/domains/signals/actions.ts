@@ -393,7 +393,7 @@ export async function openProactiveCase(
       public: false,
     });
     await tx.execute(
-      sql`update cases set refs = ${JSON.stringify(s.refs)}::jsonb || refs where id = ${caseId}`,
+      sql`update cases set refs = ${JSON.stringify(s.refs)}::jsonb || refs, updated_at = ${nextVersion()} where id = ${caseId}`,
     );
   } else {
     const created = await createCase(tx, actor, {
@@ -409,7 +409,7 @@ export async function openProactiveCase(
     caseNumber = created.number;
     if (open.note) await addMessage(tx, actor, caseId, { body: open.note, public: false });
     await tx.execute(
-      sql`update cases set refs = refs || ${JSON.stringify(s.refs)}::jsonb where id = ${caseId}`,
+      sql`update cases set refs = refs || ${JSON.stringify(s.refs)}::jsonb, updated_at = ${nextVersion()} where id = ${caseId}`,
     );
   }
   await tx.execute(sql`update signals set case_id = ${caseId}, updated_at = now() where id = ${s.id}`);
@@ -972,7 +972,7 @@ async function writeBatch(tx: Database, plan: BatchPlan) {
   const joined = [...new Set(opens.filter((st) => st.joined && !st.target.open).map((st) => st.target))];
   if (joined.length > 0) {
     await tx.execute(sql`
-      update cases c set refs = v.added::jsonb || c.refs
+      update cases c set refs = v.added::jsonb || c.refs, updated_at = ${nextVersion(at)}
       from unnest(${sql.param(joined.map((t) => t.id))}::uuid[],
         ${sql.param(joined.map((t) => JSON.stringify(t.added)))}::text[]) as v(id, added)
       where c.id = v.id`);
