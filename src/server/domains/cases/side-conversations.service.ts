@@ -18,6 +18,7 @@ import { HOLDABLE_STATUSES, MAX_SIDE_PARTICIPANTS } from '../../../shared/schema
 import { SYSTEM_ACTOR, type Actor } from '../../lib/actor.js';
 import { notFound, unprocessable } from '../../lib/errors.js';
 import * as policy from '../../policies/cases.js';
+import { assertNotErased } from '../customers/customer-erasure-guard.js';
 import { recordDomainEvent } from '../domain-events/domain-events.repo.js';
 import { caseMailSubject, newReplyToken, withSignature } from '../mail/compose.js';
 import { mailFilesOf } from '../mail/mail.service.js';
@@ -25,7 +26,7 @@ import { queueMail } from '../mail/outbox.js';
 import { attachToMessage, checkUnattachedFiles } from './attachments.service.js';
 import { caseMerged, lockCase } from './cases.repo.js';
 import { applyCaseUpdate } from './cases.service.js';
-import { messages, sideConversations } from './cases.table.js';
+import { cases, messages, sideConversations } from './cases.table.js';
 import { checkOtherRecipients } from './recipients.js';
 
 interface SideRow {
@@ -82,9 +83,24 @@ export async function listSideConversations(
   return found.map(toDto);
 }
 
-/** The case, locked, for a change to its side conversations: 404 deleted, 409 merged. */
-async function lockOpenCase(tx: Database, caseId: string) {
+/**
+ * Locks the case a side conversation's message is written on, its customer first (an erasure's
+ * order: customer, then cases; customer-erasure-guard.ts): a message of an erased customer's case
+ * is refused, 409 `customer_erased`, as addMessage refuses one, and one that comes while the
+ * erasure runs waits for it. A side conversation is about the customer (its messages quote and
+ * name them), and an erasure could not take back what is written or mailed after it.
+ */
+async function lockCaseOfUnerased(tx: Database, caseId: string) {
+  const [found] = await tx.select({ customerId: cases.customerId }).from(cases).where(eq(cases.id, caseId));
+  if (found) await assertNotErased(tx, [found.customerId]);
   const c = await lockCase(tx, caseId);
+  if (c && found && c.customerId !== found.customerId) await assertNotErased(tx, [c.customerId]);
+  return c;
+}
+
+/** The case, locked, for a new side conversation: 404 deleted, 409 merged or its customer erased. */
+async function lockOpenCase(tx: Database, caseId: string) {
+  const c = await lockCaseOfUnerased(tx, caseId);
   if (!c) throw notFound('case');
   if (c.mergedIntoId) throw caseMerged(c);
   return c;
@@ -212,22 +228,24 @@ export async function startSideConversation(
  * The side conversation and its case, both locked, the case first (as a merge takes them, so the
  * two cannot deadlock). A merge moves side conversations: the one read is then on the merged
  * case, which is refused (409), or already on the case it went into. Null when either is gone.
+ * `forMessage`: a message is written, refused (409 `customer_erased`) when the case's customer
+ * was erased (lockCaseOfUnerased); closing or opening the conversation writes nothing of theirs.
  */
-async function lockSideAndCase(tx: Database, id: string) {
+async function lockSideAndCase(tx: Database, id: string, forMessage: boolean) {
   const [found] = await tx
     .select({ caseId: sideConversations.caseId })
     .from(sideConversations)
     .where(eq(sideConversations.id, id));
   if (!found) return null;
-  const c = await lockCase(tx, found.caseId);
+  const c = forMessage ? await lockCaseOfUnerased(tx, found.caseId) : await lockCase(tx, found.caseId);
   if (!c) return null;
   const [side] = await tx.select().from(sideConversations).where(eq(sideConversations.id, id)).for('update');
   return side ? { side, c } : null;
 }
 
 /** lockSideAndCase for staff's changes: 404 when gone, 409 when the case was merged. */
-async function lockSide(tx: Database, id: string) {
-  const found = await lockSideAndCase(tx, id);
+async function lockSide(tx: Database, id: string, forMessage: boolean) {
+  const found = await lockSideAndCase(tx, id, forMessage);
   if (!found) throw notFound('side conversation');
   if (found.c.mergedIntoId || found.side.caseId !== found.c.id) throw caseMerged(found.c);
   return found;
@@ -242,7 +260,7 @@ export async function addSideMessage(
 ): Promise<SideConversation> {
   policy.assertStaffOnCases(actor, 'write in side conversations');
   await db.transaction(async (tx) => {
-    const { side, c } = await lockSide(tx, id);
+    const { side, c } = await lockSide(tx, id, true);
     checkHold(c, input.hold);
     const at = new Date();
     const messageId = await writeSideMessage(
@@ -276,7 +294,7 @@ export async function updateSideConversation(
 ): Promise<SideConversation> {
   policy.assertStaffOnCases(actor, 'change side conversations');
   await db.transaction(async (tx) => {
-    const { side, c } = await lockSide(tx, id);
+    const { side, c } = await lockSide(tx, id, false);
     if (side.state === input.state) return;
     await tx
       .update(sideConversations)
@@ -304,7 +322,7 @@ export async function sideConversationByToken(tx: Database, tokens: string[]) {
 }
 
 /**
- * A third party's answer (inbound mail): their message in the conversation, which opens again;
+ * A third party's answer (inbound mail); 409 `customer_erased` when the case's customer was erased: their message in the conversation, which opens again;
  * a new sender joins its participants (a colleague of theirs answering); an on-hold case is open
  * again (its clocks run; a solved one stays solved, its assignee is told all the same). Returns the message id,
  * or null when its case is deleted (the mail is then kept as ignored by the caller; a merge moves
@@ -316,7 +334,7 @@ export async function receiveSideMessage(
   from: { address: string; name: string | null },
   body: string,
 ): Promise<{ caseId: string; messageId: string } | null> {
-  const found = await lockSideAndCase(tx, sideId);
+  const found = await lockSideAndCase(tx, sideId, true);
   if (!found || found.c.mergedIntoId || found.side.caseId !== found.c.id) return null;
   const { side, c } = found;
   const address = from.address.toLowerCase();

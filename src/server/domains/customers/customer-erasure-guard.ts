@@ -12,21 +12,45 @@ import { sql } from 'drizzle-orm';
 import { rows, type Database } from '../../../db/client.js';
 import { conflict } from '../../lib/errors.js';
 
+/** Why a writer that skips an erased customer (rather than fail) skipped them. */
+export const ERASED_REASON =
+  'this customer’s personal data was erased: nothing more is written for them (no case, message or mail)';
+
+/**
+ * Takes FOR KEY SHARE on these customers (null ones skipped) and answers the erased ones among
+ * them. `skipLocked`: a customer whose row another transaction holds (an erasure running) is not
+ * waited for; it is answered in `busy`, for a batch to leave to a writer that waits (a batch that
+ * holds other rows must not wait on an erasure that may be waiting for them).
+ */
+export async function shareCustomers(
+  tx: Database,
+  customerIds: (string | null | undefined)[],
+  opts: { skipLocked?: boolean } = {},
+): Promise<{ erased: Set<string>; busy: Set<string> }> {
+  const ids = [...new Set(customerIds.filter((id): id is string => !!id))].sort();
+  if (ids.length === 0) return { erased: new Set(), busy: new Set() };
+  // Every row is locked (no filter on erased_at): a locking read only waits on rows it matches.
+  const found = await rows<{ id: string; erased: boolean }>(
+    tx,
+    sql`select id, erased_at is not null as erased from customers
+      where id = any(${sql.param(ids)}::uuid[]) order by id
+      for key share${opts.skipLocked ? sql` skip locked` : sql``}`,
+  );
+  const seen = new Set(found.map((c) => c.id));
+  return {
+    erased: new Set(found.filter((c) => c.erased).map((c) => c.id)),
+    busy: new Set(opts.skipLocked ? ids.filter((id) => !seen.has(id)) : []),
+  };
+}
+
 /**
  * Takes FOR KEY SHARE on these customers (null ones skipped) and refuses, `409 customer_erased`,
  * when one of them is erased. Call it before locking the case written to: the erasure takes the
  * customer first, then their cases, and so must every writer, or the two could wait on each other.
  */
 export async function assertNotErased(tx: Database, customerIds: (string | null | undefined)[]) {
-  const ids = [...new Set(customerIds.filter((id): id is string => !!id))].sort();
-  if (ids.length === 0) return;
-  // Every row is locked (no filter on erased_at): a locking read only waits on rows it matches.
-  const found = await rows<{ erased: boolean }>(
-    tx,
-    sql`select erased_at is not null as erased from customers
-      where id = any(${sql.param(ids)}::uuid[]) order by id for key share`,
-  );
-  if (found.some((c) => c.erased))
+  const { erased } = await shareCustomers(tx, customerIds);
+  if (erased.size > 0)
     throw conflict(
       'customer_erased',
       'this customer’s personal data was erased: their cases take no more messages, and nothing they write is kept',

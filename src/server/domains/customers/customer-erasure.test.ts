@@ -28,6 +28,12 @@ import { recordBreaches } from '../cases/case-jobs.js';
 import { deliverNotifications } from '../notifications/notifications.service.js';
 import { receiveMail } from '../mail/inbound.js';
 import { queueWebhookDeliveries } from '../webhooks/webhook-delivery.js';
+import { startSmtpReceiver } from '../mail/smtp-receiver.js';
+import { runSignalActions } from '../signals/actions.js';
+import { signalActions } from '../signals/signals.table.js';
+import { RuleAction } from '../../../shared/schemas/rules.js';
+import type { FastifyBaseLogger } from 'fastify';
+import nodemailer from 'nodemailer';
 
 let app: EventsApp;
 beforeAll(async () => {
@@ -153,6 +159,43 @@ async function richCustomer() {
 
 const erase = (id: string, confirm: string, token = app.admin) =>
   app.t.post(`/api/v1/customers/${id}/erase`, { confirm }, token);
+
+/** The SMTP receiver on loopback, its log of what it received kept, and an ordinary client. */
+async function smtp() {
+  const received: Record<string, unknown>[] = [];
+  const log = {
+    info: (o: Record<string, unknown>) => received.push(o),
+    warn: () => {},
+    error: () => {},
+  } as unknown as FastifyBaseLogger;
+  const receiver = await startSmtpReceiver({
+    db: app.t.db,
+    host: '127.0.0.1',
+    port: 0,
+    mailFrom: 'Steward Support <support@steward.localhost>',
+    log,
+  });
+  const client = nodemailer.createTransport({
+    host: '127.0.0.1',
+    port: receiver.port,
+    secure: false,
+    ignoreTLS: true,
+  });
+  return { receiver, client, received };
+}
+
+/** A pending rule action of this kind on a new signal of the customer (about their case, if given). */
+async function pendingAction(customerId: string, kind: 'open_case' | 'notify_customer', caseId?: string) {
+  const signal = await makeSignal(app.t.db, { customerId, caseId, title: `Late ${unique()}` });
+  const params =
+    kind === 'open_case'
+      ? { kind, subject: 'Your order is late' }
+      : { kind, message: 'Your order is on its way after all' };
+  await app.t.db
+    .insert(signalActions)
+    .values({ signalId: signal.id, position: 0, kind, params: RuleAction.parse(params) });
+  return signal.id;
+}
 
 describe('erasing a customer’s personal data', () => {
   it('leaves no trace of them in any table, keeps what happened and when, and touches no one else', async () => {
@@ -450,6 +493,149 @@ describe('what arrives once they are erased', () => {
   });
 });
 
+describe('side conversations, rule actions and mail once they are erased', () => {
+  it('a side conversation takes nothing more, its reply address leads nowhere, the third party’s answer is not kept', async () => {
+    const { t } = app;
+    const tag = unique();
+    const customer = await makeCustomer(t.db, { name: `Sid Side ${tag}`, email: `sid-${tag}@erase.example` });
+    const c = await makeCase(t.db, customer.id, { subject: 'Parcel', message: { body: 'Where is it?' } });
+    const carrier = `carrier-${tag}@carrier.example`;
+    const started = await t.post(
+      `/api/v1/cases/${c.id}/side-conversations`,
+      { to: [carrier], body: `About the parcel of ${customer.name}` },
+      app.agent,
+    );
+    expect(started.status, JSON.stringify(started.body)).toBe(201);
+    const side = started.body.id as string;
+    const [before] = await rows<{ reply_token: string; message_id: string }>(
+      t.db,
+      sql`select s.reply_token, m.message_id from side_conversations s
+        join mail_messages m on m.side_conversation_id = s.id and m.direction = 'out' where s.id = ${side}`,
+    );
+    expect((await erase(customer.id, customer.name)).status).toBe(200);
+
+    const [after] = await rows<{ reply_token: string }>(
+      t.db,
+      sql`select reply_token from side_conversations where id = ${side}`,
+    );
+    expect(after!.reply_token).toBe(`erased:${side}`);
+    // Staff can neither write in it nor start another.
+    for (const res of [
+      await t.post(`/api/v1/side-conversations/${side}/messages`, { body: 'Any news?' }, app.agent),
+      await t.post(`/api/v1/cases/${c.id}/side-conversations`, { to: [carrier], body: 'Hello' }, app.agent),
+    ]) {
+      expect([res.status, res.body.error.code]).toEqual([409, 'customer_erased']);
+    }
+    // Closing it writes nothing of theirs: allowed.
+    expect((await t.patch(`/api/v1/side-conversations/${side}`, { state: 'closed' }, app.agent)).status).toBe(
+      200,
+    );
+    // The carrier answers our mail, to its old reply address: kept as ignored, without what it says.
+    const answer = await receiveMail(
+      t.db,
+      plainMail({
+        from: carrier,
+        to: `support+${before!.reply_token}@steward.localhost`,
+        subject: `Re: parcel of ${tag}`,
+        body: `Delivered to ${tag} Lindenstraße`,
+        headers: { 'In-Reply-To': `<${before!.message_id}>` },
+      }),
+    );
+    expect(answer).toMatchObject({ status: 'ignored', caseId: c.id });
+    expect(answer.reason).toContain('its case’s customer was erased');
+    expect(await rows(t.db, sql`select id from messages where body like ${`%${tag}%`}`)).toEqual([]);
+    const [kept] = await rows(
+      t.db,
+      sql`select status, subject, text_body, html_body, raw from mail_messages where id = ${answer.mailId!}`,
+    );
+    expect(kept).toEqual({ status: 'ignored', subject: '', text_body: null, html_body: null, raw: null });
+  });
+
+  it('their rule actions are skipped with the reason (no case, no reply, no mail), and once only', async () => {
+    const { t } = app;
+    const customer = await makeCustomer(t.db, {
+      name: `Rae Rule ${unique()}`,
+      email: `rae-${unique()}@erase.example`,
+    });
+    const c = await makeCase(t.db, customer.id, { channel: 'proactive', subject: 'Late order' });
+    // Solved: the erasure leaves it (and the signal about it) as they are; a reply would reopen it.
+    expect((await t.patch(`/api/v1/cases/${c.id}`, { status: 'solved' }, app.agent)).status).toBe(200);
+    expect((await erase(customer.id, customer.name)).status).toBe(200);
+    const signals = [
+      await pendingAction(customer.id, 'open_case'),
+      await pendingAction(customer.id, 'notify_customer', c.id),
+    ];
+    const mailsBefore = await rows(t.db, sql`select id from mail_messages where direction = 'out'`);
+    // Batched, then one by one: the batch leaves them to the runner, which skips them.
+    await runSignalActions(t.db);
+    await runSignalActions(t.db, 50, { batch: false });
+    const actions = await rows<{ state: string; result: unknown; error: string; attempts: number }>(
+      t.db,
+      sql`select state, result, error, attempts from signal_actions
+        where signal_id = any(${sql.param(signals)}::uuid[])`,
+    );
+    expect(actions).toHaveLength(2);
+    for (const a of actions) {
+      expect(a).toMatchObject({ state: 'skipped', result: { skipped: 'customer_erased' }, attempts: 0 });
+      expect(a.error).toContain('personal data was erased');
+    }
+    expect(
+      await rows(t.db, sql`select id from cases where customer_id = ${customer.id} and id <> ${c.id}`),
+    ).toEqual([]);
+    expect((await t.get(`/api/v1/cases/${c.id}`, app.agent)).body.status).toBe('solved');
+    expect(await rows(t.db, sql`select id from mail_messages where direction = 'out'`)).toEqual(mailsBefore);
+  });
+
+  it('mail from their old address comes through SMTP as from a new sender, attached to nothing erased', async () => {
+    const { t } = app;
+    const tag = unique();
+    const address = `mo-${tag}@erase.example`;
+    const customer = await makeCustomer(t.db, { name: `Mo Mail ${tag}`, email: address });
+    const first = await receiveMail(
+      t.db,
+      plainMail({ from: `Mo Mail ${tag} <${address}>`, subject: 'First' }),
+    );
+    expect((await erase(customer.id, customer.name)).status).toBe(200);
+    const [ours] = await rows<{ message_id: string }>(
+      t.db,
+      sql`select message_id from mail_messages where id = ${first.mailId!}`,
+    );
+    const { receiver, client, received } = await smtp();
+    try {
+      // They answer the old thread.
+      const info = await client.sendMail({
+        from: `Mo ${tag} <${address}>`,
+        to: 'support@steward.localhost',
+        subject: 'Re: First',
+        text: `New address: ${tag} street`,
+        inReplyTo: `<${ours!.message_id}>`,
+      });
+      expect(info.response).toMatch(/^250 /);
+      const [now] = await rows<{ id: string; name: string }>(
+        t.db,
+        sql`select id, name from customers where lower(email) = ${address}`,
+      );
+      expect(now!.id).not.toBe(customer.id);
+      const cases = await rows<{ id: string; customer_id: string }>(
+        t.db,
+        sql`select c.id, c.customer_id from cases c join messages m on m.case_id = c.id
+          where m.body like ${`%${tag} street%`}`,
+      );
+      expect(cases).toEqual([{ id: expect.any(String), customer_id: now!.id }]);
+      expect(cases[0]!.id).not.toBe(first.caseId);
+      expect(received.at(-1)).toMatchObject({ status: 'processed', caseId: cases[0]!.id });
+      // The erased customer's case took nothing.
+      const onErased = await rows<{ body: string }>(
+        t.db,
+        sql`select body from messages where case_id = ${first.caseId!}`,
+      );
+      expect(onErased.map((m) => m.body)).toEqual(['[erased]']);
+    } finally {
+      await receiver.stop();
+    }
+  });
+});
+
 describe.runIf(usingPostgres())('a message arriving while they are erased (PostgreSQL)', () => {
   /** A second connection to the test database, outside the app's pool. */
   async function connect() {
@@ -510,6 +696,88 @@ describe.runIf(usingPostgres())('a message arriving while they are erased (Postg
       expect(written.body.error.code).toBe('customer_erased');
       expect(await bodies()).toEqual(['[erased]']);
       expect((await app.t.get(`/api/v1/cases/${c.id}`, app.agent)).body.status).toBe('solved');
+    } finally {
+      await blocker.end();
+      await monitor.end();
+    }
+  });
+
+  it('mail from their address while the erasure runs waits for it, then comes in as from a new sender (SMTP)', async () => {
+    const tag = unique();
+    const address = `ray-${tag}@race.example`;
+    const customer = await makeCustomer(app.t.db, { name: `Ray Race ${tag}`, email: address });
+    const c = await makeCase(app.t.db, customer.id, { subject: 'Racing', message: { body: 'First' } });
+    const [blocker, monitor] = [await connect(), await connect()];
+    const { receiver, client, received } = await smtp();
+    try {
+      await blocker.query('begin');
+      await blocker.query('select id from cases where id = $1 for update', [c.id]);
+      const erasing = erase(customer.id, customer.name);
+      await untilWaiting(monitor, 1);
+      // Their mail finds them by address, and waits for the erasure before it attaches to them.
+      const sending = client.sendMail({
+        from: `Ray <${address}>`,
+        to: 'support@steward.localhost',
+        subject: 'Meanwhile',
+        text: `Sent meanwhile ${tag}`,
+      });
+      await untilWaiting(monitor, 2);
+      await blocker.query('commit');
+      const [erased, info] = await Promise.all([erasing, sending]);
+      expect(erased.status, JSON.stringify(erased.body)).toBe(200);
+      expect(info.response).toMatch(/^250 /);
+      const [now] = await rows<{ id: string }>(
+        app.t.db,
+        sql`select id from customers where lower(email) = ${address}`,
+      );
+      expect(now!.id).not.toBe(customer.id);
+      const cases = await rows<{ customer_id: string }>(
+        app.t.db,
+        sql`select c.customer_id from cases c join messages m on m.case_id = c.id
+          where m.body = ${`Sent meanwhile ${tag}`}`,
+      );
+      expect(cases).toEqual([{ customer_id: now!.id }]);
+      // Logged: processed, and why it came from a new sender. Nothing failed, nothing kept twice.
+      expect(received.at(-1)).toMatchObject({ status: 'processed' });
+      expect(received.at(-1)!.reason).toContain('was erased as this mail came in');
+      const copies = await rows<{ status: string }>(
+        app.t.db,
+        sql`select status from mail_messages where direction = 'in' and text_body like ${`%meanwhile ${tag}%`}`,
+      );
+      expect(copies).toEqual([{ status: 'processed' }]);
+      expect((await app.t.get(`/api/v1/cases/${c.id}`, app.agent)).body.status).toBe('closed');
+    } finally {
+      await receiver.stop();
+      await blocker.end();
+      await monitor.end();
+    }
+  });
+
+  it('a rule action for them while the erasure runs waits for it, then is skipped', async () => {
+    const customer = await makeCustomer(app.t.db, { name: `Ada Action ${unique()}` });
+    const c = await makeCase(app.t.db, customer.id, { subject: 'Racing' });
+    const signalId = await pendingAction(customer.id, 'open_case');
+    const [blocker, monitor] = [await connect(), await connect()];
+    try {
+      await blocker.query('begin');
+      await blocker.query('select id from cases where id = $1 for update', [c.id]);
+      const erasing = erase(customer.id, customer.name);
+      await untilWaiting(monitor, 1);
+      // The batch does not wait for the erasure (it holds signals the erasure may want): it
+      // leaves the action to the runner, which waits for it.
+      const running = runSignalActions(app.t.db);
+      await untilWaiting(monitor, 2);
+      await blocker.query('commit');
+      const [erased] = await Promise.all([erasing, running]);
+      expect(erased.status, JSON.stringify(erased.body)).toBe(200);
+      const [action] = await rows(
+        app.t.db,
+        sql`select state, result from signal_actions where signal_id = ${signalId}`,
+      );
+      expect(action).toEqual({ state: 'skipped', result: { skipped: 'customer_erased' } });
+      expect(
+        await rows(app.t.db, sql`select id from cases where customer_id = ${customer.id} and id <> ${c.id}`),
+      ).toEqual([]);
     } finally {
       await blocker.end();
       await monitor.end();

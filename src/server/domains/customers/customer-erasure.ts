@@ -10,7 +10,8 @@
 //   tokens, sign-in and password links, the sign-in attempts and rate-limit records keyed by
 //   their addresses;
 // - their cases (also deleted ones): subject, custom fields, copies (cc) and reply token; every
-//   message on them (body, HTML, an outside sender's address), side conversations (subject, participants), attachments and their files, rating
+//   message on them (body, HTML, an outside sender's address), side conversations (subject,
+//   participants, reply token), attachments and their files, rating
 //   comments and the help center searches made from them; the unsolved ones are closed
 //   (closeUnsolved, below);
 // - messages they wrote on other customers' cases (an organization's shared cases);
@@ -222,7 +223,10 @@ export async function eraseCustomer(
     const messages = await count(sql`update messages set
         body = ${ERASED_TEXT}, body_html = null, external_from = null
       where case_id = any(${cases}) or author_customer_id = any(${customerIds})`);
-    await tx.execute(sql`update side_conversations set subject = ${ERASED_TEXT}, participants = '{}'
+    // Their reply addresses lead nowhere now: a token is lower-case base32, so no address holds
+    // this one (the column is required and unique). The cases' reply tokens go below.
+    await tx.execute(sql`update side_conversations set subject = ${ERASED_TEXT}, participants = '{}',
+        reply_token = 'erased:' || id, updated_at = now()
       where case_id = any(${cases})`);
     await tx.execute(sql`delete from attachment_blobs where attachment_id in
       (select id from attachments where case_id = any(${cases}))`);

@@ -36,6 +36,7 @@ import { receiveSideMessage, sideConversationByToken } from '../cases/side-conve
 import { readSettings } from '../settings/settings.service.js';
 import { openOrJoinCase } from '../cases/proactive-contact.js';
 import { findOrCreateCustomerByEmail } from '../portal/contacts.js';
+import { assertNotErased } from '../customers/customer-erasure-guard.js';
 import { recordDomainEvent } from '../domain-events/domain-events.repo.js';
 import { mailMessages } from './mail.table.js';
 
@@ -374,9 +375,30 @@ export async function receiveMail(
   try {
     return await db.transaction((tx) => processMail(tx, mail, raw, opts));
   } catch (err) {
+    if (isErased(err)) {
+      // The sender's customer was erased while the mail came in (processMail waited for the
+      // erasure, then found them erased). Their address is no longer known: once more, from the
+      // start, the mail is from an unknown sender, a new customer, attached to nothing erased.
+      try {
+        const again = await db.transaction((tx) => processMail(tx, mail, raw, opts));
+        return { ...again, reason: again.reason ? `${ERASED_SENDER}; ${again.reason}` : ERASED_SENDER };
+      } catch (second) {
+        return keepFailed(db, raw, { messageId: mail.messageId, mail, error: second, opts });
+      }
+    }
     return keepFailed(db, raw, { messageId: mail.messageId, mail, error: err, opts });
   }
 }
+
+/**
+ * Why a mail was taken as from a new sender: its sender's customer was erased as it came in.
+ * Only in the result (the receiver's log), never on the new records: they would tie the new
+ * customer to the erased one.
+ */
+const ERASED_SENDER =
+  'the customer with the sender’s address was erased as this mail came in: taken as from a new sender';
+
+const isErased = (err: unknown) => err instanceof AppError && err.code === 'customer_erased';
 
 async function processMail(
   tx: Database,
@@ -443,6 +465,13 @@ async function processMail(
     });
     return { status: 'ignored', mailId, reason: why, ...(thread ? { caseId: thread.c.id } : {}) };
   };
+  // A mail about an erased customer's case (a third party's answer, a colleague's note) takes
+  // nothing there, and is kept without what it says, as the erasure left their mail.
+  const ignoreErased = async (who: string, thread: { c: ThreadCase }) => {
+    await tx.execute(sql`update mail_messages set subject = '', text_body = null, html_body = null,
+      raw = null where id = ${mailId}`);
+    return ignore(`${who}: its case’s customer was erased (what it says is not kept)`, thread);
+  };
   if (reason) return ignore(reason, await findThread(tx, mail));
 
   const from = mail.from!;
@@ -461,6 +490,7 @@ async function processMail(
       const note = await addMessage(tx, staff, thread.c.id, { body, public: false });
       return await keepCaseMail(thread.c.id, note.id, null, `staff note (${thread.by})`);
     } catch (err) {
+      if (isErased(err)) return ignoreErased(`from staff (${from.address})`, thread);
       if (!(err instanceof AppError && (err.statusCode === 409 || err.statusCode === 404))) throw err;
       return ignore(`from staff (${from.address}): the case takes no note (${err.message})`, thread);
     }
@@ -477,7 +507,11 @@ async function processMail(
       thread.sideId,
       { address: from.address, name: from.name },
       body,
-    );
+    ).catch((err: unknown) => {
+      if (isErased(err)) return 'erased' as const;
+      throw err;
+    });
+    if (side === 'erased') return ignoreErased('an answer in a side conversation', thread);
     if (!side) return ignore('its side conversation’s case is deleted', null);
     return keepCaseMail(side.caseId, side.messageId, null, `side conversation (${thread.by})`, thread.sideId);
   }
@@ -489,6 +523,9 @@ async function processMail(
     source: 'email',
     details: { mailId },
   });
+  // Their share of the customer before any case (an erasure's order): a sender being erased is
+  // waited for, then refused (409 customer_erased), and receiveMail takes the mail again.
+  await assertNotErased(tx, [sender.id]);
   const belongs =
     thread &&
     (thread.c.customer_id === sender.id ||

@@ -56,6 +56,7 @@ import {
 import { planAgentReply, planStatusChange } from '../../../core/clock-plans.js';
 import { mailCaseMessages } from '../mail/mail.service.js';
 import { addMessage } from '../cases/messages.service.js';
+import { ERASED_REASON, shareCustomers } from '../customers/customer-erasure-guard.js';
 import { mailSettings, queueMails } from '../mail/outbox.js';
 import { heldEventTypes, holdCustomerMails, isHeld } from './held-mails.js';
 import {
@@ -220,11 +221,15 @@ async function runAction(db: Database, actionId: string): Promise<boolean> {
   const outcome = await db.transaction(async (tx): Promise<Outcome> => {
     // The signal first, then the action: the order in which closing a signal (by hand, or with
     // its case) takes them, so the two never wait for each other.
-    const [pending] = await rows<{ signal_id: string }>(
+    const [pending] = await rows<{ signal_id: string; customer_id: string | null }>(
       tx,
-      sql`select signal_id from signal_actions where id = ${actionId} and state = 'pending'`,
+      sql`select a.signal_id, s.customer_id from signal_actions a join signals s on s.id = a.signal_id
+        where a.id = ${actionId} and a.state = 'pending'`,
     );
     if (!pending) return { claimed: false }; // done meanwhile
+    // Before those, a share of the signal's customer: an erasure takes the customer, then their
+    // signals and cases, so the action waits for one running and then sees them erased.
+    let { erased } = await shareCustomers(tx, [pending.customer_id]);
     const signal = await lockSignalRow(tx, pending.signal_id);
     const [action] = await rows<ActionRow>(
       tx,
@@ -234,6 +239,15 @@ async function runAction(db: Database, actionId: string): Promise<boolean> {
     if (!action) return { claimed: false }; // another process has it, or it ended meanwhile
     if (!signal || (signal.state !== 'open' && signal.state !== 'acted')) {
       await finish(tx, action.id, 'skipped', null, `the signal is ${signal?.state ?? 'gone'}`);
+      return { claimed: true };
+    }
+    // Merged into another customer meanwhile (rare): theirs, taken now.
+    if (signal.customer_id && signal.customer_id !== pending.customer_id)
+      ({ erased } = await shareCustomers(tx, [signal.customer_id]));
+    // Nothing is done for an erased customer (no case, message or mail, a note about them
+    // neither): skipped once, with the reason, not failed and retried.
+    if (signal.customer_id && erased.has(signal.customer_id)) {
+      await finish(tx, action.id, 'skipped', { skipped: 'customer_erased' }, ERASED_REASON);
       return { claimed: true };
     }
     try {
@@ -691,14 +705,24 @@ async function planBatch(tx: Database, taken: TakenAction[], held = new Set<stri
     }
   }
   if (candidates.length === 0 && bodies.size === 0) return plan;
-  const notified = taken.flatMap((a) => (bodies.has(a.id) ? [signalOf.get(a.signal_id)!] : []));
+  const toNotify = taken.flatMap((a) => (bodies.has(a.id) ? [signalOf.get(a.signal_id)!] : []));
   // The customers whose proactive cases the batch may open, join or reply on, locked before any
   // case and in one order (as runAction locks one): two runners never hold each other's cases.
-  await lockCustomersForProactiveCases(tx, [
+  const customerIds = [
     ...candidates.map((c) => c.signal.customer_id!),
-    ...notified.map((n) => n.customer_id!),
-  ]);
-  const opening = await openingContext(tx, candidates);
+    ...toNotify.map((n) => n.customer_id!),
+  ];
+  await lockCustomersForProactiveCases(tx, customerIds);
+  // And their share against an erasure (customer-erasure-guard.ts), without waiting for one that
+  // runs (it may be waiting for the signals this batch holds): an erased customer's actions, or
+  // those of one being erased, are left to runAction, which waits, then skips them.
+  const { erased, busy } = await shareCustomers(tx, customerIds, { skipLocked: true });
+  for (const id of [...erased, ...busy]) held.add(id);
+  const notified = toNotify.filter((n) => !held.has(n.customer_id!));
+  const opening = await openingContext(
+    tx,
+    candidates.filter((c) => !held.has(c.signal.customer_id!)),
+  );
   const notifying = await notifyingContext(
     tx,
     notified.map((n) => n.case_id!),
