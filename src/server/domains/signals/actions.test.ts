@@ -123,7 +123,13 @@ const ISO = /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}(:?\d{2}
  * Everything the actions wrote for one customer, with ids named by role and times relative to
  * their case's creation: two customers whose signals were alike compare equal.
  */
-async function outcome(customer: { id: string; name: string }, agreementId: string, signalIds: string[]) {
+async function outcome(
+  customer: { id: string; name: string },
+  agreementId: string,
+  signalIds: string[],
+  /** When the actions began to run: a case from before that (joined) is a new version since. */
+  since = 0,
+) {
   const customerId = customer.id;
   const cs = await rows<Record<string, unknown> & { id: string; number: string | number; created_at: Date }>(
     db,
@@ -185,7 +191,9 @@ async function outcome(customer: { id: string; name: string }, agreementId: stri
       case: norm(c, base),
       // In the instant it was created, by the frozen clock: each write moves the version a
       // millisecond on (If-Match), and one by one a reply and the status it sets are two writes.
-      updatedWithCreation: new Date(c.updated_at as Date).getTime() - base < 1000,
+      ...(base < since
+        ? { updatedByTheRun: new Date(c.updated_at as Date).getTime() >= since }
+        : { updatedWithCreation: new Date(c.updated_at as Date).getTime() - base < 1000 }),
       clocks: clocks.map((k) => norm(k, base)),
       messages: messages
         .filter((m) => m.case_id === c.id)
@@ -252,12 +260,18 @@ describe('open_case in a batch', () => {
       return { customer, agreement, ids };
     };
     const batched = await story();
+    const batchedAt = Date.now();
     expect(await runSignalActions(db)).toBe(6);
     const oneByOne = await story();
+    const oneByOneAt = Date.now();
     expect(await runSignalActions(db, 50, { batch: false })).toBe(6);
 
-    const a = await outcome(batched.customer, batched.agreement.id, batched.ids);
-    const b = await outcome(oneByOne.customer, oneByOne.agreement.id, oneByOne.ids);
+    const a = await outcome(batched.customer, batched.agreement.id, batched.ids, batchedAt);
+    const b = await outcome(oneByOne.customer, oneByOne.agreement.id, oneByOne.ids, oneByOneAt);
+    // The case from before each run that a signal joined: a new version (its note and refs).
+    expect(a.filter((x) => 'updatedByTheRun' in x)).toEqual([
+      expect.objectContaining({ updatedByTheRun: true }),
+    ]);
     expect(a).toEqual(b);
 
     // The values themselves, for the batch.

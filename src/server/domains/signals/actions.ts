@@ -407,7 +407,7 @@ export async function openProactiveCase(
       public: false,
     });
     await tx.execute(
-      sql`update cases set refs = ${JSON.stringify(s.refs)}::jsonb || refs, updated_at = ${nextVersion()} where id = ${caseId}`,
+      sql`update cases set refs = ${JSON.stringify(s.refs)}::jsonb || refs, updated_at = ${nextVersion(new Date())} where id = ${caseId}`,
     );
   } else {
     const created = await createCase(tx, actor, {
@@ -423,7 +423,7 @@ export async function openProactiveCase(
     caseNumber = created.number;
     if (open.note) await addMessage(tx, actor, caseId, { body: open.note, public: false });
     await tx.execute(
-      sql`update cases set refs = refs || ${JSON.stringify(s.refs)}::jsonb, updated_at = ${nextVersion()} where id = ${caseId}`,
+      sql`update cases set refs = refs || ${JSON.stringify(s.refs)}::jsonb, updated_at = ${nextVersion(new Date())} where id = ${caseId}`,
     );
   }
   await tx.execute(sql`update signals set case_id = ${caseId}, updated_at = now() where id = ${s.id}`);
