@@ -1,7 +1,7 @@
 // Outgoing webhooks: the domain events (every change Steward records) sent to outside systems as
 // signed HTTP POSTs. One schema per shape, shared by the API, the OpenAPI document and the UI.
 import { z } from 'zod';
-import { DOMAIN_EVENT_TOPICS } from './audit.js';
+import { DOMAIN_EVENT_TOPICS, DOMAIN_EVENT_TYPES } from './audit.js';
 import { Cursor, Id, IsoDateTime, Limit, Name } from './common.js';
 
 export const WEBHOOK_LIMITS = {
@@ -14,28 +14,61 @@ export const WEBHOOK_LIMITS = {
 } as const;
 
 const TOPICS: ReadonlySet<string> = new Set(DOMAIN_EVENT_TOPICS);
+const TYPES: ReadonlySet<string> = new Set(DOMAIN_EVENT_TYPES);
+
+/** Edits (insert, delete, replace a letter) from `a` to `b`. */
+function distance(a: string, b: string): number {
+  let row = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const next = [i];
+    for (let j = 1; j <= b.length; j++)
+      next[j] = Math.min(row[j]! + 1, next[j - 1]! + 1, row[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    row = next;
+  }
+  return row[b.length]!;
+}
+
+/**
+ * Why `type`, an exact type of a known entity, is no type Steward records: the types a few
+ * letters away (`case.creatd`: `case.created`), else the entity's types.
+ */
+export function unknownEventType(type: string): string {
+  const close = DOMAIN_EVENT_TYPES.map((t) => ({ t, d: distance(type, t) }))
+    .filter(({ t, d }) => d <= Math.max(2, Math.floor(t.length / 5)))
+    .sort((a, b) => a.d - b.d || a.t.localeCompare(b.t))
+    .slice(0, 5)
+    .map(({ t }) => t);
+  if (close.length > 0) return `no event type "${type}": did you mean ${close.join(', ')}?`;
+  const topic = type.slice(0, type.indexOf('.'));
+  const ofTopic = DOMAIN_EVENT_TYPES.filter((t) => t.startsWith(`${topic}.`));
+  return `no event type "${type}": the types of ${topic} are ${ofTopic.join(', ')} (or ${topic}.* for all of them)`;
+}
+
+const PATTERN = /^(\*|[a-z][a-z_]*(\.[a-z][a-z_]*)*\.(\*|[a-z][a-z_]*))$/;
 
 /**
  * Which domain events a webhook gets: an exact type (`case.created`), every type of an entity
  * (`case.*`), or everything (`*`). Every type is an entity and what happened, so a word alone
- * (`case`, `cases`) is refused, and so is an entity no event has (`cases.*`, `ticket.created`):
- * either would match nothing, and the webhook would wait in silence.
+ * (`case`, `cases`) is refused, and so is an entity no event has (`cases.*`, `ticket.created`)
+ * and an exact type Steward never records (`case.creatd`, DOMAIN_EVENT_TYPES): any of them would
+ * match nothing, and the webhook would wait in silence. Only what is sent is checked: a webhook
+ * stored with a type since renamed still reads (`Webhook.events` is any text).
  */
 export const EventPattern = z
   .string()
   .trim()
   .max(100)
-  .regex(
-    /^(\*|[a-z][a-z_]*(\.[a-z][a-z_]*)*\.(\*|[a-z][a-z_]*))$/,
-    'must be an event type (case.created), an entity and .* (case.*), or * for every event',
-  )
+  .regex(PATTERN, 'must be an event type (case.created), an entity and .* (case.*), or * for every event')
   .superRefine((p, ctx) => {
-    const topic = /^([a-z_]+)\./.exec(p)?.[1];
+    // A pattern of the wrong form is refused once, by the regex.
+    const topic = PATTERN.test(p) ? /^([a-z_]+)\./.exec(p)?.[1] : undefined;
     if (topic && !TOPICS.has(topic)) {
       ctx.addIssue({
         code: 'custom',
         message: `no event type starts with "${topic}.": the entities are ${DOMAIN_EVENT_TOPICS.join(', ')}`,
       });
+    } else if (topic && !p.endsWith('.*') && !TYPES.has(p)) {
+      ctx.addIssue({ code: 'custom', message: unknownEventType(p) });
     }
   });
 

@@ -3,6 +3,7 @@
 // condition that only holds once, writing the timeline entry in the same statement. A warning,
 // a breach or an auto-close is therefore recorded exactly once, however many nodes race.
 import { sql } from 'drizzle-orm';
+import { domainEventType } from '../../../shared/schemas/audit.js';
 import type { Database } from '../../../db/client.js';
 import { rows } from '../../../db/client.js';
 import { nextVersion } from '../../../db/columns.js';
@@ -28,7 +29,7 @@ export async function recordBreaches(db: Database, limit = JOB_BATCH): Promise<n
       returning p.case_id, p.kind, p.cycle, p.due_at, p.target_minutes
     ), logged as (
       insert into domain_events (id, type, entity_type, entity_id, actor_kind, data, occurred_at)
-      select gen_random_uuid(), 'case.promise_breached', 'case', case_id, 'system',
+      select gen_random_uuid(), ${domainEventType('case.promise_breached')}, 'case', case_id, 'system',
         jsonb_build_object('kind', kind, 'cycle', cycle, 'dueAt', to_char(due_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
           'targetMinutes', target_minutes, 'breachedAt', to_char(due_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')),
         now()
@@ -56,7 +57,7 @@ export async function recordWarnings(db: Database, limit = JOB_BATCH): Promise<n
       returning p.case_id, p.kind, p.cycle, p.due_at
     ), logged as (
       insert into domain_events (id, type, entity_type, entity_id, actor_kind, data, occurred_at)
-      select gen_random_uuid(), 'case.promise_warning', 'case', case_id, 'system',
+      select gen_random_uuid(), ${domainEventType('case.promise_warning')}, 'case', case_id, 'system',
         jsonb_build_object('kind', kind, 'cycle', cycle, 'dueAt', to_char(due_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')),
         now()
       from flipped
@@ -84,7 +85,7 @@ export async function closeSolvedCases(db: Database, limit = JOB_BATCH): Promise
       returning c.id
     ), logged as (
       insert into domain_events (id, type, entity_type, entity_id, actor_kind, data, occurred_at)
-      select gen_random_uuid(), 'case.updated', 'case', id, 'system',
+      select gen_random_uuid(), ${domainEventType('case.updated')}, 'case', id, 'system',
         jsonb_build_object('changes', jsonb_build_object('status', jsonb_build_object('from', 'solved', 'to', 'closed')), 'reason', 'auto_close'),
         now()
       from flipped

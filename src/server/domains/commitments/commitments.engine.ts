@@ -22,7 +22,10 @@ import {
   endingsOf,
   type CommitmentEnding,
 } from '../../../core/rules/commitments.js';
-import type { CommitmentDefinition } from '../../../shared/schemas/signals.js';
+import type { CommitmentDefinition, CommitmentState } from '../../../shared/schemas/signals.js';
+
+/** The states an ending writes (each a domain event type: `commitment.met`, …). */
+type ClosedState = Exclude<CommitmentState, 'open'>;
 import { refValueOf, type EventContext } from '../../../core/rules/evaluate.js';
 import { SYSTEM_ACTOR } from '../../lib/actor.js';
 import { recordDomainEvents } from '../domain-events/domain-events.repo.js';
@@ -184,7 +187,7 @@ export async function trackCommitments(
       return value ? [{ ctx: c, key: k.key, refKey: k.ref, value }] : [];
     }),
   );
-  let closed: { id: string; state: string }[] = [];
+  let closed: { id: string; state: ClosedState }[] = [];
   if (closers.length > 0 || cancellers.length > 0) {
     const closing = sql`
         select c2.id as commitment_id, v.id, v.at, 0 as rank,
@@ -219,7 +222,7 @@ export async function trackCommitments(
     );
     // One ending per instance: the event that occurred first (a delivery before the
     // cancellation keeps the promise met; a cancellation first ends it cancelled).
-    closed = await rows<{ id: string; state: string }>(
+    closed = await rows<{ id: string; state: ClosedState }>(
       tx,
       sql`
       update commitments c set state = v.state, closed_at = v.at, closed_by_event_id = v.id, updated_at = now()
@@ -271,9 +274,9 @@ async function closeOnStoredEvents(
   fresh: (Pick<Opening, 'mode' | 'closesOn' | 'cancelsOn' | 'refKey' | 'refValue' | 'dueAt' | 'ctx'> & {
     id: string;
   })[],
-): Promise<{ id: string; state: string }[]> {
+): Promise<{ id: string; state: ClosedState }[]> {
   if (fresh.length === 0) return [];
-  return rows<{ id: string; state: string }>(
+  return rows<{ id: string; state: ClosedState }>(
     tx,
     sql`
     update commitments c set state = f.state, closed_at = f.at, closed_by_event_id = f.event_id, updated_at = now()
@@ -340,6 +343,7 @@ export async function closeDueCommitments(db: Database, limit = JOB_BATCH): Prom
       returning c.id, c.state, c.due_at
     ), logged as (
       insert into domain_events (id, type, entity_type, entity_id, actor_kind, data, occurred_at)
+      -- commitment.overdue, .met, .late, .broken or .cancelled: all in DOMAIN_EVENT_TYPES
       select gen_random_uuid(), 'commitment.' || state, 'commitment', id, 'system',
         jsonb_build_object('dueAt', to_char(due_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')), now()
       from flipped

@@ -9,6 +9,7 @@
 // mark, so each is recorded once however many nodes run the check; and the active admins get a
 // mail for each (queued in the same transaction, so also once), a silence at night included.
 import { sql } from 'drizzle-orm';
+import { domainEventType } from '../../../shared/schemas/audit.js';
 import type { Database } from '../../../db/client.js';
 import { rows } from '../../../db/client.js';
 import { mailSettings, queueMails } from '../mail/outbox.js';
@@ -58,7 +59,7 @@ export async function checkSourceSilence(db: Database): Promise<number> {
         returning s.id, s.key, s.name, back.silent_since, back.last_event_at, back.reason
       ), logged as (
         insert into domain_events (id, type, entity_type, entity_id, actor_kind, data, occurred_at)
-        select gen_random_uuid(), 'event_source.silent', 'event_source', id, 'system',
+        select gen_random_uuid(), ${domainEventType('event_source.silent')}, 'event_source', id, 'system',
           jsonb_build_object('silentSince', ${ISO('silent_since')}, 'silenceAlertMinutes', silence_alert_minutes),
           now()
         from silent

@@ -10,6 +10,7 @@
 // domain event (`signal.action_held`); the action runner never takes a held one (firstPending).
 // Staff may send a held mail anyway (sendHeldMailNow in signals.service.ts): it is not held again.
 import { sql, type SQL } from 'drizzle-orm';
+import { domainEventType } from '../../../shared/schemas/audit.js';
 import type { Database } from '../../../db/client.js';
 import { rows } from '../../../db/client.js';
 import { RESUME_GRACE_MINUTES } from '../../../shared/schemas/events.js';
@@ -93,7 +94,7 @@ export async function holdCustomerMails(db: Database, types: string[]): Promise<
       returning x.id, x.signal_id, due.held_since is null as first, why.reason
     ), logged as (
       insert into domain_events (id, type, entity_type, entity_id, actor_kind, data, occurred_at)
-      select gen_random_uuid(), 'signal.action_held', 'signal', signal_id, 'system',
+      select gen_random_uuid(), ${domainEventType('signal.action_held')}, 'signal', signal_id, 'system',
         jsonb_build_object('kind', 'notify_customer', 'actionId', id, 'reason', reason), now()
       from held where first
     )

@@ -1,4 +1,5 @@
 import { lookup } from 'node:dns/promises';
+import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { sql } from 'drizzle-orm';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -10,6 +11,7 @@ import { makeCustomer, makeUser, unique } from '../../../../test/helpers/factori
 import { answerWith, startReceiver, type Receiver } from '../../../../test/helpers/receiver.js';
 import { verifyWebhookSignature } from '../events/webhook-signature.js';
 import { isLocalAddress } from '../../../core/local-address.js';
+import { DOMAIN_EVENT_TYPES } from '../../../shared/schemas/audit.js';
 import {
   configureWebhooks,
   pruneDeliveries,
@@ -147,6 +149,62 @@ describe('administering webhooks', () => {
       await t.del(`/api/v1/outgoing-webhooks/${ok.body.id}`, admin);
     }
     expect((await t.get('/api/v1/outgoing-webhooks', admin)).body.items).toEqual([]);
+  });
+
+  it('refuses an exact type Steward never records, at its place, naming close ones or the entity’s types', async () => {
+    const post = (events: string[]) =>
+      t.post('/api/v1/outgoing-webhooks', { name: 'Typo', url: 'https://a.example', events }, admin);
+    const typo = await post(['case.*', 'case.creatd']);
+    expect(typo.status).toBe(400);
+    expect(typo.body.error.details).toEqual([
+      { path: 'body.events.1', message: 'no event type "case.creatd": did you mean case.created?' },
+    ]);
+    const far = await post(['signal.exploded']);
+    expect(far.body.error.details[0].path).toBe('body.events.0');
+    expect(far.body.error.message).toBe(
+      `body.events.0: no event type "signal.exploded": the types of signal are ${DOMAIN_EVENT_TYPES.filter(
+        (x) => x.startsWith('signal.'),
+      ).join(', ')} (or signal.* for all of them)`,
+    );
+    // PATCH checks the same; every listed type (and every entity's .*) is taken.
+    const ok = await post([...DOMAIN_EVENT_TYPES.slice(0, 50)]);
+    expect(ok.status, JSON.stringify(ok.body)).toBe(201);
+    const patched = await t.patch(
+      `/api/v1/outgoing-webhooks/${ok.body.id}`,
+      { events: ['mail.sendt'] },
+      admin,
+    );
+    expect([patched.status, patched.body.error.details[0].path]).toEqual([400, 'body.events.0']);
+    for (let i = 50; i < DOMAIN_EVENT_TYPES.length; i += 50) {
+      const more = await t.patch(
+        `/api/v1/outgoing-webhooks/${ok.body.id}`,
+        { events: DOMAIN_EVENT_TYPES.slice(i, i + 50) },
+        admin,
+      );
+      expect(more.status, JSON.stringify(more.body)).toBe(200);
+    }
+
+    // One stored before the check, with a type no event has: it still reads, and other edits go.
+    await t.db.execute(
+      sql`update webhooks set events = array['case.creatd', 'case.replied'] where id = ${ok.body.id}`,
+    );
+    const stored = await t.get(`/api/v1/outgoing-webhooks/${ok.body.id}`, admin);
+    expect([stored.status, stored.body.events]).toEqual([200, ['case.creatd', 'case.replied']]);
+    expect((await t.get('/api/v1/outgoing-webhooks', admin)).status).toBe(200);
+    const renamed = await t.patch(`/api/v1/outgoing-webhooks/${ok.body.id}`, { name: 'Renamed' }, admin);
+    expect([renamed.status, renamed.body.events]).toEqual([200, ['case.creatd', 'case.replied']]);
+    await t.del(`/api/v1/outgoing-webhooks/${ok.body.id}`, admin);
+  });
+
+  it('docs/webhooks.md lists the types of cases, signals and commitments as Steward records them', () => {
+    const doc = readFileSync(new URL('../../../../docs/webhooks.md', import.meta.url), 'utf8');
+    for (const entity of ['case', 'signal', 'commitment']) {
+      const row = doc.split('\n').find((l) => l.startsWith(`| \`${entity}\``))!;
+      const cell = row.split('|')[2]!.replace(/\([^)]*\)/g, '');
+      const listed = [...cell.matchAll(/`([a-z_]+)`/g)].map((m) => `${entity}.${m[1]}`).sort();
+      const recorded = DOMAIN_EVENT_TYPES.filter((x) => x.startsWith(`${entity}.`)).sort();
+      expect(listed, entity).toEqual(recorded);
+    }
   });
 
   it('refuses a local address unless the server allows local networks; other edits still go', async () => {
