@@ -26,6 +26,36 @@ describe('chooseProactiveCase', () => {
       { refs: { invoiceId: 'SO-0999' }, text: '' },
       null,
     ],
+    [
+      'a reference of unknown kind: the order of the older case',
+      candidates,
+      { reference: 'SO-0999', text: '' },
+      { id: 'c1', reason: 'ref' },
+    ],
+    [
+      'a reference of unknown kind: a shipment, typed in lower case with spaces',
+      candidates,
+      { reference: '  sh-77 ', text: 'about SO-0999' },
+      { id: 'c2', reason: 'ref' },
+    ],
+    [
+      'a reference no candidate has: none, whatever the text mentions',
+      candidates,
+      { reference: 'SO-5', text: 'Is SO-0999 late?' },
+      null,
+    ],
+    [
+      'a blank reference is none: the text decides',
+      candidates,
+      { reference: '  ', text: 'SH-77?' },
+      { id: 'c2', reason: 'mentioned' },
+    ],
+    [
+      'refs and a reference: either may match',
+      candidates,
+      { refs: { invoiceId: 'X' }, reference: 'SO-0999', text: '' },
+      { id: 'c1', reason: 'ref' },
+    ],
     ['refs given, none matching', candidates, { refs: { orderId: 'SO-5' }, text: 'SO-0999' }, null],
     [
       'the text mentions the older order',

@@ -3,6 +3,9 @@
 //   (orderId, shipmentId, ...);
 // - refs given with the contact (a form's order-number field, an API caller) decide: the newest
 //   candidate sharing one of them (same key and value), else none;
+// - so does a reference the customer typed without saying what it is (the portal's "order or
+//   shipment number"): the newest candidate holding it under any key (ignoring case and the
+//   spaces around it), else none;
 // - otherwise a candidate whose ref value the subject or message mentions (case-insensitive, as
 //   a whole token) wins, the newest first;
 // - a contact that mentions something shaped like another reference (letters, a dash or not,
@@ -17,6 +20,8 @@ export interface ProactiveCandidate {
 
 export interface Contact {
   refs?: Record<string, string>;
+  /** A reference of unknown kind (an order or a shipment number): matches a ref of any key. */
+  reference?: string;
   text: string;
 }
 
@@ -36,8 +41,13 @@ export function chooseProactiveCase(
 ): { id: string; reason: JoinReason } | null {
   if (candidates.length === 0) return null;
   const given = Object.entries(contact.refs ?? {});
-  if (given.length > 0) {
-    const hit = candidates.find((c) => given.some(([k, v]) => c.refs[k] === v));
+  const reference = contact.reference?.trim().toLowerCase() ?? '';
+  if (given.length > 0 || reference) {
+    const hit = candidates.find(
+      (c) =>
+        given.some(([k, v]) => c.refs[k] === v) ||
+        (reference !== '' && Object.values(c.refs).some((v) => v.trim().toLowerCase() === reference)),
+    );
     return hit ? { id: hit.id, reason: 'ref' } : null;
   }
   const mentioned = candidates.find((c) => Object.values(c.refs).some((v) => mentions(contact.text, v)));

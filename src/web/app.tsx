@@ -28,7 +28,7 @@ import { Announcer } from './a11y/announcer.js';
 import { RouteFocus } from './a11y/route-focus.js';
 import { LoginPage } from './auth/login-page.js';
 import { RequireAuth } from './auth/require-auth.js';
-import { HomeRedirect, RequireAdmin, RequireStaff } from './auth/require-role.js';
+import { HomeRedirect, RequireAdmin, RequireStaff, StaffOr } from './auth/require-role.js';
 import { CasePageRoute } from './cases/case-page.js';
 import { CaseQueuePage } from './cases/case-queue-page.js';
 import { CustomerDetailPage } from './customers/customer-detail-page.js';
@@ -62,6 +62,7 @@ import { ReplyTemplatesPage } from './reply-templates/reply-templates-page.js';
 import { NewRequestPage } from './portal/new-request-page.js';
 import { PortalCasePageRoute } from './portal/portal-case-page.js';
 import { PortalHomePage } from './portal/portal-home-page.js';
+import { PortalAccountPage } from './portal/account-page.js';
 
 export function App() {
   return (
@@ -100,6 +101,14 @@ export function App() {
             element={
               <RequireCustomer>
                 <NewRequestPage />
+              </RequireCustomer>
+            }
+          />
+          <Route
+            path="portal/account"
+            element={
+              <RequireCustomer>
+                <PortalAccountPage />
               </RequireCustomer>
             }
           />
@@ -178,9 +187,9 @@ export function App() {
           <Route
             path="account"
             element={
-              <RequireStaff>
+              <StaffOr customer="/portal/account">
                 <AccountPage />
-              </RequireStaff>
+              </StaffOr>
             }
           />
           <Route

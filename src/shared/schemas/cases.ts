@@ -62,12 +62,17 @@ export const CategoryInput = z.strictObject({
   key: Key,
   name: z.string().trim().min(1).max(100),
   active: z.boolean().optional(),
+  offeredToCustomers: z
+    .boolean()
+    .optional()
+    .describe('customers may pick it on a new request in the portal (default: not offered)'),
 });
 export const Category = z.object({
   key: z.string(),
   name: z.string(),
   active: z.boolean(),
   builtin: z.boolean(),
+  offeredToCustomers: z.boolean(),
 });
 
 /** A logged phone call: which way, how long, how it ended. */

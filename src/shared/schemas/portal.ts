@@ -1,7 +1,19 @@
 // The customer's side: sign-in links, their requests in plain words, ratings, the web form.
 import { z } from 'zod';
 import { CaseStatus, Channel, Key, MessageBody } from './cases.js';
-import { Cursor, Email, Id, IsoDateTime, LIMITS, Language, Limit, Name, OneLineText } from './common.js';
+import {
+  Cursor,
+  Email,
+  Id,
+  IsoDateTime,
+  LIMITS,
+  Language,
+  Limit,
+  Name,
+  OneLineText,
+  TimeZone,
+} from './common.js';
+import { EVENT_LIMITS } from './events.js';
 
 export const PORTAL_LIMITS = {
   /** Sign-in links work this long. */
@@ -14,7 +26,12 @@ export const PORTAL_LIMITS = {
   /** Web form submissions per client IP in the window. */
   webFormPerIp: 5,
   webFormWindowSeconds: 600,
+  /** Characters of the order or shipment number given with a new request (as a ref's value). */
+  reference: EVENT_LIMITS.refValue,
 } as const;
+
+/** The ref key a new request keeps the customer's order or shipment number under. */
+export const CUSTOMER_REFERENCE_KEY = 'customerReference';
 
 // ---- sign-in by e-mailed link ----------------------------------------------------------------
 
@@ -143,10 +160,43 @@ export const UploadedFiles = z
 export const PortalCaseCreate = z.strictObject({
   subject: OneLineText().min(1, 'must not be empty').max(LIMITS.subject),
   message: MessageBody,
-  category: Key.optional(),
+  category: Key.optional().describe(
+    'one of the categories offered to customers (GET /portal/categories); left out: the default',
+  ),
+  reference: OneLineText()
+    .max(PORTAL_LIMITS.reference)
+    .optional()
+    .describe(
+      'an order or shipment number: the request joins an open proactive case of yours holding it (under any ref), else opens a case keeping it as its customerReference ref; empty: none',
+    ),
   files: UploadedFiles,
 });
 export type PortalCaseCreate = z.input<typeof PortalCaseCreate>;
+
+/** A category a customer may pick on a new request. */
+export const PortalCategory = z.object({ key: z.string(), name: z.string() });
+export type PortalCategory = z.infer<typeof PortalCategory>;
+
+// ---- the customer's own account ------------------------------------------------------------
+
+export const PortalAccount = z.object({
+  name: z.string(),
+  email: z.string().nullable().describe('the address they sign in with and get our mail at'),
+  timeZone: TimeZone.nullable().describe(
+    'the zone their times are written in (portal, mails); null: the agreement calendar’s, else UTC',
+  ),
+  hasPassword: z
+    .boolean()
+    .describe('they sign in with a password (set by an admin) and may change it: POST /auth/password'),
+  updatedAt: IsoDateTime.describe('the version of the customer record (send it as If-Match)'),
+});
+export type PortalAccount = z.infer<typeof PortalAccount>;
+
+export const PortalAccountUpdate = z.strictObject({
+  name: Name.optional(),
+  timeZone: TimeZone.nullable().optional().describe('null: none (the agreement calendar’s, else UTC)'),
+});
+export type PortalAccountUpdate = z.infer<typeof PortalAccountUpdate>;
 
 // ---- the embeddable web form ---------------------------------------------------------------
 

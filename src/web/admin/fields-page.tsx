@@ -139,7 +139,7 @@ function CategoriesSection({ say }: { say: Say }) {
         loadingLabel="Loading categories…"
         empty={<>No categories.</>}
       >
-        <DataTable testId="category-table" columns={['Name', 'Key', 'State', '']}>
+        <DataTable testId="category-table" columns={['Name', 'Key', 'State', 'In the portal', '']}>
           {(categories.data?.items ?? []).map((c) => (
             <tr key={c.key} data-testid="category-row">
               <td className="cell-primary">
@@ -150,6 +150,27 @@ function CategoriesSection({ say }: { say: Say }) {
                 <code>{c.key}</code>
               </td>
               <td data-testid="category-state">{c.active ? 'On' : 'Off'}</td>
+              <td>
+                {/* Customers pick it on a new request (off by default: staff file cases). */}
+                <label className="checkbox">
+                  <input
+                    type="checkbox"
+                    checked={c.offeredToCustomers}
+                    onChange={() =>
+                      void change(
+                        () =>
+                          api.patch(`/categories/${c.key}`, { offeredToCustomers: !c.offeredToCustomers }),
+                        c.offeredToCustomers
+                          ? `“${c.name}” is no longer offered to customers.`
+                          : `Customers can now pick “${c.name}” on a new request.`,
+                      )
+                    }
+                  />
+                  <span>
+                    Offered to customers<span className="visually-hidden">: {c.name}</span>
+                  </span>
+                </label>
+              </td>
               <td className="cell-nowrap">
                 <button
                   type="button"

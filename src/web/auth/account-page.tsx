@@ -156,7 +156,9 @@ function SignatureForm() {
   );
 }
 
-function PasswordForm({ onChanged }: { onChanged: () => void }) {
+/** Changing one's own password (staff; customers with a password, on My account in the portal). */
+export function PasswordForm({ onChanged }: { onChanged: () => void }) {
+  const tokens = isStaff(useMe()) ? ' and API tokens' : '';
   const [current, setCurrent] = useState('');
   const [next, setNext] = useState('');
   const [repeat, setRepeat] = useState('');
@@ -180,7 +182,7 @@ function PasswordForm({ onChanged }: { onChanged: () => void }) {
       setDone(
         endedTokens === 0
           ? 'Password changed.'
-          : `Password changed. ${countOf(endedTokens, 'other session or API token', 'other sessions and API tokens')} ended; you stay signed in here.`,
+          : `Password changed. ${tokens ? countOf(endedTokens, 'other session or API token', 'other sessions and API tokens') : countOf(endedTokens, 'other session')} ended; you stay signed in here.`,
       );
     });
   }
@@ -222,7 +224,7 @@ function PasswordForm({ onChanged }: { onChanged: () => void }) {
           'newPassword',
           next,
           setNext,
-          'At least 8 characters. Your other sessions and API tokens end; this one stays signed in.',
+          `At least 8 characters. Your other sessions${tokens} end; this one stays signed in.`,
         )}
         {field('repeatPassword', repeat, setRepeat)}
       </div>

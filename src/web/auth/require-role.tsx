@@ -10,6 +10,13 @@ export function RequireStaff({ children }: { children: ReactNode }) {
   return <>{children}</>;
 }
 
+/** A staff page with a customer's counterpart elsewhere (Your account: /portal/account). */
+export function StaffOr({ customer, children }: { customer: string; children: ReactNode }) {
+  const me = useMe();
+  if (!isStaff(me)) return <Navigate to={customer} replace />;
+  return <>{children}</>;
+}
+
 /** Administration: to anyone else it does not exist. */
 export function RequireAdmin({ children }: { children: ReactNode }) {
   const me = useMe();

@@ -203,7 +203,13 @@ export function CaseProperties(props: {
   const statuses = CASE_STATUSES.filter((s) => s !== 'new' || c.status === 'new');
   const categories = props.categories.filter((cat) => cat.active || cat.key === c.category);
   if (!categories.some((cat) => cat.key === c.category))
-    categories.push({ key: c.category, name: c.category, active: false, builtin: false });
+    categories.push({
+      key: c.category,
+      name: c.category,
+      active: false,
+      builtin: false,
+      offeredToCustomers: false,
+    });
   const agents =
     props.agents.some((a) => a.userId === c.assigneeId) || !c.assignee
       ? props.agents

@@ -155,22 +155,22 @@ export function AppLayout() {
           <div className="session">
             {staff && <ShortcutsHelp />}
             {staff && <NotificationsBell />}
-            {staff ? (
-              // Name and role lead to Your account; on narrow screens the role badge alone does.
-              <Link to="/account" className="session__who" title="Your account: password and sessions">
-                <span className="session__name" data-testid="user-name">
-                  {me.name}
-                </span>
-                {badge}
-              </Link>
-            ) : (
-              <div className="session__who">
-                <span className="session__name" data-testid="user-name">
-                  {me.name}
-                </span>
-                {badge}
-              </div>
-            )}
+            {/* Name and role lead to Your account (customers: My account in the portal); on narrow
+                screens the role badge alone does. */}
+            <Link
+              to={staff ? '/account' : '/portal/account'}
+              className="session__who"
+              title={
+                staff
+                  ? 'Your account: password and sessions'
+                  : 'My account: name, time zone, password and sessions'
+              }
+            >
+              <span className="session__name" data-testid="user-name">
+                {me.name}
+              </span>
+              {badge}
+            </Link>
             <button
               type="button"
               className="button button--ghost button--small"

@@ -1,10 +1,18 @@
-// A new request from a signed-in customer: subject, message, files. Articles that may answer it
-// are suggested while they type; opening one and leaving without sending counts as deflected.
+// A new request from a signed-in customer: subject, what it is about (a category, when an admin
+// offers some to customers), an order or shipment number (a request naming the order of an open
+// proactive case joins that case), message, files. Articles that may answer it are suggested
+// while they type; opening one and leaving without sending counts as deflected.
 import { useId, useState, type FormEvent } from 'react';
 import { useNavigate } from 'react-router-dom';
-import { PORTAL_LIMITS, PortalCaseCreate, type PortalCase } from '../../shared/schemas/portal.js';
+import {
+  PORTAL_LIMITS,
+  PortalCaseCreate,
+  type PortalCase,
+  type PortalCategory,
+} from '../../shared/schemas/portal.js';
 import { useMe } from '../auth/auth-context.js';
 import { api, toApiError } from '../lib/api.js';
+import { useApi } from '../lib/use-api.js';
 import { fieldErrorsFromApiError, fieldErrorsFromIssues, type FieldErrors } from '../lib/field-errors.js';
 import { focusFirstInvalid } from '../lib/focus-invalid.js';
 import { PageHeader } from '../layout/page-parts.js';
@@ -27,6 +35,10 @@ export function NewRequestPage() {
   const navigate = useNavigate();
   const [subject, setSubject] = useState('');
   const [message, setMessage] = useState('');
+  const [category, setCategory] = useState('');
+  const [reference, setReference] = useState('');
+  const offered = useApi<{ items: PortalCategory[] }>('/portal/categories');
+  const categories = offered.data?.items ?? [];
   const picked = usePickedFiles();
   const [errors, setErrors] = useState<FieldErrors>({});
   const [error, setError] = useState<string | null>(null);
@@ -38,7 +50,13 @@ export function NewRequestPage() {
     e.preventDefault();
     const form = e.currentTarget;
     setError(null);
-    const parsed = PortalCaseCreate.safeParse({ subject, message, files: [] });
+    const parsed = PortalCaseCreate.safeParse({
+      subject,
+      message,
+      ...(category ? { category } : {}),
+      ...(reference.trim() ? { reference } : {}),
+      files: [],
+    });
     if (!parsed.success) {
       setErrors(fieldErrorsFromIssues(parsed.error.issues));
       focusFirstInvalid(form);
@@ -50,6 +68,8 @@ export function NewRequestPage() {
       const created = await api.post<PortalCase>('/portal/cases', {
         subject: parsed.data.subject,
         message: parsed.data.message,
+        ...(parsed.data.category ? { category: parsed.data.category } : {}),
+        ...(parsed.data.reference ? { reference: parsed.data.reference } : {}),
         files: await toUploads(picked.files),
       });
       deflection.submitted({ query: suggestions.query, shown: suggestions.shownAny });
@@ -96,6 +116,57 @@ export function NewRequestPage() {
           {errors.subject && (
             <span className="field__error" id={`${uid}-subject-error`}>
               {errors.subject}
+            </span>
+          )}
+        </div>
+        {categories.length > 0 && (
+          <div className={errors.category ? 'field field--invalid' : 'field'}>
+            <label htmlFor={`${uid}-category`}>What is it about?</label>
+            <select
+              id={`${uid}-category`}
+              value={category}
+              onChange={(e) => {
+                setCategory(e.target.value);
+                setErrors(({ category: _fixed, ...rest }) => rest);
+              }}
+              aria-invalid={errors.category ? true : undefined}
+              aria-describedby={errors.category ? `${uid}-category-error` : undefined}
+            >
+              <option value="">Something else</option>
+              {categories.map((c) => (
+                <option key={c.key} value={c.key}>
+                  {c.name}
+                </option>
+              ))}
+            </select>
+            {errors.category && (
+              <span className="field__error" id={`${uid}-category-error`}>
+                {errors.category}
+              </span>
+            )}
+          </div>
+        )}
+        <div className={errors.reference ? 'field field--invalid' : 'field'}>
+          <label htmlFor={`${uid}-reference`}>Order or shipment number (optional)</label>
+          <input
+            type="text"
+            id={`${uid}-reference`}
+            value={reference}
+            maxLength={PORTAL_LIMITS.reference}
+            autoComplete="off"
+            onChange={(e) => {
+              setReference(e.target.value);
+              setErrors(({ reference: _fixed, ...rest }) => rest);
+            }}
+            aria-invalid={errors.reference ? true : undefined}
+            aria-describedby={`${uid}-reference-hint${errors.reference ? ` ${uid}-reference-error` : ''}`}
+          />
+          <span className="field__hint" id={`${uid}-reference-hint`}>
+            If we already wrote to you about this order, your request joins that conversation.
+          </span>
+          {errors.reference && (
+            <span className="field__error" id={`${uid}-reference-error`}>
+              {errors.reference}
             </span>
           )}
         </div>

@@ -32,6 +32,8 @@ export const categories = pgTable('categories', {
   name: text('name').notNull(),
   active: boolean('active').notNull().default(true),
   builtin: boolean('builtin').notNull().default(false),
+  /** Customers may pick it on a new request in the portal (off until an admin offers it). */
+  offeredToCustomers: boolean('offered_to_customers').notNull().default(false),
   createdAt: createdAt(),
 });
 

@@ -1,10 +1,10 @@
 // Case categories: the vocabulary admins extend (custom fields: domains/fields).
-import { asc, eq } from 'drizzle-orm';
+import { and, asc, eq } from 'drizzle-orm';
 import type { z } from 'zod';
 import type { Database } from '../../../db/client.js';
 import type { CategoryInput } from '../../../shared/schemas/cases.js';
 import type { Actor } from '../../lib/actor.js';
-import { conflict, notFound } from '../../lib/errors.js';
+import { conflict, notFound, unprocessable } from '../../lib/errors.js';
 import { translateDbError } from '../../lib/db-errors.js';
 import { diff, recordDomainEvent } from '../domain-events/domain-events.repo.js';
 import { categories } from './cases.table.js';
@@ -12,6 +12,34 @@ import { categories } from './cases.table.js';
 const NIL = '00000000-0000-0000-0000-000000000000';
 
 export const listCategories = (db: Database) => db.select().from(categories).orderBy(asc(categories.name));
+
+/** What a customer may pick on a new request: the categories switched on and offered to customers. */
+export const listOfferedCategories = (db: Database) =>
+  db
+    .select({ key: categories.key, name: categories.name })
+    .from(categories)
+    .where(and(eq(categories.active, true), eq(categories.offeredToCustomers, true)))
+    .orderBy(asc(categories.name));
+
+/**
+ * A category a customer picked: one that is on (422 invalid_reference, as for staff) and offered
+ * to customers (422 category_not_offered). Checked before anything is written.
+ */
+export async function assertOfferedCategory(db: Database, key: string) {
+  const [row] = await db
+    .select({ active: categories.active, offered: categories.offeredToCustomers })
+    .from(categories)
+    .where(eq(categories.key, key));
+  const path = 'body.category';
+  if (!row?.active) {
+    const message = `no active category "${key}"`;
+    throw unprocessable('invalid_reference', `${path}: ${message}`, [{ path, message }]);
+  }
+  if (!row.offered) {
+    const message = `"${key}" is not a category customers may choose`;
+    throw unprocessable('category_not_offered', `${path}: ${message}`, [{ path, message }]);
+  }
+}
 
 export async function createCategory(db: Database, actor: Actor, input: z.infer<typeof CategoryInput>) {
   try {
@@ -37,7 +65,7 @@ export async function updateCategory(
   db: Database,
   actor: Actor,
   key: string,
-  input: { name?: string; active?: boolean },
+  input: { name?: string; active?: boolean; offeredToCustomers?: boolean },
 ) {
   return db.transaction(async (tx) => {
     const [before] = await tx.select().from(categories).where(eq(categories.key, key)).for('update');

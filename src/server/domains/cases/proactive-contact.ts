@@ -7,12 +7,18 @@ import { sql } from 'drizzle-orm';
 import type { Database } from '../../../db/client.js';
 import { rows } from '../../../db/client.js';
 import { chooseProactiveCase, type ProactiveCandidate } from '../../../core/proactive-match.js';
-import { UNSOLVED_STATUSES, type Case, type CaseCreate } from '../../../shared/schemas/cases.js';
+import {
+  DEFAULT_CATEGORY,
+  UNSOLVED_STATUSES,
+  type Case,
+  type CaseCreate,
+} from '../../../shared/schemas/cases.js';
 import type { Actor } from '../../lib/actor.js';
 import { isStaff } from '../../lib/actor.js';
 import { AppError } from '../../lib/errors.js';
 import { recordDomainEvent } from '../domain-events/domain-events.repo.js';
 import { noteCustomerContact } from '../signals/open-signals.js';
+import { assertOfferedCategory } from './catalog.service.js';
 import { createCase, getCase } from './cases.service.js';
 import { addMessage } from './messages.service.js';
 import * as policy from '../../policies/cases.js';
@@ -35,7 +41,17 @@ async function opened(db: Database, actor: Actor, input: CaseCreate): Promise<Op
   return { case: c, joined: false, messageId: first?.id ?? null };
 }
 
-export async function openOrJoinCase(db: Database, actor: Actor, input: CaseCreate): Promise<OpenedCase> {
+export async function openOrJoinCase(
+  db: Database,
+  actor: Actor,
+  input: CaseCreate,
+  /** reference: a number the customer gave without saying what it is (matches a ref of any key). */
+  opts: { reference?: string } = {},
+): Promise<OpenedCase> {
+  // Customers pick only among the categories offered to them (staff and channels file anywhere);
+  // the default is what a case without a pick gets, so it needs no offer.
+  if (actor.role === 'customer' && input.category !== undefined && input.category !== DEFAULT_CATEGORY)
+    await assertOfferedCategory(db, input.category);
   const fromCustomer =
     !!input.message && (!isStaff(actor) || (input.message.from ?? 'customer') === 'customer');
   if (!fromCustomer || input.channel === 'proactive' || input.createdAt || !input.customerId) {
@@ -53,6 +69,7 @@ export async function openOrJoinCase(db: Database, actor: Actor, input: CaseCrea
   );
   const choice = chooseProactiveCase(candidates, {
     refs: input.refs,
+    ...(opts.reference ? { reference: opts.reference } : {}),
     text: `${input.subject ?? ''}\n${input.message!.body}`,
   });
   if (!choice) return opened(db, actor, input);
@@ -70,7 +87,12 @@ export async function openOrJoinCase(db: Database, actor: Actor, input: CaseCrea
         type: 'case.contact_joined',
         entityType: 'case',
         entityId: choice.id,
-        data: { subject: input.subject, channel: input.channel ?? null, reason: choice.reason },
+        data: {
+          subject: input.subject,
+          channel: input.channel ?? null,
+          reason: choice.reason,
+          ...(opts.reference ? { reference: opts.reference } : {}),
+        },
       });
       await noteCustomerContact(tx, choice.id);
       return message.id;

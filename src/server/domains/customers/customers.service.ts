@@ -21,6 +21,7 @@ import { segmentExists } from '../segments/segments.repo.js';
 import * as repo from './customers.repo.js';
 import { assertUnchangedSince } from '../../lib/edit-version.js';
 import { customers } from './customers.table.js';
+import { nextVersion } from '../../../db/columns.js';
 import { blockedPatternOf } from '../mail/blocked-senders.service.js';
 
 const taken = (field: 'email' | 'externalId', code: string, what: string) =>
@@ -177,6 +178,12 @@ async function applyCustomerUpdate(
   await checkCustomerFields(tx, asked, before.id);
   await assertCustomFields(tx, 'customer', asked.customFields, before.customFields);
   await repo.updateCustomerRow(tx, before.id, asked);
+  // Their portal login goes by the customer's name (the portal's header, the sessions list).
+  if ('name' in changes && asked.name)
+    await tx
+      .update(users)
+      .set({ name: asked.name, updatedAt: nextVersion() })
+      .where(and(eq(users.customerId, before.id), isNull(users.deletedAt)));
   await recordDomainEvent(tx, actor, {
     type: 'customer.updated',
     entityType: 'customer',

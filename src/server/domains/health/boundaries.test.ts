@@ -70,6 +70,9 @@ const SIGNED_IN = [
 
 /** Routes for customers only (the portal). */
 const PORTAL = [
+  'GET /api/v1/portal/account',
+  'PATCH /api/v1/portal/account',
+  'GET /api/v1/portal/categories',
   'GET /api/v1/portal/cases',
   'GET /api/v1/portal/cases/{id}',
   'POST /api/v1/portal/cases',

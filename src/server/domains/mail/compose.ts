@@ -5,6 +5,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import addressparser from 'nodemailer/lib/addressparser';
 import MailComposer from 'nodemailer/lib/mail-composer';
 import { replyAddress as plusAddress, replyTokenFromBytes } from '../../../core/mail/addresses.js';
+import { isUnreachablePublicUrl } from '../../config.js';
 
 export interface Mailbox {
   name: string;
@@ -39,6 +40,22 @@ export function fromName(team: string, person?: string | null): string {
 export function withSignature(body: string, signature: string | null | undefined): string {
   const sig = signature?.trim();
   return sig ? `${body.replace(/\s+$/, '')}\n\n-- \n${sig}` : body;
+}
+
+/**
+ * The address of a case's page in the customer portal, for the mail to its customer; null when
+ * Steward's public address is not known (or not one a browser can reach), so no mail carries a
+ * link that leads nowhere.
+ */
+export function portalCaseUrl(publicUrl: string, caseId: string): string | null {
+  const base = publicUrl.trim().replace(/\/+$/, '');
+  if (!base || isUnreachablePublicUrl(base)) return null;
+  return `${base}/portal/cases/${caseId}`;
+}
+
+/** A reply's text with the line leading its reader to the request online (none without a link). */
+export function withPortalLink(body: string, url: string | null): string {
+  return url ? `${body.replace(/\s+$/, '')}\n\nSee this request online: ${url}` : body;
 }
 
 /** A new reply token: lower-case base32 of 10 random bytes (16 characters, 80 bits); see core/mail/addresses. */

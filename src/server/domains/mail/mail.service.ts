@@ -19,7 +19,14 @@ import { conflict, forbidden, notFound } from '../../lib/errors.js';
 import { afterCursor, orderBy, sortKey, toPage, type Sort } from '../../lib/pagination.js';
 import { recordDomainEvent } from '../domain-events/domain-events.repo.js';
 import { cases } from '../cases/cases.table.js';
-import { caseMailSubject, parseMailFrom, withSignature, type MailAttachment } from './compose.js';
+import {
+  caseMailSubject,
+  parseMailFrom,
+  portalCaseUrl,
+  withPortalLink,
+  withSignature,
+  type MailAttachment,
+} from './compose.js';
 import { mailMessages } from './mail.table.js';
 import { mailSettings, queueMails } from './outbox.js';
 
@@ -95,6 +102,7 @@ export async function mailCaseMessages(
     tx,
     sending.map((m) => m.id),
   );
+  const { publicUrl } = mailSettings();
   const queued = await queueMails(
     tx,
     sending.map((m) => ({
@@ -102,7 +110,12 @@ export async function mailCaseMessages(
       toName: m.customer_name,
       cc: m.cc,
       subject: caseMailSubject(m.number, m.subject, m.mailed_us),
-      text: withSignature(m.body, m.author_signature),
+      // The link to the request in the portal, for the customer, who can sign in there; not
+      // when others are copied: one mail reaches them all, and they have no portal to sign in to.
+      text: withSignature(
+        withPortalLink(m.body, m.cc.length === 0 ? portalCaseUrl(publicUrl, m.case_id) : null),
+        m.author_signature,
+      ),
       caseId: m.case_id,
       caseMessageId: m.id,
       fromName: m.author_name,

@@ -189,7 +189,9 @@ describe('the mail log', () => {
       sql`select reply_token from cases where id = ${caseId}`,
     )) as [{ reply_token: string }];
     expect(m.replyTo).toBe(`support+${reply_token}@steward.localhost`);
-    expect(m.textBody).toBe('one');
+    expect(m.textBody).toBe(
+      `one\n\nSee this request online: ${mailSettings().publicUrl}/portal/cases/${caseId}`,
+    );
     expect(m.htmlBody).toBeNull();
     const header = (name: string) => m.headers.find((h: any) => h.name === name)?.value;
     expect(header('Message-ID')).toBe(`<${m.messageId}>`);

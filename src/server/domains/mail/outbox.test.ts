@@ -12,12 +12,20 @@ import { startSmtpSink, type SmtpSink } from '../../../../test/helpers/smtp-sink
 import { SYSTEM_ACTOR, type Actor } from '../../lib/actor.js';
 import { uploadAttachment } from '../cases/attachments.service.js';
 import { addMessage } from '../cases/messages.service.js';
-import { capReferences, caseMailSubject, fromName, parseMailFrom } from './compose.js';
+import {
+  capReferences,
+  caseMailSubject,
+  fromName,
+  parseMailFrom,
+  portalCaseUrl,
+  withPortalLink,
+} from './compose.js';
 import {
   HELD_REASON,
   MAX_SEND_ATTEMPTS,
   closeMailTransport,
   configureMail,
+  mailSettings,
   queueMail,
   queueMails,
   sendQueuedMail,
@@ -104,6 +112,20 @@ describe('composition', () => {
     expect(caseMailSubject(12, 'Late delivery', true)).toBe('Re: [#12] Late delivery');
   });
 
+  it('links a request in the portal only when the public address is one a browser reaches', () => {
+    expect(portalCaseUrl('https://help.example.com/', 'c1')).toBe('https://help.example.com/portal/cases/c1');
+    expect(portalCaseUrl('https://example.com/steward', 'c1')).toBe(
+      'https://example.com/steward/portal/cases/c1',
+    );
+    expect(portalCaseUrl('', 'c1')).toBeNull();
+    expect(portalCaseUrl('http://0.0.0.0:3000', 'c1')).toBeNull();
+    expect(portalCaseUrl('http://[::]:3000', 'c1')).toBeNull();
+    expect(withPortalLink('Done.\n\n', 'https://x.example/portal/cases/c1')).toBe(
+      'Done.\n\nSee this request online: https://x.example/portal/cases/c1',
+    );
+    expect(withPortalLink('Done.', null)).toBe('Done.');
+  });
+
   it('caps References at 20: unique, the first and the latest kept', () => {
     const ids = Array.from({ length: 30 }, (_, i) => `m${i}@x`);
     const capped = capReferences([...ids, '<m3@x>']);
@@ -156,7 +178,10 @@ describe('composition', () => {
       address: 'joerg@kunde.example',
       name: 'Jörg Müller',
     });
-    expect(parsed.text?.trim()).toBe('Grüße, wir kümmern uns darum.');
+    // The customer is led to the request in the portal (the public address is known).
+    expect(parsed.text?.trim()).toBe(
+      `Grüße, wir kümmern uns darum.\n\nSee this request online: ${mailSettings().publicUrl}/portal/cases/${c.id}`,
+    );
   });
 
   it('threads a conversation: In-Reply-To the customer, References oldest first; one token per case', async () => {
@@ -371,6 +396,39 @@ describe('sending through SMTP', () => {
     const got = sink.received.slice(before).find((r) => r.header('Subject') === 'With copies')!;
     expect(got.to).toEqual(['maria@customer.example', 'lars@customer.example', 'eva@partner.example']);
     expect(got.header('Cc')).toBe('lars@customer.example, eva@partner.example');
+  });
+
+  it('a reply reaches its customer through SMTP with the link to the request in the portal; with copies, or no public address, without', async () => {
+    const before = mailSettings().publicUrl;
+    try {
+      configureMail({ mailFrom: FROM, smtpUrl: sink.url, publicUrl: 'https://help.example.com/' });
+      const ava = await agent('Ava Agent');
+      const customer = await makeCustomer(db, { name: 'Maria Jensen', email: 'maria.link@customer.example' });
+      const alone = await makeCase(db, customer.id, { subject: 'Lamp' });
+      const copied = await makeCase(db, customer.id, { subject: 'Table' });
+      await db.execute(sql`update cases set cc = array['lars@partner.example'] where id = ${copied.id}`);
+      await addMessage(db, ava, alone.id, { body: 'A new lamp is on its way.', public: true });
+      await addMessage(db, ava, copied.id, { body: 'A new table is on its way.', public: true });
+      configureMail({ mailFrom: FROM, smtpUrl: sink.url, publicUrl: 'http://0.0.0.0:3000' });
+      await addMessage(db, ava, alone.id, { body: 'It left today.', public: true });
+      expect(await sendQueuedMail(db)).toBe(3);
+      const got = await Promise.all(sink.received.map(async (r) => ({ to: r.to, mail: await parse(r.raw) })));
+      const textOf = (subject: string, body: string) =>
+        got.find((g) => g.mail.subject?.endsWith(subject) && g.mail.text?.startsWith(body))!;
+      const lamp = textOf('Lamp', 'A new lamp');
+      expect(lamp.to).toEqual(['maria.link@customer.example']);
+      expect(lamp.mail.text?.trim()).toBe(
+        `A new lamp is on its way.\n\nSee this request online: https://help.example.com/portal/cases/${alone.id}`,
+      );
+      // Copied to someone who cannot sign in to the customer's portal: one mail for all, no link.
+      const table = textOf('Table', 'A new table');
+      expect(table.to).toEqual(['maria.link@customer.example', 'lars@partner.example']);
+      expect(table.mail.text?.trim()).toBe('A new table is on its way.');
+      // No address a browser reaches: no link that leads nowhere.
+      expect(textOf('Lamp', 'It left').mail.text?.trim()).toBe('It left today.');
+    } finally {
+      configureMail({ mailFrom: FROM, smtpUrl: undefined, publicUrl: before });
+    }
   });
 
   it('a 4xx answer is retried after the back-off, then sent', async () => {

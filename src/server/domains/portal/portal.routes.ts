@@ -7,10 +7,13 @@ import {
   MagicLinkRequested,
   MagicLinkVerify,
   PORTAL_LIMITS,
+  PortalAccount,
+  PortalAccountUpdate,
   PortalCase,
   PortalCaseCreate,
   PortalCaseListQuery,
   PortalCaseSummary,
+  PortalCategory,
   Rating,
   RatingInput,
   WebFormInput,
@@ -26,6 +29,9 @@ import { createPortalCase, getPortalCase, listPortalCases } from './portal.servi
 import { getRating, rateCase } from './ratings.js';
 import { assertWebFormRate, submitWebForm } from './web-form.js';
 import { signInClient } from '../auth/devices.js';
+import { listOfferedCategories } from '../cases/catalog.service.js';
+import { IfMatchHeaders, ifMatchOf } from '../../lib/edit-version.js';
+import { getPortalAccount, updatePortalAccount } from './account.js';
 
 /** Room for the most files a form may carry, base64-encoded, and the text around them. */
 const FILES_BODY_LIMIT = PORTAL_LIMITS.files * Math.ceil((PORTAL_LIMITS.fileBytes * 4) / 3) + 1024 * 1024;
@@ -118,7 +124,7 @@ export const portalRoutes =
           tags,
           summary: 'Open a request, with up to 5 files (base64) in the same step',
           description:
-            'A request about what an open proactive case already covers joins that case (200); else a new case in channel portal (201). A refused file (executable, empty, over 10 MiB) refuses the request: 422 or 413, with the reason per file.',
+            'A request about what an open proactive case already covers joins that case (200): with `reference`, the case holding that order or shipment number; else a new case in channel portal (201). `category`: one of GET /portal/categories (422 invalid_reference for an unknown or switched-off one, 422 category_not_offered for one not offered to customers). A refused file (executable, empty, over 10 MiB) refuses the request: 422 or 413, with the reason per file.',
           body: PortalCaseCreate,
           response: { 200: PortalCase, 201: PortalCase, ...errors(...AUTHED, 413, 422) },
         },
@@ -128,6 +134,50 @@ export const portalRoutes =
         if (opened.joined) reply.header('x-steward-joined', 'proactive');
         return reply.status(opened.joined ? 200 : 201).send(opened.case);
       },
+    );
+
+    app.get(
+      '/portal/categories',
+      {
+        config: { access: CUSTOMER },
+        schema: {
+          tags,
+          summary:
+            'The categories a customer may pick on a new request (switched on and offered to customers)',
+          response: { 200: z.object({ items: z.array(PortalCategory) }), ...errors(...AUTHED) },
+        },
+      },
+      async () => ({ items: await listOfferedCategories(db) }),
+    );
+
+    app.get(
+      '/portal/account',
+      {
+        config: { access: CUSTOMER },
+        schema: {
+          tags,
+          summary: 'My account: my name, address and time zone, and whether I have a password',
+          response: { 200: PortalAccount, ...errors(...AUTHED, 404) },
+        },
+      },
+      async (request) => getPortalAccount(db, actorOf(request)),
+    );
+
+    app.patch(
+      '/portal/account',
+      {
+        config: { access: CUSTOMER },
+        schema: {
+          tags,
+          summary: 'Change my name or time zone',
+          description:
+            'Only the signed-in customer’s own record (there is no id to name another). With If-Match: 412 edit_conflict when the record changed since. The name is also the one their portal login goes by.',
+          headers: IfMatchHeaders,
+          body: PortalAccountUpdate,
+          response: { 200: PortalAccount, ...errors(...AUTHED, 404, 412) },
+        },
+      },
+      async (request) => updatePortalAccount(db, actorOf(request), request.body, ifMatchOf(request.headers)),
     );
 
     app.get(

@@ -8,6 +8,7 @@ import { rows } from '../../../db/client.js';
 import { nextClock, plainState, plainStateZone } from '../../../core/portal/plain-state.js';
 import type { CaseStatus, Channel } from '../../../shared/schemas/cases.js';
 import { UNSOLVED_STATUSES } from '../../../shared/schemas/cases.js';
+import { CUSTOMER_REFERENCE_KEY } from '../../../shared/schemas/portal.js';
 import type {
   PortalCase,
   PortalCaseCreate,
@@ -189,18 +190,29 @@ export async function getPortalCase(db: Database, actor: Actor, ref: string | nu
   };
 }
 
-/** A new request with its files, in one transaction (a file refused refuses the request: 422). */
+/**
+ * A new request with its files, in one transaction (a file refused refuses the request: 422).
+ * The category must be one offered to customers; an order or shipment number joins the open
+ * proactive case holding it, else stays on the new case as its `customerReference` ref.
+ */
 export async function createPortalCase(db: Database, actor: Actor, input: PortalCaseCreate) {
   assertCustomer(actor);
   const files = decodeFiles(input.files ?? []);
+  const reference = input.reference?.trim() || undefined;
   const result = await db.transaction(async (tx) => {
-    const opened = await openOrJoinCase(tx, actor, {
-      subject: input.subject,
-      customerId: actor.customerId!,
-      channel: 'portal',
-      ...(input.category ? { category: input.category } : {}),
-      message: { body: input.message, from: 'customer' },
-    });
+    const opened = await openOrJoinCase(
+      tx,
+      actor,
+      {
+        subject: input.subject,
+        customerId: actor.customerId!,
+        channel: 'portal',
+        ...(input.category ? { category: input.category } : {}),
+        ...(reference ? { refs: { [CUSTOMER_REFERENCE_KEY]: reference } } : {}),
+        message: { body: input.message, from: 'customer' },
+      },
+      { reference },
+    );
     if (files.length > 0) {
       if (!opened.messageId) throw new Error('the first message of the new request is missing');
       const { stored } = await storeAttachments(

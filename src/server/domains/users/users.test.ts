@@ -3,6 +3,7 @@ import { startTestApp, type TestApp } from '../../../../test/helpers/app.js';
 import { sql } from 'drizzle-orm';
 import { rows } from '../../../db/client.js';
 import { makeCase, makeCustomer, makeUser, unique } from '../../../../test/helpers/factories.js';
+import { mailSettings } from '../mail/outbox.js';
 
 let t: TestApp;
 let admin: { token: string; user: { id: string } };
@@ -168,7 +169,9 @@ describe('your signature', () => {
       t.db,
       sql`select text_body from mail_messages where case_id = ${c.id} and direction = 'out'`,
     );
-    expect(mails.map((m) => m.text_body)).toEqual(['It left today.\n\n-- \nAva Agent\nNorthwind Support']);
+    expect(mails.map((m) => m.text_body)).toEqual([
+      `It left today.\n\nSee this request online: ${mailSettings().publicUrl}/portal/cases/${c.id}\n\n-- \nAva Agent\nNorthwind Support`,
+    ]);
     // The case keeps what was written, without the signature.
     const messages = (await t.get(`/api/v1/cases/${c.id}/messages`, me.token)).body.items;
     expect(messages.at(-2).body).toBe('It left today.');
@@ -180,7 +183,9 @@ describe('your signature', () => {
       t.db,
       sql`select text_body from mail_messages where case_id = ${c.id} and direction = 'out' order by created_at desc, id desc limit 1`,
     );
-    expect(last[0]!.text_body).toBe('Delivered.');
+    expect(last[0]!.text_body).toBe(
+      `Delivered.\n\nSee this request online: ${mailSettings().publicUrl}/portal/cases/${c.id}`,
+    );
   });
 
   it('customers have none: 403, and read null; nor do they rename their login here', async () => {

@@ -1,0 +1,1 @@
+ALTER TABLE "categories" ADD COLUMN "offered_to_customers" boolean DEFAULT false NOT NULL;

@@ -1,0 +1,47 @@
+// A signed-in customer's own account in the portal: their name and time zone (fields of their
+// customer record, changed through the same update as staff's edits, with its policy, If-Match and
+// `customer.updated` event), and whether they have a password to change (POST /auth/password).
+// There is no id in these routes: a customer can only ever name themselves.
+import { and, eq, isNull, sql } from 'drizzle-orm';
+import type { Database } from '../../../db/client.js';
+import type { PortalAccount, PortalAccountUpdate } from '../../../shared/schemas/portal.js';
+import type { Actor } from '../../lib/actor.js';
+import { forbidden, notFound } from '../../lib/errors.js';
+import { users } from '../auth/auth.table.js';
+import { updateCustomer } from '../customers/customers.service.js';
+import { customers } from '../customers/customers.table.js';
+
+function customerOf(actor: Actor): string {
+  if (actor.role !== 'customer' || !actor.customerId || !actor.userId)
+    throw forbidden('the portal account is for customers');
+  return actor.customerId;
+}
+
+export async function getPortalAccount(db: Database, actor: Actor): Promise<PortalAccount> {
+  const customerId = customerOf(actor);
+  const [row] = await db
+    .select({
+      name: customers.name,
+      email: customers.email,
+      timeZone: customers.timeZone,
+      updatedAt: customers.updatedAt,
+      hasPassword: sql<boolean>`${users.passwordHash} is not null`,
+    })
+    .from(customers)
+    .innerJoin(users, eq(users.customerId, customers.id))
+    .where(and(eq(customers.id, customerId), isNull(customers.deletedAt), eq(users.id, actor.userId!)));
+  if (!row) throw notFound('customer');
+  return { ...row, hasPassword: !!row.hasPassword, updatedAt: row.updatedAt.toISOString() };
+}
+
+/** Name and time zone; `expected` is the If-Match version (412 edit_conflict when stale). */
+export async function updatePortalAccount(
+  db: Database,
+  actor: Actor,
+  input: PortalAccountUpdate,
+  expected?: string,
+): Promise<PortalAccount> {
+  const customerId = customerOf(actor);
+  await updateCustomer(db, actor, customerId, input, expected);
+  return getPortalAccount(db, actor);
+}

@@ -1,0 +1,151 @@
+// My account, for a signed-in customer: their name and the time zone their times are written in
+// (fields of their own customer record: GET/PATCH /portal/account, which names no id, so no one
+// else's), their password when an admin gave them one (customers who sign in by e-mailed link
+// have none to change), and where they are signed in, to sign out the other browsers.
+import { useEffect, useState } from 'react';
+import { PortalAccountUpdate, type PortalAccount } from '../../shared/schemas/portal.js';
+import type { Me } from '../../shared/schemas/users.js';
+import { api } from '../lib/api.js';
+import { useApi } from '../lib/use-api.js';
+import { browserTimeZone, timeZones } from '../lib/time-zones.js';
+import { ErrorNotice, FormError, Loading, PageHeader } from '../layout/page-parts.js';
+import { EditConflict } from '../layout/edit-conflict.js';
+import { useDocumentTitle } from '../layout/use-document-title.js';
+import { describedBy, FormField, TextField } from '../admin/form-parts.js';
+import { useFormSubmit } from '../admin/use-form-submit.js';
+import { useAuth, useMe } from '../auth/auth-context.js';
+import { PasswordForm } from '../auth/account-page.js';
+import { YourSessions } from '../auth/session-list.js';
+import './portal.css';
+
+export function PortalAccountPage() {
+  useDocumentTitle('My account');
+  const me = useMe();
+  const account = useApi<PortalAccount>('/portal/account');
+  // A new password ends the other sessions: the list is read again.
+  const [passwordChanges, setPasswordChanges] = useState(0);
+  return (
+    <div className="portal portal--narrow">
+      <PageHeader title="My account" subtitle={me.email} />
+      {account.error && <ErrorNotice error={account.error} onRetry={account.reload} />}
+      {!account.data && !account.error && <Loading label="Loading your account…" />}
+      {account.data && <ProfileForm account={account.data} onReload={account.reload} />}
+      {account.data?.hasPassword ? (
+        <PasswordForm onChanged={() => setPasswordChanges((n) => n + 1)} />
+      ) : (
+        account.data && (
+          <section className="card form" aria-labelledby="account-sign-in" data-testid="no-password">
+            <h2 id="account-sign-in">How you sign in</h2>
+            <p className="muted">
+              You sign in with a link we e-mail to {account.data.email ?? 'you'}: there is no password to
+              change.
+            </p>
+          </section>
+        )
+      )}
+      <YourSessions key={passwordChanges} />
+    </div>
+  );
+}
+
+function ProfileForm({ account, onReload }: { account: PortalAccount; onReload: () => void }) {
+  const { changedMe } = useAuth();
+  const [name, setName] = useState(account.name);
+  const [zone, setZone] = useState(account.timeZone ?? '');
+  /** The record as last read or saved: what the form compares with and sends If-Match for. */
+  const [base, setBase] = useState(account);
+  const [done, setDone] = useState<string | null>(null);
+  const { errors, formError, saving, submit, conflict } = useFormSubmit();
+  // The record as read again (after "Load their version"): the form shows it.
+  useEffect(() => {
+    setName(account.name);
+    setZone(account.timeZone ?? '');
+    setBase(account);
+  }, [account]);
+  const browser = browserTimeZone();
+  const zones = [...new Set([...(zone ? [zone] : []), browser, ...timeZones()])].sort();
+
+  async function save(ifMatch: string | undefined) {
+    setDone(null);
+    await submit(PortalAccountUpdate, { name, timeZone: zone || null }, async (body) => {
+      const saved = await api.patch<PortalAccount>('/portal/account', body, ifMatch);
+      setName(saved.name);
+      setZone(saved.timeZone ?? '');
+      setBase(saved);
+      changedMe(await api.get<Me>('/auth/me'));
+      setDone(
+        saved.timeZone
+          ? `Saved. Your times are now shown in ${saved.timeZone}.`
+          : 'Saved. Your times are shown in the time zone of our service hours.',
+      );
+    });
+  }
+
+  return (
+    <form
+      className="form card"
+      aria-label="Your name and time zone"
+      noValidate
+      onSubmit={(e) => {
+        e.preventDefault();
+        void save(base.updatedAt);
+      }}
+    >
+      <h2>Your name and time zone</h2>
+      {done && (
+        <p className="notice notice--success" role="status" data-testid="account-saved">
+          {done}
+        </p>
+      )}
+      {conflict && (
+        <EditConflict
+          noun="account"
+          what="your account"
+          onLoad={onReload}
+          onOverwrite={() => void save(undefined)}
+          saving={saving}
+        />
+      )}
+      <FormError message={formError} />
+      <TextField
+        id="account-name"
+        label="Name"
+        value={name}
+        onChange={setName}
+        maxLength={200}
+        autoComplete="name"
+        error={errors.name}
+        hint="How we address you in our answers."
+      />
+      <FormField
+        id="account-time-zone"
+        label="Time zone"
+        error={errors.timeZone}
+        hint="The times on your requests and in our mails are written in it."
+      >
+        <select
+          id="account-time-zone"
+          value={zone}
+          onChange={(e) => setZone(e.target.value)}
+          {...describedBy('account-time-zone', errors.timeZone, true)}
+        >
+          <option value="">Not set: the time zone of our service hours</option>
+          {zones.map((z) => (
+            <option key={z} value={z}>
+              {z === browser ? `${z} (this device)` : z}
+            </option>
+          ))}
+        </select>
+      </FormField>
+      <div className="form__actions">
+        <button
+          type="submit"
+          className="button button--primary"
+          disabled={saving || (name.trim() === base.name && (zone || null) === base.timeZone)}
+        >
+          {saving ? 'Saving…' : 'Save'}
+        </button>
+      </div>
+    </form>
+  );
+}
