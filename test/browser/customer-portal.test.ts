@@ -2,6 +2,7 @@
 // organization access. (Her requests, the portal proper, are test/browser/portal.test.ts.)
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Case } from '../../src/shared/schemas/cases.js';
 import type { Customer } from '../../src/shared/schemas/customers.js';
 import type { Me } from '../../src/shared/schemas/users.js';
 import type { Organization } from '../../src/shared/schemas/organizations.js';
@@ -218,5 +219,143 @@ describe('the company name', () => {
     await maria.goto(`${stack.url}/help`);
     await eventually(() => text(maria.locator('.topbar .brand__name'))).toBe('Help center');
     await maria.close();
+  });
+});
+
+describe('My account and what a new request may say', () => {
+  it('changes her name, time zone and password on My account', async () => {
+    const maria = await stack.newPage();
+    try {
+      await signIn(maria, stack.url, DEMO.customer);
+      // Her name in the top bar leads to My account (and /account, staff's page, does too).
+      await maria.getByTestId('user-name').click();
+      await maria.getByRole('heading', { name: 'My account' }).waitFor();
+      expect(new URL(maria.url()).pathname).toBe('/portal/account');
+      const form = maria.getByRole('form', { name: 'Your name and time zone' });
+      await form.getByLabel('Name').fill('Maria Jensen-Holm');
+      await form.getByLabel('Time zone').selectOption('Asia/Tokyo');
+      await form.getByRole('button', { name: 'Save' }).click();
+      await eventually(() => text(maria.getByTestId('account-saved'))).toBe(
+        'Saved. Your times are now shown in Asia/Tokyo.',
+      );
+      await eventually(() => text(maria.getByTestId('user-name'))).toBe('Maria Jensen-Holm');
+      const saved = await stack.api<{ name: string; timeZone: string }>('/portal/account', {
+        login: DEMO.customer,
+      });
+      expect([saved.name, saved.timeZone]).toEqual(['Maria Jensen-Holm', 'Asia/Tokyo']);
+      // Her requests now say their times in Tokyo's zone.
+      await maria.goto(`${stack.url}/portal`);
+      await maria.getByTestId('request-list').waitFor();
+      await maria.goto(`${stack.url}/account`);
+      await maria.getByRole('heading', { name: 'My account' }).waitFor();
+      expect(await maria.getByRole('heading', { name: 'Where you are signed in' }).count()).toBe(1);
+
+      const password = maria.getByRole('form', { name: 'Change your password' });
+      await password.getByLabel('Current password').fill(DEMO.customer.password);
+      await password.getByLabel('New password', { exact: true }).fill('maria-new-password');
+      await password.getByLabel('New password again').fill('maria-new-password');
+      await password.getByRole('button', { name: 'Change password' }).click();
+      await eventually(() => text(maria.getByTestId('password-changed'))).toMatch(/^Password changed\./);
+      const old = await fetch(`${stack.url}/api/v1/auth/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ email: DEMO.customer.email, password: DEMO.customer.password }),
+      });
+      expect(old.status).toBe(401);
+    } finally {
+      // As the demo had her (this also signs the page above out). Plain calls: the password
+      // change ended the session stack.api keeps for her.
+      const call = async (path: string, method: string, body: unknown, token?: string) =>
+        (await fetch(`${stack.url}/api/v1${path}`, {
+          method,
+          headers: {
+            'content-type': 'application/json',
+            ...(token ? { authorization: `Bearer ${token}` } : {}),
+          },
+          body: JSON.stringify(body),
+        }).then((r) => r.json())) as { token: string };
+      const { token } = await call('/auth/login', 'POST', {
+        email: DEMO.customer.email,
+        password: 'maria-new-password',
+      });
+      await call(
+        '/auth/password',
+        'POST',
+        { currentPassword: 'maria-new-password', newPassword: DEMO.customer.password },
+        token,
+      );
+      await call('/portal/account', 'PATCH', { name: DEMO.customer.name, timeZone: null }, token);
+      await maria.close();
+    }
+  });
+
+  it('picks a category an admin offered and names an order: the request lands in the case about it', async () => {
+    const admin = await stack.newPage();
+    const maria = await stack.newPage();
+    try {
+      // Not offered until an admin ticks it.
+      await signIn(maria, stack.url, DEMO.customer);
+      await maria.goto(`${stack.url}/portal/new`);
+      await maria.getByLabel('Order or shipment number (optional)').waitFor();
+      expect(await maria.getByLabel('What is it about?').count()).toBe(0);
+
+      await signIn(admin, stack.url, DEMO.admin);
+      await admin.goto(`${stack.url}/admin/case-fields`);
+      const row = admin.getByTestId('category-row').filter({ hasText: 'damaged_product' });
+      const { items } = await stack.api<{ items: { key: string; name: string }[] }>('/categories', {
+        login: DEMO.admin,
+      });
+      const name = items.find((c) => c.key === 'damaged_product')!.name;
+      // Ticked once saved (the list is read again), so clicked rather than checked.
+      await row.getByLabel(`Offered to customers: ${name}`).click();
+      await eventually(() => text(admin.getByRole('status').first())).toBe(
+        `Customers can now pick “${name}” on a new request.`,
+      );
+
+      await maria.goto(`${stack.url}/portal/new`);
+      await maria.getByLabel('Subject').fill('Cracked teapot');
+      await maria.getByLabel('What is it about?').selectOption({ label: name });
+      await maria.getByLabel('Order or shipment number (optional)').fill('SO-77001');
+      await maria.getByLabel('Message').fill('The spout broke off in transit.');
+      await maria.getByRole('button', { name: 'Send request' }).click();
+      await eventually(async () => new URL(maria.url()).pathname).toMatch(/^\/portal\/cases\/[0-9a-f-]{36}$/);
+      const created = new URL(maria.url()).pathname.split('/').pop()!;
+      const c = await stack.api<Case>(`/cases/${created}`, { login: DEMO.agent });
+      expect([c.category, c.refs, c.channel]).toEqual([
+        'damaged_product',
+        { customerReference: 'SO-77001' },
+        'portal',
+      ]);
+
+      // We told her about a late order (a proactive case); her request naming it lands there.
+      const proactive = await stack.api<Case>('/cases', {
+        login: DEMO.agent,
+        method: 'POST',
+        body: {
+          subject: 'Your order SO-88123 is late',
+          customerId: me.customerId,
+          channel: 'proactive',
+          refs: { orderId: 'SO-88123' },
+        },
+      });
+      await maria.goto(`${stack.url}/portal/new`);
+      await maria.getByLabel('Subject').fill('Where is my order?');
+      await maria.getByLabel('Order or shipment number (optional)').fill('so-88123');
+      await maria.getByLabel('Message').fill('It was due on Monday.');
+      await maria.getByRole('button', { name: 'Send request' }).click();
+      await eventually(async () => new URL(maria.url()).pathname).toBe(`/portal/cases/${proactive.id}`);
+      const messages = await stack.api<{ items: { body: string }[] }>(`/cases/${proactive.id}/messages`, {
+        login: DEMO.agent,
+      });
+      expect(messages.items.map((m) => m.body)).toContain('Where is my order?\n\nIt was due on Monday.');
+    } finally {
+      await stack.api('/categories/damaged_product', {
+        login: DEMO.admin,
+        method: 'PATCH',
+        body: { offeredToCustomers: false },
+      });
+      await admin.close();
+      await maria.close();
+    }
   });
 });
