@@ -834,7 +834,9 @@ describe('spam and deleting', () => {
     await eventually(() => text(page.getByTestId('notice'))).toBe(
       '2 cases marked as spam; 2 senders blocked.',
     );
-    await eventually(() => text(page.getByTestId('queue-empty'))).toBe('No cases match this search.');
+    await eventually(() => text(page.getByTestId('queue-empty'))).toBe(
+      'No cases in “All unsolved” match this search.',
+    );
     await expect(getCase(stack, first.c.id)).rejects.toThrow(/404/);
   });
 
