@@ -286,7 +286,7 @@ describe('event sources (admin)', () => {
     const mail = page.getByTestId('signal-action').filter({ hasText: 'Notify the customer' });
     await eventually(() => text(mail.getByTestId('action-state'))).toBe('Held');
     expect(await text(mail.getByTestId('action-held'))).toMatch(
-      /^Held back since .+: Warehouse and carriers \(wms\) sends shipment\.delivered, shipment\.exception, shipment\.scanned and has sent nothing since \d{4}-\d\d-\d\d \d\d:\d\d UTC\. The event may have happened/,
+      /^Held back since .+: Warehouse and carriers \(wms\) sends shipment\.delivered, shipment\.exception, shipment\.scanned and has sent nothing since \d{4}-\d\d-\d\d \d\d:\d\d Europe\/Berlin\. The event may have happened/,
     );
     // The proactive case is opened by the same job, maybe a turn later under load (the page refreshes).
     await eventually(() => text(page.getByTestId('signal-action').first().getByTestId('action-state'))).toBe(

@@ -6,6 +6,7 @@ import type { Customer } from '../../src/shared/schemas/customers.js';
 import type { Organization } from '../../src/shared/schemas/organizations.js';
 import type { Commitment, Signal } from '../../src/shared/schemas/signals.js';
 import { DEMO, customerNames, eventually, signIn, startStack, text, texts, type Stack } from './harness.js';
+import { signalTitle } from '../../src/web/signals/ref-labels.js';
 
 let stack: Stack;
 let page: Page;
@@ -155,9 +156,7 @@ describe('organizations', () => {
 
     await page.goto(`${stack.url}/organizations/${northwind.id}`);
     const signalRows = page.getByTestId('organization-signal-row');
-    await eventually(() => texts(signalRows.locator('td.cell-primary a'))).toEqual(
-      signals.map((s) => s.title),
-    );
+    await eventually(() => texts(signalRows.locator('td.cell-primary a'))).toEqual(signals.map(signalTitle));
     expect(await texts(signalRows.locator('td:nth-child(3) a'))).toEqual(signals.map((s) => s.customerName!));
     const commitmentRows = page.getByTestId('organization-commitment-row');
     await eventually(() => texts(commitmentRows.locator('td:nth-child(3)'))).toEqual(

@@ -268,14 +268,21 @@ describe('signals page', () => {
 });
 
 describe('commitments page', () => {
+  /** The page counts days in the company's zone once it has read it (the browser's until then). */
+  const inCompanyZone = () =>
+    eventually(() => page.getByTestId('rates-zone').getAttribute('data-zone')).toBe('Europe/Berlin');
+
   it('shows on-time rates per agreement and per segment, worst first, as the API counts them', async () => {
     await page.goto(`${stack.url}/board`);
     await page.getByRole('link', { name: 'All commitments and on-time rates' }).click();
     await eventually(async () => new URL(page.url()).pathname).toBe('/commitments');
-    // The page's "Last 90 days" starts where the KPI page's does: the Monday of the week 90 days back.
+    // The page's "Last 90 days" starts where the KPI page's does: the Monday of the week 90 days
+    // back, at midnight where the demo company works (Berlin; the agent chose no zone).
+    await inCompanyZone();
     const from = (await page.getByTestId('rates-section').getAttribute('data-from'))!;
-    const monday = kpiPeriod(new Date(), 90).from;
-    expect([from, new Date(from).getUTCDay()]).toEqual([monday.toISOString(), 1]);
+    const monday = kpiPeriod(new Date(), 90, undefined, 'Europe/Berlin').from;
+    const weekday = new Intl.DateTimeFormat('en-US', { timeZone: 'Europe/Berlin', weekday: 'long' });
+    expect([from, weekday.format(new Date(from))]).toEqual([monday.toISOString(), 'Monday']);
     for (const [by, label] of [
       ['agreement', 'Agreement'],
       ['segment', 'Segment'],
@@ -343,6 +350,7 @@ describe('commitments page', () => {
 
   it('each count of the rates leads to exactly the commitments behind it', async () => {
     await page.goto(`${stack.url}/commitments?by=organization`);
+    await inCompanyZone();
     const from = new Date((await page.getByTestId('rates-section').getAttribute('data-from'))!);
     const ratesBy = async (by: string) =>
       (
@@ -404,7 +412,7 @@ describe('commitments page', () => {
     await eventually(async () => new URL(page.url()).searchParams.get('days')).toBe('last-month');
     // The test browser is in UTC, but the demo company works in Berlin (the agent chose no zone):
     // the 1st of last month to the 1st of this one, at midnight in Berlin.
-    expect(await page.getByTestId('rates-zone').getAttribute('data-zone')).toBe('Europe/Berlin');
+    await inCompanyZone();
     const inBerlin = (ms: number) => {
       const p = Object.fromEntries(
         new Intl.DateTimeFormat('en-US', {
