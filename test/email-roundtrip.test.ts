@@ -162,8 +162,9 @@ describe('e-mail both ways', () => {
     expect(reply!.header('Reply-To')).toBe(ack.header('Reply-To'));
     expect(reply!.header('X-Steward-Mail')).toBe('1');
     expect(reply!.header('Auto-Submitted')).toBe('');
+    // The agent's text, then the link to the request in the portal (Steward's public address).
     expect(reply!.parsed.text?.trim()).toBe(
-      'Hello Kim,\n\nthe carrier has it at the Leipzig hub; it reaches you tomorrow.\n\nAva',
+      `Hello Kim,\n\nthe carrier has it at the Leipzig hub; it reaches you tomorrow.\n\nAva\n\nSee this request online: http://127.0.0.1:3000/portal/cases/${caseId}`,
     );
     // The outbox says it went: the sender marks it sent once the SMTP exchange is over, a moment
     // after the mailbox has it.
