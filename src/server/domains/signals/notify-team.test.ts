@@ -5,7 +5,7 @@ import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rows, type Database } from '../../../db/client.js';
 import { createTestDatabase } from '../../../../test/helpers/db.js';
-import { makeCustomer, makeUser } from '../../../../test/helpers/factories.js';
+import { makeCustomer, makeUser, unique } from '../../../../test/helpers/factories.js';
 import { makeRule, makeSignal } from '../../../../test/helpers/signal-factories.js';
 import { SYSTEM_ACTOR } from '../../lib/actor.js';
 import { createCase } from '../cases/cases.service.js';
@@ -35,7 +35,7 @@ async function teamOf(memberIds: string[]) {
 
 async function notifySignal(teamId: string, withCase: boolean) {
   const customer = await makeCustomer(db);
-  const rule = await makeRule(db, { name: 'Shipment stuck' });
+  const rule = await makeRule(db, { name: `Shipment stuck ${unique()}` });
   const kase = withCase
     ? await createCase(db, SYSTEM_ACTOR, {
         subject: 'Proactive',
