@@ -64,6 +64,12 @@ async function created(path: string, body: Record<string, unknown>, idKey = 'id'
 const named = (prefix: string) => ({
   first: { name: `${prefix} mine ${unique()}` },
   second: { name: `${prefix} theirs ${unique()}` },
+  // Names of their own for the saves at once: another live record has taken the two above by
+  // then, and names of teams, calendars, agreements and organizations are unique.
+  together: [{ name: `${prefix} mine ${unique()}` }, { name: `${prefix} theirs ${unique()}` }] as [
+    Record<string, unknown>,
+    Record<string, unknown>,
+  ],
   read: (r: Record<string, unknown>) => r.name,
 });
 
@@ -134,6 +140,8 @@ const editables: Editable[] = [
     create: async () => `/api/v1/rules/${(await makeRule(t.db)).id}`,
     first: buildRule({ name: `Rule mine ${unique()}` }),
     second: buildRule({ name: `Rule theirs ${unique()}` }),
+    // Names of their own: another live rule has taken the two above by then (names are unique).
+    together: [buildRule({ name: `Rule mine ${unique()}` }), buildRule({ name: `Rule theirs ${unique()}` })],
     read: (r) => r.name,
   },
   ...(['case', 'customer'] as const).map((entity) => ({
