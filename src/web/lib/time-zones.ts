@@ -13,22 +13,24 @@ export function timeZones(): string[] {
 /** The viewer's own IANA time zone (what dates on screen are shown in). */
 export const browserTimeZone = () => Intl.DateTimeFormat().resolvedOptions().timeZone;
 
-const wallClocks = new Map<string, Intl.DateTimeFormat>();
+const formats = new Map<string, Intl.DateTimeFormat>();
+/** One formatter per zone and kind, made once: Intl formatters are costly to make. */
+function zoneFormat(kind: string, zone: string, options: Intl.DateTimeFormatOptions): Intl.DateTimeFormat {
+  const key = `${kind}:${zone}`;
+  let f = formats.get(key);
+  if (!f) {
+    f = new Intl.DateTimeFormat('en-US', { timeZone: zone, ...options });
+    formats.set(key, f);
+  }
+  return f;
+}
+
 /** The wall clock date in `zone` at `ms`: year, month (0-11), day, weekday (0 Sunday). */
 export function zonedDate(
   ms: number,
   zone: string,
 ): { year: number; month: number; day: number; weekday: number } {
-  let f = wallClocks.get(zone);
-  if (!f) {
-    f = new Intl.DateTimeFormat('en-US', {
-      timeZone: zone,
-      year: 'numeric',
-      month: 'numeric',
-      day: 'numeric',
-    });
-    wallClocks.set(zone, f);
-  }
+  const f = zoneFormat('date', zone, { year: 'numeric', month: 'numeric', day: 'numeric' });
   const p: Record<string, number> = {};
   for (const part of f.formatToParts(ms)) p[part.type] = Number(part.value);
   const year = p.year!;
@@ -37,23 +39,17 @@ export function zonedDate(
   return { year, month, day, weekday: new Date(Date.UTC(year, month, day)).getUTCDay() };
 }
 
-const offsets = new Map<string, Intl.DateTimeFormat>();
 /** How far `zone`'s wall clock is ahead of UTC at `ms`, in ms. */
 function offsetAt(ms: number, zone: string): number {
-  let f = offsets.get(zone);
-  if (!f) {
-    f = new Intl.DateTimeFormat('en-US', {
-      timeZone: zone,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: 'numeric',
-      day: 'numeric',
-      hour: 'numeric',
-      minute: 'numeric',
-      second: 'numeric',
-    });
-    offsets.set(zone, f);
-  }
+  const f = zoneFormat('clock', zone, {
+    hourCycle: 'h23',
+    year: 'numeric',
+    month: 'numeric',
+    day: 'numeric',
+    hour: 'numeric',
+    minute: 'numeric',
+    second: 'numeric',
+  });
   const p: Record<string, number> = {};
   for (const part of f.formatToParts(ms)) p[part.type] = Number(part.value);
   return (
