@@ -84,9 +84,10 @@ describe('mail in the demo mode', () => {
     expect(await text(page.getByTestId('mail-reply-to'))).toBe(mail.replyTo);
     expect(await text(page.getByTestId('mail-message-id'))).toBe(`<${mail.messageId}>`);
     expect(await text(page.getByTestId('mail-case'))).toBe(`Case #${parcel.number}`);
-    // The reply, and Ava's signature (the demo gives her one) under the "-- " line.
+    // The reply, the link to the request in the portal (Maria has a portal login), and Ava's
+    // signature (the demo gives her one) under the "-- " line.
     expect(await text(page.getByTestId('mail-text'))).toBe(
-      `${REPLY}\n\n-- \nAva Agent\nCustomer service, Steward Demo Shop\n+49 30 1234 5678`,
+      `${REPLY}\n\nSee this request online: ${stack.url}/portal/cases/${parcel.id}\n\n-- \nAva Agent\nCustomer service, Steward Demo Shop\n+49 30 1234 5678`,
     );
     // Every header, decoded, behind a disclosure.
     await page.getByText(/^All headers/).click();
