@@ -1,5 +1,5 @@
-// The words of validation errors, for the API's answers and the web forms alike: "is required",
-// "must not be empty", "must be at most 200 characters", instead of zod's own technical English
+// The words of validation errors, for the API's answers and the web forms alike: "is required"
+// (missing or empty alike), "must be at most 200 characters", instead of zod's own technical English
 // ("Invalid input: expected string, received undefined"). A message a schema gives itself wins;
 // what is not listed here keeps zod's wording. Installed once, by importing this module
 // (shared/schemas/common.ts does).
@@ -28,11 +28,9 @@ export function validationMessage(issue: Issue): string | undefined {
     case 'too_small': {
       const n = issue.minimum;
       if (issue.origin === 'string')
-        return Number(n) <= 1
-          ? 'must not be empty'
-          : `must be at least ${plural(n, 'character', 'characters')}`;
+        return Number(n) <= 1 ? 'is required' : `must be at least ${plural(n, 'character', 'characters')}`;
       if (issue.origin === 'array' || issue.origin === 'set')
-        return Number(n) <= 1 ? 'must not be empty' : `must have at least ${plural(n, 'item', 'items')}`;
+        return `must have at least ${plural(n, 'item', 'items')}`;
       if (issue.origin === 'number' || issue.origin === 'int' || issue.origin === 'bigint')
         return issue.inclusive === false ? `must be more than ${n}` : `must be at least ${n}`;
       return undefined;

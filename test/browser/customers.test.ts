@@ -530,7 +530,11 @@ describe('customer import', () => {
     const report = parse(await readFile((await download.path())!, 'utf8'), { bom: true, columns: true });
     expect(report).toEqual([
       { line: '3', column: 'email', problem: expect.stringContaining('already exists') },
-      { line: '4', column: 'phone', problem: 'must be a phone number' },
+      {
+        line: '4',
+        column: 'phone',
+        problem: 'must be in international format: + and the country code, e.g. +49 30 5550100',
+      },
     ]);
     // Nothing written by the check; with invalid rows, importing needs the choice to leave them out.
     const found = () =>

@@ -216,7 +216,7 @@ describe('customer portal', () => {
     // Sent empty, each field says so; typing in one takes its complaint away.
     await page.getByRole('button', { name: 'Send request' }).click();
     const problems = page.locator('.field__error');
-    await eventually(() => texts(problems)).toEqual(['must not be empty', 'must not be empty']);
+    await eventually(() => texts(problems)).toEqual(['is required', 'is required']);
     // The first field to fix has the focus, not the button.
     await eventually(() => page.evaluate(() => document.activeElement?.id ?? '')).toBe(
       await page.getByLabel('Subject').getAttribute('id'),
@@ -225,7 +225,7 @@ describe('customer portal', () => {
     expect(await page.getByLabel('Subject').getAttribute('aria-invalid')).toBe('true');
     expect(await page.getByLabel('Message').getAttribute('aria-invalid')).toBe('true');
     await page.getByLabel('Subject').fill('Where is my second parcel?');
-    expect(await texts(problems)).toEqual(['must not be empty']);
+    expect(await texts(problems)).toEqual(['is required']);
     expect(await page.getByLabel('Subject').getAttribute('aria-invalid')).toBeNull();
     await page.getByLabel('Message').fill('Order 4711 had two parcels; only one came.');
     // The help center suggests articles; sending anyway is reported as "submitted" (the report

@@ -54,6 +54,18 @@ describe('segments (admin)', () => {
     await page.goto(`${stack.url}/admin/segments`);
     await page.getByRole('link', { name: 'New segment' }).click();
     const key = page.getByRole('textbox', { name: 'Key' });
+    // Nothing written: the key's message says where it comes from and what to write.
+    await page.getByRole('button', { name: 'Create segment' }).click();
+    await eventually(() => text(page.locator('#segment-key-error'))).toBe(
+      'is required: write a name (the key is made from it) or a key, e.g. public_sector',
+    );
+    expect(await text(page.locator('#segment-name-error'))).toBe('is required');
+    // A name with no letters a-z makes no key.
+    await page.getByLabel('Name', { exact: true }).fill('2026');
+    await page.getByRole('button', { name: 'Create segment' }).click();
+    await eventually(() => text(page.locator('#segment-key-error'))).toBe(
+      'is required: the name has no letters a-z to make one of, so write one, e.g. public_sector',
+    );
     // The key follows the name until one is written.
     await page.getByLabel('Name', { exact: true }).fill('Public sector');
     expect(await key.inputValue()).toBe('public_sector');

@@ -94,13 +94,13 @@ export const CallDetails = z
   .describe('a logged phone call: the message body is its summary');
 export type CallDetails = z.infer<typeof CallDetails>;
 
-export const MessageBody = z.string().trim().min(1, 'must not be empty').max(LIMITS.messageBody);
+export const MessageBody = z.string().trim().min(1, 'is required').max(LIMITS.messageBody);
 
 /** The category a case gets when none is given (the web form, the API). */
 export const DEFAULT_CATEGORY = 'other';
 
 export const CaseCreate = z.strictObject({
-  subject: OneLineText().min(1, 'must not be empty').max(LIMITS.subject),
+  subject: OneLineText().min(1, 'is required').max(LIMITS.subject),
   customerId: Id,
   channel: Channel.default('api'),
   category: Key.default(DEFAULT_CATEGORY),

@@ -1,6 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { CaseCreate } from './cases.js';
-import { Name, badText, badTextPath } from './common.js';
+import {
+  Id,
+  Name,
+  PHONE_MESSAGE,
+  Phone,
+  SegmentKey,
+  badText,
+  badTextPath,
+  isInternationalPhone,
+} from './common.js';
 
 describe('badText', () => {
   it.each([
@@ -48,5 +57,50 @@ describe('one-line fields (names, subjects)', () => {
     expect(Name.parse('a\tb\u2028c\u0085d\n\n\ne')).toBe('a b c d e');
     expect(Name.safeParse('\r\n\t').success).toBe(false);
     expect(CaseCreate.shape.subject.parse('Parcel\nlate')).toBe('Parcel late');
+  });
+});
+
+describe('phone numbers in international format', () => {
+  it.each([
+    '+49 30 5550100',
+    '+1 555 0100',
+    '+44 20 7946 0958',
+    '+49 (30) 555-0101',
+    '+45 33 12 34 56',
+    '+683 4002',
+    '+33 1.23.45.67.89',
+    '+491701234567',
+    '+49 30 555',
+  ])('takes %j', (phone) => expect(isInternationalPhone(phone)).toBe(true));
+
+  it.each([
+    '12345',
+    '040 123 4567',
+    '+49 12',
+    '+0 30 5550100',
+    '+1234567890123456',
+    '++49 30 5550100',
+    '+49 30 555 0100 ext 2',
+    'call me maybe',
+    '+',
+  ])('refuses %j', (phone) => expect(isInternationalPhone(phone)).toBe(false));
+
+  it('says how to write one, with an example', () => {
+    const r = Phone.safeParse('12345');
+    expect(r.success).toBe(false);
+    expect(r.error!.issues.map((i) => i.message)).toEqual([PHONE_MESSAGE]);
+    expect(PHONE_MESSAGE).toContain('e.g. +49 30 5550100');
+    expect(Phone.parse(' +49 30 5550100 ')).toBe('+49 30 5550100');
+  });
+});
+
+describe('empty and missing required values', () => {
+  it('are "is required", one message each', () => {
+    const messages = (r: { error?: { issues: { message: string }[] } }) =>
+      r.error!.issues.map((i) => i.message);
+    expect(messages(Name.safeParse(''))).toEqual(['is required']);
+    expect(messages(SegmentKey.safeParse(''))).toEqual(['is required']);
+    expect(messages(Id.safeParse(undefined))).toEqual(['is required']);
+    expect(messages(Id.safeParse('x'))).toEqual(['must be a UUID']);
   });
 });

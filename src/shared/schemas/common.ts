@@ -69,7 +69,9 @@ export function badTextPath(value: unknown, skip?: string): (string | number)[] 
  * in capitals finds the same row, and every check that compares ids in code must see it as the
  * row's own (an admin's own id in capitals is still their own).
  */
-export const Id = z.uuid({ message: 'must be a UUID' }).toLowerCase();
+export const Id = z
+  .uuid({ error: (issue) => (issue.input === undefined ? 'is required' : 'must be a UUID') })
+  .toLowerCase();
 
 export const IsoDateTime = z.iso
   .datetime({ offset: false })
@@ -100,6 +102,8 @@ export type CustomFields = z.infer<typeof CustomFields>;
 
 export const SegmentKey = z
   .string()
+  // Empty: one message, not also the pattern's.
+  .min(1, { error: 'is required', abort: true })
   .regex(/^[a-z0-9][a-z0-9_-]{0,49}$/, 'segment keys are lower-case letters, digits, - and _ (max 50)');
 
 /**
@@ -110,7 +114,7 @@ export const oneLine = (s: string) => s.replace(/[\r\n\t\v\f\u0085\u2028\u2029]+
 /** A one-line text field: line breaks become spaces, then trimmed. */
 export const OneLineText = () => z.string().overwrite(oneLine).trim();
 
-export const Name = OneLineText().min(1, 'must not be empty').max(LIMITS.name);
+export const Name = OneLineText().min(1, 'is required').max(LIMITS.name);
 
 export const Email = z
   .string()
@@ -139,11 +143,19 @@ export const Language = z
   .string()
   .regex(/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, 'must be a language tag such as en or de-CH');
 
-export const Phone = z
-  .string()
-  .trim()
-  .max(LIMITS.phone)
-  .regex(/^\+?[0-9 ()./-]{3,}$/, 'must be a phone number');
+/**
+ * A phone number in international format (E.164 as people write it): a leading +, the country
+ * code and the number, 7 to 15 digits in all (the shortest numbers in use, e.g. Niue's
+ * +683 4002, have 7), with spaces, dashes, dots, slashes and parentheses between them.
+ */
+export function isInternationalPhone(text: string): boolean {
+  if (!/^\+[0-9 ()./-]+$/.test(text)) return false;
+  const digits = text.replace(/\D/g, '');
+  return digits.length >= 7 && digits.length <= 15 && digits[0] !== '0';
+}
+export const PHONE_MESSAGE = 'must be in international format: + and the country code, e.g. +49 30 5550100';
+
+export const Phone = z.string().trim().max(LIMITS.phone).refine(isInternationalPhone, PHONE_MESSAGE);
 
 export const Limit = z.coerce
   .number()

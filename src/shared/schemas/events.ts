@@ -41,16 +41,11 @@ export const EVENT_LIMITS = {
 // eslint-disable-next-line no-control-regex
 const NO_CONTROL = /^[^\u0000-\u001f\u007f]*$/;
 const ShortText = (max: number) =>
-  z
-    .string()
-    .trim()
-    .min(1, 'must not be empty')
-    .max(max)
-    .regex(NO_CONTROL, 'must not contain control characters');
+  z.string().trim().min(1, 'is required').max(max).regex(NO_CONTROL, 'must not contain control characters');
 
 export const EventId = z
   .string()
-  .min(1, 'must not be empty')
+  .min(1, 'is required')
   .max(EVENT_LIMITS.id)
   .regex(/^\S+$/, 'must not contain spaces or control characters')
   .describe('the source’s id of the event; unique per source (idempotency key)');

@@ -37,7 +37,7 @@ export const CategoryKey = z
     `category keys are lower-case letters, digits and - (max ${KB_LIMITS.categoryKey})`,
   );
 
-const Title = z.string().trim().min(1, 'must not be empty').max(KB_LIMITS.title);
+const Title = z.string().trim().min(1, 'is required').max(KB_LIMITS.title);
 const BodyMd = z.string().max(KB_LIMITS.bodyMd).describe('Markdown; raw HTML is shown as text');
 
 // ---- categories ---------------------------------------------------------------------------------

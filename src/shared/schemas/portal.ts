@@ -158,7 +158,7 @@ export const UploadedFiles = z
 
 /** A request opened in the portal, with files in the same step. */
 export const PortalCaseCreate = z.strictObject({
-  subject: OneLineText().min(1, 'must not be empty').max(LIMITS.subject),
+  subject: OneLineText().min(1, 'is required').max(LIMITS.subject),
   message: MessageBody,
   category: Key.optional().describe(
     'one of the categories offered to customers (GET /portal/categories); left out: the default',
@@ -203,7 +203,7 @@ export type PortalAccountUpdate = z.infer<typeof PortalAccountUpdate>;
 export const WebFormInput = z.strictObject({
   name: Name,
   email: Email,
-  subject: OneLineText().min(1, 'must not be empty').max(LIMITS.subject),
+  subject: OneLineText().min(1, 'is required').max(LIMITS.subject),
   message: MessageBody,
   team: Id.optional().describe('the team the form belongs to (data-team of the embed)'),
   category: Key.optional(),

@@ -17,11 +17,11 @@ export const REPLY_TEMPLATE_VARIABLES = [
 export const MAX_REPLY_TEMPLATES = 500;
 
 export const ReplyTemplateInput = z.strictObject({
-  name: z.string().trim().min(1, 'must not be empty').max(100),
+  name: z.string().trim().min(1, 'is required').max(100),
   body: z
     .string()
     .trim()
-    .min(1, 'must not be empty')
+    .min(1, 'is required')
     .max(LIMITS.messageBody)
     .describe(`the text; placeholders: ${REPLY_TEMPLATE_VARIABLES.map((v) => `{{${v}}}`).join(', ')}`),
   shared: z.boolean().optional().describe('admins: every agent may use it; otherwise only you'),

@@ -20,7 +20,7 @@ export const Settings = z.object({
       'the first agent or admin to send a public reply or log a call on a case nobody is assigned takes it',
     ),
   companyName: OneLineText()
-    .min(1, 'must not be empty')
+    .min(1, 'is required')
     .max(60, 'at most 60 characters')
     .nullable()
     .describe(

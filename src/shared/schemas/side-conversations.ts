@@ -42,7 +42,7 @@ export const SideConversationCreate = z.strictObject({
     .max(MAX_SIDE_PARTICIPANTS)
     .describe('the third parties: not the customer, colleagues or our own addresses'),
   subject: OneLineText()
-    .min(1, 'must not be empty')
+    .min(1, 'is required')
     .max(LIMITS.subject)
     .optional()
     .describe('the mail subject after the case number; default: the case’s subject'),

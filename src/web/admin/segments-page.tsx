@@ -10,7 +10,7 @@ import { useApi } from '../lib/use-api.js';
 import { RecordGate } from '../layout/record-gate.js';
 import { AdminList } from './admin-list.js';
 import { DataTable } from '../layout/data-table.js';
-import { FormField, TextField } from './form-parts.js';
+import { FormField, TextField, errorsFromIssues } from './form-parts.js';
 import { keyFrom } from './fields-page.js';
 import { RecordForm } from './record-form.js';
 import { useRecordForm } from './use-record-form.js';
@@ -106,11 +106,22 @@ function SegmentForm({ segment }: { segment: Segment | undefined }) {
       }
       back={{ to: BACK, label: 'Segments' }}
       labels={(p) => LABELS[p.split('.')[0] ?? ''] ?? 'Segment'}
-      onSubmit={() =>
-        void (segment
-          ? form.save(SegmentUpdate, fields)
-          : form.save(SegmentCreate, { key: shownKey, ...fields }))
-      }
+      onSubmit={() => {
+        if (segment) return void form.save(SegmentUpdate, fields);
+        const body = { key: shownKey, ...fields };
+        const checked = SegmentCreate.safeParse(body);
+        if (!shownKey) {
+          // The key is made from the name: say which of the two to write.
+          form.reject({
+            ...(checked.success ? {} : errorsFromIssues(checked.error.issues)),
+            key: name.trim()
+              ? 'is required: the name has no letters a-z to make one of, so write one, e.g. public_sector'
+              : 'is required: write a name (the key is made from it) or a key, e.g. public_sector',
+          });
+          return;
+        }
+        void form.save(SegmentCreate, body);
+      }}
       confirmDelete={
         segment &&
         (inUse > 0

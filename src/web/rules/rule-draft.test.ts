@@ -146,11 +146,11 @@ describe('messages', () => {
     });
     expect(result.success).toBe(false);
     expect(errorsOf(result.error!.issues)).toEqual({
-      name: 'must not be empty',
+      name: 'is required',
       'when.type': 'must be dotted lower-case words, e.g. shipment.scanned',
       'when.where.0.value': 'in takes a list of values',
       count: 'must be at least 2',
-      'actions.0.subject': 'must not be empty',
+      'actions.0.subject': 'is required',
     });
   });
 });

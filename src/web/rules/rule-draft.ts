@@ -190,8 +190,7 @@ export function messageOf(issue: z.core.$ZodIssue): string {
     maximum?: number | bigint;
     expected?: string;
   };
-  if (issue.code === 'too_small' && i.origin === 'string' && Number(i.minimum) === 1)
-    return 'must not be empty';
+  if (issue.code === 'too_small' && i.origin === 'string' && Number(i.minimum) === 1) return 'is required';
   if (issue.code === 'too_small' && i.origin === 'number') return `must be at least ${String(i.minimum)}`;
   if (issue.code === 'too_big' && i.origin === 'number') return `must be at most ${String(i.maximum)}`;
   if (issue.code === 'too_big' && i.origin === 'string')

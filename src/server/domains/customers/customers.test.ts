@@ -190,6 +190,8 @@ describe('validation', () => {
     [{ name: '' }, 'body.name'],
     [{ name: 'x', email: 'not-an-email' }, 'body.email'],
     [{ name: 'x', phone: 'call me maybe' }, 'body.phone'],
+    [{ name: 'x', phone: '12345' }, 'body.phone'],
+    [{ name: 'x', phone: '030 5550100' }, 'body.phone'],
     [{ name: 'x', timeZone: 'Mars/Olympus' }, 'body.timeZone'],
     [{ name: 'x', language: 'English' }, 'body.language'],
     [{ name: 'x', organizationId: '123' }, 'body.organizationId'],

@@ -35,7 +35,7 @@ describe('company name', () => {
   });
 
   it.each([
-    ['', 'must not be empty'],
+    ['', 'is required'],
     ['x'.repeat(61), 'at most 60 characters'],
   ])('refuses %j with a message tied to the field', async (companyName, message) => {
     const res = await t.patch('/api/v1/settings', { companyName }, admin);
