@@ -102,10 +102,15 @@ describe('rule editor', () => {
     expect(await unit.inputValue()).toBe('days');
     await wait.fill('48 hours');
     await eventually(() => text(page.getByTestId('error-rule-within'))).toBe(
-      'must be a whole number above zero',
+      'must be a number of days, e.g. 2 or 1.5',
     );
     await wait.fill('400');
     await eventually(() => text(page.getByTestId('error-rule-within'))).toBe('must be at most 366 days');
+    // A decimal that comes to whole minutes is taken: 1.5 days is 36 hours.
+    await wait.fill('1.5');
+    await eventually(async () => (await jsonView()).within).toBe('PT36H');
+    expect(await page.getByTestId('error-rule-within').count()).toBe(0);
+    expect(await wait.inputValue()).toBe('1.5');
     await wait.fill('36');
     await unit.selectOption('hours');
     expect(await page.getByTestId('error-rule-within').count()).toBe(0);
@@ -648,7 +653,7 @@ describe('commitments', () => {
     await amount.fill('two');
     await page.getByRole('button', { name: 'Save agreement' }).click();
     await eventually(() => text(page.getByTestId(`error-commitment-${index}-within`))).toBe(
-      'must be a whole number above zero',
+      'must be a number of hours, e.g. 2 or 1.5',
     );
     await amount.fill('90');
     await unit.selectOption('minutes');

@@ -81,7 +81,7 @@ export const Duration = z
   .refine((d) => {
     const ms = isoDurationMs(d);
     return ms !== null && ms >= 1000 && ms <= RULE_LIMITS.maxDurationMs;
-  }, 'must be an ISO 8601 duration between PT1S and P366D, e.g. PT48H or P30D');
+  }, 'must be an ISO 8601 duration between PT1S and P366D, e.g. PT90M (90 minutes), PT36H (36 hours) or P30D (30 days)');
 
 /**
  * Milliseconds of an ISO 8601 duration, or null. Days are 24 h and weeks 7 days (rule windows

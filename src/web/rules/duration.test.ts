@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { amountError, durationOfTyped, isoDuration, splitDuration, wholeAmount } from './duration.js';
+import {
+  amountError,
+  durationOfTyped,
+  isoDuration,
+  isoOfMinutes,
+  splitDuration,
+  typedMinutes,
+  wholeAmount,
+} from './duration.js';
 
 describe('rule durations as an amount and a unit', () => {
   it('reads an ISO duration as the largest whole unit', () => {
@@ -47,20 +55,60 @@ describe('a typed amount', () => {
     ['2', 'hours', 'PT2H'],
     [' 90 ', 'minutes', 'PT90M'],
     ['3', 'days', 'P3D'],
+    ['48', 'hours', 'PT48H'],
+    ['1.5', 'days', 'PT36H'],
+    ['1,5', 'hours', 'PT90M'],
+    ['0.25', 'hours', 'PT15M'],
+    ['.5', 'days', 'PT12H'],
+    ['1.1', 'hours', 'PT66M'],
+    ['2.0', 'days', 'P2D'],
     ['two', 'hours', 'two'],
-    ['1.5', 'hours', '1.5'],
+    ['1.5', 'minutes', '1.5'],
+    ['0.001', 'hours', '0.001'],
     ['0', 'hours', '0'],
+    ['-1', 'hours', '-1'],
+    ['1e3', 'minutes', '1e3'],
     ['', 'days', ''],
   ] as const)('%j %s sends %j', (typed, unit, sent) => {
     expect(durationOfTyped(typed, unit)).toBe(sent);
   });
 
+  it('comes to whole minutes, or to none', () => {
+    expect(typedMinutes('1.5', 'days')).toBe(2160);
+    expect(typedMinutes('0.5', 'minutes')).toBeNull();
+    expect(typedMinutes('1.2.3', 'hours')).toBeNull();
+    expect(typedMinutes('0.0', 'hours')).toBeNull();
+    expect(isoOfMinutes(2160)).toBe('PT36H');
+    expect(isoOfMinutes(2880)).toBe('P2D');
+    expect(isoOfMinutes(61)).toBe('PT61M');
+  });
+
   it.each([
     ['2', 'hours', undefined, undefined],
-    ['', 'hours', 'must be an ISO 8601 duration', 'required'],
-    ['two', 'hours', 'must be an ISO 8601 duration', 'must be a whole number above zero'],
-    ['0', 'minutes', 'must be an ISO 8601 duration', 'must be a whole number above zero'],
+    ['', 'hours', 'must be an ISO 8601 duration', 'is required'],
+    ['two', 'hours', 'must be an ISO 8601 duration', 'must be a number of hours, e.g. 2 or 1.5'],
+    ['48 hours', 'days', 'must be an ISO 8601 duration', 'must be a number of days, e.g. 2 or 1.5'],
+    ['0', 'minutes', 'must be an ISO 8601 duration', 'must be more than 0'],
+    [
+      '1.5',
+      'minutes',
+      'must be an ISO 8601 duration',
+      'must be a whole number of minutes (there are no seconds here)',
+    ],
+    [
+      '0.001',
+      'hours',
+      'must be an ISO 8601 duration',
+      'must come to whole minutes, e.g. 1.5 hours (90 minutes)',
+    ],
+    [
+      '0.0001',
+      'days',
+      'must be an ISO 8601 duration',
+      'must come to whole minutes, e.g. 1.5 days (36 hours)',
+    ],
     ['367', 'days', 'must be an ISO 8601 duration', 'must be at most 366 days'],
+    ['366.5', 'days', 'must be an ISO 8601 duration', 'must be at most 366 days'],
     ['8785', 'hours', 'must be an ISO 8601 duration', 'must be at most 366 days'],
     ['366', 'days', 'something else', 'something else'],
   ] as const)('%j %s with the schema saying %j: %j', (typed, unit, schema, shown) => {

@@ -3,7 +3,7 @@
 import { useRef, useState, type InputHTMLAttributes, type ReactNode } from 'react';
 import { useFocusLater } from '../lib/use-focus-later.js';
 import { OPERATORS } from '../../shared/schemas/rules.js';
-import { amountError, isoDuration, splitDuration, wholeAmount, type DurationUnit } from './duration.js';
+import { amountError, durationOfTyped, splitDuration, type DurationUnit } from './duration.js';
 import { DurationUnitSelect } from './duration-unit-select.js';
 import { placeholdersOf } from '../../core/rules/templates.js';
 import type { CustomFieldDefinition, Items } from '../lib/types.js';
@@ -113,9 +113,9 @@ export function TextField(props: {
 const NOTHING_SET = Symbol('nothing set');
 
 /**
- * A duration of the draft (ISO 8601 in the API and the JSON side) as a whole amount and a unit:
- * "48" "hours" is PT48H. What the user types stays as typed (and refused with a message) until it
- * is a whole number; a value from the JSON side that is not whole minutes ("PT30S") is shown as
+ * A duration of the draft (ISO 8601 in the API and the JSON side) as an amount and a unit:
+ * "48" "hours" is PT48H, "1.5" "days" PT36H. What the user types stays as typed (and refused with
+ * a message) until it comes to whole minutes; a value from the JSON side that is not whole minutes ("PT30S") is shown as
  * written, in a text field.
  */
 export function DurationField(props: {
@@ -155,10 +155,9 @@ export function DurationField(props: {
   const write = (text: string, to: DurationUnit) => {
     setTyped(text);
     setUnitChoice(to);
-    const amount = wholeAmount(text);
-    if (amount !== null) put(isoDuration(amount, to));
-    else if (text.trim() === '') put(props.optional ? undefined : '');
-    else put(text.trim());
+    // "1.5" days is sent as PT36H; what comes to no whole minutes is sent as typed, and refused.
+    if (text.trim() === '') put(props.optional ? undefined : '');
+    else put(durationOfTyped(text, to));
   };
   // The schema's message speaks ISO 8601; here the user typed an amount.
   const error = amountError(amountText, unit, ed.errorBelow(path));
@@ -168,7 +167,7 @@ export function DurationField(props: {
         <input
           id={id}
           type="text"
-          inputMode="numeric"
+          inputMode="decimal"
           value={amountText}
           onChange={(e) => write(e.target.value, unit)}
           {...describedBy(id, error, !!props.hint)}

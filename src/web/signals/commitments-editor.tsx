@@ -276,7 +276,7 @@ export function CommitmentsEditor(props: {
                       <input
                         id={id('within')}
                         type="text"
-                        inputMode="numeric"
+                        inputMode="decimal"
                         value={r.withinAmount}
                         onChange={(e) =>
                           set(i, {
