@@ -6,6 +6,7 @@ import { CommitmentDefinition } from './signals.js';
 /** Up to two years of business minutes: several-month targets are legitimate, centuries are typos. */
 export const MAX_TARGET_MINUTES = 2 * 365 * 24 * 60;
 
+/** A target as stored and answered: rows saved before targets had to be at least a minute may hold 0. */
 export const AgreementTarget = z.strictObject({
   kind: PromiseKind,
   priority: Priority.optional().describe(
@@ -19,6 +20,24 @@ export const AgreementTarget = z.strictObject({
     .describe('business minutes on the agreement’s calendar'),
 });
 export type AgreementTarget = z.infer<typeof AgreementTarget>;
+
+const TARGET_MINUTES = `must be a whole number of minutes from 1 to ${MAX_TARGET_MINUTES}`;
+
+/** A target as written: 0 minutes would be broken the moment its clock starts. */
+const AgreementTargetInput = AgreementTarget.extend({
+  minutes: z
+    .number({ error: (issue) => (issue.input === undefined ? 'is required' : TARGET_MINUTES) })
+    .int(TARGET_MINUTES)
+    .min(1, 'must be at least 1 minute: a target of 0 minutes is broken as soon as its clock starts')
+    .max(MAX_TARGET_MINUTES, TARGET_MINUTES)
+    .describe('business minutes on the agreement’s calendar, at least 1'),
+});
+
+/** A target's promise and priority in words: "First response for Urgent", "Resolution for any priority". */
+function targetWords(t: { kind: string; priority?: string }) {
+  const words = (key: string) => key.charAt(0).toUpperCase() + key.slice(1).replaceAll('_', ' ');
+  return `${words(t.kind)} for ${t.priority ? words(t.priority) : 'any priority'}`;
+}
 
 export const AgreementScope = z
   .strictObject({
@@ -39,8 +58,8 @@ const fields = {
   calendarId: Id,
   scope: AgreementScope.optional().describe('none: the default agreement'),
   targets: z
-    .array(AgreementTarget)
-    .min(1)
+    .array(AgreementTargetInput)
+    .min(1, 'must have at least one target')
     .max(40)
     .superRefine((targets, ctx) => {
       const seen = new Set<string>();
@@ -50,7 +69,7 @@ const fields = {
           ctx.addIssue({
             code: 'custom',
             path: [i],
-            message: `${t.kind} for ${t.priority ?? 'every priority'} is given twice`,
+            message: `${targetWords(t)} is set twice`,
           });
         seen.add(key);
       });

@@ -24,7 +24,7 @@ import {
   rowsOf,
   type CommitmentRow,
 } from '../signals/commitments-editor.js';
-import { FormField, describedBy, errorAt } from './form-parts.js';
+import { FormField, describedBy, errorAt, errorsFromIssues } from './form-parts.js';
 import { RecordForm } from './record-form.js';
 import { useRecordForm } from './use-record-form.js';
 import { clocksNotice } from './clocks-notice.js';
@@ -132,7 +132,8 @@ function bodyOf(v: Values) {
     targets: v.targets.map((t) => ({
       kind: t.kind,
       ...(t.priority ? { priority: t.priority } : {}),
-      minutes: num(t.minutes),
+      // Empty: "is required" rather than "must be a whole number".
+      minutes: t.minutes.trim() === '' ? undefined : Number(t.minutes),
     })),
     commitments: definitionsOf(v.commitments),
     pauseOn: v.pauseOn,
@@ -215,18 +216,27 @@ function AgreementForm(props: {
 
   function submit() {
     const body = bodyOf(values);
-    if (values.scopeType !== 'default' && Object.values(body.scope).every((x) => x === undefined)) {
-      form.reject({ scope: `choose the ${values.scopeType} this agreement is for` });
+    const schema = agreement ? AgreementUpdate : AgreementCreate;
+    const checked = schema.safeParse(body);
+    const found = checked.success ? {} : errorsFromIssues(checked.error.issues);
+    // What the schema words for the API ("calendarId: is required") said in the form's terms.
+    if (!values.calendarId) found.calendarId = 'Choose a calendar';
+    if (values.scopeType !== 'default' && Object.values(body.scope).every((x) => x === undefined))
+      found.scope = `Choose the ${values.scopeType} this agreement is for`;
+    if (Object.keys(found).length > 0) {
+      form.reject(found);
       return;
     }
-    void form.save(agreement ? AgreementUpdate : AgreementCreate, body);
+    void form.save(schema, body);
   }
 
   const label = (path: string) => {
     const [field, index, part] = path.split('.');
     if (field === 'targets' && index !== undefined) {
       const t = values.targets[Number(index)];
-      return `Target ${Number(index) + 1}${t ? ` (${promiseKindLabel(t.kind)})` : ''}${part ? `: ${part}` : ''}`;
+      // A problem of the whole row names its promise and priority itself ("… is set twice").
+      if (!part) return `Target ${Number(index) + 1}`;
+      return `Target ${Number(index) + 1}${t ? ` (${promiseKindLabel(t.kind)})` : ''}: ${part}`;
     }
     if (field === 'commitments' && index !== undefined) {
       const c = values.commitments[Number(index)];

@@ -176,6 +176,45 @@ describe('agreements', () => {
     }
   });
 
+  it('refuses a target of 0 minutes and names a target set twice in words', async () => {
+    const cal = await makeCalendar(t.db);
+    const base = { name: `Words ${Date.now()}`, calendarId: cal.id };
+    const zero = await t.post(
+      '/api/v1/agreements',
+      { ...base, targets: [{ kind: 'first_response', priority: 'urgent', minutes: 0 }] },
+      admin,
+    );
+    expect([zero.status, zero.body.error.code, zero.body.error.message]).toEqual([
+      400,
+      'validation_error',
+      'body.targets.0.minutes: must be at least 1 minute: a target of 0 minutes is broken as soon as its clock starts',
+    ]);
+    const twice = await t.post(
+      '/api/v1/agreements',
+      {
+        ...base,
+        targets: [
+          { kind: 'first_response', priority: 'urgent', minutes: 30 },
+          { kind: 'first_response', priority: 'urgent', minutes: 60 },
+          { kind: 'periodic_update', minutes: 60 },
+          { kind: 'periodic_update', minutes: 90 },
+        ],
+      },
+      admin,
+    );
+    expect(twice.status).toBe(400);
+    expect(twice.body.error.details).toEqual([
+      { path: 'body.targets.1', message: 'First response for Urgent is set twice' },
+      { path: 'body.targets.3', message: 'Periodic update for any priority is set twice' },
+    ]);
+    const noCalendar = await t.post(
+      '/api/v1/agreements',
+      { name: base.name, targets: [{ kind: 'resolution', minutes: 60 }] },
+      admin,
+    );
+    expect([noCalendar.status, noCalendar.body.error.message]).toEqual([400, 'body.calendarId: is required']);
+  });
+
   it('lists agreements due for review', async () => {
     const cal = await makeCalendar(t.db);
     const due = await t.post(
