@@ -17,6 +17,7 @@ import { RecordForm } from '../admin/record-form.js';
 import { useRecordForm } from '../admin/use-record-form.js';
 import { useEditedRecord } from '../admin/use-edited-record.js';
 import { CustomFieldsEditor, sameFields, useCustomFields } from '../layout/custom-fields-editor.js';
+import { domainsOf } from './domain-list.js';
 
 const LABELS: Record<string, string> = {
   name: 'Name',
@@ -25,14 +26,6 @@ const LABELS: Record<string, string> = {
   notes: 'Notes',
   customFields: 'Custom fields',
 };
-
-/** "acme.com, acme.de" or one per line: the list the API takes (it checks each one). */
-export function domainsOf(text: string): string[] {
-  return text
-    .split(/[\s,;]+/)
-    .map((d) => d.trim())
-    .filter(Boolean);
-}
 
 export function OrganizationFormPage() {
   const { id, record } = useEditedRecord<Organization>('/organizations', 'organization', (o) => o.name);
