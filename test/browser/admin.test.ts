@@ -233,18 +233,27 @@ describe('agreements', () => {
     await eventually(() => owners.count()).toBeGreaterThan(1);
     expect(await owners.first().textContent()).toBe(`Me (${DEMO.admin.name})`);
     expect((await owners.allTextContents()).filter((o) => o.includes(DEMO.admin.name))).toHaveLength(1);
+    // Nothing chosen: the form says what to do, in its own words.
+    await page.getByRole('button', { name: 'Create agreement' }).click();
+    await eventually(() => texts(page.getByTestId('form-errors').locator('li'))).toEqual([
+      'Name: is required',
+      'Calendar: Choose a calendar',
+    ]);
+    expect(await text(page.getByTestId('error-agreement-calendar'))).toBe('Choose a calendar');
     await page.getByLabel('Name', { exact: true }).fill(AGREEMENT);
     await page.getByLabel('Calendar').selectOption({ label: `${CALENDAR} (Europe/Berlin)` });
     await page.getByRole('radio', { name: 'An organization' }).check();
     await page.getByLabel('Organization', { exact: true }).selectOption({ label: organization.name });
 
-    // Two targets for the same promise and priority: refused before sending.
+    // Two targets for the same promise and priority, and one of 0 minutes: refused before sending.
     await page.getByRole('button', { name: 'Add target' }).click();
     await page.getByLabel('Target 3 promise').selectOption('first_response');
+    await page.getByLabel('Target 2 minutes').fill('0');
     await page.getByRole('button', { name: 'Create agreement' }).click();
-    await eventually(() => text(page.getByTestId('form-errors'))).toContain(
-      'first_response for every priority is given twice',
-    );
+    await eventually(() => texts(page.getByTestId('form-errors').locator('li'))).toEqual([
+      'Target 2 (Resolution): minutes: must be at least 1 minute: a target of 0 minutes is broken as soon as its clock starts',
+      'Target 3: First response for any priority is set twice',
+    ]);
     await page.getByRole('button', { name: 'Remove target 3' }).click();
 
     await page.getByLabel('Target 1 promise').selectOption('first_response');
@@ -648,6 +657,31 @@ describe('teams and agents', () => {
     )!;
     expect(team.assignmentMode).toBe('least_loaded');
     expect(team.members.map((m) => m.name).sort()).toEqual(['Ava Agent', 'Ben Agent']);
+  });
+
+  it('marks members who have not signed in yet, and warns when nobody else is in the team', async () => {
+    const name = `Nia New ${Date.now()}`;
+    await stack.api('/users', {
+      ...admin,
+      method: 'POST',
+      body: { email: `nia-${Date.now()}@steward.demo`, name, role: 'agent', invite: true },
+    });
+    await page.goto(`${stack.url}/admin/teams/new`);
+    const picker = page.getByTestId('member-picker');
+    const nia = picker.getByRole('listitem').filter({ hasText: name });
+    await eventually(() => text(nia.getByTestId('member-not-signed-in'))).toBe(
+      '(invited, not signed in yet)',
+    );
+    const ava = picker.getByRole('listitem').filter({ hasText: 'Ava Agent' });
+    expect(await ava.getByTestId('member-not-signed-in').count()).toBe(0);
+    const warning = page.getByTestId('members-not-signed-in');
+    await nia.getByRole('checkbox').check();
+    expect(await text(warning)).toBe(
+      'Its only member has not signed in yet: the team’s cases wait until someone does.',
+    );
+    // With someone who has, the team can be worked: no warning (and Nia may still be chosen).
+    await ava.getByRole('checkbox').check();
+    expect(await warning.count()).toBe(0);
   });
 
   it('refuses to save over a colleague’s change made meanwhile, and lets the admin choose', async () => {

@@ -167,9 +167,12 @@ describe('API tokens (admin)', () => {
     });
     expect(write.status).toBe(403);
     expect(((await write.json()) as { error: { code: string } }).error.code).toBe('read_only_token');
+    // The list has the new token at once; its secret is only on the card above.
+    const row = page.getByTestId('token-row').filter({ hasText: 'BI reports' });
+    await eventually(() => text(row.getByTestId('token-state'))).toBe('Active');
+    expect(await text(page.getByTestId('token-table'))).not.toContain(token);
 
     await page.getByRole('button', { name: 'I have copied it' }).click();
-    const row = page.getByTestId('token-row').filter({ hasText: 'BI reports' });
     await eventually(() => text(row.getByTestId('token-access'))).toBe('Read only');
     page.once('dialog', (d) => void d.accept());
     await row.getByRole('button', { name: 'Revoke' }).click();
@@ -183,7 +186,7 @@ describe('API tokens (admin)', () => {
       .getByRole('link', { name: 'API tokens' })
       .click();
     await page.getByRole('button', { name: 'Make token' }).click();
-    await eventually(() => text(page.locator('#token-name-error'))).toBe('must not be empty');
+    await eventually(() => text(page.locator('#token-name-error'))).toBe('is required');
     // The field to fix has the focus.
     await eventually(() => page.evaluate(() => document.activeElement?.id ?? '')).toBe('token-name');
     await page.getByLabel('Name', { exact: true }).fill('Telephony');
@@ -384,5 +387,27 @@ describe('choosing a password by e-mailed link', () => {
       'A newer link was sent since: use the one in the latest mail.',
     );
     expect(await loginStatus('ida@steward.demo', 'ida-chose-this')).toBe(200);
+  });
+});
+
+// After the audit log's tests: the user made here would be its newest change.
+describe('API tokens for staff not signed in yet', () => {
+  it('marks a user who has not signed in yet among those a token can act as', async () => {
+    const name = `Ivo Invited ${Date.now()}`;
+    await stack.api('/users', {
+      login: DEMO.admin,
+      method: 'POST',
+      body: { email: `ivo-${Date.now()}@steward.demo`, name, role: 'agent', invite: true },
+    });
+    await page.goto(`${stack.url}/admin/api-tokens`);
+    const option = page.getByLabel('Acts as').locator('option', { hasText: name });
+    await eventually(() => text(option)).toBe(`${name} (Agent) (invited, not signed in yet)`);
+    expect(
+      await page.getByLabel('Acts as').locator('option', { hasText: DEMO.agent.name }).textContent(),
+    ).toBe(`${DEMO.agent.name} (Agent)`);
+    await page.getByLabel('Acts as').selectOption({ label: `${name} (Agent) (invited, not signed in yet)` });
+    expect(await text(page.locator('#token-user-hint'))).toBe(
+      `It can do what this user can. ${name} has not signed in yet: check the token is for the right person.`,
+    );
   });
 });

@@ -9,13 +9,13 @@ import {
   TokenAccess,
   type ApiToken,
   type ApiTokenCreated,
-  type User,
+  type UserListItem,
 } from '../../shared/schemas/users.js';
 import { api, toApiError } from '../lib/api.js';
 import { formatDate, formatDateTime, roleLabel } from '../lib/format.js';
 import type { Items } from '../lib/types.js';
 import { useApi } from '../lib/use-api.js';
-import { useStaffUsers } from './use-staff-users.js';
+import { notSignedInNote, useStaffUsers } from './use-staff-users.js';
 import { FormError, PageHeader, SuccessNotice } from '../layout/page-parts.js';
 import { DataTable } from '../layout/data-table.js';
 import { ListState } from '../layout/list-state.js';
@@ -85,13 +85,17 @@ export function ApiTokensPage() {
             ],
           ]}
           doneLabel="I have copied it"
-          onDone={() => {
-            setCreated(null);
+          onDone={() => setCreated(null)}
+        />
+      ) : (
+        <NewTokenForm
+          staff={staff}
+          onCreated={(t) => {
+            // The list shows the new token at once; its secret only on the card above.
+            setCreated(t);
             tokens.reload();
           }}
         />
-      ) : (
-        <NewTokenForm staff={staff} onCreated={setCreated} />
       )}
       <section className="section" aria-labelledby="tokens-title">
         <h2 id="tokens-title">Tokens</h2>
@@ -152,12 +156,14 @@ export function ApiTokensPage() {
 }
 
 /** Name, the user it acts as (you by default), and an optional last day. */
-function NewTokenForm(props: { staff: User[]; onCreated: (t: ApiTokenCreated) => void }) {
+function NewTokenForm(props: { staff: UserListItem[]; onCreated: (t: ApiTokenCreated) => void }) {
   const [name, setName] = useState('');
   const [userId, setUserId] = useState('');
   const [access, setAccess] = useState<TokenAccess>('full');
   const [expires, setExpires] = useState('');
   const { errors, formError, saving, submit } = useFormSubmit();
+  const chosen = props.staff.find((u) => u.id === userId);
+  const chosenNote = notSignedInNote(chosen);
 
   async function create() {
     // A last day means valid through that day (UTC): it expires as the next one begins.
@@ -193,7 +199,16 @@ function NewTokenForm(props: { staff: User[]; onCreated: (t: ApiTokenCreated) =>
           error={errors.name}
           hint="What uses it, e.g. Telephony or BI reports."
         />
-        <FormField id="token-user" label="Acts as" error={errors.userId} hint="It can do what this user can.">
+        <FormField
+          id="token-user"
+          label="Acts as"
+          error={errors.userId}
+          hint={
+            chosenNote
+              ? `It can do what this user can. ${chosen!.name} has not signed in yet: check the token is for the right person.`
+              : 'It can do what this user can.'
+          }
+        >
           <select
             id="token-user"
             value={userId}
@@ -203,7 +218,7 @@ function NewTokenForm(props: { staff: User[]; onCreated: (t: ApiTokenCreated) =>
             <option value="">You</option>
             {props.staff.map((u) => (
               <option key={u.id} value={u.id}>
-                {u.name} ({roleLabel(u.role)})
+                {u.name} ({roleLabel(u.role)}){notSignedInNote(u) ? ` (${notSignedInNote(u)})` : ''}
               </option>
             ))}
           </select>

@@ -10,6 +10,7 @@ import { RecordForm } from './record-form.js';
 import { useRecordForm } from './use-record-form.js';
 import { useEditedRecord } from './use-edited-record.js';
 import { ASSIGNMENT_LABELS } from './teams-page.js';
+import { notSignedInNote, useStaffUsers } from './use-staff-users.js';
 
 export function TeamFormPage() {
   const { id, record: team } = useEditedRecord<Team>('/teams', 'team', (t) => t.name);
@@ -39,6 +40,10 @@ function TeamForm({ team, agents }: { team: Team | undefined; agents: AgentProfi
   const [description, setDescription] = useState(team?.description ?? '');
   const [mode, setMode] = useState<AssignmentMode>(team?.assignmentMode ?? 'manual');
   const [members, setMembers] = useState<string[]>(team?.members.map((m) => m.userId) ?? []);
+  // Who has never signed in (an invitation not taken up): shown, not refused.
+  const { users } = useStaffUsers();
+  const noteOf = (userId: string) => notSignedInNote(users.find((u) => u.id === userId));
+  const nobodySignedIn = members.length > 0 && members.every((m) => noteOf(m) !== null);
   const form = useRecordForm({
     record: team,
     path: '/teams',
@@ -126,11 +131,23 @@ function TeamForm({ team, agents }: { team: Team | undefined; agents: AgentProfi
                     · {a.email} ·{' '}
                     {a.availability === 'away' ? 'away' : `${a.openCases}/${a.capacity} unsolved cases`}
                   </span>
+                  {noteOf(a.userId) && (
+                    <span className="muted" data-testid="member-not-signed-in">
+                      {' '}
+                      ({noteOf(a.userId)})
+                    </span>
+                  )}
                 </span>
               </label>
             </li>
           ))}
         </ul>
+        {nobodySignedIn && (
+          <p className="notice notice--warning" data-testid="members-not-signed-in">
+            {members.length === 1 ? 'Its only member has not' : 'None of its members has'} signed in yet: the
+            team’s cases wait until someone does.
+          </p>
+        )}
       </fieldset>
     </RecordForm>
   );

@@ -14,3 +14,17 @@ export function useStaffUsers() {
   const list = admins.error || !agents.data ? admins : agents;
   return { users, list };
 }
+
+/**
+ * A note for pickers (a team's members, an API token's user) on staff who cannot sign in yet: they
+ * never have, and have no password (an invitation not taken up). Shown, not refused: choosing
+ * them ahead of their first day is fine, but a team of only them has nobody to work its cases.
+ */
+export function notSignedInNote(
+  u: Pick<UserListItem, 'lastActiveAt' | 'passwordSet' | 'pendingLink'> | undefined,
+): string | null {
+  if (!u || u.lastActiveAt !== null || u.passwordSet) return null;
+  return u.pendingLink?.purpose === 'invitation'
+    ? 'invited, not signed in yet'
+    : 'no password yet, not signed in';
+}
