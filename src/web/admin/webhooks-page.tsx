@@ -1,7 +1,7 @@
-// Webhooks: outside systems (a CRM, a data warehouse, a chat tool) sent the domain events they
-// chose, as signed POSTs. The list says what each gets and how its deliveries fare; a webhook's
-// page has its settings, a test delivery, a new secret (shown once, as when it was made), turning
-// it off and on, and its delivery log (deliveries.tsx).
+// Webhooks: Steward sends outside systems (a CRM, a data warehouse, a chat tool) the domain events
+// they chose, as signed POSTs. The list says what each gets and how its deliveries fare; a
+// webhook's page has its settings, a test delivery, a new secret (shown once, as when it was made),
+// turning it off and on, and its delivery log (webhook-deliveries.tsx).
 import { useState } from 'react';
 import { Link, useNavigate } from 'react-router-dom';
 import {
@@ -36,7 +36,7 @@ export function WebhooksPage() {
   return (
     <AdminList
       title="Webhooks"
-      subtitle="Outside systems sent the changes they choose (cases, signals, customers…), as signed HTTP POSTs."
+      subtitle="Steward sends outside systems the changes they choose (cases, signals, customers…) as signed HTTP POSTs."
       newRecord={{ to: `${BACK}/new`, label: 'New webhook' }}
       list={hooks}
       count={items.length}
@@ -112,8 +112,8 @@ function OnOff({ webhook: w }: { webhook: Webhook }) {
       )}
       {w.enabled && w.restingUntil && (
         <div className="muted cell-sub" data-testid="webhook-resting">
-          Resting until <time dateTime={w.restingUntil}>{formatDateTime(w.restingUntil)}</time>: its receiver
-          let a delivery time out (a test or Send again ends the rest)
+          Paused until <time dateTime={w.restingUntil}>{formatDateTime(w.restingUntil)}</time>: its receiver
+          let a delivery time out (a test or Send again ends the pause)
         </div>
       )}
     </>
@@ -285,7 +285,7 @@ function WebhookForm(props: {
       />
       <label className="checkbox">
         <input type="checkbox" checked={enabled} onChange={(e) => setEnabled(e.target.checked)} />
-        <span>On (events are queued and sent; while off, nothing new is queued)</span>
+        <span>On (events are queued and sent; while it is off, nothing new is queued)</span>
       </label>
     </RecordForm>
   );
@@ -331,7 +331,7 @@ function EventPatterns(props: {
       <legend>Event types</legend>
       <p className="muted">
         Every change Steward records is an event: <code>case.created</code>, <code>case.replied</code>,{' '}
-        <code>signal.opened</code>… Tick whole kinds of record, or add exact types.
+        <code>signal.opened</code>… Tick whole kinds of records, or add exact types.
       </p>
       <div className="checkbox-list">
         {GROUPS.map(([pattern, label]) => (
@@ -363,7 +363,7 @@ function EventPatterns(props: {
         id="webhook-event-type"
         label="Exact event type"
         error={error || undefined}
-        hint="e.g. case.created, then Add (or Enter). An entity and .* takes all its types."
+        hint="Type one, e.g. case.created, then Add (or press Enter). A kind of record followed by .* (case.*) takes all its types."
       >
         <div className="inline-form">
           <input
@@ -391,7 +391,7 @@ function EventPatterns(props: {
   );
 }
 
-/** Its state and counts, and what an admin does to it besides editing: test, new secret, off/on, send failed again. */
+/** Its state and counts, and what an admin does with it besides editing: test, new secret, off/on, send failed again. */
 function WebhookActions(props: {
   webhook: Webhook;
   onChanged: () => void;
