@@ -289,6 +289,27 @@ describe('demo signals seed', () => {
     expect(maria).toEqual({ unsolved: 0, solved: 1 });
   });
 
+  it('dates each signal when Steward would have seen it: an absence when its wait ran out, else at its evidence', async () => {
+    const found = await rows<{ detected: number; expected: number; ok: boolean }>(
+      db,
+      sql`select extract(epoch from s.detected_at)::float8 as detected,
+          extract(epoch from coalesce(x.due_at,
+            case when s.kind = 'match' then min(e.occurred_at) else max(e.occurred_at) end))::float8 as expected,
+          s.detected_at <= now() and s.last_evidence_at >= s.detected_at and s.detected_at >= min(e.occurred_at)
+            as ok
+        from signals s
+        join signal_evidence v on v.signal_id = s.id join events e on e.id = v.event_id
+        left join rule_expectations x on x.signal_id = s.id and x.state = 'fired'
+        group by s.id, s.kind, s.detected_at, s.last_evidence_at, x.due_at`,
+    );
+    expect(found.length).toBeGreaterThan(10);
+    expect(found.filter((f) => !f.ok || f.detected !== f.expected)).toEqual([]);
+    // The board's ages differ as their evidence does: the oldest signal was seen days ago.
+    const days = found.map((f) => (Date.now() / 1000 - f.detected) / 86_400);
+    expect(Math.max(...days)).toBeGreaterThan(1);
+    expect(new Set(found.map((f) => f.detected)).size).toBeGreaterThan(found.length / 2);
+  });
+
   it('leaves three waits that come due minutes after seeding', async () => {
     const soon = await rows<{ minutes: number }>(
       db,

@@ -6,11 +6,13 @@
 // their promised date, a damaged and a lost parcel, a disputed invoice, a customer complaining for
 // the third time. The timer, action and due-time jobs then run until quiet, so the first start
 // shows proactive cases, signals and commitments met, late and overdue; three waits come due a
-// few minutes after seeding, so whoever watches the board sees signals appear.
+// few minutes after seeding, so whoever watches the board sees signals appear. The signals the
+// jobs opened are then dated when Steward would have seen them had it been watching (their
+// evidence is days old), so the board's ages agree with their evidence.
 // Deterministic: a fixed faker seed and a fixed mix; times are relative to now. Does nothing when
 // the demo's sources exist already.
 import { Faker, en } from '@faker-js/faker';
-import { and, count, eq, isNotNull } from 'drizzle-orm';
+import { and, count, eq, isNotNull, sql } from 'drizzle-orm';
 import type { Database } from '../../db/client.js';
 import type { RuleDefinitionInput } from '../../shared/schemas/rules.js';
 import { RuleDefinition } from '../../shared/schemas/rules.js';
@@ -756,6 +758,32 @@ async function caseOfSignal(db: Database, refValue: string): Promise<string> {
   return found.caseId;
 }
 
+/**
+ * The flow's signals open while the seed runs the jobs, all "a minute ago", though their evidence
+ * is days old. Dated as if Steward had been watching: an absence rule's signal when its wait ran
+ * out (its fired wait's due time), a match rule's at its first evidence event, a threshold rule's
+ * at its last (the one that crossed the count); never after now. One statement over the signals
+ * opened since `since`.
+ */
+export async function dateSignalsByEvidence(db: Database, since: Date) {
+  await db.execute(sql`
+    update signals s set detected_at = d.at, last_evidence_at = greatest(d.at, least(now(), d.last_event))
+    from (
+      select o.id,
+        least(now(), coalesce(
+          (select max(x.due_at) from rule_expectations x where x.signal_id = o.id and x.state = 'fired'),
+          case when o.kind = 'match' then min(e.occurred_at) else max(e.occurred_at) end
+        )) as at,
+        max(e.occurred_at) as last_event
+      from signals o
+      join signal_evidence v on v.signal_id = o.id
+      join events e on e.id = v.event_id
+      where o.detected_at >= ${since.toISOString()}::timestamptz
+      group by o.id, o.kind
+    ) d
+    where s.id = d.id`);
+}
+
 export async function countSignals(db: Database): Promise<number> {
   const [row] = await db.select({ n: count() }).from(signals);
   return row?.n ?? 0;
@@ -864,6 +892,7 @@ export async function seedDemoSignals(
     },
   ]);
   await runJobsUntilQuiet(db);
+  await dateSignalsByEvidence(db, new Date(now));
 
   const users = await listUsers(db, actor);
   const ben = users.find((u) => u.email === 'ben@steward.demo')!;
