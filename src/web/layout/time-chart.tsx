@@ -1,7 +1,8 @@
 // A chart of values over time: uPlot (a small, fast canvas chart library: 50 kB, draws
 // thousands of points in a few ms) behind a React component. Bars or lines per series, one
-// y axis (counts or percentages), a legend that follows the cursor, and the width of its box
-// (a ResizeObserver). The numbers are also in a table beside it for screen readers and for
+// y axis (counts or percentages), a legend that follows the cursor (a tap on a touch screen moves
+// it too: the browser's mouse events after a tap) and shows the latest point's values while the
+// cursor is off the chart (never "—" until hovered), and the width of its box (a ResizeObserver). The numbers are also in a table beside it for screen readers and for
 // people who want them exact: a chart alone is not accessible.
 import { useEffect, useRef } from 'react';
 import uPlot from 'uplot';
@@ -71,6 +72,13 @@ function shadeLastPoint(u: uPlot) {
   ctx.restore();
 }
 
+/** The latest point with a value in any series (a bucket with nothing yet reads "—" all through). */
+export function latestIndex(series: { values: (number | null)[] }[], n: number): number | null {
+  for (let i = n - 1; i >= 0; i--)
+    if (series.some((s) => s.values[i] !== null && s.values[i] !== undefined)) return i;
+  return n > 0 ? n - 1 : null;
+}
+
 /** Every k-th point, so that labels stay about 64 px apart on a plot `width` px wide. */
 function thin(x: number[], width: number): number[] {
   const every = Math.max(1, Math.ceil(x.length / Math.max(1, Math.floor(width / 64))));
@@ -96,13 +104,24 @@ export function TimeChart(props: TimeChartProps) {
     const el = box.current;
     if (!el) return;
     const dates = timeZone ? chartDateFormats(undefined, timeZone) : undefined;
+    const latest = latestIndex(series, x.length);
+    // Off the chart, the legend names the latest point rather than "—": on leaving (and at first)
+    // uPlot sets it to no point; it is set back to the latest, without firing the hook again.
+    const showLatest = (u: uPlot) => {
+      if (latest !== null && (u.legend.idx === null || u.legend.idx === undefined))
+        u.setLegend({ idx: latest }, false);
+    };
     const options: uPlot.Options = {
       width: Math.max(el.clientWidth, 240),
       height,
       ms: 1,
       cursor: { points: { size: 7 }, drag: { x: false, y: false } },
       legend: { live: true },
-      ...(lastPartial ? { hooks: { drawClear: [shadeLastPoint] } } : {}),
+      hooks: {
+        ready: [showLatest],
+        setLegend: [showLatest],
+        ...(lastPartial ? { drawClear: [shadeLastPoint] } : {}),
+      },
       scales: {
         // Half a step of room on each side, so the first and last bars are whole.
         x: { time: true, range: (_u, min, max) => [min - halfStep(x), max + halfStep(x)] },
