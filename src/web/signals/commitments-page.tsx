@@ -212,6 +212,7 @@ export function CommitmentsPage() {
             value={state}
             options={[
               ['open,overdue', 'Not yet met (open or overdue)'],
+              ['late,broken', 'Late or broken'],
               ...Object.entries(COMMITMENT_STATE_LABELS),
             ]}
             all="All states"

@@ -1,14 +1,46 @@
 // The proactive KPIs of a period as a strip of tiles: signals, caught before contact, contacts
 // avoided, median lead time, commitments on time. On the board (last 30 days) and the KPI page.
 // A tile whose count a list can show is a link to exactly that list: the signals tile to the
-// Signals page narrowed to the period counted (the period the API answered, from and to). The
-// shares, the lead time and the on-time rate have no such list (the rate also counts the
-// commitments overdue now, which no closed period holds), so they stay plain.
+// Signals page narrowed to the period counted (the period the API answered, from and to); the
+// commitments tile's counts ("183 met · 22 late or broken · 4 overdue") each to the Commitments
+// page's list of them (closed in that period; overdue ones as they are now). The shares and the
+// lead time have no list of their own (the Signals page does not filter on them), and the
+// on-time rate is made of three lists, so those values stay plain.
+import type { ReactNode } from 'react';
 import { Link } from 'react-router-dom';
 import type { ProactiveKpis } from '../../shared/schemas/signals.js';
 import type { ApiError } from '../lib/api.js';
 import { formatNumber, formatPercent, formatWallClock } from '../lib/format.js';
-import { onTimeCounts } from './signal-labels.js';
+
+/** The Commitments page's list, in the state(s) given, closed in the period (overdue: as now). */
+function commitmentsOf(kpis: ProactiveKpis, state: string) {
+  const q = new URLSearchParams({ state });
+  if (state !== 'overdue') {
+    q.set('closedFrom', kpis.from);
+    q.set('closedBefore', kpis.to);
+  }
+  return `/commitments?${q.toString()}`;
+}
+
+/** What the on-time rate is made of, each count a link to its commitments (none for a zero). */
+function OnTimeCounts({ kpis }: { kpis: ProactiveKpis }) {
+  const c = kpis.commitments;
+  const part = (n: number, words: string, state: string, testId: string) =>
+    n > 0 ? (
+      <Link to={commitmentsOf(kpis, state)} data-testid={testId}>
+        {formatNumber(n)} {words}
+      </Link>
+    ) : (
+      `${formatNumber(n)} ${words}`
+    );
+  return (
+    <>
+      {part(c.met, 'met', 'met', 'kpi-ontime-met')} ·{' '}
+      {part(c.late + c.broken, 'late or broken', 'late,broken', 'kpi-ontime-late')}
+      {c.overdue > 0 && <> · {part(c.overdue, 'overdue', 'overdue', 'kpi-ontime-overdue')}</>}
+    </>
+  );
+}
 
 export function KpiStrip({
   kpis,
@@ -26,7 +58,7 @@ export function KpiStrip({
         The proactive KPIs are not available: {error.message}
       </p>
     );
-  const tiles: [string, string, string, string, string?][] = kpis
+  const tiles: [string, string, string, ReactNode, string?][] = kpis
     ? [
         [
           'signals',
@@ -57,7 +89,7 @@ export function KpiStrip({
           'ontime',
           'Commitments on time',
           formatPercent(kpis.commitments.onTimeRate),
-          onTimeCounts(kpis.commitments),
+          <OnTimeCounts key="ontime" kpis={kpis} />,
         ],
       ]
     : [];
@@ -72,7 +104,7 @@ export function KpiStrip({
                   <Link
                     to={to}
                     className="kpi__link"
-                    aria-label={`${value} ${label.toLowerCase()} ${note}: list them`}
+                    aria-label={`${value} ${label.toLowerCase()} ${typeof note === 'string' ? note : ''}: list them`}
                   >
                     {value}
                   </Link>
