@@ -102,6 +102,71 @@ describe('on a phone', () => {
     expect(await adminNav.isVisible()).toBe(false);
   });
 
+  it('the board: its tiles two to a row so the list starts on the first screen, its signals and commitments blocks', async () => {
+    await page.goto(`${stack.url}/board`);
+    const tiles = page.locator('.kpi-strip .kpi');
+    await eventually(() => page.locator('.kpi-strip').getByTestId('kpi-value').count()).toBe(5);
+    const [first, second] = [(await tiles.nth(0).boundingBox())!, (await tiles.nth(1).boundingBox())!];
+    // Side by side, each about half the screen.
+    expect(second.y).toBe(first.y);
+    expect(first.width).toBeLessThan(PHONE.width / 2);
+    const signals = page.getByTestId('board-signals');
+    await signals.waitFor();
+    expect((await signals.boundingBox())!.y).toBeLessThan(PHONE.height * 1.2);
+    // Each signal and commitment is a block within the screen, its cells named by their column.
+    for (const table of ['board-signals', 'board-commitments']) {
+      const row = page.getByTestId(table).locator('tbody tr').first();
+      for (const cell of await row.locator('td').all()) {
+        const box = (await cell.boundingBox())!;
+        expect(box.x + box.width, table).toBeLessThanOrEqual(PHONE.width);
+      }
+      expect(await page.getByTestId(table).evaluate((t) => t.scrollWidth)).toBeLessThanOrEqual(PHONE.width);
+    }
+    expect(await page.getByTestId('signal-age').first().getAttribute('data-label')).toBe('Age');
+    expect(await overflow(page)).toBeLessThanOrEqual(0);
+  });
+
+  it('the KPI page: the promise compliance table is blocks, the legends show the latest values and follow a tap', async () => {
+    await page.goto(`${stack.url}/kpis`);
+    const table = page.getByTestId('kpi-promises');
+    await table.locator('tbody tr').first().waitFor();
+    expect(await table.evaluate((t) => t.scrollWidth)).toBeLessThanOrEqual(PHONE.width);
+    const total = page.locator('[data-testid="kpi-promise-row"][data-group-id="total"]');
+    expect(await total.getByTestId('kpi-promise-decided').getAttribute('data-label')).toBe(
+      'Promises decided',
+    );
+    for (const cell of await total.locator('th, td').all()) {
+      const box = (await cell.boundingBox())!;
+      expect(box.x + box.width).toBeLessThanOrEqual(PHONE.width);
+    }
+
+    // On a touch screen: untouched, the legend names the latest week and its numbers, not "—";
+    // a tap on the chart's left part picks an earlier week.
+    const context = await stack.browser.newContext({
+      viewport: PHONE,
+      hasTouch: true,
+      isMobile: true,
+      locale: 'en-US',
+      timezoneId: 'UTC',
+    });
+    try {
+      const phone = await context.newPage();
+      await signIn(phone, stack.url, DEMO.agent);
+      await phone.goto(`${stack.url}/kpis`);
+      const legend = phone.getByTestId('kpi-chart-signals').locator('.u-legend .u-value');
+      await eventually(() => legend.count()).toBe(5);
+      await eventually(async () => (await legend.allTextContents()).includes('—')).toBe(false);
+      const latest = await legend.allTextContents();
+      const over = phone.getByTestId('kpi-chart-signals').locator('.u-over');
+      await over.scrollIntoViewIfNeeded();
+      const box = (await over.boundingBox())!;
+      await phone.touchscreen.tap(box.x + box.width * 0.2, box.y + box.height / 2);
+      await eventually(async () => (await legend.allTextContents())[0]).not.toBe(latest[0]);
+    } finally {
+      await context.close();
+    }
+  });
+
   it('the sessions and users tables are blocks: every Sign out button is within the screen', async () => {
     // A second browser signed in as the admin: their own is the other, with a Sign out.
     const other = await stack.newPage();

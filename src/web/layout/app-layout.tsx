@@ -93,7 +93,7 @@ export function AppLayout() {
             )}
             {staff && (
               <NavLink to="/board" className={navClass}>
-                At risk
+                Proactive board
               </NavLink>
             )}
             {staff && (

@@ -1,5 +1,5 @@
 // The pages of history behind the board (Signals, Commitments): their header, with the way back
-// to what is at risk now and the list as a CSV file, and "About: Maria Jensen ×", the list narrowed to one customer or one
+// to the proactive board (what is at risk now) and the list as a CSV file, and "About: Maria Jensen ×", the list narrowed to one customer or one
 // organization by its address (`?customerId=` or `?organizationId=`, as their pages link to it).
 import type { ReactNode } from 'react';
 import { Link } from 'react-router-dom';
@@ -24,7 +24,7 @@ export function HistoryPageHeader(props: {
         <>
           <ExportButton {...props.exportAs} />
           <Link className="button" to="/board">
-            Promises at risk now
+            Proactive board
           </Link>
         </>
       }

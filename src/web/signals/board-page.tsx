@@ -1,4 +1,4 @@
-// Promises at risk: the live signals (open and acted on), most severe first, and the commitments
+// The proactive board: the live signals (open and acted on), most severe first, and the commitments
 // coming due or overdue, with the proactive KPIs on top. Polls every 5 s while the tab is shown
 // (use-interval pauses in the background and catches up on return); filters are client-side on
 // the board's data and live in the address, so a filtered board can be shared.
@@ -87,7 +87,7 @@ function sortSignals(signals: Signal[], sort: Sort): Signal[] {
 }
 
 export function BoardPage() {
-  useDocumentTitle('Promises at risk');
+  useDocumentTitle('Proactive board');
   const me = useMe();
   const [params, setParams] = useSearchParams();
   const now = useNow(BOARD_REFRESH_MS);
@@ -176,8 +176,8 @@ export function BoardPage() {
   return (
     <div className="board">
       <PageHeader
-        title="Promises at risk"
-        subtitle="Signals that a promise to a customer is at risk, and the commitments coming due."
+        title="Proactive board"
+        subtitle="Live signals that a promise to a customer is at risk, and the commitments coming due. Promise clocks on cases are in the Cases views."
         actions={
           data && (
             <span
@@ -376,6 +376,7 @@ function SignalTable({ signals, now, admin }: { signals: Signal[]; now: number; 
     <DataTable
       testId="board-signals"
       className="table--board"
+      stackOnPhone
       columns={['Severity', 'Signal', 'Customer', 'Rule', 'Ref', 'Age', 'Due', 'Case']}
     >
       {signals.map((s) => (
@@ -450,6 +451,7 @@ function CommitmentTable({ commitments, now }: { commitments: Commitment[]; now:
     <DataTable
       testId="board-commitments"
       className="table--board"
+      stackOnPhone
       columns={['State', 'Commitment', 'Customer', 'Ref', 'Due']}
     >
       {commitments.map((c) => (

@@ -98,7 +98,7 @@ export function KpisPage() {
         subtitle="How early the rules catch risks to your promises, what that saves, and which rules to tune."
         actions={
           <Link className="button" to="/board">
-            Promises at risk now
+            Proactive board
           </Link>
         }
       />

@@ -38,7 +38,7 @@ export interface SignalBackState {
   back: { to: string; label: string };
 }
 const backOf = (state: unknown): SignalBackState['back'] =>
-  (state as SignalBackState | null)?.back ?? { to: '/board', label: 'Promises at risk' };
+  (state as SignalBackState | null)?.back ?? { to: '/board', label: 'Proactive board' };
 
 export function SignalPage() {
   const { id = '' } = useParams();

@@ -103,7 +103,7 @@ async function mailAdmins(tx: Database, changed: Changed[]) {
             `[Steward] No events from ${c.name} since ${utc(c.silent_since)}`,
             `${c.name} (${c.key}) has sent no event since ${utc(c.silent_since)}: longer than its silence alert of ${c.silence_alert_minutes} minutes.\n\n` +
               `While it is silent, signals that something did not arrive in time may be false alarms: a broken feed, not late parcels. Check the integration before acting on them.\n\n` +
-              `Source: ${link}\nPromises at risk: ${publicUrl}/board`,
+              `Source: ${link}\nProactive board: ${publicUrl}/board`,
           ]
         : [
             `[Steward] Events from ${c.name} again`,
