@@ -119,6 +119,15 @@ describe('proactive KPI page', () => {
       'Contacts avoided',
       'Dismissed',
     ]);
+    // Untouched, the legend shows the latest week's numbers (not "—" until hovered).
+    const lastWeek = s.trend.buckets.at(-1)!;
+    expect(await texts(page.getByTestId('kpi-chart-signals').locator('.u-legend .u-value'))).toEqual([
+      expect.any(String),
+      number(lastWeek.signals),
+      number(lastWeek.caughtBeforeContact),
+      number(lastWeek.contactsAvoided),
+      number(lastWeek.dismissed),
+    ]);
     // Some bars are not zero: the canvas is not blank.
     const inked = (await pixels('kpi-chart-signals')).inked;
     expect(inked).toBeGreaterThan(1000);
@@ -149,6 +158,26 @@ describe('proactive KPI page', () => {
     );
     expect(await text(rows.last().locator('td').first())).toMatch(/ \(so far\)$/);
     expect(await text(rows.first().locator('td').first())).not.toMatch(/so far/);
+
+    // The commitments tile's counts link to those commitments: late or broken, closed in the period.
+    if (c.late + c.broken > 0) {
+      await page.getByTestId('kpi-ontime-late').click();
+      await eventually(async () => new URL(page.url()).pathname).toBe('/commitments');
+      expect(Object.fromEntries(new URL(page.url()).searchParams)).toEqual({
+        state: 'late,broken',
+        closedFrom: s.kpis.from,
+        closedBefore: s.kpis.to,
+      });
+      expect(await page.getByTestId('commitments-period-filter').count()).toBe(1);
+      await page.getByTestId('commitment-row').first().waitFor();
+      const states = await page
+        .getByTestId('commitment-state')
+        .evaluateAll((b) => b.map((e) => e.getAttribute('data-state')));
+      expect(new Set(states)).toEqual(new Set(states.filter((x) => x === 'late' || x === 'broken')));
+      expect(states.length).toBeGreaterThan(0);
+      await page.goto(`${stack.url}/kpis`);
+      await eventually(() => page.getByTestId('kpi-trend-table').count()).toBe(1);
+    }
   });
 
   it('changes period and interval in the address, offering only the intervals that fit', async () => {
@@ -286,16 +315,21 @@ describe('proactive KPI page', () => {
         `/kpis/promises?from=${encodeURIComponent(from)}&to=${encodeURIComponent(to)}&groupBy=${groupBy}`,
         agent,
       );
+      // A count of promises says on how many cases they are, where that differs.
+      const onCases = (c: PromiseKpis['totals'], key: 'decided' | 'metOnTime' | 'breached' | 'overdueNow') =>
+        c[key] > 0 && c.cases[key] !== c[key]
+          ? `${number(c[key])}\non ${number(c.cases[key])} ${c.cases[key] === 1 ? 'case' : 'cases'}`
+          : number(c[key]);
       const row = (name: string, c: PromiseKpis['totals']) => [
         name,
-        number(c.decided),
-        number(c.metOnTime),
-        `${number(c.breached)}${c.metLate > 0 ? ` (${number(c.metLate)} kept late)` : ''}`,
+        onCases(c, 'decided'),
+        onCases(c, 'metOnTime'),
+        `${onCases(c, 'breached')}${c.metLate > 0 ? `\n(${number(c.metLate)} kept late)` : ''}`,
         c.compliance === null
           ? '—'
           : `${percent(c.compliance)} (${number(c.metOnTime)} of ${number(c.decided)})`,
         percent(c.medianTargetUsed),
-        number(c.overdueNow),
+        onCases(c, 'overdueNow'),
       ];
       const api = [...found.items.map((r) => row(r.groupName ?? none, r)), row('Total', found.totals)];
       seen = { ui, api };
@@ -315,13 +349,16 @@ describe('proactive KPI page', () => {
       expect.arrayContaining(['First response', 'Resolution', 'Total']),
     );
     const total = byKind.at(-1)!;
-    expect(Number(total[1]!.replace(/\D/g, ''))).toBeGreaterThan(20);
+    // The total counts promises, on fewer cases (a case holds a first response and a resolution):
+    // the cell says both, "90 on 65 cases".
+    expect(total[1]).toMatch(/^\d+\non \d+ cases$/);
+    expect(Number(total[1]!.split('\n')[0]!.replace(/\D/g, ''))).toBeGreaterThan(20);
     expect(total[4]).toMatch(/^\d+% \(/);
     // Headers are in small capitals (CSS): their text is as written.
     expect(await page.getByTestId('kpi-promises').locator('thead th').allTextContents()).toEqual([
       'Promise',
-      'Decided',
-      'Met on time',
+      'Promises decided',
+      'Kept on time',
       'Breached',
       'Compliance',
       'Median target used',

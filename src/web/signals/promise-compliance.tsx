@@ -1,8 +1,9 @@
 // PSA target compliance on the KPI page: of the promise clocks of cases decided in the period
 // (met on time, or breached), how many were kept, per kind, agreement, team, assignee, channel
-// or segment, with the totals; the grouping lives in the address (`promisesBy`). Each count
-// links to the cases behind it in the queue (promise-cases.ts); a chart shows the compliance per
-// day, week or month of the period.
+// or segment, with the totals; the grouping lives in the address (`promisesBy`). The table counts
+// promises (clocks), a case holds several: each count links to the cases behind it in the queue
+// (promise-cases.ts), and says how many cases that is where the two differ ("92 on 67 cases"),
+// so the number and the list agree in words. A chart shows the compliance per day, week or month.
 import { useMemo } from 'react';
 import { Link } from 'react-router-dom';
 import { promiseCaseQuery, type PromiseCount } from '../../shared/promise-cases.js';
@@ -110,11 +111,13 @@ export function PromiseComplianceSection({
       >
         <DataTable
           testId="kpi-promises"
+          className="table--kpi-promises"
           busy={found.loading}
+          stackOnPhone
           columns={[
             g.column,
-            numberColumn('Decided'),
-            numberColumn('Met on time'),
+            numberColumn('Promises decided'),
+            numberColumn('Kept on time'),
             numberColumn('Breached'),
             numberColumn('Compliance'),
             numberColumn('Median target used'),
@@ -139,11 +142,13 @@ export function PromiseComplianceSection({
       {!trend.data && !trend.error && <Loading label="Loading compliance over time…" />}
       {trend.data && <ComplianceTrend trend={trend.data} />}
       <p className="muted section__note">
-        Promise clocks of cases decided {since}: a clock counts when it was met, or when it was breached (also
-        if the reply or solution came late since). <strong>Compliance</strong>: met on time of those decided.{' '}
-        <strong>Median target used</strong>: how much of its target (in business time) a promise kept on time
-        took. <strong>Overdue now</strong>: past due and still not kept, whatever the period. Team, assignee,
-        channel and segment are the case&apos;s and customer&apos;s as they are now.
+        Promises (clocks: a first response, a resolution, …) of cases decided {since}: a case holds several,
+        so the counts are of promises, and each links to its cases (&ldquo;92 on 67 cases&rdquo;). A promise
+        counts when it was kept, or when it was breached (also if the reply or solution came late since).{' '}
+        <strong>Compliance</strong>: met on time of those decided. <strong>Median target used</strong>: how
+        much of its target (in business time) a promise kept on time took. <strong>Overdue now</strong>: past
+        due and still not kept, whatever the period. Team, assignee, channel and segment are the case&apos;s
+        and customer&apos;s as they are now.
       </p>
     </section>
   );
@@ -163,20 +168,23 @@ function ComplianceRow({
   total?: boolean;
 }) {
   const Head = total ? 'th' : 'td';
-  /** A count, linked to its cases; the link says how many cases when that differs. */
+  /** A count of promises, linked to their cases; how many cases that is, shown where it differs. */
   const count = (key: PromiseCount) => {
     const n = c[key];
     const cases = c.cases[key];
     const to = casesOf(key, cases);
     if (!to) return formatNumber(n);
     return (
-      <Link
-        to={to}
-        title={cases === n ? undefined : `${formatNumber(n)} on ${countOf(cases, 'case')}`}
-        aria-label={`${formatNumber(n)}: show ${countOf(cases, 'case')}`}
-      >
-        {formatNumber(n)}
-      </Link>
+      <>
+        <Link to={to} aria-label={`${countOf(n, 'promise')}: show ${countOf(cases, 'case')}`}>
+          {formatNumber(n)}
+        </Link>
+        {cases !== n && (
+          <span className="cell-sub muted" data-testid="kpi-promise-cases">
+            on {countOf(cases, 'case')}
+          </span>
+        )}
+      </>
     );
   };
   return (
@@ -192,7 +200,7 @@ function ComplianceRow({
       </td>
       <td className="cell-number" data-testid="kpi-promise-breached">
         {count('breached')}
-        {c.metLate > 0 && <span className="muted"> ({formatNumber(c.metLate)} kept late)</span>}
+        {c.metLate > 0 && <span className="cell-sub muted">({formatNumber(c.metLate)} kept late)</span>}
       </td>
       <td className="cell-number" data-testid="kpi-promise-compliance">
         {c.compliance === null ? (
