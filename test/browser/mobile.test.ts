@@ -142,16 +142,13 @@ describe('on a phone', () => {
 
     // On a touch screen: untouched, the legend names the latest week and its numbers, not "—";
     // a tap on the chart's left part picks an earlier week.
-    const context = await stack.browser.newContext({
-      viewport: PHONE,
-      hasTouch: true,
-      isMobile: true,
-      locale: 'en-US',
-      timezoneId: 'UTC',
-    });
+    const context = await stack.browser.newContext({ hasTouch: true, locale: 'en-US', timezoneId: 'UTC' });
     try {
       const phone = await context.newPage();
+      // Signed in at a laptop's width (the user's name shows there), then a phone's.
+      await phone.setViewportSize({ width: 1280, height: 800 });
       await signIn(phone, stack.url, DEMO.agent);
+      await phone.setViewportSize(PHONE);
       await phone.goto(`${stack.url}/kpis`);
       const legend = phone.getByTestId('kpi-chart-signals').locator('.u-legend .u-value');
       await eventually(() => legend.count()).toBe(5);
