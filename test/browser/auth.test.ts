@@ -21,7 +21,7 @@ describe('sign-in', () => {
     // Signed out, the app sends every screen to the sign-in page.
     await loginHeading(page).waitFor();
     expect(new URL(page.url()).pathname).toBe('/login');
-    await eventually(() => page.title()).toBe('Sign in · Steward');
+    await eventually(() => page.title()).toBe('Sign in · Steward Demo Shop');
     // A customer without an account finds the help center and the web form from here.
     const publicLinks = page.getByTestId('login-public-links').getByRole('link');
     expect(await publicLinks.evaluateAll((links) => links.map((a) => a.getAttribute('href')))).toEqual([

@@ -216,9 +216,11 @@ describe('the company name', () => {
     } finally {
       await stack.api('/settings', { ...admin, method: 'PATCH', body: { companyName: null } });
     }
+    // Without a company name, the help center is just that.
     await maria.goto(`${stack.url}/help`);
     await eventually(() => text(maria.locator('.topbar .brand__name'))).toBe('Help center');
     await maria.close();
+    await stack.api('/settings', { ...admin, method: 'PATCH', body: { companyName: 'Steward Demo Shop' } });
   });
 });
 

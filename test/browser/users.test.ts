@@ -319,10 +319,10 @@ describe('choosing a password by e-mailed link', () => {
     await page.getByRole('button', { name: 'Create user' }).click();
     await eventually(() => text(row('Ida Invited').getByTestId('user-state'))).toBe('Invited');
 
-    const link = await passwordLink('ida@steward.demo', 'You are invited to Steward');
+    const link = await passwordLink('ida@steward.demo', 'You are invited to Steward Demo Shop');
     const ida = await stack.newPage();
     await ida.goto(link);
-    await eventually(() => text(ida.getByRole('heading', { level: 1 }))).toBe('Welcome to Steward');
+    await eventually(() => text(ida.getByRole('heading', { level: 1 }))).toBe('Welcome to Steward Demo Shop');
     expect(await text(ida.getByTestId('password-link-whose'))).toBe(
       'Hello Ida Invited: choose the password you will sign in with, as ida@steward.demo.',
     );

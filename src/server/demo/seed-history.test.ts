@@ -171,6 +171,7 @@ describe('demo desk', () => {
 describe('demo company', () => {
   it('works in Berlin time, and its calendars name their holidays', async () => {
     expect((await readSettings(db)).timeZone).toBe('Europe/Berlin');
+    expect((await readSettings(db)).companyName).toBe('Steward Demo Shop');
     const calendars = await listCalendars(db, SYSTEM_ACTOR);
     const berlin = calendars.find((c) => c.name === 'Berlin office')!;
     expect(berlin.timezone).toBe('Europe/Berlin');

@@ -19,6 +19,9 @@ import { countSignals, seedDemoSignals } from './seed-signals.js';
 import { seedDemoKb } from './seed-kb.js';
 import { updateSettings } from '../domains/settings/settings.service.js';
 
+/** The demo company's name: what its customers see in place of Steward. */
+export const DEMO_COMPANY = 'Steward Demo Shop';
+
 export const DEMO_LOGINS = [
   { role: 'admin', email: 'admin@steward.demo', password: 'steward-admin', name: 'Alex Admin' },
   { role: 'agent', email: 'ava@steward.demo', password: 'steward-agent', name: 'Ava Agent' },
@@ -113,7 +116,8 @@ export async function seedDemo(db: Database, options: DemoOptions = {}): Promise
   faker.seed(20261123);
 
   // The demo company sits in Berlin (its main calendar's zone): staff mails read Berlin time.
-  await updateSettings(db, actor, { timeZone: 'Europe/Berlin' });
+  // Customers see its name, not Steward's, in the portal, the help center and the sign-in page.
+  await updateSettings(db, actor, { timeZone: 'Europe/Berlin', companyName: DEMO_COMPANY });
   for (const s of SEGMENTS) await createSegment(db, actor, s);
   // Typed fields of organizations and customers (Admin → Fields); other keys stay free-form.
   await createField(db, actor, 'organization', {
@@ -201,7 +205,7 @@ export async function seedDemo(db: Database, options: DemoOptions = {}): Promise
         db,
         { ...SYSTEM_ACTOR, kind: 'user', userId: user.id, role: 'agent' },
         {
-          signature: 'Ava Agent\nCustomer service, Steward Demo Shop\n+49 30 1234 5678',
+          signature: `Ava Agent\nCustomer service, ${DEMO_COMPANY}\n+49 30 1234 5678`,
         },
       );
   }
