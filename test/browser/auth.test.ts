@@ -50,7 +50,7 @@ describe('sign-in', () => {
     await eventually(() => text(page.getByTestId('customer-total'))).toBe('336 customers');
     expect(await page.getByTestId('customer-row').count()).toBe(50);
     expect(await text(page.getByTestId('pager-summary'))).toBe('1–50 of 336');
-    await eventually(() => page.title()).toBe('Customers · Steward');
+    await eventually(() => page.title()).toBe('Customers · Steward Demo Shop');
 
     // The first row is the alphabetically first customer, as the API says.
     const first = await stack.api<{ items: { name: string }[] }>('/customers?limit=1', { login: DEMO.admin });
@@ -143,7 +143,7 @@ describe('your account', () => {
 
     await page.getByTestId('user-name').click();
     await eventually(async () => new URL(page.url()).pathname).toBe('/account');
-    await eventually(() => page.title()).toBe('Your account · Steward');
+    await eventually(() => page.title()).toBe('Your account · Steward Demo Shop');
     expect(await text(page.locator('.page-header__subtitle'))).toBe(`Pat Agent · ${login.email} · Agent`);
 
     const form = page.getByRole('form', { name: 'Change your password' });

@@ -322,7 +322,7 @@ describe('choosing a password by e-mailed link', () => {
     const link = await passwordLink('ida@steward.demo', 'You are invited to Steward Demo Shop');
     const ida = await stack.newPage();
     await ida.goto(link);
-    await eventually(() => text(ida.getByRole('heading', { level: 1 }))).toBe('Welcome to Steward Demo Shop');
+    await eventually(() => text(ida.getByRole('heading', { level: 1 }))).toBe('Welcome to Steward');
     expect(await text(ida.getByTestId('password-link-whose'))).toBe(
       'Hello Ida Invited: choose the password you will sign in with, as ida@steward.demo.',
     );
@@ -369,7 +369,7 @@ describe('choosing a password by e-mailed link', () => {
     await eventually(() => text(signedOut.getByTestId('password-reset-sent'))).toBe(
       'If this address belongs to a staff account, a link to choose a new password is on its way. It works once, for an hour.',
     );
-    const link = await passwordLink('ida@steward.demo', 'Choose a new Steward password');
+    const link = await passwordLink('ida@steward.demo', 'Choose a new Steward Demo Shop password');
     await signedOut.goto(link);
     await eventually(() => text(signedOut.getByRole('heading', { level: 1 }))).toBe('Choose a new password');
 
