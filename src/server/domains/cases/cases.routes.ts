@@ -446,9 +446,14 @@ export const casesRoutes =
     app.get(
       '/categories',
       {
+        // Staff only: the list holds internal categories too. Customers have GET /portal/categories
+        // (the active ones offered to them).
+        config: { access: STAFF },
         schema: {
           tags: ['catalog'],
-          response: { 200: z.object({ items: z.array(Category) }), ...errors(401) },
+          summary:
+            'Every case category, internal ones included (staff; customers use GET /portal/categories)',
+          response: { 200: z.object({ items: z.array(Category) }), ...errors(...AUTHED) },
         },
       },
       async () => ({ items: await catalog.listCategories(db) }),

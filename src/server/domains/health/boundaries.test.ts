@@ -6,7 +6,7 @@
 // shows each caller is tested per domain: a customer sees only their own cases, and so on.)
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { apiOperations, startTestApp, type TestApp } from '../../../../test/helpers/app.js';
-import { makeUser } from '../../../../test/helpers/factories.js';
+import { makeUser, unique } from '../../../../test/helpers/factories.js';
 
 let t: TestApp;
 let admin: string;
@@ -50,7 +50,6 @@ const SIGNED_IN = [
   'GET /api/v1/cases/{id}/links',
   'GET /api/v1/cases/{id}/messages',
   'GET /api/v1/cases/{id}/rating',
-  'GET /api/v1/categories',
   'GET /api/v1/customers',
   'GET /api/v1/customers/{id}',
   'GET /api/v1/customer-fields',
@@ -102,6 +101,7 @@ const STAFF = [
   'GET /api/v1/board',
   'GET /api/v1/calendars',
   'GET /api/v1/calendars/{id}',
+  'GET /api/v1/categories',
   'GET /api/v1/case-fields',
   'GET /api/v1/case-fields/{key}',
   'GET /api/v1/cases/export.csv',
@@ -231,5 +231,22 @@ describe('who may call each route', () => {
   it('an admin: every route but the portal', { timeout: 120_000 }, async () => {
     const all = await reachable(undefined, { all: true });
     expect(await reachable(admin)).toEqual(all.filter((r) => !PORTAL.includes(r)));
+  });
+});
+
+describe('a customer reaching for staff lists', () => {
+  it('the staff category list refuses a customer (it holds internal ones); the portal list holds only offered ones', async () => {
+    const internal = `internal_${unique()}`;
+    expect(
+      (await t.post('/api/v1/categories', { key: internal, name: 'Internal audit' }, admin)).status,
+    ).toBe(201);
+    const refused = await t.get('/api/v1/categories', customer);
+    expect([refused.status, refused.body.error.code]).toEqual([403, 'forbidden']);
+    const offered = await t.get('/api/v1/portal/categories', customer);
+    expect(offered.status).toBe(200);
+    expect((offered.body.items as { key: string }[]).map((c) => c.key)).not.toContain(internal);
+    expect(
+      ((await t.get('/api/v1/categories', agent)).body.items as { key: string }[]).map((c) => c.key),
+    ).toContain(internal);
   });
 });
