@@ -96,17 +96,27 @@ describe('customer portal', () => {
     // Nor the id our own systems know her by; her way back is her organization's page.
     expect(await page.getByTestId('customer-externalId').count()).toBe(0);
     expect(await text(page.getByTestId('page-back'))).toContain('My organization');
+    // Her name and time zone have one place, My account: her profile links there.
+    expect(await text(page.getByTestId('customer-account-link'))).toBe(
+      'Change your name or time zone on My account.',
+    );
     await page.getByRole('link', { name: 'Edit' }).click();
     const form = page.getByRole('form');
     // The edit page loads the record first: wait for its form.
-    await eventually(() => texts(form.locator('label'))).toEqual(['Name', 'Phone', 'Language', 'Time zone']);
+    await eventually(() => texts(form.locator('label'))).toEqual(['Phone', 'Language']);
+    expect(await text(page.getByTestId('name-on-account'))).toBe(
+      'Your name and time zone are changed on My account.',
+    );
 
     await page.getByLabel('Phone').fill('+49 30 5550199');
-    await page.getByLabel('Time zone').fill('Europe/Copenhagen');
     await page.getByRole('button', { name: 'Save changes' }).click();
     await eventually(() => text(page.getByTestId('notice'))).toBe('Changes saved.');
     expect(await text(page.getByTestId('customer-phone'))).toBe('+49 30 5550199');
-    expect(await text(page.getByTestId('customer-timeZone'))).toBe('Europe/Copenhagen');
+    await page.getByTestId('customer-account-link').getByRole('link', { name: 'My account' }).click();
+    await page.getByRole('heading', { name: 'My account' }).waitFor();
+    expect(new URL(page.url()).pathname).toBe('/portal/account');
+    await page.goBack();
+    await eventually(() => text(page.getByTestId('customer-heading'))).toBe('Maria Jensen');
 
     // Her organization's page lists her colleagues without our segment for them.
     await page.getByTestId('page-back').click();
@@ -295,11 +305,17 @@ describe('My account and what a new request may say', () => {
     const admin = await stack.newPage();
     const maria = await stack.newPage();
     try {
-      // Not offered until an admin ticks it.
+      // The demo offers a few everyday categories; damaged product is not offered until an admin ticks it.
       await signIn(maria, stack.url, DEMO.customer);
       await maria.goto(`${stack.url}/portal/new`);
-      await maria.getByLabel('Order or shipment number (optional)').waitFor();
-      expect(await maria.getByLabel('What is it about?').count()).toBe(0);
+      const about = maria.getByLabel('What is it about?');
+      await about.waitFor();
+      expect(await texts(about.locator('option'))).toEqual([
+        'Something else',
+        'Invoice error',
+        'Late delivery',
+        'Order status inquiry',
+      ]);
 
       await signIn(admin, stack.url, DEMO.admin);
       await admin.goto(`${stack.url}/admin/case-fields`);

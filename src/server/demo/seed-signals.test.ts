@@ -66,6 +66,12 @@ describe('demo signals seed', () => {
     for (const r of rules) expect(r).toMatchObject({ enabled: true, version: 1, versions: 1 });
   });
 
+  it('offers customers a few everyday categories in the portal, the rest stay for staff', async () => {
+    expect(
+      await rows(db, sql`select key from categories where offered_to_customers and active order by key`),
+    ).toEqual([{ key: 'invoice_error' }, { key: 'late_delivery' }, { key: 'order_status' }]);
+  });
+
   it(`sends ${orders} orders through ingest for existing customers`, async () => {
     const [counted] = await rows<{ orders: number; customers: number; unknown: number }>(
       db,

@@ -13,6 +13,7 @@ import { createField } from '../domains/fields/fields.service.js';
 import { createUser, updateMe } from '../domains/users/users.service.js';
 import { listCustomers } from '../domains/customers/customers.service.js';
 import { createView } from '../domains/cases/views.service.js';
+import { updateCategory } from '../domains/cases/catalog.service.js';
 import { createReplyTemplate } from '../domains/reply-templates/reply-templates.service.js';
 import { DEMO_CASES, seedDemoCases } from './seed-cases.js';
 import { countSignals, seedDemoSignals } from './seed-signals.js';
@@ -28,6 +29,8 @@ export const DEMO_LOGINS = [
   { role: 'agent', email: 'ben@steward.demo', password: 'steward-agent', name: 'Ben Agent' },
 ] as const;
 export const DEMO_CUSTOMER_PASSWORD = 'steward-customer';
+/** The built-in categories the demo offers to customers in the portal. */
+export const DEMO_OFFERED_CATEGORIES = ['order_status', 'late_delivery', 'invoice_error'] as const;
 
 const SEGMENTS = [
   {
@@ -226,6 +229,10 @@ export async function seedDemo(db: Database, options: DemoOptions = {}): Promise
     type: 'select',
     options: ['Refund', 'Replacement', 'Repair', 'Credit note'],
   });
+  // What customers may pick on a new request in the portal (Admin → Fields → Offered to customers):
+  // the everyday matters; the rest (complaint, technical question, …) stay for staff to file.
+  for (const key of DEMO_OFFERED_CATEGORIES)
+    await updateCategory(db, actor, key, { offeredToCustomers: true });
   const desk = await seedDemoCases(db);
   // A shared view by a case field, as a team lead would make it (the queue's + New view).
   await createView(db, actor, {

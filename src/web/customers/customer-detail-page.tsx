@@ -114,6 +114,12 @@ function CustomerDetail({ id }: { id: string }) {
               {orDash(c.timeZone)}
             </Fact>
           </dl>
+          {/* A customer's own name and time zone have one place: My account in the portal. */}
+          {!staff && c.id === me.customerId && (
+            <p className="muted" data-testid="customer-account-link">
+              Change your name or time zone on <Link to="/portal/account">My account</Link>.
+            </p>
+          )}
         </section>
         <section className="card" aria-labelledby="account-title">
           <h2 id="account-title">Account</h2>

@@ -1,4 +1,4 @@
-import { useParams, useSearchParams } from 'react-router-dom';
+import { Link, useParams, useSearchParams } from 'react-router-dom';
 import { LIMITS } from '../../shared/schemas/common.js';
 import type { Customer } from '../../shared/schemas/customers.js';
 import type { Organization } from '../../shared/schemas/organizations.js';
@@ -119,6 +119,11 @@ function EditCustomer(props: {
   return (
     <>
       {header}
+      {!staff && (
+        <p className="muted" data-testid="name-on-account">
+          Your name and time zone are changed on <Link to="/portal/account">My account</Link>.
+        </p>
+      )}
       <CustomerForm
         customer={c}
         fields={staff ? STAFF_FIELDS : SELF_FIELDS}

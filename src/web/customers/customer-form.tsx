@@ -44,8 +44,11 @@ export const STAFF_FIELDS: readonly FieldName[] = [
   'externalId',
   'organizationAccess',
 ];
-/** What customers may change on their own record; mirrors SELF_EDITABLE_FIELDS of the server policy. */
-export const SELF_FIELDS: readonly FieldName[] = ['name', 'phone', 'language', 'timeZone'];
+/**
+ * What customers change here on their own record (My profile): the server policy's SELF_EDITABLE_FIELDS
+ * but name and time zone, which have one place, My account in the portal (/portal/account).
+ */
+export const SELF_FIELDS: readonly FieldName[] = ['phone', 'language'];
 
 /** The API's conflict codes name no field; these are the fields they are about. */
 const CONFLICT_FIELDS = { email_taken: 'email', external_id_taken: 'externalId' };
