@@ -324,8 +324,8 @@ describe('signals', () => {
     expect(await page.evaluate(() => (window as unknown as { boardMarker?: string }).boardMarker)).toBe(
       'still here',
     );
-    // The API names the ref by its key; the board puts it in words, the key on hover.
-    expect(signal.title).toBe(`${RULE} · shipmentId SH-BT-LIVE`);
+    // The title names the ref in words (as notifications and webhooks carry it); the key on hover.
+    expect(signal.title).toBe(`${RULE} · Shipment SH-BT-LIVE`);
     expect(await text(row.getByTestId('signal-title'))).toBe(`${RULE} · Shipment SH-BT-LIVE`);
     expect(await row.getByTestId('signal-ref').locator('.ref').getAttribute('title')).toBe('shipmentId');
     expect(await text(row.getByTestId('severity-badge'))).toBe('High');

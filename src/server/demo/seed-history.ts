@@ -6,6 +6,7 @@
 // before the customer writes in as the team tunes its rules, deliveries more often on time, the
 // carrier-delay rule crying wolf, and stuck parcels often moving again by themselves.
 // Deterministic for a fixed faker seed; times relative to `now`.
+import { signalTitleOf } from '../../shared/ref-labels.js';
 import type { Faker } from '@faker-js/faker';
 import { UUID } from 'uuidv7';
 import type { Database } from '../../db/client.js';
@@ -229,7 +230,7 @@ export async function seedSignalHistory(
         kind: rule.kind,
         severity: rule.severity,
         state: ending === 'dismissed' ? 'dismissed' : 'resolved',
-        title: refValue ? `${rule.name} · ${p.ref} ${refValue}` : rule.name,
+        title: signalTitleOf(rule.name, p.ref, refValue),
         dedupeKey: `customer:${c.id}${p.ref ? `|${p.ref}:${refValue}` : ''}`,
         customerId: c.id,
         organizationId: c.organizationId,

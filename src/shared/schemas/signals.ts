@@ -55,7 +55,9 @@ export const Signal = z.object({
   kind: z.enum(['match', 'absence', 'threshold']),
   severity: Severity,
   state: SignalState,
-  title: z.string(),
+  title: z
+    .string()
+    .describe('the rule\'s name, and the ref it dedupes on in words: "Carrier delay · Shipment SH-7"'),
   customerId: Id.nullable(),
   customerName: z.string().nullable(),
   organizationId: Id.nullable(),

@@ -36,7 +36,7 @@ import {
   SignalStateBadge,
 } from './signal-badges.js';
 import { SEVERITY_ORDER, severityLabel } from './signal-labels.js';
-import { signalTitle } from './ref-labels.js';
+import { signalTitle } from '../../shared/ref-labels.js';
 
 /** The days the board's KPI strip counts: the KPI page's "Last 30 days". */
 const BOARD_KPI_DAYS = 30;

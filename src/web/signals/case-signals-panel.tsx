@@ -7,7 +7,7 @@ import type { Case, Page } from '../lib/types.js';
 import { formatDateTime } from '../lib/format.js';
 import { useApi } from '../lib/use-api.js';
 import { RefValue, SeverityBadge, SignalStateBadge } from './signal-badges.js';
-import { signalTitle } from './ref-labels.js';
+import { signalTitle } from '../../shared/ref-labels.js';
 
 const SHOWN = 10;
 

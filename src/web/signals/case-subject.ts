@@ -1,7 +1,7 @@
 // The subject a case opened by hand from a signal starts with. The signal's title names the rule
 // ("Carrier delay reported · shipmentId SH-50050"), which is for staff; the case's subject is
 // what the customer sees once we write to them: "About your shipment SH-50050". Pure.
-import { refNoun } from './ref-labels.js';
+import { refNoun } from '../../shared/ref-labels.js';
 
 /** The first ref of the signal, by its own key, else the first of its event's refs. */
 export function customerSubjectOf(signal: {

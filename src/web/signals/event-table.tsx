@@ -5,7 +5,7 @@ import type { ReactNode } from 'react';
 import type { Event } from '../../shared/schemas/events.js';
 import { formatDateTime } from '../lib/format.js';
 import { DataTable } from '../layout/data-table.js';
-import { refKindLabel } from './ref-labels.js';
+import { refKindLabel } from '../../shared/ref-labels.js';
 
 export interface EventLine {
   /** Steward's id. */

@@ -3,7 +3,7 @@
 import { Link } from 'react-router-dom';
 import { formatWallClock } from '../lib/format.js';
 import { actionStateLabel, commitmentStateLabel, severityLabel, signalStateLabel } from './signal-labels.js';
-import { refKindLabel } from './ref-labels.js';
+import { refKindLabel } from '../../shared/ref-labels.js';
 
 export function SeverityBadge({ severity }: { severity: string }) {
   return (

@@ -6,7 +6,7 @@ import { formatDateTime } from '../lib/format.js';
 import { DataTable } from '../layout/data-table.js';
 import { CustomerLink, SeverityBadge, SignalStateBadge } from './signal-badges.js';
 import type { SignalBackState } from './signal-page.js';
-import { signalTitle } from './ref-labels.js';
+import { signalTitle } from '../../shared/ref-labels.js';
 
 export function SignalHistoryTable(props: {
   testId: string;

@@ -27,7 +27,7 @@ import { priorityLabel } from '../cases/case-labels.js';
 import { RESUME_GRACE_MINUTES } from '../../shared/schemas/events.js';
 import { actionKindLabel, ruleKindLabel } from './signal-labels.js';
 import { OpenCaseForm } from './signal-open-case.js';
-import { signalTitle } from './ref-labels.js';
+import { signalTitle } from '../../shared/ref-labels.js';
 
 const REFRESH_MS = 10_000;
 

@@ -489,6 +489,37 @@ describe('housekeeping', () => {
   });
 });
 
+describe('a signal’s title', () => {
+  it('names its ref in words as stored: what mails, notes and webhooks carry', async () => {
+    const at = typesFor();
+    const customer = await makeCustomer(t.db, { externalId: `C-${unique()}` });
+    const name = `Carrier stuck ${unique()}`;
+    const ruleId = await makeRule({
+      kind: 'match',
+      name,
+      when: { type: at('stuck') },
+      dedupe: { ref: 'shipmentId' },
+      actions: [
+        { kind: 'open_case', subject: 'Shipment {{refs.shipmentId}} is stuck' },
+        { kind: 'escalate', priority: 'high' },
+      ],
+    });
+    const shipment = `SH-${unique()}`;
+    await send([
+      ev(at('stuck'), { customer: { externalId: customer.externalId }, refs: { shipmentId: shipment } }),
+    ]);
+    await runSignalActions(t.db);
+    const [s] = await signalsOf(ruleId);
+    const signal = (await t.get(`/api/v1/signals/${s!.id}`, agent)).body;
+    expect([signal.title, signal.refKey]).toEqual([`${name} · Shipment ${shipment}`, 'shipmentId']);
+    const notes = await rows<{ body: string }>(
+      t.db,
+      sql`select body from messages where case_id = ${s!.case_id} and not public order by created_at`,
+    );
+    expect(notes.map((n) => n.body)).toContain(`Escalated: ${name} · Shipment ${shipment}`);
+  });
+});
+
 describe('proactive cases shared by signals about one order', () => {
   it('a second signal with any ref in common joins the first one’s case, whichever acts first', async () => {
     const at = typesFor();

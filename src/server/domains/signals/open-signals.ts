@@ -8,6 +8,7 @@ import { newId } from '../../../db/columns.js';
 import type { Database } from '../../../db/client.js';
 import { rows } from '../../../db/client.js';
 import type { RuleDefinition } from '../../../shared/schemas/rules.js';
+import { signalTitleOf } from '../../../shared/ref-labels.js';
 import { SYSTEM_ACTOR } from '../../lib/actor.js';
 import { recordDomainEvents } from '../domain-events/domain-events.repo.js';
 import { signalActions } from './signals.table.js';
@@ -44,8 +45,8 @@ export interface OpenedSignals {
 
 export const firingKey = (f: Pick<Firing, 'rule' | 'dedupeKey'>) => `${f.rule.id}|${f.dedupeKey}`;
 
-const titleOf = (f: Firing) =>
-  f.refKey && f.refValue ? `${f.rule.definition.name} · ${f.refKey} ${f.refValue}` : f.rule.definition.name;
+/** In words ("… · Shipment SH-7"): notifications, mails and webhooks carry the title as stored. */
+const titleOf = (f: Firing) => signalTitleOf(f.rule.definition.name, f.refKey, f.refValue);
 
 /** Firings of one rule and dedupe key in one batch become one (PostgreSQL updates a row once per statement). */
 function merge(firings: Firing[]): Firing[] {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { refKindLabel, refLabel, refNoun, signalTitle } from './ref-labels.js';
+import { refKindLabel, refLabel, refNoun, signalTitle, signalTitleOf } from './ref-labels.js';
 
 describe('ref keys in words', () => {
   it.each([
@@ -38,6 +38,22 @@ describe('ref keys in words', () => {
     expect(refLabel('tracking_number', 'JJD0001')).toBe('Tracking number JJD0001');
     expect(refLabel(null, 'SO-1')).toBe('SO-1');
     expect(refLabel('', 'SO-1')).toBe('SO-1');
+  });
+});
+
+describe('a new signal’s title', () => {
+  it('is the rule’s name, with the ref it is deduplicated on in words', () => {
+    expect(signalTitleOf('Carrier delay reported', 'shipmentId', 'SH-50050')).toBe(
+      'Carrier delay reported · Shipment SH-50050',
+    );
+    expect(signalTitleOf('Meter silent', 'meter_id', 'M-1')).toBe('Meter silent · Meter M-1');
+    expect(signalTitleOf('Three complaints in 30 days', null, null)).toBe('Three complaints in 30 days');
+    expect(signalTitleOf('Late', 'orderId', null)).toBe('Late');
+  });
+
+  it('is shown as it is', () => {
+    const title = signalTitleOf('Will miss promise', 'orderId', 'SO-1045');
+    expect(signalTitle({ title, refKey: 'orderId', refValue: 'SO-1045' })).toBe(title);
   });
 });
 
