@@ -389,6 +389,76 @@ describe('erasing a customer’s personal data', () => {
     expect(queue.body.items).toEqual([]);
   });
 
+  it('dismisses their live signals no case handles, skipping their actions; leaves ended ones and others’ alone', async () => {
+    const { t } = app;
+    const customer = await makeCustomer(t.db);
+    const other = await makeCustomer(t.db);
+    const open = await makeSignal(t.db, { customerId: customer.id, refKey: 'orderId', refValue: 'SO-1' });
+    const acted = await makeSignal(t.db, { customerId: customer.id, state: 'acted' });
+    // Its case was solved before the signal ended (no live case handles it).
+    const solved = await makeCase(t.db, customer.id, { subject: 'Solved' });
+    expect((await t.patch(`/api/v1/cases/${solved.id}`, { status: 'solved' }, app.agent)).status).toBe(200);
+    const onSolved = await makeSignal(t.db, { customerId: customer.id, caseId: solved.id });
+    const ended = await makeSignal(t.db, {
+      customerId: customer.id,
+      state: 'resolved',
+      resolvedAt: new Date(),
+    });
+    const theirs = await makeSignal(t.db, { customerId: other.id });
+    await t.db.insert(signalActions).values({
+      signalId: open.id,
+      position: 0,
+      kind: 'notify_customer',
+      params: { kind: 'notify_customer', subject: 'Late', body: 'Your order is late' },
+    });
+
+    const res = await erase(customer.id, customer.name);
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+
+    const states = await rows<{ id: string; state: string; resolution: string | null }>(
+      t.db,
+      sql`select id, state, resolution from signals
+        where id = any(${sql.param([open.id, acted.id, onSolved.id, ended.id, theirs.id])}::uuid[])`,
+    );
+    expect(Object.fromEntries(states.map((r) => [r.id, [r.state, r.resolution]]))).toEqual({
+      [open.id]: ['dismissed', 'the customer was erased'],
+      [acted.id]: ['dismissed', 'the customer was erased'],
+      [onSolved.id]: ['dismissed', 'the customer was erased'],
+      [ended.id]: ['resolved', null],
+      [theirs.id]: ['open', null],
+    });
+    const [action] = await rows<{ state: string; error: string }>(
+      t.db,
+      sql`select state, error from signal_actions where signal_id = ${open.id}`,
+    );
+    expect(action).toEqual({ state: 'skipped', error: 'the signal was dismissed first' });
+    const events = await rows<{ entity_id: string; data: Record<string, unknown> }>(
+      t.db,
+      sql`select entity_id, data from domain_events where type = 'signal.dismissed'
+        and entity_id = any(${sql.param([open.id, acted.id, onSolved.id, ended.id, theirs.id])}::uuid[])`,
+    );
+    expect(Object.fromEntries(events.map((e) => [e.entity_id, e.data]))).toEqual({
+      [open.id]: {
+        from: 'open',
+        resolution: 'the customer was erased',
+        skippedActions: 1,
+        reason: 'customer_erased',
+      },
+      [acted.id]: {
+        from: 'acted',
+        resolution: 'the customer was erased',
+        skippedActions: 0,
+        reason: 'customer_erased',
+      },
+      [onSolved.id]: {
+        from: 'open',
+        resolution: 'the customer was erased',
+        skippedActions: 0,
+        reason: 'customer_erased',
+      },
+    });
+  });
+
   it('asks for the customer’s exact name and changes nothing when it is wrong', async () => {
     const { customer, person } = await richCustomer();
     const res = await erase(customer.id, `${person.name.toUpperCase()}!`);
@@ -770,11 +840,17 @@ describe.runIf(usingPostgres())('a message arriving while they are erased (Postg
       await blocker.query('commit');
       const [erased] = await Promise.all([erasing, running]);
       expect(erased.status, JSON.stringify(erased.body)).toBe(200);
+      // The erasure took the signal first (no case handles it): dismissed, its action skipped with it.
       const [action] = await rows(
         app.t.db,
-        sql`select state, result from signal_actions where signal_id = ${signalId}`,
+        sql`select a.state, a.error, s.state as signal from signal_actions a join signals s on s.id = a.signal_id
+          where a.signal_id = ${signalId}`,
       );
-      expect(action).toEqual({ state: 'skipped', result: { skipped: 'customer_erased' } });
+      expect(action).toEqual({
+        state: 'skipped',
+        error: 'the signal was dismissed first',
+        signal: 'dismissed',
+      });
       expect(
         await rows(app.t.db, sql`select id from cases where customer_id = ${customer.id} and id <> ${c.id}`),
       ).toEqual([]);

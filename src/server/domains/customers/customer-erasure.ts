@@ -13,7 +13,7 @@
 //   message on them (body, HTML, an outside sender's address), side conversations (subject,
 //   participants, reply token), attachments and their files, rating
 //   comments and the help center searches made from them; the unsolved ones are closed
-//   (closeUnsolved, below);
+//   (closeUnsolved, below), and their live signals no case handles are dismissed;
 // - messages they wrote on other customers' cases (an organization's shared cases);
 // - mail to and from them, about their cases or messages, or naming them: subject, bodies, raw
 //   source, their addresses;
@@ -38,12 +38,14 @@ import { clockCase } from '../cases/cases.service.js';
 import { onStatusChanges } from '../cases/clocks.js';
 import { recordDomainEvent, recordDomainEvents } from '../domain-events/domain-events.repo.js';
 import { endSignals } from '../signals/end-signals.js';
-import { lockLiveSignalsOfCases } from '../signals/case-signals.js';
+import { lockLiveSignalsOfCasesAndCustomers } from '../signals/case-signals.js';
 import { customerScope, type CustomerScope } from './customer-scope.js';
 
 export const ERASED_NAME = 'Erased customer';
 const ERASED_TEXT = '[erased]';
 const ERASED_ADDRESS = 'erased@erased.invalid';
+/** Why an erased customer's live signals that no case handles were dismissed. */
+export const ERASED_SIGNAL_RESOLUTION = 'the customer was erased';
 
 /** Keys of a domain event's `data` that never hold free text or personal data. */
 const SAFE_KEYS = [
@@ -189,16 +191,19 @@ export async function eraseCustomer(
     }
     const cases = uuids(s.caseIds);
     // Their unsolved cases are closed at the end (closeUnsolved). The live signals those cases
-    // handle are taken now, before any case row: signals before cases, the one lock order.
+    // handle, and their live signals no case handles (dismissed at the end), are taken now,
+    // before any case row: signals before cases, the one lock order.
     const unsolved = await rows<{ id: string }>(
       tx,
       sql`select id from cases where id = any(${cases}) and status not in ('solved', 'closed')
         and deleted_at is null and merged_into_id is null`,
     );
-    const liveSignals = await lockLiveSignalsOfCases(
-      tx,
-      unsolved.map((c) => c.id),
+    const unsolvedIds = new Set(unsolved.map((c) => c.id));
+    const locked = await lockLiveSignalsOfCasesAndCustomers(tx, [...unsolvedIds], s.customerIds);
+    const liveSignals = locked.filter(
+      (l): l is typeof l & { case_id: string } => !!l.case_id && unsolvedIds.has(l.case_id),
     );
+    const caseless = locked.filter((l) => !l.case_id || !unsolvedIds.has(l.case_id));
     const customerIds = uuids(s.customerIds);
     const logins = uuids(s.loginIds);
     const emails = texts(s.emails);
@@ -299,6 +304,12 @@ export async function eraseCustomer(
       unsolved.map((c) => c.id),
       liveSignals,
     );
+    // Their live signals no case handles: no one is left to contact (their actions would be
+    // skipped), so they are no risk to act on any more. Dismissed, their pending actions skipped.
+    if (caseless.length > 0)
+      await endSignals(tx, actor, caseless, 'dismissed', ERASED_SIGNAL_RESOLUTION, {
+        reason: 'customer_erased',
+      });
     const result: CustomerErased = {
       cases: s.caseIds.length,
       closedCases,

@@ -31,6 +31,28 @@ export async function lockLiveSignalsOfCases(tx: Database, caseIds: string[]) {
   );
 }
 
+/**
+ * Locks, in one statement (SIGNAL_LOCK_ORDER across them all), the live signals of these cases and
+ * those of these customers that no live case handles (none, or one solved, closed, deleted or
+ * merged since): what an erasure ends. `case_id` tells them apart: one of `caseIds`, or not.
+ */
+export async function lockLiveSignalsOfCasesAndCustomers(
+  tx: Database,
+  caseIds: string[],
+  customerIds: string[],
+) {
+  return rows<{ id: string; state: string; case_id: string | null }>(
+    tx,
+    sql`select s.id, s.state, s.case_id from signals s
+      where s.state = any(${sql.param([...LIVE_SIGNAL_STATES])}::text[])
+        and (s.case_id = any(${sql.param(caseIds)}::uuid[])
+          or (s.customer_id = any(${sql.param(customerIds)}::uuid[]) and not exists (
+            select 1 from cases c where c.id = s.case_id and c.status not in ('solved', 'closed')
+              and c.deleted_at is null and c.merged_into_id is null)))
+      order by ${SIGNAL_LOCK_ORDER} for update of s`,
+  );
+}
+
 /** Resolves the live signals of a case that was just solved or closed. Returns how many. */
 export async function resolveSignalsOfCase(
   tx: Database,
