@@ -76,11 +76,18 @@ describe('event sources (admin)', () => {
     expect(event!.warnings.some((w) => w.endsWith('data.promisedAt is not a time: "TBC"'))).toBe(true);
   });
 
-  it('charts what a source sent per hour over two days, in the browser’s time zone', async () => {
+  it('charts what a source sent per hour over two days, in the zone the admin works in', async () => {
     await page.goto(`${stack.url}/admin/event-sources/wms`);
     const chart = page.getByTestId('source-activity-chart');
     await eventually(() => chart.locator('canvas').count()).toBe(1);
-    const timezone = await page.evaluate(() => Intl.DateTimeFormat().resolvedOptions().timeZone);
+    // Theirs, else the company's (the demo's: Europe/Berlin), as the KPI pages count; not the browser's.
+    const own = (
+      await stack.api<{ timeZone: string | null }>('/notifications/preferences', { login: DEMO.admin })
+    ).timeZone;
+    const company = (await stack.api<{ timeZone: string | null }>('/settings', { login: DEMO.admin }))
+      .timeZone;
+    const timezone = own ?? company!;
+    const note = `${timezone} (${own ? 'yours' : 'the company’s'})`;
     const activity = await stack.api<{ hours: { events: number }[] }>(
       `/event-sources/wms/activity?hours=48&timezone=${encodeURIComponent(timezone)}`,
       { login: DEMO.admin },
@@ -95,7 +102,7 @@ describe('event sources (admin)', () => {
     const hours = (n: number) => `${n.toLocaleString('en-US')} ${n === 1 ? 'hour' : 'hours'}`;
     const busy = activity.hours.length - quiet;
     expect(await text(page.getByTestId('source-activity-summary'))).toBe(
-      `${hours(busy)} of ${activity.hours.length} with events, ${hours(quiet)} without; hours in ${timezone}.`,
+      `${hours(busy)} of ${activity.hours.length} with events, ${hours(quiet)} without; hours in ${note}.`,
     );
     expect(await texts(chart.locator('.u-legend .u-label'))).toEqual(['Time', 'Events', 'With warnings']);
     // The current hour is not over: shaded as "so far".

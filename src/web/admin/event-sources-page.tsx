@@ -19,7 +19,7 @@ import {
 import { api, toApiError } from '../lib/api.js';
 import { countOf, formatDateTime, formatMinutes, formatNumber } from '../lib/format.js';
 import type { Items } from '../lib/types.js';
-import { browserTimeZone } from '../lib/time-zones.js';
+import { useWorkZone, zoneNote } from '../lib/work-zone.js';
 import { useApi } from '../lib/use-api.js';
 import { anySource, useLive } from '../lib/live.js';
 import { ErrorNotice, FormError, Loading, PageHeader } from '../layout/page-parts.js';
@@ -351,14 +351,16 @@ const wholeCount = (v: number) => (Number.isInteger(v) ? formatNumber(v) : '');
 
 /**
  * What the source sent per hour, the last two days: a broken feed shows as a gap. The last hour
- * is the current one, shaded as "so far".
+ * is the current one, shaded as "so far". Hours in the zone the admin works in (theirs, else the
+ * company's, else the browser's), as the KPI pages count; read once the zones are known.
  */
 function HourlyActivity({ source }: { source: EventSourceWithActivity }) {
-  const timezone = useMemo(browserTimeZone, []);
-  const activity = useApi<SourceActivity>(`/event-sources/${encodeURIComponent(source.key)}/activity`, {
-    hours: ACTIVITY_HOURS,
-    timezone,
-  });
+  const work = useWorkZone();
+  const timezone = work.zone;
+  const activity = useApi<SourceActivity>(
+    work.ready ? `/event-sources/${encodeURIComponent(source.key)}/activity` : null,
+    { hours: ACTIVITY_HOURS, timezone },
+  );
   const hours = activity.data?.hours;
   const x = useMemo(() => (hours ?? []).map((h) => Date.parse(h.start)), [hours]);
   const series = useMemo<ChartSeries[]>(
@@ -383,9 +385,10 @@ function HourlyActivity({ source }: { source: EventSourceWithActivity }) {
             format={wholeCount}
             testId="source-activity-chart"
             lastPartial
+            timeZone={timezone}
           />
           <p className="muted section__note" data-testid="source-activity-summary">
-            {`${countOf(hours.length - hours.filter((h) => h.events === 0).length, 'hour')} of ${hours.length} with events, ${countOf(hours.filter((h) => h.events === 0).length, 'hour')} without; hours in ${timezone}.`}
+            {`${countOf(hours.length - hours.filter((h) => h.events === 0).length, 'hour')} of ${hours.length} with events, ${countOf(hours.filter((h) => h.events === 0).length, 'hour')} without; hours in ${zoneNote(work)}.`}
           </p>
         </>
       )}

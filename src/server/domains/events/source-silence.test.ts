@@ -207,6 +207,36 @@ describe('the silence check', () => {
     });
   });
 
+  it('the mails give their times in the company’s time zone, named', async () => {
+    const name = `Tokyo feed ${unique()}`;
+    // Tokyo keeps no summer time: nine hours ahead of UTC all year.
+    const tokyo = (iso: string) =>
+      `${new Date(Date.parse(iso) + 9 * 3_600_000).toISOString().slice(0, 16).replace('T', ' ')} Asia/Tokyo`;
+    const setZone = async (timeZone: string | null) =>
+      expect((await app.t.patch('/api/v1/settings', { timeZone }, app.admin)).status).toBe(200);
+    await setZone('Asia/Tokyo');
+    try {
+      const s = await makeSource({ name, silenceAlertMinutes: 30 });
+      await lastHeardAgo(s.id, 45);
+      expect(await checkSourceSilence(app.t.db)).toBe(1);
+      const since = (await source(s.key)).silentSince as string;
+      const [silent] = await mailsAbout(name);
+      expect(silent!.subject).toBe(`[Steward] No events from ${name} since ${tokyo(since)}`);
+      expect(silent!.text_body).toContain(`has sent no event since ${tokyo(since)}:`);
+
+      const sent = await app.t.post('/api/v1/events', { events: [ev('shipment.scanned')] }, s.token);
+      expect(sent.body.accepted).toBe(1);
+      expect(await checkSourceSilence(app.t.db)).toBe(1);
+      const latest = (await logged(s.id)).at(-1)!.lastEventAt as string;
+      const resumed = (await mailsAbout(name)).at(-1)!;
+      expect(resumed.text_body).toContain(
+        `sends events again (the latest at ${tokyo(latest)}), after a silence since ${tokyo(since)}.`,
+      );
+    } finally {
+      await setZone(null);
+    }
+  });
+
   it('a deactivated source is not silent; customers see no board', async () => {
     const off = await makeSource({ silenceAlertMinutes: 5, active: false });
     await lastHeardAgo(off.id, 600);

@@ -7,12 +7,14 @@
 // deactivated or deleted). Both are domain
 // events (`event_source.silent`, `event_source.resumed`), written in the statement that flips the
 // mark, so each is recorded once however many nodes run the check; and the active admins get a
-// mail for each (queued in the same transaction, so also once), a silence at night included.
+// mail for each (queued in the same transaction, so also once), a silence at night included,
+// its times in the company's time zone.
 import { sql } from 'drizzle-orm';
 import { domainEventType } from '../../../shared/schemas/audit.js';
 import type { Database } from '../../../db/client.js';
 import { rows } from '../../../db/client.js';
 import { mailSettings, queueMails } from '../mail/outbox.js';
+import { COMPANY_TIME_ZONE } from '../settings/company-time-zone.js';
 
 const ISO = (col: string) => sql.raw(`to_char(${col} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`);
 
@@ -81,7 +83,29 @@ export async function checkSourceSilence(db: Database): Promise<number> {
   });
 }
 
-const utc = (d: Date) => `${new Date(d).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+const formats = new Map<string, Intl.DateTimeFormat>();
+/**
+ * A time as these mails write it, in the company's zone and named: "2026-12-06 09:30
+ * Europe/Berlin" (UTC when the company set none), as held customer mails give their reason.
+ */
+function timeIn(zone: string, at: Date | string): string {
+  let format = formats.get(zone);
+  if (!format) {
+    format = new Intl.DateTimeFormat('en-US', {
+      timeZone: zone,
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      hourCycle: 'h23',
+    });
+    formats.set(zone, format);
+  }
+  const part: Partial<Record<Intl.DateTimeFormatPartTypes, string>> = {};
+  for (const p of format.formatToParts(new Date(at))) part[p.type] = p.value;
+  return `${part.year}-${part.month}-${part.day} ${part.hour}:${part.minute} ${zone}`;
+}
 
 /**
  * A mail to each active admin per source that fell silent, and per source that spoke again
@@ -90,24 +114,29 @@ const utc = (d: Date) => `${new Date(d).toISOString().slice(0, 16).replace('T', 
 async function mailAdmins(tx: Database, changed: Changed[]) {
   const told = changed.filter((c) => c.kind === 'silent' || c.reason === 'events');
   if (told.length === 0) return;
-  const admins = await rows<{ name: string; email: string }>(
+  // Admins read times in the company's zone (the `timeZone` setting), not each their own: the
+  // mail is one text, and the company's zone is the one staff mails default to.
+  const admins = await rows<{ name: string; email: string; zone: string }>(
     tx,
-    sql`select name, email from users where role = 'admin' and active and deleted_at is null order by email`,
+    sql`select name, email, ${COMPANY_TIME_ZONE} as zone from users
+      where role = 'admin' and active and deleted_at is null order by email`,
   );
+  if (admins.length === 0) return;
+  const at = (d: Date) => timeIn(admins[0]!.zone, d);
   const { publicUrl } = mailSettings();
   const mails = told.flatMap((c) => {
     const link = `${publicUrl}/admin/event-sources/${c.key}`;
     const [subject, text] =
       c.kind === 'silent'
         ? [
-            `[Steward] No events from ${c.name} since ${utc(c.silent_since)}`,
-            `${c.name} (${c.key}) has sent no event since ${utc(c.silent_since)}: longer than its silence alert of ${c.silence_alert_minutes} minutes.\n\n` +
+            `[Steward] No events from ${c.name} since ${at(c.silent_since)}`,
+            `${c.name} (${c.key}) has sent no event since ${at(c.silent_since)}: longer than its silence alert of ${c.silence_alert_minutes} minutes.\n\n` +
               `While it is silent, signals that something did not arrive in time may be false alarms: a broken feed, not late parcels. Check the integration before acting on them.\n\n` +
               `Source: ${link}\nProactive board: ${publicUrl}/board`,
           ]
         : [
             `[Steward] Events from ${c.name} again`,
-            `${c.name} (${c.key}) sends events again (the latest at ${utc(c.last_event_at!)}), after a silence since ${utc(c.silent_since)}.\n\nSource: ${link}`,
+            `${c.name} (${c.key}) sends events again (the latest at ${at(c.last_event_at!)}), after a silence since ${at(c.silent_since)}.\n\nSource: ${link}`,
           ];
     return admins.map((a) => ({ to: a.email, toName: a.name, subject, text, autoSubmitted: true }));
   });
