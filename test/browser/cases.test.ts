@@ -576,6 +576,10 @@ describe('follow-ups', () => {
     await eventually(async () => (await getCase(stack, c.id)).followUpAt).toBe(next.at);
     await eventually(() => page.getByTestId('case-follow-up').inputValue()).toBe('current');
     expect(await text(page.getByTestId('case-follow-up').locator('option:checked'))).toBe(dueText(next.at));
+    // The preset it was set to is the current follow-up now: not offered again beside it.
+    expect(await texts(page.getByTestId('case-follow-up').locator('optgroup option'))).toEqual(
+      presets.times.filter((p) => p.at !== next.at).map((p) => `${p.label} (${dueText(p.at)})`),
+    );
 
     await page.getByTestId('case-follow-up').selectOption('custom');
     const picker = page.getByLabel('Follow-up date and time');

@@ -8,7 +8,7 @@ import type { FollowUpTimes } from '../../shared/schemas/cases.js';
 import { formatDue } from '../lib/format.js';
 import { useApi } from '../lib/use-api.js';
 import { useInterval } from '../lib/use-interval.js';
-import { FOLLOW_UP_PRESETS, presetTime, fromLocalInput, toLocalInput } from './follow-up.js';
+import { FOLLOW_UP_PRESETS, presetTime, presetsBesides, fromLocalInput, toLocalInput } from './follow-up.js';
 
 interface Preset {
   key: string;
@@ -73,7 +73,9 @@ export function FollowUpSelect(props: {
   confirm?: boolean;
 }) {
   const [custom, setCustom] = useState<string | null>(null);
-  const { presets, calendar } = usePresets();
+  const { presets: all, calendar } = usePresets();
+  // The current follow-up has its own option: a preset at the same time would repeat it.
+  const presets = presetsBesides(all, props.value);
   const presetOptions = presets.map((p) => (
     <option key={p.key} value={p.key}>
       {p.label} ({formatDue(p.at)})

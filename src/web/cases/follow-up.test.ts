@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fromLocalInput, isWaiting, presetTime, toLocalInput } from './follow-up.js';
+import { fromLocalInput, isWaiting, presetTime, presetsBesides, toLocalInput } from './follow-up.js';
 
 describe('follow-up times', () => {
   it('puts a preset on the morning of the day so many days later, whatever the hour now', () => {
@@ -24,5 +24,20 @@ describe('follow-up times', () => {
       'pending',
       'on_hold',
     ]);
+  });
+});
+
+describe('presets beside the current follow-up', () => {
+  const presets = [
+    { key: 'tomorrow', at: '2026-12-08T08:00:00.000Z' },
+    { key: 'in3days', at: '2026-12-10T08:00:00.000Z' },
+  ];
+  it('leaves out the one at the current follow-up’s minute, which the list shows already', () => {
+    expect(presetsBesides(presets, '2026-12-08T08:00:00.000Z').map((p) => p.key)).toEqual(['in3days']);
+    expect(presetsBesides(presets, '2026-12-08T08:00:30.000Z').map((p) => p.key)).toEqual(['in3days']);
+  });
+  it('offers them all without a follow-up, or with one at another time', () => {
+    expect(presetsBesides(presets, null)).toEqual(presets);
+    expect(presetsBesides(presets, '2026-12-08T08:01:00.000Z')).toEqual(presets);
   });
 });

@@ -35,3 +35,14 @@ export function fromLocalInput(value: string): string | null {
   const at = new Date(value); // no offset: read as local time
   return Number.isNaN(at.getTime()) ? null : at.toISOString();
 }
+
+/**
+ * The presets to offer beside the follow-up set now: not one at that same minute, which the list
+ * shows already as the current one (choosing it would change nothing).
+ */
+export function presetsBesides<P extends { at: string }>(presets: P[], current: string | null): P[] {
+  if (!current) return presets;
+  const minute = (iso: string) => Math.floor(Date.parse(iso) / 60_000);
+  const now = minute(current);
+  return presets.filter((p) => minute(p.at) !== now);
+}
