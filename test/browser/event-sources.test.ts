@@ -80,14 +80,12 @@ describe('event sources (admin)', () => {
     await page.goto(`${stack.url}/admin/event-sources/wms`);
     const chart = page.getByTestId('source-activity-chart');
     await eventually(() => chart.locator('canvas').count()).toBe(1);
-    // Theirs, else the company's (the demo's: Europe/Berlin), as the KPI pages count; not the browser's.
-    const own = (
-      await stack.api<{ timeZone: string | null }>('/notifications/preferences', { login: DEMO.admin })
-    ).timeZone;
-    const company = (await stack.api<{ timeZone: string | null }>('/settings', { login: DEMO.admin }))
-      .timeZone;
-    const timezone = own ?? company!;
-    const note = `${timezone} (${own ? 'yours' : 'the company’s'})`;
+    // The demo admin names no zone of their own: the company's (Europe/Berlin), as the KPI pages
+    // count; not the browser's.
+    const timezone = (await stack.api<{ timeZone: string | null }>('/settings', { login: DEMO.admin }))
+      .timeZone!;
+    expect(timezone).toBe('Europe/Berlin');
+    const note = `${timezone} (the company’s)`;
     const activity = await stack.api<{ hours: { events: number }[] }>(
       `/event-sources/wms/activity?hours=48&timezone=${encodeURIComponent(timezone)}`,
       { login: DEMO.admin },
