@@ -2,7 +2,15 @@
 // whole hours and the days clocks change) and formula cells.
 import { DateTime } from 'luxon';
 import { describe, expect, it } from 'vitest';
-import { csvFilename, csvTime, restoreCell, safeCell } from './csv.js';
+import {
+  csvFilename,
+  csvPeriodFilename,
+  csvTime,
+  customFieldHeaders,
+  headerOf,
+  restoreCell,
+  safeCell,
+} from './csv.js';
 
 describe('csvTime', () => {
   const zones = [
@@ -63,6 +71,24 @@ describe('csvTime', () => {
     expect(time(new Date('2026-12-31T15:00:00.000Z'))).toBe('2027-01-01 00:00:00');
   });
 
+  it('names a report over a period by its first and last day in the zone (`to` exclusive)', () => {
+    expect(csvPeriodFilename('rates', '2026-11-06T00:00:00.000Z', '2026-12-06T00:00:00.000Z')).toBe(
+      'rates-2026-11-06-to-2026-12-05.csv',
+    );
+    // Not at midnight: `to`'s own day is the last.
+    expect(csvPeriodFilename('rates', '2026-11-06T08:00:00.000Z', '2026-12-06T08:00:00.000Z')).toBe(
+      'rates-2026-11-06-to-2026-12-06.csv',
+    );
+    // Midnight in Berlin is 23:00 UTC the day before.
+    expect(
+      csvPeriodFilename('rates', '2026-11-05T23:00:00.000Z', '2026-12-05T23:00:00.000Z', 'Europe/Berlin'),
+    ).toBe('rates-2026-11-06-to-2026-12-05.csv');
+    // An empty period is its first day.
+    expect(csvPeriodFilename('rates', '2026-11-06T00:00:00.000Z', '2026-11-06T00:00:00.000Z')).toBe(
+      'rates-2026-11-06-to-2026-11-06.csv',
+    );
+  });
+
   it('names files by the date in the zone', () => {
     const now = new Date('2026-12-31T23:30:00.000Z');
     expect(csvFilename('cases', 'UTC', now)).toBe('cases-2026-12-31.csv');
@@ -72,14 +98,65 @@ describe('csvTime', () => {
 
 describe('formula cells', () => {
   it('get an apostrophe when a spreadsheet would run them, and the import takes it off again', () => {
-    for (const text of ['=SUM(A1)', '+49 30 1234', '-5 %', '@cmd', '\tx', '\rx']) {
-      expect(safeCell(text)).toBe(`'${text}`);
+    for (const text of [
+      '=SUM(A1)',
+      '-5 %',
+      '@cmd',
+      '\tx',
+      '\rx',
+      "+cmd|' /C calc'!A0",
+      "-2+3+cmd|' /C calc'!A0",
+      '+1 555 HYPERLINK',
+      '+1+1',
+      '-1.5',
+      '+',
+      '- 1',
+      '+(1)',
+      '+1 555\n=1',
+    ]) {
+      expect(safeCell(text), text).toBe(`'${text}`);
       expect(restoreCell(safeCell(text) as string)).toBe(text);
     }
+    // A phone number or a signed whole number: no function, reference, link or DDE can hide in
+    // digits, spaces, dashes and parentheses, so it is written as it is.
+    for (const text of ['+49 30 1234', '+49 30 1234-5678', '+1 (555) 010-0100', '-5', '+44(0)20 7946 0958'])
+      expect(safeCell(text), text).toBe(text);
     for (const value of ['Parcel late', "'quoted", 'a=b', -5, 0, true, null, undefined])
       expect(safeCell(value)).toBe(value);
     // Only an apostrophe the export added is taken off.
     expect(restoreCell("'quoted")).toBe("'quoted");
     expect(restoreCell('plain')).toBe('plain');
+  });
+});
+
+describe('headers', () => {
+  it('a column of times names the zone they are written in', () => {
+    const column = { header: 'Created', value: () => '', zoned: true };
+    expect(headerOf(column, 'Europe/Berlin')).toBe('Created (Europe/Berlin)');
+    expect(headerOf({ header: 'Name', value: () => '' }, 'Europe/Berlin')).toBe('Name');
+  });
+
+  it('a custom field by its label where it names one column only, else cf.<key>', () => {
+    const labels = new Map([
+      ['tier', 'Tier'],
+      ['zone', 'Time-Zone'], // a built-in column's name, spelt otherwise
+      ['a', 'Region'],
+      ['b', ' region '], // the same label, whatever the case and spaces
+      ['odd', 'cf.other'], // would read as another field's key
+      ['blank', ''],
+    ]);
+    const headers = customFieldHeaders(['tier', 'zone', 'a', 'b', 'odd', 'blank', 'undefined_key'], labels, [
+      'Name',
+      'Time zone',
+    ]);
+    expect(Object.fromEntries(headers)).toEqual({
+      tier: 'Tier',
+      zone: 'cf.zone',
+      a: 'cf.a',
+      b: 'cf.b',
+      odd: 'cf.odd',
+      blank: 'cf.blank',
+      undefined_key: 'cf.undefined_key',
+    });
   });
 });

@@ -7,6 +7,7 @@ import { Readable } from 'node:stream';
 import { stringify } from 'csv-stringify/sync';
 import type { FastifyReply } from 'fastify';
 import { safeCell, type CsvCell } from '../../shared/csv-cell.js';
+import { foldCsvHeader } from '../../shared/schemas/imports.js';
 
 export { restoreCell, safeCell, type CsvCell } from '../../shared/csv-cell.js';
 
@@ -16,7 +17,16 @@ export type CsvTime = (value: string | Date | null | undefined) => string;
 export interface CsvColumn<T> {
   header: string;
   value: (row: T, time: CsvTime) => CsvCell;
+  /**
+   * The column holds times written by `time`: its header names the zone they are in
+   * ("Created (Europe/Berlin)"), so the file says it without the answer's headers.
+   */
+  zoned?: boolean;
 }
+
+/** A column's header as the file writes it: a column of times says their zone. */
+export const headerOf = <T>(column: CsvColumn<T>, timeZone: string) =>
+  column.zoned ? `${column.header} (${timeZone})` : column.header;
 
 /** Zone offsets change only on a quarter hour (UTC): one is looked up per quarter hour seen. */
 const SLOT_MS = 15 * 60_000;
@@ -103,7 +113,7 @@ export async function sendCsv<T>(reply: FastifyReply, answer: CsvAnswer<T>) {
   const recorded = await answer.audit();
   async function* chunks() {
     // Headers too: a custom field's label is an admin's text, and may start with "=".
-    yield `\uFEFF${stringify([columns.map((c) => safeCell(c.header))])}`;
+    yield `\uFEFF${stringify([columns.map((c) => safeCell(headerOf(c, timeZone)))])}`;
     let rows = 0;
     for (let r = first; !r.done; r = await it.next()) {
       rows += r.value.length;
@@ -127,13 +137,58 @@ export async function sendCsv<T>(reply: FastifyReply, answer: CsvAnswer<T>) {
 export const csvFilename = (what: string, timeZone = 'UTC', now = new Date()) =>
   `${what}-${csvTime(timeZone)(now).slice(0, 10)}.csv`;
 
-/** One `cf.<key>` column per custom field key; a value that is not a scalar is left empty. */
+/**
+ * A report over a period, named by it: `commitment-rates-by-agreement-2026-11-06-to-2026-12-06.csv`.
+ * `to` is the period's end, exclusive: the name gives its last day (a period that ends at
+ * midnight ends the day before), in the export's zone as its rows are.
+ */
+export function csvPeriodFilename(what: string, from: string, to: string, timeZone = 'UTC') {
+  const time = csvTime(timeZone);
+  const [fromMs, toMs] = [Date.parse(from), Date.parse(to)];
+  const lastDay = time(new Date(Math.max(fromMs, toMs - 1))).slice(0, 10);
+  return `${what}-${time(from).slice(0, 10)}-to-${lastDay}.csv`;
+}
+
+/**
+ * The header of each custom field's column: the field's label where the admins defined one and
+ * it names one column only (not one of `taken`, the file's other headers, nor another field's
+ * label, whatever the case, spaces, `-` and `_`), else `cf.<key>`, which the customer import
+ * reads too. The import works out the same map from the same definitions to read labels back.
+ */
+export function customFieldHeaders(
+  keys: string[],
+  labels: ReadonlyMap<string, string>,
+  taken: readonly string[] = [],
+): Map<string, string> {
+  // As the customer import compares headers: `Time-zone` is taken by `Time zone`.
+  const fold = foldCsvHeader;
+  const count = new Map<string, number>();
+  for (const key of keys) {
+    const label = labels.get(key);
+    if (label) count.set(fold(label), (count.get(fold(label)) ?? 0) + 1);
+  }
+  const reserved = new Set(taken.map(fold));
+  return new Map(
+    keys.map((key) => {
+      const label = labels.get(key)?.trim();
+      const unique =
+        label && !label.startsWith('cf.') && count.get(fold(label)) === 1 && !reserved.has(fold(label));
+      return [key, unique ? label : `cf.${key}`];
+    }),
+  );
+}
+
+/**
+ * One column per custom field key, headed by `headers` (see customFieldHeaders; `cf.<key>`
+ * without one); a value that is not a scalar is left empty.
+ */
 export function customFieldColumns<T>(
   keys: string[],
   fieldsOf: (row: T) => Record<string, unknown>,
+  headers: ReadonlyMap<string, string> = new Map(),
 ): CsvColumn<T>[] {
   return keys.map((key) => ({
-    header: `cf.${key}`,
+    header: headers.get(key) ?? `cf.${key}`,
     value: (row: T) => {
       // Own keys only: a field named `constructor` is not the record's Object.prototype.constructor.
       const fields = fieldsOf(row);

@@ -46,6 +46,38 @@ export const CUSTOMER_CSV_COLUMNS = [
   'organizationAccess',
 ] as const;
 
+/**
+ * The columns' names as the customer export writes them; the import reads these and the keys
+ * above, whatever their case, spaces, `-` and `_` (`Time zone`, `time_zone`, `timeZone`).
+ */
+export const CUSTOMER_CSV_HEADERS: Record<(typeof CUSTOMER_CSV_COLUMNS)[number], string> = {
+  name: 'Name',
+  email: 'E-mail',
+  phone: 'Phone',
+  organization: 'Organization',
+  segment: 'Segment',
+  language: 'Language',
+  timeZone: 'Time zone',
+  externalId: 'External id',
+  organizationAccess: 'Organization access',
+};
+
+/** Other names the customer import reads for a column, as foldCsvHeader writes them. */
+export const CUSTOMER_CSV_ALIASES: Record<string, (typeof CUSTOMER_CSV_COLUMNS)[number]> = {
+  organisation: 'organization',
+  company: 'organization',
+};
+
+/** A header as the customer import compares it: lower case, without spaces, `-` and `_`. */
+export const foldCsvHeader = (header: string) => header.toLowerCase().replace(/[\s_-]+/g, '');
+
+/** The headers a custom field's label may not take in a customer file (the columns', any spelling). */
+export const CUSTOMER_CSV_RESERVED: readonly string[] = [
+  ...CUSTOMER_CSV_COLUMNS,
+  ...Object.values(CUSTOMER_CSV_HEADERS),
+  ...Object.keys(CUSTOMER_CSV_ALIASES),
+];
+
 // ---- cases (migration from another help desk) -------------------------------------------------
 
 const ImportedMessage = z.strictObject({

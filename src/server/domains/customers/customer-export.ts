@@ -1,11 +1,17 @@
-// The customer list's CSV export, in the columns the customer import reads (CUSTOMER_CSV_COLUMNS,
-// then cf.<key> per custom field in use): a file exported here imports as it is into another
-// Steward, or back here after the records it names were removed.
+// The customer list's CSV export, in the columns the customer import reads (CUSTOMER_CSV_COLUMNS
+// under their human names, CUSTOMER_CSV_HEADERS, then each custom field in use under its label):
+// a file exported here imports as it is into another Steward, or back here after the records it
+// names were removed. The import reads the names and the keys (`Time zone` and `timeZone`, a
+// field's label and `cf.<key>`); a label another column or field has too is written `cf.<key>`.
 import { sql } from 'drizzle-orm';
 import { rows, type Database } from '../../../db/client.js';
 import type { Customer } from '../../../shared/schemas/customers.js';
-import { CUSTOMER_CSV_COLUMNS } from '../../../shared/schemas/imports.js';
-import { customFieldColumns, type CsvCell, type CsvColumn } from '../../lib/csv.js';
+import {
+  CUSTOMER_CSV_COLUMNS,
+  CUSTOMER_CSV_HEADERS,
+  CUSTOMER_CSV_RESERVED,
+} from '../../../shared/schemas/imports.js';
+import { customFieldColumns, customFieldHeaders, type CsvCell, type CsvColumn } from '../../lib/csv.js';
 import { customers } from './customers.table.js';
 
 const VALUES: Record<(typeof CUSTOMER_CSV_COLUMNS)[number], (c: Customer) => CsvCell> = {
@@ -30,9 +36,22 @@ export async function customerFieldKeys(db: Database): Promise<string[]> {
   return found.map((r) => r.key);
 }
 
-export function customerColumns(fieldKeys: string[]): CsvColumn<Customer>[] {
+/**
+ * The columns; `labels` are the labels of the customer fields switched on, by key (those the
+ * import reads: a key in use with none, or a label not unique, is headed `cf.<key>`).
+ */
+export function customerColumns(
+  fieldKeys: string[],
+  labels: ReadonlyMap<string, string> = new Map(),
+): CsvColumn<Customer>[] {
+  // Over every field defined, as the import reads them: a label is unique among all of them.
+  const headers = customFieldHeaders(
+    [...new Set([...labels.keys(), ...fieldKeys])],
+    labels,
+    CUSTOMER_CSV_RESERVED,
+  );
   return [
-    ...CUSTOMER_CSV_COLUMNS.map((header) => ({ header, value: VALUES[header] })),
-    ...customFieldColumns<Customer>(fieldKeys, (c) => c.customFields),
+    ...CUSTOMER_CSV_COLUMNS.map((key) => ({ header: CUSTOMER_CSV_HEADERS[key], value: VALUES[key] })),
+    ...customFieldColumns<Customer>(fieldKeys, (c) => c.customFields, headers),
   ];
 }

@@ -19,6 +19,7 @@ import {
   ExternalIdParams,
 } from '../../../shared/schemas/customers.js';
 import { csvFilename, sendCsv } from '../../lib/csv.js';
+import { loadDefinitions } from '../fields/fields.service.js';
 import { ADMIN, AUTHED, STAFF, actorOf, csvResponses, errors } from '../../lib/http.js';
 import { allPages } from '../../lib/pagination.js';
 import type { RouteDeps } from '../../routes.js';
@@ -57,7 +58,7 @@ export const customersRoutes =
           tags,
           summary: 'Export the customers a list query selects, as CSV in the import format (admins)',
           description:
-            'The filters and order of GET /customers. The columns are those POST /imports/customers reads (name, email, phone, organization, segment, language, timeZone, externalId, organizationAccess, then cf.<key> per custom field in use).',
+            'The filters and order of GET /customers. The columns are those POST /imports/customers reads, under the names it reads too: Name, E-mail, Phone, Organization, Segment (its key), Language, Time zone, External id, Organization access, then one per custom field in use headed by its label (`cf.<key>` when the field is switched off or its label is not unique). A file exported here imports as it is.',
           querystring: CustomerExportQuery,
           response: csvResponses('CSV, UTF-8 with a byte-order mark, one row per customer'),
         },
@@ -66,7 +67,10 @@ export const customersRoutes =
         const actor = actorOf(request);
         return sendCsv(reply, {
           filename: csvFilename('customers', await timeZoneOf(db, actor)),
-          columns: customerColumns(await customerFieldKeys(db)),
+          columns: customerColumns(
+            await customerFieldKeys(db),
+            new Map((await loadDefinitions(db, 'customer')).map((d) => [d.key, d.label])),
+          ),
           batches: allPages((cursor) =>
             customers.listCustomers(db, actor, { ...request.query, limit: LIMITS.pageMax, cursor }),
           ),

@@ -8,13 +8,17 @@ import type { Database } from '../../../db/client.js';
 import { BAD_TEXT, Name, badTextPath } from '../../../shared/schemas/common.js';
 import { CustomerCreate } from '../../../shared/schemas/customers.js';
 import {
+  CUSTOMER_CSV_ALIASES,
   CUSTOMER_CSV_COLUMNS,
+  CUSTOMER_CSV_HEADERS,
+  CUSTOMER_CSV_RESERVED,
+  foldCsvHeader,
   type ImportReport,
   type ImportRowError,
 } from '../../../shared/schemas/imports.js';
 import type { Actor } from '../../lib/actor.js';
 import { isAdmin } from '../../lib/actor.js';
-import { restoreCell } from '../../lib/csv.js';
+import { customFieldHeaders, restoreCell } from '../../lib/csv.js';
 import { forbidden, unprocessable } from '../../lib/errors.js';
 import { parseFieldText, parseYesNo } from '../../../shared/field-values.js';
 import { loadDefinitions } from '../fields/fields.service.js';
@@ -36,21 +40,22 @@ export interface ImportOptions {
   onProgress?: (phase: ImportPhase, done: number, total: number) => void;
 }
 
-const ALIASES: Record<string, string> = {
-  timezone: 'timeZone',
-  time_zone: 'timeZone',
-  external_id: 'externalId',
-  externalid: 'externalId',
-  organization_access: 'organizationAccess',
-  organizationaccess: 'organizationAccess',
-  organisation: 'organization',
-  company: 'organization',
-};
+/** The columns by their folded names (foldCsvHeader): keys, the export's names, aliases. */
+const KNOWN = new Map<string, string>([
+  ...CUSTOMER_CSV_COLUMNS.map((c) => [foldCsvHeader(c), c] as const),
+  ...Object.entries(CUSTOMER_CSV_HEADERS).map(([c, h]) => [foldCsvHeader(h), c] as const),
+  ...Object.entries(CUSTOMER_CSV_ALIASES).map(([a, c]) => [foldCsvHeader(a), c] as const),
+]);
 
-function normalizeHeader(h: string): string {
+/**
+ * A header as a column key: `cf.<key>` (or `custom.<key>`), a column by key, export name or
+ * alias in any case and spacing, or a custom field by the label the export heads it with
+ * (`byLabel`, folded label to `cf.<key>`); else as written (an unknown column).
+ */
+function normalizeHeader(h: string, byLabel: ReadonlyMap<string, string>): string {
   const t = h.trim();
   if (/^(cf|custom)\./i.test(t)) return `cf.${t.slice(t.indexOf('.') + 1)}`;
-  return ALIASES[t.toLowerCase()] ?? t;
+  return KNOWN.get(foldCsvHeader(t)) ?? byLabel.get(foldCsvHeader(t)) ?? t;
 }
 
 interface Candidate {
@@ -84,14 +89,25 @@ export async function importCustomersCsv(
   if (!isAdmin(actor)) throw forbidden('only admins import customers');
   const records = parseCsv(text);
   if (records.length === 0) throw unprocessable('invalid_csv', 'the file is empty: expected a header line');
-  const header = records[0]!.record.map(normalizeHeader);
+  // A column of a defined customer field is read as its type (a number, yes/no, an option...),
+  // and found by its label as the export writes it (customFieldHeaders, from the same fields).
+  const fieldDefs = new Map((await loadDefinitions(db, 'customer')).map((d) => [d.key, d]));
+  const labelled = customFieldHeaders(
+    [...fieldDefs.keys()],
+    new Map([...fieldDefs].map(([key, d]) => [key, d.label])),
+    CUSTOMER_CSV_RESERVED,
+  );
+  const byLabel = new Map(
+    [...labelled].filter(([key, h]) => h !== `cf.${key}`).map(([key, h]) => [foldCsvHeader(h), `cf.${key}`]),
+  );
+  const header = records[0]!.record.map((h) => normalizeHeader(h, byLabel));
   const unknown = header.filter(
     (h) => !h.startsWith('cf.') && !(CUSTOMER_CSV_COLUMNS as readonly string[]).includes(h),
   );
   if (unknown.length > 0) {
     throw unprocessable(
       'invalid_csv',
-      `unknown column(s) ${unknown.join(', ')}; known: ${CUSTOMER_CSV_COLUMNS.join(', ')}, cf.<key>`,
+      `unknown column(s) ${unknown.join(', ')}; known: ${CUSTOMER_CSV_COLUMNS.join(', ')} (or ${Object.values(CUSTOMER_CSV_HEADERS).join(', ')}), cf.<key> or a customer field's label`,
     );
   }
   if (!header.includes('name')) throw unprocessable('invalid_csv', 'the header needs a "name" column');
@@ -100,8 +116,6 @@ export async function importCustomersCsv(
     throw unprocessable('invalid_csv', `at most ${IMPORT_MAX_ROWS} rows per import; split the file`);
   }
 
-  // A column of a defined customer field is read as its type (a number, yes/no, an option...).
-  const fieldDefs = new Map((await loadDefinitions(db, 'customer')).map((d) => [d.key, d]));
   const errors: ImportRowError[] = [];
   const candidates: Candidate[] = [];
   const progress = options.onProgress ?? (() => {});

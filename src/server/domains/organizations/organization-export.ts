@@ -1,9 +1,10 @@
 // The organization list's CSV export: who the business customers are, with their domains,
-// segment and number of customers, then cf.<key> per custom field in use.
+// segment and number of customers, then a column per custom field in use, headed by its label.
+// No import reads this file, so its headers are all words.
 import { sql } from 'drizzle-orm';
 import { rows, type Database } from '../../../db/client.js';
 import type { Organization } from '../../../shared/schemas/organizations.js';
-import { customFieldColumns, type CsvColumn } from '../../lib/csv.js';
+import { customFieldColumns, customFieldHeaders, type CsvColumn } from '../../lib/csv.js';
 import { organizations } from './organizations.table.js';
 
 /** The custom field keys live organizations have, in name order. */
@@ -16,15 +17,25 @@ export async function organizationFieldKeys(db: Database): Promise<string[]> {
   return found.map((r) => r.key);
 }
 
-export function organizationColumns(fieldKeys: string[]): CsvColumn<Organization>[] {
-  return [
-    { header: 'name', value: (o) => o.name },
-    { header: 'domains', value: (o) => o.domains.join(' ') },
-    { header: 'segment', value: (o) => o.segment },
-    { header: 'customers', value: (o) => o.customerCount },
-    { header: 'notes', value: (o) => o.notes },
-    { header: 'created', value: (o) => o.createdAt },
-    { header: 'id', value: (o) => o.id },
-    ...customFieldColumns<Organization>(fieldKeys, (o) => o.customFields),
-  ];
+const BUILT_IN: CsvColumn<Organization>[] = [
+  { header: 'Name', value: (o) => o.name },
+  { header: 'Domains', value: (o) => o.domains.join(' ') },
+  { header: 'Segment', value: (o) => o.segment },
+  { header: 'Customers', value: (o) => o.customerCount },
+  { header: 'Notes', value: (o) => o.notes },
+  { header: 'Created', value: (o, time) => time(o.createdAt), zoned: true },
+  { header: 'Id', value: (o) => o.id },
+];
+
+/** The columns; `labels`: the organization fields' labels by key (`cf.<key>` without one). */
+export function organizationColumns(
+  fieldKeys: string[],
+  labels: ReadonlyMap<string, string> = new Map(),
+): CsvColumn<Organization>[] {
+  const headers = customFieldHeaders(
+    fieldKeys,
+    labels,
+    BUILT_IN.map((c) => c.header),
+  );
+  return [...BUILT_IN, ...customFieldColumns<Organization>(fieldKeys, (o) => o.customFields, headers)];
 }

@@ -14,6 +14,7 @@ import {
 } from '../../../shared/schemas/organizations.js';
 import { ADMIN, AUTHED, STAFF, actorOf, csvResponses, errors } from '../../lib/http.js';
 import { csvFilename, sendCsv } from '../../lib/csv.js';
+import { listFields } from '../fields/fields.service.js';
 import { allPages } from '../../lib/pagination.js';
 import type { RouteDeps } from '../../routes.js';
 import { HistoryPage, HistoryQuery } from '../../../shared/schemas/audit.js';
@@ -48,16 +49,21 @@ export const organizationsRoutes =
           tags,
           summary: 'Export the organizations a list query selects, as CSV (admins)',
           description:
-            'The filters and order of GET /organizations. Columns: name, domains (separated by spaces), segment, customers (live ones), notes, created (UTC), id, then cf.<key> per custom field in use.',
+            'The filters and order of GET /organizations. Columns: Name, Domains (separated by spaces), Segment (its key), Customers (live ones), Notes, Created (in the caller’s time zone, which its header names: "Created (Europe/Berlin)"), Id, then one per custom field in use, headed by its label (`cf.<key>` for a field not defined, or whose label another column has).',
           querystring: OrganizationExportQuery,
           response: csvResponses('CSV, UTF-8 with a byte-order mark, one row per organization'),
         },
       },
       async (request, reply) => {
         const actor = actorOf(request);
+        const timeZone = await timeZoneOf(db, actor);
         return sendCsv(reply, {
-          filename: csvFilename('organizations', await timeZoneOf(db, actor)),
-          columns: organizationColumns(await organizationFieldKeys(db)),
+          filename: csvFilename('organizations', timeZone),
+          columns: organizationColumns(
+            await organizationFieldKeys(db),
+            new Map((await listFields(db, 'organization')).map((d) => [d.key, d.label])),
+          ),
+          timeZone,
           batches: allPages((cursor) =>
             organizations.listOrganizations(db, actor, { ...request.query, limit: LIMITS.pageMax, cursor }),
           ),

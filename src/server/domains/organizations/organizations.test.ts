@@ -243,12 +243,20 @@ describe('the organization export', () => {
   it('gives admins one row per organization the list selects, and records the export', async () => {
     const u = unique();
     const seg = await makeSegment(t.db);
+    // A defined field is headed by its label; a key no field defines stays `cf.<key>`.
+    const seats = `seats_${u}`;
+    const field = await t.post(
+      '/api/v1/organization-fields',
+      { key: seats, label: `Seats ${u}`, type: 'number' },
+      admin,
+    );
+    expect(field.status, JSON.stringify(field.body)).toBe(201);
     const org = await makeOrganization(t.db, {
       name: `Export ${u}`,
       domains: [`exp-${u}.example`, `exp-${u}.test`],
       segment: seg.key,
       notes: 'Key account',
-      customFields: { accountManager: 'Ida', seats: 12 },
+      customFields: { accountManager: 'Ida', [seats]: 12 },
     });
     await makeCustomer(t.db, { organizationId: org.id });
     const res = await t.get<string>(
@@ -259,17 +267,18 @@ describe('the organization export', () => {
     const records = parse(res.body, { bom: true, columns: true }) as Record<string, string>[];
     expect(records).toEqual([
       expect.objectContaining({
-        name: `Export ${u}`,
-        domains: `exp-${u}.example exp-${u}.test`,
-        segment: seg.key,
-        customers: '1',
-        notes: 'Key account',
-        id: org.id,
+        Name: `Export ${u}`,
+        Domains: `exp-${u}.example exp-${u}.test`,
+        Segment: seg.key,
+        Customers: '1',
+        Notes: 'Key account',
+        Id: org.id,
         'cf.accountManager': 'Ida',
-        'cf.seats': '12',
+        [`Seats ${u}`]: '12',
       }),
     ]);
-    expect(Date.parse(records[0]!.created!)).toBe(Date.parse(org.createdAt));
+    // In the caller's zone (UTC here), which the header names.
+    expect(records[0]!['Created (UTC)']).toBe(org.createdAt.slice(0, 19).replace('T', ' '));
     const [recorded] = await rows<{ data: { list: string; query: { q: string } } }>(
       t.db,
       sql`select data from domain_events where type = 'export.downloaded' and data->>'list' = 'organizations'
