@@ -1,34 +1,15 @@
 // Words for the proactive-service vocabulary (DESIGN.md glossary: signal, signal rule,
 // commitment), shared by the board, the signal page, the rule editor and the customer page.
 import type { ACTION_KINDS, RULE_KINDS, Severity } from '../../shared/schemas/rules.js';
-import type { ACTION_STATES, CommitmentState, SignalState } from '../../shared/schemas/signals.js';
+import type { ACTION_STATES } from '../../shared/schemas/signals.js';
+import { COMMITMENT_STATE_LABELS, SEVERITY_LABELS, SIGNAL_STATE_LABELS } from '../../shared/labels.js';
 import { formatNumber } from '../lib/format.js';
 
-export const SEVERITY_LABELS: Record<Severity, string> = {
-  critical: 'Critical',
-  high: 'High',
-  medium: 'Medium',
-  low: 'Low',
-};
+// The words themselves live in src/shared: the CSV exports write them too.
+export { COMMITMENT_STATE_LABELS, SEVERITY_LABELS, SIGNAL_STATE_LABELS };
 
 /** Most severe first: the order of the board. */
 export const SEVERITY_ORDER: Severity[] = ['critical', 'high', 'medium', 'low'];
-
-export const SIGNAL_STATE_LABELS: Record<SignalState, string> = {
-  open: 'Open',
-  acted: 'Acted on',
-  resolved: 'Resolved',
-  dismissed: 'Dismissed',
-};
-
-export const COMMITMENT_STATE_LABELS: Record<CommitmentState, string> = {
-  open: 'Open',
-  overdue: 'Overdue',
-  met: 'Met',
-  late: 'Met late',
-  broken: 'Broken',
-  cancelled: 'Cancelled',
-};
 
 export const ACTION_KIND_LABELS: Record<(typeof ACTION_KINDS)[number], string> = {
   open_case: 'Open a proactive case',

@@ -74,32 +74,35 @@ describe('exporting cases as CSV', () => {
     expect(a).toMatchObject({
       Case: String(first.number),
       Subject: 'Parcel crushed, "again"',
-      Status: 'open',
-      Priority: 'high',
+      // In the queue's words, not the stored keys.
+      Status: 'Open',
+      Priority: 'High',
+      Category: 'Other',
+      Channel: 'API',
       Customer: customer.name,
       Assignee: agent.user.name,
       Tags: 'damaged; vip',
       References: 'orderId=SO-1',
-      // 22:30 UTC on 1 July is 00:30 the next day in Berlin (summer time).
-      Created: '2026-07-02 00:30:00',
+      // 22:30 UTC on 1 July is 00:30 the next day in Berlin (summer time); the header says so.
+      'Created (Europe/Berlin)': '2026-07-02 00:30:00',
       'First response': 'met late',
       Resolution: 'breached',
       [label]: 'carrier',
       Id: first.id,
     });
-    expect(a['First responded']).toMatch(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d$/);
-    expect(a['Resolution due']).toMatch(/^2026-07-02 /);
+    expect(a['First responded (Europe/Berlin)']).toMatch(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d$/);
+    expect(a['Resolution due (Europe/Berlin)']).toMatch(/^2026-07-02 /);
     // A subject a spreadsheet would run as a formula is written as text.
     expect(b).toMatchObject({
       Subject: `'=HYPERLINK("http://evil")`,
       'First response': 'running',
       [label]: '',
     });
-    expect(b.Solved).toBe('');
+    expect(b['Solved (Europe/Berlin)']).toBe('');
 
     // The same cases in UTC.
     const utc = await download(`customerId=${customer.id}&sort=createdAt`);
-    expect(utc.records[0]?.Created).toBe('2026-07-01 22:30:00');
+    expect(utc.records[0]?.['Created (UTC)']).toBe('2026-07-01 22:30:00');
   });
 
   it('writes a header a spreadsheet would run as a formula as text too (a field’s label is an admin’s text)', async () => {

@@ -1,6 +1,13 @@
 // The columns of the case list's CSV export: what a team lead takes to a spreadsheet to look at
 // volumes, owners and promises kept. One column per custom field the admins defined.
 import type { CasePromise, PromiseKind } from '../../../shared/schemas/cases.js';
+import {
+  CHANNEL_LABELS,
+  PRIORITY_LABELS,
+  PROMISE_STATE_LABELS,
+  STATUS_LABELS,
+  lookup,
+} from '../../../shared/labels.js';
 import type { CsvColumn } from '../../lib/csv.js';
 import type { ExportedCase } from './cases.service.js';
 import type { Definition } from '../fields/fields.service.js';
@@ -18,14 +25,26 @@ const latest = (c: ExportedCase, kind: PromiseKind) => c.promises.findLast((p) =
 
 const joined = (values: string[]) => values.join('; ');
 
-export function caseColumns(definitions: Definition[]): CsvColumn<ExportedCase>[] {
+const status = lookup(STATUS_LABELS);
+const priority = lookup(PRIORITY_LABELS);
+const channel = lookup(CHANNEL_LABELS);
+const promisesNow = lookup(PROMISE_STATE_LABELS);
+
+/**
+ * The columns, in words as the queue shows them (a category by its name: `categoryNames`, key
+ * to name, read once for the file); times in the export's zone, which their headers name.
+ */
+export function caseColumns(
+  definitions: Definition[],
+  categoryNames: ReadonlyMap<string, string> = new Map(),
+): CsvColumn<ExportedCase>[] {
   return [
     { header: 'Case', value: (c) => c.number },
     { header: 'Subject', value: (c) => c.subject },
-    { header: 'Status', value: (c) => c.status },
-    { header: 'Priority', value: (c) => c.priority },
-    { header: 'Category', value: (c) => c.category },
-    { header: 'Channel', value: (c) => c.channel },
+    { header: 'Status', value: (c) => status(c.status) },
+    { header: 'Priority', value: (c) => priority(c.priority) },
+    { header: 'Category', value: (c) => (c.category ? (categoryNames.get(c.category) ?? c.category) : '') },
+    { header: 'Channel', value: (c) => channel(c.channel) },
     { header: 'Customer', value: (c) => c.customer.name },
     { header: 'Customer email', value: (c) => c.customer.email },
     { header: 'CC', value: (c) => joined(c.cc) },
@@ -35,18 +54,22 @@ export function caseColumns(definitions: Definition[]): CsvColumn<ExportedCase>[
     { header: 'Tags', value: (c) => joined(c.tags) },
     { header: 'References', value: (c) => joined(Object.entries(c.refs).map(([k, v]) => `${k}=${v}`)) },
     { header: 'Agreement', value: (c) => c.agreement?.name },
-    { header: 'Promises now', value: (c) => c.promiseState },
-    { header: 'First response due', value: (c, time) => time(latest(c, 'first_response')?.dueAt) },
+    { header: 'Promises now', value: (c) => promisesNow(c.promiseState) },
+    {
+      header: 'First response due',
+      value: (c, time) => time(latest(c, 'first_response')?.dueAt),
+      zoned: true,
+    },
     { header: 'First response', value: (c) => promiseOutcome(latest(c, 'first_response')) },
-    { header: 'First responded', value: (c, time) => time(c.firstRespondedAt) },
-    { header: 'Resolution due', value: (c, time) => time(latest(c, 'resolution')?.dueAt) },
+    { header: 'First responded', value: (c, time) => time(c.firstRespondedAt), zoned: true },
+    { header: 'Resolution due', value: (c, time) => time(latest(c, 'resolution')?.dueAt), zoned: true },
     { header: 'Resolution', value: (c) => promiseOutcome(latest(c, 'resolution')) },
-    { header: 'Created', value: (c, time) => time(c.createdAt) },
-    { header: 'Updated', value: (c, time) => time(c.updatedAt) },
-    { header: 'Solved', value: (c, time) => time(c.solvedAt) },
-    { header: 'Closed', value: (c, time) => time(c.closedAt) },
+    { header: 'Created', value: (c, time) => time(c.createdAt), zoned: true },
+    { header: 'Updated', value: (c, time) => time(c.updatedAt), zoned: true },
+    { header: 'Solved', value: (c, time) => time(c.solvedAt), zoned: true },
+    { header: 'Closed', value: (c, time) => time(c.closedAt), zoned: true },
     { header: 'Reopened', value: (c) => c.reopenCount },
-    { header: 'Follow up', value: (c, time) => time(c.followUpAt) },
+    { header: 'Follow up', value: (c, time) => time(c.followUpAt), zoned: true },
     ...definitions.map((d): CsvColumn<ExportedCase> => ({
       header: d.label,
       value: (c) => {

@@ -68,7 +68,7 @@ export const casesRoutes =
           tags,
           summary: 'Export the cases a list query selects, as CSV (staff)',
           description:
-            'The filters, saved view and order of GET /cases, every matching case (no paging). Times are local to `timezone`. One column per custom field.',
+            'The filters, saved view and order of GET /cases, every matching case (no paging). Values in words as the web shows them (status "On hold", category by its name, channel "Web form"). Times are local to `timezone`, which each time column’s header names ("Created (Europe/Berlin)"). One column per custom field, headed by its label.',
           querystring: CaseExportQuery,
           response: csvResponses('CSV, UTF-8 with a byte-order mark, one row per case'),
         },
@@ -78,7 +78,10 @@ export const casesRoutes =
         const { timezone = await timeZoneOf(db, actor), ...q } = request.query;
         return sendCsv(reply, {
           filename: csvFilename('cases', timezone),
-          columns: caseColumns(await listFields(db, 'case')),
+          columns: caseColumns(
+            await listFields(db, 'case'),
+            new Map((await catalog.listCategories(db)).map((c) => [c.key, c.name])),
+          ),
           batches: cases.exportCases(db, actor, q),
           timeZone: timezone,
           audit: () => recordExport(db, actor, 'cases', { ...request.query, timezone }),

@@ -1,7 +1,7 @@
 import { timeZoneOf } from '../settings/company-time-zone.js';
 import { z } from 'zod';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { IdParams, LIMITS, page } from '../../../shared/schemas/common.js';
+import { IdParams, IsoDateTime, LIMITS, page } from '../../../shared/schemas/common.js';
 import {
   Commitment,
   CommitmentExportQuery,
@@ -10,7 +10,7 @@ import {
   CommitmentRateExportQuery,
   CommitmentRateQuery,
 } from '../../../shared/schemas/signals.js';
-import { csvFilename, sendCsv } from '../../lib/csv.js';
+import { csvFilename, csvPeriodFilename, sendCsv } from '../../lib/csv.js';
 import { recordExport } from '../domain-events/domain-events.repo.js';
 import { AUTHED, STAFF, actorOf, csvResponses, errors } from '../../lib/http.js';
 import { allPages } from '../../lib/pagination.js';
@@ -44,7 +44,7 @@ export const commitmentsRoutes =
           tags,
           summary: 'Export the commitments a list query selects, as CSV',
           description:
-            'The filters and order of GET /commitments, every matching commitment. Times are local to `timezone`.',
+            'The filters and order of GET /commitments, every matching commitment. States and kinds of promise in words ("Met late", "Fulfil"). Times are local to `timezone`, which each time column’s header names ("Due (Europe/Berlin)").',
           querystring: CommitmentExportQuery,
           response: csvResponses('CSV, UTF-8 with a byte-order mark, one row per commitment'),
         },
@@ -73,7 +73,14 @@ export const commitmentsRoutes =
           summary:
             'On-time rates per customer, organization, segment or agreement (default: closed in the last 90 days, plus overdue now), worst first',
           querystring: CommitmentRateQuery,
-          response: { 200: z.object({ items: z.array(CommitmentRate) }), ...errors(...AUTHED) },
+          response: {
+            200: z.object({
+              from: IsoDateTime.describe('the period counted: commitments closed at or after…'),
+              to: IsoDateTime.describe('…and before (those overdue now count whatever the period)'),
+              items: z.array(CommitmentRate),
+            }),
+            ...errors(...AUTHED),
+          },
         },
       },
       async (request) => commitments.commitmentRates(db, actorOf(request), request.query),
@@ -86,7 +93,7 @@ export const commitmentsRoutes =
           tags,
           summary: 'On-time rates per group, as CSV (every group, worst first)',
           description:
-            'The query of GET /commitments/rates without `limit`, and a `timezone` for the file name date. The on-time rate is a percentage.',
+            'The query of GET /commitments/rates without `limit`, and a `timezone` for the period’s times. The on-time rate is a percentage. Named by its period (`commitment-rates-by-agreement-2026-11-06-to-2026-12-05.csv`: its first and last day, `to` exclusive), which every row gives too (From, To).',
           querystring: CommitmentRateExportQuery,
           response: csvResponses('CSV, UTF-8 with a byte-order mark, one row per group'),
         },
@@ -96,8 +103,8 @@ export const commitmentsRoutes =
         const { timezone = await timeZoneOf(db, actor), ...q } = request.query;
         const found = await commitments.commitmentRates(db, actor, { ...q, limit: null });
         return sendCsv(reply, {
-          filename: csvFilename(`commitment-rates-by-${q.by}`, timezone),
-          columns: commitmentRateColumns(q.by),
+          filename: csvPeriodFilename(`commitment-rates-by-${q.by}`, found.from, found.to, timezone),
+          columns: commitmentRateColumns(q.by, found),
           batches: [found.items],
           timeZone: timezone,
           audit: () => recordExport(db, actor, 'commitment-rates', { ...request.query, timezone }),

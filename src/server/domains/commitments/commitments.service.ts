@@ -105,6 +105,8 @@ export async function commitmentRates(
   const { from, to } = periodOf(q, RATES_DEFAULT_MS);
   const found = await repo.commitmentRates(db, { ...q, from, to });
   return {
+    from: from.toISOString(),
+    to: to.toISOString(),
     items: found.map((r) => ({
       groupId: r.group_id,
       groupName: r.group_name,

@@ -380,17 +380,27 @@ describe('commitments: on-time rates', () => {
   });
 
   it('exports the rates as CSV: every group, worst first, the same numbers, and records the export', async () => {
-    const from = hoursAgo(5 * 24).toISOString();
-    const shown = await rates(`by=customer&from=${from}`);
+    // A period of whole days in Tokyo (UTC+9 all year), ending tomorrow there.
+    const day = (offset: number) =>
+      new Date(
+        Date.UTC(new Date().getUTCFullYear(), new Date().getUTCMonth(), new Date().getUTCDate() + offset) -
+          9 * 3_600_000,
+      );
+    const [from, to] = [day(-5).toISOString(), day(1).toISOString()];
+    const shown = await rates(`by=customer&from=${from}&to=${to}`);
+    const json = await t.get(`/api/v1/commitments/rates?key=${key}&by=customer&from=${from}&to=${to}`, agent);
+    expect([json.body.from, json.body.to]).toEqual([from, to]);
     const someone = await makeUser(t.db, 'agent');
     const res = await t.get<string>(
-      `/api/v1/commitments/rates.csv?key=${key}&by=customer&from=${from}&timezone=Europe/Berlin`,
+      `/api/v1/commitments/rates.csv?key=${key}&by=customer&from=${from}&to=${to}&timezone=Asia/Tokyo`,
       someone.token,
     );
     expect(res.status, res.body).toBe(200);
     expect(res.headers.get('content-type')).toMatch(/^text\/csv/);
-    expect(res.headers.get('content-disposition')).toMatch(
-      /commitment-rates-by-customer-\d{4}-\d\d-\d\d\.csv/,
+    // Named by its period: its first day and its last (the day before `to`), in Tokyo.
+    const tokyoDay = (iso: string) => new Date(Date.parse(iso) + 9 * 3_600_000).toISOString().slice(0, 10);
+    expect(res.headers.get('content-disposition')).toBe(
+      `attachment; filename="commitment-rates-by-customer-${tokyoDay(from)}-to-${tokyoDay(day(0).toISOString())}.csv"`,
     );
     const records = parse(res.body, { bom: true, columns: true }) as Record<string, string>[];
     expect(records).toEqual(
@@ -401,6 +411,9 @@ describe('commitments: on-time rates', () => {
         Broken: String(r.broken),
         Overdue: String(r.overdue),
         'On time %': String(Math.round(r.onTimeRate * 1000) / 10),
+        // The period on every row, in the file's zone (named in the header).
+        'From (Asia/Tokyo)': `${tokyoDay(from)} 00:00:00`,
+        'To (Asia/Tokyo)': `${tokyoDay(to)} 00:00:00`,
         'Customer id': r.groupId,
       })),
     );
@@ -422,7 +435,7 @@ describe('commitments: on-time rates', () => {
       ['export.downloaded', 'commitment-rates'],
     ]);
     const downloaded = log.body.items.find((e: any) => e.type === 'export.downloaded');
-    expect(downloaded.data.query).toMatchObject({ key, by: 'customer', from, timezone: 'Europe/Berlin' });
+    expect(downloaded.data.query).toMatchObject({ key, by: 'customer', from, to, timezone: 'Asia/Tokyo' });
     expect(log.body.items.find((e: any) => e.type === 'export.finished').data.rows).toBe(3);
     // A bad query is refused before the file starts.
     const bad = await t.get(`/api/v1/commitments/rates.csv?by=team`, agent);

@@ -269,13 +269,15 @@ describe('PSA target compliance', () => {
   it('exports the same numbers as CSV, a row per group and the totals, and records the export', async () => {
     const res = await k.get<string>(`/api/v1/kpis/promises.csv?${PERIOD}&groupBy=channel`, agent);
     expect(res.status).toBe(200);
-    expect(res.headers.get('content-disposition')).toMatch(
-      /promise-compliance-by-channel-\d{4}-\d\d-\d\d\.csv/,
+    // Named by its period (its last day the one before `to`), the period on every row too.
+    expect(res.headers.get('content-disposition')).toBe(
+      'attachment; filename="promise-compliance-by-channel-2026-03-01-to-2026-03-07.csv"',
     );
+    const period = { 'From (UTC)': '2026-03-01 00:00:00', 'To (UTC)': '2026-03-08 00:00:00' };
     const records = parse(res.body, { bom: true, columns: true }) as Record<string, string>[];
     expect(records).toEqual([
       {
-        Channel: 'email',
+        Channel: 'E-mail',
         Decided: '2',
         'Met on time': '1',
         Breached: '1',
@@ -283,10 +285,11 @@ describe('PSA target compliance', () => {
         'Compliance %': '50',
         'Median target used %': '50',
         'Overdue now': '1',
+        ...period,
         'Channel id': 'email',
       },
       {
-        Channel: 'phone',
+        Channel: 'Phone',
         Decided: '3',
         'Met on time': '2',
         Breached: '1',
@@ -294,6 +297,7 @@ describe('PSA target compliance', () => {
         'Compliance %': '66.7',
         'Median target used %': '47.5',
         'Overdue now': '1',
+        ...period,
         'Channel id': 'phone',
       },
       {
@@ -305,6 +309,7 @@ describe('PSA target compliance', () => {
         'Compliance %': '60',
         'Median target used %': '50',
         'Overdue now': '2',
+        ...period,
         'Channel id': '',
       },
     ]);

@@ -37,6 +37,9 @@ async function csv(path: string, token = agent) {
 }
 
 const at = (iso: string) => new Date(iso);
+/** A time column's value, whatever zone its header names ("Detected (Asia/Tokyo)"). */
+const timeIn = (record: Record<string, string> | undefined, column: string) =>
+  Object.entries(record ?? {}).find(([header]) => header.startsWith(`${column} (`))?.[1];
 
 describe('signal export', () => {
   it('writes the signals GET /signals lists for the same filters, in its order, times local', async () => {
@@ -71,14 +74,15 @@ describe('signal export', () => {
     expect(records[1]).toMatchObject({
       Id: caught.id,
       Rule: rule.name,
-      Severity: 'high',
-      State: 'resolved',
+      // In the board's words.
+      Severity: 'High',
+      State: 'Resolved',
       Customer: customer.name,
       Reference: 'shipmentId=SH-9',
-      // Tokyo is UTC+9.
-      Detected: '2026-05-01 08:15:00',
-      'Promise due': '2026-05-02 17:00:00',
-      Ended: '2026-05-01 21:00:00',
+      // Tokyo is UTC+9, as the headers say.
+      'Detected (Asia/Tokyo)': '2026-05-01 08:15:00',
+      'Promise due (Asia/Tokyo)': '2026-05-02 17:00:00',
+      'Ended (Asia/Tokyo)': '2026-05-01 21:00:00',
       'Resolved by itself': 'true',
       'Customer had written first': 'false',
       Case: '',
@@ -111,7 +115,8 @@ describe('proactive KPI exports', () => {
       'from=2027-03-01T23:00:00.000Z&to=2027-03-04T23:00:00.000Z&interval=day&timezone=Europe/Berlin';
     const json = await t.get(`/api/v1/kpis/proactive/trend?${query}`, agent);
     const { records, filename } = await csv(`/api/v1/kpis/proactive/trend.csv?${query}`);
-    expect(filename).toMatch(/^proactive-kpis-by-day-\d{4}-\d\d-\d\d\.csv$/);
+    // Named by its period: Berlin's 2 March to its 4 March (`to` is midnight of the 5th).
+    expect(filename).toBe('proactive-kpis-by-day-2027-03-02-to-2027-03-04.csv');
     expect(records.map((r) => r.Day)).toEqual(['2027-03-02', '2027-03-03', '2027-03-04']);
     expect(records.map((r) => Number(r.Signals))).toEqual(json.body.buckets.map((b: any) => b.signals));
     expect(records[0]).toMatchObject({
@@ -121,8 +126,8 @@ describe('proactive KPI exports', () => {
       Dismissed: '1',
       'Median lead time (h)': '1.5',
       'On time %': '',
-      From: '2027-03-02 00:00:00',
-      To: '2027-03-03 00:00:00',
+      'From (Europe/Berlin)': '2027-03-02 00:00:00',
+      'To (Europe/Berlin)': '2027-03-03 00:00:00',
       Partial: 'false',
     });
     expect(records[1]).toMatchObject({
@@ -146,7 +151,7 @@ describe('proactive KPI exports', () => {
     const cut = await csv(
       '/api/v1/kpis/proactive/trend.csv?from=2027-03-03T06:00:00.000Z&to=2027-03-17T12:00:00.000Z&interval=week',
     );
-    expect(cut.records.map((r) => [r['Week of'], r.From, r.To, r.Partial])).toEqual([
+    expect(cut.records.map((r) => [r['Week of'], r['From (UTC)'], r['To (UTC)'], r.Partial])).toEqual([
       ['2027-03-01', '2027-03-03 06:00:00', '2027-03-08 00:00:00', 'true'],
       ['2027-03-08', '2027-03-08 00:00:00', '2027-03-15 00:00:00', 'false'],
       ['2027-03-15', '2027-03-15 00:00:00', '2027-03-17 12:00:00', 'true'],
@@ -163,7 +168,11 @@ describe('proactive KPI exports', () => {
     await makeSignal(t.db, { ruleId: rule.id, state: 'open', detectedAt: at('2027-06-02T10:00:00.000Z') });
     const query = 'from=2027-06-01T00:00:00.000Z&to=2027-06-30T00:00:00.000Z';
     const json = await t.get(`/api/v1/kpis/proactive/rules?${query}`, agent);
-    const { records } = await csv(`/api/v1/kpis/proactive/rules.csv?${query}&timezone=America/New_York`);
+    const { records, filename } = await csv(
+      `/api/v1/kpis/proactive/rules.csv?${query}&timezone=America/New_York`,
+    );
+    // 1 June 00:00 UTC is 31 May 20:00 in New York; 30 June 00:00 UTC is 29 June 20:00 there.
+    expect(filename).toBe('rule-outcomes-2027-05-31-to-2027-06-29.csv');
     expect(records.map((r) => r['Rule id'])).toEqual(
       json.body.items.map((r: { ruleId: string }) => r.ruleId),
     );
@@ -174,7 +183,11 @@ describe('proactive KPI exports', () => {
       Dismissed: '1',
       'Dismissed %': '50',
       Enabled: 'true',
-      'Last signal': '2027-06-02 06:00:00',
+      Kind: 'Match',
+      'Last signal (America/New_York)': '2027-06-02 06:00:00',
+      // The period on every row.
+      'From (America/New_York)': '2027-05-31 20:00:00',
+      'To (America/New_York)': '2027-06-29 20:00:00',
     });
   });
 });
@@ -200,9 +213,10 @@ describe('commitment export', () => {
       Commitment: 'On-time delivery',
       Customer: customer.name,
       Reference: 'orderId=SO-1',
-      State: 'late',
-      Due: '2027-01-09 12:00:00',
-      Closed: '2027-01-09 15:30:00',
+      State: 'Met late',
+      'Kind of promise': 'Fulfil',
+      'Due (UTC)': '2027-01-09 12:00:00',
+      'Closed (UTC)': '2027-01-09 15:30:00',
       Repromised: '0',
     });
     expect(
@@ -215,6 +229,14 @@ describe('customer export', () => {
   it('writes the import format, and the file imports again once the records are gone', async () => {
     const org = await makeOrganization(t.db, { name: `Acme ${unique()}` });
     const tag = unique();
+    // A defined field is headed by its label, which the import reads back.
+    const level = `level_${tag}`;
+    const field = await t.post(
+      '/api/v1/customer-fields',
+      { key: level, label: `Level ${tag}`, type: 'number' },
+      admin,
+    );
+    expect(field.status, JSON.stringify(field.body)).toBe(201);
     const email = `-dash-${tag}@example.com`;
     const created = await t.post(
       '/api/v1/customers',
@@ -226,26 +248,29 @@ describe('customer export', () => {
         language: 'de',
         timeZone: 'Europe/Berlin',
         externalId: `X-${tag}`,
-        customFields: { tier: 'gold' },
+        customFields: { tier: 'gold', [level]: 3 },
       },
       admin,
     );
-    expect(created.status).toBe(201);
+    expect(created.status, JSON.stringify(created.body)).toBe(201);
     const res = await t.get<string>(`/api/v1/customers/export.csv?q=${tag}`, admin);
     expect(res.status).toBe(200);
     const records = parse(res.body, { bom: true, columns: true }) as Record<string, string>[];
     expect(records).toEqual([
       expect.objectContaining({
-        name: `Zoë ${tag}`,
-        email: `'${email}`,
-        phone: "'+49 30 1234567",
-        organization: org.name,
-        segment: '',
-        language: 'de',
-        timeZone: 'Europe/Berlin',
-        externalId: `X-${tag}`,
-        organizationAccess: 'false',
+        Name: `Zoë ${tag}`,
+        'E-mail': `'${email}`,
+        // A phone number is no formula: written as it is.
+        Phone: '+49 30 1234567',
+        Organization: org.name,
+        Segment: '',
+        Language: 'de',
+        'Time zone': 'Europe/Berlin',
+        'External id': `X-${tag}`,
+        'Organization access': 'false',
+        // No field defines `tier`: its key.
         'cf.tier': 'gold',
+        [`Level ${tag}`]: '3',
       }),
     ]);
     // Removed, then imported from the exported file: the same record, the apostrophes undone.
@@ -264,7 +289,7 @@ describe('customer export', () => {
         phone: '+49 30 1234567',
         organizationId: org.id,
         externalId: `X-${tag}`,
-        customFields: { tier: 'gold' },
+        customFields: { tier: 'gold', [level]: 3 },
       }),
     ]);
   });
@@ -287,7 +312,7 @@ describe('custom fields named like an object’s own properties', () => {
       const res = await t.get<string>(`/api/v1/${list}/export.csv?q=${tag}`, admin);
       expect(res.status).toBe(200);
       const records = parse(res.body, { bom: true, columns: true }) as Record<string, string>[];
-      expect(records.map((r) => [r.name, r[column]]).sort()).toEqual([
+      expect(records.map((r) => [r.Name, r[column]]).sort()).toEqual([
         [`Odd ${tag}`, odd],
         [`Plain ${tag}`, ''],
       ]);
@@ -338,7 +363,16 @@ describe('the zone of an export that names none', () => {
       expect(commitments.records).toHaveLength(1);
       return {
         zones: [signals.zone, cases.zone, commitments.zone, trend.zone],
-        times: [signals.records[0]!.Detected, cases.records[0]!.Created, commitments.records[0]!.Opened],
+        times: [
+          timeIn(signals.records[0], 'Detected'),
+          timeIn(cases.records[0], 'Created'),
+          timeIn(commitments.records[0], 'Opened'),
+        ],
+        // Each file names its zone in its time columns' headers too.
+        headers: [
+          Object.keys(signals.records[0]!).find((h) => h.startsWith('Detected (')),
+          Object.keys(cases.records[0]!).find((h) => h.startsWith('Created (')),
+        ],
         firstDay: trend.records[0]!.Day,
       };
     };
@@ -352,6 +386,7 @@ describe('the zone of an export that names none', () => {
     expect(await exported(plain.token)).toEqual({
       zones: ['UTC', 'UTC', 'UTC', 'UTC'],
       times: ['2026-06-30 23:30:00', '2026-06-30 23:30:00', '2026-06-30 23:30:00'],
+      headers: ['Detected (UTC)', 'Created (UTC)'],
       firstDay: '2026-06-29',
     });
     const company = await t.patch('/api/v1/settings', { timeZone: 'America/New_York' }, admin);
@@ -361,6 +396,7 @@ describe('the zone of an export that names none', () => {
       expect(await exported(plain.token)).toEqual({
         zones: Array(4).fill('America/New_York'),
         times: Array(3).fill('2026-06-30 19:30:00'),
+        headers: ['Detected (America/New_York)', 'Created (America/New_York)'],
         // Days start at midnight in New York (04:00 UTC): the first one begins before the period.
         firstDay: '2026-06-28',
       });
@@ -369,6 +405,7 @@ describe('the zone of an export that names none', () => {
       expect(await exported(traveller.token)).toEqual({
         zones: Array(4).fill('Asia/Tokyo'),
         times: Array(3).fill('2026-07-01 08:30:00'),
+        headers: ['Detected (Asia/Tokyo)', 'Created (Asia/Tokyo)'],
         firstDay: '2026-06-29',
       });
       expect(await trendZone(traveller.token)).toBe('Asia/Tokyo');

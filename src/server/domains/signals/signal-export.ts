@@ -7,7 +7,27 @@ import type {
   RuleOutcome,
   Signal,
 } from '../../../shared/schemas/signals.js';
+import {
+  RULE_KIND_NAMES,
+  SEVERITY_LABELS,
+  SIGNAL_STATE_LABELS,
+  CHANNEL_LABELS,
+  lookup,
+} from '../../../shared/labels.js';
 import type { CsvColumn, CsvTime } from '../../lib/csv.js';
+
+const severity = lookup(SEVERITY_LABELS);
+const signalState = lookup(SIGNAL_STATE_LABELS);
+const ruleKind = lookup(RULE_KIND_NAMES);
+
+/**
+ * The period a report counts, on every row (`From`, `To`: `to` exclusive, as the API's), so a
+ * file says which 30 or 90 days it holds after it is renamed or its rows are pasted elsewhere.
+ */
+export const periodColumns = <T>({ from, to }: { from: string; to: string }): CsvColumn<T>[] => [
+  { header: 'From', value: (_r, time) => time(from), zoned: true },
+  { header: 'To', value: (_r, time) => time(to), zoned: true },
+];
 
 /** A share (0..1) as a percentage with one decimal, blank when there was nothing to share. */
 const percent = (share: number | null) => (share === null ? '' : Math.round(share * 1000) / 10);
@@ -15,24 +35,24 @@ const percent = (share: number | null) => (share === null ? '' : Math.round(shar
 const hours = (minutes: number | null) => (minutes === null ? '' : Math.round(minutes / 6) / 10);
 
 export const signalColumns: CsvColumn<Signal>[] = [
-  { header: 'Detected', value: (s, time) => time(s.detectedAt) },
+  { header: 'Detected', value: (s, time) => time(s.detectedAt), zoned: true },
   { header: 'Rule', value: (s) => s.ruleName },
   { header: 'Rule version', value: (s) => s.ruleVersion },
-  { header: 'Severity', value: (s) => s.severity },
-  { header: 'State', value: (s) => s.state },
+  { header: 'Severity', value: (s) => severity(s.severity) },
+  { header: 'State', value: (s) => signalState(s.state) },
   { header: 'Title', value: (s) => s.title },
   { header: 'Customer', value: (s) => s.customerName },
   { header: 'Organization', value: (s) => s.organizationName },
   { header: 'Reference', value: (s) => (s.refKey ? `${s.refKey}=${s.refValue ?? ''}` : '') },
-  { header: 'Promise due', value: (s, time) => time(s.dueAt) },
+  { header: 'Promise due', value: (s, time) => time(s.dueAt), zoned: true },
   { header: 'Customer had written first', value: (s) => s.customerContactedFirst },
   { header: 'Case', value: (s) => s.caseNumber },
-  { header: 'Acted', value: (s, time) => time(s.actedAt) },
-  { header: 'Ended', value: (s, time) => time(s.resolvedAt) },
+  { header: 'Acted', value: (s, time) => time(s.actedAt), zoned: true },
+  { header: 'Ended', value: (s, time) => time(s.resolvedAt), zoned: true },
   { header: 'Resolved by itself', value: (s) => s.resolvedByEvent },
   { header: 'Resolution', value: (s) => s.resolution },
   { header: 'Evidence events', value: (s) => s.evidenceCount },
-  { header: 'Last evidence', value: (s, time) => time(s.lastEvidenceAt) },
+  { header: 'Last evidence', value: (s, time) => time(s.lastEvidenceAt), zoned: true },
   { header: 'Id', value: (s) => s.id },
 ];
 
@@ -66,16 +86,17 @@ export function trendColumns({
     { header: 'Commitments late', value: (b) => b.commitments.late },
     { header: 'Commitments broken', value: (b) => b.commitments.broken },
     { header: 'On time %', value: (b) => percent(b.commitments.onTimeRate) },
-    { header: 'From', value: (b, time) => time(cutAtStart(b) ? from : b.start) },
-    { header: 'To', value: (b, time) => time(cutAtEnd(b) ? to : b.end) },
+    { header: 'From', value: (b, time) => time(cutAtStart(b) ? from : b.start), zoned: true },
+    { header: 'To', value: (b, time) => time(cutAtEnd(b) ? to : b.end), zoned: true },
     { header: 'Partial', value: (b) => cutAtStart(b) || cutAtEnd(b) },
   ];
 }
 
-export const ruleOutcomeColumns: CsvColumn<RuleOutcome>[] = [
+/** Per rule, what became of its signals in the period (`period`: From and To on every row). */
+export const ruleOutcomeColumns = (period: { from: string; to: string }): CsvColumn<RuleOutcome>[] => [
   { header: 'Rule', value: (r) => r.name },
-  { header: 'Kind', value: (r) => r.kind },
-  { header: 'Severity', value: (r) => r.severity },
+  { header: 'Kind', value: (r) => ruleKind(r.kind) },
+  { header: 'Severity', value: (r) => severity(r.severity) },
   { header: 'Enabled', value: (r) => r.enabled },
   { header: 'Deleted', value: (r) => r.deleted },
   { header: 'Signals', value: (r) => r.signals },
@@ -89,7 +110,8 @@ export const ruleOutcomeColumns: CsvColumn<RuleOutcome>[] = [
   { header: 'Caught before contact %', value: (r) => percent(r.caughtBeforeContactShare) },
   { header: 'Contacts avoided', value: (r) => r.contactsAvoided },
   { header: 'Median lead time (h)', value: (r) => hours(r.leadTimeMedianMinutes) },
-  { header: 'Last signal', value: (r, time) => time(r.lastDetectedAt) },
+  { header: 'Last signal', value: (r, time) => time(r.lastDetectedAt), zoned: true },
+  ...periodColumns<RuleOutcome>(period),
   { header: 'Rule id', value: (r) => r.ruleId },
 ];
 
@@ -102,9 +124,19 @@ const GROUP_HEADERS: Record<PromiseKpiGroup, string> = {
   segment: 'Segment',
 };
 
-/** PSA target compliance per group (the totals row is the caller's, named "Total"). */
-export const promiseComplianceColumns = (groupBy: PromiseKpiGroup): CsvColumn<PromiseComplianceRow>[] => [
-  { header: GROUP_HEADERS[groupBy], value: (r) => r.groupName },
+/** A group's name in words: a channel as "Web form" (a promise kind comes named already). */
+const groupName = (groupBy: PromiseKpiGroup) =>
+  groupBy === 'channel' ? lookup(CHANNEL_LABELS) : (name: string | null) => name ?? '';
+
+/**
+ * PSA target compliance per group (the totals row is the caller's, named "Total"), the period
+ * on every row.
+ */
+export const promiseComplianceColumns = (
+  groupBy: PromiseKpiGroup,
+  period: { from: string; to: string },
+): CsvColumn<PromiseComplianceRow>[] => [
+  { header: GROUP_HEADERS[groupBy], value: (r) => groupName(groupBy)(r.groupName) },
   { header: 'Decided', value: (r) => r.decided },
   { header: 'Met on time', value: (r) => r.metOnTime },
   { header: 'Breached', value: (r) => r.breached },
@@ -112,5 +144,6 @@ export const promiseComplianceColumns = (groupBy: PromiseKpiGroup): CsvColumn<Pr
   { header: 'Compliance %', value: (r) => percent(r.compliance) },
   { header: 'Median target used %', value: (r) => percent(r.medianTargetUsed) },
   { header: 'Overdue now', value: (r) => r.overdueNow },
+  ...periodColumns<PromiseComplianceRow>(period),
   { header: `${GROUP_HEADERS[groupBy]} id`, value: (r) => r.groupId },
 ];

@@ -29,7 +29,7 @@ import {
   SignalOpenCase,
   SignalResolve,
 } from '../../../shared/schemas/signals.js';
-import { csvFilename, sendCsv } from '../../lib/csv.js';
+import { csvFilename, csvPeriodFilename, sendCsv } from '../../lib/csv.js';
 import { recordExport } from '../domain-events/domain-events.repo.js';
 import { AUTHED, STAFF, actorOf, csvResponses, errors } from '../../lib/http.js';
 import { allPages } from '../../lib/pagination.js';
@@ -69,7 +69,7 @@ export const signalsRoutes =
           tags,
           summary: 'Export the signals a list query selects, as CSV',
           description:
-            'The filters of GET /signals, every matching signal, newest first. Times are local to `timezone`.',
+            'The filters of GET /signals, every matching signal, newest first. Severities and states in words ("Acted on"). Times are local to `timezone`, which each time column’s header names ("Detected (Europe/Berlin)").',
           querystring: SignalExportQuery,
           response: csvResponses('CSV, UTF-8 with a byte-order mark, one row per signal'),
         },
@@ -240,7 +240,8 @@ export const signalsRoutes =
         schema: {
           tags: ['signals', 'kpis'],
           summary: 'The proactive KPIs per day, week or month, as CSV (the trend, a row per bucket)',
-          description: 'The query of GET /kpis/proactive/trend. Shares are percentages, lead times hours.',
+          description:
+            'The query of GET /kpis/proactive/trend. Shares are percentages, lead times hours. Named by its period (`proactive-kpis-by-week-2026-11-06-to-2026-12-05.csv`: its first and last day, `to` exclusive); each row’s From and To the part of the period it counts, in the zone its headers name.',
           querystring: ProactiveTrendQuery,
           response: csvResponses('CSV, UTF-8 with a byte-order mark, one row per bucket, oldest first'),
         },
@@ -249,7 +250,12 @@ export const signalsRoutes =
         const actor = actorOf(request);
         const trend = await kpis.getProactiveTrend(db, actor, request.query);
         return sendCsv(reply, {
-          filename: csvFilename(`proactive-kpis-by-${trend.interval}`, trend.timezone),
+          filename: csvPeriodFilename(
+            `proactive-kpis-by-${trend.interval}`,
+            trend.from,
+            trend.to,
+            trend.timezone,
+          ),
           columns: trendColumns(trend),
           batches: [trend.buckets],
           timeZone: trend.timezone,
@@ -265,7 +271,8 @@ export const signalsRoutes =
         schema: {
           tags: ['signals', 'kpis'],
           summary: "What became of each rule's signals in a period, as CSV",
-          description: 'The query of GET /kpis/proactive/rules, and a `timezone` for the times.',
+          description:
+            'The query of GET /kpis/proactive/rules, and a `timezone` for the times. Named by its period (`rule-outcomes-2026-11-06-to-2026-12-05.csv`: its first and last day, `to` exclusive), which every row gives too (From, To). Kinds and severities in words.',
           querystring: RuleOutcomesExportQuery,
           response: csvResponses('CSV, UTF-8 with a byte-order mark, one row per rule'),
         },
@@ -275,8 +282,8 @@ export const signalsRoutes =
         const { timezone = await timeZoneOf(db, actor), ...q } = request.query;
         const outcomes = await kpis.getRuleOutcomes(db, actor, q);
         return sendCsv(reply, {
-          filename: csvFilename('rule-outcomes', timezone),
-          columns: ruleOutcomeColumns,
+          filename: csvPeriodFilename('rule-outcomes', outcomes.from, outcomes.to, timezone),
+          columns: ruleOutcomeColumns(outcomes),
           batches: [outcomes.items],
           timeZone: timezone,
           audit: () => recordExport(db, actor, 'rule-outcomes', { ...request.query, timezone }),
@@ -323,7 +330,7 @@ export const signalsRoutes =
           tags: ['cases', 'kpis'],
           summary: 'PSA target compliance per group, as CSV (a row per group, then the totals)',
           description:
-            'The query of GET /kpis/promises, and a `timezone` for the file name date. Compliance and target used are percentages.',
+            'The query of GET /kpis/promises, and a `timezone` for the period’s times. Compliance and target used are percentages; channels in words. Named by its period (`promise-compliance-by-team-2026-11-06-to-2026-12-05.csv`: its first and last day, `to` exclusive), which every row gives too (From, To).',
           querystring: PromiseKpiExportQuery,
           response: csvResponses(
             'CSV, UTF-8 with a byte-order mark, one row per group and a last row "Total"',
@@ -335,8 +342,13 @@ export const signalsRoutes =
         const { timezone = await timeZoneOf(db, actor), ...q } = request.query;
         const found = await kpis.getPromiseKpis(db, actor, q);
         return sendCsv(reply, {
-          filename: csvFilename(`promise-compliance-by-${found.groupBy}`, timezone),
-          columns: promiseComplianceColumns(found.groupBy),
+          filename: csvPeriodFilename(
+            `promise-compliance-by-${found.groupBy}`,
+            found.from,
+            found.to,
+            timezone,
+          ),
+          columns: promiseComplianceColumns(found.groupBy, found),
           batches: [[...found.items, { groupId: null, groupName: 'Total', ...found.totals }]],
           timeZone: timezone,
           audit: () => recordExport(db, actor, 'promise-compliance', { ...request.query, timezone }),
