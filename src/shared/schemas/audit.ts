@@ -250,6 +250,11 @@ export const AuditEntry = z.object({
   data: z
     .record(z.string(), z.unknown())
     .describe('the change: {"changes": {field: {from, to}}} for updates'),
+  names: z
+    .record(z.string(), z.string())
+    .describe(
+      'what the records whose ids `data` holds are called now, by id (an assignee, a team’s members, a case as "#42 Subject"); records gone are left out',
+    ),
   occurredAt: IsoDateTime,
 });
 export type AuditEntry = z.infer<typeof AuditEntry>;

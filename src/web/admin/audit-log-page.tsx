@@ -5,13 +5,14 @@ import { useMemo } from 'react';
 import { Link } from 'react-router-dom';
 import { useAddressFilters } from '../lib/address-filters.js';
 import { AUDITED_ENTITIES, type AuditEntry } from '../../shared/schemas/audit.js';
-import { formatDateTime, humanize } from '../lib/format.js';
+import { eventLabel, recordKindLabel } from '../../shared/audit-text.js';
+import { formatDateTime } from '../lib/format.js';
 import { DataTable } from '../layout/data-table.js';
 import { ExportButton } from '../layout/export-button.js';
 import { GrowingList } from '../layout/growing-list.js';
 import { PageHeader } from '../layout/page-parts.js';
 import { useDocumentTitle } from '../layout/use-document-title.js';
-import { auditValue as show } from './audit-values.js';
+import { auditLines } from './audit-values.js';
 
 const BY = { people: 'People', system: 'Steward itself', all: 'Everyone' } as const;
 // Days back from now; integer-like keys would reorder an object, so a list.
@@ -69,7 +70,7 @@ export function AuditLogPage() {
             <option value="">Any</option>
             {AUDITED_ENTITIES.map((t) => (
               <option key={t} value={t}>
-                {humanize(t)}
+                {recordKindLabel(t)}
               </option>
             ))}
           </select>
@@ -110,17 +111,17 @@ export function AuditLogPage() {
                     (e.actorName ?? 'A deleted user')
                   )}
                 </td>
-                <td data-testid="audit-type">
-                  <code>{e.type}</code>
+                <td data-testid="audit-type" data-type={e.type} title={e.type}>
+                  {eventLabel(e.type)}
                 </td>
                 <td data-testid="audit-record">
-                  {humanize(e.entityType)} <RecordName entry={e} />
+                  {recordKindLabel(e.entityType)} <RecordName entry={e} />
                   <span className="cell-sub muted" title={e.entityId}>
                     {e.entityId.slice(-12)}
                   </span>
                 </td>
                 <td className="cell-data" data-testid="audit-change">
-                  <Change data={e.data} />
+                  <Change data={e.data} names={e.names} />
                 </td>
               </tr>
             ))}
@@ -162,29 +163,14 @@ function RecordName({ entry }: { entry: AuditEntry }) {
 /**
  * What a change recorded, one line a field: an update's changed fields as "Field: from → to",
  * then the rest of its data as "Field: value" (a reason, a count, a created record's fields), so
- * long records wrap in the cell instead of running out of it as one line of JSON.
+ * long records wrap in the cell instead of running out of it as one line of JSON. Ids are
+ * written by the names the API sent with the entry.
  */
-function Change({ data }: { data: Record<string, unknown> }) {
-  const { changes, ...rest } = data;
-  const fields = isChanges(changes) ? changes : {};
-  const others = isChanges(changes) ? rest : data;
-  const lines = [
-    ...Object.entries(fields).map(([field, c]) => (
-      <li key={`changed-${field}`}>
-        <span className="muted">{humanize(field)}:</span> {show(c.from, field)} → {show(c.to, field)}
-      </li>
-    )),
-    ...Object.entries(others).map(([field, v]) => (
-      <li key={field}>
-        <span className="muted">{humanize(field)}:</span> {show(v, field)}
-      </li>
-    )),
-  ];
+function Change({ data, names }: { data: Record<string, unknown>; names: Record<string, string> }) {
+  const lines = auditLines(data, names).map((l) => (
+    <li key={l.key}>
+      <span className="muted">{l.label}:</span> {l.text}
+    </li>
+  ));
   return lines.length ? <ul className="audit-changes">{lines}</ul> : <span className="muted">—</span>;
 }
-
-const isChanges = (v: unknown): v is Record<string, { from: unknown; to: unknown }> =>
-  !!v &&
-  typeof v === 'object' &&
-  !Array.isArray(v) &&
-  Object.values(v).every((c) => !!c && typeof c === 'object' && 'from' in c && 'to' in c);

@@ -1,26 +1,15 @@
-// A value of the audit log's change column in the reader's words: times local (as the When
-// column beside it), yes and no, codes in words, lists as lists, minutes as hours and minutes,
-// nothing as a dash, anything else as compact JSON.
+// A value of the audit log's change column in the reader's words (src/shared/audit-text.ts, which
+// the CSV export writes too): times local (as the When column beside them), yes and no, codes in
+// words, lists as lists, minutes as hours and minutes, ids by name, nothing as a dash, else JSON.
+import { auditValue as inWords, changeLines, type ChangeLine } from '../../shared/audit-text.js';
 import { formatDateTime, formatMinutes } from '../lib/format.js';
-import { compactJson } from '../signals/event-table.js';
 
-/** An ISO time as the API writes it (2026-12-08T13:00:00.000Z). */
-const ISO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?Z$/;
+const WEB = { time: (iso: string) => formatDateTime(iso), minutes: formatMinutes };
 
-/** A code such as on_hold or side_conversation (lower-case words joined by underscores). */
-const CODE = /^[a-z]+(_[a-z]+)+$/;
+/** A value in the reader's words; `names`: the records' names by id (the entry's `names`). */
+export const auditValue = (v: unknown, field = '', names?: Record<string, string>): string =>
+  inWords(v, field, { ...WEB, names });
 
-/**
- * A value in the reader's words: times local like the When column, yes and no, codes in words
- * ("on hold"), a list of texts as a list, minutes (a field named …Minutes) as hours and
- * minutes, else JSON.
- */
-export function auditValue(v: unknown, field = ''): string {
-  if (v === null || v === undefined) return '—';
-  if (typeof v === 'boolean') return v ? 'yes' : 'no';
-  if (typeof v === 'string')
-    return ISO_TIME.test(v) ? formatDateTime(v) : CODE.test(v) ? v.replace(/_/g, ' ') : v;
-  if (typeof v === 'number' && /Minutes$/.test(field)) return formatMinutes(v);
-  if (Array.isArray(v) && v.length > 0 && v.every((x) => typeof x === 'string')) return v.join(', ');
-  return compactJson(v);
-}
+/** A change's lines ("Status: open → solved"), times and spans as the page writes them. */
+export const auditLines = (data: Record<string, unknown>, names?: Record<string, string>): ChangeLine[] =>
+  changeLines(data, { ...WEB, names });

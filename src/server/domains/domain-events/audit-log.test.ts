@@ -3,7 +3,7 @@
 import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../../../../test/helpers/app.js';
-import { makeCustomer, makeUser, unique } from '../../../../test/helpers/factories.js';
+import { makeCase, makeCustomer, makeUser, unique } from '../../../../test/helpers/factories.js';
 
 let t: TestApp;
 let admin: Awaited<ReturnType<typeof makeUser>>;
@@ -24,6 +24,7 @@ interface Entry {
   data: Record<string, unknown>;
   occurredAt: string;
   entityName: string | null;
+  names: Record<string, string>;
 }
 const log = async (query: string, token = admin.token) => {
   const res = await t.get(`/api/v1/audit-log?${query}`, token);
@@ -196,27 +197,29 @@ describe('audit log export', () => {
     const [updated, created] = rows as [Record<string, string>, Record<string, string>];
     expect(updated).toMatchObject({
       Who: admin.user.name,
-      'Made by': 'person',
-      What: 'customer.updated',
-      Record: 'customer',
+      'Made by': 'Person',
+      // In words; the code in a column of its own.
+      What: 'Customer updated',
+      'Event code': 'customer.updated',
+      Record: 'Customer',
       // Its name now, written as text (a spreadsheet would run it).
       'Record name': "'=Renamed",
       'Record id': customer.id,
       'User id': admin.user.id,
-    });
-    expect(JSON.parse(updated.Change!)).toEqual({
-      changes: { name: { from: customer.name, to: '=Renamed' } },
+      // The change in words, not JSON.
+      Change: `Name: ${customer.name} → =Renamed`,
     });
     expect(created).toMatchObject({
       Who: 'Steward',
-      'Made by': 'system',
-      What: 'customer.created',
+      'Made by': 'Steward',
+      What: 'Customer created',
+      'Event code': 'customer.created',
       'User id': '',
     });
-    // Local time in India (UTC+05:30), to the second.
+    // Local time in India (UTC+05:30), to the second; the header names the zone.
     const utc = new Date(json[0]!.occurredAt);
     const local = new Date(utc.getTime() + 330 * 60_000).toISOString().replace('T', ' ').slice(0, 19);
-    expect(updated.When).toBe(local);
+    expect(updated['When (Asia/Kolkata)']).toBe(local);
 
     // Two records of one export, newest first: taken (before the first byte), then its size.
     const exports = (await log(`entityType=export&actorId=${admin.user.id}`)).items;
@@ -231,5 +234,38 @@ describe('audit log export', () => {
         },
       },
     ]);
+  });
+
+  it('names the records a change points at, read once per page, in the list and the file', async () => {
+    const agent = await makeUser(t.db, 'agent');
+    const customer = await makeCustomer(t.db);
+    const kase = await makeCase(t.db, customer.id, { subject: `Named ${unique()}` });
+    const team = await t.post('/api/v1/teams', { name: `Named team ${unique()}` }, admin.token);
+    expect(team.status, JSON.stringify(team.body)).toBe(201);
+    const patched = await t.patch(
+      `/api/v1/cases/${kase.id}`,
+      { status: 'pending', assigneeId: agent.user.id, teamId: team.body.id },
+      admin.token,
+    );
+    expect(patched.status, JSON.stringify(patched.body)).toBe(200);
+    const [entry] = (await log(`entityType=case&entityId=${kase.id}&by=people`)).items;
+    expect(entry).toMatchObject({ type: 'case.updated' });
+    expect(entry!.names).toEqual({ [agent.user.id]: agent.user.name, [team.body.id]: team.body.name });
+
+    const res = await t.get<string>(
+      `/api/v1/audit-log/export.csv?entityType=case&entityId=${kase.id}&by=people`,
+      admin.token,
+    );
+    expect(res.status).toBe(200);
+    const [row] = parse(res.body, { bom: true, columns: true }) as Record<string, string>[];
+    expect(row).toMatchObject({
+      What: 'Case updated',
+      Record: 'Case',
+      'Record name': `#${kase.number} ${kase.subject}`,
+    });
+    const lines = row!.Change!.split('; ').sort();
+    expect(lines).toEqual(
+      [`Assignee: — → ${agent.user.name}`, 'Status: new → pending', `Team: — → ${team.body.name}`].sort(),
+    );
   });
 });

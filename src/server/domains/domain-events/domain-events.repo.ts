@@ -8,7 +8,8 @@ import type {
 } from '../../../shared/schemas/audit.js';
 import { afterCursor, orderBy, sortFrom, sortKey, toPage } from '../../lib/pagination.js';
 import { newId } from '../../../db/columns.js';
-import type { Database } from '../../../db/client.js';
+import { rows, type Database } from '../../../db/client.js';
+import { idsInChange } from '../../../shared/audit-text.js';
 import type { Actor } from '../../lib/actor.js';
 import { users } from '../auth/auth.table.js';
 import { domainEvents } from './domain-events.table.js';
@@ -190,7 +191,42 @@ export async function listAuditLog(db: Database, q: AuditQuery) {
     )
     .orderBy(...orderBy(sort))
     .limit(q.limit + 1);
-  return toPage(found, q.limit);
+  const page = toPage(found, q.limit);
+  const names = await recordNames(
+    db,
+    page.items.flatMap((e) => idsInChange(e.data)),
+  );
+  return {
+    ...page,
+    items: page.items.map((e) => {
+      const own = idsInChange(e.data).filter((id) => names.has(id));
+      return { ...e, names: Object.fromEntries(own.map((id) => [id, names.get(id)!])) };
+    }),
+  };
+}
+
+/**
+ * The names of the records these ids are (ids are UUIDs, unique over every table): one query for
+ * a whole page of the audit log, each table read by primary key. A case as "#42 Subject", a
+ * mailbox by its address; ids of records gone, or of tables without names, are left out.
+ */
+export async function recordNames(db: Database, ids: string[]): Promise<Map<string, string>> {
+  const unique = [...new Set(ids)];
+  if (unique.length === 0) return new Map();
+  const param = sql`${sql.param(unique)}::uuid[]`;
+  const found = await rows<{ id: string; name: string }>(
+    db,
+    sql`select c.id::text as id, '#' || c.number || ' ' || c.subject as name from cases c where c.id = any(${param})
+      union all select m.id::text, m.address from mailboxes m where m.id = any(${param})
+      ${sql.join(
+        Object.values(NAMED).map(
+          (table) =>
+            sql`union all select t.id::text, t.name from ${sql.identifier(table)} t where t.id = any(${param})`,
+        ),
+        sql` `,
+      )}`,
+  );
+  return new Map(found.filter((r) => r.name !== null).map((r) => [r.id, r.name]));
 }
 
 /** JSON with every object's keys in one order: jsonb columns come back in the database's order. */

@@ -50,7 +50,7 @@ export const domainEventsRoutes =
           tags: ['audit'],
           summary: 'Export the audit log as CSV (admins)',
           description:
-            'The filters and period of GET /audit-log, every matching change, newest first. Times are local to `timezone`; a change’s data is one JSON cell.',
+            'The filters and period of GET /audit-log, every matching change, newest first, in the words the Audit log page shows: the event as a phrase ("Case updated"), the record’s kind, the change as "Status: open → solved; Assignee: Ava Agent → Ben Lee" (records by the name they have now). Times, in the When column and in changes, are local to `timezone`, which the When header names. The event code and the ids follow in columns of their own.',
           querystring: AuditExportQuery,
           response: csvResponses('CSV, UTF-8 with a byte-order mark, one row per change'),
         },
