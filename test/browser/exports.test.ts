@@ -8,7 +8,8 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CaseSummary } from '../../src/shared/schemas/cases.js';
 import type { Customer } from '../../src/shared/schemas/customers.js';
-import { CUSTOMER_CSV_COLUMNS } from '../../src/shared/schemas/imports.js';
+import { STATUS_LABELS, SIGNAL_STATE_LABELS } from '../../src/shared/labels.js';
+import { CUSTOMER_CSV_COLUMNS, CUSTOMER_CSV_HEADERS } from '../../src/shared/schemas/imports.js';
 import type { ProactiveTrend, RuleOutcomes, Signal } from '../../src/shared/schemas/signals.js';
 import { DEMO, eventually, signIn, startStack, type Stack } from './harness.js';
 
@@ -54,8 +55,9 @@ describe('exports from the pages', () => {
     expect(records[0]).toMatchObject({
       Subject: first.subject,
       Customer: first.customer.name,
-      Status: first.status,
-      Created: local(first.createdAt),
+      // In the queue's words; the header names the zone of the times.
+      Status: STATUS_LABELS[first.status],
+      [`Created (${ZONE})`]: local(first.createdAt),
     });
     // The button names the zone of the file's times.
     expect(await page.getByTestId('export-cases').getAttribute('title')).toBe(`Times in ${ZONE}`);
@@ -78,8 +80,8 @@ describe('exports from the pages', () => {
     const { filename, records } = await exported(page, 'export-signals');
     expect(filename).toBe(`signals-${today()}.csv`);
     expect(records.map((r) => r.Id)).toEqual(resolved.items.map((s) => s.id));
-    expect(new Set(records.map((r) => r.State))).toEqual(new Set(['resolved']));
-    expect(records[0]?.Detected).toBe(local(resolved.items[0]!.detectedAt));
+    expect(new Set(records.map((r) => r.State))).toEqual(new Set([SIGNAL_STATE_LABELS.resolved]));
+    expect(records[0]?.[`Detected (${ZONE})`]).toBe(local(resolved.items[0]!.detectedAt));
 
     // The page shows the latest due first.
     await page.goto(`${stack.url}/commitments?state=late`);
@@ -89,7 +91,7 @@ describe('exports from the pages', () => {
     );
     const commitments = await exported(page, 'export-commitments');
     expect(commitments.records.map((r) => r.Id)).toEqual(late.items.map((c) => c.id));
-    expect(new Set(commitments.records.map((r) => r.State))).toEqual(new Set(['late']));
+    expect(new Set(commitments.records.map((r) => r.State))).toEqual(new Set(['Met late']));
   });
 
   it('the KPI page: the trend of the period and interval shown, and the per-rule table', async () => {
@@ -103,7 +105,12 @@ describe('exports from the pages', () => {
       agent,
     );
     const weeks = await exported(page, 'export-proactive-kpis-by-week');
-    expect(weeks.filename).toBe(`proactive-kpis-by-week-${today()}.csv`);
+    // Named by the period shown (the server's name): its first and last day in Berlin.
+    expect(weeks.filename).toBe(
+      `proactive-kpis-by-week-${local(trend.from).slice(0, 10)}-to-${local(
+        new Date(Date.parse(trend.to) - 1).toISOString(),
+      ).slice(0, 10)}.csv`,
+    );
     expect(weeks.records.map((r) => r['Week of'])).toEqual(
       trend.buckets.map((b) => local(b.start).slice(0, 10)),
     );
@@ -114,6 +121,8 @@ describe('exports from the pages', () => {
     const perRule = await exported(page, 'export-rule-outcomes');
     expect(perRule.records.map((r) => r.Rule)).toEqual(rules.items.map((r) => r.name));
     expect(perRule.records.map((r) => Number(r.Dismissed))).toEqual(rules.items.map((r) => r.dismissed));
+    expect(perRule.filename).toMatch(/^rule-outcomes-\d{4}-\d\d-\d\d-to-\d{4}-\d\d-\d\d\.csv$/);
+    expect(perRule.records[0]?.[`From (${ZONE})`]).toBe(local(rules.from));
   });
 
   it('customers: an admin exports the list searched, in the import format; an agent has no button', async () => {
@@ -130,8 +139,11 @@ describe('exports from the pages', () => {
     });
     const { filename, records } = await exported(adminPage, 'export-customers');
     expect(filename).toBe(`customers-${today()}.csv`);
-    expect(Object.keys(records[0]!).slice(0, CUSTOMER_CSV_COLUMNS.length)).toEqual([...CUSTOMER_CSV_COLUMNS]);
-    expect(records.map((r) => r.email)).toEqual(expected.items.map((c) => c.email ?? ''));
+    // The import's columns, under the names it reads too ("Time zone").
+    expect(Object.keys(records[0]!).slice(0, CUSTOMER_CSV_COLUMNS.length)).toEqual(
+      CUSTOMER_CSV_COLUMNS.map((c) => CUSTOMER_CSV_HEADERS[c]),
+    );
+    expect(records.map((r) => r['E-mail'])).toEqual(expected.items.map((c) => c.email ?? ''));
   });
 
   it('organizations: an admin exports the list filtered by segment; an agent has no button', async () => {
@@ -147,11 +159,12 @@ describe('exports from the pages', () => {
     );
     const { filename, records } = await exported(adminPage, 'export-organizations');
     expect(filename).toBe(`organizations-${today()}.csv`);
-    expect(records.map((r) => [r.name, r.segment, r.customers])).toEqual([
+    expect(records.map((r) => [r.Name, r.Segment, r.Customers])).toEqual([
       ['Contoso Retail', 'enterprise', expect.stringMatching(/^\d+$/)],
       ['Fabrikam Manufacturing', 'enterprise', expect.stringMatching(/^\d+$/)],
       ['Northwind Traders', 'enterprise', '61'],
     ]);
-    expect(records[2]!.domains).toBe('northwind.example');
+    expect(records[2]!.Domains).toBe('northwind.example');
+    expect(Object.keys(records[0]!)).toContain(`Created (${ZONE})`);
   });
 });

@@ -384,7 +384,10 @@ describe('proactive KPI page', () => {
       page.waitForEvent('download'),
       page.getByTestId('export-promise-compliance-by-team').click(),
     ]);
-    expect(download.suggestedFilename()).toMatch(/^promise-compliance-by-team-\d{4}-\d\d-\d\d\.csv$/);
+    // Named by the period shown: its first and last day.
+    expect(download.suggestedFilename()).toMatch(
+      /^promise-compliance-by-team-\d{4}-\d\d-\d\d-to-\d{4}-\d\d-\d\d\.csv$/,
+    );
     const csv = (await readFile((await download.path())!, 'utf8'))
       .replace(/^\uFEFF/, '')
       .trim()

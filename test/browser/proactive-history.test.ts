@@ -475,7 +475,10 @@ describe('commitments page', () => {
       page.waitForEvent('download'),
       page.getByTestId('export-commitment-rates-by-customer').click(),
     ]);
-    expect(download.suggestedFilename()).toMatch(/^commitment-rates-by-customer-\d{4}-\d\d-\d\d\.csv$/);
+    // Named by the period shown: its first and last day.
+    expect(download.suggestedFilename()).toMatch(
+      /^commitment-rates-by-customer-\d{4}-\d\d-\d\d-to-\d{4}-\d\d-\d\d\.csv$/,
+    );
     const file = parse(await readFile((await download.path())!, 'utf8'), {
       bom: true,
       columns: true,

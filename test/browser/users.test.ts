@@ -232,19 +232,26 @@ describe('audit log (admin)', () => {
       .click();
     // The tests above ended with a token revoked by the admin.
     const rows = page.getByTestId('audit-row');
-    await eventually(() => text(rows.first().getByTestId('audit-type'))).toBe('api_token.revoked');
+    // The event in words; its code kept for the curious (and for these tests) on the cell.
+    const codes = () =>
+      rows.getByTestId('audit-type').evaluateAll((cells) => cells.map((c) => c.getAttribute('data-type')));
+    await eventually(() => text(rows.first().getByTestId('audit-type'))).toBe('API token revoked');
+    expect(await rows.first().getByTestId('audit-type').getAttribute('title')).toBe('api_token.revoked');
     expect(await text(rows.first().getByTestId('audit-who'))).toBe(DEMO.admin.name);
 
     await page.getByLabel('Record').selectOption('user');
-    await eventually(async () => new Set(await texts(rows.getByTestId('audit-type')))).toEqual(
+    await eventually(async () => new Set(await codes())).toEqual(
       new Set(['user.deleted', 'user.updated', 'user.created', 'user.sessions_ended']),
+    );
+    expect(new Set(await texts(rows.getByTestId('audit-type')))).toEqual(
+      new Set(['User deleted', 'User updated', 'User created', 'User sessions ended']),
     );
     // Nina's promotion, as a change of field values (the password never shows).
     const promoted = rows.filter({ hasText: /Role: \w+ →/ });
     expect(await text(promoted.getByTestId('audit-change'))).toContain('Role: agent → admin');
     // A created record's fields, one a line (not one line of JSON).
     const created = rows.filter({
-      has: page.getByTestId('audit-type').getByText('user.created', { exact: true }),
+      has: page.getByTestId('audit-type').getByText('User created', { exact: true }),
     });
     const lines = await texts(created.first().getByTestId('audit-change').locator('li'));
     expect(lines).toContain('Role: agent');
@@ -282,14 +289,16 @@ describe('audit log (admin)', () => {
     expect(file.length).toBeGreaterThan(0);
     expect(new Set(file.map((r) => r.Who))).toEqual(new Set(['Steward']));
     expect(file[0]!.What).toBe(firstShown);
+    // The file in the page's words, its times' zone in the header, the code in a column of its own.
+    expect(file[0]!['Event code']).toMatch(/^[a-z_]+\.[a-z_]+$/);
+    expect(Object.keys(file[0]!).some((h) => /^When \(.+\)$/.test(h))).toBe(true);
+    expect(file.every((r) => !r.Change?.startsWith('{'))).toBe(true);
 
     await page.getByLabel('Made by').selectOption('people');
     await page.getByLabel('Record').selectOption('export');
     // The export taken, then its size once the file was whole.
-    await eventually(() => texts(rows.getByTestId('audit-type'))).toEqual([
-      'export.finished',
-      'export.downloaded',
-    ]);
+    await eventually(() => codes()).toEqual(['export.finished', 'export.downloaded']);
+    expect(await texts(rows.getByTestId('audit-type'))).toEqual(['Export finished', 'Export downloaded']);
     expect(await text(rows.first().getByTestId('audit-change'))).toContain(`Rows: ${file.length}`);
     expect(await text(rows.nth(1).getByTestId('audit-change'))).toContain('List: audit-log');
   });

@@ -156,6 +156,14 @@ async function errorOf(res: Response, token: string | null): Promise<ApiError> {
  * header, so it is fetched here and handed out as a Blob.
  */
 export async function fetchBlob(url: string): Promise<Blob> {
+  return (await fetchFile(url)).blob;
+}
+
+/**
+ * A file the API serves, with the name its answer gives it (`Content-Disposition`), if any: a
+ * report over a period is named by it, which the page does not know.
+ */
+export async function fetchFile(url: string): Promise<{ blob: Blob; filename: string | undefined }> {
   const token = tokenStore.get();
   let res: Response;
   try {
@@ -168,7 +176,8 @@ export async function fetchBlob(url: string): Promise<Blob> {
     );
   }
   if (!res.ok) throw await errorOf(res, token);
-  return res.blob();
+  const named = /filename="([^"]+)"/.exec(res.headers.get('content-disposition') ?? '')?.[1];
+  return { blob: await res.blob(), filename: named };
 }
 
 export const api = {

@@ -1,10 +1,12 @@
 // Saving a file the API serves behind the bearer token (fetched as a Blob), or one the page made,
 // handed to the browser through a temporary object URL and a clicked download link.
 import { useState } from 'react';
-import { fetchBlob, toApiError } from './api.js';
+import { fetchFile, toApiError } from './api.js';
 
+/** Saves a file of the API under the name its answer gives (else `filename`). */
 export async function downloadFile(url: string, filename: string): Promise<void> {
-  saveBlob(await fetchBlob(url), filename);
+  const file = await fetchFile(url);
+  saveBlob(file.blob, file.filename ?? filename);
 }
 
 /** Hands a file made here (or fetched) to the browser's downloads. */
