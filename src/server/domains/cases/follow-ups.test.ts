@@ -98,7 +98,7 @@ describe('setting a follow-up', () => {
       agent.token,
     );
     const records = parse(String(csv.body), { bom: true, columns: true }) as Record<string, string>[];
-    expect(records.map((r) => r['Follow up'])).toEqual([
+    expect(records.map((r) => r['Follow up (Europe/Berlin)'])).toEqual([
       DateTime.fromISO(later).setZone('Europe/Berlin').toFormat('yyyy-MM-dd HH:mm:ss'),
     ]);
     // The same time again is no change.

@@ -67,7 +67,7 @@ async function richCustomer() {
   const person = {
     name: `Erin Erasable ${tag}`,
     email: `erin-${tag}@erase.example`,
-    phone: `+49 30 5550 ${String(parseInt(tag, 16)).slice(0, 7)}`,
+    phone: `+49 30 5550 ${String(parseInt(tag, 16)).slice(0, 6)}`,
     externalId: `CRM-${tag}`,
     oldEmail: `erin-old-${tag}@erase.example`,
     street: `${tag} Lindenstraße`,
