@@ -830,7 +830,7 @@ describe('teams and agents', () => {
     const nav = agentPage.getByRole('navigation', { name: 'Main' });
     expect(await texts(nav.getByRole('link'))).toEqual([
       'Cases',
-      'Proactive board',
+      'Proactive',
       'KPIs',
       'Events',
       'Mail',

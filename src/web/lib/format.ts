@@ -48,14 +48,8 @@ export function orDash(value: string | number | null | undefined): string {
   return value === null || value === undefined || value === '' ? '—' : String(value);
 }
 
-/** A custom field key for display: "accountManager" -> "Account manager". */
-export function humanize(key: string): string {
-  const words = key
-    .replace(/_/g, ' ')
-    .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
-    .toLowerCase();
-  return words.charAt(0).toUpperCase() + words.slice(1);
-}
+/** A custom field key for display: "accountManager" -> "Account manager" (the exports' and audit log's words). */
+export { humanizeKey as humanize } from '../../shared/audit-text.js';
 
 /**
  * A span of minutes the way people say it: "45 min", "1 h 15 min", "8 h". Business time never

@@ -13,6 +13,7 @@ import { sql } from 'drizzle-orm';
 import { domainEventType } from '../../../shared/schemas/audit.js';
 import type { Database } from '../../../db/client.js';
 import { rows } from '../../../db/client.js';
+import { csvTime, type CsvTime } from '../../lib/csv.js';
 import { mailSettings, queueMails } from '../mail/outbox.js';
 import { COMPANY_TIME_ZONE } from '../settings/company-time-zone.js';
 
@@ -83,28 +84,16 @@ export async function checkSourceSilence(db: Database): Promise<number> {
   });
 }
 
-const formats = new Map<string, Intl.DateTimeFormat>();
+const times = new Map<string, CsvTime>();
 /**
  * A time as these mails write it, in the company's zone and named: "2026-12-06 09:30
- * Europe/Berlin" (UTC when the company set none), as held customer mails give their reason.
+ * Europe/Berlin" (UTC when the company set none), as held customer mails give their reason; the
+ * exports' formatter (`csvTime`), to the minute.
  */
 function timeIn(zone: string, at: Date | string): string {
-  let format = formats.get(zone);
-  if (!format) {
-    format = new Intl.DateTimeFormat('en-US', {
-      timeZone: zone,
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      hour: '2-digit',
-      minute: '2-digit',
-      hourCycle: 'h23',
-    });
-    formats.set(zone, format);
-  }
-  const part: Partial<Record<Intl.DateTimeFormatPartTypes, string>> = {};
-  for (const p of format.formatToParts(new Date(at))) part[p.type] = p.value;
-  return `${part.year}-${part.month}-${part.day} ${part.hour}:${part.minute} ${zone}`;
+  let time = times.get(zone);
+  if (!time) times.set(zone, (time = csvTime(zone)));
+  return `${time(at).slice(0, 16)} ${zone}`;
 }
 
 /**
