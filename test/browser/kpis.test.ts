@@ -392,7 +392,7 @@ describe('proactive KPI page', () => {
       .replace(/^\uFEFF/, '')
       .trim()
       .split(/\r?\n/);
-    expect(csv[0]).toMatch(/^Team,Decided,Met on time,Breached,/);
+    expect(csv[0]).toMatch(/^Team,Promises decided,Kept on time,Breached,/);
     expect(csv.slice(1).map((l) => l.split(',')[0])).toEqual(byTeam.map((r) => r[0]));
   });
 

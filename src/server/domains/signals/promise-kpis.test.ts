@@ -278,8 +278,8 @@ describe('PSA target compliance', () => {
     expect(records).toEqual([
       {
         Channel: 'E-mail',
-        Decided: '2',
-        'Met on time': '1',
+        'Promises decided': '2',
+        'Kept on time': '1',
         Breached: '1',
         'Of those met late': '1',
         'Compliance %': '50',
@@ -290,8 +290,8 @@ describe('PSA target compliance', () => {
       },
       {
         Channel: 'Phone',
-        Decided: '3',
-        'Met on time': '2',
+        'Promises decided': '3',
+        'Kept on time': '2',
         Breached: '1',
         'Of those met late': '0',
         'Compliance %': '66.7',
@@ -302,8 +302,8 @@ describe('PSA target compliance', () => {
       },
       {
         Channel: 'Total',
-        Decided: '5',
-        'Met on time': '3',
+        'Promises decided': '5',
+        'Kept on time': '3',
         Breached: '2',
         'Of those met late': '1',
         'Compliance %': '60',

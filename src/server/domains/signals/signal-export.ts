@@ -137,8 +137,8 @@ export const promiseComplianceColumns = (
   period: { from: string; to: string },
 ): CsvColumn<PromiseComplianceRow>[] => [
   { header: GROUP_HEADERS[groupBy], value: (r) => groupName(groupBy)(r.groupName) },
-  { header: 'Decided', value: (r) => r.decided },
-  { header: 'Met on time', value: (r) => r.metOnTime },
+  { header: 'Promises decided', value: (r) => r.decided },
+  { header: 'Kept on time', value: (r) => r.metOnTime },
   { header: 'Breached', value: (r) => r.breached },
   { header: 'Of those met late', value: (r) => r.metLate },
   { header: 'Compliance %', value: (r) => percent(r.compliance) },
