@@ -48,6 +48,33 @@ describe('on a phone', () => {
     await fits(page, `/admin/rules/${rules.items[0]!.id}`, '[data-testid="rule-condition"]');
   });
 
+  it('every list is blocks, not a table scrolling sideways: each cell within the screen, named by its column', async () => {
+    const lists: [path: string, table: string, column: string][] = [
+      ['/customers', 'customer-table', 'E-mail'],
+      ['/organizations', 'organization-table', 'Domains'],
+      ['/signals', 'signals', 'Customer'],
+      ['/commitments', 'commitments', 'Customer'],
+      ['/events', 'events', 'Occurred'],
+      ['/mail', 'mail-table', 'Subject'],
+      ['/admin/audit-log', 'audit-table', 'Change'],
+      ['/admin/rules', 'rule-table', 'Severity'],
+      ['/admin/agents', 'agent-table', 'Teams'],
+    ];
+    for (const [path, testId, column] of lists) {
+      await page.goto(`${stack.url}${path}`);
+      const table = page.getByTestId(testId);
+      const row = table.locator('tbody tr').first();
+      await row.waitFor();
+      expect(await table.evaluate((t) => t.scrollWidth), path).toBeLessThanOrEqual(PHONE.width);
+      for (const cell of await row.locator('td').all()) {
+        if (!(await cell.isVisible())) continue; // an empty cell is hidden
+        const box = (await cell.boundingBox())!;
+        expect(box.x + box.width, path).toBeLessThanOrEqual(PHONE.width);
+      }
+      expect(await row.locator(`td[data-label="${column}"]`).count(), path).toBe(1);
+    }
+  });
+
   it('each case of the queue is a block: its subject and status are on screen, not beyond the frame', async () => {
     await page.goto(`${stack.url}/cases?view=all`);
     const row = page.getByTestId('case-row').first();

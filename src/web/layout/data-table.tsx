@@ -1,7 +1,8 @@
 // The table every list screen draws: scrolls sideways on its own when narrow, names its columns
 // in a header row, is named by its section's heading, and says when its rows are being replaced
-// (aria-busy). With `stackOnPhone`, a phone shows each row as a block instead, each cell under its
-// column's name (for tables whose last column holds a button that must stay on screen).
+// (aria-busy). On a phone each row is a block, each cell under its column's name, so that no
+// column (a name, a date, a button) sits beyond the screen's right edge; `stackOnPhone={false}`
+// keeps the table scrolling sideways instead (a table read across, such as a grid of numbers).
 import { Fragment, useLayoutEffect, useRef, type ReactNode } from 'react';
 import { useNameFromHeading } from '../a11y/table-name.js';
 
@@ -13,21 +14,22 @@ export function DataTable(props: {
   className?: string;
   /** Rows on their way; left out, the table says nothing about it. */
   busy?: boolean;
-  /** On a phone, rows as blocks rather than a table scrolling sideways (styles.css `.table--stack`). */
+  /** On a phone, rows as blocks rather than a table scrolling sideways (styles.css `.table--stack`); default true. */
   stackOnPhone?: boolean;
   children: ReactNode;
 }) {
   const ref = useRef<HTMLTableElement>(null);
+  const stack = props.stackOnPhone ?? true;
   useNameFromHeading(ref);
   // Each cell names its column, for the stacked layout (CSS shows attr(data-label) before it).
   useLayoutEffect(() => {
     const table = ref.current;
-    if (!props.stackOnPhone || !table) return;
+    if (!stack || !table) return;
     const names = [...table.querySelectorAll('thead th')].map((th) => th.textContent?.trim() ?? '');
     for (const row of table.querySelectorAll('tbody tr'))
       [...row.children].forEach((cell, i) => cell.setAttribute('data-label', names[i] ?? ''));
   });
-  const classes = ['table', props.className, props.stackOnPhone ? 'table--stack' : undefined];
+  const classes = ['table', props.className, stack ? 'table--stack' : undefined];
   return (
     <div className="table-wrap">
       <table
