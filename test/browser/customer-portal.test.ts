@@ -23,7 +23,7 @@ afterAll(async () => {
 
 describe('customer portal', () => {
   it('starts on her requests, and lists only the customers of her own organization', async () => {
-    expect(await text(page.getByTestId('user-role'))).toBe('Customer');
+    expect(await text(page.getByTestId('user-role'))).toBe('My account');
     await eventually(async () => new URL(page.url()).pathname).toBe('/portal');
     await page.goto(`${stack.url}/customers`);
     await eventually(() => text(page.getByTestId('customer-total'))).toBe('61 customers');

@@ -255,6 +255,12 @@ describe('on a phone', () => {
       .click();
     await eventually(async () => new URL(customer.url()).pathname).toMatch(/^\/customers\//);
     expect(await overflow(customer)).toBeLessThanOrEqual(0);
+    // The top bar has no room for her name: "My account" stands in for it, not "Customer".
+    const account = customer.getByTestId('user-role');
+    expect(await account.isVisible()).toBe(true);
+    expect(await text(account)).toBe('My account');
+    await account.click();
+    await eventually(async () => new URL(customer.url()).pathname).toBe('/portal/account');
     await customer.close();
   });
 });

@@ -82,7 +82,7 @@ describe('customer portal', () => {
     await page.goto(link);
     await page.getByTestId('user-name').filter({ hasText: 'Lena Vogel' }).waitFor();
     await eventually(async () => new URL(page.url()).pathname).toBe('/portal');
-    expect(await text(page.getByTestId('user-role'))).toBe('Customer');
+    expect(await text(page.getByTestId('user-role'))).toBe('My account');
     const nav = page.getByRole('navigation', { name: 'Main' });
     expect(await texts(nav.getByRole('link'))).toEqual(expect.arrayContaining(['My requests', 'My profile']));
     expect(await texts(nav.getByRole('link'))).not.toContain('Customers');

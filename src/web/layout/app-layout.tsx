@@ -43,12 +43,14 @@ export function AppLayout() {
   const [navRef, moreLinks] = useMoreToTheRight<HTMLElement>();
   const menu = useFoldingMenu<HTMLDivElement>();
   const { signOut } = useAuth();
+  const staff = isStaff(me);
+  // Staff see their role; a customer, for whom "Customer" says nothing, the way to their account
+  // (on a phone it stands in for the name, the link to My account).
   const badge = (
     <span className={`role-badge role-badge--${me.role}`} data-testid="user-role">
-      {roleLabel(me.role)}
+      {staff ? roleLabel(me.role) : 'My account'}
     </span>
   );
-  const staff = isStaff(me);
   // Customers see the company's name (Admin → Settings); staff, Steward.
   const brandName = useBrandName(!staff);
   return (
@@ -158,7 +160,7 @@ export function AppLayout() {
             {staff && <ShortcutsHelp />}
             {staff && <NotificationsBell />}
             {/* Name and role lead to Your account (customers: My account in the portal); on narrow
-                screens the role badge alone does. */}
+                screens the badge alone does. */}
             <Link
               to={staff ? '/account' : '/portal/account'}
               className="session__who"
