@@ -13,6 +13,7 @@ import {
 } from '../../shared/schemas/cases.js';
 import type { CaseViewFilters } from '../../shared/schemas/views.js';
 import { splitFieldFilter } from '../../shared/field-values.js';
+import { PROMISE_STATE_LABELS } from '../../shared/labels.js';
 import { CheckList } from '../layout/check-list.js';
 import { SelectField } from '../layout/select-field.js';
 import type { AgentProfile, Category, CustomFieldDefinition, Items, Team } from '../lib/types.js';
@@ -208,8 +209,8 @@ export function useCaseFilterForm(
             onChange={setPromise}
             options={[
               ['', 'Any'],
-              ['at_risk', 'At risk'],
-              ['breached', 'Breached'],
+              ['at_risk', PROMISE_STATE_LABELS.at_risk],
+              ['breached', PROMISE_STATE_LABELS.breached],
             ]}
           />
         </div>
