@@ -73,6 +73,23 @@ describe('on a phone', () => {
       }
       expect(await row.locator(`td[data-label="${column}"]`).count(), path).toBe(1);
     }
+
+    // The header row is hidden with its sort buttons: a select above the list sorts it instead.
+    await page.goto(`${stack.url}/customers`);
+    const names = page.getByTestId('customer-table').locator('tbody tr td:first-child');
+    await names.first().waitFor();
+    const sort = page.getByLabel('Sort by');
+    expect(await sort.inputValue()).toBe('name');
+    const ascending = await names.first().innerText();
+    await sort.selectOption({ label: 'Name, descending' });
+    await eventually(() => names.first().innerText()).not.toBe(ascending);
+    const descending = await names.allInnerTexts();
+    expect(descending.length).toBeGreaterThan(1);
+    expect(descending[0]!.localeCompare(descending.at(-1)!)).toBeGreaterThan(0);
+    // Lists without sortable columns offer no such select.
+    await page.goto(`${stack.url}/events`);
+    await page.getByTestId('events').locator('tbody tr').first().waitFor();
+    expect(await page.getByTestId('phone-sort').count()).toBe(0);
   });
 
   it('each case of the queue is a block: its subject and status are on screen, not beyond the frame', async () => {

@@ -5,6 +5,7 @@
 // keeps the table scrolling sideways instead (a table read across, such as a grid of numbers).
 import { Fragment, useLayoutEffect, useRef, type ReactNode } from 'react';
 import { useNameFromHeading } from '../a11y/table-name.js';
+import { PhoneSort } from './sort-header.js';
 
 export function DataTable(props: {
   testId: string;
@@ -31,29 +32,32 @@ export function DataTable(props: {
   });
   const classes = ['table', props.className, stack ? 'table--stack' : undefined];
   return (
-    <div className="table-wrap">
-      <table
-        ref={ref}
-        className={classes.filter(Boolean).join(' ')}
-        data-testid={props.testId}
-        aria-busy={props.busy}
-      >
-        <thead>
-          <tr>
-            {props.columns.map((c, i) =>
-              typeof c === 'string' ? (
-                <th key={i} scope="col">
-                  {c}
-                </th>
-              ) : (
-                <Fragment key={i}>{c}</Fragment>
-              ),
-            )}
-          </tr>
-        </thead>
-        <tbody>{props.children}</tbody>
-      </table>
-    </div>
+    <>
+      {stack && <PhoneSort columns={props.columns} />}
+      <div className="table-wrap">
+        <table
+          ref={ref}
+          className={classes.filter(Boolean).join(' ')}
+          data-testid={props.testId}
+          aria-busy={props.busy}
+        >
+          <thead>
+            <tr>
+              {props.columns.map((c, i) =>
+                typeof c === 'string' ? (
+                  <th key={i} scope="col">
+                    {c}
+                  </th>
+                ) : (
+                  <Fragment key={i}>{c}</Fragment>
+                ),
+              )}
+            </tr>
+          </thead>
+          <tbody>{props.children}</tbody>
+        </table>
+      </div>
+    </>
   );
 }
 
