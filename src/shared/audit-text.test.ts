@@ -52,6 +52,7 @@ describe('event codes and record kinds in words', () => {
     ['id', 'Id'],
     ['email', 'Email'],
     ['targetMinutes', 'Target minutes'],
+    ['externalId', 'External ID'],
   ])('field %s → %s', (field, words) => expect(fieldLabel(field)).toBe(words));
 });
 
@@ -66,7 +67,10 @@ describe('values', () => {
     [[AVA, BEN], 'Ava Agent, Ben Lee'],
     [[AVA, GONE], `Ava Agent, ${GONE}`],
     ['2026-12-08T13:00:00.000Z', 'T(2026-12-08T13:00:00.000Z)'],
-    [{ reason: 'spam' }, '{"reason":"spam"}'],
+    [{ reason: 'spam' }, 'Reason: spam'],
+    [{ contract_tier: 'gold', owner: AVA, seats: 12 }, 'Contract tier: gold, Owner: Ava Agent, Seats: 12'],
+    [{}, '—'],
+    [[], '—'],
     [[1, 2], '[1,2]'],
   ])('%j → %s', (value, words) => expect(auditValue(value, 'x', opts)).toBe(words));
 
@@ -103,10 +107,15 @@ describe('a change', () => {
     );
     expect(changeText({}, opts)).toBe('');
     expect(changeText({ list: 'audit-log', rows: 2 }, opts)).toBe('List: audit-log; Rows: 2');
+    // A record's own words for its fields win.
+    expect(changeText({ domains: ['a.example'] }, { ...opts, labels: { domains: 'E-mail domains' } })).toBe(
+      'E-mail domains: a.example',
+    );
   });
 
   it('names the ids it shows, each once, for the one query a page makes', () => {
     expect(idsInChange(update).sort()).toEqual([AVA, BEN].sort());
-    expect(idsInChange({ customerId: GONE, note: 'not an id', nested: { id: AVA } })).toEqual([GONE]);
+    // An object's fields are shown, so its ids are named too.
+    expect(idsInChange({ customerId: GONE, note: 'not an id', nested: { id: AVA } })).toEqual([GONE, AVA]);
   });
 });

@@ -35,8 +35,14 @@ export function eventLabel(type: string): string {
   return `${recordKindLabel(type.slice(0, dot))} ${what}`;
 }
 
+/** The words of a field where humanizing its key would not do. */
+const FIELD_WORDS: Record<string, string> = {
+  externalId: 'External ID',
+};
+
 /** A field of a change: a reference by what it names ("assigneeId" → "Assignee", "memberIds" → "Members"). */
 export function fieldLabel(field: string): string {
+  if (FIELD_WORDS[field]) return FIELD_WORDS[field];
   const ref = /^(.+[a-z])Ids?$/.exec(field);
   if (!ref) return humanizeKey(field);
   return humanizeKey(ref[1]!) + (field.endsWith('Ids') ? 's' : '');
@@ -55,6 +61,8 @@ export interface AuditTextOptions {
   minutes?: (n: number) => string;
   /** Names of the records the change's ids point at, by id (an id not here is written as it is). */
   names?: Readonly<Record<string, string>>;
+  /** A record's own words for some of its fields ("domains" → "E-mail domains"); else `fieldLabel`. */
+  labels?: Readonly<Record<string, string>>;
 }
 
 /** Minutes as a span, without the locale's digit grouping: "45 min", "1 h 30 min", "16 h". */
@@ -78,20 +86,26 @@ function shownValues(data: Record<string, unknown>): unknown[] {
   return [...Object.values(changes).flatMap((c) => [c.from, c.to]), ...Object.values(rest)];
 }
 
-/** The ids a change shows (a value, or a list's items): the records whose names it wants. */
+const isPlainObject = (v: unknown): v is Record<string, unknown> =>
+  !!v && typeof v === 'object' && !Array.isArray(v);
+
+/** The ids a change shows (a value, a list's items, an object's fields): the records whose names it wants. */
 export function idsInChange(data: Record<string, unknown>): string[] {
   const ids = new Set<string>();
-  for (const v of shownValues(data)) {
-    for (const x of Array.isArray(v) ? v : [v])
-      if (typeof x === 'string' && UUID.test(x)) ids.add(x.toLowerCase());
-  }
+  const visit = (v: unknown) => {
+    if (typeof v === 'string' && UUID.test(v)) ids.add(v.toLowerCase());
+    else if (Array.isArray(v)) v.forEach(visit);
+    else if (isPlainObject(v)) Object.values(v).forEach(visit);
+  };
+  shownValues(data).forEach(visit);
   return [...ids];
 }
 
 /**
  * A value in the reader's words: an id by the name of its record, times as the reader's other
  * times, yes and no, codes in words ("on hold"), a list of texts as a list, minutes as a span,
- * nothing as a dash, else compact JSON.
+ * an object's fields as "Field: value" (custom fields, a query), nothing (an empty list or object
+ * too) as a dash, else compact JSON.
  */
 export function auditValue(v: unknown, field: string, opts: AuditTextOptions): string {
   if (v === null || v === undefined) return '—';
@@ -101,8 +115,14 @@ export function auditValue(v: unknown, field: string, opts: AuditTextOptions): s
     return ISO_TIME.test(v) ? opts.time(v) : CODE.test(v) ? v.replace(/_/g, ' ') : v;
   }
   if (typeof v === 'number' && /Minutes$/.test(field)) return (opts.minutes ?? minutesSpan)(v);
-  if (Array.isArray(v) && v.length > 0 && v.every((x) => typeof x === 'string'))
+  if (Array.isArray(v) && v.length === 0) return '—';
+  if (Array.isArray(v) && v.every((x) => typeof x === 'string'))
     return v.map((x) => auditValue(x, field, opts)).join(', ');
+  if (isPlainObject(v)) {
+    const entries = Object.entries(v);
+    if (entries.length === 0) return '—';
+    return entries.map(([k, x]) => `${humanizeKey(k)}: ${auditValue(x, k, opts)}`).join(', ');
+  }
   return JSON.stringify(v);
 }
 
@@ -125,12 +145,12 @@ export function changeLines(data: Record<string, unknown>, opts: AuditTextOption
   return [
     ...Object.entries(fields).map(([key, c]) => ({
       key: `changed-${key}`,
-      label: fieldLabel(key),
+      label: opts.labels?.[key] ?? fieldLabel(key),
       text: `${auditValue(c.from, key, opts)} → ${auditValue(c.to, key, opts)}`,
     })),
     ...Object.entries(others).map(([key, v]) => ({
       key,
-      label: fieldLabel(key),
+      label: opts.labels?.[key] ?? fieldLabel(key),
       text: auditValue(v, key, opts),
     })),
   ];

@@ -169,10 +169,12 @@ describe('customer detail and edit', () => {
     expect(stored.phone).toBe('+44 20 7946 0958');
     expect(stored.email).toBe(target.email); // only the changed field was sent
     // The change is in the record's history, attributed to the signed-in admin.
-    await eventually(() => text(page.getByTestId('customer-history').locator('li').first())).toContain(
-      `Changed phone from “${target.phone}” to “+44 20 7946 0958”`,
-    );
-    expect(await text(page.getByTestId('customer-history').locator('.timeline__who').first())).toBe('You');
+    const latest = page.getByTestId('customer-history').getByTestId('history-entry').first();
+    await eventually(() => texts(latest.getByTestId('change-list').locator('li'))).toEqual([
+      `Phone: ${target.phone} → +44 20 7946 0958`,
+    ]);
+    expect(await text(latest.locator('.timeline__text'))).toBe('Changed the customer record');
+    expect(await text(latest.locator('.timeline__who'))).toBe('You');
   });
 
   it('shows a long history a page at a time, from the latest change to the first', async () => {
@@ -190,14 +192,18 @@ describe('customer detail and edit', () => {
         body: { phone: `+1 555 ${1000 + i}` },
       });
     await page.goto(`${stack.url}/customers/${made.id}`);
-    const entries = page.getByTestId('customer-history').locator('li');
+    const entries = page.getByTestId('customer-history').getByTestId('history-entry');
     await eventually(() => entries.count()).toBe(200);
-    expect(await text(entries.first())).toContain('to “+1 555 1205”');
-    expect(await text(entries.last())).toContain('from “+1 555 1005” to “+1 555 1006”');
+    expect(await text(entries.first())).toContain('Phone: +1 555 1204 → +1 555 1205');
+    expect(await text(entries.last())).toContain('Phone: +1 555 1005 → +1 555 1006');
     await page.getByRole('button', { name: 'Show older changes' }).click();
     await eventually(() => entries.count()).toBe(206);
-    expect(await text(entries.nth(200))).toContain('to “+1 555 1005”');
-    expect(await text(entries.last())).not.toContain('Changed');
+    expect(await text(entries.nth(200))).toContain('Phone: +1 555 1004 → +1 555 1005');
+    expect(await text(entries.last().locator('.timeline__text'))).toBe('Created the customer record');
+    expect(await texts(entries.last().getByTestId('change-list').locator('li'))).toEqual([
+      'Name: Hilda History',
+      expect.stringMatching(/^E-mail: hilda-\d+@example\.com$/),
+    ]);
     expect(await page.getByRole('button', { name: 'Show older changes' }).count()).toBe(0);
   });
 
@@ -268,6 +274,16 @@ describe('customer detail and edit', () => {
       segment: 'enterprise',
       organizationAccess: true,
     });
+    // The history says it in words: the organizations by name, never their ids.
+    const history = page.getByTestId('customer-history');
+    await eventually(() =>
+      texts(history.getByTestId('history-entry').first().locator('.audit-changes li')),
+    ).toEqual([
+      'Segment: — → enterprise',
+      `Organization: ${target.organizationName ?? '—'} → Coho Winery`,
+      'Organization access: no → yes',
+    ]);
+    expect(await text(history)).not.toMatch(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/i);
   });
 
   it('lists the customer’s cases, newest first, each leading to its case', async () => {
@@ -409,7 +425,7 @@ describe('merging a duplicate customer', () => {
     // The survivor's history says so.
     await eventually(() =>
       texts(page.getByTestId('customer-history').locator('.timeline__text')),
-    ).toContainEqual(expect.stringContaining('Merged a duplicate customer into this one. 1 case moved.'));
+    ).toContainEqual(`Merged Twin ${stamp} into this one. 1 case moved.`);
 
     // An old link to the twin says where it went, and leads there.
     await page.goto(`${stack.url}/customers/${dup.id}`);

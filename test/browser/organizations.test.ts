@@ -235,12 +235,21 @@ describe('adding, changing and deleting organizations and their customers', () =
     await eventually(() => text(page.getByTestId('organization-heading'))).toBe('Litware Laboratories');
     expect(await text(page.getByTestId('notice'))).toBe('Changes saved.');
     // The page's history tells what happened, newest first.
-    await eventually(() =>
-      texts(page.getByTestId('organization-history').locator('.timeline__text')),
-    ).toEqual([
-      'Changed name from “Litware Labs” to “Litware Laboratories”',
-      'Changed e-mail domains from “litware.example, litware.test” to “litware.example”',
+    const entries = page.getByTestId('organization-history').getByTestId('history-entry');
+    await eventually(() => texts(entries.locator('.timeline__text'))).toEqual([
+      'Changed the organization',
       'Created the organization',
+    ]);
+    expect(await texts(entries.first().getByTestId('change-list').locator('li'))).toEqual([
+      'Name: Litware Labs → Litware Laboratories',
+      'E-mail domains: litware.example, litware.test → litware.example',
+    ]);
+    expect(await texts(entries.last().getByTestId('change-list').locator('li'))).toEqual([
+      'Name: Litware Labs',
+      'Notes: Signed up at the trade fair.',
+      'E-mail domains: litware.example, litware.test',
+      'Segment: smb',
+      'Custom fields: Account manager: Ida Berg',
     ]);
     // An agent may not delete an organization: there is no Delete.
     await page.getByRole('link', { name: 'Edit' }).click();
@@ -347,6 +356,9 @@ describe('adding, changing and deleting organizations and their customers', () =
     await eventually(() => customerNames(admin)).toContain('Greta Nord');
     await eventually(() => text(admin.getByTestId('organization-history').locator('li').first())).toContain(
       'Merged Northwind Traders GmbH into this one. 1 customer moved.',
+    );
+    expect(await text(admin.getByTestId('organization-history'))).not.toMatch(
+      /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/i,
     );
     expect((await stack.api<Organization>(`/organizations/${northwind.id}`, login)).domains.sort()).toEqual([
       'northwind.de',

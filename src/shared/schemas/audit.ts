@@ -267,6 +267,7 @@ export const HistoryEntry = z.object({
   actorName: z.string().nullable(),
   actorKind: z.string(),
   data: z.record(z.string(), z.unknown()),
+  names: AuditEntry.shape.names,
   occurredAt: IsoDateTime,
 });
 export type HistoryEntry = z.infer<typeof HistoryEntry>;

@@ -7,12 +7,12 @@ import { useAddressFilters } from '../lib/address-filters.js';
 import { AUDITED_ENTITIES, type AuditEntry } from '../../shared/schemas/audit.js';
 import { eventLabel, recordKindLabel } from '../../shared/audit-text.js';
 import { formatDateTime } from '../lib/format.js';
+import { ChangeList } from '../layout/change-list.js';
 import { DataTable } from '../layout/data-table.js';
 import { ExportButton } from '../layout/export-button.js';
 import { GrowingList } from '../layout/growing-list.js';
 import { PageHeader } from '../layout/page-parts.js';
 import { useDocumentTitle } from '../layout/use-document-title.js';
-import { auditLines } from './audit-values.js';
 
 const BY = { people: 'People', system: 'Steward itself', all: 'Everyone' } as const;
 // Days back from now; integer-like keys would reorder an object, so a list.
@@ -121,7 +121,7 @@ export function AuditLogPage() {
                   </span>
                 </td>
                 <td className="cell-data" data-testid="audit-change">
-                  <Change data={e.data} names={e.names} />
+                  <ChangeList data={e.data} names={e.names} empty={<span className="muted">—</span>} />
                 </td>
               </tr>
             ))}
@@ -158,19 +158,4 @@ function RecordName({ entry }: { entry: AuditEntry }) {
   ) : (
     <span data-testid="audit-record-name">{entry.entityName}</span>
   );
-}
-
-/**
- * What a change recorded, one line a field: an update's changed fields as "Field: from → to",
- * then the rest of its data as "Field: value" (a reason, a count, a created record's fields), so
- * long records wrap in the cell instead of running out of it as one line of JSON. Ids are
- * written by the names the API sent with the entry.
- */
-function Change({ data, names }: { data: Record<string, unknown>; names: Record<string, string> }) {
-  const lines = auditLines(data, names).map((l) => (
-    <li key={l.key}>
-      <span className="muted">{l.label}:</span> {l.text}
-    </li>
-  ));
-  return lines.length ? <ul className="audit-changes">{lines}</ul> : <span className="muted">—</span>;
 }

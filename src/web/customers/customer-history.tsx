@@ -1,54 +1,55 @@
-import { RecordHistory, type DomainEvent } from '../layout/record-history.js';
+// A customer's history in words: created (by hand, an import, an operational event), changed,
+// merged, exported, erased; what each change holds as "Field: from → to" lines, ids by name.
+import { RecordHistory, type DomainEvent, type HistoryWords } from '../layout/record-history.js';
 import type { CustomerMerged } from '../../shared/schemas/customers.js';
-import { fieldLabel } from './customer-fields.js';
+import { CUSTOMER_FIELD_LABELS } from './customer-fields.js';
 import { movedSummary } from './merge-customer-dialog.js';
 
-type Changes = Record<string, { from: unknown; to: unknown }>;
+const CREATED_BY: Record<string, string> = {
+  import: ' (customer import)',
+  events: ' (from an operational event)',
+};
 
-function show(value: unknown): string {
-  if (value === null || value === undefined || value === '') return 'empty';
-  if (typeof value === 'boolean') return value ? 'yes' : 'no';
-  if (typeof value === 'object') return JSON.stringify(value);
-  return `“${String(value)}”`;
-}
-
-function describe(event: DomainEvent): string[] {
+function describe(event: DomainEvent): HistoryWords | undefined {
+  const { data, names } = event;
+  const named = (id: unknown) => (typeof id === 'string' ? names[id.toLowerCase()] : undefined);
   switch (event.type) {
-    case 'customer.created':
-      return ['Created the customer record'];
+    case 'customer.created': {
+      const { source, ...rest } = data;
+      const how = typeof source === 'string' ? (CREATED_BY[source] ?? '') : '';
+      return { phrase: `Created the customer record${how}`, shown: rest };
+    }
+    case 'customer.updated':
+      return { phrase: 'Changed the customer record' };
     case 'customer.deleted':
-      return ['Deleted the customer record'];
+      return { phrase: 'Deleted the customer record' };
+    case 'customer.restored':
+      return { phrase: 'Restored the customer record' };
     case 'customer.erased':
-      return ['Erased the customer’s personal data'];
+      return { phrase: 'Erased the customer’s personal data' };
     case 'customer.merged': {
-      const moved = event.data.moved as CustomerMerged['moved'] | undefined;
-      return [`Merged a duplicate customer into this one. ${moved ? movedSummary(moved) : ''}`.trim()];
+      const moved = data.moved as CustomerMerged['moved'] | undefined;
+      const who = named(data.mergedId) ?? 'a duplicate customer';
+      // What moved is said in the sentence; the rest is counts for the API.
+      return { phrase: `Merged ${who} into this one. ${moved ? movedSummary(moved) : ''}`.trim(), shown: {} };
     }
     case 'customer.merged_into':
-      return ['Merged this customer into another'];
+      return { phrase: `Merged this customer into ${named(data.intoId) ?? 'another'}`, shown: {} };
     case 'customer.personal_data_exported':
-      return ['Downloaded the customer’s personal data (a subject-access export)'];
-    case 'customer.updated': {
-      const changes = (event.data.changes ?? {}) as Changes;
-      const lines = Object.entries(changes).map(([field, { from, to }]) =>
-        // Ids mean nothing to a reader; the detail page shows the organization's name.
-        field === 'organizationId'
-          ? 'Changed the organization'
-          : `Changed ${fieldLabel(field).toLowerCase()} from ${show(from)} to ${show(to)}`,
-      );
-      if (event.data.reason === 'organization_merged') {
-        lines.push('(a duplicate organization was merged into another)');
-      }
-      return lines.length > 0 ? lines : ['Updated the record'];
-    }
+      return { phrase: 'Downloaded the customer’s personal data (a subject-access export)' };
     default:
-      return [event.type];
+      return undefined;
   }
 }
 
 /** Every change to the customer record, newest first (staff only). */
 export function CustomerHistory({ customerId }: { customerId: string }) {
   return (
-    <RecordHistory path={`/customers/${customerId}/history`} testId="customer-history" describe={describe} />
+    <RecordHistory
+      path={`/customers/${customerId}/history`}
+      testId="customer-history"
+      describe={describe}
+      labels={CUSTOMER_FIELD_LABELS}
+    />
   );
 }

@@ -1,12 +1,16 @@
 // A record's history (customers, organizations): its latest changes, newest first, with who made
-// them and when, each told in words by the record's own `describe` (staff only). Older changes
-// come a page at a time ("Show older changes", the API's olderCursor).
+// them and when (staff only), in words as the audit log writes them: what happened as a phrase
+// (the record's own `describe`, else "Customer restored"), then what the change holds as
+// "Field: from → to" lines, ids by their records' current names. Older changes come a page at a
+// time ("Show older changes", the API's olderCursor).
 import { useState } from 'react';
+import { eventLabel } from '../../shared/audit-text.js';
 import type { HistoryEntry as DomainEvent, HistoryPage } from '../../shared/schemas/audit.js';
 import { useMe } from '../auth/auth-context.js';
 import { api, toApiError, type ApiError } from '../lib/api.js';
 import { formatDateTime } from '../lib/format.js';
 import { useApi } from '../lib/use-api.js';
+import { ChangeList } from './change-list.js';
 import { ErrorNotice, Loading, ShowMore } from './page-parts.js';
 
 export type { HistoryEntry as DomainEvent } from '../../shared/schemas/audit.js';
@@ -18,7 +22,20 @@ interface Older {
   cursor: string | null;
 }
 
-export function RecordHistory(props: { path: string; testId: string; describe(e: DomainEvent): string[] }) {
+/** A change in words: what happened, and the part of its data to show as lines (all of it by default). */
+export interface HistoryWords {
+  phrase: string;
+  shown?: Record<string, unknown>;
+}
+
+export function RecordHistory(props: {
+  path: string;
+  testId: string;
+  /** The record's words for the changes it knows; others read as their event ("Customer restored"). */
+  describe(e: DomainEvent): HistoryWords | undefined;
+  /** The record's own words for some of its fields ("domains" → "E-mail domains"). */
+  labels?: Record<string, string>;
+}) {
   const me = useMe();
   const history = useApi<HistoryPage>(props.path);
   const [older, setOlder] = useState<Older | null>(null);
@@ -60,19 +77,19 @@ export function RecordHistory(props: { path: string; testId: string; describe(e:
   return (
     <>
       <ol className="timeline" data-testid={props.testId}>
-        {events.map((e) => (
-          <li key={e.id} className="timeline__item">
-            <div className="timeline__meta">
-              <span className="timeline__who">{who(e)}</span>
-              <time dateTime={e.occurredAt}>{formatDateTime(e.occurredAt)}</time>
-            </div>
-            {props.describe(e).map((line, i) => (
-              <p key={i} className="timeline__text">
-                {line}
-              </p>
-            ))}
-          </li>
-        ))}
+        {events.map((e) => {
+          const words = props.describe(e) ?? { phrase: eventLabel(e.type) };
+          return (
+            <li key={e.id} className="timeline__item" data-testid="history-entry" data-type={e.type}>
+              <div className="timeline__meta">
+                <span className="timeline__who">{who(e)}</span>
+                <time dateTime={e.occurredAt}>{formatDateTime(e.occurredAt)}</time>
+              </div>
+              <p className="timeline__text">{words.phrase}</p>
+              <ChangeList data={words.shown ?? e.data} names={e.names} labels={props.labels} />
+            </li>
+          );
+        })}
       </ol>
       {olderError && <ErrorNotice error={olderError} onRetry={() => void readOlder()} />}
       {cursor && (

@@ -1,51 +1,51 @@
-// An organization's history in words: created (by hand or by an import), changed, merged.
+// An organization's history in words: created (by hand or by an import), changed, merged; what
+// each change holds as "Field: from → to" lines, ids by name.
 import type { OrganizationMerged } from '../../shared/schemas/organizations.js';
-import { RecordHistory, type DomainEvent } from '../layout/record-history.js';
+import { RecordHistory, type DomainEvent, type HistoryWords } from '../layout/record-history.js';
 import { organizationMovedSummary } from './merge-organization.js';
 
 const LABELS: Record<string, string> = {
-  name: 'name',
-  domains: 'e-mail domains',
-  segment: 'segment',
-  notes: 'notes',
-  customFields: 'custom fields',
+  domains: 'E-mail domains',
 };
 
-function show(value: unknown): string {
-  if (value === null || value === undefined || value === '') return 'empty';
-  if (Array.isArray(value)) return value.length ? `“${value.join(', ')}”` : 'none';
-  if (typeof value === 'object') return JSON.stringify(value);
-  return `“${String(value)}”`;
-}
-
-function describe(event: DomainEvent): string[] {
-  const d = event.data;
+function describe(event: DomainEvent): HistoryWords | undefined {
+  const { data, names } = event;
+  // A record the change names, by its current name, else the name the change kept.
+  const named = (id: unknown, kept: unknown) =>
+    (typeof id === 'string' ? names[id.toLowerCase()] : undefined) ??
+    (typeof kept === 'string' ? kept : undefined);
   switch (event.type) {
-    case 'organization.created':
-      return [
-        d.source === 'import' ? 'Created the organization (customer import)' : 'Created the organization',
-      ];
+    case 'organization.created': {
+      const { source, ...rest } = data;
+      return {
+        phrase:
+          source === 'import' ? 'Created the organization (customer import)' : 'Created the organization',
+        shown: rest,
+      };
+    }
+    case 'organization.updated':
+      return { phrase: 'Changed the organization' };
     case 'organization.deleted':
-      return ['Deleted the organization'];
+      return { phrase: 'Deleted the organization' };
     case 'organization.merged': {
-      const merged = d as Partial<Pick<OrganizationMerged, 'moved' | 'left'>> & { mergedName?: string };
+      const merged = data as Partial<Pick<OrganizationMerged, 'moved' | 'left'>>;
       const summary =
         merged.moved && merged.left
           ? organizationMovedSummary({ moved: merged.moved, left: merged.left })
           : '';
-      return [`Merged ${merged.mergedName ?? 'a duplicate organization'} into this one. ${summary}`.trim()];
+      const which = named(data.mergedId, data.mergedName) ?? 'a duplicate organization';
+      return {
+        phrase: `Merged ${which} into this one. ${summary}`.trim(),
+        shown: {},
+      };
     }
     case 'organization.merged_into':
-      return [`Merged this organization into ${typeof d.intoName === 'string' ? d.intoName : 'another'}`];
-    case 'organization.updated': {
-      const changes = (d.changes ?? {}) as Record<string, { from: unknown; to: unknown }>;
-      const lines = Object.entries(changes).map(
-        ([field, { from, to }]) => `Changed ${LABELS[field] ?? field} from ${show(from)} to ${show(to)}`,
-      );
-      return lines.length > 0 ? lines : ['Updated the organization'];
-    }
+      return {
+        phrase: `Merged this organization into ${named(data.intoId, data.intoName) ?? 'another'}`,
+        shown: {},
+      };
     default:
-      return [event.type];
+      return undefined;
   }
 }
 
@@ -56,6 +56,7 @@ export function OrganizationHistory({ organizationId }: { organizationId: string
       path={`/organizations/${organizationId}/history`}
       testId="organization-history"
       describe={describe}
+      labels={LABELS}
     />
   );
 }

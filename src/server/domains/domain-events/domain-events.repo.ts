@@ -84,7 +84,8 @@ export async function recordExport(db: Database, actor: Actor, list: ExportedLis
 
 /**
  * A record's history page: its latest `limit` changes, or those before `cursor`, oldest first,
- * each with the name of who made it, and the cursor of the changes before them (null if none).
+ * each with the name of who made it and the names of the records its data names (as the audit
+ * log's), and the cursor of the changes before them (null if none).
  */
 export async function listDomainEventsFor(
   db: Database,
@@ -116,8 +117,9 @@ export async function listDomainEventsFor(
     .orderBy(...orderBy(sort))
     .limit(q.limit + 1);
   const { items, nextCursor } = toPage(found, q.limit);
+  const named = await withNames(db, items.reverse());
   return {
-    items: items.reverse().map(({ sortKey: _, occurredAt, ...e }) => ({
+    items: named.map(({ sortKey: _, occurredAt, ...e }) => ({
       ...e,
       occurredAt: occurredAt.toISOString(),
     })),
@@ -192,17 +194,25 @@ export async function listAuditLog(db: Database, q: AuditQuery) {
     .orderBy(...orderBy(sort))
     .limit(q.limit + 1);
   const page = toPage(found, q.limit);
+  return { ...page, items: await withNames(db, page.items) };
+}
+
+/**
+ * Each change with `names`: what the records whose ids its data holds are called now, by id
+ * (records gone left out). One query for the whole page (`recordNames`).
+ */
+async function withNames<T extends { data: Record<string, unknown> }>(
+  db: Database,
+  items: T[],
+): Promise<(T & { names: Record<string, string> })[]> {
   const names = await recordNames(
     db,
-    page.items.flatMap((e) => idsInChange(e.data)),
+    items.flatMap((e) => idsInChange(e.data)),
   );
-  return {
-    ...page,
-    items: page.items.map((e) => {
-      const own = idsInChange(e.data).filter((id) => names.has(id));
-      return { ...e, names: Object.fromEntries(own.map((id) => [id, names.get(id)!])) };
-    }),
-  };
+  return items.map((e) => {
+    const own = idsInChange(e.data).filter((id) => names.has(id));
+    return { ...e, names: Object.fromEntries(own.map((id) => [id, names.get(id)!])) };
+  });
 }
 
 /**

@@ -136,6 +136,19 @@ describe('merging a duplicate organization', () => {
     expect(history.body.items.at(-1)).toMatchObject({
       type: 'organization.merged',
       data: { mergedId: dup.id, mergedName: dup.name },
+      names: { [dup.id]: dup.name },
+    });
+    // The moved customer's history names both organizations, as the audit log does.
+    const theirHistory = await t.get(`/api/v1/customers/${theirs.id}/history`, app.agent);
+    expect(theirHistory.body.items.at(-1)).toEqual({
+      id: expect.any(String),
+      type: 'customer.updated',
+      actorId: expect.any(String),
+      actorName: expect.any(String),
+      actorKind: 'user',
+      data: { changes: { organizationId: { from: dup.id, to: keep.id } }, reason: 'organization_merged' },
+      names: { [dup.id]: dup.name, [keep.id]: keep.name },
+      occurredAt: expect.stringMatching(/Z$/),
     });
   });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatDateTime } from '../lib/format.js';
+import { formatDateTime } from './format.js';
 import { auditValue } from './audit-values.js';
 
 describe('audit log values', () => {
@@ -10,7 +10,7 @@ describe('audit log values', () => {
     [false, 'no'],
     ['agent', 'agent'],
     [12, '12'],
-    [{ reason: 'spam' }, '{"reason":"spam"}'],
+    [{ reason: 'spam' }, 'Reason: spam'],
     // Not a time the API writes: left as it is.
     ['2026-12-08', '2026-12-08'],
     ['2026-12-08T13:00:00+01:00', '2026-12-08T13:00:00+01:00'],
@@ -24,7 +24,7 @@ describe('audit log values', () => {
     ['open', 'status', 'open'],
     ['ava@steward.demo', 'to', 'ava@steward.demo'],
     [['claims@ups.example', 'ops@ups.example'], 'to', 'claims@ups.example, ops@ups.example'],
-    [[], 'tags', '[]'],
+    [[], 'tags', '—'],
     [[1, 2], 'ids', '[1,2]'],
     [960, 'targetMinutes', '16 h'],
     [90, 'warnMinutes', '1 h 30 min'],
