@@ -133,6 +133,8 @@ export async function openSignals(tx: Database, raw: Firing[]): Promise<OpenedSi
       entityType: 'signal',
       entityId: opened[i]!,
       data: {
+        // As stored on the signal, so a receiver (a chat channel) can say what it is in words.
+        title: titleOf(f),
         ruleId: f.rule.id,
         ruleVersion: f.rule.version,
         severity: f.rule.definition.severity,

@@ -403,6 +403,59 @@ describe('delivering', () => {
     expect(sent.some((d) => (d.payload.entity as { id: string }).id === before.id)).toBe(false);
   });
 
+  it('signal.opened says what the signal is in words: its title, as the signal shows it', async () => {
+    const source = await t.post('/api/v1/event-sources', { key: `src-${unique()}`, name: 'Carrier' }, admin);
+    expect(source.status).toBe(201);
+    const type = `x${unique()}.exception`;
+    const rule = await t.post(
+      '/api/v1/rules',
+      {
+        kind: 'match',
+        name: `Parcel damaged ${unique()}`,
+        severity: 'high',
+        when: { type },
+        dedupe: { ref: 'shipmentId' },
+      },
+      admin,
+    );
+    expect(rule.status, JSON.stringify(rule.body)).toBe(201);
+    const hook = await makeWebhook(['signal.opened']);
+    const shipment = `SH-${unique()}`;
+    const sent = await t.post(
+      '/api/v1/events',
+      {
+        events: [
+          { id: `e-${unique()}`, type, occurredAt: new Date().toISOString(), refs: { shipmentId: shipment } },
+        ],
+      },
+      source.body.token,
+    );
+    expect(sent.body.signalsOpened).toBe(1);
+    await queue();
+    expect(await sendDueWebhooks(t.db)).toBe(1);
+    const body = JSON.parse(receiver.received[0]!.body);
+    const [signal] = await rows<{ id: string; title: string }>(
+      t.db,
+      sql`select id, title from signals where rule_id = ${rule.body.id}`,
+    );
+    expect(body).toMatchObject({
+      type: 'signal.opened',
+      entity: { type: 'signal', id: signal!.id },
+      data: {
+        title: `${rule.body.name} · Shipment ${shipment}`,
+        ruleId: rule.body.id,
+        severity: 'high',
+        refKey: 'shipmentId',
+        refValue: shipment,
+        evidence: 1,
+      },
+    });
+    expect(signal!.title).toBe(body.data.title);
+    expect((await deliveries(hook.id)).map((d) => [d.eventType, d.state])).toEqual([
+      ['signal.opened', 'delivered'],
+    ]);
+  });
+
   it('retries after a failure, with a pause, until delivered; gives up when the pauses run out', async () => {
     const hook = await makeWebhook(['case.created']);
     await newCase();
