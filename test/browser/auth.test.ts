@@ -50,7 +50,8 @@ describe('sign-in', () => {
     await eventually(() => text(page.getByTestId('customer-total'))).toBe('336 customers');
     expect(await page.getByTestId('customer-row').count()).toBe(50);
     expect(await text(page.getByTestId('pager-summary'))).toBe('1–50 of 336');
-    await eventually(() => page.title()).toBe('Customers · Steward Demo Shop');
+    // Staff screens say Steward, in the tab as in the top bar (the company's name is for customers).
+    await eventually(() => page.title()).toBe('Customers · Steward');
 
     // The first row is the alphabetically first customer, as the API says.
     const first = await stack.api<{ items: { name: string }[] }>('/customers?limit=1', { login: DEMO.admin });
@@ -143,7 +144,7 @@ describe('your account', () => {
 
     await page.getByTestId('user-name').click();
     await eventually(async () => new URL(page.url()).pathname).toBe('/account');
-    await eventually(() => page.title()).toBe('Your account · Steward Demo Shop');
+    await eventually(() => page.title()).toBe('Your account · Steward');
     expect(await text(page.locator('.page-header__subtitle'))).toBe(`Pat Agent · ${login.email} · Agent`);
 
     const form = page.getByRole('form', { name: 'Change your password' });

@@ -220,8 +220,14 @@ describe('the company name', () => {
       await visitor.goto(`${stack.url}/login`);
       await eventually(() => text(visitor.locator('.login-card .brand__name'))).toBe('Acme Parcels');
       expect(await text(visitor.locator('.login-card .muted').first())).toBe('Customer service');
+      await eventually(() => visitor.title()).toBe('Sign in · Acme Parcels');
       await signIn(visitor, stack.url, DEMO.agent);
       await eventually(() => text(visitor.locator('.topbar .brand__name'))).toBe('Steward');
+      // The tab says what the top bar says: Steward on the staff's screens.
+      await eventually(() => visitor.title()).toMatch(/^[^·]+ · Steward$/);
+      // The help center is the customers' whoever opens it.
+      await visitor.goto(`${stack.url}/help`);
+      await eventually(() => visitor.title()).toBe('Help center · Acme Parcels');
       await visitor.close();
     } finally {
       await stack.api('/settings', { ...admin, method: 'PATCH', body: { companyName: null } });

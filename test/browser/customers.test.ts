@@ -147,7 +147,7 @@ describe('customer detail and edit', () => {
     expect(await text(page.getByTestId('customer-phone'))).toBe(target.phone);
     expect(await text(page.getByTestId('customer-organization'))).toBe(target.organizationName);
     expect(await text(page.getByTestId('customer-externalId'))).toBe(target.externalId);
-    await eventually(() => page.title()).toBe(`${target.name} · Steward Demo Shop`);
+    await eventually(() => page.title()).toBe(`${target.name} · Steward`);
   });
 
   it('saves a changed phone number, which is still there after a reload', async () => {

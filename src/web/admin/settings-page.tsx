@@ -109,7 +109,7 @@ function SettingsForm(props: { settings: SettingsRead }) {
         placeholder="Steward"
         maxLength={60}
         error={errors.companyName}
-        hint="What customers see on their requests, the help center and the sign-in page, in place of Steward (and every page's browser tab). Leave empty to show Steward."
+        hint="What customers see in place of Steward: the portal, the help center, the web form and the sign-in pages, in their browser tabs too; the staff's invitation and password mails and pages name it as well. Staff screens keep Steward. Leave empty to show Steward."
       />
       <TextField
         id="setting-time-zone"

@@ -18,7 +18,7 @@ const LOGIN_MESSAGES: Record<string, string> = {
 };
 
 export function LoginPage() {
-  useDocumentTitle('Sign in');
+  useDocumentTitle('Sign in', true);
   const brandName = useBrandName(true);
   const { status, endReason, signIn } = useAuth();
   const location = useLocation();

@@ -48,7 +48,7 @@ function verifyOnce(token: string) {
 }
 
 export function MagicLinkPage() {
-  useDocumentTitle('Signing in');
+  useDocumentTitle('Signing in', true);
   const brandName = useBrandName(true);
   const token = useLinkToken();
   const { adoptToken } = useAuth();

@@ -21,7 +21,7 @@ import { useDocumentTitle } from '../layout/use-document-title.js';
 import { useLinkToken } from './link-token.js';
 import { useMailSetup } from '../mail/mail-setup.js';
 import { useAuth, useMe } from './auth-context.js';
-import { Brand } from '../layout/brand.js';
+import { Brand, useBrandName } from '../layout/brand.js';
 
 const LINK_MESSAGES: Record<string, string> = {
   link_used: 'This link was used already: each link works once.',
@@ -63,7 +63,10 @@ export function PasswordLinkPage() {
   const [fieldError, setFieldError] = useState<{ field: 'password' | 'repeat'; text: string } | null>(null);
   const [busy, setBusy] = useState(false);
   const [done, setDone] = useState(false);
-  useDocumentTitle(info?.purpose === 'invitation' ? 'Welcome to Steward' : 'Choose a new password');
+  // A sign-in page: in the company's name, as the mail that led here (the staff's screens say Steward).
+  const brandName = useBrandName(true);
+  const welcome = `Welcome to ${brandName}`;
+  useDocumentTitle(info?.purpose === 'invitation' ? welcome : 'Choose a new password', true);
 
   useEffect(() => {
     if (!token) return;
@@ -124,7 +127,7 @@ export function PasswordLinkPage() {
   const title = message
     ? 'This link does not work'
     : info?.purpose === 'invitation'
-      ? 'Welcome to Steward'
+      ? welcome
       : 'Choose a new password';
   const errorId = (field: 'password' | 'repeat') =>
     fieldError?.field === field ? { 'aria-invalid': true, 'aria-describedby': `${field}-error` } : {};
@@ -132,7 +135,7 @@ export function PasswordLinkPage() {
   return (
     <div className="login-screen">
       <main className="login-card" aria-labelledby="password-link-title">
-        <Brand name="Steward" large />
+        <Brand name={brandName} large />
         <h1 id="password-link-title">{title}</h1>
         {message ? (
           <>

@@ -59,7 +59,7 @@ function Field(props: {
 }
 
 export function WebFormPage() {
-  useDocumentTitle('Contact us');
+  useDocumentTitle('Contact us', true);
   useReportHeight();
   const uid = useId();
   const [params] = useSearchParams();

@@ -19,7 +19,7 @@ export function HelpArticlePage() {
   const language = params.get('language') ?? '';
   const article = useApi<HelpArticle>(`/help/articles/${encodeURIComponent(slug)}`, { language });
   const a = article.data;
-  useDocumentTitle(a?.title ?? 'Help center');
+  useDocumentTitle(a?.title ?? 'Help center', true);
 
   if (article.error) {
     if (article.error.status === 404 || article.error.status === 400) {

@@ -33,7 +33,7 @@ export const helpArticlePath = (slug: string, language: string) =>
   `/help/${slug}${language ? `?language=${encodeURIComponent(language)}` : ''}`;
 
 export function HelpCenterPage() {
-  useDocumentTitle('Help center');
+  useDocumentTitle('Help center', true);
   const [params] = useSearchParams();
   const pager = useCursorPager(HELP_PAGE_SIZE);
   const q = params.get('q') ?? '';

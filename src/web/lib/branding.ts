@@ -1,5 +1,6 @@
 // The company's name (Admin → Settings), shown to customers in place of Steward: on the portal,
-// the help center, the sign-in pages and in the browser tab. Read once per page load from the
+// the help center, the web form, the sign-in pages and in their browser tabs (staff screens keep
+// Steward: brand.tsx, use-document-title.ts). Read once per page load from the
 // public GET /branding (without the session's token: it is the same for everyone); the settings
 // page publishes a change it saved.
 import { useEffect, useSyncExternalStore } from 'react';
