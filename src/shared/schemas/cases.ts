@@ -299,6 +299,16 @@ export const PROMISE_CLOCK_FILTERS = [
   'segment',
 ] as const satisfies readonly (keyof PromiseClockFilters)[];
 
+/** Cases solved (their `solvedAt`) in [solvedFrom, solvedTo): the Workload page's "solved today". */
+export const SolvedFilters = z.object({
+  solvedFrom: IsoDateTime.optional().describe(
+    'cases solved at or after (solvedAt; a reopened case is not solved)',
+  ),
+  solvedTo: IsoDateTime.optional().describe('and before'),
+});
+export type SolvedFilters = z.infer<typeof SolvedFilters>;
+export const SOLVED_FILTERS = ['solvedFrom', 'solvedTo'] as const satisfies readonly (keyof SolvedFilters)[];
+
 export const CasePromise = z.object({
   id: Id,
   kind: PromiseKind,
@@ -421,6 +431,7 @@ export const CaseListQuery = z.strictObject({
     .optional()
     .describe('running clocks past their warning, or past due'),
   ...PromiseClockFilters.shape,
+  ...SolvedFilters.shape,
   field: FieldFilters.optional(),
   q: Search.optional().describe('full-text search over subjects and messages'),
   sort: z.enum(CASE_SORTS).optional(),

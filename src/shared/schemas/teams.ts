@@ -55,3 +55,48 @@ export const AgentProfile = z.object({
   openCases: z.number().int(),
   teamIds: z.array(Id),
 });
+
+/** The work of one agent in one team, or of a whole team: what the Workload page counts. */
+export const WorkloadCounts = z.object({
+  open: z.number().int().describe('unsolved cases (new, open, pending, on hold)'),
+  waiting: z.number().int().describe('of them pending or on hold'),
+  atRisk: z.number().int().describe('of them with a running promise clock past its warning, none overdue'),
+  breached: z.number().int().describe('of them with a promise still to be kept past its due time'),
+  solvedToday: z
+    .number()
+    .int()
+    .describe('cases solved since the start of today in the asking staff member’s zone (not reopened since)'),
+  oldestAwaitingReply: z
+    .object({
+      caseId: Id,
+      number: z.number().int(),
+      since: IsoDateTime.describe('the customer’s message still without an agent’s reply'),
+    })
+    .nullable()
+    .describe('the new or open case whose customer has waited longest for a reply'),
+});
+export type WorkloadCounts = z.infer<typeof WorkloadCounts>;
+
+export const WorkloadAgent = WorkloadCounts.extend({
+  userId: Id,
+  name: z.string(),
+  availability: AgentAvailability,
+  member: z.boolean().describe('false: not in the team, yet assigned some of its cases'),
+});
+export type WorkloadAgent = z.infer<typeof WorkloadAgent>;
+
+export const WorkloadTeam = z.object({
+  teamId: Id.nullable().describe('null: the cases of no team'),
+  name: z.string().nullable(),
+  total: WorkloadCounts.describe('all of the team’s cases, assigned or not'),
+  unassigned: z.number().int().describe('unsolved cases of the team that nobody has'),
+  agents: z.array(WorkloadAgent).describe('members (by name), then others with cases of the team'),
+});
+export type WorkloadTeam = z.infer<typeof WorkloadTeam>;
+
+export const Workload = z.object({
+  timeZone: z.string().describe('the zone of "today": the asking staff member’s own, else the company’s'),
+  today: z.object({ from: IsoDateTime, to: IsoDateTime }).describe('today in that zone, [from, to)'),
+  teams: z.array(WorkloadTeam).describe('by name; the cases of no team last, when there are any'),
+});
+export type Workload = z.infer<typeof Workload>;

@@ -1,6 +1,15 @@
 import { z } from 'zod';
 import { Id, IsoDateTime } from './common.js';
-import { CASE_SORTS, CaseStatus, Channel, Key, Priority, PromiseClockFilters, Tag } from './cases.js';
+import {
+  CASE_SORTS,
+  CaseStatus,
+  Channel,
+  Key,
+  Priority,
+  PromiseClockFilters,
+  SolvedFilters,
+  Tag,
+} from './cases.js';
 import { FieldFilter } from './fields.js';
 
 export const CaseViewFilters = z.strictObject({
@@ -15,6 +24,7 @@ export const CaseViewFilters = z.strictObject({
   organizationId: Id.optional(),
   promise: z.enum(['at_risk', 'breached']).optional(),
   ...PromiseClockFilters.shape,
+  ...SolvedFilters.shape,
   fields: z
     .array(FieldFilter)
     .max(5)

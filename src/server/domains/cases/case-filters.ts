@@ -46,7 +46,8 @@ export async function caseConditions(
 }
 
 /**
- * `400 validation_error` for a decision period that is empty (decidedFrom not before decidedTo),
+ * `400 validation_error` for a decision period that is empty (decidedFrom not before decidedTo; the
+ * same for solvedFrom and solvedTo),
  * or that comes with `promiseOutcome=overdue` (overdue is now, whatever the period).
  */
 function assertPromisePeriod(f: CaseViewFilters) {
@@ -54,6 +55,8 @@ function assertPromisePeriod(f: CaseViewFilters) {
     badRequest('validation_error', `${path}: ${message}`, [{ path, message }]);
   if (f.decidedFrom && f.decidedTo && Date.parse(f.decidedFrom) >= Date.parse(f.decidedTo))
     throw refuse('query.decidedFrom', 'must be before decidedTo');
+  if (f.solvedFrom && f.solvedTo && Date.parse(f.solvedFrom) >= Date.parse(f.solvedTo))
+    throw refuse('query.solvedFrom', 'must be before solvedTo');
   if (f.promiseOutcome === 'overdue' && (f.decidedFrom || f.decidedTo))
     throw refuse(
       f.decidedFrom ? 'query.decidedFrom' : 'query.decidedTo',

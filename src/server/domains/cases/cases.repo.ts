@@ -151,6 +151,9 @@ export function caseFilters(
         ? sql`${cases.nextWarnAt} <= now() and ${cases.nextDueAt} >= now()`
         : undefined,
     promiseClockCondition(f),
+    // A reopened case has no solvedAt: solved in the period and not reopened since.
+    f.solvedFrom ? sql`${cases.solvedAt} >= ${f.solvedFrom}::timestamptz` : undefined,
+    f.solvedTo ? sql`${cases.solvedAt} < ${f.solvedTo}::timestamptz` : undefined,
     f.segment === NO_SEGMENT
       ? sql`${cases.customerId} in (select cu.id from customers cu left join organizations o on o.id = cu.organization_id where coalesce(cu.segment, o.segment) is null)`
       : f.segment

@@ -232,6 +232,8 @@ export function queryFilters(q: Partial<CaseListQuery>): CaseViewFilters & { q?:
   if (q.organizationId) f.organizationId = q.organizationId;
   if (q.promise) f.promise = q.promise;
   for (const key of PROMISE_CLOCK_FILTERS) if (q[key]) Object.assign(f, { [key]: q[key] });
+  if (q.solvedFrom) f.solvedFrom = q.solvedFrom;
+  if (q.solvedTo) f.solvedTo = q.solvedTo;
   if (q.field) f.fields = q.field;
   if (q.q) f.q = q.q;
   return f;

@@ -154,6 +154,7 @@ const STAFF = [
   'GET /api/v1/teams/{id}',
   'GET /api/v1/views',
   'GET /api/v1/views/{id}',
+  'GET /api/v1/workload',
   'PATCH /api/v1/cases/{id}',
   'PATCH /api/v1/kb/articles/{id}',
   'PATCH /api/v1/notifications/preferences',

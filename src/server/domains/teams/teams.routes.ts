@@ -7,11 +7,13 @@ import {
   Team,
   TeamInput,
   TeamUpdate,
+  Workload,
 } from '../../../shared/schemas/teams.js';
 import { ADMIN, AUTHED, STAFF, actorOf, errors } from '../../lib/http.js';
 import type { RouteDeps } from '../../routes.js';
 import { reassignCasesOfAwayAgent } from '../cases/reassign.js';
 import * as teams from './teams.service.js';
+import { getWorkload } from './workload.service.js';
 import { IfMatchHeaders, ifMatchOf } from '../../lib/edit-version.js';
 
 export const teamsRoutes =
@@ -84,6 +86,19 @@ export const teamsRoutes =
         },
       },
       async (request) => ({ items: await teams.listAgents(db, actorOf(request)) }),
+    );
+    app.get(
+      '/workload',
+      {
+        config: { access: STAFF },
+        schema: {
+          tags,
+          summary:
+            'Per team and agent: unsolved cases, waiting, promises at risk and breached, the oldest awaiting a reply, solved today',
+          response: { 200: Workload, ...errors(...AUTHED) },
+        },
+      },
+      async (request) => getWorkload(db, actorOf(request)),
     );
     app.patch(
       '/agents/:userId',

@@ -1,0 +1,185 @@
+// Who carries how much (GET /workload): per team and per agent, the unsolved cases, those waiting
+// (pending, on hold), promises at risk and breached now, the case waiting longest for a reply,
+// and the cases solved today. Three set-based queries whatever the number of teams and agents:
+// the day, the counts grouped by (team, assignee), and the teams with their members. Each count
+// holds the same cases as the queue filter of `shared/workload-cases.ts`.
+import { sql } from 'drizzle-orm';
+import { rows, type Database } from '../../../db/client.js';
+import { UNSOLVED_STATUSES } from '../../../shared/schemas/cases.js';
+import type {
+  AgentAvailability,
+  Workload,
+  WorkloadAgent,
+  WorkloadCounts,
+  WorkloadTeam,
+} from '../../../shared/schemas/teams.js';
+import { isStaff, type Actor } from '../../lib/actor.js';
+import { forbidden } from '../../lib/errors.js';
+import { COMPANY_TIME_ZONE } from '../settings/company-time-zone.js';
+
+const ISO = (column: string) =>
+  sql.raw(`to_char(${column} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`);
+const UNSOLVED = sql.raw(`(${UNSOLVED_STATUSES.map((s) => `'${s}'`).join(', ')})`);
+/**
+ * A new or open case whose customer's last message has no agent's reply after it: waiting on us
+ * (pending and on hold wait on others).
+ */
+const AWAITING_REPLY = `c.status in ('new', 'open') and c.last_customer_message_at is not null
+  and (c.last_agent_reply_at is null or c.last_agent_reply_at < c.last_customer_message_at)`;
+const AWAITING = sql.raw(AWAITING_REPLY);
+
+interface CountRow {
+  team_id: string | null;
+  assignee_id: string | null;
+  open: number;
+  waiting: number;
+  at_risk: number;
+  breached: number;
+  solved_today: number;
+  oldest_case_id: string | null;
+  oldest_number: number | null;
+  oldest_since: string | null;
+}
+
+interface PersonRow {
+  team_id: string | null;
+  team_name: string | null;
+  user_id: string | null;
+  name: string | null;
+  availability: AgentAvailability | null;
+  member: boolean;
+}
+
+export async function getWorkload(db: Database, actor: Actor): Promise<Workload> {
+  if (!isStaff(actor)) throw forbidden('only staff see the workload');
+  const me = actor.userId ?? null;
+  // Today in the asking person's zone (their own, else the company's): from its midnight to the next.
+  const [day] = await rows<{ zone: string; day_from: string; day_to: string }>(
+    db,
+    sql`with z as (select coalesce((select time_zone from notification_preferences where user_id = ${me}),
+        ${COMPANY_TIME_ZONE}) as zone),
+      d as (select zone, date_trunc('day', now() at time zone zone) as local_day from z)
+      select zone,
+        ${ISO('(local_day at time zone zone)')} as day_from,
+        ${ISO(`((local_day + interval '1 day') at time zone zone)`)} as day_to
+      from d`,
+  );
+  const today = { from: day!.day_from, to: day!.day_to };
+  const solvedToday = sql`c.solved_at >= ${today.from}::timestamptz and c.solved_at < ${today.to}::timestamptz`;
+  const counts = await rows<CountRow>(
+    db,
+    sql`select c.team_id, c.assignee_id,
+        count(*) filter (where c.status in ${UNSOLVED})::int as open,
+        count(*) filter (where c.status in ('pending', 'on_hold'))::int as waiting,
+        count(*) filter (where c.status in ${UNSOLVED}
+          and c.next_warn_at <= now() and c.next_due_at >= now())::int as at_risk,
+        count(*) filter (where c.status in ${UNSOLVED}
+          and coalesce(c.next_due_at, 'infinity'::timestamptz) < now())::int as breached,
+        count(*) filter (where ${solvedToday})::int as solved_today,
+        (array_agg(c.id order by c.last_customer_message_at, c.number) filter (where ${AWAITING}))[1] as oldest_case_id,
+        (array_agg(c.number order by c.last_customer_message_at, c.number) filter (where ${AWAITING}))[1] as oldest_number,
+        ${ISO(`min(c.last_customer_message_at) filter (where ${AWAITING_REPLY})`)} as oldest_since
+      from cases c
+      where c.deleted_at is null and (c.status in ${UNSOLVED} or ${solvedToday})
+      group by c.team_id, c.assignee_id`,
+  );
+  // Every team with its members (a team without any: one row without a person; a deleted team
+  // only for the cases it solved today), and every assignee of the counted cases (who may be in
+  // no team, or not in the team of some of their cases).
+  const ids = (pick: (r: CountRow) => string | null) =>
+    sql.param([...new Set(counts.flatMap((r) => (pick(r) ? [pick(r)!] : [])))]);
+  const people = await rows<PersonRow>(
+    db,
+    sql`select t.id as team_id, t.name as team_name, u.id as user_id, u.name,
+        coalesce(p.availability, 'available') as availability, u.id is not null as member
+      from teams t
+      left join team_members tm on tm.team_id = t.id
+      left join users u on u.id = tm.user_id and u.deleted_at is null and u.role in ('agent', 'admin')
+      left join agent_profiles p on p.user_id = u.id
+      where t.deleted_at is null or t.id = any(${ids((r) => r.team_id)}::uuid[])
+      union all
+      select null, null, u.id, u.name, coalesce(p.availability, 'available'), false
+      from users u left join agent_profiles p on p.user_id = u.id
+      where u.id = any(${ids((r) => r.assignee_id)}::uuid[])`,
+  );
+  return { timeZone: day!.zone, today, teams: assembleWorkload(counts, people) };
+}
+
+const zero = (): WorkloadCounts => ({
+  open: 0,
+  waiting: 0,
+  atRisk: 0,
+  breached: 0,
+  solvedToday: 0,
+  oldestAwaitingReply: null,
+});
+
+function add(into: WorkloadCounts, r: CountRow) {
+  into.open += r.open;
+  into.waiting += r.waiting;
+  into.atRisk += r.at_risk;
+  into.breached += r.breached;
+  into.solvedToday += r.solved_today;
+  if (r.oldest_case_id && r.oldest_since && r.oldest_number !== null) {
+    const older =
+      !into.oldestAwaitingReply ||
+      r.oldest_since < into.oldestAwaitingReply.since ||
+      (r.oldest_since === into.oldestAwaitingReply.since &&
+        r.oldest_number < into.oldestAwaitingReply.number);
+    if (older)
+      into.oldestAwaitingReply = { caseId: r.oldest_case_id, number: r.oldest_number, since: r.oldest_since };
+  }
+}
+
+const byName = (a: { name: string | null }, b: { name: string | null }) =>
+  (a.name ?? '').localeCompare(b.name ?? '');
+
+/**
+ * The teams' tables from the counts per (team, assignee) and the people: members first, by
+ * name, then those assigned the team's cases without being in it; the cases of no team last
+ * (only when there are some). Pure.
+ */
+export function assembleWorkload(counts: CountRow[], people: PersonRow[]): WorkloadTeam[] {
+  const persons = new Map<string, { name: string; availability: AgentAvailability }>();
+  for (const p of people)
+    if (p.user_id && p.name)
+      persons.set(p.user_id, { name: p.name, availability: p.availability ?? 'available' });
+  const teams = new Map<string | null, WorkloadTeam>();
+  const agentOf = new Map<string, WorkloadAgent>();
+  const rowOf = (team: WorkloadTeam, userId: string, member: boolean) => {
+    const key = `${team.teamId}/${userId}`;
+    let agent = agentOf.get(key);
+    if (!agent) {
+      const person = persons.get(userId) ?? { name: 'Unknown agent', availability: 'available' as const };
+      agent = { userId, name: person.name, availability: person.availability, member, ...zero() };
+      agentOf.set(key, agent);
+      team.agents.push(agent);
+    }
+    return agent;
+  };
+  const teamOf = (teamId: string | null, name: string | null) => {
+    let team = teams.get(teamId);
+    if (!team) {
+      team = { teamId, name, total: zero(), unassigned: 0, agents: [] };
+      teams.set(teamId, team);
+    }
+    return team;
+  };
+  for (const p of [...people].filter((p) => p.team_id).sort(byName)) {
+    const team = teamOf(p.team_id, p.team_name);
+    if (p.user_id && p.member) rowOf(team, p.user_id, true);
+  }
+  for (const r of counts) {
+    const team = teams.get(r.team_id) ?? teamOf(r.team_id, null);
+    add(team.total, r);
+    if (r.assignee_id) add(rowOf(team, r.assignee_id, false), r);
+    else team.unassigned += r.open;
+  }
+  const list = [...teams.values()];
+  for (const team of list)
+    team.agents.sort((a, b) => Number(b.member) - Number(a.member) || a.name.localeCompare(b.name));
+  return [
+    ...list.filter((t) => t.teamId !== null).sort((a, b) => (a.name ?? '').localeCompare(b.name ?? '')),
+    ...list.filter((t) => t.teamId === null),
+  ];
+}

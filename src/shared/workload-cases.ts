@@ -1,0 +1,42 @@
+// The cases behind a count of the Workload page (GET /workload): the case list's query (GET
+// /cases, and the queue's address) for a team's or an agent's count. Pure; the page links its
+// numbers with it, and the tests check that the list's total is the count.
+import { UNSOLVED_STATUSES } from './schemas/cases.js';
+
+/** The counts of a workload row that list cases. */
+export type WorkloadCount = 'open' | 'waiting' | 'atRisk' | 'breached' | 'solvedToday' | 'unassigned';
+
+/**
+ * The query for one count of a team (`teamId` null: the cases of no team) and, for an agent's
+ * row, its agent (`userId`; left out: the team's total).
+ */
+export function workloadCaseQuery(
+  count: WorkloadCount,
+  row: { teamId: string | null; userId?: string },
+  today: { from: string; to: string },
+): Record<string, string> {
+  const query: Record<string, string> = { teamId: row.teamId ?? 'none' };
+  if (row.userId) query.assigneeId = row.userId;
+  const unsolved = UNSOLVED_STATUSES.join(',');
+  switch (count) {
+    case 'open':
+      query.status = unsolved;
+      break;
+    case 'waiting':
+      query.status = 'pending,on_hold';
+      break;
+    case 'atRisk':
+      Object.assign(query, { status: unsolved, promise: 'at_risk' });
+      break;
+    case 'breached':
+      Object.assign(query, { status: unsolved, promise: 'breached' });
+      break;
+    case 'solvedToday':
+      Object.assign(query, { solvedFrom: today.from, solvedTo: today.to });
+      break;
+    case 'unassigned':
+      Object.assign(query, { status: unsolved, assigneeId: 'none' });
+      break;
+  }
+  return query;
+}
