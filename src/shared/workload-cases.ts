@@ -4,15 +4,15 @@
 import { UNSOLVED_STATUSES } from './schemas/cases.js';
 
 /** The counts of a workload row that list cases. */
-export type WorkloadCount = 'open' | 'waiting' | 'atRisk' | 'breached' | 'solvedToday' | 'unassigned';
+export type WorkloadCount = 'open' | 'waiting' | 'atRisk' | 'breached' | 'solvedToday';
 
 /**
  * The query for one count of a team (`teamId` null: the cases of no team) and, for an agent's
- * row, its agent (`userId`; left out: the team's total).
+ * row, its agent (`userId`; `none`: the cases nobody has; left out: the team's total).
  */
 export function workloadCaseQuery(
   count: WorkloadCount,
-  row: { teamId: string | null; userId?: string },
+  row: { teamId: string | null; userId?: string | 'none' },
   today: { from: string; to: string },
 ): Record<string, string> {
   const query: Record<string, string> = { teamId: row.teamId ?? 'none' };
@@ -33,9 +33,6 @@ export function workloadCaseQuery(
       break;
     case 'solvedToday':
       Object.assign(query, { solvedFrom: today.from, solvedTo: today.to });
-      break;
-    case 'unassigned':
-      Object.assign(query, { status: unsolved, assigneeId: 'none' });
       break;
   }
   return query;

@@ -89,7 +89,7 @@ export const WorkloadTeam = z.object({
   teamId: Id.nullable().describe('null: the cases of no team'),
   name: z.string().nullable(),
   total: WorkloadCounts.describe('all of the team’s cases, assigned or not'),
-  unassigned: z.number().int().describe('unsolved cases of the team that nobody has'),
+  unassigned: WorkloadCounts.describe('the team’s cases that nobody has'),
   agents: z.array(WorkloadAgent).describe('members (by name), then others with cases of the team'),
 });
 export type WorkloadTeam = z.infer<typeof WorkloadTeam>;

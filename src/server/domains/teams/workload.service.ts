@@ -160,7 +160,7 @@ export function assembleWorkload(counts: CountRow[], people: PersonRow[]): Workl
   const teamOf = (teamId: string | null, name: string | null) => {
     let team = teams.get(teamId);
     if (!team) {
-      team = { teamId, name, total: zero(), unassigned: 0, agents: [] };
+      team = { teamId, name, total: zero(), unassigned: zero(), agents: [] };
       teams.set(teamId, team);
     }
     return team;
@@ -173,7 +173,7 @@ export function assembleWorkload(counts: CountRow[], people: PersonRow[]): Workl
     const team = teams.get(r.team_id) ?? teamOf(r.team_id, null);
     add(team.total, r);
     if (r.assignee_id) add(rowOf(team, r.assignee_id, false), r);
-    else team.unassigned += r.open;
+    else add(team.unassigned, r);
   }
   const list = [...teams.values()];
   for (const team of list)
