@@ -46,6 +46,7 @@ import { RuleEditorPage } from './rules/rule-editor-page.js';
 import { RulesPage } from './rules/rules-page.js';
 import { BoardPage } from './signals/board-page.js';
 import { KpisPage } from './signals/kpis-page.js';
+import { WorkloadPage } from './workload/workload-page.js';
 import { CommitmentsPage } from './signals/commitments-page.js';
 import { SignalsPage } from './signals/signals-page.js';
 import { HelpArticlePage } from './kb/help-article-page.js';
@@ -197,6 +198,14 @@ export function App() {
             element={
               <RequireStaff>
                 <KpisPage />
+              </RequireStaff>
+            }
+          />
+          <Route
+            path="kpis/workload"
+            element={
+              <RequireStaff>
+                <WorkloadPage />
               </RequireStaff>
             }
           />

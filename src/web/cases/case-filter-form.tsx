@@ -9,6 +9,7 @@ import {
   CHANNELS,
   PRIORITIES,
   PROMISE_CLOCK_FILTERS,
+  SOLVED_FILTERS,
   Tag,
 } from '../../shared/schemas/cases.js';
 import type { CaseViewFilters } from '../../shared/schemas/views.js';
@@ -66,7 +67,7 @@ export function viewFilters(
   const filters: CaseViewFilters = {
     customerId: kept.customerId,
     organizationId: kept.organizationId,
-    ...Object.fromEntries(PROMISE_CLOCK_FILTERS.map((k) => [k, kept[k]])),
+    ...Object.fromEntries([...PROMISE_CLOCK_FILTERS, ...SOLVED_FILTERS].map((k) => [k, kept[k]])),
     status: list(form.status),
     priority: list(form.priority),
     category: list(form.category),

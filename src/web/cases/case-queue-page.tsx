@@ -7,7 +7,8 @@ import { Link, useLocation, useNavigate, useSearchParams } from 'react-router-do
 import { CASE_SORTS, MAX_BULK_CASES } from '../../shared/schemas/cases.js';
 import { LIMITS } from '../../shared/schemas/common.js';
 import { api, toApiError, withQuery, type Query } from '../lib/api.js';
-import { countOf, formatNumber } from '../lib/format.js';
+import { countOf, formatDateTime, formatNumber } from '../lib/format.js';
+import { useWorkZone } from '../lib/work-zone.js';
 import type {
   AgentProfile,
   CaseSummary,
@@ -46,6 +47,8 @@ import {
   promiseClockLabel,
   segmentLabel,
   withoutPromiseClock,
+  solvedLabel,
+  withoutSolved,
   withoutSegment,
 } from './promise-filter-labels.js';
 import { usePromiseFilterNames } from './use-promise-filter-names.js';
@@ -300,9 +303,12 @@ export function CaseQueuePage() {
   // The promise clock and segment filters (from the KPI page's links): chips to drop them in a
   // filtered queue, words in the line of a saved view.
   const promiseNames = usePromiseFilterNames(shownFilters);
+  const workZone = useWorkZone();
   const clockLabel = shownFilters && promiseClockLabel(shownFilters, promiseNames);
   const segment = shownFilters && segmentLabel(shownFilters, promiseNames);
-  if (!adhoc) for (const part of [clockLabel, segment]) if (part) summary.push(part);
+  // The Workload page's "solved today" is a day in the person's work zone: its ends in that zone.
+  const solved = shownFilters && solvedLabel(shownFilters, (iso) => formatDateTime(iso, workZone.zone));
+  if (!adhoc) for (const part of [clockLabel, segment, solved]) if (part) summary.push(part);
   const agentList = agents.data?.items ?? [];
   const teamList = teams.data?.items ?? [];
   /** Shows the filters chosen in the dialog, keeping the search and the order; none: all cases. */
@@ -480,6 +486,13 @@ export function CaseQueuePage() {
               testId="queue-promise-filter"
               label={clockLabel}
               onClear={() => showFiltered(withoutPromiseClock(adhoc))}
+            />
+          )}
+          {adhoc && solved && (
+            <LinkedFilter
+              testId="queue-solved-filter"
+              label={solved}
+              onClear={() => showFiltered(withoutSolved(adhoc))}
             />
           )}
           {adhoc && segment && (

@@ -37,6 +37,17 @@ export function promiseClockLabel(f: CaseViewFilters, names: PromiseFilterNames)
   return parts.join(', ');
 }
 
+/**
+ * The solved period, if any (the Workload page's "solved today"), its ends as date and time:
+ * "Solved Dec 6, 2026, 00:00 – Dec 7, 2026, 00:00".
+ */
+export function solvedLabel(f: CaseViewFilters, time: (iso: string) => string): string | undefined {
+  if (!f.solvedFrom && !f.solvedTo) return undefined;
+  const from = f.solvedFrom ? time(f.solvedFrom) : undefined;
+  const to = f.solvedTo ? time(f.solvedTo) : undefined;
+  return from && to ? `Solved ${from} – ${to}` : from ? `Solved since ${from}` : `Solved before ${to}`;
+}
+
 /** The segment filter, if any: "Segment: Gold", "No segment". */
 export function segmentLabel(f: CaseViewFilters, names: PromiseFilterNames): string | undefined {
   if (!f.segment) return undefined;
@@ -54,6 +65,10 @@ export function withoutPromiseClock(f: CaseViewFilters): CaseViewFilters {
     decidedTo: _t,
     ...rest
   } = f;
+  return rest;
+}
+export function withoutSolved(f: CaseViewFilters): CaseViewFilters {
+  const { solvedFrom: _f, solvedTo: _t, ...rest } = f;
   return rest;
 }
 export function withoutSegment(f: CaseViewFilters): CaseViewFilters {

@@ -1,7 +1,7 @@
 // A queue's unsaved filters in the page's address, under the names the API's case list takes
 // (`status=new,open&assigneeId=me&field=carrier:Boxly`), so a filtered queue can be bookmarked
 // and shared, and its query is the address's (pure).
-import { PROMISE_CLOCK_FILTERS } from '../../shared/schemas/cases.js';
+import { PROMISE_CLOCK_FILTERS, SOLVED_FILTERS } from '../../shared/schemas/cases.js';
 import type { CaseViewFilters } from '../../shared/schemas/views.js';
 import type { Query } from '../lib/api.js';
 
@@ -9,7 +9,8 @@ import type { Query } from '../lib/api.js';
 export const FILTERED = 'filtered';
 
 const LISTS = ['status', 'priority', 'category', 'channel'] as const;
-// The promise clock and segment filters come with the KPI page's links (promise compliance).
+// The promise clock and segment filters come with the KPI page's links (promise compliance), the
+// solved period with the Workload page's (solved today).
 const SINGLE = [
   'assigneeId',
   'teamId',
@@ -17,6 +18,7 @@ const SINGLE = [
   'customerId',
   'organizationId',
   ...PROMISE_CLOCK_FILTERS,
+  ...SOLVED_FILTERS,
 ] as const;
 
 /** The filters as the case list's query (and the page's address): lists comma-separated. */

@@ -97,9 +97,14 @@ export function KpisPage() {
         title="Proactive KPIs"
         subtitle="How early the rules catch risks to your promises, what that saves, and which rules to tune."
         actions={
-          <Link className="button" to="/board">
-            Proactive board
-          </Link>
+          <>
+            <Link className="button" to="/kpis/workload" data-testid="kpis-workload">
+              Workload
+            </Link>
+            <Link className="button" to="/board">
+              Proactive board
+            </Link>
+          </>
         }
       />
       <div className="toolbar" role="group" aria-label="Time span shown">

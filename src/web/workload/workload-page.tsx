@@ -1,0 +1,187 @@
+// Who carries how much, for team leads and every colleague (read-only): per team, a row per agent
+// (members, then others who have some of the team's cases), the cases nobody has and the team's
+// total; per row the unsolved cases, of them those waiting (pending, on hold), promises at risk and
+// breached now, the case whose customer has waited longest for a reply, and the cases solved
+// today in the person's work zone. Every count links to exactly its cases in the queue
+// (shared/workload-cases.ts); the case waiting longest opens itself. Live: it reads again as cases change.
+import type { ReactNode } from 'react';
+import { Link } from 'react-router-dom';
+import type { Workload, WorkloadCounts, WorkloadTeam } from '../../shared/schemas/teams.js';
+import { workloadCaseQuery, type WorkloadCount } from '../../shared/workload-cases.js';
+import { withQuery } from '../lib/api.js';
+import { countOf, formatDateTime, formatNumber, formatWallClock } from '../lib/format.js';
+import { useLive } from '../lib/live.js';
+import { useApi } from '../lib/use-api.js';
+import { DataTable, numberColumn } from '../layout/data-table.js';
+import { ErrorNotice, Loading, PageHeader } from '../layout/page-parts.js';
+import { useDocumentTitle } from '../layout/use-document-title.js';
+import { FILTERED } from '../cases/queue-filters.js';
+import type { LiveNews } from '../../shared/schemas/live.js';
+
+const casesChanged = (n: LiveNews) => n.allCases || n.cases.length > 0;
+const LIVE_GAP_MS = 2000;
+
+/** The columns of counts, in the table's order: what each is called and, for a link, what it lists. */
+const COUNTS: readonly { key: WorkloadCount; label: string; one: string; many: string }[] = [
+  { key: 'open', label: 'Unsolved', one: 'unsolved case', many: 'unsolved cases' },
+  {
+    key: 'waiting',
+    label: 'Pending or on hold',
+    one: 'case pending or on hold',
+    many: 'cases pending or on hold',
+  },
+  {
+    key: 'atRisk',
+    label: 'Promise at risk',
+    one: 'case with a promise at risk',
+    many: 'cases with a promise at risk',
+  },
+  {
+    key: 'breached',
+    label: 'Promise breached',
+    one: 'case with a promise breached',
+    many: 'cases with a promise breached',
+  },
+  { key: 'solvedToday', label: 'Solved today', one: 'case solved today', many: 'cases solved today' },
+];
+
+export function WorkloadPage() {
+  useDocumentTitle('Workload');
+  const found = useApi<Workload>('/workload', undefined, { keepPrevious: true });
+  useLive(casesChanged, found.reload, LIVE_GAP_MS);
+  const w = found.data;
+  return (
+    <>
+      <PageHeader
+        title="Workload"
+        subtitle="Who carries how much, per team: each number opens its cases in the queue."
+        actions={
+          <Link className="button" to="/kpis">
+            Proactive KPIs
+          </Link>
+        }
+      />
+      {found.error && <ErrorNotice error={found.error} onRetry={found.reload} />}
+      {!w && !found.error && <Loading label="Loading the workload…" />}
+      {w && w.teams.length === 0 && (
+        <div className="empty-state" data-testid="workload-empty">
+          No teams yet, and no unsolved cases.
+        </div>
+      )}
+      {w?.teams.map((team) => (
+        <TeamSection key={team.teamId ?? 'none'} team={team} today={w.today} busy={found.loading} />
+      ))}
+      {w && (
+        <p className="muted section__note" data-testid="workload-note">
+          <strong>Unsolved</strong>: new, open, pending or on hold. <strong>Promise at risk</strong>: a
+          promise clock past its warning time, nothing overdue yet; <strong>breached</strong>: a promise still
+          to be kept past its due time. <strong>Waiting longest</strong>: the new or open case whose customer
+          has waited longest for a reply, and how long. <strong>Solved today</strong>: since{' '}
+          {formatDateTime(w.today.from, w.timeZone)} ({w.timeZone}), and not reopened since.
+        </p>
+      )}
+    </>
+  );
+}
+
+function TeamSection({ team, today, busy }: { team: WorkloadTeam; today: Workload['today']; busy: boolean }) {
+  const title = team.teamId === null ? 'No team' : (team.name ?? 'A deleted team');
+  const headingId = `workload-team-${team.teamId ?? 'none'}`;
+  return (
+    <section
+      className="section"
+      aria-labelledby={headingId}
+      data-testid="workload-team"
+      data-team-id={team.teamId ?? 'none'}
+    >
+      <div className="section__header">
+        <h2 id={headingId}>{title}</h2>
+      </div>
+      <DataTable
+        testId="workload-table"
+        busy={busy}
+        stackOnPhone
+        columns={[
+          'Agent',
+          'Availability',
+          ...COUNTS.map((c) => numberColumn(c.label)),
+          numberColumn('Waiting longest for a reply'),
+        ]}
+      >
+        {team.agents.map((a) => (
+          <WorkloadRow
+            key={a.userId}
+            rowId={a.userId}
+            label={
+              <>
+                {a.name}
+                {!a.member && <span className="cell-sub muted">Not in the team</span>}
+              </>
+            }
+            availability={a.availability === 'away' ? 'Away' : 'Available'}
+            counts={a}
+            queryOf={(count) => workloadCaseQuery(count, { teamId: team.teamId, userId: a.userId }, today)}
+          />
+        ))}
+        <WorkloadRow
+          rowId="none"
+          label="Nobody (unassigned)"
+          counts={team.unassigned}
+          queryOf={(count) => workloadCaseQuery(count, { teamId: team.teamId, userId: 'none' }, today)}
+        />
+        <WorkloadRow
+          rowId="total"
+          label={team.teamId === null ? 'All cases of no team' : 'Whole team'}
+          counts={team.total}
+          queryOf={(count) => workloadCaseQuery(count, { teamId: team.teamId }, today)}
+          total
+        />
+      </DataTable>
+    </section>
+  );
+}
+
+function WorkloadRow(props: {
+  rowId: string;
+  label: ReactNode;
+  availability?: string;
+  counts: WorkloadCounts;
+  queryOf(count: WorkloadCount): Record<string, string>;
+  total?: boolean;
+}) {
+  const { counts, total } = props;
+  const Head = total ? 'th' : 'td';
+  const oldest = counts.oldestAwaitingReply;
+  return (
+    <tr data-testid="workload-row" data-row-id={props.rowId} className={total ? 'table__total' : undefined}>
+      <Head scope={total ? 'row' : undefined} className="cell-primary" data-testid="workload-who">
+        {props.label}
+      </Head>
+      <td data-testid="workload-availability">{props.availability ?? ''}</td>
+      {COUNTS.map(({ key, one, many }) => (
+        <td key={key} className="cell-number" data-testid={`workload-${key}`}>
+          {counts[key] === 0 ? (
+            <span className="muted">0</span>
+          ) : (
+            <Link
+              to={withQuery('/cases', { view: FILTERED, ...props.queryOf(key) })}
+              aria-label={`${countOf(counts[key], one, many)}: show them`}
+            >
+              {formatNumber(counts[key])}
+            </Link>
+          )}
+        </td>
+      ))}
+      <td className="cell-number cell-nowrap" data-testid="workload-oldest">
+        {oldest ? (
+          <Link to={`/cases/${oldest.number}`} title={`Waiting since ${formatDateTime(oldest.since)}`}>
+            {formatWallClock(Date.now() - Date.parse(oldest.since))}
+            <span className="cell-sub muted">#{oldest.number}</span>
+          </Link>
+        ) : (
+          <span className="muted">—</span>
+        )}
+      </td>
+    </tr>
+  );
+}
