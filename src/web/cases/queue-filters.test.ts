@@ -4,8 +4,10 @@ import { withQuery } from '../lib/api.js';
 import {
   promiseClockLabel,
   segmentLabel,
+  solvedLabel,
   withoutPromiseClock,
   withoutSegment,
+  withoutSolved,
 } from './promise-filter-labels.js';
 import { filterQuery, filtersFromParams, hasFilters } from './queue-filters.js';
 
@@ -85,5 +87,21 @@ describe('the promise clock and segment filters of the KPI page’s links', () =
     expect(segmentLabel({ segment: 'gold' }, names)).toBe('Segment: Gold');
     expect(withoutPromiseClock(filters)).toEqual({ teamId: 'none', segment: '_none' });
     expect(withoutSegment(withoutPromiseClock(filters))).toEqual({ teamId: 'none' });
+  });
+
+  it('carries the Workload page’s solved period, says it in words and drops it alone', () => {
+    const solved: CaseViewFilters = {
+      teamId: 'none',
+      assigneeId: 'none',
+      solvedFrom: '2026-12-05T23:00:00.000Z',
+      solvedTo: '2026-12-06T23:00:00.000Z',
+    };
+    const address = new URL(`http://x${withQuery('/cases', { view: 'filtered', ...filterQuery(solved) })}`);
+    expect(filtersFromParams(address.searchParams)).toEqual(solved);
+    const time = (iso: string) => iso.slice(0, 16).replace('T', ' ');
+    expect(solvedLabel(solved, time)).toBe('Solved 2026-12-05 23:00 – 2026-12-06 23:00');
+    expect(solvedLabel({ solvedFrom: solved.solvedFrom }, time)).toBe('Solved since 2026-12-05 23:00');
+    expect(solvedLabel({ teamId: 'none' }, time)).toBeUndefined();
+    expect(withoutSolved(solved)).toEqual({ teamId: 'none', assigneeId: 'none' });
   });
 });
