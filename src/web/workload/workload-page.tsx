@@ -32,13 +32,13 @@ const COUNTS: readonly { key: WorkloadCount; label: string; one: string; many: s
   },
   {
     key: 'atRisk',
-    label: 'Promise at risk',
+    label: 'At risk',
     one: 'case with a promise at risk',
     many: 'cases with a promise at risk',
   },
   {
     key: 'breached',
-    label: 'Promise breached',
+    label: 'Breached',
     one: 'case with a promise breached',
     many: 'cases with a promise breached',
   },
@@ -73,10 +73,10 @@ export function WorkloadPage() {
       ))}
       {w && (
         <p className="muted section__note" data-testid="workload-note">
-          <strong>Unsolved</strong>: new, open, pending or on hold. <strong>Promise at risk</strong>: a
-          promise clock past its warning time, nothing overdue yet; <strong>breached</strong>: a promise still
-          to be kept past its due time. <strong>Waiting longest</strong>: the new or open case whose customer
-          has waited longest for a reply, and how long. <strong>Solved today</strong>: since{' '}
+          <strong>Unsolved</strong>: new, open, pending or on hold. <strong>At risk</strong>: a promise clock
+          past its warning time, nothing overdue yet. <strong>Breached</strong>: a promise still to be kept
+          past its due time. <strong>Longest wait</strong>: the new or open case whose customer has waited
+          longest for a reply, and how long. <strong>Solved today</strong>: since{' '}
           {formatDateTime(w.today.from, w.timeZone)} ({w.timeZone}), and not reopened since.
         </p>
       )}
@@ -99,13 +99,14 @@ function TeamSection({ team, today, busy }: { team: WorkloadTeam; today: Workloa
       </div>
       <DataTable
         testId="workload-table"
+        className="table--workload"
         busy={busy}
         stackOnPhone
         columns={[
           'Agent',
           'Availability',
           ...COUNTS.map((c) => numberColumn(c.label)),
-          numberColumn('Waiting longest for a reply'),
+          numberColumn('Longest wait'),
         ]}
       >
         {team.agents.map((a) => (
