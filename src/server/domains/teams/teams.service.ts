@@ -88,6 +88,23 @@ export async function getTeam(db: Database, actor: Actor, id: string) {
     db,
     agentSelect(sql`u.id in (select user_id from team_members where team_id = ${id})`),
   );
+  return teamDto(team, members);
+}
+
+/** Every team with its members: two queries, whatever the number of teams. */
+export async function listTeams(db: Database, actor: Actor) {
+  assertStaff(actor);
+  const all = await db.select().from(teams).where(isNull(teams.deletedAt)).orderBy(asc(teams.name));
+  const members = await rows<AgentRow>(db, agentSelect(sql`u.id in (select user_id from team_members)`));
+  return all.map((team) =>
+    teamDto(
+      team,
+      members.filter((m) => m.team_ids.includes(team.id)),
+    ),
+  );
+}
+
+function teamDto(team: typeof teams.$inferSelect, members: AgentRow[]) {
   return {
     id: team.id,
     name: team.name,
@@ -105,16 +122,6 @@ export async function getTeam(db: Database, actor: Actor, id: string) {
     createdAt: team.createdAt.toISOString(),
     updatedAt: team.updatedAt.toISOString(),
   };
-}
-
-export async function listTeams(db: Database, actor: Actor) {
-  assertStaff(actor);
-  const all = await db
-    .select({ id: teams.id })
-    .from(teams)
-    .where(isNull(teams.deletedAt))
-    .orderBy(asc(teams.name));
-  return Promise.all(all.map((t) => getTeam(db, actor, t.id)));
 }
 
 async function setMembers(tx: Database, teamId: string, memberIds: string[]) {
