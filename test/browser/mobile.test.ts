@@ -1,9 +1,10 @@
 // The UI on a phone (390 × 844): no screen scrolls sideways, the main navigation and the
 // administration's menu fold behind buttons that open, close and lead to a page; on a tablet the
 // queue fits too, and a laptop still shows every link and the side menu.
-import type { Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Agreement } from '../../src/shared/schemas/agreements.js';
+import type { RuleOutcomes } from '../../src/shared/schemas/signals.js';
 import type { CaseSummary, Items } from '../../src/web/lib/types.js';
 import { DEMO, eventually, signIn, startStack, text, type Stack } from './harness.js';
 
@@ -24,6 +25,14 @@ afterAll(async () => {
 
 /** How far the page reaches beyond the window's right edge (0: it does not scroll sideways). */
 const overflow = (p: Page) => p.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+
+/** A stacked cell as it reads: its column's name (drawn before it by the style sheet), then its text. */
+const asRead = (cell: Locator) =>
+  cell.evaluate((c) => {
+    const before = getComputedStyle(c, '::before').content;
+    const name = before === 'none' || before === 'normal' ? '' : before.replace(/^"|"$/g, '');
+    return `${name}${(c as HTMLElement).innerText.trim()}`;
+  });
 
 /** Opens a screen, waits for what shows it has loaded, and asserts it fits the window's width. */
 async function fits(p: Page, path: string, loaded: string) {
@@ -205,6 +214,51 @@ describe('on a phone', () => {
       await eventually(async () => (await legend.allTextContents())[0]).not.toBe(latest[0]);
     } finally {
       await context.close();
+    }
+  });
+
+  it('the KPI page at 375 px: the Per rule table and The numbers are blocks, each value under its column', async () => {
+    const NARROW = { width: 375, height: 812 };
+    try {
+      await page.setViewportSize(NARROW);
+      await page.goto(`${stack.url}/kpis`);
+      const rules = page.getByTestId('kpi-rules');
+      await rules.locator('tbody tr').first().waitFor();
+      const from = (await page.getByTestId('kpis-page').getAttribute('data-from'))!;
+      const outcomes = await stack.api<RuleOutcomes>(
+        `/kpis/proactive/rules?from=${encodeURIComponent(from)}`,
+        admin,
+      );
+      const busiest = outcomes.items.reduce((a, b) => (b.signals > a.signals ? b : a));
+      expect(busiest.signals).toBeGreaterThan(0);
+      // Every cell of every block within the screen, and a rule's counts read as the API's, named.
+      const row = page.locator(`[data-testid="kpi-rule-row"][data-rule-id="${busiest.ruleId}"]`);
+      for (const cell of await row.locator('td').all()) {
+        const box = (await cell.boundingBox())!;
+        expect(box.x).toBeGreaterThanOrEqual(0);
+        expect(box.x + box.width).toBeLessThanOrEqual(NARROW.width);
+      }
+      expect(await text(row.getByTestId('kpi-rule-name'))).toBe(busiest.name);
+      const signals = row.getByTestId('kpi-rule-signals');
+      expect(await signals.getAttribute('data-label')).toBe('Signals');
+      expect(await asRead(signals)).toBe(`Signals: ${busiest.signals}`);
+      expect(await row.getByTestId('kpi-rule-dismissed').getAttribute('data-label')).toBe('Dismissed');
+      expect(await rules.evaluate((t) => t.scrollWidth)).toBeLessThanOrEqual(NARROW.width);
+
+      await page.getByText('The numbers', { exact: true }).click();
+      const numbers = page.getByTestId('kpi-trend-table');
+      const last = numbers.getByTestId('kpi-trend-row').last();
+      await last.waitFor();
+      for (const cell of await last.locator('td').all()) {
+        const box = (await cell.boundingBox())!;
+        expect(box.x + box.width).toBeLessThanOrEqual(NARROW.width);
+      }
+      expect(await last.locator('td').first().getAttribute('data-label')).toMatch(/^(Day|Week of|Month)$/);
+      expect(await asRead(last.locator('td').nth(1))).toMatch(/^Signals: \d+$/);
+      expect(await numbers.evaluate((t) => t.scrollWidth)).toBeLessThanOrEqual(NARROW.width);
+      expect(await overflow(page)).toBeLessThanOrEqual(0);
+    } finally {
+      await page.setViewportSize(PHONE);
     }
   });
 

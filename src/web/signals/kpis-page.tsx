@@ -290,6 +290,8 @@ function TrendTable({
   return (
     <DataTable
       testId="kpi-trend-table"
+      className="table--kpi-trend"
+      stackOnPhone
       columns={[
         label,
         'Signals',
@@ -362,6 +364,7 @@ function RuleTable({
       testId="kpi-rules"
       className="table--kpi-rules"
       busy={busy}
+      stackOnPhone
       columns={[
         'Rule',
         'Signals',
@@ -377,7 +380,7 @@ function RuleTable({
     >
       {rules.map((r) => (
         <tr key={r.ruleId} data-testid="kpi-rule-row" data-rule-id={r.ruleId}>
-          <td>
+          <td className="cell-primary">
             <span data-testid="kpi-rule-name">
               {admin && !r.deleted ? <Link to={`/admin/rules/${r.ruleId}`}>{r.name}</Link> : r.name}
             </span>
@@ -405,7 +408,9 @@ function RuleTable({
           <td className="cell-number">{formatNumber(r.casesOpened)}</td>
           <td className="cell-number">{formatPercent(r.caughtBeforeContactShare)}</td>
           <td className="cell-number">{formatNumber(r.contactsAvoided)}</td>
-          <td className="cell-number">{minutesLabel(r.leadTimeMedianMinutes)}</td>
+          <td className="cell-number" data-testid="kpi-rule-lead">
+            {minutesLabel(r.leadTimeMedianMinutes)}
+          </td>
           <td>{r.lastDetectedAt ? formatDateTime(r.lastDetectedAt, timeZone) : '—'}</td>
         </tr>
       ))}
