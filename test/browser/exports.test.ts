@@ -98,6 +98,8 @@ describe('exports from the pages', () => {
     await page.goto(`${stack.url}/kpis?days=90&interval=week`);
     const root = page.getByTestId('kpis-page');
     await eventually(() => root.getAttribute('data-interval')).toBe('week');
+    // Set once the zone the page counts in is known (before, the period is not).
+    await eventually(() => root.getAttribute('data-from')).toMatch(/Z$/);
     const from = (await root.getAttribute('data-from'))!;
     const q = `from=${encodeURIComponent(from)}`;
     const trend = await stack.api<ProactiveTrend>(

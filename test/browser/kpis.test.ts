@@ -34,6 +34,8 @@ const number = (n: number) => n.toLocaleString('en-US');
 /** The period the page asked for, and the API's answers for it. */
 async function shown() {
   const root = page.getByTestId('kpis-page');
+  // Set once the zone the page counts in is known (before, nothing is asked).
+  await eventually(() => root.getAttribute('data-from')).toMatch(/Z$/);
   const from = (await root.getAttribute('data-from'))!;
   const interval = (await root.getAttribute('data-interval'))!;
   // The zone the page counts its days in (the demo company's, Berlin: the agent chose none).
@@ -494,6 +496,63 @@ describe('proactive KPI page', () => {
 });
 
 describe('the KPI page’s time zone', () => {
+  it('asks and exports nothing before the zone is known: the export’s period is the page’s', async () => {
+    // A browser far from Berlin, and the company's zone slow to come: the period is not counted
+    // in the browser's zone meanwhile (it was, and the first export's From was 9 hours off).
+    const context = await stack.browser.newContext({
+      locale: 'en-US',
+      timezoneId: 'America/Los_Angeles',
+      acceptDownloads: true,
+    });
+    try {
+      const slow = await context.newPage();
+      await signIn(slow, stack.url, DEMO.agent);
+      let release!: () => void;
+      const released = new Promise<void>((resolve) => (release = resolve));
+      await slow.route('**/api/v1/settings', async (route) => {
+        await released;
+        await route.continue();
+      });
+      const asked: string[] = [];
+      slow.on('request', (r) => {
+        if (r.url().includes('/api/v1/kpis/')) asked.push(r.url());
+      });
+      await slow.goto(`${stack.url}/kpis?days=30`);
+      const root = slow.getByTestId('kpis-page');
+      const exportButton = slow.getByTestId('export-rule-outcomes');
+      await exportButton.waitFor();
+      expect(await root.getAttribute('data-from')).toBeNull();
+      expect(await exportButton.isDisabled()).toBe(true);
+      expect(await text(slow.getByTestId('kpis-zone'))).toBe('Reading the zone you work in…');
+      expect(asked).toEqual([]);
+
+      release();
+      await eventually(() => text(slow.getByTestId('kpis-zone'))).toBe(
+        'Days in Europe/Berlin (the company’s)',
+      );
+      const from = (await root.getAttribute('data-from'))!;
+      expect(from).toMatch(/T2[23]:00:00\.000Z$/);
+      await slow.getByTestId('kpi-rules').locator('tbody tr').first().waitFor();
+      const [download] = await Promise.all([slow.waitForEvent('download'), exportButton.click()]);
+      const csv = (await readFile((await download.path())!, 'utf8')).replace(/^\uFEFF/, '').split('\n');
+      const header = csv[0]!.split(',');
+      const row = csv[1]!.split(',');
+      // The file's From is the page's from, written in Berlin: midnight of the period's first day.
+      const berlin = new Intl.DateTimeFormat('sv-SE', {
+        timeZone: 'Europe/Berlin',
+        dateStyle: 'short',
+        timeStyle: 'medium',
+      });
+      expect(row[header.indexOf('From (Europe/Berlin)')]).toBe(berlin.format(new Date(from)));
+      // Every request the page made, and the export, asked for that same from.
+      const froms = new Set(asked.map((u) => new URL(u).searchParams.get('from')));
+      expect(froms).toEqual(new Set([from]));
+      expect(asked.some((u) => u.includes('/kpis/proactive/rules.csv?'))).toBe(true);
+    } finally {
+      await context.close();
+    }
+  });
+
   it('counts days in the company’s zone, or in the agent’s own once chosen, and says which', async () => {
     await page.goto(`${stack.url}/kpis?days=30`);
     const zone = page.getByTestId('kpis-zone');

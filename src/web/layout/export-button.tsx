@@ -1,6 +1,7 @@
 // "Export CSV": the list or report as the page shows it (same filters), as a file. Times in the
 // file are local to the zone the person works in (their own, else the company's, else the
-// browser's: useWorkZone), or to the zone the page counts its days in; the button says which.
+// browser's: useWorkZone), or to the zone the page counts its days in; the button says which, and
+// waits until that zone is known.
 import { API_BASE, withQuery, type Query } from '../lib/api.js';
 import { useDownload } from '../lib/download.js';
 import { useWorkZone } from '../lib/work-zone.js';
@@ -35,6 +36,8 @@ export function ExportButton(props: {
       testId={`export-${props.name}`}
       title={props.noTimeZone ? undefined : `Times in ${zone}`}
       zone={props.noTimeZone ? undefined : zone}
+      // Not before the zone is known: the file's times, and a page's period, would be in another.
+      waiting={!props.noTimeZone && !work.ready}
     />
   );
 }
@@ -50,6 +53,8 @@ export function DownloadButton(props: {
   title?: string;
   /** The zone of the file's times, for tests to read. */
   zone?: string;
+  /** Not yet: what the file depends on is still being read. */
+  waiting?: boolean;
 }) {
   const { busy, error, download } = useDownload();
   return (
@@ -61,8 +66,8 @@ export function DownloadButton(props: {
           const { url, filename } = props.file();
           void download(url, filename);
         }}
-        disabled={busy}
-        aria-busy={busy}
+        disabled={busy || props.waiting}
+        aria-busy={busy || props.waiting}
         data-testid={props.testId}
         data-zone={props.zone}
         title={props.title}

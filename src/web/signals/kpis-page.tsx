@@ -75,6 +75,8 @@ export function KpisPage() {
     [days, asked, timezone],
   );
   const fromIso = from.toISOString();
+  // Until the zone is known the period is not either: nothing is asked, exported or named before
+  // (a period counted in the browser's zone first would differ from the page's by hours).
   const when = (path: string) => (work.ready ? path : null);
   const kpis = useApi<ProactiveKpis>(when('/kpis/proactive'), { from: fromIso }, { keepPrevious: true });
   const trend = useApi<ProactiveTrend>(
@@ -92,7 +94,12 @@ export function KpisPage() {
   const since = `since ${formatDate(fromIso, timezone)}`;
 
   return (
-    <div className="kpis" data-testid="kpis-page" data-from={fromIso} data-interval={interval}>
+    <div
+      className="kpis"
+      data-testid="kpis-page"
+      data-from={work.ready ? fromIso : undefined}
+      data-interval={interval}
+    >
       <PageHeader
         title="Proactive KPIs"
         subtitle="How early the rules catch risks to your promises, what that saves, and which rules to tune."
@@ -123,8 +130,13 @@ export function KpisPage() {
           all={`Automatic (${INTERVAL_LABELS[interval].toLowerCase()})`}
           onChange={(v) => set('interval', v)}
         />
-        <span className="muted toolbar__note" data-testid="kpis-zone" data-zone={timezone}>
-          Days in {zoneNote(work)}
+        <span
+          className="muted toolbar__note"
+          data-testid="kpis-zone"
+          data-zone={work.ready ? timezone : undefined}
+          aria-busy={!work.ready}
+        >
+          {work.ready ? `Days in ${zoneNote(work)}` : 'Reading the zone you work in…'}
         </span>
       </div>
       <KpiStrip kpis={kpis.data} error={kpis.error} period={since} />
