@@ -239,6 +239,49 @@ describe('proactive KPI page', () => {
     }
   });
 
+  it('the caught, avoided and lead time tiles lead to the signals they count, in the tiles’ period', async () => {
+    await page.goto(`${stack.url}/kpis?days=30`);
+    const tiles = [
+      ['kpi-caught', 'caughtBeforeContact', 'signals-caughtBeforeContact-filter', 'Caught before contact'],
+      ['kpi-avoided', 'contactAvoided', 'signals-contactAvoided-filter', 'Contact avoided'],
+      ['kpi-lead', 'hasDueTime', 'signals-hasDueTime-filter', 'With a due time'],
+    ] as const;
+    for (const [tile, filter, chip, label] of tiles) {
+      await page.goto(`${stack.url}/kpis?days=30`);
+      const link = page.getByTestId(tile).getByRole('link');
+      await eventually(() => link.count()).toBe(1);
+      const href = (await link.getAttribute('href'))!;
+      const to = new URL(href, stack.url);
+      expect(to.pathname).toBe('/signals');
+      expect([...to.searchParams.keys()].sort()).toEqual(['detectedFrom', 'detectedTo', filter].sort());
+      expect(to.searchParams.get(filter)).toBe('true');
+      // The tile's period, and the count it stands for.
+      const q = `from=${encodeURIComponent(to.searchParams.get('detectedFrom')!)}&to=${encodeURIComponent(to.searchParams.get('detectedTo')!)}`;
+      const kpis = await stack.api<ProactiveKpis>(`/kpis/proactive?${q}`, agent);
+      expect(to.searchParams.get('detectedFrom')).toBe(
+        await page.getByTestId('kpis-page').getAttribute('data-from'),
+      );
+      const counted = {
+        caughtBeforeContact: kpis.caughtBeforeContact,
+        contactAvoided: kpis.contactsAvoided,
+        hasDueTime: kpis.leadTimeMinutes.count,
+      }[filter];
+      expect(counted, filter).toBeGreaterThan(0);
+      await link.click();
+      await eventually(async () => new URL(page.url()).search).toBe(to.search);
+      await eventually(() => text(page.getByTestId('signal-total'))).toBe(
+        `${number(counted)} ${counted === 1 ? 'signal' : 'signals'} found`,
+      );
+      expect(await text(page.getByTestId(chip))).toContain(label);
+      // Dropping the chip leaves the period.
+      await page.getByRole('button', { name: `Drop the filter: ${label}` }).click();
+      await eventually(async () => new URL(page.url()).searchParams.has(filter)).toBe(false);
+      await eventually(() => text(page.getByTestId('signal-total'))).toBe(
+        `${number(kpis.signals)} signals found`,
+      );
+    }
+  });
+
   it('lists every rule with what became of its signals, linking to them', async () => {
     await page.goto(`${stack.url}/kpis`);
     await eventually(() => page.getByTestId('kpi-rule-row').count()).toBeGreaterThan(0);

@@ -119,6 +119,15 @@ export const SignalListQuery = z.strictObject({
   resolvedByEvent: BooleanQuery.optional().describe(
     'true: only those that resolved themselves (the awaited event came); false: all others',
   ),
+  caughtBeforeContact: BooleanQuery.optional().describe(
+    'true: only those detected before the customer had written in (the KPI "caught before contact"); false: the others',
+  ),
+  contactAvoided: BooleanQuery.optional().describe(
+    'true: only those that avoided a contact (acted on or resolved, caught before contact, and the customer never wrote in since: the KPI "contacts avoided"); false: the others',
+  ),
+  hasDueTime: BooleanQuery.optional().describe(
+    'true: only those with a due time (the signals the KPI "lead time" is measured on); false: those without',
+  ),
   limit: Limit,
   cursor: Cursor.optional(),
   includeTotal: BooleanQuery.optional(),

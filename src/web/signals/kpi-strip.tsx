@@ -1,16 +1,23 @@
 // The proactive KPIs of a period as a strip of tiles: signals, caught before contact, contacts
 // avoided, median lead time, commitments on time. On the board (last 30 days) and the KPI page.
 // A tile whose count a list can show is a link to exactly that list: the signals tile to the
-// Signals page narrowed to the period counted (the period the API answered, from and to); the
-// commitments tile's counts ("183 met · 22 late or broken · 4 overdue") each to the Commitments
-// page's list of them (closed in that period; overdue ones as they are now). The shares and the
-// lead time have no list of their own (the Signals page does not filter on them), and the
-// on-time rate is made of three lists, so those values stay plain.
+// Signals page narrowed to the period counted (the period the API answered, from and to), the
+// caught-before-contact, contacts-avoided and lead-time tiles to those signals of the period (the
+// ones caught first, the ones that avoided a contact, the ones with a due time the median is
+// taken over); the commitments tile's counts ("183 met · 22 late or broken · 4 overdue") each to
+// the Commitments page's list of them (closed in that period; overdue ones as they are now). The
+// on-time rate is made of three lists, so that value stays plain.
 import type { ReactNode } from 'react';
 import { Link } from 'react-router-dom';
 import type { ProactiveKpis } from '../../shared/schemas/signals.js';
 import type { ApiError } from '../lib/api.js';
 import { formatNumber, formatPercent, formatWallClock } from '../lib/format.js';
+
+/** The Signals page's list of the signals detected in the period, narrowed by `only` (none for a zero). */
+function signalsOf(kpis: ProactiveKpis, n: number, only: Record<string, string> = {}) {
+  if (n === 0) return undefined;
+  return `/signals?${new URLSearchParams({ detectedFrom: kpis.from, detectedTo: kpis.to, ...only }).toString()}`;
+}
 
 /** The Commitments page's list, in the state(s) given, closed in the period (overdue: as now). */
 function commitmentsOf(kpis: ProactiveKpis, state: string) {
@@ -65,25 +72,28 @@ export function KpiStrip({
           'Signals',
           formatNumber(kpis.signals),
           `detected ${period}`,
-          `/signals?${new URLSearchParams({ detectedFrom: kpis.from, detectedTo: kpis.to }).toString()}`,
+          signalsOf(kpis, kpis.signals),
         ],
         [
           'caught',
           'Caught before contact',
           formatPercent(kpis.caughtBeforeContactShare),
           `${formatNumber(kpis.caughtBeforeContact)} before the customer wrote in`,
+          signalsOf(kpis, kpis.caughtBeforeContact, { caughtBeforeContact: 'true' }),
         ],
         [
           'avoided',
           'Contacts avoided',
           formatNumber(kpis.contactsAvoided),
           'handled; the customer never asked',
+          signalsOf(kpis, kpis.contactsAvoided, { contactAvoided: 'true' }),
         ],
         [
           'lead',
           'Median lead time',
           kpis.leadTimeMinutes.median === null ? '—' : formatWallClock(kpis.leadTimeMinutes.median * 60_000),
           'from detection to the due time',
+          signalsOf(kpis, kpis.leadTimeMinutes.count, { hasDueTime: 'true' }),
         ],
         [
           'ontime',

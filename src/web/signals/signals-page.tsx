@@ -27,6 +27,13 @@ import { SignalHistoryTable } from './signal-history-table.js';
 import { SEVERITY_ORDER, SIGNAL_STATE_LABELS, severityLabel } from './signal-labels.js';
 
 const LIVE = ['open', 'acted'] as const;
+/** The KPI tiles' filters (true only), as the chips name them. */
+const KPI_FILTERS = [
+  { key: 'caughtBeforeContact', label: 'Caught before contact' },
+  { key: 'contactAvoided', label: 'Contact avoided' },
+  { key: 'hasDueTime', label: 'With a due time' },
+] as const;
+const flag = (params: URLSearchParams, key: string) => (params.get(key) === 'true' ? 'true' : '');
 const STATES = [['open,acted', 'Live (open or acted on)'], ...Object.entries(SIGNAL_STATE_LABELS)] as const;
 
 export function SignalsPage() {
@@ -38,11 +45,15 @@ export function SignalsPage() {
     ruleId: params.get('ruleId') ?? '',
   };
   const about = aboutIn(params);
-  // From the KPI page's links: the period counted, and "resolved by itself".
+  // From the KPI tiles' and page's links: the period counted, "resolved by itself", and the
+  // signals a tile counts (caught before contact, contacts avoided, with a due time).
   const linked = {
     detectedFrom: params.get('detectedFrom') ?? '',
     detectedTo: params.get('detectedTo') ?? '',
     resolvedByEvent: params.get('resolvedByEvent') === 'true' ? 'true' : '',
+    caughtBeforeContact: flag(params, 'caughtBeforeContact'),
+    contactAvoided: flag(params, 'contactAvoided'),
+    hasDueTime: flag(params, 'hasDueTime'),
   };
   const rules = useApi<Items<Rule>>('/rules', { limit: 500 });
   const set = (key: keyof typeof filters, value: string) => change({ [key]: value }, { replace: true });
@@ -72,7 +83,9 @@ export function SignalsPage() {
   // "Every live signal that matches": the live states the filters allow, and the filter to send.
   const askedStates = filters.state ? filters.state.split(',') : [...LIVE];
   const liveStates = LIVE.filter((st) => askedStates.includes(st));
-  const canTakeAll = liveStates.length > 0 && !linked.resolvedByEvent;
+  // The bulk close's filter has neither "resolved by itself" nor the KPIs' conditions.
+  const canTakeAll =
+    liveStates.length > 0 && !linked.resolvedByEvent && !KPI_FILTERS.some(({ key }) => linked[key]);
   const bulkFilter: SignalBulkFilter = {
     ...(filters.state ? { state: liveStates } : {}),
     ...(filters.severity ? { severity: filters.severity as Severity } : {}),
@@ -140,6 +153,14 @@ export function SignalsPage() {
             onClear={() => change({ resolvedByEvent: '' }, { replace: true })}
           />
         )}
+        {KPI_FILTERS.filter(({ key }) => linked[key]).map(({ key, label }) => (
+          <LinkedFilter
+            key={key}
+            testId={`signals-${key}-filter`}
+            label={label}
+            onClear={() => change({ [key]: '' }, { replace: true })}
+          />
+        ))}
         <FilterSelect
           id="signals-state"
           label="State"

@@ -7,6 +7,7 @@ import { sql, type SQL } from 'drizzle-orm';
 import { rows, type Database } from '../../../db/client.js';
 import type { KpiInterval } from '../../../shared/schemas/signals.js';
 import { decidedAt, outcomeCondition, overdueNow } from '../cases/promise-outcomes.js';
+import { caughtBeforeContact, contactAvoided } from './kpi-conditions.js';
 import { signals } from './signals.table.js';
 
 export interface Period {
@@ -18,11 +19,8 @@ const at = (d: Date) => sql`${d.toISOString()}::timestamptz`;
 const inPeriod = (p: Period) =>
   sql`${signals.detectedAt} >= ${at(p.from)} and ${signals.detectedAt} < ${at(p.to)}`;
 const leadMinutes = sql`extract(epoch from (${signals.dueAt} - ${signals.detectedAt})) / 60`;
-/** The customer had not written in when the signal was detected. */
-const caught = sql`not ${signals.customerContactedFirst}`;
-/** Handled, and the customer never wrote in about it. */
-const avoided = sql`${signals.state} in ('acted', 'resolved') and ${signals.customerContactAt} is null
-  and not ${signals.customerContactedFirst}`;
+const caught = caughtBeforeContact;
+const avoided = contactAvoided;
 
 /** Signals detected in [from, to): the counts and lead-time percentiles of the proactive KPIs. */
 export async function signalKpis(db: Database, period: Period) {

@@ -306,3 +306,96 @@ describe('proactive KPIs per rule', () => {
     }
   });
 });
+
+describe('the signals behind each KPI: the signals list filters as the KPIs count', () => {
+  let k: TestApp;
+  let token: string;
+  const from = '2026-05-01T00:00:00.000Z';
+  const to = '2026-06-01T00:00:00.000Z';
+  const ids: Record<string, string> = {};
+  beforeAll(async () => {
+    k = await startTestApp();
+    token = (await makeUser(k.db, 'agent')).token;
+    const rule = await makeRule(k.db, { name: 'KPI filters rule' });
+    const d = '2026-05-10T10:00:00.000Z';
+    const sig = async (name: string, o: Parameters<typeof makeSignal>[1]) => {
+      ids[name] = (await makeSignal(k.db, { ruleId: rule.id, detectedAt: at(d), ...o })).id;
+    };
+    // Caught, handled, the customer never wrote in: a contact avoided, with a due time.
+    await sig('avoided', { state: 'resolved', dueAt: plus(d, 120) });
+    // Caught and acted on, but the customer wrote in later: not avoided.
+    await sig('wroteLater', { state: 'acted', customerContactAt: at('2026-05-11T08:00:00.000Z') });
+    // The customer had written first: not caught, not avoided; a due time.
+    await sig('contactedFirst', { state: 'resolved', customerContactedFirst: true, dueAt: plus(d, 30) });
+    // Caught, but a false alarm; and one still open.
+    await sig('dismissed', { state: 'dismissed', dueAt: plus(d, 60) });
+    await sig('open', { state: 'open' });
+    // Outside the period: caught, avoided, with a due time.
+    await sig('before', { state: 'resolved', detectedAt: at('2026-04-30T23:59:59.000Z'), dueAt: plus(d, 5) });
+  });
+  afterAll(() => k?.close());
+
+  const listed = async (filter: string) => {
+    const res = await k.get(
+      `/api/v1/signals?detectedFrom=${from}&detectedTo=${to}&includeTotal=true&${filter}`,
+      token,
+    );
+    expect(res.status).toBe(200);
+    const names = (res.body.items as { id: string }[]).map(
+      (s) => Object.entries(ids).find(([, id]) => id === s.id)![0],
+    );
+    expect(res.body.total).toBe(names.length);
+    return names.sort();
+  };
+
+  it('lists exactly the signals each tile counts, and with false the others of the period', async () => {
+    const kpis = (await k.get(`/api/v1/kpis/proactive?from=${from}&to=${to}`, token)).body;
+    expect(kpis).toMatchObject({
+      signals: 5,
+      caughtBeforeContact: 4,
+      contactsAvoided: 1,
+      leadTimeMinutes: { count: 3 },
+    });
+    const caught = await listed('caughtBeforeContact=true');
+    expect(caught).toEqual(['avoided', 'dismissed', 'open', 'wroteLater']);
+    expect(caught).toHaveLength(kpis.caughtBeforeContact);
+    expect(await listed('caughtBeforeContact=false')).toEqual(['contactedFirst']);
+
+    const avoided = await listed('contactAvoided=true');
+    expect(avoided).toEqual(['avoided']);
+    expect(avoided).toHaveLength(kpis.contactsAvoided);
+    expect(await listed('contactAvoided=false')).toEqual([
+      'contactedFirst',
+      'dismissed',
+      'open',
+      'wroteLater',
+    ]);
+
+    const due = await listed('hasDueTime=true');
+    expect(due).toEqual(['avoided', 'contactedFirst', 'dismissed']);
+    expect(due).toHaveLength(kpis.leadTimeMinutes.count);
+    expect(await listed('hasDueTime=false')).toEqual(['open', 'wroteLater']);
+
+    // With the other filters, as any.
+    expect(await listed('caughtBeforeContact=true&hasDueTime=true&state=resolved,dismissed')).toEqual([
+      'avoided',
+      'dismissed',
+    ]);
+  });
+
+  it('the export holds the same signals; a filter that is not true or false is a 400 naming it', async () => {
+    const csv = await k.get(
+      `/api/v1/signals/export.csv?detectedFrom=${from}&detectedTo=${to}&contactAvoided=true&timezone=UTC`,
+      token,
+    );
+    expect(csv.status).toBe(200);
+    const lines = (csv.body as string).trim().split('\n');
+    expect(lines).toHaveLength(2);
+    expect(lines[1]).toContain(ids.avoided);
+
+    const bad = await k.get('/api/v1/signals?caughtBeforeContact=yes', token);
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.code).toBe('validation_error');
+    expect(bad.body.error.message).toMatch(/caughtBeforeContact/);
+  });
+});

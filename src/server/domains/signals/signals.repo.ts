@@ -1,6 +1,6 @@
 // SQL of signals as people see them: the list, one with its evidence and actions, the state
 // changes people make (dismiss, resolve) and the board's live slice (the KPIs: kpis.repo.ts).
-import { and, asc, eq, gte, inArray, lt, sql, type SQL } from 'drizzle-orm';
+import { and, asc, eq, gte, inArray, lt, not, sql, type SQL } from 'drizzle-orm';
 import type { Database } from '../../../db/client.js';
 import type { Severity } from '../../../shared/schemas/rules.js';
 import { LIVE_SIGNAL_STATES, type SignalState } from '../../../shared/schemas/signals.js';
@@ -9,6 +9,7 @@ import { cases } from '../cases/cases.table.js';
 import { customers } from '../customers/customers.table.js';
 import { events } from '../events/events.table.js';
 import { organizations } from '../organizations/organizations.table.js';
+import { caughtBeforeContact, contactAvoided, hasDueTime } from './kpi-conditions.js';
 import { signalActions, signalEvidence, signalRules, signals } from './signals.table.js';
 
 const columns = {
@@ -70,7 +71,14 @@ export interface SignalFilter {
   detectedFrom?: string;
   detectedTo?: string;
   resolvedByEvent?: boolean;
+  caughtBeforeContact?: boolean;
+  contactAvoided?: boolean;
+  hasDueTime?: boolean;
 }
+
+/** The signals meeting `condition` (true), or the others (false); no filter when undefined. */
+const whether = (condition: SQL, wanted: boolean | undefined) =>
+  wanted === undefined ? undefined : wanted ? condition : not(condition);
 
 function filters(f: SignalFilter): SQL | undefined {
   return and(
@@ -83,6 +91,9 @@ function filters(f: SignalFilter): SQL | undefined {
     f.detectedFrom ? gte(signals.detectedAt, new Date(f.detectedFrom)) : undefined,
     f.detectedTo ? lt(signals.detectedAt, new Date(f.detectedTo)) : undefined,
     f.resolvedByEvent === undefined ? undefined : eq(signals.resolvedByEvent, f.resolvedByEvent),
+    whether(caughtBeforeContact, f.caughtBeforeContact),
+    whether(contactAvoided, f.contactAvoided),
+    whether(hasDueTime, f.hasDueTime),
   );
 }
 
