@@ -1,6 +1,9 @@
 // The demo company's service desk: calendars, agreements (default, enterprise segment,
 // Northwind's own), teams with assignment modes, and a few weeks of cases in every state,
-// dated relative to now so the queues always show promises met, at risk and breached.
+// dated relative to now so the queues always show promises met, at risk and breached. Cases
+// come in the Berlin office's hours (their age is business hours back from now), so a demo
+// seeded on a weekend or at night looks like one seeded on a working day: replies in office
+// hours, a share of each target used, cases solved over the past weeks rather than all at once.
 import { Faker, en } from '@faker-js/faker';
 import type { Database } from '../../db/client.js';
 import type { CaseCreate } from '../../shared/schemas/cases.js';
@@ -14,7 +17,16 @@ import { receiveSideMessage, startSideConversation } from '../domains/cases/side
 import { listOrganizations } from '../domains/organizations/organizations.service.js';
 import { createTeam, updateAgentProfile } from '../domains/teams/teams.service.js';
 import { listUsers } from '../domains/users/users.service.js';
-import { addBusinessMs, compileCalendar } from '../../core/business-time.js';
+import { and, eq } from 'drizzle-orm';
+import {
+  addBusinessMs,
+  businessMsBetween,
+  compileCalendar,
+  openIntervalsBetween,
+  type BusinessCalendar,
+} from '../../core/business-time.js';
+import { agreements } from '../domains/agreements/agreements.table.js';
+import { casePromises, cases } from '../domains/cases/cases.table.js';
 import { berlinHolidays, holidaysAround, newYorkHolidays } from './holidays.js';
 
 const WEEKDAYS = (open: string, close: string) => [1, 2, 3, 4, 5].map((day) => ({ day, open, close }));
@@ -66,6 +78,21 @@ function morningsAhead(days: number): string {
   at.setUTCDate(at.getUTCDate() + days);
   at.setUTCHours(9, 0, 0, 0);
   return at.toISOString();
+}
+
+const HOUR = 3_600_000;
+
+/** The instant `hours` business hours of `cal` before `now` (the office's hours, back over weekends). */
+export function businessHoursAgo(cal: BusinessCalendar, now: Date, hours: number): Date {
+  let left = Math.round(hours * HOUR);
+  const open = openIntervalsBetween(cal, new Date(now.getTime() - 400 * 24 * HOUR), now);
+  for (let i = open.length - 1; i >= 0; i--) {
+    const { start, end } = open[i]!;
+    const length = end.getTime() - start.getTime();
+    if (left <= length) return new Date(end.getTime() - left);
+    left -= length;
+  }
+  return new Date(now.getTime() - hours * HOUR);
 }
 
 export async function seedDemoCases(db: Database) {
@@ -189,7 +216,9 @@ export async function seedDemoCases(db: Database) {
   };
   const customers = (await listCustomers(db, actor, { limit: 500, sort: 'name' })).items;
   const now = Date.now();
-  const hours = (h: number) => new Date(now - h * 3_600_000).toISOString();
+  const hours = (h: number) => businessHoursAgo(office, new Date(now), h).toISOString();
+  // Solved cases and when they were solved, dated once all are seeded (solveAt).
+  const solved: { caseId: string; at: Date }[] = [];
   let created = 0;
   let sideAnswers = 0;
   for (let i = 0; i < DEMO_CASES; i++) {
@@ -202,7 +231,8 @@ export async function seedDemoCases(db: Database) {
     const ageHours = faker.helpers.weightedArrayElement([
       { value: faker.number.float({ min: 0.1, max: 6 }), weight: 4 },
       { value: faker.number.float({ min: 6, max: 48 }), weight: 4 },
-      { value: faker.number.float({ min: 48, max: 120 }), weight: 2 },
+      // Business hours: up to about three weeks back.
+      { value: faker.number.float({ min: 48, max: 160 }), weight: 2 },
     ]);
     const enterpriseCustomer = customer.effectiveSegment === 'enterprise';
     const team =
@@ -275,6 +305,10 @@ export async function seedDemoCases(db: Database) {
     });
     if (stage === 'solved') {
       await db.transaction((tx) => applyCaseUpdate(tx, actor, c.id, { status: 'solved' }));
+      // Solved a few office hours after the reply (not the seeding minute), always before now.
+      const at = answeredAt(replyAt, 1 + (i % 7) * 1.5, enterpriseCustomer);
+      const latest = new Date((replyAt.getTime() + now) / 2);
+      solved.push({ caseId: c.id, at: at.getTime() < now - 60_000 ? at : latest });
     }
     // A late delivery still being looked into: the agent asked the carrier in a side
     // conversation, and every other time the carrier has answered.
@@ -295,5 +329,53 @@ export async function seedDemoCases(db: Database) {
         );
     }
   }
+  await solveAt(
+    db,
+    solved,
+    new Map([
+      [berlin.id, office],
+      [always.id, compileCalendar(always)],
+    ]),
+  );
   return { cases: created, teams: 3, agreements: 3, calendars: 3 };
+}
+
+/**
+ * Dates the solving of demo cases when it happened, as an import from an older system would: the
+ * case's solved time and its resolution clock, met then (on time when by its due time, else
+ * breached at the due time and kept late), the business time it used on its calendar. The status
+ * change itself went through the service (a clock, domain events) at the seeding minute.
+ */
+async function solveAt(
+  db: Database,
+  solved: { caseId: string; at: Date }[],
+  calendars: Map<string, BusinessCalendar>,
+) {
+  const agreementCalendars = new Map(
+    (await db.select({ id: agreements.id, calendarId: agreements.calendarId }).from(agreements)).map((r) => [
+      r.id,
+      r.calendarId,
+    ]),
+  );
+  for (const { caseId, at } of solved) {
+    await db.update(cases).set({ solvedAt: at }).where(eq(cases.id, caseId));
+    const clocks = await db
+      .select()
+      .from(casePromises)
+      .where(and(eq(casePromises.caseId, caseId), eq(casePromises.kind, 'resolution')));
+    for (const clock of clocks) {
+      if (clock.state !== 'met' && clock.state !== 'breached') continue;
+      const cal = calendars.get(agreementCalendars.get(clock.agreementId) ?? '');
+      const onTime = clock.dueAt !== null && at.getTime() <= clock.dueAt.getTime();
+      await db
+        .update(casePromises)
+        .set({
+          state: onTime ? 'met' : 'breached',
+          metAt: at,
+          breachedAt: onTime ? null : clock.dueAt,
+          usedMs: cal ? businessMsBetween(cal, clock.startedAt, at) : clock.usedMs,
+        })
+        .where(eq(casePromises.id, clock.id));
+    }
+  }
 }

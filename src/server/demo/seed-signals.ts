@@ -34,6 +34,7 @@ import { runSignalActions } from '../domains/signals/actions.js';
 import { fireDueExpectations } from '../domains/signals/expectations.js';
 import { createRule } from '../domains/signals/rules.service.js';
 import { signals } from '../domains/signals/signals.table.js';
+import { dateProactiveCases } from './date-proactive-cases.js';
 import { seedSignalHistory } from './seed-history.js';
 import { listTeams } from '../domains/teams/teams.service.js';
 import { listUsers } from '../domains/users/users.service.js';
@@ -893,6 +894,7 @@ export async function seedDemoSignals(
   ]);
   await runJobsUntilQuiet(db);
   await dateSignalsByEvidence(db, new Date(now));
+  await dateProactiveCases(db, new Date(now));
 
   const users = await listUsers(db, actor);
   const ben = users.find((u) => u.email === 'ben@steward.demo')!;

@@ -1,0 +1,75 @@
+// The demo's proactive cases open while the seed runs the jobs, at the seeding minute, though
+// their signals are dated days back (dateSignalsByEvidence). Dated as if Steward had been
+// watching: each case opens when its first signal was detected, and what happened as it opened
+// (the message to the customer, the first response, the promise clocks started then) moves back
+// with it; the clocks' due and warning times are worked out again on their calendars, so a case
+// open for days shows its resolution promise used, due or breached as it would be. Written
+// directly, as an import from an older system would be.
+import { eq, sql } from 'drizzle-orm';
+import { rows, type Database } from '../../db/client.js';
+import { addBusinessMs, businessMsBetween, type BusinessCalendar } from '../../core/business-time.js';
+import { agreements } from '../domains/agreements/agreements.table.js';
+import { businessCalendarOf } from '../domains/calendars/calendars.service.js';
+import { calendars } from '../domains/calendars/calendars.table.js';
+import { casePromises } from '../domains/cases/cases.table.js';
+
+/** What happened with the case's opening: within this of it. */
+const AT_OPENING_MS = 60_000;
+
+export async function dateProactiveCases(db: Database, since: Date): Promise<number> {
+  const found = await rows<{ id: string; created_at: string; opened: string }>(
+    db,
+    sql`select c.id, c.created_at, min(s.detected_at) as opened
+      from cases c join signals s on s.case_id = c.id
+      where c.channel = 'proactive' and c.created_at >= ${since.toISOString()}::timestamptz
+      group by c.id, c.created_at
+      having min(s.detected_at) < c.created_at`,
+  );
+  if (found.length === 0) return 0;
+  const calendarOf = new Map<string, BusinessCalendar>(
+    (
+      await db
+        .select({ id: agreements.id, calendar: calendars })
+        .from(agreements)
+        .innerJoin(calendars, eq(calendars.id, agreements.calendarId))
+    ).map((r) => [r.id, businessCalendarOf(r.calendar)]),
+  );
+  for (const c of found) {
+    const created = new Date(c.created_at);
+    const delta = created.getTime() - new Date(c.opened).getTime();
+    const edge = sql`${new Date(created.getTime() + AT_OPENING_MS).toISOString()}::timestamptz`;
+    const back = sql`${delta} * interval '1 millisecond'`;
+    const moved = (column: ReturnType<typeof sql>) =>
+      sql`case when ${column} < ${edge} then ${column} - ${back} else ${column} end`;
+    await db.execute(sql`update cases set created_at = created_at - ${back},
+        first_responded_at = ${moved(sql`first_responded_at`)},
+        last_agent_reply_at = ${moved(sql`last_agent_reply_at`)}
+      where id = ${c.id}`);
+    await db.execute(sql`update messages set created_at = created_at - ${back}
+      where case_id = ${c.id} and created_at < ${edge}`);
+    const clocks = await db.select().from(casePromises).where(eq(casePromises.caseId, c.id));
+    for (const clock of clocks) {
+      if (clock.startedAt.getTime() >= created.getTime() + AT_OPENING_MS) continue;
+      const cal = calendarOf.get(clock.agreementId);
+      const start = new Date(clock.startedAt.getTime() - delta);
+      const early = (d: Date | null) =>
+        d && d.getTime() < created.getTime() + AT_OPENING_MS ? new Date(d.getTime() - delta) : d;
+      // The same business time after the new start as after the old one.
+      const after = (d: Date | null) =>
+        d === null || !cal ? d : addBusinessMs(cal, start, businessMsBetween(cal, clock.startedAt, d));
+      const running = clock.state === 'active' || clock.state === 'paused';
+      await db
+        .update(casePromises)
+        .set({
+          startedAt: start,
+          runningSince: early(clock.runningSince),
+          metAt: early(clock.metAt),
+          pausedAt: early(clock.pausedAt),
+          dueAt: running || clock.state === 'met' ? after(clock.dueAt) : clock.dueAt,
+          warnAt: running || clock.state === 'met' ? after(clock.warnAt) : clock.warnAt,
+        })
+        .where(eq(casePromises.id, clock.id));
+    }
+  }
+  return found.length;
+}
