@@ -591,6 +591,14 @@ describe('the KPI page’s time zone', () => {
       const froms = new Set(asked.map((u) => new URL(u).searchParams.get('from')));
       expect(froms).toEqual(new Set([from]));
       expect(asked.some((u) => u.includes('/kpis/proactive/rules.csv?'))).toBe(true);
+
+      // The signals a tile leads to: their period's chip names its first day in Berlin too (in
+      // Los Angeles, Berlin's midnight is the afternoon before).
+      await slow.getByTestId('kpi-signals').getByRole('link').click();
+      const day = new Intl.DateTimeFormat('en-US', { timeZone: 'Europe/Berlin', dateStyle: 'medium' });
+      await eventually(() => text(slow.getByTestId('signals-period-filter'))).toContain(
+        `Detected since ${day.format(new Date(from))}`,
+      );
     } finally {
       await context.close();
     }

@@ -15,6 +15,7 @@ import {
 import { useAddressFilters } from '../lib/address-filters.js';
 import type { Items, Page } from '../lib/types.js';
 import { useApi } from '../lib/use-api.js';
+import { useWorkZone } from '../lib/work-zone.js';
 import { FilterSelect } from '../layout/filter-select.js';
 import { GrowingList } from '../layout/growing-list.js';
 import { anySignal, useLive } from '../lib/live.js';
@@ -56,6 +57,8 @@ export function SignalsPage() {
     hasDueTime: flag(params, 'hasDueTime'),
   };
   const rules = useApi<Items<Rule>>('/rules', { limit: 500 });
+  // A period from the KPI page is days in the work zone: its chip names them in that zone.
+  const workZone = useWorkZone();
   const set = (key: keyof typeof filters, value: string) => change({ [key]: value }, { replace: true });
   const query = {
     ...Object.fromEntries(Object.entries(filters).filter(([, v]) => v)),
@@ -138,8 +141,10 @@ export function SignalsPage() {
             label={[
               linked.detectedFrom &&
                 valid(linked.detectedFrom) &&
-                `Detected since ${formatDate(linked.detectedFrom)}`,
-              linked.detectedTo && valid(linked.detectedTo) && `before ${formatDate(linked.detectedTo)}`,
+                `Detected since ${formatDate(linked.detectedFrom, workZone.zone)}`,
+              linked.detectedTo &&
+                valid(linked.detectedTo) &&
+                `before ${formatDate(linked.detectedTo, workZone.zone)}`,
             ]
               .filter(Boolean)
               .join(', ')}
