@@ -29,6 +29,28 @@ const MAX_PATH_PARAM = 600;
 /** The query of a route that takes no parameters: none. */
 const NO_QUERY = z.strictObject({});
 
+const blankKeysOf = new WeakMap<object, Set<string>>();
+/**
+ * The parameters of a query schema that an empty value (`?q=`, `?status=`) leaves out, as a form
+ * sends an empty field: those that may be left out and do not take an empty value as a value of
+ * their own. A required parameter sent empty is still "is required".
+ */
+function blankMeansAbsent(schema: unknown): Set<string> {
+  if (!(schema instanceof z.ZodObject)) return new Set();
+  let keys = blankKeysOf.get(schema);
+  if (!keys) {
+    keys = new Set(
+      Object.entries(schema.shape as Record<string, z.ZodType>)
+        .filter(([, field]) => field.safeParse(undefined).success && !field.safeParse('').success)
+        .map(([key]) => key),
+    );
+    blankKeysOf.set(schema, keys);
+  }
+  return keys;
+}
+const isBlank = (v: unknown): boolean =>
+  typeof v === 'string' ? v.trim() === '' : Array.isArray(v) && v.every((e) => isBlank(e));
+
 /**
  * A request without a body, to a route whose body is an object, is read as `{}`: one whose fields
  * are all optional (`POST /signals/:id/resolve {"reason"?}`) takes `curl -X POST …/resolve` as
@@ -127,6 +149,12 @@ export async function buildApp({ db, databaseKind, config, logger = false }: App
   const optionalBodies = new Set<string>();
   app.addHook('preValidation', async (request) => {
     if (request.body === undefined && objectBody(request.routeOptions.schema?.body)) request.body = {};
+    // An optional query parameter sent empty is one not given (docs/api.md).
+    const query = request.query as Record<string, unknown> | null;
+    if (query && typeof query === 'object') {
+      const blankable = blankMeansAbsent(request.routeOptions.schema?.querystring);
+      for (const key of Object.keys(query)) if (blankable.has(key) && isBlank(query[key])) delete query[key];
+    }
   });
 
   await app.register(fastifySwagger, {
