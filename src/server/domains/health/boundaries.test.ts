@@ -6,7 +6,13 @@
 // shows each caller is tested per domain: a customer sees only their own cases, and so on.)
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { apiOperations, startTestApp, type TestApp } from '../../../../test/helpers/app.js';
-import { makeUser, unique } from '../../../../test/helpers/factories.js';
+import {
+  makeCustomer,
+  makeOrganization,
+  makeSegment,
+  makeUser,
+  unique,
+} from '../../../../test/helpers/factories.js';
 
 let t: TestApp;
 let admin: string;
@@ -249,5 +255,80 @@ describe('a customer reaching for staff lists', () => {
     expect(
       ((await t.get('/api/v1/categories', agent)).body.items as { key: string }[]).map((c) => c.key),
     ).toContain(internal);
+  });
+});
+
+describe('a customer changing customer records (PATCH /customers/:id)', () => {
+  it('changes their own name, time zone, phone and language; nothing we keep about them', async () => {
+    const org = await makeOrganization(t.db);
+    const other = await makeOrganization(t.db);
+    const segment = await makeSegment(t.db);
+    const self = await makeCustomer(t.db, { organizationId: org.id, organizationAccess: true });
+    const { token } = await makeUser(t.db, 'customer', { customerId: self.id });
+
+    const allowed = {
+      name: `Renamed ${unique()}`,
+      timeZone: 'Asia/Tokyo',
+      phone: '+49 30 5550100',
+      language: 'de',
+    };
+    const ok = await t.patch(`/api/v1/customers/${self.id}`, allowed, token);
+    expect(ok.status).toBe(200);
+    expect([ok.body.name, ok.body.timeZone, ok.body.phone, ok.body.language]).toEqual([
+      allowed.name,
+      'Asia/Tokyo',
+      '+49 30 5550100',
+      'de',
+    ]);
+
+    const refused: [string, unknown][] = [
+      ['segment', segment.key],
+      ['organizationId', other.id],
+      ['organizationId', null],
+      ['organizationAccess', false],
+      ['email', `taken-over-${unique()}@example.com`],
+      ['email', null],
+      ['externalId', `ERP-${unique()}`],
+      ['customFields', { tier: 'Gold' }],
+    ];
+    for (const [field, value] of refused) {
+      const res = await t.patch(`/api/v1/customers/${self.id}`, { [field]: value }, token);
+      expect([field, res.status, res.body.error?.code, res.body.error?.message]).toEqual([
+        field,
+        403,
+        'forbidden',
+        `you may not change: ${field}`,
+      ]);
+    }
+    // Nothing of it was written.
+    const after = await t.get(`/api/v1/customers/${self.id}`, admin);
+    expect([after.body.segment, after.body.organizationId, after.body.organizationAccess]).toEqual([
+      null,
+      org.id,
+      true,
+    ]);
+    expect([after.body.email, after.body.externalId, after.body.customFields]).toEqual([
+      self.email,
+      null,
+      {},
+    ]);
+    // A field hidden from them, sent back as they read it (null), is no change.
+    const echoed = await t.patch(`/api/v1/customers/${self.id}`, { segment: null, externalId: null }, token);
+    expect(echoed.status).toBe(200);
+  });
+
+  it("a colleague's record is 403 (they may read it), another organization's customer 404", async () => {
+    const org = await makeOrganization(t.db);
+    const self = await makeCustomer(t.db, { organizationId: org.id, organizationAccess: true });
+    const colleague = await makeCustomer(t.db, { organizationId: org.id });
+    const stranger = await makeCustomer(t.db, { organizationId: (await makeOrganization(t.db)).id });
+    const { token } = await makeUser(t.db, 'customer', { customerId: self.id });
+
+    const theirs = await t.patch(`/api/v1/customers/${colleague.id}`, { name: 'Hijacked' }, token);
+    expect([theirs.status, theirs.body.error.message]).toEqual([403, 'you may change only your own profile']);
+    const foreign = await t.patch(`/api/v1/customers/${stranger.id}`, { name: 'Hijacked' }, token);
+    expect([foreign.status, foreign.body.error.code]).toEqual([404, 'not_found']);
+    for (const c of [colleague, stranger])
+      expect((await t.get(`/api/v1/customers/${c.id}`, admin)).body.name).toBe(c.name);
   });
 });
