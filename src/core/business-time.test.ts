@@ -408,12 +408,12 @@ describe('compileCalendar', () => {
     [
       'close before open',
       { timezone: 'UTC', hours: [{ day: 1, open: '09:00', close: '08:00' }], holidays: [] },
-      'hours[0]: close 08:00 is before open 09:00',
+      'hours[0]: Monday: the closing time must be after the opening time (08:00 is before 09:00)',
     ],
     [
       'empty interval',
       { timezone: 'UTC', hours: [{ day: 1, open: '09:00', close: '09:00' }], holidays: [] },
-      'close 09:00 equals open 09:00',
+      'Monday: the closing time must be after the opening time (both are 09:00)',
     ],
     [
       'overlap',
@@ -425,7 +425,7 @@ describe('compileCalendar', () => {
         ],
         holidays: [],
       },
-      'hours overlap on day 1: 09:00-13:00 and 12:00-17:00',
+      'Monday: the hours 09:00–13:00 and 12:00–17:00 overlap; make one end before the other starts',
     ],
     [
       'containment',
@@ -437,7 +437,7 @@ describe('compileCalendar', () => {
         ],
         holidays: [],
       },
-      'hours overlap on day 3',
+      'Wednesday: the hours 08:00–18:00 and 10:00–11:00 overlap',
     ],
     ['February 30', { timezone: 'UTC', hours: [], holidays: ['2026-02-30'] }, 'holidays[0]: 2026-02-30'],
     ['short date', { timezone: 'UTC', hours: [], holidays: ['2026-2-3'] }, '2026-2-3 is not a date'],
@@ -757,7 +757,7 @@ describe('CalendarInput schema', () => {
       'close before open',
       { ...valid, hours: [...valid.hours, { day: 2, open: '09:00', close: '08:00' }] },
       'hours.3.close',
-      'close 08:00 is before open 09:00',
+      'Tuesday: the closing time must be after the opening time (08:00 is before 09:00)',
     ],
     [
       'overlap',
@@ -769,7 +769,7 @@ describe('CalendarInput schema', () => {
         ],
       },
       'hours.1',
-      'hours overlap on day 1: 09:00-13:00 and 12:00-17:00',
+      'Monday: the hours 09:00–13:00 and 12:00–17:00 overlap; make one end before the other starts',
     ],
     [
       'bad open format',

@@ -105,9 +105,23 @@ describe('calendars', () => {
     await page.getByLabel('Monday closes').fill('08:00');
     await page.getByRole('button', { name: 'Create calendar' }).click();
     await eventually(() => text(page.getByTestId('error-interval'))).toBe(
-      'close 08:00 is before open 09:00 (an interval may not cross midnight: write two)',
+      'Monday: the closing time must be after the opening time (08:00 is before 09:00); for hours past midnight, close at 24:00 and add hours from 00:00 on the next day',
     );
-    expect(await text(page.getByTestId('form-errors'))).toContain('Monday 09:00–08:00 (close)');
+    expect(await text(page.getByTestId('form-errors'))).toContain(
+      'Open hours: Monday: the closing time must be after the opening time (08:00 is before 09:00)',
+    );
+    // Closing when it opens: the same words, not "an interval must not be empty".
+    await page.getByLabel('Monday closes').fill('09:00');
+    await page.getByRole('button', { name: 'Create calendar' }).click();
+    await eventually(() => text(page.getByTestId('error-interval'))).toBe(
+      'Monday: the closing time must be after the opening time (both are 09:00)',
+    );
+    // A malformed time is labelled by its interval: the message does not name the day.
+    await page.getByLabel('Monday closes').fill('9');
+    await page.getByRole('button', { name: 'Create calendar' }).click();
+    await eventually(() => text(page.getByTestId('form-errors'))).toContain(
+      'Monday 09:00–9 (close): must be',
+    );
     expect(posts).toEqual([]);
 
     await page.getByLabel('Monday closes').fill('17:00');

@@ -52,6 +52,18 @@ export interface CalendarIssue {
   message: string;
 }
 
+/** ISO weekdays by name (1 = Monday), for messages that say which day's hours to change. */
+export const WEEKDAY_NAMES = [
+  'Monday',
+  'Tuesday',
+  'Wednesday',
+  'Thursday',
+  'Friday',
+  'Saturday',
+  'Sunday',
+] as const;
+export const weekdayName = (day: number) => WEEKDAY_NAMES[day - 1] ?? `Day ${day}`;
+
 interface HoursLike {
   day: number;
   open: string;
@@ -95,8 +107,9 @@ export function calendarHoursIssues(hours: readonly HoursLike[], fieldIssues = t
         path: [i, 'close'],
         message:
           close === open
-            ? `close ${h.close} equals open ${h.open}: an interval must not be empty`
-            : `close ${h.close} is before open ${h.open} (an interval may not cross midnight: write two)`,
+            ? `${weekdayName(h.day)}: the closing time must be after the opening time (both are ${h.open})`
+            : `${weekdayName(h.day)}: the closing time must be after the opening time (${h.close} is before ${h.open}); ` +
+              `for hours past midnight, close at 24:00 and add hours from 00:00 on the next day`,
       });
       return;
     }
@@ -111,7 +124,7 @@ export function calendarHoursIssues(hours: readonly HoursLike[], fieldIssues = t
       const b = hours[cur.index]!;
       issues.push({
         path: [Math.max(prev.index, cur.index)],
-        message: `hours overlap on day ${cur.day}: ${a.open}-${a.close} and ${b.open}-${b.close}`,
+        message: `${weekdayName(cur.day)}: the hours ${a.open}–${a.close} and ${b.open}–${b.close} overlap; make one end before the other starts`,
       });
     }
   }

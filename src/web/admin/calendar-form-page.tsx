@@ -43,17 +43,18 @@ const toMinutes = (hhmm: string) => {
   return m ? Number(m[1]) * 60 + Number(m[2]) : null;
 };
 
-/** Labels for the error summary: "Monday, hours 2: close". */
-function pathLabel(values: Values) {
+/** Labels for the error summary: "Monday 09:00–8:00 (close)", "Open hours" when the message names the day. */
+function pathLabel(values: Values, errors: Record<string, string | undefined>) {
   return (path: string) => {
     const [field, index, part] = path.split('.');
     if (field === 'name') return 'Name';
     if (field === 'timezone') return 'Time zone';
     if (field === 'hours' && index !== undefined) {
       const h = values.hours[Number(index)];
-      return h
-        ? `${dayName(h.day)} ${h.open || '?'}–${h.close || '?'}${part ? ` (${part})` : ''}`
-        : 'Open hours';
+      // Closing before opening and overlaps name the day and the times themselves ("Monday: the
+      // closing time must be after the opening time …"); a malformed time is labelled here.
+      if (!h || errors[path]?.startsWith(`${dayName(h.day)}: `)) return 'Open hours';
+      return `${dayName(h.day)} ${h.open || '?'}–${h.close || '?'}${part ? ` (${part})` : ''}`;
     }
     if (field === 'hours') return 'Open hours';
     if (field === 'holidays' && index !== undefined)
@@ -170,7 +171,7 @@ function CalendarForm({
       title={calendar ? `Edit ${calendar.name}` : 'New calendar'}
       subtitle="Promise clocks count only the open hours of their calendar, in its time zone."
       back={{ to: '/admin/calendars', label: 'Calendars' }}
-      labels={pathLabel(values)}
+      labels={pathLabel(values, errors)}
       onSubmit={() => void form.save(CalendarInput, toInput(values))}
       confirmDelete={calendar && `Delete the calendar “${calendar.name}”?`}
     >

@@ -162,3 +162,44 @@ describe('named holidays', () => {
     expect(read.body.namedHolidays).toEqual([{ date: '2026-05-01', name: null }]);
   });
 });
+
+describe('open hours that are not an interval', () => {
+  it.each([
+    [
+      { day: 1, open: '09:00', close: '09:00' },
+      'body.hours.0.close',
+      'Monday: the closing time must be after the opening time (both are 09:00)',
+    ],
+    [
+      { day: 5, open: '22:00', close: '02:00' },
+      'body.hours.0.close',
+      'Friday: the closing time must be after the opening time (02:00 is before 22:00); for hours past midnight, close at 24:00 and add hours from 00:00 on the next day',
+    ],
+  ])('%j: the message says which day and what to change', async (interval, path, message) => {
+    const res = await t.post(
+      '/api/v1/calendars',
+      { ...base, name: 'Empty interval', hours: [interval], holidays: [] },
+      admin,
+    );
+    expect(res.status).toBe(400);
+    expect(res.body.error.code).toBe('validation_error');
+    expect(res.body.error.details).toEqual([{ path, message }]);
+    expect(res.body.error.message).toBe(`${path}: ${message}`);
+  });
+
+  it('overlapping hours name the day and both intervals', async () => {
+    const hours = [
+      { day: 2, open: '09:00', close: '13:00' },
+      { day: 2, open: '12:00', close: '17:00' },
+    ];
+    const res = await t.post('/api/v1/calendars', { ...base, name: 'Overlap', hours, holidays: [] }, admin);
+    expect(res.status).toBe(400);
+    expect(res.body.error.details).toEqual([
+      {
+        path: 'body.hours.1',
+        message:
+          'Tuesday: the hours 09:00–13:00 and 12:00–17:00 overlap; make one end before the other starts',
+      },
+    ]);
+  });
+});
