@@ -401,7 +401,10 @@ describe('ratings', () => {
 
     const early = await rate({ rating: 5 });
     expect(early.status).toBe(409);
-    expect(early.body.error.code).toBe('not_solved');
+    expect(early.body.error).toMatchObject({
+      code: 'not_solved',
+      message: 'a case can be rated once it is solved',
+    });
 
     await reply(id, { body: 'Done.', public: true, status: 'solved' });
     const first = await rate({ rating: 4, comment: 'Quick, thanks' });
@@ -420,7 +423,11 @@ describe('ratings', () => {
     expect((await t.get(`/api/v1/cases/${id}/rating`, colleague.token)).body.rating).toMatchObject({
       rating: 2,
     });
-    expect((await rate({ rating: 5 }, colleague.token)).status).toBe(403);
+    const colleagues = await rate({ rating: 5 }, colleague.token);
+    expect([colleagues.status, colleagues.body.error.message]).toEqual([
+      403,
+      'only the customer who asked rates a case',
+    ]);
     expect((await rate({ rating: 5 }, stranger.token)).status).toBe(404);
     expect((await t.get(`/api/v1/cases/${id}/rating`, stranger.token)).status).toBe(404);
     // Staff do not rate for the customer.
