@@ -41,7 +41,7 @@ export function unknownEventType(type: string): string {
   if (close.length > 0) return `no event type "${type}": did you mean ${close.join(', ')}?`;
   const topic = type.slice(0, type.indexOf('.'));
   const ofTopic = DOMAIN_EVENT_TYPES.filter((t) => t.startsWith(`${topic}.`));
-  return `no event type "${type}": the types of ${topic} are ${ofTopic.join(', ')} (or ${topic}.* for all of them)`;
+  return `no event type "${type}" (Steward does not record it, or no longer): remove it, or choose from ${ofTopic.join(', ')} (or ${topic}.* for all of them)`;
 }
 
 const PATTERN = /^(\*|[a-z][a-z_]*(\.[a-z][a-z_]*)*\.(\*|[a-z][a-z_]*))$/;
@@ -54,23 +54,28 @@ const PATTERN = /^(\*|[a-z][a-z_]*(\.[a-z][a-z_]*)*\.(\*|[a-z][a-z_]*))$/;
  * match nothing, and the webhook would wait in silence. Only what is sent is checked: a webhook
  * stored with a type since renamed still reads (`Webhook.events` is any text).
  */
-export const EventPattern = z
+/**
+ * The form of an event pattern alone, not whether Steward records such events: what a filter of
+ * the delivery log takes, which keeps deliveries of types since renamed or retired.
+ */
+export const EventPatternForm = z
   .string()
   .trim()
   .max(100)
-  .regex(PATTERN, 'must be an event type (case.created), an entity and .* (case.*), or * for every event')
-  .superRefine((p, ctx) => {
-    // A pattern of the wrong form is refused once, by the regex.
-    const topic = PATTERN.test(p) ? /^([a-z_]+)\./.exec(p)?.[1] : undefined;
-    if (topic && !TOPICS.has(topic)) {
-      ctx.addIssue({
-        code: 'custom',
-        message: `no event type starts with "${topic}.": the entities are ${DOMAIN_EVENT_TOPICS.join(', ')}`,
-      });
-    } else if (topic && !p.endsWith('.*') && !TYPES.has(p)) {
-      ctx.addIssue({ code: 'custom', message: unknownEventType(p) });
-    }
-  });
+  .regex(PATTERN, 'must be an event type (case.created), an entity and .* (case.*), or * for every event');
+
+export const EventPattern = EventPatternForm.superRefine((p, ctx) => {
+  // A pattern of the wrong form is refused once, by the regex.
+  const topic = PATTERN.test(p) ? /^([a-z_]+)\./.exec(p)?.[1] : undefined;
+  if (topic && !TOPICS.has(topic)) {
+    ctx.addIssue({
+      code: 'custom',
+      message: `no event type starts with "${topic}.": the entities are ${DOMAIN_EVENT_TOPICS.join(', ')}`,
+    });
+  } else if (topic && !p.endsWith('.*') && !TYPES.has(p)) {
+    ctx.addIssue({ code: 'custom', message: unknownEventType(p) });
+  }
+});
 
 /**
  * True when `type` is one of `patterns`: which webhooks get an event (webhook-delivery.ts). The
@@ -184,7 +189,9 @@ export type WebhookDelivery = z.infer<typeof WebhookDelivery>;
 
 export const DeliveryListQuery = z.strictObject({
   state: DeliveryState.optional(),
-  eventType: EventPattern.optional().describe('an event type (case.created), or an entity and .* (case.*)'),
+  eventType: EventPatternForm.optional().describe(
+    'an event type (case.created), or an entity and .* (case.*); also one Steward no longer records, whose deliveries the log still holds',
+  ),
   limit: Limit,
   cursor: Cursor.optional(),
 });

@@ -162,7 +162,7 @@ describe('administering webhooks', () => {
     const far = await post(['signal.exploded']);
     expect(far.body.error.details[0].path).toBe('body.events.0');
     expect(far.body.error.message).toBe(
-      `body.events.0: no event type "signal.exploded": the types of signal are ${DOMAIN_EVENT_TYPES.filter(
+      `body.events.0: no event type "signal.exploded" (Steward does not record it, or no longer): remove it, or choose from ${DOMAIN_EVENT_TYPES.filter(
         (x) => x.startsWith('signal.'),
       ).join(', ')} (or signal.* for all of them)`,
     );
@@ -784,6 +784,48 @@ describe('delivering', () => {
     const refused = await t.post(`/api/v1/outgoing-webhooks/${hook.id}/ping`, {}, admin);
     expect(refused.status).toBe(409);
     expect(refused.body.error.code).toBe('webhook_disabled');
+  });
+
+  it('a webhook holding a type Steward no longer records: its old deliveries list, filter and go again; saving names the type', async () => {
+    const hook = await makeWebhook(['case.created']);
+    await newCase();
+    await queue();
+    await sendDueWebhooks(t.db);
+    // The type since retired: the webhook and its delivery as a Steward of before left them.
+    const OLD = 'case.escalated_old';
+    await t.db.execute(sql`update webhooks set events = array[${OLD}, 'case.created'] where id = ${hook.id}`);
+    await t.db.execute(
+      sql`update webhook_deliveries set event_type = ${OLD}, state = 'failed', attempts = 8, next_attempt_at = null,
+            payload = jsonb_set(payload, '{type}', to_jsonb(${OLD}::text))
+          where webhook_id = ${hook.id}`,
+    );
+    receiver.received.length = 0;
+
+    const filtered = await t.get(`/api/v1/outgoing-webhooks/${hook.id}/deliveries?eventType=${OLD}`, admin);
+    expect(filtered.status, JSON.stringify(filtered.body)).toBe(200);
+    const [old] = filtered.body.items as { id: string; eventType: string; state: string }[];
+    expect([filtered.body.items.length, old!.eventType, old!.state]).toEqual([1, OLD, 'failed']);
+    expect((await deliveries(hook.id, '?eventType=case.*')).map((d) => d.eventType)).toEqual([OLD]);
+
+    const again = await t.post(`/api/v1/outgoing-webhooks/${hook.id}/deliveries/${old!.id}/retry`, {}, admin);
+    expect([again.status, again.body.state, again.body.attempts]).toEqual([200, 'pending', 0]);
+    await sendDueWebhooks(t.db);
+    expect(receiver.received).toHaveLength(1);
+    expect(JSON.parse(receiver.received[0]!.body).type).toBe(OLD);
+    expect((await deliveries(hook.id)).map((d) => d.state)).toEqual(['delivered']);
+
+    // The web form sends the list back: the retired type is named, at its place; without it, it saves.
+    const stored = (await t.get(`/api/v1/outgoing-webhooks/${hook.id}`, admin)).body;
+    const save = (events: string[]) =>
+      t.patch(`/api/v1/outgoing-webhooks/${hook.id}`, { name: 'Renamed', url: stored.url, events }, admin);
+    const refused = await save(stored.events);
+    expect(refused.status).toBe(400);
+    expect(refused.body.error.details[0].path).toBe('body.events.0');
+    expect(refused.body.error.details[0].message).toMatch(
+      /^no event type "case\.escalated_old" \(Steward does not record it, or no longer\): remove it, or choose from case\./,
+    );
+    const saved = await save(['case.created']);
+    expect([saved.status, saved.body.name, saved.body.events]).toEqual([200, 'Renamed', ['case.created']]);
   });
 
   it('lists deliveries newest first, a page at a time, by state; deleting the webhook deletes its log', async () => {
