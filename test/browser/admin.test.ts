@@ -674,6 +674,14 @@ describe('teams and agents', () => {
   });
 
   it('marks members who have not signed in yet, and warns when nobody else is in the team', async () => {
+    // Ava has signed in; Nia is invited, Gil was given a password he has not used yet.
+    await stack.api('/auth/me', { login: DEMO.agent });
+    const gil = `Gil Given ${Date.now()}`;
+    await stack.api('/users', {
+      ...admin,
+      method: 'POST',
+      body: { email: `gil-${Date.now()}@steward.demo`, name: gil, role: 'agent', password: 'gil-first-pw' },
+    });
     const name = `Nia New ${Date.now()}`;
     await stack.api('/users', {
       ...admin,
@@ -686,6 +694,9 @@ describe('teams and agents', () => {
     await eventually(() => text(nia.getByTestId('member-not-signed-in'))).toBe(
       '(invited, not signed in yet)',
     );
+    expect(
+      await text(picker.getByRole('listitem').filter({ hasText: gil }).getByTestId('member-not-signed-in')),
+    ).toBe('(not signed in yet)');
     const ava = picker.getByRole('listitem').filter({ hasText: 'Ava Agent' });
     expect(await ava.getByTestId('member-not-signed-in').count()).toBe(0);
     const warning = page.getByTestId('members-not-signed-in');

@@ -74,6 +74,8 @@ describe('users (admin)', () => {
     await eventually(() => text(row('Nina New').getByTestId('user-role'))).toBe('Agent');
     // Never signed in yet; the admin using this page is active now.
     expect(await text(row('Nina New').getByTestId('user-last-active'))).toBe('Never');
+    // Given a password, not invited: marked as never signed in all the same.
+    expect(await text(row('Nina New').getByTestId('user-state'))).toBe('Not signed in yet');
     expect(await text(row(DEMO.admin.name).getByTestId('user-last-active'))).not.toBe('Never');
     expect(await loginStatus('nina@steward.demo', 'nina-first-pw')).toBe(200);
 
@@ -180,6 +182,8 @@ describe('API tokens (admin)', () => {
   });
 
   it('makes a token acting as an agent, shows it once, and revokes it', async () => {
+    // The demo's agent has signed in (one given a password who never has is marked: see below).
+    await stack.api('/auth/me', { login: DEMO.agent });
     await page.goto(`${stack.url}/admin`);
     await page
       .getByRole('navigation', { name: 'Administration' })
@@ -411,9 +415,20 @@ describe('API tokens for staff not signed in yet', () => {
       method: 'POST',
       body: { email: `ivo-${Date.now()}@steward.demo`, name, role: 'agent', invite: true },
     });
+    // Given a password by an admin and never used: marked as well, in its own words.
+    const given = `Gus Given ${Date.now()}`;
+    await stack.api('/users', {
+      login: DEMO.admin,
+      method: 'POST',
+      body: { email: `gus-${Date.now()}@steward.demo`, name: given, role: 'agent', password: 'gus-first-pw' },
+    });
+    await stack.api('/auth/me', { login: DEMO.agent });
     await page.goto(`${stack.url}/admin/api-tokens`);
     const option = page.getByLabel('Acts as').locator('option', { hasText: name });
     await eventually(() => text(option)).toBe(`${name} (Agent) (invited, not signed in yet)`);
+    expect(await page.getByLabel('Acts as').locator('option', { hasText: given }).textContent()).toBe(
+      `${given} (Agent) (not signed in yet)`,
+    );
     expect(
       await page.getByLabel('Acts as').locator('option', { hasText: DEMO.agent.name }).textContent(),
     ).toBe(`${DEMO.agent.name} (Agent)`);

@@ -22,6 +22,26 @@ export const User = z.object({
 });
 export type User = z.infer<typeof User>;
 
+export const SIGN_IN_STATES = ['active', 'not_signed_in', 'invited', 'no_password', 'disabled'] as const;
+export type SignInState = (typeof SIGN_IN_STATES)[number];
+
+/**
+ * How a login stands, from what the list knows of it: `disabled`; `invited` (no password, an
+ * invitation still works) and `no_password` (none, no invitation) cannot sign in yet;
+ * `not_signed_in` has a password (an admin gave it) but was never used; `active` has signed in.
+ * "Never signed in" is read from its sessions, which are kept until a month after they end.
+ */
+export function signInStateOf(u: {
+  active: boolean;
+  passwordSet: boolean;
+  lastActiveAt: string | null;
+  pendingLink: { purpose: 'invitation' | 'reset' } | null;
+}): SignInState {
+  if (!u.active) return 'disabled';
+  if (!u.passwordSet) return u.pendingLink?.purpose === 'invitation' ? 'invited' : 'no_password';
+  return u.lastActiveAt === null ? 'not_signed_in' : 'active';
+}
+
 /** A login in the admins' list: when it was last active, to spot accounts nobody uses. */
 export const UserListItem = User.extend({
   lastActiveAt: IsoDateTime.nullable().describe(
@@ -36,6 +56,11 @@ export const UserListItem = User.extend({
     .object({ purpose: z.enum(['invitation', 'reset']), expiresAt: IsoDateTime })
     .nullable()
     .describe('the e-mailed link to choose a password that still works, if any (invitation or reset)'),
+  signInState: z
+    .enum(SIGN_IN_STATES)
+    .describe(
+      'active: has signed in; not_signed_in: has a password (given by an admin) but never signed in; invited: an invitation not yet taken up; no_password: neither; disabled',
+    ),
 });
 export type UserListItem = z.infer<typeof UserListItem>;
 

@@ -16,15 +16,23 @@ export function useStaffUsers() {
 }
 
 /**
- * A note for pickers (a team's members, an API token's user) on staff who cannot sign in yet: they
- * never have, and have no password (an invitation not taken up). Shown, not refused: choosing
- * them ahead of their first day is fine, but a team of only them has nobody to work its cases.
+ * A note for pickers (a team's members, an API token's user) on staff who have never signed in:
+ * invited and not yet taken up, without a password, or given a password by an admin and not used
+ * it. Shown, not refused: choosing them ahead of their first day is fine, but a team of only them
+ * has nobody to work its cases.
  */
 export function notSignedInNote(
-  u: Pick<UserListItem, 'lastActiveAt' | 'passwordSet' | 'pendingLink'> | undefined,
+  u: Pick<UserListItem, 'signInState' | 'lastActiveAt'> | undefined,
 ): string | null {
-  if (!u || u.lastActiveAt !== null || u.passwordSet) return null;
-  return u.pendingLink?.purpose === 'invitation'
-    ? 'invited, not signed in yet'
-    : 'no password yet, not signed in';
+  if (!u || u.lastActiveAt !== null) return null;
+  switch (u.signInState) {
+    case 'invited':
+      return 'invited, not signed in yet';
+    case 'no_password':
+      return 'no password yet, not signed in';
+    case 'not_signed_in':
+      return 'not signed in yet';
+    default:
+      return null;
+  }
 }

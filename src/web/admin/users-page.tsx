@@ -50,7 +50,7 @@ export function UsersPage() {
             </td>
             <td data-testid="user-role">{roleLabel(u.role)}</td>
             <td data-testid="user-state">
-              {u.active && u.passwordSet ? signInState(u) : <span className="muted">{signInState(u)}</span>}
+              {u.signInState === 'active' ? signInState(u) : <span className="muted">{signInState(u)}</span>}
             </td>
             <td className="cell-nowrap" data-testid="user-last-active">
               {u.lastActiveAt ? formatDateTime(u.lastActiveAt) : <span className="muted">Never</span>}

@@ -208,11 +208,16 @@ export function PasswordLinkPage() {
 }
 
 /** How a staff member signs in, in words: for the users list and their page. */
-export function signInState(u: Pick<UserListItem, 'active' | 'passwordSet' | 'pendingLink'>): string {
-  if (!u.active) return 'Disabled';
-  if (u.passwordSet) return 'Active';
-  return u.pendingLink?.purpose === 'invitation' ? 'Invited' : 'No password yet';
+export function signInState(u: Pick<UserListItem, 'signInState'>): string {
+  return SIGN_IN_WORDS[u.signInState];
 }
+const SIGN_IN_WORDS: Record<UserListItem['signInState'], string> = {
+  active: 'Active',
+  not_signed_in: 'Not signed in yet',
+  invited: 'Invited',
+  no_password: 'No password yet',
+  disabled: 'Disabled',
+};
 
 /** An admin on a staff member's page: e-mail them a link to choose their password. */
 export function PasswordLinkPanel({ user }: { user: UserListItem }) {

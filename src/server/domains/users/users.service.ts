@@ -10,6 +10,7 @@ import type {
   UserListItem,
   UserUpdate,
 } from '../../../shared/schemas/users.js';
+import { signInStateOf } from '../../../shared/schemas/users.js';
 import type { Actor } from '../../lib/actor.js';
 import { isAdmin } from '../../lib/actor.js';
 import { conflict, forbidden, notFound, unprocessable } from '../../lib/errors.js';
@@ -108,14 +109,17 @@ async function selectUsers(db: Database, where: SQL | undefined): Promise<UserLi
     .from(users)
     .where(and(isNull(users.deletedAt), where))
     .orderBy(asc(users.name));
-  return found.map((r): UserListItem => ({
-    ...toUserDto(r.user),
-    lastActiveAt: r.lastActiveAt ? new Date(r.lastActiveAt).toISOString() : null,
-    passwordSet: r.user.passwordHash !== null,
-    pendingLink: r.pendingLink
-      ? { purpose: r.pendingLink.purpose, expiresAt: new Date(r.pendingLink.expires_at).toISOString() }
-      : null,
-  }));
+  return found.map((r): UserListItem => {
+    const item = {
+      ...toUserDto(r.user),
+      lastActiveAt: r.lastActiveAt ? new Date(r.lastActiveAt).toISOString() : null,
+      passwordSet: r.user.passwordHash !== null,
+      pendingLink: r.pendingLink
+        ? { purpose: r.pendingLink.purpose, expiresAt: new Date(r.pendingLink.expires_at).toISOString() }
+        : null,
+    };
+    return { ...item, signInState: signInStateOf(item) };
+  });
 }
 
 export async function getUser(db: Database, actor: Actor, id: string): Promise<UserListItem> {

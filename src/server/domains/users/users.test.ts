@@ -127,6 +127,52 @@ describe('when each login was last active', () => {
   });
 });
 
+describe('how each login stands (signInState)', () => {
+  it('given a password and never used is not_signed_in, like an invited one is invited; signed in, active', async () => {
+    const email = `given-${unique()}@example.com`;
+    const given = await t.post(
+      '/api/v1/users',
+      { email, name: 'Given Password', role: 'agent', password: 'long enough pw' },
+      admin.token,
+    );
+    const invited = await t.post(
+      '/api/v1/users',
+      { email: `invited-${unique()}@example.com`, name: 'Invited', role: 'agent', invite: true },
+      admin.token,
+    );
+    const bare = await t.post(
+      '/api/v1/users',
+      { email: `bare-${unique()}@example.com`, name: 'Bare', role: 'admin' },
+      admin.token,
+    );
+    expect([given.status, invited.status, bare.status]).toEqual([201, 201, 201]);
+    const states = async () => {
+      const all = [
+        ...(await t.get('/api/v1/users?role=agent', admin.token)).body.items,
+        ...(await t.get('/api/v1/users?role=admin', admin.token)).body.items,
+      ] as { id: string; signInState: string; lastActiveAt: string | null }[];
+      const of = (id: string) => all.find((u) => u.id === id)!;
+      return [given, invited, bare].map((r) => [
+        of(r.body.id).signInState,
+        of(r.body.id).lastActiveAt === null,
+      ]);
+    };
+    expect(await states()).toEqual([
+      ['not_signed_in', true],
+      ['invited', true],
+      ['no_password', true],
+    ]);
+    expect((await t.get(`/api/v1/users/${given.body.id}`, admin.token)).body.signInState).toBe(
+      'not_signed_in',
+    );
+
+    expect((await t.post('/api/v1/auth/login', { email, password: 'long enough pw' })).status).toBe(200);
+    expect((await states())[0]).toEqual(['active', false]);
+    const off = await t.patch(`/api/v1/users/${given.body.id}`, { active: false }, admin.token);
+    expect([off.status, off.body.signInState]).toEqual([200, 'disabled']);
+  });
+});
+
 describe('your signature', () => {
   it('staff keep one (trimmed, at most 10 lines); it goes under their e-mailed replies only', async () => {
     const me = await makeUser(t.db, 'agent');
