@@ -770,16 +770,18 @@ describe('teams and agents', () => {
     expect(ben.skills).toEqual(['returns', 'german']);
     expect(ben.capacity).toBe(12);
 
-    // On a phone the table scrolls in its frame; the page itself does not scroll sideways
-    // (the rows' hidden field labels once sat outside the frame and widened it).
+    // On a phone each agent is a block, its fields within the screen; the page does not scroll
+    // sideways (the rows' hidden field labels once sat outside the frame and widened it).
     try {
       await page.setViewportSize({ width: 390, height: 844 });
       await eventually(() =>
         page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth),
       ).toBe(0);
-      expect(await page.getByTestId('agent-table').evaluate((t) => t.parentElement!.scrollWidth > 390)).toBe(
-        true,
-      );
+      expect(
+        await page.getByTestId('agent-table').evaluate((t) => t.parentElement!.scrollWidth),
+      ).toBeLessThanOrEqual(390);
+      const skills = (await row.getByLabel('Skills of Ben Agent').boundingBox())!;
+      expect(skills.x + skills.width).toBeLessThanOrEqual(390);
     } finally {
       await page.setViewportSize({ width: 1280, height: 800 });
     }
