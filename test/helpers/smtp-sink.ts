@@ -22,6 +22,8 @@ export interface SmtpSink {
   failNext(code: number, text: string, times?: number): void;
   /** Resolves when at least n mails have arrived (rejects after the timeout). */
   waitFor(n: number, timeoutMs?: number): Promise<ReceivedMail[]>;
+  /** Resolves with the first mail that `matches` once it has arrived (other mails may come between). */
+  waitForMail(matches: (mail: ReceivedMail) => boolean, timeoutMs?: number): Promise<ReceivedMail>;
   close(): Promise<void>;
 }
 
@@ -81,6 +83,15 @@ export async function startSmtpSink(): Promise<SmtpSink> {
         await new Promise((r) => setTimeout(r, 50));
       }
       return received;
+    },
+    async waitForMail(matches, timeoutMs = 15_000) {
+      const until = Date.now() + timeoutMs;
+      for (;;) {
+        const found = received.find(matches);
+        if (found) return found;
+        if (Date.now() > until) throw new Error(`no matching mail among the sink's ${received.length}`);
+        await new Promise((r) => setTimeout(r, 50));
+      }
     },
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
