@@ -105,7 +105,8 @@ export async function getWorkload(db: Database, actor: Actor): Promise<Workload>
   return { timeZone: day!.zone, today, teams: assembleWorkload(counts, people) };
 }
 
-const zero = (): WorkloadCounts => ({
+/** A row with nothing in it (a team's Nobody row before its cases are counted). */
+export const zero = (): WorkloadCounts => ({
   open: 0,
   waiting: 0,
   atRisk: 0,

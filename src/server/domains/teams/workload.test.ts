@@ -2,8 +2,9 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../../../../test/helpers/app.js';
 import { makeCase, makeCustomer, makeUser, minutesAgo, unique } from '../../../../test/helpers/factories.js';
-import type { Workload, WorkloadCounts } from '../../../shared/schemas/teams.js';
+import type { Workload } from '../../../shared/schemas/teams.js';
 import { workloadCaseQuery, type WorkloadCount } from '../../../shared/workload-cases.js';
+import { zero } from './workload.service.js';
 
 let t: TestApp;
 let admin: string;
@@ -29,14 +30,7 @@ async function team(name: string, memberIds: string[]) {
   return res.body.id as string;
 }
 
-const none = (): WorkloadCounts => ({
-  open: 0,
-  waiting: 0,
-  atRisk: 0,
-  breached: 0,
-  solvedToday: 0,
-  oldestAwaitingReply: null,
-});
+const none = zero;
 
 describe('GET /api/v1/workload', () => {
   it('counts per team and agent, each count the cases of its queue filter', async () => {
