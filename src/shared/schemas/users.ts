@@ -29,7 +29,7 @@ export type SignInState = (typeof SIGN_IN_STATES)[number];
  * How a login stands, from what the list knows of it: `disabled`; `invited` (no password, an
  * invitation still works) and `no_password` (none, no invitation) cannot sign in yet;
  * `not_signed_in` has a password (an admin gave it) but was never used; `active` has signed in.
- * "Never signed in" is read from its sessions, which are kept until a month after they end.
+ * "Never signed in" is read from the user's last sign-in, kept when their sessions are pruned.
  */
 export function signInStateOf(u: {
   active: boolean;
@@ -45,7 +45,7 @@ export function signInStateOf(u: {
 /** A login in the admins' list: when it was last active, to spot accounts nobody uses. */
 export const UserListItem = User.extend({
   lastActiveAt: IsoDateTime.nullable().describe(
-    'the latest use of any of its sign-in sessions (to the minute), or its last sign-in; null if it never signed in',
+    'the latest use of any of its sign-in sessions (to the minute), or its last sign-in, whichever is later; null if it never signed in',
   ),
   passwordSet: z
     .boolean()

@@ -165,6 +165,11 @@ export async function listApiTokens(db: Database, userId?: string) {
     .orderBy(authTokens.createdAt);
 }
 
+/** Notes a sign-in on the user's row, leaving `updated_at` (their edit version) as it is. */
+export async function markSignedIn(db: Database, userId: string) {
+  await db.execute(sql`update ${users} set last_signed_in_at = now() where id = ${userId}`);
+}
+
 export async function recordLoginAttempt(db: Database, email: string, ip: string, succeeded: boolean) {
   await db.insert(loginAttempts).values({ email: email.toLowerCase(), ip, succeeded });
 }

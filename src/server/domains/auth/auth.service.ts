@@ -133,6 +133,9 @@ export async function issueToken(
     ip: opts.client?.ip ?? null,
     userAgent: opts.client?.userAgent ?? null,
   });
+  // A sign-in is remembered on the user (not their version: an admin's edit does not conflict
+  // with it), so "never signed in" stays true to the fact after the sessions are pruned.
+  if (opts.kind === 'session') await repo.markSignedIn(db, opts.userId);
   return { token, tokenId: row.id, expiresAt: row.expiresAt, row };
 }
 

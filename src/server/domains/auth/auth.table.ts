@@ -18,6 +18,8 @@ export const users = pgTable(
     active: boolean('active').notNull().default(true),
     /** Staff: the lines added under their e-mailed replies (after "-- "); null: none. */
     signature: text('signature'),
+    /** The last sign-in (a session issued): kept when the sessions themselves are pruned. */
+    lastSignedInAt: timestamptz('last_signed_in_at'),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
     deletedAt: deletedAt(),

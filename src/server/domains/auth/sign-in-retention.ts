@@ -1,8 +1,9 @@
 // Sign-in records that have served their purpose, removed a month on: login attempts (the
 // throttle looks back 15 minutes), sessions expired or signed out, and e-mailed links
-// (password and sign-in) past their expiry. What happened stays in the domain events
-// (user.signed_in, auth.magic_link_used, user.password_changed, ...); API tokens stay, revoked
-// or not, as their owners named them and may look back at them.
+// (password and sign-in) past their expiry. A user's last sign-in stays on their row
+// (`last_signed_in_at`), password changes and ended sessions in the domain events
+// (user.password_changed, user.sessions_ended); API tokens stay, revoked or not, as their owners
+// named them and may look back at them.
 import { sql, type SQL } from 'drizzle-orm';
 import { rows, type Database } from '../../../db/client.js';
 

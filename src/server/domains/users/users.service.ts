@@ -97,9 +97,10 @@ export async function listUsers(db: Database, actor: Actor, filter: { role?: Use
 async function selectUsers(db: Database, where: SQL | undefined): Promise<UserListItem[]> {
   // A session's last use is written at most once a minute (authenticate), its creation at sign-in.
   // `${users}.id`, qualified: `${users.id}` renders as a bare "id", which would mean the token's.
-  const lastActive = sql<Date | null>`(
+  // The user's own last sign-in outlives the sessions, which are pruned a month after they end.
+  const lastActive = sql<Date | null>`greatest((
     select max(coalesce(t.last_used_at, t.created_at)) from ${authTokens} t
-    where t.user_id = ${users}.id and t.kind = 'session')`;
+    where t.user_id = ${users}.id and t.kind = 'session'), ${users}.last_signed_in_at)`;
   const pendingLink = sql<{ purpose: PasswordLinkPurpose; expires_at: string } | null>`(
     select json_build_object('purpose', l.purpose, 'expires_at', l.expires_at) from ${passwordLinks} l
     where l.user_id = ${users}.id and l.ended_at is null and l.expires_at > now()

@@ -166,7 +166,13 @@ describe('how each login stands (signInState)', () => {
       'not_signed_in',
     );
 
+    const version = (await t.get(`/api/v1/users/${given.body.id}`, admin.token)).body.updatedAt;
     expect((await t.post('/api/v1/auth/login', { email, password: 'long enough pw' })).status).toBe(200);
+    expect((await states())[0]).toEqual(['active', false]);
+    // Signing in is no edit of the user: an admin's change sent with the old version still fits.
+    expect((await t.get(`/api/v1/users/${given.body.id}`, admin.token)).body.updatedAt).toBe(version);
+    // Sessions are pruned a month after they end; the sign-in is still known then.
+    await t.db.execute(sql`delete from auth_tokens where user_id = ${given.body.id}`);
     expect((await states())[0]).toEqual(['active', false]);
     const off = await t.patch(`/api/v1/users/${given.body.id}`, { active: false }, admin.token);
     expect([off.status, off.body.signInState]).toEqual([200, 'disabled']);
