@@ -83,6 +83,13 @@ export const nextVersion = (at?: Date, column: SQL = sql`updated_at`) =>
   sql`greatest(${at ? sql`${at.toISOString()}::timestamptz` : sql`clock_timestamp()`}, ${column} + interval '1 millisecond')`;
 
 /** A PostgreSQL transaction id (64-bit, never wraps), as text. */
+/**
+ * A timestamptz as ISO 8601 UTC text (`2026-12-06T09:30:00.000Z`), the same from both drivers:
+ * for times in JSON built by the database, or read as text. A string is a column or expression.
+ */
+export const isoText = (column: SQL | string) =>
+  sql`to_char((${typeof column === 'string' ? sql.raw(column) : column}) at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
+
 export const xid8 = customType<{ data: string; driverData: string }>({ dataType: () => 'xid8' });
 
 /**

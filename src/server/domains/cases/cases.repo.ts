@@ -16,6 +16,17 @@ import { outcomeCondition } from './promise-outcomes.js';
 
 const assignee = alias(users, 'assignee');
 
+/**
+ * A case's promises now, as the queue's `promise` filter reads them (and the Workload page counts
+ * them); `c` is the cases table's name or alias. Exact and index-driven: next_due_at is the
+ * earliest unmet due time (past = breached); next_warn_at the earliest warning of a running clock
+ * (passed, nothing overdue = at risk).
+ */
+export const promiseNow = (c: string) => ({
+  breached: sql.raw(`coalesce(${c}.next_due_at, 'infinity'::timestamptz) < now()`),
+  at_risk: sql.raw(`${c}.next_warn_at <= now() and ${c}.next_due_at >= now()`),
+});
+
 export const caseColumns = {
   id: cases.id,
   number: cases.number,
@@ -143,13 +154,7 @@ export function caseFilters(
     csvOf(f.tags) ? sql`${cases.tags} @> ${sql.param(f.tags)}::text[]` : undefined,
     f.customerId ? eq(cases.customerId, f.customerId) : undefined,
     f.organizationId ? eq(cases.organizationId, f.organizationId) : undefined,
-    // Exact and index-driven: next_due_at is the earliest unmet due time (past = breached);
-    // next_warn_at the earliest warning of a running clock (passed, nothing overdue = at risk).
-    f.promise === 'breached'
-      ? sql`coalesce(${cases.nextDueAt}, 'infinity'::timestamptz) < now()`
-      : f.promise === 'at_risk'
-        ? sql`${cases.nextWarnAt} <= now() and ${cases.nextDueAt} >= now()`
-        : undefined,
+    f.promise ? promiseNow('cases')[f.promise] : undefined,
     promiseClockCondition(f),
     // A reopened case has no solvedAt: solved in the period and not reopened since.
     f.solvedFrom ? sql`${cases.solvedAt} >= ${f.solvedFrom}::timestamptz` : undefined,

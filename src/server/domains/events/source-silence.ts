@@ -12,12 +12,11 @@
 import { sql } from 'drizzle-orm';
 import { domainEventType } from '../../../shared/schemas/audit.js';
 import type { Database } from '../../../db/client.js';
+import { isoText } from '../../../db/columns.js';
 import { rows } from '../../../db/client.js';
 import { csvTime, type CsvTime } from '../../lib/csv.js';
 import { mailSettings, queueMails } from '../mail/outbox.js';
 import { COMPANY_TIME_ZONE } from '../settings/company-time-zone.js';
-
-const ISO = (col: string) => sql.raw(`to_char(${col} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`);
 
 interface Changed {
   kind: 'silent' | 'resumed';
@@ -63,12 +62,12 @@ export async function checkSourceSilence(db: Database): Promise<number> {
       ), logged as (
         insert into domain_events (id, type, entity_type, entity_id, actor_kind, data, occurred_at)
         select gen_random_uuid(), ${domainEventType('event_source.silent')}, 'event_source', id, 'system',
-          jsonb_build_object('silentSince', ${ISO('silent_since')}, 'silenceAlertMinutes', silence_alert_minutes),
+          jsonb_build_object('silentSince', ${isoText('silent_since')}, 'silenceAlertMinutes', silence_alert_minutes),
           now()
         from silent
         union all
         select gen_random_uuid(), 'event_source.resumed', 'event_source', id, 'system',
-          jsonb_build_object('silentSince', ${ISO('silent_since')}, 'lastEventAt', ${ISO('last_event_at')},
+          jsonb_build_object('silentSince', ${isoText('silent_since')}, 'lastEventAt', ${isoText('last_event_at')},
             'reason', reason),
           now()
         from resumed

@@ -11,11 +11,7 @@ import { users } from '../auth/auth.table.js';
 import { cases, messages } from '../cases/cases.table.js';
 import { customers } from '../customers/customers.table.js';
 import { kbArticleVersions, kbArticles, kbCategories, kbDeflections, kbVotes } from './kb.table.js';
-import { nextVersion } from '../../../db/columns.js';
-
-/** ISO 8601 UTC text of a timestamptz, the same from both drivers. */
-const isoText = (column: SQL | string) =>
-  sql`to_char((${typeof column === 'string' ? sql.raw(column) : column}) at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
+import { isoText, nextVersion } from '../../../db/columns.js';
 
 // ---- categories ---------------------------------------------------------------------------------
 

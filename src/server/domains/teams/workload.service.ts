@@ -5,6 +5,7 @@
 // holds the same cases as the queue filter of `shared/workload-cases.ts`.
 import { sql } from 'drizzle-orm';
 import { rows, type Database } from '../../../db/client.js';
+import { isoText } from '../../../db/columns.js';
 import { UNSOLVED_STATUSES } from '../../../shared/schemas/cases.js';
 import type {
   AgentAvailability,
@@ -15,10 +16,9 @@ import type {
 } from '../../../shared/schemas/teams.js';
 import { isStaff, type Actor } from '../../lib/actor.js';
 import { forbidden } from '../../lib/errors.js';
+import { promiseNow } from '../cases/cases.repo.js';
 import { COMPANY_TIME_ZONE } from '../settings/company-time-zone.js';
 
-const ISO = (column: string) =>
-  sql.raw(`to_char(${column} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`);
 const UNSOLVED = sql.raw(`(${UNSOLVED_STATUSES.map((s) => `'${s}'`).join(', ')})`);
 /**
  * A new or open case whose customer's last message has no agent's reply after it: waiting on us
@@ -27,6 +27,7 @@ const UNSOLVED = sql.raw(`(${UNSOLVED_STATUSES.map((s) => `'${s}'`).join(', ')})
 const AWAITING_REPLY = `c.status in ('new', 'open') and c.last_customer_message_at is not null
   and (c.last_agent_reply_at is null or c.last_agent_reply_at < c.last_customer_message_at)`;
 const AWAITING = sql.raw(AWAITING_REPLY);
+const promise = promiseNow('c');
 
 interface CountRow {
   team_id: string | null;
@@ -60,8 +61,8 @@ export async function getWorkload(db: Database, actor: Actor): Promise<Workload>
         ${COMPANY_TIME_ZONE}) as zone),
       d as (select zone, date_trunc('day', now() at time zone zone) as local_day from z)
       select zone,
-        ${ISO('(local_day at time zone zone)')} as day_from,
-        ${ISO(`((local_day + interval '1 day') at time zone zone)`)} as day_to
+        ${isoText('(local_day at time zone zone)')} as day_from,
+        ${isoText(`((local_day + interval '1 day') at time zone zone)`)} as day_to
       from d`,
   );
   const today = { from: day!.day_from, to: day!.day_to };
@@ -71,14 +72,12 @@ export async function getWorkload(db: Database, actor: Actor): Promise<Workload>
     sql`select c.team_id, c.assignee_id,
         count(*) filter (where c.status in ${UNSOLVED})::int as open,
         count(*) filter (where c.status in ('pending', 'on_hold'))::int as waiting,
-        count(*) filter (where c.status in ${UNSOLVED}
-          and c.next_warn_at <= now() and c.next_due_at >= now())::int as at_risk,
-        count(*) filter (where c.status in ${UNSOLVED}
-          and coalesce(c.next_due_at, 'infinity'::timestamptz) < now())::int as breached,
+        count(*) filter (where c.status in ${UNSOLVED} and ${promise.at_risk})::int as at_risk,
+        count(*) filter (where c.status in ${UNSOLVED} and ${promise.breached})::int as breached,
         count(*) filter (where ${solvedToday})::int as solved_today,
         (array_agg(c.id order by c.last_customer_message_at, c.number) filter (where ${AWAITING}))[1] as oldest_case_id,
         (array_agg(c.number order by c.last_customer_message_at, c.number) filter (where ${AWAITING}))[1] as oldest_number,
-        ${ISO(`min(c.last_customer_message_at) filter (where ${AWAITING_REPLY})`)} as oldest_since
+        ${isoText(`min(c.last_customer_message_at) filter (where ${AWAITING_REPLY})`)} as oldest_since
       from cases c
       where c.deleted_at is null and (c.status in ${UNSOLVED} or ${solvedToday})
       group by c.team_id, c.assignee_id`,
