@@ -1,5 +1,6 @@
 // The subject-access export of one customer, through the started app on a real database: what the
 // document holds and leaves out, who may take it, and that taking it is recorded.
+import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../../../../test/helpers/app.js';
 import {
@@ -132,6 +133,11 @@ describe('the personal data of one customer', () => {
       expect.objectContaining({ email: person.email, name: portal.user.name, active: true, deletedAt: null }),
     ]);
     expect(doc.portalLogins[0].lastSignInAt).toMatch(/Z$/);
+    // Sessions are pruned a month after they end; the login's last sign-in is still told.
+    await t.db.execute(sql`delete from auth_tokens where user_id = ${portal.user.id}`);
+    expect((await exportOf(person.id, admin)).body.portalLogins[0].lastSignInAt).toBe(
+      doc.portalLogins[0].lastSignInAt,
+    );
 
     expect(doc.cases.map((c: { subject: string }) => c.subject)).toEqual([theirs.subject]);
     expect(doc.cases[0]).toMatchObject({ number: theirs.number, customFields: { [field]: 'SO-77' } });

@@ -12,6 +12,7 @@
 // notifications, and the signal engine's bookkeeping (rule_expectations, rule_hits).
 import { sql, type SQL } from 'drizzle-orm';
 import { rows, type Database } from '../../../db/client.js';
+import { isoText } from '../../../db/columns.js';
 import type { PersonalData } from '../../../shared/schemas/personal-data.js';
 import type { Actor } from '../../lib/actor.js';
 import { notFound } from '../../lib/errors.js';
@@ -27,9 +28,6 @@ export const PERSONAL_DATA_NOTES = [
   "Not included: internal notes and side conversations on their cases (the staff's working notes, never shown to the customer); the files attached to messages (their names are listed; the files can be provided on request); the full source and text of mails (the case messages hold what was written); the audit trail of changes made by staff; security records (sign-in attempts, sign-in links, session addresses).",
   'A deleted customer record is still exported (deletedAt is set): deleting a customer keeps their cases. After an erasure (erasedAt is set) only what the erasure kept is left.',
 ];
-
-const iso = (column: string) =>
-  sql.raw(`to_char(${column} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`);
 
 interface CustomerRow {
   id: string;
@@ -74,34 +72,34 @@ async function gather(db: Database, id: string): Promise<PersonalData> {
     sql`select c.id, c.name, c.email, c.phone, o.name as "organizationName",
         coalesce(c.segment, o.segment) as segment, c.language, c.time_zone as "timeZone",
         c.external_id as "externalId", c.organization_access as "organizationAccess",
-        c.custom_fields as "customFields", ${iso('c.created_at')} as "createdAt",
-        ${iso('c.updated_at')} as "updatedAt", ${iso('c.deleted_at')} as "deletedAt",
-        ${iso('c.erased_at')} as "erasedAt"
+        c.custom_fields as "customFields", ${isoText('c.created_at')} as "createdAt",
+        ${isoText('c.updated_at')} as "updatedAt", ${isoText('c.deleted_at')} as "deletedAt",
+        ${isoText('c.erased_at')} as "erasedAt"
       from customers c left join organizations o on o.id = c.organization_id
       where c.id = ${id}`,
   );
   const mergedCustomers = await one<PersonalData['mergedCustomers'][number]>(
     sql`select m.id, m.name, m.email, m.phone, m.external_id as "externalId",
-        ${iso('m.created_at')} as "createdAt", ${iso('m.deleted_at')} as "mergedAt"
+        ${isoText('m.created_at')} as "createdAt", ${isoText('m.deleted_at')} as "mergedAt"
       from customers m where m.merged_into_id = ${id} order by m.deleted_at, m.id`,
   );
   // Never the password hash: the columns are named, and the response schema strips the rest.
   const portalLogins = await one<PersonalData['portalLogins'][number]>(
-    sql`select u.email, u.name, u.active, ${iso('u.created_at')} as "createdAt",
-        ${iso("(select max(t.created_at) from auth_tokens t where t.user_id = u.id and t.kind = 'session')")} as "lastSignInAt",
-        ${iso('u.deleted_at')} as "deletedAt"
+    sql`select u.email, u.name, u.active, ${isoText('u.created_at')} as "createdAt",
+        ${isoText("greatest((select max(t.created_at) from auth_tokens t where t.user_id = u.id and t.kind = 'session'), u.last_signed_in_at)")} as "lastSignInAt",
+        ${isoText('u.deleted_at')} as "deletedAt"
       from users u where u.customer_id = ${id} order by u.created_at, u.id`,
   );
   const agreements = await one<PersonalData['agreements'][number]>(
-    sql`select a.name, a.active, ${iso('a.created_at')} as "createdAt"
+    sql`select a.name, a.active, ${isoText('a.created_at')} as "createdAt"
       from agreements a where a.scope_customer_id = ${id} and a.deleted_at is null
       order by a.created_at, a.id`,
   );
   const cases = await one<Omit<PersonalData['cases'][number], 'messages'> & { id: string }>(
     sql`select k.id, k.number::float8 as number, k.subject, k.status, k.channel, k.category, k.priority, k.cc,
-        k.custom_fields as "customFields", k.refs, ${iso('k.created_at')} as "createdAt",
-        ${iso('k.solved_at')} as "solvedAt", ${iso('k.closed_at')} as "closedAt",
-        ${iso('k.deleted_at')} as "deletedAt"
+        k.custom_fields as "customFields", k.refs, ${isoText('k.created_at')} as "createdAt",
+        ${isoText('k.solved_at')} as "solvedAt", ${isoText('k.closed_at')} as "closedAt",
+        ${isoText('k.deleted_at')} as "deletedAt"
       from cases k where k.customer_id = ${id} order by k.created_at, k.id`,
   );
   // Public messages of their cases, and those they wrote on others'; never a side conversation's.
@@ -111,7 +109,7 @@ async function gather(db: Database, id: string): Promise<PersonalData> {
         coalesce(u.name, ac.name, m.external_from) as "authorName", m.channel, m.body,
         coalesce((select array_agg(a.filename order by a.created_at, a.id) from attachments a
           where a.message_id = m.id), '{}') as attachments,
-        ${iso('m.created_at')} as "createdAt"
+        ${isoText('m.created_at')} as "createdAt"
       from messages m join cases k on k.id = m.case_id
         left join users u on u.id = m.author_user_id
         left join customers ac on ac.id = m.author_customer_id
@@ -120,27 +118,27 @@ async function gather(db: Database, id: string): Promise<PersonalData> {
       order by m.created_at, m.id`,
   );
   const ratings = await one<PersonalData['ratings'][number]>(
-    sql`select k.number::float8 as "caseNumber", r.rating, r.comment, ${iso('r.created_at')} as "createdAt"
+    sql`select k.number::float8 as "caseNumber", r.rating, r.comment, ${isoText('r.created_at')} as "createdAt"
       from case_ratings r join cases k on k.id = r.case_id
       where r.customer_id = ${id} order by r.created_at, r.id`,
   );
   const helpCenterVotes = await one<PersonalData['helpCenterVotes'][number]>(
-    sql`select v.article_id as "articleId", v.language, v.helpful, ${iso('v.created_at')} as "createdAt"
+    sql`select v.article_id as "articleId", v.language, v.helpful, ${isoText('v.created_at')} as "createdAt"
       from kb_votes v where v.customer_id = ${id} order by v.created_at, v.id`,
   );
   const events = await one<PersonalData['events'][number]>(
-    sql`select e.type, ${iso('e.occurred_at')} as "occurredAt", e.refs, e.data
+    sql`select e.type, ${isoText('e.occurred_at')} as "occurredAt", e.refs, e.data
       from events e where e.customer_id = ${id} order by e.occurred_at, e.id`,
   );
   const signals = await one<PersonalData['signals'][number]>(
-    sql`select r.name as rule, s.title, s.state, s.refs, ${iso('s.detected_at')} as "detectedAt",
-        ${iso('s.resolved_at')} as "resolvedAt"
+    sql`select r.name as rule, s.title, s.state, s.refs, ${isoText('s.detected_at')} as "detectedAt",
+        ${isoText('s.resolved_at')} as "resolvedAt"
       from signals s join signal_rules r on r.id = s.rule_id
       where s.customer_id = ${id} order by s.detected_at, s.id`,
   );
   const commitments = await one<PersonalData['commitments'][number]>(
     sql`select c.name, c.ref_key as "refKey", c.ref_value as "refValue", c.state,
-        ${iso('c.opened_at')} as "openedAt", ${iso('c.due_at')} as "dueAt", ${iso('c.closed_at')} as "closedAt"
+        ${isoText('c.opened_at')} as "openedAt", ${isoText('c.due_at')} as "dueAt", ${isoText('c.closed_at')} as "closedAt"
       from commitments c where c.customer_id = ${id} order by c.opened_at, c.id`,
   );
   // Their addresses: the record's, those of the records merged into it, and the portal logins'.
@@ -149,7 +147,7 @@ async function gather(db: Database, id: string): Promise<PersonalData> {
   const mail = addresses.length
     ? await one<PersonalData['mail'][number]>(
         sql`select m.direction, m.subject, m.from_address as "from", m.to_addresses as "to",
-            m.cc_addresses as cc, m.status, ${iso('m.created_at')} as "createdAt"
+            m.cc_addresses as cc, m.status, ${isoText('m.created_at')} as "createdAt"
           from mail_messages m
           where lower(m.from_address) = any(${sql.param(addresses)}::text[])
             or exists (select 1 from unnest(m.to_addresses || m.cc_addresses) a
