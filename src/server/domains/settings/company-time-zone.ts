@@ -21,11 +21,12 @@ export const COMPANY_TIME_ZONE = sql`coalesce(${COMPANY_TIME_ZONE_SET}, 'UTC')`;
  * company's (customers choose theirs on their own record, which speaks for their mails).
  */
 export async function timeZoneOf(db: Database, actor: Actor): Promise<string> {
-  const own = isStaff(actor) && actor.userId ? actor.userId : null;
-  const [found] = await rows<{ zone: string }>(
-    db,
-    sql`select coalesce((select time_zone from notification_preferences where user_id = ${own}),
-      ${COMPANY_TIME_ZONE}) as zone`,
-  );
+  const [found] = await rows<{ zone: string }>(db, sql`select ${timeZoneSql(actor)} as zone`);
   return found?.zone ?? 'UTC';
+}
+
+/** `timeZoneOf` as an SQL text expression, for a query that counts in the zone itself. */
+export function timeZoneSql(actor: Actor) {
+  const own = isStaff(actor) && actor.userId ? actor.userId : null;
+  return sql`coalesce((select time_zone from notification_preferences where user_id = ${own}), ${COMPANY_TIME_ZONE})`;
 }

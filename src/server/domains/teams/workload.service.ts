@@ -17,7 +17,7 @@ import type {
 import { isStaff, type Actor } from '../../lib/actor.js';
 import { forbidden } from '../../lib/errors.js';
 import { promiseNow } from '../cases/cases.repo.js';
-import { COMPANY_TIME_ZONE } from '../settings/company-time-zone.js';
+import { timeZoneSql } from '../settings/company-time-zone.js';
 
 const UNSOLVED = sql.raw(`(${UNSOLVED_STATUSES.map((s) => `'${s}'`).join(', ')})`);
 /**
@@ -53,12 +53,10 @@ interface PersonRow {
 
 export async function getWorkload(db: Database, actor: Actor): Promise<Workload> {
   if (!isStaff(actor)) throw forbidden('only staff see the workload');
-  const me = actor.userId ?? null;
   // Today in the asking person's zone (their own, else the company's): from its midnight to the next.
   const [day] = await rows<{ zone: string; day_from: string; day_to: string }>(
     db,
-    sql`with z as (select coalesce((select time_zone from notification_preferences where user_id = ${me}),
-        ${COMPANY_TIME_ZONE}) as zone),
+    sql`with z as (select ${timeZoneSql(actor)} as zone),
       d as (select zone, date_trunc('day', now() at time zone zone) as local_day from z)
       select zone,
         ${isoText('(local_day at time zone zone)')} as day_from,
