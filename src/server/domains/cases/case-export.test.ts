@@ -119,6 +119,37 @@ describe('exporting cases as CSV', () => {
     expect(Object.keys(records[0]!)).toContain(`'${label}`);
   });
 
+  it('heads a custom field whose label another column has by its key (`cf.<key>`), as the other exports do', async () => {
+    const shared = `Carrier ${unique()}`;
+    const [a, b, c] = [`a_${unique()}`, `b_${unique()}`, `c_${unique()}`];
+    for (const [key, label] of [
+      [a, shared],
+      [b, shared.toUpperCase()],
+      [c, 'status'],
+    ]) {
+      const made = await t.post('/api/v1/case-fields', { key, label, type: 'text' }, admin);
+      expect(made.status).toBe(201);
+    }
+    const customer = await makeCustomer(t.db);
+    const made = await makeCase(t.db, customer.id, { subject: 'Clashing labels' });
+    expect(
+      (
+        await t.patch(
+          `/api/v1/cases/${made.id}`,
+          { customFields: { [a]: 'DHL', [b]: 'UPS', [c]: 'x' } },
+          admin,
+        )
+      ).status,
+    ).toBe(200);
+    const { records } = await download(`customerId=${customer.id}`);
+    const row = records[0]!;
+    expect(row[`cf.${a}`]).toBe('DHL');
+    expect(row[`cf.${b}`]).toBe('UPS');
+    expect(row[`cf.${c}`]).toBe('x');
+    expect(row.Status).toBe('New');
+    expect(Object.keys(row)).not.toContain(shared);
+  });
+
   it('reads past the first page: every case once, in the list order', async () => {
     const customer = await makeCustomer(t.db);
     const made = [];

@@ -8,7 +8,7 @@ import {
   STATUS_LABELS,
   lookup,
 } from '../../../shared/labels.js';
-import type { CsvColumn } from '../../lib/csv.js';
+import { customFieldColumns, customFieldHeaders, type CsvColumn } from '../../lib/csv.js';
 import type { ExportedCase } from './cases.service.js';
 import type { Definition } from '../fields/fields.service.js';
 
@@ -38,7 +38,7 @@ export function caseColumns(
   definitions: Definition[],
   categoryNames: ReadonlyMap<string, string> = new Map(),
 ): CsvColumn<ExportedCase>[] {
-  return [
+  const builtIn: CsvColumn<ExportedCase>[] = [
     { header: 'Case', value: (c) => c.number },
     { header: 'Subject', value: (c) => c.subject },
     { header: 'Status', value: (c) => status(c.status) },
@@ -70,13 +70,17 @@ export function caseColumns(
     { header: 'Closed', value: (c, time) => time(c.closedAt), zoned: true },
     { header: 'Reopened', value: (c) => c.reopenCount },
     { header: 'Follow up', value: (c, time) => time(c.followUpAt), zoned: true },
-    ...definitions.map((d): CsvColumn<ExportedCase> => ({
-      header: d.label,
-      value: (c) => {
-        const v = c.customFields[d.key];
-        return v === null || v === undefined || typeof v === 'object' ? '' : (v as string | number | boolean);
-      },
-    })),
+  ];
+  // A field's label heads its column unless two fields (or a built-in column) share it: then
+  // `cf.<key>`, as the customer and organization exports do.
+  const keys = definitions.map((d) => d.key);
+  const headers = customFieldHeaders(keys, new Map(definitions.map((d) => [d.key, d.label])), [
+    ...builtIn.map((c) => c.header),
+    'Id',
+  ]);
+  return [
+    ...builtIn,
+    ...customFieldColumns<ExportedCase>(keys, (c) => c.customFields, headers),
     { header: 'Id', value: (c) => c.id },
   ];
 }
