@@ -8,6 +8,7 @@ import {
   eventLabel,
   fieldLabel,
   idsInChange,
+  segmentKeysInChange,
   minutesSpan,
   recordKindLabel,
 } from './audit-text.js';
@@ -117,5 +118,17 @@ describe('a change', () => {
     expect(idsInChange(update).sort()).toEqual([AVA, BEN].sort());
     // An object's fields are shown, so its ids are named too.
     expect(idsInChange({ customerId: GONE, note: 'not an id', nested: { id: AVA } })).toEqual([GONE, AVA]);
+  });
+
+  it('names a segment by its name, under segment:<key>, since segments are referred to by key', () => {
+    const change = { changes: { segment: { from: 'key_account', to: 'retail' } }, scopeSegment: 'retail' };
+    expect(segmentKeysInChange(change)).toEqual(['key_account', 'retail']);
+    expect(segmentKeysInChange({ note: 'retail', changes: { name: { from: 'a', to: 'b' } } })).toEqual([]);
+    const names = { 'segment:key_account': 'Key accounts', 'segment:retail': 'Retail shops' };
+    expect(changeText(change, { ...opts, names })).toBe(
+      'Segment: Key accounts → Retail shops; Scope segment: Retail shops',
+    );
+    // A segment gone keeps its key, not a code in words.
+    expect(changeText({ segment: 'key_account' }, opts)).toBe('Segment: key_account');
   });
 });

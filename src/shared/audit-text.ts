@@ -101,8 +101,28 @@ export function idsInChange(data: Record<string, unknown>): string[] {
   return [...ids];
 }
 
+/** Fields whose values are segment keys (a customer's `segment`, an agreement's `scopeSegment`). */
+const SEGMENT_FIELD = /^(segment|scopeSegment)$/;
+/** Where `names` holds a segment's name: segments are referred to by key, not id. */
+export const segmentNameKey = (key: string) => `segment:${key}`;
+
+/** The segment keys a change shows (under a segment field, changed or given): their names are wanted too. */
+export function segmentKeysInChange(data: Record<string, unknown>): string[] {
+  const { changes, ...rest } = data;
+  const values = [
+    ...(isChanges(changes)
+      ? Object.entries(changes).flatMap(([k, c]) => [[k, c.from] as const, [k, c.to] as const])
+      : []),
+    ...Object.entries(isChanges(changes) ? rest : data),
+  ];
+  const keys = values
+    .filter(([field, v]) => SEGMENT_FIELD.test(field) && typeof v === 'string')
+    .map(([, v]) => v as string);
+  return [...new Set(keys)];
+}
+
 /**
- * A value in the reader's words: an id by the name of its record, times as the reader's other
+ * A value in the reader's words: an id by the name of its record, a segment key by its segment's name, times as the reader's other
  * times, yes and no, codes in words ("on hold"), a list of texts as a list, minutes as a span,
  * an object's fields as "Field: value" (custom fields, a query), nothing (an empty list or object
  * too) as a dash, else compact JSON.
@@ -111,6 +131,7 @@ export function auditValue(v: unknown, field: string, opts: AuditTextOptions): s
   if (v === null || v === undefined) return '—';
   if (typeof v === 'boolean') return v ? 'yes' : 'no';
   if (typeof v === 'string') {
+    if (SEGMENT_FIELD.test(field)) return opts.names?.[segmentNameKey(v)] ?? v;
     if (UUID.test(v)) return opts.names?.[v.toLowerCase()] ?? v;
     return ISO_TIME.test(v) ? opts.time(v) : CODE.test(v) ? v.replace(/_/g, ' ') : v;
   }

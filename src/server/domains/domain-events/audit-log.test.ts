@@ -49,6 +49,30 @@ describe('audit log', () => {
     expect(Date.parse(items[0]!.occurredAt)).toBeGreaterThanOrEqual(Date.parse(items[1]!.occurredAt));
   });
 
+  it('names a segment a change holds by its name now (segments are referred to by key)', async () => {
+    const [from, to] = [`seg${unique()}`, `seg${unique()}`];
+    expect((await t.post('/api/v1/segments', { key: from, name: 'Key accounts' }, admin.token)).status).toBe(
+      201,
+    );
+    expect((await t.post('/api/v1/segments', { key: to, name: 'Retail' }, admin.token)).status).toBe(201);
+    await t.patch(`/api/v1/segments/${to}`, { name: 'Retail shops' }, admin.token);
+    const customer = await t.post(
+      '/api/v1/customers',
+      { name: 'Seg Mover', email: `seg-${unique()}@example.com`, segment: from },
+      admin.token,
+    );
+    expect(customer.status).toBe(201);
+    expect(
+      (await t.patch(`/api/v1/customers/${customer.body.id}`, { segment: to }, admin.token)).status,
+    ).toBe(200);
+    const [updated] = (await log(`entityType=customer&entityId=${customer.body.id}`)).items;
+    expect(updated!.data).toEqual({ changes: { segment: { from, to } } });
+    expect(updated!.names).toEqual({
+      [`segment:${from}`]: 'Key accounts',
+      [`segment:${to}`]: 'Retail shops',
+    });
+  });
+
   it('names each record as it is called now: a case by number and subject, others by name', async () => {
     const key = `seg${unique()}`;
     const segment = await t.post('/api/v1/segments', { key, name: 'Retail' }, admin.token);

@@ -9,7 +9,7 @@ import type {
 import { afterCursor, orderBy, sortFrom, sortKey, toPage } from '../../lib/pagination.js';
 import { newId } from '../../../db/columns.js';
 import { rows, type Database } from '../../../db/client.js';
-import { idsInChange } from '../../../shared/audit-text.js';
+import { idsInChange, segmentKeysInChange, segmentNameKey } from '../../../shared/audit-text.js';
 import type { Actor } from '../../lib/actor.js';
 import { users } from '../auth/auth.table.js';
 import { domainEvents } from './domain-events.table.js';
@@ -208,9 +208,12 @@ async function withNames<T extends { data: Record<string, unknown> }>(
   const names = await recordNames(
     db,
     items.flatMap((e) => idsInChange(e.data)),
+    items.flatMap((e) => segmentKeysInChange(e.data)),
   );
   return items.map((e) => {
-    const own = idsInChange(e.data).filter((id) => names.has(id));
+    const own = [...idsInChange(e.data), ...segmentKeysInChange(e.data).map(segmentNameKey)].filter((id) =>
+      names.has(id),
+    );
     return { ...e, names: Object.fromEntries(own.map((id) => [id, names.get(id)!])) };
   });
 }
@@ -219,15 +222,22 @@ async function withNames<T extends { data: Record<string, unknown> }>(
  * The names of the records these ids are (ids are UUIDs, unique over every table): one query for
  * a whole page of the audit log, each table read by primary key. A case as "#42 Subject", a
  * mailbox by its address; ids of records gone, or of tables without names, are left out.
+ * Segments, referred to by key, come back under `segment:<key>` (`segmentNameKey`).
  */
-export async function recordNames(db: Database, ids: string[]): Promise<Map<string, string>> {
+export async function recordNames(
+  db: Database,
+  ids: string[],
+  segmentKeys: string[] = [],
+): Promise<Map<string, string>> {
   const unique = [...new Set(ids)];
-  if (unique.length === 0) return new Map();
+  const keys = [...new Set(segmentKeys)];
+  if (unique.length === 0 && keys.length === 0) return new Map();
   const param = sql`${sql.param(unique)}::uuid[]`;
   const found = await rows<{ id: string; name: string }>(
     db,
     sql`select c.id::text as id, '#' || c.number || ' ' || c.subject as name from cases c where c.id = any(${param})
       union all select m.id::text, m.address from mailboxes m where m.id = any(${param})
+      union all select ${segmentNameKey('')} || s.key, s.name from segments s where s.key = any(${sql.param(keys)}::text[])
       ${sql.join(
         Object.values(NAMED).map(
           (table) =>
