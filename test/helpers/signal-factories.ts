@@ -91,6 +91,8 @@ export interface SignalOptions {
   detectedAt?: Date;
   actedAt?: Date | null;
   resolvedAt?: Date | null;
+  /** Why it was resolved or dismissed. */
+  resolution?: string | null;
   resolvedByEvent?: boolean;
   caseId?: string | null;
   customerContactedFirst?: boolean;
@@ -130,6 +132,7 @@ export async function makeSignal(db: Database, o: SignalOptions = {}) {
       detectedAt,
       actedAt: o.actedAt ?? null,
       resolvedAt: o.resolvedAt ?? null,
+      resolution: o.resolution ?? null,
       resolvedByEvent: o.resolvedByEvent ?? false,
       evidenceCount: evidence.length,
       lastEvidenceAt: detectedAt,

@@ -436,7 +436,9 @@ export const ProactiveTrendBucket = z.object({
   caughtBeforeContact: count,
   caughtBeforeContactShare: share,
   contactsAvoided: count,
-  dismissed: count.describe('false alarms: signals of the bucket dismissed since'),
+  dismissed: count.describe(
+    'false alarms: signals of the bucket dismissed since by people (not by an erasure of their customer)',
+  ),
   resolvedByEvent: count.describe('signals of the bucket that resolved themselves (the awaited event came)'),
   leadTimeMedianMinutes: share.describe('median time from detection to the due time of the promise at risk'),
   commitments: z
@@ -471,8 +473,11 @@ export const RuleOutcome = z.object({
   live: count.describe('still open or acted on'),
   resolved: count,
   resolvedByEvent: count.describe('resolved by themselves: the awaited event came'),
-  dismissed: count.describe('dismissed: false alarms, or handled elsewhere'),
-  dismissedShare: share,
+  dismissed: count.describe(
+    'dismissed by people: false alarms, or handled elsewhere (not those an erasure of their customer dismissed)',
+  ),
+  dismissedErased: count.describe('dismissed because their customer was erased: not counted as dismissed'),
+  dismissedShare: share.describe('dismissed of signals'),
   casesOpened: count.describe('signals with a proactive case'),
   caughtBeforeContact: count,
   caughtBeforeContactShare: share,

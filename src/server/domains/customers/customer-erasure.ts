@@ -37,15 +37,13 @@ import { cases as caseTable } from '../cases/cases.table.js';
 import { clockCase } from '../cases/cases.service.js';
 import { onStatusChanges } from '../cases/clocks.js';
 import { recordDomainEvent, recordDomainEvents } from '../domain-events/domain-events.repo.js';
-import { endSignals } from '../signals/end-signals.js';
+import { ERASED_SIGNAL_RESOLUTION, endSignals } from '../signals/end-signals.js';
 import { lockLiveSignalsOfCasesAndCustomers } from '../signals/case-signals.js';
 import { customerScope, type CustomerScope } from './customer-scope.js';
 
 export const ERASED_NAME = 'Erased customer';
 const ERASED_TEXT = '[erased]';
 const ERASED_ADDRESS = 'erased@erased.invalid';
-/** Why an erased customer's live signals that no case handles were dismissed. */
-export const ERASED_SIGNAL_RESOLUTION = 'the customer was erased';
 
 /** Keys of a domain event's `data` that never hold free text or personal data. */
 const SAFE_KEYS = [

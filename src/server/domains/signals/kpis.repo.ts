@@ -7,6 +7,7 @@ import { sql, type SQL } from 'drizzle-orm';
 import { rows, type Database } from '../../../db/client.js';
 import type { KpiInterval } from '../../../shared/schemas/signals.js';
 import { decidedAt, outcomeCondition, overdueNow } from '../cases/promise-outcomes.js';
+import { dismissedByErasure, dismissedByPeople } from './end-signals.js';
 import { caughtBeforeContact, contactAvoided } from './kpi-conditions.js';
 import { signals } from './signals.table.js';
 
@@ -21,6 +22,9 @@ const inPeriod = (p: Period) =>
 const leadMinutes = sql`extract(epoch from (${signals.dueAt} - ${signals.detectedAt})) / 60`;
 const caught = caughtBeforeContact;
 const avoided = contactAvoided;
+// A dismissal counts against its rule unless the customer's erasure made it.
+const dismissedAlarm = dismissedByPeople(sql`${signals.state}`, sql`${signals.resolution}`);
+const dismissedErased = dismissedByErasure(sql`${signals.state}`, sql`${signals.resolution}`);
 
 /** Signals detected in [from, to): the counts and lead-time percentiles of the proactive KPIs. */
 export async function signalKpis(db: Database, period: Period) {
@@ -95,7 +99,7 @@ export async function signalTrend(
         count(*)::int as signals,
         count(*) filter (where ${caught})::int as caught,
         count(*) filter (where ${avoided})::int as avoided,
-        count(*) filter (where ${signals.state} = 'dismissed')::int as dismissed,
+        count(*) filter (where ${dismissedAlarm})::int as dismissed,
         count(*) filter (where ${signals.resolvedByEvent})::int as resolved_by_event,
         percentile_cont(0.5) within group (order by ${leadMinutes})::float8 as lead_median
       from ${signals}
@@ -131,6 +135,7 @@ export interface RuleOutcomeRow {
   resolved: number;
   resolved_by_event: number;
   dismissed: number;
+  dismissed_erased: number;
   cases_opened: number;
   caught: number;
   avoided: number;
@@ -153,7 +158,8 @@ export async function ruleOutcomes(db: Database, period: Period): Promise<RuleOu
         count(*) filter (where ${signals.state} in ('open', 'acted'))::int as live,
         count(*) filter (where ${signals.state} = 'resolved')::int as resolved,
         count(*) filter (where ${signals.resolvedByEvent})::int as resolved_by_event,
-        count(*) filter (where ${signals.state} = 'dismissed')::int as dismissed,
+        count(*) filter (where ${dismissedAlarm})::int as dismissed,
+        count(*) filter (where ${dismissedErased})::int as dismissed_erased,
         count(${signals.caseId})::int as cases_opened,
         count(*) filter (where ${caught})::int as caught,
         count(*) filter (where ${avoided})::int as avoided,
@@ -166,7 +172,7 @@ export async function ruleOutcomes(db: Database, period: Period): Promise<RuleOu
     select r.id as rule_id, r.name, r.kind, r.severity, r.enabled, r.deleted_at is not null as deleted,
       coalesce(s.signals, 0) as signals, coalesce(s.live, 0) as live, coalesce(s.resolved, 0) as resolved,
       coalesce(s.resolved_by_event, 0) as resolved_by_event, coalesce(s.dismissed, 0) as dismissed,
-      coalesce(s.cases_opened, 0) as cases_opened, coalesce(s.caught, 0) as caught,
+      coalesce(s.dismissed_erased, 0) as dismissed_erased, coalesce(s.cases_opened, 0) as cases_opened, coalesce(s.caught, 0) as caught,
       coalesce(s.avoided, 0) as avoided, s.lead_median, s.last_detected_at
     from signal_rules r left join s on s.rule_id = r.id
     where r.deleted_at is null or s.rule_id is not null

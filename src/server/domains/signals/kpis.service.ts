@@ -143,6 +143,7 @@ export async function getRuleOutcomes(
       resolved: r.resolved,
       resolvedByEvent: r.resolved_by_event,
       dismissed: r.dismissed,
+      dismissedErased: r.dismissed_erased,
       dismissedShare: ratio(r.dismissed, r.signals),
       casesOpened: r.cases_opened,
       caughtBeforeContact: r.caught,

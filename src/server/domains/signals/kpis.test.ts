@@ -4,6 +4,7 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../../../../test/helpers/app.js';
 import { SYSTEM_ACTOR } from '../../lib/actor.js';
+import { ERASED_SIGNAL_RESOLUTION } from './end-signals.js';
 import { getProactiveTrend } from './kpis.service.js';
 import { makeUser } from '../../../../test/helpers/factories.js';
 import {
@@ -245,6 +246,8 @@ describe('proactive KPIs per rule', () => {
     });
     await sig(scans.id, { state: 'open', customerContactedFirst: true });
     await sig(damaged.id, { state: 'acted', caseId: null });
+    // Dismissed by the erasure of its customer: not a false alarm of the rule.
+    await sig(damaged.id, { state: 'dismissed', resolution: ERASED_SIGNAL_RESOLUTION });
     await sig(gone.id, { state: 'resolved' });
     // Outside the period.
     await sig(quiet.id, { detectedAt: at('2026-02-27T00:00:00.000Z') });
@@ -261,7 +264,7 @@ describe('proactive KPIs per rule', () => {
     expect(res.body.from).toBe(from);
     expect(res.body.items.map((r: any) => [r.name, r.signals, r.enabled, r.deleted])).toEqual([
       ['Shipment not scanned', 4, true, false],
-      ['Damaged in transit', 1, true, false],
+      ['Damaged in transit', 2, true, false],
       ['Deleted, fired in March', 1, true, true],
       ['Quiet rule', 0, true, false],
       ['Switched off', 0, false, false],
@@ -278,6 +281,7 @@ describe('proactive KPIs per rule', () => {
       resolved: 2,
       resolvedByEvent: 2,
       dismissed: 1,
+      dismissedErased: 0,
       dismissedShare: 0.25,
       casesOpened: 0,
       caughtBeforeContact: 3,
@@ -285,6 +289,13 @@ describe('proactive KPIs per rule', () => {
       contactsAvoided: 2,
       leadTimeMedianMinutes: 120,
       lastDetectedAt: '2026-03-20T10:00:00.000Z',
+    });
+    expect(res.body.items[1]).toMatchObject({
+      name: 'Damaged in transit',
+      live: 1,
+      dismissed: 0,
+      dismissedErased: 1,
+      dismissedShare: 0,
     });
     expect(res.body.items[3]).toMatchObject({
       name: 'Quiet rule',

@@ -5,6 +5,7 @@ import type { Database } from '../../../db/client.js';
 import type { RuleDefinition } from '../../../shared/schemas/rules.js';
 import { afterCursor, orderBy, sortKey, toPage, type Sort } from '../../lib/pagination.js';
 import { agreements } from '../agreements/agreements.table.js';
+import { dismissedByPeople } from './end-signals.js';
 import { categories } from '../cases/cases.table.js';
 import { segments } from '../segments/segments.table.js';
 import { teams } from '../teams/teams.table.js';
@@ -33,7 +34,7 @@ const columns = {
       'signals', count(*)::int,
       'resolved', (count(*) filter (where s.state = 'resolved'))::int,
       'resolvedByEvent', (count(*) filter (where s.resolved_by_event))::int,
-      'dismissed', (count(*) filter (where s.state = 'dismissed'))::int)
+      'dismissed', (count(*) filter (where ${dismissedByPeople(sql`s.state`, sql`s.resolution`)}))::int)
     from signals s
     where s.rule_id = "signal_rules"."id" and s.detected_at >= now() - interval '30 days'
   )`,
