@@ -338,7 +338,7 @@ describe('choosing a password by e-mailed link', () => {
     // In the company's name, as the mail that led here.
     await eventually(() => text(ida.getByRole('heading', { level: 1 }))).toBe('Welcome to Steward Demo Shop');
     expect(await text(ida.locator('.login-card .brand__name'))).toBe('Steward Demo Shop');
-    await eventually(() => ida.title()).toBe('Welcome to Steward Demo Shop · Steward Demo Shop');
+    await eventually(() => ida.title()).toBe('Welcome to Steward Demo Shop');
     expect(await text(ida.getByTestId('password-link-whose'))).toBe(
       'Hello Ida Invited: choose the password you will sign in with, as ida@steward.demo.',
     );

@@ -1,6 +1,7 @@
 import { useEffect } from 'react';
 import { isStaff, useAuth } from '../auth/auth-context.js';
 import { useBrandName } from './brand.js';
+import { tabTitle } from './tab-title.js';
 
 /**
  * "Customers · Steward" in the browser tab, the name the page's top shows beside it
@@ -13,6 +14,6 @@ export function useDocumentTitle(title: string | undefined, customerFacing?: boo
   const { me } = useAuth();
   const name = useBrandName(customerFacing ?? !(me && isStaff(me)));
   useEffect(() => {
-    document.title = title ? `${title} · ${name}` : name;
+    document.title = tabTitle(title, name);
   }, [title, name]);
 }
