@@ -917,6 +917,30 @@ describe('settings', () => {
     expect((await stack.api<S>('/settings', admin)).timeZone).toBe('Europe/Berlin');
   });
 
+  it('chooses the language of mail to customers, English by default', async () => {
+    type S = { customerLanguage: string };
+    await page.goto(`${stack.url}/admin/settings`);
+    const language = page.getByLabel('Language of mail to customers');
+    await eventually(() => language.inputValue()).toBe('en');
+    expect(await language.locator('option').allTextContents()).toEqual([
+      'English',
+      'Deutsch',
+      'Français',
+      'Español',
+      'Nederlands',
+    ]);
+    await language.selectOption({ label: 'Deutsch' });
+    await page.getByRole('button', { name: 'Save settings' }).click();
+    await eventually(() => text(page.getByRole('status'))).toBe('Settings saved.');
+    expect((await stack.api<S>('/settings', admin)).customerLanguage).toBe('de');
+    await page.reload();
+    await eventually(() => language.inputValue()).toBe('de');
+    await language.selectOption('en');
+    await page.getByRole('button', { name: 'Save settings' }).click();
+    await eventually(() => text(page.getByRole('status'))).toBe('Settings saved.');
+    expect((await stack.api<S>('/settings', admin)).customerLanguage).toBe('en');
+  });
+
   it('keeps operational events for ever, or removes them after a number of days', async () => {
     type S = { eventRetentionDays: number | null };
     await page.goto(`${stack.url}/admin/settings`);

@@ -6,6 +6,7 @@
 // else's address, and an acknowledgement must not carry a stranger's text to them from our
 // domain (the "help desk relay" spam that hit hosted help desks).
 import { formatWhen } from '../portal/plain-state.js';
+import { customerWords } from './customer-words.js';
 
 export interface AcknowledgementFacts {
   number: number;
@@ -15,24 +16,25 @@ export interface AcknowledgementFacts {
   timeZone: string | null;
   portalUrl: string;
   now: Date;
+  /** The language to write in (`mailLanguage`); English when not given. */
+  language?: string;
 }
 
 export function acknowledgementText(a: AcknowledgementFacts): string {
+  const w = customerWords(a.language ?? 'en');
   const promise =
     a.answerBy && a.answerBy.getTime() > a.now.getTime()
-      ? `We will answer by ${formatWhen(a.answerBy, a.now, a.timeZone)}${a.timeZone ? ` (${a.timeZone})` : ''}.`
-      : 'We will answer by e-mail as soon as we can.';
-  return [
-    `We have your request #${a.number}.`,
-    promise,
-    '',
-    'To add anything (details, files), reply to this message; keep its number in the subject.',
-    `Your requests, and a sign-in link by e-mail: ${a.portalUrl}/portal`,
-  ].join('\n');
+      ? w.answerBy(
+          `${formatWhen(a.answerBy, a.now, a.timeZone, w.locale)}${a.timeZone ? ` (${a.timeZone})` : ''}`,
+        )
+      : w.answerSoon;
+  return [w.haveRequest(a.number), promise, '', w.addToIt, w.yourRequests(`${a.portalUrl}/portal`)].join(
+    '\n',
+  );
 }
 
 /** The acknowledgement's subject: the case's number and our words ("Re: " when it answers a mail). */
-export const ACKNOWLEDGEMENT_SUBJECT = 'We have your request';
+export const acknowledgementSubject = (language = 'en') => customerWords(language).acknowledgementSubject;
 
 /** Addresses nobody reads (noreply@, do-not-reply@, mailer-daemon@, postmaster@, bounce@…). */
 const UNREAD = /^(no[-_.]?reply|do[-_.]?not[-_.]?reply|mailer[-_.]?daemon|postmaster|bounces?)([+-].*)?$/i;

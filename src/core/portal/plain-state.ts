@@ -78,11 +78,15 @@ function validZone(tz: string | null | undefined): string {
   }
 }
 
-/** "Tue 14:00" within the coming week, else "Tue 3 Mar 14:00"; " UTC" when no zone is known. */
-export function formatWhen(at: Date, now: Date, timeZone?: string | null): string {
+/**
+ * "Tue 14:00" within the coming week, else "Tue 3 Mar 14:00"; " UTC" when no zone is known. In
+ * another `locale` (a mail in the customer's language) the locale's own order and names:
+ * "Mo., 7. Dez., 10:30".
+ */
+export function formatWhen(at: Date, now: Date, timeZone?: string | null, locale = 'en-GB'): string {
   const tz = validZone(timeZone);
   const soon = at.getTime() - now.getTime() < 6 * DAY;
-  const parts = new Intl.DateTimeFormat('en-GB', {
+  const format = new Intl.DateTimeFormat(locale, {
     timeZone: tz,
     weekday: 'short',
     day: soon ? undefined : 'numeric',
@@ -90,10 +94,13 @@ export function formatWhen(at: Date, now: Date, timeZone?: string | null): strin
     hour: '2-digit',
     minute: '2-digit',
     hourCycle: 'h23',
-  }).formatToParts(at);
+  });
+  const utc = tz === 'UTC' ? ' UTC' : '';
+  if (locale !== 'en-GB') return `${format.format(at)}${utc}`;
+  const parts = format.formatToParts(at);
   const get = (type: string) => parts.find((p) => p.type === type)?.value ?? '';
   const date = soon ? get('weekday') : `${get('weekday')} ${get('day')} ${get('month')}`;
-  return `${date} ${get('hour')}:${get('minute')}${tz === 'UTC' ? ' UTC' : ''}`;
+  return `${date} ${get('hour')}:${get('minute')}${utc}`;
 }
 
 const RESPONSE_KINDS: readonly ClockKindWord[] = ['first_response', 'next_response', 'periodic_update'];

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { IsoDateTime, OneLineText, TimeZone, WholeNumber } from './common.js';
+import { MAIL_LANGUAGES } from '../mail-languages.js';
 
 const HOURS = `a whole number of hours from 1 to ${24 * 365}`;
 
@@ -25,6 +26,11 @@ export const Settings = z.object({
     .nullable()
     .describe(
       'the name customers see on the portal, the help center and the sign-in page in place of Steward; null: Steward',
+    ),
+  customerLanguage: z
+    .enum(MAIL_LANGUAGES, { error: `must be one of ${MAIL_LANGUAGES.join(', ')}` })
+    .describe(
+      "the language of Steward's own words (the acknowledgement of a request, the portal link under a reply, the portal's sign-in link) in mail to customers whose record names no language; a customer's own language wins (English when it is one Steward does not write)",
     ),
   caseAutoCloseHours: WholeNumber(1, 24 * 365, HOURS).describe('solved cases close after this many hours'),
   eventRetentionDays: WholeNumber(EVENT_RETENTION_DAYS.min, EVENT_RETENTION_DAYS.max, DAYS)

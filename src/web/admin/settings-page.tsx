@@ -16,6 +16,8 @@ import { useDocumentTitle } from '../layout/use-document-title.js';
 import { TextField, wholeNumberOrNone } from './form-parts.js';
 import { useFormSubmit } from './use-form-submit.js';
 import { timeZones } from '../lib/time-zones.js';
+import { SelectField } from '../layout/select-field.js';
+import { MAIL_LANGUAGES, MAIL_LANGUAGE_NAMES } from '../../shared/mail-languages.js';
 
 export function SettingsPage() {
   useDocumentTitle('Settings');
@@ -46,6 +48,7 @@ export function SettingsPage() {
 function SettingsForm(props: { settings: SettingsRead }) {
   const [companyName, setCompanyName] = useState(props.settings.companyName ?? '');
   const [timeZone, setTimeZone] = useState(props.settings.timeZone ?? '');
+  const [customerLanguage, setCustomerLanguage] = useState<string>(props.settings.customerLanguage);
   const [hours, setHours] = useState(String(props.settings.caseAutoCloseHours));
   const [retention, setRetention] = useState(props.settings.eventRetentionDays?.toString() ?? '');
   const [acknowledge, setAcknowledge] = useState(props.settings.acknowledgeNewMail);
@@ -63,6 +66,7 @@ function SettingsForm(props: { settings: SettingsRead }) {
       {
         companyName: companyName.trim() || null,
         timeZone: timeZone.trim() || null,
+        customerLanguage,
         caseAutoCloseHours: wholeNumberOrNone(hours) ?? NaN,
         eventRetentionDays: wholeNumberOrNone(retention),
         acknowledgeNewMail: acknowledge,
@@ -128,6 +132,14 @@ function SettingsForm(props: { settings: SettingsRead }) {
           <option key={z} value={z} />
         ))}
       </datalist>
+      <SelectField
+        id="setting-customer-language"
+        label="Language of mail to customers"
+        value={customerLanguage}
+        onChange={setCustomerLanguage}
+        options={MAIL_LANGUAGES.map((l) => [l, MAIL_LANGUAGE_NAMES[l]] as const)}
+        hint="Steward's own words in mail to customers whose record names no language: the acknowledgement of a request, the link to the request under a reply, the portal's sign-in link. A customer's own language wins (English when it is not one of these). Replies are in the words the agent wrote."
+      />
       <TextField
         id={id}
         type="number"

@@ -58,6 +58,7 @@ describe('the eventRetentionDays setting', () => {
       assignOnReply: true,
       caseAutoCloseHours: 96,
       companyName: null,
+      customerLanguage: 'en',
       eventRetentionDays: null,
       timeZone: null,
       updatedAt: '1970-01-01T00:00:00.000Z', // never saved yet

@@ -33,6 +33,37 @@ const outOf = (caseId: string) =>
   );
 
 describe('acknowledging a request opened by e-mail', () => {
+  it('is in the customer’s language, else the company’s', async () => {
+    const german = await makeCustomer(t.db, { language: 'de' });
+    const res = await receiveMail(
+      t.db,
+      plainMail({ from: german.email!, subject: `Lampe ${unique()}`, body: 'Kaputt.' }),
+    );
+    const c = (await t.get(`/api/v1/cases/${res.caseId}`, admin)).body;
+    const [ack] = await outOf(c.id);
+    expect(ack!.subject).toBe(`Re: [#${c.number}] Wir haben Ihre Anfrage erhalten`);
+    expect(ack!.text_body.split('\n')[0]).toBe(`Wir haben Ihre Anfrage #${c.number} erhalten.`);
+
+    expect((await t.patch('/api/v1/settings', { customerLanguage: 'fr' }, admin)).status).toBe(200);
+    try {
+      const someone = await makeCustomer(t.db);
+      const again = await receiveMail(
+        t.db,
+        plainMail({ from: someone.email!, subject: `Lamp ${unique()}`, body: 'x' }),
+      );
+      const d = (await t.get(`/api/v1/cases/${again.caseId}`, admin)).body;
+      const [fr] = await outOf(d.id);
+      expect(fr!.subject).toBe(`Re: [#${d.number}] Nous avons bien reçu votre demande`);
+      expect(fr!.text_body.split('\n')[0]).toBe(`Nous avons bien reçu votre demande n° ${d.number}.`);
+      // Only the languages Steward writes, in the setting's words.
+      const bad = await t.patch('/api/v1/settings', { customerLanguage: 'it' }, admin);
+      expect(bad.status).toBe(400);
+      expect(bad.body.error.message).toContain('body.customerLanguage: must be one of en, de, fr, es, nl');
+    } finally {
+      await t.patch('/api/v1/settings', { customerLanguage: 'en' }, admin);
+    }
+  });
+
   it('answers at once on the case’s thread, with when the first answer is due in the customer’s zone', async () => {
     const customer = await makeCustomer(t.db, { timeZone: 'America/New_York' });
     await makeAgreement(t.db, { scope: { customerId: customer.id } });

@@ -8,10 +8,12 @@
 import { sql } from 'drizzle-orm';
 import { rows, type Database } from '../../../db/client.js';
 import {
-  ACKNOWLEDGEMENT_SUBJECT,
   acknowledgeable,
+  acknowledgementSubject,
   acknowledgementText,
 } from '../../../core/mail/acknowledgement.js';
+import { mailLanguage } from '../../../core/mail/customer-words.js';
+import { COMPANY_CUSTOMER_LANGUAGE } from '../settings/customer-language.js';
 import { withinRate } from '../../lib/rate-limit.js';
 import { caseMailSubject } from './compose.js';
 import { mailSettings, queueMail } from './outbox.js';
@@ -35,9 +37,12 @@ export async function queueAcknowledgement(
     number: number;
     zone: string | null;
     answer_by: Date | string | null;
+    language: string | null;
+    company_language: string | null;
   }>(
     tx,
-    sql`select c.number, coalesce(cu.time_zone, cal.timezone) as zone,
+    sql`select c.number, coalesce(cu.time_zone, cal.timezone) as zone, cu.language,
+        ${COMPANY_CUSTOMER_LANGUAGE} as company_language,
         (select p.due_at from case_promises p where p.case_id = c.id and p.kind = 'first_response'
           and p.state = 'active' and p.met_at is null order by p.cycle desc limit 1) as answer_by
       from cases c join customers cu on cu.id = c.customer_id
@@ -46,11 +51,14 @@ export async function queueAcknowledgement(
       where c.id = ${opts.caseId}`,
   );
   if (!c) return false;
+  // In the case customer's language (the address is theirs, or one they wrote from).
+  const language = mailLanguage(c.language, c.company_language);
   await queueMail(tx, {
     to,
     toName: null,
-    subject: caseMailSubject(c.number, ACKNOWLEDGEMENT_SUBJECT, opts.reply),
+    subject: caseMailSubject(c.number, acknowledgementSubject(language), opts.reply),
     text: acknowledgementText({
+      language,
       number: c.number,
       answerBy: c.answer_by ? new Date(c.answer_by) : null,
       timeZone: c.zone,

@@ -5,6 +5,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import addressparser from 'nodemailer/lib/addressparser';
 import MailComposer from 'nodemailer/lib/mail-composer';
 import { replyAddress as plusAddress, replyTokenFromBytes } from '../../../core/mail/addresses.js';
+import { customerWords } from '../../../core/mail/customer-words.js';
 import { isUnreachablePublicUrl } from '../../config.js';
 
 export interface Mailbox {
@@ -53,9 +54,12 @@ export function portalCaseUrl(publicUrl: string, caseId: string): string | null 
   return `${base}/portal/cases/${caseId}`;
 }
 
-/** A reply's text with the line leading its reader to the request online (none without a link). */
-export function withPortalLink(body: string, url: string | null): string {
-  return url ? `${body.replace(/\s+$/, '')}\n\nSee this request online: ${url}` : body;
+/**
+ * A reply's text with the line leading its reader to the request online (none without a link),
+ * in the customer's language (`mailLanguage`).
+ */
+export function withPortalLink(body: string, url: string | null, language = 'en'): string {
+  return url ? `${body.replace(/\s+$/, '')}\n\n${customerWords(language).seeOnline(url)}` : body;
 }
 
 /** A new reply token: lower-case base32 of 10 random bytes (16 characters, 80 bits); see core/mail/addresses. */

@@ -29,6 +29,8 @@ import {
 } from './compose.js';
 import { mailMessages } from './mail.table.js';
 import { mailSettings, queueMails } from './outbox.js';
+import { mailLanguage } from '../../../core/mail/customer-words.js';
+import { COMPANY_CUSTOMER_LANGUAGE } from '../settings/customer-language.js';
 
 // ---- who may see mail -------------------------------------------------------------------------
 
@@ -77,10 +79,13 @@ export async function mailCaseMessages(
     customer_deleted: boolean;
     mailed_us: boolean;
     cc: string[];
+    language: string | null;
+    company_language: string | null;
   }>(
     tx,
     sql`select m.id, m.case_id, m.body, m.public, m.author_type, m.channel, m.call, u.name as author_name,
         u.signature as author_signature, c.number, c.subject, c.cc, cu.email, cu.name as customer_name, cu.deleted_at is not null as customer_deleted,
+        cu.language, ${COMPANY_CUSTOMER_LANGUAGE} as company_language,
         exists (select 1 from mail_messages mm where mm.case_id = c.id and mm.direction = 'in'
           and mm.status = 'processed') as mailed_us
       from messages m
@@ -113,7 +118,11 @@ export async function mailCaseMessages(
       // The link to the request in the portal, for the customer, who can sign in there; not
       // when others are copied: one mail reaches them all, and they have no portal to sign in to.
       text: withSignature(
-        withPortalLink(m.body, m.cc.length === 0 ? portalCaseUrl(publicUrl, m.case_id) : null),
+        withPortalLink(
+          m.body,
+          m.cc.length === 0 ? portalCaseUrl(publicUrl, m.case_id) : null,
+          mailLanguage(m.language, m.company_language),
+        ),
         m.author_signature,
       ),
       caseId: m.case_id,

@@ -69,6 +69,7 @@ interface OutRow {
   run_after: Date | null;
   sent_at: Date | null;
   raw: Buffer;
+  text_body: string;
   case_message_id: string | null;
 }
 const mail = async (id: string) =>
@@ -182,6 +183,28 @@ describe('composition', () => {
     expect(parsed.text?.trim()).toBe(
       `Grüße, wir kümmern uns darum.\n\nSee this request online: ${mailSettings().publicUrl}/portal/cases/${c.id}`,
     );
+  });
+
+  it('leads to the request online in the customer’s language, else the company’s (English when theirs is not written)', async () => {
+    configureMail({ mailFrom: FROM, smtpUrl: undefined });
+    const ava = await agent();
+    const lineOf = async (language: string | undefined) => {
+      const customer = await makeCustomer(db, language ? { language } : {});
+      const c = await makeCase(db, customer.id, { subject: 'Lamp' });
+      await addMessage(db, ava, c.id, { body: 'Done.', public: true });
+      const [m] = await caseMail(c.id);
+      return m!.text_body.split('\n')[2]!.replace(/\s*: .*$/, '');
+    };
+    expect(await lineOf('de-AT')).toBe('Diese Anfrage online ansehen');
+    expect(await lineOf('it')).toBe('See this request online');
+    expect(await lineOf(undefined)).toBe('See this request online');
+    await db.execute(sql`insert into settings (key, value) values ('customerLanguage', '"nl"'::jsonb)`);
+    try {
+      expect(await lineOf(undefined)).toBe('Dit verzoek online bekijken');
+      expect(await lineOf('fr')).toBe('Voir cette demande en ligne');
+    } finally {
+      await db.execute(sql`delete from settings where key = 'customerLanguage'`);
+    }
   });
 
   it('threads a conversation: In-Reply-To the customer, References oldest first; one token per case', async () => {

@@ -21,6 +21,8 @@ import { recordDomainEvent } from '../domain-events/domain-events.repo.js';
 import { blockedPatternOf } from '../mail/blocked-senders.service.js';
 import { queueMail } from '../mail/outbox.js';
 import { magicLinks } from './portal.table.js';
+import { customerWords } from '../../../core/mail/customer-words.js';
+import { languageOfCustomer } from '../settings/customer-language.js';
 
 export const MAGIC_LINK_TTL_MS = PORTAL_LIMITS.magicLinkMinutes * 60_000;
 /** Links asked for per client IP, and per address, within the window. */
@@ -91,19 +93,20 @@ export async function requestMagicLink(
       })
       .returning({ id: magicLinks.id });
     const url = `${opts.publicUrl}/login/magic#token=${encodeURIComponent(token)}`;
+    const w = customerWords(await languageOfCustomer(tx, customer.id));
     await queueMail(tx, {
       to: email,
       toName: customer.name,
-      subject: 'Your sign-in link',
+      subject: w.signInSubject,
       text: [
-        `Hello ${customer.name},`,
+        w.hello(customer.name),
         '',
-        'Open this link to sign in and see your requests:',
+        w.openToSignIn,
         '',
         url,
         '',
-        `The link works once, for ${PORTAL_LIMITS.magicLinkMinutes} minutes.`,
-        'If you did not ask for it, ignore this mail: nobody can sign in without the link.',
+        w.worksOnce(PORTAL_LIMITS.magicLinkMinutes),
+        w.notAsked,
       ].join('\n'),
       autoSubmitted: true,
     });

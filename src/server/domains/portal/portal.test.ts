@@ -52,6 +52,20 @@ async function linkMails(email: string) {
 const tokenIn = (text: string) => decodeURIComponent(/\/login\/magic#token=([^\s]+)/.exec(text)![1]!);
 
 describe('sign-in by e-mailed link', () => {
+  it('writes the sign-in mail in the customer’s language', async () => {
+    const customer = await makeCustomer(t.db, { name: 'Lucía Gómez', language: 'es' });
+    expect((await askLink(customer.email!, newIp())).status).toBe(202);
+    const [mail] = await linkMails(customer.email!);
+    expect(mail!.subject).toBe('Su enlace de acceso');
+    expect(mail!.text_body.split('\n').slice(0, 3)).toEqual([
+      'Hola, Lucía Gómez:',
+      '',
+      'Abra este enlace para acceder y ver sus solicitudes:',
+    ]);
+    expect(mail!.text_body).toContain('El enlace sirve una sola vez, durante 15 minutos.');
+    expect(tokenIn(mail!.text_body)).toMatch(/^ml_/);
+  });
+
   it('a known customer gets a single-use link and a portal login; an unknown address the same answer and nothing', async () => {
     const customer = await makeCustomer(t.db, { name: 'Lena Berg' });
     const ip = newIp();

@@ -29,6 +29,7 @@ export const DEFAULT_SETTINGS: Settings = {
   assignOnReply: true,
   caseAutoCloseHours: 96,
   companyName: null,
+  customerLanguage: 'en',
   eventRetentionDays: null,
   timeZone: null,
 };
