@@ -12,6 +12,8 @@ import { kpiPeriod } from '../../src/web/signals/kpi-period.js';
 import { createEventSource, sendEvents } from './fixtures.js';
 import { DEMO, eventually, signIn, startStack, text, texts, type Stack } from './harness.js';
 import { signalTitle } from '../../src/web/signals/ref-labels.js';
+import { unique } from '../helpers/factories.js';
+import { hoursFromNow, makeRule, makeSignal } from '../helpers/signal-factories.js';
 
 let stack: Stack;
 let page: Page;
@@ -264,6 +266,43 @@ describe('signals page', () => {
     expect(await liveCount()).toBe(0);
     await eventually(() => page.getByTestId('signals-empty').count()).toBe(1);
     expect(await page.getByTestId('signal-bulk-bar').count()).toBe(0);
+  });
+
+  it('with a KPI tile’s filter ("with a due time"), all that match are offered and only those close', async () => {
+    // A rule of its own (off: no event fires it) with twelve live signals due and three not.
+    const rule = await makeRule(stack.db, { name: `Due soon ${unique()} (history test)`, enabled: false });
+    const due = [];
+    for (let n = 0; n < 12; n++)
+      due.push(await makeSignal(stack.db, { ruleId: rule.id, dueAt: hoursFromNow(n + 1) }));
+    const notDue = [];
+    for (let n = 0; n < 3; n++) notDue.push(await makeSignal(stack.db, { ruleId: rule.id }));
+    const query = `ruleId=${rule.id}&hasDueTime=true`;
+    expect((await signals(`${query}&state=open,acted&limit=100`)).map((x) => x.id).sort()).toEqual(
+      due.map((x) => x.id).sort(),
+    );
+    await page.goto(`${stack.url}/signals?${query}`);
+    expect(await text(page.getByTestId('signals-hasDueTime-filter'))).toContain('With a due time');
+    const rows = page.getByTestId('signal-row');
+    await eventually(() => rows.count()).toBe(10);
+    await page.getByLabel('Select all live signals shown').check();
+    const scope = page.getByTestId('signal-scope');
+    await eventually(() => text(scope)).toBe(
+      'All 10 live signals shown are selected. Select all 12 live signals that match',
+    );
+    await page.getByTestId('signal-select-all').click();
+    await eventually(() => text(page.getByTestId('bulk-count'))).toBe('12 signals selected');
+    await page.getByLabel('Reason').fill('Drill: the due ones only');
+    await page.getByTestId('signal-bulk-bar').getByRole('button', { name: 'Dismiss' }).click();
+    await eventually(() => text(page.getByTestId('notice'))).toBe('Dismissed 12 signals.');
+    for (const x of due)
+      expect(await stack.api<Signal>(`/signals/${x.id}`, agent)).toMatchObject({
+        state: 'dismissed',
+        resolution: 'Drill: the due ones only',
+      });
+    for (const x of notDue) expect((await stack.api<Signal>(`/signals/${x.id}`, agent)).state).toBe('open');
+    await eventually(() => rows.evaluateAll((all) => all.map((r) => r.getAttribute('data-state')))).toEqual(
+      Array(10).fill('dismissed'),
+    );
   });
 });
 

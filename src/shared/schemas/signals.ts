@@ -187,6 +187,22 @@ export const SignalBulkFilter = z.strictObject({
   caseId: Id.optional(),
   detectedFrom: IsoDateTime.optional().describe('detected at or after'),
   detectedTo: IsoDateTime.optional().describe('detected before'),
+  caughtBeforeContact: z
+    .boolean()
+    .optional()
+    .describe(
+      'as GET /signals?caughtBeforeContact=: detected before the customer had written in (true), or not',
+    ),
+  contactAvoided: z
+    .boolean()
+    .optional()
+    .describe(
+      'as GET /signals?contactAvoided=: acted on, caught before contact, and no contact since (true), or not',
+    ),
+  hasDueTime: z
+    .boolean()
+    .optional()
+    .describe('as GET /signals?hasDueTime=: with a due time (true), or without'),
 });
 export type SignalBulkFilter = z.infer<typeof SignalBulkFilter>;
 

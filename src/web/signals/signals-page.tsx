@@ -86,9 +86,9 @@ export function SignalsPage() {
   // "Every live signal that matches": the live states the filters allow, and the filter to send.
   const askedStates = filters.state ? filters.state.split(',') : [...LIVE];
   const liveStates = LIVE.filter((st) => askedStates.includes(st));
-  // The bulk close's filter has neither "resolved by itself" nor the KPIs' conditions.
-  const canTakeAll =
-    liveStates.length > 0 && !linked.resolvedByEvent && !KPI_FILTERS.some(({ key }) => linked[key]);
+  // The bulk close's filter takes the KPIs' conditions, but not "resolved by itself": a signal
+  // that resolved itself is no longer live, so none would match.
+  const canTakeAll = liveStates.length > 0 && !linked.resolvedByEvent;
   const bulkFilter: SignalBulkFilter = {
     ...(filters.state ? { state: liveStates } : {}),
     ...(filters.severity ? { severity: filters.severity as Severity } : {}),
@@ -96,6 +96,9 @@ export function SignalsPage() {
     ...(about ? { [about.key]: about.id } : {}),
     ...(linked.detectedFrom ? { detectedFrom: linked.detectedFrom } : {}),
     ...(linked.detectedTo ? { detectedTo: linked.detectedTo } : {}),
+    ...(linked.caughtBeforeContact ? { caughtBeforeContact: true } : {}),
+    ...(linked.contactAvoided ? { contactAvoided: true } : {}),
+    ...(linked.hasDueTime ? { hasDueTime: true } : {}),
   };
   const liveCount = useApi<Page<Signal>>(
     canTakeAll ? '/signals' : null,

@@ -587,6 +587,73 @@ describe('signals: dismiss and resolve', () => {
     expect((await t.get(`/api/v1/signals/${acted.id}`, agent)).body.state).toBe('acted');
   });
 
+  it('bulk by filter with a KPI condition closes exactly the live signals the list shows with it', async () => {
+    // One of each kind a KPI tells apart; each filter and value on a fresh set under its own rule.
+    const fresh = async () => {
+      const rule = await makeRule(t.db);
+      const sig = (o: Parameters<typeof makeSignal>[1]) => makeSignal(t.db, { ruleId: rule.id, ...o });
+      const all = [
+        await sig({ dueAt: hoursFromNow(2) }),
+        await sig({ customerContactedFirst: true }),
+        await sig({ state: 'acted', actedAt: hoursAgo(1) }),
+        await sig({
+          state: 'acted',
+          actedAt: hoursAgo(2),
+          customerContactAt: hoursAgo(1),
+          dueAt: hoursFromNow(1),
+        }),
+        await sig({
+          state: 'acted',
+          actedAt: hoursAgo(1),
+          customerContactedFirst: true,
+          dueAt: hoursFromNow(3),
+        }),
+        await sig({ state: 'resolved', resolvedAt: hoursAgo(1), dueAt: hoursFromNow(1) }),
+        await sig({ state: 'dismissed', resolvedAt: hoursAgo(1), customerContactedFirst: true }),
+      ];
+      return { rule, all };
+    };
+    const expected = {
+      caughtBeforeContact: { true: [0, 2, 3], false: [1, 4] },
+      contactAvoided: { true: [2], false: [0, 1, 3, 4] },
+      hasDueTime: { true: [0, 3, 4], false: [1, 2] },
+    } as const;
+    for (const key of ['caughtBeforeContact', 'contactAvoided', 'hasDueTime'] as const) {
+      for (const value of [true, false]) {
+        const { rule, all } = await fresh();
+        const before = await Promise.all(
+          all.map(async (x) => (await t.get(`/api/v1/signals/${x.id}`, agent)).body.state as string),
+        );
+        const listed = await t.get(
+          `/api/v1/signals?ruleId=${rule.id}&state=open,acted&${key}=${value}&limit=100`,
+          agent,
+        );
+        const want = expected[key][`${value}`].map((i) => all[i]!.id).sort();
+        expect(ids(listed).sort(), `${key}=${value}`).toEqual(want);
+        const res = await t.post(
+          '/api/v1/signals/bulk',
+          { filter: { ruleId: rule.id, [key]: value }, action: 'resolve', reason: `${key} ${value}` },
+          agent,
+        );
+        expect(res.status).toBe(200);
+        expect(res.body, `${key}=${value}`).toEqual({ closed: want, alreadyClosed: [], skippedActions: 0 });
+        for (const [i, x] of all.entries()) {
+          const now = (await t.get(`/api/v1/signals/${x.id}`, agent)).body;
+          expect(now.state, `${key}=${value} #${i}`).toBe(want.includes(x.id) ? 'resolved' : before[i]);
+        }
+      }
+    }
+    const refused = await t.post(
+      '/api/v1/signals/bulk',
+      { filter: { hasDueTime: 'yes' }, action: 'resolve' },
+      agent,
+    );
+    expect(refused.status).toBe(400);
+    expect(refused.body.error.details.map((d: { path: string }) => d.path)).toContain(
+      'body.filter.hasDueTime',
+    );
+  });
+
   it('bulk by filter: more live signals than the limit match: 422 and nothing changes', async () => {
     const rule = await makeRule(t.db);
     // Just past the limit, written set-based (the factory makes one at a time).
