@@ -3,6 +3,7 @@ import { and, asc, eq, inArray, isNull, sql } from 'drizzle-orm';
 import type { z } from 'zod';
 import type { Database } from '../../../db/client.js';
 import { rows } from '../../../db/client.js';
+import { UNSOLVED_STATUSES } from '../../../shared/schemas/cases.js';
 import type { AgentProfileUpdate, TeamInput, TeamUpdate } from '../../../shared/schemas/teams.js';
 import type { Actor } from '../../lib/actor.js';
 import { isAdmin, isStaff } from '../../lib/actor.js';
@@ -30,13 +31,29 @@ interface AgentRow {
   team_ids: string[];
 }
 
+/**
+ * Agents with their profile, open cases and teams. The counts and team lists are grouped once
+ * for everyone and joined (not a subquery per agent): one pass over the cases, however many
+ * agents; for one agent (`u.id = …`) the planner pushes the id into the groups.
+ */
 const agentSelect = (where: ReturnType<typeof sql>) => sql`
   select u.id as user_id, u.name, u.email, u.role,
     coalesce(p.skills, '{}'::text[]) as skills, coalesce(p.capacity, 20) as capacity,
     coalesce(p.availability, 'available') as availability,
-    (select count(*)::int from cases c where c.assignee_id = u.id and c.status in ('new', 'open', 'pending', 'on_hold') and c.deleted_at is null) as open_cases,
-    coalesce((select array_agg(tm.team_id) from team_members tm join teams t on t.id = tm.team_id and t.deleted_at is null where tm.user_id = u.id), '{}'::uuid[]) as team_ids
-  from users u left join agent_profiles p on p.user_id = u.id
+    coalesce(oc.open_cases, 0) as open_cases,
+    coalesce(mt.team_ids, '{}'::uuid[]) as team_ids
+  from users u
+  left join agent_profiles p on p.user_id = u.id
+  left join (
+    select c.assignee_id, count(*)::int as open_cases from cases c
+    where c.status = any(${sql.param(UNSOLVED_STATUSES)}::text[]) and c.deleted_at is null
+    group by c.assignee_id
+  ) oc on oc.assignee_id = u.id
+  left join (
+    select tm.user_id, array_agg(tm.team_id order by tm.team_id) as team_ids
+    from team_members tm join teams t on t.id = tm.team_id and t.deleted_at is null
+    group by tm.user_id
+  ) mt on mt.user_id = u.id
   where u.deleted_at is null and u.role in ('agent', 'admin') and ${where}
   order by u.name`;
 

@@ -1,4 +1,6 @@
+import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cases } from '../cases/cases.table.js';
 import { teams } from './teams.table.js';
 import { startTestApp, type TestApp } from '../../../../test/helpers/app.js';
 import { makeCase, makeCustomer, makeUser, unique } from '../../../../test/helpers/factories.js';
@@ -86,6 +88,52 @@ describe('teams and assignment', () => {
     expect((await t.get(`/api/v1/cases/${loose.id}`, admin)).body.assigneeId).toBeNull();
     // Away agents get no new cases.
     expect((await openFor(tm.id)).body.assigneeId).toBe(staying.user.id);
+  });
+
+  it('GET /agents: each agent’s open cases (unsolved, not deleted) and live teams', async () => {
+    const [a, b, c] = [
+      await makeUser(t.db, 'agent'),
+      await makeUser(t.db, 'agent'),
+      await makeUser(t.db, 'admin'),
+    ];
+    const kept = await team('manual', [a, c]);
+    const other = await team('manual', [a]);
+    const gone = await team('manual', [a, b]);
+    expect((await t.del(`/api/v1/teams/${gone.id}`, admin)).status).toBe(204);
+    const customer = await makeCustomer(t.db);
+    for (const status of ['new', 'open', 'pending', 'on_hold'] as const)
+      await makeCase(t.db, customer.id, { assigneeId: a.user.id, status });
+    const solved = await makeCase(t.db, customer.id, { assigneeId: a.user.id });
+    expect((await t.patch(`/api/v1/cases/${solved.id}`, { status: 'solved' }, admin)).status).toBe(200);
+    const deleted = await makeCase(t.db, customer.id, { assigneeId: a.user.id });
+    await t.db.update(cases).set({ deletedAt: new Date() }).where(eq(cases.id, deleted.id));
+    await makeCase(t.db, customer.id, { assigneeId: c.user.id });
+    await makeCase(t.db, customer.id, { teamId: kept.id });
+
+    const res = await t.get('/api/v1/agents', admin);
+    expect(res.status).toBe(200);
+    const byId = new Map(
+      (res.body.items as { userId: string; openCases: number; teamIds: string[] }[]).map((x) => [
+        x.userId,
+        x,
+      ]),
+    );
+    expect(byId.get(a.user.id)).toMatchObject({ openCases: 4, teamIds: [kept.id, other.id].sort() });
+    expect(byId.get(b.user.id)).toMatchObject({ openCases: 0, teamIds: [] });
+    expect(byId.get(c.user.id)).toMatchObject({ openCases: 1, teamIds: [kept.id], role: 'admin' });
+    // The team's members answer the same.
+    const members = (await t.get(`/api/v1/teams/${kept.id}`, admin)).body.members as {
+      userId: string;
+      openCases: number;
+    }[];
+    expect(
+      members.map((m) => [m.userId, m.openCases]).sort(([x], [y]) => String(x).localeCompare(String(y))),
+    ).toEqual(
+      [
+        [a.user.id, 4],
+        [c.user.id, 1],
+      ].sort(([x], [y]) => String(x).localeCompare(String(y))),
+    );
   });
 
   it('agents set only their own availability; only admins manage teams, skills and capacity', async () => {
