@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { FieldFilters } from './fields.js';
 import {
   BooleanQuery,
+  commaList,
   Email,
   Cursor,
   ExportTimeZone,
@@ -383,18 +384,6 @@ export const CaseSummary = Case.omit({ promises: true, customFields: true, requi
 });
 export type CaseSummary = z.infer<typeof CaseSummary>;
 
-const csv = <T extends z.ZodType<unknown, string>>(item: T) =>
-  z
-    .string()
-    .max(1000)
-    .transform((s) =>
-      s
-        .split(',')
-        .map((x) => x.trim())
-        .filter(Boolean),
-    )
-    .pipe(z.array(item).max(20));
-
 export const CASE_SORTS = [
   'nextDueAt',
   'createdAt',
@@ -417,13 +406,13 @@ export const CaseRefParams = z.strictObject({ id: CaseRef });
 
 export const CaseListQuery = z.strictObject({
   view: Id.optional().describe('apply a saved view; other filters narrow it further'),
-  status: csv(CaseStatus).optional().describe('comma-separated'),
-  priority: csv(Priority).optional(),
-  category: csv(Key).optional(),
-  channel: csv(Channel).optional(),
+  status: commaList(CaseStatus).optional(),
+  priority: commaList(Priority).optional(),
+  category: commaList(Key).optional().describe('one or more category keys, comma-separated'),
+  channel: commaList(Channel).optional(),
   assigneeId: z.union([Id, z.enum(['me', 'none'])]).optional(),
   teamId: z.union([Id, z.literal('none')]).optional(),
-  tag: csv(Tag).optional().describe('cases with all of these tags'),
+  tag: commaList(Tag).optional().describe('cases with all of these tags, comma-separated'),
   customerId: Id.optional(),
   organizationId: Id.optional(),
   promise: z

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { CaseCreate } from './cases.js';
+import { z } from 'zod';
+import { CaseCreate, Tag } from './cases.js';
 import {
+  commaList,
   Id,
   Name,
   PHONE_MESSAGE,
@@ -102,5 +104,40 @@ describe('empty and missing required values', () => {
     expect(messages(SegmentKey.safeParse(''))).toEqual(['is required']);
     expect(messages(Id.safeParse(undefined))).toEqual(['is required']);
     expect(messages(Id.safeParse('x'))).toEqual(['must be a UUID']);
+  });
+});
+
+describe('commaList', () => {
+  const states = commaList(z.enum(['open', 'acted', 'resolved'])).optional();
+  it.each([
+    ['open', ['open']],
+    ['open,acted', ['open', 'acted']],
+    ['open,', ['open']],
+    [',open,,acted,', ['open', 'acted']],
+    [' open , acted ', ['open', 'acted']],
+    ['acted,open,acted', ['acted', 'open']],
+    ['', undefined],
+    [',', undefined],
+    [' , ,', undefined],
+  ])('%j reads as %j', (input, out) => expect(states.parse(input)).toEqual(out));
+
+  it.each([
+    ['open,closed', 'unknown value "closed": must be one of "open", "acted", "resolved"'],
+    ['Open', 'unknown value "Open": must be one of "open", "acted", "resolved"'],
+    ['open,,  lost ', 'unknown value "lost": must be one of "open", "acted", "resolved"'],
+  ])('%j is refused: %s', (input, message) => {
+    const r = states.safeParse(input);
+    expect(r.success).toBe(false);
+    expect(r.error?.issues.map((i) => [i.path, i.message])).toEqual([[[], message]]);
+  });
+
+  it('dedupes on the parsed value, refuses an item with its own message, and caps the count', () => {
+    const tags = commaList(Tag, 3);
+    expect(tags.parse('VIP, vip ,gold')).toEqual(['vip', 'gold']);
+    expect(tags.safeParse('vip,a b').error?.issues[0]?.message).toBe(
+      '"a b": tags are lower-case letters, digits and _ : . - (max 50)',
+    );
+    expect(tags.safeParse('a,b,c,d').error?.issues[0]?.message).toBe('must have at most 3 values');
+    expect(tags.parse('a,b,c,a,b')).toEqual(['a', 'b', 'c']);
   });
 });

@@ -173,6 +173,47 @@ export const Cursor = z.string().max(500).describe('opaque cursor from the previ
 
 export const BooleanQuery = z.enum(['true', 'false']).transform((v) => v === 'true');
 
+/** At most this many items in one comma list of a query parameter. */
+export const MAX_COMMA_ITEMS = 20;
+
+/**
+ * A query parameter that takes several values, comma-separated (`?status=open,pending`), as every
+ * list reads it: each item trimmed, empty items dropped (`open,`, `open,,pending`), each value
+ * once (as `item` parses it: `VIP,vip` is one tag). A list with no item left (`?status=,`) is the
+ * parameter not given, as an empty one is (app.ts). An item `item` refuses fails the parameter,
+ * naming it; for a fixed set of values (z.enum) the message lists those allowed.
+ */
+export function commaList<T extends z.ZodType<string, string>>(item: T, max = MAX_COMMA_ITEMS) {
+  const allowed = item instanceof z.ZodEnum ? (item.options as string[]) : undefined;
+  return z
+    .string()
+    .max(1000)
+    .transform((list, ctx): z.output<T>[] | undefined => {
+      const values: z.output<T>[] = [];
+      for (const raw of list.split(',')) {
+        const text = raw.trim();
+        if (!text) continue;
+        const parsed = item.safeParse(text);
+        if (!parsed.success) {
+          const message = allowed
+            ? `unknown value ${JSON.stringify(text)}: must be one of ${allowed.map((v) => JSON.stringify(v)).join(', ')}`
+            : `${JSON.stringify(text)}: ${parsed.error.issues[0]?.message ?? 'is not allowed'}`;
+          ctx.addIssue({ code: 'custom', message, input: text });
+          return z.NEVER;
+        }
+        if (!values.includes(parsed.data)) values.push(parsed.data);
+      }
+      if (values.length > max) {
+        ctx.addIssue({ code: 'custom', message: `must have at most ${max} values`, input: list });
+        return z.NEVER;
+      }
+      return values.length ? values : undefined;
+    })
+    .describe(
+      allowed ? `one or more of ${allowed.join(', ')}; comma-separated` : 'one or more, comma-separated',
+    );
+}
+
 export const Search = z.string().trim().min(1).max(LIMITS.search);
 
 /** What a zone parameter defaults to: the caller's zone (see timeZoneOf). */

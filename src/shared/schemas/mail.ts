@@ -1,7 +1,7 @@
 // Mail: the mailboxes customers write to (and their IMAP polling), and the mail in and out.
 // One schema per shape, shared by the API, the OpenAPI document and the UI.
 import { z } from 'zod';
-import { Cursor, Email, Id, IsoDateTime, Limit, Name } from './common.js';
+import { commaList, Cursor, Email, Id, IsoDateTime, Limit, Name } from './common.js';
 
 export const MAIL_LIMITS = {
   /** Largest mail the SMTP receiver accepts (announced as EHLO SIZE). */
@@ -169,12 +169,7 @@ export type MailSetup = z.infer<typeof MailSetup>;
 
 export const MailListQuery = z.strictObject({
   direction: MailDirection.optional(),
-  status: z
-    .string()
-    .regex(
-      /^(processed|ignored|failed|queued|held|sent)(,(processed|ignored|failed|queued|held|sent))*$/,
-      'statuses, comma-separated',
-    )
+  status: commaList(MailStatus)
     .optional()
     .describe('one or more statuses, comma-separated, e.g. queued,held'),
   caseId: Id.optional(),

@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import {
   BooleanQuery,
+  commaList,
   Cursor,
   ExportTimeZone,
   Id,
@@ -102,11 +103,7 @@ export const SignalDetail = Signal.extend({
 export type SignalDetail = z.infer<typeof SignalDetail>;
 
 export const SignalListQuery = z.strictObject({
-  state: z
-    .string()
-    .regex(/^(open|acted|resolved|dismissed)(,(open|acted|resolved|dismissed))*$/, 'states, comma-separated')
-    .optional()
-    .describe('one or more states, comma-separated, e.g. open,acted'),
+  state: commaList(SignalState).optional().describe('one or more states, comma-separated, e.g. open,acted'),
   severity: Severity.optional(),
   ruleId: Id.optional(),
   customerId: Id.optional(),
@@ -322,9 +319,7 @@ export const Commitment = z.object({
 export type Commitment = z.infer<typeof Commitment>;
 
 export const CommitmentListQuery = z.strictObject({
-  state: z
-    .string()
-    .regex(/^[a-z]+(,[a-z]+)*$/)
+  state: commaList(CommitmentState)
     .optional()
     .describe('one or more of open, overdue, met, late, broken, cancelled; comma-separated'),
   customerId: Id.optional(),

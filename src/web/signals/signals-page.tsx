@@ -84,7 +84,7 @@ export function SignalsPage() {
   const [notice, setNotice] = useState<{ key: string; text: string } | null>(null);
   const selectedIds = selected.key === listKey ? selected.ids : new Set<string>();
   // "Every live signal that matches": the live states the filters allow, and the filter to send.
-  const askedStates = filters.state ? filters.state.split(',') : [...LIVE];
+  const askedStates = filters.state ? filters.state.split(',').map((st) => st.trim()) : [...LIVE];
   const liveStates = LIVE.filter((st) => askedStates.includes(st));
   // The bulk close's filter takes the KPIs' conditions, but not "resolved by itself": a signal
   // that resolved itself is no longer live, so none would match.

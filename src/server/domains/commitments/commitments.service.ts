@@ -1,12 +1,7 @@
 // Reading commitments: the list, one, and on-time rates per customer, organization, segment or
 // agreement. Staff only. Commitments are opened and closed by events (commitments.engine.ts).
 import type { Database } from '../../../db/client.js';
-import {
-  COMMITMENT_STATES,
-  type Commitment,
-  type CommitmentListQuery,
-  type CommitmentState,
-} from '../../../shared/schemas/signals.js';
+import { type Commitment, type CommitmentListQuery } from '../../../shared/schemas/signals.js';
 import type { Actor } from '../../lib/actor.js';
 import { badRequest, notFound } from '../../lib/errors.js';
 import { assertCanReadProactive } from '../signals/signals.policy.js';
@@ -37,20 +32,9 @@ export function toCommitmentDto(row: repo.CommitmentRow): Commitment {
   };
 }
 
-function statesOf(list: string | undefined): CommitmentState[] | undefined {
-  if (!list) return undefined;
-  const states = list.split(',');
-  const unknown = states.find((s) => !(COMMITMENT_STATES as readonly string[]).includes(s));
-  if (unknown !== undefined) {
-    const message = `unknown state "${unknown}": one or more of ${COMMITMENT_STATES.join(', ')}`;
-    throw badRequest('validation_error', `query.state: ${message}`, [{ path: 'query.state', message }]);
-  }
-  return states as CommitmentState[];
-}
-
 export async function listCommitments(db: Database, actor: Actor, q: CommitmentListQuery) {
   assertCanReadProactive(actor);
-  const page = await repo.listCommitments(db, { ...q, states: statesOf(q.state) });
+  const page = await repo.listCommitments(db, { ...q, states: q.state });
   return { items: page.items.map(toCommitmentDto), nextCursor: page.nextCursor, total: page.total };
 }
 

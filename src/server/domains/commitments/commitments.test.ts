@@ -153,7 +153,11 @@ describe('commitments: list and read', () => {
     const res = await t.get('/api/v1/commitments?state=open,pending', agent);
     expect(res.status).toBe(400);
     expect(res.body.error.details).toEqual([
-      { path: 'query.state', message: expect.stringContaining('unknown state "pending"') },
+      {
+        path: 'query.state',
+        message:
+          'unknown value "pending": must be one of "open", "overdue", "met", "late", "broken", "cancelled"',
+      },
     ]);
     for (const q of [
       'state=Open',

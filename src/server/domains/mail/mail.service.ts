@@ -11,7 +11,6 @@ import type {
   MailListQuery,
   MailMessage,
   MailMessageDetail,
-  MailStatus,
 } from '../../../shared/schemas/mail.js';
 import type { Actor } from '../../lib/actor.js';
 import { isAdmin, isStaff } from '../../lib/actor.js';
@@ -232,7 +231,6 @@ function toMailDto(r: ListRow): MailMessage {
 /** Mail in and out, newest first; filters: direction, statuses, case. */
 export async function listMail(db: Database, actor: Actor, q: MailListQuery) {
   assertCanReadMail(actor);
-  const statuses = q.status ? ([...new Set(q.status.split(','))] as MailStatus[]) : undefined;
   const found = await db
     .select({ ...listFields, sortKey: sortKey(newestFirst) })
     .from(mailMessages)
@@ -240,7 +238,7 @@ export async function listMail(db: Database, actor: Actor, q: MailListQuery) {
     .where(
       and(
         q.direction ? eq(mailMessages.direction, q.direction) : undefined,
-        statuses ? inArray(mailMessages.status, statuses) : undefined,
+        q.status ? inArray(mailMessages.status, q.status) : undefined,
         q.caseId ? eq(mailMessages.caseId, q.caseId) : undefined,
         afterCursor(newestFirst, q.cursor),
       ),

@@ -69,8 +69,7 @@ export function toSignalDto(row: repo.SignalRow): Signal {
 
 export async function listSignals(db: Database, actor: Actor, q: SignalListQuery) {
   assertCanReadProactive(actor);
-  const states = q.state ? [...new Set(q.state.split(','))] : undefined;
-  const page = await repo.listSignals(db, { ...q, states: states as SignalState[] | undefined });
+  const page = await repo.listSignals(db, { ...q, states: q.state });
   return { items: page.items.map(toSignalDto), nextCursor: page.nextCursor, total: page.total };
 }
 
