@@ -39,6 +39,7 @@ import { MailDetailPage } from './mail/mail-detail-page.js';
 import { MailListPage } from './mail/mail-list-page.js';
 import { AppLayout } from './layout/app-layout.js';
 import { NotFoundPage } from './layout/not-found-page.js';
+import { WorkZoneGate } from './layout/work-zone-gate.js';
 import { OrganizationDetailPage } from './organizations/organization-detail-page.js';
 import { OrganizationFormPage } from './organizations/organization-form-page.js';
 import { OrganizationListPage } from './organizations/organization-list-page.js';
@@ -165,7 +166,9 @@ export function App() {
             path="board"
             element={
               <RequireStaff>
-                <BoardPage />
+                <WorkZoneGate title="Proactive board">
+                  <BoardPage />
+                </WorkZoneGate>
               </RequireStaff>
             }
           />
@@ -213,7 +216,9 @@ export function App() {
             path="signals"
             element={
               <RequireStaff>
-                <SignalsPage />
+                <WorkZoneGate title="Signals">
+                  <SignalsPage />
+                </WorkZoneGate>
               </RequireStaff>
             }
           />
@@ -221,7 +226,9 @@ export function App() {
             path="commitments"
             element={
               <RequireStaff>
-                <CommitmentsPage />
+                <WorkZoneGate title="Commitments">
+                  <CommitmentsPage />
+                </WorkZoneGate>
               </RequireStaff>
             }
           />

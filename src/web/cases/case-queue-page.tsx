@@ -306,8 +306,11 @@ export function CaseQueuePage() {
   const workZone = useWorkZone();
   const clockLabel = shownFilters && promiseClockLabel(shownFilters, promiseNames);
   const segment = shownFilters && segmentLabel(shownFilters, promiseNames);
-  // The Workload page's "solved today" is a day in the person's work zone: its ends in that zone.
-  const solved = shownFilters && solvedLabel(shownFilters, (iso) => formatDateTime(iso, workZone.zone));
+  // The Workload page's "solved today" is a day in the person's work zone: its ends in that zone,
+  // once known (meanwhile "…", never the browser's times; the list itself asks for the instants).
+  const solved =
+    shownFilters &&
+    solvedLabel(shownFilters, (iso) => (workZone.ready ? formatDateTime(iso, workZone.zone) : '…'));
   if (!adhoc) for (const part of [clockLabel, segment, solved]) if (part) summary.push(part);
   const agentList = agents.data?.items ?? [];
   const teamList = teams.data?.items ?? [];

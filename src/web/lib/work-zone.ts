@@ -3,7 +3,9 @@
 // company's (Admin → Settings), else this browser's. Read once per signed-in person and page load
 // (GET /notifications/preferences and GET /settings, both open to staff); the settings and
 // notification pages publish a change they saved. The server, asked without a zone, goes the same
-// way but ends at UTC (it cannot know the browser's).
+// way but ends at UTC (it cannot know the browser's). A page that counts days waits until they
+// are read (`ready`): whole pages through WorkZoneGate (layout/work-zone-gate.tsx), so nothing is
+// asked or shown in the browser's zone meanwhile.
 import { useEffect, useSyncExternalStore } from 'react';
 import type { NotificationPreferences } from '../../shared/schemas/notifications.js';
 import type { SettingsRead } from '../../shared/schemas/settings.js';
@@ -65,6 +67,9 @@ export interface WorkZone {
   /** False while the zones are being read: a page that counts days waits for them. */
   ready: boolean;
 }
+
+/** What a page says while the zones are read (WorkZoneGate, the KPI page). */
+export const READING_ZONE = 'Reading the zone you work in…';
 
 /** How a page names the zone it uses: "Europe/Berlin (yours)". */
 export const zoneNote = (z: WorkZone) =>
