@@ -387,7 +387,13 @@ describe('choosing a password by e-mailed link', () => {
     );
     const link = await passwordLink('ida@steward.demo', 'Choose a new Steward Demo Shop password');
     await signedOut.goto(link);
-    await eventually(() => text(signedOut.getByRole('heading', { level: 1 }))).toBe('Choose a new password');
+    // In the company's name, as the mail's subject, the heading and the tab.
+    await eventually(() => text(signedOut.getByRole('heading', { level: 1 }))).toBe(
+      'Choose a new Steward Demo Shop password',
+    );
+    await eventually(() => signedOut.title()).toBe(
+      'Choose a new Steward Demo Shop password · Steward Demo Shop',
+    );
 
     // Meanwhile an admin sends another link: the one above stops working.
     await page.goto(`${stack.url}/admin/users`);

@@ -63,10 +63,14 @@ export function PasswordLinkPage() {
   const [fieldError, setFieldError] = useState<{ field: 'password' | 'repeat'; text: string } | null>(null);
   const [busy, setBusy] = useState(false);
   const [done, setDone] = useState(false);
-  // A sign-in page: in the company's name, as the mail that led here (the staff's screens say Steward).
+  // A sign-in page: in the company's name, as the mail that led here ("You are invited to …",
+  // "Choose a new … password"); the staff's screens, once signed in, say Steward. Only staff get
+  // these links (a customer's address gets none, and a customer's link would not work), so the
+  // page needs no other reading of whose it is. Neutral until the link is read.
   const brandName = useBrandName(true);
   const welcome = `Welcome to ${brandName}`;
-  useDocumentTitle(info?.purpose === 'invitation' ? welcome : 'Choose a new password', true);
+  const choose = info ? `Choose a new ${brandName} password` : 'Choose a new password';
+  useDocumentTitle(info?.purpose === 'invitation' ? welcome : choose, true);
 
   useEffect(() => {
     if (!token) return;
@@ -124,11 +128,7 @@ export function PasswordLinkPage() {
       : problem
         ? (LINK_MESSAGES[problem.code] ?? problem.message)
         : null;
-  const title = message
-    ? 'This link does not work'
-    : info?.purpose === 'invitation'
-      ? welcome
-      : 'Choose a new password';
+  const title = message ? 'This link does not work' : info?.purpose === 'invitation' ? welcome : choose;
   const errorId = (field: 'password' | 'repeat') =>
     fieldError?.field === field ? { 'aria-invalid': true, 'aria-describedby': `${field}-error` } : {};
 
