@@ -1,7 +1,8 @@
 // The demo's proactive cases open while the seed runs the jobs, at the seeding minute, though
 // their signals are dated days back (dateSignalsByEvidence). Dated as if Steward had been
 // watching: each case opens when its first signal was detected, and what happened as it opened
-// (the message to the customer, the first response, the promise clocks started then) moves back
+// (the message to the customer, the first response, the promise clocks started then, their
+// timeline entries) moves back
 // with it; the clocks' due and warning times are worked out again on their calendars, so a case
 // open for days shows its resolution promise used, due or breached as it would be. Written
 // directly, as an import from an older system would be.
@@ -47,6 +48,11 @@ export async function dateProactiveCases(db: Database, since: Date): Promise<num
       where id = ${c.id}`);
     await db.execute(sql`update messages set created_at = created_at - ${back}
       where case_id = ${c.id} and created_at < ${edge}`);
+    // Its timeline: the opening and what came with it (the clocks started, the first note), not
+    // before the case (its transaction began a moment before the case's own time was taken).
+    await db.execute(sql`update domain_events
+      set occurred_at = greatest(occurred_at - ${back}, ${c.opened}::timestamptz)
+      where entity_type = 'case' and entity_id = ${c.id} and occurred_at < ${edge}`);
     const clocks = await db.select().from(casePromises).where(eq(casePromises.caseId, c.id));
     for (const clock of clocks) {
       if (clock.startedAt.getTime() >= created.getTime() + AT_OPENING_MS) continue;

@@ -103,6 +103,77 @@ describe('demo cases seed', () => {
     ).toBeGreaterThan(found.length / 2);
   });
 
+  /** Every case's timeline (its domain events) with the case's own times. */
+  const timelines = () =>
+    rows<{
+      number: number;
+      channel: string;
+      created_at: string;
+      solved_at: string | null;
+      type: string;
+      occurred_at: string;
+      data: Record<string, unknown>;
+      message_at: string | null;
+      team: string | null;
+      office: boolean;
+    }>(
+      db,
+      sql`select c.number, c.channel, c.created_at, c.solved_at, e.type, e.occurred_at, e.data,
+          (select m.created_at from messages m where m.id::text = e.data->>'messageId') as message_at,
+          t.name as team,
+          extract(isodow from e.occurred_at at time zone 'Europe/Berlin') <= 5
+            and extract(hour from e.occurred_at at time zone 'Europe/Berlin') between 8 and 17 as office
+        from domain_events e join cases c on c.id = e.entity_id left join teams t on t.id = c.team_id
+        where e.entity_type = 'case' order by c.number, e.occurred_at, e.id`,
+    );
+
+  it('dates every timeline entry in the case’s own story, not at the seeding minute', async () => {
+    const entries = await timelines();
+    const at = (iso: string) => new Date(iso).getTime();
+    const desk = entries.filter((e) => e.channel !== 'proactive');
+    expect(new Set(desk.map((e) => e.number)).size).toBeGreaterThanOrEqual(60);
+    // The service desk's cases: nothing at the seeding minute (the demo's live flow happens on
+    // proactive cases), every entry at or after the case opened, the opening at its time.
+    expect(desk.filter((e) => at(e.occurred_at) >= seededAt.getTime())).toEqual([]);
+    for (const e of entries) expect(at(e.occurred_at)).toBeGreaterThanOrEqual(at(e.created_at));
+    for (const e of entries.filter((x) => x.type === 'case.created'))
+      expect(at(e.occurred_at)).toBe(at(e.created_at));
+    // A reply or note when its message was written (the service stamps the message by the
+    // server's clock and the entry by its transaction's: a moment apart when not dated by the
+    // seed); a solved case's status change when it was solved.
+    const messages = entries.filter((e) => e.message_at !== null);
+    expect(
+      messages.filter((e) => e.type === 'case.replied' && e.channel !== 'proactive').length,
+    ).toBeGreaterThan(30);
+    for (const e of messages)
+      if (e.channel === 'proactive')
+        expect(Math.abs(at(e.occurred_at) - at(e.message_at!))).toBeLessThan(1000);
+      else expect(at(e.occurred_at)).toBe(at(e.message_at!));
+    const solvedNow = desk.filter(
+      (e) =>
+        e.type === 'case.updated' && (e.data.changes as { status?: { to: string } })?.status?.to === 'solved',
+    );
+    expect(solvedNow.length).toBeGreaterThan(5);
+    for (const e of solvedNow) expect(at(e.occurred_at)).toBe(at(e.solved_at!));
+    // Replies, status changes and questions to the carrier in the Berlin office's hours (the
+    // Enterprise desk answers round the clock; a promise breaches at its due time, whenever that
+    // is); the timeline spreads over days, as the cases do.
+    const openedInOffice = new Set(
+      desk.filter((e) => e.type === 'case.created' && e.office).map((e) => e.number),
+    );
+    const officeWork = desk.filter(
+      (e) =>
+        openedInOffice.has(e.number) && e.team !== 'Enterprise desk' && e.type !== 'case.promise_breached',
+    );
+    expect(officeWork.length).toBeGreaterThan(150);
+    expect(officeWork.filter((e) => !e.office)).toEqual([]);
+    expect(new Set(desk.map((e) => e.occurred_at.slice(0, 10))).size).toBeGreaterThan(8);
+    // The demo's live flow (a customer's late e-mail, Maria's answer, a signal resolving itself)
+    // happens on three proactive cases at the seeding minute; the rest of theirs came before.
+    const live = new Set(entries.filter((e) => at(e.occurred_at) >= seededAt.getTime()).map((e) => e.number));
+    expect(live.size).toBeLessThanOrEqual(3);
+  });
+
   it('uses a share of the target on promises kept: the median target used is not 0%, whatever the day', async () => {
     const kpis = await getPromiseKpis(db, SYSTEM_ACTOR, {
       from: new Date(seededAt.getTime() - 40 * 24 * 3_600_000).toISOString(),

@@ -4,6 +4,9 @@
 // come in the Berlin office's hours (their age is business hours back from now), so a demo
 // seeded on a weekend or at night looks like one seeded on a working day: replies in office
 // hours, a share of each target used, cases solved over the past weeks rather than all at once.
+// What the seed does to a case goes through the services (at the seeding minute); each step is
+// then dated when it happened (dateStep): its timeline entries, the messages and side
+// conversations it wrote, a clock it paused, so a case's timeline reads like a team's past days.
 import { Faker, en } from '@faker-js/faker';
 import type { Database } from '../../db/client.js';
 import type { CaseCreate } from '../../shared/schemas/cases.js';
@@ -17,7 +20,8 @@ import { receiveSideMessage, startSideConversation } from '../domains/cases/side
 import { listOrganizations } from '../domains/organizations/organizations.service.js';
 import { createTeam, updateAgentProfile } from '../domains/teams/teams.service.js';
 import { listUsers } from '../domains/users/users.service.js';
-import { and, eq } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
+import { rows } from '../../db/client.js';
 import {
   addBusinessMs,
   businessMsBetween,
@@ -124,7 +128,7 @@ export async function seedDemoCases(db: Database) {
   const ben = users.find((u) => u.email === 'ben@steward.demo')!;
   const adminUser = users.find((u) => u.email === 'admin@steward.demo')!;
 
-  await createAgreement(db, actor, {
+  const standard = await createAgreement(db, actor, {
     name: 'Standard service',
     description: 'Everyone without a more specific agreement.',
     calendarId: berlin.id,
@@ -138,7 +142,7 @@ export async function seedDemoCases(db: Database) {
     ownerId: adminUser.id,
     reviewDate: '2027-03-31',
   });
-  await createAgreement(db, actor, {
+  const premium = await createAgreement(db, actor, {
     name: 'Enterprise premium',
     description: 'Round-the-clock response for enterprise accounts.',
     calendarId: always.id,
@@ -155,7 +159,7 @@ export async function seedDemoCases(db: Database) {
   });
   const orgs = (await listOrganizations(db, actor, { limit: 50, sort: 'name' })).items;
   const northwind = orgs.find((o) => o.name === 'Northwind Traders')!;
-  await createAgreement(db, actor, {
+  const northwindPsa = await createAgreement(db, actor, {
     name: 'Northwind Traders PSA',
     description: 'Negotiated with Northwind’s purchasing team: faster response on the business calendar.',
     calendarId: berlin.id,
@@ -203,19 +207,37 @@ export async function seedDemoCases(db: Database) {
     memberIds: [ava.id],
   });
 
-  // Agents answer in the Berlin office's hours, so a reply comes the drawn number of business
+  // Agents work in the Berlin office's hours, so a reply comes the drawn number of business
   // hours after the case opened and "target used" reads as on a working day, whatever day the
-  // demo starts; the enterprise desk answers round the clock. A reply that would fall in the
-  // future (a case of this weekend) comes the drawn number of hours after the case instead.
+  // demo starts; the enterprise desk answers round the clock. What would fall after now (a case
+  // solved after a reply of the last office hours, this weekend) comes halfway there instead,
+  // in the same hours.
   const office = compileCalendar(berlin);
-  const answeredAt = (opened: Date, hours: number, roundTheClock: boolean) => {
-    const inOfficeHours = addBusinessMs(office, opened, Math.round(hours * 3_600_000));
-    return !roundTheClock && inOfficeHours.getTime() < Date.now()
-      ? inOfficeHours
-      : new Date(opened.getTime() + hours * 3_600_000);
+  const roundTheClock = compileCalendar(always);
+  const now = Date.now();
+  const answeredAt = (from: Date, hours: number, anyTime: boolean) => {
+    const cal = anyTime ? roundTheClock : office;
+    const wanted = addBusinessMs(cal, from, Math.round(hours * HOUR));
+    if (wanted.getTime() < now - 60_000) return wanted;
+    const left = businessMsBetween(cal, from, new Date(now - 60_000));
+    return left > 0 ? addBusinessMs(cal, from, Math.round(left / 2)) : from;
   };
   const customers = (await listCustomers(db, actor, { limit: 500, sort: 'name' })).items;
-  const now = Date.now();
+  const calendarOf = new Map([
+    [berlin.id, office],
+    [always.id, roundTheClock],
+  ]);
+  /** Each agreement's calendar: where its clocks count business time. */
+  const clockCalendars = new Map(
+    [standard, premium, northwindPsa].map((a) => [a.id, calendarOf.get(a.calendarId)!] as const),
+  );
+  /** Runs one step of a case's story, then dates what it wrote at `at`. */
+  const step = async <T>(caseId: string, at: Date, work: () => Promise<T>): Promise<T> => {
+    const since = await databaseClock(db);
+    const done = await work();
+    await dateStep(db, { caseId, since, at, calendarOf: clockCalendars });
+    return done;
+  };
   const hours = (h: number) => businessHoursAgo(office, new Date(now), h).toISOString();
   // Solved cases and when they were solved, dated once all are seeded (solveAt).
   const solved: { caseId: string; at: Date }[] = [];
@@ -269,12 +291,18 @@ export async function seedDemoCases(db: Database) {
           : {}),
       },
     };
+    const openedAt = new Date(input.createdAt!);
+    const since = await databaseClock(db);
     const c = await createCase(db, actor, input);
+    await dateStep(db, { caseId: c.id, since, at: openedAt, calendarOf: clockCalendars });
     created++;
-    // Now and then the customer copied their purchasing desk in: it gets the replies too.
+    // Now and then the customer copied their purchasing desk in (with the mail that opened the
+    // case): it gets the replies too.
     if (input.channel === 'email' && customer.email && customer.organizationId && i % 6 === 0) {
       const cc = [`purchasing@${customer.email.slice(customer.email.indexOf('@') + 1)}`];
-      await db.transaction((tx) => applyCaseUpdate(tx, actor, c.id, { cc }, 'mail_cc'));
+      await step(c.id, openedAt, () =>
+        db.transaction((tx) => applyCaseUpdate(tx, actor, c.id, { cc }, 'mail_cc')),
+      );
     }
     // Older cases have progressed: replied, waiting on the customer, or solved.
     const stage =
@@ -284,10 +312,11 @@ export async function seedDemoCases(db: Database) {
           ? faker.helpers.arrayElement(['solved', 'solved', 'pending', 'replied'])
           : faker.helpers.arrayElement(['replied', 'replied', 'pending', 'solved', 'untouched']);
     if (stage === 'untouched' || stage === 'new') continue;
+    const anyTime = team === enterprise;
     const replyAt = answeredAt(
       new Date(c.createdAt),
       faker.number.float({ min: 0.05, max: Math.min(ageHours * 0.5, 1.5) }),
-      enterpriseCustomer,
+      anyTime,
     );
     const agentActor = {
       ...actor,
@@ -295,56 +324,60 @@ export async function seedDemoCases(db: Database) {
       userId: c.assigneeId ?? ava.id,
       role: 'agent' as const,
     };
-    await addMessage(db, { ...agentActor, role: 'admin' }, c.id, {
-      body: `Thank you for letting us know about ${ref}. I am looking into it and will update you shortly.`,
-      public: true,
-      createdAt: replyAt.toISOString(),
-      status: stage === 'pending' ? 'pending' : undefined,
-      // Waiting on the customer: the agent looks again one to four mornings from now.
-      followUpAt: stage === 'pending' ? morningsAhead((i % 4) + 1) : undefined,
-    });
+    // The reply, and the status it set (pending, or open from new), when the agent wrote it.
+    await step(c.id, replyAt, () =>
+      addMessage(db, { ...agentActor, role: 'admin' }, c.id, {
+        body: `Thank you for letting us know about ${ref}. I am looking into it and will update you shortly.`,
+        public: true,
+        createdAt: replyAt.toISOString(),
+        status: stage === 'pending' ? 'pending' : undefined,
+        // Waiting on the customer: the agent looks again one to four mornings from now.
+        followUpAt: stage === 'pending' ? morningsAhead((i % 4) + 1) : undefined,
+      }),
+    );
     if (stage === 'solved') {
-      await db.transaction((tx) => applyCaseUpdate(tx, actor, c.id, { status: 'solved' }));
       // Solved a few office hours after the reply (not the seeding minute), always before now.
-      const at = answeredAt(replyAt, 1 + (i % 7) * 1.5, enterpriseCustomer);
-      const latest = new Date((replyAt.getTime() + now) / 2);
-      solved.push({ caseId: c.id, at: at.getTime() < now - 60_000 ? at : latest });
+      const at = answeredAt(replyAt, 1 + (i % 7) * 1.5, anyTime);
+      await step(c.id, at, () =>
+        db.transaction((tx) => applyCaseUpdate(tx, agentActor, c.id, { status: 'solved' })),
+      );
+      solved.push({ caseId: c.id, at });
     }
     // A late delivery still being looked into: the agent asked the carrier in a side
-    // conversation, and every other time the carrier has answered.
+    // conversation a quarter of an hour after the reply, and every other time the carrier has
+    // answered, a few of its office hours later.
     if (category === 'late_delivery' && stage === 'replied') {
-      const side = await startSideConversation(db, agentActor, c.id, {
-        to: ['claims@boxly.example'],
-        subject: `Where is the parcel of ${ref}?`,
-        body: `Hello, our customer has not received ${ref}. Could you tell us where the parcel is and when it will be delivered?`,
-      });
+      const askedAt = answeredAt(replyAt, 0.25, anyTime);
+      const side = await step(c.id, askedAt, () =>
+        startSideConversation(db, agentActor, c.id, {
+          to: ['claims@boxly.example'],
+          subject: `Where is the parcel of ${ref}?`,
+          body: `Hello, our customer has not received ${ref}. Could you tell us where the parcel is and when it will be delivered?`,
+        }),
+      );
       if (++sideAnswers % 2 === 1)
-        await db.transaction((tx) =>
-          receiveSideMessage(
-            tx,
-            side.id,
-            { address: 'claims@boxly.example', name: 'Boxly Claims' },
-            `The parcel of ${ref} was held at our Leipzig hub after a sorting fault. It goes out on tomorrow's first tour.`,
+        await step(c.id, answeredAt(askedAt, 2.5, false), () =>
+          db.transaction((tx) =>
+            receiveSideMessage(
+              tx,
+              side.id,
+              { address: 'claims@boxly.example', name: 'Boxly Claims' },
+              `The parcel of ${ref} was held at our Leipzig hub after a sorting fault. It goes out on tomorrow's first tour.`,
+            ),
           ),
         );
     }
   }
-  await solveAt(
-    db,
-    solved,
-    new Map([
-      [berlin.id, office],
-      [always.id, compileCalendar(always)],
-    ]),
-  );
+  await solveAt(db, solved, calendarOf);
   return { cases: created, teams: 3, agreements: 3, calendars: 3 };
 }
 
 /**
  * Dates the solving of demo cases when it happened, as an import from an older system would: the
  * case's solved time and its resolution clock, met then (on time when by its due time, else
- * breached at the due time and kept late), the business time it used on its calendar. The status
- * change itself went through the service (a clock, domain events) at the seeding minute.
+ * breached at the due time and kept late), the business time it used on its calendar, and its
+ * timeline entry saying so. The status change itself went through the service (a clock, domain
+ * events), dated by dateStep.
  */
 async function solveAt(
   db: Database,
@@ -376,6 +409,66 @@ async function solveAt(
           usedMs: cal ? businessMsBetween(cal, clock.startedAt, at) : clock.usedMs,
         })
         .where(eq(casePromises.id, clock.id));
+      await db.execute(sql`update domain_events
+        set data = data || jsonb_build_object('metAt', ${at.toISOString()}::text, 'late', ${!onTime}::boolean)
+        where entity_type = 'case' and entity_id = ${caseId} and type = 'case.promise_met'
+          and data->>'kind' = 'resolution'`);
+      // Solved in time, as it was then: the breach the seeding minute saw never happened.
+      if (onTime)
+        await db.execute(sql`delete from domain_events
+          where entity_type = 'case' and entity_id = ${caseId} and type = 'case.promise_breached'
+            and data->>'kind' = 'resolution'`);
     }
   }
+}
+
+/**
+ * Dates one step of a demo case (what it wrote since `since`, the database's clock before it ran:
+ * databaseClock) at `at`: the case's timeline entries (a promise breached on the way at its own
+ * breach time), the
+ * messages and side conversations it wrote, and a clock it paused (the business time used until
+ * then on the agreement's calendar). Earlier steps are dated before `since` already, so only this
+ * step's rows are touched.
+ */
+/** The database's clock now (text, to the microsecond): where the next step's rows start. */
+export async function databaseClock(db: Database): Promise<string> {
+  const [clock] = await rows<{ now: string }>(db, sql`select clock_timestamp()::text as now`);
+  return clock!.now;
+}
+
+export async function dateStep(
+  db: Database,
+  /** calendarOf: each agreement's calendar (by agreement id). */
+  opts: { caseId: string; since: string; at: Date; calendarOf: Map<string, BusinessCalendar> },
+) {
+  const { caseId } = opts;
+  const since = sql`${opts.since}::timestamptz`;
+  const at = sql`${opts.at.toISOString()}::timestamptz`;
+  await db.transaction(async (tx) => {
+    // A promise found breached as the step ran was breached at its due time, before or after
+    // the step (a resolution still open), not at the seeding minute.
+    await tx.execute(sql`update domain_events set occurred_at =
+        case when type = 'case.promise_breached' and data ? 'breachedAt'
+          then (data->>'breachedAt')::timestamptz else ${at} end
+      where entity_type = 'case' and entity_id = ${caseId} and occurred_at >= ${since}`);
+    await tx.execute(sql`update messages set created_at = ${at}
+      where case_id = ${caseId} and created_at >= ${since}`);
+    await tx.execute(sql`update side_conversations set
+        created_at = case when created_at >= ${since} then ${at} else created_at end,
+        last_message_at = case when last_message_at >= ${since} then ${at} else last_message_at end
+      where case_id = ${caseId} and (created_at >= ${since} or last_message_at >= ${since})`);
+    const paused = await tx
+      .select()
+      .from(casePromises)
+      .where(and(eq(casePromises.caseId, caseId), sql`${casePromises.pausedAt} >= ${since}`));
+    for (const clock of paused) {
+      const cal = opts.calendarOf.get(clock.agreementId);
+      const usedMs = cal ? businessMsBetween(cal, clock.startedAt, opts.at) : clock.usedMs;
+      await tx.update(casePromises).set({ pausedAt: opts.at, usedMs }).where(eq(casePromises.id, clock.id));
+      await tx.execute(sql`update domain_events
+        set data = data || jsonb_build_object('usedMinutes', ${Math.round(usedMs / 60_000)}::int)
+        where entity_type = 'case' and entity_id = ${caseId} and type = 'case.promise_paused'
+          and data->>'kind' = ${clock.kind} and occurred_at = ${at}`);
+    }
+  });
 }

@@ -35,6 +35,7 @@ import { fireDueExpectations } from '../domains/signals/expectations.js';
 import { createRule } from '../domains/signals/rules.service.js';
 import { signals } from '../domains/signals/signals.table.js';
 import { dateProactiveCases } from './date-proactive-cases.js';
+import { databaseClock, dateStep } from './seed-cases.js';
 import { seedSignalHistory } from './seed-history.js';
 import { listTeams } from '../domains/teams/teams.service.js';
 import { listUsers } from '../domains/users/users.service.js';
@@ -861,7 +862,8 @@ export async function seedDemoSignals(
 
   // One customer wrote in about their stuck order before any rule fired.
   const w = plan.wroteFirst;
-  await createCase(db, actor, {
+  const since = await databaseClock(db);
+  const wrote = await createCase(db, actor, {
     subject: `Where is my order ${w.orderId}?`,
     customerId: w.customer.id,
     channel: 'email',
@@ -872,6 +874,8 @@ export async function seedDemoSignals(
     },
     createdAt: new Date(now - 20 * HOUR).toISOString(),
   });
+  // Its timeline opens when the mail came, not at the seeding minute.
+  await dateStep(db, { caseId: wrote.id, since, at: new Date(wrote.createdAt), calendarOf: new Map() });
   await runJobsUntilQuiet(db);
 
   // The stuck parcel moves again after all: its signal resolves itself.
