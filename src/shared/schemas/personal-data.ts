@@ -57,6 +57,9 @@ export const PersonalData = z.object({
       active: z.boolean(),
       createdAt: Time,
       lastSignInAt: Time.nullable(),
+      twoStepEnabled: z
+        .boolean()
+        .describe('whether the login signs in with a second step (never its secret or codes)'),
       deletedAt: Time.nullable(),
     }),
   ),

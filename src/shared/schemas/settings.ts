@@ -32,6 +32,11 @@ export const Settings = z.object({
     .describe(
       "the language of Steward's own words (the acknowledgement of a request, the portal link under a reply, the portal's sign-in link) in mail to customers whose record names no language; a customer's own language wins (English when it is one Steward does not write)",
     ),
+  requireTwoStepForStaff: z
+    .boolean()
+    .describe(
+      'agents and admins sign in with a code from an authenticator app after their password; those without one set it up at their next sign-in before they get in',
+    ),
   caseAutoCloseHours: WholeNumber(1, 24 * 365, HOURS).describe('solved cases close after this many hours'),
   eventRetentionDays: WholeNumber(EVENT_RETENTION_DAYS.min, EVENT_RETENTION_DAYS.max, DAYS)
     .nullable()

@@ -56,6 +56,9 @@ export const UserListItem = User.extend({
     .object({ purpose: z.enum(['invitation', 'reset']), expiresAt: IsoDateTime })
     .nullable()
     .describe('the e-mailed link to choose a password that still works, if any (invitation or reset)'),
+  twoStepEnabled: z
+    .boolean()
+    .describe('signs in with a code from an authenticator app after the password (two-step sign-in)'),
   signInState: z
     .enum(SIGN_IN_STATES)
     .describe(
@@ -152,6 +155,85 @@ export type Session = z.infer<typeof Session>;
 export const SessionList = z.object({ items: z.array(Session) });
 
 export const LoginResponse = z.object({ token: z.string(), expiresAt: IsoDateTime, user: User });
+export type LoginResponse = z.infer<typeof LoginResponse>;
+
+// ---- two-step sign-in (staff) -------------------------------------------------------------------
+
+/** How long the step between a right password and the session lasts. */
+export const TWO_STEP_CHALLENGE_MINUTES = 5;
+
+const ChallengeToken = z
+  .string()
+  .min(1)
+  .max(200)
+  .describe('the `challenge` of the sign-in answer: works once, for 5 minutes');
+export const TwoStepCode = z
+  .string()
+  .trim()
+  .regex(/^\d{3} ?\d{3}$/, 'must be the 6 digits the authenticator app shows')
+  .describe('the 6-digit code the authenticator app shows now');
+export const RecoveryCode = z
+  .string()
+  .trim()
+  .min(10)
+  .max(20)
+  .describe('one of the recovery codes shown when two-step sign-in was turned on (xxxxx-xxxxx)');
+
+export const TwoStepRequired = z.object({
+  twoStepRequired: z.literal(true).describe('the password was right; now a code: POST /auth/login/two-step'),
+  challenge: z.string(),
+  expiresAt: IsoDateTime,
+});
+export const TwoStepSetupRequired = z.object({
+  twoStepSetupRequired: z
+    .literal(true)
+    .describe(
+      'the password was right, but the company requires two-step sign-in of staff and this account has none yet: set it up with the challenge (POST /auth/login/two-step/setup, then …/setup/confirm)',
+    ),
+  challenge: z.string(),
+  expiresAt: IsoDateTime,
+});
+/** The answer to a right password: a session, or the second step it waits for. */
+export const SignInAnswer = z.union([LoginResponse, TwoStepRequired, TwoStepSetupRequired]);
+export type SignInAnswer = z.infer<typeof SignInAnswer>;
+
+export const TwoStepLogin = z.union([
+  z.strictObject({ challenge: ChallengeToken, code: TwoStepCode }),
+  z.strictObject({ challenge: ChallengeToken, recoveryCode: RecoveryCode }),
+]);
+export type TwoStepLogin = z.infer<typeof TwoStepLogin>;
+export const TwoStepChallengeBody = z.strictObject({ challenge: ChallengeToken });
+export const TwoStepChallengeConfirm = z.strictObject({ challenge: ChallengeToken, code: TwoStepCode });
+
+export const TwoStepSetup = z.object({
+  secret: z.string().describe('the shared secret, base32: to type into the app when the QR code cannot be read'),
+  uri: z.string().describe('the otpauth:// URI the QR code holds'),
+  qrSvg: z.string().describe('the QR code of the URI, as an SVG image'),
+});
+export type TwoStepSetup = z.infer<typeof TwoStepSetup>;
+
+export const RecoveryCodes = z.object({
+  recoveryCodes: z
+    .array(z.string())
+    .describe('single-use codes for when the phone is lost: shown this once, keep them safe'),
+});
+export type RecoveryCodes = z.infer<typeof RecoveryCodes>;
+export const SetupSignedIn = LoginResponse.extend(RecoveryCodes.shape);
+
+export const TwoStepStatus = z.object({
+  enabled: z.boolean(),
+  enabledAt: IsoDateTime.nullable(),
+  recoveryCodesLeft: z.number().int().describe('unused recovery codes (0 when off)'),
+  required: z.boolean().describe('the company requires two-step sign-in of staff (Settings)'),
+});
+export type TwoStepStatus = z.infer<typeof TwoStepStatus>;
+
+export const TwoStepConfirm = z.strictObject({ code: TwoStepCode });
+export const TwoStepDisable = z.union([
+  z.strictObject({ password: z.string().min(1).max(LIMITS.password.max) }),
+  z.strictObject({ code: TwoStepCode }),
+]);
+export type TwoStepDisable = z.infer<typeof TwoStepDisable>;
 
 /** The most a signature holds: a few lines under each e-mailed reply. */
 export const SIGNATURE_LIMITS = { chars: 1_000, lines: 10 } as const;

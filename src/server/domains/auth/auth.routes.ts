@@ -7,6 +7,16 @@ import {
   ApiTokenCreated,
   LoginRequest,
   LoginResponse,
+  RecoveryCodes,
+  SetupSignedIn,
+  SignInAnswer,
+  TwoStepChallengeBody,
+  TwoStepChallengeConfirm,
+  TwoStepConfirm,
+  TwoStepDisable,
+  TwoStepLogin,
+  TwoStepSetup,
+  TwoStepStatus,
   Me,
   MeUpdate,
   PasswordChange,
@@ -24,6 +34,8 @@ import { ADMIN, AUTHED, STAFF, actorOf, errors } from '../../lib/http.js';
 import { assertWithinRate } from '../../lib/rate-limit.js';
 import type { RouteDeps } from '../../routes.js';
 import { getMe, toUserDto, updateMe } from '../users/users.service.js';
+import { signInAnswer } from './sign-in-answer.js';
+import * as twoStep from './two-step.service.js';
 import * as auth from './auth.service.js';
 import { signInClient } from './devices.js';
 import {
@@ -54,9 +66,11 @@ export const authRoutes =
         config: { access: 'public' },
         schema: {
           tags: ['auth'],
-          summary: 'Sign in with e-mail and password; returns a session token',
+          summary: 'Sign in with e-mail and password; returns a session token, or the second step it waits for',
+          description:
+            'A staff member with two-step sign-in gets `{twoStepRequired: true, challenge, expiresAt}` instead of a session: send the challenge with a code to /auth/login/two-step within 5 minutes. When the company requires two-step sign-in of staff (Settings) and the account has none yet: `{twoStepSetupRequired: true, challenge, expiresAt}`, a challenge that only sets it up (/auth/login/two-step/setup, then …/setup/confirm).',
           body: LoginRequest,
-          response: { 200: LoginResponse, ...errors(400, 401, 429) },
+          response: { 200: SignInAnswer, ...errors(400, 401, 429) },
         },
       },
       async (request) => {
@@ -65,11 +79,72 @@ export const authRoutes =
           ...signInClient(request),
           ttlSeconds: config.sessionTtlSeconds,
         });
-        return {
-          token: result.token,
-          expiresAt: result.expiresAt!.toISOString(),
-          user: toUserDto(result.user),
-        };
+        return signInAnswer(result.step, result.user);
+      },
+    );
+
+    const sessionAnswer = (r: { token: string; expiresAt: Date; user: Parameters<typeof toUserDto>[0] }) => ({
+      token: r.token,
+      expiresAt: r.expiresAt.toISOString(),
+      user: toUserDto(r.user),
+    });
+    app.post(
+      '/auth/login/two-step',
+      {
+        config: { access: 'public' },
+        schema: {
+          tags: ['auth'],
+          summary: 'The second step of signing in: the challenge and a code from the authenticator app',
+          description:
+            'Send `code` (6 digits) or `recoveryCode` (one of the codes shown when two-step sign-in was turned on; each works once). Answers like /auth/login with a session. 401 invalid_challenge (expired, used, or reset since: sign in again), invalid_code, code_used (the code of this 30-second step was used already); 429 after 10 code checks of the user in 15 minutes.',
+          body: TwoStepLogin,
+          response: { 200: LoginResponse, ...errors(400, 401, 429) },
+        },
+      },
+      async (request) =>
+        sessionAnswer(
+          await twoStep.completeTwoStepSignIn(db, {
+            ...request.body,
+            ttlSeconds: config.sessionTtlSeconds,
+            client: signInClient(request),
+          }),
+        ),
+    );
+    app.post(
+      '/auth/login/two-step/setup',
+      {
+        config: { access: 'public' },
+        schema: {
+          tags: ['auth'],
+          summary: 'Set two-step sign-in up at sign-in, when the company requires it: the QR code',
+          description:
+            'Only with the challenge of a `twoStepSetupRequired` answer. Each call makes a new secret (the app must scan the newest). 401 invalid_challenge.',
+          body: TwoStepChallengeBody,
+          response: { 200: TwoStepSetup, ...errors(400, 401, 409) },
+        },
+      },
+      async (request) => twoStep.beginTwoStepSetupByChallenge(db, request.body.challenge),
+    );
+    app.post(
+      '/auth/login/two-step/setup/confirm',
+      {
+        config: { access: 'public' },
+        schema: {
+          tags: ['auth'],
+          summary: 'Confirm the setup with a code; turns two-step sign-in on and signs in',
+          description:
+            'Answers the session and the recovery codes (shown this once). 401 invalid_challenge, invalid_code; 409 no_setup (call …/setup first); 429 as for /auth/login/two-step.',
+          body: TwoStepChallengeConfirm,
+          response: { 200: SetupSignedIn, ...errors(400, 401, 409, 429) },
+        },
+      },
+      async (request) => {
+        const result = await twoStep.confirmTwoStepSetupByChallenge(db, {
+          ...request.body,
+          ttlSeconds: config.sessionTtlSeconds,
+          client: signInClient(request),
+        });
+        return { ...sessionAnswer(result), recoveryCodes: result.recoveryCodes };
       },
     );
 
@@ -126,9 +201,9 @@ export const authRoutes =
           tags: ['auth'],
           summary: 'Choose a password with an e-mailed link; signs in like /auth/login',
           description:
-            'Single use: of two requests with the same token exactly one succeeds. Every other session and API token of the user ends. Errors as for /auth/password-link/check; 400 validation_error when the password is too short (the link stays usable).',
+            'Single use: of two requests with the same token exactly one succeeds. Every other session and API token of the user ends. With two-step sign-in the answer is its challenge, as from /auth/login: the new password does not pass the second step by. Errors as for /auth/password-link/check; 400 validation_error when the password is too short (the link stays usable).',
           body: PasswordLinkComplete,
-          response: { 200: LoginResponse, 410: ErrorBody, ...errors(400, 403, 429) },
+          response: { 200: SignInAnswer, 410: ErrorBody, ...errors(400, 403, 429) },
         },
       },
       async (request) => {
@@ -139,11 +214,7 @@ export const authRoutes =
           ...signInClient(request),
           ttlSeconds: config.sessionTtlSeconds,
         });
-        return {
-          token: result.token,
-          expiresAt: result.expiresAt.toISOString(),
-          user: toUserDto(result.user),
-        };
+        return signInAnswer(result.step, result.user);
       },
     );
 
@@ -225,6 +296,80 @@ export const authRoutes =
         },
       },
       async (request) => auth.changeOwnPassword(db, actorOf(request), { ...request.body, ip: request.ip }),
+    );
+
+    app.get(
+      '/auth/two-step',
+      {
+        config: { access: STAFF },
+        schema: {
+          tags: ['auth'],
+          summary: 'Whether your two-step sign-in is on (staff)',
+          response: { 200: TwoStepStatus, ...errors(401, 403) },
+        },
+      },
+      async (request) => twoStep.twoStepStatus(db, actorOf(request)),
+    );
+    app.post(
+      '/auth/two-step/setup',
+      {
+        config: { access: STAFF },
+        schema: {
+          tags: ['auth'],
+          summary: 'Begin setting up two-step sign-in: a new secret and its QR code (staff)',
+          description:
+            'Nothing changes at sign-in until /auth/two-step/confirm. Calling again makes a new secret. 409 two_step_on while it is on.',
+          response: { 200: TwoStepSetup, ...errors(401, 403, 409) },
+        },
+      },
+      async (request) => twoStep.beginTwoStepSetup(db, actorOf(request)),
+    );
+    app.post(
+      '/auth/two-step/confirm',
+      {
+        config: { access: STAFF },
+        schema: {
+          tags: ['auth'],
+          summary: 'Turn two-step sign-in on with a code of the app just set up; the recovery codes, once',
+          description:
+            '403 invalid_code; 409 no_setup (begin first), two_step_on; 429 after 10 code checks in 15 minutes.',
+          body: TwoStepConfirm,
+          response: { 200: RecoveryCodes, ...errors(400, 401, 403, 409, 429) },
+        },
+      },
+      async (request) => twoStep.confirmTwoStepSetup(db, actorOf(request), request.body.code),
+    );
+    app.post(
+      '/auth/two-step/disable',
+      {
+        config: { access: STAFF },
+        schema: {
+          tags: ['auth'],
+          summary: 'Turn your two-step sign-in off, with your password or a current code',
+          description:
+            'Send `password` or `code`. 403 wrong_password (counts as a failed sign-in), invalid_code, code_used; 409 two_step_off, two_step_required (the company requires it: an admin can reset it); 429.',
+          body: TwoStepDisable,
+          response: { 204: z.null(), ...errors(400, 401, 403, 409, 429) },
+        },
+      },
+      async (request, reply) => {
+        await twoStep.disableTwoStep(db, actorOf(request), request.body, request.ip);
+        return reply.status(204).send(null);
+      },
+    );
+    app.post(
+      '/auth/two-step/recovery-codes',
+      {
+        config: { access: STAFF },
+        schema: {
+          tags: ['auth'],
+          summary: 'New recovery codes (the old ones stop working), with a current code',
+          description: '403 invalid_code, code_used; 409 two_step_off; 429.',
+          body: TwoStepConfirm,
+          response: { 200: RecoveryCodes, ...errors(400, 401, 403, 409, 429) },
+        },
+      },
+      async (request) => twoStep.regenerateRecoveryCodes(db, actorOf(request), request.body.code),
     );
 
     app.get(

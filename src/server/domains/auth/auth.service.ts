@@ -1,6 +1,7 @@
 // Sign-in, sessions and API tokens. Tokens are opaque random strings stored hashed; sessions
 // expire, API tokens live until revoked or their own expiry. Failed sign-ins are throttled
 // through the database so every node counts the same attempts.
+import { randomBytes } from 'node:crypto';
 import type { Database } from '../../../db/client.js';
 import type { Actor } from '../../lib/actor.js';
 import type { TokenAccess } from '../../../shared/schemas/users.js';
@@ -13,12 +14,15 @@ import {
   unauthorized,
   unprocessable,
 } from '../../lib/errors.js';
+import { TWO_STEP_CHALLENGE_MINUTES } from '../../../shared/schemas/users.js';
 import { recordDomainEvent } from '../domain-events/domain-events.repo.js';
+import { readSettings } from '../settings/settings.service.js';
 import { findUserById } from './auth.repo.js';
 import * as repo from './auth.repo.js';
 import { dummyPasswordHash, hashPassword, verifyPassword } from './passwords.js';
 import { describeDevice } from './devices.js';
 import { hashToken, newToken } from './tokens.js';
+import * as twoStep from './two-step.repo.js';
 
 export const LOGIN_WINDOW_SECONDS = 15 * 60;
 export const MAX_FAILURES_PER_EMAIL = 5;
@@ -35,7 +39,7 @@ export async function login(
   db: Database,
   opts: { email: string; password: string; ttlSeconds: number } & SignInClient,
 ) {
-  await throttle(db, opts.email, opts.ip);
+  await throttleSignIn(db, opts.email, opts.ip);
   const user = await repo.findLiveUserByEmail(db, opts.email);
   const ok = user?.passwordHash
     ? await verifyPassword(user.passwordHash, opts.password)
@@ -45,17 +49,65 @@ export async function login(
     throw unauthorized('invalid_credentials', 'e-mail or password is wrong, or the account is disabled');
   }
   await repo.recordLoginAttempt(db, opts.email, opts.ip, true);
+  const step = await openSignIn(db, user, {
+    ttlSeconds: opts.ttlSeconds,
+    client: { ip: opts.ip, userAgent: opts.userAgent },
+  });
+  return { step, user };
+}
+
+/** What a proven password (or e-mailed link) leads to: a session, or the second step first. */
+export type SignInStep =
+  | { kind: 'session'; token: string; tokenId: string; expiresAt: Date }
+  | { kind: 'two_step' | 'two_step_setup'; challenge: string; challengeId: string; expiresAt: Date };
+
+/**
+ * Opens a session for a user who proved who they are, or, when they have two-step sign-in (or
+ * the company requires it of staff and they have none yet), a five-minute single-use challenge
+ * for the second step instead. Every way in (password, password link, magic link) goes through
+ * here, so none of them passes the second step by.
+ */
+export async function openSignIn(
+  db: Database,
+  user: { id: string; role: string },
+  opts: { ttlSeconds: number; client: SignInClient },
+): Promise<SignInStep> {
+  const staff = user.role !== 'customer';
+  const purpose = !staff
+    ? null
+    : (await twoStep.isEnabled(db, user.id))
+      ? 'sign_in'
+      : (await readSettings(db)).requireTwoStepForStaff
+        ? 'setup'
+        : null;
+  if (purpose) {
+    const challenge = `tsc_${randomBytes(32).toString('base64url')}`;
+    const row = await twoStep.insertChallenge(db, {
+      userId: user.id,
+      purpose,
+      tokenHash: hashToken(challenge),
+      expiresAt: new Date(Date.now() + TWO_STEP_CHALLENGE_MINUTES * 60_000),
+      ip: opts.client.ip,
+      userAgent: opts.client.userAgent,
+    });
+    return {
+      kind: purpose === 'sign_in' ? 'two_step' : 'two_step_setup',
+      challenge,
+      challengeId: row.id,
+      expiresAt: row.expiresAt,
+    };
+  }
   const issued = await issueToken(db, {
     userId: user.id,
     kind: 'session',
     ttlSeconds: opts.ttlSeconds,
-    client: { ip: opts.ip, userAgent: opts.userAgent },
+    client: opts.client,
   });
-  return { ...issued, user };
+  return { kind: 'session', token: issued.token, tokenId: issued.tokenId, expiresAt: issued.expiresAt! };
 }
 
 /** Refuses a sign-in check for `email` from `ip` while it has failed too often (429). */
-async function throttle(db: Database, email: string, ip: string) {
+export async function throttleSignIn(db: Database, email: string, ip: string) {
   const failures = await repo.countLoginFailures(db, email, ip, LOGIN_WINDOW_SECONDS);
   if (failures.emailFailures >= MAX_FAILURES_PER_EMAIL || failures.ipFailures >= MAX_FAILURES_PER_IP) {
     throw tooManyRequests('too many failed sign-ins; wait and try again', Math.max(1, failures.retryAfter));
@@ -78,7 +130,7 @@ export async function changeOwnPassword(
   if (!user.passwordHash) {
     throw conflict('no_password', 'this login has no password: it signs in with a link sent by e-mail');
   }
-  await throttle(db, user.email, opts.ip);
+  await throttleSignIn(db, user.email, opts.ip);
   if (!(await verifyPassword(user.passwordHash, opts.currentPassword))) {
     await repo.recordLoginAttempt(db, user.email, opts.ip, false);
     throw new AppError(403, 'wrong_password', 'the current password is wrong');

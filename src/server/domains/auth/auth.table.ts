@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { bigserial, boolean, check, index, pgTable, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { bigint, bigserial, boolean, check, index, pgTable, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { createdAt, deletedAt, idColumn, timestamptz, updatedAt } from '../../../db/columns.js';
 import type { Role, TokenAccess } from '../../../shared/schemas/users.js';
 import { customers } from '../customers/customers.table.js';
@@ -115,5 +115,69 @@ export const passwordLinks = pgTable(
       'password_links_ended_ck',
       sql`(${t.endedAt} is null) = (${t.endedReason} is null) and ${t.endedReason} in ('used', 'replaced', 'revoked')`,
     ),
+  ],
+);
+
+/**
+ * Two-step sign-in (TOTP, RFC 6238) of a staff member: the shared secret of their authenticator
+ * app, apart from `users` so no `select` of a user carries it. A row without `enabled_at` is an
+ * enrolment begun and not yet confirmed with a code: it changes nothing at sign-in. The secret
+ * never leaves the server after enrolment (no API answer, export or event holds it).
+ * `last_used_step`: the 30-second time step of the last code accepted; a code of that step or an
+ * earlier one is refused, so a code seen over someone's shoulder cannot be used again.
+ */
+export const twoStepSecrets = pgTable('two_step_secrets', {
+  userId: uuid('user_id')
+    .primaryKey()
+    .references(() => users.id),
+  secret: text('secret').notNull(),
+  enabledAt: timestamptz('enabled_at'),
+  lastUsedStep: bigint('last_used_step', { mode: 'number' }),
+  createdAt: createdAt(),
+});
+
+/**
+ * Single-use recovery codes for a lost authenticator: only their SHA-256 is kept (each is 50
+ * random bits, not something a person chose, so a fast hash is enough: there is no dictionary to
+ * try). A new set replaces the old one; using one is one UPDATE … WHERE used_at IS NULL.
+ */
+export const twoStepRecoveryCodes = pgTable(
+  'two_step_recovery_codes',
+  {
+    id: idColumn(),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id),
+    codeHash: text('code_hash').notNull(),
+    usedAt: timestamptz('used_at'),
+    createdAt: createdAt(),
+  },
+  (t) => [index('two_step_recovery_codes_user').on(t.userId)],
+);
+
+/**
+ * The step between a right password and a session for a user with two-step sign-in (`sign_in`:
+ * answer with a code), or one who must set it up first (`setup`: only enrolment is allowed).
+ * Five minutes, single use (`used_at`); only the token's SHA-256 is kept.
+ */
+export const twoStepChallenges = pgTable(
+  'two_step_challenges',
+  {
+    id: idColumn(),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id),
+    purpose: text('purpose').$type<'sign_in' | 'setup'>().notNull(),
+    tokenHash: text('token_hash').notNull(),
+    expiresAt: timestamptz('expires_at').notNull(),
+    usedAt: timestamptz('used_at'),
+    ip: text('ip'),
+    userAgent: text('user_agent'),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex('two_step_challenges_token_hash_uq').on(t.tokenHash),
+    index('two_step_challenges_user').on(t.userId),
+    check('two_step_challenges_purpose_ck', sql`${t.purpose} in ('sign_in', 'setup')`),
   ],
 );

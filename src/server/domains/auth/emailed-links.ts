@@ -3,13 +3,14 @@
 // one transaction: claim it (one UPDATE … WHERE not ended, so of two requests racing with the
 // same link exactly one wins), check its user may still sign in, do the kind's own work, open a
 // session and record it. A link whose user may no longer sign in stays used up, and the refusal
-// is recorded, so it cannot be tried again.
+// is recorded, so it cannot be tried again. A staff member with two-step sign-in gets its
+// challenge instead of a session (openSignIn): a new password does not pass the second step by.
 import type { Database } from '../../../db/client.js';
 import type { DomainEventType } from '../../../shared/schemas/audit.js';
 import { SYSTEM_ACTOR } from '../../lib/actor.js';
 import { AppError } from '../../lib/errors.js';
 import { recordDomainEvent } from '../domain-events/domain-events.repo.js';
-import { issueToken, type SignInClient } from './auth.service.js';
+import { openSignIn, type SignInClient, type SignInStep } from './auth.service.js';
 
 /** Why a link does not work: `invalid` (no such token), or how it ended. */
 export type LinkRefusal = 'invalid' | 'used' | 'replaced' | 'revoked' | 'expired';
@@ -45,7 +46,7 @@ export interface ClaimedLink {
  * the kind's own work before the session opens (a new password) and names the event recorded
  * after it, whose data also gets the link's, the session's ids and the client's address.
  */
-export async function signInByLink<L extends ClaimedLink, U extends { id: string }>(
+export async function signInByLink<L extends ClaimedLink, U extends { id: string; role: string }>(
   db: Database,
   spec: {
     claim: (tx: Database) => Promise<L>;
@@ -59,7 +60,7 @@ export async function signInByLink<L extends ClaimedLink, U extends { id: string
     ttlSeconds: number;
     client: SignInClient;
   },
-): Promise<{ token: string; expiresAt: Date; user: U }> {
+): Promise<{ step: SignInStep; user: U }> {
   const result = await db.transaction(async (tx) => {
     const link = await spec.claim(tx);
     const user = await spec.userOf(tx, link);
@@ -73,9 +74,7 @@ export async function signInByLink<L extends ClaimedLink, U extends { id: string
       return null;
     }
     const used = await spec.use(tx, link, user);
-    const issued = await issueToken(tx, {
-      userId: user.id,
-      kind: 'session',
+    const step = await openSignIn(tx, user, {
       ttlSeconds: spec.ttlSeconds,
       client: { ip: spec.client.ip, userAgent: spec.client.userAgent },
     });
@@ -83,9 +82,14 @@ export async function signInByLink<L extends ClaimedLink, U extends { id: string
       type: used.event,
       entityType: 'user',
       entityId: user.id,
-      data: { ...used.data, linkId: link.id, ip: spec.client.ip, tokenId: issued.tokenId },
+      data: {
+        ...used.data,
+        linkId: link.id,
+        ip: spec.client.ip,
+        ...(step.kind === 'session' ? { tokenId: step.tokenId } : { challengeId: step.challengeId }),
+      },
     });
-    return { token: issued.token, expiresAt: issued.expiresAt!, user };
+    return { step, user };
   });
   if (!result) throw accountDisabled();
   return result;

@@ -258,7 +258,8 @@ export async function checkPasswordLink(db: Database, token: string) {
 
 /**
  * Uses a link: sets the password, ends every other session and API token of the user (someone
- * else may have known the old password) and signs in, in one transaction. Unknown token: 400
+ * else may have known the old password) and signs in, in one transaction: with two-step sign-in
+ * the answer is its challenge, not yet a session (a mailbox is not the second factor). Unknown token: 400
  * `link_invalid`; 410 `link_used`, `link_replaced`, `link_revoked`, `link_expired`; the account
  * disabled since: 403 `account_disabled` (the link is used up all the same).
  */
@@ -280,5 +281,5 @@ export async function completePasswordLink(
     ttlSeconds: opts.ttlSeconds,
     client: opts,
   });
-  return { ...signedIn, user: { ...signedIn.user, passwordHash } };
+  return { step: signedIn.step, user: { ...signedIn.user, passwordHash } };
 }

@@ -1,6 +1,6 @@
 // Sign-in records that have served their purpose, removed a month on: login attempts (the
 // throttle looks back 15 minutes), sessions expired or signed out, and e-mailed links
-// (password and sign-in) past their expiry. A user's last sign-in stays on their row
+// (password and sign-in) and two-step sign-in challenges past their expiry. A user's last sign-in stays on their row
 // (`last_signed_in_at`), password changes and ended sessions in the domain events
 // (user.password_changed, user.sessions_ended); API tokens stay, revoked or not, as their owners
 // named them and may look back at them.
@@ -35,6 +35,7 @@ export async function pruneSignInRecords(
     await prune('auth_tokens', sql`kind = 'session' and (expires_at < ${cutoff} or revoked_at < ${cutoff})`),
     await prune('magic_links', sql`expires_at < ${cutoff}`),
     await prune('password_links', sql`expires_at < ${cutoff}`),
+    await prune('two_step_challenges', sql`expires_at < ${cutoff}`),
   ];
   // A full batch of any kind: the scheduler runs again at once.
   return Math.max(...counts);

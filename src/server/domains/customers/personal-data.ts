@@ -83,10 +83,11 @@ async function gather(db: Database, id: string): Promise<PersonalData> {
         ${isoText('m.created_at')} as "createdAt", ${isoText('m.deleted_at')} as "mergedAt"
       from customers m where m.merged_into_id = ${id} order by m.deleted_at, m.id`,
   );
-  // Never the password hash: the columns are named, and the response schema strips the rest.
+  // Never the password hash nor a two-step secret: the columns are named, and the response schema strips the rest.
   const portalLogins = await one<PersonalData['portalLogins'][number]>(
     sql`select u.email, u.name, u.active, ${isoText('u.created_at')} as "createdAt",
         ${isoText("greatest((select max(t.created_at) from auth_tokens t where t.user_id = u.id and t.kind = 'session'), u.last_signed_in_at)")} as "lastSignInAt",
+        exists (select 1 from two_step_secrets s where s.user_id = u.id and s.enabled_at is not null) as "twoStepEnabled",
         ${isoText('u.deleted_at')} as "deletedAt"
       from users u where u.customer_id = ${id} order by u.created_at, u.id`,
   );

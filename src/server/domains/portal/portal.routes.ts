@@ -20,10 +20,10 @@ import {
   WebFormResult,
 } from '../../../shared/schemas/portal.js';
 import { LoginResponse } from '../../../shared/schemas/users.js';
+import { sessionAnswer } from '../auth/sign-in-answer.js';
 import { AUTHED, actorOf, errors } from '../../lib/http.js';
 import { assertWithinRate } from '../../lib/rate-limit.js';
 import type { RouteDeps } from '../../routes.js';
-import { toUserDto } from '../users/users.service.js';
 import { MAGIC_LINK_ANSWER, requestMagicLink, verifyMagicLink } from './magic-links.js';
 import { createPortalCase, getPortalCase, listPortalCases } from './portal.service.js';
 import { getRating, rateCase } from './ratings.js';
@@ -90,11 +90,7 @@ export const portalRoutes =
           ...signInClient(request),
           ttlSeconds: config.sessionTtlSeconds,
         });
-        return {
-          token: result.token,
-          expiresAt: result.expiresAt.toISOString(),
-          user: toUserDto(result.user),
-        };
+        return sessionAnswer(result.step, result.user);
       },
     );
 

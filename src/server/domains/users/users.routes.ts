@@ -15,6 +15,7 @@ import { ADMIN, AUTHED, actorOf, errors } from '../../lib/http.js';
 import type { RouteDeps } from '../../routes.js';
 import * as users from './users.service.js';
 import { endSessionsOfUser, listSessions } from '../auth/auth.service.js';
+import { resetTwoStep } from '../auth/two-step.service.js';
 import { IfMatchHeaders, ifMatchOf } from '../../lib/edit-version.js';
 
 export const usersRoutes =
@@ -91,6 +92,25 @@ export const usersRoutes =
         },
       },
       async (request) => endSessionsOfUser(db, actorOf(request), request.params.id),
+    );
+    app.post(
+      '/users/:id/two-step/reset',
+      {
+        config: { access: ADMIN },
+        schema: {
+          tags,
+          summary: "Turn a colleague's two-step sign-in off (a lost phone)",
+          description:
+            'Removes their authenticator secret and recovery codes; they sign in with the password alone, or set two-step sign-in up again at their next sign-in when the company requires it. Recorded as user.two_step_reset. 409 two_step_off when it is not on.',
+          params: IdParams,
+          response: { 200: UserListItem, ...errors(...AUTHED, 404, 409) },
+        },
+      },
+      async (request) => {
+        const actor = actorOf(request);
+        await resetTwoStep(db, actor, request.params.id);
+        return users.getUser(db, actor, request.params.id);
+      },
     );
     app.patch(
       '/users/:id',

@@ -16,7 +16,7 @@ import { isAdmin } from '../../lib/actor.js';
 import { conflict, forbidden, notFound, unprocessable } from '../../lib/errors.js';
 import { translateDbError } from '../../lib/db-errors.js';
 import { findLiveUserByEmail, findUserById, revokeTokensOfUser } from '../auth/auth.repo.js';
-import { authTokens, passwordLinks, users } from '../auth/auth.table.js';
+import { authTokens, passwordLinks, twoStepSecrets, users } from '../auth/auth.table.js';
 import { hashPassword } from '../auth/passwords.js';
 import { sendPasswordLinkAs } from '../auth/password-links.js';
 import { findCustomer } from '../customers/customers.repo.js';
@@ -105,8 +105,10 @@ async function selectUsers(db: Database, where: SQL | undefined): Promise<UserLi
     select json_build_object('purpose', l.purpose, 'expires_at', l.expires_at) from ${passwordLinks} l
     where l.user_id = ${users}.id and l.ended_at is null and l.expires_at > now()
     order by l.self_service, l.created_at desc limit 1)`;
+  const twoStepEnabled = sql<boolean>`exists (
+    select 1 from ${twoStepSecrets} s where s.user_id = ${users}.id and s.enabled_at is not null)`;
   const found = await db
-    .select({ user: users, lastActiveAt: lastActive, pendingLink })
+    .select({ user: users, lastActiveAt: lastActive, pendingLink, twoStepEnabled })
     .from(users)
     .where(and(isNull(users.deletedAt), where))
     .orderBy(asc(users.name));
@@ -118,6 +120,7 @@ async function selectUsers(db: Database, where: SQL | undefined): Promise<UserLi
       pendingLink: r.pendingLink
         ? { purpose: r.pendingLink.purpose, expiresAt: new Date(r.pendingLink.expires_at).toISOString() }
         : null,
+      twoStepEnabled: r.twoStepEnabled,
     };
     return { ...item, signInState: signInStateOf(item) };
   });
