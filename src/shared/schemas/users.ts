@@ -206,7 +206,9 @@ export const TwoStepChallengeBody = z.strictObject({ challenge: ChallengeToken }
 export const TwoStepChallengeConfirm = z.strictObject({ challenge: ChallengeToken, code: TwoStepCode });
 
 export const TwoStepSetup = z.object({
-  secret: z.string().describe('the shared secret, base32: to type into the app when the QR code cannot be read'),
+  secret: z
+    .string()
+    .describe('the shared secret, base32: to type into the app when the QR code cannot be read'),
   uri: z.string().describe('the otpauth:// URI the QR code holds'),
   qrSvg: z.string().describe('the QR code of the URI, as an SVG image'),
 });

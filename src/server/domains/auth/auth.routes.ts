@@ -66,7 +66,8 @@ export const authRoutes =
         config: { access: 'public' },
         schema: {
           tags: ['auth'],
-          summary: 'Sign in with e-mail and password; returns a session token, or the second step it waits for',
+          summary:
+            'Sign in with e-mail and password; returns a session token, or the second step it waits for',
           description:
             'A staff member with two-step sign-in gets `{twoStepRequired: true, challenge, expiresAt}` instead of a session: send the challenge with a code to /auth/login/two-step within 5 minutes. When the company requires two-step sign-in of staff (Settings) and the account has none yet: `{twoStepSetupRequired: true, challenge, expiresAt}`, a challenge that only sets it up (/auth/login/two-step/setup, then …/setup/confirm).',
           body: LoginRequest,

@@ -37,7 +37,8 @@ export const totpUri = (secret: string, opts: { issuer: string; account: string 
 export const stepAt = (ms: number): number => Math.floor(ms / 1000 / TOTP_PERIOD_SECONDS);
 
 /** The current code of a secret (tests, and nothing else of Steward's, make codes). */
-export const totpCode = (secret: string, ms = Date.now()): string => totpOf(secret).generate({ timestamp: ms });
+export const totpCode = (secret: string, ms = Date.now()): string =>
+  totpOf(secret).generate({ timestamp: ms });
 
 /** Whether `code` is shaped as an authenticator code: 6 digits (spaces allowed, as apps show them). */
 export const looksLikeTotpCode = (code: string): boolean => /^\d{6}$/.test(code.replace(/\s+/g, ''));

@@ -161,7 +161,9 @@ export async function regenerateRecoveryCodes(db: Database, actor: Actor, code: 
   const recoveryCodes = await db.transaction(async (tx) => {
     await useCode(tx, user.id, code, 403);
     const codes = await newRecoveryCodeSet(tx, user.id);
-    await event(tx, actor, 'user.two_step_recovery_codes_regenerated', user.id, { recoveryCodes: codes.length });
+    await event(tx, actor, 'user.two_step_recovery_codes_regenerated', user.id, {
+      recoveryCodes: codes.length,
+    });
     return codes;
   });
   return { recoveryCodes };

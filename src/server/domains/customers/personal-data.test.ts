@@ -130,7 +130,13 @@ describe('the personal data of one customer', () => {
       expect.objectContaining({ id: duplicate.id, email: duplicate.email }),
     ]);
     expect(doc.portalLogins).toEqual([
-      expect.objectContaining({ email: person.email, name: portal.user.name, active: true, twoStepEnabled: false, deletedAt: null }),
+      expect.objectContaining({
+        email: person.email,
+        name: portal.user.name,
+        active: true,
+        twoStepEnabled: false,
+        deletedAt: null,
+      }),
     ]);
     expect(doc.portalLogins[0].lastSignInAt).toMatch(/Z$/);
     // Sessions are pruned a month after they end; the login's last sign-in is still told.

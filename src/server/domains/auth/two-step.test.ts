@@ -1,0 +1,405 @@
+// Two-step sign-in of staff through the API, on PGlite and PostgreSQL: enrolment, the second step
+// at sign-in, replayed and wrong codes, recovery codes once (also when two race), the company's
+// requirement, an admin's reset, and that a password link does not pass the second step by.
+// Codes are made here from the secret the API shows, with otpauth, as an authenticator app would.
+import { sql } from 'drizzle-orm';
+import { Secret, TOTP } from 'otpauth';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { rows } from '../../../db/client.js';
+import { startTestApp, type TestApp } from '../../../../test/helpers/app.js';
+import { TEST_PASSWORD, makeUser, unique } from '../../../../test/helpers/factories.js';
+import { TWO_STEP_CODE_RATE } from './two-step.service.js';
+
+let t: TestApp;
+let admin: string;
+beforeAll(async () => {
+  t = await startTestApp();
+  admin = (await makeUser(t.db, 'admin')).token;
+});
+afterAll(() => t?.close());
+
+let ipCounter = 0;
+const newIp = () => `198.51.100.${++ipCounter % 250}`;
+const post = (path: string, body: unknown, token?: string) =>
+  t.request('POST', `/api/v1${path}`, {
+    body,
+    ...(token ? { token } : {}),
+    headers: { 'x-forwarded-for': newIp() },
+  });
+
+/** The code an authenticator app shows `steps` periods from now (0: now, 1: the next one). */
+const codeOf = (secret: string, steps = 0) =>
+  new TOTP({ secret: Secret.fromBase32(secret), digits: 6, period: 30, algorithm: 'SHA1' }).generate({
+    timestamp: Date.now() + steps * 30_000,
+  });
+
+async function eventsOf(userId: string) {
+  return rows<{ type: string; data: Record<string, unknown>; actor_id: string | null }>(
+    t.db,
+    sql`select type, data, actor_id from domain_events where entity_id = ${userId} and type like 'user.two_step%'
+      order by occurred_at, id`,
+  );
+}
+
+/** A staff member with two-step sign-in on (confirmed with the code of now): their secret and codes. */
+async function enrolled(role: 'agent' | 'admin' = 'agent') {
+  const made = await makeUser(t.db, role);
+  const setup = await post('/auth/two-step/setup', {}, made.token);
+  expect(setup.status).toBe(200);
+  const confirmed = await post('/auth/two-step/confirm', { code: codeOf(setup.body.secret) }, made.token);
+  expect(confirmed.status).toBe(200);
+  return {
+    ...made,
+    secret: setup.body.secret as string,
+    recoveryCodes: confirmed.body.recoveryCodes as string[],
+  };
+}
+
+async function sessionsOf(userId: string) {
+  const [row] = await rows<{ n: number }>(
+    t.db,
+    sql`select count(*)::int as n from auth_tokens where user_id = ${userId} and kind = 'session'`,
+  );
+  return row!.n;
+}
+
+const login = (email: string, password = TEST_PASSWORD) => post('/auth/login', { email, password });
+async function challengeOf(email: string) {
+  const res = await login(email);
+  expect([res.status, res.body.twoStepRequired, res.body.token]).toEqual([200, true, undefined]);
+  return res.body.challenge as string;
+}
+
+describe('enrolment', () => {
+  it('begins with a secret, its URI and QR code; nothing changes until a right code confirms it', async () => {
+    const { user, token } = await makeUser(t.db, 'agent');
+    const setup = await post('/auth/two-step/setup', {}, token);
+    expect(setup.status).toBe(200);
+    expect(setup.body.secret).toMatch(/^[A-Z2-7]{32}$/);
+    expect(setup.body.uri).toBe(
+      `otpauth://totp/Steward:${encodeURIComponent(user.email)}?issuer=Steward&secret=${setup.body.secret}&algorithm=SHA1&digits=6&period=30`,
+    );
+    expect(setup.body.qrSvg).toMatch(/^<svg[^>]*xmlns="http:\/\/www.w3.org\/2000\/svg"/);
+    // Begun, not on: the password alone still signs in.
+    expect((await t.get('/api/v1/auth/two-step', token)).body).toEqual({
+      enabled: false,
+      enabledAt: null,
+      recoveryCodesLeft: 0,
+      required: false,
+    });
+    expect((await login(user.email)).body.token).toMatch(/^stw_/);
+
+    const wrong = await post(
+      '/auth/two-step/confirm',
+      { code: '000000' === codeOf(setup.body.secret) ? '111111' : '000000' },
+      token,
+    );
+    expect([wrong.status, wrong.body.error.code]).toEqual([403, 'invalid_code']);
+    const malformed = await post('/auth/two-step/confirm', { code: 'abc' }, token);
+    expect([malformed.status, malformed.body.error.code]).toEqual([400, 'validation_error']);
+
+    const ok = await post('/auth/two-step/confirm', { code: codeOf(setup.body.secret) }, token);
+    expect(ok.status).toBe(200);
+    expect(ok.body.recoveryCodes).toHaveLength(10);
+    expect(new Set(ok.body.recoveryCodes).size).toBe(10);
+    for (const c of ok.body.recoveryCodes) expect(c).toMatch(/^[a-z2-9]{5}-[a-z2-9]{5}$/);
+    const status = await t.get('/api/v1/auth/two-step', token);
+    expect([status.body.enabled, status.body.recoveryCodesLeft]).toEqual([true, 10]);
+    expect(status.body.enabledAt).toMatch(/Z$/);
+    // The secret is kept on the server only; the recovery codes only as hashes.
+    const stored = await rows<{ code_hash: string }>(
+      t.db,
+      sql`select code_hash from two_step_recovery_codes where user_id = ${user.id}`,
+    );
+    expect(stored).toHaveLength(10);
+    for (const row of stored) {
+      expect(row.code_hash).toMatch(/^[0-9a-f]{64}$/);
+      expect(ok.body.recoveryCodes).not.toContain(row.code_hash);
+    }
+    // A second app cannot be begun over the first.
+    const again = await post('/auth/two-step/setup', {}, token);
+    expect([again.status, again.body.error.code]).toEqual([409, 'two_step_on']);
+    // Admins see it in the list; the secret appears nowhere in it.
+    const list = await t.get('/api/v1/users', admin);
+    const listed = list.body.items.find((u: any) => u.id === user.id);
+    expect(listed.twoStepEnabled).toBe(true);
+    expect(JSON.stringify(list.body)).not.toContain(setup.body.secret);
+    expect((await eventsOf(user.id)).map((e) => [e.type, e.data])).toEqual([
+      ['user.two_step_enabled', { recoveryCodes: 10 }],
+    ]);
+  });
+
+  it('customers get 403 on every two-step route', async () => {
+    const { token } = await makeUser(t.db, 'customer');
+    for (const [method, path, body] of [
+      ['GET', '/auth/two-step', undefined],
+      ['POST', '/auth/two-step/setup', {}],
+      ['POST', '/auth/two-step/confirm', { code: '123456' }],
+      ['POST', '/auth/two-step/disable', { password: TEST_PASSWORD }],
+      ['POST', '/auth/two-step/recovery-codes', { code: '123456' }],
+    ] as const) {
+      const res = await t.request(method, `/api/v1${path}`, { token, ...(body ? { body } : {}) });
+      expect([path, res.status]).toEqual([path, 403]);
+    }
+  });
+});
+
+describe('signing in with two-step sign-in on', () => {
+  it('the password answers a challenge, not a session; a right code opens it as a password alone would', async () => {
+    const { user, secret } = await enrolled();
+    const first = await login(user.email);
+    expect(first.status).toBe(200);
+    expect(Object.keys(first.body).sort()).toEqual(['challenge', 'expiresAt', 'twoStepRequired']);
+    const minutes = (new Date(first.body.expiresAt).getTime() - Date.now()) / 60_000;
+    expect(minutes).toBeGreaterThan(4);
+    expect(minutes).toBeLessThanOrEqual(5);
+    // The challenge is no token.
+    expect((await t.get('/api/v1/auth/me', first.body.challenge)).status).toBe(401);
+
+    const wrong = await post('/auth/login/two-step', {
+      challenge: first.body.challenge,
+      code: '12345' + '6' === codeOf(secret, 1) ? '654321' : '123456',
+    });
+    expect([wrong.status, wrong.body.error.code]).toEqual([401, 'invalid_code']);
+    // A wrong code does not use the challenge up.
+    const ok = await post('/auth/login/two-step', {
+      challenge: first.body.challenge,
+      code: codeOf(secret, 1),
+    });
+    expect(ok.status).toBe(200);
+    expect(ok.body.user).toMatchObject({ id: user.id, role: 'agent' });
+    expect((await t.get('/api/v1/auth/me', ok.body.token)).body.id).toBe(user.id);
+    // The session is recorded like any other: with the browser's address, and the last sign-in.
+    const [session] = await rows<{ ip: string; signed_in: boolean }>(
+      t.db,
+      sql`select t.ip, u.last_signed_in_at > now() - interval '1 minute' as signed_in
+        from auth_tokens t join users u on u.id = t.user_id
+        where t.user_id = ${user.id} and t.kind = 'session' order by t.created_at desc limit 1`,
+    );
+    expect(session!.signed_in).toBe(true);
+    expect(session!.ip).toBe('127.0.0.1');
+
+    // The challenge works once.
+    const reused = await post('/auth/login/two-step', {
+      challenge: first.body.challenge,
+      code: codeOf(secret, 0),
+    });
+    expect([reused.status, reused.body.error.code]).toEqual([401, 'invalid_challenge']);
+    // The same code again, with a new challenge: refused (its time step was used).
+    const replay = await post('/auth/login/two-step', {
+      challenge: await challengeOf(user.email),
+      code: codeOf(secret, 1),
+    });
+    expect([replay.status, replay.body.error.code]).toEqual([401, 'code_used']);
+    // So is an older one (the step before the one used).
+    const older = await post('/auth/login/two-step', {
+      challenge: await challengeOf(user.email),
+      code: codeOf(secret, 0),
+    });
+    expect([older.status, older.body.error.code]).toEqual([401, 'code_used']);
+  });
+
+  it("a challenge is its user's: another staff member's code does not open it", async () => {
+    const a = await enrolled();
+    const b = await enrolled();
+    const res = await post('/auth/login/two-step', {
+      challenge: await challengeOf(a.user.email),
+      code: codeOf(b.secret, 1),
+    });
+    // (One in a million the two codes are equal.)
+    if (codeOf(a.secret, 1) !== codeOf(b.secret, 1))
+      expect([res.status, res.body.error.code]).toEqual([401, 'invalid_code']);
+    const unknown = await post('/auth/login/two-step', { challenge: `tsc_${unique()}`, code: '123456' });
+    expect([unknown.status, unknown.body.error.code]).toEqual([401, 'invalid_challenge']);
+  });
+
+  it('a recovery code works once, and its use is recorded', async () => {
+    const { user, recoveryCodes } = await enrolled();
+    const ok = await post('/auth/login/two-step', {
+      challenge: await challengeOf(user.email),
+      recoveryCode: recoveryCodes[0]!.toUpperCase().replace('-', ' '),
+    });
+    expect(ok.status).toBe(200);
+    expect(ok.body.token).toMatch(/^stw_/);
+    const again = await post('/auth/login/two-step', {
+      challenge: await challengeOf(user.email),
+      recoveryCode: recoveryCodes[0],
+    });
+    expect([again.status, again.body.error.code]).toEqual([401, 'invalid_code']);
+    expect((await t.get('/api/v1/auth/two-step', ok.body.token)).body.recoveryCodesLeft).toBe(9);
+    const used = (await eventsOf(user.id)).filter((e) => e.type === 'user.two_step_recovery_code_used');
+    expect(used.map((e) => e.data.recoveryCodesLeft)).toEqual([9]);
+  });
+
+  it('of two sign-ins racing with the same recovery code, exactly one gets in', async () => {
+    const { user, recoveryCodes } = await enrolled();
+    const [c1, c2] = [await challengeOf(user.email), await challengeOf(user.email)];
+    const before = await sessionsOf(user.id);
+    const results = await Promise.all([
+      post('/auth/login/two-step', { challenge: c1, recoveryCode: recoveryCodes[3] }),
+      post('/auth/login/two-step', { challenge: c2, recoveryCode: recoveryCodes[3] }),
+    ]);
+    expect(results.map((r) => r.status).sort()).toEqual([200, 401]);
+    expect(results.find((r) => r.status === 401)!.body.error.code).toBe('invalid_code');
+    expect(await sessionsOf(user.id)).toBe(before + 1);
+  });
+
+  it(`refuses more than ${TWO_STEP_CODE_RATE.max} code checks of a user in the window (429)`, async () => {
+    const { user, secret } = await enrolled();
+    const challenge = await challengeOf(user.email);
+    const wrongCode = ['111111', '222222'].find(
+      (c) => c !== codeOf(secret, 0) && c !== codeOf(secret, 1) && c !== codeOf(secret, -1),
+    )!;
+    // One check was the confirmation.
+    for (let i = 1; i < TWO_STEP_CODE_RATE.max; i++) {
+      const r = await post('/auth/login/two-step', { challenge, code: wrongCode });
+      expect(r.status).toBe(401);
+    }
+    const blocked = await post('/auth/login/two-step', { challenge, code: codeOf(secret, 1) });
+    expect([blocked.status, blocked.body.error.code]).toEqual([429, 'too_many_requests']);
+  });
+
+  it('a password link sets the password but the second step stays', async () => {
+    const { user, secret } = await enrolled();
+    const { token: adminToken } = await makeUser(t.db, 'admin');
+    expect((await post(`/users/${user.id}/password-link`, {}, adminToken)).status).toBe(200);
+    const [mail] = await rows<{ text_body: string }>(
+      t.db,
+      sql`select text_body from mail_messages where direction = 'out' and ${user.email.toLowerCase()} = any(to_addresses)
+        order by created_at desc limit 1`,
+    );
+    const linkToken = decodeURIComponent(/\/login\/password#token=([^\s]+)/.exec(mail!.text_body)![1]!);
+    const done = await post('/auth/password-link/complete', {
+      token: linkToken,
+      password: 'a brand new secret 9',
+    });
+    expect(done.status).toBe(200);
+    expect([done.body.twoStepRequired, done.body.token]).toEqual([true, undefined]);
+    const ok = await post('/auth/login/two-step', {
+      challenge: done.body.challenge,
+      code: codeOf(secret, 1),
+    });
+    expect(ok.status).toBe(200);
+    // And the new password leads to the second step too.
+    const next = await login(user.email, 'a brand new secret 9');
+    expect(next.body.twoStepRequired).toBe(true);
+  });
+});
+
+describe('changing it', () => {
+  it('new recovery codes need a code; the old ones stop working', async () => {
+    const { user, token, secret, recoveryCodes } = await enrolled();
+    const wrong = await post(
+      '/auth/two-step/recovery-codes',
+      { code: codeOf(secret, 1) === '000000' ? '999999' : '000000' },
+      token,
+    );
+    expect([wrong.status, wrong.body.error.code]).toEqual([403, 'invalid_code']);
+    const fresh = await post('/auth/two-step/recovery-codes', { code: codeOf(secret, 1) }, token);
+    expect(fresh.status).toBe(200);
+    expect(fresh.body.recoveryCodes).toHaveLength(10);
+    expect(fresh.body.recoveryCodes).not.toContain(recoveryCodes[0]);
+    const old = await post('/auth/login/two-step', {
+      challenge: await challengeOf(user.email),
+      recoveryCode: recoveryCodes[0],
+    });
+    expect(old.body.error.code).toBe('invalid_code');
+    const ok = await post('/auth/login/two-step', {
+      challenge: await challengeOf(user.email),
+      recoveryCode: fresh.body.recoveryCodes[0],
+    });
+    expect(ok.status).toBe(200);
+    expect((await eventsOf(user.id)).map((e) => e.type)).toEqual([
+      'user.two_step_enabled',
+      'user.two_step_recovery_codes_regenerated',
+      'user.two_step_recovery_code_used',
+    ]);
+  });
+
+  it('turning it off needs the password (or a code); then the password alone signs in', async () => {
+    const { user, token } = await enrolled();
+    const wrong = await post('/auth/two-step/disable', { password: 'not my password' }, token);
+    expect([wrong.status, wrong.body.error.code]).toEqual([403, 'wrong_password']);
+    const off = await post('/auth/two-step/disable', { password: TEST_PASSWORD }, token);
+    expect(off.status).toBe(204);
+    expect((await login(user.email)).body.token).toMatch(/^stw_/);
+    const again = await post('/auth/two-step/disable', { password: TEST_PASSWORD }, token);
+    expect([again.status, again.body.error.code]).toEqual([409, 'two_step_off']);
+    const byCode = await enrolled();
+    expect(
+      (await post('/auth/two-step/disable', { code: codeOf(byCode.secret, 1) }, byCode.token)).status,
+    ).toBe(204);
+    expect((await eventsOf(byCode.user.id)).at(-1)).toMatchObject({
+      type: 'user.two_step_disabled',
+      data: { by: 'self', proof: 'code' },
+    });
+  });
+
+  it("an admin turns a colleague's off (a lost phone); an agent may not; it is recorded", async () => {
+    const { user, secret } = await enrolled();
+    const { token: agent } = await makeUser(t.db, 'agent');
+    const { user: adminUser, token: adminToken } = await makeUser(t.db, 'admin');
+    const pending = await challengeOf(user.email);
+    const refused = await post(`/users/${user.id}/two-step/reset`, {}, agent);
+    expect(refused.status).toBe(403);
+    const reset = await post(`/users/${user.id}/two-step/reset`, {}, adminToken);
+    expect(reset.status).toBe(200);
+    expect(reset.body).toMatchObject({ id: user.id, twoStepEnabled: false });
+    expect((await eventsOf(user.id)).at(-1)).toMatchObject({
+      type: 'user.two_step_reset',
+      actor_id: adminUser.id,
+      data: { by: 'admin' },
+    });
+    // A challenge from before the reset is gone; the password alone signs in now.
+    const late = await post('/auth/login/two-step', { challenge: pending, code: codeOf(secret, 1) });
+    expect([late.status, late.body.error.code]).toEqual([401, 'invalid_challenge']);
+    expect((await login(user.email)).body.token).toMatch(/^stw_/);
+    const twice = await post(`/users/${user.id}/two-step/reset`, {}, adminToken);
+    expect([twice.status, twice.body.error.code]).toEqual([409, 'two_step_off']);
+    const nobody = await post(`/users/0190a000-0000-7000-8000-000000000000/two-step/reset`, {}, adminToken);
+    expect(nobody.status).toBe(404);
+  });
+});
+
+describe('the company requires it of staff', () => {
+  it('staff without it set it up after their password before they get a session; customers are not asked', async () => {
+    const settingsOn = await t.patch('/api/v1/settings', { requireTwoStepForStaff: true }, admin);
+    expect([settingsOn.status, settingsOn.body.requireTwoStepForStaff]).toEqual([200, true]);
+    try {
+      const { user } = await makeUser(t.db, 'agent');
+      const first = await login(user.email);
+      expect(first.status).toBe(200);
+      expect(Object.keys(first.body).sort()).toEqual(['challenge', 'expiresAt', 'twoStepSetupRequired']);
+      const challenge = first.body.challenge as string;
+      // The setup challenge opens no session by itself.
+      const asCode = await post('/auth/login/two-step', { challenge, code: '123456' });
+      expect([asCode.status, asCode.body.error.code]).toEqual([401, 'invalid_challenge']);
+      const early = await post('/auth/login/two-step/setup/confirm', { challenge, code: '123456' });
+      expect([early.status, early.body.error.code]).toEqual([409, 'no_setup']);
+
+      const setup = await post('/auth/login/two-step/setup', { challenge });
+      expect(setup.status).toBe(200);
+      expect(setup.body.secret).toMatch(/^[A-Z2-7]{32}$/);
+      const done = await post('/auth/login/two-step/setup/confirm', {
+        challenge,
+        code: codeOf(setup.body.secret),
+      });
+      expect(done.status).toBe(200);
+      expect(done.body.token).toMatch(/^stw_/);
+      expect(done.body.recoveryCodes).toHaveLength(10);
+      const status = await t.get('/api/v1/auth/two-step', done.body.token);
+      expect([status.body.enabled, status.body.required]).toEqual([true, true]);
+      // Used up; and from now on the normal second step.
+      expect((await post('/auth/login/two-step/setup', { challenge })).status).toBe(401);
+      expect((await login(user.email)).body.twoStepRequired).toBe(true);
+      // It cannot be turned off by its user while required.
+      const off = await post('/auth/two-step/disable', { password: TEST_PASSWORD }, done.body.token);
+      expect([off.status, off.body.error.code]).toEqual([409, 'two_step_required']);
+
+      const customer = await makeUser(t.db, 'customer');
+      expect((await login(customer.user.email)).body.token).toMatch(/^stw_/);
+    } finally {
+      await t.patch('/api/v1/settings', { requireTwoStepForStaff: false }, admin);
+    }
+  });
+});
