@@ -53,6 +53,7 @@ function SettingsForm(props: { settings: SettingsRead }) {
   const [retention, setRetention] = useState(props.settings.eventRetentionDays?.toString() ?? '');
   const [acknowledge, setAcknowledge] = useState(props.settings.acknowledgeNewMail);
   const [assignOnReply, setAssignOnReply] = useState(props.settings.assignOnReply);
+  const [requireTwoStep, setRequireTwoStep] = useState(props.settings.requireTwoStepForStaff);
   const [notice, setNotice] = useState<string | null>(null);
   const [version, setVersion] = useState(props.settings.updatedAt);
   const { errors, formError, saving, submit, conflict } = useFormSubmit();
@@ -71,6 +72,7 @@ function SettingsForm(props: { settings: SettingsRead }) {
         eventRetentionDays: wholeNumberOrNone(retention),
         acknowledgeNewMail: acknowledge,
         assignOnReply,
+        requireTwoStepForStaff: requireTwoStep,
       },
       async (data) => {
         const saved = await api.patch<SettingsRead>('/settings', data, overwrite ? undefined : version);
@@ -176,6 +178,13 @@ function SettingsForm(props: { settings: SettingsRead }) {
         checked={assignOnReply}
         onChange={setAssignOnReply}
         hint="When an agent or admin sends a public reply or logs a call on a case nobody is assigned, the case is assigned to them, so that the customer keeps one contact. Replies written by automations and imported history never assign."
+      />
+      <CheckboxSetting
+        id="setting-require-two-step"
+        label="Require two-step sign-in for staff"
+        checked={requireTwoStep}
+        onChange={setRequireTwoStep}
+        hint="Agents and admins enter a code from an authenticator app after their password. Those who have not set it up are led to do so at their next sign-in, before they get in; they cannot turn it off themselves (you can, for a lost phone, on their user page). Customers are not asked."
       />
       <CheckboxSetting
         id="setting-acknowledge"

@@ -21,6 +21,7 @@ import { useEditedRecord } from './use-edited-record.js';
 import { UserSessions } from '../auth/session-list.js';
 import { PasswordLinkPanel, signInState } from '../auth/password-link.js';
 import { useMailSetup } from '../mail/mail-setup.js';
+import { api, toApiError } from '../lib/api.js';
 
 const BACK = '/admin/users';
 const STAFF_ROLES = ['agent', 'admin'] as const;
@@ -40,7 +41,7 @@ export function UsersPage() {
       <DataTable
         testId="user-table"
         stackOnPhone
-        columns={['User', 'Role', 'Sign-in', 'Last active', 'Added']}
+        columns={['User', 'Role', 'Sign-in', 'Two-step', 'Last active', 'Added']}
       >
         {items.map((u) => (
           <tr key={u.id} data-testid="user-row">
@@ -51,6 +52,9 @@ export function UsersPage() {
             <td data-testid="user-role">{roleLabel(u.role)}</td>
             <td data-testid="user-state">
               {u.signInState === 'active' ? signInState(u) : <span className="muted">{signInState(u)}</span>}
+            </td>
+            <td data-testid="user-two-step">
+              {u.twoStepEnabled ? 'On' : <span className="muted">Off</span>}
             </td>
             <td className="cell-nowrap" data-testid="user-last-active">
               {u.lastActiveAt ? formatDateTime(u.lastActiveAt) : <span className="muted">Never</span>}
@@ -77,6 +81,9 @@ export function UserFormPage() {
           <UserForm key={`${id ?? 'new'}-${user.data?.updatedAt ?? ''}`} user={user.data} />
           {user.data && user.data.role !== 'customer' && (
             <PasswordLinkPanel key={`link-${user.data.updatedAt}`} user={user.data} />
+          )}
+          {user.data && user.data.twoStepEnabled && (
+            <TwoStepResetPanel key={`two-step-${user.data.updatedAt}`} user={user.data} />
           )}
           {user.data && (
             <UserSessions key={user.data.updatedAt} userId={user.data.id} name={user.data.name} />
@@ -242,5 +249,59 @@ function UserForm({ user }: { user: UserListItem | undefined }) {
         </label>
       )}
     </RecordForm>
+  );
+}
+
+/** Turning a colleague's two-step sign-in off, when they lost their phone (recorded). */
+function TwoStepResetPanel({ user }: { user: UserListItem }) {
+  const [asking, setAsking] = useState(false);
+  const [state, setState] = useState<{ done?: boolean; error?: string }>({});
+  async function reset() {
+    try {
+      await api.post(`/users/${user.id}/two-step/reset`);
+      setState({ done: true });
+    } catch (err) {
+      setState({ error: toApiError(err).message });
+    }
+    setAsking(false);
+  }
+  return (
+    <section className="card form" aria-labelledby="two-step-reset-title" data-testid="two-step-reset">
+      <h2 id="two-step-reset-title">Two-step sign-in</h2>
+      {state.done ? (
+        <p className="notice notice--success" role="status">
+          Two-step sign-in is off for {user.name}. They sign in with their password alone, or set it up again
+          at their next sign-in if the company requires it.
+        </p>
+      ) : (
+        <>
+          <p>
+            On: {user.name} enters a code from an authenticator app after the password. If they lost their
+            phone and their recovery codes, turn it off.
+          </p>
+          {state.error && (
+            <p className="notice notice--error" role="alert">
+              {state.error}
+            </p>
+          )}
+          <div className="form__actions">
+            {asking ? (
+              <>
+                <button type="button" className="button button--danger" onClick={() => void reset()}>
+                  Yes, turn it off for {user.name}
+                </button>
+                <button type="button" className="button button--ghost" onClick={() => setAsking(false)}>
+                  Cancel
+                </button>
+              </>
+            ) : (
+              <button type="button" className="button button--danger" onClick={() => setAsking(true)}>
+                Turn off two-step sign-in
+              </button>
+            )}
+          </div>
+        </>
+      )}
+    </section>
   );
 }

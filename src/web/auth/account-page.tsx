@@ -12,6 +12,7 @@ import { useFormSubmit } from '../admin/use-form-submit.js';
 import { countOf, roleLabel } from '../lib/format.js';
 import { isStaff, useAuth, useMe } from './auth-context.js';
 import { YourSessions } from './session-list.js';
+import { TwoStepSection } from './two-step.js';
 import { NotificationSettings } from '../notifications/notification-settings.js';
 
 const LABELS: Record<string, string> = {
@@ -30,6 +31,7 @@ export function AccountPage() {
       <PageHeader title="Your account" subtitle={`${me.name} · ${me.email} · ${roleLabel(me.role)}`} />
       {isStaff(me) && <NameForm />}
       <PasswordForm onChanged={() => setPasswordChanges((n) => n + 1)} />
+      {isStaff(me) && <TwoStepSection />}
       {isStaff(me) && <SignatureForm />}
       <NotificationSettings />
       <YourSessions key={passwordChanges} />

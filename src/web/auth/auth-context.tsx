@@ -1,10 +1,18 @@
 // Who is signed in. The token lives in localStorage (see lib/api.ts); on start the app asks
 // /auth/me whether it is still good. A 401 anywhere ends the session and shows the sign-in page.
 import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
-import type { LoginResponse, Me } from '../../shared/schemas/users.js';
-import type { z } from 'zod';
+import type { Me, SignInAnswer } from '../../shared/schemas/users.js';
 import { api, onUnauthorized, tokenStore } from '../lib/api.js';
 import { disconnectLive } from '../lib/live.js';
+
+/** What the sign-in page shows after a right password, when a session is not yet given. */
+export type PendingSignIn = { kind: 'two_step' | 'two_step_setup'; challenge: string };
+
+export function pendingOf(answer: SignInAnswer): PendingSignIn | null {
+  if ('twoStepRequired' in answer) return { kind: 'two_step', challenge: answer.challenge };
+  if ('twoStepSetupRequired' in answer) return { kind: 'two_step_setup', challenge: answer.challenge };
+  return null;
+}
 
 type Status = 'checking' | 'signed-in' | 'signed-out';
 type EndReason = 'expired' | 'signed-out';
@@ -17,7 +25,8 @@ export interface Auth {
    * so and returns the user to where they were), `signed-out` after signing out deliberately.
    */
   endReason: EndReason | null;
-  signIn(email: string, password: string): Promise<void>;
+  /** Signs in, or answers the second step the password leads to (two-step sign-in). */
+  signIn(email: string, password: string): Promise<PendingSignIn | null>;
   /** Signs in with a session token obtained another way (an e-mailed sign-in link). */
   adoptToken(token: string): Promise<void>;
   signOut(): Promise<void>;
@@ -82,16 +91,17 @@ export function AuthProvider({ children }: { children: ReactNode }) {
     setStatus('signed-in');
   }, []);
 
-  const signIn = useCallback(async (email: string, password: string) => {
-    const { token } = await api.post<z.infer<typeof LoginResponse>>('/auth/login', { email, password });
-    disconnectLive();
-    tokenStore.set(token);
-    // /auth/me also says which organization a customer may see.
-    const found = await api.get<Me>('/auth/me');
-    setMe(found);
-    setEndReason(null);
-    setStatus('signed-in');
-  }, []);
+  const signIn = useCallback(
+    async (email: string, password: string) => {
+      const answer = await api.post<SignInAnswer>('/auth/login', { email, password });
+      const pending = pendingOf(answer);
+      if (pending) return pending;
+      // /auth/me also says which organization a customer may see.
+      await adoptToken((answer as { token: string }).token);
+      return null;
+    },
+    [adoptToken],
+  );
 
   const signOut = useCallback(async () => {
     try {

@@ -6,6 +6,8 @@ import { useAuth } from './auth-context.js';
 import { MagicLinkRequestForm } from './magic-link.js';
 import { PasswordResetRequestForm } from './password-link.js';
 import { Brand, useBrandName } from '../layout/brand.js';
+import { TwoStepSignIn } from './two-step.js';
+import type { PendingSignIn } from './auth-context.js';
 
 /** Where RequireAuth sent the user from, so signing in returns there. */
 export interface LoginLocationState {
@@ -28,6 +30,7 @@ export function LoginPage() {
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const [other, setOther] = useState<'sign-in-link' | 'password-reset' | null>(null);
+  const [pending, setPending] = useState<PendingSignIn | null>(null);
 
   if (status === 'signed-in') {
     return <Navigate to={from && from !== '/login' ? from : '/'} replace />;
@@ -42,7 +45,12 @@ export function LoginPage() {
     setBusy(true);
     setError(null);
     try {
-      await signIn(email.trim(), password);
+      const next = await signIn(email.trim(), password);
+      if (next) {
+        setPending(next);
+        setPassword('');
+        setBusy(false);
+      }
     } catch (err) {
       const apiError = toApiError(err);
       setError(LOGIN_MESSAGES[apiError.code] ?? apiError.message);
@@ -68,7 +76,9 @@ export function LoginPage() {
             {error}
           </p>
         )}
-        {other === 'sign-in-link' ? (
+        {pending ? (
+          <TwoStepSignIn key={pending.challenge} pending={pending} onRestart={() => setPending(null)} />
+        ) : other === 'sign-in-link' ? (
           <MagicLinkRequestForm initialEmail={email.trim()} onCancel={() => setOther(null)} />
         ) : other === 'password-reset' ? (
           <PasswordResetRequestForm initialEmail={email.trim()} onCancel={() => setOther(null)} />

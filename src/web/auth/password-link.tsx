@@ -4,12 +4,12 @@
 // from their user page.
 import { EmailLinkRequestForm } from './email-link-form.js';
 import { useEffect, useState, type FormEvent } from 'react';
-import { Link, Navigate } from 'react-router-dom';
+import { Link, Navigate, useNavigate } from 'react-router-dom';
 import type { z } from 'zod';
 import { LIMITS } from '../../shared/schemas/common.js';
 import type {
-  LoginResponse,
   PasswordLinkInfo,
+  SignInAnswer,
   PasswordLinkSent,
   UserListItem,
 } from '../../shared/schemas/users.js';
@@ -22,6 +22,8 @@ import { useLinkToken } from './link-token.js';
 import { useMailSetup } from '../mail/mail-setup.js';
 import { useAuth, useMe } from './auth-context.js';
 import { Brand, useBrandName } from '../layout/brand.js';
+import { TwoStepSignIn } from './two-step.js';
+import { pendingOf, type PendingSignIn } from './auth-context.js';
 
 const LINK_MESSAGES: Record<string, string> = {
   link_used: 'This link was used already: each link works once.',
@@ -55,7 +57,9 @@ type LinkInfo = z.infer<typeof PasswordLinkInfo>;
 /** The page an invitation or reset link opens: whose it is, then the new password twice. */
 export function PasswordLinkPage() {
   const token = useLinkToken();
-  const { adoptToken } = useAuth();
+  const { adoptToken, status } = useAuth();
+  const signedIn = status === 'signed-in';
+  const navigate = useNavigate();
   const [info, setInfo] = useState<LinkInfo | null>(null);
   const [problem, setProblem] = useState<ApiError | null>(null);
   const [password, setPassword] = useState('');
@@ -63,6 +67,7 @@ export function PasswordLinkPage() {
   const [fieldError, setFieldError] = useState<{ field: 'password' | 'repeat'; text: string } | null>(null);
   const [busy, setBusy] = useState(false);
   const [done, setDone] = useState(false);
+  const [pending, setPending] = useState<PendingSignIn | null>(null);
   // A sign-in page: in the company's name, as the mail that led here ("You are invited to …",
   // "Choose a new … password"); the staff's screens, once signed in, say Steward. Only staff get
   // these links (a customer's address gets none, and a customer's link would not work), so the
@@ -103,11 +108,18 @@ export function PasswordLinkPage() {
     setFieldError(null);
     setBusy(true);
     try {
-      const res = await api.post<z.infer<typeof LoginResponse>>('/auth/password-link/complete', {
+      const res = await api.post<SignInAnswer>('/auth/password-link/complete', {
         token,
         password,
       });
-      await adoptToken(res.token);
+      const next = pendingOf(res);
+      if (next) {
+        // The password is set; two-step sign-in still asks for its code.
+        setPending(next);
+        setBusy(false);
+        return;
+      }
+      await adoptToken((res as { token: string }).token);
       setDone(true);
     } catch (err) {
       const apiError = toApiError(err);
@@ -119,7 +131,7 @@ export function PasswordLinkPage() {
   }
 
   // The token leaves the address bar (and the history) once it is used.
-  if (done) return <Navigate to="/" replace />;
+  if (done || (pending && signedIn)) return <Navigate to="/" replace />;
   // A token cut short or garbled when copied is refused as input: to the reader, not a valid link.
   const malformed = problem?.code === 'validation_error' || problem?.code === 'invalid_text';
   const message =
@@ -136,8 +148,10 @@ export function PasswordLinkPage() {
     <div className="login-screen">
       <main className="login-card" aria-labelledby="password-link-title">
         <Brand name={brandName} large />
-        <h1 id="password-link-title">{title}</h1>
-        {message ? (
+        <h1 id="password-link-title">{pending ? 'Password saved' : title}</h1>
+        {pending ? (
+          <TwoStepSignIn pending={pending} onRestart={() => navigate('/login')} />
+        ) : message ? (
           <>
             <p className="notice notice--error" role="alert" data-testid="password-link-error">
               {message}
