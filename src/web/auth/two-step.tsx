@@ -196,7 +196,7 @@ export function TwoStepSection() {
   }
 
   return (
-    <section className="card form" aria-labelledby="two-step-title" data-testid="two-step-section">
+    <section className="card form two-step" aria-labelledby="two-step-title" data-testid="two-step-section">
       <h2 id="two-step-title">Two-step sign-in</h2>
       <p className="muted">
         After your password, Steward asks for a code from an authenticator app on your phone, so a password
