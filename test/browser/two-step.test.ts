@@ -55,7 +55,8 @@ describe('two-step sign-in', () => {
     expect(
       await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth),
     ).toBeLessThanOrEqual(0);
-    await section.getByLabel('Code from your authenticator app').fill(codeOf(secret));
+    const setupCode = codeOf(secret);
+    await section.getByLabel('Code from your authenticator app').fill(setupCode);
     await section.getByRole('button', { name: 'Turn on two-step sign-in' }).click();
 
     const codes = section.getByRole('list', { name: 'Recovery codes' }).getByRole('listitem');
@@ -78,7 +79,7 @@ describe('two-step sign-in', () => {
     const second = page.getByTestId('two-step-sign-in');
     await second.getByRole('heading', { name: 'Two-step sign-in' }).waitFor();
     // The code the set-up used cannot sign in again; the app's next one can.
-    await second.getByLabel('Code', { exact: true }).fill(codeOf(secret));
+    await second.getByLabel('Code', { exact: true }).fill(setupCode);
     await second.getByRole('button', { name: 'Sign in', exact: true }).click();
     await eventually(() => text(page.getByRole('alert'))).toBe(
       'That code was used already. Wait for the app to show the next one.',

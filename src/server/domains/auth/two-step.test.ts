@@ -33,6 +33,10 @@ const codeOf = (secret: string, steps = 0) =>
     timestamp: Date.now() + steps * 30_000,
   });
 
+/** A 6-digit code the app does not show now (nor a step either side). */
+const wrongCodeFor = (secret: string) =>
+  ['123456', '654321', '111111'].find((c) => ![-1, 0, 1].some((k) => codeOf(secret, k) === c))!;
+
 async function eventsOf(userId: string) {
   return rows<{ type: string; data: Record<string, unknown>; actor_id: string | null }>(
     t.db,
@@ -89,11 +93,7 @@ describe('enrolment', () => {
     });
     expect((await login(user.email)).body.token).toMatch(/^stw_/);
 
-    const wrong = await post(
-      '/auth/two-step/confirm',
-      { code: '000000' === codeOf(setup.body.secret) ? '111111' : '000000' },
-      token,
-    );
+    const wrong = await post('/auth/two-step/confirm', { code: wrongCodeFor(setup.body.secret) }, token);
     expect([wrong.status, wrong.body.error.code]).toEqual([403, 'invalid_code']);
     const malformed = await post('/auth/two-step/confirm', { code: 'abc' }, token);
     expect([malformed.status, malformed.body.error.code]).toEqual([400, 'validation_error']);
@@ -158,14 +158,12 @@ describe('signing in with two-step sign-in on', () => {
 
     const wrong = await post('/auth/login/two-step', {
       challenge: first.body.challenge,
-      code: '12345' + '6' === codeOf(secret, 1) ? '654321' : '123456',
+      code: wrongCodeFor(secret),
     });
     expect([wrong.status, wrong.body.error.code]).toEqual([401, 'invalid_code']);
     // A wrong code does not use the challenge up.
-    const ok = await post('/auth/login/two-step', {
-      challenge: first.body.challenge,
-      code: codeOf(secret, 1),
-    });
+    const next = codeOf(secret, 1);
+    const ok = await post('/auth/login/two-step', { challenge: first.body.challenge, code: next });
     expect(ok.status).toBe(200);
     expect(ok.body.user).toMatchObject({ id: user.id, role: 'agent' });
     expect((await t.get('/api/v1/auth/me', ok.body.token)).body.id).toBe(user.id);
@@ -188,7 +186,7 @@ describe('signing in with two-step sign-in on', () => {
     // The same code again, with a new challenge: refused (its time step was used).
     const replay = await post('/auth/login/two-step', {
       challenge: await challengeOf(user.email),
-      code: codeOf(secret, 1),
+      code: next,
     });
     expect([replay.status, replay.body.error.code]).toEqual([401, 'code_used']);
     // So is an older one (the step before the one used).
@@ -247,9 +245,7 @@ describe('signing in with two-step sign-in on', () => {
   it(`refuses more than ${TWO_STEP_CODE_RATE.max} code checks of a user in the window (429)`, async () => {
     const { user, secret } = await enrolled();
     const challenge = await challengeOf(user.email);
-    const wrongCode = ['111111', '222222'].find(
-      (c) => c !== codeOf(secret, 0) && c !== codeOf(secret, 1) && c !== codeOf(secret, -1),
-    )!;
+    const wrongCode = wrongCodeFor(secret);
     // One check was the confirmation.
     for (let i = 1; i < TWO_STEP_CODE_RATE.max; i++) {
       const r = await post('/auth/login/two-step', { challenge, code: wrongCode });
@@ -289,11 +285,7 @@ describe('signing in with two-step sign-in on', () => {
 describe('changing it', () => {
   it('new recovery codes need a code; the old ones stop working', async () => {
     const { user, token, secret, recoveryCodes } = await enrolled();
-    const wrong = await post(
-      '/auth/two-step/recovery-codes',
-      { code: codeOf(secret, 1) === '000000' ? '999999' : '000000' },
-      token,
-    );
+    const wrong = await post('/auth/two-step/recovery-codes', { code: wrongCodeFor(secret) }, token);
     expect([wrong.status, wrong.body.error.code]).toEqual([403, 'invalid_code']);
     const fresh = await post('/auth/two-step/recovery-codes', { code: codeOf(secret, 1) }, token);
     expect(fresh.status).toBe(200);
