@@ -128,6 +128,14 @@ describe('knowledge base for agents', () => {
     const composer = page.getByTestId('composer').locator('textarea');
     await eventually(() => composer.inputValue()).toBe(`My delivery arrived damaged: ${href}`);
     await eventually(() => page.evaluate(() => document.activeElement?.tagName)).toBe('TEXTAREA');
+    // Into a reply already written and signed off: a paragraph of its own above the closing
+    // words, not run on under them.
+    await composer.fill('Hello Maria,\n\nSorry about the glasses.\n\nBest regards,');
+    await first.getByRole('button', { name: 'Insert into reply' }).click();
+    await eventually(() => composer.inputValue()).toBe(
+      `Hello Maria,\n\nSorry about the glasses.\n\nMy delivery arrived damaged: ${href}\n\nBest regards,`,
+    );
+    await composer.fill('');
 
     // The customer writes again about something else: the panel asks again once the page has
     // read the new message (it reads messages every 15 s), without a reload.

@@ -1,5 +1,15 @@
-// A template put into a reply already being written is a paragraph of its own: at the cursor,
-// with a blank line between it and the words around it (none at the start or the end).
+// A template or a help-article link put into a reply already being written is a paragraph of its
+// own: at the cursor, with a blank line between it and the words around it (none at the start or
+// the end). A cursor at the end (or never placed) puts it above the reply's sign-off, which stays
+// last: "Best regards," then an article link would read as if the link signed the reply. Pure.
+import { signOffStart } from './sign-off.js';
+
+/** Where a block goes into `text` for a cursor at `caret` (null: never placed, the end). */
+export function insertionPoint(text: string, caret: number | null): number {
+  const at = caret ?? text.length;
+  if (text.slice(at).trim() !== '') return at;
+  return signOffStart(text) ?? at;
+}
 
 export function insertBlock(text: string, at: number, block: string): string {
   if (text.trim() === '') return block;

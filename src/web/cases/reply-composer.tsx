@@ -2,7 +2,7 @@
 // the case status after sending. Ctrl+Enter sends. The newest message the agent had seen when
 // the draft began goes along: if someone else replied since, the server answers 409 `collision`,
 // the page highlights that reply, and the agent sends again or "Send anyway".
-import { insertBlock } from './insert-block.js';
+import { insertBlock, insertionPoint } from './insert-block.js';
 import { withoutDoubleSignOff } from './sign-off.js';
 import { useEffect, useId, useRef, useState, type KeyboardEvent, type RefObject } from 'react';
 import { CASE_STATUSES, MessageCreate } from '../../shared/schemas/cases.js';
@@ -56,6 +56,10 @@ export interface ComposerInsert {
 }
 const appliedInserts = new WeakSet<ComposerInsert>();
 
+/** Where the cursor is in the reply `body` (null: the textarea shows something else). */
+const caretIn = (el: HTMLTextAreaElement | null, body: string) =>
+  el && el.value === body ? el.selectionStart : null;
+
 export function ReplyComposer(props: {
   caseId: string;
   caseStatus: string;
@@ -105,8 +109,9 @@ export function ReplyComposer(props: {
     // Once per insert, even when the composer mounts again (tab switch) or effects run twice.
     if (!insert || appliedInserts.has(insert)) return;
     appliedInserts.add(insert);
-    setBody((b) => (b.trim() === '' ? insert.text : `${b.replace(/\s+$/, '')}\n${insert.text}`));
-  }, [props.insert]);
+    const el = props.textareaRef.current;
+    setBody((b) => insertBlock(b, insertionPoint(b, caretIn(el, b)), insert.text));
+  }, [props.insert, props.textareaRef]);
 
   /** What a template just put in could not fill from the case ("their organization"). */
   const [unfilled, setUnfilled] = useState<string[]>([]);
@@ -116,11 +121,7 @@ export function ReplyComposer(props: {
   function insertTemplate(rendered: RenderedTemplate) {
     const el = props.textareaRef.current;
     const { text, removed } = withoutDoubleSignOff(rendered.body, signature);
-    setBody((b) => {
-      // Where the cursor was in the reply (the end, when it was never placed).
-      const at = el && el.value === b ? el.selectionStart : b.length;
-      return insertBlock(b, at, text);
-    });
+    setBody((b) => insertBlock(b, insertionPoint(b, caretIn(el, b)), text));
     setSignOffLeftOut(removed);
     setUnfilled(rendered.missing.map((m) => PLACEHOLDER_HINTS[m as keyof typeof PLACEHOLDER_HINTS] ?? m));
     props.onTyping();

@@ -87,6 +87,19 @@ export function signatureHasClosing(signature: string): boolean {
     .some((l) => closingOf(l) !== null);
 }
 
+/**
+ * Where the sign-off at the end of a reply begins ("Best regards,\nAva", "Cheers, Ava", a closing
+ * line alone), as an offset into `text`; null when the text does not end with one.
+ */
+export function signOffStart(text: string): number | null {
+  const lines = text.replace(/\s+$/, '').split('\n');
+  for (let i = lines.length - 1; i >= Math.max(0, lines.length - 1 - MAX_NAME_LINES); i--) {
+    if (closingOf(lines[i]!)) return lines.slice(0, i).reduce((at, line) => at + line.length + 1, 0);
+    if (!isNameLine(lines[i]!)) return null;
+  }
+  return null;
+}
+
 export interface SignOffResult {
   /** The text to put into the reply. */
   text: string;
