@@ -1,6 +1,7 @@
 // Reply templates: text agents write again and again, put into a reply from the reply box's
 // Templates with the case's names filled in. Everyone keeps their own; admins share templates
 // with every agent or one team. The placeholders under the text box go in where the cursor is.
+import { templatePreview } from './preview.js';
 import { useId, useLayoutEffect, useRef, useState, type FormEvent } from 'react';
 import { REPLY_TEMPLATE_VARIABLES, type ReplyTemplate } from '../../shared/schemas/reply-templates.js';
 import { useMe } from '../auth/auth-context.js';
@@ -88,7 +89,7 @@ export function ReplyTemplatesPage() {
             <tr key={r.id} data-testid="template-row">
               <td className="cell-primary">
                 {r.name}
-                <span className="cell-sub muted template-preview">{r.body.split('\n')[0]}</span>
+                <span className="cell-sub muted template-preview">{templatePreview(r.body)}</span>
               </td>
               <td>{audienceText(r, 'template')}</td>
               <td className="cell-nowrap">

@@ -2,6 +2,7 @@
 // into the reply, its placeholders filled from the case by the server (which counts the use).
 // Arrow keys move through the list, Enter takes one, Escape closes it (the focus back on the
 // Templates button); so does the focus leaving it, as a click elsewhere does.
+import { templatePreview } from './preview.js';
 import { useEffect, useId, useRef, useState, type KeyboardEvent } from 'react';
 import { Link } from 'react-router-dom';
 import type { ReplyTemplate } from '../../shared/schemas/reply-templates.js';
@@ -159,7 +160,7 @@ export function TemplatePicker(props: {
                   data-testid="template-option"
                 >
                   <span className="template-picker__name">{r.name}</span>
-                  <span className="muted template-picker__preview">{r.body.split('\n')[0]}</span>
+                  <span className="muted template-picker__preview">{templatePreview(r.body)}</span>
                 </li>
               ))}
             </ul>
