@@ -1302,6 +1302,14 @@ describe('reply templates and the signature', () => {
     };
     const photo =
       'Hello Maria,\n\nI am sorry your order arrived damaged. Could you reply with a photo of the item and of the box it came in? Then I can arrange a replacement or a refund straight away.\n\nBest regards,';
+    // Listed by its first line after the greeting (every demo template opens "Hello {{…}},").
+    await ava.getByTestId('template-button').click();
+    await ava.getByLabel('Find a template').fill('photo of the damage');
+    await eventually(() =>
+      texts(ava.getByTestId('template-option').locator('.template-picker__preview')),
+    ).toEqual([photo.split('\n')[2]]);
+    await ava.getByLabel('Find a template').press('Escape');
+    await eventually(() => ava.getByTestId('template-option').count()).toBe(0);
     // The template ends "Best regards,\nAva": the closing words stay, her name is the signature's.
     await insert('photo of the damage');
     await eventually(() => body.inputValue()).toBe(photo);
@@ -1567,7 +1575,11 @@ describe('keyboard focus on the case page', () => {
       method: 'POST',
       body: { name: `Other buyer ${stamp}`, email: `other-${stamp}@example.com` },
     });
-    await createCase(stack, { subject: `Spinel ${stamp} theirs`, customerId: other.id, message: 'Late' });
+    const theirs = await createCase(stack, {
+      subject: `Spinel ${stamp} theirs`,
+      customerId: other.id,
+      message: 'Late',
+    });
     await createCase(stack, { subject: `Spinel ${stamp} mine too`, customerId: mariaId, message: 'Late' });
     const c = await createCase(stack, {
       subject: `Spinel ${stamp} mine`,
@@ -1593,6 +1605,12 @@ describe('keyboard focus on the case page', () => {
 
     await header.getByRole('button', { name: 'Link a case' }).click();
     const linking = page.getByRole('dialog', { name: 'Link a case' });
+    // Found by its number too, as the placeholder says.
+    expect(await linking.getByRole('searchbox').getAttribute('placeholder')).toBe(
+      'Case number, or words from its subject or messages',
+    );
+    await linking.getByRole('searchbox').fill(`#${theirs.number}`);
+    await eventually(() => results()).toEqual([expect.stringContaining(`Spinel ${stamp} theirs`)]);
     await linking.getByRole('searchbox').fill(`spinel ${stamp}`);
     await eventually(async () => (await results()).length).toBe(2);
     expect((await results()).join(' ')).toContain(`Spinel ${stamp} theirs`);

@@ -1,4 +1,4 @@
-// Finds another case by words from its subject or messages (the API's full-text search), for
+// Finds another case by its number or words from its subject or messages (the API's search), for
 // linking and merging.
 import { useEffect, useId, useState } from 'react';
 import { LIMITS } from '../../shared/schemas/common.js';
@@ -65,7 +65,7 @@ export function CasePicker(props: {
           id={`${uid}-q`}
           type="search"
           autoFocus
-          placeholder="Words from the subject or messages"
+          placeholder="Case number, or words from its subject or messages"
           aria-describedby={props.hint ? `${uid}-hint` : undefined}
           maxLength={LIMITS.search}
           value={text}
