@@ -85,6 +85,15 @@ describe('help center (no account)', () => {
       'Payment methods and payment terms',
       'Something is wrong on my invoice',
     ]);
+    // An article that opens with a table: its snippet reads row by row, not as run-on words.
+    await page.getByRole('button', { name: /^Orders and delivery/ }).click();
+    const carriers = page
+      .getByTestId('help-results')
+      .locator('.help-list__item')
+      .filter({ hasText: 'Delivery times and carriers' });
+    await eventually(() => text(carriers.locator('.help-list__snippet'))).toMatch(
+      /^Destination · Carrier · Usual delivery; Germany · DHL · 1–2 business days; EU · DHL, DPD · 2–4 business days;/,
+    );
     await page.getByLabel('Search the help center').fill('xylophone');
     await eventually(() => text(page.getByTestId('help-empty'))).toContain('No article matches “xylophone”');
   });

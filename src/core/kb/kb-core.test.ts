@@ -73,6 +73,16 @@ describe('markdownToText', () => {
       ),
     ).toBe('Where is my parcel? Open the tracking page and enter ABC-123. Step one code here');
   });
+
+  it('reads a table row by row, its cells apart', () => {
+    expect(
+      markdownToText(
+        'Carriers:\n\n| Destination | Carrier | Usual delivery |\n| --- | --- | --- |\n| Germany | **DHL** | 1–2 days |\n| EU | | 2–4 days |\n\nThe promised date counts.',
+      ),
+    ).toBe(
+      'Carriers: Destination · Carrier · Usual delivery; Germany · DHL · 1–2 days; EU · 2–4 days. The promised date counts.',
+    );
+  });
 });
 
 describe('searchTerms and orPrefixQuery', () => {

@@ -46,19 +46,39 @@ export function renderMarkdown(markdown: string): string {
   return renderer.render(markdown);
 }
 
-/** The readable text of Markdown (no markup, no URLs), words separated by single spaces. */
+/**
+ * The readable text of Markdown (no markup, no URLs), words separated by single spaces. A table
+ * reads row by row, its cells apart ("Germany · DHL · 1–2 business days; EU · …"): run together,
+ * its words made a snippet of nonsense ("Destination Carrier Usual delivery Germany DHL 1–2 …").
+ */
 export function markdownToText(markdown: string): string {
   const parts: string[] = [];
+  let rows: string[] | null = null;
+  let cells: string[] = [];
+  let cell: string[] | null = null;
   for (const token of renderer.parse(markdown, {})) {
+    const out = cell ?? parts;
     if (token.type === 'inline') {
       for (const child of token.children ?? []) {
-        if (child.type === 'text' || child.type === 'code_inline') parts.push(child.content);
-        else if (child.type === 'softbreak' || child.type === 'hardbreak') parts.push(' ');
-        else if (child.type === 'image') parts.push(child.content);
+        if (child.type === 'text' || child.type === 'code_inline') out.push(child.content);
+        else if (child.type === 'softbreak' || child.type === 'hardbreak') out.push(' ');
+        else if (child.type === 'image') out.push(child.content);
       }
-      parts.push(' ');
+      out.push(' ');
     } else if (token.type === 'code_block' || token.type === 'fence') {
-      parts.push(token.content, ' ');
+      out.push(token.content, ' ');
+    } else if (token.type === 'table_open') rows = [];
+    else if (token.type === 'th_open' || token.type === 'td_open') cell = [];
+    else if ((token.type === 'th_close' || token.type === 'td_close') && cell) {
+      const words = cell.join('').replace(/\s+/g, ' ').trim();
+      if (words) cells.push(words);
+      cell = null;
+    } else if (token.type === 'tr_close' && rows) {
+      if (cells.length) rows.push(cells.join(' · '));
+      cells = [];
+    } else if (token.type === 'table_close' && rows) {
+      if (rows.length) parts.push(`${rows.join('; ')}.`, ' ');
+      rows = null;
     }
   }
   return parts.join('').replace(/\s+/g, ' ').trim();
