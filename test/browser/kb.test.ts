@@ -156,6 +156,19 @@ describe('knowledge base for agents', () => {
       body: { body: 'Also: I need a copy of the invoice for this order, please.', public: true },
     });
     await expect.poll(titles, { timeout: 25_000, interval: 250 }).toContain('Getting a copy of an invoice');
+
+    // Other articles: the agent searches with words of their own ("forwar" finds "freight forwarder");
+    // an empty search goes back to the case's suggestions.
+    const caseTitles = await titles();
+    const search = panel.getByRole('searchbox', { name: 'Search the help articles' });
+    await search.fill('forwar');
+    await eventually(titles).toEqual(['Delivery times and carriers']);
+    await search.fill('xylophone');
+    await eventually(() => text(panel.getByTestId('kb-suggestions-empty'))).toBe(
+      'No published article matches “xylophone”.',
+    );
+    await search.fill('');
+    await eventually(titles).toEqual(caseTitles);
   });
 
   it('edits an article with a live preview, publishes it, and the help center shows it', async () => {

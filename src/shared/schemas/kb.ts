@@ -293,7 +293,16 @@ export type DeflectionCreate = z.infer<typeof DeflectionCreate> & { caseId?: str
 
 export const DeflectionAnswer = z.object({ id: Id, outcome: z.enum(['deflected', 'submitted']) });
 
-export const CaseSuggestQuery = z.strictObject({ caseId: Id });
+export const CaseSuggestQuery = z.strictObject({
+  caseId: Id,
+  q: z
+    .string()
+    .trim()
+    .min(1)
+    .max(KB_LIMITS.query)
+    .optional()
+    .describe('words the agent searches for, instead of the case’s subject and newest customer message'),
+});
 
 // ---- report (staff) -----------------------------------------------------------------------------
 

@@ -1,9 +1,11 @@
 // On the case page: published help-center articles matching the case's subject and the
 // customer's newest message, in the customer's language when known. The agent copies an
 // article's link, or puts it into the reply. Asked again when the subject or the customer's
-// newest message changes (the case page reads new messages every few seconds).
-import { useEffect, useRef, useState } from 'react';
-import type { KbSuggestion } from '../../shared/schemas/kb.js';
+// newest message changes (the case page reads new messages every few seconds). The agent may
+// search for other articles with words of their own; an empty search goes back to the case's.
+import { useEffect, useId, useRef, useState } from 'react';
+import { KB_LIMITS, type KbSuggestion } from '../../shared/schemas/kb.js';
+import { SearchBox } from '../layout/search-box.js';
 import type { Items } from '../lib/types.js';
 import { useApi } from '../lib/use-api.js';
 import { copyText } from '../lib/clipboard.js';
@@ -16,9 +18,12 @@ export function KbSuggestionsPanel(props: {
   /** Puts text into the reply composer; without it there is no "Insert into reply". */
   onInsert?(text: string): void;
 }) {
+  const uid = useId();
+  const [q, setQ] = useState('');
+  const searching = q.trim() !== '';
   const suggestions = useApi<Items<KbSuggestion>>(
     '/kb/suggest',
-    { caseId: props.caseId },
+    searching ? { caseId: props.caseId, q: q.trim() } : { caseId: props.caseId },
     { keepPrevious: true },
   );
   const { reload } = suggestions;
@@ -34,12 +39,26 @@ export function KbSuggestionsPanel(props: {
   return (
     <section className="card panel" aria-labelledby="kb-suggestions-title" data-testid="kb-suggestions">
       <h2 id="kb-suggestions-title">Help articles</h2>
+      <div className="kb-suggestions-search">
+        <SearchBox
+          id={`${uid}-q`}
+          label="Search the help articles"
+          placeholder="Search the help articles"
+          value={q}
+          maxLength={KB_LIMITS.query}
+          onSearch={setQ}
+        />
+      </div>
       {suggestions.error && <p className="muted">{suggestions.error.message}</p>}
       {suggestions.data && items.length === 0 && (
-        <p className="muted">No published article matches this case.</p>
+        <p className="muted" data-testid="kb-suggestions-empty">
+          {searching
+            ? `No published article matches “${q.trim()}”.`
+            : 'No published article matches this case.'}
+        </p>
       )}
       {items.length > 0 && (
-        <ul className="kb-suggestions">
+        <ul className="kb-suggestions" aria-busy={suggestions.loading}>
           {items.map((s) => (
             <li key={s.articleId} className="kb-suggestion" data-testid="kb-suggestion">
               <a

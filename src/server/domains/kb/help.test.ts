@@ -356,6 +356,22 @@ describe('suggestions', () => {
       [damaged.id, 'de'],
     ]);
     expect(ours[1].title).toBe(`Beschädigte ${word} Ware`);
+    // The agent's own words instead of the case's (the beginning of a word is enough), still in
+    // the customer's language.
+    const searched = await t.get(`/api/v1/kb/suggest?caseId=${kase.id}&q=${word.slice(0, -2)}`, agent);
+    expect(searched.status).toBe(200);
+    const byId = (a: string[], b: string[]) => a[0]!.localeCompare(b[0]!);
+    expect(searched.body.items.map((i: any) => [i.articleId, i.language]).sort(byId)).toEqual(
+      [
+        [damaged.id, 'de'],
+        [invoice.id, 'en'],
+      ].sort(byId),
+    );
+    expect((await t.get(`/api/v1/kb/suggest?caseId=${kase.id}&q=${other}`, agent)).body.items).toEqual([
+      expect.objectContaining({ articleId: invoice.id, title: `Invoice ${other}` }),
+    ]);
+    const tooLong = await t.get(`/api/v1/kb/suggest?caseId=${kase.id}&q=${'a'.repeat(201)}`, agent);
+    expect([tooLong.status, tooLong.body.error.code]).toEqual([400, 'validation_error']);
     expect(
       (await t.get('/api/v1/kb/suggest?caseId=01900000-0000-7000-8000-000000000001', agent)).status,
     ).toBe(404);

@@ -250,7 +250,8 @@ export const kbRoutes =
         schema: {
           tags,
           summary: 'Published articles for a case: matching its subject and newest customer message',
-          description: 'In the customer’s language when known. Up to 5, best first.',
+          description:
+            'Or, with `q`, matching the words the agent searches for (a word’s beginning is enough). In the customer’s language when known. Up to 5, best first.',
           querystring: CaseSuggestQuery,
           response: { 200: KbSuggestions, ...errors(...AUTHED, 404) },
         },
@@ -258,6 +259,7 @@ export const kbRoutes =
       async (request) =>
         kb.suggestForCase(db, actorOf(request), {
           caseId: request.query.caseId,
+          q: request.query.q,
           publicUrl: config.publicUrl,
         }),
     );

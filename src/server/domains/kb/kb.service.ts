@@ -657,12 +657,12 @@ export async function recordDeflection(db: Database, opts: { input: DeflectionCr
 export async function suggestForCase(
   db: Database,
   actor: Actor,
-  opts: { caseId: string; publicUrl: string },
+  opts: { caseId: string; q?: string; publicUrl: string },
 ): Promise<{ items: KbSuggestion[] }> {
   assertCanReadKbStaffViews(actor);
   const context = await repo.caseContext(db, opts.caseId);
   if (!context) throw notFound('case');
-  const text = `${context.subject}\n${context.lastCustomerMessage ?? ''}`;
+  const text = opts.q ?? `${context.subject}\n${context.lastCustomerMessage ?? ''}`;
   const items = await suggestFromText(db, {
     text,
     language: context.language ?? undefined,
