@@ -140,6 +140,26 @@ describe('queue', () => {
     expect(await text(row.getByTestId('promise-badge'))).toMatch(/^(\d+ min|1 h) left$/);
   });
 
+  it('at a laptop’s width, each customer’s name keeps to one line', async () => {
+    await openQueue('All unsolved');
+    expect(page.viewportSize()?.width).toBe(1280);
+    /** How many lines each element's text takes, row by row. */
+    const lines = (selector: string) =>
+      page.getByTestId('case-row').evaluateAll(
+        (rows, sel) =>
+          rows.map((row) => {
+            const el = row.querySelector(sel)!;
+            const range = document.createRange();
+            range.selectNodeContents(el.firstChild!);
+            return new Set([...range.getClientRects()].map((r) => Math.round(r.top))).size;
+          }),
+        selector,
+      );
+    const customers = await lines('.cell-customer__name');
+    expect(customers.length).toBeGreaterThanOrEqual(10);
+    expect(customers).toEqual(customers.map(() => 1));
+  });
+
   it('a search in a view says so, and one click searches all cases, the address keeping both', async () => {
     // The parcel case is new and unassigned: not among the admin's own open cases.
     const mine = (await views()).items.find((v) => v.name === 'My open cases')!;
