@@ -3,7 +3,6 @@ import { and, asc, eq, inArray, isNull, sql } from 'drizzle-orm';
 import type { z } from 'zod';
 import type { Database } from '../../../db/client.js';
 import { rows } from '../../../db/client.js';
-import { UNSOLVED_STATUSES } from '../../../shared/schemas/cases.js';
 import type { AgentProfileUpdate, TeamInput, TeamUpdate } from '../../../shared/schemas/teams.js';
 import type { Actor } from '../../lib/actor.js';
 import { isAdmin, isStaff } from '../../lib/actor.js';
@@ -12,6 +11,7 @@ import { assertNameFree, nameTakenMeanwhile, TEAM_NAMES } from '../../lib/unique
 import { users } from '../auth/auth.table.js';
 import { diff, recordDomainEvent } from '../domain-events/domain-events.repo.js';
 import { agentProfiles, teamMembers, teams } from './teams.table.js';
+import { openCasesByAssignee } from './open-cases.js';
 import { assertUnchangedSince } from '../../lib/edit-version.js';
 import { nextVersion } from '../../../db/columns.js';
 
@@ -44,11 +44,7 @@ const agentSelect = (where: ReturnType<typeof sql>) => sql`
     coalesce(mt.team_ids, '{}'::uuid[]) as team_ids
   from users u
   left join agent_profiles p on p.user_id = u.id
-  left join (
-    select c.assignee_id, count(*)::int as open_cases from cases c
-    where c.status = any(${sql.param(UNSOLVED_STATUSES)}::text[]) and c.deleted_at is null
-    group by c.assignee_id
-  ) oc on oc.assignee_id = u.id
+  left join ${openCasesByAssignee()} oc on oc.assignee_id = u.id
   left join (
     select tm.user_id, array_agg(tm.team_id order by tm.team_id) as team_ids
     from team_members tm join teams t on t.id = tm.team_id and t.deleted_at is null

@@ -69,6 +69,43 @@ describe('teams and assignment', () => {
     expect((await openFor(tm.id, { requiredSkills: ['german'] })).body.assigneeId).toBeNull();
   });
 
+  it('least-loaded counts each member’s unsolved, not deleted cases, in any team; ties go to who waited longest', async () => {
+    const [a, b, c] = [
+      await makeUser(t.db, 'agent'),
+      await makeUser(t.db, 'agent'),
+      await makeUser(t.db, 'agent'),
+    ];
+    const tm = await team('least_loaded', [a, b, c]);
+    const elsewhere = await team('manual', [b]);
+    const customer = await makeCustomer(t.db);
+    // a: 2 open; b: 1 open (in another team) besides solved and deleted ones; c: 3 open.
+    for (const status of ['new', 'pending'] as const)
+      await makeCase(t.db, customer.id, { assigneeId: a.user.id, status });
+    await makeCase(t.db, customer.id, { assigneeId: b.user.id, teamId: elsewhere.id, status: 'on_hold' });
+    for (let i = 0; i < 3; i++) {
+      const solved = await makeCase(t.db, customer.id, { assigneeId: b.user.id });
+      expect((await t.patch(`/api/v1/cases/${solved.id}`, { status: 'solved' }, admin)).status).toBe(200);
+    }
+    const deleted = await makeCase(t.db, customer.id, { assigneeId: b.user.id });
+    await t.db.update(cases).set({ deletedAt: new Date() }).where(eq(cases.id, deleted.id));
+    for (const status of ['open', 'open', 'on_hold'] as const)
+      await makeCase(t.db, customer.id, { assigneeId: c.user.id, status });
+
+    const next = async () => (await openFor(tm.id)).body.assigneeId as string;
+    expect(await next()).toBe(b.user.id); // 1 against 2 and 3
+    // a and b at 2: a, who never got one from the team, before b.
+    expect(await next()).toBe(a.user.id);
+    expect(await next()).toBe(b.user.id); // 2 against 3 and 3
+    // All at 3: the one who got one longest ago (c never did), then a, then b.
+    expect([await next(), await next(), await next()]).toEqual([c.user.id, a.user.id, b.user.id]);
+    const loads = new Map(
+      ((await t.get('/api/v1/agents', admin)).body.items as { userId: string; openCases: number }[]).map(
+        (x) => [x.userId, x.openCases],
+      ),
+    );
+    expect([a, b, c].map((x) => loads.get(x.user.id))).toEqual([4, 4, 4]);
+  });
+
   it('an agent going away hands their open cases to the team', async () => {
     const leaving = await makeUser(t.db, 'agent');
     const staying = await makeUser(t.db, 'agent');
