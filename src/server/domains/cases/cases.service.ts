@@ -27,6 +27,7 @@ import {
   FOLLOW_UP_MAX_DAYS,
   MAX_CASE_TAGS,
   PROMISE_CLOCK_FILTERS,
+  UNSOLVED_STATUSES,
 } from '../../../shared/schemas/cases.js';
 import { LIMITS } from '../../../shared/schemas/common.js';
 import type { CaseViewFilters } from '../../../shared/schemas/views.js';
@@ -69,7 +70,7 @@ import { assertCustomerNotBlocked } from '../mail/blocked-senders.service.js';
 import { checkOtherRecipients } from './recipients.js';
 import { lockLiveSignalsOfCase, resolveSignalsOfCase } from '../signals/case-signals.js';
 
-const UNSOLVED = new Set(['new', 'open', 'pending', 'on_hold']);
+const UNSOLVED = new Set<string>(UNSOLVED_STATUSES);
 /** Statuses in which a case waits for someone else: the ones that may carry a follow-up. */
 const WAITING = new Set(['pending', 'on_hold']);
 const DAY_MS = 86_400_000;

@@ -19,7 +19,11 @@ import { forbidden } from '../../lib/errors.js';
 import { promiseNow } from '../cases/cases.repo.js';
 import { timeZoneSql } from '../settings/company-time-zone.js';
 
-const UNSOLVED = sql.raw(`(${UNSOLVED_STATUSES.map((s) => `'${s}'`).join(', ')})`);
+/** `(…)` of the unsolved statuses for `status in ${UNSOLVED}`, as parameters. */
+const UNSOLVED = sql`(${sql.join(
+  UNSOLVED_STATUSES.map((s) => sql`${s}`),
+  sql`, `,
+)})`;
 /**
  * A new or open case whose customer's last message has no agent's reply after it: waiting on us
  * (pending and on hold wait on others).
