@@ -215,6 +215,11 @@ describe('the company name', () => {
       await maria.goto(`${stack.url}/help`);
       await eventually(() => text(maria.locator('.topbar .brand__name'))).toBe('Acme Parcels Help center');
       expect(await maria.getByRole('link', { name: 'Acme Parcels Help center home' }).count()).toBe(1);
+      // A customer who still needs help after reading: her requests, or a new one.
+      expect(await maria.getByRole('link', { name: 'My requests' }).getAttribute('href')).toBe('/portal');
+      expect(await maria.getByRole('link', { name: 'New request' }).getAttribute('href')).toBe('/portal/new');
+      await maria.getByRole('link', { name: 'New request' }).click();
+      await eventually(async () => new URL(maria.url()).pathname).toBe('/portal/new');
 
       const visitor = await stack.newPage();
       await visitor.goto(`${stack.url}/login`);
@@ -228,6 +233,8 @@ describe('the company name', () => {
       // The help center is the customers' whoever opens it.
       await visitor.goto(`${stack.url}/help`);
       await eventually(() => visitor.title()).toBe('Help center · Acme Parcels');
+      expect(await text(visitor.getByTestId('help-back'))).toBe('Back to Steward');
+      expect(await visitor.getByRole('link', { name: 'New request' }).count()).toBe(0);
       await visitor.close();
     } finally {
       await stack.api('/settings', { ...admin, method: 'PATCH', body: { companyName: null } });

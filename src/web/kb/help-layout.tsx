@@ -1,5 +1,6 @@
-// The frame of the public help center: reachable without signing in. Signed-in people get their
-// way back into Steward; everyone else a sign-in link that returns here afterwards.
+// The frame of the public help center: reachable without signing in. Signed-in customers get
+// their requests and a new one, staff their way back into Steward; everyone else a sign-in link
+// that returns here afterwards.
 import { Link, Outlet, useLocation } from 'react-router-dom';
 import { useAuth } from '../auth/auth-context.js';
 import type { LoginLocationState } from '../auth/login-page.js';
@@ -22,9 +23,19 @@ export function HelpLayout() {
         <div className="topbar__inner">
           <Brand name={helpName} home={{ to: '/help', label: `${helpName} home` }} />
           <div className="session">
-            {status === 'signed-in' && me ? (
+            {status === 'signed-in' && me?.role === 'customer' ? (
+              // A customer who read and still needs help: their requests, or a new one.
+              <>
+                <Link className="button button--ghost button--small" to="/portal" data-testid="help-back">
+                  My requests
+                </Link>
+                <Link className="button button--small" to="/portal/new" data-testid="help-new-request">
+                  New request
+                </Link>
+              </>
+            ) : status === 'signed-in' && me ? (
               <Link className="button button--ghost button--small" to="/" data-testid="help-back">
-                {me.role === 'customer' ? 'My account' : 'Back to Steward'}
+                Back to Steward
               </Link>
             ) : status === 'signed-out' ? (
               <Link className="button button--ghost button--small" to="/login" state={back}>
