@@ -1090,10 +1090,10 @@ describe('bulk assignment and the agents’ loads', () => {
       const everyone = await agentsNow();
       const me = everyone.find((a) => a.email === DEMO.admin.email)!;
       expect(await options()).toEqual([
-        `Me (${me.openCases}/${me.capacity})`,
+        `Me (${me.openCases} of ${me.capacity} unsolved)`,
         ...everyone
           .filter((a) => a.userId !== me.userId)
-          .map((a) => `${a.name} (${a.openCases}/${a.capacity})`),
+          .map((a) => `${a.name} (${a.openCases} of ${a.capacity} unsolved)`),
         'Nobody',
       ]);
 
@@ -1118,7 +1118,7 @@ describe('bulk assignment and the agents’ loads', () => {
       await eventually(() => text(page.getByTestId('notice'))).toBe('Assigned to Ben Agent on 2 cases.');
       for (const c of made) expect((await getCase(stack, c.id)).assigneeId).toBe(ben.userId);
       // The choices now say what he carries.
-      await eventually(options).toContain(`Ben Agent (${ben.openCases + 2}/${ben.openCases})`);
+      await eventually(options).toContain(`Ben Agent (${ben.openCases + 2} of ${ben.openCases} unsolved)`);
     } finally {
       await capacity(ben.capacity);
     }

@@ -22,9 +22,9 @@ export interface BulkChange {
   addTags?: string[];
 }
 
-/** "Ava Agent (23/25)": whom to give cases to, with their load (unsolved cases / capacity). */
+/** "Ava Agent (23 of 25 unsolved)": whom to give cases to, with their load (unsolved cases of their capacity). */
 function withLoad(name: string, a: AgentProfile) {
-  return `${name} (${a.availability === 'away' ? 'away, ' : ''}${a.openCases}/${a.capacity})`;
+  return `${name} (${a.availability === 'away' ? 'away, ' : ''}${a.openCases} of ${a.capacity} unsolved)`;
 }
 
 /** Said before cases go to an agent they would take past their capacity (none is refused). */
