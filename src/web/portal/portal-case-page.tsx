@@ -21,6 +21,7 @@ import { PlainStateLine } from './plain-state.js';
 import { CaseByNumber, isCaseNumber } from '../cases/case-by-number.js';
 import './portal.css';
 import { announce } from '../a11y/announcer.js';
+import { authorLine } from './author-line.js';
 
 export function PortalCasePageRoute() {
   const { id = '' } = useParams();
@@ -171,11 +172,7 @@ function PortalConversation({ messages, timeZone }: { messages: Message[]; timeZ
     <ol className="conversation" data-testid="conversation">
       {messages.map((m) => {
         const ours = m.authorType !== 'customer';
-        const who = ours
-          ? `${m.authorName ?? 'Support'} · Support team`
-          : m.authorUserId === me.id || m.authorName === me.name
-            ? 'You'
-            : (m.authorName ?? 'Customer');
+        const who = authorLine(m, me);
         return (
           <li
             key={m.id}
