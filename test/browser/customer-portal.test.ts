@@ -318,25 +318,27 @@ describe('My account and what a new request may say', () => {
     const admin = await stack.newPage();
     const maria = await stack.newPage();
     try {
-      // The demo offers a few everyday categories; damaged product is not offered until an admin ticks it.
+      // The demo offers the everyday matters; an order change is not offered until an admin ticks it.
       await signIn(maria, stack.url, DEMO.customer);
       await maria.goto(`${stack.url}/portal/new`);
       const about = maria.getByLabel('What is it about?');
       await about.waitFor();
       expect(await texts(about.locator('option'))).toEqual([
         'Something else',
+        'Damaged product',
         'Invoice error',
         'Late delivery',
         'Order status inquiry',
+        'Wrong item shipped',
       ]);
 
       await signIn(admin, stack.url, DEMO.admin);
       await admin.goto(`${stack.url}/admin/case-fields`);
-      const row = admin.getByTestId('category-row').filter({ hasText: 'damaged_product' });
+      const row = admin.getByTestId('category-row').filter({ hasText: 'order_change' });
       const { items } = await stack.api<{ items: { key: string; name: string }[] }>('/categories', {
         login: DEMO.admin,
       });
-      const name = items.find((c) => c.key === 'damaged_product')!.name;
+      const name = items.find((c) => c.key === 'order_change')!.name;
       // Ticked once saved (the list is read again), so clicked rather than checked.
       await row.getByLabel(`Offered to customers: ${name}`).click();
       await eventually(() => text(admin.getByRole('status').first())).toBe(
@@ -344,16 +346,16 @@ describe('My account and what a new request may say', () => {
       );
 
       await maria.goto(`${stack.url}/portal/new`);
-      await maria.getByLabel('Subject').fill('Cracked teapot');
+      await maria.getByLabel('Subject').fill('Change my delivery address');
       await maria.getByLabel('What is it about?').selectOption({ label: name });
       await maria.getByLabel('Order or shipment number (optional)').fill('SO-77001');
-      await maria.getByLabel('Message').fill('The spout broke off in transit.');
+      await maria.getByLabel('Message').fill('Please send it to my office instead.');
       await maria.getByRole('button', { name: 'Send request' }).click();
       await eventually(async () => new URL(maria.url()).pathname).toMatch(/^\/portal\/cases\/[0-9a-f-]{36}$/);
       const created = new URL(maria.url()).pathname.split('/').pop()!;
       const c = await stack.api<Case>(`/cases/${created}`, { login: DEMO.agent });
       expect([c.category, c.refs, c.channel]).toEqual([
-        'damaged_product',
+        'order_change',
         { customerReference: 'SO-77001' },
         'portal',
       ]);
@@ -380,7 +382,7 @@ describe('My account and what a new request may say', () => {
       });
       expect(messages.items.map((m) => m.body)).toContain('Where is my order?\n\nIt was due on Monday.');
     } finally {
-      await stack.api('/categories/damaged_product', {
+      await stack.api('/categories/order_change', {
         login: DEMO.admin,
         method: 'PATCH',
         body: { offeredToCustomers: false },

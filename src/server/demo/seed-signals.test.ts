@@ -69,7 +69,13 @@ describe('demo signals seed', () => {
   it('offers customers a few everyday categories in the portal, the rest stay for staff', async () => {
     expect(
       await rows(db, sql`select key from categories where offered_to_customers and active order by key`),
-    ).toEqual([{ key: 'invoice_error' }, { key: 'late_delivery' }, { key: 'order_status' }]);
+    ).toEqual([
+      { key: 'damaged_product' },
+      { key: 'invoice_error' },
+      { key: 'late_delivery' },
+      { key: 'order_status' },
+      { key: 'wrong_item' },
+    ]);
   });
 
   it(`sends ${orders} orders through ingest for existing customers`, async () => {

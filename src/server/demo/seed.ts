@@ -30,7 +30,13 @@ export const DEMO_LOGINS = [
 ] as const;
 export const DEMO_CUSTOMER_PASSWORD = 'steward-customer';
 /** The built-in categories the demo offers to customers in the portal. */
-export const DEMO_OFFERED_CATEGORIES = ['order_status', 'late_delivery', 'invoice_error'] as const;
+export const DEMO_OFFERED_CATEGORIES = [
+  'order_status',
+  'late_delivery',
+  'damaged_product',
+  'wrong_item',
+  'invoice_error',
+] as const;
 
 const SEGMENTS = [
   {
