@@ -125,6 +125,11 @@ export const PasswordLinkSent = z.object({
   purpose: PasswordLinkPurpose.describe('invitation: the account has no password yet; reset: it has one'),
   sentTo: z.string(),
   expiresAt: IsoDateTime,
+  held: z
+    .boolean()
+    .describe(
+      'outgoing mail is not set up: the mail waits on the Mail page, and the admin hands its link over',
+    ),
 });
 
 export const PasswordChanged = z.object({

@@ -19,7 +19,6 @@ import { useAction } from '../lib/use-action.js';
 import { OutcomeNotice } from '../layout/page-parts.js';
 import { useDocumentTitle } from '../layout/use-document-title.js';
 import { useLinkToken } from './link-token.js';
-import { useMailSetup } from '../mail/mail-setup.js';
 import { useAuth, useMe } from './auth-context.js';
 import { Brand, useBrandName } from '../layout/brand.js';
 import { TwoStepSignIn } from './two-step.js';
@@ -237,7 +236,6 @@ const SIGN_IN_WORDS: Record<UserListItem['signInState'], string> = {
 export function PasswordLinkPanel({ user }: { user: UserListItem }) {
   const me = useMe();
   const { busy, outcome, run } = useAction();
-  const mailSetup = useMailSetup();
   const [pending, setPending] = useState(user.pendingLink);
   // One's own password is changed on Your account, proving the current one.
   if (user.id === me.id) return null;
@@ -248,7 +246,7 @@ export function PasswordLinkPanel({ user }: { user: UserListItem }) {
       setPending({ purpose: sent.purpose, expiresAt: sent.expiresAt });
       const what = sent.purpose === 'invitation' ? 'Invitation' : 'Link';
       const until = `It works once, until ${formatDateTime(sent.expiresAt)}.`;
-      return mailSetup.data && !mailSetup.data.outgoing.sending
+      return sent.held
         ? `${what} for ${sent.sentTo} held on the Mail page (outgoing mail is not set up): send them its link yourself. ${until}`
         : `${what} sent to ${sent.sentTo}. ${until}`;
     });

@@ -23,6 +23,7 @@ import { findCustomer } from '../customers/customers.repo.js';
 import { diff, recordDomainEvent } from '../domain-events/domain-events.repo.js';
 import { assertUnchangedSince } from '../../lib/edit-version.js';
 import { nextVersion } from '../../../db/columns.js';
+import { mailSettings } from '../mail/outbox.js';
 
 type UserRow = typeof users.$inferSelect;
 
@@ -266,7 +267,9 @@ export async function sendPasswordLink(
     if (!user.active) throw conflict('account_disabled', 'this account is disabled: enable it first');
     const purpose: PasswordLinkPurpose = user.passwordHash ? 'reset' : 'invitation';
     const link = await sendPasswordLinkAs(tx, actor, user, purpose, opts.publicUrl);
-    return { purpose, sentTo: user.email, expiresAt: link.expiresAt.toISOString() };
+    // Without SMTP the mail is held (the outbox keeps it): the admin is told so by the answer itself.
+    const held = !mailSettings().smtpUrl;
+    return { purpose, sentTo: user.email, expiresAt: link.expiresAt.toISOString(), held };
   });
 }
 
