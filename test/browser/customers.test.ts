@@ -274,12 +274,13 @@ describe('customer detail and edit', () => {
       segment: 'enterprise',
       organizationAccess: true,
     });
-    // The history says it in words: the organizations by name, never their ids.
+    // The history says it in words: the organizations and the segment by name, never ids or keys.
     const history = page.getByTestId('customer-history');
     await eventually(() =>
       texts(history.getByTestId('history-entry').first().locator('.audit-changes li')),
     ).toEqual([
-      'Segment: — → enterprise',
+      // The segment by its name too (the customer record holds its key).
+      'Segment: — → Enterprise',
       `Organization: ${target.organizationName ?? '—'} → Coho Winery`,
       'Organization access: no → yes',
     ]);

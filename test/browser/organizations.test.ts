@@ -248,7 +248,7 @@ describe('adding, changing and deleting organizations and their customers', () =
       'Name: Litware Labs',
       'Notes: Signed up at the trade fair.',
       'E-mail domains: litware.example, litware.test',
-      'Segment: smb',
+      'Segment: Small and medium business',
       'Custom fields: Account manager: Ida Berg',
     ]);
     // An agent may not delete an organization: there is no Delete.

@@ -127,7 +127,11 @@ export async function openStream(base: string, path: string, token?: string) {
           const e = events[taken++]!;
           if (pick(e)) return e;
         }
-        if (ended) throw new Error('the stream ended');
+        if (ended) {
+          // Say why, when the server said: `behind`, `signed_out`, `rights_changed`, ….
+          const end = events.findLast((e) => e.event === 'end');
+          throw new Error(`the stream ended${end ? ` (${end.data})` : ''}`);
+        }
         const left = until - Date.now();
         if (left <= 0) throw new Error(`no matching event within ${ms} ms`);
         await new Promise<void>((r) => {

@@ -60,6 +60,7 @@ describe('the eventRetentionDays setting', () => {
       companyName: null,
       customerLanguage: 'en',
       eventRetentionDays: null,
+      requireTwoStepForStaff: false,
       timeZone: null,
       updatedAt: '1970-01-01T00:00:00.000Z', // never saved yet
     });

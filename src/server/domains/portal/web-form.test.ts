@@ -87,9 +87,10 @@ describe('the web form', () => {
     expect(acks).toHaveLength(1);
     const ack = acks[0]!;
     expect(ack.to_addresses).toEqual([email.toLowerCase()]);
-    expect(ack.subject).toBe(`[#${c.number}] We have your request`);
+    // In the language of the form's page, which the new customer's record took.
+    expect(ack.subject).toBe(`[#${c.number}] Wir haben Ihre Anfrage erhalten`);
     expect(ack.case_message_id).toBeNull();
-    expect(ack.text_body).toContain(`We have your request #${c.number}.`);
+    expect(ack.text_body).toContain(`Wir haben Ihre Anfrage #${c.number} erhalten.`);
     // None of the sender's words: the form is anyone's, the address maybe someone else's.
     expect(ack.text_body).not.toContain('It stopped after two days.');
     expect(ack.text_body).not.toContain('blender');
