@@ -23,6 +23,9 @@ export const KB_LIMITS = {
   publicWindowSeconds: 600,
 } as const;
 
+/** Words to search articles for: 1 to KB_LIMITS.query characters, trimmed. */
+const KbSearchText = z.string().trim().min(1).max(KB_LIMITS.query);
+
 export const Slug = z
   .string()
   .trim()
@@ -135,13 +138,7 @@ export const KbArticleListQuery = z.strictObject({
     .describe(
       'published: something is published; draft: an unpublished draft waits; unpublished: nothing is published',
     ),
-  q: z
-    .string()
-    .trim()
-    .min(1)
-    .max(KB_LIMITS.query)
-    .optional()
-    .describe('words in a title, body (any version) or the slug'),
+  q: KbSearchText.optional().describe('words in a title, body (any version) or the slug'),
   limit: Limit,
   cursor: Cursor.optional(),
 });
@@ -171,13 +168,7 @@ export const KbPreview = z.strictObject({ bodyMd: BodyMd });
 // ---- help center (public) -----------------------------------------------------------------------
 
 export const HelpListQuery = z.strictObject({
-  q: z
-    .string()
-    .trim()
-    .min(1)
-    .max(KB_LIMITS.query)
-    .optional()
-    .describe('search: words, "a phrase", -excluded, or'),
+  q: KbSearchText.optional().describe('search: words, "a phrase", -excluded, or'),
   language: Language.optional().describe('only variants in this language'),
   category: CategoryKey.optional(),
   limit: Limit,
@@ -295,13 +286,9 @@ export const DeflectionAnswer = z.object({ id: Id, outcome: z.enum(['deflected',
 
 export const CaseSuggestQuery = z.strictObject({
   caseId: Id,
-  q: z
-    .string()
-    .trim()
-    .min(1)
-    .max(KB_LIMITS.query)
-    .optional()
-    .describe('words the agent searches for, instead of the case’s subject and newest customer message'),
+  q: KbSearchText.optional().describe(
+    'words the agent searches for, instead of the case’s subject and newest customer message',
+  ),
 });
 
 // ---- report (staff) -----------------------------------------------------------------------------
