@@ -19,7 +19,7 @@ import {
 import { useMe } from '../auth/auth-context.js';
 import { useAddressFilters } from '../lib/address-filters.js';
 import { formatDate, formatDateTime, formatNumber, formatPercent, formatWallClock } from '../lib/format.js';
-import { useWorkZone, zoneNote } from '../lib/work-zone.js';
+import { READING_ZONE, useWorkZone, zoneNote } from '../lib/work-zone.js';
 import { useApi } from '../lib/use-api.js';
 import { DataTable } from '../layout/data-table.js';
 import { FilterSelect } from '../layout/filter-select.js';
@@ -136,7 +136,7 @@ export function KpisPage() {
           data-zone={work.ready ? timezone : undefined}
           aria-busy={!work.ready}
         >
-          {work.ready ? `Days in ${zoneNote(work)}` : 'Reading the zone you work in…'}
+          {work.ready ? `Days in ${zoneNote(work)}` : READING_ZONE}
         </span>
       </div>
       <KpiStrip kpis={kpis.data} error={kpis.error} period={since} />
