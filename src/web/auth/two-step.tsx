@@ -9,6 +9,7 @@ import { copyText } from '../lib/clipboard.js';
 import { saveBlob } from '../lib/download.js';
 import { FormError } from '../layout/page-parts.js';
 import { useAuth, type PendingSignIn } from './auth-context.js';
+import { TextField } from '../admin/form-parts.js';
 
 const CODE_MESSAGES: Record<string, string> = {
   invalid_code: 'That code is wrong or too old. Enter the code the app shows now.',
@@ -228,16 +229,14 @@ export function TwoStepSection() {
               aria-label={mode === 'disable' ? 'Turn off' : 'New recovery codes'}
             >
               {mode === 'disable' ? (
-                <div className="field">
-                  <label htmlFor="two-step-proof">Your password, or a code from the app</label>
-                  <input
-                    id="two-step-proof"
-                    type="password"
-                    autoComplete="current-password"
-                    value={proof}
-                    onChange={(e) => setProof(e.target.value)}
-                  />
-                </div>
+                <TextField
+                  id="two-step-proof"
+                  type="password"
+                  label="Your password, or a code from the app"
+                  autoComplete="current-password"
+                  value={proof}
+                  onChange={setProof}
+                />
               ) : (
                 <CodeField id="two-step-proof" value={proof} onChange={setProof} />
               )}
