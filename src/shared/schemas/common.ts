@@ -181,11 +181,14 @@ export const MAX_COMMA_ITEMS = 20;
  * list reads it: each item trimmed, empty items dropped (`open,`, `open,,pending`), each value
  * once (as `item` parses it: `VIP,vip` is one tag). A list with no item left (`?status=,`) is the
  * parameter not given, as an empty one is (app.ts). An item `item` refuses fails the parameter,
- * naming it; for a fixed set of values (z.enum) the message lists those allowed.
+ * naming it; for a fixed set of values (z.enum) the message lists those allowed. The parameter
+ * repeated (`?status=open&status=pending`) is the same list as its values comma-joined.
  */
 export function commaList<T extends z.ZodType<string, string>>(item: T, max = MAX_COMMA_ITEMS) {
   const allowed = item instanceof z.ZodEnum ? (item.options as string[]) : undefined;
-  return z
+  // A repeated parameter (`?status=open&status=pending`) arrives as an array: the same list.
+  const joined = (value: unknown) => (Array.isArray(value) ? value.join(',') : value);
+  const list = z
     .string()
     .max(1000)
     .transform((list, ctx): z.output<T>[] | undefined => {
@@ -208,9 +211,13 @@ export function commaList<T extends z.ZodType<string, string>>(item: T, max = MA
         return z.NEVER;
       }
       return values.length ? values : undefined;
-    })
+    });
+  return z
+    .preprocess(joined, list)
     .describe(
-      allowed ? `one or more of ${allowed.join(', ')}; comma-separated` : 'one or more, comma-separated',
+      allowed
+        ? `one or more of ${allowed.join(', ')}; comma-separated (or the parameter repeated)`
+        : 'one or more, comma-separated (or the parameter repeated)',
     );
 }
 

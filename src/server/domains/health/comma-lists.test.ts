@@ -1,6 +1,6 @@
 // Query parameters that take a comma list (`?status=open,pending`) read it alike on every route
-// (commaList in shared/schemas/common.ts): items trimmed, empty ones dropped, each value once; a
-// list with nothing in it is the parameter not given; an unknown value is a 400 naming it and,
+// (commaList in shared/schemas/common.ts): items trimmed, empty ones dropped, each value once, the
+// parameter repeated as its values comma-joined; a list with nothing in it is the parameter not given; an unknown value is a 400 naming it and,
 // for a fixed set, the values allowed. Table-driven over every such route and parameter, which
 // the OpenAPI document is swept for, so a new one cannot be left out.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -91,9 +91,9 @@ const ROWS: Row[] = [
 ];
 
 /** What a route answers: its status, and the ids listed (a list) or the text (a CSV export). */
-async function answer(path: string, param: string, value?: string) {
+async function answer(path: string, param: string, value?: string | string[]) {
   const query = new URLSearchParams(path.endsWith('.csv') ? { timezone: 'UTC' } : { limit: '500' });
-  if (value !== undefined) query.set(param, value);
+  for (const one of value === undefined ? [] : [value].flat()) query.append(param, one);
   const res = await t.get(`${path}?${query}`, admin);
   const body =
     typeof res.body === 'string' ? res.body : (res.body?.items?.map((x: { id: string }) => x.id) ?? res.body);
@@ -134,6 +134,13 @@ describe('comma lists in query parameters', () => {
         `${r.a.toLowerCase()},${r.b.toLowerCase()},${r.b}`,
       ])
         expect(await answer(r.path, r.param, spelling), JSON.stringify(spelling)).toEqual(plain);
+      // The parameter repeated is the same list (and may itself hold a comma list).
+      for (const repeats of [
+        [r.a, r.b],
+        [r.a, ` ${r.b} `, ''],
+        [`${r.a},`, r.b, r.a],
+      ])
+        expect(await answer(r.path, r.param, repeats), JSON.stringify(repeats)).toEqual(plain);
       // One value narrows further than two (or, for tags, less).
       expect((await answer(r.path, r.param, ` ${r.a} ,`)).body).not.toEqual(plain.body);
       // Nothing in the list: as if not given, like an empty parameter.
