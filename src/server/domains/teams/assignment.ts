@@ -8,11 +8,6 @@ import type { Database } from '../../../db/client.js';
 import { rows } from '../../../db/client.js';
 import { openCasesByAssignee } from './open-cases.js';
 
-export interface Candidate {
-  userId: string;
-  openCases: number;
-}
-
 export async function pickAssignee(
   tx: Database,
   opts: { teamId: string; requiredSkills: string[]; excludeUserIds?: string[] },
