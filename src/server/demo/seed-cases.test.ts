@@ -174,6 +174,34 @@ describe('demo cases seed', () => {
     expect(live.size).toBeLessThanOrEqual(3);
   });
 
+  it('dates the service desk cases’ last update and their mail in their story', async () => {
+    const desk = await rows<{ number: number; created_at: string; updated_at: string; last: string }>(
+      db,
+      sql`select c.number, c.created_at, c.updated_at,
+          (select max(e.occurred_at) from domain_events e
+            where e.entity_type = 'case' and e.entity_id = c.id
+              and e.type not in ('case.promise_breached', 'case.side_conversation_started', 'case.side_reply')) as last
+        from cases c where c.channel <> 'proactive'`,
+    );
+    expect(desk.length).toBeGreaterThanOrEqual(60);
+    const at = (iso: string) => new Date(iso).getTime();
+    // Updated when its last step was taken (not at the seeding minute); a side conversation with
+    // the carrier is not a change of the case, as it is not outside the demo.
+    expect(desk.filter((c) => at(c.updated_at) >= seededAt.getTime())).toEqual([]);
+    for (const c of desk) expect(at(c.updated_at), `case ${c.number}`).toBe(at(c.last));
+    expect(new Set(desk.map((c) => c.updated_at.slice(0, 10))).size).toBeGreaterThan(8);
+    // The mail the desk wrote and got (questions to the carrier and its answers) then too.
+    const mail = await rows<{ created_at: string; side: boolean }>(
+      db,
+      sql`select m.created_at, m.side_conversation_id is not null as side from mail_messages m
+        left join side_conversations s on s.id = m.side_conversation_id
+        join cases c on c.id = coalesce(m.case_id, s.case_id)
+        where c.channel <> 'proactive'`,
+    );
+    expect(mail.filter((m) => m.side).length).toBeGreaterThan(2);
+    expect(mail.filter((m) => at(m.created_at) >= seededAt.getTime())).toEqual([]);
+  });
+
   it('uses a share of the target on promises kept: the median target used is not 0%, whatever the day', async () => {
     const kpis = await getPromiseKpis(db, SYSTEM_ACTOR, {
       from: new Date(seededAt.getTime() - 40 * 24 * 3_600_000).toISOString(),

@@ -422,20 +422,19 @@ async function solveAt(
   }
 }
 
-/**
- * Dates one step of a demo case (what it wrote since `since`, the database's clock before it ran:
- * databaseClock) at `at`: the case's timeline entries (a promise breached on the way at its own
- * breach time), the
- * messages and side conversations it wrote, and a clock it paused (the business time used until
- * then on the agreement's calendar). Earlier steps are dated before `since` already, so only this
- * step's rows are touched.
- */
 /** The database's clock now (text, to the microsecond): where the next step's rows start. */
 export async function databaseClock(db: Database): Promise<string> {
   const [clock] = await rows<{ now: string }>(db, sql`select clock_timestamp()::text as now`);
   return clock!.now;
 }
 
+/**
+ * Dates one step of a demo case (what it wrote since `since`, the database's clock before it ran:
+ * databaseClock) at `at`: the case's timeline entries (a promise breached on the way at its own
+ * breach time), the messages, side conversations and mail it wrote, the case's last update, and a
+ * clock it paused (the business time used until then on the agreement's calendar). Earlier steps
+ * are dated before `since` already, so only this step's rows are touched.
+ */
 export async function dateStep(
   db: Database,
   /** calendarOf: each agreement's calendar (by agreement id). */
@@ -453,6 +452,13 @@ export async function dateStep(
       where entity_type = 'case' and entity_id = ${caseId} and occurred_at >= ${since}`);
     await tx.execute(sql`update messages set created_at = ${at}
       where case_id = ${caseId} and created_at >= ${since}`);
+    // The case changed then (its list's "Updated" column), and the mail the step wrote (a reply
+    // to the customer, a question to the carrier) was written then.
+    await tx.execute(sql`update cases set updated_at = ${at}
+      where id = ${caseId} and updated_at >= ${since}`);
+    await tx.execute(sql`update mail_messages set created_at = ${at}
+      where created_at >= ${since} and (case_id = ${caseId}
+        or side_conversation_id in (select id from side_conversations where case_id = ${caseId}))`);
     await tx.execute(sql`update side_conversations set
         created_at = case when created_at >= ${since} then ${at} else created_at end,
         last_message_at = case when last_message_at >= ${since} then ${at} else last_message_at end
