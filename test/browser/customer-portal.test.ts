@@ -96,16 +96,16 @@ describe('customer portal', () => {
     // Nor the id our own systems know her by; her way back is her organization's page.
     expect(await page.getByTestId('customer-externalId').count()).toBe(0);
     expect(await text(page.getByTestId('page-back'))).toContain('My organization');
-    // Her name and time zone have one place, My account: her profile links there.
+    // Her name, language and time zone have one place, My account: her profile links there.
     expect(await text(page.getByTestId('customer-account-link'))).toBe(
-      'Change your name or time zone on My account.',
+      'Change your name, language or time zone on My account.',
     );
     await page.getByRole('link', { name: 'Edit' }).click();
     const form = page.getByRole('form');
     // The edit page loads the record first: wait for its form.
-    await eventually(() => texts(form.locator('label'))).toEqual(['Phone', 'Language']);
+    await eventually(() => texts(form.locator('label'))).toEqual(['Phone']);
     expect(await text(page.getByTestId('name-on-account'))).toBe(
-      'Your name and time zone are changed on My account.',
+      'Your name, language and time zone are changed on My account.',
     );
 
     await page.getByLabel('Phone').fill('+49 30 5550199');
@@ -248,26 +248,45 @@ describe('the company name', () => {
 });
 
 describe('My account and what a new request may say', () => {
-  it('changes her name, time zone and password on My account', async () => {
+  it('changes her name, language, time zone and password on My account', async () => {
     const maria = await stack.newPage();
+    const { language } = await stack.api<{ language: string | null }>('/portal/account', {
+      login: DEMO.customer,
+    });
     try {
       await signIn(maria, stack.url, DEMO.customer);
       // Her name in the top bar leads to My account (and /account, staff's page, does too).
       await maria.getByTestId('user-name').click();
       await maria.getByRole('heading', { name: 'My account' }).waitFor();
       expect(new URL(maria.url()).pathname).toBe('/portal/account');
-      const form = maria.getByRole('form', { name: 'Your name and time zone' });
+      // The top bar says she is on My account, not on My requests.
+      expect(
+        await maria
+          .locator('header a[aria-current="page"]')
+          .evaluateAll((as) => as.map((a) => a.textContent)),
+      ).toEqual(['Maria JensenMy account']);
+      const form = maria.getByRole('form', { name: 'Your name, language and time zone' });
       await form.getByLabel('Name').fill('Maria Jensen-Holm');
       await form.getByLabel('Time zone').selectOption('Asia/Tokyo');
+      // The languages we write in, by their own names.
+      expect(await texts(form.getByLabel('Language').locator('option'))).toEqual([
+        'Not set: our usual language',
+        'English',
+        'Deutsch',
+        'Français',
+        'Español',
+        'Nederlands',
+      ]);
+      await form.getByLabel('Language').selectOption({ label: 'Français' });
       await form.getByRole('button', { name: 'Save' }).click();
       await eventually(() => text(maria.getByTestId('account-saved'))).toBe(
-        'Saved. Your times are now shown in Asia/Tokyo.',
+        'Saved. Your times are now shown in Asia/Tokyo. Our automatic e-mails to you are now in Français.',
       );
       await eventually(() => text(maria.getByTestId('user-name'))).toBe('Maria Jensen-Holm');
-      const saved = await stack.api<{ name: string; timeZone: string }>('/portal/account', {
+      const saved = await stack.api<{ name: string; timeZone: string; language: string }>('/portal/account', {
         login: DEMO.customer,
       });
-      expect([saved.name, saved.timeZone]).toEqual(['Maria Jensen-Holm', 'Asia/Tokyo']);
+      expect([saved.name, saved.timeZone, saved.language]).toEqual(['Maria Jensen-Holm', 'Asia/Tokyo', 'fr']);
       // Her requests now say their times in Tokyo's zone.
       await maria.goto(`${stack.url}/portal`);
       await maria.getByTestId('request-list').waitFor();
@@ -309,7 +328,7 @@ describe('My account and what a new request may say', () => {
         { currentPassword: 'maria-new-password', newPassword: DEMO.customer.password },
         token,
       );
-      await call('/portal/account', 'PATCH', { name: DEMO.customer.name, timeZone: null }, token);
+      await call('/portal/account', 'PATCH', { name: DEMO.customer.name, timeZone: null, language }, token);
       await maria.close();
     }
   });

@@ -65,6 +65,8 @@ describe('the embedded web form', () => {
     );
     const form = page.frameLocator('iframe[data-steward-form]');
     await form.getByRole('heading', { name: 'Contact us' }).waitFor();
+    // In the shop's page, the shop is the frame: no top bar of ours.
+    expect(await form.locator('.topbar').count()).toBe(0);
 
     // The iframe takes the form's height: nothing scrolls inside it.
     // (The form is on another origin than the shop: each side is measured in its own frame.)
@@ -117,6 +119,19 @@ describe('the embedded web form', () => {
     expect(messages.items).toMatchObject([
       { body: 'The box had no lid in it.', attachments: [{ filename: 'box.jpg' }] },
     ]);
+  });
+
+  it('is a page of its own from the help center: its top bar leads back to the articles', async () => {
+    const visitor = await stack.newPage();
+    await visitor.goto(`${stack.url}/help`);
+    await visitor.getByTestId('help-contact').click();
+    await visitor.getByRole('heading', { name: 'Contact us' }).waitFor();
+    expect(new URL(visitor.url()).pathname).toBe('/form');
+    await eventually(() => text(visitor.locator('.topbar .brand__name'))).toMatch(/Help center$/);
+    await visitor.getByTestId('webform-help').click();
+    await visitor.getByRole('heading', { name: 'How can we help?' }).waitFor();
+    expect(new URL(visitor.url()).pathname).toBe('/help');
+    await visitor.close();
   });
 
   it('refuses a program before anything is created, and says why', async () => {

@@ -185,6 +185,9 @@ export const PortalAccount = z.object({
   timeZone: TimeZone.nullable().describe(
     'the zone their times are written in (portal, mails); null: the agreement calendar’s, else UTC',
   ),
+  language: Language.nullable().describe(
+    'the language of our own words in mail to them (en, de, fr, es, nl; another: English); null: the company’s (customerLanguage)',
+  ),
   hasPassword: z
     .boolean()
     .describe('they sign in with a password (set by an admin) and may change it: POST /auth/password'),
@@ -195,6 +198,7 @@ export type PortalAccount = z.infer<typeof PortalAccount>;
 export const PortalAccountUpdate = z.strictObject({
   name: Name.optional(),
   timeZone: TimeZone.nullable().optional().describe('null: none (the agreement calendar’s, else UTC)'),
+  language: Language.nullable().optional().describe('null: none (the company’s, customerLanguage)'),
 });
 export type PortalAccountUpdate = z.infer<typeof PortalAccountUpdate>;
 

@@ -114,10 +114,10 @@ function CustomerDetail({ id }: { id: string }) {
               {orDash(c.timeZone)}
             </Fact>
           </dl>
-          {/* A customer's own name and time zone have one place: My account in the portal. */}
+          {/* A customer's own name, language and time zone have one place: My account in the portal. */}
           {!staff && c.id === me.customerId && (
             <p className="muted" data-testid="customer-account-link">
-              Change your name or time zone on <Link to="/portal/account">My account</Link>.
+              Change your name, language or time zone on <Link to="/portal/account">My account</Link>.
             </p>
           )}
         </section>

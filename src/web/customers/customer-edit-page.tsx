@@ -121,7 +121,7 @@ function EditCustomer(props: {
       {header}
       {!staff && (
         <p className="muted" data-testid="name-on-account">
-          Your name and time zone are changed on <Link to="/portal/account">My account</Link>.
+          Your name, language and time zone are changed on <Link to="/portal/account">My account</Link>.
         </p>
       )}
       <CustomerForm

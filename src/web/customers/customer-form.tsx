@@ -46,9 +46,9 @@ export const STAFF_FIELDS: readonly FieldName[] = [
 ];
 /**
  * What customers change here on their own record (My profile): the server policy's SELF_EDITABLE_FIELDS
- * but name and time zone, which have one place, My account in the portal (/portal/account).
+ * but name, language and time zone, which have one place, My account in the portal (/portal/account).
  */
-export const SELF_FIELDS: readonly FieldName[] = ['phone', 'language'];
+export const SELF_FIELDS: readonly FieldName[] = ['phone'];
 
 /** The API's conflict codes name no field; these are the fields they are about. */
 const CONFLICT_FIELDS = { email_taken: 'email', external_id_taken: 'externalId' };

@@ -1,8 +1,10 @@
 // The embeddable web form (/form): anyone writes in without an account. Sites put it in an iframe
 // with /embed.js; the page tells the embedding page its height (postMessage) so the iframe fits.
-// Options come from the address: ?team=<team id>&category=<key>&language=<tag>.
+// Options come from the address: ?team=<team id>&category=<key>&language=<tag>. Opened as a page of
+// its own (the help center's and sign-in page's "Contact us"), it has the help center's top bar,
+// the way back to the articles; in an iframe, the site around it is the frame.
 import { useEffect, useId, useState, type FormEvent, type ReactNode } from 'react';
-import { useSearchParams } from 'react-router-dom';
+import { Link, useSearchParams } from 'react-router-dom';
 import {
   PORTAL_LIMITS,
   WebFormInput,
@@ -12,6 +14,8 @@ import {
 import { api, toApiError } from '../lib/api.js';
 import { fieldErrorsFromApiError, fieldErrorsFromIssues, type FieldErrors } from '../lib/field-errors.js';
 import { useDocumentTitle } from '../layout/use-document-title.js';
+import { Brand } from '../layout/brand.js';
+import { useCompanyName } from '../lib/branding.js';
 import { FilePicker } from '../portal/file-picker.js';
 import { toUploads } from '../portal/files.js';
 import { usePickedFiles } from '../portal/use-picked-files.js';
@@ -122,120 +126,145 @@ export function WebFormPage() {
 
   if (result) {
     return (
-      <main className="webform">
-        <h1>Thank you</h1>
-        <p className="notice notice--success" role="status" data-testid="webform-thanks">
-          {result.message}
-        </p>
-        <button
-          type="button"
-          className="button"
-          onClick={() => {
-            setResult(null);
-            setValues((v) => ({ ...v, subject: '', message: '' }));
-            picked.clear();
-            deflection.reset();
-          }}
-        >
-          Send another request
-        </button>
-      </main>
+      <>
+        <StandaloneTopBar />
+        <main className="webform">
+          <h1>Thank you</h1>
+          <p className="notice notice--success" role="status" data-testid="webform-thanks">
+            {result.message}
+          </p>
+          <button
+            type="button"
+            className="button"
+            onClick={() => {
+              setResult(null);
+              setValues((v) => ({ ...v, subject: '', message: '' }));
+              picked.clear();
+              deflection.reset();
+            }}
+          >
+            Send another request
+          </button>
+        </main>
+      </>
     );
   }
 
   return (
-    <main className="webform">
-      <h1>Contact us</h1>
-      <p className="muted">Tell us what happened; we answer by e-mail.</p>
-      <form onSubmit={submit} noValidate aria-label="Contact us" data-testid="webform">
-        {error && (
-          <p className="notice notice--error" role="alert" data-testid="webform-error">
-            {error}
-          </p>
-        )}
-        <div className="form__grid">
-          <Field id={`${uid}-name`} label="Your name" error={errors.name}>
+    <>
+      <StandaloneTopBar />
+      <main className="webform">
+        <h1>Contact us</h1>
+        <p className="muted">Tell us what happened; we answer by e-mail.</p>
+        <form onSubmit={submit} noValidate aria-label="Contact us" data-testid="webform">
+          {error && (
+            <p className="notice notice--error" role="alert" data-testid="webform-error">
+              {error}
+            </p>
+          )}
+          <div className="form__grid">
+            <Field id={`${uid}-name`} label="Your name" error={errors.name}>
+              {(describedBy) => (
+                <input
+                  type="text"
+                  id={`${uid}-name`}
+                  autoComplete="name"
+                  value={values.name}
+                  onChange={set('name')}
+                  aria-describedby={describedBy}
+                  aria-invalid={describedBy ? true : undefined}
+                />
+              )}
+            </Field>
+            <Field id={`${uid}-email`} label="E-mail address" error={errors.email}>
+              {(describedBy) => (
+                <input
+                  id={`${uid}-email`}
+                  type="email"
+                  autoComplete="email"
+                  value={values.email}
+                  onChange={set('email')}
+                  aria-describedby={describedBy}
+                  aria-invalid={describedBy ? true : undefined}
+                />
+              )}
+            </Field>
+          </div>
+          <Field id={`${uid}-subject`} label="Subject" error={errors.subject}>
             {(describedBy) => (
               <input
                 type="text"
-                id={`${uid}-name`}
-                autoComplete="name"
-                value={values.name}
-                onChange={set('name')}
+                id={`${uid}-subject`}
+                value={values.subject}
+                maxLength={300}
+                onChange={set('subject')}
                 aria-describedby={describedBy}
                 aria-invalid={describedBy ? true : undefined}
               />
             )}
           </Field>
-          <Field id={`${uid}-email`} label="E-mail address" error={errors.email}>
+          <HelpSuggestions
+            items={suggestions.items}
+            onOpen={(s) => deflection.opened(s.articleId, suggestions.query)}
+          />
+          <Field id={`${uid}-message`} label="Message" error={errors.message}>
             {(describedBy) => (
-              <input
-                id={`${uid}-email`}
-                type="email"
-                autoComplete="email"
-                value={values.email}
-                onChange={set('email')}
+              <textarea
+                id={`${uid}-message`}
+                rows={6}
+                value={values.message}
+                onChange={set('message')}
                 aria-describedby={describedBy}
                 aria-invalid={describedBy ? true : undefined}
               />
             )}
           </Field>
-        </div>
-        <Field id={`${uid}-subject`} label="Subject" error={errors.subject}>
-          {(describedBy) => (
+          {/* Not for people: hidden from sight, screen readers and the tab order. */}
+          <div className="webform__trap" aria-hidden="true">
+            <label htmlFor={`${uid}-website`}>Website</label>
             <input
               type="text"
-              id={`${uid}-subject`}
-              value={values.subject}
-              maxLength={300}
-              onChange={set('subject')}
-              aria-describedby={describedBy}
-              aria-invalid={describedBy ? true : undefined}
+              id={`${uid}-website`}
+              name="website"
+              tabIndex={-1}
+              autoComplete="off"
+              value={values.website}
+              onChange={set('website')}
             />
-          )}
-        </Field>
-        <HelpSuggestions
-          items={suggestions.items}
-          onOpen={(s) => deflection.opened(s.articleId, suggestions.query)}
-        />
-        <Field id={`${uid}-message`} label="Message" error={errors.message}>
-          {(describedBy) => (
-            <textarea
-              id={`${uid}-message`}
-              rows={6}
-              value={values.message}
-              onChange={set('message')}
-              aria-describedby={describedBy}
-              aria-invalid={describedBy ? true : undefined}
-            />
-          )}
-        </Field>
-        {/* Not for people: hidden from sight, screen readers and the tab order. */}
-        <div className="webform__trap" aria-hidden="true">
-          <label htmlFor={`${uid}-website`}>Website</label>
-          <input
-            type="text"
-            id={`${uid}-website`}
-            name="website"
-            tabIndex={-1}
-            autoComplete="off"
-            value={values.website}
-            onChange={set('website')}
+          </div>
+          <FilePicker
+            files={picked.files}
+            problem={picked.problem ?? errors.files ?? null}
+            hint={`Up to ${PORTAL_LIMITS.files} files, 10 MB each. Programs (.exe and the like) are not accepted.`}
+            onAdd={picked.add}
+            onRemove={picked.remove}
           />
+          <div className="form__actions">
+            <button type="submit" className="button button--primary" disabled={sending}>
+              {sending ? 'Sending…' : 'Send'}
+            </button>
+          </div>
+        </form>
+      </main>
+    </>
+  );
+}
+
+/** The help center's top bar, when the form is a page of its own rather than in another site's iframe. */
+function StandaloneTopBar() {
+  const company = useCompanyName();
+  if (window.parent !== window) return null;
+  const helpName = company ? `${company} Help center` : 'Help center';
+  return (
+    <header className="topbar">
+      <div className="topbar__inner">
+        <Brand name={helpName} home={{ to: '/help', label: `${helpName} home` }} />
+        <div className="session">
+          <Link className="button button--ghost button--small" to="/help" data-testid="webform-help">
+            Search the help center
+          </Link>
         </div>
-        <FilePicker
-          files={picked.files}
-          problem={picked.problem ?? errors.files ?? null}
-          hint={`Up to ${PORTAL_LIMITS.files} files, 10 MB each. Programs (.exe and the like) are not accepted.`}
-          onAdd={picked.add}
-          onRemove={picked.remove}
-        />
-        <div className="form__actions">
-          <button type="submit" className="button button--primary" disabled={sending}>
-            {sending ? 'Sending…' : 'Send'}
-          </button>
-        </div>
-      </form>
-    </main>
+      </div>
+    </header>
   );
 }

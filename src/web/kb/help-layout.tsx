@@ -1,6 +1,6 @@
 // The frame of the public help center: reachable without signing in. Signed-in customers get
-// their requests and a new one, staff their way back into Steward; everyone else a sign-in link
-// that returns here afterwards.
+// their requests and a new one, staff their way back into Steward; everyone else the web form
+// (Contact us) and a sign-in link that returns here afterwards.
 import { Link, Outlet, useLocation } from 'react-router-dom';
 import { useAuth } from '../auth/auth-context.js';
 import type { LoginLocationState } from '../auth/login-page.js';
@@ -38,9 +38,15 @@ export function HelpLayout() {
                 Back to Steward
               </Link>
             ) : status === 'signed-out' ? (
-              <Link className="button button--ghost button--small" to="/login" state={back}>
-                Sign in
-              </Link>
+              // A visitor without an account writes in through the web form.
+              <>
+                <Link className="button button--ghost button--small" to="/form" data-testid="help-contact">
+                  Contact us
+                </Link>
+                <Link className="button button--ghost button--small" to="/login" state={back}>
+                  Sign in
+                </Link>
+              </>
             ) : null}
           </div>
         </div>

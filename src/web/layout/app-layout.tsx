@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState } from 'react';
-import { Link, NavLink, Outlet } from 'react-router-dom';
+import { Link, NavLink, Outlet, useMatch } from 'react-router-dom';
 import { isStaff, useAuth, useMe } from '../auth/auth-context.js';
 import { roleLabel } from '../lib/format.js';
 import { ShortcutsHelp } from './shortcuts-help.js';
@@ -44,6 +44,7 @@ export function AppLayout() {
   const menu = useFoldingMenu<HTMLDivElement>();
   const { signOut } = useAuth();
   const staff = isStaff(me);
+  const onAccount = useMatch('/portal/account') !== null;
   // Staff see their role; a customer, for whom "Customer" says nothing, the way to their account
   // (on a phone it stands in for the name, the link to My account).
   const badge = (
@@ -116,7 +117,12 @@ export function AppLayout() {
               </NavLink>
             )}
             {!staff && (
-              <NavLink to="/portal" className={navClass}>
+              // Her requests, a request and a new one; My account (/portal/account) is not one.
+              <NavLink
+                to="/portal"
+                className={({ isActive }) => navClass({ isActive: isActive && !onAccount })}
+                aria-current={onAccount ? false : undefined}
+              >
                 My requests
               </NavLink>
             )}
@@ -163,6 +169,7 @@ export function AppLayout() {
                 screens the badge alone does. */}
             <Link
               to={staff ? '/account' : '/portal/account'}
+              aria-current={onAccount ? 'page' : undefined}
               className="session__who"
               title={
                 staff

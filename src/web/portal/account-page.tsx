@@ -1,10 +1,11 @@
-// My account, for a signed-in customer: their name and the time zone their times are written in
-// (fields of their own customer record: GET/PATCH /portal/account, which names no id, so no one
+// My account, for a signed-in customer: their name, the language of our automatic mail to them and
+// the time zone their times are written in (fields of their own customer record: GET/PATCH /portal/account, which names no id, so no one
 // else's), their password when an admin gave them one (customers who sign in by e-mailed link
 // have none to change), and where they are signed in, to sign out the other browsers.
 import { useEffect, useState } from 'react';
 import { PortalAccountUpdate, type PortalAccount } from '../../shared/schemas/portal.js';
 import type { Me } from '../../shared/schemas/users.js';
+import { MAIL_LANGUAGE_NAMES, MAIL_LANGUAGES, type MailLanguage } from '../../shared/mail-languages.js';
 import { api } from '../lib/api.js';
 import { useApi } from '../lib/use-api.js';
 import { browserTimeZone, timeZones } from '../lib/time-zones.js';
@@ -52,6 +53,7 @@ function ProfileForm({ account, onReload }: { account: PortalAccount; onReload: 
   const { changedMe } = useAuth();
   const [name, setName] = useState(account.name);
   const [zone, setZone] = useState(account.timeZone ?? '');
+  const [language, setLanguage] = useState(account.language ?? '');
   /** The record as last read or saved: what the form compares with and sends If-Match for. */
   const [base, setBase] = useState(account);
   const [done, setDone] = useState<string | null>(null);
@@ -60,6 +62,7 @@ function ProfileForm({ account, onReload }: { account: PortalAccount; onReload: 
   useEffect(() => {
     setName(account.name);
     setZone(account.timeZone ?? '');
+    setLanguage(account.language ?? '');
     setBase(account);
   }, [account]);
   const browser = browserTimeZone();
@@ -67,31 +70,40 @@ function ProfileForm({ account, onReload }: { account: PortalAccount; onReload: 
 
   async function save(ifMatch: string | undefined) {
     setDone(null);
-    await submit(PortalAccountUpdate, { name, timeZone: zone || null }, async (body) => {
-      const saved = await api.patch<PortalAccount>('/portal/account', body, ifMatch);
-      setName(saved.name);
-      setZone(saved.timeZone ?? '');
-      setBase(saved);
-      changedMe(await api.get<Me>('/auth/me'));
-      setDone(
-        saved.timeZone
+    const before = base.language;
+    await submit(
+      PortalAccountUpdate,
+      { name, timeZone: zone || null, language: language || null },
+      async (body) => {
+        const saved = await api.patch<PortalAccount>('/portal/account', body, ifMatch);
+        setName(saved.name);
+        setZone(saved.timeZone ?? '');
+        setLanguage(saved.language ?? '');
+        setBase(saved);
+        changedMe(await api.get<Me>('/auth/me'));
+        const times = saved.timeZone
           ? `Saved. Your times are now shown in ${saved.timeZone}.`
-          : 'Saved. Your times are shown in the time zone of our service hours.',
-      );
-    });
+          : 'Saved. Your times are shown in the time zone of our service hours.';
+        setDone(
+          saved.language === before
+            ? times
+            : `${times} ${saved.language ? `Our automatic e-mails to you are now in ${languageName(saved.language)}.` : 'Our automatic e-mails to you are in our usual language.'}`,
+        );
+      },
+    );
   }
 
   return (
     <form
       className="form card"
-      aria-label="Your name and time zone"
+      aria-label="Your name, language and time zone"
       noValidate
       onSubmit={(e) => {
         e.preventDefault();
         void save(base.updatedAt);
       }}
     >
-      <h2>Your name and time zone</h2>
+      <h2>Your name, language and time zone</h2>
       {done && (
         <p className="notice notice--success" role="status" data-testid="account-saved">
           {done}
@@ -118,6 +130,26 @@ function ProfileForm({ account, onReload }: { account: PortalAccount; onReload: 
         hint="How we address you in our answers."
       />
       <FormField
+        id="account-language"
+        label="Language"
+        error={errors.language}
+        hint="Our automatic e-mails (the confirmation of a request, sign-in links) are written in it."
+      >
+        <select
+          id="account-language"
+          value={language}
+          onChange={(e) => setLanguage(e.target.value)}
+          {...describedBy('account-language', errors.language, true)}
+        >
+          <option value="">Not set: our usual language</option>
+          {[...(language && !isMailLanguage(language) ? [language] : []), ...MAIL_LANGUAGES].map((l) => (
+            <option key={l} value={l}>
+              {languageName(l)}
+            </option>
+          ))}
+        </select>
+      </FormField>
+      <FormField
         id="account-time-zone"
         label="Time zone"
         error={errors.timeZone}
@@ -141,11 +173,29 @@ function ProfileForm({ account, onReload }: { account: PortalAccount; onReload: 
         <button
           type="submit"
           className="button button--primary"
-          disabled={saving || (name.trim() === base.name && (zone || null) === base.timeZone)}
+          disabled={
+            saving ||
+            (name.trim() === base.name &&
+              (zone || null) === base.timeZone &&
+              (language || null) === base.language)
+          }
         >
           {saving ? 'Saving…' : 'Save'}
         </button>
       </div>
     </form>
   );
+}
+
+const isMailLanguage = (tag: string): tag is MailLanguage =>
+  (MAIL_LANGUAGES as readonly string[]).includes(tag);
+
+/**
+ * A language by its own name; a tag of a region (de-CH) by its language's and the tag, one we do not
+ * write in by the tag and what we write in instead.
+ */
+function languageName(tag: string): string {
+  if (isMailLanguage(tag)) return MAIL_LANGUAGE_NAMES[tag];
+  const first = tag.split('-')[0]!;
+  return isMailLanguage(first) ? `${MAIL_LANGUAGE_NAMES[first]} (${tag})` : `${tag} (we write in English)`;
 }

@@ -1,4 +1,4 @@
-// A signed-in customer's own account in the portal: their name and time zone (fields of their
+// A signed-in customer's own account in the portal: their name, language and time zone (fields of their
 // customer record, changed through the same update as staff's edits, with its policy, If-Match and
 // `customer.updated` event), and whether they have a password to change (POST /auth/password).
 // There is no id in these routes: a customer can only ever name themselves.
@@ -24,6 +24,7 @@ export async function getPortalAccount(db: Database, actor: Actor): Promise<Port
       name: customers.name,
       email: customers.email,
       timeZone: customers.timeZone,
+      language: customers.language,
       updatedAt: customers.updatedAt,
       hasPassword: sql<boolean>`${users.passwordHash} is not null`,
     })
@@ -34,7 +35,7 @@ export async function getPortalAccount(db: Database, actor: Actor): Promise<Port
   return { ...row, hasPassword: !!row.hasPassword, updatedAt: row.updatedAt.toISOString() };
 }
 
-/** Name and time zone; `expected` is the If-Match version (412 edit_conflict when stale). */
+/** Name, language and time zone; `expected` is the If-Match version (412 edit_conflict when stale). */
 export async function updatePortalAccount(
   db: Database,
   actor: Actor,

@@ -62,10 +62,31 @@ describe('My account', () => {
     expect([cleared.status, cleared.body.timeZone]).toEqual([200, null]);
   });
 
+  it('changes the language of our mail to them (a language tag); null: the company’s', async () => {
+    const a = await customer();
+    expect((await account(a.token)).body.language).toBe(null);
+    const saved = await t.patch('/api/v1/portal/account', { language: 'de-CH' }, a.token);
+    expect([saved.status, saved.body.language]).toEqual([200, 'de-CH']);
+    const [record] = await rows<{ language: string }>(
+      t.db,
+      sql`select language from customers where id = ${a.user.customerId}`,
+    );
+    expect(record!.language).toBe('de-CH');
+    const events = await rows<{ data: { changes: Record<string, unknown> } }>(
+      t.db,
+      sql`select data from domain_events where entity_id = ${a.user.customerId} and type = 'customer.updated'`,
+    );
+    expect(events.map((e) => e.data.changes.language)).toEqual([{ from: null, to: 'de-CH' }]);
+    const cleared = await t.patch('/api/v1/portal/account', { language: null }, a.token);
+    expect([cleared.status, cleared.body.language]).toEqual([200, null]);
+  });
+
   it('refuses bad input with a code and changes nothing', async () => {
     const a = await customer();
     const name = (await account(a.token)).body.name;
     for (const body of [
+      { language: 'German' },
+      { language: 'de_DE' },
       { timeZone: 'Mars/Olympus' },
       { name: '' },
       { name: 'x'.repeat(201) },
@@ -79,7 +100,7 @@ describe('My account', () => {
         'string',
       ]);
     }
-    expect((await account(a.token)).body).toMatchObject({ name, timeZone: null });
+    expect((await account(a.token)).body).toMatchObject({ name, timeZone: null, language: null });
   });
 
   it('a customer changes only their own record: not another customer’s, by any route', async () => {
