@@ -36,6 +36,10 @@ import {
   sendDueWebhooks,
 } from '../domains/webhooks/webhook-delivery.js';
 import { RETENTION_BATCH, removeOldEvents } from '../domains/events/retention.js';
+import {
+  DOMAIN_EVENT_RETENTION_BATCH,
+  removeOldDomainEvents,
+} from '../domains/domain-events/domain-event-retention.js';
 import { checkSourceSilence } from '../domains/events/source-silence.js';
 import { pollDueMailboxes } from '../domains/mail/imap-poller.js';
 import { MAIL_LIMITS } from '../../shared/schemas/mail.js';
@@ -113,6 +117,13 @@ export const DEFAULT_JOBS: Job[] = [
   },
   // Operational events older than the eventRetentionDays setting (none by default).
   { name: 'event-retention', everyMs: 600_000, run: (db) => removeOldEvents(db), batch: RETENTION_BATCH },
+  // The audit trail (domain events) older than the domainEventRetentionDays setting (none by default).
+  {
+    name: 'domain-event-retention',
+    everyMs: 600_000,
+    run: (db) => removeOldDomainEvents(db),
+    batch: DOMAIN_EVENT_RETENTION_BATCH,
+  },
   // Files uploaded to a case and never sent on a message, a day on.
   {
     name: 'unsent-uploads-prune',

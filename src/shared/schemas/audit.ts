@@ -174,6 +174,7 @@ export const DOMAIN_EVENT_TYPES = [
   'segment.created',
   'segment.deleted',
   'segment.updated',
+  'settings.audit_entries_removed',
   'settings.updated',
   'signal.action_done',
   'signal.action_failed',

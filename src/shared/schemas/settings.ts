@@ -8,6 +8,13 @@ const HOURS = `a whole number of hours from 1 to ${24 * 365}`;
 export const EVENT_RETENTION_DAYS = { min: 30, max: 3650 };
 const DAYS = `a whole number of days from ${EVENT_RETENTION_DAYS.min} to ${EVENT_RETENTION_DAYS.max}, or none to keep them for ever`;
 
+/**
+ * The shortest and longest time the audit trail (domain events) may be kept for. At least 90
+ * days: the audit log's widest period ("Last 90 days") stays whole.
+ */
+export const DOMAIN_EVENT_RETENTION_DAYS = { min: 90, max: 3650 };
+const AUDIT_DAYS = `a whole number of days from ${DOMAIN_EVENT_RETENTION_DAYS.min} to ${DOMAIN_EVENT_RETENTION_DAYS.max}, or none to keep them for ever`;
+
 /** Run-time settings an admin changes without a restart (the API and the settings page check the same). */
 export const Settings = z.object({
   acknowledgeNewMail: z
@@ -42,6 +49,15 @@ export const Settings = z.object({
     .nullable()
     .describe(
       'operational events received longer ago than this are removed, except the evidence of signals and the start of waits still running; null keeps them for ever',
+    ),
+  domainEventRetentionDays: WholeNumber(
+    DOMAIN_EVENT_RETENTION_DAYS.min,
+    DOMAIN_EVENT_RETENTION_DAYS.max,
+    AUDIT_DAYS,
+  )
+    .nullable()
+    .describe(
+      'changes recorded longer ago than this (the audit log, case timelines, customer and organization histories) are removed, except those of cases not yet closed, the deletion of records still deleted, those a notification shows and those webhooks and notifications have not read yet; KPIs are not computed from them; null keeps them for ever',
     ),
   timeZone: TimeZone.nullable().describe(
     "the company's IANA time zone (e.g. Europe/Berlin): the zone of staff notification e-mails and digests for those who chose none, and of times in mails to customers whose zone and calendar are unknown; null: UTC",

@@ -59,6 +59,7 @@ describe('the eventRetentionDays setting', () => {
       caseAutoCloseHours: 96,
       companyName: null,
       customerLanguage: 'en',
+      domainEventRetentionDays: null,
       eventRetentionDays: null,
       requireTwoStepForStaff: false,
       timeZone: null,

@@ -89,6 +89,9 @@ describe('OpenAPI', () => {
     expect(JSON.stringify(res.body.paths['/api/v1/settings'].patch.requestBody)).toContain(
       'eventRetentionDays',
     );
+    expect(JSON.stringify(res.body.paths['/api/v1/settings'].patch.requestBody)).toContain(
+      'domainEventRetentionDays',
+    );
     expect(JSON.stringify(res.body.paths['/api/v1/event-sources'].post.requestBody)).toContain(
       'silenceAlertMinutes',
     );

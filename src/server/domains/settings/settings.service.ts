@@ -31,6 +31,7 @@ export const DEFAULT_SETTINGS: Settings = {
   companyName: null,
   customerLanguage: 'en',
   eventRetentionDays: null,
+  domainEventRetentionDays: null,
   requireTwoStepForStaff: false,
   timeZone: null,
 };

@@ -1,0 +1,230 @@
+// Audit trail retention: with `domainEventRetentionDays` set, domain events recorded longer ago
+// are removed in batches, except what a consumer has not read yet, the changes of cases not yet
+// closed, the deletion of a case still deleted (and its customer's), and what a notification
+// shows. Old changes are made old by moving their occurred_at back (the column the job reads);
+// changes made afterwards are the recent ones.
+import { sql } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { rows } from '../../../db/client.js';
+import { startTestApp, type TestApp } from '../../../../test/helpers/app.js';
+import { consumeToPresent } from '../../../../test/helpers/consumers.js';
+import { usingPostgres } from '../../../../test/helpers/db.js';
+import { makeCase, makeCustomer, makeUser } from '../../../../test/helpers/factories.js';
+import { deliverNotifications } from '../notifications/notifications.service.js';
+import { domainEventCutoff, removeOldDomainEvents } from './domain-event-retention.js';
+
+let t: TestApp;
+let admin: Awaited<ReturnType<typeof makeUser>>;
+let agent: Awaited<ReturnType<typeof makeUser>>;
+beforeAll(async () => {
+  t = await startTestApp();
+  admin = await makeUser(t.db, 'admin');
+  agent = await makeUser(t.db, 'agent');
+});
+afterAll(() => t?.close());
+
+const setRetention = async (days: number | null) => {
+  const res = await t.patch('/api/v1/settings', { domainEventRetentionDays: days }, admin.token);
+  expect(res.status, JSON.stringify(res.body)).toBe(200);
+  expect(res.body.domainEventRetentionDays).toBe(days);
+};
+/** Every change recorded so far becomes 400 days old. */
+const ageEverything = () =>
+  t.db.execute(sql`update domain_events set occurred_at = occurred_at - interval '400 days'`);
+const typesOf = async (entityId: string) =>
+  (
+    await rows<{ type: string }>(
+      t.db,
+      sql`select type from domain_events where entity_id = ${entityId} order by occurred_at, id`,
+    )
+  ).map((r) => r.type);
+const removeAll = async () => {
+  let total = 0;
+  for (;;) {
+    const n = await removeOldDomainEvents(t.db);
+    if (n === 0) return total;
+    total += n;
+  }
+};
+const notify = () => consumeToPresent(t.db, 'notifications', () => deliverNotifications(t.db));
+
+describe('the retention cutoff', () => {
+  it('is the retention ago; none without a setting', () => {
+    const now = new Date('2026-12-01T12:00:00Z');
+    expect(domainEventCutoff(null, now)).toBeNull();
+    expect(domainEventCutoff(90, now)!.toISOString()).toBe('2026-09-02T12:00:00.000Z');
+  });
+});
+
+describe('the domainEventRetentionDays setting', () => {
+  it('is for ever by default; takes 90 to 3650 whole days or null; only admins change it', async () => {
+    const read = await t.get('/api/v1/settings', agent.token);
+    expect(read.status).toBe(200);
+    expect(read.body.domainEventRetentionDays).toBeNull();
+    for (const bad of [89, 3651, 90.5, '90', 0, -1, true]) {
+      const res = await t.patch('/api/v1/settings', { domainEventRetentionDays: bad }, admin.token);
+      expect(res.status, `${bad}`).toBe(400);
+      expect(res.body.error.code).toBe('validation_error');
+      expect(res.body.error.message).toContain(
+        'body.domainEventRetentionDays: a whole number of days from 90 to 3650, or none to keep them for ever',
+      );
+    }
+    const byAgent = await t.patch('/api/v1/settings', { domainEventRetentionDays: 90 }, agent.token);
+    expect(byAgent.status).toBe(403);
+    expect((await t.get('/api/v1/settings', admin.token)).body.domainEventRetentionDays).toBeNull();
+
+    await setRetention(90);
+    await setRetention(3650);
+    // The operational events' setting is its own.
+    const other = await t.patch('/api/v1/settings', { eventRetentionDays: 30 }, admin.token);
+    expect([other.body.eventRetentionDays, other.body.domainEventRetentionDays]).toEqual([30, 3650]);
+    await t.patch('/api/v1/settings', { eventRetentionDays: null }, admin.token);
+    await setRetention(null);
+    const stored = await rows<{ key: string }>(
+      t.db,
+      sql`select key from settings where key = 'domainEventRetentionDays'`,
+    );
+    expect(stored).toEqual([]);
+    // Without a setting nothing goes, however old.
+    await ageEverything();
+    expect(await removeOldDomainEvents(t.db)).toBe(0);
+  });
+});
+
+describe('removing old changes', () => {
+  it('removes old changes in batches and keeps recent ones, unread ones, open cases’, deletions still undone and notified ones', async () => {
+    // A customer's history.
+    const customer = await makeCustomer(t.db);
+    const renamed = await t.patch(`/api/v1/customers/${customer.id}`, { name: 'Ada First' }, admin.token);
+    expect(renamed.status, JSON.stringify(renamed.body)).toBe(200);
+    // A closed case and an open one.
+    const closed = await makeCase(t.db, customer.id);
+    expect((await t.patch(`/api/v1/cases/${closed.id}`, { status: 'closed' }, admin.token)).status).toBe(200);
+    const open = await makeCase(t.db, customer.id);
+    // A case marked as spam, deleting its customer with it (restoring brings both back).
+    const spammer = await makeCustomer(t.db);
+    const spam = await makeCase(t.db, spammer.id);
+    const marked = await t.post(`/api/v1/cases/${spam.id}/spam`, {}, admin.token);
+    expect(marked.status, JSON.stringify(marked.body)).toBe(200);
+    expect(await typesOf(spammer.id)).toEqual(['customer.created', 'customer.deleted']);
+    // A case assigned to the agent, who is notified; then closed.
+    const assigned = await makeCase(t.db, customer.id);
+    expect(
+      (await t.patch(`/api/v1/cases/${assigned.id}`, { assigneeId: agent.user.id }, admin.token)).status,
+    ).toBe(200);
+    await notify();
+    expect((await t.patch(`/api/v1/cases/${assigned.id}`, { status: 'closed' }, admin.token)).status).toBe(
+      200,
+    );
+    const notified = await rows<{ id: string }>(
+      t.db,
+      sql`select domain_event_id as id from notifications where case_id = ${assigned.id}`,
+    );
+    expect(notified).toHaveLength(1);
+    await notify();
+    // A change the notifications have not read yet (their cursor is behind it).
+    const unread = await t.patch(`/api/v1/customers/${customer.id}`, { name: 'Ada Second' }, admin.token);
+    expect(unread.status).toBe(200);
+
+    await ageEverything();
+    // Recent: made after.
+    await t.patch(`/api/v1/customers/${customer.id}`, { name: 'Ada Third' }, admin.token);
+    const openBefore = await typesOf(open.id);
+    const spamBefore = await typesOf(spam.id);
+    expect(spamBefore).toContain('case.deleted');
+
+    await setRetention(365);
+    // In batches: two, then the rest.
+    expect(await removeOldDomainEvents(t.db, 2)).toBe(2);
+    const first = 2 + (await removeAll());
+
+    expect(await typesOf(customer.id)).toEqual(['customer.updated', 'customer.updated']);
+    const history = await t.get(`/api/v1/customers/${customer.id}/history`, admin.token);
+    expect(history.status).toBe(200);
+    expect(
+      history.body.items.map((e: { data: { changes: { name: { to: string } } } }) => e.data.changes.name.to),
+    ).toEqual(['Ada Second', 'Ada Third']);
+    expect(await typesOf(closed.id)).toEqual([]);
+    // An open case's timeline stays whole.
+    expect(await typesOf(open.id)).toEqual(openBefore);
+    const timeline = await t.get(`/api/v1/cases/${open.id}/timeline`, admin.token);
+    expect(timeline.status).toBe(200);
+    expect(timeline.body.items.map((e: { type: string }) => e.type)).toContain('case.created');
+    // A deleted case keeps its deletion (who, why); the customer deleted with it keeps theirs.
+    expect(await typesOf(spam.id)).toEqual(['case.deleted']);
+    expect(await typesOf(spammer.id)).toEqual(['customer.deleted']);
+    const deleted = await t.get('/api/v1/cases/deleted', admin.token);
+    expect(deleted.body.items.find((d: { id: string }) => d.id === spam.id)).toMatchObject({
+      reason: 'spam',
+      deletedBy: admin.user.name,
+    });
+    // A closed case keeps the change a notification shows, and the notification its case.
+    const kept = await rows<{ id: string }>(
+      t.db,
+      sql`select id from domain_events where entity_id = ${assigned.id}`,
+    );
+    expect(kept).toEqual(notified);
+    const list = await t.get('/api/v1/notifications', agent.token);
+    expect(list.body.items.map((n: { kind: string; case: { id: string } }) => [n.kind, n.case.id])).toEqual([
+      ['case_assigned', assigned.id],
+    ]);
+
+    // Once read, the unread change goes too; the recent one stays.
+    await notify();
+    expect(await removeAll()).toBe(1);
+    expect(await typesOf(customer.id)).toEqual(['customer.updated']);
+
+    // Restoring the spam case brings its customer back, from the deletion kept.
+    const restored = await t.post(`/api/v1/cases/${spam.id}/restore`, {}, admin.token);
+    expect(restored.status, JSON.stringify(restored.body)).toBeLessThan(300);
+    const back = await t.get(`/api/v1/customers/${spammer.id}`, admin.token);
+    expect([back.status, back.body.deletedAt ?? null]).toEqual([200, null]);
+
+    // One entry per batch, by Steward, with the count and the cutoff; in the audit log.
+    const audit = await t.get('/api/v1/audit-log?by=system&entityType=settings', admin.token);
+    expect(audit.status).toBe(200);
+    const entries = (
+      audit.body.items as {
+        type: string;
+        actorKind: string;
+        data: { count: number; occurredBefore: string };
+      }[]
+    ).filter((e) => e.type === 'settings.audit_entries_removed');
+    expect(entries.map((e) => e.data.count).reverse()).toEqual([2, first - 2, 1].filter((n) => n > 0));
+    expect(entries.every((e) => e.actorKind === 'system')).toBe(true);
+    const before = Date.parse(entries[0]!.data.occurredBefore);
+    expect(Math.abs(before - (Date.now() - 365 * 86_400_000))).toBeLessThan(3_600_000);
+  });
+});
+
+describe.runIf(usingPostgres())('removing old changes on many nodes (PostgreSQL)', () => {
+  it('two runs at once remove each change once, and record exactly what each removed', async () => {
+    await setRetention(365);
+    for (let i = 0; i < 30; i++) await makeCustomer(t.db);
+    await notify();
+    await ageEverything();
+    const counted = async () =>
+      (
+        await rows<{ n: number }>(
+          t.db,
+          sql`select coalesce(sum((data ->> 'count')::int), 0)::int as n from domain_events
+            where type = 'settings.audit_entries_removed' and occurred_at > now() - interval '1 day'`,
+        )
+      )[0]!.n;
+    const recorded = await counted();
+    let removed = 0;
+    for (;;) {
+      const [a, b] = await Promise.all([removeOldDomainEvents(t.db, 7), removeOldDomainEvents(t.db, 7)]);
+      removed += a + b;
+      if (a + b === 0) break;
+    }
+    expect(removed).toBeGreaterThanOrEqual(30);
+    const [old] = await rows<{ n: number }>(
+      t.db,
+      sql`select count(*)::int as n from domain_events where type = 'customer.created'
+        and occurred_at < now() - interval '365 days'`,
+    );
+    expect(old!.n).toBe(0);
+    expect((await counted()) - recorded).toBe(removed);
+  });
+});

@@ -1,0 +1,93 @@
+// Audit trail retention: domain events recorded (occurred) longer ago than the
+// `domainEventRetentionDays` setting are removed, in batches, by a background job (default: kept
+// for ever). The audit log, case timelines and customer and organization histories then begin
+// at the cutoff. KPIs, webhook deliveries and the personal-data export read none of them.
+//
+// What stays, and why (each reader of domain_events was checked):
+// - anything a consumer (notifications, outgoing webhooks) has not read yet: an event after the
+//   lowest consumer cursor is never removed, so no webhook or notification is lost however far
+//   behind a consumer is (webhook deliveries carry their own copy of the payload once queued);
+// - the changes of a case not yet closed (and not deleted): its timeline stays whole while
+//   someone may still work on it; once closed, its old changes go like the rest;
+// - the deletion of a case still deleted (`case.deleted`: the Deleted cases list shows who and
+//   why), and a customer's deletion made with a case still deleted (`customer.deleted` with its
+//   `caseId`: restoring the case brings the customer and their login back from it);
+// - an event a notification points at (`notifications.domain_event_id`: the list shows the
+//   message through it); notifications go after 90 days, so this holds little.
+// What goes, and what it costs: the rest of the trail, including `conversation.logged` (a
+// conversation's externalId sent again after its record was removed is logged again: duplicates
+// are recognised for as long as the record is kept, at least 90 days) and `export.*`.
+//
+// Found through `domain_events_occurred` (occurred_at, id), oldest first; the kept ones are
+// probed by primary key or unique index (cases, notifications), never scanned.
+import { sql } from 'drizzle-orm';
+import type { Database } from '../../../db/client.js';
+import { rows } from '../../../db/client.js';
+import { SYSTEM_ACTOR } from '../../lib/actor.js';
+import { readSettings } from '../settings/settings.service.js';
+import { recordDomainEvent } from './domain-events.repo.js';
+
+export const DOMAIN_EVENT_RETENTION_BATCH = 5_000;
+const DAY_MS = 86_400_000;
+const UUID = '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$';
+/** The settings' own entity id (settings.updated uses the same). */
+const SETTINGS_ID = '00000000-0000-0000-0000-000000000000';
+
+/** Changes recorded before this moment may be removed: `retentionDays` ago. Null: keep every one. */
+export function domainEventCutoff(retentionDays: number | null, now: Date): Date | null {
+  return retentionDays === null ? null : new Date(now.getTime() - retentionDays * DAY_MS);
+}
+
+/**
+ * Removes up to `limit` domain events recorded before the retention cutoff, keeping those
+ * described at the top of this file. Writes one `settings.audit_entries_removed` domain event
+ * (how many, recorded before when) in the same transaction. Claims with SKIP LOCKED: safe on any
+ * number of nodes. Returns how many it removed.
+ */
+export async function removeOldDomainEvents(
+  db: Database,
+  limit = DOMAIN_EVENT_RETENTION_BATCH,
+  now = new Date(),
+): Promise<number> {
+  const { domainEventRetentionDays } = await readSettings(db);
+  const cutoff = domainEventCutoff(domainEventRetentionDays, now);
+  if (!cutoff) return 0;
+  return db.transaction(async (tx) => {
+    // The lowest consumer cursor: everything after it is still to be read by someone. Read
+    // without a lock: a consumer only moves forward, so a cursor read now is never too far on.
+    const [behind] = await rows<{ tx: string; id: string }>(
+      tx,
+      sql`select tx::text, id from domain_event_cursors order by tx, id limit 1`,
+    );
+    const [removed] = await rows<{ n: number }>(
+      tx,
+      sql`
+      with old as (
+        select e.id from domain_events e
+        where e.occurred_at < ${cutoff.toISOString()}::timestamptz
+          ${behind ? sql`and (e.tx, e.id) <= (${behind.tx}::xid8, ${behind.id}::uuid)` : sql``}
+          and not exists (select 1 from notifications n where n.domain_event_id = e.id)
+          and not (e.entity_type = 'case' and exists (select 1 from cases c where c.id = e.entity_id
+            and ((c.status <> 'closed' and c.deleted_at is null)
+              or (e.type = 'case.deleted' and c.deleted_at is not null and c.merged_into_id is null))))
+          and not (e.type = 'customer.deleted' and exists (select 1 from cases c
+            where c.id = case when e.data ->> 'caseId' ~* ${UUID} then (e.data ->> 'caseId')::uuid end
+              and c.deleted_at is not null and c.merged_into_id is null))
+        order by e.occurred_at, e.id limit ${limit}
+        for update skip locked
+      ), gone as (
+        delete from domain_events e using old where e.id = old.id returning 1
+      )
+      select count(*)::int as n from gone`,
+    );
+    const n = removed?.n ?? 0;
+    if (n > 0)
+      await recordDomainEvent(tx, SYSTEM_ACTOR, {
+        type: 'settings.audit_entries_removed',
+        entityType: 'settings',
+        entityId: SETTINGS_ID,
+        data: { count: n, occurredBefore: cutoff.toISOString(), reason: 'retention' },
+      });
+    return n;
+  });
+}
