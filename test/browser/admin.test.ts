@@ -965,6 +965,36 @@ describe('settings', () => {
     expect((await stack.api<S>('/settings', admin)).eventRetentionDays).toBeNull();
   });
 
+  it('keeps the audit trail for ever, or removes it after a number of days, and the audit log says so', async () => {
+    type S = { domainEventRetentionDays: number | null };
+    await page.goto(`${stack.url}/admin/settings`);
+    const days = page.getByLabel('Remove audit log entries after (days)');
+    await eventually(() => days.inputValue()).toBe('');
+    expect(await days.getAttribute('placeholder')).toBe('kept for ever');
+    await days.fill('89');
+    await page.getByRole('button', { name: 'Save settings' }).click();
+    await eventually(() => text(page.locator('#setting-audit-retention-error'))).toBe(
+      'a whole number of days from 90 to 3650, or none to keep them for ever',
+    );
+    expect((await stack.api<S>('/settings', admin)).domainEventRetentionDays).toBeNull();
+    await days.fill('365');
+    await page.getByRole('button', { name: 'Save settings' }).click();
+    await eventually(() => text(page.getByRole('status'))).toBe('Settings saved.');
+    expect((await stack.api<S>('/settings', admin)).domainEventRetentionDays).toBe(365);
+    await page.goto(`${stack.url}/admin/audit-log`);
+    await eventually(() => text(page.getByTestId('audit-retention'))).toBe(
+      'Changes made more than 365 days ago are removed, except those of cases not yet closed.',
+    );
+    await page.goto(`${stack.url}/admin/settings`);
+    await eventually(() => days.inputValue()).toBe('365');
+    await days.fill('');
+    await page.getByRole('button', { name: 'Save settings' }).click();
+    await eventually(() => text(page.getByRole('status'))).toBe('Settings saved.');
+    expect((await stack.api<S>('/settings', admin)).domainEventRetentionDays).toBeNull();
+    await page.goto(`${stack.url}/admin/audit-log`);
+    await eventually(() => text(page.getByTestId('audit-retention'))).toBe('Changes are kept for ever.');
+  });
+
   it.each([
     ['acknowledgeNewMail', 'Acknowledge new requests by e-mail'],
     ['assignOnReply', 'The first to answer an unassigned case takes it'],

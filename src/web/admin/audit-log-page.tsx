@@ -2,6 +2,7 @@
 // rules, the event ingest), when, to what, and what changed. Made by people by default, since
 // the system's own writes (commitments opened by events, signals) far outnumber them.
 import { useMemo } from 'react';
+import type { SettingsRead } from '../../shared/schemas/settings.js';
 import { Link } from 'react-router-dom';
 import { useAddressFilters } from '../lib/address-filters.js';
 import { AUDITED_ENTITIES, type AuditEntry } from '../../shared/schemas/audit.js';
@@ -12,6 +13,7 @@ import { DataTable } from '../layout/data-table.js';
 import { ExportButton } from '../layout/export-button.js';
 import { GrowingList } from '../layout/growing-list.js';
 import { PageHeader } from '../layout/page-parts.js';
+import { useApi } from '../lib/use-api.js';
 import { useDocumentTitle } from '../layout/use-document-title.js';
 
 const BY = { people: 'People', system: 'Steward itself', all: 'Everyone' } as const;
@@ -27,6 +29,7 @@ const PERIODS: [string, string][] = [
 export function AuditLogPage() {
   useDocumentTitle('Audit log');
   const [params, change] = useAddressFilters();
+  const settings = useApi<SettingsRead>('/settings');
   const by = (params.get('by') ?? 'people') as keyof typeof BY;
   const entityType = params.get('entityType') ?? '';
   const days = params.get('days') ?? '';
@@ -50,7 +53,12 @@ export function AuditLogPage() {
     <>
       <PageHeader
         title="Audit log"
-        subtitle="Every change, newest first: who made it, when, and what changed."
+        subtitle={
+          <>
+            Every change, newest first: who made it, when, and what changed.{' '}
+            <RetentionNote days={settings.data?.domainEventRetentionDays} />
+          </>
+        }
         actions={<ExportButton path="/audit-log/export.csv" query={query} name="audit-log" />}
       />
       <div className="toolbar">
@@ -129,6 +137,18 @@ export function AuditLogPage() {
         )}
       </GrowingList>
     </>
+  );
+}
+
+/** How long changes are kept (the domainEventRetentionDays setting), once it is known. */
+function RetentionNote(props: { days: number | null | undefined }) {
+  if (props.days === undefined) return null;
+  return (
+    <span data-testid="audit-retention">
+      {props.days === null
+        ? 'Changes are kept for ever.'
+        : `Changes made more than ${props.days} days ago are removed, except those of cases not yet closed.`}
+    </span>
   );
 }
 

@@ -1,10 +1,14 @@
 // Settings an admin changes without a restart: the company's name and time zone, how long a
 // solved case waits for the customer before it closes on its own, how long operational events
-// are kept, and whether a mail that opens a case is acknowledged.
+// and the audit trail are kept, and whether a mail that opens a case is acknowledged.
 import { MailSetupSection } from '../mail/mail-setup.js';
 import { useState, type ReactNode } from 'react';
 import type { SettingsRead } from '../../shared/schemas/settings.js';
-import { EVENT_RETENTION_DAYS, SettingsUpdate } from '../../shared/schemas/settings.js';
+import {
+  DOMAIN_EVENT_RETENTION_DAYS,
+  EVENT_RETENTION_DAYS,
+  SettingsUpdate,
+} from '../../shared/schemas/settings.js';
 import { api } from '../lib/api.js';
 import { publishBranding } from '../lib/branding.js';
 import { publishCompanyZone } from '../lib/work-zone.js';
@@ -50,6 +54,9 @@ function SettingsForm(props: { settings: SettingsRead }) {
   const [customerLanguage, setCustomerLanguage] = useState<string>(props.settings.customerLanguage);
   const [hours, setHours] = useState(String(props.settings.caseAutoCloseHours));
   const [retention, setRetention] = useState(props.settings.eventRetentionDays?.toString() ?? '');
+  const [auditRetention, setAuditRetention] = useState(
+    props.settings.domainEventRetentionDays?.toString() ?? '',
+  );
   const [acknowledge, setAcknowledge] = useState(props.settings.acknowledgeNewMail);
   const [assignOnReply, setAssignOnReply] = useState(props.settings.assignOnReply);
   const [requireTwoStep, setRequireTwoStep] = useState(props.settings.requireTwoStepForStaff);
@@ -69,6 +76,7 @@ function SettingsForm(props: { settings: SettingsRead }) {
         customerLanguage,
         caseAutoCloseHours: wholeNumberOrNone(hours) ?? NaN,
         eventRetentionDays: wholeNumberOrNone(retention),
+        domainEventRetentionDays: wholeNumberOrNone(auditRetention),
         acknowledgeNewMail: acknowledge,
         assignOnReply,
         requireTwoStepForStaff: requireTwoStep,
@@ -85,6 +93,7 @@ function SettingsForm(props: { settings: SettingsRead }) {
 
   const id = 'setting-auto-close';
   const retentionId = 'setting-event-retention';
+  const auditRetentionId = 'setting-audit-retention';
   return (
     <form
       className="form card"
@@ -180,6 +189,27 @@ function SettingsForm(props: { settings: SettingsRead }) {
             signal and events a rule is still waiting on stay, and so does any event inside a threshold
             rule&rsquo;s window; commitments and signals keep their own record. An event id sent again after
             its event was removed is taken as new.
+          </>
+        }
+      />
+      <TextField
+        id={auditRetentionId}
+        type="number"
+        label="Remove audit log entries after (days)"
+        min={DOMAIN_EVENT_RETENTION_DAYS.min}
+        max={DOMAIN_EVENT_RETENTION_DAYS.max}
+        placeholder="kept for ever"
+        value={auditRetention}
+        onChange={setAuditRetention}
+        error={errors.domainEventRetentionDays}
+        hint={
+          <>
+            Leave empty to keep them for ever. At least {DOMAIN_EVENT_RETENTION_DAYS.min} days. Older changes
+            go from the audit log, case timelines and customer and organization histories; the records
+            themselves (cases, customers, messages) stay, and KPIs are not computed from these entries. Kept
+            whatever their age: the changes of cases not yet closed, the deletion of a case still deleted, and
+            what webhooks and notifications have not sent yet. A logged conversation sent again after its
+            entry was removed is logged again.
           </>
         }
       />
