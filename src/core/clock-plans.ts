@@ -7,7 +7,6 @@ import {
   isOpen,
   meetClock,
   pauseClock,
-  reopenClock,
   resumeClock,
   retargetClock,
   settle,
@@ -133,14 +132,13 @@ export function planStatusChange(
   const to = c.status;
   if (SOLVED.has(to)) return { clocks: mapOpen(clocks, (k) => meetClock(ctx.cal, k, at)) };
   if (SOLVED.has(from)) {
+    // A reopened case leaves its met resolution as it was (met, or breached and fulfilled late, at
+    // the solve: the compliance of that period stays what it was) and starts a resolution clock of
+    // its own for the reopened period, with the whole target, from the reopening.
     const resolution = latest(clocks, 'resolution');
-    return {
-      clocks: clocks.map((k) =>
-        k === resolution
-          ? { ...reopenClock(ctx.cal, k, at, pausedBy(ctx, to)), id: k.id, agreementId: k.agreementId }
-          : k,
-      ),
-    };
+    if (!resolution || isOpen(resolution)) return { clocks };
+    const next = start(ctx, 'resolution', resolution.cycle + 1, c.priority, at, pausedBy(ctx, to));
+    return { clocks: next ? [...clocks, next] : clocks };
   }
   const pause = pausedBy(ctx, to);
   return {
@@ -201,4 +199,18 @@ export function planTargetsChanged(
 /** Every clock settled at `at`: a due time that passed is a breach. */
 export function settleAll(clocks: StoredClock[], at: Date): StoredClock[] {
   return clocks.map((clock) => ({ ...settle(clock, at), id: clock.id, agreementId: clock.agreementId }));
+}
+
+/**
+ * The case was merged into another: its clocks stop. A clock still running or paused is
+ * cancelled (a duplicate's unfinished promise is not a missed one: the other case carries the
+ * conversation on); a breach already there (settled by the caller at the merge) stays a breach,
+ * ended by the merge as any close ends it (fulfilled late, at the merge). Decided clocks stay.
+ */
+export function planMerged(ctx: PlanCtx, clocks: StoredClock[], at: Date): Plan {
+  const removed = clocks.filter((k) => isOpen(k) && k.state !== 'breached');
+  const kept = clocks
+    .filter((k) => !removed.includes(k))
+    .map((k) => (isOpen(k) ? { ...meetClock(ctx.cal, k, at), id: k.id, agreementId: k.agreementId } : k));
+  return { clocks: kept, removed };
 }

@@ -15,7 +15,6 @@ import {
   pauseClock,
   type Priority,
   remainingMinutes,
-  reopenClock,
   resumeClock,
   retargetClock,
   settle,
@@ -83,10 +82,6 @@ const pause = timed(pauseClock);
 const resume = timed(resumeClock);
 const meet = timed(meetClock);
 const settleAt = timed((_c, k, when) => settle(k, when));
-const reopen =
-  (when: string, paused: boolean): Step =>
-  (c, k) =>
-    reopenClock(c, k, T(when), paused);
 const retarget =
   (minutes: number, warnPercent = 75, to?: BusinessCalendar): Step =>
   (c, k) =>
@@ -1002,131 +997,6 @@ describe('isOpen', () => {
   ];
   it.each(cases)('%s → %s', (_name, clock, want) => {
     expect(isOpen(clock)).toBe(want);
-  });
-});
-
-describe('reopenClock', () => {
-  const cases = scenarios([
-    [
-      'reopened running: the rest of the target from the reopening',
-      berlin,
-      '2026-01-05T08:00:00.000Z',
-      240,
-      [meet('2026-01-05T10:00:00.000Z'), reopen('2026-01-06T09:00:00.000Z', false)],
-      {
-        usedMs: 120 * MIN,
-        runningSince: '2026-01-06T09:00:00.000Z',
-        dueAt: '2026-01-06T11:00:00.000Z',
-        warnAt: '2026-01-06T10:00:00.000Z',
-      },
-    ],
-    [
-      'reopened into a pausing status: paused, no due time',
-      berlin,
-      '2026-01-05T08:00:00.000Z',
-      240,
-      [meet('2026-01-05T10:00:00.000Z'), reopen('2026-01-06T09:00:00.000Z', true)],
-      { state: 'paused', usedMs: 120 * MIN, pausedAt: '2026-01-06T09:00:00.000Z' },
-    ],
-    [
-      'reopened paused, then resumed',
-      berlin,
-      '2026-01-05T08:00:00.000Z',
-      240,
-      [
-        meet('2026-01-05T10:00:00.000Z'),
-        reopen('2026-01-06T09:00:00.000Z', true),
-        resume('2026-01-07T08:30:00.000Z'),
-      ],
-      {
-        usedMs: 120 * MIN,
-        runningSince: '2026-01-07T08:30:00.000Z',
-        dueAt: '2026-01-07T10:30:00.000Z',
-        warnAt: '2026-01-07T09:30:00.000Z',
-      },
-    ],
-    [
-      'reopened, then met again: used time adds up',
-      berlin,
-      '2026-01-05T08:00:00.000Z',
-      240,
-      [
-        meet('2026-01-05T10:00:00.000Z'),
-        reopen('2026-01-06T09:00:00.000Z', false),
-        meet('2026-01-06T10:00:00.000Z'),
-      ],
-      {
-        state: 'met',
-        usedMs: 180 * MIN,
-        dueAt: '2026-01-06T11:00:00.000Z',
-        metAt: '2026-01-06T10:00:00.000Z',
-      },
-    ],
-    [
-      'a clock met while paused, reopened running',
-      berlin,
-      '2026-01-05T08:00:00.000Z',
-      240,
-      [
-        pause('2026-01-05T09:00:00.000Z'),
-        meet('2026-01-05T10:00:00.000Z'),
-        reopen('2026-01-05T11:00:00.000Z', false),
-      ],
-      {
-        usedMs: 60 * MIN,
-        runningSince: '2026-01-05T11:00:00.000Z',
-        dueAt: '2026-01-05T14:00:00.000Z',
-        warnAt: '2026-01-05T13:00:00.000Z',
-      },
-    ],
-    [
-      'a late-met clock reopened running stays breached with the missed due time',
-      berlin,
-      '2026-01-05T08:00:00.000Z',
-      60,
-      [meet('2026-01-05T10:00:00.000Z'), reopen('2026-01-06T08:00:00.000Z', false)],
-      {
-        state: 'breached',
-        usedMs: 120 * MIN,
-        runningSince: '2026-01-06T08:00:00.000Z',
-        dueAt: '2026-01-05T09:00:00.000Z',
-        warnAt: '2026-01-06T08:00:00.000Z',
-        breachedAt: '2026-01-05T09:00:00.000Z',
-      },
-    ],
-    [
-      'a late-met clock reopened paused stays breached with the missed due time',
-      berlin,
-      '2026-01-05T08:00:00.000Z',
-      60,
-      [meet('2026-01-05T10:00:00.000Z'), reopen('2026-01-06T08:00:00.000Z', true)],
-      {
-        state: 'breached',
-        usedMs: 120 * MIN,
-        dueAt: '2026-01-05T09:00:00.000Z',
-        pausedAt: '2026-01-06T08:00:00.000Z',
-        breachedAt: '2026-01-05T09:00:00.000Z',
-      },
-    ],
-  ]);
-  it.each(cases)('%s', (_name, c, start, target, steps, want) => {
-    expect(view(play(c, begin(c, start, target), steps))).toEqual(want);
-  });
-
-  it('leaves a clock that is not met alone', () => {
-    const running = begin(berlin, '2026-01-05T08:00:00.000Z', 60);
-    const paused = pauseClock(berlin, running, T('2026-01-05T08:30:00.000Z'));
-    expect(reopenClock(berlin, running, T('2026-01-05T08:40:00.000Z'), false)).toBe(running);
-    expect(reopenClock(berlin, paused, T('2026-01-05T08:40:00.000Z'), false)).toBe(paused);
-  });
-
-  it('counts remaining minutes from the used time after reopening', () => {
-    const k = play(berlin, begin(berlin, '2026-01-05T08:00:00.000Z', 60), [
-      meet('2026-01-05T10:00:00.000Z'),
-      reopen('2026-01-06T08:00:00.000Z', false),
-    ]);
-    expect(remainingMinutes(berlin, k, T('2026-01-06T08:30:00.000Z'))).toBe(-90);
-    expect(usedMinutes(berlin, k, T('2026-01-06T08:30:00.000Z'))).toBe(150);
   });
 });
 

@@ -155,21 +155,6 @@ export function meetClock(cal: BusinessCalendar, clock: Clock, at: Date): Clock 
   };
 }
 
-/** Undoes a met resolution (the case was reopened): counting goes on from the time used. */
-export function reopenClock(cal: BusinessCalendar, clock: Clock, at: Date, paused: boolean): Clock {
-  if (clock.metAt === null) return clock;
-  const c: Clock = {
-    ...clock,
-    metAt: null,
-    state: clock.state === 'breached' ? 'breached' : 'active',
-    runningSince: null,
-  };
-  // Paused goes through schedule too, so the due time of the met stretch does not linger.
-  return paused
-    ? schedule(cal, { ...c, state: c.state === 'breached' ? 'breached' : 'paused', pausedAt: at })
-    : resumeClock(cal, c, at);
-}
-
 /** A new target (priority or agreement changed) or calendar: recompute from what was used. */
 export function retargetClock(
   cal: BusinessCalendar,
