@@ -1,7 +1,7 @@
 // Merging duplicates and linking related cases; the timeline of a case; who is looking at it.
 import { and, asc, eq, gt, inArray, isNull, ne, or, sql } from 'drizzle-orm';
 import { lockLiveSignalsOfCase, moveSignalsOfCase } from '../signals/case-signals.js';
-import type { Database } from '../../../db/client.js';
+import { rows, type Database } from '../../../db/client.js';
 import { nextVersion } from '../../../db/columns.js';
 import type { Actor } from '../../lib/actor.js';
 import { conflict, notFound, unprocessable } from '../../lib/errors.js';
@@ -20,12 +20,13 @@ import {
   messages,
   sideConversations,
 } from './cases.table.js';
-import { refreshNextDue } from './clocks.js';
+import { clockCase } from './cases.service.js';
+import { onMerged, refreshNextDue } from './clocks.js';
 
 /**
  * Merges `sourceId` into `targetId`, two cases of one customer: its messages, files and links
- * move to the target, the source is closed pointing at it, and its unfinished clocks are
- * cancelled (a duplicate is not a missed promise).
+ * move to the target, the source is closed pointing at it, and its clocks stop: unfinished ones
+ * are cancelled (a duplicate is not a missed promise), a breach already there stays a breach.
  */
 export async function mergeCases(db: Database, actor: Actor, sourceId: string, targetId: string) {
   policy.assertStaffOnCases(actor, 'merge cases');
@@ -74,17 +75,75 @@ export async function mergeCases(db: Database, actor: Actor, sourceId: string, t
       const other = l.caseId === sourceId ? l.linkedCaseId : l.caseId;
       if (other !== targetId) await linkRow(tx, actor, targetId, other);
     }
-    const cancelled = await tx
+    const now = new Date();
+    // Its clocks stop: running and paused ones are cancelled (a duplicate's unfinished promise is
+    // not a missed one), a breach already there stays one (ended by the merge as a close ends it),
+    // each with its timeline entry.
+    const stopped = await onMerged(tx, actor, clockCase(source), now);
+    const cancelled = stopped
+      .filter((e) => e.type === 'case.promise_cancelled')
+      .map((e) => ({ kind: String((e.data as { kind: string }).kind) }));
+    // Clocks of a case without an agreement to plan with (none now): the same rule by hand.
+    const rest = await rows<{ kind: string; cycle: number; state: string; breached_at: string | null }>(
+      tx,
+      sql`update case_promises p set state = 'breached', breached_at = p.due_at, updated_at = now()
+        where p.case_id = ${sourceId} and p.met_at is null and p.state = 'active' and p.due_at < ${now.toISOString()}::timestamptz
+        returning p.kind, p.cycle, p.state, p.breached_at`,
+    );
+    const dropped = await tx
       .delete(casePromises)
       .where(
         and(
           eq(casePromises.caseId, sourceId),
           isNull(casePromises.metAt),
-          sql`${casePromises.state} in ('active', 'paused', 'breached')`,
+          sql`${casePromises.state} in ('active', 'paused')`,
         ),
       )
-      .returning({ kind: casePromises.kind });
-    const now = new Date();
+      .returning({ kind: casePromises.kind, cycle: casePromises.cycle });
+    const ended = await tx
+      .update(casePromises)
+      .set({ metAt: now, pausedAt: null, runningSince: null, warnAt: null, updatedAt: now })
+      .where(
+        and(
+          eq(casePromises.caseId, sourceId),
+          isNull(casePromises.metAt),
+          eq(casePromises.state, 'breached'),
+        ),
+      )
+      .returning({
+        kind: casePromises.kind,
+        cycle: casePromises.cycle,
+        targetMinutes: casePromises.targetMinutes,
+      });
+    const on = { entityType: 'case' as const, entityId: sourceId };
+    await recordDomainEvents(tx, actor, [
+      ...rest.map((r) => ({
+        ...on,
+        type: 'case.promise_breached' as const,
+        data: {
+          kind: r.kind,
+          cycle: r.cycle,
+          breachedAt: r.breached_at && new Date(r.breached_at).toISOString(),
+        },
+      })),
+      ...dropped.map((r) => ({
+        ...on,
+        type: 'case.promise_cancelled' as const,
+        data: { kind: r.kind, cycle: r.cycle },
+      })),
+      ...ended.map((r) => ({
+        ...on,
+        type: 'case.promise_met' as const,
+        data: {
+          kind: r.kind,
+          cycle: r.cycle,
+          targetMinutes: r.targetMinutes,
+          metAt: now.toISOString(),
+          late: true,
+        },
+      })),
+    ]);
+    cancelled.push(...dropped);
     await tx
       .update(cases)
       .set({

@@ -17,6 +17,7 @@ import {
 import {
   planAgentReply,
   planCustomerMessage,
+  planMerged,
   planStatusChange,
   planTargetsChanged,
   settleAll,
@@ -204,12 +205,17 @@ type PlanFn = (ctx: Ctx, clocks: StoredClock[]) => Plan;
  * stored together (saveClockChains) with their timeline entries, each on its own case. Cases
  * without an agreement have no clocks to move.
  */
-async function transitions(tx: Database, actor: Actor, at: Date, items: { c: ClockCase; plan: PlanFn }[]) {
+async function transitions(
+  tx: Database,
+  actor: Actor,
+  at: Date,
+  items: { c: ClockCase; plan: PlanFn }[],
+): Promise<DomainEventInput[]> {
   const agreementIds = items.flatMap(({ c }) => (c.agreementId ? [c.agreementId] : []));
-  if (agreementIds.length === 0) return;
+  if (agreementIds.length === 0) return [];
   const ctxs = await loadPlanContexts(tx, agreementIds);
   const planned = items.filter(({ c }) => c.agreementId && ctxs.has(c.agreementId));
-  if (planned.length === 0) return;
+  if (planned.length === 0) return [];
   const locked = await lockClocksOf(
     tx,
     planned.map(({ c }) => c.id),
@@ -223,6 +229,7 @@ async function transitions(tx: Database, actor: Actor, at: Date, items: { c: Clo
   }
   await saveClockChains(tx, chains);
   await recordDomainEvents(tx, actor, events);
+  return events;
 }
 
 const transition = (tx: Database, actor: Actor, c: ClockCase, at: Date, plan: PlanFn) =>
@@ -363,6 +370,13 @@ export const onCustomerMessage = (tx: Database, actor: Actor, c: ClockCase, at: 
 
 export const onStatusChange = (tx: Database, actor: Actor, c: ClockCase, from: string, at: Date) =>
   transition(tx, actor, c, at, (ctx, clocks) => planStatusChange(ctx, clocks, c, from, at));
+
+/**
+ * The case was merged into another: its running and paused clocks are cancelled, a breach already
+ * there (or due and not recorded yet) stays a breach, ended by the merge as a close ends it.
+ */
+export const onMerged = (tx: Database, actor: Actor, c: ClockCase, at: Date) =>
+  transition(tx, actor, c, at, (ctx, clocks) => planMerged(ctx, clocks, at));
 
 /** Status changes of many cases at one moment (an erasure closing a customer's cases), in one pass. */
 export const onStatusChanges = (

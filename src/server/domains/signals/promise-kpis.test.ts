@@ -503,7 +503,7 @@ describe('PSA target compliance over time (GET /kpis/promises/trend)', () => {
 });
 
 describe('PSA target compliance of a merged case', () => {
-  it('keeps the promises it had decided, and drops the breach the merge cancelled', async () => {
+  it('keeps the promises it had decided, and a breach never made good (ended by the merge)', async () => {
     const m = await startTestApp();
     try {
       const staff = (await makeUser(m.db, 'agent')).token;
@@ -525,8 +525,17 @@ describe('PSA target compliance of a merged case', () => {
       const merged = await m.post(`/api/v1/cases/${duplicate.id}/merge`, { intoId: kept.id }, staff);
       expect(merged.status).toBe(200);
       const after = await m.get(`/api/v1/kpis/promises?${PERIOD}`, staff);
+      // The breach stays in its period, no longer overdue: the merge closed the case, ending it.
       expect(after.body.totals).toEqual(
-        row({ decided: 1, metOnTime: 1, compliance: 1, medianTargetUsed: 0, ...cases(1, 1, 0, 0) }),
+        row({
+          decided: 2,
+          metOnTime: 1,
+          breached: 1,
+          metLate: 1,
+          compliance: 0.5,
+          medianTargetUsed: 0,
+          ...cases(1, 1, 1, 0),
+        }),
       );
     } finally {
       await m.close();
