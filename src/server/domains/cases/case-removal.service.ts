@@ -34,8 +34,9 @@ async function removeCase(tx: Database, actor: Actor, id: string, reason: 'delet
       'case_has_signals',
       `case #${c.number} is the answer to ${live!.n} live signal(s): solve it, or dismiss them first`,
     );
-  // Running and paused clocks go; kept and missed ones stay with the deleted case.
-  await tx
+  // Running and paused clocks go (named on `case.deleted`); kept and missed ones stay with the
+  // deleted case, which counts in no compliance figure (promise-outcomes.ts readers skip it).
+  const cancelled = await tx
     .delete(casePromises)
     .where(
       and(
@@ -43,7 +44,8 @@ async function removeCase(tx: Database, actor: Actor, id: string, reason: 'delet
         isNull(casePromises.metAt),
         sql`${casePromises.state} in ('active', 'paused')`,
       ),
-    );
+    )
+    .returning({ kind: casePromises.kind });
   // Notifications are news about a case; there is none left to open.
   await tx.execute(sql`delete from notifications where case_id = ${id}`);
   const now = new Date();
@@ -55,7 +57,12 @@ async function removeCase(tx: Database, actor: Actor, id: string, reason: 'delet
     type: 'case.deleted',
     entityType: 'case',
     entityId: id,
-    data: { number: c.number, subject: c.subject, reason },
+    data: {
+      number: c.number,
+      subject: c.subject,
+      reason,
+      cancelledPromises: cancelled.map((k) => k.kind),
+    },
   });
   return c;
 }

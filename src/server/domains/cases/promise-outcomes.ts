@@ -15,6 +15,15 @@ export const decidedAt = sql`(case when p.state = 'breached' then p.breached_at 
 /** Past its due time and not fulfilled now (an active one in the second before the scheduler flips it). */
 export const overdueNow = sql`((p.state = 'breached' and p.met_at is null) or (p.state = 'active' and p.due_at < now()))`;
 
+/**
+ * The clock's case is not deleted: a deleted case (spam, a duplicate nobody needs, a test) counts
+ * in no compliance figure, its kept and missed clocks staying with it for the audit log only. An
+ * anti-join against the few deleted cases, for the reads that need nothing else of the case (at
+ * 100,000 cases, joining every counted clock with every case was a third of the compliance read).
+ * The case list gets the same from its own `deleted_at is null`.
+ */
+export const onLiveCase = sql`not exists (select 1 from cases c where c.id = p.case_id and c.deleted_at is not null)`;
+
 const at = (iso: string) => sql`${iso}::timestamptz`;
 
 /** Decided in [from, to): either bound may be open. */

@@ -6,7 +6,7 @@
 import { sql, type SQL } from 'drizzle-orm';
 import { rows, type Database } from '../../../db/client.js';
 import type { KpiInterval } from '../../../shared/schemas/signals.js';
-import { decidedAt, outcomeCondition, overdueNow } from '../cases/promise-outcomes.js';
+import { decidedAt, onLiveCase, outcomeCondition, overdueNow } from '../cases/promise-outcomes.js';
 import { dismissedByErasure, dismissedByPeople } from './end-signals.js';
 import { caughtBeforeContact, contactAvoided } from './kpi-conditions.js';
 import { signals } from './signals.table.js';
@@ -180,12 +180,7 @@ export async function ruleOutcomes(db: Database, period: Period): Promise<RuleOu
   );
 }
 
-/**
- * The clock's case is not deleted: an anti-join against the few deleted cases, for the reads
- * that need nothing else of the case (at 100,000 cases, joining every counted clock with every
- * case was a third of the compliance read and most of its trend's).
- */
-const notDeleted = sql`not exists (select 1 from cases c where c.id = p.case_id and c.deleted_at is not null)`;
+const notDeleted = onLiveCase;
 
 export type PromiseGroup = 'kind' | 'agreement' | 'team' | 'assignee' | 'channel' | 'segment';
 
