@@ -265,4 +265,30 @@ describe('merging a case', () => {
       await t.close();
     }
   });
+
+  it('does the same for a case without an agreement to plan with (its clocks outlived it)', async () => {
+    const { t, agent, open } = await setUp();
+    try {
+      const from = new Date(Date.now() - DAY);
+      const x = await open(120);
+      const y = await open(1);
+      // A case whose agreement no longer applies keeps the clocks it had.
+      await t.db.execute(sql`update cases set agreement_id = null where id = ${x.id}`);
+      expect((await t.post(`/api/v1/cases/${x.id}/merge`, { intoId: y.id }, agent)).status).toBe(200);
+      const after = await figures(t, agent, from, new Date(Date.now() + 60_000));
+      expect(after.totals).toMatchObject({ decided: 1, breached: 1, metLate: 1, overdueNow: 0 });
+      const xAfter = (await t.get(`/api/v1/cases/${x.id}`, agent)).body;
+      expect(xAfter.promises.map((p: Record<string, unknown>) => [p.kind, p.state])).toEqual([
+        ['first_response', 'breached'],
+      ]);
+      expect((await eventsOf(t, x.id, 'case.promise_met')).map((e) => e.data)).toContainEqual(
+        expect.objectContaining({ kind: 'first_response', late: true }),
+      );
+      expect((await eventsOf(t, x.id, 'case.merged'))[0]!.data).toMatchObject({
+        cancelledPromises: ['resolution'],
+      });
+    } finally {
+      await t.close();
+    }
+  });
 });
