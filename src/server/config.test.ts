@@ -43,6 +43,15 @@ describe('loadConfig', () => {
   ])('reads STEWARD_PGLITE_THREAD=%s as %s', (value, on) => {
     expect(loadConfig({ STEWARD_PGLITE_THREAD: value }).pgliteThread).toBe(on);
   });
+  it('reads STEWARD_SECRET_KEY as 32 bytes, unset as none, and stops at anything else', () => {
+    const hex = 'ab'.repeat(32);
+    expect(loadConfig({ STEWARD_SECRET_KEY: hex }).secretKey).toEqual(Buffer.from(hex, 'hex'));
+    expect(loadConfig({}).secretKey).toBeUndefined();
+    expect(loadConfig({ STEWARD_SECRET_KEY: '' }).secretKey).toBeUndefined();
+    expect(() => loadConfig({ STEWARD_SECRET_KEY: 'hunter2' })).toThrow(
+      /^STEWARD_SECRET_KEY must be 32 random bytes/,
+    );
+  });
   it('refuses STEWARD_PGLITE_THREAD=maybe with a clear message', () => {
     expect(() => loadConfig({ STEWARD_PGLITE_THREAD: 'maybe' })).toThrow(
       'STEWARD_PGLITE_THREAD must be on or off (1/0, true/false), got "maybe"',

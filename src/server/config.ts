@@ -1,5 +1,6 @@
 // Server settings from the environment (see docs/configuration.md).
 import { resolve } from 'node:path';
+import { parseSecretKey } from './domains/auth/secret-box.js';
 
 /** The From when STEWARD_MAIL_FROM is unset: an address no reply can reach, so mail is held. */
 export const PLACEHOLDER_MAIL_FROM = 'Steward Support <support@steward.localhost>';
@@ -50,6 +51,11 @@ export interface Config {
    * addresses). Off by default, so an admin's webhook URL cannot reach internal services.
    */
   webhookLocalNetwork: boolean;
+  /**
+   * STEWARD_SECRET_KEY (32 bytes): two-step sign-in secrets are stored encrypted with it
+   * (AES-256-GCM); undefined = stored as they are.
+   */
+  secretKey: Buffer | undefined;
 }
 
 function int(name: string, value: string | undefined, fallback: number, min: number, max: number): number {
@@ -94,6 +100,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     ).replace(/\/+$/, ''),
     imapPollSeconds: int('STEWARD_IMAP_POLL_SECONDS', env.STEWARD_IMAP_POLL_SECONDS, 30, 1, 3600),
     webhookLocalNetwork: flag('STEWARD_WEBHOOK_LOCAL_NETWORK', env.STEWARD_WEBHOOK_LOCAL_NETWORK, false),
+    secretKey: env.STEWARD_SECRET_KEY
+      ? parseSecretKey('STEWARD_SECRET_KEY', env.STEWARD_SECRET_KEY)
+      : undefined,
     ...overrides,
   };
 }

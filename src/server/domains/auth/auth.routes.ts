@@ -97,7 +97,7 @@ export const authRoutes =
           tags: ['auth'],
           summary: 'The second step of signing in: the challenge and a code from the authenticator app',
           description:
-            'Send `code` (6 digits) or `recoveryCode` (one of the codes shown when two-step sign-in was turned on; each works once). Answers like /auth/login with a session. 401 invalid_challenge (expired, used, or reset since: sign in again), invalid_code, code_used (the code of this 30-second step was used already); 429 after 10 code checks of the user in 15 minutes.',
+            'Send `code` (6 digits) or `recoveryCode` (one of the codes shown when two-step sign-in was turned on; each works once). Answers like /auth/login with a session. 401 invalid_challenge (expired, used, or reset since: sign in again), invalid_code, code_used (the code of this 30-second step was used already): each a failed sign-in of the e-mail, as a wrong password; 429 while the e-mail or address is throttled (as /auth/login: 5 failures of the e-mail or 50 of the address in 15 minutes) or after 10 code checks of the user in 15 minutes.',
           body: TwoStepLogin,
           response: { 200: LoginResponse, ...errors(400, 401, 429) },
         },
@@ -108,6 +108,7 @@ export const authRoutes =
             ...request.body,
             ttlSeconds: config.sessionTtlSeconds,
             client: signInClient(request),
+            secretKey: config.secretKey,
           }),
         ),
     );
@@ -124,7 +125,7 @@ export const authRoutes =
           response: { 200: TwoStepSetup, ...errors(400, 401, 409) },
         },
       },
-      async (request) => twoStep.beginTwoStepSetupByChallenge(db, request.body.challenge),
+      async (request) => twoStep.beginTwoStepSetupByChallenge(db, request.body.challenge, config.secretKey),
     );
     app.post(
       '/auth/login/two-step/setup/confirm',
@@ -144,6 +145,7 @@ export const authRoutes =
           ...request.body,
           ttlSeconds: config.sessionTtlSeconds,
           client: signInClient(request),
+          secretKey: config.secretKey,
         });
         return { ...sessionAnswer(result), recoveryCodes: result.recoveryCodes };
       },
@@ -323,7 +325,7 @@ export const authRoutes =
           response: { 200: TwoStepSetup, ...errors(401, 403, 409) },
         },
       },
-      async (request) => twoStep.beginTwoStepSetup(db, actorOf(request)),
+      async (request) => twoStep.beginTwoStepSetup(db, actorOf(request), config.secretKey),
     );
     app.post(
       '/auth/two-step/confirm',
@@ -338,7 +340,8 @@ export const authRoutes =
           response: { 200: RecoveryCodes, ...errors(400, 401, 403, 409, 429) },
         },
       },
-      async (request) => twoStep.confirmTwoStepSetup(db, actorOf(request), request.body.code),
+      async (request) =>
+        twoStep.confirmTwoStepSetup(db, actorOf(request), request.body.code, config.secretKey),
     );
     app.post(
       '/auth/two-step/disable',
@@ -354,7 +357,7 @@ export const authRoutes =
         },
       },
       async (request, reply) => {
-        await twoStep.disableTwoStep(db, actorOf(request), request.body, request.ip);
+        await twoStep.disableTwoStep(db, actorOf(request), request.body, request.ip, config.secretKey);
         return reply.status(204).send(null);
       },
     );
@@ -370,7 +373,8 @@ export const authRoutes =
           response: { 200: RecoveryCodes, ...errors(400, 401, 403, 409, 429) },
         },
       },
-      async (request) => twoStep.regenerateRecoveryCodes(db, actorOf(request), request.body.code),
+      async (request) =>
+        twoStep.regenerateRecoveryCodes(db, actorOf(request), request.body.code, config.secretKey),
     );
 
     app.get(

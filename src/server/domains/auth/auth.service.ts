@@ -48,11 +48,13 @@ export async function login(
     await repo.recordLoginAttempt(db, opts.email, opts.ip, false);
     throw unauthorized('invalid_credentials', 'e-mail or password is wrong, or the account is disabled');
   }
-  await repo.recordLoginAttempt(db, opts.email, opts.ip, true);
   const step = await openSignIn(db, user, {
     ttlSeconds: opts.ttlSeconds,
     client: { ip: opts.ip, userAgent: opts.userAgent },
   });
+  // With a second step to come, the sign-in has not succeeded yet: a success would clear the
+  // e-mail's failures, and the wrong codes that follow count with them (two-step.service).
+  if (step.kind !== 'two_step') await repo.recordLoginAttempt(db, opts.email, opts.ip, true);
   return { step, user };
 }
 

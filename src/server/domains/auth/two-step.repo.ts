@@ -48,6 +48,14 @@ export async function enable(db: Database, userId: string, secret: string, step:
   return done.length > 0;
 }
 
+/** Replaces the stored form of the secret (sealing one stored plain), if it is still `expected`. */
+export async function replaceSecret(db: Database, userId: string, expected: string, next: string) {
+  await db
+    .update(twoStepSecrets)
+    .set({ secret: next })
+    .where(and(eq(twoStepSecrets.userId, userId), eq(twoStepSecrets.secret, expected)));
+}
+
 /**
  * Takes the time step of an accepted code: false if it, or a later one, was used already (the
  * same code again, or an older one after a newer).

@@ -5,7 +5,12 @@
 // password with a five-minute single-use challenge (auth.service openSignIn); the challenge and a
 // code then open the session the way a password alone would (issueToken). Code checks count per
 // user in the shared rate limit, whichever call makes them, so guessing is slow from any node.
+// At sign-in a wrong code (or recovery code) is also a failed sign-in of the e-mail, recorded and
+// throttled as a wrong password is (auth.service throttleSignIn, login_attempts); the sign-in
+// succeeds, for that count, when the session opens, not at the password before the second step.
 // A code's time step, a recovery code and a challenge each work once, claimed by one UPDATE.
+// The secret is stored sealed with STEWARD_SECRET_KEY when it is set (secret-box.ts): every
+// function here that reads or writes one takes that key (`secretKey`, undefined without it).
 import QRCode from 'qrcode';
 import type { Database } from '../../../db/client.js';
 import type { DomainEventType } from '../../../shared/schemas/audit.js';
@@ -18,6 +23,7 @@ import { readSettings } from '../settings/settings.service.js';
 import * as repo from './auth.repo.js';
 import { issueToken, throttleSignIn, type SignInClient } from './auth.service.js';
 import { verifyPassword } from './passwords.js';
+import { isSealed, openSecret, sealSecret } from './secret-box.js';
 import { hashToken } from './tokens.js';
 import { hashRecoveryCode, newRecoveryCodes, newTotpSecret, stepOfCode, totpUri } from './totp.js';
 import * as twoStep from './two-step.repo.js';
@@ -47,14 +53,28 @@ async function staffUser(db: Database, actor: Actor): Promise<UserRow> {
   return user;
 }
 
-/** Checks an authenticator code against the user's enabled secret and uses up its time step. */
-async function useCode(tx: Database, userId: string, code: string, status: 401 | 403) {
+/** The key two-step secrets are sealed with (Config.secretKey); undefined: stored as they are. */
+export type SecretKey = Buffer | undefined;
+
+/**
+ * Checks an authenticator code against the user's enabled secret and uses up its time step. A
+ * secret stored before the key was set is sealed now, with the step (the same transaction).
+ */
+async function useCode(tx: Database, userId: string, code: string, status: 401 | 403, key: SecretKey) {
   const secret = await twoStep.findSecret(tx, userId);
   if (!secret?.enabledAt) throw conflict('two_step_off', 'two-step sign-in is not on for this account');
-  const step = stepOfCode(secret.secret, code);
+  const plain = openSecret(secret.secret, userId, key);
+  const step = stepOfCode(plain, code);
   if (step === null) throw invalidCode(status);
   if (!(await twoStep.useStep(tx, userId, step))) throw codeUsed(status);
+  if (key && !isSealed(secret.secret)) {
+    await twoStep.replaceSecret(tx, userId, secret.secret, sealSecret(plain, userId, key));
+  }
 }
+
+/** A wrong or used code at sign-in: a failed sign-in of the e-mail, as a wrong password is. */
+const isWrongCode = (err: unknown) =>
+  err instanceof AppError && (err.code === 'invalid_code' || err.code === 'code_used');
 
 async function newRecoveryCodeSet(tx: Database, userId: string): Promise<string[]> {
   const codes = newRecoveryCodes();
@@ -85,9 +105,9 @@ export async function twoStepStatus(db: Database, actor: Actor): Promise<TwoStep
 }
 
 /** A new secret for the user's app, not yet in force (409 `two_step_on` while it is on). */
-async function beginFor(db: Database, user: UserRow): Promise<TwoStepSetup> {
+async function beginFor(db: Database, user: UserRow, key: SecretKey): Promise<TwoStepSetup> {
   const secret = newTotpSecret();
-  if (!(await twoStep.putPendingSecret(db, user.id, secret))) {
+  if (!(await twoStep.putPendingSecret(db, user.id, sealSecret(secret, user.id, key)))) {
     throw conflict('two_step_on', 'two-step sign-in is on already: turn it off first to set up another app');
   }
   const { companyName } = await readSettings(db);
@@ -97,11 +117,18 @@ async function beginFor(db: Database, user: UserRow): Promise<TwoStepSetup> {
 }
 
 /** Turns the begun enrolment on with a code of its app; the recovery codes, shown once. */
-async function confirmFor(tx: Database, actor: Actor, user: UserRow, code: string, status: 401 | 403) {
+async function confirmFor(
+  tx: Database,
+  actor: Actor,
+  user: UserRow,
+  code: string,
+  status: 401 | 403,
+  key: SecretKey,
+) {
   const secret = await twoStep.findSecret(tx, user.id);
   if (secret?.enabledAt) throw conflict('two_step_on', 'two-step sign-in is on already');
   if (!secret) throw conflict('no_setup', 'set two-step sign-in up first: no app is waiting to be confirmed');
-  const step = stepOfCode(secret.secret, code);
+  const step = stepOfCode(openSecret(secret.secret, user.id, key), code);
   if (step === null) throw invalidCode(status);
   if (!(await twoStep.enable(tx, user.id, secret.secret, step))) {
     throw conflict('setup_changed', 'the setup was started again meanwhile: scan the newest QR code');
@@ -111,14 +138,14 @@ async function confirmFor(tx: Database, actor: Actor, user: UserRow, code: strin
   return recoveryCodes;
 }
 
-export async function beginTwoStepSetup(db: Database, actor: Actor) {
-  return beginFor(db, await staffUser(db, actor));
+export async function beginTwoStepSetup(db: Database, actor: Actor, key: SecretKey) {
+  return beginFor(db, await staffUser(db, actor), key);
 }
 
-export async function confirmTwoStepSetup(db: Database, actor: Actor, code: string) {
+export async function confirmTwoStepSetup(db: Database, actor: Actor, code: string, key: SecretKey) {
   const user = await staffUser(db, actor);
   await countCodeCheck(db, user.id);
-  return { recoveryCodes: await db.transaction((tx) => confirmFor(tx, actor, user, code, 403)) };
+  return { recoveryCodes: await db.transaction((tx) => confirmFor(tx, actor, user, code, 403, key)) };
 }
 
 /**
@@ -126,7 +153,13 @@ export async function confirmTwoStepSetup(db: Database, actor: Actor, code: stri
  * sign-ins) or a current code. Refused (409 `two_step_required`) while the company requires it:
  * an admin turns it off for a lost phone, and the next sign-in sets it up again.
  */
-export async function disableTwoStep(db: Database, actor: Actor, input: TwoStepDisable, ip: string) {
+export async function disableTwoStep(
+  db: Database,
+  actor: Actor,
+  input: TwoStepDisable,
+  ip: string,
+  key: SecretKey,
+) {
   const user = await staffUser(db, actor);
   if (!(await twoStep.isEnabled(db, user.id))) throw conflict('two_step_off', 'two-step sign-in is not on');
   if ((await readSettings(db)).requireTwoStepForStaff) {
@@ -145,7 +178,7 @@ export async function disableTwoStep(db: Database, actor: Actor, input: TwoStepD
     await countCodeCheck(db, user.id);
   }
   await db.transaction(async (tx) => {
-    if ('code' in input) await useCode(tx, user.id, input.code, 403);
+    if ('code' in input) await useCode(tx, user.id, input.code, 403, key);
     await twoStep.removeAll(tx, user.id);
     await event(tx, actor, 'user.two_step_disabled', user.id, {
       by: 'self',
@@ -155,11 +188,11 @@ export async function disableTwoStep(db: Database, actor: Actor, input: TwoStepD
 }
 
 /** A new set of recovery codes (the old ones stop working), proven by a current code. */
-export async function regenerateRecoveryCodes(db: Database, actor: Actor, code: string) {
+export async function regenerateRecoveryCodes(db: Database, actor: Actor, code: string, key: SecretKey) {
   const user = await staffUser(db, actor);
   await countCodeCheck(db, user.id);
   const recoveryCodes = await db.transaction(async (tx) => {
-    await useCode(tx, user.id, code, 403);
+    await useCode(tx, user.id, code, 403, key);
     const codes = await newRecoveryCodeSet(tx, user.id);
     await event(tx, actor, 'user.two_step_recovery_codes_regenerated', user.id, {
       recoveryCodes: codes.length,
@@ -169,7 +202,12 @@ export async function regenerateRecoveryCodes(db: Database, actor: Actor, code: 
   return { recoveryCodes };
 }
 
-/** An admin turns a colleague's two-step sign-in off (a lost phone). 404 unknown, 409 when off. */
+/**
+ * An admin turns a colleague's two-step sign-in off (a lost phone). Whoever has the phone may
+ * have a signed-in session on it, or the mail with a password link: as with a new password, every
+ * session and API token of the user ends, and so do their password links (revokeTokensOfUser);
+ * on an admin's own account, the session making the request stays. 404 unknown, 409 when off.
+ */
 export async function resetTwoStep(db: Database, actor: Actor, userId: string) {
   if (!isAdmin(actor)) throw forbidden('only admins reset two-step sign-in');
   await db.transaction(async (tx) => {
@@ -178,7 +216,8 @@ export async function resetTwoStep(db: Database, actor: Actor, userId: string) {
     if (!(await twoStep.removeAll(tx, userId))) {
       throw conflict('two_step_off', 'two-step sign-in is not on for this user');
     }
-    await event(tx, actor, 'user.two_step_reset', userId, { by: 'admin' });
+    const endedTokens = await repo.revokeTokensOfUser(tx, userId, { except: actor.tokenId });
+    await event(tx, actor, 'user.two_step_reset', userId, { by: 'admin', endedTokens });
   });
 }
 
@@ -213,52 +252,78 @@ async function openSession(
 /**
  * The second step: the challenge of a right password and a current code (or an unused recovery
  * code) open the session. 401 `invalid_challenge` (expired, used, or two-step reset since),
- * `invalid_code`, `code_used` (its time step was used); 429 past the rate.
+ * `invalid_code`, `code_used` (its time step was used): both failed sign-ins of the e-mail, in
+ * login_attempts as a wrong password; 429 while the e-mail or address is throttled (as at
+ * /auth/login) or past the user's code-check rate.
  */
 export async function completeTwoStepSignIn(
   db: Database,
-  opts: { challenge: string; code?: string; recoveryCode?: string; ttlSeconds: number; client: SignInClient },
+  opts: {
+    challenge: string;
+    code?: string;
+    recoveryCode?: string;
+    ttlSeconds: number;
+    client: SignInClient;
+    secretKey: SecretKey;
+  },
 ) {
   const { challenge, user } = await liveChallenge(db, opts.challenge, 'sign_in');
+  await throttleSignIn(db, user.email, opts.client.ip);
   await countCodeCheck(db, user.id);
-  return db.transaction(async (tx) => {
-    if (opts.recoveryCode !== undefined) {
-      if (!(await twoStep.isEnabled(tx, user.id))) throw invalidChallenge();
-      const used = await twoStep.useRecoveryCode(tx, user.id, hashRecoveryCode(opts.recoveryCode));
-      if (!used) throw invalidCode(401);
-      await event(tx, SYSTEM_ACTOR, 'user.two_step_recovery_code_used', user.id, {
-        recoveryCodesLeft: await twoStep.countUnusedRecoveryCodes(tx, user.id),
-        ip: opts.client.ip,
-      });
-    } else {
-      try {
-        await useCode(tx, user.id, opts.code ?? '', 401);
-      } catch (err) {
-        // Reset by an admin since the password: the step is gone, sign in again.
-        if (err instanceof AppError && err.code === 'two_step_off') throw invalidChallenge();
-        throw err;
-      }
+  try {
+    return await db.transaction((tx) => secondStep(tx, challenge.id, user, opts));
+  } catch (err) {
+    // Recorded after the transaction rolled back, so the failure stays.
+    if (isWrongCode(err)) await repo.recordLoginAttempt(db, user.email, opts.client.ip, false);
+    throw err;
+  }
+}
+
+/** In the transaction of completeTwoStepSignIn: checks the code or recovery code, opens the session. */
+async function secondStep(
+  tx: Database,
+  challengeId: string,
+  user: UserRow,
+  opts: Parameters<typeof completeTwoStepSignIn>[1],
+) {
+  if (opts.recoveryCode !== undefined) {
+    if (!(await twoStep.isEnabled(tx, user.id))) throw invalidChallenge();
+    const used = await twoStep.useRecoveryCode(tx, user.id, hashRecoveryCode(opts.recoveryCode));
+    if (!used) throw invalidCode(401);
+    await event(tx, SYSTEM_ACTOR, 'user.two_step_recovery_code_used', user.id, {
+      recoveryCodesLeft: await twoStep.countUnusedRecoveryCodes(tx, user.id),
+      ip: opts.client.ip,
+    });
+  } else {
+    try {
+      await useCode(tx, user.id, opts.code ?? '', 401, opts.secretKey);
+    } catch (err) {
+      // Reset by an admin since the password: the step is gone, sign in again.
+      if (err instanceof AppError && err.code === 'two_step_off') throw invalidChallenge();
+      throw err;
     }
-    return openSession(tx, challenge.id, user, opts);
-  });
+  }
+  const session = await openSession(tx, challengeId, user, opts);
+  await repo.recordLoginAttempt(tx, user.email, opts.client.ip, true);
+  return session;
 }
 
 /** Setting up with a `setup` challenge (the company requires it): the QR code to scan. */
-export async function beginTwoStepSetupByChallenge(db: Database, challenge: string) {
+export async function beginTwoStepSetupByChallenge(db: Database, challenge: string, key: SecretKey) {
   const { user } = await liveChallenge(db, challenge, 'setup');
-  return beginFor(db, user);
+  return beginFor(db, user, key);
 }
 
 /** Confirms the setup of a `setup` challenge with a code, and opens the session. */
 export async function confirmTwoStepSetupByChallenge(
   db: Database,
-  opts: { challenge: string; code: string; ttlSeconds: number; client: SignInClient },
+  opts: { challenge: string; code: string; ttlSeconds: number; client: SignInClient; secretKey: SecretKey },
 ) {
   const { challenge, user } = await liveChallenge(db, opts.challenge, 'setup');
   await countCodeCheck(db, user.id);
   return db.transaction(async (tx) => {
     const actor: Actor = { ...SYSTEM_ACTOR, kind: 'user', userId: user.id, role: user.role };
-    const recoveryCodes = await confirmFor(tx, actor, user, opts.code, 401);
+    const recoveryCodes = await confirmFor(tx, actor, user, opts.code, 401, opts.secretKey);
     return { ...(await openSession(tx, challenge.id, user, opts)), recoveryCodes };
   });
 }

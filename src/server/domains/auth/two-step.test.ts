@@ -1,13 +1,18 @@
 // Two-step sign-in of staff through the API, on PGlite and PostgreSQL: enrolment, the second step
 // at sign-in, replayed and wrong codes, recovery codes once (also when two race), the company's
-// requirement, an admin's reset, and that a password link does not pass the second step by.
+// requirement, an admin's reset (which ends the user's sessions), that a password link does not
+// pass the second step by, that wrong codes are failed sign-ins throttled as wrong passwords, and
+// that with STEWARD_SECRET_KEY the stored secret is sealed.
 // Codes are made here from the secret the API shows, with otpauth, as an authenticator app would.
+import { randomBytes } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { Secret, TOTP } from 'otpauth';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rows } from '../../../db/client.js';
 import { startTestApp, type TestApp } from '../../../../test/helpers/app.js';
 import { TEST_PASSWORD, makeUser, unique } from '../../../../test/helpers/factories.js';
+import { MAX_FAILURES_PER_EMAIL } from './auth.service.js';
+import { openSecret } from './secret-box.js';
 import { TWO_STEP_CODE_RATE } from './two-step.service.js';
 
 let t: TestApp;
@@ -65,6 +70,15 @@ async function sessionsOf(userId: string) {
     sql`select count(*)::int as n from auth_tokens where user_id = ${userId} and kind = 'session'`,
   );
   return row!.n;
+}
+
+/** The user's sign-in attempts recorded (login_attempts), oldest first: true for a success. */
+async function attemptsOf(email: string) {
+  const found = await rows<{ succeeded: boolean }>(
+    t.db,
+    sql`select succeeded from login_attempts where email = ${email.toLowerCase()} order by id`,
+  );
+  return found.map((r) => r.succeeded);
 }
 
 const login = (email: string, password = TEST_PASSWORD) => post('/auth/login', { email, password });
@@ -242,16 +256,50 @@ describe('signing in with two-step sign-in on', () => {
     expect(await sessionsOf(user.id)).toBe(before + 1);
   });
 
-  it(`refuses more than ${TWO_STEP_CODE_RATE.max} code checks of a user in the window (429)`, async () => {
+  it('a wrong code or recovery code is a failed sign-in: recorded and throttled as a wrong password', async () => {
     const { user, secret } = await enrolled();
     const challenge = await challengeOf(user.email);
+    // The right password before the second step is no success yet (it would clear the failures).
+    expect(await attemptsOf(user.email)).toEqual([]);
     const wrongCode = wrongCodeFor(secret);
-    // One check was the confirmation.
-    for (let i = 1; i < TWO_STEP_CODE_RATE.max; i++) {
+    for (let i = 1; i < MAX_FAILURES_PER_EMAIL; i++) {
       const r = await post('/auth/login/two-step', { challenge, code: wrongCode });
-      expect(r.status).toBe(401);
+      expect([r.status, r.body.error.code]).toEqual([401, 'invalid_code']);
     }
+    const wrongRecovery = await post('/auth/login/two-step', { challenge, recoveryCode: 'aaaaa-bbbbb' });
+    expect([wrongRecovery.status, wrongRecovery.body.error.code]).toEqual([401, 'invalid_code']);
+    expect(await attemptsOf(user.email)).toEqual(Array(MAX_FAILURES_PER_EMAIL).fill(false));
+    // Locked as after as many wrong passwords: a right code, and the password itself, wait.
     const blocked = await post('/auth/login/two-step', { challenge, code: codeOf(secret, 1) });
+    expect([blocked.status, blocked.body.error.code]).toEqual([429, 'too_many_requests']);
+    expect(Number(blocked.headers.get('retry-after'))).toBeGreaterThan(0);
+    const password = await login(user.email);
+    expect([password.status, password.body.error.code]).toEqual([429, 'too_many_requests']);
+    expect(await attemptsOf(user.email)).toHaveLength(MAX_FAILURES_PER_EMAIL);
+  });
+
+  it('a replayed code is a failed sign-in too; the session opening is the success', async () => {
+    const { user, secret } = await enrolled();
+    const code = codeOf(secret, 1);
+    expect(
+      (await post('/auth/login/two-step', { challenge: await challengeOf(user.email), code })).status,
+    ).toBe(200);
+    const replay = await post('/auth/login/two-step', { challenge: await challengeOf(user.email), code });
+    expect([replay.status, replay.body.error.code]).toEqual([401, 'code_used']);
+    // An expired or unknown challenge is no guess at the user's code: not recorded.
+    await post('/auth/login/two-step', { challenge: `tsc_${unique()}`, code });
+    expect(await attemptsOf(user.email)).toEqual([true, false]);
+  });
+
+  it(`refuses more than ${TWO_STEP_CODE_RATE.max} code checks of a user in the window, whichever route (429)`, async () => {
+    const { token, secret } = await enrolled();
+    const wrongCode = wrongCodeFor(secret);
+    // One check was the confirmation; these are signed in, so no failed sign-ins.
+    for (let i = 1; i < TWO_STEP_CODE_RATE.max; i++) {
+      const r = await post('/auth/two-step/recovery-codes', { code: wrongCode }, token);
+      expect(r.status).toBe(403);
+    }
+    const blocked = await post('/auth/two-step/recovery-codes', { code: codeOf(secret, 1) }, token);
     expect([blocked.status, blocked.body.error.code]).toEqual([429, 'too_many_requests']);
   });
 
@@ -328,19 +376,27 @@ describe('changing it', () => {
   });
 
   it("an admin turns a colleague's off (a lost phone); an agent may not; it is recorded", async () => {
-    const { user, secret } = await enrolled();
+    const { user, secret, token: session } = await enrolled();
     const { token: agent } = await makeUser(t.db, 'agent');
     const { user: adminUser, token: adminToken } = await makeUser(t.db, 'admin');
+    const apiToken = await post('/auth/tokens', { name: `phone ${unique()}`, userId: user.id }, adminToken);
+    expect(apiToken.status).toBe(201);
     const pending = await challengeOf(user.email);
     const refused = await post(`/users/${user.id}/two-step/reset`, {}, agent);
     expect(refused.status).toBe(403);
+    expect((await t.get('/api/v1/auth/me', session)).status).toBe(200);
     const reset = await post(`/users/${user.id}/two-step/reset`, {}, adminToken);
     expect(reset.status).toBe(200);
     expect(reset.body).toMatchObject({ id: user.id, twoStepEnabled: false });
+    // Whoever has the phone may be signed in on it: every session and API token of theirs ends,
+    // as with a new password.
+    for (const token of [session, apiToken.body.token]) {
+      expect((await t.get('/api/v1/auth/me', token)).status).toBe(401);
+    }
     expect((await eventsOf(user.id)).at(-1)).toMatchObject({
       type: 'user.two_step_reset',
       actor_id: adminUser.id,
-      data: { by: 'admin' },
+      data: { by: 'admin', endedTokens: 2 },
     });
     // A challenge from before the reset is gone; the password alone signs in now.
     const late = await post('/auth/login/two-step', { challenge: pending, code: codeOf(secret, 1) });
@@ -393,5 +449,73 @@ describe('the company requires it of staff', () => {
     } finally {
       await t.patch('/api/v1/settings', { requireTwoStepForStaff: false }, admin);
     }
+  });
+});
+
+describe('with STEWARD_SECRET_KEY set', () => {
+  let keyed: TestApp;
+  const secretKey = randomBytes(32);
+  beforeAll(async () => {
+    // The key reaches the app through its config, as loadConfig reads it from the environment.
+    keyed = await startTestApp({ secretKey });
+  });
+  afterAll(() => keyed?.close());
+
+  const storedSecretOf = async (userId: string) =>
+    (
+      await rows<{ secret: string }>(
+        keyed.db,
+        sql`select secret from two_step_secrets where user_id = ${userId}`,
+      )
+    )[0]!.secret;
+
+  it('stores the secret sealed, not as the key the app shows; codes still sign in', async () => {
+    const { user, token } = await makeUser(keyed.db, 'agent');
+    const setup = await keyed.post('/api/v1/auth/two-step/setup', {}, token);
+    expect(setup.status).toBe(200);
+    const pending = await storedSecretOf(user.id);
+    expect(pending).toMatch(/^aes256gcm:v1:/);
+    expect(pending).not.toContain(setup.body.secret);
+    expect(openSecret(pending, user.id, secretKey)).toBe(setup.body.secret);
+    const confirmed = await keyed.post(
+      '/api/v1/auth/two-step/confirm',
+      { code: codeOf(setup.body.secret) },
+      token,
+    );
+    expect(confirmed.status).toBe(200);
+    expect(await storedSecretOf(user.id)).toBe(pending);
+
+    const first = await keyed.post('/api/v1/auth/login', { email: user.email, password: TEST_PASSWORD });
+    expect(first.body.twoStepRequired).toBe(true);
+    const wrong = await keyed.post('/api/v1/auth/login/two-step', {
+      challenge: first.body.challenge,
+      code: wrongCodeFor(setup.body.secret),
+    });
+    expect([wrong.status, wrong.body.error.code]).toEqual([401, 'invalid_code']);
+    const ok = await keyed.post('/api/v1/auth/login/two-step', {
+      challenge: first.body.challenge,
+      code: codeOf(setup.body.secret, 1),
+    });
+    expect(ok.status).toBe(200);
+    expect(ok.body.token).toMatch(/^stw_/);
+  });
+
+  it('reads a secret stored before the key was set, and seals it at its next use', async () => {
+    const { user, token } = await makeUser(keyed.db, 'agent');
+    const setup = await keyed.post('/api/v1/auth/two-step/setup', {}, token);
+    await keyed.post('/api/v1/auth/two-step/confirm', { code: codeOf(setup.body.secret) }, token);
+    // As a server without the key stored it.
+    await keyed.db.execute(
+      sql`update two_step_secrets set secret = ${setup.body.secret} where user_id = ${user.id}`,
+    );
+    const regenerated = await keyed.post(
+      '/api/v1/auth/two-step/recovery-codes',
+      { code: codeOf(setup.body.secret, 1) },
+      token,
+    );
+    expect(regenerated.status).toBe(200);
+    const stored = await storedSecretOf(user.id);
+    expect(stored).toMatch(/^aes256gcm:v1:/);
+    expect(openSecret(stored, user.id, secretKey)).toBe(setup.body.secret);
   });
 });

@@ -101,7 +101,7 @@ export const usersRoutes =
           tags,
           summary: "Turn a colleague's two-step sign-in off (a lost phone)",
           description:
-            'Removes their authenticator secret and recovery codes; they sign in with the password alone, or set two-step sign-in up again at their next sign-in when the company requires it. Recorded as user.two_step_reset. 409 two_step_off when it is not on.',
+            'Removes their authenticator secret and recovery codes; they sign in with the password alone, or set two-step sign-in up again at their next sign-in when the company requires it. Every session and API token of the user ends, and their password links (whoever has the phone may be signed in on it), as with a new password; on your own account the session making the request stays. Recorded as user.two_step_reset with endedTokens. 409 two_step_off when it is not on.',
           params: IdParams,
           response: { 200: UserListItem, ...errors(...AUTHED, 404, 409) },
         },
