@@ -1,10 +1,11 @@
 // Two-step sign-in through the UI, as a new agent would do it on a phone-sized screen: set up on
 // the account page (the key read off the page, the app's code made here with otpauth), recovery
 // codes shown once, sign out, sign in with the password and a code. Then an admin turns it off
-// for them (a lost phone) on their user page. The demo logins keep signing in with a password.
+// for them (a lost phone) on their user page. Another agent turns their own off on the account
+// page with their password, and then signs in with the password alone.
 import { Secret, TOTP } from 'otpauth';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO, eventually, startStack, text, type Stack } from './harness.js';
+import { DEMO, eventually, startStack, text, type Login, type Stack } from './harness.js';
 
 let stack: Stack;
 beforeAll(async () => {
@@ -108,5 +109,59 @@ describe('two-step sign-in', () => {
     );
     const after = await stack.api<{ twoStepEnabled: boolean }>(`/users/${created.id}`, { login: DEMO.admin });
     expect(after.twoStepEnabled).toBe(false);
+  });
+
+  it('an agent turns their own off on the account page with their password, then signs in with it alone', async () => {
+    const agent = {
+      email: `two-step-off-${Date.now()}@steward.demo`,
+      password: 'two-step agent 2',
+      name: 'Otto Offswitch',
+    };
+    await stack.api('/users', { login: DEMO.admin, method: 'POST', body: { ...agent, role: 'agent' } });
+    // Set up through the API (the first test does it through the page).
+    const login = agent as unknown as Login;
+    const setup = await stack.api<{ secret: string }>('/auth/two-step/setup', {
+      login,
+      method: 'POST',
+      body: {},
+    });
+    await stack.api('/auth/two-step/confirm', {
+      login,
+      method: 'POST',
+      body: { code: codeOf(setup.secret) },
+    });
+
+    const page = await stack.newPage();
+    await page.goto(`${stack.url}/login`);
+    await page.getByLabel('E-mail address').fill(agent.email);
+    await page.getByLabel('Password').fill(agent.password);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    const second = page.getByTestId('two-step-sign-in');
+    await second.getByLabel('Code', { exact: true }).fill(codeOf(setup.secret, 1));
+    await second.getByRole('button', { name: 'Sign in', exact: true }).click();
+    await page.getByTestId('user-name').filter({ hasText: agent.name }).waitFor();
+
+    await page.goto(`${stack.url}/account`);
+    const section = page.getByTestId('two-step-section');
+    await eventually(() => text(section.getByTestId('two-step-state'))).toMatch(/^On since /);
+    await section.getByRole('button', { name: 'Turn off…' }).click();
+    const proof = section.getByLabel('Your password, or a code from the app');
+    await proof.fill('not my password');
+    await section.getByRole('button', { name: 'Turn off two-step sign-in' }).click();
+    await eventually(() => text(section.getByRole('alert'))).toBe('The password is wrong.');
+    await proof.fill(agent.password);
+    await section.getByRole('button', { name: 'Turn off two-step sign-in' }).click();
+    await eventually(() => text(section.getByRole('status'))).toBe(
+      'Two-step sign-in is off: you sign in with your password alone.',
+    );
+    expect(await text(section.getByTestId('two-step-state'))).toBe('Off');
+
+    await page.getByRole('button', { name: 'Sign out', exact: true }).click();
+    await page.getByRole('heading', { name: 'Sign in' }).waitFor();
+    await page.getByLabel('E-mail address').fill(agent.email);
+    await page.getByLabel('Password').fill(agent.password);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByTestId('user-name').filter({ hasText: agent.name }).waitFor();
+    expect(await page.getByTestId('two-step-sign-in').count()).toBe(0);
   });
 });

@@ -270,14 +270,15 @@ function TwoStepResetPanel({ user }: { user: UserListItem }) {
       <h2 id="two-step-reset-title">Two-step sign-in</h2>
       {state.done ? (
         <p className="notice notice--success" role="status">
-          Two-step sign-in is off for {user.name}. They sign in with their password alone, or set it up again
-          at their next sign-in if the company requires it.
+          Two-step sign-in is off for {user.name}, and their sessions and API tokens have ended. They sign in
+          with their password alone, or set it up again at their next sign-in if the company requires it.
         </p>
       ) : (
         <>
           <p>
             On: {user.name} enters a code from an authenticator app after the password. If they lost their
-            phone and their recovery codes, turn it off.
+            phone and their recovery codes, turn it off: that also ends their sessions and API tokens (the
+            phone may be signed in) and any password link sent to them.
           </p>
           {state.error && (
             <p className="notice notice--error" role="alert">
