@@ -11,6 +11,7 @@ import { isUnreachablePublicUrl, type Config } from './config.js';
 import { seedDemo, type DemoSummary } from './demo/seed.js';
 import { SYSTEM_ACTOR } from './lib/actor.js';
 import { anyUserExists, bootstrapAdmin } from './domains/users/users.service.js';
+import { anySealedSecret } from './domains/auth/two-step.repo.js';
 import { startScheduler } from './jobs/scheduler.js';
 import { startSmtpReceiver } from './domains/mail/smtp-receiver.js';
 import { closeMailTransport, configureMail } from './domains/mail/outbox.js';
@@ -90,7 +91,10 @@ export async function startServer(
       config.publicUrl = `http://${host}:${port}`;
       configureMail(config); // jobs' mail links too
     }
-    const notices = startupNotices(config, { anyUser: await anyUserExists(handle.db) });
+    const notices = startupNotices(config, {
+      anyUser: await anyUserExists(handle.db),
+      sealedSecretsWithoutKey: !config.secretKey && (await anySealedSecret(handle.db)),
+    });
     for (const notice of notices) app.log.warn(notice);
     let stopping: Promise<void> | undefined;
     const stop = () =>
@@ -120,9 +124,13 @@ export async function startServer(
  * What stands between a started Steward and its first users, in words for whoever started it:
  * nobody can sign in (an empty database started without STEWARD_ADMIN_EMAIL), or the links in
  * mail (invitations, sign-in links, the portal) point at an address no browser opens (HOST=0.0.0.0
- * without STEWARD_PUBLIC_URL).
+ * without STEWARD_PUBLIC_URL), or staff cannot enter their two-step codes (secrets stored
+ * encrypted, and STEWARD_SECRET_KEY not set).
  */
-export function startupNotices(config: Pick<Config, 'publicUrl'>, state: { anyUser: boolean }): string[] {
+export function startupNotices(
+  config: Pick<Config, 'publicUrl'>,
+  state: { anyUser: boolean; sealedSecretsWithoutKey?: boolean },
+): string[] {
   const notices: string[] = [];
   if (!state.anyUser)
     notices.push(
@@ -131,6 +139,10 @@ export function startupNotices(config: Pick<Config, 'publicUrl'>, state: { anyUs
   if (isUnreachablePublicUrl(config.publicUrl))
     notices.push(
       `Links in mail (invitations, sign-in links, the customer portal) would point at ${config.publicUrl}, which no browser can open. Set STEWARD_PUBLIC_URL to the address people use, e.g. https://support.example.com.`,
+    );
+  if (state.sealedSecretsWithoutKey)
+    notices.push(
+      'Two-step sign-in secrets are stored encrypted but STEWARD_SECRET_KEY is not set: those staff members cannot sign in with a code (recovery codes still work). Start again with the key they were stored with.',
     );
   return notices;
 }

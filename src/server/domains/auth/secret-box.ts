@@ -6,7 +6,8 @@
 // forms, and refuses (SecretKeyError) a sealed value it has no key for or a key that did not seal it.
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 
-const PREFIX = 'aes256gcm:v1:';
+export const SEALED_PREFIX = 'aes256gcm:v1:';
+const PREFIX = SEALED_PREFIX;
 const IV_BYTES = 12;
 const TAG_BYTES = 16;
 export const SECRET_KEY_BYTES = 32;

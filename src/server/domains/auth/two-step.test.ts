@@ -13,6 +13,7 @@ import { startTestApp, type TestApp } from '../../../../test/helpers/app.js';
 import { TEST_PASSWORD, makeUser, unique } from '../../../../test/helpers/factories.js';
 import { MAX_FAILURES_PER_EMAIL } from './auth.service.js';
 import { openSecret } from './secret-box.js';
+import { anySealedSecret } from './two-step.repo.js';
 import { TWO_STEP_CODE_RATE } from './two-step.service.js';
 
 let t: TestApp;
@@ -477,6 +478,8 @@ describe('with STEWARD_SECRET_KEY set', () => {
     expect(pending).toMatch(/^aes256gcm:v1:/);
     expect(pending).not.toContain(setup.body.secret);
     expect(openSecret(pending, user.id, secretKey)).toBe(setup.body.secret);
+    // What the start checks, to warn when the key is missing: none on the server without a key.
+    expect([await anySealedSecret(keyed.db), await anySealedSecret(t.db)]).toEqual([true, false]);
     const confirmed = await keyed.post(
       '/api/v1/auth/two-step/confirm',
       { code: codeOf(setup.body.secret) },
