@@ -105,10 +105,13 @@ describe('two-step sign-in', () => {
     await panel.getByRole('button', { name: 'Turn off two-step sign-in' }).click();
     await panel.getByRole('button', { name: `Yes, turn it off for ${agent.name}` }).click();
     await eventually(() => text(panel.getByRole('status'))).toMatch(
-      /^Two-step sign-in is off for Tess Twostep\./,
+      /^Two-step sign-in is off for Tess Twostep, and their sessions and API tokens have ended\./,
     );
     const after = await stack.api<{ twoStepEnabled: boolean }>(`/users/${created.id}`, { login: DEMO.admin });
     expect(after.twoStepEnabled).toBe(false);
+    // The agent's browser (the phone, say) is signed out: its session ended with the reset.
+    await page.reload();
+    await page.getByRole('heading', { name: 'Sign in' }).waitFor();
   });
 
   it('an agent turns their own off on the account page with their password, then signs in with it alone', async () => {
@@ -154,7 +157,7 @@ describe('two-step sign-in', () => {
     await eventually(() => text(section.getByRole('status'))).toBe(
       'Two-step sign-in is off: you sign in with your password alone.',
     );
-    expect(await text(section.getByTestId('two-step-state'))).toBe('Off');
+    await eventually(() => text(section.getByTestId('two-step-state'))).toBe('Off');
 
     await page.getByRole('button', { name: 'Sign out', exact: true }).click();
     await page.getByRole('heading', { name: 'Sign in' }).waitFor();
