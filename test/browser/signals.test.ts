@@ -334,7 +334,8 @@ describe('signals', () => {
     expect(norm(await text(row.getByTestId('signal-ref')))).toBe('Shipment SH-BT-LIVE');
     expect(await text(row.getByTestId('signal-age'))).toMatch(/^\d+ min$/);
     // The rule's action opens the proactive case in the background; the next poll shows it.
-    await eventually(() => text(row.getByTestId('signal-case'))).toMatch(/^#\d+$/);
+    await eventually(() => text(row.getByTestId('signal-case').getByRole('link'))).toMatch(/^#\d+$/);
+    expect(await text(row.getByTestId('signal-case-assignee'))).toBe('Unassigned');
 
     // Filters work on the board's data: another severity hides it, this one keeps it.
     await page.getByLabel('Severity', { exact: true }).selectOption('low');
@@ -427,6 +428,27 @@ describe('signals', () => {
     expect(norm(await text(page.getByTestId('case-event-refs')))).toBe('Order SO-BT-9 Shipment SH-BT-LIVE');
     await panel.getByTestId('case-signal').click();
     await eventually(() => text(page.getByTestId('signal-heading'))).toBe(signalTitle(signal));
+  });
+
+  it('names who is on the signal: the proactive case’s assignee on the board, the list and its page', async () => {
+    const detail = await stack.api<SignalDetail>(`/signals/${signal.id}`, admin);
+    await page.goto(`${stack.url}/signals/${signal.id}`);
+    await eventually(() => text(page.getByTestId('signal-case-assignee'))).toBe('Nobody yet');
+    const ava = await stack.api<{ id: string }>('/auth/me', { login: DEMO.agent });
+    await stack.api(`/cases/${detail.caseId}`, { ...admin, method: 'PATCH', body: { assigneeId: ava.id } });
+    expect((await stack.api<Signal>(`/signals/${signal.id}`, admin)).caseAssignee).toEqual({
+      id: ava.id,
+      name: DEMO.agent.name,
+    });
+
+    await page.goto(`${stack.url}/board`);
+    const boardRow = page.locator(`[data-testid="board-signal-row"][data-signal-id="${signal.id}"]`);
+    await eventually(() => text(boardRow.getByTestId('signal-case-assignee'))).toBe(DEMO.agent.name);
+    await page.goto(`${stack.url}/signals?ruleId=${ruleId}`);
+    const listRow = page.getByTestId('signal-row').filter({ hasText: signalTitle(signal) });
+    await eventually(() => text(listRow.getByTestId('signal-case-assignee'))).toBe(DEMO.agent.name);
+    await page.goto(`${stack.url}/signals/${signal.id}`);
+    await eventually(() => text(page.getByTestId('signal-case-assignee'))).toBe(DEMO.agent.name);
   });
 
   it('dismisses the signal: a reason is required, and the page shows the new state', async () => {

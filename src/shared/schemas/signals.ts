@@ -82,6 +82,10 @@ export const Signal = z.object({
   lastEvidenceAt: IsoDateTime,
   caseId: Id.nullable().describe('the proactive case opened for it'),
   caseNumber: z.number().int().nullable(),
+  caseAssignee: z
+    .object({ id: Id, name: z.string() })
+    .nullable()
+    .describe('who the proactive case is assigned to: null without a case, or while nobody has taken it'),
   customerContactedFirst: z.boolean().describe('the customer had already written in when it was detected'),
 });
 export type Signal = z.infer<typeof Signal>;

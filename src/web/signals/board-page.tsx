@@ -28,6 +28,7 @@ import { useWorkZone } from '../lib/work-zone.js';
 import { DataTable } from '../layout/data-table.js';
 import { FilterSelect } from '../layout/filter-select.js';
 import {
+  CaseAssignee,
   CommitmentStateBadge,
   CustomerLink,
   DueIn,
@@ -435,7 +436,10 @@ function SignalTable({ signals, now, admin }: { signals: Signal[]; now: number; 
           </td>
           <td className="cell-nowrap" data-testid="signal-case">
             {s.caseId ? (
-              <Link to={`/cases/${s.caseId}`}>#{s.caseNumber ?? '…'}</Link>
+              <>
+                <Link to={`/cases/${s.caseId}`}>#{s.caseNumber ?? '…'}</Link>
+                <CaseAssignee signal={s} />
+              </>
             ) : (
               <span className="muted">No case</span>
             )}

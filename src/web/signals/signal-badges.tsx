@@ -74,3 +74,12 @@ export function CustomerLink({ id, name }: { id: string | null; name: string | n
     <span className="muted">No customer</span>
   );
 }
+
+/** Under a signal's case number: who holds the case, so a list answers "who is on it". */
+export function CaseAssignee({ signal }: { signal: { caseAssignee: { name: string } | null } }) {
+  return (
+    <span className="cell-sub muted" data-testid="signal-case-assignee">
+      {signal.caseAssignee?.name ?? 'Unassigned'}
+    </span>
+  );
+}

@@ -4,7 +4,7 @@ import { Link, useLocation } from 'react-router-dom';
 import { LIVE_SIGNAL_STATES, type Signal } from '../../shared/schemas/signals.js';
 import { formatDateTime } from '../lib/format.js';
 import { DataTable } from '../layout/data-table.js';
-import { CustomerLink, SeverityBadge, SignalStateBadge } from './signal-badges.js';
+import { CaseAssignee, CustomerLink, SeverityBadge, SignalStateBadge } from './signal-badges.js';
 import type { SignalBackState } from './signal-page.js';
 import { signalTitle } from '../../shared/ref-labels.js';
 
@@ -112,7 +112,10 @@ export function SignalHistoryTable(props: {
           </td>
           <td className="cell-nowrap">
             {s.caseId ? (
-              <Link to={`/cases/${s.caseId}`}>#{s.caseNumber ?? '…'}</Link>
+              <>
+                <Link to={`/cases/${s.caseId}`}>#{s.caseNumber ?? '…'}</Link>
+                <CaseAssignee signal={s} />
+              </>
             ) : (
               <span className="muted">—</span>
             )}

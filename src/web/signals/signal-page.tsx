@@ -297,6 +297,11 @@ function SignalView({
             <Fact testId="signal-case" label="Proactive case">
               {s.caseId ? <Link to={`/cases/${s.caseId}`}>Case #{s.caseNumber ?? '…'}</Link> : 'None'}
             </Fact>
+            {s.caseId && (
+              <Fact testId="signal-case-assignee" label="Assigned to">
+                {s.caseAssignee?.name ?? <span className="muted">Nobody yet</span>}
+              </Fact>
+            )}
             <Fact testId="signal-acted" label="Acted on">
               {s.actedAt ? formatDateTime(s.actedAt) : '—'}
             </Fact>

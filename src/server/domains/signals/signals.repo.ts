@@ -1,16 +1,21 @@
 // SQL of signals as people see them: the list, one with its evidence and actions, the state
 // changes people make (dismiss, resolve) and the board's live slice (the KPIs: kpis.repo.ts).
 import { and, asc, eq, gte, inArray, lt, not, sql, type SQL } from 'drizzle-orm';
+import { alias } from 'drizzle-orm/pg-core';
 import type { Database } from '../../../db/client.js';
 import type { Severity } from '../../../shared/schemas/rules.js';
 import { LIVE_SIGNAL_STATES, type SignalState } from '../../../shared/schemas/signals.js';
 import { afterCursor, orderBy, sortKey, toPage, type Sort, totalIf } from '../../lib/pagination.js';
+import { users } from '../auth/auth.table.js';
 import { cases } from '../cases/cases.table.js';
 import { customers } from '../customers/customers.table.js';
 import { events } from '../events/events.table.js';
 import { organizations } from '../organizations/organizations.table.js';
 import { caughtBeforeContact, contactAvoided, hasDueTime } from './kpi-conditions.js';
 import { signalActions, signalEvidence, signalRules, signals } from './signals.table.js';
+
+/** Who holds the proactive case: the board answers "who is on it" without opening each case. */
+const caseAssignee = alias(users, 'case_assignee');
 
 const columns = {
   id: signals.id,
@@ -38,6 +43,8 @@ const columns = {
   lastEvidenceAt: signals.lastEvidenceAt,
   caseId: signals.caseId,
   caseNumber: cases.number,
+  caseAssigneeId: caseAssignee.id,
+  caseAssigneeName: caseAssignee.name,
   customerContactedFirst: signals.customerContactedFirst,
 };
 
@@ -51,7 +58,8 @@ function selectSignals(db: Database) {
     .innerJoin(signalRules, eq(signalRules.id, signals.ruleId))
     .leftJoin(customers, eq(customers.id, signals.customerId))
     .leftJoin(organizations, eq(organizations.id, signals.organizationId))
-    .leftJoin(cases, eq(cases.id, signals.caseId));
+    .leftJoin(cases, eq(cases.id, signals.caseId))
+    .leftJoin(caseAssignee, eq(caseAssignee.id, cases.assigneeId));
 }
 
 export type SignalRow = Awaited<ReturnType<typeof findSignal>> & {};

@@ -61,6 +61,10 @@ export function toSignalDto(row: repo.SignalRow): Signal {
     lastEvidenceAt: row.lastEvidenceAt.toISOString(),
     caseId: row.caseId,
     caseNumber: row.caseNumber,
+    caseAssignee:
+      row.caseAssigneeId && row.caseAssigneeName
+        ? { id: row.caseAssigneeId, name: row.caseAssigneeName }
+        : null,
     customerContactedFirst: row.customerContactedFirst,
   };
 }

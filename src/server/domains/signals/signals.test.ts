@@ -29,6 +29,7 @@ let t: TestApp;
 let admin: string;
 let agent: string;
 let agentName: string;
+let agentUserId: string;
 let customerToken: string;
 beforeAll(async () => {
   t = await startTestApp();
@@ -36,6 +37,7 @@ beforeAll(async () => {
   const a = await makeUser(t.db, 'agent');
   agent = a.token;
   agentName = a.user.name;
+  agentUserId = a.user.id;
   customerToken = (await makeUser(t.db, 'customer')).token;
 });
 afterAll(() => t?.close());
@@ -59,7 +61,8 @@ describe('signals: list and read', () => {
     org = await makeOrganization(t.db);
     custA = await makeCustomer(t.db, { organizationId: org.id });
     custB = await makeCustomer(t.db);
-    const proactive = await makeCase(t.db, custA.id);
+    // Taken by the agent: the list says who is on the signal.
+    const proactive = await makeCase(t.db, custA.id, { assigneeId: agentUserId });
     caseNumber = proactive.number;
     caseId = proactive.id;
     // Evidence stored out of time order: the detail gives it oldest first.
@@ -154,6 +157,7 @@ describe('signals: list and read', () => {
       lastEvidenceAt: s.s5!.lastEvidenceAt.toISOString(),
       caseId: s.s5!.caseId,
       caseNumber,
+      caseAssignee: { id: agentUserId, name: agentName },
       customerContactedFirst: true,
     });
     expect(res.body.items[1]).toMatchObject({
@@ -162,6 +166,7 @@ describe('signals: list and read', () => {
       organizationName: null,
       caseId: null,
       caseNumber: null,
+      caseAssignee: null,
       state: 'acted',
       actedAt: s.s2!.actedAt!.toISOString(),
     });
