@@ -600,6 +600,16 @@ describe('signals', () => {
   });
 });
 
+describe('rule list', () => {
+  it('at 1280 px every column of the rule list shows without scrolling the table sideways', async () => {
+    await page.setViewportSize({ width: 1280, height: 800 });
+    await page.goto(`${stack.url}/admin/rules`);
+    await eventually(() => page.getByTestId('rule-row').count()).toBeGreaterThan(1);
+    const frame = page.getByTestId('rule-table').locator('xpath=..');
+    expect(await frame.evaluate((e) => e.scrollWidth - e.clientWidth)).toBe(0);
+  });
+});
+
 describe('commitments', () => {
   const NAME = 'Delivery by the promised date (browser test)';
   let agreement: Agreement;

@@ -172,7 +172,8 @@ export function RulesPage() {
                     <span className="muted">0</span>
                   )}
                 </td>
-                <td className="cell-nowrap" data-testid="rule-last-30-days">
+                {/* Its second line may wrap: kept on one, it pushed the Changed column out of the frame. */}
+                <td data-testid="rule-last-30-days">
                   <LastThirtyDays rule={r} />
                 </td>
                 <td className="cell-number" data-testid="rule-version">
