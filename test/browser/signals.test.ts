@@ -610,6 +610,21 @@ describe('rule list', () => {
   });
 });
 
+describe('commitments page', () => {
+  it('says what a red bar means, and exports each table beside its own title', async () => {
+    await page.goto(`${stack.url}/commitments`);
+    await eventually(() => page.getByTestId('rate-row').count()).toBeGreaterThan(0);
+    expect(norm(await text(page.getByTestId('rates-note')))).toBe(
+      'Met on time ÷ everything that fell due: met, met late, broken, and still overdue now. Worst first; a rate under 90% has a red bar.',
+    );
+    const list = page.locator('section[aria-labelledby="commitments-title"]');
+    const rates = page.getByTestId('rates-section');
+    expect(await list.getByTestId('export-commitments').count()).toBe(1);
+    expect(await rates.getByTestId('export-commitment-rates-by-agreement').count()).toBe(1);
+    expect(await page.locator('.page-header').getByRole('button', { name: 'Export CSV' }).count()).toBe(0);
+  });
+});
+
 describe('commitments', () => {
   const NAME = 'Delivery by the promised date (browser test)';
   let agreement: Agreement;

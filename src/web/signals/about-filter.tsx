@@ -13,8 +13,8 @@ import { PageHeader } from '../layout/page-parts.js';
 export function HistoryPageHeader(props: {
   title: string;
   subtitle: ReactNode;
-  /** The list as a CSV file, with the filters shown. */
-  exportAs: { path: string; query: Query; name: string };
+  /** The list as a CSV file, with the filters shown (a page of several tables exports each at its own title). */
+  exportAs?: { path: string; query: Query; name: string };
 }) {
   return (
     <PageHeader
@@ -22,7 +22,7 @@ export function HistoryPageHeader(props: {
       subtitle={props.subtitle}
       actions={
         <>
-          <ExportButton {...props.exportAs} />
+          {props.exportAs && <ExportButton {...props.exportAs} />}
           <Link className="button" to="/board">
             Proactive board
           </Link>
