@@ -229,6 +229,20 @@ describe('calendars', () => {
     expect(asked).toEqual([`Delete the calendar “${name}”?`]);
     expect(await page.getByTestId('calendar-row').filter({ hasText: name }).count()).toBe(0);
   });
+
+  it('at 768 px a calendar’s weekly hours keep to one line: no number apart from its unit', async () => {
+    const narrow = await stack.newPage();
+    await signIn(narrow, stack.url, DEMO.admin);
+    await narrow.setViewportSize({ width: 768, height: 900 });
+    await narrow.goto(`${stack.url}/admin/calendars`);
+    const hours = narrow
+      .getByTestId('calendar-row')
+      .filter({ hasText: 'New York office' })
+      .getByTestId('calendar-weekly-hours');
+    await eventually(() => text(hours)).toBe('37 h 30 min a week');
+    expect(await hours.evaluate((e) => e.getClientRects().length)).toBe(1);
+    await narrow.close();
+  });
 });
 
 describe('agreements', () => {

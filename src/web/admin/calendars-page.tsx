@@ -32,7 +32,13 @@ export function CalendarsPage() {
               ) : (
                 <>
                   {hoursSummary(cal)}
-                  <span className="muted"> · {weeklyHours(cal)}</span>
+                  {/* "37 h 30 min a week" on one line: a number apart from its unit reads wrong. */}
+                  <span className="muted">
+                    {' · '}
+                    <span className="cell-nowrap" data-testid="calendar-weekly-hours">
+                      {weeklyHours(cal)}
+                    </span>
+                  </span>
                 </>
               )}
             </td>
