@@ -208,7 +208,9 @@ export function App() {
             path="kpis/workload"
             element={
               <RequireStaff>
-                <WorkloadPage />
+                <WorkZoneGate title="Workload">
+                  <WorkloadPage />
+                </WorkZoneGate>
               </RequireStaff>
             }
           />

@@ -1,7 +1,8 @@
 // Pages that count days in the zone the person works in wait for it (WorkZoneGate): a browser in
 // Los Angeles, the company in Berlin, and the settings slow to come. Until they come the Proactive
-// board and the Commitments page say they are reading the zone and ask nothing; then every
-// period they ask for and show starts at midnight in Berlin. Never Los Angeles on the way.
+// board, the Commitments and the Workload page say they are reading the zone and ask nothing; then
+// every period they ask for and show starts at midnight in Berlin. Never Los Angeles on the way;
+// and with no company zone, the browser's (Los Angeles), not the server's UTC.
 import type { Page, Request } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO, eventually, signIn, startStack, text, type Stack } from './harness.js';
@@ -93,6 +94,52 @@ describe('pages that count days wait for the zone the person works in', () => {
       const rates = slow.asked.filter((u) => u.pathname === '/api/v1/commitments/rates');
       expect(new Set(rates.map((u) => u.searchParams.get('from')))).toEqual(new Set([from]));
       await noBrowserZone(slow.page);
+    } finally {
+      await slow.close();
+    }
+  });
+
+  it('the Workload page counts "solved today" in Berlin from its first request and word', async () => {
+    const slow = await slowZonePage();
+    try {
+      await slow.page.goto(`${stack.url}/kpis/workload`);
+      const waiting = slow.page.getByTestId('work-zone-waiting');
+      await eventually(() => text(waiting)).toContain('Reading the zone you work in…');
+      expect(await text(slow.page.getByRole('heading', { level: 1 }))).toBe('Workload');
+      await noBrowserZone(slow.page);
+      expect(slow.asked.filter((u) => u.pathname === '/api/v1/workload')).toEqual([]);
+
+      slow.release();
+      await eventually(() => text(slow.page.getByTestId('workload-zone'))).toBe(
+        'Europe/Berlin (the company’s)',
+      );
+      const asked = slow.asked.filter((u) => u.pathname === '/api/v1/workload');
+      expect(new Set(asked.map((u) => u.searchParams.get('timezone')))).toEqual(new Set(['Europe/Berlin']));
+      // "Solved today: since …": midnight, as Berlin names it.
+      expect(await text(slow.page.getByTestId('workload-note'))).toMatch(
+        /since .*12:00\sAM in Europe\/Berlin/,
+      );
+      await noBrowserZone(slow.page);
+    } finally {
+      await slow.close();
+    }
+  });
+
+  // Last: it takes the company's zone away.
+  it('with no zone of the company, the Workload page counts in the browser’s, not in UTC', async () => {
+    await stack.api('/settings', { login: DEMO.admin, method: 'PATCH', body: { timeZone: null } });
+    const slow = await slowZonePage();
+    try {
+      slow.release();
+      await slow.page.goto(`${stack.url}/kpis/workload`);
+      await eventually(() => text(slow.page.getByTestId('workload-zone'))).toBe(
+        'America/Los_Angeles (this browser’s)',
+      );
+      const asked = slow.asked.filter((u) => u.pathname === '/api/v1/workload');
+      expect(new Set(asked.map((u) => u.searchParams.get('timezone')))).toEqual(
+        new Set(['America/Los_Angeles']),
+      );
+      expect(await text(slow.page.getByTestId('workload-note'))).not.toContain('UTC');
     } finally {
       await slow.close();
     }

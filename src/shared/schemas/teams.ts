@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Id, IsoDateTime, Name } from './common.js';
+import { Id, IsoDateTime, Name, TimeZone } from './common.js';
 import { Skill } from './cases.js';
 
 export const ASSIGNMENT_MODES = ['manual', 'round_robin', 'least_loaded'] as const;
@@ -94,8 +94,19 @@ export const WorkloadTeam = z.object({
 });
 export type WorkloadTeam = z.infer<typeof WorkloadTeam>;
 
+export const WorkloadQuery = z.strictObject({
+  timezone: TimeZone.optional().describe(
+    'the IANA zone of "today" (the web sends the zone the person works in: their own, else the company’s, else the browser’s); default: their own, else the company’s, else UTC',
+  ),
+});
+export type WorkloadQuery = z.infer<typeof WorkloadQuery>;
+
 export const Workload = z.object({
-  timeZone: z.string().describe('the zone of "today": the asking staff member’s own, else the company’s'),
+  timeZone: z
+    .string()
+    .describe(
+      'the zone of "today": `timezone` when asked, else the asking staff member’s own, else the company’s, else UTC',
+    ),
   today: z.object({ from: IsoDateTime, to: IsoDateTime }).describe('today in that zone, [from, to)'),
   teams: z.array(WorkloadTeam).describe('by name; the cases of no team last, when there are any'),
 });

@@ -2,7 +2,8 @@
 // (members, then others who have some of the team's cases), the cases nobody has and the team's
 // total; per row the unsolved cases, of them those waiting (pending, on hold), promises at risk and
 // breached now, the case whose customer has waited longest for a reply, and the cases solved
-// today in the person's work zone. Every count links to exactly its cases in the queue
+// today in the zone the person works in (their own, else the company's, else this browser's: the
+// page opens through WorkZoneGate once it is known, and asks for that day). Every count links to exactly its cases in the queue
 // (shared/workload-cases.ts); the case waiting longest opens itself. Live: it reads again as cases change.
 import type { ReactNode } from 'react';
 import { Link } from 'react-router-dom';
@@ -12,6 +13,7 @@ import { withQuery } from '../lib/api.js';
 import { countOf, formatDateTime, formatNumber, formatWallClock } from '../lib/format.js';
 import { useLive } from '../lib/live.js';
 import { useApi } from '../lib/use-api.js';
+import { useWorkZone, zoneNote } from '../lib/work-zone.js';
 import { DataTable, numberColumn } from '../layout/data-table.js';
 import { ErrorNotice, Loading, PageHeader } from '../layout/page-parts.js';
 import { useDocumentTitle } from '../layout/use-document-title.js';
@@ -47,7 +49,8 @@ const COUNTS: readonly { key: WorkloadCount; label: string; one: string; many: s
 
 export function WorkloadPage() {
   useDocumentTitle('Workload');
-  const found = useApi<Workload>('/workload', undefined, { keepPrevious: true });
+  const work = useWorkZone();
+  const found = useApi<Workload>('/workload', { timezone: work.zone }, { keepPrevious: true });
   useLive(casesChanged, found.reload, LIVE_GAP_MS);
   const w = found.data;
   return (
@@ -69,7 +72,13 @@ export function WorkloadPage() {
         </div>
       )}
       {w?.teams.map((team) => (
-        <TeamSection key={team.teamId ?? 'none'} team={team} today={w.today} busy={found.loading} />
+        <TeamSection
+          key={team.teamId ?? 'none'}
+          team={team}
+          today={w.today}
+          zone={w.timeZone}
+          busy={found.loading}
+        />
       ))}
       {w && (
         <p className="muted section__note" data-testid="workload-note">
@@ -77,14 +86,26 @@ export function WorkloadPage() {
           past its warning time, nothing overdue yet. <strong>Breached</strong>: a promise still to be kept
           past its due time. <strong>Longest wait</strong>: the new or open case whose customer has waited
           longest for a reply, and how long. <strong>Solved today</strong>: since{' '}
-          {formatDateTime(w.today.from, w.timeZone)} ({w.timeZone}), and not reopened since.
+          {formatDateTime(w.today.from, w.timeZone)} in{' '}
+          <span data-testid="workload-zone">{w.timeZone === work.zone ? zoneNote(work) : w.timeZone}</span>,
+          and not reopened since.
         </p>
       )}
     </>
   );
 }
 
-function TeamSection({ team, today, busy }: { team: WorkloadTeam; today: Workload['today']; busy: boolean }) {
+function TeamSection({
+  team,
+  today,
+  zone,
+  busy,
+}: {
+  team: WorkloadTeam;
+  today: Workload['today'];
+  zone: string;
+  busy: boolean;
+}) {
   const title = team.teamId === null ? 'No team' : (team.name ?? 'A deleted team');
   const headingId = `workload-team-${team.teamId ?? 'none'}`;
   return (
@@ -121,6 +142,7 @@ function TeamSection({ team, today, busy }: { team: WorkloadTeam; today: Workloa
             }
             availability={a.availability === 'away' ? 'Away' : 'Available'}
             counts={a}
+            zone={zone}
             queryOf={(count) => workloadCaseQuery(count, { teamId: team.teamId, userId: a.userId }, today)}
           />
         ))}
@@ -128,12 +150,14 @@ function TeamSection({ team, today, busy }: { team: WorkloadTeam; today: Workloa
           rowId="none"
           label="Nobody (unassigned)"
           counts={team.unassigned}
+          zone={zone}
           queryOf={(count) => workloadCaseQuery(count, { teamId: team.teamId, userId: 'none' }, today)}
         />
         <WorkloadRow
           rowId="total"
           label={team.teamId === null ? 'All cases of no team' : 'Whole team'}
           counts={team.total}
+          zone={zone}
           queryOf={(count) => workloadCaseQuery(count, { teamId: team.teamId }, today)}
           total
         />
@@ -147,6 +171,8 @@ function WorkloadRow(props: {
   label: ReactNode;
   availability?: string;
   counts: WorkloadCounts;
+  /** The zone the page writes times in. */
+  zone: string;
   queryOf(count: WorkloadCount): Record<string, string>;
   total?: boolean;
 }) {
@@ -175,7 +201,10 @@ function WorkloadRow(props: {
       ))}
       <td className="cell-number cell-nowrap" data-testid="workload-oldest">
         {oldest ? (
-          <Link to={`/cases/${oldest.number}`} title={`Waiting since ${formatDateTime(oldest.since)}`}>
+          <Link
+            to={`/cases/${oldest.number}`}
+            title={`Waiting since ${formatDateTime(oldest.since, props.zone)}`}
+          >
             {formatWallClock(Date.now() - Date.parse(oldest.since))}
             <span className="cell-sub muted">#{oldest.number}</span>
           </Link>

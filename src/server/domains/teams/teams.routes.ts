@@ -8,6 +8,7 @@ import {
   TeamInput,
   TeamUpdate,
   Workload,
+  WorkloadQuery,
 } from '../../../shared/schemas/teams.js';
 import { ADMIN, AUTHED, STAFF, actorOf, errors } from '../../lib/http.js';
 import type { RouteDeps } from '../../routes.js';
@@ -95,10 +96,11 @@ export const teamsRoutes =
           tags,
           summary:
             'Per team and agent: unsolved cases, waiting, promises at risk and breached, the oldest awaiting a reply, solved today',
+          querystring: WorkloadQuery,
           response: { 200: Workload, ...errors(...AUTHED) },
         },
       },
-      async (request) => getWorkload(db, actorOf(request)),
+      async (request) => getWorkload(db, actorOf(request), { timeZone: request.query.timezone }),
     );
     app.patch(
       '/agents/:userId',

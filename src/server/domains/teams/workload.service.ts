@@ -55,12 +55,18 @@ interface PersonRow {
   member: boolean;
 }
 
-export async function getWorkload(db: Database, actor: Actor): Promise<Workload> {
+export async function getWorkload(
+  db: Database,
+  actor: Actor,
+  options: { timeZone?: string } = {},
+): Promise<Workload> {
   if (!isStaff(actor)) throw forbidden('only staff see the workload');
-  // Today in the asking person's zone (their own, else the company's): from its midnight to the next.
+  // Today in the zone asked for (the web's: the one the person works in, ending at the browser's),
+  // else the asking person's own, else the company's, else UTC: from its midnight to the next.
+  const zone = options.timeZone ? sql`${options.timeZone}::text` : timeZoneSql(actor);
   const [day] = await rows<{ zone: string; day_from: string; day_to: string }>(
     db,
-    sql`with z as (select ${timeZoneSql(actor)} as zone),
+    sql`with z as (select ${zone} as zone),
       d as (select zone, date_trunc('day', now() at time zone zone) as local_day from z)
       select zone,
         ${isoText('(local_day at time zone zone)')} as day_from,

@@ -189,6 +189,23 @@ describe('GET /api/v1/workload', () => {
     expect((await t.get('/api/v1/workload')).status).toBe(401);
   });
 
+  it('counts today in the zone asked for (the web sends the one the person works in)', async () => {
+    // Midnight in Kolkata (UTC+5:30, no daylight saving) is 18:30 UTC the day before.
+    const res = await t.get('/api/v1/workload?timezone=Asia/Kolkata', admin);
+    expect(res.status).toBe(200);
+    const w = res.body as Workload;
+    expect(w.timeZone).toBe('Asia/Kolkata');
+    expect(w.today.from).toMatch(/T18:30:00\.000Z$/);
+    expect(Date.parse(w.today.to) - Date.parse(w.today.from)).toBe(24 * 3600_000);
+    expect(Date.parse(w.today.from)).toBeLessThanOrEqual(Date.now());
+    expect(Date.parse(w.today.to)).toBeGreaterThan(Date.now());
+    // Not a zone: refused, nothing counted.
+    const bad = await t.get('/api/v1/workload?timezone=Mars/Olympus', admin);
+    expect(bad.status).toBe(400);
+    expect(bad.body.error).toMatchObject({ code: 'validation_error' });
+    expect(bad.body.error.message).toContain('timezone');
+  });
+
   it('the solved period of the case list must not be empty', async () => {
     const at = new Date().toISOString();
     const res = await t.get(`/api/v1/cases?solvedFrom=${at}&solvedTo=${at}`, admin);
