@@ -131,6 +131,15 @@ export const PasswordLinkSent = z.object({
       'outgoing mail is not set up: the mail waits on the Mail page, and the admin hands its link over',
     ),
 });
+export type PasswordLinkSent = z.infer<typeof PasswordLinkSent>;
+
+/** A user just created (POST /users): with the invitation it sent, if asked to. */
+export const UserCreated = User.extend({
+  invitation: PasswordLinkSent.nullable().describe(
+    'the invitation mailed (`invite: true`), and whether it is `held` because outgoing mail is not set up; null without one',
+  ),
+});
+export type UserCreated = z.infer<typeof UserCreated>;
 
 export const PasswordChanged = z.object({
   endedTokens: z

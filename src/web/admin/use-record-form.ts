@@ -17,8 +17,15 @@ export interface RecordFormOptions<T extends { id: string; updatedAt?: string }>
   back: string;
   /** Where a deleted record's form goes, when not `back` (a record's own page is gone with it). */
   backAfterDelete?: string;
-  /** `saved` may read the server's answer to the save (how many clocks it recomputed). */
-  notices: { created: string; saved: string | ((answer: unknown) => string); deleted?: string };
+  /**
+   * `saved` may read the server's answer to the save (how many clocks it recomputed), `created`
+   * the answer to the create (whether the invitation mail is held).
+   */
+  notices: {
+    created: string | ((answer: unknown) => string);
+    saved: string | ((answer: unknown) => string);
+    deleted?: string;
+  };
   /** Conflicts carry no details: their codes name the field they are about. */
   conflictFields?: Record<string, string>;
   /** A created record whose answer must be shown (a secret shown once): called instead of going back. */
@@ -65,7 +72,9 @@ export function useRecordForm<T extends { id: string; updatedAt?: string }>(opts
     if (stays) opts.onCreated!(created);
     else {
       const notice = !record
-        ? notices.created
+        ? typeof notices.created === 'function'
+          ? notices.created(created)
+          : notices.created
         : typeof notices.saved === 'function'
           ? notices.saved(saved)
           : notices.saved;

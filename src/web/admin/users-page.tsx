@@ -6,7 +6,7 @@
 // or drop their own admin role.
 import { useState } from 'react';
 import { Link } from 'react-router-dom';
-import { UserCreate, UserUpdate, type UserListItem } from '../../shared/schemas/users.js';
+import { UserCreate, UserUpdate, type UserCreated, type UserListItem } from '../../shared/schemas/users.js';
 import { useMe } from '../auth/auth-context.js';
 import { formatDate, formatDateTime, roleLabel } from '../lib/format.js';
 import { useStaffUsers } from './use-staff-users.js';
@@ -20,7 +20,6 @@ import { useRecordForm } from './use-record-form.js';
 import { useEditedRecord } from './use-edited-record.js';
 import { UserSessions } from '../auth/session-list.js';
 import { PasswordLinkPanel, signInState } from '../auth/password-link.js';
-import { useMailSetup } from '../mail/mail-setup.js';
 import { api, toApiError } from '../lib/api.js';
 
 const BACK = '/admin/users';
@@ -116,18 +115,20 @@ function UserForm({ user }: { user: UserListItem | undefined }) {
   const [password, setPassword] = useState('');
   // A new user: e-mailed an invitation to choose their password, or given one now.
   const [invite, setInvite] = useState(true);
-  const mailSetup = useMailSetup();
   const [active, setActive] = useState(user?.active ?? true);
   const form = useRecordForm({
     record: user,
     path: '/users',
     back: BACK,
     notices: {
-      created: !invite
-        ? 'User added.'
-        : mailSetup.data && !mailSetup.data.outgoing.sending
+      // The server's answer says whether the invitation mail is held (no SMTP), as it was sent.
+      created: (answer) => {
+        const invitation = (answer as UserCreated).invitation;
+        if (!invitation) return 'User added.';
+        return invitation.held
           ? 'User added. Their invitation is held on the Mail page (outgoing mail is not set up): open it there and send them its link yourself.'
-          : 'User added. The invitation is on its way to them.',
+          : 'User added. The invitation is on its way to them.';
+      },
       saved: 'User saved.',
       deleted: 'User deleted.',
     },

@@ -330,6 +330,56 @@ describe('invitations and links sent by an admin', () => {
     expect((await mailsTo(email))[0]!.subject).toBe('You are invited to Steward');
   });
 
+  it('POST /users answers whether the invitation mail is held (no SMTP) or on its way', async () => {
+    // No SMTP here: held, and the answer says so (the page reads it, not the mail set-up).
+    const heldTo = `held-${unique()}@example.com`;
+    const held = await t.post(
+      '/api/v1/users',
+      { email: heldTo, name: 'Held Invitee', role: 'agent', invite: true },
+      admin.token,
+    );
+    expect(held.status).toBe(201);
+    expect(held.body.invitation).toMatchObject({ purpose: 'invitation', sentTo: heldTo, held: true });
+    expect(Date.parse(held.body.invitation.expiresAt)).toBeGreaterThan(Date.now() + 6 * 24 * 3600_000);
+    const [status] = await rows<{ status: string }>(
+      t.db,
+      sql`select status from mail_messages where ${heldTo} = any(to_addresses)`,
+    );
+    expect(status!.status).toBe('held');
+    // Not invited: no invitation.
+    const plain = await t.post(
+      '/api/v1/users',
+      {
+        email: `plain-${unique()}@example.com`,
+        name: 'Given A Password',
+        role: 'agent',
+        password: 'a password 1234',
+      },
+      admin.token,
+    );
+    expect(plain.status).toBe(201);
+    expect(plain.body.invitation).toBeNull();
+    // With SMTP set up: on its way, not held.
+    const sink = await startSmtpSink();
+    const before = mailSettings();
+    try {
+      configureMail({ ...before, smtpUrl: sink.url });
+      const sentTo = `sent-${unique()}@example.com`;
+      const sent = await t.post(
+        '/api/v1/users',
+        { email: sentTo, name: 'Sent Invitee', role: 'agent', invite: true },
+        admin.token,
+      );
+      expect(sent.status).toBe(201);
+      expect(sent.body.invitation).toMatchObject({ purpose: 'invitation', sentTo, held: false });
+      expect(await sendQueuedMail(t.db)).toBeGreaterThanOrEqual(1);
+      expect((await sink.waitFor(1)).some((m) => m.to.includes(sentTo))).toBe(true);
+    } finally {
+      configureMail(before);
+      await sink.close();
+    }
+  });
+
   it('an invitation goes with no password and to staff only', async () => {
     const both = await t.post(
       '/api/v1/users',

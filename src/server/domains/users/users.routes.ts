@@ -5,7 +5,7 @@ import {
   Role,
   SessionList,
   SessionsEnded,
-  User,
+  UserCreated,
   UserCreate,
   UserListItem,
   UserUpdate,
@@ -45,7 +45,7 @@ export const usersRoutes =
           description:
             'Staff: give a `password`, or `invite: true` to e-mail them a link to choose one (7 days). Neither: they cannot sign in until an admin sends a link (POST /users/:id/password-link) or sets a password.',
           body: UserCreate,
-          response: { 201: User, ...errors(...AUTHED, 409, 422) },
+          response: { 201: UserCreated, ...errors(...AUTHED, 409, 422) },
         },
       },
       async (request, reply) =>

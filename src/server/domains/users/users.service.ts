@@ -5,7 +5,9 @@ import type {
   Me,
   MeUpdate,
   PasswordLinkPurpose,
+  PasswordLinkSent,
   User,
+  UserCreated,
   UserCreate,
   UserListItem,
   UserUpdate,
@@ -139,7 +141,7 @@ export async function createUser(
   actor: Actor,
   input: UserCreate,
   opts: { publicUrl?: string } = {},
-): Promise<User> {
+): Promise<UserCreated> {
   assertAdmin(actor);
   if (input.invite && (input.role === 'customer' || input.password)) {
     const why =
@@ -161,7 +163,7 @@ export async function createUser(
   }
   const passwordHash = input.password ? await hashPassword(input.password) : null;
   try {
-    const user = await db.transaction(async (tx) => {
+    const { user, invitation } = await db.transaction(async (tx) => {
       if (input.customerId && !(await findCustomer(tx, input.customerId))) {
         throw unprocessable('invalid_reference', 'body.customerId: no such customer', [
           { path: 'body.customerId', message: 'no such customer' },
@@ -184,13 +186,12 @@ export async function createUser(
         entityId: row!.id,
         data: { email: input.email, role: input.role },
       });
-      if (input.invite) {
-        if (!opts.publicUrl) throw new Error('an invitation needs the public URL its link points to');
-        await sendPasswordLinkAs(tx, actor, row!, 'invitation', opts.publicUrl);
-      }
-      return row!;
+      if (!input.invite) return { user: row!, invitation: null };
+      if (!opts.publicUrl) throw new Error('an invitation needs the public URL its link points to');
+      const link = await sendPasswordLinkAs(tx, actor, row!, 'invitation', opts.publicUrl);
+      return { user: row!, invitation: linkSent(row!, 'invitation', link) };
     });
-    return toUserDto(user);
+    return { ...toUserDto(user), invitation };
   } catch (err) {
     throw translateDbError(err, { users_email_live_uq: emailTaken });
   }
@@ -267,10 +268,26 @@ export async function sendPasswordLink(
     if (!user.active) throw conflict('account_disabled', 'this account is disabled: enable it first');
     const purpose: PasswordLinkPurpose = user.passwordHash ? 'reset' : 'invitation';
     const link = await sendPasswordLinkAs(tx, actor, user, purpose, opts.publicUrl);
-    // Without SMTP the mail is held (the outbox keeps it): the admin is told so by the answer itself.
-    const held = !mailSettings().smtpUrl;
-    return { purpose, sentTo: user.email, expiresAt: link.expiresAt.toISOString(), held };
+    return linkSent(user, purpose, link);
   });
+}
+
+/**
+ * What an admin is told of a link they sent (an invitation with a new user, or one sent later).
+ * Without SMTP the mail is held (the outbox keeps it): the answer itself says so, so the page
+ * need not guess it from the mail set-up.
+ */
+function linkSent(
+  user: { email: string },
+  purpose: PasswordLinkPurpose,
+  link: { expiresAt: Date },
+): PasswordLinkSent {
+  return {
+    purpose,
+    sentTo: user.email,
+    expiresAt: link.expiresAt.toISOString(),
+    held: !mailSettings().smtpUrl,
+  };
 }
 
 export async function deleteUser(db: Database, actor: Actor, id: string) {
