@@ -92,7 +92,7 @@ describe('keyboard and screen reader', () => {
     await eventually(announced).toBe('Category: Order change');
   });
 
-  it('a sent reply is said and leaves the focus in the text box', async () => {
+  it('a sent reply is said, and the focus goes to it in the conversation, not the emptied text box', async () => {
     await page.goto(`${stack.url}/cases/${c.id}`);
     const body = page.getByTestId('composer-body');
     await body.fill('We are sending a new lid today.');
@@ -100,7 +100,23 @@ describe('keyboard and screen reader', () => {
     await page.keyboard.press('Enter');
     await eventually(() => page.getByTestId('message').count()).toBe(2);
     await eventually(announced).toMatch(/^Reply sent/);
-    await eventually(focused).toBe('composer-body');
+    const sent = page.getByTestId('message').last();
+    await eventually(focused).toBe('message');
+    expect(await sent.evaluate((el) => el === document.activeElement)).toBe(true);
+    expect(await text(sent.getByTestId('message-body'))).toContain('We are sending a new lid today.');
+    expect(await body.inputValue()).toBe('');
+    // Sent with a status: said with it (the status control is out of sight from the composer).
+    await body.fill('Waiting for your photo of the lid.');
+    await page.getByLabel('Status after sending').selectOption('pending');
+    await page.getByRole('button', { name: 'Send and set pending' }).click();
+    await eventually(announced).toBe('Reply sent. Status: Pending');
+    await eventually(() => page.getByTestId('message').count()).toBe(3);
+    await eventually(() =>
+      page
+        .getByTestId('message')
+        .last()
+        .evaluate((el) => el === document.activeElement),
+    ).toBe(true);
   });
 
   it('a Save button disabled while saving has the focus back afterwards', async () => {

@@ -1230,6 +1230,9 @@ describe('reply templates', () => {
     const row = page.getByTestId('template-row').filter({ hasText: 'Parcel delayed (amethyst)' });
     await eventually(() => text(row)).toContain('Shared with every agent.');
     expect(await text(row)).toContain('Never');
+    // No case here: its preview reads with sample values, marked as such, not raw placeholders.
+    expect(await text(row.locator('.template-preview'))).toBe('Sample: Hi Sam, case #1234 at Sample Company');
+    expect(await text(page.getByTestId('template-sample-note'))).toContain('sample values');
 
     // In the reply box: found by a word, taken with Enter, filled from the case.
     const maria = await findCustomer(stack, DEMO.customer.email);
@@ -1240,6 +1243,10 @@ describe('reply templates', () => {
     await page.getByTestId('template-button').click();
     await page.getByLabel('Find a template').fill('amethyst');
     await eventually(() => page.getByTestId('template-option').count()).toBe(1);
+    // Its preview reads as the reply will: filled from this case, no placeholders.
+    expect(await text(page.getByTestId('template-option').locator('.template-picker__preview'))).toBe(
+      `Hi Maria, case #${parcel.number} at ${org.name}`,
+    );
     await page.getByLabel('Find a template').press('Enter');
     await eventually(() => body.inputValue()).toBe(`Hi Maria, case #${parcel.number} at ${org.name}`);
     expect(await page.getByTestId('template-unfilled').count()).toBe(0);

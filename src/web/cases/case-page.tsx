@@ -142,6 +142,9 @@ function CasePage({ id }: { id: string }) {
   const [collision, setCollision] = useState<Collision | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [timelineNonce, setTimelineNonce] = useState(0);
+  // The message just sent from the composer: the conversation focuses it once it is listed.
+  const [sentId, setSentId] = useState<string>();
+  const clearSentId = useCallback(() => setSentId(undefined), []);
   const [insert, setInsert] = useState<ComposerInsert | null>(null);
 
   const onTyping = useCallback(() => {
@@ -330,11 +333,19 @@ function CasePage({ id }: { id: string }) {
                     highlightId={collision?.messageId}
                     meId={me.id}
                     customerView={me.role === 'customer'}
+                    focusId={sentId}
+                    onFocused={clearSentId}
                   />
                 )}
                 <ReplyComposer
                   caseId={c.id}
                   caseStatus={c.status}
+                  replyFacts={{
+                    case: { number: c.number, subject: c.subject },
+                    customer: { name: c.customer.name, email: c.customer.email },
+                    organization: c.organization ? { name: c.organization.name } : null,
+                    agent: { name: me.name },
+                  }}
                   recipients={
                     c.customer.email
                       ? `By e-mail to ${c.customer.email}${c.cc.length ? `, copied to ${c.cc.join(', ')}` : ''}${me.signature ? ', with your signature under it' : ''}`
@@ -348,7 +359,9 @@ function CasePage({ id }: { id: string }) {
                   onTyping={onTyping}
                   disabled={composerDisabled}
                   insert={insert}
-                  onSent={() => {
+                  onSent={(message) => {
+                    // The focus goes to the message sent, once it is listed (the text box is empty).
+                    setSentId(message.id);
                     setCollision(null);
                     setLastTypedAt(0);
                     reloadMessages();

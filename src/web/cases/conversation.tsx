@@ -110,10 +110,23 @@ export function Conversation(props: {
   meId: string;
   /** Seen by a customer: what Steward wrote is signed with the company's name. */
   customerView?: boolean;
+  /**
+   * A message just sent from this page: it takes the focus once it is in the list (then
+   * `onFocused`), so the sender lands on what they sent, not in the emptied text box.
+   */
+  focusId?: string;
+  onFocused?(): void;
 }) {
-  const { messages, highlightId } = props;
+  const { messages, highlightId, focusId, onFocused } = props;
   const brandName = useBrandName(props.customerView ?? false);
   const mailByMessage = useCaseMail(messages);
+  useEffect(() => {
+    if (!focusId || !messages.some((m) => m.id === focusId)) return;
+    const el = document.getElementById(`message-${focusId}`);
+    el?.focus({ preventScroll: true });
+    el?.scrollIntoView({ block: 'nearest' });
+    onFocused?.();
+  }, [focusId, messages, onFocused]);
   if (messages.length === 0) {
     return (
       <div className="empty-state empty-state--inline">
@@ -137,6 +150,8 @@ export function Conversation(props: {
                 m.id === highlightId ? 'message--highlight' : '',
               ].join(' ')}
               data-testid="message"
+              // Focusable by the page (a message just sent), not a stop of the Tab key.
+              tabIndex={-1}
               data-visibility={m.public ? 'public' : 'internal'}
               data-message-id={m.id}
             >

@@ -16,6 +16,7 @@ import { isWaiting } from './follow-up.js';
 import { FollowUpSelect } from './follow-up-select.js';
 import { PLACEHOLDER_HINTS } from '../reply-templates/placeholders.js';
 import { TemplatePicker, type RenderedTemplate } from '../reply-templates/template-picker.js';
+import type { ReplyFacts } from '../../core/replies/reply-templates.js';
 import { announce } from '../a11y/announcer.js';
 import { rovingTarget } from '../a11y/roving.js';
 
@@ -63,6 +64,8 @@ const caretIn = (el: HTMLTextAreaElement | null, body: string) =>
 export function ReplyComposer(props: {
   caseId: string;
   caseStatus: string;
+  /** What the case's templates are filled from, for their previews. */
+  replyFacts: ReplyFacts;
   /** Who a public reply goes to by e-mail, in words (shown above a reply). */
   recipients?: string;
   /**
@@ -165,10 +168,18 @@ export function ReplyComposer(props: {
       setFollowUpAt(null);
       setCollision(null);
       saveDraft(caseId, null);
-      props.onSent(message);
-      announce(isReply ? 'Reply sent' : 'Note added');
-      // The Send button stays disabled with nothing to send: the focus goes back to the text.
+      // Said with the status it set, if any: the status control is out of sight from here.
+      announce(
+        !isReply
+          ? 'Note added'
+          : statusAfter
+            ? `Reply sent. Status: ${statusLabel(statusAfter)}`
+            : 'Reply sent',
+      );
+      // The Send button is disabled with nothing to send: the focus waits in the text until the
+      // page moves it to the message sent (onSent), once it is in the conversation.
       props.textareaRef.current?.focus();
+      props.onSent(message);
     } catch (err) {
       const e = toApiError(err);
       if (e.status === 409 && e.code === 'collision') {
@@ -321,7 +332,12 @@ export function ReplyComposer(props: {
           />
           Attach files
         </label>
-        <TemplatePicker caseId={caseId} disabled={!!props.disabled} onInsert={insertTemplate} />
+        <TemplatePicker
+          caseId={caseId}
+          facts={props.replyFacts}
+          disabled={!!props.disabled}
+          onInsert={insertTemplate}
+        />
         {uploading > 0 && (
           <span className="muted" role="status">
             Uploading {uploading} {uploading === 1 ? 'file' : 'files'}…

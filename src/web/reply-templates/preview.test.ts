@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { templatePreview } from './preview.js';
+import { filledPreview, sampleReplyFacts, templatePreview } from './preview.js';
 
 describe('templatePreview', () => {
   it('skips the greeting and blank lines: the first line that says something', () => {
@@ -27,5 +27,37 @@ describe('templatePreview', () => {
     expect(templatePreview('Hello Maria,')).toBe('Hello Maria,');
     expect(templatePreview('')).toBe('');
     expect(templatePreview('\n \n')).toBe('');
+  });
+});
+
+describe('filledPreview', () => {
+  const facts = {
+    case: { number: 4711, subject: 'Lid missing' },
+    customer: { name: 'Maria Jensen', email: 'maria@example.com' },
+    organization: { name: 'Nordic Parcels' },
+    agent: { name: 'Ava Agent' },
+  };
+
+  it('fills the placeholders as the reply will have them (the same renderer), after the greeting', () => {
+    expect(
+      filledPreview('Hi {{customer.firstName}},\n\nAbout case #{{case.number}} ({{case.subject}}).', facts),
+    ).toBe('About case #4711 (Lid missing).');
+    expect(filledPreview('{{agent.firstName}} from {{organization.name}} for {{customer.name}}', facts)).toBe(
+      'Ava from Nordic Parcels for Maria Jensen',
+    );
+    // A value the case does not have is left out, as in the reply.
+    expect(
+      filledPreview('Dear {{customer.name}},\nYour company {{organization.name}}.', {
+        ...facts,
+        organization: null,
+      }),
+    ).toBe('Your company .');
+    expect(filledPreview('Hello {{customer.firstName}},\nX', facts)).not.toContain('{{');
+  });
+
+  it('without a case: sample values that say they are samples, and the agent who looks', () => {
+    expect(
+      filledPreview('For {{customer.name}}, #{{case.number}}, {{agent.name}}', sampleReplyFacts('Ava Agent')),
+    ).toBe('For Sam Sample, #1234, Ava Agent');
   });
 });

@@ -1,7 +1,7 @@
 // Reply templates: text agents write again and again, put into a reply from the reply box's
 // Templates with the case's names filled in. Everyone keeps their own; admins share templates
 // with every agent or one team. The placeholders under the text box go in where the cursor is.
-import { templatePreview } from './preview.js';
+import { filledPreview, sampleReplyFacts } from './preview.js';
 import { useId, useLayoutEffect, useRef, useState, type FormEvent } from 'react';
 import { REPLY_TEMPLATE_VARIABLES, type ReplyTemplate } from '../../shared/schemas/reply-templates.js';
 import { useMe } from '../auth/auth-context.js';
@@ -32,6 +32,8 @@ export function ReplyTemplatesPage() {
   const list = useApi<Items<ReplyTemplate>>('/reply-templates');
   const teams = useApi<Items<Team>>(isAdmin ? '/teams' : null);
   const items = list.data?.items ?? [];
+  // No case here: previews read with sample values (said so above the list).
+  const samples = sampleReplyFacts(me.name);
   /** The template being changed, 'new', or none. */
   const [editing, setEditing] = useState<ReplyTemplate | 'new' | null>(null);
   const { busy, outcome, setOutcome, run } = useAction();
@@ -84,12 +86,19 @@ export function ReplyTemplatesPage() {
         loadingLabel="Loading templates…"
         empty="No templates yet. Make one for an answer you give often."
       >
+        <p className="muted" data-testid="template-sample-note">
+          Each template’s preview fills its placeholders with sample values (customer Sam Sample, case #1234),
+          not a customer’s: on a case, Templates fills them from that case.
+        </p>
         <DataTable testId="template-table" columns={['Template', 'Who sees it', 'Used', '']}>
           {items.map((r) => (
             <tr key={r.id} data-testid="template-row">
               <td className="cell-primary">
                 {r.name}
-                <span className="cell-sub muted template-preview">{templatePreview(r.body)}</span>
+                <span className="cell-sub muted template-preview">
+                  <span className="template-preview__sample">Sample: </span>
+                  {filledPreview(r.body, samples)}
+                </span>
               </td>
               <td>{audienceText(r, 'template')}</td>
               <td className="cell-nowrap">

@@ -1,8 +1,10 @@
 // The reply box's Templates: find a reply template by a word of its name or text and put it
 // into the reply, its placeholders filled from the case by the server (which counts the use).
 // Arrow keys move through the list, Enter takes one, Escape closes it (the focus back on the
-// Templates button); so does the focus leaving it, as a click elsewhere does.
-import { templatePreview } from './preview.js';
+// Templates button); so does the focus leaving it, as a click elsewhere does. Each option's preview
+// reads as it will in the reply: filled from the case's facts by the same renderer.
+import { filledPreview } from './preview.js';
+import type { ReplyFacts } from '../../core/replies/reply-templates.js';
 import { useEffect, useId, useRef, useState, type KeyboardEvent } from 'react';
 import { Link } from 'react-router-dom';
 import type { ReplyTemplate } from '../../shared/schemas/reply-templates.js';
@@ -22,6 +24,8 @@ const matches = (r: ReplyTemplate, words: string[]) => {
 
 export function TemplatePicker(props: {
   caseId: string;
+  /** The case's facts (and the agent's name), for the previews: the server fills the reply itself. */
+  facts: ReplyFacts;
   disabled?: boolean;
   onInsert(rendered: RenderedTemplate, template: ReplyTemplate): void;
 }) {
@@ -160,7 +164,7 @@ export function TemplatePicker(props: {
                   data-testid="template-option"
                 >
                   <span className="template-picker__name">{r.name}</span>
-                  <span className="muted template-picker__preview">{templatePreview(r.body)}</span>
+                  <span className="muted template-picker__preview">{filledPreview(r.body, props.facts)}</span>
                 </li>
               ))}
             </ul>
