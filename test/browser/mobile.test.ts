@@ -337,6 +337,32 @@ describe('on a phone', () => {
 });
 
 describe('on a tablet and a laptop', () => {
+  it('at 1024 px and 768 px the queue reads without scrolling sideways: subject, status and promise in the frame', async () => {
+    try {
+      for (const width of [1024, 768]) {
+        await page.setViewportSize({ width, height: 900 });
+        await fits(page, '/cases?view=all', '[data-testid="case-row"]');
+        const table = page.getByTestId('case-table');
+        // The list itself does not scroll sideways within the page either.
+        const frame = table.locator('xpath=..');
+        expect(await frame.evaluate((f) => f.scrollWidth - f.clientWidth), `${width}`).toBeLessThanOrEqual(0);
+        const edge = await frame.evaluate((f) => f.getBoundingClientRect().right);
+        const row = page.getByTestId('case-row').first();
+        for (const part of [
+          row.locator('.cell-subject a'),
+          row.locator('.badge').first(),
+          row.locator('td').last(),
+        ]) {
+          expect(await part.isVisible()).toBe(true);
+          const box = (await part.boundingBox())!;
+          expect(box.x + box.width, `${width}`).toBeLessThanOrEqual(Math.min(edge, width));
+        }
+      }
+    } finally {
+      await page.setViewportSize(PHONE);
+    }
+  });
+
   it('at 768 px the queue fits; at 1280 px every link and the side menu show, without their buttons', async () => {
     try {
       await page.setViewportSize({ width: 768, height: 1024 });
