@@ -16,6 +16,7 @@ import {
 import { importCustomersCsv } from '../server/domains/imports/customer-import.js';
 import { findLiveUserByEmail } from '../server/domains/auth/auth.repo.js';
 import { createUser, updateUser } from '../server/domains/users/users.service.js';
+import { configureMail } from '../server/domains/mail/outbox.js';
 import { Password, UserCreate, ROLES } from '../shared/schemas/users.js';
 import { createProgress } from './progress.js';
 
@@ -127,14 +128,23 @@ user
         const issue = input.error.issues[0]!;
         throw new AppError(400, 'validation_error', `--${String(issue.path[0] ?? '')}: ${issue.message}`);
       }
-      const handle = await openConfiguredDatabase(config());
+      const cfg = config();
+      // The invitation is queued for the outgoing mail server the server sends with, as the API's
+      // would be; held (on the Mail page) when there is none.
+      configureMail(cfg);
+      const handle = await openConfiguredDatabase(cfg);
       try {
         await migrateDatabase(handle);
         const created = await createUser(handle.db, SYSTEM_ACTOR, input.data, {
-          publicUrl: config().publicUrl,
+          publicUrl: cfg.publicUrl,
         });
         console.log(`created ${created.role} ${created.email} (${created.id})`);
-        if (opts.invite) console.log(`invitation queued to ${created.email} (the link works for 7 days)`);
+        if (created.invitation?.held)
+          console.log(
+            `invitation to ${created.email} held: no outgoing mail server is set (STEWARD_SMTP_URL); read or send it on the Mail page (the link works for 7 days)`,
+          );
+        else if (created.invitation)
+          console.log(`invitation queued to ${created.email} (the link works for 7 days)`);
         if (generated) console.log(`password: ${password}`);
       } finally {
         await handle.close();
