@@ -217,7 +217,9 @@ describe('single-key shortcuts', () => {
     await eventually(focused).toBe('composer-body');
 
     // The queue: ↓ from outside the list leaves the focus (the page scrolls); j enters the list.
+    // All unsolved: the admin's own open cases may be none (the case above was set pending).
     await page.goto(`${stack.url}/cases`);
+    await page.getByRole('link', { name: /^All unsolved/ }).click();
     await page.getByTestId('case-table').waitFor();
     await page.locator('#main').focus();
     await page.keyboard.press('ArrowDown');
