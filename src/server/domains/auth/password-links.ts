@@ -116,7 +116,7 @@ export async function issuePasswordLink(
     ip?: string;
     now?: Date;
   },
-): Promise<{ id: string; expiresAt: Date }> {
+): Promise<{ id: string; expiresAt: Date; held: boolean }> {
   await tx.execute(sql`select 1 from users where id = ${user.id} for update`);
   await tx
     .update(passwordLinks)
@@ -146,13 +146,14 @@ export async function issuePasswordLink(
   // After '#': a browser never sends the fragment, so the token reaches no server log or proxy.
   const url = `${opts.publicUrl}/login/password#token=${encodeURIComponent(token)}`;
   const { companyName } = await readSettings(tx);
-  await queueMail(tx, {
+  const mail = await queueMail(tx, {
     to: user.email,
     toName: user.name,
     ...linkMail(user, purpose, url, opts.sentBy ?? null, companyName ?? 'Steward'),
     autoSubmitted: true,
   });
-  return { id: link!.id, expiresAt };
+  // Held: no SMTP server, the mail waits on the Mail page (the admin hands the link over).
+  return { id: link!.id, expiresAt, held: mail.status === 'held' };
 }
 
 /**
@@ -165,7 +166,7 @@ export async function sendPasswordLinkAs(
   user: LinkUser,
   purpose: PasswordLinkPurpose,
   publicUrl: string,
-): Promise<{ id: string; expiresAt: Date }> {
+): Promise<{ id: string; expiresAt: Date; held: boolean }> {
   const [sender] = actor.userId
     ? await rows<{ id: string; name: string }>(tx, sql`select id, name from users where id = ${actor.userId}`)
     : [];

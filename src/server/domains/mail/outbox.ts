@@ -101,10 +101,7 @@ export interface QueueMailInput {
  * the customer's latest mail (else our latest), References the thread oldest first, capped.
  * The subject is used as given (see caseMailSubject for case mail).
  */
-export async function queueMail(
-  tx: Database,
-  input: QueueMailInput,
-): Promise<{ id: string; messageId: string }> {
+export async function queueMail(tx: Database, input: QueueMailInput): Promise<QueuedMail> {
   return (await queueMails(tx, [input]))[0]!;
 }
 
@@ -120,10 +117,14 @@ interface ThreadMail {
  * cases' reply tokens, their threads, the mails, their timeline entries. A later mail on a case
  * threads onto the earlier ones of the same call.
  */
-export async function queueMails(
-  tx: Database,
-  inputs: QueueMailInput[],
-): Promise<{ id: string; messageId: string }[]> {
+/** A mail put in the outbox: `held` when no SMTP server is configured, else `queued`. */
+export interface QueuedMail {
+  id: string;
+  messageId: string;
+  status: Extract<MailStatus, 'queued' | 'held'>;
+}
+
+export async function queueMails(tx: Database, inputs: QueueMailInput[]): Promise<QueuedMail[]> {
   if (inputs.length === 0) return [];
   const { mailFrom, smtpUrl } = settings;
   const from = parseMailFrom(mailFrom);
@@ -179,7 +180,7 @@ export async function queueMails(
     );
     for (const m of thread) sideThreads.get(m.side_conversation_id)!.push(m);
   }
-  const status: MailStatus = smtpUrl ? 'queued' : 'held';
+  const status: QueuedMail['status'] = smtpUrl ? 'queued' : 'held';
   const values: (PgInsertValue<typeof mailMessages> & { id: string; messageId: string; subject: string })[] =
     [];
   const composing: Promise<Buffer>[] = [];
@@ -267,7 +268,7 @@ export async function queueMails(
       },
     })),
   );
-  return values.map((v) => ({ id: v.id, messageId: v.messageId }));
+  return values.map((v) => ({ id: v.id, messageId: v.messageId, status }));
 }
 
 /** Whom a case's next mail answers (the customer's latest mail, else ours) and its chain. */

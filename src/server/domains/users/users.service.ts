@@ -25,7 +25,6 @@ import { findCustomer } from '../customers/customers.repo.js';
 import { diff, recordDomainEvent } from '../domain-events/domain-events.repo.js';
 import { assertUnchangedSince } from '../../lib/edit-version.js';
 import { nextVersion } from '../../../db/columns.js';
-import { mailSettings } from '../mail/outbox.js';
 
 type UserRow = typeof users.$inferSelect;
 
@@ -274,20 +273,15 @@ export async function sendPasswordLink(
 
 /**
  * What an admin is told of a link they sent (an invitation with a new user, or one sent later).
- * Without SMTP the mail is held (the outbox keeps it): the answer itself says so, so the page
+ * Without SMTP the mail is held (the outbox's own answer): the answer itself says so, so the page
  * need not guess it from the mail set-up.
  */
 function linkSent(
   user: { email: string },
   purpose: PasswordLinkPurpose,
-  link: { expiresAt: Date },
+  link: { expiresAt: Date; held: boolean },
 ): PasswordLinkSent {
-  return {
-    purpose,
-    sentTo: user.email,
-    expiresAt: link.expiresAt.toISOString(),
-    held: !mailSettings().smtpUrl,
-  };
+  return { purpose, sentTo: user.email, expiresAt: link.expiresAt.toISOString(), held: link.held };
 }
 
 export async function deleteUser(db: Database, actor: Actor, id: string) {
