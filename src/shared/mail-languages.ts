@@ -13,3 +13,17 @@ export const MAIL_LANGUAGE_NAMES: Record<MailLanguage, string> = {
   es: 'Español',
   nl: 'Nederlands',
 };
+
+export const isMailLanguage = (tag: string): tag is MailLanguage =>
+  (MAIL_LANGUAGES as readonly string[]).includes(tag);
+
+/**
+ * The language to write to a customer in: their own (its primary subtag: `de-CH` → `de`), English
+ * when Steward does not write theirs, the company's when they have none.
+ */
+export function mailLanguage(own: string | null | undefined, company?: string | null): MailLanguage {
+  const tag = own?.trim();
+  if (!tag) return company && isMailLanguage(company) ? company : 'en';
+  const primary = tag.split('-')[0]!.toLowerCase();
+  return isMailLanguage(primary) ? primary : 'en';
+}

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { MAIL_LANGUAGES } from '../../shared/mail-languages.js';
 import { acknowledgementSubject, acknowledgementText } from './acknowledgement.js';
-import { customerWords, mailLanguage } from './customer-words.js';
+import { customerWords } from './customer-words.js';
+import { mailLanguage } from '../../shared/mail-languages.js';
 
 describe('the language of mail to a customer', () => {
   it('is their own, by its primary subtag; English when Steward does not write theirs; else the company’s', () => {

@@ -1,7 +1,7 @@
 // Steward's own words in mail to customers, in the customer's language: the customer's own
 // (`de-CH` is written in `de`), English when theirs is one Steward does not write, the company's
 // (the `customerLanguage` setting) when they have none. Pure.
-import { MAIL_LANGUAGES, type MailLanguage } from '../../shared/mail-languages.js';
+import { isMailLanguage, type MailLanguage } from '../../shared/mail-languages.js';
 
 export interface CustomerWords {
   /** The locale dates are written in (weekday and month names). */
@@ -103,20 +103,6 @@ const WORDS: Record<MailLanguage, CustomerWords> = {
     notAsked: 'Hebt u hier niet om gevraagd, negeer dan deze e-mail: zonder de link kan niemand inloggen.',
   },
 };
-
-const isMailLanguage = (tag: string): tag is MailLanguage =>
-  (MAIL_LANGUAGES as readonly string[]).includes(tag);
-
-/**
- * The language to write to a customer in: their own (its primary subtag: `de-CH` → `de`), English
- * when Steward does not write theirs, the company's when they have none.
- */
-export function mailLanguage(own: string | null | undefined, company?: string | null): MailLanguage {
-  const tag = own?.trim();
-  if (!tag) return company && isMailLanguage(company) ? company : 'en';
-  const primary = tag.split('-')[0]!.toLowerCase();
-  return isMailLanguage(primary) ? primary : 'en';
-}
 
 /** The words of a language; a stored setting no longer known reads as English. */
 export const customerWords = (language: string): CustomerWords =>

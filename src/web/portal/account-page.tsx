@@ -5,7 +5,12 @@
 import { useEffect, useState } from 'react';
 import { PortalAccountUpdate, type PortalAccount } from '../../shared/schemas/portal.js';
 import type { Me } from '../../shared/schemas/users.js';
-import { MAIL_LANGUAGE_NAMES, MAIL_LANGUAGES, type MailLanguage } from '../../shared/mail-languages.js';
+import {
+  MAIL_LANGUAGE_NAMES,
+  MAIL_LANGUAGES,
+  isMailLanguage,
+  mailLanguage,
+} from '../../shared/mail-languages.js';
 import { api } from '../lib/api.js';
 import { useApi } from '../lib/use-api.js';
 import { browserTimeZone, timeZones } from '../lib/time-zones.js';
@@ -187,15 +192,14 @@ function ProfileForm({ account, onReload }: { account: PortalAccount; onReload: 
   );
 }
 
-const isMailLanguage = (tag: string): tag is MailLanguage =>
-  (MAIL_LANGUAGES as readonly string[]).includes(tag);
-
 /**
- * A language by its own name; a tag of a region (de-CH) by its language's and the tag, one we do not
- * write in by the tag and what we write in instead.
+ * A language by its own name; a tag of a region (de-CH) by its language's name and the tag; one we
+ * do not write in by the tag and the language we write in instead (mailLanguage, as the mail does).
  */
 function languageName(tag: string): string {
   if (isMailLanguage(tag)) return MAIL_LANGUAGE_NAMES[tag];
-  const first = tag.split('-')[0]!;
-  return isMailLanguage(first) ? `${MAIL_LANGUAGE_NAMES[first]} (${tag})` : `${tag} (we write in English)`;
+  const written = mailLanguage(tag);
+  return tag.split('-')[0]!.toLowerCase() === written
+    ? `${MAIL_LANGUAGE_NAMES[written]} (${tag})`
+    : `${tag} (we write in ${MAIL_LANGUAGE_NAMES[written]})`;
 }

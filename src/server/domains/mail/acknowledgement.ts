@@ -12,7 +12,7 @@ import {
   acknowledgementSubject,
   acknowledgementText,
 } from '../../../core/mail/acknowledgement.js';
-import { mailLanguage } from '../../../core/mail/customer-words.js';
+import { mailLanguage } from '../../../shared/mail-languages.js';
 import { COMPANY_CUSTOMER_LANGUAGE } from '../settings/customer-language.js';
 import { withinRate } from '../../lib/rate-limit.js';
 import { caseMailSubject } from './compose.js';

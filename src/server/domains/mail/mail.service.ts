@@ -28,7 +28,7 @@ import {
 } from './compose.js';
 import { mailMessages } from './mail.table.js';
 import { mailSettings, queueMails } from './outbox.js';
-import { mailLanguage } from '../../../core/mail/customer-words.js';
+import { mailLanguage } from '../../../shared/mail-languages.js';
 import { COMPANY_CUSTOMER_LANGUAGE } from '../settings/customer-language.js';
 
 // ---- who may see mail -------------------------------------------------------------------------

@@ -3,7 +3,7 @@
 // service's imports, as company-time-zone.ts.
 import { sql } from 'drizzle-orm';
 import { rows, type Database } from '../../../db/client.js';
-import { mailLanguage } from '../../../core/mail/customer-words.js';
+import { mailLanguage } from '../../../shared/mail-languages.js';
 import type { MailLanguage } from '../../../shared/mail-languages.js';
 
 /** The `customerLanguage` setting as an SQL text expression; null when none is set (English). */
