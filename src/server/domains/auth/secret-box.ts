@@ -7,7 +7,6 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 
 export const SEALED_PREFIX = 'aes256gcm:v1:';
-const PREFIX = SEALED_PREFIX;
 const IV_BYTES = 12;
 const TAG_BYTES = 16;
 export const SECRET_KEY_BYTES = 32;
@@ -40,7 +39,7 @@ export function parseSecretKey(name: string, value: string): Buffer {
 }
 
 /** Whether a stored value is sealed (rather than the secret itself). */
-export const isSealed = (stored: string): boolean => stored.startsWith(PREFIX);
+export const isSealed = (stored: string): boolean => stored.startsWith(SEALED_PREFIX);
 
 /** The stored form of `secret` of user `userId`: sealed with `key`, or the secret itself without one. */
 export function sealSecret(secret: string, userId: string, key: Buffer | undefined): string {
@@ -50,7 +49,7 @@ export function sealSecret(secret: string, userId: string, key: Buffer | undefin
   cipher.setAAD(Buffer.from(userId, 'utf8'));
   const ciphertext = Buffer.concat([cipher.update(secret, 'utf8'), cipher.final()]);
   const parts = [iv, ciphertext, cipher.getAuthTag()].map((b) => b.toString('base64url'));
-  return PREFIX + parts.join(':');
+  return SEALED_PREFIX + parts.join(':');
 }
 
 /** The secret of a stored value, sealed or not. */
@@ -62,7 +61,7 @@ export function openSecret(stored: string, userId: string, key: Buffer | undefin
     );
   }
   const [iv, ciphertext, tag] = stored
-    .slice(PREFIX.length)
+    .slice(SEALED_PREFIX.length)
     .split(':')
     .map((p) => Buffer.from(p, 'base64url'));
   const notTheKey = () =>

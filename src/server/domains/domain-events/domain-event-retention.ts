@@ -24,14 +24,12 @@ import { sql } from 'drizzle-orm';
 import type { Database } from '../../../db/client.js';
 import { rows } from '../../../db/client.js';
 import { SYSTEM_ACTOR } from '../../lib/actor.js';
-import { readSettings } from '../settings/settings.service.js';
+import { UUID_PATTERN } from '../../lib/uuid.js';
+import { SETTINGS_ENTITY_ID, readSettings } from '../settings/settings.service.js';
 import { recordDomainEvent } from './domain-events.repo.js';
 
 export const DOMAIN_EVENT_RETENTION_BATCH = 5_000;
 const DAY_MS = 86_400_000;
-const UUID = '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$';
-/** The settings' own entity id (settings.updated uses the same). */
-const SETTINGS_ID = '00000000-0000-0000-0000-000000000000';
 
 /** Changes recorded before this moment may be removed: `retentionDays` ago. Null: keep every one. */
 export function domainEventCutoff(retentionDays: number | null, now: Date): Date | null {
@@ -71,7 +69,7 @@ export async function removeOldDomainEvents(
             and ((c.status <> 'closed' and c.deleted_at is null)
               or (e.type = 'case.deleted' and c.deleted_at is not null and c.merged_into_id is null))))
           and not (e.type = 'customer.deleted' and exists (select 1 from cases c
-            where c.id = case when e.data ->> 'caseId' ~* ${UUID} then (e.data ->> 'caseId')::uuid end
+            where c.id = case when e.data ->> 'caseId' ~* ${UUID_PATTERN} then (e.data ->> 'caseId')::uuid end
               and c.deleted_at is not null and c.merged_into_id is null))
         order by e.occurred_at, e.id limit ${limit}
         for update skip locked
@@ -85,7 +83,7 @@ export async function removeOldDomainEvents(
       await recordDomainEvent(tx, SYSTEM_ACTOR, {
         type: 'settings.audit_entries_removed',
         entityType: 'settings',
-        entityId: SETTINGS_ID,
+        entityId: SETTINGS_ENTITY_ID,
         data: { count: n, occurredBefore: cutoff.toISOString(), reason: 'retention' },
       });
     return n;

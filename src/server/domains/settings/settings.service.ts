@@ -24,6 +24,9 @@ import { Settings } from '../../../shared/schemas/settings.js';
 import { settings } from './settings.table.js';
 import { rescheduleCompanyZoneDigests } from '../notifications/notifications.service.js';
 
+/** The entity id of the company's settings in the domain event log (there is one set of them). */
+export const SETTINGS_ENTITY_ID = '00000000-0000-0000-0000-000000000000';
+
 export const DEFAULT_SETTINGS: Settings = {
   acknowledgeNewMail: true,
   assignOnReply: true,
@@ -115,7 +118,7 @@ export async function updateSettings(
     await recordDomainEvent(tx, actor, {
       type: 'settings.updated',
       entityType: 'settings',
-      entityId: '00000000-0000-0000-0000-000000000000',
+      entityId: SETTINGS_ENTITY_ID,
       data: { ...input },
     });
   });

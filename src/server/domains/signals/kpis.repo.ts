@@ -180,8 +180,6 @@ export async function ruleOutcomes(db: Database, period: Period): Promise<RuleOu
   );
 }
 
-const notDeleted = onLiveCase;
-
 export type PromiseGroup = 'kind' | 'agreement' | 'team' | 'assignee' | 'channel' | 'segment';
 
 export interface PromiseComplianceSqlRow {
@@ -216,7 +214,7 @@ export async function promiseCompliance(
 
 function promiseComplianceSql(q: Period & { groupBy: PromiseGroup }): SQL {
   // `caseColumns`: the group is the case's (or its customer's), so every clock is joined to its
-  // case; a group of the clock's own (kind, agreement) needs only `notDeleted`.
+  // case; a group of the clock's own (kind, agreement) needs only `onLiveCase`.
   const group: Record<PromiseGroup, { id: SQL; name: SQL; join: SQL; caseColumns: boolean }> = {
     kind: { id: sql`p.kind`, name: sql`p.kind`, join: sql``, caseColumns: false },
     agreement: {
@@ -255,7 +253,7 @@ function promiseComplianceSql(q: Period & { groupBy: PromiseGroup }): SQL {
   const breached = outcomeCondition('breached', period);
   const liveCase = g.caseColumns
     ? { join: sql`join cases c on c.id = p.case_id`, where: sql`c.deleted_at is null` }
-    : { join: sql``, where: notDeleted };
+    : { join: sql``, where: onLiveCase };
   return sql`
     select grouping(${g.id}) = 1 as total, ${g.id} as group_id, ${g.name} as group_name,
       count(*) filter (where ${decided})::int as decided,
@@ -305,7 +303,7 @@ export async function promiseTrend(
         count(*) filter (where p.state = 'met')::int as met_on_time,
         count(*) filter (where p.state = 'breached')::int as breached
       from case_promises p
-      where ${notDeleted} and ${outcomeCondition('decided', period)}
+      where ${onLiveCase} and ${outcomeCondition('decided', period)}
       group by 1
     ), b as (${series})
     select ${bounds},
