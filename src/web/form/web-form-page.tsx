@@ -14,8 +14,7 @@ import {
 import { api, toApiError } from '../lib/api.js';
 import { fieldErrorsFromApiError, fieldErrorsFromIssues, type FieldErrors } from '../lib/field-errors.js';
 import { useDocumentTitle } from '../layout/use-document-title.js';
-import { Brand } from '../layout/brand.js';
-import { useCompanyName } from '../lib/branding.js';
+import { HelpTopBar } from '../kb/help-layout.js';
 import { FilePicker } from '../portal/file-picker.js';
 import { toUploads } from '../portal/files.js';
 import { usePickedFiles } from '../portal/use-picked-files.js';
@@ -252,19 +251,12 @@ export function WebFormPage() {
 
 /** The help center's top bar, when the form is a page of its own rather than in another site's iframe. */
 function StandaloneTopBar() {
-  const company = useCompanyName();
   if (window.parent !== window) return null;
-  const helpName = company ? `${company} Help center` : 'Help center';
   return (
-    <header className="topbar">
-      <div className="topbar__inner">
-        <Brand name={helpName} home={{ to: '/help', label: `${helpName} home` }} />
-        <div className="session">
-          <Link className="button button--ghost button--small" to="/help" data-testid="webform-help">
-            Search the help center
-          </Link>
-        </div>
-      </div>
-    </header>
+    <HelpTopBar>
+      <Link className="button button--ghost button--small" to="/help" data-testid="webform-help">
+        Search the help center
+      </Link>
+    </HelpTopBar>
   );
 }
