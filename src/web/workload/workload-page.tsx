@@ -3,8 +3,9 @@
 // total; per row the unsolved cases, of them those waiting (pending, on hold), promises at risk and
 // breached now, the case whose customer has waited longest for a reply, and the cases solved
 // today in the zone the person works in (their own, else the company's, else this browser's: the
-// page opens through WorkZoneGate once it is known, and asks for that day). Every count links to exactly its cases in the queue
-// (shared/workload-cases.ts); the case waiting longest opens itself. Live: it reads again as cases change.
+// page opens through WorkZoneGate once it is known, and asks for that day). Every count links to
+// exactly its cases in the queue (shared/workload-cases.ts); the case waiting longest opens
+// itself. Live: it reads again as cases change.
 import type { ReactNode } from 'react';
 import { Link } from 'react-router-dom';
 import type { Workload, WorkloadCounts, WorkloadTeam } from '../../shared/schemas/teams.js';
