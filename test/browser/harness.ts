@@ -1,11 +1,11 @@
 // One real Steward (API + built web UI, demo data or an empty install, fresh PGlite folder) and one headless
 // Chromium per test file. The UI must be built first (`npm run build`, or `npm run test:browser`).
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
-import { expect } from 'vitest';
+import { expect, inject } from 'vitest';
 import { loadConfig } from '../../src/server/config.js';
 import type { Database } from '../../src/db/client.js';
 import { DEFAULT_WEB_DIR, startServer } from '../../src/server/start.js';
@@ -38,6 +38,39 @@ export interface Stack {
   stop(): Promise<void>;
 }
 
+/**
+ * How old a data-folder template may be when a file copies it. The demo is dated from the minute it
+ * was seeded (cases opened hours ago, promises falling due soon): a copy is that many minutes
+ * older, as every file's data already is by its last test (a long file runs for minutes), so a
+ * template serves only while it is a few minutes old and the next file makes a new one.
+ */
+const TEMPLATE_MAX_AGE_MS = 3 * 60_000;
+
+/**
+ * Fills `dataDir` with a copy of a started Steward's data folder (`kind`: demo data, or only the
+ * first admin), made by `start` when there is none of this run younger than TEMPLATE_MAX_AGE_MS.
+ * Opening a copy takes ~2 s; a new folder ~6 s and seeding the demo ~8 s more, per file.
+ */
+async function copyTemplate(
+  kind: 'demo' | 'empty',
+  dataDir: string,
+  start: (dir: string) => Promise<{ stop(): Promise<void> }>,
+) {
+  const root = inject('browserTemplates');
+  if (!root) return; // run without the browser config's global setup: each file starts from nothing
+  const template = join(root, kind);
+  const stamp = join(root, `${kind}.made`);
+  const madeAt = Number(await readFile(stamp, 'utf8').catch(() => '0'));
+  if (Date.now() - madeAt > TEMPLATE_MAX_AGE_MS) {
+    await rm(stamp, { force: true });
+    await rm(template, { recursive: true, force: true });
+    const made = Date.now();
+    await (await start(template)).stop();
+    await writeFile(stamp, String(made));
+  }
+  await cp(template, dataDir, { recursive: true });
+}
+
 /** `empty`: no demo data, only the first admin (FIRST_ADMIN), as a new company starts. */
 export async function startStack(opts: { empty?: boolean } = {}): Promise<Stack> {
   if (!existsSync(join(DEFAULT_WEB_DIR, 'index.html'))) {
@@ -45,18 +78,21 @@ export async function startStack(opts: { empty?: boolean } = {}): Promise<Stack>
   }
   const dataDir = await mkdtemp(join(tmpdir(), 'steward-browser-'));
   // Always a fresh embedded database: the demo seed must not land in a shared PostgreSQL.
-  const env = {
+  const env = (dir: string) => ({
     ...process.env,
     PORT: '0',
     HOST: '127.0.0.1',
-    STEWARD_DATA_DIR: dataDir,
+    STEWARD_DATA_DIR: dir,
     DATABASE_URL: '',
     STEWARD_ADMIN_EMAIL: opts.empty ? FIRST_ADMIN.email : '',
     STEWARD_ADMIN_PASSWORD: opts.empty ? FIRST_ADMIN.password : '',
     // The webhook tests' receiver listens on 127.0.0.1.
     STEWARD_WEBHOOK_LOCAL_NETWORK: 'on',
-  };
-  const server = await startServer(loadConfig(env, { webDir: DEFAULT_WEB_DIR }), {
+  });
+  await copyTemplate(opts.empty ? 'empty' : 'demo', dataDir, (dir) =>
+    startServer(loadConfig(env(dir), { webDir: DEFAULT_WEB_DIR }), { demo: !opts.empty, logger: false }),
+  );
+  const server = await startServer(loadConfig(env(dataDir), { webDir: DEFAULT_WEB_DIR }), {
     demo: !opts.empty,
     logger: false,
   });
