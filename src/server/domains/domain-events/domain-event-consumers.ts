@@ -25,6 +25,14 @@ export interface ConsumedEvent {
 const START = '00000000-0000-0000-0000-000000000000';
 
 /**
+ * The consumers reading the domain events today, by their cursor's name. A cursor left by a
+ * consumer no longer in this list (one removed in an upgrade) is read by no one: the audit trail
+ * retention does not wait for it (domain-event-retention.ts).
+ */
+export const DOMAIN_EVENT_CONSUMERS = ['notifications', 'webhooks'] as const;
+export type DomainEventConsumer = (typeof DOMAIN_EVENT_CONSUMERS)[number];
+
+/**
  * Hands the next events of `types` (exact types; `case.*` for an entity's, `*` for all) after `consumer`'s cursor (at most `limit`, in commit-safe
  * order) to `handle`, and moves the cursor past them, in one transaction: what `handle` writes and
  * the cursor's move commit together. Another process consuming the same cursor at that moment
@@ -32,7 +40,7 @@ const START = '00000000-0000-0000-0000-000000000000';
  */
 export async function consumeDomainEvents(
   db: Database,
-  consumer: string,
+  consumer: DomainEventConsumer,
   types: readonly string[],
   limit: number,
   handle: (tx: Database, events: ConsumedEvent[]) => Promise<void>,
@@ -130,7 +138,7 @@ export function typeFilter(types: readonly string[], column = sql.raw('type')): 
  * Moves `consumer`'s cursor to the present: events committed so far are never handed to it. For
  * history that is not news, such as the demo data written at first start.
  */
-export async function skipPastDomainEvents(db: Database, consumer: string): Promise<void> {
+export async function skipPastDomainEvents(db: Database, consumer: DomainEventConsumer): Promise<void> {
   // Nothing committed since: it is at the present already (and writing would take an xid).
   if ((await anythingNew(db, consumer)) === false) return;
   await db.execute(sql`insert into domain_event_cursors (consumer, tx, id)

@@ -197,6 +197,20 @@ describe('removing old changes', () => {
   });
 });
 
+describe('a consumer Steward no longer has', () => {
+  it('does not hold the trail back: its cursor, far behind, is read by no one', async () => {
+    await setRetention(365);
+    // A cursor left by a consumer an upgrade removed, behind every change there is.
+    await t.db.execute(sql`insert into domain_event_cursors (consumer, tx, id)
+      values ('automations-retired', '1'::xid8, '00000000-0000-0000-0000-000000000000')`);
+    const customer = await makeCustomer(t.db);
+    await notify();
+    await ageEverything();
+    await removeAll();
+    expect(await typesOf(customer.id)).toEqual([]);
+  });
+});
+
 describe.runIf(usingPostgres())('removing old changes on many nodes (PostgreSQL)', () => {
   it('two runs at once remove each change once, and record exactly what each removed', async () => {
     await setRetention(365);

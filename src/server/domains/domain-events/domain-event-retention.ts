@@ -7,6 +7,7 @@
 // - anything a consumer (notifications, outgoing webhooks) has not read yet: an event after the
 //   lowest consumer cursor is never removed, so no webhook or notification is lost however far
 //   behind a consumer is (webhook deliveries carry their own copy of the payload once queued);
+//   the cursor of a consumer Steward no longer has (not in DOMAIN_EVENT_CONSUMERS) holds nothing;
 // - the changes of a case not yet closed (and not deleted): its timeline stays whole while
 //   someone may still work on it; once closed, its old changes go like the rest;
 // - the deletion of a case still deleted (`case.deleted`: the Deleted cases list shows who and
@@ -26,6 +27,7 @@ import { rows } from '../../../db/client.js';
 import { SYSTEM_ACTOR } from '../../lib/actor.js';
 import { UUID_PATTERN } from '../../lib/uuid.js';
 import { SETTINGS_ENTITY_ID, readSettings } from '../settings/settings.service.js';
+import { DOMAIN_EVENT_CONSUMERS } from './domain-event-consumers.js';
 import { recordDomainEvent } from './domain-events.repo.js';
 
 export const DOMAIN_EVENT_RETENTION_BATCH = 5_000;
@@ -51,11 +53,17 @@ export async function removeOldDomainEvents(
   const cutoff = domainEventCutoff(domainEventRetentionDays, now);
   if (!cutoff) return 0;
   return db.transaction(async (tx) => {
-    // The lowest consumer cursor: everything after it is still to be read by someone. Read
-    // without a lock: a consumer only moves forward, so a cursor read now is never too far on.
+    // The lowest cursor of a consumer there is: everything after it is still to be read by
+    // someone (a removed consumer's cursor is read by no one). Read without a lock: a consumer
+    // only moves forward, so a cursor read now is never too far on.
     const [behind] = await rows<{ tx: string; id: string }>(
       tx,
-      sql`select tx::text, id from domain_event_cursors order by tx, id limit 1`,
+      sql`select tx::text, id from domain_event_cursors
+        where consumer in (${sql.join(
+          DOMAIN_EVENT_CONSUMERS.map((c) => sql`${c}`),
+          sql`, `,
+        )})
+        order by tx, id limit 1`,
     );
     const [removed] = await rows<{ n: number }>(
       tx,

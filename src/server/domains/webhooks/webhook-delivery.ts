@@ -33,7 +33,11 @@ import { isLocalAddress, isLocalHost } from '../../../core/local-address.js';
 import { matchesEventPattern, WEBHOOK_LIMITS } from '../../../shared/schemas/webhooks.js';
 import type { Config } from '../../config.js';
 import { SYSTEM_ACTOR } from '../../lib/actor.js';
-import { consumeDomainEvents, skipPastDomainEvents } from '../domain-events/domain-event-consumers.js';
+import {
+  consumeDomainEvents,
+  skipPastDomainEvents,
+  type DomainEventConsumer,
+} from '../domain-events/domain-event-consumers.js';
 import { recordDomainEvents } from '../domain-events/domain-events.repo.js';
 import { signWebhook } from '../events/webhook-signature.js';
 
@@ -47,7 +51,7 @@ export const PRUNE_BATCH = 5_000;
 /** Finished deliveries (delivered or given up) are kept this long for the log. */
 export const DELIVERIES_KEPT_DAYS = 30;
 export const TIMEOUT_MS = 10_000;
-const CONSUMER = 'webhooks';
+const CONSUMER: DomainEventConsumer = 'webhooks';
 
 let localNetwork = false;
 /**
