@@ -1,6 +1,7 @@
 import { and, eq, isNull, sql, type SQL } from 'drizzle-orm';
 import { alias, type AnyPgColumn } from 'drizzle-orm/pg-core';
 import { rows, type Database } from '../../../db/client.js';
+import { nextVersion } from '../../../db/columns.js';
 import { NO_SEGMENT, type CaseListQuery } from '../../../shared/schemas/cases.js';
 import type { CaseViewFilters } from '../../../shared/schemas/views.js';
 import { afterCursor, containsPattern, orderBy, sortKey, toPage, type Sort } from '../../lib/pagination.js';
@@ -106,6 +107,24 @@ export async function lockCase(db: Database, id: string) {
     .where(and(eq(cases.id, id), isNull(cases.deletedAt)))
     .for('update');
   return row;
+}
+
+/**
+ * A message written on the case (a reply, the customer's, a side conversation's): its version steps
+ * on (If-Match; the queue's "Updated"), with the columns the message changes (`set`), in the
+ * caller's transaction on the case it locked. The row as it is now.
+ */
+export async function touchCase(
+  db: Database,
+  id: string,
+  set: Partial<Omit<typeof cases.$inferInsert, 'updatedAt'>> = {},
+) {
+  const [row] = await db
+    .update(cases)
+    .set({ ...set, updatedAt: nextVersion(new Date()) })
+    .where(eq(cases.id, id))
+    .returning();
+  return row!;
 }
 
 export async function listClocks(db: Database, caseIds: string[]) {

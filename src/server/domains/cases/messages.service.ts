@@ -3,7 +3,6 @@
 // Replying over someone else's newer reply is a collision (409) unless forced.
 import { and, asc, desc, eq, gt, inArray, isNull, ne, or } from 'drizzle-orm';
 import type { Database } from '../../../db/client.js';
-import { nextVersion } from '../../../db/columns.js';
 import type { Message, MessageCreate } from '../../../shared/schemas/cases.js';
 import type { Channel, CaseStatus } from '../../../shared/schemas/cases.js';
 import type { Actor } from '../../lib/actor.js';
@@ -16,7 +15,7 @@ import { recordDomainEvent } from '../domain-events/domain-events.repo.js';
 import { applyCaseUpdate } from './cases.service.js';
 import { readSettings } from '../settings/settings.service.js';
 import * as repo from './cases.repo.js';
-import { attachments, cases, messages } from './cases.table.js';
+import { attachments, messages, type cases } from './cases.table.js';
 import { onAgentReply, onCustomerMessage, type ClockCase } from './clocks.js';
 import { mailCaseMessage } from '../mail/mail.service.js';
 import { assertCustomerNotBlocked } from '../mail/blocked-senders.service.js';
@@ -218,16 +217,11 @@ export async function addMessage(
       from === 'agent' && input.call?.direction === 'inbound' && c.status === 'pending' && !input.status;
     const asked = calledBack ? ('open' as const) : input.status;
     if (input.public && from === 'agent') {
-      const [after] = await tx
-        .update(cases)
-        .set({
-          lastAgentReplyAt: at,
-          firstRespondedAt: c.firstRespondedAt ?? at,
-          updatedAt: nextVersion(new Date()),
-        })
-        .where(eq(cases.id, caseId))
-        .returning();
-      await onAgentReply(tx, actor, clockCase(after!), at);
+      const after = await repo.touchCase(tx, caseId, {
+        lastAgentReplyAt: at,
+        firstRespondedAt: c.firstRespondedAt ?? at,
+      });
+      await onAgentReply(tx, actor, clockCase(after), at);
       const status = asked ?? (c.status === 'new' ? 'open' : undefined);
       if ((status && status !== c.status) || input.followUpAt || assigneeId)
         await applyCaseUpdate(tx, actor, caseId, { status, followUpAt: input.followUpAt, assigneeId });
@@ -235,12 +229,8 @@ export async function addMessage(
       // The customer wrote back: a solved case reopens; a case waiting on them is open again.
       if (c.status === 'solved' || c.status === 'pending')
         await applyCaseUpdate(tx, actor, caseId, { status: 'open' });
-      const [updated] = await tx
-        .update(cases)
-        .set({ lastCustomerMessageAt: at, updatedAt: nextVersion(new Date()) })
-        .where(eq(cases.id, caseId))
-        .returning();
-      await onCustomerMessage(tx, actor, clockCase(updated!), at);
+      const updated = await repo.touchCase(tx, caseId, { lastCustomerMessageAt: at });
+      await onCustomerMessage(tx, actor, clockCase(updated), at);
       // The customer wrote about what a proactive case covers: its signals learn of the contact.
       if (c.channel === 'proactive') await noteCustomerContact(tx, caseId);
     } else if ((asked && asked !== c.status) || input.followUpAt || assigneeId) {

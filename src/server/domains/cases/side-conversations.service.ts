@@ -6,6 +6,7 @@
 // case's assignee (notification `side_reply`). Staff only; customers never see any of it.
 // Asked with `hold`, our message puts the case on hold (its clocks pause) while the third party
 // is waited for; their answer opens an on-hold case again, as a customer's does a pending one.
+// Each message, ours or theirs, moves the case's `updatedAt` on, as a reply does.
 import { eq, sql } from 'drizzle-orm';
 import { rows, type Database } from '../../../db/client.js';
 import type {
@@ -24,7 +25,7 @@ import { caseMailSubject, newReplyToken, withSignature } from '../mail/compose.j
 import { mailFilesOf } from '../mail/mail.service.js';
 import { queueMail } from '../mail/outbox.js';
 import { attachToMessage, checkUnattachedFiles } from './attachments.service.js';
-import { caseMerged, lockCase } from './cases.repo.js';
+import { caseMerged, lockCase, touchCase } from './cases.repo.js';
 import { applyCaseUpdate } from './cases.service.js';
 import { cases, messages, sideConversations } from './cases.table.js';
 import { checkOtherRecipients } from './recipients.js';
@@ -170,10 +171,15 @@ function checkHold(c: { number: number; status: string }, hold: boolean | undefi
     );
 }
 
-/** `hold`: the case waits for the third party (on hold, clocks paused), once our message is written. */
+/**
+ * Once our message is written: with `hold` the case waits for the third party (on hold, clocks
+ * paused); either way the case was written on, so its version steps on (the queue's "Updated"),
+ * once: by the change of status, else by touchCase.
+ */
 async function holdCase(tx: Database, actor: Actor, c: { id: string; status: string }, hold?: boolean) {
   if (hold && c.status !== 'on_hold')
     await applyCaseUpdate(tx, actor, c.id, { status: 'on_hold' }, 'side_conversation');
+  else await touchCase(tx, c.id);
 }
 
 /** Starts a side conversation: the conversation, our first message and its mail, in one transaction. */
@@ -366,6 +372,8 @@ export async function receiveSideMessage(
     entityId: c.id,
     data: { sideConversationId: side.id, messageId: msg!.id, from: address },
   });
+  // Their answer is news on the case (its version steps on, once): it opens an on-hold case.
   if (c.status === 'on_hold') await applyCaseUpdate(tx, SYSTEM_ACTOR, c.id, { status: 'open' }, 'side_reply');
+  else await touchCase(tx, c.id);
   return { caseId: c.id, messageId: msg!.id };
 }

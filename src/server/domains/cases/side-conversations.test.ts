@@ -341,6 +341,99 @@ describe('side conversations', () => {
     expect(after.messages).toBe(before.messages);
   });
 
+  it('each message, ours or the third party’s, moves the case on in the queue’s "Updated" order', async () => {
+    const { customer, c } = await customerCase();
+    const other = await makeCase(t.db, customer.id);
+    const dpd = carrier();
+    /** The customer's cases, last updated first, as the queue sorts them. */
+    const queue = async () =>
+      (await t.get(`/api/v1/cases?customerId=${customer.id}&sort=-updatedAt`, agent.token)).body.items.map(
+        (x: { id: string }) => x.id,
+      );
+    const versionOf = async () =>
+      Date.parse((await t.get(`/api/v1/cases/${c.id}`, agent.token)).body.updatedAt);
+    const otherOnTop = async () => {
+      const res = await t.patch(`/api/v1/cases/${other.id}`, { subject: `Other ${unique()}` }, agent.token);
+      expect(res.status).toBe(200);
+      expect(await queue()).toEqual([other.id, c.id]);
+    };
+    /**
+     * After `write`, the case is on top of the other, its version a new one; and with its version
+     * moved an hour ahead of the clock, still a step past it (nextVersion, as a reply's), not "now".
+     */
+    const movesOn = async (what: string, write: () => Promise<unknown>, prepare?: () => Promise<unknown>) => {
+      await prepare?.();
+      await otherOnTop();
+      const before = await versionOf();
+      await write();
+      expect(await queue(), what).toEqual([c.id, other.id]);
+      expect(await versionOf(), what).toBeGreaterThan(before);
+
+      await prepare?.();
+      const ahead = Date.now() + 3_600_000;
+      await t.db.execute(
+        sql`update cases set updated_at = ${new Date(ahead).toISOString()}::timestamptz where id = ${c.id}`,
+      );
+      await write();
+      expect(await versionOf(), what).toBeGreaterThan(ahead);
+      // Back to the present, for the next writer.
+      await t.db.execute(sql`update cases set updated_at = now() - interval '1 minute' where id = ${c.id}`);
+    };
+    const status = (to: string) => async () =>
+      expect((await t.patch(`/api/v1/cases/${c.id}`, { status: to }, agent.token)).status).toBe(200);
+
+    let sideId = '';
+    await movesOn('started', async () => {
+      const res = await t.post(
+        `/api/v1/cases/${c.id}/side-conversations`,
+        { to: [dpd.desk], body: 'Where is it?' },
+        agent.token,
+      );
+      expect(res.status).toBe(201);
+      sideId ||= res.body.id;
+    });
+    await movesOn('our message', async () => {
+      const res = await t.post(
+        `/api/v1/side-conversations/${sideId}/messages`,
+        { body: 'Any news?' },
+        agent.token,
+      );
+      expect(res.status).toBe(201);
+    });
+    const ours = (await mailsOf(c.id)).find((m) => m.side_conversation_id === sideId)!;
+    const sideAddress = await replyAddressOf(ours.raw!);
+    const theirAnswer = async () => {
+      const res = await receiveMail(t.db, plainMail({ from: dpd.desk, to: sideAddress, body: 'Tomorrow.' }));
+      expect(res).toMatchObject({ status: 'processed', caseId: c.id });
+    };
+    await movesOn('their answer', theirAnswer);
+    // Put on hold by our message, opened again by their answer: the change of status moves it on.
+    await movesOn(
+      'our message with hold',
+      async () => {
+        const res = await t.post(
+          `/api/v1/side-conversations/${sideId}/messages`,
+          { body: 'We wait for you.', hold: true },
+          agent.token,
+        );
+        expect(res.status).toBe(201);
+        expect((await t.get(`/api/v1/cases/${c.id}`, agent.token)).body.status).toBe('on_hold');
+      },
+      status('open'),
+    );
+    await movesOn(
+      'their answer on hold',
+      async () => {
+        await theirAnswer();
+        expect((await t.get(`/api/v1/cases/${c.id}`, agent.token)).body.status).toBe('open');
+      },
+      status('on_hold'),
+    );
+    // A solved case too: the answer is news on it, though it stays solved.
+    await movesOn('their answer on a solved case', theirAnswer, status('solved'));
+    expect((await t.get(`/api/v1/cases/${c.id}`, agent.token)).body.status).toBe('solved');
+  });
+
   it('refuses the customer, colleagues, our own addresses; 404 and 409 for gone and merged cases', async () => {
     const { customer, c } = await customerCase();
     const colleague = await makeUser(t.db, 'agent');
