@@ -7,7 +7,8 @@ export default defineConfig({
     include: ['test/browser/**/*.test.ts'],
     globalSetup: ['test/browser/global-setup.ts'],
     testTimeout: 60_000,
-    hookTimeout: 120_000,
+    // A file that makes a new data-folder template (harness.ts) starts Steward twice in its beforeAll.
+    hookTimeout: 180_000,
     fileParallelism: false,
     // On CI a failed test is tried once more, and the flaky reporter names those that needed it
     // (docs/development.md): one race must not refuse a whole change; it must still be seen.
