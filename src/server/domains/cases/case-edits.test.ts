@@ -250,6 +250,21 @@ describe('a case’s version', () => {
     expect(moved.organizationId).toBe(into.id);
   });
 
+  it('an internal note alone moves the case on: the queue’s Updated, and a copy read before it is stale', async () => {
+    const c = await makeCase(t.db, (await makeCustomer(t.db)).id);
+    const before = (await read(c.id)).updatedAt;
+    const note = await t.post(
+      `/api/v1/cases/${c.id}/messages`,
+      { body: 'Called the carrier', public: false },
+      agent.token,
+    );
+    expect(note.status, JSON.stringify(note.body)).toBe(201);
+    const after = (await read(c.id)).updatedAt;
+    expect(Date.parse(after)).toBeGreaterThan(Date.parse(before));
+    const stale = await patch(c.id, { subject: 'Edited on an old copy' }, `"${before}"`);
+    expect([stale.status, stale.body.error.code]).toEqual([412, 'edit_conflict']);
+  });
+
   it('a message and a save one after the other are two versions, in order', async () => {
     const c = await makeCase(t.db, (await makeCustomer(t.db)).id);
     const versions = [c.updatedAt];

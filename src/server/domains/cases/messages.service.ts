@@ -239,6 +239,9 @@ export async function addMessage(
         followUpAt: input.followUpAt,
         assigneeId,
       });
+    } else {
+      // A note (or a call logged as one) alone: the case was worked on all the same.
+      await repo.touchCase(tx, caseId);
     }
     // An agent's public reply goes to the customer by e-mail too (not imported history, and not
     // what already came as a mail).
