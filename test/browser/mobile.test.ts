@@ -363,6 +363,36 @@ describe('on a tablet and a laptop', () => {
     }
   });
 
+  it('at 768 px the agreements and the commitments fit: each row a block, every cell within the frame, named by its column', async () => {
+    const TABLET = { width: 768, height: 1024 };
+    try {
+      await page.setViewportSize(TABLET);
+      for (const [path, testId, column] of [
+        ['/admin/agreements', 'agreement-table', 'On time (90 days)'],
+        ['/commitments', 'commitments', 'Due'],
+      ] as const) {
+        await fits(page, path, `[data-testid="${testId}"] tbody tr`);
+        expect(await page.evaluate(() => document.documentElement.scrollWidth), path).toBeLessThanOrEqual(
+          TABLET.width,
+        );
+        // Nor does the list scroll sideways inside its frame, its last columns out of sight.
+        const table = page.getByTestId(testId);
+        const frame = table.locator('xpath=..');
+        expect(await frame.evaluate((f) => f.scrollWidth - f.clientWidth), path).toBeLessThanOrEqual(0);
+        const edge = await frame.evaluate((f) => f.getBoundingClientRect().right);
+        const row = table.locator('tbody tr').first();
+        for (const cell of await row.locator('td').all()) {
+          if (!(await cell.isVisible())) continue; // an empty cell is hidden
+          const box = (await cell.boundingBox())!;
+          expect(box.x + box.width, path).toBeLessThanOrEqual(edge);
+        }
+        expect(await row.locator(`td[data-label="${column}"]`).count(), path).toBe(1);
+      }
+    } finally {
+      await page.setViewportSize(PHONE);
+    }
+  });
+
   it('at 768 px the queue fits; at 1280 px every link and the side menu show, without their buttons', async () => {
     try {
       await page.setViewportSize({ width: 768, height: 1024 });

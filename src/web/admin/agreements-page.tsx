@@ -66,6 +66,8 @@ export function AgreementsPage() {
     >
       <DataTable
         testId="agreement-table"
+        // Six columns, two of them lists of chips: wider than a tablet, so blocks there.
+        stackOnTablet
         columns={['Name', 'Scope', 'Targets', 'Commitments', 'On time (90 days)', 'Review']}
       >
         {items.map((a) => (

@@ -3,6 +3,8 @@
 // (aria-busy). On a phone each row is a block, each cell under its column's name, so that no
 // column (a name, a date, a button) sits beyond the screen's right edge; `stackOnPhone={false}`
 // keeps the table scrolling sideways instead (a table read across, such as a grid of numbers).
+// `stackOnTablet` makes the blocks begin below 1024 px, for a table too wide for a tablet (the
+// agreements with their lists of targets, the commitments with their dates).
 import { Fragment, useLayoutEffect, useRef, type ReactNode } from 'react';
 import { useNameFromHeading } from '../a11y/table-name.js';
 import { PhoneSort } from './sort-header.js';
@@ -17,6 +19,8 @@ export function DataTable(props: {
   busy?: boolean;
   /** On a phone, rows as blocks rather than a table scrolling sideways (styles.css `.table--stack`); default true. */
   stackOnPhone?: boolean;
+  /** Rows as blocks below 1024 px too (styles.css `.table--stack-tablet`), where its columns do not fit a tablet. */
+  stackOnTablet?: boolean;
   children: ReactNode;
 }) {
   const ref = useRef<HTMLTableElement>(null);
@@ -30,10 +34,15 @@ export function DataTable(props: {
     for (const row of table.querySelectorAll('tbody tr'))
       [...row.children].forEach((cell, i) => cell.setAttribute('data-label', names[i] ?? ''));
   });
-  const classes = ['table', props.className, stack ? 'table--stack' : undefined];
+  const classes = [
+    'table',
+    props.className,
+    stack ? 'table--stack' : undefined,
+    stack && props.stackOnTablet ? 'table--stack-tablet' : undefined,
+  ];
   return (
     <>
-      {stack && <PhoneSort columns={props.columns} />}
+      {stack && <PhoneSort columns={props.columns} tablet={props.stackOnTablet} />}
       <div className="table-wrap">
         <table
           ref={ref}

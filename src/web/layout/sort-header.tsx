@@ -24,9 +24,10 @@ export function SortHeader(props: SortHeaderProps) {
 
 /**
  * The same choice as a list's sort headers, as one select: on a phone a stacked table hides its
- * header row, and with it the way to sort (styles.css shows this only there).
+ * header row, and with it the way to sort (styles.css shows this only there, and on a tablet for a
+ * table stacked there too: `tablet`).
  */
-export function PhoneSort(props: { columns: ReactNode[] }) {
+export function PhoneSort(props: { columns: ReactNode[]; tablet?: boolean | undefined }) {
   const id = useId();
   const headers = props.columns
     .filter((c): c is ReactElement<SortHeaderProps> => isValidElement(c) && c.type === SortHeader)
@@ -38,7 +39,7 @@ export function PhoneSort(props: { columns: ReactNode[] }) {
     [`-${h.field}`, `${h.label}, descending`],
   ]);
   return (
-    <div className="phone-sort">
+    <div className={props.tablet ? 'phone-sort phone-sort--tablet' : 'phone-sort'}>
       <label htmlFor={id}>Sort by</label>
       <select
         id={id}

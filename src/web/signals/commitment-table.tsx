@@ -22,7 +22,8 @@ export function CommitmentTable(props: {
     'Closed',
   ];
   return (
-    <DataTable testId={props.testId} busy={props.busy} columns={columns}>
+    // Its dates stay on one line each: with the customer's column wider than a tablet, so blocks there.
+    <DataTable testId={props.testId} busy={props.busy} columns={columns} stackOnTablet>
       {props.commitments.map((c) => (
         <tr key={c.id} data-testid={props.rowTestId} data-state={c.state}>
           <td>
