@@ -57,8 +57,12 @@ describe('signal export', () => {
       detectedAt: at('2026-04-30T23:15:00.000Z'),
       dueAt: at('2026-05-02T08:00:00.000Z'),
     });
+    const assignee = await makeUser(t.db, 'agent');
+    const handled = await makeCase(t.db, customer.id, { assigneeId: assignee.user.id });
     await makeSignal(t.db, {
       ruleId: rule.id,
+      customerId: customer.id,
+      caseId: handled.id,
       title: '@SUM(1+1)*cmd|calc',
       customerContactedFirst: true,
       detectedAt: at('2026-05-03T08:00:00.000Z'),
@@ -86,8 +90,17 @@ describe('signal export', () => {
       'Resolved by itself': 'true',
       'Customer had written first': 'false',
       Case: '',
+      // No case, so no one to name.
+      Assignee: '',
     });
-    expect(records[0]).toMatchObject({ Title: `'@SUM(1+1)*cmd|calc`, 'Customer had written first': 'true' });
+    expect(records[0]).toMatchObject({
+      Title: `'@SUM(1+1)*cmd|calc`,
+      'Customer had written first': 'true',
+      Case: String(handled.number),
+      // The case's assignee, as GET /signals gives it.
+      Assignee: assignee.user.name,
+    });
+    expect(listed.body.items[0].caseAssignee).toEqual({ id: assignee.user.id, name: assignee.user.name });
     // A state filter narrows it like the list.
     expect((await csv(`/api/v1/signals/export.csv?ruleId=${rule.id}&state=open`)).records).toHaveLength(1);
   });

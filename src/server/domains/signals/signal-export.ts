@@ -47,6 +47,8 @@ export const signalColumns: CsvColumn<Signal>[] = [
   { header: 'Promise due', value: (s, time) => time(s.dueAt), zoned: true },
   { header: 'Customer had written first', value: (s) => s.customerContactedFirst },
   { header: 'Case', value: (s) => s.caseNumber },
+  // Who has the signal's case: the name GET /signals gives as `caseAssignee`, blank without case or assignee.
+  { header: 'Assignee', value: (s) => s.caseAssignee?.name ?? null },
   { header: 'Acted', value: (s, time) => time(s.actedAt), zoned: true },
   { header: 'Ended', value: (s, time) => time(s.resolvedAt), zoned: true },
   { header: 'Resolved by itself', value: (s) => s.resolvedByEvent },
