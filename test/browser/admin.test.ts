@@ -131,7 +131,7 @@ describe('calendars', () => {
       expect(await page.getByTestId(`hours-${day}`).getByTestId('hours-interval').count()).toBe(1);
     }
     expect(await text(page.getByTestId('hours-saturday'))).toContain('Closed');
-    expect(await text(page.getByTestId('weekly-total'))).toBe('40 h a week');
+    expect(await text(page.getByTestId('weekly-total'))).toBe('40\u00a0h a week');
 
     // A holiday well away from the weekends the test relies on.
     const nextYear = new Date().getUTCFullYear() + 1;
@@ -239,7 +239,7 @@ describe('calendars', () => {
       .getByTestId('calendar-row')
       .filter({ hasText: 'New York office' })
       .getByTestId('calendar-weekly-hours');
-    await eventually(() => text(hours)).toBe('37 h 30 min a week');
+    await eventually(() => text(hours)).toBe('37\u00a0h 30\u00a0min a week');
     expect(await hours.evaluate((e) => e.getClientRects().length)).toBe(1);
     await narrow.close();
   });
@@ -300,7 +300,7 @@ describe('agreements', () => {
     expect(await focusedLook('Review date')).toBe(ring);
     await page.getByLabel('Target 2 promise').selectOption('resolution');
     await page.getByLabel('Target 2 minutes').fill('480');
-    expect(await text(page.getByTestId('target-row').nth(1))).toContain('= 8 h');
+    expect(await text(page.getByTestId('target-row').nth(1))).toContain('= 8\u00a0h');
     // A review date in the past: the agreement is due for review.
     await page.getByLabel('Review date').fill('2026-01-15');
     await page.getByRole('button', { name: 'Create agreement' }).click();

@@ -249,9 +249,13 @@ describe('case page', () => {
       'active',
     );
     expect(norm(await text(clock('first_response').getByTestId('clock-due')))).toBe(dueText(first.dueAt!));
-    expect(await text(clock('first_response').getByTestId('clock-left'))).toMatch(/^(\d+ min|1 h)$/);
+    expect(await text(clock('first_response').getByTestId('clock-left'))).toMatch(
+      /^(\d+\u00a0min|1\u00a0h)$/,
+    );
     expect(await text(clock('first_response').getByTestId('clock-kind'))).toBe('First response');
-    expect(await text(clock('resolution').getByTestId('clock-left'))).toMatch(/^(7 h \d+ min|8 h)$/);
+    expect(await text(clock('resolution').getByTestId('clock-left'))).toMatch(
+      /^(7\u00a0h \d+\u00a0min|8\u00a0h)$/,
+    );
     expect(await page.getByTestId('case-status').inputValue()).toBe('new');
 
     // `r` opens the reply; Ctrl+Enter sends it.

@@ -26,8 +26,9 @@ describe('audit log values', () => {
     [['claims@ups.example', 'ops@ups.example'], 'to', 'claims@ups.example, ops@ups.example'],
     [[], 'tags', '—'],
     [[1, 2], 'ids', '[1,2]'],
-    [960, 'targetMinutes', '16 h'],
-    [90, 'warnMinutes', '1 h 30 min'],
+    // Minutes as formatMinutes writes them: each number bound to its unit by a no-break space.
+    [960, 'targetMinutes', '16\u00a0h'],
+    [90, 'warnMinutes', '1\u00a0h 30\u00a0min'],
     [960, 'count', '960'],
   ])('%j (%s) → %s', (value, field, want) => {
     expect(auditValue(value, field)).toBe(want);

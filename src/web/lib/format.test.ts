@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatDue } from './format.js';
+import { formatDue, formatMinutes } from './format.js';
 
 describe('formatDue', () => {
   const now = Date.parse('2026-12-05T12:00:00Z');
@@ -15,5 +15,19 @@ describe('formatDue', () => {
   it('names the year of a deadline further away, in the past or ahead', () => {
     expect(formatDue('2025-11-30T09:30:00Z', now)).toMatch(/2025/);
     expect(formatDue('2027-08-02T09:30:00Z', now)).toMatch(/2027/);
+  });
+});
+
+describe('formatMinutes', () => {
+  // U+00A0: a number stays on the line of its unit.
+  it.each([
+    [0, '0\u00a0min'],
+    [45, '45\u00a0min'],
+    [60, '1\u00a0h'],
+    [90, '1\u00a0h 30\u00a0min'],
+    [-75, '1\u00a0h 15\u00a0min'],
+    [960, '16\u00a0h'],
+  ])('%d → %j', (minutes, want) => {
+    expect(formatMinutes(minutes)).toBe(want);
   });
 });

@@ -51,16 +51,22 @@ export function orDash(value: string | number | null | undefined): string {
 /** A custom field key for display: "accountManager" -> "Account manager" (the exports' and audit log's words). */
 export { humanizeKey as humanize } from '../../shared/audit-text.js';
 
+/** A no-break space (U+00A0): a number and its unit are not parted at the end of a line. */
+const NBSP = '\u00a0';
+
 /**
  * A span of minutes the way people say it: "45 min", "1 h 15 min", "8 h". Business time never
- * uses days: a business day is as long as its calendar says, so "1 d" would mislead.
+ * uses days: a business day is as long as its calendar says, so "1 d" would mislead. Each number
+ * is joined to its unit by a no-break space, so a narrow cell never shows "1" above "h".
  */
 export function formatMinutes(minutes: number): string {
   const m = Math.abs(Math.round(minutes));
   const h = Math.floor(m / 60);
   const rest = m % 60;
-  if (h === 0) return `${rest} min`;
-  return rest === 0 ? `${formatNumber(h)} h` : `${formatNumber(h)} h ${rest} min`;
+  const min = `${rest}${NBSP}min`;
+  if (h === 0) return min;
+  const hours = `${formatNumber(h)}${NBSP}h`;
+  return rest === 0 ? hours : `${hours} ${min}`;
 }
 
 /** A wall-clock span in milliseconds (its sign ignored) as "2 d 3 h", "14 h", "1 h 15 min", "5 min". */
