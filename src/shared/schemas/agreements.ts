@@ -108,6 +108,10 @@ export const AgreementUpdate = z.strictObject({
 });
 export type AgreementUpdate = z.infer<typeof AgreementUpdate>;
 
+/** Whom an agreement is for; the most specific level that has an active agreement wins. */
+export const AgreementScopeLevel = z.enum(['customer', 'organization', 'segment', 'default']);
+export type AgreementScopeLevel = z.infer<typeof AgreementScopeLevel>;
+
 export const Agreement = z.object({
   id: Id,
   name: z.string(),
@@ -118,7 +122,7 @@ export const Agreement = z.object({
     organizationId: Id.nullable(),
     segment: z.string().nullable(),
   }),
-  scopeLevel: z.enum(['customer', 'organization', 'segment', 'default']),
+  scopeLevel: AgreementScopeLevel,
   targets: z.array(AgreementTarget),
   commitments: z.array(CommitmentDefinition),
   pauseOn: z.array(z.string()),
@@ -131,3 +135,17 @@ export const Agreement = z.object({
   updatedAt: IsoDateTime,
 });
 export type Agreement = z.infer<typeof Agreement>;
+
+/**
+ * The agreement that applies to a customer or an organization, as its new cases would get it,
+ * and the level it comes from: its own, its organization's, its segment's or the default.
+ */
+export const AppliedAgreement = z.object({
+  id: Id,
+  name: z.string(),
+  scopeLevel: AgreementScopeLevel.describe(
+    'where it comes from: customer (their own), organization, segment, or default (everyone else)',
+  ),
+  segment: z.string().nullable().describe('the segment’s key, when it comes from a segment'),
+});
+export type AppliedAgreement = z.infer<typeof AppliedAgreement>;

@@ -1,5 +1,6 @@
 import { FieldFilters } from './fields.js';
 import { z } from 'zod';
+import { AppliedAgreement } from './agreements.js';
 import {
   BooleanQuery,
   Cursor,
@@ -69,6 +70,11 @@ export const Customer = z.object({
     .nullable()
     .optional()
     .describe('staff reading one customer: the blocked-sender pattern their mail is ignored by (null: none)'),
+  agreement: AppliedAgreement.nullable()
+    .optional()
+    .describe(
+      'staff reading one customer: the agreement their new cases get (most specific wins; null: none applies)',
+    ),
   createdAt: IsoDateTime,
   updatedAt: IsoDateTime,
 });

@@ -1,5 +1,6 @@
 import { FieldFilters } from './fields.js';
 import { z } from 'zod';
+import { AppliedAgreement } from './agreements.js';
 import {
   BooleanQuery,
   Cursor,
@@ -61,6 +62,11 @@ export const Organization = z.object({
   customFields: z.record(z.string(), z.unknown()),
   notes: z.string().nullable(),
   customerCount: z.number().int(),
+  agreement: AppliedAgreement.nullable()
+    .optional()
+    .describe(
+      'staff reading one organization: the agreement that applies to it (its own, its segment’s or the default; null: none); a customer of it with an agreement or a segment of their own may get another',
+    ),
   createdAt: IsoDateTime,
   updatedAt: IsoDateTime,
 });

@@ -1,5 +1,6 @@
 import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
 import type { Database } from '../../../db/client.js';
+import type { AgreementScopeLevel } from '../../../shared/schemas/agreements.js';
 import { calendars } from '../calendars/calendars.table.js';
 import { agreements } from './agreements.table.js';
 
@@ -36,26 +37,44 @@ export interface AgreementScopeOf {
   scopeSegment: string | null;
 }
 
+/** The level an agreement is for: a customer, an organization, a segment, or everyone (default). */
+export function scopeLevelOf(a: AgreementScopeOf): AgreementScopeLevel {
+  if (a.scopeCustomerId) return 'customer';
+  if (a.scopeOrganizationId) return 'organization';
+  if (a.scopeSegment) return 'segment';
+  return 'default';
+}
+
+/**
+ * Whom an agreement is selected for: a customer (their id, organization and effective segment),
+ * or an organization as a whole (no customer id: its own agreement, its segment's, the default).
+ */
+export interface AgreementHolder {
+  id: string | null;
+  organizationId: string | null;
+  segment: string | null;
+}
+
+/** A customer an agreement is selected for (a case's customer). */
+export interface AgreementCustomer extends AgreementHolder {
+  id: string;
+}
+
 /**
  * The most specific of the candidate agreements for a customer: the customer's own, then their
- * organization's, then their segment's, then the default. The one rule for live cases and imports.
+ * organization's, then their segment's, then the default. The one rule for live cases and imports,
+ * and for the agreement shown on a customer's or an organization's page.
  */
 export function mostSpecificAgreement<A extends AgreementScopeOf>(
   candidates: A[],
-  who: { id: string; organizationId: string | null; segment: string | null },
+  who: AgreementHolder,
 ): A | undefined {
   return (
-    candidates.find((a) => a.scopeCustomerId === who.id) ??
+    candidates.find((a) => who.id !== null && a.scopeCustomerId === who.id) ??
     candidates.find((a) => who.organizationId !== null && a.scopeOrganizationId === who.organizationId) ??
     candidates.find((a) => who.segment !== null && a.scopeSegment === who.segment) ??
-    candidates.find((a) => !a.scopeCustomerId && !a.scopeOrganizationId && !a.scopeSegment)
+    candidates.find((a) => scopeLevelOf(a) === 'default')
   );
-}
-
-export interface AgreementCustomer {
-  id: string;
-  organizationId: string | null;
-  segment: string | null;
 }
 
 /**
@@ -63,7 +82,7 @@ export interface AgreementCustomer {
  * query: their own, their organizations', their segments' and the default. Pick each customer's
  * with agreementFor. Live cases (one customer), imports and signal actions (many) share it.
  */
-export async function agreementCandidatesFor(db: Database, who: AgreementCustomer[]) {
+export async function agreementCandidatesFor(db: Database, who: AgreementHolder[]) {
   const distinct = (xs: (string | null)[]) => [...new Set(xs.filter((x): x is string => x !== null))];
   return db
     .select({ agreement: agreements, calendar: calendars })
@@ -86,7 +105,7 @@ export async function agreementCandidatesFor(db: Database, who: AgreementCustome
 export type AgreementCandidate = Awaited<ReturnType<typeof agreementCandidatesFor>>[number];
 
 /** The candidate (agreement with calendar) that applies to the customer; see mostSpecificAgreement. */
-export function agreementFor(candidates: AgreementCandidate[], who: AgreementCustomer) {
+export function agreementFor(candidates: AgreementCandidate[], who: AgreementHolder) {
   const chosen = mostSpecificAgreement(
     candidates.map((c) => c.agreement),
     who,
@@ -94,10 +113,13 @@ export function agreementFor(candidates: AgreementCandidate[], who: AgreementCus
   return candidates.find((c) => c.agreement === chosen);
 }
 
-/** The agreement (with its calendar) that applies to a customer; see mostSpecificAgreement. */
+/**
+ * The agreement (with its calendar) that applies to a customer, or to an organization as a whole
+ * (customerId null); see mostSpecificAgreement.
+ */
 export async function selectAgreementFor(
   db: Database,
-  who: { customerId: string; organizationId: string | null; segment: string | null },
+  who: { customerId: string | null; organizationId: string | null; segment: string | null },
 ) {
   const customer = { id: who.customerId, organizationId: who.organizationId, segment: who.segment };
   // At most four candidates: one active agreement per scope.

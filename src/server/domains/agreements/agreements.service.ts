@@ -3,7 +3,12 @@
 // the running clocks of the cases that follow the agreement.
 import { and, asc, eq, isNull, lte, sql } from 'drizzle-orm';
 import type { Database } from '../../../db/client.js';
-import type { Agreement, AgreementCreate, AgreementUpdate } from '../../../shared/schemas/agreements.js';
+import type {
+  Agreement,
+  AgreementCreate,
+  AgreementUpdate,
+  AppliedAgreement,
+} from '../../../shared/schemas/agreements.js';
 import type { Actor } from '../../lib/actor.js';
 import { isAdmin, isStaff } from '../../lib/actor.js';
 import { conflict, forbidden, notFound, unprocessable } from '../../lib/errors.js';
@@ -16,7 +21,13 @@ import { diff, recordDomainEvent } from '../domain-events/domain-events.repo.js'
 import { organizationExists } from '../organizations/organizations.repo.js';
 import { segmentExists } from '../segments/segments.repo.js';
 import { followCancellations, recordCommitmentEndings } from '../commitments/commitments.engine.js';
-import { findAgreement, type AgreementRow } from './agreements.repo.js';
+import {
+  findAgreement,
+  scopeLevelOf,
+  selectAgreementFor,
+  type AgreementHolder,
+  type AgreementRow,
+} from './agreements.repo.js';
 import { agreements } from './agreements.table.js';
 import { assertUnchangedSince } from '../../lib/edit-version.js';
 import { nextVersion } from '../../../db/columns.js';
@@ -40,13 +51,7 @@ export function toAgreementDto(row: AgreementRow): Agreement {
       organizationId: row.scopeOrganizationId,
       segment: row.scopeSegment,
     },
-    scopeLevel: row.scopeCustomerId
-      ? 'customer'
-      : row.scopeOrganizationId
-        ? 'organization'
-        : row.scopeSegment
-          ? 'segment'
-          : 'default',
+    scopeLevel: scopeLevelOf(row),
     targets: row.targets,
     commitments: row.commitments,
     pauseOn: row.pauseOn,
@@ -81,6 +86,22 @@ async function checkReferences(db: Database, input: AgreementUpdate) {
       );
     if (!owner) throw invalid('body.ownerId', 'the owner must be an agent or admin');
   }
+}
+
+/**
+ * The agreement that applies to a customer (their id, organization and effective segment) or to an
+ * organization as a whole (id null), chosen as a new case's is: for their detail pages. Staff only:
+ * what we promised and how we group them is ours (the caller checks).
+ */
+export async function appliedAgreement(db: Database, who: AgreementHolder): Promise<AppliedAgreement | null> {
+  const selected = await selectAgreementFor(db, {
+    customerId: who.id,
+    organizationId: who.organizationId,
+    segment: who.segment,
+  });
+  if (!selected) return null;
+  const a = selected.agreement;
+  return { id: a.id, name: a.name, scopeLevel: scopeLevelOf(a), segment: a.scopeSegment };
 }
 
 /** Every target must be reachable on the calendar: no never-open calendar, no target beyond the horizon. */

@@ -14,6 +14,7 @@ import { mergedAway } from '../../lib/merging.js';
 import { translateDbError } from '../../lib/db-errors.js';
 import * as policy from '../../policies/customers.js';
 import { users } from '../auth/auth.table.js';
+import { appliedAgreement } from '../agreements/agreements.service.js';
 import { assertCustomFields, customerVisibleFields, fieldFilterCondition } from '../fields/fields.service.js';
 import { diff, recordDomainEvent } from '../domain-events/domain-events.repo.js';
 import { organizationExists } from '../organizations/organizations.repo.js';
@@ -92,8 +93,16 @@ export async function getCustomer(db: Database, actor: Actor, id: string): Promi
   // A customer asking for someone else's record learns nothing, not even that it exists.
   if (!row || !policy.canReadCustomer(actor, row)) throw notFound('customer');
   const dto = (await forActor(db, actor))(toCustomerDto(row));
-  // Staff learn why a customer's mail never arrives.
-  if (isStaff(actor)) dto.blockedAs = row.email ? await blockedPatternOf(db, row.email) : null;
+  if (isStaff(actor)) {
+    // Staff learn why a customer's mail never arrives, and what was promised to them (agreements
+    // are ours: a customer reading their record does not get it).
+    dto.blockedAs = row.email ? await blockedPatternOf(db, row.email) : null;
+    dto.agreement = await appliedAgreement(db, {
+      id: row.id,
+      organizationId: row.organizationId,
+      segment: row.effectiveSegment,
+    });
+  }
   return dto;
 }
 

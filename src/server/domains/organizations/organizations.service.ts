@@ -12,6 +12,7 @@ import { isStaff, type Actor } from '../../lib/actor.js';
 import { conflict, forbidden, notFound, unprocessable } from '../../lib/errors.js';
 import { mergedAway } from '../../lib/merging.js';
 import * as policy from '../../policies/organizations.js';
+import { appliedAgreement } from '../agreements/agreements.service.js';
 import { assertCustomFields, customerVisibleFields, fieldFilterCondition } from '../fields/fields.service.js';
 import { diff, recordDomainEvent } from '../domain-events/domain-events.repo.js';
 import { segmentExists } from '../segments/segments.repo.js';
@@ -60,7 +61,11 @@ export async function getOrganization(db: Database, actor: Actor, id: string) {
     if (into) throw mergedAway('organizations', into);
   }
   if (!row || !policy.canReadOrganization(actor, row)) throw notFound('organization');
-  return (await forActor(db, actor))(toOrganizationDto(row));
+  const dto = (await forActor(db, actor))(toOrganizationDto(row));
+  // What was promised to it: staff only (agreements are ours, like the segment).
+  if (isStaff(actor))
+    dto.agreement = await appliedAgreement(db, { id: null, organizationId: row.id, segment: row.segment });
+  return dto;
 }
 
 type OrganizationDto = ReturnType<typeof toOrganizationDto>;
