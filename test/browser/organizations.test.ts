@@ -88,6 +88,10 @@ describe('organizations', () => {
     expect(new URL(page.url()).pathname).toBe(`/organizations/${northwind.id}`);
     // The segment's name comes with the segment list, which may answer after the organization.
     await eventually(() => text(page.getByTestId('organization-segment'))).toBe('Enterprise');
+    // What was promised to it: its own agreement, over its segment's (Enterprise premium).
+    expect(await text(page.getByTestId('organization-agreement'))).toBe(
+      'Northwind Traders PSA (for this organization)',
+    );
     expect(await text(page.getByTestId('organization-customer-count'))).toBe('61 customers');
     await eventually(() => text(page.getByTestId('organization-customer-total'))).toBe('61 customers');
 
@@ -100,6 +104,9 @@ describe('organizations', () => {
     // A customer row leads to the customer, whose page links back to the organization.
     await page.getByRole('link', { name: expected.items[55]!.name }).click();
     await eventually(() => text(page.getByTestId('customer-heading'))).toBe(expected.items[55]!.name);
+    expect(await text(page.getByTestId('customer-agreement'))).toBe(
+      'Northwind Traders PSA (from its organization)',
+    );
     await page.getByTestId('customer-organization').getByRole('link', { name: 'Northwind Traders' }).click();
     await eventually(() => text(page.getByTestId('organization-heading'))).toBe('Northwind Traders');
   });

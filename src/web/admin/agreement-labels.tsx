@@ -1,10 +1,13 @@
-// How an agreement reads in lists: its scope and its targets.
-import type { Agreement, AgreementTarget } from '../../shared/schemas/agreements.js';
+// How an agreement reads in lists: its scope and its targets; and the one that applies, on a
+// customer's or an organization's page.
+import { Link } from 'react-router-dom';
+import type { Agreement, AgreementTarget, AppliedAgreement } from '../../shared/schemas/agreements.js';
 import { PROMISE_KINDS } from '../../shared/schemas/cases.js';
 import type { Customer } from '../../shared/schemas/customers.js';
 import { formatMinutes } from '../lib/format.js';
 import { useApi } from '../lib/use-api.js';
 import { priorityLabel, promiseKindLabel } from '../cases/case-labels.js';
+import { Fact } from '../layout/page-parts.js';
 
 export interface ScopeNames {
   organization(id: string): string | undefined;
@@ -61,5 +64,48 @@ export function TargetList({ targets }: { targets: AgreementTarget[] }) {
         </li>
       ))}
     </ul>
+  );
+}
+
+/** Where the agreement that applies to a customer or an organization comes from, in words. */
+export function appliedFrom(
+  a: AppliedAgreement,
+  on: 'customer' | 'organization',
+  segmentName: (key: string) => string,
+): string {
+  switch (a.scopeLevel) {
+    case 'customer':
+      return 'for this customer';
+    case 'organization':
+      return on === 'customer' ? 'from its organization' : 'for this organization';
+    case 'segment':
+      return `from its segment ${segmentName(a.segment ?? '')}`;
+    default:
+      return 'the default';
+  }
+}
+
+/**
+ * The agreement that applies (the one new cases get), on a customer's or an organization's page:
+ * its name, linked for admins (the agreement pages are theirs), and where it comes from.
+ */
+export function AppliedAgreementFact(props: {
+  agreement: AppliedAgreement | null;
+  on: 'customer' | 'organization';
+  segmentName: (key: string) => string;
+  admin: boolean;
+}) {
+  const a = props.agreement;
+  return (
+    <Fact label="Agreement" testId={`${props.on}-agreement`}>
+      {a ? (
+        <>
+          {props.admin ? <Link to={`/admin/agreements/${a.id}`}>{a.name}</Link> : <strong>{a.name}</strong>}{' '}
+          <span className="muted">({appliedFrom(a, props.on, props.segmentName)})</span>
+        </>
+      ) : (
+        <span className="muted">No agreement applies</span>
+      )}
+    </Fact>
   );
 }

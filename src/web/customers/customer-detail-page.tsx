@@ -18,6 +18,7 @@ import { MergeCustomerButton } from './merge-customer-dialog.js';
 import { PersonalDataButton } from './personal-data-button.js';
 import { CustomerDuplicatesSection } from './customer-duplicates.js';
 import { YourSessions } from '../auth/session-list.js';
+import { AppliedAgreementFact } from '../admin/agreement-labels.js';
 
 /** Set by the edit form when it navigates back here after saving. */
 export interface CustomerDetailState {
@@ -143,6 +144,15 @@ function CustomerDetail({ id }: { id: string }) {
                   '—'
                 )}
               </Fact>
+            )}
+            {/* What was promised to them: staff only (the server sends it to staff alone). */}
+            {c.agreement !== undefined && (
+              <AppliedAgreementFact
+                agreement={c.agreement}
+                on="customer"
+                segmentName={segmentName}
+                admin={me.role === 'admin'}
+              />
             )}
             {c.organizationId && (
               <Fact testId="customer-organizationAccess" label="Organization access">

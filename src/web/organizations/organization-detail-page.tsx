@@ -18,6 +18,7 @@ import { Flash } from '../layout/flash.js';
 import { MergedAway } from '../layout/merging.js';
 import { MergeOrganizationButton, OrganizationDuplicatesSection } from './merge-organization.js';
 import { OrganizationHistory } from './organization-history.js';
+import { AppliedAgreementFact } from '../admin/agreement-labels.js';
 
 export function OrganizationDetailPage() {
   const { id = '' } = useParams();
@@ -94,6 +95,15 @@ export function OrganizationDetailPage() {
               <Fact label="Segment" testId="organization-segment">
                 {o.segment ? <span className="tag">{segmentName(o.segment)}</span> : '—'}
               </Fact>
+            )}
+            {/* What was promised to it: staff only (the server sends it to staff alone). */}
+            {o.agreement !== undefined && (
+              <AppliedAgreementFact
+                agreement={o.agreement}
+                on="organization"
+                segmentName={segmentName}
+                admin={me.role === 'admin'}
+              />
             )}
             <Fact label="Customers" testId="organization-customer-count">
               {countOf(o.customerCount, 'customer')}
