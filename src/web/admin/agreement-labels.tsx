@@ -1,6 +1,7 @@
 // How an agreement reads in lists: its scope and its targets; and the one that applies, on a
 // customer's or an organization's page.
 import { Link } from 'react-router-dom';
+import { useMe } from '../auth/auth-context.js';
 import type { Agreement, AgreementTarget, AppliedAgreement } from '../../shared/schemas/agreements.js';
 import { PROMISE_KINDS } from '../../shared/schemas/cases.js';
 import type { Customer } from '../../shared/schemas/customers.js';
@@ -93,14 +94,14 @@ export function AppliedAgreementFact(props: {
   agreement: AppliedAgreement | null;
   on: 'customer' | 'organization';
   segmentName: (key: string) => string;
-  admin: boolean;
 }) {
+  const admin = useMe().role === 'admin';
   const a = props.agreement;
   return (
     <Fact label="Agreement" testId={`${props.on}-agreement`}>
       {a ? (
         <>
-          {props.admin ? <Link to={`/admin/agreements/${a.id}`}>{a.name}</Link> : <strong>{a.name}</strong>}{' '}
+          {admin ? <Link to={`/admin/agreements/${a.id}`}>{a.name}</Link> : <strong>{a.name}</strong>}{' '}
           <span className="muted">({appliedFrom(a, props.on, props.segmentName)})</span>
         </>
       ) : (

@@ -147,12 +147,7 @@ function CustomerDetail({ id }: { id: string }) {
             )}
             {/* What was promised to them: staff only (the server sends it to staff alone). */}
             {c.agreement !== undefined && (
-              <AppliedAgreementFact
-                agreement={c.agreement}
-                on="customer"
-                segmentName={segmentName}
-                admin={me.role === 'admin'}
-              />
+              <AppliedAgreementFact agreement={c.agreement} on="customer" segmentName={segmentName} />
             )}
             {c.organizationId && (
               <Fact testId="customer-organizationAccess" label="Organization access">

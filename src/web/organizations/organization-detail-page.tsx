@@ -98,12 +98,7 @@ export function OrganizationDetailPage() {
             )}
             {/* What was promised to it: staff only (the server sends it to staff alone). */}
             {o.agreement !== undefined && (
-              <AppliedAgreementFact
-                agreement={o.agreement}
-                on="organization"
-                segmentName={segmentName}
-                admin={me.role === 'admin'}
-              />
+              <AppliedAgreementFact agreement={o.agreement} on="organization" segmentName={segmentName} />
             )}
             <Fact label="Customers" testId="organization-customer-count">
               {countOf(o.customerCount, 'customer')}
