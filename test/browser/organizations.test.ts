@@ -92,6 +92,8 @@ describe('organizations', () => {
     expect(await text(page.getByTestId('organization-agreement'))).toBe(
       'Northwind Traders PSA (for this organization)',
     );
+    // An agent reads its name; the agreement's page is an admin's (linked for them, below).
+    expect(await page.getByTestId('organization-agreement').getByRole('link').count()).toBe(0);
     expect(await text(page.getByTestId('organization-customer-count'))).toBe('61 customers');
     await eventually(() => text(page.getByTestId('organization-customer-total'))).toBe('61 customers');
 
@@ -294,6 +296,15 @@ describe('adding, changing and deleting organizations and their customers', () =
   it('an admin deletes a customer, then their organization once it has none', async () => {
     const admin = await stack.newPage();
     await signIn(admin, stack.url, DEMO.admin);
+    // An admin's organization page links the agreement that applies to its page.
+    const northwind = (
+      await stack.api<{ items: Organization[] }>('/organizations?q=northwind', { login: DEMO.admin })
+    ).items[0]!;
+    await admin.goto(`${stack.url}/organizations/${northwind.id}`);
+    const agreementLink = admin.getByTestId('organization-agreement').getByRole('link', {
+      name: 'Northwind Traders PSA',
+    });
+    expect(await agreementLink.getAttribute('href')).toMatch(/^\/admin\/agreements\/[0-9a-f-]{36}$/);
     const org = (
       await stack.api<{ items: Organization[] }>('/organizations?q=litware', { login: DEMO.admin })
     ).items[0]!;
