@@ -89,13 +89,10 @@ export async function startStack(opts: { empty?: boolean } = {}): Promise<Stack>
     // The webhook tests' receiver listens on 127.0.0.1.
     STEWARD_WEBHOOK_LOCAL_NETWORK: 'on',
   });
-  await copyTemplate(opts.empty ? 'empty' : 'demo', dataDir, (dir) =>
-    startServer(loadConfig(env(dir), { webDir: DEFAULT_WEB_DIR }), { demo: !opts.empty, logger: false }),
-  );
-  const server = await startServer(loadConfig(env(dataDir), { webDir: DEFAULT_WEB_DIR }), {
-    demo: !opts.empty,
-    logger: false,
-  });
+  const start = (dir: string) =>
+    startServer(loadConfig(env(dir), { webDir: DEFAULT_WEB_DIR }), { demo: !opts.empty, logger: false });
+  await copyTemplate(opts.empty ? 'empty' : 'demo', dataDir, start);
+  const server = await start(dataDir);
   let browser: Browser;
   try {
     browser = await chromium.launch({
