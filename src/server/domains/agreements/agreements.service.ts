@@ -21,13 +21,7 @@ import { diff, recordDomainEvent } from '../domain-events/domain-events.repo.js'
 import { organizationExists } from '../organizations/organizations.repo.js';
 import { segmentExists } from '../segments/segments.repo.js';
 import { followCancellations, recordCommitmentEndings } from '../commitments/commitments.engine.js';
-import {
-  findAgreement,
-  scopeLevelOf,
-  selectAgreementFor,
-  type AgreementHolder,
-  type AgreementRow,
-} from './agreements.repo.js';
+import { findAgreement, scopeLevelOf, selectAgreementFor, type AgreementRow } from './agreements.repo.js';
 import { agreements } from './agreements.table.js';
 import { assertUnchangedSince } from '../../lib/edit-version.js';
 import { nextVersion } from '../../../db/columns.js';
@@ -90,15 +84,14 @@ async function checkReferences(db: Database, input: AgreementUpdate) {
 
 /**
  * The agreement that applies to a customer (their id, organization and effective segment) or to an
- * organization as a whole (id null), chosen as a new case's is: for their detail pages. Staff only:
+ * organization as a whole (customerId null), chosen as a new case's is: for their detail pages. Staff only:
  * what we promised and how we group them is ours (the caller checks).
  */
-export async function appliedAgreement(db: Database, who: AgreementHolder): Promise<AppliedAgreement | null> {
-  const selected = await selectAgreementFor(db, {
-    customerId: who.id,
-    organizationId: who.organizationId,
-    segment: who.segment,
-  });
+export async function appliedAgreement(
+  db: Database,
+  who: Parameters<typeof selectAgreementFor>[1],
+): Promise<AppliedAgreement | null> {
+  const selected = await selectAgreementFor(db, who);
   if (!selected) return null;
   const a = selected.agreement;
   return { id: a.id, name: a.name, scopeLevel: scopeLevelOf(a), segment: a.scopeSegment };

@@ -98,7 +98,7 @@ export async function getCustomer(db: Database, actor: Actor, id: string): Promi
     // are ours: a customer reading their record does not get it).
     dto.blockedAs = row.email ? await blockedPatternOf(db, row.email) : null;
     dto.agreement = await appliedAgreement(db, {
-      id: row.id,
+      customerId: row.id,
       organizationId: row.organizationId,
       segment: row.effectiveSegment,
     });

@@ -64,7 +64,11 @@ export async function getOrganization(db: Database, actor: Actor, id: string) {
   const dto = (await forActor(db, actor))(toOrganizationDto(row));
   // What was promised to it: staff only (agreements are ours, like the segment).
   if (isStaff(actor))
-    dto.agreement = await appliedAgreement(db, { id: null, organizationId: row.id, segment: row.segment });
+    dto.agreement = await appliedAgreement(db, {
+      customerId: null,
+      organizationId: row.id,
+      segment: row.segment,
+    });
   return dto;
 }
 
