@@ -1,6 +1,6 @@
 // Sending a form: the input is checked with the API's own schema first, then sent; problems the
 // server names land next to the inputs they are about, anything else above the form.
-import { useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import type { z } from 'zod';
 import { toApiError } from '../lib/api.js';
 import { isEditConflict } from '../layout/edit-conflict.js';
@@ -13,6 +13,17 @@ export function useFormSubmit(opts: { conflictFields?: Record<string, string> } 
   const [saving, setSaving] = useState(false);
   /** The last save was refused: the record changed while it was edited (see EditConflict). */
   const [conflict, setConflict] = useState(false);
+  /**
+   * The form whose refusal was just set: its first field to fix takes the focus once the
+   * complaints rendered (an effect of `errors`), not in a frame that may come before React
+   * rendered an update set after an awaited request (the focus then stayed on the button).
+   */
+  const focusAfterRender = useRef<HTMLFormElement | null | undefined>(undefined);
+  useEffect(() => {
+    if (focusAfterRender.current === undefined) return;
+    focusFirstInvalid(focusAfterRender.current);
+    focusAfterRender.current = undefined;
+  }, [errors]);
 
   /**
    * Checks `body` with `schema` and, when it passes, sends it with `send`. Answers whether it was
@@ -31,7 +42,7 @@ export function useFormSubmit(opts: { conflictFields?: Record<string, string> } 
     const parsed = schema.safeParse(body);
     if (!parsed.success) {
       setErrors(errorsFromIssues(parsed.error.issues));
-      focusFirstInvalid(form);
+      focusAfterRender.current = form;
       return false;
     }
     setErrors({});
@@ -52,7 +63,7 @@ export function useFormSubmit(opts: { conflictFields?: Record<string, string> } 
       if (conflictField) found[conflictField] = apiError.message;
       if (Object.keys(found).length) {
         setErrors(found);
-        focusFirstInvalid(form);
+        focusAfterRender.current = form;
       } else setFormError(apiError.message);
       return false;
     }
