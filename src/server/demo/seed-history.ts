@@ -5,6 +5,10 @@
 // through the real ingest by seed-signals.ts, have those). The story it tells: more risks caught
 // before the customer writes in as the team tunes its rules, deliveries more often on time, the
 // carrier-delay rule crying wolf, and stuck parcels often moving again by themselves.
+// The events agree with the signals: a rule's dry run over them finds exactly these (the will-miss
+// signals are the late deliveries, caught a day before their promised date; a parcel that moved
+// again, or arrived after a carrier's exception, has the scan or delivery that says so; a repeat
+// complaint signal has its three complaints).
 // Deterministic for a fixed faker seed; times relative to `now`.
 import { signalTitleOf } from '../../shared/ref-labels.js';
 import type { Faker } from '@faker-js/faker';
@@ -56,15 +60,16 @@ const profiles = (): Record<string, Profile> => ({
     ref: 'shipmentId',
     endings: { itself: 45, resolved: 40, dismissed: 15 },
   },
+  // Not drawn at random: each late delivery below is one (weight 0), caught `lead` before its date.
   [DEMO_RULES.willMiss]: {
-    weight: 18,
+    weight: 0,
     type: 'order.promised',
     ref: 'orderId',
     endings: { itself: 20, resolved: 72, dismissed: 8 },
     lead: [20, 26],
   },
   [DEMO_RULES.enterpriseWillMiss]: {
-    weight: 8,
+    weight: 0,
     type: 'order.promised',
     ref: 'orderId',
     endings: { itself: 15, resolved: 80, dismissed: 5 },
@@ -110,7 +115,13 @@ export async function seedSignalHistory(
   const { now, faker: f, customers, sources } = q;
   const PROFILE = profiles();
   const rules = q.rules.filter((r) => PROFILE[r.name]);
-  const ruleChoice = rules.map((r) => ({ value: r, weight: PROFILE[r.name]!.weight }));
+  const ruleChoice = rules
+    .filter((r) => PROFILE[r.name]!.weight > 0)
+    .map((r) => ({ value: r, weight: PROFILE[r.name]!.weight }));
+  const ruleNamed = (name: string) => rules.find((r) => r.name === name)!;
+  // A repeat-complaints signal per customer: the rule counts a customer's complaints over 30 days,
+  // and another customer's three would not be this one's.
+  const complained = new Set<string>();
   // Each customer's agreement, from one query for all of them.
   const candidates = await agreementCandidatesFor(db, customers);
   const agreementOf = new Map(
@@ -149,13 +160,81 @@ export async function seedSignalHistory(
     return id;
   };
 
+  const historyStart = now - HISTORY_DAYS.from * DAY;
+  const ending = (p: Profile) =>
+    f.helpers.weightedArrayElement(
+      (Object.entries(p.endings) as [Ending, number][])
+        .filter(([, weight]) => weight > 0)
+        .map(([value, weight]) => ({ value, weight })),
+    );
+  /** A signal that ended: resolved (by its awaited event at `byEventAt`, or by someone) or dismissed. */
+  const addSignal = (s: {
+    rule: HistoryRule;
+    p: Profile;
+    c: HistoryCustomer;
+    refValue: string | null;
+    detectedAt: Date;
+    dueAt: Date | null;
+    evidence: { id: string; at: Date }[];
+    ending: Ending;
+    resolvedAt: Date;
+    progress: number;
+  }) => {
+    const { rule, p, c, refValue, detectedAt, ending, resolvedAt, progress } = s;
+    const refs: Record<string, string> = p.ref && refValue ? { [p.ref]: refValue } : {};
+    const customerFirst = chance(0.3 - 0.2 * progress);
+    const wroteLater = !customerFirst && ending !== 'dismissed' && chance(0.18 - 0.1 * progress);
+    const id = newId();
+    signalRows.push({
+      id,
+      ruleId: rule.id,
+      ruleVersion: 1,
+      kind: rule.kind,
+      severity: rule.severity,
+      state: ending === 'dismissed' ? 'dismissed' : 'resolved',
+      title: signalTitleOf(rule.name, p.ref, refValue),
+      dedupeKey: `customer:${c.id}${p.ref ? `|${p.ref}:${refValue}` : ''}`,
+      customerId: c.id,
+      organizationId: c.organizationId,
+      refKey: p.ref,
+      refValue,
+      refs,
+      dueAt: s.dueAt,
+      detectedAt,
+      actedAt: ending === 'dismissed' ? null : new Date(detectedAt.getTime() + between(1, 10) * 60_000),
+      resolvedAt,
+      resolution:
+        ending === 'itself'
+          ? `the awaited event arrived (${p.type === 'shipment.scanned' ? 'shipment.scanned' : 'shipment.delivered'})`
+          : ending === 'dismissed'
+            ? f.helpers.arrayElement([
+                'false alarm: the carrier confirmed it is on time',
+                'handled in another case',
+              ])
+            : f.helpers.arrayElement([
+                'replacement sent',
+                'new date agreed with the customer',
+                'carrier traced it',
+              ]),
+      resolvedByEvent: ending === 'itself',
+      evidenceCount: s.evidence.length,
+      lastEvidenceAt: s.evidence[s.evidence.length - 1]!.at,
+      customerContactedFirst: customerFirst,
+      customerContactAt: wroteLater ? new Date(detectedAt.getTime() + between(2, 20) * HOUR) : null,
+      updatedAt: resolvedAt,
+    });
+    for (const e of s.evidence) evidenceRows.push({ signalId: id, eventId: e.id, addedAt: detectedAt });
+  };
+
   for (let day = HISTORY_DAYS.from; day >= HISTORY_DAYS.to; day--) {
     const dayStart = now - day * DAY;
     const weekday = ![0, 6].includes(new Date(dayStart).getUTCDay());
     // 0 at the start of the history, 1 at its end: the team gets better at this.
     const progress = (HISTORY_DAYS.from - day) / (HISTORY_DAYS.from - HISTORY_DAYS.to);
 
-    // Deliveries closing their commitment that day: fewer late ones as time goes on.
+    // Deliveries closing their commitment that day: fewer late ones as time goes on. On time is a
+    // day ahead at least (the will-miss rules warn a day before the date); a late one was caught
+    // then, by the will-miss rule of the customer's segment.
     const deliveries = weekday ? f.number.int({ min: 5, max: 9 }) : f.number.int({ min: 1, max: 3 });
     for (let i = 0; i < deliveries; i++) {
       const c = f.helpers.arrayElement(customers);
@@ -163,8 +242,9 @@ export async function seedSignalHistory(
       if (!agreementId) continue;
       const closedAt = new Date(dayStart + between(7, 19) * HOUR);
       const late = chance(0.16 - 0.1 * progress);
-      const dueAt = new Date(closedAt.getTime() + (late ? -between(4, 40) : between(2, 30)) * HOUR);
-      const openedAt = new Date(dueAt.getTime() - between(48, 120) * HOUR);
+      const dueAt = new Date(closedAt.getTime() + (late ? -between(4, 40) : between(26, 60)) * HOUR);
+      // Promised two to five days before the date or the delivery, whichever came first.
+      const openedAt = new Date(Math.min(dueAt.getTime(), closedAt.getTime()) - between(48, 120) * HOUR);
       const orderId = `SO-H${String(++serial).padStart(5, '0')}`;
       const opener = event('order.promised', openedAt, c, { orderId }, { promisedAt: dueAt.toISOString() });
       const closer = event('shipment.delivered', closedAt, c, { orderId });
@@ -187,81 +267,88 @@ export async function seedSignalHistory(
         openedByEventId: opener,
         closedByEventId: closer,
       });
+      if (!late) continue;
+      const rule = ruleNamed(
+        c.segment === 'enterprise' ? DEMO_RULES.enterpriseWillMiss : DEMO_RULES.willMiss,
+      );
+      const p = PROFILE[rule.name]!;
+      const detectedAt = new Date(dueAt.getTime() - 24 * HOUR);
+      // Before the history began: not Steward's to have seen.
+      if (detectedAt.getTime() < historyStart) continue;
+      const end = ending(p);
+      addSignal({
+        rule,
+        p,
+        c,
+        refValue: orderId,
+        detectedAt,
+        dueAt,
+        evidence: [{ id: opener, at: openedAt }],
+        ending: end,
+        // Resolved by the delivery itself, or by someone before it came.
+        resolvedAt:
+          end === 'itself'
+            ? closedAt
+            : new Date(
+                detectedAt.getTime() + between(1, (closedAt.getTime() - detectedAt.getTime()) / HOUR) * HOUR,
+              ),
+        progress,
+      });
     }
 
-    // Signals detected that day, and how each ended.
+    // Other signals detected that day, and how each ended.
     const count = weekday ? f.number.int({ min: 1, max: 5 }) : f.number.int({ min: 0, max: 2 });
     for (let i = 0; i < count; i++) {
       const rule = f.helpers.weightedArrayElement(ruleChoice);
       const p = PROFILE[rule.name]!;
-      const c = f.helpers.arrayElement(customers);
+      const threshold = rule.kind === 'threshold';
+      const fresh = threshold ? customers.filter((x) => !complained.has(x.id)) : customers;
+      const c = f.helpers.arrayElement(fresh.length > 0 ? fresh : customers);
+      if (threshold) complained.add(c.id);
       const detectedAt = new Date(dayStart + between(6, 20) * HOUR);
       const refValue =
         p.ref === 'shipmentId'
           ? `SH-H${String(++serial).padStart(5, '0')}`
-          : p.ref === 'orderId'
-            ? `SO-H${String(++serial).padStart(5, '0')}`
-            : p.ref === 'invoiceId'
-              ? `INV-H${String(++serial).padStart(5, '0')}`
-              : null;
+          : p.ref === 'invoiceId'
+            ? `INV-H${String(++serial).padStart(5, '0')}`
+            : null;
       const refs: Record<string, string> = p.ref && refValue ? { [p.ref]: refValue } : {};
-      const dueAt = p.lead ? new Date(detectedAt.getTime() + between(...p.lead) * HOUR) : null;
       const evidenceAt = new Date(detectedAt.getTime() - (rule.kind === 'absence' ? 48 * HOUR : 60_000));
       const data =
         p.type === 'shipment.exception'
           ? { reason: rule.name === DEMO_RULES.carrierDelay ? 'delayed' : 'damaged' }
-          : dueAt
-            ? { promisedAt: dueAt.toISOString() }
-            : {};
-      const eventId = event(p.type, evidenceAt, c, refs, data);
-      const ending = f.helpers.weightedArrayElement(
-        (Object.entries(p.endings) as [Ending, number][])
-          .filter(([, weight]) => weight > 0)
-          .map(([value, weight]) => ({ value, weight })),
-      );
-      const customerFirst = chance(0.3 - 0.2 * progress);
-      const wroteLater = !customerFirst && ending !== 'dismissed' && chance(0.18 - 0.1 * progress);
+          : {};
+      // A repeat complaint is the third in 30 days: the two before it count too.
+      const evidence = threshold
+        ? [20, 9].map((days) => {
+            const at = new Date(evidenceAt.getTime() - days * DAY);
+            return { id: event(p.type, at, c, refs, data), at };
+          })
+        : [];
+      evidence.push({ id: event(p.type, evidenceAt, c, refs, data), at: evidenceAt });
+      const end = ending(p);
       const resolvedAt = new Date(detectedAt.getTime() + between(1, 30) * HOUR);
-      const id = newId();
-      signalRows.push({
-        id,
-        ruleId: rule.id,
-        ruleVersion: 1,
-        kind: rule.kind,
-        severity: rule.severity,
-        state: ending === 'dismissed' ? 'dismissed' : 'resolved',
-        title: signalTitleOf(rule.name, p.ref, refValue),
-        dedupeKey: `customer:${c.id}${p.ref ? `|${p.ref}:${refValue}` : ''}`,
-        customerId: c.id,
-        organizationId: c.organizationId,
-        refKey: p.ref,
+      addSignal({
+        rule,
+        p,
+        c,
         refValue,
-        refs,
-        dueAt,
         detectedAt,
-        actedAt: ending === 'dismissed' ? null : new Date(detectedAt.getTime() + between(1, 10) * 60_000),
+        dueAt: null,
+        evidence,
+        ending: end,
         resolvedAt,
-        resolution:
-          ending === 'itself'
-            ? `the awaited event arrived (${p.type === 'shipment.scanned' ? 'shipment.scanned' : 'shipment.delivered'})`
-            : ending === 'dismissed'
-              ? f.helpers.arrayElement([
-                  'false alarm: the carrier confirmed it is on time',
-                  'handled in another case',
-                ])
-              : f.helpers.arrayElement([
-                  'replacement sent',
-                  'new date agreed with the customer',
-                  'carrier traced it',
-                ]),
-        resolvedByEvent: ending === 'itself',
-        evidenceCount: 1,
-        lastEvidenceAt: evidenceAt,
-        customerContactedFirst: customerFirst,
-        customerContactAt: wroteLater ? new Date(detectedAt.getTime() + between(2, 20) * HOUR) : null,
-        updatedAt: resolvedAt,
+        progress,
       });
-      evidenceRows.push({ signalId: id, eventId, addedAt: detectedAt });
+      // What the shipment did next, as the warehouse reported it: a parcel that moved again was
+      // scanned (and delivered half a day later); one with an exception was delivered in the end.
+      // Without these the "not scanned" rule would see a parcel silent for good.
+      if (p.ref === 'shipmentId' && refValue) {
+        if (p.type === 'shipment.scanned' && end === 'itself') {
+          event('shipment.scanned', resolvedAt, c, refs);
+          event('shipment.delivered', new Date(resolvedAt.getTime() + 12 * HOUR), c, refs);
+        } else if (p.type === 'shipment.exception') event('shipment.delivered', resolvedAt, c, refs);
+      }
     }
   }
 
