@@ -42,7 +42,7 @@ import { listUsers } from '../domains/users/users.service.js';
 
 /** How many orders of each kind the demo flow holds (53 in all). */
 export const DEMO_ORDER_MIX = {
-  /** Delivered before the promised date. */
+  /** Delivered at least a day before the promised date (the will-miss rules' lead): no alarm. */
   onTime: 26,
   /** Delivered after it. */
   late: 6,
@@ -423,7 +423,9 @@ function planOrders(now: number, f: Faker, customers: DemoCustomer[]): Plan {
     const gaps = Array.from({ length: f.number.int({ min: 2, max: 3 }) }, () => u(5, 16));
     const last = ship(o, plus(created, u(6, 20)), gaps);
     o.deliveredAt = plus(last, u(3, 10));
-    o.promisedAt = endOfDay(latest(plus(created, 48), plus(o.deliveredAt, u(2, 30))));
+    // A day's margin at least: delivered later, the will-miss rules (24 hours' lead) would have
+    // warned the customer, as their dry run shows.
+    o.promisedAt = endOfDay(latest(plus(created, 48), plus(o.deliveredAt, u(26, 50))));
   }
   const complainer = f.helpers.arrayElement(smb);
   for (let i = 0; i < DEMO_ORDER_MIX.late; i++) {
@@ -479,7 +481,8 @@ function planOrders(now: number, f: Faker, customers: DemoCustomer[]): Plan {
   const w3 = order('willMiss', f.helpers.arrayElement(premium), ago(50), toHour(ago(-12)));
   ship(w3, ago(26), [12]);
 
-  const damaged = order('damaged', anyone(), ago(120), endOfDay(ago(24)));
+  // Delivered (damaged) more than a day before its date: the will-miss rules had nothing to say.
+  const damaged = order('damaged', anyone(), ago(120), endOfDay(ago(-6)));
   ship(damaged, ago(110), [40]);
   damaged.exception = {
     at: ago(40),

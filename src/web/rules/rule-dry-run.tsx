@@ -97,7 +97,9 @@ export function DryRunPanel(props: {
     <section className="card rule-panel" aria-labelledby="dry-run-title" data-testid="dry-run">
       <h2 id="dry-run-title">Dry run</h2>
       <p className="field__hint">
-        Replays past events through the rule as it is in the form, saved or not. Nothing is opened or sent.
+        Replays past events through the rule as it is in the form, saved or not, each at the time it happened.
+        Nothing is opened or sent. Events that reached Steward late, in one batch, may show signals here the
+        rule did not raise: live, an awaited event arriving with its start ends the wait at once.
       </p>
       <form className="dry-run__form" onSubmit={submit} noValidate aria-label="Dry run">
         <div className="field">
