@@ -363,13 +363,15 @@ describe('on a tablet and a laptop', () => {
     }
   });
 
-  it('at 768 px the agreements and the commitments fit: each row a block, every cell within the frame, named by its column', async () => {
+  it('at 768 px the agreements, the commitments, the signals and the rules fit: each row a block, every cell within the frame, named by its column', async () => {
     const TABLET = { width: 768, height: 1024 };
     try {
       await page.setViewportSize(TABLET);
       for (const [path, testId, column] of [
         ['/admin/agreements', 'agreement-table', 'On time (90 days)'],
         ['/commitments', 'commitments', 'Due'],
+        ['/signals', 'signals', 'Case'],
+        ['/admin/rules', 'rule-table', 'Changed'],
       ] as const) {
         await fits(page, path, `[data-testid="${testId}"] tbody tr`);
         expect(await page.evaluate(() => document.documentElement.scrollWidth), path).toBeLessThanOrEqual(

@@ -4,7 +4,8 @@
 // column (a name, a date, a button) sits beyond the screen's right edge; `stackOnPhone={false}`
 // keeps the table scrolling sideways instead (a table read across, such as a grid of numbers).
 // `stackOnTablet` makes the blocks begin below 1024 px, for a table too wide for a tablet (the
-// agreements with their lists of targets, the commitments with their dates).
+// agreements with their lists of targets, the commitments with their dates, the signals, the
+// signal rules).
 import { Fragment, useLayoutEffect, useRef, type ReactNode } from 'react';
 import { useNameFromHeading } from '../a11y/table-name.js';
 import { PhoneSort } from './sort-header.js';

@@ -119,6 +119,7 @@ export function RulesPage() {
         <DataTable
           testId="rule-table"
           busy={rules.loading}
+          stackOnTablet
           columns={[
             'Name',
             'Kind',

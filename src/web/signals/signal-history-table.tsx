@@ -52,7 +52,7 @@ export function SignalHistoryTable(props: {
     'Case',
   ];
   return (
-    <DataTable testId={props.testId} busy={props.busy} columns={columns}>
+    <DataTable testId={props.testId} busy={props.busy} columns={columns} stackOnTablet>
       {props.signals.map((s) => (
         <tr
           key={s.id}
