@@ -137,7 +137,7 @@ describe('queue', () => {
     expect(cells[6]).toContain('Unassigned');
     // The first response is due within the hour on the 24/7 calendar.
     expect(await row.getByTestId('promise-badge').getAttribute('data-state')).toBe('ok');
-    expect(await text(row.getByTestId('promise-badge'))).toMatch(/^(\d+ min|1 h) left$/);
+    expect(await text(row.getByTestId('promise-badge'))).toMatch(/^(\d+\u00a0min|1\u00a0h) left$/);
   });
 
   it('at a laptop’s width, each customer’s name keeps to one line', async () => {

@@ -214,7 +214,7 @@ describe('event sources (admin)', () => {
     const notice = agentPage.getByTestId('silent-sources');
     await eventually(() => text(notice)).toContain('Events may be missing.');
     expect(await text(notice.getByTestId('silent-source'))).toMatch(
-      /^Warehouse and carriers has sent nothing for 4\d min \(since .+; the alert is set at 30\u00a0min\)\.$/,
+      /^Warehouse and carriers has sent nothing for 4\d\u00a0min \(since .+; the alert is set at 30\u00a0min\)\.$/,
     );
     expect(await notice.getByRole('link').count()).toBe(0);
     // Admins get a link to the source, and the list says it is silent.

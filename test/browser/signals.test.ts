@@ -332,7 +332,7 @@ describe('signals', () => {
     expect(await text(row.getByTestId('signal-customer'))).toContain('Maria Jensen');
     expect(await text(row.getByTestId('signal-rule'))).toBe(RULE);
     expect(norm(await text(row.getByTestId('signal-ref')))).toBe('Shipment SH-BT-LIVE');
-    expect(await text(row.getByTestId('signal-age'))).toMatch(/^\d+ min$/);
+    expect(await text(row.getByTestId('signal-age'))).toMatch(/^\d+\u00a0min$/);
     // The rule's action opens the proactive case in the background; the next poll shows it.
     await eventually(() => text(row.getByTestId('signal-case').getByRole('link'))).toMatch(/^#\d+$/);
     expect(await text(row.getByTestId('signal-case-assignee'))).toBe('Unassigned');
@@ -738,7 +738,7 @@ describe('commitments', () => {
     expect(await text(row.getByTestId('commitment-state'))).toBe('Open');
     expect(await text(row)).toContain(NAME);
     expect(await text(row)).toContain('Maria Jensen');
-    expect(await text(row.getByTestId('commitment-due'))).toMatch(/in (5 h \d+ min|6 h)$/);
+    expect(await text(row.getByTestId('commitment-due'))).toMatch(/in (5\u00a0h \d+\u00a0min|6\u00a0h)$/);
     // Narrowed to Maria, the counts are hers: what the table shows.
     await page.getByLabel('Customer', { exact: true }).selectOption({ label: 'Maria Jensen' });
     const hers = page.getByTestId('board-commitment-row');

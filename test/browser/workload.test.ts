@@ -115,7 +115,7 @@ describe('workload page', () => {
       await cell(wren, 'breached'),
       await cell(wren, 'solvedToday'),
     ]).toEqual(['0', '1', '1']);
-    expect(await cell(wren, 'oldest')).toMatch(/^2 h[\s\S]*#\d+$/);
+    expect(await cell(wren, 'oldest')).toMatch(/^2\u00a0h[\s\S]*#\d+$/);
     expect([await cell(people.yara.id, 'availability'), await cell(people.yara.id, 'open')]).toEqual([
       'Away',
       '0',

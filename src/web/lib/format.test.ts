@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatDue, formatMinutes } from './format.js';
+import { formatDue, formatMinutes, formatWallClock } from './format.js';
 
 describe('formatDue', () => {
   const now = Date.parse('2026-12-05T12:00:00Z');
@@ -29,5 +29,24 @@ describe('formatMinutes', () => {
     [960, '16\u00a0h'],
   ])('%d → %j', (minutes, want) => {
     expect(formatMinutes(minutes)).toBe(want);
+  });
+});
+
+describe('formatWallClock', () => {
+  const MIN = 60_000;
+  // U+00A0 between a number and its unit, a plain space between the parts.
+  it.each([
+    [0, '0\u00a0min'],
+    [59_999, '0\u00a0min'],
+    [5 * MIN, '5\u00a0min'],
+    [60 * MIN, '1\u00a0h'],
+    [75 * MIN, '1\u00a0h 15\u00a0min'],
+    [-75 * MIN, '1\u00a0h 15\u00a0min'],
+    [(9 * 60 + 59) * MIN, '9\u00a0h 59\u00a0min'],
+    [(14 * 60 + 20) * MIN, '14\u00a0h'],
+    [24 * 60 * MIN, '1\u00a0d'],
+    [(2 * 24 * 60 + 3 * 60 + 40) * MIN, '2\u00a0d 3\u00a0h'],
+  ])('%d ms → %j', (ms, want) => {
+    expect(formatWallClock(ms)).toBe(want);
   });
 });

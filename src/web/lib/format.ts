@@ -69,17 +69,23 @@ export function formatMinutes(minutes: number): string {
   return rest === 0 ? hours : `${hours} ${min}`;
 }
 
-/** A wall-clock span in milliseconds (its sign ignored) as "2 d 3 h", "14 h", "1 h 15 min", "5 min". */
+/**
+ * A wall-clock span in milliseconds (its sign ignored) as "2 d 3 h", "14 h", "1 h 15 min", "5 min",
+ * each number joined to its unit by a no-break space as in formatMinutes (the parts by a plain one).
+ */
 export function formatWallClock(ms: number): string {
   const totalMinutes = Math.floor(Math.abs(ms) / 60_000);
   const d = Math.floor(totalMinutes / 1440);
   const h = Math.floor((totalMinutes % 1440) / 60);
   const m = totalMinutes % 60;
-  if (d > 0) return h > 0 ? `${d} d ${h} h` : `${d} d`;
+  const days = `${d}${NBSP}d`;
+  const hours = `${h}${NBSP}h`;
+  const min = `${m}${NBSP}min`;
+  if (d > 0) return h > 0 ? `${days} ${hours}` : days;
   // Past a few hours, minutes are noise in a queue.
-  if (h >= 10) return `${h} h`;
-  if (h > 0) return m > 0 ? `${h} h ${m} min` : `${h} h`;
-  return `${m} min`;
+  if (h >= 10) return hours;
+  if (h > 0) return m > 0 ? `${hours} ${min}` : hours;
+  return min;
 }
 
 const weekdayDateTime = new Intl.DateTimeFormat(undefined, {
