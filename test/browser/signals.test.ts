@@ -753,10 +753,34 @@ describe('commitments', () => {
       `${overdue} overdue · ${states.length - overdue} due within 2 days`,
     );
 
+    // Nobody is on it yet; then Ava takes a case of Maria's about the order: the row says who.
+    expect(await text(row.getByTestId('commitment-case'))).toBe('No case');
+    const ava = (
+      await stack.api<{ items: { id: string; email: string }[] }>('/users?limit=200', admin)
+    ).items.find((u) => u.email === DEMO.agent.email)!;
+    const about = await stack.api<Case>('/cases', {
+      ...admin,
+      method: 'POST',
+      body: {
+        subject: 'Delivery SO-BT-C1',
+        customerId: mariaId,
+        refs: { orderId: 'SO-BT-C1' },
+        assigneeId: ava.id,
+        message: { body: 'Where is it?' },
+      },
+    });
+    await page.reload();
+    await eventually(() => text(row.getByTestId('commitment-case-assignee'))).toBe(DEMO.agent.name);
+    expect(await row.getByTestId('commitment-case').getByRole('link').getAttribute('href')).toBe(
+      `/cases/${about.id}`,
+    );
+    expect(await text(row.getByTestId('commitment-case').getByRole('link'))).toBe(`#${about.number}`);
+
     await page.goto(`${stack.url}/customers/${mariaId}`);
     const mine = page.getByTestId('customer-commitment-row').filter({ hasText: 'SO-BT-C1' });
     await eventually(() => mine.count()).toBe(1);
     expect(await text(mine.getByTestId('commitment-state'))).toBe('Open');
+    expect(await text(mine.getByTestId('commitment-case').getByRole('link'))).toBe(`#${about.number}`);
 
     await sendEvents(stack, token, [
       {
@@ -770,7 +794,8 @@ describe('commitments', () => {
     await page.reload();
     await eventually(() => mine.getByTestId('commitment-state').getAttribute('data-state')).toBe('met');
     expect(await text(mine.getByTestId('commitment-state'))).toBe('Met');
-    expect(await text(mine.locator('td').last())).not.toBe('—');
+    // Closed: the column before the case's.
+    expect(await text(mine.locator('td').nth(-2))).not.toBe('—');
   });
 });
 

@@ -319,6 +319,14 @@ export const Commitment = z.object({
   openedByEventId: Id,
   closedByEventId: Id.nullable(),
   repromised: z.number().int().describe('times the due time was moved by a repeated opening event'),
+  caseId: Id.nullable().describe(
+    "the customer's case about its ref (the case's refs carry the same value: a proactive case, or a mail naming the order): an unsolved one first, else the latest; null when there is none",
+  ),
+  caseNumber: z.number().int().nullable(),
+  caseAssignee: z
+    .object({ id: Id, name: z.string() })
+    .nullable()
+    .describe('who that case is assigned to: null without a case, or while nobody has taken it'),
 });
 export type Commitment = z.infer<typeof Commitment>;
 

@@ -28,7 +28,7 @@ import { useWorkZone } from '../lib/work-zone.js';
 import { DataTable } from '../layout/data-table.js';
 import { FilterSelect } from '../layout/filter-select.js';
 import {
-  CaseAssignee,
+  CaseCell,
   CommitmentStateBadge,
   CustomerLink,
   DueIn,
@@ -435,14 +435,7 @@ function SignalTable({ signals, now, admin }: { signals: Signal[]; now: number; 
             )}
           </td>
           <td className="cell-nowrap" data-testid="signal-case">
-            {s.caseId ? (
-              <>
-                <Link to={`/cases/${s.caseId}`}>#{s.caseNumber ?? '…'}</Link>
-                <CaseAssignee signal={s} />
-              </>
-            ) : (
-              <span className="muted">No case</span>
-            )}
+            <CaseCell item={s} none="No case" />
           </td>
         </tr>
       ))}
@@ -456,7 +449,7 @@ function CommitmentTable({ commitments, now }: { commitments: Commitment[]; now:
       testId="board-commitments"
       className="table--board"
       stackOnPhone
-      columns={['State', 'Commitment', 'Customer', 'Ref', 'Due']}
+      columns={['State', 'Commitment', 'Customer', 'Ref', 'Due', 'Case']}
     >
       {commitments.map((c) => (
         <tr key={c.id} data-testid="board-commitment-row" data-state={c.state}>
@@ -481,6 +474,9 @@ function CommitmentTable({ commitments, now }: { commitments: Commitment[]; now:
             {c.repromised > 0 && (
               <span className="cell-sub muted">re-promised {countOf(c.repromised, 'time')}</span>
             )}
+          </td>
+          <td className="cell-nowrap" data-testid="commitment-case">
+            <CaseCell item={c} none="No case" assigneeTestId="commitment-case-assignee" />
           </td>
         </tr>
       ))}

@@ -1,9 +1,9 @@
 // Commitments as a list: where each stands against its due time, the agreement it belongs to, the
-// order or invoice it is about, and when it closed. The commitments page and a customer's page use it.
+// order or invoice it is about, when it closed, and the customer's case about it (who is on it). The commitments page and a customer's page use it.
 import type { Commitment } from '../../shared/schemas/signals.js';
 import { formatDateTime, formatDue } from '../lib/format.js';
 import { DataTable } from '../layout/data-table.js';
-import { CommitmentStateBadge, CustomerLink, RefValue } from './signal-badges.js';
+import { CaseCell, CommitmentStateBadge, CustomerLink, RefValue } from './signal-badges.js';
 
 export function CommitmentTable(props: {
   testId: string;
@@ -20,6 +20,7 @@ export function CommitmentTable(props: {
     'Ref',
     'Due',
     'Closed',
+    'Case',
   ];
   return (
     // Its dates stay on one line each: with the customer's column wider than a tablet, so blocks there.
@@ -51,6 +52,9 @@ export function CommitmentTable(props: {
             ) : (
               <span className="muted">—</span>
             )}
+          </td>
+          <td className="cell-nowrap" data-testid="commitment-case">
+            <CaseCell item={c} none="—" assigneeTestId="commitment-case-assignee" />
           </td>
         </tr>
       ))}

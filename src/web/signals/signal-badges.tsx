@@ -75,11 +75,37 @@ export function CustomerLink({ id, name }: { id: string | null; name: string | n
   );
 }
 
-/** Under a signal's case number: who holds the case, so a list answers "who is on it". */
-export function CaseAssignee({ signal }: { signal: { caseAssignee: { name: string } | null } }) {
+/** Under a case number: who holds the case, so a list answers "who is on it". */
+export function CaseAssignee({
+  signal,
+  testId = 'signal-case-assignee',
+}: {
+  signal: { caseAssignee: { name: string } | null };
+  testId?: string;
+}) {
   return (
-    <span className="cell-sub muted" data-testid="signal-case-assignee">
+    <span className="cell-sub muted" data-testid={testId}>
       {signal.caseAssignee?.name ?? 'Unassigned'}
     </span>
+  );
+}
+
+/**
+ * A list's case cell: the case a signal opened, or the case about a commitment's ref, by number,
+ * with who holds it; `none` without one.
+ */
+export function CaseCell(props: {
+  item: { caseId: string | null; caseNumber: number | null; caseAssignee: { name: string } | null };
+  none: string;
+  assigneeTestId?: string;
+}) {
+  const { item } = props;
+  return item.caseId ? (
+    <>
+      <Link to={`/cases/${item.caseId}`}>#{item.caseNumber ?? '…'}</Link>
+      <CaseAssignee signal={item} testId={props.assigneeTestId} />
+    </>
+  ) : (
+    <span className="muted">{props.none}</span>
   );
 }

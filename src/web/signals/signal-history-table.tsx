@@ -4,7 +4,7 @@ import { Link, useLocation } from 'react-router-dom';
 import { LIVE_SIGNAL_STATES, type Signal } from '../../shared/schemas/signals.js';
 import { formatDateTime } from '../lib/format.js';
 import { DataTable } from '../layout/data-table.js';
-import { CaseAssignee, CustomerLink, SeverityBadge, SignalStateBadge } from './signal-badges.js';
+import { CaseCell, CustomerLink, SeverityBadge, SignalStateBadge } from './signal-badges.js';
 import type { SignalBackState } from './signal-page.js';
 import { signalTitle } from '../../shared/ref-labels.js';
 
@@ -111,14 +111,7 @@ export function SignalHistoryTable(props: {
             )}
           </td>
           <td className="cell-nowrap">
-            {s.caseId ? (
-              <>
-                <Link to={`/cases/${s.caseId}`}>#{s.caseNumber ?? '…'}</Link>
-                <CaseAssignee signal={s} />
-              </>
-            ) : (
-              <span className="muted">—</span>
-            )}
+            <CaseCell item={s} none="—" />
           </td>
         </tr>
       ))}

@@ -20,6 +20,8 @@ export const commitmentColumns: CsvColumn<Commitment>[] = [
   { header: 'Due', value: (c, time) => time(c.dueAt), zoned: true },
   { header: 'Closed', value: (c, time) => time(c.closedAt), zoned: true },
   { header: 'Repromised', value: (c) => c.repromised },
+  { header: 'Case', value: (c) => c.caseNumber },
+  { header: 'Assignee', value: (c) => c.caseAssignee?.name ?? '' },
   { header: 'Id', value: (c) => c.id },
 ];
 

@@ -30,7 +30,23 @@ const columns = {
   openedByEventId: commitments.openedByEventId,
   closedByEventId: commitments.closedByEventId,
   repromised: commitments.repromised,
+  about: caseAbout(),
 };
+
+/**
+ * The customer's case about the commitment's ref (its refs carry the same value under the same
+ * key): an unsolved one first, else the latest; not a deleted or merged one. A probe per row by
+ * the customer's cases (`cases_customer`), inside the list's one statement.
+ */
+function caseAbout() {
+  return sql<{ id: string; number: number; assigneeId: string | null; assigneeName: string | null } | null>`(
+    select json_build_object('id', c.id, 'number', c.number, 'assigneeId', u.id, 'assigneeName', u.name)
+    from cases c left join users u on u.id = c.assignee_id
+    where c.customer_id = ${commitments.customerId} and c.deleted_at is null and c.merged_into_id is null
+      and c.refs ->> ${commitments.refKey} = ${commitments.refValue}
+    order by c.status in ('solved', 'closed'), c.created_at desc, c.id desc
+    limit 1)`;
+}
 
 const byDue: Sort = { column: commitments.dueAt, idColumn: commitments.id, desc: false };
 const byDueDesc: Sort = { ...byDue, desc: true };

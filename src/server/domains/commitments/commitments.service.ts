@@ -29,6 +29,12 @@ export function toCommitmentDto(row: repo.CommitmentRow): Commitment {
     openedByEventId: row.openedByEventId,
     closedByEventId: row.closedByEventId,
     repromised: row.repromised,
+    caseId: row.about?.id ?? null,
+    caseNumber: row.about?.number ?? null,
+    caseAssignee:
+      row.about?.assigneeId && row.about.assigneeName
+        ? { id: row.about.assigneeId, name: row.about.assigneeName }
+        : null,
   };
 }
 

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../../../../test/helpers/app.js';
 import {
   makeAgreement,
+  makeCase,
   makeCustomer,
   makeOrganization,
   makeSegment,
@@ -98,8 +99,62 @@ describe('commitments: list and read', () => {
       openedByEventId: k.a!.openedByEventId,
       closedByEventId: null,
       repromised: 0,
+      caseId: null,
+      caseNumber: null,
+      caseAssignee: null,
     });
     expect(res.body.items[0].closedAt).toBe(k.e!.closedAt!.toISOString());
+  });
+
+  it('names the customer’s case about its ref: an unsolved one first, else the latest; never another customer’s or a deleted one', async () => {
+    // A key of its own: the other tests here count this one's commitments.
+    const own = `about_${unique()}`;
+    const ref = `SO-${unique()}`;
+    const kept = await makeCommitment(t.db, {
+      key: own,
+      agreementId: agreement.id,
+      customerId: c1.id,
+      refValue: ref,
+    });
+    const about = async () =>
+      (await t.get(`/api/v1/commitments?key=${own}&ref=${ref}`, agent)).body.items[0] as {
+        caseId: string | null;
+        caseNumber: number | null;
+        caseAssignee: { id: string; name: string } | null;
+      };
+    expect(await about()).toMatchObject({ caseId: null, caseNumber: null, caseAssignee: null });
+    const taker = await makeUser(t.db, 'agent');
+    const open = await makeCase(t.db, c1.id, { refs: { orderId: ref }, assigneeId: taker.user.id });
+    const solvedLater = await makeCase(t.db, c1.id, { refs: { orderId: ref } });
+    expect((await t.patch(`/api/v1/cases/${solvedLater.id}`, { status: 'solved' }, admin)).status).toBe(200);
+    // Newer still, but not this customer's, deleted, or on another ref key.
+    await makeCase(t.db, c2.id, { refs: { orderId: ref } });
+    const deleted = await makeCase(t.db, c1.id, { refs: { orderId: ref } });
+    expect((await t.del(`/api/v1/cases/${deleted.id}`, admin)).status).toBe(204);
+    await makeCase(t.db, c1.id, { refs: { invoiceId: ref } });
+    expect(await about()).toEqual(
+      expect.objectContaining({
+        id: kept.id,
+        caseId: open.id,
+        caseNumber: open.number,
+        caseAssignee: { id: taker.user.id, name: taker.user.name },
+      }),
+    );
+    // Once it is solved too, the latest of the two.
+    expect((await t.patch(`/api/v1/cases/${open.id}`, { status: 'solved' }, admin)).status).toBe(200);
+    expect(await about()).toMatchObject({
+      caseId: solvedLater.id,
+      caseNumber: solvedLater.number,
+      caseAssignee: null,
+    });
+    // The same on one commitment, and in the CSV export.
+    expect((await t.get(`/api/v1/commitments/${kept.id}`, agent)).body.caseNumber).toBe(solvedLater.number);
+    const csv = await t.get<string>(`/api/v1/commitments/export.csv?key=${own}&ref=${ref}`, agent);
+    const [row] = parse(csv.body, { columns: true, bom: true }) as Record<string, string>[];
+    expect({ case: row!.Case, assignee: row!.Assignee }).toEqual({
+      case: String(solvedLater.number),
+      assignee: '',
+    });
   });
 
   it.each([
