@@ -812,6 +812,33 @@ describe('spam and deleting', () => {
     return { customer, c: await createCase(stack, { subject, customerId: customer.id }) };
   };
 
+  it('a deleted customer’s case says above the reply that it is e-mailed to no one, and so does the reply sent', async () => {
+    const { customer, c } = await newCustomerCase('Refund for the opaline vase');
+    await openCase(c);
+    const warning = page.getByTestId('customer-deleted-warning');
+    const recipients = page.getByTestId('composer-recipients');
+    await eventually(() => text(recipients)).toBe(`By e-mail to ${customer.email}`);
+    expect(await warning.count()).toBe(0);
+
+    await stack.api(`/customers/${customer.id}`, { ...admin, method: 'DELETE' });
+    await openCase(c);
+    await eventually(() => text(warning)).toBe(
+      `${customer.name} was deleted as a customer: a public reply is kept on the case but e-mailed to no one. An internal note still reaches your colleagues.`,
+    );
+    // Right above the composer, which no longer names an address.
+    expect(await warning.evaluate((el) => el.nextElementSibling?.getAttribute('data-testid'))).toBe(
+      'composer',
+    );
+    expect(await text(recipients)).toBe('Not e-mailed: the customer was deleted.');
+
+    await page.getByTestId('composer-body').fill('Your refund is on its way.');
+    await page.getByRole('button', { name: 'Send reply' }).click();
+    await eventually(() => text(page.getByTestId('announcer'))).toBe(
+      'Reply sent, but not e-mailed: the customer was deleted',
+    );
+    await eventually(() => page.getByTestId('message').count()).toBe(2);
+  });
+
   it('marks a case as spam: back to the queue, its sender blocked; an admin unblocks them', async () => {
     const { customer, c } = await newCustomerCase('Spam cheap olivine watches');
     await openCase(c);

@@ -251,6 +251,30 @@ export const Message = z.object({
 });
 export type Message = z.infer<typeof Message>;
 
+/**
+ * What became of a message as mail, told to whoever wrote it: an agent's public reply is put in
+ * the outbox (`queued`, or `held` while outgoing mail is not set up), or mailed to no one because
+ * the customer was deleted or has no e-mail address. Null: not something mailed (an internal
+ * note, the customer's message, a logged call or chat, imported history, a message that came by
+ * e-mail).
+ */
+export const MESSAGE_DELIVERIES = [
+  'queued',
+  'held',
+  'not_sent_customer_deleted',
+  'not_sent_no_address',
+] as const;
+export const MessageDelivery = z.enum(MESSAGE_DELIVERIES);
+export type MessageDelivery = z.infer<typeof MessageDelivery>;
+
+/** The answer to writing a message: the message, and what became of it as mail. */
+export const MessageWritten = Message.extend({
+  delivery: MessageDelivery.nullable().describe(
+    'a public reply: queued or held in the outbox (held: outgoing mail is not set up), or not_sent_customer_deleted / not_sent_no_address: mailed to no one (the customer was deleted, or has no e-mail address); null: not mailed by its kind (a note, the customer’s message, a logged call or chat, imported history)',
+  ),
+});
+export type MessageWritten = z.infer<typeof MessageWritten>;
+
 export const PROMISE_KINDS = ['first_response', 'next_response', 'periodic_update', 'resolution'] as const;
 export const PromiseKind = z.enum(PROMISE_KINDS);
 export type PromiseKind = z.infer<typeof PromiseKind>;
@@ -339,7 +363,14 @@ export const Case = z.object({
   number: z.number().int(),
   subject: z.string(),
   customerId: Id,
-  customer: z.object({ id: Id, name: z.string(), email: z.string().nullable() }),
+  customer: z.object({
+    id: Id,
+    name: z.string(),
+    email: z.string().nullable(),
+    deletedAt: IsoDateTime.nullable().describe(
+      'staff: when the customer was deleted (their cases stay, but public replies are mailed to no one); null for customers',
+    ),
+  }),
   organizationId: Id.nullable(),
   organization: Ref.nullable(),
   channel: Channel,

@@ -337,6 +337,11 @@ function CasePage({ id }: { id: string }) {
                     onFocused={clearSentId}
                   />
                 )}
+                {c.customer.deletedAt && !composerDisabled && (
+                  <p className="notice notice--warning" data-testid="customer-deleted-warning">
+                    {`${c.customer.name} was deleted as a customer: a public reply is kept on the case but e-mailed to no one. An internal note still reaches your colleagues.`}
+                  </p>
+                )}
                 <ReplyComposer
                   caseId={c.id}
                   caseStatus={c.status}
@@ -347,11 +352,13 @@ function CasePage({ id }: { id: string }) {
                     agent: { name: me.name },
                   }}
                   recipients={
-                    c.customer.email
-                      ? `By e-mail to ${c.customer.email}${c.cc.length ? `, copied to ${c.cc.join(', ')}` : ''}${me.signature ? ', with your signature under it' : ''}`
-                      : 'The customer has no e-mail address: they read replies in the portal.'
+                    c.customer.deletedAt
+                      ? 'Not e-mailed: the customer was deleted.'
+                      : c.customer.email
+                        ? `By e-mail to ${c.customer.email}${c.cc.length ? `, copied to ${c.cc.join(', ')}` : ''}${me.signature ? ', with your signature under it' : ''}`
+                        : 'The customer has no e-mail address: they read replies in the portal.'
                   }
-                  signature={c.customer.email ? me.signature : null}
+                  signature={c.customer.email && !c.customer.deletedAt ? me.signature : null}
                   lastSeenMessageId={lastSeenMessageId}
                   mode={mode}
                   onModeChange={(m, focusBody) => (focusBody ? focusComposer(m) : setMode(m))}

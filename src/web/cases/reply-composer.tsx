@@ -5,7 +5,7 @@
 import { insertBlock, insertionPoint } from './insert-block.js';
 import { withoutDoubleSignOff } from './sign-off.js';
 import { useEffect, useId, useRef, useState, type KeyboardEvent, type RefObject } from 'react';
-import { CASE_STATUSES, MessageCreate } from '../../shared/schemas/cases.js';
+import { CASE_STATUSES, MessageCreate, type MessageWritten } from '../../shared/schemas/cases.js';
 import { api, toApiError } from '../lib/api.js';
 import { formatBytes } from '../lib/format.js';
 import type { Message } from '../lib/types.js';
@@ -21,6 +21,15 @@ import { announce } from '../a11y/announcer.js';
 import { rovingTarget } from '../a11y/roving.js';
 
 export type ComposerMode = 'reply' | 'note';
+
+/** What a reply sent is said as, by what became of it as mail (MessageDelivery). */
+function replySent(delivery: MessageWritten['delivery']): string {
+  if (delivery === 'not_sent_customer_deleted')
+    return 'Reply sent, but not e-mailed: the customer was deleted';
+  if (delivery === 'not_sent_no_address')
+    return 'Reply sent, not e-mailed: the customer has no e-mail address';
+  return 'Reply sent';
+}
 
 interface Draft {
   body: string;
@@ -155,7 +164,7 @@ export function ReplyComposer(props: {
     }
     setSending(true);
     try {
-      const message = await api.post<Message>(`/cases/${caseId}/messages`, {
+      const message = await api.post<MessageWritten>(`/cases/${caseId}/messages`, {
         ...parsed.data,
         status: statusAfter || undefined,
         followUpAt: isWaiting(statusAfter) && followUpAt ? followUpAt : undefined,
@@ -169,12 +178,11 @@ export function ReplyComposer(props: {
       setCollision(null);
       saveDraft(caseId, null);
       // Said with the status it set, if any: the status control is out of sight from here.
+      // And when it went to no one by e-mail, which the agent may not expect.
       announce(
         !isReply
           ? 'Note added'
-          : statusAfter
-            ? `Reply sent. Status: ${statusLabel(statusAfter)}`
-            : 'Reply sent',
+          : `${replySent(message.delivery)}${statusAfter ? `. Status: ${statusLabel(statusAfter)}` : ''}`,
       );
       // The Send button is disabled with nothing to send: the focus waits in the text until the
       // page moves it to the message sent (onSent), once it is in the conversation.

@@ -35,6 +35,7 @@ export const caseColumns = {
   customerId: cases.customerId,
   customerName: customers.name,
   customerEmail: customers.email,
+  customerDeletedAt: customers.deletedAt,
   organizationId: cases.organizationId,
   organizationName: organizations.name,
   channel: cases.channel,

@@ -19,6 +19,7 @@ import {
   Category,
   CategoryInput,
   Message,
+  MessageWritten,
   MessageCreate,
   TimelineEntry,
 } from '../../../shared/schemas/cases.js';
@@ -193,7 +194,7 @@ export const casesRoutes =
               'staff: with status pending or on hold, when the case opens again',
             ),
           }),
-          response: { 201: Message, ...errors(...AUTHED, 404, 409, 422) },
+          response: { 201: MessageWritten, ...errors(...AUTHED, 404, 409, 422) },
         },
       },
       async (request, reply) =>

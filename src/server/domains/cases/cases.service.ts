@@ -120,7 +120,12 @@ function toSummary(row: repo.CaseRow, actor: Actor) {
     number: row.number,
     subject: row.subject,
     customerId: row.customerId,
-    customer: { id: row.customerId, name: row.customerName, email: row.customerEmail },
+    customer: {
+      id: row.customerId,
+      name: row.customerName,
+      email: row.customerEmail,
+      deletedAt: internal ? iso(row.customerDeletedAt) : null,
+    },
     organizationId: row.organizationId,
     organization: ref(row.organizationId, row.organizationName),
     channel: row.channel as Case['channel'],

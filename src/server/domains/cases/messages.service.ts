@@ -3,7 +3,7 @@
 // Replying over someone else's newer reply is a collision (409) unless forced.
 import { and, asc, desc, eq, gt, inArray, isNull, ne, or } from 'drizzle-orm';
 import type { Database } from '../../../db/client.js';
-import type { Message, MessageCreate } from '../../../shared/schemas/cases.js';
+import type { Message, MessageCreate, MessageWritten } from '../../../shared/schemas/cases.js';
 import type { Channel, CaseStatus } from '../../../shared/schemas/cases.js';
 import type { Actor } from '../../lib/actor.js';
 import { isAdmin, isStaff } from '../../lib/actor.js';
@@ -138,7 +138,7 @@ export async function addMessage(
     channel?: Channel;
     joinsProactive?: boolean;
   },
-) {
+): Promise<MessageWritten> {
   const found = await repo.findCase(db, caseId);
   if (
     !found ||
@@ -152,7 +152,7 @@ export async function addMessage(
   const staff = isStaff(actor);
   if (!staff) await assertCustomerNotBlocked(db, actor);
   const from = staff ? (input.from ?? 'agent') : 'customer';
-  const id = await db.transaction(async (tx) => {
+  const { id, delivery } = await db.transaction(async (tx) => {
     // The customers it attaches to before the case (an erasure's order), so it cannot slip past one.
     const writer = !staff ? actor.customerId : null;
     await assertNotErased(tx, [found.customerId, writer]);
@@ -244,11 +244,13 @@ export async function addMessage(
       await repo.touchCase(tx, caseId);
     }
     // An agent's public reply goes to the customer by e-mail too (not imported history, and not
-    // what already came as a mail).
-    if (input.public && from === 'agent' && !input.createdAt && input.channel !== 'email')
-      await mailCaseMessage(tx, { caseId, messageId: msg!.id });
-    return msg!.id;
+    // what already came as a mail); the answer says where it went, or that it went nowhere.
+    const mailed =
+      input.public && from === 'agent' && !input.createdAt && input.channel !== 'email'
+        ? await mailCaseMessage(tx, { caseId, messageId: msg!.id })
+        : null;
+    return { id: msg!.id, delivery: mailed?.delivery ?? null };
   });
   const [row] = await db.select().from(messages).where(eq(messages.id, id));
-  return (await toMessageDtos(db, [row!]))[0]!;
+  return { ...(await toMessageDtos(db, [row!]))[0]!, delivery };
 }

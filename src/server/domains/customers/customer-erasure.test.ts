@@ -280,7 +280,12 @@ describe('erasing a customer’s personal data', () => {
     const staffView = await t.get(`/api/v1/cases/${cases[1]}`, app.agent);
     expect(staffView.status).toBe(200);
     expect(staffView.body.subject).toBe('[erased]');
-    expect(staffView.body.customer).toEqual({ id: customer.id, name: 'Erased customer', email: null });
+    expect(staffView.body.customer).toEqual({
+      id: customer.id,
+      name: 'Erased customer',
+      email: null,
+      deletedAt: expect.any(String),
+    });
     const thread = await t.get(`/api/v1/cases/${cases[1]}/messages`, app.agent);
     expect(new Set(thread.body.items.map((m: { body: string }) => m.body))).toEqual(new Set(['[erased]']));
 
@@ -519,7 +524,12 @@ describe('erasing a customer’s personal data', () => {
     expect((await t.post(`/api/v1/cases/${junk.id}/restore`, {}, app.admin)).status).toBe(204);
     const back = await t.get(`/api/v1/cases/${junk.id}`, app.agent);
     expect(back.status).toBe(200);
-    expect(back.body.customer).toEqual({ id: spammer.id, name: 'Erased customer', email: null });
+    expect(back.body.customer).toEqual({
+      id: spammer.id,
+      name: 'Erased customer',
+      email: null,
+      deletedAt: expect.any(String),
+    });
     expect((await t.get(`/api/v1/customers/${spammer.id}`, app.admin)).status).toBe(404);
   });
 });

@@ -12,6 +12,7 @@ import type {
   MailMessage,
   MailMessageDetail,
 } from '../../../shared/schemas/mail.js';
+import type { MessageDelivery } from '../../../shared/schemas/cases.js';
 import type { Actor } from '../../lib/actor.js';
 import { isAdmin, isStaff } from '../../lib/actor.js';
 import { conflict, forbidden, notFound } from '../../lib/errors.js';
@@ -27,7 +28,7 @@ import {
   type MailAttachment,
 } from './compose.js';
 import { mailMessages } from './mail.table.js';
-import { mailSettings, queueMails } from './outbox.js';
+import { mailSettings, queueMails, type QueuedMail } from './outbox.js';
 import { mailLanguage } from '../../../shared/mail-languages.js';
 import { COMPANY_CUSTOMER_LANGUAGE } from '../settings/customer-language.js';
 
@@ -40,25 +41,33 @@ export function assertCanReadMail(actor: Actor) {
 
 // ---- agents' replies become mail --------------------------------------------------------------
 
+/** What mailCaseMessage did: the mail it queued, and what the writer is told (MessageDelivery). */
+export interface CaseMessageMail {
+  mail: QueuedMail | null;
+  delivery: MessageDelivery | null;
+}
+
 /**
  * Queues the mail that carries a case message to the customer, inside the message's
  * transaction, when the message is a public one written by an agent (or the system, e.g. a
- * proactive notification) and the customer has an e-mail address. Not for internal notes,
- * customers' messages, logged calls or chats. Callers skip imported (historic) messages.
- * The From names the agent; the subject is "[#n] subject", "Re: …" once the customer has mailed.
+ * proactive notification) and the customer has an e-mail address and was not deleted (a deleted
+ * customer's cases stay live, but nobody is mailed: `delivery` says so, for the agent). Not for
+ * internal notes, customers' messages, logged calls or chats. Callers skip imported (historic)
+ * messages. The From names the agent; the subject is "[#n] subject", "Re: …" once the customer
+ * has mailed.
  */
 export async function mailCaseMessage(
   tx: Database,
   target: { caseId: string; messageId: string },
-): Promise<{ id: string; messageId: string } | null> {
-  return (await mailCaseMessages(tx, [target]))[0] ?? null;
+): Promise<CaseMessageMail> {
+  return (await mailCaseMessages(tx, [target]))[0]!;
 }
 
 /** mailCaseMessage for several messages, in their order: a few statements whatever their number. */
 export async function mailCaseMessages(
   tx: Database,
   targets: { caseId: string; messageId: string }[],
-): Promise<({ id: string; messageId: string } | null)[]> {
+): Promise<CaseMessageMail[]> {
   if (targets.length === 0) return [];
   const ids = sql.param(targets.map((t) => t.messageId));
   const found = await rows<{
@@ -94,14 +103,18 @@ export async function mailCaseMessages(
       where m.id = any(${ids}::uuid[])`,
   );
   const messageOf = new Map(found.map((m) => [`${m.case_id}|${m.id}`, m]));
-  const mailed = targets.map((t) => {
+  const notSent = targets.map((t): CaseMessageMail | null => {
     const m = messageOf.get(`${t.caseId}|${t.messageId}`);
-    if (!m || !m.public || m.author_type !== 'agent' || !m.email || m.customer_deleted) return null;
-    if (m.call || m.channel === 'phone' || m.channel === 'chat') return null;
-    return m;
+    if (!m || !m.public || m.author_type !== 'agent') return { mail: null, delivery: null };
+    if (m.call || m.channel === 'phone' || m.channel === 'chat') return { mail: null, delivery: null };
+    // A deleted customer keeps their address on the record, but is written to no more.
+    if (m.customer_deleted) return { mail: null, delivery: 'not_sent_customer_deleted' };
+    if (!m.email) return { mail: null, delivery: 'not_sent_no_address' };
+    return null;
   });
+  const mailed = targets.map((t, i) => (notSent[i] ? null : messageOf.get(`${t.caseId}|${t.messageId}`)!));
   const sending = mailed.flatMap((m) => (m ? [m] : []));
-  if (sending.length === 0) return mailed.map(() => null);
+  if (sending.length === 0) return notSent.map((n) => n!);
   const filesOf = await mailFilesOf(
     tx,
     sending.map((m) => m.id),
@@ -131,7 +144,11 @@ export async function mailCaseMessages(
     })),
   );
   let next = 0;
-  return mailed.map((m) => (m ? queued[next++]! : null));
+  return mailed.map((m, i) => {
+    if (!m) return notSent[i]!;
+    const mail = queued[next++]!;
+    return { mail, delivery: mail.status };
+  });
 }
 
 /** The files of these case messages, as mail attachments, by message id (stored order). */

@@ -48,6 +48,7 @@ describe('which messages become mail', () => {
     expect(await mailOf(c.id)).toEqual([]); // the customer's own first message sends nothing
     const res = await reply(c.id, { body: 'It ships today.', public: true });
     expect(res.status).toBe(201);
+    expect(res.body.delivery).toBe('held');
     const mails = await mailOf(c.id);
     expect(mails).toHaveLength(1);
     expect(mails[0]).toMatchObject({
@@ -70,7 +71,8 @@ describe('which messages become mail', () => {
   it('an internal note, a customer’s message and a customer without e-mail send nothing', async () => {
     const customer = await makeCustomer(t.db);
     const c = await openCase(customer.id);
-    expect((await reply(c.id, { body: 'Checking the warehouse', public: false })).status).toBe(201);
+    const note = await reply(c.id, { body: 'Checking the warehouse', public: false });
+    expect([note.status, note.body.delivery]).toEqual([201, null]);
     // The agent logs what the customer said on the phone: the customer's message.
     expect((await reply(c.id, { body: 'Customer called back', public: true, from: 'customer' })).status).toBe(
       201,
@@ -81,8 +83,51 @@ describe('which messages become mail', () => {
 
     const silent = await makeCustomer(t.db, { email: null, phone: '+45 1234 5678' });
     const c2 = await openCase(silent.id);
-    expect((await reply(c2.id, { body: 'We will call you', public: true })).status).toBe(201);
+    const unmailed = await reply(c2.id, { body: 'We will call you', public: true });
+    expect([unmailed.status, unmailed.body.delivery]).toEqual([201, 'not_sent_no_address']);
     expect(await mailOf(c2.id)).toEqual([]);
+  });
+
+  it('a deleted customer’s case takes replies, mailed to no one, and both the case and the reply say so', async () => {
+    const customer = await makeCustomer(t.db, {
+      name: `Deleted ${Date.now()}`,
+      email: `gone-${Date.now()}@example.com`,
+    });
+    const c = await openCase(customer.id);
+    // Copied to someone else too: they are not mailed either (one mail carries both).
+    expect(
+      (await t.patch(`/api/v1/cases/${c.id}`, { cc: [`cc-${Date.now()}@example.com`] }, agentToken)).status,
+    ).toBe(200);
+    const before = await t.get(`/api/v1/cases/${c.id}`, agentToken);
+    expect(before.body.customer.deletedAt).toBeNull();
+    expect((await t.del(`/api/v1/customers/${customer.id}`, adminToken)).status).toBe(204);
+
+    const after = await t.get(`/api/v1/cases/${c.id}`, agentToken);
+    expect(after.status).toBe(200);
+    expect(after.body.status).toBe('new'); // the deletion leaves the case as it was
+    const [gone] = await rows<{ deleted_at: Date | string }>(
+      t.db,
+      sql`select deleted_at from customers where id = ${customer.id}`,
+    );
+    expect(after.body.customer.deletedAt).toBe(new Date(gone!.deleted_at).toISOString());
+    expect(after.body.customer).toMatchObject({ id: customer.id, email: customer.email });
+
+    const res = await reply(c.id, { body: 'It ships today.', public: true, status: 'pending' });
+    expect(res.status).toBe(201);
+    expect(res.body).toMatchObject({
+      public: true,
+      body: 'It ships today.',
+      delivery: 'not_sent_customer_deleted',
+    });
+    // Kept, and a response all the same (the clocks run as on any case), but no mail in the outbox.
+    const replied = await t.get(`/api/v1/cases/${c.id}`, agentToken);
+    expect(replied.body).toMatchObject({ status: 'pending', firstRespondedAt: res.body.createdAt });
+    expect(
+      await rows(t.db, sql`select id from mail_messages where case_id = ${c.id} and direction = 'out'`),
+    ).toEqual([]);
+    // A note is a note, as on any case.
+    const note = await reply(c.id, { body: 'Customer deleted; nobody to write to', public: false });
+    expect([note.status, note.body.delivery]).toEqual([201, null]);
   });
 
   it('imported history sends nothing; a case an agent opens by writing sends its first message', async () => {
@@ -140,7 +185,7 @@ describe('which messages become mail', () => {
     configureMail({ mailFrom: FROM, smtpUrl: 'smtp://127.0.0.1:9' });
     const customer = await makeCustomer(t.db);
     const c = await openCase(customer.id);
-    await reply(c.id, { body: 'On its way', public: true });
+    expect((await reply(c.id, { body: 'On its way', public: true })).body.delivery).toBe('queued');
     const [m] = await mailOf(c.id);
     expect(m.status).toBe('queued');
     expect(m.reason).toBeNull();
