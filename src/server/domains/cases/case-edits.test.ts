@@ -198,7 +198,7 @@ describe('a case’s version', () => {
       await prepare?.(c.id);
       const ahead = await aheadOfTheClock(c.id);
       await write(c.id);
-      // Past the version it had (a step per write: a reply that opens the case is two), not "now".
+      // Past the version it had, not "now".
       expect(await versionOf(c.id), what).toBeGreaterThan(ahead);
     }
 
@@ -263,6 +263,37 @@ describe('a case’s version', () => {
     expect(Date.parse(after)).toBeGreaterThan(Date.parse(before));
     const stale = await patch(c.id, { subject: 'Edited on an old copy' }, `"${before}"`);
     expect([stale.status, stale.body.error.code]).toEqual([412, 'edit_conflict']);
+  });
+
+  it('a message that changes the case’s status steps its version once, and a copy read before is stale', async () => {
+    const customer = await makeCustomer(t.db);
+    const message = (id: string, body: Record<string, unknown>) =>
+      t.post(`/api/v1/cases/${id}/messages`, { body: 'On it', public: true, ...body }, agent.token);
+    const inThreeDays = new Date(Date.now() + 3 * 86_400_000).toISOString();
+    /** What the message is, the status the case is put in first, the message, the status after. */
+    const steps: [string, string | null, Record<string, unknown>, string][] = [
+      ['a reply that opens a new case', null, {}, 'open'],
+      ['a reply that sets it pending', 'open', { status: 'pending' }, 'pending'],
+      ['a reply that sets a follow-up', 'open', { status: 'pending', followUpAt: inThreeDays }, 'pending'],
+      ['a reply that keeps the status', 'open', {}, 'open'],
+      ['a note that puts it on hold', 'open', { public: false, status: 'on_hold' }, 'on_hold'],
+      ['the customer writing back', 'pending', { from: 'customer' }, 'open'],
+      ['the customer reopening it', 'solved', { from: 'customer' }, 'open'],
+    ];
+    for (const [what, first, body, status] of steps) {
+      const c = await makeCase(t.db, customer.id);
+      if (first) expect((await patch(c.id, { status: first })).status, what).toBe(200);
+      const copy = (await read(c.id)).updatedAt;
+      const ahead = await aheadOfTheClock(c.id);
+      const res = await message(c.id, body);
+      expect(res.status, what).toBe(201);
+      const after = await read(c.id);
+      expect(after.status, what).toBe(status);
+      // One step past the version it had: the message and its change of status are one change.
+      expect(Date.parse(after.updatedAt), what).toBe(ahead + 1);
+      const stale = await patch(c.id, { subject: 'Edited on an old copy' }, `"${copy}"`);
+      expect([stale.status, stale.body.error.code], what).toEqual([412, 'edit_conflict']);
+    }
   });
 
   it('a message and a save one after the other are two versions, in order', async () => {

@@ -128,6 +128,19 @@ export async function touchCase(
   return row!;
 }
 
+/**
+ * touchCase's columns without the version: for a message whose change of the case (a status,
+ * through applyCaseUpdate) moves the version in the same transaction, so it steps once.
+ */
+export async function setMessageTimes(
+  db: Database,
+  id: string,
+  set: Partial<Omit<typeof cases.$inferInsert, 'updatedAt'>>,
+) {
+  const [row] = await db.update(cases).set(set).where(eq(cases.id, id)).returning();
+  return row!;
+}
+
 export async function listClocks(db: Database, caseIds: string[]) {
   if (caseIds.length === 0) return [];
   return db

@@ -3,7 +3,7 @@
 // Replying over someone else's newer reply is a collision (409) unless forced.
 import { and, asc, desc, eq, gt, inArray, isNull, ne, or } from 'drizzle-orm';
 import type { Database } from '../../../db/client.js';
-import type { Message, MessageCreate, MessageWritten } from '../../../shared/schemas/cases.js';
+import type { CaseUpdate, Message, MessageCreate, MessageWritten } from '../../../shared/schemas/cases.js';
 import type { Channel, CaseStatus } from '../../../shared/schemas/cases.js';
 import type { Actor } from '../../lib/actor.js';
 import { isAdmin, isStaff } from '../../lib/actor.js';
@@ -216,29 +216,34 @@ export async function addMessage(
     const calledBack =
       from === 'agent' && input.call?.direction === 'inbound' && c.status === 'pending' && !input.status;
     const asked = calledBack ? ('open' as const) : input.status;
+    // The case's version steps once for the message: by the change it makes to the case (its
+    // status, follow-up, assignee), else by touchCase; the message's own columns go in either way.
+    const withChange = async (update: CaseUpdate) => {
+      const after = await applyCaseUpdate(tx, actor, caseId, update);
+      // A change that changed nothing (a follow-up set again to its time) left the version.
+      if (after.updatedAt.getTime() === c.updatedAt.getTime()) await repo.touchCase(tx, caseId);
+    };
     if (input.public && from === 'agent') {
-      const after = await repo.touchCase(tx, caseId, {
-        lastAgentReplyAt: at,
-        firstRespondedAt: c.firstRespondedAt ?? at,
-      });
-      await onAgentReply(tx, actor, clockCase(after), at);
       const status = asked ?? (c.status === 'new' ? 'open' : undefined);
-      if ((status && status !== c.status) || input.followUpAt || assigneeId)
-        await applyCaseUpdate(tx, actor, caseId, { status, followUpAt: input.followUpAt, assigneeId });
+      const changes = (status && status !== c.status) || !!input.followUpAt || !!assigneeId;
+      const times = { lastAgentReplyAt: at, firstRespondedAt: c.firstRespondedAt ?? at };
+      const after = changes
+        ? await repo.setMessageTimes(tx, caseId, times)
+        : await repo.touchCase(tx, caseId, times);
+      await onAgentReply(tx, actor, clockCase(after), at);
+      if (changes) await withChange({ status, followUpAt: input.followUpAt, assigneeId });
     } else if (input.public && from === 'customer') {
       // The customer wrote back: a solved case reopens; a case waiting on them is open again.
-      if (c.status === 'solved' || c.status === 'pending')
-        await applyCaseUpdate(tx, actor, caseId, { status: 'open' });
-      const updated = await repo.touchCase(tx, caseId, { lastCustomerMessageAt: at });
+      const reopens = c.status === 'solved' || c.status === 'pending';
+      if (reopens) await withChange({ status: 'open' });
+      const updated = reopens
+        ? await repo.setMessageTimes(tx, caseId, { lastCustomerMessageAt: at })
+        : await repo.touchCase(tx, caseId, { lastCustomerMessageAt: at });
       await onCustomerMessage(tx, actor, clockCase(updated), at);
       // The customer wrote about what a proactive case covers: its signals learn of the contact.
       if (c.channel === 'proactive') await noteCustomerContact(tx, caseId);
     } else if ((asked && asked !== c.status) || input.followUpAt || assigneeId) {
-      await applyCaseUpdate(tx, actor, caseId, {
-        status: asked,
-        followUpAt: input.followUpAt,
-        assigneeId,
-      });
+      await withChange({ status: asked, followUpAt: input.followUpAt, assigneeId });
     } else {
       // A note (or a call logged as one) alone: the case was worked on all the same.
       await repo.touchCase(tx, caseId);

@@ -291,7 +291,10 @@ export async function addSideMessage(
   return (await readSide(db, id))!;
 }
 
-/** Closes a side conversation (done with) or opens it again. Unchanged: nothing written. */
+/**
+ * Closes a side conversation (done with) or opens it again. Unchanged: nothing written. A change
+ * is one of the case's (its version steps on, once, as with a side message).
+ */
 export async function updateSideConversation(
   db: Database,
   actor: Actor,
@@ -312,6 +315,7 @@ export async function updateSideConversation(
       entityId: c.id,
       data: { sideConversationId: id, changes: { state: { from: side.state, to: input.state } } },
     });
+    await touchCase(tx, c.id);
   });
   return (await readSide(db, id))!;
 }

@@ -341,7 +341,7 @@ describe('side conversations', () => {
     expect(after.messages).toBe(before.messages);
   });
 
-  it('each message, ours or the third party’s, moves the case on in the queue’s "Updated" order', async () => {
+  it('each message, ours or the third party’s, and closing or opening the conversation move the case on in the queue’s "Updated" order, once', async () => {
     const { customer, c } = await customerCase();
     const other = await makeCase(t.db, customer.id);
     const dpd = carrier();
@@ -359,7 +359,7 @@ describe('side conversations', () => {
     };
     /**
      * After `write`, the case is on top of the other, its version a new one; and with its version
-     * moved an hour ahead of the clock, still a step past it (nextVersion, as a reply's), not "now".
+     * moved an hour ahead of the clock, one step past it (nextVersion, as a reply's, once), not "now".
      */
     const movesOn = async (what: string, write: () => Promise<unknown>, prepare?: () => Promise<unknown>) => {
       await prepare?.();
@@ -375,7 +375,7 @@ describe('side conversations', () => {
         sql`update cases set updated_at = ${new Date(ahead).toISOString()}::timestamptz where id = ${c.id}`,
       );
       await write();
-      expect(await versionOf(), what).toBeGreaterThan(ahead);
+      expect(await versionOf(), what).toBe(ahead + 1);
       // Back to the present, for the next writer.
       await t.db.execute(sql`update cases set updated_at = now() - interval '1 minute' where id = ${c.id}`);
     };
@@ -432,6 +432,23 @@ describe('side conversations', () => {
     // A solved case too: the answer is news on it, though it stays solved.
     await movesOn('their answer on a solved case', theirAnswer, status('solved'));
     expect((await t.get(`/api/v1/cases/${c.id}`, agent.token)).body.status).toBe('solved');
+
+    // Closing the conversation, and opening it again, are changes of the case too.
+    const state = (to: string) => async () => {
+      const res = await t.patch(`/api/v1/side-conversations/${sideId}`, { state: to }, agent.token);
+      expect([res.status, res.body.state]).toEqual([200, to]);
+    };
+    await movesOn('closed', state('closed'), state('open'));
+    await movesOn('opened again', state('open'), state('closed'));
+    // A copy of the case read before the conversation closed is stale.
+    const copy = (await t.get(`/api/v1/cases/${c.id}`, agent.token)).body;
+    await state('closed')();
+    const stale = await t.request('PATCH', `/api/v1/cases/${c.id}`, {
+      token: agent.token,
+      body: { subject: `Stale ${unique()}` },
+      headers: { 'if-match': copy.updatedAt },
+    });
+    expect([stale.status, stale.body.error?.code]).toEqual([412, 'edit_conflict']);
   });
 
   it('refuses the customer, colleagues, our own addresses; 404 and 409 for gone and merged cases', async () => {
