@@ -5,13 +5,15 @@ import { UNSOLVED_STATUSES } from './schemas/cases.js';
 
 /** The counts of a workload row that list cases. */
 export type WorkloadCount = 'open' | 'waiting' | 'atRisk' | 'breached' | 'solvedToday';
+/** What a workload row links to the queue: its counts, and the cases behind its longest wait. */
+export type WorkloadList = WorkloadCount | 'awaitingReply';
 
 /**
  * The query for one count of a team (`teamId` null: the cases of no team) and, for an agent's
  * row, its agent (`userId`; `none`: the cases nobody has; left out: the team's total).
  */
 export function workloadCaseQuery(
-  count: WorkloadCount,
+  count: WorkloadList,
   row: { teamId: string | null; userId?: string | 'none' },
   today: { from: string; to: string },
 ): Record<string, string> {
@@ -33,6 +35,9 @@ export function workloadCaseQuery(
       break;
     case 'solvedToday':
       Object.assign(query, { solvedFrom: today.from, solvedTo: today.to });
+      break;
+    case 'awaitingReply':
+      query.awaitingReply = 'true';
       break;
   }
   return query;

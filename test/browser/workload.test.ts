@@ -1,6 +1,7 @@
 // The Workload page, for staff: reached from the KPIs page, a table per team with its agents as
 // rows, the counts of a small team built here (unique names), each count a link to exactly its
-// cases in the queue, the case waiting longest opened from its row, and rows as blocks on a phone.
+// cases in the queue, the longest wait a link to the cases awaiting our reply and to the case
+// waiting longest, and rows as blocks on a phone.
 import { randomBytes } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import type { Page } from 'playwright-core';
@@ -132,7 +133,7 @@ describe('workload page', () => {
     expect(mine.total.open).toBe(4);
   });
 
-  it('opens the cases behind a count in the queue, and the case waiting longest', async () => {
+  it('opens the cases behind a count in the queue, those awaiting our reply, and the case waiting longest', async () => {
     await page.goto(`${stack.url}/kpis/workload`);
     await row(people.wren.id).getByTestId('workload-open').getByRole('link').click();
     expect(await queueSubjects()).toEqual([subjects.breached, subjects.pending, subjects.waiting].sort());
@@ -150,8 +151,18 @@ describe('workload page', () => {
     await row('none').getByTestId('workload-open').getByRole('link').click();
     expect(await queueSubjects()).toEqual([subjects.nobody]);
 
+    // The longest wait: all of Wren's cases whose customer waits on our reply (a customer's first
+    // message unanswered, in both), not the pending one.
     await page.goBack();
-    await row(people.wren.id).getByTestId('workload-oldest').getByRole('link').click();
+    await row(people.wren.id).getByTestId('workload-awaiting').click();
+    expect(await queueSubjects()).toEqual([subjects.breached, subjects.waiting].sort());
+    await eventually(() => text(page.getByTestId('queue-awaiting-filter'))).toMatch(/^Awaiting our reply/);
+
+    await page.goBack();
+    await row(people.wren.id)
+      .getByTestId('workload-oldest')
+      .getByRole('link', { name: /^Case #\d+, waiting longest$/ })
+      .click();
     await eventually(() => text(page.getByTestId('case-subject'))).toBe(subjects.waiting);
   });
 

@@ -450,6 +450,13 @@ export const CaseListQuery = z.strictObject({
     .enum(['at_risk', 'breached'])
     .optional()
     .describe('running clocks past their warning, or past due'),
+  awaitingReply: z
+    .literal('true')
+    .transform(() => true as const)
+    .optional()
+    .describe(
+      'staff: true: new or open cases whose customer’s last message has no reply of ours after it (waiting on us; the Workload page’s longest wait)',
+    ),
   ...PromiseClockFilters.shape,
   ...SolvedFilters.shape,
   field: FieldFilters.optional(),

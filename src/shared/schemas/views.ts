@@ -23,6 +23,10 @@ export const CaseViewFilters = z.strictObject({
   customerId: Id.optional(),
   organizationId: Id.optional(),
   promise: z.enum(['at_risk', 'breached']).optional(),
+  awaitingReply: z
+    .literal(true)
+    .optional()
+    .describe('new or open cases whose customer’s last message has no reply of ours after it'),
   ...PromiseClockFilters.shape,
   ...SolvedFilters.shape,
   fields: z

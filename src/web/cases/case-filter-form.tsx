@@ -67,6 +67,7 @@ export function viewFilters(
   const filters: CaseViewFilters = {
     customerId: kept.customerId,
     organizationId: kept.organizationId,
+    awaitingReply: kept.awaitingReply,
     ...Object.fromEntries([...PROMISE_CLOCK_FILTERS, ...SOLVED_FILTERS].map((k) => [k, kept[k]])),
     status: list(form.status),
     priority: list(form.priority),

@@ -50,6 +50,8 @@ import {
   solvedLabel,
   withoutSolved,
   withoutSegment,
+  awaitingLabel,
+  withoutAwaiting,
 } from './promise-filter-labels.js';
 import { usePromiseFilterNames } from './use-promise-filter-names.js';
 
@@ -311,7 +313,8 @@ export function CaseQueuePage() {
   const solved =
     shownFilters &&
     solvedLabel(shownFilters, (iso) => (workZone.ready ? formatDateTime(iso, workZone.zone) : '…'));
-  if (!adhoc) for (const part of [clockLabel, segment, solved]) if (part) summary.push(part);
+  const awaiting = shownFilters && awaitingLabel(shownFilters);
+  if (!adhoc) for (const part of [clockLabel, segment, solved, awaiting]) if (part) summary.push(part);
   const agentList = agents.data?.items ?? [];
   const teamList = teams.data?.items ?? [];
   /** Shows the filters chosen in the dialog, keeping the search and the order; none: all cases. */
@@ -496,6 +499,13 @@ export function CaseQueuePage() {
               testId="queue-solved-filter"
               label={solved}
               onClear={() => showFiltered(withoutSolved(adhoc))}
+            />
+          )}
+          {adhoc && awaiting && (
+            <LinkedFilter
+              testId="queue-awaiting-filter"
+              label={awaiting}
+              onClear={() => showFiltered(withoutAwaiting(adhoc))}
             />
           )}
           {adhoc && segment && (

@@ -71,6 +71,12 @@ export function withoutSolved(f: CaseViewFilters): CaseViewFilters {
   const { solvedFrom: _f, solvedTo: _t, ...rest } = f;
   return rest;
 }
+/** The Workload page's "longest wait" filter, if any: the cases waiting on our reply. */
+export const awaitingLabel = (f: CaseViewFilters) => (f.awaitingReply ? 'Awaiting our reply' : undefined);
+export function withoutAwaiting(f: CaseViewFilters): CaseViewFilters {
+  const { awaitingReply: _a, ...rest } = f;
+  return rest;
+}
 export function withoutSegment(f: CaseViewFilters): CaseViewFilters {
   const { segment: _s, ...rest } = f;
   return rest;

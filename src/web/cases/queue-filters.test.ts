@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import type { CaseViewFilters } from '../../shared/schemas/views.js';
 import { withQuery } from '../lib/api.js';
 import {
+  awaitingLabel,
+  withoutAwaiting,
   promiseClockLabel,
   segmentLabel,
   solvedLabel,
@@ -30,6 +32,17 @@ describe('a queue’s filters in its address', () => {
         '&assigneeId=me&teamId=none&promise=at_risk&tag=vip%2Crefund&field=carrier%3ABoxly&field=parcels%3A',
     );
     expect(filterQuery({})).toEqual({});
+  });
+
+  it('the Workload page’s longest wait: awaitingReply=true, read back, said and dropped alone', () => {
+    const awaiting: CaseViewFilters = { teamId: 'none', assigneeId: 'me', awaitingReply: true };
+    const query = filterQuery(awaiting);
+    expect(query).toEqual({ teamId: 'none', assigneeId: 'me', awaitingReply: 'true' });
+    expect(filtersFromParams(new URLSearchParams(query as Record<string, string>))).toEqual(awaiting);
+    expect(filtersFromParams(new URLSearchParams('awaitingReply=false'))).toEqual({});
+    expect(awaitingLabel(awaiting)).toBe('Awaiting our reply');
+    expect(awaitingLabel(filters)).toBeUndefined();
+    expect(withoutAwaiting(awaiting)).toEqual({ teamId: 'none', assigneeId: 'me' });
   });
 
   it('reads back what it wrote, and nothing from other parameters', () => {

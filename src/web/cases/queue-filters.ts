@@ -10,7 +10,7 @@ export const FILTERED = 'filtered';
 
 const LISTS = ['status', 'priority', 'category', 'channel'] as const;
 // The promise clock and segment filters come with the KPI page's links (promise compliance), the
-// solved period with the Workload page's (solved today).
+// solved period with the Workload page's (solved today), as does `awaitingReply=true` (longest wait).
 const SINGLE = [
   'assigneeId',
   'teamId',
@@ -28,6 +28,7 @@ export function filterQuery(f: CaseViewFilters): Query {
   for (const key of SINGLE) if (f[key]) query[key] = f[key];
   if (f.tags?.length) query.tag = f.tags.join(',');
   if (f.fields?.length) query.field = f.fields;
+  if (f.awaitingReply) query.awaitingReply = 'true';
   return query;
 }
 
@@ -52,6 +53,7 @@ export function filtersFromParams(params: URLSearchParams): CaseViewFilters {
   if (tags.length) f.tags = tags;
   const fields = params.getAll('field').filter((v) => v.includes(':'));
   if (fields.length) f.fields = fields;
+  if (params.get('awaitingReply') === 'true') f.awaitingReply = true;
   return f as CaseViewFilters;
 }
 

@@ -4,12 +4,13 @@
 // breached now, the case whose customer has waited longest for a reply, and the cases solved
 // today in the zone the person works in (their own, else the company's, else this browser's: the
 // page opens through WorkZoneGate once it is known, and asks for that day). Every count links to
-// exactly its cases in the queue (shared/workload-cases.ts); the case waiting longest opens
-// itself. Live: it reads again as cases change.
+// exactly its cases in the queue (shared/workload-cases.ts); the longest wait opens the cases
+// awaiting our reply, and its case number the case waiting longest. Live: it reads again as cases
+// change.
 import type { ReactNode } from 'react';
 import { Link } from 'react-router-dom';
 import type { Workload, WorkloadCounts, WorkloadTeam } from '../../shared/schemas/teams.js';
-import { workloadCaseQuery, type WorkloadCount } from '../../shared/workload-cases.js';
+import { workloadCaseQuery, type WorkloadCount, type WorkloadList } from '../../shared/workload-cases.js';
 import { withQuery } from '../lib/api.js';
 import { countOf, formatDateTime, formatNumber, formatWallClock } from '../lib/format.js';
 import { useLive } from '../lib/live.js';
@@ -86,8 +87,8 @@ export function WorkloadPage() {
           <strong>Unsolved</strong>: new, open, pending or on hold. <strong>At risk</strong>: a promise clock
           past its warning time, nothing overdue yet. <strong>Breached</strong>: a promise still to be kept
           past its due time. <strong>Longest wait</strong>: the new or open case whose customer has waited
-          longest for a reply, and how long. <strong>Solved today</strong>: since{' '}
-          {formatDateTime(w.today.from, w.timeZone)} in{' '}
+          longest for a reply, and how long (it opens all those awaiting our reply).{' '}
+          <strong>Solved today</strong>: since {formatDateTime(w.today.from, w.timeZone)} in{' '}
           <span data-testid="workload-zone">{w.timeZone === work.zone ? zoneNote(work) : w.timeZone}</span>,
           and not reopened since.
         </p>
@@ -174,7 +175,7 @@ function WorkloadRow(props: {
   counts: WorkloadCounts;
   /** The zone the page writes times in. */
   zone: string;
-  queryOf(count: WorkloadCount): Record<string, string>;
+  queryOf(count: WorkloadList): Record<string, string>;
   total?: boolean;
 }) {
   const { counts, total } = props;
@@ -202,13 +203,23 @@ function WorkloadRow(props: {
       ))}
       <td className="cell-number cell-nowrap" data-testid="workload-oldest">
         {oldest ? (
-          <Link
-            to={`/cases/${oldest.number}`}
-            title={`Waiting since ${formatDateTime(oldest.since, props.zone)}`}
-          >
-            {formatWallClock(Date.now() - Date.parse(oldest.since))}
-            <span className="cell-sub muted">#{oldest.number}</span>
-          </Link>
+          <>
+            <Link
+              to={withQuery('/cases', { view: FILTERED, ...props.queryOf('awaitingReply') })}
+              title={`Waiting since ${formatDateTime(oldest.since, props.zone)}`}
+              aria-label={`Longest wait ${formatWallClock(Date.now() - Date.parse(oldest.since))}: show the cases awaiting our reply`}
+              data-testid="workload-awaiting"
+            >
+              {formatWallClock(Date.now() - Date.parse(oldest.since))}
+            </Link>
+            <Link
+              to={`/cases/${oldest.number}`}
+              className="cell-sub"
+              aria-label={`Case #${oldest.number}, waiting longest`}
+            >
+              #{oldest.number}
+            </Link>
+          </>
         ) : (
           <span className="muted">—</span>
         )}

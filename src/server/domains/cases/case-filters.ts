@@ -14,7 +14,7 @@ import { cases } from './cases.table.js';
  * Filters on what customers do not see of a case: its assignee, team and tags, its promise
  * clocks' outcomes and its customer's segment.
  */
-const STAFF_FILTERS = ['assigneeId', 'teamId', 'tags', ...PROMISE_CLOCK_FILTERS] as const;
+const STAFF_FILTERS = ['assigneeId', 'teamId', 'tags', 'awaitingReply', ...PROMISE_CLOCK_FILTERS] as const;
 const given = (v: unknown) => v !== undefined && !(Array.isArray(v) && v.length === 0);
 
 /**

@@ -28,6 +28,15 @@ export const promiseNow = (c: string) => ({
   at_risk: sql.raw(`${c}.next_warn_at <= now() and ${c}.next_due_at >= now()`),
 });
 
+/**
+ * A new or open case whose customer's last message has no reply of ours after it: waiting on us
+ * (pending and on hold wait on others). The queue's `awaitingReply` filter and the Workload page's
+ * longest wait; `c` is the cases table's name or alias.
+ */
+export const awaitingReply = (c: string) =>
+  sql.raw(`${c}.status in ('new', 'open') and ${c}.last_customer_message_at is not null
+    and (${c}.last_agent_reply_at is null or ${c}.last_agent_reply_at < ${c}.last_customer_message_at)`);
+
 export const caseColumns = {
   id: cases.id,
   number: cases.number,
@@ -188,6 +197,7 @@ export function caseFilters(
     f.customerId ? eq(cases.customerId, f.customerId) : undefined,
     f.organizationId ? eq(cases.organizationId, f.organizationId) : undefined,
     f.promise ? promiseNow('cases')[f.promise] : undefined,
+    f.awaitingReply ? awaitingReply('cases') : undefined,
     promiseClockCondition(f),
     // A reopened case has no solvedAt: solved in the period and not reopened since.
     f.solvedFrom ? sql`${cases.solvedAt} >= ${f.solvedFrom}::timestamptz` : undefined,

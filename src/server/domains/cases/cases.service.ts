@@ -237,6 +237,7 @@ export function queryFilters(q: Partial<CaseListQuery>): CaseViewFilters & { q?:
   if (q.customerId) f.customerId = q.customerId;
   if (q.organizationId) f.organizationId = q.organizationId;
   if (q.promise) f.promise = q.promise;
+  if (q.awaitingReply) f.awaitingReply = true;
   for (const key of PROMISE_CLOCK_FILTERS) if (q[key]) Object.assign(f, { [key]: q[key] });
   if (q.solvedFrom) f.solvedFrom = q.solvedFrom;
   if (q.solvedTo) f.solvedTo = q.solvedTo;

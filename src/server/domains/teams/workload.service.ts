@@ -16,7 +16,7 @@ import type {
 } from '../../../shared/schemas/teams.js';
 import { isStaff, type Actor } from '../../lib/actor.js';
 import { forbidden } from '../../lib/errors.js';
-import { promiseNow } from '../cases/cases.repo.js';
+import { awaitingReply, promiseNow } from '../cases/cases.repo.js';
 import { timeZoneSql } from '../settings/company-time-zone.js';
 
 /** `(…)` of the unsolved statuses for `status in ${UNSOLVED}`, as parameters. */
@@ -24,13 +24,8 @@ const UNSOLVED = sql`(${sql.join(
   UNSOLVED_STATUSES.map((s) => sql`${s}`),
   sql`, `,
 )})`;
-/**
- * A new or open case whose customer's last message has no agent's reply after it: waiting on us
- * (pending and on hold wait on others).
- */
-const AWAITING_REPLY = `c.status in ('new', 'open') and c.last_customer_message_at is not null
-  and (c.last_agent_reply_at is null or c.last_agent_reply_at < c.last_customer_message_at)`;
-const AWAITING = sql.raw(AWAITING_REPLY);
+/** Waiting on us (the queue's `awaitingReply` filter: one definition). */
+const AWAITING = awaitingReply('c');
 const promise = promiseNow('c');
 
 interface CountRow {
@@ -85,7 +80,7 @@ export async function getWorkload(
         count(*) filter (where ${solvedToday})::int as solved_today,
         (array_agg(c.id order by c.last_customer_message_at, c.number) filter (where ${AWAITING}))[1] as oldest_case_id,
         (array_agg(c.number order by c.last_customer_message_at, c.number) filter (where ${AWAITING}))[1] as oldest_number,
-        ${isoText(`min(c.last_customer_message_at) filter (where ${AWAITING_REPLY})`)} as oldest_since
+        ${isoText(sql`min(c.last_customer_message_at) filter (where ${AWAITING})`)} as oldest_since
       from cases c
       where c.deleted_at is null and (c.status in ${UNSOLVED} or ${solvedToday})
       group by c.team_id, c.assignee_id`,

@@ -181,6 +181,26 @@ describe('GET /api/v1/workload', () => {
       )
     ).body.items.map((c: { id: string }) => c.id);
     expect(solvedList).toEqual([solved.id]);
+
+    // The longest wait opens every case of the row awaiting our reply (the oldest among them):
+    // not a pending one, not one answered after the customer wrote, not a deleted one.
+    const awaiting = async (of: { teamId: string | null; userId?: string }) =>
+      (
+        await t.get(
+          `/api/v1/cases?${new URLSearchParams(workloadCaseQuery('awaitingReply', of, w.today))}`,
+          alice.token,
+        )
+      ).body.items
+        .map((c: { id: string }) => c.id)
+        .sort();
+    expect(await awaiting({ teamId: first, userId: a })).toEqual([atRisk.id, replied.id].sort());
+    expect(await awaiting({ teamId: first, userId: bob.user.id })).toEqual([]);
+    expect(await awaiting({ teamId: first, userId: 'none' })).toEqual([waitingLongest.id]);
+    expect(await awaiting({ teamId: first })).toEqual([atRisk.id, replied.id, waitingLongest.id].sort());
+    // Staff's filter (as the assignee's): a customer is refused; only `true` is a value.
+    const login = await makeUser(t.db, 'customer', { customerId: customer.id });
+    expect((await t.get('/api/v1/cases?awaitingReply=true', login.token)).status).toBe(403);
+    expect((await t.get('/api/v1/cases?awaitingReply=false', alice.token)).status).toBe(400);
   });
 
   it('is for staff: a customer is refused', async () => {
