@@ -15,15 +15,7 @@ import { DEMO_RULES } from './seed-signals.js';
 import { readSettings } from '../domains/settings/settings.service.js';
 import { listCalendars } from '../domains/calendars/calendars.service.js';
 import { addBusinessMs, compileCalendar } from '../../core/business-time.js';
-import { simulateRule } from '../../core/rules/simulate.js';
-import type { RuleDefinition } from '../../shared/schemas/rules.js';
-import {
-  activeAgreements,
-  contextsFor,
-  STORED_EVENT_COLUMNS,
-  toStoredEvent,
-  type StoredEventRow,
-} from '../domains/signals/event-context.js';
+import { replayRules } from '../../../test/helpers/rule-replay.js';
 
 let handle: Awaited<ReturnType<typeof createTestDatabase>>;
 let db: Database;
@@ -106,24 +98,12 @@ describe('demo history seed', () => {
   it('agrees with its rules: a dry run over its events finds its signals, no more and no fewer', async () => {
     // The history's events alone (the live flow has its own test), replayed through each default
     // rule as a dry run does; what fired inside the history's window is what the history holds.
-    const stored = (
-      await rows<StoredEventRow>(
-        db,
-        sql`select ${STORED_EVENT_COLUMNS} from events e where e.event_id like 'history-%'
-          order by e.occurred_at, e.id`,
-      )
-    ).map(toStoredEvent);
-    const contexts = await contextsFor(db, stored, { agreements: await activeAgreements(db) });
     const from = Date.now() - HISTORY_DAYS.from * 24 * 3_600_000;
-    const rules = await rows<{ id: string; name: string; definition: RuleDefinition }>(
-      db,
-      sql`select id, name, definition from signal_rules order by name`,
-    );
     const key = (customerId: string | null, ref: string | null, at: Date) =>
       `${customerId} ${ref} ${Math.round(at.getTime() / 60_000)}`;
-    for (const rule of rules) {
-      const simulated = simulateRule(rule.definition, contexts, { now: new Date() })
-        .signals.filter((x) => x.firedAt.getTime() >= from)
+    for (const rule of await replayRules(db, sql`e.event_id like 'history-%'`)) {
+      const simulated = rule.signals
+        .filter((x) => x.firedAt.getTime() >= from)
         .map((x) => key(x.customerId, x.ref, x.firedAt))
         .sort();
       const held = (

@@ -8,15 +8,7 @@ import { rows, type Database } from '../../db/client.js';
 import { createTestDatabase } from '../../../test/helpers/db.js';
 import { seedDemo, type DemoSummary } from './seed.js';
 import { DEMO_ORDER_MIX, DEMO_RULES, seedDemoSignals } from './seed-signals.js';
-import { simulateRule } from '../../core/rules/simulate.js';
-import type { RuleDefinition } from '../../shared/schemas/rules.js';
-import {
-  activeAgreements,
-  contextsFor,
-  STORED_EVENT_COLUMNS,
-  toStoredEvent,
-  type StoredEventRow,
-} from '../domains/signals/event-context.js';
+import { replayRules } from '../../../test/helpers/rule-replay.js';
 
 let handle: Awaited<ReturnType<typeof createTestDatabase>>;
 let db: Database;
@@ -332,22 +324,9 @@ describe('demo signals seed', () => {
   });
 
   it('agrees with its rules: a dry run over the flow’s events finds the signals it raised, and the late deliveries sent at once', async () => {
-    const stored = (
-      await rows<StoredEventRow>(
-        db,
-        sql`select ${STORED_EVENT_COLUMNS} from events e order by e.occurred_at, e.id`,
-      )
-    ).map(toStoredEvent);
-    const contexts = await contextsFor(db, stored, { agreements: await activeAgreements(db) });
-    const rules = await rows<{ id: string; name: string; definition: RuleDefinition }>(
-      db,
-      sql`select id, name, definition from signal_rules order by name`,
-    );
     const differ: { rule: string; dryRunOnly: string[]; raisedOnly: string[] }[] = [];
-    for (const rule of rules) {
-      const simulated = simulateRule(rule.definition, contexts, { now: new Date() }).signals.map(
-        (x) => `${x.ref ?? x.customerId}`,
-      );
+    for (const rule of await replayRules(db)) {
+      const simulated = rule.signals.map((x) => `${x.ref ?? x.customerId}`);
       const raised = (
         await rows<{ customer_id: string; ref_value: string | null }>(
           db,
