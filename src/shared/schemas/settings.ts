@@ -57,7 +57,7 @@ export const Settings = z.object({
   )
     .nullable()
     .describe(
-      'changes recorded longer ago than this (the audit log, case timelines, customer and organization histories) are removed, except those of cases not yet closed, the deletion of records still deleted, those a notification shows and those webhooks and notifications have not read yet; KPIs are not computed from them; null keeps them for ever',
+      'changes recorded longer ago than this (the audit log, case timelines, customer and organization histories) are removed, except those of cases not yet closed, the deletion of records still deleted, those a notification shows, those webhooks and notifications have not read yet, and the records of personal-data erasures and copies (`customer.erased`, `customer.personal_data_exported`); KPIs are not computed from them; null keeps them for ever',
     ),
   timeZone: TimeZone.nullable().describe(
     "the company's IANA time zone (e.g. Europe/Berlin): the zone of staff notification e-mails and digests for those who chose none, and of times in mails to customers whose zone and calendar are unknown; null: UTC",

@@ -207,9 +207,10 @@ function SettingsForm(props: { settings: SettingsRead }) {
             Leave empty to keep them for ever. At least {DOMAIN_EVENT_RETENTION_DAYS.min} days. Older changes
             go from the audit log, case timelines and customer and organization histories; the records
             themselves (cases, customers, messages) stay, and KPIs are not computed from these entries. Kept
-            whatever their age: the changes of cases not yet closed, the deletion of a case still deleted, and
-            what webhooks and notifications have not sent yet. A logged conversation sent again after its
-            entry was removed is logged again.
+            whatever their age: the changes of cases not yet closed, the deletion of a case still deleted,
+            what webhooks and notifications have not sent yet, and the record of each erasure of a customer's
+            personal data and each copy of it taken. A logged conversation sent again after its entry was
+            removed is logged again.
           </>
         }
       />

@@ -1,7 +1,7 @@
 // Audit trail retention: with `domainEventRetentionDays` set, domain events recorded longer ago
 // are removed in batches, except what a consumer has not read yet, the changes of cases not yet
-// closed, the deletion of a case still deleted (and its customer's), and what a notification
-// shows. Old changes are made old by moving their occurred_at back (the column the job reads);
+// closed, the deletion of a case still deleted (and its customer's), what a notification shows,
+// and, for ever, the records of an erasure and of a personal-data export. Old changes are made old by moving their occurred_at back (the column the job reads);
 // changes made afterwards are the recent ones.
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -194,6 +194,55 @@ describe('removing old changes', () => {
     expect(entries.every((e) => e.actorKind === 'system')).toBe(true);
     const before = Date.parse(entries[0]!.data.occurredBefore);
     expect(Math.abs(before - (Date.now() - 365 * 86_400_000))).toBeLessThan(3_600_000);
+  });
+});
+
+describe('the records of data-protection requests', () => {
+  it('keep an erasure and a personal-data export for ever; the ordinary changes beside them and list exports go', async () => {
+    await setRetention(365);
+    const erased = await makeCustomer(t.db);
+    const ordinary = await makeCustomer(t.db);
+    const renamed = await t.patch(
+      `/api/v1/customers/${ordinary.id}`,
+      { name: 'Ordinary Renamed' },
+      admin.token,
+    );
+    expect(renamed.status, JSON.stringify(renamed.body)).toBe(200);
+    // An open case of theirs: the erasure closes it (an ordinary change, which goes).
+    const theirs = await makeCase(t.db, erased.id);
+    const copy = await t.get(`/api/v1/customers/${erased.id}/personal-data`, admin.token);
+    expect(copy.status).toBe(200);
+    const list = await t.get('/api/v1/customers/export.csv', admin.token);
+    expect(list.status).toBe(200);
+    const done = await t.post(`/api/v1/customers/${erased.id}/erase`, { confirm: erased.name }, admin.token);
+    expect(done.status, JSON.stringify(done.body)).toBe(200);
+    expect(await typesOf(erased.id)).toEqual([
+      'customer.created',
+      'customer.personal_data_exported',
+      'customer.erased',
+    ]);
+    const exports = await rows<{ id: string }>(
+      t.db,
+      sql`select entity_id as id from domain_events where type = 'export.downloaded'
+        and data ->> 'list' = 'customers'`,
+    );
+    expect(exports.length).toBeGreaterThan(0);
+    await notify();
+    await ageEverything();
+
+    await removeAll();
+    expect(await typesOf(ordinary.id)).toEqual([]);
+    expect(await typesOf(theirs.id)).toEqual([]);
+    for (const { id } of exports) expect(await typesOf(id)).toEqual([]);
+    expect(await typesOf(erased.id)).toEqual(['customer.personal_data_exported', 'customer.erased']);
+    // Who erased them, when, and what it touched: in the audit log (the customer is deleted).
+    const audit = await t.get(`/api/v1/audit-log?entityType=customer&entityId=${erased.id}`, admin.token);
+    expect(audit.status).toBe(200);
+    expect(audit.body.items.map((e: { type: string; actorName: string }) => [e.type, e.actorName])).toEqual([
+      ['customer.erased', admin.user.name],
+      ['customer.personal_data_exported', admin.user.name],
+    ]);
+    expect(audit.body.items[0].data).toEqual(done.body);
   });
 });
 

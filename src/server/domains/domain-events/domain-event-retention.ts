@@ -14,14 +14,23 @@
 //   why), and a customer's deletion made with a case still deleted (`customer.deleted` with its
 //   `caseId`: restoring the case brings the customer and their login back from it);
 // - an event a notification points at (`notifications.domain_event_id`: the list shows the
-//   message through it); notifications go after 90 days, so this holds little.
+//   message through it); notifications go after 90 days, so this holds little;
+// - for ever, the records that a person's data-protection request was answered (KEPT_FOR_EVER):
+//   `customer.erased` (art. 17: whose data, when, by whom, what it touched) and
+//   `customer.personal_data_exported` (art. 15: whose copy, when, by whom). They are the proof an
+//   audit asks for long after; they hold only ids, counts and the actor, no personal data (the
+//   erased customer's row reads "Erased customer"). The list exports (`export.*`) and the
+//   changes an erasure made on the way (cases closed, signals dismissed) are not such proof.
 // What goes, and what it costs: the rest of the trail, including `conversation.logged` (a
 // conversation's externalId sent again after its record was removed is logged again: duplicates
-// are recognised for as long as the record is kept, at least 90 days) and `export.*`.
+// are recognised for as long as the record is kept, at least 90 days) and `export.*` (who took
+// which list when).
 //
 // Found through `domain_events_occurred` (occurred_at, id), oldest first; the kept ones are
-// probed by primary key or unique index (cases, notifications), never scanned.
+// told by the row's own type or probed by primary key or unique index (cases, notifications),
+// never scanned.
 import { sql } from 'drizzle-orm';
+import type { DomainEventType } from '../../../shared/schemas/audit.js';
 import type { Database } from '../../../db/client.js';
 import { rows } from '../../../db/client.js';
 import { SYSTEM_ACTOR } from '../../lib/actor.js';
@@ -31,6 +40,11 @@ import { DOMAIN_EVENT_CONSUMERS } from './domain-event-consumers.js';
 import { recordDomainEvent } from './domain-events.repo.js';
 
 export const DOMAIN_EVENT_RETENTION_BATCH = 5_000;
+/** Never removed: the proof a data-protection request was answered (see the top of this file). */
+export const KEPT_FOR_EVER: readonly DomainEventType[] = [
+  'customer.erased',
+  'customer.personal_data_exported',
+];
 const DAY_MS = 86_400_000;
 
 /** Changes recorded before this moment may be removed: `retentionDays` ago. Null: keep every one. */
@@ -72,6 +86,7 @@ export async function removeOldDomainEvents(
         select e.id from domain_events e
         where e.occurred_at < ${cutoff.toISOString()}::timestamptz
           ${behind ? sql`and (e.tx, e.id) <= (${behind.tx}::xid8, ${behind.id}::uuid)` : sql``}
+          and e.type <> all(${sql.param(KEPT_FOR_EVER)}::text[])
           and not exists (select 1 from notifications n where n.domain_event_id = e.id)
           and not (e.entity_type = 'case' and exists (select 1 from cases c where c.id = e.entity_id
             and ((c.status <> 'closed' and c.deleted_at is null)
