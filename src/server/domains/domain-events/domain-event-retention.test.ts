@@ -11,7 +11,7 @@ import { consumeToPresent } from '../../../../test/helpers/consumers.js';
 import { usingPostgres } from '../../../../test/helpers/db.js';
 import { makeCase, makeCustomer, makeUser } from '../../../../test/helpers/factories.js';
 import { deliverNotifications } from '../notifications/notifications.service.js';
-import { domainEventCutoff, removeOldDomainEvents } from './domain-event-retention.js';
+import { PASS_MS, POSITION_KEY, domainEventCutoff, removeOldDomainEvents } from './domain-event-retention.js';
 
 let t: TestApp;
 let admin: Awaited<ReturnType<typeof makeUser>>;
@@ -28,9 +28,15 @@ const setRetention = async (days: number | null) => {
   expect(res.status, JSON.stringify(res.body)).toBe(200);
   expect(res.body.domainEventRetentionDays).toBe(days);
 };
-/** Every change recorded so far becomes 400 days old. */
-const ageEverything = () =>
-  t.db.execute(sql`update domain_events set occurred_at = occurred_at - interval '400 days'`);
+/**
+ * Every change recorded so far becomes 400 days old. As if 400 days had passed, the retention's
+ * pass is over too: the next run starts a new one from the oldest (where the last one stopped
+ * would be in the future of changes moved back).
+ */
+const ageEverything = async () => {
+  await t.db.execute(sql`update domain_events set occurred_at = occurred_at - interval '400 days'`);
+  await t.db.execute(sql`delete from settings where key = ${POSITION_KEY}`);
+};
 const typesOf = async (entityId: string) =>
   (
     await rows<{ type: string }>(
@@ -38,14 +44,16 @@ const typesOf = async (entityId: string) =>
       sql`select type from domain_events where entity_id = ${entityId} order by occurred_at, id`,
     )
   ).map((r) => r.type);
-const removeAll = async () => {
+const removeAll = async (now = new Date()) => {
   let total = 0;
   for (;;) {
-    const n = await removeOldDomainEvents(t.db);
+    const n = await removeOldDomainEvents(t.db, undefined, now);
     if (n === 0) return total;
     total += n;
   }
 };
+/** A day and a minute from now: the retention starts a new pass from the oldest. */
+const dayOn = () => new Date(Date.now() + PASS_MS + 60_000);
 const notify = () => consumeToPresent(t.db, 'notifications', () => deliverNotifications(t.db));
 
 describe('the retention cutoff', () => {
@@ -169,9 +177,10 @@ describe('removing old changes', () => {
       ['case_assigned', assigned.id],
     ]);
 
-    // Once read, the unread change goes too; the recent one stays.
+    // Once read, the unread change goes too, at the next pass (a day on); the recent one stays.
     await notify();
-    expect(await removeAll()).toBe(1);
+    expect(await removeAll()).toBe(0);
+    expect(await removeAll(dayOn())).toBe(1);
     expect(await typesOf(customer.id)).toEqual(['customer.updated']);
 
     // Restoring the spam case brings its customer back, from the deletion kept.
@@ -192,7 +201,8 @@ describe('removing old changes', () => {
     ).filter((e) => e.type === 'settings.audit_entries_removed');
     expect(entries.map((e) => e.data.count).reverse()).toEqual([2, first - 2, 1].filter((n) => n > 0));
     expect(entries.every((e) => e.actorKind === 'system')).toBe(true);
-    const before = Date.parse(entries[0]!.data.occurredBefore);
+    // The first batch's cutoff (the last was a day on).
+    const before = Date.parse(entries.at(-1)!.data.occurredBefore);
     expect(Math.abs(before - (Date.now() - 365 * 86_400_000))).toBeLessThan(3_600_000);
   });
 });
@@ -243,6 +253,43 @@ describe('the records of data-protection requests', () => {
       ['customer.personal_data_exported', admin.user.name],
     ]);
     expect(audit.body.items[0].data).toEqual(done.body);
+  });
+});
+
+describe('where the last run stopped', () => {
+  it('the next run reads on from there, not the kept ones again; what was kept and may go now goes at the next pass, a day on', async () => {
+    await setRetention(365);
+    const customer = await makeCustomer(t.db);
+    const open = await makeCase(t.db, customer.id);
+    await notify();
+    await ageEverything();
+    await removeAll();
+    expect(await typesOf(customer.id)).toEqual([]);
+    const kept = await typesOf(open.id);
+    expect(kept).toContain('case.created');
+    const [position] = await rows<{ pass: string; at: string }>(
+      t.db,
+      sql`select value ->> 'pass' as pass, value ->> 'occurredAt' as at from settings where key = ${POSITION_KEY}`,
+    );
+    expect(Math.abs(Date.parse(position!.at) - (Date.now() - 365 * 86_400_000))).toBeLessThan(3_600_000);
+
+    // The case closes: its old changes may go now. And an old change lies behind the position
+    // (only a test makes one: changes are recorded at the time they are made).
+    const closed = await t.patch(`/api/v1/cases/${open.id}`, { status: 'closed' }, admin.token);
+    expect(closed.status, JSON.stringify(closed.body)).toBe(200);
+    const other = await makeCustomer(t.db);
+    await notify();
+    await t.db.execute(
+      sql`update domain_events set occurred_at = occurred_at - interval '400 days' where entity_id = ${other.id}`,
+    );
+    // The runs of this pass do not read behind where the last one stopped.
+    expect(await removeAll()).toBe(0);
+    expect(await typesOf(other.id)).toEqual(['customer.created']);
+    expect((await typesOf(open.id)).slice(0, kept.length)).toEqual(kept);
+    // A day on, a new pass from the oldest: both go; the recent close stays.
+    expect(await removeAll(dayOn())).toBeGreaterThanOrEqual(kept.length + 1);
+    expect(await typesOf(other.id)).toEqual([]);
+    expect(await typesOf(open.id)).toEqual(['case.updated']);
   });
 });
 
