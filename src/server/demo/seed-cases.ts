@@ -5,8 +5,9 @@
 // seeded on a weekend or at night looks like one seeded on a working day: replies in office
 // hours, a share of each target used, cases solved over the past weeks rather than all at once.
 // What the seed does to a case goes through the services (at the seeding minute); each step is
-// then dated when it happened (dateStep): its timeline entries, the messages and side
-// conversations it wrote, a clock it paused, so a case's timeline reads like a team's past days.
+// then dated when it happened (dateSteps, once all cases are seeded): its timeline entries, the
+// messages and side conversations it wrote, a clock it paused, so a case's timeline reads like a
+// team's past days.
 import { Faker, en } from '@faker-js/faker';
 import type { Database } from '../../db/client.js';
 import type { CaseCreate } from '../../shared/schemas/cases.js';
@@ -231,11 +232,13 @@ export async function seedDemoCases(db: Database) {
   const clockCalendars = new Map(
     [standard, premium, northwindPsa].map((a) => [a.id, calendarOf.get(a.calendarId)!] as const),
   );
-  /** Runs one step of a case's story, then dates what it wrote at `at`. */
+  // Every step of every case's story, in the order they ran, dated together at the end.
+  const steps: CaseStep[] = [];
+  /** Runs one step of a case's story; what it wrote is dated at `at` (dateSteps). */
   const step = async <T>(caseId: string, at: Date, work: () => Promise<T>): Promise<T> => {
     const since = await databaseClock(db);
     const done = await work();
-    await dateStep(db, { caseId, since, at, calendarOf: clockCalendars });
+    steps.push({ caseId, since, at });
     return done;
   };
   const hours = (h: number) => businessHoursAgo(office, new Date(now), h).toISOString();
@@ -294,7 +297,7 @@ export async function seedDemoCases(db: Database) {
     const openedAt = new Date(input.createdAt!);
     const since = await databaseClock(db);
     const c = await createCase(db, actor, input);
-    await dateStep(db, { caseId: c.id, since, at: openedAt, calendarOf: clockCalendars });
+    steps.push({ caseId: c.id, since, at: openedAt });
     created++;
     // Now and then the customer copied their purchasing desk in (with the mail that opened the
     // case): it gets the replies too.
@@ -368,6 +371,7 @@ export async function seedDemoCases(db: Database) {
         );
     }
   }
+  await dateSteps(db, steps, clockCalendars);
   await solveAt(db, solved, calendarOf);
   return { cases: created, teams: 3, agreements: 3, calendars: 3 };
 }
@@ -428,53 +432,100 @@ export async function databaseClock(db: Database): Promise<string> {
   return clock!.now;
 }
 
-/**
- * Dates one step of a demo case (what it wrote since `since`, the database's clock before it ran:
- * databaseClock) at `at`: the case's timeline entries (a promise breached on the way at its own
- * breach time), the messages, side conversations and mail it wrote, the case's last update, and a
- * clock it paused (the business time used until then on the agreement's calendar). Earlier steps
- * are dated before `since` already, so only this step's rows are touched.
- */
+/** A step of a demo case's story: what it wrote from `since` (databaseClock before it ran) on. */
+export interface CaseStep {
+  caseId: string;
+  since: string;
+  /** When it happened. */
+  at: Date;
+}
+
+/** Dates one step of a demo case at `at`, right after it ran (dateSteps with that step alone). */
 export async function dateStep(
   db: Database,
   /** calendarOf: each agreement's calendar (by agreement id). */
-  opts: { caseId: string; since: string; at: Date; calendarOf: Map<string, BusinessCalendar> },
+  opts: CaseStep & { calendarOf: Map<string, BusinessCalendar> },
 ) {
-  const { caseId } = opts;
-  const since = sql`${opts.since}::timestamptz`;
-  const at = sql`${opts.at.toISOString()}::timestamptz`;
+  await dateSteps(db, [opts], opts.calendarOf);
+}
+
+/**
+ * Dates the steps of demo cases, given in the order they ran, each at its `at`: what a step wrote
+ * from its `since` until the next step's began (the last: until now) — the case's timeline entries
+ * (a promise breached on the way at its own breach time), the messages, side conversations and
+ * mail it wrote, the case's last update, and a clock it paused (the business time used until then
+ * on the agreement's calendar). Rows outside the steps' windows are not touched. A few set-based
+ * statements for all steps, in one transaction.
+ */
+export async function dateSteps(
+  db: Database,
+  steps: CaseStep[],
+  /** Each agreement's calendar (by agreement id). */
+  calendarOf: Map<string, BusinessCalendar>,
+) {
+  if (steps.length === 0) return;
+  const uuids = (values: string[]) => sql`${sql.param(values)}::uuid[]`;
+  const times = (values: string[]) => sql`${sql.param(values)}::timestamptz[]`;
+  // One row per step: its case, its window [since, until) and when it happened.
+  const caseIds = uuids(steps.map((s) => s.caseId));
+  const since = times(steps.map((s) => s.since));
+  const until = times(steps.map((_, i) => steps[i + 1]?.since ?? 'infinity'));
+  const at = times(steps.map((s) => s.at.toISOString()));
+  const window = sql`unnest(${caseIds}, ${since}, ${until}, ${at}) as s(case_id, since, until, at)`;
   await db.transaction(async (tx) => {
     // A promise found breached as the step ran was breached at its due time, before or after
     // the step (a resolution still open), not at the seeding minute.
-    await tx.execute(sql`update domain_events set occurred_at =
-        case when type = 'case.promise_breached' and data ? 'breachedAt'
-          then (data->>'breachedAt')::timestamptz else ${at} end
-      where entity_type = 'case' and entity_id = ${caseId} and occurred_at >= ${since}`);
-    await tx.execute(sql`update messages set created_at = ${at}
-      where case_id = ${caseId} and created_at >= ${since}`);
+    await tx.execute(sql`update domain_events e set occurred_at =
+        case when e.type = 'case.promise_breached' and e.data ? 'breachedAt'
+          then (e.data->>'breachedAt')::timestamptz else s.at end
+      from ${window}
+      where e.entity_type = 'case' and e.entity_id = s.case_id
+        and e.occurred_at >= s.since and e.occurred_at < s.until`);
+    await tx.execute(sql`update messages m set created_at = s.at from ${window}
+      where m.case_id = s.case_id and m.created_at >= s.since and m.created_at < s.until`);
     // The case changed then (its list's "Updated" column), and the mail the step wrote (a reply
     // to the customer, a question to the carrier) was written then.
-    await tx.execute(sql`update cases set updated_at = ${at}
-      where id = ${caseId} and updated_at >= ${since}`);
-    await tx.execute(sql`update mail_messages set created_at = ${at}
-      where created_at >= ${since} and (case_id = ${caseId}
-        or side_conversation_id in (select id from side_conversations where case_id = ${caseId}))`);
-    await tx.execute(sql`update side_conversations set
-        created_at = case when created_at >= ${since} then ${at} else created_at end,
-        last_message_at = case when last_message_at >= ${since} then ${at} else last_message_at end
-      where case_id = ${caseId} and (created_at >= ${since} or last_message_at >= ${since})`);
-    const paused = await tx
-      .select()
-      .from(casePromises)
-      .where(and(eq(casePromises.caseId, caseId), sql`${casePromises.pausedAt} >= ${since}`));
-    for (const clock of paused) {
-      const cal = opts.calendarOf.get(clock.agreementId);
-      const usedMs = cal ? businessMsBetween(cal, clock.startedAt, opts.at) : clock.usedMs;
-      await tx.update(casePromises).set({ pausedAt: opts.at, usedMs }).where(eq(casePromises.id, clock.id));
-      await tx.execute(sql`update domain_events
-        set data = data || jsonb_build_object('usedMinutes', ${Math.round(usedMs / 60_000)}::int)
-        where entity_type = 'case' and entity_id = ${caseId} and type = 'case.promise_paused'
-          and data->>'kind' = ${clock.kind} and occurred_at = ${at}`);
-    }
+    await tx.execute(sql`update cases c set updated_at = s.at from ${window}
+      where c.id = s.case_id and c.updated_at >= s.since and c.updated_at < s.until`);
+    await tx.execute(sql`update mail_messages m set created_at = s.at from ${window}
+      where m.created_at >= s.since and m.created_at < s.until and (m.case_id = s.case_id
+        or m.side_conversation_id in (select id from side_conversations where case_id = s.case_id))`);
+    // A side conversation's start and its last message: one at a time, as they may be two steps
+    // (an update matches one row of the steps per row it changes).
+    for (const column of [sql.identifier('created_at'), sql.identifier('last_message_at')])
+      await tx.execute(sql`update side_conversations c set ${column} = s.at from ${window}
+        where c.case_id = s.case_id and c.${column} >= s.since and c.${column} < s.until`);
+    const paused = await rows<{
+      id: string;
+      agreement_id: string;
+      kind: string;
+      started_at: string;
+      used_ms: number;
+      case_id: string;
+      at: string;
+    }>(
+      tx,
+      sql`select p.id, p.agreement_id, p.kind, p.started_at, p.used_ms, p.case_id, s.at
+        from case_promises p join ${window} on p.case_id = s.case_id
+        where p.paused_at >= s.since and p.paused_at < s.until`,
+    );
+    if (paused.length === 0) return;
+    const usedMs = paused.map((clock) => {
+      const cal = calendarOf.get(clock.agreement_id);
+      return cal
+        ? businessMsBetween(cal, new Date(clock.started_at), new Date(clock.at))
+        : Number(clock.used_ms);
+    });
+    const clockIds = uuids(paused.map((p) => p.id));
+    const pausedAt = times(paused.map((p) => new Date(p.at).toISOString()));
+    const used = sql`${sql.param(usedMs)}::bigint[]`;
+    const clocks = sql`unnest(${clockIds}, ${pausedAt}, ${used}) as v(id, at, used_ms)`;
+    await tx.execute(sql`update case_promises p set paused_at = v.at, used_ms = v.used_ms
+      from ${clocks} where p.id = v.id`);
+    await tx.execute(sql`update domain_events e
+      set data = e.data || jsonb_build_object('usedMinutes', round(v.used_ms / 60000.0)::int)
+      from ${clocks} join case_promises p on p.id = v.id
+      where e.entity_type = 'case' and e.entity_id = p.case_id and e.type = 'case.promise_paused'
+        and e.data->>'kind' = p.kind and e.occurred_at = v.at`);
   });
 }
