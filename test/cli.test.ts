@@ -335,6 +335,11 @@ describe('steward CLI', { timeout: 120_000 }, () => {
     expect(server.output()).toContain('admin@steward.demo');
     expect(server.output()).toContain('steward-agent');
     expect(server.output()).toContain('336 customers, 60 cases');
+    // It says what it is seeding as it goes (a first start waits for it).
+    expect(server.output()).toContain('seeding the demo: the service desk and 60 cases…');
+    expect(server.output().indexOf('seeding the demo: the help center…')).toBeLessThan(
+      server.output().indexOf('Steward is running'),
+    );
     const res = await login(url, 'admin@steward.demo', 'steward-admin');
     const { token } = (await res.json()) as { token: string };
     const customers = await fetch(`${url}/api/v1/customers?includeTotal=true&limit=1`, {
@@ -347,5 +352,12 @@ describe('steward CLI', { timeout: 120_000 }, () => {
     expect(((await orgs.json()) as { total: number }).total).toBe(8);
     server.child.kill('SIGTERM');
     expect(await server.exited).toBe(0);
+    // Once: the next start finds the demo and seeds nothing.
+    const again = startServer(['--demo'], extra);
+    await again.url;
+    expect(again.output()).toContain('336 customers, 60 cases');
+    expect(again.output()).not.toContain('seeding the demo');
+    again.child.kill('SIGTERM');
+    expect(await again.exited).toBe(0);
   });
 });

@@ -46,7 +46,11 @@ program
       ...(opts.port !== undefined ? { port: opts.port } : {}),
       ...(opts.host ? { host: opts.host } : {}),
     });
-    const server = await startServer(cfg, { demo: opts.demo });
+    const server = await startServer(cfg, {
+      demo: opts.demo,
+      // Seeding takes a few seconds on the first start: say what it is doing.
+      onDemoProgress: (part) => console.error(`seeding the demo: ${part}…`),
+    });
     stopOnSignals(server, server.app.log);
     exitWhenDatabaseLost(server, server.app.log);
     const where =

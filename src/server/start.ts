@@ -43,7 +43,12 @@ export interface RunningServer {
 
 export async function startServer(
   config: Config,
-  opts: { demo?: boolean; logger?: boolean | object } = {},
+  opts: {
+    demo?: boolean;
+    /** With `demo`: told each part of the demo as it is seeded (not when the demo exists). */
+    onDemoProgress?: (part: string) => void;
+    logger?: boolean | object;
+  } = {},
 ): Promise<RunningServer> {
   if (config.adminEmail || config.adminPassword) {
     if (!config.adminEmail || !config.adminPassword) {
@@ -58,7 +63,7 @@ export async function startServer(
   try {
     await migrateDatabase(handle);
     await bootstrapAdmin(handle.db, SYSTEM_ACTOR, config.adminEmail, config.adminPassword);
-    const demo = opts.demo ? await seedDemo(handle.db) : undefined;
+    const demo = opts.demo ? await seedDemo(handle.db, { onProgress: opts.onDemoProgress }) : undefined;
     const app = await buildApp({
       db: handle.db,
       databaseKind: handle.kind,

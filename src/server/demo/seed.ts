@@ -83,6 +83,8 @@ export interface DemoSummary {
 export interface DemoOptions {
   /** The months before the live flow, for the KPI trends (seed-history.ts); default true. */
   history?: boolean;
+  /** Told each part of the demo as the seed starts writing it (the CLI prints it); not when it exists. */
+  onProgress?: (part: string) => void;
 }
 
 const csvCell = (v: string) => (/[",\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);
@@ -109,8 +111,13 @@ export async function seedDemo(db: Database, options: DemoOptions = {}): Promise
     { role: 'customer', email: portalEmail, password: DEMO_CUSTOMER_PASSWORD },
   ];
   const total = ORGANIZATIONS.reduce((n, o) => n + o.customers, 0) + CONSUMERS + 1;
+  const exists = (await findLiveUserByEmail(db, DEMO_LOGINS[0].email)) !== undefined;
+  const progress = (part: string) => {
+    if (!exists) options.onProgress?.(part);
+  };
+  progress('the help center');
   await seedDemoKb(db); // idempotent on its own: also fills a demo database from before the help center
-  if (await findLiveUserByEmail(db, DEMO_LOGINS[0].email)) {
+  if (exists) {
     return {
       created: false,
       logins,
@@ -126,6 +133,7 @@ export async function seedDemo(db: Database, options: DemoOptions = {}): Promise
 
   // The demo company sits in Berlin (its main calendar's zone): staff mails read Berlin time.
   // Customers see its name, not Steward's, in the portal, the help center and the sign-in page.
+  progress('the company, its customers and staff');
   await updateSettings(db, actor, { timeZone: 'Europe/Berlin', companyName: DEMO_COMPANY });
   for (const s of SEGMENTS) await createSegment(db, actor, s);
   // Typed fields of organizations and customers (Admin → Fields); other keys stay free-form.
@@ -239,6 +247,7 @@ export async function seedDemo(db: Database, options: DemoOptions = {}): Promise
   // the everyday matters; the rest (complaint, technical question, …) stay for staff to file.
   for (const key of DEMO_OFFERED_CATEGORIES)
     await updateCategory(db, actor, key, { offeredToCustomers: true });
+  progress(`the service desk and ${DEMO_CASES} cases`);
   const desk = await seedDemoCases(db);
   // A shared view by a case field, as a team lead would make it (the queue's + New view).
   await createView(db, actor, {
@@ -249,6 +258,11 @@ export async function seedDemo(db: Database, options: DemoOptions = {}): Promise
   });
   // Saved replies every agent may use (the reply box's Templates), as a team lead would keep them.
   for (const t of DEMO_REPLY_TEMPLATES) await createReplyTemplate(db, actor, { ...t, shared: true });
+  progress(
+    options.history === false
+      ? 'the order flow and its signals'
+      : 'the order flow, its signals and three months of history',
+  );
   const proactive = await seedDemoSignals(db, options);
   // The demo's made-up past is not news: nobody is notified of it (what happens from now on is).
   await skipPastDomainEvents(db, 'notifications');
