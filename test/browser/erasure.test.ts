@@ -56,7 +56,13 @@ describe('erasing personal data', () => {
     );
     const after = await getCase(stack, c.id);
     expect(after.subject).toBe('[erased]');
-    expect(after.customer).toEqual({ id: customer.id, name: 'Erased customer', email: null });
+    // Erased is deleted too: the case says so (staff read `deletedAt`).
+    expect(after.customer).toEqual({
+      id: customer.id,
+      name: 'Erased customer',
+      email: null,
+      deletedAt: expect.any(String),
+    });
     expect([c.status, after.status]).toEqual(['new', 'closed']);
     // Their page is gone.
     await page.goto(`${stack.url}/customers/${customer.id}`);
