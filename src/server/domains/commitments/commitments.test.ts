@@ -106,7 +106,7 @@ describe('commitments: list and read', () => {
     expect(res.body.items[0].closedAt).toBe(k.e!.closedAt!.toISOString());
   });
 
-  it('names the customer’s case about its ref: an unsolved one first, else the latest; never another customer’s or a deleted one', async () => {
+  it('names the customer’s case about its ref: an unsolved one first, else the latest; never another customer’s, a deleted or a merged one', async () => {
     // A key of its own: the other tests here count this one's commitments.
     const own = `about_${unique()}`;
     const ref = `SO-${unique()}`;
@@ -132,6 +132,10 @@ describe('commitments: list and read', () => {
     const deleted = await makeCase(t.db, c1.id, { refs: { orderId: ref } });
     expect((await t.del(`/api/v1/cases/${deleted.id}`, admin)).status).toBe(204);
     await makeCase(t.db, c1.id, { refs: { invoiceId: ref } });
+    // Merged into another case of theirs: the other case is where the work goes on.
+    const merged = await makeCase(t.db, c1.id, { refs: { orderId: ref } });
+    const into = await makeCase(t.db, c1.id);
+    expect((await t.post(`/api/v1/cases/${merged.id}/merge`, { intoId: into.id }, admin)).status).toBe(200);
     expect(await about()).toEqual(
       expect.objectContaining({
         id: kept.id,
