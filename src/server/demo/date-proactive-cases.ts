@@ -13,9 +13,22 @@ import { agreements } from '../domains/agreements/agreements.table.js';
 import { businessCalendarOf } from '../domains/calendars/calendars.service.js';
 import { calendars } from '../domains/calendars/calendars.table.js';
 import { casePromises } from '../domains/cases/cases.table.js';
+import { refreshNextDue } from '../domains/cases/clocks.js';
 
 /** What happened with the case's opening: within this of it. */
 const AT_OPENING_MS = 60_000;
+
+/** Each agreement's calendar (by agreement id): where its clocks count business time. */
+export async function agreementCalendars(db: Database): Promise<Map<string, BusinessCalendar>> {
+  return new Map(
+    (
+      await db
+        .select({ id: agreements.id, calendar: calendars })
+        .from(agreements)
+        .innerJoin(calendars, eq(calendars.id, agreements.calendarId))
+    ).map((r) => [r.id, businessCalendarOf(r.calendar)]),
+  );
+}
 
 export async function dateProactiveCases(db: Database, since: Date): Promise<number> {
   const found = await rows<{ id: string; created_at: string; opened: string }>(
@@ -27,14 +40,7 @@ export async function dateProactiveCases(db: Database, since: Date): Promise<num
       having min(s.detected_at) < c.created_at`,
   );
   if (found.length === 0) return 0;
-  const calendarOf = new Map<string, BusinessCalendar>(
-    (
-      await db
-        .select({ id: agreements.id, calendar: calendars })
-        .from(agreements)
-        .innerJoin(calendars, eq(calendars.id, agreements.calendarId))
-    ).map((r) => [r.id, businessCalendarOf(r.calendar)]),
-  );
+  const calendarOf = await agreementCalendars(db);
   for (const c of found) {
     const created = new Date(c.created_at);
     const delta = created.getTime() - new Date(c.opened).getTime();
@@ -64,18 +70,34 @@ export async function dateProactiveCases(db: Database, since: Date): Promise<num
       const after = (d: Date | null) =>
         d === null || !cal ? d : addBusinessMs(cal, start, businessMsBetween(cal, clock.startedAt, d));
       const running = clock.state === 'active' || clock.state === 'paused';
+      const dueAt = running || clock.state === 'met' ? after(clock.dueAt) : clock.dueAt;
+      const metAt = early(clock.metAt);
       await db
         .update(casePromises)
         .set({
           startedAt: start,
           runningSince: early(clock.runningSince),
-          metAt: early(clock.metAt),
+          metAt,
           pausedAt: early(clock.pausedAt),
-          dueAt: running || clock.state === 'met' ? after(clock.dueAt) : clock.dueAt,
+          dueAt,
           warnAt: running || clock.state === 'met' ? after(clock.warnAt) : clock.warnAt,
         })
         .where(eq(casePromises.id, clock.id));
+      // Its timeline entries of the opening say the times it has now.
+      await db.execute(sql`update domain_events set data = data
+          || jsonb_build_object('dueAt', ${dueAt?.toISOString() ?? null}::text)
+          || case when data ? 'metAt' then jsonb_build_object('metAt', ${metAt?.toISOString() ?? null}::text)
+            else '{}'::jsonb end
+        where entity_type = 'case' and entity_id = ${c.id}
+          and type in ('case.promise_started', 'case.promise_met')
+          and data->>'kind' = ${clock.kind} and (data->>'cycle')::int = ${clock.cycle}
+          and occurred_at < ${new Date(created.getTime() - delta + AT_OPENING_MS).toISOString()}::timestamptz`);
     }
   }
+  // The queues sort and filter on the case's next due and warning times: from the clocks as moved.
+  await refreshNextDue(
+    db,
+    found.map((c) => c.id),
+  );
   return found.length;
 }

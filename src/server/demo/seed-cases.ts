@@ -30,7 +30,6 @@ import {
   openIntervalsBetween,
   type BusinessCalendar,
 } from '../../core/business-time.js';
-import { agreements } from '../domains/agreements/agreements.table.js';
 import { casePromises, cases } from '../domains/cases/cases.table.js';
 import { berlinHolidays, holidaysAround, newYorkHolidays } from './holidays.js';
 
@@ -372,7 +371,7 @@ export async function seedDemoCases(db: Database) {
     }
   }
   await dateSteps(db, steps, clockCalendars);
-  await solveAt(db, solved, calendarOf);
+  await solveAt(db, solved, clockCalendars);
   return { cases: created, teams: 3, agreements: 3, calendars: 3 };
 }
 
@@ -383,17 +382,12 @@ export async function seedDemoCases(db: Database) {
  * timeline entry saying so. The status change itself went through the service (a clock, domain
  * events), dated by dateStep.
  */
-async function solveAt(
+export async function solveAt(
   db: Database,
   solved: { caseId: string; at: Date }[],
-  calendars: Map<string, BusinessCalendar>,
+  /** Each agreement's calendar (by agreement id). */
+  calendarOf: Map<string, BusinessCalendar>,
 ) {
-  const agreementCalendars = new Map(
-    (await db.select({ id: agreements.id, calendarId: agreements.calendarId }).from(agreements)).map((r) => [
-      r.id,
-      r.calendarId,
-    ]),
-  );
   for (const { caseId, at } of solved) {
     await db.update(cases).set({ solvedAt: at }).where(eq(cases.id, caseId));
     const clocks = await db
@@ -402,7 +396,7 @@ async function solveAt(
       .where(and(eq(casePromises.caseId, caseId), eq(casePromises.kind, 'resolution')));
     for (const clock of clocks) {
       if (clock.state !== 'met' && clock.state !== 'breached') continue;
-      const cal = calendars.get(agreementCalendars.get(clock.agreementId) ?? '');
+      const cal = calendarOf.get(clock.agreementId);
       const onTime = clock.dueAt !== null && at.getTime() <= clock.dueAt.getTime();
       await db
         .update(casePromises)

@@ -30,7 +30,7 @@ beforeAll(async () => {
 afterAll(() => handle?.close());
 
 /** The live flow's signals (seed-signals.test.ts checks them one by one). */
-const LIVE_SIGNALS = 17;
+const LIVE_SIGNALS = 23;
 /** A history signal: its evidence came from the history (event ids `history-…`). */
 const isHistory = sql`exists (select 1 from signal_evidence v join events e on e.id = v.event_id
   where v.signal_id = s.id and e.event_id like 'history-%')`;

@@ -40,7 +40,7 @@ async function signalsOf(rule: string) {
 
 describe('demo signals seed', () => {
   it('adds the ERP and warehouse sources, the agreements’ commitments and the default rules, enabled', async () => {
-    expect(summary).toMatchObject({ created: true, cases: 60, signals: 17 });
+    expect(summary).toMatchObject({ created: true, cases: 60, signals: 23 });
     expect(
       await rows(db, sql`select key, active, create_unknown_customers from event_sources order by key`),
     ).toEqual([
@@ -221,8 +221,11 @@ describe('demo signals seed', () => {
       [DEMO_RULES.repeatComplaints]: 1,
       [DEMO_RULES.invoiceDisputed]: 1,
     });
-    // Two stuck parcels close to their date, the three orders that will miss it, the lost one.
-    expect(byRule[DEMO_RULES.willMiss]! + byRule[DEMO_RULES.enterpriseWillMiss]!).toBe(6);
+    // Two stuck parcels close to their date, the three orders that will miss it, the lost one, and
+    // the six delivered late (warned a day before their date).
+    expect(byRule[DEMO_RULES.willMiss]! + byRule[DEMO_RULES.enterpriseWillMiss]!).toBe(
+      6 + DEMO_ORDER_MIX.late,
+    );
     expect(byRule[DEMO_RULES.willMiss]).toBeGreaterThan(0);
     expect(byRule[DEMO_RULES.enterpriseWillMiss]).toBeGreaterThan(0);
     expect((await signalsOf(DEMO_RULES.repeatComplaints))[0]!.evidence_count).toBe(3);
@@ -243,12 +246,14 @@ describe('demo signals seed', () => {
           (select count(*)::int from messages m where m.case_id = c.id and m.public and m.author_type = 'agent') as told
         from cases c where c.channel = 'proactive'`,
     );
-    expect(cases).toHaveLength(12);
+    expect(cases).toHaveLength(12 + DEMO_ORDER_MIX.late);
     for (const c of cases) {
       expect(c.signals).toBeGreaterThan(0);
       expect(c.told).toBeGreaterThan(0);
     }
-    const orderIds = cases.map((c) => c.order_id);
+    // One per order (the complaints' case names the order of the last complaint, a late one whose
+    // own case was solved by then).
+    const orderIds = cases.filter((c) => c.category !== 'complaint').map((c) => c.order_id);
     expect(new Set(orderIds).size).toBe(orderIds.length);
     // Stuck parcels and orders that will miss their date; damaged and lost; complaints; the invoice.
     expect(cases.map((c) => c.category).sort()).toEqual([
@@ -256,7 +261,7 @@ describe('demo signals seed', () => {
       'damaged_product',
       'damaged_product',
       'invoice_error',
-      ...Array<string>(8).fill('late_delivery'),
+      ...Array<string>(8 + DEMO_ORDER_MIX.late).fill('late_delivery'),
     ]);
     const [actions] = await rows<{ pending: number; failed: number }>(
       db,
@@ -323,7 +328,30 @@ describe('demo signals seed', () => {
     expect(new Set(found.map((f) => f.detected)).size).toBeGreaterThan(found.length / 2);
   });
 
-  it('agrees with its rules: a dry run over the flow’s events finds the signals it raised, and the late deliveries sent at once', async () => {
+  it('dates the proactive cases’ clocks with them: the case’s next due time and the timeline agree with its clocks', async () => {
+    const stale = await rows<{ number: number; next_due_at: string | null; expected: string | null }>(
+      db,
+      sql`select c.number, c.next_due_at::text, (select min(p.due_at) from case_promises p
+          where p.case_id = c.id and p.met_at is null and p.state in ('active', 'breached'))::text as expected
+        from cases c where c.channel = 'proactive'
+          and c.next_due_at is distinct from (select min(p.due_at) from case_promises p
+            where p.case_id = c.id and p.met_at is null and p.state in ('active', 'breached'))`,
+    );
+    expect(stale).toEqual([]);
+    // Each clock's start on the timeline names the due time the clock has (the first cycle).
+    const started = await rows<{ said: string | null; due: string | null }>(
+      db,
+      sql`select (e.data->>'dueAt') as said, to_char(p.due_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as due
+        from cases c join case_promises p on p.case_id = c.id and p.cycle = 1 and p.state in ('active', 'met')
+        join domain_events e on e.entity_type = 'case' and e.entity_id = c.id and e.type = 'case.promise_started'
+          and e.data->>'kind' = p.kind and (e.data->>'cycle')::int = 1
+        where c.channel = 'proactive'`,
+    );
+    expect(started.length).toBeGreaterThan(10);
+    expect(started.filter((x) => x.said !== x.due)).toEqual([]);
+  });
+
+  it('agrees with its rules: a dry run over the flow’s events finds exactly the signals it raised', async () => {
     const differ: { rule: string; dryRunOnly: string[]; raisedOnly: string[] }[] = [];
     for (const rule of await replayRules(db)) {
       const simulated = rule.signals.map((x) => `${x.ref ?? x.customerId}`);
@@ -337,23 +365,59 @@ describe('demo signals seed', () => {
       const raisedOnly = raised.filter((x) => !simulated.includes(x)).sort();
       if (dryRunOnly.length || raisedOnly.length) differ.push({ rule: rule.name, dryRunOnly, raisedOnly });
     }
-    // The one difference: the flow's past is sent at once, so a late delivery reaches the engine
-    // before the timer looked at its order's will-miss wait, and ends it. Arriving as it happened,
-    // the wait would have run out a day before the promised date first, as the dry run replays it.
-    const late = await rows<{ order_id: string; enterprise: boolean }>(
+    // The flow is replayed as watched: a late delivery arrives after its order's will-miss wait
+    // ran out (sent at once, it would have ended the wait first, and the dry run found them).
+    expect(differ).toEqual([]);
+  });
+
+  it('warned each late order’s customer a day ahead; the agent gave a new date, and solved the case once it was delivered', async () => {
+    const late = await rows<{
+      order_id: string;
+      promised: Date;
+      delivered: Date;
+      state: string;
+      resolved: Date | null;
+      detected: Date;
+      status: string;
+      solved: Date | null;
+      messages: { author: string; public: boolean; at: Date; body: string }[];
+    }>(
       db,
-      sql`select ref_value as order_id, segment = 'enterprise' as enterprise from commitments
-        where key = 'on_time_delivery' and state = 'late' order by ref_value`,
+      sql`select k.ref_value as order_id, k.due_at as promised, e.occurred_at as delivered, s.state,
+          s.resolved_at as resolved, s.detected_at as detected, c.status, c.solved_at as solved,
+          (select json_agg(json_build_object('author', m.author_type, 'public', m.public,
+              'at', m.created_at, 'body', m.body) order by m.created_at, m.id)
+            from messages m where m.case_id = c.id) as messages
+        from commitments k
+        join events e on e.id = k.closed_by_event_id
+        join signals s on s.ref_value = k.ref_value
+        join signal_rules r on r.id = s.rule_id and r.name in (${DEMO_RULES.willMiss}, ${DEMO_RULES.enterpriseWillMiss})
+        join cases c on c.id = s.case_id
+        where k.key = 'on_time_delivery' and k.state = 'late' order by k.ref_value`,
     );
     expect(late).toHaveLength(DEMO_ORDER_MIX.late);
-    const lateOf = (enterprise: boolean) =>
-      late.filter((l) => l.enterprise === enterprise).map((l) => l.order_id);
-    expect(differ).toEqual(
-      [
-        { rule: DEMO_RULES.enterpriseWillMiss, dryRunOnly: lateOf(true), raisedOnly: [] },
-        { rule: DEMO_RULES.willMiss, dryRunOnly: lateOf(false), raisedOnly: [] },
-      ].filter((d) => d.dryRunOnly.length > 0),
-    );
+    for (const o of late) {
+      const at = (d: Date | string | null) => new Date(d!).getTime();
+      // Raised a day before the promised date; resolved by the delivery, when it came.
+      expect(at(o.detected)).toBe(at(o.promised) - 24 * 3_600_000);
+      expect(o.state).toBe('resolved');
+      expect(at(o.resolved)).toBe(at(o.delivered));
+      const told = o.messages.filter((m) => m.public && m.author === 'agent');
+      // The rule's message, the agent's new date, the agent's closing word.
+      expect(told.map((m) => m.body.slice(0, 12))).toEqual([
+        expect.stringMatching(/^Hello /),
+        expect.stringMatching(/^Hello /),
+        expect.stringMatching(new RegExp(`^${o.order_id}`)),
+      ]);
+      // With the case's opening (within its minute).
+      expect(Math.abs(at(told[0]!.at) - at(o.detected))).toBeLessThan(60_000);
+      expect(at(told[1]!.at)).toBeLessThan(at(o.promised));
+      const note = o.messages.find((m) => m.author === 'system' && m.body.startsWith('Resolved by itself'));
+      expect(at(note?.at ?? null)).toBe(at(o.delivered));
+      expect(o.status).toBe('solved');
+      expect(at(o.solved)).toBeGreaterThan(at(o.delivered));
+      expect(at(told[2]!.at)).toBe(at(o.solved));
+    }
   });
 
   it('leaves three waits that come due minutes after seeding', async () => {

@@ -4,15 +4,16 @@
 // starts with, and about fifty orders of the last two and a half weeks sent as events through the
 // real ingest path. Most are delivered on time; some late, some stuck at a hub, some about to miss
 // their promised date, a damaged and a lost parcel, a disputed invoice, a customer complaining for
-// the third time. The timer, action and due-time jobs then run until quiet, so the first start
-// shows proactive cases, signals and commitments met, late and overdue; three waits come due a
-// few minutes after seeding, so whoever watches the board sees signals appear. The signals the
-// jobs opened are then dated when Steward would have seen them had it been watching (their
-// evidence is days old), so the board's ages agree with their evidence.
+// the third time. The flow is replayed as Steward would have watched it (replay.ts): events in
+// the order they happened, each wait firing when its due time passes between two of them, the
+// rules' actions at once, the demo's agents answering and solving cases at their times, all
+// dated when it happened. So the first start shows proactive cases, signals and commitments met,
+// late and overdue, and a dry run of each rule finds exactly what it raised; three waits come
+// due a few minutes after seeding, so whoever watches the board sees signals appear.
 // Deterministic: a fixed faker seed and a fixed mix; times are relative to now. Does nothing when
 // the demo's sources exist already.
 import { Faker, en } from '@faker-js/faker';
-import { and, count, eq, isNotNull, sql } from 'drizzle-orm';
+import { and, count, eq, isNotNull } from 'drizzle-orm';
 import type { Database } from '../../db/client.js';
 import type { RuleDefinitionInput } from '../../shared/schemas/rules.js';
 import { RuleDefinition } from '../../shared/schemas/rules.js';
@@ -24,18 +25,13 @@ import { addMessage } from '../domains/cases/messages.service.js';
 import { openOrJoinCase } from '../domains/cases/proactive-contact.js';
 import { closeDueCommitments } from '../domains/commitments/commitments.engine.js';
 import { listCustomers } from '../domains/customers/customers.service.js';
-import {
-  createEventSource,
-  listEventSources,
-  sourceForStaff,
-} from '../domains/events/event-sources.service.js';
-import { ingestEvents } from '../domains/events/ingest.js';
-import { runSignalActions } from '../domains/signals/actions.js';
-import { fireDueExpectations } from '../domains/signals/expectations.js';
+import { createEventSource, listEventSources } from '../domains/events/event-sources.service.js';
+import { cases } from '../domains/cases/cases.table.js';
 import { createRule } from '../domains/signals/rules.service.js';
 import { signals } from '../domains/signals/signals.table.js';
-import { dateProactiveCases } from './date-proactive-cases.js';
-import { databaseClock, dateStep } from './seed-cases.js';
+import { agreementCalendars } from './date-proactive-cases.js';
+import { replayAsWatched, type EventIn, type ReplayStep, type SourcedEvent } from './replay.js';
+import { databaseClock, dateStep, solveAt } from './seed-cases.js';
 import { seedSignalHistory } from './seed-history.js';
 import { listTeams } from '../domains/teams/teams.service.js';
 import { listUsers } from '../domains/users/users.service.js';
@@ -532,13 +528,13 @@ function planOrders(now: number, f: Faker, customers: DemoCustomer[]): Plan {
     },
     {
       customer: complainer,
-      at: plus(late1!.deliveredAt!, u(2, 8)),
+      at: plus(lateSolvedAt(late1!), u(1, 6)),
       orderId: late1!.orderId,
-      summary: `Order ${late1!.orderId} arrived after the promised date and nobody told us.`,
+      summary: `Order ${late1!.orderId} arrived a day after the promised date; our crew waited for it.`,
     },
     {
       customer: complainer,
-      at: plus(late2!.deliveredAt!, u(2, 8)),
+      at: plus(lateSolvedAt(late2!), u(1, 6)),
       orderId: late2!.orderId,
       summary: `Again late: ${late2!.orderId}. This keeps happening.`,
     },
@@ -576,16 +572,8 @@ function planOrders(now: number, f: Faker, customers: DemoCustomer[]): Plan {
 
 // ---- the events ---------------------------------------------------------------------------------
 
-type EventIn = {
-  id: string;
-  type: string;
-  occurredAt: string;
-  customer: { externalId: string };
-  refs: Record<string, string>;
-  data: Record<string, unknown>;
-};
-
-function eventsOf(plan: Plan) {
+/** The flow's events, as the ERP and the warehouse send them (the replay puts them in time order). */
+function eventsOf(plan: Plan, now: number): SourcedEvent[] {
   const erpOpen: EventIn[] = [];
   const wms: EventIn[] = [];
   const erpClose: EventIn[] = [];
@@ -720,38 +708,43 @@ function eventsOf(plan: Plan) {
         }),
       );
   }
-  return { erpOpen, wms, erpClose };
+  // The stuck parcel that moves again: scanned a couple of minutes before seeding, after its
+  // signal fired; the signal resolves itself.
+  const m = plan.movesAgain;
+  wms.push(
+    ev(
+      `wms-${m.shipmentId}-scan-${m.scans.length + 1}`,
+      'shipment.scanned',
+      new Date(now - 2 * 60_000),
+      m.customer,
+      { orderId: m.orderId, shipmentId: m.shipmentId },
+      { carrier: m.carrier, trackingNumber: m.trackingNumber, location: movedAgainAt(m) },
+    ),
+  );
+  return [
+    ...erpOpen.map((event) => ({ source: 'erp', event })),
+    ...wms.map((event) => ({ source: 'wms', event })),
+    ...erpClose.map((event) => ({ source: 'erp', event })),
+  ];
 }
+
+/** The time, or the office's next morning (08:30 in Berlin in winter) when it is outside its hours. */
+function inOfficeHours(d: Date): Date {
+  const hour = d.getUTCHours();
+  if (hour >= 7 && hour < 16) return d;
+  const x = new Date(d);
+  if (hour >= 16) x.setUTCDate(x.getUTCDate() + 1);
+  x.setUTCHours(7, 30, 0, 0);
+  return x;
+}
+
+/** When the agent solves a late order's case: after its delivery, in office hours. */
+const lateSolvedAt = (o: Order) => inOfficeHours(new Date(o.deliveredAt!.getTime() + 0.8 * HOUR));
+
+/** Where the parcel that moves again is scanned. */
+const movedAgainAt = (m: Order) => m.route[m.scans.length % m.route.length]!;
 
 // ---- seeding ------------------------------------------------------------------------------------
-
-async function send(db: Database, sourceKey: string, events: EventIn[]) {
-  const source = await sourceForStaff(db, sourceKey);
-  for (let i = 0; i < events.length; i += 1000) {
-    const answer = await ingestEvents(db, {
-      actor: SYSTEM_ACTOR,
-      source,
-      events: events.slice(i, i + 1000),
-    });
-    const refused = answer.results.filter((r) => r.status !== 'accepted');
-    if (refused.length > 0)
-      throw new Error(`demo events not accepted: ${JSON.stringify(refused.slice(0, 3))}`);
-  }
-}
-
-/**
- * The jobs the scheduler runs, until there is nothing left to do. Waits fire one at a time, in
- * the order they fell due, so the earlier signal opens the proactive case a later one joins.
- */
-async function runJobsUntilQuiet(db: Database) {
-  for (let round = 0; round < 20; round++) {
-    let done = 0;
-    for (let fired = 1; fired > 0; done += fired) fired = await fireDueExpectations(db, 1);
-    done += await runSignalActions(db);
-    done += await closeDueCommitments(db);
-    if (done === 0) return;
-  }
-}
 
 async function caseOfSignal(db: Database, refValue: string): Promise<string> {
   const [found] = await db
@@ -761,32 +754,6 @@ async function caseOfSignal(db: Database, refValue: string): Promise<string> {
     .limit(1);
   if (!found?.caseId) throw new Error(`demo: no proactive case for ${refValue}`);
   return found.caseId;
-}
-
-/**
- * The flow's signals open while the seed runs the jobs, all "a minute ago", though their evidence
- * is days old. Dated as if Steward had been watching: an absence rule's signal when its wait ran
- * out (its fired wait's due time), a match rule's at its first evidence event, a threshold rule's
- * at its last (the one that crossed the count); never after now. One statement over the signals
- * opened since `since`.
- */
-export async function dateSignalsByEvidence(db: Database, since: Date) {
-  await db.execute(sql`
-    update signals s set detected_at = d.at, last_evidence_at = greatest(d.at, least(now(), d.last_event))
-    from (
-      select o.id,
-        least(now(), coalesce(
-          (select max(x.due_at) from rule_expectations x where x.signal_id = o.id and x.state = 'fired'),
-          case when o.kind = 'match' then min(e.occurred_at) else max(e.occurred_at) end
-        )) as at,
-        max(e.occurred_at) as last_event
-      from signals o
-      join signal_evidence v on v.signal_id = o.id
-      join events e on e.id = v.event_id
-      where o.detected_at >= ${since.toISOString()}::timestamptz
-      group by o.id, o.kind
-    ) d
-    where s.id = d.id`);
 }
 
 export async function countSignals(db: Database): Promise<number> {
@@ -856,58 +823,88 @@ export async function seedDemoSignals(
     }))
     .sort((a, b) => (a.externalId < b.externalId ? -1 : 1));
   const plan = planOrders(now, faker, customers);
-  const { erpOpen, wms: wmsEvents, erpClose } = eventsOf(plan);
-  // As the systems would send them: the ERP's orders and invoices, the warehouse's parcels, then
-  // the ERP's later news (disputes, complaints, callbacks made).
-  await send(db, 'erp', erpOpen);
-  await send(db, 'wms', wmsEvents);
-  await send(db, 'erp', erpClose);
-
-  // One customer wrote in about their stuck order before any rule fired.
-  const w = plan.wroteFirst;
-  const since = await databaseClock(db);
-  const wrote = await createCase(db, actor, {
-    subject: `Where is my order ${w.orderId}?`,
-    customerId: w.customer.id,
-    channel: 'email',
-    category: 'order_status',
-    teamId: team.orders,
-    message: {
-      body: `Hello, the tracking for ${w.orderId} (${w.carrier} ${w.trackingNumber}) has not changed for two days. Can you find out where it is?`,
-    },
-    createdAt: new Date(now - 20 * HOUR).toISOString(),
-  });
-  // Its timeline opens when the mail came, not at the seeding minute.
-  await dateStep(db, { caseId: wrote.id, since, at: new Date(wrote.createdAt), calendarOf: new Map() });
-  await runJobsUntilQuiet(db);
-
-  // The stuck parcel moves again after all: its signal resolves itself.
-  const m = plan.movesAgain;
-  const scanned = m.route[m.scans.length % m.route.length]!;
-  await send(db, 'wms', [
-    {
-      id: `wms-${m.shipmentId}-scan-${m.scans.length + 1}`,
-      type: 'shipment.scanned',
-      occurredAt: new Date().toISOString(),
-      customer: { externalId: m.customer.externalId },
-      refs: { orderId: m.orderId, shipmentId: m.shipmentId },
-      data: {
-        customerName: m.customer.name,
-        carrier: m.carrier,
-        trackingNumber: m.trackingNumber,
-        location: scanned,
-      },
-    },
-  ]);
-  await runJobsUntilQuiet(db);
-  await dateSignalsByEvidence(db, new Date(now));
-  await dateProactiveCases(db, new Date(now));
-
   const users = await listUsers(db, actor);
-  const ben = users.find((u) => u.email === 'ben@steward.demo')!;
-  const benActor: Actor = { ...actor, kind: 'user', userId: ben.id, role: 'agent' };
-  await addMessage(db, benActor, await caseOfSignal(db, m.shipmentId), {
-    body: `Good news: ${m.carrier} scanned your parcel at ${scanned} just now, so it is moving again and should reach you by ${m.promisedAt.toISOString().slice(0, 10)} as promised. I am closing this case; reply if anything is still wrong.`,
+  const agent = (email: string): Actor => ({
+    ...actor,
+    kind: 'user',
+    userId: users.find((u) => u.email === email)!.id,
+    role: 'agent',
+  });
+  const ava = agent('ava@steward.demo');
+  const ben = agent('ben@steward.demo');
+  const calendarOf = await agreementCalendars(db);
+
+  /** A person's step on a case, dated at its time (and, when it solves the case, solved then). */
+  const onCase = async (caseId: () => Promise<string>, at: Date, step: (id: string) => Promise<unknown>) => {
+    const id = await caseId();
+    const since = await databaseClock(db);
+    await step(id);
+    await dateStep(db, { caseId: id, since, at, calendarOf });
+    const [c] = await db.select({ status: cases.status }).from(cases).where(eq(cases.id, id));
+    if (c?.status === 'solved') await solveAt(db, [{ caseId: id, at }], calendarOf);
+  };
+  const steps: ReplayStep[] = [];
+  // One customer wrote in about their stuck order before any rule fired: the signal joins it.
+  const w = plan.wroteFirst;
+  steps.push({
+    at: new Date(now - 20 * HOUR),
+    run: async () => {
+      const since = await databaseClock(db);
+      const wrote = await createCase(db, actor, {
+        subject: `Where is my order ${w.orderId}?`,
+        customerId: w.customer.id,
+        channel: 'email',
+        category: 'order_status',
+        teamId: team.orders,
+        message: {
+          body: `Hello, the tracking for ${w.orderId} (${w.carrier} ${w.trackingNumber}) has not changed for two days. Can you find out where it is?`,
+        },
+        createdAt: new Date(now - 20 * HOUR).toISOString(),
+      });
+      // Its timeline opens when the mail came, not at the seeding minute.
+      await dateStep(db, { caseId: wrote.id, since, at: new Date(wrote.createdAt), calendarOf: new Map() });
+    },
+  });
+  // The late orders: the will-miss rule warned the customer a day before the promised date; the
+  // case's agent gives them the new date within the hour, and solves the case once delivered.
+  for (const o of plan.orders.filter((x) => x.kind === 'late')) {
+    const warned = new Date(o.promisedAt.getTime() - 24 * HOUR);
+    const answered = new Date(warned.getTime() + 0.4 * HOUR);
+    const solved = lateSolvedAt(o);
+    const who = o.customer.segment === 'enterprise' ? ava : ben;
+    const caseId = () => caseOfSignal(db, o.orderId);
+    const day = (d: Date) => d.toISOString().slice(0, 10);
+    steps.push(
+      {
+        at: answered,
+        run: () =>
+          onCase(caseId, answered, (id) =>
+            addMessage(db, who, id, {
+              body: `Hello ${o.customer.name.split(' ')[0]}, ${o.carrier} is holding the parcel for ${o.orderId} at ${o.route[1]}. The new delivery date is ${day(o.deliveredAt!)}. We are sorry for the wait; reply here if that date does not work for you.`,
+              public: true,
+              status: 'pending',
+            }),
+          ),
+      },
+      {
+        at: solved,
+        run: () =>
+          onCase(caseId, solved, (id) =>
+            addMessage(db, who, id, {
+              body: `${o.orderId} has been delivered in ${o.shipTo}. Thank you for your patience; I am closing this case.`,
+              public: true,
+              status: 'solved',
+            }),
+          ),
+      },
+    );
+  }
+  await replayAsWatched(db, eventsOf(plan, now), steps, new Date(now));
+  while ((await closeDueCommitments(db)) > 0);
+
+  const m = plan.movesAgain;
+  await addMessage(db, ben, await caseOfSignal(db, m.shipmentId), {
+    body: `Good news: ${m.carrier} scanned your parcel at ${movedAgainAt(m)} just now, so it is moving again and should reach you by ${m.promisedAt.toISOString().slice(0, 10)} as promised. I am closing this case; reply if anything is still wrong.`,
     public: true,
     status: 'solved',
   });
@@ -945,8 +942,7 @@ export async function seedDemoSignals(
     body: `Thanks for the warning. We need these parts for a line changeover on Friday. If the parcel is not found by tomorrow noon, please send a replacement by express and we will refuse the first one.`,
     public: true,
   });
-  const ava = users.find((u) => u.email === 'ava@steward.demo')!;
-  await addMessage(db, { ...actor, kind: 'user', userId: ava.id, role: 'agent' }, mariaCase, {
+  await addMessage(db, ava, mariaCase, {
     body: `Dear Maria, we have sent a replacement for ${d.orderId} by express today; it will be with you tomorrow before 10:00. ${d.carrier} keeps tracing the first parcel: if it turns up, please refuse it and we will take it back at our cost.`,
     public: true,
     status: 'solved',

@@ -25,15 +25,18 @@ interface Claimed {
   promise_due_at: Date | null;
 }
 
-/** Fires the waits that are due. Returns how many due waits it handled (fired, or fulfilled after all). */
-export async function fireDueExpectations(db: Database, limit = TIMER_BATCH): Promise<number> {
+/**
+ * Fires the waits that are due. Returns how many due waits it handled (fired, or fulfilled after
+ * all). `asOf` (the demo's replay of past events) fires those due by then instead of by now.
+ */
+export async function fireDueExpectations(db: Database, limit = TIMER_BATCH, asOf?: Date): Promise<number> {
   return db.transaction(async (tx) => {
     const claimed = await rows<Claimed>(
       tx,
       sql`
       select id, rule_id, rule_version, ref_value, started_by_event_id, started_at, promise_due_at
       from rule_expectations
-      where state = 'waiting' and due_at <= now()
+      where state = 'waiting' and due_at <= ${asOf ? sql`${asOf.toISOString()}::timestamptz` : sql`now()`}
       order by due_at limit ${limit}
       for update skip locked`,
     );
