@@ -5,6 +5,7 @@ import { compileCalendar } from './business-time.js';
 import {
   planCaseCreated,
   planMerged,
+  planRestored,
   planStatusChange,
   settleAll,
   type PlanCase,
@@ -139,5 +140,81 @@ describe('planMerged: the merged case’s clocks stop', () => {
       ['first_response', 'breached', '2026-01-05T09:00:00.000Z', at.toISOString()],
       ['resolution', 'breached', '2026-01-05T12:00:00.000Z', at.toISOString()],
     ]);
+  });
+});
+
+describe('planRestored: a deleted case’s clocks as they would stand had it never been deleted', () => {
+  const noHistory = { firstRespondedAt: null, customerMessagesAt: [], statusChanges: [] };
+  const strip = (clocks: StoredClock[]) => clocks.map(({ id: _id, ...k }) => k);
+
+  it('replays the status changes since the clock started: paused and resumed as it was', () => {
+    // Live: opened Monday 09:00 Berlin, waiting on the customer 11:00-12:00, open since.
+    let live: StoredClock[] = created();
+    live = planStatusChange(
+      ctx,
+      live,
+      { ...opened, status: 'pending' },
+      'open',
+      T('2026-01-05T10:00:00.000Z'),
+    ).clocks;
+    live = planStatusChange(ctx, live, opened, 'pending', T('2026-01-05T11:00:00.000Z')).clocks;
+    const restoredAt = T('2026-01-05T12:00:00.000Z');
+    const firstResponse = live.find((k) => k.kind === 'first_response')!;
+    // Deleted with the first response kept (missed at 10:00 Berlin) and the resolution removed.
+    const kept = settleAll([firstResponse], restoredAt);
+    const plan = planRestored(
+      ctx,
+      kept,
+      opened,
+      {
+        ...noHistory,
+        statusChanges: [
+          { at: T('2026-01-05T10:00:00.000Z'), from: 'open', to: 'pending' },
+          { at: T('2026-01-05T11:00:00.000Z'), from: 'pending', to: 'open' },
+        ],
+      },
+      restoredAt,
+    );
+    expect(plan.clocks[0]).toBe(kept[0]);
+    expect(strip(plan.clocks.slice(1))).toEqual(strip(resolutions(live)));
+    expect(resolutions(plan.clocks)[0]).toMatchObject({
+      state: 'active',
+      usedMs: 120 * MIN,
+      // 240 minutes less the 120 used, from 12:00 Berlin: 14:00 Berlin.
+      dueAt: T('2026-01-05T13:00:00.000Z'),
+    });
+  });
+
+  it('a resolution after a solve runs from the reopening: its status change, else the customer’s message, else the solve', () => {
+    const solved = solvedAt(created(), '2026-01-05T10:00:00.000Z');
+    const live = planStatusChange(ctx, solved, opened, 'solved', T('2026-01-06T09:00:00.000Z')).clocks;
+    const kept = solved; // the first resolution, met at the solve, stays with the deleted case
+    const at = T('2026-01-06T10:00:00.000Z');
+    const reopening = { at: T('2026-01-06T09:00:00.000Z'), from: 'solved', to: 'open' };
+    const restored = planRestored(ctx, kept, opened, { ...noHistory, statusChanges: [reopening] }, at);
+    expect(strip(resolutions(restored.clocks))).toEqual(strip(resolutions(live)));
+    const byMessage = planRestored(
+      ctx,
+      kept,
+      opened,
+      { ...noHistory, customerMessagesAt: [T('2026-01-06T09:30:00.000Z')] },
+      at,
+    );
+    expect(resolutions(byMessage.clocks)[1]).toMatchObject({
+      cycle: 2,
+      startedAt: T('2026-01-06T09:30:00.000Z'),
+    });
+    const bySolve = planRestored(ctx, kept, opened, noHistory, at);
+    expect(resolutions(bySolve.clocks)[1]).toMatchObject({
+      cycle: 2,
+      startedAt: T('2026-01-05T10:00:00.000Z'),
+    });
+  });
+
+  it('brings nothing back to a solved case, nor a kind whose latest clock is still open', () => {
+    const at = T('2026-01-06T08:00:00.000Z');
+    const breached = settleAll(created(), at);
+    expect(planRestored(ctx, breached, opened, noHistory, at).clocks).toEqual(breached);
+    expect(planRestored(ctx, [], { ...opened, status: 'solved' }, noHistory, at).clocks).toEqual([]);
   });
 });

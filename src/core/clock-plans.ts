@@ -214,3 +214,112 @@ export function planMerged(ctx: PlanCtx, clocks: StoredClock[], at: Date): Plan 
     .map((k) => (isOpen(k) ? { ...meetClock(ctx.cal, k, at), id: k.id, agreementId: k.agreementId } : k));
   return { clocks: kept, removed };
 }
+
+/** What a case's record says happened to it: the times its clocks are recomputed from (planRestored). */
+export interface CaseHistory {
+  firstRespondedAt: Date | null;
+  /** The customer's public messages, oldest first. */
+  customerMessagesAt: readonly Date[];
+  /** The status changes its timeline holds, oldest first (fewer once the audit trail was trimmed). */
+  statusChanges: readonly { at: Date; from: string; to: string }[];
+}
+
+/**
+ * A deleted case comes back: the clocks that ran or waited when it was deleted (removed then)
+ * start again as they would stand had it never been deleted, recomputed from what the case says
+ * happened, not from a record of the deletion: the clock runs from the moment it started, paused
+ * and resumed by each status change since, settled at `at` (due, or missed, as time says).
+ * - first response: from the creation, while nobody has answered;
+ * - resolution: from the creation, or after a solve from the reopening (its status change; the
+ *   customer's first message after the solve when the timeline no longer holds it; else the solve);
+ * - next response: from the customer's first message after the last reply (or after the solve
+ *   that met the last next response);
+ * - periodic update: from the last public reply, when the case was unsolved then.
+ * A kind whose latest clock is still open (a breach, kept at the deletion) or was decided after
+ * that moment stays as it is; so does every decided clock. A solve since the moment met the clock.
+ */
+export function planRestored(
+  ctx: PlanCtx,
+  clocks: StoredClock[],
+  c: PlanCase,
+  h: CaseHistory,
+  at: Date,
+): Plan {
+  if (SOLVED.has(c.status)) return { clocks };
+  const changes = h.statusChanges;
+  // The first change at or after a moment is the one that follows it (a reply's own status
+  // change comes after the reply, maybe in the same millisecond).
+  const changeFrom = (t: Date) => {
+    const i = changes.findIndex((s) => s.at >= t);
+    return i < 0 ? changes.length : i;
+  };
+  const customerAfter = (t: Date) => h.customerMessagesAt.find((m) => m > t);
+  const open = (kind: ClockKind) => {
+    const last = latest(clocks, kind);
+    return { last, open: !!last && isOpen(last), cycle: (last?.cycle ?? 0) + 1 };
+  };
+  const starts: { kind: ClockKind; cycle: number; at: Date; from: number }[] = [];
+
+  if (!h.firstRespondedAt && !clocks.some((k) => k.kind === 'first_response'))
+    starts.push({ kind: 'first_response', cycle: 1, at: c.createdAt, from: changeFrom(c.createdAt) });
+
+  const resolution = open('resolution');
+  if (!resolution.open) {
+    const solvedAt = resolution.last?.metAt ?? null;
+    let reopened = -1;
+    for (let i = changes.length - 1; i >= 0 && reopened < 0; i--) {
+      const s = changes[i]!;
+      if (SOLVED.has(s.from) && !SOLVED.has(s.to) && (!solvedAt || s.at >= solvedAt)) reopened = i;
+    }
+    if (reopened >= 0)
+      starts.push({
+        kind: 'resolution',
+        cycle: resolution.cycle,
+        at: changes[reopened]!.at,
+        from: reopened + 1,
+      });
+    else if (!solvedAt)
+      starts.push({ kind: 'resolution', cycle: 1, at: c.createdAt, from: changeFrom(c.createdAt) });
+    else {
+      const t = customerAfter(solvedAt) ?? solvedAt;
+      starts.push({ kind: 'resolution', cycle: resolution.cycle, at: t, from: changeFrom(t) });
+    }
+  }
+
+  const reply = c.lastAgentReplyAt;
+  const nextResponse = open('next_response');
+  if (reply && h.firstRespondedAt && !nextResponse.open) {
+    const metAt = nextResponse.last?.metAt;
+    const wrote = customerAfter(metAt && metAt > reply ? metAt : reply);
+    if (wrote)
+      starts.push({ kind: 'next_response', cycle: nextResponse.cycle, at: wrote, from: changeFrom(wrote) });
+  }
+
+  const periodic = open('periodic_update');
+  if (reply && !periodic.open && !(periodic.last && periodic.last.startedAt >= reply)) {
+    const from = changeFrom(reply);
+    if (!SOLVED.has(changes[from]?.from ?? c.status))
+      starts.push({ kind: 'periodic_update', cycle: periodic.cycle, at: reply, from });
+  }
+
+  const restarted: StoredClock[] = [];
+  for (const s of starts) {
+    const since = changes.slice(s.from);
+    if (since.some((x) => SOLVED.has(x.to))) continue;
+    const status = since[0]?.from ?? c.status;
+    let k = start(
+      ctx,
+      s.kind,
+      s.cycle,
+      c.priority,
+      s.at,
+      PAUSABLE_KINDS.includes(s.kind) && pausedBy(ctx, status),
+    );
+    for (const x of since) {
+      if (!k) break;
+      k = planStatusChange(ctx, [k], { ...c, status: x.to }, x.from, x.at).clocks[0];
+    }
+    if (k) restarted.push(k);
+  }
+  return { clocks: [...clocks, ...settleAll(restarted, at)] };
+}

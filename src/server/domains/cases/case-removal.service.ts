@@ -13,7 +13,8 @@ import { AppError, conflict, forbidden, notFound, unprocessable } from '../../li
 import { customers } from '../customers/customers.table.js';
 import { blockedSenders } from '../mail/mail.table.js';
 import { clockCase } from './cases.service.js';
-import { onTargetsChanged } from './clocks.js';
+import { onRestored } from './clocks.js';
+import type { CaseHistory } from '../../../core/clock-plans.js';
 import * as policy from '../../policies/cases.js';
 import { removeCustomer } from '../customers/customers.service.js';
 import { recordDomainEvent } from '../domain-events/domain-events.repo.js';
@@ -68,10 +69,45 @@ async function removeCase(tx: Database, actor: Actor, id: string, reason: 'delet
 }
 
 /**
- * Admins bring a deleted case back: listed again, its promise clocks started again as a change of
- * targets would (a clock that should have run since the case opened is due, or missed, as it
- * would have been). A case marked as spam is un-marked: its sender is unblocked, and its
- * customer comes back if they went with it, with their portal login.
+ * What the case's record says happened, for its clocks: who answered when, the customer's public
+ * messages, and the status changes its timeline still holds (a deleted case's old changes go with
+ * the audit trail's retention; its clocks are then worked out from the rest).
+ */
+async function historyOf(
+  tx: Database,
+  c: { id: string; firstRespondedAt: Date | null },
+): Promise<CaseHistory> {
+  const wrote = await rows<{ at: string | Date }>(
+    tx,
+    sql`select created_at as at from messages
+      where case_id = ${c.id} and public and author_type = 'customer' order by created_at`,
+  );
+  const changes = await rows<{ at: string | Date; from: string; to: string }>(
+    tx,
+    sql`select occurred_at as at, data->'changes'->'status'->>'from' as "from",
+        data->'changes'->'status'->>'to' as "to"
+      from domain_events
+      where entity_type = 'case' and entity_id = ${c.id} and type = 'case.updated'
+        and data->'changes'->'status'->>'to' is not null
+      order by occurred_at, id`,
+  );
+  return {
+    firstRespondedAt: c.firstRespondedAt,
+    customerMessagesAt: wrote.map((m) => new Date(m.at)),
+    statusChanges: changes.map((x) => ({ at: new Date(x.at), from: x.from, to: x.to })),
+  };
+}
+
+/**
+ * Admins bring a deleted case back: listed again, and every promise clock its deletion removed
+ * (running or paused then) starts again as it would stand had the case never been deleted,
+ * recomputed from the case's own history rather than from the kinds `case.deleted` names: first
+ * response and resolution from the creation (resolution from the reopening after a solve), next
+ * response from the customer's message awaiting a reply, the periodic update from the last reply;
+ * each paused and resumed by the status changes since (paused still in a pausing status), and due
+ * or missed as time says. Clocks that were decided stay as they were. A case marked as spam is
+ * un-marked: its sender is unblocked, and its customer comes back if they went with it, with
+ * their portal login.
  */
 export async function restoreCase(db: Database, actor: Actor, id: string) {
   if (!isAdmin(actor)) throw forbidden('only admins restore cases');
@@ -135,7 +171,7 @@ export async function restoreCase(db: Database, actor: Actor, id: string) {
       entityId: id,
       data: { number: c.number, unblocked: unblocked.map((b) => b.pattern), customerRestored: !!gone },
     });
-    await onTargetsChanged(tx, actor, clockCase(after!), now, c.firstRespondedAt !== null);
+    await onRestored(tx, actor, clockCase(after!), await historyOf(tx, c), now);
   });
 }
 

@@ -18,9 +18,11 @@ import {
   planAgentReply,
   planCustomerMessage,
   planMerged,
+  planRestored,
   planStatusChange,
   planTargetsChanged,
   settleAll,
+  type CaseHistory,
   type Plan,
   type StoredClock,
 } from '../../../core/clock-plans.js';
@@ -399,6 +401,13 @@ export const onTargetsChanged = (
   at: Date,
   firstResponded: boolean,
 ) => transition(tx, actor, c, at, (ctx, clocks) => planTargetsChanged(ctx, clocks, c, at, firstResponded));
+
+/**
+ * A deleted case was restored: the clocks its deletion removed start again from its history, as
+ * they would stand had it never been deleted (planRestored).
+ */
+export const onRestored = (tx: Database, actor: Actor, c: ClockCase, history: CaseHistory, at: Date) =>
+  transition(tx, actor, c, at, (ctx, clocks) => planRestored(ctx, clocks, c, history, at));
 
 /**
  * An agreement's targets or calendar changed: recompute every running clock that follows it,

@@ -153,6 +153,178 @@ describe('a deleted case counts in no compliance figure', () => {
   });
 });
 
+describe('restoring a deleted case', () => {
+  type Promise_ = Record<string, unknown> & { kind: string; cycle: number };
+  /** An app on a 24/7 agreement with every kind: 60 / 120 / 240 / 480 minutes; the case API as helpers. */
+  async function withAllKinds() {
+    const t = await startTestApp();
+    const admin = (await makeUser(t.db, 'admin')).token;
+    const agent = (await makeUser(t.db, 'agent')).token;
+    const { customer } = await makeCustomerWithAgreement(t.db, {
+      targets: [
+        { kind: 'first_response', minutes: 60 },
+        { kind: 'next_response', minutes: 120 },
+        { kind: 'periodic_update', minutes: 240 },
+        { kind: 'resolution', minutes: 480 },
+      ],
+    });
+    const open = async (minutesOld: number) => {
+      const res = await t.post(
+        '/api/v1/cases',
+        { subject: `Restore ${minutesOld}`, customerId: customer.id, createdAt: minutesAgo(minutesOld) },
+        admin,
+      );
+      expect(res.status, JSON.stringify(res.body)).toBe(201);
+      return res.body as { id: string };
+    };
+    // Messages at a past time: an admin imports them with their createdAt.
+    const say = async (id: string, from: 'agent' | 'customer', at: string) => {
+      const res = await t.post(
+        `/api/v1/cases/${id}/messages`,
+        { body: from === 'agent' ? 'On it' : 'Any news?', public: true, from, createdAt: at },
+        admin,
+      );
+      expect(res.status, JSON.stringify(res.body)).toBe(201);
+    };
+    const promises = async (id: string) =>
+      ((await t.get(`/api/v1/cases/${id}`, agent)).body.promises as Promise_[]).sort((a, b) =>
+        a.kind === b.kind ? a.cycle - b.cycle : a.kind < b.kind ? -1 : 1,
+      );
+    const deleteAndRestore = async (id: string) => {
+      expect((await t.del(`/api/v1/cases/${id}`, admin)).status).toBe(204);
+      expect((await t.post(`/api/v1/cases/${id}/restore`, {}, admin)).status).toBe(204);
+    };
+    return { t, agent, open, say, promises, deleteAndRestore };
+  }
+  const plus = (iso: string, minutes: number) => new Date(Date.parse(iso) + minutes * 60_000).toISOString();
+  // What a clock promises, without the minutes that move with the clock on the wall and its row id.
+  const promised = ({ id: _id, usedMinutes: _u, remainingMinutes: _r, ...p }: Promise_) => p;
+
+  it('gives a case awaiting our reply its next-response clock back, due when it was, or missed', async () => {
+    const { t, open, say, promises, deleteAndRestore } = await withAllKinds();
+    try {
+      // A: answered 90 minutes ago, the customer wrote back 30 minutes ago: next response due in 90.
+      const a = await open(100);
+      await say(a.id, 'agent', minutesAgo(90));
+      const wrote = minutesAgo(30);
+      await say(a.id, 'customer', wrote);
+      // B: the customer wrote back 150 minutes ago: the next response was due 30 minutes ago.
+      const b = await open(200);
+      await say(b.id, 'agent', minutesAgo(190));
+      const wroteB = minutesAgo(150);
+      await say(b.id, 'customer', wroteB);
+      const before = await promises(a.id);
+      expect(before.find((p) => p.kind === 'next_response')).toMatchObject({
+        cycle: 1,
+        state: 'active',
+        startedAt: wrote,
+        dueAt: plus(wrote, 120),
+      });
+
+      await deleteAndRestore(a.id);
+      await deleteAndRestore(b.id);
+      const after = await promises(a.id);
+      expect(after.find((p) => p.kind === 'next_response')).toMatchObject({
+        cycle: 1,
+        state: 'active',
+        startedAt: wrote,
+        dueAt: plus(wrote, 120),
+        metAt: null,
+      });
+      // Every clock as it stood before the deletion: the periodic update from the reply, too.
+      expect(after.map(promised)).toEqual(before.map(promised));
+      const started = (await eventsOf(t, a.id, 'case.promise_started')).map((e) => e.data.kind);
+      expect(started.slice(0, 4)).toEqual([
+        'first_response',
+        'resolution',
+        'periodic_update',
+        'next_response',
+      ]);
+      // The deletion removed these three; the restore started them again, once each.
+      expect(started.slice(4).sort()).toEqual(['next_response', 'periodic_update', 'resolution']);
+      expect((await promises(b.id)).find((p) => p.kind === 'next_response')).toMatchObject({
+        cycle: 1,
+        state: 'breached',
+        dueAt: plus(wroteB, 120),
+        breachedAt: plus(wroteB, 120),
+        metAt: null,
+      });
+    } finally {
+      await t.close();
+    }
+  });
+
+  it('keeps the clocks of a case in a pausing status paused, with the time they had used', async () => {
+    const { t, agent, open, say, promises, deleteAndRestore } = await withAllKinds();
+    try {
+      // Opened 100 minutes ago, answered 90 minutes ago, then waiting on the customer (pending).
+      const c = await open(100);
+      await say(c.id, 'agent', minutesAgo(90));
+      expect((await t.patch(`/api/v1/cases/${c.id}`, { status: 'pending' }, agent)).status).toBe(200);
+      const before = await promises(c.id);
+      const waiting = (kind: string) => before.find((p) => p.kind === kind);
+      expect(waiting('resolution')).toMatchObject({ state: 'paused', dueAt: null, usedMinutes: 100 });
+      expect(waiting('periodic_update')).toMatchObject({ state: 'paused', dueAt: null, usedMinutes: 90 });
+
+      await deleteAndRestore(c.id);
+      const after = await promises(c.id);
+      expect(after.map((p) => [p.kind, p.cycle, p.state])).toEqual([
+        ['first_response', 1, 'met'],
+        ['periodic_update', 1, 'paused'],
+        ['resolution', 1, 'paused'],
+      ]);
+      for (const kind of ['resolution', 'periodic_update'])
+        expect(after.find((p) => p.kind === kind)).toMatchObject({
+          state: 'paused',
+          dueAt: null,
+          startedAt: waiting(kind)!.startedAt,
+          usedMinutes: waiting(kind)!.usedMinutes,
+          remainingMinutes: waiting(kind)!.remainingMinutes,
+        });
+      expect((await t.get(`/api/v1/cases/${c.id}`, agent)).body.nextDueAt).toBeNull();
+
+      // Open again, they run on from the time they had used.
+      expect((await t.patch(`/api/v1/cases/${c.id}`, { status: 'open' }, agent)).status).toBe(200);
+      const resumed = (await promises(c.id)).find((p) => p.kind === 'resolution')!;
+      expect(resumed).toMatchObject({ state: 'active' });
+      expect(Date.parse(resumed.dueAt as string) - Date.now()).toBeGreaterThan(379 * 60_000);
+    } finally {
+      await t.close();
+    }
+  });
+
+  it('leaves the clocks decided before the deletion as they were, and brings none back twice', async () => {
+    const { t, open, say, promises, deleteAndRestore } = await withAllKinds();
+    try {
+      // Two rounds: the first next response and periodic update met by the second reply.
+      const c = await open(200);
+      await say(c.id, 'agent', minutesAgo(190));
+      await say(c.id, 'customer', minutesAgo(180));
+      await say(c.id, 'agent', minutesAgo(170));
+      await say(c.id, 'customer', minutesAgo(30));
+      const before = await promises(c.id);
+      expect(before.map((p) => [p.kind, p.cycle, p.state])).toEqual([
+        ['first_response', 1, 'met'],
+        ['next_response', 1, 'met'],
+        ['next_response', 2, 'active'],
+        ['periodic_update', 1, 'met'],
+        ['periodic_update', 2, 'active'],
+        ['resolution', 1, 'active'],
+      ]);
+
+      // Deleted and restored twice: each time the same clocks, the decided ones the same rows.
+      await deleteAndRestore(c.id);
+      await deleteAndRestore(c.id);
+      const after = await promises(c.id);
+      expect(after.map(promised)).toEqual(before.map(promised));
+      const decided = (ps: Promise_[]) => ps.filter((p) => p.state === 'met');
+      expect(decided(after)).toEqual(decided(before));
+    } finally {
+      await t.close();
+    }
+  });
+});
+
 describe('reopening a solved case', () => {
   it('leaves the compliance of the first solve as it was; the reopened period is a resolution clock of its own', async () => {
     const { t, agent, open, reply, solve, customerWrites } = await setUp();
