@@ -229,6 +229,14 @@ export const Attachment = z.object({
   url: z.string(),
 });
 
+/**
+ * Why a public reply went to no one by e-mail, kept with it as it was when written: the customer
+ * was deleted, or had no e-mail address.
+ */
+export const NOT_MAILED_REASONS = ['customer_deleted', 'no_address'] as const;
+export const NotMailedReason = z.enum(NOT_MAILED_REASONS);
+export type NotMailedReason = z.infer<typeof NotMailedReason>;
+
 export const Message = z.object({
   id: Id,
   caseId: Id,

@@ -16,6 +16,7 @@ import {
   uuid,
 } from 'drizzle-orm/pg-core';
 import { createdAt, deletedAt, idColumn, timestamptz, updatedAt } from '../../../db/columns.js';
+import type { NotMailedReason } from '../../../shared/schemas/cases.js';
 import type { CaseViewFilters } from '../../../shared/schemas/views.js';
 import { agreements } from '../agreements/agreements.table.js';
 import { users } from '../auth/auth.table.js';
@@ -164,6 +165,12 @@ export const messages = pgTable(
     sideConversationId: uuid('side_conversation_id').references((): AnyPgColumn => sideConversations.id),
     /** Who wrote a third party's message: "Name <address>" from the mail's From. */
     externalFrom: text('external_from'),
+    /**
+     * A public reply that went to no one by e-mail, and why, as it was when it was written (the
+     * customer was deleted, or had no address): a restored customer or a new address later does
+     * not make it sent. Null: mailed, or not something mailed (notes, the customer's messages).
+     */
+    notMailed: text('not_mailed').$type<NotMailedReason>(),
     createdAt: createdAt(),
   },
   (t) => [
@@ -171,6 +178,7 @@ export const messages = pgTable(
     index('messages_search').using('gin', t.searchVector),
     check('messages_author_type_ck', sql`${t.authorType} in ('agent', 'customer', 'system', 'third_party')`),
     check('messages_side_internal_ck', sql`${t.sideConversationId} is null or not ${t.public}`),
+    check('messages_not_mailed_ck', sql`${t.notMailed} in ('customer_deleted', 'no_address')`),
   ],
 );
 
