@@ -837,6 +837,14 @@ describe('spam and deleting', () => {
       'Reply sent, but not e-mailed: the customer was deleted',
     );
     await eventually(() => page.getByTestId('message').count()).toBe(2);
+    // The reply itself says so, for whoever reads the case later; the customer's message does not.
+    await openCase(c);
+    const sent = page.getByTestId('message').filter({ hasText: 'Your refund is on its way.' });
+    await eventually(() => text(sent.getByTestId('message-not-mailed'))).toBe(
+      'Not e-mailed: the customer was deleted',
+    );
+    expect(await page.getByTestId('message').first().getByTestId('message-not-mailed').count()).toBe(0);
+    expect(await page.getByTestId('message-mail').count()).toBe(0);
   });
 
   it('marks a case as spam: back to the queue, its sender blocked; an admin unblocks them', async () => {

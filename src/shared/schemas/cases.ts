@@ -255,6 +255,9 @@ export const Message = z.object({
   channel: z.string().nullable(),
   call: CallDetails.nullable().describe('a logged phone call'),
   attachments: z.array(Attachment),
+  notMailed: NotMailedReason.nullable().describe(
+    'staff only: a public reply e-mailed to no one, and why, as it was when written (customer_deleted: the customer had been deleted; no_address: the customer had no e-mail address), even if the customer is restored or gets an address since; null: e-mailed (see GET /mail?caseId=), or not mailed by its kind (a note, the customer’s message, a logged call or chat, imported history), and always for customers',
+  ),
   createdAt: IsoDateTime,
 });
 export type Message = z.infer<typeof Message>;

@@ -2,6 +2,7 @@
 // (which the customer never sees, so they look unmistakably different).
 import { useEffect, useState } from 'react';
 import { Link } from 'react-router-dom';
+import type { NotMailedReason } from '../../shared/schemas/cases.js';
 import type { MailMessage } from '../../shared/schemas/mail.js';
 import { isStaff, useMe } from '../auth/auth-context.js';
 import { fetchBlob } from '../lib/api.js';
@@ -68,7 +69,10 @@ function useCaseMail(messages: Message[]) {
   return byMessage;
 }
 
-/** "Sent by e-mail to …", "Held in the outbox", …: what became of the mail that carries a reply. */
+/**
+ * "Sent by e-mail to …", "Held in the outbox", …: what became of the mail that carries a reply
+ * (a reply that went to no one says so from its own `notMailed`).
+ */
 function MailNote({ mail }: { mail: MailMessage }) {
   const to = mail.toAddresses.join(', ');
   const text =
@@ -90,6 +94,12 @@ function MailNote({ mail }: { mail: MailMessage }) {
     </Link>
   );
 }
+
+/** A public reply that went to no one by e-mail, and why, as it was when written. */
+const NOT_MAILED_TEXT: Record<NotMailedReason, string> = {
+  customer_deleted: 'Not e-mailed: the customer was deleted',
+  no_address: 'Not e-mailed: the customer has no e-mail address',
+};
 
 /** Written by Steward itself (a signal rule's note or message to the customer): no person's. */
 const automatic = (m: Message) =>
@@ -191,7 +201,19 @@ export function Conversation(props: {
                 </p>
               )}
               <MessageBody body={m.body} html={m.bodyHtml} />
-              {mailByMessage.has(m.id) && <MailNote mail={mailByMessage.get(m.id)!} />}
+              {mailByMessage.has(m.id) ? (
+                <MailNote mail={mailByMessage.get(m.id)!} />
+              ) : (
+                m.notMailed && (
+                  <p
+                    className="message__mail message__mail--not-mailed"
+                    data-testid="message-not-mailed"
+                    data-reason={m.notMailed}
+                  >
+                    {NOT_MAILED_TEXT[m.notMailed]}
+                  </p>
+                )
+              )}
               {m.attachments.length > 0 && (
                 <ul className="attachments">
                   {m.attachments.map((a) => (

@@ -68,6 +68,7 @@ async function toMessageDtos(db: Database, rows: Row[]): Promise<Message[]> {
         size: f.size,
         url: attachmentUrl(f.id),
       })),
+    notMailed: r.notMailed ?? null,
     createdAt: r.createdAt.toISOString(),
   }));
 }
@@ -80,7 +81,9 @@ export async function listMessages(db: Database, actor: Actor, caseId: string) {
     .from(messages)
     .where(and(eq(messages.caseId, caseId), isStaff(actor) ? undefined : eq(messages.public, true)))
     .orderBy(asc(messages.createdAt), asc(messages.id));
-  return toMessageDtos(db, rows);
+  const dtos = await toMessageDtos(db, rows);
+  // Whether staff's replies reached the customer's mailbox is for staff to know.
+  return isStaff(actor) ? dtos : dtos.map((m) => ({ ...m, notMailed: null }));
 }
 
 const clockCase = (c: typeof cases.$inferSelect): ClockCase => ({

@@ -12,7 +12,7 @@ import type {
   MailMessage,
   MailMessageDetail,
 } from '../../../shared/schemas/mail.js';
-import type { MessageDelivery } from '../../../shared/schemas/cases.js';
+import type { MessageDelivery, NotMailedReason } from '../../../shared/schemas/cases.js';
 import type { Actor } from '../../lib/actor.js';
 import { isAdmin, isStaff } from '../../lib/actor.js';
 import { conflict, forbidden, notFound } from '../../lib/errors.js';
@@ -51,7 +51,8 @@ export interface CaseMessageMail {
  * Queues the mail that carries a case message to the customer, inside the message's
  * transaction, when the message is a public one written by an agent (or the system, e.g. a
  * proactive notification) and the customer has an e-mail address and was not deleted (a deleted
- * customer's cases stay live, but nobody is mailed: `delivery` says so, for the agent). Not for
+ * customer's cases stay live, but nobody is mailed: `delivery` says so, for the agent, and the
+ * message keeps why in `not_mailed`, for whoever reads the case later). Not for
  * internal notes, customers' messages, logged calls or chats. Callers skip imported (historic)
  * messages. The From names the agent; the subject is "[#n] subject", "Re: …" once the customer
  * has mailed.
@@ -62,6 +63,12 @@ export async function mailCaseMessage(
 ): Promise<CaseMessageMail> {
   return (await mailCaseMessages(tx, [target]))[0]!;
 }
+
+/** What a message keeps (messages.not_mailed) of the writer's answer that it went to no one. */
+const NOT_MAILED = {
+  not_sent_customer_deleted: 'customer_deleted',
+  not_sent_no_address: 'no_address',
+} as const satisfies Record<Extract<MessageDelivery, `not_sent_${string}`>, NotMailedReason>;
 
 /** mailCaseMessage for several messages, in their order: a few statements whatever their number. */
 export async function mailCaseMessages(
@@ -112,6 +119,19 @@ export async function mailCaseMessages(
     if (!m.email) return { mail: null, delivery: 'not_sent_no_address' };
     return null;
   });
+  // A reply mailed to no one keeps why on its row, for whoever reads the case later: the customer
+  // may be restored or get an address since, so it cannot be worked out then.
+  const unmailed = targets.flatMap((t, i) => {
+    const delivery = notSent[i]?.delivery;
+    return delivery === 'not_sent_customer_deleted' || delivery === 'not_sent_no_address'
+      ? [{ id: t.messageId, reason: NOT_MAILED[delivery] }]
+      : [];
+  });
+  if (unmailed.length > 0)
+    await tx.execute(sql`update messages m set not_mailed = v.reason
+      from unnest(${sql.param(unmailed.map((u) => u.id))}::uuid[],
+        ${sql.param(unmailed.map((u) => u.reason))}::text[]) as v(id, reason)
+      where m.id = v.id`);
   const mailed = targets.map((t, i) => (notSent[i] ? null : messageOf.get(`${t.caseId}|${t.messageId}`)!));
   const sending = mailed.flatMap((m) => (m ? [m] : []));
   if (sending.length === 0) return notSent.map((n) => n!);

@@ -48,7 +48,7 @@ describe('which messages become mail', () => {
     expect(await mailOf(c.id)).toEqual([]); // the customer's own first message sends nothing
     const res = await reply(c.id, { body: 'It ships today.', public: true });
     expect(res.status).toBe(201);
-    expect(res.body.delivery).toBe('held');
+    expect([res.body.delivery, res.body.notMailed]).toEqual(['held', null]);
     const mails = await mailOf(c.id);
     expect(mails).toHaveLength(1);
     expect(mails[0]).toMatchObject({
@@ -72,7 +72,7 @@ describe('which messages become mail', () => {
     const customer = await makeCustomer(t.db);
     const c = await openCase(customer.id);
     const note = await reply(c.id, { body: 'Checking the warehouse', public: false });
-    expect([note.status, note.body.delivery]).toEqual([201, null]);
+    expect([note.status, note.body.delivery, note.body.notMailed]).toEqual([201, null, null]);
     // The agent logs what the customer said on the phone: the customer's message.
     expect((await reply(c.id, { body: 'Customer called back', public: true, from: 'customer' })).status).toBe(
       201,
@@ -85,7 +85,25 @@ describe('which messages become mail', () => {
     const c2 = await openCase(silent.id);
     const unmailed = await reply(c2.id, { body: 'We will call you', public: true });
     expect([unmailed.status, unmailed.body.delivery]).toEqual([201, 'not_sent_no_address']);
+    expect(unmailed.body.notMailed).toBe('no_address');
     expect(await mailOf(c2.id)).toEqual([]);
+    // The reply keeps that it went to no one, and why, when the customer has an address since;
+    // the customer's own message has nothing to say, and the customer is not told.
+    const address = `silent-${Date.now()}@example.com`;
+    expect((await t.patch(`/api/v1/customers/${silent.id}`, { email: address }, agentToken)).status).toBe(
+      200,
+    );
+    const listed = (await t.get(`/api/v1/cases/${c2.id}/messages`, agentToken)).body.items as any[];
+    expect(listed.map((m) => [m.body, m.notMailed])).toEqual([
+      ['It has not arrived.', null],
+      ['We will call you', 'no_address'],
+    ]);
+    const portal = await makeUser(t.db, 'customer', { customerId: silent.id });
+    const seen = (await t.get(`/api/v1/cases/${c2.id}/messages`, portal.token)).body.items as any[];
+    expect(seen.map((m) => [m.body, m.notMailed])).toEqual([
+      ['It has not arrived.', null],
+      ['We will call you', null],
+    ]);
   });
 
   it('a deleted customer’s case takes replies, mailed to no one, and both the case and the reply say so', async () => {
@@ -118,6 +136,7 @@ describe('which messages become mail', () => {
       public: true,
       body: 'It ships today.',
       delivery: 'not_sent_customer_deleted',
+      notMailed: 'customer_deleted',
     });
     // Kept, and a response all the same (the clocks run as on any case), but no mail in the outbox.
     const replied = await t.get(`/api/v1/cases/${c.id}`, agentToken);
@@ -127,16 +146,22 @@ describe('which messages become mail', () => {
     ).toEqual([]);
     // A note is a note, as on any case.
     const note = await reply(c.id, { body: 'Customer deleted; nobody to write to', public: false });
-    expect([note.status, note.body.delivery]).toEqual([201, null]);
+    expect([note.status, note.body.delivery, note.body.notMailed]).toEqual([201, null, null]);
+    // Whoever reads the case later reads it on the reply, and on nothing else.
+    const listed = (await t.get(`/api/v1/cases/${c.id}/messages`, agentToken)).body.items as any[];
+    expect(listed.map((m) => [m.body, m.notMailed])).toEqual([
+      ['It has not arrived.', null],
+      ['It ships today.', 'customer_deleted'],
+      ['Customer deleted; nobody to write to', null],
+    ]);
   });
 
   it('imported history sends nothing; a case an agent opens by writing sends its first message', async () => {
     const customer = await makeCustomer(t.db);
     const c = await openCase(customer.id);
     const past = new Date(Date.now() - 3600_000).toISOString();
-    expect((await reply(c.id, { body: 'Old reply', public: true, createdAt: past }, adminToken)).status).toBe(
-      201,
-    );
+    const old = await reply(c.id, { body: 'Old reply', public: true, createdAt: past }, adminToken);
+    expect([old.status, old.body.delivery, old.body.notMailed]).toEqual([201, null, null]);
     expect(await mailOf(c.id)).toEqual([]);
 
     const res = await t.post(
