@@ -157,6 +157,13 @@ describe('workload page', () => {
     await row(people.wren.id).getByTestId('workload-awaiting').click();
     expect(await queueSubjects()).toEqual([subjects.breached, subjects.waiting].sort());
     await eventually(() => text(page.getByTestId('queue-awaiting-filter'))).toMatch(/^Awaiting our reply/);
+    // Saved as a view, the filter is kept though the form has no field for it, and it says so.
+    await page.getByTestId('save-filters').click();
+    await eventually(() => text(page.getByTestId('view-editor').getByTestId('filter-form-kept'))).toBe(
+      'It also shows only cases awaiting our reply, and keeps that.',
+    );
+    await page.keyboard.press('Escape');
+    await eventually(() => page.getByTestId('view-editor').count()).toBe(0);
 
     await page.goBack();
     await row(people.wren.id)

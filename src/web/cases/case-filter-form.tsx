@@ -1,17 +1,11 @@
 // The "cases shown" part of a queue: status, priority, channel, category, assignee, team,
 // promise state, tags and case fields. The view editor saves it as a view; the queue's Filter
-// dialog shows it at once, unsaved. A customer or organization filter (set through the API) is
-// not shown and is kept as it is; a promise clock or segment filter (from the KPI page's links)
-// is shown as a box to untick, and kept while ticked.
+// dialog shows it at once, unsaved. A customer or organization filter (set through the API),
+// the Workload page's awaiting our reply and solved period are not in the form: kept as they
+// are, and named in a note; a promise clock or segment filter (from the KPI page's links) is
+// shown as a box to untick, and kept while ticked. Which is which: kept-filters.ts.
 import { useId, useState, type ReactNode } from 'react';
-import {
-  CASE_STATUSES,
-  CHANNELS,
-  PRIORITIES,
-  PROMISE_CLOCK_FILTERS,
-  SOLVED_FILTERS,
-  Tag,
-} from '../../shared/schemas/cases.js';
+import { CASE_STATUSES, CHANNELS, PRIORITIES, Tag } from '../../shared/schemas/cases.js';
 import type { CaseViewFilters } from '../../shared/schemas/views.js';
 import { splitFieldFilter } from '../../shared/field-values.js';
 import { PROMISE_STATE_LABELS } from '../../shared/labels.js';
@@ -27,6 +21,9 @@ import {
   withoutSegment,
 } from './promise-filter-labels.js';
 import { usePromiseFilterNames } from './use-promise-filter-names.js';
+import { FILTERS_NOT_EDITED, keptFiltersNote } from './kept-filters.js';
+import { formatDateTime } from '../lib/format.js';
+import { useWorkZone } from '../lib/work-zone.js';
 
 /** The most case field filters one list holds (the API's limit). */
 export const MAX_FIELD_FILTERS = 5;
@@ -43,8 +40,8 @@ const choiceOf = (fields: Map<string, string>, key: string): FieldChoice => {
 };
 
 /**
- * The filters the form describes; the ones it does not show (customer, organization) kept, and
- * the promise clock and segment filters of `kept`.
+ * The filters the form describes; the ones it has no field for (kept-filters.ts) as `kept` has
+ * them: the promise clock and segment as their boxes left them, the rest as they were.
  */
 export function viewFilters(
   kept: CaseViewFilters,
@@ -65,10 +62,7 @@ export function viewFilters(
     .filter(([, c]) => c.kind !== 'any')
     .map(([key, c]) => `${key}:${c.kind === 'value' ? c.value.trim() : ''}`);
   const filters: CaseViewFilters = {
-    customerId: kept.customerId,
-    organizationId: kept.organizationId,
-    awaitingReply: kept.awaitingReply,
-    ...Object.fromEntries([...PROMISE_CLOCK_FILTERS, ...SOLVED_FILTERS].map((k) => [k, kept[k]])),
+    ...Object.fromEntries(FILTERS_NOT_EDITED.map((k) => [k, kept[k]])),
     status: list(form.status),
     priority: list(form.priority),
     category: list(form.category),
@@ -106,6 +100,10 @@ export function useCaseFilterForm(
   const names = usePromiseFilterNames(f);
   const clockLabel = promiseClockLabel(f, names);
   const segment = segmentLabel(f, names);
+  // The filters kept without being shown (customer, awaiting our reply, …), named in words; the
+  // solved period's ends in the person's work zone, once known.
+  const workZone = useWorkZone();
+  const keptNote = keptFiltersNote(f, (iso) => (workZone.ready ? formatDateTime(iso, workZone.zone) : '…'));
   const [keepClock, setKeepClock] = useState(true);
   const [keepSegment, setKeepSegment] = useState(true);
   const [fields, setFields] = useState<Map<string, FieldChoice>>(
@@ -146,6 +144,11 @@ export function useCaseFilterForm(
   const agentOptions = people.agents.map((a) => [a.userId, a.name] as const);
   const element = (
     <>
+      {keptNote && (
+        <p className="field__hint" data-testid="filter-form-kept">
+          {keptNote}
+        </p>
+      )}
       <fieldset className="form__group">
         <legend>Cases shown</legend>
         <p className="field__hint form__group-hint">

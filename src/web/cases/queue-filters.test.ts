@@ -12,6 +12,7 @@ import {
   withoutSolved,
 } from './promise-filter-labels.js';
 import { filterQuery, filtersFromParams, hasFilters } from './queue-filters.js';
+import { FILTERS_NOT_EDITED, keptFiltersNote } from './kept-filters.js';
 
 describe('a queue’s filters in its address', () => {
   const filters: CaseViewFilters = {
@@ -43,6 +44,49 @@ describe('a queue’s filters in its address', () => {
     expect(awaitingLabel(awaiting)).toBe('Awaiting our reply');
     expect(awaitingLabel(filters)).toBeUndefined();
     expect(withoutAwaiting(awaiting)).toEqual({ teamId: 'none', assigneeId: 'me' });
+    // Not in the filter form: kept, and the form says so in words.
+    expect(FILTERS_NOT_EDITED).toContain('awaitingReply');
+    expect(keptFiltersNote(awaiting, (iso) => iso)).toBe(
+      'It also shows only cases awaiting our reply, and keeps that.',
+    );
+  });
+
+  it('names every filter the form keeps without showing it, and none it shows', () => {
+    const time = (iso: string) => iso.slice(0, 16).replace('T', ' ');
+    expect(keptFiltersNote(filters, time)).toBeUndefined();
+    expect(keptFiltersNote({ promiseKind: 'resolution', segment: 'gold' }, time)).toBeUndefined();
+    expect(
+      keptFiltersNote(
+        {
+          ...filters,
+          customerId: '0198f2a4-0000-7000-8000-000000000001',
+          awaitingReply: true,
+          solvedFrom: '2026-12-05T23:00:00.000Z',
+          solvedTo: '2026-12-06T23:00:00.000Z',
+        },
+        time,
+      ),
+    ).toBe(
+      'It also shows only cases of one customer (set through the API), awaiting our reply and solved 2026-12-05 23:00 – 2026-12-06 23:00, and keeps that.',
+    );
+    expect(keptFiltersNote({ organizationId: '0198f2a4-0000-7000-8000-000000000002' }, time)).toBe(
+      'It also shows only cases of one organization (set through the API), and keeps that.',
+    );
+    expect([...FILTERS_NOT_EDITED].sort()).toEqual(
+      [
+        'customerId',
+        'organizationId',
+        'awaitingReply',
+        'solvedFrom',
+        'solvedTo',
+        'promiseKind',
+        'promiseAgreementId',
+        'promiseOutcome',
+        'decidedFrom',
+        'decidedTo',
+        'segment',
+      ].sort(),
+    );
   });
 
   it('reads back what it wrote, and nothing from other parameters', () => {

@@ -1,6 +1,7 @@
 // Making and changing a queue view: its name, its order and the cases it shows (the filter form
 // of case-filter-form.tsx). Agents keep personal views; admins also make views shared with every
-// agent. A view's customer or organization filter (set through the API) is kept as it is.
+// agent. A view's filters the form does not show (its customer, awaiting our reply, …) are kept
+// as they are, and the form names them.
 import { useId, useState, type FormEvent } from 'react';
 import { CASE_SORTS } from '../../shared/schemas/cases.js';
 import type { CaseViewFilters } from '../../shared/schemas/views.js';
@@ -145,12 +146,6 @@ export function ViewEditorDialog(props: {
         onChange={setAudience}
         noun="view"
       />
-      {(f.customerId || f.organizationId) && v && (
-        <p className="field__hint">
-          {`It also shows only the cases of one ${f.customerId ? 'customer' : 'organization'} (set through the API), and keeps that.`}
-        </p>
-      )}
-
       {form.element}
 
       <div className="form__actions">
