@@ -10,6 +10,7 @@ const runs: [string, string[]][] = [
   ['bench/cases.ts', ['--cases', '50000', '--api-cases', '500', '--import-cases', '5000', ...db]],
   ['bench/events.ts', ['--events', '30000', '--timer-lead', '3', ...db]],
   ['bench/customers.ts', ['--customers', '20000', ...db]],
+  ['bench/commitments.ts', ['--commitments', '20000', '--customers', '1000', '--cases', '10000', ...db]],
   ['bench/notifications.ts', ['--cases', '5000', ...db]],
   ['bench/webhooks.ts', ['--events', '5000', ...db]],
   ['bench/live.ts', ['--staff', '50', '--customers', '50', '--updates', '500', ...db]],
