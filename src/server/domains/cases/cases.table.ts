@@ -125,6 +125,13 @@ export const cases = pgTable(
     // The case field filters of the list and of saved views (`custom_fields @> {"key": value}`).
     index('cases_custom_fields').using('gin', t.customFields.op('jsonb_path_ops')),
     index('cases_search').using('gin', t.searchVector),
+    // A commitment's case (`refs @> {"orderId": "SO-1"}`, with the customer's cases: the two
+    // bitmaps together). Partial: most cases have no refs and write no entry. fastupdate off:
+    // a lookup would otherwise scan the whole pending list, which PGlite (no autovacuum) never merges.
+    index('cases_refs')
+      .using('gin', t.refs.op('jsonb_path_ops'))
+      .with({ fastupdate: false })
+      .where(sql`${t.refs} <> '{}'::jsonb`),
     uniqueIndex('cases_reply_token_uq').on(t.replyToken),
     check('cases_status_ck', sql`${t.status} in ('new', 'open', 'pending', 'on_hold', 'solved', 'closed')`),
     // Only a waiting case has a follow-up: every status change out of waiting clears it.

@@ -1,0 +1,1 @@
+CREATE INDEX "cases_refs" ON "cases" USING gin ("refs" jsonb_path_ops) WITH (fastupdate=false) WHERE "cases"."refs" <> '{}'::jsonb;
