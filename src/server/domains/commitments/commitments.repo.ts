@@ -35,15 +35,18 @@ const columns = {
 
 /**
  * The customer's case about the commitment's ref (its refs carry the same value under the same
- * key): an unsolved one first, else the latest; not a deleted or merged one. A probe per row by
- * the customer's cases (`cases_customer`), inside the list's one statement.
+ * key): an unsolved one first, else the latest; not a deleted or merged one. A probe per row,
+ * inside the list's one statement: the customer's cases (`cases_customer`) and the cases with
+ * that ref (`cases_refs`, a containment test: refs hold strings, so `refs @> {key: value}` is
+ * `refs ->> key = value`), the two bitmaps together. With the customer's cases alone the probe
+ * read every case of theirs for every row: 1 ms a row for a customer with 700 cases.
  */
 function caseAbout() {
   return sql<{ id: string; number: number; assigneeId: string | null; assigneeName: string | null } | null>`(
     select json_build_object('id', c.id, 'number', c.number, 'assigneeId', u.id, 'assigneeName', u.name)
     from cases c left join users u on u.id = c.assignee_id
     where c.customer_id = ${commitments.customerId} and c.deleted_at is null and c.merged_into_id is null
-      and c.refs ->> ${commitments.refKey} = ${commitments.refValue}
+      and c.refs <> '{}'::jsonb and c.refs @> jsonb_build_object(${commitments.refKey}, ${commitments.refValue})
     order by c.status in ('solved', 'closed'), c.created_at desc, c.id desc
     limit 1)`;
 }

@@ -161,6 +161,34 @@ describe('commitments: list and read', () => {
     });
   });
 
+  it('names a case whose refs hold the ref among others; only the same value under the same key', async () => {
+    const own = `about_${unique()}`;
+    // Characters JSON escapes: the ref is matched as a value, never spliced into JSON text.
+    const ref = `SO-"${unique()}"\\ü`;
+    const kept = await makeCommitment(t.db, {
+      key: own,
+      agreementId: agreement.id,
+      customerId: c1.id,
+      refValue: ref,
+    });
+    const among = await makeCase(t.db, c1.id, {
+      refs: { shipmentId: 'SH-1', orderId: ref, invoiceId: 'IN-1' },
+    });
+    // Newer, all of them, but each about something else.
+    const others: Record<string, string>[] = [
+      { orderId: ref.toLowerCase() },
+      { orderId: `${ref.slice(0, 3)} ${ref.slice(3)}` },
+      { orderId: ref.slice(0, -1) },
+      { orderid: ref },
+      { orderId: `${ref}-2`, shipmentId: ref },
+    ];
+    for (const refs of others) await makeCase(t.db, c1.id, { refs });
+    const res = await t.get(`/api/v1/commitments?key=${own}&ref=${encodeURIComponent(ref)}`, agent);
+    expect(res.body.items).toEqual([
+      expect.objectContaining({ id: kept.id, refValue: ref, caseId: among.id, caseNumber: among.number }),
+    ]);
+  });
+
   it.each([
     ['state=open,overdue', ['a', 'b', 'd']],
     ['state=met,late', ['e', 'c']],
