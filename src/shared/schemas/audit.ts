@@ -109,6 +109,7 @@ export const DOMAIN_EVENT_TYPES = [
   'category.updated',
   'commitment.broken',
   'commitment.cancelled',
+  'commitment.case_opened',
   'commitment.late',
   'commitment.met',
   'commitment.opened',

@@ -330,6 +330,34 @@ export const Commitment = z.object({
 });
 export type Commitment = z.infer<typeof Commitment>;
 
+/**
+ * A case opened by hand for a commitment without one (POST /commitments/:id/case): every field
+ * has a default drawn from the commitment.
+ */
+export const CommitmentOpenCase = z.strictObject({
+  subject: OneLineText()
+    .min(1)
+    .max(LIMITS.subject)
+    .optional()
+    .describe(
+      'default: the commitment and its ref in words, e.g. "Callback within 2 hours for CB-4004 overdue"',
+    ),
+  priority: Priority.optional().describe('default: high when overdue or broken, else normal'),
+  category: Key.optional().describe(
+    'default: by its ref (an invoice: invoice_error; an order or shipment: late_delivery when overdue, late or broken, else order_status; else other)',
+  ),
+  teamId: Id.optional(),
+  note: z
+    .string()
+    .trim()
+    .min(1)
+    .max(LIMITS.notes)
+    .optional()
+    .describe('added to the first internal note, after the commitment’s facts'),
+  assignToMe: z.boolean().default(true).describe('the case is yours (default)'),
+});
+export type CommitmentOpenCase = z.input<typeof CommitmentOpenCase>;
+
 export const CommitmentListQuery = z.strictObject({
   state: commaList(CommitmentState)
     .optional()

@@ -70,6 +70,29 @@ export async function findCommitment(db: Database, id: string) {
   return row;
 }
 
+/**
+ * A commitment's customer, read without a lock (a commitment's customer changes only when a
+ * merge moves it): what to take a share of before the commitment's row is locked.
+ */
+export async function customerOfCommitment(db: Database, id: string) {
+  const [row] = await db
+    .select({ customerId: commitments.customerId })
+    .from(commitments)
+    .where(eq(commitments.id, id))
+    .limit(1);
+  return row;
+}
+
+/** Locks a commitment's row for the rest of the transaction; undefined when there is none. */
+export async function lockCommitment(tx: Database, id: string) {
+  const [row] = await tx
+    .select({ id: commitments.id, customerId: commitments.customerId })
+    .from(commitments)
+    .where(eq(commitments.id, id))
+    .for('update');
+  return row;
+}
+
 export interface CommitmentFilter {
   states?: CommitmentState[];
   customerId?: string;

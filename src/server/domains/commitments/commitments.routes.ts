@@ -6,6 +6,7 @@ import {
   Commitment,
   CommitmentExportQuery,
   CommitmentListQuery,
+  CommitmentOpenCase,
   CommitmentRate,
   CommitmentRateExportQuery,
   CommitmentRateQuery,
@@ -118,5 +119,23 @@ export const commitmentsRoutes =
         schema: { tags, params: IdParams, response: { 200: Commitment, ...errors(...AUTHED, 404) } },
       },
       async (request) => commitments.getCommitment(db, actorOf(request), request.params.id),
+    );
+    app.post(
+      '/commitments/:id/case',
+      {
+        config: { access: STAFF },
+        schema: {
+          tags,
+          summary:
+            'Open a proactive case for a commitment without one (an overdue callback, a late delivery)',
+          description:
+            'The case is opened by you (assigned to you unless `assignToMe` is false) for the commitment’s customer on the proactive channel, with its ref (`{"callbackId": "CB-4004"}`), so the commitment shows it as its case; the first internal note states the commitment’s facts (agreement, ref, state, opened, due). Subject, category and priority default from the commitment. Answers the commitment with its case. 409 commitment_has_case: the customer has a case about its ref already (the commitment shows it); 422 commitment_without_customer.',
+          params: IdParams,
+          body: CommitmentOpenCase,
+          response: { 200: Commitment, ...errors(...AUTHED, 404, 409, 422) },
+        },
+      },
+      async (request) =>
+        commitments.openCaseForCommitment(db, actorOf(request), request.params.id, request.body),
     );
   };

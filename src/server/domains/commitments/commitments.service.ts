@@ -1,10 +1,27 @@
 // Reading commitments: the list, one, and on-time rates per customer, organization, segment or
 // agreement. Staff only. Commitments are opened and closed by events (commitments.engine.ts).
+import type { z } from 'zod';
 import type { Database } from '../../../db/client.js';
-import { type Commitment, type CommitmentListQuery } from '../../../shared/schemas/signals.js';
+import { DEFAULT_CATEGORY } from '../../../shared/schemas/cases.js';
+import {
+  type Commitment,
+  type CommitmentListQuery,
+  type CommitmentOpenCase,
+} from '../../../shared/schemas/signals.js';
 import type { Actor } from '../../lib/actor.js';
-import { badRequest, notFound } from '../../lib/errors.js';
-import { assertCanReadProactive } from '../signals/signals.policy.js';
+import { badRequest, conflict, notFound, unprocessable } from '../../lib/errors.js';
+import { activeCategories, createCase, customersForCases } from '../cases/cases.service.js';
+import { addMessage } from '../cases/messages.service.js';
+import { recordDomainEvent } from '../domain-events/domain-events.repo.js';
+import { timeZoneOf } from '../settings/company-time-zone.js';
+import { lockCustomersForProactiveCases } from '../signals/actions.js';
+import { assertCanHandleCommitments, assertCanReadProactive } from '../signals/signals.policy.js';
+import {
+  commitmentCaseCategory,
+  commitmentCaseNote,
+  commitmentCasePriority,
+  commitmentCaseSubject,
+} from './commitment-case.js';
 import * as repo from './commitments.repo.js';
 
 const RATES_DEFAULT_MS = 90 * 24 * 3600 * 1000;
@@ -49,6 +66,72 @@ export async function getCommitment(db: Database, actor: Actor, id: string): Pro
   const row = await repo.findCommitment(db, id);
   if (!row) throw notFound('commitment');
   return toCommitmentDto(row);
+}
+
+/**
+ * Opens a proactive case for a commitment that has none (an overdue callback nobody picked up),
+ * as the staff member asking: for its customer, about its ref (the case's refs carry it, so the
+ * commitment finds the case as it finds any), with the commitment's facts as the first internal
+ * note. 409 commitment_has_case when the customer has a case about the ref already (a second
+ * click, or a colleague's); 422 commitment_without_customer.
+ */
+export async function openCaseForCommitment(
+  db: Database,
+  actor: Actor,
+  id: string,
+  body: z.output<typeof CommitmentOpenCase>,
+): Promise<Commitment> {
+  assertCanHandleCommitments(actor);
+  const timeZone = await timeZoneOf(db, actor);
+  await db.transaction(async (tx) => {
+    const known = await repo.customerOfCommitment(tx, id);
+    if (!known) throw notFound('commitment');
+    if (!known.customerId)
+      throw unprocessable(
+        'commitment_without_customer',
+        'the commitment names no customer to open a case for',
+      );
+    // The customer's share first (createCase takes it too), then the commitment: a merge or
+    // erasure locks the customer before it moves or reads their commitments.
+    const [customer] = await customersForCases(tx, [known.customerId]);
+    if (!customer) throw unprocessable('commitment_without_customer', 'the commitment’s customer is deleted');
+    // Two requests for one commitment (a double click, two colleagues) take turns here; the second
+    // then finds the first one's case below, in a statement that starts after the lock.
+    const locked = await repo.lockCommitment(tx, id);
+    if (!locked) throw notFound('commitment');
+    // As a signal's action opens or joins proactive cases: one at a time per customer.
+    await lockCustomersForProactiveCases(tx, [customer.id]);
+    const row = await repo.findCommitment(tx, id);
+    const c = toCommitmentDto(row!);
+    if (c.caseId)
+      throw conflict('commitment_has_case', `the commitment has a case already: #${c.caseNumber}`);
+    let category = body.category;
+    if (!category) {
+      const suggested = commitmentCaseCategory(c);
+      category = (await activeCategories(tx, [suggested])).has(suggested) ? suggested : DEFAULT_CATEGORY;
+    }
+    const created = await createCase(tx, actor, {
+      subject: body.subject ?? commitmentCaseSubject(c),
+      customerId: customer.id,
+      channel: 'proactive',
+      category,
+      priority: body.priority ?? commitmentCasePriority(c),
+      teamId: body.teamId ?? null,
+      ...(body.assignToMe ? { assigneeId: actor.userId } : {}),
+      refs: { [c.refKey]: c.refValue },
+    });
+    await addMessage(tx, actor, created.id, {
+      body: commitmentCaseNote(c, { timeZone, now: new Date(), ...(body.note ? { note: body.note } : {}) }),
+      public: false,
+    });
+    await recordDomainEvent(tx, actor, {
+      type: 'commitment.case_opened',
+      entityType: 'commitment',
+      entityId: id,
+      data: { caseId: created.id, caseNumber: created.number, state: c.state },
+    });
+  });
+  return getCommitment(db, actor, id);
 }
 
 /** Reports count from the Unix epoch to the year 9000: buckets past either end are no calendar's. */

@@ -1,7 +1,10 @@
-// Commitments through the API: the list (filters, pages), one, and on-time rates per group, on
-// rows made by the factories (real rows in the real database; the engine is tested elsewhere).
+// Commitments through the API: the list (filters, pages), one, on-time rates per group, and a case
+// opened for one, on rows made by the factories (real rows in the real database; the engine is
+// tested elsewhere).
 import { parse } from 'csv-parse/sync';
+import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { rows } from '../../../db/client.js';
 import { startTestApp, type TestApp } from '../../../../test/helpers/app.js';
 import {
   makeAgreement,
@@ -544,5 +547,155 @@ describe('commitments: on-time rates', () => {
     const unknown = await t.get('/api/v1/commitments/rates?by=team', agent);
     expect(unknown.status).toBe(400);
     expect(unknown.body.error.details[0].path).toBe('query.by');
+  });
+});
+
+describe('commitments: opening a case (POST /commitments/:id/case)', () => {
+  let agreement: Awaited<ReturnType<typeof makeAgreement>>;
+  let customer: Awaited<ReturnType<typeof makeCustomer>>;
+  let agentUser: Awaited<ReturnType<typeof makeUser>>;
+  beforeAll(async () => {
+    customer = await makeCustomer(t.db);
+    agreement = await makeAgreement(t.db, { scope: { customerId: customer.id } });
+    agentUser = await makeUser(t.db, 'agent');
+  });
+  const overdue = (o: Parameters<typeof makeCommitment>[1] = {}) =>
+    makeCommitment(t.db, {
+      key: `callback_${unique()}`,
+      name: 'Callback within 2 hours',
+      agreementId: agreement.id,
+      customerId: customer.id,
+      state: 'overdue',
+      dueAt: hoursAgo(7),
+      ...o,
+    });
+  const casesAbout = async (ref: string) =>
+    (
+      await rows<{ id: string }>(
+        t.db,
+        sql`select id from cases where customer_id = ${customer.id} and refs ->> 'orderId' = ${ref}`,
+      )
+    ).length;
+
+  it('opens a proactive case for its customer about its ref, yours, with its facts as an internal note; the commitment then shows it', async () => {
+    const ref = `CB-${unique()}`;
+    const k = await overdue({ refValue: ref });
+    const res = await t.post(`/api/v1/commitments/${k.id}/case`, {}, agentUser.token);
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({
+      id: k.id,
+      state: 'overdue',
+      caseNumber: expect.any(Number),
+      caseAssignee: { id: agentUser.user.id, name: agentUser.user.name },
+    });
+    const caseId = res.body.caseId as string;
+    const opened = await t.get(`/api/v1/cases/${caseId}`, admin);
+    expect(opened.body).toMatchObject({
+      number: res.body.caseNumber,
+      subject: `Callback within 2 hours for ${ref} overdue`,
+      customerId: customer.id,
+      channel: 'proactive',
+      category: 'late_delivery',
+      priority: 'high',
+      refs: { orderId: ref },
+    });
+    const messages = (await t.get(`/api/v1/cases/${caseId}/messages`, admin)).body.items as {
+      public: boolean;
+      body: string;
+    }[];
+    expect(messages).toHaveLength(1);
+    expect(messages[0]!.public).toBe(false);
+    expect(messages[0]!.body).toContain(
+      `Opened for the commitment "Callback within 2 hours" (agreement ${agreement.name}) on Order ${ref}.`,
+    );
+    expect(messages[0]!.body).toMatch(/^State: overdue, 7 h( \d+ min)? past due\.$/m);
+    // GET and the list name the same case.
+    expect((await t.get(`/api/v1/commitments/${k.id}`, agent)).body.caseId).toBe(caseId);
+    const events = await rows<{ type: string; data: { caseId: string; caseNumber: number } }>(
+      t.db,
+      sql`select type, data from domain_events where entity_type = 'commitment' and entity_id = ${k.id}`,
+    );
+    expect(events.map((e) => [e.type, e.data.caseId, e.data.caseNumber])).toEqual([
+      ['commitment.case_opened', caseId, res.body.caseNumber],
+    ]);
+    expect(await casesAbout(ref)).toBe(1);
+  });
+
+  it('409 commitment_has_case on a second click, and two at once open one case', async () => {
+    const ref = `CB-${unique()}`;
+    const k = await overdue({ refValue: ref });
+    expect((await t.post(`/api/v1/commitments/${k.id}/case`, {}, agent)).status).toBe(200);
+    const again = await t.post(`/api/v1/commitments/${k.id}/case`, {}, agent);
+    expect([again.status, again.body.error.code]).toEqual([409, 'commitment_has_case']);
+    expect(await casesAbout(ref)).toBe(1);
+
+    const ref2 = `CB-${unique()}`;
+    const k2 = await overdue({ refValue: ref2 });
+    const both = await Promise.all(
+      [agent, admin].map((token) => t.post(`/api/v1/commitments/${k2.id}/case`, {}, token)),
+    );
+    expect(both.map((r) => r.status).sort()).toEqual([200, 409]);
+    expect(await casesAbout(ref2)).toBe(1);
+  });
+
+  it('takes a subject, priority, note and assignee choice; an open order commitment files as an order status inquiry', async () => {
+    const ref = `SO-${unique()}`;
+    const k = await overdue({
+      refValue: ref,
+      state: 'open',
+      dueAt: hoursFromNow(3),
+      name: 'On-time delivery',
+    });
+    const res = await t.post(
+      `/api/v1/commitments/${k.id}/case`,
+      {
+        subject: 'Your order is on its way',
+        priority: 'low',
+        note: 'Warehouse says it left today.',
+        assignToMe: false,
+      },
+      agent,
+    );
+    expect(res.status).toBe(200);
+    expect(res.body.caseAssignee).toBeNull();
+    const opened = await t.get(`/api/v1/cases/${res.body.caseId}`, admin);
+    expect(opened.body).toMatchObject({
+      subject: 'Your order is on its way',
+      priority: 'low',
+      category: 'order_status',
+      assigneeId: null,
+    });
+    const [note] = (await t.get(`/api/v1/cases/${res.body.caseId}/messages`, admin)).body.items as {
+      body: string;
+    }[];
+    expect(note!.body).toMatch(/^State: open\.$/m);
+    expect(note!.body.endsWith('\n\nWarehouse says it left today.')).toBe(true);
+  });
+
+  it('refuses customers (403), unknown commitments (404), bad input (400) and a commitment without a customer (422), writing nothing', async () => {
+    const ref = `CB-${unique()}`;
+    const k = await overdue({ refValue: ref });
+    const own = await makeUser(t.db, 'customer', { customerId: customer.id });
+    for (const token of [customerToken, own.token]) {
+      const res = await t.post(`/api/v1/commitments/${k.id}/case`, {}, token);
+      expect([res.status, res.body.error.code]).toEqual([403, 'forbidden']);
+    }
+    expect((await t.post(`/api/v1/commitments/${k.id}/case`, {})).status).toBe(401);
+    const unknown = await t.post(`/api/v1/commitments/${crypto.randomUUID()}/case`, {}, agent);
+    expect([unknown.status, unknown.body.error.code]).toEqual([404, 'not_found']);
+    expect((await t.post('/api/v1/commitments/nope/case', {}, agent)).status).toBe(400);
+    for (const body of [{ subject: '' }, { priority: 'asap' }, { colour: 'red' }]) {
+      const res = await t.post(`/api/v1/commitments/${k.id}/case`, body, agent);
+      expect([res.status, res.body.error.code]).toEqual([400, 'validation_error']);
+    }
+    const nobody = await makeCommitment(t.db, {
+      agreementId: agreement.id,
+      state: 'overdue',
+      dueAt: hoursAgo(1),
+    });
+    const refused = await t.post(`/api/v1/commitments/${nobody.id}/case`, {}, agent);
+    expect([refused.status, refused.body.error.code]).toEqual([422, 'commitment_without_customer']);
+    expect(await casesAbout(ref)).toBe(0);
+    expect((await t.get(`/api/v1/commitments/${k.id}`, agent)).body.caseId).toBeNull();
   });
 });

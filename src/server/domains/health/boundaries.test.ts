@@ -13,6 +13,7 @@ import {
   makeUser,
   unique,
 } from '../../../../test/helpers/factories.js';
+import { makeCommitment } from '../../../../test/helpers/signal-factories.js';
 
 let t: TestApp;
 let admin: string;
@@ -180,6 +181,7 @@ const STAFF = [
   'POST /api/v1/cases/{id}/links',
   'POST /api/v1/cases/{id}/merge',
   'POST /api/v1/cases/{id}/spam',
+  'POST /api/v1/commitments/{id}/case',
   'POST /api/v1/cases/{id}/presence',
   'POST /api/v1/conversations',
   'POST /api/v1/customers',
@@ -263,6 +265,33 @@ describe('a customer reaching for staff lists', () => {
     expect(
       ((await t.get('/api/v1/categories', agent)).body.items as { key: string }[]).map((c) => c.key),
     ).toContain(internal);
+  });
+});
+
+describe('a customer reaching for a commitment of their own organization (POST /commitments/:id/case)', () => {
+  it('403 even with their organization’s access, and no case is opened; an agent may', async () => {
+    const org = await makeOrganization(t.db);
+    const self = await makeCustomer(t.db, { organizationId: org.id, organizationAccess: true });
+    const colleague = await makeCustomer(t.db, { organizationId: org.id });
+    const { token } = await makeUser(t.db, 'customer', { customerId: self.id });
+    for (const whose of [self, colleague]) {
+      const k = await makeCommitment(t.db, {
+        customerId: whose.id,
+        organizationId: org.id,
+        state: 'overdue',
+      });
+      const res = await t.post(`/api/v1/commitments/${k.id}/case`, {}, token);
+      expect([res.status, res.body.error.code]).toEqual([403, 'forbidden']);
+      expect((await t.get(`/api/v1/commitments/${k.id}`, admin)).body.caseId).toBeNull();
+      const cases = await t.get(`/api/v1/cases?customerId=${whose.id}`, admin);
+      expect(cases.body.items).toEqual([]);
+    }
+    const k = await makeCommitment(t.db, {
+      customerId: colleague.id,
+      organizationId: org.id,
+      state: 'overdue',
+    });
+    expect((await t.post(`/api/v1/commitments/${k.id}/case`, {}, agent)).status).toBe(200);
   });
 });
 

@@ -16,3 +16,7 @@ export function assertCanManageRules(actor: Actor) {
 export function assertCanHandleSignals(actor: Actor) {
   if (!isStaff(actor)) throw forbidden('only staff dismiss or resolve signals');
 }
+
+export function assertCanHandleCommitments(actor: Actor) {
+  if (!isStaff(actor)) throw forbidden('only staff open cases for commitments');
+}

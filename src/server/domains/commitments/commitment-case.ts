@@ -1,0 +1,85 @@
+// What a case opened by hand for a commitment starts with (POST /commitments/:id/case): its
+// subject, category and priority, and the first internal note stating the commitment's facts.
+// Pure: the caller passes the time zone and "now".
+import type { Priority } from '../../../shared/schemas/cases.js';
+import { DEFAULT_CATEGORY } from '../../../shared/schemas/cases.js';
+import type { Commitment, CommitmentState } from '../../../shared/schemas/signals.js';
+import { minutesSpan } from '../../../shared/audit-text.js';
+import { refLabel, refNoun } from '../../../shared/ref-labels.js';
+
+/** The state in words after the subject: a promise not kept yet says so; a kept one says nothing. */
+const SUBJECT_STATE: Record<CommitmentState, string> = {
+  open: '',
+  overdue: ' overdue',
+  broken: ' broken',
+  late: ' met late',
+  met: '',
+  cancelled: ' cancelled',
+};
+
+const STATE_WORDS: Record<CommitmentState, string> = {
+  open: 'open',
+  overdue: 'overdue',
+  broken: 'broken',
+  late: 'met late',
+  met: 'met',
+  cancelled: 'cancelled',
+};
+
+/** "Callback within 2 hours for CB-4004 overdue". */
+export function commitmentCaseSubject(c: Pick<Commitment, 'name' | 'refValue' | 'state'>): string {
+  return `${c.name} for ${c.refValue}${SUBJECT_STATE[c.state]}`;
+}
+
+/** Not kept (yet): the promise is in trouble. */
+const troubled = (state: CommitmentState) => state === 'overdue' || state === 'broken' || state === 'late';
+
+/**
+ * The category the case is filed under by the kind of thing its ref names: an invoice's is an
+ * invoice error; an order's or shipment's a late delivery when the promise is not kept, else an
+ * order status inquiry; anything else the default category.
+ */
+export function commitmentCaseCategory(c: Pick<Commitment, 'refKey' | 'state'>): string {
+  const noun = refNoun(c.refKey);
+  if (noun === 'invoice') return 'invoice_error';
+  if (noun === 'order' || noun === 'shipment') return troubled(c.state) ? 'late_delivery' : 'order_status';
+  return DEFAULT_CATEGORY;
+}
+
+/** High when the promise is overdue or broken: the customer is waiting now. */
+export function commitmentCasePriority(c: Pick<Commitment, 'state'>): Priority {
+  return c.state === 'overdue' || c.state === 'broken' ? 'high' : 'normal';
+}
+
+/** The first internal note: what was promised, to whom, about what, and where it stands. */
+export function commitmentCaseNote(
+  c: Pick<
+    Commitment,
+    | 'name'
+    | 'agreementName'
+    | 'refKey'
+    | 'refValue'
+    | 'state'
+    | 'openedAt'
+    | 'dueAt'
+    | 'closedAt'
+    | 'repromised'
+  >,
+  opts: { timeZone: string; now: Date; note?: string },
+): string {
+  const at = new Intl.DateTimeFormat('en-GB', {
+    dateStyle: 'medium',
+    timeStyle: 'short',
+    timeZone: opts.timeZone,
+  });
+  const time = (iso: string) => `${at.format(new Date(iso))} (${opts.timeZone})`;
+  const lateBy = Math.floor((opts.now.getTime() - Date.parse(c.dueAt)) / 60_000);
+  const lines = [
+    `Opened for the commitment "${c.name}" (agreement ${c.agreementName}) on ${refLabel(c.refKey, c.refValue)}.`,
+    `State: ${STATE_WORDS[c.state]}${c.state === 'overdue' && lateBy > 0 ? `, ${minutesSpan(lateBy)} past due` : ''}.`,
+    `Opened: ${time(c.openedAt)}.`,
+    `Due: ${time(c.dueAt)}${c.repromised > 0 ? ` (re-promised ${c.repromised}×)` : ''}.`,
+    ...(c.closedAt ? [`Closed: ${time(c.closedAt)}.`] : []),
+  ];
+  return opts.note ? `${lines.join('\n')}\n\n${opts.note}` : lines.join('\n');
+}
