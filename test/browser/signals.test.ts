@@ -795,6 +795,57 @@ describe('commitments', () => {
   });
 });
 
+describe('a commitment without a case', () => {
+  it('opens its case from the board and the commitments page with one click each; the row then links to it', async () => {
+    // Northwind's callbacks are due 2 hours after the request: these two are overdue, and no rule
+    // opens a case about a callback.
+    await sendEvents(
+      stack,
+      token,
+      ['CB-BT-1', 'CB-BT-2'].map((id) => ({
+        id: `bt-${id}`,
+        type: 'callback.requested',
+        occurredAt: ago(3),
+        customer: { email: DEMO.customer.email },
+        refs: { callbackId: id },
+        data: { topic: 'Invoice question' },
+      })),
+    );
+    await page.goto(`${stack.url}/board`);
+    const row = page.getByTestId('board-commitment-row').filter({ hasText: 'CB-BT-1' });
+    await eventually(() => row.count()).toBe(1);
+    const cell = row.getByTestId('commitment-case');
+    expect(await cell.getByRole('link').count()).toBe(0);
+    await cell.getByRole('button', { name: 'Open a case: Callback within 2 hours for CB-BT-1' }).click();
+    const link = cell.getByRole('link');
+    await eventually(() => link.count()).toBe(1);
+    expect(await cell.getByRole('button').count()).toBe(0);
+    expect(await text(row.getByTestId('commitment-case-assignee'))).toBe(DEMO.admin.name);
+    const caseId = (await link.getAttribute('href'))!.replace('/cases/', '');
+    const opened = await stack.api<Case>(`/cases/${caseId}`, admin);
+    expect(await text(link)).toBe(`#${opened.number}`);
+    expect(opened.refs).toEqual({ callbackId: 'CB-BT-1' });
+    expect(opened.subject).toMatch(/^Callback within 2 hours for CB-BT-1( overdue)?$/);
+    await link.click();
+    await page.waitForURL(`${stack.url}/cases/${caseId}`);
+    await eventually(() => text(page.getByTestId('case-subject'))).toBe(opened.subject);
+
+    // Maria's live ones, soonest due first: the callbacks due an hour ago are on the first page.
+    await page.goto(`${stack.url}/commitments?customerId=${mariaId}&state=open,overdue&sort=dueAt`);
+    const list = page.getByTestId('commitment-row');
+    const first = list.filter({ hasText: 'CB-BT-1' });
+    await eventually(() => text(first.getByTestId('commitment-case').getByRole('link'))).toBe(
+      `#${opened.number}`,
+    );
+    const second = list.filter({ hasText: 'CB-BT-2' }).getByTestId('commitment-case');
+    await second.getByRole('button', { name: /^Open a case/ }).click();
+    await eventually(() => second.getByRole('link').count()).toBe(1);
+    const otherId = (await second.getByRole('link').getAttribute('href'))!.replace('/cases/', '');
+    expect(otherId).not.toBe(caseId);
+    expect((await stack.api<Case>(`/cases/${otherId}`, admin)).refs).toEqual({ callbackId: 'CB-BT-2' });
+  });
+});
+
 describe('a case’s events', () => {
   it('shows the first 200 events naming its refs, oldest first, and says that there are more', async () => {
     // An order with a long story: 201 scans, one more than the tab shows.

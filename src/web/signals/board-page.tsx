@@ -23,6 +23,7 @@ import { useInterval, useNow } from '../lib/use-interval.js';
 import { ErrorNotice, Loading, PageHeader } from '../layout/page-parts.js';
 import { useDocumentTitle } from '../layout/use-document-title.js';
 import { KpiStrip } from './kpi-strip.js';
+import { CommitmentCaseCell } from './commitment-open-case.js';
 import { kpiPeriod } from './kpi-period.js';
 import { useWorkZone } from '../lib/work-zone.js';
 import { DataTable } from '../layout/data-table.js';
@@ -476,7 +477,7 @@ function CommitmentTable({ commitments, now }: { commitments: Commitment[]; now:
             )}
           </td>
           <td className="cell-nowrap" data-testid="commitment-case">
-            <CaseCell item={c} none="No case" assigneeTestId="commitment-case-assignee" />
+            <CommitmentCaseCell commitment={c} none="No case" assigneeTestId="commitment-case-assignee" />
           </td>
         </tr>
       ))}

@@ -1,9 +1,11 @@
 // Commitments as a list: where each stands against its due time, the agreement it belongs to, the
-// order or invoice it is about, when it closed, and the customer's case about it (who is on it). The commitments page and a customer's page use it.
+// order or invoice it is about, when it closed, and the customer's case about it (who is on it; or
+// "Open a case"). The commitments page and a customer's or organization's page use it.
 import type { Commitment } from '../../shared/schemas/signals.js';
 import { formatDateTime, formatDue } from '../lib/format.js';
 import { DataTable } from '../layout/data-table.js';
-import { CaseCell, CommitmentStateBadge, CustomerLink, RefValue } from './signal-badges.js';
+import { CommitmentCaseCell } from './commitment-open-case.js';
+import { CommitmentStateBadge, CustomerLink, RefValue } from './signal-badges.js';
 
 export function CommitmentTable(props: {
   testId: string;
@@ -54,7 +56,7 @@ export function CommitmentTable(props: {
             )}
           </td>
           <td className="cell-nowrap" data-testid="commitment-case">
-            <CaseCell item={c} none="—" assigneeTestId="commitment-case-assignee" />
+            <CommitmentCaseCell commitment={c} none="—" assigneeTestId="commitment-case-assignee" />
           </td>
         </tr>
       ))}
