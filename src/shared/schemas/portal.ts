@@ -188,6 +188,11 @@ export const PortalAccount = z.object({
   language: Language.nullable().describe(
     'the language of our own words in mail to them (en, de, fr, es, nl; another: English); null: the company’s (customerLanguage)',
   ),
+  shownTimeZone: z
+    .string()
+    .describe(
+      'the zone the portal writes their account’s times in (where they are signed in): timeZone, else the calendar’s of the agreement that applies to them, else UTC',
+    ),
   hasPassword: z
     .boolean()
     .describe('they sign in with a password (set by an admin) and may change it: POST /auth/password'),

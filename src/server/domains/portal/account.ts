@@ -10,6 +10,9 @@ import { forbidden, notFound } from '../../lib/errors.js';
 import { users } from '../auth/auth.table.js';
 import { updateCustomer } from '../customers/customers.service.js';
 import { customers } from '../customers/customers.table.js';
+import { selectAgreementFor } from '../agreements/agreements.repo.js';
+import { organizations } from '../organizations/organizations.table.js';
+import { plainStateZone } from '../../../core/portal/plain-state.js';
 
 function customerOf(actor: Actor): string {
   if (actor.role !== 'customer' || !actor.customerId || !actor.userId)
@@ -21,6 +24,8 @@ export async function getPortalAccount(db: Database, actor: Actor): Promise<Port
   const customerId = customerOf(actor);
   const [row] = await db
     .select({
+      organizationId: customers.organizationId,
+      effectiveSegment: sql<string | null>`coalesce(${customers.segment}, ${organizations.segment})`,
       name: customers.name,
       email: customers.email,
       timeZone: customers.timeZone,
@@ -30,9 +35,24 @@ export async function getPortalAccount(db: Database, actor: Actor): Promise<Port
     })
     .from(customers)
     .innerJoin(users, eq(users.customerId, customers.id))
+    .leftJoin(organizations, eq(organizations.id, customers.organizationId))
     .where(and(eq(customers.id, customerId), isNull(customers.deletedAt), eq(users.id, actor.userId!)));
   if (!row) throw notFound('customer');
-  return { ...row, hasPassword: !!row.hasPassword, updatedAt: row.updatedAt.toISOString() };
+  const { organizationId, effectiveSegment, ...account } = row;
+  // Without a zone of their own: the calendar's of the agreement a new request of theirs gets, as
+  // their requests' pages (plainStateZone) and the acknowledgement mail use.
+  const agreement = account.timeZone
+    ? undefined
+    : await selectAgreementFor(db, { customerId, organizationId, segment: effectiveSegment });
+  return {
+    ...account,
+    shownTimeZone: plainStateZone({
+      timeZone: account.timeZone,
+      calendarTimeZone: agreement?.calendar.timezone,
+    }),
+    hasPassword: !!account.hasPassword,
+    updatedAt: account.updatedAt.toISOString(),
+  };
 }
 
 /** Name, language and time zone; `expected` is the If-Match version (412 edit_conflict when stale). */

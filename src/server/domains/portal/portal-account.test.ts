@@ -6,7 +6,15 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rows } from '../../../db/client.js';
 import { startTestApp, type TestApp } from '../../../../test/helpers/app.js';
-import { TEST_PASSWORD, makeCase, makeUser, unique } from '../../../../test/helpers/factories.js';
+import {
+  TEST_PASSWORD,
+  makeAgreement,
+  makeCalendar,
+  makeCase,
+  makeCustomer,
+  makeUser,
+  unique,
+} from '../../../../test/helpers/factories.js';
 
 let t: TestApp;
 let agent: string;
@@ -22,6 +30,22 @@ const customer = () => makeUser(t.db, 'customer');
 const account = (token: string) => t.get('/api/v1/portal/account', token);
 
 describe('My account', () => {
+  it('says the zone her times are shown in: her own, else her agreement calendar’s', async () => {
+    const me = await makeCustomer(t.db);
+    const calendar = await makeCalendar(t.db, undefined, 'America/New_York');
+    await makeAgreement(t.db, { calendarId: calendar.id, scope: { customerId: me.id } });
+    const { token } = await makeUser(t.db, 'customer', { customerId: me.id });
+    const before = await account(token);
+    expect([before.body.timeZone, before.body.shownTimeZone]).toEqual([null, 'America/New_York']);
+    const saved = await t.patch('/api/v1/portal/account', { timeZone: 'Asia/Tokyo' }, token);
+    expect([saved.body.timeZone, saved.body.shownTimeZone]).toEqual(['Asia/Tokyo', 'Asia/Tokyo']);
+    // The OpenAPI document names it.
+    const doc = (await t.get('/api/docs/json')).body;
+    const schema =
+      doc.paths['/api/v1/portal/account'].get.responses['200'].content['application/json'].schema;
+    expect(schema.required).toContain('shownTimeZone');
+  });
+
   it('shows and changes the customer’s own name and time zone; the login goes by the new name', async () => {
     const a = await customer();
     const before = await account(a.token);
