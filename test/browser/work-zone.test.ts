@@ -93,6 +93,48 @@ describe('pages that count days wait for the zone the person works in', () => {
       ).toBeGreaterThan(0);
       const rates = slow.asked.filter((u) => u.pathname === '/api/v1/commitments/rates');
       expect(new Set(rates.map((u) => u.searchParams.get('from')))).toEqual(new Set([from]));
+
+      // The list's due and closing times are Berlin's too, as the page says: not Los Angeles'.
+      expect(await text(slow.page.getByTestId('commitments-zone'))).toBe(
+        'Times in Europe/Berlin (the company’s)',
+      );
+      const table = slow.page.getByTestId('commitments');
+      await table.locator('td[data-label="Due"] time').first().waitFor();
+      const times = await table.locator('tbody tr').evaluateAll((rows) =>
+        rows.slice(0, 20).flatMap((r) =>
+          ['Due', 'Closed'].flatMap((column) => {
+            const t = r.querySelector(`td[data-label="${column}"] time`);
+            if (!t) return [];
+            const iso = t.getAttribute('datetime')!;
+            const zone = (timeZone: string) =>
+              column === 'Closed'
+                ? new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short', timeZone })
+                : new Intl.DateTimeFormat(undefined, {
+                    weekday: 'short',
+                    month: 'short',
+                    day: 'numeric',
+                    hour: 'numeric',
+                    minute: '2-digit',
+                    // A deadline more than about six months away names its year (formatDue).
+                    ...(Math.abs(Date.parse(iso) - Date.now()) > 182 * 86_400_000 ? { year: 'numeric' } : {}),
+                    timeZone,
+                  });
+            return [
+              {
+                column,
+                shown: t.textContent,
+                berlin: zone('Europe/Berlin').format(new Date(iso)),
+                browser: zone('America/Los_Angeles').format(new Date(iso)),
+              },
+            ];
+          }),
+        ),
+      );
+      expect(times.map((t) => t.column)).toContain('Due');
+      for (const t of times) {
+        expect(t.shown, t.column).toBe(t.berlin);
+        expect(t.shown, t.column).not.toBe(t.browser);
+      }
       await noBrowserZone(slow.page);
     } finally {
       await slow.close();

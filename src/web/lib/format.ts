@@ -88,31 +88,40 @@ export function formatWallClock(ms: number): string {
   return min;
 }
 
-const weekdayDateTime = new Intl.DateTimeFormat(undefined, {
+const dueOptions: Intl.DateTimeFormatOptions = {
   weekday: 'short',
   month: 'short',
   day: 'numeric',
   hour: 'numeric',
   minute: '2-digit',
-});
-const weekdayDateYearTime = new Intl.DateTimeFormat(undefined, {
-  weekday: 'short',
-  year: 'numeric',
-  month: 'short',
-  day: 'numeric',
-  hour: 'numeric',
-  minute: '2-digit',
-});
+};
+const weekdayDateTime = new Intl.DateTimeFormat(undefined, dueOptions);
+const weekdayDateYearTime = new Intl.DateTimeFormat(undefined, { ...dueOptions, year: 'numeric' });
+const dueInZone = new Map<string, { short: Intl.DateTimeFormat; long: Intl.DateTimeFormat }>();
+/** The deadline formats in another zone than the browser's (a page that names its zone). */
+function dueFormatsIn(timeZone: string | undefined) {
+  if (!timeZone) return { short: weekdayDateTime, long: weekdayDateYearTime };
+  let f = dueInZone.get(timeZone);
+  if (!f) {
+    f = {
+      short: new Intl.DateTimeFormat(undefined, { ...dueOptions, timeZone }),
+      long: new Intl.DateTimeFormat(undefined, { ...dueOptions, year: 'numeric', timeZone }),
+    };
+    dueInZone.set(timeZone, f);
+  }
+  return f;
+}
 /** Past this distance from now, a date without its year is ambiguous. */
 const YEAR_MATTERS_MS = 182 * 86_400_000;
 /**
  * "Mon, Nov 30, 9:30 AM": a deadline, where the weekday matters more than the year. More than
  * about six months away (a commitment kept last year, a follow-up far ahead) it names the year:
- * "Sun, Nov 30, 2025, 9:30 AM".
+ * "Sun, Nov 30, 2025, 9:30 AM". In `timeZone` when given, else the browser's.
  */
-export function formatDue(iso: string, now = Date.now()): string {
+export function formatDue(iso: string, now = Date.now(), timeZone?: string): string {
   const at = new Date(iso);
-  return (Math.abs(at.getTime() - now) > YEAR_MATTERS_MS ? weekdayDateYearTime : weekdayDateTime).format(at);
+  const f = dueFormatsIn(timeZone);
+  return (Math.abs(at.getTime() - now) > YEAR_MATTERS_MS ? f.long : f.short).format(at);
 }
 
 /** The same, as a clock in another time zone ("Mon 09:30"), or null when that zone is the viewer's. */

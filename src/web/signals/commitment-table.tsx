@@ -14,6 +14,8 @@ export function CommitmentTable(props: {
   busy: boolean;
   /** The customer column, for lists of many customers' commitments. */
   showCustomer?: boolean;
+  /** The zone to write the due and closing times in (the page's, named there); the browser's by default. */
+  timeZone?: string;
 }) {
   const columns = [
     'State',
@@ -45,12 +47,12 @@ export function CommitmentTable(props: {
             <RefValue refKey={c.refKey} refValue={c.refValue} />
           </td>
           <td className="cell-nowrap">
-            <time dateTime={c.dueAt}>{formatDue(c.dueAt)}</time>
+            <time dateTime={c.dueAt}>{formatDue(c.dueAt, undefined, props.timeZone)}</time>
             {c.repromised > 0 && <span className="cell-sub muted">re-promised ×{c.repromised}</span>}
           </td>
           <td className="cell-nowrap">
             {c.closedAt ? (
-              <time dateTime={c.closedAt}>{formatDateTime(c.closedAt)}</time>
+              <time dateTime={c.closedAt}>{formatDateTime(c.closedAt, props.timeZone)}</time>
             ) : (
               <span className="muted">—</span>
             )}

@@ -237,6 +237,10 @@ export function CommitmentsPage() {
             options={SORTS}
             onChange={(v) => set('sort', v, '-dueAt')}
           />
+          {/* Due and closing times in the zone the page counts days in, as it says (not the browser's). */}
+          <span className="muted toolbar__note" data-testid="commitments-zone" data-zone={zone}>
+            Times in {zoneNote(work)}
+          </span>
         </div>
         <GrowingList<Commitment>
           path="/commitments"
@@ -257,6 +261,7 @@ export function CommitmentsPage() {
               commitments={items}
               busy={loading}
               showCustomer
+              timeZone={zone}
             />
           )}
         </GrowingList>
