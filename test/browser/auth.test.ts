@@ -115,12 +115,12 @@ describe('sign-in', () => {
 });
 
 describe('your account', () => {
-  it('is one click from the top bar, on a narrow screen too (the role badge, when the name is hidden)', async () => {
+  it('is one click from the top bar, on a narrow screen too (their name, the role in its title)', async () => {
     const page = await stack.newPage();
     await signIn(page, stack.url, DEMO.agent);
     await page.setViewportSize({ width: 700, height: 800 });
-    expect(await page.getByTestId('user-name').isVisible()).toBe(false);
-    await page.getByTestId('user-role').click();
+    expect(await page.getByTestId('user-role').isVisible()).toBe(false);
+    await page.getByTestId('user-name').click();
     await eventually(async () => new URL(page.url()).pathname).toBe('/account');
     await page.getByRole('form', { name: 'Change your password' }).waitFor();
   });

@@ -51,7 +51,7 @@ describe('customer portal', () => {
     expect(await texts(nav.getByRole('link'))).toEqual([
       'My requests',
       'My organization',
-      'My profile',
+      'My account',
       'Help',
     ]);
 
@@ -87,7 +87,10 @@ describe('customer portal', () => {
 
   it('edits only the fields a customer may change on their own profile', async () => {
     await page.goto(`${stack.url}/customers`);
-    await page.getByRole('link', { name: 'My profile' }).click();
+    // One name for her account in the nav, its title and the phone's badge; her record is linked there.
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'My account' }).click();
+    await page.getByRole('heading', { name: 'My account', level: 1 }).waitFor();
+    await page.getByRole('link', { name: 'Contact details' }).click();
     await eventually(() => text(page.getByTestId('customer-heading'))).toBe('Maria Jensen');
     // Staff see the change history and our segment; a customer does not.
     expect(await page.getByRole('heading', { name: 'History' }).count()).toBe(0);
@@ -264,7 +267,41 @@ describe('My account and what a new request may say', () => {
         await maria
           .locator('header a[aria-current="page"]')
           .evaluateAll((as) => as.map((a) => a.textContent)),
-      ).toEqual(['Maria JensenMy account']);
+      ).toEqual(['My account', 'Maria JensenMy account']);
+
+      // Where she is signed in: the times in the zone her requests' pages use (her own; without
+      // one, her agreement calendar's), named, not in the browser's (UTC here).
+      const account = await stack.api<{ shownTimeZone: string }>('/portal/account', { login: DEMO.customer });
+      expect(account.shownTimeZone).toBe('Europe/Berlin');
+      const sessions = await stack.api<{ items: { id: string; createdAt: string }[] }>('/auth/sessions', {
+        login: DEMO.customer,
+      });
+      const signedIn = (zone: string) =>
+        maria.evaluate(
+          ([items, timeZone]) =>
+            items.map((s) => [
+              s.id,
+              new Intl.DateTimeFormat(undefined, {
+                dateStyle: 'medium',
+                timeStyle: 'short',
+                timeZone,
+              }).format(new Date(s.createdAt)),
+            ]),
+          [sessions.items, zone] as const,
+        );
+      const shown = () =>
+        maria
+          .getByTestId('session-row')
+          .evaluateAll((rows) =>
+            rows.map((r) => [
+              r.getAttribute('data-session-id'),
+              r.querySelector('[data-testid="session-created"]')!.textContent!.trim(),
+            ]),
+          );
+      // Each row listed (the list was read before stack.api may have signed her in once more).
+      await eventually(async () => (await shown()).length).toBeGreaterThan(0);
+      expect(await signedIn('Europe/Berlin')).toEqual(expect.arrayContaining(await shown()));
+      expect(await text(maria.getByTestId('sessions-zone'))).toBe('Times in Europe/Berlin.');
       const form = maria.getByRole('form', { name: 'Your name, language and time zone' });
       await form.getByLabel('Name').fill('Maria Jensen-Holm');
       await form.getByLabel('Time zone').selectOption('Asia/Tokyo');
@@ -283,6 +320,9 @@ describe('My account and what a new request may say', () => {
         'Saved. Your times are now shown in Asia/Tokyo. Our automatic e-mails to you are now in Français.',
       );
       await eventually(() => text(maria.getByTestId('user-name'))).toBe('Maria Jensen-Holm');
+      // Her own zone, once saved, is the one her sessions' times are written in.
+      await eventually(() => text(maria.getByTestId('sessions-zone'))).toBe('Times in Asia/Tokyo.');
+      expect(await signedIn('Asia/Tokyo')).toEqual(expect.arrayContaining(await shown()));
       const saved = await stack.api<{ name: string; timeZone: string; language: string }>('/portal/account', {
         login: DEMO.customer,
       });
@@ -292,7 +332,8 @@ describe('My account and what a new request may say', () => {
       await maria.getByTestId('request-list').waitFor();
       await maria.goto(`${stack.url}/account`);
       await maria.getByRole('heading', { name: 'My account' }).waitFor();
-      expect(await maria.getByRole('heading', { name: 'Where you are signed in' }).count()).toBe(1);
+      // Listed once her account is read (its times are in her zone).
+      await maria.getByRole('heading', { name: 'Where you are signed in' }).waitFor();
 
       const password = maria.getByRole('form', { name: 'Change your password' });
       await password.getByLabel('Current password').fill(DEMO.customer.password);
@@ -367,7 +408,12 @@ describe('My account and what a new request may say', () => {
       await maria.goto(`${stack.url}/portal/new`);
       await maria.getByLabel('Subject').fill('Change my delivery address');
       await maria.getByLabel('What is it about?').selectOption({ label: name });
-      await maria.getByLabel('Order or shipment number (optional)').fill('SO-77001');
+      const number = maria.getByLabel('Order or shipment number (optional)');
+      // Only an open (unsolved) proactive case is joined: the hint says so.
+      expect(await text(maria.locator('[id$="-reference-hint"]'))).toBe(
+        'If we already wrote to you about this order, your request joins that conversation while it is open; once it is solved, your request starts a new one.',
+      );
+      await number.fill('SO-77001');
       await maria.getByLabel('Message').fill('Please send it to my office instead.');
       await maria.getByRole('button', { name: 'Send request' }).click();
       await eventually(async () => new URL(maria.url()).pathname).toMatch(/^\/portal\/cases\/[0-9a-f-]{36}$/);

@@ -110,6 +110,66 @@ describe('on a phone', () => {
     }
   });
 
+  it('the top bar names who is signed in, not their role: within the screen, a long name cut short', async () => {
+    await page.goto(`${stack.url}/cases?view=all`);
+    const name = page.getByTestId('user-name');
+    await name.waitFor();
+    expect(await text(name)).toBe(DEMO.admin.name);
+    expect(await page.getByTestId('user-role').isVisible()).toBe(false);
+    // The role is still said, in the link's title.
+    expect(await page.locator('a.session__who').getAttribute('title')).toContain('(Administrator)');
+    const box = (await name.boundingBox())!;
+    expect(box.x + box.width).toBeLessThanOrEqual(PHONE.width);
+
+    // A long name ends in an ellipsis before Sign out; the bar is no wider than the screen.
+    const login = {
+      email: `long-name-${Date.now()}@steward.demo`,
+      password: 'long-name-agent',
+      name: 'Maximiliane Oberhausen-Wittgenstein',
+    };
+    await stack.api('/users', { ...admin, method: 'POST', body: { ...login, role: 'agent' } });
+    const other = await stack.newPage();
+    try {
+      await signIn(other, stack.url, login as unknown as typeof DEMO.agent);
+      await other.setViewportSize(PHONE);
+      const long = other.getByTestId('user-name');
+      await eventually(() => long.isVisible()).toBe(true);
+      expect(
+        await long.evaluate((e) => [getComputedStyle(e).textOverflow, e.scrollWidth > e.clientWidth]),
+      ).toEqual(['ellipsis', true]);
+      const longBox = (await long.boundingBox())!;
+      const signOut = (await other.getByRole('button', { name: 'Sign out' }).boundingBox())!;
+      expect(longBox.x + longBox.width).toBeLessThanOrEqual(signOut.x);
+      expect(signOut.x + signOut.width).toBeLessThanOrEqual(PHONE.width);
+      expect(await overflow(other)).toBeLessThanOrEqual(0);
+    } finally {
+      await other.close();
+    }
+  });
+
+  it('a case says at its top where its most pressing promise stands, above the conversation', async () => {
+    const breached = await stack.api<Items<CaseSummary>>('/cases?promise=breached&limit=1', admin);
+    const c = breached.items[0]!;
+    await page.goto(`${stack.url}/cases/${c.id}`);
+    const summary = page.getByTestId('case-promise-summary');
+    await summary.waitFor();
+    expect(await summary.getAttribute('data-state')).toBe('breached');
+    expect(await text(summary.getByTestId('clock-state'))).toBe('Breached');
+    expect(await text(summary.getByTestId('case-promise-summary-left'))).toMatch(/ overdue$/);
+    // Above the conversation (and so the reply box), within the first screen.
+    const top = (await summary.boundingBox())!;
+    const conversation = (await page.getByRole('tab', { name: /^Conversation/ }).boundingBox())!;
+    expect(top.y + top.height).toBeLessThanOrEqual(conversation.y);
+    expect(top.y + top.height).toBeLessThanOrEqual(PHONE.height);
+    // The panel itself stays below, a tap away.
+    const panel = page.getByTestId('promise-panel');
+    expect((await panel.boundingBox())!.y).toBeGreaterThan(conversation.y);
+    await summary.getByRole('button', { name: 'Promises' }).click();
+    await eventually(() => panel.evaluate((p) => Math.round(p.getBoundingClientRect().top))).toBeLessThan(
+      PHONE.height / 2,
+    );
+  });
+
   it('the main navigation folds behind the Menu button, which opens, closes and leads to a page', async () => {
     await page.goto(`${stack.url}/board`);
     const nav = page.getByRole('navigation', { name: 'Main' });
@@ -311,7 +371,7 @@ describe('on a phone', () => {
     expect(new URL(page.url()).searchParams.get('priority')).toBe('urgent');
   });
 
-  it('a customer’s requests and one request fit, and their Menu leads to their profile', async () => {
+  it('a customer’s requests and one request fit, and their Menu leads to My account, as the badge does', async () => {
     const customer = await stack.newPage();
     await signIn(customer, stack.url, DEMO.customer);
     await customer.setViewportSize(PHONE);
@@ -322,10 +382,13 @@ describe('on a phone', () => {
     await customer.getByRole('button', { name: 'Menu' }).click();
     await customer
       .getByRole('navigation', { name: 'Main' })
-      .getByRole('link', { name: 'My profile' })
+      .getByRole('link', { name: 'My account' })
       .click();
-    await eventually(async () => new URL(customer.url()).pathname).toMatch(/^\/customers\//);
+    await eventually(async () => new URL(customer.url()).pathname).toBe('/portal/account');
+    // One name: the Menu's link, the page's title and the badge in the top bar.
+    expect(await text(customer.getByRole('heading', { level: 1 }))).toBe('My account');
     expect(await overflow(customer)).toBeLessThanOrEqual(0);
+    await customer.goto(`${stack.url}/portal`);
     // The top bar has no room for her name: "My account" stands in for it, not "Customer".
     const account = customer.getByTestId('user-role');
     expect(await account.isVisible()).toBe(true);
@@ -403,6 +466,13 @@ describe('on a tablet and a laptop', () => {
 
       await page.setViewportSize({ width: 1280, height: 800 });
       await eventually(() => page.getByRole('navigation', { name: 'Main' }).isVisible()).toBe(true);
+      // A case keeps its layout: the Promises panel beside the conversation, no summary line above.
+      const breached = await stack.api<Items<CaseSummary>>('/cases?promise=breached&limit=1', admin);
+      await page.goto(`${stack.url}/cases/${breached.items[0]!.id}`);
+      await page.getByTestId('promise-panel').waitFor();
+      expect(await page.getByTestId('case-promise-summary').isVisible()).toBe(false);
+      await page.goto(`${stack.url}/admin/settings`);
+      await page.getByRole('button', { name: 'Save settings' }).waitFor();
       expect(await page.getByRole('navigation', { name: 'Administration' }).isVisible()).toBe(true);
       expect(await page.getByRole('button', { name: 'Menu' }).isVisible()).toBe(false);
       expect(await page.getByRole('button', { name: /^Administration/ }).isVisible()).toBe(false);

@@ -84,7 +84,7 @@ describe('customer portal', () => {
     await eventually(async () => new URL(page.url()).pathname).toBe('/portal');
     expect(await text(page.getByTestId('user-role'))).toBe('My account');
     const nav = page.getByRole('navigation', { name: 'Main' });
-    expect(await texts(nav.getByRole('link'))).toEqual(expect.arrayContaining(['My requests', 'My profile']));
+    expect(await texts(nav.getByRole('link'))).toEqual(expect.arrayContaining(['My requests', 'My account']));
     expect(await texts(nav.getByRole('link'))).not.toContain('Customers');
 
     const rows = page.getByTestId('request-row');

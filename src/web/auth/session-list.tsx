@@ -6,6 +6,7 @@ import { api } from '../lib/api.js';
 import { countOf, formatDateTime } from '../lib/format.js';
 import type { Items } from '../lib/types.js';
 import { useApi } from '../lib/use-api.js';
+import { browserTimeZone } from '../lib/time-zones.js';
 import { DataTable } from '../layout/data-table.js';
 import { ListState } from '../layout/list-state.js';
 import { OutcomeNotice } from '../layout/page-parts.js';
@@ -17,6 +18,8 @@ function SessionTable(props: {
   /** Offered on each session but the one in use. */
   onEnd?: (s: Session) => void;
   busy: string | null;
+  /** The zone to write the times in (the portal's, for a customer); the browser's by default. */
+  timeZone?: string;
 }) {
   return (
     <DataTable
@@ -25,7 +28,7 @@ function SessionTable(props: {
       columns={['Browser', 'Address', 'Signed in', 'Last active', ...(props.onEnd ? [''] : [])]}
     >
       {props.sessions.map((s) => (
-        <tr key={s.id} data-testid="session-row">
+        <tr key={s.id} data-testid="session-row" data-session-id={s.id}>
           <td className="cell-primary">
             <span data-testid="session-device" title={s.userAgent ?? undefined}>
               {s.device}
@@ -40,12 +43,14 @@ function SessionTable(props: {
             )}
           </td>
           <td data-testid="session-ip">{s.ip ?? <span className="muted">Not known</span>}</td>
-          <td className="cell-nowrap">{formatDateTime(s.createdAt)}</td>
+          <td className="cell-nowrap" data-testid="session-created">
+            {formatDateTime(s.createdAt, props.timeZone)}
+          </td>
           <td className="cell-nowrap">
             {s.current ? (
               'Now'
             ) : s.lastUsedAt ? (
-              formatDateTime(s.lastUsedAt)
+              formatDateTime(s.lastUsedAt, props.timeZone)
             ) : (
               <span className="muted">At sign-in</span>
             )}
@@ -58,7 +63,7 @@ function SessionTable(props: {
                   className="button button--small"
                   disabled={props.busy !== null}
                   onClick={() => props.onEnd!(s)}
-                  aria-label={`Sign out ${s.device}, signed in ${formatDateTime(s.createdAt)}`}
+                  aria-label={`Sign out ${s.device}, signed in ${formatDateTime(s.createdAt, props.timeZone)}`}
                 >
                   {props.busy === s.id ? 'Signing out…' : 'Sign out'}
                 </button>
@@ -71,8 +76,11 @@ function SessionTable(props: {
   );
 }
 
-/** Your account: your sessions, each other one to end, or all of them at once. */
-export function YourSessions() {
+/**
+ * Your account: your sessions, each other one to end, or all of them at once. `timeZone`: the zone
+ * to write their times in, named when it is not the browser's (a customer's, as on their requests).
+ */
+export function YourSessions({ timeZone }: { timeZone?: string } = {}) {
   const list = useApi<Items<Session>>('/auth/sessions');
   const staff = isStaff(useMe());
   const { busy, outcome, run } = useAction();
@@ -99,10 +107,13 @@ export function YourSessions() {
       <p className="muted">
         Each browser signed in as you. One you do not know, or a computer you no longer use? Sign it out; this
         one stays signed in{staff ? ', and API tokens keep working' : ''}.
+        {timeZone && timeZone !== browserTimeZone() && (
+          <span data-testid="sessions-zone"> Times in {timeZone.replace(/_/g, ' ')}.</span>
+        )}
       </p>
       <OutcomeNotice outcome={outcome} testId="sessions-ended" />
       <ListState list={list} count={sessions.length} loadingLabel="Loading sessions…" empty="No sessions.">
-        <SessionTable sessions={sessions} onEnd={(s) => void endOne(s)} busy={busy} />
+        <SessionTable sessions={sessions} onEnd={(s) => void endOne(s)} busy={busy} timeZone={timeZone} />
       </ListState>
       <div className="form__actions">
         <button type="button" className="button" disabled={busy !== null} onClick={() => void endOthers()}>

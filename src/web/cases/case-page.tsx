@@ -47,7 +47,7 @@ import { CustomerPanel, useCustomerCases } from './customer-panel.js';
 import { CaseLinkActions, LinkedCases, useCaseLinks } from './linked-cases.js';
 import { SideConversations } from './side-conversations.js';
 import { PresenceBanner, usePresence } from './presence.js';
-import { PromisePanel } from './promise-panel.js';
+import { PromisePanel, PromiseSummary } from './promise-panel.js';
 import { CaseRatingPanel } from './case-rating.js';
 import { LogCallButton } from './log-call-dialog.js';
 import { CaseRemovalButtons } from './case-removal.js';
@@ -266,6 +266,7 @@ function CasePage({ id }: { id: string }) {
             {formatDateTime(c.createdAt)}
             {c.reopenCount > 0 && ` · reopened ${c.reopenCount}×`}
           </p>
+          <PromiseSummary c={c} now={now} />
           {c.mergedIntoId && (
             <p className="notice notice--info" role="status">
               This case was merged.{' '}

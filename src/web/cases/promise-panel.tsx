@@ -7,7 +7,7 @@ import { useMe } from '../auth/auth-context.js';
 import { formatDateTime, formatDue, formatInZone, formatMinutes } from '../lib/format.js';
 import type { Agreement, Calendar, Case, CasePromise } from '../lib/types.js';
 import { useApi } from '../lib/use-api.js';
-import { ClockStateBadge, businessTimeLeft, clockView } from './case-badges.js';
+import { ClockStateBadge, businessTimeLeft, clockView, type ClockView } from './case-badges.js';
 import { promiseKindLabel } from './case-labels.js';
 
 const ordinal = (n: number) => {
@@ -116,6 +116,42 @@ function Clock({ p, now, timezone }: { p: CasePromise; now: number; timezone: st
   );
 }
 
+const RUNNING: ClockView[] = ['breached', 'overdue', 'at_risk', 'running', 'paused'];
+
+/**
+ * On a phone the Promises panel is below the conversation and the reply box: this line at the top
+ * of the case says where its most pressing running promise stands ("First response: Breached,
+ * 542 h overdue") and leads to the panel. Hidden from 768 px up, where the panel is in view.
+ */
+export function PromiseSummary({ c, now }: { c: Case; now: number }) {
+  const running = ordered(c.promises).filter((p) => RUNNING.includes(clockView(p, now)));
+  if (running.length === 0) return null;
+  // The worst first (breached before overdue before at risk), else the soonest due.
+  const worst = running.reduce((a, b) =>
+    RUNNING.indexOf(clockView(b, now)) < RUNNING.indexOf(clockView(a, now)) ? b : a,
+  );
+  const view = clockView(worst, now);
+  return (
+    <p className="case-promise-summary" data-testid="case-promise-summary" data-state={view}>
+      <span className="case-promise-summary__kind">{promiseKindLabel(worst.kind)}:</span>
+      <ClockStateBadge view={view} state={worst.state} />
+      {worst.remainingMinutes !== null && view !== 'paused' && (
+        <span data-testid="case-promise-summary-left" title="in business time">
+          {businessTimeLeft(worst.remainingMinutes)}
+        </span>
+      )}
+      {running.length > 1 && <span className="muted">and {running.length - 1} more</span>}
+      <button
+        type="button"
+        className="button button--small"
+        onClick={() => document.getElementById('promise-panel')?.scrollIntoView({ block: 'start' })}
+      >
+        Promises
+      </button>
+    </p>
+  );
+}
+
 export function PromisePanel({ c, now }: { c: Case; now: number }) {
   const me = useMe();
   const agreement = useApi<Agreement>(c.agreementId ? `/agreements/${c.agreementId}` : null);
@@ -123,7 +159,12 @@ export function PromisePanel({ c, now }: { c: Case; now: number }) {
   const calendar = useApi<Calendar>(calendarId ? `/calendars/${calendarId}` : null);
   const promises = ordered(c.promises);
   return (
-    <section className="card panel" aria-labelledby="promises-title" data-testid="promise-panel">
+    <section
+      className="card panel"
+      id="promise-panel"
+      aria-labelledby="promises-title"
+      data-testid="promise-panel"
+    >
       <h2 id="promises-title">Promises</h2>
       {c.agreement ? (
         <p className="panel__sub" data-testid="applied-agreement">

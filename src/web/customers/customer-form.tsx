@@ -45,7 +45,7 @@ export const STAFF_FIELDS: readonly FieldName[] = [
   'organizationAccess',
 ];
 /**
- * What customers change here on their own record (My profile): the server policy's SELF_EDITABLE_FIELDS
+ * What customers change here on their own record (Contact details, linked from My account): the server policy's SELF_EDITABLE_FIELDS
  * but name, language and time zone, which have one place, My account in the portal (/portal/account).
  */
 export const SELF_FIELDS: readonly FieldName[] = ['phone'];

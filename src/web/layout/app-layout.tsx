@@ -45,8 +45,9 @@ export function AppLayout() {
   const { signOut } = useAuth();
   const staff = isStaff(me);
   const onAccount = useMatch('/portal/account') !== null;
-  // Staff see their role; a customer, for whom "Customer" says nothing, the way to their account
-  // (on a phone it stands in for the name, the link to My account).
+  // Staff see their role (on a wide screen; narrower, their name alone, the role in its title); a
+  // customer, for whom "Customer" says nothing, the way to their account (on a phone it stands in
+  // for the name, the link to My account).
   const badge = (
     <span className={`role-badge role-badge--${me.role}`} data-testid="user-role">
       {staff ? roleLabel(me.role) : 'My account'}
@@ -117,7 +118,7 @@ export function AppLayout() {
               </NavLink>
             )}
             {!staff && (
-              // Her requests, a request and a new one; My account (/portal/account) is not one.
+              // Her requests, a request and a new one; My account (/portal/account) has its own link.
               <NavLink
                 to="/portal"
                 className={({ isActive }) => navClass({ isActive: isActive && !onAccount })}
@@ -141,9 +142,12 @@ export function AppLayout() {
                 My organization
               </NavLink>
             )}
-            {!staff && me.customerId && (
-              <NavLink to={`/customers/${me.customerId}`} className={navClass}>
-                My profile
+            {!staff && (
+              // One name for one page: the nav, the page's title and the badge that stands in for
+              // her name on a phone all say My account. Her contact details (her customer record)
+              // are linked from there.
+              <NavLink to="/portal/account" className={navClass}>
+                My account
               </NavLink>
             )}
             {staff && (
@@ -165,15 +169,15 @@ export function AppLayout() {
           <div className="session">
             {staff && <ShortcutsHelp />}
             {staff && <NotificationsBell />}
-            {/* Name and role lead to Your account (customers: My account in the portal); on narrow
-                screens the badge alone does. */}
+            {/* Name and role lead to Your account (customers: My account in the portal). On narrow
+                screens staff keep their name (the role is in the title), customers the badge. */}
             <Link
               to={staff ? '/account' : '/portal/account'}
               aria-current={onAccount ? 'page' : undefined}
-              className="session__who"
+              className={`session__who session__who--${staff ? 'staff' : 'customer'}`}
               title={
                 staff
-                  ? 'Your account: password and sessions'
+                  ? `${me.name} (${roleLabel(me.role)}). Your account: password and sessions`
                   : 'My account: name, time zone, password and sessions'
               }
             >

@@ -3,6 +3,7 @@
 // else's), their password when an admin gave them one (customers who sign in by e-mailed link
 // have none to change), and where they are signed in, to sign out the other browsers.
 import { useEffect, useState } from 'react';
+import { Link } from 'react-router-dom';
 import { PortalAccountUpdate, type PortalAccount } from '../../shared/schemas/portal.js';
 import type { Me } from '../../shared/schemas/users.js';
 import {
@@ -30,12 +31,32 @@ export function PortalAccountPage() {
   const account = useApi<PortalAccount>('/portal/account');
   // A new password ends the other sessions: the list is read again.
   const [passwordChanges, setPasswordChanges] = useState(0);
+  // The zone her times are written in, as last saved (a new zone of her own applies at once).
+  const [savedZone, setSavedZone] = useState<string>();
+  useEffect(() => setSavedZone(undefined), [account.data]);
   return (
     <div className="portal portal--narrow">
-      <PageHeader title="My account" subtitle={me.email} />
+      <PageHeader
+        title="My account"
+        subtitle={me.email}
+        actions={
+          // Her customer record (phone, organization): what we keep about her, its phone hers to edit.
+          me.customerId && (
+            <Link className="button" to={`/customers/${me.customerId}`} data-testid="account-details-link">
+              Contact details
+            </Link>
+          )
+        }
+      />
       {account.error && <ErrorNotice error={account.error} onRetry={account.reload} />}
       {!account.data && !account.error && <Loading label="Loading your account…" />}
-      {account.data && <ProfileForm account={account.data} onReload={account.reload} />}
+      {account.data && (
+        <ProfileForm
+          account={account.data}
+          onReload={account.reload}
+          onSaved={(saved) => setSavedZone(saved.shownTimeZone)}
+        />
+      )}
       {account.data?.hasPassword ? (
         <PasswordForm onChanged={() => setPasswordChanges((n) => n + 1)} />
       ) : (
@@ -49,12 +70,23 @@ export function PortalAccountPage() {
           </section>
         )
       )}
-      <YourSessions key={passwordChanges} />
+      {/* Their times in the zone their requests' pages use (not the browser's): read with the account. */}
+      {(account.data || account.error) && (
+        <YourSessions key={passwordChanges} timeZone={savedZone ?? account.data?.shownTimeZone} />
+      )}
     </div>
   );
 }
 
-function ProfileForm({ account, onReload }: { account: PortalAccount; onReload: () => void }) {
+function ProfileForm({
+  account,
+  onReload,
+  onSaved,
+}: {
+  account: PortalAccount;
+  onReload: () => void;
+  onSaved: (saved: PortalAccount) => void;
+}) {
   const { changedMe } = useAuth();
   const [name, setName] = useState(account.name);
   const [zone, setZone] = useState(account.timeZone ?? '');
@@ -85,6 +117,7 @@ function ProfileForm({ account, onReload }: { account: PortalAccount; onReload: 
         setZone(saved.timeZone ?? '');
         setLanguage(saved.language ?? '');
         setBase(saved);
+        onSaved(saved);
         changedMe(await api.get<Me>('/auth/me'));
         const times = saved.timeZone
           ? `Saved. Your times are now shown in ${saved.timeZone}.`

@@ -162,7 +162,8 @@ export function NewRequestPage() {
             aria-describedby={`${uid}-reference-hint${errors.reference ? ` ${uid}-reference-error` : ''}`}
           />
           <span className="field__hint" id={`${uid}-reference-hint`}>
-            If we already wrote to you about this order, your request joins that conversation.
+            If we already wrote to you about this order, your request joins that conversation while it is
+            open; once it is solved, your request starts a new one.
           </span>
           {errors.reference && (
             <span className="field__error" id={`${uid}-reference-error`}>
