@@ -385,7 +385,9 @@ export const CommitmentExportQuery = CommitmentListQuery.omit(PAGING).extend({ t
 
 export const CommitmentRateQuery = z.strictObject({
   by: z.enum(['customer', 'organization', 'segment', 'agreement']).default('agreement'),
-  from: IsoDateTime.optional().describe('closed at or after (default: 90 days ago)'),
+  from: IsoDateTime.optional().describe(
+    'closed at or after (default: the last 90 days as the pages count them, from the Monday of the week 90 days before `to`, at midnight in your zone)',
+  ),
   to: IsoDateTime.optional().describe('closed before (default: now)'),
   key: z.string().max(50).optional().describe('one commitment key only'),
   customerId: Id.optional().describe("one customer's commitments only"),

@@ -10,6 +10,7 @@ import { AdminList } from './admin-list.js';
 import { DataTable } from '../layout/data-table.js';
 import { ScopeText, TargetList, type ScopeNames } from './agreement-labels.js';
 import { onTimeCounts } from '../signals/signal-labels.js';
+import { RATE_DAYS, useLastDaysFrom } from '../signals/last-days.js';
 
 /** Names for the organization and segment scopes of agreements. */
 export function useScopeNames(): ScopeNames {
@@ -29,9 +30,12 @@ export function AgreementsPage() {
   useEffect(() => setChecked(reviewDue), [reviewDue]);
   const agreements = useApi<Items<Agreement>>('/agreements', { reviewDue: reviewDue ? 'true' : undefined });
   const calendars = useApi<Items<Calendar>>('/calendars');
-  // How each agreement's commitments were kept: instances closed in the last 90 days, and those overdue now.
-  const rates = useApi<Items<CommitmentRate>>('/commitments/rates', {
+  // How each agreement's commitments were kept: instances closed in the last 90 days (counted as
+  // the Commitments page counts them), and those overdue now.
+  const from = useLastDaysFrom();
+  const rates = useApi<Items<CommitmentRate>>(from ? '/commitments/rates' : null, {
     by: 'agreement',
+    from: from ?? undefined,
     limit: LIMITS.pageMax,
   });
   const rateOf = (id: string) => rates.data?.items.find((r) => r.groupId === id);
@@ -68,7 +72,7 @@ export function AgreementsPage() {
         testId="agreement-table"
         // Six columns, two of them lists of chips: wider than a tablet, so blocks there.
         stackOnTablet
-        columns={['Name', 'Scope', 'Targets', 'Commitments', 'On time (90 days)', 'Review']}
+        columns={['Name', 'Scope', 'Targets', 'Commitments', `On time (${RATE_DAYS} days)`, 'Review']}
       >
         {items.map((a) => (
           <tr key={a.id} data-testid="agreement-row" className={a.active ? undefined : 'row--inactive'}>

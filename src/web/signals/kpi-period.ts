@@ -3,7 +3,9 @@
 // useWorkZone), so that every bucket of the trend is
 // whole, and the interval the server would choose for that span unless one is asked for. The
 // Commitments page starts its "Last N days" the same way (the automatic interval's boundary), so
-// one label means one period on both pages. "Last month" is the previous calendar month.
+// one label means one period on both pages; GET /commitments/rates, asked without `from`, counts
+// its 90 days the same way (lastDaysStart, shared with the server). "Last month" is the previous
+// calendar month.
 import {
   defaultKpiInterval,
   KPI_INTERVALS,
@@ -11,7 +13,7 @@ import {
   mostTrendBuckets,
   type KpiInterval,
 } from '../../shared/schemas/signals.js';
-import { zonedDate, zonedMidnight } from '../lib/time-zones.js';
+import { lastDaysStart, zonedDate, zonedMidnight } from '../../shared/zoned-dates.js';
 
 const DAY_MS = 86_400_000;
 
@@ -22,11 +24,7 @@ export function kpiPeriod(
   zone?: string,
 ): { from: Date; interval: KpiInterval } {
   const interval = asked ?? defaultKpiInterval(days * DAY_MS);
-  if (zone) {
-    const d = zonedDate(now.getTime() - days * DAY_MS, zone);
-    const day = interval === 'month' ? 1 : interval === 'week' ? d.day - ((d.weekday + 6) % 7) : d.day;
-    return { from: zonedMidnight(d.year, d.month, day, zone), interval };
-  }
+  if (zone) return { from: lastDaysStart(now, days, zone, interval), interval };
   const from = new Date(now.getTime() - days * DAY_MS);
   from.setHours(0, 0, 0, 0);
   if (interval === 'week') from.setDate(from.getDate() - ((from.getDay() + 6) % 7));

@@ -73,6 +73,8 @@ export const commitmentsRoutes =
           tags,
           summary:
             'On-time rates per customer, organization, segment or agreement (default: closed in the last 90 days, plus overdue now), worst first',
+          description:
+            'Without `from`, the period is "the last 90 days" as the web pages count them: from midnight of the Monday starting the week that holds the day 90 days before `to`, in the zone the person works in (their own, else the company’s, else UTC). The answer’s `from` and `to` name the period counted.',
           querystring: CommitmentRateQuery,
           response: {
             200: z.object({
@@ -102,7 +104,7 @@ export const commitmentsRoutes =
       async (request, reply) => {
         const actor = actorOf(request);
         const { timezone = await timeZoneOf(db, actor), ...q } = request.query;
-        const found = await commitments.commitmentRates(db, actor, { ...q, limit: null });
+        const found = await commitments.commitmentRates(db, actor, { ...q, timezone, limit: null });
         return sendCsv(reply, {
           filename: csvPeriodFilename(`commitment-rates-by-${q.by}`, found.from, found.to, timezone),
           columns: commitmentRateColumns(q.by, found),

@@ -22,9 +22,16 @@ import {
   commitmentCasePriority,
   commitmentCaseSubject,
 } from './commitment-case.js';
+import { lastDaysStart } from '../../../shared/zoned-dates.js';
 import * as repo from './commitments.repo.js';
 
-const RATES_DEFAULT_MS = 90 * 24 * 3600 * 1000;
+/**
+ * The rates' default period, "the last 90 days" as every page counts them: from the Monday that
+ * starts the week 90 days ago, in the zone the person works in (lastDaysStart, which the pages
+ * use too), so that the Commitments page, the agreements' list and a customer's page agree.
+ */
+export const RATES_DEFAULT_DAYS = 90;
+const RATES_DEFAULT_MS = RATES_DEFAULT_DAYS * 24 * 3600 * 1000;
 
 export function toCommitmentDto(row: repo.CommitmentRow): Commitment {
   return {
@@ -172,10 +179,16 @@ export async function commitmentRates(
     organizationId?: string;
     /** null: every group (the CSV export). */
     limit: number | null;
+    /** The zone whose days the default period counts (default: the person's, as timeZoneOf). */
+    timezone?: string;
   },
 ) {
   assertCanReadProactive(actor);
-  const { from, to } = periodOf(q, RATES_DEFAULT_MS);
+  const asked = periodOf(q, RATES_DEFAULT_MS);
+  const to = asked.to;
+  const from = q.from
+    ? asked.from
+    : lastDaysStart(to, RATES_DEFAULT_DAYS, q.timezone ?? (await timeZoneOf(db, actor)));
   const found = await repo.commitmentRates(db, { ...q, from, to });
   return {
     from: from.toISOString(),

@@ -16,6 +16,7 @@ import {
   unique,
 } from '../../../../test/helpers/factories.js';
 import { hoursAgo, hoursFromNow, makeCommitment } from '../../../../test/helpers/signal-factories.js';
+import { kpiPeriod } from '../../../web/signals/kpi-period.js';
 
 let t: TestApp;
 let agent: string;
@@ -535,6 +536,53 @@ describe('commitments: on-time rates', () => {
     const bad = await t.get(`/api/v1/commitments/rates.csv?by=team`, agent);
     expect(bad.status).toBe(400);
     expect(bad.body.error.details[0].path).toBe('query.by');
+  });
+
+  it('without `from`, counts the last 90 days as the pages ask for them: from the Monday of the week 90 days before, at midnight where one works', async () => {
+    // Someone working in Auckland: their days, not UTC's, bound the period.
+    const zoned = await makeUser(t.db, 'agent');
+    const zone = 'Pacific/Auckland';
+    const set = await t.patch(
+      `/api/v1/users/${zoned.user.id}/notification-preferences`,
+      { timeZone: zone },
+      admin,
+    );
+    expect(set.status).toBe(200);
+    // Thursday Dec 3, 2026: 90 days before is Saturday Sep 5 in Auckland, whose week starts on
+    // Monday Aug 31 at midnight there (UTC+12): 93 days and a half before, not 90.
+    const to = '2026-12-03T12:00:00.000Z';
+    const asked = (await t.get(`/api/v1/commitments/rates?to=${to}`, zoned.token)).body;
+    expect([asked.from, asked.to]).toEqual(['2026-08-30T12:00:00.000Z', to]);
+    // The Commitments page's "Last 90 days" (kpi-period.ts), so the agreements' list, which asks
+    // without `from`, shows the same figures.
+    expect(asked.from).toBe(kpiPeriod(new Date(to), 90, undefined, zone).from.toISOString());
+    const now = (await t.get(`/api/v1/commitments/rates`, zoned.token)).body;
+    expect(now.from).toBe(kpiPeriod(new Date(now.to), 90, undefined, zone).from.toISOString());
+    // A commitment met in those extra days counts, as it does on the Commitments page.
+    const own = `window_${unique()}`;
+    const customer = await makeCustomer(t.db);
+    const agreement = await makeAgreement(t.db, { scope: { customerId: customer.id } });
+    await makeCommitment(t.db, {
+      key: own,
+      agreementId: agreement.id,
+      customerId: customer.id,
+      state: 'met',
+      dueAt: new Date('2026-09-01T00:00:00.000Z'),
+      closedAt: new Date('2026-09-01T00:00:00.000Z'),
+    });
+    const counted = async (query: string) =>
+      (await t.get(`/api/v1/commitments/rates?key=${own}&by=customer&${query}`, zoned.token)).body.items;
+    expect(await counted(`to=${to}`)).toEqual(await counted(`to=${to}&from=${asked.from}`));
+    expect((await counted(`to=${to}`)).map((r: any) => [r.groupId, r.met])).toEqual([[customer.id, 1]]);
+    // The file, asked in UTC, counts UTC's days: from Monday Aug 31, 00:00 UTC.
+    const csv = await t.get<string>(
+      `/api/v1/commitments/rates.csv?key=${own}&to=${to}&timezone=UTC`,
+      zoned.token,
+    );
+    expect(csv.status).toBe(200);
+    expect(csv.headers.get('content-disposition')).toContain(
+      'commitment-rates-by-agreement-2026-08-31-to-2026-12-03.csv',
+    );
   });
 
   it('refuses a backwards period and unknown groupings', async () => {
