@@ -4,7 +4,6 @@
 import { Link } from 'react-router-dom';
 import type { Event } from '../../shared/schemas/events.js';
 import type { Commitment, CommitmentRate, Signal } from '../../shared/schemas/signals.js';
-import { formatNumber, formatPercent } from '../lib/format.js';
 import type { Items } from '../lib/types.js';
 import { useApi } from '../lib/use-api.js';
 import { GrowingList } from '../layout/growing-list.js';
@@ -12,6 +11,8 @@ import { anyCommitment, anySignal } from '../lib/live.js';
 import { EventTable, eventLine } from './event-table.js';
 import { SignalHistoryTable } from './signal-history-table.js';
 import { CommitmentTable } from './commitment-table.js';
+import { RATE_DAYS, useLastDaysFrom } from './last-days.js';
+import { onTimeSentence } from './signal-labels.js';
 
 /** Whose proactive side a page shows: one customer's, or all of an organization's customers'. */
 export type About = 'customer' | 'organization';
@@ -19,14 +20,14 @@ const ABOUT = {
   customer: {
     key: 'customerId',
     noSignals: 'No signals about this customer: no signal rule has fired on their events.',
-    noCommitments:
-      'No commitments measured for this customer yet. They start when an event opens a commitment of the agreement that applies to them.',
+    noneClosed:
+      'None kept or missed yet: a commitment of theirs is listed here once it is met, late, broken or cancelled.',
   },
   organization: {
     key: 'organizationId',
     noSignals: 'No signals about this organization’s customers: no signal rule has fired on their events.',
-    noCommitments:
-      'No commitments measured for this organization’s customers yet. They start when an event opens a commitment of the agreement that applies to them.',
+    noneClosed:
+      'None kept or missed yet: a commitment of their customers is listed here once it is met, late, broken or cancelled.',
   },
 } as const;
 
@@ -72,7 +73,8 @@ function ProactiveCommitments({ about, id }: { about: About; id: string }) {
       name: 'closed',
       title: 'Kept or missed',
       query: { [key]: id, state: 'met,late,broken,cancelled', sort: '-dueAt' },
-      empty: ABOUT[about].noCommitments,
+      // Not "none measured": one may be waiting to be kept, or overdue, just above.
+      empty: ABOUT[about].noneClosed,
       testId: `${about}-closed-commitments`,
     },
   ];
@@ -128,22 +130,21 @@ export function ProactiveSections({ about, id }: { about: About; id: string }) {
   );
 }
 
-/** Their on-time rate over the last 90 days (the API's default period), in one line. */
+/**
+ * Their on-time rate over the last 90 days, counted as the Commitments page counts them, in one
+ * line; with nothing closed in them, that and what is overdue now.
+ */
 function OnTimeLine({ about, id }: { about: About; id: string }) {
-  const rates = useApi<Items<CommitmentRate>>('/commitments/rates', { by: about, [ABOUT[about].key]: id });
-  const r = rates.data?.items[0];
+  const from = useLastDaysFrom();
+  const rates = useApi<Items<CommitmentRate>>(from ? '/commitments/rates' : null, {
+    by: about,
+    [ABOUT[about].key]: id,
+    from: from ?? undefined,
+  });
   if (!rates.data) return null;
   return (
     <p className="muted section__note" data-testid={`${about}-on-time`}>
-      {r ? (
-        <>
-          On time in the last 90 days: <strong>{formatPercent(r.onTimeRate)}</strong> ({formatNumber(r.met)}{' '}
-          met, {formatNumber(r.late)} late, {formatNumber(r.broken)} broken, {formatNumber(r.overdue)} overdue
-          now)
-        </>
-      ) : (
-        'None kept or missed in the last 90 days.'
-      )}
+      {onTimeSentence(rates.data.items[0], RATE_DAYS)}
     </p>
   );
 }

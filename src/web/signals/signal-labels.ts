@@ -3,7 +3,7 @@
 import type { ACTION_KINDS, RULE_KINDS, Severity } from '../../shared/schemas/rules.js';
 import type { ACTION_STATES } from '../../shared/schemas/signals.js';
 import { COMMITMENT_STATE_LABELS, SEVERITY_LABELS, SIGNAL_STATE_LABELS } from '../../shared/labels.js';
-import { formatNumber } from '../lib/format.js';
+import { formatNumber, formatPercent } from '../lib/format.js';
 
 // The words themselves live in src/shared: the CSV exports write them too.
 export { COMMITMENT_STATE_LABELS, SEVERITY_LABELS, SIGNAL_STATE_LABELS };
@@ -51,4 +51,22 @@ export const ruleKindLabel = (kind: string) =>
 export function onTimeCounts(c: { met: number; late: number; broken: number; overdue: number }): string {
   const overdue = c.overdue > 0 ? ` · ${formatNumber(c.overdue)} overdue` : '';
   return `${formatNumber(c.met)} met · ${formatNumber(c.late + c.broken)} late or broken${overdue}`;
+}
+
+/**
+ * A customer's or an organization's on-time rate in one sentence. The rate counts what fell due
+ * (met, late, broken, overdue now), but with nothing closed in the period it would read "0%" for
+ * a single overdue one: then the sentence says nothing was closed, and names the overdue ones.
+ */
+export function onTimeSentence(
+  c: { met: number; late: number; broken: number; overdue: number; onTimeRate: number | null } | undefined,
+  days: number,
+): string {
+  const period = `in the last ${formatNumber(days)} days`;
+  const overdue = c?.overdue ?? 0;
+  if (!c || c.met + c.late + c.broken === 0)
+    return overdue > 0
+      ? `No commitment closed ${period}; ${formatNumber(overdue)} overdue now.`
+      : `No commitment closed ${period}, and none overdue now.`;
+  return `On time ${period}: ${formatPercent(c.onTimeRate)} (${formatNumber(c.met)} met, ${formatNumber(c.late)} late, ${formatNumber(c.broken)} broken, ${formatNumber(overdue)} overdue now)`;
 }
