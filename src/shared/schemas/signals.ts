@@ -373,9 +373,11 @@ export const CommitmentListQuery = z.strictObject({
   closedFrom: IsoDateTime.optional().describe('closed at or after (as GET /commitments/rates counts)'),
   closedBefore: IsoDateTime.optional().describe('closed before'),
   sort: z
-    .enum(['dueAt', '-dueAt'])
+    .enum(['attention', 'dueAt', '-dueAt'])
     .optional()
-    .describe('dueAt: soonest due first (the default); -dueAt: latest due first'),
+    .describe(
+      'dueAt: soonest due first (the default); -dueAt: latest due first; attention: what needs attention first: overdue ones (longest overdue first), then open ones (soonest due first), then closed ones (latest due first)',
+    ),
   limit: Limit,
   cursor: Cursor.optional(),
   includeTotal: BooleanQuery.optional(),

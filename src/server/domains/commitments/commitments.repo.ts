@@ -4,7 +4,16 @@
 import { and, asc, eq, gte, inArray, lt, sql, type SQL } from 'drizzle-orm';
 import { rows, type Database } from '../../../db/client.js';
 import type { CommitmentState } from '../../../shared/schemas/signals.js';
-import { afterCursor, orderBy, sortKey, toPage, type Sort, totalIf } from '../../lib/pagination.js';
+import { badRequest } from '../../lib/errors.js';
+import {
+  afterCursor,
+  decodeCursor,
+  orderBy,
+  sortKey,
+  toPage,
+  type Sort,
+  totalIf,
+} from '../../lib/pagination.js';
 import { agreements } from '../agreements/agreements.table.js';
 import { customers } from '../customers/customers.table.js';
 import { organizations } from '../organizations/organizations.table.js';
@@ -54,10 +63,49 @@ function caseAbout() {
 const byDue: Sort = { column: commitments.dueAt, idColumn: commitments.id, desc: false };
 const byDueDesc: Sort = { ...byDue, desc: true };
 
+/**
+ * The "needs attention first" order: overdue ones (the longest overdue first), then open ones
+ * (the soonest due first), then the closed ones (the latest due first). The rank of a row's
+ * state leads; within a rank the due time and the id, the way the rank reads them.
+ */
+const attentionRank = sql<number>`(case ${commitments.state} when 'overdue' then 0 when 'open' then 1 else 2 end)`;
+/** The rank whose rows go latest due first: the closed ones. */
+const CLOSED_RANK = 2;
+/** The attention order's cursor value: the rank, a space, the due time as PostgreSQL prints it. */
+const attentionKey = sql<string>`${attentionRank}::text || ' ' || ${commitments.dueAt}::text`;
+const attentionOrder = [
+  sql`${attentionRank} asc`,
+  sql`(case when ${attentionRank} < ${CLOSED_RANK} then ${commitments.dueAt} end) asc`,
+  sql`(case when ${attentionRank} < ${CLOSED_RANK} then ${commitments.id} end) asc`,
+  sql`(case when ${attentionRank} = ${CLOSED_RANK} then ${commitments.dueAt} end) desc`,
+  sql`(case when ${attentionRank} = ${CLOSED_RANK} then ${commitments.id} end) desc`,
+];
+
+/** A timestamptz as PostgreSQL prints it: a tampered cursor is refused, not an SQL error. */
+const PRINTED_TIME = /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(\.\d{1,6})?([+-]\d\d(:\d\d){0,2})?$/;
+
+/** The rows after an attention cursor: later ranks, or the same rank past the row in its direction. */
+function afterAttention(cursor: string | undefined): SQL | undefined {
+  if (!cursor) return undefined;
+  const { value, id } = decodeCursor(cursor);
+  const cut = value.indexOf(' ');
+  const rank = Number(value.slice(0, cut));
+  const due = value.slice(cut + 1);
+  if (cut < 0 || ![0, 1, CLOSED_RANK].includes(rank) || !PRINTED_TIME.test(due))
+    throw badRequest('invalid_cursor', 'query.cursor: not a cursor this list handed out');
+  const past =
+    rank === CLOSED_RANK
+      ? sql`(${commitments.dueAt}, ${commitments.id}) < (${due}::timestamptz, ${id}::uuid)`
+      : sql`(${commitments.dueAt}, ${commitments.id}) > (${due}::timestamptz, ${id}::uuid)`;
+  return sql`(${attentionRank} > ${rank} or (${attentionRank} = ${rank} and ${past}))`;
+}
+
+export type CommitmentSort = 'attention' | 'dueAt' | '-dueAt';
+
 /** The select every commitment answer uses; `sortKey` is the list's cursor value. */
-function selectCommitments(db: Database) {
+function selectCommitments(db: Database, sort: CommitmentSort = 'dueAt') {
   return db
-    .select({ ...columns, sortKey: sortKey(byDue) })
+    .select({ ...columns, sortKey: sort === 'attention' ? attentionKey : sortKey(byDue) })
     .from(commitments)
     .innerJoin(agreements, eq(agreements.id, commitments.agreementId))
     .leftJoin(customers, eq(customers.id, commitments.customerId));
@@ -126,13 +174,15 @@ function filters(f: CommitmentFilter): SQL | undefined {
 
 export async function listCommitments(
   db: Database,
-  q: CommitmentFilter & { sort?: 'dueAt' | '-dueAt'; limit: number; cursor?: string; includeTotal?: boolean },
+  q: CommitmentFilter & { sort?: CommitmentSort; limit: number; cursor?: string; includeTotal?: boolean },
 ) {
-  // Both orders page by the same key (the due time, then the id), so one cursor value serves.
+  // The due orders page by the same key (the due time, then the id), so one cursor value serves
+  // both; the attention order's key leads with the state's rank.
+  const attention = q.sort === 'attention';
   const sort = q.sort === '-dueAt' ? byDueDesc : byDue;
-  const found = await selectCommitments(db)
-    .where(and(filters(q), afterCursor(sort, q.cursor)))
-    .orderBy(...orderBy(sort))
+  const found = await selectCommitments(db, q.sort)
+    .where(and(filters(q), attention ? afterAttention(q.cursor) : afterCursor(sort, q.cursor)))
+    .orderBy(...(attention ? attentionOrder : orderBy(sort)))
     .limit(q.limit + 1);
   const page = toPage(found, q.limit);
   const total = await totalIf(db, q.includeTotal, commitments, filters(q));

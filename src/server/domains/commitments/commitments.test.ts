@@ -222,6 +222,8 @@ describe('commitments: list and read', () => {
     ['', ['e', 'a', 'c', 'b', 'd']],
     ['&sort=dueAt', ['e', 'a', 'c', 'b', 'd']],
     ['&sort=-dueAt', ['d', 'b', 'c', 'a', 'e']],
+    // Overdue, then open (soonest due first), then closed (latest due first).
+    ['&sort=attention', ['a', 'b', 'd', 'c', 'e']],
   ])('pages with a cursor and counts on request (order%s)', async (sort, order) => {
     const seen: string[] = [];
     let cursor: string | null = null;
@@ -238,6 +240,34 @@ describe('commitments: list and read', () => {
       cursor = res.body.nextCursor;
     } while (cursor);
     expect(seen).toEqual(order.map((x) => k[x]!.id));
+  });
+
+  it('puts what needs attention first: every overdue one before the open ones, then the closed ones', async () => {
+    // An overdue one due after an open one still comes first; so does one overdue by a minute
+    // before one closed late an hour ago.
+    const own = `attention_${unique()}`;
+    const make = (o: Parameters<typeof makeCommitment>[1]) =>
+      makeCommitment(t.db, { key: own, agreementId: agreement.id, customerId: c1.id, ...o });
+    const closed = await make({ state: 'broken', dueAt: hoursAgo(1 / 60), closedAt: hoursAgo(1 / 60) });
+    const open = await make({ dueAt: hoursFromNow(1) });
+    const overdue = await make({ state: 'overdue', dueAt: hoursAgo(1 / 120) });
+    const old = await make({ state: 'overdue', dueAt: hoursAgo(24 * 20) });
+    const res = await t.get(`/api/v1/commitments?key=${own}&sort=attention`, agent);
+    expect(res.status).toBe(200);
+    expect(ids(res)).toEqual([old.id, overdue.id, open.id, closed.id]);
+    const firstPage = await t.get(`/api/v1/commitments?key=${own}&sort=attention&limit=1`, agent);
+    const cursor = firstPage.body.nextCursor as string;
+    // A cursor of the due order is not one of this order (nor a tampered one): 400, not an SQL error.
+    const due = (await t.get(`/api/v1/commitments?key=${own}&limit=1`, agent)).body.nextCursor as string;
+    const [, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString()) as [string, string];
+    for (const bad of [
+      due,
+      Buffer.from(JSON.stringify(['7 2026-01-01 00:00:00+00', id])).toString('base64url'),
+    ]) {
+      const refused = await t.get(`/api/v1/commitments?key=${own}&sort=attention&cursor=${bad}`, agent);
+      expect(refused.status).toBe(400);
+      expect(refused.body.error.code).toBe('invalid_cursor');
+    }
   });
 
   it('refuses unknown states and malformed filters with 400', async () => {
