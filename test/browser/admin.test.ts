@@ -13,6 +13,8 @@ type TeamDto = z.infer<typeof Team>;
 type AgentDto = z.infer<typeof AgentProfile>;
 import { DEMO, eventually, signIn, startStack, text, texts, type Stack } from './harness.js';
 import { createCase, getCase, type CalendarDto } from './fixtures.js';
+import { makeCommitment } from '../helpers/signal-factories.js';
+import { kpiPeriod } from '../../src/web/signals/kpi-period.js';
 
 let stack: Stack;
 let page: Page;
@@ -355,6 +357,39 @@ describe('agreements', () => {
     const bare = agreements.find((a) => a.commitments.length === 0)!;
     const bareRow = page.getByTestId('agreement-row').filter({ hasText: bare.name });
     expect(await text(bareRow.getByTestId('agreement-on-time'))).toBe('—');
+  });
+
+  it('shows the same 90 days as the Commitments page: one agreement, the same rate on both', async () => {
+    // "Last 90 days" starts on the Monday of the week 90 days back, at midnight in Berlin (the demo
+    // company's zone): a commitment broken in the days between that Monday and 90 days ago counts
+    // on both pages, or on neither. (A rolling 90 days on one of them left it out there.)
+    const monday = kpiPeriod(new Date(), 90, undefined, 'Europe/Berlin').from;
+    const agreements = (await stack.api<{ items: Agreement[] }>('/agreements', admin)).items;
+    const agreement = agreements.find((a) => a.commitments.length > 0 && a.active)!;
+    const closedAt = new Date(monday.getTime() + 60_000);
+    await makeCommitment(stack.db, {
+      key: agreement.commitments[0]!.key,
+      agreementId: agreement.id,
+      state: 'broken',
+      dueAt: closedAt,
+      closedAt,
+    });
+
+    await page.goto(`${stack.url}/commitments`);
+    await eventually(() => page.getByTestId('rates-zone').getAttribute('data-zone')).toBe('Europe/Berlin');
+    expect(await page.getByTestId('rates-section').getAttribute('data-from')).toBe(monday.toISOString());
+    const rateRow = page.getByTestId('rate-row').filter({ hasText: agreement.name });
+    await eventually(() => rateRow.count()).toBe(1);
+    const [, met, late, broken, overdue, rate] = await texts(rateRow.locator('td'));
+    expect(Number(broken)).toBeGreaterThan(0);
+
+    await page.goto(`${stack.url}/admin/agreements`);
+    const row = page.getByTestId('agreement-row').filter({ hasText: agreement.name });
+    const lateOrBroken = Number(late) + Number(broken);
+    const overdueNow = overdue === '0' ? '' : ` · ${overdue} overdue`;
+    await eventually(() => text(row.getByTestId('agreement-on-time'))).toBe(
+      `${rate}\n${met} met · ${lateOrBroken} late or broken${overdueNow}`,
+    );
   });
 
   /**

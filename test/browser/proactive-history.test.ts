@@ -353,11 +353,27 @@ describe('commitments page', () => {
     expect(new URL(page.url()).searchParams.get('by')).toBe('segment');
   });
 
-  it('lists every commitment, latest due first or soonest, narrowed by state and agreement', async () => {
+  it('lists every commitment, what needs attention first, latest due or soonest, narrowed by state and agreement', async () => {
     await page.goto(`${stack.url}/commitments`);
     const customers = () => texts(page.getByTestId('commitment-row').locator('td:nth-child(3)'));
     const dues = () => page.getByTestId('commitment-row').locator('td time').first().getAttribute('datetime');
     const named = (list: Commitment[]) => list.slice(0, 10).map((c) => c.customerName ?? 'No customer');
+    const shown = () =>
+      page
+        .getByTestId('commitment-row')
+        .evaluateAll((rows) =>
+          rows.map((r) => [r.getAttribute('data-state'), r.querySelector('time')?.getAttribute('datetime')]),
+        );
+
+    // Unfiltered, what needs attention comes first: every overdue one, then the soonest due, not
+    // invoices due in two weeks with the overdue ones past "Show more".
+    const attention = await commitments('sort=attention');
+    const overdue = attention.filter((c) => c.state === 'overdue');
+    expect(overdue.length).toBeGreaterThan(0);
+    expect(attention.slice(0, overdue.length)).toEqual(overdue);
+    await eventually(shown).toEqual(attention.slice(0, 10).map((c) => [c.state, c.dueAt]));
+    expect((await shown())[0]![0]).toBe('overdue');
+    expect(await page.getByLabel('Sort').inputValue()).toBe('attention');
 
     await page.getByLabel('State').selectOption({ label: 'Met late' });
     const late = await commitments('state=late&sort=-dueAt');

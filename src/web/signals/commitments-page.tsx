@@ -59,10 +59,14 @@ const PERIODS = [
 const RATES_GAP_MS = 5_000;
 /** An on-time rate under this has a red bar: the one to talk about. */
 const LOW_RATE = 0.9;
+/** What needs attention first by default: overdue ones, then the soonest due, then those closed. */
 const SORTS = [
-  ['-dueAt', 'Latest due first'],
+  ['attention', 'Needs attention first'],
   ['dueAt', 'Soonest due first'],
+  ['-dueAt', 'Latest due first'],
 ] as const;
+type SortKey = (typeof SORTS)[number][0];
+const DEFAULT_SORT: SortKey = 'attention';
 
 export function CommitmentsPage() {
   useDocumentTitle('Commitments');
@@ -73,7 +77,8 @@ export function CommitmentsPage() {
   const days = PERIODS.some(([d]) => d === periodParam) ? periodParam! : '90';
   const state = params.get('state') ?? '';
   const agreementId = params.get('agreementId') ?? '';
-  const sort = params.get('sort') === 'dueAt' ? 'dueAt' : '-dueAt';
+  const sortParam = params.get('sort');
+  const sort: SortKey = SORTS.some(([s]) => s === sortParam) ? (sortParam as SortKey) : DEFAULT_SORT;
   // From the rates' links: the segment, and the period the count was closed in.
   const segment = params.get('segment') ?? '';
   const closedFrom = params.get('closedFrom') ?? '';
@@ -235,7 +240,7 @@ export function CommitmentsPage() {
             label="Sort"
             value={sort}
             options={SORTS}
-            onChange={(v) => set('sort', v, '-dueAt')}
+            onChange={(v) => set('sort', v, DEFAULT_SORT)}
           />
           {/* Due and closing times in the zone the page counts days in, as it says (not the browser's). */}
           <span className="muted toolbar__note" data-testid="commitments-zone" data-zone={zone}>
