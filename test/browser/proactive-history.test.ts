@@ -565,7 +565,7 @@ describe('commitments page', () => {
       all.slice(0, 10).map(signalTitle),
     );
 
-    // A customer's commitments, latest due first.
+    // A customer’s commitments, what needs attention first (the list’s default order).
     const maria = (await stack.api<{ items: Customer[] }>(`/customers?q=${DEMO.customer.email}`, agent))
       .items[0]!;
     await page.goto(`${stack.url}/customers/${maria.id}`);
@@ -583,7 +583,7 @@ describe('commitments page', () => {
     );
     await page.getByRole('link', { name: 'All of them, by state or agreement' }).click();
     await eventually(() => text(page.getByTestId('about-filter'))).toContain(`Customer: ${maria.name}`);
-    const hers = await commitments(`customerId=${maria.id}&sort=-dueAt`);
+    const hers = await commitments(`customerId=${maria.id}&sort=attention`);
     expect(hers.length).toBeGreaterThan(0);
     await eventually(() =>
       page
