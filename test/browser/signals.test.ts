@@ -8,6 +8,7 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Case } from '../../src/shared/schemas/cases.js';
+import type { Customer } from '../../src/shared/schemas/customers.js';
 import type { Rule } from '../../src/shared/schemas/rules.js';
 import type { Signal, SignalDetail } from '../../src/shared/schemas/signals.js';
 import { DEMO, eventually, signIn, startStack, text, texts, type Stack } from './harness.js';
@@ -798,7 +799,12 @@ describe('commitments', () => {
 describe('a commitment without a case', () => {
   it('opens its case from the board and the commitments page with one click each; the row then links to it', async () => {
     // Northwind's callbacks are due 2 hours after the request: these two are overdue, and no rule
-    // opens a case about a callback.
+    // opens a case about a callback. A Northwind customer under its PSA (not Maria: a test above
+    // gives her an agreement of her own, without the callback promise).
+    const caller = (
+      await stack.api<{ items: Customer[] }>('/customers?q=northwind.example&limit=50', admin)
+    ).items.find((c) => c.email !== DEMO.customer.email && c.organizationName === 'Northwind Traders')!;
+    expect(caller).toBeDefined();
     await sendEvents(
       stack,
       token,
@@ -806,7 +812,7 @@ describe('a commitment without a case', () => {
         id: `bt-${id}`,
         type: 'callback.requested',
         occurredAt: ago(3),
-        customer: { email: DEMO.customer.email },
+        customer: { email: caller.email! },
         refs: { callbackId: id },
         data: { topic: 'Invoice question' },
       })),
@@ -830,8 +836,8 @@ describe('a commitment without a case', () => {
     await page.waitForURL(`${stack.url}/cases/${caseId}`);
     await eventually(() => text(page.getByTestId('case-subject'))).toBe(opened.subject);
 
-    // Maria's live ones, soonest due first: the callbacks due an hour ago are on the first page.
-    await page.goto(`${stack.url}/commitments?customerId=${mariaId}&state=open,overdue&sort=dueAt`);
+    // The caller's live ones, soonest due first: the callbacks due an hour ago are on the first page.
+    await page.goto(`${stack.url}/commitments?customerId=${caller.id}&state=open,overdue&sort=dueAt`);
     const list = page.getByTestId('commitment-row');
     const first = list.filter({ hasText: 'CB-BT-1' });
     await eventually(() => text(first.getByTestId('commitment-case').getByRole('link'))).toBe(
