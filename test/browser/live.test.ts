@@ -155,7 +155,8 @@ describe('live updates', () => {
   it('a commitment opened meanwhile shows on Commitments', async () => {
     const { token } = await createEventSource(stack, 'live-erp');
     const order = `SO-LIVE-${Date.now()}`;
-    await page.goto(`${stack.url}/commitments`);
+    // Latest due first (the page opens with what needs attention first: overdue ones).
+    await page.goto(`${stack.url}/commitments?sort=-dueAt`);
     await page.getByTestId('commitments').or(page.getByTestId('commitments-empty')).first().waitFor();
     await page.waitForTimeout(1_000);
     await sendEvents(stack, token, [
