@@ -28,8 +28,8 @@ export function zonedDate(
   return { year, month, day, weekday: new Date(Date.UTC(year, month, day)).getUTCDay() };
 }
 
-/** How far `zone`'s wall clock is ahead of UTC at `ms`, in ms. */
-function offsetAt(ms: number, zone: string): number {
+/** How far `zone`'s wall clock is ahead of UTC at `ms`, in ms (the formatter made once per zone). */
+export function zoneOffsetAt(ms: number, zone: string): number {
   const f = zoneFormat('clock', zone, {
     hourCycle: 'h23',
     year: 'numeric',
@@ -53,8 +53,8 @@ function offsetAt(ms: number, zone: string): number {
  */
 export function zonedMidnight(year: number, month: number, day: number, zone: string): Date {
   const wall = Date.UTC(year, month, day);
-  let ms = wall - offsetAt(wall, zone);
-  ms = wall - offsetAt(ms, zone);
+  let ms = wall - zoneOffsetAt(wall, zone);
+  ms = wall - zoneOffsetAt(ms, zone);
   return new Date(ms);
 }
 

@@ -8,6 +8,7 @@ import { stringify } from 'csv-stringify/sync';
 import type { FastifyReply } from 'fastify';
 import { safeCell, type CsvCell } from '../../shared/csv-cell.js';
 import { foldCsvHeader } from '../../shared/schemas/imports.js';
+import { zoneOffsetAt } from '../../shared/zoned-dates.js';
 
 export { restoreCell, safeCell, type CsvCell } from '../../shared/csv-cell.js';
 
@@ -39,29 +40,14 @@ const pad = (n: number, width = 2) => String(n).padStart(width, '0');
  * each costs about 8 µs, most of an export's time.
  */
 export function csvTime(timeZone: string): CsvTime {
-  const format = new Intl.DateTimeFormat('en-US', {
-    timeZone,
-    hourCycle: 'h23',
-    year: 'numeric',
-    month: 'numeric',
-    day: 'numeric',
-    hour: 'numeric',
-    minute: 'numeric',
-    second: 'numeric',
-  });
   const offsets = new Map<number, number>();
-  const offsetAt = (slotStart: number) => {
-    const p: Record<string, number> = {};
-    for (const part of format.formatToParts(slotStart)) p[part.type] = Number(part.value);
-    return Date.UTC(p.year!, p.month! - 1, p.day!, p.hour!, p.minute!, p.second!) - slotStart;
-  };
   return (value) => {
     if (value === null || value === undefined) return '';
     const ms = typeof value === 'string' ? Date.parse(value) : value.getTime();
     const slot = Math.floor(ms / SLOT_MS);
     let offset = offsets.get(slot);
     if (offset === undefined) {
-      offset = offsetAt(slot * SLOT_MS);
+      offset = zoneOffsetAt(slot * SLOT_MS, timeZone);
       offsets.set(slot, offset);
     }
     const local = new Date(ms + offset);
