@@ -139,14 +139,13 @@ async function actAndDate(db: Database, since: string) {
   );
   if (pending!.n) while ((await runSignalActions(db)) > 0);
   const at = sql`${since}::timestamptz`;
-  // Signals raised since, on cases opened before (they joined them), read before their dating.
-  const joined = await rows<{ id: string; case_id: string }>(
+  // Signals raised since, and whether they joined a case opened before: read before their dating.
+  const raised = await rows<{ id: string; case_id: string | null; joined: boolean }>(
     db,
-    sql`select s.id, s.case_id from signals s join cases c on c.id = s.case_id
-      where s.detected_at >= ${at} and c.created_at < ${at}`,
+    sql`select s.id, s.case_id, coalesce(c.created_at < ${at}, false) as joined
+      from signals s left join cases c on c.id = s.case_id where s.detected_at >= ${at}`,
   );
-  const raised = await rows<{ id: string }>(db, sql`select id from signals where detected_at >= ${at}`);
-  await dateSignalsByEvidence(db, new Date(since));
+  const detectedAt = new Map((await dateSignalsByEvidence(db, new Date(since))).map((d) => [d.id, d.at]));
   await dateProactiveCases(db, new Date(since));
   // Whether the customer had written first looked at their cases as they are now, some opened
   // after this point of the replay: as they were when the signal was raised instead.
@@ -158,36 +157,28 @@ async function actAndDate(db: Database, since: string) {
             join events e on e.id = v.event_id where v.signal_id = s.id)
           and c.created_at <= s.detected_at and (c.solved_at is null or c.solved_at > s.detected_at))
       where s.id = any(${sql.param(raised.map((r) => r.id))}::uuid[])`);
+  // Signals the awaited event resolved since: at that event (the newest of their evidence).
   const resolved = await rows<{ id: string; case_id: string | null; at: string }>(
     db,
-    sql`select s.id, s.case_id, max(e.occurred_at)::text as at
-      from signals s join signal_evidence v on v.signal_id = s.id join events e on e.id = v.event_id
-      where s.resolved_by_event and s.resolved_at >= ${at}
-      group by s.id, s.case_id`,
+    sql`update signals s set resolved_at = r.at, updated_at = r.at
+      from (select v.signal_id as id, max(e.occurred_at) as at
+        from signals o join signal_evidence v on v.signal_id = o.id join events e on e.id = v.event_id
+        where o.resolved_by_event and o.resolved_at >= ${at} group by v.signal_id) r
+      where s.id = r.id
+      returning s.id, s.case_id, r.at::text as at`,
   );
-  if (resolved.length > 0) {
-    const v = sql`unnest(${sql.param(resolved.map((r) => r.id))}::uuid[],
-      ${sql.param(resolved.map((r) => r.at))}::timestamptz[]) as v(id, at)`;
-    await db.execute(
-      sql`update signals s set resolved_at = v.at, updated_at = v.at from ${v} where s.id = v.id`,
-    );
-    await db.execute(sql`update domain_events e set occurred_at = v.at from ${v}
+  if (resolved.length > 0)
+    await db.execute(sql`update domain_events e set occurred_at = v.at
+      from unnest(${sql.param(resolved.map((r) => r.id))}::uuid[],
+        ${sql.param(resolved.map((r) => r.at))}::timestamptz[]) as v(id, at)
       where e.entity_type = 'signal' and e.entity_id = v.id and e.occurred_at >= ${at}`);
-  }
-  const detected = joined.length
-    ? await rows<{ id: string; at: string }>(
-        db,
-        sql`select id, detected_at::text as at from signals where id = any(${sql.param(joined.map((j) => j.id))}::uuid[])`,
-      )
-    : [];
-  const detectedAt = new Map(detected.map((d) => [d.id, d.at]));
   // One step per case: the latest thing that happened to it since.
   const stepAt = new Map<string, number>();
   const touch = (caseId: string | null, when: string | undefined) => {
     if (!caseId || !when) return;
     stepAt.set(caseId, Math.max(stepAt.get(caseId) ?? 0, new Date(when).getTime()));
   };
-  for (const j of joined) touch(j.case_id, detectedAt.get(j.id));
+  for (const j of raised) if (j.joined) touch(j.case_id, detectedAt.get(j.id));
   for (const r of resolved) touch(r.case_id, r.at);
   // One case at a time: dateSteps reads steps given together as following one another.
   for (const [caseId, ms] of stepAt) await dateSteps(db, [{ caseId, since, at: new Date(ms) }], new Map());
@@ -197,10 +188,15 @@ async function actAndDate(db: Database, since: string) {
  * Signals the jobs opened open "a minute ago", though their evidence may be days old. Dated as if
  * Steward had been watching: an absence rule's signal when its wait ran out (its fired wait's due
  * time), a match rule's at its first evidence event, a threshold rule's at its last (the one that
- * crossed the count); never after now. One statement over the signals opened since `since`.
+ * crossed the count); never after now. One statement over the signals opened since `since`; answers their new times.
  */
-export async function dateSignalsByEvidence(db: Database, since: Date) {
-  await db.execute(sql`
+export async function dateSignalsByEvidence(
+  db: Database,
+  since: Date,
+): Promise<{ id: string; at: string }[]> {
+  return rows<{ id: string; at: string }>(
+    db,
+    sql`
     update signals s set detected_at = d.at, last_evidence_at = greatest(d.at, least(now(), d.last_event))
     from (
       select o.id,
@@ -215,5 +211,7 @@ export async function dateSignalsByEvidence(db: Database, since: Date) {
       where o.detected_at >= ${since.toISOString()}::timestamptz
       group by o.id, o.kind
     ) d
-    where s.id = d.id`);
+    where s.id = d.id
+    returning s.id, s.detected_at::text as at`,
+  );
 }
