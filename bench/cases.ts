@@ -7,13 +7,9 @@
 import { parseArgs } from 'node:util';
 import { sql } from 'drizzle-orm';
 import { migrateDatabase } from '../src/db/migrate.js';
-import { buildApp } from '../src/server/app.js';
-import { loadConfig } from '../src/server/config.js';
 import { SYSTEM_ACTOR } from '../src/server/lib/actor.js';
-import { issueToken } from '../src/server/domains/auth/auth.service.js';
 import { importCustomersCsv } from '../src/server/domains/imports/customer-import.js';
-import { createUser } from '../src/server/domains/users/users.service.js';
-import { fmt, freshDatabase, now, percentile, printTable, progress, timed } from './lib.js';
+import { fmt, freshDatabase, serveAsAdmin, now, percentile, printTable, progress, timed } from './lib.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -38,26 +34,7 @@ async function main() {
   const csv = ['name,email,organization,segment'];
   for (let i = 0; i < 1000; i++) csv.push(`Bench Customer ${i},bench${i}@example.com,Bench Org ${i % 50},`);
   await importCustomersCsv(db, SYSTEM_ACTOR, csv.join('\n'));
-  const admin = await createUser(db, SYSTEM_ACTOR, {
-    email: 'bench@example.com',
-    name: 'Bench',
-    role: 'admin',
-    password: 'bench-password',
-  });
-  const { token } = await issueToken(db, { userId: admin.id, kind: 'session', ttlSeconds: 86_400 });
-  const app = await buildApp({ db, databaseKind: handle.kind, config: loadConfig({}, { port: 0 }) });
-  await app.listen({ port: 0, host: '127.0.0.1' });
-  const address = app.server.address();
-  const base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}/api/v1`;
-  const call = async (method: string, path: string, body?: unknown) => {
-    const res = await fetch(base + path, {
-      method,
-      headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'application/json' } : {}) },
-      body: body ? JSON.stringify(body) : undefined,
-    });
-    if (res.status >= 400) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`);
-    return res.json() as Promise<any>; // eslint-disable-line @typescript-eslint/no-explicit-any
-  };
+  const { app, token, base, call } = await serveAsAdmin(handle);
   const calendar = await call('POST', '/calendars', {
     name: 'Berlin office',
     timezone: 'Europe/Berlin',

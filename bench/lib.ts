@@ -4,7 +4,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import pg from 'pg';
-import { openDatabase } from '../src/db/client.js';
+import { openDatabase, type DatabaseHandle } from '../src/db/client.js';
+import { buildApp } from '../src/server/app.js';
+import { loadConfig } from '../src/server/config.js';
+import { SYSTEM_ACTOR } from '../src/server/lib/actor.js';
+import { issueToken } from '../src/server/domains/auth/auth.service.js';
+import { createUser } from '../src/server/domains/users/users.service.js';
 
 export const now = () => performance.now();
 
@@ -131,4 +136,32 @@ export async function freshDatabase(postgresUrl?: string) {
       await admin.end();
     },
   };
+}
+
+/**
+ * Steward listening on a free port over `handle`, and a bench admin signed in: `call` is one API
+ * request as that admin (a 4xx or 5xx throws with the answer), `base` the API's address.
+ */
+export async function serveAsAdmin(handle: DatabaseHandle) {
+  const admin = await createUser(handle.db, SYSTEM_ACTOR, {
+    email: 'bench@example.com',
+    name: 'Bench',
+    role: 'admin',
+    password: 'bench-password',
+  });
+  const { token } = await issueToken(handle.db, { userId: admin.id, kind: 'session', ttlSeconds: 86_400 });
+  const app = await buildApp({ db: handle.db, databaseKind: handle.kind, config: loadConfig({}, { port: 0 }) });
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  const address = app.server.address();
+  const base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}/api/v1`;
+  const call = async (method: string, path: string, body?: unknown) => {
+    const res = await fetch(base + path, {
+      method,
+      headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'application/json' } : {}) },
+      body: body ? JSON.stringify(body) : undefined,
+    });
+    if (res.status >= 400) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`);
+    return res.json() as Promise<any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+  };
+  return { app, admin, token, base, call };
 }
