@@ -13,12 +13,9 @@ import { parseArgs } from 'node:util';
 import { sql } from 'drizzle-orm';
 import { rows } from '../src/db/client.js';
 import { migrateDatabase } from '../src/db/migrate.js';
-import { buildApp } from '../src/server/app.js';
-import { loadConfig } from '../src/server/config.js';
 import { SYSTEM_ACTOR } from '../src/server/lib/actor.js';
-import { issueToken } from '../src/server/domains/auth/auth.service.js';
 import { createUser } from '../src/server/domains/users/users.service.js';
-import { fmt, freshDatabase, now, percentile, printTable, progress, timed } from './lib.js';
+import { fmt, freshDatabase, serveAsAdmin, now, percentile, printTable, progress, timed } from './lib.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -41,12 +38,7 @@ async function main() {
   const { handle, cleanup } = await freshDatabase(args.postgres);
   const db = handle.db;
   await migrateDatabase(handle);
-  const admin = await createUser(db, SYSTEM_ACTOR, {
-    email: 'bench@example.com',
-    name: 'Bench',
-    role: 'admin',
-    password: 'bench-password',
-  });
+  const { app, token, base, call } = await serveAsAdmin(handle);
   for (let i = 0; i < AGENTS; i++)
     await createUser(db, SYSTEM_ACTOR, {
       email: `agent${i}@bench.example`,
@@ -54,20 +46,6 @@ async function main() {
       role: 'agent',
       password: 'bench-password',
     });
-  const { token } = await issueToken(db, { userId: admin.id, kind: 'session', ttlSeconds: 86_400 });
-  const app = await buildApp({ db, databaseKind: handle.kind, config: loadConfig({}, { port: 0 }) });
-  await app.listen({ port: 0, host: '127.0.0.1' });
-  const address = app.server.address();
-  const base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}/api/v1`;
-  const call = async (method: string, path: string, body?: unknown) => {
-    const res = await fetch(base + path, {
-      method,
-      headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'application/json' } : {}) },
-      body: body ? JSON.stringify(body) : undefined,
-    });
-    if (res.status >= 400) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`);
-    return res.json() as Promise<any>; // eslint-disable-line @typescript-eslint/no-explicit-any
-  };
   const calendar = await call('POST', '/calendars', {
     name: 'Berlin office',
     timezone: 'Europe/Berlin',
@@ -163,6 +141,8 @@ async function main() {
   const pages: [string, string][] = [
     ['list, first page (50, soonest due)', '/commitments?limit=50'],
     ['list, latest due first, 50', '/commitments?limit=50&sort=-dueAt'],
+    // The Commitments page's default: overdue, then open by due time, then closed (a sort, no index).
+    ['list, needs attention first, 50', '/commitments?limit=50&sort=attention'],
     ['list, open and overdue, 50', '/commitments?limit=50&state=open,overdue'],
     ['list, the largest customer, 50', `/commitments?limit=50&customerId=${largest!.id}`],
     ['list, the largest customer, 500', `/commitments?limit=500&customerId=${largest!.id}`],

@@ -65,39 +65,33 @@ const byDueDesc: Sort = { ...byDue, desc: true };
 
 /**
  * The "needs attention first" order: overdue ones (the longest overdue first), then open ones
- * (the soonest due first), then the closed ones (the latest due first). The rank of a row's
- * state leads; within a rank the due time and the id, the way the rank reads them.
+ * (the soonest due first), then the closed ones (the latest due first). Each rank is read on its
+ * own, in its own direction, until the page is full: one ORDER BY over the three would sort every
+ * row (a CASE on the state leads it), where each rank alone walks an index (the live ones few,
+ * open ones on commitments_due, closed ones on commitments_list backwards).
  */
+const ATTENTION_RANKS: { where: SQL; desc: boolean }[] = [
+  { where: sql`${commitments.state} = 'overdue'`, desc: false },
+  { where: sql`${commitments.state} = 'open'`, desc: false },
+  { where: sql`${commitments.state} not in ('open', 'overdue')`, desc: true },
+];
 const attentionRank = sql<number>`(case ${commitments.state} when 'overdue' then 0 when 'open' then 1 else 2 end)`;
-/** The rank whose rows go latest due first: the closed ones. */
-const CLOSED_RANK = 2;
 /** The attention order's cursor value: the rank, a space, the due time as PostgreSQL prints it. */
 const attentionKey = sql<string>`${attentionRank}::text || ' ' || ${commitments.dueAt}::text`;
-const attentionOrder = [
-  sql`${attentionRank} asc`,
-  sql`(case when ${attentionRank} < ${CLOSED_RANK} then ${commitments.dueAt} end) asc`,
-  sql`(case when ${attentionRank} < ${CLOSED_RANK} then ${commitments.id} end) asc`,
-  sql`(case when ${attentionRank} = ${CLOSED_RANK} then ${commitments.dueAt} end) desc`,
-  sql`(case when ${attentionRank} = ${CLOSED_RANK} then ${commitments.id} end) desc`,
-];
 
 /** A timestamptz as PostgreSQL prints it: a tampered cursor is refused, not an SQL error. */
 const PRINTED_TIME = /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(\.\d{1,6})?([+-]\d\d(:\d\d){0,2})?$/;
 
-/** The rows after an attention cursor: later ranks, or the same rank past the row in its direction. */
-function afterAttention(cursor: string | undefined): SQL | undefined {
+/** Where an attention cursor stands: its rank, and the row's due time and id within it. */
+function attentionCursor(cursor: string | undefined): { rank: number; due: string; id: string } | undefined {
   if (!cursor) return undefined;
   const { value, id } = decodeCursor(cursor);
   const cut = value.indexOf(' ');
   const rank = Number(value.slice(0, cut));
   const due = value.slice(cut + 1);
-  if (cut < 0 || ![0, 1, CLOSED_RANK].includes(rank) || !PRINTED_TIME.test(due))
+  if (cut < 0 || !Number.isInteger(rank) || !ATTENTION_RANKS[rank] || !PRINTED_TIME.test(due))
     throw badRequest('invalid_cursor', 'query.cursor: not a cursor this list handed out');
-  const past =
-    rank === CLOSED_RANK
-      ? sql`(${commitments.dueAt}, ${commitments.id}) < (${due}::timestamptz, ${id}::uuid)`
-      : sql`(${commitments.dueAt}, ${commitments.id}) > (${due}::timestamptz, ${id}::uuid)`;
-  return sql`(${attentionRank} > ${rank} or (${attentionRank} = ${rank} and ${past}))`;
+  return { rank, due, id };
 }
 
 export type CommitmentSort = 'attention' | 'dueAt' | '-dueAt';
@@ -178,16 +172,43 @@ export async function listCommitments(
 ) {
   // The due orders page by the same key (the due time, then the id), so one cursor value serves
   // both; the attention order's key leads with the state's rank.
-  const attention = q.sort === 'attention';
   const sort = q.sort === '-dueAt' ? byDueDesc : byDue;
-  const found = await selectCommitments(db, q.sort)
-    .where(and(filters(q), attention ? afterAttention(q.cursor) : afterCursor(sort, q.cursor)))
-    .orderBy(...(attention ? attentionOrder : orderBy(sort)))
-    .limit(q.limit + 1);
+  const found =
+    q.sort === 'attention'
+      ? await listByAttention(db, q)
+      : await selectCommitments(db, q.sort)
+          .where(and(filters(q), afterCursor(sort, q.cursor)))
+          .orderBy(...orderBy(sort))
+          .limit(q.limit + 1);
   const page = toPage(found, q.limit);
   const total = await totalIf(db, q.includeTotal, commitments, filters(q));
   return { ...page, total };
 }
+
+/** Up to `limit + 1` rows in the attention order after the cursor: rank by rank, each on its index. */
+async function listByAttention(db: Database, q: CommitmentFilter & { limit: number; cursor?: string }) {
+  const at = attentionCursor(q.cursor);
+  const found: CommitmentListRow[] = [];
+  for (let rank = at?.rank ?? 0; rank < ATTENTION_RANKS.length && found.length <= q.limit; rank++) {
+    const { where, desc } = ATTENTION_RANKS[rank]!;
+    const sort = desc ? byDueDesc : byDue;
+    const past =
+      at && rank === at.rank
+        ? desc
+          ? sql`(${commitments.dueAt}, ${commitments.id}) < (${at.due}::timestamptz, ${at.id}::uuid)`
+          : sql`(${commitments.dueAt}, ${commitments.id}) > (${at.due}::timestamptz, ${at.id}::uuid)`
+        : undefined;
+    found.push(
+      ...(await selectCommitments(db, 'attention')
+        .where(and(filters(q), where, past))
+        .orderBy(...orderBy(sort))
+        .limit(q.limit + 1 - found.length)),
+    );
+  }
+  return found;
+}
+
+type CommitmentListRow = Awaited<ReturnType<ReturnType<typeof selectCommitments>['where']>>[number];
 
 /** Overdue commitments, and open ones due by `until`: soonest first. */
 export async function listDueSoonCommitments(db: Database, until: Date, limit: number) {
