@@ -26,7 +26,6 @@ import { openOrJoinCase } from '../domains/cases/proactive-contact.js';
 import { closeDueCommitments } from '../domains/commitments/commitments.engine.js';
 import { listCustomers } from '../domains/customers/customers.service.js';
 import { createEventSource, listEventSources } from '../domains/events/event-sources.service.js';
-import { cases } from '../domains/cases/cases.table.js';
 import { createRule } from '../domains/signals/rules.service.js';
 import { signals } from '../domains/signals/signals.table.js';
 import { agreementCalendars } from './date-proactive-cases.js';
@@ -834,15 +833,17 @@ export async function seedDemoSignals(
   const ben = agent('ben@steward.demo');
   const calendarOf = await agreementCalendars(db);
 
-  /** A person's step on a case, dated at its time (and, when it solves the case, solved then). */
-  const onCase = async (caseId: () => Promise<string>, at: Date, step: (id: string) => Promise<unknown>) => {
-    const id = await caseId();
-    const since = await databaseClock(db);
-    await step(id);
-    await dateStep(db, { caseId: id, since, at, calendarOf });
-    const [c] = await db.select({ status: cases.status }).from(cases).where(eq(cases.id, id));
-    if (c?.status === 'solved') await solveAt(db, [{ caseId: id, at }], calendarOf);
-  };
+  /** An agent's public reply on a late order's proactive case at `at`: dated then (solved then, if it solves it). */
+  const reply = (o: Order, who: Actor, at: Date, body: string, status: 'pending' | 'solved'): ReplayStep => ({
+    at,
+    run: async () => {
+      const id = await caseOfSignal(db, o.orderId);
+      const since = await databaseClock(db);
+      await addMessage(db, who, id, { body, public: true, status });
+      await dateStep(db, { caseId: id, since, at, calendarOf });
+      if (status === 'solved') await solveAt(db, [{ caseId: id, at }], calendarOf);
+    },
+  });
   const steps: ReplayStep[] = [];
   // One customer wrote in about their stuck order before any rule fired: the signal joins it.
   const w = plan.wroteFirst;
@@ -869,34 +870,23 @@ export async function seedDemoSignals(
   // case's agent gives them the new date within the hour, and solves the case once delivered.
   for (const o of plan.orders.filter((x) => x.kind === 'late')) {
     const warned = new Date(o.promisedAt.getTime() - 24 * HOUR);
-    const answered = new Date(warned.getTime() + 0.4 * HOUR);
-    const solved = lateSolvedAt(o);
     const who = o.customer.segment === 'enterprise' ? ava : ben;
-    const caseId = () => caseOfSignal(db, o.orderId);
     const day = (d: Date) => d.toISOString().slice(0, 10);
     steps.push(
-      {
-        at: answered,
-        run: () =>
-          onCase(caseId, answered, (id) =>
-            addMessage(db, who, id, {
-              body: `Hello ${o.customer.name.split(' ')[0]}, ${o.carrier} is holding the parcel for ${o.orderId} at ${o.route[1]}. The new delivery date is ${day(o.deliveredAt!)}. We are sorry for the wait; reply here if that date does not work for you.`,
-              public: true,
-              status: 'pending',
-            }),
-          ),
-      },
-      {
-        at: solved,
-        run: () =>
-          onCase(caseId, solved, (id) =>
-            addMessage(db, who, id, {
-              body: `${o.orderId} has been delivered in ${o.shipTo}. Thank you for your patience; I am closing this case.`,
-              public: true,
-              status: 'solved',
-            }),
-          ),
-      },
+      reply(
+        o,
+        who,
+        new Date(warned.getTime() + 0.4 * HOUR),
+        `Hello ${o.customer.name.split(' ')[0]}, ${o.carrier} is holding the parcel for ${o.orderId} at ${o.route[1]}. The new delivery date is ${day(o.deliveredAt!)}. We are sorry for the wait; reply here if that date does not work for you.`,
+        'pending',
+      ),
+      reply(
+        o,
+        who,
+        lateSolvedAt(o),
+        `${o.orderId} has been delivered in ${o.shipTo}. Thank you for your patience; I am closing this case.`,
+        'solved',
+      ),
     );
   }
   await replayAsWatched(db, eventsOf(plan, now), steps, new Date(now));
