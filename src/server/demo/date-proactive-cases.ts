@@ -30,7 +30,12 @@ export async function agreementCalendars(db: Database): Promise<Map<string, Busi
   );
 }
 
-export async function dateProactiveCases(db: Database, since: Date): Promise<number> {
+export async function dateProactiveCases(
+  db: Database,
+  since: Date,
+  /** Each agreement's calendar (agreementCalendars). */
+  calendarOf: Map<string, BusinessCalendar>,
+): Promise<number> {
   const found = await rows<{ id: string; created_at: string; opened: string }>(
     db,
     sql`select c.id, c.created_at, min(s.detected_at) as opened
@@ -40,7 +45,6 @@ export async function dateProactiveCases(db: Database, since: Date): Promise<num
       having min(s.detected_at) < c.created_at`,
   );
   if (found.length === 0) return 0;
-  const calendarOf = await agreementCalendars(db);
   for (const c of found) {
     const created = new Date(c.created_at);
     const delta = created.getTime() - new Date(c.opened).getTime();

@@ -13,6 +13,7 @@ import { sourceForStaff } from '../domains/events/event-sources.service.js';
 import { ingestEvents } from '../domains/events/ingest.js';
 import { runSignalActions } from '../domains/signals/actions.js';
 import { fireDueExpectations } from '../domains/signals/expectations.js';
+import type { BusinessCalendar } from '../../core/business-time.js';
 import { dateProactiveCases } from './date-proactive-cases.js';
 import { databaseClock, dateSteps } from './seed-cases.js';
 
@@ -70,7 +71,14 @@ export async function sendEvents(db: Database, events: SourcedEvent[]) {
  * due by its time fire, one at a time in due order (an earlier signal opens the proactive case a
  * later one joins), and their actions run. Waits due after `end` stay waiting.
  */
-export async function replayAsWatched(db: Database, events: SourcedEvent[], steps: ReplayStep[], end: Date) {
+export async function replayAsWatched(
+  db: Database,
+  events: SourcedEvent[],
+  steps: ReplayStep[],
+  end: Date,
+  /** Each agreement's calendar (agreementCalendars): what dating a case's clocks counts on. */
+  calendarOf: Map<string, BusinessCalendar>,
+) {
   const timeOf = (e: SourcedEvent) => new Date(e.event.occurredAt).getTime();
   const queue = events
     .map((e, i) => ({ e, i }))
@@ -81,7 +89,7 @@ export async function replayAsWatched(db: Database, events: SourcedEvent[], step
   for (;;) {
     const eventAt = next < queue.length ? timeOf(queue[next]!) : end.getTime();
     const stepAt = todo[0]?.at.getTime() ?? Infinity;
-    await fireWaitsDue(db, new Date(Math.min(eventAt, stepAt, end.getTime())));
+    await fireWaitsDue(db, new Date(Math.min(eventAt, stepAt, end.getTime())), calendarOf);
     if (stepAt <= eventAt && stepAt <= end.getTime()) {
       await todo.shift()!.run();
       continue;
@@ -113,16 +121,16 @@ export async function replayAsWatched(db: Database, events: SourcedEvent[], step
       throw new Error(
         `demo replay: a wait started in a batch fell due inside it (before ${last.toISOString()})`,
       );
-    await actAndDate(db, since);
+    await actAndDate(db, since, calendarOf);
   }
 }
 
 /** Fires the waits due by `asOf`, one at a time, each with its actions, dated when it fired. */
-async function fireWaitsDue(db: Database, asOf: Date) {
+async function fireWaitsDue(db: Database, asOf: Date, calendarOf: Map<string, BusinessCalendar>) {
   for (;;) {
     const since = await databaseClock(db);
     if ((await fireDueExpectations(db, 1, asOf)) === 0) return;
-    await actAndDate(db, since);
+    await actAndDate(db, since, calendarOf);
   }
 }
 
@@ -132,7 +140,7 @@ async function fireWaitsDue(db: Database, asOf: Date) {
  * then, what they added to cases opened earlier at their signal's time, and signals resolved by
  * an event (their note on the case too) at that event's time.
  */
-async function actAndDate(db: Database, since: string) {
+async function actAndDate(db: Database, since: string, calendarOf: Map<string, BusinessCalendar>) {
   const [pending] = await rows<{ n: boolean }>(
     db,
     sql`select exists (select 1 from signal_actions where state = 'pending') as n`,
@@ -146,7 +154,7 @@ async function actAndDate(db: Database, since: string) {
       from signals s left join cases c on c.id = s.case_id where s.detected_at >= ${at}`,
   );
   const detectedAt = new Map((await dateSignalsByEvidence(db, new Date(since))).map((d) => [d.id, d.at]));
-  await dateProactiveCases(db, new Date(since));
+  await dateProactiveCases(db, new Date(since), calendarOf);
   // Whether the customer had written first looked at their cases as they are now, some opened
   // after this point of the replay: as they were when the signal was raised instead.
   if (raised.length > 0)
@@ -181,7 +189,7 @@ async function actAndDate(db: Database, since: string) {
   for (const j of raised) if (j.joined) touch(j.case_id, detectedAt.get(j.id));
   for (const r of resolved) touch(r.case_id, r.at);
   // One case at a time: dateSteps reads steps given together as following one another.
-  for (const [caseId, ms] of stepAt) await dateSteps(db, [{ caseId, since, at: new Date(ms) }], new Map());
+  for (const [caseId, ms] of stepAt) await dateSteps(db, [{ caseId, since, at: new Date(ms) }], calendarOf);
 }
 
 /**

@@ -863,7 +863,7 @@ export async function seedDemoSignals(
         createdAt: new Date(now - 20 * HOUR).toISOString(),
       });
       // Its timeline opens when the mail came, not at the seeding minute.
-      await dateStep(db, { caseId: wrote.id, since, at: new Date(wrote.createdAt), calendarOf: new Map() });
+      await dateStep(db, { caseId: wrote.id, since, at: new Date(wrote.createdAt), calendarOf });
     },
   });
   // The late orders: the will-miss rule warned the customer a day before the promised date; the
@@ -889,7 +889,7 @@ export async function seedDemoSignals(
       ),
     );
   }
-  await replayAsWatched(db, eventsOf(plan, now), steps, new Date(now));
+  await replayAsWatched(db, eventsOf(plan, now), steps, new Date(now), calendarOf);
   while ((await closeDueCommitments(db)) > 0);
 
   const m = plan.movesAgain;
