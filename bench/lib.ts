@@ -150,7 +150,11 @@ export async function serveAsAdmin(handle: DatabaseHandle) {
     password: 'bench-password',
   });
   const { token } = await issueToken(handle.db, { userId: admin.id, kind: 'session', ttlSeconds: 86_400 });
-  const app = await buildApp({ db: handle.db, databaseKind: handle.kind, config: loadConfig({}, { port: 0 }) });
+  const app = await buildApp({
+    db: handle.db,
+    databaseKind: handle.kind,
+    config: loadConfig({}, { port: 0 }),
+  });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const address = app.server.address();
   const base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}/api/v1`;
