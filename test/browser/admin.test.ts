@@ -1032,7 +1032,7 @@ describe('settings', () => {
     expect((await stack.api<S>('/settings', admin)).domainEventRetentionDays).toBe(365);
     await page.goto(`${stack.url}/admin/audit-log`);
     await eventually(() => text(page.getByTestId('audit-retention'))).toBe(
-      'Changes made more than 365 days ago are removed, except those of cases not yet closed, deletions still undone and records of personal data erased or copied.',
+      'Changes made more than 365 days ago are removed, except those of cases not yet closed, the deletions of cases still deleted, and the records of personal data erased or exported.',
     );
     await page.goto(`${stack.url}/admin/settings`);
     await eventually(() => days.inputValue()).toBe('365');

@@ -147,7 +147,7 @@ function RetentionNote(props: { days: number | null | undefined }) {
     <span data-testid="audit-retention">
       {props.days === null
         ? 'Changes are kept for ever.'
-        : `Changes made more than ${props.days} days ago are removed, except those of cases not yet closed, deletions still undone and records of personal data erased or copied.`}
+        : `Changes made more than ${props.days} days ago are removed, except those of cases not yet closed, the deletions of cases still deleted, and the records of personal data erased or exported.`}
     </span>
   );
 }
