@@ -76,6 +76,39 @@ describe('event sources (admin)', () => {
     expect(event!.warnings.some((w) => w.endsWith('data.promisedAt is not a time: "TBC"'))).toBe(true);
   });
 
+  it('the Proactive board tells agents of a source whose events came with warnings, and shows them', async () => {
+    const [event] = (
+      await stack.api<{ items: { eventId: string; warnings: string[] }[] }>(
+        '/events?source=erp&warned=true',
+        {
+          login: DEMO.admin,
+        },
+      )
+    ).items;
+    const agentPage = await stack.newPage();
+    await signIn(agentPage, stack.url, DEMO.agent);
+    await agentPage.goto(`${stack.url}/board`);
+    const notice = agentPage.getByTestId('warned-sources');
+    // One line on the board; the sources, the warning and the link once opened.
+    await eventually(() => text(notice)).toBe(
+      'Some events could not do what they were sent for: 1 event in the last 7 days, from ERP (orders, invoices, customer service).',
+    );
+    expect(await notice.getByTestId('warned-source').isVisible()).toBe(false);
+    await notice.getByText('Some events could not do what they were sent for').click();
+    // The demo's ERP sent one promise again with the date "TBC".
+    expect(await text(notice.getByTestId('warned-source'))).toMatch(
+      /^ERP \(orders, invoices, customer service\): 1 event, the latest .+ \(.+: data\.promisedAt is not a time: "TBC"\)\. See it$/,
+    );
+    expect(await text(notice.getByTestId('warned-source'))).toContain(`(${event!.warnings[0]})`);
+    // Agents get no link to the source's admin page; the events are theirs to read.
+    expect(await notice.getByRole('link').count()).toBe(1);
+    await notice.getByRole('link', { name: 'See it' }).click();
+    await eventually(async () => agentPage.url()).toBe(`${stack.url}/events?source=erp&warned=true`);
+    await eventually(() => agentPage.getByTestId('event-row').count()).toBe(1);
+    expect(await texts(agentPage.getByTestId('event-warnings').locator('li'))).toEqual(event!.warnings);
+    await agentPage.close();
+  });
+
   it('charts what a source sent per hour over two days, in the zone the admin works in', async () => {
     await page.goto(`${stack.url}/admin/event-sources/wms`);
     const chart = page.getByTestId('source-activity-chart');

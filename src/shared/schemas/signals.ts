@@ -666,6 +666,19 @@ export const Board = z.object({
     .describe(
       'event sources with a silence alert that sent nothing for that long: their absence signals may be false alarms',
     ),
+  warnedSources: z
+    .array(
+      z.object({
+        key: z.string(),
+        name: z.string(),
+        events: z.number().int().describe('its events accepted with warnings in the last 7 days'),
+        latestAt: IsoDateTime.describe('when the newest of them was received'),
+        latestWarning: z.string().describe('the first warning of the newest of them'),
+      }),
+    )
+    .describe(
+      'event sources whose events were accepted with warnings in the last 7 days (as the Event sources page counts them), most such events first: a commitment or wait they were sent to open or move may be missing or stale',
+    ),
   counts: z.object({
     bySeverity: z.record(z.string(), z.number().int()),
     openSignals: z.number().int(),

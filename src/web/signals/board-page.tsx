@@ -327,6 +327,10 @@ export function BoardPage() {
             )}
           </section>
 
+          {/* Above the commitments: their due dates are what such events fail to open or move. */}
+          {data.warnedSources.length > 0 && (
+            <WarnedSources sources={data.warnedSources} admin={me.role === 'admin'} />
+          )}
           <section className="section" aria-labelledby="board-commitments-title">
             <div className="section__header board__section-header">
               <h2 id="board-commitments-title">
@@ -482,6 +486,41 @@ function CommitmentTable({ commitments, now }: { commitments: Commitment[]; now:
         </tr>
       ))}
     </DataTable>
+  );
+}
+
+/**
+ * Sources whose events were accepted with warnings in the last 7 days: what those events were
+ * sent to open or move (a commitment, a wait) did not happen, so a due date here may be missing
+ * or out of date until the source sends them again, corrected.
+ */
+function WarnedSources(props: { sources: Board['warnedSources']; admin: boolean }) {
+  const total = props.sources.reduce((n, s) => n + s.events, 0);
+  // One line above the commitments; what and why on demand.
+  return (
+    <div className="notice notice--warning" role="status" data-testid="warned-sources">
+      <details className="notice__details">
+        <summary>
+          <strong>Some events could not do what they were sent for:</strong> {countOf(total, 'event')} in the
+          last 7 days, from {props.sources.map((s) => s.name).join(', ')}.
+        </summary>
+        <p>
+          They were stored, but the commitment or wait they were meant to open or move was not: a due date
+          below may be missing or out of date until the source sends them again, corrected.
+        </p>
+        <ul>
+          {props.sources.map((s) => (
+            <li key={s.key} data-testid="warned-source">
+              {props.admin ? <Link to={`/admin/event-sources/${s.key}`}>{s.name}</Link> : s.name}:{' '}
+              {countOf(s.events, 'event')}, the latest {formatDateTime(s.latestAt)} ({s.latestWarning}).{' '}
+              <Link to={`/events?source=${encodeURIComponent(s.key)}&warned=true`}>
+                See {s.events === 1 ? 'it' : 'them'}
+              </Link>
+            </li>
+          ))}
+        </ul>
+      </details>
+    </div>
   );
 }
 

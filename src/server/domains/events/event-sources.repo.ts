@@ -8,6 +8,9 @@ export type EventSourceRow = typeof eventSources.$inferSelect;
 
 const live = isNull(eventSources.deletedAt);
 
+/** How far back a source's events accepted with warnings are counted (sources' page, board). */
+export const WARNED_WINDOW_MS = 7 * 86_400_000;
+
 export async function listEventSources(db: Database) {
   return db.select().from(eventSources).where(live).orderBy(asc(eventSources.key));
 }
@@ -79,7 +82,7 @@ export async function sourceActivity(db: Database, sourceIds: string[], now = ne
     left join (
       select source_id, count(*) as n from events
       where warnings is not null and source_id = any(${sql.param(sourceIds)}::uuid[])
-        and id >= ${uuidv7Floor(new Date(now.getTime() - 7 * 86_400_000))}::uuid
+        and id >= ${uuidv7Floor(new Date(now.getTime() - WARNED_WINDOW_MS))}::uuid
       group by source_id
     ) w on w.source_id = s.id`,
   );
@@ -148,6 +151,37 @@ export async function softDeleteEventSource(db: Database, id: string) {
 }
 
 /** Live, active sources marked silent by the silence check, longest silent first (the board). */
+/**
+ * The sources whose events were accepted with warnings since `since` (the Event sources page
+ * counts 7 days), most such events first: how many, and the newest one with its first warning.
+ * Through the partial index of warned events, which holds only those.
+ */
+export async function listWarnedSources(db: Database, since: Date) {
+  return rows<{
+    key: string;
+    name: string;
+    events: number;
+    latest_at: Date | string;
+    latest_warning: string;
+  }>(
+    db,
+    sql`
+    select s.key, s.name, w.n::int as events, e.received_at as latest_at, e.warnings ->> 0 as latest_warning
+    from (
+      select source_id, count(*) as n from events
+      where warnings is not null and id >= ${uuidv7Floor(since)}::uuid
+      group by source_id
+    ) w
+    join event_sources s on s.id = w.source_id and s.deleted_at is null
+    cross join lateral (
+      select received_at, warnings from events
+      where source_id = w.source_id and warnings is not null
+      order by id desc limit 1
+    ) e
+    order by w.n desc, s.name`,
+  );
+}
+
 export async function listSilentSources(db: Database) {
   return db
     .select()

@@ -241,6 +241,48 @@ describe('source activity', () => {
     expect(later.body.activity).toEqual({ eventsLast24h: 1, warnedLast7d: 1 });
   });
 
+  it('the Proactive board names the sources whose events were accepted with warnings in the last week', async () => {
+    const at = typesFor();
+    const key = `warned-${unique()}`;
+    const made = await app.t.post('/api/v1/event-sources', { key, name: `Shop ERP ${key}` }, app.admin);
+    expect(made.status).toBe(201);
+    const { who } = await customerWithCommitments(app.t.db, [deliveryCommitment(at)]);
+    // Two calls: the events of one call are received together, in no order.
+    const send = (events: Record<string, unknown>[]) =>
+      app.t.post('/api/v1/events', { events }, made.body.token);
+    const first = await send([
+      ev(at('promised'), { ...who, refs: { orderId: 'A' }, data: { promisedAt: 'TBC' } }),
+      ev(at('promised'), { ...who, refs: { orderId: 'B' }, data: { promisedAt: '2030-01-01' } }),
+    ]);
+    expect(first.body).toMatchObject({ accepted: 2, warned: 1 });
+    const second = await send([ev(at('promised'), { ...who, refs: {}, data: { promisedAt: '2030-01-01' } })]);
+    expect(second.body).toMatchObject({ accepted: 1, warned: 1 });
+    const entryOf = async () => {
+      const board = await app.t.get('/api/v1/board', app.agent);
+      expect(board.status).toBe(200);
+      return (board.body.warnedSources as { key: string }[]).find((s) => s.key === key);
+    };
+    const entry = await entryOf();
+    expect(entry).toMatchObject({ key, name: `Shop ERP ${key}`, events: 2 });
+    // The newest (the event without the ref, sent last), by its first warning.
+    expect((entry as unknown as { latestWarning: string }).latestWarning).toMatch(
+      /not opened: the event has no refs\.orderId/,
+    );
+    const [newest] = await rows<{ received_at: string }>(
+      app.t.db,
+      sql`select received_at::text from events where source_id = (select id from event_sources where key = ${key})
+        and warnings is not null order by id desc limit 1`,
+    );
+    expect(Date.parse((entry as unknown as { latestAt: string }).latestAt)).toBe(
+      Date.parse(newest!.received_at),
+    );
+    // Received more than 7 days ago (the id tells when): no longer named.
+    await app.t.db.execute(sql`
+      update events set id = ('00000000-0000-7000-8000-' || lpad(to_hex((random() * 1e9)::bigint), 12, '0'))::uuid
+      where source_id = (select id from event_sources where key = ${key})`);
+    expect(await entryOf()).toBeUndefined();
+  });
+
   it('notes a source’s last event at most once a minute: per process, and not over a newer note', async () => {
     const res = await app.t.post(
       '/api/v1/event-sources',

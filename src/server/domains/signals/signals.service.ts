@@ -20,7 +20,7 @@ import {
 import type { Actor } from '../../lib/actor.js';
 import { conflict, notFound, unprocessable } from '../../lib/errors.js';
 import { users } from '../auth/auth.table.js';
-import { listSilentSources } from '../events/event-sources.repo.js';
+import { listSilentSources, listWarnedSources, WARNED_WINDOW_MS } from '../events/event-sources.repo.js';
 import * as commitmentsRepo from '../commitments/commitments.repo.js';
 import { toCommitmentDto } from '../commitments/commitments.service.js';
 import { recordDomainEvent } from '../domain-events/domain-events.repo.js';
@@ -288,12 +288,13 @@ export async function getBoard(db: Database, actor: Actor, q: { horizon?: string
   assertCanReadProactive(actor);
   const now = new Date();
   const until = new Date(now.getTime() + (isoDurationMs(q.horizon ?? DEFAULT_HORIZON) ?? 0));
-  const [signalRows, bySeverityRows, commitmentRows, commitmentCounts, silent, heldCustomerMails] = [
+  const [signalRows, bySeverityRows, commitmentRows, commitmentCounts, silent, warned, heldCustomerMails] = [
     await repo.listLiveSignals(db, SIGNAL_LIMITS.board),
     await repo.countLiveBySeverity(db),
     await commitmentsRepo.listDueSoonCommitments(db, until, SIGNAL_LIMITS.board),
     await commitmentsRepo.countDueSoonCommitments(db, until),
     await listSilentSources(db),
+    await listWarnedSources(db, new Date(now.getTime() - WARNED_WINDOW_MS)),
     await repo.countHeldCustomerMails(db),
   ];
   const bySeverity = zeroBySeverity();
@@ -307,6 +308,13 @@ export async function getBoard(db: Database, actor: Actor, q: { horizon?: string
       name: s.name,
       silentSince: s.silentSince!.toISOString(),
       silenceAlertMinutes: s.silenceAlertMinutes!,
+    })),
+    warnedSources: warned.map((w) => ({
+      key: w.key,
+      name: w.name,
+      events: w.events,
+      latestAt: new Date(w.latest_at).toISOString(),
+      latestWarning: w.latest_warning,
     })),
     counts: {
       bySeverity,
