@@ -3,6 +3,7 @@
 // Pure: the caller passes the time zone and "now".
 import type { Priority } from '../../../shared/schemas/cases.js';
 import { DEFAULT_CATEGORY } from '../../../shared/schemas/cases.js';
+import { LIMITS } from '../../../shared/schemas/common.js';
 import type { Commitment, CommitmentState } from '../../../shared/schemas/signals.js';
 import { minutesSpan } from '../../../shared/audit-text.js';
 import { refLabel, refNoun } from '../../../shared/ref-labels.js';
@@ -26,9 +27,23 @@ const STATE_WORDS: Record<CommitmentState, string> = {
   cancelled: 'cancelled',
 };
 
-/** "Callback within 2 hours for CB-4004 overdue". */
+/**
+ * "Callback within 2 hours for CB-4004 overdue". A name and a ref may be 200 characters each, a
+ * subject 300: the name is shortened then (ending in "…"), never the ref or its state, which say
+ * what the case is about.
+ */
 export function commitmentCaseSubject(c: Pick<Commitment, 'name' | 'refValue' | 'state'>): string {
-  return `${c.name} for ${c.refValue}${SUBJECT_STATE[c.state]}`;
+  const tail = ` for ${c.refValue}${SUBJECT_STATE[c.state]}`;
+  const subject = `${c.name}${tail}`;
+  if (subject.length <= LIMITS.subject) return subject;
+  const room = LIMITS.subject - tail.length - 1;
+  let name = '';
+  // By code points, so a character outside the BMP is never cut in half.
+  for (const ch of c.name) {
+    if (name.length + ch.length > room) break;
+    name += ch;
+  }
+  return `${name.trimEnd()}…${tail}`;
 }
 
 /** Not kept (yet): the promise is in trouble. */

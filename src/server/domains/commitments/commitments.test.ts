@@ -699,6 +699,19 @@ describe('commitments: opening a case (POST /commitments/:id/case)', () => {
     expect(await casesAbout(ref)).toBe(1);
   });
 
+  it('shortens the default subject of a long name and ref to what a case takes, keeping the ref and its state', async () => {
+    // A commitment's name and a ref may be 200 characters each: together past a subject's 300.
+    const ref = `CB-${unique()}-${'7'.repeat(160)}`.slice(0, 200);
+    const name = `Callback ${'é'.repeat(300)}`.slice(0, 200);
+    const k = await overdue({ refValue: ref, name });
+    const res = await t.post(`/api/v1/commitments/${k.id}/case`, {}, agent);
+    expect(res.status).toBe(200);
+    const subject = (await t.get(`/api/v1/cases/${res.body.caseId}`, admin)).body.subject as string;
+    expect(subject.length).toBeLessThanOrEqual(300);
+    expect(subject.startsWith('Callback éé')).toBe(true);
+    expect(subject.endsWith(`… for ${ref} overdue`)).toBe(true);
+  });
+
   it('409 commitment_has_case on a second click, and two at once open one case', async () => {
     const ref = `CB-${unique()}`;
     const k = await overdue({ refValue: ref });
