@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Case } from '../../src/shared/schemas/cases.js';
 import type { Customer } from '../../src/shared/schemas/customers.js';
 import type { Rule } from '../../src/shared/schemas/rules.js';
-import type { Signal, SignalDetail } from '../../src/shared/schemas/signals.js';
+import type { Commitment, Signal, SignalDetail } from '../../src/shared/schemas/signals.js';
 import { DEMO, eventually, signIn, startStack, text, texts, type Stack } from './harness.js';
 import {
   agreementForCustomer,
@@ -797,18 +797,21 @@ describe('commitments', () => {
 });
 
 describe('a commitment without a case', () => {
-  it('opens its case from the board and the commitments page with one click each; the row then links to it', async () => {
-    // Northwind's callbacks are due 2 hours after the request: these two are overdue, and no rule
-    // opens a case about a callback. A Northwind customer under its PSA (not Maria: a test above
-    // gives her an agreement of her own, without the callback promise).
+  // Northwind's callbacks are due 2 hours after the request: those asked for 3 hours ago are
+  // overdue, and no rule opens a case about a callback. A Northwind customer under its PSA (not
+  // Maria: a test above gives her an agreement of her own, without the callback promise).
+  const northwindCaller = async () => {
     const caller = (
       await stack.api<{ items: Customer[] }>('/customers?q=northwind.example&limit=50', admin)
     ).items.find((c) => c.email !== DEMO.customer.email && c.organizationName === 'Northwind Traders')!;
     expect(caller).toBeDefined();
-    await sendEvents(
+    return caller;
+  };
+  const overdueCallbacks = (caller: Customer, ids: string[]) =>
+    sendEvents(
       stack,
       token,
-      ['CB-BT-1', 'CB-BT-2'].map((id) => ({
+      ids.map((id) => ({
         id: `bt-${id}`,
         type: 'callback.requested',
         occurredAt: ago(3),
@@ -817,6 +820,10 @@ describe('a commitment without a case', () => {
         data: { topic: 'Invoice question' },
       })),
     );
+
+  it('opens its case from the board and the commitments page with one click each; the row then links to it', async () => {
+    const caller = await northwindCaller();
+    await overdueCallbacks(caller, ['CB-BT-1', 'CB-BT-2']);
     await page.goto(`${stack.url}/board`);
     const row = page.getByTestId('board-commitment-row').filter({ hasText: 'CB-BT-1' });
     await eventually(() => row.count()).toBe(1);
@@ -849,6 +856,46 @@ describe('a commitment without a case', () => {
     const otherId = (await second.getByRole('link').getAttribute('href'))!.replace('/cases/', '');
     expect(otherId).not.toBe(caseId);
     expect((await stack.api<Case>(`/cases/${otherId}`, admin)).refs).toEqual({ callbackId: 'CB-BT-2' });
+  });
+
+  it('when a colleague opened its case a moment before the click, shows theirs and says it had one already (409)', async () => {
+    const caller = await northwindCaller();
+    await overdueCallbacks(caller, ['CB-BT-3']);
+    const found = () =>
+      stack.api<{ items: Commitment[] }>(`/commitments?customerId=${caller.id}&ref=CB-BT-3`, admin);
+    await eventually(async () => (await found()).items.length).toBe(1);
+    const commitment = (await found()).items[0]!;
+    await page.goto(`${stack.url}/commitments?customerId=${caller.id}&state=open,overdue&sort=dueAt`);
+    const cell = page
+      .getByTestId('commitment-row')
+      .filter({ hasText: 'CB-BT-3' })
+      .getByTestId('commitment-case');
+    const button = cell.getByRole('button', { name: /^Open a case/ });
+    await eventually(() => button.count()).toBe(1);
+    // Ava opens it between this page's reading and the click reaching the server.
+    let theirs: Commitment | undefined;
+    await page.route(
+      `${stack.url}/api/v1/commitments/${commitment.id}/case`,
+      async (route) => {
+        theirs = await stack.api<Commitment>(`/commitments/${commitment.id}/case`, {
+          login: DEMO.agent,
+          method: 'POST',
+          body: {},
+        });
+        await route.continue();
+      },
+      { times: 1 },
+    );
+    await button.click();
+    await eventually(() => text(cell.getByTestId('commitment-open-case-existing'))).toBe(
+      'Had a case already',
+    );
+    expect(await text(cell.getByRole('link'))).toBe(`#${theirs!.caseNumber}`);
+    expect(await text(cell.getByTestId('commitment-case-assignee'))).toBe(DEMO.agent.name);
+    expect(await cell.getByRole('button').count()).toBe(0);
+    expect(await cell.getByTestId('commitment-open-case-error').count()).toBe(0);
+    // One case about it: Ava's.
+    expect((await stack.api<Commitment>(`/commitments/${commitment.id}`, admin)).caseId).toBe(theirs!.caseId);
   });
 });
 
