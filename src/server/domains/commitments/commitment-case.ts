@@ -6,6 +6,7 @@ import { DEFAULT_CATEGORY } from '../../../shared/schemas/cases.js';
 import { LIMITS } from '../../../shared/schemas/common.js';
 import type { Commitment, CommitmentState } from '../../../shared/schemas/signals.js';
 import { minutesSpan } from '../../../shared/audit-text.js';
+import { COMMITMENT_STATE_LABELS } from '../../../shared/labels.js';
 import { refLabel, refNoun } from '../../../shared/ref-labels.js';
 
 /** The state in words after the subject: a promise not kept yet says so; a kept one says nothing. */
@@ -16,15 +17,6 @@ const SUBJECT_STATE: Record<CommitmentState, string> = {
   late: ' met late',
   met: '',
   cancelled: ' cancelled',
-};
-
-const STATE_WORDS: Record<CommitmentState, string> = {
-  open: 'open',
-  overdue: 'overdue',
-  broken: 'broken',
-  late: 'met late',
-  met: 'met',
-  cancelled: 'cancelled',
 };
 
 /**
@@ -91,7 +83,7 @@ export function commitmentCaseNote(
   const lateBy = Math.floor((opts.now.getTime() - Date.parse(c.dueAt)) / 60_000);
   const lines = [
     `Opened for the commitment "${c.name}" (agreement ${c.agreementName}) on ${refLabel(c.refKey, c.refValue)}.`,
-    `State: ${STATE_WORDS[c.state]}${c.state === 'overdue' && lateBy > 0 ? `, ${minutesSpan(lateBy)} past due` : ''}.`,
+    `State: ${COMMITMENT_STATE_LABELS[c.state].toLowerCase()}${c.state === 'overdue' && lateBy > 0 ? `, ${minutesSpan(lateBy)} past due` : ''}.`,
     `Opened: ${time(c.openedAt)}.`,
     `Due: ${time(c.dueAt)}${c.repromised > 0 ? ` (re-promised ${c.repromised}×)` : ''}.`,
     ...(c.closedAt ? [`Closed: ${time(c.closedAt)}.`] : []),
