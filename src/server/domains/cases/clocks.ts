@@ -101,15 +101,19 @@ function transitionEvents(
     dueAt: after.dueAt?.toISOString() ?? null,
     targetMinutes: after.targetMinutes,
   };
-  if (!before) return [{ ...base, type: 'case.promise_started', data: { ...data, state: after.state } }];
   const events: DomainEventInput[] = [];
-  if (before.state !== 'breached' && after.state === 'breached') {
+  if (!before) events.push({ ...base, type: 'case.promise_started', data: { ...data, state: after.state } });
+  // A clock that starts missed (a restored case's, due while it was deleted; one started from the
+  // case's creation when it gets targets) is a breach all the same: the scheduler never sees it,
+  // so its entry is written here, once, as for a clock found overdue.
+  if (before?.state !== 'breached' && after.state === 'breached') {
     events.push({
       ...base,
       type: 'case.promise_breached',
       data: { ...data, breachedAt: after.breachedAt?.toISOString() },
     });
   }
+  if (!before) return events;
   if (before.metAt === null && after.metAt !== null) {
     events.push({
       ...base,

@@ -249,6 +249,12 @@ describe('restoring a deleted case', () => {
         breachedAt: plus(wroteB, 120),
         metAt: null,
       });
+      // Missed while the case was deleted: the timeline, the assignee's notifications and webhooks
+      // hear of the breach once, as of a clock the scheduler finds overdue.
+      expect((await eventsOf(t, b.id, 'case.promise_breached')).map((e) => e.data)).toEqual([
+        expect.objectContaining({ kind: 'next_response', cycle: 1, breachedAt: plus(wroteB, 120) }),
+      ]);
+      expect(await eventsOf(t, a.id, 'case.promise_breached')).toEqual([]);
     } finally {
       await t.close();
     }
