@@ -14,24 +14,50 @@ function zoneFormat(kind: string, zone: string, options: Intl.DateTimeFormatOpti
   return f;
 }
 
+/** 400 Gregorian years, after which the calendar (weekdays, leap days) repeats exactly. */
+const FOUR_CENTURIES_MS = 146_097 * 86_400_000;
+
+/**
+ * Date.UTC for any year, an overflowing month or day rolling over as there: Date.UTC reads the
+ * years 0 to 99 as 1900 to 1999, and an imported history may hold the year 50 (the schemas allow
+ * 0001 to 9999). Those are asked 400 years later and moved back.
+ */
+function utc(year: number, month: number, day: number, hour = 0, minute = 0, second = 0): number {
+  if (year < 0 || year > 99) return Date.UTC(year, month, day, hour, minute, second);
+  return Date.UTC(year + 400, month, day, hour, minute, second) - FOUR_CENTURIES_MS;
+}
+
+/** A formatter's numeric parts at `ms`; the year astronomical (1 BC, a zone behind UTC on 1 January of the year 1, is 0). */
+function wallParts(f: Intl.DateTimeFormat, ms: number): Record<string, number> {
+  const p: Record<string, number> = {};
+  let bc = false;
+  for (const part of f.formatToParts(ms))
+    if (part.type === 'era') bc = part.value === 'BC';
+    else p[part.type] = Number(part.value);
+  if (bc) p.year = 1 - p.year!;
+  return p;
+}
+
 /** The wall clock date in `zone` at `ms`: year, month (0-11), day, weekday (0 Sunday). */
 export function zonedDate(
   ms: number,
   zone: string,
 ): { year: number; month: number; day: number; weekday: number } {
-  const f = zoneFormat('date', zone, { year: 'numeric', month: 'numeric', day: 'numeric' });
-  const p: Record<string, number> = {};
-  for (const part of f.formatToParts(ms)) p[part.type] = Number(part.value);
+  const p = wallParts(
+    zoneFormat('date', zone, { era: 'short', year: 'numeric', month: 'numeric', day: 'numeric' }),
+    ms,
+  );
   const year = p.year!;
   const month = p.month! - 1;
   const day = p.day!;
-  return { year, month, day, weekday: new Date(Date.UTC(year, month, day)).getUTCDay() };
+  return { year, month, day, weekday: new Date(utc(year, month, day)).getUTCDay() };
 }
 
 /** How far `zone`'s wall clock is ahead of UTC at `ms`, in ms (the formatter made once per zone). */
 export function zoneOffsetAt(ms: number, zone: string): number {
   const f = zoneFormat('clock', zone, {
     hourCycle: 'h23',
+    era: 'short',
     year: 'numeric',
     month: 'numeric',
     day: 'numeric',
@@ -39,11 +65,8 @@ export function zoneOffsetAt(ms: number, zone: string): number {
     minute: 'numeric',
     second: 'numeric',
   });
-  const p: Record<string, number> = {};
-  for (const part of f.formatToParts(ms)) p[part.type] = Number(part.value);
-  return (
-    Date.UTC(p.year!, p.month! - 1, p.day!, p.hour!, p.minute!, p.second!) - Math.floor(ms / 1000) * 1000
-  );
+  const p = wallParts(f, ms);
+  return utc(p.year!, p.month! - 1, p.day!, p.hour!, p.minute!, p.second!) - Math.floor(ms / 1000) * 1000;
 }
 
 /**
@@ -52,7 +75,7 @@ export function zoneOffsetAt(ms: number, zone: string): number {
  * just after a change of offset comes out right.
  */
 export function zonedMidnight(year: number, month: number, day: number, zone: string): Date {
-  const wall = Date.UTC(year, month, day);
+  const wall = utc(year, month, day);
   let ms = wall - zoneOffsetAt(wall, zone);
   ms = wall - zoneOffsetAt(ms, zone);
   return new Date(ms);

@@ -64,6 +64,21 @@ describe('csvTime', () => {
     expect(lordHowe('2026-04-04T15:00:00.000Z')).toBe('2026-04-05 01:30:00');
   });
 
+  it('writes the years 1 to 99 as they are (a historic import may hold them), not as 1901 to 1999', () => {
+    for (const zone of ['UTC', 'Europe/Berlin', 'America/New_York']) {
+      const time = csvTime(zone);
+      for (const iso of [
+        '0001-01-01T00:00:00.000Z',
+        '0050-06-01T12:34:56.000Z',
+        '0099-12-31T23:59:59.000Z',
+      ]) {
+        const expected = DateTime.fromISO(iso, { zone }).toFormat('yyyy-MM-dd HH:mm:ss');
+        expect(time(iso), `${zone} ${iso}`).toBe(expected);
+      }
+    }
+    expect(csvTime('UTC')('0050-06-01T12:34:56.000Z')).toBe('0050-06-01 12:34:56');
+  });
+
   it('leaves a missing time empty, and reads dates as well as ISO strings', () => {
     const time = csvTime('Asia/Tokyo');
     expect(time(null)).toBe('');
