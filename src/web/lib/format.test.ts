@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { formatDue, formatMinutes, formatWallClock } from './format.js';
+import { formatDateTime, formatDue, formatInZone, formatMinutes, formatWallClock } from './format.js';
+import { browserTimeZone } from './time-zones.js';
 
 describe('formatDue', () => {
   const now = Date.parse('2026-12-05T12:00:00Z');
@@ -15,6 +16,39 @@ describe('formatDue', () => {
   it('names the year of a deadline further away, in the past or ahead', () => {
     expect(formatDue('2025-11-30T09:30:00Z', now)).toMatch(/2025/);
     expect(formatDue('2027-08-02T09:30:00Z', now)).toMatch(/2027/);
+  });
+});
+
+describe('times in a zone a page names', () => {
+  const at = '2026-12-05T12:00:00Z';
+  const local = browserTimeZone();
+  // A zone whose clock is not the test machine's at `at` (Kathmandu is +05:45: no one else's).
+  const other = local === 'Asia/Kathmandu' ? 'America/St_Johns' : 'Asia/Kathmandu';
+
+  it('writes a time in the zone given, else the browser’s, the same as a formatter made for it', () => {
+    const inZone = (timeZone?: string) =>
+      new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short', timeZone }).format(
+        new Date(at),
+      );
+    expect(formatDateTime(at)).toBe(inZone());
+    expect(formatDateTime(at, other)).toBe(inZone(other));
+    expect(formatDateTime(at, other)).not.toBe(formatDateTime(at));
+    expect(formatDue(at, Date.parse(at), other)).not.toBe(formatDue(at, Date.parse(at)));
+  });
+
+  it('shows the clock of another zone only when its clock differs from the viewer’s', () => {
+    expect(formatInZone(at, local)).toBeNull();
+    // Another name for a zone with the same clock at that moment: nothing to add.
+    expect(formatInZone(at, local === 'UTC' ? 'Etc/UTC' : local)).toBeNull();
+    expect(formatInZone(at, other)).toBe(
+      new Intl.DateTimeFormat(undefined, {
+        timeZone: other,
+        weekday: 'short',
+        hour: '2-digit',
+        minute: '2-digit',
+        hourCycle: 'h23',
+      }).format(new Date(at)),
+    );
   });
 });
 

@@ -1,28 +1,29 @@
-// Display formats, in the browser's locale and time zone.
+// Display formats, in the browser's locale and time zone (or a zone a page names).
+import { zoneOffsetAt } from '../../shared/zoned-dates.js';
 import { browserTimeZone } from './time-zones.js';
 
-const dateTime = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
-const date = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium' });
 const number = new Intl.NumberFormat(undefined);
 
-const inZone = new Map<string, { dateTime: Intl.DateTimeFormat; date: Intl.DateTimeFormat }>();
-/** The formats in another zone than the browser's (the portal shows a request in the customer's). */
-function formatsIn(timeZone: string | undefined) {
-  if (!timeZone) return { dateTime, date };
-  let f = inZone.get(timeZone);
+const formats = new Map<string, Intl.DateTimeFormat>();
+/**
+ * One formatter per kind and zone (the browser's when none), made once: Intl formatters are
+ * costly to make, and a list formats hundreds of times.
+ */
+function formatter(kind: string, options: Intl.DateTimeFormatOptions, timeZone?: string) {
+  const key = `${kind}:${timeZone ?? ''}`;
+  let f = formats.get(key);
   if (!f) {
-    f = {
-      dateTime: new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short', timeZone }),
-      date: new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeZone }),
-    };
-    inZone.set(timeZone, f);
+    f = new Intl.DateTimeFormat(undefined, { ...options, timeZone });
+    formats.set(key, f);
   }
   return f;
 }
 
+/** In `timeZone` when given (the portal shows a request in the customer's), else the browser's. */
 export const formatDateTime = (iso: string, timeZone?: string) =>
-  formatsIn(timeZone).dateTime.format(new Date(iso));
-export const formatDate = (iso: string, timeZone?: string) => formatsIn(timeZone).date.format(new Date(iso));
+  formatter('dateTime', { dateStyle: 'medium', timeStyle: 'short' }, timeZone).format(new Date(iso));
+export const formatDate = (iso: string, timeZone?: string) =>
+  formatter('date', { dateStyle: 'medium' }, timeZone).format(new Date(iso));
 export const formatNumber = (n: number) => number.format(n);
 
 /** "1 customer", "336 customers". */
@@ -95,22 +96,6 @@ const dueOptions: Intl.DateTimeFormatOptions = {
   hour: 'numeric',
   minute: '2-digit',
 };
-const weekdayDateTime = new Intl.DateTimeFormat(undefined, dueOptions);
-const weekdayDateYearTime = new Intl.DateTimeFormat(undefined, { ...dueOptions, year: 'numeric' });
-const dueInZone = new Map<string, { short: Intl.DateTimeFormat; long: Intl.DateTimeFormat }>();
-/** The deadline formats in another zone than the browser's (a page that names its zone). */
-function dueFormatsIn(timeZone: string | undefined) {
-  if (!timeZone) return { short: weekdayDateTime, long: weekdayDateYearTime };
-  let f = dueInZone.get(timeZone);
-  if (!f) {
-    f = {
-      short: new Intl.DateTimeFormat(undefined, { ...dueOptions, timeZone }),
-      long: new Intl.DateTimeFormat(undefined, { ...dueOptions, year: 'numeric', timeZone }),
-    };
-    dueInZone.set(timeZone, f);
-  }
-  return f;
-}
 /** Past this distance from now, a date without its year is ambiguous. */
 const YEAR_MATTERS_MS = 182 * 86_400_000;
 /**
@@ -120,35 +105,22 @@ const YEAR_MATTERS_MS = 182 * 86_400_000;
  */
 export function formatDue(iso: string, now = Date.now(), timeZone?: string): string {
   const at = new Date(iso);
-  const f = dueFormatsIn(timeZone);
-  return (Math.abs(at.getTime() - now) > YEAR_MATTERS_MS ? f.long : f.short).format(at);
+  const f =
+    Math.abs(at.getTime() - now) > YEAR_MATTERS_MS
+      ? formatter('dueYear', { ...dueOptions, year: 'numeric' }, timeZone)
+      : formatter('due', dueOptions, timeZone);
+  return f.format(at);
 }
 
 /** The same, as a clock in another time zone ("Mon 09:30"), or null when that zone is the viewer's. */
 export function formatInZone(iso: string, timeZone: string): string | null {
-  const local = browserTimeZone();
-  if (sameOffset(iso, timeZone, local)) return null;
-  return new Intl.DateTimeFormat(undefined, {
+  const at = new Date(iso);
+  if (zoneOffsetAt(at.getTime(), timeZone) === zoneOffsetAt(at.getTime(), browserTimeZone())) return null;
+  return formatter(
+    'clock',
+    { weekday: 'short', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' },
     timeZone,
-    weekday: 'short',
-    hour: '2-digit',
-    minute: '2-digit',
-    hourCycle: 'h23',
-  }).format(new Date(iso));
-}
-
-function sameOffset(iso: string, a: string, b: string) {
-  const f = (tz: string) =>
-    new Intl.DateTimeFormat('en-US', {
-      timeZone: tz,
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      hour: '2-digit',
-      minute: '2-digit',
-      hourCycle: 'h23',
-    }).format(new Date(iso));
-  return f(a) === f(b);
+  ).format(at);
 }
 
 /** "3.2 MB" */
