@@ -847,6 +847,30 @@ describe('spam and deleting', () => {
     expect(await page.getByTestId('message-mail').count()).toBe(0);
   });
 
+  it('a reply sent when the customer had no address says so in the past tense once they have one', async () => {
+    const stamp = Date.now().toString(36);
+    const customer = await stack.api<{ id: string; name: string }>('/customers', {
+      ...admin,
+      method: 'POST',
+      body: { name: `Phone only ${stamp}` },
+    });
+    const c = await createCase(stack, { subject: 'Callback about the sideboard', customerId: customer.id });
+    await stack.api(`/cases/${c.id}/messages`, {
+      ...admin,
+      method: 'POST',
+      body: { body: 'We will call you back this afternoon.', public: true },
+    });
+    const email = `phone-only-${stamp}@example.com`;
+    await stack.api(`/customers/${customer.id}`, { ...admin, method: 'PATCH', body: { email } });
+    await openCase(c);
+    // The composer writes to the address they have now; the reply sent before went to no one.
+    await eventually(() => text(page.getByTestId('composer-recipients'))).toBe(`By e-mail to ${email}`);
+    const sent = page.getByTestId('message').filter({ hasText: 'We will call you back this afternoon.' });
+    await eventually(() => text(sent.getByTestId('message-not-mailed'))).toBe(
+      'Not e-mailed: the customer had no e-mail address',
+    );
+  });
+
   it('marks a case as spam: back to the queue, its sender blocked; an admin unblocks them', async () => {
     const { customer, c } = await newCustomerCase('Spam cheap olivine watches');
     await openCase(c);

@@ -98,7 +98,7 @@ function MailNote({ mail }: { mail: MailMessage }) {
 /** A public reply that went to no one by e-mail, and why, as it was when written. */
 const NOT_MAILED_TEXT: Record<NotMailedReason, string> = {
   customer_deleted: 'Not e-mailed: the customer was deleted',
-  no_address: 'Not e-mailed: the customer has no e-mail address',
+  no_address: 'Not e-mailed: the customer had no e-mail address',
 };
 
 /** Written by Steward itself (a signal rule's note or message to the customer): no person's. */
