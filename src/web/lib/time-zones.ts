@@ -12,6 +12,3 @@ export function timeZones(): string[] {
 
 /** The viewer's own IANA time zone (what dates on screen are shown in). */
 export const browserTimeZone = () => Intl.DateTimeFormat().resolvedOptions().timeZone;
-
-// Wall-clock dates and midnights in a zone: shared with the server (src/shared/zoned-dates.ts).
-export { zonedDate, zonedMidnight } from '../../shared/zoned-dates.js';
