@@ -12,7 +12,7 @@ import { isAdmin } from '../../lib/actor.js';
 import { AppError, conflict, forbidden, notFound, unprocessable } from '../../lib/errors.js';
 import { customers } from '../customers/customers.table.js';
 import { blockedSenders } from '../mail/mail.table.js';
-import { clockCase } from './cases.service.js';
+import { WAITING, clockCase } from './cases.service.js';
 import { onRestored } from './clocks.js';
 import type { CaseHistory } from '../../../core/clock-plans.js';
 import * as policy from '../../policies/cases.js';
@@ -63,6 +63,8 @@ async function removeCase(tx: Database, actor: Actor, id: string, reason: 'delet
       subject: c.subject,
       reason,
       cancelledPromises: cancelled.map((k) => k.kind),
+      // A waiting case's follow-up ends with it; the restore brings it back from here.
+      ...(c.followUpAt ? { followUpAt: c.followUpAt.toISOString() } : {}),
     },
   });
   return c;
@@ -105,7 +107,8 @@ async function historyOf(
  * response and resolution from the creation (resolution from the reopening after a solve), next
  * response from the customer's message awaiting a reply, the periodic update from the last reply;
  * each paused and resumed by the status changes since (paused still in a pausing status), and due
- * or missed as time says. Clocks that were decided stay as they were. A case marked as spam is
+ * or missed as time says. Clocks that were decided stay as they were. The follow-up the deletion
+ * dropped is set again on a case still waiting (`case.deleted` keeps it). A case marked as spam is
  * un-marked: its sender is unblocked, and its customer comes back if they went with it, with
  * their portal login.
  */
@@ -159,17 +162,31 @@ export async function restoreCase(db: Database, actor: Actor, id: string) {
         data: { caseId: id, logins: logins.map((l) => l.id) },
       });
     }
+    // The follow-up the deletion ended, on a case still waiting: due while it was deleted, the
+    // follow-up job opens the case at its next run, as it would have then.
+    const [deleted] = await rows<{ follow_up_at: string | null }>(
+      tx,
+      sql`select data->>'followUpAt' as follow_up_at from domain_events
+        where entity_type = 'case' and entity_id = ${id} and type = 'case.deleted'
+        order by occurred_at desc, id desc limit 1`,
+    );
+    const followUpAt = deleted?.follow_up_at && WAITING.has(c.status) ? new Date(deleted.follow_up_at) : null;
     const now = new Date();
     const [after] = await tx
       .update(cases)
-      .set({ deletedAt: null, updatedAt: nextVersion(now) })
+      .set({ deletedAt: null, followUpAt, updatedAt: nextVersion(now) })
       .where(eq(cases.id, id))
       .returning();
     await recordDomainEvent(tx, actor, {
       type: 'case.restored',
       entityType: 'case',
       entityId: id,
-      data: { number: c.number, unblocked: unblocked.map((b) => b.pattern), customerRestored: !!gone },
+      data: {
+        number: c.number,
+        unblocked: unblocked.map((b) => b.pattern),
+        customerRestored: !!gone,
+        ...(followUpAt ? { followUpAt: followUpAt.toISOString() } : {}),
+      },
     });
     await onRestored(tx, actor, clockCase(after!), await historyOf(tx, c), now);
   });

@@ -72,7 +72,7 @@ import { lockLiveSignalsOfCase, resolveSignalsOfCase } from '../signals/case-sig
 
 const UNSOLVED = new Set<string>(UNSOLVED_STATUSES);
 /** Statuses in which a case waits for someone else: the ones that may carry a follow-up. */
-const WAITING = new Set(['pending', 'on_hold']);
+export const WAITING = new Set(['pending', 'on_hold']);
 const DAY_MS = 86_400_000;
 type ClockRow = Awaited<ReturnType<typeof repo.listClocks>>[number];
 

@@ -271,6 +271,47 @@ describe('setting a follow-up', () => {
   });
 });
 
+describe('a deleted case’s follow-up', () => {
+  it('goes with the deletion and comes back with the restore, on a case still waiting', async () => {
+    const { c } = await newCase({ assigneeId: agent.user.id });
+    const at = inHours(5);
+    await t.patch(`/api/v1/cases/${c.id}`, { status: 'pending', followUpAt: at }, agent.token);
+    expect((await t.del(`/api/v1/cases/${c.id}`, admin)).status).toBe(204);
+    expect(await caseRow(c.id)).toEqual({ status: 'pending', follow_up_at: null });
+    expect((await t.post(`/api/v1/cases/${c.id}/restore`, {}, admin)).status).toBe(204);
+    expect(await caseRow(c.id)).toEqual({ status: 'pending', follow_up_at: at });
+    expect((await t.get(`/api/v1/cases/${c.id}`, agent.token)).body.followUpAt).toBe(at);
+    // The audit log says what the deletion ended and the restore brought back.
+    const events = await rows<{ type: string; data: { followUpAt?: string } }>(
+      t.db,
+      sql`select type, data from domain_events where entity_type = 'case' and entity_id = ${c.id}
+        and type in ('case.deleted', 'case.restored') order by occurred_at, id`,
+    );
+    expect(events.map((e) => [e.type, e.data.followUpAt])).toEqual([
+      ['case.deleted', at],
+      ['case.restored', at],
+    ]);
+  });
+
+  it('due while the case was deleted, opens it at the next run, as it would have', async () => {
+    const { c } = await newCase({ assigneeId: agent.user.id });
+    await t.patch(`/api/v1/cases/${c.id}`, { status: 'pending', followUpAt: inHours(1) }, agent.token);
+    await makeDue(c.id);
+    expect((await t.del(`/api/v1/cases/${c.id}`, admin)).status).toBe(204);
+    expect((await t.post(`/api/v1/cases/${c.id}/restore`, {}, admin)).status).toBe(204);
+    expect((await caseRow(c.id)).follow_up_at).not.toBeNull();
+    while ((await openFollowUps(t.db)) > 0);
+    expect(await caseRow(c.id)).toEqual({ status: 'open', follow_up_at: null });
+  });
+
+  it('is none on a restored case that was not waiting', async () => {
+    const { c } = await newCase();
+    expect((await t.del(`/api/v1/cases/${c.id}`, admin)).status).toBe(204);
+    expect((await t.post(`/api/v1/cases/${c.id}/restore`, {}, admin)).status).toBe(204);
+    expect((await caseRow(c.id)).follow_up_at).toBeNull();
+  });
+});
+
 describe('follow-up presets on the case’s calendar', () => {
   it('land on open days at 09:00 in the calendar’s zone, for staff only; none without a calendar', async () => {
     const weekdays = [1, 2, 3, 4, 5].map((day) => ({ day, open: '08:00', close: '17:00' }));
