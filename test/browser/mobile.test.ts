@@ -389,9 +389,10 @@ describe('on a phone', () => {
     expect(await text(customer.getByRole('heading', { level: 1 }))).toBe('My account');
     expect(await overflow(customer)).toBeLessThanOrEqual(0);
     await customer.goto(`${stack.url}/portal`);
-    // The top bar has no room for her name: "My account" stands in for it, not "Customer".
+    // The top bar has no room for her name: "My account" stands in for it, not "Customer". A new
+    // page load: the bar is drawn once she is known (isVisible does not wait for it).
     const account = customer.getByTestId('user-role');
-    expect(await account.isVisible()).toBe(true);
+    await eventually(() => account.isVisible()).toBe(true);
     expect(await text(account)).toBe('My account');
     await account.click();
     await eventually(async () => new URL(customer.url()).pathname).toBe('/portal/account');
