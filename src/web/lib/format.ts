@@ -1,5 +1,6 @@
 // Display formats, in the browser's locale and time zone (or a zone a page names).
 import { zoneOffsetAt } from '../../shared/zoned-dates.js';
+import { NBSP, wallClockSpan } from '../../shared/spans.js';
 import { browserTimeZone } from './time-zones.js';
 
 const number = new Intl.NumberFormat(undefined);
@@ -52,9 +53,6 @@ export function orDash(value: string | number | null | undefined): string {
 /** A custom field key for display: "accountManager" -> "Account manager" (the exports' and audit log's words). */
 export { humanizeKey as humanize } from '../../shared/audit-text.js';
 
-/** A no-break space (U+00A0): a number and its unit are not parted at the end of a line. */
-const NBSP = '\u00a0';
-
 /**
  * A span of minutes the way people say it: "45 min", "1 h 15 min", "8 h". Business time never
  * uses days: a business day is as long as its calendar says, so "1 d" would mislead. Each number
@@ -70,24 +68,8 @@ export function formatMinutes(minutes: number): string {
   return rest === 0 ? hours : `${hours} ${min}`;
 }
 
-/**
- * A wall-clock span in milliseconds (its sign ignored) as "2 d 3 h", "14 h", "1 h 15 min", "5 min",
- * each number joined to its unit by a no-break space as in formatMinutes (the parts by a plain one).
- */
-export function formatWallClock(ms: number): string {
-  const totalMinutes = Math.floor(Math.abs(ms) / 60_000);
-  const d = Math.floor(totalMinutes / 1440);
-  const h = Math.floor((totalMinutes % 1440) / 60);
-  const m = totalMinutes % 60;
-  const days = `${d}${NBSP}d`;
-  const hours = `${h}${NBSP}h`;
-  const min = `${m}${NBSP}min`;
-  if (d > 0) return h > 0 ? `${days} ${hours}` : days;
-  // Past a few hours, minutes are noise in a queue.
-  if (h >= 10) return hours;
-  if (h > 0) return m > 0 ? `${hours} ${min}` : hours;
-  return min;
-}
+/** A wall-clock span: "2 d 3 h", "14 h", "1 h 15 min" (src/shared/spans.ts, as the server writes it). */
+export const formatWallClock = (ms: number): string => wallClockSpan(ms);
 
 const dueOptions: Intl.DateTimeFormatOptions = {
   weekday: 'short',

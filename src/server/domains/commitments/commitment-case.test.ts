@@ -112,6 +112,16 @@ describe('a commitment case’s first note', () => {
     );
   });
 
+  it('says a long lateness in days and hours, not in hundreds of hours', () => {
+    const state = (now: string) =>
+      commitmentCaseNote({ ...base, state: 'overdue' }, { timeZone: 'UTC', now: new Date(now) }).split(
+        '\n',
+      )[1];
+    expect(state('2026-03-22T11:10:00.000Z')).toBe('State: overdue, 20 d 3 h past due.');
+    expect(state('2026-03-03T08:00:00.000Z')).toBe('State: overdue, 1 d past due.');
+    expect(state('2026-03-02T20:45:00.000Z')).toBe('State: overdue, 12 h past due.');
+  });
+
   it('names a closed one’s closing time and no lateness; the note given follows after a blank line', () => {
     const note = commitmentCaseNote(
       { ...base, state: 'late', closedAt: '2026-03-02T10:00:00.000Z' },

@@ -5,7 +5,7 @@ import type { Priority } from '../../../shared/schemas/cases.js';
 import { DEFAULT_CATEGORY } from '../../../shared/schemas/cases.js';
 import { LIMITS } from '../../../shared/schemas/common.js';
 import type { Commitment, CommitmentState } from '../../../shared/schemas/signals.js';
-import { minutesSpan } from '../../../shared/audit-text.js';
+import { wallClockSpan } from '../../../shared/spans.js';
 import { COMMITMENT_STATE_LABELS } from '../../../shared/labels.js';
 import { refLabel, refNoun } from '../../../shared/ref-labels.js';
 
@@ -83,7 +83,7 @@ export function commitmentCaseNote(
   const lateBy = Math.floor((opts.now.getTime() - Date.parse(c.dueAt)) / 60_000);
   const lines = [
     `Opened for the commitment "${c.name}" (agreement ${c.agreementName}) on ${refLabel(c.refKey, c.refValue)}.`,
-    `State: ${COMMITMENT_STATE_LABELS[c.state].toLowerCase()}${c.state === 'overdue' && lateBy > 0 ? `, ${minutesSpan(lateBy)} past due` : ''}.`,
+    `State: ${COMMITMENT_STATE_LABELS[c.state].toLowerCase()}${c.state === 'overdue' && lateBy > 0 ? `, ${wallClockSpan(lateBy * 60_000, ' ')} past due` : ''}.`,
     `Opened: ${time(c.openedAt)}.`,
     `Due: ${time(c.dueAt)}${c.repromised > 0 ? ` (re-promised ${c.repromised}×)` : ''}.`,
     ...(c.closedAt ? [`Closed: ${time(c.closedAt)}.`] : []),
