@@ -8,6 +8,7 @@
 // acknowledgement mail writes them); else in UTC, said as such. A due time in the past is
 // admitted as late, never shown as a promise. `nextClock` picks the clock to speak of from a
 // case's clocks. Pure: no I/O, the clock `now` is given.
+import { isTimeZone } from '../../shared/schemas/common.js';
 import type { PlainStateCode } from '../../shared/schemas/portal.js';
 
 export type { PlainStateCode };
@@ -68,15 +69,8 @@ function whenIn(at: Date, now: Date, zones: { timeZone?: string | null; calendar
   return cal === 'UTC' ? formatWhen(at, now, 'UTC') : `${formatWhen(at, now, cal)} (${cal})`;
 }
 
-function validZone(tz: string | null | undefined): string {
-  if (!tz) return 'UTC';
-  try {
-    new Intl.DateTimeFormat('en', { timeZone: tz });
-    return tz;
-  } catch {
-    return 'UTC';
-  }
-}
+/** The zone when this runtime knows it, else UTC. */
+const validZone = (tz: string | null | undefined): string => (tz && isTimeZone(tz) ? tz : 'UTC');
 
 /**
  * "Tue 14:00" within the coming week, else "Tue 3 Mar 14:00"; " UTC" when no zone is known. In
