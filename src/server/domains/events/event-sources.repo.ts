@@ -154,7 +154,7 @@ export async function softDeleteEventSource(db: Database, id: string) {
 /**
  * The sources whose events were accepted with warnings since `since` (the Event sources page
  * counts 7 days), most such events first: how many, and the newest one with its first warning.
- * Through the partial index of warned events, which holds only those.
+ * Per source, a range of the partial index of warned events (source, id): only those are read.
  */
 export async function listWarnedSources(db: Database, since: Date) {
   return rows<{
@@ -166,18 +166,18 @@ export async function listWarnedSources(db: Database, since: Date) {
   }>(
     db,
     sql`
-    select s.key, s.name, w.n::int as events, e.received_at as latest_at, e.warnings ->> 0 as latest_warning
-    from (
-      select source_id, count(*) as n from events
-      where warnings is not null and id >= ${uuidv7Floor(since)}::uuid
-      group by source_id
+    select s.key, s.name, w.n as events, e.received_at as latest_at, e.warnings ->> 0 as latest_warning
+    from event_sources s
+    cross join lateral (
+      select count(*)::int as n from events
+      where source_id = s.id and warnings is not null and id >= ${uuidv7Floor(since)}::uuid
     ) w
-    join event_sources s on s.id = w.source_id and s.deleted_at is null
     cross join lateral (
       select received_at, warnings from events
-      where source_id = w.source_id and warnings is not null
+      where source_id = s.id and warnings is not null
       order by id desc limit 1
     ) e
+    where s.deleted_at is null and w.n > 0
     order by w.n desc, s.name`,
   );
 }
