@@ -498,7 +498,7 @@ function WarnedSources(props: { sources: Board['warnedSources']; admin: boolean 
   const total = props.sources.reduce((n, s) => n + s.events, 0);
   // One line above the commitments; what and why on demand.
   return (
-    <div className="notice notice--warning" role="status" data-testid="warned-sources">
+    <div className="notice notice--warning board__warned" role="status" data-testid="warned-sources">
       <details className="notice__details">
         <summary>
           <strong>Some events could not do what they were sent for:</strong> {countOf(total, 'event')} in the
