@@ -35,6 +35,11 @@ export function orderBy(s: Sort): SQL[] {
 export function afterCursor(s: Sort, cursor: string | undefined): SQL | undefined {
   if (!cursor) return undefined;
   const { value, id } = decodeCursor(cursor);
+  return pastKey(s, value, id);
+}
+
+/** The rows after (sort value, id) in the sort's order. */
+export function pastKey(s: Sort, value: string, id: string): SQL {
   return s.desc
     ? sql`(${s.column}, ${s.idColumn}) < (${value}, ${id}::uuid)`
     : sql`(${s.column}, ${s.idColumn}) > (${value}, ${id}::uuid)`;

@@ -3,12 +3,13 @@
 // (commitments.engine.ts); here they are only read.
 import { and, asc, eq, gte, inArray, lt, sql, type SQL } from 'drizzle-orm';
 import { rows, type Database } from '../../../db/client.js';
-import type { CommitmentState } from '../../../shared/schemas/signals.js';
+import { COMMITMENT_STATES, type CommitmentState } from '../../../shared/schemas/signals.js';
 import { badRequest } from '../../lib/errors.js';
 import {
   afterCursor,
   decodeCursor,
   orderBy,
+  pastKey,
   sortKey,
   toPage,
   type Sort,
@@ -70,14 +71,11 @@ const byDueDesc: Sort = { ...byDue, desc: true };
  * row (a CASE on the state leads it), where each rank alone walks an index (the live ones few,
  * open ones on commitments_due, closed ones on commitments_list backwards).
  */
-const ATTENTION_RANKS: { where: SQL; desc: boolean }[] = [
-  { where: sql`${commitments.state} = 'overdue'`, desc: false },
-  { where: sql`${commitments.state} = 'open'`, desc: false },
-  { where: sql`${commitments.state} not in ('open', 'overdue')`, desc: true },
+const ATTENTION_RANKS: { states: readonly CommitmentState[]; desc: boolean }[] = [
+  { states: ['overdue'], desc: false },
+  { states: ['open'], desc: false },
+  { states: COMMITMENT_STATES.filter((s) => s !== 'open' && s !== 'overdue'), desc: true },
 ];
-const attentionRank = sql<number>`(case ${commitments.state} when 'overdue' then 0 when 'open' then 1 else 2 end)`;
-/** The attention order's cursor value: the rank, a space, the due time as PostgreSQL prints it. */
-const attentionKey = sql<string>`${attentionRank}::text || ' ' || ${commitments.dueAt}::text`;
 
 /** A timestamptz as PostgreSQL prints it: a tampered cursor is refused, not an SQL error. */
 const PRINTED_TIME = /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(\.\d{1,6})?([+-]\d\d(:\d\d){0,2})?$/;
@@ -96,10 +94,10 @@ function attentionCursor(cursor: string | undefined): { rank: number; due: strin
 
 export type CommitmentSort = 'attention' | 'dueAt' | '-dueAt';
 
-/** The select every commitment answer uses; `sortKey` is the list's cursor value. */
-function selectCommitments(db: Database, sort: CommitmentSort = 'dueAt') {
+/** The select every commitment answer uses; `sortKey` is the due orders' cursor value. */
+function selectCommitments(db: Database) {
   return db
-    .select({ ...columns, sortKey: sort === 'attention' ? attentionKey : sortKey(byDue) })
+    .select({ ...columns, sortKey: sortKey(byDue) })
     .from(commitments)
     .innerJoin(agreements, eq(agreements.id, commitments.agreementId))
     .leftJoin(customers, eq(customers.id, commitments.customerId));
@@ -176,7 +174,7 @@ export async function listCommitments(
   const found =
     q.sort === 'attention'
       ? await listByAttention(db, q)
-      : await selectCommitments(db, q.sort)
+      : await selectCommitments(db)
           .where(and(filters(q), afterCursor(sort, q.cursor)))
           .orderBy(...orderBy(sort))
           .limit(q.limit + 1);
@@ -185,25 +183,30 @@ export async function listCommitments(
   return { ...page, total };
 }
 
-/** Up to `limit + 1` rows in the attention order after the cursor: rank by rank, each on its index. */
+/**
+ * Up to `limit + 1` rows in the attention order after the cursor: rank by rank, each on its index,
+ * skipping the ranks the state filter leaves out. The cursor value is the rank, a space, and the
+ * due time as PostgreSQL prints it.
+ */
 async function listByAttention(db: Database, q: CommitmentFilter & { limit: number; cursor?: string }) {
   const at = attentionCursor(q.cursor);
   const found: CommitmentListRow[] = [];
   for (let rank = at?.rank ?? 0; rank < ATTENTION_RANKS.length && found.length <= q.limit; rank++) {
-    const { where, desc } = ATTENTION_RANKS[rank]!;
+    const { states, desc } = ATTENTION_RANKS[rank]!;
+    const wanted = q.states?.length ? states.filter((s) => q.states!.includes(s)) : states;
+    if (!wanted.length) continue;
     const sort = desc ? byDueDesc : byDue;
-    const past =
-      at && rank === at.rank
-        ? desc
-          ? sql`(${commitments.dueAt}, ${commitments.id}) < (${at.due}::timestamptz, ${at.id}::uuid)`
-          : sql`(${commitments.dueAt}, ${commitments.id}) > (${at.due}::timestamptz, ${at.id}::uuid)`
-        : undefined;
-    found.push(
-      ...(await selectCommitments(db, 'attention')
-        .where(and(filters(q), where, past))
-        .orderBy(...orderBy(sort))
-        .limit(q.limit + 1 - found.length)),
-    );
+    const rows = await selectCommitments(db)
+      .where(
+        and(
+          filters({ ...q, states: undefined }),
+          inArray(commitments.state, [...wanted]),
+          at && rank === at.rank ? pastKey(sort, at.due, at.id) : undefined,
+        ),
+      )
+      .orderBy(...orderBy(sort))
+      .limit(q.limit + 1 - found.length);
+    found.push(...rows.map((row) => ({ ...row, sortKey: `${rank} ${row.sortKey}` })));
   }
   return found;
 }
