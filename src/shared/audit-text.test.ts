@@ -9,7 +9,6 @@ import {
   fieldLabel,
   idsInChange,
   segmentKeysInChange,
-  minutesSpan,
   recordKindLabel,
 } from './audit-text.js';
 import { DOMAIN_EVENT_TYPES } from './schemas/audit.js';
@@ -77,8 +76,8 @@ describe('values', () => {
 
   it('writes minutes as a span, without digit grouping', () => {
     expect(auditValue(90, 'warnMinutes', opts)).toBe('1 h 30 min');
-    expect(minutesSpan(60 * 1500)).toBe('1500 h');
-    expect(minutesSpan(45)).toBe('45 min');
+    expect(auditValue(60 * 1500, 'targetMinutes', opts)).toBe('1500 h');
+    expect(auditValue(45, 'targetMinutes', opts)).toBe('45 min');
     expect(auditValue(90, 'count', opts)).toBe('90');
   });
 });

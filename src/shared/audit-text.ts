@@ -4,6 +4,8 @@
 // Pure: the reader's time format and the names of the records (read set-based by the server,
 // `idsInChange`) are given.
 
+import { businessSpan } from './spans.js';
+
 /** The words of a topic or record kind where humanizing its key would not do. */
 const TOPIC_WORDS: Record<string, string> = {
   api_token: 'API token',
@@ -65,13 +67,8 @@ export interface AuditTextOptions {
   labels?: Readonly<Record<string, string>>;
 }
 
-/** Minutes as a span, without the locale's digit grouping: "45 min", "1 h 30 min", "16 h". */
-export function minutesSpan(minutes: number): string {
-  const m = Math.abs(Math.round(minutes));
-  const [h, rest] = [Math.floor(m / 60), m % 60];
-  if (h === 0) return `${rest} min`;
-  return rest === 0 ? `${h} h` : `${h} h ${rest} min`;
-}
+/** Minutes as a span, without the locale's digit grouping: "45 min", "1 h 30 min", "1500 h". */
+const minutesSpan = (minutes: number): string => businessSpan(minutes, ' ');
 
 const isChanges = (v: unknown): v is Record<string, { from: unknown; to: unknown }> =>
   !!v &&

@@ -22,3 +22,18 @@ export function wallClockSpan(ms: number, space = NBSP): string {
   if (h > 0) return m > 0 ? `${hours} ${min}` : hours;
   return min;
 }
+
+/**
+ * A span of business minutes (its sign ignored) the way people say it: "45 min", "1 h 15 min",
+ * "16 h". Never days: a business day is as long as its calendar says, so "1 d" would mislead.
+ * `hours` writes the hours' number (the pages group its digits by the locale; texts do not).
+ */
+export function businessSpan(minutes: number, space = NBSP, hours: (h: number) => string = String): string {
+  const m = Math.abs(Math.round(minutes));
+  const h = Math.floor(m / 60);
+  const rest = m % 60;
+  const min = `${rest}${space}min`;
+  if (h === 0) return min;
+  const hourText = `${hours(h)}${space}h`;
+  return rest === 0 ? hourText : `${hourText} ${min}`;
+}

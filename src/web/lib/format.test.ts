@@ -61,6 +61,8 @@ describe('formatMinutes', () => {
     [90, '1\u00a0h 30\u00a0min'],
     [-75, '1\u00a0h 15\u00a0min'],
     [960, '16\u00a0h'],
+    // Hours grouped by the locale on pages (the audit text's spans are not).
+    [60 * 1500, '1,500\u00a0h'],
   ])('%d → %j', (minutes, want) => {
     expect(formatMinutes(minutes)).toBe(want);
   });

@@ -1,6 +1,6 @@
 // Display formats, in the browser's locale and time zone (or a zone a page names).
 import { zoneOffsetAt } from '../../shared/zoned-dates.js';
-import { NBSP, wallClockSpan } from '../../shared/spans.js';
+import { businessSpan, NBSP, wallClockSpan } from '../../shared/spans.js';
 import { browserTimeZone } from './time-zones.js';
 
 const number = new Intl.NumberFormat(undefined);
@@ -54,19 +54,10 @@ export function orDash(value: string | number | null | undefined): string {
 export { humanizeKey as humanize } from '../../shared/audit-text.js';
 
 /**
- * A span of minutes the way people say it: "45 min", "1 h 15 min", "8 h". Business time never
- * uses days: a business day is as long as its calendar says, so "1 d" would mislead. Each number
- * is joined to its unit by a no-break space, so a narrow cell never shows "1" above "h".
+ * A span of business minutes: "45 min", "1 h 15 min", "1,500 h" (src/shared/spans.ts), each number
+ * joined to its unit by a no-break space, so a narrow cell never shows "1" above "h".
  */
-export function formatMinutes(minutes: number): string {
-  const m = Math.abs(Math.round(minutes));
-  const h = Math.floor(m / 60);
-  const rest = m % 60;
-  const min = `${rest}${NBSP}min`;
-  if (h === 0) return min;
-  const hours = `${formatNumber(h)}${NBSP}h`;
-  return rest === 0 ? hours : `${hours} ${min}`;
-}
+export const formatMinutes = (minutes: number): string => businessSpan(minutes, NBSP, formatNumber);
 
 /** A wall-clock span: "2 d 3 h", "14 h", "1 h 15 min" (src/shared/spans.ts, as the server writes it). */
 export const formatWallClock = (ms: number): string => wallClockSpan(ms);
