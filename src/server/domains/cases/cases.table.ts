@@ -117,10 +117,11 @@ export const cases = pgTable(
     index('cases_deleted')
       .on(t.deletedAt)
       .where(sql`${t.deletedAt} is not null`),
-    // The follow-up job's due cases.
+    // The follow-up job's due cases. A deleted case keeps its follow-up (its restore sets it going
+    // again) but is not the job's: left out, so years of deletions are never read past.
     index('cases_follow_up')
       .on(t.followUpAt)
-      .where(sql`${t.followUpAt} is not null`),
+      .where(sql`${t.followUpAt} is not null and ${t.deletedAt} is null`),
     index('cases_tags').using('gin', t.tags),
     // The case field filters of the list and of saved views (`custom_fields @> {"key": value}`).
     index('cases_custom_fields').using('gin', t.customFields.op('jsonb_path_ops')),
