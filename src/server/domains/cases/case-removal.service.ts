@@ -52,7 +52,8 @@ async function removeCase(tx: Database, actor: Actor, id: string, reason: 'delet
   const now = new Date();
   await tx
     .update(cases)
-    .set({ deletedAt: now, nextDueAt: null, nextWarnAt: null, followUpAt: null, updatedAt: nextVersion(now) })
+    // The follow-up stays on the row (the job skips deleted cases): a restore sets it going again.
+    .set({ deletedAt: now, nextDueAt: null, nextWarnAt: null, updatedAt: nextVersion(now) })
     .where(eq(cases.id, id));
   await recordDomainEvent(tx, actor, {
     type: 'case.deleted',
@@ -63,8 +64,6 @@ async function removeCase(tx: Database, actor: Actor, id: string, reason: 'delet
       subject: c.subject,
       reason,
       cancelledPromises: cancelled.map((k) => k.kind),
-      // A waiting case's follow-up ends with it; the restore brings it back from here.
-      ...(c.followUpAt ? { followUpAt: c.followUpAt.toISOString() } : {}),
     },
   });
   return c;
@@ -107,8 +106,8 @@ async function historyOf(
  * response and resolution from the creation (resolution from the reopening after a solve), next
  * response from the customer's message awaiting a reply, the periodic update from the last reply;
  * each paused and resumed by the status changes since (paused still in a pausing status), and due
- * or missed as time says. Clocks that were decided stay as they were. The follow-up the deletion
- * dropped is set again on a case still waiting (`case.deleted` keeps it). A case marked as spam is
+ * or missed as time says. Clocks that were decided stay as they were. The follow-up the deleted
+ * case kept goes again. A case marked as spam is
  * un-marked: its sender is unblocked, and its customer comes back if they went with it, with
  * their portal login.
  */
@@ -162,19 +161,13 @@ export async function restoreCase(db: Database, actor: Actor, id: string) {
         data: { caseId: id, logins: logins.map((l) => l.id) },
       });
     }
-    // The follow-up the deletion ended, on a case still waiting: due while it was deleted, the
-    // follow-up job opens the case at its next run, as it would have then.
-    const [deleted] = await rows<{ follow_up_at: string | null }>(
-      tx,
-      sql`select data->>'followUpAt' as follow_up_at from domain_events
-        where entity_type = 'case' and entity_id = ${id} and type = 'case.deleted'
-        order by occurred_at desc, id desc limit 1`,
-    );
-    const followUpAt = deleted?.follow_up_at && WAITING.has(c.status) ? new Date(deleted.follow_up_at) : null;
+    // The follow-up the case kept while deleted goes again (only a waiting case has one): due
+    // meanwhile, the follow-up job opens the case at its next run, as it would have then.
+    const followUpAt = c.followUpAt && WAITING.has(c.status) ? c.followUpAt : null;
     const now = new Date();
     const [after] = await tx
       .update(cases)
-      .set({ deletedAt: null, followUpAt, updatedAt: nextVersion(now) })
+      .set({ deletedAt: null, updatedAt: nextVersion(now) })
       .where(eq(cases.id, id))
       .returning();
     await recordDomainEvent(tx, actor, {

@@ -2,9 +2,12 @@
 // with its clocks running again and its assignee told; every way out of waiting clears it.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'csv-parse/sync';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { sql } from 'drizzle-orm';
 import { DateTime } from 'luxon';
 import { openDatabase, rows } from '../../../db/client.js';
+import { MIGRATIONS_FOLDER } from '../../../db/migrate.js';
 import { startTestApp, type TestApp } from '../../../../test/helpers/app.js';
 import { usingPostgres } from '../../../../test/helpers/db.js';
 import {
@@ -272,12 +275,12 @@ describe('setting a follow-up', () => {
 });
 
 describe('a deleted case’s follow-up', () => {
-  it('goes with the deletion and comes back with the restore, on a case still waiting', async () => {
+  it('stays on the deleted case, unused, and goes again with the restore', async () => {
     const { c } = await newCase({ assigneeId: agent.user.id });
     const at = inHours(5);
     await t.patch(`/api/v1/cases/${c.id}`, { status: 'pending', followUpAt: at }, agent.token);
     expect((await t.del(`/api/v1/cases/${c.id}`, admin)).status).toBe(204);
-    expect(await caseRow(c.id)).toEqual({ status: 'pending', follow_up_at: null });
+    expect(await caseRow(c.id)).toEqual({ status: 'pending', follow_up_at: at });
     expect((await t.post(`/api/v1/cases/${c.id}/restore`, {}, admin)).status).toBe(204);
     expect(await caseRow(c.id)).toEqual({ status: 'pending', follow_up_at: at });
     expect((await t.get(`/api/v1/cases/${c.id}`, agent.token)).body.followUpAt).toBe(at);
@@ -288,20 +291,41 @@ describe('a deleted case’s follow-up', () => {
         and type in ('case.deleted', 'case.restored') order by occurred_at, id`,
     );
     expect(events.map((e) => [e.type, e.data.followUpAt])).toEqual([
-      ['case.deleted', at],
+      ['case.deleted', undefined],
       ['case.restored', at],
     ]);
   });
 
-  it('due while the case was deleted, opens it at the next run, as it would have', async () => {
+  it('due while the case was deleted, opens it at the next run after the restore, as it would have', async () => {
     const { c } = await newCase({ assigneeId: agent.user.id });
     await t.patch(`/api/v1/cases/${c.id}`, { status: 'pending', followUpAt: inHours(1) }, agent.token);
-    await makeDue(c.id);
     expect((await t.del(`/api/v1/cases/${c.id}`, admin)).status).toBe(204);
+    await makeDue(c.id);
+    // Not while it is deleted.
+    while ((await openFollowUps(t.db)) > 0);
+    expect((await caseRow(c.id)).status).toBe('pending');
     expect((await t.post(`/api/v1/cases/${c.id}/restore`, {}, admin)).status).toBe(204);
     expect((await caseRow(c.id)).follow_up_at).not.toBeNull();
     while ((await openFollowUps(t.db)) > 0);
     expect(await caseRow(c.id)).toEqual({ status: 'open', follow_up_at: null });
+  });
+
+  it('of a case deleted before deleted cases kept theirs comes back from the migration', async () => {
+    const { c } = await newCase({ assigneeId: agent.user.id });
+    const at = inHours(5);
+    await t.patch(`/api/v1/cases/${c.id}`, { status: 'pending', followUpAt: at }, agent.token);
+    expect((await t.del(`/api/v1/cases/${c.id}`, admin)).status).toBe(204);
+    // As the deletion used to leave it: the follow-up on `case.deleted` only.
+    await t.db.execute(sql`update cases set follow_up_at = null where id = ${c.id}`);
+    await t.db
+      .execute(sql`update domain_events set data = data || ${JSON.stringify({ followUpAt: at })}::jsonb
+      where entity_type = 'case' and entity_id = ${c.id} and type = 'case.deleted'`);
+    const file = readdirSync(MIGRATIONS_FOLDER).find((f) => f.endsWith('_cases-follow-up-live.sql'))!;
+    const steps = readFileSync(join(MIGRATIONS_FOLDER, file), 'utf8').split('--> statement-breakpoint');
+    for (const step of steps) await t.db.execute(sql.raw(step));
+    expect(await caseRow(c.id)).toEqual({ status: 'pending', follow_up_at: at });
+    expect((await t.post(`/api/v1/cases/${c.id}/restore`, {}, admin)).status).toBe(204);
+    expect((await t.get(`/api/v1/cases/${c.id}`, agent.token)).body.followUpAt).toBe(at);
   });
 
   it('is none on a restored case that was not waiting', async () => {
