@@ -34,6 +34,7 @@ import { databaseClock, dateStep, solveAt } from './seed-cases.js';
 import { seedSignalHistory } from './seed-history.js';
 import { listTeams } from '../domains/teams/teams.service.js';
 import { listUsers } from '../domains/users/users.service.js';
+import { NOTHING_RECOMPUTED } from '../lib/recomputed-clocks.js';
 
 /** How many orders of each kind the demo flow holds (53 in all). */
 export const DEMO_ORDER_MIX = {
@@ -793,7 +794,13 @@ export async function seedDemoSignals(
   const named = (name: string) => agreements.find((a) => a.name === name)!;
   const withCommitments = (name: string, add: CommitmentDefinition[]) => {
     const a = named(name);
-    return updateAgreement(db, actor, a.id, { commitments: [...a.commitments, ...add] }, async () => 0);
+    return updateAgreement(
+      db,
+      actor,
+      a.id,
+      { commitments: [...a.commitments, ...add] },
+      async () => NOTHING_RECOMPUTED,
+    );
   };
   await withCommitments('Standard service', [COMMITMENTS.delivery]);
   await withCommitments('Enterprise premium', [COMMITMENTS.delivery, COMMITMENTS.invoice]);

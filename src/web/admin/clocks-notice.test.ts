@@ -16,6 +16,22 @@ describe('clocksNotice', () => {
       { recomputedClocks: 12000 },
       'Agreement saved; 12,000 running promise clocks of open cases now follow the new terms.',
     ],
+    [
+      { recomputedClocks: 1, pastDueClocks: 1 },
+      'Agreement saved; 1 running promise clock of open cases now follows the new terms, and it is past its new due time: it is recorded as breached.',
+    ],
+    [
+      { recomputedClocks: 15, pastDueClocks: 1 },
+      'Agreement saved; 15 running promise clocks of open cases now follow the new terms, and 1 of them is past its new due time: it is recorded as breached.',
+    ],
+    [
+      { recomputedClocks: 15000, pastDueClocks: 1200 },
+      'Agreement saved; 15,000 running promise clocks of open cases now follow the new terms, and 1,200 of them are past their new due time: they are recorded as breached.',
+    ],
+    [
+      { recomputedClocks: 15, pastDueClocks: 0 },
+      'Agreement saved; 15 running promise clocks of open cases now follow the new terms.',
+    ],
     [{ name: 'no count' }, 'Agreement saved.'],
     [undefined, 'Agreement saved.'],
     [null, 'Agreement saved.'],

@@ -7,6 +7,7 @@ import type { RouteDeps } from '../../routes.js';
 import { recomputeClocksForAgreement } from '../cases/clocks.js';
 import * as agreements from './agreements.service.js';
 import { IfMatchHeaders, ifMatchOf } from '../../lib/edit-version.js';
+import { RecomputedAnswer } from '../../lib/recomputed-clocks.js';
 
 const tags = ['agreements'];
 
@@ -63,7 +64,7 @@ export const agreementsRoutes =
           headers: IfMatchHeaders,
           body: AgreementUpdate,
           response: {
-            200: Agreement.extend({ recomputedClocks: z.number().int() }),
+            200: Agreement.extend(RecomputedAnswer.shape),
             ...errors(...AUTHED, 404, 409, 412, 422),
           },
         },

@@ -26,6 +26,7 @@ import { agreements } from './agreements.table.js';
 import { assertUnchangedSince } from '../../lib/edit-version.js';
 import { nextVersion } from '../../../db/columns.js';
 import { AGREEMENT_NAMES, assertNameFree, nameIndexAnswer } from '../../lib/unique-names.js';
+import { NOTHING_RECOMPUTED, recomputedAnswer, type Recomputed } from '../../lib/recomputed-clocks.js';
 
 const scopeTaken = conflict(
   'agreement_scope_taken',
@@ -198,7 +199,8 @@ export async function updateAgreement(
   actor: Actor,
   id: string,
   input: AgreementUpdate,
-  recompute: (tx: Database, agreementId: string) => Promise<number>,
+  /** Recomputes the running clocks (the cases domain owns them): how many, and how many now past due. */
+  recompute: (tx: Database, agreementId: string) => Promise<Recomputed>,
   /** The `updatedAt` of the copy edited (If-Match): refused if it changed since. */
   expected?: string,
 ) {
@@ -215,7 +217,7 @@ export async function updateAgreement(
       const { scope, ...fields } = input;
       const values = { ...fields, ...scopeColumns(scope) };
       const changes = diff(before as unknown as Record<string, unknown>, values);
-      if (Object.keys(changes).length === 0) return { row: before, recomputed: 0 };
+      if (Object.keys(changes).length === 0) return { row: before, recomputed: NOTHING_RECOMPUTED };
       const [row] = await tx
         .update(agreements)
         .set({ ...values, updatedAt: nextVersion() })
@@ -233,10 +235,12 @@ export async function updateAgreement(
         entityId: id,
         data: { changes },
       });
-      const recomputed = CLOCK_FIELDS.some((f) => f in changes) ? await recompute(tx, id) : 0;
+      const recomputed = CLOCK_FIELDS.some((f) => f in changes)
+        ? await recompute(tx, id)
+        : NOTHING_RECOMPUTED;
       return { row: row!, recomputed };
     });
-    return { ...toAgreementDto(result.row), recomputedClocks: result.recomputed };
+    return { ...toAgreementDto(result.row), ...recomputedAnswer(result.recomputed) };
   } catch (err) {
     throw translateDbError(err, {
       agreements_active_scope_uq: scopeTaken,

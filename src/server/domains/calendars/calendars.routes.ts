@@ -7,6 +7,7 @@ import type { RouteDeps } from '../../routes.js';
 import { recomputeClocksForCalendar } from '../cases/clocks.js';
 import * as calendars from './calendars.service.js';
 import { IfMatchHeaders, ifMatchOf } from '../../lib/edit-version.js';
+import { RecomputedAnswer } from '../../lib/recomputed-clocks.js';
 
 const tags = ['agreements'];
 
@@ -58,7 +59,7 @@ export const calendarsRoutes =
           headers: IfMatchHeaders,
           body: calendars.CalendarUpdate,
           response: {
-            200: calendars.Calendar.extend({ recomputedClocks: z.number().int() }),
+            200: calendars.Calendar.extend(RecomputedAnswer.shape),
             ...errors(...AUTHED, 404, 412, 422),
           },
         },

@@ -14,6 +14,7 @@ import { calendars } from './calendars.table.js';
 import { assertUnchangedSince } from '../../lib/edit-version.js';
 import { nextVersion } from '../../../db/columns.js';
 import { assertNameFree, CALENDAR_NAMES, nameTakenMeanwhile } from '../../lib/unique-names.js';
+import { NOTHING_RECOMPUTED, recomputedAnswer, type Recomputed } from '../../lib/recomputed-clocks.js';
 
 export { Calendar, CalendarUpdate };
 
@@ -136,7 +137,8 @@ export async function updateCalendar(
   actor: Actor,
   id: string,
   input: z.infer<typeof CalendarUpdate>,
-  recompute: (tx: Database, calendarId: string) => Promise<number>,
+  /** Recomputes the running clocks (the cases domain owns them): how many, and how many now past due. */
+  recompute: (tx: Database, calendarId: string) => Promise<Recomputed>,
   /** The `updatedAt` of the copy edited (If-Match): refused if it changed since. */
   expected?: string,
 ) {
@@ -166,7 +168,7 @@ export async function updateCalendar(
         for (const row of users.rows) assertTargetsReachable(cal, row.targets);
       }
       const changes = diff(before as unknown as Record<string, unknown>, patch);
-      if (Object.keys(changes).length === 0) return { row: before, recomputed: 0 };
+      if (Object.keys(changes).length === 0) return { row: before, recomputed: NOTHING_RECOMPUTED };
       const [row] = await tx
         .update(calendars)
         .set({ ...patch, updatedAt: nextVersion() })
@@ -180,13 +182,13 @@ export async function updateCalendar(
       });
       // A new name, of the calendar or of its holidays, moves no clock.
       const moves = Object.keys(changes).some((k) => k !== 'name' && k !== 'holidayNames');
-      const recomputed = moves ? await recompute(tx, id) : 0;
+      const recomputed = moves ? await recompute(tx, id) : NOTHING_RECOMPUTED;
       return { row: row!, recomputed };
     })
     .catch((err: unknown) => {
       throw nameTakenMeanwhile(err, CALENDAR_NAMES, input.name ?? '');
     });
-  return { ...toCalendarDto(result.row), recomputedClocks: result.recomputed };
+  return { ...toCalendarDto(result.row), ...recomputedAnswer(result.recomputed) };
 }
 
 export async function deleteCalendar(db: Database, actor: Actor, id: string) {

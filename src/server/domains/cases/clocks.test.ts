@@ -323,10 +323,51 @@ describe('recomputing', () => {
       admin,
     );
     expect(res.body.recomputedClocks).toBe(2);
+    expect(res.body.pastDueClocks).toBe(0);
     const after = (await t.get(`/api/v1/cases/${c.id}`, agent)).body;
     expect(clock(after, 'first_response').dueAt).toBe(
       new Date(new Date(c.createdAt).getTime() + 15 * 60_000).toISOString(),
     );
+  });
+
+  it('a tightened target says how many running clocks it put past due; the scheduler breaches them once', async () => {
+    const cal = await makeCalendar(t.db, ALWAYS_OPEN, 'Europe/Berlin');
+    const { customer, agreement } = await makeCustomerWithAgreement(t.db, {
+      calendarId: cal.id,
+      targets: [
+        { kind: 'first_response', minutes: 60 },
+        { kind: 'resolution', minutes: 480 },
+      ],
+    });
+    // Opened 30 minutes ago, and one just now: a 15-minute first response breaks only the first.
+    const old = await openCase(customer.id, { createdAt: new Date(Date.now() - 30 * 60_000).toISOString() });
+    const fresh = await openCase(customer.id);
+    const res = await t.patch(
+      `/api/v1/agreements/${agreement.id}`,
+      {
+        targets: [
+          { kind: 'first_response', minutes: 15 },
+          { kind: 'resolution', minutes: 480 },
+        ],
+      },
+      admin,
+    );
+    expect(res.status).toBe(200);
+    expect([res.body.recomputedClocks, res.body.pastDueClocks]).toEqual([4, 1]);
+    let breaches = 0;
+    for (let n = await recordBreaches(t.db); n > 0; n = await recordBreaches(t.db)) breaches += n;
+    const breached = await Promise.all(
+      [old, fresh].map(
+        async (c) => clock((await t.get(`/api/v1/cases/${c.id}`, agent)).body, 'first_response').state,
+      ),
+    );
+    expect(breached).toEqual(['breached', 'active']);
+    expect(breaches).toBeGreaterThanOrEqual(1);
+    // The calendar's answer counts the same way: the three clocks still running, none past due
+    // (fewer open days only move due times later).
+    const weekdays = await t.patch(`/api/v1/calendars/${cal.id}`, { hours: ALWAYS_OPEN.slice(0, 5) }, admin);
+    expect(weekdays.status).toBe(200);
+    expect([weekdays.body.recomputedClocks, weekdays.body.pastDueClocks]).toEqual([3, 0]);
   });
 });
 

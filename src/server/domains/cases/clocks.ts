@@ -32,6 +32,7 @@ import type { calendars } from '../calendars/calendars.table.js';
 import { findAgreementsWithCalendars, type AgreementRow } from '../agreements/agreements.repo.js';
 import { recordDomainEvents, type DomainEventInput } from '../domain-events/domain-events.repo.js';
 import { casePromises, cases } from './cases.table.js';
+import { NOTHING_RECOMPUTED, type Recomputed } from '../../lib/recomputed-clocks.js';
 
 export type { StoredClock };
 
@@ -415,17 +416,21 @@ export const onRestored = (tx: Database, actor: Actor, c: ClockCase, history: Ca
 
 /**
  * An agreement's targets or calendar changed: recompute every running clock that follows it,
- * in batches, with one UPDATE per batch. Returns how many clocks were recomputed.
+ * in batches, with one UPDATE per batch. A clock the new terms put past due is left running for
+ * the scheduler to record as breached (one timeline entry, notification and webhook each, as for
+ * any breach); the answer counts them, so the admin who tightened a target knows what it did.
  */
 export async function recomputeClocksForAgreement(
   tx: Database,
   agreementId: string,
   batchSize = 5000,
-): Promise<number> {
+): Promise<Recomputed> {
   const ctx = await loadCtx(tx, agreementId);
-  if (!ctx) return 0;
+  if (!ctx) return { ...NOTHING_RECOMPUTED };
+  const now = Date.now();
   let after = '00000000-0000-0000-0000-000000000000';
   let total = 0;
+  let pastDue = 0;
   for (;;) {
     const batch = await tx
       .select({ clock: casePromises, priority: cases.priority })
@@ -461,6 +466,7 @@ export async function recomputeClocksForAgreement(
         target,
         ctx.agreement.warnPercent,
       );
+      if (next.dueAt && next.dueAt.getTime() < now) pastDue++;
       updates.push({
         id: clock.id,
         target: next.targetMinutes,
@@ -485,13 +491,16 @@ export async function recomputeClocksForAgreement(
     await refreshNextDue(tx, [...new Set(batch.map((b) => b.clock.caseId))]);
     total += batch.length;
   }
-  return total;
+  return { clocks: total, pastDue };
 }
 
-export async function recomputeClocksForCalendar(tx: Database, calendarId: string): Promise<number> {
+export async function recomputeClocksForCalendar(tx: Database, calendarId: string): Promise<Recomputed> {
   const found = await tx.execute(sql`select id from agreements where calendar_id = ${calendarId}`);
-  let total = 0;
-  for (const { id } of (found as unknown as { rows: { id: string }[] }).rows)
-    total += await recomputeClocksForAgreement(tx, id);
+  const total = { ...NOTHING_RECOMPUTED };
+  for (const { id } of (found as unknown as { rows: { id: string }[] }).rows) {
+    const r = await recomputeClocksForAgreement(tx, id);
+    total.clocks += r.clocks;
+    total.pastDue += r.pastDue;
+  }
   return total;
 }
