@@ -10,11 +10,10 @@ import {
 } from '../../../shared/schemas/signals.js';
 import type { Actor } from '../../lib/actor.js';
 import { badRequest, conflict, notFound, unprocessable } from '../../lib/errors.js';
-import { activeCategories, createCase, customersForCases } from '../cases/cases.service.js';
-import { addMessage } from '../cases/messages.service.js';
+import { activeCategories, customersForCases } from '../cases/cases.service.js';
 import { recordDomainEvent } from '../domain-events/domain-events.repo.js';
 import { timeZoneOf } from '../settings/company-time-zone.js';
-import { lockCustomersForProactiveCases } from '../signals/actions.js';
+import { createProactiveCase, lockCustomersForProactiveCases } from '../signals/actions.js';
 import { assertCanHandleCommitments, assertCanReadProactive } from '../signals/signals.policy.js';
 import {
   commitmentCaseCategory,
@@ -117,19 +116,15 @@ export async function openCaseForCommitment(
       const suggested = commitmentCaseCategory(c);
       category = (await activeCategories(tx, [suggested])).has(suggested) ? suggested : DEFAULT_CATEGORY;
     }
-    const created = await createCase(tx, actor, {
-      subject: body.subject ?? commitmentCaseSubject(c),
+    const created = await createProactiveCase(tx, actor, {
       customerId: customer.id,
-      channel: 'proactive',
+      subject: body.subject ?? commitmentCaseSubject(c),
+      refs: { [c.refKey]: c.refValue },
       category,
       priority: body.priority ?? commitmentCasePriority(c),
       teamId: body.teamId ?? null,
       ...(body.assignToMe ? { assigneeId: actor.userId } : {}),
-      refs: { [c.refKey]: c.refValue },
-    });
-    await addMessage(tx, actor, created.id, {
-      body: commitmentCaseNote(c, { timeZone, now: new Date(), ...(body.note ? { note: body.note } : {}) }),
-      public: false,
+      note: commitmentCaseNote(c, { timeZone, now: new Date(), ...(body.note ? { note: body.note } : {}) }),
     });
     await recordDomainEvent(tx, actor, {
       type: 'commitment.case_opened',

@@ -410,25 +410,51 @@ export async function openProactiveCase(
       sql`update cases set refs = ${JSON.stringify(s.refs)}::jsonb || refs, updated_at = ${nextVersion(new Date())} where id = ${caseId}`,
     );
   } else {
-    const created = await createCase(tx, actor, {
-      subject: open.subject,
+    const created = await createProactiveCase(tx, actor, {
+      ...open,
       customerId: s.customer_id,
-      channel: 'proactive',
-      ...(open.category ? { category: open.category } : {}),
-      ...(open.priority ? { priority: open.priority } : {}),
-      teamId: open.teamId ?? null,
-      ...(open.assigneeId ? { assigneeId: open.assigneeId } : {}),
+      refs: s.refs,
     });
     caseId = created.id;
     caseNumber = created.number;
-    if (open.note) await addMessage(tx, actor, caseId, { body: open.note, public: false });
-    await tx.execute(
-      sql`update cases set refs = refs || ${JSON.stringify(s.refs)}::jsonb, updated_at = ${nextVersion(new Date())} where id = ${caseId}`,
-    );
   }
   await tx.execute(sql`update signals set case_id = ${caseId}, updated_at = now() where id = ${s.id}`);
   s.case_id = caseId;
   return { caseId, caseNumber, joined: !!covering };
+}
+
+/**
+ * A new proactive case for a customer about `refs` (so whatever looks cases up by ref finds it),
+ * its note the first internal message: what a signal's action and a commitment's Open a case
+ * open. The caller holds the customer's lock (lockCustomersForProactiveCases) and has looked for
+ * a case to join or refuse.
+ */
+export async function createProactiveCase(
+  tx: Database,
+  actor: Actor,
+  open: {
+    customerId: string;
+    subject: string;
+    refs: Record<string, string>;
+    category?: string;
+    priority?: Priority;
+    teamId?: string | null;
+    assigneeId?: string | null;
+    note?: string;
+  },
+) {
+  const created = await createCase(tx, actor, {
+    subject: open.subject,
+    customerId: open.customerId,
+    channel: 'proactive',
+    ...(open.category ? { category: open.category } : {}),
+    ...(open.priority ? { priority: open.priority } : {}),
+    teamId: open.teamId ?? null,
+    ...(open.assigneeId ? { assigneeId: open.assigneeId } : {}),
+    refs: open.refs,
+  });
+  if (open.note) await addMessage(tx, actor, created.id, { body: open.note, public: false });
+  return created;
 }
 
 /** A signal with its rule's name, locked for the rest of the transaction (as an action runs on it). */
