@@ -79,7 +79,8 @@ export async function getCommitment(db: Database, actor: Actor, id: string): Pro
  * as the staff member asking: for its customer, about its ref (the case's refs carry it, so the
  * commitment finds the case as it finds any), with the commitment's facts as the first internal
  * note. 409 commitment_has_case when the customer has a case about the ref already (a second
- * click, or a colleague's); 422 commitment_without_customer.
+ * click, or a colleague's); 422 commitment_without_customer. A customer merge meanwhile moves the
+ * commitment: the case is opened for the customer it moved to.
  */
 export async function openCaseForCommitment(
   db: Database,
@@ -89,7 +90,29 @@ export async function openCaseForCommitment(
 ): Promise<Commitment> {
   assertCanHandleCommitments(actor);
   const timeZone = await timeZoneOf(db, actor);
-  await db.transaction(async (tx) => {
+  // A merge can move the commitment to another customer while this waits for its row: then it
+  // starts again with that customer (the old one is gone), a few times before giving up.
+  for (let attempt = 1; ; attempt++) {
+    const moved = await openCaseOnce(db, actor, id, body, timeZone);
+    if (!moved) break;
+    if (attempt === 3)
+      throw conflict(
+        'commitment_customer_changed',
+        'the commitment’s customer changed (a merge) while the case was being opened: try again',
+      );
+  }
+  return getCommitment(db, actor, id);
+}
+
+/** One try of openCaseForCommitment: false when done, true when a merge moved the commitment meanwhile. */
+async function openCaseOnce(
+  db: Database,
+  actor: Actor,
+  id: string,
+  body: z.output<typeof CommitmentOpenCase>,
+  timeZone: string,
+): Promise<boolean> {
+  return db.transaction(async (tx) => {
     const known = await repo.customerOfCommitment(tx, id);
     if (!known) throw notFound('commitment');
     if (!known.customerId)
@@ -105,6 +128,7 @@ export async function openCaseForCommitment(
     // then finds the first one's case below, in a statement that starts after the lock.
     const locked = await repo.lockCommitment(tx, id);
     if (!locked) throw notFound('commitment');
+    if (locked.customerId !== customer.id) return true;
     // As a signal's action opens or joins proactive cases: one at a time per customer.
     await lockCustomersForProactiveCases(tx, [customer.id]);
     const row = await repo.findCommitment(tx, id);
@@ -132,8 +156,8 @@ export async function openCaseForCommitment(
       entityId: id,
       data: { caseId: created.id, caseNumber: created.number, state: c.state },
     });
+    return false;
   });
-  return getCommitment(db, actor, id);
 }
 
 /** Reports count from the Unix epoch to the year 9000: buckets past either end are no calendar's. */

@@ -2,9 +2,11 @@
 // opened for one, on rows made by the factories (real rows in the real database; the engine is
 // tested elsewhere).
 import { parse } from 'csv-parse/sync';
+import pg from 'pg';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rows } from '../../../db/client.js';
+import { usingPostgres } from '../../../../test/helpers/db.js';
 import { startTestApp, type TestApp } from '../../../../test/helpers/app.js';
 import {
   makeAgreement,
@@ -740,6 +742,48 @@ describe('commitments: opening a case (POST /commitments/:id/case)', () => {
     expect(both.map((r) => r.status).sort()).toEqual([200, 409]);
     expect(await casesAbout(ref2)).toBe(1);
   });
+
+  it.runIf(usingPostgres())(
+    'a merge that moves the commitment while it waits: the case is opened for the customer it moved to',
+    async () => {
+      const [from, to] = [await makeCustomer(t.db), await makeCustomer(t.db)];
+      const ref = `CB-${unique()}`;
+      const k = await overdue({ refValue: ref, customerId: from.id });
+      const connect = async () => {
+        const client = new pg.Client({ connectionString: t.handle.url });
+        await client.connect();
+        return client;
+      };
+      const [merger, monitor] = [await connect(), await connect()];
+      try {
+        // A merge of `from` into `to`, as far as this needs: the commitment moved, `from` gone.
+        await merger.query('begin');
+        await merger.query('update commitments set customer_id = $1 where id = $2', [to.id, k.id]);
+        await merger.query('update customers set deleted_at = now(), merged_into_id = $1 where id = $2', [
+          to.id,
+          from.id,
+        ]);
+        const opening = t.post(`/api/v1/commitments/${k.id}/case`, {}, agent);
+        // The request waits for the commitment's row (a state, polled).
+        for (let i = 0; ; i++) {
+          const { rows: waiting } = await monitor.query<{ n: number }>(
+            `select count(*)::int as n from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'`,
+          );
+          if (waiting[0]!.n >= 1) break;
+          if (i > 500) throw new Error('the request never waited for the commitment');
+          await new Promise((r) => setTimeout(r, 20));
+        }
+        await merger.query('commit');
+        const res = await opening;
+        expect(res.status).toBe(200);
+        const opened = await t.get(`/api/v1/cases/${res.body.caseId}`, admin);
+        expect(opened.body.customerId).toBe(to.id);
+      } finally {
+        await merger.end();
+        await monitor.end();
+      }
+    },
+  );
 
   it('takes a subject, priority, note and assignee choice; an open order commitment files as an order status inquiry', async () => {
     const ref = `SO-${unique()}`;
