@@ -2,9 +2,12 @@
 // Los Angeles, the company in Berlin, and the settings slow to come. Until they come the Proactive
 // board, the Commitments and the Workload page say they are reading the zone and ask nothing; then
 // every period they ask for and show starts at midnight in Berlin. Never Los Angeles on the way;
-// and with no company zone, the browser's (Los Angeles), not the server's UTC.
-import type { Page, Request } from 'playwright-core';
+// and with no company zone, the browser's (Los Angeles), not the server's UTC. Commitment times
+// follow the same zone on every staff page that shows them (the Commitments page, a customer's and
+// an organization's page, the board, a signal's page), named there the same way.
+import type { Locator, Page, Request } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Commitment, Signal } from '../../src/shared/schemas/signals.js';
 import { DEMO, eventually, signIn, startStack, text, type Stack } from './harness.js';
 
 let stack: Stack;
@@ -41,6 +44,60 @@ async function noBrowserZone(page: Page) {
 
 /** Midnight in Berlin in December (CET): 23:00 UTC the day before. */
 const BERLIN_MIDNIGHT = /T23:00:00\.000Z$/;
+
+/** The company's zone, named as every page with commitment times names it. */
+const TIMES_IN_BERLIN = 'Times in Europe/Berlin (the company’s)';
+
+interface ShownTime {
+  column: string;
+  iso: string;
+  shown: string | null;
+  berlin: string;
+  browser: string;
+}
+
+/**
+ * The commitment times under `scope` (a table's Due and Closed columns, a signal's promise due):
+ * each as shown, and as Berlin and the browser (Los Angeles) would write it.
+ */
+function shownTimes(scope: Locator): Promise<ShownTime[]> {
+  return scope
+    .locator('td[data-label="Due"] time, td[data-label="Closed"] time, [data-testid="signal-due"] time')
+    .evaluateAll((times) =>
+      times.slice(0, 40).map((t) => {
+        const iso = t.getAttribute('datetime')!;
+        const column = t.closest('td')?.getAttribute('data-label') ?? 'Due';
+        const zone = (timeZone: string) =>
+          column === 'Closed'
+            ? new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short', timeZone })
+            : new Intl.DateTimeFormat(undefined, {
+                weekday: 'short',
+                month: 'short',
+                day: 'numeric',
+                hour: 'numeric',
+                minute: '2-digit',
+                // A deadline more than about six months away names its year (formatDue).
+                ...(Math.abs(Date.parse(iso) - Date.now()) > 182 * 86_400_000 ? { year: 'numeric' } : {}),
+                timeZone,
+              });
+        return {
+          column,
+          iso,
+          shown: t.textContent,
+          berlin: zone('Europe/Berlin').format(new Date(iso)),
+          browser: zone('America/Los_Angeles').format(new Date(iso)),
+        };
+      }),
+    );
+}
+
+/** Every time is written as Berlin writes it, not as Los Angeles does. */
+function inBerlin(times: ShownTime[]) {
+  for (const t of times) {
+    expect(t.shown, `${t.column} ${t.iso}`).toBe(t.berlin);
+    expect(t.shown, `${t.column} ${t.iso}`).not.toBe(t.browser);
+  }
+}
 
 describe('pages that count days wait for the zone the person works in', () => {
   it('the Proactive board asks for its KPI tiles only once the company’s zone is known', async () => {
@@ -95,49 +152,99 @@ describe('pages that count days wait for the zone the person works in', () => {
       expect(new Set(rates.map((u) => u.searchParams.get('from')))).toEqual(new Set([from]));
 
       // The list's due and closing times are Berlin's too, as the page says: not Los Angeles'.
-      expect(await text(slow.page.getByTestId('commitments-zone'))).toBe(
-        'Times in Europe/Berlin (the company’s)',
-      );
+      expect(await text(slow.page.getByTestId('commitments-zone'))).toBe(TIMES_IN_BERLIN);
       const table = slow.page.getByTestId('commitments');
       await table.locator('td[data-label="Due"] time').first().waitFor();
-      const times = await table.locator('tbody tr').evaluateAll((rows) =>
-        rows.slice(0, 20).flatMap((r) =>
-          ['Due', 'Closed'].flatMap((column) => {
-            const t = r.querySelector(`td[data-label="${column}"] time`);
-            if (!t) return [];
-            const iso = t.getAttribute('datetime')!;
-            const zone = (timeZone: string) =>
-              column === 'Closed'
-                ? new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short', timeZone })
-                : new Intl.DateTimeFormat(undefined, {
-                    weekday: 'short',
-                    month: 'short',
-                    day: 'numeric',
-                    hour: 'numeric',
-                    minute: '2-digit',
-                    // A deadline more than about six months away names its year (formatDue).
-                    ...(Math.abs(Date.parse(iso) - Date.now()) > 182 * 86_400_000 ? { year: 'numeric' } : {}),
-                    timeZone,
-                  });
-            return [
-              {
-                column,
-                shown: t.textContent,
-                berlin: zone('Europe/Berlin').format(new Date(iso)),
-                browser: zone('America/Los_Angeles').format(new Date(iso)),
-              },
-            ];
-          }),
-        ),
-      );
+      const times = await shownTimes(table);
       expect(times.map((t) => t.column)).toContain('Due');
-      for (const t of times) {
-        expect(t.shown, t.column).toBe(t.berlin);
-        expect(t.shown, t.column).not.toBe(t.browser);
-      }
+      inBerlin(times);
       await noBrowserZone(slow.page);
     } finally {
       await slow.close();
+    }
+  });
+
+  it('a customer’s and an organization’s page write commitment times as the Commitments page does, and say so', async () => {
+    const closed = await stack.api<{ items: Commitment[] }>(
+      '/commitments?state=met,late,broken&sort=-dueAt&limit=100',
+      { login: DEMO.agent },
+    );
+    const one = closed.items.find((c) => c.customerId && c.organizationId && c.closedAt);
+    expect(one, 'a closed commitment of an organization’s customer').toBeDefined();
+    for (const about of ['customer', 'organization'] as const) {
+      const id = about === 'customer' ? one!.customerId! : one!.organizationId!;
+      const slow = await slowZonePage();
+      try {
+        await slow.page.goto(`${stack.url}/${about}s/${id}`);
+        // Until the zone is read the commitments wait for it: no time in the browser's zone first.
+        const section = slow.page.locator(`section[aria-labelledby="${about}-commitments-title"]`);
+        await eventually(() => text(section)).toContain('Reading the zone you work in…');
+        expect(await section.locator('time').count()).toBe(0);
+        await noBrowserZone(slow.page);
+
+        slow.release();
+        await eventually(() => text(slow.page.getByTestId(`${about}-commitments-zone`))).toBe(
+          TIMES_IN_BERLIN,
+        );
+        const kept = slow.page.getByTestId(`${about}-closed-commitments`);
+        await kept.locator('td[data-label="Closed"] time').first().waitFor();
+        const theirs = await shownTimes(kept);
+        expect(theirs.map((t) => t.column)).toEqual(expect.arrayContaining(['Due', 'Closed']));
+        inBerlin(theirs);
+        inBerlin(await shownTimes(slow.page.getByTestId(`${about}-commitments`)));
+        await noBrowserZone(slow.page);
+
+        // The Commitments page, narrowed to them and to the same list: the same times, word for word.
+        await slow.page.goto(
+          `${stack.url}/commitments?${about}Id=${id}&state=met,late,broken,cancelled&sort=-dueAt`,
+        );
+        await eventually(() => text(slow.page.getByTestId('commitments-zone'))).toBe(TIMES_IN_BERLIN);
+        const list = slow.page.getByTestId('commitments');
+        await list.locator('td[data-label="Closed"] time').first().waitFor();
+        const all = await shownTimes(list);
+        expect(all.slice(0, theirs.length)).toEqual(theirs);
+      } finally {
+        await slow.close();
+      }
+    }
+  });
+
+  it('the Proactive board and a signal’s page write due times in Berlin, and say so', async () => {
+    const slow = await slowZonePage();
+    try {
+      slow.release();
+      await slow.page.goto(`${stack.url}/board?horizon=P7D`);
+      await eventually(() => text(slow.page.getByTestId('board-commitments-zone'))).toBe(TIMES_IN_BERLIN);
+      expect(await text(slow.page.getByTestId('board-signals-zone'))).toBe(TIMES_IN_BERLIN);
+      await slow.page.locator('td[data-label="Due"] time').first().waitFor();
+      const board = await shownTimes(slow.page.locator('body'));
+      expect(board.length).toBeGreaterThan(0);
+      inBerlin(board);
+      await noBrowserZone(slow.page);
+    } finally {
+      await slow.close();
+    }
+
+    const due = await stack.api<{ items: Signal[] }>('/signals?hasDueTime=true&limit=1', {
+      login: DEMO.agent,
+    });
+    expect(due.items.length, 'a signal with a due time').toBe(1);
+    const slowSignal = await slowZonePage();
+    try {
+      await slowSignal.page.goto(`${stack.url}/signals/${due.items[0]!.id}`);
+      const fact = slowSignal.page.getByTestId('signal-due');
+      // The signal is shown (its detection time), its promise due not yet: not in Los Angeles first.
+      await slowSignal.page.getByTestId('signal-detected').locator('time').waitFor();
+      expect(await fact.locator('time').count()).toBe(0);
+      await noBrowserZone(slowSignal.page);
+
+      slowSignal.release();
+      await eventually(() => text(slowSignal.page.getByTestId('signal-due-zone'))).toBe(TIMES_IN_BERLIN);
+      const times = await shownTimes(slowSignal.page.locator('body'));
+      expect(times.length).toBe(1);
+      inBerlin(times);
+    } finally {
+      await slowSignal.close();
     }
   });
 

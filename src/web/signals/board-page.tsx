@@ -1,7 +1,8 @@
 // The proactive board: the live signals (open and acted on), most severe first, and the commitments
 // coming due or overdue, with the proactive KPIs on top. Polls every 5 s while the tab is shown
 // (use-interval pauses in the background and catches up on return); filters are client-side on
-// the board's data and live in the address, so a filtered board can be shared.
+// the board's data and live in the address, so a filtered board can be shared. Due times are in
+// the zone the person works in, named above each table, as on the Commitments page.
 import { useMemo, useState } from 'react';
 import { Link, useSearchParams } from 'react-router-dom';
 import { RESUME_GRACE_MINUTES } from '../../shared/schemas/events.js';
@@ -26,6 +27,7 @@ import { KpiStrip } from './kpi-strip.js';
 import { CommitmentCaseCell } from './commitment-open-case.js';
 import { kpiPeriod } from './kpi-period.js';
 import { useWorkZone } from '../lib/work-zone.js';
+import { TimesInZone } from '../layout/times-in-zone.js';
 import { DataTable } from '../layout/data-table.js';
 import { FilterSelect } from '../layout/filter-select.js';
 import {
@@ -283,6 +285,8 @@ export function BoardPage() {
                 options={Object.entries(SORTS)}
                 onChange={(v) => setParam('sort', v === 'severity' ? '' : v)}
               />
+              {/* The due times below are the promises', in the zone the person works in, as everywhere. */}
+              <TimesInZone testId="board-signals-zone" />
               {filtered && (
                 <button
                   type="button"
@@ -317,7 +321,7 @@ export function BoardPage() {
                 <p>No live signal matches these filters. Clear the filters to see all of them.</p>
               </div>
             ) : (
-              <SignalTable signals={signals} now={now} admin={me.role === 'admin'} />
+              <SignalTable signals={signals} now={now} admin={me.role === 'admin'} zone={work.zone} />
             )}
             {allSignals.length >= 200 && (
               <p className="field__hint">
@@ -350,6 +354,7 @@ export function BoardPage() {
                 options={HORIZONS}
                 onChange={(v) => setParam('horizon', v === DEFAULT_HORIZON ? '' : v)}
               />
+              <TimesInZone testId="board-commitments-zone" />
             </div>
             {commitments.length === 0 ? (
               <div className="empty-state empty-state--inline" data-testid="board-commitments-empty">
@@ -368,7 +373,7 @@ export function BoardPage() {
                 </p>
               </div>
             ) : (
-              <CommitmentTable commitments={commitments} now={now} />
+              <CommitmentTable commitments={commitments} now={now} zone={work.zone} />
             )}
           </section>
         </>
@@ -377,7 +382,17 @@ export function BoardPage() {
   );
 }
 
-function SignalTable({ signals, now, admin }: { signals: Signal[]; now: number; admin: boolean }) {
+function SignalTable({
+  signals,
+  now,
+  admin,
+  zone,
+}: {
+  signals: Signal[];
+  now: number;
+  admin: boolean;
+  zone: string;
+}) {
   return (
     <DataTable
       testId="board-signals"
@@ -420,17 +435,13 @@ function SignalTable({ signals, now, admin }: { signals: Signal[]; now: number; 
               <span className="muted">—</span>
             )}
           </td>
-          <td
-            className="cell-nowrap"
-            data-testid="signal-age"
-            title={new Date(s.detectedAt).toLocaleString()}
-          >
+          <td className="cell-nowrap" data-testid="signal-age" title={formatDateTime(s.detectedAt, zone)}>
             {formatWallClock(now - Date.parse(s.detectedAt))}
           </td>
           <td className="cell-nowrap" data-testid="signal-due">
             {s.dueAt ? (
               <>
-                <time dateTime={s.dueAt}>{formatDue(s.dueAt)}</time>
+                <time dateTime={s.dueAt}>{formatDue(s.dueAt, undefined, zone)}</time>
                 <span className="cell-sub">
                   <DueIn dueAt={s.dueAt} now={now} />
                 </span>
@@ -448,7 +459,15 @@ function SignalTable({ signals, now, admin }: { signals: Signal[]; now: number; 
   );
 }
 
-function CommitmentTable({ commitments, now }: { commitments: Commitment[]; now: number }) {
+function CommitmentTable({
+  commitments,
+  now,
+  zone,
+}: {
+  commitments: Commitment[];
+  now: number;
+  zone: string;
+}) {
   return (
     <DataTable
       testId="board-commitments"
@@ -472,7 +491,7 @@ function CommitmentTable({ commitments, now }: { commitments: Commitment[]; now:
             <RefValue refKey={c.refKey} refValue={c.refValue} />
           </td>
           <td className="cell-nowrap" data-testid="commitment-due">
-            <time dateTime={c.dueAt}>{formatDue(c.dueAt)}</time>
+            <time dateTime={c.dueAt}>{formatDue(c.dueAt, undefined, zone)}</time>
             <span className="cell-sub">
               <DueIn dueAt={c.dueAt} now={now} />
             </span>

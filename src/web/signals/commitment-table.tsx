@@ -1,8 +1,11 @@
 // Commitments as a list: where each stands against its due time, the agreement it belongs to, the
 // order or invoice it is about, when it closed, and the customer's case about it (who is on it; or
-// "Open a case"). The commitments page and a customer's or organization's page use it.
+// "Open a case"). The commitments page and a customer's or organization's page use it. Its due and
+// closing times are in the zone the person works in, as on every staff page with commitment times:
+// the page names it (TimesInZone) and shows the table only once that zone is read.
 import type { Commitment } from '../../shared/schemas/signals.js';
 import { formatDateTime, formatDue } from '../lib/format.js';
+import { useWorkZone } from '../lib/work-zone.js';
 import { DataTable } from '../layout/data-table.js';
 import { CommitmentCaseCell } from './commitment-open-case.js';
 import { CommitmentStateBadge, CustomerLink, RefValue } from './signal-badges.js';
@@ -14,9 +17,8 @@ export function CommitmentTable(props: {
   busy: boolean;
   /** The customer column, for lists of many customers' commitments. */
   showCustomer?: boolean;
-  /** The zone to write the due and closing times in (the page's, named there); the browser's by default. */
-  timeZone?: string;
 }) {
+  const zone = useWorkZone().zone;
   const columns = [
     'State',
     'Commitment',
@@ -47,12 +49,12 @@ export function CommitmentTable(props: {
             <RefValue refKey={c.refKey} refValue={c.refValue} />
           </td>
           <td className="cell-nowrap">
-            <time dateTime={c.dueAt}>{formatDue(c.dueAt, undefined, props.timeZone)}</time>
+            <time dateTime={c.dueAt}>{formatDue(c.dueAt, undefined, zone)}</time>
             {c.repromised > 0 && <span className="cell-sub muted">re-promised ×{c.repromised}</span>}
           </td>
           <td className="cell-nowrap">
             {c.closedAt ? (
-              <time dateTime={c.closedAt}>{formatDateTime(c.closedAt, props.timeZone)}</time>
+              <time dateTime={c.closedAt}>{formatDateTime(c.closedAt, zone)}</time>
             ) : (
               <span className="muted">—</span>
             )}

@@ -20,6 +20,7 @@ import { GrowingList } from '../layout/growing-list.js';
 import { anyCommitment, useLive } from '../lib/live.js';
 import { ListState } from '../layout/list-state.js';
 import { ExportButton } from '../layout/export-button.js';
+import { TimesInZone } from '../layout/times-in-zone.js';
 import { useDocumentTitle } from '../layout/use-document-title.js';
 import { AboutFilter, HistoryPageHeader, LinkedFilter, aboutIn } from './about-filter.js';
 import { CommitmentTable } from './commitment-table.js';
@@ -243,9 +244,7 @@ export function CommitmentsPage() {
             onChange={(v) => set('sort', v, DEFAULT_SORT)}
           />
           {/* Due and closing times in the zone the page counts days in, as it says (not the browser's). */}
-          <span className="muted toolbar__note" data-testid="commitments-zone" data-zone={zone}>
-            Times in {zoneNote(work)}
-          </span>
+          <TimesInZone testId="commitments-zone" />
         </div>
         <GrowingList<Commitment>
           path="/commitments"
@@ -266,7 +265,6 @@ export function CommitmentsPage() {
               commitments={items}
               busy={loading}
               showCustomer
-              timeZone={zone}
             />
           )}
         </GrowingList>

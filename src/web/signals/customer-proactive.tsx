@@ -7,6 +7,9 @@ import type { Commitment, CommitmentRate, Signal } from '../../shared/schemas/si
 import type { Items } from '../lib/types.js';
 import { useApi } from '../lib/use-api.js';
 import { GrowingList } from '../layout/growing-list.js';
+import { Loading } from '../layout/page-parts.js';
+import { TimesInZone } from '../layout/times-in-zone.js';
+import { READING_ZONE, useWorkZone } from '../lib/work-zone.js';
 import { anyCommitment, anySignal } from '../lib/live.js';
 import { EventTable, eventLine } from './event-table.js';
 import { SignalHistoryTable } from './signal-history-table.js';
@@ -57,10 +60,13 @@ function ProactiveSignals({ about, id }: { about: About; id: string }) {
 
 /**
  * Their commitments: those still to be kept first (overdue ones at the top, soonest due first),
- * then those kept or missed, the latest due first, each list growing on request.
+ * then those kept or missed, the latest due first, each list growing on request. Their times are in
+ * the zone the person works in, as on the Commitments page: shown once that zone is read.
  */
 function ProactiveCommitments({ about, id }: { about: About; id: string }) {
   const key = ABOUT[about].key;
+  const work = useWorkZone();
+  if (!work.ready) return <Loading label={READING_ZONE} />;
   const lists = [
     {
       name: 'open',
@@ -122,6 +128,7 @@ export function ProactiveSections({ about, id }: { about: About; id: string }) {
         <div className="section__header">
           <h2 id={`${about}-commitments-title`}>Commitments</h2>
           <Link to={`/commitments?${ABOUT[about].key}=${id}`}>All of them, by state or agreement</Link>
+          <TimesInZone testId={`${about}-commitments-zone`} />
         </div>
         <OnTimeLine about={about} id={id} />
         <ProactiveCommitments about={about} id={id} />

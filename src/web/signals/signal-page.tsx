@@ -20,7 +20,9 @@ import { useNow } from '../lib/use-interval.js';
 import { anySignal, useLiveReload } from '../lib/live.js';
 import { Fact, FormError, PageHeader, SuccessNotice } from '../layout/page-parts.js';
 import { RecordGate } from '../layout/record-gate.js';
+import { TimesInZone } from '../layout/times-in-zone.js';
 import { useDocumentTitle } from '../layout/use-document-title.js';
+import { useWorkZone } from '../lib/work-zone.js';
 import { compactJson, EventTable } from './event-table.js';
 import { ActionStateBadge, DueIn, RefValue, SeverityBadge, SignalStateBadge } from './signal-badges.js';
 import { priorityLabel } from '../cases/case-labels.js';
@@ -70,6 +72,8 @@ function SignalView({
 }) {
   const me = useMe();
   const now = useNow();
+  // Its promise due is written in the zone the person works in (named), as on the board.
+  const work = useWorkZone();
   const live = LIVE_SIGNAL_STATES.includes(s.state);
   const teams = useApi<Items<Team>>(s.actions.some((a) => a.result?.teamId) ? '/teams' : null);
   const teamName = (id: string) => teams.data?.items.find((t) => t.id === id)?.name;
@@ -276,8 +280,10 @@ function SignalView({
             <Fact testId="signal-due" label="Promise due">
               {s.dueAt ? (
                 <>
-                  <time dateTime={s.dueAt}>{formatDue(s.dueAt)}</time>{' '}
+                  {/* The promise's deadline, as the board and the Commitments page write it: in the work zone, named. */}
+                  {work.ready && <time dateTime={s.dueAt}>{formatDue(s.dueAt, undefined, work.zone)}</time>}{' '}
                   <DueIn dueAt={s.dueAt} now={now} done={!live} />
+                  <TimesInZone testId="signal-due-zone" className="muted cell-sub" />
                 </>
               ) : (
                 '—'
