@@ -145,6 +145,15 @@ describe('times for people: | date and | datetime', () => {
     expect(renderTemplate(template, timed)).toBe(want);
   });
 
+  it('keeps a calendar date’s day west of UTC too, where its UTC midnight is the day before', () => {
+    const west = { customer: { timeZone: 'America/Los_Angeles' }, data: timed.data };
+    expect(renderTemplate('{{data.promisedDate | date}}', west)).toBe('Fri 4 Dec 2026');
+    expect(renderTemplate('{{data.promisedDate | datetime}}', west, '', 'Pacific/Honolulu')).toBe(
+      'Fri 4 Dec 2026',
+    );
+    expect(formatTemplateTime('2026-12-04', 'date', 'Pacific/Pago_Pago')).toBe('Fri 4 Dec 2026');
+  });
+
   it('writes UTC without a customer zone, or with one the runtime does not know', () => {
     expect(renderTemplate('{{t | datetime}}', { t: '2026-12-02T13:53:00Z' })).toBe(
       'Wed 2 Dec 2026, 13:53 (UTC)',

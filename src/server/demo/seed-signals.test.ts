@@ -6,6 +6,7 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rows, type Database } from '../../db/client.js';
 import { createTestDatabase } from '../../../test/helpers/db.js';
+import { readSettings } from '../domains/settings/settings.service.js';
 import { seedDemo, type DemoSummary } from './seed.js';
 import { DEMO_ORDER_MIX, DEMO_RULES, seedDemoSignals } from './seed-signals.js';
 import { replayRules } from '../../../test/helpers/rule-replay.js';
@@ -95,6 +96,53 @@ describe('demo signals seed', () => {
         (select count(*)::int from events where customer_id is null) as unknown`,
     );
     expect(counted).toEqual({ orders, customers: summary.customers, unknown: 0 });
+  });
+
+  it('dates each promise as the customer’s calendar does: promisedDate is promisedAt’s day in their zone', async () => {
+    // The rules' messages write promisedDate (`| date`) beside promisedAt (`| datetime`, in the
+    // customer's zone, else the company's): both must name the same day.
+    const company = (await readSettings(db)).timeZone ?? 'UTC';
+    const promised = (
+      await rows<{ order_id: string; promised_at: string; promised_date: string; zone: string | null }>(
+        db,
+        sql`select e.refs->>'orderId' as order_id, e.data->>'promisedAt' as promised_at,
+            e.data->>'promisedDate' as promised_date, c.time_zone as zone
+          from events e join customers c on c.id = e.customer_id
+          where e.type = 'order.promised' and e.data ? 'promisedDate' order by e.event_id`,
+      )
+    ).map((p) => ({ ...p, zone: p.zone ?? company }));
+    expect(promised).toHaveLength(orders);
+    const dayIn = (iso: string, timeZone: string) => {
+      const part: Record<string, string> = {};
+      const f = new Intl.DateTimeFormat('en-US', {
+        timeZone,
+        year: 'numeric',
+        month: '2-digit',
+        day: '2-digit',
+      });
+      for (const x of f.formatToParts(new Date(iso))) part[x.type] = x.value;
+      return `${part.year}-${part.month}-${part.day}`;
+    };
+    expect(promised.map((p) => [p.order_id, p.promised_date])).toEqual(
+      promised.map((p) => [p.order_id, dayIn(p.promised_at, p.zone)]),
+    );
+    // East of UTC a promise for the end of a working day (16:00 UTC) falls on the next day there
+    // (midnight in Singapore): those customers' dates are not UTC's.
+    const east = promised.filter((p) => p.promised_date !== p.promised_at.slice(0, 10));
+    expect(east.map((p) => p.zone)).toContain('Asia/Singapore');
+    // And the rule's case says so: its subject's day is the day of the time in its note.
+    const cases = await rows<{ subject: string; note: string }>(
+      db,
+      sql`select c.subject, m.body as note from cases c
+        join messages m on m.case_id = c.id and not m.public and m.body like 'Promised to %'
+        where c.subject like '%will miss its promised date%'`,
+    );
+    expect(cases.length).toBeGreaterThan(0);
+    for (const c of cases) {
+      const day = /\(([A-Z][a-z]{2} \d{1,2} [A-Z][a-z]{2} \d{4})\)$/.exec(c.subject)?.[1];
+      expect(day, c.subject).toBeDefined();
+      expect(c.note, c.subject).toContain(`for ${day}, `);
+    }
   });
 
   it('catches every parcel without a scan for 48 hours, on a proactive case', async () => {

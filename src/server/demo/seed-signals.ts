@@ -25,6 +25,8 @@ import { addMessage } from '../domains/cases/messages.service.js';
 import { openOrJoinCase } from '../domains/cases/proactive-contact.js';
 import { closeDueCommitments } from '../domains/commitments/commitments.engine.js';
 import { listCustomers } from '../domains/customers/customers.service.js';
+import { readSettings } from '../domains/settings/settings.service.js';
+import { zonedDate } from '../../shared/zoned-dates.js';
 import { createEventSource, listEventSources } from '../domains/events/event-sources.service.js';
 import { createRule } from '../domains/signals/rules.service.js';
 import { signals } from '../domains/signals/signals.table.js';
@@ -311,6 +313,20 @@ interface DemoCustomer {
   segment: string | null;
   organizationId: string | null;
   organization: string | null;
+  /** Their own zone, else the company's: where the rules' messages write their times (`| datetime`). */
+  timeZone: string;
+}
+
+/**
+ * The calendar day of `at` in `zone` ("2026-12-02"), as the ERP writes a promised date for a
+ * customer: the day the promise falls on where they are, so `{{data.promisedDate | date}}` names
+ * the day of `{{data.promisedAt | datetime}}` beside it (a promise at 16:00 UTC is the next day
+ * in Singapore, not the UTC day).
+ */
+function localDay(at: Date, zone: string): string {
+  const d = zonedDate(at.getTime(), zone);
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${String(d.year).padStart(4, '0')}-${pad(d.month + 1)}-${pad(d.day)}`;
 }
 
 type Kind = keyof typeof DEMO_ORDER_MIX;
@@ -608,7 +624,7 @@ function eventsOf(plan: Plan, now: number): SourcedEvent[] {
         orderRefs,
         {
           promisedAt: o.promisedAt.toISOString(),
-          promisedDate: o.promisedAt.toISOString().slice(0, 10),
+          promisedDate: localDay(o.promisedAt, c.timeZone),
           shipTo: o.shipTo,
         },
       ),
@@ -816,6 +832,7 @@ export async function seedDemoSignals(
   const rules = [];
   for (const rule of defaultRules(team)) rules.push(await createRule(db, actor, RuleDefinition.parse(rule)));
 
+  const companyZone = (await readSettings(db)).timeZone ?? 'UTC';
   const customers = (await listCustomers(db, actor, { limit: 500, sort: 'name' })).items
     .filter((c) => c.externalId)
     .map((c) => ({
@@ -826,6 +843,7 @@ export async function seedDemoSignals(
       segment: c.effectiveSegment,
       organizationId: c.organizationId,
       organization: c.organizationName,
+      timeZone: c.timeZone ?? companyZone,
     }))
     .sort((a, b) => (a.externalId < b.externalId ? -1 : 1));
   const plan = planOrders(now, faker, customers);
@@ -878,7 +896,7 @@ export async function seedDemoSignals(
   for (const o of plan.orders.filter((x) => x.kind === 'late')) {
     const warned = new Date(o.promisedAt.getTime() - 24 * HOUR);
     const who = o.customer.segment === 'enterprise' ? ava : ben;
-    const day = (d: Date) => d.toISOString().slice(0, 10);
+    const day = (d: Date) => localDay(d, o.customer.timeZone);
     steps.push(
       reply(
         o,
@@ -901,7 +919,7 @@ export async function seedDemoSignals(
 
   const m = plan.movesAgain;
   await addMessage(db, ben, await caseOfSignal(db, m.shipmentId), {
-    body: `Good news: ${m.carrier} scanned your parcel at ${movedAgainAt(m)} just now, so it is moving again and should reach you by ${m.promisedAt.toISOString().slice(0, 10)} as promised. I am closing this case; reply if anything is still wrong.`,
+    body: `Good news: ${m.carrier} scanned your parcel at ${movedAgainAt(m)} just now, so it is moving again and should reach you by ${localDay(m.promisedAt, m.customer.timeZone)} as promised. I am closing this case; reply if anything is still wrong.`,
     public: true,
     status: 'solved',
   });
@@ -915,7 +933,7 @@ export async function seedDemoSignals(
     channel: 'email',
     category: 'order_status',
     message: {
-      body: `Your message says ${late.orderId} will be late. It was promised for ${late.promisedAt.toISOString().slice(0, 10)} and our site is waiting for it. Can you give us a firm delivery date today?`,
+      body: `Your message says ${late.orderId} will be late. It was promised for ${localDay(late.promisedAt, late.customer.timeZone)} and our site is waiting for it. Can you give us a firm delivery date today?`,
     },
   });
 
