@@ -86,6 +86,11 @@ export const Signal = z.object({
     .object({ id: Id, name: z.string() })
     .nullable()
     .describe('who the proactive case is assigned to: null without a case, or while nobody has taken it'),
+  caseUnassigned: z
+    .boolean()
+    .describe(
+      'nobody owns its proactive case: the case is still to be worked on (new, open, pending or on hold; not deleted or merged) and nobody is assigned to it. What `caseUnassigned=true` lists; false without a case',
+    ),
   customerContactedFirst: z.boolean().describe('the customer had already written in when it was detected'),
 });
 export type Signal = z.infer<typeof Signal>;
@@ -128,6 +133,9 @@ export const SignalListQuery = z.strictObject({
   ),
   hasDueTime: BooleanQuery.optional().describe(
     'true: only those with a due time (the signals the KPI "lead time" is measured on); false: those without',
+  ),
+  caseUnassigned: BooleanQuery.optional().describe(
+    'true: only those whose proactive case nobody owns (the case is new, open, pending or on hold, not deleted or merged, and assigned to nobody); false: the others, signals without a case included',
   ),
   limit: Limit,
   cursor: Cursor.optional(),
@@ -204,6 +212,10 @@ export const SignalBulkFilter = z.strictObject({
     .boolean()
     .optional()
     .describe('as GET /signals?hasDueTime=: with a due time (true), or without'),
+  caseUnassigned: z
+    .boolean()
+    .optional()
+    .describe('as GET /signals?caseUnassigned=: their proactive case nobody owns (true), or not'),
 });
 export type SignalBulkFilter = z.infer<typeof SignalBulkFilter>;
 
@@ -688,6 +700,12 @@ export const Board = z.object({
       .number()
       .int()
       .describe('mails to customers held back while the source of the event their rule awaits is silent'),
+    actedCaseUnassigned: z
+      .number()
+      .int()
+      .describe(
+        'signals acted on whose proactive case nobody owns (as GET /signals?state=acted&caseUnassigned=true counts them)',
+      ),
   }),
 });
 export type Board = z.infer<typeof Board>;

@@ -1,8 +1,9 @@
 // SQL of signals as people see them: the list, one with its evidence and actions, the state
 // changes people make (dismiss, resolve) and the board's live slice (the KPIs: kpis.repo.ts).
-import { and, asc, eq, gte, inArray, lt, not, sql, type SQL } from 'drizzle-orm';
-import { alias } from 'drizzle-orm/pg-core';
+import { and, asc, eq, gte, inArray, isNull, lt, not, sql, type SQL } from 'drizzle-orm';
+import { alias, type AnyPgColumn } from 'drizzle-orm/pg-core';
 import type { Database } from '../../../db/client.js';
+import { UNSOLVED_STATUSES } from '../../../shared/schemas/cases.js';
 import type { Severity } from '../../../shared/schemas/rules.js';
 import { LIVE_SIGNAL_STATES, type SignalState } from '../../../shared/schemas/signals.js';
 import { afterCursor, orderBy, sortKey, toPage, type Sort, totalIf } from '../../lib/pagination.js';
@@ -16,6 +17,33 @@ import { signalActions, signalEvidence, signalRules, signals } from './signals.t
 
 /** Who holds the proactive case: the board answers "who is on it" without opening each case. */
 const caseAssignee = alias(users, 'case_assignee');
+
+/**
+ * Nobody owns this case: it is still to be worked on (unsolved: new, open, pending, on hold; not
+ * deleted; not merged, which closes it anyway) and nobody is assigned to it. A team alone is not
+ * an owner: a case in a team's queue with no assignee waits for someone to take it.
+ */
+const nobodyOwns = (c: {
+  assigneeId: AnyPgColumn;
+  deletedAt: AnyPgColumn;
+  mergedIntoId: AnyPgColumn;
+  status: AnyPgColumn;
+}) =>
+  and(
+    isNull(c.assigneeId),
+    isNull(c.deletedAt),
+    isNull(c.mergedIntoId),
+    inArray(c.status, UNSOLVED_STATUSES),
+  )!;
+
+/**
+ * The signals whose case nobody owns, for the list's filter, its count, the bulk close by filter
+ * and the board's count: a semi-join that runs from the few unowned cases (cases_assignee_status,
+ * `assignee_id is null`) to their signals (signals_case), or by primary key from a page of signals.
+ */
+const owned = alias(cases, 'owned');
+const caseNobodyOwns = sql`exists (select 1 from cases ${owned}
+  where ${owned.id} = ${signals.caseId} and ${nobodyOwns(owned)})`;
 
 const columns = {
   id: signals.id,
@@ -45,6 +73,8 @@ const columns = {
   caseNumber: cases.number,
   caseAssigneeId: caseAssignee.id,
   caseAssigneeName: caseAssignee.name,
+  // The same condition on the case the list joins anyway (not the semi-join again, row by row).
+  caseUnassigned: sql<boolean>`(${cases.id} is not null and ${nobodyOwns(cases)})`,
   customerContactedFirst: signals.customerContactedFirst,
 };
 
@@ -82,6 +112,7 @@ export interface SignalFilter {
   caughtBeforeContact?: boolean;
   contactAvoided?: boolean;
   hasDueTime?: boolean;
+  caseUnassigned?: boolean;
 }
 
 /** The signals meeting `condition` (true), or the others (false); no filter when undefined. */
@@ -102,6 +133,7 @@ function filters(f: SignalFilter): SQL | undefined {
     whether(caughtBeforeContact, f.caughtBeforeContact),
     whether(contactAvoided, f.contactAvoided),
     whether(hasDueTime, f.hasDueTime),
+    whether(caseNobodyOwns, f.caseUnassigned),
   );
 }
 
@@ -267,6 +299,15 @@ export async function listLiveSignals(db: Database, limit: number) {
     .where(live)
     .orderBy(asc(severityRank), asc(signals.detectedAt), asc(signals.id))
     .limit(limit);
+}
+
+/** Signals acted on whose case nobody owns: the board's line linking to the Signals page's list of them. */
+export async function countActedCaseUnassigned(db: Database): Promise<number> {
+  const [row] = await db
+    .select({ n: sql<number>`count(*)::int` })
+    .from(signals)
+    .where(filters({ states: ['acted'], caseUnassigned: true }));
+  return row?.n ?? 0;
 }
 
 export async function countLiveBySeverity(db: Database) {

@@ -65,6 +65,7 @@ export function toSignalDto(row: repo.SignalRow): Signal {
       row.caseAssigneeId && row.caseAssigneeName
         ? { id: row.caseAssigneeId, name: row.caseAssigneeName }
         : null,
+    caseUnassigned: row.caseUnassigned,
     customerContactedFirst: row.customerContactedFirst,
   };
 }
@@ -288,7 +289,16 @@ export async function getBoard(db: Database, actor: Actor, q: { horizon?: string
   assertCanReadProactive(actor);
   const now = new Date();
   const until = new Date(now.getTime() + (isoDurationMs(q.horizon ?? DEFAULT_HORIZON) ?? 0));
-  const [signalRows, bySeverityRows, commitmentRows, commitmentCounts, silent, warned, heldCustomerMails] = [
+  const [
+    signalRows,
+    bySeverityRows,
+    commitmentRows,
+    commitmentCounts,
+    silent,
+    warned,
+    heldCustomerMails,
+    actedCaseUnassigned,
+  ] = [
     await repo.listLiveSignals(db, SIGNAL_LIMITS.board),
     await repo.countLiveBySeverity(db),
     await commitmentsRepo.listDueSoonCommitments(db, until, SIGNAL_LIMITS.board),
@@ -296,6 +306,7 @@ export async function getBoard(db: Database, actor: Actor, q: { horizon?: string
     await listSilentSources(db),
     await listWarnedSources(db, new Date(now.getTime() - WARNED_WINDOW_MS)),
     await repo.countHeldCustomerMails(db),
+    await repo.countActedCaseUnassigned(db),
   ];
   const bySeverity = zeroBySeverity();
   for (const r of bySeverityRows) bySeverity[r.severity] = r.n;
@@ -322,6 +333,7 @@ export async function getBoard(db: Database, actor: Actor, q: { horizon?: string
       overdueCommitments: commitmentCounts.overdue,
       dueSoonCommitments: commitmentCounts.dueSoon,
       heldCustomerMails,
+      actedCaseUnassigned,
     },
   };
 }

@@ -158,6 +158,7 @@ describe('signals: list and read', () => {
       caseId: s.s5!.caseId,
       caseNumber,
       caseAssignee: { id: agentUserId, name: agentName },
+      caseUnassigned: false,
       customerContactedFirst: true,
     });
     expect(res.body.items[1]).toMatchObject({
@@ -970,6 +971,186 @@ describe('signals: their proactive case ends', () => {
   });
 });
 
+describe('signals: whose case nobody owns', () => {
+  it('lists the signals whose case is unsolved, not deleted and assigned to nobody; the count, the field and the board agree', async () => {
+    const rule = await makeRule(t.db, { name: `Nobody on it ${unique()}` });
+    const customer = await makeCustomer(t.db);
+    const team = await t.post('/api/v1/teams', { name: `Desk ${unique()}` }, admin);
+    expect(team.status).toBe(201);
+    const sig = (hours: number, o: Parameters<typeof makeSignal>[1] = {}) =>
+      makeSignal(t.db, {
+        ruleId: rule.id,
+        customerId: customer.id,
+        state: 'acted',
+        actedAt: hoursAgo(hours),
+        detectedAt: hoursAgo(hours),
+        ...o,
+      });
+    const caseFor = async (o: Parameters<typeof makeCase>[2] = {}) =>
+      (await makeCase(t.db, customer.id, o)).id;
+
+    const unassigned = await sig(1, { caseId: await caseFor() });
+    // Waiting on the customer is still a case to own.
+    const waitingCase = await caseFor();
+    expect((await t.patch(`/api/v1/cases/${waitingCase}`, { status: 'pending' }, agent)).status).toBe(200);
+    const waiting = await sig(2, { caseId: waitingCase });
+    const assigned = await sig(3, { caseId: await caseFor({ assigneeId: agentUserId }) });
+    // In a team's queue, but nobody has taken it: a team is not an owner.
+    const teamOnly = await sig(4, { caseId: await caseFor({ teamId: team.body.id }) });
+    // Ended, while its case is still open and nobody's.
+    const resolvedOpenCase = await sig(5, {
+      state: 'resolved',
+      resolvedAt: hoursAgo(1),
+      caseId: await caseFor(),
+    });
+    // Solved: its live signal is resolved with it, and nobody needs to own it any more.
+    const solvedCase = await caseFor();
+    const solved = await sig(6, { caseId: solvedCase });
+    expect((await t.patch(`/api/v1/cases/${solvedCase}`, { status: 'solved' }, agent)).status).toBe(200);
+    // Deleted (only a case without live signals can be).
+    const deletedCase = await caseFor();
+    const deleted = await sig(7, { state: 'dismissed', resolvedAt: hoursAgo(1), caseId: deletedCase });
+    expect((await t.del(`/api/v1/cases/${deletedCase}`, admin)).status).toBe(204);
+    const noCase = await sig(8);
+    const openNoCase = await sig(9, { state: 'open', actedAt: null });
+
+    const list = async (q: string) => t.get(`/api/v1/signals?ruleId=${rule.id}&${q}`, agent);
+    const nobody = [unassigned, waiting, teamOnly, resolvedOpenCase].map((x) => x.id);
+    const others = [assigned, solved, deleted, noCase, openNoCase].map((x) => x.id);
+    expect(ids(await list('caseUnassigned=true'))).toEqual(nobody);
+    expect(ids(await list('caseUnassigned=false'))).toEqual(others);
+    expect(ids(await list('caseUnassigned=true&state=acted'))).toEqual(nobody.slice(0, 3));
+    expect(ids(await list('caseUnassigned=true&state=resolved,dismissed'))).toEqual([resolvedOpenCase.id]);
+    // The counts count what the pages list.
+    for (const [q, n] of [
+      ['caseUnassigned=true', 4],
+      ['caseUnassigned=false', 5],
+      ['caseUnassigned=true&state=acted', 3],
+    ] as const) {
+      expect((await list(`${q}&limit=1&includeTotal=true`)).body.total, q).toBe(n);
+    }
+    const first = await list('caseUnassigned=true&limit=3');
+    const rest = await list(`caseUnassigned=true&limit=3&cursor=${first.body.nextCursor}`);
+    expect([...ids(first), ...ids(rest)]).toEqual(nobody);
+    expect(rest.body.nextCursor).toBeNull();
+    // Each signal says it, in the list and on its own.
+    const all = (await list('limit=100')).body.items as { id: string; caseUnassigned: boolean }[];
+    expect(all.filter((x) => x.caseUnassigned).map((x) => x.id)).toEqual(nobody);
+    expect((await t.get(`/api/v1/signals/${unassigned.id}`, agent)).body).toMatchObject({
+      caseUnassigned: true,
+      caseAssignee: null,
+    });
+    expect((await t.get(`/api/v1/signals/${solved.id}`, agent)).body).toMatchObject({
+      state: 'resolved',
+      caseUnassigned: false,
+    });
+
+    // The board counts those acted on, everyone's, as the list with state=acted does.
+    const actedTotal = async () =>
+      (await t.get('/api/v1/signals?state=acted&caseUnassigned=true&limit=1&includeTotal=true', agent)).body
+        .total as number;
+    const boardCount = async () =>
+      (await t.get('/api/v1/board', agent)).body.counts.actedCaseUnassigned as number;
+    const before = await actedTotal();
+    expect(before).toBeGreaterThanOrEqual(3);
+    expect(await boardCount()).toBe(before);
+
+    // Someone takes the case: the signal leaves the list; left again, it is back.
+    const taken = await t.patch(`/api/v1/cases/${unassigned.caseId}`, { assigneeId: agentUserId }, agent);
+    expect(taken.status).toBe(200);
+    expect(ids(await list('caseUnassigned=true'))).toEqual(nobody.slice(1));
+    expect((await t.get(`/api/v1/signals/${unassigned.id}`, agent)).body.caseUnassigned).toBe(false);
+    expect(await actedTotal()).toBe(before - 1);
+    expect(await boardCount()).toBe(before - 1);
+    await t.patch(`/api/v1/cases/${unassigned.caseId}`, { assigneeId: null }, agent);
+    expect(ids(await list('caseUnassigned=true'))).toEqual(nobody);
+
+    // The export takes the filter as the list does.
+    const csv = await t.get<string>(
+      `/api/v1/signals/export.csv?ruleId=${rule.id}&caseUnassigned=true&timezone=UTC`,
+      agent,
+    );
+    expect(csv.status).toBe(200);
+    expect(csv.body.trim().split('\n')).toHaveLength(1 + nobody.length);
+
+    const bad = await list('caseUnassigned=yes');
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.details.map((d: { path: string }) => d.path)).toContain('query.caseUnassigned');
+  });
+
+  it('bulk by filter closes exactly the live signals the list shows with it', async () => {
+    const rule = await makeRule(t.db);
+    const customer = await makeCustomer(t.db);
+    const sig = async (assigneeId?: string) =>
+      makeSignal(t.db, {
+        ruleId: rule.id,
+        customerId: customer.id,
+        state: 'acted',
+        actedAt: hoursAgo(1),
+        caseId: (await makeCase(t.db, customer.id, assigneeId ? { assigneeId } : {})).id,
+      });
+    const nobody = [await sig(), await sig()];
+    const owned = await sig(agentUserId);
+    const noCase = await makeSignal(t.db, { ruleId: rule.id, customerId: customer.id });
+    const listed = await t.get(
+      `/api/v1/signals?ruleId=${rule.id}&caseUnassigned=true&state=open,acted`,
+      agent,
+    );
+    const want = nobody.map((x) => x.id).sort();
+    expect(ids(listed).sort()).toEqual(want);
+    const res = await t.post(
+      '/api/v1/signals/bulk',
+      { filter: { ruleId: rule.id, caseUnassigned: true }, action: 'dismiss', reason: 'handled by phone' },
+      agent,
+    );
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({ closed: want, alreadyClosed: [], skippedActions: 0 });
+    expect((await t.get(`/api/v1/signals/${owned.id}`, agent)).body.state).toBe('acted');
+    expect((await t.get(`/api/v1/signals/${noCase.id}`, agent)).body.state).toBe('open');
+    const refused = await t.post(
+      '/api/v1/signals/bulk',
+      { filter: { caseUnassigned: 'true' }, action: 'resolve' },
+      agent,
+    );
+    expect(refused.status).toBe(400);
+    expect(refused.body.error.details.map((d: { path: string }) => d.path)).toContain(
+      'body.filter.caseUnassigned',
+    );
+  });
+
+  it('is for staff only: customers get 403 for the filter, its export, its bulk close and the board', async () => {
+    const customer = await makeCustomer(t.db);
+    const own = await makeUser(t.db, 'customer', { customerId: customer.id });
+    // About the customer themselves, with a case nobody owns.
+    const signal = await makeSignal(t.db, {
+      customerId: customer.id,
+      state: 'acted',
+      caseId: (await makeCase(t.db, customer.id)).id,
+    });
+    for (const token of [customerToken, own.token]) {
+      for (const res of [
+        await t.get('/api/v1/signals?caseUnassigned=true', token),
+        await t.get(`/api/v1/signals?customerId=${customer.id}&caseUnassigned=true`, token),
+        await t.get('/api/v1/signals/export.csv?caseUnassigned=true', token),
+        await t.post(
+          '/api/v1/signals/bulk',
+          { filter: { customerId: customer.id, caseUnassigned: true }, action: 'resolve' },
+          token,
+        ),
+        await t.get('/api/v1/board', token),
+      ]) {
+        expect(res.status).toBe(403);
+        expect(res.body.error.code).toBe('forbidden');
+      }
+    }
+    expect((await t.get('/api/v1/signals?caseUnassigned=true')).status).toBe(401);
+    const staff = await t.get(`/api/v1/signals?customerId=${customer.id}&caseUnassigned=true`, agent);
+    expect(staff.status).toBe(200);
+    expect(ids(staff)).toEqual([signal.id]);
+    expect((await t.get(`/api/v1/signals/${signal.id}`, agent)).body.state).toBe('acted');
+  });
+});
+
 describe('board', () => {
   let b: TestApp;
   let token: string;
@@ -1014,6 +1195,7 @@ describe('board', () => {
       overdueCommitments: 1,
       dueSoonCommitments: 3,
       heldCustomerMails: 0,
+      actedCaseUnassigned: 0,
     });
     expect(Math.abs(Date.parse(res.body.generatedAt) - Date.now())).toBeLessThan(60_000);
 
