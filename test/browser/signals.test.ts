@@ -435,21 +435,67 @@ describe('signals', () => {
     const detail = await stack.api<SignalDetail>(`/signals/${signal.id}`, admin);
     await page.goto(`${stack.url}/signals/${signal.id}`);
     await eventually(() => text(page.getByTestId('signal-case-assignee'))).toBe('Nobody yet');
+    // Acted on, but nobody has the case: the state says so, not just "Acted on".
+    const UNOWNED = 'Acted on · nobody on it';
+    expect(detail).toMatchObject({ state: 'acted', caseAssignee: null, caseUnassigned: true });
+    expect(await text(page.locator('.page-header').getByTestId('signal-state'))).toBe(UNOWNED);
+    expect(await text(page.getByTestId('signal-current-state'))).toBe(UNOWNED);
+
+    // The board says it on the row, and counts such signals (everyone's) with a link to their list.
+    await page.goto(`${stack.url}/board`);
+    const boardRow = page.locator(`[data-testid="board-signal-row"][data-signal-id="${signal.id}"]`);
+    await eventually(() => text(boardRow.getByTestId('signal-state'))).toBe(UNOWNED);
+    const unowned = await stack.api<{ total: number }>(
+      '/signals?state=acted&caseUnassigned=true&limit=1&includeTotal=true',
+      admin,
+    );
+    expect(unowned.total).toBeGreaterThan(0);
+    const line = page.getByTestId('board-unowned');
+    await eventually(() => text(line)).toBe(
+      `${unowned.total} ${unowned.total === 1 ? 'signal' : 'signals'} acted on with nobody on ${unowned.total === 1 ? 'its' : 'their'} case →`,
+    );
+    await line.getByRole('link').click();
+    await eventually(async () => new URL(page.url()).search).toBe('?state=acted&caseUnassigned=true');
+    await eventually(() => text(page.getByTestId('signal-total'))).toBe(
+      `${unowned.total} ${unowned.total === 1 ? 'signal' : 'signals'} found`,
+    );
+    expect(await page.getByLabel('Case', { exact: true }).inputValue()).toBe('true');
+    const listed = page.getByTestId('signal-row').filter({ hasText: signalTitle(signal) });
+    await eventually(() => text(listed.getByTestId('signal-state'))).toBe(UNOWNED);
+
+    // The Signals page's Case filter: this rule's signals, then only those nobody is on.
+    await page.goto(`${stack.url}/signals?ruleId=${ruleId}`);
+    const listRow = page.getByTestId('signal-row').filter({ hasText: signalTitle(signal) });
+    await eventually(() => text(listRow.getByTestId('signal-state'))).toBe(UNOWNED);
+    await page.getByLabel('Case', { exact: true }).selectOption({ label: 'Nobody on it' });
+    await eventually(async () => new URL(page.url()).searchParams.get('caseUnassigned')).toBe('true');
+    await eventually(() => text(page.getByTestId('signal-total'))).toBe('1 signal found');
+    expect(await listRow.count()).toBe(1);
+
+    // And the customer's page.
+    await page.goto(`${stack.url}/customers/${mariaId}`);
+    const customerRow = page.getByTestId('customer-signal-row').filter({ hasText: signalTitle(signal) });
+    await eventually(() => text(customerRow.getByTestId('signal-state'))).toBe(UNOWNED);
+
     const ava = await stack.api<{ id: string }>('/auth/me', { login: DEMO.agent });
     await stack.api(`/cases/${detail.caseId}`, { ...admin, method: 'PATCH', body: { assigneeId: ava.id } });
-    expect((await stack.api<Signal>(`/signals/${signal.id}`, admin)).caseAssignee).toEqual({
-      id: ava.id,
-      name: DEMO.agent.name,
+    expect(await stack.api<Signal>(`/signals/${signal.id}`, admin)).toMatchObject({
+      caseAssignee: { id: ava.id, name: DEMO.agent.name },
+      caseUnassigned: false,
     });
 
     await page.goto(`${stack.url}/board`);
-    const boardRow = page.locator(`[data-testid="board-signal-row"][data-signal-id="${signal.id}"]`);
     await eventually(() => text(boardRow.getByTestId('signal-case-assignee'))).toBe(DEMO.agent.name);
+    expect(await text(boardRow.getByTestId('signal-state'))).toBe('Acted on');
     await page.goto(`${stack.url}/signals?ruleId=${ruleId}`);
-    const listRow = page.getByTestId('signal-row').filter({ hasText: signalTitle(signal) });
     await eventually(() => text(listRow.getByTestId('signal-case-assignee'))).toBe(DEMO.agent.name);
+    expect(await text(listRow.getByTestId('signal-state'))).toBe('Acted on');
+    // Someone is on it now: the filter leaves it out.
+    await page.goto(`${stack.url}/signals?ruleId=${ruleId}&caseUnassigned=true`);
+    await eventually(() => text(page.getByTestId('signals-empty'))).toBe('No signals match.');
     await page.goto(`${stack.url}/signals/${signal.id}`);
     await eventually(() => text(page.getByTestId('signal-case-assignee'))).toBe(DEMO.agent.name);
+    expect(await text(page.locator('.page-header').getByTestId('signal-state'))).toBe('Acted on');
   });
 
   it('dismisses the signal: a reason is required, and the page shows the new state', async () => {

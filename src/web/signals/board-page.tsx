@@ -61,6 +61,12 @@ const HORIZONS = [
 ] as const;
 const DEFAULT_HORIZON = 'P2D';
 
+/**
+ * The Signals page's list of signals acted on whose case nobody owns (open, assigned to nobody):
+ * "Acted on" reads as if someone were on it. The board's count of them links there.
+ */
+const ACTED_UNOWNED_LIST = '/signals?state=acted&caseUnassigned=true';
+
 const SORTS = {
   severity: 'Most severe first',
   due: 'Due soonest first',
@@ -253,6 +259,14 @@ export function BoardPage() {
                 })}
               </ul>
             </div>
+            {data.counts.actedCaseUnassigned > 0 && (
+              <p className="board__unowned" data-testid="board-unowned">
+                <Link to={ACTED_UNOWNED_LIST} data-testid="board-unowned-link">
+                  {countOf(data.counts.actedCaseUnassigned, 'signal')} acted on with nobody on{' '}
+                  {data.counts.actedCaseUnassigned === 1 ? 'its' : 'their'} case →
+                </Link>
+              </p>
+            )}
             <div className="toolbar">
               <FilterSelect
                 id="board-severity"
@@ -411,7 +425,7 @@ function SignalTable({
             </Link>
             {s.state !== 'open' && (
               <span className="cell-sub">
-                <SignalStateBadge state={s.state} />
+                <SignalStateBadge state={s.state} caseUnassigned={s.caseUnassigned} />
               </span>
             )}
           </td>

@@ -36,7 +36,7 @@ export function CaseSignalsPanel({ c }: { c: Case }) {
                 <span className="mini-case__subject mini-case__subject--wrap">{signalTitle(s)}</span>
                 <span className="mini-case__meta">
                   <SeverityBadge severity={s.severity} />
-                  <SignalStateBadge state={s.state} />
+                  <SignalStateBadge state={s.state} caseUnassigned={s.caseUnassigned} />
                   <span className="muted">{formatDateTime(s.detectedAt)}</span>
                 </span>
               </Link>

@@ -2,7 +2,7 @@
 // commitment stands against its due time.
 import { Link } from 'react-router-dom';
 import { formatWallClock } from '../lib/format.js';
-import { actionStateLabel, commitmentStateLabel, severityLabel, signalStateLabel } from './signal-labels.js';
+import { actionStateLabel, commitmentStateLabel, severityLabel, signalStateText } from './signal-labels.js';
 import { refKindLabel } from '../../shared/ref-labels.js';
 
 export function SeverityBadge({ severity }: { severity: string }) {
@@ -14,10 +14,28 @@ export function SeverityBadge({ severity }: { severity: string }) {
   );
 }
 
-export function SignalStateBadge({ state }: { state: string }) {
+/** A signal's state; acted on with a case nobody owns, it says so ("Acted on · nobody on it"). */
+export function SignalStateBadge({
+  state,
+  caseUnassigned = false,
+}: {
+  state: string;
+  caseUnassigned?: boolean;
+}) {
+  const unowned = state === 'acted' && caseUnassigned;
   return (
-    <span className={`badge badge--signal-${state}`} data-testid="signal-state" data-state={state}>
-      {signalStateLabel(state)}
+    <span
+      className={`badge badge--signal-${state}${unowned ? ' badge--signal-unowned' : ''}`}
+      data-testid="signal-state"
+      data-state={state}
+      data-unowned={unowned || undefined}
+      title={
+        unowned
+          ? 'A proactive case was opened or joined for it, but nobody is assigned to that case'
+          : undefined
+      }
+    >
+      {signalStateText(state, caseUnassigned)}
     </span>
   );
 }

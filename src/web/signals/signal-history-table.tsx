@@ -93,7 +93,7 @@ export function SignalHistoryTable(props: {
             </td>
           )}
           <td>
-            <SignalStateBadge state={s.state} />
+            <SignalStateBadge state={s.state} caseUnassigned={s.caseUnassigned} />
           </td>
           <td className="cell-nowrap">
             <time dateTime={s.detectedAt}>{formatDateTime(s.detectedAt)}</time>

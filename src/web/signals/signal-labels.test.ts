@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { onTimeSentence } from './signal-labels.js';
+import { onTimeSentence, signalStateText } from './signal-labels.js';
 
 describe('a customer’s on-time sentence', () => {
   const counts = (met: number, late: number, broken: number, overdue: number) => {
@@ -26,5 +26,21 @@ describe('a customer’s on-time sentence', () => {
     expect(onTimeSentence(undefined, 90)).toBe(
       'No commitment closed in the last 90 days, and none overdue now.',
     );
+  });
+});
+
+describe('a signal’s state in words', () => {
+  it('says when a signal acted on has a case nobody owns', () => {
+    expect(signalStateText('acted', true)).toBe('Acted on · nobody on it');
+    expect(signalStateText('acted', false)).toBe('Acted on');
+    expect(signalStateText('acted')).toBe('Acted on');
+  });
+
+  it('leaves the other states as they are: only "Acted on" reads as if someone were on it', () => {
+    expect(['open', 'resolved', 'dismissed'].map((st) => signalStateText(st, true))).toEqual([
+      'Open',
+      'Resolved',
+      'Dismissed',
+    ]);
   });
 });

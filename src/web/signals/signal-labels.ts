@@ -47,6 +47,14 @@ export const actionStateLabel = lookup(ACTION_STATE_LABELS);
 export const ruleKindLabel = (kind: string) =>
   (RULE_KIND_LABELS as Record<string, [string, string]>)[kind]?.[0] ?? kind;
 
+/**
+ * A signal's state in words, as its pill says it: "Acted on" alone reads as if someone were on it,
+ * so a signal acted on whose case nobody owns says so: "Acted on · nobody on it". Other states
+ * (an open signal's case, an ended one's) are as they are.
+ */
+export const signalStateText = (state: string, caseUnassigned = false) =>
+  state === 'acted' && caseUnassigned ? `${signalStateLabel(state)} · nobody on it` : signalStateLabel(state);
+
 /** What an on-time rate is made of: "183 met · 22 late or broken · 4 overdue" (overdue when any). */
 export function onTimeCounts(c: { met: number; late: number; broken: number; overdue: number }): string {
   const overdue = c.overdue > 0 ? ` · ${formatNumber(c.overdue)} overdue` : '';

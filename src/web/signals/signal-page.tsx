@@ -145,7 +145,7 @@ function SignalView({
         subtitle={
           <span className="signal-header__badges">
             <SeverityBadge severity={s.severity} />
-            <SignalStateBadge state={s.state} />
+            <SignalStateBadge state={s.state} caseUnassigned={s.caseUnassigned} />
             <span className="muted">
               {ruleKindLabel(s.kind)} rule · detected {formatDateTime(s.detectedAt)}
             </span>
@@ -298,7 +298,7 @@ function SignalView({
           <h2 id="signal-handling-title">Handling</h2>
           <dl className="facts">
             <Fact testId="signal-current-state" label="State">
-              <SignalStateBadge state={s.state} />
+              <SignalStateBadge state={s.state} caseUnassigned={s.caseUnassigned} />
             </Fact>
             <Fact testId="signal-case" label="Proactive case">
               {s.caseId ? <Link to={`/cases/${s.caseId}`}>Case #{s.caseNumber ?? '…'}</Link> : 'None'}

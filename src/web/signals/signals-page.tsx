@@ -36,6 +36,8 @@ const KPI_FILTERS = [
 ] as const;
 const flag = (params: URLSearchParams, key: string) => (params.get(key) === 'true' ? 'true' : '');
 const STATES = [['open,acted', 'Live (open or acted on)'], ...Object.entries(SIGNAL_STATE_LABELS)] as const;
+/** `caseUnassigned=true`: the case is still to be worked on and nobody is assigned to it. */
+const CASE_OWNERS = [['true', 'Nobody on it']] as const;
 
 export function SignalsPage() {
   useDocumentTitle('Signals');
@@ -44,6 +46,8 @@ export function SignalsPage() {
     state: params.get('state') ?? '',
     severity: params.get('severity') ?? '',
     ruleId: params.get('ruleId') ?? '',
+    // Acted on with a case nobody owns (the board's line links here with state=acted too).
+    caseUnassigned: flag(params, 'caseUnassigned'),
   };
   const about = aboutIn(params);
   // From the KPI tiles' and page's links: the period counted, "resolved by itself", and the
@@ -93,6 +97,7 @@ export function SignalsPage() {
     ...(filters.state ? { state: liveStates } : {}),
     ...(filters.severity ? { severity: filters.severity as Severity } : {}),
     ...(filters.ruleId ? { ruleId: filters.ruleId } : {}),
+    ...(filters.caseUnassigned ? { caseUnassigned: true } : {}),
     ...(about ? { [about.key]: about.id } : {}),
     ...(linked.detectedFrom ? { detectedFrom: linked.detectedFrom } : {}),
     ...(linked.detectedTo ? { detectedTo: linked.detectedTo } : {}),
@@ -192,6 +197,14 @@ export function SignalsPage() {
           options={ruleOptions}
           all="All rules"
           onChange={(v) => set('ruleId', v)}
+        />
+        <FilterSelect
+          id="signals-case"
+          label="Case"
+          value={filters.caseUnassigned}
+          options={CASE_OWNERS}
+          all="Any or none"
+          onChange={(v) => set('caseUnassigned', v)}
         />
       </div>
       <SuccessNotice message={notice?.key === listKey ? notice.text : null} />
