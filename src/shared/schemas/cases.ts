@@ -117,6 +117,16 @@ export const CaseCreate = z.strictObject({
       body: MessageBody,
       from: z.enum(['customer', 'agent']).default('customer'),
       call: CallDetails.optional().describe('staff: the case was opened from this phone call'),
+      public: z
+        .boolean()
+        .optional()
+        .describe(
+          'staff, with from agent: false makes it an internal note (not shown to the customer, not mailed, no response); default true',
+        ),
+    })
+    .refine((m) => m.public !== false || m.from === 'agent', {
+      message: 'an internal note is written by an agent (from: agent)',
+      path: ['public'],
     })
     .optional()
     .describe('the first message; by default what the customer wrote'),

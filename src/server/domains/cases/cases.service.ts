@@ -393,11 +393,13 @@ export function newCaseRow(
   const { customer, assigneeId, staff, at } = o;
   const status = input.status ?? (assigneeId ? 'open' : 'new');
   const fromAgent = staff && input.message?.from === 'agent';
+  // An agent's internal note opening the case tells the customer nothing: no response yet.
+  const agentReply = fromAgent && input.message?.public !== false;
   const ctx = o.agreement ? planContextOf(o.agreement) : null;
   const plan: PlanCase = { status, priority: input.priority, createdAt: at, lastAgentReplyAt: null };
   let clocks = ctx ? planCaseCreated(ctx, plan).clocks : [];
   // We wrote first (a proactive case, an outbound call): that is the first response.
-  if (ctx && fromAgent) clocks = planAgentReply(ctx, clocks, plan, at).clocks;
+  if (ctx && agentReply) clocks = planAgentReply(ctx, clocks, plan, at).clocks;
   const row = {
     ...(o.id ? { id: o.id } : {}),
     subject: input.subject,
@@ -419,11 +421,11 @@ export function newCaseRow(
     solvedAt: status === 'solved' || status === 'closed' ? at : null,
     closedAt: status === 'closed' ? at : null,
     lastCustomerMessageAt: input.message && input.message.from !== 'agent' ? at : null,
-    lastAgentReplyAt: input.message?.from === 'agent' ? at : null,
-    firstRespondedAt: input.message?.from === 'agent' ? at : null,
+    lastAgentReplyAt: agentReply ? at : null,
+    firstRespondedAt: agentReply ? at : null,
     ...nextTimesOf(clocks),
   } satisfies typeof cases.$inferInsert;
-  return { row, clocks, fromAgent };
+  return { row, clocks, fromAgent, agentReply };
 }
 
 /** The `case.created` timeline entry of a case just inserted. */
@@ -490,7 +492,8 @@ export async function createCase(db: Database, actor: Actor, raw: CaseCreate): P
       // The priority sets the promise's targets. (Refs they may give: an order number that
       // joins their proactive case, docs/signals.md.)
       (input.priority !== 'normal' && raw.priority !== undefined) ||
-      input.message?.call)
+      input.message?.call ||
+      input.message?.public === false)
   ) {
     throw forbidden('customers give a subject, a category and a message; the team does the rest');
   }
@@ -520,7 +523,7 @@ export async function createCase(db: Database, actor: Actor, raw: CaseCreate): P
     }
     const at = input.createdAt ? new Date(input.createdAt) : new Date();
     const planned = newCaseRow(input, { customer, agreement: selected, assigneeId, staff, at });
-    const { clocks, fromAgent } = planned;
+    const { clocks, fromAgent, agentReply } = planned;
     const [row] = await tx.insert(cases).values(planned.row).returning();
     const c = row!;
     await recordDomainEvent(tx, actor, caseCreatedEvent(c, !input.assigneeId && !!assigneeId));
@@ -532,7 +535,7 @@ export async function createCase(db: Database, actor: Actor, raw: CaseCreate): P
           authorType: fromAgent ? 'agent' : 'customer',
           authorUserId: fromAgent || !staff ? actor.userId : null,
           authorCustomerId: fromAgent ? null : customer.id,
-          public: true,
+          public: !fromAgent || agentReply,
           body: input.message.body,
           channel: c.channel,
           call: input.message.call ?? null,
@@ -540,7 +543,7 @@ export async function createCase(db: Database, actor: Actor, raw: CaseCreate): P
         })
         .returning({ id: messages.id });
       // We wrote first (a proactive case, an agent writing to a customer): it goes out by e-mail.
-      if (fromAgent && !input.createdAt) await mailCaseMessage(tx, { caseId: c.id, messageId: first!.id });
+      if (agentReply && !input.createdAt) await mailCaseMessage(tx, { caseId: c.id, messageId: first!.id });
     }
     await insertNewClocks(tx, actor, c.id, clocks);
     return c.id;

@@ -127,6 +127,52 @@ describe('opening cases', () => {
     const listed = await t.get('/api/v1/cases?limit=500', token);
     expect(listed.body.items.map((c: { subject: string }) => c.subject).sort()).toEqual(['Help', 'Plain']);
   });
+
+  it('staff open a case with an internal note: not shown to the customer, not mailed, no response', async () => {
+    const customer = await makeCustomer(t.db);
+    const { token: customerToken } = await makeUser(t.db, 'customer', { customerId: customer.id });
+    const res = await post('/api/v1/cases', {
+      subject: 'Chargebacks on their account',
+      customerId: customer.id,
+      channel: 'proactive',
+      message: { body: 'Three chargebacks this month: look into it.', from: 'agent', public: false },
+    });
+    expect(res.status).toBe(201);
+    expect(res.body).toMatchObject({ status: 'new', firstRespondedAt: null, customerVisible: false });
+    const msgs = await t.get(`/api/v1/cases/${res.body.id}/messages`, agent.token);
+    expect(msgs.body.items).toMatchObject([
+      { authorType: 'agent', public: false, body: 'Three chargebacks this month: look into it.' },
+    ]);
+    expect((await t.get(`/api/v1/mail?caseId=${res.body.id}`, agent.token)).body.items).toEqual([]);
+    expect((await t.get(`/api/v1/cases/${res.body.id}`, customerToken)).status).toBe(404);
+
+    // A public first message (the default) still goes out and answers the customer.
+    const mailed = await post('/api/v1/cases', {
+      subject: 'Your replacement',
+      customerId: customer.id,
+      channel: 'email',
+      message: { body: 'We are sending a replacement.', from: 'agent' },
+    });
+    expect(mailed.body.firstRespondedAt).not.toBeNull();
+    expect((await t.get(`/api/v1/mail?caseId=${mailed.body.id}`, agent.token)).body.items).toHaveLength(1);
+
+    // A note is an agent's: not the customer's words, and never a customer's own.
+    const asCustomer = await post('/api/v1/cases', {
+      subject: 'x',
+      customerId: customer.id,
+      message: { body: 'They said so', public: false },
+    });
+    expect([asCustomer.status, asCustomer.body.error.message]).toEqual([
+      400,
+      'body.message.public: an internal note is written by an agent (from: agent)',
+    ]);
+    const byCustomer = await t.post(
+      '/api/v1/cases',
+      { subject: 'x', customerId: customer.id, message: { body: 'Hidden?', from: 'agent', public: false } },
+      customerToken,
+    );
+    expect(byCustomer.status).toBe(403);
+  });
 });
 
 describe('case boundaries', () => {

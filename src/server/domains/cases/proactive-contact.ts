@@ -15,7 +15,7 @@ import {
 } from '../../../shared/schemas/cases.js';
 import type { Actor } from '../../lib/actor.js';
 import { isStaff } from '../../lib/actor.js';
-import { AppError } from '../../lib/errors.js';
+import { AppError, forbidden } from '../../lib/errors.js';
 import { recordDomainEvent } from '../domain-events/domain-events.repo.js';
 import { noteCustomerContact } from '../signals/open-signals.js';
 import { assertOfferedCategory } from './catalog.service.js';
@@ -52,6 +52,9 @@ export async function openOrJoinCase(
   // the default is what a case without a pick gets, so it needs no offer.
   if (actor.role === 'customer' && input.category !== undefined && input.category !== DEFAULT_CATEGORY)
     await assertOfferedCategory(db, input.category);
+  // A customer's message is public, always: one sent as a note would still show (and join).
+  if (actor.role === 'customer' && input.message?.public === false)
+    throw forbidden('customers write public messages only');
   const fromCustomer =
     !!input.message && (!isStaff(actor) || (input.message.from ?? 'customer') === 'customer');
   if (!fromCustomer || input.channel === 'proactive' || input.createdAt || !input.customerId) {
