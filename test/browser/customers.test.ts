@@ -335,6 +335,8 @@ describe('customer detail and edit', () => {
     expect(await own.getByRole('heading', { name: 'Cases' }).count()).toBe(0);
     expect(await own.getByRole('heading', { name: 'Signals' }).count()).toBe(0);
     expect(await own.getByTestId('record-cases').count()).toBe(0);
+    // Opening a case for someone is staff work: the portal has its own New request.
+    expect(await own.getByTestId('new-case').count()).toBe(0);
     await own.close();
   });
 
@@ -377,6 +379,126 @@ describe('customer detail and edit', () => {
     await eventually(() => agentPage.getByRole('button', { name: 'Merge into…' }).count()).toBe(1);
     expect(await agentPage.getByRole('button', { name: 'Download personal data' }).count()).toBe(0);
     await agentPage.close();
+  });
+});
+
+describe('opening a case for a customer, from their page', () => {
+  const make = (body: Record<string, unknown>) =>
+    stack.api<Customer>('/customers', { login: DEMO.agent, method: 'POST', body });
+
+  async function openDialog(customer: Customer) {
+    await page.goto(`${stack.url}/customers/${customer.id}`);
+    await eventually(() => text(page.getByTestId('customer-heading'))).toBe(customer.name);
+    await page.getByTestId('new-case').click();
+    const dialog = page.getByTestId('new-case-dialog');
+    // The customer is given and fixed: no search, no Change.
+    await eventually(() => text(dialog.getByTestId('case-customer'))).toBe(
+      customer.email ? `${customer.name} · ${customer.email}` : customer.name,
+    );
+    expect(await dialog.getByRole('button', { name: 'Change' }).count()).toBe(0);
+    expect(await dialog.getByLabel('Assign to me').isChecked()).toBe(true);
+    return dialog;
+  }
+
+  it('writes to the customer: the case opens on the page with the message e-mailed to them', async () => {
+    const stamp = Date.now();
+    const customer = await make({ name: `Outbound ${stamp}`, email: `outbound-${stamp}@example.com` });
+    const dialog = await openDialog(customer);
+    expect(await text(dialog.locator('.field__hint'))).toBe(`E-mailed to ${customer.email}.`);
+    await dialog.getByLabel('Subject').fill(`Your order ${stamp} is late`);
+    await dialog.getByLabel('Category').selectOption({ label: 'Late delivery' });
+    await dialog.getByLabel('Priority').selectOption({ label: 'High' });
+    await dialog
+      .getByLabel('Message', { exact: true })
+      .fill('We noticed your parcel is stuck; a new one is on its way.');
+    await dialog.getByRole('button', { name: 'Open the case' }).click();
+
+    await eventually(async () => new URL(page.url()).pathname).toMatch(/^\/cases\/[0-9a-f-]{36}$/);
+    const caseId = new URL(page.url()).pathname.split('/')[2]!;
+    const message = page.getByTestId('message');
+    await eventually(() => text(message.locator('.message__body'))).toContain('a new one is on its way');
+    expect(await message.getAttribute('data-visibility')).toBe('public');
+    // No SMTP server in the test stack: the mail waits in the outbox, to the customer's address.
+    await eventually(() => text(message.getByTestId('message-mail'))).toBe(
+      `Held in the outbox (no SMTP server set): not sent to ${customer.email}`,
+    );
+    const opened = await stack.api<CaseSummary>(`/cases/${caseId}`, { login: DEMO.admin });
+    expect(opened).toMatchObject({
+      subject: `Your order ${stamp} is late`,
+      channel: 'email',
+      category: 'late_delivery',
+      priority: 'high',
+      assignee: { name: DEMO.admin.name },
+      customer: { id: customer.id },
+    });
+  });
+
+  it('opens a case with an internal note: not mailed, not shown to the customer', async () => {
+    const stamp = Date.now();
+    const customer = await make({ name: `Walk-in ${stamp}` });
+    const dialog = await openDialog(customer);
+    // Nowhere to mail it: the dialog says so before anything is sent.
+    expect(await text(dialog.locator('.field__hint'))).toBe(
+      `${customer.name} has no e-mail address: nothing will be e-mailed (they read it in the portal).`,
+    );
+    await dialog.getByLabel('Internal note').check();
+    expect(await text(dialog.locator('.field__hint'))).toBe('Only staff see it. Nothing is e-mailed.');
+    await dialog.getByLabel('Subject').fill(`Came to the desk ${stamp}`);
+    await dialog.getByLabel('Assign to me').uncheck();
+    await dialog.getByLabel('Message', { exact: true }).fill('Brought back a broken kettle; wants a refund.');
+    await dialog.getByRole('button', { name: 'Open the case' }).click();
+
+    await eventually(async () => new URL(page.url()).pathname).toMatch(/^\/cases\/[0-9a-f-]{36}$/);
+    const caseId = new URL(page.url()).pathname.split('/')[2]!;
+    const message = page.getByTestId('message');
+    await eventually(() => text(message.getByTestId('internal-label'))).toBe(
+      'Internal note · not visible to the customer',
+    );
+    expect(await message.getByTestId('message-mail').count()).toBe(0);
+    const opened = await stack.api<CaseSummary>(`/cases/${caseId}`, { login: DEMO.admin });
+    expect(opened).toMatchObject({ channel: 'proactive', customerVisible: false, assignee: null });
+  });
+
+  it('from the case queue: the customer is searched for and picked, then the case opens', async () => {
+    const stamp = Date.now();
+    const customer = await make({ name: `Queue pick ${stamp}`, email: `queue-${stamp}@example.com` });
+    await page.goto(`${stack.url}/cases`);
+    await page.getByTestId('new-case').click();
+    const dialog = page.getByTestId('new-case-dialog');
+    await dialog.getByLabel('Customer', { exact: true }).fill(`Queue pick ${stamp}`);
+    await dialog.getByRole('button', { name: new RegExp(`Queue pick ${stamp}`) }).click();
+    await eventually(() => text(dialog.getByTestId('case-customer'))).toContain(
+      `Queue pick ${stamp} · ${customer.email}`,
+    );
+    expect(await text(dialog.locator('.field__hint'))).toBe(`E-mailed to ${customer.email}.`);
+    await dialog.getByLabel('Subject').fill(`Recall notice ${stamp}`);
+    await dialog.getByLabel('Message', { exact: true }).fill('Your kettle is part of a recall.');
+    await dialog.getByRole('button', { name: 'Open the case' }).click();
+    await eventually(async () => new URL(page.url()).pathname).toMatch(/^\/cases\/[0-9a-f-]{36}$/);
+    await eventually(() => text(page.getByTestId('message-body'))).toBe('Your kettle is part of a recall.');
+    const caseId = new URL(page.url()).pathname.split('/')[2]!;
+    expect(await stack.api<CaseSummary>(`/cases/${caseId}`, { login: DEMO.admin })).toMatchObject({
+      customer: { id: customer.id },
+      subject: `Recall notice ${stamp}`,
+    });
+  });
+
+  it('refuses an empty subject next to the field, and stays on the dialog', async () => {
+    const customer = await make({
+      name: `No subject ${Date.now()}`,
+      email: `nosubject-${Date.now()}@example.com`,
+    });
+    const dialog = await openDialog(customer);
+    await dialog.getByLabel('Message', { exact: true }).fill('Something to say');
+    await dialog.getByRole('button', { name: 'Open the case' }).click();
+    const invalid = dialog.locator('.field--invalid');
+    await eventually(() => texts(invalid.locator('.field__error'))).toEqual(['is required']);
+    expect(await text(invalid.locator('label'))).toBe('Subject');
+    await eventually(() => dialog.getByLabel('Subject').evaluate((el) => el === document.activeElement)).toBe(
+      true,
+    );
+    expect(new URL(page.url()).pathname).toBe(`/customers/${customer.id}`);
+    await dialog.getByRole('button', { name: 'Close' }).click();
   });
 });
 

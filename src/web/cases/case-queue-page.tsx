@@ -34,6 +34,7 @@ import { FilterSelect } from '../layout/filter-select.js';
 import { AvailabilitySwitch } from './availability-switch.js';
 import { BulkBar } from './bulk-bar.js';
 import { LogCallButton } from './log-call-dialog.js';
+import { NewCaseButton } from './new-case-dialog.js';
 import { AssigneeCell, PromiseBadge, StatusPriorityCells } from './case-badges.js';
 import { ViewEditorDialog } from './view-editor.js';
 import { FilterDialog } from './filter-dialog.js';
@@ -467,6 +468,7 @@ export function CaseQueuePage() {
                   Edit view
                 </button>
               )}
+              <NewCaseButton />
               <LogCallButton />
             </>
           }

@@ -6,9 +6,7 @@ import { FormDialog } from '../layout/form-dialog.js';
 import { CALL_OUTCOMES, CallDetails, type Case, type Message } from '../../shared/schemas/cases.js';
 import type { Customer } from '../../shared/schemas/customers.js';
 import { api, toApiError } from '../lib/api.js';
-import type { Category, Items } from '../lib/types.js';
-import { useApi } from '../lib/use-api.js';
-import { CustomerSearch } from '../customers/customer-search.js';
+import { CaseCustomerPick, useActiveCategories } from './new-case-parts.js';
 
 export const OUTCOME_LABELS: Record<(typeof CALL_OUTCOMES)[number], string> = {
   resolved: 'Resolved on the call',
@@ -35,7 +33,7 @@ export function LogCallDialog(props: { caseId?: string; onClose(): void; onLogge
   const uid = useId();
   const navigate = useNavigate();
   const newCase = !props.caseId;
-  const categories = useApi<Items<Category>>(newCase ? '/categories' : null);
+  const categories = useActiveCategories(newCase);
   const [direction, setDirection] = useState<'inbound' | 'outbound'>('inbound');
   const [minutes, setMinutes] = useState('');
   const [seconds, setSeconds] = useState('');
@@ -108,34 +106,12 @@ export function LogCallDialog(props: { caseId?: string; onClose(): void; onLogge
         <>
           <div className="field">
             <label htmlFor={`${uid}-customer`}>Customer</label>
-            {customer ? (
-              <p className="chosen">
-                <span className="chosen__value">
-                  {customer.name}
-                  {customer.email ? ` · ${customer.email}` : ''}
-                </span>
-                <button
-                  type="button"
-                  className="button button--ghost button--small"
-                  onClick={() => {
-                    setCustomer(null);
-                    requestAnimationFrame(() => document.getElementById(`${uid}-customer`)?.focus());
-                  }}
-                >
-                  Change
-                </button>
-              </p>
-            ) : (
-              <CustomerSearch
-                id={`${uid}-customer`}
-                onPick={(c) => {
-                  setCustomer(c);
-                  // The search box goes with the pick: the focus goes on to the subject.
-                  requestAnimationFrame(() => document.getElementById(`${uid}-subject`)?.focus());
-                }}
-                minLength={2}
-              />
-            )}
+            <CaseCustomerPick
+              id={`${uid}-customer`}
+              nextId={`${uid}-subject`}
+              customer={customer}
+              onChange={setCustomer}
+            />
           </div>
           <div className="form__grid">
             <div className="field">
@@ -150,13 +126,11 @@ export function LogCallDialog(props: { caseId?: string; onClose(): void; onLogge
             <div className="field">
               <label htmlFor={`${uid}-category`}>Category</label>
               <select id={`${uid}-category`} value={category} onChange={(e) => setCategory(e.target.value)}>
-                {(categories.data?.items ?? [{ key: 'other', name: 'Other', active: true, builtin: true }])
-                  .filter((c) => c.active)
-                  .map((c) => (
-                    <option key={c.key} value={c.key}>
-                      {c.name}
-                    </option>
-                  ))}
+                {categories.map((c) => (
+                  <option key={c.key} value={c.key}>
+                    {c.name}
+                  </option>
+                ))}
               </select>
             </div>
           </div>

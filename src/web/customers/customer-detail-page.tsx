@@ -11,6 +11,7 @@ import { Flash } from '../layout/flash.js';
 import { MergedAway } from '../layout/merging.js';
 import { useDocumentTitle } from '../layout/use-document-title.js';
 import { CaseListSection } from '../cases/case-list-section.js';
+import { NewCaseButton } from '../cases/new-case-dialog.js';
 import { CustomerEvents, ProactiveSections } from '../signals/customer-proactive.js';
 import { CustomerHistory } from './customer-history.js';
 import { PersonalDataSection } from './erase-customer-dialog.js';
@@ -77,6 +78,7 @@ function CustomerDetail({ id }: { id: string }) {
             <>
               {me.role === 'admin' && <PersonalDataButton customer={c} />}
               {staff && <MergeCustomerButton customer={c} />}
+              {staff && <NewCaseButton customer={c} className="button" />}
               <Link className="button button--primary" to={`/customers/${c.id}/edit`}>
                 Edit
               </Link>

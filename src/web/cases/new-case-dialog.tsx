@@ -1,0 +1,213 @@
+// Staff opening a case themselves (an outbound e-mail about a problem they noticed, a walk-in, a
+// letter): for a customer picked here or the one whose page it was opened on, with a first
+// message that is either written to the customer (e-mailed when they have an address) or an
+// internal note. The channel follows from that (docs/cases.md#opening-a-case-as-staff).
+import { useId, useState, type FormEvent } from 'react';
+import { useNavigate } from 'react-router-dom';
+import { CaseCreate, PRIORITIES, type Case, type Channel } from '../../shared/schemas/cases.js';
+import type { Customer } from '../../shared/schemas/customers.js';
+import { useMe } from '../auth/auth-context.js';
+import { describedBy, FormField, TextField } from '../admin/form-parts.js';
+import { useFormSubmit } from '../admin/use-form-submit.js';
+import { FormDialog } from '../layout/form-dialog.js';
+import { FormError } from '../layout/page-parts.js';
+import { api } from '../lib/api.js';
+import type { Items, Team } from '../lib/types.js';
+import { useApi } from '../lib/use-api.js';
+import { PRIORITY_LABELS } from './case-labels.js';
+import { CaseCustomerPick, useActiveCategories } from './new-case-parts.js';
+
+type Kind = 'public' | 'note';
+
+/**
+ * A public first message with somewhere to mail it makes an e-mail case (the customer answers
+ * the mail). Anything else was our idea first: proactive, which the customer sees only once a
+ * message is public to them, and which their next contact joins.
+ */
+export const channelOfNewCase = (kind: Kind, customer: Pick<Customer, 'email'> | null): Channel =>
+  kind === 'public' && customer?.email ? 'email' : 'proactive';
+
+export function NewCaseDialog(props: { customer?: Customer; onClose(): void }) {
+  const uid = useId();
+  const id = (name: string) => `${uid}-${name}`;
+  const me = useMe();
+  const navigate = useNavigate();
+  const categories = useActiveCategories();
+  const teams = useApi<Items<Team>>('/teams');
+  const [customer, setCustomer] = useState<Customer | null>(props.customer ?? null);
+  const [subject, setSubject] = useState('');
+  const [category, setCategory] = useState('other');
+  const [priority, setPriority] = useState<(typeof PRIORITIES)[number]>('normal');
+  const [teamId, setTeamId] = useState('');
+  const [assignToMe, setAssignToMe] = useState(true);
+  const [kind, setKind] = useState<Kind>('public');
+  const [body, setBody] = useState('');
+  const { errors, formError, saving, submit } = useFormSubmit();
+
+  async function send(e: FormEvent) {
+    e.preventDefault();
+    await submit(
+      CaseCreate,
+      {
+        subject,
+        customerId: customer?.id ?? '',
+        channel: channelOfNewCase(kind, customer),
+        category,
+        priority,
+        ...(teamId ? { teamId } : {}),
+        ...(assignToMe ? { assigneeId: me.id } : {}),
+        message: { body, from: 'agent', public: kind === 'public' },
+      },
+      async (data) => {
+        const created = await api.post<Case>('/cases', data);
+        props.onClose();
+        navigate(`/cases/${created.id}`);
+      },
+      { settle: false },
+    );
+  }
+
+  const mailNote =
+    kind === 'note'
+      ? 'Only staff see it. Nothing is e-mailed.'
+      : !customer
+        ? 'E-mailed to the customer.'
+        : customer.email
+          ? `E-mailed to ${customer.email}.`
+          : `${customer.name} has no e-mail address: nothing will be e-mailed (they read it in the portal).`;
+  // The schema's complaint about an empty id says nothing to a person.
+  const customerError = errors.customerId && (customer ? errors.customerId : 'Choose the customer.');
+  const bodyError = errors['message.body'] ?? errors['message'];
+
+  return (
+    <FormDialog title="New case" testId="new-case-dialog" onClose={props.onClose} onSubmit={send}>
+      <FormError message={formError} />
+      <FormField id={id('customer')} label="Customer" error={customerError}>
+        <CaseCustomerPick
+          id={id('customer')}
+          nextId={id('subject')}
+          customer={customer}
+          onChange={setCustomer}
+          fixed={!!props.customer}
+        />
+      </FormField>
+      <TextField
+        id={id('subject')}
+        label="Subject"
+        value={subject}
+        onChange={setSubject}
+        error={errors.subject}
+      />
+      <div className="form__grid">
+        <FormField id={id('category')} label="Category" error={errors.category}>
+          <select
+            id={id('category')}
+            value={category}
+            onChange={(e) => setCategory(e.target.value)}
+            {...describedBy(id('category'), errors.category)}
+          >
+            {categories.map((c) => (
+              <option key={c.key} value={c.key}>
+                {c.name}
+              </option>
+            ))}
+          </select>
+        </FormField>
+        <FormField id={id('priority')} label="Priority" error={errors.priority}>
+          <select
+            id={id('priority')}
+            value={priority}
+            onChange={(e) => setPriority(e.target.value as typeof priority)}
+            {...describedBy(id('priority'), errors.priority)}
+          >
+            {PRIORITIES.map((p) => (
+              <option key={p} value={p}>
+                {PRIORITY_LABELS[p]}
+              </option>
+            ))}
+          </select>
+        </FormField>
+        <FormField id={id('team')} label="Team (optional)" error={errors.teamId}>
+          <select
+            id={id('team')}
+            value={teamId}
+            onChange={(e) => setTeamId(e.target.value)}
+            {...describedBy(id('team'), errors.teamId)}
+          >
+            <option value="">No team</option>
+            {(teams.data?.items ?? []).map((t) => (
+              <option key={t.id} value={t.id}>
+                {t.name}
+              </option>
+            ))}
+          </select>
+        </FormField>
+      </div>
+      <label className="checkbox">
+        <input
+          type="checkbox"
+          checked={assignToMe}
+          onChange={(e) => setAssignToMe(e.target.checked)}
+          data-testid="new-case-assign-me"
+        />
+        Assign to me
+      </label>
+      {errors.assigneeId && <p className="field__error">{errors.assigneeId}</p>}
+      <fieldset className="form__group">
+        <legend>First message</legend>
+        <div className="radio-row" role="radiogroup" aria-label="First message">
+          <label className="radio">
+            <input
+              type="radio"
+              name={id('kind')}
+              checked={kind === 'public'}
+              onChange={() => setKind('public')}
+            />
+            To the customer
+          </label>
+          <label className="radio">
+            <input
+              type="radio"
+              name={id('kind')}
+              checked={kind === 'note'}
+              onChange={() => setKind('note')}
+            />
+            Internal note
+          </label>
+        </div>
+        <FormField id={id('body')} label="Message" error={bodyError} hint={mailNote}>
+          <textarea
+            id={id('body')}
+            rows={5}
+            value={body}
+            onChange={(e) => setBody(e.target.value)}
+            {...describedBy(id('body'), bodyError, true)}
+          />
+        </FormField>
+      </fieldset>
+      <div className="form__actions">
+        <button type="submit" className="button button--primary" disabled={saving}>
+          {saving ? 'Opening…' : 'Open the case'}
+        </button>
+      </div>
+    </FormDialog>
+  );
+}
+
+/** Opens the dialog: for any customer, or (`customer`) the one whose page this is. */
+export function NewCaseButton(props: { customer?: Customer; className?: string }) {
+  const [open, setOpen] = useState(false);
+  return (
+    <>
+      <button
+        type="button"
+        className={props.className ?? 'button button--small'}
+        onClick={() => setOpen(true)}
+        data-testid="new-case"
+      >
+        New case
+      </button>
+      {open && <NewCaseDialog customer={props.customer} onClose={() => setOpen(false)} />}
+    </>
+  );
+}
