@@ -267,7 +267,7 @@ export function BoardPage() {
                 </Link>
               </p>
             )}
-            <div className="toolbar">
+            <div className="toolbar board__filters">
               <FilterSelect
                 id="board-severity"
                 label="Severity"
