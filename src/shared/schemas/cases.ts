@@ -100,10 +100,27 @@ export const MessageBody = z.string().trim().min(1, 'is required').max(LIMITS.me
 /** The category a case gets when none is given (the web form, the API). */
 export const DEFAULT_CATEGORY = 'other';
 
+/**
+ * The channel of a case staff open without naming one. A first message an agent writes to a
+ * customer with an address goes out by e-mail and is answered there: an e-mail case. An internal
+ * note, or a message to someone with no address (they read it in the portal), was our idea first:
+ * proactive, which the customer sees once a message is public to them and their next contact
+ * joins. Anything else came in through the API.
+ */
+export function defaultChannel(
+  message: { from?: 'customer' | 'agent'; public?: boolean } | undefined,
+  customerHasAddress: boolean,
+): Channel {
+  if (message?.from !== 'agent') return 'api';
+  return message.public !== false && customerHasAddress ? 'email' : 'proactive';
+}
+
 export const CaseCreate = z.strictObject({
   subject: OneLineText().min(1, 'is required').max(LIMITS.subject),
   customerId: Id,
-  channel: Channel.default('api'),
+  channel: Channel.optional().describe(
+    'default: api; for a first message from an agent, email when it is public and the customer has an address, else proactive (we wrote first)',
+  ),
   category: Key.default(DEFAULT_CATEGORY),
   priority: Priority.default('normal'),
   status: CaseStatus.optional().describe('default: new, or open when assigned'),

@@ -1,10 +1,11 @@
 // Staff opening a case themselves (an outbound e-mail about a problem they noticed, a walk-in, a
 // letter): for a customer picked here or the one whose page it was opened on, with a first
 // message that is either written to the customer (e-mailed when they have an address) or an
-// internal note. The channel follows from that (docs/cases.md#opening-a-case-as-staff).
+// internal note. The server files it under the channel that follows from that (e-mail or
+// proactive, docs/cases.md#opening-a-case-as-staff).
 import { useId, useState, type FormEvent } from 'react';
 import { useNavigate } from 'react-router-dom';
-import { CaseCreate, PRIORITIES, type Case, type Channel } from '../../shared/schemas/cases.js';
+import { CaseCreate, PRIORITIES, type Case } from '../../shared/schemas/cases.js';
 import type { Customer } from '../../shared/schemas/customers.js';
 import { useMe } from '../auth/auth-context.js';
 import { describedBy, FormField, TextField } from '../admin/form-parts.js';
@@ -18,14 +19,6 @@ import { PRIORITY_LABELS } from './case-labels.js';
 import { CaseCustomerPick, useActiveCategories } from './new-case-parts.js';
 
 type Kind = 'public' | 'note';
-
-/**
- * A public first message with somewhere to mail it makes an e-mail case (the customer answers
- * the mail). Anything else was our idea first: proactive, which the customer sees only once a
- * message is public to them, and which their next contact joins.
- */
-export const channelOfNewCase = (kind: Kind, customer: Pick<Customer, 'email'> | null): Channel =>
-  kind === 'public' && customer?.email ? 'email' : 'proactive';
 
 export function NewCaseDialog(props: { customer?: Customer; onClose(): void }) {
   const uid = useId();
@@ -51,7 +44,6 @@ export function NewCaseDialog(props: { customer?: Customer; onClose(): void }) {
       {
         subject,
         customerId: customer?.id ?? '',
-        channel: channelOfNewCase(kind, customer),
         category,
         priority,
         ...(teamId ? { teamId } : {}),

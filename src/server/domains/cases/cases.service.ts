@@ -24,6 +24,7 @@ import type {
 } from '../../../shared/schemas/cases.js';
 import {
   CaseCreate as CaseCreateSchema,
+  defaultChannel,
   FOLLOW_UP_MAX_DAYS,
   MAX_CASE_TAGS,
   PROMISE_CLOCK_FILTERS,
@@ -350,7 +351,7 @@ async function checkAssignee(db: Database, id: string) {
 
 /**
  * Customers a case may be opened for (not deleted), with what agreement selection needs:
- * organization, effective segment. Locked FOR KEY SHARE: an erasure running meanwhile is waited
+ * organization, effective segment, whether they have an address. Locked FOR KEY SHARE: an erasure running meanwhile is waited
  * for, and the customer it leaves deleted is no longer found, so no case slips past it (see
  * customer-erasure-guard.ts).
  */
@@ -360,6 +361,7 @@ export async function customersForCases(db: Database, customerIds: string[]): Pr
       id: customers.id,
       organizationId: customers.organizationId,
       segment: sql<string | null>`coalesce(${customers.segment}, ${organizations.segment})`,
+      hasAddress: sql<boolean>`${customers.email} is not null`,
     })
     .from(customers)
     .leftJoin(organizations, eq(organizations.id, customers.organizationId))
@@ -372,7 +374,8 @@ async function customerForCase(db: Database, customerId: string): Promise<CaseCu
   return c;
 }
 
-export type CaseCustomer = AgreementCustomer;
+/** `hasAddress`: the customer has an e-mail address (for the channel of a case staff open). */
+export type CaseCustomer = AgreementCustomer & { hasAddress?: boolean };
 type CaseInput = z.output<typeof CaseCreateSchema>;
 
 /**
@@ -405,7 +408,7 @@ export function newCaseRow(
     subject: input.subject,
     customerId: customer.id,
     organizationId: customer.organizationId,
-    channel: staff ? input.channel : 'portal',
+    channel: staff ? (input.channel ?? defaultChannel(input.message, !!customer.hasAddress)) : 'portal',
     category: input.category,
     priority: input.priority,
     status,

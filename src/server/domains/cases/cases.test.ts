@@ -173,6 +173,33 @@ describe('opening cases', () => {
     );
     expect(byCustomer.status).toBe(403);
   });
+
+  it('the channel of a case staff open without naming one follows from its first message', async () => {
+    const withAddress = await makeCustomer(t.db);
+    const noAddress = await makeCustomer(t.db, { email: null });
+    const channelOf = async (customerId: string, message?: object, channel?: string) => {
+      const res = await post('/api/v1/cases', {
+        subject: 'About your account',
+        customerId,
+        ...(message ? { message } : {}),
+        ...(channel ? { channel } : {}),
+      });
+      expect(res.status).toBe(201);
+      return res.body.channel;
+    };
+    const toThem = { body: 'We noticed a double charge and refunded it.', from: 'agent' };
+    const note = { ...toThem, public: false };
+    const theirWords = { body: 'My parcel is late.' };
+    expect([
+      await channelOf(withAddress.id, toThem), // mailed, answered by mail
+      await channelOf(noAddress.id, toThem), // read in the portal: we wrote first
+      await channelOf(withAddress.id, note),
+      // (a fresh customer: with withAddress's proactive cases open, their words would join one)
+      await channelOf((await makeCustomer(t.db)).id, theirWords),
+      await channelOf(withAddress.id),
+      await channelOf(withAddress.id, toThem, 'chat'), // a channel named is kept
+    ]).toEqual(['email', 'proactive', 'proactive', 'api', 'api', 'chat']);
+  });
 });
 
 describe('case boundaries', () => {
