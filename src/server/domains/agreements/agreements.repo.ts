@@ -1,4 +1,4 @@
-import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
+import { and, eq, inArray, isNull, sql, type SQL } from 'drizzle-orm';
 import type { Database } from '../../../db/client.js';
 import type { AgreementScopeLevel } from '../../../shared/schemas/agreements.js';
 import { calendars } from '../calendars/calendars.table.js';
@@ -76,6 +76,20 @@ export function mostSpecificAgreement<A extends AgreementScopeOf>(
     candidates.find((a) => scopeLevelOf(a) === 'default')
   );
 }
+
+/**
+ * The time zone of the calendar of the agreement that applies to a customer, as a subquery for a
+ * statement that reads many customers' at once (null under no agreement): mostSpecificAgreement
+ * in SQL, its levels in the same order (one active agreement per scope). `segment` is the
+ * effective one (their own, else their organization's).
+ */
+export const agreementZoneOf = (who: { customerId: SQL; organizationId: SQL; segment: SQL }) => sql`(
+  select cal.timezone from ${agreements} a join ${calendars} cal on cal.id = a.calendar_id
+  where a.active and a.deleted_at is null and (a.scope_customer_id = ${who.customerId}
+    or a.scope_organization_id = ${who.organizationId} or a.scope_segment = ${who.segment}
+    or num_nonnulls(a.scope_customer_id, a.scope_organization_id, a.scope_segment) = 0)
+  order by a.scope_customer_id is null, a.scope_organization_id is null, a.scope_segment is null
+  limit 1)`;
 
 /**
  * The active agreements (with their calendars) that may apply to any of these customers, in one

@@ -7,6 +7,8 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { isEmbedded, openDatabase, rows, type Database } from '../../../db/client.js';
 import { createTestDatabase, usingPostgres } from '../../../../test/helpers/db.js';
 import {
+  makeAgreement,
+  makeCalendar,
   makeCase,
   makeCustomerWithAgreement,
   makeCustomer,
@@ -440,27 +442,34 @@ describe('open_case in a batch', () => {
     expect(subjects).toEqual([want, want]);
   });
 
-  it('writes times for a customer without a zone in the company’s, batched and one by one alike', async () => {
+  it('writes times for a customer without a zone in their agreement calendar’s, else the company’s, batched and one by one alike', async () => {
     const action: OpenCase = { subject: 'Late', note: 'Seen at {{event.occurredAt | datetime}}' };
     await updateSettings(db, SYSTEM_ACTOR, { timeZone: 'Asia/Tokyo' });
     try {
       const notes: string[][] = [];
       for (const batch of [true, false]) {
         const customer = await makeCustomer(db);
-        const id = await pendingSignal({
-          customerId: customer.id,
-          refs: { orderId: `O-${unique()}` },
-          title: 'Late',
-          action,
-        });
-        expect(await runSignalActions(db, 50, { batch })).toBe(1);
-        notes.push(await notesOf((await actionOf(id))!.result!.caseId as string));
+        // Under an agreement on Singapore hours: Singapore days, as their deadlines and portal.
+        const underPsa = await makeCustomer(db);
+        const calendar = await makeCalendar(db, undefined, 'Asia/Singapore');
+        await makeAgreement(db, { calendarId: calendar.id, scope: { customerId: underPsa.id } });
+        const ids = [];
+        for (const who of [customer, underPsa])
+          ids.push(
+            await pendingSignal({
+              customerId: who.id,
+              refs: { orderId: `O-${unique()}` },
+              title: 'Late',
+              action,
+            }),
+          );
+        expect(await runSignalActions(db, 50, { batch })).toBe(2);
+        for (const id of ids) notes.push(await notesOf((await actionOf(id))!.result!.caseId as string));
       }
-      // The event (2026-01-05 10:00:00.250 UTC) is 19:00 in Tokyo.
-      expect(notes).toEqual([
-        ['Seen at Mon 5 Jan 2026, 19:00 (Asia/Tokyo)'],
-        ['Seen at Mon 5 Jan 2026, 19:00 (Asia/Tokyo)'],
-      ]);
+      // The event (2026-01-05 10:00:00.250 UTC) is 19:00 in Tokyo, 18:00 in Singapore.
+      const tokyo = ['Seen at Mon 5 Jan 2026, 19:00 (Asia/Tokyo)'];
+      const singapore = ['Seen at Mon 5 Jan 2026, 18:00 (Asia/Singapore)'];
+      expect(notes).toEqual([tokyo, singapore, tokyo, singapore]);
     } finally {
       await updateSettings(db, SYSTEM_ACTOR, { timeZone: null });
     }

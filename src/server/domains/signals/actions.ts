@@ -32,7 +32,7 @@ import type { RuleAction } from '../../../shared/schemas/rules.js';
 import { CaseCreate, UNSOLVED_STATUSES, type Priority } from '../../../shared/schemas/cases.js';
 import { SYSTEM_ACTOR, type Actor } from '../../lib/actor.js';
 import { AppError } from '../../lib/errors.js';
-import { agreementCandidatesFor, agreementFor } from '../agreements/agreements.repo.js';
+import { agreementCandidatesFor, agreementFor, agreementZoneOf } from '../agreements/agreements.repo.js';
 import {
   activeCategories,
   applyCaseUpdate,
@@ -118,12 +118,20 @@ interface TemplateContext {
     data: Record<string, unknown>;
     refs: Record<string, string>;
   } | null;
-  /** The company's time zone: times for a customer without one of their own. */
+  /**
+   * Times for a customer without a zone of their own: their agreement calendar's zone (as their
+   * deadlines and their portal), else the company's, else UTC.
+   */
   tpl_zone: string;
 }
 
 const TEMPLATE_CONTEXT = sql`
-  ${COMPANY_TIME_ZONE} as tpl_zone,
+  coalesce((select ${agreementZoneOf({
+    customerId: sql`c.id`,
+    organizationId: sql`c.organization_id`,
+    segment: sql`coalesce(c.segment, o.segment)`,
+  })} from customers c left join organizations o on o.id = c.organization_id
+    where c.id = s.customer_id and c.time_zone is null), ${COMPANY_TIME_ZONE}) as tpl_zone,
   (select jsonb_build_object('name', c.name, 'email', c.email, 'externalId', c.external_id,
       'timeZone', c.time_zone, 'fields', c.custom_fields)
     from customers c where c.id = s.customer_id) as tpl_customer,
