@@ -4,7 +4,7 @@
 // clock rows) is what keeps a breach from being recorded twice when the scheduler and a
 // request look at the same clock: both take it, and the second sees the first's result.
 import { and, eq, inArray, sql } from 'drizzle-orm';
-import type { Database } from '../../../db/client.js';
+import { rows, type Database } from '../../../db/client.js';
 import { newId } from '../../../db/columns.js';
 import type { BusinessCalendar } from '../../../core/business-time.js';
 import {
@@ -427,7 +427,6 @@ export async function recomputeClocksForAgreement(
 ): Promise<Recomputed> {
   const ctx = await loadCtx(tx, agreementId);
   if (!ctx) return { ...NOTHING_RECOMPUTED };
-  const now = Date.now();
   let after = '00000000-0000-0000-0000-000000000000';
   let total = 0;
   let pastDue = 0;
@@ -466,7 +465,6 @@ export async function recomputeClocksForAgreement(
         target,
         ctx.agreement.warnPercent,
       );
-      if (next.dueAt && next.dueAt.getTime() < now) pastDue++;
       updates.push({
         id: clock.id,
         target: next.targetMinutes,
@@ -483,11 +481,18 @@ export async function recomputeClocksForAgreement(
       ),
       sql`, `,
     );
-    await tx.execute(sql`
-      update case_promises p set target_minutes = v.target, warn_minutes = v.warn, due_at = v.due, warn_at = v.warn_at,
-        warned_at = v.warned_at, updated_at = now()
-      from (values ${values}) as v(id, target, warn, due, warn_at, warned_at)
-      where p.id = v.id`);
+    // Past due against the database's clock, as the batch's filter above and the scheduler read it.
+    const [moved] = await rows<{ past: number }>(
+      tx,
+      sql`with u as (
+        update case_promises p set target_minutes = v.target, warn_minutes = v.warn, due_at = v.due, warn_at = v.warn_at,
+          warned_at = v.warned_at, updated_at = now()
+        from (values ${values}) as v(id, target, warn, due, warn_at, warned_at)
+        where p.id = v.id
+        returning p.due_at)
+      select (count(*) filter (where due_at < now()))::int as past from u`,
+    );
+    pastDue += moved!.past;
     await refreshNextDue(tx, [...new Set(batch.map((b) => b.clock.caseId))]);
     total += batch.length;
   }
