@@ -1,15 +1,20 @@
 // The `steward` command as a user runs it: a real process, real environment variables, real
 // signals. The data folder (PGlite) is used unless TEST_DATABASE_URL points at PostgreSQL.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import { rows } from '../src/db/client.js';
+import { migrateDatabase } from '../src/db/migrate.js';
 import { loadConfig } from '../src/server/config.js';
 import { findLiveUserByEmail } from '../src/server/domains/auth/auth.repo.js';
 import { verifyPassword } from '../src/server/domains/auth/passwords.js';
+import { openSecret, sealSecret } from '../src/server/domains/auth/secret-box.js';
+import { createUser } from '../src/server/domains/users/users.service.js';
+import { SYSTEM_ACTOR } from '../src/server/lib/actor.js';
 import { openConfiguredDatabase } from '../src/server/start.js';
 import { createTestDatabase } from './helpers/db.js';
 
@@ -276,6 +281,72 @@ describe('steward CLI', { timeout: 120_000 }, () => {
     } finally {
       await handle.close();
     }
+  });
+
+  it('secrets reseal: every two-step secret onto the new key at once; one no key opens is named', async () => {
+    const [oldKey, newKey] = [randomBytes(32), randomBytes(32)];
+    const secret = 'JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP';
+    const stores: [string, (userId: string) => string][] = [
+      ['plain', () => secret], // stored before the key was set
+      ['old', (id) => sealSecret(secret, id, oldKey)],
+      ['lost', (id) => sealSecret(secret, id, randomBytes(32))],
+    ];
+    const ids = new Map<string, string>();
+    let handle = await openConfiguredDatabase(loadConfig(env));
+    try {
+      await migrateDatabase(handle); // (when this test runs alone)
+      for (const [name, store] of stores) {
+        const u = await createUser(handle.db, SYSTEM_ACTOR, {
+          email: `two-step-${name}@example.com`,
+          name,
+          role: 'agent',
+          password: 'correct horse battery',
+        });
+        ids.set(name, u.id);
+        await handle.db.execute(
+          sql`insert into two_step_secrets (user_id, secret, enabled_at) values (${u.id}, ${store(u.id)}, now())`,
+        );
+      }
+    } finally {
+      await handle.close();
+    }
+
+    const noKey = await run(['secrets', 'reseal']);
+    expect(noKey.code).toBe(2);
+    expect(noKey.stderr).toContain('STEWARD_SECRET_KEY is not set: there is no key to seal');
+    const keys = {
+      STEWARD_SECRET_KEY: newKey.toString('hex'),
+      STEWARD_SECRET_KEY_PREVIOUS: oldKey.toString('base64'),
+    };
+    const resealed = await run(['secrets', 'reseal'], keys);
+    expect(resealed.code, resealed.stderr).toBe(1);
+    expect(resealed.stdout).toContain(
+      '3 two-step secrets: 2 sealed with STEWARD_SECRET_KEY now, 0 already were, 1 no key opens',
+    );
+    expect(resealed.stderr).toContain('cannot open the secret of two-step-lost@example.com');
+    expect(resealed.stderr).toContain('secrets: 3/3 rows (100%)');
+
+    handle = await openConfiguredDatabase(loadConfig(env));
+    try {
+      const stored = new Map(
+        (
+          await rows<{ user_id: string; secret: string }>(
+            handle.db,
+            sql`select user_id, secret from two_step_secrets`,
+          )
+        ).map((r) => [r.user_id, r.secret]),
+      );
+      for (const name of ['plain', 'old'])
+        expect(openSecret(stored.get(ids.get(name)!)!, ids.get(name)!, newKey)).toBe(secret);
+      expect(() => openSecret(stored.get(ids.get('lost')!)!, ids.get('lost')!, newKey, [oldKey])).toThrow();
+    } finally {
+      await handle.close();
+    }
+    // Run again: nothing left to move.
+    const again = await run(['secrets', 'reseal'], keys);
+    expect(again.stdout).toContain(
+      '3 two-step secrets: 0 sealed with STEWARD_SECRET_KEY now, 2 already were',
+    );
   });
 
   it('import customers: progress, per-row errors, nothing written unless --skip-invalid', async () => {

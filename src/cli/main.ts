@@ -1,4 +1,4 @@
-// The `steward` command: start, migrate, user create, user password, import customers.
+// The `steward` command: start, migrate, user create, user password, secrets reseal, import customers.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { Command, InvalidArgumentError, Option } from 'commander';
@@ -15,6 +15,8 @@ import {
 } from '../server/start.js';
 import { importCustomersCsv } from '../server/domains/imports/customer-import.js';
 import { findLiveUserByEmail } from '../server/domains/auth/auth.repo.js';
+import { keysOf } from '../server/domains/auth/secret-box.js';
+import { resealSecrets } from '../server/domains/auth/secret-reseal.js';
 import { createUser, updateUser } from '../server/domains/users/users.service.js';
 import { configureMail } from '../server/domains/mail/outbox.js';
 import { Password, UserCreate, ROLES } from '../shared/schemas/users.js';
@@ -178,6 +180,44 @@ user
       console.log(`new password set for ${found.role} ${found.email}; their sessions and API tokens ended`);
       if (generated) console.log(`password: ${password}`);
     } finally {
+      await handle.close();
+    }
+  });
+
+const secrets = program.command('secrets').description('staff two-step sign-in secrets');
+secrets
+  .command('reseal')
+  .description(
+    'seal every two-step secret with STEWARD_SECRET_KEY now: those stored before it was set and those sealed with a key of STEWARD_SECRET_KEY_PREVIOUS (otherwise each moves when its owner next enters a code)',
+  )
+  .action(async () => {
+    const cfg = config();
+    const handle = await openConfiguredDatabase(cfg);
+    const progress = createProgress();
+    try {
+      await migrateDatabase(handle);
+      const report = await resealSecrets(
+        handle.db,
+        keysOf(cfg.secretKey, cfg.previousSecretKeys),
+        (done, total) => progress.update('secrets', done, total),
+      );
+      progress.stop();
+      console.log(
+        `${report.total} two-step secrets: ${report.resealed} sealed with STEWARD_SECRET_KEY now, ${report.current} already were` +
+          (report.stale > report.resealed
+            ? `, ${report.stale - report.resealed} changed meanwhile (left as their owner's sign-in sealed them)`
+            : '') +
+          `, ${report.unreadable.length} no key opens`,
+      );
+      for (const u of report.unreadable)
+        console.error(
+          `cannot open the secret of ${u.email}: add the key it was sealed with to STEWARD_SECRET_KEY_PREVIOUS, or turn their two-step sign-in off`,
+        );
+      if (report.unreadable.length > 0) process.exitCode = 1;
+      else if (cfg.previousSecretKeys.length > 0 && report.stale === report.resealed)
+        console.log('every secret opens with STEWARD_SECRET_KEY: STEWARD_SECRET_KEY_PREVIOUS can be removed');
+    } finally {
+      progress.stop();
       await handle.close();
     }
   });

@@ -43,6 +43,19 @@ describe('loadConfig', () => {
   ])('reads STEWARD_PGLITE_THREAD=%s as %s', (value, on) => {
     expect(loadConfig({ STEWARD_PGLITE_THREAD: value }).pgliteThread).toBe(on);
   });
+  it('reads STEWARD_SECRET_KEY_PREVIOUS as keys separated by commas, only beside a key', () => {
+    const [a, b, c] = ['a', 'b', 'c'].map((x) => x.repeat(64));
+    const both = loadConfig({ STEWARD_SECRET_KEY: a, STEWARD_SECRET_KEY_PREVIOUS: ` ${b}, ${c} ` });
+    expect(both.previousSecretKeys).toEqual([Buffer.from(b!, 'hex'), Buffer.from(c!, 'hex')]);
+    expect(loadConfig({ STEWARD_SECRET_KEY: a }).previousSecretKeys).toEqual([]);
+    expect(() => loadConfig({ STEWARD_SECRET_KEY_PREVIOUS: b })).toThrow(
+      /^STEWARD_SECRET_KEY_PREVIOUS is set without STEWARD_SECRET_KEY/,
+    );
+    expect(() => loadConfig({ STEWARD_SECRET_KEY: a, STEWARD_SECRET_KEY_PREVIOUS: `${b},short` })).toThrow(
+      /^STEWARD_SECRET_KEY_PREVIOUS must be 32 random bytes/,
+    );
+  });
+
   it('reads STEWARD_SECRET_KEY as 32 bytes, unset as none, and stops at anything else', () => {
     const hex = 'ab'.repeat(32);
     expect(loadConfig({ STEWARD_SECRET_KEY: hex }).secretKey).toEqual(Buffer.from(hex, 'hex'));

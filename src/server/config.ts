@@ -56,6 +56,11 @@ export interface Config {
    * (AES-256-GCM); undefined = stored as they are.
    */
   secretKey: Buffer | undefined;
+  /**
+   * STEWARD_SECRET_KEY_PREVIOUS (keys as STEWARD_SECRET_KEY's, separated by commas): keys that
+   * still open secrets sealed before the key was changed, never used to seal.
+   */
+  previousSecretKeys: Buffer[];
 }
 
 function int(name: string, value: string | undefined, fallback: number, min: number, max: number): number {
@@ -103,8 +108,21 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     secretKey: env.STEWARD_SECRET_KEY
       ? parseSecretKey('STEWARD_SECRET_KEY', env.STEWARD_SECRET_KEY)
       : undefined,
+    previousSecretKeys: previousSecretKeys(env),
     ...overrides,
   };
+}
+
+function previousSecretKeys(env: NodeJS.ProcessEnv): Buffer[] {
+  const list = (env.STEWARD_SECRET_KEY_PREVIOUS ?? '')
+    .split(',')
+    .map((k) => k.trim())
+    .filter(Boolean);
+  if (list.length && !env.STEWARD_SECRET_KEY)
+    throw new Error(
+      'STEWARD_SECRET_KEY_PREVIOUS is set without STEWARD_SECRET_KEY: previous keys only open secrets, the key seals them',
+    );
+  return list.map((k) => parseSecretKey('STEWARD_SECRET_KEY_PREVIOUS', k));
 }
 
 function smtpUrl(value: string | undefined): string | undefined {

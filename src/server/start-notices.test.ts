@@ -19,6 +19,17 @@ describe('startupNotices', () => {
     );
   });
 
+  it('with a key set: names secrets no key opens, and those waiting to move to the key', () => {
+    const notices = startupNotices(reachable, { anyUser: true, unreadableSecrets: 1, staleSecrets: 3 });
+    expect(notices).toHaveLength(2);
+    expect(notices[0]).toMatch(
+      /^1 two-step sign-in secret is sealed with a key that is neither STEWARD_SECRET_KEY nor in STEWARD_SECRET_KEY_PREVIOUS/,
+    );
+    expect(notices[1]).toMatch(/^3 two-step sign-in secrets are not yet sealed with STEWARD_SECRET_KEY/);
+    expect(notices[1]).toContain('`steward secrets reseal` seals them all now');
+    expect(startupNotices(reachable, { anyUser: true, unreadableSecrets: 0, staleSecrets: 0 })).toEqual([]);
+  });
+
   it('still warns of no user and of links no browser opens', () => {
     const notices = startupNotices({ publicUrl: 'http://0.0.0.0:3000' }, { anyUser: false });
     expect(notices.map((n) => n.slice(0, 24))).toEqual([

@@ -11,7 +11,8 @@ import { isUnreachablePublicUrl, type Config } from './config.js';
 import { seedDemo, type DemoSummary } from './demo/seed.js';
 import { SYSTEM_ACTOR } from './lib/actor.js';
 import { anyUserExists, bootstrapAdmin } from './domains/users/users.service.js';
-import { anySealedSecret } from './domains/auth/two-step.repo.js';
+import { keysOf } from './domains/auth/secret-box.js';
+import { secretsState } from './domains/auth/secret-reseal.js';
 import { startScheduler } from './jobs/scheduler.js';
 import { startSmtpReceiver } from './domains/mail/smtp-receiver.js';
 import { closeMailTransport, configureMail } from './domains/mail/outbox.js';
@@ -96,9 +97,13 @@ export async function startServer(
       config.publicUrl = `http://${host}:${port}`;
       configureMail(config); // jobs' mail links too
     }
+    const secrets = await secretsState(handle.db, keysOf(config.secretKey, config.previousSecretKeys));
     const notices = startupNotices(config, {
       anyUser: await anyUserExists(handle.db),
-      sealedSecretsWithoutKey: !config.secretKey && (await anySealedSecret(handle.db)),
+      sealedSecretsWithoutKey: !config.secretKey && secrets.unreadable.length > 0,
+      ...(config.secretKey
+        ? { unreadableSecrets: secrets.unreadable.length, staleSecrets: secrets.stale }
+        : {}),
     });
     for (const notice of notices) app.log.warn(notice);
     let stopping: Promise<void> | undefined;
@@ -130,11 +135,19 @@ export async function startServer(
  * nobody can sign in (an empty database started without STEWARD_ADMIN_EMAIL), or the links in
  * mail (invitations, sign-in links, the portal) point at an address no browser opens (HOST=0.0.0.0
  * without STEWARD_PUBLIC_URL), or staff cannot enter their two-step codes (secrets stored
- * encrypted, and STEWARD_SECRET_KEY not set).
+ * encrypted, and STEWARD_SECRET_KEY not set, or set to another key), or secrets wait to move to
+ * the key.
  */
 export function startupNotices(
   config: Pick<Config, 'publicUrl'>,
-  state: { anyUser: boolean; sealedSecretsWithoutKey?: boolean },
+  state: {
+    anyUser: boolean;
+    sealedSecretsWithoutKey?: boolean;
+    /** With a key set: secrets neither it nor a previous key opens. */
+    unreadableSecrets?: number;
+    /** With a key set: secrets stored before it was set, or sealed with a previous key. */
+    staleSecrets?: number;
+  },
 ): string[] {
   const notices: string[] = [];
   if (!state.anyUser)
@@ -148,6 +161,16 @@ export function startupNotices(
   if (state.sealedSecretsWithoutKey)
     notices.push(
       'Two-step sign-in secrets are stored encrypted but STEWARD_SECRET_KEY is not set: those staff members cannot sign in with a code (recovery codes still work). Start again with the key they were stored with.',
+    );
+  const secrets = (n: number) =>
+    n === 1 ? '1 two-step sign-in secret is' : `${n} two-step sign-in secrets are`;
+  if (state.unreadableSecrets)
+    notices.push(
+      `${secrets(state.unreadableSecrets)} sealed with a key that is neither STEWARD_SECRET_KEY nor in STEWARD_SECRET_KEY_PREVIOUS: those staff members cannot sign in with a code (recovery codes still work). Add the key they were sealed with to STEWARD_SECRET_KEY_PREVIOUS, or have an admin turn their two-step sign-in off. \`steward secrets reseal\` names them.`,
+    );
+  if (state.staleSecrets)
+    notices.push(
+      `${secrets(state.staleSecrets)} not yet sealed with STEWARD_SECRET_KEY (stored before it was set, or with a previous key): each is sealed when its owner next enters a code. \`steward secrets reseal\` seals them all now; then STEWARD_SECRET_KEY_PREVIOUS can go.`,
     );
   return notices;
 }

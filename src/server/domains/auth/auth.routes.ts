@@ -38,6 +38,7 @@ import { signInAnswer } from './sign-in-answer.js';
 import * as twoStep from './two-step.service.js';
 import * as auth from './auth.service.js';
 import { signInClient } from './devices.js';
+import { keysOf } from './secret-box.js';
 import {
   PASSWORD_RESET_ANSWER,
   checkPasswordLink,
@@ -60,6 +61,7 @@ const toApiTokenDto = (t: TokenRow) => ({
 export const authRoutes =
   ({ db, config }: RouteDeps): FastifyPluginAsyncZod =>
   async (app) => {
+    const secretKeys = keysOf(config.secretKey, config.previousSecretKeys);
     app.post(
       '/auth/login',
       {
@@ -108,7 +110,7 @@ export const authRoutes =
             ...request.body,
             ttlSeconds: config.sessionTtlSeconds,
             client: signInClient(request),
-            secretKey: config.secretKey,
+            secretKey: secretKeys,
           }),
         ),
     );
@@ -125,7 +127,7 @@ export const authRoutes =
           response: { 200: TwoStepSetup, ...errors(400, 401, 409) },
         },
       },
-      async (request) => twoStep.beginTwoStepSetupByChallenge(db, request.body.challenge, config.secretKey),
+      async (request) => twoStep.beginTwoStepSetupByChallenge(db, request.body.challenge, secretKeys),
     );
     app.post(
       '/auth/login/two-step/setup/confirm',
@@ -145,7 +147,7 @@ export const authRoutes =
           ...request.body,
           ttlSeconds: config.sessionTtlSeconds,
           client: signInClient(request),
-          secretKey: config.secretKey,
+          secretKey: secretKeys,
         });
         return { ...sessionAnswer(result), recoveryCodes: result.recoveryCodes };
       },
@@ -325,7 +327,7 @@ export const authRoutes =
           response: { 200: TwoStepSetup, ...errors(401, 403, 409) },
         },
       },
-      async (request) => twoStep.beginTwoStepSetup(db, actorOf(request), config.secretKey),
+      async (request) => twoStep.beginTwoStepSetup(db, actorOf(request), secretKeys),
     );
     app.post(
       '/auth/two-step/confirm',
@@ -340,8 +342,7 @@ export const authRoutes =
           response: { 200: RecoveryCodes, ...errors(400, 401, 403, 409, 429) },
         },
       },
-      async (request) =>
-        twoStep.confirmTwoStepSetup(db, actorOf(request), request.body.code, config.secretKey),
+      async (request) => twoStep.confirmTwoStepSetup(db, actorOf(request), request.body.code, secretKeys),
     );
     app.post(
       '/auth/two-step/disable',
@@ -357,7 +358,7 @@ export const authRoutes =
         },
       },
       async (request, reply) => {
-        await twoStep.disableTwoStep(db, actorOf(request), request.body, request.ip, config.secretKey);
+        await twoStep.disableTwoStep(db, actorOf(request), request.body, request.ip, secretKeys);
         return reply.status(204).send(null);
       },
     );
@@ -373,8 +374,7 @@ export const authRoutes =
           response: { 200: RecoveryCodes, ...errors(400, 401, 403, 409, 429) },
         },
       },
-      async (request) =>
-        twoStep.regenerateRecoveryCodes(db, actorOf(request), request.body.code, config.secretKey),
+      async (request) => twoStep.regenerateRecoveryCodes(db, actorOf(request), request.body.code, secretKeys),
     );
 
     app.get(

@@ -2,7 +2,15 @@
 // key, tampering, and the key's setting.
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { isSealed, openSecret, parseSecretKey, sealSecret, SecretKeyError } from './secret-box.js';
+import {
+  isSealed,
+  keysOf,
+  openSecret,
+  openStored,
+  parseSecretKey,
+  sealSecret,
+  SecretKeyError,
+} from './secret-box.js';
 
 const key = randomBytes(32);
 const other = randomBytes(32);
@@ -38,6 +46,24 @@ describe('sealSecret / openSecret', () => {
     expect(() => openSecret(sealed, userId, undefined)).toThrow(/STEWARD_SECRET_KEY is not set/);
     expect(() => openSecret(sealed, userId, other)).toThrow(/does not open with this STEWARD_SECRET_KEY/);
     expect(() => openSecret(sealed, '0190a000-0000-7000-8000-000000000002', key)).toThrow(SecretKeyError);
+  });
+
+  it('opens with a previous key too, and says what should be sealed again with the key', () => {
+    const third = randomBytes(32);
+    const byOld = sealSecret(secret, userId, other);
+    expect(openStored(byOld, userId, keysOf(key, [third, other]))).toEqual({ secret, stale: true });
+    expect(openStored(sealSecret(secret, userId, key), userId, keysOf(key, [other]))).toEqual({
+      secret,
+      stale: false,
+    });
+    // Stored as it is: stale once there is a key, not without one.
+    expect(openStored(secret, userId, keysOf(key))).toEqual({ secret, stale: true });
+    expect(openStored(secret, userId, keysOf(undefined))).toEqual({ secret, stale: false });
+    // A previous key opens, never a key that is neither.
+    expect(() => openStored(byOld, userId, keysOf(key, [third]))).toThrow(
+      /does not open with this STEWARD_SECRET_KEY nor with a key of STEWARD_SECRET_KEY_PREVIOUS/,
+    );
+    expect(openSecret(byOld, userId, key, [other])).toBe(secret);
   });
 
   it('refuses an altered or cut value', () => {

@@ -4,6 +4,9 @@
 // additional authenticated data: a sealed value copied onto another user's row does not open.
 // Without a key (STEWARD_SECRET_KEY unset) values are stored as they are; `openSecret` reads both
 // forms, and refuses (SecretKeyError) a sealed value it has no key for or a key that did not seal it.
+// Changing the key: the old one goes to STEWARD_SECRET_KEY_PREVIOUS, which opens but never seals;
+// a value it opens is `stale`, sealed again with the new key when next used (or by `steward
+// secrets reseal`).
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 
 export const SEALED_PREFIX = 'aes256gcm:v1:';
@@ -52,29 +55,67 @@ export function sealSecret(secret: string, userId: string, key: Buffer | undefin
   return SEALED_PREFIX + parts.join(':');
 }
 
-/** The secret of a stored value, sealed or not. */
-export function openSecret(stored: string, userId: string, key: Buffer | undefined): string {
-  if (!isSealed(stored)) return stored;
-  if (!key) {
+/**
+ * The keys a stored value may be sealed with: `key` (STEWARD_SECRET_KEY), which seals, and the
+ * `previous` ones (STEWARD_SECRET_KEY_PREVIOUS), which only open, while secrets move to the new key.
+ */
+export interface SecretKeys {
+  key: Buffer | undefined;
+  previous: readonly Buffer[];
+}
+
+export const keysOf = (key: Buffer | undefined, previous: readonly Buffer[] = []): SecretKeys => ({
+  key,
+  previous,
+});
+
+/**
+ * The secret of a stored value, sealed or not, and whether it should be sealed again with `key`
+ * (`stale`): stored as it is while a key is set, or sealed with a previous key.
+ */
+export function openStored(
+  stored: string,
+  userId: string,
+  keys: SecretKeys,
+): { secret: string; stale: boolean } {
+  if (!isSealed(stored)) return { secret: stored, stale: !!keys.key };
+  if (!keys.key) {
     throw new SecretKeyError(
       'a two-step secret is stored encrypted but STEWARD_SECRET_KEY is not set: start the server with the key it was stored with',
     );
   }
+  const notTheKey = () =>
+    new SecretKeyError(
+      `a two-step secret does not open with this STEWARD_SECRET_KEY${keys.previous.length ? ' nor with a key of STEWARD_SECRET_KEY_PREVIOUS' : ''}: it was stored with another key (or altered)`,
+    );
   const [iv, ciphertext, tag] = stored
     .slice(SEALED_PREFIX.length)
     .split(':')
     .map((p) => Buffer.from(p, 'base64url'));
-  const notTheKey = () =>
-    new SecretKeyError(
-      'a two-step secret does not open with this STEWARD_SECRET_KEY: it was stored with another key (or altered)',
-    );
   if (!iv || !ciphertext || !tag || iv.length !== IV_BYTES || tag.length !== TAG_BYTES) throw notTheKey();
+  const candidates = [keys.key, ...keys.previous];
+  for (let i = 0; i < candidates.length; i++) {
+    const secret = openWith(candidates[i]!, iv, ciphertext, tag, userId);
+    if (secret !== null) return { secret, stale: i > 0 };
+  }
+  throw notTheKey();
+}
+
+/** The secret of a stored value, sealed (with `key`, or one of `previous`) or not. */
+export const openSecret = (
+  stored: string,
+  userId: string,
+  key: Buffer | undefined,
+  previous: readonly Buffer[] = [],
+): string => openStored(stored, userId, keysOf(key, previous)).secret;
+
+function openWith(key: Buffer, iv: Buffer, ciphertext: Buffer, tag: Buffer, userId: string): string | null {
   try {
     const decipher = createDecipheriv('aes-256-gcm', key, iv, { authTagLength: TAG_BYTES });
     decipher.setAAD(Buffer.from(userId, 'utf8'));
     decipher.setAuthTag(tag);
     return Buffer.concat([decipher.update(ciphertext), decipher.final()]).toString('utf8');
   } catch {
-    throw notTheKey();
+    return null;
   }
 }

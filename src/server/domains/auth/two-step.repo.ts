@@ -4,23 +4,12 @@
 import { and, eq, gt, isNull, sql } from 'drizzle-orm';
 import type { Database } from '../../../db/client.js';
 import { twoStepChallenges, twoStepRecoveryCodes, twoStepSecrets } from './auth.table.js';
-import { SEALED_PREFIX } from './secret-box.js';
 
 export type ChallengePurpose = 'sign_in' | 'setup';
 
 export async function findSecret(db: Database, userId: string) {
   const [row] = await db.select().from(twoStepSecrets).where(eq(twoStepSecrets.userId, userId));
   return row;
-}
-
-/** Whether any secret is stored sealed (secret-box.ts): a server without the key cannot read it. */
-export async function anySealedSecret(db: Database): Promise<boolean> {
-  const [row] = await db
-    .select({ userId: twoStepSecrets.userId })
-    .from(twoStepSecrets)
-    .where(sql`${twoStepSecrets.secret} like ${`${SEALED_PREFIX}%`}`)
-    .limit(1);
-  return !!row;
 }
 
 /** Whether the user has two-step sign-in on (an enrolment begun and not confirmed is not). */

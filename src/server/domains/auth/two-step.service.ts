@@ -10,7 +10,8 @@
 // succeeds, for that count, when the session opens, not at the password before the second step.
 // A code's time step, a recovery code and a challenge each work once, claimed by one UPDATE.
 // The secret is stored sealed with STEWARD_SECRET_KEY when it is set (secret-box.ts): every
-// function here that reads or writes one takes that key (`secretKey`, undefined without it).
+// function here that reads or writes one takes that key and the previous ones that still open
+// secrets (`secretKey`: SecretKeys, its `key` undefined without one).
 import QRCode from 'qrcode';
 import type { Database } from '../../../db/client.js';
 import type { DomainEventType } from '../../../shared/schemas/audit.js';
@@ -23,7 +24,7 @@ import { readSettings } from '../settings/settings.service.js';
 import * as repo from './auth.repo.js';
 import { issueToken, throttleSignIn, type SignInClient } from './auth.service.js';
 import { verifyPassword } from './passwords.js';
-import { isSealed, openSecret, sealSecret } from './secret-box.js';
+import { openStored, sealSecret, type SecretKeys } from './secret-box.js';
 import { hashToken } from './tokens.js';
 import { hashRecoveryCode, newRecoveryCodes, newTotpSecret, stepOfCode, totpUri } from './totp.js';
 import * as twoStep from './two-step.repo.js';
@@ -53,23 +54,25 @@ async function staffUser(db: Database, actor: Actor): Promise<UserRow> {
   return user;
 }
 
-/** The key two-step secrets are sealed with (Config.secretKey); undefined: stored as they are. */
-export type SecretKey = Buffer | undefined;
+/**
+ * The key two-step secrets are sealed with (Config.secretKey; undefined: stored as they are) and
+ * the previous keys that still open them (Config.previousSecretKeys).
+ */
+export type SecretKey = SecretKeys;
 
 /**
  * Checks an authenticator code against the user's enabled secret and uses up its time step. A
- * secret stored before the key was set is sealed now, with the step (the same transaction).
+ * secret stored before the key was set, or sealed with a previous key, is sealed with the key now,
+ * with the step (the same transaction).
  */
 async function useCode(tx: Database, userId: string, code: string, status: 401 | 403, key: SecretKey) {
   const secret = await twoStep.findSecret(tx, userId);
   if (!secret?.enabledAt) throw conflict('two_step_off', 'two-step sign-in is not on for this account');
-  const plain = openSecret(secret.secret, userId, key);
+  const { secret: plain, stale } = openStored(secret.secret, userId, key);
   const step = stepOfCode(plain, code);
   if (step === null) throw invalidCode(status);
   if (!(await twoStep.useStep(tx, userId, step))) throw codeUsed(status);
-  if (key && !isSealed(secret.secret)) {
-    await twoStep.replaceSecret(tx, userId, secret.secret, sealSecret(plain, userId, key));
-  }
+  if (stale) await twoStep.replaceSecret(tx, userId, secret.secret, sealSecret(plain, userId, key.key));
 }
 
 /** A wrong or used code at sign-in: a failed sign-in of the e-mail, as a wrong password is. */
@@ -107,7 +110,7 @@ export async function twoStepStatus(db: Database, actor: Actor): Promise<TwoStep
 /** A new secret for the user's app, not yet in force (409 `two_step_on` while it is on). */
 async function beginFor(db: Database, user: UserRow, key: SecretKey): Promise<TwoStepSetup> {
   const secret = newTotpSecret();
-  if (!(await twoStep.putPendingSecret(db, user.id, sealSecret(secret, user.id, key)))) {
+  if (!(await twoStep.putPendingSecret(db, user.id, sealSecret(secret, user.id, key.key)))) {
     throw conflict('two_step_on', 'two-step sign-in is on already: turn it off first to set up another app');
   }
   const { companyName } = await readSettings(db);
@@ -128,7 +131,7 @@ async function confirmFor(
   const secret = await twoStep.findSecret(tx, user.id);
   if (secret?.enabledAt) throw conflict('two_step_on', 'two-step sign-in is on already');
   if (!secret) throw conflict('no_setup', 'set two-step sign-in up first: no app is waiting to be confirmed');
-  const step = stepOfCode(openSecret(secret.secret, user.id, key), code);
+  const step = stepOfCode(openStored(secret.secret, user.id, key).secret, code);
   if (step === null) throw invalidCode(status);
   if (!(await twoStep.enable(tx, user.id, secret.secret, step))) {
     throw conflict('setup_changed', 'the setup was started again meanwhile: scan the newest QR code');

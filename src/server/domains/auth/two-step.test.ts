@@ -8,12 +8,12 @@ import { randomBytes } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { Secret, TOTP } from 'otpauth';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { rows } from '../../../db/client.js';
+import { rows, type Database } from '../../../db/client.js';
 import { startTestApp, type TestApp } from '../../../../test/helpers/app.js';
 import { TEST_PASSWORD, makeUser, unique } from '../../../../test/helpers/factories.js';
 import { MAX_FAILURES_PER_EMAIL } from './auth.service.js';
-import { openSecret } from './secret-box.js';
-import { anySealedSecret } from './two-step.repo.js';
+import { keysOf, openSecret, sealSecret } from './secret-box.js';
+import { resealSecrets, secretsState } from './secret-reseal.js';
 import { TWO_STEP_CODE_RATE } from './two-step.service.js';
 
 let t: TestApp;
@@ -479,7 +479,9 @@ describe('with STEWARD_SECRET_KEY set', () => {
     expect(pending).not.toContain(setup.body.secret);
     expect(openSecret(pending, user.id, secretKey)).toBe(setup.body.secret);
     // What the start checks, to warn when the key is missing: none on the server without a key.
-    expect([await anySealedSecret(keyed.db), await anySealedSecret(t.db)]).toEqual([true, false]);
+    const unreadableWithoutKey = async (db: Database) =>
+      (await secretsState(db, keysOf(undefined))).unreadable.length > 0;
+    expect([await unreadableWithoutKey(keyed.db), await unreadableWithoutKey(t.db)]).toEqual([true, false]);
     const confirmed = await keyed.post(
       '/api/v1/auth/two-step/confirm',
       { code: codeOf(setup.body.secret) },
@@ -520,5 +522,78 @@ describe('with STEWARD_SECRET_KEY set', () => {
     const stored = await storedSecretOf(user.id);
     expect(stored).toMatch(/^aes256gcm:v1:/);
     expect(openSecret(stored, user.id, secretKey)).toBe(setup.body.secret);
+  });
+});
+
+describe('changing STEWARD_SECRET_KEY (STEWARD_SECRET_KEY_PREVIOUS)', () => {
+  let rotated: TestApp;
+  const oldKey = randomBytes(32);
+  const newKey = randomBytes(32);
+  beforeAll(async () => {
+    rotated = await startTestApp({ secretKey: newKey, previousSecretKeys: [oldKey] });
+  });
+  afterAll(() => rotated?.close());
+
+  /** A staff member with two-step sign-in on, their secret stored as `store` makes it. */
+  async function enrolled(store: (secret: string, userId: string) => string) {
+    const { user } = await makeUser(rotated.db, 'agent');
+    const secret = new Secret().base32;
+    await rotated.db.execute(
+      sql`insert into two_step_secrets (user_id, secret, enabled_at) values (${user.id}, ${store(secret, user.id)}, now())`,
+    );
+    return { user, secret };
+  }
+  const storedOf = async (userId: string) =>
+    (
+      await rows<{ secret: string }>(
+        rotated.db,
+        sql`select secret from two_step_secrets where user_id = ${userId}`,
+      )
+    )[0]!.secret;
+
+  it('a secret sealed with the previous key signs in, and is sealed with the new key at its use', async () => {
+    const { user, secret } = await enrolled((s, id) => sealSecret(s, id, oldKey));
+    const first = await rotated.post('/api/v1/auth/login', { email: user.email, password: TEST_PASSWORD });
+    const ok = await rotated.post('/api/v1/auth/login/two-step', {
+      challenge: first.body.challenge,
+      code: codeOf(secret),
+    });
+    expect(ok.status).toBe(200);
+    const stored = await storedOf(user.id);
+    expect(openSecret(stored, user.id, newKey)).toBe(secret);
+    expect(() => openSecret(stored, user.id, oldKey)).toThrow(/does not open/);
+  });
+
+  it('reseal moves every secret to the new key at once and names those no key opens', async () => {
+    const plain = await enrolled((s) => s);
+    const old = await enrolled((s, id) => sealSecret(s, id, oldKey));
+    const current = await enrolled((s, id) => sealSecret(s, id, newKey));
+    const lost = await enrolled((s, id) => sealSecret(s, id, randomBytes(32)));
+    const keys = keysOf(newKey, [oldKey]);
+    const before = await secretsState(rotated.db, keys);
+    expect(before.unreadable).toContainEqual({ userId: lost.user.id, email: lost.user.email });
+
+    const progress: [number, number][] = [];
+    const report = await resealSecrets(rotated.db, keys, (done, total) => progress.push([done, total]));
+    // (The previous test's secret, if it ran, is on the new key already.)
+    const n = before.total;
+    expect([before.stale, before.unreadable.length]).toEqual([2, 1]);
+    expect(report).toMatchObject({ total: n, current: n - 3, stale: 2, resealed: 2 });
+    expect(report.unreadable).toEqual([{ userId: lost.user.id, email: lost.user.email }]);
+    expect(progress).toEqual([
+      [0, n],
+      [n, n],
+    ]);
+    for (const { user, secret } of [plain, old, current])
+      expect(openSecret(await storedOf(user.id), user.id, newKey)).toBe(secret);
+    // Without the previous key now, only the lost one is left unread; nothing is stale.
+    const after = await secretsState(rotated.db, keysOf(newKey));
+    expect([after.total, after.current, after.stale, after.unreadable.length]).toEqual([n, n - 1, 0, 1]);
+    expect(await storedOf(lost.user.id)).toMatch(/^aes256gcm:v1:/);
+    // Nothing to seal with: refused, nothing changed.
+    await expect(resealSecrets(rotated.db, keysOf(undefined))).rejects.toMatchObject({
+      statusCode: 400,
+      code: 'no_secret_key',
+    });
   });
 });
