@@ -35,6 +35,24 @@ const batchAfter = (db: Database, after: string) =>
 
 const FIRST = '00000000-0000-0000-0000-000000000000';
 
+/** Counts a stored secret in `state`; returns the secret itself when it is stale (to seal again). */
+function countIn(state: SecretsState, row: Stored, keys: SecretKeys): string | null {
+  state.total++;
+  try {
+    const opened = openStored(row.secret, row.user_id, keys);
+    if (!opened.stale) {
+      state.current++;
+      return null;
+    }
+    state.stale++;
+    return opened.secret;
+  } catch (err) {
+    if (!(err instanceof SecretKeyError)) throw err;
+    state.unreadable.push({ userId: row.user_id, email: row.email });
+    return null;
+  }
+}
+
 /** Every stored secret, sorted by whether the keys open it and whether it is on the current key. */
 export async function secretsState(db: Database, keys: SecretKeys): Promise<SecretsState> {
   const state: SecretsState = { total: 0, current: 0, stale: 0, unreadable: [] };
@@ -42,16 +60,7 @@ export async function secretsState(db: Database, keys: SecretKeys): Promise<Secr
     const batch = await batchAfter(db, after);
     if (batch.length === 0) return state;
     after = batch[batch.length - 1]!.user_id;
-    for (const row of batch) {
-      state.total++;
-      try {
-        if (openStored(row.secret, row.user_id, keys).stale) state.stale++;
-        else state.current++;
-      } catch (err) {
-        if (!(err instanceof SecretKeyError)) throw err;
-        state.unreadable.push({ userId: row.user_id, email: row.email });
-      }
-    }
+    for (const row of batch) countIn(state, row, keys);
   }
 }
 
@@ -90,22 +99,9 @@ export async function resealSecrets(
       after = batch[batch.length - 1]!.user_id;
       const updates: { userId: string; old: string; next: string }[] = [];
       for (const row of batch) {
-        report.total++;
-        try {
-          const opened = openStored(row.secret, row.user_id, keys);
-          if (!opened.stale) report.current++;
-          else {
-            report.stale++;
-            updates.push({
-              userId: row.user_id,
-              old: row.secret,
-              next: sealSecret(opened.secret, row.user_id, key),
-            });
-          }
-        } catch (err) {
-          if (!(err instanceof SecretKeyError)) throw err;
-          report.unreadable.push({ userId: row.user_id, email: row.email });
-        }
+        const stale = countIn(report, row, keys);
+        if (stale !== null)
+          updates.push({ userId: row.user_id, old: row.secret, next: sealSecret(stale, row.user_id, key) });
       }
       if (updates.length === 0) return batch.length;
       const values = sql.join(
