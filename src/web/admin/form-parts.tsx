@@ -105,6 +105,50 @@ export function TextField(props: {
   );
 }
 
+/** One choice of a SelectField: what it stands for and what the list shows. */
+export interface SelectOption<V extends string = string> {
+  value: V;
+  label: string;
+}
+
+/**
+ * A labelled select with its hint and error, wired as TextField's input is (aria-invalid,
+ * aria-describedby). The choices are shown in the order given; a "none" choice is one whose
+ * value is ''.
+ */
+export function SelectField<V extends string>(props: {
+  id: string;
+  label: ReactNode;
+  value: V;
+  onChange: (value: V) => void;
+  options: readonly SelectOption<V>[];
+  error?: string;
+  hint?: ReactNode;
+  disabled?: boolean;
+  /** The field's (FormField's), e.g. for its place in a grid. */
+  className?: string;
+}) {
+  const { id, error, hint } = props;
+  return (
+    <FormField id={id} label={props.label} error={error} hint={hint} className={props.className}>
+      <select
+        id={id}
+        value={props.value}
+        disabled={props.disabled}
+        // A select takes only the values of its options.
+        onChange={(e) => props.onChange(e.target.value as V)}
+        {...describedBy(id, error, !!hint)}
+      >
+        {props.options.map((o) => (
+          <option key={o.value} value={o.value}>
+            {o.label}
+          </option>
+        ))}
+      </select>
+    </FormField>
+  );
+}
+
 /** aria attributes tying an input to its hint and error. */
 export function describedBy(id: string, error: string | undefined, hint = false) {
   const ids = [hint ? `${id}-hint` : '', error ? `${id}-error` : ''].filter(Boolean);

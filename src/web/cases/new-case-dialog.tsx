@@ -8,7 +8,7 @@ import { useNavigate } from 'react-router-dom';
 import { CaseCreate, PRIORITIES, type Case } from '../../shared/schemas/cases.js';
 import type { Customer } from '../../shared/schemas/customers.js';
 import { useMe } from '../auth/auth-context.js';
-import { describedBy, FormField, TextField } from '../admin/form-parts.js';
+import { describedBy, FormField, SelectField, TextField } from '../admin/form-parts.js';
 import { useFormSubmit } from '../admin/use-form-submit.js';
 import { FormDialog } from '../layout/form-dialog.js';
 import { FormError } from '../layout/page-parts.js';
@@ -91,49 +91,33 @@ export function NewCaseDialog(props: { customer?: Customer; onClose(): void }) {
         error={errors.subject}
       />
       <div className="form__grid">
-        <FormField id={id('category')} label="Category" error={errors.category}>
-          <select
-            id={id('category')}
-            value={category}
-            onChange={(e) => setCategory(e.target.value)}
-            {...describedBy(id('category'), errors.category)}
-          >
-            {categories.map((c) => (
-              <option key={c.key} value={c.key}>
-                {c.name}
-              </option>
-            ))}
-          </select>
-        </FormField>
-        <FormField id={id('priority')} label="Priority" error={errors.priority}>
-          <select
-            id={id('priority')}
-            value={priority}
-            onChange={(e) => setPriority(e.target.value as typeof priority)}
-            {...describedBy(id('priority'), errors.priority)}
-          >
-            {PRIORITIES.map((p) => (
-              <option key={p} value={p}>
-                {PRIORITY_LABELS[p]}
-              </option>
-            ))}
-          </select>
-        </FormField>
-        <FormField id={id('team')} label="Team (optional)" error={errors.teamId}>
-          <select
-            id={id('team')}
-            value={teamId}
-            onChange={(e) => setTeamId(e.target.value)}
-            {...describedBy(id('team'), errors.teamId)}
-          >
-            <option value="">No team</option>
-            {(teams.data?.items ?? []).map((t) => (
-              <option key={t.id} value={t.id}>
-                {t.name}
-              </option>
-            ))}
-          </select>
-        </FormField>
+        <SelectField
+          id={id('category')}
+          label="Category"
+          value={category}
+          onChange={setCategory}
+          options={categories.map((c) => ({ value: c.key, label: c.name }))}
+          error={errors.category}
+        />
+        <SelectField
+          id={id('priority')}
+          label="Priority"
+          value={priority}
+          onChange={setPriority}
+          options={PRIORITIES.map((p) => ({ value: p, label: PRIORITY_LABELS[p] }))}
+          error={errors.priority}
+        />
+        <SelectField
+          id={id('team')}
+          label="Team (optional)"
+          value={teamId}
+          onChange={setTeamId}
+          options={[
+            { value: '', label: 'No team' },
+            ...(teams.data?.items ?? []).map((t) => ({ value: t.id, label: t.name })),
+          ]}
+          error={errors.teamId}
+        />
       </div>
       <label className="checkbox">
         <input
