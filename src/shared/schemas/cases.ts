@@ -99,6 +99,9 @@ export const MessageBody = z.string().trim().min(1, 'is required').max(LIMITS.me
 
 /** The category a case gets when none is given (the web form, the API). */
 export const DEFAULT_CATEGORY = 'other';
+/** The default category's name as Steward installs it, for a page to show before the categories load. */
+export const DEFAULT_CATEGORY_NAME =
+  new Map<string, string>(BUILTIN_CATEGORIES).get(DEFAULT_CATEGORY) ?? DEFAULT_CATEGORY;
 
 /**
  * The channel of a case staff open without naming one. A first message an agent writes to a

@@ -2,7 +2,7 @@
 // picks the team that gets its cases, their category and the page's language, sees the form as
 // visitors will, and copies the one line for their site (or an iframe without the script).
 import { useState } from 'react';
-import { DEFAULT_CATEGORY } from '../../shared/schemas/cases.js';
+import { DEFAULT_CATEGORY, DEFAULT_CATEGORY_NAME } from '../../shared/schemas/cases.js';
 import type { Category, Items, Team } from '../lib/types.js';
 import { useApi } from '../lib/use-api.js';
 import { copyText } from '../lib/clipboard.js';
@@ -101,7 +101,7 @@ export function WebFormAdminPage() {
           <FormField id="web-form-category" label="Category" hint="The category the cases get.">
             <select id="web-form-category" value={category} onChange={(e) => setCategory(e.target.value)}>
               {/* No category in the line: the cases get the default one, so that is its only entry. */}
-              <option value="">{defaultCategory?.name ?? 'Other'} (the default)</option>
+              <option value="">{defaultCategory?.name ?? DEFAULT_CATEGORY_NAME} (the default)</option>
               {(categories.data?.items ?? [])
                 .filter((c) => c.active && c.key !== DEFAULT_CATEGORY)
                 .map((c) => (

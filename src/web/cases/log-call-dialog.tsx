@@ -3,7 +3,13 @@
 import { useId, useState, type FormEvent } from 'react';
 import { useNavigate } from 'react-router-dom';
 import { FormDialog } from '../layout/form-dialog.js';
-import { CALL_OUTCOMES, CallDetails, type Case, type Message } from '../../shared/schemas/cases.js';
+import {
+  CALL_OUTCOMES,
+  CallDetails,
+  DEFAULT_CATEGORY,
+  type Case,
+  type Message,
+} from '../../shared/schemas/cases.js';
 import type { Customer } from '../../shared/schemas/customers.js';
 import { api, toApiError } from '../lib/api.js';
 import { CaseCustomerPick, useActiveCategories } from './new-case-parts.js';
@@ -42,7 +48,7 @@ export function LogCallDialog(props: { caseId?: string; onClose(): void; onLogge
   const [shown, setShown] = useState(true);
   const [customer, setCustomer] = useState<Customer | null>(null);
   const [subject, setSubject] = useState('');
-  const [category, setCategory] = useState('other');
+  const [category, setCategory] = useState<string>(DEFAULT_CATEGORY);
   const [error, setError] = useState<string | null>(null);
   const [saving, setSaving] = useState(false);
 

@@ -5,7 +5,7 @@
 // proactive, docs/cases.md#opening-a-case-as-staff).
 import { useId, useState, type FormEvent } from 'react';
 import { useNavigate } from 'react-router-dom';
-import { CaseCreate, PRIORITIES, type Case } from '../../shared/schemas/cases.js';
+import { CaseCreate, DEFAULT_CATEGORY, PRIORITIES, type Case } from '../../shared/schemas/cases.js';
 import type { Customer } from '../../shared/schemas/customers.js';
 import { useMe } from '../auth/auth-context.js';
 import { describedBy, FormField, SelectField, TextField } from '../admin/form-parts.js';
@@ -29,7 +29,7 @@ export function NewCaseDialog(props: { customer?: Customer; onClose(): void }) {
   const teams = useApi<Items<Team>>('/teams');
   const [customer, setCustomer] = useState<Customer | null>(props.customer ?? null);
   const [subject, setSubject] = useState('');
-  const [category, setCategory] = useState('other');
+  const [category, setCategory] = useState<string>(DEFAULT_CATEGORY);
   const [priority, setPriority] = useState<(typeof PRIORITIES)[number]>('normal');
   const [teamId, setTeamId] = useState('');
   const [assignToMe, setAssignToMe] = useState(true);

@@ -1,15 +1,22 @@
 // What the two ways staff open a case (New case, New case from a call) ask alike: the customer,
 // picked by search or given, and the active categories to file the case under.
+import { DEFAULT_CATEGORY, DEFAULT_CATEGORY_NAME } from '../../shared/schemas/cases.js';
 import type { Customer } from '../../shared/schemas/customers.js';
 import type { Category, Items } from '../lib/types.js';
 import { useApi } from '../lib/use-api.js';
 import { CustomerSearch } from '../customers/customer-search.js';
 
 const FALLBACK: Category[] = [
-  { key: 'other', name: 'Other', active: true, builtin: true, offeredToCustomers: true },
+  {
+    key: DEFAULT_CATEGORY,
+    name: DEFAULT_CATEGORY_NAME,
+    active: true,
+    builtin: true,
+    offeredToCustomers: true,
+  },
 ];
 
-/** The categories a new case may take (`other` until they load); none asked for when `enabled` is false. */
+/** The categories a new case may take (the default one until they load); none asked for when `enabled` is false. */
 export function useActiveCategories(enabled = true): Category[] {
   const categories = useApi<Items<Category>>(enabled ? '/categories' : null);
   return (categories.data?.items ?? FALLBACK).filter((c) => c.active);

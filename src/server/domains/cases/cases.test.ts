@@ -10,6 +10,11 @@ import {
   unique,
 } from '../../../../test/helpers/factories.js';
 import { rows } from '../../../db/client.js';
+import {
+  BUILTIN_CATEGORIES,
+  DEFAULT_CATEGORY,
+  DEFAULT_CATEGORY_NAME,
+} from '../../../shared/schemas/cases.js';
 import { PENDING_UPLOADS, pruneUnsentUploads } from './attachments.service.js';
 import { closeSolvedCases } from './case-jobs.js';
 import { caseFilters, countCasesCapped } from './cases.repo.js';
@@ -712,6 +717,20 @@ describe('custom fields, timeline, auto-close', () => {
     expect(ok.status).toBe(200);
     expect(ok.body.customFields[key]).toBe('late');
     await t.patch(`/api/v1/case-fields/${key}`, { required: false, active: false }, admin);
+  });
+
+  it('the installed categories are the shared BUILTIN_CATEGORIES, the default among them', async () => {
+    // The UI names the default category from the shared list before /categories answers.
+    const items: { key: string; name: string; builtin: boolean }[] = (
+      await t.get('/api/v1/categories', agent.token)
+    ).body.items;
+    expect(items.filter((c) => c.builtin).map((c) => [c.key, c.name])).toEqual(
+      expect.arrayContaining(BUILTIN_CATEGORIES.map(([key, name]) => [key, name])),
+    );
+    expect(items.find((c) => c.key === DEFAULT_CATEGORY)).toMatchObject({
+      name: DEFAULT_CATEGORY_NAME,
+      builtin: true,
+    });
   });
 
   it('categories and fields: an empty or unchanged patch writes nothing, a change one domain event', async () => {
