@@ -196,6 +196,11 @@ describe('Admin → Web form', () => {
       ['', 'Other (the default)'],
       ...categories.items.filter((c) => c.active && c.key !== 'other').map((c) => [c.key, c.name]),
     ]);
+    // Each choice is described by its hint, as the page's other fields are.
+    expect(await adminPage.getByLabel('Team').getAttribute('aria-describedby')).toBe('web-form-team-hint');
+    expect(await adminPage.getByLabel('Category').getAttribute('aria-describedby')).toBe(
+      'web-form-category-hint',
+    );
     await adminPage.getByLabel('Team').selectOption({ label: team.name });
     await adminPage.getByLabel('Category').selectOption({ label: 'Damaged product' });
     await adminPage.getByLabel('Title for screen readers (optional)').fill('Write to us');

@@ -24,7 +24,7 @@ import {
   rowsOf,
   type CommitmentRow,
 } from '../signals/commitments-editor.js';
-import { FormField, describedBy, errorAt, errorsFromIssues } from './form-parts.js';
+import { FormField, SelectField, describedBy, errorAt, errorsFromIssues } from './form-parts.js';
 import { RecordForm } from './record-form.js';
 import { useRecordForm } from './use-record-form.js';
 import { clocksNotice } from './clocks-notice.js';
@@ -269,9 +269,15 @@ function AgreementForm(props: {
             {...describedBy('agreement-name', errors.name)}
           />
         </FormField>
-        <FormField
+        <SelectField
           id="agreement-calendar"
           label="Calendar"
+          value={values.calendarId}
+          onChange={(calendarId) => update({ calendarId }, ['calendarId'])}
+          options={[
+            { value: '', label: 'Choose a calendar…' },
+            ...calendars.map((c) => ({ value: c.id, label: `${c.name} (${c.is247 ? '24/7' : c.timezone})` })),
+          ]}
           error={errors.calendarId}
           hint={
             calendars.length === 0 ? (
@@ -280,21 +286,7 @@ function AgreementForm(props: {
               </>
             ) : undefined
           }
-        >
-          <select
-            id="agreement-calendar"
-            value={values.calendarId}
-            onChange={(e) => update({ calendarId: e.target.value }, ['calendarId'])}
-            {...describedBy('agreement-calendar', errors.calendarId, calendars.length === 0)}
-          >
-            <option value="">Choose a calendar…</option>
-            {calendars.map((c) => (
-              <option key={c.id} value={c.id}>
-                {c.name} ({c.is247 ? '24/7' : c.timezone})
-              </option>
-            ))}
-          </select>
-        </FormField>
+        />
       </div>
       <FormField id="agreement-description" label="Description" error={errors.description}>
         <textarea
@@ -575,23 +567,20 @@ function AgreementForm(props: {
               {...describedBy('agreement-review', errors.reviewDate, true)}
             />
           </FormField>
-          <FormField id="agreement-owner" label="Owner" error={errors.ownerId}>
-            <select
-              id="agreement-owner"
-              value={values.ownerId}
-              onChange={(e) => update({ ownerId: e.target.value }, ['ownerId'])}
-            >
-              <option value="">{agreement ? 'Nobody' : `Me (${me.name})`}</option>
-              {/* A new agreement is the author's unless another owner is picked: "Me" stands for them. */}
-              {props.agents
+          <SelectField
+            id="agreement-owner"
+            label="Owner"
+            value={values.ownerId}
+            onChange={(ownerId) => update({ ownerId }, ['ownerId'])}
+            options={[
+              // A new agreement is the author's unless another owner is picked: "Me" stands for them.
+              { value: '', label: agreement ? 'Nobody' : `Me (${me.name})` },
+              ...props.agents
                 .filter((a) => agreement || a.userId !== me.id)
-                .map((a) => (
-                  <option key={a.userId} value={a.userId}>
-                    {a.name}
-                  </option>
-                ))}
-            </select>
-          </FormField>
+                .map((a) => ({ value: a.userId, label: a.name })),
+            ]}
+            error={errors.ownerId}
+          />
         </div>
         <label className="checkbox">
           <input

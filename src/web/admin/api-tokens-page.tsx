@@ -20,7 +20,7 @@ import { FormError, PageHeader, SuccessNotice } from '../layout/page-parts.js';
 import { DataTable } from '../layout/data-table.js';
 import { ListState } from '../layout/list-state.js';
 import { useDocumentTitle } from '../layout/use-document-title.js';
-import { describedBy, FormField, TextField } from './form-parts.js';
+import { describedBy, FormField, SelectField, TextField } from './form-parts.js';
 import { useFormSubmit } from './use-form-submit.js';
 import { ShownOnce } from './shown-once.js';
 
@@ -199,49 +199,34 @@ function NewTokenForm(props: { staff: UserListItem[]; onCreated: (t: ApiTokenCre
           error={errors.name}
           hint="What uses it, e.g. Telephony or BI reports."
         />
-        <FormField
+        <SelectField
           id="token-user"
           label="Acts as"
+          value={userId}
+          onChange={setUserId}
+          options={[
+            { value: '', label: 'You' },
+            ...props.staff.map((u) => ({
+              value: u.id,
+              label: `${u.name} (${roleLabel(u.role)})${notSignedInNote(u) ? ` (${notSignedInNote(u)})` : ''}`,
+            })),
+          ]}
           error={errors.userId}
           hint={
             chosenNote
               ? `It can do what this user can. ${chosen!.name} has not signed in yet: check the token is for the right person.`
               : 'It can do what this user can.'
           }
-        >
-          <select
-            id="token-user"
-            value={userId}
-            onChange={(e) => setUserId(e.target.value)}
-            {...describedBy('token-user', errors.userId, true)}
-          >
-            <option value="">You</option>
-            {props.staff.map((u) => (
-              <option key={u.id} value={u.id}>
-                {u.name} ({roleLabel(u.role)}){notSignedInNote(u) ? ` (${notSignedInNote(u)})` : ''}
-              </option>
-            ))}
-          </select>
-        </FormField>
-        <FormField
+        />
+        <SelectField
           id="token-access"
           label="Access"
+          value={access}
+          onChange={setAccess}
+          options={TokenAccess.options.map((a) => ({ value: a, label: ACCESS_LABELS[a] }))}
           error={errors.access}
           hint="Read only: GET requests, for reports and exports."
-        >
-          <select
-            id="token-access"
-            value={access}
-            onChange={(e) => setAccess(e.target.value as TokenAccess)}
-            {...describedBy('token-access', errors.access, true)}
-          >
-            {TokenAccess.options.map((a) => (
-              <option key={a} value={a}>
-                {ACCESS_LABELS[a]}
-              </option>
-            ))}
-          </select>
-        </FormField>
+        />
         <FormField
           id="token-expires"
           label="Last day (optional)"

@@ -22,7 +22,7 @@ import { EditConflict, reloadPage } from '../layout/edit-conflict.js';
 import { ListState } from '../layout/list-state.js';
 import { FormError, PageHeader, SuccessNotice } from '../layout/page-parts.js';
 import { useDocumentTitle } from '../layout/use-document-title.js';
-import { describedBy, FormField, TextField } from './form-parts.js';
+import { describedBy, FormField, SelectField, TextField } from './form-parts.js';
 import { useFormSubmit } from './use-form-submit.js';
 
 export const TYPE_LABELS: Record<CustomFieldType, string> = {
@@ -440,20 +440,14 @@ function FieldForm(props: {
         ) : (
           <>
             <KeyField id={`${prefix}-key`} value={shownKey} onChange={setKey} error={errors.key} />
-            <FormField id={`${prefix}-type`} label="Type" error={errors.type}>
-              <select
-                id={`${prefix}-type`}
-                value={type}
-                onChange={(e) => setType(e.target.value as CustomFieldType)}
-                {...describedBy(`${prefix}-type`, errors.type)}
-              >
-                {CUSTOM_FIELD_TYPES.map((t) => (
-                  <option key={t} value={t}>
-                    {TYPE_LABELS[t]}
-                  </option>
-                ))}
-              </select>
-            </FormField>
+            <SelectField
+              id={`${prefix}-type`}
+              label="Type"
+              value={type}
+              onChange={setType}
+              options={CUSTOM_FIELD_TYPES.map((t) => ({ value: t, label: TYPE_LABELS[t] }))}
+              error={errors.type}
+            />
           </>
         )}
         {type === 'select' && (

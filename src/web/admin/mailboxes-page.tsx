@@ -16,7 +16,7 @@ import { useApi } from '../lib/use-api.js';
 import { RecordGate } from '../layout/record-gate.js';
 import { AdminList } from './admin-list.js';
 import { DataTable } from '../layout/data-table.js';
-import { FormField, TextField } from './form-parts.js';
+import { SelectField, TextField } from './form-parts.js';
 import { RecordForm } from './record-form.js';
 import { useRecordForm } from './use-record-form.js';
 import { useEditedRecord } from './use-edited-record.js';
@@ -208,16 +208,14 @@ function MailboxForm(props: { mailbox: Mailbox | undefined; teams: Team[]; onPol
           onChange={setName}
           error={errors.name}
         />
-        <FormField id="mailbox-team" label="Team for new cases" error={errors.teamId}>
-          <select id="mailbox-team" value={teamId} onChange={(e) => setTeamId(e.target.value)}>
-            <option value="">No team</option>
-            {teams.map((t) => (
-              <option key={t.id} value={t.id}>
-                {t.name}
-              </option>
-            ))}
-          </select>
-        </FormField>
+        <SelectField
+          id="mailbox-team"
+          label="Team for new cases"
+          value={teamId}
+          onChange={setTeamId}
+          options={[{ value: '', label: 'No team' }, ...teams.map((t) => ({ value: t.id, label: t.name }))]}
+          error={errors.teamId}
+        />
       </div>
       <fieldset className="form__group">
         <legend>IMAP polling (optional)</legend>

@@ -17,7 +17,7 @@ import { FormError, PageHeader, SuccessNotice } from '../layout/page-parts.js';
 import { RecordGate } from '../layout/record-gate.js';
 import { EditConflict, reloadPage } from '../layout/edit-conflict.js';
 import { useDocumentTitle } from '../layout/use-document-title.js';
-import { FormField, TextField, describedBy, wholeNumberOrNone } from './form-parts.js';
+import { SelectField, TextField, wholeNumberOrNone } from './form-parts.js';
 import { useFormSubmit } from './use-form-submit.js';
 import { timeZones } from '../lib/time-zones.js';
 import { MAIL_LANGUAGES, MAIL_LANGUAGE_NAMES } from '../../shared/mail-languages.js';
@@ -142,26 +142,15 @@ function SettingsForm(props: { settings: SettingsRead }) {
           <option key={z} value={z} />
         ))}
       </datalist>
-      <FormField
+      <SelectField
         id="setting-customer-language"
         label="Language of mail to customers"
+        value={customerLanguage}
+        onChange={setCustomerLanguage}
+        options={MAIL_LANGUAGES.map((l) => ({ value: l, label: MAIL_LANGUAGE_NAMES[l] }))}
         error={errors.customerLanguage}
         hint="Steward's own words in mail to customers whose record names no language: the acknowledgement of a request, the link to the request under a reply, the portal's sign-in link. A customer's own language wins (English when it is not one of these). Replies are in the words the agent wrote."
-      >
-        <select
-          id="setting-customer-language"
-          className="input"
-          value={customerLanguage}
-          onChange={(e) => setCustomerLanguage(e.target.value)}
-          {...describedBy('setting-customer-language', errors.customerLanguage, true)}
-        >
-          {MAIL_LANGUAGES.map((l) => (
-            <option key={l} value={l}>
-              {MAIL_LANGUAGE_NAMES[l]}
-            </option>
-          ))}
-        </select>
-      </FormField>
+      />
       <TextField
         id={id}
         type="number"

@@ -14,7 +14,7 @@ import { RecordGate } from '../layout/record-gate.js';
 import { NotificationSettings } from '../notifications/notification-settings.js';
 import { AdminList } from './admin-list.js';
 import { DataTable } from '../layout/data-table.js';
-import { describedBy, FormField, TextField } from './form-parts.js';
+import { SelectField, TextField } from './form-parts.js';
 import { RecordForm } from './record-form.js';
 import { useRecordForm } from './use-record-form.js';
 import { useEditedRecord } from './use-edited-record.js';
@@ -174,30 +174,20 @@ function UserForm({ user }: { user: UserListItem | undefined }) {
           onChange={setName}
           error={errors.name}
         />
-        <FormField
+        <SelectField
           id="user-role"
           label="Role"
+          value={role}
+          onChange={setRole}
+          options={roles.map((r) => ({ value: r, label: roleLabel(r) }))}
+          disabled={self || user?.role === 'customer'}
           error={errors.role}
           hint={
             self
               ? 'You cannot drop your own admin role.'
               : 'Agents serve customers; admins also set Steward up.'
           }
-        >
-          <select
-            id="user-role"
-            value={role}
-            disabled={self || user?.role === 'customer'}
-            onChange={(e) => setRole(e.target.value as UserListItem['role'])}
-            {...describedBy('user-role', errors.role, true)}
-          >
-            {roles.map((r) => (
-              <option key={r} value={r}>
-                {roleLabel(r)}
-              </option>
-            ))}
-          </select>
-        </FormField>
+        />
         {!user && (
           <fieldset className="form__group form__group--field">
             <legend>Their password</legend>

@@ -8,7 +8,7 @@ import { useApi } from '../lib/use-api.js';
 import { copyText } from '../lib/clipboard.js';
 import { PageHeader } from '../layout/page-parts.js';
 import { useDocumentTitle } from '../layout/use-document-title.js';
-import { FormField, TextField } from './form-parts.js';
+import { SelectField, TextField } from './form-parts.js';
 
 const escapeAttr = (v: string) => v.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;');
 
@@ -84,33 +84,31 @@ export function WebFormAdminPage() {
       <section className="card form" aria-labelledby="web-form-choices">
         <h2 id="web-form-choices">Where its cases go</h2>
         <div className="form__grid">
-          <FormField
+          <SelectField
             id="web-form-team"
             label="Team"
+            value={team}
+            onChange={setTeam}
+            options={[
+              { value: '', label: 'No team: the cases wait unassigned' },
+              ...(teams.data?.items ?? []).map((t) => ({ value: t.id, label: t.name })),
+            ]}
             hint="The team whose queue gets the cases (its assignment rule then applies)."
-          >
-            <select id="web-form-team" value={team} onChange={(e) => setTeam(e.target.value)}>
-              <option value="">No team: the cases wait unassigned</option>
-              {(teams.data?.items ?? []).map((t) => (
-                <option key={t.id} value={t.id}>
-                  {t.name}
-                </option>
-              ))}
-            </select>
-          </FormField>
-          <FormField id="web-form-category" label="Category" hint="The category the cases get.">
-            <select id="web-form-category" value={category} onChange={(e) => setCategory(e.target.value)}>
-              {/* No category in the line: the cases get the default one, so that is its only entry. */}
-              <option value="">{defaultCategory?.name ?? DEFAULT_CATEGORY_NAME} (the default)</option>
-              {(categories.data?.items ?? [])
+          />
+          <SelectField
+            id="web-form-category"
+            label="Category"
+            value={category}
+            onChange={setCategory}
+            options={[
+              // No category in the line: the cases get the default one, so that is its only entry.
+              { value: '', label: `${defaultCategory?.name ?? DEFAULT_CATEGORY_NAME} (the default)` },
+              ...(categories.data?.items ?? [])
                 .filter((c) => c.active && c.key !== DEFAULT_CATEGORY)
-                .map((c) => (
-                  <option key={c.key} value={c.key}>
-                    {c.name}
-                  </option>
-                ))}
-            </select>
-          </FormField>
+                .map((c) => ({ value: c.key, label: c.name })),
+            ]}
+            hint="The category the cases get."
+          />
           <TextField
             id="web-form-language"
             label="Language of the page (optional)"

@@ -20,6 +20,7 @@ import {
   errorsFromIssues,
   FormField,
   describedBy,
+  SelectField,
   type PathErrors,
 } from '../admin/form-parts.js';
 import { api, request, toApiError } from '../lib/api.js';
@@ -658,15 +659,16 @@ function CategoryField(props: {
   onChange(categoryId: string): void;
 }) {
   return (
-    <FormField id={props.id} label="Category" error={props.error}>
-      <select id={props.id} value={props.value} onChange={(e) => props.onChange(e.target.value)}>
-        <option value="">None</option>
-        {props.categories?.map((c) => (
-          <option key={c.id} value={c.id}>
-            {c.name}
-          </option>
-        ))}
-      </select>
-    </FormField>
+    <SelectField
+      id={props.id}
+      label="Category"
+      value={props.value}
+      onChange={props.onChange}
+      options={[
+        { value: '', label: 'None' },
+        ...(props.categories ?? []).map((c) => ({ value: c.id, label: c.name })),
+      ]}
+      error={props.error}
+    />
   );
 }

@@ -12,7 +12,7 @@ import { useMe } from '../auth/auth-context.js';
 import { countOf } from '../lib/format.js';
 import { useSegments } from '../lib/use-segments.js';
 import { RecordGate } from '../layout/record-gate.js';
-import { FormField, TextField, describedBy, errorAt } from '../admin/form-parts.js';
+import { FormField, SelectField, TextField, describedBy, errorAt } from '../admin/form-parts.js';
 import { RecordForm } from '../admin/record-form.js';
 import { useRecordForm } from '../admin/use-record-form.js';
 import { useEditedRecord } from '../admin/use-edited-record.js';
@@ -140,21 +140,17 @@ function OrganizationForm(props: {
           placeholder="example.com, example.de"
           hint="Someone new who writes in (mail, web form) from these domains joins this organization; events may name it by one. Separate them with commas."
         />
-        <FormField id="organization-segment" label="Segment" error={errors.segment}>
-          <select
-            id="organization-segment"
-            value={segment}
-            onChange={(e) => setSegment(e.target.value)}
-            {...describedBy('organization-segment', errors.segment)}
-          >
-            <option value="">None</option>
-            {props.segments.map((s) => (
-              <option key={s.key} value={s.key}>
-                {s.name}
-              </option>
-            ))}
-          </select>
-        </FormField>
+        <SelectField
+          id="organization-segment"
+          label="Segment"
+          value={segment}
+          onChange={setSegment}
+          options={[
+            { value: '', label: 'None' },
+            ...props.segments.map((s) => ({ value: s.key, label: s.name })),
+          ]}
+          error={errors.segment}
+        />
       </div>
       <FormField id="organization-notes" label="Notes (optional)" error={errors.notes}>
         <textarea

@@ -18,7 +18,7 @@ import { browserTimeZone, timeZones } from '../lib/time-zones.js';
 import { ErrorNotice, FormError, Loading, PageHeader } from '../layout/page-parts.js';
 import { EditConflict } from '../layout/edit-conflict.js';
 import { useDocumentTitle } from '../layout/use-document-title.js';
-import { describedBy, FormField, TextField } from '../admin/form-parts.js';
+import { SelectField, TextField } from '../admin/form-parts.js';
 import { useFormSubmit } from '../admin/use-form-submit.js';
 import { useAuth, useMe } from '../auth/auth-context.js';
 import { PasswordForm } from '../auth/account-page.js';
@@ -167,46 +167,33 @@ function ProfileForm({
         error={errors.name}
         hint="How we address you in our answers."
       />
-      <FormField
+      <SelectField
         id="account-language"
         label="Language"
+        value={language}
+        onChange={setLanguage}
+        options={[
+          { value: '', label: 'Not set: our usual language' },
+          ...[...(language && !isMailLanguage(language) ? [language] : []), ...MAIL_LANGUAGES].map((l) => ({
+            value: l,
+            label: languageName(l),
+          })),
+        ]}
         error={errors.language}
         hint="Our automatic e-mails (the confirmation of a request, sign-in links) are written in it."
-      >
-        <select
-          id="account-language"
-          value={language}
-          onChange={(e) => setLanguage(e.target.value)}
-          {...describedBy('account-language', errors.language, true)}
-        >
-          <option value="">Not set: our usual language</option>
-          {[...(language && !isMailLanguage(language) ? [language] : []), ...MAIL_LANGUAGES].map((l) => (
-            <option key={l} value={l}>
-              {languageName(l)}
-            </option>
-          ))}
-        </select>
-      </FormField>
-      <FormField
+      />
+      <SelectField
         id="account-time-zone"
         label="Time zone"
+        value={zone}
+        onChange={setZone}
+        options={[
+          { value: '', label: 'Not set: the time zone of our service hours' },
+          ...zones.map((z) => ({ value: z, label: z === browser ? `${z} (this device)` : z })),
+        ]}
         error={errors.timeZone}
         hint="The times on your requests and in our mails are written in it."
-      >
-        <select
-          id="account-time-zone"
-          value={zone}
-          onChange={(e) => setZone(e.target.value)}
-          {...describedBy('account-time-zone', errors.timeZone, true)}
-        >
-          <option value="">Not set: the time zone of our service hours</option>
-          {zones.map((z) => (
-            <option key={z} value={z}>
-              {z === browser ? `${z} (this device)` : z}
-            </option>
-          ))}
-        </select>
-      </FormField>
+      />
       <div className="form__actions">
         <button
           type="submit"

@@ -4,7 +4,7 @@ import type { ReactNode } from 'react';
 import { PRIORITIES } from '../../shared/schemas/cases.js';
 import { RULE_LIMITS } from '../../shared/schemas/rules.js';
 import type { Category, Team } from '../lib/types.js';
-import { FormField, describedBy } from '../admin/form-parts.js';
+import { SelectField } from '../admin/form-parts.js';
 import { priorityLabel } from '../cases/case-labels.js';
 import { actionKindLabel } from '../signals/signal-labels.js';
 import { getAt, type Path } from './rule-draft.js';
@@ -34,7 +34,8 @@ function defaultAction(kind: string, teams: Team[]): ActionDraft {
   }
 }
 
-function SelectField(props: {
+/** A SelectField on the draft at `path`; the empty choice ('') leaves the value out. */
+function DraftSelectField(props: {
   ed: EditorApi;
   path: Path;
   label: string;
@@ -49,22 +50,17 @@ function SelectField(props: {
   const current = typeof value === 'string' ? value : '';
   const options = [...props.options];
   if (current && !options.some((o) => o.value === current)) options.push({ value: current, label: current });
+  if (props.empty !== undefined) options.unshift({ value: '', label: props.empty });
   return (
-    <FormField id={id} label={props.label} error={error} hint={props.hint}>
-      <select
-        id={id}
-        value={current}
-        onChange={(e) => ed.set(path, e.target.value === '' ? undefined : e.target.value)}
-        {...describedBy(id, error, !!props.hint)}
-      >
-        {props.empty !== undefined && <option value="">{props.empty}</option>}
-        {options.map((o) => (
-          <option key={o.value} value={o.value}>
-            {o.label}
-          </option>
-        ))}
-      </select>
-    </FormField>
+    <SelectField
+      id={id}
+      label={props.label}
+      value={current}
+      onChange={(v) => ed.set(path, v === '' ? undefined : v)}
+      options={options}
+      error={error}
+      hint={props.hint}
+    />
   );
 }
 
@@ -147,19 +143,19 @@ export function ActionsEditor(props: { ed: EditorApi; categories: Category[]; te
               {kind === 'open_case' && (
                 <>
                   <div className="form__grid form__grid--3">
-                    <SelectField
+                    <DraftSelectField
                       ed={ed}
                       path={[...path, 'category']}
                       label="Category"
                       options={categoryOptions}
                     />
-                    <SelectField
+                    <DraftSelectField
                       ed={ed}
                       path={[...path, 'priority']}
                       label="Priority"
                       options={priorityOptions}
                     />
-                    <SelectField
+                    <DraftSelectField
                       ed={ed}
                       path={[...path, 'teamId']}
                       label="Team"
@@ -197,7 +193,7 @@ export function ActionsEditor(props: { ed: EditorApi; categories: Category[]; te
               )}
               {kind === 'notify_team' && (
                 <>
-                  <SelectField
+                  <DraftSelectField
                     ed={ed}
                     path={[...path, 'teamId']}
                     label="Team"
@@ -216,13 +212,13 @@ export function ActionsEditor(props: { ed: EditorApi; categories: Category[]; te
               {kind === 'escalate' && (
                 <>
                   <div className="form__grid">
-                    <SelectField
+                    <DraftSelectField
                       ed={ed}
                       path={[...path, 'priority']}
                       label="Raise priority to"
                       options={priorityOptions}
                     />
-                    <SelectField
+                    <DraftSelectField
                       ed={ed}
                       path={[...path, 'teamId']}
                       label="Move to team"

@@ -15,7 +15,14 @@ import { Flash } from '../layout/flash.js';
 import { FormError, PageHeader, SuccessNotice } from '../layout/page-parts.js';
 import { RecordGate } from '../layout/record-gate.js';
 import { useDocumentTitle } from '../layout/use-document-title.js';
-import { ErrorSummary, FormField, describedBy, errorsFromApi, type PathErrors } from '../admin/form-parts.js';
+import {
+  ErrorSummary,
+  FormField,
+  SelectField,
+  describedBy,
+  errorsFromApi,
+  type PathErrors,
+} from '../admin/form-parts.js';
 import { RULE_KIND_LABELS, severityLabel } from '../signals/signal-labels.js';
 import { ActionsEditor } from './rule-actions.js';
 import {
@@ -327,19 +334,14 @@ function RuleEditor(props: {
             </FormField>
             <TextField ed={ed} path={['description']} label="Description (optional)" optional multiline />
             <div className="form__grid">
-              <FormField id="rule-severity" label="Severity" error={ed.errorBelow(['severity'])}>
-                <select
-                  id="rule-severity"
-                  value={severity}
-                  onChange={(e) => change(['severity'], e.target.value)}
-                >
-                  {SEVERITIES.map((s) => (
-                    <option key={s} value={s}>
-                      {severityLabel(s)}
-                    </option>
-                  ))}
-                </select>
-              </FormField>
+              <SelectField
+                id="rule-severity"
+                label="Severity"
+                value={severity}
+                onChange={(v) => change(['severity'], v)}
+                options={SEVERITIES.map((s) => ({ value: s, label: severityLabel(s) }))}
+                error={ed.errorBelow(['severity'])}
+              />
               <div className="field rule-form__enabled">
                 <span className="field__label">State</span>
                 <label className="checkbox">
@@ -406,16 +408,17 @@ function RuleEditor(props: {
                     label="Within"
                     hint="A sliding window, e.g. 30 days."
                   />
-                  <FormField id={fieldId(['per'])} label="Counted per" error={ed.errorBelow(['per'])}>
-                    <select
-                      id={fieldId(['per'])}
-                      value={typeof draft.per === 'string' ? draft.per : 'customer'}
-                      onChange={(e) => change(['per'], e.target.value)}
-                    >
-                      <option value="customer">Customer</option>
-                      <option value="organization">Organization</option>
-                    </select>
-                  </FormField>
+                  <SelectField
+                    id={fieldId(['per'])}
+                    label="Counted per"
+                    value={typeof draft.per === 'string' ? draft.per : 'customer'}
+                    onChange={(v) => change(['per'], v)}
+                    options={[
+                      { value: 'customer', label: 'Customer' },
+                      { value: 'organization', label: 'Organization' },
+                    ]}
+                    error={ed.errorBelow(['per'])}
+                  />
                 </div>
               </>
             )}
