@@ -2,6 +2,7 @@
 // or as a new case opened from the call (channel phone). A call is never mailed to the customer.
 import { useId, useState, type FormEvent } from 'react';
 import { useNavigate } from 'react-router-dom';
+import { SelectField } from '../admin/form-parts.js';
 import { FormDialog } from '../layout/form-dialog.js';
 import {
   CALL_OUTCOMES,
@@ -129,16 +130,13 @@ export function LogCallDialog(props: { caseId?: string; onClose(): void; onLogge
                 onChange={(e) => setSubject(e.target.value)}
               />
             </div>
-            <div className="field">
-              <label htmlFor={`${uid}-category`}>Category</label>
-              <select id={`${uid}-category`} value={category} onChange={(e) => setCategory(e.target.value)}>
-                {categories.map((c) => (
-                  <option key={c.key} value={c.key}>
-                    {c.name}
-                  </option>
-                ))}
-              </select>
-            </div>
+            <SelectField
+              id={`${uid}-category`}
+              label="Category"
+              value={category}
+              onChange={setCategory}
+              options={categories.map((c) => ({ value: c.key, label: c.name }))}
+            />
           </div>
         </>
       )}
@@ -178,20 +176,13 @@ export function LogCallDialog(props: { caseId?: string; onClose(): void; onLogge
               onChange={(e) => setSeconds(e.target.value.trim())}
             />
           </div>
-          <div className="field">
-            <label htmlFor={`${uid}-outcome`}>Outcome</label>
-            <select
-              id={`${uid}-outcome`}
-              value={outcome}
-              onChange={(e) => setOutcome(e.target.value as typeof outcome)}
-            >
-              {CALL_OUTCOMES.map((o) => (
-                <option key={o} value={o}>
-                  {OUTCOME_LABELS[o]}
-                </option>
-              ))}
-            </select>
-          </div>
+          <SelectField
+            id={`${uid}-outcome`}
+            label="Outcome"
+            value={outcome}
+            onChange={setOutcome}
+            options={CALL_OUTCOMES.map((o) => ({ value: o, label: OUTCOME_LABELS[o] }))}
+          />
         </div>
       </fieldset>
       <div className="field">

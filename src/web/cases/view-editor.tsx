@@ -5,6 +5,7 @@
 import { useId, useState, type FormEvent } from 'react';
 import { CASE_SORTS } from '../../shared/schemas/cases.js';
 import type { CaseViewFilters } from '../../shared/schemas/views.js';
+import { SelectField } from '../admin/form-parts.js';
 import { FormDialog } from '../layout/form-dialog.js';
 import { EditConflict, isEditConflict, reloadPage } from '../layout/edit-conflict.js';
 import { AudienceField, audienceBody, audienceOf, type Audience } from '../layout/audience-field.js';
@@ -110,16 +111,13 @@ export function ViewEditorDialog(props: {
             onChange={(e) => setName(e.target.value)}
           />
         </div>
-        <div className="field">
-          <label htmlFor={`${uid}-sort`}>Order</label>
-          <select id={`${uid}-sort`} value={sort} onChange={(e) => setSort(e.target.value as typeof sort)}>
-            {CASE_SORTS.map((s) => (
-              <option key={s} value={s}>
-                {SORT_LABELS[s]}
-              </option>
-            ))}
-          </select>
-        </div>
+        <SelectField
+          id={`${uid}-sort`}
+          label="Order"
+          value={sort}
+          onChange={setSort}
+          options={CASE_SORTS.map((s) => ({ value: s, label: SORT_LABELS[s] }))}
+        />
         <div className="field">
           <label htmlFor={`${uid}-position`}>Place in the list</label>
           <input

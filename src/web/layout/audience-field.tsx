@@ -1,6 +1,7 @@
 // "Who sees it" of records staff keep or share (queue views, reply templates): only me, every
 // agent, or one team. Agents keep personal ones; admins share. A shared record stays shared (it
 // may move between every agent and a team); a personal one stays personal.
+import { SelectField } from '../admin/form-parts.js';
 import type { Team } from '../lib/types.js';
 
 export interface SharedRecord {
@@ -36,24 +37,21 @@ export function AudienceField(props: {
   const r = props.record;
   if (props.canShare && (!r || r.shared))
     return (
-      <div className="field">
-        <label htmlFor={props.id}>Who sees it</label>
-        <select id={props.id} value={props.value} onChange={(e) => props.onChange(e.target.value)}>
-          {!r && <option value="me">Only me</option>}
-          <option value="all">Every agent</option>
-          {props.teams.map((t) => (
-            <option key={t.id} value={t.id}>
-              The team {t.name}
-            </option>
-          ))}
-          {r?.teamId && !props.teams.some((t) => t.id === r.teamId) && (
-            <option value={r.teamId}>{r.team?.name ?? 'A team'}</option>
-          )}
-        </select>
-        {r && (
-          <p className="field__hint">{`A shared ${props.noun} stays shared; it can go to every agent or one team.`}</p>
-        )}
-      </div>
+      <SelectField
+        id={props.id}
+        label="Who sees it"
+        value={props.value}
+        onChange={props.onChange}
+        options={[
+          ...(r ? [] : [{ value: 'me', label: 'Only me' }]),
+          { value: 'all', label: 'Every agent' },
+          ...props.teams.map((t) => ({ value: t.id, label: `The team ${t.name}` })),
+          ...(r?.teamId && !props.teams.some((t) => t.id === r.teamId)
+            ? [{ value: r.teamId, label: r.team?.name ?? 'A team' }]
+            : []),
+        ]}
+        hint={r && `A shared ${props.noun} stays shared; it can go to every agent or one team.`}
+      />
     );
   if (!r) return null;
   return <p className="field__hint">{audienceText(r, props.noun)}</p>;

@@ -7,6 +7,7 @@ import { useState, type FormEvent } from 'react';
 import { PRIORITIES } from '../../shared/schemas/cases.js';
 import { PRIORITY_OF_SEVERITY, SignalOpenCase, type SignalDetail } from '../../shared/schemas/signals.js';
 import { priorityLabel } from '../cases/case-labels.js';
+import { SelectField } from '../admin/form-parts.js';
 import { api, toApiError } from '../lib/api.js';
 import { customerSubjectOf } from './case-subject.js';
 
@@ -64,16 +65,13 @@ export function OpenCaseForm(props: {
           The customer sees it once you write to them.
         </p>
       </div>
-      <div className="field">
-        <label htmlFor="signal-case-priority">Priority</label>
-        <select id="signal-case-priority" value={priority} onChange={(e) => setPriority(e.target.value)}>
-          {PRIORITIES.map((p) => (
-            <option key={p} value={p}>
-              {priorityLabel(p)}
-            </option>
-          ))}
-        </select>
-      </div>
+      <SelectField
+        id="signal-case-priority"
+        label="Priority"
+        value={priority}
+        onChange={setPriority}
+        options={PRIORITIES.map((p) => ({ value: p, label: priorityLabel(p) }))}
+      />
       <div className="field">
         <label htmlFor="signal-case-note">First internal note (optional)</label>
         <textarea
