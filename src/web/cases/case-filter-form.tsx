@@ -10,7 +10,7 @@ import type { CaseViewFilters } from '../../shared/schemas/views.js';
 import { splitFieldFilter } from '../../shared/field-values.js';
 import { PROMISE_STATE_LABELS } from '../../shared/labels.js';
 import { CheckList } from '../layout/check-list.js';
-import { SelectField } from '../layout/select-field.js';
+import { SelectField } from '../admin/form-parts.js';
 import type { AgentProfile, Category, CustomFieldDefinition, Items, Team } from '../lib/types.js';
 import { useApi } from '../lib/use-api.js';
 import { CHANNEL_LABELS, PRIORITY_LABELS, STATUS_LABELS } from './case-labels.js';
@@ -141,7 +141,7 @@ export function useCaseFilterForm(
     return { filters };
   }
 
-  const agentOptions = people.agents.map((a) => [a.userId, a.name] as const);
+  const agentOptions = people.agents.map((a) => ({ value: a.userId, label: a.name }));
   const element = (
     <>
       {keptNote && (
@@ -194,7 +194,12 @@ export function useCaseFilterForm(
             label="Assignee"
             value={assigneeId}
             onChange={setAssigneeId}
-            options={[['', 'Anyone'], ['me', 'Me (whoever looks)'], ['none', 'Nobody'], ...agentOptions]}
+            options={[
+              { value: '', label: 'Anyone' },
+              { value: 'me', label: 'Me (whoever looks)' },
+              { value: 'none', label: 'Nobody' },
+              ...agentOptions,
+            ]}
           />
           <SelectField
             id={`${uid}-team`}
@@ -202,9 +207,9 @@ export function useCaseFilterForm(
             value={teamId}
             onChange={setTeamId}
             options={[
-              ['', 'Any team'],
-              ['none', 'No team'],
-              ...people.teams.map((t) => [t.id, t.name] as const),
+              { value: '', label: 'Any team' },
+              { value: 'none', label: 'No team' },
+              ...people.teams.map((t) => ({ value: t.id, label: t.name })),
             ]}
           />
           <SelectField
@@ -213,9 +218,9 @@ export function useCaseFilterForm(
             value={promise}
             onChange={setPromise}
             options={[
-              ['', 'Any'],
-              ['at_risk', PROMISE_STATE_LABELS.at_risk],
-              ['breached', PROMISE_STATE_LABELS.breached],
+              { value: '', label: 'Any' },
+              { value: 'at_risk', label: PROMISE_STATE_LABELS.at_risk },
+              { value: 'breached', label: PROMISE_STATE_LABELS.breached },
             ]}
           />
         </div>
@@ -312,7 +317,11 @@ function FieldChoiceInput(props: {
         onChange={(v) =>
           props.onChange(v === 'any' || v === 'unset' ? { kind: v } : { kind: 'value', value: v.slice(1) })
         }
-        options={[['any', 'Any'], ['unset', 'Not set'], ...values.map(([v, l]) => [`=${v}`, l] as const)]}
+        options={[
+          { value: 'any', label: 'Any' },
+          { value: 'unset', label: 'Not set' },
+          ...values.map(([v, l]) => ({ value: `=${v}`, label: l })),
+        ]}
       />
     );
   }

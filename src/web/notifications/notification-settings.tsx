@@ -17,7 +17,7 @@ import { publishOwnZone } from '../lib/work-zone.js';
 import { browserTimeZone, timeZones } from '../lib/time-zones.js';
 import { useApi } from '../lib/use-api.js';
 import { ErrorNotice, Loading, OutcomeNotice, type Outcome } from '../layout/page-parts.js';
-import { SelectField } from '../layout/select-field.js';
+import { SelectField } from '../admin/form-parts.js';
 
 const DIGEST_LABELS: Record<Digest, string> = {
   none: 'Each at once',
@@ -131,7 +131,7 @@ export function NotificationSettings(props: { user?: { id: string; name: string 
                 id="digest-hour"
                 label="At"
                 value={String(current.digestHour)}
-                options={HOURS.map((h) => [String(h), hourLabel(h)] as const)}
+                options={HOURS.map((h) => ({ value: String(h), label: hourLabel(h) }))}
                 disabled={busy}
                 onChange={(v) =>
                   void save({ digestHour: Number(v) }, `the daily mail at ${hourLabel(Number(v))}`)
@@ -142,11 +142,11 @@ export function NotificationSettings(props: { user?: { id: string; name: string 
                 label="Time zone"
                 value={current.ownTimeZone ? current.timeZone : COMPANY_ZONE}
                 options={[
-                  [
-                    COMPANY_ZONE,
-                    current.ownTimeZone ? 'The company’s' : `The company’s (${current.timeZone})`,
-                  ] as const,
-                  ...[...new Set([current.timeZone, ...timeZones()])].map((z) => [z, z] as const),
+                  {
+                    value: COMPANY_ZONE,
+                    label: current.ownTimeZone ? 'The company’s' : `The company’s (${current.timeZone})`,
+                  },
+                  ...[...new Set([current.timeZone, ...timeZones()])].map((z) => ({ value: z, label: z })),
                 ]}
                 disabled={busy}
                 onChange={(v) =>
