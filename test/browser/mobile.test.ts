@@ -239,6 +239,34 @@ describe('on a phone', () => {
     expect(await overflow(page)).toBeLessThanOrEqual(0);
   });
 
+  it('the Signals page: its four filters two to a row, each label above its choice, so the list starts on the first screen', async () => {
+    await page.goto(`${stack.url}/signals`);
+    const row = page.getByTestId('signals').locator('tbody tr').first();
+    await row.waitFor();
+    const toolbar = page.getByRole('search', { name: 'Filter signals' });
+    const box = async (id: string) => (await toolbar.locator(`#${id}`).boundingBox())!;
+    const [state, severity, rule, owner] = [
+      await box('signals-state'),
+      await box('signals-severity'),
+      await box('signals-rule'),
+      await box('signals-case'),
+    ];
+    // State beside Severity, Rule beside Case: two rows, each choice about half the screen.
+    expect(severity.y).toBe(state.y);
+    expect(owner.y).toBe(rule.y);
+    expect(rule.y).toBeGreaterThan(state.y);
+    expect(state.width).toBeLessThan(PHONE.width / 2);
+    expect(severity.x + severity.width).toBeLessThanOrEqual(PHONE.width);
+    // Each label above its choice, not beside it.
+    const label = (await toolbar.getByText('Severity', { exact: true }).boundingBox())!;
+    expect(label.y + label.height).toBeLessThanOrEqual(severity.y);
+    expect(label.x).toBe(severity.x);
+    // The first signal starts on the first screen, its title in view.
+    const first = (await row.boundingBox())!;
+    expect(first.y).toBeLessThan(PHONE.height / 2);
+    expect(await overflow(page)).toBeLessThanOrEqual(0);
+  });
+
   it('the KPI page: the promise compliance table is blocks, the legends show the latest values and follow a tap', async () => {
     await page.goto(`${stack.url}/kpis`);
     const table = page.getByTestId('kpi-promises');

@@ -61,7 +61,7 @@ export function AuditLogPage() {
         }
         actions={<ExportButton path="/audit-log/export.csv" query={query} name="audit-log" />}
       />
-      <div className="toolbar">
+      <div className="toolbar toolbar--filters">
         <div className="toolbar__filter">
           <label htmlFor="audit-by">Made by</label>
           <select id="audit-by" value={by} onChange={(e) => set('by', e.target.value, 'people')}>

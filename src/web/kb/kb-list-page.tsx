@@ -105,7 +105,7 @@ function ArticleList({ categories }: { categories: KbCategory[] | undefined }) {
 
   return (
     <>
-      <div className="toolbar">
+      <div className="toolbar toolbar--filters">
         <SearchBox
           id="kb-search"
           label="Search articles"

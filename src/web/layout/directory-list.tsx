@@ -116,7 +116,10 @@ export function DirectoryListHead(props: {
       />
       {/* "X was deleted." after a record's delete led back here. */}
       <Flash />
-      <div className="toolbar">
+      {/* Three or more choices go two to a row on a phone (the segment and the custom fields an admin made filters). */}
+      <div
+        className={(staff ? 1 : 0) + state.filterFields.length >= 3 ? 'toolbar toolbar--filters' : 'toolbar'}
+      >
         <SearchBox
           id={`${noun}-search`}
           label={`Search ${title.toLowerCase()}`}

@@ -267,7 +267,7 @@ export function BoardPage() {
                 </Link>
               </p>
             )}
-            <div className="toolbar board__filters">
+            <div className="toolbar toolbar--filters">
               <FilterSelect
                 id="board-severity"
                 label="Severity"

@@ -196,7 +196,7 @@ export function CommitmentsPage() {
           {/* Beside its own table, as the rates' is: one Export CSV up in the page header read as the rates'. */}
           <ExportButton path="/commitments/export.csv" query={query} name="commitments" />
         </div>
-        <div className="toolbar" role="search" aria-label="Filter commitments">
+        <div className="toolbar toolbar--filters" role="search" aria-label="Filter commitments">
           <AboutFilter about={about} onClear={() => change({ customerId: '', organizationId: '' })} />
           {segment && (
             <LinkedFilter

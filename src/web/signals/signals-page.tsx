@@ -141,7 +141,7 @@ export function SignalsPage() {
         }
         exportAs={{ path: '/signals/export.csv', query, name: 'signals' }}
       />
-      <div className="toolbar" role="search" aria-label="Filter signals">
+      <div className="toolbar toolbar--filters" role="search" aria-label="Filter signals">
         <AboutFilter about={about} onClear={() => change({ customerId: '', organizationId: '' })} />
         {(linked.detectedFrom || linked.detectedTo) && (
           <LinkedFilter
