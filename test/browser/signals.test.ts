@@ -477,6 +477,32 @@ describe('signals', () => {
     const customerRow = page.getByTestId('customer-signal-row').filter({ hasText: signalTitle(signal) });
     await eventually(() => text(customerRow.getByTestId('signal-state'))).toBe(UNOWNED);
 
+    // A colleague takes the case while these pages are open in other tabs: the Signals page, the
+    // same filtered to those nobody is on, the signal's page and the case's. Each follows the case
+    // as it happens (the live stream), not at the next reload; a mark on each document shows that
+    // none was loaded again.
+    const list = await stack.newPage();
+    const tabs = list.context();
+    const [unownedList, signalPage, casePage] = [
+      await tabs.newPage(),
+      await tabs.newPage(),
+      await tabs.newPage(),
+    ];
+    await signIn(list, stack.url, DEMO.admin);
+    await list.goto(`${stack.url}/signals?ruleId=${ruleId}`);
+    const tabRow = list.getByTestId('signal-row').filter({ hasText: signalTitle(signal) });
+    await eventually(() => text(tabRow.getByTestId('signal-state'))).toBe(UNOWNED);
+    await unownedList.goto(`${stack.url}/signals?ruleId=${ruleId}&caseUnassigned=true`);
+    await eventually(() => text(unownedList.getByTestId('signal-total'))).toBe('1 signal found');
+    await signalPage.goto(`${stack.url}/signals/${signal.id}`);
+    const signalState = signalPage.locator('.page-header').getByTestId('signal-state');
+    await eventually(() => text(signalState)).toBe(UNOWNED);
+    await casePage.goto(`${stack.url}/cases/${detail.caseId}`);
+    const panelState = casePage.getByTestId('case-signals-panel').getByTestId('signal-state');
+    await eventually(() => text(panelState)).toBe(UNOWNED);
+    const open = [page, list, unownedList, signalPage, casePage];
+    for (const p of open) await p.evaluate(() => Object.assign(window, { loadedOnce: 'still here' }));
+
     const ava = await stack.api<{ id: string }>('/auth/me', { login: DEMO.agent });
     await stack.api(`/cases/${detail.caseId}`, { ...admin, method: 'PATCH', body: { assigneeId: ava.id } });
     expect(await stack.api<Signal>(`/signals/${signal.id}`, admin)).toMatchObject({
@@ -484,18 +510,27 @@ describe('signals', () => {
       caseUnassigned: false,
     });
 
+    await eventually(() => text(tabRow.getByTestId('signal-state'))).toBe('Acted on');
+    expect(await text(tabRow.getByTestId('signal-case-assignee'))).toBe(DEMO.agent.name);
+    // Someone is on it now: the filter leaves it out, and the count says so.
+    await eventually(() => text(unownedList.getByTestId('signals-empty'))).toBe('No signals match.');
+    await eventually(() => text(unownedList.getByTestId('signal-total'))).toBe('0 signals found');
+    await eventually(() => text(signalState)).toBe('Acted on');
+    expect(await text(signalPage.getByTestId('signal-case-assignee'))).toBe(DEMO.agent.name);
+    await eventually(() => text(panelState)).toBe('Acted on');
+    await eventually(() => text(customerRow.getByTestId('signal-state'))).toBe('Acted on');
+    for (const p of open) {
+      expect(await p.evaluate(() => (window as unknown as { loadedOnce?: string }).loadedOnce)).toBe(
+        'still here',
+      );
+    }
+    await tabs.close();
+
     await page.goto(`${stack.url}/board`);
     await eventually(() => text(boardRow.getByTestId('signal-case-assignee'))).toBe(DEMO.agent.name);
     expect(await text(boardRow.getByTestId('signal-state'))).toBe('Acted on');
-    await page.goto(`${stack.url}/signals?ruleId=${ruleId}`);
-    await eventually(() => text(listRow.getByTestId('signal-case-assignee'))).toBe(DEMO.agent.name);
-    expect(await text(listRow.getByTestId('signal-state'))).toBe('Acted on');
-    // Someone is on it now: the filter leaves it out.
-    await page.goto(`${stack.url}/signals?ruleId=${ruleId}&caseUnassigned=true`);
-    await eventually(() => text(page.getByTestId('signals-empty'))).toBe('No signals match.');
     await page.goto(`${stack.url}/signals/${signal.id}`);
     await eventually(() => text(page.getByTestId('signal-case-assignee'))).toBe(DEMO.agent.name);
-    expect(await text(page.locator('.page-header').getByTestId('signal-state'))).toBe('Acted on');
   });
 
   it('dismisses the signal: a reason is required, and the page shows the new state', async () => {

@@ -36,8 +36,8 @@ export function GrowingList<T>({
   emptyTestId: string;
   /** How often to read the rows shown again (ms), given them; null: not now. */
   poll?: (items: T[]) => number | null;
-  /** Which live news read the rows shown again (none: the list does not listen). */
-  live?: (news: LiveNews) => boolean;
+  /** Which live news read the rows shown again, given them (none: the list does not listen). */
+  live?: (news: LiveNews, items: T[]) => boolean;
   /** The smallest gap between two of those reloads (ms; lists of busy things want a longer one). */
   liveGapMs?: number;
   /** A change reads the rows shown again (after the page did something that adds or changes one). */
@@ -61,7 +61,7 @@ export function GrowingList<T>({
     list.reload();
   }
   useInterval(list.reload, poll && list.data ? poll(items) : null);
-  useLive(live ?? null, list.reload, liveGapMs);
+  useLive(live ? (news) => live(news, items) : null, list.reload, liveGapMs);
   return (
     <ListState
       list={list}

@@ -188,5 +188,18 @@ export const myNotifications = (n: LiveNews) => n.notifications;
 export const anySignal = (n: LiveNews) => n.signals;
 export const anyCommitment = (n: LiveNews) => n.commitments;
 export const anySource = (n: LiveNews) => n.sources;
+/**
+ * A list of signals, which says of each whether nobody owns its case (`caseUnassigned`: "Acted on ·
+ * nobody on it"): it reads again when signals change, and when one of the cases behind them does
+ * (taken, left, solved, merged, deleted). `cases` null: when any case does, for a list that case
+ * owners decide the rows of (the Case filter), since a case taken or left elsewhere adds or removes
+ * its signals. The news say which cases changed, not how: a new message reads the list again too.
+ */
+export const signalsAndCases =
+  (cases: readonly (string | null)[] | null) =>
+  (n: LiveNews): boolean =>
+    n.signals ||
+    n.allCases ||
+    (cases === null ? n.cases.length > 0 : n.cases.some((id) => cases.includes(id)));
 export const proactive = (n: LiveNews) =>
   n.allCases || n.signals || n.commitments || n.sources || n.cases.length > 0;

@@ -1,6 +1,7 @@
 // Why a proactive case exists: the signals that opened or joined it (or came with a case merged
 // into this one), and the operational references (order, shipment, invoice) the case is about, on
 // the case page's side. Solving the case resolves its live signals: the panel says so first.
+import { useState } from 'react';
 import { Link } from 'react-router-dom';
 import { LIVE_SIGNAL_STATES, type Signal } from '../../shared/schemas/signals.js';
 import type { Case, Page } from '../lib/types.js';
@@ -18,6 +19,14 @@ export function CaseSignalsPanel({ c }: { c: Case }) {
     limit: SHOWN,
     includeTotal: true,
   });
+  // Each signal's state says whether nobody owns this case ("Acted on · nobody on it"): taken, left
+  // or solved, here or by a colleague (the page reads the case again), its signals are read again.
+  const owner = `${c.assigneeId ?? ''} ${c.status}`;
+  const [readFor, setReadFor] = useState(owner);
+  if (owner !== readFor) {
+    setReadFor(owner);
+    signals.reload();
+  }
   const refs = Object.entries(c.refs);
   const items = signals.data?.items ?? [];
   if (refs.length === 0 && items.length === 0 && !signals.error) return null;

@@ -10,7 +10,7 @@ import { GrowingList } from '../layout/growing-list.js';
 import { Loading } from '../layout/page-parts.js';
 import { TimesInZone } from '../layout/times-in-zone.js';
 import { READING_ZONE, useWorkZone } from '../lib/work-zone.js';
-import { anyCommitment, anySignal } from '../lib/live.js';
+import { anyCommitment, signalsAndCases } from '../lib/live.js';
 import { EventTable, eventLine } from './event-table.js';
 import { SignalHistoryTable } from './signal-history-table.js';
 import { CommitmentTable } from './commitment-table.js';
@@ -42,7 +42,8 @@ function ProactiveSignals({ about, id }: { about: About; id: string }) {
       what="signals"
       emptyTestId={`${about}-signals-empty`}
       empty={ABOUT[about].noSignals}
-      live={anySignal}
+      // Their cases too: a row says whether nobody owns its case.
+      live={(news, items) => signalsAndCases(items.map((s) => s.caseId))(news)}
     >
       {(items, loading) => (
         <SignalHistoryTable

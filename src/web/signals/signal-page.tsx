@@ -17,7 +17,7 @@ import { formatDateTime, formatDue } from '../lib/format.js';
 import type { Items, Team } from '../lib/types.js';
 import { useApi } from '../lib/use-api.js';
 import { useNow } from '../lib/use-interval.js';
-import { anySignal, useLiveReload } from '../lib/live.js';
+import { signalsAndCases, useLiveReload } from '../lib/live.js';
 import { Fact, FormError, PageHeader, SuccessNotice } from '../layout/page-parts.js';
 import { RecordGate } from '../layout/record-gate.js';
 import { TimesInZone } from '../layout/times-in-zone.js';
@@ -46,7 +46,8 @@ export function SignalPage() {
   const { id = '' } = useParams();
   const back = backOf(useLocation().state);
   const signal = useApi<SignalDetail>(`/signals/${id}`, undefined, { keepPrevious: true });
-  useLiveReload(anySignal, signal.reload, { pollMs: REFRESH_MS });
+  // Its case too: who is on it, and whether nobody is (the state's "nobody on it").
+  useLiveReload(signalsAndCases([signal.data?.caseId ?? null]), signal.reload, { pollMs: REFRESH_MS });
   useDocumentTitle(signal.data ? signalTitle(signal.data) : 'Signal');
 
   return (

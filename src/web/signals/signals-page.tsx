@@ -18,7 +18,7 @@ import { useApi } from '../lib/use-api.js';
 import { useWorkZone } from '../lib/work-zone.js';
 import { FilterSelect } from '../layout/filter-select.js';
 import { GrowingList } from '../layout/growing-list.js';
-import { anySignal, useLive } from '../lib/live.js';
+import { anySignal, signalsAndCases, useLive } from '../lib/live.js';
 import { SuccessNotice } from '../layout/page-parts.js';
 import { useDocumentTitle } from '../layout/use-document-title.js';
 import { AboutFilter, HistoryPageHeader, LinkedFilter, aboutIn } from './about-filter.js';
@@ -75,7 +75,10 @@ export function SignalsPage() {
     { ...query, limit: 1, includeTotal: true },
     { keepPrevious: true },
   );
-  useLive(anySignal, counted.reload);
+  // With the Case filter, who owns a case decides which signals match: any case taken, left,
+  // solved or merged may change the count (and the list, below); else only signals do.
+  const byOwner = filters.caseUnassigned ? signalsAndCases(null) : anySignal;
+  useLive(byOwner, counted.reload);
   const total = counted.data?.total;
   const subtitle =
     'Everything the signal rules caught, newest first: live, resolved by the awaited event, or dismissed.';
@@ -110,7 +113,7 @@ export function SignalsPage() {
     { ...query, state: liveStates.join(','), limit: 1, includeTotal: true },
     { keepPrevious: true },
   );
-  useLive(canTakeAll ? anySignal : null, liveCount.reload);
+  useLive(canTakeAll ? byOwner : null, liveCount.reload);
   const liveTotal = canTakeAll ? liveCount.data?.total : undefined;
   const [allMatching, setAllMatching] = useState<string | null>(null);
   const takingAll = allMatching === listKey && liveTotal !== undefined;
@@ -214,7 +217,10 @@ export function SignalsPage() {
         what="signals"
         emptyTestId="signals-empty"
         empty={Object.keys(query).length ? 'No signals match.' : 'No signal rule has fired yet.'}
-        live={anySignal}
+        // The rows say whether nobody owns their case: they follow those cases too (all of them, with the Case filter).
+        live={(news, items) =>
+          signalsAndCases(filters.caseUnassigned ? null : items.map((s) => s.caseId))(news)
+        }
       >
         {(items, loading, reload) => {
           // Only what is shown and still live can be ticked; all that match, once all shown are.
