@@ -85,3 +85,13 @@ export const lookup =
   <K extends string>(labels: Record<K, string>) =>
   (key: string | null | undefined): string =>
     key === null || key === undefined ? '' : ((labels as Record<string, string>)[key] ?? key);
+
+/**
+ * A signal's state in words, as its pill and the CSV export say it: "Acted on" alone reads as if
+ * someone were on it, so a signal acted on whose case nobody owns (`caseUnassigned`) says so:
+ * "Acted on · nobody on it". Other states (an open signal's case, an ended one's) are as they are.
+ */
+export const signalStateText = (state: string, caseUnassigned = false) =>
+  state === 'acted' && caseUnassigned
+    ? `${lookup(SIGNAL_STATE_LABELS)(state)} · nobody on it`
+    : lookup(SIGNAL_STATE_LABELS)(state);

@@ -2,11 +2,16 @@
 // commitment), shared by the board, the signal page, the rule editor and the customer page.
 import type { ACTION_KINDS, RULE_KINDS, Severity } from '../../shared/schemas/rules.js';
 import type { ACTION_STATES } from '../../shared/schemas/signals.js';
-import { COMMITMENT_STATE_LABELS, SEVERITY_LABELS, SIGNAL_STATE_LABELS } from '../../shared/labels.js';
+import {
+  COMMITMENT_STATE_LABELS,
+  SEVERITY_LABELS,
+  SIGNAL_STATE_LABELS,
+  signalStateText,
+} from '../../shared/labels.js';
 import { formatNumber, formatPercent } from '../lib/format.js';
 
 // The words themselves live in src/shared: the CSV exports write them too.
-export { COMMITMENT_STATE_LABELS, SEVERITY_LABELS, SIGNAL_STATE_LABELS };
+export { COMMITMENT_STATE_LABELS, SEVERITY_LABELS, SIGNAL_STATE_LABELS, signalStateText };
 
 /** Most severe first: the order of the board. */
 export const SEVERITY_ORDER: Severity[] = ['critical', 'high', 'medium', 'low'];
@@ -46,14 +51,6 @@ export const actionKindLabel = lookup(ACTION_KIND_LABELS);
 export const actionStateLabel = lookup(ACTION_STATE_LABELS);
 export const ruleKindLabel = (kind: string) =>
   (RULE_KIND_LABELS as Record<string, [string, string]>)[kind]?.[0] ?? kind;
-
-/**
- * A signal's state in words, as its pill says it: "Acted on" alone reads as if someone were on it,
- * so a signal acted on whose case nobody owns says so: "Acted on · nobody on it". Other states
- * (an open signal's case, an ended one's) are as they are.
- */
-export const signalStateText = (state: string, caseUnassigned = false) =>
-  state === 'acted' && caseUnassigned ? `${signalStateLabel(state)} · nobody on it` : signalStateLabel(state);
 
 /** What an on-time rate is made of: "183 met · 22 late or broken · 4 overdue" (overdue when any). */
 export function onTimeCounts(c: { met: number; late: number; broken: number; overdue: number }): string {

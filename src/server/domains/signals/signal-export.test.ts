@@ -104,6 +104,49 @@ describe('signal export', () => {
     // A state filter narrows it like the list.
     expect((await csv(`/api/v1/signals/export.csv?ruleId=${rule.id}&state=open`)).records).toHaveLength(1);
   });
+
+  it('says in State when nobody owns the case, as the pill does: "Acted on · nobody on it"', async () => {
+    const rule = await makeRule(t.db, { name: `Nobody on it ${unique()}` });
+    const customer = await makeCustomer(t.db);
+    const assignee = await makeUser(t.db, 'agent');
+    const sig = async (hours: number, o: Parameters<typeof makeSignal>[1]) =>
+      (
+        await makeSignal(t.db, {
+          ruleId: rule.id,
+          customerId: customer.id,
+          detectedAt: at(`2026-06-01T${String(hours).padStart(2, '0')}:00:00.000Z`),
+          ...o,
+        })
+      ).id;
+    const caseFor = async (o: Parameters<typeof makeCase>[2] = {}) =>
+      (await makeCase(t.db, customer.id, o)).id;
+    const unowned = await sig(1, { state: 'acted', caseId: await caseFor() });
+    const owned = await sig(2, { state: 'acted', caseId: await caseFor({ assigneeId: assignee.user.id }) });
+    // Ended while its case stays open and nobody's: the signal is over, its state says only that.
+    const ended = await sig(3, {
+      state: 'resolved',
+      resolvedAt: at('2026-06-01T05:00:00.000Z'),
+      caseId: await caseFor(),
+    });
+    const noCase = await sig(4, { state: 'acted' });
+
+    const { records } = await csv(`/api/v1/signals/export.csv?ruleId=${rule.id}`);
+    const stateOf = Object.fromEntries(records.map((r) => [r.Id, r.State]));
+    expect(stateOf).toEqual({
+      [unowned]: 'Acted on · nobody on it',
+      [owned]: 'Acted on',
+      [ended]: 'Resolved',
+      [noCase]: 'Acted on',
+    });
+    // The same signals as GET /signals?caseUnassigned=true, and only those of them still acted on.
+    const listed = await t.get(`/api/v1/signals?ruleId=${rule.id}&caseUnassigned=true`, agent);
+    expect(listed.body.items.map((x: { id: string }) => x.id)).toEqual([ended, unowned]);
+    const filtered = await csv(`/api/v1/signals/export.csv?ruleId=${rule.id}&caseUnassigned=true`);
+    expect(filtered.records.map((r) => [r.Id, r.State])).toEqual([
+      [ended, 'Resolved'],
+      [unowned, 'Acted on · nobody on it'],
+    ]);
+  });
 });
 
 describe('proactive KPI exports', () => {

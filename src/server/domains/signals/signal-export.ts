@@ -10,14 +10,13 @@ import type {
 import {
   RULE_KIND_NAMES,
   SEVERITY_LABELS,
-  SIGNAL_STATE_LABELS,
   CHANNEL_LABELS,
   lookup,
+  signalStateText,
 } from '../../../shared/labels.js';
 import type { CsvColumn, CsvTime } from '../../lib/csv.js';
 
 const severity = lookup(SEVERITY_LABELS);
-const signalState = lookup(SIGNAL_STATE_LABELS);
 const ruleKind = lookup(RULE_KIND_NAMES);
 
 /**
@@ -39,7 +38,8 @@ export const signalColumns: CsvColumn<Signal>[] = [
   { header: 'Rule', value: (s) => s.ruleName },
   { header: 'Rule version', value: (s) => s.ruleVersion },
   { header: 'Severity', value: (s) => severity(s.severity) },
-  { header: 'State', value: (s) => signalState(s.state) },
+  // As the pill says it: "Acted on · nobody on it" when nobody owns the case (`caseUnassigned`).
+  { header: 'State', value: (s) => signalStateText(s.state, s.caseUnassigned) },
   { header: 'Title', value: (s) => s.title },
   { header: 'Customer', value: (s) => s.customerName },
   { header: 'Organization', value: (s) => s.organizationName },
