@@ -2,7 +2,7 @@
 // and the CSV exports, so a file says what the page says ("On hold", "Met late"), not the key.
 import type { CaseStatus, Channel, Priority, PromiseKind } from './schemas/cases.js';
 import type { RULE_KINDS, Severity } from './schemas/rules.js';
-import type { CommitmentState, SignalState } from './schemas/signals.js';
+import { LIVE_SIGNAL_STATES, type CommitmentState, type SignalState } from './schemas/signals.js';
 
 export const STATUS_LABELS: Record<CaseStatus, string> = {
   new: 'New',
@@ -87,11 +87,20 @@ export const lookup =
     key === null || key === undefined ? '' : ((labels as Record<string, string>)[key] ?? key);
 
 /**
+ * Whether a signal's state should say that nobody owns its case: a live one (open or acted on)
+ * whose case is unsolved and assigned to nobody (`caseUnassigned`, the server's condition). An
+ * ended signal's risk is over: it stays "Resolved" or "Dismissed", whoever has the case.
+ */
+export const signalUnowned = (state: string, caseUnassigned = false) =>
+  caseUnassigned && (LIVE_SIGNAL_STATES as string[]).includes(state);
+
+/**
  * A signal's state in words, as its pill and the CSV export say it: "Acted on" alone reads as if
- * someone were on it, so a signal acted on whose case nobody owns (`caseUnassigned`) says so:
- * "Acted on · nobody on it". Other states (an open signal's case, an ended one's) are as they are.
+ * someone were on it, and an open signal whose case was opened while its other actions wait (a
+ * customer mail held) has a case nobody may be on either, so a live signal whose case nobody owns
+ * says so: "Acted on · nobody on it", "Open · nobody on it".
  */
 export const signalStateText = (state: string, caseUnassigned = false) =>
-  state === 'acted' && caseUnassigned
+  signalUnowned(state, caseUnassigned)
     ? `${lookup(SIGNAL_STATE_LABELS)(state)} · nobody on it`
     : lookup(SIGNAL_STATE_LABELS)(state);

@@ -20,6 +20,8 @@ import {
   sendEvents,
 } from './fixtures.js';
 import type { Agreement } from '../../src/shared/schemas/agreements.js';
+import { makeCase, unique } from '../helpers/factories.js';
+import { makeRule, makeSignal } from '../helpers/signal-factories.js';
 import { signalTitle } from '../../src/web/signals/ref-labels.js';
 
 let stack: Stack;
@@ -586,6 +588,25 @@ describe('signals', () => {
     );
     await row.getByRole('link', { name: signalTitle(signal) }).click();
     await eventually(() => text(page.getByTestId('signal-heading'))).toBe(signalTitle(signal));
+  });
+
+  it('an open signal whose case nobody owns says so too, still red: its case opened, a customer mail still held', async () => {
+    // The rule's open_case action ran, its notify_customer waits (a silent feed): open, with a case.
+    const rule = await makeRule(stack.db, { name: `Held mail ${unique()}` });
+    const held = await makeCase(stack.db, mariaId, { subject: `Parcel held ${unique()}` });
+    await makeSignal(stack.db, { ruleId: rule.id, customerId: mariaId, state: 'open', caseId: held.id });
+    await page.goto(`${stack.url}/signals?ruleId=${rule.id}&caseUnassigned=true`);
+    const pill = page.getByTestId('signal-row').getByTestId('signal-state');
+    await eventually(() => text(pill)).toBe('Open · nobody on it');
+    expect(await pill.getAttribute('data-state')).toBe('open');
+    // The red of an open signal (its actions are not through), not the amber of "Acted on".
+    expect(await pill.evaluate((el) => getComputedStyle(el).color)).toBe('rgb(180, 35, 24)');
+    // Someone takes the case: plain "Open", and the filter leaves it out.
+    const ava = await stack.api<{ id: string }>('/auth/me', { login: DEMO.agent });
+    await stack.api(`/cases/${held.id}`, { ...admin, method: 'PATCH', body: { assigneeId: ava.id } });
+    await eventually(() => text(page.getByTestId('signals-empty'))).toBe('No signals match.');
+    await page.goto(`${stack.url}/signals?ruleId=${rule.id}`);
+    await eventually(() => text(pill)).toBe('Open');
   });
 
   it('saves a new version of the rule, shows the server’s objection at its action, and loads an old version back', async () => {

@@ -3,6 +3,7 @@
 import { Link } from 'react-router-dom';
 import { formatWallClock } from '../lib/format.js';
 import { actionStateLabel, commitmentStateLabel, severityLabel, signalStateText } from './signal-labels.js';
+import { signalUnowned } from '../../shared/labels.js';
 import { refKindLabel } from '../../shared/ref-labels.js';
 
 export function SeverityBadge({ severity }: { severity: string }) {
@@ -14,7 +15,7 @@ export function SeverityBadge({ severity }: { severity: string }) {
   );
 }
 
-/** A signal's state; acted on with a case nobody owns, it says so ("Acted on · nobody on it"). */
+/** A signal's state; live with a case nobody owns, it says so ("Acted on · nobody on it", "Open · nobody on it"). */
 export function SignalStateBadge({
   state,
   caseUnassigned = false,
@@ -22,7 +23,7 @@ export function SignalStateBadge({
   state: string;
   caseUnassigned?: boolean;
 }) {
-  const unowned = state === 'acted' && caseUnassigned;
+  const unowned = signalUnowned(state, caseUnassigned);
   return (
     <span
       className={`badge badge--signal-${state}${unowned ? ' badge--signal-unowned' : ''}`}
@@ -31,7 +32,9 @@ export function SignalStateBadge({
       data-unowned={unowned || undefined}
       title={
         unowned
-          ? 'A proactive case was opened or joined for it, but nobody is assigned to that case'
+          ? state === 'open'
+            ? 'A proactive case was opened or joined for it and its other actions are still to run, but nobody is assigned to that case'
+            : 'A proactive case was opened or joined for it, but nobody is assigned to that case'
           : undefined
       }
     >

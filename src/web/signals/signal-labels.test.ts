@@ -30,15 +30,17 @@ describe('a customer’s on-time sentence', () => {
 });
 
 describe('a signal’s state in words', () => {
-  it('says when a signal acted on has a case nobody owns', () => {
+  it('says when a live signal has a case nobody owns', () => {
     expect(signalStateText('acted', true)).toBe('Acted on · nobody on it');
     expect(signalStateText('acted', false)).toBe('Acted on');
     expect(signalStateText('acted')).toBe('Acted on');
+    // Its case opened, its customer mail still held: open, and nobody on the case either.
+    expect(signalStateText('open', true)).toBe('Open · nobody on it');
+    expect(signalStateText('open', false)).toBe('Open');
   });
 
-  it('leaves the other states as they are: only "Acted on" reads as if someone were on it', () => {
-    expect(['open', 'resolved', 'dismissed'].map((st) => signalStateText(st, true))).toEqual([
-      'Open',
+  it('leaves an ended signal as it is: its risk is over, whoever has the case', () => {
+    expect(['resolved', 'dismissed'].map((st) => signalStateText(st, true))).toEqual([
       'Resolved',
       'Dismissed',
     ]);

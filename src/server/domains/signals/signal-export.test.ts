@@ -105,7 +105,7 @@ describe('signal export', () => {
     expect((await csv(`/api/v1/signals/export.csv?ruleId=${rule.id}&state=open`)).records).toHaveLength(1);
   });
 
-  it('says in State when nobody owns the case, as the pill does: "Acted on · nobody on it"', async () => {
+  it('says in State when nobody owns a live signal’s case, as the pill does: "Acted on · nobody on it"', async () => {
     const rule = await makeRule(t.db, { name: `Nobody on it ${unique()}` });
     const customer = await makeCustomer(t.db);
     const assignee = await makeUser(t.db, 'agent');
@@ -129,6 +129,12 @@ describe('signal export', () => {
       caseId: await caseFor(),
     });
     const noCase = await sig(4, { state: 'acted' });
+    // Its case opened while its customer mail waits (held): open still, and nobody on the case.
+    const openUnowned = await sig(5, { state: 'open', caseId: await caseFor() });
+    const openOwned = await sig(6, {
+      state: 'open',
+      caseId: await caseFor({ assigneeId: assignee.user.id }),
+    });
 
     const { records } = await csv(`/api/v1/signals/export.csv?ruleId=${rule.id}`);
     const stateOf = Object.fromEntries(records.map((r) => [r.Id, r.State]));
@@ -137,12 +143,15 @@ describe('signal export', () => {
       [owned]: 'Acted on',
       [ended]: 'Resolved',
       [noCase]: 'Acted on',
+      [openUnowned]: 'Open · nobody on it',
+      [openOwned]: 'Open',
     });
-    // The same signals as GET /signals?caseUnassigned=true, and only those of them still acted on.
+    // The same signals as GET /signals?caseUnassigned=true, and only the live ones of them say it.
     const listed = await t.get(`/api/v1/signals?ruleId=${rule.id}&caseUnassigned=true`, agent);
-    expect(listed.body.items.map((x: { id: string }) => x.id)).toEqual([ended, unowned]);
+    expect(listed.body.items.map((x: { id: string }) => x.id)).toEqual([openUnowned, ended, unowned]);
     const filtered = await csv(`/api/v1/signals/export.csv?ruleId=${rule.id}&caseUnassigned=true`);
     expect(filtered.records.map((r) => [r.Id, r.State])).toEqual([
+      [openUnowned, 'Open · nobody on it'],
       [ended, 'Resolved'],
       [unowned, 'Acted on · nobody on it'],
     ]);

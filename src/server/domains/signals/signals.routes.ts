@@ -69,7 +69,7 @@ export const signalsRoutes =
           tags,
           summary: 'Export the signals a list query selects, as CSV',
           description:
-            'The filters of GET /signals, every matching signal, newest first. Severities and states in words ("Acted on"). Times are local to `timezone`, which each time column’s header names ("Detected (Europe/Berlin)").',
+            'The filters of GET /signals, every matching signal, newest first. Severities and states in words ("Acted on"; "Acted on · nobody on it", "Open · nobody on it" when nobody owns a live signal’s case, as the web UI says it). Times are local to `timezone`, which each time column’s header names ("Detected (Europe/Berlin)").',
           querystring: SignalExportQuery,
           response: csvResponses('CSV, UTF-8 with a byte-order mark, one row per signal'),
         },
