@@ -103,21 +103,6 @@ export const DEFAULT_CATEGORY = 'other';
 export const DEFAULT_CATEGORY_NAME =
   new Map<string, string>(BUILTIN_CATEGORIES).get(DEFAULT_CATEGORY) ?? DEFAULT_CATEGORY;
 
-/**
- * The channel of a case staff open without naming one. A first message an agent writes to a
- * customer with an address goes out by e-mail and is answered there: an e-mail case. An internal
- * note, or a message to someone with no address (they read it in the portal), was our idea first:
- * proactive, which the customer sees once a message is public to them and their next contact
- * joins. Anything else came in through the API.
- */
-export function defaultChannel(
-  message: { from?: 'customer' | 'agent'; public?: boolean } | undefined,
-  customerHasAddress: boolean,
-): Channel {
-  if (message?.from !== 'agent') return 'api';
-  return message.public !== false && customerHasAddress ? 'email' : 'proactive';
-}
-
 export const CaseCreate = z.strictObject({
   subject: OneLineText().min(1, 'is required').max(LIMITS.subject),
   customerId: Id,

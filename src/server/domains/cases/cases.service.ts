@@ -20,11 +20,11 @@ import type {
   CaseSummary,
   CaseUpdate,
   CasePromise,
+  Channel,
   FollowUpTimes,
 } from '../../../shared/schemas/cases.js';
 import {
   CaseCreate as CaseCreateSchema,
-  defaultChannel,
   FOLLOW_UP_MAX_DAYS,
   MAX_CASE_TAGS,
   PROMISE_CLOCK_FILTERS,
@@ -375,8 +375,23 @@ async function customerForCase(db: Database, customerId: string): Promise<CaseCu
 }
 
 /** `hasAddress`: the customer has an e-mail address (for the channel of a case staff open). */
-export type CaseCustomer = AgreementCustomer & { hasAddress?: boolean };
+export type CaseCustomer = AgreementCustomer & { hasAddress: boolean };
 type CaseInput = z.output<typeof CaseCreateSchema>;
+
+/**
+ * The channel of a case staff open without naming one. A first message an agent writes to a
+ * customer with an address goes out by e-mail and is answered there: an e-mail case. An internal
+ * note, or a message to someone with no address (they read it in the portal), was our idea first:
+ * proactive, which the customer sees once a message is public to them and their next contact
+ * joins. Anything else came in through the API.
+ */
+function defaultChannel(
+  message: { from?: 'customer' | 'agent'; public?: boolean } | undefined,
+  customerHasAddress: boolean,
+): Channel {
+  if (message?.from !== 'agent') return 'api';
+  return message.public !== false && customerHasAddress ? 'email' : 'proactive';
+}
 
 /**
  * A new case's row, with its clocks planned in memory so the row carries its next due time: what
@@ -408,7 +423,7 @@ export function newCaseRow(
     subject: input.subject,
     customerId: customer.id,
     organizationId: customer.organizationId,
-    channel: staff ? (input.channel ?? defaultChannel(input.message, !!customer.hasAddress)) : 'portal',
+    channel: staff ? (input.channel ?? defaultChannel(input.message, customer.hasAddress)) : 'portal',
     category: input.category,
     priority: input.priority,
     status,
