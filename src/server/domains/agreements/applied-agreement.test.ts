@@ -1,6 +1,8 @@
 // The agreement a customer's or an organization's page shows: the one their new cases get, chosen
 // by the same rule (most specific wins), with the level it comes from. Staff only.
+import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { rows } from '../../../db/client.js';
 import { startTestApp, type TestApp } from '../../../../test/helpers/app.js';
 import {
   makeAgreement,
@@ -10,6 +12,7 @@ import {
   makeSegment,
   makeUser,
 } from '../../../../test/helpers/factories.js';
+import { agreementZoneOf, selectAgreementFor } from './agreements.repo.js';
 
 let t: TestApp;
 let admin: string;
@@ -119,6 +122,95 @@ describe('the agreement that applies to a customer and to an organization', () =
       expect(await customerAgreement(customer.id)).toEqual(expected);
       expect(await organizationAgreement(org.id)).toEqual(expected);
       expect(await caseAgreementId(customer.id)).toBe(fallback.id);
+    } finally {
+      // The other tests here expect no default.
+      const off = await t.patch(`/api/v1/agreements/${fallback.id}`, { active: false }, admin);
+      expect(off.status).toBe(200);
+    }
+  });
+});
+
+describe('the agreement calendar’s zone read in SQL (templates of many signals at once)', () => {
+  // agreementZoneOf is mostSpecificAgreement written as a subquery: the two must pick alike at
+  // every level, or a template's times and the case's deadlines fall in different zones.
+  const zonesOf = async (ids: string[]) => {
+    const inSql = await rows<{ id: string; zone: string | null }>(
+      t.db,
+      sql`select c.id, ${agreementZoneOf({
+        customerId: sql`c.id`,
+        organizationId: sql`c.organization_id`,
+        segment: sql`coalesce(c.segment, o.segment)`,
+      })} as zone
+      from customers c left join organizations o on o.id = c.organization_id
+      where c.id = any(${sql.param(ids)}::uuid[])`,
+    );
+    const bySql = new Map(inSql.map((r) => [r.id, r.zone]));
+    const both: [string | null, string | null][] = [];
+    for (const id of ids) {
+      const [c] = await rows<{ organization_id: string | null; segment: string | null }>(
+        t.db,
+        sql`select c.organization_id, coalesce(c.segment, o.segment) as segment
+          from customers c left join organizations o on o.id = c.organization_id where c.id = ${id}`,
+      );
+      const picked = await selectAgreementFor(t.db, {
+        customerId: id,
+        organizationId: c!.organization_id,
+        segment: c!.segment,
+      });
+      both.push([bySql.get(id) ?? null, picked?.calendar.timezone ?? null]);
+    }
+    return both;
+  };
+
+  it('picks as mostSpecificAgreement does: customer, organization, segment (own, else the organization’s), default', async () => {
+    const zone = async (timezone: string) => (await makeCalendar(t.db, undefined, timezone)).id;
+    const [orgSegment, ownSegment, bareSegment] = [
+      await makeSegment(t.db),
+      await makeSegment(t.db),
+      await makeSegment(t.db),
+    ];
+    await makeAgreement(t.db, {
+      calendarId: await zone('Asia/Singapore'),
+      scope: { segment: orgSegment.key },
+    });
+    await makeAgreement(t.db, { calendarId: await zone('Asia/Tokyo'), scope: { segment: ownSegment.key } });
+    const org = await makeOrganization(t.db, { segment: orgSegment.key });
+    await makeAgreement(t.db, {
+      calendarId: await zone('America/Chicago'),
+      scope: { organizationId: org.id },
+    });
+    const segmentOnly = await makeOrganization(t.db, { segment: orgSegment.key });
+    const quiet = await makeOrganization(t.db, { segment: orgSegment.key });
+    await makeAgreement(t.db, {
+      calendarId: await zone('Europe/Lisbon'),
+      scope: { organizationId: quiet.id },
+      active: false,
+    });
+    const own = await makeCustomer(t.db, { organizationId: org.id, segment: ownSegment.key });
+    await makeAgreement(t.db, { calendarId: await zone('Pacific/Auckland'), scope: { customerId: own.id } });
+    const customers = [
+      own, // their own
+      await makeCustomer(t.db, { organizationId: org.id, segment: ownSegment.key }), // the organization's
+      await makeCustomer(t.db, { organizationId: segmentOnly.id }), // the organization's segment
+      await makeCustomer(t.db, { organizationId: segmentOnly.id, segment: ownSegment.key }), // their own segment
+      await makeCustomer(t.db, { organizationId: quiet.id }), // inactive: the organization's segment
+      await makeCustomer(t.db, { segment: bareSegment.key }), // a segment without one: the default
+      await makeCustomer(t.db), // nothing: the default
+    ];
+    const ids = customers.map((c) => c.id);
+    const specific = [
+      'Pacific/Auckland',
+      'America/Chicago',
+      'Asia/Singapore',
+      'Asia/Tokyo',
+      'Asia/Singapore',
+    ];
+    const noDefault = await zonesOf(ids);
+    expect(noDefault).toEqual([...specific, null, null].map((z) => [z, z]));
+    const fallback = await makeAgreement(t.db, { calendarId: await zone('America/Lima') });
+    try {
+      const withDefault = await zonesOf(ids);
+      expect(withDefault).toEqual([...specific, 'America/Lima', 'America/Lima'].map((z) => [z, z]));
     } finally {
       // The other tests here expect no default.
       const off = await t.patch(`/api/v1/agreements/${fallback.id}`, { active: false }, admin);
