@@ -5,7 +5,7 @@ import { rows, type Database } from '../../src/db/client.js';
 import { simulateRule, type SimulatedSignal } from '../../src/core/rules/simulate.js';
 import type { RuleDefinition } from '../../src/shared/schemas/rules.js';
 import {
-  activeAgreements,
+  contextSettings,
   contextsFor,
   STORED_EVENT_COLUMNS,
   toStoredEvent,
@@ -23,7 +23,7 @@ export async function replayRules(
       sql`select ${STORED_EVENT_COLUMNS} from events e where ${where} order by e.occurred_at, e.id`,
     )
   ).map(toStoredEvent);
-  const contexts = await contextsFor(db, stored, { agreements: await activeAgreements(db) });
+  const contexts = await contextsFor(db, stored, await contextSettings(db));
   const rules = await rows<{ id: string; name: string; definition: RuleDefinition }>(
     db,
     sql`select id, name, definition from signal_rules order by name`,

@@ -761,6 +761,24 @@ describe('expectationDue', () => {
       '2026-03-06T05:00:00.000Z',
     ],
     [
+      "…no zone on the record and no agreement: the company's (Tokyo)",
+      { by: 'data.promisedAt' },
+      event({ data: { promisedAt: '2026-03-05' }, companyZone: 'Asia/Tokyo' }),
+      '2026-03-05T15:00:00.000Z',
+      '2026-03-05T15:00:00.000Z',
+    ],
+    [
+      "…the agreement's calendar before the company's",
+      { by: 'data.promisedAt' },
+      event({
+        data: { promisedAt: '2026-03-05' },
+        agreementZone: 'Europe/Berlin',
+        companyZone: 'Asia/Tokyo',
+      }),
+      '2026-03-05T23:00:00.000Z',
+      '2026-03-05T23:00:00.000Z',
+    ],
+    [
       "…an unknown zone on the record: the agreement's",
       { by: 'data.promisedAt' },
       { ...inZone('Mars/Olympus_Mons', '2026-03-05'), agreementZone: 'Europe/Berlin' },

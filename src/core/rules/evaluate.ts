@@ -54,6 +54,8 @@ export interface EventContext {
   agreementId: string | null;
   /** The time zone of that agreement's business calendar: date-only deadlines of customers without one of their own. */
   agreementZone?: string | null;
+  /** The company's time zone (Settings): date-only deadlines of anyone with neither. */
+  companyZone?: string | null;
 }
 
 const hasOwn = (o: object, k: string) => Object.prototype.hasOwnProperty.call(o, k);
@@ -149,12 +151,13 @@ export function deadlineOf(value: unknown, zone?: string | null): Date | null {
 
 /**
  * Where a customer's date-only deadlines end: their own time zone, else that of their agreement's
- * business calendar (a PSA made on Berlin hours means Berlin days), else none (UTC).
+ * business calendar (a PSA made on Berlin hours means Berlin days), else the company's, else none
+ * (UTC). The order rule templates write times in, too.
  */
 export function deadlineZoneOf(ctx: EventContext): string | null {
   const own = ctx.customer?.timeZone;
   if (own && IANAZone.isValidZone(own)) return own;
-  return ctx.agreementZone ?? null;
+  return ctx.agreementZone ?? ctx.companyZone ?? null;
 }
 
 /** Plain decimal notation only: "0x10", "Infinity" and "" are text, not numbers. */

@@ -9,7 +9,7 @@ import { simulateRule } from '../../../core/rules/simulate.js';
 import { RULE_LIMITS, type DryRunAnswer, type RuleDefinition } from '../../../shared/schemas/rules.js';
 import { customers } from '../customers/customers.table.js';
 import { eventSources, events } from '../events/events.table.js';
-import { activeAgreements, contextsFor } from './event-context.js';
+import { contextSettings, contextsFor } from './event-context.js';
 
 const PAGE = 5_000;
 const MAX_CUSTOMERS = 100;
@@ -71,7 +71,7 @@ export async function dryRun(
   const rule = opts.definition;
   const types = eventTypesOf(rule);
   // Each customer's agreement (looked up once per customer): scopes, and where date-only deadlines end.
-  const agreements = await activeAgreements(db);
+  const settings = await contextSettings(db);
   const contexts: EventContext[] = [];
   let after: { at: string; id: string } | null = null;
   let truncated = false;
@@ -89,7 +89,7 @@ export async function dryRun(
       truncated = true;
       page.length = room;
     }
-    contexts.push(...(await contextsFor(db, page, { agreements })));
+    contexts.push(...(await contextsFor(db, page, settings)));
     const last = page[page.length - 1];
     if (truncated || !last || page.length < pageSize) break;
     after = { at: last.at, id: last.id };

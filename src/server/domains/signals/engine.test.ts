@@ -17,7 +17,15 @@ import {
   type EventsApp,
 } from '../../../../test/helpers/event-ingest.js';
 import { usingPostgres } from '../../../../test/helpers/db.js';
-import { makeCustomer, minutesAgo, unique } from '../../../../test/helpers/factories.js';
+import {
+  makeAgreement,
+  makeCalendar,
+  makeCustomer,
+  minutesAgo,
+  unique,
+} from '../../../../test/helpers/factories.js';
+import { SYSTEM_ACTOR } from '../../lib/actor.js';
+import { updateSettings } from '../settings/settings.service.js';
 import type { RuleDefinitionInput } from '../../../shared/schemas/rules.js';
 import { RuleDefinition } from '../../../shared/schemas/rules.js';
 import { closeDueCommitments } from '../commitments/commitments.engine.js';
@@ -345,6 +353,52 @@ describe('absence rules', () => {
     );
     expect(wait!.n).toBe(1);
     expect(new Date(signal!.due_at!).toISOString()).toBe(promisedAt);
+  });
+
+  it('a date-only deadline ends where the customer is: their zone, else their agreement calendar’s, else the company’s', async () => {
+    const at = typesFor();
+    const ruleId = await makeRule({
+      kind: 'absence',
+      name: 'Will miss the promised day',
+      after: { type: at('promised') },
+      expect: { type: at('delivered') },
+      sameRef: 'orderId',
+      by: 'data.promisedAt',
+      lead: 'PT24H',
+    });
+    const own = await makeCustomer(t.db, { externalId: `C-${unique()}`, timeZone: 'America/New_York' });
+    const underPsa = await makeCustomer(t.db, { externalId: `C-${unique()}` });
+    await makeAgreement(t.db, {
+      calendarId: (await makeCalendar(t.db, undefined, 'Europe/Berlin')).id,
+      scope: { customerId: underPsa.id },
+    });
+    const neither = await makeCustomer(t.db, { externalId: `C-${unique()}` });
+    await updateSettings(t.db, SYSTEM_ACTOR, { timeZone: 'Asia/Tokyo' });
+    try {
+      const orders = [own, underPsa, neither].map(() => `SO-${unique()}`);
+      await send(
+        [own, underPsa, neither].map((c, i) =>
+          ev(at('promised'), {
+            customer: { externalId: c.externalId },
+            refs: { orderId: orders[i] },
+            data: { promisedAt: '2036-03-05' },
+          }),
+        ),
+      );
+      const waits = await rows<{ ref_value: string; promise_due_at: Date }>(
+        t.db,
+        sql`select ref_value, promise_due_at from rule_expectations where rule_id = ${ruleId}`,
+      );
+      const dueOf = new Map(waits.map((w) => [w.ref_value, new Date(w.promise_due_at).toISOString()]));
+      // The end of 5 March 2036 in New York, Berlin and Tokyo.
+      expect(orders.map((o) => dueOf.get(o))).toEqual([
+        '2036-03-06T05:00:00.000Z',
+        '2036-03-05T23:00:00.000Z',
+        '2036-03-05T15:00:00.000Z',
+      ]);
+    } finally {
+      await updateSettings(t.db, SYSTEM_ACTOR, { timeZone: null });
+    }
   });
 });
 

@@ -24,6 +24,7 @@ import {
 import type { AbsenceRule, ThresholdRule } from '../../../shared/schemas/rules.js';
 import { isoDurationMs } from '../../../shared/schemas/rules.js';
 import { COMMITMENT_ENDINGS_JSON, trackCommitments } from '../commitments/commitments.engine.js';
+import { COMPANY_TIME_ZONE } from '../settings/company-time-zone.js';
 import type { CommitmentEnding } from '../../../core/rules/commitments.js';
 import {
   ACTIVE_AGREEMENTS_JSON,
@@ -66,16 +67,25 @@ const NOTHING: EngineResult = {
  * agreements (rule scopes, commitments opened) and every commitment ending ever declared
  * (commitments closed and cancelled: see commitments.engine.ts).
  */
-async function engineSettings(
-  tx: Database,
-): Promise<{ rules: LiveRule[]; agreements: ActiveAgreement[]; endings: CommitmentEnding[] }> {
-  const [row] = await rows<{ rules: LiveRule[]; agreements: ActiveAgreement[]; endings: CommitmentEnding[] }>(
+async function engineSettings(tx: Database): Promise<{
+  rules: LiveRule[];
+  agreements: ActiveAgreement[];
+  endings: CommitmentEnding[];
+  companyZone: string;
+}> {
+  const [row] = await rows<{
+    rules: LiveRule[];
+    agreements: ActiveAgreement[];
+    endings: CommitmentEnding[];
+    companyZone: string;
+  }>(
     tx,
     sql`select
       (select coalesce(json_agg(json_build_object('id', r.id, 'version', r.version, 'definition', r.definition)), '[]')
         from signal_rules r where r.enabled and r.deleted_at is null) as rules,
       (${ACTIVE_AGREEMENTS_JSON}) as agreements,
-      (${COMMITMENT_ENDINGS_JSON}) as endings`,
+      (${COMMITMENT_ENDINGS_JSON}) as endings,
+      ${COMPANY_TIME_ZONE} as "companyZone"`,
   );
   return row!;
 }
@@ -124,7 +134,7 @@ export async function processEvents(
   if (stored.length === 0) return NOTHING;
   // Instances end on the terms they opened under: closing and cancelling types of any agreement
   // ever saved (endings), not only of the active ones.
-  const { rules, agreements, endings } = await engineSettings(tx);
+  const { rules, agreements, endings, companyZone } = await engineSettings(tx);
   const commitmentTypes = [
     ...agreements.flatMap((a) => a.commitments.map((c) => c.opens)),
     ...endings.map((e) => e.type),
@@ -133,7 +143,9 @@ export async function processEvents(
   const relevant = stored.filter((e) => watched.has(e.type));
   if (relevant.length === 0) return NOTHING;
   // Each customer's agreement: rule scopes, commitments, and where date-only deadlines end.
-  const ctxs = (await contextsFor(tx, relevant, { agreements, ...(people ? { people } : {}) })).sort(byTime);
+  const ctxs = (
+    await contextsFor(tx, relevant, { agreements, companyZone, ...(people ? { people } : {}) })
+  ).sort(byTime);
 
   const firings: Firing[] = [];
   const result = { ...NOTHING, warnings: [] as EventWarning[] };

@@ -10,6 +10,7 @@ import { mostSpecificAgreement } from '../agreements/agreements.repo.js';
 import type { agreements } from '../agreements/agreements.table.js';
 import { customers } from '../customers/customers.table.js';
 import { organizations } from '../organizations/organizations.table.js';
+import { COMPANY_TIME_ZONE } from '../settings/company-time-zone.js';
 
 /** A stored event, as much as rules need of it. */
 export interface StoredEvent {
@@ -84,9 +85,15 @@ export const ACTIVE_AGREEMENTS_JSON = sql`
   from agreements a left join calendars c on c.id = a.calendar_id
   where a.active and a.deleted_at is null`;
 
-export async function activeAgreements(db: Database): Promise<ActiveAgreement[]> {
-  const [row] = await rows<{ list: ActiveAgreement[] }>(db, sql`select (${ACTIVE_AGREEMENTS_JSON}) as list`);
-  return row!.list;
+/** What contexts are built from besides events: the active agreements and the company's zone. */
+export async function contextSettings(
+  db: Database,
+): Promise<Required<Pick<ContextOptions, 'agreements' | 'companyZone'>>> {
+  const [row] = await rows<{ agreements: ActiveAgreement[]; companyZone: string }>(
+    db,
+    sql`select (${ACTIVE_AGREEMENTS_JSON}) as agreements, ${COMPANY_TIME_ZONE} as "companyZone"`,
+  );
+  return row!;
 }
 
 export interface ContextOptions {
@@ -95,6 +102,8 @@ export interface ContextOptions {
    * zone of date-only deadlines for customers without one).
    */
   agreements?: ActiveAgreement[];
+  /** The company's time zone: date-only deadlines of customers with neither their own nor an agreement's. */
+  companyZone?: string;
   /** Customers the caller has read already (the ingest found them by their refs): not read again. */
   people?: Map<string, Person>;
 }
@@ -186,6 +195,7 @@ export async function contextsFor(
       organization: o ? { id: o.id, name: o.name, domains: o.domains, fields: o.fields } : null,
       agreementId: agreement?.id ?? null,
       agreementZone: agreement?.timeZone ?? null,
+      companyZone: opts.companyZone ?? null,
     };
   });
 }
