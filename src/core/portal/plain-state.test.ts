@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { formatWhen, nextClock, plainState, type NextClock, type PlainStateInput } from './plain-state.js';
+import {
+  formatWhen,
+  nextClock,
+  plainState,
+  plainStateZone,
+  type NextClock,
+  type PlainStateInput,
+} from './plain-state.js';
 
 // Monday 2026-03-02 10:00 UTC.
 const now = new Date('2026-03-02T10:00:00Z');
@@ -175,6 +182,29 @@ describe('plainState', () => {
       calendarTimeZone,
     });
     expect(s.text).toBe(`We have your request — first answer by ${when}`);
+  });
+
+  it.each([
+    ['neither their own nor a calendar: the company’s, named', null, null, 'Mon 22:00 (Asia/Tokyo)'],
+    ['the calendar’s before the company’s', null, 'Europe/Berlin', 'Mon 14:00 (Europe/Berlin)'],
+    ['their own before both', 'America/New_York', 'Europe/Berlin', 'Mon 08:00'],
+    [
+      'a calendar zone this runtime does not know: the company’s',
+      null,
+      'Mars/Olympus',
+      'Mon 22:00 (Asia/Tokyo)',
+    ],
+  ])('with a company zone (Tokyo): %s', (_name, timeZone, calendarTimeZone, when) => {
+    const zones = { timeZone, calendarTimeZone, companyTimeZone: 'Asia/Tokyo' };
+    const s = plainState({
+      status: 'new',
+      clock: running('first_response', '2026-03-02T13:00:00Z'),
+      turn: 'us',
+      now,
+      ...zones,
+    });
+    expect(s.text).toBe(`We have your request — first answer by ${when}`);
+    expect(plainStateZone(zones)).toBe(timeZone ?? when.match(/\((.+)\)/)?.[1] ?? 'UTC');
   });
 });
 

@@ -32,14 +32,19 @@ export interface PlainStateInput {
   /** Whose turn it is: `customer` when our public message is the last one, else `us`. */
   turn: 'us' | 'customer';
   now: Date;
-  /** The customer's IANA time zone (else the calendar's, else UTC). */
+  /** The customer's IANA time zone (else the calendar's, else the company's, else UTC). */
   timeZone?: string | null;
   /**
    * The zone of the calendar of the case's agreement: when the customer has no zone of their own,
    * times are in it and named ("Mon 10:00 (Europe/Berlin)"), as the acknowledgement mail writes them.
    */
   calendarTimeZone?: string | null;
+  /** The company's zone (Settings): for a customer with neither their own nor a calendar's. */
+  companyTimeZone?: string | null;
 }
+
+/** The zones a request's times may be in, the first one set (and known) winning. */
+type Zones = Pick<PlainStateInput, 'timeZone' | 'calendarTimeZone' | 'companyTimeZone'>;
 
 export interface PlainState {
   code: PlainStateCode;
@@ -54,19 +59,20 @@ export interface PlainState {
 
 const DAY = 24 * 3600_000;
 
-/** The zone a request's times are in: the customer's, else the calendar's, else UTC. */
-export function plainStateZone(zones: {
-  timeZone?: string | null;
-  calendarTimeZone?: string | null;
-}): string {
-  return zones.timeZone ? validZone(zones.timeZone) : validZone(zones.calendarTimeZone);
+/**
+ * The zone a request's times are in: the customer's, else the calendar's, else the company's,
+ * else UTC (a zone this runtime does not know is passed over).
+ */
+export function plainStateZone(zones: Zones): string {
+  if (zones.timeZone) return validZone(zones.timeZone);
+  return [zones.calendarTimeZone, zones.companyTimeZone].find((z) => z && isTimeZone(z)) ?? 'UTC';
 }
 
-/** "Mon 10:00" in the customer's zone; in the calendar's, named, when they have none; else UTC. */
-function whenIn(at: Date, now: Date, zones: { timeZone?: string | null; calendarTimeZone?: string | null }) {
+/** "Mon 10:00" in the customer's zone; in the calendar's or the company's, named, when they have none; else UTC. */
+function whenIn(at: Date, now: Date, zones: Zones) {
   if (zones.timeZone) return formatWhen(at, now, zones.timeZone);
-  const cal = validZone(zones.calendarTimeZone);
-  return cal === 'UTC' ? formatWhen(at, now, 'UTC') : `${formatWhen(at, now, cal)} (${cal})`;
+  const zone = plainStateZone(zones);
+  return zone === 'UTC' ? formatWhen(at, now, 'UTC') : `${formatWhen(at, now, zone)} (${zone})`;
 }
 
 /** The zone when this runtime knows it, else UTC. */
@@ -127,11 +133,7 @@ export function nextClock(
 }
 
 /** What we promise next, in words, for a running clock: "next update by …", or that it is late. */
-function promise(
-  clock: NextClock | null,
-  now: Date,
-  zones: { timeZone?: string | null; calendarTimeZone?: string | null },
-) {
+function promise(clock: NextClock | null, now: Date, zones: Zones) {
   if (!clock || clock.paused || !clock.dueAt) return { words: '', nextUpdateBy: null, late: false };
   const late = clock.dueAt.getTime() < now.getTime();
   const when = whenIn(clock.dueAt, now, zones);

@@ -102,7 +102,7 @@ export const PortalCaseSummary = z.object({
   timeZone: z
     .string()
     .describe(
-      "the zone the state's times are in (the customer's, else the agreement calendar's, else UTC); the portal shows the request's other times in it too",
+      "the zone the state's times are in (the customer's, else the agreement calendar's, else the company's, else UTC); the portal shows the request's other times in it too",
     ),
   rating: Rating.nullable(),
   createdAt: IsoDateTime,
@@ -183,7 +183,7 @@ export const PortalAccount = z.object({
   name: z.string(),
   email: z.string().nullable().describe('the address they sign in with and get our mail at'),
   timeZone: TimeZone.nullable().describe(
-    'the zone their times are written in (portal, mails); null: the agreement calendar’s, else UTC',
+    'the zone their times are written in (portal, mails); null: the agreement calendar’s, else the company’s, else UTC',
   ),
   language: Language.nullable().describe(
     'the language of our own words in mail to them (en, de, fr, es, nl; another: English); null: the company’s (customerLanguage)',
@@ -191,7 +191,7 @@ export const PortalAccount = z.object({
   shownTimeZone: z
     .string()
     .describe(
-      'the zone the portal writes their account’s times in (where they are signed in): timeZone, else the calendar’s of the agreement that applies to them, else UTC',
+      'the zone the portal writes their account’s times in (where they are signed in): timeZone, else the calendar’s of the agreement that applies to them, else the company’s, else UTC',
     ),
   hasPassword: z
     .boolean()
@@ -202,7 +202,9 @@ export type PortalAccount = z.infer<typeof PortalAccount>;
 
 export const PortalAccountUpdate = z.strictObject({
   name: Name.optional(),
-  timeZone: TimeZone.nullable().optional().describe('null: none (the agreement calendar’s, else UTC)'),
+  timeZone: TimeZone.nullable()
+    .optional()
+    .describe('null: none (the agreement calendar’s, else the company’s, else UTC)'),
   language: Language.nullable().optional().describe('null: none (the company’s, customerLanguage)'),
 });
 export type PortalAccountUpdate = z.infer<typeof PortalAccountUpdate>;

@@ -13,6 +13,7 @@ import { customers } from '../customers/customers.table.js';
 import { selectAgreementFor } from '../agreements/agreements.repo.js';
 import { organizations } from '../organizations/organizations.table.js';
 import { plainStateZone } from '../../../core/portal/plain-state.js';
+import { COMPANY_TIME_ZONE } from '../settings/company-time-zone.js';
 
 function customerOf(actor: Actor): string {
   if (actor.role !== 'customer' || !actor.customerId || !actor.userId)
@@ -29,6 +30,7 @@ export async function getPortalAccount(db: Database, actor: Actor): Promise<Port
       name: customers.name,
       email: customers.email,
       timeZone: customers.timeZone,
+      companyTimeZone: sql<string>`${COMPANY_TIME_ZONE}`,
       language: customers.language,
       updatedAt: customers.updatedAt,
       hasPassword: sql<boolean>`${users.passwordHash} is not null`,
@@ -38,9 +40,9 @@ export async function getPortalAccount(db: Database, actor: Actor): Promise<Port
     .leftJoin(organizations, eq(organizations.id, customers.organizationId))
     .where(and(eq(customers.id, customerId), isNull(customers.deletedAt), eq(users.id, actor.userId!)));
   if (!row) throw notFound('customer');
-  const { organizationId, effectiveSegment, ...account } = row;
+  const { organizationId, effectiveSegment, companyTimeZone, ...account } = row;
   // Without a zone of their own: the calendar's of the agreement a new request of theirs gets, as
-  // their requests' pages (plainStateZone) and the acknowledgement mail use.
+  // their requests' pages (plainStateZone) and the acknowledgement mail use, else the company's.
   const agreement = account.timeZone
     ? undefined
     : await selectAgreementFor(db, { customerId, organizationId, segment: effectiveSegment });
@@ -49,6 +51,7 @@ export async function getPortalAccount(db: Database, actor: Actor): Promise<Port
     shownTimeZone: plainStateZone({
       timeZone: account.timeZone,
       calendarTimeZone: agreement?.calendar.timezone,
+      companyTimeZone,
     }),
     hasPassword: !!account.hasPassword,
     updatedAt: account.updatedAt.toISOString(),

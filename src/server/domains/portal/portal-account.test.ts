@@ -5,6 +5,8 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rows } from '../../../db/client.js';
+import { SYSTEM_ACTOR } from '../../lib/actor.js';
+import { updateSettings } from '../settings/settings.service.js';
 import { startTestApp, type TestApp } from '../../../../test/helpers/app.js';
 import {
   TEST_PASSWORD,
@@ -44,6 +46,29 @@ describe('My account', () => {
     const schema =
       doc.paths['/api/v1/portal/account'].get.responses['200'].content['application/json'].schema;
     expect(schema.required).toContain('shownTimeZone');
+  });
+
+  it('without her own zone or an agreement: the company’s, on her account and her requests alike', async () => {
+    const { token } = await customer();
+    await updateSettings(t.db, SYSTEM_ACTOR, { timeZone: 'Asia/Tokyo' });
+    try {
+      expect((await account(token)).body).toMatchObject({ timeZone: null, shownTimeZone: 'Asia/Tokyo' });
+      const opened = await t.post(
+        '/api/v1/portal/cases',
+        { subject: 'Where is my order?', message: 'It has not come.' },
+        token,
+      );
+      expect(opened.status).toBe(201);
+      const listed = (await t.get('/api/v1/portal/cases', token)).body.items;
+      expect([opened.body.timeZone, listed.map((c: { timeZone: string }) => c.timeZone)]).toEqual([
+        'Asia/Tokyo',
+        ['Asia/Tokyo'],
+      ]);
+    } finally {
+      await updateSettings(t.db, SYSTEM_ACTOR, { timeZone: null });
+    }
+    // No company zone either: UTC.
+    expect((await account(token)).body.shownTimeZone).toBe('UTC');
   });
 
   it('shows and changes the customer’s own name and time zone; the login goes by the new name', async () => {

@@ -27,6 +27,7 @@ import { customers } from '../customers/customers.table.js';
 import { recordDomainEvent } from '../domain-events/domain-events.repo.js';
 import { decodeFiles } from './files.js';
 import { ratingsOf } from './ratings.js';
+import { COMPANY_TIME_ZONE } from '../settings/company-time-zone.js';
 
 function assertCustomer(actor: Actor) {
   if (actor.role !== 'customer' || !actor.customerId) throw forbidden('the portal is for customers');
@@ -85,9 +86,9 @@ async function toPortalDtos(
   const turnOf = new Map(
     last.map((l) => [l.case_id, l.author_type === 'customer' ? 'us' : 'customer'] as const),
   );
-  const [viewer] = await rows<{ time_zone: string | null }>(
+  const [viewer] = await rows<{ time_zone: string | null; company_zone: string }>(
     db,
-    sql`select time_zone from customers where id = ${actor.customerId}`,
+    sql`select time_zone, ${COMPANY_TIME_ZONE} as company_zone from customers where id = ${actor.customerId}`,
   );
   // For a customer without a zone: each case's agreement calendar's (as its acknowledgement said).
   const calendarZones = viewer?.time_zone
@@ -117,6 +118,7 @@ async function toPortalDtos(
       now,
       timeZone: viewer?.time_zone,
       calendarTimeZone: calendarZoneOf.get(r.id),
+      companyTimeZone: viewer?.company_zone,
     });
     return {
       id: r.id,
@@ -127,7 +129,11 @@ async function toPortalDtos(
       customer: { id: r.customerId, name: r.customerName },
       mine: r.customerId === actor.customerId,
       plainState: { ...state, nextUpdateBy: state.nextUpdateBy?.toISOString() ?? null },
-      timeZone: plainStateZone({ timeZone: viewer?.time_zone, calendarTimeZone: calendarZoneOf.get(r.id) }),
+      timeZone: plainStateZone({
+        timeZone: viewer?.time_zone,
+        calendarTimeZone: calendarZoneOf.get(r.id),
+        companyTimeZone: viewer?.company_zone,
+      }),
       rating: ratings.get(r.id) ?? null,
       createdAt: r.createdAt.toISOString(),
       updatedAt: r.updatedAt.toISOString(),
