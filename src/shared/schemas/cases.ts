@@ -436,6 +436,14 @@ export const Case = z.object({
 });
 export type Case = z.infer<typeof Case>;
 
+/** The answer to opening a case: the case, and what became of its first message as mail. */
+export const CaseOpened = Case.extend({
+  delivery: MessageDelivery.nullable().describe(
+    'an agent’s public first message: queued or held in the outbox, or not_sent_customer_deleted / not_sent_no_address (as a reply’s delivery); null: nothing was mailed (no first message, a note, the customer’s own message, a historic createdAt, or the message joined an open proactive case)',
+  ),
+});
+export type CaseOpened = z.infer<typeof CaseOpened>;
+
 export const CaseSummary = Case.omit({ promises: true, customFields: true, requiredSkills: true }).extend({
   promiseState: z.enum(['ok', 'at_risk', 'breached', 'none']).describe('worst state of the running clocks'),
 });

@@ -6,6 +6,7 @@ import {
   Attachment,
   BulkCaseUpdate,
   Case,
+  CaseOpened,
   CaseCreate,
   CaseExportQuery,
   CaseListQuery,
@@ -98,13 +99,13 @@ export const casesRoutes =
           description:
             'A message from the customer about something an open proactive case already covers (a ref it shares, a ref value it mentions, or none mentioned at all) joins that case: the answer is then 200 with that case and the header x-steward-joined: proactive.',
           body: CaseCreate,
-          response: { 200: Case, 201: Case, ...errors(...AUTHED, 422) },
+          response: { 200: CaseOpened, 201: CaseOpened, ...errors(...AUTHED, 422) },
         },
       },
       async (request, reply) => {
         const opened = await openOrJoinCase(db, actorOf(request), request.body);
         if (opened.joined) reply.header('x-steward-joined', 'proactive');
-        return reply.status(opened.joined ? 200 : 201).send(opened.case);
+        return reply.status(opened.joined ? 200 : 201).send({ ...opened.case, delivery: opened.delivery });
       },
     );
     app.get(

@@ -22,6 +22,7 @@ import type {
   CasePromise,
   Channel,
   FollowUpTimes,
+  MessageDelivery,
 } from '../../../shared/schemas/cases.js';
 import {
   CaseCreate as CaseCreateSchema,
@@ -490,6 +491,19 @@ export const clockCase = (c: typeof cases.$inferSelect): ClockCase => ({
 });
 
 export async function createCase(db: Database, actor: Actor, raw: CaseCreate): Promise<Case> {
+  return (await openCase(db, actor, raw)).case;
+}
+
+/** A case opened, with its first message (if any) and what became of that message as mail. */
+export interface NewCase {
+  case: Case;
+  firstMessageId: string | null;
+  /** See MessageWritten: null unless the first message is an agent's public one (mailed). */
+  delivery: MessageDelivery | null;
+}
+
+/** createCase, saying what became of the first message as mail (POST /cases answers it). */
+export async function openCase(db: Database, actor: Actor, raw: CaseCreate): Promise<NewCase> {
   // Internal callers (demo seed, signal actions) get the same defaults and checks as the API.
   const parsed = CaseCreateSchema.safeParse(raw);
   if (!parsed.success) {
@@ -520,7 +534,7 @@ export async function createCase(db: Database, actor: Actor, raw: CaseCreate): P
   if (!staff) await assertCustomerNotBlocked(db, actor);
   if (input.createdAt && new Date(input.createdAt) > new Date())
     throw unprocessable('validation_error', 'body.createdAt: must not be in the future');
-  const id = await db.transaction(async (tx) => {
+  const made = await db.transaction(async (tx) => {
     const customer = await customerForCase(tx, input.customerId);
     if (!customer) throw invalid('body.customerId', 'no such customer');
     await checkCategory(tx, input.category);
@@ -545,6 +559,8 @@ export async function createCase(db: Database, actor: Actor, raw: CaseCreate): P
     const [row] = await tx.insert(cases).values(planned.row).returning();
     const c = row!;
     await recordDomainEvent(tx, actor, caseCreatedEvent(c, !input.assigneeId && !!assigneeId));
+    let firstMessageId: string | null = null;
+    let delivery: MessageDelivery | null = null;
     if (input.message) {
       const [first] = await tx
         .insert(messages)
@@ -560,13 +576,19 @@ export async function createCase(db: Database, actor: Actor, raw: CaseCreate): P
           createdAt: at,
         })
         .returning({ id: messages.id });
+      firstMessageId = first!.id;
       // We wrote first (a proactive case, an agent writing to a customer): it goes out by e-mail.
-      if (agentReply && !input.createdAt) await mailCaseMessage(tx, { caseId: c.id, messageId: first!.id });
+      if (agentReply && !input.createdAt)
+        delivery = (await mailCaseMessage(tx, { caseId: c.id, messageId: first!.id })).delivery;
     }
     await insertNewClocks(tx, actor, c.id, clocks);
-    return c.id;
+    return { id: c.id, firstMessageId, delivery };
   });
-  return getCase(db, actor, id);
+  return {
+    case: await getCase(db, actor, made.id),
+    firstMessageId: made.firstMessageId,
+    delivery: made.delivery,
+  };
 }
 
 /**

@@ -179,7 +179,7 @@ describe('opening cases', () => {
     expect(byCustomer.status).toBe(403);
   });
 
-  it('the channel of a case staff open without naming one follows from its first message', async () => {
+  it('the channel of a case staff open without naming one follows from its first message; the answer says what was mailed', async () => {
     const withAddress = await makeCustomer(t.db);
     const noAddress = await makeCustomer(t.db, { email: null });
     const channelOf = async (customerId: string, message?: object, channel?: string) => {
@@ -190,7 +190,7 @@ describe('opening cases', () => {
         ...(channel ? { channel } : {}),
       });
       expect(res.status).toBe(201);
-      return res.body.channel;
+      return [res.body.channel, res.body.delivery];
     };
     const toThem = { body: 'We noticed a double charge and refunded it.', from: 'agent' };
     const note = { ...toThem, public: false };
@@ -203,7 +203,25 @@ describe('opening cases', () => {
       await channelOf((await makeCustomer(t.db)).id, theirWords),
       await channelOf(withAddress.id),
       await channelOf(withAddress.id, toThem, 'chat'), // a channel named is kept
-    ]).toEqual(['email', 'proactive', 'proactive', 'api', 'api', 'chat']);
+    ]).toEqual([
+      ['email', 'held'], // the answer says what became of it as mail (no outgoing mail set up here)
+      ['proactive', 'not_sent_no_address'],
+      ['proactive', null],
+      ['api', null],
+      ['api', null],
+      ['chat', null], // answered in the chat, not by mail
+    ]);
+    // A customer's words that join an open proactive case mail nothing either.
+    const joined = await post('/api/v1/cases', {
+      subject: 'Refund?',
+      customerId: withAddress.id,
+      message: theirWords,
+    });
+    expect([joined.status, joined.headers.get('x-steward-joined'), joined.body.delivery]).toEqual([
+      200,
+      'proactive',
+      null,
+    ]);
   });
 });
 

@@ -12,6 +12,7 @@ import {
   UNSOLVED_STATUSES,
   type Case,
   type CaseCreate,
+  type MessageDelivery,
 } from '../../../shared/schemas/cases.js';
 import type { Actor } from '../../lib/actor.js';
 import { isStaff } from '../../lib/actor.js';
@@ -19,7 +20,7 @@ import { AppError, forbidden } from '../../lib/errors.js';
 import { recordDomainEvent } from '../domain-events/domain-events.repo.js';
 import { noteCustomerContact } from '../signals/open-signals.js';
 import { assertOfferedCategory } from './catalog.service.js';
-import { createCase, getCase } from './cases.service.js';
+import { getCase, openCase } from './cases.service.js';
 import { addMessage } from './messages.service.js';
 import * as policy from '../../policies/cases.js';
 
@@ -29,16 +30,14 @@ export interface OpenedCase {
   joined: boolean;
   /** The message the contact became (the new case's first message, or the one added on joining). */
   messageId: string | null;
+  /** What became of a new case's first message as mail (see NewCase); null on joining. */
+  delivery: MessageDelivery | null;
 }
 
 /** A new case, with the id of its first message (channels attach files and HTML to it). */
 async function opened(db: Database, actor: Actor, input: CaseCreate): Promise<OpenedCase> {
-  const c = await createCase(db, actor, input);
-  const [first] = await rows<{ id: string }>(
-    db,
-    sql`select id from messages where case_id = ${c.id} order by created_at, id limit 1`,
-  );
-  return { case: c, joined: false, messageId: first?.id ?? null };
+  const made = await openCase(db, actor, input);
+  return { case: made.case, joined: false, messageId: made.firstMessageId, delivery: made.delivery };
 }
 
 export async function openOrJoinCase(
@@ -105,5 +104,5 @@ export async function openOrJoinCase(
     if (err instanceof AppError && err.statusCode === 409) return opened(db, actor, input);
     throw err;
   }
-  return { case: await getCase(db, actor, choice.id), joined: true, messageId };
+  return { case: await getCase(db, actor, choice.id), joined: true, messageId, delivery: null };
 }
