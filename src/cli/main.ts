@@ -196,11 +196,9 @@ secrets
     const progress = createProgress();
     try {
       await migrateDatabase(handle);
-      const report = await resealSecrets(
-        handle.db,
-        keysOf(cfg.secretKey, cfg.previousSecretKeys),
-        (done, total) => progress.update('secrets', done, total),
-      );
+      const report = await resealSecrets(handle.db, keysOf(cfg.secretKey, cfg.previousSecretKeys), {
+        onProgress: (done, total) => progress.update('secrets', done, total),
+      });
       progress.stop();
       console.log(
         `${report.total} two-step secrets: ${report.resealed} sealed with STEWARD_SECRET_KEY now, ${report.current} already were` +

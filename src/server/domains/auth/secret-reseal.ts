@@ -74,11 +74,22 @@ export interface ResealReport extends SecretsState {
  * changed meanwhile (its owner entered a code, which seals it too, or enrolled again) is left as
  * the other transaction wrote it. Secrets no key opens are reported, not touched.
  */
+export interface ResealOptions {
+  /** After each batch: secrets looked at so far, of how many (the count at the start, or more). */
+  onProgress?: (done: number, total: number) => void;
+  /**
+   * For tests only: runs in each batch's transaction after its secrets were read and before they
+   * are written, so that a test can change one meanwhile, as a sign-in on another node would.
+   */
+  afterRead?: (tx: Database, userIds: string[]) => Promise<void>;
+}
+
 export async function resealSecrets(
   db: Database,
   keys: SecretKeys,
-  onProgress?: (done: number, total: number) => void,
+  options: ResealOptions = {},
 ): Promise<ResealReport> {
+  const { onProgress, afterRead } = options;
   const key = keys.key;
   if (!key)
     throw new AppError(
@@ -104,6 +115,10 @@ export async function resealSecrets(
           updates.push({ userId: row.user_id, old: row.secret, next: sealSecret(stale, row.user_id, key) });
       }
       if (updates.length === 0) return batch.length;
+      await afterRead?.(
+        tx,
+        updates.map((u) => u.userId),
+      );
       const values = sql.join(
         updates.map((u) => sql`(${u.userId}::uuid, ${u.old}, ${u.next})`),
         sql`, `,

@@ -2,14 +2,17 @@
 // at sign-in, replayed and wrong codes, recovery codes once (also when two race), the company's
 // requirement, an admin's reset (which ends the user's sessions), that a password link does not
 // pass the second step by, that wrong codes are failed sign-ins throttled as wrong passwords, and
-// that with STEWARD_SECRET_KEY the stored secret is sealed.
+// that with STEWARD_SECRET_KEY the stored secret is sealed; a change of key, and the reseal onto the
+// new key (which leaves a secret that a sign-in sealed meanwhile as the sign-in wrote it).
 // Codes are made here from the secret the API shows, with otpauth, as an authenticator app would.
 import { randomBytes } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { Secret, TOTP } from 'otpauth';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rows, type Database } from '../../../db/client.js';
 import { startTestApp, type TestApp } from '../../../../test/helpers/app.js';
+import { usingPostgres } from '../../../../test/helpers/db.js';
 import { TEST_PASSWORD, makeUser, unique } from '../../../../test/helpers/factories.js';
 import { MAX_FAILURES_PER_EMAIL } from './auth.service.js';
 import { keysOf, openSecret, sealSecret } from './secret-box.js';
@@ -574,7 +577,9 @@ describe('changing STEWARD_SECRET_KEY (STEWARD_SECRET_KEY_PREVIOUS)', () => {
     expect(before.unreadable).toContainEqual({ userId: lost.user.id, email: lost.user.email });
 
     const progress: [number, number][] = [];
-    const report = await resealSecrets(rotated.db, keys, (done, total) => progress.push([done, total]));
+    const report = await resealSecrets(rotated.db, keys, {
+      onProgress: (done, total) => progress.push([done, total]),
+    });
     // (The previous test's secret, if it ran, is on the new key already.)
     const n = before.total;
     expect([before.stale, before.unreadable.length]).toEqual([2, 1]);
@@ -596,4 +601,99 @@ describe('changing STEWARD_SECRET_KEY (STEWARD_SECRET_KEY_PREVIOUS)', () => {
       code: 'no_secret_key',
     });
   });
+
+  // A secret its owner's sign-in sealed again (or that they enrolled anew) after the reseal read it
+  // keeps what the sign-in wrote: the reseal writes only where the stored value is still the one it
+  // read. PGlite has one connection, so nothing can come between there but what `afterRead` does;
+  // on PostgreSQL the sign-in is a real one, through the API, on its own connection.
+  it('reseal leaves a secret that a sign-in sealed between its read and its write as the sign-in left it', async () => {
+    const signingIn = await enrolled((s, id) => sealSecret(s, id, oldKey));
+    const other = await enrolled((s, id) => sealSecret(s, id, oldKey));
+    const keys = keysOf(newKey, [oldKey]);
+    const before = await secretsState(rotated.db, keys);
+    expect(before.stale).toBe(2);
+
+    let signedIn: string | undefined;
+    const report = await resealSecrets(rotated.db, keys, {
+      afterRead: async (tx, userIds) => {
+        expect(userIds).toEqual(expect.arrayContaining([signingIn.user.id, other.user.id]));
+        if (usingPostgres()) {
+          const first = await rotated.post('/api/v1/auth/login', {
+            email: signingIn.user.email,
+            password: TEST_PASSWORD,
+          });
+          const ok = await rotated.post('/api/v1/auth/login/two-step', {
+            challenge: first.body.challenge,
+            code: codeOf(signingIn.secret),
+          });
+          expect(ok.status).toBe(200);
+          signedIn = await storedOf(signingIn.user.id);
+        } else {
+          // What the sign-in writes (two-step.service useCode), in the only connection there is.
+          signedIn = sealSecret(signingIn.secret, signingIn.user.id, newKey);
+          await tx.execute(
+            sql`update two_step_secrets set secret = ${signedIn} where user_id = ${signingIn.user.id}`,
+          );
+        }
+      },
+    });
+
+    // The sign-in's seal stays (a reseal over it would be another ciphertext: each seal has its own nonce).
+    expect(signedIn).toMatch(/^aes256gcm:v1:/);
+    expect(await storedOf(signingIn.user.id)).toBe(signedIn);
+    expect(openSecret(signedIn!, signingIn.user.id, newKey)).toBe(signingIn.secret);
+    // The other one in the same batch moved; the report counts both stale, one sealed by it.
+    expect(openSecret(await storedOf(other.user.id), other.user.id, newKey)).toBe(other.secret);
+    expect(report).toMatchObject({
+      total: before.total,
+      current: before.current,
+      stale: 2,
+      resealed: 1,
+      unreadable: before.unreadable,
+    });
+    const after = await secretsState(rotated.db, keysOf(newKey));
+    expect([after.current, after.stale]).toEqual([before.current + 2, 0]);
+  });
+
+  it.runIf(usingPostgres())(
+    'reseal waiting on a row that a sign-in holds writes nothing there once the sign-in commits (PostgreSQL)',
+    async () => {
+      const target = await enrolled((s, id) => sealSecret(s, id, oldKey));
+      const keys = keysOf(newKey, [oldKey]);
+      const before = await secretsState(rotated.db, keys);
+      const connect = async () => {
+        const client = new pg.Client({ connectionString: rotated.handle.url });
+        await client.connect();
+        return client;
+      };
+      const [signIn, monitor] = [await connect(), await connect()];
+      try {
+        // A sign-in on another node has sealed the secret again and not yet committed: the reseal
+        // reads the old value, and its write waits for the row.
+        const signedIn = sealSecret(target.secret, target.user.id, newKey);
+        await signIn.query('begin');
+        await signIn.query('update two_step_secrets set secret = $1 where user_id = $2', [
+          signedIn,
+          target.user.id,
+        ]);
+        const resealing = resealSecrets(rotated.db, keys);
+        for (let i = 0; ; i++) {
+          const { rows: waiting } = await monitor.query<{ n: number }>(
+            `select count(*)::int as n from pg_stat_activity
+              where datname = current_database() and wait_event_type = 'Lock'`,
+          );
+          if (waiting[0]!.n > 0) break;
+          if (i > 500) throw new Error('the reseal never waited for the row');
+          await new Promise((r) => setTimeout(r, 20));
+        }
+        await signIn.query('commit');
+        const report = await resealing;
+        expect(await storedOf(target.user.id)).toBe(signedIn);
+        expect(report).toMatchObject({ total: before.total, stale: 1, resealed: 0 });
+      } finally {
+        await signIn.query('rollback').catch(() => {});
+        await Promise.all([signIn.end(), monitor.end()]);
+      }
+    },
+  );
 });
