@@ -76,6 +76,24 @@ afterAll(async () => {
   await stack?.stop();
 });
 
+/** Live signals (open or acted on) whose case nobody owns, everyone's: what the board's line counts. */
+const unownedTotal = async () =>
+  (
+    await stack.api<{ total: number }>(
+      '/signals?state=open,acted&caseUnassigned=true&limit=1&includeTotal=true',
+      admin,
+    )
+  ).total;
+/** The board (open in `page`) says the count of them in its line; returns it. */
+async function expectBoardUnownedLine() {
+  const n = await unownedTotal();
+  expect(n).toBeGreaterThan(0);
+  await eventually(() => text(page.getByTestId('board-unowned'))).toBe(
+    `${n} ${n === 1 ? 'signal' : 'signals'} with nobody on ${n === 1 ? 'its' : 'their'} case →`,
+  );
+  return n;
+}
+
 const jsonView = async () =>
   JSON.parse(await page.getByTestId('rule-json').inputValue()) as Record<string, unknown>;
 
@@ -443,24 +461,19 @@ describe('signals', () => {
     expect(await text(page.locator('.page-header').getByTestId('signal-state'))).toBe(UNOWNED);
     expect(await text(page.getByTestId('signal-current-state'))).toBe(UNOWNED);
 
-    // The board says it on the row, and counts such signals (everyone's) with a link to their list.
+    // The board says it on the row, and counts such signals (everyone's, live: open or acted on)
+    // with a link to their list.
     await page.goto(`${stack.url}/board`);
     const boardRow = page.locator(`[data-testid="board-signal-row"][data-signal-id="${signal.id}"]`);
     await eventually(() => text(boardRow.getByTestId('signal-state'))).toBe(UNOWNED);
-    const unowned = await stack.api<{ total: number }>(
-      '/signals?state=acted&caseUnassigned=true&limit=1&includeTotal=true',
-      admin,
-    );
-    expect(unowned.total).toBeGreaterThan(0);
-    const line = page.getByTestId('board-unowned');
-    await eventually(() => text(line)).toBe(
-      `${unowned.total} ${unowned.total === 1 ? 'signal' : 'signals'} acted on with nobody on ${unowned.total === 1 ? 'its' : 'their'} case →`,
-    );
-    await line.getByRole('link').click();
-    await eventually(async () => new URL(page.url()).search).toBe('?state=acted&caseUnassigned=true');
+    await expectBoardUnownedLine();
+    await page.getByTestId('board-unowned').getByRole('link').click();
+    await eventually(async () => new URL(page.url()).search).toBe('?state=open,acted&caseUnassigned=true');
+    const unowned = await unownedTotal();
     await eventually(() => text(page.getByTestId('signal-total'))).toBe(
-      `${unowned.total} ${unowned.total === 1 ? 'signal' : 'signals'} found`,
+      `${unowned} ${unowned === 1 ? 'signal' : 'signals'} found`,
     );
+    expect(await page.getByLabel('State', { exact: true }).inputValue()).toBe('open,acted');
     expect(await page.getByLabel('Case', { exact: true }).inputValue()).toBe('true');
     const listed = page.getByTestId('signal-row').filter({ hasText: signalTitle(signal) });
     await eventually(() => text(listed.getByTestId('signal-state'))).toBe(UNOWNED);
@@ -595,6 +608,12 @@ describe('signals', () => {
     const rule = await makeRule(stack.db, { name: `Held mail ${unique()}` });
     const held = await makeCase(stack.db, mariaId, { subject: `Parcel held ${unique()}` });
     await makeSignal(stack.db, { ruleId: rule.id, customerId: mariaId, state: 'open', caseId: held.id });
+    // The board's line counts it with those acted on; its list shows it.
+    await page.goto(`${stack.url}/board`);
+    const before = await expectBoardUnownedLine();
+    await page.getByTestId('board-unowned').getByRole('link').click();
+    const linked = page.getByTestId('signal-row').filter({ hasText: rule.name });
+    await eventually(() => text(linked.getByTestId('signal-state'))).toBe('Open · nobody on it');
     await page.goto(`${stack.url}/signals?ruleId=${rule.id}&caseUnassigned=true`);
     const pill = page.getByTestId('signal-row').getByTestId('signal-state');
     await eventually(() => text(pill)).toBe('Open · nobody on it');
@@ -605,6 +624,8 @@ describe('signals', () => {
     const ava = await stack.api<{ id: string }>('/auth/me', { login: DEMO.agent });
     await stack.api(`/cases/${held.id}`, { ...admin, method: 'PATCH', body: { assigneeId: ava.id } });
     await eventually(() => text(page.getByTestId('signals-empty'))).toBe('No signals match.');
+    await page.goto(`${stack.url}/board`);
+    expect(await expectBoardUnownedLine()).toBe(before - 1);
     await page.goto(`${stack.url}/signals?ruleId=${rule.id}`);
     await eventually(() => text(pill)).toBe('Open');
   });

@@ -700,11 +700,11 @@ export const Board = z.object({
       .number()
       .int()
       .describe('mails to customers held back while the source of the event their rule awaits is silent'),
-    actedCaseUnassigned: z
+    liveCaseUnassigned: z
       .number()
       .int()
       .describe(
-        'signals acted on whose proactive case nobody owns (as GET /signals?state=acted&caseUnassigned=true counts them)',
+        'live signals (open or acted on) whose proactive case nobody owns, those whose state says "nobody on it" (as GET /signals?state=open,acted&caseUnassigned=true counts them)',
       ),
   }),
 });

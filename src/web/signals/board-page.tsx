@@ -62,10 +62,11 @@ const HORIZONS = [
 const DEFAULT_HORIZON = 'P2D';
 
 /**
- * The Signals page's list of signals acted on whose case nobody owns (open, assigned to nobody):
- * "Acted on" reads as if someone were on it. The board's count of them links there.
+ * The Signals page's list of live signals (open or acted on) whose case nobody owns (unsolved,
+ * assigned to nobody): those whose pill says "Open · nobody on it" or "Acted on · nobody on it".
+ * The board's count of them links there.
  */
-const ACTED_UNOWNED_LIST = '/signals?state=acted&caseUnassigned=true';
+const UNOWNED_LIST = '/signals?state=open,acted&caseUnassigned=true';
 
 const SORTS = {
   severity: 'Most severe first',
@@ -259,11 +260,11 @@ export function BoardPage() {
                 })}
               </ul>
             </div>
-            {data.counts.actedCaseUnassigned > 0 && (
+            {data.counts.liveCaseUnassigned > 0 && (
               <p className="board__unowned" data-testid="board-unowned">
-                <Link to={ACTED_UNOWNED_LIST} data-testid="board-unowned-link">
-                  {countOf(data.counts.actedCaseUnassigned, 'signal')} acted on with nobody on{' '}
-                  {data.counts.actedCaseUnassigned === 1 ? 'its' : 'their'} case →
+                <Link to={UNOWNED_LIST} data-testid="board-unowned-link">
+                  {countOf(data.counts.liveCaseUnassigned, 'signal')} with nobody on{' '}
+                  {data.counts.liveCaseUnassigned === 1 ? 'its' : 'their'} case →
                 </Link>
               </p>
             )}

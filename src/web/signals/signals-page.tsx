@@ -46,7 +46,7 @@ export function SignalsPage() {
     state: params.get('state') ?? '',
     severity: params.get('severity') ?? '',
     ruleId: params.get('ruleId') ?? '',
-    // Acted on with a case nobody owns (the board's line links here with state=acted too).
+    // A case nobody owns (the board's line links here with state=open,acted: the live ones).
     caseUnassigned: flag(params, 'caseUnassigned'),
   };
   const about = aboutIn(params);

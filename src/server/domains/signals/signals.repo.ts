@@ -301,12 +301,15 @@ export async function listLiveSignals(db: Database, limit: number) {
     .limit(limit);
 }
 
-/** Signals acted on whose case nobody owns: the board's line linking to the Signals page's list of them. */
-export async function countActedCaseUnassigned(db: Database): Promise<number> {
+/**
+ * Live signals (open or acted on) whose case nobody owns, as their pills say ("… · nobody on it"):
+ * the board's line linking to the Signals page's list of them.
+ */
+export async function countLiveCaseUnassigned(db: Database): Promise<number> {
   const [row] = await db
     .select({ n: sql<number>`count(*)::int` })
     .from(signals)
-    .where(filters({ states: ['acted'], caseUnassigned: true }));
+    .where(filters({ states: [...LIVE_SIGNAL_STATES], caseUnassigned: true }));
   return row?.n ?? 0;
 }
 

@@ -297,7 +297,7 @@ export async function getBoard(db: Database, actor: Actor, q: { horizon?: string
     silent,
     warned,
     heldCustomerMails,
-    actedCaseUnassigned,
+    liveCaseUnassigned,
   ] = [
     await repo.listLiveSignals(db, SIGNAL_LIMITS.board),
     await repo.countLiveBySeverity(db),
@@ -306,7 +306,7 @@ export async function getBoard(db: Database, actor: Actor, q: { horizon?: string
     await listSilentSources(db),
     await listWarnedSources(db, new Date(now.getTime() - WARNED_WINDOW_MS)),
     await repo.countHeldCustomerMails(db),
-    await repo.countActedCaseUnassigned(db),
+    await repo.countLiveCaseUnassigned(db),
   ];
   const bySeverity = zeroBySeverity();
   for (const r of bySeverityRows) bySeverity[r.severity] = r.n;
@@ -333,7 +333,7 @@ export async function getBoard(db: Database, actor: Actor, q: { horizon?: string
       overdueCommitments: commitmentCounts.overdue,
       dueSoonCommitments: commitmentCounts.dueSoon,
       heldCustomerMails,
-      actedCaseUnassigned,
+      liveCaseUnassigned,
     },
   };
 }

@@ -1013,19 +1013,24 @@ describe('signals: whose case nobody owns', () => {
     expect((await t.del(`/api/v1/cases/${deletedCase}`, admin)).status).toBe(204);
     const noCase = await sig(8);
     const openNoCase = await sig(9, { state: 'open', actedAt: null });
+    // Open with its case opened, a later action still pending (a customer mail held): nobody's too.
+    const openUnowned = await sig(4.5, { state: 'open', actedAt: null, caseId: await caseFor() });
 
     const list = async (q: string) => t.get(`/api/v1/signals?ruleId=${rule.id}&${q}`, agent);
-    const nobody = [unassigned, waiting, teamOnly, resolvedOpenCase].map((x) => x.id);
+    const nobody = [unassigned, waiting, teamOnly, openUnowned, resolvedOpenCase].map((x) => x.id);
     const others = [assigned, solved, deleted, noCase, openNoCase].map((x) => x.id);
     expect(ids(await list('caseUnassigned=true'))).toEqual(nobody);
     expect(ids(await list('caseUnassigned=false'))).toEqual(others);
     expect(ids(await list('caseUnassigned=true&state=acted'))).toEqual(nobody.slice(0, 3));
+    expect(ids(await list('caseUnassigned=true&state=open'))).toEqual([openUnowned.id]);
+    expect(ids(await list('caseUnassigned=true&state=open,acted'))).toEqual(nobody.slice(0, 4));
     expect(ids(await list('caseUnassigned=true&state=resolved,dismissed'))).toEqual([resolvedOpenCase.id]);
     // The counts count what the pages list.
     for (const [q, n] of [
-      ['caseUnassigned=true', 4],
+      ['caseUnassigned=true', 5],
       ['caseUnassigned=false', 5],
       ['caseUnassigned=true&state=acted', 3],
+      ['caseUnassigned=true&state=open,acted', 4],
     ] as const) {
       expect((await list(`${q}&limit=1&includeTotal=true`)).body.total, q).toBe(n);
     }
@@ -1045,14 +1050,15 @@ describe('signals: whose case nobody owns', () => {
       caseUnassigned: false,
     });
 
-    // The board counts those acted on, everyone's, as the list with state=acted does.
-    const actedTotal = async () =>
-      (await t.get('/api/v1/signals?state=acted&caseUnassigned=true&limit=1&includeTotal=true', agent)).body
-        .total as number;
+    // The board counts the live ones (open or acted on: their pills say "nobody on it"),
+    // everyone's, as the list it links to (state=open,acted) does.
+    const liveTotal = async () =>
+      (await t.get('/api/v1/signals?state=open,acted&caseUnassigned=true&limit=1&includeTotal=true', agent))
+        .body.total as number;
     const boardCount = async () =>
-      (await t.get('/api/v1/board', agent)).body.counts.actedCaseUnassigned as number;
-    const before = await actedTotal();
-    expect(before).toBeGreaterThanOrEqual(3);
+      (await t.get('/api/v1/board', agent)).body.counts.liveCaseUnassigned as number;
+    const before = await liveTotal();
+    expect(before).toBeGreaterThanOrEqual(4);
     expect(await boardCount()).toBe(before);
 
     // Someone takes the case: the signal leaves the list; left again, it is back.
@@ -1060,10 +1066,21 @@ describe('signals: whose case nobody owns', () => {
     expect(taken.status).toBe(200);
     expect(ids(await list('caseUnassigned=true'))).toEqual(nobody.slice(1));
     expect((await t.get(`/api/v1/signals/${unassigned.id}`, agent)).body.caseUnassigned).toBe(false);
-    expect(await actedTotal()).toBe(before - 1);
+    expect(await liveTotal()).toBe(before - 1);
     expect(await boardCount()).toBe(before - 1);
+    // The open one's too.
+    const takenOpen = await t.patch(
+      `/api/v1/cases/${openUnowned.caseId}`,
+      { assigneeId: agentUserId },
+      agent,
+    );
+    expect(takenOpen.status).toBe(200);
+    expect(await liveTotal()).toBe(before - 2);
+    expect(await boardCount()).toBe(before - 2);
     await t.patch(`/api/v1/cases/${unassigned.caseId}`, { assigneeId: null }, agent);
+    await t.patch(`/api/v1/cases/${openUnowned.caseId}`, { assigneeId: null }, agent);
     expect(ids(await list('caseUnassigned=true'))).toEqual(nobody);
+    expect(await boardCount()).toBe(before);
 
     // The export takes the filter as the list does.
     const csv = await t.get<string>(
@@ -1195,7 +1212,7 @@ describe('board', () => {
       overdueCommitments: 1,
       dueSoonCommitments: 3,
       heldCustomerMails: 0,
-      actedCaseUnassigned: 0,
+      liveCaseUnassigned: 0,
     });
     expect(Math.abs(Date.parse(res.body.generatedAt) - Date.now())).toBeLessThan(60_000);
 
