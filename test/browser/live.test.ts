@@ -152,6 +152,54 @@ describe('live updates', () => {
     await soon(() => state.getAttribute('data-state')).toBe('dismissed');
   });
 
+  it('a busy desk: a burst of case changes reloads the Signals page (Case filter on) at most every half second, and the last change still gets its reload', async () => {
+    const maria = await findCustomer(stack, DEMO.customer.email);
+    const busy = await createCase(stack, { subject: 'A busy desk changes this case', customerId: maria.id });
+    const other = await stack.newPage();
+    try {
+      await signIn(other, stack.url, DEMO.admin);
+      // With the Case filter every case change may change the list: it reads again on any.
+      await other.goto(`${stack.url}/signals?caseUnassigned=true`);
+      await other.getByTestId('signal-total').waitFor();
+      await other.waitForTimeout(1_500);
+      const counts: number[] = []; // when each count read went out (the list's own read is alike)
+      other.on('request', (r) => {
+        const url = new URL(r.url());
+        // The page's count ("N signals found"); the bulk bar counts the live ones apart, alike.
+        if (
+          url.pathname === '/api/v1/signals' &&
+          url.searchParams.get('includeTotal') === 'true' &&
+          !url.searchParams.has('state')
+        )
+          counts.push(Date.now());
+      });
+      const changes = 20;
+      const start = Date.now();
+      let lastSent = start;
+      for (let i = 0; i < changes; i++) {
+        lastSent = Date.now();
+        await stack.api(`/cases/${busy.id}`, {
+          login: DEMO.admin,
+          method: 'PATCH',
+          body: { tags: [`busy-${i}`] },
+        });
+      }
+      const lastChange = Date.now();
+      // The last change's news get a read of their own, however soon after the one before.
+      await soon(async () => counts.filter((at) => at >= lastSent).length).toBeGreaterThan(0);
+      await other.waitForTimeout(1_500);
+      const spanMs = lastChange - start;
+      // One reload per half second of the burst, plus the trailing one: never one per change.
+      expect(counts.length, `${changes} changes over ${spanMs} ms`).toBeLessThanOrEqual(
+        Math.ceil(spanMs / 500) + 2,
+      );
+      for (let i = 1; i < counts.length; i++)
+        expect(counts[i]! - counts[i - 1]!, `reads at ${counts.join(', ')}`).toBeGreaterThanOrEqual(400);
+    } finally {
+      await other.close();
+    }
+  });
+
   it('a commitment opened meanwhile shows on Commitments', async () => {
     const { token } = await createEventSource(stack, 'live-erp');
     const order = `SO-LIVE-${Date.now()}`;
