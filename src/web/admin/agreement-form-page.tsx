@@ -274,10 +274,11 @@ function AgreementForm(props: {
           label="Calendar"
           value={values.calendarId}
           onChange={(calendarId) => update({ calendarId }, ['calendarId'])}
-          options={[
-            { value: '', label: 'Choose a calendar…' },
-            ...calendars.map((c) => ({ value: c.id, label: `${c.name} (${c.is247 ? '24/7' : c.timezone})` })),
-          ]}
+          empty="Choose a calendar…"
+          options={calendars.map((c) => ({
+            value: c.id,
+            label: `${c.name} (${c.is247 ? '24/7' : c.timezone})`,
+          }))}
           error={errors.calendarId}
           hint={
             calendars.length === 0 ? (
@@ -572,13 +573,11 @@ function AgreementForm(props: {
             label="Owner"
             value={values.ownerId}
             onChange={(ownerId) => update({ ownerId }, ['ownerId'])}
-            options={[
-              // A new agreement is the author's unless another owner is picked: "Me" stands for them.
-              { value: '', label: agreement ? 'Nobody' : `Me (${me.name})` },
-              ...props.agents
-                .filter((a) => agreement || a.userId !== me.id)
-                .map((a) => ({ value: a.userId, label: a.name })),
-            ]}
+            // A new agreement is the author's unless another owner is picked: "Me" stands for them.
+            empty={agreement ? 'Nobody' : `Me (${me.name})`}
+            options={props.agents
+              .filter((a) => agreement || a.userId !== me.id)
+              .map((a) => ({ value: a.userId, label: a.name }))}
             error={errors.ownerId}
           />
         </div>

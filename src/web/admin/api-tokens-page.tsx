@@ -204,13 +204,11 @@ function NewTokenForm(props: { staff: UserListItem[]; onCreated: (t: ApiTokenCre
           label="Acts as"
           value={userId}
           onChange={setUserId}
-          options={[
-            { value: '', label: 'You' },
-            ...props.staff.map((u) => ({
-              value: u.id,
-              label: `${u.name} (${roleLabel(u.role)})${notSignedInNote(u) ? ` (${notSignedInNote(u)})` : ''}`,
-            })),
-          ]}
+          empty="You"
+          options={props.staff.map((u) => ({
+            value: u.id,
+            label: `${u.name} (${roleLabel(u.role)})${notSignedInNote(u) ? ` (${notSignedInNote(u)})` : ''}`,
+          }))}
           error={errors.userId}
           hint={
             chosenNote

@@ -113,8 +113,8 @@ export interface SelectOption<V extends string = string> {
 
 /**
  * A labelled select with its hint and error, wired as TextField's input is (aria-invalid,
- * aria-describedby). The choices are shown in the order given; a "none" choice is one whose
- * value is ''.
+ * aria-describedby). The choices are shown in the order given, after the "none" choice (value '')
+ * when `empty` names it ("No team", "Any"); `empty` is only for a value that may be ''.
  */
 export function SelectField<V extends string>(props: {
   id: string;
@@ -122,6 +122,8 @@ export function SelectField<V extends string>(props: {
   value: V;
   onChange: (value: V) => void;
   options: readonly SelectOption<V>[];
+  /** The label of the choice of '', shown first. */
+  empty?: '' extends V ? string : never;
   error?: string;
   hint?: ReactNode;
   disabled?: boolean;
@@ -135,10 +137,11 @@ export function SelectField<V extends string>(props: {
         id={id}
         value={props.value}
         disabled={props.disabled}
-        // A select takes only the values of its options.
+        // A select takes only the values of its options ('' only with `empty`, so V has it).
         onChange={(e) => props.onChange(e.target.value as V)}
         {...describedBy(id, error, !!hint)}
       >
+        {props.empty !== undefined && <option value="">{props.empty}</option>}
         {props.options.map((o) => (
           <option key={o.value} value={o.value}>
             {o.label}

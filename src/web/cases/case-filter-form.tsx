@@ -194,8 +194,8 @@ export function useCaseFilterForm(
             label="Assignee"
             value={assigneeId}
             onChange={setAssigneeId}
+            empty="Anyone"
             options={[
-              { value: '', label: 'Anyone' },
               { value: 'me', label: 'Me (whoever looks)' },
               { value: 'none', label: 'Nobody' },
               ...agentOptions,
@@ -206,8 +206,8 @@ export function useCaseFilterForm(
             label="Team"
             value={teamId}
             onChange={setTeamId}
+            empty="Any team"
             options={[
-              { value: '', label: 'Any team' },
               { value: 'none', label: 'No team' },
               ...people.teams.map((t) => ({ value: t.id, label: t.name })),
             ]}
@@ -217,8 +217,8 @@ export function useCaseFilterForm(
             label="Promises"
             value={promise}
             onChange={setPromise}
+            empty="Any"
             options={[
-              { value: '', label: 'Any' },
               { value: 'at_risk', label: PROMISE_STATE_LABELS.at_risk },
               { value: 'breached', label: PROMISE_STATE_LABELS.breached },
             ]}

@@ -664,10 +664,8 @@ function CategoryField(props: {
       label="Category"
       value={props.value}
       onChange={props.onChange}
-      options={[
-        { value: '', label: 'None' },
-        ...(props.categories ?? []).map((c) => ({ value: c.id, label: c.name })),
-      ]}
+      empty="None"
+      options={(props.categories ?? []).map((c) => ({ value: c.id, label: c.name }))}
       error={props.error}
     />
   );

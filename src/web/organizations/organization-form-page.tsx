@@ -145,10 +145,8 @@ function OrganizationForm(props: {
           label="Segment"
           value={segment}
           onChange={setSegment}
-          options={[
-            { value: '', label: 'None' },
-            ...props.segments.map((s) => ({ value: s.key, label: s.name })),
-          ]}
+          empty="None"
+          options={props.segments.map((s) => ({ value: s.key, label: s.name }))}
           error={errors.segment}
         />
       </div>

@@ -172,13 +172,13 @@ function ProfileForm({
         label="Language"
         value={language}
         onChange={setLanguage}
-        options={[
-          { value: '', label: 'Not set: our usual language' },
-          ...[...(language && !isMailLanguage(language) ? [language] : []), ...MAIL_LANGUAGES].map((l) => ({
+        empty="Not set: our usual language"
+        options={[...(language && !isMailLanguage(language) ? [language] : []), ...MAIL_LANGUAGES].map(
+          (l) => ({
             value: l,
             label: languageName(l),
-          })),
-        ]}
+          }),
+        )}
         error={errors.language}
         hint="Our automatic e-mails (the confirmation of a request, sign-in links) are written in it."
       />
@@ -187,10 +187,8 @@ function ProfileForm({
         label="Time zone"
         value={zone}
         onChange={setZone}
-        options={[
-          { value: '', label: 'Not set: the time zone of our service hours' },
-          ...zones.map((z) => ({ value: z, label: z === browser ? `${z} (this device)` : z })),
-        ]}
+        empty="Not set: the time zone of our service hours"
+        options={zones.map((z) => ({ value: z, label: z === browser ? `${z} (this device)` : z }))}
         error={errors.timeZone}
         hint="The times on your requests and in our mails are written in it."
       />

@@ -50,13 +50,13 @@ function DraftSelectField(props: {
   const current = typeof value === 'string' ? value : '';
   const options = [...props.options];
   if (current && !options.some((o) => o.value === current)) options.push({ value: current, label: current });
-  if (props.empty !== undefined) options.unshift({ value: '', label: props.empty });
   return (
     <SelectField
       id={id}
       label={props.label}
       value={current}
       onChange={(v) => ed.set(path, v === '' ? undefined : v)}
+      empty={props.empty}
       options={options}
       error={error}
       hint={props.hint}
