@@ -11,12 +11,13 @@ import {
 } from '../../shared/schemas/mail.js';
 import { api, toApiError } from '../lib/api.js';
 import { countOf, formatDateTime } from '../lib/format.js';
-import type { Items, Team } from '../lib/types.js';
+import type { Items } from '../lib/types.js';
 import { useApi } from '../lib/use-api.js';
 import { RecordGate } from '../layout/record-gate.js';
 import { AdminList } from './admin-list.js';
 import { DataTable } from '../layout/data-table.js';
-import { SelectField, TextField } from './form-parts.js';
+import { TextField } from './form-parts.js';
+import { TeamSelectField } from './team-select-field.js';
 import { RecordForm } from './record-form.js';
 import { useRecordForm } from './use-record-form.js';
 import { useEditedRecord } from './use-edited-record.js';
@@ -96,20 +97,17 @@ export function MailboxesPage() {
 
 export function MailboxFormPage() {
   const { id, record: mailbox } = useEditedRecord<Mailbox>('/mailboxes', 'mailbox', (m) => m.address);
-  const teams = useApi<Items<Team>>('/teams');
   return (
     <RecordGate
       record={mailbox}
       what="Mailbox"
       back={{ to: '/admin/mailboxes', label: 'Back to mailboxes' }}
-      needs={[teams]}
       loadingLabel="Loading mailbox…"
     >
       {() => (
         <MailboxForm
           key={`${id ?? 'new'}-${mailbox.data?.updatedAt ?? ''}`}
           mailbox={mailbox.data}
-          teams={teams.data?.items ?? []}
           onPolled={mailbox.reload}
         />
       )}
@@ -138,8 +136,8 @@ function pollSummary(r: MailboxPollResult): string {
   return `${countOf(r.received, 'new mail', 'new mails')}: ${parts.join(', ')}.`;
 }
 
-function MailboxForm(props: { mailbox: Mailbox | undefined; teams: Team[]; onPolled: () => void }) {
-  const { mailbox, teams } = props;
+function MailboxForm(props: { mailbox: Mailbox | undefined; onPolled: () => void }) {
+  const { mailbox } = props;
   const [address, setAddress] = useState(mailbox?.address ?? '');
   const [name, setName] = useState(mailbox?.name ?? '');
   const [teamId, setTeamId] = useState(mailbox?.teamId ?? '');
@@ -208,12 +206,11 @@ function MailboxForm(props: { mailbox: Mailbox | undefined; teams: Team[]; onPol
           onChange={setName}
           error={errors.name}
         />
-        <SelectField
+        <TeamSelectField
           id="mailbox-team"
           label="Team for new cases"
           value={teamId}
           onChange={setTeamId}
-          options={[{ value: '', label: 'No team' }, ...teams.map((t) => ({ value: t.id, label: t.name }))]}
           error={errors.teamId}
         />
       </div>

@@ -3,12 +3,13 @@
 // visitors will, and copies the one line for their site (or an iframe without the script).
 import { useState } from 'react';
 import { DEFAULT_CATEGORY, DEFAULT_CATEGORY_NAME } from '../../shared/schemas/cases.js';
-import type { Category, Items, Team } from '../lib/types.js';
+import type { Category, Items } from '../lib/types.js';
 import { useApi } from '../lib/use-api.js';
 import { copyText } from '../lib/clipboard.js';
 import { PageHeader } from '../layout/page-parts.js';
 import { useDocumentTitle } from '../layout/use-document-title.js';
 import { SelectField, TextField } from './form-parts.js';
+import { TeamSelectField } from './team-select-field.js';
 
 const escapeAttr = (v: string) => v.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;');
 
@@ -67,7 +68,6 @@ function CopyBlock(props: { id: string; label: string; hint: string; code: strin
 
 export function WebFormAdminPage() {
   useDocumentTitle('Web form');
-  const teams = useApi<Items<Team>>('/teams');
   const categories = useApi<Items<Category>>('/categories');
   const defaultCategory = categories.data?.items.find((c) => c.key === DEFAULT_CATEGORY);
   const [team, setTeam] = useState('');
@@ -84,15 +84,12 @@ export function WebFormAdminPage() {
       <section className="card form" aria-labelledby="web-form-choices">
         <h2 id="web-form-choices">Where its cases go</h2>
         <div className="form__grid">
-          <SelectField
+          <TeamSelectField
             id="web-form-team"
             label="Team"
             value={team}
             onChange={setTeam}
-            options={[
-              { value: '', label: 'No team: the cases wait unassigned' },
-              ...(teams.data?.items ?? []).map((t) => ({ value: t.id, label: t.name })),
-            ]}
+            empty="No team: the cases wait unassigned"
             hint="The team whose queue gets the cases (its assignment rule then applies)."
           />
           <SelectField
@@ -100,13 +97,11 @@ export function WebFormAdminPage() {
             label="Category"
             value={category}
             onChange={setCategory}
-            options={[
-              // No category in the line: the cases get the default one, so that is its only entry.
-              { value: '', label: `${defaultCategory?.name ?? DEFAULT_CATEGORY_NAME} (the default)` },
-              ...(categories.data?.items ?? [])
-                .filter((c) => c.active && c.key !== DEFAULT_CATEGORY)
-                .map((c) => ({ value: c.key, label: c.name })),
-            ]}
+            // No category in the line: the cases get the default one, so that is its only entry.
+            empty={`${defaultCategory?.name ?? DEFAULT_CATEGORY_NAME} (the default)`}
+            options={(categories.data?.items ?? [])
+              .filter((c) => c.active && c.key !== DEFAULT_CATEGORY)
+              .map((c) => ({ value: c.key, label: c.name }))}
             hint="The category the cases get."
           />
           <TextField

@@ -9,12 +9,11 @@ import { CaseCreate, DEFAULT_CATEGORY, PRIORITIES, type Case } from '../../share
 import type { Customer } from '../../shared/schemas/customers.js';
 import { useMe } from '../auth/auth-context.js';
 import { describedBy, FormField, SelectField, TextField } from '../admin/form-parts.js';
+import { TeamSelectField } from '../admin/team-select-field.js';
 import { useFormSubmit } from '../admin/use-form-submit.js';
 import { FormDialog } from '../layout/form-dialog.js';
 import { FormError } from '../layout/page-parts.js';
 import { api } from '../lib/api.js';
-import type { Items, Team } from '../lib/types.js';
-import { useApi } from '../lib/use-api.js';
 import { PRIORITY_LABELS } from './case-labels.js';
 import { CaseCustomerPick, useActiveCategories } from './new-case-parts.js';
 
@@ -26,7 +25,6 @@ export function NewCaseDialog(props: { customer?: Customer; onClose(): void }) {
   const me = useMe();
   const navigate = useNavigate();
   const categories = useActiveCategories();
-  const teams = useApi<Items<Team>>('/teams');
   const [customer, setCustomer] = useState<Customer | null>(props.customer ?? null);
   const [subject, setSubject] = useState('');
   const [category, setCategory] = useState<string>(DEFAULT_CATEGORY);
@@ -107,15 +105,11 @@ export function NewCaseDialog(props: { customer?: Customer; onClose(): void }) {
           options={PRIORITIES.map((p) => ({ value: p, label: PRIORITY_LABELS[p] }))}
           error={errors.priority}
         />
-        <SelectField
+        <TeamSelectField
           id={id('team')}
           label="Team (optional)"
           value={teamId}
           onChange={setTeamId}
-          options={[
-            { value: '', label: 'No team' },
-            ...(teams.data?.items ?? []).map((t) => ({ value: t.id, label: t.name })),
-          ]}
           error={errors.teamId}
         />
       </div>
