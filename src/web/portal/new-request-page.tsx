@@ -15,6 +15,7 @@ import { api, toApiError } from '../lib/api.js';
 import { useApi } from '../lib/use-api.js';
 import { fieldErrorsFromApiError, fieldErrorsFromIssues, type FieldErrors } from '../lib/field-errors.js';
 import { focusFirstInvalid } from '../lib/focus-invalid.js';
+import { SelectField } from '../admin/form-parts.js';
 import { PageHeader } from '../layout/page-parts.js';
 import { useDocumentTitle } from '../layout/use-document-title.js';
 import { FilePicker } from './file-picker.js';
@@ -120,31 +121,18 @@ export function NewRequestPage() {
           )}
         </div>
         {categories.length > 0 && (
-          <div className={errors.category ? 'field field--invalid' : 'field'}>
-            <label htmlFor={`${uid}-category`}>What is it about?</label>
-            <select
-              id={`${uid}-category`}
-              value={category}
-              onChange={(e) => {
-                setCategory(e.target.value);
-                setErrors(({ category: _fixed, ...rest }) => rest);
-              }}
-              aria-invalid={errors.category ? true : undefined}
-              aria-describedby={errors.category ? `${uid}-category-error` : undefined}
-            >
-              <option value="">Something else</option>
-              {categories.map((c) => (
-                <option key={c.key} value={c.key}>
-                  {c.name}
-                </option>
-              ))}
-            </select>
-            {errors.category && (
-              <span className="field__error" id={`${uid}-category-error`}>
-                {errors.category}
-              </span>
-            )}
-          </div>
+          <SelectField
+            id={`${uid}-category`}
+            label="What is it about?"
+            value={category}
+            onChange={(v) => {
+              setCategory(v);
+              setErrors(({ category: _fixed, ...rest }) => rest);
+            }}
+            empty="Something else"
+            options={categories.map((c) => ({ value: c.key, label: c.name }))}
+            error={errors.category}
+          />
         )}
         <div className={errors.reference ? 'field field--invalid' : 'field'}>
           <label htmlFor={`${uid}-reference`}>Order or shipment number (optional)</label>
