@@ -11,6 +11,7 @@ import { formatDateTime } from '../lib/format.js';
 import { ChangeList } from '../layout/change-list.js';
 import { DataTable } from '../layout/data-table.js';
 import { ExportButton } from '../layout/export-button.js';
+import { FilterSelect } from '../layout/filter-select.js';
 import { GrowingList } from '../layout/growing-list.js';
 import { PageHeader } from '../layout/page-parts.js';
 import { useApi } from '../lib/use-api.js';
@@ -19,7 +20,6 @@ import { useDocumentTitle } from '../layout/use-document-title.js';
 const BY = { people: 'People', system: 'Steward itself', all: 'Everyone' } as const;
 // Days back from now; integer-like keys would reorder an object, so a list.
 const PERIODS: [string, string][] = [
-  ['', 'Any time'],
   ['1', 'Last 24 hours'],
   ['7', 'Last 7 days'],
   ['30', 'Last 30 days'],
@@ -62,37 +62,29 @@ export function AuditLogPage() {
         actions={<ExportButton path="/audit-log/export.csv" query={query} name="audit-log" />}
       />
       <div className="toolbar toolbar--filters">
-        <div className="toolbar__filter">
-          <label htmlFor="audit-by">Made by</label>
-          <select id="audit-by" value={by} onChange={(e) => set('by', e.target.value, 'people')}>
-            {Object.entries(BY).map(([value, label]) => (
-              <option key={value} value={value}>
-                {label}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div className="toolbar__filter">
-          <label htmlFor="audit-entity">Record</label>
-          <select id="audit-entity" value={entityType} onChange={(e) => set('entityType', e.target.value)}>
-            <option value="">Any</option>
-            {AUDITED_ENTITIES.map((t) => (
-              <option key={t} value={t}>
-                {recordKindLabel(t)}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div className="toolbar__filter">
-          <label htmlFor="audit-period">When</label>
-          <select id="audit-period" value={days} onChange={(e) => set('days', e.target.value)}>
-            {PERIODS.map(([value, label]) => (
-              <option key={value} value={value}>
-                {label}
-              </option>
-            ))}
-          </select>
-        </div>
+        <FilterSelect
+          id="audit-by"
+          label="Made by"
+          value={by}
+          options={Object.entries(BY)}
+          onChange={(v) => set('by', v, 'people')}
+        />
+        <FilterSelect
+          id="audit-entity"
+          label="Record"
+          value={entityType}
+          all="Any"
+          options={AUDITED_ENTITIES.map((t) => [t, recordKindLabel(t)] as const)}
+          onChange={(v) => set('entityType', v)}
+        />
+        <FilterSelect
+          id="audit-period"
+          label="When"
+          value={days}
+          all="Any time"
+          options={PERIODS}
+          onChange={(v) => set('days', v)}
+        />
       </div>
       <GrowingList<AuditEntry>
         path="/audit-log"

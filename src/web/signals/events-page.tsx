@@ -8,6 +8,7 @@ import { useAddressFilters } from '../lib/address-filters.js';
 import type { Items } from '../lib/types.js';
 import { useApi } from '../lib/use-api.js';
 import type { Settings } from '../../shared/schemas/settings.js';
+import { FilterSelect } from '../layout/filter-select.js';
 import { GrowingList } from '../layout/growing-list.js';
 import { PageHeader } from '../layout/page-parts.js';
 import { useDocumentTitle } from '../layout/use-document-title.js';
@@ -84,21 +85,14 @@ export function EventsPage() {
           error={errors.type}
         />
         {me.role === 'admin' && (
-          <div className="toolbar__filter">
-            <label htmlFor="events-source">Source</label>
-            <select
-              id="events-source"
-              value={applied.source}
-              onChange={(e) => update({ source: e.target.value })}
-            >
-              <option value="">All sources</option>
-              {(sources.data?.items ?? []).map((s) => (
-                <option key={s.key} value={s.key}>
-                  {s.name}
-                </option>
-              ))}
-            </select>
-          </div>
+          <FilterSelect
+            id="events-source"
+            label="Source"
+            value={applied.source}
+            all="All sources"
+            options={(sources.data?.items ?? []).map((s) => [s.key, s.name] as const)}
+            onChange={(source) => update({ source })}
+          />
         )}
         <label className="checkbox toolbar__check">
           <input
