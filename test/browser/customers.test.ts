@@ -408,6 +408,18 @@ describe('opening a case for a customer, from their page', () => {
     await dialog.getByLabel('Subject').fill(`Your order ${stamp} is late`);
     await dialog.getByLabel('Category').selectOption({ label: 'Late delivery' });
     await dialog.getByLabel('Priority').selectOption({ label: 'High' });
+    // "No team" first and chosen, then the teams (which the field reads itself).
+    const teams = await stack.api<{ items: { id: string; name: string }[] }>('/teams', { login: DEMO.admin });
+    const team = dialog.getByLabel('Team (optional)');
+    await eventually(() => team.locator('option').count()).toBe(teams.items.length + 1);
+    expect(
+      await team
+        .locator('option')
+        .evaluateAll((all) => all.map((o) => [(o as HTMLOptionElement).value, o.textContent])),
+    ).toEqual([['', 'No team'], ...teams.items.map((t) => [t.id, t.name])]);
+    expect(await team.inputValue()).toBe('');
+    const chosen = teams.items.at(-1)!;
+    await team.selectOption({ label: chosen.name });
     await dialog
       .getByLabel('Message', { exact: true })
       .fill('We noticed your parcel is stuck; a new one is on its way.');
@@ -429,6 +441,7 @@ describe('opening a case for a customer, from their page', () => {
       category: 'late_delivery',
       priority: 'high',
       assignee: { name: DEMO.admin.name },
+      team: { id: chosen.id, name: chosen.name },
       customer: { id: customer.id },
     });
   });
@@ -456,7 +469,12 @@ describe('opening a case for a customer, from their page', () => {
     );
     expect(await message.getByTestId('message-mail').count()).toBe(0);
     const opened = await stack.api<CaseSummary>(`/cases/${caseId}`, { login: DEMO.admin });
-    expect(opened).toMatchObject({ channel: 'proactive', customerVisible: false, assignee: null });
+    expect(opened).toMatchObject({
+      channel: 'proactive',
+      customerVisible: false,
+      assignee: null,
+      team: null,
+    });
   });
 
   it('from the case queue: the customer is searched for and picked, then the case opens', async () => {

@@ -49,8 +49,13 @@ describe('mailboxes (admin)', () => {
     await page.getByRole('link', { name: 'New mailbox' }).click();
     await page.getByLabel('Address').fill(USER.user);
     await page.getByLabel('Name', { exact: true }).fill('Help desk');
-    const team = (await texts(page.getByLabel('Team for new cases').locator('option')))[1]!;
-    await page.getByLabel('Team for new cases').selectOption({ label: team });
+    // "No team" first and chosen; the teams follow once the field has read them.
+    const teamSelect = page.getByLabel('Team for new cases');
+    await eventually(async () => (await texts(teamSelect.locator('option'))).length).toBeGreaterThan(1);
+    expect((await texts(teamSelect.locator('option')))[0]).toBe('No team');
+    expect(await teamSelect.inputValue()).toBe('');
+    const team = (await texts(teamSelect.locator('option')))[1]!;
+    await teamSelect.selectOption({ label: team });
     await page.getByLabel('IMAP URL').fill(dovecot.url());
     await page.getByRole('button', { name: 'Create mailbox' }).click();
 
@@ -71,6 +76,12 @@ describe('mailboxes (admin)', () => {
       plainMail({ from: 'Rita Ruiz <rita@example.org>', to: USER.user, subject: 'Lid missing from the box' }),
     );
     await row.getByRole('link', { name: USER.user }).click();
+    // The form shows the mailbox's team as chosen.
+    await eventually(() =>
+      page
+        .getByLabel('Team for new cases')
+        .evaluate((s) => (s as HTMLSelectElement).selectedOptions[0]?.textContent),
+    ).toBe(team);
     // The password is masked in the form.
     const shown = await page.getByLabel('IMAP URL').inputValue();
     expect(shown).toBe(`imap://help%40imap.test:********@127.0.0.1:${dovecot.port}`);
@@ -93,6 +104,10 @@ describe('mailboxes (admin)', () => {
     await eventually(() => text(page.getByTestId('mailbox-row').filter({ hasText: USER.user }))).toContain(
       'Help desk (IMAP)',
     );
+    // And keeps its team.
+    expect(
+      (await texts(page.getByTestId('mailbox-row').filter({ hasText: USER.user }).locator('td'))).slice(0, 2),
+    ).toEqual([`${USER.user}\nHelp desk (IMAP)`, team]);
     await page.getByTestId('mailbox-row').filter({ hasText: USER.user }).getByRole('link').click();
     await page.getByRole('button', { name: 'Poll now' }).click();
     await eventually(() => text(page.getByTestId('poll-result'))).toBe('No new mail.');

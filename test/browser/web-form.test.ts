@@ -196,6 +196,11 @@ describe('Admin → Web form', () => {
       ['', 'Other (the default)'],
       ...categories.items.filter((c) => c.active && c.key !== 'other').map((c) => [c.key, c.name]),
     ]);
+    // The team: none first, saying what that means, then the teams.
+    const teamOptions = adminPage.getByLabel('Team').locator('option');
+    await eventually(() => teamOptions.count()).toBeGreaterThan(1);
+    expect(await teamOptions.first().textContent()).toBe('No team: the cases wait unassigned');
+    expect(await adminPage.getByLabel('Team').inputValue()).toBe('');
     // Each choice is described by its hint, as the page's other fields are.
     expect(await adminPage.getByLabel('Team').getAttribute('aria-describedby')).toBe('web-form-team-hint');
     expect(await adminPage.getByLabel('Category').getAttribute('aria-describedby')).toBe(
