@@ -456,4 +456,40 @@ describe('My account and what a new request may say', () => {
       await maria.close();
     }
   });
+
+  it('a category taken back while she writes: the request is refused, the reason next to the choice', async () => {
+    const maria = await stack.newPage();
+    try {
+      await signIn(maria, stack.url, DEMO.customer);
+      await maria.goto(`${stack.url}/portal/new`);
+      const about = maria.getByLabel('What is it about?');
+      await about.selectOption({ label: 'Invoice error' });
+      await maria.getByLabel('Subject').fill('Charged twice');
+      await maria.getByLabel('Message').fill('The invoice lists the order twice.');
+      await stack.api('/categories/invoice_error', {
+        login: DEMO.admin,
+        method: 'PATCH',
+        body: { offeredToCustomers: false },
+      });
+      await maria.getByRole('button', { name: 'Send request' }).click();
+      await eventually(() => about.getAttribute('aria-invalid')).toBe('true');
+      const errorId = `${await about.getAttribute('id')}-error`;
+      expect(await about.getAttribute('aria-describedby')).toBe(errorId);
+      expect(await text(maria.locator(`[id="${errorId}"]`))).toBe(
+        '"invoice_error" is not a category customers may choose',
+      );
+      expect(new URL(maria.url()).pathname).toBe('/portal/new');
+      // Choosing again is the fix under way: the reason goes.
+      await about.selectOption({ label: 'Something else' });
+      expect(await about.getAttribute('aria-invalid')).toBe(null);
+      expect(await maria.locator(`[id="${errorId}"]`).count()).toBe(0);
+    } finally {
+      await stack.api('/categories/invoice_error', {
+        login: DEMO.admin,
+        method: 'PATCH',
+        body: { offeredToCustomers: true },
+      });
+      await maria.close();
+    }
+  });
 });
