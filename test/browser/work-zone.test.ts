@@ -4,10 +4,13 @@
 // every period they ask for and show starts at midnight in Berlin. Never Los Angeles on the way;
 // and with no company zone, the browser's (Los Angeles), not the server's UTC. Commitment times
 // follow the same zone on every staff page that shows them (the Commitments page, a customer's and
-// an organization's page, the board, a signal's page), named there the same way.
-import type { Locator, Page, Request } from 'playwright-core';
+// an organization's page, the board, a signal's page), named there the same way; the board's other
+// times (its "Updated" clock, when a source went silent or last sent a warned event) too.
+import { sql } from 'drizzle-orm';
+import type { Locator, Page, Request, Response } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Commitment, Signal } from '../../src/shared/schemas/signals.js';
+import { checkSourceSilence } from '../../src/server/domains/events/source-silence.js';
+import type { Board, Commitment, Signal } from '../../src/shared/schemas/signals.js';
 import { DEMO, eventually, signIn, startStack, text, type Stack } from './harness.js';
 
 let stack: Stack;
@@ -245,6 +248,84 @@ describe('pages that count days wait for the zone the person works in', () => {
       inBerlin(times);
     } finally {
       await slowSignal.close();
+    }
+  });
+
+  it('the Proactive board’s clock and its sources’ times are Berlin’s too, named, never Los Angeles’', async () => {
+    // The warehouse silent for 45 minutes (its alert at 30), as the server's check would find it.
+    const before = await stack.api<{ silenceAlertMinutes: number | null }>('/event-sources/wms', {
+      login: DEMO.admin,
+    });
+    await stack.api('/event-sources/wms', {
+      login: DEMO.admin,
+      method: 'PATCH',
+      body: { silenceAlertMinutes: 30 },
+    });
+    await stack.db.execute(
+      sql`update event_sources set last_event_at = now() - interval '45 minutes', silent_since = null
+        where key = 'wms'`,
+    );
+    await checkSourceSilence(stack.db);
+    const slow = await slowZonePage();
+    try {
+      const answers: Board[] = [];
+      slow.page.on('response', (r: Response) => {
+        if (new URL(r.url()).pathname === '/api/v1/board' && r.ok())
+          void r.json().then(
+            (b: Board) => answers.push(b),
+            () => undefined,
+          );
+      });
+      slow.release();
+      await slow.page.goto(`${stack.url}/board`);
+      const silent = slow.page.getByTestId('silent-source');
+      await eventually(() => silent.count()).toBe(1);
+      const warned = slow.page.getByTestId('warned-sources');
+      await warned.getByText('Some events could not do what they were sent for').click();
+      const updated = await text(slow.page.getByTestId('board-updated'));
+      const shown = {
+        updated: /Updated (.+)$/.exec(updated)?.[1],
+        silent: /\(since (.+); the alert/.exec(await text(silent))?.[1],
+        warned: /, the latest (.+) \(/.exec(await text(warned.getByTestId('warned-source')))?.[1],
+      };
+      // As Berlin and Los Angeles write each, in the browser's own words (formatClock, formatDateTime).
+      const written = (board: Board) =>
+        slow.page.evaluate((b) => {
+          const both = (iso: string, options: Intl.DateTimeFormatOptions) =>
+            ['Europe/Berlin', 'America/Los_Angeles'].map((timeZone) =>
+              new Intl.DateTimeFormat(undefined, { ...options, timeZone }).format(new Date(iso)),
+            );
+          const dateTime = { dateStyle: 'medium', timeStyle: 'short' } as const;
+          return {
+            updated: both(b.generatedAt, {
+              hour: '2-digit',
+              minute: '2-digit',
+              second: '2-digit',
+              hourCycle: 'h23',
+            }),
+            silent: both(b.silentSources.find((s) => s.key === 'wms')!.silentSince, dateTime),
+            warned: both(b.warnedSources.find((s) => s.key === 'erp')!.latestAt, dateTime),
+          };
+        }, board);
+      // The clock is one of the answers the page had (it polls); the sources' times are the same in each.
+      const all = await Promise.all(answers.map(written));
+      expect(all.length).toBeGreaterThan(0);
+      expect(all.map((w) => `${w.updated[0]} Europe/Berlin`)).toContain(shown.updated);
+      expect(all.map((w) => `${w.updated[1]}`)).not.toContain(shown.updated);
+      expect(shown.silent).toBe(`${all[0]!.silent[0]} Europe/Berlin`);
+      expect(shown.silent).not.toContain(all[0]!.silent[1]);
+      expect(shown.warned).toBe(`${all[0]!.warned[0]} Europe/Berlin`);
+      expect(shown.warned).not.toContain(all[0]!.warned[1]);
+      // The tables name the same zone above them.
+      expect(await text(slow.page.getByTestId('board-signals-zone'))).toBe(TIMES_IN_BERLIN);
+      await noBrowserZone(slow.page);
+    } finally {
+      await slow.close();
+      await stack.api('/event-sources/wms', {
+        login: DEMO.admin,
+        method: 'PATCH',
+        body: { silenceAlertMinutes: before.silenceAlertMinutes },
+      });
     }
   });
 

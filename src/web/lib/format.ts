@@ -23,6 +23,13 @@ function formatter(kind: string, options: Intl.DateTimeFormatOptions, timeZone?:
 /** In `timeZone` when given (the portal shows a request in the customer's), else the browser's. */
 export const formatDateTime = (iso: string, timeZone?: string) =>
   formatter('dateTime', { dateStyle: 'medium', timeStyle: 'short' }, timeZone).format(new Date(iso));
+/** "09:48:29": a clock to the second (when a page was last updated), in `timeZone` when given. */
+export const formatClock = (iso: string, timeZone?: string) =>
+  formatter(
+    'clockSeconds',
+    { hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' },
+    timeZone,
+  ).format(new Date(iso));
 export const formatDate = (iso: string, timeZone?: string) =>
   formatter('date', { dateStyle: 'medium' }, timeZone).format(new Date(iso));
 export const formatNumber = (n: number) => number.format(n);

@@ -1,8 +1,10 @@
 // The proactive board: the live signals (open and acted on), most severe first, and the commitments
 // coming due or overdue, with the proactive KPIs on top. Polls every 5 s while the tab is shown
 // (use-interval pauses in the background and catches up on return); filters are client-side on
-// the board's data and live in the address, so a filtered board can be shared. Due times are in
-// the zone the person works in, named above each table, as on the Commitments page.
+// the board's data and live in the address, so a filtered board can be shared. Every time on it
+// (due times, the "Updated" clock, when a source went silent or last sent a warned event) is in
+// the zone the person works in, named above each table as on the Commitments page, and beside the
+// clock and the sources' times when it is not the browser's: the board never mixes zones.
 import { useMemo, useState } from 'react';
 import { Link, useSearchParams } from 'react-router-dom';
 import { RESUME_GRACE_MINUTES } from '../../shared/schemas/events.js';
@@ -11,6 +13,7 @@ import type { Board, Commitment, ProactiveKpis, Signal } from '../../shared/sche
 import { useMe } from '../auth/auth-context.js';
 import {
   countOf,
+  formatClock,
   formatDateTime,
   formatDue,
   formatMinutes,
@@ -27,6 +30,7 @@ import { KpiStrip } from './kpi-strip.js';
 import { CommitmentCaseCell } from './commitment-open-case.js';
 import { kpiPeriod } from './kpi-period.js';
 import { useWorkZone } from '../lib/work-zone.js';
+import { browserTimeZone } from '../lib/time-zones.js';
 import { TimesInZone } from '../layout/times-in-zone.js';
 import { DataTable } from '../layout/data-table.js';
 import { FilterSelect } from '../layout/filter-select.js';
@@ -76,12 +80,12 @@ const SORTS = {
 type Sort = keyof typeof SORTS;
 const isSort = (s: string | null): s is Sort => s !== null && s in SORTS;
 
-const clock = new Intl.DateTimeFormat(undefined, {
-  hour: '2-digit',
-  minute: '2-digit',
-  second: '2-digit',
-  hourCycle: 'h23',
-});
+/**
+ * A time outside the board's tables (the clock, the sources' notices), already written in the work
+ * zone: that zone follows it when it is not the browser's ("19:40:12 Europe/Berlin", as held-mail
+ * reasons name theirs), since no "Times in …" note stands above these.
+ */
+const named = (shown: string, zone: string) => (zone === browserTimeZone() ? shown : `${shown} ${zone}`);
 
 const rank = (s: string) => {
   const i = SEVERITY_ORDER.indexOf(s as Severity);
@@ -198,7 +202,7 @@ export function BoardPage() {
             >
               <span className="board__live" aria-hidden="true" />
               <span className="visually-hidden">{live ? 'Live. ' : 'Refreshes every 5 seconds. '}</span>
-              Updated {clock.format(new Date(data.generatedAt))}
+              Updated {named(formatClock(data.generatedAt, work.zone), work.zone)}
             </span>
           )
         }
@@ -221,6 +225,7 @@ export function BoardPage() {
           held={data.counts.heldCustomerMails}
           now={now}
           admin={me.role === 'admin'}
+          zone={work.zone}
         />
       )}
       {board.error && !data && <ErrorNotice error={board.error} onRetry={board.reload} />}
@@ -348,7 +353,7 @@ export function BoardPage() {
 
           {/* Above the commitments: their due dates are what such events fail to open or move. */}
           {data.warnedSources.length > 0 && (
-            <WarnedSources sources={data.warnedSources} admin={me.role === 'admin'} />
+            <WarnedSources sources={data.warnedSources} admin={me.role === 'admin'} zone={work.zone} />
           )}
           <section className="section" aria-labelledby="board-commitments-title">
             <div className="section__header board__section-header">
@@ -528,7 +533,7 @@ function CommitmentTable({
  * sent to open or move (a commitment, a wait) did not happen, so a due date here may be missing
  * or out of date until the source sends them again, corrected.
  */
-function WarnedSources(props: { sources: Board['warnedSources']; admin: boolean }) {
+function WarnedSources(props: { sources: Board['warnedSources']; admin: boolean; zone: string }) {
   const total = props.sources.reduce((n, s) => n + s.events, 0);
   // One line above the commitments; what and why on demand.
   return (
@@ -546,7 +551,8 @@ function WarnedSources(props: { sources: Board['warnedSources']; admin: boolean 
           {props.sources.map((s) => (
             <li key={s.key} data-testid="warned-source">
               {props.admin ? <Link to={`/admin/event-sources/${s.key}`}>{s.name}</Link> : s.name}:{' '}
-              {countOf(s.events, 'event')}, the latest {formatDateTime(s.latestAt)} ({s.latestWarning}).{' '}
+              {countOf(s.events, 'event')}, the latest{' '}
+              {named(formatDateTime(s.latestAt, props.zone), props.zone)} ({s.latestWarning}).{' '}
               <Link to={`/events?source=${encodeURIComponent(s.key)}&warned=true`}>
                 See {s.events === 1 ? 'it' : 'them'}
               </Link>
@@ -567,6 +573,7 @@ function SilentSources(props: {
   held: number;
   now: number;
   admin: boolean;
+  zone: string;
 }) {
   return (
     <div className="notice notice--warning notice--stacked" role="status" data-testid="silent-sources">
@@ -586,7 +593,8 @@ function SilentSources(props: {
           <li key={s.key} data-testid="silent-source">
             {props.admin ? <Link to={`/admin/event-sources/${s.key}`}>{s.name}</Link> : s.name} has sent
             nothing for {formatWallClock(props.now - Date.parse(s.silentSince))} (since{' '}
-            {formatDateTime(s.silentSince)}; the alert is set at {formatMinutes(s.silenceAlertMinutes)}).
+            {named(formatDateTime(s.silentSince, props.zone), props.zone)}; the alert is set at{' '}
+            {formatMinutes(s.silenceAlertMinutes)}).
           </li>
         ))}
       </ul>
