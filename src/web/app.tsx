@@ -238,7 +238,9 @@ export function App() {
             path="signals/:id"
             element={
               <RequireStaff>
-                <SignalPage />
+                <WorkZoneGate title="Signal">
+                  <SignalPage />
+                </WorkZoneGate>
               </RequireStaff>
             }
           />

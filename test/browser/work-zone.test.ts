@@ -212,7 +212,7 @@ describe('pages that count days wait for the zone the person works in', () => {
     }
   });
 
-  it('the Proactive board and a signal’s page write due times in Berlin, and say so', async () => {
+  it('the Proactive board and a signal’s page write due times in Berlin, and say so; every time of a signal’s page too', async () => {
     const slow = await slowZonePage();
     try {
       slow.release();
@@ -235,17 +235,46 @@ describe('pages that count days wait for the zone the person works in', () => {
     const slowSignal = await slowZonePage();
     try {
       await slowSignal.page.goto(`${stack.url}/signals/${due.items[0]!.id}`);
-      const fact = slowSignal.page.getByTestId('signal-due');
-      // The signal is shown (its detection time), its promise due not yet: not in Los Angeles first.
-      await slowSignal.page.getByTestId('signal-detected').locator('time').waitFor();
-      expect(await fact.locator('time').count()).toBe(0);
+      // Until the zone is read the page waits for it: no time in Los Angeles' zone first.
+      await eventually(() => text(slowSignal.page.getByTestId('work-zone-waiting'))).toContain(
+        'Reading the zone you work in…',
+      );
+      expect(await slowSignal.page.locator('time').count()).toBe(0);
       await noBrowserZone(slowSignal.page);
 
       slowSignal.release();
-      await eventually(() => text(slowSignal.page.getByTestId('signal-due-zone'))).toBe(TIMES_IN_BERLIN);
+      await eventually(() => text(slowSignal.page.getByTestId('signal-zone'))).toBe(TIMES_IN_BERLIN);
       const times = await shownTimes(slowSignal.page.locator('body'));
       expect(times.length).toBe(1);
       inBerlin(times);
+      // Its other times (detected, the evidence's) are Berlin's too: one zone on the page.
+      const others = await slowSignal.page
+        .locator('[data-testid="signal-detected"] time, [data-testid="evidence-occurred"] time')
+        .evaluateAll((all) =>
+          all.map((t) => {
+            const at = new Date(t.getAttribute('datetime')!);
+            const zone = (timeZone: string) =>
+              new Intl.DateTimeFormat(undefined, {
+                dateStyle: 'medium',
+                timeStyle: 'short',
+                timeZone,
+              }).format(at);
+            return {
+              shown: t.textContent,
+              berlin: zone('Europe/Berlin'),
+              browser: zone('America/Los_Angeles'),
+            };
+          }),
+        );
+      expect(others.length).toBeGreaterThan(1);
+      for (const t of others) {
+        expect(t.shown).toBe(t.berlin);
+        expect(t.shown).not.toBe(t.browser);
+      }
+      expect(await text(slowSignal.page.locator('.signal-header__badges'))).toContain(
+        `detected ${others[0]!.berlin}`,
+      );
+      await noBrowserZone(slowSignal.page);
     } finally {
       await slowSignal.close();
     }

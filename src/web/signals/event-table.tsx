@@ -30,6 +30,7 @@ export function EventTable({
   prefix,
   busy,
   showSource,
+  timeZone,
 }: {
   events: EventLine[];
   testId: string;
@@ -37,6 +38,8 @@ export function EventTable({
   busy?: boolean;
   /** Names each event's source (a list of several sources' events). */
   showSource?: boolean;
+  /** The zone to write when they occurred in (a page in the work zone); else the browser's. */
+  timeZone?: string;
 }): ReactNode {
   return (
     <DataTable
@@ -59,7 +62,7 @@ export function EventTable({
             )}
           </td>
           <td className="cell-nowrap" data-testid={`${prefix}-occurred`}>
-            <time dateTime={e.occurredAt}>{formatDateTime(e.occurredAt)}</time>
+            <time dateTime={e.occurredAt}>{formatDateTime(e.occurredAt, timeZone)}</time>
           </td>
           <td data-testid={`${prefix}-refs`}>
             {Object.keys(e.refs).length === 0 ? (

@@ -2,6 +2,8 @@
 // its actions did, and the two ways to close it: resolve (the promise is safe again) or dismiss
 // (a false alarm; the reason is required and kept). Reads itself again when a signal changes (live
 // stream; a slow poll without it), so actions that finish in the background show up. A live signal without a case can get one by hand.
+// Every time on it is in the zone the person works in (useWorkZone), named once under "Detected",
+// as the board writes them: the route opens once that zone is read (WorkZoneGate).
 import { useEffect, useRef, useState, type FormEvent, type ReactNode } from 'react';
 import { Link, useLocation, useParams } from 'react-router-dom';
 import {
@@ -73,8 +75,9 @@ function SignalView({
 }) {
   const me = useMe();
   const now = useNow();
-  // Its promise due is written in the zone the person works in (named), as on the board.
+  // Its times are written in the zone the person works in (named), as on the board.
   const work = useWorkZone();
+  const zone = work.zone;
   const live = LIVE_SIGNAL_STATES.includes(s.state);
   const teams = useApi<Items<Team>>(s.actions.some((a) => a.result?.teamId) ? '/teams' : null);
   const teamName = (id: string) => teams.data?.items.find((t) => t.id === id)?.name;
@@ -148,7 +151,7 @@ function SignalView({
             <SeverityBadge severity={s.severity} />
             <SignalStateBadge state={s.state} caseUnassigned={s.caseUnassigned} />
             <span className="muted">
-              {ruleKindLabel(s.kind)} rule · detected {formatDateTime(s.detectedAt)}
+              {ruleKindLabel(s.kind)} rule · detected {formatDateTime(s.detectedAt, zone)}
             </span>
           </span>
         }
@@ -276,15 +279,15 @@ function SignalView({
               {s.refValue ? <RefValue refKey={s.refKey} refValue={s.refValue} /> : '—'}
             </Fact>
             <Fact testId="signal-detected" label="Detected">
-              <time dateTime={s.detectedAt}>{formatDateTime(s.detectedAt)}</time>
+              <time dateTime={s.detectedAt}>{formatDateTime(s.detectedAt, zone)}</time>
+              <TimesInZone testId="signal-zone" className="muted cell-sub" />
             </Fact>
             <Fact testId="signal-due" label="Promise due">
               {s.dueAt ? (
                 <>
-                  {/* The promise's deadline, as the board and the Commitments page write it: in the work zone, named. */}
-                  {work.ready && <time dateTime={s.dueAt}>{formatDue(s.dueAt, undefined, work.zone)}</time>}{' '}
+                  {/* The promise's deadline, as the board and the Commitments page write it: in the work zone. */}
+                  <time dateTime={s.dueAt}>{formatDue(s.dueAt, undefined, zone)}</time>{' '}
                   <DueIn dueAt={s.dueAt} now={now} done={!live} />
-                  <TimesInZone testId="signal-due-zone" className="muted cell-sub" />
                 </>
               ) : (
                 '—'
@@ -310,10 +313,10 @@ function SignalView({
               </Fact>
             )}
             <Fact testId="signal-acted" label="Acted on">
-              {s.actedAt ? formatDateTime(s.actedAt) : '—'}
+              {s.actedAt ? formatDateTime(s.actedAt, zone) : '—'}
             </Fact>
             <Fact testId="signal-resolved" label={s.state === 'dismissed' ? 'Dismissed' : 'Resolved'}>
-              {s.resolvedAt ? formatDateTime(s.resolvedAt) : '—'}
+              {s.resolvedAt ? formatDateTime(s.resolvedAt, zone) : '—'}
               {s.resolvedByEvent && <span className="muted"> · by itself: the awaited event came</span>}
             </Fact>
             <Fact testId="signal-resolution" label="Reason">
@@ -339,6 +342,7 @@ function SignalView({
             testId="signal-evidence"
             prefix="evidence"
             events={s.evidence.map((e) => ({ ...e, id: e.eventId }))}
+            timeZone={zone}
           />
         )}
       </section>
@@ -357,6 +361,7 @@ function SignalView({
                 a={a}
                 caseNumber={s.caseNumber ?? undefined}
                 teamName={teamName}
+                zone={zone}
                 onSendNow={
                   live
                     ? async () => {
@@ -431,6 +436,8 @@ function ActionItem(props: {
   a: SignalAction;
   caseNumber: number | undefined;
   teamName(id: string): string | undefined;
+  /** The zone the page writes its times in. */
+  zone: string;
   /** Sends a held customer mail now (a live signal only). */
   onSendNow?: () => Promise<void>;
 }) {
@@ -470,7 +477,7 @@ function ActionItem(props: {
             {words}
           </span>
         )}
-        {a.doneAt && <span>{formatDateTime(a.doneAt)}</span>}
+        {a.doneAt && <span>{formatDateTime(a.doneAt, props.zone)}</span>}
         {a.attempts > 1 && <span>{a.attempts} attempts</span>}
         {Object.keys(rest).length > 0 && <code className="signal-action__result">{compactJson(rest)}</code>}
       </div>
@@ -478,14 +485,14 @@ function ActionItem(props: {
         <p className="signal-action__held" data-testid="action-held">
           {heldNow ? (
             <>
-              Held back since {formatDateTime(a.heldSince)}: {a.heldReason}. The event may have happened and
-              only its report be missing. It goes out {RESUME_GRACE_MINUTES} minutes after the source speaks
-              again, unless the awaited event arrives first (then it is skipped).
+              Held back since {formatDateTime(a.heldSince, props.zone)}: {a.heldReason}. The event may have
+              happened and only its report be missing. It goes out {RESUME_GRACE_MINUTES} minutes after the
+              source speaks again, unless the awaited event arrives first (then it is skipped).
             </>
           ) : (
             <>
-              Was held back from {formatDateTime(a.heldSince)}: {a.heldReason}.
-              {a.holdReleasedAt && <> Sent on request at {formatDateTime(a.holdReleasedAt)}.</>}
+              Was held back from {formatDateTime(a.heldSince, props.zone)}: {a.heldReason}.
+              {a.holdReleasedAt && <> Sent on request at {formatDateTime(a.holdReleasedAt, props.zone)}.</>}
             </>
           )}
         </p>
