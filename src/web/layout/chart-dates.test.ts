@@ -1,8 +1,14 @@
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { chartDateFormats, dateFormat, dateTicks } from './chart-dates.js';
 
-// Fixed locale and zone, so the test reads the same on every machine.
+// Fixed locale and zone, so the test reads the same on every machine; the process's zone is put
+// back afterwards (the next test file in this worker shares the process).
+const zoneBefore = process.env.TZ;
 process.env.TZ = 'UTC';
+afterAll(() => {
+  if (zoneBefore === undefined) delete process.env.TZ;
+  else process.env.TZ = zoneBefore;
+});
 const gb = chartDateFormats('en-GB');
 const us = chartDateFormats('en-US');
 const DAY = 86_400_000;

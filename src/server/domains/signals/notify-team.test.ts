@@ -9,7 +9,7 @@ import { makeCustomer, makeUser, unique } from '../../../../test/helpers/factori
 import { makeRule, makeSignal } from '../../../../test/helpers/signal-factories.js';
 import { SYSTEM_ACTOR } from '../../lib/actor.js';
 import { createCase } from '../cases/cases.service.js';
-import { configureMail } from '../mail/outbox.js';
+import { configureMail, mailSettings } from '../mail/outbox.js';
 import { createTeam } from '../teams/teams.service.js';
 import { users } from '../auth/auth.table.js';
 import { deleteUser } from '../users/users.service.js';
@@ -18,6 +18,7 @@ import { signalActions } from './signals.table.js';
 
 let handle: Awaited<ReturnType<typeof createTestDatabase>>;
 let db: Database;
+const mailBefore = { ...mailSettings() };
 beforeAll(async () => {
   handle = await createTestDatabase();
   db = handle.db;
@@ -27,7 +28,10 @@ beforeAll(async () => {
     publicUrl: 'https://desk.example.com/',
   });
 });
-afterAll(() => handle?.close());
+afterAll(async () => {
+  configureMail(mailBefore); // the process's mail settings, for the next file in this worker
+  await handle?.close();
+});
 
 async function teamOf(memberIds: string[]) {
   return createTeam(db, SYSTEM_ACTOR, { name: `Carrier desk ${memberIds.length}`, memberIds });
