@@ -15,7 +15,7 @@ import { verifyPassword } from '../src/server/domains/auth/passwords.js';
 import { openSecret, sealSecret } from '../src/server/domains/auth/secret-box.js';
 import { createUser } from '../src/server/domains/users/users.service.js';
 import { SYSTEM_ACTOR } from '../src/server/lib/actor.js';
-import { openConfiguredDatabase } from '../src/server/start.js';
+import { openConfiguredDatabase } from '../src/server/database.js';
 import { createTestDatabase } from './helpers/db.js';
 
 const ROOT = new URL('..', import.meta.url).pathname;

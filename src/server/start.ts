@@ -2,11 +2,12 @@
 // Shutdown (SIGTERM/SIGINT): stop accepting, let in-flight requests finish, close the database.
 import { fileURLToPath } from 'node:url';
 import type { FastifyBaseLogger } from 'fastify';
-import { openDatabase, type DatabaseHandle } from '../db/client.js';
+import type { DatabaseHandle } from '../db/client.js';
 import { migrateDatabase } from '../db/migrate.js';
 import { Email } from '../shared/schemas/common.js';
 import { Password } from '../shared/schemas/users.js';
 import { buildApp, type App } from './app.js';
+import { openConfiguredDatabase } from './database.js';
 import { isUnreachablePublicUrl, type Config } from './config.js';
 import { seedDemo, type DemoSummary } from './demo/seed.js';
 import { SYSTEM_ACTOR } from './lib/actor.js';
@@ -18,17 +19,6 @@ import { startSmtpReceiver } from './domains/mail/smtp-receiver.js';
 import { closeMailTransport, configureMail } from './domains/mail/outbox.js';
 
 export const DEFAULT_WEB_DIR = fileURLToPath(new URL('../../dist/web', import.meta.url));
-
-export function openConfiguredDatabase(config: Config): Promise<DatabaseHandle> {
-  return config.databaseUrl
-    ? openDatabase({ kind: 'postgres', url: config.databaseUrl })
-    : openDatabase({
-        kind: 'pglite',
-        dataDir: config.dataDir,
-        thread: config.pgliteThread,
-        statementStats: config.pgliteStatementStats,
-      });
-}
 
 export interface RunningServer {
   app: App;
