@@ -280,6 +280,56 @@ describe('pages that count days wait for the zone the person works in', () => {
     }
   });
 
+  it('the Signals page and a customer’s signals write when each was caught and ended in Berlin, and say so', async () => {
+    /** The times of the signal rows under `scope`, as shown and as Berlin and Los Angeles write them. */
+    const signalTimes = (scope: Locator) =>
+      scope.locator('tr time').evaluateAll((all) =>
+        all.slice(0, 40).map((t) => {
+          const at = new Date(t.getAttribute('datetime')!);
+          const zone = (timeZone: string) =>
+            new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short', timeZone }).format(
+              at,
+            );
+          return {
+            shown: t.textContent,
+            berlin: zone('Europe/Berlin'),
+            browser: zone('America/Los_Angeles'),
+          };
+        }),
+      );
+    const ended = await stack.api<{ items: Signal[] }>('/signals?state=resolved,dismissed&limit=1', {
+      login: DEMO.agent,
+    });
+    const customerId = ended.items[0]?.customerId;
+    expect(customerId, 'an ended signal about a customer').toBeTruthy();
+    const slow = await slowZonePage();
+    try {
+      await slow.page.goto(`${stack.url}/customers/${customerId}`);
+      // Until the zone is read their signals wait for it, as their commitments do.
+      const section = slow.page.locator('section[aria-labelledby="customer-signals-title"]');
+      await eventually(() => text(section)).toContain('Reading the zone you work in…');
+      expect(await section.locator('time').count()).toBe(0);
+      slow.release();
+      await eventually(() => text(slow.page.getByTestId('customer-signals-zone'))).toBe(TIMES_IN_BERLIN);
+      await slow.page.getByTestId('customer-signal-row').first().waitFor();
+      const theirs = await signalTimes(slow.page.getByTestId('customer-signals'));
+
+      await slow.page.goto(`${stack.url}/signals?state=resolved,dismissed`);
+      await eventually(() => text(slow.page.getByTestId('signals-zone'))).toBe(TIMES_IN_BERLIN);
+      await slow.page.getByTestId('signal-row').first().waitFor();
+      const listed = await signalTimes(slow.page.getByTestId('signals'));
+      // Detected and ended, both columns.
+      expect(listed.length).toBeGreaterThan(1);
+      for (const t of [...theirs, ...listed]) {
+        expect(t.shown).toBe(t.berlin);
+        expect(t.shown).not.toBe(t.browser);
+      }
+      await noBrowserZone(slow.page);
+    } finally {
+      await slow.close();
+    }
+  });
+
   it('the Proactive board’s clock and its sources’ times are Berlin’s too, named, never Los Angeles’', async () => {
     // The warehouse silent for 45 minutes (its alert at 30), as the server's check would find it.
     const before = await stack.api<{ silenceAlertMinutes: number | null }>('/event-sources/wms', {

@@ -34,7 +34,10 @@ const ABOUT = {
   },
 } as const;
 
+/** Their signals, in the zone the person works in (as the Signals page): shown once that zone is read. */
 function ProactiveSignals({ about, id }: { about: About; id: string }) {
+  const work = useWorkZone();
+  if (!work.ready) return <Loading label={READING_ZONE} />;
   return (
     <GrowingList<Signal>
       path="/signals"
@@ -122,6 +125,7 @@ export function ProactiveSections({ about, id }: { about: About; id: string }) {
         <div className="section__header">
           <h2 id={`${about}-signals-title`}>Signals</h2>
           <Link to={`/signals?${ABOUT[about].key}=${id}`}>All of them, by state, severity or rule</Link>
+          <TimesInZone testId={`${about}-signals-zone`} />
         </div>
         <ProactiveSignals about={about} id={id} />
       </section>

@@ -1,8 +1,11 @@
 // Signals as a history: where each stands, when it was caught and how it ended (resolved by the
 // awaited event, or dismissed, with the reason). The signals page and a customer's page use it.
+// Times in the zone the person works in, as the board and a signal's page write them (the pages
+// name it with TimesInZone).
 import { Link, useLocation } from 'react-router-dom';
 import { LIVE_SIGNAL_STATES, type Signal } from '../../shared/schemas/signals.js';
 import { formatDateTime } from '../lib/format.js';
+import { useWorkZone } from '../lib/work-zone.js';
 import { DataTable } from '../layout/data-table.js';
 import { CaseCell, CustomerLink, SeverityBadge, SignalStateBadge } from './signal-badges.js';
 import type { SignalBackState } from './signal-page.js';
@@ -21,6 +24,7 @@ export function SignalHistoryTable(props: {
   backLabel: string;
 }) {
   const { selection } = props;
+  const zone = useWorkZone().zone;
   const location = useLocation();
   const back: SignalBackState = { back: { to: location.pathname + location.search, label: props.backLabel } };
   const live = props.signals.filter((s) => LIVE_SIGNAL_STATES.includes(s.state)).map((s) => s.id);
@@ -96,13 +100,13 @@ export function SignalHistoryTable(props: {
             <SignalStateBadge state={s.state} caseUnassigned={s.caseUnassigned} />
           </td>
           <td className="cell-nowrap">
-            <time dateTime={s.detectedAt}>{formatDateTime(s.detectedAt)}</time>
+            <time dateTime={s.detectedAt}>{formatDateTime(s.detectedAt, zone)}</time>
           </td>
           <td data-testid="signal-ended">
             {s.resolvedAt ? (
               <>
                 <time className="cell-nowrap" dateTime={s.resolvedAt}>
-                  {formatDateTime(s.resolvedAt)}
+                  {formatDateTime(s.resolvedAt, zone)}
                 </time>
                 {s.resolution && <span className="cell-sub muted">{s.resolution}</span>}
               </>

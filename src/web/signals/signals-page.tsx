@@ -25,6 +25,7 @@ import { AboutFilter, HistoryPageHeader, LinkedFilter, aboutIn } from './about-f
 import { countOf, formatDate } from '../lib/format.js';
 import { SignalBulkBar, type BulkTarget } from './signal-bulk-bar.js';
 import { SignalHistoryTable } from './signal-history-table.js';
+import { TimesInZone } from '../layout/times-in-zone.js';
 import { SEVERITY_ORDER, SIGNAL_STATE_LABELS, severityLabel } from './signal-labels.js';
 
 const LIVE = ['open', 'acted'] as const;
@@ -138,7 +139,9 @@ export function SignalsPage() {
               <span data-testid="signal-total">
                 {Object.keys(query).length ? `${countOf(total, 'signal')} found` : countOf(total, 'signal')}
               </span>
-              <span className="view-summary">{subtitle}</span>
+              <span className="view-summary">
+                {subtitle} <TimesInZone testId="signals-zone" className="muted" />
+              </span>
             </>
           )
         }
