@@ -26,7 +26,7 @@ export function actorOf(request: FastifyRequest): Actor {
 }
 
 /** Documented error responses, so the OpenAPI document lists them with their shape. */
-export function errors(...codes: (400 | 401 | 403 | 404 | 409 | 412 | 413 | 415 | 422 | 429)[]) {
+export function errors(...codes: (400 | 401 | 403 | 404 | 409 | 412 | 413 | 415 | 422 | 429 | 503)[]) {
   return Object.fromEntries(codes.map((c) => [c, ErrorBody])) as Record<number, typeof ErrorBody>;
 }
 

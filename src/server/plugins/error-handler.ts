@@ -43,6 +43,12 @@ export function registerErrorHandler(app: FastifyInstance) {
     }
     const translated = translateDbError(error);
     if (translated instanceof AppError) {
+      // Ours, but the server's fault (a misconfiguration it can name): said, and logged.
+      if (translated.statusCode >= 500)
+        request.log.error(
+          { err: translated.cause ?? translated },
+          `${translated.code}: ${translated.message}`,
+        );
       if (translated.headers) reply.headers(translated.headers);
       return reply.status(translated.statusCode).send({
         error: {

@@ -17,6 +17,8 @@ const CODE_MESSAGES: Record<string, string> = {
   invalid_challenge: 'This sign-in has expired or was used. Sign in again.',
   too_many_requests: 'Too many codes tried. Wait a few minutes and try again.',
   wrong_password: 'The password is wrong.',
+  two_step_unreadable:
+    "This server cannot read your authenticator app's secret (it was stored with another key). Use a recovery code, or ask an admin to turn your two-step sign-in off.",
 };
 const messageOf = (err: unknown) => {
   const e = toApiError(err);

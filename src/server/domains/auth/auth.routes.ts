@@ -99,9 +99,9 @@ export const authRoutes =
           tags: ['auth'],
           summary: 'The second step of signing in: the challenge and a code from the authenticator app',
           description:
-            'Send `code` (6 digits) or `recoveryCode` (one of the codes shown when two-step sign-in was turned on; each works once). Answers like /auth/login with a session. 401 invalid_challenge (expired, used, or reset since: sign in again), invalid_code, code_used (the code of this 30-second step was used already): each a failed sign-in of the e-mail, as a wrong password; 429 while the e-mail or address is throttled (as /auth/login: 5 failures of the e-mail or 50 of the address in 15 minutes) or after 10 code checks of the user in 15 minutes.',
+            'Send `code` (6 digits) or `recoveryCode` (one of the codes shown when two-step sign-in was turned on; each works once). Answers like /auth/login with a session. 401 invalid_challenge (expired, used, or reset since: sign in again), invalid_code, code_used (the code of this 30-second step was used already): each a failed sign-in of the e-mail, as a wrong password; 429 while the e-mail or address is throttled (as /auth/login: 5 failures of the e-mail or 50 of the address in 15 minutes) or after 10 code checks of the user in 15 minutes. 503 two_step_unreadable: the server cannot open the stored secret (started without the key it was sealed with); a recovery code still works.',
           body: TwoStepLogin,
-          response: { 200: LoginResponse, ...errors(400, 401, 429) },
+          response: { 200: LoginResponse, ...errors(400, 401, 429, 503) },
         },
       },
       async (request) =>
@@ -137,9 +137,9 @@ export const authRoutes =
           tags: ['auth'],
           summary: 'Confirm the setup with a code; turns two-step sign-in on and signs in',
           description:
-            'Answers the session and the recovery codes (shown this once). 401 invalid_challenge, invalid_code; 409 no_setup (call …/setup first); 429 as for /auth/login/two-step.',
+            'Answers the session and the recovery codes (shown this once). 401 invalid_challenge, invalid_code; 409 no_setup (call …/setup first); 429 as for /auth/login/two-step; 503 two_step_unreadable as there.',
           body: TwoStepChallengeConfirm,
-          response: { 200: SetupSignedIn, ...errors(400, 401, 409, 429) },
+          response: { 200: SetupSignedIn, ...errors(400, 401, 409, 429, 503) },
         },
       },
       async (request) => {
@@ -337,9 +337,9 @@ export const authRoutes =
           tags: ['auth'],
           summary: 'Turn two-step sign-in on with a code of the app just set up; the recovery codes, once',
           description:
-            '403 invalid_code; 409 no_setup (begin first), two_step_on; 429 after 10 code checks in 15 minutes.',
+            '403 invalid_code; 409 no_setup (begin first), two_step_on; 429 after 10 code checks in 15 minutes; 503 two_step_unreadable (the server cannot open the stored secret, as at /auth/login/two-step).',
           body: TwoStepConfirm,
-          response: { 200: RecoveryCodes, ...errors(400, 401, 403, 409, 429) },
+          response: { 200: RecoveryCodes, ...errors(400, 401, 403, 409, 429, 503) },
         },
       },
       async (request) => twoStep.confirmTwoStepSetup(db, actorOf(request), request.body.code, secretKeys),
@@ -352,9 +352,9 @@ export const authRoutes =
           tags: ['auth'],
           summary: 'Turn your two-step sign-in off, with your password or a current code',
           description:
-            'Send `password` or `code`. 403 wrong_password (counts as a failed sign-in), invalid_code, code_used; 409 two_step_off, two_step_required (the company requires it: an admin can reset it); 429.',
+            'Send `password` or `code`. 403 wrong_password (counts as a failed sign-in), invalid_code, code_used; 409 two_step_off, two_step_required (the company requires it: an admin can reset it); 429; 503 two_step_unreadable with `code` (the server cannot open the stored secret, as at /auth/login/two-step; the password still turns it off).',
           body: TwoStepDisable,
-          response: { 204: z.null(), ...errors(400, 401, 403, 409, 429) },
+          response: { 204: z.null(), ...errors(400, 401, 403, 409, 429, 503) },
         },
       },
       async (request, reply) => {
@@ -369,9 +369,10 @@ export const authRoutes =
         schema: {
           tags: ['auth'],
           summary: 'New recovery codes (the old ones stop working), with a current code',
-          description: '403 invalid_code, code_used; 409 two_step_off; 429.',
+          description:
+            '403 invalid_code, code_used; 409 two_step_off; 429; 503 two_step_unreadable (the server cannot open the stored secret, as at /auth/login/two-step).',
           body: TwoStepConfirm,
-          response: { 200: RecoveryCodes, ...errors(400, 401, 403, 409, 429) },
+          response: { 200: RecoveryCodes, ...errors(400, 401, 403, 409, 429, 503) },
         },
       },
       async (request) => twoStep.regenerateRecoveryCodes(db, actorOf(request), request.body.code, secretKeys),

@@ -24,7 +24,7 @@ import { readSettings } from '../settings/settings.service.js';
 import * as repo from './auth.repo.js';
 import { issueToken, throttleSignIn, type SignInClient } from './auth.service.js';
 import { verifyPassword } from './passwords.js';
-import { openStored, sealSecret, type SecretKeys } from './secret-box.js';
+import { openStored, sealSecret, SecretKeyError, type SecretKeys } from './secret-box.js';
 import { hashToken } from './tokens.js';
 import { hashRecoveryCode, newRecoveryCodes, newTotpSecret, stepOfCode, totpUri } from './totp.js';
 import * as twoStep from './two-step.repo.js';
@@ -41,6 +41,26 @@ const invalidCode = (status: 401 | 403) =>
   new AppError(status, 'invalid_code', 'the code is wrong or too old: enter the one the app shows now');
 const codeUsed = (status: 401 | 403) =>
   new AppError(status, 'code_used', 'this code was used already: wait for the app to show the next one');
+
+/**
+ * The user's secret, opened with the server's keys. One no key opens (the server started without
+ * the key it was sealed with) is the server's fault, not the person's: 503 `two_step_unreadable`,
+ * logged with the reason, and the start's log and `steward secrets reseal` name every such account.
+ */
+function openOwnSecret(stored: string, userId: string, key: SecretKey) {
+  try {
+    return openStored(stored, userId, key);
+  } catch (err) {
+    if (!(err instanceof SecretKeyError)) throw err;
+    const refused = new AppError(
+      503,
+      'two_step_unreadable',
+      "this server cannot read your authenticator app's secret (it was stored with another key): sign in with a recovery code, or ask an admin to turn your two-step sign-in off and set it up again",
+    );
+    // The log says why (it names STEWARD_SECRET_KEY); the person is told what they can do.
+    throw Object.assign(refused, { cause: err });
+  }
+}
 
 const countCodeCheck = (db: Database, userId: string) =>
   assertWithinRate(db, { action: 'two_step_code', clientKey: userId, ...TWO_STEP_CODE_RATE });
@@ -68,7 +88,7 @@ export type SecretKey = SecretKeys;
 async function useCode(tx: Database, userId: string, code: string, status: 401 | 403, key: SecretKey) {
   const secret = await twoStep.findSecret(tx, userId);
   if (!secret?.enabledAt) throw conflict('two_step_off', 'two-step sign-in is not on for this account');
-  const { secret: plain, stale } = openStored(secret.secret, userId, key);
+  const { secret: plain, stale } = openOwnSecret(secret.secret, userId, key);
   const step = stepOfCode(plain, code);
   if (step === null) throw invalidCode(status);
   if (!(await twoStep.useStep(tx, userId, step))) throw codeUsed(status);
@@ -131,7 +151,7 @@ async function confirmFor(
   const secret = await twoStep.findSecret(tx, user.id);
   if (secret?.enabledAt) throw conflict('two_step_on', 'two-step sign-in is on already');
   if (!secret) throw conflict('no_setup', 'set two-step sign-in up first: no app is waiting to be confirmed');
-  const step = stepOfCode(openStored(secret.secret, user.id, key).secret, code);
+  const step = stepOfCode(openOwnSecret(secret.secret, user.id, key).secret, code);
   if (step === null) throw invalidCode(status);
   if (!(await twoStep.enable(tx, user.id, secret.secret, step))) {
     throw conflict('setup_changed', 'the setup was started again meanwhile: scan the newest QR code');

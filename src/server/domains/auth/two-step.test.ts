@@ -17,7 +17,9 @@ import { TEST_PASSWORD, makeUser, unique } from '../../../../test/helpers/factor
 import { MAX_FAILURES_PER_EMAIL } from './auth.service.js';
 import { keysOf, openSecret, sealSecret } from './secret-box.js';
 import { resealSecrets, secretsState } from './secret-reseal.js';
+import { hashRecoveryCode } from './totp.js';
 import { TWO_STEP_CODE_RATE } from './two-step.service.js';
+import { replaceRecoveryCodes } from './two-step.repo.js';
 
 let t: TestApp;
 let admin: string;
@@ -696,4 +698,36 @@ describe('changing STEWARD_SECRET_KEY (STEWARD_SECRET_KEY_PREVIOUS)', () => {
       }
     },
   );
+
+  // (Last in this block: the others count the secrets no key opens.)
+  it("a secret no key opens is the server's fault: 503 two_step_unreadable, and a recovery code or the password still works", async () => {
+    const lost = await enrolled((s, id) => sealSecret(s, id, randomBytes(32)));
+    await replaceRecoveryCodes(rotated.db, lost.user.id, [hashRecoveryCode('abcd-efgh-ijkl')]);
+    const signIn = () =>
+      rotated.post('/api/v1/auth/login', { email: lost.user.email, password: TEST_PASSWORD });
+    const first = await signIn();
+    expect(first.body.twoStepRequired).toBe(true);
+    const refused = await rotated.post('/api/v1/auth/login/two-step', {
+      challenge: first.body.challenge,
+      code: codeOf(lost.secret),
+    });
+    expect([refused.status, refused.body.error.code]).toEqual([503, 'two_step_unreadable']);
+    expect(refused.body.error.message).toMatch(/recovery code/);
+    // Not the person's failed sign-in: the challenge still takes the recovery code.
+    const recovered = await rotated.post('/api/v1/auth/login/two-step', {
+      challenge: first.body.challenge,
+      recoveryCode: 'abcd-efgh-ijkl',
+    });
+    expect(recovered.status).toBe(200);
+    const token = recovered.body.token as string;
+    const withCode = await rotated.post(
+      '/api/v1/auth/two-step/recovery-codes',
+      { code: codeOf(lost.secret) },
+      token,
+    );
+    expect([withCode.status, withCode.body.error.code]).toEqual([503, 'two_step_unreadable']);
+    const off = await rotated.post('/api/v1/auth/two-step/disable', { password: TEST_PASSWORD }, token);
+    expect(off.status).toBe(204);
+    expect((await signIn()).body.token).toMatch(/^stw_/);
+  });
 });
