@@ -200,9 +200,10 @@ secrets
       progress.stop();
       console.log(
         `${report.total} two-step secrets: ${report.resealed} sealed with STEWARD_SECRET_KEY now, ${report.current} already were` +
-          (report.stale > report.resealed
-            ? `, ${report.stale - report.resealed} changed meanwhile (left as their owner's sign-in sealed them)`
+          (report.stale > report.resealed + report.removed
+            ? `, ${report.stale - report.resealed - report.removed} changed meanwhile (left as their owner's sign-in sealed them)`
             : '') +
+          (report.removed > 0 ? `, ${report.removed} removed meanwhile (two-step sign-in turned off)` : '') +
           `, ${report.unreadable.length} no key opens`,
       );
       for (const u of report.unreadable)
@@ -210,7 +211,7 @@ secrets
           `cannot open the secret of ${u.email}: add the key it was sealed with to STEWARD_SECRET_KEY_PREVIOUS, or turn their two-step sign-in off`,
         );
       if (report.unreadable.length > 0) process.exitCode = 1;
-      else if (cfg.previousSecretKeys.length > 0 && report.stale === report.resealed)
+      else if (cfg.previousSecretKeys.length > 0 && report.stale === report.resealed + report.removed)
         console.log('every secret opens with STEWARD_SECRET_KEY: STEWARD_SECRET_KEY_PREVIOUS can be removed');
     } finally {
       progress.stop();

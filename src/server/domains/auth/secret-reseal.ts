@@ -67,6 +67,12 @@ export async function secretsState(db: Database, keys: SecretKeys): Promise<Secr
 export interface ResealReport extends SecretsState {
   /** Of the stale ones, sealed with the current key now. */
   resealed: number;
+  /**
+   * Of the stale ones, gone before they were written (their two-step sign-in turned off
+   * meanwhile). The rest of the stale ones not resealed were changed meanwhile (sealed by their
+   * owner's sign-in, or enrolled again).
+   */
+  removed: number;
 }
 
 /**
@@ -101,7 +107,7 @@ export async function resealSecrets(
     db,
     sql`select count(*)::int as n from two_step_secrets`,
   );
-  const report: ResealReport = { total: 0, current: 0, stale: 0, unreadable: [], resealed: 0 };
+  const report: ResealReport = { total: 0, current: 0, stale: 0, unreadable: [], resealed: 0, removed: 0 };
   onProgress?.(0, total);
   for (let after = FIRST; ;) {
     const moved = await db.transaction(async (tx) => {
@@ -123,16 +129,20 @@ export async function resealSecrets(
         updates.map((u) => sql`(${u.userId}::uuid, ${u.old}, ${u.next})`),
         sql`, `,
       );
-      const [{ n } = { n: 0 }] = await rows<{ n: number }>(
+      // `gone`: rows this statement's snapshot no longer has (deleted since the batch was read).
+      const [{ n, gone } = { n: 0, gone: 0 }] = await rows<{ n: number; gone: number }>(
         tx,
-        sql`with u as (
-          update two_step_secrets s set secret = v.next
-          from (values ${values}) as v(user_id, old, next)
-          where s.user_id = v.user_id and s.secret = v.old
-          returning 1)
-        select count(*)::int as n from u`,
+        sql`with v(user_id, old, next) as (values ${values}),
+          u as (
+            update two_step_secrets s set secret = v.next from v
+            where s.user_id = v.user_id and s.secret = v.old
+            returning 1)
+        select (select count(*)::int from u) as n,
+          (select count(*)::int from v
+            where not exists (select 1 from two_step_secrets s where s.user_id = v.user_id)) as gone`,
       );
       report.resealed += n;
+      report.removed += gone;
       return batch.length;
     });
     if (moved === null) return report;

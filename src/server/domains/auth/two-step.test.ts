@@ -651,10 +651,32 @@ describe('changing STEWARD_SECRET_KEY (STEWARD_SECRET_KEY_PREVIOUS)', () => {
       current: before.current,
       stale: 2,
       resealed: 1,
+      removed: 0,
       unreadable: before.unreadable,
     });
     const after = await secretsState(rotated.db, keysOf(newKey));
     expect([after.current, after.stale]).toEqual([before.current + 2, 0]);
+  });
+
+  it('reseal counts a secret removed between its read and its write apart from one changed', async () => {
+    const turnedOff = await enrolled((s, id) => sealSecret(s, id, oldKey));
+    const other = await enrolled((s, id) => sealSecret(s, id, oldKey));
+    const keys = keysOf(newKey, [oldKey]);
+    const before = await secretsState(rotated.db, keys);
+    expect(before.stale).toBe(2);
+    const report = await resealSecrets(rotated.db, keys, {
+      // What turning two-step sign-in off does (two-step.repo disable), meanwhile.
+      afterRead: async (tx) => {
+        await tx.execute(sql`delete from two_step_secrets where user_id = ${turnedOff.user.id}`);
+      },
+    });
+    expect(report).toMatchObject({ total: before.total, stale: 2, resealed: 1, removed: 1 });
+    expect(openSecret(await storedOf(other.user.id), other.user.id, newKey)).toBe(other.secret);
+    const left = await rows(
+      rotated.db,
+      sql`select 1 from two_step_secrets where user_id = ${turnedOff.user.id}`,
+    );
+    expect(left).toHaveLength(0);
   });
 
   it.runIf(usingPostgres())(
@@ -691,7 +713,7 @@ describe('changing STEWARD_SECRET_KEY (STEWARD_SECRET_KEY_PREVIOUS)', () => {
         await signIn.query('commit');
         const report = await resealing;
         expect(await storedOf(target.user.id)).toBe(signedIn);
-        expect(report).toMatchObject({ total: before.total, stale: 1, resealed: 0 });
+        expect(report).toMatchObject({ total: before.total, stale: 1, resealed: 0, removed: 0 });
       } finally {
         await signIn.query('rollback').catch(() => {});
         await Promise.all([signIn.end(), monitor.end()]);
