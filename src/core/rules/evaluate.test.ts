@@ -786,6 +786,28 @@ describe('expectationDue', () => {
       '2026-03-05T23:00:00.000Z',
     ],
     [
+      "…no zone on the record, an unknown zone on the agreement's calendar: the company's (Tokyo)",
+      { by: 'data.promisedAt' },
+      event({
+        data: { promisedAt: '2026-03-05' },
+        agreementZone: 'Mars/Olympus_Mons',
+        companyZone: 'Asia/Tokyo',
+      }),
+      '2026-03-05T15:00:00.000Z',
+      '2026-03-05T15:00:00.000Z',
+    ],
+    [
+      "…unknown zones on the record and the agreement's calendar: the company's (Tokyo)",
+      { by: 'data.promisedAt' },
+      {
+        ...inZone('Mars/Olympus_Mons', '2026-03-05'),
+        agreementZone: 'Mars/Olympus_Mons',
+        companyZone: 'Asia/Tokyo',
+      },
+      '2026-03-05T15:00:00.000Z',
+      '2026-03-05T15:00:00.000Z',
+    ],
+    [
       '…a time with its offset is that time, wherever the customer is',
       { by: 'data.promisedAt' },
       inZone('Asia/Tokyo', '2026-03-05T12:00:00Z'),

@@ -22,6 +22,7 @@ import type {
   RuleScope,
 } from '../../shared/schemas/rules.js';
 import { isoDurationMs } from '../../shared/schemas/rules.js';
+import { customerZone } from '../customer-zone.js';
 
 export interface EventContext {
   /** Steward's id of the event. */
@@ -150,14 +151,12 @@ export function deadlineOf(value: unknown, zone?: string | null): Date | null {
 }
 
 /**
- * Where a customer's date-only deadlines end: their own time zone, else that of their agreement's
- * business calendar (a PSA made on Berlin hours means Berlin days), else the company's, else none
- * (UTC). The order rule templates write times in, too.
+ * Where a customer's date-only deadlines end: customerZone's chain (their own time zone, else that
+ * of their agreement's business calendar, else the company's, else UTC; an unknown zone is passed
+ * over), the one rule templates write times in, too.
  */
-export function deadlineZoneOf(ctx: EventContext): string | null {
-  const own = ctx.customer?.timeZone;
-  if (own && IANAZone.isValidZone(own)) return own;
-  return ctx.agreementZone ?? ctx.companyZone ?? null;
+export function deadlineZoneOf(ctx: EventContext): string {
+  return customerZone({ own: ctx.customer?.timeZone, calendar: ctx.agreementZone, company: ctx.companyZone });
 }
 
 /** Plain decimal notation only: "0x10", "Infinity" and "" are text, not numbers. */
