@@ -185,16 +185,43 @@ describe('plainState', () => {
   });
 
   it.each([
-    ['neither their own nor a calendar: the company’s, named', null, null, 'Mon 22:00 (Asia/Tokyo)'],
-    ['the calendar’s before the company’s', null, 'Europe/Berlin', 'Mon 14:00 (Europe/Berlin)'],
-    ['their own before both', 'America/New_York', 'Europe/Berlin', 'Mon 08:00'],
+    [
+      'neither their own nor a calendar: the company’s, named',
+      null,
+      null,
+      'Mon 22:00 (Asia/Tokyo)',
+      'Asia/Tokyo',
+    ],
+    [
+      'the calendar’s before the company’s',
+      null,
+      'Europe/Berlin',
+      'Mon 14:00 (Europe/Berlin)',
+      'Europe/Berlin',
+    ],
+    ['their own before both', 'America/New_York', 'Europe/Berlin', 'Mon 08:00', 'America/New_York'],
     [
       'a calendar zone this runtime does not know: the company’s',
       null,
       'Mars/Olympus',
       'Mon 22:00 (Asia/Tokyo)',
+      'Asia/Tokyo',
     ],
-  ])('with a company zone (Tokyo): %s', (_name, timeZone, calendarTimeZone, when) => {
+    [
+      'an own zone this runtime does not know: the calendar’s, named',
+      'Mars/Olympus',
+      'Europe/Berlin',
+      'Mon 14:00 (Europe/Berlin)',
+      'Europe/Berlin',
+    ],
+    [
+      'own and calendar zones this runtime does not know: the company’s, named',
+      'Mars/Olympus',
+      'Mars/Olympus',
+      'Mon 22:00 (Asia/Tokyo)',
+      'Asia/Tokyo',
+    ],
+  ])('with a company zone (Tokyo): %s', (_name, timeZone, calendarTimeZone, when, zone) => {
     const zones = { timeZone, calendarTimeZone, companyTimeZone: 'Asia/Tokyo' };
     const s = plainState({
       status: 'new',
@@ -204,7 +231,23 @@ describe('plainState', () => {
       ...zones,
     });
     expect(s.text).toBe(`We have your request — first answer by ${when}`);
-    expect(plainStateZone(zones)).toBe(timeZone ?? when.match(/\((.+)\)/)?.[1] ?? 'UTC');
+    expect(plainStateZone(zones)).toBe(zone);
+  });
+
+  it.each([
+    ['an own zone this runtime does not know, no calendar nor company: UTC', 'Mars/Olympus', 'Mon 13:00 UTC'],
+    ['their own zone UTC: said as such, not named twice', 'UTC', 'Mon 13:00 UTC'],
+  ])('%s', (_name, timeZone, when) => {
+    const zones = { timeZone, calendarTimeZone: null, companyTimeZone: null };
+    const s = plainState({
+      status: 'new',
+      clock: running('first_response', '2026-03-02T13:00:00Z'),
+      turn: 'us',
+      now,
+      ...zones,
+    });
+    expect(s.text).toBe(`We have your request — first answer by ${when}`);
+    expect(plainStateZone(zones)).toBe('UTC');
   });
 });
 

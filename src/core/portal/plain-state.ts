@@ -4,11 +4,13 @@
 // not) and whose turn it is (who wrote the last public message), `plainState` says what is
 // happening and, when we have promised one, by when the customer hears from us next, as the
 // customer would put it: "We are working on it — next update by Tue 14:00". Times are shown in
-// the customer's time zone; without one, in the agreement calendar's, named (as the
-// acknowledgement mail writes them); else in UTC, said as such. A due time in the past is
-// admitted as late, never shown as a promise. `nextClock` picks the clock to speak of from a
-// case's clocks. Pure: no I/O, the clock `now` is given.
+// the customer's time zone; without one (or with one this runtime does not know), in the agreement
+// calendar's, named (as the acknowledgement mail writes them), else in the company's, named; else
+// in UTC, said as such (customerZone's chain). A due time in the past is admitted as late, never
+// shown as a promise. `nextClock` picks the clock to speak of from a case's clocks. Pure: no I/O,
+// the clock `now` is given.
 import { isTimeZone } from '../../shared/schemas/common.js';
+import { customerZone } from '../customer-zone.js';
 import type { PlainStateCode } from '../../shared/schemas/portal.js';
 
 export type { PlainStateCode };
@@ -60,19 +62,23 @@ export interface PlainState {
 const DAY = 24 * 3600_000;
 
 /**
- * The zone a request's times are in: the customer's, else the calendar's, else the company's,
- * else UTC (a zone this runtime does not know is passed over).
+ * The zone a request's times are in: customerZone's chain (the customer's, else the calendar's,
+ * else the company's, else UTC; a zone this runtime does not know is passed over).
  */
 export function plainStateZone(zones: Zones): string {
-  if (zones.timeZone) return validZone(zones.timeZone);
-  return [zones.calendarTimeZone, zones.companyTimeZone].find((z) => z && isTimeZone(z)) ?? 'UTC';
+  return customerZone({
+    own: zones.timeZone,
+    calendar: zones.calendarTimeZone,
+    company: zones.companyTimeZone,
+  });
 }
 
-/** "Mon 10:00" in the customer's zone; in the calendar's or the company's, named, when they have none; else UTC. */
+/** "Mon 10:00" in the customer's own zone; in the calendar's or the company's, named, when it is not theirs; else UTC. */
 function whenIn(at: Date, now: Date, zones: Zones) {
-  if (zones.timeZone) return formatWhen(at, now, zones.timeZone);
   const zone = plainStateZone(zones);
-  return zone === 'UTC' ? formatWhen(at, now, 'UTC') : `${formatWhen(at, now, zone)} (${zone})`;
+  return zone === zones.timeZone || zone === 'UTC'
+    ? formatWhen(at, now, zone)
+    : `${formatWhen(at, now, zone)} (${zone})`;
 }
 
 /** The zone when this runtime knows it, else UTC. */

@@ -13,6 +13,7 @@ import { customers } from '../customers/customers.table.js';
 import { selectAgreementFor } from '../agreements/agreements.repo.js';
 import { organizations } from '../organizations/organizations.table.js';
 import { plainStateZone } from '../../../core/portal/plain-state.js';
+import { isTimeZone } from '../../../shared/schemas/common.js';
 import { COMPANY_TIME_ZONE } from '../settings/company-time-zone.js';
 
 function customerOf(actor: Actor): string {
@@ -43,9 +44,10 @@ export async function getPortalAccount(db: Database, actor: Actor): Promise<Port
   const { organizationId, effectiveSegment, companyTimeZone, ...account } = row;
   // Without a zone of their own: the calendar's of the agreement a new request of theirs gets, as
   // their requests' pages (plainStateZone) and the acknowledgement mail use, else the company's.
-  const agreement = account.timeZone
-    ? undefined
-    : await selectAgreementFor(db, { customerId, organizationId, segment: effectiveSegment });
+  const agreement =
+    account.timeZone && isTimeZone(account.timeZone)
+      ? undefined
+      : await selectAgreementFor(db, { customerId, organizationId, segment: effectiveSegment });
   return {
     ...account,
     shownTimeZone: plainStateZone({

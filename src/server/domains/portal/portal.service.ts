@@ -9,6 +9,7 @@ import { nextClock, plainState, plainStateZone } from '../../../core/portal/plai
 import type { CaseStatus, Channel } from '../../../shared/schemas/cases.js';
 import { UNSOLVED_STATUSES } from '../../../shared/schemas/cases.js';
 import { CUSTOMER_REFERENCE_KEY } from '../../../shared/schemas/portal.js';
+import { isTimeZone } from '../../../shared/schemas/common.js';
 import type {
   PortalCase,
   PortalCaseCreate,
@@ -90,15 +91,17 @@ async function toPortalDtos(
     db,
     sql`select time_zone, ${COMPANY_TIME_ZONE} as company_zone from customers where id = ${actor.customerId}`,
   );
-  // For a customer without a zone: each case's agreement calendar's (as its acknowledgement said).
-  const calendarZones = viewer?.time_zone
-    ? []
-    : await rows<{ id: string; timezone: string }>(
-        db,
-        sql`select c.id, cal.timezone from cases c
+  // For a customer without a zone (that this runtime knows): each case's agreement calendar's (as
+  // its acknowledgement said).
+  const calendarZones =
+    viewer?.time_zone && isTimeZone(viewer.time_zone)
+      ? []
+      : await rows<{ id: string; timezone: string }>(
+          db,
+          sql`select c.id, cal.timezone from cases c
           join agreements a on a.id = c.agreement_id join calendars cal on cal.id = a.calendar_id
           where c.id = any(${sql.param(ids)}::uuid[])`,
-      );
+        );
   const calendarZoneOf = new Map(calendarZones.map((z) => [z.id, z.timezone]));
   const ratings = await ratingsOf(db, ids);
   return found.map((r) => {

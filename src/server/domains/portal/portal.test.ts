@@ -273,6 +273,17 @@ describe('my requests, in plain words', () => {
       `We have your request — first answer by ${formatWhen(new Date(due), new Date(), 'America/New_York')}`,
     );
     expect((await t.get(`/api/v1/portal/cases/${id}`, token)).body.timeZone).toBe('America/New_York');
+
+    // A zone of their own that this server does not know (every write checks it, so a record kept
+    // from a runtime that knew it) is passed over for the calendar's, named.
+    await t.db.execute(sql`update customers set time_zone = 'Mars/Olympus_Mons' where id = ${customer.id}`);
+    const unknown = (await t.get(`/api/v1/portal/cases/${id}`, token)).body;
+    expect([unknown.plainState.text, unknown.timeZone]).toEqual([
+      `We have your request — first answer by ${when}`,
+      'Europe/Berlin',
+    ]);
+    const listedAgain = (await t.get('/api/v1/portal/cases', token)).body.items;
+    expect(listedAgain.map((c: any) => c.timeZone)).toEqual(['Europe/Berlin']);
   });
 
   it('follow the case from received to solved, without internal fields', async () => {
