@@ -2,6 +2,7 @@ import { and, eq, inArray, isNull, sql, type SQL } from 'drizzle-orm';
 import type { Database } from '../../../db/client.js';
 import type { AgreementScopeLevel } from '../../../shared/schemas/agreements.js';
 import { calendars } from '../calendars/calendars.table.js';
+import { COMPANY_TIME_ZONE } from '../settings/company-time-zone.js';
 import { agreements } from './agreements.table.js';
 
 export type AgreementRow = typeof agreements.$inferSelect;
@@ -90,6 +91,19 @@ export const agreementZoneOf = (who: { customerId: SQL; organizationId: SQL; seg
     or num_nonnulls(a.scope_customer_id, a.scope_organization_id, a.scope_segment) = 0)
   order by a.scope_customer_id is null, a.scope_organization_id is null, a.scope_segment is null
   limit 1)`;
+
+/**
+ * customerZone (src/core/customer-zone.ts) as an SQL text expression, for statements that write a
+ * customer's times: their own zone (`own`, their record's `time_zone`), else their agreement's
+ * calendar's (`calendar`: agreementZoneOf, or the calendar of a case's agreement), else the
+ * company's, else UTC. Unlike customerZone it does not check the names: each is checked where it
+ * is written (a customer's zone and a calendar's by the zod `TimeZone` of every route and import
+ * that writes them, the company's by that and by PostgreSQL's own list in Settings), and checking
+ * here would cost a read of `pg_timezone_names` per row (tens of milliseconds) against a list
+ * that is not the one these times are written with (Intl, whose formatters fall back to UTC).
+ */
+export const customerZoneOf = (zones: { own: SQL; calendar: SQL }) =>
+  sql`coalesce(${zones.own}, ${zones.calendar}, ${COMPANY_TIME_ZONE})`;
 
 /**
  * The active agreements (with their calendars) that may apply to any of these customers, in one

@@ -32,7 +32,12 @@ import type { RuleAction } from '../../../shared/schemas/rules.js';
 import { CaseCreate, UNSOLVED_STATUSES, type Priority } from '../../../shared/schemas/cases.js';
 import { SYSTEM_ACTOR, type Actor } from '../../lib/actor.js';
 import { AppError } from '../../lib/errors.js';
-import { agreementCandidatesFor, agreementFor, agreementZoneOf } from '../agreements/agreements.repo.js';
+import {
+  agreementCandidatesFor,
+  agreementFor,
+  agreementZoneOf,
+  customerZoneOf,
+} from '../agreements/agreements.repo.js';
 import {
   activeCategories,
   applyCaseUpdate,
@@ -119,19 +124,23 @@ interface TemplateContext {
     refs: Record<string, string>;
   } | null;
   /**
-   * Times for a customer without a zone of their own: their agreement calendar's zone (as their
-   * deadlines and their portal), else the company's, else UTC.
+   * The zone of the customer's times (customerZoneOf, as their deadlines and their portal): their
+   * own, else their agreement calendar's, else the company's, else UTC; the company's for a
+   * signal without a customer.
    */
   tpl_zone: string;
 }
 
 const TEMPLATE_CONTEXT = sql`
-  coalesce((select ${agreementZoneOf({
-    customerId: sql`c.id`,
-    organizationId: sql`c.organization_id`,
-    segment: sql`coalesce(c.segment, o.segment)`,
+  coalesce((select ${customerZoneOf({
+    own: sql`c.time_zone`,
+    calendar: agreementZoneOf({
+      customerId: sql`c.id`,
+      organizationId: sql`c.organization_id`,
+      segment: sql`coalesce(c.segment, o.segment)`,
+    }),
   })} from customers c left join organizations o on o.id = c.organization_id
-    where c.id = s.customer_id and c.time_zone is null), ${COMPANY_TIME_ZONE}) as tpl_zone,
+    where c.id = s.customer_id), ${COMPANY_TIME_ZONE}) as tpl_zone,
   (select jsonb_build_object('name', c.name, 'email', c.email, 'externalId', c.external_id,
       'timeZone', c.time_zone, 'fields', c.custom_fields)
     from customers c where c.id = s.customer_id) as tpl_customer,
