@@ -14,6 +14,7 @@ import {
 } from '../../../core/mail/acknowledgement.js';
 import { mailLanguage } from '../../../shared/mail-languages.js';
 import { COMPANY_CUSTOMER_LANGUAGE } from '../settings/customer-language.js';
+import { customerZoneOf } from '../agreements/agreements.repo.js';
 import { withinRate } from '../../lib/rate-limit.js';
 import { caseMailSubject } from './compose.js';
 import { mailSettings, queueMail } from './outbox.js';
@@ -35,13 +36,16 @@ export async function queueAcknowledgement(
   if (!within.ok) return false;
   const [c] = await rows<{
     number: number;
-    zone: string | null;
+    zone: string;
     answer_by: Date | string | null;
     language: string | null;
     company_language: string | null;
   }>(
     tx,
-    sql`select c.number, coalesce(cu.time_zone, cal.timezone) as zone, cu.language,
+    // The customer's zone chain, as their portal: the company's step never shows, as only a case
+    // under an agreement (whose calendar has a zone) has a first answer to promise.
+    sql`select c.number, ${customerZoneOf({ own: sql`cu.time_zone`, calendar: sql`cal.timezone` })} as zone,
+        cu.language,
         ${COMPANY_CUSTOMER_LANGUAGE} as company_language,
         (select p.due_at from case_promises p where p.case_id = c.id and p.kind = 'first_response'
           and p.state = 'active' and p.met_at is null order by p.cycle desc limit 1) as answer_by
