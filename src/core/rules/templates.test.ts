@@ -142,19 +142,20 @@ describe('times for people: | date and | datetime', () => {
     ['a missing value is the fallback', 'by {{data.nothing | date}}.', 'by .'],
     ['an unknown format is no placeholder', '{{data.promisedDate | upper}}', '{{data.promisedDate | upper}}'],
   ])('%s', (_name, template, want) => {
-    expect(renderTemplate(template, timed)).toBe(want);
+    expect(renderTemplate(template, timed, '', 'Europe/Berlin')).toBe(want);
   });
 
   it('keeps a calendar date’s day west of UTC too, where its UTC midnight is the day before', () => {
-    const west = { customer: { timeZone: 'America/Los_Angeles' }, data: timed.data };
-    expect(renderTemplate('{{data.promisedDate | date}}', west)).toBe('Fri 4 Dec 2026');
-    expect(renderTemplate('{{data.promisedDate | datetime}}', west, '', 'Pacific/Honolulu')).toBe(
+    expect(renderTemplate('{{data.promisedDate | date}}', timed, '', 'America/Los_Angeles')).toBe(
+      'Fri 4 Dec 2026',
+    );
+    expect(renderTemplate('{{data.promisedDate | datetime}}', timed, '', 'Pacific/Honolulu')).toBe(
       'Fri 4 Dec 2026',
     );
     expect(formatTemplateTime('2026-12-04', 'date', 'Pacific/Pago_Pago')).toBe('Fri 4 Dec 2026');
   });
 
-  it('writes UTC without a customer zone, or with one the runtime does not know', () => {
+  it('writes UTC without a zone, or with one the runtime does not know', () => {
     expect(renderTemplate('{{t | datetime}}', { t: '2026-12-02T13:53:00Z' })).toBe(
       'Wed 2 Dec 2026, 13:53 (UTC)',
     );
@@ -168,17 +169,24 @@ describe('times for people: | date and | datetime', () => {
     expect(formatTemplateTime(42, 'date')).toBeUndefined();
   });
 
-  it('writes the zone given (the company’s) for a customer without one; the customer’s own wins', () => {
+  // The caller resolves the customer's zone chain (customerZone / customerZoneOf): the variables'
+  // customer.timeZone is a value to print, not a second say in the zone.
+  it('writes the zone given, whatever the variables’ customer.timeZone', () => {
     const t = '2026-12-02T13:53:00Z';
     expect(renderTemplate('{{t | datetime}}', { t }, '', 'Asia/Tokyo')).toBe(
       'Wed 2 Dec 2026, 22:53 (Asia/Tokyo)',
     );
-    expect(renderTemplate('{{t | datetime}}', { t, customer: { timeZone: null } }, '', 'Asia/Tokyo')).toBe(
-      'Wed 2 Dec 2026, 22:53 (Asia/Tokyo)',
-    );
     expect(
-      renderTemplate('{{t | datetime}}', { t, customer: { timeZone: 'Europe/Berlin' } }, '', 'Asia/Tokyo'),
-    ).toBe('Wed 2 Dec 2026, 14:53 (Europe/Berlin)');
+      renderTemplate('{{t | datetime}}', { t, customer: { timeZone: 'Mars/Olympus' } }, '', 'Asia/Tokyo'),
+    ).toBe('Wed 2 Dec 2026, 22:53 (Asia/Tokyo)');
+    expect(
+      renderTemplate(
+        '{{t | datetime}} {{customer.timeZone}}',
+        { t, customer: { timeZone: 'Europe/Berlin' } },
+        '',
+        'Europe/Berlin',
+      ),
+    ).toBe('Wed 2 Dec 2026, 14:53 (Europe/Berlin) Europe/Berlin');
   });
 
   it('names the path only among a template’s placeholders', () => {

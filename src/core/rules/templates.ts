@@ -3,9 +3,9 @@
 // missing value renders as the fallback ("" by default) so a template never fails at send time.
 // Objects render as JSON, times (Date) as ISO 8601. No HTML escaping: the output is plain text.
 // A time or date may be written for people: `{{data.promisedDate | date}}` → "Fri 4 Dec 2026",
-// `{{event.occurredAt | datetime}}` → "Wed 2 Dec 2026, 14:53 (Europe/Berlin)", in the
-// customer's time zone (`customer.timeZone`), else the zone given (the company's), else UTC; a
-// value that is no time prints as it is.
+// `{{event.occurredAt | datetime}}` → "Wed 2 Dec 2026, 14:53 (Europe/Berlin)", in the zone the
+// caller gives: the customer's (their own, else their agreement calendar's, else the company's:
+// customerZone, or customerZoneOf in SQL), else UTC; a value that is no time prints as it is.
 
 const PLACEHOLDER =
   /\{\{\s*([A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z0-9_-]+)*)\s*(?:\|\s*(date|datetime)\s*)?\}\}/g;
@@ -78,11 +78,9 @@ export function renderTemplate(
   template: string,
   vars: Record<string, unknown>,
   fallback = '',
-  /** The zone of times for a customer without one of their own (the company's). */
-  defaultTimeZone = 'UTC',
+  /** The zone times are written in: the customer's zone chain, resolved by the caller. */
+  timeZone = 'UTC',
 ): string {
-  const zone = lookup(vars, 'customer.timeZone');
-  const timeZone = typeof zone === 'string' && zone ? zone : defaultTimeZone;
   return template.replace(PLACEHOLDER, (_, path: string, format?: TimeFormat) => {
     const value = lookup(vars, path);
     return (format && formatTemplateTime(value, format, timeZone)) ?? show(value) ?? fallback;
