@@ -22,9 +22,11 @@ describe('acknowledgementText', () => {
 
   it('says UTC without a zone, and promises no time that is past or not promised', () => {
     const at = new Date('2026-12-04T09:00:00Z');
-    expect(acknowledgementText({ ...base, answerBy: at, timeZone: null }).split('\n')[1]).toBe(
-      'We will answer by Fri 09:00 UTC.',
-    );
+    // UTC once, whether no zone, UTC itself or a zone this runtime does not know was given.
+    for (const timeZone of [null, 'UTC', 'Mars/Olympus_Mons'])
+      expect(acknowledgementText({ ...base, answerBy: at, timeZone }).split('\n')[1]).toBe(
+        'We will answer by Fri 09:00 UTC.',
+      );
     for (const answerBy of [null, new Date('2026-12-04T07:59:00Z')])
       expect(acknowledgementText({ ...base, answerBy, timeZone: 'Europe/Berlin' }).split('\n')[1]).toBe(
         'We will answer by e-mail as soon as we can.',

@@ -5,14 +5,14 @@
 // the subject, not the name they gave: anyone can write in (or fill the form in) with someone
 // else's address, and an acknowledgement must not carry a stranger's text to them from our
 // domain (the "help desk relay" spam that hit hosted help desks).
-import { formatWhen } from '../portal/plain-state.js';
+import { formatWhen, validZone } from '../portal/plain-state.js';
 import { customerWords } from './customer-words.js';
 
 export interface AcknowledgementFacts {
   number: number;
   /** When the first answer is due (a running first-response clock), or null: no promise. */
   answerBy: Date | null;
-  /** The zone to write the time in: the customer's, else the calendar's; null: UTC. */
+  /** The zone to write the time in (the customer's chain, customerZoneOf); null or unknown: UTC. */
   timeZone: string | null;
   portalUrl: string;
   now: Date;
@@ -22,11 +22,11 @@ export interface AcknowledgementFacts {
 
 export function acknowledgementText(a: AcknowledgementFacts): string {
   const w = customerWords(a.language ?? 'en');
+  // formatWhen writes " UTC" itself; another zone is named after the time.
+  const zone = validZone(a.timeZone);
   const promise =
     a.answerBy && a.answerBy.getTime() > a.now.getTime()
-      ? w.answerBy(
-          `${formatWhen(a.answerBy, a.now, a.timeZone, w.locale)}${a.timeZone ? ` (${a.timeZone})` : ''}`,
-        )
+      ? w.answerBy(`${formatWhen(a.answerBy, a.now, zone, w.locale)}${zone === 'UTC' ? '' : ` (${zone})`}`)
       : w.answerSoon;
   return [w.haveRequest(a.number), promise, '', w.addToIt, w.yourRequests(`${a.portalUrl}/portal`)].join(
     '\n',

@@ -82,7 +82,8 @@ function whenIn(at: Date, now: Date, zones: Zones) {
 }
 
 /** The zone when this runtime knows it, else UTC. */
-const validZone = (tz: string | null | undefined): string => (tz && isTimeZone(tz) ? tz : 'UTC');
+/** The zone a time is written in: the one given when the runtime knows it, else UTC. */
+export const validZone = (tz: string | null | undefined): string => (tz && isTimeZone(tz) ? tz : 'UTC');
 
 /**
  * "Tue 14:00" within the coming week, else "Tue 3 Mar 14:00"; " UTC" when no zone is known. In
