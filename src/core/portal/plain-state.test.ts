@@ -17,6 +17,17 @@ const running = (kind: NextClock['kind'], due: string): NextClock => ({
   paused: false,
 });
 const paused = (kind: NextClock['kind']): NextClock => ({ kind, dueAt: null, paused: true });
+/** What a new request with a first answer due at 13:00 UTC says, in these zones. */
+const firstAnswerText = (
+  zones: Pick<Parameters<typeof plainState>[0], 'timeZone' | 'calendarTimeZone' | 'companyTimeZone'>,
+) =>
+  plainState({
+    status: 'new',
+    clock: running('first_response', '2026-03-02T13:00:00Z'),
+    turn: 'us',
+    now,
+    ...zones,
+  }).text;
 
 describe('plainState', () => {
   const cases: [
@@ -173,15 +184,9 @@ describe('plainState', () => {
     ['no zone at all: UTC', null, null, 'Mon 13:00 UTC'],
     ['a calendar zone this runtime does not know: UTC', null, 'Mars/Olympus', 'Mon 13:00 UTC'],
   ])('%s', (_name, timeZone, calendarTimeZone, when) => {
-    const s = plainState({
-      status: 'new',
-      clock: running('first_response', '2026-03-02T13:00:00Z'),
-      turn: 'us',
-      now,
-      timeZone,
-      calendarTimeZone,
-    });
-    expect(s.text).toBe(`We have your request — first answer by ${when}`);
+    expect(firstAnswerText({ timeZone, calendarTimeZone })).toBe(
+      `We have your request — first answer by ${when}`,
+    );
   });
 
   it.each([
@@ -223,14 +228,7 @@ describe('plainState', () => {
     ],
   ])('with a company zone (Tokyo): %s', (_name, timeZone, calendarTimeZone, when, zone) => {
     const zones = { timeZone, calendarTimeZone, companyTimeZone: 'Asia/Tokyo' };
-    const s = plainState({
-      status: 'new',
-      clock: running('first_response', '2026-03-02T13:00:00Z'),
-      turn: 'us',
-      now,
-      ...zones,
-    });
-    expect(s.text).toBe(`We have your request — first answer by ${when}`);
+    expect(firstAnswerText(zones)).toBe(`We have your request — first answer by ${when}`);
     expect(plainStateZone(zones)).toBe(zone);
   });
 
@@ -239,14 +237,7 @@ describe('plainState', () => {
     ['their own zone UTC: said as such, not named twice', 'UTC', 'Mon 13:00 UTC'],
   ])('%s', (_name, timeZone, when) => {
     const zones = { timeZone, calendarTimeZone: null, companyTimeZone: null };
-    const s = plainState({
-      status: 'new',
-      clock: running('first_response', '2026-03-02T13:00:00Z'),
-      turn: 'us',
-      now,
-      ...zones,
-    });
-    expect(s.text).toBe(`We have your request — first answer by ${when}`);
+    expect(firstAnswerText(zones)).toBe(`We have your request — first answer by ${when}`);
     expect(plainStateZone(zones)).toBe('UTC');
   });
 });
