@@ -5,6 +5,7 @@ import type { Page, Route } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import { checkSourceSilence } from '../../src/server/domains/events/source-silence.js';
+import { makeSourceSilent } from './fixtures.js';
 import { DEMO, eventually, signIn, startStack, text, texts, type Stack } from './harness.js';
 
 let stack: Stack;
@@ -279,18 +280,9 @@ describe('event sources (admin)', () => {
       'shipment.exception',
       'shipment.scanned',
     ]);
-    await stack.api('/event-sources/wms', {
-      login: DEMO.admin,
-      method: 'PATCH',
-      body: { silenceAlertMinutes: 30 },
-    });
-    // (The last test may have left it marked silent since a little earlier, which the server's
-    // check has not cleared yet: a fresh silence.)
-    await stack.db.execute(
-      sql`update event_sources set last_event_at = now() - interval '45 minutes', silent_since = null
-        where key = 'wms'`,
-    );
-    await checkSourceSilence(stack.db);
+    // Silent for 45 minutes, its alert at 30. (The last test may have left it marked silent since a
+    // little earlier, which the server's check has not cleared yet: a fresh silence.)
+    await makeSourceSilent(stack, 'wms', { alertMinutes: 30, quietMinutes: 45 });
 
     // Another system reports a dispatch two days and an hour ago, and no scan came since: the rule
     // fires at once; the server opens the case but holds the mail.

@@ -3,6 +3,7 @@
 // for one customer (the most specific scope wins over any seeded agreement), and cases.
 import { sql } from 'drizzle-orm';
 import type { Page } from 'playwright-core';
+import { checkSourceSilence } from '../../src/server/domains/events/source-silence.js';
 import type { Agreement } from '../../src/shared/schemas/agreements.js';
 import type { Case } from '../../src/shared/schemas/cases.js';
 import type { Customer } from '../../src/shared/schemas/customers.js';
@@ -93,6 +94,28 @@ export async function createEventSource(stack: Stack, key: string, name = `Brows
     method: 'POST',
     body: { key, name, createUnknownCustomers: true },
   });
+}
+
+/**
+ * An event source with a silence alert at `alertMinutes` that has sent nothing for `quietMinutes`,
+ * marked silent as the server's minute check marks it (run here rather than waited for; the
+ * server's own may come first). A fresh silence: a mark a test before left, from a little
+ * earlier, is dropped first. Answers the alert the source had, for a test to put back.
+ */
+export async function makeSourceSilent(
+  stack: Stack,
+  key: string,
+  minutes: { alertMinutes: number; quietMinutes: number },
+): Promise<number | null> {
+  const path = `/event-sources/${encodeURIComponent(key)}`;
+  const before = await stack.api<{ silenceAlertMinutes: number | null }>(path, admin);
+  await stack.api(path, { ...admin, method: 'PATCH', body: { silenceAlertMinutes: minutes.alertMinutes } });
+  await stack.db.execute(
+    sql`update event_sources set last_event_at = now() - make_interval(mins => ${minutes.quietMinutes}),
+      silent_since = null where key = ${key}`,
+  );
+  await checkSourceSilence(stack.db);
+  return before.silenceAlertMinutes;
 }
 
 export interface EventIn {

@@ -6,11 +6,10 @@
 // follow the same zone on every staff page that shows them (the Commitments page, a customer's and
 // an organization's page, the board, a signal's page), named there the same way; the board's other
 // times (its "Updated" clock, when a source went silent or last sent a warned event) too.
-import { sql } from 'drizzle-orm';
 import type { Locator, Page, Request, Response } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { checkSourceSilence } from '../../src/server/domains/events/source-silence.js';
 import type { Board, Commitment, Signal } from '../../src/shared/schemas/signals.js';
+import { makeSourceSilent } from './fixtures.js';
 import { DEMO, eventually, signIn, startStack, text, type Stack } from './harness.js';
 
 let stack: Stack;
@@ -332,19 +331,7 @@ describe('pages that count days wait for the zone the person works in', () => {
 
   it('the Proactive board’s clock and its sources’ times are Berlin’s too, named, never Los Angeles’', async () => {
     // The warehouse silent for 45 minutes (its alert at 30), as the server's check would find it.
-    const before = await stack.api<{ silenceAlertMinutes: number | null }>('/event-sources/wms', {
-      login: DEMO.admin,
-    });
-    await stack.api('/event-sources/wms', {
-      login: DEMO.admin,
-      method: 'PATCH',
-      body: { silenceAlertMinutes: 30 },
-    });
-    await stack.db.execute(
-      sql`update event_sources set last_event_at = now() - interval '45 minutes', silent_since = null
-        where key = 'wms'`,
-    );
-    await checkSourceSilence(stack.db);
+    const alertBefore = await makeSourceSilent(stack, 'wms', { alertMinutes: 30, quietMinutes: 45 });
     const slow = await slowZonePage();
     try {
       const answers: Board[] = [];
@@ -403,7 +390,7 @@ describe('pages that count days wait for the zone the person works in', () => {
       await stack.api('/event-sources/wms', {
         login: DEMO.admin,
         method: 'PATCH',
-        body: { silenceAlertMinutes: before.silenceAlertMinutes },
+        body: { silenceAlertMinutes: alertBefore },
       });
     }
   });
