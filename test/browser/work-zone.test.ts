@@ -329,6 +329,38 @@ describe('pages that count days wait for the zone the person works in', () => {
     }
   });
 
+  it('the Signals page names its zone as soon as its rows show, not only once their count comes', async () => {
+    const slow = await slowZonePage();
+    // The count (and the live signals' count for "select all") held back; the list itself not.
+    let count!: () => void;
+    const counted = new Promise<void>((resolve) => (count = resolve));
+    await slow.page.route(
+      (url) => url.pathname === '/api/v1/signals' && url.searchParams.get('includeTotal') === 'true',
+      async (route) => {
+        await counted;
+        await route.continue().catch(() => undefined);
+      },
+    );
+    try {
+      slow.release();
+      await slow.page.goto(`${stack.url}/signals`);
+      await slow.page.getByTestId('signal-row').first().waitFor();
+      expect(await slow.page.getByTestId('signal-total').count()).toBe(0);
+      const zone = slow.page.getByTestId('signals-zone');
+      expect(await zone.isVisible()).toBe(true);
+      expect(await text(zone)).toBe(TIMES_IN_BERLIN);
+
+      // The count comes, and stands before the same note.
+      count();
+      await eventually(() => text(slow.page.getByTestId('signal-total'))).toMatch(/^[\d,]+ signals?$/);
+      expect(await text(zone)).toBe(TIMES_IN_BERLIN);
+      await noBrowserZone(slow.page);
+    } finally {
+      count();
+      await slow.close();
+    }
+  });
+
   it('the Proactive board’s clock and its sources’ times are Berlin’s too, named, never Los Angeles’', async () => {
     // The warehouse silent for 45 minutes (its alert at 30), as the server's check would find it.
     const alertBefore = await makeSourceSilent(stack, 'wms', { alertMinutes: 30, quietMinutes: 45 });

@@ -81,8 +81,13 @@ export function SignalsPage() {
   const byOwner = filters.caseUnassigned ? signalsAndCases(null) : anySignal;
   useLive(byOwner, counted.reload);
   const total = counted.data?.total;
-  const subtitle =
-    'Everything the signal rules caught, newest first: live, resolved by the awaited event, or dismissed.';
+  // The zone the rows' times are in is named with the rows, not only once their count comes.
+  const summary = (
+    <>
+      Everything the signal rules caught, newest first: live, resolved by the awaited event, or dismissed.{' '}
+      <TimesInZone testId="signals-zone" className="muted" />
+    </>
+  );
   // The selection and the last bulk change's message belong to the list they were made in.
   const listKey = JSON.stringify(query);
   const [selected, setSelected] = useState<{ key: string; ids: Set<string> }>({
@@ -133,15 +138,13 @@ export function SignalsPage() {
         title="Signals"
         subtitle={
           total === undefined ? (
-            subtitle
+            summary
           ) : (
             <>
               <span data-testid="signal-total">
                 {Object.keys(query).length ? `${countOf(total, 'signal')} found` : countOf(total, 'signal')}
               </span>
-              <span className="view-summary">
-                {subtitle} <TimesInZone testId="signals-zone" className="muted" />
-              </span>
+              <span className="view-summary">{summary}</span>
             </>
           )
         }
