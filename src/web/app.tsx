@@ -158,7 +158,9 @@ export function App() {
             path="events"
             element={
               <RequireStaff>
-                <EventsPage />
+                <WorkZoneGate title="Events">
+                  <EventsPage />
+                </WorkZoneGate>
               </RequireStaff>
             }
           />
@@ -341,9 +343,23 @@ export function App() {
             <Route path="segments" element={<SegmentsPage />} />
             <Route path="segments/new" element={<SegmentFormPage />} />
             <Route path="segments/:key" element={<SegmentFormPage />} />
-            <Route path="event-sources" element={<EventSourcesPage />} />
+            <Route
+              path="event-sources"
+              element={
+                <WorkZoneGate title="Event sources">
+                  <EventSourcesPage />
+                </WorkZoneGate>
+              }
+            />
             <Route path="event-sources/new" element={<EventSourceFormPage />} />
-            <Route path="event-sources/:key" element={<EventSourceFormPage />} />
+            <Route
+              path="event-sources/:key"
+              element={
+                <WorkZoneGate title="Event source">
+                  <EventSourceFormPage />
+                </WorkZoneGate>
+              }
+            />
             <Route path="webhooks" element={<WebhooksPage />} />
             <Route path="webhooks/new" element={<WebhookFormPage />} />
             <Route path="webhooks/:id" element={<WebhookFormPage />} />

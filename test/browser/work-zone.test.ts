@@ -5,12 +5,14 @@
 // and with no company zone, the browser's (Los Angeles), not the server's UTC. Commitment times
 // follow the same zone on every staff page that shows them (the Commitments page, a customer's and
 // an organization's page, the board, a signal's page), named there the same way; the board's other
-// times (its "Updated" clock, when a source went silent or last sent a warned event) too.
+// times (its "Updated" clock, when a source went silent or last sent a warned event) too; so do
+// the signal lists (the Signals page names the zone with its rows, before their count), the Events
+// page and the event sources' admin pages, which wait for the zone as the board does.
 import type { Locator, Page, Request, Response } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Board, Commitment, Signal } from '../../src/shared/schemas/signals.js';
 import { makeSourceSilent } from './fixtures.js';
-import { DEMO, eventually, signIn, startStack, text, type Stack } from './harness.js';
+import { DEMO, eventually, signIn, startStack, text, type Login, type Stack } from './harness.js';
 
 let stack: Stack;
 
@@ -19,11 +21,11 @@ beforeAll(async () => {
 });
 afterAll(() => stack?.stop());
 
-/** A page in Los Angeles, signed in, whose GET /settings waits until `release()`. */
-async function slowZonePage() {
+/** A page in Los Angeles, signed in (as Ava, the agent), whose GET /settings waits until `release()`. */
+async function slowZonePage(login: Login = DEMO.agent) {
   const context = await stack.browser.newContext({ locale: 'en-US', timezoneId: 'America/Los_Angeles' });
   const page = await context.newPage();
-  await signIn(page, stack.url, DEMO.agent);
+  await signIn(page, stack.url, login);
   let release!: () => void;
   const released = new Promise<void>((resolve) => (release = resolve));
   await page.route('**/api/v1/settings', async (route) => {
@@ -420,6 +422,100 @@ describe('pages that count days wait for the zone the person works in', () => {
     } finally {
       await slow.close();
       await stack.api('/event-sources/wms', {
+        login: DEMO.admin,
+        method: 'PATCH',
+        body: { silenceAlertMinutes: alertBefore },
+      });
+    }
+  });
+
+  it('the Events page and the event sources’ pages wait for the zone, write their times in Berlin and say so', async () => {
+    /** The times (dates with a time of day) `times` shows, as shown and as Berlin and Los Angeles write them. */
+    const dateTimes = (times: Locator) =>
+      times.evaluateAll((all) =>
+        all.slice(0, 40).map((t) => {
+          const at = new Date(t.getAttribute('datetime')!);
+          const zone = (timeZone: string) =>
+            new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short', timeZone }).format(
+              at,
+            );
+          return {
+            what: t.closest('[data-testid]')?.getAttribute('data-testid'),
+            shown: t.textContent,
+            berlin: zone('Europe/Berlin'),
+            browser: zone('America/Los_Angeles'),
+          };
+        }),
+      );
+    const inBerlinOnly = (times: Awaited<ReturnType<typeof dateTimes>>) => {
+      for (const t of times) {
+        expect(t.shown, t.what ?? '').toBe(t.berlin);
+        expect(t.shown, t.what ?? '').not.toBe(t.browser);
+      }
+    };
+    /** Until the zone is read the page says so, and shows no time. */
+    const waits = async (page: Page, title: string) => {
+      await eventually(() => text(page.getByTestId('work-zone-waiting'))).toContain(
+        'Reading the zone you work in…',
+      );
+      expect(await text(page.getByRole('heading', { level: 1 }))).toBe(title);
+      expect(await page.locator('time').count()).toBe(0);
+      await noBrowserZone(page);
+    };
+
+    const events = await slowZonePage();
+    try {
+      await events.page.goto(`${stack.url}/events`);
+      await waits(events.page, 'Events');
+      events.release();
+      await eventually(() => text(events.page.getByTestId('events-zone'))).toBe(TIMES_IN_BERLIN);
+      await events.page.getByTestId('event-row').first().waitFor();
+      const occurred = await dateTimes(events.page.getByTestId('event-occurred').locator('time'));
+      expect(occurred.length).toBeGreaterThan(1);
+      inBerlinOnly(occurred);
+      await noBrowserZone(events.page);
+    } finally {
+      await events.close();
+    }
+
+    // The ERP silent (it has an event with warnings too): every kind of time its pages show.
+    const alertBefore = await makeSourceSilent(stack, 'erp', { alertMinutes: 30, quietMinutes: 45 });
+    const list = await slowZonePage(DEMO.admin);
+    try {
+      await list.page.goto(`${stack.url}/admin/event-sources`);
+      await waits(list.page, 'Event sources');
+      list.release();
+      await eventually(() => text(list.page.getByTestId('sources-zone'))).toBe(TIMES_IN_BERLIN);
+      await list.page.getByTestId('source-row').first().waitFor();
+      const lastSent = await dateTimes(list.page.getByTestId('source-last-event').locator('time'));
+      expect(lastSent.length).toBe(2);
+      inBerlinOnly(lastSent);
+      await noBrowserZone(list.page);
+    } finally {
+      await list.close();
+    }
+    const source = await slowZonePage(DEMO.admin);
+    try {
+      await source.page.goto(`${stack.url}/admin/event-sources/erp`);
+      await waits(source.page, 'Event source');
+      source.release();
+      await eventually(() => text(source.page.getByTestId('source-zone'))).toBe(TIMES_IN_BERLIN);
+      await source.page.getByTestId('warned-row').first().waitFor();
+      const times = await dateTimes(
+        source.page.locator(
+          '[data-testid="source-last-sent"] time, [data-testid="source-silent-since"] time, [data-testid="warned-occurred"] time',
+        ),
+      );
+      expect(times.map((t) => t.what)).toEqual([
+        'source-last-sent',
+        'source-silent-since',
+        'warned-occurred',
+      ]);
+      inBerlinOnly(times);
+      await noBrowserZone(source.page);
+    } finally {
+      await source.close();
+      await stack.api('/event-sources/erp', {
         login: DEMO.admin,
         method: 'PATCH',
         body: { silenceAlertMinutes: alertBefore },

@@ -3,7 +3,10 @@
 // lately; a source's page charts its events per hour over two days (a broken feed is a gap) and
 // lists its latest events accepted with warnings (a promise without a
 // readable date, a shipment without the ref a rule follows), so an integration's mistakes are
-// found here rather than by a customer whose late order nobody watched.
+// found here rather than by a customer whose late order nobody watched. Times (the last event,
+// since when a source is silent, when a warned event occurred) are in the zone the admin works in,
+// as signal and commitment times are, named on each page; both pages open once that zone is read
+// (WorkZoneGate, in app.tsx).
 import { useMemo, useState } from 'react';
 import { Link, useNavigate } from 'react-router-dom';
 import {
@@ -34,6 +37,7 @@ import { RecordForm } from './record-form.js';
 import { useRecordForm } from './use-record-form.js';
 import { useEditedRecord } from './use-edited-record.js';
 import { ShownOnce } from './shown-once.js';
+import { TimesInZone } from '../layout/times-in-zone.js';
 
 const BACK = '/admin/event-sources';
 
@@ -41,11 +45,17 @@ export function EventSourcesPage() {
   const sources = useApi<Items<EventSourceWithActivity>>('/event-sources', undefined, { keepPrevious: true });
   // A source edited elsewhere, gone silent or sending again (not each event: the counts may lag).
   useLive(anySource, sources.reload);
+  const zone = useWorkZone().zone;
   const items = sources.data?.items ?? [];
   return (
     <AdminList
       title="Event sources"
-      subtitle="The systems that send operational events (orders, shipments, invoices), each with its own token."
+      subtitle={
+        <>
+          The systems that send operational events (orders, shipments, invoices), each with its own token.{' '}
+          <TimesInZone testId="sources-zone" className="muted" />
+        </>
+      }
       newRecord={{ to: `${BACK}/new`, label: 'New source' }}
       list={sources}
       count={items.length}
@@ -72,7 +82,11 @@ export function EventSourcesPage() {
               </div>
             </td>
             <td className="cell-nowrap" data-testid="source-last-event">
-              {s.lastEventAt ? formatDateTime(s.lastEventAt) : <span className="muted">Never</span>}
+              {s.lastEventAt ? (
+                <time dateTime={s.lastEventAt}>{formatDateTime(s.lastEventAt, zone)}</time>
+              ) : (
+                <span className="muted">Never</span>
+              )}
               {s.silentSince && (
                 <div>
                   <span
@@ -205,13 +219,7 @@ function EventSourceForm(props: {
       form={form}
       noun="source"
       title={source ? source.name : 'New event source'}
-      subtitle={
-        source &&
-        `${source.lastEventAt ? `Last event ${formatDateTime(source.lastEventAt)}` : 'No event yet'} · ${countOf(
-          source.activity.eventsLast24h,
-          'event',
-        )} in the last 24 hours${source.silentSince ? ` · silent since ${formatDateTime(source.silentSince)}` : ''}`
-      }
+      subtitle={source && <SourceSummary source={source} />}
       back={{ to: BACK, label: 'Event sources' }}
       labels={(p) => LABELS[p.split('.')[0] ?? ''] ?? 'Event source'}
       onSubmit={() =>
@@ -298,6 +306,29 @@ function EventSourceForm(props: {
         </fieldset>
       )}
     </RecordForm>
+  );
+}
+
+/** "Last event …, 12 events in the last 24 hours, silent since …", in the zone the admin works in. */
+function SourceSummary({ source }: { source: EventSourceWithActivity }) {
+  const zone = useWorkZone().zone;
+  const at = (testId: string, iso: string) => (
+    <span data-testid={testId}>
+      <time dateTime={iso}>{formatDateTime(iso, zone)}</time>
+    </span>
+  );
+  return (
+    <>
+      {source.lastEventAt ? <>Last event {at('source-last-sent', source.lastEventAt)}</> : 'No event yet'}
+      {` · ${countOf(source.activity.eventsLast24h, 'event')} in the last 24 hours`}
+      {source.silentSince && <> · silent since {at('source-silent-since', source.silentSince)}</>}
+      {source.lastEventAt && (
+        <>
+          {' · '}
+          <TimesInZone testId="source-zone" className="muted" />
+        </>
+      )}
+    </>
   );
 }
 
@@ -428,6 +459,7 @@ function SentTypes({ source }: { source: EventSourceWithActivity }) {
 
 /** The source's latest events accepted with warnings, newest first. */
 function RecentWarnings({ source }: { source: EventSourceWithActivity }) {
+  const zone = useWorkZone().zone;
   const events = useApi<Items<Event>>(
     `/events?source=${encodeURIComponent(source.key)}&warned=true&sort=-receivedAt&limit=20`,
   );
@@ -447,7 +479,12 @@ function RecentWarnings({ source }: { source: EventSourceWithActivity }) {
         loadingLabel="Loading events…"
         empty={<>None: every event did what it was sent for.</>}
       >
-        <EventTable events={items.map(eventLine)} testId="source-warned-events" prefix="warned" />
+        <EventTable
+          events={items.map(eventLine)}
+          testId="source-warned-events"
+          prefix="warned"
+          timeZone={zone}
+        />
       </ListState>
     </section>
   );

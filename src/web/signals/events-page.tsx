@@ -1,16 +1,20 @@
 // Operational events, for staff: what the ERP, the warehouse and billing told Steward, newest first,
 // filtered by a ref ("orderId:SO-1032": everything about that order), a type, a source (admins)
 // or the events accepted with warnings. The filters live in the address, so a link can carry them.
+// When each occurred is written in the zone the person works in, as signal and commitment times are
+// (named in the header); the route opens once that zone is read (WorkZoneGate).
 import { useEffect, useState, type FormEvent } from 'react';
 import type { Event, EventSourceWithActivity } from '../../shared/schemas/events.js';
 import { useMe } from '../auth/auth-context.js';
 import { useAddressFilters } from '../lib/address-filters.js';
 import type { Items } from '../lib/types.js';
 import { useApi } from '../lib/use-api.js';
+import { useWorkZone } from '../lib/work-zone.js';
 import type { Settings } from '../../shared/schemas/settings.js';
 import { FilterSelect } from '../layout/filter-select.js';
 import { GrowingList } from '../layout/growing-list.js';
 import { PageHeader } from '../layout/page-parts.js';
+import { TimesInZone } from '../layout/times-in-zone.js';
 import { useDocumentTitle } from '../layout/use-document-title.js';
 import { EventTable, eventLine } from './event-table.js';
 
@@ -30,6 +34,7 @@ export function EventsPage() {
   };
   const sources = useApi<Items<EventSourceWithActivity>>(me.role === 'admin' ? '/event-sources' : null);
   const settings = useApi<Settings>('/settings');
+  const zone = useWorkZone().zone;
   const [ref, setRef] = useState(applied.ref);
   const [type, setType] = useState(applied.type);
   const [errors, setErrors] = useState<{ ref?: string; type?: string }>({});
@@ -63,7 +68,8 @@ export function EventsPage() {
         subtitle={
           <>
             What the operational systems told Steward (orders, shipments, invoices), newest first.{' '}
-            <RetentionNote days={settings.data?.eventRetentionDays} />
+            <RetentionNote days={settings.data?.eventRetentionDays} />{' '}
+            <TimesInZone testId="events-zone" className="muted" />
           </>
         }
       />
@@ -131,6 +137,7 @@ export function EventsPage() {
             busy={loading}
             events={items.map(eventLine)}
             showSource
+            timeZone={zone}
           />
         )}
       </GrowingList>
