@@ -103,6 +103,30 @@ function inBerlin(times: ShownTime[]) {
   }
 }
 
+/** The times (dates with a time of day) `times` shows, as shown and as Berlin and Los Angeles write them. */
+const dateTimes = (times: Locator) =>
+  times.evaluateAll((all) =>
+    all.slice(0, 40).map((t) => {
+      const at = new Date(t.getAttribute('datetime')!);
+      const zone = (timeZone: string) =>
+        new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short', timeZone }).format(at);
+      return {
+        what: t.closest('[data-testid]')?.getAttribute('data-testid'),
+        shown: t.textContent,
+        berlin: zone('Europe/Berlin'),
+        browser: zone('America/Los_Angeles'),
+      };
+    }),
+  );
+
+/** Every one of `times` is written as Berlin writes it, not as Los Angeles does. */
+function inBerlinOnly(times: Awaited<ReturnType<typeof dateTimes>>) {
+  for (const t of times) {
+    expect(t.shown, t.what ?? '').toBe(t.berlin);
+    expect(t.shown, t.what ?? '').not.toBe(t.browser);
+  }
+}
+
 describe('pages that count days wait for the zone the person works in', () => {
   it('the Proactive board asks for its KPI tiles only once the company’s zone is known', async () => {
     const slow = await slowZonePage();
@@ -430,29 +454,6 @@ describe('pages that count days wait for the zone the person works in', () => {
   });
 
   it('the Events page and the event sources’ pages wait for the zone, write their times in Berlin and say so', async () => {
-    /** The times (dates with a time of day) `times` shows, as shown and as Berlin and Los Angeles write them. */
-    const dateTimes = (times: Locator) =>
-      times.evaluateAll((all) =>
-        all.slice(0, 40).map((t) => {
-          const at = new Date(t.getAttribute('datetime')!);
-          const zone = (timeZone: string) =>
-            new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short', timeZone }).format(
-              at,
-            );
-          return {
-            what: t.closest('[data-testid]')?.getAttribute('data-testid'),
-            shown: t.textContent,
-            berlin: zone('Europe/Berlin'),
-            browser: zone('America/Los_Angeles'),
-          };
-        }),
-      );
-    const inBerlinOnly = (times: Awaited<ReturnType<typeof dateTimes>>) => {
-      for (const t of times) {
-        expect(t.shown, t.what ?? '').toBe(t.berlin);
-        expect(t.shown, t.what ?? '').not.toBe(t.browser);
-      }
-    };
     /** Until the zone is read the page says so, and shows no time. */
     const waits = async (page: Page, title: string) => {
       await eventually(() => text(page.getByTestId('work-zone-waiting'))).toContain(
