@@ -7,7 +7,8 @@
 // an organization's page, the board, a signal's page), named there the same way; the board's other
 // times (its "Updated" clock, when a source went silent or last sent a warned event) too; so do
 // the signal lists (the Signals page names the zone with its rows, before their count), the Events
-// page and the event sources' admin pages, which wait for the zone as the board does.
+// page and the event sources' admin pages, which wait for the zone as the board does, and a
+// customer's recent events, a case's Events tab and the signals on a case's side.
 import type { Locator, Page, Request, Response } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Board, Commitment, Signal } from '../../src/shared/schemas/signals.js';
@@ -521,6 +522,80 @@ describe('pages that count days wait for the zone the person works in', () => {
         method: 'PATCH',
         body: { silenceAlertMinutes: alertBefore },
       });
+    }
+  });
+
+  it('a customer’s recent events, a case’s Events tab and its signals wait for the zone, write their times in Berlin and say so', async () => {
+    // A case opened by a signal, about an order or a shipment the events name, and its customer.
+    const signals = await stack.api<{ items: Signal[] }>('/signals?limit=100', { login: DEMO.agent });
+    let found: { caseId: string; customerId: string } | undefined;
+    for (const s of signals.items) {
+      if (!s.caseId) continue;
+      const c = await stack.api<{ refs: Record<string, string>; customer: { id: string } }>(
+        `/cases/${s.caseId}`,
+        { login: DEMO.agent },
+      );
+      const ref = Object.entries(c.refs).map(([k, v]) => `ref=${encodeURIComponent(`${k}:${v}`)}`);
+      if (ref.length === 0) continue;
+      const about = await stack.api<{ items: unknown[] }>(`/events?${ref.join('&')}&limit=1`, {
+        login: DEMO.agent,
+      });
+      const theirs = await stack.api<{ items: unknown[] }>(`/events?customerId=${c.customer.id}&limit=2`, {
+        login: DEMO.agent,
+      });
+      if (about.items.length > 0 && theirs.items.length > 1) {
+        found = { caseId: s.caseId, customerId: c.customer.id };
+        break;
+      }
+    }
+    expect(found, 'a signal’s case with events about it, whose customer has events').toBeTruthy();
+    const { caseId, customerId } = found!;
+
+    const customer = await slowZonePage();
+    try {
+      await customer.page.goto(`${stack.url}/customers/${customerId}`);
+      // Until the zone is read their events wait for it, as their signals and commitments do.
+      const section = customer.page.locator('section[aria-labelledby="events-title"]');
+      await eventually(() => text(section)).toContain('Reading the zone you work in…');
+      expect(await section.locator('time').count()).toBe(0);
+      await noBrowserZone(customer.page);
+      customer.release();
+      await eventually(() => text(customer.page.getByTestId('customer-events-zone'))).toBe(TIMES_IN_BERLIN);
+      await customer.page.getByTestId('customer-event-row').first().waitFor();
+      const occurred = await dateTimes(customer.page.getByTestId('customer-event-occurred').locator('time'));
+      expect(occurred.length).toBeGreaterThan(1);
+      inBerlinOnly(occurred);
+      await noBrowserZone(customer.page);
+    } finally {
+      await customer.close();
+    }
+
+    const onCase = await slowZonePage();
+    try {
+      const page = onCase.page;
+      await page.goto(`${stack.url}/cases/${caseId}`);
+      const panel = page.getByTestId('case-signals-panel');
+      await eventually(() => text(panel)).toContain('Reading the zone you work in…');
+      expect(await panel.locator('time').count()).toBe(0);
+      await page.getByRole('tab', { name: 'Events' }).click();
+      const tab = page.getByRole('tabpanel');
+      await eventually(() => text(tab)).toContain('Reading the zone you work in…');
+      expect(await tab.locator('time').count()).toBe(0);
+      await noBrowserZone(page);
+
+      onCase.release();
+      await eventually(() => text(page.getByTestId('case-events-zone'))).toBe(TIMES_IN_BERLIN);
+      await eventually(() => text(panel.getByTestId('case-signals-zone'))).toBe(TIMES_IN_BERLIN);
+      await page.getByTestId('case-event-row').first().waitFor();
+      const occurred = await dateTimes(page.getByTestId('case-event-occurred').locator('time'));
+      expect(occurred.length).toBeGreaterThan(0);
+      inBerlinOnly(occurred);
+      const detected = await dateTimes(panel.getByTestId('case-signal-detected'));
+      expect(detected.length).toBeGreaterThan(0);
+      inBerlinOnly(detected);
+      await noBrowserZone(page);
+    } finally {
+      await onCase.close();
     }
   });
 

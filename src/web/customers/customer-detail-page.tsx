@@ -10,6 +10,7 @@ import { ErrorNotice, Fact, Loading, NotFound, PageHeader } from '../layout/page
 import { Flash } from '../layout/flash.js';
 import { MergedAway } from '../layout/merging.js';
 import { useDocumentTitle } from '../layout/use-document-title.js';
+import { TimesInZone } from '../layout/times-in-zone.js';
 import { CaseListSection } from '../cases/case-list-section.js';
 import { NewCaseButton } from '../cases/new-case-dialog.js';
 import { CustomerEvents, ProactiveSections } from '../signals/customer-proactive.js';
@@ -206,7 +207,10 @@ function CustomerDetail({ id }: { id: string }) {
           </section>
           <ProactiveSections about="customer" id={c.id} />
           <section className="section" aria-labelledby="events-title">
-            <h2 id="events-title">Recent events</h2>
+            <div className="section__header">
+              <h2 id="events-title">Recent events</h2>
+              <TimesInZone testId="customer-events-zone" />
+            </div>
             <CustomerEvents customerId={c.id} />
           </section>
           <section className="section" aria-labelledby="history-title">

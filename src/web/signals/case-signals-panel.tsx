@@ -1,12 +1,17 @@
 // Why a proactive case exists: the signals that opened or joined it (or came with a case merged
 // into this one), and the operational references (order, shipment, invoice) the case is about, on
 // the case page's side. Solving the case resolves its live signals: the panel says so first.
+// When each was detected is in the zone the person works in, as on the Signals page (named under
+// the list); the signals are listed once that zone is read.
 import { useState } from 'react';
 import { Link } from 'react-router-dom';
 import { LIVE_SIGNAL_STATES, type Signal } from '../../shared/schemas/signals.js';
 import type { Case, Page } from '../lib/types.js';
 import { formatDateTime } from '../lib/format.js';
 import { useApi } from '../lib/use-api.js';
+import { READING_ZONE, useWorkZone } from '../lib/work-zone.js';
+import { Loading } from '../layout/page-parts.js';
+import { TimesInZone } from '../layout/times-in-zone.js';
 import { RefValue, SeverityBadge, SignalStateBadge } from './signal-badges.js';
 import { signalTitle } from '../../shared/ref-labels.js';
 
@@ -14,6 +19,7 @@ const SHOWN = 10;
 
 export function CaseSignalsPanel({ c }: { c: Case }) {
   // Proactive cases have signals, and so has a case another one was merged into.
+  const work = useWorkZone();
   const signals = useApi<Page<Signal>>('/signals', {
     caseId: c.id,
     limit: SHOWN,
@@ -37,7 +43,9 @@ export function CaseSignalsPanel({ c }: { c: Case }) {
     <section className="card panel" aria-labelledby="case-signals-title" data-testid="case-signals-panel">
       <h2 id="case-signals-title">{items.length > 0 ? 'Signals' : 'References'}</h2>
       {signals.error && <p className="muted">{signals.error.message}</p>}
-      {items.length > 0 && (
+      {/* Not in the browser's zone while the person's is read: listed once it is. */}
+      {items.length > 0 && !work.ready && <Loading label={READING_ZONE} />}
+      {items.length > 0 && work.ready && (
         <ul className="mini-cases" data-testid="case-signals">
           {items.map((s) => (
             <li key={s.id}>
@@ -46,7 +54,9 @@ export function CaseSignalsPanel({ c }: { c: Case }) {
                 <span className="mini-case__meta">
                   <SeverityBadge severity={s.severity} />
                   <SignalStateBadge state={s.state} caseUnassigned={s.caseUnassigned} />
-                  <span className="muted">{formatDateTime(s.detectedAt)}</span>
+                  <time className="muted" dateTime={s.detectedAt} data-testid="case-signal-detected">
+                    {formatDateTime(s.detectedAt, work.zone)}
+                  </time>
                 </span>
               </Link>
             </li>
@@ -54,6 +64,11 @@ export function CaseSignalsPanel({ c }: { c: Case }) {
         </ul>
       )}
       {more > 0 && <p className="muted panel__more">and {more} more</p>}
+      {items.length > 0 && work.ready && (
+        <p className="panel__more">
+          <TimesInZone testId="case-signals-zone" className="muted" />
+        </p>
+      )}
       {unsolved && live > 0 && (
         <p className="muted panel__more" data-testid="case-signals-hint">
           Solving this case resolves {live === 1 ? 'its live signal' : `its ${live} live signals`}.

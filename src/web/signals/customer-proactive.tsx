@@ -1,6 +1,7 @@
 // The proactive side of a customer's or an organization's page (staff only): the commitments
 // measured for them, the signals raised about them and (customers) their operational events,
-// newest first, each with a way to see more.
+// newest first, each with a way to see more. Their times are in the zone the person works in,
+// named beside each section's title.
 import { Link } from 'react-router-dom';
 import type { Event } from '../../shared/schemas/events.js';
 import type { Commitment, CommitmentRate, Signal } from '../../shared/schemas/signals.js';
@@ -161,7 +162,13 @@ function OnTimeLine({ about, id }: { about: About; id: string }) {
   );
 }
 
+/**
+ * Their recent events, newest first: when each occurred in the zone the person works in (as their
+ * signals and commitments), shown once that zone is read.
+ */
 export function CustomerEvents({ customerId }: { customerId: string }) {
+  const work = useWorkZone();
+  if (!work.ready) return <Loading label={READING_ZONE} />;
   return (
     <GrowingList<Event>
       path="/events"
@@ -176,6 +183,7 @@ export function CustomerEvents({ customerId }: { customerId: string }) {
           prefix="customer-event"
           busy={loading}
           events={items.map(eventLine)}
+          timeZone={work.zone}
         />
       )}
     </GrowingList>
