@@ -519,3 +519,30 @@ describe('on a tablet and a laptop', () => {
     }
   });
 });
+
+describe('a subject without a space in it (a pasted link, a long reference)', () => {
+  it('wraps within the screen: on the case, in the portal’s list and on the request, on a phone and a laptop', async () => {
+    const subject = `https://tracking.example/parcel/${'7'.repeat(200)}`;
+    const made = await stack.api<{ id: string }>('/portal/cases', {
+      login: DEMO.customer,
+      method: 'POST',
+      body: { subject, message: 'This link shows my parcel stuck for a week.', category: 'other' },
+    });
+    const customer = await stack.newPage();
+    await signIn(customer, stack.url, DEMO.customer);
+    try {
+      for (const size of [PHONE, { width: 1280, height: 800 }]) {
+        await page.setViewportSize(size);
+        await customer.setViewportSize(size);
+        await fits(page, `/cases/${made.id}`, '[data-testid="case-subject"]');
+        expect(await text(page.getByTestId('case-subject'))).toBe(subject);
+        await fits(customer, '/portal', `[data-testid="request-row"][data-case-id="${made.id}"]`);
+        await fits(customer, `/portal/cases/${made.id}`, '[data-testid="request-subject"]');
+        expect(await text(customer.getByTestId('request-subject'))).toBe(subject);
+      }
+    } finally {
+      await page.setViewportSize(PHONE);
+      await customer.close();
+    }
+  });
+});
