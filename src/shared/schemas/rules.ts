@@ -246,6 +246,12 @@ export const RuleVersion = z.object({
   definition: RuleDefinition,
   createdAt: IsoDateTime,
   createdBy: Id.nullable(),
+  createdByName: z
+    .string()
+    .nullable()
+    .describe(
+      'the name of the user who saved it (also when that user was deleted since); null: Steward itself',
+    ),
 });
 
 export const RuleListQuery = z.strictObject({

@@ -2,7 +2,6 @@
 // an old one back into the editor (saving it then makes it the newest version).
 import type { z } from 'zod';
 import type { RuleDefinition, RuleVersion } from '../../shared/schemas/rules.js';
-import type { User } from '../../shared/schemas/users.js';
 import { formatDateTime } from '../lib/format.js';
 import type { Items } from '../lib/types.js';
 import { useApi } from '../lib/use-api.js';
@@ -16,9 +15,7 @@ export function VersionsPanel(props: {
   onLoad(definition: RuleDefinition, version: number): void;
 }) {
   const versions = useApi<Items<Version>>(`/rules/${props.ruleId}/versions`);
-  const users = useApi<Items<User>>('/users');
-  const who = (id: string | null) =>
-    id === null ? 'System' : (users.data?.items.find((u) => u.id === id)?.name ?? 'A former user');
+  const who = (v: Version) => (v.createdBy === null ? 'System' : (v.createdByName ?? 'A former user'));
 
   return (
     <section className="card rule-panel" aria-labelledby="versions-title" data-testid="rule-versions">
@@ -35,7 +32,7 @@ export function VersionsPanel(props: {
                   <strong>Version {v.version}</strong>
                   {v.version === props.current && <span className="tag">current</span>}
                   <span className="muted">
-                    {formatDateTime(v.createdAt)} · {who(v.createdBy)}
+                    {formatDateTime(v.createdAt)} · {who(v)}
                   </span>
                 </div>
                 <details className="version__details">

@@ -9,6 +9,7 @@ import { dismissedByPeople } from './end-signals.js';
 import { categories } from '../cases/cases.table.js';
 import { segments } from '../segments/segments.table.js';
 import { teams } from '../teams/teams.table.js';
+import { users } from '../auth/auth.table.js';
 import { ruleExpectations, signalRuleVersions, signalRules } from './signals.table.js';
 import { nextVersion } from '../../../db/columns.js';
 
@@ -134,8 +135,11 @@ export async function listRuleVersions(db: Database, ruleId: string) {
       definition: signalRuleVersions.definition,
       createdAt: signalRuleVersions.createdAt,
       createdBy: signalRuleVersions.createdBy,
+      // A deleted user's name too: the version was theirs.
+      createdByName: users.name,
     })
     .from(signalRuleVersions)
+    .leftJoin(users, eq(users.id, signalRuleVersions.createdBy))
     .where(eq(signalRuleVersions.ruleId, ruleId))
     .orderBy(desc(signalRuleVersions.version));
 }

@@ -72,6 +72,7 @@ export async function listRuleVersions(db: Database, actor: Actor, id: string) {
       definition: v.definition,
       createdAt: v.createdAt.toISOString(),
       createdBy: v.createdBy,
+      createdByName: v.createdByName,
     })),
   };
 }

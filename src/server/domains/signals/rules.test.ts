@@ -225,6 +225,21 @@ describe('rules: write and read', () => {
     ]);
   });
 
+  // Agents read a rule's history but not the users list: each version names its author itself.
+  it('names who saved each version, to an agent, also once that user is deleted', async () => {
+    const author = await makeUser(t.db, 'admin');
+    const input = damagedShipment();
+    const created = (await t.post('/api/v1/rules', input, author.token)).body;
+    await put(`/api/v1/rules/${created.id}`, { ...input, severity: 'critical' }, admin);
+    expect((await t.del(`/api/v1/users/${author.user.id}`, admin)).status).toBe(204);
+    const versions = await t.get(`/api/v1/rules/${created.id}/versions`, agent);
+    expect(versions.body.items.map((v: any) => [v.version, v.createdBy, v.createdByName])).toEqual([
+      [2, expect.any(String), expect.any(String)],
+      [1, author.user.id, author.user.name],
+    ]);
+    expect(versions.body.items[0].createdByName).not.toBe(author.user.name);
+  });
+
   it('PUT that differs only in enabled switches the rule without a new version', async () => {
     const input = damagedShipment();
     const created = await createRule(input);
