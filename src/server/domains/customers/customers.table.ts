@@ -30,6 +30,14 @@ export const customers = pgTable(
     externalId: text('external_id'),
     /** May this customer see their organization and its other customers (portal)? */
     organizationAccess: boolean('organization_access').notNull().default(false),
+    /**
+     * Mail preferences (the customer's own, in the portal; staff may set them when asked): whether
+     * we mail them what we send on our own. An answer to their request, sign-in links and password
+     * mails are always sent. Off: no acknowledgement of a new request (mail/acknowledgement.ts).
+     */
+    mailAcknowledgements: boolean('mail_acknowledgements').notNull().default(true),
+    /** Off: a rule's `notify_customer` is skipped for them (signals/actions.ts), nothing written or mailed. */
+    mailProactiveNotices: boolean('mail_proactive_notices').notNull().default(true),
     customFields: jsonb('custom_fields').$type<CustomFields>().notNull().default({}),
     /**
      * A duplicate merged into another customer: deleted, everything it had moved there. Its e-mail

@@ -1,0 +1,2 @@
+ALTER TABLE "customers" ADD COLUMN "mail_acknowledgements" boolean DEFAULT true NOT NULL;--> statement-breakpoint
+ALTER TABLE "customers" ADD COLUMN "mail_proactive_notices" boolean DEFAULT true NOT NULL;
