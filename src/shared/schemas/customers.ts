@@ -19,6 +19,24 @@ import {
   TimeZone,
 } from './common.js';
 
+/**
+ * The customer's mail preferences: what we mail them on our own, which they may turn off (on My
+ * account in the portal; staff when asked). An answer to their request, sign-in links and password
+ * mails are always sent.
+ */
+export const MAIL_PREFERENCE_FIELDS = {
+  mailAcknowledgements: z
+    .boolean()
+    .optional()
+    .describe('we confirm a new request of theirs by mail (its number, when we answer); default true'),
+  mailProactiveNotices: z
+    .boolean()
+    .optional()
+    .describe(
+      'signal rules may write to them on their own (`notify_customer`); off: such an action is skipped for them; default true',
+    ),
+};
+
 const fields = {
   name: Name,
   email: Email.nullable().optional(),
@@ -30,10 +48,18 @@ const fields = {
   externalId: z.string().trim().min(1).max(LIMITS.externalId).nullable().optional(),
   organizationAccess: z.boolean().optional().describe('may see the organization and its other customers'),
   customFields: CustomFields.optional(),
+  ...MAIL_PREFERENCE_FIELDS,
 };
 
 /** Fields a customer may change on their own record (portal profile). */
-export const SELF_EDITABLE_FIELDS = ['name', 'phone', 'language', 'timeZone'] as const;
+export const SELF_EDITABLE_FIELDS = [
+  'name',
+  'phone',
+  'language',
+  'timeZone',
+  'mailAcknowledgements',
+  'mailProactiveNotices',
+] as const;
 
 /** The body of POST /customers; also the customer form in the web UI. */
 export const CustomerCreate = z.strictObject(fields);
@@ -64,6 +90,8 @@ export const Customer = z.object({
   timeZone: z.string().nullable(),
   externalId: z.string().nullable(),
   organizationAccess: z.boolean(),
+  mailAcknowledgements: z.boolean().describe('we confirm their new requests by mail'),
+  mailProactiveNotices: z.boolean().describe('signal rules may write to them (`notify_customer`)'),
   customFields: z.record(z.string(), z.unknown()),
   blockedAs: z
     .string()

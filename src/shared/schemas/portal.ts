@@ -14,6 +14,7 @@ import {
   TimeZone,
 } from './common.js';
 import { EVENT_LIMITS } from './events.js';
+import { MAIL_PREFERENCE_FIELDS } from './customers.js';
 
 export const PORTAL_LIMITS = {
   /** Sign-in links work this long. */
@@ -193,6 +194,14 @@ export const PortalAccount = z.object({
     .describe(
       'the zone the portal writes their account’s times in (where they are signed in): timeZone, else the calendar’s of the agreement that applies to them, else the company’s, else UTC',
     ),
+  mailAcknowledgements: z
+    .boolean()
+    .describe('we confirm a new request of theirs by mail (its number, when we answer)'),
+  mailProactiveNotices: z
+    .boolean()
+    .describe(
+      'we may write to them on our own about their orders and deliveries (a signal rule’s `notify_customer`)',
+    ),
   hasPassword: z
     .boolean()
     .describe('they sign in with a password (set by an admin) and may change it: POST /auth/password'),
@@ -206,6 +215,7 @@ export const PortalAccountUpdate = z.strictObject({
     .optional()
     .describe('null: none (the agreement calendar’s, else the company’s, else UTC)'),
   language: Language.nullable().optional().describe('null: none (the company’s, customerLanguage)'),
+  ...MAIL_PREFERENCE_FIELDS,
 });
 export type PortalAccountUpdate = z.infer<typeof PortalAccountUpdate>;
 

@@ -23,6 +23,8 @@ const columns = {
   timeZone: customers.timeZone,
   externalId: customers.externalId,
   organizationAccess: customers.organizationAccess,
+  mailAcknowledgements: customers.mailAcknowledgements,
+  mailProactiveNotices: customers.mailProactiveNotices,
   customFields: customers.customFields,
   createdAt: customers.createdAt,
   updatedAt: customers.updatedAt,

@@ -48,6 +48,8 @@ export function toCustomerDto(row: NonNullable<Awaited<ReturnType<typeof repo.fi
     timeZone: row.timeZone,
     externalId: row.externalId,
     organizationAccess: row.organizationAccess,
+    mailAcknowledgements: row.mailAcknowledgements,
+    mailProactiveNotices: row.mailProactiveNotices,
     customFields: row.customFields,
     createdAt: row.createdAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),

@@ -4,7 +4,9 @@
 // mail) and is marked Auto-Submitted, so auto-responders do not answer it. At most
 // ACKNOWLEDGEMENT_RATE per address in an hour: a sender (or a loop that slipped past the
 // auto-reply checks) opening case after case is not answered every time. Never to noreply@ and
-// the like (`acknowledgeable`): nobody reads it, and it may bounce.
+// the like (`acknowledgeable`): nobody reads it, and it may bounce. Nor to a customer who turned
+// it off (their mail preferences, `customers.mail_acknowledgements`): it is ours to send, not an
+// answer, and the request is theirs on the portal all the same.
 import { sql } from 'drizzle-orm';
 import { rows, type Database } from '../../../db/client.js';
 import {
@@ -24,7 +26,8 @@ export const ACKNOWLEDGEMENT_RATE = { max: 5, windowSeconds: 3600 } as const;
 /**
  * Queues the acknowledgement of case `caseId` to `to` (the bare address: the name given is the
  * sender's text too); `reply`: the subject answers their mail ("Re: [#n] …"). Returns false
- * when the address had its allowance this hour (nothing queued).
+ * when nothing was queued: the case's customer turned acknowledgements off, or the address had
+ * its allowance this hour.
  */
 export async function queueAcknowledgement(
   tx: Database,
@@ -32,6 +35,13 @@ export async function queueAcknowledgement(
 ): Promise<boolean> {
   const to = opts.to.trim().toLowerCase();
   if (!acknowledgeable(to)) return false;
+  // Before the allowance: a mail not sent spends none of it.
+  const [wanted] = await rows<{ on: boolean }>(
+    tx,
+    sql`select cu.mail_acknowledgements as on from cases c join customers cu on cu.id = c.customer_id
+      where c.id = ${opts.caseId}`,
+  );
+  if (!wanted?.on) return false;
   const within = await withinRate(tx, { action: 'acknowledgement', clientKey: to, ...ACKNOWLEDGEMENT_RATE });
   if (!within.ok) return false;
   const [c] = await rows<{

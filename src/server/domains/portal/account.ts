@@ -1,4 +1,5 @@
-// A signed-in customer's own account in the portal: their name, language and time zone (fields of their
+// A signed-in customer's own account in the portal: their name, language, time zone and mail
+// preferences (what we mail them on our own, which they may turn off) (fields of their
 // customer record, changed through the same update as staff's edits, with its policy, If-Match and
 // `customer.updated` event), and whether they have a password to change (POST /auth/password).
 // There is no id in these routes: a customer can only ever name themselves.
@@ -33,6 +34,8 @@ export async function getPortalAccount(db: Database, actor: Actor): Promise<Port
       timeZone: customers.timeZone,
       companyTimeZone: sql<string>`${COMPANY_TIME_ZONE}`,
       language: customers.language,
+      mailAcknowledgements: customers.mailAcknowledgements,
+      mailProactiveNotices: customers.mailProactiveNotices,
       updatedAt: customers.updatedAt,
       hasPassword: sql<boolean>`${users.passwordHash} is not null`,
     })
@@ -60,7 +63,7 @@ export async function getPortalAccount(db: Database, actor: Actor): Promise<Port
   };
 }
 
-/** Name, language and time zone; `expected` is the If-Match version (412 edit_conflict when stale). */
+/** Name, language, time zone and mail preferences; `expected` is the If-Match version (412 edit_conflict when stale). */
 export async function updatePortalAccount(
   db: Database,
   actor: Actor,

@@ -152,7 +152,8 @@ export const portalRoutes =
         config: { access: CUSTOMER },
         schema: {
           tags,
-          summary: 'My account: my name, address and time zone, and whether I have a password',
+          summary:
+            'My account: my name, address, language, time zone and mail preferences, and whether I have a password',
           response: { 200: PortalAccount, ...errors(...AUTHED, 404) },
         },
       },
@@ -165,9 +166,9 @@ export const portalRoutes =
         config: { access: CUSTOMER },
         schema: {
           tags,
-          summary: 'Change my name or time zone',
+          summary: 'Change my name, language, time zone or mail preferences',
           description:
-            'Only the signed-in customer’s own record (there is no id to name another). With If-Match: 412 edit_conflict when the record changed since. The name is also the one their portal login goes by.',
+            'Only the signed-in customer’s own record (there is no id to name another). With If-Match: 412 edit_conflict when the record changed since. The name is also the one their portal login goes by. Mail preferences turn off what we mail on our own: `mailAcknowledgements` (the confirmation of a new request), `mailProactiveNotices` (a signal rule’s `notify_customer`: skipped for them); an answer to their request, sign-in links and password mails are always sent. Each change is a `customer.updated` event.',
           headers: IfMatchHeaders,
           body: PortalAccountUpdate,
           response: { 200: PortalAccount, ...errors(...AUTHED, 404, 412) },

@@ -267,6 +267,13 @@ async function runAction(db: Database, actionId: string): Promise<boolean> {
       await finish(tx, action.id, 'skipped', { skipped: 'customer_erased' }, ERASED_REASON);
       return { claimed: true };
     }
+    // A customer who turned proactive notices off (their mail preferences) is not written to: no
+    // reply on the case, no mail. Skipped with the reason, as the signal's page shows it.
+    if (action.kind === 'notify_customer' && (await optedOutOfNotices(tx, signal.customer_id))) {
+      await finish(tx, action.id, 'skipped', { skipped: 'customer_opted_out' }, OPTED_OUT_REASON);
+      await markActedWhenDone(tx, signal.id);
+      return { claimed: true };
+    }
     try {
       const result = await tx.transaction((sp) => perform(sp, action.params, signal));
       await finish(tx, action.id, 'done', result, null);
@@ -306,6 +313,20 @@ async function runAction(db: Database, actionId: string): Promise<boolean> {
       where id = ${failure.id} and state = 'pending'`);
   }
   return true;
+}
+
+/** Why a notify_customer was skipped for a customer who turned proactive notices off. */
+export const OPTED_OUT_REASON =
+  'the customer turned proactive notices off in their mail preferences: nothing was written or mailed to them';
+
+/** Whether this customer turned proactive notices off (`mail_proactive_notices`). */
+async function optedOutOfNotices(tx: Database, customerId: string | null): Promise<boolean> {
+  if (!customerId) return false;
+  const [c] = await rows<{ off: boolean }>(
+    tx,
+    sql`select not mail_proactive_notices as off from customers where id = ${customerId}`,
+  );
+  return !!c?.off;
 }
 
 async function finish(
@@ -761,6 +782,14 @@ async function planBatch(tx: Database, taken: TakenAction[], held = new Set<stri
   // those of one being erased, are left to runAction, which waits, then skips them.
   const { erased, busy } = await shareCustomers(tx, customerIds, { skipLocked: true });
   for (const id of [...erased, ...busy]) held.add(id);
+  // Customers who turned proactive notices off: their notify_customer is skipped by runAction,
+  // with its reason (and their later actions wait behind it, as for any customer held).
+  const optedOut = await rows<{ id: string }>(
+    tx,
+    sql`select id from customers where id = any(${sql.param(toNotify.map((n) => n.customer_id!))}::uuid[])
+      and not mail_proactive_notices`,
+  );
+  for (const { id } of optedOut) held.add(id);
   const notified = toNotify.filter((n) => !held.has(n.customer_id!));
   const opening = await openingContext(
     tx,
