@@ -251,6 +251,58 @@ describe('the company name', () => {
 });
 
 describe('My account and what a new request may say', () => {
+  it('turns off the mail she does not want on My account, each choice saved as she ticks it', async () => {
+    const maria = await stack.newPage();
+    type Prefs = { name: string; mailAcknowledgements: boolean; mailProactiveNotices: boolean };
+    const read = () => stack.api<Prefs>('/portal/account', { login: DEMO.customer });
+    try {
+      await signIn(maria, stack.url, DEMO.customer);
+      await maria.goto(`${stack.url}/portal/account`);
+      const prefs = maria.getByRole('region', { name: 'Mail preferences' });
+      const ack = prefs.getByLabel('Confirm my new requests');
+      const notices = prefs.getByLabel('Tell me when something goes wrong');
+      await ack.waitFor();
+      expect([await ack.isChecked(), await notices.isChecked()]).toEqual([true, true]);
+      await ack.uncheck();
+      await eventually(() => text(maria.getByTestId('mail-preferences-saved'))).toBe(
+        'Saved: we no longer confirm your new requests by e-mail.',
+      );
+      await notices.uncheck();
+      await eventually(() => text(maria.getByTestId('mail-preferences-saved'))).toBe(
+        'Saved: we no longer write to you on our own about problems with your orders.',
+      );
+      const off = await read();
+      expect([off.mailAcknowledgements, off.mailProactiveNotices]).toEqual([false, false]);
+      // Her name saved after that goes on from the version the preferences left: no edit conflict.
+      const form = maria.getByRole('form', { name: 'Your name, language and time zone' });
+      await form.getByLabel('Name').fill('Maria J.');
+      await form.getByRole('button', { name: 'Save' }).click();
+      await eventually(() => text(maria.getByTestId('account-saved'))).toMatch(/^Saved\./);
+      expect(await maria.getByTestId('edit-conflict').count()).toBe(0);
+      // Read again, the page shows what she chose.
+      await maria.reload();
+      await ack.waitFor();
+      expect([await ack.isChecked(), await notices.isChecked()]).toEqual([false, false]);
+      await notices.check();
+      await eventually(() => text(maria.getByTestId('mail-preferences-saved'))).toBe(
+        'Saved: we write to you when we see a problem with your order or delivery.',
+      );
+      const after = await read();
+      expect([after.name, after.mailAcknowledgements, after.mailProactiveNotices]).toEqual([
+        'Maria J.',
+        false,
+        true,
+      ]);
+    } finally {
+      await stack.api('/portal/account', {
+        login: DEMO.customer,
+        method: 'PATCH',
+        body: { name: DEMO.customer.name, mailAcknowledgements: true, mailProactiveNotices: true },
+      });
+      await maria.close();
+    }
+  });
+
   it('changes her name, language, time zone and password on My account', async () => {
     const maria = await stack.newPage();
     const { language } = await stack.api<{ language: string | null }>('/portal/account', {

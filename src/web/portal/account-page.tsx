@@ -1,6 +1,6 @@
 // My account, for a signed-in customer: their name, the language of our automatic mail to them and
 // the time zone their times are written in (fields of their own customer record: GET/PATCH /portal/account, which names no id, so no one
-// else's), their password when an admin gave them one (customers who sign in by e-mailed link
+// else's), their mail preferences (what we mail on our own, each choice saved on its own), their password when an admin gave them one (customers who sign in by e-mailed link
 // have none to change), and where they are signed in, to sign out the other browsers.
 import { useEffect, useState } from 'react';
 import { Link } from 'react-router-dom';
@@ -12,10 +12,17 @@ import {
   isMailLanguage,
   mailLanguage,
 } from '../../shared/mail-languages.js';
-import { api } from '../lib/api.js';
+import { api, toApiError } from '../lib/api.js';
 import { useApi } from '../lib/use-api.js';
 import { browserTimeZone, timeZones } from '../lib/time-zones.js';
-import { ErrorNotice, FormError, Loading, PageHeader } from '../layout/page-parts.js';
+import {
+  ErrorNotice,
+  FormError,
+  Loading,
+  OutcomeNotice,
+  PageHeader,
+  type Outcome,
+} from '../layout/page-parts.js';
 import { EditConflict } from '../layout/edit-conflict.js';
 import { useDocumentTitle } from '../layout/use-document-title.js';
 import { SelectField, TextField } from '../admin/form-parts.js';
@@ -34,6 +41,9 @@ export function PortalAccountPage() {
   // The zone her times are written in, as last saved (a new zone of her own applies at once).
   const [savedZone, setSavedZone] = useState<string>();
   useEffect(() => setSavedZone(undefined), [account.data]);
+  // The record as either form last saved it: each form goes on from the other's version.
+  const [latest, setLatest] = useState<PortalAccount>();
+  useEffect(() => setLatest(undefined), [account.data]);
   return (
     <div className="portal portal--narrow">
       <PageHeader
@@ -53,10 +63,15 @@ export function PortalAccountPage() {
       {account.data && (
         <ProfileForm
           account={account.data}
+          latest={latest}
           onReload={account.reload}
-          onSaved={(saved) => setSavedZone(saved.shownTimeZone)}
+          onSaved={(saved) => {
+            setSavedZone(saved.shownTimeZone);
+            setLatest(saved);
+          }}
         />
       )}
+      {account.data && <MailPreferences account={latest ?? account.data} onSaved={setLatest} />}
       {account.data?.hasPassword ? (
         <PasswordForm onChanged={() => setPasswordChanges((n) => n + 1)} />
       ) : (
@@ -80,10 +95,13 @@ export function PortalAccountPage() {
 
 function ProfileForm({
   account,
+  latest,
   onReload,
   onSaved,
 }: {
   account: PortalAccount;
+  /** The record as the page's other form saved it since. */
+  latest: PortalAccount | undefined;
   onReload: () => void;
   onSaved: (saved: PortalAccount) => void;
 }) {
@@ -102,6 +120,20 @@ function ProfileForm({
     setLanguage(account.language ?? '');
     setBase(account);
   }, [account]);
+  // Saved by the mail preferences since: still the name, language and zone this form started from,
+  // so its If-Match goes on from that version (no conflict with oneself). Another change to these
+  // in between keeps the old version: the conflict is shown.
+  useEffect(() => {
+    setBase((b) =>
+      latest &&
+      latest.updatedAt !== b.updatedAt &&
+      latest.name === b.name &&
+      latest.timeZone === b.timeZone &&
+      latest.language === b.language
+        ? { ...b, updatedAt: latest.updatedAt }
+        : b,
+    );
+  }, [latest]);
   const browser = browserTimeZone();
   const zones = [...new Set([...(zone ? [zone] : []), browser, ...timeZones()])].sort();
 
@@ -207,6 +239,92 @@ function ProfileForm({
         </button>
       </div>
     </form>
+  );
+}
+
+type MailPreference = 'mailAcknowledgements' | 'mailProactiveNotices';
+const MAIL_PREFERENCES: { key: MailPreference; label: string; hint: string; on: string; off: string }[] = [
+  {
+    key: 'mailAcknowledgements',
+    label: 'Confirm my new requests',
+    hint: 'An e-mail with the number of a request you send us, and when we will answer.',
+    on: 'we confirm your new requests by e-mail',
+    off: 'we no longer confirm your new requests by e-mail',
+  },
+  {
+    key: 'mailProactiveNotices',
+    label: 'Tell me when something goes wrong',
+    hint: 'We write to you on our own when we see a problem with your order or delivery, such as a late shipment.',
+    on: 'we write to you when we see a problem with your order or delivery',
+    off: 'we no longer write to you on our own about problems with your orders',
+  },
+];
+
+/**
+ * What we mail her on our own, each choice saved as it is ticked (PATCH /portal/account with that
+ * field alone: nothing else of hers is written, so no If-Match). A refusal puts the old choice back.
+ */
+function MailPreferences({
+  account,
+  onSaved,
+}: {
+  account: PortalAccount;
+  onSaved: (saved: PortalAccount) => void;
+}) {
+  const [shown, setShown] = useState<Pick<PortalAccount, MailPreference> | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [outcome, setOutcome] = useState<Outcome>(null);
+  const current = shown ?? account;
+
+  async function toggle(pref: (typeof MAIL_PREFERENCES)[number], on: boolean) {
+    const before = {
+      mailAcknowledgements: current.mailAcknowledgements,
+      mailProactiveNotices: current.mailProactiveNotices,
+    };
+    setShown({ ...before, [pref.key]: on });
+    setBusy(true);
+    setOutcome(null);
+    try {
+      const saved = await api.patch<PortalAccount>('/portal/account', { [pref.key]: on });
+      setShown(null);
+      onSaved(saved);
+      setOutcome({ ok: true, text: `Saved: ${on ? pref.on : pref.off}.` });
+    } catch (err) {
+      setShown(before);
+      setOutcome({ ok: false, text: toApiError(err).message });
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <section className="card form" aria-labelledby="account-mail" data-testid="mail-preferences">
+      <h2 id="account-mail">Mail preferences</h2>
+      <p className="muted">
+        What we e-mail you on our own. Our answers to your requests and sign-in links always come.
+      </p>
+      <OutcomeNotice outcome={outcome} testId="mail-preferences-saved" />
+      <fieldset className="checkbox-list" disabled={busy}>
+        <legend className="visually-hidden">E-mail me</legend>
+        {MAIL_PREFERENCES.map((pref) => (
+          <div key={pref.key} className="checkbox">
+            <input
+              id={`account-${pref.key}`}
+              type="checkbox"
+              checked={current[pref.key]}
+              onChange={(e) => void toggle(pref, e.target.checked)}
+              aria-describedby={`account-${pref.key}-hint`}
+            />
+            <div>
+              <label htmlFor={`account-${pref.key}`}>{pref.label}</label>
+              <p className="field__hint" id={`account-${pref.key}-hint`}>
+                {pref.hint}
+              </p>
+            </div>
+          </div>
+        ))}
+      </fieldset>
+    </section>
   );
 }
 
