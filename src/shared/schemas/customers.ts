@@ -21,8 +21,8 @@ import {
 
 /**
  * The customer's mail preferences: what we mail them on our own, which they may turn off (on My
- * account in the portal; staff when asked). An answer to their request, sign-in links and password
- * mails are always sent.
+ * account in the portal; staff when asked). An answer to their request and sign-in links are always
+ * sent.
  */
 export const MAIL_PREFERENCE_FIELDS = {
   mailAcknowledgements: z

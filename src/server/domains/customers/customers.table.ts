@@ -32,8 +32,8 @@ export const customers = pgTable(
     organizationAccess: boolean('organization_access').notNull().default(false),
     /**
      * Mail preferences (the customer's own, in the portal; staff may set them when asked): whether
-     * we mail them what we send on our own. An answer to their request, sign-in links and password
-     * mails are always sent. Off: no acknowledgement of a new request (mail/acknowledgement.ts).
+     * we mail them what we send on our own. An answer to their request and sign-in links are always
+     * sent. Off: no acknowledgement of a new request (mail/acknowledgement.ts).
      */
     mailAcknowledgements: boolean('mail_acknowledgements').notNull().default(true),
     /** Off: a rule's `notify_customer` is skipped for them (signals/actions.ts), nothing written or mailed. */

@@ -168,7 +168,7 @@ export const portalRoutes =
           tags,
           summary: 'Change my name, language, time zone or mail preferences',
           description:
-            'Only the signed-in customer’s own record (there is no id to name another). With If-Match: 412 edit_conflict when the record changed since. The name is also the one their portal login goes by. Mail preferences turn off what we mail on our own: `mailAcknowledgements` (the confirmation of a new request), `mailProactiveNotices` (a signal rule’s `notify_customer`: skipped for them); an answer to their request, sign-in links and password mails are always sent. Each change is a `customer.updated` event.',
+            'Only the signed-in customer’s own record (there is no id to name another). With If-Match: 412 edit_conflict when the record changed since. The name is also the one their portal login goes by. Mail preferences turn off what we mail on our own: `mailAcknowledgements` (the confirmation of a new request), `mailProactiveNotices` (a signal rule’s `notify_customer`: skipped for them); an answer to their request and sign-in links are always sent. Each change is a `customer.updated` event.',
           headers: IfMatchHeaders,
           body: PortalAccountUpdate,
           response: { 200: PortalAccount, ...errors(...AUTHED, 404, 412) },
