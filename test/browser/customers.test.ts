@@ -148,6 +148,25 @@ describe('customer detail and edit', () => {
     expect(await text(page.getByTestId('customer-organization'))).toBe(target.organizationName);
     expect(await text(page.getByTestId('customer-externalId'))).toBe(target.externalId);
     await eventually(() => page.title()).toBe(`${target.name} · Steward`);
+    // What they let us mail on our own (their mail preferences), for whoever takes their call.
+    expect(await text(page.getByTestId('customer-mail-preferences'))).toBe(
+      'Request confirmations and proactive notices',
+    );
+    const set = (mailProactiveNotices: boolean) =>
+      stack.api(`/customers/${target.id}`, {
+        login: DEMO.admin,
+        method: 'PATCH',
+        body: { mailProactiveNotices },
+      });
+    await set(false);
+    try {
+      await page.reload();
+      await eventually(() => text(page.getByTestId('customer-mail-preferences'))).toBe(
+        'Request confirmations only (proactive notices turned off)',
+      );
+    } finally {
+      await set(true);
+    }
   });
 
   it('saves a changed phone number, which is still there after a reload', async () => {
@@ -335,6 +354,8 @@ describe('customer detail and edit', () => {
     expect(await own.getByRole('heading', { name: 'Cases' }).count()).toBe(0);
     expect(await own.getByRole('heading', { name: 'Signals' }).count()).toBe(0);
     expect(await own.getByTestId('record-cases').count()).toBe(0);
+    // Her mail preferences are hers to change on My account, not a fact of our record.
+    expect(await own.getByTestId('customer-mail-preferences').count()).toBe(0);
     // Opening a case for someone is staff work: the portal has its own New request.
     expect(await own.getByTestId('new-case').count()).toBe(0);
     await own.close();

@@ -157,6 +157,12 @@ function CustomerDetail({ id }: { id: string }) {
                 {c.organizationAccess ? 'May see the organization and its customers' : 'Own record only'}
               </Fact>
             )}
+            {/* What they let us mail on our own (My account in the portal): for staff taking a call. */}
+            {staff && (
+              <Fact testId="customer-mail-preferences" label="Mail on our own">
+                {mailPreferencesText(c)}
+              </Fact>
+            )}
             {/* The id in our own systems: staff only. */}
             {staff && (
               <Fact testId="customer-externalId" label="External ID">
@@ -222,4 +228,12 @@ function CustomerDetail({ id }: { id: string }) {
       )}
     </>
   );
+}
+
+/** The customer's mail preferences in a few words: what of our own mail they get. */
+function mailPreferencesText(c: Pick<Customer, 'mailAcknowledgements' | 'mailProactiveNotices'>): string {
+  if (c.mailAcknowledgements && c.mailProactiveNotices) return 'Request confirmations and proactive notices';
+  if (c.mailAcknowledgements) return 'Request confirmations only (proactive notices turned off)';
+  if (c.mailProactiveNotices) return 'Proactive notices only (request confirmations turned off)';
+  return 'None: request confirmations and proactive notices turned off';
 }
