@@ -17,6 +17,8 @@ const PersonalDataCustomer = z.object({
   timeZone: z.string().nullable(),
   externalId: z.string().nullable(),
   organizationAccess: z.boolean(),
+  mailAcknowledgements: z.boolean().describe('their mail preferences: the confirmation of a new request'),
+  mailProactiveNotices: z.boolean().describe('their mail preferences: notices signal rules send'),
   customFields: Json,
   createdAt: Time,
   updatedAt: Time,

@@ -36,6 +36,7 @@ describe('the personal data of one customer', () => {
       name: `Ingrid Export ${unique()}`,
       organizationId: org.id,
       organizationAccess: true,
+      mailAcknowledgements: false,
       phone: '+45 33 12 34 56',
       customFields: { tier: 'gold' },
     });
@@ -123,6 +124,8 @@ describe('the personal data of one customer', () => {
       phone: '+45 33 12 34 56',
       organizationName: org.name,
       customFields: { tier: 'gold' },
+      mailAcknowledgements: false,
+      mailProactiveNotices: true,
       deletedAt: null,
       erasedAt: null,
     });

@@ -24,7 +24,7 @@ import { customerScope } from './customer-scope.js';
 /** What the document says of itself: what it holds, and what it leaves out and why. */
 export const PERSONAL_DATA_NOTES = [
   'This document holds the personal data this service keeps about the customer named in "customer", as of "generatedAt" (UTC).',
-  'Included: the customer record with its custom fields; records of the same person merged into it; the portal login (never its password or sign-in tokens); agreements made for this customer alone; every case where they are the customer, with its public messages (text, author, date, attachment file names); messages they wrote on other cases; their satisfaction ratings; their help center votes; operational events (orders, shipments, invoices) about them; signals and commitments about them; mail sent to or received from their addresses (sender, recipients, subject, date).',
+  'Included: the customer record with its custom fields and mail preferences; records of the same person merged into it; the portal login (never its password or sign-in tokens); agreements made for this customer alone; every case where they are the customer, with its public messages (text, author, date, attachment file names); messages they wrote on other cases; their satisfaction ratings; their help center votes; operational events (orders, shipments, invoices) about them; signals and commitments about them; mail sent to or received from their addresses (sender, recipients, subject, date).',
   "Not included: internal notes and side conversations on their cases (the staff's working notes, never shown to the customer); the files attached to messages (their names are listed; the files can be provided on request); the full source and text of mails (the case messages hold what was written); the audit trail of changes made by staff; security records (sign-in attempts, sign-in links, session addresses).",
   'A deleted customer record is still exported (deletedAt is set): deleting a customer keeps their cases. After an erasure (erasedAt is set) only what the erasure kept is left.',
 ];
@@ -72,6 +72,7 @@ async function gather(db: Database, id: string): Promise<PersonalData> {
     sql`select c.id, c.name, c.email, c.phone, o.name as "organizationName",
         coalesce(c.segment, o.segment) as segment, c.language, c.time_zone as "timeZone",
         c.external_id as "externalId", c.organization_access as "organizationAccess",
+        c.mail_acknowledgements as "mailAcknowledgements", c.mail_proactive_notices as "mailProactiveNotices",
         c.custom_fields as "customFields", ${isoText('c.created_at')} as "createdAt",
         ${isoText('c.updated_at')} as "updatedAt", ${isoText('c.deleted_at')} as "deletedAt",
         ${isoText('c.erased_at')} as "erasedAt"
