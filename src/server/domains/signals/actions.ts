@@ -784,12 +784,15 @@ async function planBatch(tx: Database, taken: TakenAction[], held = new Set<stri
   for (const id of [...erased, ...busy]) held.add(id);
   // Customers who turned proactive notices off: their notify_customer is skipped by runAction,
   // with its reason (and their later actions wait behind it, as for any customer held).
-  const optedOut = await rows<{ id: string }>(
-    tx,
-    sql`select id from customers where id = any(${sql.param(toNotify.map((n) => n.customer_id!))}::uuid[])
-      and not mail_proactive_notices`,
-  );
-  for (const { id } of optedOut) held.add(id);
+  // (Asked only when the batch has a notice to send.)
+  if (toNotify.length > 0) {
+    const optedOut = await rows<{ id: string }>(
+      tx,
+      sql`select id from customers where id = any(${sql.param(toNotify.map((n) => n.customer_id!))}::uuid[])
+        and not mail_proactive_notices`,
+    );
+    for (const { id } of optedOut) held.add(id);
+  }
   const notified = toNotify.filter((n) => !held.has(n.customer_id!));
   const opening = await openingContext(
     tx,
