@@ -1,7 +1,9 @@
 // My account, for a signed-in customer: their name, the language of our automatic mail to them and
-// the time zone their times are written in (fields of their own customer record: GET/PATCH /portal/account, which names no id, so no one
-// else's), their mail preferences (what we mail on our own, each choice saved on its own), their password when an admin gave them one (customers who sign in by e-mailed link
-// have none to change), and where they are signed in, to sign out the other browsers.
+// the time zone their times are written in (fields of their own customer record: GET/PATCH
+// /portal/account, which names no id, so no one else's), their mail preferences (what we mail on
+// our own, each choice saved on its own), their password when an admin gave them one (customers
+// who sign in by e-mailed link have none to change), and where they are signed in, to sign out the
+// other browsers.
 import { useEffect, useState } from 'react';
 import { Link } from 'react-router-dom';
 import { PortalAccountUpdate, type PortalAccount } from '../../shared/schemas/portal.js';
